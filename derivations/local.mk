@@ -1,0 +1,1 @@
+## derivations/local.mk

@@ -1,0 +1,120 @@
+/* example.c -- see example.h */
+#include <config.h>
+#include <gsl/gsl_errno.h>
+#include <gsl/gsl_randist.h>
+#include "example.h"
+
+bp_example *
+bp_example_alloc (size_t n, size_t rows, size_t cols, double w_sigma,
+                  enum bp_label_kind kind, gsl_rng *rng)
+{
+  const size_t m = rows * cols;
+  bp_example *ex = calloc (1, sizeof *ex);
+  if (ex == NULL)
+    GSL_ERROR_NULL ("bp_example_alloc: out of memory", GSL_ENOMEM);
+  ex->W = gsl_matrix_alloc (n, m);
+  ex->b = gsl_vector_alloc (n);
+  ex->x = gsl_matrix_alloc (rows, cols);
+  ex->labels = gsl_vector_calloc (n);
+  ex->ws = bp_model_workspace_alloc (n, m);
+  if (!ex->W || !ex->b || !ex->x || !ex->labels || !ex->ws)
+    {
+      bp_example_free (ex);
+      GSL_ERROR_NULL ("bp_example_alloc: out of memory", GSL_ENOMEM);
+    }
+  for (size_t i = 0; i < n; i++)
+    for (size_t j = 0; j < m; j++)
+      gsl_matrix_set (ex->W, i, j, gsl_ran_gaussian (rng, w_sigma));
+  for (size_t i = 0; i < n; i++)
+    gsl_vector_set (ex->b, i, gsl_ran_gaussian (rng, 0.1));
+  for (size_t r = 0; r < rows; r++)
+    for (size_t c = 0; c < cols; c++)
+      gsl_matrix_set (ex->x, r, c, gsl_rng_uniform (rng));
+  if (kind == BP_LABELS_ONE_HOT)
+    gsl_vector_set (ex->labels, gsl_rng_uniform_int (rng, n), 1.0);
+  else
+    {
+      for (size_t i = 0; i < n; i++)
+        gsl_vector_set (ex->labels, i, gsl_rng_uniform_pos (rng));
+      double sum = 0.0;
+      for (size_t i = 0; i < n; i++)
+        sum += gsl_vector_get (ex->labels, i);
+      gsl_vector_scale (ex->labels, 1.0 / sum);
+    }
+  return ex;
+}
+
+void
+bp_example_free (bp_example *ex)
+{
+  if (ex == NULL)
+    return;
+  gsl_matrix_free (ex->W);
+  gsl_vector_free (ex->b);
+  gsl_matrix_free (ex->x);
+  gsl_vector_free (ex->labels);
+  bp_model_workspace_free (ex->ws);
+  free (ex);
+}
+
+double
+bp_example_loss_of_y (const gsl_vector *y, void *params)
+{
+  const bp_example *ex = params;
+  return bp_cross_entropy (ex->labels, y);
+}
+
+double
+bp_example_loss_of_v (const gsl_vector *v, void *params)
+{
+  const bp_example *ex = params;
+  bp_softmax (v, ex->ws->y);
+  return bp_cross_entropy (ex->labels, ex->ws->y);
+}
+
+double
+bp_example_stable_loss_of_v (const gsl_vector *v, void *params)
+{
+  const bp_example *ex = params;
+  return bp_softmax_cross_entropy (ex->labels, v);
+}
+
+double
+bp_example_loss_of_u (const gsl_vector *u, void *params)
+{
+  const bp_example *ex = params;
+  bp_linear (ex->W, ex->b, u, ex->ws->v);
+  return bp_example_loss_of_v (ex->ws->v, params);
+}
+
+double
+bp_example_loss_of_b (const gsl_vector *b, void *params)
+{
+  const bp_example *ex = params;
+  return bp_model_forward (ex->W, b, ex->x, ex->labels, ex->ws);
+}
+
+double
+bp_example_loss_of_W (const gsl_vector *vecW, void *params)
+{
+  const bp_example *ex = params;
+  gsl_matrix_const_view W = gsl_matrix_const_view_vector (vecW, ex->W->size1,
+                                                          ex->W->size2);
+  return bp_model_forward (&W.matrix, ex->b, ex->x, ex->labels, ex->ws);
+}
+
+double
+bp_example_loss_of_x (const gsl_vector *vecx, void *params)
+{
+  const bp_example *ex = params;
+  gsl_matrix_const_view x = gsl_matrix_const_view_vector (vecx, ex->x->size1,
+                                                          ex->x->size2);
+  return bp_model_forward (ex->W, ex->b, &x.matrix, ex->labels, ex->ws);
+}
+
+int
+bp_example_softmax (const gsl_vector *v, void *params, gsl_vector *y)
+{
+  (void) params;
+  return bp_softmax (v, y);
+}

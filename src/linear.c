@@ -1,0 +1,54 @@
+/* linear.c -- v = W u + b and its gradients, slides 10-16;
+   derivations/05-dL-du.md, 06-dL-db.md, 07-dL-dW.md */
+#include <config.h>
+#include <gsl/gsl_errno.h>
+#include <gsl/gsl_blas.h>
+#include "backprop/bp_linear.h"
+
+/* v = W u + b */
+int
+bp_linear (const gsl_matrix *W, const gsl_vector *b, const gsl_vector *u,
+           gsl_vector *v)
+{
+  if (u->size != W->size2)
+    GSL_ERROR ("bp_linear: u must have as many elements as W has columns", GSL_EBADLEN);
+  if (b->size != W->size1 || v->size != W->size1)
+    GSL_ERROR ("bp_linear: b and v must have as many elements as W has rows", GSL_EBADLEN);
+  gsl_vector_memcpy (v, b);
+  return gsl_blas_dgemv (CblasNoTrans, 1.0, W, u, 1.0, v);
+}
+
+/* dL/du = W^T dL/dv, since dv_i/du_j = w_ij (slide 10) */
+int
+bp_linear_grad_input (const gsl_matrix *W, const gsl_vector *dL_dv,
+                      gsl_vector *dL_du)
+{
+  if (dL_dv->size != W->size1)
+    GSL_ERROR ("bp_linear_grad_input: dL_dv must have as many elements as W has rows",
+               GSL_EBADLEN);
+  if (dL_du->size != W->size2)
+    GSL_ERROR ("bp_linear_grad_input: dL_du must have as many elements as W has columns",
+               GSL_EBADLEN);
+  return gsl_blas_dgemv (CblasTrans, 1.0, W, dL_dv, 0.0, dL_du);
+}
+
+/* dL/db = E^T dL/dv = dL/dv, since dv_i/db_j = delta_ij (slide 12) */
+int
+bp_linear_grad_bias (const gsl_vector *dL_dv, gsl_vector *dL_db)
+{
+  if (dL_db->size != dL_dv->size)
+    GSL_ERROR ("bp_linear_grad_bias: dL_db and dL_dv must have equal sizes", GSL_EBADLEN);
+  return gsl_vector_memcpy (dL_db, dL_dv);
+}
+
+/* dL/dw_ij = dL/dv_i u_j, i.e. dL/dW = dL/dv u^T (slides 15-16) */
+int
+bp_linear_grad_weights (const gsl_vector *dL_dv, const gsl_vector *u,
+                        gsl_matrix *dL_dW)
+{
+  if (dL_dW->size1 != dL_dv->size || dL_dW->size2 != u->size)
+    GSL_ERROR ("bp_linear_grad_weights: dL_dW must be size(dL_dv) x size(u)",
+               GSL_EBADLEN);
+  gsl_matrix_set_zero (dL_dW);
+  return gsl_blas_dger (1.0, dL_dv, u, dL_dW);
+}

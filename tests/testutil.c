@@ -1,0 +1,86 @@
+/* testutil.c -- see testutil.h */
+#include <config.h>
+#include <math.h>
+#include <stdlib.h>
+#include <gsl/gsl_errno.h>
+#include "testutil.h"
+
+gsl_rng *
+test_rng (int i)
+{
+  gsl_rng *rng = gsl_rng_alloc (gsl_rng_mt19937);
+  gsl_rng_set (rng, 1000u + (unsigned long) i);
+  return rng;
+}
+
+gsl_vector *
+test_logits (gsl_rng *rng, size_t n, double scale)
+{
+  gsl_vector *v = gsl_vector_alloc (n);
+  for (size_t k = 0; k < n; k++)
+    gsl_vector_set (v, k, scale * (2.0 * gsl_rng_uniform (rng) - 1.0));
+  return v;
+}
+
+/* Put the labels of ex only on classes with y_i >= 1e-3. */
+static void
+support_labels (bp_example *ex, int one_hot, gsl_rng *rng)
+{
+  const gsl_vector *y = ex->ws->y;
+  double sum = 0.0;
+  gsl_vector_set_zero (ex->labels);
+  if (one_hot)
+    {
+      gsl_vector_set (ex->labels, gsl_vector_max_index (y), 1.0);
+      return;
+    }
+  for (size_t k = 0; k < y->size; k++)
+    if (gsl_vector_get (y, k) >= 1e-3)
+      {
+        const double l = gsl_rng_uniform_pos (rng);
+        gsl_vector_set (ex->labels, k, l);
+        sum += l;
+      }
+  gsl_vector_scale (ex->labels, 1.0 / sum);
+}
+
+bp_example *
+test_example (int i)
+{
+  gsl_rng *rng = test_rng (i);
+  size_t n = 10, rows = 28, cols = 28;
+  if (i != 0)
+    {
+      n = 2 + gsl_rng_uniform_int (rng, 11);
+      rows = 1 + gsl_rng_uniform_int (rng, 6);
+      cols = 1 + gsl_rng_uniform_int (rng, 6);
+    }
+  const int one_hot = (i % 2 == 0);
+  bp_example *ex = bp_example_alloc (n, rows, cols, 0.05,
+                                     one_hot ? BP_LABELS_ONE_HOT : BP_LABELS_SOFT, rng);
+  if (i >= TEST_LARGE_FROM)
+    {
+      bp_model_forward (ex->W, ex->b, ex->x, ex->labels, ex->ws);
+      const double s = 500.0 / fmax (gsl_vector_max (ex->ws->v), -gsl_vector_min (ex->ws->v));
+      gsl_matrix_scale (ex->W, s);
+      gsl_vector_scale (ex->b, s);
+      bp_model_forward (ex->W, ex->b, ex->x, ex->labels, ex->ws);
+      support_labels (ex, one_hot, rng);
+    }
+  gsl_rng_free (rng);
+  return ex;
+}
+
+int
+test_run_suites (Suite *(*const makers[]) (void), size_t count)
+{
+  int failed = 0;
+  for (size_t k = 0; k < count; k++)
+    {
+      SRunner *sr = srunner_create (makers[k] ());
+      srunner_run_all (sr, CK_ENV);
+      failed += srunner_ntests_failed (sr);
+      srunner_free (sr);
+    }
+  return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+}

@@ -1,0 +1,41 @@
+/* testutil.h -- helpers shared by the Check suites. */
+#ifndef BP_TESTUTIL_H
+#define BP_TESTUTIL_H
+
+#include <check.h>
+#include <gsl/gsl_rng.h>
+#include "example.h"
+
+/* Loop-test configurations: index 0 is the slides' model (10 classes,
+   28x28 image); the others draw sizes from a seeded RNG.  Even indices use
+   one-hot labels, odd ones soft labels; indices >= TEST_LARGE_FROM scale W
+   and b so that the largest |logit| is 500. */
+#define TEST_CONFIGS 8
+#define TEST_LARGE_FROM 4
+
+/* An RNG seeded from the loop index, so every failure is reproducible. */
+gsl_rng *test_rng (int i);
+
+/* The example of configuration i (see above).  With large logits the
+   labels are put only on classes with y_i >= 1e-3, so that the slides'
+   literal -labels/y stays finite and central differences of log y are
+   well posed; the stable forms are tested without that restriction. */
+bp_example *test_example (int i);
+
+/* A vector of logits uniform in [-scale, scale]. */
+gsl_vector *test_logits (gsl_rng *rng, size_t n, double scale);
+
+/* Fail the test, naming the worst element, unless r has no failure. */
+#define test_assert_pass(r, what)                                          \
+  ck_assert_msg ((r).n_checked > 0 && (r).n_failed == 0,                   \
+                 "%s: %zu of %zu elements disagree; worst [%zu,%zu]: "     \
+                 "analytic %.17g, numeric %.17g, GSL error estimate %.3e", \
+                 (what), (r).n_failed, (r).n_checked, (r).worst_row,       \
+                 (r).worst_col, (r).worst_analytic, (r).worst_numeric,     \
+                 (r).worst_abserr)
+
+/* Run each suite with its own runner, so that each prints its own
+   "N%: Checks: ..." line; returns the exit status for main. */
+int test_run_suites (Suite *(*const makers[]) (void), size_t count);
+
+#endif /* BP_TESTUTIL_H */
