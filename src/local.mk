@@ -28,5 +28,5 @@ src_libbpinternal_la_LIBADD = src/libbackprop.la $(GSL_LIBS)
 
 # The program is built at the top (src/backprop/ holds the headers).
 bin_PROGRAMS += backprop
-backprop_SOURCES = src/main.c
+backprop_SOURCES = src/main.c src/cli.c src/cli.h src/cmd_verify.c
 backprop_LDADD = src/libbpinternal.la src/libbackprop.la $(GSL_LIBS)

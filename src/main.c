@@ -1,17 +1,15 @@
 /* main.c -- the backprop program: `backprop verify' and friends. */
 #include <config.h>
-#include <errno.h>
 #include <getopt.h>
-#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <gsl/gsl_errno.h>
-#include "verify.h"
+#include "cli.h"
 
-static const char *program_name = "backprop";
+const char *program_name = "backprop";
 
-static void
+void
 usage_hint (void)
 {
   fprintf (stderr, "Try '%s --help' for more information.\n", program_name);
@@ -44,89 +42,14 @@ print_version (void)
          "There is NO WARRANTY, to the extent permitted by law.\n", stdout);
 }
 
-/* Parse a whole unsigned number into *out; 0 on success. */
-static int
-parse_ulong (const char *s, unsigned long *out)
+/* The commands; each lives in its own src/cmd_NAME.c. */
+static const struct
 {
-  char *end;
-  errno = 0;
-  if (s[0] == '-' || s[0] == '\0')
-    return -1;
-  unsigned long v = strtoul (s, &end, 10);
-  if (errno != 0 || *end != '\0')
-    return -1;
-  *out = v;
-  return 0;
-}
-
-static void
-print_verify_help (void)
-{
-  printf ("Usage: %s verify [OPTION]...\n", program_name);
-  fputs ("Check each formula of the slides (dL/dy, the softmax Jacobian, dL/dv,\n"
-         "dL/du, dL/db, dL/dW, dL/dx, the whole chain and y - labels) against\n"
-         "GSL's central differences, on a 784 -> 10 classifier with seeded\n"
-         "pseudo-random W, b, 28x28 image x and soft labels.\n\n"
-         "  -s, --seed=N        seed of the example (default 1)\n"
-         "  -h, --help          display this help and exit\n\n"
-         "Exit status: 0 when every row passes, 1 when any fails, 2 on bad usage.\n",
-         stdout);
-}
-
-static int
-cmd_verify (int argc, char **argv)
-{
-  static const struct option longopts[] = {
-    {"seed", required_argument, NULL, 's'},
-    {"help", no_argument, NULL, 'h'},
-    {NULL, 0, NULL, 0}
-  };
-  unsigned long seed = 1;
-  int c;
-  optind = 1;
-  while ((c = getopt_long (argc, argv, "s:h", longopts, NULL)) != -1)
-    switch (c)
-      {
-      case 's':
-        if (parse_ulong (optarg, &seed) != 0)
-          {
-            fprintf (stderr, "%s: verify: invalid seed '%s': expected a non-negative whole number\n",
-                     program_name, optarg);
-            return 2;
-          }
-        break;
-      case 'h':
-        print_verify_help ();
-        return 0;
-      default:
-        usage_hint ();
-        return 2;
-      }
-  if (optind < argc)
-    {
-      fprintf (stderr, "%s: verify: unexpected argument '%s'\n", program_name, argv[optind]);
-      usage_hint ();
-      return 2;
-    }
-
-  gsl_rng *rng = gsl_rng_alloc (gsl_rng_mt19937);
-  gsl_rng_set (rng, seed);
-  bp_example *ex = bp_example_alloc (10, 28, 28, 0.05, BP_LABELS_SOFT, rng);
-  gsl_rng_free (rng);
-  if (ex == NULL)
-    return 2;
-  printf ("backprop verify: W 10x784, b 10, x 28x28, soft labels, seed %lu; "
-          "rtol %g, atol %g\n\n", seed, BP_CHECK_RTOL, BP_CHECK_ATOL);
-  int failures = bp_verify_run (ex, BP_CHECK_RTOL, BP_CHECK_ATOL, stdout);
-  bp_example_free (ex);
-  if (failures < 0)
-    {
-      fprintf (stderr, "%s: verify: a computation could not be carried out\n", program_name);
-      return 2;
-    }
-  printf ("\n%s\n", failures == 0 ? "All formulas PASS." : "Some formulas FAIL.");
-  return failures == 0 ? 0 : 1;
-}
+  const char *name;
+  int (*run) (int argc, char **argv);
+} commands[] = {
+  {"verify", cmd_verify},
+};
 
 int
 main (int argc, char **argv)
@@ -162,8 +85,9 @@ main (int argc, char **argv)
   const char *command = argv[optind];
   argc -= optind;
   argv += optind;
-  if (strcmp (command, "verify") == 0)
-    return cmd_verify (argc, argv);
+  for (size_t k = 0; k < sizeof commands / sizeof commands[0]; k++)
+    if (strcmp (command, commands[k].name) == 0)
+      return commands[k].run (argc, argv);
   fprintf (stderr, "%s: unknown command '%s'\n", program_name, command);
   usage_hint ();
   return 2;

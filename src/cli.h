@@ -1,0 +1,19 @@
+/* cli.h -- (internal) what the commands of the backprop program share. */
+#ifndef BP_CLI_H
+#define BP_CLI_H
+
+/* "backprop", for messages. */
+extern const char *program_name;
+
+/* Print "Try 'backprop --help' ..." to stderr. */
+void usage_hint (void);
+
+/* Parse a whole non-negative decimal number into *out; 0 on success,
+   -1 when s is empty, signed, has trailing characters or overflows. */
+int parse_ulong (const char *s, unsigned long *out);
+
+/* Each command: argv[0] is the command's name; returns the exit status
+   (0 success, 1 a check failed, 2 usage error or bad input). */
+int cmd_verify (int argc, char **argv);
+
+#endif /* BP_CLI_H */
