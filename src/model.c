@@ -1,6 +1,7 @@
 /* model.c -- the whole classifier, slides 3-4 and 17;
    derivations/01-forward-pass.md, derivations/09-whole-chain.md */
 #include <config.h>
+#include <math.h>
 #include <stdlib.h>
 #include <gsl/gsl_errno.h>
 #include <gsl/gsl_nan.h>

@@ -9,10 +9,25 @@ TEST_LDADD = tests/libtestutil.la src/libbpinternal.la src/libbackprop.la \
 TEST_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS)
 
 BP_SUITES = \
-  tests/check_softmax
+  tests/check_reshape \
+  tests/check_linear \
+  tests/check_softmax \
+  tests/check_cross_entropy \
+  tests/check_model \
+  tests/check_checker
 
 check_PROGRAMS += $(BP_SUITES)
 TESTS += $(BP_SUITES) tests/verify.sh
 
+tests_check_reshape_CFLAGS = $(TEST_CFLAGS)
+tests_check_reshape_LDADD = $(TEST_LDADD)
+tests_check_linear_CFLAGS = $(TEST_CFLAGS)
+tests_check_linear_LDADD = $(TEST_LDADD)
 tests_check_softmax_CFLAGS = $(TEST_CFLAGS)
 tests_check_softmax_LDADD = $(TEST_LDADD)
+tests_check_cross_entropy_CFLAGS = $(TEST_CFLAGS)
+tests_check_cross_entropy_LDADD = $(TEST_LDADD)
+tests_check_model_CFLAGS = $(TEST_CFLAGS)
+tests_check_model_LDADD = $(TEST_LDADD)
+tests_check_checker_CFLAGS = $(TEST_CFLAGS)
+tests_check_checker_LDADD = $(TEST_LDADD)

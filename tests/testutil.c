@@ -22,6 +22,16 @@ test_logits (gsl_rng *rng, size_t n, double scale)
   return v;
 }
 
+void
+test_chain_to_dL_dv (bp_example *ex)
+{
+  bp_model_workspace *w = ex->ws;
+  bp_model_forward (ex->W, ex->b, ex->x, ex->labels, w);
+  bp_cross_entropy_grad (ex->labels, w->y, w->dL_dy);
+  bp_softmax_jacobian (w->y, w->J);
+  bp_softmax_backward (w->J, w->dL_dy, w->dL_dv);
+}
+
 /* Put the labels of ex only on classes with y_i >= 1e-3. */
 static void
 support_labels (bp_example *ex, int one_hot, gsl_rng *rng)

@@ -22,6 +22,11 @@ gsl_rng *test_rng (int i);
    well posed; the stable forms are tested without that restriction. */
 bp_example *test_example (int i);
 
+/* The forward pass and the slides' chain up to dL/dv at ex, step by step
+   (bp_cross_entropy_grad, bp_softmax_jacobian, bp_softmax_backward); the
+   values are left in ex->ws. */
+void test_chain_to_dL_dv (bp_example *ex);
+
 /* A vector of logits uniform in [-scale, scale]. */
 gsl_vector *test_logits (gsl_rng *rng, size_t n, double scale);
 
