@@ -31,3 +31,13 @@ tests_check_model_CFLAGS = $(TEST_CFLAGS)
 tests_check_model_LDADD = $(TEST_LDADD)
 tests_check_checker_CFLAGS = $(TEST_CFLAGS)
 tests_check_checker_LDADD = $(TEST_LDADD)
+
+# `make installcheck' (run by `make distcheck'): a program outside the tree
+# built against the installed library through pkg-config.
+EXTRA_DIST += tests/consumer.c
+installcheck-local:
+	PKG_CONFIG_PATH="$(DESTDIR)$(libdir)/pkgconfig$${PKG_CONFIG_PATH:+:$$PKG_CONFIG_PATH}"; \
+	export PKG_CONFIG_PATH; \
+	$(CC) -o bp-consumer$(EXEEXT) $(srcdir)/tests/consumer.c \
+	  `$(PKG_CONFIG) --cflags --libs backprop` -lm -Wl,-rpath,"$(DESTDIR)$(libdir)" && \
+	./bp-consumer$(EXEEXT); status=$$?; rm -f bp-consumer$(EXEEXT); exit $$status
