@@ -17,5 +17,7 @@
 #include "backprop/bp_cross_entropy.h"
 #include "backprop/bp_model.h"
 #include "backprop/bp_check.h"
+#include "backprop/bp_check_threads.h"
+#include "backprop/bp_check_directional.h"
 
 #endif /* BACKPROP_H */

@@ -16,6 +16,11 @@ print_verify_help (void)
          "GSL's central differences, on a 784 -> 10 classifier with seeded\n"
          "pseudo-random W, b, 28x28 image x and soft labels.\n\n"
          "  -s, --seed=N        seed of the example (default 1)\n"
+         "  -f, --fast          check each row along random unit directions d\n"
+         "                      (grad . d against GSL's derivative of\n"
+         "                      t -> L(theta + t d)) instead of every partial\n"
+         "  -d, --directions=N  directions per row in --fast mode (default 16),\n"
+         "                      drawn from the seed\n"
          "  -h, --help          display this help and exit\n\n"
          "Exit status: 0 when every row passes, 1 when any fails, 2 on bad usage.\n",
          stdout);
@@ -26,13 +31,15 @@ cmd_verify (int argc, char **argv)
 {
   static const struct option longopts[] = {
     {"seed", required_argument, NULL, 's'},
+    {"fast", no_argument, NULL, 'f'},
+    {"directions", required_argument, NULL, 'd'},
     {"help", no_argument, NULL, 'h'},
     {NULL, 0, NULL, 0}
   };
-  unsigned long seed = 1;
-  int c;
+  unsigned long seed = 1, directions = BP_CHECK_DIRECTIONS;
+  int c, fast = 0;
   optind = 1;
-  while ((c = getopt_long (argc, argv, "s:h", longopts, NULL)) != -1)
+  while ((c = getopt_long (argc, argv, "s:fd:h", longopts, NULL)) != -1)
     switch (c)
       {
       case 's':
@@ -40,6 +47,18 @@ cmd_verify (int argc, char **argv)
           {
             fprintf (stderr, "%s: verify: invalid seed '%s': expected a non-negative whole number\n",
                      program_name, optarg);
+            return 2;
+          }
+        break;
+      case 'f':
+        fast = 1;
+        break;
+      case 'd':
+        if (parse_ulong (optarg, &directions) != 0 || directions == 0
+            || directions > 1000000)
+          {
+            fprintf (stderr, "%s: verify: invalid number of directions '%s': expected "
+                     "a whole number from 1 to 1000000\n", program_name, optarg);
             return 2;
           }
         break;
@@ -60,12 +79,21 @@ cmd_verify (int argc, char **argv)
   gsl_rng *rng = gsl_rng_alloc (gsl_rng_mt19937);
   gsl_rng_set (rng, seed);
   bp_example *ex = bp_example_alloc (10, 28, 28, 0.05, BP_LABELS_SOFT, rng);
-  gsl_rng_free (rng);
   if (ex == NULL)
-    return 2;
+    {
+      gsl_rng_free (rng);
+      return 2;
+    }
   printf ("backprop verify: W 10x784, b 10, x 28x28, soft labels, seed %lu; "
-          "rtol %g, atol %g\n\n", seed, BP_CHECK_RTOL, BP_CHECK_ATOL);
-  int failures = bp_verify_run (ex, BP_CHECK_RTOL, BP_CHECK_ATOL, stdout);
+          "rtol %g, atol %g", seed, BP_CHECK_RTOL, BP_CHECK_ATOL);
+  if (fast)
+    printf ("; fast: %lu random directions per row", directions);
+  printf ("\n\n");
+  /* The directions continue the example's random stream. */
+  int failures = fast
+    ? bp_verify_run_fast (ex, directions, rng, BP_CHECK_RTOL, BP_CHECK_ATOL, stdout)
+    : bp_verify_run (ex, BP_CHECK_RTOL, BP_CHECK_ATOL, stdout);
+  gsl_rng_free (rng);
   bp_example_free (ex);
   if (failures < 0)
     {

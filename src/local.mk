@@ -30,3 +30,15 @@ src_libbpinternal_la_LIBADD = src/libbackprop.la $(GSL_LIBS)
 bin_PROGRAMS += backprop
 backprop_SOURCES = src/main.c src/cli.c src/cli.h src/cmd_verify.c
 backprop_LDADD = src/libbpinternal.la src/libbackprop.la $(GSL_LIBS)
+
+# The CBLAS configure chose (m4/bp_cblas.m4) and OpenMP for the checker's
+# threads: the library carries both, and everything linked with it gets them.
+AM_CFLAGS += $(OPENMP_CFLAGS)
+src_libbackprop_la_LIBADD += $(CBLAS_LIBS)
+
+# Issue 5: the checker on threads, the directional (fast) check, and the
+# example's loss evaluated from the point's cache for `backprop verify'.
+src_libbackprop_la_SOURCES += src/check_threads.c src/check_directional.c
+pkginclude_HEADERS += src/backprop/bp_check_threads.h \
+  src/backprop/bp_check_directional.h
+src_libbpinternal_la_SOURCES += src/example_partial.c src/example_partial.h

@@ -23,6 +23,7 @@ print_help (void)
          "Commands:\n"
          "  verify [--seed N]   check every slide formula against GSL's numeric\n"
          "                      derivatives on a seeded example; one row per formula\n"
+         "  verify --fast       the same along random directions, in milliseconds\n"
          "\n"
          "Options:\n"
          "  -h, --help          display this help and exit\n"

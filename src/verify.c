@@ -3,7 +3,18 @@
 #include <config.h>
 #include <math.h>
 #include <gsl/gsl_errno.h>
+#include "example_partial.h"
 #include "verify.h"
+
+/* How each row is checked: every partial derivative (full), the three
+   large rows on threads from the point's cache (example_partial.h); or
+   along random directions (fast, bp_check_directional.h). */
+typedef struct
+{
+  size_t directions;          /* 0: every partial; else this many directions */
+  gsl_rng *rng;               /* fast: draws the directions */
+  bp_example_partials *P;     /* full: one workspace per thread */
+} how;
 
 /* The analytic chain of slide 17, each step by its own function. */
 typedef struct
@@ -57,11 +68,11 @@ chain_compute (const bp_example *ex, chain *c)
 }
 
 static void
-print_header (FILE *out)
+print_header (FILE *out, const how *h)
 {
   fprintf (out, "%-6s %-28s %-30s %8s %11s %11s %11s  %s\n", "slide",
-           "formula", "C function", "partials", "max abs err", "max rel err",
-           "GSL est err", "result");
+           "formula", "C function", h->directions ? "checked" : "partials",
+           "max abs err", "max rel err", "GSL est err", "result");
 }
 
 static int
@@ -80,15 +91,24 @@ print_row (FILE *out, const char *slide, const char *formula,
   return pass ? 0 : 1;
 }
 
-/* Check analytic gradient `grad' of f at theta; print the row. */
+/* Check analytic gradient `grad' of f at theta; print the row.  In full
+   mode, pf (when given) is f evaluated from the point, on threads. */
 static int
 gradient_row (FILE *out, const char *slide, const char *formula,
-              const char *function, bp_scalar_function f, const bp_example *ex,
-              const gsl_vector *theta, const gsl_vector *grad, double rtol,
-              double atol)
+              const char *function, bp_scalar_function f, bp_partial_function pf,
+              const bp_example *ex, const gsl_vector *theta, const gsl_vector *grad,
+              double rtol, double atol, const how *h)
 {
   bp_check_result r;
-  int status = bp_check_gradient (f, (void *) ex, theta, grad, rtol, atol, &r);
+  int status;
+  if (h->directions)
+    status = bp_check_directional_gradient (f, (void *) ex, theta, grad, h->directions,
+                                            h->rng, rtol, atol, &r);
+  else if (pf)
+    status = bp_check_gradient_threads (pf, h->P->params, h->P->count, theta, grad,
+                                        rtol, atol, &r);
+  else
+    status = bp_check_gradient (f, (void *) ex, theta, grad, rtol, atol, &r);
   if (status != GSL_SUCCESS && status != GSL_FAILURE)
     return -1;
   return print_row (out, slide, formula, function, &r);
@@ -99,8 +119,9 @@ gradient_row (FILE *out, const char *slide, const char *formula,
 static int
 matrix_gradient_row (FILE *out, const char *slide, const char *formula,
                      const char *function, bp_scalar_function f,
-                     const bp_example *ex, const gsl_matrix *theta,
-                     const gsl_matrix *grad, double rtol, double atol)
+                     bp_partial_function pf, const bp_example *ex,
+                     const gsl_matrix *theta, const gsl_matrix *grad,
+                     double rtol, double atol, const how *h)
 {
   const size_t k = theta->size1 * theta->size2;
   gsl_vector *t = gsl_vector_alloc (k), *g = gsl_vector_alloc (k);
@@ -109,7 +130,8 @@ matrix_gradient_row (FILE *out, const char *slide, const char *formula,
     {
       bp_reshape (theta, t);
       bp_reshape (grad, g);
-      failed = gradient_row (out, slide, formula, function, f, ex, t, g, rtol, atol);
+      failed = gradient_row (out, slide, formula, function, f, pf, ex, t, g, rtol,
+                             atol, h);
     }
   gsl_vector_free (t);
   gsl_vector_free (g);
@@ -144,8 +166,8 @@ composed_row (FILE *out, const bp_example *ex, const chain *c)
   return failed;
 }
 
-int
-bp_verify_run (const bp_example *ex, double rtol, double atol, FILE *out)
+static int
+verify_rows (const bp_example *ex, double rtol, double atol, FILE *out, const how *h)
 {
   chain c = { 0 };
   int failures = 0, f;
@@ -163,34 +185,62 @@ bp_verify_run (const bp_example *ex, double rtol, double atol, FILE *out)
       gsl_vector_memcpy (v, w->v);
       gsl_vector_memcpy (y, w->y);
     }
-  print_header (out);
+  print_header (out, h);
 #define ROW(call) do { if (failures >= 0) { f = (call); failures = f < 0 ? -1 : failures + f; } } while (0)
   ROW (gradient_row (out, "5", "dL/dy = -labels/y", "bp_cross_entropy_grad",
-                     bp_example_loss_of_y, ex, y, c.dL_dy, rtol, atol));
+                     bp_example_loss_of_y, NULL, ex, y, c.dL_dy, rtol, atol, h));
   if (failures >= 0)
     {
       bp_check_result r;
-      int s = bp_check_jacobian (bp_example_softmax, NULL, v, c.J, rtol, atol, &r);
+      int s = h->directions
+        ? bp_check_directional_jacobian (bp_example_softmax, NULL, v, c.J, h->directions,
+                                         h->rng, rtol, atol, &r)
+        : bp_check_jacobian (bp_example_softmax, NULL, v, c.J, rtol, atol, &r);
       ROW ((s == GSL_SUCCESS || s == GSL_FAILURE)
            ? print_row (out, "8", "dy/dv = y_i(1[i=j] - y_j)", "bp_softmax_jacobian", &r)
            : -1);
     }
   ROW (gradient_row (out, "6,7,9", "dL/dv = J^T dL/dy", "bp_softmax_backward",
-                     bp_example_loss_of_v, ex, v, c.dL_dv, rtol, atol));
+                     bp_example_loss_of_v, NULL, ex, v, c.dL_dv, rtol, atol, h));
   ROW (gradient_row (out, "10,11", "dL/du = W^T dL/dv", "bp_linear_grad_input",
-                     bp_example_loss_of_u, ex, c.u, c.dL_du, rtol, atol));
+                     bp_example_loss_of_u, bp_example_partial_loss_of_u, ex, c.u,
+                     c.dL_du, rtol, atol, h));
   ROW (gradient_row (out, "12", "dL/db = dL/dv", "bp_linear_grad_bias",
-                     bp_example_loss_of_b, ex, ex->b, c.dL_db, rtol, atol));
+                     bp_example_loss_of_b, NULL, ex, ex->b, c.dL_db, rtol, atol, h));
   ROW (matrix_gradient_row (out, "13-16", "dL/dW = dL/dv u^T", "bp_linear_grad_weights",
-                            bp_example_loss_of_W, ex, ex->W, c.dL_dW, rtol, atol));
+                            bp_example_loss_of_W, bp_example_partial_loss_of_W, ex,
+                            ex->W, c.dL_dW, rtol, atol, h));
   ROW (matrix_gradient_row (out, "17", "dL/dx = reshape^-1(dL/du)", "bp_reshape_inverse",
-                            bp_example_loss_of_x, ex, ex->x, c.dL_dx, rtol, atol));
+                            bp_example_loss_of_x, bp_example_partial_loss_of_x, ex,
+                            ex->x, c.dL_dx, rtol, atol, h));
   ROW (composed_row (out, ex, &c));
   ROW (gradient_row (out, "-", "J^T dL/dy = y - labels", "bp_softmax_cross_entropy_grad",
-                     bp_example_stable_loss_of_v, ex, v, c.dL_dv_fused, rtol, atol));
+                     bp_example_stable_loss_of_v, NULL, ex, v, c.dL_dv_fused, rtol,
+                     atol, h));
 #undef ROW
   gsl_vector_free (v);
   gsl_vector_free (y);
   chain_free (&c);
   return failures;
+}
+
+int
+bp_verify_run (const bp_example *ex, double rtol, double atol, FILE *out)
+{
+  how h = { .P = bp_example_partials_alloc (ex, bp_check_threads ((size_t) -1)) };
+  if (h.P == NULL)
+    return -1;
+  const int failures = verify_rows (ex, rtol, atol, out, &h);
+  bp_example_partials_free (h.P);
+  return failures;
+}
+
+int
+bp_verify_run_fast (const bp_example *ex, size_t n_directions, gsl_rng *rng,
+                    double rtol, double atol, FILE *out)
+{
+  if (n_directions == 0)
+    return -1;
+  how h = { .directions = n_directions, .rng = rng };
+  return verify_rows (ex, rtol, atol, out, &h);
 }

@@ -1,0 +1,310 @@
+/* bench.c -- `make bench': how fast backprop is, and how close to the
+   machine's limit.  Not part of `make check' (timings are not tests).
+
+   Each measurement is a section (the table `sections' below); each prints
+   Markdown table rows, the figure taken as the minimum over repeats (the
+   machine may be shared: the minimum is the run least disturbed by other
+   work; the median is printed beside it).
+     machine   CPU model, cores, the CBLAS linked, OpenMP threads
+     peak      the dgemm peak: gsl_blas_dgemm of 2000 x 2000 matrices
+               through the CBLAS configure chose, in GFLOP/s
+     verify    `backprop verify' in full mode (every partial) and in
+               --fast mode, on the slides' model (W 10x784)
+     scaling   the same for n classes in {10, 100}, m inputs in {784, 3072}
+     epoch     (when training is built) one epoch per batch size
+     memory    the peak resident memory of this process (getrusage)
+   Usage: bench/bench [--repeats N] [SECTION]...  (default: all) */
+#include <config.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include <sys/resource.h>
+#include <gsl/gsl_blas.h>
+#include <gsl/gsl_errno.h>
+#include <gsl/gsl_rng.h>
+#include <gsl/gsl_sort.h>
+#include <gsl/gsl_statistics_double.h>
+#include "example.h"
+#include "verify.h"
+
+typedef struct
+{
+  size_t repeats;        /* of each timing */
+  double peak_gflops;    /* measured by section peak, 0 before */
+  FILE *devnull;         /* where the verify tables go */
+} bench;
+
+static double
+now (void)
+{
+  struct timespec t;
+  clock_gettime (CLOCK_MONOTONIC, &t);
+  return t.tv_sec + 1e-9 * t.tv_nsec;
+}
+
+/* The minimum and median of k timings t (sorted in place). */
+static void
+summarise (double *t, size_t k, double *min, double *median)
+{
+  gsl_sort (t, 1, k);
+  *min = t[0];
+  *median = gsl_stats_median_from_sorted_data (t, 1, k);
+}
+
+/* ---- machine --------------------------------------------------------- */
+
+static void
+cpu_model (char *buf, size_t len)
+{
+  FILE *f = fopen ("/proc/cpuinfo", "r");
+  char line[512];
+  snprintf (buf, len, "unknown");
+  while (f && fgets (line, sizeof line, f))
+    if (strncmp (line, "model name", 10) == 0)
+      {
+        const char *colon = strchr (line, ':');
+        if (colon)
+          {
+            snprintf (buf, len, "%s", colon + 2);
+            buf[strcspn (buf, "\n")] = '\0';
+          }
+        break;
+      }
+  if (f)
+    fclose (f);
+}
+
+static int
+section_machine (bench *b)
+{
+  char model[256];
+  const char *obt = getenv ("OPENBLAS_NUM_THREADS");
+  cpu_model (model, sizeof model);
+  printf ("| CPU | %s |\n| cores online | %ld |\n", model, sysconf (_SC_NPROCESSORS_ONLN));
+  printf ("| CBLAS | %s |\n| checker threads | %zu (OpenMP; OMP_NUM_THREADS limits) |\n",
+          BP_CBLAS, bp_check_threads ((size_t) -1));
+  printf ("| OPENBLAS_NUM_THREADS | %s |\n| repeats | %zu, minimum reported |\n",
+          obt ? obt : "(unset)", b->repeats);
+  return 0;
+}
+
+/* ---- peak ------------------------------------------------------------ */
+
+/* Seconds of one C = A B of k x k matrices by gsl_blas_dgemm. */
+static double
+dgemm_seconds (size_t k)
+{
+  gsl_matrix *A = gsl_matrix_alloc (k, k), *B = gsl_matrix_alloc (k, k);
+  gsl_matrix *C = gsl_matrix_alloc (k, k);
+  if (!A || !B || !C)
+    abort ();
+  for (size_t i = 0; i < k * k; i++)
+    {
+      A->data[i] = (double) (i % 7) / 7.0;
+      B->data[i] = (double) (i % 11) / 11.0;
+    }
+  const double t0 = now ();
+  gsl_blas_dgemm (CblasNoTrans, CblasNoTrans, 1.0, A, B, 0.0, C);
+  const double t = now () - t0;
+  gsl_matrix_free (A);
+  gsl_matrix_free (B);
+  gsl_matrix_free (C);
+  return t;
+}
+
+static int
+section_peak (bench *b)
+{
+  const size_t k = 2000;
+  const double flop = 2.0 * k * k * k;
+  /* A slow reference CBLAS takes seconds per product: fewer repeats then. */
+  const double probe = dgemm_seconds (500) * 64.0;
+  size_t reps = probe > 2.0 ? 1 : b->repeats;
+  double t[64], min, median;
+  for (size_t r = 0; r < reps; r++)
+    t[r] = dgemm_seconds (k);
+  summarise (t, reps, &min, &median);
+  b->peak_gflops = flop / min * 1e-9;
+  printf ("| dgemm %zux%zu (%.1f GFLOP) | %.3f s | %.3f s | %.1f GFLOP/s (%zu runs) |\n",
+          k, k, flop * 1e-9, min, median, b->peak_gflops, reps);
+  return 0;
+}
+
+/* ---- verify ---------------------------------------------------------- */
+
+/* Time `backprop verify' (full, or fast with BP_CHECK_DIRECTIONS) on an
+   example of n classes and a rows x cols image; 0 on success, 1 if a row
+   failed, -1 on error.  *partials: the partial derivatives of one run. */
+static int
+time_verify (bench *b, size_t n, size_t rows, size_t cols, int fast,
+             size_t repeats, double *min, double *median)
+{
+  gsl_rng *rng = gsl_rng_alloc (gsl_rng_mt19937);
+  /* W's spread scaled so that v = W u + b spreads as on the slides' model
+     (sigma 0.05 at m = 784): with 100 classes and wider logits some y_i
+     fall below the step 1e-4 of the dL/dy row, whose central difference
+     then takes log of a negative number. */
+  const double w_sigma = 0.05 * sqrt (784.0 / (rows * cols));
+  bp_example *ex = bp_example_alloc (n, rows, cols, w_sigma, BP_LABELS_SOFT, rng);
+  double t[64];
+  int failures = ex ? 0 : -1;
+  for (size_t r = 0; failures == 0 && r < repeats; r++)
+    {
+      const double t0 = now ();
+      failures = fast
+        ? bp_verify_run_fast (ex, BP_CHECK_DIRECTIONS, rng, BP_CHECK_RTOL, BP_CHECK_ATOL,
+                              b->devnull)
+        : bp_verify_run (ex, BP_CHECK_RTOL, BP_CHECK_ATOL, b->devnull);
+      t[r] = now () - t0;
+    }
+  if (failures == 0)
+    summarise (t, repeats, min, median);
+  bp_example_free (ex);
+  gsl_rng_free (rng);
+  return failures;
+}
+
+static int
+verify_row (bench *b, size_t n, size_t rows, size_t cols, size_t repeats)
+{
+  const size_t m = rows * cols, partials = n + n * n + n + m + n + n * m + m + n;
+  double full, full_med, fast, fast_med;
+  if (time_verify (b, n, rows, cols, 0, repeats, &full, &full_med) != 0
+      || time_verify (b, n, rows, cols, 1, b->repeats, &fast, &fast_med) != 0)
+    {
+      fprintf (stderr, "bench: verify %zux%zu failed\n", n, m);
+      return 1;
+    }
+  printf ("| %zu | %zu (%zux%zu) | %zu | %.4f s | %.4f s | %.2f ms | %.2f ms | %.2f us |\n",
+          n, m, rows, cols, partials, full, full_med, fast * 1e3, fast_med * 1e3,
+          full / partials * 1e6);
+  return 0;
+}
+
+static void
+verify_header (void)
+{
+  printf ("| n | m | partials (full) | full min | full median | fast min | fast median "
+          "| full per partial |\n|---|---|---|---|---|---|---|---|\n");
+}
+
+static int
+section_verify (bench *b)
+{
+  verify_header ();
+  return verify_row (b, 10, 28, 28, b->repeats);
+}
+
+static int
+section_scaling (bench *b)
+{
+  static const size_t ns[] = { 10, 100 };
+  static const size_t shapes[][2] = { { 28, 28 }, { 32, 96 } };  /* 784, 3072 = 32x32x3 */
+  int failed = 0;
+  verify_header ();
+  for (size_t i = 0; i < 2; i++)
+    for (size_t s = 0; s < 2; s++)
+      {
+        /* the largest (300k partials) takes seconds: fewer repeats */
+        const size_t big = ns[i] * shapes[s][0] * shapes[s][1] > 100000;
+        failed |= verify_row (b, ns[i], shapes[s][0], shapes[s][1],
+                              big ? 1 + b->repeats / 4 : b->repeats);
+      }
+  return failed;
+}
+
+/* ---- epoch ----------------------------------------------------------- */
+
+/* One training epoch per batch size 1, 16, 64, 256: seconds, images per
+   second, and the achieved FLOP rate against b->peak_gflops.  Plugs in
+   when training lands (doc/performance.md, "Adding the epoch timing"). */
+static int
+section_epoch (bench *b)
+{
+  (void) b;
+  printf ("| epoch | not measured: this build has no training (bp_train_epoch) |\n");
+  return 0;
+}
+
+/* ---- memory ---------------------------------------------------------- */
+
+static int
+section_memory (bench *b)
+{
+  (void) b;
+  struct rusage ru;
+  getrusage (RUSAGE_SELF, &ru);
+  printf ("| peak resident memory (ru_maxrss) | %.1f MiB |\n", ru.ru_maxrss / 1024.0);
+  return 0;
+}
+
+static const struct
+{
+  const char *name;
+  const char *title;
+  int (*run) (bench *b);
+} sections[] = {
+  {"machine", "Machine", section_machine},
+  {"peak", "Machine's dgemm peak (| product | min | median | rate |)", section_peak},
+  {"verify", "backprop verify on the slides' model", section_verify},
+  {"scaling", "Verification cost by classes n and inputs m", section_scaling},
+  {"epoch", "Training epoch", section_epoch},
+  {"memory", "Memory", section_memory},
+};
+#define N_SECTIONS (sizeof sections / sizeof sections[0])
+
+static int
+run_section (bench *b, size_t k)
+{
+  printf ("\n### %s\n\n", sections[k].title);
+  fflush (stdout);
+  const int status = sections[k].run (b);
+  fflush (stdout);
+  return status;
+}
+
+int
+main (int argc, char **argv)
+{
+  bench b = { .repeats = 7 };
+  int status = 0, any = 0;
+  gsl_set_error_handler_off ();
+  b.devnull = fopen ("/dev/null", "w");
+  if (b.devnull == NULL)
+    {
+      perror ("bench: /dev/null");
+      return 2;
+    }
+  for (int a = 1; a < argc; a++)
+    {
+      if (strcmp (argv[a], "--repeats") == 0 && a + 1 < argc)
+        {
+          long r = strtol (argv[++a], NULL, 10);
+          if (r < 1 || r > 64)
+            {
+              fprintf (stderr, "bench: --repeats must be 1 to 64\n");
+              return 2;
+            }
+          b.repeats = (size_t) r;
+          continue;
+        }
+      size_t k = 0;
+      while (k < N_SECTIONS && strcmp (argv[a], sections[k].name) != 0)
+        k++;
+      if (k == N_SECTIONS)
+        {
+          fprintf (stderr, "bench: unknown section '%s' (machine peak verify scaling "
+                   "epoch memory)\n", argv[a]);
+          return 2;
+        }
+      any = 1;
+      status |= run_section (&b, k);
+    }
+  for (size_t k = 0; !any && k < N_SECTIONS; k++)
+    status |= run_section (&b, k);
+  fclose (b.devnull);
+  return status ? 1 : 0;
+}
