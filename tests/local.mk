@@ -32,6 +32,11 @@ tests_check_model_LDADD = $(TEST_LDADD)
 tests_check_checker_CFLAGS = $(TEST_CFLAGS)
 tests_check_checker_LDADD = $(TEST_LDADD)
 
+# Issue 5: the checker on threads and the directional check.
+BP_SUITES += tests/check_threads
+tests_check_threads_CFLAGS = $(TEST_CFLAGS)
+tests_check_threads_LDADD = $(TEST_LDADD)
+
 # `make installcheck' (run by `make distcheck'): a program outside the tree
 # built against the installed library through pkg-config.
 EXTRA_DIST += tests/consumer.c
