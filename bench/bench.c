@@ -6,12 +6,13 @@
    machine may be shared: the minimum is the run least disturbed by other
    work; the median is printed beside it).
      machine   CPU model, cores, the CBLAS linked, OpenMP threads
-     peak      the dgemm peak: gsl_blas_dgemm of 2000 x 2000 matrices
-               through the CBLAS configure chose, in GFLOP/s
      verify    `backprop verify' in full mode (every partial) and in
                --fast mode, on the slides' model (W 10x784)
      scaling   the same for n classes in {10, 100}, m inputs in {784, 3072}
-     epoch     (when training is built) one epoch per batch size
+     peak      the dgemm peak: gsl_blas_dgemm of 2000 x 2000 matrices
+               through the CBLAS configure chose, in GFLOP/s
+     epoch     (when training is built) one epoch per batch size, its
+               FLOP rate as a fraction of the peak
      memory    the peak resident memory of this process (getrusage)
    Usage: bench/bench [--repeats N] [SECTION]...  (default: all) */
 #include <config.h>
@@ -88,6 +89,12 @@ section_machine (bench *b)
           BP_CBLAS, bp_check_threads ((size_t) -1));
   printf ("| OPENBLAS_NUM_THREADS | %s |\n| repeats | %zu, minimum reported |\n",
           obt ? obt : "(unset)", b->repeats);
+  FILE *f = fopen ("/proc/loadavg", "r");
+  double load;
+  if (f && fscanf (f, "%lf", &load) == 1)
+    printf ("| load average (1 min) at start | %.2f |\n", load);
+  if (f)
+    fclose (f);
   return 0;
 }
 
@@ -135,11 +142,11 @@ section_peak (bench *b)
 
 /* ---- verify ---------------------------------------------------------- */
 
-/* Time `backprop verify' (full, or fast with BP_CHECK_DIRECTIONS) on an
+/* Time `backprop verify' (full, or fast with that many directions) on an
    example of n classes and a rows x cols image; 0 on success, 1 if a row
-   failed, -1 on error.  *partials: the partial derivatives of one run. */
+   failed, -1 on error. */
 static int
-time_verify (bench *b, size_t n, size_t rows, size_t cols, int fast,
+time_verify (bench *b, size_t n, size_t rows, size_t cols, size_t directions,
              size_t repeats, double *min, double *median)
 {
   gsl_rng *rng = gsl_rng_alloc (gsl_rng_mt19937);
@@ -154,9 +161,8 @@ time_verify (bench *b, size_t n, size_t rows, size_t cols, int fast,
   for (size_t r = 0; failures == 0 && r < repeats; r++)
     {
       const double t0 = now ();
-      failures = fast
-        ? bp_verify_run_fast (ex, BP_CHECK_DIRECTIONS, rng, BP_CHECK_RTOL, BP_CHECK_ATOL,
-                              b->devnull)
+      failures = directions
+        ? bp_verify_run_fast (ex, directions, rng, BP_CHECK_RTOL, BP_CHECK_ATOL, b->devnull)
         : bp_verify_run (ex, BP_CHECK_RTOL, BP_CHECK_ATOL, b->devnull);
       t[r] = now () - t0;
     }
@@ -171,24 +177,30 @@ static int
 verify_row (bench *b, size_t n, size_t rows, size_t cols, size_t repeats)
 {
   const size_t m = rows * cols, partials = n + n * n + n + m + n + n * m + m + n;
-  double full, full_med, fast, fast_med;
+  double full, full_med, fast, fast_med, one, one_med;
   if (time_verify (b, n, rows, cols, 0, repeats, &full, &full_med) != 0
-      || time_verify (b, n, rows, cols, 1, b->repeats, &fast, &fast_med) != 0)
+      || time_verify (b, n, rows, cols, BP_CHECK_DIRECTIONS, b->repeats, &fast,
+                      &fast_med) != 0
+      || time_verify (b, n, rows, cols, 1, b->repeats, &one, &one_med) != 0)
     {
       fprintf (stderr, "bench: verify %zux%zu failed\n", n, m);
       return 1;
     }
-  printf ("| %zu | %zu (%zux%zu) | %zu | %.4f s | %.4f s | %.2f ms | %.2f ms | %.2f us |\n",
-          n, m, rows, cols, partials, full, full_med, fast * 1e3, fast_med * 1e3,
-          full / partials * 1e6);
+  printf ("| %zu | %zu (%zux%zu) | %zu | %.4f s | %.4f s | %.2f ms | %.2f ms | %.2f ms "
+          "| %.2f us |\n", n, m, rows, cols, partials, full, full_med, fast * 1e3,
+          fast_med * 1e3, one * 1e3, full / partials * 1e6);
   return 0;
 }
 
+/* Full: every partial; fast: BP_CHECK_DIRECTIONS directions per row; and
+   one direction per row, the closest to gradcheck's fast mode (which
+   checks one direction of one function). */
 static void
 verify_header (void)
 {
   printf ("| n | m | partials (full) | full min | full median | fast min | fast median "
-          "| full per partial |\n|---|---|---|---|---|---|---|---|\n");
+          "| fast, 1 direction, min | full per partial |\n"
+          "|---|---|---|---|---|---|---|---|---|\n");
 }
 
 static int
@@ -247,10 +259,12 @@ static const struct
   const char *title;
   int (*run) (bench *b);
 } sections[] = {
+  /* verify before peak: OpenBLAS's threads spin for a while after a large
+     product, and would compete with the checker's threads */
   {"machine", "Machine", section_machine},
-  {"peak", "Machine's dgemm peak (| product | min | median | rate |)", section_peak},
   {"verify", "backprop verify on the slides' model", section_verify},
   {"scaling", "Verification cost by classes n and inputs m", section_scaling},
+  {"peak", "Machine's dgemm peak (| product | min | median | rate |)", section_peak},
   {"epoch", "Training epoch", section_epoch},
   {"memory", "Memory", section_memory},
 };
