@@ -16,3 +16,8 @@ TESTS += $(BP_SUITES) tests/verify.sh
 
 tests_check_softmax_CFLAGS = $(TEST_CFLAGS)
 tests_check_softmax_LDADD = $(TEST_LDADD)
+
+# Beyond the slides: activations, the two-layer network, the complex step.
+BP_SUITES += tests/check_activation
+tests_check_activation_CFLAGS = $(TEST_CFLAGS)
+tests_check_activation_LDADD = $(TEST_LDADD)
