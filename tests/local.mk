@@ -21,3 +21,6 @@ tests_check_softmax_LDADD = $(TEST_LDADD)
 BP_SUITES += tests/check_activation
 tests_check_activation_CFLAGS = $(TEST_CFLAGS)
 tests_check_activation_LDADD = $(TEST_LDADD)
+BP_SUITES += tests/check_mlp
+tests_check_mlp_CFLAGS = $(TEST_CFLAGS)
+tests_check_mlp_LDADD = $(TEST_LDADD)
