@@ -35,3 +35,6 @@ backprop_LDADD = src/libbpinternal.la src/libbackprop.la $(GSL_LIBS)
 src_libbackprop_la_SOURCES += src/activation.c src/mlp.c
 pkginclude_HEADERS += src/backprop/bp_activation.h src/backprop/bp_mlp.h
 src_libbpinternal_la_SOURCES += src/mlp_example.c src/mlp_example.h
+src_libbackprop_la_SOURCES += src/complex_step.c
+pkginclude_HEADERS += src/backprop/bp_complex_step.h
+src_libbpinternal_la_SOURCES += src/cstep_example.c src/cstep_example.h

@@ -24,3 +24,6 @@ tests_check_activation_LDADD = $(TEST_LDADD)
 BP_SUITES += tests/check_mlp
 tests_check_mlp_CFLAGS = $(TEST_CFLAGS)
 tests_check_mlp_LDADD = $(TEST_LDADD)
+BP_SUITES += tests/check_complex_step
+tests_check_complex_step_CFLAGS = $(TEST_CFLAGS)
+tests_check_complex_step_LDADD = $(TEST_LDADD)
