@@ -17,5 +17,7 @@
 #include "backprop/bp_cross_entropy.h"
 #include "backprop/bp_model.h"
 #include "backprop/bp_check.h"
+#include "backprop/bp_activation.h"
+#include "backprop/bp_mlp.h"
 
 #endif /* BACKPROP_H */

@@ -30,3 +30,11 @@ src_libbpinternal_la_LIBADD = src/libbackprop.la $(GSL_LIBS)
 bin_PROGRAMS += backprop
 backprop_SOURCES = src/main.c src/cli.c src/cli.h src/cmd_verify.c
 backprop_LDADD = src/libbpinternal.la src/libbackprop.la $(GSL_LIBS)
+
+# Beyond the slides: activations, the two-layer network, the complex step.
+src_libbackprop_la_SOURCES += src/activation.c src/mlp.c
+pkginclude_HEADERS += src/backprop/bp_activation.h src/backprop/bp_mlp.h
+src_libbpinternal_la_SOURCES += src/mlp_example.c src/mlp_example.h
+src_libbackprop_la_SOURCES += src/complex_step.c
+pkginclude_HEADERS += src/backprop/bp_complex_step.h
+src_libbpinternal_la_SOURCES += src/cstep_example.c src/cstep_example.h

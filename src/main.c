@@ -23,6 +23,8 @@ print_help (void)
          "Commands:\n"
          "  verify [--seed N]   check every slide formula against GSL's numeric\n"
          "                      derivatives on a seeded example; one row per formula\n"
+         "         [--method gsl|complex-step|both]  and the activations and a\n"
+         "                      two-layer network, by either oracle or both\n"
          "\n"
          "Options:\n"
          "  -h, --help          display this help and exit\n"

@@ -41,3 +41,14 @@ installcheck-local:
 	$(CC) -o bp-consumer$(EXEEXT) $(srcdir)/tests/consumer.c \
 	  `$(PKG_CONFIG) --cflags --libs backprop` -lm -Wl,-rpath,"$(DESTDIR)$(libdir)" && \
 	./bp-consumer$(EXEEXT); status=$$?; rm -f bp-consumer$(EXEEXT); exit $$status
+
+# Beyond the slides: activations, the two-layer network, the complex step.
+BP_SUITES += tests/check_activation
+tests_check_activation_CFLAGS = $(TEST_CFLAGS)
+tests_check_activation_LDADD = $(TEST_LDADD)
+BP_SUITES += tests/check_mlp
+tests_check_mlp_CFLAGS = $(TEST_CFLAGS)
+tests_check_mlp_LDADD = $(TEST_LDADD)
+BP_SUITES += tests/check_complex_step
+tests_check_complex_step_CFLAGS = $(TEST_CFLAGS)
+tests_check_complex_step_LDADD = $(TEST_LDADD)
