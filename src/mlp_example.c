@@ -47,17 +47,7 @@ bp_mlp_example_alloc (size_t n, size_t H, size_t rows, size_t cols,
     gsl_vector_set (ex->net->b1, i, gsl_ran_gaussian (rng, 0.1));
   for (size_t i = 0; i < n; i++)
     gsl_vector_set (ex->net->b2, i, gsl_ran_gaussian (rng, 0.1));
-  for (size_t r = 0; r < rows; r++)
-    for (size_t c = 0; c < cols; c++)
-      gsl_matrix_set (ex->x, r, c, gsl_rng_uniform (rng));
-  if (kind == BP_LABELS_ONE_HOT)
-    gsl_vector_set (ex->labels, gsl_rng_uniform_int (rng, n), 1.0);
-  else
-    {
-      for (size_t i = 0; i < n; i++)
-        gsl_vector_set (ex->labels, i, gsl_rng_uniform_pos (rng));
-      gsl_vector_scale (ex->labels, 1.0 / gsl_blas_dasum (ex->labels));
-    }
+  bp_example_fill_input (kind, rng, ex->x, ex->labels);
   return ex;
 }
 
