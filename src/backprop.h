@@ -17,5 +17,9 @@
 #include "backprop/bp_cross_entropy.h"
 #include "backprop/bp_model.h"
 #include "backprop/bp_check.h"
+#include "backprop/bp_idx.h"
+#include "backprop/bp_batch.h"
+#include "backprop/bp_train.h"
+#include "backprop/bp_model_file.h"
 
 #endif /* BACKPROP_H */
