@@ -28,7 +28,7 @@ print_train_help (void)
   printf ("Train the one-layer softmax classifier v = W u + b (W 10x784, u the\n"
           "28x28 image's pixels / 255) by mini-batch SGD with momentum on the\n"
           "training set, the fused gradient dL/dv = y - labels and a cosine\n"
-          "learning-rate schedule; print the training loss and the test accuracy\n"
+          "learning-rate schedule (step by step); print the training loss and the test accuracy\n"
           "after each epoch, and save the model.\n\n"
           "  -d, --data=DIR      folder of the four IDX files (train-images-idx3-ubyte.gz,\n"
           "                      train-labels-idx1-ubyte.gz, t10k-...; .gz optional)\n"
@@ -36,8 +36,9 @@ print_train_help (void)
           "                      package %s)\n"
           "  -e, --epochs=N      passes over the training set (default %zu)\n"
           "  -b, --batch=B       examples per step (default %zu)\n"
-          "  -l, --lr=ETA        learning rate of the first epoch (default %g)\n"
+          "  -l, --lr=ETA        learning rate of the first step (default %g)\n"
           "  -u, --momentum=MU   momentum, 0 <= MU < 1 (default %g)\n"
+          "  -w, --weight-decay=LAMBDA  L2 penalty (LAMBDA/2)||W||^2 (default %g)\n"
           "  -s, --seed=S        seed of the shuffling (default 1)\n"
           "  -m, --model=FILE    where to save the model (default %s)\n"
           "  -p, --plot=DIR      write DIR/curves.csv, curves.gp (and curves.png with\n"
@@ -46,7 +47,7 @@ print_train_help (void)
           "  -h, --help          display this help and exit\n\n"
           "Exit status: 0 on success, 2 on bad usage, bad data or a write failure.\n",
           BP_DEFAULT_DATA_DIR, BP_DATA_PACKAGE, p.epochs, p.batch, p.lr, p.momentum,
-          DEFAULT_MODEL);
+          p.weight_decay, DEFAULT_MODEL);
 }
 
 /* The progress bar, when stderr is a terminal. */
@@ -100,6 +101,7 @@ cmd_train (int argc, char **argv)
     {"batch", required_argument, NULL, 'b'},
     {"lr", required_argument, NULL, 'l'},
     {"momentum", required_argument, NULL, 'u'},
+    {"weight-decay", required_argument, NULL, 'w'},
     {"seed", required_argument, NULL, 's'},
     {"model", required_argument, NULL, 'm'},
     {"plot", required_argument, NULL, 'p'},
@@ -112,7 +114,7 @@ cmd_train (int argc, char **argv)
   unsigned long seed = 1, ul;
   int c;
   optind = 1;
-  while ((c = getopt_long (argc, argv, "d:e:b:l:u:s:m:p:h", longopts, NULL)) != -1)
+  while ((c = getopt_long (argc, argv, "d:e:b:l:u:w:s:m:p:h", longopts, NULL)) != -1)
     switch (c)
       {
       case 'd':
@@ -135,6 +137,10 @@ cmd_train (int argc, char **argv)
       case 'u':
         if (parse_double (optarg, &p.momentum) != 0 || !(p.momentum >= 0 && p.momentum < 1))
           return bad_value ("momentum", optarg, "a number in [0, 1)");
+        break;
+      case 'w':
+        if (parse_double (optarg, &p.weight_decay) != 0 || !(p.weight_decay >= 0))
+          return bad_value ("weight decay", optarg, "a number >= 0");
         break;
       case 's':
         if (parse_ulong (optarg, &seed) != 0)
@@ -196,14 +202,16 @@ cmd_train (int argc, char **argv)
   printf ("backprop train: %s: %zu training and %zu test images of %zux%zu, "
           "%zu classes\n", data, train.count, test.count, train.rows, train.cols, n);
   printf ("SGD: %zu epochs, batch %zu, learning rate %g (cosine schedule), "
-          "momentum %g, seed %lu\n", p.epochs, p.batch, p.lr, p.momentum, seed);
+          "momentum %g, weight decay %g, seed %lu\n", p.epochs, p.batch, p.lr,
+          p.momentum, p.weight_decay, seed);
   const int tty = isatty (STDERR_FILENO);
   const double t0 = seconds ();
   for (size_t e = 0; e < p.epochs; e++)
     {
       struct progress pr = { e + 1, p.epochs, -1 };
-      const double eta = bp_sgd_learning_rate (&p, e);
-      if (bp_train_epoch (&train, &p, eta, rng, t, tty ? show_progress : NULL, &pr,
+      const size_t per_epoch = (train.count + p.batch - 1) / p.batch;
+      const double eta = bp_sgd_learning_rate (&p, e * per_epoch, p.epochs * per_epoch);
+      if (bp_train_epoch (&train, &p, e, rng, t, tty ? show_progress : NULL, &pr,
                           W, b, &train_loss[e]) != GSL_SUCCESS
           || bp_evaluate (&test, W, b, t->ws, NULL, &test_acc[e], &test_loss[e]) != GSL_SUCCESS)
         {

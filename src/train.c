@@ -13,18 +13,19 @@ void
 bp_sgd_params_default (bp_sgd_params *p)
 {
   p->batch = 64;
-  p->lr = 0.1;
+  p->lr = 0.05;
   p->momentum = 0.9;
+  p->weight_decay = 0.0;
   p->epochs = 10;
 }
 
-/* eta_e = eta_0 (1 + cos(pi e / E)) / 2 */
+/* eta_t = eta_0 (1 + cos(pi t / T)) / 2 */
 double
-bp_sgd_learning_rate (const bp_sgd_params *p, size_t epoch)
+bp_sgd_learning_rate (const bp_sgd_params *p, size_t step, size_t steps)
 {
-  if (p->epochs == 0)
+  if (steps == 0)
     return p->lr;
-  return p->lr * 0.5 * (1.0 + cos (M_PI * (double) epoch / (double) p->epochs));
+  return p->lr * 0.5 * (1.0 + cos (M_PI * (double) step / (double) steps));
 }
 
 /* velocity <- mu velocity + grad; theta <- theta - eta velocity */
@@ -83,7 +84,7 @@ flat (gsl_matrix *A)
 }
 
 int
-bp_train_epoch (const bp_dataset *d, const bp_sgd_params *p, double eta,
+bp_train_epoch (const bp_dataset *d, const bp_sgd_params *p, size_t epoch,
                 gsl_rng *rng, bp_trainer *t, bp_progress_function progress,
                 void *arg, gsl_matrix *W, gsl_vector *b, double *loss)
 {
@@ -94,6 +95,8 @@ bp_train_epoch (const bp_dataset *d, const bp_sgd_params *p, double eta,
     GSL_ERROR ("bp_train_epoch: W must be a contiguous n x m matrix and b have n",
                GSL_EBADLEN);
   gsl_ran_shuffle (rng, t->order, t->count, sizeof *t->order);
+  const size_t per_epoch = (d->count + ws->B - 1) / ws->B;
+  size_t step = epoch * per_epoch;
   double total = 0.0;
   for (size_t start = 0; start < d->count; start += ws->B)
     {
@@ -110,6 +113,10 @@ bp_train_epoch (const bp_dataset *d, const bp_sgd_params *p, double eta,
       bp_batch_grad_weights (&G.matrix, &U.matrix, ws->dL_dW);
       bp_batch_grad_bias (&G.matrix, ws->dL_db);
       gsl_vector_view w = flat (W), gw = flat (ws->dL_dW), vw = flat (t->vel_W);
+      /* d/dW (lambda/2) ||W||^2 = lambda W */
+      if (p->weight_decay != 0.0)
+        gsl_blas_daxpy (p->weight_decay, &w.vector, &gw.vector);
+      const double eta = bp_sgd_learning_rate (p, step++, p->epochs * per_epoch);
       bp_sgd_update (eta, p->momentum, &gw.vector, &vw.vector, &w.vector);
       bp_sgd_update (eta, p->momentum, ws->dL_db, t->vel_b, b);
       if (progress)

@@ -4,7 +4,7 @@
    Each step: U, T from the batch (pixels / 255, one-hot labels);
    V = U W^T + 1 b^T; Y = Softmax(V); loss = mean log-sum-exp cross-entropy;
    dL/dV = (Y - T)/B (the fused, stable gradient: never labels / y);
-   dL/dW = dL/dV^T U, dL/db = dL/dV^T 1; then the update below.
+   dL/dW = dL/dV^T U + lambda W, dL/db = dL/dV^T 1; then the update below.
    Derivation: derivations/11-mini-batch.md */
 #ifndef BP_TRAIN_H
 #define BP_TRAIN_H
@@ -21,15 +21,18 @@ typedef struct
   size_t batch;       /* B, examples per step */
   double lr;          /* eta, the learning rate of the first epoch */
   double momentum;    /* mu in [0, 1): 0 is plain SGD */
+  double weight_decay;/* lambda >= 0: the loss minimised is
+                         L + (lambda/2) ||W||^2 (b is not decayed) */
   size_t epochs;      /* the schedule's length */
 } bp_sgd_params;
 
-/* The defaults of `backprop train' (B 64, eta 0.1, mu 0.9, 10 epochs). */
+/* The defaults of `backprop train' (see bp_sgd_params_default in train.c). */
 void bp_sgd_params_default (bp_sgd_params *p);
 
-/* The learning rate of epoch e (0-based) of p->epochs: cosine decay from
-   p->lr to 0 over the run, eta_e = p->lr (1 + cos(pi e / E)) / 2. */
-double bp_sgd_learning_rate (const bp_sgd_params *p, size_t epoch);
+/* The learning rate of step t of a run of T steps (T = epochs times the
+   batches per epoch): cosine decay from p->lr towards 0, step by step,
+   eta_t = p->lr (1 + cos(pi t / T)) / 2.  T = 0 gives p->lr. */
+double bp_sgd_learning_rate (const bp_sgd_params *p, size_t step, size_t steps);
 
 /* Heavy-ball momentum update of one parameter block (W or b, as vectors
    over their elements):  velocity <- mu velocity + grad;
@@ -55,12 +58,13 @@ void bp_trainer_free (bp_trainer *t);
 /* Called after every step with the examples done so far and the total. */
 typedef void (*bp_progress_function) (size_t done, size_t total, void *arg);
 
-/* One epoch: shuffle the examples with rng (gsl_ran_shuffle), then one
-   step per batch of t->ws->B (the last may be smaller) with learning rate
-   eta and momentum p->momentum.  *loss (may be NULL) is the mean training
+/* Epoch number epoch (0-based, of p->epochs): shuffle the examples with
+   rng (gsl_ran_shuffle), then one step per batch of t->ws->B (the last may
+   be smaller), with the learning rate bp_sgd_learning_rate gives for the
+   step and momentum p->momentum.  *loss (may be NULL) is the mean training
    loss over the epoch, each batch's loss taken before its update.
    progress may be NULL.  W is n x m and b n, the data's classes and pixels. */
-int bp_train_epoch (const bp_dataset *d, const bp_sgd_params *p, double eta,
+int bp_train_epoch (const bp_dataset *d, const bp_sgd_params *p, size_t epoch,
                     gsl_rng *rng, bp_trainer *t,
                     bp_progress_function progress, void *arg,
                     gsl_matrix *W, gsl_vector *b, double *loss);
