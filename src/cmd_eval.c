@@ -21,7 +21,8 @@ print_eval_help (void)
           "with a model saved by 'backprop train'; print the accuracy and the\n"
           "confusion matrix (row: true class, column: predicted class).\n\n"
           "  -m, --model=FILE    the model (required)\n"
-          "  -d, --data=DIR      folder of the test files (default %s)\n"
+          "  -d, --data=DIR      folder of the test files (default $BACKPROP_DATA,\n"
+          "                      else %s)\n"
           "  -h, --help          display this help and exit\n\n"
           "Exit status: 0 on success, 2 on bad usage, a bad model file or bad data.\n",
           BP_DEFAULT_DATA_DIR);

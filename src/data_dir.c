@@ -14,14 +14,17 @@ bp_data_dir (const char *cmd, const char *dir)
   struct stat st;
   if (dir != NULL)
     return dir;
-  if (stat (BP_DEFAULT_DATA_DIR, &st) == 0 && S_ISDIR (st.st_mode))
-    return BP_DEFAULT_DATA_DIR;
+  const char *fallback = getenv ("BACKPROP_DATA");
+  if (fallback == NULL || fallback[0] == '\0')
+    fallback = BP_DEFAULT_DATA_DIR;
+  if (stat (fallback, &st) == 0 && S_ISDIR (st.st_mode))
+    return fallback;
   fprintf (stderr, "%s: %s: no data set: %s does not exist.\n"
            "Install Fashion-MNIST with:  apt-get install %s\n"
            "or give --data DIR, a folder holding train-images-idx3-ubyte.gz,\n"
            "train-labels-idx1-ubyte.gz, t10k-images-idx3-ubyte.gz and\n"
            "t10k-labels-idx1-ubyte.gz (MNIST's files work too).\n",
-           program_name, cmd, BP_DEFAULT_DATA_DIR, BP_DATA_PACKAGE);
+           program_name, cmd, fallback, BP_DATA_PACKAGE);
   return NULL;
 }
 

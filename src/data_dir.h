@@ -9,8 +9,8 @@
 #define BP_DEFAULT_DATA_DIR "/usr/share/datasets/fashion-mnist"
 #define BP_DATA_PACKAGE "dataset-fashion-mnist"
 
-/* The folder to read: dir when given, else BP_DEFAULT_DATA_DIR when it
-   exists; NULL (after printing what to install or give, naming CMD) when
+/* The folder to read: dir when given, else $BACKPROP_DATA when set and
+   non-empty, else BP_DEFAULT_DATA_DIR, when that folder exists; NULL (after printing what to install or give, naming CMD) when
    there is none. */
 const char *bp_data_dir (const char *cmd, const char *dir);
 

@@ -49,6 +49,15 @@ read_problem (gzFile gz)
   return "the file ends early";
 }
 
+/* The error code of a failed read: I/O, memory, or bad data. */
+static int
+read_code (gzFile gz)
+{
+  int zerr;
+  gzerror (gz, &zerr);
+  return zerr == Z_ERRNO ? GSL_EFAILED : zerr == Z_MEM_ERROR ? GSL_ENOMEM : GSL_EINVAL;
+}
+
 static int
 fail (gzFile gz, bp_idx *idx, char *err, size_t errlen, int code,
       const char *path, const char *what)
@@ -82,7 +91,7 @@ bp_idx_read (const char *path, size_t ndims, bp_idx *idx, char *err,
     {
       snprintf (what, sizeof what, "truncated IDX header (%ld of 4 bytes): %s",
                 got < 0 ? 0 : got, read_problem (gz));
-      return fail (gz, idx, err, errlen, got < 0 ? GSL_EFAILED : GSL_EINVAL, path, what);
+      return fail (gz, idx, err, errlen, got < 0 ? read_code (gz) : GSL_EINVAL, path, what);
     }
   if (head[0] != 0 || head[1] != 0)
     {
@@ -109,7 +118,7 @@ bp_idx_read (const char *path, size_t ndims, bp_idx *idx, char *err,
     {
       snprintf (what, sizeof what, "truncated IDX header (%ld of %zu bytes): %s",
                 4 + (got < 0 ? 0 : got), 4 + 4 * ndims, read_problem (gz));
-      return fail (gz, idx, err, errlen, got < 0 ? GSL_EFAILED : GSL_EINVAL, path, what);
+      return fail (gz, idx, err, errlen, got < 0 ? read_code (gz) : GSL_EINVAL, path, what);
     }
   idx->ndims = ndims;
   idx->size = 1;
@@ -142,7 +151,7 @@ bp_idx_read (const char *path, size_t ndims, bp_idx *idx, char *err,
       if (got < 0)
         {
           snprintf (what, sizeof what, "cannot read the payload: %s", read_problem (gz));
-          return fail (gz, idx, err, errlen, GSL_EFAILED, path, what);
+          return fail (gz, idx, err, errlen, read_code (gz), path, what);
         }
       have += (size_t) got;
       if (have < cap || cap == idx->size)
@@ -177,7 +186,7 @@ bp_idx_read (const char *path, size_t ndims, bp_idx *idx, char *err,
       else
         snprintf (what, sizeof what, "trailing bytes after the %zu-byte payload "
                   "the header announces", idx->size);
-      return fail (gz, idx, err, errlen, got < 0 ? GSL_EFAILED : GSL_EINVAL, path, what);
+      return fail (gz, idx, err, errlen, got < 0 ? read_code (gz) : GSL_EINVAL, path, what);
     }
   gzclose (gz);
   return GSL_SUCCESS;

@@ -103,6 +103,11 @@ bp_model_file_write (const char *path, const gsl_matrix *W, const gsl_vector *b,
     return bp_report (err, errlen, GSL_EBADLEN, path,
                       "cannot save: b must have W's rows and W's columns must "
                       "be rows x cols (each below 2^32)");
+  for (size_t i = 0; i < n; i++)
+    for (size_t j = 0; j < m; j++)
+      if (!isfinite (gsl_matrix_get (W, i, j)) || (j == 0 && !isfinite (gsl_vector_get (b, i))))
+        return bp_report (err, errlen, GSL_EDOM, path, "cannot save: W or b has a "
+                          "value that is not finite (row %zu)", i);
   const size_t len = file_bytes (n, m);
   unsigned char *buf = len ? malloc (len) : NULL;
   if (buf == NULL)

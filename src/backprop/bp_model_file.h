@@ -32,7 +32,7 @@ BP_BEGIN_DECLS
 #define BP_MODEL_FILE_VERSION 1u
 
 /* Write W (n x m), b (n) and the image shape rows x cols (rows cols = m)
-   to path, atomically. */
+   to path, atomically.  Non-finite values are refused (GSL_EDOM). */
 int bp_model_file_write (const char *path, const gsl_matrix *W,
                          const gsl_vector *b, size_t rows, size_t cols,
                          char *err, size_t errlen);
