@@ -44,3 +44,11 @@ dist_check_DATA = \
   tests/data/t10k-labels-idx1-ubyte.gz
 EXTRA_DIST += tests/data/README tests/data/make-subset.sh
 CLEANFILES += idx-* model-test-* train-test.*
+
+# `make bench': the training targets (accuracy, memory, time per epoch) on
+# the full Fashion-MNIST; needs dataset-fashion-mnist and time.
+bench-train: backprop$(EXEEXT)
+	$(SHELL) $(srcdir)/tests/bench-train.sh ./backprop$(EXEEXT)
+bench: bench-train
+.PHONY: bench bench-train
+EXTRA_DIST += tests/bench-train.sh
