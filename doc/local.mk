@@ -1,1 +1,2 @@
 ## doc/local.mk
+EXTRA_DIST += doc/training.md

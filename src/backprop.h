@@ -19,5 +19,9 @@
 #include "backprop/bp_check.h"
 #include "backprop/bp_activation.h"
 #include "backprop/bp_mlp.h"
+#include "backprop/bp_idx.h"
+#include "backprop/bp_batch.h"
+#include "backprop/bp_train.h"
+#include "backprop/bp_model_file.h"
 
 #endif /* BACKPROP_H */

@@ -7,8 +7,13 @@ src_libbackprop_la_SOURCES = \
   src/softmax.c \
   src/cross_entropy.c \
   src/model.c \
-  src/check.c
-src_libbackprop_la_LIBADD = $(GSL_LIBS)
+  src/check.c \
+  src/report.c src/report.h \
+  src/idx.c \
+  src/batch.c \
+  src/train.c \
+  src/model_file.c
+src_libbackprop_la_LIBADD = $(GSL_LIBS) $(ZLIB_LIBS)
 src_libbackprop_la_LDFLAGS = -version-info $(BP_LT_VERSION) -no-undefined
 
 include_HEADERS += src/backprop.h
@@ -19,7 +24,11 @@ pkginclude_HEADERS += \
   src/backprop/bp_softmax.h \
   src/backprop/bp_cross_entropy.h \
   src/backprop/bp_model.h \
-  src/backprop/bp_check.h
+  src/backprop/bp_check.h \
+  src/backprop/bp_idx.h \
+  src/backprop/bp_batch.h \
+  src/backprop/bp_train.h \
+  src/backprop/bp_model_file.h
 
 # Internal code shared by the program and the tests.
 noinst_LTLIBRARIES += src/libbpinternal.la
@@ -28,7 +37,9 @@ src_libbpinternal_la_LIBADD = src/libbackprop.la $(GSL_LIBS)
 
 # The program is built at the top (src/backprop/ holds the headers).
 bin_PROGRAMS += backprop
-backprop_SOURCES = src/main.c src/cli.c src/cli.h src/cmd_verify.c
+backprop_SOURCES = src/main.c src/cli.c src/cli.h src/cmd_verify.c \
+  src/cmd_train.c src/cmd_eval.c src/data_dir.c src/data_dir.h \
+  src/plot.c src/plot.h
 backprop_LDADD = src/libbpinternal.la src/libbackprop.la $(GSL_LIBS)
 
 # Beyond the slides: activations, the two-layer network, the complex step.
