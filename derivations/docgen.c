@@ -289,8 +289,10 @@ b00_example (FILE *out, const context *c)
       num (out, gsl_vector_get (c->v, k));
       num (out, a);
       num (out, ek);
-      fprintf (out, "   < %-9s  < %-8s %s\n", bound (fabs (a - ek), b1), bound (ak, b2),
-               fabs (a - ek) <= allowed ? "yes" : "NO");
+      char d1[20], d2[20];
+      snprintf (d1, sizeof d1, a == ek ? "%s" : "< %s", bound (fabs (a - ek), b1));
+      snprintf (d2, sizeof d2, ak == 0.0 ? "%s" : "< %s", bound (ak, b2));
+      fprintf (out, "   %-11s  %-9s  %s\n", d1, d2, fabs (a - ek) <= allowed ? "yes" : "NO");
     }
   fprintf (out, "\nbp_check_compare_vector: %zu checked, %zu failed\n", r.n_checked,
            r.n_failed);
