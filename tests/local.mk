@@ -88,3 +88,12 @@ bench-train: backprop$(EXEEXT)
 bench: bench-train
 .PHONY: bench bench-train
 EXTRA_DIST += tests/bench-train.sh
+
+# The derivations in step with the code (derivations/, doc/manual.md): the
+# documents are read from the source tree, named by BP_SRCDIR.
+AM_TESTS_ENVIRONMENT += BP_SRCDIR='$(abs_top_srcdir)'; export BP_SRCDIR;
+check_PROGRAMS += tests/check_derivations
+TESTS += tests/check_derivations
+tests_check_derivations_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/derivations
+tests_check_derivations_CFLAGS = $(TEST_CFLAGS)
+tests_check_derivations_LDADD = derivations/libdocgen.la $(TEST_LDADD)
