@@ -30,6 +30,7 @@
 #include <gsl/gsl_statistics_double.h>
 #include "example.h"
 #include "verify.h"
+#include "blas_threads.h"
 
 typedef struct
 {
@@ -127,6 +128,7 @@ section_peak (bench *b)
 {
   const size_t k = 2000;
   const double flop = 2.0 * k * k * k;
+  bp_blas_threads_default ((int) sysconf (_SC_NPROCESSORS_ONLN));   /* every core */
   /* A slow reference CBLAS takes seconds per product: fewer repeats then. */
   const double probe = dgemm_seconds (500) * 64.0;
   size_t reps = probe > 2.0 ? 1 : b->repeats;
@@ -206,6 +208,7 @@ verify_header (void)
 static int
 section_verify (bench *b)
 {
+  bp_blas_threads_default (1);      /* as `backprop verify' */
   verify_header ();
   return verify_row (b, 10, 28, 28, b->repeats);
 }
@@ -215,6 +218,7 @@ section_scaling (bench *b)
 {
   static const size_t ns[] = { 10, 100 };
   static const size_t shapes[][2] = { { 28, 28 }, { 32, 96 } };  /* 784, 3072 = 32x32x3 */
+  bp_blas_threads_default (1);
   int failed = 0;
   verify_header ();
   for (size_t i = 0; i < 2; i++)
@@ -284,6 +288,9 @@ int
 main (int argc, char **argv)
 {
   bench b = { .repeats = 7 };
+  /* `backprop verify' runs OpenBLAS on one thread (blas_threads.h); the
+     verify sections do the same, the peak and the epochs take what
+     OPENBLAS_NUM_THREADS gives (all cores by default). */
   int status = 0, any = 0;
   gsl_set_error_handler_off ();
   b.devnull = fopen ("/dev/null", "w");

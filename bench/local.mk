@@ -6,8 +6,11 @@ bench_bench_SOURCES = bench/bench.c
 bench_bench_LDADD = src/libbpinternal.la src/libbackprop.la $(GSL_LIBS) $(CBLAS_LIBS)
 CLEANFILES += bench/bench$(EXEEXT)
 EXTRA_DIST += bench/torch_gradcheck.py
+dist_doc_DATA += doc/performance.md
 
-# BENCH_FLAGS: e.g. `make bench BENCH_FLAGS="--repeats 3 verify"'.
-bench: bench/bench$(EXEEXT)
+# `make bench' runs this after tests/local.mk's bench-train; alone:
+# `make bench-speed', BENCH_FLAGS e.g. "--repeats 3 verify".
+bench-speed: bench/bench$(EXEEXT)
 	./bench/bench$(EXEEXT) $(BENCH_FLAGS)
-.PHONY: bench
+bench: bench-speed
+.PHONY: bench-speed

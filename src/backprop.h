@@ -17,6 +17,12 @@
 #include "backprop/bp_cross_entropy.h"
 #include "backprop/bp_model.h"
 #include "backprop/bp_check.h"
+#include "backprop/bp_activation.h"
+#include "backprop/bp_mlp.h"
+#include "backprop/bp_idx.h"
+#include "backprop/bp_batch.h"
+#include "backprop/bp_train.h"
+#include "backprop/bp_model_file.h"
 #include "backprop/bp_check_threads.h"
 #include "backprop/bp_check_directional.h"
 

@@ -12,8 +12,14 @@ void usage_hint (void);
    -1 when s is empty, signed, has trailing characters or overflows. */
 int parse_ulong (const char *s, unsigned long *out);
 
+/* Parse a whole finite decimal number into *out; 0 on success, -1 when s
+   is empty, has trailing characters, overflows or is not finite. */
+int parse_double (const char *s, double *out);
+
 /* Each command: argv[0] is the command's name; returns the exit status
    (0 success, 1 a check failed, 2 usage error or bad input). */
 int cmd_verify (int argc, char **argv);
+int cmd_train (int argc, char **argv);
+int cmd_eval (int argc, char **argv);
 
 #endif /* BP_CLI_H */

@@ -4,6 +4,7 @@
 #include <getopt.h>
 #include <stdio.h>
 #include <gsl/gsl_rng.h>
+#include "blas_threads.h"
 #include "cli.h"
 #include "verify.h"
 
@@ -14,9 +15,16 @@ print_verify_help (void)
   fputs ("Check each formula of the slides (dL/dy, the softmax Jacobian, dL/dv,\n"
          "dL/du, dL/db, dL/dW, dL/dx, the whole chain and y - labels) against\n"
          "GSL's central differences, on a 784 -> 10 classifier with seeded\n"
-         "pseudo-random W, b, 28x28 image x and soft labels.\n\n"
+         "pseudo-random W, b, 28x28 image x and soft labels.  Then, beyond the\n"
+         "slides, the Jacobians and backward steps of ReLU, sigmoid and tanh, and\n"
+         "every gradient of a two-layer network 784 -> 16 -> 10 with each of them.\n"
+         "Rows are grouped by model, a heading line each.\n\n"
+         "  -m, --method=M      the numerical oracle: gsl (central differences,\n"
+         "                      gsl_deriv_central; the default), complex-step\n"
+         "                      (Im f(x + ih)/h, h = 1e-20, held to 1e-13 relative)\n"
+         "                      or both, side by side\n"
          "  -s, --seed=N        seed of the example (default 1)\n"
-         "  -f, --fast          check each row along random unit directions d\n"
+         "  -f, --fast          check each GSL row along random unit directions d\n"
          "                      (grad . d against GSL's derivative of\n"
          "                      t -> L(theta + t d)) instead of every partial\n"
          "  -d, --directions=N  directions per row in --fast mode (default 16),\n"
@@ -31,21 +39,31 @@ cmd_verify (int argc, char **argv)
 {
   static const struct option longopts[] = {
     {"seed", required_argument, NULL, 's'},
+    {"method", required_argument, NULL, 'm'},
     {"fast", no_argument, NULL, 'f'},
     {"directions", required_argument, NULL, 'd'},
     {"help", no_argument, NULL, 'h'},
     {NULL, 0, NULL, 0}
   };
   unsigned long seed = 1, directions = BP_CHECK_DIRECTIONS;
-  int c, fast = 0;
+  int method = BP_VERIFY_GSL, fast = 0;
+  int c;
   optind = 1;
-  while ((c = getopt_long (argc, argv, "s:fd:h", longopts, NULL)) != -1)
+  while ((c = getopt_long (argc, argv, "s:m:fd:h", longopts, NULL)) != -1)
     switch (c)
       {
       case 's':
         if (parse_ulong (optarg, &seed) != 0)
           {
             fprintf (stderr, "%s: verify: invalid seed '%s': expected a non-negative whole number\n",
+                     program_name, optarg);
+            return 2;
+          }
+        break;
+      case 'm':
+        if (bp_verify_method_from_name (optarg, &method) != 0)
+          {
+            fprintf (stderr, "%s: verify: invalid method '%s': expected gsl, complex-step or both\n",
                      program_name, optarg);
             return 2;
           }
@@ -76,25 +94,58 @@ cmd_verify (int argc, char **argv)
       return 2;
     }
 
+  /* small products only: one OpenBLAS thread, the checker has its own */
+  bp_blas_threads_default (1);
   gsl_rng *rng = gsl_rng_alloc (gsl_rng_mt19937);
   gsl_rng_set (rng, seed);
   bp_example *ex = bp_example_alloc (10, 28, 28, 0.05, BP_LABELS_SOFT, rng);
-  if (ex == NULL)
+  /* beyond the slides: pre-activations away from ReLU's kink, and the
+     two-layer network with each activation */
+  enum { H = 16 };
+  gsl_vector *z = gsl_vector_alloc (H);
+  bp_mlp_example *mlp[3] = { NULL, NULL, NULL };
+  for (int a = 0; a < 3; a++)
+    mlp[a] = bp_mlp_example_alloc (10, H, 28, 28, (bp_activation) a, BP_LABELS_SOFT, rng);
+  for (size_t i = 0; z && i < H; i++)
+    gsl_vector_set (z, i, (i % 2 ? -1.0 : 1.0) * (0.1 + 4.9 * gsl_rng_uniform (rng)));
+  int failures = -1;
+  if (ex && z && mlp[0] && mlp[1] && mlp[2])
     {
-      gsl_rng_free (rng);
-      return 2;
+      /* --fast: the directions continue the example's random stream */
+      bp_verify_opts o = { method, BP_CHECK_RTOL, BP_CHECK_ATOL, BP_CSTEP_RTOL,
+                           BP_CSTEP_ATOL, stdout, fast ? directions : 0, rng, NULL };
+      printf ("backprop verify: W 10x784, b 10, x 28x28, soft labels, seed %lu; "
+              "rtol %g, atol %g", seed, BP_CHECK_RTOL, BP_CHECK_ATOL);
+      if (method & BP_VERIFY_COMPLEX_STEP)
+        printf ("%scomplex step h %g: rtol %g, atol %g", method & BP_VERIFY_GSL ? "; " : "; ",
+                BP_CSTEP_STEP, BP_CSTEP_RTOL, BP_CSTEP_ATOL);
+      if (fast && (method & BP_VERIFY_GSL))
+        printf ("; fast: %lu random directions per row", directions);
+      printf ("\n\n== one-layer classifier of the slides: u = reshape(x), v = W u + b, "
+              "y = Softmax(v)\n");
+      bp_verify_header (&o);
+      failures = bp_verify_model (ex, &o);
+      if (failures >= 0)
+        {
+          printf ("\n== activations h = f(z), z of %d seeded values with 0.1 <= |z_i| < 5\n", H);
+          bp_verify_header (&o);
+          int f = bp_verify_activations (z, &o);
+          failures = f < 0 ? -1 : failures + f;
+        }
+      for (int a = 0; a < 3 && failures >= 0; a++)
+        {
+          printf ("\n== two-layer network, f = %s: z = W1 u + b1 (W1 %dx784), h = f(z), "
+                  "v = W2 h + b2 (W2 10x%d)\n", bp_activation_name ((bp_activation) a), H, H);
+          bp_verify_header (&o);
+          int f = bp_verify_mlp (mlp[a], &o);
+          failures = f < 0 ? -1 : failures + f;
+        }
     }
-  printf ("backprop verify: W 10x784, b 10, x 28x28, soft labels, seed %lu; "
-          "rtol %g, atol %g", seed, BP_CHECK_RTOL, BP_CHECK_ATOL);
-  if (fast)
-    printf ("; fast: %lu random directions per row", directions);
-  printf ("\n\n");
-  /* The directions continue the example's random stream. */
-  int failures = fast
-    ? bp_verify_run_fast (ex, directions, rng, BP_CHECK_RTOL, BP_CHECK_ATOL, stdout)
-    : bp_verify_run (ex, BP_CHECK_RTOL, BP_CHECK_ATOL, stdout);
   gsl_rng_free (rng);
   bp_example_free (ex);
+  gsl_vector_free (z);
+  for (int a = 0; a < 3; a++)
+    bp_mlp_example_free (mlp[a]);
   if (failures < 0)
     {
       fprintf (stderr, "%s: verify: a computation could not be carried out\n", program_name);

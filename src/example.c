@@ -1,8 +1,28 @@
 /* example.c -- see example.h */
 #include <config.h>
 #include <gsl/gsl_errno.h>
+#include <gsl/gsl_blas.h>
 #include <gsl/gsl_randist.h>
 #include "example.h"
+
+void
+bp_example_fill_input (enum bp_label_kind kind, gsl_rng *rng, gsl_matrix *x,
+                       gsl_vector *labels)
+{
+  const size_t n = labels->size;
+  for (size_t r = 0; r < x->size1; r++)
+    for (size_t c = 0; c < x->size2; c++)
+      gsl_matrix_set (x, r, c, gsl_rng_uniform (rng));
+  gsl_vector_set_zero (labels);
+  if (kind == BP_LABELS_ONE_HOT)
+    gsl_vector_set (labels, gsl_rng_uniform_int (rng, n), 1.0);
+  else
+    {
+      for (size_t i = 0; i < n; i++)
+        gsl_vector_set (labels, i, gsl_rng_uniform_pos (rng));
+      gsl_vector_scale (labels, 1.0 / gsl_blas_dasum (labels));
+    }
+}
 
 bp_example *
 bp_example_alloc (size_t n, size_t rows, size_t cols, double w_sigma,
@@ -27,20 +47,7 @@ bp_example_alloc (size_t n, size_t rows, size_t cols, double w_sigma,
       gsl_matrix_set (ex->W, i, j, gsl_ran_gaussian (rng, w_sigma));
   for (size_t i = 0; i < n; i++)
     gsl_vector_set (ex->b, i, gsl_ran_gaussian (rng, 0.1));
-  for (size_t r = 0; r < rows; r++)
-    for (size_t c = 0; c < cols; c++)
-      gsl_matrix_set (ex->x, r, c, gsl_rng_uniform (rng));
-  if (kind == BP_LABELS_ONE_HOT)
-    gsl_vector_set (ex->labels, gsl_rng_uniform_int (rng, n), 1.0);
-  else
-    {
-      for (size_t i = 0; i < n; i++)
-        gsl_vector_set (ex->labels, i, gsl_rng_uniform_pos (rng));
-      double sum = 0.0;
-      for (size_t i = 0; i < n; i++)
-        sum += gsl_vector_get (ex->labels, i);
-      gsl_vector_scale (ex->labels, 1.0 / sum);
-    }
+  bp_example_fill_input (kind, rng, ex->x, ex->labels);
   return ex;
 }
 

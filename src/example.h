@@ -25,6 +25,11 @@ bp_example *bp_example_alloc (size_t n, size_t rows, size_t cols,
                               gsl_rng *rng);
 void bp_example_free (bp_example *ex);
 
+/* x ~ U[0,1) and labels as bp_example_alloc draws them (also used for the
+   two-layer network's example). */
+void bp_example_fill_input (enum bp_label_kind kind, gsl_rng *rng,
+                            gsl_matrix *x, gsl_vector *labels);
+
 /* Each maps theta to L with every other argument taken from the example
    (params is a bp_example *); the workspace holds the intermediate values. */
 double bp_example_loss_of_y (const gsl_vector *y, void *params);  /* CE(labels, y) */

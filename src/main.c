@@ -23,7 +23,15 @@ print_help (void)
          "Commands:\n"
          "  verify [--seed N]   check every slide formula against GSL's numeric\n"
          "                      derivatives on a seeded example; one row per formula\n"
-         "  verify --fast       the same along random directions, in milliseconds\n"
+         "         [--method gsl|complex-step|both]  and the activations and a\n"
+         "                      two-layer network, by either oracle or both\n"
+         "  verify --fast       the slides' model along random directions, in ms\n"
+         "  train [--data DIR] [--epochs N] [--batch B] [--lr ETA] [--seed S]\n"
+         "        [--model FILE] [--plot DIR]\n"
+         "                      train the classifier by mini-batch SGD on MNIST-format\n"
+         "                      images (Fashion-MNIST by default); save the model\n"
+         "  eval --model FILE [--data DIR]\n"
+         "                      test accuracy and confusion matrix of a saved model\n"
          "\n"
          "Options:\n"
          "  -h, --help          display this help and exit\n"
@@ -50,6 +58,8 @@ static const struct
   int (*run) (int argc, char **argv);
 } commands[] = {
   {"verify", cmd_verify},
+  {"train", cmd_train},
+  {"eval", cmd_eval},
 };
 
 int

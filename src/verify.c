@@ -2,19 +2,9 @@
    against GSL's numeric differentiation, one row per formula. */
 #include <config.h>
 #include <math.h>
+#include <string.h>
 #include <gsl/gsl_errno.h>
-#include "example_partial.h"
 #include "verify.h"
-
-/* How each row is checked: every partial derivative (full), the three
-   large rows on threads from the point's cache (example_partial.h); or
-   along random directions (fast, bp_check_directional.h). */
-typedef struct
-{
-  size_t directions;          /* 0: every partial; else this many directions */
-  gsl_rng *rng;               /* fast: draws the directions */
-  bp_example_partials *P;     /* full: one workspace per thread */
-} how;
 
 /* The analytic chain of slide 17, each step by its own function. */
 typedef struct
@@ -67,61 +57,118 @@ chain_compute (const bp_example *ex, chain *c)
   return GSL_SUCCESS;
 }
 
+int
+bp_verify_method_from_name (const char *name, int *method)
+{
+  static const struct { const char *name; int method; } names[] = {
+    {"gsl", BP_VERIFY_GSL}, {"complex-step", BP_VERIFY_COMPLEX_STEP},
+    {"both", BP_VERIFY_BOTH}
+  };
+  for (size_t k = 0; k < sizeof names / sizeof names[0]; k++)
+    if (strcmp (name, names[k].name) == 0)
+      {
+        *method = names[k].method;
+        return 0;
+      }
+  return -1;
+}
+
+/* The GSL columns are those of the first version of the report; the
+   complex-step columns follow them (or replace them). */
+void
+bp_verify_header (const bp_verify_opts *o)
+{
+  fprintf (o->out, "%-6s %-28s %-30s %8s", "slide", "formula", "C function",
+           o->directions ? "checked" : "partials");
+  if (o->method & BP_VERIFY_GSL)
+    fprintf (o->out, " %11s %11s %11s", "max abs err", "max rel err", "GSL est err");
+  if (o->method & BP_VERIFY_COMPLEX_STEP)
+    fprintf (o->out, " %11s %11s", "CS abs err", "CS rel err");
+  fprintf (o->out, "  %s\n", "result");
+}
+
 static void
-print_header (FILE *out, const how *h)
+print_worst (FILE *out, const char *oracle, const bp_check_result *r)
 {
-  fprintf (out, "%-6s %-28s %-30s %8s %11s %11s %11s  %s\n", "slide",
-           "formula", "C function", h->directions ? "checked" : "partials",
-           "max abs err", "max rel err", "GSL est err", "result");
+  fprintf (out, "       worst element [%zu,%zu]: analytic %.17g, %s %.17g "
+           "(GSL error estimate %.3e); %zu of %zu failed\n",
+           r->worst_row, r->worst_col, r->worst_analytic, oracle, r->worst_numeric,
+           r->worst_abserr, r->n_failed, r->n_checked);
 }
 
+/* One row: the GSL result g and the complex-step result c, each read
+   only when o selects its method; PASS when every selected one passes. */
 static int
-print_row (FILE *out, const char *slide, const char *formula,
-           const char *function, const bp_check_result *r)
+print_row2 (const bp_verify_opts *o, const char *slide, const char *formula,
+            const char *function, const bp_check_result *g, const bp_check_result *c)
 {
-  const int pass = r->n_checked > 0 && r->n_failed == 0;
-  fprintf (out, "%-6s %-28s %-30s %8zu %11.3e %11.3e %11.3e  %s\n", slide,
-           formula, function, r->n_checked, r->max_abs_err, r->max_rel_err,
-           r->max_est_err, pass ? "PASS" : "FAIL");
-  if (!pass && r->n_checked > 0)
-    fprintf (out, "       worst element [%zu,%zu]: analytic %.17g, numeric %.17g "
-             "(GSL error estimate %.3e); %zu of %zu failed\n",
-             r->worst_row, r->worst_col, r->worst_analytic, r->worst_numeric,
-             r->worst_abserr, r->n_failed, r->n_checked);
-  return pass ? 0 : 1;
+  const int use_g = o->method & BP_VERIFY_GSL, use_c = o->method & BP_VERIFY_COMPLEX_STEP;
+  const int pass_g = !use_g || (g->n_checked > 0 && g->n_failed == 0);
+  const int pass_c = !use_c || (c->n_checked > 0 && c->n_failed == 0);
+  fprintf (o->out, "%-6s %-28s %-30s %8zu", slide, formula, function,
+           use_g ? g->n_checked : c->n_checked);
+  if (use_g)
+    fprintf (o->out, " %11.3e %11.3e %11.3e", g->max_abs_err, g->max_rel_err,
+             g->max_est_err);
+  if (use_c)
+    fprintf (o->out, " %11.3e %11.3e", c->max_abs_err, c->max_rel_err);
+  fprintf (o->out, "  %s\n", pass_g && pass_c ? "PASS" : "FAIL");
+  if (!pass_g && g->n_checked > 0)
+    print_worst (o->out, "numeric", g);
+  if (!pass_c && c->n_checked > 0)
+    print_worst (o->out, "complex step", c);
+  return pass_g && pass_c ? 0 : 1;
 }
 
-/* Check analytic gradient `grad' of f at theta; print the row.  In full
-   mode, pf (when given) is f evaluated from the point, on threads. */
+/* The GSL check of a gradient, as o says: along random directions (fast),
+   on threads from the point's cache when pf is given (o->partials holds
+   its workspaces), or partial by partial. */
 static int
-gradient_row (FILE *out, const char *slide, const char *formula,
-              const char *function, bp_scalar_function f, bp_partial_function pf,
-              const bp_example *ex, const gsl_vector *theta, const gsl_vector *grad,
-              double rtol, double atol, const how *h)
+gsl_gradient_check (const bp_verify_opts *o, bp_scalar_function f, void *fp,
+                    bp_partial_function pf, const gsl_vector *theta,
+                    const gsl_vector *grad, bp_check_result *g)
 {
-  bp_check_result r;
-  int status;
-  if (h->directions)
-    status = bp_check_directional_gradient (f, (void *) ex, theta, grad, h->directions,
-                                            h->rng, rtol, atol, &r);
-  else if (pf)
-    status = bp_check_gradient_threads (pf, h->P->params, h->P->count, theta, grad,
-                                        rtol, atol, &r);
-  else
-    status = bp_check_gradient (f, (void *) ex, theta, grad, rtol, atol, &r);
-  if (status != GSL_SUCCESS && status != GSL_FAILURE)
-    return -1;
-  return print_row (out, slide, formula, function, &r);
+  if (o->directions)
+    return bp_check_directional_gradient (f, fp, theta, grad, o->directions, o->rng,
+                                          o->rtol, o->atol, g);
+  if (pf && o->partials)
+    return bp_check_gradient_threads (pf, o->partials->params, o->partials->count, theta,
+                                      grad, o->rtol, o->atol, g);
+  return bp_check_gradient (f, fp, theta, grad, o->rtol, o->atol, g);
+}
+
+/* Check analytic gradient `grad' of f (GSL; pf: see gsl_gradient_check)
+   and cf (complex step) at theta, as o selects; print the row. */
+static int
+gradient_row (const bp_verify_opts *o, const char *slide, const char *formula,
+              const char *function, bp_scalar_function f, void *fp,
+              bp_partial_function pf, bp_cstep_function cf, void *cfp,
+              const gsl_vector *theta, const gsl_vector *grad)
+{
+  bp_check_result g = { 0 }, c = { 0 };
+  int s;
+  if (o->method & BP_VERIFY_GSL)
+    {
+      s = gsl_gradient_check (o, f, fp, pf, theta, grad, &g);
+      if (s != GSL_SUCCESS && s != GSL_FAILURE)
+        return -1;
+    }
+  if (o->method & BP_VERIFY_COMPLEX_STEP)
+    {
+      s = bp_cstep_check_gradient (cf, cfp, theta, grad, o->cs_rtol, o->cs_atol, &c);
+      if (s != GSL_SUCCESS && s != GSL_FAILURE)
+        return -1;
+    }
+  return print_row2 (o, slide, formula, function, &g, &c);
 }
 
 /* The same, for a gradient held as a matrix (dL/dW, dL/dx): its elements
    row-major, the order bp_reshape gives. */
 static int
-matrix_gradient_row (FILE *out, const char *slide, const char *formula,
-                     const char *function, bp_scalar_function f,
-                     bp_partial_function pf, const bp_example *ex,
-                     const gsl_matrix *theta, const gsl_matrix *grad,
-                     double rtol, double atol, const how *h)
+matrix_gradient_row (const bp_verify_opts *o, const char *slide, const char *formula,
+                     const char *function, bp_scalar_function f, void *fp,
+                     bp_partial_function pf, bp_cstep_function cf, void *cfp,
+                     const gsl_matrix *theta, const gsl_matrix *grad)
 {
   const size_t k = theta->size1 * theta->size2;
   gsl_vector *t = gsl_vector_alloc (k), *g = gsl_vector_alloc (k);
@@ -130,17 +177,44 @@ matrix_gradient_row (FILE *out, const char *slide, const char *formula,
     {
       bp_reshape (theta, t);
       bp_reshape (grad, g);
-      failed = gradient_row (out, slide, formula, function, f, pf, ex, t, g, rtol,
-                             atol, h);
+      failed = gradient_row (o, slide, formula, function, f, fp, pf, cf, cfp, t, g);
     }
   gsl_vector_free (t);
   gsl_vector_free (g);
   return failed;
 }
 
-/* Slide 17 assembled by bp_model_backward must equal the chain step by step. */
+/* A Jacobian J of f (GSL) and cf (complex step) at theta. */
 static int
-composed_row (FILE *out, const bp_example *ex, const chain *c)
+jacobian_row (const bp_verify_opts *o, const char *slide, const char *formula,
+              const char *function, bp_vector_function f, void *fp,
+              bp_cstep_vector_function cf, void *cfp, const gsl_vector *theta,
+              const gsl_matrix *J)
+{
+  bp_check_result g = { 0 }, c = { 0 };
+  int s;
+  if (o->method & BP_VERIFY_GSL)
+    {
+      s = o->directions
+        ? bp_check_directional_jacobian (f, fp, theta, J, o->directions, o->rng, o->rtol,
+                                         o->atol, &g)
+        : bp_check_jacobian (f, fp, theta, J, o->rtol, o->atol, &g);
+      if (s != GSL_SUCCESS && s != GSL_FAILURE)
+        return -1;
+    }
+  if (o->method & BP_VERIFY_COMPLEX_STEP)
+    {
+      s = bp_cstep_check_jacobian (cf, cfp, theta, J, o->cs_rtol, o->cs_atol, &c);
+      if (s != GSL_SUCCESS && s != GSL_FAILURE)
+        return -1;
+    }
+  return print_row2 (o, slide, formula, function, &g, &c);
+}
+
+/* Slide 17 assembled by bp_model_backward must equal the chain step by
+   step, exactly: no oracle, the same comparison in every column. */
+static int
+composed_row (const bp_verify_opts *o, const bp_example *ex, const chain *c)
 {
   gsl_matrix *dW = gsl_matrix_alloc (ex->W->size1, ex->W->size2);
   gsl_vector *db = gsl_vector_alloc (ex->b->size);
@@ -158,7 +232,7 @@ composed_row (FILE *out, const bp_example *ex, const chain *c)
       all.n_failed = rW.n_failed + rb.n_failed + rx.n_failed;
       all.max_abs_err = fmax (rW.max_abs_err, fmax (rb.max_abs_err, rx.max_abs_err));
       all.max_rel_err = fmax (rW.max_rel_err, fmax (rb.max_rel_err, rx.max_rel_err));
-      failed = print_row (out, "17", "chain = step by step", "bp_model_backward", &all);
+      failed = print_row2 (o, "17", "chain = step by step", "bp_model_backward", &all, &all);
     }
   gsl_matrix_free (dW);
   gsl_vector_free (db);
@@ -166,73 +240,13 @@ composed_row (FILE *out, const bp_example *ex, const chain *c)
   return failed;
 }
 
-static int
-verify_rows (const bp_example *ex, double rtol, double atol, FILE *out, const how *h)
-{
-  chain c = { 0 };
-  int failures = 0, f;
-  if (chain_compute (ex, &c) != GSL_SUCCESS)
-    {
-      chain_free (&c);
-      return -1;
-    }
-  const bp_model_workspace *w = ex->ws;
-  gsl_vector *v = gsl_vector_alloc (w->n), *y = gsl_vector_alloc (w->n);
-  if (!v || !y)
-    failures = -1;
-  else
-    {
-      gsl_vector_memcpy (v, w->v);
-      gsl_vector_memcpy (y, w->y);
-    }
-  print_header (out, h);
-#define ROW(call) do { if (failures >= 0) { f = (call); failures = f < 0 ? -1 : failures + f; } } while (0)
-  ROW (gradient_row (out, "5", "dL/dy = -labels/y", "bp_cross_entropy_grad",
-                     bp_example_loss_of_y, NULL, ex, y, c.dL_dy, rtol, atol, h));
-  if (failures >= 0)
-    {
-      bp_check_result r;
-      int s = h->directions
-        ? bp_check_directional_jacobian (bp_example_softmax, NULL, v, c.J, h->directions,
-                                         h->rng, rtol, atol, &r)
-        : bp_check_jacobian (bp_example_softmax, NULL, v, c.J, rtol, atol, &r);
-      ROW ((s == GSL_SUCCESS || s == GSL_FAILURE)
-           ? print_row (out, "8", "dy/dv = y_i(1[i=j] - y_j)", "bp_softmax_jacobian", &r)
-           : -1);
-    }
-  ROW (gradient_row (out, "6,7,9", "dL/dv = J^T dL/dy", "bp_softmax_backward",
-                     bp_example_loss_of_v, NULL, ex, v, c.dL_dv, rtol, atol, h));
-  ROW (gradient_row (out, "10,11", "dL/du = W^T dL/dv", "bp_linear_grad_input",
-                     bp_example_loss_of_u, bp_example_partial_loss_of_u, ex, c.u,
-                     c.dL_du, rtol, atol, h));
-  ROW (gradient_row (out, "12", "dL/db = dL/dv", "bp_linear_grad_bias",
-                     bp_example_loss_of_b, NULL, ex, ex->b, c.dL_db, rtol, atol, h));
-  ROW (matrix_gradient_row (out, "13-16", "dL/dW = dL/dv u^T", "bp_linear_grad_weights",
-                            bp_example_loss_of_W, bp_example_partial_loss_of_W, ex,
-                            ex->W, c.dL_dW, rtol, atol, h));
-  ROW (matrix_gradient_row (out, "17", "dL/dx = reshape^-1(dL/du)", "bp_reshape_inverse",
-                            bp_example_loss_of_x, bp_example_partial_loss_of_x, ex,
-                            ex->x, c.dL_dx, rtol, atol, h));
-  ROW (composed_row (out, ex, &c));
-  ROW (gradient_row (out, "-", "J^T dL/dy = y - labels", "bp_softmax_cross_entropy_grad",
-                     bp_example_stable_loss_of_v, NULL, ex, v, c.dL_dv_fused, rtol,
-                     atol, h));
-#undef ROW
-  gsl_vector_free (v);
-  gsl_vector_free (y);
-  chain_free (&c);
-  return failures;
-}
-
 int
 bp_verify_run (const bp_example *ex, double rtol, double atol, FILE *out)
 {
-  how h = { .P = bp_example_partials_alloc (ex, bp_check_threads ((size_t) -1)) };
-  if (h.P == NULL)
-    return -1;
-  const int failures = verify_rows (ex, rtol, atol, out, &h);
-  bp_example_partials_free (h.P);
-  return failures;
+  const bp_verify_opts o = { BP_VERIFY_GSL, rtol, atol, BP_CSTEP_RTOL, BP_CSTEP_ATOL, out,
+                             0, NULL, NULL };
+  bp_verify_header (&o);
+  return bp_verify_model (ex, &o);
 }
 
 int
@@ -241,6 +255,160 @@ bp_verify_run_fast (const bp_example *ex, size_t n_directions, gsl_rng *rng,
 {
   if (n_directions == 0)
     return -1;
-  how h = { .directions = n_directions, .rng = rng };
-  return verify_rows (ex, rtol, atol, out, &h);
+  const bp_verify_opts o = { BP_VERIFY_GSL, rtol, atol, BP_CSTEP_RTOL, BP_CSTEP_ATOL, out,
+                             n_directions, rng, NULL };
+  bp_verify_header (&o);
+  return bp_verify_model (ex, &o);
+}
+
+int
+bp_verify_model (const bp_example *ex, const bp_verify_opts *opts)
+{
+  chain c = { 0 };
+  int failures = 0, f;
+  /* full mode: one workspace per thread for the rows of u, W and x */
+  bp_verify_opts local = *opts;
+  const bp_verify_opts *o = &local;
+  if (!local.directions && !local.partials && (local.method & BP_VERIFY_GSL))
+    local.partials = bp_example_partials_alloc (ex, bp_check_threads ((size_t) -1));
+  if (chain_compute (ex, &c) != GSL_SUCCESS
+      || (!local.directions && (local.method & BP_VERIFY_GSL) && !local.partials))
+    {
+      chain_free (&c);
+      if (local.partials != opts->partials)
+        bp_example_partials_free (local.partials);
+      return -1;
+    }
+  const bp_model_workspace *w = ex->ws;
+  gsl_vector *v = gsl_vector_alloc (w->n), *y = gsl_vector_alloc (w->n);
+  bp_cstep_example *cx = bp_cstep_example_alloc (ex);
+  void *p = (void *) ex;
+  if (!v || !y || !cx)
+    failures = -1;
+  else
+    {
+      gsl_vector_memcpy (v, w->v);
+      gsl_vector_memcpy (y, w->y);
+    }
+#define ROW(call) do { if (failures >= 0) { f = (call); failures = f < 0 ? -1 : failures + f; } } while (0)
+  ROW (gradient_row (o, "5", "dL/dy = -labels/y", "bp_cross_entropy_grad",
+                     bp_example_loss_of_y, p, NULL, bp_cstep_example_loss_of_y, cx, y, c.dL_dy));
+  ROW (jacobian_row (o, "8", "dy/dv = y_i(1[i=j] - y_j)", "bp_softmax_jacobian",
+                     bp_example_softmax, NULL, bp_cstep_example_softmax, NULL, v, c.J));
+  ROW (gradient_row (o, "6,7,9", "dL/dv = J^T dL/dy", "bp_softmax_backward",
+                     bp_example_loss_of_v, p, NULL, bp_cstep_example_loss_of_v, cx, v, c.dL_dv));
+  ROW (gradient_row (o, "10,11", "dL/du = W^T dL/dv", "bp_linear_grad_input",
+                     bp_example_loss_of_u, p, bp_example_partial_loss_of_u,
+                     bp_cstep_example_loss_of_u, cx, c.u, c.dL_du));
+  ROW (gradient_row (o, "12", "dL/db = dL/dv", "bp_linear_grad_bias",
+                     bp_example_loss_of_b, p, NULL, bp_cstep_example_loss_of_b, cx, ex->b, c.dL_db));
+  ROW (matrix_gradient_row (o, "13-16", "dL/dW = dL/dv u^T", "bp_linear_grad_weights",
+                            bp_example_loss_of_W, p, bp_example_partial_loss_of_W,
+                            bp_cstep_example_loss_of_W, cx,
+                            ex->W, c.dL_dW));
+  ROW (matrix_gradient_row (o, "17", "dL/dx = reshape^-1(dL/du)", "bp_reshape_inverse",
+                            bp_example_loss_of_x, p, bp_example_partial_loss_of_x,
+                            bp_cstep_example_loss_of_x, cx,
+                            ex->x, c.dL_dx));
+  ROW (composed_row (o, ex, &c));
+  ROW (gradient_row (o, "-", "J^T dL/dy = y - labels", "bp_softmax_cross_entropy_grad",
+                     bp_example_stable_loss_of_v, p, NULL, bp_cstep_example_stable_loss_of_v, cx,
+                     v, c.dL_dv_fused));
+#undef ROW
+  gsl_vector_free (v);
+  gsl_vector_free (y);
+  bp_cstep_example_free (cx);
+  chain_free (&c);
+  if (local.partials != opts->partials)
+    bp_example_partials_free (local.partials);
+  return failures;
+}
+
+/* --- beyond the slides: the activations and the two-layer network ----- */
+
+int
+bp_verify_activations (const gsl_vector *z, const bp_verify_opts *o)
+{
+  static const struct
+  {
+    bp_activation act;
+    const char *jac_formula, *jac_function, *bwd_formula, *bwd_function;
+  } rows[] = {
+    {BP_RELU, "dh/dz = diag(1[z > 0])", "bp_relu_jacobian",
+     "dL/dz = 1[z > 0] (.) dL/dh", "bp_relu_backward"},
+    {BP_SIGMOID, "dh/dz = diag(s(z)(1 - s(z)))", "bp_sigmoid_jacobian",
+     "dL/dz = s(1 - s) (.) dL/dh", "bp_sigmoid_backward"},
+    {BP_TANH, "dh/dz = diag(1 - tanh^2 z)", "bp_tanh_jacobian",
+     "dL/dz = sech^2 z (.) dL/dh", "bp_tanh_backward"},
+  };
+  const size_t n = z->size;
+  gsl_matrix *J = gsl_matrix_alloc (n, n);
+  gsl_vector *c = gsl_vector_alloc (n), *dL_dz = gsl_vector_alloc (n);
+  gsl_vector *h = gsl_vector_alloc (n);
+  gsl_vector_complex *ch = gsl_vector_complex_alloc (n);
+  int failures = (J && c && dL_dz && h && ch) ? 0 : -1, f;
+  /* dL/dh: a fixed, uneven weighting, c_i = 1 - 2i/n */
+  for (size_t i = 0; failures == 0 && i < n; i++)
+    gsl_vector_set (c, i, 1.0 - 2.0 * i / n);
+  for (size_t k = 0; failures >= 0 && k < sizeof rows / sizeof rows[0]; k++)
+    {
+      bp_activation act = rows[k].act;
+      bp_activation_probe probe = { act, c, h };
+      bp_cstep_activation_probe cprobe = { act, c, ch };
+      bp_activation_jacobian (act, z, J);
+      bp_activation_backward (act, z, c, dL_dz);
+      f = jacobian_row (o, "-", rows[k].jac_formula, rows[k].jac_function,
+                        bp_example_activation, &act, bp_cstep_example_activation, &act,
+                        z, J);
+      failures = f < 0 ? -1 : failures + f;
+      if (failures < 0)
+        break;
+      f = gradient_row (o, "-", rows[k].bwd_formula, rows[k].bwd_function,
+                        bp_example_activation_loss, &probe, NULL,
+                        bp_cstep_example_activation_loss, &cprobe, z, dL_dz);
+      failures = f < 0 ? -1 : failures + f;
+    }
+  gsl_matrix_free (J);
+  gsl_vector_free (c);
+  gsl_vector_free (dL_dz);
+  gsl_vector_free (h);
+  if (ch)
+    gsl_vector_complex_free (ch);
+  return failures;
+}
+
+int
+bp_verify_mlp (const bp_mlp_example *ex, const bp_verify_opts *o)
+{
+  const bp_mlp *net = ex->net, *g = ex->grad;
+  gsl_matrix *dL_dx = gsl_matrix_alloc (ex->x->size1, ex->x->size2);
+  bp_cstep_mlp_example *cx = bp_cstep_mlp_example_alloc (ex);
+  int failures = (dL_dx && cx) ? 0 : -1, f;
+  void *p = (void *) ex;
+  if (failures == 0
+      && bp_mlp_backward (net, ex->x, ex->labels, ex->ws, ex->grad, dL_dx, NULL) != GSL_SUCCESS)
+    failures = -1;
+  if (failures == 0)
+    {
+#define MROW(call) do { if (failures >= 0) { f = (call); failures = f < 0 ? -1 : failures + f; } } while (0)
+      MROW (matrix_gradient_row (o, "-", "dL/dW2 = (y - labels) h^T", "bp_mlp_backward",
+                                 bp_mlp_example_loss_of_W2, p, NULL,
+                                 bp_cstep_mlp_example_loss_of_W2, cx, net->W2, g->W2));
+      MROW (gradient_row (o, "-", "dL/db2 = y - labels", "bp_mlp_backward",
+                          bp_mlp_example_loss_of_b2, p, NULL,
+                          bp_cstep_mlp_example_loss_of_b2, cx, net->b2, g->b2));
+      MROW (gradient_row (o, "-", "dL/db1 = f'(z) (.) dL/dh", "bp_mlp_backward",
+                          bp_mlp_example_loss_of_b1, p, NULL,
+                          bp_cstep_mlp_example_loss_of_b1, cx, net->b1, g->b1));
+      MROW (matrix_gradient_row (o, "-", "dL/dW1 = dL/db1 u^T", "bp_mlp_backward",
+                                 bp_mlp_example_loss_of_W1, p, NULL,
+                                 bp_cstep_mlp_example_loss_of_W1, cx, net->W1, g->W1));
+      MROW (matrix_gradient_row (o, "-", "dL/dx = reshape^-1(dL/du)", "bp_mlp_backward",
+                                 bp_mlp_example_loss_of_x, p, NULL,
+                                 bp_cstep_mlp_example_loss_of_x, cx, ex->x, dL_dx));
+#undef MROW
+    }
+  gsl_matrix_free (dL_dx);
+  bp_cstep_mlp_example_free (cx);
+  return failures;
 }

@@ -46,3 +46,59 @@ installcheck-local:
 	$(CC) -o bp-consumer$(EXEEXT) $(srcdir)/tests/consumer.c \
 	  `$(PKG_CONFIG) --cflags --libs backprop` -lm -Wl,-rpath,"$(DESTDIR)$(libdir)" && \
 	./bp-consumer$(EXEEXT); status=$$?; rm -f bp-consumer$(EXEEXT); exit $$status
+
+# Beyond the slides: activations, the two-layer network, the complex step.
+BP_SUITES += tests/check_activation
+tests_check_activation_CFLAGS = $(TEST_CFLAGS)
+tests_check_activation_LDADD = $(TEST_LDADD)
+BP_SUITES += tests/check_mlp
+tests_check_mlp_CFLAGS = $(TEST_CFLAGS)
+tests_check_mlp_LDADD = $(TEST_LDADD)
+BP_SUITES += tests/check_complex_step
+tests_check_complex_step_CFLAGS = $(TEST_CFLAGS)
+tests_check_complex_step_LDADD = $(TEST_LDADD)
+
+## Training on images: IDX files, mini-batches, the model file, SGD.
+## The small data set is found through $BP_TEST_DATA (tests/data).
+AM_TESTS_ENVIRONMENT += BP_TEST_DATA='$(abs_top_srcdir)/tests/data'; export BP_TEST_DATA;
+BP_TEST_DATA_CFLAGS = -DBP_TEST_DATA_DIR='"$(abs_top_srcdir)/tests/data"'
+tests_libtestutil_la_CFLAGS += $(BP_TEST_DATA_CFLAGS)
+
+BP_TRAIN_SUITES = tests/check_idx tests/check_batch tests/check_model_file \
+  tests/check_train
+check_PROGRAMS += $(BP_TRAIN_SUITES)
+TESTS += $(BP_TRAIN_SUITES) tests/train.sh
+
+tests_check_idx_CFLAGS = $(TEST_CFLAGS)
+tests_check_idx_LDADD = $(TEST_LDADD) $(ZLIB_LIBS)
+tests_check_batch_CFLAGS = $(TEST_CFLAGS)
+tests_check_batch_LDADD = $(TEST_LDADD)
+tests_check_model_file_CFLAGS = $(TEST_CFLAGS)
+tests_check_model_file_LDADD = $(TEST_LDADD) $(ZLIB_LIBS)
+tests_check_train_CFLAGS = $(TEST_CFLAGS)
+tests_check_train_LDADD = $(TEST_LDADD)
+
+dist_check_DATA = \
+  tests/data/train-images-idx3-ubyte.gz \
+  tests/data/train-labels-idx1-ubyte.gz \
+  tests/data/t10k-images-idx3-ubyte.gz \
+  tests/data/t10k-labels-idx1-ubyte.gz
+EXTRA_DIST += tests/data/README tests/data/make-subset.sh
+CLEANFILES += idx-* model-test-* train-test.*
+
+# `make bench': the training targets (accuracy, memory, time per epoch) on
+# the full Fashion-MNIST; needs dataset-fashion-mnist and time.
+bench-train: backprop$(EXEEXT)
+	$(SHELL) $(srcdir)/tests/bench-train.sh ./backprop$(EXEEXT)
+bench: bench-train
+.PHONY: bench bench-train
+EXTRA_DIST += tests/bench-train.sh
+
+# The derivations in step with the code (derivations/, doc/manual.md): the
+# documents are read from the source tree, named by BP_SRCDIR.
+AM_TESTS_ENVIRONMENT += BP_SRCDIR='$(abs_top_srcdir)'; export BP_SRCDIR;
+check_PROGRAMS += tests/check_derivations
+TESTS += tests/check_derivations
+tests_check_derivations_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/derivations
+tests_check_derivations_CFLAGS = $(TEST_CFLAGS)
+tests_check_derivations_LDADD = derivations/libdocgen.la $(TEST_LDADD)

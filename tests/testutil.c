@@ -94,3 +94,10 @@ test_run_suites (Suite *(*const makers[]) (void), size_t count)
     }
   return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
 }
+
+const char *
+test_data_dir (void)
+{
+  const char *dir = getenv ("BP_TEST_DATA");
+  return dir != NULL && dir[0] != '\0' ? dir : BP_TEST_DATA_DIR;
+}

@@ -39,6 +39,10 @@ gsl_vector *test_logits (gsl_rng *rng, size_t n, double scale);
                  (r).worst_col, (r).worst_analytic, (r).worst_numeric,     \
                  (r).worst_abserr)
 
+/* The folder of the small data set (tests/data): $BP_TEST_DATA, set by
+   make check, else the source tree's tests/data. */
+const char *test_data_dir (void);
+
 /* Run each suite with its own runner, so that each prints its own
    "N%: Checks: ..." line; returns the exit status for main. */
 int test_run_suites (Suite *(*const makers[]) (void), size_t count);

@@ -22,14 +22,15 @@ typedef int (*bp_vector_function) (const gsl_vector *theta, void *params,
 /* Numeric gradient of f at theta: grad_i = df/dtheta_i by
    gsl_deriv_central with step h max(1, |theta_i|); abserr_i is GSL's
    estimate of the absolute error of grad_i.  abserr may be NULL.
-   theta is not changed.  All vectors have theta's size. */
+   theta is not changed.  All vectors have theta's size.
+   derivations/00-numeric-check.md, eqs. (0.1), (0.2) */
 int bp_deriv_gradient (bp_scalar_function f, void *params,
                        const gsl_vector *theta, double h,
                        gsl_vector *grad, gsl_vector *abserr);
 
 /* Numeric Jacobian of f at theta: J_ij = df_i/dtheta_j, J is m x n where
    n = theta->size and m = J->size1; abserr (same shape, may be NULL) holds
-   GSL's error estimates. */
+   GSL's error estimates.  derivations/00-numeric-check.md, eqs. (0.1), (0.2) */
 int bp_deriv_jacobian (bp_vector_function f, void *params,
                        const gsl_vector *theta, double h,
                        gsl_matrix *J, gsl_matrix *abserr);
@@ -43,7 +44,8 @@ int bp_deriv_jacobian (bp_vector_function f, void *params,
        |a_k - e_k| <= max(atol, rtol max(|a_k|, |e_k|)) + 2 err_k,
    err_k being GSL's error estimate for e_k: the numeric value is trusted
    only as far as GSL says it is.  The worst element is the one whose
-   |a_k - e_k| is the largest multiple of its allowance. */
+   |a_k - e_k| is the largest multiple of its allowance.
+   derivations/00-numeric-check.md, eq. (0.3) */
 typedef struct
 {
   size_t n_checked;     /* elements compared */
@@ -62,12 +64,14 @@ typedef struct
 
 /* Compare vectors: analytic a against numeric e with GSL error estimates
    err (NULL for none).  Fills r; returns GSL_SUCCESS whether or not the
-   elements agree (read r->n_failed), or GSL_EBADLEN for unequal sizes. */
+   elements agree (read r->n_failed), or GSL_EBADLEN for unequal sizes.
+   derivations/00-numeric-check.md, eq. (0.3) */
 int bp_check_compare_vector (const gsl_vector *a, const gsl_vector *e,
                              const gsl_vector *err, double rtol, double atol,
                              bp_check_result *r);
 
-/* The same for matrices of equal shape (Jacobians, dL/dW, dL/dx). */
+/* The same for matrices of equal shape (Jacobians, dL/dW, dL/dx).
+   derivations/00-numeric-check.md, eq. (0.3) */
 int bp_check_compare_matrix (const gsl_matrix *a, const gsl_matrix *e,
                              const gsl_matrix *err, double rtol, double atol,
                              bp_check_result *r);
@@ -75,12 +79,14 @@ int bp_check_compare_matrix (const gsl_matrix *a, const gsl_matrix *e,
 /* Gradient check in one call: numeric gradient of f at theta with step
    BP_CHECK_STEP, compared with the analytic gradient grad.
    Returns GSL_SUCCESS when every element passes, GSL_FAILURE when any fails
-   (r says which), or an error code for bad sizes.  r may be NULL. */
+   (r says which), or an error code for bad sizes.  r may be NULL.
+   derivations/00-numeric-check.md, eqs. (0.1)-(0.3) */
 int bp_check_gradient (bp_scalar_function f, void *params,
                        const gsl_vector *theta, const gsl_vector *grad,
                        double rtol, double atol, bp_check_result *r);
 
-/* Jacobian check in one call, as bp_check_gradient; J is m x n. */
+/* Jacobian check in one call, as bp_check_gradient; J is m x n.
+   derivations/00-numeric-check.md, eqs. (0.1)-(0.3) */
 int bp_check_jacobian (bp_vector_function f, void *params,
                        const gsl_vector *theta, const gsl_matrix *J,
                        double rtol, double atol, bp_check_result *r);

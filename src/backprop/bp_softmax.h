@@ -6,13 +6,16 @@
 BP_BEGIN_DECLS
 
 /* Slide 8: y_i = exp(v_i) / sum_k exp(v_k), computed as
-   exp(v_i - max v) / sum_k exp(v_k - max v) so no logit overflows. */
+   exp(v_i - max v) / sum_k exp(v_k - max v) so no logit overflows.
+   derivations/01-forward-pass.md, eq. (1.3) */
 int bp_softmax (const gsl_vector *v, gsl_vector *y);
 
-/* Slide 8: J_ij = dy_i/dv_j = y_i (1[i=j] - y_j).  y has n, J is n x n. */
+/* Slide 8: J_ij = dy_i/dv_j = y_i (1[i=j] - y_j).  y has n, J is n x n.
+   J is symmetric.  derivations/04-softmax-jacobian.md, eqs. (4.3), (4.4) */
 int bp_softmax_jacobian (const gsl_vector *y, gsl_matrix *J);
 
-/* Slides 6, 7, 9: dL/dv = J^T dL/dy, J = dy/dv.  J is n x n. */
+/* Slides 6, 7, 9: dL/dv = J^T dL/dy, J = dy/dv.  J is n x n.
+   derivations/03-chain-rule-dL-dv.md, eqs. (3.1), (3.2) */
 int bp_softmax_backward (const gsl_matrix *J, const gsl_vector *dL_dy,
                          gsl_vector *dL_dv);
 

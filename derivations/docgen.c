@@ -1,0 +1,805 @@
+/* docgen.c -- the generated parts of the derivations; see docgen.h.
+
+   Every number written here comes from running the library.  Numbers
+   that are exact functions of the inputs (the worked examples: softmax,
+   products, sums) are printed to 6 decimals, which every IEEE machine
+   reproduces.  Errors of numeric differentiation are rounding noise and
+   differ in their last digits between libm builds and CPUs, so they are
+   printed only as the power of ten above them ("below 1e-10"). */
+#define _POSIX_C_SOURCE 200809L
+#include <config.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <gsl/gsl_errno.h>
+#include <gsl/gsl_rng.h>
+#include "example.h"
+#include "verify.h"
+#include "docgen.h"
+
+/* --- formatting ----------------------------------------------------- */
+
+/* A number of a worked example; NaN and infinities spelled the same on
+   every C library (glibc would print "-nan"). */
+static void
+num (FILE *out, double x)
+{
+  if (isnan (x))
+    fprintf (out, " %10s", "NaN");
+  else if (isinf (x))
+    fprintf (out, " %10s", x > 0 ? "inf" : "-inf");
+  else
+    fprintf (out, " %10.6f", x == 0.0 ? 0.0 : x);   /* no "-0.000000" */
+}
+
+/* The power of ten above x >= 0 as "1e-10", or "0". */
+static const char *
+bound (double x, char buf[16])
+{
+  if (isnan (x))
+    snprintf (buf, 16, "NaN");
+  else if (x == 0.0)
+    snprintf (buf, 16, "0");
+  else
+    snprintf (buf, 16, "1e%d", (int) floor (log10 (x)) + 1);
+  return buf;
+}
+
+static void
+vec (FILE *out, const char *label, const gsl_vector *x)
+{
+  fprintf (out, "%s(", label);
+  for (size_t i = 0; i < x->size; i++)
+    num (out, gsl_vector_get (x, i));
+  fputs (" )\n", out);
+}
+
+static void
+mat (FILE *out, const char *label, const gsl_matrix *A)
+{
+  fprintf (out, "%s\n", label);
+  for (size_t i = 0; i < A->size1; i++)
+    {
+      fputs ("   ", out);
+      for (size_t j = 0; j < A->size2; j++)
+        num (out, gsl_matrix_get (A, i, j));
+      fputc ('\n', out);
+    }
+}
+
+/* --- the small example ---------------------------------------------- */
+
+/* 3 classes, a 2x2 image (4 inputs): small enough to print, chosen by
+   hand so that every value differs. */
+enum { N = 3, ROWS = 2, COLS = 2, M = ROWS * COLS };
+static const double W_[N][M] = { { 0.5, -0.2, 0.1, 0.3 },
+                                 { -0.4, 0.6, 0.2, -0.1 },
+                                 { 0.1, 0.1, -0.3, 0.2 } };
+static const double b_[N] = { 0.1, 0.0, -0.1 };
+static const double x_[ROWS][COLS] = { { 0.0, 0.8 }, { 0.4, 1.0 } };
+static const double labels_[N] = { 0.1, 0.7, 0.2 };
+
+/* The example and every value of its forward and backward pass, each
+   computed by the function the documents name. */
+typedef struct
+{
+  bp_example *ex;
+  double L, L_model;
+  gsl_vector *u, *v, *y, *dL_dy, *dL_dv, *dL_du, *dL_db, *fused;
+  gsl_matrix *J, *dL_dW, *dL_dx;
+  gsl_matrix *mW, *mx;       /* bp_model_backward's results */
+  gsl_vector *mb;
+  /* `backprop verify' on its default example */
+  char *table;
+} context;
+
+static bp_example *
+small_example (void)
+{
+  bp_example *ex = calloc (1, sizeof *ex);
+  if (ex == NULL)
+    return NULL;
+  ex->W = gsl_matrix_alloc (N, M);
+  ex->b = gsl_vector_alloc (N);
+  ex->x = gsl_matrix_alloc (ROWS, COLS);
+  ex->labels = gsl_vector_alloc (N);
+  ex->ws = bp_model_workspace_alloc (N, M);
+  if (!ex->W || !ex->b || !ex->x || !ex->labels || !ex->ws)
+    {
+      bp_example_free (ex);
+      return NULL;
+    }
+  for (size_t i = 0; i < N; i++)
+    {
+      for (size_t j = 0; j < M; j++)
+        gsl_matrix_set (ex->W, i, j, W_[i][j]);
+      gsl_vector_set (ex->b, i, b_[i]);
+      gsl_vector_set (ex->labels, i, labels_[i]);
+    }
+  for (size_t r = 0; r < ROWS; r++)
+    for (size_t c = 0; c < COLS; c++)
+      gsl_matrix_set (ex->x, r, c, x_[r][c]);
+  return ex;
+}
+
+static void
+context_free (context *c)
+{
+  bp_example_free (c->ex);
+  gsl_vector *vs[] = { c->u, c->v, c->y, c->dL_dy, c->dL_dv, c->dL_du, c->dL_db,
+                       c->fused, c->mb };
+  for (size_t k = 0; k < sizeof vs / sizeof vs[0]; k++)
+    gsl_vector_free (vs[k]);
+  gsl_matrix *ms[] = { c->J, c->dL_dW, c->dL_dx, c->mW, c->mx };
+  for (size_t k = 0; k < sizeof ms / sizeof ms[0]; k++)
+    gsl_matrix_free (ms[k]);
+  free (c->table);
+}
+
+/* The table `backprop verify' prints on its default example (seed 1). */
+static char *
+verify_table (void)
+{
+  char *text = NULL;
+  size_t len = 0;
+  gsl_rng *rng = gsl_rng_alloc (gsl_rng_mt19937);
+  if (rng == NULL)
+    return NULL;
+  gsl_rng_set (rng, 1);
+  bp_example *ex = bp_example_alloc (10, 28, 28, 0.05, BP_LABELS_SOFT, rng);
+  gsl_rng_free (rng);
+  FILE *out = open_memstream (&text, &len);
+  int failures = -1;
+  if (ex != NULL && out != NULL)
+    failures = bp_verify_run (ex, BP_CHECK_RTOL, BP_CHECK_ATOL, out);
+  if (out != NULL)
+    fclose (out);
+  bp_example_free (ex);
+  if (failures < 0)
+    {
+      free (text);
+      return NULL;
+    }
+  return text;
+}
+
+static int
+context_init (context *c)
+{
+  *c = (context) { 0 };
+  c->ex = small_example ();
+  c->u = gsl_vector_alloc (M);
+  c->v = gsl_vector_alloc (N);
+  c->y = gsl_vector_alloc (N);
+  c->dL_dy = gsl_vector_alloc (N);
+  c->dL_dv = gsl_vector_alloc (N);
+  c->dL_du = gsl_vector_alloc (M);
+  c->dL_db = gsl_vector_alloc (N);
+  c->fused = gsl_vector_alloc (N);
+  c->mb = gsl_vector_alloc (N);
+  c->J = gsl_matrix_alloc (N, N);
+  c->dL_dW = gsl_matrix_alloc (N, M);
+  c->dL_dx = gsl_matrix_alloc (ROWS, COLS);
+  c->mW = gsl_matrix_alloc (N, M);
+  c->mx = gsl_matrix_alloc (ROWS, COLS);
+  c->table = verify_table ();
+  if (!c->ex || !c->u || !c->v || !c->y || !c->dL_dy || !c->dL_dv || !c->dL_du
+      || !c->dL_db || !c->fused || !c->mb || !c->J || !c->dL_dW || !c->dL_dx
+      || !c->mW || !c->mx || !c->table)
+    return -1;
+  const bp_example *ex = c->ex;
+  int s = GSL_SUCCESS;
+  s |= bp_reshape (ex->x, c->u);
+  s |= bp_linear (ex->W, ex->b, c->u, c->v);
+  s |= bp_softmax (c->v, c->y);
+  c->L = bp_cross_entropy (ex->labels, c->y);
+  s |= bp_cross_entropy_grad (ex->labels, c->y, c->dL_dy);
+  s |= bp_softmax_jacobian (c->y, c->J);
+  s |= bp_softmax_backward (c->J, c->dL_dy, c->dL_dv);
+  s |= bp_linear_grad_input (ex->W, c->dL_dv, c->dL_du);
+  s |= bp_linear_grad_bias (c->dL_dv, c->dL_db);
+  s |= bp_linear_grad_weights (c->dL_dv, c->u, c->dL_dW);
+  s |= bp_reshape_inverse (c->dL_du, c->dL_dx);
+  s |= bp_softmax_cross_entropy_grad (ex->labels, c->y, c->fused);
+  s |= bp_model_backward (ex->W, ex->b, ex->x, ex->labels, c->mW, c->mb, c->mx,
+                          &c->L_model);
+  return s == GSL_SUCCESS ? 0 : -1;
+}
+
+/* One row of the verify table, found by its C function. */
+typedef struct
+{
+  unsigned long partials;
+  double abs_err, rel_err, est_err;
+  int pass;
+} verify_row;
+
+static int
+find_row (const char *table, const char *function, verify_row *row)
+{
+  const size_t len = strlen (function);
+  for (const char *p = table; p && *p; p = strchr (p, '\n'), p = p ? p + 1 : p)
+    {
+      const char *f = strstr (p, function);
+      const char *eol = strchr (p, '\n');
+      if (f == NULL || (eol && f > eol) || f[len] != ' ' || f[-1] != ' ')
+        continue;
+      char result[8];
+      if (sscanf (f + len, "%lu %lf %lf %lf %7s", &row->partials, &row->abs_err,
+                  &row->rel_err, &row->est_err, result) == 5)
+        {
+          row->pass = strcmp (result, "PASS") == 0;
+          return 0;
+        }
+    }
+  return -1;
+}
+
+/* The sentence of a document on what `backprop verify' found. */
+static int
+default_check (FILE *out, const context *c, const char *function,
+               const char *what)
+{
+  verify_row r;
+  char b1[16], b2[16];
+  if (find_row (c->table, function, &r) != 0)
+    return -1;
+  fprintf (out, "On the default example of `backprop verify` (W 10×784, b, a "
+           "28×28 image x, soft labels; seed 1), the row of `%s` compares %s "
+           "(%lu partial derivatives) with `gsl_deriv_central`: %s. The largest "
+           "absolute difference is below %s; GSL's largest error estimate is "
+           "below %s.\n", function, what, r.partials,
+           r.pass ? "every one passes" : "SOME FAIL", bound (r.abs_err, b1),
+           bound (r.est_err, b2));
+  return 0;
+}
+
+/* --- the blocks, in document order ---------------------------------- */
+
+#define CODE_BEGIN "```text\n"
+#define CODE_END "```\n"
+
+static int
+b00_example (FILE *out, const context *c)
+{
+  /* The checker at the small example: f(v) = L(Softmax(v)), theta = v,
+     the analytic gradient J^T dL/dy of the slides. */
+  gsl_vector *e = gsl_vector_alloc (N), *err = gsl_vector_alloc (N);
+  bp_check_result r;
+  char b1[16], b2[16];
+  if (!e || !err
+      || bp_deriv_gradient (bp_example_loss_of_v, c->ex, c->v, BP_CHECK_STEP, e, err)
+      || bp_check_compare_vector (c->dL_dv, e, err, BP_CHECK_RTOL, BP_CHECK_ATOL, &r))
+    {
+      gsl_vector_free (e);
+      gsl_vector_free (err);
+      return -1;
+    }
+  fputs (CODE_BEGIN, out);
+  fputs ("theta = v, f(v) = L(Softmax(v)), analytic a = J^T dL/dy\n\n"
+         " k   v_k        a_k        e_k        |a_k - e_k|  err_k      pass\n", out);
+  for (size_t k = 0; k < N; k++)
+    {
+      const double a = gsl_vector_get (c->dL_dv, k), ek = gsl_vector_get (e, k);
+      const double ak = gsl_vector_get (err, k);
+      const double allowed = fmax (BP_CHECK_ATOL, BP_CHECK_RTOL * fmax (fabs (a), fabs (ek)))
+        + 2.0 * ak;
+      fprintf (out, " %zu", k + 1);
+      num (out, gsl_vector_get (c->v, k));
+      num (out, a);
+      num (out, ek);
+      char d1[20], d2[20];
+      snprintf (d1, sizeof d1, a == ek ? "%s" : "< %s", bound (fabs (a - ek), b1));
+      snprintf (d2, sizeof d2, ak == 0.0 ? "%s" : "< %s", bound (ak, b2));
+      fprintf (out, "   %-11s  %-9s  %s\n", d1, d2, fabs (a - ek) <= allowed ? "yes" : "NO");
+    }
+  fprintf (out, "\nbp_check_compare_vector: %zu checked, %zu failed\n", r.n_checked,
+           r.n_failed);
+  fputs (CODE_END, out);
+  gsl_vector_free (e);
+  gsl_vector_free (err);
+  return 0;
+}
+
+static int
+b00_default (FILE *out, const context *c)
+{
+  static const char *const functions[] = {
+    "bp_cross_entropy_grad", "bp_softmax_jacobian", "bp_softmax_backward",
+    "bp_linear_grad_input", "bp_linear_grad_bias", "bp_linear_grad_weights",
+    "bp_reshape_inverse", "bp_model_backward", "bp_softmax_cross_entropy_grad"
+  };
+  char b1[16], b2[16];
+  fputs ("`backprop verify` on its default example (W 10×784, b, a 28×28 image "
+         "x, soft labels; seed 1), errors rounded up to a power of ten:\n\n", out);
+  fputs (CODE_BEGIN, out);
+  fprintf (out, "%-30s %8s %12s %12s  %s\n", "C function", "partials", "max abs err",
+           "GSL est err", "result");
+  for (size_t k = 0; k < sizeof functions / sizeof functions[0]; k++)
+    {
+      verify_row r;
+      if (find_row (c->table, functions[k], &r) != 0)
+        return -1;
+      char e1[20], e2[20];
+      snprintf (e1, sizeof e1, "< %s", bound (r.abs_err, b1));
+      snprintf (e2, sizeof e2, "< %s", bound (r.est_err, b2));
+      fprintf (out, "%-30s %8lu %12s %12s  %s\n", functions[k], r.partials,
+               r.abs_err == 0.0 ? "0" : e1, r.est_err == 0.0 ? "-" : e2,
+               r.pass ? "PASS" : "FAIL");
+    }
+  fputs (CODE_END, out);
+  return 0;
+}
+
+static int
+b01_example (FILE *out, const context *c)
+{
+  fputs (CODE_BEGIN, out);
+  mat (out, "x (2x2) =", c->ex->x);
+  vec (out, "u = reshape(x)    = ", c->u);
+  mat (out, "W (3x4) =", c->ex->W);
+  vec (out, "b                 = ", c->ex->b);
+  vec (out, "v = W u + b       = ", c->v);
+  vec (out, "y = Softmax(v)    = ", c->y);
+  vec (out, "labels            = ", c->ex->labels);
+  fputs ("L = -sum labels_i log y_i =", out);
+  num (out, c->L);
+  fputs ("\n", out);
+  fputs (CODE_END, out);
+  return 0;
+}
+
+static int
+b01_default (FILE *out, const context *c)
+{
+  (void) c;
+  gsl_rng *rng = gsl_rng_alloc (gsl_rng_mt19937);
+  if (rng == NULL)
+    return -1;
+  gsl_rng_set (rng, 1);
+  bp_example *ex = bp_example_alloc (10, 28, 28, 0.05, BP_LABELS_SOFT, rng);
+  gsl_rng_free (rng);
+  if (ex == NULL)
+    return -1;
+  const double L = bp_model_forward (ex->W, ex->b, ex->x, ex->labels, ex->ws);
+  const double Ls = bp_softmax_cross_entropy (ex->labels, ex->ws->v);
+  fprintf (out, "On the default example of `backprop verify` (W 10×784, b, a "
+           "28×28 image x, soft labels; seed 1) `bp_model_forward` gives "
+           "L = %.6f, and the stable form of the loss, "
+           "`bp_softmax_cross_entropy` of v, gives %.6f.\n", L, Ls);
+  bp_example_free (ex);
+  return 0;
+}
+
+static int
+b02_example (FILE *out, const context *c)
+{
+  fputs (CODE_BEGIN, out);
+  vec (out, "y                  = ", c->y);
+  vec (out, "labels             = ", c->ex->labels);
+  vec (out, "dL/dy = -labels/y  = ", c->dL_dy);
+  fputs ("\n", out);
+  for (size_t i = 0; i < N; i++)
+    fprintf (out, "dL/dy_%zu = -%.6f / %.6f = %.6f\n", i + 1,
+             gsl_vector_get (c->ex->labels, i), gsl_vector_get (c->y, i),
+             gsl_vector_get (c->dL_dy, i));
+  fputs (CODE_END, out);
+  return 0;
+}
+
+static int
+b03_example (FILE *out, const context *c)
+{
+  fputs (CODE_BEGIN, out);
+  mat (out, "J = dy/dv (row i, column j: dy_i/dv_j) =", c->J);
+  vec (out, "dL/dy          = ", c->dL_dy);
+  vec (out, "dL/dv = J^T dL/dy = ", c->dL_dv);
+  fputs ("\n", out);
+  for (size_t j = 0; j < N; j++)
+    {
+      fprintf (out, "dL/dv_%zu =", j + 1);
+      for (size_t i = 0; i < N; i++)
+        fprintf (out, "%s (%.6f)(%.6f)", i ? " +" : "", gsl_matrix_get (c->J, i, j),
+                 gsl_vector_get (c->dL_dy, i));
+      fprintf (out, " = %.6f\n", gsl_vector_get (c->dL_dv, j));
+    }
+  fputs (CODE_END, out);
+  return 0;
+}
+
+static int
+b04_example (FILE *out, const context *c)
+{
+  gsl_matrix *Jn = gsl_matrix_alloc (N, N), *err = gsl_matrix_alloc (N, N);
+  char b1[16];
+  if (!Jn || !err || bp_deriv_jacobian (bp_example_softmax, NULL, c->v, BP_CHECK_STEP, Jn, err))
+    {
+      gsl_matrix_free (Jn);
+      gsl_matrix_free (err);
+      return -1;
+    }
+  double asym = 0.0, diff = 0.0;
+  for (size_t i = 0; i < N; i++)
+    for (size_t j = 0; j < N; j++)
+      {
+        asym = fmax (asym, fabs (gsl_matrix_get (c->J, i, j) - gsl_matrix_get (c->J, j, i)));
+        diff = fmax (diff, fabs (gsl_matrix_get (c->J, i, j) - gsl_matrix_get (Jn, i, j)));
+      }
+  fputs (CODE_BEGIN, out);
+  vec (out, "v              = ", c->v);
+  vec (out, "y = Softmax(v) = ", c->y);
+  mat (out, "J = bp_softmax_jacobian (y), J_ij = y_i (1[i=j] - y_j) =", c->J);
+  mat (out, "the same by central differences, bp_deriv_jacobian (Softmax, v) =", Jn);
+  fprintf (out, "\nlargest |J_ij - numeric_ij| : below %s\n", bound (diff, b1));
+  fprintf (out, "largest |J_ij - J_ji|       : %s\n", asym == 0.0 ? "0 (exactly symmetric)" : bound (asym, b1));
+  fputs (CODE_END, out);
+  gsl_matrix_free (Jn);
+  gsl_matrix_free (err);
+  return 0;
+}
+
+static int
+b05_example (FILE *out, const context *c)
+{
+  fputs (CODE_BEGIN, out);
+  mat (out, "W (3x4) =", c->ex->W);
+  vec (out, "dL/dv             = ", c->dL_dv);
+  vec (out, "dL/du = W^T dL/dv = ", c->dL_du);
+  fputs ("\n", out);
+  for (size_t j = 0; j < M; j++)
+    {
+      fprintf (out, "dL/du_%zu =", j + 1);
+      for (size_t i = 0; i < N; i++)
+        fprintf (out, "%s (%.6f)(%.6f)", i ? " +" : "", gsl_matrix_get (c->ex->W, i, j),
+                 gsl_vector_get (c->dL_dv, i));
+      fprintf (out, " = %.6f\n", gsl_vector_get (c->dL_du, j));
+    }
+  fputs (CODE_END, out);
+  return 0;
+}
+
+static int
+b06_example (FILE *out, const context *c)
+{
+  fputs (CODE_BEGIN, out);
+  vec (out, "dL/dv         = ", c->dL_dv);
+  vec (out, "dL/db = dL/dv = ", c->dL_db);
+  fputs (CODE_END, out);
+  return 0;
+}
+
+static int
+b07_example (FILE *out, const context *c)
+{
+  fputs (CODE_BEGIN, out);
+  vec (out, "dL/dv = ", c->dL_dv);
+  vec (out, "u     = ", c->u);
+  mat (out, "dL/dW = dL/dv u^T (3x4) =", c->dL_dW);
+  fprintf (out, "\ne.g. dL/dw_{2,3} = dL/dv_2 u_3 = (%.6f)(%.6f) = %.6f\n",
+           gsl_vector_get (c->dL_dv, 1), gsl_vector_get (c->u, 2),
+           gsl_matrix_get (c->dL_dW, 1, 2));
+  fputs (CODE_END, out);
+  return 0;
+}
+
+static int
+b08_example (FILE *out, const context *c)
+{
+  fputs (CODE_BEGIN, out);
+  mat (out, "x (2x2) =", c->ex->x);
+  vec (out, "u = reshape(x) = ", c->u);
+  vec (out, "dL/du          = ", c->dL_du);
+  mat (out, "dL/dx = reshape^-1(dL/du) (2x2) =", c->dL_dx);
+  fputs (CODE_END, out);
+  return 0;
+}
+
+static int
+b09_example (FILE *out, const context *c)
+{
+  bp_check_result rW, rb, rx;
+  if (bp_check_compare_matrix (c->mW, c->dL_dW, NULL, 0.0, 0.0, &rW)
+      || bp_check_compare_vector (c->mb, c->dL_db, NULL, 0.0, 0.0, &rb)
+      || bp_check_compare_matrix (c->mx, c->dL_dx, NULL, 0.0, 0.0, &rx))
+    return -1;
+  const double d = fmax (rW.max_abs_err, fmax (rb.max_abs_err, rx.max_abs_err));
+  char b1[16];
+  fputs (CODE_BEGIN, out);
+  fputs ("bp_model_backward (W, b, x, labels) of the example above:\n", out);
+  fputs ("L =", out);
+  num (out, c->L_model);
+  fputs ("\n", out);
+  mat (out, "dL/dW =", c->mW);
+  vec (out, "dL/db = ", c->mb);
+  mat (out, "dL/dx =", c->mx);
+  fprintf (out, "\nlargest difference from the steps of documents 02-08: %s\n",
+           d == 0.0 ? "0 (the same numbers)" : bound (d, b1));
+  fputs (CODE_END, out);
+  return 0;
+}
+
+static int
+b10_example (FILE *out, const context *c)
+{
+  gsl_vector *d = gsl_vector_alloc (N);
+  if (d == NULL)
+    return -1;
+  gsl_vector_memcpy (d, c->dL_dv);
+  gsl_vector_sub (d, c->fused);
+  const double dmax = fmax (fabs (gsl_vector_max (d)), fabs (gsl_vector_min (d)));
+  fputs (CODE_BEGIN, out);
+  vec (out, "y          = ", c->y);
+  vec (out, "labels     = ", c->ex->labels);
+  vec (out, "J^T dL/dy  = ", c->dL_dv);
+  vec (out, "y - labels = ", c->fused);
+  fputs ("(J^T dL/dy by bp_cross_entropy_grad, bp_softmax_jacobian and\n"
+         " bp_softmax_backward; y - labels by bp_softmax_cross_entropy_grad)\n", out);
+  fprintf (out, "largest difference below 1e-12: %s\n", dmax < 1e-12 ? "yes" : "NO");
+  fputs (CODE_END, out);
+  gsl_vector_free (d);
+  return 0;
+}
+
+/* The same labels at logits far apart: y_2 and y_3 underflow to 0. */
+static int
+b10_stability (FILE *out, const context *c)
+{
+  gsl_vector *v = gsl_vector_alloc (N), *y = gsl_vector_alloc (N);
+  gsl_vector *g = gsl_vector_alloc (N), *dv = gsl_vector_alloc (N);
+  gsl_vector *f = gsl_vector_alloc (N);
+  gsl_matrix *J = gsl_matrix_alloc (N, N);
+  int s = -1;
+  if (v && y && g && dv && f && J)
+    {
+      gsl_vector_set (v, 0, 800.0);
+      gsl_vector_set (v, 1, 0.0);
+      gsl_vector_set (v, 2, -800.0);
+      const gsl_vector *l = c->ex->labels;
+      s = bp_softmax (v, y);
+      const double L = bp_cross_entropy (l, y);
+      const double Ls = bp_softmax_cross_entropy (l, v);
+      s |= bp_cross_entropy_grad (l, y, g);
+      s |= bp_softmax_jacobian (y, J);
+      s |= bp_softmax_backward (J, g, dv);
+      s |= bp_softmax_cross_entropy_grad (l, y, f);
+      fputs (CODE_BEGIN, out);
+      vec (out, "v                 = ", v);
+      vec (out, "y = Softmax(v)    = ", y);
+      vec (out, "labels            = ", l);
+      fputs ("the slides' route:\n  L = -sum labels_i log y_i = ", out);
+      num (out, L);
+      fputs ("\n", out);
+      vec (out, "  dL/dy = -labels/y = ", g);
+      vec (out, "  J^T dL/dy         = ", dv);
+      fputs ("the simplified route:\n  L = log sum e^v_k - sum labels_i v_i = ", out);
+      num (out, Ls);
+      fputs ("\n", out);
+      vec (out, "  y - labels        = ", f);
+      fputs (CODE_END, out);
+    }
+  gsl_vector_free (v);
+  gsl_vector_free (y);
+  gsl_vector_free (g);
+  gsl_vector_free (dv);
+  gsl_vector_free (f);
+  gsl_matrix_free (J);
+  return s == GSL_SUCCESS ? 0 : -1;
+}
+
+#define DEFAULT_BLOCK(id, function, what)                         \
+  static int id (FILE *out, const context *c)                     \
+  {                                                               \
+    return default_check (out, c, function, what);                \
+  }
+DEFAULT_BLOCK (b02_default, "bp_cross_entropy_grad", "dL/dy = -labels/y")
+DEFAULT_BLOCK (b03_default, "bp_softmax_backward", "dL/dv = J^T dL/dy")
+DEFAULT_BLOCK (b04_default, "bp_softmax_jacobian", "the 10×10 Jacobian of Softmax")
+DEFAULT_BLOCK (b05_default, "bp_linear_grad_input", "dL/du = W^T dL/dv")
+DEFAULT_BLOCK (b06_default, "bp_linear_grad_bias", "dL/db = dL/dv")
+DEFAULT_BLOCK (b07_default, "bp_linear_grad_weights", "dL/dW = dL/dv u^T")
+DEFAULT_BLOCK (b08_default, "bp_reshape_inverse", "dL/dx = reshape^-1(dL/du)")
+DEFAULT_BLOCK (b10_default, "bp_softmax_cross_entropy_grad", "y - labels")
+
+static int
+b09_default (FILE *out, const context *c)
+{
+  verify_row r;
+  char b1[16];
+  if (find_row (c->table, "bp_model_backward", &r) != 0)
+    return -1;
+  fprintf (out, "On the default example of `backprop verify` (W 10×784, b, a "
+           "28×28 image x, soft labels; seed 1), the row of `bp_model_backward` "
+           "compares its dL/dW, dL/db and dL/dx (%lu numbers) with the steps "
+           "taken one by one: %s; the largest difference is %s.\n", r.partials,
+           r.pass ? "they agree" : "THEY DIFFER",
+           r.abs_err == 0.0 ? "0" : bound (r.abs_err, b1));
+  return 0;
+}
+
+/* The table of blocks: add a line here for a new document's block. */
+static const struct
+{
+  const char *name;
+  int (*write) (FILE *out, const context *c);
+} writers[] = {
+  {"00-example", b00_example}, {"00-default", b00_default},
+  {"01-example", b01_example}, {"01-default", b01_default},
+  {"02-example", b02_example}, {"02-default", b02_default},
+  {"03-example", b03_example}, {"03-default", b03_default},
+  {"04-example", b04_example}, {"04-default", b04_default},
+  {"05-example", b05_example}, {"05-default", b05_default},
+  {"06-example", b06_example}, {"06-default", b06_default},
+  {"07-example", b07_example}, {"07-default", b07_default},
+  {"08-example", b08_example}, {"08-default", b08_default},
+  {"09-example", b09_example}, {"09-default", b09_default},
+  {"10-example", b10_example}, {"10-stability", b10_stability},
+  {"10-default", b10_default},
+};
+enum { N_WRITERS = sizeof writers / sizeof writers[0] };
+
+void
+docgen_free (docgen_block *blocks, size_t n)
+{
+  if (blocks == NULL)
+    return;
+  for (size_t k = 0; k < n; k++)
+    {
+      free (blocks[k].name);
+      free (blocks[k].text);
+    }
+  free (blocks);
+}
+
+int
+docgen_generate (docgen_block **blocks, size_t *n)
+{
+  context c;
+  *blocks = NULL;
+  *n = 0;
+  gsl_error_handler_t *old = gsl_set_error_handler_off ();
+  int status = context_init (&c);
+  docgen_block *b = status == 0 ? calloc (N_WRITERS, sizeof *b) : NULL;
+  if (b == NULL)
+    status = -1;
+  for (size_t k = 0; status == 0 && k < N_WRITERS; k++)
+    {
+      size_t len = 0;
+      FILE *out = open_memstream (&b[k].text, &len);
+      b[k].name = strdup (writers[k].name);
+      if (out == NULL || b[k].name == NULL)
+        status = -1;
+      else
+        {
+          status = writers[k].write (out, &c);
+          fclose (out);
+        }
+    }
+  context_free (&c);
+  gsl_set_error_handler (old);
+  if (status != 0)
+    {
+      docgen_free (b, N_WRITERS);
+      return -1;
+    }
+  *blocks = b;
+  *n = N_WRITERS;
+  return 0;
+}
+
+const char *
+docgen_lookup (const docgen_block *blocks, size_t n, const char *name)
+{
+  for (size_t k = 0; k < n; k++)
+    if (strcmp (blocks[k].name, name) == 0)
+      return blocks[k].text;
+  return NULL;
+}
+
+/* --- markers --------------------------------------------------------- */
+
+#define BEGIN_MARK "<!-- BEGIN GENERATED "
+#define END_MARK "<!-- END GENERATED "
+#define MARK_CLOSE " -->"
+
+/* The name of the marker line at p (after its prefix) into name; the
+   offset just past the line, or 0 when the line is malformed. */
+static size_t
+marker_name (const char *doc, size_t p, char *name, size_t name_size)
+{
+  const char *s = doc + p;
+  const char *close = strstr (s, MARK_CLOSE);
+  const char *eol = strchr (s, '\n');
+  if (close == NULL || (eol && close > eol) || close == s
+      || (size_t) (close - s) >= name_size)
+    return 0;
+  memcpy (name, s, close - s);
+  name[close - s] = '\0';
+  const char *after = close + strlen (MARK_CLOSE);
+  if (*after == '\n')
+    after++;
+  else if (*after != '\0')
+    return 0;
+  return after - doc;
+}
+
+/* The first line at or after from that starts with mark, or NULL; a
+   marker quoted inside a line (`<!-- BEGIN ... -->`) is not one. */
+static const char *
+find_marker (const char *doc, const char *from, const char *mark)
+{
+  for (const char *p = from; (p = strstr (p, mark)) != NULL; p++)
+    if (p == doc || p[-1] == '\n')
+      return p;
+  return NULL;
+}
+
+int
+docgen_next_block (const char *doc, size_t *pos, char *name,
+                   size_t name_size, size_t *begin, size_t *end)
+{
+  const char *b = find_marker (doc, doc + *pos, BEGIN_MARK);
+  const char *e = find_marker (doc, doc + *pos, END_MARK);
+  if (b == NULL && e == NULL)
+    return 0;
+  if (b == NULL || (e != NULL && e < b))
+    {
+      *pos = e - doc;           /* an END without its BEGIN */
+      return -1;
+    }
+  *pos = b - doc;
+  size_t body = marker_name (doc, b - doc + strlen (BEGIN_MARK), name, name_size);
+  if (body == 0 || e == NULL)
+    return -1;
+  char end_name[128];
+  size_t after = marker_name (doc, e - doc + strlen (END_MARK), end_name, sizeof end_name);
+  if (after == 0 || strcmp (name, end_name) != 0)
+    return -1;
+  const char *next_begin = find_marker (doc, doc + body, BEGIN_MARK);
+  if (next_begin != NULL && next_begin < e)
+    return -1;                  /* nested or unterminated */
+  *begin = body;
+  *end = e - doc;
+  *pos = after;
+  return 1;
+}
+
+char *
+docgen_replace (const char *doc, const docgen_block *blocks, size_t n,
+                char *why, size_t why_size)
+{
+  char *text = NULL;
+  size_t len = 0, pos = 0, copied = 0, begin, end;
+  char name[128];
+  int found;
+  FILE *out = open_memstream (&text, &len);
+  if (out == NULL)
+    {
+      snprintf (why, why_size, "out of memory");
+      return NULL;
+    }
+  while ((found = docgen_next_block (doc, &pos, name, sizeof name, &begin, &end)) == 1)
+    {
+      const char *fresh = docgen_lookup (blocks, n, name);
+      if (fresh == NULL)
+        {
+          snprintf (why, why_size, "block '%s' is not generated by derivations/docgen.c",
+                    name);
+          break;
+        }
+      fwrite (doc + copied, 1, begin - copied, out);
+      fputs (fresh, out);
+      copied = end;
+    }
+  if (found == -1)
+    snprintf (why, why_size, "malformed GENERATED markers at offset %zu", pos);
+  if (found != 0)
+    {
+      fclose (out);
+      free (text);
+      return NULL;
+    }
+  fputs (doc + copied, out);
+  fclose (out);
+  return text;
+}

@@ -1,0 +1,206 @@
+/* activation.c -- ReLU, sigmoid, tanh; derivations/11-activations.md */
+#include <config.h>
+#include <math.h>
+#include <string.h>
+#include <gsl/gsl_errno.h>
+#include "backprop/bp_activation.h"
+
+/* The scalar functions and their derivatives, one formula each. */
+
+static double
+relu (double z)
+{
+  return z > 0.0 ? z : (z <= 0.0 ? 0.0 : z);  /* NaN stays NaN */
+}
+
+/* 1 for z > 0; 0 for z <= 0: the subgradient 0 at z = 0 */
+static double
+relu_prime (double z)
+{
+  return z > 0.0 ? 1.0 : (z <= 0.0 ? 0.0 : z);
+}
+
+/* 1/(1+e^-z) = 1/(1+t) for z >= 0, t/(1+t) for z < 0, t = e^-|z| */
+static double
+sigmoid (double z)
+{
+  const double t = exp (-fabs (z));
+  return z >= 0.0 ? 1.0 / (1.0 + t) : t / (1.0 + t);
+}
+
+/* s(1-s) = t/(1+t)^2, t = e^-|z| */
+static double
+sigmoid_prime (double z)
+{
+  const double t = exp (-fabs (z));
+  return t / ((1.0 + t) * (1.0 + t));
+}
+
+static double
+tanh_ (double z)
+{
+  return tanh (z);
+}
+
+/* 1 - tanh^2 z = sech^2 z = 4t/(1+t)^2, t = e^-2|z| */
+static double
+tanh_prime (double z)
+{
+  const double t = exp (-2.0 * fabs (z));
+  return 4.0 * t / ((1.0 + t) * (1.0 + t));
+}
+
+/* h_i = f(z_i) */
+static int
+apply (const char *name, double (*f) (double), const gsl_vector *z, gsl_vector *h)
+{
+  if (h->size != z->size)
+    GSL_ERROR (name, GSL_EBADLEN);
+  for (size_t i = 0; i < z->size; i++)
+    gsl_vector_set (h, i, f (gsl_vector_get (z, i)));
+  return GSL_SUCCESS;
+}
+
+/* J = diag(f'(z_i)) */
+static int
+jacobian (const char *name, double (*fprime) (double), const gsl_vector *z,
+          gsl_matrix *J)
+{
+  if (J->size1 != z->size || J->size2 != z->size)
+    GSL_ERROR (name, GSL_EBADLEN);
+  gsl_matrix_set_zero (J);
+  for (size_t i = 0; i < z->size; i++)
+    gsl_matrix_set (J, i, i, fprime (gsl_vector_get (z, i)));
+  return GSL_SUCCESS;
+}
+
+/* dL/dz_i = f'(z_i) dL/dh_i */
+static int
+backward (const char *name, double (*fprime) (double), const gsl_vector *z,
+          const gsl_vector *dL_dh, gsl_vector *dL_dz)
+{
+  if (dL_dh->size != z->size || dL_dz->size != z->size)
+    GSL_ERROR (name, GSL_EBADLEN);
+  for (size_t i = 0; i < z->size; i++)
+    gsl_vector_set (dL_dz, i, fprime (gsl_vector_get (z, i)) * gsl_vector_get (dL_dh, i));
+  return GSL_SUCCESS;
+}
+
+#define SAME_SIZE " must have z's size"
+#define SQUARE ": J must be n x n for z of size n"
+
+int
+bp_relu (const gsl_vector *z, gsl_vector *h)
+{
+  return apply ("bp_relu: h" SAME_SIZE, relu, z, h);
+}
+
+int
+bp_relu_jacobian (const gsl_vector *z, gsl_matrix *J)
+{
+  return jacobian ("bp_relu_jacobian" SQUARE, relu_prime, z, J);
+}
+
+int
+bp_relu_backward (const gsl_vector *z, const gsl_vector *dL_dh, gsl_vector *dL_dz)
+{
+  return backward ("bp_relu_backward: dL_dh and dL_dz" SAME_SIZE, relu_prime,
+                   z, dL_dh, dL_dz);
+}
+
+int
+bp_sigmoid (const gsl_vector *z, gsl_vector *h)
+{
+  return apply ("bp_sigmoid: h" SAME_SIZE, sigmoid, z, h);
+}
+
+int
+bp_sigmoid_jacobian (const gsl_vector *z, gsl_matrix *J)
+{
+  return jacobian ("bp_sigmoid_jacobian" SQUARE, sigmoid_prime, z, J);
+}
+
+int
+bp_sigmoid_backward (const gsl_vector *z, const gsl_vector *dL_dh, gsl_vector *dL_dz)
+{
+  return backward ("bp_sigmoid_backward: dL_dh and dL_dz" SAME_SIZE, sigmoid_prime,
+                   z, dL_dh, dL_dz);
+}
+
+int
+bp_tanh (const gsl_vector *z, gsl_vector *h)
+{
+  return apply ("bp_tanh: h" SAME_SIZE, tanh_, z, h);
+}
+
+int
+bp_tanh_jacobian (const gsl_vector *z, gsl_matrix *J)
+{
+  return jacobian ("bp_tanh_jacobian" SQUARE, tanh_prime, z, J);
+}
+
+int
+bp_tanh_backward (const gsl_vector *z, const gsl_vector *dL_dh, gsl_vector *dL_dz)
+{
+  return backward ("bp_tanh_backward: dL_dh and dL_dz" SAME_SIZE, tanh_prime,
+                   z, dL_dh, dL_dz);
+}
+
+/* --- choice at run time ---------------------------------------------- */
+
+static const char *const names[] = { "relu", "sigmoid", "tanh" };
+
+const char *
+bp_activation_name (bp_activation a)
+{
+  return ((unsigned) a < sizeof names / sizeof names[0]) ? names[a] : NULL;
+}
+
+int
+bp_activation_from_name (const char *name, bp_activation *a)
+{
+  for (unsigned k = 0; k < sizeof names / sizeof names[0]; k++)
+    if (strcmp (name, names[k]) == 0)
+      {
+        *a = (bp_activation) k;
+        return GSL_SUCCESS;
+      }
+  return GSL_EINVAL;   /* not GSL_ERROR: the caller names the bad value */
+}
+
+int
+bp_activation_forward (bp_activation a, const gsl_vector *z, gsl_vector *h)
+{
+  switch (a)
+    {
+    case BP_RELU: return bp_relu (z, h);
+    case BP_SIGMOID: return bp_sigmoid (z, h);
+    case BP_TANH: return bp_tanh (z, h);
+    }
+  GSL_ERROR ("bp_activation_forward: unknown activation", GSL_EINVAL);
+}
+
+int
+bp_activation_jacobian (bp_activation a, const gsl_vector *z, gsl_matrix *J)
+{
+  switch (a)
+    {
+    case BP_RELU: return bp_relu_jacobian (z, J);
+    case BP_SIGMOID: return bp_sigmoid_jacobian (z, J);
+    case BP_TANH: return bp_tanh_jacobian (z, J);
+    }
+  GSL_ERROR ("bp_activation_jacobian: unknown activation", GSL_EINVAL);
+}
+
+int
+bp_activation_backward (bp_activation a, const gsl_vector *z,
+                        const gsl_vector *dL_dh, gsl_vector *dL_dz)
+{
+  switch (a)
+    {
+    case BP_RELU: return bp_relu_backward (z, dL_dh, dL_dz);
+    case BP_SIGMOID: return bp_sigmoid_backward (z, dL_dh, dL_dz);
+    case BP_TANH: return bp_tanh_backward (z, dL_dh, dL_dz);
+    }
+  GSL_ERROR ("bp_activation_backward: unknown activation", GSL_EINVAL);
+}

@@ -1,0 +1,139 @@
+/* bp_complex_step.h -- a second numerical oracle: the complex-step
+   derivative (Lyness & Moler 1967; Martins, Sturdza & Alonso, ACM TOMS
+   29(3), 2003).  For f real on the reals and analytic near theta,
+       f(theta + i h e_j) = f(theta) + i h df/dtheta_j + O(h^2),
+   so df/dtheta_j = Im f(theta + i h e_j) / h with an error O(h^2) and no
+   subtraction: with h = 1e-20 it is exact to rounding (~1e-16 relative),
+   where central differences stop near 1e-8 to 1e-10.
+   The price: f must be written once more in complex arithmetic, which is
+   done here for the forward passes of the one-layer classifier and of the
+   two-layer network.  Derivation: derivations/13-complex-step.md
+
+   Not included by backprop.h: this header brings <complex.h> (and its
+   macro I) into the including file. */
+#ifndef BP_COMPLEX_STEP_H
+#define BP_COMPLEX_STEP_H
+#include <complex.h>
+#include <gsl/gsl_vector_complex_double.h>
+#include <gsl/gsl_matrix_complex_double.h>
+#include "bp_common.h"
+#include "bp_check.h"
+#include "bp_activation.h"
+BP_BEGIN_DECLS
+
+/* A scalar function of a complex vector, real on real arguments and
+   analytic in each component near the real axis. */
+typedef double complex (*bp_cstep_function) (const gsl_vector_complex *theta,
+                                             void *params);
+
+/* A vector function of a complex vector, written into out (size m). */
+typedef int (*bp_cstep_vector_function) (const gsl_vector_complex *theta,
+                                         void *params, gsl_vector_complex *out);
+
+/* The step: far below any rounding of the real part, far above underflow. */
+#define BP_CSTEP_STEP 1e-20
+
+/* The agreement the complex step is held to: rtol relative, and an
+   absolute floor atol for partials that cancel to nearly 0 (see
+   derivations/13-complex-step.md). */
+#define BP_CSTEP_RTOL 1e-13
+#define BP_CSTEP_ATOL 1e-15
+
+/* grad_j = Im f(theta + i h e_j) / h, for every j.  theta is not changed;
+   grad has theta's size (else GSL_EBADLEN); h > 0 (else GSL_EINVAL). */
+int bp_cstep_gradient (bp_cstep_function f, void *params,
+                       const gsl_vector *theta, double h, gsl_vector *grad);
+
+/* J_ij = Im f_i(theta + i h e_j) / h; J is m x n, n = theta->size. */
+int bp_cstep_jacobian (bp_cstep_vector_function f, void *params,
+                       const gsl_vector *theta, double h, gsl_matrix *J);
+
+/* The complex-step gradient (Jacobian) with step BP_CSTEP_STEP, compared
+   with the analytic grad (J) by bp_check_compare_vector (_matrix) with no
+   error estimate: each element must agree within max(atol, rtol scale).
+   GSL_SUCCESS when all agree, GSL_FAILURE when any does not (r says
+   which), an error code for bad sizes; r may be NULL. */
+int bp_cstep_check_gradient (bp_cstep_function f, void *params,
+                             const gsl_vector *theta, const gsl_vector *grad,
+                             double rtol, double atol, bp_check_result *r);
+int bp_cstep_check_jacobian (bp_cstep_vector_function f, void *params,
+                             const gsl_vector *theta, const gsl_matrix *J,
+                             double rtol, double atol, bp_check_result *r);
+
+/* Real to complex (imaginary parts 0); equal sizes or GSL_EBADLEN. */
+int bp_cstep_vector_from_real (const gsl_vector *a, gsl_vector_complex *z);
+int bp_cstep_matrix_from_real (const gsl_matrix *A, gsl_matrix_complex *Z);
+
+/* --- the forward pass in complex arithmetic, formula by formula ------- */
+
+/* u = reshape(x), row-major (bp_reshape). */
+int bp_cstep_reshape (const gsl_matrix_complex *x, gsl_vector_complex *u);
+
+/* v = W u + b (bp_linear), by gsl_blas_zgemv. */
+int bp_cstep_linear (const gsl_matrix_complex *W, const gsl_vector_complex *b,
+                     const gsl_vector_complex *u, gsl_vector_complex *v);
+
+/* y_i = e^{v_i - c} / sum_k e^{v_k - c} (bp_softmax), with the shift
+   c = v_k*, k* = argmax_k Re v_k: chosen by the real parts (the max of
+   the real parts, so nothing overflows) and subtracted whole, imaginary
+   part included, so that the imaginary parts are differenced before
+   exponentiation and do not cancel afterwards.  The shift is an identity
+   of analytic functions, so it changes no derivative. */
+int bp_cstep_softmax (const gsl_vector_complex *v, gsl_vector_complex *y);
+
+/* L = -sum_i labels_i log y_i, 0 log 0 = 0 (bp_cross_entropy); NaN
+   through GSL_ERROR_VAL on unequal sizes. */
+double complex bp_cstep_cross_entropy (const gsl_vector *labels,
+                                       const gsl_vector_complex *y);
+
+/* L = c + log sum_k e^{v_k - c} - sum_i labels_i v_i with sum labels = 1,
+   c = v_k* as above (bp_softmax_cross_entropy). */
+double complex bp_cstep_softmax_cross_entropy (const gsl_vector *labels,
+                                               const gsl_vector_complex *v);
+
+/* The activations (bp_sigmoid, bp_tanh, bp_relu) on complex z.
+   sigmoid and tanh are analytic: 1/(1 + e^-z) (as e^z/(1 + e^z) where
+   Re z < 0, so that nothing overflows) and ctanh.  ReLU is not analytic
+   at 0 (it has no derivative there); it is extended piecewise by the real
+   part, as Martins et al. extend abs(): z where Re z > 0, else 0, which
+   is analytic wherever Re z != 0, so the complex step is valid away from
+   the kink, as central differences are, and gives 0 at Re z = 0, the
+   subgradient convention of bp_relu_backward. */
+int bp_cstep_sigmoid (const gsl_vector_complex *z, gsl_vector_complex *h);
+int bp_cstep_tanh (const gsl_vector_complex *z, gsl_vector_complex *h);
+int bp_cstep_relu (const gsl_vector_complex *z, gsl_vector_complex *h);
+int bp_cstep_activation (bp_activation a, const gsl_vector_complex *z,
+                         gsl_vector_complex *h);
+
+/* Scratch for the two models' complex forward passes: m inputs, H hidden
+   units (0 for the one-layer model), n classes. */
+typedef struct
+{
+  size_t m, H, n;
+  gsl_vector_complex *u, *z, *h, *v, *y;
+} bp_cstep_workspace;
+
+bp_cstep_workspace *bp_cstep_workspace_alloc (size_t m, size_t H, size_t n);
+void bp_cstep_workspace_free (bp_cstep_workspace *w);
+
+/* The one-layer model (bp_model_forward): u = reshape(x), v = W u + b,
+   y = Softmax(v), L = -sum labels_i log y_i.  NaN on a bad size. */
+double complex bp_cstep_model_loss (const gsl_matrix_complex *W,
+                                    const gsl_vector_complex *b,
+                                    const gsl_matrix_complex *x,
+                                    const gsl_vector *labels,
+                                    bp_cstep_workspace *w);
+
+/* The two-layer network (bp_mlp_forward): z = W1 u + b1, h = f(z),
+   v = W2 h + b2, L = log sum_k e^{v_k} - sum labels_i v_i. */
+double complex bp_cstep_mlp_loss (bp_activation act,
+                                  const gsl_matrix_complex *W1,
+                                  const gsl_vector_complex *b1,
+                                  const gsl_matrix_complex *W2,
+                                  const gsl_vector_complex *b2,
+                                  const gsl_matrix_complex *x,
+                                  const gsl_vector *labels,
+                                  bp_cstep_workspace *w);
+
+BP_END_DECLS
+#endif /* BP_COMPLEX_STEP_H */

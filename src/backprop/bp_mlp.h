@@ -1,0 +1,78 @@
+/* bp_mlp.h -- a two-layer network (one hidden layer):
+     u = reshape(x),  z = W1 u + b1,  h = f(z),  v = W2 h + b2,
+     y = Softmax(v),  L = -sum_i labels_i log y_i,
+   its forward pass and its backward chain, assembled from the one-layer
+   functions (bp_reshape, bp_linear, bp_linear_grad_*, bp_softmax,
+   bp_softmax_cross_entropy[_grad], bp_reshape_inverse) and an activation
+   of bp_activation.h.  Derivation: derivations/12-two-layer-network.md */
+#ifndef BP_MLP_H
+#define BP_MLP_H
+#include <gsl/gsl_rng.h>
+#include "bp_common.h"
+#include "bp_activation.h"
+BP_BEGIN_DECLS
+
+/* The parameters: m inputs, H hidden units, n classes.  A bp_mlp of the
+   same shape also holds the gradients dL/dW1, dL/db1, dL/dW2, dL/db2. */
+typedef struct
+{
+  size_t m, H, n;
+  bp_activation act;
+  gsl_matrix *W1;   /* H x m */
+  gsl_vector *b1;   /* H */
+  gsl_matrix *W2;   /* n x H */
+  gsl_vector *b2;   /* n */
+} bp_mlp;
+
+/* All parameters zero.  NULL (GSL_EINVAL) for a zero size or an unknown
+   activation, NULL (GSL_ENOMEM) when out of memory. */
+bp_mlp *bp_mlp_alloc (size_t m, size_t H, size_t n, bp_activation act);
+void bp_mlp_free (bp_mlp *net);
+
+/* A usual initialisation: W1 ~ N(0, s^2/m) with s^2 = 2 for ReLU (He) and
+   1 otherwise (LeCun), W2 ~ N(0, 1/H), b1 = b2 = 0. */
+int bp_mlp_randomize (bp_mlp *net, gsl_rng *rng);
+
+/* The intermediate values of one example, allocated once and reused. */
+typedef struct
+{
+  size_t m, H, n;
+  gsl_vector *u;      /* m: reshape(x) */
+  gsl_vector *z;      /* H: W1 u + b1 */
+  gsl_vector *h;      /* H: f(z) */
+  gsl_vector *v;      /* n: W2 h + b2 */
+  gsl_vector *y;      /* n: Softmax(v) */
+  gsl_vector *dL_dv;  /* n */
+  gsl_vector *dL_dh;  /* H */
+  gsl_vector *dL_dz;  /* H */
+  gsl_vector *dL_du;  /* m */
+} bp_mlp_workspace;
+
+bp_mlp_workspace *bp_mlp_workspace_alloc (size_t m, size_t H, size_t n);
+void bp_mlp_workspace_free (bp_mlp_workspace *w);
+
+/* The forward pass; u, z, h, v, y are left in w.  Returns
+   L = log sum_k e^{v_k} - sum_i labels_i v_i (= -sum labels_i log y_i
+   for labels summing to 1, computed without log 0); labels may be NULL
+   (prediction only), and then 0 is returned.  x is any shape with m
+   elements; labels have n.  NaN through GSL_ERROR_VAL on a bad size. */
+double bp_mlp_forward (const bp_mlp *net, const gsl_matrix *x,
+                       const gsl_vector *labels, bp_mlp_workspace *w);
+
+/* The forward pass, then the chain from the top:
+     dL/dv = y - labels                     bp_softmax_cross_entropy_grad
+     dL/dW2 = dL/dv h^T, dL/db2 = dL/dv     bp_linear_grad_weights, _bias
+     dL/dh = W2^T dL/dv                     bp_linear_grad_input
+     dL/dz = f'(z) (.) dL/dh                bp_activation_backward
+     dL/dW1 = dL/dz u^T, dL/db1 = dL/dz     bp_linear_grad_weights, _bias
+     dL/du = W1^T dL/dz                     bp_linear_grad_input
+     dL/dx = reshape^-1(dL/du)              bp_reshape_inverse
+   grad must have net's shape (its act is not used); dL_dx has x's shape,
+   or is NULL to skip the last two steps; L may be NULL.  labels must sum
+   to 1 (GSL_EDOM otherwise). */
+int bp_mlp_backward (const bp_mlp *net, const gsl_matrix *x,
+                     const gsl_vector *labels, bp_mlp_workspace *w,
+                     bp_mlp *grad, gsl_matrix *dL_dx, double *L);
+
+BP_END_DECLS
+#endif /* BP_MLP_H */

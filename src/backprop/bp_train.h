@@ -1,0 +1,82 @@
+/* bp_train.h -- mini-batch stochastic gradient descent for the
+   one-layer classifier on a bp_dataset, and its evaluation.
+
+   Each step: U, T from the batch (pixels / 255, one-hot labels);
+   V = U W^T + 1 b^T; Y = Softmax(V); loss = mean log-sum-exp cross-entropy;
+   dL/dV = (Y - T)/B (the fused, stable gradient: never labels / y);
+   dL/dW = dL/dV^T U + lambda W, dL/db = dL/dV^T 1; then the update below.
+   Derivation: derivations/14-mini-batch.md */
+#ifndef BP_TRAIN_H
+#define BP_TRAIN_H
+#include <gsl/gsl_rng.h>
+#include <gsl/gsl_matrix_ulong.h>
+#include "bp_common.h"
+#include "bp_idx.h"
+#include "bp_batch.h"
+BP_BEGIN_DECLS
+
+/* The optimiser's settings. */
+typedef struct
+{
+  size_t batch;       /* B, examples per step */
+  double lr;          /* eta, the learning rate of the first epoch */
+  double momentum;    /* mu in [0, 1): 0 is plain SGD */
+  double weight_decay;/* lambda >= 0: the loss minimised is
+                         L + (lambda/2) ||W||^2 (b is not decayed) */
+  size_t epochs;      /* the schedule's length */
+} bp_sgd_params;
+
+/* The defaults of `backprop train' (see bp_sgd_params_default in train.c). */
+void bp_sgd_params_default (bp_sgd_params *p);
+
+/* The learning rate of step t of a run of T steps (T = epochs times the
+   batches per epoch): cosine decay from p->lr towards 0, step by step,
+   eta_t = p->lr (1 + cos(pi t / T)) / 2.  T = 0 gives p->lr. */
+double bp_sgd_learning_rate (const bp_sgd_params *p, size_t step, size_t steps);
+
+/* Heavy-ball momentum update of one parameter block (W or b, as vectors
+   over their elements):  velocity <- mu velocity + grad;
+   theta <- theta - eta velocity.  With mu = 0 this is plain SGD,
+   theta <- theta - eta grad.  All three have equal sizes. */
+int bp_sgd_update (double eta, double mu, const gsl_vector *grad,
+                   gsl_vector *velocity, gsl_vector *theta);
+
+/* What training keeps between steps, allocated once: the batch matrices,
+   the velocities, and the order of the examples. */
+typedef struct
+{
+  bp_batch_workspace *ws;
+  gsl_matrix *vel_W;   /* n x m */
+  gsl_vector *vel_b;   /* n */
+  size_t count;
+  size_t *order;       /* count: a permutation of the examples */
+} bp_trainer;
+
+bp_trainer *bp_trainer_alloc (size_t count, size_t B, size_t n, size_t m);
+void bp_trainer_free (bp_trainer *t);
+
+/* Called after every step with the examples done so far and the total. */
+typedef void (*bp_progress_function) (size_t done, size_t total, void *arg);
+
+/* Epoch number epoch (0-based, of p->epochs): shuffle the examples with
+   rng (gsl_ran_shuffle), then one step per batch of t->ws->B (the last may
+   be smaller), with the learning rate bp_sgd_learning_rate gives for the
+   step and momentum p->momentum.  *loss (may be NULL) is the mean training
+   loss over the epoch, each batch's loss taken before its update.
+   progress may be NULL.  W is n x m and b n, the data's classes and pixels. */
+int bp_train_epoch (const bp_dataset *d, const bp_sgd_params *p, size_t epoch,
+                    gsl_rng *rng, bp_trainer *t,
+                    bp_progress_function progress, void *arg,
+                    gsl_matrix *W, gsl_vector *b, double *loss);
+
+/* Classify every example of d (the class of largest logit, the first on a
+   tie): *accuracy is the fraction right, *loss the mean cross-entropy, and
+   confusion (n x n, may be NULL) counts the examples of true class i
+   predicted as j at (i, j).  ws supplies the batch matrices.  accuracy and
+   loss may be NULL. */
+int bp_evaluate (const bp_dataset *d, const gsl_matrix *W, const gsl_vector *b,
+                 bp_batch_workspace *ws, gsl_matrix_ulong *confusion,
+                 double *accuracy, double *loss);
+
+BP_END_DECLS
+#endif /* BP_TRAIN_H */

@@ -1,0 +1,22 @@
+/* report.c -- see report.h */
+#include <config.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <gsl/gsl_errno.h>
+#include "report.h"
+
+int
+bp_report (char *err, size_t errlen, int code, const char *path,
+           const char *fmt, ...)
+{
+  char what[512], msg[1024];
+  va_list ap;
+  va_start (ap, fmt);
+  vsnprintf (what, sizeof what, fmt, ap);
+  va_end (ap);
+  snprintf (msg, sizeof msg, "%s: %s", path, what);
+  if (err != NULL && errlen > 0)
+    snprintf (err, errlen, "%s", msg);
+  gsl_error (msg, __FILE__, __LINE__, code);
+  return code;
+}

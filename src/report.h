@@ -1,0 +1,17 @@
+/* report.h -- (internal) errors of functions that read or write files:
+   a message naming the file and the problem, given both to the caller's
+   buffer and to the GSL error handler. */
+#ifndef BP_REPORT_H
+#define BP_REPORT_H
+#include <stddef.h>
+
+/* Format "PATH: MESSAGE" into err (errlen bytes, NUL-terminated; err may
+   be NULL), call gsl_error with it and return code. */
+int bp_report (char *err, size_t errlen, int code, const char *path,
+               const char *fmt, ...)
+#ifdef __GNUC__
+  __attribute__ ((format (printf, 5, 6)))
+#endif
+  ;
+
+#endif /* BP_REPORT_H */

@@ -1,0 +1,481 @@
+/* check_complex_step.c -- the complex-step oracle
+   (derivations/13-complex-step.md): suites bp_cstep_gradient,
+   bp_cstep_jacobian, bp_cstep_activation, bp_cstep_model_loss and
+   bp_cstep_mlp_loss.  Every analytic formula of the one-layer classifier,
+   the activations and the two-layer network must agree with the complex
+   step to BP_CSTEP_RTOL = 1e-13 relative, for every partial. */
+#include <config.h>
+#include <complex.h>
+#include <math.h>
+#include <stdlib.h>
+#include <gsl/gsl_errno.h>
+#include "testutil.h"
+#include "cstep_example.h"
+
+#define RTOL BP_CSTEP_RTOL
+#define ATOL BP_CSTEP_ATOL
+
+/* Fail unless r passed; name the worst element and the relative error. */
+#define assert_cstep_pass(r, what)                                         \
+  ck_assert_msg ((r).n_checked > 0 && (r).n_failed == 0,                   \
+                 "%s: %zu of %zu partials disagree; worst [%zu,%zu]: "     \
+                 "analytic %.17g, complex step %.17g (max rel err %.3e)",  \
+                 (what), (r).n_failed, (r).n_checked, (r).worst_row,       \
+                 (r).worst_col, (r).worst_analytic, (r).worst_numeric,     \
+                 (r).max_rel_err)
+
+/* --- bp_cstep_gradient on functions with known derivatives ------------ */
+
+/* f(t) = sum_j e^{t_j} sin(t_j) + t_0 t_1^2;
+   df/dt_j = e^{t_j}(sin t_j + cos t_j) + [j=0] t_1^2 + [j=1] 2 t_0 t_1 */
+static double complex
+known_f (const gsl_vector_complex *t, void *params)
+{
+  (void) params;
+  double complex s = 0.0, z[2];
+  for (size_t j = 0; j < t->size; j++)
+    {
+      const double *p = t->data + 2 * j * t->stride;
+      const double complex tj = CMPLX (p[0], p[1]);
+      if (j < 2)
+        z[j] = tj;
+      s += cexp (tj) * csin (tj);
+    }
+  return s + z[0] * z[1] * z[1];
+}
+
+START_TEST (test_cstep_gradient_known)
+{
+  gsl_rng *rng = test_rng (_i);
+  const size_t n = 2 + gsl_rng_uniform_int (rng, 8);
+  gsl_vector *t = test_logits (rng, n, 3.0), *g = gsl_vector_alloc (n);
+  gsl_vector *exact = gsl_vector_alloc (n);
+  const double t0 = gsl_vector_get (t, 0), t1 = gsl_vector_get (t, 1);
+  for (size_t j = 0; j < n; j++)
+    {
+      const double tj = gsl_vector_get (t, j);
+      gsl_vector_set (exact, j, exp (tj) * (sin (tj) + cos (tj))
+                      + (j == 0 ? t1 * t1 : 0.0) + (j == 1 ? 2.0 * t0 * t1 : 0.0));
+    }
+  bp_check_result r;
+  ck_assert_int_eq (bp_cstep_check_gradient (known_f, NULL, t, exact, RTOL, ATOL, &r),
+                    GSL_SUCCESS);
+  assert_cstep_pass (r, "e^t sin t + t0 t1^2");
+  /* and theta is left as it was */
+  ck_assert_int_eq (bp_cstep_gradient (known_f, NULL, t, BP_CSTEP_STEP, g), GSL_SUCCESS);
+  ck_assert_double_eq (gsl_vector_get (t, 0), t0);
+  gsl_vector_free (t);
+  gsl_vector_free (g);
+  gsl_vector_free (exact);
+  gsl_rng_free (rng);
+}
+END_TEST
+
+START_TEST (test_cstep_gradient_detects_error)
+{
+  /* a gradient wrong by 1e-11 relative -- invisible to central
+     differences at rtol 1e-6 -- fails the complex-step comparison */
+  gsl_vector *t = gsl_vector_alloc (3), *g = gsl_vector_alloc (3);
+  gsl_vector_set (t, 0, 0.5);
+  gsl_vector_set (t, 1, -1.0);
+  gsl_vector_set (t, 2, 2.0);
+  bp_cstep_gradient (known_f, NULL, t, BP_CSTEP_STEP, g);
+  gsl_vector_set (g, 2, gsl_vector_get (g, 2) * (1.0 + 1e-11));
+  bp_check_result r;
+  ck_assert_int_eq (bp_cstep_check_gradient (known_f, NULL, t, g, RTOL, ATOL, &r),
+                    GSL_FAILURE);
+  ck_assert_uint_eq (r.n_failed, 1);
+  ck_assert_uint_eq (r.worst_index, 2);
+  gsl_vector_free (t);
+  gsl_vector_free (g);
+}
+END_TEST
+
+START_TEST (test_cstep_gradient_bad_input)
+{
+  gsl_error_handler_t *old = gsl_set_error_handler_off ();
+  gsl_vector *t = gsl_vector_calloc (3), *g = gsl_vector_calloc (4);
+  gsl_matrix *J = gsl_matrix_calloc (3, 4);
+  ck_assert_int_eq (bp_cstep_gradient (known_f, NULL, t, BP_CSTEP_STEP, g), GSL_EBADLEN);
+  ck_assert_int_eq (bp_cstep_check_gradient (known_f, NULL, t, g, RTOL, ATOL, NULL),
+                    GSL_EBADLEN);
+  ck_assert_int_eq (bp_cstep_jacobian (bp_cstep_example_softmax, NULL, t,
+                                       BP_CSTEP_STEP, J), GSL_EBADLEN);
+  ck_assert_int_eq (bp_cstep_gradient (known_f, NULL, g, 0.0, g), GSL_EINVAL);
+  gsl_vector_free (t);
+  gsl_vector_free (g);
+  gsl_matrix_free (J);
+  gsl_set_error_handler (old);
+}
+END_TEST
+
+static Suite *
+cstep_gradient_suite (void)
+{
+  Suite *s = suite_create ("bp_cstep_gradient");
+  TCase *tc = tcase_create ("known");
+  tcase_add_loop_test (tc, test_cstep_gradient_known, 0, TEST_CONFIGS);
+  tcase_add_test (tc, test_cstep_gradient_detects_error);
+  tcase_add_test (tc, test_cstep_gradient_bad_input);
+  suite_add_tcase (s, tc);
+  return s;
+}
+
+/* --- bp_cstep_jacobian: the softmax Jacobian --------------------------- */
+
+START_TEST (test_cstep_softmax_jacobian)
+{
+  gsl_rng *rng = test_rng (_i);
+  const size_t n = (_i == 0) ? 10 : 2 + gsl_rng_uniform_int (rng, 11);
+  gsl_vector *v = test_logits (rng, n, _i >= TEST_LARGE_FROM ? 500.0 : 5.0);
+  gsl_vector *y = gsl_vector_alloc (n);
+  gsl_matrix *J = gsl_matrix_alloc (n, n);
+  bp_check_result r;
+  bp_softmax (v, y);
+  bp_softmax_jacobian (y, J);
+  bp_cstep_check_jacobian (bp_cstep_example_softmax, NULL, v, J, RTOL, ATOL, &r);
+  assert_cstep_pass (r, "bp_softmax_jacobian");
+  ck_assert_uint_eq (r.n_checked, n * n);
+  gsl_vector_free (v);
+  gsl_vector_free (y);
+  gsl_matrix_free (J);
+  gsl_rng_free (rng);
+}
+END_TEST
+
+static Suite *
+cstep_jacobian_suite (void)
+{
+  Suite *s = suite_create ("bp_cstep_jacobian");
+  TCase *tc = tcase_create ("softmax");
+  tcase_add_loop_test (tc, test_cstep_softmax_jacobian, 0, TEST_CONFIGS);
+  suite_add_tcase (s, tc);
+  return s;
+}
+
+/* --- the activations ---------------------------------------------------- */
+
+/* z of loop index k: activation k % 3, |z| <= 5 or <= 30 (saturated);
+   for ReLU |z| >= 0.1, away from the kink (but see the test at 0). */
+static gsl_vector *
+activation_z (int k, bp_activation *act)
+{
+  const int i = k / 3;
+  *act = (bp_activation) (k % 3);
+  gsl_rng *rng = test_rng (300 + i);
+  const size_t n = 1 + gsl_rng_uniform_int (rng, 12);
+  gsl_vector *z = test_logits (rng, n, i >= TEST_LARGE_FROM ? 30.0 : 5.0);
+  if (*act == BP_RELU)
+    for (size_t j = 0; j < n; j++)
+      {
+        const double zj = gsl_vector_get (z, j);
+        gsl_vector_set (z, j, copysign (0.1 + fabs (zj), zj));
+      }
+  gsl_rng_free (rng);
+  return z;
+}
+
+START_TEST (test_cstep_activation_jacobian)
+{
+  bp_activation act;
+  gsl_vector *z = activation_z (_i, &act);
+  const size_t n = z->size;
+  gsl_matrix *J = gsl_matrix_alloc (n, n);
+  bp_check_result r;
+  bp_activation_jacobian (act, z, J);
+  bp_cstep_check_jacobian (bp_cstep_example_activation, &act, z, J, RTOL, ATOL, &r);
+  assert_cstep_pass (r, bp_activation_name (act));
+  gsl_vector_free (z);
+  gsl_matrix_free (J);
+}
+END_TEST
+
+START_TEST (test_cstep_activation_backward)
+{
+  bp_activation act;
+  gsl_vector *z = activation_z (_i, &act);
+  const size_t n = z->size;
+  gsl_rng *rng = test_rng (400 + _i);
+  gsl_vector *c = test_logits (rng, n, 1.0), *dL_dz = gsl_vector_alloc (n);
+  bp_cstep_activation_probe probe = { act, c, gsl_vector_complex_alloc (n) };
+  bp_check_result r;
+  bp_activation_backward (act, z, c, dL_dz);
+  bp_cstep_check_gradient (bp_cstep_example_activation_loss, &probe, z, dL_dz,
+                           RTOL, ATOL, &r);
+  assert_cstep_pass (r, bp_activation_name (act));
+  gsl_vector_free (z);
+  gsl_vector_free (c);
+  gsl_vector_free (dL_dz);
+  gsl_vector_complex_free (probe.h);
+  gsl_rng_free (rng);
+}
+END_TEST
+
+START_TEST (test_cstep_relu_at_zero)
+{
+  /* the piecewise extension gives 0 at Re z = 0, the convention of
+     bp_relu_backward, where central differences would give 1/2 */
+  bp_activation act = BP_RELU;
+  gsl_vector *z = gsl_vector_calloc (2);
+  gsl_matrix *J = gsl_matrix_alloc (2, 2);
+  bp_cstep_jacobian (bp_cstep_example_activation, &act, z, BP_CSTEP_STEP, J);
+  ck_assert_double_eq (gsl_matrix_get (J, 0, 0), 0.0);
+  ck_assert_double_eq (gsl_matrix_get (J, 1, 1), 0.0);
+  gsl_vector_free (z);
+  gsl_matrix_free (J);
+}
+END_TEST
+
+static Suite *
+cstep_activation_suite (void)
+{
+  Suite *s = suite_create ("bp_cstep_activation");
+  TCase *tc = tcase_create ("activations");
+  tcase_add_loop_test (tc, test_cstep_activation_jacobian, 0, 3 * TEST_CONFIGS);
+  tcase_add_loop_test (tc, test_cstep_activation_backward, 0, 3 * TEST_CONFIGS);
+  tcase_add_test (tc, test_cstep_relu_at_zero);
+  suite_add_tcase (s, tc);
+  return s;
+}
+
+/* --- the one-layer classifier of the slides ----------------------------- */
+
+/* Configuration 0 is the slides' model: W 10 x 784, b, a 28 x 28 x. */
+START_TEST (test_cstep_model_gradients)
+{
+  bp_example *ex = test_example (_i);
+  bp_cstep_example *cx = bp_cstep_example_alloc (ex);
+  const size_t n = ex->W->size1, m = ex->W->size2;
+  gsl_matrix *dW = gsl_matrix_alloc (n, m), *dx = gsl_matrix_alloc (ex->x->size1,
+                                                                     ex->x->size2);
+  gsl_vector *db = gsl_vector_alloc (n);
+  gsl_vector *t = gsl_vector_alloc (m), *g = gsl_vector_alloc (m);
+  gsl_vector *tW = gsl_vector_alloc (n * m), *gW = gsl_vector_alloc (n * m);
+  double L;
+  bp_check_result r;
+  ck_assert_int_eq (bp_model_backward (ex->W, ex->b, ex->x, ex->labels, dW, db, dx, &L),
+                    GSL_SUCCESS);
+  /* the complex forward pass is the real one on the real axis */
+  const double complex Lc = bp_cstep_model_loss (cx->W, cx->b, cx->x, ex->labels, cx->ws);
+  ck_assert_msg (fabs (creal (Lc) - L) <= 1e-14 * fabs (L),
+                 "complex loss %.17g, real loss %.17g", creal (Lc), L);
+  ck_assert_double_eq (cimag (Lc), 0.0);
+  bp_cstep_check_gradient (bp_cstep_example_loss_of_b, cx, ex->b, db, RTOL, ATOL, &r);
+  assert_cstep_pass (r, "dL/db");
+  bp_reshape (ex->W, tW);
+  bp_reshape (dW, gW);
+  bp_cstep_check_gradient (bp_cstep_example_loss_of_W, cx, tW, gW, RTOL, ATOL, &r);
+  assert_cstep_pass (r, "dL/dW");
+  ck_assert_uint_eq (r.n_checked, n * m);
+  bp_reshape (ex->x, t);
+  bp_reshape (dx, g);
+  bp_cstep_check_gradient (bp_cstep_example_loss_of_x, cx, t, g, RTOL, ATOL, &r);
+  assert_cstep_pass (r, "dL/dx");
+  gsl_matrix_free (dW);
+  gsl_matrix_free (dx);
+  gsl_vector_free (db);
+  gsl_vector_free (t);
+  gsl_vector_free (g);
+  gsl_vector_free (tW);
+  gsl_vector_free (gW);
+  bp_cstep_example_free (cx);
+  bp_example_free (ex);
+}
+END_TEST
+
+/* The single steps: dL/dy (slide 5), dL/dv by J^T dL/dy (slides 6-9),
+   dL/du (10-11), and y - labels against the stable loss of v. */
+START_TEST (test_cstep_model_steps)
+{
+  bp_example *ex = test_example (_i);
+  bp_cstep_example *cx = bp_cstep_example_alloc (ex);
+  bp_model_workspace *w = ex->ws;
+  bp_check_result r;
+  bp_model_forward (ex->W, ex->b, ex->x, ex->labels, w);
+  gsl_vector *u = gsl_vector_alloc (w->m), *v = gsl_vector_alloc (w->n);
+  gsl_vector *y = gsl_vector_alloc (w->n), *fused = gsl_vector_alloc (w->n);
+  gsl_vector_memcpy (u, w->u);
+  gsl_vector_memcpy (v, w->v);
+  gsl_vector_memcpy (y, w->y);
+  bp_cross_entropy_grad (ex->labels, y, w->dL_dy);
+  bp_softmax_jacobian (y, w->J);
+  bp_softmax_backward (w->J, w->dL_dy, w->dL_dv);
+  bp_linear_grad_input (ex->W, w->dL_dv, w->dL_du);
+  bp_softmax_cross_entropy_grad (ex->labels, y, fused);
+  bp_cstep_check_gradient (bp_cstep_example_loss_of_y, cx, y, w->dL_dy, RTOL, ATOL, &r);
+  assert_cstep_pass (r, "dL/dy");
+  bp_cstep_check_gradient (bp_cstep_example_loss_of_v, cx, v, w->dL_dv, RTOL, ATOL, &r);
+  assert_cstep_pass (r, "dL/dv");
+  bp_cstep_check_gradient (bp_cstep_example_loss_of_u, cx, u, w->dL_du, RTOL, ATOL, &r);
+  assert_cstep_pass (r, "dL/du");
+  bp_cstep_check_gradient (bp_cstep_example_stable_loss_of_v, cx, v, fused, RTOL, ATOL, &r);
+  assert_cstep_pass (r, "y - labels");
+  gsl_vector_free (u);
+  gsl_vector_free (v);
+  gsl_vector_free (y);
+  gsl_vector_free (fused);
+  bp_cstep_example_free (cx);
+  bp_example_free (ex);
+}
+END_TEST
+
+/* With logits up to +-500 the softmax saturates: y_l = 1 - 7e-13 for the
+   labelled class, and dL/dv_l = y_l - 1, from a y_l rounded to 1e-16, is
+   only good to ~1e-4 relative -- in the analytic chain, whatever its order.
+   The complex step has no such subtraction (see shift_of in
+   complex_step.c) and is the better witness here: it is held to 1e-13
+   against a reference that avoids the cancellation, in long double:
+   dL/dv_k = y_k for k != l, dL/dv_l = -sum_{k != l} y_k (sum y = 1),
+   dL/du = W^T dL/dv.  The labels sit all on argmax y (test_example
+   puts them on classes with y >= 1e-3: here only that one). */
+START_TEST (test_cstep_model_saturated)
+{
+  bp_example *ex = test_example (_i);
+  bp_cstep_example *cx = bp_cstep_example_alloc (ex);
+  bp_model_workspace *w = ex->ws;
+  const size_t n = w->n, m = w->m, l = gsl_vector_max_index (ex->labels);
+  gsl_vector *u = gsl_vector_alloc (m), *ref = gsl_vector_alloc (m);
+  bp_check_result r;
+  bp_model_forward (ex->W, ex->b, ex->x, ex->labels, w);
+  gsl_vector_memcpy (u, w->u);
+  ck_assert_uint_eq (l, gsl_vector_max_index (w->v));
+  ck_assert_double_eq (gsl_vector_get (ex->labels, l), 1.0);
+  long double y[n], sum = 0.0L, others = 0.0L;
+  for (size_t k = 0; k < n; k++)
+    {
+      long double vk = gsl_vector_get (ex->b, k);
+      for (size_t j = 0; j < m; j++)
+        vk += (long double) gsl_matrix_get (ex->W, k, j) * gsl_vector_get (u, j);
+      y[k] = vk;
+    }
+  const long double vl = y[l];
+  for (size_t k = 0; k < n; k++)
+    sum += (y[k] = expl (y[k] - vl));
+  for (size_t k = 0; k < n; k++)
+    if ((y[k] /= sum), k != l)
+      others += y[k];
+  y[l] = -others;                                   /* dL/dv, accurately */
+  for (size_t j = 0; j < m; j++)
+    {
+      long double d = 0.0L;
+      for (size_t k = 0; k < n; k++)
+        d += (long double) gsl_matrix_get (ex->W, k, j) * y[k];
+      gsl_vector_set (ref, j, (double) d);
+    }
+  /* the complex step of L(u) against the reference */
+  gsl_vector *cs = gsl_vector_alloc (m);
+  bp_cstep_gradient (bp_cstep_example_loss_of_u, cx, u, BP_CSTEP_STEP, cs);
+  bp_check_compare_vector (ref, cs, NULL, RTOL, ATOL, &r);
+  assert_cstep_pass (r, "dL/du, saturated, against the long double reference");
+  gsl_vector_free (u);
+  gsl_vector_free (ref);
+  gsl_vector_free (cs);
+  bp_cstep_example_free (cx);
+  bp_example_free (ex);
+}
+END_TEST
+
+static Suite *
+cstep_model_suite (void)
+{
+  Suite *s = suite_create ("bp_cstep_model_loss");
+  TCase *tc = tcase_create ("one layer");
+  tcase_set_timeout (tc, 120);
+  /* moderate logits, where the analytic formulas are accurate to ~1e-16 */
+  tcase_add_loop_test (tc, test_cstep_model_gradients, 0, TEST_LARGE_FROM);
+  tcase_add_loop_test (tc, test_cstep_model_steps, 0, TEST_LARGE_FROM);
+  /* saturated softmax: configurations 4 to 7 */
+  tcase_add_loop_test (tc, test_cstep_model_saturated, TEST_LARGE_FROM, TEST_CONFIGS);
+  suite_add_tcase (s, tc);
+  return s;
+}
+
+/* --- the two-layer network ------------------------------------------------ */
+
+/* Loop index k: activation k % 3; configuration k / 3: 0 is the slides'
+   28 x 28 image with 10 classes and H = 16, the others drawn sizes. */
+static bp_mlp_example *
+mlp_config (int k)
+{
+  const int i = k / 3;
+  gsl_rng *rng = test_rng (500 + i);
+  size_t n = 10, H = 16, rows = 28, cols = 28;
+  if (i != 0)
+    {
+      n = 2 + gsl_rng_uniform_int (rng, 9);
+      H = 1 + gsl_rng_uniform_int (rng, 8);
+      rows = 1 + gsl_rng_uniform_int (rng, 6);
+      cols = 1 + gsl_rng_uniform_int (rng, 6);
+    }
+  bp_mlp_example *ex = bp_mlp_example_alloc (n, H, rows, cols, (bp_activation) (k % 3),
+                                             i % 2 ? BP_LABELS_SOFT : BP_LABELS_ONE_HOT,
+                                             rng);
+  gsl_rng_free (rng);
+  return ex;
+}
+
+static void
+mlp_part (bp_cstep_function f, bp_cstep_mlp_example *cx, const gsl_matrix *theta,
+          const gsl_matrix *grad, const char *what)
+{
+  const size_t k = theta->size1 * theta->size2;
+  gsl_vector *t = gsl_vector_alloc (k), *g = gsl_vector_alloc (k);
+  bp_check_result r;
+  bp_reshape (theta, t);
+  bp_reshape (grad, g);
+  bp_cstep_check_gradient (f, cx, t, g, RTOL, ATOL, &r);
+  assert_cstep_pass (r, what);
+  ck_assert_uint_eq (r.n_checked, k);
+  gsl_vector_free (t);
+  gsl_vector_free (g);
+}
+
+START_TEST (test_cstep_mlp_gradients)
+{
+  bp_mlp_example *ex = mlp_config (_i);
+  bp_cstep_mlp_example *cx = bp_cstep_mlp_example_alloc (ex);
+  bp_mlp *net = ex->net, *g = ex->grad;
+  gsl_matrix *dL_dx = gsl_matrix_alloc (ex->x->size1, ex->x->size2);
+  double L;
+  ck_assert_int_eq (bp_mlp_backward (net, ex->x, ex->labels, ex->ws, g, dL_dx, &L),
+                    GSL_SUCCESS);
+  const double complex Lc = bp_cstep_mlp_loss (net->act, cx->W1, cx->b1, cx->W2, cx->b2,
+                                               cx->x, ex->labels, cx->ws);
+  ck_assert_msg (fabs (creal (Lc) - L) <= 1e-14 * fabs (L),
+                 "complex loss %.17g, real loss %.17g", creal (Lc), L);
+  ck_assert_double_eq (cimag (Lc), 0.0);
+  gsl_matrix b1 = gsl_matrix_view_vector (net->b1, net->H, 1).matrix;
+  gsl_matrix db1 = gsl_matrix_view_vector (g->b1, net->H, 1).matrix;
+  gsl_matrix b2 = gsl_matrix_view_vector (net->b2, net->n, 1).matrix;
+  gsl_matrix db2 = gsl_matrix_view_vector (g->b2, net->n, 1).matrix;
+  mlp_part (bp_cstep_mlp_example_loss_of_W2, cx, net->W2, g->W2, "dL/dW2");
+  mlp_part (bp_cstep_mlp_example_loss_of_b2, cx, &b2, &db2, "dL/db2");
+  mlp_part (bp_cstep_mlp_example_loss_of_W1, cx, net->W1, g->W1, "dL/dW1");
+  mlp_part (bp_cstep_mlp_example_loss_of_b1, cx, &b1, &db1, "dL/db1");
+  mlp_part (bp_cstep_mlp_example_loss_of_x, cx, ex->x, dL_dx, "dL/dx");
+  gsl_matrix_free (dL_dx);
+  bp_cstep_mlp_example_free (cx);
+  bp_mlp_example_free (ex);
+}
+END_TEST
+
+static Suite *
+cstep_mlp_suite (void)
+{
+  Suite *s = suite_create ("bp_cstep_mlp_loss");
+  TCase *tc = tcase_create ("two layers");
+  tcase_set_timeout (tc, 120);
+  tcase_add_loop_test (tc, test_cstep_mlp_gradients, 0, 3 * 6);
+  suite_add_tcase (s, tc);
+  return s;
+}
+
+int
+main (void)
+{
+  Suite *(*const suites[]) (void) = {
+    cstep_gradient_suite, cstep_jacobian_suite, cstep_activation_suite,
+    cstep_model_suite, cstep_mlp_suite
+  };
+  return test_run_suites (suites, sizeof suites / sizeof suites[0]);
+}

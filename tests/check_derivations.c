@@ -1,0 +1,855 @@
+/* check_derivations.c -- suite "derivations": the documents of
+   derivations/ and the code cannot drift apart.
+
+   Everything is discovered, nothing is listed here, so that a new module
+   is covered as soon as its header is included by backprop.h and its
+   document is in derivations/:
+     * public functions: the declarations of src/backprop.h and of the
+       headers it includes (quoted #include, followed recursively);
+     * documents: every .md file of derivations/;
+     * names in documents: the machine-readable lines
+         Function: `bp_name`[, `bp_other`...]
+         Test: `test_name`[, `test_other`...] in `tests/check_file.c`
+       (also "Functions:", "Tests:", with a leading "- " or "**" allowed).
+
+   The rules checked:
+     1. every public function is named on a Function: line of some
+        document of derivations/.  A function that is not a formula
+        (workspace alloc/free, file I/O, dataset readers, the checker's
+        utilities) is named like any other, in the document of its module
+        or in the reference section of derivations/README.md;
+     2. every name on a Function: line is a public function;
+     3. every Test: line names a file of the tree and tests defined in it
+        by START_TEST;
+     4. every numbered document (NN-*.md) has a Function: and a Test: line;
+     5. every bp_ identifier anywhere in a document (or in doc/manual.md)
+        is declared in a header of src/, and every test_ identifier is a
+        START_TEST of some tests/NAME.c;
+     6. every generated block (<!-- BEGIN GENERATED name --> ... END) holds
+        exactly what derivations/docgen.c computes now with the library,
+        and every block the generator writes is held by one document
+        (fix: `make regen-derivations`);
+     7. every derivations/NAME.md cited in an installed header exists, every
+        "eq. (N.M)" cited there is a \tag{N.M} of the documents, and every
+        header that declares a public function cites some document;
+     8. doc/manual.md has a heading naming every public function.
+
+   The tree is read from $BP_SRCDIR (set by AM_TESTS_ENVIRONMENT to
+   $(abs_top_srcdir)); nothing is written. */
+#define _POSIX_C_SOURCE 200809L
+#include <config.h>
+#include <ctype.h>
+#include <dirent.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <check.h>
+#include "docgen.h"
+
+/* --- small tools ---------------------------------------------------- */
+
+typedef struct
+{
+  char **s;
+  size_t n, cap;
+} strset;
+
+static int
+strset_has (const strset *set, const char *s)
+{
+  for (size_t k = 0; k < set->n; k++)
+    if (strcmp (set->s[k], s) == 0)
+      return 1;
+  return 0;
+}
+
+static void
+strset_addn (strset *set, const char *s, size_t len)
+{
+  char *copy = strndup (s, len);
+  ck_assert_ptr_nonnull (copy);
+  if (strset_has (set, copy))
+    {
+      free (copy);
+      return;
+    }
+  if (set->n == set->cap)
+    {
+      set->cap = set->cap ? 2 * set->cap : 32;
+      set->s = realloc (set->s, set->cap * sizeof *set->s);
+      ck_assert_ptr_nonnull (set->s);
+    }
+  set->s[set->n++] = copy;
+}
+
+static void
+strset_add (strset *set, const char *s)
+{
+  strset_addn (set, s, strlen (s));
+}
+
+static const char *
+srcdir (void)
+{
+  const char *d = getenv ("BP_SRCDIR");
+  ck_assert_msg (d != NULL && *d != '\0',
+                 "BP_SRCDIR is not set: run through `make check`, or set it "
+                 "to the top of the source tree");
+  return d;
+}
+
+/* The text of srcdir/rel, or NULL when it cannot be read. */
+static char *
+slurp (const char *rel)
+{
+  char path[4096];
+  snprintf (path, sizeof path, "%s/%s", srcdir (), rel);
+  FILE *f = fopen (path, "rb");
+  if (f == NULL)
+    return NULL;
+  char *text = NULL;
+  size_t len = 0, n;
+  FILE *out = open_memstream (&text, &len);
+  char buf[8192];
+  ck_assert_ptr_nonnull (out);
+  while ((n = fread (buf, 1, sizeof buf, f)) > 0)
+    fwrite (buf, 1, n, out);
+  fclose (f);
+  fclose (out);
+  return text;
+}
+
+static char *
+slurp_or_fail (const char *rel)
+{
+  char *text = slurp (rel);
+  ck_assert_msg (text != NULL, "cannot read %s/%s", srcdir (), rel);
+  return text;
+}
+
+/* The entries of srcdir/dir ending in suffix, as "dir/name", sorted. */
+static int
+by_name (const void *a, const void *b)
+{
+  return strcmp (*(char *const *) a, *(char *const *) b);
+}
+
+static strset
+list_dir (const char *dir, const char *suffix)
+{
+  strset set = { 0 };
+  char path[4096];
+  snprintf (path, sizeof path, "%s/%s", srcdir (), dir);
+  DIR *d = opendir (path);
+  ck_assert_msg (d != NULL, "cannot open directory %s", path);
+  struct dirent *e;
+  while ((e = readdir (d)) != NULL)
+    {
+      size_t len = strlen (e->d_name), sl = strlen (suffix);
+      if (len > sl && strcmp (e->d_name + len - sl, suffix) == 0)
+        {
+          snprintf (path, sizeof path, "%s/%s", dir, e->d_name);
+          strset_add (&set, path);
+        }
+    }
+  closedir (d);
+  qsort (set.s, set.n, sizeof *set.s, by_name);
+  return set;
+}
+
+static int
+is_ident (int c)
+{
+  return isalnum ((unsigned char) c) || c == '_';
+}
+
+/* --- headers --------------------------------------------------------- */
+
+typedef struct
+{
+  strset functions;  /* public functions (installed headers) */
+  strset types;      /* typedef names of the installed headers */
+  strset headers;    /* the installed headers read, "src/backprop/x.h" */
+} api;
+
+/* Blank out comments and preprocessor lines (keeping newlines). */
+static void
+strip_comments_and_cpp (char *t)
+{
+  int line_start = 1;
+  for (char *p = t; *p; p++)
+    {
+      if (p[0] == '/' && p[1] == '*')
+        {
+          char *e = strstr (p + 2, "*/");
+          char *stop = e ? e + 2 : p + strlen (p);
+          for (; p < stop; p++)
+            if (*p != '\n')
+              *p = ' ';
+          p--;
+          continue;
+        }
+      if (p[0] == '/' && p[1] == '/')
+        {
+          for (; *p && *p != '\n'; p++)
+            *p = ' ';
+          if (!*p)
+            break;
+        }
+      if (line_start)
+        {
+          char *q = p;
+          while (*q == ' ' || *q == '\t')
+            q++;
+          if (*q == '#')
+            for (p = q; *p && !(*p == '\n' && p[-1] != '\\'); p++)
+              *p = ' ';
+          if (!*p)
+            break;
+        }
+      line_start = *p == '\n';
+    }
+}
+
+/* Read the declarations of one statement (text between ';' at depth 0). */
+static void
+statement (api *a, char *s, int installed)
+{
+  /* skip words ending in _DECLS (BP_BEGIN_DECLS, BP_END_DECLS) */
+  for (;;)
+    {
+      while (isspace ((unsigned char) *s))
+        s++;
+      char *w = s;
+      while (is_ident (*w))
+        w++;
+      if (w - s > 6 && strncmp (w - 6, "_DECLS", 6) == 0)
+        s = w;
+      else
+        break;
+    }
+  if (strncmp (s, "typedef", 7) == 0 && !is_ident (s[7]))
+    {
+      char *fp = strstr (s, "(*");
+      char *name, *end;
+      if (fp)
+        {
+          name = fp + 2;
+          while (isspace ((unsigned char) *name))
+            name++;
+          for (end = name; is_ident (*end); end++)
+            ;
+        }
+      else
+        {
+          end = s + strlen (s);
+          while (end > s && !is_ident (end[-1]))
+            end--;
+          for (name = end; name > s && is_ident (name[-1]); name--)
+            ;
+        }
+      if (end > name)
+        strset_addn (&a->types, name, end - name);
+      return;
+    }
+  /* a function: the identifier before the first '(' outside braces */
+  int depth = 0;
+  for (char *p = s; *p; p++)
+    {
+      depth += (*p == '{') - (*p == '}');
+      if (*p == '(' && depth == 0)
+        {
+          char *end = p;
+          while (end > s && isspace ((unsigned char) end[-1]))
+            end--;
+          char *name = end;
+          while (name > s && is_ident (name[-1]))
+            name--;
+          if (end > name && installed)
+            strset_addn (&a->functions, name, end - name);
+          else if (end > name)
+            strset_addn (&a->types, name, end - name);   /* internal names */
+          return;
+        }
+    }
+}
+
+/* Read the header srcdir/rel, then (when follow) the headers it includes
+   with quotes. */
+static void
+read_header (api *a, const char *rel, int installed, int follow)
+{
+  if (strset_has (&a->headers, rel))
+    return;
+  strset_add (&a->headers, rel);
+  char *t = slurp_or_fail (rel);
+  const char *slash = strrchr (rel, '/');
+  const size_t dirlen = slash ? (size_t) (slash - rel + 1) : 0;
+  for (const char *p = t; follow && (p = strstr (p, "#include")) != NULL; p++)
+    {
+      const char *q = p + 8;
+      while (*q == ' ' || *q == '\t')
+        q++;
+      if (*q != '"')
+        continue;
+      const char *e = strchr (q + 1, '"');
+      if (e == NULL)
+        continue;
+      char inc[4096];
+      snprintf (inc, sizeof inc, "%.*s%.*s", (int) dirlen, rel, (int) (e - q - 1), q + 1);
+      read_header (a, inc, installed, follow);
+    }
+  strip_comments_and_cpp (t);
+  int depth = 0;
+  char *start = t;
+  for (char *p = t; *p; p++)
+    {
+      depth += (*p == '{') - (*p == '}');
+      if (*p == ';' && depth == 0)
+        {
+          *p = '\0';
+          statement (a, start, installed);
+          start = p + 1;
+        }
+    }
+  free (t);
+}
+
+/* The installed API: backprop.h and what it includes. */
+static api
+read_api (void)
+{
+  api a = { 0 };
+  read_header (&a, "src/backprop.h", 1, 1);
+  ck_assert_msg (a.functions.n > 0, "no function found in src/backprop.h");
+  return a;
+}
+
+/* Every bp_ name declared in any header of src/, installed or not. */
+static strset
+declared_names (void)
+{
+  api a = read_api ();
+  strset all = { 0 };
+  for (size_t k = 0; k < a.functions.n; k++)
+    strset_add (&all, a.functions.s[k]);
+  for (size_t k = 0; k < a.types.n; k++)
+    strset_add (&all, a.types.s[k]);
+  strset internal = list_dir ("src", ".h");
+  api b = { 0 };
+  for (size_t k = 0; k < internal.n; k++)
+    read_header (&b, internal.s[k], 0, 0);
+  for (size_t k = 0; k < b.types.n; k++)
+    strset_add (&all, b.types.s[k]);
+  return all;
+}
+
+/* --- documents ------------------------------------------------------- */
+
+/* A machine-readable line: "Function:" or "Test:" (or plural). */
+typedef struct
+{
+  const char *doc;
+  int line;
+  strset names;     /* backquoted names on the line */
+  char file[256];   /* Test lines: the backquoted *.c */
+} named_line;
+
+typedef struct
+{
+  named_line *l;
+  size_t n;
+} named_lines;
+
+/* Is the line at p a "key:" line?  Returns the text after the colon. */
+static const char *
+key_line (const char *p, const char *key)
+{
+  while (*p == ' ' || *p == '-' || *p == '*' || *p == '>')
+    p++;
+  const size_t k = strlen (key);
+  if (strncmp (p, key, k) != 0)
+    return NULL;
+  p += k;
+  if (*p == 's')
+    p++;
+  if (p[0] == '*' && p[1] == '*')
+    p += 2;
+  if (*p != ':')
+    return NULL;
+  return p + 1;
+}
+
+static void
+read_named_lines (named_lines *out, const char *doc, const char *text,
+                  const char *key)
+{
+  int line = 1;
+  for (const char *p = text; *p; line++)
+    {
+      const char *eol = strchr (p, '\n');
+      if (eol == NULL)
+        eol = p + strlen (p);
+      const char *rest = key_line (p, key);
+      if (rest != NULL && rest < eol)
+        {
+          out->l = realloc (out->l, (out->n + 1) * sizeof *out->l);
+          ck_assert_ptr_nonnull (out->l);
+          named_line *nl = &out->l[out->n++];
+          *nl = (named_line) { .doc = doc, .line = line };
+          for (const char *q = rest; q < eol; q++)
+            {
+              if (*q != '`')
+                continue;
+              const char *e = memchr (q + 1, '`', eol - q - 1);
+              if (e == NULL)
+                break;
+              size_t len = e - q - 1;
+              if (len >= 2 && q[len - 1] == '(' && q[len] == ')')
+                len -= 2;   /* `bp_name()` */
+              if (len > 2 && strncmp (e - 2, ".c", 2) == 0)
+                snprintf (nl->file, sizeof nl->file, "%.*s", (int) len, q + 1);
+              else
+                strset_addn (&nl->names, q + 1, len);
+              q = e;
+            }
+        }
+      p = *eol ? eol + 1 : eol;
+    }
+}
+
+typedef struct
+{
+  strset paths;     /* "derivations/04-softmax-jacobian.md" */
+  char **texts;
+  named_lines functions, tests;
+} documents;
+
+static documents
+read_documents (void)
+{
+  documents d = { 0 };
+  d.paths = list_dir ("derivations", ".md");
+  ck_assert_msg (d.paths.n > 0, "no document in derivations/");
+  d.texts = calloc (d.paths.n, sizeof *d.texts);
+  ck_assert_ptr_nonnull (d.texts);
+  for (size_t k = 0; k < d.paths.n; k++)
+    {
+      d.texts[k] = slurp_or_fail (d.paths.s[k]);
+      read_named_lines (&d.functions, d.paths.s[k], d.texts[k], "Function");
+      read_named_lines (&d.tests, d.paths.s[k], d.texts[k], "Test");
+    }
+  return d;
+}
+
+/* Is test a START_TEST of the text of a test file? */
+static int
+defines_test (const char *text, const char *test)
+{
+  const size_t len = strlen (test);
+  for (const char *p = text; (p = strstr (p, "START_TEST")) != NULL; p++)
+    {
+      const char *q = p + 10;
+      while (*q == ' ' || *q == '\t')
+        q++;
+      if (*q != '(')
+        continue;
+      q++;
+      while (*q == ' ' || *q == '\t')
+        q++;
+      if (strncmp (q, test, len) == 0 && !is_ident (q[len]))
+        return 1;
+    }
+  return 0;
+}
+
+/* --- the tests ------------------------------------------------------- */
+
+START_TEST (test_derivations_name_every_public_function)
+{
+  api a = read_api ();
+  documents d = read_documents ();
+  int missing = 0;
+  for (size_t k = 0; k < a.functions.n; k++)
+    {
+      int named = 0;
+      for (size_t i = 0; i < d.functions.n && !named; i++)
+        named = strset_has (&d.functions.l[i].names, a.functions.s[k]);
+      if (!named)
+        {
+          fprintf (stderr, "public function %s is named on no Function: line "
+                   "of derivations/*.md\n", a.functions.s[k]);
+          missing++;
+        }
+    }
+  ck_assert_msg (missing == 0, "%d public function(s) named by no derivation "
+                 "(see above)", missing);
+}
+END_TEST
+
+START_TEST (test_named_functions_exist)
+{
+  api a = read_api ();
+  documents d = read_documents ();
+  int bad = 0;
+  for (size_t i = 0; i < d.functions.n; i++)
+    {
+      const named_line *nl = &d.functions.l[i];
+      if (nl->names.n == 0)
+        {
+          fprintf (stderr, "%s:%d: a Function: line names no `function`\n", nl->doc,
+                   nl->line);
+          bad++;
+        }
+      for (size_t k = 0; k < nl->names.n; k++)
+        if (!strset_has (&a.functions, nl->names.s[k]))
+          {
+            fprintf (stderr, "%s:%d: `%s` is not a public function of backprop.h\n",
+                     nl->doc, nl->line, nl->names.s[k]);
+            bad++;
+          }
+    }
+  ck_assert_msg (bad == 0, "%d Function: name(s) do not exist (see above)", bad);
+}
+END_TEST
+
+START_TEST (test_named_tests_exist)
+{
+  documents d = read_documents ();
+  int bad = 0;
+  for (size_t i = 0; i < d.tests.n; i++)
+    {
+      const named_line *nl = &d.tests.l[i];
+      if (nl->file[0] == '\0' || nl->names.n == 0)
+        {
+          fprintf (stderr, "%s:%d: a Test: line must name `test_...` in `tests/FILE.c`\n",
+                   nl->doc, nl->line);
+          bad++;
+          continue;
+        }
+      char *text = slurp (nl->file);
+      if (text == NULL)
+        {
+          fprintf (stderr, "%s:%d: no file %s\n", nl->doc, nl->line, nl->file);
+          bad++;
+          continue;
+        }
+      for (size_t k = 0; k < nl->names.n; k++)
+        if (!defines_test (text, nl->names.s[k]))
+          {
+            fprintf (stderr, "%s:%d: %s has no START_TEST (%s)\n", nl->doc, nl->line,
+                     nl->file, nl->names.s[k]);
+            bad++;
+          }
+      free (text);
+    }
+  ck_assert_msg (bad == 0, "%d Test: name(s) do not exist (see above)", bad);
+}
+END_TEST
+
+START_TEST (test_documents_name_function_and_test)
+{
+  documents d = read_documents ();
+  int bad = 0;
+  for (size_t k = 0; k < d.paths.n; k++)
+    {
+      const char *base = d.paths.s[k] + strlen ("derivations/");
+      if (!(isdigit ((unsigned char) base[0]) && isdigit ((unsigned char) base[1])
+            && base[2] == '-'))
+        continue;
+      int f = 0, t = 0;
+      for (size_t i = 0; i < d.functions.n; i++)
+        f += strcmp (d.functions.l[i].doc, d.paths.s[k]) == 0;
+      for (size_t i = 0; i < d.tests.n; i++)
+        t += strcmp (d.tests.l[i].doc, d.paths.s[k]) == 0;
+      if (f == 0 || t == 0)
+        {
+          fprintf (stderr, "%s: no %s line\n", d.paths.s[k], f == 0 ? "Function:" : "Test:");
+          bad++;
+        }
+    }
+  ck_assert_msg (bad == 0, "%d document(s) without Function: or Test: (see above)", bad);
+}
+END_TEST
+
+/* Check every bp_ and test_ identifier of text. */
+static int
+check_identifiers (const char *doc, const char *text, const strset *declared,
+                   const strset *test_files)
+{
+  int bad = 0, line = 1;
+  for (const char *p = text; *p; p++)
+    {
+      line += *p == '\n';
+      const int bp = strncmp (p, "bp_", 3) == 0, test = strncmp (p, "test_", 5) == 0;
+      if (!(bp || test) || (p > text && (is_ident (p[-1]) || p[-1] == '/')))
+        continue;
+      size_t len = 0;
+      while (is_ident (p[len]))
+        len++;
+      char name[256];
+      snprintf (name, sizeof name, "%.*s", (int) len, p);
+      const char *after = p + len;
+      p += len - 1;
+      if (after[0] == '.' && (after[1] == 'h' || after[1] == 'c') && !is_ident (after[2]))
+        continue;     /* a file name: bp_check.h */
+      int found = 0;
+      if (bp)
+        found = strset_has (declared, name);
+      else
+        for (size_t k = 0; k < test_files->n && !found; k++)
+          {
+            char *t = slurp_or_fail (test_files->s[k]);
+            found = defines_test (t, name);
+            free (t);
+          }
+      if (!found)
+        {
+          fprintf (stderr, "%s:%d: %s `%s` does not exist\n", doc, line,
+                   bp ? "identifier" : "test", name);
+          bad++;
+        }
+    }
+  return bad;
+}
+
+START_TEST (test_identifiers_in_documents_exist)
+{
+  documents d = read_documents ();
+  strset declared = declared_names ();
+  strset test_files = list_dir ("tests", ".c");
+  int bad = 0;
+  for (size_t k = 0; k < d.paths.n; k++)
+    bad += check_identifiers (d.paths.s[k], d.texts[k], &declared, &test_files);
+  char *manual = slurp_or_fail ("doc/manual.md");
+  bad += check_identifiers ("doc/manual.md", manual, &declared, &test_files);
+  free (manual);
+  ck_assert_msg (bad == 0, "%d name(s) in the documents do not exist (see above)", bad);
+}
+END_TEST
+
+/* The first line where a and b differ, for the message. */
+static void
+first_difference (const char *a, const char *b, char *buf, size_t size)
+{
+  int line = 1;
+  const char *la = a, *lb = b;
+  while (*a && *a == *b)
+    {
+      if (*a == '\n')
+        {
+          line++;
+          la = a + 1;
+          lb = b + 1;
+        }
+      a++, b++;
+    }
+  snprintf (buf, size, "line %d of the block: document has \"%.*s\", library gives \"%.*s\"",
+            line, (int) strcspn (la, "\n"), la, (int) strcspn (lb, "\n"), lb);
+}
+
+START_TEST (test_generated_blocks_match)
+{
+  documents d = read_documents ();
+  docgen_block *blocks;
+  size_t n;
+  ck_assert_msg (docgen_generate (&blocks, &n) == 0, "the generator failed");
+  size_t *uses = calloc (n, sizeof *uses);
+  int bad = 0;
+  for (size_t k = 0; k < d.paths.n; k++)
+    {
+      const char *text = d.texts[k];
+      size_t pos = 0, begin, end;
+      char name[128];
+      int found;
+      while ((found = docgen_next_block (text, &pos, name, sizeof name, &begin, &end)) == 1)
+        {
+          size_t i = 0;
+          while (i < n && strcmp (blocks[i].name, name) != 0)
+            i++;
+          if (i == n)
+            {
+              fprintf (stderr, "%s: block '%s' is not written by derivations/docgen.c\n",
+                       d.paths.s[k], name);
+              bad++;
+              continue;
+            }
+          uses[i]++;
+          const size_t len = strlen (blocks[i].text);
+          if (end - begin != len || memcmp (text + begin, blocks[i].text, len) != 0)
+            {
+              char *held = strndup (text + begin, end - begin), why[600];
+              first_difference (held, blocks[i].text, why, sizeof why);
+              fprintf (stderr, "%s: block '%s' is not what the library computes now "
+                       "(run `make regen-derivations`): %s\n", d.paths.s[k], name, why);
+              free (held);
+              bad++;
+            }
+        }
+      if (found < 0)
+        {
+          fprintf (stderr, "%s: malformed GENERATED markers at offset %zu\n",
+                   d.paths.s[k], pos);
+          bad++;
+        }
+    }
+  for (size_t i = 0; i < n; i++)
+    if (uses[i] != 1)
+      {
+        fprintf (stderr, "block '%s' is held by %zu documents, expected 1\n",
+                 blocks[i].name, uses[i]);
+        bad++;
+      }
+  free (uses);
+  docgen_free (blocks, n);
+  ck_assert_msg (bad == 0, "%d generated block(s) out of date or misplaced (see above)", bad);
+}
+END_TEST
+
+START_TEST (test_header_citations_exist)
+{
+  api a = read_api ();
+  documents d = read_documents ();
+  /* the equation tags of all documents */
+  strset tags = { 0 };
+  for (size_t k = 0; k < d.paths.n; k++)
+    for (const char *p = d.texts[k]; (p = strstr (p, "\\tag{")) != NULL; p++)
+      {
+        const char *e = strchr (p, '}');
+        ck_assert_ptr_nonnull (e);
+        char tag[64];
+        snprintf (tag, sizeof tag, "%.*s", (int) (e - p - 5), p + 5);
+        ck_assert_msg (!strset_has (&tags, tag), "%s: equation (%s) is numbered twice",
+                       d.paths.s[k], tag);
+        strset_add (&tags, tag);
+      }
+  int bad = 0;
+  for (size_t h = 0; h < a.headers.n; h++)
+    {
+      char *t = slurp_or_fail (a.headers.s[h]);
+      int cites = 0;
+      for (const char *p = t; (p = strstr (p, "derivations/")) != NULL; p++)
+        {
+          size_t len = 0;
+          while (is_ident (p[len]) || p[len] == '-' || p[len] == '/' || p[len] == '.')
+            len++;
+          while (len > 0 && p[len - 1] == '.')
+            len--;    /* the full stop of a sentence */
+          char path[256];
+          snprintf (path, sizeof path, "%.*s", (int) len, p);
+          cites++;
+          if (!strset_has (&d.paths, path))
+            {
+              fprintf (stderr, "%s cites %s, which does not exist\n", a.headers.s[h], path);
+              bad++;
+            }
+        }
+      /* eq. (N.M) and eqs. (N.M), (N.K) and (N.L) */
+      for (const char *p = t; (p = strstr (p, "eq")) != NULL; p++)
+        {
+          const char *q = p + 2;
+          if (p > t && is_ident (p[-1]))
+            continue;
+          if (*q == 's')
+            q++;
+          if (*q != '.')
+            continue;
+          q++;
+          for (;;)
+            {
+              while (*q == ' ' || *q == ',' || *q == '\n' || *q == '*' || *q == '-'
+                     || strncmp (q, "and ", 4) == 0)
+                q += (strncmp (q, "and ", 4) == 0) ? 4 : 1;
+              if (*q != '(')
+                break;
+              const char *e = strchr (q, ')');
+              if (e == NULL)
+                break;
+              char tag[64];
+              snprintf (tag, sizeof tag, "%.*s", (int) (e - q - 1), q + 1);
+              if (!strset_has (&tags, tag))
+                {
+                  fprintf (stderr, "%s cites eq. (%s), which no document numbers\n",
+                           a.headers.s[h], tag);
+                  bad++;
+                }
+              q = e + 1;
+            }
+        }
+      /* does this header itself declare a public function? */
+      api one = { 0 };
+      read_header (&one, a.headers.s[h], 1, 0);
+      const int declares = one.functions.n > 0;
+      if (declares && cites == 0)
+        {
+          fprintf (stderr, "%s declares public functions but cites no derivations/ "
+                   "document\n", a.headers.s[h]);
+          bad++;
+        }
+      free (t);
+    }
+  ck_assert_msg (bad == 0, "%d citation(s) in headers are wrong (see above)", bad);
+}
+END_TEST
+
+START_TEST (test_manual_documents_every_public_function)
+{
+  api a = read_api ();
+  char *manual = slurp_or_fail ("doc/manual.md");
+  int missing = 0;
+  for (size_t k = 0; k < a.functions.n; k++)
+    {
+      char quoted[256];
+      snprintf (quoted, sizeof quoted, "`%s`", a.functions.s[k]);
+      int found = 0;
+      for (const char *p = manual; *p && !found; )
+        {
+          const char *eol = strchr (p, '\n');
+          size_t len = eol ? (size_t) (eol - p) : strlen (p);
+          if (*p == '#')
+            {
+              char *line = strndup (p, len);
+              found = strstr (line, quoted) != NULL;
+              free (line);
+            }
+          p += len + (eol != NULL);
+        }
+      if (!found)
+        {
+          fprintf (stderr, "doc/manual.md has no heading naming %s\n", a.functions.s[k]);
+          missing++;
+        }
+    }
+  free (manual);
+  ck_assert_msg (missing == 0, "%d public function(s) missing from doc/manual.md "
+                 "(see above)", missing);
+}
+END_TEST
+
+static Suite *
+derivations_suite (void)
+{
+  Suite *s = suite_create ("derivations");
+  TCase *tc = tcase_create ("in_step_with_the_code");
+  tcase_set_timeout (tc, 120);
+  tcase_add_test (tc, test_derivations_name_every_public_function);
+  tcase_add_test (tc, test_named_functions_exist);
+  tcase_add_test (tc, test_named_tests_exist);
+  tcase_add_test (tc, test_documents_name_function_and_test);
+  tcase_add_test (tc, test_identifiers_in_documents_exist);
+  tcase_add_test (tc, test_generated_blocks_match);
+  tcase_add_test (tc, test_header_citations_exist);
+  tcase_add_test (tc, test_manual_documents_every_public_function);
+  suite_add_tcase (s, tc);
+  return s;
+}
+
+int
+main (void)
+{
+  SRunner *sr = srunner_create (derivations_suite ());
+  srunner_run_all (sr, CK_ENV);
+  const int failed = srunner_ntests_failed (sr);
+  srunner_free (sr);
+  return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+}

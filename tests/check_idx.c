@@ -1,0 +1,429 @@
+/* check_idx.c -- suites bp_idx_read, bp_dataset_read and bp_dataset_batch:
+   IDX files, plain and gzip'd, well-formed and malformed (each made here,
+   byte by byte), and the small Fashion-MNIST subset of tests/data. */
+#include <config.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <zlib.h>
+#include <gsl/gsl_errno.h>
+#include "testutil.h"
+
+/* --- making files ---------------------------------------------------- */
+
+/* A fresh path in the build directory for test number k of name. */
+static char *
+tmp_path (const char *name, int k, int gz)
+{
+  static char path[256];
+  snprintf (path, sizeof path, "idx-%ld-%s-%d%s", (long) getpid (), name, k,
+            gz ? ".gz" : "");
+  return path;
+}
+
+static void
+write_bytes (const char *path, const unsigned char *bytes, size_t len, int gz)
+{
+  if (gz)
+    {
+      gzFile f = gzopen (path, "wb");
+      ck_assert_ptr_nonnull (f);
+      if (len > 0)
+        ck_assert_int_eq (gzwrite (f, bytes, (unsigned) len), (int) len);
+      ck_assert_int_eq (gzclose (f), Z_OK);
+    }
+  else
+    {
+      FILE *f = fopen (path, "wb");
+      ck_assert_ptr_nonnull (f);
+      ck_assert_uint_eq (fwrite (bytes, 1, len, f), len);
+      ck_assert_int_eq (fclose (f), 0);
+    }
+}
+
+/* An IDX header: 0 0 type d, then the d sizes big-endian; returns its length. */
+static size_t
+header (unsigned char *h, unsigned type, size_t d, const unsigned long *dims)
+{
+  h[0] = 0;
+  h[1] = 0;
+  h[2] = (unsigned char) type;
+  h[3] = (unsigned char) d;
+  for (size_t k = 0; k < d; k++)
+    for (int j = 0; j < 4; j++)
+      h[4 + 4 * k + j] = (unsigned char) (dims[k] >> (8 * (3 - j)));
+  return 4 + 4 * d;
+}
+
+/* An images file of count x rows x cols with pixel p = (p * 7) % 256,
+   cut to len bytes (or with extra trailing bytes) as asked. */
+static size_t
+images_file (unsigned char *buf, unsigned long count, unsigned long rows,
+             unsigned long cols)
+{
+  const unsigned long dims[3] = { count, rows, cols };
+  size_t len = header (buf, 0x08, 3, dims);
+  for (size_t p = 0; p < count * rows * cols; p++)
+    buf[len++] = (unsigned char) (p * 7 % 256);
+  return len;
+}
+
+/* Read path expecting failure with code, and a message naming the file
+   and containing what. */
+static void
+expect_error (const char *path, size_t ndims, int code, const char *what)
+{
+  gsl_error_handler_t *old = gsl_set_error_handler_off ();
+  bp_idx idx;
+  char err[1024] = "";
+  ck_assert_int_eq (bp_idx_read (path, ndims, &idx, err, sizeof err), code);
+  ck_assert_msg (strstr (err, path) == err, "message '%s' does not start with the file %s",
+                 err, path);
+  ck_assert_msg (strstr (err, what) != NULL, "message '%s' does not say '%s'", err, what);
+  ck_assert_ptr_null (idx.data);
+  gsl_set_error_handler (old);
+}
+
+/* --- bp_idx_read ------------------------------------------------------ */
+
+START_TEST (test_idx_read_valid)
+{
+  /* _i = 0 plain, 1 gzip'd: the same 3 x 2 x 5 file reads back exactly */
+  unsigned char buf[64];
+  const size_t len = images_file (buf, 3, 2, 5);
+  const char *path = tmp_path ("valid", _i, _i);
+  write_bytes (path, buf, len, _i);
+  bp_idx idx;
+  char err[256];
+  ck_assert_int_eq (bp_idx_read (path, 3, &idx, err, sizeof err), GSL_SUCCESS);
+  ck_assert_uint_eq (idx.ndims, 3);
+  ck_assert_uint_eq (idx.dims[0], 3);
+  ck_assert_uint_eq (idx.dims[1], 2);
+  ck_assert_uint_eq (idx.dims[2], 5);
+  ck_assert_uint_eq (idx.size, 30);
+  ck_assert_mem_eq (idx.data, buf + 16, 30);
+  bp_idx_free (&idx);
+  ck_assert_ptr_null (idx.data);
+  unlink (path);
+}
+END_TEST
+
+START_TEST (test_idx_read_large_payload)
+{
+  /* more than one read chunk (1 MiB) and a growing buffer: 3 x 700 x 700 */
+  const size_t len = 16 + 3 * 700 * 700;
+  unsigned char *buf = malloc (len);
+  images_file (buf, 3, 700, 700);
+  const char *path = tmp_path ("large", _i, _i);
+  write_bytes (path, buf, len, _i);
+  bp_idx idx;
+  ck_assert_int_eq (bp_idx_read (path, 3, &idx, NULL, 0), GSL_SUCCESS);
+  ck_assert_uint_eq (idx.size, len - 16);
+  ck_assert_mem_eq (idx.data, buf + 16, len - 16);
+  bp_idx_free (&idx);
+  free (buf);
+  unlink (path);
+}
+END_TEST
+
+START_TEST (test_idx_read_missing)
+{
+  expect_error ("no-such-dir/no-such-file.gz", 3, GSL_EFAILED, "cannot open");
+}
+END_TEST
+
+/* Each malformed file, plain (_i even) and gzip'd (_i odd). */
+START_TEST (test_idx_read_malformed)
+{
+  const int gz = _i % 2;
+  unsigned char buf[256];
+  size_t len;
+  char *path;
+  unsigned long dims[4];
+
+  /* an empty file */
+  path = tmp_path ("empty", _i, gz);
+  write_bytes (path, buf, 0, gz);
+  expect_error (path, 3, GSL_EINVAL, "truncated IDX header");
+  unlink (path);
+
+  /* wrong magic: a PGM file is not an IDX file */
+  path = tmp_path ("magic", _i, gz);
+  memcpy (buf, "P5\n28 28\n255\n", 13);
+  write_bytes (path, buf, 13, gz);
+  expect_error (path, 3, GSL_EINVAL, "not an IDX file");
+  unlink (path);
+
+  /* another data type: 0x0D, float */
+  path = tmp_path ("type", _i, gz);
+  dims[0] = 1;
+  len = header (buf, 0x0D, 1, dims);
+  memset (buf + len, 0, 4);
+  write_bytes (path, buf, len + 4, gz);
+  expect_error (path, 1, GSL_EINVAL, "data type 0x0d is not supported");
+  unlink (path);
+
+  /* a labels file read as images: wrong number of dimensions */
+  path = tmp_path ("ndims", _i, gz);
+  dims[0] = 2;
+  len = header (buf, 0x08, 1, dims);
+  buf[len++] = 1;
+  buf[len++] = 2;
+  write_bytes (path, buf, len, gz);
+  expect_error (path, 3, GSL_EINVAL, "has 1 dimensions, expected 3");
+  unlink (path);
+
+  /* the sizes cut short */
+  path = tmp_path ("shorthead", _i, gz);
+  dims[0] = 2, dims[1] = 28, dims[2] = 28;
+  len = header (buf, 0x08, 3, dims);
+  write_bytes (path, buf, len - 3, gz);
+  expect_error (path, 3, GSL_EINVAL, "truncated IDX header (13 of 16 bytes)");
+  unlink (path);
+
+  /* a zero size */
+  path = tmp_path ("zero", _i, gz);
+  dims[0] = 2, dims[1] = 0, dims[2] = 28;
+  write_bytes (path, buf, header (buf, 0x08, 3, dims), gz);
+  expect_error (path, 3, GSL_EINVAL, "size 2 of the IDX header is 0");
+  unlink (path);
+
+  /* sizes whose product overflows size_t: (2^32 - 1)^3 > 2^64 */
+  path = tmp_path ("overflow", _i, gz);
+  dims[0] = dims[1] = dims[2] = 0xFFFFFFFFul;
+  write_bytes (path, buf, header (buf, 0x08, 3, dims), gz);
+  expect_error (path, 3, GSL_EINVAL, "overflow");
+  unlink (path);
+
+  /* a huge announced payload (65535^3 bytes, 2.8e14) over 4 real bytes:
+     reported as truncated, without allocating what the header claims */
+  path = tmp_path ("huge", _i, gz);
+  dims[0] = dims[1] = dims[2] = 65535;
+  len = header (buf, 0x08, 3, dims);
+  memset (buf + len, 9, 4);
+  write_bytes (path, buf, len + 4, gz);
+  expect_error (path, 3, GSL_EINVAL, "truncated payload: 4 of the 281462092005375 bytes");
+  unlink (path);
+
+  /* the payload cut short: 2 x 3 x 3 = 18 bytes announced, 17 given */
+  path = tmp_path ("shortpay", _i, gz);
+  len = images_file (buf, 2, 3, 3);
+  write_bytes (path, buf, len - 1, gz);
+  expect_error (path, 3, GSL_EINVAL, "truncated payload: 17 of the 18 bytes");
+  unlink (path);
+
+  /* trailing bytes after the payload */
+  path = tmp_path ("trailing", _i, gz);
+  len = images_file (buf, 2, 3, 3);
+  buf[len++] = 0;
+  write_bytes (path, buf, len, gz);
+  expect_error (path, 3, GSL_EINVAL, "trailing bytes");
+  unlink (path);
+}
+END_TEST
+
+/* A gzip'd file cut short, and one with a corrupt byte: an error, never
+   a crash or a quietly short read. */
+START_TEST (test_idx_read_corrupt_gzip)
+{
+  const size_t raw_len = 16 + 4 * 28 * 28;
+  unsigned char *raw = malloc (raw_len);
+  images_file (raw, 4, 28, 28);
+  const char *path = tmp_path ("gz", _i, 1);
+  write_bytes (path, raw, raw_len, 1);
+  FILE *f = fopen (path, "rb");
+  unsigned char gz[8192];
+  const size_t gz_len = fread (gz, 1, sizeof gz, f);
+  fclose (f);
+  ck_assert (gz_len > 40 && gz_len < sizeof gz);
+  if (_i == 0)
+    {
+      /* cut in the middle of the compressed stream */
+      f = fopen (path, "wb");
+      fwrite (gz, 1, gz_len / 2, f);
+      fclose (f);
+      expect_error (path, 3, GSL_EINVAL, "truncated payload");
+    }
+  else
+    {
+      /* a flipped byte in the CRC-32 of the gzip trailer: every byte of
+         the payload arrives, then zlib finds the checksum wrong */
+      gz[gz_len - 6] ^= 0xFF;
+      f = fopen (path, "wb");
+      fwrite (gz, 1, gz_len, f);
+      fclose (f);
+      expect_error (path, 3, GSL_EINVAL, "incorrect data check");
+    }
+  free (raw);
+  unlink (path);
+}
+END_TEST
+
+static Suite *
+idx_read_suite (void)
+{
+  Suite *s = suite_create ("bp_idx_read");
+  TCase *tc = tcase_create ("files");
+  tcase_add_loop_test (tc, test_idx_read_valid, 0, 2);
+  tcase_add_loop_test (tc, test_idx_read_large_payload, 0, 2);
+  tcase_add_test (tc, test_idx_read_missing);
+  tcase_add_loop_test (tc, test_idx_read_malformed, 0, 2);
+  tcase_add_loop_test (tc, test_idx_read_corrupt_gzip, 0, 2);
+  suite_add_tcase (s, tc);
+  return s;
+}
+
+/* --- bp_dataset_read -------------------------------------------------- */
+
+static void
+labels_file (const char *path, const unsigned char *labels, unsigned long count)
+{
+  unsigned char buf[64];
+  const size_t len = header (buf, 0x08, 1, &count);
+  memcpy (buf + len, labels, count);
+  write_bytes (path, buf, len + count, 1);
+}
+
+START_TEST (test_dataset_read_valid)
+{
+  unsigned char buf[64], labels[3] = { 9, 0, 4 };
+  char images_path[256], labels_path[256];
+  snprintf (images_path, sizeof images_path, "%s", tmp_path ("dsi", 0, 0));
+  snprintf (labels_path, sizeof labels_path, "%s", tmp_path ("dsl", 0, 1));
+  write_bytes (images_path, buf, images_file (buf, 3, 2, 2), 0);
+  labels_file (labels_path, labels, 3);
+  bp_dataset d;
+  ck_assert_int_eq (bp_dataset_read (images_path, labels_path, 10, &d, NULL, 0),
+                    GSL_SUCCESS);
+  ck_assert_uint_eq (d.count, 3);
+  ck_assert_uint_eq (d.rows, 2);
+  ck_assert_uint_eq (d.cols, 2);
+  ck_assert_uint_eq (d.n_classes, 10);
+  ck_assert_mem_eq (d.labels, labels, 3);
+  ck_assert_mem_eq (d.images, buf + 16, 12);
+  bp_dataset_free (&d);
+  unlink (images_path);
+  unlink (labels_path);
+}
+END_TEST
+
+START_TEST (test_dataset_read_disagree)
+{
+  /* _i = 0: 3 images, 2 labels; _i = 1: a label 10 with 10 classes */
+  unsigned char buf[64], labels[3] = { 1, 10, 2 };
+  char images_path[256], labels_path[256], err[1024];
+  snprintf (images_path, sizeof images_path, "%s", tmp_path ("dai", _i, 0));
+  snprintf (labels_path, sizeof labels_path, "%s", tmp_path ("dal", _i, 1));
+  write_bytes (images_path, buf, images_file (buf, 3, 2, 2), 0);
+  if (_i == 0)
+    labels[1] = 3;
+  labels_file (labels_path, labels, _i == 0 ? 2 : 3);
+  gsl_error_handler_t *old = gsl_set_error_handler_off ();
+  bp_dataset d;
+  ck_assert_int_eq (bp_dataset_read (images_path, labels_path, 10, &d, err, sizeof err),
+                    GSL_EINVAL);
+  gsl_set_error_handler (old);
+  ck_assert_msg (strstr (err, labels_path) == err, "message '%s' does not name %s",
+                 err, labels_path);
+  if (_i == 0)
+    {
+      ck_assert_msg (strstr (err, "has 2 labels but") && strstr (err, images_path)
+                     && strstr (err, "has 3 images"), "message '%s'", err);
+    }
+  else
+    ck_assert_msg (strstr (err, "label 10 of item 1 is not a class"), "message '%s'", err);
+  ck_assert_ptr_null (d.images);
+  ck_assert_ptr_null (d.labels);
+  unlink (images_path);
+  unlink (labels_path);
+}
+END_TEST
+
+START_TEST (test_dataset_read_subset)
+{
+  /* tests/data: the first 500 training images of Fashion-MNIST; the class
+     counts were found independently with od(1) on the unzipped labels
+     (see tests/data/README) */
+  const size_t expected[10] = { 52, 54, 47, 49, 53, 51, 53, 49, 50, 42 };
+  char images[1024], labels[1024];
+  snprintf (images, sizeof images, "%s/train-images-idx3-ubyte.gz", test_data_dir ());
+  snprintf (labels, sizeof labels, "%s/train-labels-idx1-ubyte.gz", test_data_dir ());
+  bp_dataset d;
+  char err[1024] = "";
+  ck_assert_msg (bp_dataset_read (images, labels, 10, &d, err, sizeof err) == GSL_SUCCESS,
+                 "%s", err);
+  ck_assert_uint_eq (d.count, 500);
+  ck_assert_uint_eq (d.rows, 28);
+  ck_assert_uint_eq (d.cols, 28);
+  size_t count[10] = { 0 };
+  for (size_t k = 0; k < d.count; k++)
+    count[d.labels[k]]++;
+  for (size_t c = 0; c < 10; c++)
+    ck_assert_uint_eq (count[c], expected[c]);
+  bp_dataset_free (&d);
+}
+END_TEST
+
+static Suite *
+dataset_read_suite (void)
+{
+  Suite *s = suite_create ("bp_dataset_read");
+  TCase *tc = tcase_create ("pairs");
+  tcase_add_test (tc, test_dataset_read_valid);
+  tcase_add_loop_test (tc, test_dataset_read_disagree, 0, 2);
+  tcase_add_test (tc, test_dataset_read_subset);
+  suite_add_tcase (s, tc);
+  return s;
+}
+
+/* --- bp_dataset_batch ------------------------------------------------- */
+
+START_TEST (test_dataset_batch_rows)
+{
+  /* 4 images of 2 x 3, pixel p of image k = 10 k + p */
+  unsigned char images[24], labels[4] = { 2, 0, 1, 2 };
+  for (size_t p = 0; p < 24; p++)
+    images[p] = (unsigned char) (10 * (p / 6) + p % 6);
+  bp_dataset d = { 4, 2, 3, 3, images, labels };
+  const size_t index[2] = { 3, 1 };
+  gsl_matrix *U = gsl_matrix_alloc (2, 6), *T = gsl_matrix_alloc (2, 3);
+  ck_assert_int_eq (bp_dataset_batch (&d, index, U, T), GSL_SUCCESS);
+  for (size_t j = 0; j < 6; j++)
+    {
+      ck_assert_double_eq_tol (gsl_matrix_get (U, 0, j), (30.0 + j) / 255.0, 1e-15);
+      ck_assert_double_eq_tol (gsl_matrix_get (U, 1, j), (10.0 + j) / 255.0, 1e-15);
+    }
+  const double t[2][3] = { { 0, 0, 1 }, { 1, 0, 0 } };
+  for (size_t r = 0; r < 2; r++)
+    for (size_t c = 0; c < 3; c++)
+      ck_assert_double_eq (gsl_matrix_get (T, r, c), t[r][c]);
+  gsl_error_handler_t *old = gsl_set_error_handler_off ();
+  const size_t bad[2] = { 0, 4 };
+  ck_assert_int_eq (bp_dataset_batch (&d, bad, U, T), GSL_EINVAL);
+  gsl_matrix *U5 = gsl_matrix_alloc (2, 5);
+  ck_assert_int_eq (bp_dataset_batch (&d, index, U5, T), GSL_EBADLEN);
+  gsl_set_error_handler (old);
+  gsl_matrix_free (U5);
+  gsl_matrix_free (U);
+  gsl_matrix_free (T);
+}
+END_TEST
+
+static Suite *
+dataset_batch_suite (void)
+{
+  Suite *s = suite_create ("bp_dataset_batch");
+  TCase *tc = tcase_create ("rows");
+  tcase_add_test (tc, test_dataset_batch_rows);
+  suite_add_tcase (s, tc);
+  return s;
+}
+
+int
+main (void)
+{
+  Suite *(*const suites[]) (void) = { idx_read_suite, dataset_read_suite,
+                                      dataset_batch_suite };
+  return test_run_suites (suites, sizeof suites / sizeof suites[0]);
+}
