@@ -635,7 +635,8 @@ b11_example (FILE *out, const context *c)
     }
   if (s == GSL_SUCCESS)
     {
-      fputs ("\n(f'(z) is the diagonal of bp_*_jacobian; dL/dz by bp_*_backward)\n", out);
+      fputs ("\n(f'(z) is the diagonal of bp_activation_jacobian; dL/dz by\n"
+             " bp_activation_backward)\n", out);
       fprintf (out, "dL/dz equals J^T dL/dh exactly, for all three: %s\n",
                diff == 0.0 ? "yes" : "NO");
       fputs (CODE_END, out);
