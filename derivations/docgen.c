@@ -587,6 +587,155 @@ b10_stability (FILE *out, const context *c)
   return s == GSL_SUCCESS ? 0 : -1;
 }
 
+/* 11: each activation on a few pre-activations, one of them exactly 0
+   (ReLU's convention), its Jacobian's diagonal and its backward step;
+   the backward step equals J^T dL/dh (bp_softmax_backward computes J^T g
+   for any square J) exactly. */
+enum { NZ = 5 };
+static const double z_[NZ] = { -1.5, -0.2, 0.0, 0.7, 2.0 };
+static const double dL_dh_[NZ] = { 0.3, -0.5, 0.2, 0.1, -0.4 };
+
+static int
+b11_example (FILE *out, const context *c)
+{
+  (void) c;
+  gsl_vector *z = gsl_vector_alloc (NZ), *g = gsl_vector_alloc (NZ);
+  gsl_vector *h = gsl_vector_alloc (NZ), *dz = gsl_vector_alloc (NZ);
+  gsl_vector *jt = gsl_vector_alloc (NZ);
+  gsl_matrix *J = gsl_matrix_alloc (NZ, NZ);
+  int s = (z && g && h && dz && jt && J) ? GSL_SUCCESS : GSL_ENOMEM;
+  if (s == GSL_SUCCESS)
+    {
+      for (size_t i = 0; i < NZ; i++)
+        {
+          gsl_vector_set (z, i, z_[i]);
+          gsl_vector_set (g, i, dL_dh_[i]);
+        }
+      fputs (CODE_BEGIN, out);
+      vec (out, "z             = ", z);
+      vec (out, "dL/dh         = ", g);
+    }
+  static const bp_activation acts[] = { BP_RELU, BP_SIGMOID, BP_TANH };
+  double diff = 0.0;
+  for (size_t k = 0; s == GSL_SUCCESS && k < sizeof acts / sizeof acts[0]; k++)
+    {
+      s = bp_activation_forward (acts[k], z, h);
+      s |= bp_activation_jacobian (acts[k], z, J);
+      s |= bp_activation_backward (acts[k], z, g, dz);
+      s |= bp_softmax_backward (J, g, jt);
+      if (s != GSL_SUCCESS)
+        break;
+      gsl_vector_const_view d = gsl_matrix_const_diagonal (J);
+      fprintf (out, "\n%s:\n", bp_activation_name (acts[k]));
+      vec (out, "  h = f(z)    = ", h);
+      vec (out, "  f'(z)       = ", &d.vector);
+      vec (out, "  dL/dz       = ", dz);
+      for (size_t i = 0; i < NZ; i++)
+        diff = fmax (diff, fabs (gsl_vector_get (dz, i) - gsl_vector_get (jt, i)));
+    }
+  if (s == GSL_SUCCESS)
+    {
+      fputs ("\n(f'(z) is the diagonal of bp_activation_jacobian; dL/dz by\n"
+             " bp_activation_backward)\n", out);
+      fprintf (out, "dL/dz equals J^T dL/dh exactly, for all three: %s\n",
+               diff == 0.0 ? "yes" : "NO");
+      fputs (CODE_END, out);
+    }
+  gsl_vector_free (z);
+  gsl_vector_free (g);
+  gsl_vector_free (h);
+  gsl_vector_free (dz);
+  gsl_vector_free (jt);
+  gsl_matrix_free (J);
+  return s == GSL_SUCCESS ? 0 : -1;
+}
+
+/* 14: a batch of two examples with the W, b of the small example: the
+   example's own u and soft labels, and a second image with a one-hot
+   label.  The batch gradients are compared with the mean of the
+   single-example ones. */
+enum { NB = 2 };
+static const double u2_[M] = { 1.0, 0.0, 0.5, 0.25 };
+
+static int
+b14_example (FILE *out, const context *c)
+{
+  const gsl_matrix *W = c->ex->W;
+  const gsl_vector *b = c->ex->b;
+  gsl_matrix *U = gsl_matrix_alloc (NB, M), *T = gsl_matrix_calloc (NB, N);
+  gsl_matrix *V = gsl_matrix_alloc (NB, N), *Y = gsl_matrix_alloc (NB, N);
+  gsl_matrix *G = gsl_matrix_alloc (NB, N), *gW = gsl_matrix_alloc (N, M);
+  gsl_matrix *mW = gsl_matrix_calloc (N, M), *oW = gsl_matrix_alloc (N, M);
+  gsl_vector *gb = gsl_vector_alloc (N), *mb = gsl_vector_calloc (N);
+  gsl_vector *d = gsl_vector_alloc (N);
+  int s = (U && T && V && Y && G && gW && mW && oW && gb && mb && d)
+          ? GSL_SUCCESS : GSL_ENOMEM;
+  double L = 0.0;
+  if (s == GSL_SUCCESS)
+    {
+      gsl_vector_view u1 = gsl_matrix_row (U, 0), t1 = gsl_matrix_row (T, 0);
+      gsl_vector_memcpy (&u1.vector, c->u);
+      gsl_vector_memcpy (&t1.vector, c->ex->labels);
+      for (size_t j = 0; j < M; j++)
+        gsl_matrix_set (U, 1, j, u2_[j]);
+      gsl_matrix_set (T, 1, 2, 1.0);
+      s = bp_batch_linear (W, b, U, V);
+      s |= bp_batch_softmax (V, Y);
+      L = bp_batch_softmax_cross_entropy (T, V);
+      s |= bp_batch_softmax_cross_entropy_grad (T, Y, G);
+      s |= bp_batch_grad_weights (G, U, gW);
+      s |= bp_batch_grad_bias (G, gb);
+    }
+  /* the mean of the single-example gradients, by the functions of 06, 07, 10 */
+  for (size_t k = 0; s == GSL_SUCCESS && k < NB; k++)
+    {
+      gsl_vector_const_view uk = gsl_matrix_const_row (U, k);
+      gsl_vector_const_view tk = gsl_matrix_const_row (T, k);
+      gsl_vector_const_view yk = gsl_matrix_const_row (Y, k);
+      s = bp_softmax_cross_entropy_grad (&tk.vector, &yk.vector, d);
+      s |= bp_linear_grad_weights (d, &uk.vector, oW);
+      gsl_matrix_scale (oW, 1.0 / NB);
+      gsl_matrix_add (mW, oW);
+      gsl_vector_scale (d, 1.0 / NB);
+      gsl_vector_add (mb, d);
+    }
+  if (s == GSL_SUCCESS && isfinite (L))
+    {
+      double diff = 0.0;
+      for (size_t i = 0; i < N; i++)
+        {
+          diff = fmax (diff, fabs (gsl_vector_get (gb, i) - gsl_vector_get (mb, i)));
+          for (size_t j = 0; j < M; j++)
+            diff = fmax (diff, fabs (gsl_matrix_get (gW, i, j) - gsl_matrix_get (mW, i, j)));
+        }
+      fputs (CODE_BEGIN, out);
+      fputs ("W (3x4), b: those of the example of 01; B = 2\n", out);
+      mat (out, "U (rows u_1, u_2) =", U);
+      mat (out, "T (rows labels_1, labels_2) =", T);
+      mat (out, "V = U W^T + 1 b^T =", V);
+      mat (out, "Y = Softmax of each row =", Y);
+      fputs ("L = mean of log sum_i e^V_ki - sum_i T_ki V_ki =", out);
+      num (out, L);
+      fputs ("\n", out);
+      mat (out, "dL/dV = (Y - T) / B =", G);
+      mat (out, "dL/dW = dL/dV^T U =", gW);
+      vec (out, "dL/db = dL/dV^T 1 = ", gb);
+      /* dgemm sums in an order of its own: equal to rounding, not bit for bit */
+      fprintf (out, "\nlargest difference from the mean of the single-example "
+               "gradients below 1e-12: %s\n", diff < 1e-12 ? "yes" : "NO");
+      fputs (CODE_END, out);
+    }
+  else
+    s = -1;
+  gsl_matrix *ms[] = { U, T, V, Y, G, gW, mW, oW };
+  for (size_t k = 0; k < sizeof ms / sizeof ms[0]; k++)
+    gsl_matrix_free (ms[k]);
+  gsl_vector_free (gb);
+  gsl_vector_free (mb);
+  gsl_vector_free (d);
+  return s == GSL_SUCCESS ? 0 : -1;
+}
+
 #define DEFAULT_BLOCK(id, function, what)                         \
   static int id (FILE *out, const context *c)                     \
   {                                                               \
@@ -635,6 +784,7 @@ static const struct
   {"09-example", b09_example}, {"09-default", b09_default},
   {"10-example", b10_example}, {"10-stability", b10_stability},
   {"10-default", b10_default},
+  {"11-example", b11_example}, {"14-example", b14_example},
 };
 enum { N_WRITERS = sizeof writers / sizeof writers[0] };
 

@@ -2,10 +2,16 @@
    derivations/ and the code cannot drift apart.
 
    Everything is discovered, nothing is listed here, so that a new module
-   is covered as soon as its header is included by backprop.h and its
-   document is in derivations/:
-     * public functions: the declarations of src/backprop.h and of the
-       headers it includes (quoted #include, followed recursively);
+   is covered as soon as its header is in src/backprop/ and its document
+   is in derivations/:
+     * public functions: the declarations of src/backprop.h, of the
+       headers it includes (quoted #include, followed recursively), and of
+       every other header of src/backprop/.  All the headers of src/backprop/ are
+       installed (pkginclude_HEADERS in src/local.mk), but not all are
+       reachable from backprop.h: bp_complex_step.h is deliberately left
+       out of it because it pulls in <complex.h>, whose macro I would land
+       in every program that includes backprop.h.  Its functions are public
+       all the same, so the directory, not backprop.h, says what is public;
      * documents: every .md file of derivations/;
      * names in documents: the machine-readable lines
          Function: `bp_name`[, `bp_other`...]
@@ -315,12 +321,17 @@ read_header (api *a, const char *rel, int installed, int follow)
   free (t);
 }
 
-/* The installed API: backprop.h and what it includes. */
+/* The installed API: backprop.h and what it includes, and every other
+   installed header src/backprop/bp_NAME.h (bp_complex_step.h is installed but
+   not included by backprop.h: see the comment at the top). */
 static api
 read_api (void)
 {
   api a = { 0 };
   read_header (&a, "src/backprop.h", 1, 1);
+  strset installed = list_dir ("src/backprop", ".h");
+  for (size_t k = 0; k < installed.n; k++)
+    read_header (&a, installed.s[k], 1, 1);
   ck_assert_msg (a.functions.n > 0, "no function found in src/backprop.h");
   return a;
 }
@@ -504,7 +515,7 @@ START_TEST (test_named_functions_exist)
       for (size_t k = 0; k < nl->names.n; k++)
         if (!strset_has (&a.functions, nl->names.s[k]))
           {
-            fprintf (stderr, "%s:%d: `%s` is not a public function of backprop.h\n",
+            fprintf (stderr, "%s:%d: `%s` is not a public function of src/backprop/*.h\n",
                      nl->doc, nl->line, nl->names.s[k]);
             bad++;
           }

@@ -20,7 +20,8 @@ BP_BEGIN_DECLS
 /* ReLU: f(z) = max(0, z); f'(z) = 1 for z > 0, 0 for z < 0.  At z = 0
    ReLU has no derivative; its subgradients are [0, 1] and backprop uses
    0 (the convention of most frameworks), so a unit at exactly 0 passes no
-   gradient.  A NaN z gives a NaN h. */
+   gradient.  A NaN z gives a NaN h.
+   derivations/11-activations.md, eqs. (11.3), (11.1), (11.2) */
 int bp_relu (const gsl_vector *z, gsl_vector *h);
 int bp_relu_jacobian (const gsl_vector *z, gsl_matrix *J);
 int bp_relu_backward (const gsl_vector *z, const gsl_vector *dL_dh,
@@ -30,7 +31,8 @@ int bp_relu_backward (const gsl_vector *z, const gsl_vector *dL_dh,
    stably for large |z|: with t = e^-|z| (never overflows),
    f(z) = 1/(1+t) for z >= 0 and t/(1+t) for z < 0, and
    f'(z) = t / (1+t)^2, which keeps its relative accuracy where
-   1 - f(z) would cancel to 0. */
+   1 - f(z) would cancel to 0.
+   derivations/11-activations.md, eqs. (11.4), (11.5), (11.1), (11.2) */
 int bp_sigmoid (const gsl_vector *z, gsl_vector *h);
 int bp_sigmoid_jacobian (const gsl_vector *z, gsl_matrix *J);
 int bp_sigmoid_backward (const gsl_vector *z, const gsl_vector *dL_dh,
@@ -38,7 +40,8 @@ int bp_sigmoid_backward (const gsl_vector *z, const gsl_vector *dL_dh,
 
 /* tanh: f(z) = tanh z; f'(z) = 1 - tanh^2 z = sech^2 z, computed as
    4t / (1+t)^2 with t = e^-2|z|, accurate where 1 - tanh^2 z would
-   cancel to 0 (|z| > 19). */
+   cancel to 0 (|z| > 19).
+   derivations/11-activations.md, eqs. (11.6), (11.1), (11.2) */
 int bp_tanh (const gsl_vector *z, gsl_vector *h);
 int bp_tanh_jacobian (const gsl_vector *z, gsl_matrix *J);
 int bp_tanh_backward (const gsl_vector *z, const gsl_vector *dL_dh,
@@ -52,7 +55,8 @@ typedef enum
   BP_TANH
 } bp_activation;
 
-/* "relu", "sigmoid", "tanh"; NULL for an unknown value. */
+/* "relu", "sigmoid", "tanh"; NULL for an unknown value.
+   Not a formula: derivations/README.md, reference list. */
 const char *bp_activation_name (bp_activation a);
 
 /* The activation named name ("relu", "sigmoid" or "tanh") in *a;
@@ -60,7 +64,8 @@ const char *bp_activation_name (bp_activation a);
 int bp_activation_from_name (const char *name, bp_activation *a);
 
 /* Dispatch to bp_relu, bp_sigmoid, bp_tanh (and their _jacobian and
-   _backward); GSL_EINVAL for an unknown activation. */
+   _backward); GSL_EINVAL for an unknown activation.
+   derivations/11-activations.md, eqs. (11.1), (11.2) */
 int bp_activation_forward (bp_activation a, const gsl_vector *z, gsl_vector *h);
 int bp_activation_jacobian (bp_activation a, const gsl_vector *z, gsl_matrix *J);
 int bp_activation_backward (bp_activation a, const gsl_vector *z,

@@ -14,34 +14,39 @@
 BP_BEGIN_DECLS
 
 /* V = U W^T + 1 b^T: row k is v_k = W u_k + b (bp_linear for each row).
-   W is n x m, b n, U B x m, V B x n. */
+   W is n x m, b n, U B x m, V B x n.
+   derivations/14-mini-batch.md, eq. (14.2) */
 int bp_batch_linear (const gsl_matrix *W, const gsl_vector *b,
                      const gsl_matrix *U, gsl_matrix *V);
 
 /* Y = Softmax of each row of V (bp_softmax, shifted by the row's max).
-   V and Y are B x n; Y may be V. */
+   V and Y are B x n; Y may be V.  derivations/14-mini-batch.md, eq. (14.3) */
 int bp_batch_softmax (const gsl_matrix *V, gsl_matrix *Y);
 
 /* L = (1/B) sum_k [ log sum_i exp(V_ki) - sum_i T_ki V_ki ], the mean of
    bp_softmax_cross_entropy over the rows: finite for any finite V.
-   Returns NaN through GSL_ERROR_VAL on a size mismatch. */
+   Returns NaN through GSL_ERROR_VAL on a size mismatch.
+   derivations/14-mini-batch.md, eq. (14.4) */
 double bp_batch_softmax_cross_entropy (const gsl_matrix *T, const gsl_matrix *V);
 
 /* dL/dV = (Y - T) / B, the fused gradient y - labels of each row
    (bp_softmax_cross_entropy_grad), divided by B for the mean.
    Never divides by y, so never inf or NaN.  Each row of T must sum to 1
-   (GSL_EDOM otherwise).  T, Y and dL_dV are B x n. */
+   (GSL_EDOM otherwise).  T, Y and dL_dV are B x n.
+   derivations/14-mini-batch.md, eq. (14.5) */
 int bp_batch_softmax_cross_entropy_grad (const gsl_matrix *T, const gsl_matrix *Y,
                                          gsl_matrix *dL_dV);
 
 /* dL/dW = dL/dV^T U = sum_k dL/dv_k u_k^T (bp_linear_grad_weights summed
    over the rows; the 1/B of the mean is already in dL/dV).
-   dL_dV is B x n, U B x m, dL_dW n x m. */
+   dL_dV is B x n, U B x m, dL_dW n x m.
+   derivations/14-mini-batch.md, eq. (14.6) */
 int bp_batch_grad_weights (const gsl_matrix *dL_dV, const gsl_matrix *U,
                            gsl_matrix *dL_dW);
 
 /* dL/db = dL/dV^T 1 = sum_k dL/dv_k (bp_linear_grad_bias summed over
-   the rows).  dL_dV is B x n, dL_db n. */
+   the rows).  dL_dV is B x n, dL_db n.
+   derivations/14-mini-batch.md, eq. (14.7) */
 int bp_batch_grad_bias (const gsl_matrix *dL_dV, gsl_vector *dL_db);
 
 /* The matrices of one batch, allocated once for batches of up to B

@@ -40,11 +40,13 @@ typedef int (*bp_cstep_vector_function) (const gsl_vector_complex *theta,
 #define BP_CSTEP_ATOL 1e-15
 
 /* grad_j = Im f(theta + i h e_j) / h, for every j.  theta is not changed;
-   grad has theta's size (else GSL_EBADLEN); h > 0 (else GSL_EINVAL). */
+   grad has theta's size (else GSL_EBADLEN); h > 0 (else GSL_EINVAL).
+   derivations/13-complex-step.md, eqs. (13.2), (13.3) */
 int bp_cstep_gradient (bp_cstep_function f, void *params,
                        const gsl_vector *theta, double h, gsl_vector *grad);
 
-/* J_ij = Im f_i(theta + i h e_j) / h; J is m x n, n = theta->size. */
+/* J_ij = Im f_i(theta + i h e_j) / h; J is m x n, n = theta->size.
+   derivations/13-complex-step.md, eq. (13.3) */
 int bp_cstep_jacobian (bp_cstep_vector_function f, void *params,
                        const gsl_vector *theta, double h, gsl_matrix *J);
 
@@ -52,7 +54,8 @@ int bp_cstep_jacobian (bp_cstep_vector_function f, void *params,
    with the analytic grad (J) by bp_check_compare_vector (_matrix) with no
    error estimate: each element must agree within max(atol, rtol scale).
    GSL_SUCCESS when all agree, GSL_FAILURE when any does not (r says
-   which), an error code for bad sizes; r may be NULL. */
+   which), an error code for bad sizes; r may be NULL.
+   derivations/13-complex-step.md, eq. (13.4) */
 int bp_cstep_check_gradient (bp_cstep_function f, void *params,
                              const gsl_vector *theta, const gsl_vector *grad,
                              double rtol, double atol, bp_check_result *r);
@@ -60,16 +63,19 @@ int bp_cstep_check_jacobian (bp_cstep_vector_function f, void *params,
                              const gsl_vector *theta, const gsl_matrix *J,
                              double rtol, double atol, bp_check_result *r);
 
-/* Real to complex (imaginary parts 0); equal sizes or GSL_EBADLEN. */
+/* Real to complex (imaginary parts 0); equal sizes or GSL_EBADLEN.
+   Not a formula: derivations/README.md, reference list. */
 int bp_cstep_vector_from_real (const gsl_vector *a, gsl_vector_complex *z);
 int bp_cstep_matrix_from_real (const gsl_matrix *A, gsl_matrix_complex *Z);
 
 /* --- the forward pass in complex arithmetic, formula by formula ------- */
 
-/* u = reshape(x), row-major (bp_reshape). */
+/* u = reshape(x), row-major (bp_reshape).
+   derivations/01-forward-pass.md, eq. (1.1) */
 int bp_cstep_reshape (const gsl_matrix_complex *x, gsl_vector_complex *u);
 
-/* v = W u + b (bp_linear), by gsl_blas_zgemv. */
+/* v = W u + b (bp_linear), by gsl_blas_zgemv.
+   derivations/01-forward-pass.md, eq. (1.2) */
 int bp_cstep_linear (const gsl_matrix_complex *W, const gsl_vector_complex *b,
                      const gsl_vector_complex *u, gsl_vector_complex *v);
 
@@ -78,16 +84,19 @@ int bp_cstep_linear (const gsl_matrix_complex *W, const gsl_vector_complex *b,
    the real parts, so nothing overflows) and subtracted whole, imaginary
    part included, so that the imaginary parts are differenced before
    exponentiation and do not cancel afterwards.  The shift is an identity
-   of analytic functions, so it changes no derivative. */
+   of analytic functions, so it changes no derivative.
+   derivations/01-forward-pass.md, eq. (1.3); derivations/13-complex-step.md */
 int bp_cstep_softmax (const gsl_vector_complex *v, gsl_vector_complex *y);
 
 /* L = -sum_i labels_i log y_i, 0 log 0 = 0 (bp_cross_entropy); NaN
-   through GSL_ERROR_VAL on unequal sizes. */
+   through GSL_ERROR_VAL on unequal sizes.
+   derivations/01-forward-pass.md, eq. (1.4) */
 double complex bp_cstep_cross_entropy (const gsl_vector *labels,
                                        const gsl_vector_complex *y);
 
 /* L = c + log sum_k e^{v_k - c} - sum_i labels_i v_i with sum labels = 1,
-   c = v_k* as above (bp_softmax_cross_entropy). */
+   c = v_k* as above (bp_softmax_cross_entropy).
+   derivations/10-simplification-y-minus-labels.md, eq. (10.2) */
 double complex bp_cstep_softmax_cross_entropy (const gsl_vector *labels,
                                                const gsl_vector_complex *v);
 
@@ -98,7 +107,9 @@ double complex bp_cstep_softmax_cross_entropy (const gsl_vector *labels,
    part, as Martins et al. extend abs(): z where Re z > 0, else 0, which
    is analytic wherever Re z != 0, so the complex step is valid away from
    the kink, as central differences are, and gives 0 at Re z = 0, the
-   subgradient convention of bp_relu_backward. */
+   subgradient convention of bp_relu_backward.
+   derivations/11-activations.md, eqs. (11.3), (11.4), (11.6);
+   derivations/13-complex-step.md */
 int bp_cstep_sigmoid (const gsl_vector_complex *z, gsl_vector_complex *h);
 int bp_cstep_tanh (const gsl_vector_complex *z, gsl_vector_complex *h);
 int bp_cstep_relu (const gsl_vector_complex *z, gsl_vector_complex *h);
@@ -106,7 +117,9 @@ int bp_cstep_activation (bp_activation a, const gsl_vector_complex *z,
                          gsl_vector_complex *h);
 
 /* Scratch for the two models' complex forward passes: m inputs, H hidden
-   units (0 for the one-layer model), n classes. */
+   units (0 for the one-layer model), n classes.  NULL (GSL_EINVAL) for
+   m or n zero, NULL (GSL_ENOMEM) when out of memory.
+   Not a formula: derivations/README.md, reference list. */
 typedef struct
 {
   size_t m, H, n;
@@ -117,7 +130,8 @@ bp_cstep_workspace *bp_cstep_workspace_alloc (size_t m, size_t H, size_t n);
 void bp_cstep_workspace_free (bp_cstep_workspace *w);
 
 /* The one-layer model (bp_model_forward): u = reshape(x), v = W u + b,
-   y = Softmax(v), L = -sum labels_i log y_i.  NaN on a bad size. */
+   y = Softmax(v), L = -sum labels_i log y_i.  NaN on a bad size.
+   derivations/01-forward-pass.md, eqs. (1.1)-(1.4) */
 double complex bp_cstep_model_loss (const gsl_matrix_complex *W,
                                     const gsl_vector_complex *b,
                                     const gsl_matrix_complex *x,
@@ -125,7 +139,8 @@ double complex bp_cstep_model_loss (const gsl_matrix_complex *W,
                                     bp_cstep_workspace *w);
 
 /* The two-layer network (bp_mlp_forward): z = W1 u + b1, h = f(z),
-   v = W2 h + b2, L = log sum_k e^{v_k} - sum labels_i v_i. */
+   v = W2 h + b2, L = log sum_k e^{v_k} - sum labels_i v_i.
+   derivations/12-two-layer-network.md, eq. (12.1) */
 double complex bp_cstep_mlp_loss (bp_activation act,
                                   const gsl_matrix_complex *W1,
                                   const gsl_vector_complex *b1,

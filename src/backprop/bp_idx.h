@@ -39,7 +39,8 @@ typedef struct
 
 /* Read the IDX file at path (gzip'd or plain: zlib tells them apart by
    content, not by name) that must have exactly ndims dimensions.
-   On success *idx owns its data (free it with bp_idx_free). */
+   On success *idx owns its data (free it with bp_idx_free).
+   Not a formula: derivations/README.md, reference list. */
 int bp_idx_read (const char *path, size_t ndims, bp_idx *idx,
                  char *err, size_t errlen);
 
@@ -69,7 +70,7 @@ void bp_dataset_free (bp_dataset *d);
    scaled by BP_PIXEL_SCALE (u = reshape(x), slide 3, row-major), and row r
    of the one-hot label matrix T has a 1 at column labels[index[r]].
    U is B x (rows cols), T is B x n_classes, index has B entries < count.
-   T may be NULL. */
+   T may be NULL.  derivations/14-mini-batch.md, eq. (14.1) */
 int bp_dataset_batch (const bp_dataset *d, const size_t *index,
                       gsl_matrix *U, gsl_matrix *T);
 

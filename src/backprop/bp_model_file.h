@@ -32,7 +32,9 @@ BP_BEGIN_DECLS
 #define BP_MODEL_FILE_VERSION 1u
 
 /* Write W (n x m), b (n) and the image shape rows x cols (rows cols = m)
-   to path, atomically.  Non-finite values are refused (GSL_EDOM). */
+   to path, atomically.  Non-finite values are refused (GSL_EDOM).
+   W and b are those of v = W u + b, derivations/01-forward-pass.md,
+   eq. (1.2); the file is not a formula (derivations/README.md). */
 int bp_model_file_write (const char *path, const gsl_matrix *W,
                          const gsl_vector *b, size_t rows, size_t cols,
                          char *err, size_t errlen);

@@ -31,13 +31,15 @@ void bp_sgd_params_default (bp_sgd_params *p);
 
 /* The learning rate of step t of a run of T steps (T = epochs times the
    batches per epoch): cosine decay from p->lr towards 0, step by step,
-   eta_t = p->lr (1 + cos(pi t / T)) / 2.  T = 0 gives p->lr. */
+   eta_t = p->lr (1 + cos(pi t / T)) / 2.  T = 0 gives p->lr.
+   derivations/14-mini-batch.md, eq. (14.9) */
 double bp_sgd_learning_rate (const bp_sgd_params *p, size_t step, size_t steps);
 
 /* Heavy-ball momentum update of one parameter block (W or b, as vectors
    over their elements):  velocity <- mu velocity + grad;
    theta <- theta - eta velocity.  With mu = 0 this is plain SGD,
-   theta <- theta - eta grad.  All three have equal sizes. */
+   theta <- theta - eta grad.  All three have equal sizes.
+   derivations/14-mini-batch.md, eq. (14.8) */
 int bp_sgd_update (double eta, double mu, const gsl_vector *grad,
                    gsl_vector *velocity, gsl_vector *theta);
 
@@ -63,7 +65,10 @@ typedef void (*bp_progress_function) (size_t done, size_t total, void *arg);
    be smaller), with the learning rate bp_sgd_learning_rate gives for the
    step and momentum p->momentum.  *loss (may be NULL) is the mean training
    loss over the epoch, each batch's loss taken before its update.
-   progress may be NULL.  W is n x m and b n, the data's classes and pixels. */
+   progress may be NULL.  W is n x m and b n, the data's classes and pixels;
+   W must be contiguous (tda = m, not a submatrix view), else GSL_EBADLEN,
+   as for a trainer made for another data set.
+   derivations/14-mini-batch.md, eqs. (14.1)-(14.10) */
 int bp_train_epoch (const bp_dataset *d, const bp_sgd_params *p, size_t epoch,
                     gsl_rng *rng, bp_trainer *t,
                     bp_progress_function progress, void *arg,
@@ -73,7 +78,7 @@ int bp_train_epoch (const bp_dataset *d, const bp_sgd_params *p, size_t epoch,
    tie): *accuracy is the fraction right, *loss the mean cross-entropy, and
    confusion (n x n, may be NULL) counts the examples of true class i
    predicted as j at (i, j).  ws supplies the batch matrices.  accuracy and
-   loss may be NULL. */
+   loss may be NULL.  The loss: derivations/14-mini-batch.md, eq. (14.4) */
 int bp_evaluate (const bp_dataset *d, const gsl_matrix *W, const gsl_vector *b,
                  bp_batch_workspace *ws, gsl_matrix_ulong *confusion,
                  double *accuracy, double *loss);
