@@ -195,7 +195,7 @@ bp_check_gradient (bp_scalar_function f, void *params,
 {
   if (grad->size != theta->size)
     GSL_ERROR ("bp_check_gradient: grad must have theta's size", GSL_EBADLEN);
-  bp_check_result local;
+  bp_check_result local = { 0 };
   gsl_vector *num = gsl_vector_alloc (theta->size);
   gsl_vector *err = gsl_vector_alloc (theta->size);
   int status = (num && err) ? GSL_SUCCESS : GSL_ENOMEM;
@@ -217,7 +217,7 @@ bp_check_jacobian (bp_vector_function f, void *params,
 {
   if (J->size2 != theta->size)
     GSL_ERROR ("bp_check_jacobian: J must have theta's size of columns", GSL_EBADLEN);
-  bp_check_result local;
+  bp_check_result local = { 0 };
   gsl_matrix *num = gsl_matrix_alloc (J->size1, J->size2);
   gsl_matrix *err = gsl_matrix_alloc (J->size1, J->size2);
   int status = (num && err) ? GSL_SUCCESS : GSL_ENOMEM;

@@ -53,6 +53,7 @@ bp_softmax_cross_entropy (const gsl_vector *labels, const gsl_vector *v)
   double sum = 0.0;
   for (size_t k = 0; k < v->size; k++)
     sum += exp (gsl_vector_get (v, k) - vmax);
+  /* cppcheck-suppress invalidFunctionArg ; sum >= 1: the term k = argmax v is exp(0) */
   const double lse = vmax + log (sum);
   double L = 0.0;
   for (size_t i = 0; i < v->size; i++)
