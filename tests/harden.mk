@@ -13,6 +13,10 @@ AM_TESTS_ENVIRONMENT = \
   UBSAN_OPTIONS="abort_on_error=1:halt_on_error=1:print_stacktrace=1:$${UBSAN_OPTIONS-}"; \
   export ASAN_OPTIONS UBSAN_OPTIONS;
 
+# Every public function has a row in tests/check_api.c's error-rule table.
+TESTS += tests/api_coverage.sh
+EXTRA_DIST += tests/api_coverage.sh
+
 # Memcheck: no error and no definitely-lost byte.  CK_FORK=no runs every
 # test in the one process valgrind watches.  Each suite's log goes to
 # tests/NAME.valgrind.log; its Check summary lines are printed.

@@ -6,7 +6,10 @@
 BP_BEGIN_DECLS
 
 /* Slide 8: y_i = exp(v_i) / sum_k exp(v_k), computed as
-   exp(v_i - max v) / sum_k exp(v_k - max v) so no logit overflows. */
+   exp(v_i - max v) / sum_k exp(v_k - max v) so no logit overflows.
+   Finite for any finite v, even |v_i| near DBL_MAX (where v_i - max v may
+   round to -inf, giving y_i = 0, its true value to double precision);
+   NaN or infinity in v: GSL_EDOM. */
 int bp_softmax (const gsl_vector *v, gsl_vector *y);
 
 /* Slide 8: J_ij = dy_i/dv_j = y_i (1[i=j] - y_j).  y has n, J is n x n. */
