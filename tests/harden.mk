@@ -17,31 +17,34 @@ AM_TESTS_ENVIRONMENT = \
 TESTS += tests/api_coverage.sh
 EXTRA_DIST += tests/api_coverage.sh
 
-# Memcheck: no error and no definitely-lost byte.  CK_FORK=no runs every
+# Memcheck: no error and no definitely-lost byte, for every Check suite,
+# the fuzz corpora's replays and `backprop verify'.  CK_FORK=no runs every
 # test in the one process valgrind watches.  Each suite's log goes to
 # tests/NAME.valgrind.log; its Check summary lines are printed.
 VALGRIND_FLAGS = --error-exitcode=1 --leak-check=full \
   --errors-for-leak-kinds=definite --show-leak-kinds=definite \
   --num-callers=30 --quiet
-VALGRIND_TESTS = $(BP_SUITES)
-CLEANFILES += tests/*.valgrind.log
+VALGRIND_TESTS = $(BP_SUITES) $(FUZZ_REPLAYS)
+CLEANFILES += tests/*.valgrind.log tests/fuzz/*.valgrind.log
 
 check-valgrind: $(check_PROGRAMS) $(bin_PROGRAMS)
 	@test -n "$(VALGRIND)" || { echo "make check-valgrind needs valgrind." \
 	  "On Debian: apt-get install valgrind" >&2; exit 2; }
 	@fail=0; \
 	for t in $(VALGRIND_TESTS); do \
-	  log=$$t.valgrind.log; \
-	  CK_FORK=no $(LIBTOOL) --mode=execute $(VALGRIND) $(VALGRIND_FLAGS) \
+	  log=$$t.valgrind.log; t0=$$(date +%s); \
+	  srcdir=$(srcdir) CK_FORK=no $(LIBTOOL) --mode=execute $(VALGRIND) $(VALGRIND_FLAGS) \
 	    ./$$t >$$log 2>&1; st=$$?; \
-	  grep -E '^[0-9]+%: Checks:' $$log | sed "s|^|$$t: |"; \
-	  if test $$st -eq 0; then echo "PASS: valgrind $$t"; \
-	  else echo "FAIL: valgrind $$t (exit $$st; see $$log)"; fail=1; fi; \
+	  grep -E '^[0-9]+%: Checks:|^[0-9]+ passed, [0-9]+ failed' $$log \
+	    | sed "s|^|$$t: |"; \
+	  dt="$$(( $$(date +%s) - t0 )) s"; \
+	  if test $$st -eq 0; then echo "PASS: valgrind $$t ($$dt)"; \
+	  else echo "FAIL: valgrind $$t (exit $$st, $$dt; see $$log)"; fail=1; fi; \
 	done; \
-	log=backprop-verify.valgrind.log; \
+	log=backprop-verify.valgrind.log; t0=$$(date +%s); \
 	$(LIBTOOL) --mode=execute $(VALGRIND) $(VALGRIND_FLAGS) \
 	  ./backprop$(EXEEXT) verify >$$log 2>&1 \
-	  && echo "PASS: valgrind backprop verify" \
+	  && echo "PASS: valgrind backprop verify ($$(( $$(date +%s) - t0 )) s)" \
 	  || { echo "FAIL: valgrind backprop verify (see $$log)"; fail=1; }; \
 	exit $$fail
 CLEANFILES += backprop-verify.valgrind.log

@@ -19,7 +19,8 @@
 ##
 ## Adding a harness NAME: write tests/fuzz/fuzz_NAME.c after
 ## fuzz_softmax.c; put at least one seed input in tests/fuzz/corpus/NAME/;
-## add NAME to FUZZ_HARNESSES and copy the five replay_softmax lines below.
+## add NAME to FUZZ_HARNESSES, tests/fuzz/replay_NAME to FUZZ_REPLAYS,
+## and copy the three tests_fuzz_replay_softmax_* lines below.
 
 FUZZ_HARNESSES = softmax
 FUZZ_TIME = 600
@@ -28,8 +29,9 @@ FUZZ_CFLAGS = -g -O1 -fsanitize=fuzzer,address,undefined \
   -fno-sanitize-recover=all -fno-omit-frame-pointer
 FUZZ_REPLAY_LDADD = src/libbackprop.la $(GSL_LIBS)
 
-check_PROGRAMS += tests/fuzz/replay_softmax
-TESTS += tests/fuzz/replay_softmax
+FUZZ_REPLAYS = tests/fuzz/replay_softmax
+check_PROGRAMS += $(FUZZ_REPLAYS)
+TESTS += $(FUZZ_REPLAYS)
 tests_fuzz_replay_softmax_SOURCES = tests/fuzz/fuzz_softmax.c tests/fuzz/replay.c tests/fuzz/fuzz.h
 tests_fuzz_replay_softmax_CPPFLAGS = $(AM_CPPFLAGS) -DFUZZ_NAME='"softmax"'
 tests_fuzz_replay_softmax_LDADD = $(FUZZ_REPLAY_LDADD)
