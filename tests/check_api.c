@@ -288,7 +288,7 @@ call_and_check (const api_row *r, int nulled, int bad, int wrong, int expect,
    handler off. */
 START_TEST (test_api_row)
 {
-  const api_row *r = &api[_i % N_API];
+  const api_row *r = &api[(size_t) _i % N_API];   /* _i >= 0 */
   const int recording = (_i < (int) N_API);
   gsl_error_handler_t *old = recording ? gsl_set_error_handler (record_error)
                                        : gsl_set_error_handler_off ();
