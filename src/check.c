@@ -5,6 +5,7 @@
 #include <gsl/gsl_errno.h>
 #include <gsl/gsl_deriv.h>
 #include "backprop/bp_check.h"
+#include "valid.h"
 
 /* One coordinate of theta made a function of a double, for gsl_function. */
 typedef struct
@@ -55,10 +56,14 @@ bp_deriv_gradient (bp_scalar_function f, void *params,
                    const gsl_vector *theta, double h,
                    gsl_vector *grad, gsl_vector *abserr)
 {
+  if (!f || !theta || !grad)
+    GSL_ERROR ("bp_deriv_gradient: f, theta and grad must not be NULL", GSL_EFAULT);
   if (grad->size != theta->size || (abserr && abserr->size != theta->size))
     GSL_ERROR ("bp_deriv_gradient: grad and abserr must have theta's size", GSL_EBADLEN);
-  if (!(h > 0.0))
+  if (!(h > 0.0) || !isfinite (h))
     GSL_ERROR ("bp_deriv_gradient: step h must be positive", GSL_EINVAL);
+  if (!bp_vector_finite (theta))
+    GSL_ERROR ("bp_deriv_gradient: theta has a NaN or infinite element", GSL_EDOM);
   coordinate c = { .f = f, .params = params, .status = GSL_SUCCESS };
   c.t = gsl_vector_alloc (theta->size);
   if (c.t == NULL)
@@ -83,12 +88,16 @@ bp_deriv_jacobian (bp_vector_function f, void *params,
                    const gsl_vector *theta, double h,
                    gsl_matrix *J, gsl_matrix *abserr)
 {
+  if (!f || !theta || !J)
+    GSL_ERROR ("bp_deriv_jacobian: f, theta and J must not be NULL", GSL_EFAULT);
   if (J->size2 != theta->size)
     GSL_ERROR ("bp_deriv_jacobian: J must have theta's size of columns", GSL_EBADLEN);
   if (abserr && (abserr->size1 != J->size1 || abserr->size2 != J->size2))
     GSL_ERROR ("bp_deriv_jacobian: abserr must have J's shape", GSL_EBADLEN);
-  if (!(h > 0.0))
+  if (!(h > 0.0) || !isfinite (h))
     GSL_ERROR ("bp_deriv_jacobian: step h must be positive", GSL_EINVAL);
+  if (!bp_vector_finite (theta))
+    GSL_ERROR ("bp_deriv_jacobian: theta has a NaN or infinite element", GSL_EDOM);
   coordinate c = { .fv = f, .params = params, .status = GSL_SUCCESS };
   c.t = gsl_vector_alloc (theta->size);
   c.out = gsl_vector_alloc (J->size1);
@@ -160,6 +169,8 @@ bp_check_compare_vector (const gsl_vector *a, const gsl_vector *e,
                          const gsl_vector *err, double rtol, double atol,
                          bp_check_result *r)
 {
+  if (!a || !e || !r)
+    GSL_ERROR ("bp_check_compare_vector: a, e and r must not be NULL", GSL_EFAULT);
   if (e->size != a->size || (err && err->size != a->size))
     GSL_ERROR ("bp_check_compare_vector: a, e and err must have equal sizes", GSL_EBADLEN);
   double worst = 0.0;
@@ -175,6 +186,8 @@ bp_check_compare_matrix (const gsl_matrix *a, const gsl_matrix *e,
                          const gsl_matrix *err, double rtol, double atol,
                          bp_check_result *r)
 {
+  if (!a || !e || !r)
+    GSL_ERROR ("bp_check_compare_matrix: a, e and r must not be NULL", GSL_EFAULT);
   if (e->size1 != a->size1 || e->size2 != a->size2
       || (err && (err->size1 != a->size1 || err->size2 != a->size2)))
     GSL_ERROR ("bp_check_compare_matrix: a, e and err must have equal shapes", GSL_EBADLEN);
@@ -193,9 +206,13 @@ bp_check_gradient (bp_scalar_function f, void *params,
                    const gsl_vector *theta, const gsl_vector *grad,
                    double rtol, double atol, bp_check_result *r)
 {
+  if (!f || !theta || !grad)
+    GSL_ERROR ("bp_check_gradient: f, theta and grad must not be NULL", GSL_EFAULT);
   if (grad->size != theta->size)
     GSL_ERROR ("bp_check_gradient: grad must have theta's size", GSL_EBADLEN);
-  bp_check_result local;
+  if (!bp_vector_finite (theta))
+    GSL_ERROR ("bp_check_gradient: theta has a NaN or infinite element", GSL_EDOM);
+  bp_check_result local = { 0 };
   gsl_vector *num = gsl_vector_alloc (theta->size);
   gsl_vector *err = gsl_vector_alloc (theta->size);
   int status = (num && err) ? GSL_SUCCESS : GSL_ENOMEM;
@@ -215,9 +232,13 @@ bp_check_jacobian (bp_vector_function f, void *params,
                    const gsl_vector *theta, const gsl_matrix *J,
                    double rtol, double atol, bp_check_result *r)
 {
+  if (!f || !theta || !J)
+    GSL_ERROR ("bp_check_jacobian: f, theta and J must not be NULL", GSL_EFAULT);
   if (J->size2 != theta->size)
     GSL_ERROR ("bp_check_jacobian: J must have theta's size of columns", GSL_EBADLEN);
-  bp_check_result local;
+  if (!bp_vector_finite (theta))
+    GSL_ERROR ("bp_check_jacobian: theta has a NaN or infinite element", GSL_EDOM);
+  bp_check_result local = { 0 };
   gsl_matrix *num = gsl_matrix_alloc (J->size1, J->size2);
   gsl_matrix *err = gsl_matrix_alloc (J->size1, J->size2);
   int status = (num && err) ? GSL_SUCCESS : GSL_ENOMEM;

@@ -2,6 +2,7 @@
 
 lib_LTLIBRARIES += src/libbackprop.la
 src_libbackprop_la_SOURCES = \
+  src/valid.h \
   src/reshape.c \
   src/linear.c \
   src/softmax.c \

@@ -10,6 +10,7 @@
 #include "backprop/bp_softmax.h"
 #include "backprop/bp_cross_entropy.h"
 #include "backprop/bp_model.h"
+#include "valid.h"
 
 bp_model_workspace *
 bp_model_workspace_alloc (size_t n, size_t m)
@@ -51,7 +52,8 @@ bp_model_workspace_free (bp_model_workspace *w)
   free (w);
 }
 
-/* Sizes shared by forward and backward: W n x m, b and labels n, x m elements. */
+/* Sizes shared by forward and backward: W n x m, b and labels n, x m elements;
+   and every element finite. */
 static int
 check_model_sizes (const gsl_matrix *W, const gsl_vector *b,
                    const gsl_matrix *x, const gsl_vector *labels,
@@ -63,6 +65,9 @@ check_model_sizes (const gsl_matrix *W, const gsl_vector *b,
     GSL_ERROR ("bp_model: b and labels must have n elements", GSL_EBADLEN);
   if (x->size1 * x->size2 != w->m)
     GSL_ERROR ("bp_model: x must have m elements", GSL_EBADLEN);
+  if (!bp_matrix_finite (W) || !bp_vector_finite (b) || !bp_matrix_finite (x)
+      || !bp_vector_finite (labels))
+    GSL_ERROR ("bp_model: W, b, x or labels has a NaN or infinite element", GSL_EDOM);
   return GSL_SUCCESS;
 }
 
@@ -72,6 +77,9 @@ bp_model_forward (const gsl_matrix *W, const gsl_vector *b,
                   const gsl_matrix *x, const gsl_vector *labels,
                   bp_model_workspace *w)
 {
+  if (!W || !b || !x || !labels || !w)
+    GSL_ERROR_VAL ("bp_model_forward: W, b, x, labels and w must not be NULL",
+                   GSL_EFAULT, GSL_NAN);
   if (check_model_sizes (W, b, x, labels, w) != GSL_SUCCESS)
     return GSL_NAN;
   bp_reshape (x, w->u);
@@ -87,6 +95,9 @@ bp_model_backward (const gsl_matrix *W, const gsl_vector *b,
                    gsl_matrix *dL_dW, gsl_vector *dL_db,
                    gsl_matrix *dL_dx, double *L)
 {
+  if (!W || !b || !x || !labels || !dL_dW || !dL_db || !dL_dx)
+    GSL_ERROR ("bp_model_backward: W, b, x, labels, dL_dW, dL_db and dL_dx"
+               " must not be NULL", GSL_EFAULT);
   if (dL_dW->size1 != W->size1 || dL_dW->size2 != W->size2)
     GSL_ERROR ("bp_model_backward: dL_dW must have W's shape", GSL_EBADLEN);
   if (dL_db->size != b->size)
@@ -104,6 +115,12 @@ bp_model_backward (const gsl_matrix *W, const gsl_vector *b,
     {
       const double loss = bp_model_forward (W, b, x, labels, w);   /* step 1 */
       bp_cross_entropy_grad (labels, w->y, w->dL_dy);               /* step 2 */
+      if (!bp_vector_finite (w->dL_dy))
+        {
+          bp_model_workspace_free (w);
+          GSL_ERROR ("bp_model_backward: dL/dy = -labels/y is infinite (y_i = 0 where"
+                     " labels_i > 0): use bp_softmax_cross_entropy_grad", GSL_EOVRFLW);
+        }
       bp_softmax_jacobian (w->y, w->J);                             /* step 3 */
       bp_softmax_backward (w->J, w->dL_dy, w->dL_dv);
       bp_linear_grad_bias (w->dL_dv, dL_db);                        /* step 4 */

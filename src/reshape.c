@@ -7,6 +7,8 @@
 int
 bp_reshape (const gsl_matrix *x, gsl_vector *u)
 {
+  if (!x || !u)
+    GSL_ERROR ("bp_reshape: x and u must not be NULL", GSL_EFAULT);
   if (u->size != x->size1 * x->size2)
     GSL_ERROR ("bp_reshape: u must have size1*size2 of x elements", GSL_EBADLEN);
   for (size_t r = 0; r < x->size1; r++)
@@ -19,6 +21,8 @@ bp_reshape (const gsl_matrix *x, gsl_vector *u)
 int
 bp_reshape_inverse (const gsl_vector *dL_du, gsl_matrix *dL_dx)
 {
+  if (!dL_du || !dL_dx)
+    GSL_ERROR ("bp_reshape_inverse: dL_du and dL_dx must not be NULL", GSL_EFAULT);
   if (dL_du->size != dL_dx->size1 * dL_dx->size2)
     GSL_ERROR ("bp_reshape_inverse: dL_du must have size1*size2 of dL_dx elements",
                GSL_EBADLEN);

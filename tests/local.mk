@@ -14,7 +14,9 @@ BP_SUITES = \
   tests/check_softmax \
   tests/check_cross_entropy \
   tests/check_model \
-  tests/check_checker
+  tests/check_checker \
+  tests/check_edge \
+  tests/check_api
 
 check_PROGRAMS += $(BP_SUITES)
 TESTS += $(BP_SUITES) tests/verify.sh
@@ -31,6 +33,10 @@ tests_check_model_CFLAGS = $(TEST_CFLAGS)
 tests_check_model_LDADD = $(TEST_LDADD)
 tests_check_checker_CFLAGS = $(TEST_CFLAGS)
 tests_check_checker_LDADD = $(TEST_LDADD)
+tests_check_edge_CFLAGS = $(TEST_CFLAGS)
+tests_check_edge_LDADD = $(TEST_LDADD)
+tests_check_api_CFLAGS = $(TEST_CFLAGS)
+tests_check_api_LDADD = $(TEST_LDADD)
 
 # Issue 5: the checker on threads and the directional check.
 BP_SUITES += tests/check_threads

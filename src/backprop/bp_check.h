@@ -22,7 +22,8 @@ typedef int (*bp_vector_function) (const gsl_vector *theta, void *params,
 /* Numeric gradient of f at theta: grad_i = df/dtheta_i by
    gsl_deriv_central with step h max(1, |theta_i|); abserr_i is GSL's
    estimate of the absolute error of grad_i.  abserr may be NULL.
-   theta is not changed.  All vectors have theta's size.
+   theta is not changed.  All vectors have theta's size.  NaN or infinity
+   in theta: GSL_EDOM; h not positive and finite: GSL_EINVAL.
    derivations/00-numeric-check.md, eqs. (0.1), (0.2) */
 int bp_deriv_gradient (bp_scalar_function f, void *params,
                        const gsl_vector *theta, double h,
@@ -80,6 +81,8 @@ int bp_check_compare_matrix (const gsl_matrix *a, const gsl_matrix *e,
    BP_CHECK_STEP, compared with the analytic gradient grad.
    Returns GSL_SUCCESS when every element passes, GSL_FAILURE when any fails
    (r says which), or an error code for bad sizes.  r may be NULL.
+   A NaN in grad is a failing element (GSL_FAILURE), not an error: it is
+   what the check is for.  NaN or infinity in theta: GSL_EDOM.
    derivations/00-numeric-check.md, eqs. (0.1)-(0.3) */
 int bp_check_gradient (bp_scalar_function f, void *params,
                        const gsl_vector *theta, const gsl_vector *grad,

@@ -30,7 +30,9 @@ void bp_model_workspace_free (bp_model_workspace *w);
 /* Slides 3-4: u = reshape(x), v = W u + b, y = Softmax(v), and
    L = -sum labels_i log y_i, returned; u, v, y are left in w.
    W is n x m, b and labels n, x any shape with m elements.
-   Returns NaN through GSL_ERROR_VAL on a size mismatch.
+   Returns NaN through GSL_ERROR_VAL on a size mismatch (GSL_EBADLEN), a
+   NULL argument (GSL_EFAULT), or a NaN or infinity in W, b, x or labels
+   (GSL_EDOM).
    derivations/01-forward-pass.md, eqs. (1.1)-(1.4) */
 double bp_model_forward (const gsl_matrix *W, const gsl_vector *b,
                          const gsl_matrix *x, const gsl_vector *labels,
@@ -40,6 +42,10 @@ double bp_model_forward (const gsl_matrix *W, const gsl_vector *b,
    dL/dv = J^T dL/dy (slide 9), dL/db = dL/dv (12), dL/dW = dL/dv u^T (16),
    dL/du = W^T dL/dv (11) and dL/dx = reshape^-1(dL/du) (17).
    Outputs have the shapes of W, b and x; L may be NULL.
+   Errors: as bp_model_forward, and GSL_EOVRFLW when the slides' literal
+   dL/dy_i = -labels_i / y_i is infinite (y_i underflowed to 0 where
+   labels_i > 0: logits hundreds apart), which would make the gradients
+   NaN; bp_softmax_cross_entropy_grad has no such limit.
    derivations/09-whole-chain.md, eqs. (9.1)-(9.3) */
 int bp_model_backward (const gsl_matrix *W, const gsl_vector *b,
                        const gsl_matrix *x, const gsl_vector *labels,

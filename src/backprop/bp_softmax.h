@@ -7,6 +7,9 @@ BP_BEGIN_DECLS
 
 /* Slide 8: y_i = exp(v_i) / sum_k exp(v_k), computed as
    exp(v_i - max v) / sum_k exp(v_k - max v) so no logit overflows.
+   Finite for any finite v, even |v_i| near DBL_MAX (where v_i - max v may
+   round to -inf, giving y_i = 0, its true value to double precision);
+   NaN or infinity in v: GSL_EDOM.
    derivations/01-forward-pass.md, eq. (1.3) */
 int bp_softmax (const gsl_vector *v, gsl_vector *y);
 

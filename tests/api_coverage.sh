@@ -1,0 +1,16 @@
+#!/bin/sh
+# api_coverage.sh -- every function declared in the installed headers
+# (src/backprop/bp_*.h) has a row in tests/check_api.c's table, which
+# tests it against the library's error rule (bp_common.h).  C cannot list
+# a library's functions; the headers can be read.
+src=${srcdir:-.}
+fail=0 n=0
+for f in $(sed -n 's/^.*[ *]\(bp_[a-z0-9_]*\) (.*/\1/p' "$src"/src/backprop/bp_*.h | sort -u); do
+  n=$((n + 1))
+  grep -q "\"$f\"" "$src/tests/check_api.c" \
+    || { echo "FAIL: $f is public but has no row in tests/check_api.c"; fail=1; }
+done
+[ "$n" -gt 0 ] || { echo "FAIL: no function found in $src/src/backprop/bp_*.h"; fail=1; }
+echo "$n public functions looked for in tests/check_api.c"
+[ $fail -eq 0 ] && echo "1 passed, 0 failed" || echo "0 passed, 1 failed"
+exit $fail

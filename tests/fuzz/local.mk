@@ -1,0 +1,72 @@
+## tests/fuzz/local.mk -- fuzzing: each harness tests/fuzz/fuzz_NAME.c
+## (see tests/fuzz/fuzz.h) is built two ways:
+##
+##   make check    replays the committed corpus tests/fuzz/corpus/NAME/
+##                 through tests/fuzz/replay_NAME (CC, so also under
+##                 --enable-sanitizers and make check-valgrind);
+##   make fuzz     builds tests/fuzz/fuzz_NAME with clang and libFuzzer
+##                 (ASan + UBSan) and runs each harness FUZZ_TIME seconds
+##                 (default 600), growing tests/fuzz/work/NAME/; a finding
+##                 is saved as tests/fuzz/NAME-crash-* (or -leak-, -oom-,
+##                 -timeout-) and libFuzzer stops with its report.
+##                 make fuzz FUZZ_HARNESSES=idx FUZZ_TIME=60 FUZZ_FLAGS=...
+##   make fuzz-merge   adds the inputs of tests/fuzz/work/NAME/ that reach
+##                 new code to the committed corpus (then git add it);
+##   make fuzz-clean   removes the fuzz binaries, work corpora, findings.
+##
+## After fixing a finding, copy its file into tests/fuzz/corpus/NAME/ (a
+## name saying what it was): make check then replays it forever.
+##
+## Adding a harness NAME: write tests/fuzz/fuzz_NAME.c after
+## fuzz_softmax.c; put at least one seed input in tests/fuzz/corpus/NAME/;
+## add NAME to FUZZ_HARNESSES, tests/fuzz/replay_NAME to FUZZ_REPLAYS,
+## and copy the three tests_fuzz_replay_softmax_* lines below.
+
+FUZZ_HARNESSES = softmax
+FUZZ_TIME = 600
+FUZZ_FLAGS =
+FUZZ_CFLAGS = -g -O1 -fsanitize=fuzzer,address,undefined \
+  -fno-sanitize-recover=all -fno-omit-frame-pointer
+FUZZ_REPLAY_LDADD = src/libbackprop.la $(GSL_LIBS)
+
+FUZZ_REPLAYS = tests/fuzz/replay_softmax
+check_PROGRAMS += $(FUZZ_REPLAYS)
+TESTS += $(FUZZ_REPLAYS)
+tests_fuzz_replay_softmax_SOURCES = tests/fuzz/fuzz_softmax.c tests/fuzz/replay.c tests/fuzz/fuzz.h
+tests_fuzz_replay_softmax_CPPFLAGS = $(AM_CPPFLAGS) -DFUZZ_NAME='"softmax"'
+tests_fuzz_replay_softmax_LDADD = $(FUZZ_REPLAY_LDADD)
+
+EXTRA_DIST += tests/fuzz/corpus
+
+fuzz: $(top_builddir)/config.h
+	@test -n "$(FUZZ_CC)" || { echo "make fuzz needs clang with libFuzzer." \
+	  "On Debian: apt-get install clang libclang-rt-dev, then ./configure again" >&2; \
+	  exit 2; }
+	@srcs=; for f in $(src_libbackprop_la_SOURCES); do \
+	  case $$f in *.c) srcs="$$srcs $(top_srcdir)/$$f";; esac; done; \
+	for h in $(FUZZ_HARNESSES); do \
+	  echo "== fuzz $$h: building tests/fuzz/fuzz_$$h with $(FUZZ_CC)"; \
+	  $(MKDIR_P) tests/fuzz/work/$$h || exit 1; \
+	  $(FUZZ_CC) $(FUZZ_CFLAGS) -DHAVE_CONFIG_H -I$(top_builddir) \
+	    -I$(top_srcdir)/src $(GSL_CFLAGS) $$srcs \
+	    $(top_srcdir)/tests/fuzz/fuzz_$$h.c -o tests/fuzz/fuzz_$$h \
+	    $(src_libbackprop_la_LIBADD) $(LIBS) || exit 1; \
+	  echo "== fuzz $$h: $(FUZZ_TIME) s, corpus tests/fuzz/work/$$h" \
+	    "+ $(top_srcdir)/tests/fuzz/corpus/$$h"; \
+	  ./tests/fuzz/fuzz_$$h -max_total_time=$(FUZZ_TIME) -print_final_stats=1 \
+	    -artifact_prefix=tests/fuzz/$$h- $(FUZZ_FLAGS) \
+	    tests/fuzz/work/$$h $(top_srcdir)/tests/fuzz/corpus/$$h || exit 1; \
+	done
+
+fuzz-merge:
+	@for h in $(FUZZ_HARNESSES); do \
+	  test -x tests/fuzz/fuzz_$$h || { echo "run make fuzz first" >&2; exit 2; }; \
+	  ./tests/fuzz/fuzz_$$h -merge=1 $(top_srcdir)/tests/fuzz/corpus/$$h \
+	    tests/fuzz/work/$$h || exit 1; \
+	done
+
+fuzz-clean:
+	rm -rf tests/fuzz/work
+	for h in $(FUZZ_HARNESSES); do rm -f tests/fuzz/fuzz_$$h tests/fuzz/$$h-*; done
+
+.PHONY: fuzz fuzz-merge fuzz-clean

@@ -1,0 +1,91 @@
+## tests/harden.mk -- the hardening targets (issue 6):
+##   ./configure --enable-sanitizers && make check   ASan + UBSan on everything
+##   make check-valgrind                             every Check suite under memcheck
+##   make lint                                       cppcheck and clang-tidy on src/
+## and the fuzzing of tests/fuzz/local.mk (`make fuzz').
+
+# Sanitizer reports must end the test, and never be lost: Check forks each
+# test, so a report in the child is turned into SIGABRT (abort_on_error),
+# which Check prints as "Received signal 6" and counts as a failure.
+# halt_on_error stops at the first report; the user's own options win.
+AM_TESTS_ENVIRONMENT += \
+  ASAN_OPTIONS="abort_on_error=1:halt_on_error=1:detect_leaks=1:$${ASAN_OPTIONS-}"; \
+  UBSAN_OPTIONS="abort_on_error=1:halt_on_error=1:print_stacktrace=1:$${UBSAN_OPTIONS-}"; \
+  export ASAN_OPTIONS UBSAN_OPTIONS;
+
+# Every public function has a row in tests/check_api.c's error-rule table.
+TESTS += tests/api_coverage.sh
+EXTRA_DIST += tests/api_coverage.sh
+
+# Memcheck: no error and no definitely-lost byte, for every Check suite,
+# the fuzz corpora's replays and `backprop verify'.  CK_FORK=no runs every
+# test in the one process valgrind watches.  Each suite's log goes to
+# tests/NAME.valgrind.log; its Check summary lines are printed.
+VALGRIND_FLAGS = --error-exitcode=1 --leak-check=full \
+  --errors-for-leak-kinds=definite --show-leak-kinds=definite \
+  --num-callers=30 --quiet
+VALGRIND_TESTS = $(BP_SUITES) $(FUZZ_REPLAYS)
+CLEANFILES += tests/*.valgrind.log tests/fuzz/*.valgrind.log
+
+check-valgrind: $(check_PROGRAMS) $(bin_PROGRAMS)
+	@test -n "$(VALGRIND)" || { echo "make check-valgrind needs valgrind." \
+	  "On Debian: apt-get install valgrind" >&2; exit 2; }
+	@fail=0; \
+	for t in $(VALGRIND_TESTS); do \
+	  log=$$t.valgrind.log; t0=$$(date +%s); \
+	  srcdir=$(srcdir) CK_FORK=no $(LIBTOOL) --mode=execute $(VALGRIND) $(VALGRIND_FLAGS) \
+	    ./$$t >$$log 2>&1; st=$$?; \
+	  grep -E '^[0-9]+%: Checks:|^[0-9]+ passed, [0-9]+ failed' $$log \
+	    | sed "s|^|$$t: |"; \
+	  dt="$$(( $$(date +%s) - t0 )) s"; \
+	  if test $$st -eq 0; then echo "PASS: valgrind $$t ($$dt)"; \
+	  else echo "FAIL: valgrind $$t (exit $$st, $$dt; see $$log)"; fail=1; fi; \
+	done; \
+	log=backprop-verify.valgrind.log; t0=$$(date +%s); \
+	$(LIBTOOL) --mode=execute $(VALGRIND) $(VALGRIND_FLAGS) \
+	  ./backprop$(EXEEXT) verify >$$log 2>&1 \
+	  && echo "PASS: valgrind backprop verify ($$(( $$(date +%s) - t0 )) s)" \
+	  || { echo "FAIL: valgrind backprop verify (see $$log)"; fail=1; }; \
+	exit $$fail
+CLEANFILES += backprop-verify.valgrind.log
+
+# Static analysis of every C file of src/.  clang-tidy checks:
+#   bugprone-*         likely bugs (narrowing, misplaced widening, ...)
+#   clang-analyzer-*   the Clang static analyzer (null dereference, leaks,
+#                      use after free, dead stores)
+#   performance-*, portability-*
+# minus bugprone-easily-swappable-parameters (every "inputs first, outputs
+# last" GSL signature has adjacent parameters of one type, by design) and
+# clang-analyzer-security.insecureAPI.DeprecatedOrUnsafeBufferHandling
+# (asks for C11 Annex K's memcpy_s etc., which glibc does not provide).
+# A finding is fixed, or suppressed on its line with NOLINT(check) and a
+# comment saying why.
+CLANG_TIDY_CHECKS = bugprone-*,clang-analyzer-*,performance-*,portability-*,-bugprone-easily-swappable-parameters,-clang-analyzer-security.insecureAPI.DeprecatedOrUnsafeBufferHandling
+CPPCHECK_FLAGS = --enable=warning,style,performance,portability \
+  --std=c99 --inline-suppr --error-exitcode=1 --quiet \
+  --suppress=missingIncludeSystem \
+  --include=$(top_srcdir)/tests/cppcheck-gsl.h
+EXTRA_DIST += tests/cppcheck-gsl.h
+LINT_FILES = $(src_libbackprop_la_SOURCES) $(src_libbpinternal_la_SOURCES) \
+  $(backprop_SOURCES)
+
+lint:
+	@test -n "$(CPPCHECK)" || { echo "make lint needs cppcheck." \
+	  "On Debian: apt-get install cppcheck" >&2; exit 2; }
+	@test -n "$(CLANG_TIDY)" || { echo "make lint needs clang-tidy." \
+	  "On Debian: apt-get install clang-tidy" >&2; exit 2; }
+	@srcs=; for f in $(LINT_FILES); do \
+	  case $$f in *.c) srcs="$$srcs $(top_srcdir)/$$f";; esac; done; \
+	fail=0; \
+	echo "== cppcheck"; \
+	$(CPPCHECK) $(CPPCHECK_FLAGS) -DHAVE_CONFIG_H -I$(top_builddir) \
+	  -I$(top_srcdir)/src $$srcs || fail=1; \
+	echo "== clang-tidy ($(CLANG_TIDY_CHECKS))"; \
+	$(CLANG_TIDY) --quiet --checks='-*,$(CLANG_TIDY_CHECKS)' \
+	  --warnings-as-errors='*' $$srcs -- -std=gnu99 -DHAVE_CONFIG_H \
+	  -I$(top_builddir) -I$(top_srcdir)/src $(GSL_CFLAGS) \
+	  2>lint.err || fail=1; \
+	grep -v 'warnings* generated' lint.err; rm -f lint.err; \
+	test $$fail -eq 0 && echo "lint: clean"; exit $$fail
+
+.PHONY: check-valgrind lint
