@@ -23,5 +23,7 @@
 #include "backprop/bp_batch.h"
 #include "backprop/bp_train.h"
 #include "backprop/bp_model_file.h"
+#include "backprop/bp_mlp_batch.h"
+#include "backprop/bp_mlp_train.h"
 
 #endif /* BACKPROP_H */

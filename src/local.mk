@@ -49,3 +49,7 @@ src_libbpinternal_la_SOURCES += src/mlp_example.c src/mlp_example.h
 src_libbackprop_la_SOURCES += src/complex_step.c
 pkginclude_HEADERS += src/backprop/bp_complex_step.h
 src_libbpinternal_la_SOURCES += src/cstep_example.c src/cstep_example.h
+
+# The two-layer network on mini-batches, and its training.
+src_libbackprop_la_SOURCES += src/mlp_batch.c src/mlp_train.c
+pkginclude_HEADERS += src/backprop/bp_mlp_batch.h src/backprop/bp_mlp_train.h

@@ -88,3 +88,8 @@ bench-train: backprop$(EXEEXT)
 bench: bench-train
 .PHONY: bench bench-train
 EXTRA_DIST += tests/bench-train.sh
+
+## The two-layer network on mini-batches and its training (issue 7).
+BP_TRAIN_SUITES += tests/check_mlp_batch
+tests_check_mlp_batch_CFLAGS = $(TEST_CFLAGS)
+tests_check_mlp_batch_LDADD = $(TEST_LDADD)
