@@ -14,8 +14,8 @@ bp_mlp_sgd_params_default (bp_sgd_params *p)
   p->batch = 64;
   p->lr = 0.05;
   p->momentum = 0.9;
-  p->weight_decay = 0.0;
-  p->epochs = 20;
+  p->weight_decay = 5e-5;
+  p->epochs = 30;
 }
 
 bp_mlp_trainer *
