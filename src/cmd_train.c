@@ -52,7 +52,7 @@ print_train_help (void)
           "  -m, --model=FILE    where to save the model (default %s)\n"
           "  -p, --plot=DIR      write DIR/curves.csv, curves.gp (and curves.png with\n"
           "                      gnuplot), and the weights as DIR/weights-K.pgm and\n"
-          "                      the montage DIR/weights.pgm\n"
+          "                      the montage DIR/weights.pgm (with -H: W1's rows)\n"
           "  -h, --help          display this help and exit\n\n"
           "Exit status: 0 on success, 2 on bad usage, bad data or a write failure.\n",
           BP_DEFAULT_DATA_DIR, BP_DATA_PACKAGE, p.epochs, q.epochs, p.batch, q.batch,
