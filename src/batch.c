@@ -116,6 +116,19 @@ bp_batch_grad_bias (const gsl_matrix *dL_dV, gsl_vector *dL_db)
   return GSL_SUCCESS;
 }
 
+/* dL/dU = dL/dV W */
+int
+bp_batch_grad_input (const gsl_matrix *W, const gsl_matrix *dL_dV, gsl_matrix *dL_dU)
+{
+  if (dL_dV->size2 != W->size1)
+    GSL_ERROR ("bp_batch_grad_input: dL_dV must have one column per row of W",
+               GSL_EBADLEN);
+  if (dL_dU->size1 != dL_dV->size1 || dL_dU->size2 != W->size2)
+    GSL_ERROR ("bp_batch_grad_input: dL_dU must be B x m for dL_dV B x n, W n x m",
+               GSL_EBADLEN);
+  return gsl_blas_dgemm (CblasNoTrans, CblasNoTrans, 1.0, dL_dV, W, 0.0, dL_dU);
+}
+
 bp_batch_workspace *
 bp_batch_workspace_alloc (size_t B, size_t n, size_t m)
 {

@@ -6,6 +6,7 @@
 #include <gsl/gsl_errno.h>
 #include "backprop/bp_idx.h"
 #include "backprop/bp_train.h"
+#include "backprop/bp_mlp_train.h"
 #include "backprop/bp_model_file.h"
 #include "cli.h"
 #include "data_dir.h"
@@ -18,7 +19,9 @@ print_eval_help (void)
 {
   printf ("Usage: %s eval --model=FILE [OPTION]...\n", program_name);
   printf ("Classify the test set (t10k-images-idx3-ubyte.gz, t10k-labels-idx1-ubyte.gz)\n"
-          "with a model saved by 'backprop train'; print the accuracy and the\n"
+          "with a model saved by 'backprop train' (the one-layer classifier or, from\n"
+          "'backprop train --hidden H', the two-layer network; the file tells which);\n"
+          "print the accuracy and the\n"
           "confusion matrix (row: true class, column: predicted class).\n\n"
           "  -m, --model=FILE    the model (required)\n"
           "  -d, --data=DIR      folder of the test files (default $BACKPROP_DATA,\n"
@@ -69,10 +72,15 @@ cmd_eval (int argc, char **argv)
       return 2;
     }
   char err[1024];
-  gsl_matrix *W;
-  gsl_vector *b;
-  size_t rows, cols;
-  if (bp_model_file_read (model, &W, &b, &rows, &cols, err, sizeof err) != GSL_SUCCESS)
+  gsl_matrix *W = NULL;
+  gsl_vector *b = NULL;
+  bp_mlp *net = NULL;
+  size_t rows, cols, layers;
+  if (bp_model_file_layers (model, &layers, err, sizeof err) != GSL_SUCCESS
+      || (layers == 1
+          ? bp_model_file_read (model, &W, &b, &rows, &cols, err, sizeof err)
+          : bp_model_file_read_mlp (model, &net, &rows, &cols, err, sizeof err))
+         != GSL_SUCCESS)
     {
       fprintf (stderr, "%s: eval: %s\n", program_name, err);
       return 2;
@@ -82,12 +90,14 @@ cmd_eval (int argc, char **argv)
   if ((data = bp_data_dir ("eval", data)) == NULL
       || bp_data_load ("eval", data, "t10k", &test) != 0)
     {
-      gsl_matrix_free (W);
-      gsl_vector_free (b);
+      if (W) gsl_matrix_free (W);
+      if (b) gsl_vector_free (b);
+      bp_mlp_free (net);
       return 2;
     }
-  const size_t n = W->size1;
+  const size_t n = net ? net->n : W->size1;
   bp_batch_workspace *ws = NULL;
+  bp_mlp_batch_workspace *mws = NULL;
   gsl_matrix_ulong *confusion = NULL;
   if (test.rows != rows || test.cols != cols || test.n_classes != n)
     {
@@ -97,11 +107,16 @@ cmd_eval (int argc, char **argv)
                test.n_classes);
       goto out;
     }
-  ws = bp_batch_workspace_alloc (EVAL_BATCH, n, rows * cols);
+  if (net == NULL)
+    ws = bp_batch_workspace_alloc (EVAL_BATCH, n, rows * cols);
+  else
+    mws = bp_mlp_batch_workspace_alloc (EVAL_BATCH, net->m, net->H, n);
   confusion = gsl_matrix_ulong_alloc (n, n);
   double accuracy, loss;
-  if (ws == NULL || confusion == NULL
-      || bp_evaluate (&test, W, b, ws, confusion, &accuracy, &loss) != GSL_SUCCESS)
+  if ((ws == NULL && mws == NULL) || confusion == NULL
+      || (net == NULL
+          ? bp_evaluate (&test, W, b, ws, confusion, &accuracy, &loss)
+          : bp_mlp_evaluate (&test, net, mws, confusion, &accuracy, &loss)) != GSL_SUCCESS)
     {
       fprintf (stderr, "%s: eval: the evaluation could not be carried out\n", program_name);
       goto out;
@@ -110,6 +125,9 @@ cmd_eval (int argc, char **argv)
   for (size_t i = 0; i < n; i++)
     right += gsl_matrix_ulong_get (confusion, i, i);
   printf ("backprop eval: %s on %s: %zu test images\n", model, data, test.count);
+  if (net != NULL)
+    printf ("two-layer network %zu -> %zu %s -> %zu\n", net->m, net->H,
+            bp_activation_name (net->act), n);
   printf ("test accuracy %.2f%% (%zu of %zu), mean loss %.4f\n\n", 100 * accuracy,
           right, test.count, loss);
   printf ("confusion matrix (row: true class, column: predicted class)\n");
@@ -128,8 +146,10 @@ cmd_eval (int argc, char **argv)
 out:
   if (confusion) gsl_matrix_ulong_free (confusion);
   bp_batch_workspace_free (ws);
-  gsl_matrix_free (W);
-  gsl_vector_free (b);
+  bp_mlp_batch_workspace_free (mws);
+  if (W) gsl_matrix_free (W);
+  if (b) gsl_vector_free (b);
+  bp_mlp_free (net);
   bp_dataset_free (&test);
   return status;
 }

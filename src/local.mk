@@ -62,3 +62,7 @@ pkginclude_HEADERS += src/backprop/bp_check_threads.h \
   src/backprop/bp_check_directional.h
 src_libbpinternal_la_SOURCES += src/example_partial.c src/example_partial.h \
   src/blas_threads.c src/blas_threads.h
+
+# The two-layer network on mini-batches, and its training.
+src_libbackprop_la_SOURCES += src/mlp_batch.c src/mlp_train.c
+pkginclude_HEADERS += src/backprop/bp_mlp_batch.h src/backprop/bp_mlp_train.h

@@ -30,6 +30,8 @@ print_help (void)
          "        [--model FILE] [--plot DIR]\n"
          "                      train the classifier by mini-batch SGD on MNIST-format\n"
          "                      images (Fashion-MNIST by default); save the model\n"
+         "        [--hidden H [--activation relu|sigmoid|tanh]]\n"
+         "                      the two-layer network with H hidden units instead\n"
          "  eval --model FILE [--data DIR]\n"
          "                      test accuracy and confusion matrix of a saved model\n"
          "\n"

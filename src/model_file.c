@@ -15,7 +15,8 @@
 #include "backprop/bp_model_file.h"
 #include "report.h"
 
-#define HEADER_BYTES 28
+#define HEADER_BYTES 28       /* version 1 */
+#define HEADER_BYTES_MLP 36   /* version 2 */
 
 static void
 put_u32 (unsigned char *p, uint32_t x)
@@ -51,13 +52,43 @@ get_f64 (const unsigned char *p)
   return x;
 }
 
-/* The file's length for n x m, or 0 when it would overflow. */
+/* a b + c, or SIZE_MAX when it overflows */
 static size_t
-file_bytes (size_t n, size_t m)
+mul_add (size_t a, size_t b, size_t c)
 {
-  if (m > (SIZE_MAX - HEADER_BYTES - 4) / 8 / n - 1)
-    return 0;
-  return HEADER_BYTES + 8 * (n * m + n) + 4;
+  if (b != 0 && a > (SIZE_MAX - c) / b)
+    return SIZE_MAX;
+  return a * b + c;
+}
+
+/* The length of a file of a header of head bytes and count parameters,
+   or 0 when it would overflow. */
+static size_t
+file_bytes_of (size_t head, size_t count)
+{
+  const size_t len = mul_add (count, 8, head + 4);
+  return len == SIZE_MAX ? 0 : len;
+}
+
+/* The parameters of a file, in order: a matrix (row-major) or a vector. */
+typedef struct
+{
+  const char *name;
+  const gsl_matrix *M;
+  const gsl_vector *v;
+} block;
+
+static size_t
+block_size (block b)
+{
+  return b.M ? b.M->size1 * b.M->size2 : b.v->size;
+}
+
+static double
+block_get (block b, size_t k)
+{
+  return b.M ? gsl_matrix_get (b.M, k / b.M->size2, k % b.M->size2)
+             : gsl_vector_get (b.v, k);
 }
 
 /* Write all of buf to fd, then fsync it. */
@@ -93,37 +124,30 @@ sync_directory (const char *path)
   free (copy);
 }
 
-int
-bp_model_file_write (const char *path, const gsl_matrix *W, const gsl_vector *b,
-                     size_t rows, size_t cols, char *err, size_t errlen)
+/* Write the header head (len_head bytes, magic and version included) and
+   the blocks' values after it, with the CRC, atomically. */
+static int
+write_model (const char *path, const unsigned char *head, size_t len_head,
+             const block *blocks, size_t nblocks, char *err, size_t errlen)
 {
-  const size_t n = W->size1, m = W->size2;
-  if (b->size != n || rows * cols != m || n > UINT32_MAX || m > UINT32_MAX
-      || rows > UINT32_MAX || cols > UINT32_MAX)
-    return bp_report (err, errlen, GSL_EBADLEN, path,
-                      "cannot save: b must have W's rows and W's columns must "
-                      "be rows x cols (each below 2^32)");
-  for (size_t i = 0; i < n; i++)
-    for (size_t j = 0; j < m; j++)
-      if (!isfinite (gsl_matrix_get (W, i, j)) || (j == 0 && !isfinite (gsl_vector_get (b, i))))
-        return bp_report (err, errlen, GSL_EDOM, path, "cannot save: W or b has a "
-                          "value that is not finite (row %zu)", i);
-  const size_t len = file_bytes (n, m);
+  size_t count = 0;
+  for (size_t k = 0; k < nblocks; k++)
+    {
+      for (size_t j = 0; j < block_size (blocks[k]); j++)
+        if (!isfinite (block_get (blocks[k], j)))
+          return bp_report (err, errlen, GSL_EDOM, path, "cannot save: %s has a "
+                            "value that is not finite (element %zu)", blocks[k].name, j);
+      count += block_size (blocks[k]);
+    }
+  const size_t len = file_bytes_of (len_head, count);
   unsigned char *buf = len ? malloc (len) : NULL;
   if (buf == NULL)
     return bp_report (err, errlen, GSL_ENOMEM, path, "cannot save: out of memory");
-  memcpy (buf, BP_MODEL_FILE_MAGIC, 8);
-  put_u32 (buf + 8, BP_MODEL_FILE_VERSION);
-  put_u32 (buf + 12, (uint32_t) n);
-  put_u32 (buf + 16, (uint32_t) m);
-  put_u32 (buf + 20, (uint32_t) rows);
-  put_u32 (buf + 24, (uint32_t) cols);
-  unsigned char *p = buf + HEADER_BYTES;
-  for (size_t i = 0; i < n; i++)
-    for (size_t j = 0; j < m; j++, p += 8)
-      put_f64 (p, gsl_matrix_get (W, i, j));
-  for (size_t i = 0; i < n; i++, p += 8)
-    put_f64 (p, gsl_vector_get (b, i));
+  memcpy (buf, head, len_head);
+  unsigned char *p = buf + len_head;
+  for (size_t k = 0; k < nblocks; k++)
+    for (size_t j = 0; j < block_size (blocks[k]); j++, p += 8)
+      put_f64 (p, block_get (blocks[k], j));
   put_u32 (p, (uint32_t) crc32_z (crc32_z (0L, Z_NULL, 0), buf, len - 4));
 
   /* A temporary file beside path, then rename: all or nothing. */
@@ -176,92 +200,250 @@ bp_model_file_write (const char *path, const gsl_matrix *W, const gsl_vector *b,
 }
 
 int
+bp_model_file_write (const char *path, const gsl_matrix *W, const gsl_vector *b,
+                     size_t rows, size_t cols, char *err, size_t errlen)
+{
+  const size_t n = W->size1, m = W->size2;
+  if (b->size != n || rows * cols != m || n > UINT32_MAX || m > UINT32_MAX
+      || rows > UINT32_MAX || cols > UINT32_MAX)
+    return bp_report (err, errlen, GSL_EBADLEN, path,
+                      "cannot save: b must have W's rows and W's columns must "
+                      "be rows x cols (each below 2^32)");
+  unsigned char head[HEADER_BYTES];
+  memcpy (head, BP_MODEL_FILE_MAGIC, 8);
+  put_u32 (head + 8, BP_MODEL_FILE_VERSION);
+  put_u32 (head + 12, (uint32_t) n);
+  put_u32 (head + 16, (uint32_t) m);
+  put_u32 (head + 20, (uint32_t) rows);
+  put_u32 (head + 24, (uint32_t) cols);
+  const block blocks[] = { { "W", W, NULL }, { "b", NULL, b } };
+  return write_model (path, head, HEADER_BYTES, blocks, 2, err, errlen);
+}
+
+int
+bp_model_file_write_mlp (const char *path, const bp_mlp *net, size_t rows,
+                         size_t cols, char *err, size_t errlen)
+{
+  const size_t m = net->m, H = net->H, n = net->n;
+  if (net->W1->size1 != H || net->W1->size2 != m || net->b1->size != H
+      || net->W2->size1 != n || net->W2->size2 != H || net->b2->size != n
+      || rows * cols != m || n > UINT32_MAX || m > UINT32_MAX || H > UINT32_MAX
+      || rows > UINT32_MAX || cols > UINT32_MAX || bp_activation_name (net->act) == NULL)
+    return bp_report (err, errlen, GSL_EBADLEN, path,
+                      "cannot save: W1, b1, W2, b2 must be H x m, H, n x H, n, "
+                      "m must be rows x cols (each below 2^32) and the activation known");
+  unsigned char head[HEADER_BYTES_MLP];
+  memcpy (head, BP_MODEL_FILE_MAGIC, 8);
+  put_u32 (head + 8, BP_MODEL_FILE_VERSION_MLP);
+  put_u32 (head + 12, (uint32_t) n);
+  put_u32 (head + 16, (uint32_t) m);
+  put_u32 (head + 20, (uint32_t) rows);
+  put_u32 (head + 24, (uint32_t) cols);
+  put_u32 (head + 28, (uint32_t) H);
+  put_u32 (head + 32, (uint32_t) net->act);
+  const block blocks[] = { { "W1", net->W1, NULL }, { "b1", NULL, net->b1 },
+                           { "W2", net->W2, NULL }, { "b2", NULL, net->b2 } };
+  return write_model (path, head, HEADER_BYTES_MLP, blocks, 4, err, errlen);
+}
+
+/* What a header says. */
+typedef struct
+{
+  uint32_t version;
+  size_t n, m, rows, cols, H;   /* H = 0 in version 1 */
+  unsigned act;
+  size_t head, count, len;      /* header bytes, parameters, file bytes */
+} header;
+
+/* Read and check the header of the open file f at path: the magic, a known
+   version (want, when not 0), the sizes, and the file's exact length. */
+static int
+read_header (FILE *f, const char *path, uint32_t want, header *h, char *err,
+             size_t errlen)
+{
+  struct stat st;
+  unsigned char head[HEADER_BYTES_MLP];
+  size_t got;
+  if (fstat (fileno (f), &st) != 0 || !S_ISREG (st.st_mode))
+    return bp_report (err, errlen, GSL_EFAILED, path, "not a regular file");
+  got = fread (head, 1, HEADER_BYTES_MLP, f);
+  if (got < HEADER_BYTES)
+    return bp_report (err, errlen, GSL_EINVAL, path,
+                      "truncated model file: %zu bytes, shorter than the "
+                      "%d-byte header", got, HEADER_BYTES);
+  if (memcmp (head, BP_MODEL_FILE_MAGIC, 8) != 0)
+    return bp_report (err, errlen, GSL_EINVAL, path,
+                      "not a backprop model file (bad magic number)");
+  h->version = get_u32 (head + 8);
+  if (h->version != BP_MODEL_FILE_VERSION && h->version != BP_MODEL_FILE_VERSION_MLP)
+    return bp_report (err, errlen, GSL_EINVAL, path,
+                      "model file version %lu is not supported (only %u and %u)",
+                      (unsigned long) h->version, BP_MODEL_FILE_VERSION,
+                      BP_MODEL_FILE_VERSION_MLP);
+  if (want == BP_MODEL_FILE_VERSION && h->version != want)
+    return bp_report (err, errlen, GSL_EINVAL, path,
+                      "model file version %lu is not supported by bp_model_file_read: "
+                      "it holds a two-layer network (bp_model_file_read_mlp reads it)",
+                      (unsigned long) h->version);
+  if (want == BP_MODEL_FILE_VERSION_MLP && h->version != want)
+    return bp_report (err, errlen, GSL_EINVAL, path,
+                      "model file version %lu holds a one-layer classifier, not a "
+                      "two-layer network (bp_model_file_read reads it)",
+                      (unsigned long) h->version);
+  h->head = h->version == BP_MODEL_FILE_VERSION ? HEADER_BYTES : HEADER_BYTES_MLP;
+  if (got < h->head)
+    return bp_report (err, errlen, GSL_EINVAL, path,
+                      "truncated model file: %zu bytes, shorter than the "
+                      "%zu-byte header", got, h->head);
+  h->n = get_u32 (head + 12);
+  h->m = get_u32 (head + 16);
+  h->rows = get_u32 (head + 20);
+  h->cols = get_u32 (head + 24);
+  h->H = h->version == BP_MODEL_FILE_VERSION ? 0 : get_u32 (head + 28);
+  h->act = h->version == BP_MODEL_FILE_VERSION ? 0 : get_u32 (head + 32);
+  if (h->n == 0 || h->m == 0 || h->rows * h->cols != h->m
+      || (h->version == BP_MODEL_FILE_VERSION_MLP && h->H == 0))
+    return bp_report (err, errlen, GSL_EINVAL, path,
+                      "bad sizes in the header: %zu classes, %zu inputs, "
+                      "image %zu x %zu%s", h->n, h->m, h->rows, h->cols,
+                      h->version == BP_MODEL_FILE_VERSION_MLP && h->H == 0
+                      ? ", no hidden units" : "");
+  if (h->version == BP_MODEL_FILE_VERSION_MLP
+      && bp_activation_name ((bp_activation) h->act) == NULL)
+    return bp_report (err, errlen, GSL_EINVAL, path,
+                      "bad activation %u in the header (0 relu, 1 sigmoid, 2 tanh)",
+                      h->act);
+  /* version 1: n m + n; version 2: H m + H + n H + n */
+  h->count = h->H == 0 ? mul_add (h->n, h->m, h->n)
+                       : mul_add (h->H, h->m + 1, mul_add (h->n, h->H + 1, 0));
+  h->len = file_bytes_of (h->head, h->count);
+  if (h->len == 0 || (size_t) st.st_size != h->len)
+    return bp_report (err, errlen, GSL_EINVAL, path,
+                      "%s model file: %lld bytes, expected %zu for %zu x %zu%s",
+                      (size_t) st.st_size < h->len || h->len == 0 ? "truncated" : "overlong",
+                      (long long) st.st_size, h->len, h->n, h->m,
+                      h->H ? " with a hidden layer" : "");
+  return GSL_SUCCESS;
+}
+
+/* Open path, check its header (version want, or any when 0), read the
+   whole file into *buf and check its CRC and that every parameter is
+   finite.  On error *buf is NULL. */
+static int
+read_model (const char *path, uint32_t want, header *h, unsigned char **buf,
+            char *err, size_t errlen)
+{
+  *buf = NULL;
+  FILE *f = fopen (path, "rb");
+  if (f == NULL)
+    return bp_report (err, errlen, GSL_EFAILED, path, "cannot open: %s", strerror (errno));
+  int status = read_header (f, path, want, h, err, errlen);
+  if (status == GSL_SUCCESS && (*buf = malloc (h->len)) == NULL)
+    status = bp_report (err, errlen, GSL_ENOMEM, path, "out of memory");
+  if (status == GSL_SUCCESS)
+    {
+      rewind (f);
+      size_t got = fread (*buf, 1, h->len, f);
+      if (got != h->len)
+        status = bp_report (err, errlen, GSL_EFAILED, path, "cannot read: %s",
+                            ferror (f) ? strerror (errno) : "the file shrank");
+      else if (get_u32 (*buf + h->len - 4)
+               != (uint32_t) crc32_z (crc32_z (0L, Z_NULL, 0), *buf, h->len - 4))
+        status = bp_report (err, errlen, GSL_EINVAL, path,
+                            "checksum mismatch: the model file is corrupt");
+    }
+  fclose (f);
+  for (size_t k = 0; status == GSL_SUCCESS && k < h->count; k++)
+    if (!isfinite (get_f64 (*buf + h->head + 8 * k)))
+      status = bp_report (err, errlen, GSL_EINVAL, path,
+                          "parameter %zu is not a finite number", k);
+  if (status != GSL_SUCCESS)
+    {
+      free (*buf);
+      *buf = NULL;
+    }
+  return status;
+}
+
+/* Fill M (a matrix, or v a vector) from p, row-major; returns the end. */
+static const unsigned char *
+get_block (const unsigned char *p, gsl_matrix *M, gsl_vector *v)
+{
+  if (M)
+    for (size_t i = 0; i < M->size1; i++)
+      for (size_t j = 0; j < M->size2; j++, p += 8)
+        gsl_matrix_set (M, i, j, get_f64 (p));
+  else
+    for (size_t i = 0; i < v->size; i++, p += 8)
+      gsl_vector_set (v, i, get_f64 (p));
+  return p;
+}
+
+int
 bp_model_file_read (const char *path, gsl_matrix **W, gsl_vector **b,
                     size_t *rows, size_t *cols, char *err, size_t errlen)
 {
   *W = NULL;
   *b = NULL;
-  FILE *f = fopen (path, "rb");
-  if (f == NULL)
-    return bp_report (err, errlen, GSL_EFAILED, path, "cannot open: %s", strerror (errno));
-  struct stat st;
-  unsigned char head[HEADER_BYTES];
-  size_t got;
-  int status = GSL_SUCCESS;
-  if (fstat (fileno (f), &st) != 0 || !S_ISREG (st.st_mode))
-    status = bp_report (err, errlen, GSL_EFAILED, path, "not a regular file");
-  else if ((got = fread (head, 1, HEADER_BYTES, f)) < HEADER_BYTES)
-    status = bp_report (err, errlen, GSL_EINVAL, path,
-                        "truncated model file: %zu bytes, shorter than the "
-                        "%d-byte header", got, HEADER_BYTES);
-  else if (memcmp (head, BP_MODEL_FILE_MAGIC, 8) != 0)
-    status = bp_report (err, errlen, GSL_EINVAL, path,
-                        "not a backprop model file (bad magic number)");
-  else if (get_u32 (head + 8) != BP_MODEL_FILE_VERSION)
-    status = bp_report (err, errlen, GSL_EINVAL, path,
-                        "model file version %lu is not supported (only %u)",
-                        (unsigned long) get_u32 (head + 8), BP_MODEL_FILE_VERSION);
+  header h;
+  unsigned char *buf;
+  int status = read_model (path, BP_MODEL_FILE_VERSION, &h, &buf, err, errlen);
   if (status != GSL_SUCCESS)
-    {
-      fclose (f);
-      return status;
-    }
-  const size_t n = get_u32 (head + 12), m = get_u32 (head + 16);
-  const size_t r = get_u32 (head + 20), c = get_u32 (head + 24);
-  const size_t len = (n && m) ? file_bytes (n, m) : 0;
-  if (n == 0 || m == 0 || r * c != m || len == 0)
-    status = bp_report (err, errlen, GSL_EINVAL, path,
-                        "bad sizes in the header: %zu classes, %zu inputs, "
-                        "image %zu x %zu", n, m, r, c);
-  else if ((size_t) st.st_size != len)
-    status = bp_report (err, errlen, GSL_EINVAL, path,
-                        "%s model file: %lld bytes, expected %zu for %zu x %zu",
-                        (size_t) st.st_size < len ? "truncated" : "overlong",
-                        (long long) st.st_size, len, n, m);
-  unsigned char *buf = status == GSL_SUCCESS ? malloc (len) : NULL;
-  if (status == GSL_SUCCESS && buf == NULL)
-    status = bp_report (err, errlen, GSL_ENOMEM, path, "out of memory");
-  if (status == GSL_SUCCESS)
-    {
-      memcpy (buf, head, HEADER_BYTES);
-      got = fread (buf + HEADER_BYTES, 1, len - HEADER_BYTES, f);
-      if (got != len - HEADER_BYTES)
-        status = bp_report (err, errlen, GSL_EFAILED, path, "cannot read: %s",
-                            ferror (f) ? strerror (errno) : "the file shrank");
-      else if (get_u32 (buf + len - 4)
-               != (uint32_t) crc32_z (crc32_z (0L, Z_NULL, 0), buf, len - 4))
-        status = bp_report (err, errlen, GSL_EINVAL, path,
-                            "checksum mismatch: the model file is corrupt");
-    }
-  fclose (f);
-  for (size_t k = 0; status == GSL_SUCCESS && k < n * m + n; k++)
-    if (!isfinite (get_f64 (buf + HEADER_BYTES + 8 * k)))
-      status = bp_report (err, errlen, GSL_EINVAL, path,
-                          "parameter %zu is not a finite number", k);
-  if (status == GSL_SUCCESS)
-    {
-      *W = gsl_matrix_alloc (n, m);
-      *b = gsl_vector_alloc (n);
-      if (*W == NULL || *b == NULL)
-        status = bp_report (err, errlen, GSL_ENOMEM, path, "out of memory");
-    }
-  if (status != GSL_SUCCESS)
+    return status;
+  *W = gsl_matrix_alloc (h.n, h.m);
+  *b = gsl_vector_alloc (h.n);
+  if (*W == NULL || *b == NULL)
     {
       if (*W) gsl_matrix_free (*W);
       if (*b) gsl_vector_free (*b);
       *W = NULL;
       *b = NULL;
       free (buf);
-      return status;
+      return bp_report (err, errlen, GSL_ENOMEM, path, "out of memory");
     }
-  const unsigned char *p = buf + HEADER_BYTES;
-  for (size_t i = 0; i < n; i++)
-    for (size_t j = 0; j < m; j++, p += 8)
-      gsl_matrix_set (*W, i, j, get_f64 (p));
-  for (size_t i = 0; i < n; i++, p += 8)
-    gsl_vector_set (*b, i, get_f64 (p));
+  get_block (get_block (buf + h.head, *W, NULL), NULL, *b);
   free (buf);
-  if (rows) *rows = r;
-  if (cols) *cols = c;
+  if (rows) *rows = h.rows;
+  if (cols) *cols = h.cols;
   return GSL_SUCCESS;
+}
+
+int
+bp_model_file_read_mlp (const char *path, bp_mlp **net, size_t *rows, size_t *cols,
+                        char *err, size_t errlen)
+{
+  *net = NULL;
+  header h;
+  unsigned char *buf;
+  int status = read_model (path, BP_MODEL_FILE_VERSION_MLP, &h, &buf, err, errlen);
+  if (status != GSL_SUCCESS)
+    return status;
+  if ((*net = bp_mlp_alloc (h.m, h.H, h.n, (bp_activation) h.act)) == NULL)
+    {
+      free (buf);
+      return bp_report (err, errlen, GSL_ENOMEM, path, "out of memory");
+    }
+  const unsigned char *p = buf + h.head;
+  p = get_block (p, (*net)->W1, NULL);
+  p = get_block (p, NULL, (*net)->b1);
+  p = get_block (p, (*net)->W2, NULL);
+  get_block (p, NULL, (*net)->b2);
+  free (buf);
+  if (rows) *rows = h.rows;
+  if (cols) *cols = h.cols;
+  return GSL_SUCCESS;
+}
+
+int
+bp_model_file_layers (const char *path, size_t *layers, char *err, size_t errlen)
+{
+  FILE *f = fopen (path, "rb");
+  if (f == NULL)
+    return bp_report (err, errlen, GSL_EFAILED, path, "cannot open: %s", strerror (errno));
+  header h;
+  int status = read_header (f, path, 0, &h, err, errlen);
+  fclose (f);
+  if (status == GSL_SUCCESS)
+    *layers = h.H == 0 ? 1 : 2;
+  return status;
 }

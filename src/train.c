@@ -154,20 +154,33 @@ bp_evaluate (const bp_dataset *d, const gsl_matrix *W, const gsl_vector *b,
       bp_dataset_batch (d, index, &U.matrix, &T.matrix);
       bp_batch_linear (W, b, &U.matrix, &V.matrix);
       total += B * bp_batch_softmax_cross_entropy (&T.matrix, &V.matrix);
-      for (size_t r = 0; r < B; r++)
-        {
-          gsl_vector_view vr = gsl_matrix_row (&V.matrix, r);
-          const size_t predicted = gsl_vector_max_index (&vr.vector);
-          const size_t truth = d->labels[start + r];
-          right += predicted == truth;
-          if (confusion)
-            confusion->data[truth * confusion->tda + predicted]++;
-        }
+      bp_count_predictions (d, start, &V.matrix, confusion, &right);
     }
   free (index);
   if (accuracy)
     *accuracy = (double) right / d->count;
   if (loss)
     *loss = total / d->count;
+  return GSL_SUCCESS;
+}
+
+int
+bp_count_predictions (const bp_dataset *d, size_t first, const gsl_matrix *V,
+                      gsl_matrix_ulong *confusion, size_t *right)
+{
+  if (first > d->count || V->size1 > d->count - first || V->size2 != d->n_classes)
+    GSL_ERROR ("bp_count_predictions: V must have a row per example from first "
+               "and a column per class", GSL_EBADLEN);
+  if (confusion && (confusion->size1 != d->n_classes || confusion->size2 != d->n_classes))
+    GSL_ERROR ("bp_count_predictions: confusion must be n x n", GSL_EBADLEN);
+  for (size_t r = 0; r < V->size1; r++)
+    {
+      gsl_vector_const_view vr = gsl_matrix_const_row (V, r);
+      const size_t predicted = gsl_vector_max_index (&vr.vector);
+      const size_t truth = d->labels[first + r];
+      *right += predicted == truth;
+      if (confusion)
+        confusion->data[truth * confusion->tda + predicted]++;
+    }
   return GSL_SUCCESS;
 }

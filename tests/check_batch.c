@@ -529,6 +529,91 @@ batch_grad_b_suite (void)
   return s;
 }
 
+/* --- bp_batch_grad_input ------------------------------------------------ */
+
+/* The batch loss as a function of U. */
+static double
+loss_of_U (const gsl_vector *theta, void *params)
+{
+  problem *p = params;
+  gsl_matrix_const_view U = gsl_matrix_const_view_vector (theta, p->B, p->m);
+  bp_batch_linear (p->W, p->b, &U.matrix, p->V);
+  return bp_batch_softmax_cross_entropy (p->T, p->V);
+}
+
+START_TEST (test_batch_grad_U_rows)
+{
+  /* row k of dL/dV W is bp_linear_grad_input (W, g_k): each example's own
+     input gradient, not summed */
+  problem *p = problem_alloc (_i);
+  gsl_matrix *dU = gsl_matrix_alloc (p->B, p->m);
+  gsl_vector *du = gsl_vector_alloc (p->m);
+  problem_run (p);
+  ck_assert_int_eq (bp_batch_grad_input (p->W, p->G, dU), GSL_SUCCESS);
+  for (size_t k = 0; k < p->B; k++)
+    {
+      gsl_vector_const_view g = gsl_matrix_const_row (p->G, k);
+      bp_linear_grad_input (p->W, &g.vector, du);
+      for (size_t j = 0; j < p->m; j++)
+        assert_close (gsl_matrix_get (dU, k, j), gsl_vector_get (du, j));
+    }
+  gsl_vector_free (du);
+  gsl_matrix_free (dU);
+  problem_free (p);
+}
+END_TEST
+
+START_TEST (test_batch_grad_U_numeric)
+{
+  problem *p = problem_alloc (_i);
+  gsl_matrix *dU = gsl_matrix_alloc (p->B, p->m);
+  bp_check_result r;
+  problem_run (p);
+  bp_batch_grad_input (p->W, p->G, dU);
+  gsl_vector *theta = flat_copy (p->U), *grad = flat_copy (dU);
+  bp_check_gradient (loss_of_U, p, theta, grad, BP_CHECK_RTOL, BP_CHECK_ATOL, &r);
+  test_assert_pass (r, "dL/dU");
+  ck_assert_uint_eq (r.n_checked, p->B * p->m);
+  gsl_vector_free (theta);
+  gsl_vector_free (grad);
+  gsl_matrix_free (dU);
+  problem_free (p);
+}
+END_TEST
+
+START_TEST (test_batch_grad_U_bad_sizes)
+{
+  gsl_error_handler_t *old = gsl_set_error_handler_off ();
+  gsl_matrix *W = gsl_matrix_calloc (3, 4), *G = gsl_matrix_calloc (2, 3);
+  gsl_matrix *G2 = gsl_matrix_calloc (2, 2), *dU = gsl_matrix_calloc (2, 4);
+  gsl_matrix *dU5 = gsl_matrix_calloc (2, 5), *dU1 = gsl_matrix_calloc (1, 4);
+  ck_assert_int_eq (bp_batch_grad_input (W, G2, dU), GSL_EBADLEN);
+  ck_assert_int_eq (bp_batch_grad_input (W, G, dU5), GSL_EBADLEN);
+  ck_assert_int_eq (bp_batch_grad_input (W, G, dU1), GSL_EBADLEN);
+  ck_assert_int_eq (bp_batch_grad_input (W, G, dU), GSL_SUCCESS);
+  gsl_matrix_free (W);
+  gsl_matrix_free (G);
+  gsl_matrix_free (G2);
+  gsl_matrix_free (dU);
+  gsl_matrix_free (dU5);
+  gsl_matrix_free (dU1);
+  gsl_set_error_handler (old);
+}
+END_TEST
+
+static Suite *
+batch_grad_U_suite (void)
+{
+  Suite *s = suite_create ("bp_batch_grad_input");
+  TCase *tc = tcase_create ("dL_dU");
+  tcase_set_timeout (tc, 60);
+  tcase_add_loop_test (tc, test_batch_grad_U_rows, 0, TEST_CONFIGS);
+  tcase_add_loop_test (tc, test_batch_grad_U_numeric, 0, TEST_CONFIGS);
+  tcase_add_test (tc, test_batch_grad_U_bad_sizes);
+  suite_add_tcase (s, tc);
+  return s;
+}
+
 /* --- bp_batch_workspace ------------------------------------------------- */
 
 START_TEST (test_batch_workspace_views)
@@ -566,7 +651,7 @@ main (void)
 {
   Suite *(*const suites[]) (void) = {
     batch_linear_suite, batch_softmax_suite, batch_loss_suite, batch_grad_V_suite,
-    batch_grad_W_suite, batch_grad_b_suite, batch_workspace_suite
+    batch_grad_W_suite, batch_grad_b_suite, batch_grad_U_suite, batch_workspace_suite
   };
   return test_run_suites (suites, sizeof suites / sizeof suites[0]);
 }

@@ -324,9 +324,241 @@ read_suite (void)
   return s;
 }
 
+/* --- bp_model_file_write_mlp, bp_model_file_read_mlp (version 2) -------- */
+
+/* A 784 -> 16 -> 10 network of activation act, biases nonzero. */
+static bp_mlp *
+random_mlp (int i, bp_activation act)
+{
+  gsl_rng *rng = test_rng (i);
+  bp_mlp *net = bp_mlp_alloc (784, 16, 10, act);
+  bp_mlp_init (net, rng);
+  for (size_t k = 0; k < 16; k++)
+    gsl_vector_set (net->b1, k, gsl_ran_gaussian (rng, 0.1));
+  for (size_t k = 0; k < 10; k++)
+    gsl_vector_set (net->b2, k, gsl_ran_gaussian (rng, 0.1));
+  gsl_rng_free (rng);
+  return net;
+}
+
+/* 36 header + 8 (16 x 784 + 16 + 10 x 16 + 10) + 4 CRC = 36 + 101840 + 4 */
+#define MLP_FILE_BYTES 101880
+
+static unsigned char *
+slurp_mlp (const char *path, size_t *len)
+{
+  FILE *f = fopen (path, "rb");
+  ck_assert_ptr_nonnull (f);
+  unsigned char *buf = malloc (MLP_FILE_BYTES + 16);
+  *len = fread (buf, 1, MLP_FILE_BYTES + 16, f);
+  fclose (f);
+  return buf;
+}
+
+static void
+expect_mlp_refused (const char *path, int code, const char *what)
+{
+  gsl_error_handler_t *old = gsl_set_error_handler_off ();
+  bp_mlp *net = (bp_mlp *) 1;
+  char err[1024] = "";
+  ck_assert_int_eq (bp_model_file_read_mlp (path, &net, NULL, NULL, err, sizeof err), code);
+  ck_assert_msg (strstr (err, path) == err, "message '%s' does not name %s", err, path);
+  ck_assert_msg (strstr (err, what) != NULL, "message '%s' does not say '%s'", err, what);
+  ck_assert_ptr_null (net);
+  gsl_set_error_handler (old);
+}
+
+static double
+f64_at (const unsigned char *p)
+{
+  uint64_t bits = 0;
+  double x;
+  for (int k = 0; k < 8; k++)
+    bits |= (uint64_t) p[k] << (8 * k);
+  memcpy (&x, &bits, 8);
+  return x;
+}
+
+START_TEST (test_mlp_write_layout)
+{
+  /* the bytes as bp_model_file.h documents version 2 */
+  bp_mlp *net = random_mlp (_i, (bp_activation) _i);
+  const char *path = tmp_path ("mlp-layout", _i);
+  ck_assert_int_eq (bp_model_file_write_mlp (path, net, 28, 28, NULL, 0), GSL_SUCCESS);
+  size_t len;
+  unsigned char *buf = slurp_mlp (path, &len);
+  ck_assert_uint_eq (len, MLP_FILE_BYTES);
+  ck_assert_mem_eq (buf, "BPMODEL\n", 8);
+  const unsigned char ints[28] = { 2, 0, 0, 0, 10, 0, 0, 0, 0x10, 3, 0, 0, 28, 0, 0, 0,
+                                   28, 0, 0, 0, 16, 0, 0, 0, (unsigned char) _i, 0, 0, 0 };
+  ck_assert_mem_eq (buf + 8, ints, 28);
+  /* W1[0][0] first; b1[15] after the 16 x 784 of W1; W2[0][0] after b1;
+     b2[9] last before the CRC */
+  ck_assert_double_eq (f64_at (buf + 36), gsl_matrix_get (net->W1, 0, 0));
+  ck_assert_double_eq (f64_at (buf + 36 + 8 * (12544 + 15)), gsl_vector_get (net->b1, 15));
+  ck_assert_double_eq (f64_at (buf + 36 + 8 * 12560), gsl_matrix_get (net->W2, 0, 0));
+  ck_assert_double_eq (f64_at (buf + MLP_FILE_BYTES - 12), gsl_vector_get (net->b2, 9));
+  unsigned long c = crc32 (0L, buf, MLP_FILE_BYTES - 4);
+  for (int k = 0; k < 4; k++)
+    ck_assert_uint_eq (buf[MLP_FILE_BYTES - 4 + k], (c >> (8 * k)) & 0xFF);
+  free (buf);
+  unlink (path);
+  bp_mlp_free (net);
+}
+END_TEST
+
+START_TEST (test_mlp_round_trip)
+{
+  /* every activation: the same parameters bit for bit, the same kind */
+  bp_mlp *net = random_mlp (10 + _i, (bp_activation) _i), *r;
+  size_t rows, cols, layers;
+  const char *path = tmp_path ("mlp-trip", _i);
+  ck_assert_int_eq (bp_model_file_write_mlp (path, net, 28, 28, NULL, 0), GSL_SUCCESS);
+  ck_assert_int_eq (bp_model_file_layers (path, &layers, NULL, 0), GSL_SUCCESS);
+  ck_assert_uint_eq (layers, 2);
+  ck_assert_int_eq (bp_model_file_read_mlp (path, &r, &rows, &cols, NULL, 0), GSL_SUCCESS);
+  ck_assert_uint_eq (r->m, 784);
+  ck_assert_uint_eq (r->H, 16);
+  ck_assert_uint_eq (r->n, 10);
+  ck_assert_int_eq (r->act, net->act);
+  ck_assert (gsl_matrix_equal (r->W1, net->W1));
+  ck_assert (gsl_vector_equal (r->b1, net->b1));
+  ck_assert (gsl_matrix_equal (r->W2, net->W2));
+  ck_assert (gsl_vector_equal (r->b2, net->b2));
+  ck_assert_uint_eq (rows, 28);
+  ck_assert_uint_eq (cols, 28);
+  ck_assert_int_eq (count_files (path), 1);
+  unlink (path);
+  bp_mlp_free (r);
+  bp_mlp_free (net);
+}
+END_TEST
+
+START_TEST (test_mlp_kinds_apart)
+{
+  /* a one-layer file is version 1 (older programs read it) and is not a
+     two-layer network; a two-layer file is not a one-layer classifier */
+  gsl_matrix *W;
+  gsl_vector *b;
+  size_t layers;
+  random_model (0, &W, &b);
+  bp_mlp *net = random_mlp (0, BP_TANH);
+  char one[256], two[256];   /* tmp_path's buffer is reused */
+  snprintf (one, sizeof one, "%s", tmp_path ("kind1", 0));
+  snprintf (two, sizeof two, "%s", tmp_path ("kind2", 0));
+  bp_model_file_write (one, W, b, 28, 28, NULL, 0);
+  bp_model_file_write_mlp (two, net, 28, 28, NULL, 0);
+  ck_assert_int_eq (bp_model_file_layers (one, &layers, NULL, 0), GSL_SUCCESS);
+  ck_assert_uint_eq (layers, 1);
+  expect_mlp_refused (one, GSL_EINVAL, "version 1 holds a one-layer classifier");
+  expect_refused (two, GSL_EINVAL, "version 2 is not supported by bp_model_file_read");
+  gsl_error_handler_t *old = gsl_set_error_handler_off ();
+  char err[1024];
+  ck_assert_int_eq (bp_model_file_layers ("no-such-model", &layers, err, sizeof err),
+                    GSL_EFAILED);
+  ck_assert_msg (strstr (err, "no-such-model: cannot open") == err, "%s", err);
+  gsl_set_error_handler (old);
+  unlink (one);
+  unlink (two);
+  gsl_matrix_free (W);
+  gsl_vector_free (b);
+  bp_mlp_free (net);
+}
+END_TEST
+
+START_TEST (test_mlp_write_refused)
+{
+  /* a non-finite parameter or an image shape that is not m: nothing written */
+  gsl_error_handler_t *old = gsl_set_error_handler_off ();
+  bp_mlp *net = random_mlp (1, BP_RELU);
+  const char *path = tmp_path ("mlp-bad", 0);
+  char err[1024];
+  ck_assert_int_eq (bp_model_file_write_mlp (path, net, 28, 27, err, sizeof err), GSL_EBADLEN);
+  gsl_matrix_set (net->W2, 3, 4, GSL_POSINF);
+  ck_assert_int_eq (bp_model_file_write_mlp (path, net, 28, 28, err, sizeof err), GSL_EDOM);
+  ck_assert_msg (strstr (err, "W2 has a value that is not finite"), "%s", err);
+  ck_assert_int_eq (access (path, F_OK), -1);
+  bp_mlp_free (net);
+  gsl_set_error_handler (old);
+}
+END_TEST
+
+START_TEST (test_mlp_read_corrupt)
+{
+  bp_mlp *net = random_mlp (2, BP_SIGMOID);
+  const char *path = tmp_path ("mlp-flip", 0);
+  bp_model_file_write_mlp (path, net, 28, 28, NULL, 0);
+  size_t len;
+  unsigned char *buf = slurp_mlp (path, &len);
+  /* one flipped bit in W1, b1, W2, b2, the CRC: the checksum refuses it */
+  const size_t at[] = { 36, 36 + 8 * 12545, 36 + 8 * 12600, MLP_FILE_BYTES - 10,
+                        MLP_FILE_BYTES - 1 };
+  for (size_t k = 0; k < sizeof at / sizeof at[0]; k++)
+    {
+      buf[at[k]] ^= 0x04;
+      spit (path, buf, len);
+      expect_mlp_refused (path, GSL_EINVAL, "checksum mismatch");
+      buf[at[k]] ^= 0x04;
+    }
+  /* cut short: before version 1's header, inside version 2's, in the
+     parameters; and one byte too many */
+  const size_t cuts[] = { 0, 20, 28, 35, 36, 5000, MLP_FILE_BYTES - 1 };
+  for (size_t k = 0; k < sizeof cuts / sizeof cuts[0]; k++)
+    {
+      spit (path, buf, cuts[k]);
+      expect_mlp_refused (path, GSL_EINVAL, "truncated model file");
+    }
+  spit (path, buf, 30);
+  expect_mlp_refused (path, GSL_EINVAL, "shorter than the 36-byte header");
+  buf[len] = 0;
+  spit (path, buf, len + 1);
+  expect_mlp_refused (path, GSL_EINVAL, "overlong model file");
+  /* headers that lie, under a valid checksum */
+  buf[32] = 3;                      /* no activation 3 */
+  recrc (buf, len);
+  spit (path, buf, len);
+  expect_mlp_refused (path, GSL_EINVAL, "bad activation 3");
+  buf[32] = 1;
+  buf[28] = 0;                      /* H = 0 */
+  recrc (buf, len);
+  spit (path, buf, len);
+  expect_mlp_refused (path, GSL_EINVAL, "no hidden units");
+  buf[28] = 17;                     /* H = 17: the length disagrees */
+  recrc (buf, len);
+  spit (path, buf, len);
+  expect_mlp_refused (path, GSL_EINVAL, "truncated model file");
+  buf[28] = 16;
+  buf[8] = 3;
+  spit (path, buf, len);
+  expect_mlp_refused (path, GSL_EINVAL, "version 3 is not supported");
+  buf[8] = 2;
+  memset (buf + 36 + 8 * 12544, 0xFF, 8);   /* b1[0] NaN: parameter 12544 */
+  recrc (buf, len);
+  spit (path, buf, len);
+  expect_mlp_refused (path, GSL_EINVAL, "parameter 12544 is not a finite number");
+  free (buf);
+  unlink (path);
+  bp_mlp_free (net);
+}
+END_TEST
+
+static Suite *
+mlp_file_suite (void)
+{
+  Suite *s = suite_create ("bp_model_file_read_mlp");
+  TCase *tc = tcase_create ("version 2");
+  tcase_add_loop_test (tc, test_mlp_write_layout, 0, 3);
+  tcase_add_loop_test (tc, test_mlp_round_trip, 0, 3);
+  tcase_add_test (tc, test_mlp_kinds_apart);
+  tcase_add_test (tc, test_mlp_write_refused);
+  tcase_add_test (tc, test_mlp_read_corrupt);
+  suite_add_tcase (s, tc);
+  return s;
+}
+
 int
 main (void)
 {
-  Suite *(*const suites[]) (void) = { write_suite, read_suite };
+  Suite *(*const suites[]) (void) = { write_suite, read_suite, mlp_file_suite };
   return test_run_suites (suites, sizeof suites / sizeof suites[0]);
 }

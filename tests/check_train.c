@@ -64,18 +64,6 @@ sgd_suite (void)
 
 /* --- bp_train_epoch ----------------------------------------------------- */
 
-/* A tiny data set of count random 4 x 5 images and 3 classes. */
-static bp_dataset
-tiny_dataset (gsl_rng *rng, size_t count)
-{
-  bp_dataset d = { count, 4, 5, 3, malloc (count * 20), malloc (count) };
-  for (size_t k = 0; k < count * 20; k++)
-    d.images[k] = (unsigned char) gsl_rng_uniform_int (rng, 256);
-  for (size_t k = 0; k < count; k++)
-    d.labels[k] = (unsigned char) gsl_rng_uniform_int (rng, 3);
-  return d;
-}
-
 START_TEST (test_train_step_is_mean_gradient)
 {
   /* One epoch of one batch holding every example, momentum 0 (_i = 0) or
@@ -84,7 +72,7 @@ START_TEST (test_train_step_is_mean_gradient)
      bp_model_backward on image k / 255 and its one-hot label. */
   gsl_rng *rng = test_rng (_i);
   const size_t count = 7;
-  bp_dataset d = tiny_dataset (rng, count);
+  bp_dataset d = test_tiny_dataset (rng, count);
   gsl_matrix *W = gsl_matrix_alloc (3, 20), *W0 = gsl_matrix_alloc (3, 20);
   gsl_vector *b = gsl_vector_alloc (3), *b0 = gsl_vector_alloc (3);
   for (size_t k = 0; k < 60; k++)
@@ -143,24 +131,14 @@ START_TEST (test_train_step_is_mean_gradient)
 }
 END_TEST
 
-static void
-load_subset (const char *prefix, bp_dataset *d)
-{
-  char images[1024], labels[1024], err[1024] = "";
-  snprintf (images, sizeof images, "%s/%s-images-idx3-ubyte.gz", test_data_dir (), prefix);
-  snprintf (labels, sizeof labels, "%s/%s-labels-idx1-ubyte.gz", test_data_dir (), prefix);
-  ck_assert_msg (bp_dataset_read (images, labels, 10, d, err, sizeof err) == GSL_SUCCESS,
-                 "%s", err);
-}
-
 /* Train on the 500 images of tests/data for `epochs' epochs with seed; the
    per-epoch training losses go to losses, the final W to *W. */
 static double
 train_subset (unsigned long seed, size_t epochs, double *losses, gsl_matrix **Wout)
 {
   bp_dataset train, test;
-  load_subset ("train", &train);
-  load_subset ("t10k", &test);
+  test_load_subset ("train", &train);
+  test_load_subset ("t10k", &test);
   bp_sgd_params p;
   bp_sgd_params_default (&p);
   p.epochs = epochs;
@@ -219,7 +197,7 @@ END_TEST
 START_TEST (test_train_bad_sizes)
 {
   gsl_rng *rng = test_rng (0);
-  bp_dataset d = tiny_dataset (rng, 5);
+  bp_dataset d = test_tiny_dataset (rng, 5);
   bp_sgd_params p;
   bp_sgd_params_default (&p);
   bp_trainer *t = bp_trainer_alloc (5, 2, 3, 20);
@@ -260,7 +238,7 @@ START_TEST (test_evaluate_constant_classifier)
      label counts, and the loss of an example is lse(0, 1, 0) - v_label
      = log(2 + e) - 1[label = 1] */
   gsl_rng *rng = test_rng (3);
-  bp_dataset d = tiny_dataset (rng, 11);
+  bp_dataset d = test_tiny_dataset (rng, 11);
   gsl_matrix *W = gsl_matrix_calloc (3, 20);
   gsl_vector *b = gsl_vector_calloc (3);
   gsl_vector_set (b, 1, 1.0);

@@ -108,3 +108,15 @@ TESTS += tests/check_derivations
 tests_check_derivations_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/derivations
 tests_check_derivations_CFLAGS = $(TEST_CFLAGS)
 tests_check_derivations_LDADD = derivations/libdocgen.la $(TEST_LDADD)
+## The two-layer network on mini-batches and its training (issue 7).
+BP_TRAIN_SUITES += tests/check_mlp_batch
+tests_check_mlp_batch_CFLAGS = $(TEST_CFLAGS)
+tests_check_mlp_batch_LDADD = $(TEST_LDADD)
+
+# `make bench-mlp': the two-layer target (>= 89% with --hidden 256) on the
+# full Fashion-MNIST; minutes with GSL's reference CBLAS.
+bench-mlp: backprop$(EXEEXT)
+	$(SHELL) $(srcdir)/tests/bench-mlp.sh ./backprop$(EXEEXT)
+bench: bench-mlp
+.PHONY: bench-mlp
+EXTRA_DIST += tests/bench-mlp.sh

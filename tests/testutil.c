@@ -1,6 +1,7 @@
 /* testutil.c -- see testutil.h */
 #include <config.h>
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <gsl/gsl_errno.h>
 #include "testutil.h"
@@ -100,4 +101,25 @@ test_data_dir (void)
 {
   const char *dir = getenv ("BP_TEST_DATA");
   return dir != NULL && dir[0] != '\0' ? dir : BP_TEST_DATA_DIR;
+}
+
+bp_dataset
+test_tiny_dataset (gsl_rng *rng, size_t count)
+{
+  bp_dataset d = { count, 4, 5, 3, malloc (count * 20), malloc (count) };
+  for (size_t k = 0; k < count * 20; k++)
+    d.images[k] = (unsigned char) gsl_rng_uniform_int (rng, 256);
+  for (size_t k = 0; k < count; k++)
+    d.labels[k] = (unsigned char) gsl_rng_uniform_int (rng, 3);
+  return d;
+}
+
+void
+test_load_subset (const char *prefix, bp_dataset *d)
+{
+  char images[1024], labels[1024], err[1024] = "";
+  snprintf (images, sizeof images, "%s/%s-images-idx3-ubyte.gz", test_data_dir (), prefix);
+  snprintf (labels, sizeof labels, "%s/%s-labels-idx1-ubyte.gz", test_data_dir (), prefix);
+  ck_assert_msg (bp_dataset_read (images, labels, 10, d, err, sizeof err) == GSL_SUCCESS,
+                 "%s", err);
 }

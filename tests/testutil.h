@@ -43,6 +43,14 @@ gsl_vector *test_logits (gsl_rng *rng, size_t n, double scale);
    make check, else the source tree's tests/data. */
 const char *test_data_dir (void);
 
+/* A tiny data set of count random 4 x 5 images and 3 classes, drawn
+   from rng (free it with bp_dataset_free). */
+bp_dataset test_tiny_dataset (gsl_rng *rng, size_t count);
+
+/* Read PREFIX-images-idx3-ubyte.gz and PREFIX-labels-idx1-ubyte.gz of
+   test_data_dir () into d, failing the test on an error. */
+void test_load_subset (const char *prefix, bp_dataset *d);
+
 /* Run each suite with its own runner, so that each prints its own
    "N%: Checks: ..." line; returns the exit status for main. */
 int test_run_suites (Suite *(*const makers[]) (void), size_t count);

@@ -49,6 +49,12 @@ int bp_batch_grad_weights (const gsl_matrix *dL_dV, const gsl_matrix *U,
    derivations/14-mini-batch.md, eq. (14.7) */
 int bp_batch_grad_bias (const gsl_matrix *dL_dV, gsl_vector *dL_db);
 
+/* dL/dU = dL/dV W: row k is W^T dL/dv_k (bp_linear_grad_input for each
+   row; no sum: each example has its own input).  dL_dV is B x n, W n x m,
+   dL_dU B x m. */
+int bp_batch_grad_input (const gsl_matrix *W, const gsl_matrix *dL_dV,
+                         gsl_matrix *dL_dU);
+
 /* The matrices of one batch, allocated once for batches of up to B
    examples; a smaller last batch uses the first rows (see
    bp_batch_workspace_view). */

@@ -1,7 +1,9 @@
-/* bp_model_file.h -- saving and loading the classifier's W and b.
+/* bp_model_file.h -- saving and loading the classifier's W and b, or the
+   two-layer network's W1, b1, W2, b2.
 
-   File format, version 1 (all integers little-endian unsigned 32-bit,
-   all reals IEEE 754 binary64 little-endian):
+   File format, version 1: the one-layer classifier (all integers
+   little-endian unsigned 32-bit, all reals IEEE 754 binary64
+   little-endian):
 
      offset  size     field
      0       8        magic "BPMODEL\n" (42 50 4d 4f 44 45 4c 0a)
@@ -12,6 +14,23 @@
      28      8 n m    W, row-major
      ..      8 n      b
      ..      4        CRC-32 (zlib's crc32) of every byte before it
+
+   Version 2: the two-layer network of bp_mlp.h (H hidden units):
+
+     0       8        magic "BPMODEL\n"
+     8       4        version, 2
+     12      4        n, 16  4  m, 20  4  rows, 24  4  cols: as version 1
+     28      4        H, the hidden units (> 0)
+     32      4        the activation: 0 relu, 1 sigmoid, 2 tanh (bp_activation)
+     36      8 H m    W1, row-major
+     ..      8 H      b1
+     ..      8 n H    W2, row-major
+     ..      8 n      b2
+     ..      4        CRC-32 of every byte before it
+
+   A one-layer model is always written as version 1, so older programs
+   still read it; a file's version tells which kind it holds
+   (bp_model_file_layers).
 
    A file is written atomically: to a temporary file in the same directory,
    flushed to disk (fsync), then renamed over FILE, so FILE is either the
@@ -26,10 +45,12 @@
 #define BP_MODEL_FILE_H
 #include <stddef.h>
 #include "bp_common.h"
+#include "bp_mlp.h"
 BP_BEGIN_DECLS
 
 #define BP_MODEL_FILE_MAGIC "BPMODEL\n"
 #define BP_MODEL_FILE_VERSION 1u
+#define BP_MODEL_FILE_VERSION_MLP 2u
 
 /* Write W (n x m), b (n) and the image shape rows x cols (rows cols = m)
    to path, atomically.  Non-finite values are refused (GSL_EDOM).
@@ -44,6 +65,26 @@ int bp_model_file_write (const char *path, const gsl_matrix *W,
    On error nothing is allocated. */
 int bp_model_file_read (const char *path, gsl_matrix **W, gsl_vector **b,
                         size_t *rows, size_t *cols, char *err, size_t errlen);
+
+/* The two-layer network net, its input an image of rows x cols
+   (rows cols = net->m), as version 2, atomically.  Non-finite values are
+   refused (GSL_EDOM). */
+int bp_model_file_write_mlp (const char *path, const bp_mlp *net, size_t rows,
+                             size_t cols, char *err, size_t errlen);
+
+/* Read a version 2 file: *net is newly allocated (bp_mlp_free), with the
+   activation the file names; rows and cols may be NULL.  A version 1 file
+   is refused (GSL_EINVAL), as bp_model_file_read refuses version 2.  On
+   error *net is NULL. */
+int bp_model_file_read_mlp (const char *path, bp_mlp **net, size_t *rows,
+                            size_t *cols, char *err, size_t errlen);
+
+/* The kind of model in path, from its header (magic, version, sizes and
+   length checked; the parameters and checksum are checked by the readers):
+   *layers is 1 for the classifier (version 1), 2 for the two-layer network
+   (version 2). */
+int bp_model_file_layers (const char *path, size_t *layers, char *err,
+                          size_t errlen);
 
 BP_END_DECLS
 #endif /* BP_MODEL_FILE_H */

@@ -83,5 +83,14 @@ int bp_evaluate (const bp_dataset *d, const gsl_matrix *W, const gsl_vector *b,
                  bp_batch_workspace *ws, gsl_matrix_ulong *confusion,
                  double *accuracy, double *loss);
 
+/* The predictions of a batch: row r of V (the logits of example
+   first + r of d) predicts the class of its largest element (the first on
+   a tie); *right is increased by the rows whose prediction is
+   d->labels[first + r], and confusion (n x n, may be NULL) by one at
+   (true class, predicted class) for each row.  Used by bp_evaluate and
+   bp_mlp_evaluate. */
+int bp_count_predictions (const bp_dataset *d, size_t first, const gsl_matrix *V,
+                          gsl_matrix_ulong *confusion, size_t *right);
+
 BP_END_DECLS
 #endif /* BP_TRAIN_H */

@@ -1,0 +1,38 @@
+#!/bin/sh
+# bench-mlp.sh -- the two-layer target of issue 7, measured (not a test:
+# run by `make bench-mlp' and `make bench'): test accuracy of
+# `backprop train --hidden 256' (ReLU, the defaults of --hidden) on the
+# full Fashion-MNIST (Debian's dataset-fashion-mnist), target >= 89%; the
+# same accuracy from the saved model by `backprop eval'; the wall time per
+# epoch and the peak resident memory, by GNU time (Debian's package time).
+#   usage: bench-mlp.sh [PROGRAM [DATA_DIR [EXTRA TRAIN OPTIONS...]]]
+prog=${1:-./backprop}
+data=${2:-${BACKPROP_DATA:-/usr/share/datasets/fashion-mnist}}
+[ $# -ge 2 ] && shift 2 || set --
+[ -d "$data" ] || { echo "bench-mlp: no $data (apt-get install dataset-fashion-mnist)" >&2; exit 2; }
+[ -x /usr/bin/time ] || { echo "bench-mlp: no /usr/bin/time (apt-get install time)" >&2; exit 2; }
+tmp=${TMPDIR:-/tmp}/bench-mlp.$$
+mkdir "$tmp" || exit 2
+trap 'rm -rf "$tmp"' EXIT
+
+echo "== /usr/bin/time -v $prog train --data $data --hidden 256 --activation relu --model $tmp/model $*"
+/usr/bin/time -v "$prog" train --data "$data" --hidden 256 --activation relu \
+  --model "$tmp/model" "$@" >"$tmp/out" 2>"$tmp/time" || { cat "$tmp/out" "$tmp/time"; exit 1; }
+cat "$tmp/out"
+echo "== $prog eval --model $tmp/model --data $data"
+"$prog" eval --model "$tmp/model" --data "$data" | tee "$tmp/eval" | head -3
+
+acc=$(sed -n 's/^model saved to .*; test accuracy \([0-9.]*\)%$/\1/p' "$tmp/out")
+eval_acc=$(sed -n 's/^test accuracy \([0-9.]*\)% .*/\1/p' "$tmp/eval")
+epochs=$(grep -c '^epoch ' "$tmp/out")
+secs=$(sed -n 's/.*(\([0-9.]*\) s)$/\1/p' "$tmp/out" | tail -1)
+rss=$(sed -n 's/.*Maximum resident set size (kbytes): //p' "$tmp/time")
+wall=$(sed -n 's/.*Elapsed (wall clock) time (h:mm:ss or m:ss): //p' "$tmp/time")
+echo "== summary"
+echo "784-256-10 ReLU: test accuracy after $epochs epochs: $acc% (target >= 89%); eval of the saved model: $eval_acc%"
+echo "training + test evaluation: $secs s, $(awk -v s="$secs" -v e="$epochs" 'BEGIN { printf "%.2f", s / e }') s per epoch; whole run $wall"
+echo "peak resident memory: $rss kB = $(awk -v k="$rss" 'BEGIN { printf "%.1f", k / 1024 }') MiB"
+st=0
+awk -v a="$acc" 'BEGIN { exit !(a >= 89) }' || { echo "accuracy target missed"; st=1; }
+[ "$acc" = "$eval_acc" ] || { echo "eval does not reproduce the accuracy"; st=1; }
+exit $st
