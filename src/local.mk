@@ -61,3 +61,5 @@ pkginclude_HEADERS += src/backprop/bp_check_threads.h \
   src/backprop/bp_check_directional.h
 src_libbpinternal_la_SOURCES += src/example_partial.c src/example_partial.h \
   src/blas_threads.c src/blas_threads.h
+# Issue 5: the two-layer network's loss evaluated from the point's cache.
+src_libbpinternal_la_SOURCES += src/mlp_partial.c src/mlp_partial.h
