@@ -102,3 +102,8 @@ TESTS += tests/check_derivations
 tests_check_derivations_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/derivations
 tests_check_derivations_CFLAGS = $(TEST_CFLAGS)
 tests_check_derivations_LDADD = derivations/libdocgen.la $(TEST_LDADD)
+
+# Issue 5: the two-layer network's losses from the point's cache, on threads.
+BP_SUITES += tests/check_mlp_partial
+tests_check_mlp_partial_CFLAGS = $(TEST_CFLAGS)
+tests_check_mlp_partial_LDADD = $(TEST_LDADD)
