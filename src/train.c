@@ -37,7 +37,7 @@ bp_sgd_update (double eta, double mu, const gsl_vector *grad,
     GSL_ERROR ("bp_sgd_update: grad, velocity and theta must have equal sizes",
                GSL_EBADLEN);
   gsl_vector_scale (velocity, mu);
-  gsl_vector_add (velocity, grad);
+  gsl_blas_daxpy (1.0, grad, velocity);   /* = gsl_vector_add, on BLAS's loop */
   return gsl_blas_daxpy (-eta, velocity, theta);
 }
 
