@@ -176,13 +176,19 @@ bp_idx_read (const char *path, size_t ndims, bp_idx *idx, char *err,
                 "the header announces: %s", have, idx->size, read_problem (gz));
       return fail (gz, idx, err, errlen, GSL_EINVAL, path, what);
     }
+  /* The end: no byte more, and for gzip the whole trailer (CRC-32 and
+     length checked): zlib reports a stream cut short (Z_BUF_ERROR) as an
+     end of file, so its error state is asked too. */
   unsigned char extra;
+  int zerr;
   got = read_full (gz, &extra, 1);
+  if (got == 0 && (gzerror (gz, &zerr), zerr != Z_OK))
+    got = -1;
   if (got != 0)
     {
       if (got < 0)
-        snprintf (what, sizeof what, "cannot read past the payload: %s",
-                  read_problem (gz));
+        snprintf (what, sizeof what, "bad end after the %zu-byte payload: %s",
+                  idx->size, read_problem (gz));
       else
         snprintf (what, sizeof what, "trailing bytes after the %zu-byte payload "
                   "the header announces", idx->size);
