@@ -120,3 +120,15 @@ bench-mlp: backprop$(EXEEXT)
 bench: bench-mlp
 .PHONY: bench-mlp
 EXTRA_DIST += tests/bench-mlp.sh
+
+## The regression corpus of malformed files (issue 6): tests/data/malformed/,
+## made by tests/check_malformed itself (`make malformed-corpus' writes the
+## files again; a test checks the committed ones are what it makes).
+BP_SUITES += tests/check_malformed
+tests_check_malformed_CFLAGS = $(TEST_CFLAGS)
+tests_check_malformed_LDADD = $(TEST_LDADD) $(ZLIB_LIBS)
+EXTRA_DIST += tests/data/malformed
+malformed-corpus: tests/check_malformed$(EXEEXT)
+	$(MKDIR_P) $(srcdir)/tests/data/malformed
+	./tests/check_malformed$(EXEEXT) --write $(srcdir)/tests/data/malformed
+.PHONY: malformed-corpus
