@@ -132,3 +132,9 @@ malformed-corpus: tests/check_malformed$(EXEEXT)
 	$(MKDIR_P) $(srcdir)/tests/data/malformed
 	./tests/check_malformed$(EXEEXT) --write $(srcdir)/tests/data/malformed
 .PHONY: malformed-corpus
+
+# Faults while saving the model (issue 6): SIGKILL during `backprop train'
+# and a file-size limit leave the previous model or the whole new one.
+TESTS += tests/save-faults.sh
+EXTRA_DIST += tests/save-faults.sh
+CLEANFILES += save-faults.*
