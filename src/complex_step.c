@@ -2,6 +2,9 @@
    complex arithmetic; derivations/13-complex-step.md */
 #include <config.h>
 #include <complex.h>
+#ifndef CMPLX   /* glibc defines C11's CMPLX for GCC only; clang has the builtin */
+# define CMPLX(x, y) __builtin_complex ((double) (x), (double) (y))
+#endif
 #include <math.h>
 #include <stdlib.h>
 #include <gsl/gsl_errno.h>

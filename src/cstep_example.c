@@ -1,6 +1,9 @@
 /* cstep_example.c -- see cstep_example.h */
 #include <config.h>
 #include <complex.h>
+#ifndef CMPLX   /* glibc defines C11's CMPLX for GCC only; clang has the builtin */
+# define CMPLX(x, y) __builtin_complex ((double) (x), (double) (y))
+#endif
 #include <stdlib.h>
 #include <gsl/gsl_errno.h>
 #include <gsl/gsl_nan.h>

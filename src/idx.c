@@ -34,12 +34,16 @@ read_full (gzFile gz, unsigned char *buf, size_t len)
   return (long) got;
 }
 
-/* The reason a read stopped short or failed: zlib's message, or errno's. */
+/* The reason a read stopped short or failed: zlib's message (without the
+   "PATH: " zlib puts first: the report names the file once), or errno's. */
 static const char *
-read_problem (gzFile gz)
+read_problem (gzFile gz, const char *path)
 {
   int zerr;
   const char *msg = gzerror (gz, &zerr);
+  const size_t n = strlen (path);
+  if (strncmp (msg, path, n) == 0 && strncmp (msg + n, ": ", 2) == 0)
+    msg += n + 2;
   if (zerr == Z_ERRNO)
     return strerror (errno);
   if (zerr == Z_BUF_ERROR)
@@ -89,8 +93,12 @@ bp_idx_read (const char *path, size_t ndims, bp_idx *idx, char *err,
   long got = read_full (gz, head, 4);
   if (got < 4)
     {
-      snprintf (what, sizeof what, "truncated IDX header (%ld of 4 bytes): %s",
-                got < 0 ? 0 : got, read_problem (gz));
+      if (got < 0)
+        snprintf (what, sizeof what, "cannot read the IDX header: %s",
+                  read_problem (gz, path));
+      else
+        snprintf (what, sizeof what, "truncated IDX header (%ld of 4 bytes): %s",
+                  got, read_problem (gz, path));
       return fail (gz, idx, err, errlen, got < 0 ? read_code (gz) : GSL_EINVAL, path, what);
     }
   if (head[0] != 0 || head[1] != 0)
@@ -116,8 +124,12 @@ bp_idx_read (const char *path, size_t ndims, bp_idx *idx, char *err,
   got = read_full (gz, head + 4, 4 * ndims);
   if (got < (long) (4 * ndims))
     {
-      snprintf (what, sizeof what, "truncated IDX header (%ld of %zu bytes): %s",
-                4 + (got < 0 ? 0 : got), 4 + 4 * ndims, read_problem (gz));
+      if (got < 0)
+        snprintf (what, sizeof what, "cannot read the IDX header: %s",
+                  read_problem (gz, path));
+      else
+        snprintf (what, sizeof what, "truncated IDX header (%ld of %zu bytes): %s",
+                  4 + got, 4 + 4 * ndims, read_problem (gz, path));
       return fail (gz, idx, err, errlen, got < 0 ? read_code (gz) : GSL_EINVAL, path, what);
     }
   idx->ndims = ndims;
@@ -150,7 +162,7 @@ bp_idx_read (const char *path, size_t ndims, bp_idx *idx, char *err,
       got = read_full (gz, idx->data + have, cap - have);
       if (got < 0)
         {
-          snprintf (what, sizeof what, "cannot read the payload: %s", read_problem (gz));
+          snprintf (what, sizeof what, "cannot read the payload: %s", read_problem (gz, path));
           return fail (gz, idx, err, errlen, read_code (gz), path, what);
         }
       have += (size_t) got;
@@ -173,16 +185,22 @@ bp_idx_read (const char *path, size_t ndims, bp_idx *idx, char *err,
   if (have < idx->size)
     {
       snprintf (what, sizeof what, "truncated payload: %zu of the %zu bytes "
-                "the header announces: %s", have, idx->size, read_problem (gz));
+                "the header announces: %s", have, idx->size, read_problem (gz, path));
       return fail (gz, idx, err, errlen, GSL_EINVAL, path, what);
     }
+  /* The end: no byte more, and for gzip the whole trailer (CRC-32 and
+     length checked): zlib reports a stream cut short (Z_BUF_ERROR) as an
+     end of file, so its error state is asked too. */
   unsigned char extra;
+  int zerr;
   got = read_full (gz, &extra, 1);
+  if (got == 0 && (gzerror (gz, &zerr), zerr != Z_OK))
+    got = -1;
   if (got != 0)
     {
       if (got < 0)
-        snprintf (what, sizeof what, "cannot read past the payload: %s",
-                  read_problem (gz));
+        snprintf (what, sizeof what, "bad end after the %zu-byte payload: %s",
+                  idx->size, read_problem (gz, path));
       else
         snprintf (what, sizeof what, "trailing bytes after the %zu-byte payload "
                   "the header announces", idx->size);

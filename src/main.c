@@ -1,6 +1,7 @@
 /* main.c -- the backprop program: `backprop verify' and friends. */
 #include <config.h>
 #include <getopt.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -73,6 +74,9 @@ main (int argc, char **argv)
     {NULL, 0, NULL, 0}
   };
   int c;
+  /* Past a file-size limit (ulimit -f) write fails with EFBIG, which is
+     reported ("cannot save: File too large"), instead of killing us. */
+  signal (SIGXFSZ, SIG_IGN);
   /* '+': stop at the command; its own options are parsed by it. */
   while ((c = getopt_long (argc, argv, "+hV", longopts, NULL)) != -1)
     switch (c)

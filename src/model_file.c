@@ -317,7 +317,12 @@ read_header (FILE *f, const char *path, uint32_t want, header *h, char *err,
   h->count = h->H == 0 ? mul_add (h->n, h->m, h->n)
                        : mul_add (h->H, h->m + 1, mul_add (h->n, h->H + 1, 0));
   h->len = file_bytes_of (h->head, h->count);
-  if (h->len == 0 || (size_t) st.st_size != h->len)
+  if (h->len == 0)
+    return bp_report (err, errlen, GSL_EINVAL, path,
+                      "bad sizes in the header: %zu classes, %zu inputs%s make "
+                      "a file longer than %zu bytes", h->n, h->m,
+                      h->H ? " and the hidden units" : "", (size_t) SIZE_MAX);
+  if ((size_t) st.st_size != h->len)
     return bp_report (err, errlen, GSL_EINVAL, path,
                       "%s model file: %lld bytes, expected %zu for %zu x %zu%s",
                       (size_t) st.st_size < h->len || h->len == 0 ? "truncated" : "overlong",

@@ -126,3 +126,21 @@ EXTRA_DIST += tests/bench-mlp.sh
 BP_SUITES += tests/check_mlp_partial
 tests_check_mlp_partial_CFLAGS = $(TEST_CFLAGS)
 tests_check_mlp_partial_LDADD = $(TEST_LDADD)
+
+## The regression corpus of malformed files (issue 6): tests/data/malformed/,
+## made by tests/check_malformed itself (`make malformed-corpus' writes the
+## files again; a test checks the committed ones are what it makes).
+BP_SUITES += tests/check_malformed
+tests_check_malformed_CFLAGS = $(TEST_CFLAGS)
+tests_check_malformed_LDADD = $(TEST_LDADD) $(ZLIB_LIBS)
+EXTRA_DIST += tests/data/malformed
+malformed-corpus: tests/check_malformed$(EXEEXT)
+	$(MKDIR_P) $(srcdir)/tests/data/malformed
+	./tests/check_malformed$(EXEEXT) --write $(srcdir)/tests/data/malformed
+.PHONY: malformed-corpus
+
+# Faults while saving the model (issue 6): SIGKILL during `backprop train'
+# and a file-size limit leave the previous model or the whole new one.
+TESTS += tests/save-faults.sh
+EXTRA_DIST += tests/save-faults.sh
+CLEANFILES += save-faults.*

@@ -34,7 +34,9 @@
 
    A file is written atomically: to a temporary file in the same directory,
    flushed to disk (fsync), then renamed over FILE, so FILE is either the
-   old model or the whole new one, never a part.  Reading checks the
+   old model or the whole new one, never a part (a process killed while
+   writing may leave the temporary file, FILE.XXXXXX, beside it; a write
+   error removes it; tests/save-faults.sh).  Reading checks the
    magic, version, sizes, exact length and checksum, and that every value
    is finite, before it returns anything.
 

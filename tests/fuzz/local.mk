@@ -22,7 +22,7 @@
 ## add NAME to FUZZ_HARNESSES, tests/fuzz/replay_NAME to FUZZ_REPLAYS,
 ## and copy the three tests_fuzz_replay_softmax_* lines below.
 
-FUZZ_HARNESSES = softmax
+FUZZ_HARNESSES = softmax idx model_file
 FUZZ_TIME = 600
 FUZZ_FLAGS =
 FUZZ_CFLAGS = -g -O1 -fsanitize=fuzzer,address,undefined \
@@ -35,6 +35,15 @@ TESTS += $(FUZZ_REPLAYS)
 tests_fuzz_replay_softmax_SOURCES = tests/fuzz/fuzz_softmax.c tests/fuzz/replay.c tests/fuzz/fuzz.h
 tests_fuzz_replay_softmax_CPPFLAGS = $(AM_CPPFLAGS) -DFUZZ_NAME='"softmax"'
 tests_fuzz_replay_softmax_LDADD = $(FUZZ_REPLAY_LDADD)
+
+# The IDX reader, plain and gzip'd, and the model-file readers (issue 6).
+FUZZ_REPLAYS += tests/fuzz/replay_idx tests/fuzz/replay_model_file
+tests_fuzz_replay_idx_SOURCES = tests/fuzz/fuzz_idx.c tests/fuzz/replay.c tests/fuzz/fuzz.h
+tests_fuzz_replay_idx_CPPFLAGS = $(AM_CPPFLAGS) -DFUZZ_NAME='"idx"'
+tests_fuzz_replay_idx_LDADD = $(FUZZ_REPLAY_LDADD) $(ZLIB_LIBS)
+tests_fuzz_replay_model_file_SOURCES = tests/fuzz/fuzz_model_file.c tests/fuzz/replay.c tests/fuzz/fuzz.h
+tests_fuzz_replay_model_file_CPPFLAGS = $(AM_CPPFLAGS) -DFUZZ_NAME='"model_file"'
+tests_fuzz_replay_model_file_LDADD = $(FUZZ_REPLAY_LDADD) $(ZLIB_LIBS)
 
 EXTRA_DIST += tests/fuzz/corpus
 

@@ -1,0 +1,949 @@
+/* check_malformed.c -- the regression corpus of malformed files,
+   tests/data/malformed/ (issue 6): every file is read by the reader it
+   targets, which must answer with the exact error code and a message
+   "FILE: PROBLEM" naming the file and the problem (a fixed part of it,
+   from the reader's format strings).  One suite per reader:
+   bp_idx_read, bp_dataset_read, bp_model_file_read,
+   bp_model_file_read_mlp, bp_model_file_layers.
+
+   The files are made here, byte by byte, from the formats of bp_idx.h and
+   bp_model_file.h (gzip as RFC 1952 with stored deflate blocks, RFC 1951,
+   so every byte is fixed by the format, not by a zlib version); a test
+   checks that the committed files are exactly what this program makes,
+   and `tests/check_malformed --write DIR' (make malformed-corpus) writes
+   them again. */
+#include <config.h>
+#include <math.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <zlib.h>
+#include <gsl/gsl_errno.h>
+#include "backprop/bp_idx.h"
+#include "backprop/bp_model_file.h"
+#include "testutil.h"
+
+/* --- making the files ---------------------------------------------------- */
+
+typedef struct
+{
+  unsigned char b[4096];
+  size_t len;
+} bytes;
+
+static void
+put (bytes *f, const void *p, size_t len)
+{
+  if (f->len + len > sizeof f->b)   /* not ck_assert: --write runs no test */
+    abort ();
+  memcpy (f->b + f->len, p, len);
+  f->len += len;
+}
+
+static void
+put_byte (bytes *f, unsigned x)
+{
+  const unsigned char c = (unsigned char) x;
+  put (f, &c, 1);
+}
+
+static void
+put_be32 (bytes *f, uint32_t x)
+{
+  for (int k = 3; k >= 0; k--)
+    put_byte (f, (x >> (8 * k)) & 0xff);
+}
+
+static void
+put_le32 (bytes *f, uint32_t x)
+{
+  for (int k = 0; k < 4; k++)
+    put_byte (f, (x >> (8 * k)) & 0xff);
+}
+
+static void
+put_le64 (bytes *f, uint64_t x)
+{
+  for (int k = 0; k < 8; k++)
+    put_byte (f, (x >> (8 * k)) & 0xff);
+}
+
+static void
+put_f64 (bytes *f, double x)
+{
+  uint64_t bits;
+  memcpy (&bits, &x, sizeof bits);
+  put_le64 (f, bits);
+}
+
+static uint32_t
+crc (const unsigned char *p, size_t len)
+{
+  return (uint32_t) crc32_z (crc32_z (0L, Z_NULL, 0), p, len);
+}
+
+/* IDX (bp_idx.h): 0 0 type d, the d sizes big-endian, then payload bytes
+   p -> (7 p) mod 256 (labels: p mod 3). */
+static void
+idx_header (bytes *f, unsigned type, size_t d, const uint32_t *dims)
+{
+  put_byte (f, 0);
+  put_byte (f, 0);
+  put_byte (f, type);
+  put_byte (f, (unsigned) d);
+  for (size_t k = 0; k < d; k++)
+    put_be32 (f, dims[k]);
+}
+
+/* The valid images file: 3 images of 2 x 2 (16 + 12 bytes). */
+static void
+images_3x2x2 (bytes *f)
+{
+  const uint32_t dims[] = { 3, 2, 2 };
+  idx_header (f, 0x08, 3, dims);
+  for (unsigned p = 0; p < 12; p++)
+    put_byte (f, (7 * p) % 256);
+}
+
+/* The valid labels file of count labels, p mod 3, except label bad at
+   item 1 when bad is not 0. */
+static void
+labels (bytes *f, uint32_t count, unsigned bad)
+{
+  idx_header (f, 0x08, 1, &count);
+  for (unsigned p = 0; p < count; p++)
+    put_byte (f, p == 1 && bad ? bad : p % 3);
+}
+
+/* gzip (RFC 1952) of in: header with no name and mtime 0, OS 3 (Unix);
+   one stored deflate block (RFC 1951: BFINAL 1, BTYPE 00, LEN, ~LEN);
+   CRC-32 and length, little-endian. */
+static void
+gzip_of (bytes *f, const bytes *in)
+{
+  static const unsigned char head[10] = { 0x1f, 0x8b, 8, 0, 0, 0, 0, 0, 0, 3 };
+  put (f, head, sizeof head);
+  put_byte (f, 0x01);
+  put_byte (f, in->len & 0xff);
+  put_byte (f, (in->len >> 8) & 0xff);
+  put_byte (f, ~in->len & 0xff);
+  put_byte (f, (~in->len >> 8) & 0xff);
+  put (f, in->b, in->len);
+  put_le32 (f, crc (in->b, in->len));
+  put_le32 (f, (uint32_t) in->len);
+}
+
+/* Model files (bp_model_file.h), little-endian: magic, version, n, m,
+   rows, cols [, H, activation], then count reals k -> 0.25 k - 1, then the
+   CRC-32 of everything before it. */
+static void
+model_header (bytes *f, uint32_t version, uint32_t n, uint32_t m, uint32_t rows,
+              uint32_t cols)
+{
+  put (f, BP_MODEL_FILE_MAGIC, 8);
+  put_le32 (f, version);
+  put_le32 (f, n);
+  put_le32 (f, m);
+  put_le32 (f, rows);
+  put_le32 (f, cols);
+}
+
+static void
+model_values (bytes *f, size_t count)
+{
+  for (size_t k = 0; k < count; k++)
+    put_f64 (f, 0.25 * (double) k - 1.0);
+}
+
+static void
+model_crc (bytes *f)
+{
+  put_le32 (f, crc (f->b, f->len));
+}
+
+/* Version 1: n = 2 classes, m = 2 inputs (image 1 x 2): 28 + 8 (4 + 2)
+   + 4 = 80 bytes. */
+static void
+model_v1 (bytes *f)
+{
+  model_header (f, 1, 2, 2, 1, 2);
+  model_values (f, 2 * 2 + 2);
+  model_crc (f);
+}
+
+/* Version 2: n = 2, m = 2 (1 x 2), H = 3, tanh (2): 36 + 8 (3 2 + 3 + 2 3
+   + 2) + 4 = 176 bytes. */
+static void
+model_v2_with (bytes *f, uint32_t H, uint32_t act, size_t count)
+{
+  model_header (f, 2, 2, 2, 1, 2);
+  put_le32 (f, H);
+  put_le32 (f, act);
+  model_values (f, count);
+  model_crc (f);
+}
+
+static void
+model_v2 (bytes *f)
+{
+  model_v2_with (f, 3, 2, 3 * 2 + 3 + 2 * 3 + 2);
+}
+
+/* Replace the 8 bytes of parameter k (of a header of head bytes) by x and
+   make the CRC right again. */
+static void
+set_param (bytes *f, size_t head, size_t k, double x)
+{
+  bytes g = { { 0 }, 0 };
+  put (&g, f->b, head + 8 * k);
+  put_f64 (&g, x);
+  put (&g, f->b + head + 8 * (k + 1), f->len - 4 - head - 8 * (k + 1));
+  model_crc (&g);
+  *f = g;
+}
+
+/* --- the corpus ---------------------------------------------------------- */
+
+static void
+make_idx_empty (bytes *f)
+{
+  (void) f;
+}
+
+static void
+make_idx_header_3 (bytes *f)
+{
+  images_3x2x2 (f);
+  f->len = 3;
+}
+
+static void
+make_idx_sizes_cut (bytes *f)
+{
+  images_3x2x2 (f);
+  f->len = 10;
+}
+
+static void
+make_idx_bad_magic (bytes *f)
+{
+  images_3x2x2 (f);
+  f->b[0] = 0x12;
+  f->b[1] = 0x34;
+}
+
+static void
+make_idx_type_float (bytes *f)
+{
+  images_3x2x2 (f);
+  f->b[2] = 0x0d;
+}
+
+static void
+make_labels_3 (bytes *f)
+{
+  labels (f, 3, 0);
+}
+
+static void
+make_idx_size_zero (bytes *f)
+{
+  const uint32_t dims[] = { 3, 0, 2 };
+  idx_header (f, 0x08, 3, dims);
+}
+
+/* (2^32 - 1)^3 > 2^64 > SIZE_MAX: the product overflows before anything
+   is allocated. */
+static void
+make_idx_overflow (bytes *f)
+{
+  const uint32_t dims[] = { 0xffffffffu, 0xffffffffu, 0xffffffffu };
+  idx_header (f, 0x08, 3, dims);
+  put_byte (f, 1);
+}
+
+static void
+make_idx_payload_cut (bytes *f)
+{
+  images_3x2x2 (f);
+  f->len = 16 + 5;
+}
+
+/* 60000 x 28 x 28 = 47040000 bytes announced, 16 given. */
+static void
+make_idx_huge_claim (bytes *f)
+{
+  const uint32_t dims[] = { 60000, 28, 28 };
+  idx_header (f, 0x08, 3, dims);
+  for (unsigned p = 0; p < 16; p++)
+    put_byte (f, p);
+}
+
+static void
+make_idx_trailing (bytes *f)
+{
+  images_3x2x2 (f);
+  put_byte (f, 0xaa);
+  put_byte (f, 0xbb);
+}
+
+static void
+make_gz_images (bytes *f)
+{
+  bytes in = { { 0 }, 0 };
+  images_3x2x2 (&in);
+  gzip_of (f, &in);
+}
+
+/* 10 + 5 + 28 + 8 = 51 bytes; cut in the stored block's data */
+static void
+make_gz_cut (bytes *f)
+{
+  make_gz_images (f);
+  f->len = 10 + 5 + 20;
+}
+
+/* cut in the trailer: the data are all there, the CRC-32 is not whole
+   (the first finding of fuzz_idx) */
+static void
+make_gz_trailer_cut (bytes *f)
+{
+  make_gz_images (f);
+  f->len -= 6;
+}
+
+static void
+make_gz_bad_crc (bytes *f)
+{
+  make_gz_images (f);
+  f->b[f->len - 8] ^= 0xff;
+}
+
+static void
+make_gz_bad_length (bytes *f)
+{
+  make_gz_images (f);
+  f->b[f->len - 4] ^= 0x01;
+}
+
+/* a deflate block of type 11, which RFC 1951 reserves (an error) */
+static void
+make_gz_garbage (bytes *f)
+{
+  make_gz_images (f);
+  f->b[10] = 0x07;
+}
+
+static void
+make_gz_payload_cut (bytes *f)
+{
+  bytes in = { { 0 }, 0 };
+  images_3x2x2 (&in);
+  in.len = 16 + 5;
+  gzip_of (f, &in);
+}
+
+static void
+make_gz_empty (bytes *f)
+{
+  bytes in = { { 0 }, 0 };
+  gzip_of (f, &in);
+}
+
+static void
+make_labels_2 (bytes *f)
+{
+  labels (f, 2, 0);
+}
+
+static void
+make_labels_10 (bytes *f)
+{
+  labels (f, 3, 10);
+}
+
+static void
+make_model_header_cut (bytes *f)
+{
+  model_v1 (f);
+  f->len = 20;
+}
+
+static void
+make_model_bad_magic (bytes *f)
+{
+  model_v1 (f);
+  memcpy (f->b, "BPMODEL2", 8);
+}
+
+static void
+make_model_version (bytes *f, uint32_t version)
+{
+  model_header (f, version, 2, 2, 1, 2);
+  model_values (f, 6);
+  model_crc (f);
+}
+
+static void
+make_model_version_0 (bytes *f)
+{
+  make_model_version (f, 0);
+}
+
+static void
+make_model_version_3 (bytes *f)
+{
+  make_model_version (f, 3);
+}
+
+static void
+make_model_bad_crc (bytes *f)
+{
+  model_v1 (f);
+  f->b[28 + 8 * 2 + 3] ^= 0x10;   /* a bit of W[1][0], CRC unchanged */
+}
+
+static void
+make_model_payload_cut (bytes *f)
+{
+  model_v1 (f);
+  f->len = 60;
+}
+
+static void
+make_model_overlong (bytes *f)
+{
+  model_v1 (f);
+  put_byte (f, 0);
+}
+
+/* image 3 x 1 for m = 2 inputs */
+static void
+make_model_bad_shape (bytes *f)
+{
+  model_header (f, 1, 2, 2, 3, 1);
+  model_values (f, 6);
+  model_crc (f);
+}
+
+static void
+make_model_zero_classes (bytes *f)
+{
+  model_header (f, 1, 0, 2, 1, 2);
+  model_values (f, 2);
+  model_crc (f);
+}
+
+/* n = m = 2^32 - 1: n m + n parameters need more than 2^64 bytes */
+static void
+make_model_overflow (bytes *f)
+{
+  model_header (f, 1, 0xffffffffu, 0xffffffffu, 0xffffffffu, 1);
+  model_values (f, 6);
+  model_crc (f);
+}
+
+static void
+make_model_nan (bytes *f)
+{
+  model_v1 (f);
+  set_param (f, 28, 3, NAN);
+}
+
+static void
+make_model_inf (bytes *f)
+{
+  model_v1 (f);
+  set_param (f, 28, 5, -INFINITY);
+}
+
+static void
+make_model_v2_header_cut (bytes *f)
+{
+  model_v2 (f);
+  f->len = 30;
+}
+
+static void
+make_model_v2_no_hidden (bytes *f)
+{
+  model_v2_with (f, 0, 2, 2 * 2 + 2);
+}
+
+static void
+make_model_v2_bad_activation (bytes *f)
+{
+  model_v2_with (f, 3, 7, 3 * 2 + 3 + 2 * 3 + 2);
+}
+
+static void
+make_model_v2_bad_crc (bytes *f)
+{
+  model_v2 (f);
+  f->b[f->len - 1] ^= 0x01;
+}
+
+static void
+make_model_v2_nan (bytes *f)
+{
+  model_v2 (f);
+  set_param (f, 36, 16, NAN);   /* b2[1], the last parameter */
+}
+
+/* (2^32 - 1) (2^32 - 1 + 1) + ... parameters: more than 2^64 bytes */
+static void
+make_model_v2_overflow (bytes *f)
+{
+  model_header (f, 2, 2, 0xffffffffu, 0xffffffffu, 1);
+  put_le32 (f, 0xffffffffu);
+  put_le32 (f, 0);
+  model_values (f, 2);
+  model_crc (f);
+}
+
+typedef struct
+{
+  const char *name;
+  void (*make) (bytes *);
+} corpus_file;
+
+/* Every file of tests/data/malformed/, valid ones (ok-*) included. */
+static const corpus_file corpus[] = {
+  { "ok-images-3x2x2", images_3x2x2 },
+  { "ok-images-3x2x2.gz", make_gz_images },
+  { "ok-labels-3", make_labels_3 },
+  { "ok-model-v1", model_v1 },
+  { "ok-model-v2", model_v2 },
+  { "idx-empty", make_idx_empty },
+  { "idx-header-3-bytes", make_idx_header_3 },
+  { "idx-sizes-cut", make_idx_sizes_cut },
+  { "idx-bad-magic", make_idx_bad_magic },
+  { "idx-type-float", make_idx_type_float },
+  { "idx-size-zero", make_idx_size_zero },
+  { "idx-sizes-overflow", make_idx_overflow },
+  { "idx-payload-cut", make_idx_payload_cut },
+  { "idx-huge-claim", make_idx_huge_claim },
+  { "idx-trailing-bytes", make_idx_trailing },
+  { "idx-gz-cut.gz", make_gz_cut },
+  { "idx-gz-trailer-cut.gz", make_gz_trailer_cut },
+  { "idx-gz-bad-crc.gz", make_gz_bad_crc },
+  { "idx-gz-bad-length.gz", make_gz_bad_length },
+  { "idx-gz-garbage.gz", make_gz_garbage },
+  { "idx-gz-payload-cut.gz", make_gz_payload_cut },
+  { "idx-gz-empty.gz", make_gz_empty },
+  { "labels-count-2", make_labels_2 },
+  { "labels-class-10", make_labels_10 },
+  { "model-empty", make_idx_empty },
+  { "model-header-cut", make_model_header_cut },
+  { "model-bad-magic", make_model_bad_magic },
+  { "model-version-0", make_model_version_0 },
+  { "model-version-3", make_model_version_3 },
+  { "model-bad-checksum", make_model_bad_crc },
+  { "model-payload-cut", make_model_payload_cut },
+  { "model-overlong", make_model_overlong },
+  { "model-bad-shape", make_model_bad_shape },
+  { "model-zero-classes", make_model_zero_classes },
+  { "model-sizes-overflow", make_model_overflow },
+  { "model-nan", make_model_nan },
+  { "model-inf", make_model_inf },
+  { "model-v2-header-cut", make_model_v2_header_cut },
+  { "model-v2-no-hidden", make_model_v2_no_hidden },
+  { "model-v2-bad-activation", make_model_v2_bad_activation },
+  { "model-v2-bad-checksum", make_model_v2_bad_crc },
+  { "model-v2-nan", make_model_v2_nan },
+  { "model-v2-sizes-overflow", make_model_v2_overflow },
+};
+#define N_CORPUS (sizeof corpus / sizeof corpus[0])
+
+/* --- the expected errors ------------------------------------------------- */
+
+static const char *
+path_of (const char *name)
+{
+  static char path[2][4096];
+  static int which;
+  which = !which;
+  snprintf (path[which], sizeof path[which], "%s/malformed/%s", test_data_dir (), name);
+  return path[which];
+}
+
+/* The message must be "PATH: ..." and contain what. */
+static void
+assert_message (const char *err, const char *path, const char *what)
+{
+  const size_t n = strlen (path);
+  ck_assert_msg (strncmp (err, path, n) == 0 && strncmp (err + n, ": ", 2) == 0,
+                 "message '%s' does not start with '%s: '", err, path);
+  ck_assert_msg (strstr (err + n + 2, what) != NULL, "message '%s' does not say '%s'",
+                 err, what);
+  ck_assert_msg (strstr (err + n + 2, path) == NULL, "message '%s' names '%s' twice",
+                 err, path);
+}
+
+typedef struct
+{
+  const char *file;
+  size_t ndims;
+  int code;
+  const char *what;
+} idx_case;
+
+/* The problem each reader must name, from bp_idx.h and idx.c's format
+   strings; gzip's own messages are zlib's (inflate.c).  zlib inflates a
+   stream this small whole at the first read, so a bad CRC-32, length or
+   block shows when the header is read; a stream cut short is reported
+   only when the data run out (Z_BUF_ERROR), after what was there. */
+static const idx_case idx_cases[] = {
+  { "idx-empty", 3, GSL_EINVAL, "truncated IDX header (0 of 4 bytes): the file ends early" },
+  { "idx-header-3-bytes", 3, GSL_EINVAL, "truncated IDX header (3 of 4 bytes): the file ends early" },
+  { "idx-sizes-cut", 3, GSL_EINVAL, "truncated IDX header (10 of 16 bytes): the file ends early" },
+  { "idx-bad-magic", 3, GSL_EINVAL, "not an IDX file (magic number starts 0x1234, not 0x0000)" },
+  { "idx-type-float", 3, GSL_EINVAL, "IDX data type 0x0d is not supported (only 0x08, unsigned bytes)" },
+  { "ok-labels-3", 3, GSL_EINVAL, "has 1 dimensions, expected 3 (an images file has 3, a labels file 1)" },
+  { "ok-images-3x2x2", 1, GSL_EINVAL, "has 3 dimensions, expected 1 (an images file has 3, a labels file 1)" },
+  { "idx-size-zero", 3, GSL_EINVAL, "size 2 of the IDX header is 0" },
+  { "idx-sizes-overflow", 3, GSL_EINVAL, "the sizes in the IDX header overflow (their product exceeds " },
+  { "idx-payload-cut", 3, GSL_EINVAL, "truncated payload: 5 of the 12 bytes the header announces: the file ends early" },
+  { "idx-huge-claim", 3, GSL_EINVAL, "truncated payload: 16 of the 47040000 bytes the header announces: the file ends early" },
+  { "idx-trailing-bytes", 3, GSL_EINVAL, "trailing bytes after the 12-byte payload the header announces" },
+  { "idx-gz-cut.gz", 3, GSL_EINVAL, "truncated payload: 4 of the 12 bytes the header announces: the gzip stream ends early" },
+  { "idx-gz-trailer-cut.gz", 3, GSL_EINVAL, "bad end after the 12-byte payload: the gzip stream ends early" },
+  { "idx-gz-bad-crc.gz", 3, GSL_EINVAL, "cannot read the IDX header: incorrect data check" },
+  { "idx-gz-bad-length.gz", 3, GSL_EINVAL, "cannot read the IDX header: incorrect length check" },
+  { "idx-gz-garbage.gz", 3, GSL_EINVAL, "cannot read the IDX header: invalid block type" },
+  { "idx-gz-payload-cut.gz", 3, GSL_EINVAL, "truncated payload: 5 of the 12 bytes the header announces: the file ends early" },
+  { "idx-gz-empty.gz", 3, GSL_EINVAL, "truncated IDX header (0 of 4 bytes): the file ends early" },
+  { "idx-gz-empty.gz", 1, GSL_EINVAL, "truncated IDX header (0 of 4 bytes): the file ends early" },
+};
+#define N_IDX (sizeof idx_cases / sizeof idx_cases[0])
+
+START_TEST (test_idx_read_malformed)
+{
+  const idx_case *c = &idx_cases[_i];
+  const char *path = path_of (c->file);
+  bp_idx idx;
+  char err[1024] = "";
+  ck_assert_msg (bp_idx_read (path, c->ndims, &idx, err, sizeof err) == c->code,
+                 "%s: expected code %d, message: %s", c->file, c->code, err);
+  assert_message (err, path, c->what);
+  ck_assert_ptr_null (idx.data);
+  ck_assert_uint_eq (idx.size, 0);
+}
+END_TEST
+
+START_TEST (test_idx_read_valid)
+{
+  /* the valid files the malformed ones are made from read, plain or gzip'd */
+  static const char *const files[] = { "ok-images-3x2x2", "ok-images-3x2x2.gz" };
+  bp_idx idx;
+  char err[1024] = "";
+  ck_assert_msg (bp_idx_read (path_of (files[_i]), 3, &idx, err, sizeof err)
+                 == GSL_SUCCESS, "%s", err);
+  ck_assert_uint_eq (idx.size, 12);
+  ck_assert_uint_eq (idx.data[11], 77);   /* 7 * 11 */
+  bp_idx_free (&idx);
+}
+END_TEST
+
+typedef struct
+{
+  const char *images, *labels;
+  size_t n_classes;
+  int code;
+  const char *named;   /* the file the message starts with */
+  const char *what;
+} dataset_case;
+
+static const dataset_case dataset_cases[] = {
+  { "ok-images-3x2x2", "labels-count-2", 10, GSL_EINVAL, "labels-count-2",
+    "has 2 labels but " },
+  { "ok-images-3x2x2.gz", "labels-class-10", 10, GSL_EINVAL, "labels-class-10",
+    "label 10 of item 1 is not a class (there are 10: 0 to 9)" },
+  { "ok-images-3x2x2", "ok-labels-3", 2, GSL_EINVAL, "ok-labels-3",
+    "label 2 of item 2 is not a class (there are 2: 0 to 1)" },
+  { "idx-gz-trailer-cut.gz", "ok-labels-3", 10, GSL_EINVAL, "idx-gz-trailer-cut.gz",
+    "bad end after the 12-byte payload: the gzip stream ends early" },
+  { "ok-images-3x2x2", "idx-payload-cut", 10, GSL_EINVAL, "idx-payload-cut",
+    "has 3 dimensions, expected 1" },
+};
+#define N_DATASET (sizeof dataset_cases / sizeof dataset_cases[0])
+
+START_TEST (test_dataset_read_malformed)
+{
+  const dataset_case *c = &dataset_cases[_i];
+  char images[4096], labels_path[4096], named[4096], err[1024] = "";
+  snprintf (images, sizeof images, "%s", path_of (c->images));
+  snprintf (labels_path, sizeof labels_path, "%s", path_of (c->labels));
+  snprintf (named, sizeof named, "%s", path_of (c->named));
+  bp_dataset d;
+  ck_assert_msg (bp_dataset_read (images, labels_path, c->n_classes, &d, err, sizeof err)
+                 == c->code, "%s + %s: expected code %d, message: %s", c->images,
+                 c->labels, c->code, err);
+  assert_message (err, named, c->what);
+  if (strstr (c->what, "labels but") != NULL)   /* and names the images file */
+    assert_message (err, named, images);
+  ck_assert_ptr_null (d.images);
+  ck_assert_ptr_null (d.labels);
+}
+END_TEST
+
+START_TEST (test_dataset_read_valid)
+{
+  bp_dataset d;
+  char err[1024] = "";
+  ck_assert_msg (bp_dataset_read (path_of ("ok-images-3x2x2.gz"), path_of ("ok-labels-3"),
+                                  3, &d, err, sizeof err) == GSL_SUCCESS, "%s", err);
+  ck_assert_uint_eq (d.count, 3);
+  ck_assert_uint_eq (d.labels[2], 2);
+  bp_dataset_free (&d);
+}
+END_TEST
+
+/* Which reader a model case is for. */
+enum { V1, V2, LAYERS };
+
+typedef struct
+{
+  const char *file;
+  int reader;
+  int code;
+  const char *what;
+} model_case;
+
+static const model_case model_cases[] = {
+  { "model-empty", V1, GSL_EINVAL, "truncated model file: 0 bytes, shorter than the 28-byte header" },
+  { "model-header-cut", V1, GSL_EINVAL, "truncated model file: 20 bytes, shorter than the 28-byte header" },
+  { "model-bad-magic", V1, GSL_EINVAL, "not a backprop model file (bad magic number)" },
+  { "model-version-0", V1, GSL_EINVAL, "model file version 0 is not supported (only 1 and 2)" },
+  { "model-version-3", V1, GSL_EINVAL, "model file version 3 is not supported (only 1 and 2)" },
+  { "model-bad-checksum", V1, GSL_EINVAL, "checksum mismatch: the model file is corrupt" },
+  { "model-payload-cut", V1, GSL_EINVAL, "truncated model file: 60 bytes, expected 80 for 2 x 2" },
+  { "model-overlong", V1, GSL_EINVAL, "overlong model file: 81 bytes, expected 80 for 2 x 2" },
+  { "model-bad-shape", V1, GSL_EINVAL, "bad sizes in the header: 2 classes, 2 inputs, image 3 x 1" },
+  { "model-zero-classes", V1, GSL_EINVAL, "bad sizes in the header: 0 classes, 2 inputs, image 1 x 2" },
+  { "model-sizes-overflow", V1, GSL_EINVAL, "bad sizes in the header: 4294967295 classes, 4294967295 inputs make a file longer than " },
+  { "model-nan", V1, GSL_EINVAL, "parameter 3 is not a finite number" },
+  { "model-inf", V1, GSL_EINVAL, "parameter 5 is not a finite number" },
+  { "ok-model-v2", V1, GSL_EINVAL, "model file version 2 is not supported by bp_model_file_read: it holds a two-layer network" },
+  { "ok-model-v1", V2, GSL_EINVAL, "model file version 1 holds a one-layer classifier, not a two-layer network" },
+  { "model-empty", V2, GSL_EINVAL, "truncated model file: 0 bytes, shorter than the 28-byte header" },
+  { "model-version-3", V2, GSL_EINVAL, "model file version 3 is not supported (only 1 and 2)" },
+  { "model-v2-header-cut", V2, GSL_EINVAL, "truncated model file: 30 bytes, shorter than the 36-byte header" },
+  { "model-v2-no-hidden", V2, GSL_EINVAL, "bad sizes in the header: 2 classes, 2 inputs, image 1 x 2, no hidden units" },
+  { "model-v2-bad-activation", V2, GSL_EINVAL, "bad activation 7 in the header (0 relu, 1 sigmoid, 2 tanh)" },
+  { "model-v2-bad-checksum", V2, GSL_EINVAL, "checksum mismatch: the model file is corrupt" },
+  { "model-v2-nan", V2, GSL_EINVAL, "parameter 16 is not a finite number" },
+  { "model-v2-sizes-overflow", V2, GSL_EINVAL, "bad sizes in the header: 2 classes, 4294967295 inputs and the hidden units make a file longer than " },
+  { "model-bad-magic", LAYERS, GSL_EINVAL, "not a backprop model file (bad magic number)" },
+  { "model-version-0", LAYERS, GSL_EINVAL, "model file version 0 is not supported (only 1 and 2)" },
+  { "model-payload-cut", LAYERS, GSL_EINVAL, "truncated model file: 60 bytes, expected 80 for 2 x 2" },
+  { "model-v2-header-cut", LAYERS, GSL_EINVAL, "truncated model file: 30 bytes, shorter than the 36-byte header" },
+};
+#define N_MODEL (sizeof model_cases / sizeof model_cases[0])
+
+/* Read model case c with its reader; returns the code, err the message;
+   checks that nothing is returned. */
+static int
+read_model_case (const model_case *c, const char *path, char *err, size_t errlen)
+{
+  int status;
+  if (c->reader == V1)
+    {
+      gsl_matrix *W;
+      gsl_vector *b;
+      status = bp_model_file_read (path, &W, &b, NULL, NULL, err, errlen);
+      ck_assert_ptr_null (W);
+      ck_assert_ptr_null (b);
+    }
+  else if (c->reader == V2)
+    {
+      bp_mlp *net;
+      status = bp_model_file_read_mlp (path, &net, NULL, NULL, err, errlen);
+      ck_assert_ptr_null (net);
+    }
+  else
+    {
+      size_t layers = 99;
+      status = bp_model_file_layers (path, &layers, err, errlen);
+      ck_assert_uint_eq (layers, 99);
+    }
+  return status;
+}
+
+static void
+model_cases_of (int reader, int i)
+{
+  size_t seen = 0;
+  for (size_t k = 0; k < N_MODEL; k++)
+    if (model_cases[k].reader == reader && seen++ == (size_t) i)
+      {
+        const model_case *c = &model_cases[k];
+        const char *path = path_of (c->file);
+        char err[1024] = "";
+        const int status = read_model_case (c, path, err, sizeof err);
+        ck_assert_msg (status == c->code, "%s: expected code %d, got %d, message: %s",
+                       c->file, c->code, status, err);
+        assert_message (err, path, c->what);
+        return;
+      }
+  ck_abort_msg ("no model case %d of reader %d", i, reader);
+}
+
+static int
+count_model_cases (int reader)
+{
+  int n = 0;
+  for (size_t k = 0; k < N_MODEL; k++)
+    n += model_cases[k].reader == reader;
+  return n;
+}
+
+START_TEST (test_model_read_malformed)
+{
+  model_cases_of (V1, _i);
+}
+END_TEST
+
+START_TEST (test_model_read_mlp_malformed)
+{
+  model_cases_of (V2, _i);
+}
+END_TEST
+
+START_TEST (test_model_layers_malformed)
+{
+  model_cases_of (LAYERS, _i);
+}
+END_TEST
+
+START_TEST (test_model_valid)
+{
+  /* the valid files the malformed ones are made from read */
+  gsl_matrix *W;
+  gsl_vector *b;
+  bp_mlp *net;
+  size_t layers, rows, cols;
+  char err[1024] = "";
+  ck_assert_msg (bp_model_file_read (path_of ("ok-model-v1"), &W, &b, &rows, &cols, err,
+                                     sizeof err) == GSL_SUCCESS, "%s", err);
+  ck_assert_double_eq (gsl_matrix_get (W, 1, 1), 0.25 * 3 - 1);
+  ck_assert_double_eq (gsl_vector_get (b, 1), 0.25 * 5 - 1);
+  gsl_matrix_free (W);
+  gsl_vector_free (b);
+  ck_assert_msg (bp_model_file_read_mlp (path_of ("ok-model-v2"), &net, &rows, &cols, err,
+                                         sizeof err) == GSL_SUCCESS, "%s", err);
+  ck_assert_int_eq (net->act, BP_TANH);
+  ck_assert_uint_eq (net->H, 3);
+  ck_assert_double_eq (gsl_vector_get (net->b2, 1), 0.25 * 16 - 1);
+  bp_mlp_free (net);
+  ck_assert_int_eq (bp_model_file_layers (path_of ("ok-model-v1"), &layers, err, sizeof err),
+                    GSL_SUCCESS);
+  ck_assert_uint_eq (layers, 1);
+  ck_assert_int_eq (bp_model_file_layers (path_of ("ok-model-v2"), &layers, err, sizeof err),
+                    GSL_SUCCESS);
+  ck_assert_uint_eq (layers, 2);
+}
+END_TEST
+
+/* --- the corpus is reproducible ------------------------------------------ */
+
+START_TEST (test_corpus_reproducible)
+{
+  bytes want = { { 0 }, 0 };
+  corpus[_i].make (&want);
+  const char *path = path_of (corpus[_i].name);
+  FILE *f = fopen (path, "rb");
+  ck_assert_msg (f != NULL, "%s is not in the corpus (make malformed-corpus)", path);
+  static unsigned char got[sizeof want.b + 1];
+  const size_t len = fread (got, 1, sizeof got, f);
+  fclose (f);
+  ck_assert_msg (len == want.len && memcmp (got, want.b, len) == 0,
+                 "%s differs from what tests/check_malformed makes", path);
+}
+END_TEST
+
+static int
+write_corpus (const char *dir)
+{
+  for (size_t k = 0; k < N_CORPUS; k++)
+    {
+      bytes f = { { 0 }, 0 };
+      corpus[k].make (&f);
+      char path[4096];
+      snprintf (path, sizeof path, "%s/%s", dir, corpus[k].name);
+      FILE *out = fopen (path, "wb");
+      if (out == NULL || fwrite (f.b, 1, f.len, out) != f.len || fclose (out) != 0)
+        {
+          perror (path);
+          return 1;
+        }
+    }
+  printf ("%zu files written to %s\n", N_CORPUS, dir);
+  return 0;
+}
+
+static Suite *
+idx_suite (void)
+{
+  Suite *s = suite_create ("bp_idx_read");
+  TCase *tc = tcase_create ("malformed corpus");
+  tcase_add_loop_test (tc, test_idx_read_malformed, 0, (int) N_IDX);
+  tcase_add_loop_test (tc, test_idx_read_valid, 0, 2);
+  tcase_add_loop_test (tc, test_corpus_reproducible, 0, (int) N_CORPUS);
+  suite_add_tcase (s, tc);
+  return s;
+}
+
+static Suite *
+dataset_suite (void)
+{
+  Suite *s = suite_create ("bp_dataset_read");
+  TCase *tc = tcase_create ("malformed corpus");
+  tcase_add_loop_test (tc, test_dataset_read_malformed, 0, (int) N_DATASET);
+  tcase_add_test (tc, test_dataset_read_valid);
+  suite_add_tcase (s, tc);
+  return s;
+}
+
+static Suite *
+model_suite (void)
+{
+  Suite *s = suite_create ("bp_model_file_read");
+  TCase *tc = tcase_create ("malformed corpus");
+  tcase_add_loop_test (tc, test_model_read_malformed, 0, count_model_cases (V1));
+  tcase_add_test (tc, test_model_valid);
+  suite_add_tcase (s, tc);
+  return s;
+}
+
+static Suite *
+model_mlp_suite (void)
+{
+  Suite *s = suite_create ("bp_model_file_read_mlp");
+  TCase *tc = tcase_create ("malformed corpus");
+  tcase_add_loop_test (tc, test_model_read_mlp_malformed, 0, count_model_cases (V2));
+  suite_add_tcase (s, tc);
+  return s;
+}
+
+static Suite *
+layers_suite (void)
+{
+  Suite *s = suite_create ("bp_model_file_layers");
+  TCase *tc = tcase_create ("malformed corpus");
+  tcase_add_loop_test (tc, test_model_layers_malformed, 0, count_model_cases (LAYERS));
+  suite_add_tcase (s, tc);
+  return s;
+}
+
+int
+main (int argc, char **argv)
+{
+  if (argc == 3 && strcmp (argv[1], "--write") == 0)
+    return write_corpus (argv[2]);
+  gsl_set_error_handler_off ();
+  Suite *(*const suites[]) (void) = { idx_suite, dataset_suite, model_suite,
+                                      model_mlp_suite, layers_suite };
+  return test_run_suites (suites, sizeof suites / sizeof suites[0]);
+}
