@@ -121,6 +121,9 @@ bp_check_directional_gradient (bp_scalar_function f, void *params,
                                size_t n_directions, gsl_rng *rng, double rtol,
                                double atol, bp_check_result *r)
 {
+  if (!f || !theta || !grad || !rng)
+    GSL_ERROR ("bp_check_directional_gradient: f, theta, grad and rng must not be NULL",
+               GSL_EFAULT);
   if (grad->size != theta->size)
     GSL_ERROR ("bp_check_directional_gradient: grad must have theta's size", GSL_EBADLEN);
   if (theta->size == 0 || n_directions == 0)
@@ -149,6 +152,9 @@ bp_check_directional_jacobian (bp_vector_function f, void *params,
                                size_t n_directions, gsl_rng *rng, double rtol,
                                double atol, bp_check_result *r)
 {
+  if (!f || !theta || !J || !rng)
+    GSL_ERROR ("bp_check_directional_jacobian: f, theta, J and rng must not be NULL",
+               GSL_EFAULT);
   if (J->size2 != theta->size)
     GSL_ERROR ("bp_check_directional_jacobian: J must have theta's size of columns",
                GSL_EBADLEN);

@@ -90,7 +90,7 @@ seconds (void)
 {
   struct timespec ts;
   clock_gettime (CLOCK_MONOTONIC, &ts);
-  return ts.tv_sec + 1e-9 * ts.tv_nsec;
+  return (double) ts.tv_sec + 1e-9 * (double) ts.tv_nsec;
 }
 
 static int

@@ -203,6 +203,9 @@ int
 bp_model_file_write (const char *path, const gsl_matrix *W, const gsl_vector *b,
                      size_t rows, size_t cols, char *err, size_t errlen)
 {
+  if (!path || !W || !b)
+    return bp_report (err, errlen, GSL_EFAULT, "bp_model_file_write",
+                      "path, W and b must not be NULL");
   const size_t n = W->size1, m = W->size2;
   if (b->size != n || rows * cols != m || n > UINT32_MAX || m > UINT32_MAX
       || rows > UINT32_MAX || cols > UINT32_MAX)
@@ -224,6 +227,9 @@ int
 bp_model_file_write_mlp (const char *path, const bp_mlp *net, size_t rows,
                          size_t cols, char *err, size_t errlen)
 {
+  if (!path || !net)
+    return bp_report (err, errlen, GSL_EFAULT, "bp_model_file_write_mlp",
+                      "path and net must not be NULL");
   const size_t m = net->m, H = net->H, n = net->n;
   if (net->W1->size1 != H || net->W1->size2 != m || net->b1->size != H
       || net->W2->size1 != n || net->W2->size2 != H || net->b2->size != n
@@ -383,6 +389,9 @@ int
 bp_model_file_read (const char *path, gsl_matrix **W, gsl_vector **b,
                     size_t *rows, size_t *cols, char *err, size_t errlen)
 {
+  if (!path || !W || !b)
+    return bp_report (err, errlen, GSL_EFAULT, "bp_model_file_read",
+                      "path, W and b must not be NULL");
   *W = NULL;
   *b = NULL;
   header h;
@@ -412,6 +421,9 @@ int
 bp_model_file_read_mlp (const char *path, bp_mlp **net, size_t *rows, size_t *cols,
                         char *err, size_t errlen)
 {
+  if (!path || !net)
+    return bp_report (err, errlen, GSL_EFAULT, "bp_model_file_read_mlp",
+                      "path and net must not be NULL");
   *net = NULL;
   header h;
   unsigned char *buf;
@@ -437,6 +449,9 @@ bp_model_file_read_mlp (const char *path, bp_mlp **net, size_t *rows, size_t *co
 int
 bp_model_file_layers (const char *path, size_t *layers, char *err, size_t errlen)
 {
+  if (!path || !layers)
+    return bp_report (err, errlen, GSL_EFAULT, "bp_model_file_layers",
+                      "path and layers must not be NULL");
   FILE *f = fopen (path, "rb");
   if (f == NULL)
     return bp_report (err, errlen, GSL_EFAILED, path, "cannot open: %s", strerror (errno));

@@ -349,7 +349,7 @@ bp_verify_activations (const gsl_vector *z, const bp_verify_opts *o)
   int failures = (J && c && dL_dz && h && ch) ? 0 : -1, f;
   /* dL/dh: a fixed, uneven weighting, c_i = 1 - 2i/n */
   for (size_t i = 0; failures == 0 && i < n; i++)
-    gsl_vector_set (c, i, 1.0 - 2.0 * i / n);
+    gsl_vector_set (c, i, 1.0 - 2.0 * (double) i / (double) n);
   for (size_t k = 0; failures >= 0 && k < sizeof rows / sizeof rows[0]; k++)
     {
       bp_activation act = rows[k].act;
