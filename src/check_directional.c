@@ -129,7 +129,7 @@ bp_check_directional_gradient (bp_scalar_function f, void *params,
   if (theta->size == 0 || n_directions == 0)
     GSL_ERROR ("bp_check_directional_gradient: theta and the directions must not be empty",
                GSL_EINVAL);
-  bp_check_result local;
+  bp_check_result local = { 0 };
   line l = { .f = f, .params = params, .theta = theta, .status = GSL_SUCCESS };
   l.d = gsl_vector_alloc (theta->size);
   l.t = gsl_vector_alloc (theta->size);
@@ -161,7 +161,7 @@ bp_check_directional_jacobian (bp_vector_function f, void *params,
   if (theta->size == 0 || J->size1 == 0 || n_directions == 0)
     GSL_ERROR ("bp_check_directional_jacobian: theta, f and the directions must not be empty",
                GSL_EINVAL);
-  bp_check_result local;
+  bp_check_result local = { 0 };
   line l = { .fv = f, .params = params, .theta = theta, .status = GSL_SUCCESS };
   l.d = gsl_vector_alloc (theta->size);
   l.w = gsl_vector_alloc (J->size1);

@@ -201,7 +201,7 @@ bp_check_gradient_threads (bp_partial_function f, void *const params[],
                GSL_EFAULT);
   if (grad->size != theta->size)
     GSL_ERROR ("bp_check_gradient_threads: grad must have theta's size", GSL_EBADLEN);
-  bp_check_result local;
+  bp_check_result local = { 0 };
   r = r ? r : &local;
   gsl_vector *num = gsl_vector_alloc (theta->size);
   gsl_vector *err = gsl_vector_alloc (theta->size);
@@ -228,7 +228,7 @@ bp_check_jacobian_threads (bp_vector_partial_function f, void *const params[],
   if (J->size2 != theta->size)
     GSL_ERROR ("bp_check_jacobian_threads: J must have theta's size of columns",
                GSL_EBADLEN);
-  bp_check_result local;
+  bp_check_result local = { 0 };
   r = r ? r : &local;
   gsl_matrix *num = gsl_matrix_alloc (J->size1, J->size2);
   gsl_matrix *err = gsl_matrix_alloc (J->size1, J->size2);

@@ -2,6 +2,7 @@
    complex arithmetic; derivations/13-complex-step.md */
 #include <config.h>
 #include <complex.h>
+#include "cmplx.h"
 #include <math.h>
 #include <stdlib.h>
 #include <gsl/gsl_errno.h>
@@ -101,7 +102,7 @@ bp_cstep_check_gradient (bp_cstep_function f, void *params,
     GSL_ERROR ("bp_cstep_check_gradient: f, theta and grad must not be NULL", GSL_EFAULT);
   if (grad->size != theta->size)
     GSL_ERROR ("bp_cstep_check_gradient: grad must have theta's size", GSL_EBADLEN);
-  bp_check_result local;
+  bp_check_result local = { 0 };
   gsl_vector *num = gsl_vector_alloc (theta->size);
   int status = num ? GSL_SUCCESS : GSL_ENOMEM;
   if (status == GSL_SUCCESS)
@@ -124,7 +125,7 @@ bp_cstep_check_jacobian (bp_cstep_vector_function f, void *params,
   if (J->size2 != theta->size)
     GSL_ERROR ("bp_cstep_check_jacobian: J must have theta's size of columns",
                GSL_EBADLEN);
-  bp_check_result local;
+  bp_check_result local = { 0 };
   gsl_matrix *num = gsl_matrix_alloc (J->size1, J->size2);
   int status = num ? GSL_SUCCESS : GSL_ENOMEM;
   if (status == GSL_SUCCESS)

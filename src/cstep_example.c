@@ -1,8 +1,10 @@
 /* cstep_example.c -- see cstep_example.h */
 #include <config.h>
 #include <complex.h>
+#include "cmplx.h"
 #include <stdlib.h>
 #include <gsl/gsl_errno.h>
+#include <math.h>
 #include <gsl/gsl_nan.h>
 #include "cstep_example.h"
 

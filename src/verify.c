@@ -346,7 +346,7 @@ bp_verify_activations (const gsl_vector *z, const bp_verify_opts *o)
   gsl_vector *c = gsl_vector_alloc (n), *dL_dz = gsl_vector_alloc (n);
   gsl_vector *h = gsl_vector_alloc (n);
   gsl_vector_complex *ch = gsl_vector_complex_alloc (n);
-  int failures = (J && c && dL_dz && h && ch) ? 0 : -1, f;
+  int failures = (J && c && dL_dz && h && ch) ? 0 : -1;
   /* dL/dh: a fixed, uneven weighting, c_i = 1 - 2i/n */
   for (size_t i = 0; failures == 0 && i < n; i++)
     gsl_vector_set (c, i, 1.0 - 2.0 * (double) i / (double) n);
@@ -357,9 +357,9 @@ bp_verify_activations (const gsl_vector *z, const bp_verify_opts *o)
       bp_cstep_activation_probe cprobe = { act, c, ch };
       bp_activation_jacobian (act, z, J);
       bp_activation_backward (act, z, c, dL_dz);
-      f = jacobian_row (o, "-", rows[k].jac_formula, rows[k].jac_function,
-                        bp_example_activation, &act, bp_cstep_example_activation, &act,
-                        z, J);
+      int f = jacobian_row (o, "-", rows[k].jac_formula, rows[k].jac_function,
+                            bp_example_activation, &act, bp_cstep_example_activation,
+                            &act, z, J);
       failures = f < 0 ? -1 : failures + f;
       if (failures < 0)
         break;
@@ -383,13 +383,14 @@ bp_verify_mlp (const bp_mlp_example *ex, const bp_verify_opts *o)
   const bp_mlp *net = ex->net, *g = ex->grad;
   gsl_matrix *dL_dx = gsl_matrix_alloc (ex->x->size1, ex->x->size2);
   bp_cstep_mlp_example *cx = bp_cstep_mlp_example_alloc (ex);
-  int failures = (dL_dx && cx) ? 0 : -1, f;
+  int failures = (dL_dx && cx) ? 0 : -1;
   void *p = (void *) ex;
   if (failures == 0
       && bp_mlp_backward (net, ex->x, ex->labels, ex->ws, ex->grad, dL_dx, NULL) != GSL_SUCCESS)
     failures = -1;
   if (failures == 0)
     {
+      int f;
 #define MROW(call) do { if (failures >= 0) { f = (call); failures = f < 0 ? -1 : failures + f; } } while (0)
       MROW (matrix_gradient_row (o, "-", "dL/dW2 = (y - labels) h^T", "bp_mlp_backward",
                                  bp_mlp_example_loss_of_W2, p, NULL,
