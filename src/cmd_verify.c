@@ -113,7 +113,7 @@ cmd_verify (int argc, char **argv)
     {
       /* --fast: the directions continue the example's random stream */
       bp_verify_opts o = { method, BP_CHECK_RTOL, BP_CHECK_ATOL, BP_CSTEP_RTOL,
-                           BP_CSTEP_ATOL, stdout, fast ? directions : 0, rng, NULL };
+                           BP_CSTEP_ATOL, stdout, fast ? directions : 0, rng, NULL, NULL };
       printf ("backprop verify: W 10x784, b 10, x 28x28, soft labels, seed %lu; "
               "rtol %g, atol %g", seed, BP_CHECK_RTOL, BP_CHECK_ATOL);
       if (method & BP_VERIFY_COMPLEX_STEP)

@@ -10,8 +10,16 @@
 # ifdef __clang__
 #  define CMPLX(x, y) __builtin_complex ((double) (x), (double) (y))
 # else
-#  define CMPLX(x, y) \
-  (((union { double complex z; double p[2]; }) { .p = { (x), (y) } }).z)
+/* C11 stores a double complex as its two parts, real first */
+static inline double complex
+bp_cmplx_ (double x, double y)
+{
+  union { double complex z; double part[2]; } u;
+  u.part[0] = x;
+  u.part[1] = y;
+  return u.z;
+}
+#  define CMPLX(x, y) bp_cmplx_ ((x), (y))
 # endif
 #endif
 

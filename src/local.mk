@@ -66,3 +66,6 @@ src_libbpinternal_la_SOURCES += src/example_partial.c src/example_partial.h \
 # The two-layer network on mini-batches, and its training.
 src_libbackprop_la_SOURCES += src/mlp_batch.c src/mlp_train.c
 pkginclude_HEADERS += src/backprop/bp_mlp_batch.h src/backprop/bp_mlp_train.h
+
+# Issue 5: the two-layer network's loss evaluated from the point's cache.
+src_libbpinternal_la_SOURCES += src/mlp_partial.c src/mlp_partial.h

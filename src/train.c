@@ -49,7 +49,7 @@ bp_sgd_update (double eta, double mu, const gsl_vector *grad,
   if (!isfinite (eta) || !isfinite (mu))
     GSL_ERROR ("bp_sgd_update: eta and mu must be finite", GSL_EDOM);
   gsl_vector_scale (velocity, mu);
-  gsl_vector_add (velocity, grad);
+  gsl_blas_daxpy (1.0, grad, velocity);   /* = gsl_vector_add, on BLAS's loop */
   return gsl_blas_daxpy (-eta, velocity, theta);
 }
 
@@ -121,7 +121,8 @@ bp_train_epoch (const bp_dataset *d, const bp_sgd_params *p, size_t epoch,
       bp_batch_workspace_view (ws, B, &U, &T, &V, &Y, &G);
       bp_dataset_batch (d, t->order + start, &U.matrix, &T.matrix);
       bp_batch_linear (W, b, &U.matrix, &V.matrix);
-      total += (double) B * bp_batch_softmax_cross_entropy (&T.matrix, &V.matrix);
+      if (loss)   /* the gradient does not need it: only when asked */
+        total += (double) B * bp_batch_softmax_cross_entropy (&T.matrix, &V.matrix);
       bp_batch_softmax (&V.matrix, &Y.matrix);
       int status = bp_batch_softmax_cross_entropy_grad (&T.matrix, &Y.matrix, &G.matrix);
       if (status != GSL_SUCCESS)

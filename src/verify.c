@@ -120,6 +120,11 @@ print_row2 (const bp_verify_opts *o, const char *slide, const char *formula,
   return pass_g && pass_c ? 0 : 1;
 }
 
+/* Rows of fewer partials run on one thread: waking another costs more
+   than it saves there (W2, b2, b1 of the two-layer network), much more on
+   a busy machine, where it may wait for a time slice. */
+#define BP_VERIFY_THREADS_FROM 512
+
 /* The GSL check of a gradient, as o says: along random directions (fast),
    on threads from the point's cache when pf is given (o->partials holds
    its workspaces), or partial by partial. */
@@ -134,6 +139,11 @@ gsl_gradient_check (const bp_verify_opts *o, bp_scalar_function f, void *fp,
   if (pf && o->partials)
     return bp_check_gradient_threads (pf, o->partials->params, o->partials->count, theta,
                                       grad, o->rtol, o->atol, g);
+  if (pf && o->mlp_partials)
+    return bp_check_gradient_threads (pf, o->mlp_partials->params,
+                                      theta->size < BP_VERIFY_THREADS_FROM
+                                      ? 1 : o->mlp_partials->count,
+                                      theta, grad, o->rtol, o->atol, g);
   return bp_check_gradient (f, fp, theta, grad, o->rtol, o->atol, g);
 }
 
@@ -244,7 +254,7 @@ int
 bp_verify_run (const bp_example *ex, double rtol, double atol, FILE *out)
 {
   const bp_verify_opts o = { BP_VERIFY_GSL, rtol, atol, BP_CSTEP_RTOL, BP_CSTEP_ATOL, out,
-                             0, NULL, NULL };
+                             0, NULL, NULL, NULL };
   bp_verify_header (&o);
   return bp_verify_model (ex, &o);
 }
@@ -256,7 +266,7 @@ bp_verify_run_fast (const bp_example *ex, size_t n_directions, gsl_rng *rng,
   if (n_directions == 0)
     return -1;
   const bp_verify_opts o = { BP_VERIFY_GSL, rtol, atol, BP_CSTEP_RTOL, BP_CSTEP_ATOL, out,
-                             n_directions, rng, NULL };
+                             n_directions, rng, NULL, NULL };
   bp_verify_header (&o);
   return bp_verify_model (ex, &o);
 }
@@ -378,12 +388,19 @@ bp_verify_activations (const gsl_vector *z, const bp_verify_opts *o)
 }
 
 int
-bp_verify_mlp (const bp_mlp_example *ex, const bp_verify_opts *o)
+bp_verify_mlp (const bp_mlp_example *ex, const bp_verify_opts *opts)
 {
   const bp_mlp *net = ex->net, *g = ex->grad;
   gsl_matrix *dL_dx = gsl_matrix_alloc (ex->x->size1, ex->x->size2);
   bp_cstep_mlp_example *cx = bp_cstep_mlp_example_alloc (ex);
-  int failures = (dL_dx && cx) ? 0 : -1;
+  /* full mode: one workspace per thread, from the point's cache */
+  bp_verify_opts local = *opts;
+  const bp_verify_opts *o = &local;
+  local.partials = NULL;
+  if (!local.directions && !local.mlp_partials && (local.method & BP_VERIFY_GSL))
+    local.mlp_partials = bp_mlp_partials_alloc (ex, bp_check_threads ((size_t) -1));
+  int failures = (dL_dx && cx && (local.directions || !(local.method & BP_VERIFY_GSL)
+                                  || local.mlp_partials)) ? 0 : -1;
   void *p = (void *) ex;
   if (failures == 0
       && bp_mlp_backward (net, ex->x, ex->labels, ex->ws, ex->grad, dL_dx, NULL) != GSL_SUCCESS)
@@ -393,23 +410,25 @@ bp_verify_mlp (const bp_mlp_example *ex, const bp_verify_opts *o)
       int f;
 #define MROW(call) do { if (failures >= 0) { f = (call); failures = f < 0 ? -1 : failures + f; } } while (0)
       MROW (matrix_gradient_row (o, "-", "dL/dW2 = (y - labels) h^T", "bp_mlp_backward",
-                                 bp_mlp_example_loss_of_W2, p, NULL,
+                                 bp_mlp_example_loss_of_W2, p, bp_mlp_partial_loss_of_W2,
                                  bp_cstep_mlp_example_loss_of_W2, cx, net->W2, g->W2));
       MROW (gradient_row (o, "-", "dL/db2 = y - labels", "bp_mlp_backward",
-                          bp_mlp_example_loss_of_b2, p, NULL,
+                          bp_mlp_example_loss_of_b2, p, bp_mlp_partial_loss_of_b2,
                           bp_cstep_mlp_example_loss_of_b2, cx, net->b2, g->b2));
       MROW (gradient_row (o, "-", "dL/db1 = f'(z) (.) dL/dh", "bp_mlp_backward",
-                          bp_mlp_example_loss_of_b1, p, NULL,
+                          bp_mlp_example_loss_of_b1, p, bp_mlp_partial_loss_of_b1,
                           bp_cstep_mlp_example_loss_of_b1, cx, net->b1, g->b1));
       MROW (matrix_gradient_row (o, "-", "dL/dW1 = dL/db1 u^T", "bp_mlp_backward",
-                                 bp_mlp_example_loss_of_W1, p, NULL,
+                                 bp_mlp_example_loss_of_W1, p, bp_mlp_partial_loss_of_W1,
                                  bp_cstep_mlp_example_loss_of_W1, cx, net->W1, g->W1));
       MROW (matrix_gradient_row (o, "-", "dL/dx = reshape^-1(dL/du)", "bp_mlp_backward",
-                                 bp_mlp_example_loss_of_x, p, NULL,
+                                 bp_mlp_example_loss_of_x, p, bp_mlp_partial_loss_of_x,
                                  bp_cstep_mlp_example_loss_of_x, cx, ex->x, dL_dx));
 #undef MROW
     }
   gsl_matrix_free (dL_dx);
   bp_cstep_mlp_example_free (cx);
+  if (local.mlp_partials != opts->mlp_partials)
+    bp_mlp_partials_free (local.mlp_partials);
   return failures;
 }

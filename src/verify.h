@@ -7,6 +7,7 @@
 #include "mlp_example.h"
 #include "cstep_example.h"
 #include "example_partial.h"
+#include "mlp_partial.h"
 
 /* The oracles a row is checked against; BOTH is GSL | COMPLEX_STEP. */
 enum bp_verify_method
@@ -34,6 +35,9 @@ typedef struct
   /* Full mode: the slides' model's large rows (u, W, x) run on threads
      from the point's cache (example_partial.h); bp_verify_model sets it. */
   bp_example_partials *partials;
+  /* The same for the two-layer network's rows (mlp_partial.h);
+     bp_verify_mlp sets it. */
+  bp_mlp_partials *mlp_partials;
 } bp_verify_opts;
 
 /* Check every formula of the slides at the example ex, one row each,

@@ -120,3 +120,9 @@ bench-mlp: backprop$(EXEEXT)
 bench: bench-mlp
 .PHONY: bench-mlp
 EXTRA_DIST += tests/bench-mlp.sh
+
+
+# Issue 5: the two-layer network's losses from the point's cache, on threads.
+BP_SUITES += tests/check_mlp_partial
+tests_check_mlp_partial_CFLAGS = $(TEST_CFLAGS)
+tests_check_mlp_partial_LDADD = $(TEST_LDADD)

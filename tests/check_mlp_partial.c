@@ -1,0 +1,344 @@
+/* check_mlp_partial.c -- suite bp_mlp_partial: the two-layer network's
+   losses `backprop verify' evaluates from the point's cache (mlp_partial.h)
+   equal the plain bp_mlp_forward loss within a derived rounding bound; on
+   threads they give bp_deriv_gradient's numbers bit for bit, pass the
+   analytic gradient of bp_mlp_backward and catch an element off by 1e-4.
+   derivations/00-numeric-check.md, 12-two-layer-network.md */
+#include <config.h>
+#include <float.h>
+#include <math.h>
+#include <gsl/gsl_errno.h>
+#include "mlp_partial.h"
+#include "testutil.h"
+
+/* Loop index k: configuration k / 3, activation k % 3.  Configuration 0
+   is `backprop verify''s shape (10 classes, 16 hidden units, 28 x 28,
+   soft labels); the others draw n in 2..10, H in 1..8 and a 1..6 x 1..6
+   image, one-hot labels for even ones.  Seeds as check_mlp.c's, whose
+   ReLU pre-activations stay away from the kink. */
+#define MLP_CONFIGS 4
+#define MLP_LOOPS (3 * MLP_CONFIGS)
+
+static bp_mlp_example *
+config_example (int k)
+{
+  const int i = k / 3;
+  const bp_activation act = (bp_activation) (k % 3);
+  gsl_rng *rng = test_rng (200 + i);
+  size_t n = 10, H = 16, rows = 28, cols = 28;
+  if (i != 0)
+    {
+      n = 2 + gsl_rng_uniform_int (rng, 9);
+      H = 1 + gsl_rng_uniform_int (rng, 8);
+      rows = 1 + gsl_rng_uniform_int (rng, 6);
+      cols = 1 + gsl_rng_uniform_int (rng, 6);
+    }
+  bp_mlp_example *ex = bp_mlp_example_alloc (n, H, rows, cols, act,
+                                             i % 2 == 0 ? BP_LABELS_SOFT
+                                             : BP_LABELS_ONE_HOT, rng);
+  gsl_rng_free (rng);
+  return ex;
+}
+
+/* The five arguments of the loss. */
+enum { P_W1, P_B1, P_W2, P_B2, P_X, N_PARTS };
+static const char *const part_name[N_PARTS] = { "W1", "b1", "W2", "b2", "x" };
+static const bp_scalar_function plain_loss[N_PARTS] = {
+  bp_mlp_example_loss_of_W1, bp_mlp_example_loss_of_b1, bp_mlp_example_loss_of_W2,
+  bp_mlp_example_loss_of_b2, bp_mlp_example_loss_of_x
+};
+static const bp_partial_function partial_loss[N_PARTS] = {
+  bp_mlp_partial_loss_of_W1, bp_mlp_partial_loss_of_b1, bp_mlp_partial_loss_of_W2,
+  bp_mlp_partial_loss_of_b2, bp_mlp_partial_loss_of_x
+};
+
+/* Argument p of net (x for P_X) as a matrix, vectors as one column. */
+static gsl_matrix
+part_of (const bp_mlp *net, gsl_matrix *x, int p)
+{
+  switch (p)
+    {
+    case P_W1: return *net->W1;
+    case P_B1: return gsl_matrix_view_vector (net->b1, net->b1->size, 1).matrix;
+    case P_W2: return *net->W2;
+    case P_B2: return gsl_matrix_view_vector (net->b2, net->b2->size, 1).matrix;
+    default: return *x;
+    }
+}
+
+/* gamma_k = k eps / (1 - k eps): Higham's bound for k roundings */
+static double
+gamma_k (size_t k)
+{
+  return k * DBL_EPSILON / (1 - k * DBL_EPSILON);
+}
+
+/* How far two evaluations of the network's loss at the same point (net1,
+   x1) may differ when one is bp_mlp_forward's and the other starts from
+   the values at (net0, x0) and updates what moved, c elements of u moved.
+   Each evaluation's error against the exact value:
+     z_i: a sum of m + 1 products, or the point's sum updated by c columns
+       (two roundings each) or by one term: within gamma_{m+3+2c} S1_i,
+       S1_i = sum over both points of |b1_i| + sum_k |w1_ik u_k|;
+     h_i = f(z_i): f is 1-Lipschitz (ReLU, tanh; sigmoid 1/4) and rounds
+       within 4 ulps: a_i + 4 eps (1 + |h_i|);
+     v_k: a sum of H + 1 products, or the point's updated by one column or
+       one row: gamma_{H+3} S2_k (S2 as S1 with W2, h, b2) plus the
+       error of h carried by W2: sum_l (|w2_kl| + |w2'_kl|) b_l;
+     L: dL/dv = y - labels sums to at most 2 in absolute value, so L moves
+       by 2 max_k c_k; bp_softmax_cross_entropy adds its own rounding,
+       8 n eps (|L| + 1 + max |v|) (the log-sum-exp shifted by max v).
+   The two evaluations differ by at most twice that. */
+static double
+rounding_bound (const bp_mlp *net0, const gsl_matrix *x0, const bp_mlp *net1,
+                const gsl_matrix *x1, const gsl_vector *labels, size_t c)
+{
+  const size_t m = net0->m, H = net0->H, n = net0->n;
+  const double eps = DBL_EPSILON;
+  bp_mlp_workspace *w0 = bp_mlp_workspace_alloc (m, H, n);
+  bp_mlp_workspace *w1 = bp_mlp_workspace_alloc (m, H, n);
+  const double L = bp_mlp_forward (net1, x1, labels, w1);
+  bp_mlp_forward (net0, x0, labels, w0);
+  gsl_vector *b = gsl_vector_alloc (H);
+  for (size_t i = 0; i < H; i++)
+    {
+      double S1 = fabs (gsl_vector_get (net0->b1, i)) + fabs (gsl_vector_get (net1->b1, i));
+      for (size_t k = 0; k < m; k++)
+        S1 += fabs (gsl_matrix_get (net0->W1, i, k) * gsl_vector_get (w0->u, k))
+          + fabs (gsl_matrix_get (net1->W1, i, k) * gsl_vector_get (w1->u, k));
+      const double h = fmax (fabs (gsl_vector_get (w0->h, i)),
+                             fabs (gsl_vector_get (w1->h, i)));
+      gsl_vector_set (b, i, gamma_k (m + 3 + 2 * c) * S1 + 4 * eps * (1 + h));
+    }
+  double worst_v = 0.0, vmax = 0.0;
+  for (size_t k = 0; k < n; k++)
+    {
+      double S2 = fabs (gsl_vector_get (net0->b2, k)) + fabs (gsl_vector_get (net1->b2, k));
+      double carried = 0.0;
+      for (size_t l = 0; l < H; l++)
+        {
+          const double a0 = fabs (gsl_matrix_get (net0->W2, k, l));
+          const double a1 = fabs (gsl_matrix_get (net1->W2, k, l));
+          S2 += a0 * fabs (gsl_vector_get (w0->h, l)) + a1 * fabs (gsl_vector_get (w1->h, l));
+          carried += (a0 + a1) * gsl_vector_get (b, l);
+        }
+      worst_v = fmax (worst_v, gamma_k (H + 3) * S2 + carried);
+      vmax = fmax (vmax, fmax (fabs (gsl_vector_get (w0->v, k)),
+                               fabs (gsl_vector_get (w1->v, k))));
+    }
+  gsl_vector_free (b);
+  bp_mlp_workspace_free (w0);
+  bp_mlp_workspace_free (w1);
+  return 2 * (2 * worst_v + 8 * n * eps * (fabs (L) + 1 + vmax));
+}
+
+/* A copy of ex's network and image, to be moved. */
+static bp_mlp *
+net_copy (const bp_mlp *net)
+{
+  bp_mlp *c = bp_mlp_alloc (net->m, net->H, net->n, net->act);
+  gsl_matrix_memcpy (c->W1, net->W1);
+  gsl_vector_memcpy (c->b1, net->b1);
+  gsl_matrix_memcpy (c->W2, net->W2);
+  gsl_vector_memcpy (c->b2, net->b2);
+  return c;
+}
+
+START_TEST (test_partial_losses_equal_full_ones)
+{
+  /* at points moved in one coordinate of one argument by amounts from
+     1e-9 to 1 (and not at all), each partial loss equals the plain loss */
+  bp_mlp_example *ex = config_example (_i);
+  bp_mlp_partials *P = bp_mlp_partials_alloc (ex, 1);
+  gsl_rng *rng = test_rng (600 + _i);
+  bp_mlp *net1 = net_copy (ex->net);
+  gsl_matrix *x1 = gsl_matrix_alloc (ex->x->size1, ex->x->size2);
+  ck_assert_ptr_nonnull (P);
+  for (int trial = 0; trial < 40; trial++)
+    for (int p = 0; p < N_PARTS; p++)
+      {
+        const double step = pow (10.0, -9.0 + 9.0 * gsl_rng_uniform (rng))
+          * (trial % 5 != 0) * (gsl_rng_uniform (rng) < 0.5 ? -1 : 1);
+        gsl_matrix_memcpy (x1, ex->x);
+        bp_mlp *copy = net_copy (ex->net);
+        bp_mlp_free (net1);
+        net1 = copy;
+        gsl_matrix A = part_of (net1, x1, p);
+        const size_t j = gsl_rng_uniform_int (rng, A.size1 * A.size2);
+        *gsl_matrix_ptr (&A, j / A.size2, j % A.size2) += step;
+        gsl_vector *theta = gsl_vector_alloc (A.size1 * A.size2);
+        bp_reshape (&A, theta);
+        const double full = plain_loss[p] (theta, ex);
+        const double part = partial_loss[p] (theta, j, P->params[0]);
+        const double tol = rounding_bound (ex->net, ex->x, net1, x1, ex->labels, p == P_X);
+        ck_assert_msg (fabs (part - full) <= tol,
+                       "%s moved by %g in %zu (%s): partial %.17g, plain %.17g, "
+                       "bound %.3e", part_name[p], step, j,
+                       bp_activation_name (ex->net->act), part, full, tol);
+        gsl_vector_free (theta);
+      }
+  bp_mlp_free (net1);
+  gsl_matrix_free (x1);
+  bp_mlp_partials_free (P);
+  gsl_rng_free (rng);
+  bp_mlp_example_free (ex);
+}
+END_TEST
+
+START_TEST (test_partial_x_sees_every_moved_element)
+{
+  /* x moved in every other element at once: the comparison finds them all */
+  bp_mlp_example *ex = config_example (_i);
+  const size_t m = ex->net->m;
+  bp_mlp_partials *P = bp_mlp_partials_alloc (ex, 1);
+  gsl_matrix *x1 = gsl_matrix_alloc (ex->x->size1, ex->x->size2);
+  gsl_vector *vecx = gsl_vector_alloc (m);
+  size_t c = 0;
+  bp_reshape (ex->x, vecx);
+  for (size_t k = 0; k < m; k += 2, c++)
+    *gsl_vector_ptr (vecx, k) += 0.01 * (double) (k + 1);
+  gsl_matrix_const_view xv = gsl_matrix_const_view_vector (vecx, x1->size1, x1->size2);
+  gsl_matrix_memcpy (x1, &xv.matrix);
+  const double full = bp_mlp_example_loss_of_x (vecx, ex);
+  const double tol = rounding_bound (ex->net, ex->x, ex->net, x1, ex->labels, c);
+  ck_assert_double_eq_tol (bp_mlp_partial_loss_of_x (vecx, 0, P->params[0]), full, tol);
+  /* and it did move: the loss differs from the point's by far more */
+  const double L0 = bp_mlp_forward (ex->net, ex->x, ex->labels, ex->ws);
+  ck_assert_double_gt (fabs (full - L0), 100 * tol);
+  gsl_vector_free (vecx);
+  gsl_matrix_free (x1);
+  bp_mlp_partials_free (P);
+  bp_mlp_example_free (ex);
+}
+END_TEST
+
+/* A partial function made a plain one, for the serial bp_deriv_gradient:
+   j is found by comparing theta with the point, searching from the last
+   j found (the serial checker moves one coordinate after another). */
+typedef struct
+{
+  bp_partial_function f;
+  void *params;
+  const gsl_vector *point;
+  size_t last;
+} serial_adapter;
+
+static double
+serial_at (const gsl_vector *theta, void *params)
+{
+  serial_adapter *s = params;
+  const size_t n = theta->size;
+  for (size_t k = 0; k < n; k++)
+    {
+      const size_t j = (s->last + k) % n;
+      if (gsl_vector_get (theta, j) != gsl_vector_get (s->point, j))
+        {
+          s->last = j;
+          break;
+        }
+    }
+  return s->f (theta, s->last, s->params);
+}
+
+START_TEST (test_threads_equal_serial)
+{
+  /* each argument's numeric gradient from the partial losses on 1 and 2
+     threads is bp_deriv_gradient's, serially, bit for bit: the work is
+     only reordered and each thread has its own workspace */
+  bp_mlp_example *ex = config_example (_i);
+  bp_mlp_partials *P = bp_mlp_partials_alloc (ex, 2);
+  ck_assert_ptr_nonnull (P);
+  for (int p = 0; p < N_PARTS; p++)
+    {
+      gsl_matrix A = part_of (ex->net, ex->x, p);
+      const size_t k = A.size1 * A.size2;
+      gsl_vector *t = gsl_vector_alloc (k);
+      gsl_vector *g = gsl_vector_alloc (k), *e = gsl_vector_alloc (k);
+      gsl_vector *g1 = gsl_vector_alloc (k), *e1 = gsl_vector_alloc (k);
+      bp_reshape (&A, t);
+      serial_adapter s = { partial_loss[p], P->params[0], t, 0 };
+      ck_assert_int_eq (bp_deriv_gradient (serial_at, &s, t, BP_CHECK_STEP, g, e),
+                        GSL_SUCCESS);
+      for (size_t threads = 1; threads <= 2; threads++)
+        {
+          ck_assert_int_eq (bp_deriv_gradient_threads (partial_loss[p], P->params, threads,
+                                                       t, BP_CHECK_STEP, g1, e1),
+                            GSL_SUCCESS);
+          for (size_t i = 0; i < k; i++)
+            {
+              ck_assert_double_eq (gsl_vector_get (g1, i), gsl_vector_get (g, i));
+              ck_assert_double_eq (gsl_vector_get (e1, i), gsl_vector_get (e, i));
+            }
+        }
+      gsl_vector_free (t);
+      gsl_vector_free (g);
+      gsl_vector_free (e);
+      gsl_vector_free (g1);
+      gsl_vector_free (e1);
+    }
+  bp_mlp_partials_free (P);
+  bp_mlp_example_free (ex);
+}
+END_TEST
+
+START_TEST (test_threads_check_mlp_backward)
+{
+  /* the path of `backprop verify': bp_mlp_backward's gradients pass on
+     2 threads; each with one element off by 1e-4 fails, at that element */
+  bp_mlp_example *ex = config_example (_i);
+  bp_mlp_partials *P = bp_mlp_partials_alloc (ex, 2);
+  gsl_matrix *dL_dx = gsl_matrix_alloc (ex->x->size1, ex->x->size2);
+  gsl_rng *rng = test_rng (700 + _i);
+  ck_assert_ptr_nonnull (P);
+  ck_assert_int_eq (bp_mlp_backward (ex->net, ex->x, ex->labels, ex->ws, ex->grad, dL_dx,
+                                     NULL), GSL_SUCCESS);
+  for (int p = 0; p < N_PARTS; p++)
+    {
+      gsl_matrix A = part_of (ex->net, ex->x, p), G = part_of (ex->grad, dL_dx, p);
+      const size_t k = A.size1 * A.size2, bad = gsl_rng_uniform_int (rng, k);
+      gsl_vector *t = gsl_vector_alloc (k), *g = gsl_vector_alloc (k);
+      bp_check_result r;
+      bp_reshape (&A, t);
+      bp_reshape (&G, g);
+      ck_assert_int_eq (bp_check_gradient_threads (partial_loss[p], P->params, 2, t, g,
+                                                   BP_CHECK_RTOL, BP_CHECK_ATOL, &r),
+                        GSL_SUCCESS);
+      test_assert_pass (r, part_name[p]);
+      ck_assert_uint_eq (r.n_checked, k);
+      *gsl_vector_ptr (g, bad) += 1e-4;
+      ck_assert_int_eq (bp_check_gradient_threads (partial_loss[p], P->params, 2, t, g,
+                                                   BP_CHECK_RTOL, BP_CHECK_ATOL, &r),
+                        GSL_FAILURE);
+      ck_assert_uint_eq (r.n_failed, 1);
+      ck_assert_uint_eq (r.worst_index, bad);
+      ck_assert_double_eq_tol (r.worst_analytic - r.worst_numeric, 1e-4, 1e-8);
+      gsl_vector_free (t);
+      gsl_vector_free (g);
+    }
+  gsl_matrix_free (dL_dx);
+  gsl_rng_free (rng);
+  bp_mlp_partials_free (P);
+  bp_mlp_example_free (ex);
+}
+END_TEST
+
+static Suite *
+mlp_partial_suite (void)
+{
+  Suite *s = suite_create ("bp_mlp_partial");
+  TCase *tc = tcase_create ("core");
+  tcase_set_timeout (tc, 120);
+  tcase_add_loop_test (tc, test_partial_losses_equal_full_ones, 0, MLP_LOOPS);
+  tcase_add_loop_test (tc, test_partial_x_sees_every_moved_element, 0, MLP_LOOPS);
+  tcase_add_loop_test (tc, test_threads_equal_serial, 0, MLP_LOOPS);
+  tcase_add_loop_test (tc, test_threads_check_mlp_backward, 0, MLP_LOOPS);
+  suite_add_tcase (s, tc);
+  return s;
+}
+
+int
+main (void)
+{
+  Suite *(*const suites[]) (void) = { mlp_partial_suite };
+  return test_run_suites (suites, sizeof suites / sizeof suites[0]);
+}
