@@ -92,18 +92,24 @@ backward (const char *name, double (*fprime) (double), const gsl_vector *z,
 int
 bp_relu (const gsl_vector *z, gsl_vector *h)
 {
+  if (!z || !h)
+    GSL_ERROR ("bp_relu: z and h must not be NULL", GSL_EFAULT);
   return apply ("bp_relu: h" SAME_SIZE, relu, z, h);
 }
 
 int
 bp_relu_jacobian (const gsl_vector *z, gsl_matrix *J)
 {
+  if (!z || !J)
+    GSL_ERROR ("bp_relu_jacobian: z and J must not be NULL", GSL_EFAULT);
   return jacobian ("bp_relu_jacobian" SQUARE, relu_prime, z, J);
 }
 
 int
 bp_relu_backward (const gsl_vector *z, const gsl_vector *dL_dh, gsl_vector *dL_dz)
 {
+  if (!z || !dL_dh || !dL_dz)
+    GSL_ERROR ("bp_relu_backward: z, dL_dh and dL_dz must not be NULL", GSL_EFAULT);
   return backward ("bp_relu_backward: dL_dh and dL_dz" SAME_SIZE, relu_prime,
                    z, dL_dh, dL_dz);
 }
@@ -111,18 +117,24 @@ bp_relu_backward (const gsl_vector *z, const gsl_vector *dL_dh, gsl_vector *dL_d
 int
 bp_sigmoid (const gsl_vector *z, gsl_vector *h)
 {
+  if (!z || !h)
+    GSL_ERROR ("bp_sigmoid: z and h must not be NULL", GSL_EFAULT);
   return apply ("bp_sigmoid: h" SAME_SIZE, sigmoid, z, h);
 }
 
 int
 bp_sigmoid_jacobian (const gsl_vector *z, gsl_matrix *J)
 {
+  if (!z || !J)
+    GSL_ERROR ("bp_sigmoid_jacobian: z and J must not be NULL", GSL_EFAULT);
   return jacobian ("bp_sigmoid_jacobian" SQUARE, sigmoid_prime, z, J);
 }
 
 int
 bp_sigmoid_backward (const gsl_vector *z, const gsl_vector *dL_dh, gsl_vector *dL_dz)
 {
+  if (!z || !dL_dh || !dL_dz)
+    GSL_ERROR ("bp_sigmoid_backward: z, dL_dh and dL_dz must not be NULL", GSL_EFAULT);
   return backward ("bp_sigmoid_backward: dL_dh and dL_dz" SAME_SIZE, sigmoid_prime,
                    z, dL_dh, dL_dz);
 }
@@ -130,18 +142,24 @@ bp_sigmoid_backward (const gsl_vector *z, const gsl_vector *dL_dh, gsl_vector *d
 int
 bp_tanh (const gsl_vector *z, gsl_vector *h)
 {
+  if (!z || !h)
+    GSL_ERROR ("bp_tanh: z and h must not be NULL", GSL_EFAULT);
   return apply ("bp_tanh: h" SAME_SIZE, tanh_, z, h);
 }
 
 int
 bp_tanh_jacobian (const gsl_vector *z, gsl_matrix *J)
 {
+  if (!z || !J)
+    GSL_ERROR ("bp_tanh_jacobian: z and J must not be NULL", GSL_EFAULT);
   return jacobian ("bp_tanh_jacobian" SQUARE, tanh_prime, z, J);
 }
 
 int
 bp_tanh_backward (const gsl_vector *z, const gsl_vector *dL_dh, gsl_vector *dL_dz)
 {
+  if (!z || !dL_dh || !dL_dz)
+    GSL_ERROR ("bp_tanh_backward: z, dL_dh and dL_dz must not be NULL", GSL_EFAULT);
   return backward ("bp_tanh_backward: dL_dh and dL_dz" SAME_SIZE, tanh_prime,
                    z, dL_dh, dL_dz);
 }
@@ -159,6 +177,8 @@ bp_activation_name (bp_activation a)
 int
 bp_activation_from_name (const char *name, bp_activation *a)
 {
+  if (!name || !a)
+    GSL_ERROR ("bp_activation_from_name: name and a must not be NULL", GSL_EFAULT);
   for (unsigned k = 0; k < sizeof names / sizeof names[0]; k++)
     if (strcmp (name, names[k]) == 0)
       {

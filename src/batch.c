@@ -9,12 +9,15 @@
 #include "backprop/bp_batch.h"
 #include "backprop/bp_softmax.h"
 #include "backprop/bp_cross_entropy.h"
+#include "valid.h"
 
 /* V = 1 b^T + U W^T */
 int
 bp_batch_linear (const gsl_matrix *W, const gsl_vector *b, const gsl_matrix *U,
                  gsl_matrix *V)
 {
+  if (!W || !b || !U || !V)
+    GSL_ERROR ("bp_batch_linear: W, b, U and V must not be NULL", GSL_EFAULT);
   if (U->size2 != W->size2)
     GSL_ERROR ("bp_batch_linear: U must have as many columns as W", GSL_EBADLEN);
   if (b->size != W->size1 || V->size2 != W->size1 || V->size1 != U->size1)
@@ -32,8 +35,12 @@ bp_batch_linear (const gsl_matrix *W, const gsl_vector *b, const gsl_matrix *U,
 int
 bp_batch_softmax (const gsl_matrix *V, gsl_matrix *Y)
 {
+  if (!V || !Y)
+    GSL_ERROR ("bp_batch_softmax: V and Y must not be NULL", GSL_EFAULT);
   if (Y->size1 != V->size1 || Y->size2 != V->size2)
     GSL_ERROR ("bp_batch_softmax: V and Y must have equal shapes", GSL_EBADLEN);
+  if (!bp_matrix_finite (V))
+    GSL_ERROR ("bp_batch_softmax: V has a NaN or infinite element", GSL_EDOM);
   for (size_t k = 0; k < V->size1; k++)
     {
       gsl_vector_const_view vk = gsl_matrix_const_row (V, k);
@@ -49,12 +56,18 @@ bp_batch_softmax (const gsl_matrix *V, gsl_matrix *Y)
 double
 bp_batch_softmax_cross_entropy (const gsl_matrix *T, const gsl_matrix *V)
 {
+  if (!T || !V)
+    GSL_ERROR_VAL ("bp_batch_softmax_cross_entropy: T and V must not be NULL",
+                   GSL_EFAULT, GSL_NAN);
   if (T->size1 != V->size1 || T->size2 != V->size2)
     GSL_ERROR_VAL ("bp_batch_softmax_cross_entropy: T and V must have equal shapes",
                    GSL_EBADLEN, GSL_NAN);
   if (V->size1 == 0)
     GSL_ERROR_VAL ("bp_batch_softmax_cross_entropy: the batch must not be empty",
                    GSL_EBADLEN, GSL_NAN);
+  if (!bp_matrix_finite (T) || !bp_matrix_finite (V))
+    GSL_ERROR_VAL ("bp_batch_softmax_cross_entropy: T or V has a NaN or infinite element",
+                   GSL_EDOM, GSL_NAN);
   double L = 0.0;
   for (size_t k = 0; k < V->size1; k++)
     {
@@ -62,7 +75,7 @@ bp_batch_softmax_cross_entropy (const gsl_matrix *T, const gsl_matrix *V)
       gsl_vector_const_view vk = gsl_matrix_const_row (V, k);
       L += bp_softmax_cross_entropy (&tk.vector, &vk.vector);
     }
-  return L / V->size1;
+  return L / (double) V->size1;
 }
 
 /* dL/dV_k = (Y_k - T_k) / B */
@@ -70,10 +83,16 @@ int
 bp_batch_softmax_cross_entropy_grad (const gsl_matrix *T, const gsl_matrix *Y,
                                      gsl_matrix *dL_dV)
 {
+  if (!T || !Y || !dL_dV)
+    GSL_ERROR ("bp_batch_softmax_cross_entropy_grad: T, Y and dL_dV must not be NULL",
+               GSL_EFAULT);
   if (T->size1 != Y->size1 || T->size2 != Y->size2
       || dL_dV->size1 != Y->size1 || dL_dV->size2 != Y->size2)
     GSL_ERROR ("bp_batch_softmax_cross_entropy_grad: T, Y and dL_dV must have equal shapes",
                GSL_EBADLEN);
+  if (!bp_matrix_rows_sum_to_one (T))
+    GSL_ERROR ("bp_batch_softmax_cross_entropy_grad: each row of T must sum to 1",
+               GSL_EDOM);
   for (size_t k = 0; k < Y->size1; k++)
     {
       gsl_vector_const_view tk = gsl_matrix_const_row (T, k);
@@ -83,7 +102,7 @@ bp_batch_softmax_cross_entropy_grad (const gsl_matrix *T, const gsl_matrix *Y,
       if (status != GSL_SUCCESS)
         return status;
     }
-  return gsl_matrix_scale (dL_dV, 1.0 / Y->size1);
+  return gsl_matrix_scale (dL_dV, 1.0 / (double) Y->size1);
 }
 
 /* dL/dW = dL/dV^T U */
@@ -91,6 +110,8 @@ int
 bp_batch_grad_weights (const gsl_matrix *dL_dV, const gsl_matrix *U,
                        gsl_matrix *dL_dW)
 {
+  if (!dL_dV || !U || !dL_dW)
+    GSL_ERROR ("bp_batch_grad_weights: dL_dV, U and dL_dW must not be NULL", GSL_EFAULT);
   if (dL_dV->size1 != U->size1)
     GSL_ERROR ("bp_batch_grad_weights: dL_dV and U must have one row per example",
                GSL_EBADLEN);
@@ -104,6 +125,8 @@ bp_batch_grad_weights (const gsl_matrix *dL_dV, const gsl_matrix *U,
 int
 bp_batch_grad_bias (const gsl_matrix *dL_dV, gsl_vector *dL_db)
 {
+  if (!dL_dV || !dL_db)
+    GSL_ERROR ("bp_batch_grad_bias: dL_dV and dL_db must not be NULL", GSL_EFAULT);
   if (dL_db->size != dL_dV->size2)
     GSL_ERROR ("bp_batch_grad_bias: dL_db must have one element per column of dL_dV",
                GSL_EBADLEN);
@@ -120,6 +143,8 @@ bp_batch_grad_bias (const gsl_matrix *dL_dV, gsl_vector *dL_db)
 int
 bp_batch_grad_input (const gsl_matrix *W, const gsl_matrix *dL_dV, gsl_matrix *dL_dU)
 {
+  if (!W || !dL_dV || !dL_dU)
+    GSL_ERROR ("bp_batch_grad_input: W, dL_dV and dL_dU must not be NULL", GSL_EFAULT);
   if (dL_dV->size2 != W->size1)
     GSL_ERROR ("bp_batch_grad_input: dL_dV must have one column per row of W",
                GSL_EBADLEN);
@@ -176,6 +201,8 @@ bp_batch_workspace_view (bp_batch_workspace *w, size_t rows,
                          gsl_matrix_view *V, gsl_matrix_view *Y,
                          gsl_matrix_view *dL_dV)
 {
+  if (!w)
+    GSL_ERROR ("bp_batch_workspace_view: w must not be NULL", GSL_EFAULT);
   if (rows == 0 || rows > w->B)
     GSL_ERROR ("bp_batch_workspace_view: rows must be 1 .. B", GSL_EBADLEN);
   if (U) *U = gsl_matrix_submatrix (w->U, 0, 0, rows, w->m);

@@ -121,12 +121,15 @@ bp_check_directional_gradient (bp_scalar_function f, void *params,
                                size_t n_directions, gsl_rng *rng, double rtol,
                                double atol, bp_check_result *r)
 {
+  if (!f || !theta || !grad || !rng)
+    GSL_ERROR ("bp_check_directional_gradient: f, theta, grad and rng must not be NULL",
+               GSL_EFAULT);
   if (grad->size != theta->size)
     GSL_ERROR ("bp_check_directional_gradient: grad must have theta's size", GSL_EBADLEN);
   if (theta->size == 0 || n_directions == 0)
     GSL_ERROR ("bp_check_directional_gradient: theta and the directions must not be empty",
                GSL_EINVAL);
-  bp_check_result local;
+  bp_check_result local = { 0 };
   line l = { .f = f, .params = params, .theta = theta, .status = GSL_SUCCESS };
   l.d = gsl_vector_alloc (theta->size);
   l.t = gsl_vector_alloc (theta->size);
@@ -149,13 +152,16 @@ bp_check_directional_jacobian (bp_vector_function f, void *params,
                                size_t n_directions, gsl_rng *rng, double rtol,
                                double atol, bp_check_result *r)
 {
+  if (!f || !theta || !J || !rng)
+    GSL_ERROR ("bp_check_directional_jacobian: f, theta, J and rng must not be NULL",
+               GSL_EFAULT);
   if (J->size2 != theta->size)
     GSL_ERROR ("bp_check_directional_jacobian: J must have theta's size of columns",
                GSL_EBADLEN);
   if (theta->size == 0 || J->size1 == 0 || n_directions == 0)
     GSL_ERROR ("bp_check_directional_jacobian: theta, f and the directions must not be empty",
                GSL_EINVAL);
-  bp_check_result local;
+  bp_check_result local = { 0 };
   line l = { .fv = f, .params = params, .theta = theta, .status = GSL_SUCCESS };
   l.d = gsl_vector_alloc (theta->size);
   l.w = gsl_vector_alloc (J->size1);

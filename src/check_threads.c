@@ -83,12 +83,15 @@ bp_deriv_gradient_threads (bp_partial_function f, void *const params[],
                            size_t n_params, const gsl_vector *theta, double h,
                            gsl_vector *grad, gsl_vector *abserr)
 {
+  if (!f || !params || !theta || !grad)
+    GSL_ERROR ("bp_deriv_gradient_threads: f, params, theta and grad must not be NULL",
+               GSL_EFAULT);
   if (grad->size != theta->size || (abserr && abserr->size != theta->size))
     GSL_ERROR ("bp_deriv_gradient_threads: grad and abserr must have theta's size",
                GSL_EBADLEN);
   if (!(h > 0.0))
     GSL_ERROR ("bp_deriv_gradient_threads: step h must be positive", GSL_EINVAL);
-  if (params == NULL || n_params == 0)
+  if (n_params == 0)
     GSL_ERROR ("bp_deriv_gradient_threads: at least one params is needed", GSL_EINVAL);
   const size_t n = theta->size;
   int status = GSL_SUCCESS;
@@ -127,6 +130,9 @@ bp_deriv_jacobian_threads (bp_vector_partial_function f, void *const params[],
                            size_t n_params, const gsl_vector *theta, double h,
                            gsl_matrix *J, gsl_matrix *abserr)
 {
+  if (!f || !params || !theta || !J)
+    GSL_ERROR ("bp_deriv_jacobian_threads: f, params, theta and J must not be NULL",
+               GSL_EFAULT);
   if (J->size2 != theta->size)
     GSL_ERROR ("bp_deriv_jacobian_threads: J must have theta's size of columns",
                GSL_EBADLEN);
@@ -134,7 +140,7 @@ bp_deriv_jacobian_threads (bp_vector_partial_function f, void *const params[],
     GSL_ERROR ("bp_deriv_jacobian_threads: abserr must have J's shape", GSL_EBADLEN);
   if (!(h > 0.0))
     GSL_ERROR ("bp_deriv_jacobian_threads: step h must be positive", GSL_EINVAL);
-  if (params == NULL || n_params == 0)
+  if (n_params == 0)
     GSL_ERROR ("bp_deriv_jacobian_threads: at least one params is needed", GSL_EINVAL);
   const size_t m = J->size1, n = J->size2;
   int status = GSL_SUCCESS;
@@ -190,9 +196,12 @@ bp_check_gradient_threads (bp_partial_function f, void *const params[],
                            const gsl_vector *grad, double rtol, double atol,
                            bp_check_result *r)
 {
+  if (!f || !params || !theta || !grad)
+    GSL_ERROR ("bp_check_gradient_threads: f, params, theta and grad must not be NULL",
+               GSL_EFAULT);
   if (grad->size != theta->size)
     GSL_ERROR ("bp_check_gradient_threads: grad must have theta's size", GSL_EBADLEN);
-  bp_check_result local;
+  bp_check_result local = { 0 };
   r = r ? r : &local;
   gsl_vector *num = gsl_vector_alloc (theta->size);
   gsl_vector *err = gsl_vector_alloc (theta->size);
@@ -213,10 +222,13 @@ bp_check_jacobian_threads (bp_vector_partial_function f, void *const params[],
                            const gsl_matrix *J, double rtol, double atol,
                            bp_check_result *r)
 {
+  if (!f || !params || !theta || !J)
+    GSL_ERROR ("bp_check_jacobian_threads: f, params, theta and J must not be NULL",
+               GSL_EFAULT);
   if (J->size2 != theta->size)
     GSL_ERROR ("bp_check_jacobian_threads: J must have theta's size of columns",
                GSL_EBADLEN);
-  bp_check_result local;
+  bp_check_result local = { 0 };
   r = r ? r : &local;
   gsl_matrix *num = gsl_matrix_alloc (J->size1, J->size2);
   gsl_matrix *err = gsl_matrix_alloc (J->size1, J->size2);

@@ -2,6 +2,7 @@
    matrix of a model saved by `backprop train'. */
 #include <config.h>
 #include <getopt.h>
+#include <assert.h>
 #include <stdio.h>
 #include <gsl/gsl_errno.h>
 #include "backprop/bp_idx.h"
@@ -95,6 +96,7 @@ cmd_eval (int argc, char **argv)
       bp_mlp_free (net);
       return 2;
     }
+  assert (net != NULL || W != NULL);   /* one reader succeeded */
   const size_t n = net ? net->n : W->size1;
   bp_batch_workspace *ws = NULL;
   bp_mlp_batch_workspace *mws = NULL;

@@ -90,7 +90,7 @@ seconds (void)
 {
   struct timespec ts;
   clock_gettime (CLOCK_MONOTONIC, &ts);
-  return ts.tv_sec + 1e-9 * ts.tv_nsec;
+  return (double) ts.tv_sec + 1e-9 * (double) ts.tv_nsec;
 }
 
 static int
@@ -243,7 +243,8 @@ cmd_train (int argc, char **argv)
     mt = bp_mlp_trainer_alloc (train.count, p.batch, net);
   gsl_rng *rng = gsl_rng_alloc (gsl_rng_mt19937);
   double *curves = calloc (3 * p.epochs, sizeof *curves);
-  double *train_loss = curves, *test_loss = curves + p.epochs, *test_acc = curves + 2 * p.epochs;
+  double *train_loss = curves, *test_loss = curves ? curves + p.epochs : NULL;
+  double *test_acc = curves ? curves + 2 * p.epochs : NULL;
   if (test.rows != train.rows || test.cols != train.cols)
     {
       fprintf (stderr, "%s: train: the test images are %zux%zu but the training "

@@ -117,8 +117,8 @@ cmd_verify (int argc, char **argv)
       printf ("backprop verify: W 10x784, b 10, x 28x28, soft labels, seed %lu; "
               "rtol %g, atol %g", seed, BP_CHECK_RTOL, BP_CHECK_ATOL);
       if (method & BP_VERIFY_COMPLEX_STEP)
-        printf ("%scomplex step h %g: rtol %g, atol %g", method & BP_VERIFY_GSL ? "; " : "; ",
-                BP_CSTEP_STEP, BP_CSTEP_RTOL, BP_CSTEP_ATOL);
+        printf ("; complex step h %g: rtol %g, atol %g", BP_CSTEP_STEP, BP_CSTEP_RTOL,
+                BP_CSTEP_ATOL);
       if (fast && (method & BP_VERIFY_GSL))
         printf ("; fast: %lu random directions per row", directions);
       printf ("\n\n== one-layer classifier of the slides: u = reshape(x), v = W u + b, "

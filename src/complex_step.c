@@ -2,9 +2,7 @@
    complex arithmetic; derivations/13-complex-step.md */
 #include <config.h>
 #include <complex.h>
-#ifndef CMPLX   /* glibc defines C11's CMPLX for GCC only; clang has the builtin */
-# define CMPLX(x, y) __builtin_complex ((double) (x), (double) (y))
-#endif
+#include "cmplx.h"
 #include <math.h>
 #include <stdlib.h>
 #include <gsl/gsl_errno.h>
@@ -43,6 +41,8 @@ int
 bp_cstep_gradient (bp_cstep_function f, void *params, const gsl_vector *theta,
                    double h, gsl_vector *grad)
 {
+  if (!f || !theta || !grad)
+    GSL_ERROR ("bp_cstep_gradient: f, theta and grad must not be NULL", GSL_EFAULT);
   if (grad->size != theta->size)
     GSL_ERROR ("bp_cstep_gradient: grad must have theta's size", GSL_EBADLEN);
   if (!(h > 0.0))
@@ -66,6 +66,8 @@ int
 bp_cstep_jacobian (bp_cstep_vector_function f, void *params,
                    const gsl_vector *theta, double h, gsl_matrix *J)
 {
+  if (!f || !theta || !J)
+    GSL_ERROR ("bp_cstep_jacobian: f, theta and J must not be NULL", GSL_EFAULT);
   if (J->size2 != theta->size)
     GSL_ERROR ("bp_cstep_jacobian: J must have theta's size of columns", GSL_EBADLEN);
   if (!(h > 0.0))
@@ -96,9 +98,11 @@ bp_cstep_check_gradient (bp_cstep_function f, void *params,
                          const gsl_vector *theta, const gsl_vector *grad,
                          double rtol, double atol, bp_check_result *r)
 {
+  if (!f || !theta || !grad)
+    GSL_ERROR ("bp_cstep_check_gradient: f, theta and grad must not be NULL", GSL_EFAULT);
   if (grad->size != theta->size)
     GSL_ERROR ("bp_cstep_check_gradient: grad must have theta's size", GSL_EBADLEN);
-  bp_check_result local;
+  bp_check_result local = { 0 };
   gsl_vector *num = gsl_vector_alloc (theta->size);
   int status = num ? GSL_SUCCESS : GSL_ENOMEM;
   if (status == GSL_SUCCESS)
@@ -116,10 +120,12 @@ bp_cstep_check_jacobian (bp_cstep_vector_function f, void *params,
                          const gsl_vector *theta, const gsl_matrix *J,
                          double rtol, double atol, bp_check_result *r)
 {
+  if (!f || !theta || !J)
+    GSL_ERROR ("bp_cstep_check_jacobian: f, theta and J must not be NULL", GSL_EFAULT);
   if (J->size2 != theta->size)
     GSL_ERROR ("bp_cstep_check_jacobian: J must have theta's size of columns",
                GSL_EBADLEN);
-  bp_check_result local;
+  bp_check_result local = { 0 };
   gsl_matrix *num = gsl_matrix_alloc (J->size1, J->size2);
   int status = num ? GSL_SUCCESS : GSL_ENOMEM;
   if (status == GSL_SUCCESS)
@@ -135,6 +141,8 @@ bp_cstep_check_jacobian (bp_cstep_vector_function f, void *params,
 int
 bp_cstep_vector_from_real (const gsl_vector *a, gsl_vector_complex *z)
 {
+  if (!a || !z)
+    GSL_ERROR ("bp_cstep_vector_from_real: a and z must not be NULL", GSL_EFAULT);
   if (z->size != a->size)
     GSL_ERROR ("bp_cstep_vector_from_real: a and z must have equal sizes", GSL_EBADLEN);
   for (size_t i = 0; i < a->size; i++)
@@ -145,6 +153,8 @@ bp_cstep_vector_from_real (const gsl_vector *a, gsl_vector_complex *z)
 int
 bp_cstep_matrix_from_real (const gsl_matrix *A, gsl_matrix_complex *Z)
 {
+  if (!A || !Z)
+    GSL_ERROR ("bp_cstep_matrix_from_real: A and Z must not be NULL", GSL_EFAULT);
   if (Z->size1 != A->size1 || Z->size2 != A->size2)
     GSL_ERROR ("bp_cstep_matrix_from_real: A and Z must have equal shapes", GSL_EBADLEN);
   for (size_t i = 0; i < A->size1; i++)
@@ -162,6 +172,8 @@ bp_cstep_matrix_from_real (const gsl_matrix *A, gsl_matrix_complex *Z)
 int
 bp_cstep_reshape (const gsl_matrix_complex *x, gsl_vector_complex *u)
 {
+  if (!x || !u)
+    GSL_ERROR ("bp_cstep_reshape: x and u must not be NULL", GSL_EFAULT);
   if (u->size != x->size1 * x->size2)
     GSL_ERROR ("bp_cstep_reshape: u must have size1*size2 of x elements", GSL_EBADLEN);
   for (size_t r = 0; r < x->size1; r++)
@@ -175,6 +187,8 @@ int
 bp_cstep_linear (const gsl_matrix_complex *W, const gsl_vector_complex *b,
                  const gsl_vector_complex *u, gsl_vector_complex *v)
 {
+  if (!W || !b || !u || !v)
+    GSL_ERROR ("bp_cstep_linear: W, b, u and v must not be NULL", GSL_EFAULT);
   if (u->size != W->size2)
     GSL_ERROR ("bp_cstep_linear: u must have as many elements as W has columns",
                GSL_EBADLEN);
@@ -204,6 +218,8 @@ shift_of (const gsl_vector_complex *v)
 int
 bp_cstep_softmax (const gsl_vector_complex *v, gsl_vector_complex *y)
 {
+  if (!v || !y)
+    GSL_ERROR ("bp_cstep_softmax: v and y must not be NULL", GSL_EFAULT);
   if (y->size != v->size)
     GSL_ERROR ("bp_cstep_softmax: v and y must have equal sizes", GSL_EBADLEN);
   if (v->size == 0)
@@ -225,6 +241,9 @@ bp_cstep_softmax (const gsl_vector_complex *v, gsl_vector_complex *y)
 double complex
 bp_cstep_cross_entropy (const gsl_vector *labels, const gsl_vector_complex *y)
 {
+  if (!labels || !y)
+    GSL_ERROR_VAL ("bp_cstep_cross_entropy: labels and y must not be NULL", GSL_EFAULT,
+                   GSL_NAN);
   if (labels->size != y->size)
     GSL_ERROR_VAL ("bp_cstep_cross_entropy: labels and y must have equal sizes",
                    GSL_EBADLEN, GSL_NAN);
@@ -242,6 +261,9 @@ bp_cstep_cross_entropy (const gsl_vector *labels, const gsl_vector_complex *y)
 double complex
 bp_cstep_softmax_cross_entropy (const gsl_vector *labels, const gsl_vector_complex *v)
 {
+  if (!labels || !v)
+    GSL_ERROR_VAL ("bp_cstep_softmax_cross_entropy: labels and v must not be NULL",
+                   GSL_EFAULT, GSL_NAN);
   if (labels->size != v->size)
     GSL_ERROR_VAL ("bp_cstep_softmax_cross_entropy: labels and v must have equal sizes",
                    GSL_EBADLEN, GSL_NAN);
@@ -280,6 +302,8 @@ static int
 capply (const char *name, double complex (*f) (double complex),
         const gsl_vector_complex *z, gsl_vector_complex *h)
 {
+  if (!z || !h)
+    GSL_ERROR (name, GSL_EFAULT);
   if (h->size != z->size)
     GSL_ERROR (name, GSL_EBADLEN);
   for (size_t i = 0; i < z->size; i++)
@@ -290,19 +314,19 @@ capply (const char *name, double complex (*f) (double complex),
 int
 bp_cstep_sigmoid (const gsl_vector_complex *z, gsl_vector_complex *h)
 {
-  return capply ("bp_cstep_sigmoid: h must have z's size", csigmoid, z, h);
+  return capply ("bp_cstep_sigmoid: z and h must not be NULL, and h must have z's size", csigmoid, z, h);
 }
 
 int
 bp_cstep_tanh (const gsl_vector_complex *z, gsl_vector_complex *h)
 {
-  return capply ("bp_cstep_tanh: h must have z's size", ctanh, z, h);
+  return capply ("bp_cstep_tanh: z and h must not be NULL, and h must have z's size", ctanh, z, h);
 }
 
 int
 bp_cstep_relu (const gsl_vector_complex *z, gsl_vector_complex *h)
 {
-  return capply ("bp_cstep_relu: h must have z's size", crelu, z, h);
+  return capply ("bp_cstep_relu: z and h must not be NULL, and h must have z's size", crelu, z, h);
 }
 
 int
@@ -364,6 +388,9 @@ bp_cstep_model_loss (const gsl_matrix_complex *W, const gsl_vector_complex *b,
                      const gsl_matrix_complex *x, const gsl_vector *labels,
                      bp_cstep_workspace *w)
 {
+  if (!W || !b || !x || !labels || !w)
+    GSL_ERROR_VAL ("bp_cstep_model_loss: W, b, x, labels and w must not be NULL",
+                   GSL_EFAULT, GSL_NAN);
   if (W->size1 != w->n || W->size2 != w->m || x->size1 * x->size2 != w->m)
     GSL_ERROR_VAL ("bp_cstep_model_loss: W must be n x m and x have m elements",
                    GSL_EBADLEN, GSL_NAN);
@@ -381,6 +408,9 @@ bp_cstep_mlp_loss (bp_activation act, const gsl_matrix_complex *W1,
                    const gsl_vector_complex *b2, const gsl_matrix_complex *x,
                    const gsl_vector *labels, bp_cstep_workspace *w)
 {
+  if (!W1 || !b1 || !W2 || !b2 || !x || !labels || !w)
+    GSL_ERROR_VAL ("bp_cstep_mlp_loss: W1, b1, W2, b2, x, labels and w must not be NULL",
+                   GSL_EFAULT, GSL_NAN);
   if (w->H == 0 || W1->size1 != w->H || W1->size2 != w->m || W2->size1 != w->n
       || W2->size2 != w->H || x->size1 * x->size2 != w->m)
     GSL_ERROR_VAL ("bp_cstep_mlp_loss: W1, W2, x must be H x m, n x H, m elements",

@@ -1,11 +1,10 @@
 /* cstep_example.c -- see cstep_example.h */
 #include <config.h>
 #include <complex.h>
-#ifndef CMPLX   /* glibc defines C11's CMPLX for GCC only; clang has the builtin */
-# define CMPLX(x, y) __builtin_complex ((double) (x), (double) (y))
-#endif
+#include "cmplx.h"
 #include <stdlib.h>
 #include <gsl/gsl_errno.h>
+#include <math.h>
 #include <gsl/gsl_nan.h>
 #include "cstep_example.h"
 

@@ -77,6 +77,8 @@ int
 bp_idx_read (const char *path, size_t ndims, bp_idx *idx, char *err,
              size_t errlen)
 {
+  if (!path || !idx)
+    return bp_report (err, errlen, GSL_EFAULT, "bp_idx_read", "path and idx must not be NULL");
   char what[256];
   memset (idx, 0, sizeof *idx);
   if (ndims < 1 || ndims > BP_IDX_MAX_DIMS)
@@ -213,6 +215,8 @@ bp_idx_read (const char *path, size_t ndims, bp_idx *idx, char *err,
 void
 bp_idx_free (bp_idx *idx)
 {
+  if (idx == NULL)
+    return;
   free (idx->data);
   memset (idx, 0, sizeof *idx);
 }
@@ -221,6 +225,12 @@ int
 bp_dataset_read (const char *images_path, const char *labels_path,
                  size_t n_classes, bp_dataset *d, char *err, size_t errlen)
 {
+  if (!images_path || !labels_path || !d)
+    return bp_report (err, errlen, GSL_EFAULT, "bp_dataset_read",
+                      "images_path, labels_path and d must not be NULL");
+  if (n_classes == 0)
+    return bp_report (err, errlen, GSL_EINVAL, labels_path,
+                      "cannot read labels of 0 classes (n_classes must be positive)");
   bp_idx images, labels;
   memset (d, 0, sizeof *d);
   int status = bp_idx_read (images_path, 3, &images, err, errlen);
@@ -259,6 +269,8 @@ bp_dataset_read (const char *images_path, const char *labels_path,
 void
 bp_dataset_free (bp_dataset *d)
 {
+  if (d == NULL)
+    return;
   free (d->images);
   free (d->labels);
   memset (d, 0, sizeof *d);
@@ -284,6 +296,8 @@ int
 bp_dataset_batch (const bp_dataset *d, const size_t *index, gsl_matrix *U,
                   gsl_matrix *T)
 {
+  if (!d || !index || !U)
+    GSL_ERROR ("bp_dataset_batch: d, index and U must not be NULL", GSL_EFAULT);
   const size_t m = d->rows * d->cols;
   if (U->size2 != m)
     GSL_ERROR ("bp_dataset_batch: U must have one column per pixel", GSL_EBADLEN);

@@ -2,7 +2,7 @@
 
 lib_LTLIBRARIES += src/libbackprop.la
 src_libbackprop_la_SOURCES = \
-  src/valid.h \
+  src/valid.h src/cmplx.h \
   src/reshape.c \
   src/linear.c \
   src/softmax.c \

@@ -11,6 +11,7 @@
 #include "backprop/bp_softmax.h"
 #include "backprop/bp_cross_entropy.h"
 #include "backprop/bp_mlp.h"
+#include "valid.h"
 
 bp_mlp *
 bp_mlp_alloc (size_t m, size_t H, size_t n, bp_activation act)
@@ -58,9 +59,11 @@ gaussian_fill (gsl_matrix *A, double sigma, gsl_rng *rng)
 int
 bp_mlp_randomize (bp_mlp *net, gsl_rng *rng)
 {
+  if (!net || !rng)
+    GSL_ERROR ("bp_mlp_randomize: net and rng must not be NULL", GSL_EFAULT);
   const double gain = net->act == BP_RELU ? 2.0 : 1.0;
-  gaussian_fill (net->W1, sqrt (gain / net->m), rng);
-  gaussian_fill (net->W2, sqrt (1.0 / net->H), rng);
+  gaussian_fill (net->W1, sqrt (gain / (double) net->m), rng);
+  gaussian_fill (net->W2, sqrt (1.0 / (double) net->H), rng);
   gsl_vector_set_zero (net->b1);
   gsl_vector_set_zero (net->b2);
   return GSL_SUCCESS;
@@ -110,7 +113,16 @@ bp_mlp_workspace_free (bp_mlp_workspace *w)
   free (w);
 }
 
-/* Shapes shared by forward and backward. */
+/* 1 when a and b have the same shape (their activations aside). */
+static int
+same_shape (const bp_mlp *a, const bp_mlp *b)
+{
+  return a->W1->size1 == b->W1->size1 && a->W1->size2 == b->W1->size2
+         && a->b1->size == b->b1->size && a->W2->size1 == b->W2->size1
+         && a->W2->size2 == b->W2->size2 && a->b2->size == b->b2->size;
+}
+
+/* Shapes shared by forward and backward; then every value finite. */
 static int
 check_sizes (const bp_mlp *net, const gsl_matrix *x, const gsl_vector *labels,
              const bp_mlp_workspace *w)
@@ -123,6 +135,10 @@ check_sizes (const bp_mlp *net, const gsl_matrix *x, const gsl_vector *labels,
     GSL_ERROR ("bp_mlp: x must have m elements", GSL_EBADLEN);
   if (labels != NULL && labels->size != w->n)
     GSL_ERROR ("bp_mlp: labels must have n elements", GSL_EBADLEN);
+  if (!bp_mlp_finite (net) || !bp_matrix_finite (x)
+      || (labels != NULL && !bp_vector_finite (labels)))
+    GSL_ERROR ("bp_mlp: a parameter, x or labels has a NaN or infinite element",
+               GSL_EDOM);
   return GSL_SUCCESS;
 }
 
@@ -131,6 +147,8 @@ double
 bp_mlp_forward (const bp_mlp *net, const gsl_matrix *x,
                 const gsl_vector *labels, bp_mlp_workspace *w)
 {
+  if (!net || !x || !w)
+    GSL_ERROR_VAL ("bp_mlp_forward: net, x and w must not be NULL", GSL_EFAULT, GSL_NAN);
   if (check_sizes (net, x, labels, w) != GSL_SUCCESS)
     return GSL_NAN;
   bp_reshape (x, w->u);
@@ -148,13 +166,14 @@ bp_mlp_backward (const bp_mlp *net, const gsl_matrix *x,
                  const gsl_vector *labels, bp_mlp_workspace *w,
                  bp_mlp *grad, gsl_matrix *dL_dx, double *L)
 {
+  if (!net || !x || !labels || !w || !grad)
+    GSL_ERROR ("bp_mlp_backward: net, x, labels, w and grad must not be NULL",
+               GSL_EFAULT);
+  if (!same_shape (grad, net))
+    GSL_ERROR ("bp_mlp_backward: grad must have the network's shape", GSL_EBADLEN);
   int status = check_sizes (net, x, labels, w);
   if (status != GSL_SUCCESS)
     return status;
-  if (labels == NULL)
-    GSL_ERROR ("bp_mlp_backward: labels are required", GSL_EINVAL);
-  if (check_sizes (grad, x, labels, w) != GSL_SUCCESS)
-    GSL_ERROR ("bp_mlp_backward: grad must have the network's shape", GSL_EBADLEN);
   if (dL_dx && (dL_dx->size1 != x->size1 || dL_dx->size2 != x->size2))
     GSL_ERROR ("bp_mlp_backward: dL_dx must have x's shape", GSL_EBADLEN);
 

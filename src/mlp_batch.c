@@ -9,6 +9,7 @@
 #include <gsl/gsl_randist.h>
 #include "backprop/bp_batch.h"
 #include "backprop/bp_mlp_batch.h"
+#include "valid.h"
 
 /* The elements of a contiguous matrix M, as one vector */
 #define ELEMENTS(M) gsl_vector_const_view_array ((M)->data, (M)->size1 * (M)->size2)
@@ -24,6 +25,8 @@ same_contiguous (const gsl_matrix *P, const gsl_matrix *Q)
 int
 bp_batch_activation_forward (bp_activation act, const gsl_matrix *Z, gsl_matrix *A)
 {
+  if (!Z || !A)
+    GSL_ERROR ("bp_batch_activation_forward: Z and A must not be NULL", GSL_EFAULT);
   if (!same_contiguous (Z, A))
     GSL_ERROR ("bp_batch_activation_forward: Z and A must have equal shapes and "
                "be contiguous (tda == size2)", GSL_EBADLEN);
@@ -37,6 +40,9 @@ int
 bp_batch_activation_backward (bp_activation act, const gsl_matrix *Z,
                               const gsl_matrix *dL_dA, gsl_matrix *dL_dZ)
 {
+  if (!Z || !dL_dA || !dL_dZ)
+    GSL_ERROR ("bp_batch_activation_backward: Z, dL_dA and dL_dZ must not be NULL",
+               GSL_EFAULT);
   if (!same_contiguous (Z, dL_dA) || !same_contiguous (Z, dL_dZ))
     GSL_ERROR ("bp_batch_activation_backward: Z, dL_dA and dL_dZ must have equal "
                "shapes and be contiguous (tda == size2)", GSL_EBADLEN);
@@ -58,7 +64,9 @@ gaussian (gsl_matrix *M, double variance, gsl_rng *rng)
 int
 bp_mlp_init (bp_mlp *net, gsl_rng *rng)
 {
-  const double m = net->m, H = net->H, n = net->n;
+  if (!net || !rng)
+    GSL_ERROR ("bp_mlp_init: net and rng must not be NULL", GSL_EFAULT);
+  const double m = (double) net->m, H = (double) net->H, n = (double) net->n;
   gaussian (net->W1, net->act == BP_RELU ? 2.0 / m : 2.0 / (m + H), rng);  /* He, Glorot */
   gaussian (net->W2, 2.0 / (H + n), rng);                                  /* Glorot */
   gsl_vector_set_zero (net->b1);
@@ -125,7 +133,16 @@ first_rows (bp_mlp_batch_workspace *w, size_t rows)
   };
 }
 
-/* Shapes shared by forward and backward. */
+/* 1 when a and b have the same shape (their activations aside). */
+static int
+same_shape (const bp_mlp *a, const bp_mlp *b)
+{
+  return a->W1->size1 == b->W1->size1 && a->W1->size2 == b->W1->size2
+         && a->b1->size == b->b1->size && a->W2->size1 == b->W2->size1
+         && a->W2->size2 == b->W2->size2 && a->b2->size == b->b2->size;
+}
+
+/* Shapes shared by forward and backward; then every value finite. */
 static int
 check_sizes (const bp_mlp *net, const gsl_matrix *U, const gsl_matrix *T,
              const bp_mlp_batch_workspace *w)
@@ -138,6 +155,9 @@ check_sizes (const bp_mlp *net, const gsl_matrix *U, const gsl_matrix *T,
     GSL_ERROR ("bp_mlp_batch: U must have 1 to B rows of m elements", GSL_EBADLEN);
   if (T != NULL && (T->size1 != U->size1 || T->size2 != w->n))
     GSL_ERROR ("bp_mlp_batch: T must have U's rows of n elements", GSL_EBADLEN);
+  if (!bp_mlp_finite (net) || !bp_matrix_finite (U) || (T != NULL && !bp_matrix_finite (T)))
+    GSL_ERROR ("bp_mlp_batch: a parameter, U or T has a NaN or infinite element",
+               GSL_EDOM);
   return GSL_SUCCESS;
 }
 
@@ -146,6 +166,9 @@ double
 bp_mlp_batch_forward (const bp_mlp *net, const gsl_matrix *U, const gsl_matrix *T,
                       bp_mlp_batch_workspace *w)
 {
+  if (!net || !U || !w)
+    GSL_ERROR_VAL ("bp_mlp_batch_forward: net, U and w must not be NULL", GSL_EFAULT,
+                   GSL_NAN);
   if (check_sizes (net, U, T, w) != GSL_SUCCESS)
     return GSL_NAN;
   rows_view r = first_rows (w, U->size1);
@@ -163,13 +186,14 @@ bp_mlp_batch_backward (const bp_mlp *net, const gsl_matrix *U, const gsl_matrix 
                        bp_mlp_batch_workspace *w, bp_mlp *grad, gsl_matrix *dL_dU,
                        double *L)
 {
+  if (!net || !U || !T || !w || !grad)
+    GSL_ERROR ("bp_mlp_batch_backward: net, U, T, w and grad must not be NULL",
+               GSL_EFAULT);
+  if (!same_shape (grad, net))
+    GSL_ERROR ("bp_mlp_batch_backward: grad must have the network's shape", GSL_EBADLEN);
   int status = check_sizes (net, U, T, w);
   if (status != GSL_SUCCESS)
     return status;
-  if (T == NULL)
-    GSL_ERROR ("bp_mlp_batch_backward: labels T are required", GSL_EINVAL);
-  if (check_sizes (grad, U, T, w) != GSL_SUCCESS)
-    GSL_ERROR ("bp_mlp_batch_backward: grad must have the network's shape", GSL_EBADLEN);
   if (dL_dU && (dL_dU->size1 != U->size1 || dL_dU->size2 != U->size2))
     GSL_ERROR ("bp_mlp_batch_backward: dL_dU must have U's shape", GSL_EBADLEN);
 

@@ -1,6 +1,7 @@
 /* mlp_example.c -- see mlp_example.h */
 #include <config.h>
 #include <gsl/gsl_errno.h>
+#include <math.h>
 #include <gsl/gsl_nan.h>
 #include <gsl/gsl_randist.h>
 #include <gsl/gsl_blas.h>

@@ -7,10 +7,13 @@
 #include <gsl/gsl_blas.h>
 #include <gsl/gsl_randist.h>
 #include "backprop/bp_mlp_train.h"
+#include "valid.h"
 
 void
 bp_mlp_sgd_params_default (bp_sgd_params *p)
 {
+  if (!p)
+    GSL_ERROR_VOID ("bp_mlp_sgd_params_default: p must not be NULL", GSL_EFAULT);
   p->batch = 64;
   p->lr = 0.05;
   p->momentum = 0.9;
@@ -21,6 +24,8 @@ bp_mlp_sgd_params_default (bp_sgd_params *p)
 bp_mlp_trainer *
 bp_mlp_trainer_alloc (size_t count, size_t B, const bp_mlp *net)
 {
+  if (!net)
+    GSL_ERROR_NULL ("bp_mlp_trainer_alloc: net must not be NULL", GSL_EFAULT);
   if (count == 0 || B == 0)
     GSL_ERROR_NULL ("bp_mlp_trainer_alloc: no examples or an empty batch", GSL_EINVAL);
   bp_mlp_trainer *t = calloc (1, sizeof *t);
@@ -81,6 +86,10 @@ bp_mlp_train_epoch (const bp_dataset *d, const bp_sgd_params *p, size_t epoch,
                     gsl_rng *rng, bp_mlp_trainer *t, bp_progress_function progress,
                     void *arg, bp_mlp *net, double *loss)
 {
+  if (!d || !p || !rng || !t || !net)
+    GSL_ERROR ("bp_mlp_train_epoch: d, p, rng, t and net must not be NULL", GSL_EFAULT);
+  if (!bp_mlp_finite (net))
+    GSL_ERROR ("bp_mlp_train_epoch: a parameter is NaN or infinite", GSL_EDOM);
   bp_mlp_batch_workspace *ws = t->ws;
   if (t->count != d->count || ws->n != d->n_classes || ws->m != d->rows * d->cols)
     GSL_ERROR ("bp_mlp_train_epoch: the trainer was made for another data set",
@@ -104,7 +113,7 @@ bp_mlp_train_epoch (const bp_dataset *d, const bp_sgd_params *p, size_t epoch,
                                           NULL, &L);
       if (status != GSL_SUCCESS)
         return status;
-      total += B * L;
+      total += (double) B * L;
       const double eta = bp_sgd_learning_rate (p, step++, p->epochs * per_epoch);
       update_weights (eta, p, t->grad->W1, t->vel->W1, net->W1);
       bp_sgd_update (eta, p->momentum, t->grad->b1, t->vel->b1, net->b1);
@@ -114,7 +123,7 @@ bp_mlp_train_epoch (const bp_dataset *d, const bp_sgd_params *p, size_t epoch,
         progress (start + B, d->count, arg);
     }
   if (loss)
-    *loss = total / d->count;
+    *loss = total / (double) d->count;
   return GSL_SUCCESS;
 }
 
@@ -122,6 +131,13 @@ int
 bp_mlp_evaluate (const bp_dataset *d, const bp_mlp *net, bp_mlp_batch_workspace *ws,
                  gsl_matrix_ulong *confusion, double *accuracy, double *loss)
 {
+  if (!d || !net || !ws)
+    GSL_ERROR ("bp_mlp_evaluate: d, net and ws must not be NULL", GSL_EFAULT);
+  if (net->m != ws->m || net->H != ws->H || net->n != ws->n)
+    GSL_ERROR ("bp_mlp_evaluate: the network must have the workspace's shape",
+               GSL_EBADLEN);
+  if (!bp_mlp_finite (net))
+    GSL_ERROR ("bp_mlp_evaluate: a parameter is NaN or infinite", GSL_EDOM);
   if (ws->n != d->n_classes || ws->m != d->rows * d->cols)
     GSL_ERROR ("bp_mlp_evaluate: the workspace was made for another data set",
                GSL_EBADLEN);
@@ -151,10 +167,10 @@ bp_mlp_evaluate (const bp_dataset *d, const bp_mlp *net, bp_mlp_batch_workspace 
       bp_dataset_batch (d, index, &Ub.matrix, &Tb.matrix);
       const double L = bp_mlp_batch_forward (net, &Ub.matrix, &Tb.matrix, ws);
       if (isnan (L))
-        status = GSL_EBADLEN;   /* the network does not fit ws: reported above */
+        status = GSL_EDOM;   /* a parameter is not finite: reported above */
       else
         {
-          total += B * L;
+          total += (double) B * L;
           bp_count_predictions (d, start, &V.matrix, confusion, &right);
         }
     }
@@ -164,8 +180,8 @@ bp_mlp_evaluate (const bp_dataset *d, const bp_mlp *net, bp_mlp_batch_workspace 
   if (status != GSL_SUCCESS)
     return status;
   if (accuracy)
-    *accuracy = (double) right / d->count;
+    *accuracy = (double) right / (double) d->count;
   if (loss)
-    *loss = total / d->count;
+    *loss = total / (double) d->count;
   return GSL_SUCCESS;
 }

@@ -1,5 +1,6 @@
 /* model_file.c -- the model file: see bp_model_file.h for the format. */
 #include <config.h>
+#include <assert.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <libgen.h>
@@ -203,6 +204,9 @@ int
 bp_model_file_write (const char *path, const gsl_matrix *W, const gsl_vector *b,
                      size_t rows, size_t cols, char *err, size_t errlen)
 {
+  if (!path || !W || !b)
+    return bp_report (err, errlen, GSL_EFAULT, "bp_model_file_write",
+                      "path, W and b must not be NULL");
   const size_t n = W->size1, m = W->size2;
   if (b->size != n || rows * cols != m || n > UINT32_MAX || m > UINT32_MAX
       || rows > UINT32_MAX || cols > UINT32_MAX)
@@ -210,7 +214,8 @@ bp_model_file_write (const char *path, const gsl_matrix *W, const gsl_vector *b,
                       "cannot save: b must have W's rows and W's columns must "
                       "be rows x cols (each below 2^32)");
   unsigned char head[HEADER_BYTES];
-  memcpy (head, BP_MODEL_FILE_MAGIC, 8);
+  /* the magic's 8 bytes, without its NUL: the file format */
+  memcpy (head, BP_MODEL_FILE_MAGIC, 8);   /* NOLINT(bugprone-not-null-terminated-result) */
   put_u32 (head + 8, BP_MODEL_FILE_VERSION);
   put_u32 (head + 12, (uint32_t) n);
   put_u32 (head + 16, (uint32_t) m);
@@ -224,6 +229,9 @@ int
 bp_model_file_write_mlp (const char *path, const bp_mlp *net, size_t rows,
                          size_t cols, char *err, size_t errlen)
 {
+  if (!path || !net)
+    return bp_report (err, errlen, GSL_EFAULT, "bp_model_file_write_mlp",
+                      "path and net must not be NULL");
   const size_t m = net->m, H = net->H, n = net->n;
   if (net->W1->size1 != H || net->W1->size2 != m || net->b1->size != H
       || net->W2->size1 != n || net->W2->size2 != H || net->b2->size != n
@@ -233,7 +241,8 @@ bp_model_file_write_mlp (const char *path, const bp_mlp *net, size_t rows,
                       "cannot save: W1, b1, W2, b2 must be H x m, H, n x H, n, "
                       "m must be rows x cols (each below 2^32) and the activation known");
   unsigned char head[HEADER_BYTES_MLP];
-  memcpy (head, BP_MODEL_FILE_MAGIC, 8);
+  /* the magic's 8 bytes, without its NUL: the file format */
+  memcpy (head, BP_MODEL_FILE_MAGIC, 8);   /* NOLINT(bugprone-not-null-terminated-result) */
   put_u32 (head + 8, BP_MODEL_FILE_VERSION_MLP);
   put_u32 (head + 12, (uint32_t) n);
   put_u32 (head + 16, (uint32_t) m);
@@ -374,6 +383,7 @@ read_model (const char *path, uint32_t want, header *h, unsigned char **buf,
 static const unsigned char *
 get_block (const unsigned char *p, gsl_matrix *M, gsl_vector *v)
 {
+  assert (M != NULL || v != NULL);   /* one block: a matrix or a vector */
   if (M)
     for (size_t i = 0; i < M->size1; i++)
       for (size_t j = 0; j < M->size2; j++, p += 8)
@@ -388,9 +398,12 @@ int
 bp_model_file_read (const char *path, gsl_matrix **W, gsl_vector **b,
                     size_t *rows, size_t *cols, char *err, size_t errlen)
 {
+  if (!path || !W || !b)
+    return bp_report (err, errlen, GSL_EFAULT, "bp_model_file_read",
+                      "path, W and b must not be NULL");
   *W = NULL;
   *b = NULL;
-  header h;
+  header h = { 0 };
   unsigned char *buf;
   int status = read_model (path, BP_MODEL_FILE_VERSION, &h, &buf, err, errlen);
   if (status != GSL_SUCCESS)
@@ -417,8 +430,11 @@ int
 bp_model_file_read_mlp (const char *path, bp_mlp **net, size_t *rows, size_t *cols,
                         char *err, size_t errlen)
 {
+  if (!path || !net)
+    return bp_report (err, errlen, GSL_EFAULT, "bp_model_file_read_mlp",
+                      "path and net must not be NULL");
   *net = NULL;
-  header h;
+  header h = { 0 };
   unsigned char *buf;
   int status = read_model (path, BP_MODEL_FILE_VERSION_MLP, &h, &buf, err, errlen);
   if (status != GSL_SUCCESS)
@@ -442,10 +458,13 @@ bp_model_file_read_mlp (const char *path, bp_mlp **net, size_t *rows, size_t *co
 int
 bp_model_file_layers (const char *path, size_t *layers, char *err, size_t errlen)
 {
+  if (!path || !layers)
+    return bp_report (err, errlen, GSL_EFAULT, "bp_model_file_layers",
+                      "path and layers must not be NULL");
   FILE *f = fopen (path, "rb");
   if (f == NULL)
     return bp_report (err, errlen, GSL_EFAILED, path, "cannot open: %s", strerror (errno));
-  header h;
+  header h = { 0 };
   int status = read_header (f, path, 0, &h, err, errlen);
   fclose (f);
   if (status == GSL_SUCCESS)

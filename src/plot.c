@@ -131,7 +131,7 @@ static unsigned char
 grey (double w, double scale)
 {
   const double g = 127.5 + 127.5 * (scale > 0 ? w / scale : 0.0);
-  return (unsigned char) fmin (255.0, fmax (0.0, lround (g)));
+  return (unsigned char) fmin (255.0, fmax (0.0, round (g)));
 }
 
 static int

@@ -14,4 +14,11 @@ int bp_report (char *err, size_t errlen, int code, const char *path,
 #endif
   ;
 
+/* For the static analyzer, which sees one file at a time: bp_report
+   returns its code argument, never GSL_SUCCESS for an error. */
+#if defined __clang_analyzer__ && !defined BP_REPORT_C
+# define bp_report(err, errlen, code, ...) \
+  (bp_report ((err), (errlen), (code), __VA_ARGS__), (code))
+#endif
+
 #endif /* BP_REPORT_H */

@@ -5,13 +5,17 @@
 #include <stdlib.h>
 #include <gsl/gsl_errno.h>
 #include <gsl/gsl_math.h>
+#include <gsl/gsl_nan.h>
 #include <gsl/gsl_blas.h>
 #include <gsl/gsl_randist.h>
 #include "backprop/bp_train.h"
+#include "valid.h"
 
 void
 bp_sgd_params_default (bp_sgd_params *p)
 {
+  if (!p)
+    GSL_ERROR_VOID ("bp_sgd_params_default: p must not be NULL", GSL_EFAULT);
   p->batch = 64;
   p->lr = 0.05;
   p->momentum = 0.9;
@@ -19,12 +23,16 @@ bp_sgd_params_default (bp_sgd_params *p)
   p->epochs = 10;
 }
 
-/* eta_t = eta_0 (1 + cos(pi t / T)) / 2 */
+/* eta_t = eta_0 (1 + cos(pi t / T)) / 2, t clamped to T */
 double
 bp_sgd_learning_rate (const bp_sgd_params *p, size_t step, size_t steps)
 {
+  if (!p)
+    GSL_ERROR_VAL ("bp_sgd_learning_rate: p must not be NULL", GSL_EFAULT, GSL_NAN);
   if (steps == 0)
     return p->lr;
+  if (step > steps)
+    step = steps;   /* past the schedule's end: stay at 0, do not rise again */
   return p->lr * 0.5 * (1.0 + cos (M_PI * (double) step / (double) steps));
 }
 
@@ -33,9 +41,13 @@ int
 bp_sgd_update (double eta, double mu, const gsl_vector *grad,
                gsl_vector *velocity, gsl_vector *theta)
 {
+  if (!grad || !velocity || !theta)
+    GSL_ERROR ("bp_sgd_update: grad, velocity and theta must not be NULL", GSL_EFAULT);
   if (velocity->size != grad->size || theta->size != grad->size)
     GSL_ERROR ("bp_sgd_update: grad, velocity and theta must have equal sizes",
                GSL_EBADLEN);
+  if (!isfinite (eta) || !isfinite (mu))
+    GSL_ERROR ("bp_sgd_update: eta and mu must be finite", GSL_EDOM);
   gsl_vector_scale (velocity, mu);
   gsl_blas_daxpy (1.0, grad, velocity);   /* = gsl_vector_add, on BLAS's loop */
   return gsl_blas_daxpy (-eta, velocity, theta);
@@ -44,8 +56,8 @@ bp_sgd_update (double eta, double mu, const gsl_vector *grad,
 bp_trainer *
 bp_trainer_alloc (size_t count, size_t B, size_t n, size_t m)
 {
-  if (count == 0)
-    GSL_ERROR_NULL ("bp_trainer_alloc: no examples", GSL_EINVAL);
+  if (count == 0 || B == 0 || n == 0 || m == 0)
+    GSL_ERROR_NULL ("bp_trainer_alloc: count, B, n and m must be positive", GSL_EINVAL);
   bp_trainer *t = calloc (1, sizeof *t);
   if (t == NULL)
     GSL_ERROR_NULL ("bp_trainer_alloc: out of memory", GSL_ENOMEM);
@@ -88,6 +100,10 @@ bp_train_epoch (const bp_dataset *d, const bp_sgd_params *p, size_t epoch,
                 gsl_rng *rng, bp_trainer *t, bp_progress_function progress,
                 void *arg, gsl_matrix *W, gsl_vector *b, double *loss)
 {
+  if (!d || !p || !rng || !t || !W || !b)
+    GSL_ERROR ("bp_train_epoch: d, p, rng, t, W and b must not be NULL", GSL_EFAULT);
+  if (!bp_matrix_finite (W) || !bp_vector_finite (b))
+    GSL_ERROR ("bp_train_epoch: W or b has a NaN or infinite element", GSL_EDOM);
   bp_batch_workspace *ws = t->ws;
   if (t->count != d->count || ws->n != d->n_classes || ws->m != d->rows * d->cols)
     GSL_ERROR ("bp_train_epoch: the trainer was made for another data set", GSL_EBADLEN);
@@ -106,7 +122,7 @@ bp_train_epoch (const bp_dataset *d, const bp_sgd_params *p, size_t epoch,
       bp_dataset_batch (d, t->order + start, &U.matrix, &T.matrix);
       bp_batch_linear (W, b, &U.matrix, &V.matrix);
       if (loss)   /* the gradient does not need it: only when asked */
-        total += B * bp_batch_softmax_cross_entropy (&T.matrix, &V.matrix);
+        total += (double) B * bp_batch_softmax_cross_entropy (&T.matrix, &V.matrix);
       bp_batch_softmax (&V.matrix, &Y.matrix);
       int status = bp_batch_softmax_cross_entropy_grad (&T.matrix, &Y.matrix, &G.matrix);
       if (status != GSL_SUCCESS)
@@ -124,7 +140,7 @@ bp_train_epoch (const bp_dataset *d, const bp_sgd_params *p, size_t epoch,
         progress (start + B, d->count, arg);
     }
   if (loss)
-    *loss = total / d->count;
+    *loss = total / (double) d->count;
   return GSL_SUCCESS;
 }
 
@@ -133,6 +149,10 @@ bp_evaluate (const bp_dataset *d, const gsl_matrix *W, const gsl_vector *b,
              bp_batch_workspace *ws, gsl_matrix_ulong *confusion,
              double *accuracy, double *loss)
 {
+  if (!d || !W || !b || !ws)
+    GSL_ERROR ("bp_evaluate: d, W, b and ws must not be NULL", GSL_EFAULT);
+  if (!bp_matrix_finite (W) || !bp_vector_finite (b))
+    GSL_ERROR ("bp_evaluate: W or b has a NaN or infinite element", GSL_EDOM);
   if (ws->n != d->n_classes || ws->m != d->rows * d->cols)
     GSL_ERROR ("bp_evaluate: the workspace was made for another data set", GSL_EBADLEN);
   if (W->size1 != ws->n || W->size2 != ws->m || b->size != ws->n)
@@ -154,14 +174,14 @@ bp_evaluate (const bp_dataset *d, const gsl_matrix *W, const gsl_vector *b,
         index[r] = start + r;
       bp_dataset_batch (d, index, &U.matrix, &T.matrix);
       bp_batch_linear (W, b, &U.matrix, &V.matrix);
-      total += B * bp_batch_softmax_cross_entropy (&T.matrix, &V.matrix);
+      total += (double) B * bp_batch_softmax_cross_entropy (&T.matrix, &V.matrix);
       bp_count_predictions (d, start, &V.matrix, confusion, &right);
     }
   free (index);
   if (accuracy)
-    *accuracy = (double) right / d->count;
+    *accuracy = (double) right / (double) d->count;
   if (loss)
-    *loss = total / d->count;
+    *loss = total / (double) d->count;
   return GSL_SUCCESS;
 }
 
@@ -169,6 +189,8 @@ int
 bp_count_predictions (const bp_dataset *d, size_t first, const gsl_matrix *V,
                       gsl_matrix_ulong *confusion, size_t *right)
 {
+  if (!d || !V || !right)
+    GSL_ERROR ("bp_count_predictions: d, V and right must not be NULL", GSL_EFAULT);
   if (first > d->count || V->size1 > d->count - first || V->size2 != d->n_classes)
     GSL_ERROR ("bp_count_predictions: V must have a row per example from first "
                "and a column per class", GSL_EBADLEN);

@@ -17,6 +17,7 @@
 #include <math.h>
 #include <gsl/gsl_vector.h>
 #include <gsl/gsl_matrix.h>
+#include "backprop/bp_mlp.h"
 
 /* 1 when every element of v is finite.  gsl_vector_minmax returns NaN as
    both bounds when an element is NaN, so its two bounds say it all. */
@@ -39,6 +40,31 @@ bp_matrix_finite (const gsl_matrix *m)
     return 1;
   gsl_matrix_minmax (m, &lo, &hi);
   return isfinite (lo) && isfinite (hi);
+}
+
+/* 1 when every row of T sums to 1 within 1e-9 (the labels of a batch,
+   as bp_softmax_cross_entropy_grad requires of one example's); a NaN
+   fails. */
+static inline int
+bp_matrix_rows_sum_to_one (const gsl_matrix *T)
+{
+  for (size_t k = 0; k < T->size1; k++)
+    {
+      double sum = 0.0;
+      for (size_t i = 0; i < T->size2; i++)
+        sum += gsl_matrix_get (T, k, i);
+      if (!(fabs (sum - 1.0) <= 1e-9))
+        return 0;
+    }
+  return 1;
+}
+
+/* 1 when every parameter of the two-layer network net is finite. */
+static inline int
+bp_mlp_finite (const bp_mlp *net)
+{
+  return bp_matrix_finite (net->W1) && bp_vector_finite (net->b1)
+         && bp_matrix_finite (net->W2) && bp_vector_finite (net->b2);
 }
 
 #endif /* BP_VALID_H */

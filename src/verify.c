@@ -356,10 +356,10 @@ bp_verify_activations (const gsl_vector *z, const bp_verify_opts *o)
   gsl_vector *c = gsl_vector_alloc (n), *dL_dz = gsl_vector_alloc (n);
   gsl_vector *h = gsl_vector_alloc (n);
   gsl_vector_complex *ch = gsl_vector_complex_alloc (n);
-  int failures = (J && c && dL_dz && h && ch) ? 0 : -1, f;
+  int failures = (J && c && dL_dz && h && ch) ? 0 : -1;
   /* dL/dh: a fixed, uneven weighting, c_i = 1 - 2i/n */
   for (size_t i = 0; failures == 0 && i < n; i++)
-    gsl_vector_set (c, i, 1.0 - 2.0 * i / n);
+    gsl_vector_set (c, i, 1.0 - 2.0 * (double) i / (double) n);
   for (size_t k = 0; failures >= 0 && k < sizeof rows / sizeof rows[0]; k++)
     {
       bp_activation act = rows[k].act;
@@ -367,9 +367,9 @@ bp_verify_activations (const gsl_vector *z, const bp_verify_opts *o)
       bp_cstep_activation_probe cprobe = { act, c, ch };
       bp_activation_jacobian (act, z, J);
       bp_activation_backward (act, z, c, dL_dz);
-      f = jacobian_row (o, "-", rows[k].jac_formula, rows[k].jac_function,
-                        bp_example_activation, &act, bp_cstep_example_activation, &act,
-                        z, J);
+      int f = jacobian_row (o, "-", rows[k].jac_formula, rows[k].jac_function,
+                            bp_example_activation, &act, bp_cstep_example_activation,
+                            &act, z, J);
       failures = f < 0 ? -1 : failures + f;
       if (failures < 0)
         break;
@@ -400,13 +400,14 @@ bp_verify_mlp (const bp_mlp_example *ex, const bp_verify_opts *opts)
   if (!local.directions && !local.mlp_partials && (local.method & BP_VERIFY_GSL))
     local.mlp_partials = bp_mlp_partials_alloc (ex, bp_check_threads ((size_t) -1));
   int failures = (dL_dx && cx && (local.directions || !(local.method & BP_VERIFY_GSL)
-                                  || local.mlp_partials)) ? 0 : -1, f;
+                                  || local.mlp_partials)) ? 0 : -1;
   void *p = (void *) ex;
   if (failures == 0
       && bp_mlp_backward (net, ex->x, ex->labels, ex->ws, ex->grad, dL_dx, NULL) != GSL_SUCCESS)
     failures = -1;
   if (failures == 0)
     {
+      int f;
 #define MROW(call) do { if (failures >= 0) { f = (call); failures = f < 0 ? -1 : failures + f; } } while (0)
       MROW (matrix_gradient_row (o, "-", "dL/dW2 = (y - labels) h^T", "bp_mlp_backward",
                                  bp_mlp_example_loss_of_W2, p, bp_mlp_partial_loss_of_W2,

@@ -2,33 +2,51 @@
    (bp_common.h, src/valid.h):
      NULL where a value is read or a result written  -> GSL_EFAULT
      sizes that do not agree                          -> GSL_EBADLEN
-   through GSL's error handler: int functions return the code, double
-   functions return NaN.
+     NaN or infinity where a finite input is needed   -> GSL_EDOM
+   through GSL's error handler, called once: int functions return the code,
+   double functions return NaN, void functions only call the handler.
 
    One table, one row per public function: its arguments by kind, which of
-   them may be NULL, and a call.  For each row the test
-     1. calls it with well-formed arguments: GSL_SUCCESS (so that the
-        refusals below are due to the one argument changed);
+   them may be NULL, which of them may have any shape, which must be
+   finite, and a call.  For each row the test
+     1. calls it with well-formed arguments: GSL_SUCCESS and no call of
+        the handler (so that the refusals below are due to the one
+        argument changed);
      2. passes NULL in each pointer argument in turn: GSL_EFAULT, or
         success for the optional ones;
      3. gives each vector or matrix argument in turn a wrong size (every
-        wrong shape its kind has): GSL_EBADLEN.
-   It runs twice: with a handler that records the code it is given, and
-   with the handler off (gsl_set_error_handler_off), as a caller would.
+        wrong shape its kind has): GSL_EBADLEN;
+     4. puts a NaN in each argument that must be finite: GSL_EDOM.
+   It runs twice: with a handler that records the code it is given and
+   counts its calls (exactly one per refusal), and with the handler off
+   (gsl_set_error_handler_off), as a caller would.
+
+   Functions that take no pointer, allocators and free functions are not
+   rows: each has a test of what it promises instead (the "promises" below:
+   allocators return NULL with one GSL_EINVAL for a zero size, free
+   functions accept NULL as free() does).
 
    C cannot list a library's functions, so tests/api_coverage.sh checks
-   that every function declared in src/backprop/bp_*.h has a row here (its
-   name in quotes).  A new public function follows the rule and gets a row:
-   add its argument kinds (a new kind if none fits) and a call adapter. */
+   that every function declared in src/backprop/bp_*.h has a row or a
+   promise here (its name in quotes).  A new public function follows the
+   rule and gets one: add its argument kinds (a new kind if none fits) and
+   a call adapter. */
 #include <config.h>
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
 #include <gsl/gsl_errno.h>
+#include <gsl/gsl_nan.h>
+#include <gsl/gsl_complex_math.h>
 #include "testutil.h"
+#include "backprop/bp_complex_step.h"
 
 /* Sizes of the well-formed arguments: n classes, m inputs (a 2x2 image),
-   k parameters and q outputs for the checker's functions. */
-enum { N = 3, M = 4, XR = 2, XC = 2, K = 2, Q = 3 };
+   k parameters and q outputs for the checker's functions, H hidden units,
+   batches of BB rows, data sets of COUNT examples. */
+enum { N = 3, M = 4, XR = 2, XC = 2, K = 2, Q = 3, HH = 2, BB = 2, COUNT = 3 };
 
 typedef enum
 {
@@ -45,8 +63,55 @@ typedef enum
   DBL,     /* double * */
   FS,      /* bp_scalar_function */
   FV,      /* bp_vector_function */
-  PAR      /* void *params */
+  PAR,     /* void *params (the caller's: never NULL-tested) */
+  MBN,     /* BB x N matrix, rows summing to 1: logits, labels */
+  MCN,     /* BB x N matrix where any number of rows will do: dL/dV */
+  MBM,     /* BB x M matrix: a batch of inputs */
+  MBH,     /* BB x HH matrix: hidden values */
+  VIEW,    /* gsl_matrix_view * */
+  BWS,     /* bp_batch_workspace for BB, N, M */
+  NET,     /* bp_mlp of M, HH, N (ReLU) */
+  MWS,     /* bp_mlp_workspace for M, HH, N */
+  MBWS,    /* bp_mlp_batch_workspace for BB, M, HH, N */
+  RNG,     /* gsl_rng * */
+  STR,     /* an activation's name */
+  ACTP,    /* bp_activation * */
+  CFS,     /* bp_cstep_function */
+  CFV,     /* bp_cstep_vector_function */
+  CVN,     /* complex vector of N */
+  CVM,     /* complex vector of M */
+  CVH,     /* complex vector of HH */
+  CMNM,    /* complex N x M matrix */
+  CMHM,    /* complex HH x M matrix */
+  CMNH,    /* complex N x HH matrix */
+  CMX,     /* complex XR x XC image */
+  CWS1,    /* bp_cstep_workspace for M, 0, N */
+  CWS2,    /* bp_cstep_workspace for M, HH, N */
+  PFS,     /* bp_partial_function */
+  PFV,     /* bp_vector_partial_function */
+  PARR,    /* void *const params[2] */
+  DS,      /* bp_dataset * of COUNT 2x2 images of N classes */
+  IDXA,    /* size_t index[BB] */
+  SGDP,    /* bp_sgd_params * (the defaults) */
+  TR,      /* bp_trainer for DS, batches of BB */
+  MTR,     /* bp_mlp_trainer for DS and NET, batches of BB */
+  PROG,    /* bp_progress_function */
+  CONF,    /* N x N gsl_matrix_ulong */
+  SZP,     /* size_t * */
+  PIMG,    /* path of an IDX images file (tests/data) */
+  PLBL,    /* path of an IDX labels file (tests/data) */
+  PW,      /* path of a file to write (removed afterwards) */
+  P1,      /* path of a one-layer model file (version 1) */
+  P2,      /* path of a two-layer model file (version 2) */
+  IDXS,    /* bp_idx *, a result */
+  DSP,     /* bp_dataset *, a result */
+  PMAT,    /* gsl_matrix **, a result */
+  PVEC,    /* gsl_vector **, a result */
+  PNET,    /* bp_mlp **, a result */
+  ERR      /* char err[ERRLEN] */
 } kind;
+
+#define ERRLEN 256
 
 /* How many wrong shapes each kind has (0: not sized). */
 static int
@@ -54,11 +119,17 @@ n_wrong (kind k)
 {
   switch (k)
     {
-    case MNM: case MNN: return 2;
-    case VN: case VM: case MX: case WS: case TK: case ZK: case ZQK: return 1;
+    case MNM: case MNN: case MBN: case MBM: case MBH: case CMNM: case CMHM:
+    case CMNH: case CONF: return 2;
+    case VN: case VM: case MX: case WS: case TK: case ZK: case ZQK: case BWS:
+    case NET: case MWS: case MBWS: case CVN: case CVM: case CVH: case CMX:
+    case CWS1: case CWS2: case TR: case MTR: case MCN: return 1;
     default: return 0;
     }
 }
+
+/* "make" with wrong = POISON: the well-formed argument with a NaN. */
+#define POISON (-1)
 
 static double
 constant_f (const gsl_vector *theta, void *params)
@@ -77,62 +148,274 @@ constant_fv (const gsl_vector *theta, void *params, gsl_vector *out)
   return GSL_SUCCESS;
 }
 
+static double complex
+constant_cf (const gsl_vector_complex *theta, void *params)
+{
+  (void) theta;
+  (void) params;
+  return 0.0;
+}
+
+static int
+constant_cfv (const gsl_vector_complex *theta, void *params, gsl_vector_complex *out)
+{
+  (void) theta;
+  (void) params;
+  gsl_vector_complex_set_zero (out);
+  return GSL_SUCCESS;
+}
+
+static double
+constant_pf (const gsl_vector *theta, size_t j, void *params)
+{
+  (void) j;
+  return constant_f (theta, params);
+}
+
+static int
+constant_pfv (const gsl_vector *theta, size_t j, void *params, gsl_vector *out)
+{
+  (void) j;
+  return constant_fv (theta, params, out);
+}
+
+static void
+no_progress (size_t done, size_t total, void *arg)
+{
+  (void) done;
+  (void) total;
+  (void) arg;
+}
+
 static bp_check_result result;
 static double loss;
+static size_t a_size;
+static bp_activation an_activation;
+static gsl_matrix_view a_view;
+static void *const two_params[2] = { NULL, NULL };
+static size_t an_index[BB] = { 0, 2 };
+static bp_sgd_params sgd_params;
+static bp_idx an_idx;
+static bp_dataset a_dataset;
+static gsl_matrix *a_matrix;
+static gsl_vector *a_vector;
+static bp_mlp *a_net;
+static char an_err[ERRLEN];
 
-/* An argument of kind k, well-formed (wrong = 0) or of wrong shape
-   number wrong (1 or 2). */
+/* COUNT images of 2 x 2 bytes and their classes */
+static unsigned char ds_images[COUNT * M] = { 0, 64, 128, 255, 255, 0, 1, 2, 9, 8, 7, 6 };
+static unsigned char ds_labels[COUNT] = { 0, 1, 2 };
+static bp_dataset tiny = { COUNT, XR, XC, N, ds_images, ds_labels };
+
+static gsl_vector *
+vector_of (size_t n, double x)
+{
+  gsl_vector *v = gsl_vector_alloc (n);
+  gsl_vector_set_all (v, x);
+  return v;
+}
+
+static gsl_matrix *
+matrix_of (size_t r, size_t c, double x)
+{
+  gsl_matrix *A = gsl_matrix_alloc (r, c);
+  gsl_matrix_set_all (A, x);
+  return A;
+}
+
+/* r x c, each row 0.2, 0.3, 0.5 (summing to 1) for c = N */
+static gsl_matrix *
+rows_of_labels (size_t r, size_t c)
+{
+  gsl_matrix *A = gsl_matrix_alloc (r, c);
+  for (size_t i = 0; i < r; i++)
+    for (size_t j = 0; j < c; j++)
+      gsl_matrix_set (A, i, j, j + 1 == N ? 0.5 : (double) (j + 2) / 10.0);
+  return A;
+}
+
+static gsl_vector_complex *
+cvector_of (size_t n)
+{
+  gsl_vector_complex *v = gsl_vector_complex_alloc (n);
+  gsl_vector_complex_set_all (v, gsl_complex_rect (0.25, 0.0));
+  return v;
+}
+
+static gsl_matrix_complex *
+cmatrix_of (size_t r, size_t c)
+{
+  gsl_matrix_complex *A = gsl_matrix_complex_alloc (r, c);
+  gsl_matrix_complex_set_all (A, gsl_complex_rect (0.1, 0.0));
+  return A;
+}
+
+static bp_mlp *
+net_of (size_t H)
+{
+  bp_mlp *net = bp_mlp_alloc (M, H, N, BP_RELU);
+  gsl_matrix_set_all (net->W1, 0.1);
+  gsl_matrix_set_all (net->W2, -0.1);
+  return net;
+}
+
+static char *
+path_of (const char *name)
+{
+  char *p = malloc (ERRLEN);
+  snprintf (p, ERRLEN, "model-test-api-%ld-%s", (long) getpid (), name);
+  return p;
+}
+
+static char *
+data_path (const char *file)
+{
+  char *p = malloc (1024);
+  snprintf (p, 1024, "%s/%s", test_data_dir (), file);
+  return p;
+}
+
+/* An argument of kind k, well-formed (wrong = 0), of wrong shape number
+   wrong (1 or 2), or well-formed with a NaN (wrong = POISON). */
 static void *
 make (kind k, int wrong)
 {
+  const size_t w = wrong > 0 ? 1 : 0;   /* one more: the first wrong shape */
   gsl_vector *v = NULL;
   gsl_matrix *A = NULL;
+  bp_mlp *net = NULL;
+  char *path = NULL;
   switch (k)
     {
     case VN:
-      v = gsl_vector_alloc (N + (wrong ? 1 : 0));
+      v = gsl_vector_alloc (N + w);
       for (size_t i = 0; i < v->size; i++)
         gsl_vector_set (v, i, (double) (i + 2) / 10.0);   /* 0.2, 0.3, 0.4 */
       gsl_vector_set (v, N - 1, 0.5);                    /* sum 1 */
+      if (wrong == POISON)
+        gsl_vector_set (v, 0, GSL_NAN);
       return v;
     case VM:
-      v = gsl_vector_alloc (M + (wrong ? 1 : 0));
-      gsl_vector_set_all (v, 0.25);
-      return v;
+      return vector_of (M + w, 0.25);
     case TK:
-      v = gsl_vector_alloc (K + (wrong ? 1 : 0));
-      gsl_vector_set_all (v, 0.5);
+      v = vector_of (K + w, 0.5);
+      if (wrong == POISON)
+        gsl_vector_set (v, 0, GSL_NAN);
       return v;
     case ZK:
-      return gsl_vector_calloc (K + (wrong ? 1 : 0));
+      return gsl_vector_calloc (K + w);
     case MNM:
-      A = gsl_matrix_alloc (N + (wrong == 1), M + (wrong == 2));
-      gsl_matrix_set_all (A, 0.01);
-      return A;
+      A = matrix_of (N + (wrong == 1), M + (wrong == 2), 0.01);
+      break;
     case MNN:
-      A = gsl_matrix_alloc (N + (wrong == 1), N + (wrong == 2));
-      gsl_matrix_set_all (A, 0.02);
-      return A;
+      return matrix_of (N + (wrong == 1), N + (wrong == 2), 0.02);
     case MX:
-      A = gsl_matrix_alloc (XR + (wrong ? 1 : 0), XC + (wrong ? 1 : 0));
-      gsl_matrix_set_all (A, 0.5);
-      return A;
+      A = matrix_of (XR + w, XC + w, 0.5);
+      break;
     case ZQK:
-      return gsl_matrix_calloc (Q, K + (wrong ? 1 : 0));
+      return gsl_matrix_calloc (Q, K + w);
+    case MBN:
+      A = rows_of_labels (BB + (wrong == 1), N + (wrong == 2));
+      break;
+    case MCN:
+      A = rows_of_labels (BB, N + w);
+      break;
+    case MBM:
+      A = matrix_of (BB + (wrong == 1), M + (wrong == 2), 0.25);
+      break;
+    case MBH:
+      return matrix_of (BB + (wrong == 1), HH + (wrong == 2), -0.5);
+    case CONF:
+      return gsl_matrix_ulong_calloc (N + (wrong == 1), N + (wrong == 2));
     case WS:
-      return bp_model_workspace_alloc (N + (wrong ? 1 : 0), M);
-    case RES:
-      return &result;
-    case DBL:
-      return &loss;
-    case FS:
-      return (void *) constant_f;
-    case FV:
-      return (void *) constant_fv;
-    case PAR:
-      return NULL;
+      return bp_model_workspace_alloc (N + w, M);
+    case BWS:
+      return bp_batch_workspace_alloc (BB, N + w, M);
+    case NET:
+      net = net_of (HH + w);
+      if (wrong == POISON)
+        gsl_matrix_set (net->W1, 0, 0, GSL_NAN);
+      return net;
+    case MWS:
+      return bp_mlp_workspace_alloc (M, HH + w, N);
+    case MBWS:
+      return bp_mlp_batch_workspace_alloc (BB, M, HH + w, N);
+    case CVN:
+      return cvector_of (N + w);
+    case CVM:
+      return cvector_of (M + w);
+    case CVH:
+      return cvector_of (HH + w);
+    case CMNM:
+      return cmatrix_of (N + (wrong == 1), M + (wrong == 2));
+    case CMHM:
+      return cmatrix_of (HH + (wrong == 1), M + (wrong == 2));
+    case CMNH:
+      return cmatrix_of (N + (wrong == 1), HH + (wrong == 2));
+    case CMX:
+      return cmatrix_of (XR + w, XC + w);
+    case CWS1:
+      return bp_cstep_workspace_alloc (M, 0, N + w);
+    case CWS2:
+      return bp_cstep_workspace_alloc (M, HH + w, N);
+    case RNG:
+      return test_rng (0);
+    case TR:
+      return bp_trainer_alloc (COUNT + w, BB, N, M);
+    case MTR:
+      net = net_of (HH);
+      {
+        bp_mlp_trainer *t = bp_mlp_trainer_alloc (COUNT + w, BB, net);
+        bp_mlp_free (net);
+        return t;
+      }
+    case RES: return &result;
+    case DBL: return &loss;
+    case SZP: return &a_size;
+    case ACTP: return &an_activation;
+    case VIEW: return &a_view;
+    case PARR: return (void *) two_params;
+    case IDXA: return an_index;
+    case DS: return &tiny;
+    case IDXS: return &an_idx;
+    case DSP: return &a_dataset;
+    case PMAT: return &a_matrix;
+    case PVEC: return &a_vector;
+    case PNET: return &a_net;
+    case ERR: return an_err;
+    case STR: return (void *) "tanh";
+    case SGDP:
+      bp_sgd_params_default (&sgd_params);
+      return &sgd_params;
+    case FS: return (void *) constant_f;
+    case FV: return (void *) constant_fv;
+    case CFS: return (void *) constant_cf;
+    case CFV: return (void *) constant_cfv;
+    case PFS: return (void *) constant_pf;
+    case PFV: return (void *) constant_pfv;
+    case PROG: return (void *) no_progress;
+    case PAR: return NULL;
+    case PIMG: return data_path ("t10k-images-idx3-ubyte.gz");
+    case PLBL: return data_path ("t10k-labels-idx1-ubyte.gz");
+    case PW: return path_of ("w");
+    case P1:
+      path = path_of ("1");
+      A = matrix_of (N, M, 0.5);
+      v = vector_of (N, 0.5);
+      ck_assert_int_eq (bp_model_file_write (path, A, v, XR, XC, NULL, 0), GSL_SUCCESS);
+      gsl_matrix_free (A);
+      gsl_vector_free (v);
+      return path;
+    case P2:
+      path = path_of ("2");
+      net = net_of (HH);
+      ck_assert_int_eq (bp_model_file_write_mlp (path, net, XR, XC, NULL, 0), GSL_SUCCESS);
+      bp_mlp_free (net);
+      return path;
     }
-  return NULL;
+  if (A != NULL && wrong == POISON)   /* the real matrices that may be finite */
+    gsl_matrix_set (A, 0, 0, GSL_NAN);
+  return A;
 }
 
 static void
@@ -143,8 +426,39 @@ unmake (kind k, void *p)
   switch (k)
     {
     case VN: case VM: case TK: case ZK: gsl_vector_free (p); break;
-    case MNM: case MNN: case MX: case ZQK: gsl_matrix_free (p); break;
+    case MNM: case MNN: case MX: case ZQK: case MBN: case MCN: case MBM: case MBH:
+      gsl_matrix_free (p); break;
+    case CONF: gsl_matrix_ulong_free (p); break;
     case WS: bp_model_workspace_free (p); break;
+    case BWS: bp_batch_workspace_free (p); break;
+    case NET: bp_mlp_free (p); break;
+    case MWS: bp_mlp_workspace_free (p); break;
+    case MBWS: bp_mlp_batch_workspace_free (p); break;
+    case CVN: case CVM: case CVH: gsl_vector_complex_free (p); break;
+    case CMNM: case CMHM: case CMNH: case CMX: gsl_matrix_complex_free (p); break;
+    case CWS1: case CWS2: bp_cstep_workspace_free (p); break;
+    case RNG: gsl_rng_free (p); break;
+    case TR: bp_trainer_free (p); break;
+    case MTR: bp_mlp_trainer_free (p); break;
+    case IDXS: bp_idx_free (p); break;
+    case DSP: bp_dataset_free (p); break;
+    case PMAT:
+      gsl_matrix_free (a_matrix);   /* NULL after a refusal: nothing to free */
+      a_matrix = NULL;
+      break;
+    case PVEC:
+      gsl_vector_free (a_vector);
+      a_vector = NULL;
+      break;
+    case PNET:
+      bp_mlp_free (a_net);
+      a_net = NULL;
+      break;
+    case PIMG: case PLBL: free (p); break;
+    case PW: case P1: case P2:
+      unlink (p);
+      free (p);
+      break;
     default: break;
     }
 }
@@ -161,6 +475,9 @@ of_double (double x)
 
 #define V(i) ((gsl_vector *) p[i])
 #define A(i) ((gsl_matrix *) p[i])
+#define CV(i) ((gsl_vector_complex *) p[i])
+#define CA(i) ((gsl_matrix_complex *) p[i])
+#define S(i) ((const char *) p[i])
 
 /* The call adapters, one per public function. */
 static int call_reshape (void **p) { return bp_reshape (A (0), V (1)); }
@@ -200,56 +517,340 @@ static int call_check_gradient (void **p)
 static int call_check_jacobian (void **p)
 { return bp_check_jacobian ((bp_vector_function) p[0], p[1], V (2), A (3), 1e-6, 1e-9, p[4]); }
 
-#define MAX_ARGS 8
+/* activations */
+static int call_relu (void **p) { return bp_relu (V (0), V (1)); }
+static int call_relu_jacobian (void **p) { return bp_relu_jacobian (V (0), A (1)); }
+static int call_relu_backward (void **p) { return bp_relu_backward (V (0), V (1), V (2)); }
+static int call_sigmoid (void **p) { return bp_sigmoid (V (0), V (1)); }
+static int call_sigmoid_jacobian (void **p) { return bp_sigmoid_jacobian (V (0), A (1)); }
+static int call_sigmoid_backward (void **p)
+{ return bp_sigmoid_backward (V (0), V (1), V (2)); }
+static int call_tanh (void **p) { return bp_tanh (V (0), V (1)); }
+static int call_tanh_jacobian (void **p) { return bp_tanh_jacobian (V (0), A (1)); }
+static int call_tanh_backward (void **p) { return bp_tanh_backward (V (0), V (1), V (2)); }
+static int call_activation_from_name (void **p)
+{ return bp_activation_from_name (S (0), p[1]); }
+static int call_activation_forward (void **p)
+{ return bp_activation_forward (BP_SIGMOID, V (0), V (1)); }
+static int call_activation_jacobian (void **p)
+{ return bp_activation_jacobian (BP_SIGMOID, V (0), A (1)); }
+static int call_activation_backward (void **p)
+{ return bp_activation_backward (BP_SIGMOID, V (0), V (1), V (2)); }
+
+/* batch formulas */
+static int call_batch_linear (void **p) { return bp_batch_linear (A (0), V (1), A (2), A (3)); }
+static int call_batch_softmax (void **p) { return bp_batch_softmax (A (0), A (1)); }
+static int call_batch_softmax_cross_entropy (void **p)
+{ return of_double (bp_batch_softmax_cross_entropy (A (0), A (1))); }
+static int call_batch_softmax_cross_entropy_grad (void **p)
+{ return bp_batch_softmax_cross_entropy_grad (A (0), A (1), A (2)); }
+static int call_batch_grad_weights (void **p)
+{ return bp_batch_grad_weights (A (0), A (1), A (2)); }
+static int call_batch_grad_bias (void **p) { return bp_batch_grad_bias (A (0), V (1)); }
+static int call_batch_grad_input (void **p)
+{ return bp_batch_grad_input (A (0), A (1), A (2)); }
+static int call_batch_workspace_view (void **p)
+{ return bp_batch_workspace_view (p[0], 1, p[1], p[2], p[3], p[4], p[5]); }
+
+/* the two-layer network */
+static int call_mlp_randomize (void **p) { return bp_mlp_randomize (p[0], p[1]); }
+static int call_mlp_forward (void **p)
+{ return of_double (bp_mlp_forward (p[0], A (1), V (2), p[3])); }
+static int call_mlp_backward (void **p)
+{ return bp_mlp_backward (p[0], A (1), V (2), p[3], p[4], A (5), p[6]); }
+static int call_batch_activation_forward (void **p)
+{ return bp_batch_activation_forward (BP_TANH, A (0), A (1)); }
+static int call_batch_activation_backward (void **p)
+{ return bp_batch_activation_backward (BP_TANH, A (0), A (1), A (2)); }
+static int call_mlp_init (void **p) { return bp_mlp_init (p[0], p[1]); }
+static int call_mlp_batch_forward (void **p)
+{ return of_double (bp_mlp_batch_forward (p[0], A (1), A (2), p[3])); }
+static int call_mlp_batch_backward (void **p)
+{ return bp_mlp_batch_backward (p[0], A (1), A (2), p[3], p[4], A (5), p[6]); }
+
+/* the complex step */
+static int call_cstep_gradient (void **p)
+{ return bp_cstep_gradient ((bp_cstep_function) p[0], p[1], V (2), BP_CSTEP_STEP, V (3)); }
+static int call_cstep_jacobian (void **p)
+{ return bp_cstep_jacobian ((bp_cstep_vector_function) p[0], p[1], V (2), BP_CSTEP_STEP,
+                            A (3)); }
+static int call_cstep_check_gradient (void **p)
+{ return bp_cstep_check_gradient ((bp_cstep_function) p[0], p[1], V (2), V (3),
+                                  BP_CSTEP_RTOL, BP_CSTEP_ATOL, p[4]); }
+static int call_cstep_check_jacobian (void **p)
+{ return bp_cstep_check_jacobian ((bp_cstep_vector_function) p[0], p[1], V (2), A (3),
+                                  BP_CSTEP_RTOL, BP_CSTEP_ATOL, p[4]); }
+static int call_cstep_vector_from_real (void **p)
+{ return bp_cstep_vector_from_real (V (0), CV (1)); }
+static int call_cstep_matrix_from_real (void **p)
+{ return bp_cstep_matrix_from_real (A (0), CA (1)); }
+static int call_cstep_reshape (void **p) { return bp_cstep_reshape (CA (0), CV (1)); }
+static int call_cstep_linear (void **p)
+{ return bp_cstep_linear (CA (0), CV (1), CV (2), CV (3)); }
+static int call_cstep_softmax (void **p) { return bp_cstep_softmax (CV (0), CV (1)); }
+static int call_cstep_cross_entropy (void **p)
+{ return of_double (creal (bp_cstep_cross_entropy (V (0), CV (1)))); }
+static int call_cstep_softmax_cross_entropy (void **p)
+{ return of_double (creal (bp_cstep_softmax_cross_entropy (V (0), CV (1)))); }
+static int call_cstep_sigmoid (void **p) { return bp_cstep_sigmoid (CV (0), CV (1)); }
+static int call_cstep_tanh (void **p) { return bp_cstep_tanh (CV (0), CV (1)); }
+static int call_cstep_relu (void **p) { return bp_cstep_relu (CV (0), CV (1)); }
+static int call_cstep_activation (void **p)
+{ return bp_cstep_activation (BP_TANH, CV (0), CV (1)); }
+static int call_cstep_model_loss (void **p)
+{ return of_double (creal (bp_cstep_model_loss (CA (0), CV (1), CA (2), V (3), p[4]))); }
+static int call_cstep_mlp_loss (void **p)
+{ return of_double (creal (bp_cstep_mlp_loss (BP_TANH, CA (0), CV (1), CA (2), CV (3),
+                                              CA (4), V (5), p[6]))); }
+
+/* the checker on threads, the directional check */
+static int call_deriv_gradient_threads (void **p)
+{ return bp_deriv_gradient_threads ((bp_partial_function) p[0], p[1], 2, V (2), 1e-4,
+                                    V (3), V (4)); }
+static int call_deriv_jacobian_threads (void **p)
+{ return bp_deriv_jacobian_threads ((bp_vector_partial_function) p[0], p[1], 2, V (2),
+                                    1e-4, A (3), A (4)); }
+static int call_check_gradient_threads (void **p)
+{ return bp_check_gradient_threads ((bp_partial_function) p[0], p[1], 2, V (2), V (3),
+                                    1e-6, 1e-9, p[4]); }
+static int call_check_jacobian_threads (void **p)
+{ return bp_check_jacobian_threads ((bp_vector_partial_function) p[0], p[1], 2, V (2),
+                                    A (3), 1e-6, 1e-9, p[4]); }
+static int call_check_directional_gradient (void **p)
+{ return bp_check_directional_gradient ((bp_scalar_function) p[0], p[1], V (2), V (3), 4,
+                                        p[4], 1e-6, 1e-9, p[5]); }
+static int call_check_directional_jacobian (void **p)
+{ return bp_check_directional_jacobian ((bp_vector_function) p[0], p[1], V (2), A (3), 4,
+                                        p[4], 1e-6, 1e-9, p[5]); }
+
+/* data sets, training, model files */
+static int call_idx_read (void **p)
+{ return bp_idx_read (S (0), 1, p[1], p[2], ERRLEN); }
+static int call_dataset_read (void **p)
+{ return bp_dataset_read (S (0), S (1), 10, p[2], p[3], ERRLEN); }
+static int call_dataset_batch (void **p)
+{ return bp_dataset_batch (p[0], p[1], A (2), A (3)); }
+static int call_sgd_params_default (void **p)
+{ bp_sgd_params_default (p[0]); return GSL_SUCCESS; }
+static int call_mlp_sgd_params_default (void **p)
+{ bp_mlp_sgd_params_default (p[0]); return GSL_SUCCESS; }
+static int call_sgd_learning_rate (void **p)
+{ return of_double (bp_sgd_learning_rate (p[0], 3, 10)); }
+static int call_sgd_update (void **p)
+{ return bp_sgd_update (0.1, 0.9, V (0), V (1), V (2)); }
+static int call_train_epoch (void **p)
+{ return bp_train_epoch (p[0], p[1], 0, p[2], p[3], (bp_progress_function) p[4], p[5],
+                         A (6), V (7), p[8]); }
+static int call_evaluate (void **p)
+{ return bp_evaluate (p[0], A (1), V (2), p[3], p[4], p[5], p[6]); }
+static int call_count_predictions (void **p)
+{ return bp_count_predictions (p[0], 1, A (1), p[2], p[3]); }
+static int call_mlp_train_epoch (void **p)
+{ return bp_mlp_train_epoch (p[0], p[1], 0, p[2], p[3], (bp_progress_function) p[4], p[5],
+                             p[6], p[7]); }
+static int call_mlp_evaluate (void **p)
+{ return bp_mlp_evaluate (p[0], p[1], p[2], p[3], p[4], p[5]); }
+static int call_model_file_write (void **p)
+{ return bp_model_file_write (S (0), A (1), V (2), XR, XC, p[3], ERRLEN); }
+static int call_model_file_read (void **p)
+{ return bp_model_file_read (S (0), p[1], p[2], p[3], p[4], p[5], ERRLEN); }
+static int call_model_file_write_mlp (void **p)
+{ return bp_model_file_write_mlp (S (0), p[1], XR, XC, p[2], ERRLEN); }
+static int call_model_file_read_mlp (void **p)
+{ return bp_model_file_read_mlp (S (0), p[1], p[2], p[3], p[4], ERRLEN); }
+static int call_model_file_layers (void **p)
+{ return bp_model_file_layers (S (0), p[1], p[2], ERRLEN); }
+
+#define MAX_ARGS 10
+
+typedef enum { R_INT, R_DOUBLE, R_VOID } returns;
 
 typedef struct
 {
   const char *name;
   int (*call) (void **p);
-  int returns_double;
+  returns ret;
   int nargs;
   kind args[MAX_ARGS];
   unsigned optional;   /* bit i: argument i may be NULL */
+  unsigned any_shape;  /* bit i: argument i may have any shape (no wrong one) */
+  unsigned finite;     /* bit i: argument i must be finite (NaN: GSL_EDOM) */
 } api_row;
 
-/* Every public function of the library taking pointers; the others,
-   "bp_model_workspace_alloc" and "bp_model_workspace_free", are tested
-   below the table (test_api_workspace). */
+#define B_(i) (1u << (i))
+
+/* Every public function of the library taking pointers; the others are
+   tested by the promises below the table. */
 static const api_row api[] = {
-  { "bp_reshape", call_reshape, 0, 2, { MX, VM }, 0 },
-  { "bp_reshape_inverse", call_reshape_inverse, 0, 2, { VM, MX }, 0 },
-  { "bp_linear", call_linear, 0, 4, { MNM, VN, VM, VN }, 0 },
-  { "bp_linear_grad_input", call_linear_grad_input, 0, 3, { MNM, VN, VM }, 0 },
-  { "bp_linear_grad_bias", call_linear_grad_bias, 0, 2, { VN, VN }, 0 },
-  { "bp_linear_grad_weights", call_linear_grad_weights, 0, 3, { VN, VM, MNM }, 0 },
-  { "bp_softmax", call_softmax, 0, 2, { VN, VN }, 0 },
-  { "bp_softmax_jacobian", call_softmax_jacobian, 0, 2, { VN, MNN }, 0 },
-  { "bp_softmax_backward", call_softmax_backward, 0, 3, { MNN, VN, VN }, 0 },
-  { "bp_cross_entropy", call_cross_entropy, 1, 2, { VN, VN }, 0 },
-  { "bp_cross_entropy_grad", call_cross_entropy_grad, 0, 3, { VN, VN, VN }, 0 },
-  { "bp_softmax_cross_entropy", call_softmax_cross_entropy, 1, 2, { VN, VN }, 0 },
-  { "bp_softmax_cross_entropy_grad", call_softmax_cross_entropy_grad, 0, 3,
-    { VN, VN, VN }, 0 },
-  { "bp_model_forward", call_model_forward, 1, 5, { MNM, VN, MX, VN, WS }, 0 },
-  { "bp_model_backward", call_model_backward, 0, 8,
-    { MNM, VN, MX, VN, MNM, VN, MX, DBL }, 1u << 7 },
-  { "bp_deriv_gradient", call_deriv_gradient, 0, 5, { FS, PAR, TK, ZK, ZK },
-    1u << 1 | 1u << 4 },
-  { "bp_deriv_jacobian", call_deriv_jacobian, 0, 5, { FV, PAR, TK, ZQK, ZQK },
-    1u << 1 | 1u << 4 },
-  { "bp_check_compare_vector", call_check_compare_vector, 0, 4, { ZK, ZK, ZK, RES },
-    1u << 2 },
-  { "bp_check_compare_matrix", call_check_compare_matrix, 0, 4, { ZQK, ZQK, ZQK, RES },
-    1u << 2 },
-  { "bp_check_gradient", call_check_gradient, 0, 5, { FS, PAR, TK, ZK, RES },
-    1u << 1 | 1u << 4 },
-  { "bp_check_jacobian", call_check_jacobian, 0, 5, { FV, PAR, TK, ZQK, RES },
-    1u << 1 | 1u << 4 },
+  { "bp_reshape", call_reshape, R_INT, 2, { MX, VM }, 0, 0, 0 },
+  { "bp_reshape_inverse", call_reshape_inverse, R_INT, 2, { VM, MX }, 0, 0, 0 },
+  { "bp_linear", call_linear, R_INT, 4, { MNM, VN, VM, VN }, 0, 0, 0 },
+  { "bp_linear_grad_input", call_linear_grad_input, R_INT, 3, { MNM, VN, VM }, 0, 0, 0 },
+  { "bp_linear_grad_bias", call_linear_grad_bias, R_INT, 2, { VN, VN }, 0, 0, 0 },
+  { "bp_linear_grad_weights", call_linear_grad_weights, R_INT, 3, { VN, VM, MNM },
+    0, 0, 0 },
+  { "bp_softmax", call_softmax, R_INT, 2, { VN, VN }, 0, 0, B_ (0) },
+  { "bp_softmax_jacobian", call_softmax_jacobian, R_INT, 2, { VN, MNN }, 0, 0, 0 },
+  { "bp_softmax_backward", call_softmax_backward, R_INT, 3, { MNN, VN, VN }, 0, 0, 0 },
+  { "bp_cross_entropy", call_cross_entropy, R_DOUBLE, 2, { VN, VN }, 0, 0, 0 },
+  { "bp_cross_entropy_grad", call_cross_entropy_grad, R_INT, 3, { VN, VN, VN }, 0, 0, 0 },
+  { "bp_softmax_cross_entropy", call_softmax_cross_entropy, R_DOUBLE, 2, { VN, VN },
+    0, 0, B_ (0) | B_ (1) },
+  { "bp_softmax_cross_entropy_grad", call_softmax_cross_entropy_grad, R_INT, 3,
+    { VN, VN, VN }, 0, 0, B_ (0) },
+  { "bp_model_forward", call_model_forward, R_DOUBLE, 5, { MNM, VN, MX, VN, WS }, 0, 0,
+    B_ (0) | B_ (1) | B_ (2) | B_ (3) },
+  { "bp_model_backward", call_model_backward, R_INT, 8,
+    { MNM, VN, MX, VN, MNM, VN, MX, DBL }, B_ (7), 0,
+    B_ (0) | B_ (1) | B_ (2) | B_ (3) },
+  { "bp_deriv_gradient", call_deriv_gradient, R_INT, 5, { FS, PAR, TK, ZK, ZK },
+    B_ (1) | B_ (4), 0, B_ (2) },
+  { "bp_deriv_jacobian", call_deriv_jacobian, R_INT, 5, { FV, PAR, TK, ZQK, ZQK },
+    B_ (1) | B_ (4), 0, B_ (2) },
+  { "bp_check_compare_vector", call_check_compare_vector, R_INT, 4, { ZK, ZK, ZK, RES },
+    B_ (2), 0, 0 },
+  { "bp_check_compare_matrix", call_check_compare_matrix, R_INT, 4,
+    { ZQK, ZQK, ZQK, RES }, B_ (2), 0, 0 },
+  { "bp_check_gradient", call_check_gradient, R_INT, 5, { FS, PAR, TK, ZK, RES },
+    B_ (1) | B_ (4), 0, B_ (2) },
+  { "bp_check_jacobian", call_check_jacobian, R_INT, 5, { FV, PAR, TK, ZQK, RES },
+    B_ (1) | B_ (4), 0, B_ (2) },
+
+  /* activations (a NaN z gives a NaN h, as documented: no finite rule) */
+  { "bp_relu", call_relu, R_INT, 2, { VN, VN }, 0, 0, 0 },
+  { "bp_relu_jacobian", call_relu_jacobian, R_INT, 2, { VN, MNN }, 0, 0, 0 },
+  { "bp_relu_backward", call_relu_backward, R_INT, 3, { VN, VN, VN }, 0, 0, 0 },
+  { "bp_sigmoid", call_sigmoid, R_INT, 2, { VN, VN }, 0, 0, 0 },
+  { "bp_sigmoid_jacobian", call_sigmoid_jacobian, R_INT, 2, { VN, MNN }, 0, 0, 0 },
+  { "bp_sigmoid_backward", call_sigmoid_backward, R_INT, 3, { VN, VN, VN }, 0, 0, 0 },
+  { "bp_tanh", call_tanh, R_INT, 2, { VN, VN }, 0, 0, 0 },
+  { "bp_tanh_jacobian", call_tanh_jacobian, R_INT, 2, { VN, MNN }, 0, 0, 0 },
+  { "bp_tanh_backward", call_tanh_backward, R_INT, 3, { VN, VN, VN }, 0, 0, 0 },
+  { "bp_activation_from_name", call_activation_from_name, R_INT, 2, { STR, ACTP },
+    0, 0, 0 },
+  { "bp_activation_forward", call_activation_forward, R_INT, 2, { VN, VN }, 0, 0, 0 },
+  { "bp_activation_jacobian", call_activation_jacobian, R_INT, 2, { VN, MNN }, 0, 0, 0 },
+  { "bp_activation_backward", call_activation_backward, R_INT, 3, { VN, VN, VN },
+    0, 0, 0 },
+
+  /* batch formulas */
+  { "bp_batch_linear", call_batch_linear, R_INT, 4, { MNM, VN, MBM, MBN }, 0, 0, 0 },
+  { "bp_batch_softmax", call_batch_softmax, R_INT, 2, { MBN, MBN }, 0, 0, B_ (0) },
+  { "bp_batch_softmax_cross_entropy", call_batch_softmax_cross_entropy, R_DOUBLE, 2,
+    { MBN, MBN }, 0, 0, B_ (0) | B_ (1) },
+  { "bp_batch_softmax_cross_entropy_grad", call_batch_softmax_cross_entropy_grad, R_INT,
+    3, { MBN, MBN, MBN }, 0, 0, B_ (0) },
+  { "bp_batch_grad_weights", call_batch_grad_weights, R_INT, 3, { MBN, MBM, MNM },
+    0, 0, 0 },
+  { "bp_batch_grad_bias", call_batch_grad_bias, R_INT, 2, { MCN, VN }, 0, 0, 0 },
+  { "bp_batch_grad_input", call_batch_grad_input, R_INT, 3, { MNM, MBN, MBM }, 0, 0, 0 },
+  { "bp_batch_workspace_view", call_batch_workspace_view, R_INT, 6,
+    { BWS, VIEW, VIEW, VIEW, VIEW, VIEW }, 0x3eu, B_ (0), 0 },
+
+  /* the two-layer network */
+  { "bp_mlp_randomize", call_mlp_randomize, R_INT, 2, { NET, RNG }, 0, B_ (0), 0 },
+  { "bp_mlp_forward", call_mlp_forward, R_DOUBLE, 4, { NET, MX, VN, MWS }, B_ (2), 0,
+    B_ (0) | B_ (1) | B_ (2) },
+  { "bp_mlp_backward", call_mlp_backward, R_INT, 7, { NET, MX, VN, MWS, NET, MX, DBL },
+    B_ (5) | B_ (6), 0, B_ (0) | B_ (1) | B_ (2) },
+  { "bp_batch_activation_forward", call_batch_activation_forward, R_INT, 2, { MBH, MBH },
+    0, 0, 0 },
+  { "bp_batch_activation_backward", call_batch_activation_backward, R_INT, 3,
+    { MBH, MBH, MBH }, 0, 0, 0 },
+  { "bp_mlp_init", call_mlp_init, R_INT, 2, { NET, RNG }, 0, B_ (0), 0 },
+  { "bp_mlp_batch_forward", call_mlp_batch_forward, R_DOUBLE, 4, { NET, MBM, MBN, MBWS },
+    B_ (2), 0, B_ (0) | B_ (1) | B_ (2) },
+  { "bp_mlp_batch_backward", call_mlp_batch_backward, R_INT, 7,
+    { NET, MBM, MBN, MBWS, NET, MBM, DBL }, B_ (5) | B_ (6), 0,
+    B_ (0) | B_ (1) | B_ (2) },
+
+  /* the complex step (params may be NULL; r may be NULL) */
+  { "bp_cstep_gradient", call_cstep_gradient, R_INT, 4, { CFS, PAR, TK, ZK }, B_ (1),
+    0, 0 },
+  { "bp_cstep_jacobian", call_cstep_jacobian, R_INT, 4, { CFV, PAR, TK, ZQK }, B_ (1),
+    0, 0 },
+  { "bp_cstep_check_gradient", call_cstep_check_gradient, R_INT, 5,
+    { CFS, PAR, TK, ZK, RES }, B_ (1) | B_ (4), 0, 0 },
+  { "bp_cstep_check_jacobian", call_cstep_check_jacobian, R_INT, 5,
+    { CFV, PAR, TK, ZQK, RES }, B_ (1) | B_ (4), 0, 0 },
+  { "bp_cstep_vector_from_real", call_cstep_vector_from_real, R_INT, 2, { VN, CVN },
+    0, 0, 0 },
+  { "bp_cstep_matrix_from_real", call_cstep_matrix_from_real, R_INT, 2, { MNM, CMNM },
+    0, 0, 0 },
+  { "bp_cstep_reshape", call_cstep_reshape, R_INT, 2, { CMX, CVM }, 0, 0, 0 },
+  { "bp_cstep_linear", call_cstep_linear, R_INT, 4, { CMNM, CVN, CVM, CVN }, 0, 0, 0 },
+  { "bp_cstep_softmax", call_cstep_softmax, R_INT, 2, { CVN, CVN }, 0, 0, 0 },
+  { "bp_cstep_cross_entropy", call_cstep_cross_entropy, R_DOUBLE, 2, { VN, CVN },
+    0, 0, 0 },
+  { "bp_cstep_softmax_cross_entropy", call_cstep_softmax_cross_entropy, R_DOUBLE, 2,
+    { VN, CVN }, 0, 0, 0 },
+  { "bp_cstep_sigmoid", call_cstep_sigmoid, R_INT, 2, { CVN, CVN }, 0, 0, 0 },
+  { "bp_cstep_tanh", call_cstep_tanh, R_INT, 2, { CVN, CVN }, 0, 0, 0 },
+  { "bp_cstep_relu", call_cstep_relu, R_INT, 2, { CVN, CVN }, 0, 0, 0 },
+  { "bp_cstep_activation", call_cstep_activation, R_INT, 2, { CVN, CVN }, 0, 0, 0 },
+  { "bp_cstep_model_loss", call_cstep_model_loss, R_DOUBLE, 5,
+    { CMNM, CVN, CMX, VN, CWS1 }, 0, 0, 0 },
+  { "bp_cstep_mlp_loss", call_cstep_mlp_loss, R_DOUBLE, 7,
+    { CMHM, CVH, CMNH, CVN, CMX, VN, CWS2 }, 0, 0, 0 },
+
+  /* the checker on threads; the directional check */
+  { "bp_deriv_gradient_threads", call_deriv_gradient_threads, R_INT, 5,
+    { PFS, PARR, TK, ZK, ZK }, B_ (4), 0, 0 },
+  { "bp_deriv_jacobian_threads", call_deriv_jacobian_threads, R_INT, 5,
+    { PFV, PARR, TK, ZQK, ZQK }, B_ (4), 0, 0 },
+  { "bp_check_gradient_threads", call_check_gradient_threads, R_INT, 5,
+    { PFS, PARR, TK, ZK, RES }, B_ (4), 0, 0 },
+  { "bp_check_jacobian_threads", call_check_jacobian_threads, R_INT, 5,
+    { PFV, PARR, TK, ZQK, RES }, B_ (4), 0, 0 },
+  { "bp_check_directional_gradient", call_check_directional_gradient, R_INT, 6,
+    { FS, PAR, TK, ZK, RNG, RES }, B_ (1) | B_ (5), 0, 0 },
+  { "bp_check_directional_jacobian", call_check_directional_jacobian, R_INT, 6,
+    { FV, PAR, TK, ZQK, RNG, RES }, B_ (1) | B_ (5), 0, 0 },
+
+  /* data sets (the readers also write their message into err, which may
+     be NULL; a NULL path names the function instead of a file) */
+  { "bp_idx_read", call_idx_read, R_INT, 3, { PLBL, IDXS, ERR }, B_ (2), 0, 0 },
+  { "bp_dataset_read", call_dataset_read, R_INT, 4, { PIMG, PLBL, DSP, ERR }, B_ (3),
+    0, 0 },
+  { "bp_dataset_batch", call_dataset_batch, R_INT, 4, { DS, IDXA, MBM, MBN }, B_ (3),
+    0, 0 },
+
+  /* training (progress and its argument may be NULL; so may the outputs
+     loss, accuracy and confusion) */
+  { "bp_sgd_params_default", call_sgd_params_default, R_VOID, 1, { SGDP }, 0, 0, 0 },
+  { "bp_mlp_sgd_params_default", call_mlp_sgd_params_default, R_VOID, 1, { SGDP },
+    0, 0, 0 },
+  { "bp_sgd_learning_rate", call_sgd_learning_rate, R_DOUBLE, 1, { SGDP }, 0, 0, 0 },
+  { "bp_sgd_update", call_sgd_update, R_INT, 3, { VN, VN, VN }, 0, 0, 0 },
+  { "bp_train_epoch", call_train_epoch, R_INT, 9,
+    { DS, SGDP, RNG, TR, PROG, PAR, MNM, VN, DBL }, B_ (4) | B_ (8), 0,
+    B_ (6) | B_ (7) },
+  { "bp_evaluate", call_evaluate, R_INT, 7, { DS, MNM, VN, BWS, CONF, DBL, DBL },
+    B_ (4) | B_ (5) | B_ (6), 0, B_ (1) | B_ (2) },
+  { "bp_count_predictions", call_count_predictions, R_INT, 4, { DS, MBN, CONF, SZP },
+    B_ (2), 0, 0 },
+  { "bp_mlp_train_epoch", call_mlp_train_epoch, R_INT, 8,
+    { DS, SGDP, RNG, MTR, PROG, PAR, NET, DBL }, B_ (4) | B_ (7), 0, B_ (6) },
+  { "bp_mlp_evaluate", call_mlp_evaluate, R_INT, 6, { DS, NET, MBWS, CONF, DBL, DBL },
+    B_ (3) | B_ (4) | B_ (5), 0, B_ (1) },
+
+  /* model files (the same reporting as the readers above) */
+  { "bp_model_file_write", call_model_file_write, R_INT, 4, { PW, MNM, VN, ERR },
+    B_ (3), 0, B_ (1) | B_ (2) },
+  { "bp_model_file_read", call_model_file_read, R_INT, 6,
+    { P1, PMAT, PVEC, SZP, SZP, ERR }, B_ (3) | B_ (4) | B_ (5), 0, 0 },
+  { "bp_model_file_write_mlp", call_model_file_write_mlp, R_INT, 3, { PW, NET, ERR },
+    B_ (2), B_ (1), B_ (1) },
+  { "bp_model_file_read_mlp", call_model_file_read_mlp, R_INT, 5,
+    { P2, PNET, SZP, SZP, ERR }, B_ (2) | B_ (3) | B_ (4), 0, 0 },
+  { "bp_model_file_layers", call_model_file_layers, R_INT, 3, { P1, SZP, ERR }, B_ (2),
+    0, 0 },
 };
 #define N_API (sizeof api / sizeof api[0])
 
-/* The code of the last GSL error, recorded instead of aborting. */
-static int last_error;
+/* The code of the last GSL error, recorded instead of aborting, and the
+   number of calls of the handler. */
+static int last_error, n_errors;
 
 static void
 record_error (const char *reason, const char *file, int line, int gsl_errno)
@@ -258,11 +859,20 @@ record_error (const char *reason, const char *file, int line, int gsl_errno)
   (void) file;
   (void) line;
   last_error = gsl_errno;
+  n_errors++;
+}
+
+static void
+reset_errors (void)
+{
+  last_error = GSL_SUCCESS;
+  n_errors = 0;
 }
 
 /* Call row r with argument nulled set to NULL (-1: none) and argument
-   bad given wrong shape number wrong (bad -1: none); check the outcome
-   is expect, through the handler too when recording. */
+   bad given wrong shape number wrong (bad -1: none; wrong POISON: a NaN);
+   check the outcome is expect, through the handler too (called once)
+   when recording. */
 static void
 call_and_check (const api_row *r, int nulled, int bad, int wrong, int expect,
                 int recording)
@@ -270,16 +880,22 @@ call_and_check (const api_row *r, int nulled, int bad, int wrong, int expect,
   void *p[MAX_ARGS];
   for (int i = 0; i < r->nargs; i++)
     p[i] = (i == nulled) ? NULL : make (r->args[i], i == bad ? wrong : 0);
-  last_error = GSL_SUCCESS;
+  reset_errors ();
   const int got = r->call (p);
-  const int want = (r->returns_double && expect != GSL_SUCCESS) ? NAN_RETURNED : expect;
-  ck_assert_msg (got == want, "%s (NULL arg %d, wrong-size arg %d shape %d): "
-                 "returned %d, expected %d (%s)", r->name, nulled, bad, wrong, got,
-                 want, expect == GSL_SUCCESS ? "success" : gsl_strerror (expect));
+  const int want = (r->ret == R_DOUBLE && expect != GSL_SUCCESS) ? NAN_RETURNED : expect;
+  if (r->ret != R_VOID)
+    ck_assert_msg (got == want, "%s (NULL arg %d, wrong arg %d shape %d): "
+                   "returned %d, expected %d (%s)", r->name, nulled, bad, wrong, got,
+                   want, expect == GSL_SUCCESS ? "success" : gsl_strerror (expect));
   if (recording)
-    ck_assert_msg (last_error == expect, "%s (NULL arg %d, wrong-size arg %d shape %d):"
-                   " handler got %d, expected %d", r->name, nulled, bad, wrong,
-                   last_error, expect);
+    {
+      ck_assert_msg (last_error == expect, "%s (NULL arg %d, wrong arg %d shape %d):"
+                     " handler got %d, expected %d", r->name, nulled, bad, wrong,
+                     last_error, expect);
+      ck_assert_msg (n_errors == (expect == GSL_SUCCESS ? 0 : 1),
+                     "%s (NULL arg %d, wrong arg %d shape %d): the handler was called"
+                     " %d times", r->name, nulled, bad, wrong, n_errors);
+    }
   for (int i = 0; i < r->nargs; i++)
     unmake (r->args[i], p[i]);
 }
@@ -298,27 +914,171 @@ START_TEST (test_api_row)
       call_and_check (r, i, -1, 0, (r->optional >> i) & 1u ? GSL_SUCCESS : GSL_EFAULT,
                       recording);
   for (int i = 0; i < r->nargs; i++)
-    for (int w = 1; w <= n_wrong (r->args[i]); w++)
-      call_and_check (r, -1, i, w, GSL_EBADLEN, recording);
+    if (!((r->any_shape >> i) & 1u))
+      for (int w = 1; w <= n_wrong (r->args[i]); w++)
+        call_and_check (r, -1, i, w, GSL_EBADLEN, recording);
+  for (int i = 0; i < r->nargs; i++)
+    if ((r->finite >> i) & 1u)
+      call_and_check (r, -1, i, POISON, GSL_EDOM, recording);
   gsl_set_error_handler (old);
 }
 END_TEST
 
+/* --- the promises of the functions that are not rows ------------------ */
+
+/* An allocator refusing a size: NULL, and one call of the handler with
+   code; a free function given NULL does nothing. */
+#define ASSERT_REFUSED(call, code)                                      \
+  do {                                                                  \
+    reset_errors ();                                                    \
+    void *got_ = (call);                                                \
+    ck_assert_msg (got_ == NULL, "%s: not NULL", #call);                \
+    ck_assert_msg (last_error == (code) && n_errors == 1,               \
+                   "%s: handler called %d times, last with %d, "        \
+                   "expected once with %d", #call, n_errors,            \
+                   last_error, (code));                                 \
+  } while (0)
+
 START_TEST (test_api_workspace)
 {
-  /* bp_model_workspace_alloc: a zero size is GSL_EINVAL (a size, not a
-     pointer, is wrong); bp_model_workspace_free (NULL) does nothing */
+  /* "bp_model_workspace_alloc": a zero size is GSL_EINVAL (a size, not a
+     pointer, is wrong); "bp_model_workspace_free" (NULL) does nothing */
   gsl_error_handler_t *old = gsl_set_error_handler (record_error);
-  last_error = GSL_SUCCESS;
-  ck_assert_ptr_null (bp_model_workspace_alloc (0, M));
-  ck_assert_int_eq (last_error, GSL_EINVAL);
-  last_error = GSL_SUCCESS;
-  ck_assert_ptr_null (bp_model_workspace_alloc (N, 0));
-  ck_assert_int_eq (last_error, GSL_EINVAL);
+  ASSERT_REFUSED (bp_model_workspace_alloc (0, M), GSL_EINVAL);
+  ASSERT_REFUSED (bp_model_workspace_alloc (N, 0), GSL_EINVAL);
   bp_model_workspace_free (NULL);
   bp_model_workspace *w = bp_model_workspace_alloc (N, M);
   ck_assert_ptr_nonnull (w);
   bp_model_workspace_free (w);
+  gsl_set_error_handler (old);
+}
+END_TEST
+
+START_TEST (test_api_allocators)
+{
+  gsl_error_handler_t *old = gsl_set_error_handler (record_error);
+  /* "bp_batch_workspace_alloc", "bp_batch_workspace_free" */
+  ASSERT_REFUSED (bp_batch_workspace_alloc (0, N, M), GSL_EINVAL);
+  ASSERT_REFUSED (bp_batch_workspace_alloc (BB, 0, M), GSL_EINVAL);
+  ASSERT_REFUSED (bp_batch_workspace_alloc (BB, N, 0), GSL_EINVAL);
+  bp_batch_workspace_free (NULL);
+  /* "bp_mlp_alloc", "bp_mlp_free": zero sizes, an unknown activation */
+  ASSERT_REFUSED (bp_mlp_alloc (0, HH, N, BP_RELU), GSL_EINVAL);
+  ASSERT_REFUSED (bp_mlp_alloc (M, 0, N, BP_RELU), GSL_EINVAL);
+  ASSERT_REFUSED (bp_mlp_alloc (M, HH, 0, BP_RELU), GSL_EINVAL);
+  ASSERT_REFUSED (bp_mlp_alloc (M, HH, N, (bp_activation) 99), GSL_EINVAL);
+  bp_mlp_free (NULL);
+  /* "bp_mlp_workspace_alloc", "bp_mlp_workspace_free" */
+  ASSERT_REFUSED (bp_mlp_workspace_alloc (0, HH, N), GSL_EINVAL);
+  ASSERT_REFUSED (bp_mlp_workspace_alloc (M, 0, N), GSL_EINVAL);
+  ASSERT_REFUSED (bp_mlp_workspace_alloc (M, HH, 0), GSL_EINVAL);
+  bp_mlp_workspace_free (NULL);
+  /* "bp_mlp_batch_workspace_alloc", "bp_mlp_batch_workspace_free" */
+  ASSERT_REFUSED (bp_mlp_batch_workspace_alloc (0, M, HH, N), GSL_EINVAL);
+  ASSERT_REFUSED (bp_mlp_batch_workspace_alloc (BB, 0, HH, N), GSL_EINVAL);
+  ASSERT_REFUSED (bp_mlp_batch_workspace_alloc (BB, M, 0, N), GSL_EINVAL);
+  ASSERT_REFUSED (bp_mlp_batch_workspace_alloc (BB, M, HH, 0), GSL_EINVAL);
+  bp_mlp_batch_workspace_free (NULL);
+  /* "bp_cstep_workspace_alloc", "bp_cstep_workspace_free" (H = 0: the
+     one-layer model) */
+  ASSERT_REFUSED (bp_cstep_workspace_alloc (0, HH, N), GSL_EINVAL);
+  ASSERT_REFUSED (bp_cstep_workspace_alloc (M, HH, 0), GSL_EINVAL);
+  bp_cstep_workspace_free (NULL);
+  /* "bp_trainer_alloc", "bp_trainer_free": each zero size is reported once,
+     as GSL_EINVAL (it was followed by a GSL_ENOMEM "out of memory") */
+  ASSERT_REFUSED (bp_trainer_alloc (0, BB, N, M), GSL_EINVAL);
+  ASSERT_REFUSED (bp_trainer_alloc (COUNT, 0, N, M), GSL_EINVAL);
+  ASSERT_REFUSED (bp_trainer_alloc (COUNT, BB, 0, M), GSL_EINVAL);
+  ASSERT_REFUSED (bp_trainer_alloc (COUNT, BB, N, 0), GSL_EINVAL);
+  bp_trainer_free (NULL);
+  /* "bp_mlp_trainer_alloc", "bp_mlp_trainer_free": and a NULL net */
+  bp_mlp *net = net_of (HH);
+  ASSERT_REFUSED (bp_mlp_trainer_alloc (COUNT, BB, NULL), GSL_EFAULT);
+  ASSERT_REFUSED (bp_mlp_trainer_alloc (0, BB, net), GSL_EINVAL);
+  ASSERT_REFUSED (bp_mlp_trainer_alloc (COUNT, 0, net), GSL_EINVAL);
+  bp_mlp_trainer_free (NULL);
+
+  /* and each allocates with well-formed sizes, without an error */
+  reset_errors ();
+  void *ok[7] = { bp_batch_workspace_alloc (BB, N, M), bp_mlp_alloc (M, HH, N, BP_TANH),
+                  bp_mlp_workspace_alloc (M, HH, N),
+                  bp_mlp_batch_workspace_alloc (BB, M, HH, N),
+                  bp_cstep_workspace_alloc (M, 0, N), bp_trainer_alloc (COUNT, BB, N, M),
+                  bp_mlp_trainer_alloc (COUNT, BB, net) };
+  ck_assert_int_eq (n_errors, 0);
+  for (int k = 0; k < 7; k++)
+    ck_assert_ptr_nonnull (ok[k]);
+  bp_batch_workspace_free (ok[0]);
+  bp_mlp_free (ok[1]);
+  bp_mlp_workspace_free (ok[2]);
+  bp_mlp_batch_workspace_free (ok[3]);
+  bp_cstep_workspace_free (ok[4]);
+  bp_trainer_free (ok[5]);
+  bp_mlp_trainer_free (ok[6]);
+  bp_mlp_free (net);
+  gsl_set_error_handler (old);
+}
+END_TEST
+
+START_TEST (test_api_readers_free)
+{
+  /* "bp_idx_free" and "bp_dataset_free" accept NULL, as free() does (they
+     crashed on it) */
+  bp_idx_free (NULL);
+  bp_dataset_free (NULL);
+}
+END_TEST
+
+START_TEST (test_api_dataset_zero_classes)
+{
+  /* bp_dataset_read with n_classes = 0: refused as GSL_EINVAL, once, with
+     a message saying so -- not "0 to 18446744073709551615" (n_classes - 1
+     wrapped around, as it did) */
+  gsl_error_handler_t *old = gsl_set_error_handler (record_error);
+  char *images = make (PIMG, 0), *labels = make (PLBL, 0), err[ERRLEN] = "";
+  bp_dataset d = tiny;   /* nothing is written into d when refused */
+  reset_errors ();
+  ck_assert_int_eq (bp_dataset_read (images, labels, 0, &d, err, sizeof err), GSL_EINVAL);
+  ck_assert_int_eq (n_errors, 1);
+  ck_assert_int_eq (last_error, GSL_EINVAL);
+  ck_assert_msg (strstr (err, "18446744073709551615") == NULL, "message: %s", err);
+  ck_assert_msg (strstr (err, "n_classes must be positive") != NULL, "message: %s", err);
+  ck_assert (d.count == COUNT && d.images == tiny.images);
+  free (images);
+  free (labels);
+  gsl_set_error_handler (old);
+}
+END_TEST
+
+START_TEST (test_api_no_pointer)
+{
+  /* "bp_activation_name": the three names, NULL for an unknown value */
+  ck_assert_str_eq (bp_activation_name (BP_RELU), "relu");
+  ck_assert_str_eq (bp_activation_name (BP_SIGMOID), "sigmoid");
+  ck_assert_str_eq (bp_activation_name (BP_TANH), "tanh");
+  ck_assert_ptr_null (bp_activation_name ((bp_activation) 3));
+  /* bp_activation_from_name of an unknown name: GSL_EINVAL, returned
+     without the handler (the caller names the bad value), *a untouched */
+  gsl_error_handler_t *old = gsl_set_error_handler (record_error);
+  bp_activation a = BP_TANH;
+  reset_errors ();
+  ck_assert_int_eq (bp_activation_from_name ("softplus", &a), GSL_EINVAL);
+  ck_assert_int_eq (n_errors, 0);
+  ck_assert_int_eq (a, BP_TANH);
+  /* "bp_check_threads": 0 for none, else between 1 and n_params */
+  ck_assert_uint_eq (bp_check_threads (0), 0);
+  ck_assert_uint_eq (bp_check_threads (1), 1);
+  ck_assert (bp_check_threads (4) >= 1 && bp_check_threads (4) <= 4);
+  /* bp_sgd_update: a non-finite eta or mu is GSL_EDOM, theta untouched */
+  gsl_vector *g = vector_of (N, 1.0), *vel = vector_of (N, 0.0), *th = vector_of (N, 2.0);
+  reset_errors ();
+  ck_assert_int_eq (bp_sgd_update (GSL_NAN, 0.9, g, vel, th), GSL_EDOM);
+  ck_assert_int_eq (bp_sgd_update (0.1, GSL_POSINF, g, vel, th), GSL_EDOM);
+  ck_assert_int_eq (n_errors, 2);
+  ck_assert (gsl_vector_get (th, 0) == 2.0 && gsl_vector_get (vel, 0) == 0.0);
+  gsl_vector_free (g);
+  gsl_vector_free (vel);
+  gsl_vector_free (th);
   gsl_set_error_handler (old);
 }
 END_TEST
@@ -329,8 +1089,14 @@ api_suite (void)
   Suite *s = suite_create ("api_errors");
   TCase *tc = tcase_create ("table");
   tcase_add_loop_test (tc, test_api_row, 0, 2 * (int) N_API);
-  tcase_add_test (tc, test_api_workspace);
   suite_add_tcase (s, tc);
+  TCase *tp = tcase_create ("promises");
+  tcase_add_test (tp, test_api_workspace);
+  tcase_add_test (tp, test_api_allocators);
+  tcase_add_test (tp, test_api_readers_free);
+  tcase_add_test (tp, test_api_dataset_zero_classes);
+  tcase_add_test (tp, test_api_no_pointer);
+  suite_add_tcase (s, tp);
   return s;
 }
 

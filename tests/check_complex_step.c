@@ -6,6 +6,7 @@
    step to BP_CSTEP_RTOL = 1e-13 relative, for every partial. */
 #include <config.h>
 #include <complex.h>
+#include "cmplx.h"
 #include <math.h>
 #include <stdlib.h>
 #include <gsl/gsl_errno.h>

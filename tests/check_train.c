@@ -27,6 +27,24 @@ START_TEST (test_learning_rate_cosine)
 }
 END_TEST
 
+START_TEST (test_learning_rate_clamped)
+{
+  /* Past the schedule's end (t > T) the rate stays 0: cos(pi t/T) would
+     rise again, to eta_0 at t = 2T (it did) */
+  bp_sgd_params p;
+  bp_sgd_params_default (&p);
+  p.lr = 0.4;
+  ck_assert_double_eq_tol (bp_sgd_learning_rate (&p, 101, 100), 0.0, 1e-15);
+  ck_assert_double_eq_tol (bp_sgd_learning_rate (&p, 150, 100), 0.0, 1e-15);
+  ck_assert_double_eq_tol (bp_sgd_learning_rate (&p, 200, 100), 0.0, 1e-15);
+  ck_assert_double_eq_tol (bp_sgd_learning_rate (&p, 100000, 100), 0.0, 1e-15);
+  /* and never increases along a run that overshoots */
+  for (size_t t = 1; t < 300; t++)
+    ck_assert_double_le (bp_sgd_learning_rate (&p, t, 100),
+                         bp_sgd_learning_rate (&p, t - 1, 100));
+}
+END_TEST
+
 START_TEST (test_sgd_update_by_hand)
 {
   /* mu 0.5, velocity (1, 2), grad (1, 1), eta 0.1, theta (0, 0):
@@ -57,6 +75,7 @@ sgd_suite (void)
   Suite *s = suite_create ("bp_sgd_update");
   TCase *tc = tcase_create ("update");
   tcase_add_test (tc, test_learning_rate_cosine);
+  tcase_add_test (tc, test_learning_rate_clamped);
   tcase_add_test (tc, test_sgd_update_by_hand);
   suite_add_tcase (s, tc);
   return s;
@@ -66,10 +85,13 @@ sgd_suite (void)
 
 START_TEST (test_train_step_is_mean_gradient)
 {
-  /* One epoch of one batch holding every example, momentum 0 (_i = 0) or
-     0.9 (_i = 1, the first step has zero velocity so it is the same):
-     W' = W - eta (1/B) sum_k dL_k/dW, with dL_k/dW from the slides' chain
-     bp_model_backward on image k / 255 and its one-hot label. */
+  /* One epoch of one batch holding every example, momentum 0 (_i even) or
+     0.9 (_i odd, the first step has zero velocity so it is the same), and
+     no weight decay (_i < 2) or lambda = 0.1 (_i >= 2):
+     W' = W - eta ((1/B) sum_k dL_k/dW + lambda W), b' = b - eta (1/B)
+     sum_k dL_k/db (b is not decayed; derivations/14-mini-batch.md,
+     eq. (14.10)), with dL_k/dW from the slides' chain bp_model_backward on
+     image k / 255 and its one-hot label, and lambda W added here. */
   gsl_rng *rng = test_rng (_i);
   const size_t count = 7;
   bp_dataset d = test_tiny_dataset (rng, count);
@@ -82,7 +104,8 @@ START_TEST (test_train_step_is_mean_gradient)
   gsl_matrix_memcpy (W0, W);
   gsl_vector_memcpy (b0, b);
 
-  bp_sgd_params p = { count, 0.3, _i == 0 ? 0.0 : 0.9, 0.0, 1 };
+  const double lambda = _i >= 2 ? 0.1 : 0.0;
+  bp_sgd_params p = { count, 0.3, _i % 2 ? 0.9 : 0.0, lambda, 1 };
   bp_trainer *t = bp_trainer_alloc (count, count, 3, 20);
   double loss;
   ck_assert_int_eq (bp_train_epoch (&d, &p, 0, rng, t, NULL, NULL, W, b, &loss),
@@ -105,7 +128,8 @@ START_TEST (test_train_step_is_mean_gradient)
       sumL += L;
     }
   for (size_t k = 0; k < 60; k++)
-    ck_assert_double_le (fabs (W->data[k] - (W0->data[k] - 0.3 * sumW->data[k] / count)),
+    ck_assert_double_le (fabs (W->data[k] - (W0->data[k] - 0.3 * (sumW->data[k] / count
+                                                                + lambda * W0->data[k]))),
                          1e-14);
   for (size_t k = 0; k < 3; k++)
     ck_assert_double_le (fabs (gsl_vector_get (b, k)
@@ -221,7 +245,7 @@ train_suite (void)
   Suite *s = suite_create ("bp_train_epoch");
   TCase *tc = tcase_create ("epochs");
   tcase_set_timeout (tc, 120);
-  tcase_add_loop_test (tc, test_train_step_is_mean_gradient, 0, 2);
+  tcase_add_loop_test (tc, test_train_step_is_mean_gradient, 0, 4);
   tcase_add_test (tc, test_train_subset_learns);
   tcase_add_test (tc, test_train_deterministic);
   tcase_add_test (tc, test_train_bad_sizes);

@@ -11,7 +11,8 @@
      bp_f_backward (z, dL_dh, dL_dz)
                                   dL/dz = J^T dL/dh = f'(z) (.) dL/dh,
                                   element by element, never forming J.
-   All vectors have the same size n; a mismatch gives GSL_EBADLEN. */
+   All vectors have the same size n; a mismatch gives GSL_EBADLEN, a NULL
+   argument GSL_EFAULT (bp_common.h).  NaN is not refused: it propagates. */
 #ifndef BP_ACTIVATION_H
 #define BP_ACTIVATION_H
 #include "bp_common.h"
@@ -60,11 +61,14 @@ typedef enum
 const char *bp_activation_name (bp_activation a);
 
 /* The activation named name ("relu", "sigmoid" or "tanh") in *a;
-   GSL_SUCCESS, or GSL_EINVAL for any other name. */
+   GSL_SUCCESS, or GSL_EINVAL for any other name (returned without calling
+   the GSL error handler: the caller names the bad value in its own
+   message); GSL_EFAULT (through the handler) when name or a is NULL. */
 int bp_activation_from_name (const char *name, bp_activation *a);
 
 /* Dispatch to bp_relu, bp_sigmoid, bp_tanh (and their _jacobian and
-   _backward); GSL_EINVAL for an unknown activation.
+   _backward), which report NULL and size errors; GSL_EINVAL for an
+   unknown activation.
    derivations/11-activations.md, eqs. (11.1), (11.2) */
 int bp_activation_forward (bp_activation a, const gsl_vector *z, gsl_vector *h);
 int bp_activation_jacobian (bp_activation a, const gsl_vector *z, gsl_matrix *J);

@@ -7,6 +7,11 @@
    MEAN over the batch,  L = (1/B) sum_k L_k,  so every gradient below is
    the gradient of that mean (not of the sum): it does not grow with B and
    a learning rate means the same thing at any batch size.
+
+   Errors (bp_common.h): a NULL matrix or vector gives GSL_EFAULT (the
+   views of bp_batch_workspace_view may be NULL), shapes that do not agree
+   GSL_EBADLEN, and the non-finite inputs each function names GSL_EDOM;
+   nothing is written then.
    Derivation: derivations/14-mini-batch.md */
 #ifndef BP_BATCH_H
 #define BP_BATCH_H
@@ -20,19 +25,22 @@ int bp_batch_linear (const gsl_matrix *W, const gsl_vector *b,
                      const gsl_matrix *U, gsl_matrix *V);
 
 /* Y = Softmax of each row of V (bp_softmax, shifted by the row's max).
-   V and Y are B x n; Y may be V.  derivations/14-mini-batch.md, eq. (14.3) */
+   V and Y are B x n; Y may be V.  NaN or infinity in V: GSL_EDOM.
+   derivations/14-mini-batch.md, eq. (14.3) */
 int bp_batch_softmax (const gsl_matrix *V, gsl_matrix *Y);
 
 /* L = (1/B) sum_k [ log sum_i exp(V_ki) - sum_i T_ki V_ki ], the mean of
    bp_softmax_cross_entropy over the rows: finite for any finite V.
-   Returns NaN through GSL_ERROR_VAL on a size mismatch.
+   Returns NaN through GSL_ERROR_VAL on a size mismatch or an empty batch
+   (GSL_EBADLEN), or NaN or infinity in T or V (GSL_EDOM).
    derivations/14-mini-batch.md, eq. (14.4) */
 double bp_batch_softmax_cross_entropy (const gsl_matrix *T, const gsl_matrix *V);
 
 /* dL/dV = (Y - T) / B, the fused gradient y - labels of each row
    (bp_softmax_cross_entropy_grad), divided by B for the mean.
    Never divides by y, so never inf or NaN.  Each row of T must sum to 1
-   (GSL_EDOM otherwise).  T, Y and dL_dV are B x n.
+   (GSL_EDOM otherwise, checked before anything is written).  T, Y and
+   dL_dV are B x n.
    derivations/14-mini-batch.md, eq. (14.5) */
 int bp_batch_softmax_cross_entropy_grad (const gsl_matrix *T, const gsl_matrix *Y,
                                          gsl_matrix *dL_dV);
@@ -70,11 +78,14 @@ typedef struct
   gsl_vector *dL_db;  /* n */
 } bp_batch_workspace;
 
+/* NULL (GSL_EINVAL) for a zero size, NULL (GSL_ENOMEM) when out of
+   memory.  bp_batch_workspace_free (NULL) does nothing. */
 bp_batch_workspace *bp_batch_workspace_alloc (size_t B, size_t n, size_t m);
 void bp_batch_workspace_free (bp_batch_workspace *w);
 
 /* The first rows (1 <= rows <= w->B) of U, T, V, Y and dL_dV as views,
-   written into the five matrix views given (any of them may be NULL). */
+   written into the five matrix views given (any of them may be NULL).
+   GSL_EFAULT for a NULL w, GSL_EBADLEN for rows out of 1 .. B. */
 int bp_batch_workspace_view (bp_batch_workspace *w, size_t rows,
                              gsl_matrix_view *U, gsl_matrix_view *T,
                              gsl_matrix_view *V, gsl_matrix_view *Y,

@@ -28,7 +28,10 @@ BP_BEGIN_DECLS
    with the derivative of t -> f(theta + t d_k) at 0 by gsl_deriv_central
    with step BP_CHECK_STEP max(1, max_i |theta_i|).  r counts directions:
    worst_index is the worst direction's k.  Returns GSL_SUCCESS when every
-   direction agrees, GSL_FAILURE when any does not, or an error code. */
+   direction agrees, GSL_FAILURE when any does not, or an error code:
+   GSL_EFAULT for a NULL f, theta, grad or rng (params and r may be NULL),
+   GSL_EBADLEN for sizes that do not agree, GSL_EINVAL for an empty theta
+   or n_directions = 0 (bp_common.h). */
 int bp_check_directional_gradient (bp_scalar_function f, void *params,
                                    const gsl_vector *theta,
                                    const gsl_vector *grad,

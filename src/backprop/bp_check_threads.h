@@ -4,6 +4,9 @@
    theta was moved.  Same steps, same gsl_deriv_central, same comparison as
    bp_check.h; only the order of the work changes, so the result does not
    depend on the number of threads.
+   Errors (bp_common.h): GSL_EFAULT for a NULL f, params, theta, grad or
+   J (abserr and r may be NULL), GSL_EBADLEN for sizes that do not agree,
+   GSL_EINVAL for n_params = 0 or a step h <= 0.
    Derivation of the method: derivations/00-numeric-check.md */
 #ifndef BP_CHECK_THREADS_H
 #define BP_CHECK_THREADS_H
@@ -52,7 +55,8 @@ int bp_check_jacobian_threads (bp_vector_partial_function f,
                                const gsl_vector *theta, const gsl_matrix *J,
                                double rtol, double atol, bp_check_result *r);
 
-/* How many threads the functions above would use for n_params params. */
+/* How many threads the functions above would use for n_params params:
+   between 1 and n_params (0 for 0); no pointer, no error. */
 size_t bp_check_threads (size_t n_params);
 
 BP_END_DECLS

@@ -9,6 +9,11 @@
    done here for the forward passes of the one-layer classifier and of the
    two-layer network.  Derivation: derivations/13-complex-step.md
 
+   Errors (bp_common.h): GSL_EFAULT for a NULL function, vector, matrix or
+   workspace (params and r may be NULL), GSL_EBADLEN for sizes that do not
+   agree; the functions returning double complex return NaN then
+   (GSL_ERROR_VAL).  Nothing is written when an argument is refused.
+
    Not included by backprop.h: this header brings <complex.h> (and its
    macro I) into the including file. */
 #ifndef BP_COMPLEX_STEP_H
@@ -126,6 +131,7 @@ typedef struct
   gsl_vector_complex *u, *z, *h, *v, *y;
 } bp_cstep_workspace;
 
+/* bp_cstep_workspace_free (NULL) does nothing. */
 bp_cstep_workspace *bp_cstep_workspace_alloc (size_t m, size_t H, size_t n);
 void bp_cstep_workspace_free (bp_cstep_workspace *w);
 

@@ -17,7 +17,9 @@
                   header or payload, trailing bytes, corrupt gzip data;
                   or the two files of a data set disagree in count, or a
                   label is >= the number of classes;
-     GSL_ENOMEM   the payload cannot be allocated.
+     GSL_ENOMEM   the payload cannot be allocated;
+     GSL_EFAULT   a path or the result (idx, d) is NULL (the message names
+                  the function instead of a file; err may be NULL).
    Nothing is read out of bounds, and on error nothing is left allocated. */
 #ifndef BP_IDX_H
 #define BP_IDX_H
@@ -44,6 +46,7 @@ typedef struct
 int bp_idx_read (const char *path, size_t ndims, bp_idx *idx,
                  char *err, size_t errlen);
 
+/* Frees idx's data and zeroes *idx; bp_idx_free (NULL) does nothing. */
 void bp_idx_free (bp_idx *idx);
 
 /* A labelled set of count images of rows x cols bytes (0 = background,
@@ -57,10 +60,12 @@ typedef struct
 } bp_dataset;
 
 /* Read an images file (3 dimensions) and a labels file (1 dimension) into
-   d; the counts must agree and every label be < n_classes. */
+   d; the counts must agree and every label be < n_classes (n_classes = 0
+   is refused, GSL_EINVAL). */
 int bp_dataset_read (const char *images_path, const char *labels_path,
                      size_t n_classes, bp_dataset *d, char *err, size_t errlen);
 
+/* bp_dataset_free (NULL) does nothing. */
 void bp_dataset_free (bp_dataset *d);
 
 /* The pixel scale of the slides' model: u = x / 255, so u is in [0, 1]. */
@@ -70,7 +75,9 @@ void bp_dataset_free (bp_dataset *d);
    scaled by BP_PIXEL_SCALE (u = reshape(x), slide 3, row-major), and row r
    of the one-hot label matrix T has a 1 at column labels[index[r]].
    U is B x (rows cols), T is B x n_classes, index has B entries < count.
-   T may be NULL.  derivations/14-mini-batch.md, eq. (14.1) */
+   T may be NULL.  GSL_EFAULT for a NULL d, index or U, GSL_EBADLEN for
+   shapes that do not agree, GSL_EINVAL for an index beyond the data set.
+   derivations/14-mini-batch.md, eq. (14.1) */
 int bp_dataset_batch (const bp_dataset *d, const size_t *index,
                       gsl_matrix *U, gsl_matrix *T);
 

@@ -25,13 +25,15 @@ typedef struct
 } bp_mlp;
 
 /* All parameters zero.  NULL (GSL_EINVAL) for a zero size or an unknown
-   activation, NULL (GSL_ENOMEM) when out of memory.
+   activation, NULL (GSL_ENOMEM) when out of memory.  bp_mlp_free (NULL)
+   does nothing.
    derivations/12-two-layer-network.md (allocation and initialisation) */
 bp_mlp *bp_mlp_alloc (size_t m, size_t H, size_t n, bp_activation act);
 void bp_mlp_free (bp_mlp *net);
 
 /* A usual initialisation: W1 ~ N(0, s^2/m) with s^2 = 2 for ReLU (He) and
-   1 otherwise (LeCun), W2 ~ N(0, 1/H), b1 = b2 = 0.
+   1 otherwise (LeCun), W2 ~ N(0, 1/H), b1 = b2 = 0.  GSL_EFAULT for a
+   NULL net or rng.
    derivations/12-two-layer-network.md (allocation and initialisation) */
 int bp_mlp_randomize (bp_mlp *net, gsl_rng *rng);
 
@@ -50,6 +52,8 @@ typedef struct
   gsl_vector *dL_du;  /* m */
 } bp_mlp_workspace;
 
+/* NULL (GSL_EINVAL) for a zero size, NULL (GSL_ENOMEM) when out of
+   memory; bp_mlp_workspace_free (NULL) does nothing. */
 bp_mlp_workspace *bp_mlp_workspace_alloc (size_t m, size_t H, size_t n);
 void bp_mlp_workspace_free (bp_mlp_workspace *w);
 
@@ -57,7 +61,9 @@ void bp_mlp_workspace_free (bp_mlp_workspace *w);
    L = log sum_k e^{v_k} - sum_i labels_i v_i (= -sum labels_i log y_i
    for labels summing to 1, computed without log 0); labels may be NULL
    (prediction only), and then 0 is returned.  x is any shape with m
-   elements; labels have n.  NaN through GSL_ERROR_VAL on a bad size.
+   elements; labels have n.  NaN through GSL_ERROR_VAL: GSL_EFAULT for a
+   NULL net, x or w, GSL_EBADLEN on a bad size, GSL_EDOM for NaN or
+   infinity in a parameter, x or labels.
    derivations/12-two-layer-network.md, eq. (12.1) */
 double bp_mlp_forward (const bp_mlp *net, const gsl_matrix *x,
                        const gsl_vector *labels, bp_mlp_workspace *w);
@@ -72,7 +78,9 @@ double bp_mlp_forward (const bp_mlp *net, const gsl_matrix *x,
      dL/dx = reshape^-1(dL/du)              bp_reshape_inverse
    grad must have net's shape (its act is not used); dL_dx has x's shape,
    or is NULL to skip the last two steps; L may be NULL.  labels must sum
-   to 1 (GSL_EDOM otherwise).
+   to 1 (GSL_EDOM otherwise).  Errors as bp_mlp_forward's, and
+   GSL_EFAULT for NULL labels or grad; each is reported once and nothing is
+   written then.
    derivations/12-two-layer-network.md, eqs. (12.2), (12.3) */
 int bp_mlp_backward (const bp_mlp *net, const gsl_matrix *x,
                      const gsl_vector *labels, bp_mlp_workspace *w,

@@ -18,6 +18,11 @@
      dL/dU  = dL/dZ W1                        bp_batch_grad_input
 
    Every gradient is of the MEAN loss over the batch.
+
+   Errors (bp_common.h): GSL_EFAULT for a NULL argument (those documented
+   "may be NULL" aside), GSL_EBADLEN for shapes that do not agree,
+   GSL_EDOM for NaN or infinity in a parameter, U or T; each reported
+   once, with nothing written.
    Derivation: derivations/12-two-layer-network.md ("The batch form"). */
 #ifndef BP_MLP_BATCH_H
 #define BP_MLP_BATCH_H
@@ -42,7 +47,7 @@ int bp_batch_activation_backward (bp_activation act, const gsl_matrix *Z,
      W1 ~ N(0, 2/m)       for ReLU (He et al. 2015),
      W1 ~ N(0, 2/(m+H))   for sigmoid and tanh (Glorot & Bengio 2010),
      W2 ~ N(0, 2/(H+n))   (Glorot: the softmax layer is linear in W2),
-     b1 = b2 = 0. */
+     b1 = b2 = 0.  GSL_EFAULT for a NULL net or rng. */
 int bp_mlp_init (bp_mlp *net, gsl_rng *rng);
 
 /* The matrices of one batch of up to B examples, allocated once; a
@@ -59,6 +64,8 @@ typedef struct
   gsl_matrix *dL_dZ;  /* B x H */
 } bp_mlp_batch_workspace;
 
+/* NULL (GSL_EINVAL) for a zero size, NULL (GSL_ENOMEM) when out of
+   memory; bp_mlp_batch_workspace_free (NULL) does nothing. */
 bp_mlp_batch_workspace *bp_mlp_batch_workspace_alloc (size_t B, size_t m,
                                                       size_t H, size_t n);
 void bp_mlp_batch_workspace_free (bp_mlp_batch_workspace *w);
@@ -66,7 +73,7 @@ void bp_mlp_batch_workspace_free (bp_mlp_batch_workspace *w);
 /* The forward pass of the rows of U (1 <= rows <= w->B, U rows x m);
    Z, A, V, Y are left in the first rows of w.  Returns the mean loss of
    bp_batch_softmax_cross_entropy for the labels T (rows x n), or 0 when T
-   is NULL (prediction only); NaN through GSL_ERROR_VAL on a bad size. */
+   is NULL (prediction only); NaN through GSL_ERROR_VAL on an error. */
 double bp_mlp_batch_forward (const bp_mlp *net, const gsl_matrix *U,
                              const gsl_matrix *T, bp_mlp_batch_workspace *w);
 

@@ -8,7 +8,11 @@
    loss minimised is L + (lambda/2)(||W1||^2 + ||W2||^2)); then
    bp_sgd_update (momentum) on each of the four blocks with the learning
    rate of bp_sgd_learning_rate.
-   Derivation: derivations/12-two-layer-network.md, 14-mini-batch.md */
+   Derivation: derivations/12-two-layer-network.md, 14-mini-batch.md
+
+   Errors as in bp_train.h: GSL_EFAULT for a NULL argument (those
+   documented "may be NULL" aside), GSL_EBADLEN for shapes that do not
+   agree, GSL_EDOM for NaN or infinity in the network's parameters. */
 #ifndef BP_MLP_TRAIN_H
 #define BP_MLP_TRAIN_H
 #include <gsl/gsl_rng.h>
@@ -20,7 +24,8 @@
 #include "bp_mlp_batch.h"
 BP_BEGIN_DECLS
 
-/* The defaults of `backprop train --hidden H' (see mlp_train.c). */
+/* The defaults of `backprop train --hidden H' (see mlp_train.c); a NULL p
+   is reported (GSL_ERROR_VOID, GSL_EFAULT) and nothing done. */
 void bp_mlp_sgd_params_default (bp_sgd_params *p);
 
 /* What training keeps between steps, allocated once. */
@@ -34,7 +39,10 @@ typedef struct
   size_t *order;       /* count: a permutation of the examples */
 } bp_mlp_trainer;
 
-/* For count examples, batches of B, and networks of net's shape. */
+/* For count examples, batches of B, and networks of net's shape.  NULL
+   (GSL_EFAULT) for a NULL net, (GSL_EINVAL) for a zero count or B,
+   (GSL_ENOMEM) when out of memory; bp_mlp_trainer_free (NULL) does
+   nothing. */
 bp_mlp_trainer *bp_mlp_trainer_alloc (size_t count, size_t B, const bp_mlp *net);
 void bp_mlp_trainer_free (bp_mlp_trainer *t);
 
@@ -48,7 +56,8 @@ int bp_mlp_train_epoch (const bp_dataset *d, const bp_sgd_params *p, size_t epoc
                         bp_mlp *net, double *loss);
 
 /* Classify every example of d, as bp_evaluate does for the one-layer
-   model, with batches of ws->B.  accuracy, loss and confusion may be NULL. */
+   model, with batches of ws->B.  accuracy, loss and confusion may be NULL.
+   net must have ws's shape (GSL_EBADLEN). */
 int bp_mlp_evaluate (const bp_dataset *d, const bp_mlp *net,
                      bp_mlp_batch_workspace *ws, gsl_matrix_ulong *confusion,
                      double *accuracy, double *loss);

@@ -42,7 +42,9 @@
 
    Errors as in bp_idx.h: the GSL error handler and code (GSL_EFAILED for
    I/O, GSL_EINVAL for a malformed or corrupt file, GSL_EBADLEN for bad
-   arguments, GSL_ENOMEM) and a message naming the file in err. */
+   arguments, GSL_ENOMEM) and a message naming the file in err; a NULL
+   path or result pointer is GSL_EFAULT (bp_common.h), its message naming
+   the function.  err may be NULL. */
 #ifndef BP_MODEL_FILE_H
 #define BP_MODEL_FILE_H
 #include <stddef.h>

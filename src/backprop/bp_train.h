@@ -5,7 +5,12 @@
    V = U W^T + 1 b^T; Y = Softmax(V); loss = mean log-sum-exp cross-entropy;
    dL/dV = (Y - T)/B (the fused, stable gradient: never labels / y);
    dL/dW = dL/dV^T U + lambda W, dL/db = dL/dV^T 1; then the update below.
-   Derivation: derivations/14-mini-batch.md */
+   Derivation: derivations/14-mini-batch.md
+
+   Errors (bp_common.h): GSL_EFAULT for a NULL argument (those documented
+   "may be NULL" aside), GSL_EBADLEN for sizes that do not agree, each
+   through the GSL error handler, with nothing written; GSL_EDOM for NaN
+   or infinity in the parameters given to bp_train_epoch or bp_evaluate. */
 #ifndef BP_TRAIN_H
 #define BP_TRAIN_H
 #include <gsl/gsl_rng.h>
@@ -26,19 +31,23 @@ typedef struct
   size_t epochs;      /* the schedule's length */
 } bp_sgd_params;
 
-/* The defaults of `backprop train' (see bp_sgd_params_default in train.c). */
+/* The defaults of `backprop train' (see bp_sgd_params_default in train.c).
+   A NULL p is reported (GSL_ERROR_VOID, GSL_EFAULT) and nothing done. */
 void bp_sgd_params_default (bp_sgd_params *p);
 
 /* The learning rate of step t of a run of T steps (T = epochs times the
    batches per epoch): cosine decay from p->lr towards 0, step by step,
-   eta_t = p->lr (1 + cos(pi t / T)) / 2.  T = 0 gives p->lr.
+   eta_t = p->lr (1 + cos(pi t / T)) / 2.  T = 0 gives p->lr.  A step
+   t > T is taken as T (the rate stays 0 past the schedule's end instead
+   of rising again).  NaN (GSL_EFAULT) for a NULL p.
    derivations/14-mini-batch.md, eq. (14.9) */
 double bp_sgd_learning_rate (const bp_sgd_params *p, size_t step, size_t steps);
 
 /* Heavy-ball momentum update of one parameter block (W or b, as vectors
    over their elements):  velocity <- mu velocity + grad;
    theta <- theta - eta velocity.  With mu = 0 this is plain SGD,
-   theta <- theta - eta grad.  All three have equal sizes.
+   theta <- theta - eta grad.  All three have equal sizes (GSL_EBADLEN);
+   eta and mu must be finite (GSL_EDOM).
    derivations/14-mini-batch.md, eq. (14.8) */
 int bp_sgd_update (double eta, double mu, const gsl_vector *grad,
                    gsl_vector *velocity, gsl_vector *theta);
@@ -54,6 +63,8 @@ typedef struct
   size_t *order;       /* count: a permutation of the examples */
 } bp_trainer;
 
+/* NULL (GSL_EINVAL, reported once) for a zero count, B, n or m; NULL
+   (GSL_ENOMEM) when out of memory.  bp_trainer_free (NULL) does nothing. */
 bp_trainer *bp_trainer_alloc (size_t count, size_t B, size_t n, size_t m);
 void bp_trainer_free (bp_trainer *t);
 
