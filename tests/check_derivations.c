@@ -94,6 +94,15 @@ strset_add (strset *set, const char *s)
   strset_addn (set, s, strlen (s));
 }
 
+static void
+strset_free (strset *set)
+{
+  for (size_t k = 0; k < set->n; k++)
+    free (set->s[k]);
+  free (set->s);
+  *set = (strset) { 0 };
+}
+
 static const char *
 srcdir (void)
 {
@@ -177,6 +186,14 @@ typedef struct
   strset types;      /* typedef names of the installed headers */
   strset headers;    /* the installed headers read, "src/backprop/x.h" */
 } api;
+
+static void
+api_free (api *a)
+{
+  strset_free (&a->functions);
+  strset_free (&a->types);
+  strset_free (&a->headers);
+}
 
 /* Blank out comments and preprocessor lines (keeping newlines). */
 static void
@@ -332,6 +349,7 @@ read_api (void)
   strset installed = list_dir ("src/backprop", ".h");
   for (size_t k = 0; k < installed.n; k++)
     read_header (&a, installed.s[k], 1, 1);
+  strset_free (&installed);
   ck_assert_msg (a.functions.n > 0, "no function found in src/backprop.h");
   return a;
 }
@@ -352,6 +370,9 @@ declared_names (void)
     read_header (&b, internal.s[k], 0, 0);
   for (size_t k = 0; k < b.types.n; k++)
     strset_add (&all, b.types.s[k]);
+  api_free (&a);
+  api_free (&b);
+  strset_free (&internal);
   return all;
 }
 
@@ -436,6 +457,25 @@ typedef struct
   named_lines functions, tests;
 } documents;
 
+static void
+named_lines_free (named_lines *nl)
+{
+  for (size_t i = 0; i < nl->n; i++)
+    strset_free (&nl->l[i].names);
+  free (nl->l);
+}
+
+static void
+documents_free (documents *d)
+{
+  for (size_t k = 0; k < d->paths.n; k++)
+    free (d->texts[k]);
+  free (d->texts);
+  strset_free (&d->paths);
+  named_lines_free (&d->functions);
+  named_lines_free (&d->tests);
+}
+
 static documents
 read_documents (void)
 {
@@ -493,6 +533,8 @@ START_TEST (test_derivations_name_every_public_function)
           missing++;
         }
     }
+  api_free (&a);
+  documents_free (&d);
   ck_assert_msg (missing == 0, "%d public function(s) named by no derivation "
                  "(see above)", missing);
 }
@@ -520,6 +562,8 @@ START_TEST (test_named_functions_exist)
             bad++;
           }
     }
+  api_free (&a);
+  documents_free (&d);
   ck_assert_msg (bad == 0, "%d Function: name(s) do not exist (see above)", bad);
 }
 END_TEST
@@ -554,6 +598,7 @@ START_TEST (test_named_tests_exist)
           }
       free (text);
     }
+  documents_free (&d);
   ck_assert_msg (bad == 0, "%d Test: name(s) do not exist (see above)", bad);
 }
 END_TEST
@@ -579,6 +624,7 @@ START_TEST (test_documents_name_function_and_test)
           bad++;
         }
     }
+  documents_free (&d);
   ck_assert_msg (bad == 0, "%d document(s) without Function: or Test: (see above)", bad);
 }
 END_TEST
@@ -635,6 +681,9 @@ START_TEST (test_identifiers_in_documents_exist)
   char *manual = slurp_or_fail ("doc/manual.md");
   bad += check_identifiers ("doc/manual.md", manual, &declared, &test_files);
   free (manual);
+  documents_free (&d);
+  strset_free (&declared);
+  strset_free (&test_files);
   ck_assert_msg (bad == 0, "%d name(s) in the documents do not exist (see above)", bad);
 }
 END_TEST
@@ -766,6 +815,7 @@ START_TEST (test_generated_blocks_match)
       }
   free (uses);
   docgen_free (blocks, n);
+  documents_free (&d);
   ck_assert_msg (bad == 0, "%d generated block(s) out of date or misplaced (see above)", bad);
 }
 END_TEST
@@ -844,6 +894,7 @@ START_TEST (test_header_citations_exist)
       api one = { 0 };
       read_header (&one, a.headers.s[h], 1, 0);
       const int declares = one.functions.n > 0;
+      api_free (&one);
       if (declares && cites == 0)
         {
           fprintf (stderr, "%s declares public functions but cites no derivations/ "
@@ -852,6 +903,9 @@ START_TEST (test_header_citations_exist)
         }
       free (t);
     }
+  api_free (&a);
+  documents_free (&d);
+  strset_free (&tags);
   ck_assert_msg (bad == 0, "%d citation(s) in headers are wrong (see above)", bad);
 }
 END_TEST
@@ -885,6 +939,7 @@ START_TEST (test_manual_documents_every_public_function)
         }
     }
   free (manual);
+  api_free (&a);
   ck_assert_msg (missing == 0, "%d public function(s) missing from doc/manual.md "
                  "(see above)", missing);
 }

@@ -24,7 +24,7 @@ EXTRA_DIST += tests/api_coverage.sh
 VALGRIND_FLAGS = --error-exitcode=1 --leak-check=full \
   --errors-for-leak-kinds=definite --show-leak-kinds=definite \
   --num-callers=30 --quiet
-VALGRIND_TESTS = $(BP_SUITES) $(FUZZ_REPLAYS)
+VALGRIND_TESTS = $(BP_SUITES) $(BP_TRAIN_SUITES) tests/check_derivations $(FUZZ_REPLAYS)
 CLEANFILES += tests/*.valgrind.log tests/fuzz/*.valgrind.log
 
 check-valgrind: $(check_PROGRAMS) $(bin_PROGRAMS)
