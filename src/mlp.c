@@ -113,15 +113,6 @@ bp_mlp_workspace_free (bp_mlp_workspace *w)
   free (w);
 }
 
-/* 1 when a and b have the same shape (their activations aside). */
-static int
-same_shape (const bp_mlp *a, const bp_mlp *b)
-{
-  return a->W1->size1 == b->W1->size1 && a->W1->size2 == b->W1->size2
-         && a->b1->size == b->b1->size && a->W2->size1 == b->W2->size1
-         && a->W2->size2 == b->W2->size2 && a->b2->size == b->b2->size;
-}
-
 /* Shapes shared by forward and backward; then every value finite. */
 static int
 check_sizes (const bp_mlp *net, const gsl_matrix *x, const gsl_vector *labels,
@@ -169,7 +160,7 @@ bp_mlp_backward (const bp_mlp *net, const gsl_matrix *x,
   if (!net || !x || !labels || !w || !grad)
     GSL_ERROR ("bp_mlp_backward: net, x, labels, w and grad must not be NULL",
                GSL_EFAULT);
-  if (!same_shape (grad, net))
+  if (!bp_mlp_same_shape (grad, net))
     GSL_ERROR ("bp_mlp_backward: grad must have the network's shape", GSL_EBADLEN);
   int status = check_sizes (net, x, labels, w);
   if (status != GSL_SUCCESS)

@@ -67,4 +67,14 @@ bp_mlp_finite (const bp_mlp *net)
          && bp_matrix_finite (net->W2) && bp_vector_finite (net->b2);
 }
 
+/* 1 when the two-layer networks a and b have the same shape (their
+   activations aside). */
+static inline int
+bp_mlp_same_shape (const bp_mlp *a, const bp_mlp *b)
+{
+  return a->W1->size1 == b->W1->size1 && a->W1->size2 == b->W1->size2
+         && a->b1->size == b->b1->size && a->W2->size1 == b->W2->size1
+         && a->W2->size2 == b->W2->size2 && a->b2->size == b->b2->size;
+}
+
 #endif /* BP_VALID_H */
