@@ -78,6 +78,7 @@ static const char gnuplot_script[] =
   "set output 'curves.png'\n"
   "set multiplot layout 1,2 title 'backprop train'\n"
   "set xlabel 'epoch'\n"
+  "set xtics 1\n"
   "set grid\n"
   "set ylabel 'mean cross-entropy'\n"
   "plot 'curves.csv' skip 1 using 1:2 with linespoints title 'training loss', \\\n"
