@@ -334,7 +334,7 @@ read_header (FILE *f, const char *path, uint32_t want, header *h, char *err,
   if ((size_t) st.st_size != h->len)
     return bp_report (err, errlen, GSL_EINVAL, path,
                       "%s model file: %lld bytes, expected %zu for %zu x %zu%s",
-                      (size_t) st.st_size < h->len || h->len == 0 ? "truncated" : "overlong",
+                      (size_t) st.st_size < h->len ? "truncated" : "overlong",
                       (long long) st.st_size, h->len, h->n, h->m,
                       h->H ? " with a hidden layer" : "");
   return GSL_SUCCESS;
