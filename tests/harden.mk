@@ -20,7 +20,8 @@ EXTRA_DIST += tests/api_coverage.sh
 # Memcheck: no error and no definitely-lost byte, for every Check suite,
 # the fuzz corpora's replays and `backprop verify'.  CK_FORK=no runs every
 # test in the one process valgrind watches.  Each suite's log goes to
-# tests/NAME.valgrind.log; its Check summary lines are printed.
+# tests/NAME.valgrind.log; its Check summary lines are printed.  The tests
+# see the environment `make check' gives them (AM_TESTS_ENVIRONMENT).
 VALGRIND_FLAGS = --error-exitcode=1 --leak-check=full \
   --errors-for-leak-kinds=definite --show-leak-kinds=definite \
   --num-callers=30 --quiet
@@ -30,7 +31,7 @@ CLEANFILES += tests/*.valgrind.log tests/fuzz/*.valgrind.log
 check-valgrind: $(check_PROGRAMS) $(bin_PROGRAMS)
 	@test -n "$(VALGRIND)" || { echo "make check-valgrind needs valgrind." \
 	  "On Debian: apt-get install valgrind" >&2; exit 2; }
-	@fail=0; \
+	@fail=0; $(AM_TESTS_ENVIRONMENT) \
 	for t in $(VALGRIND_TESTS); do \
 	  log=$$t.valgrind.log; t0=$$(date +%s); \
 	  srcdir=$(srcdir) CK_FORK=no $(LIBTOOL) --mode=execute $(VALGRIND) $(VALGRIND_FLAGS) \
