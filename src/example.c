@@ -9,10 +9,16 @@ void
 bp_example_fill_input (enum bp_label_kind kind, gsl_rng *rng, gsl_matrix *x,
                        gsl_vector *labels)
 {
-  const size_t n = labels->size;
   for (size_t r = 0; r < x->size1; r++)
     for (size_t c = 0; c < x->size2; c++)
       gsl_matrix_set (x, r, c, gsl_rng_uniform (rng));
+  bp_example_fill_labels (kind, rng, labels);
+}
+
+void
+bp_example_fill_labels (enum bp_label_kind kind, gsl_rng *rng, gsl_vector *labels)
+{
+  const size_t n = labels->size;
   gsl_vector_set_zero (labels);
   if (kind == BP_LABELS_ONE_HOT)
     gsl_vector_set (labels, gsl_rng_uniform_int (rng, n), 1.0);

@@ -30,6 +30,10 @@ void bp_example_free (bp_example *ex);
 void bp_example_fill_input (enum bp_label_kind kind, gsl_rng *rng,
                             gsl_matrix *x, gsl_vector *labels);
 
+/* labels alone, drawn as above: one-hot at a random class, or soft. */
+void bp_example_fill_labels (enum bp_label_kind kind, gsl_rng *rng,
+                             gsl_vector *labels);
+
 /* Each maps theta to L with every other argument taken from the example
    (params is a bp_example *); the workspace holds the intermediate values. */
 double bp_example_loss_of_y (const gsl_vector *y, void *params);  /* CE(labels, y) */

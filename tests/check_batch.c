@@ -46,14 +46,8 @@ problem_alloc (int i)
   for (size_t r = 0; r < p->B; r++)
     {
       gsl_vector_view t = gsl_matrix_row (p->T, r);
-      if (i % 2 == 0)
-        gsl_vector_set (&t.vector, gsl_rng_uniform_int (rng, p->n), 1.0);
-      else
-        {
-          for (size_t c = 0; c < p->n; c++)
-            gsl_vector_set (&t.vector, c, gsl_rng_uniform_pos (rng));
-          gsl_vector_scale (&t.vector, 1.0 / gsl_vector_sum (&t.vector));
-        }
+      bp_example_fill_labels (i % 2 == 0 ? BP_LABELS_ONE_HOT : BP_LABELS_SOFT, rng,
+                              &t.vector);
     }
   gsl_rng_free (rng);
   return p;

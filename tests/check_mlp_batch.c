@@ -61,14 +61,8 @@ problem_alloc (int k)
   for (size_t r = 0; r < B; r++)
     {
       gsl_vector_view t = gsl_matrix_row (p->T, r);
-      if (i % 2 == 0)
-        gsl_vector_set (&t.vector, gsl_rng_uniform_int (rng, n), 1.0);
-      else
-        {
-          for (size_t c = 0; c < n; c++)
-            gsl_vector_set (&t.vector, c, gsl_rng_uniform_pos (rng));
-          gsl_vector_scale (&t.vector, 1.0 / gsl_vector_sum (&t.vector));
-        }
+      bp_example_fill_labels (i % 2 == 0 ? BP_LABELS_ONE_HOT : BP_LABELS_SOFT, rng,
+                              &t.vector);
     }
   gsl_rng_free (rng);
   return p;
