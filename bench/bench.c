@@ -28,9 +28,9 @@
 #include <gsl/gsl_rng.h>
 #include <gsl/gsl_sort.h>
 #include <gsl/gsl_statistics_double.h>
-#include "example.h"
-#include "verify.h"
-#include "blas_threads.h"
+#include "verify/example.h"
+#include "verify/verify.h"
+#include "cli/blas_threads.h"
 
 typedef struct
 {
@@ -128,7 +128,7 @@ section_peak (bench *b)
 {
   const size_t k = 2000;
   const double flop = 2.0 * k * k * k;
-  bp_blas_threads_default ((int) sysconf (_SC_NPROCESSORS_ONLN));   /* every core */
+  blas_threads_default ((int) sysconf (_SC_NPROCESSORS_ONLN));   /* every core */
   /* A slow reference CBLAS takes seconds per product: fewer repeats then. */
   const double probe = dgemm_seconds (500) * 64.0;
   size_t reps = probe > 2.0 ? 1 : b->repeats;
@@ -157,20 +157,20 @@ time_verify (bench *b, size_t n, size_t rows, size_t cols, size_t directions,
      fall below the step 1e-4 of the dL/dy row, whose central difference
      then takes log of a negative number. */
   const double w_sigma = 0.05 * sqrt (784.0 / (rows * cols));
-  bp_example *ex = bp_example_alloc (n, rows, cols, w_sigma, BP_LABELS_SOFT, rng);
+  example *ex = example_alloc (n, rows, cols, w_sigma, LABELS_SOFT, rng);
   double t[64];
   int failures = ex ? 0 : -1;
   for (size_t r = 0; failures == 0 && r < repeats; r++)
     {
       const double t0 = now ();
       failures = directions
-        ? bp_verify_run_fast (ex, directions, rng, BP_CHECK_RTOL, BP_CHECK_ATOL, b->devnull)
-        : bp_verify_run (ex, BP_CHECK_RTOL, BP_CHECK_ATOL, b->devnull);
+        ? verify_run_fast (ex, directions, rng, BP_CHECK_RTOL, BP_CHECK_ATOL, b->devnull)
+        : verify_run (ex, BP_CHECK_RTOL, BP_CHECK_ATOL, b->devnull);
       t[r] = now () - t0;
     }
   if (failures == 0)
     summarise (t, repeats, min, median);
-  bp_example_free (ex);
+  example_free (ex);
   gsl_rng_free (rng);
   return failures;
 }
@@ -208,7 +208,7 @@ verify_header (void)
 static int
 section_verify (bench *b)
 {
-  bp_blas_threads_default (1);      /* as `backprop verify' */
+  blas_threads_default (1);      /* as `backprop verify' */
   verify_header ();
   return verify_row (b, 10, 28, 28, b->repeats);
 }
@@ -218,7 +218,7 @@ section_scaling (bench *b)
 {
   static const size_t ns[] = { 10, 100 };
   static const size_t shapes[][2] = { { 28, 28 }, { 32, 96 } };  /* 784, 3072 = 32x32x3 */
-  bp_blas_threads_default (1);
+  blas_threads_default (1);
   int failed = 0;
   verify_header ();
   for (size_t i = 0; i < 2; i++)

@@ -2,8 +2,8 @@
 ## as Markdown tables (doc/performance.md).  Not part of `make check'.
 
 EXTRA_PROGRAMS = bench/bench
-bench_bench_SOURCES = bench/bench.c
-bench_bench_LDADD = src/libbpinternal.la src/libbackprop.la $(GSL_LIBS) $(CBLAS_LIBS)
+bench_bench_SOURCES = bench/bench.c src/cli/blas_threads.c src/cli/blas_threads.h
+bench_bench_LDADD = src/verify/libbpverify.la src/lib/libbackprop.la $(GSL_LIBS) $(CBLAS_LIBS)
 CLEANFILES += bench/bench$(EXEEXT)
 EXTRA_DIST += bench/torch_gradcheck.py
 dist_doc_DATA += doc/performance.md

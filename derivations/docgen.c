@@ -14,8 +14,8 @@
 #include <string.h>
 #include <gsl/gsl_errno.h>
 #include <gsl/gsl_rng.h>
-#include "example.h"
-#include "verify.h"
+#include "verify/example.h"
+#include "verify/verify.h"
 #include "docgen.h"
 
 /* --- formatting ----------------------------------------------------- */
@@ -84,7 +84,7 @@ static const double labels_[N] = { 0.1, 0.7, 0.2 };
    computed by the function the documents name. */
 typedef struct
 {
-  bp_example *ex;
+  example *ex;
   double L, L_model;
   gsl_vector *u, *v, *y, *dL_dy, *dL_dv, *dL_du, *dL_db, *fused;
   gsl_matrix *J, *dL_dW, *dL_dx;
@@ -94,10 +94,10 @@ typedef struct
   char *table;
 } context;
 
-static bp_example *
+static example *
 small_example (void)
 {
-  bp_example *ex = calloc (1, sizeof *ex);
+  example *ex = calloc (1, sizeof *ex);
   if (ex == NULL)
     return NULL;
   ex->W = gsl_matrix_alloc (N, M);
@@ -107,7 +107,7 @@ small_example (void)
   ex->ws = bp_model_workspace_alloc (N, M);
   if (!ex->W || !ex->b || !ex->x || !ex->labels || !ex->ws)
     {
-      bp_example_free (ex);
+      example_free (ex);
       return NULL;
     }
   for (size_t i = 0; i < N; i++)
@@ -126,7 +126,7 @@ small_example (void)
 static void
 context_free (context *c)
 {
-  bp_example_free (c->ex);
+  example_free (c->ex);
   gsl_vector *vs[] = { c->u, c->v, c->y, c->dL_dy, c->dL_dv, c->dL_du, c->dL_db,
                        c->fused, c->mb };
   for (size_t k = 0; k < sizeof vs / sizeof vs[0]; k++)
@@ -147,15 +147,15 @@ verify_table (void)
   if (rng == NULL)
     return NULL;
   gsl_rng_set (rng, 1);
-  bp_example *ex = bp_example_alloc (10, 28, 28, 0.05, BP_LABELS_SOFT, rng);
+  example *ex = example_alloc (10, 28, 28, 0.05, LABELS_SOFT, rng);
   gsl_rng_free (rng);
   FILE *out = open_memstream (&text, &len);
   int failures = -1;
   if (ex != NULL && out != NULL)
-    failures = bp_verify_run (ex, BP_CHECK_RTOL, BP_CHECK_ATOL, out);
+    failures = verify_run (ex, BP_CHECK_RTOL, BP_CHECK_ATOL, out);
   if (out != NULL)
     fclose (out);
-  bp_example_free (ex);
+  example_free (ex);
   if (failures < 0)
     {
       free (text);
@@ -188,7 +188,7 @@ context_init (context *c)
       || !c->dL_db || !c->fused || !c->mb || !c->J || !c->dL_dW || !c->dL_dx
       || !c->mW || !c->mx || !c->table)
     return -1;
-  const bp_example *ex = c->ex;
+  const example *ex = c->ex;
   int s = GSL_SUCCESS;
   s |= bp_reshape (ex->x, c->u);
   s |= bp_linear (ex->W, ex->b, c->u, c->v);
@@ -269,7 +269,7 @@ b00_example (FILE *out, const context *c)
   bp_check_result r;
   char b1[16], b2[16];
   if (!e || !err
-      || bp_deriv_gradient (bp_example_loss_of_v, c->ex, c->v, BP_CHECK_STEP, e, err)
+      || bp_deriv_gradient (example_loss_of_v, c->ex, c->v, BP_CHECK_STEP, e, err)
       || bp_check_compare_vector (c->dL_dv, e, err, BP_CHECK_RTOL, BP_CHECK_ATOL, &r))
     {
       gsl_vector_free (e);
@@ -358,7 +358,7 @@ b01_default (FILE *out, const context *c)
   if (rng == NULL)
     return -1;
   gsl_rng_set (rng, 1);
-  bp_example *ex = bp_example_alloc (10, 28, 28, 0.05, BP_LABELS_SOFT, rng);
+  example *ex = example_alloc (10, 28, 28, 0.05, LABELS_SOFT, rng);
   gsl_rng_free (rng);
   if (ex == NULL)
     return -1;
@@ -368,7 +368,7 @@ b01_default (FILE *out, const context *c)
            "28×28 image x, soft labels; seed 1) `bp_model_forward` gives "
            "L = %.6f, and the stable form of the loss, "
            "`bp_softmax_cross_entropy` of v, gives %.6f.\n", L, Ls);
-  bp_example_free (ex);
+  example_free (ex);
   return 0;
 }
 
@@ -413,7 +413,7 @@ b04_example (FILE *out, const context *c)
 {
   gsl_matrix *Jn = gsl_matrix_alloc (N, N), *err = gsl_matrix_alloc (N, N);
   char b1[16];
-  if (!Jn || !err || bp_deriv_jacobian (bp_example_softmax, NULL, c->v, BP_CHECK_STEP, Jn, err))
+  if (!Jn || !err || bp_deriv_jacobian (example_softmax, NULL, c->v, BP_CHECK_STEP, Jn, err))
     {
       gsl_matrix_free (Jn);
       gsl_matrix_free (err);

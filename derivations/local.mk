@@ -28,7 +28,7 @@ dist_derivations_DATA = $(DERIVATIONS_MD)
 # documents.
 check_LTLIBRARIES += derivations/libdocgen.la
 derivations_libdocgen_la_SOURCES = derivations/docgen.c derivations/docgen.h
-derivations_libdocgen_la_LIBADD = src/libbpinternal.la src/libbackprop.la $(GSL_LIBS)
+derivations_libdocgen_la_LIBADD = src/verify/libbpverify.la src/lib/libbackprop.la $(GSL_LIBS)
 
 check_PROGRAMS += derivations/gen-examples
 derivations_gen_examples_SOURCES = derivations/gen-examples.c

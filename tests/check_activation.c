@@ -9,7 +9,7 @@
 #include <gsl/gsl_errno.h>
 #include <gsl/gsl_blas.h>
 #include "testutil.h"
-#include "mlp_example.h"
+#include "verify/mlp_example.h"
 
 typedef struct
 {
@@ -55,7 +55,7 @@ check_jacobian_numeric (const family *fam, int i)
   bp_activation act = fam->act;
   bp_check_result r;
   ck_assert_int_eq (fam->jacobian (z, J), GSL_SUCCESS);
-  bp_check_jacobian (bp_example_activation, &act, z, J, BP_CHECK_RTOL, BP_CHECK_ATOL, &r);
+  bp_check_jacobian (example_activation, &act, z, J, BP_CHECK_RTOL, BP_CHECK_ATOL, &r);
   test_assert_pass (r, bp_activation_name (act));
   ck_assert_uint_eq (r.n_checked, n * n);
   gsl_vector_free (z);
@@ -73,10 +73,10 @@ check_backward_numeric (const family *fam, int i)
   gsl_vector *c = test_logits (rng, n, 1.0);
   gsl_vector *dL_dz = gsl_vector_alloc (n), *Jtc = gsl_vector_alloc (n);
   gsl_matrix *J = gsl_matrix_alloc (n, n);
-  bp_activation_probe probe = { fam->act, c, gsl_vector_alloc (n) };
+  activation_probe probe = { fam->act, c, gsl_vector_alloc (n) };
   bp_check_result r;
   ck_assert_int_eq (fam->backward (z, c, dL_dz), GSL_SUCCESS);
-  bp_check_gradient (bp_example_activation_loss, &probe, z, dL_dz,
+  bp_check_gradient (example_activation_loss, &probe, z, dL_dz,
                      BP_CHECK_RTOL, BP_CHECK_ATOL, &r);
   test_assert_pass (r, bp_activation_name (fam->act));
   fam->jacobian (z, J);

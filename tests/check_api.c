@@ -1,5 +1,5 @@
 /* check_api.c -- every public function against the library's error rule
-   (bp_common.h, src/valid.h):
+   (bp_common.h, src/lib/valid.h):
      NULL where a value is read or a result written  -> GSL_EFAULT
      sizes that do not agree                          -> GSL_EBADLEN
      NaN or infinity where a finite input is needed   -> GSL_EDOM

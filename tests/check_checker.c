@@ -112,7 +112,7 @@ END_TEST
 
 /* dL/db of ex, right (slide 12) */
 static gsl_vector *
-right_dL_db (bp_example *ex)
+right_dL_db (example *ex)
 {
   gsl_vector *g = gsl_vector_alloc (ex->ws->n);
   test_chain_to_dL_dv (ex);
@@ -123,7 +123,7 @@ right_dL_db (bp_example *ex)
 START_TEST (test_check_catches_off_by_1e4)
 {
   /* one element of dL/dW off by 1e-4: one failure, at that element */
-  bp_example *ex = test_example (_i);
+  example *ex = test_example (_i);
   bp_model_workspace *w = ex->ws;
   const size_t k = w->n * w->m;
   gsl_matrix *dW = gsl_matrix_alloc (w->n, w->m);
@@ -136,7 +136,7 @@ START_TEST (test_check_catches_off_by_1e4)
   bp_reshape (ex->W, t);
   bp_reshape (dW, g);
   *gsl_vector_ptr (g, bad) += 1e-4;
-  ck_assert_int_eq (bp_check_gradient (bp_example_loss_of_W, ex, t, g, BP_CHECK_RTOL,
+  ck_assert_int_eq (bp_check_gradient (example_loss_of_W, ex, t, g, BP_CHECK_RTOL,
                                        BP_CHECK_ATOL, &r), GSL_FAILURE);
   ck_assert_uint_eq (r.n_failed, 1);
   ck_assert_uint_eq (r.worst_index, bad);
@@ -147,29 +147,29 @@ START_TEST (test_check_catches_off_by_1e4)
   gsl_vector_free (t);
   gsl_vector_free (g);
   gsl_rng_free (rng);
-  bp_example_free (ex);
+  example_free (ex);
 }
 END_TEST
 
 START_TEST (test_check_catches_flipped_sign)
 {
   /* -dL/db: every element fails (none is 0 with these labels) */
-  bp_example *ex = test_example (_i);
+  example *ex = test_example (_i);
   gsl_vector *g = right_dL_db (ex);
   bp_check_result r;
-  ck_assert_int_eq (bp_check_gradient (bp_example_loss_of_b, ex, ex->b, g, BP_CHECK_RTOL,
+  ck_assert_int_eq (bp_check_gradient (example_loss_of_b, ex, ex->b, g, BP_CHECK_RTOL,
                                        BP_CHECK_ATOL, &r), GSL_SUCCESS);
   size_t nonzero = 0;
   for (size_t i = 0; i < g->size; i++)
     nonzero += fabs (gsl_vector_get (g, i)) > 1e-6;
   gsl_vector_scale (g, -1.0);
-  ck_assert_int_eq (bp_check_gradient (bp_example_loss_of_b, ex, ex->b, g, BP_CHECK_RTOL,
+  ck_assert_int_eq (bp_check_gradient (example_loss_of_b, ex, ex->b, g, BP_CHECK_RTOL,
                                        BP_CHECK_ATOL, &r), GSL_FAILURE);
   ck_assert_uint_ge (r.n_failed, nonzero);
   ck_assert_double_eq (r.worst_analytic, gsl_vector_get (g, r.worst_index));
   ck_assert_double_eq_tol (r.worst_analytic, -r.worst_numeric, 1e-6 * fabs (r.worst_numeric));
   gsl_vector_free (g);
-  bp_example_free (ex);
+  example_free (ex);
 }
 END_TEST
 
@@ -177,19 +177,19 @@ START_TEST (test_check_catches_shifted_index)
 {
   /* g'_i = g_{i+1} (cyclically): caught; the worst element is one whose
      shifted value differs from its own */
-  bp_example *ex = test_example (_i);
+  example *ex = test_example (_i);
   gsl_vector *g = right_dL_db (ex), *s = gsl_vector_alloc (g->size);
   bp_check_result r;
   for (size_t i = 0; i < g->size; i++)
     gsl_vector_set (s, i, gsl_vector_get (g, (i + 1) % g->size));
-  ck_assert_int_eq (bp_check_gradient (bp_example_loss_of_b, ex, ex->b, s, BP_CHECK_RTOL,
+  ck_assert_int_eq (bp_check_gradient (example_loss_of_b, ex, ex->b, s, BP_CHECK_RTOL,
                                        BP_CHECK_ATOL, &r), GSL_FAILURE);
   const size_t k = r.worst_index;
   ck_assert_double_eq (r.worst_analytic, gsl_vector_get (g, (k + 1) % g->size));
   ck_assert (fabs (gsl_vector_get (g, (k + 1) % g->size) - gsl_vector_get (g, k)) > 1e-6);
   gsl_vector_free (g);
   gsl_vector_free (s);
-  bp_example_free (ex);
+  example_free (ex);
 }
 END_TEST
 
@@ -197,7 +197,7 @@ START_TEST (test_check_catches_transposed_W)
 {
   /* dL/du computed with W instead of W^T (a square W: 6 classes, 2x3 image) */
   gsl_rng *rng = test_rng (200 + _i);
-  bp_example *ex = bp_example_alloc (6, 2, 3, 0.5, _i % 2 ? BP_LABELS_SOFT : BP_LABELS_ONE_HOT,
+  example *ex = example_alloc (6, 2, 3, 0.5, _i % 2 ? LABELS_SOFT : LABELS_ONE_HOT,
                                      rng);
   bp_model_workspace *w = ex->ws;
   gsl_vector *u = gsl_vector_alloc (6), *wrong = gsl_vector_alloc (6);
@@ -207,16 +207,16 @@ START_TEST (test_check_catches_transposed_W)
   gsl_vector_memcpy (u, w->u);
   bp_linear_grad_input (ex->W, w->dL_dv, right);
   gsl_blas_dgemv (CblasNoTrans, 1.0, ex->W, w->dL_dv, 0.0, wrong);
-  ck_assert_int_eq (bp_check_gradient (bp_example_loss_of_u, ex, u, right, BP_CHECK_RTOL,
+  ck_assert_int_eq (bp_check_gradient (example_loss_of_u, ex, u, right, BP_CHECK_RTOL,
                                        BP_CHECK_ATOL, &r), GSL_SUCCESS);
-  ck_assert_int_eq (bp_check_gradient (bp_example_loss_of_u, ex, u, wrong, BP_CHECK_RTOL,
+  ck_assert_int_eq (bp_check_gradient (example_loss_of_u, ex, u, wrong, BP_CHECK_RTOL,
                                        BP_CHECK_ATOL, &r), GSL_FAILURE);
   ck_assert_double_eq (r.worst_analytic, gsl_vector_get (wrong, r.worst_index));
   ck_assert_double_eq_tol (r.worst_numeric, gsl_vector_get (right, r.worst_index), 1e-8);
   gsl_vector_free (u);
   gsl_vector_free (wrong);
   gsl_vector_free (right);
-  bp_example_free (ex);
+  example_free (ex);
   gsl_rng_free (rng);
 }
 END_TEST
@@ -234,7 +234,7 @@ START_TEST (test_check_catches_jacobian_without_y_i)
   for (size_t i = 0; i < n; i++)
     for (size_t j = 0; j < n; j++)
       gsl_matrix_set (J, i, j, (i == j ? 1.0 : 0.0) - gsl_vector_get (y, j));
-  ck_assert_int_eq (bp_check_jacobian (bp_example_softmax, NULL, v, J, BP_CHECK_RTOL,
+  ck_assert_int_eq (bp_check_jacobian (example_softmax, NULL, v, J, BP_CHECK_RTOL,
                                        BP_CHECK_ATOL, &r), GSL_FAILURE);
   ck_assert_uint_gt (r.n_failed, 0);
   const size_t i = r.worst_row, j = r.worst_col;

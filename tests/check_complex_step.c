@@ -6,12 +6,12 @@
    step to BP_CSTEP_RTOL = 1e-13 relative, for every partial. */
 #include <config.h>
 #include <complex.h>
-#include "cmplx.h"
+#include "lib/cmplx.h"
 #include <math.h>
 #include <stdlib.h>
 #include <gsl/gsl_errno.h>
 #include "testutil.h"
-#include "cstep_example.h"
+#include "verify/cstep_example.h"
 
 #define RTOL BP_CSTEP_RTOL
 #define ATOL BP_CSTEP_ATOL
@@ -100,7 +100,7 @@ START_TEST (test_cstep_gradient_bad_input)
   ck_assert_int_eq (bp_cstep_gradient (known_f, NULL, t, BP_CSTEP_STEP, g), GSL_EBADLEN);
   ck_assert_int_eq (bp_cstep_check_gradient (known_f, NULL, t, g, RTOL, ATOL, NULL),
                     GSL_EBADLEN);
-  ck_assert_int_eq (bp_cstep_jacobian (bp_cstep_example_softmax, NULL, t,
+  ck_assert_int_eq (bp_cstep_jacobian (cstep_example_softmax, NULL, t,
                                        BP_CSTEP_STEP, J), GSL_EBADLEN);
   ck_assert_int_eq (bp_cstep_gradient (known_f, NULL, g, 0.0, g), GSL_EINVAL);
   gsl_vector_free (t);
@@ -134,7 +134,7 @@ START_TEST (test_cstep_softmax_jacobian)
   bp_check_result r;
   bp_softmax (v, y);
   bp_softmax_jacobian (y, J);
-  bp_cstep_check_jacobian (bp_cstep_example_softmax, NULL, v, J, RTOL, ATOL, &r);
+  bp_cstep_check_jacobian (cstep_example_softmax, NULL, v, J, RTOL, ATOL, &r);
   assert_cstep_pass (r, "bp_softmax_jacobian");
   ck_assert_uint_eq (r.n_checked, n * n);
   gsl_vector_free (v);
@@ -184,7 +184,7 @@ START_TEST (test_cstep_activation_jacobian)
   gsl_matrix *J = gsl_matrix_alloc (n, n);
   bp_check_result r;
   bp_activation_jacobian (act, z, J);
-  bp_cstep_check_jacobian (bp_cstep_example_activation, &act, z, J, RTOL, ATOL, &r);
+  bp_cstep_check_jacobian (cstep_example_activation, &act, z, J, RTOL, ATOL, &r);
   assert_cstep_pass (r, bp_activation_name (act));
   gsl_vector_free (z);
   gsl_matrix_free (J);
@@ -198,10 +198,10 @@ START_TEST (test_cstep_activation_backward)
   const size_t n = z->size;
   gsl_rng *rng = test_rng (400 + _i);
   gsl_vector *c = test_logits (rng, n, 1.0), *dL_dz = gsl_vector_alloc (n);
-  bp_cstep_activation_probe probe = { act, c, gsl_vector_complex_alloc (n) };
+  cstep_activation_probe probe = { act, c, gsl_vector_complex_alloc (n) };
   bp_check_result r;
   bp_activation_backward (act, z, c, dL_dz);
-  bp_cstep_check_gradient (bp_cstep_example_activation_loss, &probe, z, dL_dz,
+  bp_cstep_check_gradient (cstep_example_activation_loss, &probe, z, dL_dz,
                            RTOL, ATOL, &r);
   assert_cstep_pass (r, bp_activation_name (act));
   gsl_vector_free (z);
@@ -219,7 +219,7 @@ START_TEST (test_cstep_relu_at_zero)
   bp_activation act = BP_RELU;
   gsl_vector *z = gsl_vector_calloc (2);
   gsl_matrix *J = gsl_matrix_alloc (2, 2);
-  bp_cstep_jacobian (bp_cstep_example_activation, &act, z, BP_CSTEP_STEP, J);
+  bp_cstep_jacobian (cstep_example_activation, &act, z, BP_CSTEP_STEP, J);
   ck_assert_double_eq (gsl_matrix_get (J, 0, 0), 0.0);
   ck_assert_double_eq (gsl_matrix_get (J, 1, 1), 0.0);
   gsl_vector_free (z);
@@ -244,8 +244,8 @@ cstep_activation_suite (void)
 /* Configuration 0 is the slides' model: W 10 x 784, b, a 28 x 28 x. */
 START_TEST (test_cstep_model_gradients)
 {
-  bp_example *ex = test_example (_i);
-  bp_cstep_example *cx = bp_cstep_example_alloc (ex);
+  example *ex = test_example (_i);
+  cstep_example *cx = cstep_example_alloc (ex);
   const size_t n = ex->W->size1, m = ex->W->size2;
   gsl_matrix *dW = gsl_matrix_alloc (n, m), *dx = gsl_matrix_alloc (ex->x->size1,
                                                                      ex->x->size2);
@@ -261,16 +261,16 @@ START_TEST (test_cstep_model_gradients)
   ck_assert_msg (fabs (creal (Lc) - L) <= 1e-14 * fabs (L),
                  "complex loss %.17g, real loss %.17g", creal (Lc), L);
   ck_assert_double_eq (cimag (Lc), 0.0);
-  bp_cstep_check_gradient (bp_cstep_example_loss_of_b, cx, ex->b, db, RTOL, ATOL, &r);
+  bp_cstep_check_gradient (cstep_example_loss_of_b, cx, ex->b, db, RTOL, ATOL, &r);
   assert_cstep_pass (r, "dL/db");
   bp_reshape (ex->W, tW);
   bp_reshape (dW, gW);
-  bp_cstep_check_gradient (bp_cstep_example_loss_of_W, cx, tW, gW, RTOL, ATOL, &r);
+  bp_cstep_check_gradient (cstep_example_loss_of_W, cx, tW, gW, RTOL, ATOL, &r);
   assert_cstep_pass (r, "dL/dW");
   ck_assert_uint_eq (r.n_checked, n * m);
   bp_reshape (ex->x, t);
   bp_reshape (dx, g);
-  bp_cstep_check_gradient (bp_cstep_example_loss_of_x, cx, t, g, RTOL, ATOL, &r);
+  bp_cstep_check_gradient (cstep_example_loss_of_x, cx, t, g, RTOL, ATOL, &r);
   assert_cstep_pass (r, "dL/dx");
   gsl_matrix_free (dW);
   gsl_matrix_free (dx);
@@ -279,8 +279,8 @@ START_TEST (test_cstep_model_gradients)
   gsl_vector_free (g);
   gsl_vector_free (tW);
   gsl_vector_free (gW);
-  bp_cstep_example_free (cx);
-  bp_example_free (ex);
+  cstep_example_free (cx);
+  example_free (ex);
 }
 END_TEST
 
@@ -288,8 +288,8 @@ END_TEST
    dL/du (10-11), and y - labels against the stable loss of v. */
 START_TEST (test_cstep_model_steps)
 {
-  bp_example *ex = test_example (_i);
-  bp_cstep_example *cx = bp_cstep_example_alloc (ex);
+  example *ex = test_example (_i);
+  cstep_example *cx = cstep_example_alloc (ex);
   bp_model_workspace *w = ex->ws;
   bp_check_result r;
   bp_model_forward (ex->W, ex->b, ex->x, ex->labels, w);
@@ -303,20 +303,20 @@ START_TEST (test_cstep_model_steps)
   bp_softmax_backward (w->J, w->dL_dy, w->dL_dv);
   bp_linear_grad_input (ex->W, w->dL_dv, w->dL_du);
   bp_softmax_cross_entropy_grad (ex->labels, y, fused);
-  bp_cstep_check_gradient (bp_cstep_example_loss_of_y, cx, y, w->dL_dy, RTOL, ATOL, &r);
+  bp_cstep_check_gradient (cstep_example_loss_of_y, cx, y, w->dL_dy, RTOL, ATOL, &r);
   assert_cstep_pass (r, "dL/dy");
-  bp_cstep_check_gradient (bp_cstep_example_loss_of_v, cx, v, w->dL_dv, RTOL, ATOL, &r);
+  bp_cstep_check_gradient (cstep_example_loss_of_v, cx, v, w->dL_dv, RTOL, ATOL, &r);
   assert_cstep_pass (r, "dL/dv");
-  bp_cstep_check_gradient (bp_cstep_example_loss_of_u, cx, u, w->dL_du, RTOL, ATOL, &r);
+  bp_cstep_check_gradient (cstep_example_loss_of_u, cx, u, w->dL_du, RTOL, ATOL, &r);
   assert_cstep_pass (r, "dL/du");
-  bp_cstep_check_gradient (bp_cstep_example_stable_loss_of_v, cx, v, fused, RTOL, ATOL, &r);
+  bp_cstep_check_gradient (cstep_example_stable_loss_of_v, cx, v, fused, RTOL, ATOL, &r);
   assert_cstep_pass (r, "y - labels");
   gsl_vector_free (u);
   gsl_vector_free (v);
   gsl_vector_free (y);
   gsl_vector_free (fused);
-  bp_cstep_example_free (cx);
-  bp_example_free (ex);
+  cstep_example_free (cx);
+  example_free (ex);
 }
 END_TEST
 
@@ -331,8 +331,8 @@ END_TEST
    puts them on classes with y >= 1e-3: here only that one). */
 START_TEST (test_cstep_model_saturated)
 {
-  bp_example *ex = test_example (_i);
-  bp_cstep_example *cx = bp_cstep_example_alloc (ex);
+  example *ex = test_example (_i);
+  cstep_example *cx = cstep_example_alloc (ex);
   bp_model_workspace *w = ex->ws;
   const size_t n = w->n, m = w->m, l = gsl_vector_max_index (ex->labels);
   gsl_vector *u = gsl_vector_alloc (m), *ref = gsl_vector_alloc (m);
@@ -365,14 +365,14 @@ START_TEST (test_cstep_model_saturated)
     }
   /* the complex step of L(u) against the reference */
   gsl_vector *cs = gsl_vector_alloc (m);
-  bp_cstep_gradient (bp_cstep_example_loss_of_u, cx, u, BP_CSTEP_STEP, cs);
+  bp_cstep_gradient (cstep_example_loss_of_u, cx, u, BP_CSTEP_STEP, cs);
   bp_check_compare_vector (ref, cs, NULL, RTOL, ATOL, &r);
   assert_cstep_pass (r, "dL/du, saturated, against the long double reference");
   gsl_vector_free (u);
   gsl_vector_free (ref);
   gsl_vector_free (cs);
-  bp_cstep_example_free (cx);
-  bp_example_free (ex);
+  cstep_example_free (cx);
+  example_free (ex);
 }
 END_TEST
 
@@ -395,7 +395,7 @@ cstep_model_suite (void)
 
 /* Loop index k: activation k % 3; configuration k / 3: 0 is the slides'
    28 x 28 image with 10 classes and H = 16, the others drawn sizes. */
-static bp_mlp_example *
+static mlp_example *
 mlp_config (int k)
 {
   const int i = k / 3;
@@ -408,15 +408,15 @@ mlp_config (int k)
       rows = 1 + gsl_rng_uniform_int (rng, 6);
       cols = 1 + gsl_rng_uniform_int (rng, 6);
     }
-  bp_mlp_example *ex = bp_mlp_example_alloc (n, H, rows, cols, (bp_activation) (k % 3),
-                                             i % 2 ? BP_LABELS_SOFT : BP_LABELS_ONE_HOT,
+  mlp_example *ex = mlp_example_alloc (n, H, rows, cols, (bp_activation) (k % 3),
+                                             i % 2 ? LABELS_SOFT : LABELS_ONE_HOT,
                                              rng);
   gsl_rng_free (rng);
   return ex;
 }
 
 static void
-mlp_part (bp_cstep_function f, bp_cstep_mlp_example *cx, const gsl_matrix *theta,
+mlp_part (bp_cstep_function f, cstep_mlp_example *cx, const gsl_matrix *theta,
           const gsl_matrix *grad, const char *what)
 {
   const size_t k = theta->size1 * theta->size2;
@@ -433,8 +433,8 @@ mlp_part (bp_cstep_function f, bp_cstep_mlp_example *cx, const gsl_matrix *theta
 
 START_TEST (test_cstep_mlp_gradients)
 {
-  bp_mlp_example *ex = mlp_config (_i);
-  bp_cstep_mlp_example *cx = bp_cstep_mlp_example_alloc (ex);
+  mlp_example *ex = mlp_config (_i);
+  cstep_mlp_example *cx = cstep_mlp_example_alloc (ex);
   bp_mlp *net = ex->net, *g = ex->grad;
   gsl_matrix *dL_dx = gsl_matrix_alloc (ex->x->size1, ex->x->size2);
   double L;
@@ -449,14 +449,14 @@ START_TEST (test_cstep_mlp_gradients)
   gsl_matrix db1 = gsl_matrix_view_vector (g->b1, net->H, 1).matrix;
   gsl_matrix b2 = gsl_matrix_view_vector (net->b2, net->n, 1).matrix;
   gsl_matrix db2 = gsl_matrix_view_vector (g->b2, net->n, 1).matrix;
-  mlp_part (bp_cstep_mlp_example_loss_of_W2, cx, net->W2, g->W2, "dL/dW2");
-  mlp_part (bp_cstep_mlp_example_loss_of_b2, cx, &b2, &db2, "dL/db2");
-  mlp_part (bp_cstep_mlp_example_loss_of_W1, cx, net->W1, g->W1, "dL/dW1");
-  mlp_part (bp_cstep_mlp_example_loss_of_b1, cx, &b1, &db1, "dL/db1");
-  mlp_part (bp_cstep_mlp_example_loss_of_x, cx, ex->x, dL_dx, "dL/dx");
+  mlp_part (cstep_mlp_example_loss_of_W2, cx, net->W2, g->W2, "dL/dW2");
+  mlp_part (cstep_mlp_example_loss_of_b2, cx, &b2, &db2, "dL/db2");
+  mlp_part (cstep_mlp_example_loss_of_W1, cx, net->W1, g->W1, "dL/dW1");
+  mlp_part (cstep_mlp_example_loss_of_b1, cx, &b1, &db1, "dL/db1");
+  mlp_part (cstep_mlp_example_loss_of_x, cx, ex->x, dL_dx, "dL/dx");
   gsl_matrix_free (dL_dx);
-  bp_cstep_mlp_example_free (cx);
-  bp_mlp_example_free (ex);
+  cstep_mlp_example_free (cx);
+  mlp_example_free (ex);
 }
 END_TEST
 

@@ -58,18 +58,18 @@ cross_entropy_suite (void)
 START_TEST (test_cross_entropy_grad_numeric)
 {
   /* dL/dy = -labels/y against the numeric gradient of y -> L at y = Softmax(v) */
-  bp_example *ex = test_example (_i);
+  example *ex = test_example (_i);
   bp_model_workspace *w = ex->ws;
   bp_check_result r;
   bp_model_forward (ex->W, ex->b, ex->x, ex->labels, w);
   gsl_vector *y = gsl_vector_alloc (w->n), *g = gsl_vector_alloc (w->n);
   gsl_vector_memcpy (y, w->y);
   ck_assert_int_eq (bp_cross_entropy_grad (ex->labels, y, g), GSL_SUCCESS);
-  bp_check_gradient (bp_example_loss_of_y, ex, y, g, BP_CHECK_RTOL, BP_CHECK_ATOL, &r);
+  bp_check_gradient (example_loss_of_y, ex, y, g, BP_CHECK_RTOL, BP_CHECK_ATOL, &r);
   test_assert_pass (r, "dL/dy");
   gsl_vector_free (y);
   gsl_vector_free (g);
-  bp_example_free (ex);
+  example_free (ex);
 }
 END_TEST
 
@@ -130,12 +130,12 @@ cross_entropy_grad_suite (void)
 START_TEST (test_softmax_cross_entropy_equals_slide_form)
 {
   /* log-sum-exp form = -sum labels log Softmax(v) where the latter is finite */
-  bp_example *ex = test_example (_i);
+  example *ex = test_example (_i);
   bp_model_workspace *w = ex->ws;
   const double L = bp_model_forward (ex->W, ex->b, ex->x, ex->labels, w);
   ck_assert_double_eq_tol (bp_softmax_cross_entropy (ex->labels, w->v), L,
                            1e-12 * fmax (1.0, fabs (L)));
-  bp_example_free (ex);
+  example_free (ex);
 }
 END_TEST
 
@@ -173,7 +173,7 @@ softmax_cross_entropy_suite (void)
 START_TEST (test_softmax_cross_entropy_grad_equals_chain)
 {
   /* y - labels = J^T dL/dy (slide 9 multiplied out) */
-  bp_example *ex = test_example (_i);
+  example *ex = test_example (_i);
   bp_model_workspace *w = ex->ws;
   gsl_vector *g = gsl_vector_alloc (w->n);
   bp_check_result r;
@@ -182,7 +182,7 @@ START_TEST (test_softmax_cross_entropy_grad_equals_chain)
   bp_check_compare_vector (g, w->dL_dv, NULL, 1e-12, 1e-15, &r);
   test_assert_pass (r, "y - labels vs J^T dL/dy");
   gsl_vector_free (g);
-  bp_example_free (ex);
+  example_free (ex);
 }
 END_TEST
 
@@ -193,18 +193,18 @@ START_TEST (test_softmax_cross_entropy_grad_numeric)
   gsl_rng *rng = test_rng (_i);
   const size_t n = (_i == 0) ? 10 : 2 + gsl_rng_uniform_int (rng, 11);
   gsl_vector *v = test_logits (rng, n, _i >= TEST_LARGE_FROM ? 500.0 : 5.0);
-  bp_example *ex = bp_example_alloc (n, 1, 1, 0.05,
-                                     _i % 2 ? BP_LABELS_SOFT : BP_LABELS_ONE_HOT, rng);
+  example *ex = example_alloc (n, 1, 1, 0.05,
+                                     _i % 2 ? LABELS_SOFT : LABELS_ONE_HOT, rng);
   gsl_vector *y = gsl_vector_alloc (n), *g = gsl_vector_alloc (n);
   bp_check_result r;
   bp_softmax (v, y);
   ck_assert_int_eq (bp_softmax_cross_entropy_grad (ex->labels, y, g), GSL_SUCCESS);
-  bp_check_gradient (bp_example_stable_loss_of_v, ex, v, g, BP_CHECK_RTOL, BP_CHECK_ATOL, &r);
+  bp_check_gradient (example_stable_loss_of_v, ex, v, g, BP_CHECK_RTOL, BP_CHECK_ATOL, &r);
   test_assert_pass (r, "y - labels");
   gsl_vector_free (v);
   gsl_vector_free (y);
   gsl_vector_free (g);
-  bp_example_free (ex);
+  example_free (ex);
   gsl_rng_free (rng);
 }
 END_TEST

@@ -8,7 +8,7 @@
 #include <stdlib.h>
 #include <gsl/gsl_errno.h>
 #include "testutil.h"
-#include "mlp_example.h"
+#include "verify/mlp_example.h"
 
 /* Loop index k: configuration k / 3 (sizes and seed), activation k % 3. */
 #define MLP_CONFIGS 6
@@ -17,7 +17,7 @@
 /* Configuration 0 is the slides' image: 10 classes, 28 x 28, with H = 8;
    the others draw n in 2..10, H in 1..8 and a 1..6 x 1..6 image.  Even
    configurations have one-hot labels, odd ones soft labels. */
-static bp_mlp_example *
+static mlp_example *
 config_example (int k)
 {
   const int i = k / 3;
@@ -31,8 +31,8 @@ config_example (int k)
       rows = 1 + gsl_rng_uniform_int (rng, 6);
       cols = 1 + gsl_rng_uniform_int (rng, 6);
     }
-  bp_mlp_example *ex = bp_mlp_example_alloc (n, H, rows, cols, act,
-                                             i % 2 ? BP_LABELS_SOFT : BP_LABELS_ONE_HOT,
+  mlp_example *ex = mlp_example_alloc (n, H, rows, cols, act,
+                                             i % 2 ? LABELS_SOFT : LABELS_ONE_HOT,
                                              rng);
   gsl_rng_free (rng);
   return ex;
@@ -41,7 +41,7 @@ config_example (int k)
 /* The numeric gradient of L in theta, compared with grad; theta and grad
    as matrices (vectors are 1-column views), compared row-major. */
 static void
-check_part (bp_scalar_function f, bp_mlp_example *ex, const gsl_matrix *theta,
+check_part (bp_scalar_function f, mlp_example *ex, const gsl_matrix *theta,
             const gsl_matrix *grad, const char *what)
 {
   const size_t k = theta->size1 * theta->size2;
@@ -64,7 +64,7 @@ column (gsl_vector *v)
 
 START_TEST (test_mlp_backward_numeric)
 {
-  bp_mlp_example *ex = config_example (_i);
+  mlp_example *ex = config_example (_i);
   bp_mlp *net = ex->net, *g = ex->grad;
   gsl_matrix *dL_dx = gsl_matrix_alloc (ex->x->size1, ex->x->size2);
   double L = NAN;
@@ -82,20 +82,20 @@ START_TEST (test_mlp_backward_numeric)
   gsl_matrix b2 = column (net->b2), db2 = column (g->b2);
   const char *name = bp_activation_name (net->act);
   ck_assert_ptr_nonnull (name);
-  check_part (bp_mlp_example_loss_of_W2, ex, net->W2, g->W2, "dL/dW2");
-  check_part (bp_mlp_example_loss_of_b2, ex, &b2, &db2, "dL/db2");
-  check_part (bp_mlp_example_loss_of_W1, ex, net->W1, g->W1, "dL/dW1");
-  check_part (bp_mlp_example_loss_of_b1, ex, &b1, &db1, "dL/db1");
-  check_part (bp_mlp_example_loss_of_x, ex, ex->x, dL_dx, "dL/dx");
+  check_part (mlp_example_loss_of_W2, ex, net->W2, g->W2, "dL/dW2");
+  check_part (mlp_example_loss_of_b2, ex, &b2, &db2, "dL/db2");
+  check_part (mlp_example_loss_of_W1, ex, net->W1, g->W1, "dL/dW1");
+  check_part (mlp_example_loss_of_b1, ex, &b1, &db1, "dL/db1");
+  check_part (mlp_example_loss_of_x, ex, ex->x, dL_dx, "dL/dx");
   gsl_matrix_free (dL_dx);
-  bp_mlp_example_free (ex);
+  mlp_example_free (ex);
 }
 END_TEST
 
 START_TEST (test_mlp_backward_without_dx)
 {
   /* dL_dx = NULL skips dL/du and dL/dx and changes nothing else */
-  bp_mlp_example *ex = config_example (_i);
+  mlp_example *ex = config_example (_i);
   bp_mlp *g2 = bp_mlp_alloc (ex->net->m, ex->net->H, ex->net->n, ex->net->act);
   gsl_matrix *dL_dx = gsl_matrix_alloc (ex->x->size1, ex->x->size2);
   bp_mlp_backward (ex->net, ex->x, ex->labels, ex->ws, ex->grad, dL_dx, NULL);
@@ -107,14 +107,14 @@ START_TEST (test_mlp_backward_without_dx)
   ck_assert (gsl_vector_equal (ex->grad->b2, g2->b2));
   gsl_matrix_free (dL_dx);
   bp_mlp_free (g2);
-  bp_mlp_example_free (ex);
+  mlp_example_free (ex);
 }
 END_TEST
 
 START_TEST (test_mlp_backward_bad_input)
 {
   gsl_error_handler_t *old = gsl_set_error_handler_off ();
-  bp_mlp_example *ex = config_example (3);     /* soft labels */
+  mlp_example *ex = config_example (3);     /* soft labels */
   bp_mlp *net = ex->net;
   bp_mlp *wrong = bp_mlp_alloc (net->m, net->H + 1, net->n, net->act);
   gsl_matrix *x_wrong = gsl_matrix_alloc (net->m + 1, 1);
@@ -143,7 +143,7 @@ START_TEST (test_mlp_backward_bad_input)
   gsl_matrix_free (x_wrong);
   gsl_matrix_free (dx_wrong);
   gsl_vector_free (labels_wrong);
-  bp_mlp_example_free (ex);
+  mlp_example_free (ex);
   gsl_set_error_handler (old);
 }
 END_TEST
@@ -206,7 +206,7 @@ END_TEST
 START_TEST (test_mlp_forward_zero_weights)
 {
   /* all parameters 0: v = 0, y uniform, L = log n for one-hot labels */
-  bp_mlp_example *ex = config_example (3 * _i);
+  mlp_example *ex = config_example (3 * _i);
   bp_mlp *net = ex->net;
   gsl_matrix_set_zero (net->W1);
   gsl_vector_set_zero (net->b1);
@@ -219,7 +219,7 @@ START_TEST (test_mlp_forward_zero_weights)
   for (size_t k = 0; k < net->n; k++)
     ck_assert_double_eq_tol (gsl_vector_get (ex->ws->y, k), 1.0 / net->n, 1e-15);
   ck_assert_double_eq (bp_mlp_forward (net, ex->x, NULL, ex->ws), 0.0);
-  bp_mlp_example_free (ex);
+  mlp_example_free (ex);
 }
 END_TEST
 

@@ -61,7 +61,7 @@ problem_alloc (int k)
   for (size_t r = 0; r < B; r++)
     {
       gsl_vector_view t = gsl_matrix_row (p->T, r);
-      bp_example_fill_labels (i % 2 == 0 ? BP_LABELS_ONE_HOT : BP_LABELS_SOFT, rng,
+      example_fill_labels (i % 2 == 0 ? LABELS_ONE_HOT : LABELS_SOFT, rng,
                               &t.vector);
     }
   gsl_rng_free (rng);

@@ -1,4 +1,4 @@
-/* check_mlp_partial.c -- suite bp_mlp_partial: the two-layer network's
+/* check_mlp_partial.c -- suite mlp_partial: the two-layer network's
    losses `backprop verify' evaluates from the point's cache (mlp_partial.h)
    equal the plain bp_mlp_forward loss within a derived rounding bound; on
    threads they give bp_deriv_gradient's numbers bit for bit, pass the
@@ -8,7 +8,7 @@
 #include <float.h>
 #include <math.h>
 #include <gsl/gsl_errno.h>
-#include "mlp_partial.h"
+#include "verify/mlp_partial.h"
 #include "testutil.h"
 
 /* Loop index k: configuration k / 3, activation k % 3.  Configuration 0
@@ -19,7 +19,7 @@
 #define MLP_CONFIGS 4
 #define MLP_LOOPS (3 * MLP_CONFIGS)
 
-static bp_mlp_example *
+static mlp_example *
 config_example (int k)
 {
   const int i = k / 3;
@@ -33,9 +33,9 @@ config_example (int k)
       rows = 1 + gsl_rng_uniform_int (rng, 6);
       cols = 1 + gsl_rng_uniform_int (rng, 6);
     }
-  bp_mlp_example *ex = bp_mlp_example_alloc (n, H, rows, cols, act,
-                                             i % 2 == 0 ? BP_LABELS_SOFT
-                                             : BP_LABELS_ONE_HOT, rng);
+  mlp_example *ex = mlp_example_alloc (n, H, rows, cols, act,
+                                             i % 2 == 0 ? LABELS_SOFT
+                                             : LABELS_ONE_HOT, rng);
   gsl_rng_free (rng);
   return ex;
 }
@@ -44,12 +44,12 @@ config_example (int k)
 enum { P_W1, P_B1, P_W2, P_B2, P_X, N_PARTS };
 static const char *const part_name[N_PARTS] = { "W1", "b1", "W2", "b2", "x" };
 static const bp_scalar_function plain_loss[N_PARTS] = {
-  bp_mlp_example_loss_of_W1, bp_mlp_example_loss_of_b1, bp_mlp_example_loss_of_W2,
-  bp_mlp_example_loss_of_b2, bp_mlp_example_loss_of_x
+  mlp_example_loss_of_W1, mlp_example_loss_of_b1, mlp_example_loss_of_W2,
+  mlp_example_loss_of_b2, mlp_example_loss_of_x
 };
 static const bp_partial_function partial_loss[N_PARTS] = {
-  bp_mlp_partial_loss_of_W1, bp_mlp_partial_loss_of_b1, bp_mlp_partial_loss_of_W2,
-  bp_mlp_partial_loss_of_b2, bp_mlp_partial_loss_of_x
+  mlp_partial_loss_of_W1, mlp_partial_loss_of_b1, mlp_partial_loss_of_W2,
+  mlp_partial_loss_of_b2, mlp_partial_loss_of_x
 };
 
 /* Argument p of net (x for P_X) as a matrix, vectors as one column. */
@@ -148,8 +148,8 @@ START_TEST (test_partial_losses_equal_full_ones)
 {
   /* at points moved in one coordinate of one argument by amounts from
      1e-9 to 1 (and not at all), each partial loss equals the plain loss */
-  bp_mlp_example *ex = config_example (_i);
-  bp_mlp_partials *P = bp_mlp_partials_alloc (ex, 1);
+  mlp_example *ex = config_example (_i);
+  mlp_partials *P = mlp_partials_alloc (ex, 1);
   gsl_rng *rng = test_rng (600 + _i);
   bp_mlp *net1 = net_copy (ex->net);
   gsl_matrix *x1 = gsl_matrix_alloc (ex->x->size1, ex->x->size2);
@@ -179,18 +179,18 @@ START_TEST (test_partial_losses_equal_full_ones)
       }
   bp_mlp_free (net1);
   gsl_matrix_free (x1);
-  bp_mlp_partials_free (P);
+  mlp_partials_free (P);
   gsl_rng_free (rng);
-  bp_mlp_example_free (ex);
+  mlp_example_free (ex);
 }
 END_TEST
 
 START_TEST (test_partial_x_sees_every_moved_element)
 {
   /* x moved in every other element at once: the comparison finds them all */
-  bp_mlp_example *ex = config_example (_i);
+  mlp_example *ex = config_example (_i);
   const size_t m = ex->net->m;
-  bp_mlp_partials *P = bp_mlp_partials_alloc (ex, 1);
+  mlp_partials *P = mlp_partials_alloc (ex, 1);
   gsl_matrix *x1 = gsl_matrix_alloc (ex->x->size1, ex->x->size2);
   gsl_vector *vecx = gsl_vector_alloc (m);
   size_t c = 0;
@@ -199,16 +199,16 @@ START_TEST (test_partial_x_sees_every_moved_element)
     *gsl_vector_ptr (vecx, k) += 0.01 * (double) (k + 1);
   gsl_matrix_const_view xv = gsl_matrix_const_view_vector (vecx, x1->size1, x1->size2);
   gsl_matrix_memcpy (x1, &xv.matrix);
-  const double full = bp_mlp_example_loss_of_x (vecx, ex);
+  const double full = mlp_example_loss_of_x (vecx, ex);
   const double tol = rounding_bound (ex->net, ex->x, ex->net, x1, ex->labels, c);
-  ck_assert_double_eq_tol (bp_mlp_partial_loss_of_x (vecx, 0, P->params[0]), full, tol);
+  ck_assert_double_eq_tol (mlp_partial_loss_of_x (vecx, 0, P->params[0]), full, tol);
   /* and it did move: the loss differs from the point's by far more */
   const double L0 = bp_mlp_forward (ex->net, ex->x, ex->labels, ex->ws);
   ck_assert_double_gt (fabs (full - L0), 100 * tol);
   gsl_vector_free (vecx);
   gsl_matrix_free (x1);
-  bp_mlp_partials_free (P);
-  bp_mlp_example_free (ex);
+  mlp_partials_free (P);
+  mlp_example_free (ex);
 }
 END_TEST
 
@@ -245,8 +245,8 @@ START_TEST (test_threads_equal_serial)
   /* each argument's numeric gradient from the partial losses on 1 and 2
      threads is bp_deriv_gradient's, serially, bit for bit: the work is
      only reordered and each thread has its own workspace */
-  bp_mlp_example *ex = config_example (_i);
-  bp_mlp_partials *P = bp_mlp_partials_alloc (ex, 2);
+  mlp_example *ex = config_example (_i);
+  mlp_partials *P = mlp_partials_alloc (ex, 2);
   ck_assert_ptr_nonnull (P);
   for (int p = 0; p < N_PARTS; p++)
     {
@@ -276,8 +276,8 @@ START_TEST (test_threads_equal_serial)
       gsl_vector_free (g1);
       gsl_vector_free (e1);
     }
-  bp_mlp_partials_free (P);
-  bp_mlp_example_free (ex);
+  mlp_partials_free (P);
+  mlp_example_free (ex);
 }
 END_TEST
 
@@ -285,8 +285,8 @@ START_TEST (test_threads_check_mlp_backward)
 {
   /* the path of `backprop verify': bp_mlp_backward's gradients pass on
      2 threads; each with one element off by 1e-4 fails, at that element */
-  bp_mlp_example *ex = config_example (_i);
-  bp_mlp_partials *P = bp_mlp_partials_alloc (ex, 2);
+  mlp_example *ex = config_example (_i);
+  mlp_partials *P = mlp_partials_alloc (ex, 2);
   gsl_matrix *dL_dx = gsl_matrix_alloc (ex->x->size1, ex->x->size2);
   gsl_rng *rng = test_rng (700 + _i);
   ck_assert_ptr_nonnull (P);
@@ -317,15 +317,15 @@ START_TEST (test_threads_check_mlp_backward)
     }
   gsl_matrix_free (dL_dx);
   gsl_rng_free (rng);
-  bp_mlp_partials_free (P);
-  bp_mlp_example_free (ex);
+  mlp_partials_free (P);
+  mlp_example_free (ex);
 }
 END_TEST
 
 static Suite *
 mlp_partial_suite (void)
 {
-  Suite *s = suite_create ("bp_mlp_partial");
+  Suite *s = suite_create ("mlp_partial");
   TCase *tc = tcase_create ("core");
   tcase_set_timeout (tc, 120);
   tcase_add_loop_test (tc, test_partial_losses_equal_full_ones, 0, MLP_LOOPS);

@@ -73,7 +73,7 @@ typedef struct
 } grads;
 
 static grads
-backward (const bp_example *ex)
+backward (const example *ex)
 {
   grads g = { gsl_matrix_alloc (ex->W->size1, ex->W->size2),
               gsl_matrix_alloc (ex->x->size1, ex->x->size2),
@@ -94,7 +94,7 @@ grads_free (grads *g)
 START_TEST (test_model_backward_equals_chain)
 {
   /* slide 17 in one call = the chain step by step, to the last bit */
-  bp_example *ex = test_example (_i);
+  example *ex = test_example (_i);
   bp_model_workspace *w = ex->ws;
   grads g = backward (ex);
   gsl_matrix *dW = gsl_matrix_alloc (w->n, w->m);
@@ -113,14 +113,14 @@ START_TEST (test_model_backward_equals_chain)
   gsl_matrix_free (dW);
   gsl_matrix_free (dx);
   gsl_vector_free (db);
-  bp_example_free (ex);
+  example_free (ex);
 }
 END_TEST
 
 START_TEST (test_model_backward_numeric)
 {
   /* every partial of W, b and x against gsl_deriv_central */
-  bp_example *ex = test_example (_i);
+  example *ex = test_example (_i);
   grads g = backward (ex);
   const size_t kW = ex->W->size1 * ex->W->size2, kx = ex->x->size1 * ex->x->size2;
   gsl_vector *tW = gsl_vector_alloc (kW), *gW = gsl_vector_alloc (kW);
@@ -130,18 +130,18 @@ START_TEST (test_model_backward_numeric)
   bp_reshape (g.dW, gW);
   bp_reshape (ex->x, tx);
   bp_reshape (g.dx, gx);
-  bp_check_gradient (bp_example_loss_of_W, ex, tW, gW, BP_CHECK_RTOL, BP_CHECK_ATOL, &r);
+  bp_check_gradient (example_loss_of_W, ex, tW, gW, BP_CHECK_RTOL, BP_CHECK_ATOL, &r);
   test_assert_pass (r, "dL/dW");
-  bp_check_gradient (bp_example_loss_of_b, ex, ex->b, g.db, BP_CHECK_RTOL, BP_CHECK_ATOL, &r);
+  bp_check_gradient (example_loss_of_b, ex, ex->b, g.db, BP_CHECK_RTOL, BP_CHECK_ATOL, &r);
   test_assert_pass (r, "dL/db");
-  bp_check_gradient (bp_example_loss_of_x, ex, tx, gx, BP_CHECK_RTOL, BP_CHECK_ATOL, &r);
+  bp_check_gradient (example_loss_of_x, ex, tx, gx, BP_CHECK_RTOL, BP_CHECK_ATOL, &r);
   test_assert_pass (r, "dL/dx");
   grads_free (&g);
   gsl_vector_free (tW);
   gsl_vector_free (gW);
   gsl_vector_free (tx);
   gsl_vector_free (gx);
-  bp_example_free (ex);
+  example_free (ex);
 }
 END_TEST
 

@@ -23,7 +23,7 @@ END_TEST
 START_TEST (test_reshape_round_trip)
 {
   /* reshape^-1(reshape(x)) = x for every configuration's image shape */
-  bp_example *ex = test_example (_i);
+  example *ex = test_example (_i);
   gsl_vector *u = gsl_vector_alloc (ex->x->size1 * ex->x->size2);
   gsl_matrix *back = gsl_matrix_alloc (ex->x->size1, ex->x->size2);
   bp_reshape (ex->x, u);
@@ -31,7 +31,7 @@ START_TEST (test_reshape_round_trip)
   ck_assert (gsl_matrix_equal (back, ex->x));
   gsl_vector_free (u);
   gsl_matrix_free (back);
-  bp_example_free (ex);
+  example_free (ex);
 }
 END_TEST
 
@@ -63,7 +63,7 @@ reshape_suite (void)
 START_TEST (test_reshape_inverse_numeric)
 {
   /* dL/dx = reshape^-1(W^T dL/dv) against the numeric gradient of x -> L */
-  bp_example *ex = test_example (_i);
+  example *ex = test_example (_i);
   bp_model_workspace *w = ex->ws;
   const size_t k = ex->x->size1 * ex->x->size2;
   gsl_matrix *dL_dx = gsl_matrix_alloc (ex->x->size1, ex->x->size2);
@@ -74,13 +74,13 @@ START_TEST (test_reshape_inverse_numeric)
   ck_assert_int_eq (bp_reshape_inverse (w->dL_du, dL_dx), GSL_SUCCESS);
   bp_reshape (ex->x, x);
   bp_reshape (dL_dx, g);
-  bp_check_gradient (bp_example_loss_of_x, ex, x, g, BP_CHECK_RTOL, BP_CHECK_ATOL, &r);
+  bp_check_gradient (example_loss_of_x, ex, x, g, BP_CHECK_RTOL, BP_CHECK_ATOL, &r);
   test_assert_pass (r, "dL/dx");
   ck_assert_uint_eq (r.n_checked, k);
   gsl_matrix_free (dL_dx);
   gsl_vector_free (x);
   gsl_vector_free (g);
-  bp_example_free (ex);
+  example_free (ex);
 }
 END_TEST
 

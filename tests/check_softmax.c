@@ -119,7 +119,7 @@ START_TEST (test_softmax_jacobian_numeric)
   bp_check_result r;
   bp_softmax (v, y);
   ck_assert_int_eq (bp_softmax_jacobian (y, J), GSL_SUCCESS);
-  bp_check_jacobian (bp_example_softmax, NULL, v, J, BP_CHECK_RTOL, BP_CHECK_ATOL, &r);
+  bp_check_jacobian (example_softmax, NULL, v, J, BP_CHECK_RTOL, BP_CHECK_ATOL, &r);
   test_assert_pass (r, "softmax Jacobian");
   ck_assert_uint_eq (r.n_checked, n * n);
   gsl_vector_free (v);
@@ -179,7 +179,7 @@ softmax_jacobian_suite (void)
 
 START_TEST (test_softmax_backward_numeric)
 {
-  bp_example *ex = test_example (_i);
+  example *ex = test_example (_i);
   bp_model_workspace *w = ex->ws;
   bp_check_result r;
   test_chain_to_dL_dv (ex);
@@ -188,11 +188,11 @@ START_TEST (test_softmax_backward_numeric)
   ck_assert_int_eq (bp_softmax_backward (w->J, w->dL_dy, w->dL_dv), GSL_SUCCESS);
   gsl_vector *dL_dv = gsl_vector_alloc (w->n);
   gsl_vector_memcpy (dL_dv, w->dL_dv);
-  bp_check_gradient (bp_example_loss_of_v, ex, v, dL_dv, BP_CHECK_RTOL, BP_CHECK_ATOL, &r);
+  bp_check_gradient (example_loss_of_v, ex, v, dL_dv, BP_CHECK_RTOL, BP_CHECK_ATOL, &r);
   test_assert_pass (r, "dL/dv");
   gsl_vector_free (v);
   gsl_vector_free (dL_dv);
-  bp_example_free (ex);
+  example_free (ex);
 }
 END_TEST
 

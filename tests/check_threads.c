@@ -1,5 +1,5 @@
 /* check_threads.c -- suites bp_deriv_gradient_threads,
-   bp_deriv_jacobian_threads, bp_example_partial (the losses `backprop
+   bp_deriv_jacobian_threads, example_partial (the losses `backprop
    verify' evaluates from the point), bp_check_directional_gradient and
    bp_check_directional_jacobian: the fast checker agrees with the plain
    one, and the directional check still catches each deliberately wrong
@@ -9,7 +9,7 @@
 #include <math.h>
 #include <gsl/gsl_errno.h>
 #include <gsl/gsl_blas.h>
-#include "example_partial.h"
+#include "verify/example_partial.h"
 #include "testutil.h"
 
 /* f(t) = sum_i sin(t_i) + t_0 t_1^2 (as check_checker.c), pure: thread-safe */
@@ -160,7 +160,7 @@ START_TEST (test_jacobian_threads_equals_serial)
 }
 END_TEST
 
-/* --- bp_example_partial ----------------------------------------------- */
+/* --- example_partial ----------------------------------------------- */
 
 /* How far two evaluations of the loss at the same point may differ when
    they compute v = W u + b in different orders: each v_i is within
@@ -189,9 +189,9 @@ START_TEST (test_partial_losses_equal_full_ones)
 {
   /* at points moved in one coordinate by amounts from 1e-9 to 1 (and not at
      all), each partial loss equals the plain loss of example.c */
-  bp_example *ex = test_example (_i);
+  example *ex = test_example (_i);
   const size_t n = ex->W->size1, m = ex->W->size2;
-  bp_example_partials *P = bp_example_partials_alloc (ex, 1);
+  example_partials *P = example_partials_alloc (ex, 1);
   gsl_rng *rng = test_rng (400 + _i);
   gsl_vector *vecW = gsl_vector_alloc (n * m), *vecx = gsl_vector_alloc (m);
   gsl_vector *u = gsl_vector_alloc (m);
@@ -216,51 +216,51 @@ START_TEST (test_partial_losses_equal_full_ones)
       bp_reshape (x1, ux);
       bp_reshape (ex->x, u0);
       /* W moved */
-      double full = bp_example_loss_of_W (vecW, ex);
-      double part = bp_example_partial_loss_of_W (vecW, jW, P->params[0]);
+      double full = example_loss_of_W (vecW, ex);
+      double part = example_partial_loss_of_W (vecW, jW, P->params[0]);
       ck_assert_double_eq_tol (part, full, rounding_bound (W1, ex->b, u0, full));
       /* u moved */
-      full = bp_example_loss_of_u (u, ex);
-      part = bp_example_partial_loss_of_u (u, ju, P->params[0]);
+      full = example_loss_of_u (u, ex);
+      part = example_partial_loss_of_u (u, ju, P->params[0]);
       ck_assert_double_eq_tol (part, full, rounding_bound (ex->W, ex->b, u, full));
       /* x moved: its j is not used */
-      full = bp_example_loss_of_x (vecx, ex);
-      part = bp_example_partial_loss_of_x (vecx, 0, P->params[0]);
+      full = example_loss_of_x (vecx, ex);
+      part = example_partial_loss_of_x (vecx, 0, P->params[0]);
       ck_assert_double_eq_tol (part, full, rounding_bound (ex->W, ex->b, ux, full));
       gsl_vector_free (ux);
       gsl_vector_free (u0);
     }
-  bp_example_partials_free (P);
+  example_partials_free (P);
   gsl_vector_free (vecW);
   gsl_vector_free (vecx);
   gsl_vector_free (u);
   gsl_matrix_free (W1);
   gsl_matrix_free (x1);
   gsl_rng_free (rng);
-  bp_example_free (ex);
+  example_free (ex);
 }
 END_TEST
 
 START_TEST (test_partial_x_sees_every_moved_element)
 {
   /* x moved in several elements at once: the comparison finds them all */
-  bp_example *ex = test_example (_i);
+  example *ex = test_example (_i);
   const size_t m = ex->W->size2;
-  bp_example_partials *P = bp_example_partials_alloc (ex, 1);
+  example_partials *P = example_partials_alloc (ex, 1);
   gsl_vector *vecx = gsl_vector_alloc (m), *ux = gsl_vector_alloc (m);
   bp_reshape (ex->x, vecx);
   for (size_t k = 0; k < m; k += 2)
     *gsl_vector_ptr (vecx, k) += 0.01 * (double) (k + 1);
   gsl_matrix_const_view xv = gsl_matrix_const_view_vector (vecx, ex->x->size1, ex->x->size2);
   bp_reshape (&xv.matrix, ux);
-  const double full = bp_example_loss_of_x (vecx, ex);
+  const double full = example_loss_of_x (vecx, ex);
   /* each of the m/2 column updates adds one more rounding of v */
   const double tol = (double) m * rounding_bound (ex->W, ex->b, ux, full);
-  ck_assert_double_eq_tol (bp_example_partial_loss_of_x (vecx, 0, P->params[0]), full, tol);
+  ck_assert_double_eq_tol (example_partial_loss_of_x (vecx, 0, P->params[0]), full, tol);
   gsl_vector_free (vecx);
   gsl_vector_free (ux);
-  bp_example_partials_free (P);
-  bp_example_free (ex);
+  example_partials_free (P);
+  example_free (ex);
 }
 END_TEST
 
@@ -268,10 +268,10 @@ START_TEST (test_threads_catch_off_by_1e4)
 {
   /* the path of `backprop verify': right dL/dW passes on 2 threads; one
      element off by 1e-4 fails, at that element */
-  bp_example *ex = test_example (_i);
+  example *ex = test_example (_i);
   bp_model_workspace *w = ex->ws;
   const size_t k = w->n * w->m;
-  bp_example_partials *P = bp_example_partials_alloc (ex, 2);
+  example_partials *P = example_partials_alloc (ex, 2);
   gsl_matrix *dW = gsl_matrix_alloc (w->n, w->m);
   gsl_vector *t = gsl_vector_alloc (k), *g = gsl_vector_alloc (k);
   gsl_rng *rng = test_rng (100 + _i);
@@ -281,23 +281,23 @@ START_TEST (test_threads_catch_off_by_1e4)
   bp_linear_grad_weights (w->dL_dv, w->u, dW);
   bp_reshape (ex->W, t);
   bp_reshape (dW, g);
-  ck_assert_int_eq (bp_check_gradient_threads (bp_example_partial_loss_of_W, P->params, 2,
+  ck_assert_int_eq (bp_check_gradient_threads (example_partial_loss_of_W, P->params, 2,
                                                t, g, BP_CHECK_RTOL, BP_CHECK_ATOL, &r),
                     GSL_SUCCESS);
   ck_assert_uint_eq (r.n_checked, k);
   *gsl_vector_ptr (g, bad) += 1e-4;
-  ck_assert_int_eq (bp_check_gradient_threads (bp_example_partial_loss_of_W, P->params, 2,
+  ck_assert_int_eq (bp_check_gradient_threads (example_partial_loss_of_W, P->params, 2,
                                                t, g, BP_CHECK_RTOL, BP_CHECK_ATOL, &r),
                     GSL_FAILURE);
   ck_assert_uint_eq (r.n_failed, 1);
   ck_assert_uint_eq (r.worst_index, bad);
   ck_assert_double_eq_tol (r.worst_analytic - r.worst_numeric, 1e-4, 1e-8);
-  bp_example_partials_free (P);
+  example_partials_free (P);
   gsl_matrix_free (dW);
   gsl_vector_free (t);
   gsl_vector_free (g);
   gsl_rng_free (rng);
-  bp_example_free (ex);
+  example_free (ex);
 }
 END_TEST
 
@@ -311,7 +311,7 @@ typedef struct
 } gradients;
 
 static gradients
-right_gradients (bp_example *ex)
+right_gradients (example *ex)
 {
   bp_model_workspace *w = ex->ws;
   gradients g = { gsl_vector_alloc (w->n * w->m), gsl_vector_alloc (w->m),
@@ -338,7 +338,7 @@ gradients_free (gradients *g)
 
 START_TEST (test_directional_passes_right_gradients)
 {
-  bp_example *ex = test_example (_i);
+  example *ex = test_example (_i);
   gradients g = right_gradients (ex);
   gsl_vector *vecW = gsl_vector_alloc (g.W->size), *vecx = gsl_vector_alloc (g.x->size);
   gsl_vector *u = gsl_vector_alloc (g.u->size);
@@ -347,18 +347,18 @@ START_TEST (test_directional_passes_right_gradients)
   bp_reshape (ex->W, vecW);
   bp_reshape (ex->x, vecx);
   gsl_vector_memcpy (u, ex->ws->u);
-  ck_assert_int_eq (bp_check_directional_gradient (bp_example_loss_of_W, ex, vecW, g.W,
+  ck_assert_int_eq (bp_check_directional_gradient (example_loss_of_W, ex, vecW, g.W,
                                                    BP_CHECK_DIRECTIONS, rng, BP_CHECK_RTOL,
                                                    BP_CHECK_ATOL, &r), GSL_SUCCESS);
   ck_assert_uint_eq (r.n_checked, BP_CHECK_DIRECTIONS);
   test_assert_pass (r, "dL/dW");
-  ck_assert_int_eq (bp_check_directional_gradient (bp_example_loss_of_x, ex, vecx, g.x,
+  ck_assert_int_eq (bp_check_directional_gradient (example_loss_of_x, ex, vecx, g.x,
                                                    BP_CHECK_DIRECTIONS, rng, BP_CHECK_RTOL,
                                                    BP_CHECK_ATOL, &r), GSL_SUCCESS);
-  ck_assert_int_eq (bp_check_directional_gradient (bp_example_loss_of_u, ex, u, g.u,
+  ck_assert_int_eq (bp_check_directional_gradient (example_loss_of_u, ex, u, g.u,
                                                    BP_CHECK_DIRECTIONS, rng, BP_CHECK_RTOL,
                                                    BP_CHECK_ATOL, &r), GSL_SUCCESS);
-  ck_assert_int_eq (bp_check_directional_gradient (bp_example_loss_of_b, ex, ex->b, g.b,
+  ck_assert_int_eq (bp_check_directional_gradient (example_loss_of_b, ex, ex->b, g.b,
                                                    BP_CHECK_DIRECTIONS, rng, BP_CHECK_RTOL,
                                                    BP_CHECK_ATOL, &r), GSL_SUCCESS);
   gradients_free (&g);
@@ -366,7 +366,7 @@ START_TEST (test_directional_passes_right_gradients)
   gsl_vector_free (vecx);
   gsl_vector_free (u);
   gsl_rng_free (rng);
-  bp_example_free (ex);
+  example_free (ex);
 }
 END_TEST
 
@@ -382,7 +382,7 @@ START_TEST (test_directional_catches_off_by_1e4)
      atol); all 16 directions miss with probability < 1e-16.  The test
      asserts that most directions catch it, so a check that caught it only
      by luck would fail here. */
-  bp_example *ex = test_example (_i);
+  example *ex = test_example (_i);
   gradients g = right_gradients (ex);
   gsl_vector *vecW = gsl_vector_alloc (g.W->size);
   gsl_rng *rng = test_rng (100 + _i);
@@ -390,26 +390,26 @@ START_TEST (test_directional_catches_off_by_1e4)
   bp_check_result r;
   bp_reshape (ex->W, vecW);
   *gsl_vector_ptr (g.W, bad) += 1e-4;
-  ck_assert_int_eq (bp_check_directional_gradient (bp_example_loss_of_W, ex, vecW, g.W,
+  ck_assert_int_eq (bp_check_directional_gradient (example_loss_of_W, ex, vecW, g.W,
                                                    BP_CHECK_DIRECTIONS, rng, BP_CHECK_RTOL,
                                                    BP_CHECK_ATOL, &r), GSL_FAILURE);
   ck_assert_uint_ge (r.n_failed, BP_CHECK_DIRECTIONS / 2);
   gradients_free (&g);
   gsl_vector_free (vecW);
   gsl_rng_free (rng);
-  bp_example_free (ex);
+  example_free (ex);
 }
 END_TEST
 
 START_TEST (test_directional_catches_flipped_sign)
 {
   /* -dL/db: along d the error is -2 g . d, as large as g . d itself */
-  bp_example *ex = test_example (_i);
+  example *ex = test_example (_i);
   gradients g = right_gradients (ex);
   gsl_rng *rng = test_rng (600 + _i);
   bp_check_result r;
   gsl_vector_scale (g.b, -1.0);
-  ck_assert_int_eq (bp_check_directional_gradient (bp_example_loss_of_b, ex, ex->b, g.b,
+  ck_assert_int_eq (bp_check_directional_gradient (example_loss_of_b, ex, ex->b, g.b,
                                                    BP_CHECK_DIRECTIONS, rng, BP_CHECK_RTOL,
                                                    BP_CHECK_ATOL, &r), GSL_FAILURE);
   ck_assert_uint_ge (r.n_failed, BP_CHECK_DIRECTIONS - 1);
@@ -417,28 +417,28 @@ START_TEST (test_directional_catches_flipped_sign)
                            1e-6 * fabs (r.worst_numeric) + 1e-9);
   gradients_free (&g);
   gsl_rng_free (rng);
-  bp_example_free (ex);
+  example_free (ex);
 }
 END_TEST
 
 START_TEST (test_directional_catches_shifted_index)
 {
   /* g'_i = g_{i+1} cyclically: the error g' - g is a fixed nonzero vector */
-  bp_example *ex = test_example (_i);
+  example *ex = test_example (_i);
   gradients g = right_gradients (ex);
   gsl_vector *s = gsl_vector_alloc (g.b->size);
   gsl_rng *rng = test_rng (700 + _i);
   bp_check_result r;
   for (size_t i = 0; i < s->size; i++)
     gsl_vector_set (s, i, gsl_vector_get (g.b, (i + 1) % s->size));
-  ck_assert_int_eq (bp_check_directional_gradient (bp_example_loss_of_b, ex, ex->b, s,
+  ck_assert_int_eq (bp_check_directional_gradient (example_loss_of_b, ex, ex->b, s,
                                                    BP_CHECK_DIRECTIONS, rng, BP_CHECK_RTOL,
                                                    BP_CHECK_ATOL, &r), GSL_FAILURE);
   ck_assert_uint_ge (r.n_failed, BP_CHECK_DIRECTIONS / 2);
   gsl_vector_free (s);
   gradients_free (&g);
   gsl_rng_free (rng);
-  bp_example_free (ex);
+  example_free (ex);
 }
 END_TEST
 
@@ -446,7 +446,7 @@ START_TEST (test_directional_catches_transposed_W)
 {
   /* dL/du with W instead of W^T (square W: 6 classes, a 2x3 image) */
   gsl_rng *rng = test_rng (200 + _i);
-  bp_example *ex = bp_example_alloc (6, 2, 3, 0.5, _i % 2 ? BP_LABELS_SOFT : BP_LABELS_ONE_HOT,
+  example *ex = example_alloc (6, 2, 3, 0.5, _i % 2 ? LABELS_SOFT : LABELS_ONE_HOT,
                                      rng);
   bp_model_workspace *w = ex->ws;
   gsl_vector *u = gsl_vector_alloc (6), *wrong = gsl_vector_alloc (6);
@@ -454,13 +454,13 @@ START_TEST (test_directional_catches_transposed_W)
   test_chain_to_dL_dv (ex);
   gsl_vector_memcpy (u, w->u);
   gsl_blas_dgemv (CblasNoTrans, 1.0, ex->W, w->dL_dv, 0.0, wrong);
-  ck_assert_int_eq (bp_check_directional_gradient (bp_example_loss_of_u, ex, u, wrong,
+  ck_assert_int_eq (bp_check_directional_gradient (example_loss_of_u, ex, u, wrong,
                                                    BP_CHECK_DIRECTIONS, rng, BP_CHECK_RTOL,
                                                    BP_CHECK_ATOL, &r), GSL_FAILURE);
   ck_assert_uint_ge (r.n_failed, BP_CHECK_DIRECTIONS / 2);
   gsl_vector_free (u);
   gsl_vector_free (wrong);
-  bp_example_free (ex);
+  example_free (ex);
   gsl_rng_free (rng);
 }
 END_TEST
@@ -503,11 +503,11 @@ START_TEST (test_directional_jacobian)
   for (size_t i = 0; i < n; i++)
     for (size_t j = 0; j < n; j++)
       gsl_matrix_set (Jw, i, j, (i == j ? 1.0 : 0.0) - gsl_vector_get (y, j));
-  ck_assert_int_eq (bp_check_directional_jacobian (bp_example_softmax, NULL, v, J,
+  ck_assert_int_eq (bp_check_directional_jacobian (example_softmax, NULL, v, J,
                                                    BP_CHECK_DIRECTIONS, rng, BP_CHECK_RTOL,
                                                    BP_CHECK_ATOL, &r), GSL_SUCCESS);
   test_assert_pass (r, "softmax Jacobian");
-  ck_assert_int_eq (bp_check_directional_jacobian (bp_example_softmax, NULL, v, Jw,
+  ck_assert_int_eq (bp_check_directional_jacobian (example_softmax, NULL, v, Jw,
                                                    BP_CHECK_DIRECTIONS, rng, BP_CHECK_RTOL,
                                                    BP_CHECK_ATOL, &r), GSL_FAILURE);
   ck_assert_uint_ge (r.n_failed, BP_CHECK_DIRECTIONS / 2);
@@ -545,7 +545,7 @@ jacobian_threads_suite (void)
 static Suite *
 partial_suite (void)
 {
-  Suite *s = suite_create ("bp_example_partial");
+  Suite *s = suite_create ("example_partial");
   TCase *tc = tcase_create ("core");
   tcase_add_loop_test (tc, test_partial_losses_equal_full_ones, 0, TEST_CONFIGS);
   tcase_add_loop_test (tc, test_partial_x_sees_every_moved_element, 0, TEST_CONFIGS);

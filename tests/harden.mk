@@ -67,7 +67,7 @@ CPPCHECK_FLAGS = --enable=warning,style,performance,portability \
   --suppress=missingIncludeSystem \
   --include=$(top_srcdir)/tests/cppcheck-gsl.h
 EXTRA_DIST += tests/cppcheck-gsl.h
-LINT_FILES = $(src_libbackprop_la_SOURCES) $(src_libbpinternal_la_SOURCES) \
+LINT_FILES = $(src_lib_libbackprop_la_SOURCES) $(src_verify_libbpverify_la_SOURCES) \
   $(backprop_SOURCES)
 
 lint:

@@ -4,7 +4,7 @@ check_LTLIBRARIES += tests/libtestutil.la
 tests_libtestutil_la_SOURCES = tests/testutil.c tests/testutil.h
 tests_libtestutil_la_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS)
 
-TEST_LDADD = tests/libtestutil.la src/libbpinternal.la src/libbackprop.la \
+TEST_LDADD = tests/libtestutil.la src/verify/libbpverify.la src/lib/libbackprop.la \
   $(CHECK_LIBS) $(GSL_LIBS)
 TEST_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS)
 

@@ -24,7 +24,7 @@ test_logits (gsl_rng *rng, size_t n, double scale)
 }
 
 void
-test_chain_to_dL_dv (bp_example *ex)
+test_chain_to_dL_dv (example *ex)
 {
   bp_model_workspace *w = ex->ws;
   bp_model_forward (ex->W, ex->b, ex->x, ex->labels, w);
@@ -35,7 +35,7 @@ test_chain_to_dL_dv (bp_example *ex)
 
 /* Put the labels of ex only on classes with y_i >= 1e-3. */
 static void
-support_labels (bp_example *ex, int one_hot, gsl_rng *rng)
+support_labels (example *ex, int one_hot, gsl_rng *rng)
 {
   const gsl_vector *y = ex->ws->y;
   double sum = 0.0;
@@ -55,7 +55,7 @@ support_labels (bp_example *ex, int one_hot, gsl_rng *rng)
   gsl_vector_scale (ex->labels, 1.0 / sum);
 }
 
-bp_example *
+example *
 test_example (int i)
 {
   gsl_rng *rng = test_rng (i);
@@ -67,8 +67,8 @@ test_example (int i)
       cols = 1 + gsl_rng_uniform_int (rng, 6);
     }
   const int one_hot = (i % 2 == 0);
-  bp_example *ex = bp_example_alloc (n, rows, cols, 0.05,
-                                     one_hot ? BP_LABELS_ONE_HOT : BP_LABELS_SOFT, rng);
+  example *ex = example_alloc (n, rows, cols, 0.05,
+                                     one_hot ? LABELS_ONE_HOT : LABELS_SOFT, rng);
   if (i >= TEST_LARGE_FROM)
     {
       bp_model_forward (ex->W, ex->b, ex->x, ex->labels, ex->ws);

@@ -4,7 +4,7 @@
 
 #include <check.h>
 #include <gsl/gsl_rng.h>
-#include "example.h"
+#include "verify/example.h"
 
 /* Loop-test configurations: index 0 is the slides' model (10 classes,
    28x28 image); the others draw sizes from a seeded RNG.  Even indices use
@@ -20,12 +20,12 @@ gsl_rng *test_rng (int i);
    labels are put only on classes with y_i >= 1e-3, so that the slides'
    literal -labels/y stays finite and central differences of log y are
    well posed; the stable forms are tested without that restriction. */
-bp_example *test_example (int i);
+example *test_example (int i);
 
 /* The forward pass and the slides' chain up to dL/dv at ex, step by step
    (bp_cross_entropy_grad, bp_softmax_jacobian, bp_softmax_backward); the
    values are left in ex->ws. */
-void test_chain_to_dL_dv (bp_example *ex);
+void test_chain_to_dL_dv (example *ex);
 
 /* A vector of logits uniform in [-scale, scale]. */
 gsl_vector *test_logits (gsl_rng *rng, size_t n, double scale);

@@ -27,7 +27,7 @@ FUZZ_TIME = 600
 FUZZ_FLAGS =
 FUZZ_CFLAGS = -g -O1 -fsanitize=fuzzer,address,undefined \
   -fno-sanitize-recover=all -fno-omit-frame-pointer
-FUZZ_REPLAY_LDADD = src/libbackprop.la $(GSL_LIBS)
+FUZZ_REPLAY_LDADD = src/lib/libbackprop.la $(GSL_LIBS)
 
 FUZZ_REPLAYS = tests/fuzz/replay_softmax
 check_PROGRAMS += $(FUZZ_REPLAYS)
@@ -51,7 +51,7 @@ fuzz: $(top_builddir)/config.h
 	@test -n "$(FUZZ_CC)" || { echo "make fuzz needs clang with libFuzzer." \
 	  "On Debian: apt-get install clang libclang-rt-dev, then ./configure again" >&2; \
 	  exit 2; }
-	@srcs=; for f in $(src_libbackprop_la_SOURCES); do \
+	@srcs=; for f in $(src_lib_libbackprop_la_SOURCES); do \
 	  case $$f in *.c) srcs="$$srcs $(top_srcdir)/$$f";; esac; done; \
 	for h in $(FUZZ_HARNESSES); do \
 	  echo "== fuzz $$h: building tests/fuzz/fuzz_$$h with $(FUZZ_CC)"; \
@@ -59,7 +59,7 @@ fuzz: $(top_builddir)/config.h
 	  $(FUZZ_CC) $(FUZZ_CFLAGS) -DHAVE_CONFIG_H -I$(top_builddir) \
 	    -I$(top_srcdir)/src $(GSL_CFLAGS) $$srcs \
 	    $(top_srcdir)/tests/fuzz/fuzz_$$h.c -o tests/fuzz/fuzz_$$h \
-	    $(src_libbackprop_la_LIBADD) $(LIBS) || exit 1; \
+	    $(src_lib_libbackprop_la_LIBADD) $(LIBS) || exit 1; \
 	  echo "== fuzz $$h: $(FUZZ_TIME) s, corpus tests/fuzz/work/$$h" \
 	    "+ $(top_srcdir)/tests/fuzz/corpus/$$h"; \
 	  ./tests/fuzz/fuzz_$$h -max_total_time=$(FUZZ_TIME) -print_final_stats=1 \

@@ -1,0 +1,156 @@
+/* cmd_verify.c -- `backprop verify': every slide formula checked against
+   GSL's numeric derivatives, one row per formula (see verify.c). */
+#include <config.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <gsl/gsl_rng.h>
+#include "cli/blas_threads.h"
+#include "cli/cli.h"
+#include "verify/verify.h"
+
+static void
+print_verify_help (void)
+{
+  printf ("Usage: %s verify [OPTION]...\n", program_name);
+  fputs ("Check each formula of the slides (dL/dy, the softmax Jacobian, dL/dv,\n"
+         "dL/du, dL/db, dL/dW, dL/dx, the whole chain and y - labels) against\n"
+         "GSL's central differences, on a 784 -> 10 classifier with seeded\n"
+         "pseudo-random W, b, 28x28 image x and soft labels.  Then, beyond the\n"
+         "slides, the Jacobians and backward steps of ReLU, sigmoid and tanh, and\n"
+         "every gradient of a two-layer network 784 -> 16 -> 10 with each of them.\n"
+         "Rows are grouped by model, a heading line each.\n\n"
+         "  -m, --method=M      the numerical oracle: gsl (central differences,\n"
+         "                      gsl_deriv_central; the default), complex-step\n"
+         "                      (Im f(x + ih)/h, h = 1e-20, held to 1e-13 relative)\n"
+         "                      or both, side by side\n"
+         "  -s, --seed=N        seed of the example (default 1)\n"
+         "  -f, --fast          check each GSL row along random unit directions d\n"
+         "                      (grad . d against GSL's derivative of\n"
+         "                      t -> L(theta + t d)) instead of every partial\n"
+         "  -d, --directions=N  directions per row in --fast mode (default 16),\n"
+         "                      drawn from the seed\n"
+         "  -h, --help          display this help and exit\n\n"
+         "Exit status: 0 when every row passes, 1 when any fails, 2 on bad usage.\n",
+         stdout);
+}
+
+int
+cmd_verify (int argc, char **argv)
+{
+  static const struct option longopts[] = {
+    {"seed", required_argument, NULL, 's'},
+    {"method", required_argument, NULL, 'm'},
+    {"fast", no_argument, NULL, 'f'},
+    {"directions", required_argument, NULL, 'd'},
+    {"help", no_argument, NULL, 'h'},
+    {NULL, 0, NULL, 0}
+  };
+  unsigned long seed = 1, directions = BP_CHECK_DIRECTIONS;
+  int method = VERIFY_GSL, fast = 0;
+  int c;
+  optind = 1;
+  while ((c = getopt_long (argc, argv, "s:m:fd:h", longopts, NULL)) != -1)
+    switch (c)
+      {
+      case 's':
+        if (parse_ulong (optarg, &seed) != 0)
+          {
+            fprintf (stderr, "%s: verify: invalid seed '%s': expected a non-negative whole number\n",
+                     program_name, optarg);
+            return 2;
+          }
+        break;
+      case 'm':
+        if (verify_method_from_name (optarg, &method) != 0)
+          {
+            fprintf (stderr, "%s: verify: invalid method '%s': expected gsl, complex-step or both\n",
+                     program_name, optarg);
+            return 2;
+          }
+        break;
+      case 'f':
+        fast = 1;
+        break;
+      case 'd':
+        if (parse_ulong (optarg, &directions) != 0 || directions == 0
+            || directions > 1000000)
+          {
+            fprintf (stderr, "%s: verify: invalid number of directions '%s': expected "
+                     "a whole number from 1 to 1000000\n", program_name, optarg);
+            return 2;
+          }
+        break;
+      case 'h':
+        print_verify_help ();
+        return 0;
+      default:
+        usage_hint ();
+        return 2;
+      }
+  if (optind < argc)
+    {
+      fprintf (stderr, "%s: verify: unexpected argument '%s'\n", program_name, argv[optind]);
+      usage_hint ();
+      return 2;
+    }
+
+  /* small products only: one OpenBLAS thread, the checker has its own */
+  blas_threads_default (1);
+  gsl_rng *rng = gsl_rng_alloc (gsl_rng_mt19937);
+  gsl_rng_set (rng, seed);
+  example *ex = example_alloc (10, 28, 28, 0.05, LABELS_SOFT, rng);
+  /* beyond the slides: pre-activations away from ReLU's kink, and the
+     two-layer network with each activation */
+  enum { H = 16 };
+  gsl_vector *z = gsl_vector_alloc (H);
+  mlp_example *mlp[3] = { NULL, NULL, NULL };
+  for (int a = 0; a < 3; a++)
+    mlp[a] = mlp_example_alloc (10, H, 28, 28, (bp_activation) a, LABELS_SOFT, rng);
+  for (size_t i = 0; z && i < H; i++)
+    gsl_vector_set (z, i, (i % 2 ? -1.0 : 1.0) * (0.1 + 4.9 * gsl_rng_uniform (rng)));
+  int failures = -1;
+  if (ex && z && mlp[0] && mlp[1] && mlp[2])
+    {
+      /* --fast: the directions continue the example's random stream */
+      verify_opts o = { method, BP_CHECK_RTOL, BP_CHECK_ATOL, BP_CSTEP_RTOL,
+                           BP_CSTEP_ATOL, stdout, fast ? directions : 0, rng, NULL, NULL };
+      printf ("backprop verify: W 10x784, b 10, x 28x28, soft labels, seed %lu; "
+              "rtol %g, atol %g", seed, BP_CHECK_RTOL, BP_CHECK_ATOL);
+      if (method & VERIFY_COMPLEX_STEP)
+        printf ("; complex step h %g: rtol %g, atol %g", BP_CSTEP_STEP, BP_CSTEP_RTOL,
+                BP_CSTEP_ATOL);
+      if (fast && (method & VERIFY_GSL))
+        printf ("; fast: %lu random directions per row", directions);
+      printf ("\n\n== one-layer classifier of the slides: u = reshape(x), v = W u + b, "
+              "y = Softmax(v)\n");
+      verify_header (&o);
+      failures = verify_model (ex, &o);
+      if (failures >= 0)
+        {
+          printf ("\n== activations h = f(z), z of %d seeded values with 0.1 <= |z_i| < 5\n", H);
+          verify_header (&o);
+          int f = verify_activations (z, &o);
+          failures = f < 0 ? -1 : failures + f;
+        }
+      for (int a = 0; a < 3 && failures >= 0; a++)
+        {
+          printf ("\n== two-layer network, f = %s: z = W1 u + b1 (W1 %dx784), h = f(z), "
+                  "v = W2 h + b2 (W2 10x%d)\n", bp_activation_name ((bp_activation) a), H, H);
+          verify_header (&o);
+          int f = verify_mlp (mlp[a], &o);
+          failures = f < 0 ? -1 : failures + f;
+        }
+    }
+  gsl_rng_free (rng);
+  example_free (ex);
+  gsl_vector_free (z);
+  for (int a = 0; a < 3; a++)
+    mlp_example_free (mlp[a]);
+  if (failures < 0)
+    {
+      fprintf (stderr, "%s: verify: a computation could not be carried out\n", program_name);
+      return 2;
+    }
+  printf ("\n%s\n", failures == 0 ? "All formulas PASS." : "Some formulas FAIL.");
+  return failures == 0 ? 0 : 1;
+}

@@ -1,0 +1,24 @@
+/* data_dir.h -- (internal) where `backprop train' and `backprop eval' find
+   their data: the four IDX files of MNIST / Fashion-MNIST in one folder. */
+#ifndef BP_DATA_DIR_H
+#define BP_DATA_DIR_H
+#include <stddef.h>
+#include "backprop/bp_idx.h"
+
+/* Where Debian's dataset-fashion-mnist puts the files. */
+#define BP_DEFAULT_DATA_DIR "/usr/share/datasets/fashion-mnist"
+#define BP_DATA_PACKAGE "dataset-fashion-mnist"
+
+/* The folder to read: dir when given, else $BACKPROP_DATA when set and
+   non-empty, else BP_DEFAULT_DATA_DIR, when that folder exists; NULL (after printing what to install or give, naming CMD) when
+   there is none. */
+const char *data_dir (const char *cmd, const char *dir);
+
+/* Read DIR/PREFIX-images-idx3-ubyte[.gz] and DIR/PREFIX-labels-idx1-ubyte[.gz]
+   (PREFIX "train" or "t10k"; the .gz name is preferred when both exist)
+   with 10 classes; on error prints "backprop: CMD: FILE: problem" and
+   returns nonzero. */
+int data_load (const char *cmd, const char *dir, const char *prefix,
+                  bp_dataset *d);
+
+#endif /* BP_DATA_DIR_H */

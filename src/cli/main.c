@@ -1,0 +1,111 @@
+/* main.c -- the backprop program: `backprop verify' and friends. */
+#include <config.h>
+#include <getopt.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <gsl/gsl_errno.h>
+#include "cli/cli.h"
+
+const char *program_name = "backprop";
+
+void
+usage_hint (void)
+{
+  fprintf (stderr, "Try '%s --help' for more information.\n", program_name);
+}
+
+static void
+print_help (void)
+{
+  printf ("Usage: %s [OPTION]... COMMAND [ARG]...\n", program_name);
+  fputs ("The backward pass of a softmax classifier, verified numerically.\n\n"
+         "Commands:\n"
+         "  verify [--seed N]   check every slide formula against GSL's numeric\n"
+         "                      derivatives on a seeded example; one row per formula\n"
+         "         [--method gsl|complex-step|both]  and the activations and a\n"
+         "                      two-layer network, by either oracle or both\n"
+         "  verify --fast       the slides' model along random directions, in ms\n"
+         "  train [--data DIR] [--epochs N] [--batch B] [--lr ETA] [--seed S]\n"
+         "        [--model FILE] [--plot DIR]\n"
+         "                      train the classifier by mini-batch SGD on MNIST-format\n"
+         "                      images (Fashion-MNIST by default); save the model\n"
+         "        [--hidden H [--activation relu|sigmoid|tanh]]\n"
+         "                      the two-layer network with H hidden units instead\n"
+         "  eval --model FILE [--data DIR]\n"
+         "                      test accuracy and confusion matrix of a saved model\n"
+         "\n"
+         "Options:\n"
+         "  -h, --help          display this help and exit\n"
+         "  -V, --version       display version information and exit\n"
+         "\n"
+         "'backprop COMMAND --help' describes COMMAND.\n"
+         "Exit status: 0 on success, 1 when a check fails, 2 on a usage error\n"
+         "or bad input.\n", stdout);
+}
+
+static void
+print_version (void)
+{
+  printf ("%s (%s) %s\n", program_name, PACKAGE_NAME, PACKAGE_VERSION);
+  fputs ("License GPLv3+: GNU GPL version 3 or later <https://gnu.org/licenses/gpl.html>.\n"
+         "This is free software: you are free to change and redistribute it.\n"
+         "There is NO WARRANTY, to the extent permitted by law.\n", stdout);
+}
+
+/* The commands; each lives in its own src/cmd_NAME.c. */
+static const struct
+{
+  const char *name;
+  int (*run) (int argc, char **argv);
+} commands[] = {
+  {"verify", cmd_verify},
+  {"train", cmd_train},
+  {"eval", cmd_eval},
+};
+
+int
+main (int argc, char **argv)
+{
+  static const struct option longopts[] = {
+    {"help", no_argument, NULL, 'h'},
+    {"version", no_argument, NULL, 'V'},
+    {NULL, 0, NULL, 0}
+  };
+  int c;
+  /* Past a file-size limit (ulimit -f) write fails with EFBIG, which is
+     reported ("cannot save: File too large"), instead of killing us. */
+  signal (SIGXFSZ, SIG_IGN);
+  /* '+': stop at the command; its own options are parsed by it. */
+  while ((c = getopt_long (argc, argv, "+hV", longopts, NULL)) != -1)
+    switch (c)
+      {
+      case 'h':
+        print_help ();
+        return 0;
+      case 'V':
+        print_version ();
+        return 0;
+      default:
+        usage_hint ();
+        return 2;
+      }
+  if (optind >= argc)
+    {
+      fprintf (stderr, "%s: missing command\n", program_name);
+      usage_hint ();
+      return 2;
+    }
+  /* Errors are reported by the caller here, with the file or value named. */
+  gsl_set_error_handler_off ();
+  const char *command = argv[optind];
+  argc -= optind;
+  argv += optind;
+  for (size_t k = 0; k < sizeof commands / sizeof commands[0]; k++)
+    if (strcmp (command, commands[k].name) == 0)
+      return commands[k].run (argc, argv);
+  fprintf (stderr, "%s: unknown command '%s'\n", program_name, command);
+  usage_hint ();
+  return 2;
+}

@@ -1,0 +1,190 @@
+/* plot.c -- see plot.h */
+#include <config.h>
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+#include "cli/cli.h"
+#include "cli/plot.h"
+
+#define MONTAGE_PER_LINE 5
+#define MONTAGE_ZOOM 4
+#define MONTAGE_GAP 4
+
+int
+plot_dir (const char *cmd, const char *dir)
+{
+  struct stat st;
+  if (mkdir (dir, 0777) != 0 && !(errno == EEXIST && stat (dir, &st) == 0
+                                   && S_ISDIR (st.st_mode)))
+    {
+      fprintf (stderr, "%s: %s: cannot create the folder %s: %s\n",
+               program_name, cmd, dir, strerror (errno == EEXIST ? ENOTDIR : errno));
+      return -1;
+    }
+  return 0;
+}
+
+/* Open dir/name for writing; prints the problem on failure. */
+static FILE *
+open_in (const char *cmd, const char *dir, const char *name, char *path, size_t len)
+{
+  snprintf (path, len, "%s/%s", dir, name);
+  FILE *f = fopen (path, "wb");
+  if (f == NULL)
+    fprintf (stderr, "%s: %s: cannot write %s: %s\n", program_name, cmd, path,
+             strerror (errno));
+  return f;
+}
+
+static int
+close_checked (const char *cmd, FILE *f, const char *path)
+{
+  if (ferror (f) | (fclose (f) != 0))
+    {
+      fprintf (stderr, "%s: %s: cannot write %s: %s\n", program_name, cmd, path,
+               strerror (errno));
+      return -1;
+    }
+  return 0;
+}
+
+/* Whether an executable named prog is on PATH. */
+static int
+on_path (const char *prog)
+{
+  const char *path = getenv ("PATH");
+  char buf[4096];
+  while (path != NULL && *path != '\0')
+    {
+      const char *colon = strchr (path, ':');
+      size_t len = colon ? (size_t) (colon - path) : strlen (path);
+      snprintf (buf, sizeof buf, "%.*s/%s", (int) len, len ? path : ".", prog);
+      if (access (buf, X_OK) == 0)
+        return 1;
+      path = colon ? colon + 1 : NULL;
+    }
+  return 0;
+}
+
+static const char gnuplot_script[] =
+  "# curves.gp -- written by backprop train --plot; run: gnuplot curves.gp\n"
+  "set datafile separator ','\n"
+  "set terminal png size 1000,420\n"
+  "set output 'curves.png'\n"
+  "set multiplot layout 1,2 title 'backprop train'\n"
+  "set xlabel 'epoch'\n"
+  "set xtics 1\n"
+  "set grid\n"
+  "set ylabel 'mean cross-entropy'\n"
+  "plot 'curves.csv' skip 1 using 1:2 with linespoints title 'training loss', \\\n"
+  "     '' skip 1 using 1:3 with linespoints title 'test loss'\n"
+  "set ylabel 'test accuracy (%)'\n"
+  "plot 'curves.csv' skip 1 using 1:($4*100) with linespoints title 'test accuracy'\n"
+  "unset multiplot\n";
+
+int
+plot_curves (const char *cmd, const char *dir, size_t epochs,
+                const double *train_loss, const double *test_loss,
+                const double *test_accuracy, int *png)
+{
+  char path[4096];
+  *png = 0;
+  FILE *f = open_in (cmd, dir, "curves.csv", path, sizeof path);
+  if (f == NULL)
+    return -1;
+  fputs ("epoch,train_loss,test_loss,test_accuracy\n", f);
+  for (size_t e = 0; e < epochs; e++)
+    fprintf (f, "%zu,%.9g,%.9g,%.6f\n", e + 1, train_loss[e], test_loss[e],
+             test_accuracy[e]);
+  if (close_checked (cmd, f, path) != 0)
+    return -1;
+  if ((f = open_in (cmd, dir, "curves.gp", path, sizeof path)) == NULL)
+    return -1;
+  fputs (gnuplot_script, f);
+  if (close_checked (cmd, f, path) != 0)
+    return -1;
+  if (!on_path ("gnuplot"))
+    return 0;
+  fflush (NULL);
+  pid_t pid = fork ();
+  if (pid == 0)
+    {
+      if (chdir (dir) == 0)
+        execlp ("gnuplot", "gnuplot", "curves.gp", (char *) NULL);
+      _exit (127);
+    }
+  int st;
+  if (pid > 0 && waitpid (pid, &st, 0) == pid && WIFEXITED (st) && WEXITSTATUS (st) == 0)
+    *png = 1;
+  else
+    fprintf (stderr, "%s: %s: gnuplot could not draw %s/curves.png\n",
+             program_name, cmd, dir);
+  return 0;
+}
+
+/* Grey level of weight w for a row whose largest |weight| is scale. */
+static unsigned char
+grey (double w, double scale)
+{
+  const double g = 127.5 + 127.5 * (scale > 0 ? w / scale : 0.0);
+  return (unsigned char) fmin (255.0, fmax (0.0, round (g)));
+}
+
+static int
+write_pgm (const char *cmd, const char *dir, const char *name,
+           const unsigned char *pixels, size_t width, size_t height)
+{
+  char path[4096];
+  FILE *f = open_in (cmd, dir, name, path, sizeof path);
+  if (f == NULL)
+    return -1;
+  fprintf (f, "P5\n%zu %zu\n255\n", width, height);
+  fwrite (pixels, 1, width * height, f);
+  return close_checked (cmd, f, path);
+}
+
+int
+plot_weights (const char *cmd, const char *dir, const gsl_matrix *W,
+                 size_t rows, size_t cols)
+{
+  const size_t n = W->size1;
+  const size_t lines = (n + MONTAGE_PER_LINE - 1) / MONTAGE_PER_LINE;
+  const size_t per_line = n < MONTAGE_PER_LINE ? n : MONTAGE_PER_LINE;
+  const size_t cw = cols * MONTAGE_ZOOM + MONTAGE_GAP, ch = rows * MONTAGE_ZOOM + MONTAGE_GAP;
+  const size_t width = per_line * cw + MONTAGE_GAP, height = lines * ch + MONTAGE_GAP;
+  unsigned char *image = malloc (rows * cols), *montage = malloc (width * height);
+  int status = 0;
+  if (image == NULL || montage == NULL)
+    {
+      fprintf (stderr, "%s: %s: out of memory\n", program_name, cmd);
+      status = -1;
+    }
+  else
+    memset (montage, 255, width * height);
+  for (size_t k = 0; status == 0 && k < n; k++)
+    {
+      gsl_vector_const_view row = gsl_matrix_const_row (W, k);
+      const double scale = fmax (gsl_vector_max (&row.vector), -gsl_vector_min (&row.vector));
+      for (size_t p = 0; p < rows * cols; p++)
+        image[p] = grey (gsl_vector_get (&row.vector, p), scale);
+      char name[64];
+      snprintf (name, sizeof name, "weights-%zu.pgm", k);
+      status = write_pgm (cmd, dir, name, image, cols, rows);
+      const size_t x0 = MONTAGE_GAP + (k % MONTAGE_PER_LINE) * cw;
+      const size_t y0 = MONTAGE_GAP + (k / MONTAGE_PER_LINE) * ch;
+      for (size_t y = 0; y < rows * MONTAGE_ZOOM; y++)
+        for (size_t x = 0; x < cols * MONTAGE_ZOOM; x++)
+          montage[(y0 + y) * width + x0 + x]
+            = image[(y / MONTAGE_ZOOM) * cols + x / MONTAGE_ZOOM];
+    }
+  if (status == 0)
+    status = write_pgm (cmd, dir, "weights.pgm", montage, width, height);
+  free (image);
+  free (montage);
+  return status;
+}

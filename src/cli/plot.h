@@ -1,0 +1,27 @@
+/* plot.h -- (internal) what `backprop train --plot DIR' writes: the
+   learning curves (CSV, a gnuplot script, and a PNG when gnuplot is
+   installed) and the learned weight rows as 28x28 PGM images. */
+#ifndef BP_PLOT_H
+#define BP_PLOT_H
+#include <stddef.h>
+#include <stdio.h>
+#include <gsl/gsl_matrix.h>
+
+/* Create dir if needed; 0 on success, else prints a message naming it. */
+int plot_dir (const char *cmd, const char *dir);
+
+/* dir/curves.csv (epoch,train_loss,test_loss,test_accuracy, one row per
+   epoch), dir/curves.gp, and dir/curves.png by running gnuplot when it is
+   on PATH.  *png tells whether the PNG was made.  0 on success. */
+int plot_curves (const char *cmd, const char *dir, size_t epochs,
+                    const double *train_loss, const double *test_loss,
+                    const double *test_accuracy, int *png);
+
+/* dir/weights-K.pgm for each row K of W, a rows x cols image, mid-grey 0,
+   white the row's largest positive weight and black its most negative
+   (equal scale both ways); and dir/weights.pgm, a montage of all rows,
+   5 per line, magnified 4 times.  0 on success. */
+int plot_weights (const char *cmd, const char *dir, const gsl_matrix *W,
+                     size_t rows, size_t cols);
+
+#endif /* BP_PLOT_H */

@@ -1,0 +1,327 @@
+/* idx.c -- IDX files, plain or gzip'd (zlib's gzread reads both), and a
+   labelled data set of uint8 images; see bp_idx.h for the format. */
+#include <config.h>
+#include <errno.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <zlib.h>
+#include <gsl/gsl_errno.h>
+#include "backprop/bp_idx.h"
+#include "lib/files/report.h"
+
+/* Payloads are read in chunks and the buffer grows with what was really
+   read, so a header that claims a huge size over a short file costs
+   nothing. */
+#define IDX_CHUNK ((size_t) 1 << 20)
+
+/* Read up to len bytes; returns the count read (< len only at the end of
+   the data), or -1 on a read error. */
+static long
+read_full (gzFile gz, unsigned char *buf, size_t len)
+{
+  size_t got = 0;
+  while (got < len)
+    {
+      const size_t want = len - got < IDX_CHUNK ? len - got : IDX_CHUNK;
+      const int r = gzread (gz, buf + got, (unsigned) want);
+      if (r < 0)
+        return -1;
+      if (r == 0)
+        break;
+      got += (size_t) r;
+    }
+  return (long) got;
+}
+
+/* The reason a read stopped short or failed: zlib's message (without the
+   "PATH: " zlib puts first: the report names the file once), or errno's. */
+static const char *
+read_problem (gzFile gz, const char *path)
+{
+  int zerr;
+  const char *msg = gzerror (gz, &zerr);
+  const size_t n = strlen (path);
+  if (strncmp (msg, path, n) == 0 && strncmp (msg + n, ": ", 2) == 0)
+    msg += n + 2;
+  if (zerr == Z_ERRNO)
+    return strerror (errno);
+  if (zerr == Z_BUF_ERROR)
+    return "the gzip stream ends early";
+  if (zerr != Z_OK)
+    return msg;
+  return "the file ends early";
+}
+
+/* The error code of a failed read: I/O, memory, or bad data. */
+static int
+read_code (gzFile gz)
+{
+  int zerr;
+  gzerror (gz, &zerr);
+  return zerr == Z_ERRNO ? GSL_EFAILED : zerr == Z_MEM_ERROR ? GSL_ENOMEM : GSL_EINVAL;
+}
+
+static int
+fail (gzFile gz, bp_idx *idx, char *err, size_t errlen, int code,
+      const char *path, const char *what)
+{
+  report_file_error (err, errlen, code, path, "%s", what);
+  if (gz != NULL)
+    gzclose (gz);
+  bp_idx_free (idx);
+  return code;
+}
+
+int
+bp_idx_read (const char *path, size_t ndims, bp_idx *idx, char *err,
+             size_t errlen)
+{
+  if (!path || !idx)
+    return report_file_error (err, errlen, GSL_EFAULT, "bp_idx_read", "path and idx must not be NULL");
+  char what[256];
+  memset (idx, 0, sizeof *idx);
+  if (ndims < 1 || ndims > BP_IDX_MAX_DIMS)
+    return report_file_error (err, errlen, GSL_EINVAL, path,
+                      "cannot read IDX files of %zu dimensions", ndims);
+  errno = 0;
+  gzFile gz = gzopen (path, "rb");
+  if (gz == NULL)
+    return report_file_error (err, errlen, errno ? GSL_EFAILED : GSL_ENOMEM, path,
+                      "cannot open: %s", errno ? strerror (errno) : "out of memory");
+
+  /* Magic: 0, 0, type, number of dimensions. */
+  unsigned char head[4 + 4 * BP_IDX_MAX_DIMS];
+  long got = read_full (gz, head, 4);
+  if (got < 4)
+    {
+      if (got < 0)
+        snprintf (what, sizeof what, "cannot read the IDX header: %s",
+                  read_problem (gz, path));
+      else
+        snprintf (what, sizeof what, "truncated IDX header (%ld of 4 bytes): %s",
+                  got, read_problem (gz, path));
+      return fail (gz, idx, err, errlen, got < 0 ? read_code (gz) : GSL_EINVAL, path, what);
+    }
+  if (head[0] != 0 || head[1] != 0)
+    {
+      snprintf (what, sizeof what, "not an IDX file (magic number starts "
+                "0x%02x%02x, not 0x0000)", head[0], head[1]);
+      return fail (gz, idx, err, errlen, GSL_EINVAL, path, what);
+    }
+  if (head[2] != 0x08)
+    {
+      snprintf (what, sizeof what, "IDX data type 0x%02x is not supported "
+                "(only 0x08, unsigned bytes)", head[2]);
+      return fail (gz, idx, err, errlen, GSL_EINVAL, path, what);
+    }
+  if (head[3] != ndims)
+    {
+      snprintf (what, sizeof what, "has %u dimensions, expected %zu "
+                "(an images file has 3, a labels file 1)", head[3], ndims);
+      return fail (gz, idx, err, errlen, GSL_EINVAL, path, what);
+    }
+
+  /* The sizes: 32-bit big-endian, none zero, product within size_t. */
+  got = read_full (gz, head + 4, 4 * ndims);
+  if (got < (long) (4 * ndims))
+    {
+      if (got < 0)
+        snprintf (what, sizeof what, "cannot read the IDX header: %s",
+                  read_problem (gz, path));
+      else
+        snprintf (what, sizeof what, "truncated IDX header (%ld of %zu bytes): %s",
+                  4 + got, 4 + 4 * ndims, read_problem (gz, path));
+      return fail (gz, idx, err, errlen, got < 0 ? read_code (gz) : GSL_EINVAL, path, what);
+    }
+  idx->ndims = ndims;
+  idx->size = 1;
+  for (size_t k = 0; k < ndims; k++)
+    {
+      const unsigned char *p = head + 4 + 4 * k;
+      const uint32_t dim = ((uint32_t) p[0] << 24) | ((uint32_t) p[1] << 16)
+                           | ((uint32_t) p[2] << 8) | (uint32_t) p[3];
+      if (dim == 0)
+        {
+          snprintf (what, sizeof what, "size %zu of the IDX header is 0", k + 1);
+          return fail (gz, idx, err, errlen, GSL_EINVAL, path, what);
+        }
+      if (idx->size > SIZE_MAX / dim)
+        {
+          snprintf (what, sizeof what, "the sizes in the IDX header overflow "
+                    "(their product exceeds %zu bytes)", (size_t) SIZE_MAX);
+          return fail (gz, idx, err, errlen, GSL_EINVAL, path, what);
+        }
+      idx->dims[k] = dim;
+      idx->size *= dim;
+    }
+
+  /* The payload, then nothing more. */
+  size_t cap = idx->size < IDX_CHUNK ? idx->size : IDX_CHUNK, have = 0;
+  idx->data = malloc (cap);
+  while (idx->data != NULL)
+    {
+      got = read_full (gz, idx->data + have, cap - have);
+      if (got < 0)
+        {
+          snprintf (what, sizeof what, "cannot read the payload: %s", read_problem (gz, path));
+          return fail (gz, idx, err, errlen, read_code (gz), path, what);
+        }
+      have += (size_t) got;
+      if (have < cap || cap == idx->size)
+        break;
+      cap = idx->size - cap < cap ? idx->size : 2 * cap;
+      unsigned char *grown = realloc (idx->data, cap);
+      if (grown == NULL)
+        {
+          snprintf (what, sizeof what, "cannot allocate %zu bytes for the payload", cap);
+          return fail (gz, idx, err, errlen, GSL_ENOMEM, path, what);
+        }
+      idx->data = grown;
+    }
+  if (idx->data == NULL)
+    {
+      snprintf (what, sizeof what, "cannot allocate %zu bytes for the payload", cap);
+      return fail (gz, idx, err, errlen, GSL_ENOMEM, path, what);
+    }
+  if (have < idx->size)
+    {
+      snprintf (what, sizeof what, "truncated payload: %zu of the %zu bytes "
+                "the header announces: %s", have, idx->size, read_problem (gz, path));
+      return fail (gz, idx, err, errlen, GSL_EINVAL, path, what);
+    }
+  /* The end: no byte more, and for gzip the whole trailer (CRC-32 and
+     length checked): zlib reports a stream cut short (Z_BUF_ERROR) as an
+     end of file, so its error state is asked too. */
+  unsigned char extra;
+  int zerr;
+  got = read_full (gz, &extra, 1);
+  if (got == 0 && (gzerror (gz, &zerr), zerr != Z_OK))
+    got = -1;
+  if (got != 0)
+    {
+      if (got < 0)
+        snprintf (what, sizeof what, "bad end after the %zu-byte payload: %s",
+                  idx->size, read_problem (gz, path));
+      else
+        snprintf (what, sizeof what, "trailing bytes after the %zu-byte payload "
+                  "the header announces", idx->size);
+      return fail (gz, idx, err, errlen, got < 0 ? read_code (gz) : GSL_EINVAL, path, what);
+    }
+  gzclose (gz);
+  return GSL_SUCCESS;
+}
+
+void
+bp_idx_free (bp_idx *idx)
+{
+  if (idx == NULL)
+    return;
+  free (idx->data);
+  memset (idx, 0, sizeof *idx);
+}
+
+int
+bp_dataset_read (const char *images_path, const char *labels_path,
+                 size_t n_classes, bp_dataset *d, char *err, size_t errlen)
+{
+  if (!images_path || !labels_path || !d)
+    return report_file_error (err, errlen, GSL_EFAULT, "bp_dataset_read",
+                      "images_path, labels_path and d must not be NULL");
+  if (n_classes == 0)
+    return report_file_error (err, errlen, GSL_EINVAL, labels_path,
+                      "cannot read labels of 0 classes (n_classes must be positive)");
+  bp_idx images, labels;
+  memset (d, 0, sizeof *d);
+  int status = bp_idx_read (images_path, 3, &images, err, errlen);
+  if (status != GSL_SUCCESS)
+    return status;
+  status = bp_idx_read (labels_path, 1, &labels, err, errlen);
+  if (status != GSL_SUCCESS)
+    {
+      bp_idx_free (&images);
+      return status;
+    }
+  if (images.dims[0] != labels.dims[0])
+    status = report_file_error (err, errlen, GSL_EINVAL, labels_path,
+                        "has %zu labels but %s has %zu images", labels.dims[0],
+                        images_path, images.dims[0]);
+  for (size_t k = 0; status == GSL_SUCCESS && k < labels.size; k++)
+    if (labels.data[k] >= n_classes)
+      status = report_file_error (err, errlen, GSL_EINVAL, labels_path,
+                          "label %u of item %zu is not a class (there are %zu: 0 to %zu)",
+                          labels.data[k], k, n_classes, n_classes - 1);
+  if (status != GSL_SUCCESS)
+    {
+      bp_idx_free (&images);
+      bp_idx_free (&labels);
+      return status;
+    }
+  d->count = images.dims[0];
+  d->rows = images.dims[1];
+  d->cols = images.dims[2];
+  d->n_classes = n_classes;
+  d->images = images.data;
+  d->labels = labels.data;
+  return GSL_SUCCESS;
+}
+
+void
+bp_dataset_free (bp_dataset *d)
+{
+  if (d == NULL)
+    return;
+  free (d->images);
+  free (d->labels);
+  memset (d, 0, sizeof *d);
+}
+
+/* Ask the cache for the len bytes at p without waiting for them (a hint:
+   a no-op where the compiler has no __builtin_prefetch). */
+static void
+prefetch (const unsigned char *p, size_t len)
+{
+#if defined __GNUC__
+  for (size_t j = 0; j < len; j += 64)
+    __builtin_prefetch (p + j);
+  __builtin_prefetch (p + len - 1);
+#else
+  (void) p;
+  (void) len;
+#endif
+}
+
+/* U[r] = x_index[r] / 255 (u = reshape(x), row-major), T[r] = one-hot */
+int
+bp_dataset_batch (const bp_dataset *d, const size_t *index, gsl_matrix *U,
+                  gsl_matrix *T)
+{
+  if (!d || !index || !U)
+    GSL_ERROR ("bp_dataset_batch: d, index and U must not be NULL", GSL_EFAULT);
+  const size_t m = d->rows * d->cols;
+  if (U->size2 != m)
+    GSL_ERROR ("bp_dataset_batch: U must have one column per pixel", GSL_EBADLEN);
+  if (T != NULL && (T->size1 != U->size1 || T->size2 != d->n_classes))
+    GSL_ERROR ("bp_dataset_batch: T must be B x n_classes, B the rows of U",
+               GSL_EBADLEN);
+  for (size_t r = 0; r < U->size1; r++)
+    if (index[r] >= d->count)
+      GSL_ERROR ("bp_dataset_batch: index beyond the data set", GSL_EINVAL);
+  for (size_t r = 0; r < U->size1; r++)
+    {
+      const unsigned char *x = d->images + index[r] * m;
+      double *u = U->data + r * U->tda;
+      if (r + 1 < U->size1)   /* the next image lies elsewhere: ask for it now */
+        prefetch (d->images + index[r + 1] * m, m);
+#pragma omp simd
+      for (size_t j = 0; j < m; j++)
+        u[j] = BP_PIXEL_SCALE * x[j];
+    }
+  if (T != NULL)
+    {
+      gsl_matrix_set_zero (T);
+      for (size_t r = 0; r < T->size1; r++)
+        gsl_matrix_set (T, r, d->labels[index[r]], 1.0);
+    }
+  return GSL_SUCCESS;
+}

@@ -1,0 +1,473 @@
+/* model_file.c -- the model file: see bp_model_file.h for the format. */
+#include <config.h>
+#include <assert.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <libgen.h>
+#include <math.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <zlib.h>
+#include <gsl/gsl_errno.h>
+#include "backprop/bp_model_file.h"
+#include "lib/files/report.h"
+
+#define HEADER_BYTES 28       /* version 1 */
+#define HEADER_BYTES_MLP 36   /* version 2 */
+
+static void
+put_u32 (unsigned char *p, uint32_t x)
+{
+  for (int k = 0; k < 4; k++)
+    p[k] = (unsigned char) (x >> (8 * k));
+}
+
+static uint32_t
+get_u32 (const unsigned char *p)
+{
+  return (uint32_t) p[0] | ((uint32_t) p[1] << 8) | ((uint32_t) p[2] << 16)
+         | ((uint32_t) p[3] << 24);
+}
+
+static void
+put_f64 (unsigned char *p, double x)
+{
+  uint64_t bits;
+  memcpy (&bits, &x, sizeof bits);
+  for (int k = 0; k < 8; k++)
+    p[k] = (unsigned char) (bits >> (8 * k));
+}
+
+static double
+get_f64 (const unsigned char *p)
+{
+  uint64_t bits = 0;
+  double x;
+  for (int k = 0; k < 8; k++)
+    bits |= (uint64_t) p[k] << (8 * k);
+  memcpy (&x, &bits, sizeof x);
+  return x;
+}
+
+/* a b + c, or SIZE_MAX when it overflows */
+static size_t
+mul_add (size_t a, size_t b, size_t c)
+{
+  if (b != 0 && a > (SIZE_MAX - c) / b)
+    return SIZE_MAX;
+  return a * b + c;
+}
+
+/* The length of a file of a header of head bytes and count parameters,
+   or 0 when it would overflow. */
+static size_t
+file_bytes_of (size_t head, size_t count)
+{
+  const size_t len = mul_add (count, 8, head + 4);
+  return len == SIZE_MAX ? 0 : len;
+}
+
+/* The parameters of a file, in order: a matrix (row-major) or a vector. */
+typedef struct
+{
+  const char *name;
+  const gsl_matrix *M;
+  const gsl_vector *v;
+} block;
+
+static size_t
+block_size (block b)
+{
+  return b.M ? b.M->size1 * b.M->size2 : b.v->size;
+}
+
+static double
+block_get (block b, size_t k)
+{
+  return b.M ? gsl_matrix_get (b.M, k / b.M->size2, k % b.M->size2)
+             : gsl_vector_get (b.v, k);
+}
+
+/* Write all of buf to fd, then fsync it. */
+static int
+write_all (int fd, const unsigned char *buf, size_t len)
+{
+  while (len > 0)
+    {
+      ssize_t w = write (fd, buf, len);
+      if (w < 0 && errno == EINTR)
+        continue;
+      if (w <= 0)
+        return -1;
+      buf += w;
+      len -= (size_t) w;
+    }
+  return fsync (fd);
+}
+
+/* Make the rename durable: fsync the directory holding path. */
+static void
+sync_directory (const char *path)
+{
+  char *copy = strdup (path);
+  if (copy == NULL)
+    return;
+  int fd = open (dirname (copy), O_RDONLY);
+  if (fd >= 0)
+    {
+      fsync (fd);
+      close (fd);
+    }
+  free (copy);
+}
+
+/* Write the header head (len_head bytes, magic and version included) and
+   the blocks' values after it, with the CRC, atomically. */
+static int
+write_model (const char *path, const unsigned char *head, size_t len_head,
+             const block *blocks, size_t nblocks, char *err, size_t errlen)
+{
+  size_t count = 0;
+  for (size_t k = 0; k < nblocks; k++)
+    {
+      for (size_t j = 0; j < block_size (blocks[k]); j++)
+        if (!isfinite (block_get (blocks[k], j)))
+          return report_file_error (err, errlen, GSL_EDOM, path, "cannot save: %s has a "
+                            "value that is not finite (element %zu)", blocks[k].name, j);
+      count += block_size (blocks[k]);
+    }
+  const size_t len = file_bytes_of (len_head, count);
+  unsigned char *buf = len ? malloc (len) : NULL;
+  if (buf == NULL)
+    return report_file_error (err, errlen, GSL_ENOMEM, path, "cannot save: out of memory");
+  memcpy (buf, head, len_head);
+  unsigned char *p = buf + len_head;
+  for (size_t k = 0; k < nblocks; k++)
+    for (size_t j = 0; j < block_size (blocks[k]); j++, p += 8)
+      put_f64 (p, block_get (blocks[k], j));
+  put_u32 (p, (uint32_t) crc32_z (crc32_z (0L, Z_NULL, 0), buf, len - 4));
+
+  /* A temporary file beside path, then rename: all or nothing. */
+  const size_t plen = strlen (path);
+  char *tmp = malloc (plen + 8);
+  if (tmp == NULL)
+    {
+      free (buf);
+      return report_file_error (err, errlen, GSL_ENOMEM, path, "cannot save: out of memory");
+    }
+  memcpy (tmp, path, plen);
+  memcpy (tmp + plen, ".XXXXXX", 8);
+  int fd = mkstemp (tmp);
+  if (fd < 0)
+    {
+      int e = errno;
+      free (buf);
+      free (tmp);
+      return report_file_error (err, errlen, GSL_EFAILED, path,
+                        "cannot create a temporary file beside it: %s", strerror (e));
+    }
+  mode_t mask = umask (0);
+  umask (mask);
+  int status = GSL_SUCCESS, e = 0;
+  if (fchmod (fd, 0666 & ~mask) != 0 || write_all (fd, buf, len) != 0)
+    {
+      e = errno;
+      status = GSL_EFAILED;
+    }
+  if (close (fd) != 0 && status == GSL_SUCCESS)
+    {
+      e = errno;
+      status = GSL_EFAILED;
+    }
+  if (status == GSL_SUCCESS && rename (tmp, path) != 0)
+    {
+      e = errno;
+      status = GSL_EFAILED;
+    }
+  if (status != GSL_SUCCESS)
+    {
+      unlink (tmp);
+      report_file_error (err, errlen, status, path, "cannot save: %s", strerror (e));
+    }
+  else
+    sync_directory (path);
+  free (buf);
+  free (tmp);
+  return status;
+}
+
+int
+bp_model_file_write (const char *path, const gsl_matrix *W, const gsl_vector *b,
+                     size_t rows, size_t cols, char *err, size_t errlen)
+{
+  if (!path || !W || !b)
+    return report_file_error (err, errlen, GSL_EFAULT, "bp_model_file_write",
+                      "path, W and b must not be NULL");
+  const size_t n = W->size1, m = W->size2;
+  if (b->size != n || rows * cols != m || n > UINT32_MAX || m > UINT32_MAX
+      || rows > UINT32_MAX || cols > UINT32_MAX)
+    return report_file_error (err, errlen, GSL_EBADLEN, path,
+                      "cannot save: b must have W's rows and W's columns must "
+                      "be rows x cols (each below 2^32)");
+  unsigned char head[HEADER_BYTES];
+  /* the magic's 8 bytes, without its NUL: the file format */
+  memcpy (head, BP_MODEL_FILE_MAGIC, 8);   /* NOLINT(bugprone-not-null-terminated-result) */
+  put_u32 (head + 8, BP_MODEL_FILE_VERSION);
+  put_u32 (head + 12, (uint32_t) n);
+  put_u32 (head + 16, (uint32_t) m);
+  put_u32 (head + 20, (uint32_t) rows);
+  put_u32 (head + 24, (uint32_t) cols);
+  const block blocks[] = { { "W", W, NULL }, { "b", NULL, b } };
+  return write_model (path, head, HEADER_BYTES, blocks, 2, err, errlen);
+}
+
+int
+bp_model_file_write_mlp (const char *path, const bp_mlp *net, size_t rows,
+                         size_t cols, char *err, size_t errlen)
+{
+  if (!path || !net)
+    return report_file_error (err, errlen, GSL_EFAULT, "bp_model_file_write_mlp",
+                      "path and net must not be NULL");
+  const size_t m = net->m, H = net->H, n = net->n;
+  if (net->W1->size1 != H || net->W1->size2 != m || net->b1->size != H
+      || net->W2->size1 != n || net->W2->size2 != H || net->b2->size != n
+      || rows * cols != m || n > UINT32_MAX || m > UINT32_MAX || H > UINT32_MAX
+      || rows > UINT32_MAX || cols > UINT32_MAX || bp_activation_name (net->act) == NULL)
+    return report_file_error (err, errlen, GSL_EBADLEN, path,
+                      "cannot save: W1, b1, W2, b2 must be H x m, H, n x H, n, "
+                      "m must be rows x cols (each below 2^32) and the activation known");
+  unsigned char head[HEADER_BYTES_MLP];
+  /* the magic's 8 bytes, without its NUL: the file format */
+  memcpy (head, BP_MODEL_FILE_MAGIC, 8);   /* NOLINT(bugprone-not-null-terminated-result) */
+  put_u32 (head + 8, BP_MODEL_FILE_VERSION_MLP);
+  put_u32 (head + 12, (uint32_t) n);
+  put_u32 (head + 16, (uint32_t) m);
+  put_u32 (head + 20, (uint32_t) rows);
+  put_u32 (head + 24, (uint32_t) cols);
+  put_u32 (head + 28, (uint32_t) H);
+  put_u32 (head + 32, (uint32_t) net->act);
+  const block blocks[] = { { "W1", net->W1, NULL }, { "b1", NULL, net->b1 },
+                           { "W2", net->W2, NULL }, { "b2", NULL, net->b2 } };
+  return write_model (path, head, HEADER_BYTES_MLP, blocks, 4, err, errlen);
+}
+
+/* What a header says. */
+typedef struct
+{
+  uint32_t version;
+  size_t n, m, rows, cols, H;   /* H = 0 in version 1 */
+  unsigned act;
+  size_t head, count, len;      /* header bytes, parameters, file bytes */
+} header;
+
+/* Read and check the header of the open file f at path: the magic, a known
+   version (want, when not 0), the sizes, and the file's exact length. */
+static int
+read_header (FILE *f, const char *path, uint32_t want, header *h, char *err,
+             size_t errlen)
+{
+  struct stat st;
+  unsigned char head[HEADER_BYTES_MLP];
+  size_t got;
+  if (fstat (fileno (f), &st) != 0 || !S_ISREG (st.st_mode))
+    return report_file_error (err, errlen, GSL_EFAILED, path, "not a regular file");
+  got = fread (head, 1, HEADER_BYTES_MLP, f);
+  if (got < HEADER_BYTES)
+    return report_file_error (err, errlen, GSL_EINVAL, path,
+                      "truncated model file: %zu bytes, shorter than the "
+                      "%d-byte header", got, HEADER_BYTES);
+  if (memcmp (head, BP_MODEL_FILE_MAGIC, 8) != 0)
+    return report_file_error (err, errlen, GSL_EINVAL, path,
+                      "not a backprop model file (bad magic number)");
+  h->version = get_u32 (head + 8);
+  if (h->version != BP_MODEL_FILE_VERSION && h->version != BP_MODEL_FILE_VERSION_MLP)
+    return report_file_error (err, errlen, GSL_EINVAL, path,
+                      "model file version %lu is not supported (only %u and %u)",
+                      (unsigned long) h->version, BP_MODEL_FILE_VERSION,
+                      BP_MODEL_FILE_VERSION_MLP);
+  if (want == BP_MODEL_FILE_VERSION && h->version != want)
+    return report_file_error (err, errlen, GSL_EINVAL, path,
+                      "model file version %lu is not supported by bp_model_file_read: "
+                      "it holds a two-layer network (bp_model_file_read_mlp reads it)",
+                      (unsigned long) h->version);
+  if (want == BP_MODEL_FILE_VERSION_MLP && h->version != want)
+    return report_file_error (err, errlen, GSL_EINVAL, path,
+                      "model file version %lu holds a one-layer classifier, not a "
+                      "two-layer network (bp_model_file_read reads it)",
+                      (unsigned long) h->version);
+  h->head = h->version == BP_MODEL_FILE_VERSION ? HEADER_BYTES : HEADER_BYTES_MLP;
+  if (got < h->head)
+    return report_file_error (err, errlen, GSL_EINVAL, path,
+                      "truncated model file: %zu bytes, shorter than the "
+                      "%zu-byte header", got, h->head);
+  h->n = get_u32 (head + 12);
+  h->m = get_u32 (head + 16);
+  h->rows = get_u32 (head + 20);
+  h->cols = get_u32 (head + 24);
+  h->H = h->version == BP_MODEL_FILE_VERSION ? 0 : get_u32 (head + 28);
+  h->act = h->version == BP_MODEL_FILE_VERSION ? 0 : get_u32 (head + 32);
+  if (h->n == 0 || h->m == 0 || h->rows * h->cols != h->m
+      || (h->version == BP_MODEL_FILE_VERSION_MLP && h->H == 0))
+    return report_file_error (err, errlen, GSL_EINVAL, path,
+                      "bad sizes in the header: %zu classes, %zu inputs, "
+                      "image %zu x %zu%s", h->n, h->m, h->rows, h->cols,
+                      h->version == BP_MODEL_FILE_VERSION_MLP && h->H == 0
+                      ? ", no hidden units" : "");
+  if (h->version == BP_MODEL_FILE_VERSION_MLP
+      && bp_activation_name ((bp_activation) h->act) == NULL)
+    return report_file_error (err, errlen, GSL_EINVAL, path,
+                      "bad activation %u in the header (0 relu, 1 sigmoid, 2 tanh)",
+                      h->act);
+  /* version 1: n m + n; version 2: H m + H + n H + n */
+  h->count = h->H == 0 ? mul_add (h->n, h->m, h->n)
+                       : mul_add (h->H, h->m + 1, mul_add (h->n, h->H + 1, 0));
+  h->len = file_bytes_of (h->head, h->count);
+  if (h->len == 0)
+    return report_file_error (err, errlen, GSL_EINVAL, path,
+                      "bad sizes in the header: %zu classes, %zu inputs%s make "
+                      "a file longer than %zu bytes", h->n, h->m,
+                      h->H ? " and the hidden units" : "", (size_t) SIZE_MAX);
+  if ((size_t) st.st_size != h->len)
+    return report_file_error (err, errlen, GSL_EINVAL, path,
+                      "%s model file: %lld bytes, expected %zu for %zu x %zu%s",
+                      (size_t) st.st_size < h->len ? "truncated" : "overlong",
+                      (long long) st.st_size, h->len, h->n, h->m,
+                      h->H ? " with a hidden layer" : "");
+  return GSL_SUCCESS;
+}
+
+/* Open path, check its header (version want, or any when 0), read the
+   whole file into *buf and check its CRC and that every parameter is
+   finite.  On error *buf is NULL. */
+static int
+read_model (const char *path, uint32_t want, header *h, unsigned char **buf,
+            char *err, size_t errlen)
+{
+  *buf = NULL;
+  FILE *f = fopen (path, "rb");
+  if (f == NULL)
+    return report_file_error (err, errlen, GSL_EFAILED, path, "cannot open: %s", strerror (errno));
+  int status = read_header (f, path, want, h, err, errlen);
+  if (status == GSL_SUCCESS && (*buf = malloc (h->len)) == NULL)
+    status = report_file_error (err, errlen, GSL_ENOMEM, path, "out of memory");
+  if (status == GSL_SUCCESS)
+    {
+      rewind (f);
+      size_t got = fread (*buf, 1, h->len, f);
+      if (got != h->len)
+        status = report_file_error (err, errlen, GSL_EFAILED, path, "cannot read: %s",
+                            ferror (f) ? strerror (errno) : "the file shrank");
+      else if (get_u32 (*buf + h->len - 4)
+               != (uint32_t) crc32_z (crc32_z (0L, Z_NULL, 0), *buf, h->len - 4))
+        status = report_file_error (err, errlen, GSL_EINVAL, path,
+                            "checksum mismatch: the model file is corrupt");
+    }
+  fclose (f);
+  for (size_t k = 0; status == GSL_SUCCESS && k < h->count; k++)
+    if (!isfinite (get_f64 (*buf + h->head + 8 * k)))
+      status = report_file_error (err, errlen, GSL_EINVAL, path,
+                          "parameter %zu is not a finite number", k);
+  if (status != GSL_SUCCESS)
+    {
+      free (*buf);
+      *buf = NULL;
+    }
+  return status;
+}
+
+/* Fill M (a matrix, or v a vector) from p, row-major; returns the end. */
+static const unsigned char *
+get_block (const unsigned char *p, gsl_matrix *M, gsl_vector *v)
+{
+  assert (M != NULL || v != NULL);   /* one block: a matrix or a vector */
+  if (M)
+    for (size_t i = 0; i < M->size1; i++)
+      for (size_t j = 0; j < M->size2; j++, p += 8)
+        gsl_matrix_set (M, i, j, get_f64 (p));
+  else
+    for (size_t i = 0; i < v->size; i++, p += 8)
+      gsl_vector_set (v, i, get_f64 (p));
+  return p;
+}
+
+int
+bp_model_file_read (const char *path, gsl_matrix **W, gsl_vector **b,
+                    size_t *rows, size_t *cols, char *err, size_t errlen)
+{
+  if (!path || !W || !b)
+    return report_file_error (err, errlen, GSL_EFAULT, "bp_model_file_read",
+                      "path, W and b must not be NULL");
+  *W = NULL;
+  *b = NULL;
+  header h = { 0 };
+  unsigned char *buf;
+  int status = read_model (path, BP_MODEL_FILE_VERSION, &h, &buf, err, errlen);
+  if (status != GSL_SUCCESS)
+    return status;
+  *W = gsl_matrix_alloc (h.n, h.m);
+  *b = gsl_vector_alloc (h.n);
+  if (*W == NULL || *b == NULL)
+    {
+      if (*W) gsl_matrix_free (*W);
+      if (*b) gsl_vector_free (*b);
+      *W = NULL;
+      *b = NULL;
+      free (buf);
+      return report_file_error (err, errlen, GSL_ENOMEM, path, "out of memory");
+    }
+  get_block (get_block (buf + h.head, *W, NULL), NULL, *b);
+  free (buf);
+  if (rows) *rows = h.rows;
+  if (cols) *cols = h.cols;
+  return GSL_SUCCESS;
+}
+
+int
+bp_model_file_read_mlp (const char *path, bp_mlp **net, size_t *rows, size_t *cols,
+                        char *err, size_t errlen)
+{
+  if (!path || !net)
+    return report_file_error (err, errlen, GSL_EFAULT, "bp_model_file_read_mlp",
+                      "path and net must not be NULL");
+  *net = NULL;
+  header h = { 0 };
+  unsigned char *buf;
+  int status = read_model (path, BP_MODEL_FILE_VERSION_MLP, &h, &buf, err, errlen);
+  if (status != GSL_SUCCESS)
+    return status;
+  if ((*net = bp_mlp_alloc (h.m, h.H, h.n, (bp_activation) h.act)) == NULL)
+    {
+      free (buf);
+      return report_file_error (err, errlen, GSL_ENOMEM, path, "out of memory");
+    }
+  const unsigned char *p = buf + h.head;
+  p = get_block (p, (*net)->W1, NULL);
+  p = get_block (p, NULL, (*net)->b1);
+  p = get_block (p, (*net)->W2, NULL);
+  get_block (p, NULL, (*net)->b2);
+  free (buf);
+  if (rows) *rows = h.rows;
+  if (cols) *cols = h.cols;
+  return GSL_SUCCESS;
+}
+
+int
+bp_model_file_layers (const char *path, size_t *layers, char *err, size_t errlen)
+{
+  if (!path || !layers)
+    return report_file_error (err, errlen, GSL_EFAULT, "bp_model_file_layers",
+                      "path and layers must not be NULL");
+  FILE *f = fopen (path, "rb");
+  if (f == NULL)
+    return report_file_error (err, errlen, GSL_EFAILED, path, "cannot open: %s", strerror (errno));
+  header h = { 0 };
+  int status = read_header (f, path, 0, &h, err, errlen);
+  fclose (f);
+  if (status == GSL_SUCCESS)
+    *layers = h.H == 0 ? 1 : 2;
+  return status;
+}

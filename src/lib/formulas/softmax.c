@@ -1,0 +1,62 @@
+/* softmax.c -- slides 6-9; derivations/03-chain-rule-dL-dv.md,
+   derivations/04-softmax-jacobian.md */
+#include <config.h>
+#include <math.h>
+#include <gsl/gsl_errno.h>
+#include <gsl/gsl_blas.h>
+#include "backprop/bp_softmax.h"
+#include "lib/valid.h"
+
+/* y_i = exp(v_i - max v) / sum_k exp(v_k - max v) */
+int
+bp_softmax (const gsl_vector *v, gsl_vector *y)
+{
+  if (!v || !y)
+    GSL_ERROR ("bp_softmax: v and y must not be NULL", GSL_EFAULT);
+  if (y->size != v->size)
+    GSL_ERROR ("bp_softmax: v and y must have equal sizes", GSL_EBADLEN);
+  if (v->size == 0)
+    GSL_ERROR ("bp_softmax: v must not be empty", GSL_EBADLEN);
+  if (!vector_finite (v))
+    GSL_ERROR ("bp_softmax: v has a NaN or infinite element", GSL_EDOM);
+  const double vmax = gsl_vector_max (v);
+  double sum = 0.0;
+  for (size_t i = 0; i < v->size; i++)
+    {
+      const double e = exp (gsl_vector_get (v, i) - vmax);
+      gsl_vector_set (y, i, e);
+      sum += e;
+    }
+  return gsl_vector_scale (y, 1.0 / sum);
+}
+
+/* J_ij = dy_i/dv_j = y_i (1[i=j] - y_j) */
+int
+bp_softmax_jacobian (const gsl_vector *y, gsl_matrix *J)
+{
+  if (!y || !J)
+    GSL_ERROR ("bp_softmax_jacobian: y and J must not be NULL", GSL_EFAULT);
+  if (J->size1 != y->size || J->size2 != y->size)
+    GSL_ERROR ("bp_softmax_jacobian: J must be n x n for y of size n", GSL_EBADLEN);
+  for (size_t i = 0; i < y->size; i++)
+    for (size_t j = 0; j < y->size; j++)
+      {
+        const double yi = gsl_vector_get (y, i), yj = gsl_vector_get (y, j);
+        gsl_matrix_set (J, i, j, yi * ((i == j ? 1.0 : 0.0) - yj));
+      }
+  return GSL_SUCCESS;
+}
+
+/* dL/dv = (dy/dv)^T dL/dy: dL/dv_j = sum_i dL/dy_i dy_i/dv_j */
+int
+bp_softmax_backward (const gsl_matrix *J, const gsl_vector *dL_dy,
+                     gsl_vector *dL_dv)
+{
+  if (!J || !dL_dy || !dL_dv)
+    GSL_ERROR ("bp_softmax_backward: J, dL_dy and dL_dv must not be NULL", GSL_EFAULT);
+  if (J->size1 != J->size2)
+    GSL_ERROR ("bp_softmax_backward: J must be square", GSL_EBADLEN);
+  if (dL_dy->size != J->size1 || dL_dv->size != J->size2)
+    GSL_ERROR ("bp_softmax_backward: dL_dy and dL_dv must have J's size", GSL_EBADLEN);
+  return gsl_blas_dgemv (CblasTrans, 1.0, J, dL_dy, 0.0, dL_dv);
+}

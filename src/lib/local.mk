@@ -1,0 +1,62 @@
+## src/lib/local.mk -- the library libbackprop and its public headers.
+
+lib_LTLIBRARIES += src/lib/libbackprop.la
+src_lib_libbackprop_la_SOURCES = src/lib/valid.h src/lib/cmplx.h
+src_lib_libbackprop_la_LIBADD = $(GSL_LIBS) $(ZLIB_LIBS) $(CBLAS_LIBS)
+src_lib_libbackprop_la_LDFLAGS = -version-info $(BP_LT_VERSION) -no-undefined
+# OpenMP for the checker's threads: the library carries it, and everything
+# linked with it gets it.
+AM_CFLAGS += $(OPENMP_CFLAGS)
+
+pkginclude_HEADERS += src/backprop/bp_common.h
+
+# The formulas: one function per formula of the slides and beyond.
+src_lib_libbackprop_la_SOURCES += \
+  src/lib/formulas/reshape.c \
+  src/lib/formulas/linear.c \
+  src/lib/formulas/softmax.c \
+  src/lib/formulas/cross_entropy.c \
+  src/lib/formulas/model.c \
+  src/lib/formulas/activation.c \
+  src/lib/formulas/mlp.c \
+  src/lib/formulas/batch.c \
+  src/lib/formulas/mlp_batch.c
+pkginclude_HEADERS += \
+  src/backprop/bp_reshape.h \
+  src/backprop/bp_linear.h \
+  src/backprop/bp_softmax.h \
+  src/backprop/bp_cross_entropy.h \
+  src/backprop/bp_model.h \
+  src/backprop/bp_activation.h \
+  src/backprop/bp_mlp.h \
+  src/backprop/bp_batch.h \
+  src/backprop/bp_mlp_batch.h
+
+# The checker: numeric derivatives and their comparison with analytic ones.
+src_lib_libbackprop_la_SOURCES += \
+  src/lib/check/check.c \
+  src/lib/check/check_threads.c \
+  src/lib/check/check_directional.c \
+  src/lib/check/complex_step.c
+pkginclude_HEADERS += \
+  src/backprop/bp_check.h \
+  src/backprop/bp_check_threads.h \
+  src/backprop/bp_check_directional.h \
+  src/backprop/bp_complex_step.h
+
+# Files: IDX data sets and model files.
+src_lib_libbackprop_la_SOURCES += \
+  src/lib/files/report.c src/lib/files/report.h \
+  src/lib/files/idx.c \
+  src/lib/files/model_file.c
+pkginclude_HEADERS += \
+  src/backprop/bp_idx.h \
+  src/backprop/bp_model_file.h
+
+# Training on mini-batches.
+src_lib_libbackprop_la_SOURCES += \
+  src/lib/train/train.c \
+  src/lib/train/mlp_train.c
+pkginclude_HEADERS += \
+  src/backprop/bp_train.h \
+  src/backprop/bp_mlp_train.h

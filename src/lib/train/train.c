@@ -1,0 +1,209 @@
+/* train.c -- mini-batch SGD and evaluation; see bp_train.h and
+   derivations/14-mini-batch.md */
+#include <config.h>
+#include <math.h>
+#include <stdlib.h>
+#include <gsl/gsl_errno.h>
+#include <gsl/gsl_math.h>
+#include <gsl/gsl_nan.h>
+#include <gsl/gsl_blas.h>
+#include <gsl/gsl_randist.h>
+#include "backprop/bp_train.h"
+#include "lib/valid.h"
+
+void
+bp_sgd_params_default (bp_sgd_params *p)
+{
+  if (!p)
+    GSL_ERROR_VOID ("bp_sgd_params_default: p must not be NULL", GSL_EFAULT);
+  p->batch = 64;
+  p->lr = 0.05;
+  p->momentum = 0.9;
+  p->weight_decay = 0.0;
+  p->epochs = 10;
+}
+
+/* eta_t = eta_0 (1 + cos(pi t / T)) / 2, t clamped to T */
+double
+bp_sgd_learning_rate (const bp_sgd_params *p, size_t step, size_t steps)
+{
+  if (!p)
+    GSL_ERROR_VAL ("bp_sgd_learning_rate: p must not be NULL", GSL_EFAULT, GSL_NAN);
+  if (steps == 0)
+    return p->lr;
+  if (step > steps)
+    step = steps;   /* past the schedule's end: stay at 0, do not rise again */
+  return p->lr * 0.5 * (1.0 + cos (M_PI * (double) step / (double) steps));
+}
+
+/* velocity <- mu velocity + grad; theta <- theta - eta velocity */
+int
+bp_sgd_update (double eta, double mu, const gsl_vector *grad,
+               gsl_vector *velocity, gsl_vector *theta)
+{
+  if (!grad || !velocity || !theta)
+    GSL_ERROR ("bp_sgd_update: grad, velocity and theta must not be NULL", GSL_EFAULT);
+  if (velocity->size != grad->size || theta->size != grad->size)
+    GSL_ERROR ("bp_sgd_update: grad, velocity and theta must have equal sizes",
+               GSL_EBADLEN);
+  if (!isfinite (eta) || !isfinite (mu))
+    GSL_ERROR ("bp_sgd_update: eta and mu must be finite", GSL_EDOM);
+  gsl_vector_scale (velocity, mu);
+  gsl_blas_daxpy (1.0, grad, velocity);   /* = gsl_vector_add, on BLAS's loop */
+  return gsl_blas_daxpy (-eta, velocity, theta);
+}
+
+bp_trainer *
+bp_trainer_alloc (size_t count, size_t B, size_t n, size_t m)
+{
+  if (count == 0 || B == 0 || n == 0 || m == 0)
+    GSL_ERROR_NULL ("bp_trainer_alloc: count, B, n and m must be positive", GSL_EINVAL);
+  bp_trainer *t = calloc (1, sizeof *t);
+  if (t == NULL)
+    GSL_ERROR_NULL ("bp_trainer_alloc: out of memory", GSL_ENOMEM);
+  t->count = count;
+  t->ws = bp_batch_workspace_alloc (B, n, m);
+  t->vel_W = gsl_matrix_calloc (n, m);
+  t->vel_b = gsl_vector_calloc (n);
+  t->order = malloc (count * sizeof *t->order);
+  if (!t->ws || !t->vel_W || !t->vel_b || !t->order)
+    {
+      bp_trainer_free (t);
+      GSL_ERROR_NULL ("bp_trainer_alloc: out of memory", GSL_ENOMEM);
+    }
+  for (size_t k = 0; k < count; k++)
+    t->order[k] = k;
+  return t;
+}
+
+void
+bp_trainer_free (bp_trainer *t)
+{
+  if (t == NULL)
+    return;
+  bp_batch_workspace_free (t->ws);
+  if (t->vel_W) gsl_matrix_free (t->vel_W);
+  if (t->vel_b) gsl_vector_free (t->vel_b);
+  free (t->order);
+  free (t);
+}
+
+/* W and b seen as vectors of their elements (W must be contiguous). */
+static gsl_vector_view
+flat (gsl_matrix *A)
+{
+  return gsl_vector_view_array (A->data, A->size1 * A->size2);
+}
+
+int
+bp_train_epoch (const bp_dataset *d, const bp_sgd_params *p, size_t epoch,
+                gsl_rng *rng, bp_trainer *t, bp_progress_function progress,
+                void *arg, gsl_matrix *W, gsl_vector *b, double *loss)
+{
+  if (!d || !p || !rng || !t || !W || !b)
+    GSL_ERROR ("bp_train_epoch: d, p, rng, t, W and b must not be NULL", GSL_EFAULT);
+  if (!matrix_finite (W) || !vector_finite (b))
+    GSL_ERROR ("bp_train_epoch: W or b has a NaN or infinite element", GSL_EDOM);
+  bp_batch_workspace *ws = t->ws;
+  if (t->count != d->count || ws->n != d->n_classes || ws->m != d->rows * d->cols)
+    GSL_ERROR ("bp_train_epoch: the trainer was made for another data set", GSL_EBADLEN);
+  if (W->size1 != ws->n || W->size2 != ws->m || W->tda != W->size2 || b->size != ws->n)
+    GSL_ERROR ("bp_train_epoch: W must be a contiguous n x m matrix and b have n",
+               GSL_EBADLEN);
+  gsl_ran_shuffle (rng, t->order, t->count, sizeof *t->order);
+  const size_t per_epoch = (d->count + ws->B - 1) / ws->B;
+  size_t step = epoch * per_epoch;
+  double total = 0.0;
+  for (size_t start = 0; start < d->count; start += ws->B)
+    {
+      const size_t B = d->count - start < ws->B ? d->count - start : ws->B;
+      gsl_matrix_view U, T, V, Y, G;
+      bp_batch_workspace_view (ws, B, &U, &T, &V, &Y, &G);
+      bp_dataset_batch (d, t->order + start, &U.matrix, &T.matrix);
+      bp_batch_linear (W, b, &U.matrix, &V.matrix);
+      if (loss)   /* the gradient does not need it: only when asked */
+        total += (double) B * bp_batch_softmax_cross_entropy (&T.matrix, &V.matrix);
+      bp_batch_softmax (&V.matrix, &Y.matrix);
+      int status = bp_batch_softmax_cross_entropy_grad (&T.matrix, &Y.matrix, &G.matrix);
+      if (status != GSL_SUCCESS)
+        return status;
+      bp_batch_grad_weights (&G.matrix, &U.matrix, ws->dL_dW);
+      bp_batch_grad_bias (&G.matrix, ws->dL_db);
+      gsl_vector_view w = flat (W), gw = flat (ws->dL_dW), vw = flat (t->vel_W);
+      /* d/dW (lambda/2) ||W||^2 = lambda W */
+      if (p->weight_decay != 0.0)
+        gsl_blas_daxpy (p->weight_decay, &w.vector, &gw.vector);
+      const double eta = bp_sgd_learning_rate (p, step++, p->epochs * per_epoch);
+      bp_sgd_update (eta, p->momentum, &gw.vector, &vw.vector, &w.vector);
+      bp_sgd_update (eta, p->momentum, ws->dL_db, t->vel_b, b);
+      if (progress)
+        progress (start + B, d->count, arg);
+    }
+  if (loss)
+    *loss = total / (double) d->count;
+  return GSL_SUCCESS;
+}
+
+int
+bp_evaluate (const bp_dataset *d, const gsl_matrix *W, const gsl_vector *b,
+             bp_batch_workspace *ws, gsl_matrix_ulong *confusion,
+             double *accuracy, double *loss)
+{
+  if (!d || !W || !b || !ws)
+    GSL_ERROR ("bp_evaluate: d, W, b and ws must not be NULL", GSL_EFAULT);
+  if (!matrix_finite (W) || !vector_finite (b))
+    GSL_ERROR ("bp_evaluate: W or b has a NaN or infinite element", GSL_EDOM);
+  if (ws->n != d->n_classes || ws->m != d->rows * d->cols)
+    GSL_ERROR ("bp_evaluate: the workspace was made for another data set", GSL_EBADLEN);
+  if (W->size1 != ws->n || W->size2 != ws->m || b->size != ws->n)
+    GSL_ERROR ("bp_evaluate: W must be n x m and b have n, for the data set", GSL_EBADLEN);
+  if (confusion && (confusion->size1 != ws->n || confusion->size2 != ws->n))
+    GSL_ERROR ("bp_evaluate: confusion must be n x n", GSL_EBADLEN);
+  if (confusion)
+    gsl_matrix_ulong_set_zero (confusion);
+  size_t *index = malloc (ws->B * sizeof *index), right = 0;
+  if (index == NULL)
+    GSL_ERROR ("bp_evaluate: out of memory", GSL_ENOMEM);
+  double total = 0.0;
+  for (size_t start = 0; start < d->count; start += ws->B)
+    {
+      const size_t B = d->count - start < ws->B ? d->count - start : ws->B;
+      gsl_matrix_view U, T, V;
+      bp_batch_workspace_view (ws, B, &U, &T, &V, NULL, NULL);
+      for (size_t r = 0; r < B; r++)
+        index[r] = start + r;
+      bp_dataset_batch (d, index, &U.matrix, &T.matrix);
+      bp_batch_linear (W, b, &U.matrix, &V.matrix);
+      total += (double) B * bp_batch_softmax_cross_entropy (&T.matrix, &V.matrix);
+      bp_count_predictions (d, start, &V.matrix, confusion, &right);
+    }
+  free (index);
+  if (accuracy)
+    *accuracy = (double) right / (double) d->count;
+  if (loss)
+    *loss = total / (double) d->count;
+  return GSL_SUCCESS;
+}
+
+int
+bp_count_predictions (const bp_dataset *d, size_t first, const gsl_matrix *V,
+                      gsl_matrix_ulong *confusion, size_t *right)
+{
+  if (!d || !V || !right)
+    GSL_ERROR ("bp_count_predictions: d, V and right must not be NULL", GSL_EFAULT);
+  if (first > d->count || V->size1 > d->count - first || V->size2 != d->n_classes)
+    GSL_ERROR ("bp_count_predictions: V must have a row per example from first "
+               "and a column per class", GSL_EBADLEN);
+  if (confusion && (confusion->size1 != d->n_classes || confusion->size2 != d->n_classes))
+    GSL_ERROR ("bp_count_predictions: confusion must be n x n", GSL_EBADLEN);
+  for (size_t r = 0; r < V->size1; r++)
+    {
+      gsl_vector_const_view vr = gsl_matrix_const_row (V, r);
+      const size_t predicted = gsl_vector_max_index (&vr.vector);
+      const size_t truth = d->labels[first + r];
+      *right += predicted == truth;
+      if (confusion)
+        confusion->data[truth * confusion->tda + predicted]++;
+    }
+  return GSL_SUCCESS;
+}

@@ -1,0 +1,232 @@
+/* cstep_example.c -- see cstep_example.h */
+#include <config.h>
+#include <complex.h>
+#include "lib/cmplx.h"
+#include <stdlib.h>
+#include <gsl/gsl_errno.h>
+#include <math.h>
+#include <gsl/gsl_nan.h>
+#include "verify/cstep_example.h"
+
+static gsl_matrix_complex *
+matrix_copy (const gsl_matrix *A)
+{
+  gsl_matrix_complex *Z = gsl_matrix_complex_alloc (A->size1, A->size2);
+  if (Z)
+    bp_cstep_matrix_from_real (A, Z);
+  return Z;
+}
+
+static gsl_vector_complex *
+vector_copy (const gsl_vector *a)
+{
+  gsl_vector_complex *z = gsl_vector_complex_alloc (a->size);
+  if (z)
+    bp_cstep_vector_from_real (a, z);
+  return z;
+}
+
+cstep_example *
+cstep_example_alloc (const example *ex)
+{
+  cstep_example *cx = calloc (1, sizeof *cx);
+  if (cx == NULL)
+    GSL_ERROR_NULL ("cstep_example_alloc: out of memory", GSL_ENOMEM);
+  cx->ex = ex;
+  cx->W = matrix_copy (ex->W);
+  cx->b = vector_copy (ex->b);
+  cx->x = matrix_copy (ex->x);
+  cx->ws = bp_cstep_workspace_alloc (ex->W->size2, 0, ex->W->size1);
+  if (!cx->W || !cx->b || !cx->x || !cx->ws)
+    {
+      cstep_example_free (cx);
+      GSL_ERROR_NULL ("cstep_example_alloc: out of memory", GSL_ENOMEM);
+    }
+  return cx;
+}
+
+void
+cstep_example_free (cstep_example *cx)
+{
+  if (cx == NULL)
+    return;
+  if (cx->W) gsl_matrix_complex_free (cx->W);
+  if (cx->b) gsl_vector_complex_free (cx->b);
+  if (cx->x) gsl_matrix_complex_free (cx->x);
+  bp_cstep_workspace_free (cx->ws);
+  free (cx);
+}
+
+#define AS_MATRIX(theta, A) \
+  gsl_matrix_complex_const_view_vector ((theta), (A)->size1, (A)->size2).matrix
+
+double complex
+cstep_example_loss_of_y (const gsl_vector_complex *y, void *params)
+{
+  const cstep_example *cx = params;
+  return bp_cstep_cross_entropy (cx->ex->labels, y);
+}
+
+double complex
+cstep_example_loss_of_v (const gsl_vector_complex *v, void *params)
+{
+  const cstep_example *cx = params;
+  if (bp_cstep_softmax (v, cx->ws->y) != GSL_SUCCESS)
+    return GSL_NAN;
+  return bp_cstep_cross_entropy (cx->ex->labels, cx->ws->y);
+}
+
+double complex
+cstep_example_stable_loss_of_v (const gsl_vector_complex *v, void *params)
+{
+  const cstep_example *cx = params;
+  return bp_cstep_softmax_cross_entropy (cx->ex->labels, v);
+}
+
+double complex
+cstep_example_loss_of_u (const gsl_vector_complex *u, void *params)
+{
+  const cstep_example *cx = params;
+  if (bp_cstep_linear (cx->W, cx->b, u, cx->ws->v) != GSL_SUCCESS)
+    return GSL_NAN;
+  return cstep_example_loss_of_v (cx->ws->v, params);
+}
+
+double complex
+cstep_example_loss_of_b (const gsl_vector_complex *b, void *params)
+{
+  const cstep_example *cx = params;
+  return bp_cstep_model_loss (cx->W, b, cx->x, cx->ex->labels, cx->ws);
+}
+
+double complex
+cstep_example_loss_of_W (const gsl_vector_complex *vecW, void *params)
+{
+  const cstep_example *cx = params;
+  const gsl_matrix_complex W = AS_MATRIX (vecW, cx->W);
+  return bp_cstep_model_loss (&W, cx->b, cx->x, cx->ex->labels, cx->ws);
+}
+
+double complex
+cstep_example_loss_of_x (const gsl_vector_complex *vecx, void *params)
+{
+  const cstep_example *cx = params;
+  const gsl_matrix_complex x = AS_MATRIX (vecx, cx->x);
+  return bp_cstep_model_loss (cx->W, cx->b, &x, cx->ex->labels, cx->ws);
+}
+
+int
+cstep_example_softmax (const gsl_vector_complex *v, void *params,
+                          gsl_vector_complex *y)
+{
+  (void) params;
+  return bp_cstep_softmax (v, y);
+}
+
+int
+cstep_example_activation (const gsl_vector_complex *z, void *params,
+                             gsl_vector_complex *h)
+{
+  return bp_cstep_activation (*(const bp_activation *) params, z, h);
+}
+
+/* sum_i c_i f(z_i) */
+double complex
+cstep_example_activation_loss (const gsl_vector_complex *z, void *params)
+{
+  const cstep_activation_probe *p = params;
+  if (p->c->size != z->size || bp_cstep_activation (p->act, z, p->h) != GSL_SUCCESS)
+    return GSL_NAN;
+  double complex L = 0.0;
+  for (size_t i = 0; i < z->size; i++)
+    {
+      const double *hi = p->h->data + 2 * i * p->h->stride;   /* re, im */
+      L += gsl_vector_get (p->c, i) * CMPLX (hi[0], hi[1]);
+    }
+  return L;
+}
+
+/* --- the two-layer network --------------------------------------------- */
+
+cstep_mlp_example *
+cstep_mlp_example_alloc (const mlp_example *ex)
+{
+  cstep_mlp_example *cx = calloc (1, sizeof *cx);
+  if (cx == NULL)
+    GSL_ERROR_NULL ("cstep_mlp_example_alloc: out of memory", GSL_ENOMEM);
+  const bp_mlp *net = ex->net;
+  cx->ex = ex;
+  cx->W1 = matrix_copy (net->W1);
+  cx->b1 = vector_copy (net->b1);
+  cx->W2 = matrix_copy (net->W2);
+  cx->b2 = vector_copy (net->b2);
+  cx->x = matrix_copy (ex->x);
+  cx->ws = bp_cstep_workspace_alloc (net->m, net->H, net->n);
+  if (!cx->W1 || !cx->b1 || !cx->W2 || !cx->b2 || !cx->x || !cx->ws)
+    {
+      cstep_mlp_example_free (cx);
+      GSL_ERROR_NULL ("cstep_mlp_example_alloc: out of memory", GSL_ENOMEM);
+    }
+  return cx;
+}
+
+void
+cstep_mlp_example_free (cstep_mlp_example *cx)
+{
+  if (cx == NULL)
+    return;
+  if (cx->W1) gsl_matrix_complex_free (cx->W1);
+  if (cx->b1) gsl_vector_complex_free (cx->b1);
+  if (cx->W2) gsl_matrix_complex_free (cx->W2);
+  if (cx->b2) gsl_vector_complex_free (cx->b2);
+  if (cx->x) gsl_matrix_complex_free (cx->x);
+  bp_cstep_workspace_free (cx->ws);
+  free (cx);
+}
+
+/* The loss with one argument replaced (NULL: the example's own). */
+static double complex
+mlp_loss_with (const cstep_mlp_example *cx, const gsl_matrix_complex *W1,
+               const gsl_vector_complex *b1, const gsl_matrix_complex *W2,
+               const gsl_vector_complex *b2, const gsl_matrix_complex *x)
+{
+  return bp_cstep_mlp_loss (cx->ex->net->act, W1 ? W1 : cx->W1, b1 ? b1 : cx->b1,
+                            W2 ? W2 : cx->W2, b2 ? b2 : cx->b2, x ? x : cx->x,
+                            cx->ex->labels, cx->ws);
+}
+
+double complex
+cstep_mlp_example_loss_of_W1 (const gsl_vector_complex *t, void *params)
+{
+  const cstep_mlp_example *cx = params;
+  const gsl_matrix_complex W1 = AS_MATRIX (t, cx->W1);
+  return mlp_loss_with (cx, &W1, NULL, NULL, NULL, NULL);
+}
+
+double complex
+cstep_mlp_example_loss_of_b1 (const gsl_vector_complex *t, void *params)
+{
+  return mlp_loss_with (params, NULL, t, NULL, NULL, NULL);
+}
+
+double complex
+cstep_mlp_example_loss_of_W2 (const gsl_vector_complex *t, void *params)
+{
+  const cstep_mlp_example *cx = params;
+  const gsl_matrix_complex W2 = AS_MATRIX (t, cx->W2);
+  return mlp_loss_with (cx, NULL, NULL, &W2, NULL, NULL);
+}
+
+double complex
+cstep_mlp_example_loss_of_b2 (const gsl_vector_complex *t, void *params)
+{
+  return mlp_loss_with (params, NULL, NULL, NULL, t, NULL);
+}
+
+double complex
+cstep_mlp_example_loss_of_x (const gsl_vector_complex *t, void *params)
+{
+  const cstep_mlp_example *cx = params;
+  const gsl_matrix_complex x = AS_MATRIX (t, cx->x);
+  return mlp_loss_with (cx, NULL, NULL, NULL, NULL, &x);
+}

@@ -1,0 +1,72 @@
+/* cstep_example.h -- (internal) the examples of example.h and
+   mlp_example.h in complex arithmetic: the loss as a complex function of
+   one argument, in the form bp_cstep_gradient takes.  Shared by the
+   backprop program and the tests. */
+#ifndef BP_CSTEP_EXAMPLE_H
+#define BP_CSTEP_EXAMPLE_H
+
+#include "backprop/bp_complex_step.h"
+#include "verify/example.h"
+#include "verify/mlp_example.h"
+
+/* The one-layer example with complex copies of W, b, x. */
+typedef struct
+{
+  const example *ex;
+  gsl_matrix_complex *W;
+  gsl_vector_complex *b;
+  gsl_matrix_complex *x;
+  bp_cstep_workspace *ws;
+} cstep_example;
+
+cstep_example *cstep_example_alloc (const example *ex);
+void cstep_example_free (cstep_example *cx);
+
+/* As in example.h; params is a cstep_example *. */
+double complex cstep_example_loss_of_y (const gsl_vector_complex *y, void *params);
+double complex cstep_example_loss_of_v (const gsl_vector_complex *v, void *params);
+double complex cstep_example_stable_loss_of_v (const gsl_vector_complex *v,
+                                                  void *params);
+double complex cstep_example_loss_of_u (const gsl_vector_complex *u, void *params);
+double complex cstep_example_loss_of_b (const gsl_vector_complex *b, void *params);
+double complex cstep_example_loss_of_W (const gsl_vector_complex *vecW, void *params);
+double complex cstep_example_loss_of_x (const gsl_vector_complex *vecx, void *params);
+
+/* y = Softmax(v) (params unused). */
+int cstep_example_softmax (const gsl_vector_complex *v, void *params,
+                              gsl_vector_complex *y);
+
+/* h = f(z); params is a bp_activation *. */
+int cstep_example_activation (const gsl_vector_complex *z, void *params,
+                                 gsl_vector_complex *h);
+
+/* L(z) = sum_i c_i f(z_i), the probe of an activation's backward step. */
+typedef struct
+{
+  bp_activation act;
+  const gsl_vector *c;
+  gsl_vector_complex *h;   /* scratch */
+} cstep_activation_probe;
+
+double complex cstep_example_activation_loss (const gsl_vector_complex *z,
+                                                 void *params);
+
+/* The two-layer example with complex copies of its parameters and x. */
+typedef struct
+{
+  const mlp_example *ex;
+  gsl_matrix_complex *W1, *W2, *x;
+  gsl_vector_complex *b1, *b2;
+  bp_cstep_workspace *ws;
+} cstep_mlp_example;
+
+cstep_mlp_example *cstep_mlp_example_alloc (const mlp_example *ex);
+void cstep_mlp_example_free (cstep_mlp_example *cx);
+
+double complex cstep_mlp_example_loss_of_W1 (const gsl_vector_complex *t, void *params);
+double complex cstep_mlp_example_loss_of_b1 (const gsl_vector_complex *t, void *params);
+double complex cstep_mlp_example_loss_of_W2 (const gsl_vector_complex *t, void *params);
+double complex cstep_mlp_example_loss_of_b2 (const gsl_vector_complex *t, void *params);
+double complex cstep_mlp_example_loss_of_x (const gsl_vector_complex *t, void *params);
+
+#endif /* BP_CSTEP_EXAMPLE_H */

@@ -1,0 +1,14 @@
+## src/verify/local.mk -- the harness of `backprop verify': seeded example
+## points of the models, their losses as functions of each argument, and
+## the table of rows.  Shared by the program, the tests and the benchmark;
+## not installed.
+
+noinst_LTLIBRARIES += src/verify/libbpverify.la
+src_verify_libbpverify_la_SOURCES = \
+  src/verify/example.c src/verify/example.h \
+  src/verify/example_partial.c src/verify/example_partial.h \
+  src/verify/mlp_example.c src/verify/mlp_example.h \
+  src/verify/mlp_partial.c src/verify/mlp_partial.h \
+  src/verify/cstep_example.c src/verify/cstep_example.h \
+  src/verify/verify.c src/verify/verify.h
+src_verify_libbpverify_la_LIBADD = src/lib/libbackprop.la $(GSL_LIBS)
