@@ -50,7 +50,54 @@ SUFFIXES += .md .html
 .md.html:
 	$(AM_V_GEN)$(MKDIR_P) $(@D) && \
 	sed -e 's/\\tag{\([^}]*\)}/\\qquad(\1)/' \
-	    -e 's/](\([A-Za-z0-9_-]*\)\.md\([#)]\)/](\1.html\2/g' $< | \
+	    -e 's|](\(\(\.\./\)\{0,1\}[A-Za-z0-9_-]*\)\.md\([#)]\)|](\1.html\3|g' $< | \
 	$(PANDOC) --from=markdown --to=html5 --standalone --mathml \
+	  --metadata=lang=$(DERIVATIONS_LANG) "--variable=include-before=$(DERIVATIONS_TRANSLATION)" \
 	  --metadata pagetitle="backprop: $$(sed -n '/^# /{s/^# //;p;q;}' $<)" -o $@
+endif
+
+## --- The Russian edition (issue 12, item 4) ------------------------------
+## derivations/ru/: one translation per English document, the same file
+## names, equation tags, Slides:/Function:/Test: lines and generated blocks
+## (tests/check_derivations holds the two editions together).  Installed in
+## $(docdir)/derivations/ru; its HTML pages are built by the rule above, and
+## each page links to its translation (DERIVATIONS_TRANSLATION).
+derivationsrudir = $(derivationsdir)/ru
+DERIVATIONS_RU_MD = \
+  derivations/ru/README.md \
+  derivations/ru/00-numeric-check.md \
+  derivations/ru/01-forward-pass.md \
+  derivations/ru/02-cross-entropy-dL-dy.md \
+  derivations/ru/03-chain-rule-dL-dv.md \
+  derivations/ru/04-softmax-jacobian.md \
+  derivations/ru/05-dL-du.md \
+  derivations/ru/06-dL-db.md \
+  derivations/ru/07-dL-dW.md \
+  derivations/ru/08-reshape-and-dL-dx.md \
+  derivations/ru/09-whole-chain.md \
+  derivations/ru/10-simplification-y-minus-labels.md \
+  derivations/ru/11-activations.md \
+  derivations/ru/12-two-layer-network.md \
+  derivations/ru/13-complex-step.md \
+  derivations/ru/14-mini-batch.md \
+  derivations/ru/errata.md
+dist_derivationsru_DATA = $(DERIVATIONS_RU_MD)
+
+# `make regen-derivations' rewrites the generated blocks of both editions.
+regen-derivations: regen-derivations-ru
+regen-derivations-ru: derivations/gen-examples$(EXEEXT)
+	derivations/gen-examples$(EXEEXT) --update $(srcdir)/derivations/ru
+.PHONY: regen-derivations-ru
+
+# A page's language and a link to its translation, at its top
+# (derivations/X.html <-> derivations/ru/X.html); used by the rule above.
+DERIVATIONS_LANG = $$(case '$@' in (*/ru/*) echo ru;; (*) echo en;; esac)
+DERIVATIONS_TRANSLATION = $$(case '$@' in \
+  (*/ru/*) printf '<p class="translation"><a href="../%s" hreflang="en" lang="en">English</a></p>' '$(@F)';; \
+  (*) printf '<p class="translation"><a href="ru/%s" hreflang="ru" lang="ru">Русский</a></p>' '$(@F)';; \
+  esac)
+
+if HAVE_PANDOC
+derivationsru_DATA = $(DERIVATIONS_RU_MD:.md=.html)
+CLEANFILES += $(DERIVATIONS_RU_MD:.md=.html)
 endif

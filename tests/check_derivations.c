@@ -38,7 +38,12 @@
      7. every derivations/NAME.md cited in an installed header exists, every
         "eq. (N.M)" cited there is a \tag{N.M} of the documents, and every
         header that declares a public function cites some document;
-     8. doc/manual.md has a heading naming every public function.
+     8. doc/manual.md has a heading naming every public function;
+     9. the Russian edition derivations/ru/ is the English one file for
+        file: the same documents, and in each pair the same Slides:,
+        Function: and Test: lines, the same equation tags and the same
+        generated blocks, in the same order; each Russian document links
+        to its English original.  Rules 1-6 hold for each edition alone.
 
    The tree is read from $BP_SRCDIR (set by AM_TESTS_ENVIRONMENT to
    $(abs_top_srcdir)); nothing is written. */
@@ -476,12 +481,17 @@ documents_free (documents *d)
   named_lines_free (&d->tests);
 }
 
+/* The editions: the English documents and their Russian translation, file
+   for file (rule 9).  The loop tests run over both. */
+static const char *const editions[] = { "derivations", "derivations/ru" };
+enum { N_EDITIONS = sizeof editions / sizeof editions[0] };
+
 static documents
-read_documents (void)
+read_documents_in (const char *dir)
 {
   documents d = { 0 };
-  d.paths = list_dir ("derivations", ".md");
-  ck_assert_msg (d.paths.n > 0, "no document in derivations/");
+  d.paths = list_dir (dir, ".md");
+  ck_assert_msg (d.paths.n > 0, "no document in %s/", dir);
   d.texts = calloc (d.paths.n, sizeof *d.texts);
   ck_assert_ptr_nonnull (d.texts);
   for (size_t k = 0; k < d.paths.n; k++)
@@ -491,6 +501,12 @@ read_documents (void)
       read_named_lines (&d.tests, d.paths.s[k], d.texts[k], "Test");
     }
   return d;
+}
+
+static documents
+read_documents (void)
+{
+  return read_documents_in (editions[0]);
 }
 
 /* Is test a START_TEST of the text of a test file? */
@@ -519,7 +535,7 @@ defines_test (const char *text, const char *test)
 START_TEST (test_derivations_name_every_public_function)
 {
   api a = read_api ();
-  documents d = read_documents ();
+  documents d = read_documents_in (editions[_i]);
   int missing = 0;
   for (size_t k = 0; k < a.functions.n; k++)
     {
@@ -529,7 +545,7 @@ START_TEST (test_derivations_name_every_public_function)
       if (!named)
         {
           fprintf (stderr, "public function %s is named on no Function: line "
-                   "of derivations/*.md\n", a.functions.s[k]);
+                   "of %s/*.md\n", a.functions.s[k], editions[_i]);
           missing++;
         }
     }
@@ -543,7 +559,7 @@ END_TEST
 START_TEST (test_named_functions_exist)
 {
   api a = read_api ();
-  documents d = read_documents ();
+  documents d = read_documents_in (editions[_i]);
   int bad = 0;
   for (size_t i = 0; i < d.functions.n; i++)
     {
@@ -570,7 +586,7 @@ END_TEST
 
 START_TEST (test_named_tests_exist)
 {
-  documents d = read_documents ();
+  documents d = read_documents_in (editions[_i]);
   int bad = 0;
   for (size_t i = 0; i < d.tests.n; i++)
     {
@@ -605,11 +621,11 @@ END_TEST
 
 START_TEST (test_documents_name_function_and_test)
 {
-  documents d = read_documents ();
+  documents d = read_documents_in (editions[_i]);
   int bad = 0;
   for (size_t k = 0; k < d.paths.n; k++)
     {
-      const char *base = d.paths.s[k] + strlen ("derivations/");
+      const char *base = d.paths.s[k] + strlen (editions[_i]) + 1;
       if (!(isdigit ((unsigned char) base[0]) && isdigit ((unsigned char) base[1])
             && base[2] == '-'))
         continue;
@@ -672,15 +688,18 @@ check_identifiers (const char *doc, const char *text, const strset *declared,
 
 START_TEST (test_identifiers_in_documents_exist)
 {
-  documents d = read_documents ();
+  documents d = read_documents_in (editions[_i]);
   strset declared = declared_names ();
   strset test_files = list_dir ("tests", ".c");
   int bad = 0;
   for (size_t k = 0; k < d.paths.n; k++)
     bad += check_identifiers (d.paths.s[k], d.texts[k], &declared, &test_files);
-  char *manual = slurp_or_fail ("doc/manual.md");
-  bad += check_identifiers ("doc/manual.md", manual, &declared, &test_files);
-  free (manual);
+  if (_i == 0)
+    {
+      char *manual = slurp_or_fail ("doc/manual.md");
+      bad += check_identifiers ("doc/manual.md", manual, &declared, &test_files);
+      free (manual);
+    }
   documents_free (&d);
   strset_free (&declared);
   strset_free (&test_files);
@@ -761,7 +780,7 @@ blocks_agree (const char *doc, const char *lib)
 
 START_TEST (test_generated_blocks_match)
 {
-  documents d = read_documents ();
+  documents d = read_documents_in (editions[_i]);
   docgen_block *blocks;
   size_t n;
   ck_assert_msg (docgen_generate (&blocks, &n) == 0, "the generator failed");
@@ -809,8 +828,8 @@ START_TEST (test_generated_blocks_match)
   for (size_t i = 0; i < n; i++)
     if (uses[i] != 1)
       {
-        fprintf (stderr, "block '%s' is held by %zu documents, expected 1\n",
-                 blocks[i].name, uses[i]);
+        fprintf (stderr, "block '%s' is held by %zu documents of %s/, expected 1\n",
+                 blocks[i].name, uses[i], editions[_i]);
         bad++;
       }
   free (uses);
@@ -945,20 +964,161 @@ START_TEST (test_manual_documents_every_public_function)
 }
 END_TEST
 
+/* --- the two editions (rule 9) ---------------------------------------- */
+
+/* What a translation must keep of a document, as one line per item:
+   "slides 3 4", "Function: bp_a bp_b", "Test: tests/x.c test_a",
+   "tag 4.1", "block 04-example", in the order of the text. */
+static strset
+skeleton (const char *text)
+{
+  strset sk = { 0 };
+  char item[4096];
+  for (const char *p = text; *p; )
+    {
+      const char *eol = strchr (p, '\n');
+      if (eol == NULL)
+        eol = p + strlen (p);
+      const char *rest;
+      if ((rest = key_line (p, "Slide")) != NULL && rest < eol)
+        {
+          /* the slide numbers only: the words around them are translated */
+          size_t len = (size_t) snprintf (item, sizeof item, "slides");
+          for (const char *q = rest; q < eol && len < sizeof item - 16; q++)
+            if (isdigit ((unsigned char) *q) && !isdigit ((unsigned char) q[-1]))
+              len += (size_t) snprintf (item + len, sizeof item - len, " %ld",
+                                        strtol (q, NULL, 10));
+          strset_addn (&sk, item, len);
+        }
+      const char *keys[] = { "Function", "Test" };
+      for (size_t k = 0; k < 2; k++)
+        if ((rest = key_line (p, keys[k])) != NULL && rest < eol)
+          {
+            named_lines nl = { 0 };
+            char *line = strndup (p, (size_t) (eol - p));
+            ck_assert_ptr_nonnull (line);
+            read_named_lines (&nl, "", line, keys[k]);
+            size_t len = (size_t) snprintf (item, sizeof item, "%s:%s%s", keys[k],
+                                            nl.n && nl.l[0].file[0] ? " " : "",
+                                            nl.n ? nl.l[0].file : "");
+            for (size_t i = 0; nl.n && i < nl.l[0].names.n && len < sizeof item; i++)
+              len += (size_t) snprintf (item + len, sizeof item - len, " %s",
+                                        nl.l[0].names.s[i]);
+            strset_addn (&sk, item, len < sizeof item ? len : sizeof item - 1);
+            named_lines_free (&nl);
+            free (line);
+          }
+      p = *eol ? eol + 1 : eol;
+    }
+  for (const char *p = text; (p = strstr (p, "\\tag{")) != NULL; p++)
+    {
+      const char *e = strchr (p, '}');
+      ck_assert_ptr_nonnull (e);
+      snprintf (item, sizeof item, "tag %.*s", (int) (e - p - 5), p + 5);
+      strset_add (&sk, item);
+    }
+  size_t pos = 0, begin, end;
+  char name[128];
+  while (docgen_next_block (text, &pos, name, sizeof name, &begin, &end) == 1)
+    {
+      snprintf (item, sizeof item, "block %s", name);
+      strset_add (&sk, item);
+    }
+  return sk;
+}
+
+/* The items of a missing from b, reported against doc. */
+static int
+report_missing (const strset *a, const strset *b, const char *doc, const char *other)
+{
+  int bad = 0;
+  for (size_t k = 0; k < a->n; k++)
+    if (!strset_has (b, a->s[k]))
+      {
+        fprintf (stderr, "%s has \"%s\", its translation %s does not\n", doc, a->s[k],
+                 other);
+        bad++;
+      }
+  return bad;
+}
+
+START_TEST (test_editions_agree)
+{
+  documents en = read_documents_in (editions[0]), ru = read_documents_in (editions[1]);
+  int bad = 0;
+  const size_t en_len = strlen (editions[0]) + 1, ru_len = strlen (editions[1]) + 1;
+  for (size_t k = 0; k < en.paths.n; k++)
+    {
+      char other[4096];
+      snprintf (other, sizeof other, "%s/%s", editions[1], en.paths.s[k] + en_len);
+      size_t j = 0;
+      while (j < ru.paths.n && strcmp (ru.paths.s[j], other) != 0)
+        j++;
+      if (j == ru.paths.n)
+        {
+          fprintf (stderr, "%s has no Russian edition %s\n", en.paths.s[k], other);
+          bad++;
+          continue;
+        }
+      strset a = skeleton (en.texts[k]), b = skeleton (ru.texts[j]);
+      const int missing = report_missing (&a, &b, en.paths.s[k], ru.paths.s[j])
+                          + report_missing (&b, &a, ru.paths.s[j], en.paths.s[k]);
+      bad += missing;
+      /* the same items, and in the same order */
+      if (missing == 0)
+        for (size_t i = 0; i < a.n; i++)
+          if (strcmp (a.s[i], b.s[i]) != 0)
+            {
+              fprintf (stderr, "%s: \"%s\" where %s has \"%s\" (the same items in "
+                       "another order)\n",
+                       ru.paths.s[j], b.s[i], en.paths.s[k], a.s[i]);
+              bad++;
+              break;
+            }
+      char link[4200];
+      snprintf (link, sizeof link, "](../%s", en.paths.s[k] + en_len);
+      if (strstr (ru.texts[j], link) == NULL)
+        {
+          fprintf (stderr, "%s does not link to its original (%s)\n", ru.paths.s[j],
+                   link + 2);
+          bad++;
+        }
+      strset_free (&a);
+      strset_free (&b);
+    }
+  for (size_t j = 0; j < ru.paths.n; j++)
+    {
+      char other[4096];
+      snprintf (other, sizeof other, "%s/%s", editions[0], ru.paths.s[j] + ru_len);
+      if (!strset_has (&en.paths, other))
+        {
+          fprintf (stderr, "%s translates no English document (%s)\n", ru.paths.s[j],
+                   other);
+          bad++;
+        }
+    }
+  documents_free (&en);
+  documents_free (&ru);
+  ck_assert_msg (bad == 0, "%d difference(s) between the English and the Russian "
+                 "derivations (see above)", bad);
+}
+END_TEST
+
 static Suite *
 derivations_suite (void)
 {
   Suite *s = suite_create ("derivations");
   TCase *tc = tcase_create ("in_step_with_the_code");
   tcase_set_timeout (tc, 120);
-  tcase_add_test (tc, test_derivations_name_every_public_function);
-  tcase_add_test (tc, test_named_functions_exist);
-  tcase_add_test (tc, test_named_tests_exist);
-  tcase_add_test (tc, test_documents_name_function_and_test);
-  tcase_add_test (tc, test_identifiers_in_documents_exist);
-  tcase_add_test (tc, test_generated_blocks_match);
+  tcase_add_loop_test (tc, test_derivations_name_every_public_function, 0, N_EDITIONS);
+  tcase_add_loop_test (tc, test_named_functions_exist, 0, N_EDITIONS);
+  tcase_add_loop_test (tc, test_named_tests_exist, 0, N_EDITIONS);
+  tcase_add_loop_test (tc, test_documents_name_function_and_test, 0, N_EDITIONS);
+  tcase_add_loop_test (tc, test_identifiers_in_documents_exist, 0, N_EDITIONS);
+  tcase_add_loop_test (tc, test_generated_blocks_match, 0, N_EDITIONS);
   tcase_add_test (tc, test_header_citations_exist);
   tcase_add_test (tc, test_manual_documents_every_public_function);
+  tcase_add_test (tc, test_editions_agree);
   suite_add_tcase (s, tc);
   return s;
 }
