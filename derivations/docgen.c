@@ -92,7 +92,58 @@ typedef struct
   gsl_vector *mb;
   /* `backprop verify' on its default example */
   char *table;
+  docgen_lang lang;          /* the language of the sentences */
 } context;
+
+/* The sentences of the blocks, one row per edition (docgen_lang); the
+   conversions of a row come in the same order in every language. */
+static const struct
+{
+  const char *check;        /* function, what, partials, verdict, two bounds */
+  const char *pass, *fail;
+  const char *forward;      /* L, L of the stable form */
+  const char *chain;        /* partials, verdict, bound */
+  const char *agree, *differ;
+  const char *table;        /* the head of the 00-default table */
+  const char *jacobian;     /* the "what" of the 04-default row */
+} phrase[DOCGEN_N_LANGS] = {
+  [DOCGEN_EN] = {
+    "On the default example of `backprop verify` (W 10×784, b, a 28×28 image "
+    "x, soft labels; seed 1), the row of `%s` compares %s (%lu partial "
+    "derivatives) with `gsl_deriv_central`: %s. The largest absolute "
+    "difference is below %s; GSL's largest error estimate is below %s.\n",
+    "every one passes", "SOME FAIL",
+    "On the default example of `backprop verify` (W 10×784, b, a 28×28 image "
+    "x, soft labels; seed 1) `bp_model_forward` gives L = %.6f, and the "
+    "stable form of the loss, `bp_softmax_cross_entropy` of v, gives %.6f.\n",
+    "On the default example of `backprop verify` (W 10×784, b, a 28×28 image "
+    "x, soft labels; seed 1), the row of `bp_model_backward` compares its "
+    "dL/dW, dL/db and dL/dx (%lu numbers) with the steps taken one by one: "
+    "%s; the largest difference is %s.\n",
+    "they agree", "THEY DIFFER",
+    "`backprop verify` on its default example (W 10×784, b, a 28×28 image x, "
+    "soft labels; seed 1), errors rounded up to a power of ten:\n\n",
+    "the 10×10 Jacobian of Softmax" },
+  [DOCGEN_RU] = {
+    "На примере по умолчанию `backprop verify` (W 10×784, b, изображение x "
+    "28×28, мягкие метки; seed 1) строка `%s` сравнивает %s (частных "
+    "производных: %lu) с `gsl_deriv_central`: %s. Наибольшая абсолютная "
+    "разность ниже %s; наибольшая оценка ошибки GSL ниже %s.\n",
+    "проходят все", "НЕ ПРОХОДЯТ НЕКОТОРЫЕ",
+    "На примере по умолчанию `backprop verify` (W 10×784, b, изображение x "
+    "28×28, мягкие метки; seed 1) `bp_model_forward` даёт L = %.6f, а "
+    "устойчивая форма функции потерь, `bp_softmax_cross_entropy` от v, "
+    "даёт %.6f.\n",
+    "На примере по умолчанию `backprop verify` (W 10×784, b, изображение x "
+    "28×28, мягкие метки; seed 1) строка `bp_model_backward` сравнивает её "
+    "dL/dW, dL/db и dL/dx (чисел: %lu) с шагами, выполненными по одному: "
+    "%s; наибольшая разность — %s.\n",
+    "они совпадают", "ОНИ РАЗЛИЧАЮТСЯ",
+    "`backprop verify` на своём примере по умолчанию (W 10×784, b, "
+    "изображение x 28×28, мягкие метки; seed 1), ошибки округлены вверх до "
+    "степени десяти:\n\n",
+    "матрицу Якоби Softmax 10×10" },
+};
 
 static example *
 small_example (void)
@@ -245,13 +296,10 @@ default_check (FILE *out, const context *c, const char *function,
   char b1[16], b2[16];
   if (find_row (c->table, function, &r) != 0)
     return -1;
-  fprintf (out, "On the default example of `backprop verify` (W 10×784, b, a "
-           "28×28 image x, soft labels; seed 1), the row of `%s` compares %s "
-           "(%lu partial derivatives) with `gsl_deriv_central`: %s. The largest "
-           "absolute difference is below %s; GSL's largest error estimate is "
-           "below %s.\n", function, what, r.partials,
-           r.pass ? "every one passes" : "SOME FAIL", bound (r.abs_err, b1),
-           bound (r.est_err, b2));
+  const char *const format = phrase[c->lang].check;
+  fprintf (out, format, function, what, r.partials,
+           r.pass ? phrase[c->lang].pass : phrase[c->lang].fail,
+           bound (r.abs_err, b1), bound (r.est_err, b2));
   return 0;
 }
 
@@ -311,8 +359,7 @@ b00_default (FILE *out, const context *c)
     "bp_reshape_inverse", "bp_model_backward", "bp_softmax_cross_entropy_grad"
   };
   char b1[16], b2[16];
-  fputs ("`backprop verify` on its default example (W 10×784, b, a 28×28 image "
-         "x, soft labels; seed 1), errors rounded up to a power of ten:\n\n", out);
+  fputs (phrase[c->lang].table, out);
   fputs (CODE_BEGIN, out);
   fprintf (out, "%-30s %8s %12s %12s  %s\n", "C function", "partials", "max abs err",
            "GSL est err", "result");
@@ -353,7 +400,6 @@ b01_example (FILE *out, const context *c)
 static int
 b01_default (FILE *out, const context *c)
 {
-  (void) c;
   gsl_rng *rng = gsl_rng_alloc (gsl_rng_mt19937);
   if (rng == NULL)
     return -1;
@@ -364,10 +410,8 @@ b01_default (FILE *out, const context *c)
     return -1;
   const double L = bp_model_forward (ex->W, ex->b, ex->x, ex->labels, ex->ws);
   const double Ls = bp_softmax_cross_entropy (ex->labels, ex->ws->v);
-  fprintf (out, "On the default example of `backprop verify` (W 10×784, b, a "
-           "28×28 image x, soft labels; seed 1) `bp_model_forward` gives "
-           "L = %.6f, and the stable form of the loss, "
-           "`bp_softmax_cross_entropy` of v, gives %.6f.\n", L, Ls);
+  const char *const format = phrase[c->lang].forward;
+  fprintf (out, format, L, Ls);
   example_free (ex);
   return 0;
 }
@@ -743,7 +787,11 @@ b14_example (FILE *out, const context *c)
   }
 DEFAULT_BLOCK (b02_default, "bp_cross_entropy_grad", "dL/dy = -labels/y")
 DEFAULT_BLOCK (b03_default, "bp_softmax_backward", "dL/dv = J^T dL/dy")
-DEFAULT_BLOCK (b04_default, "bp_softmax_jacobian", "the 10×10 Jacobian of Softmax")
+static int
+b04_default (FILE *out, const context *c)
+{
+  return default_check (out, c, "bp_softmax_jacobian", phrase[c->lang].jacobian);
+}
 DEFAULT_BLOCK (b05_default, "bp_linear_grad_input", "dL/du = W^T dL/dv")
 DEFAULT_BLOCK (b06_default, "bp_linear_grad_bias", "dL/db = dL/dv")
 DEFAULT_BLOCK (b07_default, "bp_linear_grad_weights", "dL/dW = dL/dv u^T")
@@ -757,11 +805,9 @@ b09_default (FILE *out, const context *c)
   char b1[16];
   if (find_row (c->table, "bp_model_backward", &r) != 0)
     return -1;
-  fprintf (out, "On the default example of `backprop verify` (W 10×784, b, a "
-           "28×28 image x, soft labels; seed 1), the row of `bp_model_backward` "
-           "compares its dL/dW, dL/db and dL/dx (%lu numbers) with the steps "
-           "taken one by one: %s; the largest difference is %s.\n", r.partials,
-           r.pass ? "they agree" : "THEY DIFFER",
+  const char *const format = phrase[c->lang].chain;
+  fprintf (out, format, r.partials,
+           r.pass ? phrase[c->lang].agree : phrase[c->lang].differ,
            r.abs_err == 0.0 ? "0" : bound (r.abs_err, b1));
   return 0;
 }
@@ -804,11 +850,20 @@ docgen_free (docgen_block *blocks, size_t n)
 int
 docgen_generate (docgen_block **blocks, size_t *n)
 {
+  return docgen_generate_lang (DOCGEN_EN, blocks, n);
+}
+
+int
+docgen_generate_lang (docgen_lang lang, docgen_block **blocks, size_t *n)
+{
   context c;
   *blocks = NULL;
   *n = 0;
   gsl_error_handler_t *old = gsl_set_error_handler_off ();
   int status = context_init (&c);
+  c.lang = lang;
+  if (lang >= DOCGEN_N_LANGS)
+    status = -1;
   docgen_block *b = status == 0 ? calloc (N_WRITERS, sizeof *b) : NULL;
   if (b == NULL)
     status = -1;

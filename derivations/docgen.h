@@ -20,9 +20,16 @@ typedef struct
   char *text;   /* the lines between the markers, each ending in '\n' */
 } docgen_block;
 
+/* The editions of the documents: derivations/ (English) and
+   derivations/ru/ (Russian).  Their blocks hold the same numbers; the
+   sentences of the NN-default blocks are in the edition's language. */
+typedef enum { DOCGEN_EN, DOCGEN_RU, DOCGEN_N_LANGS } docgen_lang;
+
 /* Run the library and write every block; *blocks (malloc'ed, *n of them)
-   is freed by docgen_free.  Returns 0, or -1 when a computation failed. */
+   is freed by docgen_free.  Returns 0, or -1 when a computation failed.
+   docgen_generate writes the English edition's blocks. */
 int docgen_generate (docgen_block **blocks, size_t *n);
+int docgen_generate_lang (docgen_lang lang, docgen_block **blocks, size_t *n);
 void docgen_free (docgen_block *blocks, size_t n);
 
 /* The text of the block named name among blocks, or NULL. */

@@ -4,6 +4,8 @@
      gen-examples --update DIR rewrite the blocks of the *.md files of DIR
                                (what `make regen-derivations' runs on
                                $(srcdir)/derivations)
+     gen-examples --lang ru ... the same for the Russian edition, whose
+                               sentences are in Russian (derivations/ru)
 
    Each document is rewritten through a temporary file and rename(), and
    only when its text changes; a block that no document holds, or a
@@ -165,12 +167,25 @@ main (int argc, char **argv)
 {
   docgen_block *blocks;
   size_t n;
+  docgen_lang lang = DOCGEN_EN;
+  if (argc >= 3 && strcmp (argv[1], "--lang") == 0)
+    {
+      if (strcmp (argv[2], "ru") == 0)
+        lang = DOCGEN_RU;
+      else if (strcmp (argv[2], "en") != 0)
+        {
+          fprintf (stderr, "gen-examples: unknown language '%s' (en or ru)\n", argv[2]);
+          return 2;
+        }
+      argc -= 2;
+      argv += 2;
+    }
   if (!(argc == 1 || (argc == 3 && strcmp (argv[1], "--update") == 0)))
     {
-      fprintf (stderr, "Usage: gen-examples [--update DIR]\n");
+      fprintf (stderr, "Usage: gen-examples [--lang en|ru] [--update DIR]\n");
       return 2;
     }
-  if (docgen_generate (&blocks, &n) != 0)
+  if (docgen_generate_lang (lang, &blocks, &n) != 0)
     {
       fprintf (stderr, "gen-examples: a computation of the library failed\n");
       return 1;

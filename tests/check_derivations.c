@@ -483,7 +483,7 @@ documents_free (documents *d)
 
 /* The editions: the English documents and their Russian translation, file
    for file (rule 9).  The loop tests run over both. */
-static const char *const editions[] = { "derivations", "derivations/ru" };
+static const char *const editions[] = { "derivations", "derivations/ru" };  /* docgen_lang */
 enum { N_EDITIONS = sizeof editions / sizeof editions[0] };
 
 static documents
@@ -783,7 +783,8 @@ START_TEST (test_generated_blocks_match)
   documents d = read_documents_in (editions[_i]);
   docgen_block *blocks;
   size_t n;
-  ck_assert_msg (docgen_generate (&blocks, &n) == 0, "the generator failed");
+  ck_assert_msg (docgen_generate_lang ((docgen_lang) _i, &blocks, &n) == 0,
+                 "the generator failed");
   size_t *uses = calloc (n, sizeof *uses);
   int bad = 0;
   for (size_t k = 0; k < d.paths.n; k++)
