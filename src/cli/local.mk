@@ -9,3 +9,6 @@ backprop_SOURCES = \
   src/cli/plot.c src/cli/plot.h \
   src/cli/blas_threads.c src/cli/blas_threads.h
 backprop_LDADD = src/verify/libbpverify.la src/lib/libbackprop.la $(GSL_LIBS)
+# The messages' catalogs are looked up in $(localedir) (gettext, po/).
+backprop_CPPFLAGS = $(AM_CPPFLAGS) -DLOCALEDIR='"$(localedir)"'
+backprop_LDADD += $(LIBINTL)

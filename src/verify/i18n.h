@@ -1,0 +1,17 @@
+/* i18n.h -- (internal) the messages of `backprop' in the user's language
+   (GNU gettext, po/): _("...") translates a message where it is printed,
+   N_("...") marks one in a table, translated where it is printed.  The
+   domain is bound by the program's main; without it (the tests, the
+   benchmark) every message is its English msgid. */
+#ifndef BP_I18N_H
+#define BP_I18N_H
+
+#if ENABLE_NLS
+# include <libintl.h>
+# define _(msgid) gettext (msgid)
+#else
+# define _(msgid) (msgid)
+#endif
+#define N_(msgid) (msgid)
+
+#endif /* BP_I18N_H */
