@@ -14,4 +14,12 @@
 #endif
 #define N_(msgid) (msgid)
 
+#include <stdio.h>
+
+/* Print s in a column of |width| characters (UTF-8 characters, not bytes,
+   so that a translated heading keeps the table aligned): left-aligned and
+   padded with spaces when width > 0, right-aligned when width < 0; wider
+   text is printed whole. */
+void print_column (FILE *out, const char *s, int width);
+
 #endif /* BP_I18N_H */

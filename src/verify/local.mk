@@ -11,5 +11,5 @@ src_verify_libbpverify_la_SOURCES = \
   src/verify/mlp_partial.c src/verify/mlp_partial.h \
   src/verify/cstep_example.c src/verify/cstep_example.h \
   src/verify/verify.c src/verify/verify.h \
-  src/verify/i18n.h
+  src/verify/i18n.c src/verify/i18n.h
 src_verify_libbpverify_la_LIBADD = src/lib/libbackprop.la $(GSL_LIBS)
