@@ -144,3 +144,15 @@ malformed-corpus: tests/check_malformed$(EXEEXT)
 TESTS += tests/save-faults.sh
 EXTRA_DIST += tests/save-faults.sh
 CLEANFILES += save-faults.*
+
+# The HTML pages of the derivations in headless Chromium (issue 12): no
+# sideways overflow, operator names upright, the Next chain complete.
+# Skipped (77) without pandoc or chromium; .ci/run makes it mandatory.
+TESTS += tests/html-render.sh
+EXTRA_DIST += tests/html-render.sh tests/html-render.js
+AM_TESTS_ENVIRONMENT += CHROMIUM='$(CHROMIUM)'; export CHROMIUM;
+
+## The Russian edition of the derivations (issue 12, item 4): its HTML pages
+## through the same Chromium checks (BP_HTML_EDITION=ru of html-render.sh).
+TESTS += tests/html-render-ru.sh
+EXTRA_DIST += tests/html-render-ru.sh
