@@ -92,7 +92,8 @@ for f in "$tmp"/site$site_sub/*.html; do
   for width in 1024 600; do
     out=$(chrome --window-size=$width,900 --virtual-time-budget=5000 --dump-dom "file://$f" |
           tr '\n' '\001' |
-          sed -n 's|.*<pre id="bp-check-result">\([^<]*\)</pre>.*|\1|p' | tr '\001' '\n')
+          sed -n 's|.*<pre id="bp-check-result">\([^<]*\)</pre>.*|\1|p' | tr '\001' '\n' |
+          sed 's/&lt;/</g; s/&gt;/>/g; s/&quot;/"/g; s/&amp;/\&/g')
     if [ -z "$out" ]; then
       echo "html-render: FAIL: $name at $width px: the page did not report (chromium failed?)" >&2
       status=1
