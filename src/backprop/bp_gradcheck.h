@@ -204,7 +204,8 @@ typedef enum
    a pattern that names the likely bug. */
 #define BP_GRADCHECK_HINT_TRANSPOSE  1u  /* analytic = numeric transposed */
 #define BP_GRADCHECK_HINT_SIGN       2u  /* analytic = -numeric */
-#define BP_GRADCHECK_HINT_FACTOR     4u  /* analytic = c numeric, one c */
+#define BP_GRADCHECK_HINT_FACTOR     4u  /* numeric = c analytic, one c:
+                                           a factor c missing */
 #define BP_GRADCHECK_HINT_SHIFT      8u  /* analytic[i] = numeric[i + s] */
 
 /* One element checked. */
@@ -244,7 +245,7 @@ typedef struct
                               scale exceeds atol */
   double max_est_err;      /* max err */
   unsigned hints;          /* BP_GRADCHECK_HINT_* */
-  double factor;           /* HINT_FACTOR: the c of analytic = c numeric */
+  double factor;           /* HINT_FACTOR: the c of numeric = c analytic */
   long shift;              /* HINT_SHIFT: the s of analytic[i] = numeric[i+s] */
 } bp_gradcheck_block_result;
 
