@@ -163,7 +163,9 @@ typedef struct
 int bp_gradcheck_options_default (bp_gradcheck_options *opts);
 
 /* "gsl" (or "central"), "complex-step", "directional", "taylor" or "all"
-   into *method (as opts.method takes it); GSL_EINVAL for another name. */
+   into *method (as opts.method takes it).  Another name: GSL_EINVAL,
+   returned without calling GSL's error handler (the caller names the bad
+   value, as bp_activation_from_name), *method untouched. */
 int bp_gradcheck_method_parse (const char *name, unsigned *method);
 
 /* --- the result ---------------------------------------------------------- */
