@@ -2,6 +2,10 @@
 
 dist_doc_DATA += doc/manual.md doc/training.md
 dist_man_MANS += doc/backprop.1 doc/backprop.3
+# The checker for users' code: one page, and a link for each function.
+dist_man_MANS += doc/bp_gradcheck.3 doc/bp_gradcheck_options_default.3 \
+  doc/bp_gradcheck_method_parse.3 doc/bp_gradcheck_fprintf.3 \
+  doc/bp_gradcheck_result_free.3 doc/bp_gradcheck_verdict_name.3
 
 # The manual's example ("Checking your own gradients"): installed to
 # $(docdir)/examples, built and run by `make check' here and by
