@@ -1,19 +1,21 @@
 /* main.c -- the backprop program: `backprop verify' and friends. */
 #include <config.h>
 #include <getopt.h>
+#include <locale.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <gsl/gsl_errno.h>
 #include "cli/cli.h"
+#include "verify/i18n.h"
 
 const char *program_name = "backprop";
 
 void
 usage_hint (void)
 {
-  fprintf (stderr, "Try '%s --help' for more information.\n", program_name);
+  fprintf (stderr, _("Try '%s --help' for more information.\n"), program_name);
 }
 
 static void
@@ -74,6 +76,17 @@ main (int argc, char **argv)
     {NULL, 0, NULL, 0}
   };
   int c;
+  /* The messages in the user's language (po/); the numbers always with a
+     '.', so that what backprop prints reads the same in every locale (and
+     its own parsing of numbers, strtod, does not change). */
+  setlocale (LC_ALL, "");
+  setlocale (LC_NUMERIC, "C");
+#if ENABLE_NLS
+  /* BACKPROP_LOCALEDIR: the catalogs of a build tree (tests/verify-locale.sh). */
+  const char *localedir = getenv ("BACKPROP_LOCALEDIR");
+  bindtextdomain (PACKAGE, localedir != NULL && *localedir ? localedir : LOCALEDIR);
+  textdomain (PACKAGE);
+#endif
   /* Past a file-size limit (ulimit -f) write fails with EFBIG, which is
      reported ("cannot save: File too large"), instead of killing us. */
   signal (SIGXFSZ, SIG_IGN);
@@ -93,7 +106,7 @@ main (int argc, char **argv)
       }
   if (optind >= argc)
     {
-      fprintf (stderr, "%s: missing command\n", program_name);
+      fprintf (stderr, _("%s: missing command\n"), program_name);
       usage_hint ();
       return 2;
     }
@@ -105,7 +118,7 @@ main (int argc, char **argv)
   for (size_t k = 0; k < sizeof commands / sizeof commands[0]; k++)
     if (strcmp (command, commands[k].name) == 0)
       return commands[k].run (argc, argv);
-  fprintf (stderr, "%s: unknown command '%s'\n", program_name, command);
+  fprintf (stderr, _("%s: unknown command '%s'\n"), program_name, command);
   usage_hint ();
   return 2;
 }
