@@ -133,7 +133,7 @@ legacy_deriv (const char *who, legacy *l, unsigned method, const gsl_vector *the
     {
       if (J)
         copy_numeric (res, (gsl_matrix *) J, abserr_m);
-      else
+      else if (grad)
         {
           gsl_matrix_view g = gsl_matrix_view_vector ((gsl_vector *) grad, grad->size, 1);
           gsl_matrix_view e = abserr_v ? gsl_matrix_view_vector (abserr_v, abserr_v->size, 1)

@@ -67,42 +67,41 @@ cform_cvloss (const bp_gradcheck_cpoint *p, void *params, gsl_vector_complex *ou
   return s;
 }
 
-static int
-cform_real (const bp_gradcheck_point *p, void *params, double *L, gsl_vector *out)
+/* theta + 0 i of the real point p (NULL when out of memory) */
+static gsl_vector_complex *
+complex_of (const bp_gradcheck_point *p)
 {
-  const cform *c = params;
   gsl_vector_complex *z = gsl_vector_complex_alloc (p->vector[0]->size);
-  gsl_vector_complex *zo = out ? gsl_vector_complex_alloc (out->size) : NULL;
-  int s = (z && (zo || !out)) ? GSL_SUCCESS : GSL_ENOMEM;
-  if (s == GSL_SUCCESS)
-    {
-      bp_cstep_vector_from_real (p->vector[0], z);
-      if (out)
-        {
-          s = c->fv (z, c->params, zo);
-          for (size_t i = 0; s == GSL_SUCCESS && i < out->size; i++)
-            gsl_vector_set (out, i, creal (cget (zo, i)));
-          if (s != GSL_SUCCESS && c->l->status[p->thread] == GSL_SUCCESS)
-            c->l->status[p->thread] = s;
-        }
-      else
-        *L = creal (c->f (z, c->params));
-    }
-  gsl_vector_complex_free (z);
-  gsl_vector_complex_free (zo);
-  return s;
+  if (z)
+    bp_cstep_vector_from_real (p->vector[0], z);
+  return z;
 }
 
 static int
 cform_loss (const bp_gradcheck_point *p, void *params, double *L)
 {
-  return cform_real (p, params, L, NULL);
+  const cform *c = params;
+  gsl_vector_complex *z = complex_of (p);
+  if (!z)
+    return GSL_ENOMEM;
+  *L = creal (c->f (z, c->params));
+  gsl_vector_complex_free (z);
+  return GSL_SUCCESS;
 }
 
 static int
 cform_vloss (const bp_gradcheck_point *p, void *params, gsl_vector *out)
 {
-  return cform_real (p, params, NULL, out);
+  const cform *c = params;
+  gsl_vector_complex *z = complex_of (p), *zo = gsl_vector_complex_alloc (out->size);
+  int s = (z && zo) ? c->fv (z, c->params, zo) : GSL_ENOMEM;
+  for (size_t i = 0; s == GSL_SUCCESS && i < out->size; i++)
+    gsl_vector_set (out, i, creal (cget (zo, i)));
+  if (s != GSL_SUCCESS && c->l->status[p->thread] == GSL_SUCCESS)
+    c->l->status[p->thread] = s;
+  gsl_vector_complex_free (z);
+  gsl_vector_complex_free (zo);
+  return s;
 }
 
 /* the core's function for c: scalar when c->f, else vector */
