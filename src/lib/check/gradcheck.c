@@ -659,15 +659,11 @@ complex_element (worker *w, size_t q, bp_gradcheck_element *E)
   w->cpt.is_base = 1;
 }
 
+/* opts.threads capped by OMP_NUM_THREADS (bp_check_threads) and by N */
 static size_t
 thread_count (size_t asked, size_t N)
 {
-#ifdef _OPENMP
-  const size_t max = (size_t) omp_get_max_threads ();
-  asked = asked < max ? asked : max;
-#else
-  asked = 1;
-#endif
+  asked = bp_check_threads (asked);
   return asked < N ? asked : (N > 0 ? N : 1);
 }
 
