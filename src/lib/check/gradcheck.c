@@ -245,6 +245,15 @@ typedef struct
   double f0;                      /* f (or nothing) at the base point */
 } problem;
 
+/* dst = src, both allocated by the core (contiguous, of equal shape): one
+   memcpy, where gsl_matrix_memcpy copies row by row (n rows of 1 for a
+   vector block) */
+static void
+copy_block (gsl_matrix *dst, const gsl_matrix *src)
+{
+  memcpy (dst->data, src->data, src->size1 * src->size2 * sizeof (double));
+}
+
 /* n NULL pointers (an array of gsl_matrix *, gsl_vector *, ...) */
 static void *
 pointers (size_t n)
@@ -335,7 +344,7 @@ worker_alloc (const problem *pb, size_t thread, int complex)
       ok = w->blk[k] != NULL;
       if (ok)
         {
-          gsl_matrix_memcpy (w->blk[k], pb->base[k]);
+          copy_block (w->blk[k], pb->base[k]);
           w->flat[k] = gsl_vector_view_array (w->blk[k]->data, pb->n[k]);
           w->blkp[k] = w->blk[k];
           w->flatp[k] = &w->flat[k].vector;
@@ -449,7 +458,7 @@ line_at (double t, void *p)
   for (size_t k = 0; k < pb->n_blocks; k++)
     {
       gsl_vector_const_view dk = gsl_vector_const_subvector (w->d, pb->off[k], pb->n[k]);
-      gsl_matrix_memcpy (w->blk[k], pb->base[k]);
+      copy_block (w->blk[k], pb->base[k]);
       gsl_blas_daxpy (t, &dk.vector, &w->flat[k].vector);
     }
   w->pt.is_base = 0;
@@ -457,9 +466,7 @@ line_at (double t, void *p)
   int ok = eval_point (w, &L, w->out);
   if (ok && pb->m > 0)
     gsl_blas_ddot (w->w, w->out, &L);
-  for (size_t k = 0; k < pb->n_blocks; k++)
-    gsl_matrix_memcpy (w->blk[k], pb->base[k]);
-  w->pt.is_base = 1;
+  w->pt.is_base = 1;   /* the blocks stay at theta + t d: each call sets them anew */
   if (!ok || !isfinite (L))
     {
       mark_bad (w, t);
