@@ -110,12 +110,50 @@ local function image (i)
   return i
 end
 
+-- In a table, a long name may break after "_" or "/" (<wbr>, which copies
+-- as nothing), so that five columns of names fit the page.
+local function escape (s)
+  return (s:gsub ("&", "&amp;"):gsub ("<", "&lt;"):gsub (">", "&gt;"):gsub ('"', "&quot;"))
+end
+local function breakable (s)
+  return (escape (s):gsub ("([_/])", "%1<wbr>"))
+end
+local function table_code (c)
+  local title = c.attributes.title
+  return pandoc.RawInline ("html", "<code" ..
+    (title and (' title="' .. escape (title) .. '"') or "") .. ">" ..
+    breakable (c.text) .. "</code>")
+end
+local function table_str (s)
+  if s.text:find ("[_/]") and #s.text > 12 then
+    return pandoc.RawInline ("html", breakable (s.text))
+  end
+end
+-- in a table, the file after a function is its base name, the path a tooltip
+local function table_span (sp)
+  if sp.classes[1] == "where" then
+    local path = pandoc.utils.stringify (sp):match ("^%((.*)%)$")
+    if path then
+      return pandoc.Span ({ pandoc.Str ("(" .. path:match ("[^/]*$") .. ")") },
+                          { class = "where", title = path })
+    end
+  end
+end
 local function table (t)
+  -- the widths pandoc derives from the dashes of |---|---| would squeeze
+  -- the columns of names; let the browser size the columns
+  for i, spec in ipairs (t.colspecs) do
+    t.colspecs[i] = { spec[1], pandoc.ColWidthDefault }
+  end
+  t = pandoc.walk_block (t, { Span = table_span })
+  t = pandoc.walk_block (t, { Code = table_code, Str = table_str })
   return pandoc.Div ({ t }, { class = "table-scroll" })
 end
 
--- Meta first, so that the names are known when the body is walked.
+-- Meta first, so that the names are known when the body is walked; tables
+-- last, after their names got their files.
 return {
   { Meta = Meta },
-  { Math = math, Code = code, Link = link, Image = image, Table = table },
+  { Math = math, Code = code, Link = link, Image = image },
+  { Table = table },
 }

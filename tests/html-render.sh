@@ -28,7 +28,9 @@ skip () {
   if [ "${BP_REQUIRE_CHROMIUM:-0}" = 1 ]; then
     echo "html-render: FAIL: $1 (BP_REQUIRE_CHROMIUM=1)" >&2; exit 1
   fi
-  echo "html-render: SKIP: $1"; exit 77
+  echo "html-render: SKIP: $1"
+  [ "$status" = 0 ] || exit 1   # the Next chain was checked, and failed
+  exit 77
 }
 
 ls "$pages"/README.html >/dev/null 2>&1 ||
@@ -61,9 +63,11 @@ if [ "$status" = 0 ]; then
   fi
 fi
 
+# configure's CHROMIUM (passed by make check), else the PATH's
 CHROMIUM=${CHROMIUM:-}
 [ -n "$CHROMIUM" ] || CHROMIUM=$(command -v chromium || command -v chromium-browser || true)
-[ -n "$CHROMIUM" ] || skip "chromium not found (Debian package chromium)"
+[ -n "$CHROMIUM" ] && [ -x "$CHROMIUM" ] ||
+  skip "chromium not found (Debian package chromium)"
 
 tmp=$(mktemp -d) || exit 1
 trap 'rm -rf "$tmp"' EXIT INT TERM
