@@ -1093,6 +1093,15 @@ START_TEST (test_gradcheck_report)
   for (size_t i = 0; i < sizeof want / sizeof want[0]; i++)
     ck_assert_msg (strstr (rep, want[i]), "missing: %s\nin:\n%s", want[i], rep);
   free (rep);
+  /* a stream that cannot be written: GSL_EFAILED, not a silent success */
+  FILE *full = fopen ("/dev/full", "w");
+  if (full)
+    {
+      gsl_error_handler_t *old = gsl_set_error_handler_off ();
+      ck_assert_int_eq (bp_gradcheck_fprintf (full, r), GSL_EFAILED);
+      gsl_set_error_handler (old);
+      fclose (full);
+    }
   bp_gradcheck_result_free (r);
   layer_problem_free (&p);
 }
