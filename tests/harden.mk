@@ -70,6 +70,8 @@ EXTRA_DIST += tests/cppcheck-gsl.h
 LINT_FILES = $(src_lib_libbackprop_la_SOURCES) $(src_verify_libbpverify_la_SOURCES) \
   $(backprop_SOURCES)
 
+# What the Makefile defines beyond config.h (src/cli/local.mk: the catalogs).
+LINT_DEFS = -DLOCALEDIR='"$(localedir)"'
 lint:
 	@test -n "$(CPPCHECK)" || { echo "make lint needs cppcheck." \
 	  "On Debian: apt-get install cppcheck" >&2; exit 2; }
@@ -79,11 +81,11 @@ lint:
 	  case $$f in *.c) srcs="$$srcs $(top_srcdir)/$$f";; esac; done; \
 	fail=0; \
 	echo "== cppcheck"; \
-	$(CPPCHECK) $(CPPCHECK_FLAGS) -DHAVE_CONFIG_H -I$(top_builddir) \
+	$(CPPCHECK) $(CPPCHECK_FLAGS) -DHAVE_CONFIG_H $(LINT_DEFS) -I$(top_builddir) \
 	  -I$(top_srcdir)/src $$srcs || fail=1; \
 	echo "== clang-tidy ($(CLANG_TIDY_CHECKS))"; \
 	$(CLANG_TIDY) --quiet --checks='-*,$(CLANG_TIDY_CHECKS)' \
-	  --warnings-as-errors='*' $$srcs -- -std=gnu99 -DHAVE_CONFIG_H \
+	  --warnings-as-errors='*' $$srcs -- -std=gnu99 -DHAVE_CONFIG_H $(LINT_DEFS) \
 	  -I$(top_builddir) -I$(top_srcdir)/src $(GSL_CFLAGS) \
 	  2>lint.err || fail=1; \
 	grep -v 'warnings* generated' lint.err; rm -f lint.err; \
