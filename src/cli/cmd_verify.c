@@ -30,7 +30,8 @@ print_verify_help (void)
          "  -d, --directions=N  directions per row in --fast mode (default 16),\n"
          "                      drawn from the seed\n"
          "  -h, --help          display this help and exit\n\n"
-         "Exit status: 0 when every row passes, 1 when any fails, 2 on bad usage.\n",
+         "Exit status: 0 when every row passes, 1 when any fails, 2 on bad usage,\n"
+         "4 when the check could not be carried out (out of memory).\n",
          stdout);
 }
 
@@ -97,6 +98,11 @@ cmd_verify (int argc, char **argv)
   /* small products only: one OpenBLAS thread, the checker has its own */
   blas_threads_default (1);
   gsl_rng *rng = gsl_rng_alloc (gsl_rng_mt19937);
+  if (rng == NULL)
+    {
+      fprintf (stderr, "%s: verify: out of memory\n", program_name);
+      return EXIT_NOT_CARRIED_OUT;
+    }
   gsl_rng_set (rng, seed);
   example *ex = example_alloc (10, 28, 28, 0.05, LABELS_SOFT, rng);
   /* beyond the slides: pre-activations away from ReLU's kink, and the
@@ -148,8 +154,9 @@ cmd_verify (int argc, char **argv)
     mlp_example_free (mlp[a]);
   if (failures < 0)
     {
-      fprintf (stderr, "%s: verify: a computation could not be carried out\n", program_name);
-      return 2;
+      fprintf (stderr, "%s: verify: the check could not be carried out "
+               "(out of memory); the rows above are all that ran\n", program_name);
+      return EXIT_NOT_CARRIED_OUT;
     }
   printf ("\n%s\n", failures == 0 ? "All formulas PASS." : "Some formulas FAIL.");
   return failures == 0 ? 0 : 1;
