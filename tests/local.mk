@@ -144,3 +144,16 @@ malformed-corpus: tests/check_malformed$(EXEEXT)
 TESTS += tests/save-faults.sh
 EXTRA_DIST += tests/save-faults.sh
 CLEANFILES += save-faults.*
+
+## `backprop check' (issue 10): test modules a user might write, loaded by
+## the program through libltdl; tests/check.sh runs the program on each
+## right and wrong gradient through every method.
+check_LTLIBRARIES += tests/modules/quad.la tests/modules/kink.la
+tests_modules_quad_la_SOURCES = tests/modules/quad.c
+tests_modules_quad_la_LDFLAGS = -module -avoid-version -shared -rpath /nowhere
+tests_modules_quad_la_LIBADD = -lm
+tests_modules_kink_la_SOURCES = tests/modules/kink.c
+tests_modules_kink_la_LDFLAGS = -module -avoid-version -shared -rpath /nowhere
+tests_modules_kink_la_LIBADD = -lm
+TESTS += tests/check.sh
+CLEANFILES += check-test.*

@@ -28,6 +28,7 @@ enum
 /* Each command: argv[0] is the command's name; returns the exit status
    (0 success, or one of the above). */
 int cmd_verify (int argc, char **argv);
+int cmd_check (int argc, char **argv);
 int cmd_train (int argc, char **argv);
 int cmd_eval (int argc, char **argv);
 
