@@ -163,7 +163,9 @@ typedef struct
 int bp_gradcheck_options_default (bp_gradcheck_options *opts);
 
 /* "gsl" (or "central"), "complex-step", "directional", "taylor" or "all"
-   into *method (as opts.method takes it); GSL_EINVAL for another name. */
+   into *method (as opts.method takes it).  Another name: GSL_EINVAL,
+   returned without calling GSL's error handler (the caller names the bad
+   value, as bp_activation_from_name), *method untouched. */
 int bp_gradcheck_method_parse (const char *name, unsigned *method);
 
 /* --- the result ---------------------------------------------------------- */
@@ -204,7 +206,8 @@ typedef enum
    a pattern that names the likely bug. */
 #define BP_GRADCHECK_HINT_TRANSPOSE  1u  /* analytic = numeric transposed */
 #define BP_GRADCHECK_HINT_SIGN       2u  /* analytic = -numeric */
-#define BP_GRADCHECK_HINT_FACTOR     4u  /* analytic = c numeric, one c */
+#define BP_GRADCHECK_HINT_FACTOR     4u  /* numeric = c analytic, one c:
+                                           a factor c missing */
 #define BP_GRADCHECK_HINT_SHIFT      8u  /* analytic[i] = numeric[i + s] */
 
 /* One element checked. */
@@ -244,7 +247,7 @@ typedef struct
                               scale exceeds atol */
   double max_est_err;      /* max err */
   unsigned hints;          /* BP_GRADCHECK_HINT_* */
-  double factor;           /* HINT_FACTOR: the c of analytic = c numeric */
+  double factor;           /* HINT_FACTOR: the c of numeric = c analytic */
   long shift;              /* HINT_SHIFT: the s of analytic[i] = numeric[i+s] */
 } bp_gradcheck_block_result;
 

@@ -38,7 +38,10 @@ src_lib_libbackprop_la_SOURCES += \
   src/lib/check/check_threads.c \
   src/lib/check/check_directional.c \
   src/lib/check/complex_step.c \
-  src/lib/check/gradcheck.c
+  src/lib/check/gradcheck.c \
+  src/lib/check/core.h \
+  src/lib/check/hints.c src/lib/check/hints.h \
+  src/lib/check/print.c
 pkginclude_HEADERS += \
   src/backprop/bp_check.h \
   src/backprop/bp_check_threads.h \
