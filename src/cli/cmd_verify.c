@@ -30,13 +30,25 @@ print_verify_help (void)
          "  -d, --directions=N  directions per row in --fast mode (default 16),\n"
          "                      drawn from the seed\n"
          "  -h, --help          display this help and exit\n\n"
-         "Exit status: 0 when every row passes, 1 when any fails, 2 on bad usage,\n"
-         "4 when the check could not be carried out (out of memory).\n",
+         "Each row is one call of the library's checker, bp_gradcheck (the one users\n"
+         "get); a row is PASS, FAIL or INCONCLUSIVE (decided only by GSL's error\n"
+         "estimate).\n\n"
+         "Exit status: 0 when every row passes, 1 when any fails or is inconclusive,\n"
+         "2 on bad usage, 4 when the check could not be carried out (out of\n"
+         "memory).\n",
          stdout);
 }
 
-int
-cmd_verify (int argc, char **argv)
+/* What the command line asks for. */
+typedef struct
+{
+  unsigned long seed, directions;
+  int method, fast;
+} verify_args;
+
+/* argv into *a: 0, or the exit status (-1 for --help, which exits 0). */
+static int
+parse_verify_options (int argc, char **argv, verify_args *a)
 {
   static const struct option longopts[] = {
     {"seed", required_argument, NULL, 's'},
@@ -46,54 +58,64 @@ cmd_verify (int argc, char **argv)
     {"help", no_argument, NULL, 'h'},
     {NULL, 0, NULL, 0}
   };
-  unsigned long seed = 1, directions = BP_CHECK_DIRECTIONS;
-  int method = VERIFY_GSL, fast = 0;
   int c;
   optind = 1;
   while ((c = getopt_long (argc, argv, "s:m:fd:h", longopts, NULL)) != -1)
     switch (c)
       {
       case 's':
-        if (parse_ulong (optarg, &seed) != 0)
+        if (parse_ulong (optarg, &a->seed) != 0)
           {
             fprintf (stderr, "%s: verify: invalid seed '%s': expected a non-negative whole number\n",
                      program_name, optarg);
-            return 2;
+            return EXIT_USAGE;
           }
         break;
       case 'm':
-        if (verify_method_from_name (optarg, &method) != 0)
+        if (verify_method_from_name (optarg, &a->method) != 0)
           {
             fprintf (stderr, "%s: verify: invalid method '%s': expected gsl, complex-step or both\n",
                      program_name, optarg);
-            return 2;
+            return EXIT_USAGE;
           }
         break;
       case 'f':
-        fast = 1;
+        a->fast = 1;
         break;
       case 'd':
-        if (parse_ulong (optarg, &directions) != 0 || directions == 0
-            || directions > 1000000)
+        if (parse_ulong (optarg, &a->directions) != 0 || a->directions == 0
+            || a->directions > 1000000)
           {
             fprintf (stderr, "%s: verify: invalid number of directions '%s': expected "
                      "a whole number from 1 to 1000000\n", program_name, optarg);
-            return 2;
+            return EXIT_USAGE;
           }
         break;
       case 'h':
         print_verify_help ();
-        return 0;
+        return -1;
       default:
         usage_hint ();
-        return 2;
+        return EXIT_USAGE;
       }
   if (optind < argc)
     {
       fprintf (stderr, "%s: verify: unexpected argument '%s'\n", program_name, argv[optind]);
       usage_hint ();
-      return 2;
+      return EXIT_USAGE;
     }
+  return 0;
+}
+
+int
+cmd_verify (int argc, char **argv)
+{
+  verify_args args = { 1, BP_CHECK_DIRECTIONS, VERIFY_GSL, 0 };
+  int status = parse_verify_options (argc, argv, &args);
+  if (status != 0)
+    return status < 0 ? 0 : status;
+  const unsigned long seed = args.seed, directions = args.directions;
+  const int method = args.method, fast = args.fast;
 
   /* small products only: one OpenBLAS thread, the checker has its own */
   blas_threads_default (1);
@@ -119,7 +141,7 @@ cmd_verify (int argc, char **argv)
     {
       /* --fast: the directions continue the example's random stream */
       verify_opts o = { method, BP_CHECK_RTOL, BP_CHECK_ATOL, BP_CSTEP_RTOL,
-                           BP_CSTEP_ATOL, stdout, fast ? directions : 0, rng, NULL, NULL };
+                           BP_CSTEP_ATOL, stdout, fast ? directions : 0, rng, 0 };
       printf ("backprop verify: W 10x784, b 10, x 28x28, soft labels, seed %lu; "
               "rtol %g, atol %g", seed, BP_CHECK_RTOL, BP_CHECK_ATOL);
       if (method & VERIFY_COMPLEX_STEP)
