@@ -11,6 +11,7 @@
 #include <ctype.h>
 #include <errno.h>
 #include <getopt.h>
+#include <limits.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -69,6 +70,9 @@ print_check_help (void)
          "  -H, --step=H        relative step of the differences (default 1e-4; with\n"
          "                      -m complex-step alone, the complex step, default 1e-20)\n"
          "  -k, --show=K        worst elements to show (default 5)\n"
+         "  -S, --shape=RxC     theta is an R x C matrix, row-major (R C = N): the\n"
+         "                      report names (row, col) and can see a transposed\n"
+         "                      gradient\n"
          "  -h, --help          display this help and exit\n\n"
          "Exit status: 0 PASS, 1 FAIL, 3 INCONCLUSIVE (decided only by the error\n"
          "estimate of the differences), 2 usage or loading error (a missing library\n"
@@ -102,8 +106,9 @@ grad_of_point (const bp_gradcheck_point *p, void *params, gsl_matrix *const g[])
   user_function *u = params;
   const gsl_vector *t = p->vector[0];
   int s = u->grad (t->size, contiguous (t, u->x), u->g);
+  const size_t cols = g[0]->size2;
   for (size_t i = 0; s == 0 && i < t->size; i++)
-    gsl_matrix_set (g[0], i, 0, u->g[i]);
+    gsl_matrix_set (g[0], i / cols, i % cols, u->g[i]);     /* row-major */
   return s;
 }
 
@@ -232,10 +237,27 @@ typedef struct
 {
   const char *lib, *loss, *grad, *closs, *point;
   unsigned long n, seed, show;
+  unsigned long rows, cols;   /* --shape; 0: theta is a vector */
   unsigned method;
   int have_step;
   double rtol, atol, step;
 } check_args;
+
+/* "ROWSxCOLS" into *rows, *cols (each >= 1, their product no overflow). */
+static int
+parse_shape (const char *s, unsigned long *rows, unsigned long *cols)
+{
+  const char *x = strchr (s, 'x');
+  char first[32];
+  if (x == NULL || (size_t) (x - s) >= sizeof first)
+    return -1;
+  memcpy (first, s, (size_t) (x - s));
+  first[x - s] = '\0';
+  if (parse_ulong (first, rows) != 0 || parse_ulong (x + 1, cols) != 0
+      || *rows == 0 || *cols == 0 || *rows > ULONG_MAX / *cols)
+    return -1;
+  return 0;
+}
 
 static int
 usage_error (const char *what, const char *value)
@@ -262,12 +284,13 @@ parse_check_options (int argc, char **argv, check_args *a)
     {"atol", required_argument, NULL, 'a'},
     {"step", required_argument, NULL, 'H'},
     {"show", required_argument, NULL, 'k'},
+    {"shape", required_argument, NULL, 'S'},
     {"help", no_argument, NULL, 'h'},
     {NULL, 0, NULL, 0}
   };
   int c;
   optind = 1;
-  while ((c = getopt_long (argc, argv, "l:L:g:c:n:p:s:m:r:a:H:k:h", longopts, NULL)) != -1)
+  while ((c = getopt_long (argc, argv, "l:L:g:c:n:p:s:m:r:a:H:k:S:h", longopts, NULL)) != -1)
     switch (c)
       {
       case 'l': a->lib = optarg; break;
@@ -308,6 +331,11 @@ parse_check_options (int argc, char **argv, check_args *a)
           return usage_error ("invalid --show: expected a non-negative whole number, not",
                               optarg);
         break;
+      case 'S':
+        if (parse_shape (optarg, &a->rows, &a->cols) != 0)
+          return usage_error ("invalid --shape: expected ROWSxCOLS, two positive whole "
+                              "numbers, not", optarg);
+        break;
       case 'h':
         print_check_help ();
         return -1;
@@ -331,6 +359,13 @@ parse_check_options (int argc, char **argv, check_args *a)
   if (a->n == 0)
     {
       fprintf (stderr, "%s: check: missing --n=N\n", program_name);
+      usage_hint ();
+      return EXIT_USAGE;
+    }
+  if (a->rows && a->rows * a->cols != a->n)
+    {
+      fprintf (stderr, "%s: check: --shape %lux%lu holds %lu numbers, --n is %lu\n",
+               program_name, a->rows, a->cols, a->rows * a->cols, a->n);
       usage_hint ();
       return EXIT_USAGE;
     }
@@ -366,10 +401,16 @@ run_check (const check_args *a, user_function *u, const gsl_vector *theta)
     }
   bp_gradcheck_function f = { loss_of_point, NULL, 0, grad_of_point,
                               u->closs ? closs_of_point : NULL, NULL, u };
-  bp_gradcheck_block block = { "theta", NULL, theta };
+  gsl_matrix_const_view M = gsl_matrix_const_view_vector (theta, a->rows ? a->rows : 1,
+                                                          a->rows ? a->cols : 1);
+  bp_gradcheck_block block = { "theta", a->rows ? &M.matrix : NULL,
+                               a->rows ? NULL : theta };
   bp_gradcheck_result *r = NULL;
-  printf ("%s check: %s: %s, gradient %s%s%s, n %lu, ", program_name, a->lib, a->loss,
+  printf ("%s check: %s: %s, gradient %s%s%s, n %lu", program_name, a->lib, a->loss,
           a->grad, a->closs ? ", complex " : "", a->closs ? a->closs : "", a->n);
+  if (a->rows)
+    printf (" (%lu x %lu)", a->rows, a->cols);
+  printf (", ");
   if (a->point)
     printf ("point from %s\n", a->point);
   else
