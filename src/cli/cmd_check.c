@@ -36,6 +36,7 @@ typedef struct
   user_closs closs;
   double *x, *g;            /* n */
   double complex *z;        /* n */
+  int grad_status;          /* what GRAD returned, when not 0 */
 } user_function;
 
 static void
@@ -109,7 +110,9 @@ grad_of_point (const bp_gradcheck_point *p, void *params, gsl_matrix *const g[])
   const size_t cols = g[0]->size2;
   for (size_t i = 0; s == 0 && i < t->size; i++)
     gsl_matrix_set (g[0], i / cols, i % cols, u->g[i]);     /* row-major */
-  return s;
+  /* any nonzero (even one that reads as a GSL status) is GRAD's refusal */
+  u->grad_status = s;
+  return s == 0 ? GSL_SUCCESS : GSL_EDOM;
 }
 
 static int
@@ -418,9 +421,17 @@ run_check (const check_args *a, user_function *u, const gsl_vector *theta)
   int s = bp_gradcheck (&f, 1, &block, NULL, &opts, &r);
   if (s > 0)
     {
-      fprintf (stderr, "%s: check: the check could not be carried out: %s%s\n",
-               program_name, gsl_strerror (s),
-               s == GSL_EDOM ? " (is the loss defined at the point?)" : "");
+      if (u->grad_status != 0)
+        fprintf (stderr, "%s: check: the check could not be carried out: %s returned %d "
+                 "at the point (outside its domain)\n", program_name, a->grad,
+                 u->grad_status);
+      else if (s == GSL_EDOM)
+        fprintf (stderr, "%s: check: the check could not be carried out: %s is undefined "
+                 "at the point (it returned nonzero, or a value that is not finite)\n",
+                 program_name, a->loss);
+      else
+        fprintf (stderr, "%s: check: the check could not be carried out: %s\n",
+                 program_name, gsl_strerror (s));
       bp_gradcheck_result_free (r);
       return s == GSL_EINVAL || s == GSL_EBADLEN ? EXIT_USAGE : EXIT_NOT_CARRIED_OUT;
     }
