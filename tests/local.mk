@@ -157,3 +157,7 @@ tests_modules_kink_la_LDFLAGS = -module -avoid-version -shared -rpath /nowhere
 tests_modules_kink_la_LIBADD = -lm
 TESTS += tests/check.sh
 CLEANFILES += check-test.*
+# The table of `backprop verify' reports what the checker finds.
+BP_SUITES += tests/check_verify
+tests_check_verify_CFLAGS = $(TEST_CFLAGS)
+tests_check_verify_LDADD = $(TEST_LDADD)
