@@ -11,6 +11,7 @@
 #include <gsl/gsl_blas.h>
 #include <gsl/gsl_complex_math.h>
 #include <gsl/gsl_nan.h>
+#include "backprop/bp_complex_step.h"
 #include "testutil.h"
 
 /* f(t) = sum_i sin(t_i) + t_0 t_1^2: df/dt_i = cos t_i + [i=0] t_1^2 + [i=1] 2 t_0 t_1 */
@@ -1071,6 +1072,67 @@ START_TEST (test_gradcheck_report)
 }
 END_TEST
 
+/* y = Softmax(v), in real and complex arithmetic */
+static int
+softmax_out (const bp_gradcheck_point *p, void *params, gsl_vector *out)
+{
+  (void) params;
+  return bp_softmax (p->vector[0], out);
+}
+
+static int
+softmax_cout (const bp_gradcheck_cpoint *p, void *params, gsl_vector_complex *out)
+{
+  (void) params;
+  return bp_cstep_softmax (p->vector[0], out);
+}
+
+START_TEST (test_gradcheck_jacobian_without_y_i)
+{
+  /* J'_ij = 1[i=j] - y_j, the y_i factor dropped: FAIL by every method,
+     and the element-wise ones find every wrong element (all of them:
+     y_i < 1); the right J passes by every method */
+  gsl_rng *rng = test_rng (400 + _i);
+  const size_t n = 2 + gsl_rng_uniform_int (rng, 6);
+  gsl_vector *v = test_logits (rng, n, 3.0), *y = gsl_vector_alloc (n);
+  gsl_matrix *J = gsl_matrix_alloc (n, n), *Jw = gsl_matrix_alloc (n, n);
+  bp_softmax (v, y);
+  bp_softmax_jacobian (y, J);
+  for (size_t i = 0; i < n; i++)
+    for (size_t j = 0; j < n; j++)
+      gsl_matrix_set (Jw, i, j, (i == j ? 1.0 : 0.0) - gsl_vector_get (y, j));
+  bp_gradcheck_function F = { .vloss = softmax_out, .cvloss = softmax_cout, .m = n };
+  const bp_gradcheck_block blk = { .name = "v", .vector = v };
+  const bp_gradcheck_block right = { .matrix = J }, wrong = { .matrix = Jw };
+  for (size_t k = 0; k < 4; k++)
+    {
+      bp_gradcheck_options o;
+      bp_gradcheck_options_default (&o);
+      o.method = every_method[k];
+      o.seed = (unsigned long) _i;
+      bp_gradcheck_result *r = NULL;
+      ck_assert_msg (bp_gradcheck (&F, 1, &blk, &right, &o, &r) == GSL_SUCCESS, "method %u: %s",
+                     o.method, r ? r->run[0].reason : "");
+      bp_gradcheck_result_free (r);
+      ck_assert_int_eq (bp_gradcheck (&F, 1, &blk, &wrong, &o, &r), GSL_FAILURE);
+      if (k != 3)
+        {
+          const bp_gradcheck_block_result *B = &r->run[0].block[0];
+          ck_assert_uint_eq (B->n_failed, n * n);
+          const bp_gradcheck_element *w = &B->worst[0];
+          ck_assert_double_eq (w->analytic, gsl_matrix_get (Jw, w->output, w->row));
+          ck_assert_double_eq_tol (w->numeric, gsl_matrix_get (J, w->output, w->row), 1e-8);
+        }
+      bp_gradcheck_result_free (r);
+    }
+  gsl_vector_free (v);
+  gsl_vector_free (y);
+  gsl_matrix_free (J);
+  gsl_matrix_free (Jw);
+  gsl_rng_free (rng);
+}
+END_TEST
+
 static Suite *
 gradcheck_suite (void)
 {
@@ -1080,6 +1142,7 @@ gradcheck_suite (void)
   tcase_add_loop_test (tc, test_gradcheck_right_layer_passes, 0, TEST_CONFIGS);
   tcase_add_loop_test (tc, test_gradcheck_wrong_layer_every_method, 0, 2 * N_WRONG);
   tcase_add_test (tc, test_gradcheck_transposed_jacobian);
+  tcase_add_loop_test (tc, test_gradcheck_jacobian_without_y_i, 0, TEST_CONFIGS);
   tcase_add_loop_test (tc, test_gradcheck_missing_factor, 0, 2);
   tcase_add_test (tc, test_gradcheck_float32_never_passes);
   tcase_add_test (tc, test_gradcheck_relu_kink);

@@ -130,8 +130,8 @@ typedef struct
 /* The methods, as bits of opts.method. */
 #define BP_GRADCHECK_CENTRAL       1u  /* every element, gsl_deriv_central */
 #define BP_GRADCHECK_COMPLEX_STEP  2u  /* every element, Im f(x + ih)/h */
-#define BP_GRADCHECK_DIRECTIONAL   4u  /* random directions; on failure the
-                                          elements, to localize */
+/* random directions; on failure every element, to localize */
+#define BP_GRADCHECK_DIRECTIONAL   4u
 #define BP_GRADCHECK_TAYLOR        8u  /* the remainder's slope in h */
 #define BP_GRADCHECK_ALL          15u
 
@@ -206,8 +206,8 @@ typedef enum
    a pattern that names the likely bug. */
 #define BP_GRADCHECK_HINT_TRANSPOSE  1u  /* analytic = numeric transposed */
 #define BP_GRADCHECK_HINT_SIGN       2u  /* analytic = -numeric */
-#define BP_GRADCHECK_HINT_FACTOR     4u  /* numeric = c analytic, one c:
-                                           a factor c missing */
+/* numeric = c analytic for one c: a factor c missing */
+#define BP_GRADCHECK_HINT_FACTOR     4u
 #define BP_GRADCHECK_HINT_SHIFT      8u  /* analytic[i] = numeric[i + s] */
 
 /* One element checked. */
