@@ -169,9 +169,10 @@ read_point (const char *file, gsl_vector *theta)
   const size_t n = theta->size;
   size_t count = 0, line = 1;
   char tok[128];
-  int c = 0, status = 0;
+  int status = 0;
   while (status == 0)
     {
+      int c;
       while ((c = getc (in)) != EOF && isspace (c))
         line += (c == '\n');
       if (c == EOF)

@@ -158,7 +158,7 @@ check_row (const verify_opts *o, const verify_row *row, const bp_gradcheck_funct
       else
         {
           const size_t n = theta->matrix ? theta->matrix->size1 * theta->matrix->size2
-            : theta->vector->size;
+            : theta->vector ? theta->vector->size : 0;
           opts.threads = n < VERIFY_THREADS_FROM ? 1 : threads;
         }
       int s = bp_gradcheck (f, 1, theta, analytic, &opts, &r);
