@@ -156,7 +156,7 @@ typedef struct
   double taylor_h;      /* the Taylor test's largest h (times
                            max(1, max |theta|)); > 0, finite; default 1e-1 */
   size_t taylor_n;      /* how many h, each half the one before; >= 3;
-                           default 12 */
+                           default 16 */
 } bp_gradcheck_options;
 
 /* The defaults above into *opts. */
@@ -184,13 +184,11 @@ typedef enum
 
 /* An element's status in a block's mask: its verdict, or a kink (left and
    right derivatives disagree and the analytic value lies between them: a
-   non-differentiable point, not a wrong gradient; it does not fail), or
-   not checked (directional runs that passed). */
+   non-differentiable point, not a wrong gradient; it does not fail). */
 #define BP_GRADCHECK_ELEMENT_PASS          0
 #define BP_GRADCHECK_ELEMENT_INCONCLUSIVE  1
 #define BP_GRADCHECK_ELEMENT_FAIL          2
 #define BP_GRADCHECK_ELEMENT_KINK          3
-#define BP_GRADCHECK_ELEMENT_UNCHECKED     4
 
 /* How an element's numeric value was found. */
 typedef enum

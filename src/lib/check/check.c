@@ -75,6 +75,17 @@ legacy_status (const legacy *l)
   return GSL_SUCCESS;
 }
 
+/* cform's callbacks (the complex step's) in place of F's */
+static void
+use_cform (bp_gradcheck_function *F, const bp_gradcheck_function *cform)
+{
+  F->loss = cform->loss;
+  F->vloss = cform->vloss;
+  F->closs = cform->closs;
+  F->cvloss = cform->cvloss;
+  F->params = cform->params;
+}
+
 /* --- the numeric derivatives -------------------------------------------- */
 
 /* grad (or J) and abserr from the numeric run of res */
@@ -103,13 +114,7 @@ legacy_deriv (const char *who, legacy *l, unsigned method, const gsl_vector *the
   if (status != GSL_SUCCESS)
     return status;
   if (cform)
-    {
-      F.closs = cform->closs;
-      F.cvloss = cform->cvloss;
-      F.loss = cform->loss;
-      F.vloss = cform->vloss;
-      F.params = cform->params;
-    }
+    use_cform (&F, cform);
   const bp_gradcheck_block block = { .vector = theta };
   const bp_gradcheck_block out = { .vector = grad, .matrix = J };
   const core_extra x = { .numeric_only = 1 };
@@ -133,7 +138,7 @@ legacy_deriv (const char *who, legacy *l, unsigned method, const gsl_vector *the
     {
       if (J)
         copy_numeric (res, (gsl_matrix *) J, abserr_m);
-      else
+      else if (grad)
         {
           gsl_matrix_view g = gsl_matrix_view_vector ((gsl_vector *) grad, grad->size, 1);
           gsl_matrix_view e = abserr_v ? gsl_matrix_view_vector (abserr_v, abserr_v->size, 1)
@@ -164,13 +169,7 @@ legacy_check (const char *who, legacy *l, unsigned method, const gsl_vector *the
   if (status != GSL_SUCCESS)
     return status;
   if (cform)
-    {
-      F.closs = cform->closs;
-      F.cvloss = cform->cvloss;
-      F.loss = cform->loss;
-      F.vloss = cform->vloss;
-      F.params = cform->params;
-    }
+    use_cform (&F, cform);
   o.n_directions = n_directions;
   const bp_gradcheck_block block = { .vector = theta };
   const bp_gradcheck_block a = { .vector = grad, .matrix = J };

@@ -7,16 +7,30 @@
 #include "backprop/bp_check_directional.h"
 #include "lib/check/core.h"
 
+/* n_directions directions of rng: l's function at theta against grad or J */
+static int
+directional (const char *who, legacy *l, const gsl_vector *theta, const gsl_vector *grad,
+             const gsl_matrix *J, size_t n_directions, gsl_rng *rng, double rtol,
+             double atol, bp_check_result *r)
+{
+  if (!rng)
+    {
+      gsl_error ("the directional check: rng must not be NULL", __FILE__, __LINE__,
+                 GSL_EFAULT);
+      return GSL_EFAULT;
+    }
+  return legacy_check (who, l, BP_GRADCHECK_DIRECTIONAL, theta, BP_CHECK_STEP, grad, J,
+                       rtol, atol, n_directions, rng, NULL, r);
+}
+
 int
 bp_check_directional_gradient (bp_scalar_function f, void *params, const gsl_vector *theta,
                                const gsl_vector *grad, size_t n_directions, gsl_rng *rng,
                                double rtol, double atol, bp_check_result *r)
 {
-  if (!rng)
-    GSL_ERROR ("bp_check_directional_gradient: rng must not be NULL", GSL_EFAULT);
   legacy l = { .f = f, .params = params, .n_threads = 1 };
-  return legacy_check ("bp_check_directional_gradient", &l, BP_GRADCHECK_DIRECTIONAL, theta,
-                       BP_CHECK_STEP, grad, NULL, rtol, atol, n_directions, rng, NULL, r);
+  return directional ("bp_check_directional_gradient", &l, theta, grad, NULL, n_directions,
+                      rng, rtol, atol, r);
 }
 
 int
@@ -24,9 +38,7 @@ bp_check_directional_jacobian (bp_vector_function f, void *params, const gsl_vec
                                const gsl_matrix *J, size_t n_directions, gsl_rng *rng,
                                double rtol, double atol, bp_check_result *r)
 {
-  if (!rng)
-    GSL_ERROR ("bp_check_directional_jacobian: rng must not be NULL", GSL_EFAULT);
   legacy l = { .fv = f, .params = params, .n_threads = 1 };
-  return legacy_check ("bp_check_directional_jacobian", &l, BP_GRADCHECK_DIRECTIONAL, theta,
-                       BP_CHECK_STEP, NULL, J, rtol, atol, n_directions, rng, NULL, r);
+  return directional ("bp_check_directional_jacobian", &l, theta, NULL, J, n_directions,
+                      rng, rtol, atol, r);
 }

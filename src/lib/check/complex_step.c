@@ -67,42 +67,41 @@ cform_cvloss (const bp_gradcheck_cpoint *p, void *params, gsl_vector_complex *ou
   return s;
 }
 
-static int
-cform_real (const bp_gradcheck_point *p, void *params, double *L, gsl_vector *out)
+/* theta + 0 i of the real point p (NULL when out of memory) */
+static gsl_vector_complex *
+complex_of (const bp_gradcheck_point *p)
 {
-  const cform *c = params;
   gsl_vector_complex *z = gsl_vector_complex_alloc (p->vector[0]->size);
-  gsl_vector_complex *zo = out ? gsl_vector_complex_alloc (out->size) : NULL;
-  int s = (z && (zo || !out)) ? GSL_SUCCESS : GSL_ENOMEM;
-  if (s == GSL_SUCCESS)
-    {
-      bp_cstep_vector_from_real (p->vector[0], z);
-      if (out)
-        {
-          s = c->fv (z, c->params, zo);
-          for (size_t i = 0; s == GSL_SUCCESS && i < out->size; i++)
-            gsl_vector_set (out, i, creal (cget (zo, i)));
-          if (s != GSL_SUCCESS && c->l->status[p->thread] == GSL_SUCCESS)
-            c->l->status[p->thread] = s;
-        }
-      else
-        *L = creal (c->f (z, c->params));
-    }
-  gsl_vector_complex_free (z);
-  gsl_vector_complex_free (zo);
-  return s;
+  if (z)
+    bp_cstep_vector_from_real (p->vector[0], z);
+  return z;
 }
 
 static int
 cform_loss (const bp_gradcheck_point *p, void *params, double *L)
 {
-  return cform_real (p, params, L, NULL);
+  const cform *c = params;
+  gsl_vector_complex *z = complex_of (p);
+  if (!z)
+    return GSL_ENOMEM;
+  *L = creal (c->f (z, c->params));
+  gsl_vector_complex_free (z);
+  return GSL_SUCCESS;
 }
 
 static int
 cform_vloss (const bp_gradcheck_point *p, void *params, gsl_vector *out)
 {
-  return cform_real (p, params, NULL, out);
+  const cform *c = params;
+  gsl_vector_complex *z = complex_of (p), *zo = gsl_vector_complex_alloc (out->size);
+  int s = (z && zo) ? c->fv (z, c->params, zo) : GSL_ENOMEM;
+  for (size_t i = 0; s == GSL_SUCCESS && i < out->size; i++)
+    gsl_vector_set (out, i, creal (cget (zo, i)));
+  if (s != GSL_SUCCESS && c->l->status[p->thread] == GSL_SUCCESS)
+    c->l->status[p->thread] = s;
+  gsl_vector_complex_free (z);
+  gsl_vector_complex_free (zo);
+  return s;
 }
 
 /* the core's function for c: scalar when c->f, else vector */
@@ -123,26 +122,34 @@ cform_function (cform *c)
   return F;
 }
 
+/* The complex step of f (or fv) at theta with step h: the numeric
+   values into grad or J (check = 0), or their comparison with grad or J
+   into r (check = 1), by the one core. */
+static int
+cstep (const char *who, bp_cstep_function f, bp_cstep_vector_function fv, void *params,
+       const gsl_vector *theta, double h, const gsl_vector *grad, const gsl_matrix *J,
+       int check, double rtol, double atol, bp_check_result *r)
+{
+  legacy l = { .n_threads = 1 };
+  cform c = { .f = f, .fv = fv, .params = params, .l = &l };
+  bp_gradcheck_function F = cform_function (&c);
+  const unsigned cs = BP_GRADCHECK_COMPLEX_STEP;
+  return check ? legacy_check (who, &l, cs, theta, h, grad, J, rtol, atol, 1, NULL, &F, r)
+               : legacy_deriv (who, &l, cs, theta, h, grad, J, NULL, NULL, &F);
+}
+
 int
 bp_cstep_gradient (bp_cstep_function f, void *params, const gsl_vector *theta,
                    double h, gsl_vector *grad)
 {
-  legacy l = { .n_threads = 1 };
-  cform c = { .f = f, .params = params, .l = &l };
-  bp_gradcheck_function F = cform_function (&c);
-  return legacy_deriv ("bp_cstep_gradient", &l, BP_GRADCHECK_COMPLEX_STEP, theta, h, grad,
-                       NULL, NULL, NULL, &F);
+  return cstep ("bp_cstep_gradient", f, NULL, params, theta, h, grad, NULL, 0, 0, 0, NULL);
 }
 
 int
 bp_cstep_jacobian (bp_cstep_vector_function f, void *params, const gsl_vector *theta,
                    double h, gsl_matrix *J)
 {
-  legacy l = { .n_threads = 1 };
-  cform c = { .fv = f, .params = params, .l = &l };
-  bp_gradcheck_function F = cform_function (&c);
-  return legacy_deriv ("bp_cstep_jacobian", &l, BP_GRADCHECK_COMPLEX_STEP, theta, h, NULL,
-                       J, NULL, NULL, &F);
+  return cstep ("bp_cstep_jacobian", NULL, f, params, theta, h, NULL, J, 0, 0, 0, NULL);
 }
 
 int
@@ -150,22 +157,16 @@ bp_cstep_check_gradient (bp_cstep_function f, void *params, const gsl_vector *th
                          const gsl_vector *grad, double rtol, double atol,
                          bp_check_result *r)
 {
-  legacy l = { .n_threads = 1 };
-  cform c = { .f = f, .params = params, .l = &l };
-  bp_gradcheck_function F = cform_function (&c);
-  return legacy_check ("bp_cstep_check_gradient", &l, BP_GRADCHECK_COMPLEX_STEP, theta,
-                       BP_CSTEP_STEP, grad, NULL, rtol, atol, 1, NULL, &F, r);
+  return cstep ("bp_cstep_check_gradient", f, NULL, params, theta, BP_CSTEP_STEP, grad,
+                NULL, 1, rtol, atol, r);
 }
 
 int
 bp_cstep_check_jacobian (bp_cstep_vector_function f, void *params, const gsl_vector *theta,
                          const gsl_matrix *J, double rtol, double atol, bp_check_result *r)
 {
-  legacy l = { .n_threads = 1 };
-  cform c = { .fv = f, .params = params, .l = &l };
-  bp_gradcheck_function F = cform_function (&c);
-  return legacy_check ("bp_cstep_check_jacobian", &l, BP_GRADCHECK_COMPLEX_STEP, theta,
-                       BP_CSTEP_STEP, NULL, J, rtol, atol, 1, NULL, &F, r);
+  return cstep ("bp_cstep_check_jacobian", NULL, f, params, theta, BP_CSTEP_STEP, NULL, J,
+                1, rtol, atol, r);
 }
 
 int

@@ -183,7 +183,7 @@ one_array (const bp_gradcheck_block *b)
 static int
 block_finite (const bp_gradcheck_block *b)
 {
-  return b->matrix ? matrix_finite (b->matrix) : vector_finite (b->vector);
+  return b->matrix ? matrix_finite (b->matrix) : (b->vector && vector_finite (b->vector));
 }
 
 int
@@ -244,6 +244,22 @@ typedef struct
   double theta_max;               /* max |theta| over every block */
   double f0;                      /* f (or nothing) at the base point */
 } problem;
+
+/* dst = src, both allocated by the core (contiguous, of equal shape): one
+   memcpy, where gsl_matrix_memcpy copies row by row (n rows of 1 for a
+   vector block) */
+static void
+copy_block (gsl_matrix *dst, const gsl_matrix *src)
+{
+  memcpy (dst->data, src->data, src->size1 * src->size2 * sizeof (double));
+}
+
+/* n NULL pointers (an array of gsl_matrix *, gsl_vector *, ...) */
+static void *
+pointers (size_t n)
+{
+  return calloc (n ? n : 1, sizeof (void *));
+}
 
 /* One thread's copy of the point and its scratch. */
 typedef struct
@@ -310,10 +326,10 @@ worker_alloc (const problem *pb, size_t thread, int complex)
   if (!w)
     return NULL;
   w->pb = pb;
-  w->blk = calloc (B, sizeof *w->blk);
+  w->blk = pointers (B);
   w->flat = calloc (B, sizeof *w->flat);
-  w->blkp = calloc (B, sizeof *w->blkp);
-  w->flatp = calloc (B, sizeof *w->flatp);
+  w->blkp = pointers (B);
+  w->flatp = pointers (B);
   int ok = w->blk && w->flat && w->blkp && w->flatp;
   if (ok && pb->m > 0)
     {
@@ -328,7 +344,7 @@ worker_alloc (const problem *pb, size_t thread, int complex)
       ok = w->blk[k] != NULL;
       if (ok)
         {
-          gsl_matrix_memcpy (w->blk[k], pb->base[k]);
+          copy_block (w->blk[k], pb->base[k]);
           w->flat[k] = gsl_vector_view_array (w->blk[k]->data, pb->n[k]);
           w->blkp[k] = w->blk[k];
           w->flatp[k] = &w->flat[k].vector;
@@ -336,10 +352,10 @@ worker_alloc (const problem *pb, size_t thread, int complex)
     }
   if (ok && complex)
     {
-      w->cblk = calloc (B, sizeof *w->cblk);
+      w->cblk = pointers (B);
       w->cflat = calloc (B, sizeof *w->cflat);
-      w->cblkp = calloc (B, sizeof *w->cblkp);
-      w->cflatp = calloc (B, sizeof *w->cflatp);
+      w->cblkp = pointers (B);
+      w->cflatp = pointers (B);
       ok = w->cblk && w->cflat && w->cblkp && w->cflatp;
       if (ok && pb->m > 0)
         ok = (w->cout = gsl_vector_complex_alloc (pb->m)) != NULL;
@@ -380,8 +396,8 @@ eval_point (worker *w, double *L, gsl_vector *out)
 {
   const bp_gradcheck_function *f = w->pb->f;
   if (f->m == 0)
-    return f->loss (&w->pt, f->params, L) == 0 && isfinite (*L);
-  return f->vloss (&w->pt, f->params, out) == 0 && vector_finite (out);
+    return L && f->loss (&w->pt, f->params, L) == 0 && isfinite (*L);
+  return out && f->vloss (&w->pt, f->params, out) == 0 && vector_finite (out);
 }
 
 static void
@@ -442,7 +458,7 @@ line_at (double t, void *p)
   for (size_t k = 0; k < pb->n_blocks; k++)
     {
       gsl_vector_const_view dk = gsl_vector_const_subvector (w->d, pb->off[k], pb->n[k]);
-      gsl_matrix_memcpy (w->blk[k], pb->base[k]);
+      copy_block (w->blk[k], pb->base[k]);
       gsl_blas_daxpy (t, &dk.vector, &w->flat[k].vector);
     }
   w->pt.is_base = 0;
@@ -450,9 +466,7 @@ line_at (double t, void *p)
   int ok = eval_point (w, &L, w->out);
   if (ok && pb->m > 0)
     gsl_blas_ddot (w->w, w->out, &L);
-  for (size_t k = 0; k < pb->n_blocks; k++)
-    gsl_matrix_memcpy (w->blk[k], pb->base[k]);
-  w->pt.is_base = 1;
+  w->pt.is_base = 1;   /* the blocks stay at theta + t d: each call sets them anew */
   if (!ok || !isfinite (L))
     {
       mark_bad (w, t);
@@ -500,6 +514,7 @@ differentiate (worker *w, gsl_function *F, double x0, double h, double *d,
   w->x0 = x0;
   w->bad_left = w->bad_right = 0;
   gsl_deriv_central (F, x0, h, d, e);
+  /* cppcheck-suppress knownConditionTrueFalse ; F (element_at, line_at) sets the flags */
   if (!w->bad_left && !w->bad_right && isfinite (*d) && isfinite (*e))
     {
       *how = BP_GRADCHECK_DIFF_CENTRAL;
@@ -538,6 +553,7 @@ kink (worker *w, gsl_function *F, double x0, double h, bp_gradcheck_element *el,
   w->bad_left = w->bad_right = 0;
   gsl_deriv_backward (F, x0, h, &l, &el_);
   gsl_deriv_forward (F, x0, h, &r, &er);
+  /* cppcheck-suppress knownConditionTrueFalse ; F (element_at) sets the flags */
   if (w->bad_left || w->bad_right || !isfinite (l) || !isfinite (r))
     return;
   bp_gradcheck_element lr;
@@ -650,15 +666,11 @@ complex_element (worker *w, size_t q, bp_gradcheck_element *E)
   w->cpt.is_base = 1;
 }
 
+/* opts.threads capped by OMP_NUM_THREADS (bp_check_threads) and by N */
 static size_t
 thread_count (size_t asked, size_t N)
 {
-#ifdef _OPENMP
-  const size_t max = (size_t) omp_get_max_threads ();
-  asked = asked < max ? asked : max;
-#else
-  asked = 1;
-#endif
+  asked = bp_check_threads (asked);
   return asked < N ? asked : (N > 0 ? N : 1);
 }
 
@@ -776,7 +788,7 @@ fill_blocks (const problem *pb, const bp_gradcheck_element *E, bp_gradcheck_run 
       b->abserr = gsl_matrix_alloc (r, c);
       b->mask = gsl_matrix_uchar_alloc (r, c);
       const size_t E_k = pb->n[k] * pb->M;
-      const bp_gradcheck_element **sorted = malloc (E_k * sizeof *sorted);
+      const bp_gradcheck_element **sorted = pointers (E_k);
       if (!b->analytic || !b->numeric || !b->abserr || !b->mask || !sorted)
         {
           free (sorted);
@@ -813,7 +825,7 @@ fill_blocks (const problem *pb, const bp_gradcheck_element *E, bp_gradcheck_run 
                 run->worst = *el;
               }
           }
-      qsort (sorted, n_bad, sizeof *sorted, by_ratio);
+      qsort (sorted, n_bad, sizeof (void *), by_ratio);
       b->n_worst = n_bad < o->k ? n_bad : o->k;
       b->worst = b->n_worst ? malloc (b->n_worst * sizeof *b->worst) : NULL;
       if (b->n_worst && !b->worst)
@@ -860,7 +872,7 @@ elementwise_reason (bp_gradcheck_run *run)
 static int
 run_elementwise (const problem *pb, int complex, int numeric_only, bp_gradcheck_run *run)
 {
-  bp_gradcheck_element *E = malloc (pb->N * pb->M * sizeof *E);
+  bp_gradcheck_element *E = calloc (pb->N * pb->M + 1, sizeof *E);
   if (!E)
     return GSL_ENOMEM;
   int status = elementwise (pb, complex, numeric_only, E);
@@ -1168,8 +1180,8 @@ problem_init (problem *pb, const bp_gradcheck_function *f, size_t n_blocks,
   pb->cols = calloc (n_blocks, sizeof *pb->cols);
   pb->n = calloc (n_blocks, sizeof *pb->n);
   pb->off = calloc (n_blocks, sizeof *pb->off);
-  pb->base = calloc (n_blocks, sizeof *pb->base);
-  pb->analytic = calloc (n_blocks, sizeof *pb->analytic);
+  pb->base = pointers (n_blocks);
+  pb->analytic = pointers (n_blocks);
   if (!pb->rows || !pb->cols || !pb->n || !pb->off || !pb->base || !pb->analytic)
     return GSL_ENOMEM;
   for (size_t k = 0; k < n_blocks; k++)
@@ -1272,9 +1284,12 @@ core_run (const char *who, const bp_gradcheck_function *f, size_t n_blocks,
           goto done;
         }
     }
-  r->opts = *o;
-  r->n_blocks = n_blocks;
-  r->m = f->m;
+  if (status == GSL_SUCCESS)
+    {
+      r->opts = *o;
+      r->n_blocks = n_blocks;
+      r->m = f->m;
+    }
   for (size_t j = 0; status == GSL_SUCCESS && j < 4; j++)
     {
       const unsigned method = method_order[j];
