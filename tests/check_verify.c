@@ -78,7 +78,7 @@ table (const example *ex, size_t directions, gsl_rng *rng, double tol, int *fail
   return text;
 }
 
-START_TEST (test_default_table_passes)
+START_TEST (test_table_passes)
 {
   gsl_rng *rng;
   example *ex = small_example (&rng);
@@ -154,7 +154,7 @@ verify_suite (void)
   TCase *tc = tcase_create ("table");
   tcase_set_timeout (tc, 120);
   /* _i: 0 full, 1 fast */
-  tcase_add_loop_test (tc, test_default_table_passes, 0, 2);
+  tcase_add_loop_test (tc, test_table_passes, 0, 2);
   tcase_add_loop_test (tc, test_no_tolerance_no_pass, 0, 2);
   tcase_add_test (tc, test_other_groups_no_tolerance);
   suite_add_tcase (s, tc);
