@@ -185,3 +185,11 @@ AM_TESTS_ENVIRONMENT += CHROMIUM='$(CHROMIUM)'; export CHROMIUM;
 ## through the same Chromium checks (BP_HTML_EDITION=ru of html-render.sh).
 TESTS += tests/html-render-ru.sh
 EXTRA_DIST += tests/html-render-ru.sh
+
+## The program in Russian (issue 12, item 6): `backprop verify' under
+## ru_RU.UTF-8 and under C (skipped without the locale).  Every other test
+## reads the program's English, so the tests run with LC_ALL=C whatever the
+## user's locale.
+AM_TESTS_ENVIRONMENT += LC_ALL=C; export LC_ALL;
+TESTS += tests/verify-locale.sh
+CLEANFILES += verify-locale.*

@@ -6,13 +6,14 @@
 #include <gsl/gsl_rng.h>
 #include "cli/blas_threads.h"
 #include "cli/cli.h"
+#include "verify/i18n.h"
 #include "verify/verify.h"
 
 static void
 print_verify_help (void)
 {
-  printf ("Usage: %s verify [OPTION]...\n", program_name);
-  fputs ("Check each formula of the slides (dL/dy, the softmax Jacobian, dL/dv,\n"
+  printf (_("Usage: %s verify [OPTION]...\n"), program_name);
+  fputs (_("Check each formula of the slides (dL/dy, the softmax Jacobian, dL/dv,\n"
          "dL/du, dL/db, dL/dW, dL/dx, the whole chain and y - labels) against\n"
          "GSL's central differences, on a 784 -> 10 classifier with seeded\n"
          "pseudo-random W, b, 28x28 image x and soft labels.  Then, beyond the\n"
@@ -35,7 +36,7 @@ print_verify_help (void)
          "estimate).\n\n"
          "Exit status: 0 when every row passes, 1 when any fails or is inconclusive,\n"
          "2 on bad usage, 4 when the check could not be carried out (out of\n"
-         "memory).\n",
+         "memory).\n"),
          stdout);
 }
 
@@ -66,7 +67,7 @@ parse_verify_options (int argc, char **argv, verify_args *a)
       case 's':
         if (parse_ulong (optarg, &a->seed) != 0)
           {
-            fprintf (stderr, "%s: verify: invalid seed '%s': expected a non-negative whole number\n",
+            fprintf (stderr, _("%s: verify: invalid seed '%s': expected a non-negative whole number\n"),
                      program_name, optarg);
             return EXIT_USAGE;
           }
@@ -74,7 +75,7 @@ parse_verify_options (int argc, char **argv, verify_args *a)
       case 'm':
         if (verify_method_from_name (optarg, &a->method) != 0)
           {
-            fprintf (stderr, "%s: verify: invalid method '%s': expected gsl, complex-step or both\n",
+            fprintf (stderr, _("%s: verify: invalid method '%s': expected gsl, complex-step or both\n"),
                      program_name, optarg);
             return EXIT_USAGE;
           }
@@ -86,8 +87,8 @@ parse_verify_options (int argc, char **argv, verify_args *a)
         if (parse_ulong (optarg, &a->directions) != 0 || a->directions == 0
             || a->directions > 1000000)
           {
-            fprintf (stderr, "%s: verify: invalid number of directions '%s': expected "
-                     "a whole number from 1 to 1000000\n", program_name, optarg);
+            fprintf (stderr, _("%s: verify: invalid number of directions '%s': expected "
+                     "a whole number from 1 to 1000000\n"), program_name, optarg);
             return EXIT_USAGE;
           }
         break;
@@ -100,7 +101,7 @@ parse_verify_options (int argc, char **argv, verify_args *a)
       }
   if (optind < argc)
     {
-      fprintf (stderr, "%s: verify: unexpected argument '%s'\n", program_name, argv[optind]);
+      fprintf (stderr, _("%s: verify: unexpected argument '%s'\n"), program_name, argv[optind]);
       usage_hint ();
       return EXIT_USAGE;
     }
@@ -122,7 +123,7 @@ cmd_verify (int argc, char **argv)
   gsl_rng *rng = gsl_rng_alloc (gsl_rng_mt19937);
   if (rng == NULL)
     {
-      fprintf (stderr, "%s: verify: out of memory\n", program_name);
+      fprintf (stderr, _("%s: verify: out of memory\n"), program_name);
       return EXIT_NOT_CARRIED_OUT;
     }
   gsl_rng_set (rng, seed);
@@ -142,28 +143,28 @@ cmd_verify (int argc, char **argv)
       /* --fast: the directions continue the example's random stream */
       verify_opts o = { method, BP_CHECK_RTOL, BP_CHECK_ATOL, BP_CSTEP_RTOL,
                            BP_CSTEP_ATOL, stdout, fast ? directions : 0, rng, 0 };
-      printf ("backprop verify: W 10x784, b 10, x 28x28, soft labels, seed %lu; "
-              "rtol %g, atol %g", seed, BP_CHECK_RTOL, BP_CHECK_ATOL);
+      printf (_("backprop verify: W 10x784, b 10, x 28x28, soft labels, seed %lu; "
+              "rtol %g, atol %g"), seed, BP_CHECK_RTOL, BP_CHECK_ATOL);
       if (method & VERIFY_COMPLEX_STEP)
-        printf ("; complex step h %g: rtol %g, atol %g", BP_CSTEP_STEP, BP_CSTEP_RTOL,
+        printf (_("; complex step h %g: rtol %g, atol %g"), BP_CSTEP_STEP, BP_CSTEP_RTOL,
                 BP_CSTEP_ATOL);
       if (fast && (method & VERIFY_GSL))
-        printf ("; fast: %lu random directions per row", directions);
-      printf ("\n\n== one-layer classifier of the slides: u = reshape(x), v = W u + b, "
-              "y = Softmax(v)\n");
+        printf (_("; fast: %lu random directions per row"), directions);
+      printf (_("\n\n== one-layer classifier of the slides: u = reshape(x), v = W u + b, "
+              "y = Softmax(v)\n"));
       verify_header (&o);
       failures = verify_model (ex, &o);
       if (failures >= 0)
         {
-          printf ("\n== activations h = f(z), z of %d seeded values with 0.1 <= |z_i| < 5\n", H);
+          printf (_("\n== activations h = f(z), z of %d seeded values with 0.1 <= |z_i| < 5\n"), H);
           verify_header (&o);
           int f = verify_activations (z, &o);
           failures = f < 0 ? -1 : failures + f;
         }
       for (int a = 0; a < 3 && failures >= 0; a++)
         {
-          printf ("\n== two-layer network, f = %s: z = W1 u + b1 (W1 %dx784), h = f(z), "
-                  "v = W2 h + b2 (W2 10x%d)\n", bp_activation_name ((bp_activation) a), H, H);
+          printf (_("\n== two-layer network, f = %s: z = W1 u + b1 (W1 %dx784), h = f(z), "
+                  "v = W2 h + b2 (W2 10x%d)\n"), bp_activation_name ((bp_activation) a), H, H);
           verify_header (&o);
           int f = verify_mlp (mlp[a], &o);
           failures = f < 0 ? -1 : failures + f;
@@ -176,10 +177,10 @@ cmd_verify (int argc, char **argv)
     mlp_example_free (mlp[a]);
   if (failures < 0)
     {
-      fprintf (stderr, "%s: verify: the check could not be carried out "
-               "(out of memory); the rows above are all that ran\n", program_name);
+      fprintf (stderr, _("%s: verify: the check could not be carried out "
+               "(out of memory); the rows above are all that ran\n"), program_name);
       return EXIT_NOT_CARRIED_OUT;
     }
-  printf ("\n%s\n", failures == 0 ? "All formulas PASS." : "Some formulas FAIL.");
+  printf ("\n%s\n", failures == 0 ? _("All formulas PASS.") : _("Some formulas FAIL."));
   return failures == 0 ? 0 : 1;
 }

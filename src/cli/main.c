@@ -21,8 +21,8 @@ usage_hint (void)
 static void
 print_help (void)
 {
-  printf ("Usage: %s [OPTION]... COMMAND [ARG]...\n", program_name);
-  fputs ("The backward pass of a softmax classifier, verified numerically.\n\n"
+  printf (_("Usage: %s [OPTION]... COMMAND [ARG]...\n"), program_name);
+  fputs (_("The backward pass of a softmax classifier, verified numerically.\n\n"
          "Commands:\n"
          "  verify [--seed N]   check every slide formula against GSL's numeric\n"
          "                      derivatives on a seeded example; one row per formula\n"
@@ -47,16 +47,16 @@ print_help (void)
          "'backprop COMMAND --help' describes COMMAND.\n"
          "Exit status: 0 on success, 1 when a check fails, 2 on a usage error\n"
          "or bad input, 3 when check is inconclusive, 4 when a check could not be\n"
-         "carried out (out of memory).\n", stdout);
+         "carried out (out of memory).\n"), stdout);
 }
 
 static void
 print_version (void)
 {
   printf ("%s (%s) %s\n", program_name, PACKAGE_NAME, PACKAGE_VERSION);
-  fputs ("License GPLv3+: GNU GPL version 3 or later <https://gnu.org/licenses/gpl.html>.\n"
+  fputs (_("License GPLv3+: GNU GPL version 3 or later <https://gnu.org/licenses/gpl.html>.\n"
          "This is free software: you are free to change and redistribute it.\n"
-         "There is NO WARRANTY, to the extent permitted by law.\n", stdout);
+         "There is NO WARRANTY, to the extent permitted by law.\n"), stdout);
 }
 
 /* The commands; each lives in its own src/cli/cmd_NAME.c and parses its

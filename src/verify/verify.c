@@ -8,6 +8,7 @@
 #include <string.h>
 #include <gsl/gsl_errno.h>
 #include "backprop/bp_gradcheck.h"
+#include "verify/i18n.h"
 #include "verify/verify.h"
 
 int
@@ -31,13 +32,43 @@ verify_method_from_name (const char *name, int *method)
 void
 verify_header (const verify_opts *o)
 {
-  fprintf (o->out, "%-6s %-28s %-30s %8s", "slide", "formula", "C function",
-           o->directions ? "checked" : "partials");
-  if (o->method & VERIFY_GSL)
-    fprintf (o->out, " %11s %11s %11s", "max abs err", "max rel err", "GSL est err");
-  if (o->method & VERIFY_COMPLEX_STEP)
-    fprintf (o->out, " %11s %11s", "CS abs err", "CS rel err");
-  fprintf (o->out, "  %s\n", "result");
+  /* The headings in the user's language, in columns of characters (the
+     rows below them are ASCII); in English "%-6s %-28s %-30s %8s"... */
+  static const struct { const char *sep, *text; int width; } cols[] = {
+    {"", N_("slide"), 6}, {" ", N_("formula"), 28}, {" ", N_("C function"), 30},
+  };
+  static const char *const gsl_cols[] = { N_("max abs err"), N_("max rel err"),
+                                          N_("GSL est err") };
+  static const char *const cs_cols[] = { N_("CS abs err"), N_("CS rel err") };
+  for (size_t k = 0; k < sizeof cols / sizeof cols[0]; k++)
+    {
+      fputs (cols[k].sep, o->out);
+      print_column (o->out, _(cols[k].text), cols[k].width);
+    }
+  fputc (' ', o->out);
+  print_column (o->out, o->directions ? _("checked") : _("partials"), -8);
+  for (size_t k = 0; (o->method & VERIFY_GSL) && k < 3; k++)
+    {
+      fputc (' ', o->out);
+      print_column (o->out, _(gsl_cols[k]), -11);
+    }
+  for (size_t k = 0; (o->method & VERIFY_COMPLEX_STEP) && k < 2; k++)
+    {
+      fputc (' ', o->out);
+      print_column (o->out, _(cs_cols[k]), -11);
+    }
+  fprintf (o->out, "  %s\n", _("result"));
+}
+
+/* bp_gradcheck_verdict_name's words, in the user's language. */
+static const char *
+verdict_word (bp_gradcheck_verdict v)
+{
+  static const char *const words[] = {
+    [BP_GRADCHECK_PASS] = N_("PASS"), [BP_GRADCHECK_INCONCLUSIVE] = N_("INCONCLUSIVE"),
+    [BP_GRADCHECK_FAIL] = N_("FAIL")
+  };
+  return (size_t) v < sizeof words / sizeof words[0] ? _(words[v]) : "?";
 }
 
 /* --- one row: the public call, then the printed line ---------------------- */
@@ -79,8 +110,8 @@ static void
 print_worst (FILE *out, const char *oracle, const row_result *r)
 {
   const bp_gradcheck_element *w = &r->worst;
-  fprintf (out, "       worst element [%zu,%zu]: analytic %.17g, %s %.17g "
-           "(GSL error estimate %.3e); %zu of %zu failed\n",
+  fprintf (out, _("       worst element [%zu,%zu]: analytic %.17g, %s %.17g "
+                  "(GSL error estimate %.3e); %zu of %zu failed\n"),
            r->jacobian ? w->output : w->row, r->jacobian ? w->row : w->col,
            w->analytic, oracle, w->numeric, w->abserr, r->n_failed, r->n_checked);
 }
@@ -104,11 +135,11 @@ print_row (const verify_opts *o, const verify_row *row, const row_result *g,
              g->max_est_err);
   if (use_c)
     fprintf (o->out, " %11.3e %11.3e", c->max_abs_err, c->max_rel_err);
-  fprintf (o->out, "  %s\n", bp_gradcheck_verdict_name (v));
+  fprintf (o->out, "  %s\n", verdict_word (v));
   if (use_g && g->verdict != BP_GRADCHECK_PASS)
-    print_worst (o->out, "numeric", g);
+    print_worst (o->out, _("numeric"), g);
   if (use_c && c->verdict != BP_GRADCHECK_PASS)
-    print_worst (o->out, "complex step", c);
+    print_worst (o->out, _("complex step"), c);
   return v == BP_GRADCHECK_PASS ? 0 : 1;
 }
 
