@@ -14,3 +14,11 @@ bench-speed: bench/bench$(EXEEXT)
 	./bench/bench$(EXEEXT) $(BENCH_FLAGS)
 bench: bench-speed
 .PHONY: bench-speed
+
+# `make bench-check': `backprop check' on a loss of n = 10,000 parameters
+# (tests/modules/quad.c), each method, whole-process times.
+EXTRA_DIST += bench/check.sh
+bench-check: backprop$(EXEEXT) tests/modules/quad.la
+	$(SHELL) $(srcdir)/bench/check.sh ./backprop$(EXEEXT) tests/modules/quad.la
+bench: bench-check
+.PHONY: bench-check
