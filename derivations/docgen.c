@@ -1008,14 +1008,14 @@ marker_name (const char *doc, size_t p, char *name, size_t name_size)
   if (close == NULL || (eol && close > eol) || close == s
       || (size_t) (close - s) >= name_size)
     return 0;
-  memcpy (name, s, close - s);
+  memcpy (name, s, (size_t) (close - s));
   name[close - s] = '\0';
   const char *after = close + strlen (MARK_CLOSE);
   if (*after == '\n')
     after++;
   else if (*after != '\0')
     return 0;
-  return after - doc;
+  return (size_t) (after - doc);
 }
 
 /* The first line at or after from that starts with mark, or NULL; a
@@ -1039,22 +1039,22 @@ docgen_next_block (const char *doc, size_t *pos, char *name,
     return 0;
   if (b == NULL || (e != NULL && e < b))
     {
-      *pos = e - doc;           /* an END without its BEGIN */
+      *pos = (size_t) (e - doc);           /* an END without its BEGIN */
       return -1;
     }
-  *pos = b - doc;
-  size_t body = marker_name (doc, b - doc + strlen (BEGIN_MARK), name, name_size);
+  *pos = (size_t) (b - doc);
+  size_t body = marker_name (doc, (size_t) (b - doc) + strlen (BEGIN_MARK), name, name_size);
   if (body == 0 || e == NULL)
     return -1;
   char end_name[128];
-  size_t after = marker_name (doc, e - doc + strlen (END_MARK), end_name, sizeof end_name);
+  size_t after = marker_name (doc, (size_t) (e - doc) + strlen (END_MARK), end_name, sizeof end_name);
   if (after == 0 || strcmp (name, end_name) != 0)
     return -1;
   const char *next_begin = find_marker (doc, doc + body, BEGIN_MARK);
   if (next_begin != NULL && next_begin < e)
     return -1;                  /* nested or unterminated */
   *begin = body;
-  *end = e - doc;
+  *end = (size_t) (e - doc);
   *pos = after;
   return 1;
 }

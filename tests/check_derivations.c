@@ -277,7 +277,7 @@ statement (api *a, char *s, int installed)
             ;
         }
       if (end > name)
-        strset_addn (&a->types, name, end - name);
+        strset_addn (&a->types, name, (size_t) (end - name));
       return;
     }
   /* a function: the identifier before the first '(' outside braces */
@@ -294,9 +294,9 @@ statement (api *a, char *s, int installed)
           while (name > s && is_ident (name[-1]))
             name--;
           if (end > name && installed)
-            strset_addn (&a->functions, name, end - name);
+            strset_addn (&a->functions, name, (size_t) (end - name));
           else if (end > name)
-            strset_addn (&a->types, name, end - name);   /* internal names */
+            strset_addn (&a->types, name, (size_t) (end - name));   /* internal names */
           return;
         }
     }
@@ -438,10 +438,10 @@ read_named_lines (named_lines *out, const char *doc, const char *text,
             {
               if (*q != '`')
                 continue;
-              const char *e = memchr (q + 1, '`', eol - q - 1);
+              const char *e = memchr (q + 1, '`', (size_t) (eol - q - 1));
               if (e == NULL)
                 break;
-              size_t len = e - q - 1;
+              size_t len = (size_t) (e - q - 1);
               if (len >= 2 && q[len - 1] == '(' && q[len] == ')')
                 len -= 2;   /* `bp_name()` */
               if (len > 2 && strncmp (e - 2, ".c", 2) == 0)
