@@ -39,7 +39,7 @@ loop_order_alloc (size_t count)
 }
 
 int
-loop_epoch (const loop_kind *k, void *model, void *scratch, const loop_blocks *bl,
+loop_epoch (const loop_kind *k, void *model, void *scratch, loop_blocks *bl,
             gsl_matrix *Ub, gsl_matrix *Tb, size_t *order, const bp_dataset *d,
             const bp_sgd_params *p, size_t epoch, gsl_rng *rng,
             bp_progress_function progress, void *arg, double *loss)
