@@ -180,10 +180,11 @@ constant_pfv (const gsl_vector *theta, size_t j, void *params, gsl_vector *out)
 }
 
 static void
-no_progress (size_t done, size_t total, void *arg)
+no_progress (size_t done, size_t total, double loss, void *arg)
 {
   (void) done;
   (void) total;
+  (void) loss;
   (void) arg;
 }
 

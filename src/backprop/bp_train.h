@@ -10,7 +10,17 @@
    Errors (bp_common.h): GSL_EFAULT for a NULL argument (those documented
    "may be NULL" aside), GSL_EBADLEN for sizes that do not agree, each
    through the GSL error handler, with nothing written; GSL_EDOM for NaN
-   or infinity in the parameters given to bp_train_epoch or bp_evaluate. */
+   or infinity in the parameters given to bp_train_epoch or bp_evaluate.
+   A run that diverges -- finite parameters giving a loss or logit that is
+   not finite, or an epoch ending with a parameter that is not finite --
+   returns GSL_EOVRFLW without calling the error handler (it is a result,
+   not a misuse: GSL's default handler does not abort a run); the
+   parameters are then partly updated and should be discarded.  Finiteness
+   is checked on the loss once per batch and on the parameters once per
+   epoch, not on every parameter per batch.
+
+   Both models (and any added later) run one loop, src/lib/train/loop.c,
+   with a row of per-model operations. */
 #ifndef BP_TRAIN_H
 #define BP_TRAIN_H
 #include <gsl/gsl_rng.h>
@@ -68,8 +78,10 @@ typedef struct
 bp_trainer *bp_trainer_alloc (size_t count, size_t B, size_t n, size_t m);
 void bp_trainer_free (bp_trainer *t);
 
-/* Called after every step with the examples done so far and the total. */
-typedef void (*bp_progress_function) (size_t done, size_t total, void *arg);
+/* Called after every step with the examples done so far, the total, and
+   the mean training loss of the epoch's steps so far. */
+typedef void (*bp_progress_function) (size_t done, size_t total, double loss,
+                                      void *arg);
 
 /* Epoch number epoch (0-based, of p->epochs): shuffle the examples with
    rng (gsl_ran_shuffle), then one step per batch of t->ws->B (the last may

@@ -47,6 +47,10 @@ loop_epoch (const loop_kind *k, void *model, void *scratch, loop_blocks *bl,
   const size_t Bmax = Ub->size1, per_epoch = loop_batches (d->count, Bmax);
   size_t step = epoch * per_epoch;
   double total = 0.0;
+  /* from the identity each epoch, so that an epoch's order depends on the
+     RNG alone (a resumed run shuffles as an uninterrupted one) */
+  for (size_t j = 0; j < d->count; j++)
+    order[j] = j;
   gsl_ran_shuffle (rng, order, d->count, sizeof *order);
   for (size_t start = 0; start < d->count; start += Bmax)
     {
@@ -76,7 +80,7 @@ loop_epoch (const loop_kind *k, void *model, void *scratch, loop_blocks *bl,
       if (status != GSL_SUCCESS)
         return status;
       if (progress)
-        progress (start + B, d->count, arg);
+        progress (start + B, d->count, total / (double) (start + B), arg);
     }
   if (!loop_blocks_finite (bl))   /* the parameters, once per epoch */
     return GSL_EOVRFLW;
