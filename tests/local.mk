@@ -88,7 +88,8 @@ dist_check_DATA = \
   tests/data/train-images-idx3-ubyte.gz \
   tests/data/train-labels-idx1-ubyte.gz \
   tests/data/t10k-images-idx3-ubyte.gz \
-  tests/data/t10k-labels-idx1-ubyte.gz
+  tests/data/t10k-labels-idx1-ubyte.gz \
+  tests/data/classes.txt
 EXTRA_DIST += tests/data/README tests/data/make-subset.sh
 CLEANFILES += idx-* model-test-* train-test.*
 
@@ -144,3 +145,11 @@ malformed-corpus: tests/check_malformed$(EXEEXT)
 TESTS += tests/save-faults.sh
 EXTRA_DIST += tests/save-faults.sh
 CLEANFILES += save-faults.*
+
+# A run that fails early, stops cleanly on a signal and resumes to the same
+# bytes; divergence; the progress line on a pty (issue 11, items 3-5).
+check_PROGRAMS += tests/write-huge-model
+tests_write_huge_model_LDADD = src/lib/libbackprop.la $(GSL_LIBS)
+TESTS += tests/train-run.sh
+EXTRA_DIST += tests/train-run.sh
+CLEANFILES += train-run.*

@@ -47,28 +47,31 @@ progress_format (char *buf, size_t len, int width, size_t epoch, size_t epochs,
                  size_t done, size_t total, double elapsed, double loss)
 {
   const double rate = elapsed > 0 ? (double) done / elapsed : 0.0;
-  const double left = rate > 0 ? (double) (total - done) / rate : 0.0;
-  const int pct = (int) (100 * done / total);
+  const int left = (int) (rate > 0 ? (double) (total - done) / rate : 0.0);
+  const int pct = (int) (100 * done / total), room = width - 1;
   char head[64], tail[96];
   snprintf (head, sizeof head, "epoch %zu/%zu %3d%%", epoch, epochs, pct);
   snprintf (tail, sizeof tail, " %.0f img/s  %d:%02d left  loss %.4f", rate,
-            (int) left / 60, (int) left % 60, loss);
-  /* a bar in what room is left, of at most 30 columns */
-  const int room = width - 1 - (int) strlen (head) - (int) strlen (tail) - 3;
-  char bar[40] = "";
-  if (room >= 5)
+            left / 60, left % 60, loss);
+  /* the widest form that fits: with a bar of up to 30 columns, without,
+     then a terse one; the last cut to the width */
+  const int bar = room - (int) strlen (head) - (int) strlen (tail) - 3;
+  if (bar >= 5)
     {
-      const int w = room > 30 ? 30 : room, full = (int) ((size_t) w * done / total);
-      bar[0] = ' ';
-      bar[1] = '[';
-      memset (bar + 2, '#', (size_t) full);
-      memset (bar + 2 + full, '.', (size_t) (w - full));
-      bar[2 + w] = ']';
-      bar[3 + w] = '\0';
+      const int w = bar > 30 ? 30 : bar, full = (int) ((size_t) w * done / total);
+      char b[40];
+      memset (b, '#', (size_t) full);
+      memset (b + full, '.', (size_t) (w - full));
+      b[w] = '\0';
+      snprintf (buf, len, "%s [%s]%s", head, b, tail);
     }
-  snprintf (buf, len, "%s%s%s", head, bar, tail);
-  if (width >= 1 && strlen (buf) > (size_t) width - 1)
-    buf[width - 1] = '\0';
+  else if ((int) (strlen (head) + strlen (tail)) <= room)
+    snprintf (buf, len, "%s%s", head, tail);
+  else
+    snprintf (buf, len, "%zu/%zu %d%% %.0f img/s %d:%02d left loss %.3f", epoch,
+              epochs, pct, rate, left / 60, left % 60, loss);
+  if (room >= 0 && strlen (buf) > (size_t) room)
+    buf[room] = '\0';
 }
 
 void
