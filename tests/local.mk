@@ -153,3 +153,8 @@ tests_write_huge_model_LDADD = src/lib/libbackprop.la $(GSL_LIBS)
 TESTS += tests/train-run.sh
 EXTRA_DIST += tests/train-run.sh
 CLEANFILES += train-run.*
+## The shared training loop: the schedule over multi-step epochs,
+## divergence, the trainers' overflow, the initial spreads.
+BP_TRAIN_SUITES += tests/check_trainer
+tests_check_trainer_CFLAGS = $(TEST_CFLAGS)
+tests_check_trainer_LDADD = $(TEST_LDADD)
