@@ -158,3 +158,9 @@ CLEANFILES += train-run.*
 BP_TRAIN_SUITES += tests/check_trainer
 tests_check_trainer_CFLAGS = $(TEST_CFLAGS)
 tests_check_trainer_LDADD = $(TEST_LDADD)
+## The linked CBLAS, with the kernels the program chooses, against GSL's
+## reference CBLAS on a training step's products (issue 11, item 2).
+check_PROGRAMS += tests/check_blas
+tests_check_blas_SOURCES = tests/check_blas.c src/cli/blas_threads.c src/cli/blas_threads.h
+tests_check_blas_LDADD = src/lib/libbackprop.la $(GSL_LIBS) $(CBLAS_LIBS)
+TESTS += tests/check_blas

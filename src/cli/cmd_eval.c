@@ -8,6 +8,7 @@
 #include "backprop/bp_idx.h"
 #include "backprop/bp_model_file.h"
 #include "cli/cli.h"
+#include "cli/blas_threads.h"
 #include "cli/classes.h"
 #include "cli/data_dir.h"
 #include "cli/models.h"
@@ -142,6 +143,7 @@ cmd_eval (int argc, char **argv)
     return status < 0 ? 0 : status;
   char err[1024], what[256];
   size_t rows, cols, layers;
+  blas_threads_default (1);   /* as train: doc/performance.md, "Threads" */
   model M = { NULL, NULL };
   if (bp_model_file_layers (o.model, &layers, err, sizeof err) != GSL_SUCCESS
       || (M.kind = model_kind_layers (layers)) == NULL

@@ -424,6 +424,11 @@ run_train (train_options *o)
     }
   else
     M.kind = model_kind_hidden (o->hidden);
+  /* one BLAS thread unless OPENBLAS_NUM_THREADS says otherwise: never
+     slower than one thread, also when another process is busy on the
+     other core, and the same bytes whatever the machine's load
+     (doc/performance.md, "Threads") */
+  blas_threads_default (1);
   const char *data = data_dir ("train", o->data);
   bp_dataset all, test, train, val;
   int status = 2;
@@ -548,6 +553,13 @@ run_train (train_options *o)
           status = s == GSL_EOVRFLW || s == GSL_EDOM ? EXIT_DIVERGED : 2;
           goto out;
         }
+      if (val.count > 0)
+        printf ("%3zu/%-3zu %7.5f %11.4f %11.4f %9.2f%% %9.1f\n", e + 1, o->p.epochs,
+                eta, train_loss[e], val_loss[e], 100 * val_acc[e], seconds () - t0);
+      else
+        printf ("%3zu/%-3zu %7.5f %11.4f %11s %10s %9.1f\n", e + 1, o->p.epochs, eta,
+                train_loss[e], "-", "-", seconds () - t0);
+      fflush (stdout);
       /* the model and the optimizer's state, atomically, every epoch */
       bp_train_state now = { e + 1, o->p.epochs, o->p.batch, o->validation, o->seed,
                              o->p.lr, o->p.momentum, o->p.weight_decay, vel,
@@ -558,13 +570,6 @@ run_train (train_options *o)
           fprintf (stderr, "%s: train: %s\n", program_name, err);
           goto out;
         }
-      if (val.count > 0)
-        printf ("%3zu/%-3zu %7.5f %11.4f %11.4f %9.2f%% %9.1f\n", e + 1, o->p.epochs,
-                eta, train_loss[e], val_loss[e], 100 * val_acc[e], seconds () - t0);
-      else
-        printf ("%3zu/%-3zu %7.5f %11.4f %11s %10s %9.1f\n", e + 1, o->p.epochs, eta,
-                train_loss[e], "-", "-", seconds () - t0);
-      fflush (stdout);
       if (stop_signal || (o->stop_after && e + 1 >= o->stop_after && e + 1 < o->p.epochs))
         break;
     }

@@ -50,9 +50,18 @@ bp_sgd_update (double eta, double mu, const gsl_vector *grad,
                GSL_EBADLEN);
   if (!isfinite (eta) || !isfinite (mu))
     GSL_ERROR ("bp_sgd_update: eta and mu must be finite", GSL_EDOM);
-  gsl_vector_scale (velocity, mu);
-  gsl_blas_daxpy (1.0, grad, velocity);   /* = gsl_vector_add, on BLAS's loop */
-  return gsl_blas_daxpy (-eta, velocity, theta);
+  /* one pass over the three (it was three passes: scale, then two daxpy,
+     of every parameter at every step) */
+  const size_t n = grad->size, sg = grad->stride, sv = velocity->stride,
+    st = theta->stride;
+  const double *g = grad->data;
+  double *v = velocity->data, *t = theta->data;
+  for (size_t k = 0; k < n; k++)
+    {
+      v[k * sv] = mu * v[k * sv] + g[k * sg];
+      t[k * st] -= eta * v[k * sv];
+    }
+  return GSL_SUCCESS;
 }
 
 /* The one-layer model as a row of the loop (loop.h): its parameters W, b
