@@ -196,6 +196,40 @@ START_TEST (test_trainer_alloc_overflow)
 }
 END_TEST
 
+START_TEST (test_overlap_refused)
+{
+  /* bp_sgd_update with any two of grad, velocity, theta overlapping (the
+     same vector, or views one element apart) gave wrong numbers with
+     GSL_SUCCESS; now GSL_EINVAL.  bp_train_epoch with b inside W too. */
+  gsl_error_handler_t *old = gsl_set_error_handler (record);
+  gsl_vector *a = gsl_vector_calloc (6), *c = gsl_vector_calloc (3);
+  gsl_vector_view x = gsl_vector_subvector (a, 0, 3), y = gsl_vector_subvector (a, 1, 3);
+  gsl_vector_view z = gsl_vector_subvector (a, 3, 3);
+  last_code = 0;
+  ck_assert_int_eq (bp_sgd_update (0.1, 0.5, &x.vector, &y.vector, c), GSL_EINVAL);
+  ck_assert_int_eq (bp_sgd_update (0.1, 0.5, c, &x.vector, &y.vector), GSL_EINVAL);
+  ck_assert_int_eq (bp_sgd_update (0.1, 0.5, &x.vector, c, &x.vector), GSL_EINVAL);
+  ck_assert_int_eq (last_code, GSL_EINVAL);
+  /* disjoint views of one block are fine */
+  ck_assert_int_eq (bp_sgd_update (0.1, 0.5, &x.vector, &z.vector, c), GSL_SUCCESS);
+  gsl_rng *rng = test_rng (5);
+  bp_dataset d = test_tiny_dataset (rng, 4);
+  bp_sgd_params p = { 2, 0.1, 0.0, 0.0, 1 };
+  bp_trainer *t = bp_trainer_alloc (4, 2, 3, 20);
+  gsl_matrix *W = gsl_matrix_calloc (3, 20);
+  gsl_vector_view b = gsl_vector_view_array (W->data + 20, 3);   /* b inside W */
+  ck_assert_int_eq (bp_train_epoch (&d, &p, 0, rng, t, NULL, NULL, W, &b.vector, NULL),
+                    GSL_EINVAL);
+  gsl_set_error_handler (old);
+  bp_trainer_free (t);
+  gsl_matrix_free (W);
+  bp_dataset_free (&d);
+  gsl_rng_free (rng);
+  gsl_vector_free (a);
+  gsl_vector_free (c);
+}
+END_TEST
+
 /* The sample variance of M's elements. */
 static double
 variance (const gsl_matrix *M)
@@ -237,6 +271,7 @@ trainer_suite (void)
   tcase_add_test (tc, test_schedule_over_multi_step_epochs);
   tcase_add_test (tc, test_divergence_returned_not_aborted);
   tcase_add_test (tc, test_trainer_alloc_overflow);
+  tcase_add_test (tc, test_overlap_refused);
   tcase_add_test (tc, test_mlp_spreads);
   suite_add_tcase (s, tc);
   return s;

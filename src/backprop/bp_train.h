@@ -56,8 +56,9 @@ double bp_sgd_learning_rate (const bp_sgd_params *p, size_t step, size_t steps);
 /* Heavy-ball momentum update of one parameter block (W or b, as vectors
    over their elements):  velocity <- mu velocity + grad;
    theta <- theta - eta velocity.  With mu = 0 this is plain SGD,
-   theta <- theta - eta grad.  All three have equal sizes (GSL_EBADLEN);
-   eta and mu must be finite (GSL_EDOM).
+   theta <- theta - eta grad.  All three have equal sizes (GSL_EBADLEN)
+   and must not overlap in memory (GSL_EINVAL); eta and mu must be finite
+   (GSL_EDOM).
    derivations/14-mini-batch.md, eq. (14.8) */
 int bp_sgd_update (double eta, double mu, const gsl_vector *grad,
                    gsl_vector *velocity, gsl_vector *theta);
@@ -90,7 +91,8 @@ typedef void (*bp_progress_function) (size_t done, size_t total, double loss,
    loss over the epoch, each batch's loss taken before its update.
    progress may be NULL.  W is n x m and b n, the data's classes and pixels;
    W must be contiguous (tda = m, not a submatrix view), else GSL_EBADLEN,
-   as for a trainer made for another data set.
+   as for a trainer made for another data set; W and b must not overlap
+   (GSL_EINVAL).
    derivations/14-mini-batch.md, eqs. (14.1)-(14.10) */
 int bp_train_epoch (const bp_dataset *d, const bp_sgd_params *p, size_t epoch,
                     gsl_rng *rng, bp_trainer *t,

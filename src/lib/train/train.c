@@ -38,6 +38,26 @@ bp_sgd_learning_rate (const bp_sgd_params *p, size_t step, size_t steps)
   return p->lr * 0.5 * (1.0 + cos (M_PI * (double) step / (double) steps));
 }
 
+/* 1 when the elements of a (n_a doubles from pa, stride sa) and b meet
+   in memory: the first to last element's bytes compared, a cautious
+   answer for interleaved views. */
+static int
+spans_meet (const double *pa, size_t na, size_t sa, const double *pb, size_t nb,
+            size_t sb)
+{
+  if (na == 0 || nb == 0)
+    return 0;
+  const uintptr_t a0 = (uintptr_t) pa, a1 = (uintptr_t) (pa + (na - 1) * sa);
+  const uintptr_t b0 = (uintptr_t) pb, b1 = (uintptr_t) (pb + (nb - 1) * sb);
+  return a0 <= b1 && b0 <= a1;
+}
+
+static int
+vectors_meet (const gsl_vector *a, const gsl_vector *b)
+{
+  return spans_meet (a->data, a->size, a->stride, b->data, b->size, b->stride);
+}
+
 /* velocity <- mu velocity + grad; theta <- theta - eta velocity */
 int
 bp_sgd_update (double eta, double mu, const gsl_vector *grad,
@@ -48,6 +68,10 @@ bp_sgd_update (double eta, double mu, const gsl_vector *grad,
   if (velocity->size != grad->size || theta->size != grad->size)
     GSL_ERROR ("bp_sgd_update: grad, velocity and theta must have equal sizes",
                GSL_EBADLEN);
+  if (vectors_meet (velocity, grad) || vectors_meet (theta, grad)
+      || vectors_meet (theta, velocity))
+    GSL_ERROR ("bp_sgd_update: grad, velocity and theta must not overlap (bp_common.h)",
+               GSL_EINVAL);
   if (!isfinite (eta) || !isfinite (mu))
     GSL_ERROR ("bp_sgd_update: eta and mu must be finite", GSL_EDOM);
   /* one pass over the three (it was three passes: scale, then two daxpy,
@@ -167,6 +191,8 @@ bp_train_epoch (const bp_dataset *d, const bp_sgd_params *p, size_t epoch,
   if (W->size1 != ws->n || W->size2 != ws->m || W->tda != W->size2 || b->size != ws->n)
     GSL_ERROR ("bp_train_epoch: W must be a contiguous n x m matrix and b have n",
                GSL_EBADLEN);
+  if (spans_meet (W->data, W->size1 * W->size2, 1, b->data, b->size, b->stride))
+    GSL_ERROR ("bp_train_epoch: W and b must not overlap (bp_common.h)", GSL_EINVAL);
   if (!matrix_finite (W) || !vector_finite (b))
     GSL_ERROR ("bp_train_epoch: W or b has a NaN or infinite element", GSL_EDOM);
   linear_model lm = { W, b };
