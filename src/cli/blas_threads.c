@@ -83,6 +83,7 @@ void
 blas_kernels_default (char **argv)
 {
   const char *core = corename (), *want = cpu_coretype ();
+  /* cppcheck-suppress knownConditionTrueFalse ; want is NULL only off x86-64 GCC */
   if (core == NULL || want == NULL || getenv ("OPENBLAS_CORETYPE") != NULL
       || getenv (REEXEC_MARK) != NULL || good_enough (core, want))
     return;

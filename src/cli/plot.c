@@ -152,11 +152,18 @@ write_pgm (const char *cmd, const char *dir, const char *name,
   return close_checked (cmd, f, path);
 }
 
+/* The rows of a matrix of `count' rows that are drawn. */
+static size_t
+rows_drawn (size_t count)
+{
+  return count < PLOT_MAX_UNITS ? count : PLOT_MAX_UNITS;
+}
+
 int
 plot_weights (const char *cmd, const char *dir, const gsl_matrix *W,
                  size_t rows, size_t cols)
 {
-  const size_t n = W->size1 < PLOT_MAX_UNITS ? W->size1 : PLOT_MAX_UNITS;
+  const size_t n = rows_drawn (W->size1);
   /* the ten classes of the one-layer model large, 5 a line; hidden units
      at half the size, 8 a line */
   const size_t MONTAGE_PER_LINE = n <= 10 ? 5 : 8, MONTAGE_ZOOM = n <= 10 ? 4 : 2;
