@@ -29,13 +29,15 @@ print_help (void)
          "                      two-layer network, by either oracle or both\n"
          "  verify --fast       the slides' model along random directions, in ms\n"
          "  train [--data DIR] [--epochs N] [--batch B] [--lr ETA] [--seed S]\n"
-         "        [--model FILE] [--plot DIR]\n"
+         "        [--validation N] [--model FILE] [--plot DIR]\n"
          "                      train the classifier by mini-batch SGD on MNIST-format\n"
-         "                      images (Fashion-MNIST by default); save the model\n"
+         "                      images (Fashion-MNIST by default), validating each\n"
+         "                      epoch; save the model and its state every epoch\n"
          "        [--hidden H [--activation relu|sigmoid|tanh]]\n"
          "                      the two-layer network with H hidden units instead\n"
-         "  eval --model FILE [--data DIR]\n"
-         "                      test accuracy and confusion matrix of a saved model\n"
+         "  train --resume FILE continue a stopped run to the same bytes\n"
+         "  eval --model FILE [--data DIR] [--classes FILE]\n"
+         "                      test accuracy, confusion matrix, precision and recall\n"
          "\n"
          "Options:\n"
          "  -h, --help          display this help and exit\n"
@@ -43,7 +45,8 @@ print_help (void)
          "\n"
          "'backprop COMMAND --help' describes COMMAND.\n"
          "Exit status: 0 on success, 1 when a check fails, 2 on a usage error\n"
-         "or bad input.\n", stdout);
+         "or bad input; train: 3 when it diverged, 128+N when signal N stopped it.\n",
+         stdout);
 }
 
 static void
