@@ -429,6 +429,7 @@ run_train (train_options *o)
      other core, and the same bytes whatever the machine's load
      (doc/performance.md, "Threads") */
   blas_threads_default (1);
+  catch_stops ();   /* from the start: a stop before the first epoch saves nothing */
   const char *data = data_dir ("train", o->data);
   bp_dataset all, test, train, val;
   int status = 2;
@@ -523,7 +524,13 @@ run_train (train_options *o)
     printf ("resumed from %s after epoch %zu\n", o->resume, first);
   printf ("epoch      lr  train loss  valid loss  valid acc  time (s)\n");
   fflush (stdout);
-  catch_stops ();
+  if (stop_signal)
+    {
+      fprintf (stderr, "%s: train: %s before the first epoch: nothing trained, "
+               "nothing saved\n", program_name, strsignal (stop_signal));
+      status = EXIT_SIGNAL_BASE + stop_signal;
+      goto out;
+    }
   progress pr;
   progress_init (&pr, o->p.epochs);
   double *train_loss = curves, *val_loss = curves + o->p.epochs;
