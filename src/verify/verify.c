@@ -394,11 +394,11 @@ verify_model (const example *ex, const verify_opts *o)
     {"5", "dL/dy = -labels/y", "bp_cross_entropy_grad", SL_Y},
     {"8", "dy/dv = y_i(1[i=j] - y_j)", "bp_softmax_jacobian", SL_J},
     {"6,7,9", "dL/dv = J^T dL/dy", "bp_softmax_backward", SL_V},
-    {"10,11", "dL/du = W^T dL/dv", "bp_linear_grad_input", SL_U},
-    {"12", "dL/db = dL/dv", "bp_linear_grad_bias", SL_B},
-    {"13-16", "dL/dW = dL/dv u^T", "bp_linear_grad_weights", SL_W},
-    {"17", "dL/dx = reshape^-1(dL/du)", "bp_reshape_inverse", SL_X},
-    {"-", "J^T dL/dy = y - labels", "bp_softmax_cross_entropy_grad", SL_V_STABLE},
+    {"11", "dL/du = W^T dL/dv", "bp_linear_grad_input", SL_U},
+    {"13", "dL/db = dL/dv", "bp_linear_grad_bias", SL_B},
+    {"15-16", "dL/dW = dL/dv u^T", "bp_linear_grad_weights", SL_W},
+    {"3,17", "dL/dx = reshape^-1(dL/du)", "bp_reshape_inverse", SL_X},
+    {"(9,17)", "J^T dL/dy = y - labels", "bp_softmax_cross_entropy_grad", SL_V_STABLE},
   };
   const size_t threads = !o->directions && (o->method & VERIFY_GSL)
     ? (o->threads ? o->threads : bp_check_threads ((size_t) -1)) : 0;
