@@ -12,6 +12,7 @@
 #include <gsl/gsl_errno.h>
 #include "testutil.h"
 #include "verify/cstep_example.h"
+#include "verify/verify.h"
 
 #define RTOL BP_CSTEP_RTOL
 #define ATOL BP_CSTEP_ATOL
@@ -471,20 +472,16 @@ mlp_config (int k)
   return ex;
 }
 
+/* The complex-step gradient of L in the block theta (mlp_block_closs,
+   as `backprop verify --method complex-step' checks it) against grad. */
 static void
-mlp_part (bp_cstep_function f, cstep_mlp_example *cx, const gsl_matrix *theta,
+mlp_part (cstep_mlp_example *cx, size_t block, const gsl_matrix *theta,
           const gsl_matrix *grad, const char *what)
 {
-  const size_t k = theta->size1 * theta->size2;
-  gsl_vector *t = gsl_vector_alloc (k), *g = gsl_vector_alloc (k);
-  bp_check_result r;
-  bp_reshape (theta, t);
-  bp_reshape (grad, g);
-  bp_cstep_check_gradient (f, cx, t, g, RTOL, ATOL, &r);
-  assert_cstep_pass (r, what);
-  ck_assert_uint_eq (r.n_checked, k);
-  gsl_vector_free (t);
-  gsl_vector_free (g);
+  mlp_block_params b = { cx->ex, block, NULL, cx };
+  const bp_gradcheck_function f = { mlp_block_loss, NULL, 0, NULL, mlp_block_closs, NULL,
+                                    &b };
+  test_gradcheck_pass (&f, theta, grad, BP_GRADCHECK_COMPLEX_STEP, RTOL, ATOL, what);
 }
 
 START_TEST (test_cstep_mlp_gradients)
@@ -505,11 +502,11 @@ START_TEST (test_cstep_mlp_gradients)
   gsl_matrix db1 = gsl_matrix_view_vector (g->b1, net->H, 1).matrix;
   gsl_matrix b2 = gsl_matrix_view_vector (net->b2, net->n, 1).matrix;
   gsl_matrix db2 = gsl_matrix_view_vector (g->b2, net->n, 1).matrix;
-  mlp_part (cstep_mlp_example_loss_of_W2, cx, net->W2, g->W2, "dL/dW2");
-  mlp_part (cstep_mlp_example_loss_of_b2, cx, &b2, &db2, "dL/db2");
-  mlp_part (cstep_mlp_example_loss_of_W1, cx, net->W1, g->W1, "dL/dW1");
-  mlp_part (cstep_mlp_example_loss_of_b1, cx, &b1, &db1, "dL/db1");
-  mlp_part (cstep_mlp_example_loss_of_x, cx, ex->x, dL_dx, "dL/dx");
+  mlp_part (cx, MLP_W2, net->W2, g->W2, "dL/dW2");
+  mlp_part (cx, MLP_B2, &b2, &db2, "dL/db2");
+  mlp_part (cx, MLP_W1, net->W1, g->W1, "dL/dW1");
+  mlp_part (cx, MLP_B1, &b1, &db1, "dL/db1");
+  mlp_part (cx, MLP_X, ex->x, dL_dx, "dL/dx");
   gsl_matrix_free (dL_dx);
   cstep_mlp_example_free (cx);
   mlp_example_free (ex);

@@ -184,49 +184,21 @@ cstep_mlp_example_free (cstep_mlp_example *cx)
   free (cx);
 }
 
-/* The loss with one argument replaced (NULL: the example's own). */
-static double complex
-mlp_loss_with (const cstep_mlp_example *cx, const gsl_matrix_complex *W1,
-               const gsl_vector_complex *b1, const gsl_matrix_complex *W2,
-               const gsl_vector_complex *b2, const gsl_matrix_complex *x)
-{
-  return bp_cstep_mlp_loss (cx->ex->net->act, W1 ? W1 : cx->W1, b1 ? b1 : cx->b1,
-                            W2 ? W2 : cx->W2, b2 ? b2 : cx->b2, x ? x : cx->x,
-                            cx->ex->labels, cx->ws);
-}
-
+/* As mlp_example_loss, in complex arithmetic. */
 double complex
-cstep_mlp_example_loss_of_W1 (const gsl_vector_complex *t, void *params)
+cstep_mlp_example_loss (const cstep_mlp_example *cx, size_t block,
+                        const gsl_matrix_complex *theta)
 {
-  const cstep_mlp_example *cx = params;
-  const gsl_matrix_complex W1 = AS_MATRIX (t, cx->W1);
-  return mlp_loss_with (cx, &W1, NULL, NULL, NULL, NULL);
-}
-
-double complex
-cstep_mlp_example_loss_of_b1 (const gsl_vector_complex *t, void *params)
-{
-  return mlp_loss_with (params, NULL, t, NULL, NULL, NULL);
-}
-
-double complex
-cstep_mlp_example_loss_of_W2 (const gsl_vector_complex *t, void *params)
-{
-  const cstep_mlp_example *cx = params;
-  const gsl_matrix_complex W2 = AS_MATRIX (t, cx->W2);
-  return mlp_loss_with (cx, NULL, NULL, &W2, NULL, NULL);
-}
-
-double complex
-cstep_mlp_example_loss_of_b2 (const gsl_vector_complex *t, void *params)
-{
-  return mlp_loss_with (params, NULL, NULL, NULL, t, NULL);
-}
-
-double complex
-cstep_mlp_example_loss_of_x (const gsl_vector_complex *t, void *params)
-{
-  const cstep_mlp_example *cx = params;
-  const gsl_matrix_complex x = AS_MATRIX (t, cx->x);
-  return mlp_loss_with (cx, NULL, NULL, NULL, NULL, &x);
+  const gsl_matrix_complex *W1 = cx->W1, *W2 = cx->W2, *x = cx->x;
+  const gsl_vector_complex *b1 = cx->b1, *b2 = cx->b2;
+  gsl_vector_complex_const_view t = gsl_matrix_complex_const_column (theta, 0);
+  switch (block)
+    {
+    case MLP_W1: W1 = theta; break;
+    case MLP_B1: b1 = &t.vector; break;
+    case MLP_W2: W2 = theta; break;
+    case MLP_B2: b2 = &t.vector; break;
+    default: x = theta; break;
+    }
+  return bp_cstep_mlp_loss (cx->ex->net->act, W1, b1, W2, b2, x, cx->ex->labels, cx->ws);
 }

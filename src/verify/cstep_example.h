@@ -63,10 +63,8 @@ typedef struct
 cstep_mlp_example *cstep_mlp_example_alloc (const mlp_example *ex);
 void cstep_mlp_example_free (cstep_mlp_example *cx);
 
-double complex cstep_mlp_example_loss_of_W1 (const gsl_vector_complex *t, void *params);
-double complex cstep_mlp_example_loss_of_b1 (const gsl_vector_complex *t, void *params);
-double complex cstep_mlp_example_loss_of_W2 (const gsl_vector_complex *t, void *params);
-double complex cstep_mlp_example_loss_of_b2 (const gsl_vector_complex *t, void *params);
-double complex cstep_mlp_example_loss_of_x (const gsl_vector_complex *t, void *params);
+/* As mlp_example_loss (mlp_example.h), in complex arithmetic. */
+double complex cstep_mlp_example_loss (const cstep_mlp_example *cx, size_t block,
+                                       const gsl_matrix_complex *theta);
 
 #endif /* BP_CSTEP_EXAMPLE_H */

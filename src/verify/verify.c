@@ -547,57 +547,44 @@ verify_activations (const gsl_vector *z, const verify_opts *o)
 
 /* --- the two-layer network ------------------------------------------------ */
 
-enum { ML_W2, ML_B2, ML_B1, ML_W1, ML_X, ML_ARGS };
-
-typedef struct
+/* L as a function of the chosen block (mlp_example_loss); from the
+   point's cache on the caller's thread (mlp_partial.h) where one element
+   moved. */
+int
+mlp_block_loss (const bp_gradcheck_point *p, void *params, double *L)
 {
-  const mlp_example *ex;
-  mlp_partials *partials;      /* one per thread */
-  cstep_mlp_example *cx;
-  size_t arg;
-} mlp_binding;
-
-/* L as a function of the row's argument; from the point's cache on the
-   caller's thread (mlp_partial.h) where one element moved. */
-static int
-mlp_loss (const bp_gradcheck_point *p, void *params, double *L)
-{
-  static double (*const full[ML_ARGS]) (const gsl_vector *, void *) = {
-    mlp_example_loss_of_W2, mlp_example_loss_of_b2, mlp_example_loss_of_b1,
-    mlp_example_loss_of_W1, mlp_example_loss_of_x,
+  static double (*const part[MLP_BLOCKS]) (const gsl_vector *, size_t, void *) = {
+    [MLP_W2] = mlp_partial_loss_of_W2, [MLP_B2] = mlp_partial_loss_of_b2,
+    [MLP_B1] = mlp_partial_loss_of_b1, [MLP_W1] = mlp_partial_loss_of_W1,
+    [MLP_X] = mlp_partial_loss_of_x,
   };
-  static double (*const part[ML_ARGS]) (const gsl_vector *, size_t, void *) = {
-    mlp_partial_loss_of_W2, mlp_partial_loss_of_b2, mlp_partial_loss_of_b1,
-    mlp_partial_loss_of_W1, mlp_partial_loss_of_x,
-  };
-  const mlp_binding *b = params;
+  const mlp_block_params *b = params;
+  if (b->block >= MLP_BLOCKS)
+    return GSL_EINVAL;
   if (b->partials && one_moved (p))
-    return finite_or_outside (part[b->arg] (p->vector[0], moved_index (p),
-                                            b->partials->params[p->thread]), L);
-  return finite_or_outside (full[b->arg] (p->vector[0], (void *) b->ex), L);
+    return finite_or_outside (part[b->block] (p->vector[0], moved_index (p),
+                                              b->partials->params[p->thread]), L);
+  return finite_or_outside (mlp_example_loss (b->ex, b->block, p->block[0]), L);
 }
 
-static int
-mlp_closs (const bp_gradcheck_cpoint *p, void *params, gsl_complex *L)
+int
+mlp_block_closs (const bp_gradcheck_cpoint *p, void *params, gsl_complex *L)
 {
-  static double complex (*const loss[ML_ARGS]) (const gsl_vector_complex *, void *) = {
-    cstep_mlp_example_loss_of_W2, cstep_mlp_example_loss_of_b2,
-    cstep_mlp_example_loss_of_b1, cstep_mlp_example_loss_of_W1,
-    cstep_mlp_example_loss_of_x,
-  };
-  const mlp_binding *b = params;
-  return complex_or_outside (loss[b->arg] (p->vector[0], b->cx), L);
+  const mlp_block_params *b = params;
+  if (b->block >= MLP_BLOCKS || b->cx == NULL)
+    return GSL_EINVAL;
+  return complex_or_outside (cstep_mlp_example_loss (b->cx, b->block, p->block[0]), L);
 }
 
 int
 verify_mlp (const mlp_example *ex, const verify_opts *o)
 {
   static const verify_row rows[] = {
-    {"-", "dL/dW2 = (y - labels) h^T", "bp_mlp_backward", ML_W2},
-    {"-", "dL/db2 = y - labels", "bp_mlp_backward", ML_B2},
-    {"-", "dL/db1 = f'(z) (.) dL/dh", "bp_mlp_backward", ML_B1},
-    {"-", "dL/dW1 = dL/db1 u^T", "bp_mlp_backward", ML_W1},
-    {"-", "dL/dx = reshape^-1(dL/du)", "bp_mlp_backward", ML_X},
+    {"-", "dL/dW2 = (y - labels) h^T", "bp_mlp_backward", MLP_W2},
+    {"-", "dL/db2 = y - labels", "bp_mlp_backward", MLP_B2},
+    {"-", "dL/db1 = f'(z) (.) dL/dh", "bp_mlp_backward", MLP_B1},
+    {"-", "dL/dW1 = dL/db1 u^T", "bp_mlp_backward", MLP_W1},
+    {"-", "dL/dx = reshape^-1(dL/du)", "bp_mlp_backward", MLP_X},
   };
   const bp_mlp *net = ex->net, *g = ex->grad;
   const size_t threads = !o->directions && (o->method & VERIFY_GSL)
@@ -609,19 +596,20 @@ verify_mlp (const mlp_example *ex, const verify_opts *o)
   if (failures == 0
       && bp_mlp_backward (net, ex->x, ex->labels, ex->ws, ex->grad, dL_dx, NULL) != GSL_SUCCESS)
     failures = -1;
-  const bp_gradcheck_block point[ML_ARGS] = {
+  const bp_gradcheck_block point[MLP_BLOCKS] = {
     { "W2", net->W2, NULL }, { "b2", NULL, net->b2 }, { "b1", NULL, net->b1 },
     { "W1", net->W1, NULL }, { "x", ex->x, NULL },
   };
-  const bp_gradcheck_block analytic[ML_ARGS] = {
+  const bp_gradcheck_block analytic[MLP_BLOCKS] = {
     { "dL/dW2", g->W2, NULL }, { "dL/db2", NULL, g->b2 }, { "dL/db1", NULL, g->b1 },
     { "dL/dW1", g->W1, NULL }, { "dL/dx", dL_dx, NULL },
   };
   for (size_t k = 0; failures >= 0 && k < ROWS (rows); k++)
     {
       const size_t arg = rows[k].arg;
-      mlp_binding b = { ex, P, cx, arg };
-      const bp_gradcheck_function f = { mlp_loss, NULL, 0, NULL, mlp_closs, NULL, &b };
+      mlp_block_params b = { ex, arg, P, cx };
+      const bp_gradcheck_function f = { mlp_block_loss, NULL, 0, NULL, mlp_block_closs,
+                                        NULL, &b };
       tally (&failures, check_row (o, &rows[k], &f, &point[arg], &analytic[arg], threads));
     }
   gsl_matrix_free (dL_dx);
