@@ -57,62 +57,32 @@ cstep_example_free (cstep_example *cx)
   free (cx);
 }
 
-#define AS_MATRIX(theta, A) \
-  gsl_matrix_complex_const_view_vector ((theta), (A)->size1, (A)->size2).matrix
-
+/* L with block `block' (enum example_block) replaced by theta, of its
+   shape (a vector block as one column), in complex arithmetic. */
 double complex
-cstep_example_loss_of_y (const gsl_vector_complex *y, void *params)
+cstep_example_loss (const cstep_example *cx, size_t block, const gsl_matrix_complex *theta)
 {
-  const cstep_example *cx = params;
-  return bp_cstep_cross_entropy (cx->ex->labels, y);
-}
-
-double complex
-cstep_example_loss_of_v (const gsl_vector_complex *v, void *params)
-{
-  const cstep_example *cx = params;
+  const gsl_vector *labels = cx->ex->labels;
+  gsl_vector_complex_const_view t = gsl_matrix_complex_const_column (theta, 0);
+  const gsl_vector_complex *v = &t.vector;
+  switch (block)
+    {
+    case EX_Y: return bp_cstep_cross_entropy (labels, v);
+    case EX_V_STABLE: return bp_cstep_softmax_cross_entropy (labels, v);
+    case EX_B: return bp_cstep_model_loss (cx->W, v, cx->x, labels, cx->ws);
+    case EX_W: return bp_cstep_model_loss (theta, cx->b, cx->x, labels, cx->ws);
+    case EX_X: return bp_cstep_model_loss (cx->W, cx->b, theta, labels, cx->ws);
+    case EX_U:          /* L of v = W u + b */
+      if (bp_cstep_linear (cx->W, cx->b, v, cx->ws->v) != GSL_SUCCESS)
+        return GSL_NAN;
+      v = cx->ws->v;
+      break;
+    default:            /* EX_V */
+      break;
+    }
   if (bp_cstep_softmax (v, cx->ws->y) != GSL_SUCCESS)
     return GSL_NAN;
-  return bp_cstep_cross_entropy (cx->ex->labels, cx->ws->y);
-}
-
-double complex
-cstep_example_stable_loss_of_v (const gsl_vector_complex *v, void *params)
-{
-  const cstep_example *cx = params;
-  return bp_cstep_softmax_cross_entropy (cx->ex->labels, v);
-}
-
-double complex
-cstep_example_loss_of_u (const gsl_vector_complex *u, void *params)
-{
-  const cstep_example *cx = params;
-  if (bp_cstep_linear (cx->W, cx->b, u, cx->ws->v) != GSL_SUCCESS)
-    return GSL_NAN;
-  return cstep_example_loss_of_v (cx->ws->v, params);
-}
-
-double complex
-cstep_example_loss_of_b (const gsl_vector_complex *b, void *params)
-{
-  const cstep_example *cx = params;
-  return bp_cstep_model_loss (cx->W, b, cx->x, cx->ex->labels, cx->ws);
-}
-
-double complex
-cstep_example_loss_of_W (const gsl_vector_complex *vecW, void *params)
-{
-  const cstep_example *cx = params;
-  const gsl_matrix_complex W = AS_MATRIX (vecW, cx->W);
-  return bp_cstep_model_loss (&W, cx->b, cx->x, cx->ex->labels, cx->ws);
-}
-
-double complex
-cstep_example_loss_of_x (const gsl_vector_complex *vecx, void *params)
-{
-  const cstep_example *cx = params;
-  const gsl_matrix_complex x = AS_MATRIX (vecx, cx->x);
-  return bp_cstep_model_loss (cx->W, cx->b, &x, cx->ex->labels, cx->ws);
+  return bp_cstep_cross_entropy (labels, cx->ws->y);
 }
 
 int

@@ -34,6 +34,10 @@ void example_fill_input (enum label_kind kind, gsl_rng *rng,
 void example_fill_labels (enum label_kind kind, gsl_rng *rng,
                              gsl_vector *labels);
 
+/* The model's blocks, as L's argument: y, v (L of Softmax(v)), u, b, W,
+   x, and v of the stable loss (bp_softmax_cross_entropy). */
+enum example_block { EX_Y, EX_V, EX_U, EX_B, EX_W, EX_X, EX_V_STABLE, EX_BLOCKS };
+
 /* Each maps theta to L with every other argument taken from the example
    (params is a example *); the workspace holds the intermediate values. */
 double example_loss_of_y (const gsl_vector *y, void *params);  /* CE(labels, y) */

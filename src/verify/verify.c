@@ -216,8 +216,9 @@ complex_or_outside (double complex L, gsl_complex *out)
 
 /* --- the slides' model ----------------------------------------------------- */
 
-/* Its arguments, in the order of the rows. */
-enum { SL_Y, SL_J, SL_V, SL_U, SL_B, SL_W, SL_X, SL_V_STABLE, SL_ARGS };
+/* Its arguments, in the order of the rows: the blocks of the loss
+   (example.h), and v of the Jacobian's row. */
+enum { SL_J = EX_BLOCKS, SL_ARGS };
 
 /* The analytic chain of slide 17, each step by its own function, and the
    points of the rows (y, v, u as the forward pass gives them). */
@@ -231,11 +232,6 @@ typedef struct
   gsl_matrix *J, *dL_dW, *dL_dx;
 } slides;
 
-typedef struct
-{
-  const slides *m;
-  size_t arg;
-} slides_binding;
 
 static void
 slides_free (slides *c)
@@ -293,48 +289,42 @@ slides_compute (const example *ex, size_t threads, slides *c)
   return GSL_SUCCESS;
 }
 
-/* L as a function of the row's argument (slides 3-5); the large rows
+/* L as a function of the chosen block (slides 3-5); the large blocks
    from the point's cache on the caller's thread (example_partial.h). */
-static int
-slides_loss (const bp_gradcheck_point *p, void *params, double *L)
+int
+example_block_loss (const bp_gradcheck_point *p, void *params, double *L)
 {
-  const slides_binding *b = params;
-  const example *ex = b->m->ex;
+  const example_block_params *b = params;
+  const example *ex = b->ex;
   const gsl_vector *t = p->vector[0];
-  void *part = b->m->partials && one_moved (p) ? b->m->partials->params[p->thread] : NULL;
-  switch (b->arg)
+  void *part = b->partials && one_moved (p) ? b->partials->params[p->thread] : NULL;
+  switch (b->block)
     {
-    case SL_Y: return finite_or_outside (example_loss_of_y (t, (void *) ex), L);
-    case SL_V: return finite_or_outside (example_loss_of_v (t, (void *) ex), L);
-    case SL_V_STABLE:
+    case EX_Y: return finite_or_outside (example_loss_of_y (t, (void *) ex), L);
+    case EX_V: return finite_or_outside (example_loss_of_v (t, (void *) ex), L);
+    case EX_V_STABLE:
       return finite_or_outside (example_stable_loss_of_v (t, (void *) ex), L);
-    case SL_B: return finite_or_outside (example_loss_of_b (t, (void *) ex), L);
-    case SL_U:
+    case EX_B: return finite_or_outside (example_loss_of_b (t, (void *) ex), L);
+    case EX_U:
       return finite_or_outside (part ? example_partial_loss_of_u (t, moved_index (p), part)
                                 : example_loss_of_u (t, (void *) ex), L);
-    case SL_W:
+    case EX_W:
       return finite_or_outside (part ? example_partial_loss_of_W (t, moved_index (p), part)
                                 : example_loss_of_W (t, (void *) ex), L);
-    case SL_X:
+    case EX_X:
       return finite_or_outside (part ? example_partial_loss_of_x (t, 0, part)
                                 : example_loss_of_x (t, (void *) ex), L);
     default: return GSL_EINVAL;
     }
 }
 
-static int
-slides_closs (const bp_gradcheck_cpoint *p, void *params, gsl_complex *L)
+int
+example_block_closs (const bp_gradcheck_cpoint *p, void *params, gsl_complex *L)
 {
-  static double complex (*const loss[SL_ARGS]) (const gsl_vector_complex *, void *) = {
-    [SL_Y] = cstep_example_loss_of_y, [SL_V] = cstep_example_loss_of_v,
-    [SL_U] = cstep_example_loss_of_u, [SL_B] = cstep_example_loss_of_b,
-    [SL_W] = cstep_example_loss_of_W, [SL_X] = cstep_example_loss_of_x,
-    [SL_V_STABLE] = cstep_example_stable_loss_of_v,
-  };
-  const slides_binding *b = params;
-  if (loss[b->arg] == NULL)
+  const example_block_params *b = params;
+  if (b->block >= EX_BLOCKS || b->cx == NULL)
     return GSL_EINVAL;
-  return complex_or_outside (loss[b->arg] (p->vector[0], b->m->cx), L);
+  return complex_or_outside (cstep_example_loss (b->cx, b->block, p->block[0]), L);
 }
 
 /* y = Softmax(v), the Jacobian's row (slide 8) */
@@ -391,14 +381,14 @@ verify_model (const example *ex, const verify_opts *o)
 {
   /* the rows and their order; composed_row comes after dL/dx */
   static const verify_row rows[] = {
-    {"5", "dL/dy = -labels/y", "bp_cross_entropy_grad", SL_Y},
+    {"5", "dL/dy = -labels/y", "bp_cross_entropy_grad", EX_Y},
     {"8", "dy/dv = y_i(1[i=j] - y_j)", "bp_softmax_jacobian", SL_J},
-    {"6,7,9", "dL/dv = J^T dL/dy", "bp_softmax_backward", SL_V},
-    {"11", "dL/du = W^T dL/dv", "bp_linear_grad_input", SL_U},
-    {"13", "dL/db = dL/dv", "bp_linear_grad_bias", SL_B},
-    {"15-16", "dL/dW = dL/dv u^T", "bp_linear_grad_weights", SL_W},
-    {"3,17", "dL/dx = reshape^-1(dL/du)", "bp_reshape_inverse", SL_X},
-    {"(9,17)", "J^T dL/dy = y - labels", "bp_softmax_cross_entropy_grad", SL_V_STABLE},
+    {"6,7,9", "dL/dv = J^T dL/dy", "bp_softmax_backward", EX_V},
+    {"11", "dL/du = W^T dL/dv", "bp_linear_grad_input", EX_U},
+    {"13", "dL/db = dL/dv", "bp_linear_grad_bias", EX_B},
+    {"15-16", "dL/dW = dL/dv u^T", "bp_linear_grad_weights", EX_W},
+    {"3,17", "dL/dx = reshape^-1(dL/du)", "bp_reshape_inverse", EX_X},
+    {"(9,17)", "J^T dL/dy = y - labels", "bp_softmax_cross_entropy_grad", EX_V_STABLE},
   };
   const size_t threads = !o->directions && (o->method & VERIFY_GSL)
     ? (o->threads ? o->threads : bp_check_threads ((size_t) -1)) : 0;
@@ -409,29 +399,30 @@ verify_model (const example *ex, const verify_opts *o)
       return -1;
     }
   const bp_gradcheck_block point[SL_ARGS] = {
-    [SL_Y] = { "y", NULL, c.y }, [SL_J] = { "v", NULL, c.v }, [SL_V] = { "v", NULL, c.v },
-    [SL_U] = { "u", NULL, c.u }, [SL_B] = { "b", NULL, ex->b },
-    [SL_W] = { "W", ex->W, NULL }, [SL_X] = { "x", ex->x, NULL },
-    [SL_V_STABLE] = { "v", NULL, c.v },
+    [EX_Y] = { "y", NULL, c.y }, [SL_J] = { "v", NULL, c.v }, [EX_V] = { "v", NULL, c.v },
+    [EX_U] = { "u", NULL, c.u }, [EX_B] = { "b", NULL, ex->b },
+    [EX_W] = { "W", ex->W, NULL }, [EX_X] = { "x", ex->x, NULL },
+    [EX_V_STABLE] = { "v", NULL, c.v },
   };
   const bp_gradcheck_block analytic[SL_ARGS] = {
-    [SL_Y] = { "dL/dy", NULL, c.dL_dy }, [SL_J] = { "J", c.J, NULL },
-    [SL_V] = { "dL/dv", NULL, c.dL_dv }, [SL_U] = { "dL/du", NULL, c.dL_du },
-    [SL_B] = { "dL/db", NULL, c.dL_db }, [SL_W] = { "dL/dW", c.dL_dW, NULL },
-    [SL_X] = { "dL/dx", c.dL_dx, NULL }, [SL_V_STABLE] = { "y - labels", NULL, c.dL_dv_fused },
+    [EX_Y] = { "dL/dy", NULL, c.dL_dy }, [SL_J] = { "J", c.J, NULL },
+    [EX_V] = { "dL/dv", NULL, c.dL_dv }, [EX_U] = { "dL/du", NULL, c.dL_du },
+    [EX_B] = { "dL/db", NULL, c.dL_db }, [EX_W] = { "dL/dW", c.dL_dW, NULL },
+    [EX_X] = { "dL/dx", c.dL_dx, NULL }, [EX_V_STABLE] = { "y - labels", NULL, c.dL_dv_fused },
   };
   int failures = 0;
   for (size_t k = 0; k < ROWS (rows) && failures >= 0; k++)
     {
       const size_t arg = rows[k].arg;
-      slides_binding b = { &c, arg };
-      bp_gradcheck_function f = { slides_loss, NULL, 0, NULL, slides_closs, NULL, &b };
+      example_block_params b = { ex, arg, c.partials, c.cx };
+      bp_gradcheck_function f = { example_block_loss, NULL, 0, NULL, example_block_closs,
+                                  NULL, &b };
       if (arg == SL_J)
         f = (bp_gradcheck_function) { NULL, slides_softmax, ex->W->size1, NULL, NULL,
                                       slides_csoftmax, &b };
       tally (&failures, check_row (o, &rows[k], &f, &point[arg], &analytic[arg],
                                    threads));
-      if (arg == SL_X)
+      if (arg == EX_X)
         tally (&failures, composed_row (o, ex, &c));
     }
   slides_free (&c);

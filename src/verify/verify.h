@@ -65,6 +65,21 @@ int verify_mlp (const mlp_example *ex, const verify_opts *o);
    "partials" in the fast mode: directions, or elements for exact rows). */
 void verify_header (const verify_opts *o);
 
+/* The slides' model's loss as a function of one block (enum
+   example_block), for bp_gradcheck: the callbacks' params.  With partials
+   (one per thread of the call), a point of W, u or x moved in one element
+   is evaluated from the point's cache (example_partial.h); cx is needed
+   by the complex loss only. */
+typedef struct
+{
+  const example *ex;
+  size_t block;               /* enum example_block */
+  example_partials *partials; /* NULL: every point in full */
+  cstep_example *cx;
+} example_block_params;
+int example_block_loss (const bp_gradcheck_point *p, void *params, double *L);
+int example_block_closs (const bp_gradcheck_cpoint *p, void *params, gsl_complex *L);
+
 /* The two-layer network's loss as a function of one block, for
    bp_gradcheck (the block of the call is the chosen one): the callbacks'
    params.  With partials (one per thread of the call), a point moved in
