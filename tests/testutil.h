@@ -4,7 +4,7 @@
 
 #include <check.h>
 #include <gsl/gsl_rng.h>
-#include "verify/example.h"
+#include "verify/verify.h"
 #include "backprop/bp_gradcheck.h"
 
 /* Loop-test configurations: index 0 is the slides' model (10 classes,

@@ -295,27 +295,29 @@ int
 example_block_loss (const bp_gradcheck_point *p, void *params, double *L)
 {
   const example_block_params *b = params;
-  const example *ex = b->ex;
   const gsl_vector *t = p->vector[0];
   void *part = b->partials && one_moved (p) ? b->partials->params[p->thread] : NULL;
-  switch (b->block)
-    {
-    case EX_Y: return finite_or_outside (example_loss_of_y (t, (void *) ex), L);
-    case EX_V: return finite_or_outside (example_loss_of_v (t, (void *) ex), L);
-    case EX_V_STABLE:
-      return finite_or_outside (example_stable_loss_of_v (t, (void *) ex), L);
-    case EX_B: return finite_or_outside (example_loss_of_b (t, (void *) ex), L);
-    case EX_U:
-      return finite_or_outside (part ? example_partial_loss_of_u (t, moved_index (p), part)
-                                : example_loss_of_u (t, (void *) ex), L);
-    case EX_W:
-      return finite_or_outside (part ? example_partial_loss_of_W (t, moved_index (p), part)
-                                : example_loss_of_W (t, (void *) ex), L);
-    case EX_X:
-      return finite_or_outside (part ? example_partial_loss_of_x (t, 0, part)
-                                : example_loss_of_x (t, (void *) ex), L);
-    default: return GSL_EINVAL;
-    }
+  if (b->block >= EX_BLOCKS)
+    return GSL_EINVAL;
+  if (part && b->block == EX_U)
+    return finite_or_outside (example_partial_loss_of_u (t, moved_index (p), part), L);
+  if (part && b->block == EX_W)
+    return finite_or_outside (example_partial_loss_of_W (t, moved_index (p), part), L);
+  if (part && b->block == EX_X)
+    return finite_or_outside (example_partial_loss_of_x (t, 0, part), L);
+  return finite_or_outside (example_loss (b->ex, b->block, p->block[0]), L);
+}
+
+/* The same as a function of the block's elements, row-major (the vector
+   form of the element-wise checkers, bp_check.h). */
+double
+example_loss_of_block (const gsl_vector *theta, void *params)
+{
+  const example_block_params *b = params;
+  const size_t cols = b->block == EX_W ? b->ex->W->size2
+    : b->block == EX_X ? b->ex->x->size2 : 1;
+  gsl_matrix_const_view T = gsl_matrix_const_view_vector (theta, theta->size / cols, cols);
+  return example_loss (b->ex, b->block, &T.matrix);
 }
 
 int

@@ -79,6 +79,11 @@ typedef struct
 } example_block_params;
 int example_block_loss (const bp_gradcheck_point *p, void *params, double *L);
 int example_block_closs (const bp_gradcheck_cpoint *p, void *params, gsl_complex *L);
+/* example_block_loss in the vector form of bp_check.h's checkers: theta
+   the block's elements, row-major; params an example_block_params *. */
+double example_loss_of_block (const gsl_vector *theta, void *params);
+/* The params of the block `block' of ex, for one statement. */
+#define EXAMPLE_BLOCK(ex, block) (&(example_block_params) { (ex), (block), NULL, NULL })
 
 /* The two-layer network's loss as a function of one block, for
    bp_gradcheck (the block of the call is the chosen one): the callbacks'
