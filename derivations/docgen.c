@@ -317,7 +317,8 @@ b00_example (FILE *out, const context *c)
   bp_check_result r;
   char b1[16], b2[16];
   if (!e || !err
-      || bp_deriv_gradient (example_loss_of_v, c->ex, c->v, BP_CHECK_STEP, e, err)
+      || bp_deriv_gradient (example_loss_of_block, EXAMPLE_BLOCK (c->ex, EX_V),
+                            c->v, BP_CHECK_STEP, e, err)
       || bp_check_compare_vector (c->dL_dv, e, err, BP_CHECK_RTOL, BP_CHECK_ATOL, &r))
     {
       gsl_vector_free (e);

@@ -142,7 +142,8 @@ START_TEST (test_check_catches_off_by_1e4)
   bp_reshape (ex->W, t);
   bp_reshape (dW, g);
   *gsl_vector_ptr (g, bad) += 1e-4;
-  ck_assert_int_eq (bp_check_gradient (example_loss_of_W, ex, t, g, BP_CHECK_RTOL,
+  ck_assert_int_eq (bp_check_gradient (example_loss_of_block, EXAMPLE_BLOCK (ex, EX_W),
+                                       t, g, BP_CHECK_RTOL,
                                        BP_CHECK_ATOL, &r), GSL_FAILURE);
   ck_assert_uint_eq (r.n_failed, 1);
   ck_assert_uint_eq (r.worst_index, bad);
@@ -163,13 +164,15 @@ START_TEST (test_check_catches_flipped_sign)
   example *ex = test_example (_i);
   gsl_vector *g = right_dL_db (ex);
   bp_check_result r;
-  ck_assert_int_eq (bp_check_gradient (example_loss_of_b, ex, ex->b, g, BP_CHECK_RTOL,
+  ck_assert_int_eq (bp_check_gradient (example_loss_of_block, EXAMPLE_BLOCK (ex, EX_B),
+                                       ex->b, g, BP_CHECK_RTOL,
                                        BP_CHECK_ATOL, &r), GSL_SUCCESS);
   size_t nonzero = 0;
   for (size_t i = 0; i < g->size; i++)
     nonzero += fabs (gsl_vector_get (g, i)) > 1e-6;
   gsl_vector_scale (g, -1.0);
-  ck_assert_int_eq (bp_check_gradient (example_loss_of_b, ex, ex->b, g, BP_CHECK_RTOL,
+  ck_assert_int_eq (bp_check_gradient (example_loss_of_block, EXAMPLE_BLOCK (ex, EX_B),
+                                       ex->b, g, BP_CHECK_RTOL,
                                        BP_CHECK_ATOL, &r), GSL_FAILURE);
   ck_assert_uint_ge (r.n_failed, nonzero);
   ck_assert_double_eq (r.worst_analytic, gsl_vector_get (g, r.worst_index));
@@ -188,7 +191,8 @@ START_TEST (test_check_catches_shifted_index)
   bp_check_result r;
   for (size_t i = 0; i < g->size; i++)
     gsl_vector_set (s, i, gsl_vector_get (g, (i + 1) % g->size));
-  ck_assert_int_eq (bp_check_gradient (example_loss_of_b, ex, ex->b, s, BP_CHECK_RTOL,
+  ck_assert_int_eq (bp_check_gradient (example_loss_of_block, EXAMPLE_BLOCK (ex, EX_B),
+                                       ex->b, s, BP_CHECK_RTOL,
                                        BP_CHECK_ATOL, &r), GSL_FAILURE);
   const size_t k = r.worst_index;
   ck_assert_double_eq (r.worst_analytic, gsl_vector_get (g, (k + 1) % g->size));
@@ -213,9 +217,11 @@ START_TEST (test_check_catches_transposed_W)
   gsl_vector_memcpy (u, w->u);
   bp_linear_grad_input (ex->W, w->dL_dv, right);
   gsl_blas_dgemv (CblasNoTrans, 1.0, ex->W, w->dL_dv, 0.0, wrong);
-  ck_assert_int_eq (bp_check_gradient (example_loss_of_u, ex, u, right, BP_CHECK_RTOL,
+  ck_assert_int_eq (bp_check_gradient (example_loss_of_block, EXAMPLE_BLOCK (ex, EX_U),
+                                       u, right, BP_CHECK_RTOL,
                                        BP_CHECK_ATOL, &r), GSL_SUCCESS);
-  ck_assert_int_eq (bp_check_gradient (example_loss_of_u, ex, u, wrong, BP_CHECK_RTOL,
+  ck_assert_int_eq (bp_check_gradient (example_loss_of_block, EXAMPLE_BLOCK (ex, EX_U),
+                                       u, wrong, BP_CHECK_RTOL,
                                        BP_CHECK_ATOL, &r), GSL_FAILURE);
   ck_assert_double_eq (r.worst_analytic, gsl_vector_get (wrong, r.worst_index));
   ck_assert_double_eq_tol (r.worst_numeric, gsl_vector_get (right, r.worst_index), 1e-8);

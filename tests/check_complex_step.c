@@ -12,6 +12,7 @@
 #include <gsl/gsl_errno.h>
 #include "testutil.h"
 #include "verify/cstep_example.h"
+#include "verify/verify.h"
 
 #define RTOL BP_CSTEP_RTOL
 #define ATOL BP_CSTEP_ATOL
@@ -297,6 +298,25 @@ cstep_activation_suite (void)
 
 /* --- the one-layer classifier of the slides ----------------------------- */
 
+/* A vector as a 1-column matrix, a block of bp_gradcheck. */
+static gsl_matrix
+column (const gsl_vector *v)
+{
+  return gsl_matrix_const_view_vector (v, v->size, 1).matrix;
+}
+
+/* The complex-step gradient of L in the block theta (example_block_closs,
+   as `backprop verify --method complex-step' checks it) against grad. */
+static void
+model_part (cstep_example *cx, size_t block, const gsl_matrix *theta,
+            const gsl_matrix *grad, const char *what)
+{
+  example_block_params b = { cx->ex, block, NULL, cx };
+  const bp_gradcheck_function f = { example_block_loss, NULL, 0, NULL, example_block_closs,
+                                    NULL, &b };
+  test_gradcheck_pass (&f, theta, grad, BP_GRADCHECK_COMPLEX_STEP, RTOL, ATOL, what);
+}
+
 /* Configuration 0 is the slides' model: W 10 x 784, b, a 28 x 28 x. */
 START_TEST (test_cstep_model_gradients)
 {
@@ -306,10 +326,7 @@ START_TEST (test_cstep_model_gradients)
   gsl_matrix *dW = gsl_matrix_alloc (n, m), *dx = gsl_matrix_alloc (ex->x->size1,
                                                                      ex->x->size2);
   gsl_vector *db = gsl_vector_alloc (n);
-  gsl_vector *t = gsl_vector_alloc (m), *g = gsl_vector_alloc (m);
-  gsl_vector *tW = gsl_vector_alloc (n * m), *gW = gsl_vector_alloc (n * m);
   double L;
-  bp_check_result r;
   ck_assert_int_eq (bp_model_backward (ex->W, ex->b, ex->x, ex->labels, dW, db, dx, &L),
                     GSL_SUCCESS);
   /* the complex forward pass is the real one on the real axis */
@@ -317,24 +334,13 @@ START_TEST (test_cstep_model_gradients)
   ck_assert_msg (fabs (creal (Lc) - L) <= 1e-14 * fabs (L),
                  "complex loss %.17g, real loss %.17g", creal (Lc), L);
   ck_assert_double_eq (cimag (Lc), 0.0);
-  bp_cstep_check_gradient (cstep_example_loss_of_b, cx, ex->b, db, RTOL, ATOL, &r);
-  assert_cstep_pass (r, "dL/db");
-  bp_reshape (ex->W, tW);
-  bp_reshape (dW, gW);
-  bp_cstep_check_gradient (cstep_example_loss_of_W, cx, tW, gW, RTOL, ATOL, &r);
-  assert_cstep_pass (r, "dL/dW");
-  ck_assert_uint_eq (r.n_checked, n * m);
-  bp_reshape (ex->x, t);
-  bp_reshape (dx, g);
-  bp_cstep_check_gradient (cstep_example_loss_of_x, cx, t, g, RTOL, ATOL, &r);
-  assert_cstep_pass (r, "dL/dx");
+  const gsl_matrix b = column (ex->b), gb = column (db);
+  model_part (cx, EX_B, &b, &gb, "dL/db");
+  model_part (cx, EX_W, ex->W, dW, "dL/dW");
+  model_part (cx, EX_X, ex->x, dx, "dL/dx");
   gsl_matrix_free (dW);
   gsl_matrix_free (dx);
   gsl_vector_free (db);
-  gsl_vector_free (t);
-  gsl_vector_free (g);
-  gsl_vector_free (tW);
-  gsl_vector_free (gW);
   cstep_example_free (cx);
   example_free (ex);
 }
@@ -347,7 +353,6 @@ START_TEST (test_cstep_model_steps)
   example *ex = test_example (_i);
   cstep_example *cx = cstep_example_alloc (ex);
   bp_model_workspace *w = ex->ws;
-  bp_check_result r;
   bp_model_forward (ex->W, ex->b, ex->x, ex->labels, w);
   gsl_vector *u = gsl_vector_alloc (w->m), *v = gsl_vector_alloc (w->n);
   gsl_vector *y = gsl_vector_alloc (w->n), *fused = gsl_vector_alloc (w->n);
@@ -359,14 +364,13 @@ START_TEST (test_cstep_model_steps)
   bp_softmax_backward (w->J, w->dL_dy, w->dL_dv);
   bp_linear_grad_input (ex->W, w->dL_dv, w->dL_du);
   bp_softmax_cross_entropy_grad (ex->labels, y, fused);
-  bp_cstep_check_gradient (cstep_example_loss_of_y, cx, y, w->dL_dy, RTOL, ATOL, &r);
-  assert_cstep_pass (r, "dL/dy");
-  bp_cstep_check_gradient (cstep_example_loss_of_v, cx, v, w->dL_dv, RTOL, ATOL, &r);
-  assert_cstep_pass (r, "dL/dv");
-  bp_cstep_check_gradient (cstep_example_loss_of_u, cx, u, w->dL_du, RTOL, ATOL, &r);
-  assert_cstep_pass (r, "dL/du");
-  bp_cstep_check_gradient (cstep_example_stable_loss_of_v, cx, v, fused, RTOL, ATOL, &r);
-  assert_cstep_pass (r, "y - labels");
+  const gsl_matrix my = column (y), mv = column (v), mu = column (u);
+  const gsl_matrix gy = column (w->dL_dy), gv = column (w->dL_dv), gu = column (w->dL_du);
+  const gsl_matrix gf = column (fused);
+  model_part (cx, EX_Y, &my, &gy, "dL/dy");
+  model_part (cx, EX_V, &mv, &gv, "dL/dv");
+  model_part (cx, EX_U, &mu, &gu, "dL/du");
+  model_part (cx, EX_V_STABLE, &mv, &gf, "y - labels");
   gsl_vector_free (u);
   gsl_vector_free (v);
   gsl_vector_free (y);
@@ -392,7 +396,6 @@ START_TEST (test_cstep_model_saturated)
   bp_model_workspace *w = ex->ws;
   const size_t n = w->n, m = w->m, l = gsl_vector_max_index (ex->labels);
   gsl_vector *u = gsl_vector_alloc (m), *ref = gsl_vector_alloc (m);
-  bp_check_result r;
   bp_model_forward (ex->W, ex->b, ex->x, ex->labels, w);
   gsl_vector_memcpy (u, w->u);
   ck_assert_uint_eq (l, gsl_vector_max_index (w->v));
@@ -420,13 +423,10 @@ START_TEST (test_cstep_model_saturated)
       gsl_vector_set (ref, j, (double) d);
     }
   /* the complex step of L(u) against the reference */
-  gsl_vector *cs = gsl_vector_alloc (m);
-  bp_cstep_gradient (cstep_example_loss_of_u, cx, u, BP_CSTEP_STEP, cs);
-  bp_check_compare_vector (ref, cs, NULL, RTOL, ATOL, &r);
-  assert_cstep_pass (r, "dL/du, saturated, against the long double reference");
+  const gsl_matrix mu = column (u), mref = column (ref);
+  model_part (cx, EX_U, &mu, &mref, "dL/du, saturated, against the long double reference");
   gsl_vector_free (u);
   gsl_vector_free (ref);
-  gsl_vector_free (cs);
   cstep_example_free (cx);
   example_free (ex);
 }
@@ -471,20 +471,16 @@ mlp_config (int k)
   return ex;
 }
 
+/* The complex-step gradient of L in the block theta (mlp_block_closs,
+   as `backprop verify --method complex-step' checks it) against grad. */
 static void
-mlp_part (bp_cstep_function f, cstep_mlp_example *cx, const gsl_matrix *theta,
+mlp_part (cstep_mlp_example *cx, size_t block, const gsl_matrix *theta,
           const gsl_matrix *grad, const char *what)
 {
-  const size_t k = theta->size1 * theta->size2;
-  gsl_vector *t = gsl_vector_alloc (k), *g = gsl_vector_alloc (k);
-  bp_check_result r;
-  bp_reshape (theta, t);
-  bp_reshape (grad, g);
-  bp_cstep_check_gradient (f, cx, t, g, RTOL, ATOL, &r);
-  assert_cstep_pass (r, what);
-  ck_assert_uint_eq (r.n_checked, k);
-  gsl_vector_free (t);
-  gsl_vector_free (g);
+  mlp_block_params b = { cx->ex, block, NULL, cx };
+  const bp_gradcheck_function f = { mlp_block_loss, NULL, 0, NULL, mlp_block_closs, NULL,
+                                    &b };
+  test_gradcheck_pass (&f, theta, grad, BP_GRADCHECK_COMPLEX_STEP, RTOL, ATOL, what);
 }
 
 START_TEST (test_cstep_mlp_gradients)
@@ -505,11 +501,11 @@ START_TEST (test_cstep_mlp_gradients)
   gsl_matrix db1 = gsl_matrix_view_vector (g->b1, net->H, 1).matrix;
   gsl_matrix b2 = gsl_matrix_view_vector (net->b2, net->n, 1).matrix;
   gsl_matrix db2 = gsl_matrix_view_vector (g->b2, net->n, 1).matrix;
-  mlp_part (cstep_mlp_example_loss_of_W2, cx, net->W2, g->W2, "dL/dW2");
-  mlp_part (cstep_mlp_example_loss_of_b2, cx, &b2, &db2, "dL/db2");
-  mlp_part (cstep_mlp_example_loss_of_W1, cx, net->W1, g->W1, "dL/dW1");
-  mlp_part (cstep_mlp_example_loss_of_b1, cx, &b1, &db1, "dL/db1");
-  mlp_part (cstep_mlp_example_loss_of_x, cx, ex->x, dL_dx, "dL/dx");
+  mlp_part (cx, MLP_W2, net->W2, g->W2, "dL/dW2");
+  mlp_part (cx, MLP_B2, &b2, &db2, "dL/db2");
+  mlp_part (cx, MLP_W1, net->W1, g->W1, "dL/dW1");
+  mlp_part (cx, MLP_B1, &b1, &db1, "dL/db1");
+  mlp_part (cx, MLP_X, ex->x, dL_dx, "dL/dx");
   gsl_matrix_free (dL_dx);
   cstep_mlp_example_free (cx);
   mlp_example_free (ex);

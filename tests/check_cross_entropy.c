@@ -65,7 +65,8 @@ START_TEST (test_cross_entropy_grad_numeric)
   gsl_vector *y = gsl_vector_alloc (w->n), *g = gsl_vector_alloc (w->n);
   gsl_vector_memcpy (y, w->y);
   ck_assert_int_eq (bp_cross_entropy_grad (ex->labels, y, g), GSL_SUCCESS);
-  bp_check_gradient (example_loss_of_y, ex, y, g, BP_CHECK_RTOL, BP_CHECK_ATOL, &r);
+  bp_check_gradient (example_loss_of_block, EXAMPLE_BLOCK (ex, EX_Y),
+                     y, g, BP_CHECK_RTOL, BP_CHECK_ATOL, &r);
   test_assert_pass (r, "dL/dy");
   gsl_vector_free (y);
   gsl_vector_free (g);
@@ -199,7 +200,8 @@ START_TEST (test_softmax_cross_entropy_grad_numeric)
   bp_check_result r;
   bp_softmax (v, y);
   ck_assert_int_eq (bp_softmax_cross_entropy_grad (ex->labels, y, g), GSL_SUCCESS);
-  bp_check_gradient (example_stable_loss_of_v, ex, v, g, BP_CHECK_RTOL, BP_CHECK_ATOL, &r);
+  bp_check_gradient (example_loss_of_block, EXAMPLE_BLOCK (ex, EX_V_STABLE),
+                     v, g, BP_CHECK_RTOL, BP_CHECK_ATOL, &r);
   test_assert_pass (r, "y - labels");
   gsl_vector_free (v);
   gsl_vector_free (y);

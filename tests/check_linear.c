@@ -62,7 +62,8 @@ START_TEST (test_linear_grad_input_numeric)
   gsl_vector *u = gsl_vector_alloc (w->m), *g = gsl_vector_alloc (w->m);
   gsl_vector_memcpy (u, w->u);
   ck_assert_int_eq (bp_linear_grad_input (ex->W, w->dL_dv, g), GSL_SUCCESS);
-  bp_check_gradient (example_loss_of_u, ex, u, g, BP_CHECK_RTOL, BP_CHECK_ATOL, &r);
+  bp_check_gradient (example_loss_of_block, EXAMPLE_BLOCK (ex, EX_U),
+                     u, g, BP_CHECK_RTOL, BP_CHECK_ATOL, &r);
   test_assert_pass (r, "dL/du");
   gsl_vector_free (u);
   gsl_vector_free (g);
@@ -104,7 +105,8 @@ START_TEST (test_linear_grad_bias_numeric)
   test_chain_to_dL_dv (ex);
   gsl_vector *g = gsl_vector_alloc (w->n);
   ck_assert_int_eq (bp_linear_grad_bias (w->dL_dv, g), GSL_SUCCESS);
-  bp_check_gradient (example_loss_of_b, ex, ex->b, g, BP_CHECK_RTOL, BP_CHECK_ATOL, &r);
+  bp_check_gradient (example_loss_of_block, EXAMPLE_BLOCK (ex, EX_B),
+                     ex->b, g, BP_CHECK_RTOL, BP_CHECK_ATOL, &r);
   test_assert_pass (r, "dL/db");
   gsl_vector_free (g);
   example_free (ex);
@@ -146,7 +148,8 @@ START_TEST (test_linear_grad_weights_numeric)
   ck_assert_int_eq (bp_linear_grad_weights (w->dL_dv, w->u, dL_dW), GSL_SUCCESS);
   bp_reshape (ex->W, theta);
   bp_reshape (dL_dW, g);
-  bp_check_gradient (example_loss_of_W, ex, theta, g, BP_CHECK_RTOL, BP_CHECK_ATOL, &r);
+  bp_check_gradient (example_loss_of_block, EXAMPLE_BLOCK (ex, EX_W),
+                     theta, g, BP_CHECK_RTOL, BP_CHECK_ATOL, &r);
   test_assert_pass (r, "dL/dW");
   ck_assert_uint_eq (r.n_checked, k);
   gsl_matrix_free (dL_dW);

@@ -8,7 +8,7 @@
 #include <stdlib.h>
 #include <gsl/gsl_errno.h>
 #include "testutil.h"
-#include "verify/mlp_example.h"
+#include "verify/verify.h"
 
 /* Loop index k: configuration k / 3 (sizes and seed), activation k % 3. */
 #define MLP_CONFIGS 6
@@ -38,22 +38,17 @@ config_example (int k)
   return ex;
 }
 
-/* The numeric gradient of L in theta, compared with grad; theta and grad
-   as matrices (vectors are 1-column views), compared row-major. */
+/* The numeric gradient of L in the block theta (mlp_block_loss, as
+   `backprop verify' checks it), compared with grad; vectors are 1-column
+   views. */
 static void
-check_part (bp_scalar_function f, mlp_example *ex, const gsl_matrix *theta,
+check_part (mlp_example *ex, size_t block, const gsl_matrix *theta,
             const gsl_matrix *grad, const char *what)
 {
-  const size_t k = theta->size1 * theta->size2;
-  gsl_vector *t = gsl_vector_alloc (k), *g = gsl_vector_alloc (k);
-  bp_check_result r;
-  bp_reshape (theta, t);
-  bp_reshape (grad, g);
-  bp_check_gradient (f, ex, t, g, BP_CHECK_RTOL, BP_CHECK_ATOL, &r);
-  test_assert_pass (r, what);
-  ck_assert_uint_eq (r.n_checked, k);
-  gsl_vector_free (t);
-  gsl_vector_free (g);
+  mlp_block_params b = { ex, block, NULL, NULL };
+  const bp_gradcheck_function f = { mlp_block_loss, NULL, 0, NULL, NULL, NULL, &b };
+  test_gradcheck_pass (&f, theta, grad, BP_GRADCHECK_CENTRAL, BP_CHECK_RTOL,
+                       BP_CHECK_ATOL, what);
 }
 
 static gsl_matrix
@@ -82,11 +77,11 @@ START_TEST (test_mlp_backward_numeric)
   gsl_matrix b2 = column (net->b2), db2 = column (g->b2);
   const char *name = bp_activation_name (net->act);
   ck_assert_ptr_nonnull (name);
-  check_part (mlp_example_loss_of_W2, ex, net->W2, g->W2, "dL/dW2");
-  check_part (mlp_example_loss_of_b2, ex, &b2, &db2, "dL/db2");
-  check_part (mlp_example_loss_of_W1, ex, net->W1, g->W1, "dL/dW1");
-  check_part (mlp_example_loss_of_b1, ex, &b1, &db1, "dL/db1");
-  check_part (mlp_example_loss_of_x, ex, ex->x, dL_dx, "dL/dx");
+  check_part (ex, MLP_W2, net->W2, g->W2, "dL/dW2");
+  check_part (ex, MLP_B2, &b2, &db2, "dL/db2");
+  check_part (ex, MLP_W1, net->W1, g->W1, "dL/dW1");
+  check_part (ex, MLP_B1, &b1, &db1, "dL/db1");
+  check_part (ex, MLP_X, ex->x, dL_dx, "dL/dx");
   gsl_matrix_free (dL_dx);
   mlp_example_free (ex);
 }

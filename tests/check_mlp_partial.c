@@ -43,10 +43,8 @@ config_example (int k)
 /* The five arguments of the loss. */
 enum { P_W1, P_B1, P_W2, P_B2, P_X, N_PARTS };
 static const char *const part_name[N_PARTS] = { "W1", "b1", "W2", "b2", "x" };
-static const bp_scalar_function plain_loss[N_PARTS] = {
-  mlp_example_loss_of_W1, mlp_example_loss_of_b1, mlp_example_loss_of_W2,
-  mlp_example_loss_of_b2, mlp_example_loss_of_x
-};
+/* their blocks of the plain loss, mlp_example_loss */
+static const size_t plain_block[N_PARTS] = { MLP_W1, MLP_B1, MLP_W2, MLP_B2, MLP_X };
 static const bp_partial_function partial_loss[N_PARTS] = {
   mlp_partial_loss_of_W1, mlp_partial_loss_of_b1, mlp_partial_loss_of_W2,
   mlp_partial_loss_of_b2, mlp_partial_loss_of_x
@@ -168,7 +166,7 @@ START_TEST (test_partial_losses_equal_full_ones)
         *gsl_matrix_ptr (&A, j / A.size2, j % A.size2) += step;
         gsl_vector *theta = gsl_vector_alloc (A.size1 * A.size2);
         bp_reshape (&A, theta);
-        const double full = plain_loss[p] (theta, ex);
+        const double full = mlp_example_loss (ex, plain_block[p], &A);
         const double part = partial_loss[p] (theta, j, P->params[0]);
         const double tol = rounding_bound (ex->net, ex->x, net1, x1, ex->labels, p == P_X);
         ck_assert_msg (fabs (part - full) <= tol,
@@ -199,7 +197,7 @@ START_TEST (test_partial_x_sees_every_moved_element)
     *gsl_vector_ptr (vecx, k) += 0.01 * (double) (k + 1);
   gsl_matrix_const_view xv = gsl_matrix_const_view_vector (vecx, x1->size1, x1->size2);
   gsl_matrix_memcpy (x1, &xv.matrix);
-  const double full = mlp_example_loss_of_x (vecx, ex);
+  const double full = mlp_example_loss (ex, MLP_X, x1);
   const double tol = rounding_bound (ex->net, ex->x, ex->net, x1, ex->labels, c);
   ck_assert_double_eq_tol (mlp_partial_loss_of_x (vecx, 0, P->params[0]), full, tol);
   /* and it did move: the loss differs from the point's by far more */

@@ -130,11 +130,14 @@ START_TEST (test_model_backward_numeric)
   bp_reshape (g.dW, gW);
   bp_reshape (ex->x, tx);
   bp_reshape (g.dx, gx);
-  bp_check_gradient (example_loss_of_W, ex, tW, gW, BP_CHECK_RTOL, BP_CHECK_ATOL, &r);
+  bp_check_gradient (example_loss_of_block, EXAMPLE_BLOCK (ex, EX_W),
+                     tW, gW, BP_CHECK_RTOL, BP_CHECK_ATOL, &r);
   test_assert_pass (r, "dL/dW");
-  bp_check_gradient (example_loss_of_b, ex, ex->b, g.db, BP_CHECK_RTOL, BP_CHECK_ATOL, &r);
+  bp_check_gradient (example_loss_of_block, EXAMPLE_BLOCK (ex, EX_B),
+                     ex->b, g.db, BP_CHECK_RTOL, BP_CHECK_ATOL, &r);
   test_assert_pass (r, "dL/db");
-  bp_check_gradient (example_loss_of_x, ex, tx, gx, BP_CHECK_RTOL, BP_CHECK_ATOL, &r);
+  bp_check_gradient (example_loss_of_block, EXAMPLE_BLOCK (ex, EX_X),
+                     tx, gx, BP_CHECK_RTOL, BP_CHECK_ATOL, &r);
   test_assert_pass (r, "dL/dx");
   grads_free (&g);
   gsl_vector_free (tW);

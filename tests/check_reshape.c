@@ -74,7 +74,8 @@ START_TEST (test_reshape_inverse_numeric)
   ck_assert_int_eq (bp_reshape_inverse (w->dL_du, dL_dx), GSL_SUCCESS);
   bp_reshape (ex->x, x);
   bp_reshape (dL_dx, g);
-  bp_check_gradient (example_loss_of_x, ex, x, g, BP_CHECK_RTOL, BP_CHECK_ATOL, &r);
+  bp_check_gradient (example_loss_of_block, EXAMPLE_BLOCK (ex, EX_X),
+                     x, g, BP_CHECK_RTOL, BP_CHECK_ATOL, &r);
   test_assert_pass (r, "dL/dx");
   ck_assert_uint_eq (r.n_checked, k);
   gsl_matrix_free (dL_dx);

@@ -189,7 +189,8 @@ START_TEST (test_softmax_backward_numeric)
   ck_assert_int_eq (bp_softmax_backward (w->J, w->dL_dy, w->dL_dv), GSL_SUCCESS);
   gsl_vector *dL_dv = gsl_vector_alloc (w->n);
   gsl_vector_memcpy (dL_dv, w->dL_dv);
-  bp_check_gradient (example_loss_of_v, ex, v, dL_dv, BP_CHECK_RTOL, BP_CHECK_ATOL, &r);
+  bp_check_gradient (example_loss_of_block, EXAMPLE_BLOCK (ex, EX_V),
+                     v, dL_dv, BP_CHECK_RTOL, BP_CHECK_ATOL, &r);
   test_assert_pass (r, "dL/dv");
   gsl_vector_free (v);
   gsl_vector_free (dL_dv);

@@ -221,15 +221,15 @@ START_TEST (test_partial_losses_equal_full_ones)
       bp_reshape (x1, ux);
       bp_reshape (ex->x, u0);
       /* W moved */
-      double full = example_loss_of_W (vecW, ex);
+      double full = example_loss_of_block (vecW, EXAMPLE_BLOCK (ex, EX_W));
       double part = example_partial_loss_of_W (vecW, jW, P->params[0]);
       ck_assert_double_eq_tol (part, full, rounding_bound (W1, ex->b, u0, full));
       /* u moved */
-      full = example_loss_of_u (u, ex);
+      full = example_loss_of_block (u, EXAMPLE_BLOCK (ex, EX_U));
       part = example_partial_loss_of_u (u, ju, P->params[0]);
       ck_assert_double_eq_tol (part, full, rounding_bound (ex->W, ex->b, u, full));
       /* x moved: its j is not used */
-      full = example_loss_of_x (vecx, ex);
+      full = example_loss_of_block (vecx, EXAMPLE_BLOCK (ex, EX_X));
       part = example_partial_loss_of_x (vecx, 0, P->params[0]);
       ck_assert_double_eq_tol (part, full, rounding_bound (ex->W, ex->b, ux, full));
       gsl_vector_free (ux);
@@ -258,7 +258,7 @@ START_TEST (test_partial_x_sees_every_moved_element)
     *gsl_vector_ptr (vecx, k) += 0.01 * (double) (k + 1);
   gsl_matrix_const_view xv = gsl_matrix_const_view_vector (vecx, ex->x->size1, ex->x->size2);
   bp_reshape (&xv.matrix, ux);
-  const double full = example_loss_of_x (vecx, ex);
+  const double full = example_loss_of_block (vecx, EXAMPLE_BLOCK (ex, EX_X));
   /* each of the m/2 column updates adds one more rounding of v */
   const double tol = (double) m * rounding_bound (ex->W, ex->b, ux, full);
   ck_assert_double_eq_tol (example_partial_loss_of_x (vecx, 0, P->params[0]), full, tol);
@@ -352,18 +352,22 @@ START_TEST (test_directional_passes_right_gradients)
   bp_reshape (ex->W, vecW);
   bp_reshape (ex->x, vecx);
   gsl_vector_memcpy (u, ex->ws->u);
-  ck_assert_int_eq (bp_check_directional_gradient (example_loss_of_W, ex, vecW, g.W,
+  ck_assert_int_eq (bp_check_directional_gradient (example_loss_of_block, EXAMPLE_BLOCK (ex, EX_W),
+                                                   vecW, g.W,
                                                    BP_CHECK_DIRECTIONS, rng, BP_CHECK_RTOL,
                                                    BP_CHECK_ATOL, &r), GSL_SUCCESS);
   ck_assert_uint_eq (r.n_checked, BP_CHECK_DIRECTIONS);
   test_assert_pass (r, "dL/dW");
-  ck_assert_int_eq (bp_check_directional_gradient (example_loss_of_x, ex, vecx, g.x,
+  ck_assert_int_eq (bp_check_directional_gradient (example_loss_of_block, EXAMPLE_BLOCK (ex, EX_X),
+                                                   vecx, g.x,
                                                    BP_CHECK_DIRECTIONS, rng, BP_CHECK_RTOL,
                                                    BP_CHECK_ATOL, &r), GSL_SUCCESS);
-  ck_assert_int_eq (bp_check_directional_gradient (example_loss_of_u, ex, u, g.u,
+  ck_assert_int_eq (bp_check_directional_gradient (example_loss_of_block, EXAMPLE_BLOCK (ex, EX_U),
+                                                   u, g.u,
                                                    BP_CHECK_DIRECTIONS, rng, BP_CHECK_RTOL,
                                                    BP_CHECK_ATOL, &r), GSL_SUCCESS);
-  ck_assert_int_eq (bp_check_directional_gradient (example_loss_of_b, ex, ex->b, g.b,
+  ck_assert_int_eq (bp_check_directional_gradient (example_loss_of_block, EXAMPLE_BLOCK (ex, EX_B),
+                                                   ex->b, g.b,
                                                    BP_CHECK_DIRECTIONS, rng, BP_CHECK_RTOL,
                                                    BP_CHECK_ATOL, &r), GSL_SUCCESS);
   gradients_free (&g);
@@ -395,7 +399,8 @@ START_TEST (test_directional_catches_off_by_1e4)
   bp_check_result r;
   bp_reshape (ex->W, vecW);
   *gsl_vector_ptr (g.W, bad) += 1e-4;
-  ck_assert_int_eq (bp_check_directional_gradient (example_loss_of_W, ex, vecW, g.W,
+  ck_assert_int_eq (bp_check_directional_gradient (example_loss_of_block, EXAMPLE_BLOCK (ex, EX_W),
+                                                   vecW, g.W,
                                                    BP_CHECK_DIRECTIONS, rng, BP_CHECK_RTOL,
                                                    BP_CHECK_ATOL, &r), GSL_FAILURE);
   ck_assert_uint_ge (r.n_failed, BP_CHECK_DIRECTIONS / 2);
@@ -414,7 +419,8 @@ START_TEST (test_directional_catches_flipped_sign)
   gsl_rng *rng = test_rng (600 + _i);
   bp_check_result r;
   gsl_vector_scale (g.b, -1.0);
-  ck_assert_int_eq (bp_check_directional_gradient (example_loss_of_b, ex, ex->b, g.b,
+  ck_assert_int_eq (bp_check_directional_gradient (example_loss_of_block, EXAMPLE_BLOCK (ex, EX_B),
+                                                   ex->b, g.b,
                                                    BP_CHECK_DIRECTIONS, rng, BP_CHECK_RTOL,
                                                    BP_CHECK_ATOL, &r), GSL_FAILURE);
   ck_assert_uint_ge (r.n_failed, BP_CHECK_DIRECTIONS - 1);
@@ -436,7 +442,8 @@ START_TEST (test_directional_catches_shifted_index)
   bp_check_result r;
   for (size_t i = 0; i < s->size; i++)
     gsl_vector_set (s, i, gsl_vector_get (g.b, (i + 1) % s->size));
-  ck_assert_int_eq (bp_check_directional_gradient (example_loss_of_b, ex, ex->b, s,
+  ck_assert_int_eq (bp_check_directional_gradient (example_loss_of_block, EXAMPLE_BLOCK (ex, EX_B),
+                                                   ex->b, s,
                                                    BP_CHECK_DIRECTIONS, rng, BP_CHECK_RTOL,
                                                    BP_CHECK_ATOL, &r), GSL_FAILURE);
   ck_assert_uint_ge (r.n_failed, BP_CHECK_DIRECTIONS / 2);
@@ -459,7 +466,8 @@ START_TEST (test_directional_catches_transposed_W)
   test_chain_to_dL_dv (ex);
   gsl_vector_memcpy (u, w->u);
   gsl_blas_dgemv (CblasNoTrans, 1.0, ex->W, w->dL_dv, 0.0, wrong);
-  ck_assert_int_eq (bp_check_directional_gradient (example_loss_of_u, ex, u, wrong,
+  ck_assert_int_eq (bp_check_directional_gradient (example_loss_of_block, EXAMPLE_BLOCK (ex, EX_U),
+                                                   u, wrong,
                                                    BP_CHECK_DIRECTIONS, rng, BP_CHECK_RTOL,
                                                    BP_CHECK_ATOL, &r), GSL_FAILURE);
   ck_assert_uint_ge (r.n_failed, BP_CHECK_DIRECTIONS / 2);

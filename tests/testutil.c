@@ -123,3 +123,27 @@ test_load_subset (const char *prefix, bp_dataset *d)
   ck_assert_msg (bp_dataset_read (images, labels, 10, d, err, sizeof err) == GSL_SUCCESS,
                  "%s", err);
 }
+
+void
+test_gradcheck_pass (const bp_gradcheck_function *f, const gsl_matrix *theta,
+                     const gsl_matrix *grad, unsigned method, double rtol, double atol,
+                     const char *what)
+{
+  const bp_gradcheck_block t = { what, theta, NULL }, g = { what, grad, NULL };
+  bp_gradcheck_options o;
+  bp_gradcheck_result *r = NULL;
+  bp_gradcheck_options_default (&o);
+  o.method = method;
+  o.rtol = rtol;
+  o.atol = atol;
+  const int s = bp_gradcheck (f, 1, &t, &g, &o, &r);
+  ck_assert_ptr_nonnull (r);
+  const bp_gradcheck_run *run = &r->run[0];
+  const bp_gradcheck_element *w = &run->worst;
+  ck_assert_msg (s == GSL_SUCCESS && run->n_checked == theta->size1 * theta->size2,
+                 "%s: %zu of %zu elements disagree (%s); worst [%zu,%zu]: "
+                 "analytic %.17g, numeric %.17g, error estimate %.3e", what,
+                 run->n_failed + run->n_inconclusive, run->n_checked, run->reason,
+                 w->row, w->col, w->analytic, w->numeric, w->abserr);
+  bp_gradcheck_result_free (r);
+}

@@ -4,7 +4,8 @@
 
 #include <check.h>
 #include <gsl/gsl_rng.h>
-#include "verify/example.h"
+#include "verify/verify.h"
+#include "backprop/bp_gradcheck.h"
 
 /* Loop-test configurations: index 0 is the slides' model (10 classes,
    28x28 image); the others draw sizes from a seeded RNG.  Even indices use
@@ -50,6 +51,13 @@ bp_dataset test_tiny_dataset (gsl_rng *rng, size_t count);
 /* Read PREFIX-images-idx3-ubyte.gz and PREFIX-labels-idx1-ubyte.gz of
    test_data_dir () into d, failing the test on an error. */
 void test_load_subset (const char *prefix, bp_dataset *d);
+
+/* bp_gradcheck of f in the one block theta (analytic side grad, of its
+   shape) by method (one BP_GRADCHECK_* bit) with rtol, atol: fail unless
+   it passes with every element checked, naming the worst element. */
+void test_gradcheck_pass (const bp_gradcheck_function *f, const gsl_matrix *theta,
+                          const gsl_matrix *grad, unsigned method, double rtol,
+                          double atol, const char *what);
 
 /* Run each suite with its own runner, so that each prints its own
    "N%: Checks: ..." line; returns the exit status for main. */

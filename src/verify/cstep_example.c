@@ -57,62 +57,32 @@ cstep_example_free (cstep_example *cx)
   free (cx);
 }
 
-#define AS_MATRIX(theta, A) \
-  gsl_matrix_complex_const_view_vector ((theta), (A)->size1, (A)->size2).matrix
-
+/* L with block `block' (enum example_block) replaced by theta, of its
+   shape (a vector block as one column), in complex arithmetic. */
 double complex
-cstep_example_loss_of_y (const gsl_vector_complex *y, void *params)
+cstep_example_loss (const cstep_example *cx, size_t block, const gsl_matrix_complex *theta)
 {
-  const cstep_example *cx = params;
-  return bp_cstep_cross_entropy (cx->ex->labels, y);
-}
-
-double complex
-cstep_example_loss_of_v (const gsl_vector_complex *v, void *params)
-{
-  const cstep_example *cx = params;
+  const gsl_vector *labels = cx->ex->labels;
+  gsl_vector_complex_const_view t = gsl_matrix_complex_const_column (theta, 0);
+  const gsl_vector_complex *v = &t.vector;
+  switch (block)
+    {
+    case EX_Y: return bp_cstep_cross_entropy (labels, v);
+    case EX_V_STABLE: return bp_cstep_softmax_cross_entropy (labels, v);
+    case EX_B: return bp_cstep_model_loss (cx->W, v, cx->x, labels, cx->ws);
+    case EX_W: return bp_cstep_model_loss (theta, cx->b, cx->x, labels, cx->ws);
+    case EX_X: return bp_cstep_model_loss (cx->W, cx->b, theta, labels, cx->ws);
+    case EX_U:          /* L of v = W u + b */
+      if (bp_cstep_linear (cx->W, cx->b, v, cx->ws->v) != GSL_SUCCESS)
+        return GSL_NAN;
+      v = cx->ws->v;
+      break;
+    default:            /* EX_V */
+      break;
+    }
   if (bp_cstep_softmax (v, cx->ws->y) != GSL_SUCCESS)
     return GSL_NAN;
-  return bp_cstep_cross_entropy (cx->ex->labels, cx->ws->y);
-}
-
-double complex
-cstep_example_stable_loss_of_v (const gsl_vector_complex *v, void *params)
-{
-  const cstep_example *cx = params;
-  return bp_cstep_softmax_cross_entropy (cx->ex->labels, v);
-}
-
-double complex
-cstep_example_loss_of_u (const gsl_vector_complex *u, void *params)
-{
-  const cstep_example *cx = params;
-  if (bp_cstep_linear (cx->W, cx->b, u, cx->ws->v) != GSL_SUCCESS)
-    return GSL_NAN;
-  return cstep_example_loss_of_v (cx->ws->v, params);
-}
-
-double complex
-cstep_example_loss_of_b (const gsl_vector_complex *b, void *params)
-{
-  const cstep_example *cx = params;
-  return bp_cstep_model_loss (cx->W, b, cx->x, cx->ex->labels, cx->ws);
-}
-
-double complex
-cstep_example_loss_of_W (const gsl_vector_complex *vecW, void *params)
-{
-  const cstep_example *cx = params;
-  const gsl_matrix_complex W = AS_MATRIX (vecW, cx->W);
-  return bp_cstep_model_loss (&W, cx->b, cx->x, cx->ex->labels, cx->ws);
-}
-
-double complex
-cstep_example_loss_of_x (const gsl_vector_complex *vecx, void *params)
-{
-  const cstep_example *cx = params;
-  const gsl_matrix_complex x = AS_MATRIX (vecx, cx->x);
-  return bp_cstep_model_loss (cx->W, cx->b, &x, cx->ex->labels, cx->ws);
+  return bp_cstep_cross_entropy (labels, cx->ws->y);
 }
 
 int
@@ -184,49 +154,21 @@ cstep_mlp_example_free (cstep_mlp_example *cx)
   free (cx);
 }
 
-/* The loss with one argument replaced (NULL: the example's own). */
-static double complex
-mlp_loss_with (const cstep_mlp_example *cx, const gsl_matrix_complex *W1,
-               const gsl_vector_complex *b1, const gsl_matrix_complex *W2,
-               const gsl_vector_complex *b2, const gsl_matrix_complex *x)
-{
-  return bp_cstep_mlp_loss (cx->ex->net->act, W1 ? W1 : cx->W1, b1 ? b1 : cx->b1,
-                            W2 ? W2 : cx->W2, b2 ? b2 : cx->b2, x ? x : cx->x,
-                            cx->ex->labels, cx->ws);
-}
-
+/* As mlp_example_loss, in complex arithmetic. */
 double complex
-cstep_mlp_example_loss_of_W1 (const gsl_vector_complex *t, void *params)
+cstep_mlp_example_loss (const cstep_mlp_example *cx, size_t block,
+                        const gsl_matrix_complex *theta)
 {
-  const cstep_mlp_example *cx = params;
-  const gsl_matrix_complex W1 = AS_MATRIX (t, cx->W1);
-  return mlp_loss_with (cx, &W1, NULL, NULL, NULL, NULL);
-}
-
-double complex
-cstep_mlp_example_loss_of_b1 (const gsl_vector_complex *t, void *params)
-{
-  return mlp_loss_with (params, NULL, t, NULL, NULL, NULL);
-}
-
-double complex
-cstep_mlp_example_loss_of_W2 (const gsl_vector_complex *t, void *params)
-{
-  const cstep_mlp_example *cx = params;
-  const gsl_matrix_complex W2 = AS_MATRIX (t, cx->W2);
-  return mlp_loss_with (cx, NULL, NULL, &W2, NULL, NULL);
-}
-
-double complex
-cstep_mlp_example_loss_of_b2 (const gsl_vector_complex *t, void *params)
-{
-  return mlp_loss_with (params, NULL, NULL, NULL, t, NULL);
-}
-
-double complex
-cstep_mlp_example_loss_of_x (const gsl_vector_complex *t, void *params)
-{
-  const cstep_mlp_example *cx = params;
-  const gsl_matrix_complex x = AS_MATRIX (t, cx->x);
-  return mlp_loss_with (cx, NULL, NULL, NULL, NULL, &x);
+  const gsl_matrix_complex *W1 = cx->W1, *W2 = cx->W2, *x = cx->x;
+  const gsl_vector_complex *b1 = cx->b1, *b2 = cx->b2;
+  gsl_vector_complex_const_view t = gsl_matrix_complex_const_column (theta, 0);
+  switch (block)
+    {
+    case MLP_W1: W1 = theta; break;
+    case MLP_B1: b1 = &t.vector; break;
+    case MLP_W2: W2 = theta; break;
+    case MLP_B2: b2 = &t.vector; break;
+    default: x = theta; break;
+    }
+  return bp_cstep_mlp_loss (cx->ex->net->act, W1, b1, W2, b2, x, cx->ex->labels, cx->ws);
 }

@@ -22,15 +22,10 @@ typedef struct
 cstep_example *cstep_example_alloc (const example *ex);
 void cstep_example_free (cstep_example *cx);
 
-/* As in example.h; params is a cstep_example *. */
-double complex cstep_example_loss_of_y (const gsl_vector_complex *y, void *params);
-double complex cstep_example_loss_of_v (const gsl_vector_complex *v, void *params);
-double complex cstep_example_stable_loss_of_v (const gsl_vector_complex *v,
-                                                  void *params);
-double complex cstep_example_loss_of_u (const gsl_vector_complex *u, void *params);
-double complex cstep_example_loss_of_b (const gsl_vector_complex *b, void *params);
-double complex cstep_example_loss_of_W (const gsl_vector_complex *vecW, void *params);
-double complex cstep_example_loss_of_x (const gsl_vector_complex *vecx, void *params);
+/* L with one block (enum example_block, example.h) replaced by theta, of
+   that block's shape (a vector block as one column), in complex arithmetic. */
+double complex cstep_example_loss (const cstep_example *cx, size_t block,
+                                   const gsl_matrix_complex *theta);
 
 /* y = Softmax(v) (params unused). */
 int cstep_example_softmax (const gsl_vector_complex *v, void *params,
@@ -63,10 +58,8 @@ typedef struct
 cstep_mlp_example *cstep_mlp_example_alloc (const mlp_example *ex);
 void cstep_mlp_example_free (cstep_mlp_example *cx);
 
-double complex cstep_mlp_example_loss_of_W1 (const gsl_vector_complex *t, void *params);
-double complex cstep_mlp_example_loss_of_b1 (const gsl_vector_complex *t, void *params);
-double complex cstep_mlp_example_loss_of_W2 (const gsl_vector_complex *t, void *params);
-double complex cstep_mlp_example_loss_of_b2 (const gsl_vector_complex *t, void *params);
-double complex cstep_mlp_example_loss_of_x (const gsl_vector_complex *t, void *params);
+/* As mlp_example_loss (mlp_example.h), in complex arithmetic. */
+double complex cstep_mlp_example_loss (const cstep_mlp_example *cx, size_t block,
+                                       const gsl_matrix_complex *theta);
 
 #endif /* BP_CSTEP_EXAMPLE_H */

@@ -70,59 +70,30 @@ example_free (example *ex)
   free (ex);
 }
 
+/* L with block `block' (enum example_block) replaced by theta, of its
+   shape (a vector block as one column); the workspace holds the
+   intermediate values. */
 double
-example_loss_of_y (const gsl_vector *y, void *params)
+example_loss (const example *ex, size_t block, const gsl_matrix *theta)
 {
-  const example *ex = params;
-  return bp_cross_entropy (ex->labels, y);
-}
-
-double
-example_loss_of_v (const gsl_vector *v, void *params)
-{
-  const example *ex = params;
+  gsl_vector_const_view t = gsl_matrix_const_column (theta, 0);
+  const gsl_vector *v = &t.vector;
+  switch (block)
+    {
+    case EX_Y: return bp_cross_entropy (ex->labels, v);
+    case EX_V_STABLE: return bp_softmax_cross_entropy (ex->labels, v);
+    case EX_B: return bp_model_forward (ex->W, v, ex->x, ex->labels, ex->ws);
+    case EX_W: return bp_model_forward (theta, ex->b, ex->x, ex->labels, ex->ws);
+    case EX_X: return bp_model_forward (ex->W, ex->b, theta, ex->labels, ex->ws);
+    case EX_U:          /* L of v = W u + b */
+      bp_linear (ex->W, ex->b, v, ex->ws->v);
+      v = ex->ws->v;
+      break;
+    default:            /* EX_V */
+      break;
+    }
   bp_softmax (v, ex->ws->y);
   return bp_cross_entropy (ex->labels, ex->ws->y);
-}
-
-double
-example_stable_loss_of_v (const gsl_vector *v, void *params)
-{
-  const example *ex = params;
-  return bp_softmax_cross_entropy (ex->labels, v);
-}
-
-double
-example_loss_of_u (const gsl_vector *u, void *params)
-{
-  const example *ex = params;
-  bp_linear (ex->W, ex->b, u, ex->ws->v);
-  return example_loss_of_v (ex->ws->v, params);
-}
-
-double
-example_loss_of_b (const gsl_vector *b, void *params)
-{
-  const example *ex = params;
-  return bp_model_forward (ex->W, b, ex->x, ex->labels, ex->ws);
-}
-
-double
-example_loss_of_W (const gsl_vector *vecW, void *params)
-{
-  const example *ex = params;
-  gsl_matrix_const_view W = gsl_matrix_const_view_vector (vecW, ex->W->size1,
-                                                          ex->W->size2);
-  return bp_model_forward (&W.matrix, ex->b, ex->x, ex->labels, ex->ws);
-}
-
-double
-example_loss_of_x (const gsl_vector *vecx, void *params)
-{
-  const example *ex = params;
-  gsl_matrix_const_view x = gsl_matrix_const_view_vector (vecx, ex->x->size1,
-                                                          ex->x->size2);
-  return bp_model_forward (ex->W, ex->b, &x.matrix, ex->labels, ex->ws);
 }
 
 int

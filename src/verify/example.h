@@ -34,15 +34,14 @@ void example_fill_input (enum label_kind kind, gsl_rng *rng,
 void example_fill_labels (enum label_kind kind, gsl_rng *rng,
                              gsl_vector *labels);
 
-/* Each maps theta to L with every other argument taken from the example
-   (params is a example *); the workspace holds the intermediate values. */
-double example_loss_of_y (const gsl_vector *y, void *params);  /* CE(labels, y) */
-double example_loss_of_v (const gsl_vector *v, void *params);  /* CE(labels, Softmax(v)) */
-double example_stable_loss_of_v (const gsl_vector *v, void *params); /* lse form */
-double example_loss_of_u (const gsl_vector *u, void *params);  /* ... of W u + b */
-double example_loss_of_b (const gsl_vector *b, void *params);
-double example_loss_of_W (const gsl_vector *vecW, void *params); /* W row-major */
-double example_loss_of_x (const gsl_vector *vecx, void *params); /* x row-major */
+/* The model's blocks, as L's argument: y, v (L of Softmax(v)), u, b, W,
+   x, and v of the stable loss (bp_softmax_cross_entropy). */
+enum example_block { EX_Y, EX_V, EX_U, EX_B, EX_W, EX_X, EX_V_STABLE, EX_BLOCKS };
+
+/* L with one block replaced by theta, of that block's shape (a vector
+   block as one column), every other argument from ex; the workspace
+   holds the intermediate values. */
+double example_loss (const example *ex, size_t block, const gsl_matrix *theta);
 
 /* y = Softmax(v), as a bp_vector_function (params unused). */
 int example_softmax (const gsl_vector *v, void *params, gsl_vector *y);

@@ -16,7 +16,7 @@
        an element of x lands in is what the dL/dx row checks, so it is
        not assumed here.
    Each is the same function of the moved argument as
-   example_loss_of_W / _u / _x, to rounding (checked in
+   example_loss of the same block, to rounding (checked in
    tests/check_threads.c); no backward formula is used, so the numeric
    gradient stays an independent witness of the analytic one. */
 #ifndef BP_EXAMPLE_PARTIAL_H

@@ -65,58 +65,22 @@ mlp_example_free (mlp_example *ex)
   free (ex);
 }
 
-/* The loss with one parameter replaced by theta: a shallow copy of the
-   network pointing at a view of theta (not written through). */
-static double
-loss_with (const mlp_example *ex, gsl_matrix *W1, gsl_vector *b1,
-           gsl_matrix *W2, gsl_vector *b2, const gsl_matrix *x)
+/* L with block `block' replaced by theta (a vector block as one column):
+   a shallow copy of the network pointing at theta (not written through). */
+double
+mlp_example_loss (const mlp_example *ex, size_t block, const gsl_matrix *theta)
 {
   bp_mlp net = *ex->net;
-  net.W1 = W1 ? W1 : net.W1;
-  net.b1 = b1 ? b1 : net.b1;
-  net.W2 = W2 ? W2 : net.W2;
-  net.b2 = b2 ? b2 : net.b2;
-  return bp_mlp_forward (&net, x ? x : ex->x, ex->labels, ex->ws);
-}
-
-/* theta as a (const) matrix of the shape of A; bp_mlp_forward only reads it */
-#define AS_MATRIX(theta, A) \
-  gsl_matrix_const_view_vector ((theta), (A)->size1, (A)->size2).matrix
-
-double
-mlp_example_loss_of_W1 (const gsl_vector *vecW1, void *params)
-{
-  const mlp_example *ex = params;
-  gsl_matrix W1 = AS_MATRIX (vecW1, ex->net->W1);
-  return loss_with (ex, &W1, NULL, NULL, NULL, NULL);
-}
-
-double
-mlp_example_loss_of_b1 (const gsl_vector *b1, void *params)
-{
-  gsl_vector b = *b1;
-  return loss_with (params, NULL, &b, NULL, NULL, NULL);
-}
-
-double
-mlp_example_loss_of_W2 (const gsl_vector *vecW2, void *params)
-{
-  const mlp_example *ex = params;
-  gsl_matrix W2 = AS_MATRIX (vecW2, ex->net->W2);
-  return loss_with (ex, NULL, NULL, &W2, NULL, NULL);
-}
-
-double
-mlp_example_loss_of_b2 (const gsl_vector *b2, void *params)
-{
-  gsl_vector b = *b2;
-  return loss_with (params, NULL, NULL, NULL, &b, NULL);
-}
-
-double
-mlp_example_loss_of_x (const gsl_vector *vecx, void *params)
-{
-  const mlp_example *ex = params;
-  gsl_matrix x = AS_MATRIX (vecx, ex->x);
-  return loss_with (ex, NULL, NULL, NULL, NULL, &x);
+  const gsl_matrix *x = ex->x;
+  gsl_matrix T = *theta;
+  gsl_vector t = gsl_matrix_column (&T, 0).vector;
+  switch (block)
+    {
+    case MLP_W1: net.W1 = &T; break;
+    case MLP_B1: net.b1 = &t; break;
+    case MLP_W2: net.W2 = &T; break;
+    case MLP_B2: net.b2 = &t; break;
+    default: x = theta; break;
+    }
+  return bp_mlp_forward (&net, x, ex->labels, ex->ws);
 }

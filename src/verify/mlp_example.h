@@ -42,12 +42,11 @@ mlp_example *mlp_example_alloc (size_t n, size_t H, size_t rows,
                                       enum label_kind kind, gsl_rng *rng);
 void mlp_example_free (mlp_example *ex);
 
-/* L as a function of one parameter (matrices row-major); params is a
-   mlp_example *. */
-double mlp_example_loss_of_W1 (const gsl_vector *vecW1, void *params);
-double mlp_example_loss_of_b1 (const gsl_vector *b1, void *params);
-double mlp_example_loss_of_W2 (const gsl_vector *vecW2, void *params);
-double mlp_example_loss_of_b2 (const gsl_vector *b2, void *params);
-double mlp_example_loss_of_x (const gsl_vector *vecx, void *params);
+/* The network's blocks, in the order of verify_mlp's rows. */
+enum mlp_block { MLP_W2, MLP_B2, MLP_B1, MLP_W1, MLP_X, MLP_BLOCKS };
+
+/* L with one block (enum mlp_block) replaced by theta, of that block's
+   shape (a vector block as one column); every other from ex. */
+double mlp_example_loss (const mlp_example *ex, size_t block, const gsl_matrix *theta);
 
 #endif /* BP_MLP_EXAMPLE_H */

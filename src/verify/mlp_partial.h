@@ -23,7 +23,7 @@
        dL/dx row checks, so it is not assumed here); then h' = f(z') and
        v' = W2 h' + b2 in full.
    Each is the same function of the moved argument as
-   mlp_example_loss_of_W1 / _b1 / _W2 / _b2 / _x, to rounding (checked in
+   mlp_example_loss of the same block, to rounding (checked in
    tests/check_mlp_partial.c); no backward formula is used, so the numeric
    gradient stays an independent witness of bp_mlp_backward. */
 #ifndef BP_MLP_PARTIAL_H

@@ -247,8 +247,9 @@ complex_or_outside (double complex L, gsl_complex *out)
 
 /* --- the slides' model ----------------------------------------------------- */
 
-/* Its arguments, in the order of the rows. */
-enum { SL_Y, SL_J, SL_V, SL_U, SL_B, SL_W, SL_X, SL_V_STABLE, SL_ARGS };
+/* Its arguments, in the order of the rows: the blocks of the loss
+   (example.h), and v of the Jacobian's row. */
+enum { SL_J = EX_BLOCKS, SL_ARGS };
 
 /* The analytic chain of slide 17, each step by its own function, and the
    points of the rows (y, v, u as the forward pass gives them). */
@@ -262,11 +263,6 @@ typedef struct
   gsl_matrix *J, *dL_dW, *dL_dx;
 } slides;
 
-typedef struct
-{
-  const slides *m;
-  size_t arg;
-} slides_binding;
 
 static void
 slides_free (slides *c)
@@ -324,48 +320,44 @@ slides_compute (const example *ex, size_t threads, slides *c)
   return GSL_SUCCESS;
 }
 
-/* L as a function of the row's argument (slides 3-5); the large rows
+/* L as a function of the chosen block (slides 3-5); the large blocks
    from the point's cache on the caller's thread (example_partial.h). */
-static int
-slides_loss (const bp_gradcheck_point *p, void *params, double *L)
+int
+example_block_loss (const bp_gradcheck_point *p, void *params, double *L)
 {
-  const slides_binding *b = params;
-  const example *ex = b->m->ex;
+  const example_block_params *b = params;
   const gsl_vector *t = p->vector[0];
-  void *part = b->m->partials && one_moved (p) ? b->m->partials->params[p->thread] : NULL;
-  switch (b->arg)
-    {
-    case SL_Y: return finite_or_outside (example_loss_of_y (t, (void *) ex), L);
-    case SL_V: return finite_or_outside (example_loss_of_v (t, (void *) ex), L);
-    case SL_V_STABLE:
-      return finite_or_outside (example_stable_loss_of_v (t, (void *) ex), L);
-    case SL_B: return finite_or_outside (example_loss_of_b (t, (void *) ex), L);
-    case SL_U:
-      return finite_or_outside (part ? example_partial_loss_of_u (t, moved_index (p), part)
-                                : example_loss_of_u (t, (void *) ex), L);
-    case SL_W:
-      return finite_or_outside (part ? example_partial_loss_of_W (t, moved_index (p), part)
-                                : example_loss_of_W (t, (void *) ex), L);
-    case SL_X:
-      return finite_or_outside (part ? example_partial_loss_of_x (t, 0, part)
-                                : example_loss_of_x (t, (void *) ex), L);
-    default: return GSL_EINVAL;
-    }
+  void *part = b->partials && one_moved (p) ? b->partials->params[p->thread] : NULL;
+  if (b->block >= EX_BLOCKS)
+    return GSL_EINVAL;
+  if (part && b->block == EX_U)
+    return finite_or_outside (example_partial_loss_of_u (t, moved_index (p), part), L);
+  if (part && b->block == EX_W)
+    return finite_or_outside (example_partial_loss_of_W (t, moved_index (p), part), L);
+  if (part && b->block == EX_X)
+    return finite_or_outside (example_partial_loss_of_x (t, 0, part), L);
+  return finite_or_outside (example_loss (b->ex, b->block, p->block[0]), L);
 }
 
-static int
-slides_closs (const bp_gradcheck_cpoint *p, void *params, gsl_complex *L)
+/* The same as a function of the block's elements, row-major (the vector
+   form of the element-wise checkers, bp_check.h). */
+double
+example_loss_of_block (const gsl_vector *theta, void *params)
 {
-  static double complex (*const loss[SL_ARGS]) (const gsl_vector_complex *, void *) = {
-    [SL_Y] = cstep_example_loss_of_y, [SL_V] = cstep_example_loss_of_v,
-    [SL_U] = cstep_example_loss_of_u, [SL_B] = cstep_example_loss_of_b,
-    [SL_W] = cstep_example_loss_of_W, [SL_X] = cstep_example_loss_of_x,
-    [SL_V_STABLE] = cstep_example_stable_loss_of_v,
-  };
-  const slides_binding *b = params;
-  if (loss[b->arg] == NULL)
+  const example_block_params *b = params;
+  const size_t cols = b->block == EX_W ? b->ex->W->size2
+    : b->block == EX_X ? b->ex->x->size2 : 1;
+  gsl_matrix_const_view T = gsl_matrix_const_view_vector (theta, theta->size / cols, cols);
+  return example_loss (b->ex, b->block, &T.matrix);
+}
+
+int
+example_block_closs (const bp_gradcheck_cpoint *p, void *params, gsl_complex *L)
+{
+  const example_block_params *b = params;
+  if (b->block >= EX_BLOCKS || b->cx == NULL)
     return GSL_EINVAL;
-  return complex_or_outside (loss[b->arg] (p->vector[0], b->m->cx), L);
+  return complex_or_outside (cstep_example_loss (b->cx, b->block, p->block[0]), L);
 }
 
 /* y = Softmax(v), the Jacobian's row (slide 8) */
@@ -422,14 +414,14 @@ verify_model (const example *ex, const verify_opts *o)
 {
   /* the rows and their order; composed_row comes after dL/dx */
   static const verify_row rows[] = {
-    {"5", "dL/dy = -labels/y", "bp_cross_entropy_grad", SL_Y},
+    {"5", "dL/dy = -labels/y", "bp_cross_entropy_grad", EX_Y},
     {"8", "dy/dv = y_i(1[i=j] - y_j)", "bp_softmax_jacobian", SL_J},
-    {"6,7,9", "dL/dv = J^T dL/dy", "bp_softmax_backward", SL_V},
-    {"10,11", "dL/du = W^T dL/dv", "bp_linear_grad_input", SL_U},
-    {"12", "dL/db = dL/dv", "bp_linear_grad_bias", SL_B},
-    {"13-16", "dL/dW = dL/dv u^T", "bp_linear_grad_weights", SL_W},
-    {"17", "dL/dx = reshape^-1(dL/du)", "bp_reshape_inverse", SL_X},
-    {"-", "J^T dL/dy = y - labels", "bp_softmax_cross_entropy_grad", SL_V_STABLE},
+    {"6,7,9", "dL/dv = J^T dL/dy", "bp_softmax_backward", EX_V},
+    {"11", "dL/du = W^T dL/dv", "bp_linear_grad_input", EX_U},
+    {"13", "dL/db = dL/dv", "bp_linear_grad_bias", EX_B},
+    {"15-16", "dL/dW = dL/dv u^T", "bp_linear_grad_weights", EX_W},
+    {"3,17", "dL/dx = reshape^-1(dL/du)", "bp_reshape_inverse", EX_X},
+    {"(9,17)", "J^T dL/dy = y - labels", "bp_softmax_cross_entropy_grad", EX_V_STABLE},
   };
   const size_t threads = !o->directions && (o->method & VERIFY_GSL)
     ? (o->threads ? o->threads : bp_check_threads ((size_t) -1)) : 0;
@@ -440,29 +432,30 @@ verify_model (const example *ex, const verify_opts *o)
       return -1;
     }
   const bp_gradcheck_block point[SL_ARGS] = {
-    [SL_Y] = { "y", NULL, c.y }, [SL_J] = { "v", NULL, c.v }, [SL_V] = { "v", NULL, c.v },
-    [SL_U] = { "u", NULL, c.u }, [SL_B] = { "b", NULL, ex->b },
-    [SL_W] = { "W", ex->W, NULL }, [SL_X] = { "x", ex->x, NULL },
-    [SL_V_STABLE] = { "v", NULL, c.v },
+    [EX_Y] = { "y", NULL, c.y }, [SL_J] = { "v", NULL, c.v }, [EX_V] = { "v", NULL, c.v },
+    [EX_U] = { "u", NULL, c.u }, [EX_B] = { "b", NULL, ex->b },
+    [EX_W] = { "W", ex->W, NULL }, [EX_X] = { "x", ex->x, NULL },
+    [EX_V_STABLE] = { "v", NULL, c.v },
   };
   const bp_gradcheck_block analytic[SL_ARGS] = {
-    [SL_Y] = { "dL/dy", NULL, c.dL_dy }, [SL_J] = { "J", c.J, NULL },
-    [SL_V] = { "dL/dv", NULL, c.dL_dv }, [SL_U] = { "dL/du", NULL, c.dL_du },
-    [SL_B] = { "dL/db", NULL, c.dL_db }, [SL_W] = { "dL/dW", c.dL_dW, NULL },
-    [SL_X] = { "dL/dx", c.dL_dx, NULL }, [SL_V_STABLE] = { "y - labels", NULL, c.dL_dv_fused },
+    [EX_Y] = { "dL/dy", NULL, c.dL_dy }, [SL_J] = { "J", c.J, NULL },
+    [EX_V] = { "dL/dv", NULL, c.dL_dv }, [EX_U] = { "dL/du", NULL, c.dL_du },
+    [EX_B] = { "dL/db", NULL, c.dL_db }, [EX_W] = { "dL/dW", c.dL_dW, NULL },
+    [EX_X] = { "dL/dx", c.dL_dx, NULL }, [EX_V_STABLE] = { "y - labels", NULL, c.dL_dv_fused },
   };
   int failures = 0;
   for (size_t k = 0; k < ROWS (rows) && failures >= 0; k++)
     {
       const size_t arg = rows[k].arg;
-      slides_binding b = { &c, arg };
-      bp_gradcheck_function f = { slides_loss, NULL, 0, NULL, slides_closs, NULL, &b };
+      example_block_params b = { ex, arg, c.partials, c.cx };
+      bp_gradcheck_function f = { example_block_loss, NULL, 0, NULL, example_block_closs,
+                                  NULL, &b };
       if (arg == SL_J)
         f = (bp_gradcheck_function) { NULL, slides_softmax, ex->W->size1, NULL, NULL,
                                       slides_csoftmax, &b };
       tally (&failures, check_row (o, &rows[k], &f, &point[arg], &analytic[arg],
                                    threads));
-      if (arg == SL_X)
+      if (arg == EX_X)
         tally (&failures, composed_row (o, ex, &c));
     }
   slides_free (&c);
@@ -578,57 +571,44 @@ verify_activations (const gsl_vector *z, const verify_opts *o)
 
 /* --- the two-layer network ------------------------------------------------ */
 
-enum { ML_W2, ML_B2, ML_B1, ML_W1, ML_X, ML_ARGS };
-
-typedef struct
+/* L as a function of the chosen block (mlp_example_loss); from the
+   point's cache on the caller's thread (mlp_partial.h) where one element
+   moved. */
+int
+mlp_block_loss (const bp_gradcheck_point *p, void *params, double *L)
 {
-  const mlp_example *ex;
-  mlp_partials *partials;      /* one per thread */
-  cstep_mlp_example *cx;
-  size_t arg;
-} mlp_binding;
-
-/* L as a function of the row's argument; from the point's cache on the
-   caller's thread (mlp_partial.h) where one element moved. */
-static int
-mlp_loss (const bp_gradcheck_point *p, void *params, double *L)
-{
-  static double (*const full[ML_ARGS]) (const gsl_vector *, void *) = {
-    mlp_example_loss_of_W2, mlp_example_loss_of_b2, mlp_example_loss_of_b1,
-    mlp_example_loss_of_W1, mlp_example_loss_of_x,
+  static double (*const part[MLP_BLOCKS]) (const gsl_vector *, size_t, void *) = {
+    [MLP_W2] = mlp_partial_loss_of_W2, [MLP_B2] = mlp_partial_loss_of_b2,
+    [MLP_B1] = mlp_partial_loss_of_b1, [MLP_W1] = mlp_partial_loss_of_W1,
+    [MLP_X] = mlp_partial_loss_of_x,
   };
-  static double (*const part[ML_ARGS]) (const gsl_vector *, size_t, void *) = {
-    mlp_partial_loss_of_W2, mlp_partial_loss_of_b2, mlp_partial_loss_of_b1,
-    mlp_partial_loss_of_W1, mlp_partial_loss_of_x,
-  };
-  const mlp_binding *b = params;
+  const mlp_block_params *b = params;
+  if (b->block >= MLP_BLOCKS)
+    return GSL_EINVAL;
   if (b->partials && one_moved (p))
-    return finite_or_outside (part[b->arg] (p->vector[0], moved_index (p),
-                                            b->partials->params[p->thread]), L);
-  return finite_or_outside (full[b->arg] (p->vector[0], (void *) b->ex), L);
+    return finite_or_outside (part[b->block] (p->vector[0], moved_index (p),
+                                              b->partials->params[p->thread]), L);
+  return finite_or_outside (mlp_example_loss (b->ex, b->block, p->block[0]), L);
 }
 
-static int
-mlp_closs (const bp_gradcheck_cpoint *p, void *params, gsl_complex *L)
+int
+mlp_block_closs (const bp_gradcheck_cpoint *p, void *params, gsl_complex *L)
 {
-  static double complex (*const loss[ML_ARGS]) (const gsl_vector_complex *, void *) = {
-    cstep_mlp_example_loss_of_W2, cstep_mlp_example_loss_of_b2,
-    cstep_mlp_example_loss_of_b1, cstep_mlp_example_loss_of_W1,
-    cstep_mlp_example_loss_of_x,
-  };
-  const mlp_binding *b = params;
-  return complex_or_outside (loss[b->arg] (p->vector[0], b->cx), L);
+  const mlp_block_params *b = params;
+  if (b->block >= MLP_BLOCKS || b->cx == NULL)
+    return GSL_EINVAL;
+  return complex_or_outside (cstep_mlp_example_loss (b->cx, b->block, p->block[0]), L);
 }
 
 int
 verify_mlp (const mlp_example *ex, const verify_opts *o)
 {
   static const verify_row rows[] = {
-    {"-", "dL/dW2 = (y - labels) h^T", "bp_mlp_backward", ML_W2},
-    {"-", "dL/db2 = y - labels", "bp_mlp_backward", ML_B2},
-    {"-", "dL/db1 = f'(z) (.) dL/dh", "bp_mlp_backward", ML_B1},
-    {"-", "dL/dW1 = dL/db1 u^T", "bp_mlp_backward", ML_W1},
-    {"-", "dL/dx = reshape^-1(dL/du)", "bp_mlp_backward", ML_X},
+    {"-", "dL/dW2 = (y - labels) h^T", "bp_mlp_backward", MLP_W2},
+    {"-", "dL/db2 = y - labels", "bp_mlp_backward", MLP_B2},
+    {"-", "dL/db1 = f'(z) (.) dL/dh", "bp_mlp_backward", MLP_B1},
+    {"-", "dL/dW1 = dL/db1 u^T", "bp_mlp_backward", MLP_W1},
+    {"-", "dL/dx = reshape^-1(dL/du)", "bp_mlp_backward", MLP_X},
   };
   const bp_mlp *net = ex->net, *g = ex->grad;
   const size_t threads = !o->directions && (o->method & VERIFY_GSL)
@@ -640,19 +620,20 @@ verify_mlp (const mlp_example *ex, const verify_opts *o)
   if (failures == 0
       && bp_mlp_backward (net, ex->x, ex->labels, ex->ws, ex->grad, dL_dx, NULL) != GSL_SUCCESS)
     failures = -1;
-  const bp_gradcheck_block point[ML_ARGS] = {
+  const bp_gradcheck_block point[MLP_BLOCKS] = {
     { "W2", net->W2, NULL }, { "b2", NULL, net->b2 }, { "b1", NULL, net->b1 },
     { "W1", net->W1, NULL }, { "x", ex->x, NULL },
   };
-  const bp_gradcheck_block analytic[ML_ARGS] = {
+  const bp_gradcheck_block analytic[MLP_BLOCKS] = {
     { "dL/dW2", g->W2, NULL }, { "dL/db2", NULL, g->b2 }, { "dL/db1", NULL, g->b1 },
     { "dL/dW1", g->W1, NULL }, { "dL/dx", dL_dx, NULL },
   };
   for (size_t k = 0; failures >= 0 && k < ROWS (rows); k++)
     {
       const size_t arg = rows[k].arg;
-      mlp_binding b = { ex, P, cx, arg };
-      const bp_gradcheck_function f = { mlp_loss, NULL, 0, NULL, mlp_closs, NULL, &b };
+      mlp_block_params b = { ex, arg, P, cx };
+      const bp_gradcheck_function f = { mlp_block_loss, NULL, 0, NULL, mlp_block_closs,
+                                        NULL, &b };
       tally (&failures, check_row (o, &rows[k], &f, &point[arg], &analytic[arg], threads));
     }
   gsl_matrix_free (dL_dx);

@@ -3,6 +3,7 @@
 #define BP_VERIFY_H
 
 #include <stdio.h>
+#include "backprop/bp_gradcheck.h"
 #include "verify/example.h"
 #include "verify/mlp_example.h"
 #include "verify/cstep_example.h"
@@ -63,5 +64,40 @@ int verify_mlp (const mlp_example *ex, const verify_opts *o);
 /* The column header of the rows, for o's methods ("checked" instead of
    "partials" in the fast mode: directions, or elements for exact rows). */
 void verify_header (const verify_opts *o);
+
+/* The slides' model's loss as a function of one block (enum
+   example_block), for bp_gradcheck: the callbacks' params.  With partials
+   (one per thread of the call), a point of W, u or x moved in one element
+   is evaluated from the point's cache (example_partial.h); cx is needed
+   by the complex loss only. */
+typedef struct
+{
+  const example *ex;
+  size_t block;               /* enum example_block */
+  example_partials *partials; /* NULL: every point in full */
+  cstep_example *cx;
+} example_block_params;
+int example_block_loss (const bp_gradcheck_point *p, void *params, double *L);
+int example_block_closs (const bp_gradcheck_cpoint *p, void *params, gsl_complex *L);
+/* example_block_loss in the vector form of bp_check.h's checkers: theta
+   the block's elements, row-major; params an example_block_params *. */
+double example_loss_of_block (const gsl_vector *theta, void *params);
+/* The params of the block `block' of ex, for one statement. */
+#define EXAMPLE_BLOCK(ex, block) (&(example_block_params) { (ex), (block), NULL, NULL })
+
+/* The two-layer network's loss as a function of one block, for
+   bp_gradcheck (the block of the call is the chosen one): the callbacks'
+   params.  With partials (one per thread of the call), a point moved in
+   one element is evaluated from the point's cache (mlp_partial.h); cx is
+   needed by the complex loss only. */
+typedef struct
+{
+  const mlp_example *ex;
+  size_t block;             /* enum mlp_block */
+  mlp_partials *partials;   /* NULL: every point in full */
+  cstep_mlp_example *cx;
+} mlp_block_params;
+int mlp_block_loss (const bp_gradcheck_point *p, void *params, double *L);
+int mlp_block_closs (const bp_gradcheck_cpoint *p, void *params, gsl_complex *L);
 
 #endif /* BP_VERIFY_H */
