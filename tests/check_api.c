@@ -997,6 +997,23 @@ START_TEST (test_api_allocators)
   ASSERT_REFUSED (bp_mlp_trainer_alloc (0, BB, net), GSL_EINVAL);
   ASSERT_REFUSED (bp_mlp_trainer_alloc (COUNT, 0, net), GSL_EINVAL);
   bp_mlp_trainer_free (NULL);
+  /* sizes whose product overflows size_t (issue 14): refused as GSL_EINVAL,
+     not handed to gsl_matrix_alloc, which multiplies them unchecked (2^62 + 1
+     rows of 4 doubles wrap around to 4 elements; 2^61 of 1 double to 0
+     bytes) and returned a workspace that crashed on first use */
+  const size_t wrap4 = ((size_t) 1 << (sizeof (size_t) * 8 - 2)) + 1;
+  const size_t wrap0 = (size_t) 1 << (sizeof (size_t) * 8 - 3);
+  ASSERT_REFUSED (bp_batch_workspace_alloc (wrap4, 1, 4), GSL_EINVAL);
+  ASSERT_REFUSED (bp_batch_workspace_alloc (1, wrap4, 4), GSL_EINVAL);
+  ASSERT_REFUSED (bp_batch_workspace_alloc (1, 1, wrap0), GSL_EINVAL);
+  ASSERT_REFUSED (bp_mlp_alloc (4, wrap4, 1, BP_RELU), GSL_EINVAL);
+  ASSERT_REFUSED (bp_mlp_alloc (1, wrap0, 1, BP_RELU), GSL_EINVAL);
+  ASSERT_REFUSED (bp_mlp_alloc (1, 4, wrap4, BP_RELU), GSL_EINVAL);
+  ASSERT_REFUSED (bp_model_workspace_alloc (wrap4, 1), GSL_EINVAL);
+  ASSERT_REFUSED (bp_model_workspace_alloc (wrap0, 1), GSL_EINVAL);
+  ASSERT_REFUSED (bp_mlp_batch_workspace_alloc (wrap4, 1, 4, 1), GSL_EINVAL);
+  ASSERT_REFUSED (bp_mlp_batch_workspace_alloc (1, 1, wrap0, 1), GSL_EINVAL);
+  ASSERT_REFUSED (bp_mlp_batch_workspace_alloc (4, 1, 1, wrap4), GSL_EINVAL);
 
   /* and each allocates with well-formed sizes, without an error */
   reset_errors ();

@@ -159,6 +159,9 @@ bp_batch_workspace_alloc (size_t B, size_t n, size_t m)
 {
   if (B == 0 || n == 0 || m == 0)
     GSL_ERROR_NULL ("bp_batch_workspace_alloc: sizes must be positive", GSL_EINVAL);
+  if (matrix_too_large (B, m) || matrix_too_large (B, n) || matrix_too_large (n, m))
+    GSL_ERROR_NULL ("bp_batch_workspace_alloc: sizes too large: B x m, B x n or "
+                    "n x m doubles overflow size_t", GSL_EINVAL);
   bp_batch_workspace *w = calloc (1, sizeof *w);
   if (w == NULL)
     GSL_ERROR_NULL ("bp_batch_workspace_alloc: out of memory", GSL_ENOMEM);

@@ -20,6 +20,9 @@ bp_mlp_alloc (size_t m, size_t H, size_t n, bp_activation act)
     GSL_ERROR_NULL ("bp_mlp_alloc: m, H and n must be positive", GSL_EINVAL);
   if (bp_activation_name (act) == NULL)
     GSL_ERROR_NULL ("bp_mlp_alloc: unknown activation", GSL_EINVAL);
+  if (matrix_too_large (H, m) || matrix_too_large (n, H))
+    GSL_ERROR_NULL ("bp_mlp_alloc: sizes too large: H x m or n x H doubles "
+                    "overflow size_t", GSL_EINVAL);
   bp_mlp *net = calloc (1, sizeof *net);
   if (net == NULL)
     GSL_ERROR_NULL ("bp_mlp_alloc: out of memory", GSL_ENOMEM);

@@ -79,6 +79,9 @@ bp_mlp_batch_workspace_alloc (size_t B, size_t m, size_t H, size_t n)
 {
   if (B == 0 || m == 0 || H == 0 || n == 0)
     GSL_ERROR_NULL ("bp_mlp_batch_workspace_alloc: sizes must be positive", GSL_EINVAL);
+  if (matrix_too_large (B, H) || matrix_too_large (B, n))
+    GSL_ERROR_NULL ("bp_mlp_batch_workspace_alloc: sizes too large: B x H or "
+                    "B x n doubles overflow size_t", GSL_EINVAL);
   bp_mlp_batch_workspace *w = calloc (1, sizeof *w);
   if (w == NULL)
     GSL_ERROR_NULL ("bp_mlp_batch_workspace_alloc: out of memory", GSL_ENOMEM);

@@ -17,6 +17,9 @@ bp_model_workspace_alloc (size_t n, size_t m)
 {
   if (n == 0 || m == 0)
     GSL_ERROR_NULL ("bp_model_workspace_alloc: n and m must be positive", GSL_EINVAL);
+  if (matrix_too_large (n, n) || matrix_too_large (m, 1))
+    GSL_ERROR_NULL ("bp_model_workspace_alloc: sizes too large: n x n or m "
+                    "doubles overflow size_t", GSL_EINVAL);
   bp_model_workspace *w = calloc (1, sizeof *w);
   if (w == NULL)
     GSL_ERROR_NULL ("bp_model_workspace_alloc: out of memory", GSL_ENOMEM);
