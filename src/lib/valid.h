@@ -169,4 +169,28 @@ vector_matrix_overlap (const gsl_vector *a, const gsl_matrix *b)
   return blocks_overlap (a0, a1, b0, b1);
 }
 
+/* 1 when a block of the network net overlaps the matrix A. */
+static inline int
+mlp_overlaps_matrix (const bp_mlp *net, const gsl_matrix *A)
+{
+  return matrices_overlap (net->W1, A) || vector_matrix_overlap (net->b1, A)
+         || matrices_overlap (net->W2, A) || vector_matrix_overlap (net->b2, A);
+}
+
+/* 1 when a block of the network net overlaps the vector v. */
+static inline int
+mlp_overlaps_vector (const bp_mlp *net, const gsl_vector *v)
+{
+  return vector_matrix_overlap (v, net->W1) || vectors_overlap (net->b1, v)
+         || vector_matrix_overlap (v, net->W2) || vectors_overlap (net->b2, v);
+}
+
+/* 1 when a block of network a overlaps a block of network b. */
+static inline int
+mlps_overlap (const bp_mlp *a, const bp_mlp *b)
+{
+  return mlp_overlaps_matrix (a, b->W1) || mlp_overlaps_vector (a, b->b1)
+         || mlp_overlaps_matrix (a, b->W2) || mlp_overlaps_vector (a, b->b2);
+}
+
 #endif /* BP_VALID_H */

@@ -9,6 +9,7 @@
 #include <gsl/gsl_errno.h>
 #include "backprop/bp_idx.h"
 #include "lib/files/report.h"
+#include "lib/valid.h"
 
 /* Payloads are read in chunks and the buffer grows with what was really
    read, so a header that claims a huge size over a short file costs
@@ -304,6 +305,8 @@ bp_dataset_batch (const bp_dataset *d, const size_t *index, gsl_matrix *U,
   if (T != NULL && (T->size1 != U->size1 || T->size2 != d->n_classes))
     GSL_ERROR ("bp_dataset_batch: T must be B x n_classes, B the rows of U",
                GSL_EBADLEN);
+  if (T != NULL && matrices_overlap (U, T))
+    GSL_ERROR ("bp_dataset_batch: U and T overlap (bp_common.h)", GSL_EINVAL);
   for (size_t r = 0; r < U->size1; r++)
     if (index[r] >= d->count)
       GSL_ERROR ("bp_dataset_batch: index beyond the data set", GSL_EINVAL);

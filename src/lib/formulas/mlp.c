@@ -170,6 +170,12 @@ bp_mlp_backward (const bp_mlp *net, const gsl_matrix *x,
     return status;
   if (dL_dx && (dL_dx->size1 != x->size1 || dL_dx->size2 != x->size2))
     GSL_ERROR ("bp_mlp_backward: dL_dx must have x's shape", GSL_EBADLEN);
+  if (mlps_overlap (grad, net) || mlp_overlaps_matrix (grad, x)
+      || mlp_overlaps_vector (grad, labels)
+      || (dL_dx && (mlp_overlaps_matrix (net, dL_dx) || mlp_overlaps_matrix (grad, dL_dx)
+                    || matrices_overlap (dL_dx, x) || vector_matrix_overlap (labels, dL_dx))))
+    GSL_ERROR ("bp_mlp_backward: grad or dL_dx overlaps net, x, labels or each other "
+               "(bp_common.h)", GSL_EINVAL);
 
   const double loss = bp_mlp_forward (net, x, labels, w);
   status = bp_softmax_cross_entropy_grad (labels, w->y, w->dL_dv);  /* y - labels */

@@ -190,6 +190,11 @@ bp_mlp_batch_backward (const bp_mlp *net, const gsl_matrix *U, const gsl_matrix 
     return status;
   if (dL_dU && (dL_dU->size1 != U->size1 || dL_dU->size2 != U->size2))
     GSL_ERROR ("bp_mlp_batch_backward: dL_dU must have U's shape", GSL_EBADLEN);
+  if (mlps_overlap (grad, net) || mlp_overlaps_matrix (grad, U) || mlp_overlaps_matrix (grad, T)
+      || (dL_dU && (mlp_overlaps_matrix (net, dL_dU) || mlp_overlaps_matrix (grad, dL_dU)
+                    || matrices_overlap (dL_dU, U) || matrices_overlap (dL_dU, T))))
+    GSL_ERROR ("bp_mlp_batch_backward: grad or dL_dU overlaps net, U, T or each other "
+               "(bp_common.h)", GSL_EINVAL);
 
   const double loss = bp_mlp_batch_forward (net, U, T, w);
   rows_view r = first_rows (w, U->size1);

@@ -109,6 +109,16 @@ bp_model_backward (const gsl_matrix *W, const gsl_vector *b,
     GSL_ERROR ("bp_model_backward: dL_dx must have x's shape", GSL_EBADLEN);
   if (W->size1 == 0 || W->size2 == 0)
     GSL_ERROR ("bp_model_backward: W must not be empty", GSL_EBADLEN);
+  if (matrices_overlap (dL_dW, W) || vector_matrix_overlap (b, dL_dW)
+      || matrices_overlap (dL_dW, x) || vector_matrix_overlap (labels, dL_dW)
+      || vector_matrix_overlap (dL_db, W) || vectors_overlap (dL_db, b)
+      || vector_matrix_overlap (dL_db, x) || vectors_overlap (dL_db, labels)
+      || matrices_overlap (dL_dx, W) || vector_matrix_overlap (b, dL_dx)
+      || matrices_overlap (dL_dx, x) || vector_matrix_overlap (labels, dL_dx)
+      || vector_matrix_overlap (dL_db, dL_dW) || matrices_overlap (dL_dW, dL_dx)
+      || vector_matrix_overlap (dL_db, dL_dx))
+    GSL_ERROR ("bp_model_backward: an output overlaps an input or another output "
+               "(bp_common.h)", GSL_EINVAL);
 
   bp_model_workspace *w = bp_model_workspace_alloc (W->size1, W->size2);
   if (w == NULL)
