@@ -144,3 +144,11 @@ malformed-corpus: tests/check_malformed$(EXEEXT)
 TESTS += tests/save-faults.sh
 EXTRA_DIST += tests/save-faults.sh
 CLEANFILES += save-faults.*
+
+## Issue 14: hostile paths -- special files read, the rules of the save
+## (special files, symbolic links, read-only models, the mode kept, long
+## names, signals during the save).
+BP_TRAIN_SUITES += tests/check_robust
+tests_check_robust_CFLAGS = $(TEST_CFLAGS)
+tests_check_robust_LDADD = $(TEST_LDADD)
+CLEANFILES += robust-test-*

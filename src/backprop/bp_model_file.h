@@ -32,13 +32,30 @@
    still read it; a file's version tells which kind it holds
    (bp_model_file_layers).
 
-   A file is written atomically: to a temporary file in the same directory,
-   flushed to disk (fsync), then renamed over FILE, so FILE is either the
-   old model or the whole new one, never a part (a process killed while
-   writing may leave the temporary file, FILE.XXXXXX, beside it; a write
-   error removes it; tests/save-faults.sh).  Reading checks the
-   magic, version, sizes, exact length and checksum, and that every value
-   is finite, before it returns anything.
+   A file is written atomically: to a temporary file in the same directory
+   (FILE.XXXXXX, FILE's name cut so that it fits the folder's longest
+   name), flushed to disk (fsync), then renamed over FILE, so FILE is
+   either the old model or the whole new one, never a part; a write error
+   removes the temporary file (tests/save-faults.sh).  While it exists,
+   the signals that would end the process and that it leaves to their
+   default action (SIGHUP, SIGINT, SIGQUIT, SIGTERM, SIGPIPE, SIGALRM,
+   SIGUSR1, SIGUSR2, SIGXCPU, SIGXFSZ, SIGVTALRM, SIGPROF) are held and
+   delivered once it is renamed or removed, so only SIGKILL (or a crash)
+   can leave it behind.  (The handlers are swapped process-wide for the
+   time of the save: do not change those signals' actions from another
+   thread meanwhile.)
+
+   FILE is only ever replaced when it is a regular file that may be
+   written, or a new name: a symbolic link (to a file or to a folder), a
+   FIFO, a device, a socket or a folder is refused, as is a read-only
+   file (no write permission bit, or access (W_OK) refused), with
+   GSL_EFAILED and a message saying what FILE is.  A replaced file keeps
+   its permission bits; a new one gets 0666 less the umask.
+
+   Reading opens only regular files (without waiting on a FIFO: it is
+   refused, as are devices, sockets and folders, with GSL_EFAILED), then
+   checks the magic, version, sizes, exact length and checksum, and that
+   every value is finite, before it returns anything.
 
    Errors as in bp_idx.h: the GSL error handler and code (GSL_EFAILED for
    I/O, GSL_EINVAL for a malformed or corrupt file, GSL_EBADLEN for bad

@@ -5,6 +5,7 @@
 #include <fcntl.h>
 #include <libgen.h>
 #include <math.h>
+#include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -125,6 +126,86 @@ sync_directory (const char *path)
   free (copy);
 }
 
+/* The temporary file's name: path's, cut to leave room for mkstemp's
+   ".XXXXXX" within the folder's longest name (a 255-character name can
+   be saved), then ".XXXXXX".  NULL when out of memory. */
+static char *
+temp_name (const char *path)
+{
+  const char *slash = strrchr (path, '/');
+  const size_t dir_len = slash ? (size_t) (slash - path) + 1 : 0;
+  size_t base_len = strlen (path) - dir_len;
+  char *dir = dir_len ? strndup (path, dir_len) : strdup (".");
+  if (dir == NULL)
+    return NULL;
+  long name_max = pathconf (dir, _PC_NAME_MAX);
+  free (dir);
+  if (name_max < 14)
+    name_max = 255;   /* unknown: POSIX's usual */
+  if (base_len + 7 > (size_t) name_max)
+    base_len = (size_t) name_max - 7;
+  char *tmp = malloc (dir_len + base_len + 8);
+  if (tmp == NULL)
+    return NULL;
+  memcpy (tmp, path, dir_len + base_len);
+  memcpy (tmp + dir_len + base_len, ".XXXXXX", 8);
+  return tmp;
+}
+
+/* The signals whose default action ends the process and that can be
+   caught.  While a save holds them, each one that comes is noted and
+   raised again once the temporary file is renamed or removed, so that no
+   temporary file is left behind; a signal the program handles itself
+   or ignores is left alone. */
+static const int holdable[] = { SIGHUP, SIGINT, SIGQUIT, SIGTERM, SIGPIPE, SIGALRM,
+                                SIGUSR1, SIGUSR2, SIGXCPU, SIGXFSZ, SIGVTALRM, SIGPROF };
+#define N_HOLDABLE (sizeof holdable / sizeof holdable[0])
+
+typedef struct
+{
+  struct sigaction old[N_HOLDABLE];
+  int taken[N_HOLDABLE];   /* 1: the handler below was put in */
+} held_signals;
+
+static volatile sig_atomic_t came[N_HOLDABLE];
+
+static void
+note_signal (int sig)
+{
+  for (size_t k = 0; k < N_HOLDABLE; k++)
+    if (holdable[k] == sig)
+      came[k] = 1;
+}
+
+static void
+hold_signals (held_signals *h)
+{
+  struct sigaction sa;
+  memset (&sa, 0, sizeof sa);
+  sa.sa_handler = note_signal;
+  sa.sa_flags = SA_RESTART;
+  sigfillset (&sa.sa_mask);
+  for (size_t k = 0; k < N_HOLDABLE; k++)
+    {
+      came[k] = 0;
+      h->taken[k] = sigaction (holdable[k], NULL, &h->old[k]) == 0
+                    && h->old[k].sa_handler == SIG_DFL
+                    && !(h->old[k].sa_flags & SA_SIGINFO)
+                    && sigaction (holdable[k], &sa, NULL) == 0;
+    }
+}
+
+static void
+release_signals (held_signals *h)
+{
+  for (size_t k = 0; k < N_HOLDABLE; k++)
+    if (h->taken[k])
+      sigaction (holdable[k], &h->old[k], NULL);
+  for (size_t k = 0; k < N_HOLDABLE; k++)
+    if (h->taken[k] && came[k])
+      raise (holdable[k]);
+}
+
 /* Write the header head (len_head bytes, magic and version included) and
    the blocks' values after it, with the CRC, atomically. */
 static int
@@ -151,29 +232,68 @@ write_model (const char *path, const unsigned char *head, size_t len_head,
       put_f64 (p, block_get (blocks[k], j));
   put_u32 (p, (uint32_t) crc32_z (crc32_z (0L, Z_NULL, 0), buf, len - 4));
 
+  /* What path is now: only a regular file that may be written, or no
+     file, may be replaced. */
+  struct stat st;
+  int exists = 1;
+  if (lstat (path, &st) != 0)
+    {
+      if (errno != ENOENT)
+        {
+          const int e = errno;
+          free (buf);
+          return report_file_error (err, errlen, GSL_EFAILED, path, "cannot save: %s",
+                                    strerror (e));
+        }
+      exists = 0;
+    }
+  const char *refusal = NULL;
+  if (exists && S_ISLNK (st.st_mode))
+    refusal = "a symbolic link (the model is only written over a regular file "
+              "or a new name: give the link's target)";
+  else if (exists && !S_ISREG (st.st_mode))
+    refusal = file_type_name (st.st_mode);
+  else if (exists && ((st.st_mode & 0222) == 0 || access (path, W_OK) != 0))
+    refusal = "read-only (make it writable, or remove it, to replace it)";
+  if (refusal != NULL)
+    {
+      free (buf);
+      return report_file_error (err, errlen, GSL_EFAILED, path, "cannot save: it is %s; "
+                                "refused", refusal);
+    }
+
   /* A temporary file beside path, then rename: all or nothing. */
-  const size_t plen = strlen (path);
-  char *tmp = malloc (plen + 8);
+  char *tmp = temp_name (path);
   if (tmp == NULL)
     {
       free (buf);
       return report_file_error (err, errlen, GSL_ENOMEM, path, "cannot save: out of memory");
     }
-  memcpy (tmp, path, plen);
-  memcpy (tmp + plen, ".XXXXXX", 8);
+  /* From the temporary file's creation to its rename or removal, the
+     signals that would end the process are held (see hold_signals). */
+  held_signals held;
+  hold_signals (&held);
   int fd = mkstemp (tmp);
   if (fd < 0)
     {
       int e = errno;
+      release_signals (&held);
       free (buf);
       free (tmp);
       return report_file_error (err, errlen, GSL_EFAILED, path,
                         "cannot create a temporary file beside it: %s", strerror (e));
     }
-  mode_t mask = umask (0);
-  umask (mask);
+  mode_t mode;
+  if (exists)
+    mode = st.st_mode & 07777;   /* the file's mode, kept */
+  else
+    {
+      mode_t mask = umask (0);
+      umask (mask);
+      mode = 0666 & ~mask;
+    }
   int status = GSL_SUCCESS, e = 0;
-  if (fchmod (fd, 0666 & ~mask) != 0 || write_all (fd, buf, len) != 0)
+  if (fchmod (fd, mode) != 0 || write_all (fd, buf, len) != 0)
     {
       e = errno;
       status = GSL_EFAILED;
@@ -189,10 +309,10 @@ write_model (const char *path, const unsigned char *head, size_t len_head,
       status = GSL_EFAILED;
     }
   if (status != GSL_SUCCESS)
-    {
-      unlink (tmp);
-      report_file_error (err, errlen, status, path, "cannot save: %s", strerror (e));
-    }
+    unlink (tmp);
+  release_signals (&held);
+  if (status != GSL_SUCCESS)
+    report_file_error (err, errlen, status, path, "cannot save: %s", strerror (e));
   else
     sync_directory (path);
   free (buf);
@@ -340,6 +460,23 @@ read_header (FILE *f, const char *path, uint32_t want, header *h, char *err,
   return GSL_SUCCESS;
 }
 
+/* Open path for reading, a regular file only (open_regular: a FIFO
+   does not block). */
+static int
+open_model (const char *path, FILE **f, char *err, size_t errlen)
+{
+  int fd;
+  int status = open_regular (path, &fd, err, errlen);
+  if (status != GSL_SUCCESS)
+    return status;
+  if ((*f = fdopen (fd, "rb")) == NULL)
+    {
+      close (fd);
+      return report_file_error (err, errlen, GSL_ENOMEM, path, "cannot open: out of memory");
+    }
+  return GSL_SUCCESS;
+}
+
 /* Open path, check its header (version want, or any when 0), read the
    whole file into *buf and check its CRC and that every parameter is
    finite.  On error *buf is NULL. */
@@ -348,10 +485,11 @@ read_model (const char *path, uint32_t want, header *h, unsigned char **buf,
             char *err, size_t errlen)
 {
   *buf = NULL;
-  FILE *f = fopen (path, "rb");
-  if (f == NULL)
-    return report_file_error (err, errlen, GSL_EFAILED, path, "cannot open: %s", strerror (errno));
-  int status = read_header (f, path, want, h, err, errlen);
+  FILE *f;
+  int status = open_model (path, &f, err, errlen);
+  if (status != GSL_SUCCESS)
+    return status;
+  status = read_header (f, path, want, h, err, errlen);
   if (status == GSL_SUCCESS && (*buf = malloc (h->len)) == NULL)
     status = report_file_error (err, errlen, GSL_ENOMEM, path, "out of memory");
   if (status == GSL_SUCCESS)
@@ -461,11 +599,12 @@ bp_model_file_layers (const char *path, size_t *layers, char *err, size_t errlen
   if (!path || !layers)
     return report_file_error (err, errlen, GSL_EFAULT, "bp_model_file_layers",
                       "path and layers must not be NULL");
-  FILE *f = fopen (path, "rb");
-  if (f == NULL)
-    return report_file_error (err, errlen, GSL_EFAILED, path, "cannot open: %s", strerror (errno));
+  FILE *f;
+  int status = open_model (path, &f, err, errlen);
+  if (status != GSL_SUCCESS)
+    return status;
   header h = { 0 };
-  int status = read_header (f, path, 0, &h, err, errlen);
+  status = read_header (f, path, 0, &h, err, errlen);
   fclose (f);
   if (status == GSL_SUCCESS)
     *layers = h.H == 0 ? 1 : 2;
