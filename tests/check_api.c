@@ -659,6 +659,8 @@ static int call_model_file_write_mlp (void **p)
 { return bp_model_file_write_mlp (S (0), p[1], XR, XC, p[2], ERRLEN); }
 static int call_model_file_read_mlp (void **p)
 { return bp_model_file_read_mlp (S (0), p[1], p[2], p[3], p[4], ERRLEN); }
+static int call_model_file_shape (void **p)
+{ return bp_model_file_shape (S (0), p[1], p[2], p[3], p[4], p[5], p[6], ERRLEN); }
 static int call_model_file_layers (void **p)
 { return bp_model_file_layers (S (0), p[1], p[2], ERRLEN); }
 
@@ -846,6 +848,8 @@ static const api_row api[] = {
     { P2, PNET, SZP, SZP, ERR }, B_ (2) | B_ (3) | B_ (4), 0, 0 },
   { "bp_model_file_layers", call_model_file_layers, R_INT, 3, { P1, SZP, ERR }, B_ (2),
     0, 0 },
+  { "bp_model_file_shape", call_model_file_shape, R_INT, 7,
+    { P2, SZP, SZP, SZP, SZP, SZP, ERR }, 0x7eu, 0, 0 },
 };
 #define N_API (sizeof api / sizeof api[0])
 

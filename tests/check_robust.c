@@ -146,6 +146,64 @@ START_TEST (test_read_device_and_folder)
 }
 END_TEST
 
+
+START_TEST (test_read_shape_from_header)
+{
+  /* bp_model_file_shape: the sizes of a two-layer model from its header,
+     and a 2 GB sparse file's, without reading it (eval read 4 GB before
+     refusing a shape the header already showed) */
+  gsl_error_handler_t *old = gsl_set_error_handler_off ();
+  make_folder ("shape");
+  const char *two = in_folder ("two"), *big = in_folder ("big");
+  bp_mlp *net = bp_mlp_alloc (4, 3, 5, BP_TANH);
+  ck_assert_int_eq (bp_model_file_write_mlp (two, net, 2, 2, NULL, 0), GSL_SUCCESS);
+  bp_mlp_free (net);
+  size_t layers = 0, rows = 0, cols = 0, classes = 0, hidden = 0;
+  ck_assert_int_eq (bp_model_file_shape (two, &layers, &rows, &cols, &classes, &hidden,
+                                         NULL, 0), GSL_SUCCESS);
+  ck_assert (layers == 2 && rows == 2 && cols == 2 && classes == 5 && hidden == 3);
+  /* 10 classes of 5000 x 5000 images: 8 (10 x 25000001) + 32 bytes */
+  unsigned char head[28] = "BPMODEL\n";
+  const unsigned v[5] = { 1, 10, 25000000, 5000, 5000 };
+  for (int k = 0; k < 5; k++)
+    for (int j = 0; j < 4; j++)
+      head[8 + 4 * k + j] = (unsigned char) (v[k] >> (8 * j));
+  FILE *f = fopen (big, "wb");
+  ck_assert_ptr_nonnull (f);
+  ck_assert_uint_eq (fwrite (head, 1, sizeof head, f), sizeof head);
+  ck_assert_int_eq (fclose (f), 0);
+  if (truncate (big, (off_t) 8 * 250000010 + 32) != 0)
+    return;   /* no room for a sparse file here: nothing to learn */
+  ck_assert_int_eq (bp_model_file_shape (big, &layers, &rows, &cols, &classes, &hidden,
+                                         NULL, 0), GSL_SUCCESS);
+  ck_assert (layers == 1 && rows == 5000 && cols == 5000 && classes == 10 && hidden == 0);
+  gsl_set_error_handler (old);
+}
+END_TEST
+
+START_TEST (test_read_corrupt_hidden_field)
+{
+  /* a two-layer model whose H field is corrupt: named so, not "truncated" */
+  gsl_error_handler_t *old = gsl_set_error_handler_off ();
+  make_folder ("hfield");
+  const char *path = in_folder ("m");
+  bp_mlp *net = bp_mlp_alloc (4, 3, 5, BP_TANH);
+  ck_assert_int_eq (bp_model_file_write_mlp (path, net, 2, 2, NULL, 0), GSL_SUCCESS);
+  bp_mlp_free (net);
+  FILE *f = fopen (path, "r+b");
+  ck_assert_ptr_nonnull (f);
+  ck_assert_int_eq (fseek (f, 28, SEEK_SET), 0);
+  ck_assert_int_eq (fputc (7, f), 7);   /* H = 7, not 3 */
+  ck_assert_int_eq (fclose (f), 0);
+  char err[1024];
+  ck_assert_int_eq (bp_model_file_read_mlp (path, &net, NULL, NULL, err, sizeof err),
+                    GSL_EINVAL);
+  ck_assert_msg (strstr (err, "corrupt header: its number of hidden units is 7, but the "
+                         "file's length") && strstr (err, "show it is 3"), "%s", err);
+  gsl_set_error_handler (old);
+}
+END_TEST
+
 /* --- saving ------------------------------------------------------------- */
 
 /* Saving over path refused with GSL_EFAILED and a message saying what,
@@ -328,6 +386,8 @@ read_suite (void)
   tcase_add_checked_fixture (tc, model_setup, model_teardown);
   tcase_add_test (tc, test_read_fifo);
   tcase_add_test (tc, test_read_device_and_folder);
+  tcase_add_test (tc, test_read_shape_from_header);
+  tcase_add_test (tc, test_read_corrupt_hidden_field);
   suite_add_tcase (s, tc);
   return s;
 }

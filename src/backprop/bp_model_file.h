@@ -107,5 +107,14 @@ int bp_model_file_read_mlp (const char *path, bp_mlp **net, size_t *rows,
 int bp_model_file_layers (const char *path, size_t *layers, char *err,
                           size_t errlen);
 
+/* The shape of the model in path, from its header alone (checked as by
+   bp_model_file_layers): its layers (1 or 2), image rows and cols, number
+   of classes and hidden units (0 for one layer); each pointer may be NULL.
+   A caller can refuse a model of the wrong shape before reading (and
+   allocating) a file of up to 2^64 bytes. */
+int bp_model_file_shape (const char *path, size_t *layers, size_t *rows,
+                         size_t *cols, size_t *classes, size_t *hidden,
+                         char *err, size_t errlen);
+
 BP_END_DECLS
 #endif /* BP_MODEL_FILE_H */

@@ -384,6 +384,73 @@ typedef struct
   size_t head, count, len;      /* header bytes, parameters, file bytes */
 } header;
 
+/* A size field of a header that disagrees with the file's length, and
+   the value that agrees. */
+typedef struct
+{
+  const char *name;
+  size_t was, is;
+} field_fix;
+
+/* Files up to this length are read to tell a corrupt size field from a
+   cut file. */
+#define FIX_MAX_BYTES ((size_t) 1 << 28)
+
+/* 1 when the file f of len bytes, whose header head / h disagrees with
+   len, is whole but for one size field: the value of n, m or H that
+   len implies, put in the header, makes the checksum at the end match
+   (a cut file has no checksum at its end).  The fix in *fix. */
+static int
+corrupt_field (FILE *f, const unsigned char *head, const header *h, size_t len,
+               field_fix *fix)
+{
+  if (len < h->head + 4 || len > FIX_MAX_BYTES || (len - h->head - 4) % 8 != 0)
+    return 0;
+  const size_t count = (len - h->head - 4) / 8, n = h->n, m = h->m, H = h->H;
+  /* the field at offset, now was: (count - sub) / den would fit len
+     (m is not a candidate: rows cols = m is checked first) */
+  typedef struct { const char *name; size_t offset, was, sub, den; } candidate;
+  candidate c[2];
+  size_t nc = 0;
+  if (H == 0)   /* count = n (m + 1) */
+    c[nc++] = (candidate) { "number of classes", 12, n, 0, m + 1 };
+  else          /* count = H (m + 1 + n) + n = n (H + 1) + H (m + 1) */
+    {
+      c[nc++] = (candidate) { "number of hidden units", 28, H, n, m + 1 + n };
+      c[nc++] = (candidate) { "number of classes", 12, n, H * (m + 1), H + 1 };
+    }
+  unsigned char *buf = NULL;
+  int found = 0;
+  for (size_t k = 0; k < nc && !found; k++)
+    {
+      if (count < c[k].sub || (count - c[k].sub) % c[k].den != 0)
+        continue;
+      const size_t is = (count - c[k].sub) / c[k].den;
+      if (is == 0 || is > UINT32_MAX || is == c[k].was)
+        continue;
+      if (buf == NULL)
+        {
+          if ((buf = malloc (len)) == NULL)
+            return 0;
+          rewind (f);
+          if (fread (buf, 1, len, f) != len)
+            break;
+        }
+      unsigned char fixed[HEADER_BYTES_MLP];
+      memcpy (fixed, head, h->head);
+      put_u32 (fixed + c[k].offset, (uint32_t) is);
+      uLong crc = crc32_z (crc32_z (0L, Z_NULL, 0), fixed, h->head);
+      crc = crc32_z (crc, buf + h->head, len - 4 - h->head);
+      if (get_u32 (buf + len - 4) == (uint32_t) crc)
+        {
+          *fix = (field_fix) { c[k].name, c[k].was, is };
+          found = 1;
+        }
+    }
+  free (buf);
+  return found;
+}
+
 /* Read and check the header of the open file f at path: the magic, a known
    version (want, when not 0), the sizes, and the file's exact length. */
 static int
@@ -393,6 +460,7 @@ read_header (FILE *f, const char *path, uint32_t want, header *h, char *err,
   struct stat st;
   unsigned char head[HEADER_BYTES_MLP];
   size_t got;
+  field_fix fix;
   if (fstat (fileno (f), &st) != 0 || !S_ISREG (st.st_mode))
     return report_file_error (err, errlen, GSL_EFAILED, path, "not a regular file");
   got = fread (head, 1, HEADER_BYTES_MLP, f);
@@ -451,6 +519,12 @@ read_header (FILE *f, const char *path, uint32_t want, header *h, char *err,
                       "bad sizes in the header: %zu classes, %zu inputs%s make "
                       "a file longer than %zu bytes", h->n, h->m,
                       h->H ? " and the hidden units" : "", (size_t) SIZE_MAX);
+  if ((size_t) st.st_size != h->len
+      && corrupt_field (f, head, h, (size_t) st.st_size, &fix))
+    return report_file_error (err, errlen, GSL_EINVAL, path,
+                      "corrupt header: its %s is %zu, but the file's length (%lld "
+                      "bytes) and checksum show it is %zu", fix.name, fix.was,
+                      (long long) st.st_size, fix.is);
   if ((size_t) st.st_size != h->len)
     return report_file_error (err, errlen, GSL_EINVAL, path,
                       "%s model file: %lld bytes, expected %zu for %zu x %zu%s",
@@ -590,6 +664,30 @@ bp_model_file_read_mlp (const char *path, bp_mlp **net, size_t *rows, size_t *co
   free (buf);
   if (rows) *rows = h.rows;
   if (cols) *cols = h.cols;
+  return GSL_SUCCESS;
+}
+
+int
+bp_model_file_shape (const char *path, size_t *layers, size_t *rows, size_t *cols,
+                     size_t *classes, size_t *hidden, char *err, size_t errlen)
+{
+  if (!path)
+    return report_file_error (err, errlen, GSL_EFAULT, "bp_model_file_shape",
+                              "path must not be NULL");
+  FILE *f;
+  int status = open_model (path, &f, err, errlen);
+  if (status != GSL_SUCCESS)
+    return status;
+  header h = { 0 };
+  status = read_header (f, path, 0, &h, err, errlen);
+  fclose (f);
+  if (status != GSL_SUCCESS)
+    return status;
+  if (layers) *layers = h.H == 0 ? 1 : 2;
+  if (rows) *rows = h.rows;
+  if (cols) *cols = h.cols;
+  if (classes) *classes = h.n;
+  if (hidden) *hidden = h.H;
   return GSL_SUCCESS;
 }
 
