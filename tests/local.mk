@@ -152,3 +152,15 @@ BP_TRAIN_SUITES += tests/check_robust
 tests_check_robust_CFLAGS = $(TEST_CFLAGS)
 tests_check_robust_LDADD = $(TEST_LDADD)
 CLEANFILES += robust-test-*
+
+# Issue 14: the program's helpers, tested on their own (the parsers, the
+# data folder's checks).
+BP_SUITES += tests/check_cli
+tests_check_cli_SOURCES = tests/check_cli.c src/cli/cli.c src/cli/cli.h \
+  src/cli/data_dir.c src/cli/data_dir.h
+tests_check_cli_CFLAGS = $(TEST_CFLAGS)
+tests_check_cli_LDADD = $(TEST_LDADD)
+CLEANFILES += cli-test-*
+TESTS += tests/robust-cli.sh
+EXTRA_DIST += tests/robust-cli.sh
+CLEANFILES += robust-cli.*

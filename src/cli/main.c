@@ -41,8 +41,9 @@ print_help (void)
          "  -V, --version       display version information and exit\n"
          "\n"
          "'backprop COMMAND --help' describes COMMAND.\n"
-         "Exit status: 0 on success, 1 when a check fails, 2 on a usage error\n"
-         "or bad input.\n", stdout);
+         "Exit status: 0 on success, 1 when a check fails, 2 on a usage error,\n"
+         "bad input or output that cannot be written, 4 when the work cannot be\n"
+         "carried out (out of memory, a thread that cannot start).\n", stdout);
 }
 
 static void
@@ -77,6 +78,8 @@ main (int argc, char **argv)
   /* Past a file-size limit (ulimit -f) write fails with EFBIG, which is
      reported ("cannot save: File too large"), instead of killing us. */
   signal (SIGXFSZ, SIG_IGN);
+  /* Whatever is printed must reach stdout: a write error exits 2. */
+  atexit (close_stdout);
   /* '+': stop at the command; its own options are parsed by it. */
   while ((c = getopt_long (argc, argv, "+hV", longopts, NULL)) != -1)
     switch (c)
