@@ -7,5 +7,6 @@ backprop_SOURCES = \
   src/cli/cmd_verify.c src/cli/cmd_train.c src/cli/cmd_eval.c \
   src/cli/data_dir.c src/cli/data_dir.h \
   src/cli/plot.c src/cli/plot.h \
-  src/cli/blas_threads.c src/cli/blas_threads.h
+  src/cli/blas_threads.c src/cli/blas_threads.h \
+  src/cli/memory_limit.c src/cli/memory_limit.h
 backprop_LDADD = src/verify/libbpverify.la src/lib/libbackprop.la $(GSL_LIBS)

@@ -7,6 +7,7 @@
 #include <string.h>
 #include <gsl/gsl_errno.h>
 #include "cli/cli.h"
+#include "cli/memory_limit.h"
 
 const char *program_name = "backprop";
 
@@ -77,6 +78,8 @@ main (int argc, char **argv)
   int c;
   /* Past a file-size limit (ulimit -f) write fails with EFBIG, which is
      reported ("cannot save: File too large"), instead of killing us. */
+  /* Under ulimit -v, OpenBLAS's own threads must not start: memory_limit.h */
+  memory_limit_reexec (argv);
   signal (SIGXFSZ, SIG_IGN);
   /* Whatever is printed must reach stdout: a write error exits 2. */
   atexit (close_stdout);
@@ -103,6 +106,10 @@ main (int argc, char **argv)
   /* Errors are reported by the caller here, with the file or value named. */
   gsl_set_error_handler_off ();
   const char *command = argv[optind];
+  /* Under ulimit -v, OpenBLAS must get its buffer now or never (it
+     would wait for one forever): memory_limit.h. */
+  if (memory_limit_prepare (command) != 0)
+    return EXIT_CANNOT;
   argc -= optind;
   argv += optind;
   for (size_t k = 0; k < sizeof commands / sizeof commands[0]; k++)
