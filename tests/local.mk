@@ -164,3 +164,22 @@ CLEANFILES += cli-test-*
 TESTS += tests/robust-cli.sh
 EXTRA_DIST += tests/robust-cli.sh
 CLEANFILES += robust-cli.*
+
+## Out-of-memory testing as SQLite does it (issue 14): tests/oom/oomshim, an
+## LD_PRELOAD module failing the Nth allocation (or every one from N on),
+## and tests/oom/run.sh driving it over the program's commands and the
+## library's allocators (tests/oom/alloc_all).  `make check-oom'; .ci/run.
+check_LTLIBRARIES += tests/oom/oomshim.la
+tests_oom_oomshim_la_SOURCES = tests/oom/oomshim.c
+tests_oom_oomshim_la_CFLAGS =
+tests_oom_oomshim_la_LDFLAGS = -module -avoid-version -shared -rpath '$(abs_builddir)/tests/oom'
+tests_oom_oomshim_la_LIBADD = -ldl
+check_PROGRAMS += tests/oom/alloc_all
+tests_oom_alloc_all_CFLAGS = $(TEST_CFLAGS)
+tests_oom_alloc_all_LDADD = $(TEST_LDADD)
+EXTRA_DIST += tests/oom/run.sh
+check-oom: backprop$(EXEEXT) tests/oom/oomshim.la tests/oom/alloc_all$(EXEEXT)
+	BP_TEST_DATA='$(abs_top_srcdir)/tests/data' \
+	  $(SHELL) $(srcdir)/tests/oom/run.sh '$(abs_builddir)/tests/oom/.libs/oomshim.so'
+.PHONY: check-oom
+CLEANFILES += oom-run.*

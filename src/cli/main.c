@@ -67,8 +67,34 @@ static const struct
   {"eval", cmd_eval},
 };
 
+/* 1 once main returns: an exit before that was a library's (libgomp and
+   OpenBLAS call exit (1) when they cannot allocate or start a thread),
+   which would read as "a check failed". */
+static int main_returned;
+
+static void
+library_exit (void)
+{
+  if (main_returned)
+    return;
+  fprintf (stderr, "%s: the work could not be carried out: a library ended the "
+           "program (out of memory, or a thread that could not start)\n", program_name);
+  fflush (stderr);
+  _Exit (EXIT_CANNOT);
+}
+
+static int run (int argc, char **argv);
+
 int
 main (int argc, char **argv)
+{
+  const int status = run (argc, argv);
+  main_returned = 1;
+  return status;
+}
+
+static int
+run (int argc, char **argv)
 {
   static const struct option longopts[] = {
     {"help", no_argument, NULL, 'h'},
@@ -83,6 +109,7 @@ main (int argc, char **argv)
   signal (SIGXFSZ, SIG_IGN);
   /* Whatever is printed must reach stdout: a write error exits 2. */
   atexit (close_stdout);
+  atexit (library_exit);   /* runs first */
   /* '+': stop at the command; its own options are parsed by it. */
   while ((c = getopt_long (argc, argv, "+hV", longopts, NULL)) != -1)
     switch (c)
