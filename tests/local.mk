@@ -183,3 +183,13 @@ check-oom: backprop$(EXEEXT) tests/oom/oomshim.la tests/oom/alloc_all$(EXEEXT)
 	  $(SHELL) $(srcdir)/tests/oom/run.sh '$(abs_builddir)/tests/oom/.libs/oomshim.so'
 .PHONY: check-oom
 CLEANFILES += oom-run.*
+
+# `make mutation' (issue 14): single-site mutants of the formula, checker and
+# training sources against the fast suites; the score and every survivor in
+# tests/mutation-report.txt.  MUTATION_MAX=N samples N generated mutants.
+EXTRA_DIST += tests/mutation.py
+mutation: all $(check_PROGRAMS)
+	$(PYTHON3) $(srcdir)/tests/mutation.py --report tests/mutation-report.txt
+.PHONY: mutation
+CLEANFILES += tests/mutation-report.txt
+PYTHON3 = python3
