@@ -8,6 +8,7 @@
 #include <gsl/gsl_errno.h>
 #include "cli/cli.h"
 #include "cli/memory_limit.h"
+#include "cli/blas_threads.h"
 
 const char *program_name = "backprop";
 
@@ -50,7 +51,10 @@ print_help (void)
 static void
 print_version (void)
 {
+  char blas[512];
+  blas_describe (blas, sizeof blas);
   printf ("%s (%s) %s\n", program_name, PACKAGE_NAME, PACKAGE_VERSION);
+  printf ("BLAS: %s\n", blas);
   fputs ("License GPLv3+: GNU GPL version 3 or later <https://gnu.org/licenses/gpl.html>.\n"
          "This is free software: you are free to change and redistribute it.\n"
          "There is NO WARRANTY, to the extent permitted by law.\n", stdout);
@@ -102,6 +106,9 @@ run (int argc, char **argv)
     {NULL, 0, NULL, 0}
   };
   int c;
+  /* OpenBLAS's own choice may be its generic kernels: start again with
+     the CPU's (blas_threads.h), before anything is printed. */
+  blas_kernels_default (argv);
   /* Past a file-size limit (ulimit -f) write fails with EFBIG, which is
      reported ("cannot save: File too large"), instead of killing us. */
   /* Under ulimit -v, OpenBLAS's own threads must not start: memory_limit.h */
