@@ -21,3 +21,10 @@ bench-torch: bench/bench$(EXEEXT) backprop$(EXEEXT)
 	$(SHELL) $(srcdir)/bench/compare.sh ./bench/bench$(EXEEXT) ./backprop$(EXEEXT) $(BENCH_ROUNDS)
 bench: bench-torch
 .PHONY: bench-torch
+# `make bench-check': `backprop check' on a loss of n = 10,000 parameters
+# (tests/modules/quad.c), each method, whole-process times.
+EXTRA_DIST += bench/check.sh
+bench-check: backprop$(EXEEXT) tests/modules/quad.la
+	$(SHELL) $(srcdir)/bench/check.sh ./backprop$(EXEEXT) tests/modules/quad.la
+bench: bench-check
+.PHONY: bench-check

@@ -219,3 +219,20 @@ check_PROGRAMS += tests/check_blas
 tests_check_blas_SOURCES = tests/check_blas.c src/cli/blas_threads.c src/cli/blas_threads.h
 tests_check_blas_LDADD = src/lib/libbackprop.la $(GSL_LIBS) $(CBLAS_LIBS)
 TESTS += tests/check_blas
+
+## `backprop check' (issue 10): test modules a user might write, loaded by
+## the program through libltdl; tests/check.sh runs the program on each
+## right and wrong gradient through every method.
+check_LTLIBRARIES += tests/modules/quad.la tests/modules/kink.la
+tests_modules_quad_la_SOURCES = tests/modules/quad.c
+tests_modules_quad_la_LDFLAGS = -module -avoid-version -shared -rpath /nowhere
+tests_modules_quad_la_LIBADD = -lm
+tests_modules_kink_la_SOURCES = tests/modules/kink.c
+tests_modules_kink_la_LDFLAGS = -module -avoid-version -shared -rpath /nowhere
+tests_modules_kink_la_LIBADD = -lm
+TESTS += tests/check.sh
+CLEANFILES += check-test.*
+# The table of `backprop verify' reports what the checker finds.
+BP_SUITES += tests/check_verify
+tests_check_verify_CFLAGS = $(TEST_CFLAGS)
+tests_check_verify_LDADD = $(TEST_LDADD)

@@ -10,12 +10,6 @@ void usage_hint (void);
 
 #include <stdio.h>
 
-/* The exit statuses of every command (doc/backprop.1, EXIT STATUS). */
-#define EXIT_CHECK_FAILED 1   /* a check failed (verify) */
-#define EXIT_USAGE 2          /* usage error, bad input, output not written */
-#define EXIT_CANNOT 4         /* could not be carried out: out of memory, a
-                                 thread that cannot start */
-
 /* Parse a whole non-negative decimal number into *out; 0 on success,
    -1 when s is empty, starts with anything but a digit (a blank, a
    sign), has trailing characters or overflows. */
@@ -44,10 +38,20 @@ int close_stream (FILE *stream);
    close_stdout does; then stderr. */
 void close_stdout (void);
 
+/* The exit statuses (doc/backprop.1, EXIT STATUS). */
+enum
+{
+  EXIT_CHECK_FAILED = 1,    /* a check failed */
+  EXIT_USAGE = 2,           /* usage error or bad input */
+  EXIT_INCONCLUSIVE = 3,    /* check: decided only by the error estimate */
+  EXIT_NOT_CARRIED_OUT = 4  /* out of memory, a thread that cannot start, too
+                               small an address space: nothing decided */
+};
+
 /* Each command: argv[0] is the command's name; returns the exit status
-   (0 success, 1 a check failed, 2 usage error or bad input, 4 could not
-   be carried out). */
+   (0 success, or one of the above). */
 int cmd_verify (int argc, char **argv);
+int cmd_check (int argc, char **argv);
 int cmd_train (int argc, char **argv);
 int cmd_eval (int argc, char **argv);
 

@@ -29,6 +29,8 @@ print_help (void)
          "         [--method gsl|complex-step|both]  and the activations and a\n"
          "                      two-layer network, by either oracle or both\n"
          "  verify --fast       the slides' model along random directions, in ms\n"
+         "  check --lib PATH --loss SYM --grad SYM --n N [--method M] [--point FILE]\n"
+         "                      check the gradient of a function of your shared library\n"
          "  train [--data DIR] [--epochs N] [--batch B] [--lr ETA] [--seed S]\n"
          "        [--model FILE] [--plot DIR]\n"
          "                      train the classifier by mini-batch SGD on MNIST-format\n"
@@ -44,8 +46,9 @@ print_help (void)
          "\n"
          "'backprop COMMAND --help' describes COMMAND.\n"
          "Exit status: 0 on success, 1 when a check fails, 2 on a usage error,\n"
-         "bad input or output that cannot be written, 4 when the work cannot be\n"
-         "carried out (out of memory, a thread that cannot start).\n", stdout);
+         "bad input or output that cannot be written, 3 when check is\n"
+         "inconclusive, 4 when the work cannot be carried out (out of memory, a\n"
+         "thread that cannot start).\n", stdout);
 }
 
 static void
@@ -60,13 +63,15 @@ print_version (void)
          "There is NO WARRANTY, to the extent permitted by law.\n", stdout);
 }
 
-/* The commands; each lives in its own src/cmd_NAME.c. */
+/* The commands; each lives in its own src/cli/cmd_NAME.c and parses its
+   own options. */
 static const struct
 {
   const char *name;
   int (*run) (int argc, char **argv);
 } commands[] = {
   {"verify", cmd_verify},
+  {"check", cmd_check},
   {"train", cmd_train},
   {"eval", cmd_eval},
 };
@@ -84,7 +89,7 @@ library_exit (void)
   fprintf (stderr, "%s: the work could not be carried out: a library ended the "
            "program (out of memory, or a thread that could not start)\n", program_name);
   fflush (stderr);
-  _Exit (EXIT_CANNOT);
+  _Exit (EXIT_NOT_CARRIED_OUT);
 }
 
 static int run (int argc, char **argv);
@@ -143,7 +148,7 @@ run (int argc, char **argv)
   /* Under ulimit -v, OpenBLAS must get its buffer now or never (it
      would wait for one forever): memory_limit.h. */
   if (memory_limit_prepare (command) != 0)
-    return EXIT_CANNOT;
+    return EXIT_NOT_CARRIED_OUT;
   argc -= optind;
   argv += optind;
   for (size_t k = 0; k < sizeof commands / sizeof commands[0]; k++)
