@@ -141,7 +141,7 @@ plot_curves (const char *cmd, const char *dir, const char *title, size_t epochs,
                 const double *train_loss, const double *test_loss,
                 const double *test_accuracy, int *png)
 {
-  out_file o;
+  out_file o = { NULL, -1, "", "", "" };
   *png = 0;
   FILE *f = open_in (cmd, dir, "curves.csv", &o);
   if (f == NULL)
@@ -202,7 +202,7 @@ static int
 write_pgm (const char *cmd, const char *dir, const char *name,
            const unsigned char *pixels, size_t width, size_t height)
 {
-  out_file o;
+  out_file o = { NULL, -1, "", "", "" };
   FILE *f = open_in (cmd, dir, name, &o);
   if (f == NULL)
     return -1;

@@ -95,9 +95,9 @@ size_mul_overflows (size_t a, size_t b, size_t *out)
 static inline int
 matrix_too_large (size_t a, size_t b)
 {
-  size_t count, bytes;
-  return size_mul_overflows (a, b, &count)
-         || size_mul_overflows (count, sizeof (double), &bytes);
+  size_t elements, bytes;
+  return size_mul_overflows (a, b, &elements)
+         || size_mul_overflows (elements, sizeof (double), &bytes);
 }
 
 /* The bytes [first, last] an n-element strided run of doubles at p
