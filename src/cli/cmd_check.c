@@ -187,9 +187,8 @@ read_point (const char *file, gsl_vector *theta)
       while ((c = getc (in)) != EOF && !isspace (c));
       if (c != EOF)
         ungetc (c, in);
-      if (len >= sizeof tok)
-        len = sizeof tok - 1;
-      tok[len] = '\0';
+      const int too_long = len >= sizeof tok;   /* no double needs so many */
+      tok[too_long ? sizeof tok - 1 : len] = '\0';
       double v;
       if (count == n)
         {
@@ -197,10 +196,11 @@ read_point (const char *file, gsl_vector *theta)
                    "numbers of --n\n", program_name, file, line, n);
           status = -1;
         }
-      else if (parse_double (tok, &v) != 0)
+      else if (too_long || parse_double (tok, &v) != 0)
         {
-          fprintf (stderr, "%s: check: --point: '%s' line %zu, number %zu: '%s' is "
-                   "not a finite number\n", program_name, file, line, count + 1, tok);
+          fprintf (stderr, "%s: check: --point: '%s' line %zu, number %zu: '%s%s' is "
+                   "not a finite number\n", program_name, file, line, count + 1, tok,
+                   too_long ? "..." : "");
           status = -1;
         }
       else
