@@ -295,8 +295,13 @@ START_TEST (test_read_corrupt)
   spit (path, buf, len);
   expect_refused (path, GSL_EINVAL, "bad sizes");
   buf[12] = 10;
-  buf[14] = 1;   /* n = 65546: the length no longer fits */
+  buf[14] = 1;   /* n = 65546: the length no longer fits; the file is
+                    whole (its checksum matches with n = 10), so it is
+                    named a corrupt header, not a truncated file (issue 14) */
   spit (path, buf, len);
+  expect_refused (path, GSL_EINVAL, "corrupt header: its number of classes is 65546, "
+                  "but the file's length (62832 bytes) and checksum show it is 10");
+  spit (path, buf, len - 8);   /* and cut as well: nothing says which, "truncated" */
   expect_refused (path, GSL_EINVAL, "truncated model file");
   buf[14] = 0;
   /* a NaN under a valid checksum */

@@ -152,6 +152,55 @@ TESTS += tests/save-faults.sh
 EXTRA_DIST += tests/save-faults.sh
 CLEANFILES += save-faults.*
 
+## Issue 14: hostile paths -- special files read, the rules of the save
+## (special files, symbolic links, read-only models, the mode kept, long
+## names, signals during the save).
+BP_TRAIN_SUITES += tests/check_robust
+tests_check_robust_CFLAGS = $(TEST_CFLAGS)
+tests_check_robust_LDADD = $(TEST_LDADD)
+CLEANFILES += robust-test-*
+
+# Issue 14: the program's helpers, tested on their own (the parsers, the
+# data folder's checks).
+BP_SUITES += tests/check_cli
+tests_check_cli_SOURCES = tests/check_cli.c src/cli/cli.c src/cli/cli.h \
+  src/cli/data_dir.c src/cli/data_dir.h
+tests_check_cli_CFLAGS = $(TEST_CFLAGS)
+tests_check_cli_LDADD = $(TEST_LDADD)
+CLEANFILES += cli-test-*
+TESTS += tests/robust-cli.sh
+EXTRA_DIST += tests/robust-cli.sh
+CLEANFILES += robust-cli.*
+
+## Out-of-memory testing as SQLite does it (issue 14): tests/oom/oomshim, an
+## LD_PRELOAD module failing the Nth allocation (or every one from N on),
+## and tests/oom/run.sh driving it over the program's commands and the
+## library's allocators (tests/oom/alloc_all).  `make check-oom'; .ci/run.
+check_LTLIBRARIES += tests/oom/oomshim.la
+tests_oom_oomshim_la_SOURCES = tests/oom/oomshim.c
+tests_oom_oomshim_la_CFLAGS =
+tests_oom_oomshim_la_LDFLAGS = -module -avoid-version -shared -rpath '$(abs_builddir)/tests/oom'
+tests_oom_oomshim_la_LIBADD = -ldl
+check_PROGRAMS += tests/oom/alloc_all
+tests_oom_alloc_all_CFLAGS = $(TEST_CFLAGS)
+tests_oom_alloc_all_LDADD = $(TEST_LDADD)
+EXTRA_DIST += tests/oom/run.sh
+check-oom: backprop$(EXEEXT) tests/oom/oomshim.la tests/oom/alloc_all$(EXEEXT)
+	BP_TEST_DATA='$(abs_top_srcdir)/tests/data' \
+	  $(SHELL) $(srcdir)/tests/oom/run.sh '$(abs_builddir)/tests/oom/.libs/oomshim.so'
+.PHONY: check-oom
+CLEANFILES += oom-run.*
+
+# `make mutation' (issue 14): single-site mutants of the formula, checker and
+# training sources against the fast suites; the score and every survivor in
+# tests/mutation-report.txt.  MUTATION_MAX=N samples N generated mutants.
+EXTRA_DIST += tests/mutation.py
+mutation: all $(check_PROGRAMS)
+	$(PYTHON3) $(srcdir)/tests/mutation.py --report tests/mutation-report.txt
+.PHONY: mutation
+CLEANFILES += tests/mutation-report.txt
+PYTHON3 = python3
+
 # A run that fails early, stops cleanly on a signal and resumes to the same
 # bytes; divergence; the progress line on a pty (issue 11, items 3-5).
 check_PROGRAMS += tests/write-huge-model

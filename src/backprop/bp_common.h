@@ -22,6 +22,20 @@
      GSL_EBADLEN  sizes that do not agree (each function states its sizes);
      GSL_EDOM     NaN or infinity in an input that must be finite (stated
                   by the function), or labels that must sum to 1 and do not.
+     GSL_EINVAL   an output whose memory overlaps an input's or another
+                  output's (the data of a vector or matrix, from its first
+                  element to its last), in the functions that could not
+                  give the right result then: the matrix products and
+                  Jacobians (bp_linear, bp_linear_grad_input,
+                  bp_linear_grad_weights, bp_softmax_jacobian,
+                  bp_softmax_backward, bp_*_jacobian, bp_model_backward,
+                  bp_batch_linear, bp_batch_grad_weights,
+                  bp_batch_grad_bias, bp_batch_grad_input, bp_mlp_backward,
+                  bp_mlp_batch_backward, bp_dataset_batch).  The others
+                  give the result they give apart when an output is the
+                  very input it replaces (bp_relu (z, z), bp_softmax (v, v),
+                  ...); tests/check_api.c tries every output against every
+                  other argument of every function of its table.
    Nothing is written to the outputs when an argument is refused. */
 
 #endif /* BP_COMMON_H */

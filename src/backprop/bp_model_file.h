@@ -50,13 +50,30 @@
                       machine's layout: 5,000 bytes on x86-64)
      ..      4        CRC-32 of the section's bytes before it
 
-   A file is written atomically: to a temporary file in the same directory,
-   flushed to disk (fsync), then renamed over FILE, so FILE is either the
-   old model or the whole new one, never a part (a process killed while
-   writing may leave the temporary file, FILE.XXXXXX, beside it; a write
-   error removes it; tests/save-faults.sh).  Reading checks the
-   magic, version, sizes, exact length and checksum, and that every value
-   is finite, before it returns anything.
+   A file is written atomically: to a temporary file in the same directory
+   (FILE.XXXXXX, FILE's name cut so that it fits the folder's longest
+   name), flushed to disk (fsync), then renamed over FILE, so FILE is
+   either the old model or the whole new one, never a part; a write error
+   removes the temporary file (tests/save-faults.sh).  While it exists,
+   the signals that would end the process and that it leaves to their
+   default action (SIGHUP, SIGINT, SIGQUIT, SIGTERM, SIGPIPE, SIGALRM,
+   SIGUSR1, SIGUSR2, SIGXCPU, SIGXFSZ, SIGVTALRM, SIGPROF) are held and
+   delivered once it is renamed or removed, so only SIGKILL (or a crash)
+   can leave it behind.  (The handlers are swapped process-wide for the
+   time of the save: do not change those signals' actions from another
+   thread meanwhile.)
+
+   FILE is only ever replaced when it is a regular file that may be
+   written, or a new name: a symbolic link (to a file or to a folder), a
+   FIFO, a device, a socket or a folder is refused, as is a read-only
+   file (no write permission bit, or access (W_OK) refused), with
+   GSL_EFAILED and a message saying what FILE is.  A replaced file keeps
+   its permission bits; a new one gets 0666 less the umask.
+
+   Reading opens only regular files (without waiting on a FIFO: it is
+   refused, as are devices, sockets and folders, with GSL_EFAILED), then
+   checks the magic, version, sizes, exact length and checksum, and that
+   every value is finite, before it returns anything.
 
    Errors as in bp_idx.h: the GSL error handler and code (GSL_EFAILED for
    I/O, GSL_EINVAL for a malformed or corrupt file, GSL_EBADLEN for bad
@@ -141,6 +158,15 @@ void bp_train_state_free (bp_train_state *s);
    (version 2). */
 int bp_model_file_layers (const char *path, size_t *layers, char *err,
                           size_t errlen);
+
+/* The shape of the model in path, from its header alone (checked as by
+   bp_model_file_layers): its layers (1 or 2), image rows and cols, number
+   of classes and hidden units (0 for one layer); each pointer may be NULL.
+   A caller can refuse a model of the wrong shape before reading (and
+   allocating) a file of up to 2^64 bytes. */
+int bp_model_file_shape (const char *path, size_t *layers, size_t *rows,
+                         size_t *cols, size_t *classes, size_t *hidden,
+                         char *err, size_t errlen);
 
 BP_END_DECLS
 #endif /* BP_MODEL_FILE_H */

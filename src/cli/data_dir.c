@@ -12,6 +12,13 @@ const char *
 data_dir (const char *cmd, const char *dir)
 {
   struct stat st;
+  if (dir != NULL && dir[0] == '\0')
+    {
+      /* "" would name the files "/train-images-idx3-ubyte.gz": the root */
+      fprintf (stderr, "%s: %s: invalid data folder '': expected a folder's name\n",
+               program_name, cmd);
+      return NULL;
+    }
   if (dir != NULL)
     return dir;
   const char *fallback = getenv ("BACKPROP_DATA");
@@ -49,5 +56,30 @@ data_load (const char *cmd, const char *dir, const char *prefix, bp_dataset *d)
       fprintf (stderr, "%s: %s: %s\n", program_name, cmd, err);
       return -1;
     }
+  return 0;
+}
+
+int
+data_protect (const char *cmd, const char *dir, const char *path)
+{
+  static const char *const files[][2] = {
+    { "train", "images-idx3" }, { "train", "labels-idx1" },
+    { "t10k", "images-idx3" }, { "t10k", "labels-idx1" } };
+  struct stat out, in;
+  if (stat (path, &out) != 0)
+    return 0;   /* a new name (or a link to nothing): not a data file */
+  for (size_t k = 0; k < sizeof files / sizeof files[0]; k++)
+    for (int gz = 0; gz < 2; gz++)
+      {
+        char name[4096];
+        snprintf (name, sizeof name, "%s/%s-%s-ubyte%s", dir, files[k][0], files[k][1],
+                  gz ? "" : ".gz");
+        if (stat (name, &in) == 0 && in.st_dev == out.st_dev && in.st_ino == out.st_ino)
+          {
+            fprintf (stderr, "%s: %s: %s is the data file %s: refused (it would be "
+                     "replaced by the model)\n", program_name, cmd, path, name);
+            return -1;
+          }
+      }
   return 0;
 }

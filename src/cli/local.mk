@@ -8,6 +8,7 @@ backprop_SOURCES = \
   src/cli/data_dir.c src/cli/data_dir.h \
   src/cli/plot.c src/cli/plot.h \
   src/cli/blas_threads.c src/cli/blas_threads.h \
+  src/cli/memory_limit.c src/cli/memory_limit.h \
   src/cli/models.c src/cli/models.h src/cli/progress.c src/cli/progress.h \
   src/cli/classes.c src/cli/classes.h
 backprop_LDADD = src/verify/libbpverify.la src/lib/libbackprop.la $(GSL_LIBS) $(LTDL_LIBS)

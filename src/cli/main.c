@@ -9,6 +9,7 @@
 #include <gsl/gsl_errno.h>
 #include "cli/cli.h"
 #include "verify/i18n.h"
+#include "cli/memory_limit.h"
 #include "cli/blas_threads.h"
 
 const char *program_name = "backprop";
@@ -48,9 +49,10 @@ print_help (void)
          "  -V, --version       display version information and exit\n"
          "\n"
          "'backprop COMMAND --help' describes COMMAND.\n"
-         "Exit status: 0 on success, 1 when a check fails, 2 on a usage error\n"
-         "or bad input, 3 when check is inconclusive, 4 when a check could not be\n"
-         "carried out (out of memory); train: 3 when it diverged, 128+N when\n"
+         "Exit status: 0 on success, 1 when a check fails, 2 on a usage error,\n"
+         "bad input or output that cannot be written, 3 when check is\n"
+         "inconclusive, 4 when the work cannot be carried out (out of memory, a\n"
+         "thread that cannot start); train: 3 when it diverged, 128+N when\n"
          "signal N stopped it after saving.\n"), stdout);
 }
 
@@ -79,8 +81,34 @@ static const struct
   {"eval", cmd_eval},
 };
 
+/* 1 once main returns: an exit before that was a library's (libgomp and
+   OpenBLAS call exit (1) when they cannot allocate or start a thread),
+   which would read as "a check failed". */
+static int main_returned;
+
+static void
+library_exit (void)
+{
+  if (main_returned)
+    return;
+  fprintf (stderr, "%s: the work could not be carried out: a library ended the "
+           "program (out of memory, or a thread that could not start)\n", program_name);
+  fflush (stderr);
+  _Exit (EXIT_NOT_CARRIED_OUT);
+}
+
+static int run (int argc, char **argv);
+
 int
 main (int argc, char **argv)
+{
+  const int status = run (argc, argv);
+  main_returned = 1;
+  return status;
+}
+
+static int
+run (int argc, char **argv)
 {
   static const struct option longopts[] = {
     {"help", no_argument, NULL, 'h'},
@@ -104,7 +132,12 @@ main (int argc, char **argv)
 #endif
   /* Past a file-size limit (ulimit -f) write fails with EFBIG, which is
      reported ("cannot save: File too large"), instead of killing us. */
+  /* Under ulimit -v, OpenBLAS's own threads must not start: memory_limit.h */
+  memory_limit_reexec (argv);
   signal (SIGXFSZ, SIG_IGN);
+  /* Whatever is printed must reach stdout: a write error exits 2. */
+  atexit (close_stdout);
+  atexit (library_exit);   /* runs first */
   /* '+': stop at the command; its own options are parsed by it. */
   while ((c = getopt_long (argc, argv, "+hV", longopts, NULL)) != -1)
     switch (c)
@@ -128,6 +161,10 @@ main (int argc, char **argv)
   /* Errors are reported by the caller here, with the file or value named. */
   gsl_set_error_handler_off ();
   const char *command = argv[optind];
+  /* Under ulimit -v, OpenBLAS must get its buffer now or never (it
+     would wait for one forever): memory_limit.h. */
+  if (memory_limit_prepare (command) != 0)
+    return EXIT_NOT_CARRIED_OUT;
   argc -= optind;
   argv += optind;
   for (size_t k = 0; k < sizeof commands / sizeof commands[0]; k++)

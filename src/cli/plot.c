@@ -1,6 +1,7 @@
 /* plot.c -- see plot.h */
 #include <config.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -27,28 +28,77 @@ plot_dir (const char *cmd, const char *dir)
   return 0;
 }
 
-/* Open dir/name for writing; prints the problem on failure. */
-static FILE *
-open_in (const char *cmd, const char *dir, const char *name, char *path, size_t len)
+/* A file of the plot folder being written: a temporary name in the
+   folder, renamed over the name when complete (a full disk leaves the
+   previous file, not a cut one).  The folder is opened once and the
+   files are made in it with openat (O_EXCL: never through a symbolic
+   link planted there); the rename replaces such a link, not its target. */
+typedef struct
 {
-  snprintf (path, len, "%s/%s", dir, name);
-  FILE *f = fopen (path, "wb");
-  if (f == NULL)
-    fprintf (stderr, "%s: %s: cannot write %s: %s\n", program_name, cmd, path,
-             strerror (errno));
-  return f;
+  FILE *f;
+  int dirfd;
+  char name[64], tmp[80], path[4096];
+} out_file;
+
+/* Open dir/name for writing into o; NULL (after a message) on failure. */
+static FILE *
+open_in (const char *cmd, const char *dir, const char *name, out_file *o)
+{
+  static unsigned serial;
+  snprintf (o->path, sizeof o->path, "%s/%s", dir, name);
+  snprintf (o->name, sizeof o->name, "%s", name);
+  o->f = NULL;
+  o->dirfd = open (dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  int fd = -1;
+  for (int tries = 0; o->dirfd >= 0 && fd < 0 && tries < 100; tries++)
+    {
+      snprintf (o->tmp, sizeof o->tmp, "%s.%06x", name,
+                (unsigned) (((unsigned) getpid () * 2654435761u + serial++) & 0xffffffu));
+      fd = openat (o->dirfd, o->tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
+                   0666);
+      if (fd < 0 && errno != EEXIST)
+        break;
+    }
+  if (fd >= 0 && (o->f = fdopen (fd, "wb")) == NULL)
+    {
+      unlinkat (o->dirfd, o->tmp, 0);
+      close (fd);
+    }
+  if (o->f == NULL)
+    {
+      fprintf (stderr, "%s: %s: cannot write %s: %s\n", program_name, cmd, o->path,
+               strerror (errno));
+      if (o->dirfd >= 0)
+        close (o->dirfd);
+    }
+  return o->f;
 }
 
+/* Finish o: flushed, synced, closed and renamed over its name; on an
+   error the temporary file is removed and the message printed. */
 static int
-close_checked (const char *cmd, FILE *f, const char *path)
+close_checked (const char *cmd, out_file *o)
 {
-  if (ferror (f) | (fclose (f) != 0))
+  int bad = ferror (o->f) | (fflush (o->f) != 0) | (fsync (fileno (o->f)) != 0);
+  int e = errno;
+  if ((fclose (o->f) != 0) && !bad)
     {
-      fprintf (stderr, "%s: %s: cannot write %s: %s\n", program_name, cmd, path,
-               strerror (errno));
-      return -1;
+      bad = 1;
+      e = errno;
     }
-  return 0;
+  if (!bad && renameat (o->dirfd, o->tmp, o->dirfd, o->name) != 0)
+    {
+      bad = 1;
+      e = errno;
+    }
+  if (bad)
+    {
+      unlinkat (o->dirfd, o->tmp, 0);
+      fprintf (stderr, "%s: %s: cannot write %s: %s\n", program_name, cmd, o->path,
+               strerror (e));
+    }
+  close (o->dirfd);
+  return bad ? -1 : 0;
 }
 
 /* Whether an executable named prog is on PATH. */
@@ -91,18 +141,18 @@ plot_curves (const char *cmd, const char *dir, const char *title, size_t epochs,
                 const double *train_loss, const double *test_loss,
                 const double *test_accuracy, int *png)
 {
-  char path[4096];
+  out_file o = { NULL, -1, "", "", "" };
   *png = 0;
-  FILE *f = open_in (cmd, dir, "curves.csv", path, sizeof path);
+  FILE *f = open_in (cmd, dir, "curves.csv", &o);
   if (f == NULL)
     return -1;
   fputs ("epoch,train_loss,validation_loss,validation_accuracy\n", f);
   for (size_t e = 0; e < epochs; e++)
     fprintf (f, "%zu,%.9g,%.9g,%.6f\n", e + 1, train_loss[e], test_loss[e],
              test_accuracy[e]);
-  if (close_checked (cmd, f, path) != 0)
+  if (close_checked (cmd, &o) != 0)
     return -1;
-  if ((f = open_in (cmd, dir, "curves.gp", path, sizeof path)) == NULL)
+  if ((f = open_in (cmd, dir, "curves.gp", &o)) == NULL)
     return -1;
   fputs (gnuplot_script, f);
   fputs ("set multiplot layout 1,2 title 'backprop train: ", f);
@@ -110,10 +160,19 @@ plot_curves (const char *cmd, const char *dir, const char *title, size_t epochs,
     fputc (*c == '\'' || *c == '\\' ? ' ' : *c, f);
   fputs ("'\n", f);
   fputs (gnuplot_tail, f);
-  if (close_checked (cmd, f, path) != 0)
+  if (close_checked (cmd, &o) != 0)
     return -1;
   if (!on_path ("gnuplot"))
     return 0;
+  /* gnuplot writes curves.png itself: a symbolic link planted under
+     that name is removed first, so that it is not followed */
+  int dirfd = open (dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  struct stat link;
+  if (dirfd >= 0 && fstatat (dirfd, "curves.png", &link, AT_SYMLINK_NOFOLLOW) == 0
+      && S_ISLNK (link.st_mode))
+    unlinkat (dirfd, "curves.png", 0);
+  if (dirfd >= 0)
+    close (dirfd);
   fflush (NULL);
   pid_t pid = fork ();
   if (pid == 0)
@@ -143,13 +202,13 @@ static int
 write_pgm (const char *cmd, const char *dir, const char *name,
            const unsigned char *pixels, size_t width, size_t height)
 {
-  char path[4096];
-  FILE *f = open_in (cmd, dir, name, path, sizeof path);
+  out_file o = { NULL, -1, "", "", "" };
+  FILE *f = open_in (cmd, dir, name, &o);
   if (f == NULL)
     return -1;
   fprintf (f, "P5\n%zu %zu\n255\n", width, height);
   fwrite (pixels, 1, width * height, f);
-  return close_checked (cmd, f, path);
+  return close_checked (cmd, &o);
 }
 
 /* The rows of a matrix of `count' rows that are drawn. */

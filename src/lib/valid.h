@@ -15,6 +15,7 @@
 #define BP_VALID_H
 
 #include <math.h>
+#include <stdint.h>
 #include <gsl/gsl_vector.h>
 #include <gsl/gsl_matrix.h>
 #include "backprop/bp_mlp.h"
@@ -75,6 +76,121 @@ mlp_same_shape (const bp_mlp *a, const bp_mlp *b)
   return a->W1->size1 == b->W1->size1 && a->W1->size2 == b->W1->size2
          && a->b1->size == b->b1->size && a->W2->size1 == b->W2->size1
          && a->W2->size2 == b->W2->size2 && a->b2->size == b->b2->size;
+}
+
+/* 1 when a b overflows size_t (and *out is left alone), else 0 with
+   *out = a b.  gsl_matrix_alloc multiplies its sizes unchecked, so each
+   allocator asks this of its sizes first. */
+static inline int
+size_mul_overflows (size_t a, size_t b, size_t *out)
+{
+  if (b != 0 && a > SIZE_MAX / b)
+    return 1;
+  *out = a * b;
+  return 0;
+}
+
+/* 1 when an a x b matrix of doubles cannot be addressed: a b, or its
+   bytes a b sizeof (double), overflows size_t. */
+static inline int
+matrix_too_large (size_t a, size_t b)
+{
+  size_t elements, bytes;
+  return size_mul_overflows (a, b, &elements)
+         || size_mul_overflows (elements, sizeof (double), &bytes);
+}
+
+/* The bytes [first, last] an n-element strided run of doubles at p
+   covers (n > 0). */
+static inline void
+span_of (const double *p, size_t n, size_t stride, uintptr_t *first,
+         uintptr_t *last)
+{
+  *first = (uintptr_t) p;
+  *last = (uintptr_t) (p + (n - 1) * stride) + sizeof (double) - 1;
+}
+
+/* 1 when the byte ranges [a0, a1] and [b0, b1] of two blocks of data
+   meet: an output that overlaps an input.  The callers below compare the
+   ranges from a block's first element to its last, so two interleaved
+   views (the even and odd elements of one vector) count as overlapping,
+   a cautious answer; empty blocks overlap nothing. */
+static inline int
+blocks_overlap (uintptr_t a0, uintptr_t a1, uintptr_t b0, uintptr_t b1)
+{
+  return a0 <= b1 && b0 <= a1;
+}
+
+static inline void
+vector_span (const gsl_vector *v, uintptr_t *first, uintptr_t *last)
+{
+  span_of (v->data, v->size, v->stride, first, last);
+}
+
+static inline void
+matrix_span (const gsl_matrix *m, uintptr_t *first, uintptr_t *last)
+{
+  span_of (m->data, (m->size1 - 1) * m->tda + m->size2, 1, first, last);
+}
+
+/* 1 when vectors a and b overlap in memory (see blocks_overlap). */
+static inline int
+vectors_overlap (const gsl_vector *a, const gsl_vector *b)
+{
+  uintptr_t a0, a1, b0, b1;
+  if (a->size == 0 || b->size == 0)
+    return 0;
+  vector_span (a, &a0, &a1);
+  vector_span (b, &b0, &b1);
+  return blocks_overlap (a0, a1, b0, b1);
+}
+
+/* 1 when matrices a and b overlap in memory. */
+static inline int
+matrices_overlap (const gsl_matrix *a, const gsl_matrix *b)
+{
+  uintptr_t a0, a1, b0, b1;
+  if (a->size1 == 0 || a->size2 == 0 || b->size1 == 0 || b->size2 == 0)
+    return 0;
+  matrix_span (a, &a0, &a1);
+  matrix_span (b, &b0, &b1);
+  return blocks_overlap (a0, a1, b0, b1);
+}
+
+/* 1 when vector a and matrix b overlap in memory. */
+static inline int
+vector_matrix_overlap (const gsl_vector *a, const gsl_matrix *b)
+{
+  uintptr_t a0, a1, b0, b1;
+  if (a->size == 0 || b->size1 == 0 || b->size2 == 0)
+    return 0;
+  vector_span (a, &a0, &a1);
+  matrix_span (b, &b0, &b1);
+  return blocks_overlap (a0, a1, b0, b1);
+}
+
+/* 1 when a block of the network net overlaps the matrix A. */
+static inline int
+mlp_overlaps_matrix (const bp_mlp *net, const gsl_matrix *A)
+{
+  return matrices_overlap (net->W1, A) || vector_matrix_overlap (net->b1, A)
+         || matrices_overlap (net->W2, A) || vector_matrix_overlap (net->b2, A);
+}
+
+/* 1 when a block of the network net overlaps the vector v. */
+static inline int
+mlp_overlaps_vector (const bp_mlp *net, const gsl_vector *v)
+{
+  return vector_matrix_overlap (v, net->W1) || vectors_overlap (net->b1, v)
+         || vector_matrix_overlap (v, net->W2) || vectors_overlap (net->b2, v);
+}
+
+/* 1 when a block of network a overlaps a block of network b. */
+static inline int
+mlps_overlap (const bp_mlp *a, const bp_mlp *b)
+{
+  return mlp_overlaps_matrix (a, b->W1) || mlp_overlaps_vector (a, b->b1)
+         || mlp_overlaps_matrix (a, b->W2) || mlp_overlaps_vector (a, b->b2);
 }
 
 #endif /* BP_VALID_H */

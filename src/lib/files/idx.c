@@ -5,10 +5,12 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <zlib.h>
 #include <gsl/gsl_errno.h>
 #include "backprop/bp_idx.h"
 #include "lib/files/report.h"
+#include "lib/valid.h"
 
 /* Payloads are read in chunks and the buffer grows with what was really
    read, so a header that claims a huge size over a short file costs
@@ -35,7 +37,8 @@ read_full (gzFile gz, unsigned char *buf, size_t len)
 }
 
 /* The reason a read stopped short or failed: zlib's message (without the
-   "PATH: " zlib puts first: the report names the file once), or errno's. */
+   "PATH: " or "<fd:N>: " zlib puts first: the report names the file once),
+   or errno's. */
 static const char *
 read_problem (gzFile gz, const char *path)
 {
@@ -44,6 +47,8 @@ read_problem (gzFile gz, const char *path)
   const size_t n = strlen (path);
   if (strncmp (msg, path, n) == 0 && strncmp (msg + n, ": ", 2) == 0)
     msg += n + 2;
+  else if (strncmp (msg, "<fd:", 4) == 0 && strstr (msg, ">: ") != NULL)
+    msg = strstr (msg, ">: ") + 3;   /* gzdopen's name for the file */
   if (zerr == Z_ERRNO)
     return strerror (errno);
   if (zerr == Z_BUF_ERROR)
@@ -84,11 +89,17 @@ bp_idx_read (const char *path, size_t ndims, bp_idx *idx, char *err,
   if (ndims < 1 || ndims > BP_IDX_MAX_DIMS)
     return report_file_error (err, errlen, GSL_EINVAL, path,
                       "cannot read IDX files of %zu dimensions", ndims);
-  errno = 0;
-  gzFile gz = gzopen (path, "rb");
+  int fd;
+  int status = open_regular (path, &fd, err, errlen);
+  if (status != GSL_SUCCESS)
+    return status;
+  gzFile gz = gzdopen (fd, "rb");
   if (gz == NULL)
-    return report_file_error (err, errlen, errno ? GSL_EFAILED : GSL_ENOMEM, path,
-                      "cannot open: %s", errno ? strerror (errno) : "out of memory");
+    {
+      close (fd);
+      return report_file_error (err, errlen, GSL_ENOMEM, path,
+                                "cannot open: out of memory");
+    }
 
   /* Magic: 0, 0, type, number of dimensions. */
   unsigned char head[4 + 4 * BP_IDX_MAX_DIMS];
@@ -304,6 +315,8 @@ bp_dataset_batch (const bp_dataset *d, const size_t *index, gsl_matrix *U,
   if (T != NULL && (T->size1 != U->size1 || T->size2 != d->n_classes))
     GSL_ERROR ("bp_dataset_batch: T must be B x n_classes, B the rows of U",
                GSL_EBADLEN);
+  if (T != NULL && matrices_overlap (U, T))
+    GSL_ERROR ("bp_dataset_batch: U and T overlap (bp_common.h)", GSL_EINVAL);
   for (size_t r = 0; r < U->size1; r++)
     if (index[r] >= d->count)
       GSL_ERROR ("bp_dataset_batch: index beyond the data set", GSL_EINVAL);

@@ -5,6 +5,7 @@
 #include <fcntl.h>
 #include <libgen.h>
 #include <math.h>
+#include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -126,6 +127,86 @@ sync_directory (const char *path)
   free (copy);
 }
 
+/* The temporary file's name: path's, cut to leave room for mkstemp's
+   ".XXXXXX" within the folder's longest name (a 255-character name can
+   be saved), then ".XXXXXX".  NULL when out of memory. */
+static char *
+temp_name (const char *path)
+{
+  const char *slash = strrchr (path, '/');
+  const size_t dir_len = slash ? (size_t) (slash - path) + 1 : 0;
+  size_t base_len = strlen (path) - dir_len;
+  char *dir = dir_len ? strndup (path, dir_len) : strdup (".");
+  if (dir == NULL)
+    return NULL;
+  long name_max = pathconf (dir, _PC_NAME_MAX);
+  free (dir);
+  if (name_max < 14)
+    name_max = 255;   /* unknown: POSIX's usual */
+  if (base_len + 7 > (size_t) name_max)
+    base_len = (size_t) name_max - 7;
+  char *tmp = malloc (dir_len + base_len + 8);
+  if (tmp == NULL)
+    return NULL;
+  memcpy (tmp, path, dir_len + base_len);
+  memcpy (tmp + dir_len + base_len, ".XXXXXX", 8);
+  return tmp;
+}
+
+/* The signals whose default action ends the process and that can be
+   caught.  While a save holds them, each one that comes is noted and
+   raised again once the temporary file is renamed or removed, so that no
+   temporary file is left behind; a signal the program handles itself
+   or ignores is left alone. */
+static const int holdable[] = { SIGHUP, SIGINT, SIGQUIT, SIGTERM, SIGPIPE, SIGALRM,
+                                SIGUSR1, SIGUSR2, SIGXCPU, SIGXFSZ, SIGVTALRM, SIGPROF };
+#define N_HOLDABLE (sizeof holdable / sizeof holdable[0])
+
+typedef struct
+{
+  struct sigaction old[N_HOLDABLE];
+  int taken[N_HOLDABLE];   /* 1: the handler below was put in */
+} held_signals;
+
+static volatile sig_atomic_t came[N_HOLDABLE];
+
+static void
+note_signal (int sig)
+{
+  for (size_t k = 0; k < N_HOLDABLE; k++)
+    if (holdable[k] == sig)
+      came[k] = 1;
+}
+
+static void
+hold_signals (held_signals *h)
+{
+  struct sigaction sa;
+  memset (&sa, 0, sizeof sa);
+  sa.sa_handler = note_signal;
+  sa.sa_flags = SA_RESTART;
+  sigfillset (&sa.sa_mask);
+  for (size_t k = 0; k < N_HOLDABLE; k++)
+    {
+      came[k] = 0;
+      h->taken[k] = sigaction (holdable[k], NULL, &h->old[k]) == 0
+                    && h->old[k].sa_handler == SIG_DFL
+                    && !(h->old[k].sa_flags & SA_SIGINFO)
+                    && sigaction (holdable[k], &sa, NULL) == 0;
+    }
+}
+
+static void
+release_signals (held_signals *h)
+{
+  for (size_t k = 0; k < N_HOLDABLE; k++)
+    if (h->taken[k])
+      sigaction (holdable[k], &h->old[k], NULL);
+  for (size_t k = 0; k < N_HOLDABLE; k++)
+    if (h->taken[k] && came[k])
+      raise (holdable[k]);
+}
+
 /* Write the header head (len_head bytes, magic and version included) and
    the blocks' values after it, with the CRC, atomically. */
 static int
@@ -155,29 +236,68 @@ write_model (const char *path, const unsigned char *head, size_t len_head,
   if (len_tail)
     memcpy (buf + len, tail, len_tail);   /* the training state, after the model */
 
+  /* What path is now: only a regular file that may be written, or no
+     file, may be replaced. */
+  struct stat st;
+  int exists = 1;
+  if (lstat (path, &st) != 0)
+    {
+      if (errno != ENOENT)
+        {
+          const int e = errno;
+          free (buf);
+          return report_file_error (err, errlen, GSL_EFAILED, path, "cannot save: %s",
+                                    strerror (e));
+        }
+      exists = 0;
+    }
+  const char *refusal = NULL;
+  if (exists && S_ISLNK (st.st_mode))
+    refusal = "a symbolic link (the model is only written over a regular file "
+              "or a new name: give the link's target)";
+  else if (exists && !S_ISREG (st.st_mode))
+    refusal = file_type_name (st.st_mode);
+  else if (exists && ((st.st_mode & 0222) == 0 || access (path, W_OK) != 0))
+    refusal = "read-only (make it writable, or remove it, to replace it)";
+  if (refusal != NULL)
+    {
+      free (buf);
+      return report_file_error (err, errlen, GSL_EFAILED, path, "cannot save: it is %s; "
+                                "refused", refusal);
+    }
+
   /* A temporary file beside path, then rename: all or nothing. */
-  const size_t plen = strlen (path);
-  char *tmp = malloc (plen + 8);
+  char *tmp = temp_name (path);
   if (tmp == NULL)
     {
       free (buf);
       return report_file_error (err, errlen, GSL_ENOMEM, path, "cannot save: out of memory");
     }
-  memcpy (tmp, path, plen);
-  memcpy (tmp + plen, ".XXXXXX", 8);
+  /* From the temporary file's creation to its rename or removal, the
+     signals that would end the process are held (see hold_signals). */
+  held_signals held;
+  hold_signals (&held);
   int fd = mkstemp (tmp);
   if (fd < 0)
     {
       int e = errno;
+      release_signals (&held);
       free (buf);
       free (tmp);
       return report_file_error (err, errlen, GSL_EFAILED, path,
                         "cannot create a temporary file beside it: %s", strerror (e));
     }
-  mode_t mask = umask (0);
-  umask (mask);
+  mode_t mode;
+  if (exists)
+    mode = st.st_mode & 07777;   /* the file's mode, kept */
+  else
+    {
+      mode_t mask = umask (0);
+      umask (mask);
+      mode = 0666 & ~mask;
+    }
   int status = GSL_SUCCESS, e = 0;
-  if (fchmod (fd, 0666 & ~mask) != 0 || write_all (fd, buf, len + len_tail) != 0)
+  if (fchmod (fd, mode) != 0 || write_all (fd, buf, len + len_tail) != 0)
     {
       e = errno;
       status = GSL_EFAILED;
@@ -193,10 +313,10 @@ write_model (const char *path, const unsigned char *head, size_t len_head,
       status = GSL_EFAILED;
     }
   if (status != GSL_SUCCESS)
-    {
-      unlink (tmp);
-      report_file_error (err, errlen, status, path, "cannot save: %s", strerror (e));
-    }
+    unlink (tmp);
+  release_signals (&held);
+  if (status != GSL_SUCCESS)
+    report_file_error (err, errlen, status, path, "cannot save: %s", strerror (e));
   else
     sync_directory (path);
   free (buf);
@@ -394,6 +514,73 @@ typedef struct
   size_t state, rng_size;       /* the training state's bytes after them, or 0 */
 } header;
 
+/* A size field of a header that disagrees with the file's length, and
+   the value that agrees. */
+typedef struct
+{
+  const char *name;
+  size_t was, is;
+} field_fix;
+
+/* Files up to this length are read to tell a corrupt size field from a
+   cut file. */
+#define FIX_MAX_BYTES ((size_t) 1 << 28)
+
+/* 1 when the file f of len bytes, whose header head / h disagrees with
+   len, is whole but for one size field: the value of n, m or H that
+   len implies, put in the header, makes the checksum at the end match
+   (a cut file has no checksum at its end).  The fix in *fix. */
+static int
+corrupt_field (FILE *f, const unsigned char *head, const header *h, size_t len,
+               field_fix *fix)
+{
+  if (len < h->head + 4 || len > FIX_MAX_BYTES || (len - h->head - 4) % 8 != 0)
+    return 0;
+  const size_t count = (len - h->head - 4) / 8, n = h->n, m = h->m, H = h->H;
+  /* the field at offset, now was: (count - sub) / den would fit len
+     (m is not a candidate: rows cols = m is checked first) */
+  typedef struct { const char *name; size_t offset, was, sub, den; } candidate;
+  candidate c[2];
+  size_t nc = 0;
+  if (H == 0)   /* count = n (m + 1) */
+    c[nc++] = (candidate) { "number of classes", 12, n, 0, m + 1 };
+  else          /* count = H (m + 1 + n) + n = n (H + 1) + H (m + 1) */
+    {
+      c[nc++] = (candidate) { "number of hidden units", 28, H, n, m + 1 + n };
+      c[nc++] = (candidate) { "number of classes", 12, n, H * (m + 1), H + 1 };
+    }
+  unsigned char *buf = NULL;
+  int found = 0;
+  for (size_t k = 0; k < nc && !found; k++)
+    {
+      if (count < c[k].sub || (count - c[k].sub) % c[k].den != 0)
+        continue;
+      const size_t is = (count - c[k].sub) / c[k].den;
+      if (is == 0 || is > UINT32_MAX || is == c[k].was)
+        continue;
+      if (buf == NULL)
+        {
+          if ((buf = malloc (len)) == NULL)
+            return 0;
+          rewind (f);
+          if (fread (buf, 1, len, f) != len)
+            break;
+        }
+      unsigned char fixed[HEADER_BYTES_MLP];
+      memcpy (fixed, head, h->head);
+      put_u32 (fixed + c[k].offset, (uint32_t) is);
+      uLong crc = crc32_z (crc32_z (0L, Z_NULL, 0), fixed, h->head);
+      crc = crc32_z (crc, buf + h->head, len - 4 - h->head);
+      if (get_u32 (buf + len - 4) == (uint32_t) crc)
+        {
+          *fix = (field_fix) { c[k].name, c[k].was, is };
+          found = 1;
+        }
+    }
+  free (buf);
+  return found;
+}
+
 /* The length of the training state section that starts at offset h->len
    of f, from its first 16 bytes, or 0 when there is none that fits. */
 static size_t
@@ -418,6 +605,7 @@ read_header (FILE *f, const char *path, uint32_t want, header *h, char *err,
   struct stat st;
   unsigned char head[HEADER_BYTES_MLP];
   size_t got;
+  field_fix fix;
   if (fstat (fileno (f), &st) != 0 || !S_ISREG (st.st_mode))
     return report_file_error (err, errlen, GSL_EFAILED, path, "not a regular file");
   got = fread (head, 1, HEADER_BYTES_MLP, f);
@@ -477,6 +665,12 @@ read_header (FILE *f, const char *path, uint32_t want, header *h, char *err,
                       "a file longer than %zu bytes", h->n, h->m,
                       h->H ? " and the hidden units" : "", (size_t) SIZE_MAX);
   h->state = state_length (f, h, (size_t) st.st_size, &h->rng_size);
+  if ((size_t) st.st_size != h->len && h->state == 0
+      && corrupt_field (f, head, h, (size_t) st.st_size, &fix))
+    return report_file_error (err, errlen, GSL_EINVAL, path,
+                      "corrupt header: its %s is %zu, but the file's length (%lld "
+                      "bytes) and checksum show it is %zu", fix.name, fix.was,
+                      (long long) st.st_size, fix.is);
   if ((size_t) st.st_size != h->len && (h->state == 0
                                         || (size_t) st.st_size - h->len != h->state))
     return report_file_error (err, errlen, GSL_EINVAL, path,
@@ -484,6 +678,23 @@ read_header (FILE *f, const char *path, uint32_t want, header *h, char *err,
                       (size_t) st.st_size < h->len ? "truncated" : "overlong",
                       (long long) st.st_size, h->len, h->n, h->m,
                       h->H ? " with a hidden layer" : "");
+  return GSL_SUCCESS;
+}
+
+/* Open path for reading, a regular file only (open_regular: a FIFO
+   does not block). */
+static int
+open_model (const char *path, FILE **f, char *err, size_t errlen)
+{
+  int fd;
+  int status = open_regular (path, &fd, err, errlen);
+  if (status != GSL_SUCCESS)
+    return status;
+  if ((*f = fdopen (fd, "rb")) == NULL)
+    {
+      close (fd);
+      return report_file_error (err, errlen, GSL_ENOMEM, path, "cannot open: out of memory");
+    }
   return GSL_SUCCESS;
 }
 
@@ -495,10 +706,11 @@ read_model (const char *path, uint32_t want, header *h, unsigned char **buf,
             char *err, size_t errlen)
 {
   *buf = NULL;
-  FILE *f = fopen (path, "rb");
-  if (f == NULL)
-    return report_file_error (err, errlen, GSL_EFAILED, path, "cannot open: %s", strerror (errno));
-  int status = read_header (f, path, want, h, err, errlen);
+  FILE *f;
+  int status = open_model (path, &f, err, errlen);
+  if (status != GSL_SUCCESS)
+    return status;
+  status = read_header (f, path, want, h, err, errlen);
   if (status == GSL_SUCCESS && (*buf = malloc (h->len)) == NULL)
     status = report_file_error (err, errlen, GSL_ENOMEM, path, "out of memory");
   if (status == GSL_SUCCESS)
@@ -603,6 +815,30 @@ bp_model_file_read_mlp (const char *path, bp_mlp **net, size_t *rows, size_t *co
 }
 
 int
+bp_model_file_shape (const char *path, size_t *layers, size_t *rows, size_t *cols,
+                     size_t *classes, size_t *hidden, char *err, size_t errlen)
+{
+  if (!path)
+    return report_file_error (err, errlen, GSL_EFAULT, "bp_model_file_shape",
+                              "path must not be NULL");
+  FILE *f;
+  int status = open_model (path, &f, err, errlen);
+  if (status != GSL_SUCCESS)
+    return status;
+  header h = { 0 };
+  status = read_header (f, path, 0, &h, err, errlen);
+  fclose (f);
+  if (status != GSL_SUCCESS)
+    return status;
+  if (layers) *layers = h.H == 0 ? 1 : 2;
+  if (rows) *rows = h.rows;
+  if (cols) *cols = h.cols;
+  if (classes) *classes = h.n;
+  if (hidden) *hidden = h.H;
+  return GSL_SUCCESS;
+}
+
+int
 bp_model_file_read_state (const char *path, bp_train_state *s, char *err, size_t errlen)
 {
   if (!path || !s)
@@ -620,10 +856,10 @@ bp_model_file_read_state (const char *path, bp_train_state *s, char *err, size_t
     return report_file_error (err, errlen, GSL_EINVAL, path, "the model file holds no "
                               "training state (it was not saved by backprop train "
                               "of this version)");
-  FILE *f = fopen (path, "rb");
-  if (f == NULL)
-    return report_file_error (err, errlen, GSL_EFAILED, path, "cannot open: %s",
-                              strerror (errno));
+  FILE *f;
+  status = open_model (path, &f, err, errlen);
+  if (status != GSL_SUCCESS)
+    return status;
   if ((st = malloc (h.state)) == NULL)
     status = report_file_error (err, errlen, GSL_ENOMEM, path, "out of memory");
   else if (fseek (f, (long) h.len, SEEK_SET) != 0 || fread (st, 1, h.state, f) != h.state)
@@ -673,11 +909,12 @@ bp_model_file_layers (const char *path, size_t *layers, char *err, size_t errlen
   if (!path || !layers)
     return report_file_error (err, errlen, GSL_EFAULT, "bp_model_file_layers",
                       "path and layers must not be NULL");
-  FILE *f = fopen (path, "rb");
-  if (f == NULL)
-    return report_file_error (err, errlen, GSL_EFAILED, path, "cannot open: %s", strerror (errno));
+  FILE *f;
+  int status = open_model (path, &f, err, errlen);
+  if (status != GSL_SUCCESS)
+    return status;
   header h = { 0 };
-  int status = read_header (f, path, 0, &h, err, errlen);
+  status = read_header (f, path, 0, &h, err, errlen);
   fclose (f);
   if (status == GSL_SUCCESS)
     *layers = h.H == 0 ? 1 : 2;

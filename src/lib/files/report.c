@@ -1,7 +1,12 @@
 /* report.c -- see report.h */
 #include <config.h>
+#include <errno.h>
+#include <fcntl.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 #include <gsl/gsl_errno.h>
 #define BP_REPORT_C   /* the definition below is not the analyzer's macro */
 #include "lib/files/report.h"
@@ -22,4 +27,50 @@ report_file_error (char *err, size_t errlen, int code, const char *path,
     snprintf (err, errlen, "%s", msg);
   gsl_error (msg, __FILE__, __LINE__, code);
   return code;
+}
+
+const char *
+file_type_name (unsigned st_mode)
+{
+  const mode_t m = (mode_t) st_mode;
+  return S_ISDIR (m) ? "a directory" : S_ISFIFO (m) ? "a FIFO" : S_ISCHR (m)
+         ? "a character device" : S_ISBLK (m) ? "a block device" : S_ISSOCK (m)
+         ? "a socket" : S_ISLNK (m) ? "a symbolic link" : S_ISREG (m)
+         ? "a regular file" : "not a regular file";
+}
+
+int
+open_regular (const char *path, int *fd, char *err, size_t errlen)
+{
+  struct stat st;
+  *fd = open (path, O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
+  if (*fd < 0)
+    return report_file_error (err, errlen, errno == ENOMEM ? GSL_ENOMEM : GSL_EFAILED,
+                              path, "cannot open: %s", strerror (errno));
+  if (fstat (*fd, &st) != 0)
+    {
+      const int e = errno;
+      close (*fd);
+      *fd = -1;
+      return report_file_error (err, errlen, GSL_EFAILED, path, "cannot stat: %s",
+                                strerror (e));
+    }
+  if (!S_ISREG (st.st_mode))
+    {
+      close (*fd);
+      *fd = -1;
+      return report_file_error (err, errlen, GSL_EFAILED, path, "not a regular file "
+                                "but %s: refused (only regular files are read)",
+                                file_type_name (st.st_mode));
+    }
+  const int flags = fcntl (*fd, F_GETFL);
+  if (flags < 0 || fcntl (*fd, F_SETFL, flags & ~O_NONBLOCK) != 0)
+    {
+      const int e = errno;
+      close (*fd);
+      *fd = -1;
+      return report_file_error (err, errlen, GSL_EFAILED, path, "cannot open: %s",
+                                strerror (e));
+    }
+  return GSL_SUCCESS;
 }

@@ -14,6 +14,16 @@ int report_file_error (char *err, size_t errlen, int code, const char *path,
 #endif
   ;
 
+/* Open path for reading without blocking in open (a FIFO with no writer
+   would wait forever) and only if it is a regular file; the descriptor,
+   blocking again, in *fd.  Anything else (a FIFO, a device, a socket, a
+   directory) is refused with GSL_EFAILED and a message naming what it is,
+   as a failed open is. */
+int open_regular (const char *path, int *fd, char *err, size_t errlen);
+
+/* What the file type of mode st_mode is, in words ("a FIFO"). */
+const char *file_type_name (unsigned st_mode);
+
 /* For the static analyzer, which sees one file at a time: report_file_error
    returns its code argument, never GSL_SUCCESS for an error. */
 #if defined __clang_analyzer__ && !defined BP_REPORT_C

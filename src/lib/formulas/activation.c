@@ -4,6 +4,7 @@
 #include <string.h>
 #include <gsl/gsl_errno.h>
 #include "backprop/bp_activation.h"
+#include "lib/valid.h"
 
 /* The scalar functions and their derivatives, one formula each. */
 
@@ -68,6 +69,8 @@ jacobian (const char *name, double (*fprime) (double), const gsl_vector *z,
 {
   if (J->size1 != z->size || J->size2 != z->size)
     GSL_ERROR (name, GSL_EBADLEN);
+  if (vector_matrix_overlap (z, J))
+    GSL_ERROR ("J overlaps z (bp_common.h)", GSL_EINVAL);
   gsl_matrix_set_zero (J);
   for (size_t i = 0; i < z->size; i++)
     gsl_matrix_set (J, i, i, fprime (gsl_vector_get (z, i)));

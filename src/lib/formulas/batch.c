@@ -23,6 +23,8 @@ bp_batch_linear (const gsl_matrix *W, const gsl_vector *b, const gsl_matrix *U,
   if (b->size != W->size1 || V->size2 != W->size1 || V->size1 != U->size1)
     GSL_ERROR ("bp_batch_linear: V must be B x n and b have n, for W n x m and U B x m",
                GSL_EBADLEN);
+  if (matrices_overlap (V, W) || vector_matrix_overlap (b, V) || matrices_overlap (V, U))
+    GSL_ERROR ("bp_batch_linear: V overlaps W, b or U (bp_common.h)", GSL_EINVAL);
   for (size_t k = 0; k < V->size1; k++)
     {
       gsl_vector_view vk = gsl_matrix_row (V, k);
@@ -118,6 +120,9 @@ bp_batch_grad_weights (const gsl_matrix *dL_dV, const gsl_matrix *U,
   if (dL_dW->size1 != dL_dV->size2 || dL_dW->size2 != U->size2)
     GSL_ERROR ("bp_batch_grad_weights: dL_dW must be n x m for dL_dV B x n, U B x m",
                GSL_EBADLEN);
+  if (matrices_overlap (dL_dW, dL_dV) || matrices_overlap (dL_dW, U))
+    GSL_ERROR ("bp_batch_grad_weights: dL_dW overlaps dL_dV or U (bp_common.h)",
+               GSL_EINVAL);
   return gsl_blas_dgemm (CblasTrans, CblasNoTrans, 1.0, dL_dV, U, 0.0, dL_dW);
 }
 
@@ -130,6 +135,8 @@ bp_batch_grad_bias (const gsl_matrix *dL_dV, gsl_vector *dL_db)
   if (dL_db->size != dL_dV->size2)
     GSL_ERROR ("bp_batch_grad_bias: dL_db must have one element per column of dL_dV",
                GSL_EBADLEN);
+  if (vector_matrix_overlap (dL_db, dL_dV))
+    GSL_ERROR ("bp_batch_grad_bias: dL_db overlaps dL_dV (bp_common.h)", GSL_EINVAL);
   gsl_vector_set_zero (dL_db);
   for (size_t k = 0; k < dL_dV->size1; k++)
     {
@@ -151,6 +158,8 @@ bp_batch_grad_input (const gsl_matrix *W, const gsl_matrix *dL_dV, gsl_matrix *d
   if (dL_dU->size1 != dL_dV->size1 || dL_dU->size2 != W->size2)
     GSL_ERROR ("bp_batch_grad_input: dL_dU must be B x m for dL_dV B x n, W n x m",
                GSL_EBADLEN);
+  if (matrices_overlap (dL_dU, W) || matrices_overlap (dL_dU, dL_dV))
+    GSL_ERROR ("bp_batch_grad_input: dL_dU overlaps W or dL_dV (bp_common.h)", GSL_EINVAL);
   return gsl_blas_dgemm (CblasNoTrans, CblasNoTrans, 1.0, dL_dV, W, 0.0, dL_dU);
 }
 
@@ -159,6 +168,9 @@ bp_batch_workspace_alloc (size_t B, size_t n, size_t m)
 {
   if (B == 0 || n == 0 || m == 0)
     GSL_ERROR_NULL ("bp_batch_workspace_alloc: sizes must be positive", GSL_EINVAL);
+  if (matrix_too_large (B, m) || matrix_too_large (B, n) || matrix_too_large (n, m))
+    GSL_ERROR_NULL ("bp_batch_workspace_alloc: sizes too large: B x m, B x n or "
+                    "n x m doubles overflow size_t", GSL_EINVAL);
   bp_batch_workspace *w = calloc (1, sizeof *w);
   if (w == NULL)
     GSL_ERROR_NULL ("bp_batch_workspace_alloc: out of memory", GSL_ENOMEM);

@@ -4,6 +4,7 @@
 #include <gsl/gsl_errno.h>
 #include <gsl/gsl_blas.h>
 #include "backprop/bp_linear.h"
+#include "lib/valid.h"
 
 /* v = W u + b */
 int
@@ -16,6 +17,8 @@ bp_linear (const gsl_matrix *W, const gsl_vector *b, const gsl_vector *u,
     GSL_ERROR ("bp_linear: u must have as many elements as W has columns", GSL_EBADLEN);
   if (b->size != W->size1 || v->size != W->size1)
     GSL_ERROR ("bp_linear: b and v must have as many elements as W has rows", GSL_EBADLEN);
+  if (vector_matrix_overlap (v, W) || vectors_overlap (v, b) || vectors_overlap (v, u))
+    GSL_ERROR ("bp_linear: v overlaps W, b or u (bp_common.h)", GSL_EINVAL);
   gsl_vector_memcpy (v, b);
   return gsl_blas_dgemv (CblasNoTrans, 1.0, W, u, 1.0, v);
 }
@@ -33,6 +36,8 @@ bp_linear_grad_input (const gsl_matrix *W, const gsl_vector *dL_dv,
   if (dL_du->size != W->size2)
     GSL_ERROR ("bp_linear_grad_input: dL_du must have as many elements as W has columns",
                GSL_EBADLEN);
+  if (vector_matrix_overlap (dL_du, W) || vectors_overlap (dL_du, dL_dv))
+    GSL_ERROR ("bp_linear_grad_input: dL_du overlaps W or dL_dv (bp_common.h)", GSL_EINVAL);
   return gsl_blas_dgemv (CblasTrans, 1.0, W, dL_dv, 0.0, dL_du);
 }
 
@@ -57,6 +62,9 @@ bp_linear_grad_weights (const gsl_vector *dL_dv, const gsl_vector *u,
   if (dL_dW->size1 != dL_dv->size || dL_dW->size2 != u->size)
     GSL_ERROR ("bp_linear_grad_weights: dL_dW must be size(dL_dv) x size(u)",
                GSL_EBADLEN);
+  if (vector_matrix_overlap (dL_dv, dL_dW) || vector_matrix_overlap (u, dL_dW))
+    GSL_ERROR ("bp_linear_grad_weights: dL_dW overlaps dL_dv or u (bp_common.h)",
+               GSL_EINVAL);
   gsl_matrix_set_zero (dL_dW);
   return gsl_blas_dger (1.0, dL_dv, u, dL_dW);
 }

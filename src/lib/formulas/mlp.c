@@ -20,6 +20,9 @@ bp_mlp_alloc (size_t m, size_t H, size_t n, bp_activation act)
     GSL_ERROR_NULL ("bp_mlp_alloc: m, H and n must be positive", GSL_EINVAL);
   if (bp_activation_name (act) == NULL)
     GSL_ERROR_NULL ("bp_mlp_alloc: unknown activation", GSL_EINVAL);
+  if (matrix_too_large (H, m) || matrix_too_large (n, H))
+    GSL_ERROR_NULL ("bp_mlp_alloc: sizes too large: H x m or n x H doubles "
+                    "overflow size_t", GSL_EINVAL);
   bp_mlp *net = calloc (1, sizeof *net);
   if (net == NULL)
     GSL_ERROR_NULL ("bp_mlp_alloc: out of memory", GSL_ENOMEM);
@@ -167,6 +170,12 @@ bp_mlp_backward (const bp_mlp *net, const gsl_matrix *x,
     return status;
   if (dL_dx && (dL_dx->size1 != x->size1 || dL_dx->size2 != x->size2))
     GSL_ERROR ("bp_mlp_backward: dL_dx must have x's shape", GSL_EBADLEN);
+  if (mlps_overlap (grad, net) || mlp_overlaps_matrix (grad, x)
+      || mlp_overlaps_vector (grad, labels)
+      || (dL_dx && (mlp_overlaps_matrix (net, dL_dx) || mlp_overlaps_matrix (grad, dL_dx)
+                    || matrices_overlap (dL_dx, x) || vector_matrix_overlap (labels, dL_dx))))
+    GSL_ERROR ("bp_mlp_backward: grad or dL_dx overlaps net, x, labels or each other "
+               "(bp_common.h)", GSL_EINVAL);
 
   const double loss = bp_mlp_forward (net, x, labels, w);
   status = bp_softmax_cross_entropy_grad (labels, w->y, w->dL_dv);  /* y - labels */

@@ -80,6 +80,9 @@ bp_mlp_batch_workspace_alloc (size_t B, size_t m, size_t H, size_t n)
 {
   if (B == 0 || m == 0 || H == 0 || n == 0)
     GSL_ERROR_NULL ("bp_mlp_batch_workspace_alloc: sizes must be positive", GSL_EINVAL);
+  if (matrix_too_large (B, H) || matrix_too_large (B, n))
+    GSL_ERROR_NULL ("bp_mlp_batch_workspace_alloc: sizes too large: B x H or "
+                    "B x n doubles overflow size_t", GSL_EINVAL);
   bp_mlp_batch_workspace *w = calloc (1, sizeof *w);
   if (w == NULL)
     GSL_ERROR_NULL ("bp_mlp_batch_workspace_alloc: out of memory", GSL_ENOMEM);
@@ -188,6 +191,11 @@ bp_mlp_batch_backward (const bp_mlp *net, const gsl_matrix *U, const gsl_matrix 
     return status;
   if (dL_dU && (dL_dU->size1 != U->size1 || dL_dU->size2 != U->size2))
     GSL_ERROR ("bp_mlp_batch_backward: dL_dU must have U's shape", GSL_EBADLEN);
+  if (mlps_overlap (grad, net) || mlp_overlaps_matrix (grad, U) || mlp_overlaps_matrix (grad, T)
+      || (dL_dU && (mlp_overlaps_matrix (net, dL_dU) || mlp_overlaps_matrix (grad, dL_dU)
+                    || matrices_overlap (dL_dU, U) || matrices_overlap (dL_dU, T))))
+    GSL_ERROR ("bp_mlp_batch_backward: grad or dL_dU overlaps net, U, T or each other "
+               "(bp_common.h)", GSL_EINVAL);
 
   const double loss = bp_mlp_batch_forward (net, U, T, w);
   rows_view r = first_rows (w, U->size1);

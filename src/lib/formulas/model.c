@@ -17,6 +17,9 @@ bp_model_workspace_alloc (size_t n, size_t m)
 {
   if (n == 0 || m == 0)
     GSL_ERROR_NULL ("bp_model_workspace_alloc: n and m must be positive", GSL_EINVAL);
+  if (matrix_too_large (n, n) || matrix_too_large (m, 1))
+    GSL_ERROR_NULL ("bp_model_workspace_alloc: sizes too large: n x n or m "
+                    "doubles overflow size_t", GSL_EINVAL);
   bp_model_workspace *w = calloc (1, sizeof *w);
   if (w == NULL)
     GSL_ERROR_NULL ("bp_model_workspace_alloc: out of memory", GSL_ENOMEM);
@@ -106,6 +109,16 @@ bp_model_backward (const gsl_matrix *W, const gsl_vector *b,
     GSL_ERROR ("bp_model_backward: dL_dx must have x's shape", GSL_EBADLEN);
   if (W->size1 == 0 || W->size2 == 0)
     GSL_ERROR ("bp_model_backward: W must not be empty", GSL_EBADLEN);
+  if (matrices_overlap (dL_dW, W) || vector_matrix_overlap (b, dL_dW)
+      || matrices_overlap (dL_dW, x) || vector_matrix_overlap (labels, dL_dW)
+      || vector_matrix_overlap (dL_db, W) || vectors_overlap (dL_db, b)
+      || vector_matrix_overlap (dL_db, x) || vectors_overlap (dL_db, labels)
+      || matrices_overlap (dL_dx, W) || vector_matrix_overlap (b, dL_dx)
+      || matrices_overlap (dL_dx, x) || vector_matrix_overlap (labels, dL_dx)
+      || vector_matrix_overlap (dL_db, dL_dW) || matrices_overlap (dL_dW, dL_dx)
+      || vector_matrix_overlap (dL_db, dL_dx))
+    GSL_ERROR ("bp_model_backward: an output overlaps an input or another output "
+               "(bp_common.h)", GSL_EINVAL);
 
   bp_model_workspace *w = bp_model_workspace_alloc (W->size1, W->size2);
   if (w == NULL)

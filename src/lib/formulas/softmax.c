@@ -38,6 +38,8 @@ bp_softmax_jacobian (const gsl_vector *y, gsl_matrix *J)
     GSL_ERROR ("bp_softmax_jacobian: y and J must not be NULL", GSL_EFAULT);
   if (J->size1 != y->size || J->size2 != y->size)
     GSL_ERROR ("bp_softmax_jacobian: J must be n x n for y of size n", GSL_EBADLEN);
+  if (vector_matrix_overlap (y, J))
+    GSL_ERROR ("bp_softmax_jacobian: J overlaps y (bp_common.h)", GSL_EINVAL);
   for (size_t i = 0; i < y->size; i++)
     for (size_t j = 0; j < y->size; j++)
       {
@@ -58,5 +60,7 @@ bp_softmax_backward (const gsl_matrix *J, const gsl_vector *dL_dy,
     GSL_ERROR ("bp_softmax_backward: J must be square", GSL_EBADLEN);
   if (dL_dy->size != J->size1 || dL_dv->size != J->size2)
     GSL_ERROR ("bp_softmax_backward: dL_dy and dL_dv must have J's size", GSL_EBADLEN);
+  if (vector_matrix_overlap (dL_dv, J) || vectors_overlap (dL_dv, dL_dy))
+    GSL_ERROR ("bp_softmax_backward: dL_dv overlaps J or dL_dy (bp_common.h)", GSL_EINVAL);
   return gsl_blas_dgemv (CblasTrans, 1.0, J, dL_dy, 0.0, dL_dv);
 }

@@ -1,0 +1,414 @@
+/* check_robust.c -- hostile paths (issue 14): the readers refuse what is
+   not a regular file without blocking on it, and the model is only ever
+   written over a regular, writable file or a new name, keeping the
+   file's mode, for every name length the folder allows, and a signal
+   during the save leaves no temporary file.  Suites "robust_read" and
+   "robust_save". */
+#include <config.h>
+#include <dirent.h>
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
+#include <sys/wait.h>
+#include <unistd.h>
+#include <gsl/gsl_errno.h>
+#include "testutil.h"
+
+/* A folder of its own for each test, removed with what is in it. */
+static char folder[256];
+
+static void
+make_folder (const char *name)
+{
+  snprintf (folder, sizeof folder, "robust-test-%ld-%s", (long) getpid (), name);
+  ck_assert_int_eq (mkdir (folder, 0777), 0);
+}
+
+static char *
+in_folder (const char *name)
+{
+  static char path[8][1024];
+  static int k;
+  k = (k + 1) % 8;
+  snprintf (path[k], sizeof path[k], "%s/%s", folder, name);
+  return path[k];
+}
+
+/* The names in the folder, apart from the ones given (NULL-terminated):
+   how many. */
+static int
+others_in_folder (const char *const *known)
+{
+  DIR *d = opendir (folder);
+  struct dirent *e;
+  int n = 0;
+  ck_assert_ptr_nonnull (d);
+  while ((e = readdir (d)) != NULL)
+    {
+      int skip = strcmp (e->d_name, ".") == 0 || strcmp (e->d_name, "..") == 0;
+      for (const char *const *k = known; *k && !skip; k++)
+        skip = strcmp (e->d_name, *k) == 0;
+      n += !skip;
+    }
+  closedir (d);
+  return n;
+}
+
+static void
+remove_folder (void)
+{
+  DIR *d = opendir (folder);
+  struct dirent *e;
+  if (d == NULL)
+    return;
+  while ((e = readdir (d)) != NULL)
+    if (strcmp (e->d_name, ".") != 0 && strcmp (e->d_name, "..") != 0)
+      {
+        char *p = in_folder (e->d_name);
+        if (rmdir (p) != 0)
+          unlink (p);
+      }
+  closedir (d);
+  rmdir (folder);
+}
+
+/* A one-layer model of 3 classes and 2 x 2 images. */
+static gsl_matrix *W;
+static gsl_vector *b;
+
+static void
+model_setup (void)
+{
+  W = gsl_matrix_alloc (3, 4);
+  b = gsl_vector_alloc (3);
+  for (size_t k = 0; k < 12; k++)
+    W->data[k] = 0.125 * (double) k;
+  gsl_vector_set_all (b, -0.5);
+}
+
+static void
+model_teardown (void)
+{
+  gsl_matrix_free (W);
+  gsl_vector_free (b);
+  remove_folder ();
+}
+
+/* --- reading ------------------------------------------------------------ */
+
+/* Each reader given path: refused with GSL_EFAILED and a message naming
+   what it is, without blocking (a FIFO with no writer made open wait
+   forever: this test then ends by Check's timeout). */
+static void
+expect_read_refused (const char *path, const char *what)
+{
+  char err[1024];
+  bp_idx idx;
+  gsl_matrix *R = NULL;
+  gsl_vector *rb = NULL;
+  bp_mlp *net = NULL;
+  size_t layers;
+  ck_assert_int_eq (bp_idx_read (path, 1, &idx, err, sizeof err), GSL_EFAILED);
+  ck_assert_msg (strstr (err, what) != NULL, "bp_idx_read: %s", err);
+  ck_assert_int_eq (bp_model_file_read (path, &R, &rb, NULL, NULL, err, sizeof err),
+                    GSL_EFAILED);
+  ck_assert_msg (strstr (err, what) != NULL, "bp_model_file_read: %s", err);
+  ck_assert_int_eq (bp_model_file_read_mlp (path, &net, NULL, NULL, err, sizeof err),
+                    GSL_EFAILED);
+  ck_assert_msg (strstr (err, what) != NULL, "bp_model_file_read_mlp: %s", err);
+  ck_assert_int_eq (bp_model_file_layers (path, &layers, err, sizeof err), GSL_EFAILED);
+  ck_assert_msg (strstr (err, what) != NULL, "bp_model_file_layers: %s", err);
+  ck_assert (R == NULL && rb == NULL && net == NULL);
+}
+
+START_TEST (test_read_fifo)
+{
+  gsl_error_handler_t *old = gsl_set_error_handler_off ();
+  make_folder ("fifo");
+  const char *fifo = in_folder ("fifo");
+  ck_assert_int_eq (mkfifo (fifo, 0600), 0);
+  expect_read_refused (fifo, "not a regular file but a FIFO");
+  gsl_set_error_handler (old);
+}
+END_TEST
+
+START_TEST (test_read_device_and_folder)
+{
+  gsl_error_handler_t *old = gsl_set_error_handler_off ();
+  make_folder ("dev");
+  /* /dev/zero read as a model: an endless file of zeros */
+  expect_read_refused ("/dev/zero", "not a regular file but a character device");
+  expect_read_refused (folder, "not a regular file but a directory");
+  gsl_set_error_handler (old);
+}
+END_TEST
+
+
+START_TEST (test_read_shape_from_header)
+{
+  /* bp_model_file_shape: the sizes of a two-layer model from its header,
+     and a 2 GB sparse file's, without reading it (eval read 4 GB before
+     refusing a shape the header already showed) */
+  gsl_error_handler_t *old = gsl_set_error_handler_off ();
+  make_folder ("shape");
+  const char *two = in_folder ("two"), *big = in_folder ("big");
+  bp_mlp *net = bp_mlp_alloc (4, 3, 5, BP_TANH);
+  ck_assert_int_eq (bp_model_file_write_mlp (two, net, 2, 2, NULL, 0), GSL_SUCCESS);
+  bp_mlp_free (net);
+  size_t layers = 0, rows = 0, cols = 0, classes = 0, hidden = 0;
+  ck_assert_int_eq (bp_model_file_shape (two, &layers, &rows, &cols, &classes, &hidden,
+                                         NULL, 0), GSL_SUCCESS);
+  ck_assert (layers == 2 && rows == 2 && cols == 2 && classes == 5 && hidden == 3);
+  /* 10 classes of 5000 x 5000 images: 8 (10 x 25000001) + 32 bytes */
+  unsigned char head[28] = "BPMODEL\n";
+  const unsigned v[5] = { 1, 10, 25000000, 5000, 5000 };
+  for (int k = 0; k < 5; k++)
+    for (int j = 0; j < 4; j++)
+      head[8 + 4 * k + j] = (unsigned char) (v[k] >> (8 * j));
+  FILE *f = fopen (big, "wb");
+  ck_assert_ptr_nonnull (f);
+  ck_assert_uint_eq (fwrite (head, 1, sizeof head, f), sizeof head);
+  ck_assert_int_eq (fclose (f), 0);
+  if (truncate (big, (off_t) 8 * 250000010 + 32) != 0)
+    return;   /* no room for a sparse file here: nothing to learn */
+  ck_assert_int_eq (bp_model_file_shape (big, &layers, &rows, &cols, &classes, &hidden,
+                                         NULL, 0), GSL_SUCCESS);
+  ck_assert (layers == 1 && rows == 5000 && cols == 5000 && classes == 10 && hidden == 0);
+  gsl_set_error_handler (old);
+}
+END_TEST
+
+START_TEST (test_read_corrupt_hidden_field)
+{
+  /* a two-layer model whose H field is corrupt: named so, not "truncated" */
+  gsl_error_handler_t *old = gsl_set_error_handler_off ();
+  make_folder ("hfield");
+  const char *path = in_folder ("m");
+  bp_mlp *net = bp_mlp_alloc (4, 3, 5, BP_TANH);
+  ck_assert_int_eq (bp_model_file_write_mlp (path, net, 2, 2, NULL, 0), GSL_SUCCESS);
+  bp_mlp_free (net);
+  FILE *f = fopen (path, "r+b");
+  ck_assert_ptr_nonnull (f);
+  ck_assert_int_eq (fseek (f, 28, SEEK_SET), 0);
+  ck_assert_int_eq (fputc (7, f), 7);   /* H = 7, not 3 */
+  ck_assert_int_eq (fclose (f), 0);
+  char err[1024];
+  ck_assert_int_eq (bp_model_file_read_mlp (path, &net, NULL, NULL, err, sizeof err),
+                    GSL_EINVAL);
+  ck_assert_msg (strstr (err, "corrupt header: its number of hidden units is 7, but the "
+                         "file's length") && strstr (err, "show it is 3"), "%s", err);
+  gsl_set_error_handler (old);
+}
+END_TEST
+
+/* --- saving ------------------------------------------------------------- */
+
+/* Saving over path refused with GSL_EFAILED and a message saying what,
+   path unchanged (the same file, lstat's inode and mode), no file left. */
+static void
+expect_save_refused (const char *path, const char *what, const char *const *known)
+{
+  struct stat before, after;
+  char err[1024];
+  ck_assert_int_eq (lstat (path, &before), 0);
+  ck_assert_int_eq (bp_model_file_write (path, W, b, 2, 2, err, sizeof err), GSL_EFAILED);
+  ck_assert_msg (strstr (err, what) != NULL && strstr (err, "refused") != NULL,
+                 "%s: %s", path, err);
+  ck_assert_int_eq (lstat (path, &after), 0);
+  ck_assert (before.st_ino == after.st_ino && before.st_mode == after.st_mode
+             && before.st_size == after.st_size);
+  ck_assert_int_eq (others_in_folder (known), 0);
+}
+
+START_TEST (test_save_special_files)
+{
+  gsl_error_handler_t *old = gsl_set_error_handler_off ();
+  make_folder ("special");
+  const char *model = in_folder ("model"), *link = in_folder ("link"),
+             *dlink = in_folder ("dirlink"), *fifo = in_folder ("fifo"),
+             *dir = in_folder ("dir");
+  const char *const known[] = { "model", "link", "dirlink", "fifo", "dir", NULL };
+  ck_assert_int_eq (bp_model_file_write (model, W, b, 2, 2, NULL, 0), GSL_SUCCESS);
+  ck_assert_int_eq (symlink ("model", link), 0);
+  ck_assert_int_eq (mkdir (dir, 0777), 0);
+  ck_assert_int_eq (symlink ("dir", dlink), 0);
+  ck_assert_int_eq (mkfifo (fifo, 0600), 0);
+  /* a symbolic link, to a file or to a folder: replaced by the file before */
+  expect_save_refused (link, "symbolic link", known);
+  expect_save_refused (dlink, "symbolic link", known);
+  /* a FIFO, and an empty folder (rename would have replaced it) */
+  expect_save_refused (fifo, "FIFO", known);
+  expect_save_refused (dir, "directory", known);
+  /* a device: /dev/full became a regular file when root saved over it.
+     A device node of the folder's own is tried (never one of /dev: on a
+     broken library this test would replace it), when mknod is allowed */
+  const char *dev = in_folder ("null");
+  const char *const known_dev[] = { "model", "link", "dirlink", "fifo", "dir", "null", NULL };
+  if (mknod (dev, S_IFCHR | 0600, makedev (1, 3)) == 0)
+    expect_save_refused (dev, "character device", known_dev);
+  gsl_set_error_handler (old);
+}
+END_TEST
+
+START_TEST (test_save_read_only_and_mode)
+{
+  gsl_error_handler_t *old = gsl_set_error_handler_off ();
+  make_folder ("mode");
+  const char *model = in_folder ("model");
+  const char *const known[] = { "model", NULL };
+  struct stat st;
+  ck_assert_int_eq (bp_model_file_write (model, W, b, 2, 2, NULL, 0), GSL_SUCCESS);
+  /* a re-save keeps the mode (0600 became 0644, the umask's) */
+  ck_assert_int_eq (chmod (model, 0600), 0);
+  ck_assert_int_eq (bp_model_file_write (model, W, b, 2, 2, NULL, 0), GSL_SUCCESS);
+  ck_assert_int_eq (stat (model, &st), 0);
+  ck_assert_uint_eq (st.st_mode & 07777, 0600);
+  ck_assert_int_eq (chmod (model, 0640), 0);
+  ck_assert_int_eq (bp_model_file_write (model, W, b, 2, 2, NULL, 0), GSL_SUCCESS);
+  ck_assert_int_eq (stat (model, &st), 0);
+  ck_assert_uint_eq (st.st_mode & 07777, 0640);
+  /* a read-only model is refused (it was replaced silently), also for
+     root, whom access () lets write anything */
+  ck_assert_int_eq (chmod (model, 0444), 0);
+  expect_save_refused (model, "read-only", known);
+  ck_assert_int_eq (chmod (model, 0644), 0);
+  gsl_set_error_handler (old);
+}
+END_TEST
+
+START_TEST (test_save_long_names)
+{
+  /* every length up to the folder's longest name: 249 to 255 characters
+     could not be saved (the name plus ".XXXXXX" was too long) */
+  gsl_error_handler_t *old = gsl_set_error_handler_off ();
+  make_folder ("long");
+  char name[300];
+  const char *const known[] = { NULL };
+  long name_max = pathconf (folder, _PC_NAME_MAX);
+  if (name_max <= 0 || name_max > 290)
+    name_max = 255;
+  for (long len = name_max - 10; len <= name_max; len++)
+    {
+      memset (name, 'a' + (int) (len % 26), (size_t) len);
+      name[len] = '\0';
+      const char *path = in_folder (name);
+      char err[1024] = "";
+      ck_assert_msg (bp_model_file_write (path, W, b, 2, 2, err, sizeof err) == GSL_SUCCESS,
+                     "a %ld-character name: %s", len, err);
+      /* and again over it; then nothing but it */
+      ck_assert_int_eq (bp_model_file_write (path, W, b, 2, 2, NULL, 0), GSL_SUCCESS);
+      gsl_matrix *R;
+      gsl_vector *rb;
+      ck_assert_int_eq (bp_model_file_read (path, &R, &rb, NULL, NULL, NULL, 0),
+                        GSL_SUCCESS);
+      ck_assert (gsl_matrix_equal (R, W));
+      gsl_matrix_free (R);
+      gsl_vector_free (rb);
+      ck_assert_int_eq (unlink (path), 0);
+      ck_assert_int_eq (others_in_folder (known), 0);
+    }
+  gsl_set_error_handler (old);
+}
+END_TEST
+
+/* The signals whose default action ends the process: raised while the
+   model is being written (from a second process, at many moments), each
+   must leave the folder holding the model, old or new, and nothing
+   else; and the process must still end by that signal. */
+static const int deadly[] = { SIGHUP, SIGINT, SIGTERM, SIGQUIT, SIGPIPE, SIGALRM,
+                              SIGUSR1, SIGUSR2 };
+
+START_TEST (test_save_signals)
+{
+  make_folder ("signals");
+  const char *model = in_folder ("model");
+  const char *const known[] = { "model", NULL };
+  /* a model of 1000 x 4000: 32 MB, a save long enough to be hit */
+  gsl_matrix *bigW = gsl_matrix_calloc (1000, 4000);
+  gsl_vector *bigb = gsl_vector_calloc (1000);
+  ck_assert_int_eq (bp_model_file_write (model, bigW, bigb, 40, 100, NULL, 0), GSL_SUCCESS);
+  int hit = 0;
+  for (size_t k = 0; k < 3 * sizeof deadly / sizeof deadly[0]; k++)
+    {
+      const int sig = deadly[k % (sizeof deadly / sizeof deadly[0])];
+      int pipefd[2];
+      ck_assert_int_eq (pipe (pipefd), 0);
+      pid_t pid = fork ();
+      ck_assert_int_ge (pid, 0);
+      if (pid == 0)
+        {
+          signal (sig, SIG_DFL);
+          close (pipefd[0]);
+          ck_assert_int_eq (write (pipefd[1], "g", 1), 1);   /* go */
+          for (;;)
+            bp_model_file_write (model, bigW, bigb, 40, 100, NULL, 0);
+        }
+      close (pipefd[1]);
+      char go;
+      ck_assert_int_eq (read (pipefd[0], &go, 1), 1);
+      close (pipefd[0]);
+      /* mid-save: once the temporary file is there (or after 2 s) */
+      for (int t = 0; t < 200000 && others_in_folder (known) == 0; t++)
+        usleep (10);
+      hit += others_in_folder (known) > 0;
+      kill (pid, sig);
+      int status;
+      ck_assert_int_eq (waitpid (pid, &status, 0), pid);
+      ck_assert_msg (WIFSIGNALED (status) && WTERMSIG (status) == sig,
+                     "signal %d: the writer did not end by it (status %d)", sig, status);
+      ck_assert_msg (others_in_folder (known) == 0,
+                     "signal %d (try %zu): a temporary file was left", sig, k);
+    }
+  ck_assert_msg (hit > 0, "no signal came during a save");
+  gsl_matrix *R;
+  gsl_vector *rb;
+  ck_assert_int_eq (bp_model_file_read (model, &R, &rb, NULL, NULL, NULL, 0), GSL_SUCCESS);
+  gsl_matrix_free (R);
+  gsl_vector_free (rb);
+  gsl_matrix_free (bigW);
+  gsl_vector_free (bigb);
+}
+END_TEST
+
+static Suite *
+read_suite (void)
+{
+  Suite *s = suite_create ("robust_read");
+  TCase *tc = tcase_create ("special files");
+  tcase_add_checked_fixture (tc, model_setup, model_teardown);
+  tcase_add_test (tc, test_read_fifo);
+  tcase_add_test (tc, test_read_device_and_folder);
+  tcase_add_test (tc, test_read_shape_from_header);
+  tcase_add_test (tc, test_read_corrupt_hidden_field);
+  suite_add_tcase (s, tc);
+  return s;
+}
+
+static Suite *
+save_suite (void)
+{
+  Suite *s = suite_create ("robust_save");
+  TCase *tc = tcase_create ("paths");
+  tcase_add_checked_fixture (tc, model_setup, model_teardown);
+  tcase_add_test (tc, test_save_special_files);
+  tcase_add_test (tc, test_save_read_only_and_mode);
+  tcase_add_test (tc, test_save_long_names);
+  suite_add_tcase (s, tc);
+  TCase *ts = tcase_create ("signals");
+  tcase_add_checked_fixture (ts, model_setup, model_teardown);
+  tcase_set_timeout (ts, 60);
+  tcase_add_test (ts, test_save_signals);
+  suite_add_tcase (s, ts);
+  return s;
+}
+
+int
+main (void)
+{
+  Suite *(*const suites[]) (void) = { read_suite, save_suite };
+  return test_run_suites (suites, sizeof suites / sizeof suites[0]);
+}

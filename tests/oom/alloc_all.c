@@ -1,0 +1,98 @@
+/* alloc_all.c -- every allocator of the library, and the functions that
+   allocate inside (the readers and writers of files, bp_model_backward),
+   called once each with well-formed arguments, for tests/oom/run.sh: under
+   the shim any one of their allocations may fail, and each must then
+   return NULL or an error code, never crash.  Prints how many calls were
+   refused; exit 0 when it ran to the end.  Argument: the folder of the
+   small data set. */
+#include <config.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <unistd.h>
+#include <gsl/gsl_errno.h>
+#include "backprop.h"
+#include "backprop/bp_complex_step.h"
+
+static int refused;
+
+#define TRY_ALLOC(type, call, freer)            \
+  do {                                          \
+    type *p_ = (call);                          \
+    if (p_ == NULL)                             \
+      refused++;                                \
+    freer (p_);                                 \
+  } while (0)
+
+int
+main (int argc, char **argv)
+{
+  getopt_long (argc, argv, "", NULL, NULL);   /* the shim counts from here */
+  const char *data = argc > 1 ? argv[1] : "tests/data";
+  gsl_set_error_handler_off ();
+  TRY_ALLOC (bp_model_workspace, bp_model_workspace_alloc (10, 784), bp_model_workspace_free);
+  TRY_ALLOC (bp_batch_workspace, bp_batch_workspace_alloc (64, 10, 784),
+             bp_batch_workspace_free);
+  TRY_ALLOC (bp_mlp, bp_mlp_alloc (784, 16, 10, BP_RELU), bp_mlp_free);
+  TRY_ALLOC (bp_mlp_workspace, bp_mlp_workspace_alloc (784, 16, 10), bp_mlp_workspace_free);
+  TRY_ALLOC (bp_mlp_batch_workspace, bp_mlp_batch_workspace_alloc (64, 784, 16, 10),
+             bp_mlp_batch_workspace_free);
+  TRY_ALLOC (bp_cstep_workspace, bp_cstep_workspace_alloc (784, 16, 10),
+             bp_cstep_workspace_free);
+  TRY_ALLOC (bp_trainer, bp_trainer_alloc (100, 64, 10, 784), bp_trainer_free);
+  bp_mlp *net = bp_mlp_alloc (4, 3, 2, BP_TANH);
+  if (net != NULL)
+    TRY_ALLOC (bp_mlp_trainer, bp_mlp_trainer_alloc (100, 8, net), bp_mlp_trainer_free);
+  else
+    refused++;
+
+  /* files: read the data set, write and read both kinds of model */
+  char images[4096], labels[4096], model[64], err[256];
+  snprintf (images, sizeof images, "%s/t10k-images-idx3-ubyte.gz", data);
+  snprintf (labels, sizeof labels, "%s/t10k-labels-idx1-ubyte.gz", data);
+  snprintf (model, sizeof model, "oom-run.alloc-%ld", (long) getpid ());
+  bp_dataset d;
+  if (bp_dataset_read (images, labels, 10, &d, err, sizeof err) == GSL_SUCCESS)
+    bp_dataset_free (&d);
+  else
+    refused++;
+  gsl_matrix *W = gsl_matrix_calloc (10, 784), *R = NULL, *G = gsl_matrix_alloc (10, 784),
+             *x = gsl_matrix_calloc (28, 28), *gx = gsl_matrix_alloc (28, 28);
+  gsl_vector *b = gsl_vector_calloc (10), *rb = NULL, *gb = gsl_vector_alloc (10),
+             *t = gsl_vector_calloc (10);
+  if (W && G && x && gx && b && gb && t)
+    {
+      gsl_vector_set (t, 3, 1.0);
+      if (bp_model_backward (W, b, x, t, G, gb, gx, NULL) != GSL_SUCCESS)
+        refused++;
+      if (bp_model_file_write (model, W, b, 28, 28, err, sizeof err) != GSL_SUCCESS)
+        refused++;
+      else if (bp_model_file_read (model, &R, &rb, NULL, NULL, err, sizeof err) != GSL_SUCCESS)
+        refused++;
+    }
+  else
+    refused++;
+  if (net != NULL)
+    {
+      bp_mlp *back = NULL;
+      if (bp_model_file_write_mlp (model, net, 2, 2, err, sizeof err) != GSL_SUCCESS)
+        refused++;
+      else if (bp_model_file_read_mlp (model, &back, NULL, NULL, err, sizeof err)
+               != GSL_SUCCESS)
+        refused++;
+      bp_mlp_free (back);
+    }
+  unlink (model);
+  bp_mlp_free (net);
+  gsl_matrix_free (W);
+  gsl_matrix_free (R);
+  gsl_matrix_free (G);
+  gsl_matrix_free (x);
+  gsl_matrix_free (gx);
+  gsl_vector_free (b);
+  gsl_vector_free (rb);
+  gsl_vector_free (gb);
+  gsl_vector_free (t);
+  printf ("alloc_all: %d calls refused\n", refused);
+  return 0;
+}
