@@ -144,3 +144,10 @@ malformed-corpus: tests/check_malformed$(EXEEXT)
 TESTS += tests/save-faults.sh
 EXTRA_DIST += tests/save-faults.sh
 CLEANFILES += save-faults.*
+
+# Issue 13: the convolution and pooling layers and their batch forms.
+BP_SUITES += tests/check_conv tests/check_pool
+tests_check_conv_CFLAGS = $(TEST_CFLAGS)
+tests_check_conv_LDADD = $(TEST_LDADD)
+tests_check_pool_CFLAGS = $(TEST_CFLAGS)
+tests_check_pool_LDADD = $(TEST_LDADD)
