@@ -22,7 +22,9 @@ EXTRA_PROGRAMS += bench/bench-conv
 bench_bench_conv_SOURCES = bench/bench-conv.c
 bench_bench_conv_LDADD = src/lib/libbackprop.la $(GSL_LIBS) $(CBLAS_LIBS)
 CLEANFILES += bench/bench-conv$(EXEEXT)
+EXTRA_DIST += bench/torch_conv.py
 bench-conv: bench/bench-conv$(EXEEXT)
 	./bench/bench-conv$(EXEEXT) $(BENCH_CONV_FLAGS)
+	@echo "PyTorch on the same layers: python3 $(srcdir)/bench/torch_conv.py $(BENCH_CONV_FLAGS)"
 bench: bench-conv
 .PHONY: bench-conv
