@@ -52,19 +52,27 @@ ycol (const geometry *g, size_t n, size_t i, size_t j)
   return (n * g->Ho + i) * g->Wo + j;
 }
 
-/* The offset t = 2a + e of the window's first maximum in row-major
-   order (strict >: a later equal value does not displace it). */
+/* The column of element t = 2a + e of window (i, j) of image n. */
 static size_t
-first_max (const gsl_matrix *X, const geometry *g, size_t c, size_t n, size_t i, size_t j)
+wcol (const geometry *g, size_t n, size_t i, size_t j, size_t t)
+{
+  return xcol (g, n, 2 * i + t / 2, 2 * j + t % 2);
+}
+
+/* The offset t = 2a + e of the window's first maximum in row-major
+   order (strict >: a later equal value does not displace it); x is the
+   channel's row. */
+static size_t
+first_max (const double *x, const geometry *g, size_t n, size_t i, size_t j)
 {
   size_t best = 0;
-  double m = gsl_matrix_get (X, c, xcol (g, n, 2 * i, 2 * j));
+  double m = x[wcol (g, n, i, j, 0)];
   for (size_t t = 1; t < 4; t++)
     {
-      const double x = gsl_matrix_get (X, c, xcol (g, n, 2 * i + t / 2, 2 * j + t % 2));
-      if (x > m)
+      const double xt = x[wcol (g, n, i, j, t)];
+      if (xt > m)
         {
-          m = x;
+          m = xt;
           best = t;
         }
     }
@@ -86,14 +94,14 @@ bp_maxpool (const gsl_matrix *X, size_t height, size_t width, gsl_matrix *Y)
   if (!matrix_finite (X))
     GSL_ERROR ("bp_maxpool: X has a NaN or infinite element", GSL_EDOM);
   for (size_t c = 0; c < X->size1; c++)
-    for (size_t n = 0; n < g.n; n++)
-      for (size_t i = 0; i < g.Ho; i++)
-        for (size_t j = 0; j < g.Wo; j++)
-          {
-            const size_t t = first_max (X, &g, c, n, i, j);
-            gsl_matrix_set (Y, c, ycol (&g, n, i, j),
-                            gsl_matrix_get (X, c, xcol (&g, n, 2 * i + t / 2, 2 * j + t % 2)));
-          }
+    {
+      const double *x = X->data + c * X->tda;
+      double *y = Y->data + c * Y->tda;
+      for (size_t n = 0; n < g.n; n++)
+        for (size_t i = 0; i < g.Ho; i++)
+          for (size_t j = 0; j < g.Wo; j++)
+            y[ycol (&g, n, i, j)] = x[wcol (&g, n, i, j, first_max (x, &g, n, i, j))];
+    }
   return GSL_SUCCESS;
 }
 
@@ -117,14 +125,14 @@ bp_maxpool_backward (const gsl_matrix *X, size_t height, size_t width,
     GSL_ERROR ("bp_maxpool_backward: X has a NaN or infinite element", GSL_EDOM);
   gsl_matrix_set_zero (dL_dX);
   for (size_t c = 0; c < X->size1; c++)
-    for (size_t n = 0; n < g.n; n++)
-      for (size_t i = 0; i < g.Ho; i++)
-        for (size_t j = 0; j < g.Wo; j++)
-          {
-            const size_t t = first_max (X, &g, c, n, i, j);
-            gsl_matrix_set (dL_dX, c, xcol (&g, n, 2 * i + t / 2, 2 * j + t % 2),
-                            gsl_matrix_get (dL_dY, c, ycol (&g, n, i, j)));
-          }
+    {
+      const double *x = X->data + c * X->tda, *dy = dL_dY->data + c * dL_dY->tda;
+      double *dx = dL_dX->data + c * dL_dX->tda;
+      for (size_t n = 0; n < g.n; n++)
+        for (size_t i = 0; i < g.Ho; i++)
+          for (size_t j = 0; j < g.Wo; j++)
+            dx[wcol (&g, n, i, j, first_max (x, &g, n, i, j))] = dy[ycol (&g, n, i, j)];
+    }
   return GSL_SUCCESS;
 }
 
@@ -141,15 +149,19 @@ bp_avgpool (const gsl_matrix *X, size_t height, size_t width, gsl_matrix *Y)
   if (status)
     return status;
   for (size_t c = 0; c < X->size1; c++)
-    for (size_t n = 0; n < g.n; n++)
-      for (size_t i = 0; i < g.Ho; i++)
-        for (size_t j = 0; j < g.Wo; j++)
-          {
-            double sum = 0.0;
-            for (size_t t = 0; t < 4; t++)
-              sum += gsl_matrix_get (X, c, xcol (&g, n, 2 * i + t / 2, 2 * j + t % 2));
-            gsl_matrix_set (Y, c, ycol (&g, n, i, j), 0.25 * sum);
-          }
+    {
+      const double *x = X->data + c * X->tda;
+      double *y = Y->data + c * Y->tda;
+      for (size_t n = 0; n < g.n; n++)
+        for (size_t i = 0; i < g.Ho; i++)
+          for (size_t j = 0; j < g.Wo; j++)
+            {
+              double sum = 0.0;
+              for (size_t t = 0; t < 4; t++)
+                sum += x[wcol (&g, n, i, j, t)];
+              y[ycol (&g, n, i, j)] = 0.25 * sum;
+            }
+    }
   return GSL_SUCCESS;
 }
 
@@ -169,14 +181,18 @@ bp_avgpool_backward (const gsl_matrix *dL_dY, size_t height, size_t width,
     return status;
   gsl_matrix_set_zero (dL_dX);
   for (size_t c = 0; c < dL_dX->size1; c++)
-    for (size_t n = 0; n < g.n; n++)
-      for (size_t i = 0; i < g.Ho; i++)
-        for (size_t j = 0; j < g.Wo; j++)
-          {
-            const double d = 0.25 * gsl_matrix_get (dL_dY, c, ycol (&g, n, i, j));
-            for (size_t t = 0; t < 4; t++)
-              gsl_matrix_set (dL_dX, c, xcol (&g, n, 2 * i + t / 2, 2 * j + t % 2), d);
-          }
+    {
+      const double *dy = dL_dY->data + c * dL_dY->tda;
+      double *dx = dL_dX->data + c * dL_dX->tda;
+      for (size_t n = 0; n < g.n; n++)
+        for (size_t i = 0; i < g.Ho; i++)
+          for (size_t j = 0; j < g.Wo; j++)
+            {
+              const double d = 0.25 * dy[ycol (&g, n, i, j)];
+              for (size_t t = 0; t < 4; t++)
+                dx[wcol (&g, n, i, j, t)] = d;
+            }
+    }
   return GSL_SUCCESS;
 }
 
@@ -219,7 +235,7 @@ bp_cstep_maxpool (const gsl_matrix_complex *X, size_t height, size_t width,
             for (size_t t = 1; t < 4; t++)
               {
                 const double complex x
-                  = cmget (X, c, xcol (&g, n, 2 * i + t / 2, 2 * j + t % 2));
+                  = cmget (X, c, wcol (&g, n, i, j, t));
                 if (creal (x) > creal (m))
                   m = x;
               }
@@ -248,7 +264,7 @@ bp_cstep_avgpool (const gsl_matrix_complex *X, size_t height, size_t width,
           {
             double complex sum = 0.0;
             for (size_t t = 0; t < 4; t++)
-              sum += cmget (X, c, xcol (&g, n, 2 * i + t / 2, 2 * j + t % 2));
+              sum += cmget (X, c, wcol (&g, n, i, j, t));
             cmset (Y, c, ycol (&g, n, i, j), 0.25 * sum);
           }
   return GSL_SUCCESS;
