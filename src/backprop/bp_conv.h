@@ -16,7 +16,8 @@
    Flatten (derivations/16-pooling.md) is bp_reshape of this matrix.
 
    Errors (bp_common.h): GSL_EFAULT for a NULL pointer; GSL_EINVAL for a
-   shape with a zero field or a kernel larger than the padded image;
+   shape with a zero size (any field but pad) or a kernel larger than the
+   padded image;
    GSL_EBADLEN for a matrix or vector whose size disagrees with the shape.
    Nothing is written when an argument is refused. */
 #ifndef BP_CONV_H
