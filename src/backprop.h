@@ -25,6 +25,7 @@
 #include "backprop/bp_model_file.h"
 #include "backprop/bp_check_threads.h"
 #include "backprop/bp_check_directional.h"
+#include "backprop/bp_gradcheck.h"
 #include "backprop/bp_mlp_batch.h"
 #include "backprop/bp_mlp_train.h"
 #include "backprop/bp_conv.h"

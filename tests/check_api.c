@@ -42,6 +42,7 @@
 #include <gsl/gsl_complex_math.h>
 #include "testutil.h"
 #include "backprop/bp_complex_step.h"
+#include "backprop/bp_gradcheck.h"
 
 /* Sizes of the well-formed arguments: n classes, m inputs (a 2x2 image),
    k parameters and q outputs for the checker's functions, H hidden units,
@@ -125,7 +126,16 @@ typedef enum
   PX,      /* PC x PHW: a pooling's input, PH x PWD images */
   PY,      /* PC x PYW: its output */
   CPX,     /* complex PX */
-  CPY      /* complex PY */
+  CPY,     /* complex PY */
+  GCF,     /* bp_gradcheck_function * (a constant scalar f) */
+  GBLK,    /* bp_gradcheck_block[1]: a vector of K (theta) */
+  GANA,    /* bp_gradcheck_block[1]: K zeros (the analytic gradient) */
+  GOPT,    /* bp_gradcheck_options * (the defaults) */
+  GRESP,   /* bp_gradcheck_result **, a result */
+  GRES,    /* const bp_gradcheck_result * of a check */
+  FILEP,   /* FILE * (a temporary file) */
+  MNAME,   /* a checker method's name */
+  UNSP     /* unsigned * */
 } kind;
 
 /* The convolution of the rows: C_in = CI channels of CH x CW, CO kernels
@@ -149,7 +159,7 @@ n_wrong (kind k)
     case VN: case VM: case MX: case WS: case TK: case ZK: case ZQK: case BWS:
     case NET: case MWS: case MBWS: case CVN: case CVM: case CVH: case CMX:
     case CWS1: case CWS2: case TR: case MTR: case MCN: case CBV: case CYR: case CCB:
-      return 1;
+    case GANA: return 1;
     default: return 0;
     }
 }
@@ -213,7 +223,20 @@ no_progress (size_t done, size_t total, void *arg)
   (void) arg;
 }
 
+static int
+constant_loss (const bp_gradcheck_point *pt, void *params, double *L)
+{
+  (void) pt;
+  (void) params;
+  *L = 0.0;
+  return 0;
+}
+
 static bp_check_result result;
+static bp_gradcheck_function a_function = { .loss = constant_loss };
+static bp_gradcheck_options some_options;
+static bp_gradcheck_result *a_gresult;
+static unsigned an_unsigned;
 static double loss;
 static size_t a_size;
 static bp_activation an_activation;
@@ -300,6 +323,8 @@ data_path (const char *file)
   snprintf (p, 1024, "%s/%s", test_data_dir (), file);
   return p;
 }
+
+static void unmake (kind k, void *p);
 
 /* An argument of kind k, well-formed (wrong = 0), of wrong shape number
    wrong (1 or 2), or well-formed with a NaN (wrong = POISON). */
@@ -453,6 +478,30 @@ make (kind k, int wrong)
       gsl_matrix_free (A);
       gsl_vector_free (v);
       return path;
+    case GBLK:
+    case GANA:
+      {
+        bp_gradcheck_block *b = calloc (1, sizeof *b);
+        b->vector = make (k == GBLK ? TK : ZK, wrong);
+        return b;
+      }
+    case GCF: return &a_function;
+    case GOPT:
+      bp_gradcheck_options_default (&some_options);
+      return &some_options;
+    case GRESP: return &a_gresult;
+    case GRES:
+      {
+        bp_gradcheck_block *b = make (GBLK, 0), *a = make (GANA, 0);
+        bp_gradcheck_result *r = NULL;
+        ck_assert_int_eq (bp_gradcheck (&a_function, 1, b, a, NULL, &r), GSL_SUCCESS);
+        unmake (GBLK, b);
+        unmake (GANA, a);
+        return r;
+      }
+    case FILEP: return tmpfile ();
+    case MNAME: return (void *) "all";
+    case UNSP: return &an_unsigned;
     case P2:
       path = path_of ("2");
       net = net_of (HH);
@@ -505,6 +554,16 @@ unmake (kind k, void *p)
       bp_mlp_free (a_net);
       a_net = NULL;
       break;
+    case GBLK: case GANA:
+      gsl_vector_free ((gsl_vector *) ((bp_gradcheck_block *) p)->vector);
+      free (p);
+      break;
+    case GRESP:
+      bp_gradcheck_result_free (a_gresult);
+      a_gresult = NULL;
+      break;
+    case GRES: bp_gradcheck_result_free (p); break;
+    case FILEP: fclose (p); break;
     case PIMG: case PLBL: free (p); break;
     case PW: case P1: case P2:
       unlink (p);
@@ -673,6 +732,15 @@ static int call_check_directional_gradient (void **p)
 static int call_check_directional_jacobian (void **p)
 { return bp_check_directional_jacobian ((bp_vector_function) p[0], p[1], V (2), A (3), 4,
                                         p[4], 1e-6, 1e-9, p[5]); }
+
+/* the one checker over blocks */
+static int call_gradcheck (void **p)
+{ return bp_gradcheck (p[0], 1, p[1], p[2], p[3], p[4]); }
+static int call_gradcheck_options_default (void **p)
+{ return bp_gradcheck_options_default (p[0]); }
+static int call_gradcheck_method_parse (void **p)
+{ return bp_gradcheck_method_parse (S (0), p[1]); }
+static int call_gradcheck_fprintf (void **p) { return bp_gradcheck_fprintf (p[0], p[1]); }
 
 /* data sets, training, model files */
 static int call_idx_read (void **p)
@@ -881,6 +949,15 @@ static const api_row api[] = {
     { FS, PAR, TK, ZK, RNG, RES }, B_ (1) | B_ (5), 0, 0 },
   { "bp_check_directional_jacobian", call_check_directional_jacobian, R_INT, 6,
     { FV, PAR, TK, ZQK, RNG, RES }, B_ (1) | B_ (5), 0, 0 },
+
+  /* the one checker (opts and result may be NULL) */
+  { "bp_gradcheck", call_gradcheck, R_INT, 5, { GCF, GBLK, GANA, GOPT, GRESP },
+    B_ (3) | B_ (4), 0, B_ (1) },
+  { "bp_gradcheck_options_default", call_gradcheck_options_default, R_INT, 1, { GOPT },
+    0, 0, 0 },
+  { "bp_gradcheck_method_parse", call_gradcheck_method_parse, R_INT, 2, { MNAME, UNSP },
+    0, 0, 0 },
+  { "bp_gradcheck_fprintf", call_gradcheck_fprintf, R_INT, 2, { FILEP, GRES }, 0, 0, 0 },
 
   /* data sets (the readers also write their message into err, which may
      be NULL; a NULL path names the function instead of a file) */
@@ -1162,6 +1239,17 @@ START_TEST (test_api_no_pointer)
   ck_assert_int_eq (bp_activation_from_name ("softplus", &a), GSL_EINVAL);
   ck_assert_int_eq (n_errors, 0);
   ck_assert_int_eq (a, BP_TANH);
+  /* "bp_gradcheck_result_free" (NULL) does nothing; "bp_gradcheck_verdict_name"
+     of no verdict is NULL; bp_gradcheck_method_parse of an unknown name:
+     GSL_EINVAL without the handler, *method untouched */
+  bp_gradcheck_result_free (NULL);
+  ck_assert_ptr_null (bp_gradcheck_verdict_name ((bp_gradcheck_verdict) 7));
+  ck_assert_str_eq (bp_gradcheck_verdict_name (BP_GRADCHECK_FAIL), "FAIL");
+  unsigned method = 0;
+  reset_errors ();
+  ck_assert_int_eq (bp_gradcheck_method_parse ("newton", &method), GSL_EINVAL);
+  ck_assert_int_eq (n_errors, 0);
+  ck_assert_uint_eq (method, 0);
   /* "bp_check_threads": 0 for none, else between 1 and n_params */
   ck_assert_uint_eq (bp_check_threads (0), 0);
   ck_assert_uint_eq (bp_check_threads (1), 1);

@@ -5,7 +5,13 @@
 #include <config.h>
 #include <math.h>
 #include <gsl/gsl_errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 #include <gsl/gsl_blas.h>
+#include <gsl/gsl_complex_math.h>
+#include <gsl/gsl_nan.h>
+#include "backprop/bp_complex_step.h"
 #include "testutil.h"
 
 /* f(t) = sum_i sin(t_i) + t_0 t_1^2: df/dt_i = cos t_i + [i=0] t_1^2 + [i=1] 2 t_0 t_1 */
@@ -271,9 +277,889 @@ check_suite (void)
   return s;
 }
 
+/* --- bp_gradcheck: the one checker over blocks (bp_gradcheck.h) -------- */
+
+/* The layer of the manual: y = tanh(W x + b), L = 1/2 |y - t|^2, blocks
+   W (R x C), b (R), x (C).  Its gradients by hand (derivation 00, the
+   example): delta = (y - t) (.) (1 - y^2), dL/dW = delta x^T,
+   dL/db = delta, dL/dx = W^T delta. */
+enum { LR = 3, LC = 3 };
+typedef struct
+{
+  gsl_vector *t;
+} layer;
+
+static int
+layer_loss (const bp_gradcheck_point *p, void *params, double *L)
+{
+  const layer *ly = params;
+  const gsl_matrix *W = p->block[0];
+  const gsl_vector *b = p->vector[1], *x = p->vector[2];
+  double s = 0.0;
+  for (size_t i = 0; i < W->size1; i++)
+    {
+      double v = gsl_vector_get (b, i);
+      for (size_t j = 0; j < W->size2; j++)
+        v += gsl_matrix_get (W, i, j) * gsl_vector_get (x, j);
+      const double d = tanh (v) - gsl_vector_get (ly->t, i);
+      s += 0.5 * d * d;
+    }
+  *L = s;
+  return 0;
+}
+
+static int
+layer_closs (const bp_gradcheck_cpoint *p, void *params, gsl_complex *L)
+{
+  const layer *ly = params;
+  const gsl_matrix_complex *W = p->block[0];
+  const gsl_vector_complex *b = p->vector[1], *x = p->vector[2];
+  gsl_complex s = GSL_COMPLEX_ZERO;
+  for (size_t i = 0; i < W->size1; i++)
+    {
+      gsl_complex v = gsl_vector_complex_get (b, i);
+      for (size_t j = 0; j < W->size2; j++)
+        v = gsl_complex_add (v, gsl_complex_mul (gsl_matrix_complex_get (W, i, j),
+                                                 gsl_vector_complex_get (x, j)));
+      const gsl_complex d = gsl_complex_sub_real (gsl_complex_tanh (v),
+                                                  gsl_vector_get (ly->t, i));
+      s = gsl_complex_add (s, gsl_complex_mul_real (gsl_complex_mul (d, d), 0.5));
+    }
+  *L = s;
+  return 0;
+}
+
+/* the right gradients at W, b, x into dW, db, dx */
+static void
+layer_grad (const gsl_matrix *W, const gsl_vector *b, const gsl_vector *x,
+            const gsl_vector *t, gsl_matrix *dW, gsl_vector *db, gsl_vector *dx)
+{
+  gsl_vector *delta = gsl_vector_alloc (W->size1);
+  gsl_vector_memcpy (delta, b);
+  gsl_blas_dgemv (CblasNoTrans, 1.0, W, x, 1.0, delta);
+  for (size_t i = 0; i < delta->size; i++)
+    {
+      const double y = tanh (gsl_vector_get (delta, i));
+      gsl_vector_set (delta, i, (y - gsl_vector_get (t, i)) * (1.0 - y * y));
+    }
+  gsl_matrix_set_zero (dW);
+  gsl_blas_dger (1.0, delta, x, dW);
+  gsl_vector_memcpy (db, delta);
+  gsl_blas_dgemv (CblasTrans, 1.0, W, delta, 0.0, dx);
+  gsl_vector_free (delta);
+}
+
+/* A seeded layer problem: the point, its right gradients. */
+typedef struct
+{
+  gsl_matrix *W, *dW;
+  gsl_vector *b, *x, *db, *dx;
+  layer ly;
+  bp_gradcheck_function F;
+  bp_gradcheck_block blocks[3], grads[3];
+} layer_problem;
+
+static void
+layer_problem_init (layer_problem *p, int seed)
+{
+  gsl_rng *rng = test_rng (900 + seed);
+  p->W = gsl_matrix_alloc (LR, LC);
+  p->dW = gsl_matrix_alloc (LR, LC);
+  p->b = gsl_vector_alloc (LR);
+  p->db = gsl_vector_alloc (LR);
+  p->x = gsl_vector_alloc (LC);
+  p->dx = gsl_vector_alloc (LC);
+  p->ly.t = gsl_vector_alloc (LR);
+  for (size_t i = 0; i < LR; i++)
+    {
+      for (size_t j = 0; j < LC; j++)
+        gsl_matrix_set (p->W, i, j, gsl_rng_uniform (rng) * 2.0 - 1.0);
+      gsl_vector_set (p->b, i, gsl_rng_uniform (rng) - 0.5);
+      gsl_vector_set (p->ly.t, i, gsl_rng_uniform (rng) * 2.0 - 1.0);
+    }
+  for (size_t j = 0; j < LC; j++)
+    gsl_vector_set (p->x, j, gsl_rng_uniform (rng) * 2.0 - 1.0);
+  layer_grad (p->W, p->b, p->x, p->ly.t, p->dW, p->db, p->dx);
+  p->F = (bp_gradcheck_function) { .loss = layer_loss, .closs = layer_closs,
+                                   .params = &p->ly };
+  p->blocks[0] = (bp_gradcheck_block) { .name = "W", .matrix = p->W };
+  p->blocks[1] = (bp_gradcheck_block) { .name = "b", .vector = p->b };
+  p->blocks[2] = (bp_gradcheck_block) { .name = "x", .vector = p->x };
+  p->grads[0] = (bp_gradcheck_block) { .matrix = p->dW };
+  p->grads[1] = (bp_gradcheck_block) { .vector = p->db };
+  p->grads[2] = (bp_gradcheck_block) { .vector = p->dx };
+  gsl_rng_free (rng);
+}
+
+static void
+layer_problem_free (layer_problem *p)
+{
+  gsl_matrix_free (p->W);
+  gsl_matrix_free (p->dW);
+  gsl_vector_free (p->b);
+  gsl_vector_free (p->db);
+  gsl_vector_free (p->x);
+  gsl_vector_free (p->dx);
+  gsl_vector_free (p->ly.t);
+}
+
+static const unsigned every_method[4] = {
+  BP_GRADCHECK_CENTRAL, BP_GRADCHECK_COMPLEX_STEP, BP_GRADCHECK_DIRECTIONAL,
+  BP_GRADCHECK_TAYLOR };
+
+/* the report of r as a string (free it) */
+static char *
+report_of (const bp_gradcheck_result *r)
+{
+  char *buf = NULL;
+  size_t len = 0;
+  FILE *s = open_memstream (&buf, &len);
+  ck_assert_int_eq (bp_gradcheck_fprintf (s, r), GSL_SUCCESS);
+  fclose (s);
+  return buf;
+}
+
+START_TEST (test_gradcheck_right_layer_passes)
+{
+  /* the right gradients of the three blocks pass by every method, one call */
+  layer_problem p;
+  layer_problem_init (&p, _i);
+  bp_gradcheck_options o;
+  bp_gradcheck_options_default (&o);
+  o.method = BP_GRADCHECK_ALL;
+  bp_gradcheck_result *r = NULL;
+  ck_assert_int_eq (bp_gradcheck (&p.F, 3, p.blocks, p.grads, &o, &r), GSL_SUCCESS);
+  ck_assert_int_eq (r->verdict, BP_GRADCHECK_PASS);
+  ck_assert_uint_eq (r->n_runs, 4);
+  for (size_t j = 0; j < 4; j++)
+    {
+      ck_assert_uint_eq (r->run[j].method, every_method[j]);
+      ck_assert_msg (r->run[j].verdict == BP_GRADCHECK_PASS, "method %u: %s",
+                     r->run[j].method, r->run[j].reason);
+    }
+  const bp_gradcheck_run *c = &r->run[0];
+  ck_assert_uint_eq (c->n_checked, LR * LC + LR + LC);
+  ck_assert_uint_eq (c->block[0].rows, LR);
+  ck_assert_uint_eq (c->block[0].cols, LC);
+  ck_assert_uint_eq (c->block[1].cols, 1);
+  ck_assert_double_ge (r->run[3].slope, 1.75);
+  /* the numeric side is GSL's derivative of the element, not the analytic one */
+  ck_assert_double_eq_tol (gsl_matrix_get (c->block[0].numeric, 1, 2),
+                           gsl_matrix_get (p.dW, 1, 2), 1e-8);
+  bp_gradcheck_result_free (r);
+  /* the gradient by a callback gives the same */
+  layer_problem_free (&p);
+}
+END_TEST
+
+/* The wrong gradients of today's teeth, on the layer's blocks. */
+enum { WRONG_TRANSPOSED_W, WRONG_SIGN_b, WRONG_SHIFT_x, WRONG_OFF_1E4, N_WRONG };
+
+static void
+make_wrong (layer_problem *p, int which)
+{
+  switch (which)
+    {
+    case WRONG_TRANSPOSED_W: gsl_matrix_transpose (p->dW); break;
+    case WRONG_SIGN_b: gsl_vector_scale (p->db, -1.0); break;
+    case WRONG_SHIFT_x:
+      {
+        const double first = gsl_vector_get (p->dx, 0);
+        for (size_t i = 0; i + 1 < LC; i++)
+          gsl_vector_set (p->dx, i, gsl_vector_get (p->dx, i + 1));
+        gsl_vector_set (p->dx, LC - 1, first);
+        break;
+      }
+    default: *gsl_matrix_ptr (p->dW, 2, 1) += 1e-4; break;
+    }
+}
+
+START_TEST (test_gradcheck_wrong_layer_every_method)
+{
+  /* each wrong gradient fails by every method (the Taylor test aside for
+     one element off by 1e-4: not PASS there); the element-wise methods
+     and the localized directions name the very elements, with the hint */
+  const int which = _i % N_WRONG;
+  const size_t bad_block = which == WRONG_SIGN_b ? 1 : which == WRONG_SHIFT_x ? 2 : 0;
+  layer_problem p;
+  layer_problem_init (&p, _i);
+  layer_problem right;
+  layer_problem_init (&right, _i);
+  make_wrong (&p, which);
+  for (size_t j = 0; j < 4; j++)
+    {
+      bp_gradcheck_options o;
+      bp_gradcheck_options_default (&o);
+      o.method = every_method[j];
+      o.seed = (unsigned long) _i;
+      bp_gradcheck_result *r = NULL;
+      const int status = bp_gradcheck (&p.F, 3, p.blocks, p.grads, &o, &r);
+      const bp_gradcheck_run *run = &r->run[0];
+      if (o.method == BP_GRADCHECK_TAYLOR)
+        {
+          if (which == WRONG_OFF_1E4)
+            ck_assert_msg (run->verdict != BP_GRADCHECK_PASS, "%s", run->reason);
+          else
+            ck_assert_msg (status == GSL_FAILURE && run->slope < 1.25, "%s", run->reason);
+          bp_gradcheck_result_free (r);
+          continue;
+        }
+      ck_assert_int_eq (status, GSL_FAILURE);
+      ck_assert_int_eq (r->verdict, BP_GRADCHECK_FAIL);
+      if (o.method == BP_GRADCHECK_DIRECTIONAL)
+        ck_assert (run->localized);
+      /* the failing elements are exactly the wrong ones */
+      for (size_t k = 0; k < 3; k++)
+        {
+          const bp_gradcheck_block_result *b = &run->block[k];
+          for (size_t i = 0; i < b->mask->size1; i++)
+            for (size_t c = 0; c < b->mask->size2; c++)
+              {
+                const double a = gsl_matrix_get (b->analytic, i, c);
+                const gsl_matrix *A0 = k == 0 ? right.dW : NULL;
+                const double a0 = A0 ? gsl_matrix_get (A0, i, c)
+                                     : gsl_vector_get (k == 1 ? right.db : right.dx, i);
+                const int wrong = fabs (a - a0) > 1e-6 * fmax (1.0, fabs (a0));
+                ck_assert_msg ((gsl_matrix_uchar_get (b->mask, i, c)
+                                == BP_GRADCHECK_ELEMENT_FAIL) == wrong,
+                               "method %u block %zu (%zu,%zu)", o.method, k, i, c);
+              }
+        }
+      const bp_gradcheck_block_result *b = &run->block[bad_block];
+      ck_assert_uint_gt (b->n_failed, 0);
+      ck_assert_uint_eq (run->worst.block, bad_block);
+      const unsigned want[N_WRONG] = { BP_GRADCHECK_HINT_TRANSPOSE, BP_GRADCHECK_HINT_SIGN,
+                                       BP_GRADCHECK_HINT_SHIFT, 0 };
+      if (want[which])
+        ck_assert_msg (b->hints & want[which], "method %u: hints %u", o.method, b->hints);
+      else
+        {
+          ck_assert_uint_eq (b->hints, 0);
+          ck_assert_uint_eq (b->n_failed, 1);
+          ck_assert_uint_eq (b->worst[0].row, 2);
+          ck_assert_uint_eq (b->worst[0].col, 1);
+          ck_assert_double_eq_tol (b->worst[0].analytic - b->worst[0].numeric, 1e-4, 1e-8);
+        }
+      if (which == WRONG_SHIFT_x)
+        ck_assert_int_eq (b->shift, 1);
+      bp_gradcheck_result_free (r);
+    }
+  layer_problem_free (&p);
+  layer_problem_free (&right);
+}
+END_TEST
+
+/* f(t) = (t_0 + 2 t_1^2, sin t_0 t_1): a 2 x 2 Jacobian that is not symmetric */
+static int
+two_by_two (const bp_gradcheck_point *p, void *params, gsl_vector *out)
+{
+  (void) params;
+  const double a = gsl_vector_get (p->vector[0], 0), b = gsl_vector_get (p->vector[0], 1);
+  gsl_vector_set (out, 0, a + 2.0 * b * b);
+  gsl_vector_set (out, 1, sin (a * b));
+  return 0;
+}
+
+static int
+two_by_two_c (const bp_gradcheck_cpoint *p, void *params, gsl_vector_complex *out)
+{
+  (void) params;
+  const gsl_complex a = gsl_vector_complex_get (p->vector[0], 0);
+  const gsl_complex b = gsl_vector_complex_get (p->vector[0], 1);
+  gsl_vector_complex_set (out, 0, gsl_complex_add (a, gsl_complex_mul_real (
+                                                          gsl_complex_mul (b, b), 2.0)));
+  gsl_vector_complex_set (out, 1, gsl_complex_sin (gsl_complex_mul (a, b)));
+  return 0;
+}
+
+START_TEST (test_gradcheck_transposed_jacobian)
+{
+  /* J^T in place of J: both off-diagonal elements fail, both are listed,
+     and the hint says transpose, by every element-wise method */
+  const double td[] = { 0.7, -0.4 };
+  const double a = td[0], b = td[1];
+  const double Jd[] = { 1.0, 4.0 * b, b * cos (a * b), a * cos (a * b) };
+  gsl_vector_const_view t = gsl_vector_const_view_array (td, 2);
+  gsl_matrix *JT = gsl_matrix_alloc (2, 2);
+  gsl_matrix_const_view J = gsl_matrix_const_view_array (Jd, 2, 2);
+  gsl_matrix_transpose_memcpy (JT, &J.matrix);
+  bp_gradcheck_function F = { .vloss = two_by_two, .cvloss = two_by_two_c, .m = 2 };
+  const bp_gradcheck_block blk = { .name = "theta", .vector = &t.vector };
+  const bp_gradcheck_block ana = { .matrix = JT };
+  for (size_t j = 0; j < 3; j++)
+    {
+      bp_gradcheck_options o;
+      bp_gradcheck_options_default (&o);
+      o.method = every_method[j];
+      bp_gradcheck_result *r = NULL;
+      ck_assert_int_eq (bp_gradcheck (&F, 1, &blk, &ana, &o, &r), GSL_FAILURE);
+      const bp_gradcheck_block_result *B = &r->run[0].block[0];
+      ck_assert_uint_eq (B->n_failed, 2);
+      ck_assert_uint_eq (B->n_worst, 2);
+      ck_assert_uint_eq (gsl_matrix_uchar_get (B->mask, 0, 1), BP_GRADCHECK_ELEMENT_FAIL);
+      ck_assert_uint_eq (gsl_matrix_uchar_get (B->mask, 1, 0), BP_GRADCHECK_ELEMENT_FAIL);
+      ck_assert_uint_eq (gsl_matrix_uchar_get (B->mask, 0, 0), BP_GRADCHECK_ELEMENT_PASS);
+      ck_assert_uint_eq (B->worst[0].output + B->worst[1].output, 1);
+      ck_assert_uint_eq (B->worst[0].row + B->worst[1].row, 1);
+      ck_assert_uint_ne (B->worst[0].row, B->worst[0].output);
+      ck_assert (B->hints & BP_GRADCHECK_HINT_TRANSPOSE);
+      char *rep = report_of (r);
+      ck_assert_msg (strstr (rep, "theta out 0 (1,0)") && strstr (rep, "theta out 1 (0,0)"),
+                     "%s", rep);
+      ck_assert_msg (strstr (rep, "hint: theta: analytic = transpose of numeric"), "%s", rep);
+      free (rep);
+      bp_gradcheck_result_free (r);
+    }
+  gsl_matrix_free (JT);
+}
+END_TEST
+
+START_TEST (test_gradcheck_missing_factor)
+{
+  /* dL/dW without a factor 2 (half of it): the factor hint with c = 2,
+     printed; and a factor 1/B (a batch mean forgotten: B = 4 times it) */
+  const double c = _i == 0 ? 2.0 : 0.25;
+  layer_problem p;
+  layer_problem_init (&p, 3);
+  gsl_matrix_scale (p.dW, 1.0 / c);
+  bp_gradcheck_result *r = NULL;
+  ck_assert_int_eq (bp_gradcheck (&p.F, 3, p.blocks, p.grads, NULL, &r), GSL_FAILURE);
+  const bp_gradcheck_block_result *B = &r->run[0].block[0];
+  ck_assert_uint_eq (B->n_failed, LR * LC);
+  ck_assert_uint_eq (B->hints, BP_GRADCHECK_HINT_FACTOR);
+  ck_assert_double_eq_tol (B->factor, c, 1e-6 * c);
+  ck_assert_uint_eq (r->run[0].block[1].n_failed, 0);
+  char *rep = report_of (r);
+  char want[96];
+  snprintf (want, sizeof want, "hint: W: numeric = %.6g x analytic: a missing factor %.6g",
+            c, c);
+  ck_assert_msg (strstr (rep, want), "%s\nwanted: %s", rep, want);
+  free (rep);
+  bp_gradcheck_result_free (r);
+  layer_problem_free (&p);
+}
+END_TEST
+
+/* f(t) = sum_i sin t_i computed in single precision (float32 noise) */
+static int
+float32_loss (const bp_gradcheck_point *p, void *params, double *L)
+{
+  (void) params;
+  float s = 0.0f;
+  for (size_t i = 0; i < p->vector[0]->size; i++)
+    s += sinf ((float) gsl_vector_get (p->vector[0], i));
+  *L = (double) s;
+  return 0;
+}
+
+static double
+float32_f (const gsl_vector *t, void *params)
+{
+  (void) params;
+  float s = 0.0f;
+  for (size_t i = 0; i < t->size; i++)
+    s += sinf ((float) gsl_vector_get (t, i));
+  return (double) s;
+}
+
+START_TEST (test_gradcheck_float32_never_passes)
+{
+  /* a float32 function whose gradient is 5e-4 too large: GSL's error
+     estimate is large enough to excuse it, so it is never PASS (it was,
+     by the older rule |a - e| <= tol + 2 err) */
+  const double td[] = { 0.3, -1.1, 0.8, 2.0 };
+  gsl_vector_const_view t = gsl_vector_const_view_array (td, 4);
+  gsl_vector *g = gsl_vector_alloc (4);
+  for (size_t i = 0; i < 4; i++)
+    gsl_vector_set (g, i, cos (td[i]) + 5e-4);
+  bp_gradcheck_function F = { .loss = float32_loss };
+  const bp_gradcheck_block blk = { .vector = &t.vector }, ana = { .vector = g };
+  bp_gradcheck_result *r = NULL;
+  const int status = bp_gradcheck (&F, 1, &blk, &ana, NULL, &r);
+  ck_assert_int_ne (status, GSL_SUCCESS);
+  ck_assert_int_ne (r->verdict, BP_GRADCHECK_PASS);
+  if (r->verdict == BP_GRADCHECK_INCONCLUSIVE)
+    ck_assert_msg (strstr (r->run[0].reason, "estimate"), "%s", r->run[0].reason);
+  bp_gradcheck_result_free (r);
+  bp_check_result old;
+  ck_assert_int_eq (bp_check_gradient (float32_f, NULL, &t.vector, g, BP_CHECK_RTOL,
+                                       BP_CHECK_ATOL, &old), GSL_FAILURE);
+  ck_assert_uint_gt (old.n_failed + old.n_inconclusive, 0);
+  gsl_vector_free (g);
+}
+END_TEST
+
+/* f(t) = sum_i max(t_i, 0): a kink at 0 */
+static int
+relu_loss (const bp_gradcheck_point *p, void *params, double *L)
+{
+  (void) params;
+  double s = 0.0;
+  for (size_t i = 0; i < p->vector[0]->size; i++)
+    s += fmax (gsl_vector_get (p->vector[0], i), 0.0);
+  *L = s;
+  return 0;
+}
+
+START_TEST (test_gradcheck_relu_kink)
+{
+  /* ReLU at 0: left derivative 0, right 1.  An analytic 0 or 1 (either
+     one-sided derivative; any value between) is a kink, not a failure;
+     2 is outside [0, 1]: FAIL */
+  const double td[] = { 0.0, 0.5, -0.5 };
+  const double a0[] = { 0.0, 1.0, 0.25, 2.0 };
+  gsl_vector_const_view t = gsl_vector_const_view_array (td, 3);
+  bp_gradcheck_function F = { .loss = relu_loss };
+  const bp_gradcheck_block blk = { .name = "z", .vector = &t.vector };
+  for (size_t c = 0; c < 4; c++)
+    {
+      double gd[] = { a0[c], 1.0, 0.0 };
+      gsl_vector_view g = gsl_vector_view_array (gd, 3);
+      const bp_gradcheck_block ana = { .vector = &g.vector };
+      bp_gradcheck_result *r = NULL;
+      const int status = bp_gradcheck (&F, 1, &blk, &ana, NULL, &r);
+      const bp_gradcheck_block_result *B = &r->run[0].block[0];
+      const bp_gradcheck_element *e = &B->worst[0];
+      ck_assert_uint_eq (B->n_worst, 1);
+      ck_assert_uint_eq (e->row, 0);
+      ck_assert_double_eq_tol (e->left, 0.0, 1e-9);
+      ck_assert_double_eq_tol (e->right, 1.0, 1e-9);
+      if (c < 3)
+        {
+          ck_assert_int_eq (status, GSL_SUCCESS);
+          ck_assert_uint_eq (B->n_kinks, 1);
+          ck_assert_int_eq (e->status, BP_GRADCHECK_ELEMENT_KINK);
+          char *rep = report_of (r);
+          ck_assert_msg (strstr (rep, "1 kinks") && strstr (rep, "kink  left"), "%s", rep);
+          free (rep);
+        }
+      else
+        {
+          ck_assert_int_eq (status, GSL_FAILURE);
+          ck_assert_int_eq (e->status, BP_GRADCHECK_ELEMENT_FAIL);
+        }
+      bp_gradcheck_result_free (r);
+    }
+}
+END_TEST
+
+/* sqrt(t_0) + t_1^2, undefined (nonzero) for t_0 < 0 */
+static int
+sqrt_loss (const bp_gradcheck_point *p, void *params, double *L)
+{
+  (void) params;
+  const double a = gsl_vector_get (p->vector[0], 0), b = gsl_vector_get (p->vector[0], 1);
+  if (a < 0.0)
+    return 1;
+  *L = sqrt (a) + b * b;
+  return 0;
+}
+
+/* t^2 defined only up to 0.5 + 1e-5 (NaN beyond): undefined just past 0.5 */
+static int
+edge_loss (const bp_gradcheck_point *p, void *params, double *L)
+{
+  (void) params;
+  const double a = gsl_vector_get (p->vector[0], 0);
+  *L = a <= 0.5 + 1e-5 ? a * a : GSL_NAN;
+  return 0;
+}
+
+START_TEST (test_gradcheck_one_sided)
+{
+  /* sqrt at 1e-6 (step 1e-4 would cross 0): a forward difference, said
+     in the result and the report, and not FAIL; t^2 at the edge of its
+     domain: a backward difference that PASSes */
+  const double td[] = { 1e-6, 0.3 };
+  gsl_vector_const_view t = gsl_vector_const_view_array (td, 2);
+  double gd[] = { 0.5 / sqrt (1e-6), 0.6 };
+  gsl_vector_view g = gsl_vector_view_array (gd, 2);
+  bp_gradcheck_function F = { .loss = sqrt_loss };
+  const bp_gradcheck_block blk = { .name = "t", .vector = &t.vector };
+  const bp_gradcheck_block ana = { .vector = &g.vector };
+  bp_gradcheck_result *r = NULL;
+  bp_gradcheck_options o;
+  bp_gradcheck_options_default (&o);
+  o.k = 2;
+  ck_assert_int_eq (bp_gradcheck (&F, 1, &blk, &ana, &o, &r), GSL_SUCCESS);
+  const bp_gradcheck_block_result *B = &r->run[0].block[0];
+  ck_assert_uint_eq (B->n_one_sided, 1);
+  ck_assert_uint_eq (B->n_failed, 0);
+  ck_assert_double_eq_tol (gsl_matrix_get (B->numeric, 0, 0), gd[0], 1e-6 * gd[0]);
+  ck_assert_int_eq (B->worst ? 1 : 0, 0);
+  char *rep = report_of (r);
+  ck_assert_msg (strstr (rep, "1 one-sided"), "%s", rep);
+  free (rep);
+  bp_gradcheck_result_free (r);
+
+  const double ed[] = { 0.5 };
+  double egd[] = { 1.0 };
+  gsl_vector_const_view et = gsl_vector_const_view_array (ed, 1);
+  gsl_vector_view eg = gsl_vector_view_array (egd, 1);
+  bp_gradcheck_function E = { .loss = edge_loss };
+  const bp_gradcheck_block eblk = { .vector = &et.vector }, eana = { .vector = &eg.vector };
+  ck_assert_int_eq (bp_gradcheck (&E, 1, &eblk, &eana, NULL, &r), GSL_SUCCESS);
+  ck_assert_uint_eq (r->run[0].block[0].n_one_sided, 1);
+  bp_gradcheck_result_free (r);
+  /* a wrong one is still caught one-sidedly, named backward */
+  egd[0] = 1.1;
+  ck_assert_int_eq (bp_gradcheck (&E, 1, &eblk, &eana, &o, &r), GSL_FAILURE);
+  ck_assert_int_eq (r->run[0].block[0].worst[0].diff, BP_GRADCHECK_DIFF_BACKWARD);
+  rep = report_of (r);
+  ck_assert_msg (strstr (rep, "backward  FAIL"), "%s", rep);
+  free (rep);
+  bp_gradcheck_result_free (r);
+}
+END_TEST
+
+START_TEST (test_gradcheck_worst_is_worst)
+{
+  /* two failing elements: the worst is the one furthest past its
+     allowance, not the first (every failure used to score the same) */
+  const double ad[] = { 1.001, 1.1, 1.0 }, ed[] = { 1.0, 1.0, 1.0 };
+  gsl_vector_const_view a = gsl_vector_const_view_array (ad, 3);
+  gsl_vector_const_view e = gsl_vector_const_view_array (ed, 3);
+  bp_check_result r;
+  ck_assert_int_eq (bp_check_compare_vector (&a.vector, &e.vector, NULL, 1e-6, 1e-9, &r),
+                    GSL_SUCCESS);
+  ck_assert_uint_eq (r.n_failed, 2);
+  ck_assert_uint_eq (r.worst_index, 1);
+  /* max_rel_err is relative: 0.1 / 1.1, not the difference 0.1 */
+  ck_assert_double_eq_tol (r.max_rel_err, 0.1 / 1.1, 1e-12);
+  ck_assert_double_eq_tol (r.max_abs_err, 0.1, 1e-12);
+  /* the same through bp_gradcheck's ranking: worst first */
+  layer_problem p;
+  layer_problem_init (&p, 1);
+  *gsl_vector_ptr (p.db, 0) += 1e-3;
+  *gsl_vector_ptr (p.db, 2) += 1e-1;
+  bp_gradcheck_result *res = NULL;
+  ck_assert_int_eq (bp_gradcheck (&p.F, 3, p.blocks, p.grads, NULL, &res), GSL_FAILURE);
+  const bp_gradcheck_block_result *B = &res->run[0].block[1];
+  ck_assert_uint_eq (B->n_worst, 2);
+  ck_assert_uint_eq (B->worst[0].row, 2);
+  ck_assert_uint_eq (B->worst[1].row, 0);
+  ck_assert_uint_eq (res->run[0].worst.row, 2);
+  ck_assert_double_gt (B->worst[0].ratio, B->worst[1].ratio);
+  const double rel = 0.1 / fmax (fabs (gsl_matrix_get (B->analytic, 2, 0)),
+                                 fabs (gsl_matrix_get (B->numeric, 2, 0)));
+  ck_assert_double_eq_tol (B->max_rel_err, rel, 1e-6 * rel);
+  bp_gradcheck_result_free (res);
+  layer_problem_free (&p);
+}
+END_TEST
+
+/* the gradient callback of the layer: W, b, x from the point */
+static int
+layer_grad_cb (const bp_gradcheck_point *pt, void *params, gsl_matrix *const g[])
+{
+  const layer *ly = params;
+  gsl_vector_view db = gsl_matrix_column (g[1], 0), dx = gsl_matrix_column (g[2], 0);
+  layer_grad (pt->block[0], pt->vector[1], pt->vector[2], ly->t, g[0], &db.vector,
+              &dx.vector);
+  return 0;
+}
+
+START_TEST (test_gradcheck_callback_and_threads)
+{
+  /* the analytic side by a callback equals the arrays; 1 and 2 threads
+     give bit-identical results */
+  layer_problem p;
+  layer_problem_init (&p, 2);
+  *gsl_vector_ptr (p.dx, 1) += 1e-3;
+  bp_gradcheck_result *r[3] = { NULL };
+  bp_gradcheck_options o;
+  bp_gradcheck_options_default (&o);
+  o.method = BP_GRADCHECK_CENTRAL | BP_GRADCHECK_COMPLEX_STEP;
+  ck_assert_int_eq (bp_gradcheck (&p.F, 3, p.blocks, p.grads, &o, &r[0]), GSL_FAILURE);
+  o.threads = 2;
+  ck_assert_int_eq (bp_gradcheck (&p.F, 3, p.blocks, p.grads, &o, &r[1]), GSL_FAILURE);
+  /* the right gradient: by the callback and by the arrays */
+  bp_gradcheck_function G = p.F;
+  G.grad = layer_grad_cb;
+  bp_gradcheck_result *cb = NULL;
+  ck_assert_int_eq (bp_gradcheck (&G, 3, p.blocks, NULL, &o, &cb), GSL_SUCCESS);
+  layer_grad (p.W, p.b, p.x, p.ly.t, p.dW, p.db, p.dx);
+  ck_assert_int_eq (bp_gradcheck (&p.F, 3, p.blocks, p.grads, &o, &r[2]), GSL_SUCCESS);
+  for (size_t k = 0; k < 3; k++)
+    ck_assert (gsl_matrix_equal (cb->run[0].block[k].analytic, r[2]->run[0].block[k].analytic));
+  bp_gradcheck_result_free (cb);
+  for (size_t j = 0; j < 2; j++)
+    for (size_t k = 0; k < 3; k++)
+      {
+        const bp_gradcheck_block_result *a = &r[0]->run[j].block[k], *b = &r[1]->run[j].block[k];
+        const size_t bytes = a->numeric->size1 * a->numeric->size2 * sizeof (double);
+        ck_assert (memcmp (a->numeric->data, b->numeric->data, bytes) == 0);
+        ck_assert (memcmp (a->abserr->data, b->abserr->data, bytes) == 0);
+        ck_assert (memcmp (a->mask->data, b->mask->data, bytes / sizeof (double)) == 0);
+        ck_assert_uint_eq (a->n_failed, b->n_failed);
+      }
+  ck_assert_uint_eq (r[1]->run[0].block[2].n_failed, 1);
+  for (size_t j = 0; j < 3; j++)
+    bp_gradcheck_result_free (r[j]);
+  layer_problem_free (&p);
+}
+END_TEST
+
+START_TEST (test_gradcheck_refuses_bad_options)
+{
+  /* every option out of range: GSL_EINVAL; NaN in a block: GSL_EDOM;
+     NULL: GSL_EFAULT; a shape mismatch: GSL_EBADLEN; nothing returned */
+  layer_problem p;
+  layer_problem_init (&p, 0);
+  gsl_error_handler_t *old = gsl_set_error_handler_off ();
+  bp_gradcheck_options o;
+  bp_gradcheck_result *r = (bp_gradcheck_result *) &o;
+  for (int c = 0; c < 17; c++)
+    {
+      bp_gradcheck_options_default (&o);
+      switch (c)
+        {
+        case 0: o.rtol = GSL_NAN; break;
+        case 1: o.rtol = -1e-6; break;
+        case 2: o.rtol = GSL_POSINF; break;
+        case 3: o.atol = GSL_NAN; break;
+        case 4: o.atol = -1.0; break;
+        case 5: o.atol = GSL_POSINF; break;
+        case 6: o.h = 0.0; break;
+        case 7: o.h = -1e-4; break;
+        case 8: o.h = GSL_POSINF; break;
+        case 9: o.h = GSL_NAN; break;
+        case 10: o.h_complex = 0.0; break;
+        case 11: o.threads = 0; break;
+        case 12: o.method = 0; break;
+        case 13: o.method = 16; break;
+        case 14: o.n_directions = 0; break;
+        case 15: o.taylor_n = 2; break;
+        default: o.taylor_h = GSL_NAN; break;
+        }
+      ck_assert_msg (bp_gradcheck (&p.F, 3, p.blocks, p.grads, &o, &r) == GSL_EINVAL,
+                     "option case %d", c);
+      ck_assert_ptr_null (r);
+    }
+  ck_assert_int_eq (bp_gradcheck (&p.F, 0, p.blocks, p.grads, NULL, &r), GSL_EINVAL);
+  ck_assert_int_eq (bp_gradcheck (NULL, 3, p.blocks, p.grads, NULL, &r), GSL_EFAULT);
+  ck_assert_int_eq (bp_gradcheck (&p.F, 3, NULL, p.grads, NULL, &r), GSL_EFAULT);
+  bp_gradcheck_function nog = p.F;
+  ck_assert_int_eq (bp_gradcheck (&nog, 3, p.blocks, NULL, NULL, &r), GSL_EFAULT);
+  nog.closs = NULL;
+  bp_gradcheck_options_default (&o);
+  o.method = BP_GRADCHECK_COMPLEX_STEP;
+  ck_assert_int_eq (bp_gradcheck (&nog, 3, p.blocks, p.grads, &o, &r), GSL_EFAULT);
+  o.method = BP_GRADCHECK_ALL;           /* all it can: the complex step left out */
+  ck_assert_int_eq (bp_gradcheck (&nog, 3, p.blocks, p.grads, &o, &r), GSL_SUCCESS);
+  ck_assert_uint_eq (r->n_runs, 3);
+  bp_gradcheck_result_free (r);
+  bp_gradcheck_block bad[3] = { p.grads[0], p.grads[2], p.grads[2] };
+  gsl_vector *b4 = gsl_vector_calloc (LR + 1);
+  bad[1].vector = b4;
+  ck_assert_int_eq (bp_gradcheck (&p.F, 3, p.blocks, bad, NULL, &r), GSL_EBADLEN);
+  gsl_vector_free (b4);
+  bad[1] = (bp_gradcheck_block) { .vector = p.db, .matrix = p.dW };
+  ck_assert_int_eq (bp_gradcheck (&p.F, 3, p.blocks, bad, NULL, &r), GSL_EINVAL);
+  *gsl_vector_ptr (p.x, 1) = GSL_NAN;
+  ck_assert_int_eq (bp_gradcheck (&p.F, 3, p.blocks, p.grads, NULL, &r), GSL_EDOM);
+  ck_assert_ptr_null (r);
+  /* f undefined at the point itself */
+  const double td[] = { -1.0, 0.0 };
+  gsl_vector_const_view t = gsl_vector_const_view_array (td, 2);
+  bp_gradcheck_function S = { .loss = sqrt_loss };
+  const bp_gradcheck_block sb = { .vector = &t.vector }, sa = { .vector = &t.vector };
+  ck_assert_int_eq (bp_gradcheck (&S, 1, &sb, &sa, NULL, &r), GSL_EDOM);
+  unsigned m = 0;
+  ck_assert_int_eq (bp_gradcheck_method_parse ("taylor", &m), GSL_SUCCESS);
+  ck_assert_uint_eq (m, BP_GRADCHECK_TAYLOR);
+  ck_assert_int_eq (bp_gradcheck_method_parse ("gsl", &m), GSL_SUCCESS);
+  ck_assert_uint_eq (m, BP_GRADCHECK_CENTRAL);
+  ck_assert_int_eq (bp_gradcheck_method_parse ("newton", &m), GSL_EINVAL);
+  ck_assert_str_eq (bp_gradcheck_verdict_name (BP_GRADCHECK_INCONCLUSIVE), "INCONCLUSIVE");
+  gsl_set_error_handler (old);
+  layer_problem_free (&p);
+}
+END_TEST
+
+/* f(t) = t_0^2: its directional derivative at 1 along a unit d = +-1 is +-2 */
+static double
+square_f (const gsl_vector *t, void *params)
+{
+  (void) params;
+  return gsl_vector_get (t, 0) * gsl_vector_get (t, 0);
+}
+
+START_TEST (test_gradcheck_directions_unit)
+{
+  /* directions are unit vectors: in one dimension the analytic
+     directional derivative is exactly +-2 (an unnormalised Gaussian d
+     would scale it, and the step, by |d|) */
+  gsl_vector *t = gsl_vector_alloc (1), *g = gsl_vector_alloc (1);
+  gsl_vector_set (t, 0, 1.0);
+  gsl_vector_set (g, 0, 2.5);            /* wrong, so the worst is reported */
+  gsl_rng *rng = test_rng (7);
+  bp_check_result r;
+  ck_assert_int_eq (bp_check_directional_gradient (square_f, NULL, t, g, 8, rng, 1e-6, 1e-9,
+                                                   &r), GSL_FAILURE);
+  ck_assert_double_eq_tol (fabs (r.worst_analytic), 2.5, 1e-15);
+  ck_assert_double_eq_tol (fabs (r.worst_numeric), 2.0, 1e-9);
+  gsl_rng_free (rng);
+  gsl_vector_free (t);
+  gsl_vector_free (g);
+}
+END_TEST
+
+/* f(t) = (t_0 t_1, e^t_0), failing (GSL_EDOM) away from the point */
+static int
+failing_fv (const gsl_vector *t, void *params, gsl_vector *out)
+{
+  const double *t0 = params;
+  gsl_vector_set (out, 0, gsl_vector_get (t, 0) * gsl_vector_get (t, 1));
+  gsl_vector_set (out, 1, exp (gsl_vector_get (t, 0)));
+  return gsl_vector_get (t, 0) == *t0 && gsl_vector_get (t, 1) == t0[1] ? GSL_SUCCESS : GSL_EDOM;
+}
+
+START_TEST (test_deriv_refuses_zero_step_and_keeps_f_errors)
+{
+  /* h = 0 is refused (it gave NaN and GSL_SUCCESS) by both bp_deriv_*;
+     a vector function's error is returned by the directional Jacobian
+     (it was lost) */
+  double td[] = { 0.5, 2.0 };
+  gsl_vector_view t = gsl_vector_view_array (td, 2);
+  gsl_vector *g = gsl_vector_alloc (2);
+  gsl_matrix *J = gsl_matrix_alloc (2, 2);
+  gsl_matrix_set_zero (J);
+  gsl_error_handler_t *old = gsl_set_error_handler_off ();
+  ck_assert_int_eq (bp_deriv_gradient (square_f, NULL, &t.vector, 0.0, g, NULL), GSL_EINVAL);
+  ck_assert_int_eq (bp_deriv_jacobian (failing_fv, td, &t.vector, 0.0, J, NULL), GSL_EINVAL);
+  gsl_rng *rng = test_rng (3);
+  bp_check_result r;
+  ck_assert_int_eq (bp_check_directional_jacobian (failing_fv, td, &t.vector, J, 4, rng,
+                                                   1e-6, 1e-9, &r), GSL_EDOM);
+  ck_assert_int_eq (bp_deriv_jacobian (failing_fv, td, &t.vector, 1e-4, J, NULL), GSL_EDOM);
+  gsl_set_error_handler (old);
+  gsl_rng_free (rng);
+  gsl_vector_free (g);
+  gsl_matrix_free (J);
+}
+END_TEST
+
+START_TEST (test_gradcheck_report)
+{
+  /* the report's key lines: verdict, the run, the block's counts, its
+     worst element with (row, col), analytic, numeric and method, a hint */
+  layer_problem p;
+  layer_problem_init (&p, 4);
+  gsl_vector_scale (p.db, -1.0);
+  bp_gradcheck_options o;
+  bp_gradcheck_options_default (&o);
+  o.k = 1;
+  bp_gradcheck_result *r = NULL;
+  ck_assert_int_eq (bp_gradcheck (&p.F, 3, p.blocks, p.grads, &o, &r), GSL_FAILURE);
+  char *rep = report_of (r);
+  const bp_gradcheck_element *w = &r->run[0].block[1].worst[0];
+  char line[200];
+  snprintf (line, sizeof line, "      b(%zu,0)  analytic % .10e  numeric % .10e  estimate %.2e"
+            "  central  FAIL\n", w->row, w->analytic, w->numeric, w->abserr);
+  const char *want[] = {
+    "gradient check: FAIL (3 blocks, scalar f: gradients; rtol 1e-06, atol 1e-09)\n",
+    "central differences (gsl_deriv_central): FAIL: 3 of 15 elements differ",
+    "  W (3 x 3): 9 checked, 9 passed, 0 inconclusive, 0 failed, 0 kinks, 0 one-sided: PASS\n",
+    "  b (3 x 1): 3 checked, 0 passed, 0 inconclusive, 3 failed, 0 kinks, 0 one-sided: FAIL\n",
+    "    worst 1 (by |a - e| / (tol + 2 estimate)):\n", line,
+    "    hint: b: analytic = -numeric: a flipped sign?\n" };
+  for (size_t i = 0; i < sizeof want / sizeof want[0]; i++)
+    ck_assert_msg (strstr (rep, want[i]), "missing: %s\nin:\n%s", want[i], rep);
+  free (rep);
+  bp_gradcheck_result_free (r);
+  layer_problem_free (&p);
+}
+END_TEST
+
+/* y = Softmax(v), in real and complex arithmetic */
+static int
+softmax_out (const bp_gradcheck_point *p, void *params, gsl_vector *out)
+{
+  (void) params;
+  return bp_softmax (p->vector[0], out);
+}
+
+static int
+softmax_cout (const bp_gradcheck_cpoint *p, void *params, gsl_vector_complex *out)
+{
+  (void) params;
+  return bp_cstep_softmax (p->vector[0], out);
+}
+
+START_TEST (test_gradcheck_jacobian_without_y_i)
+{
+  /* J'_ij = 1[i=j] - y_j, the y_i factor dropped: FAIL by every method,
+     and the element-wise ones find every wrong element (all of them:
+     y_i < 1); the right J passes by every method */
+  gsl_rng *rng = test_rng (400 + _i);
+  const size_t n = 2 + gsl_rng_uniform_int (rng, 6);
+  gsl_vector *v = test_logits (rng, n, 3.0), *y = gsl_vector_alloc (n);
+  gsl_matrix *J = gsl_matrix_alloc (n, n), *Jw = gsl_matrix_alloc (n, n);
+  bp_softmax (v, y);
+  bp_softmax_jacobian (y, J);
+  for (size_t i = 0; i < n; i++)
+    for (size_t j = 0; j < n; j++)
+      gsl_matrix_set (Jw, i, j, (i == j ? 1.0 : 0.0) - gsl_vector_get (y, j));
+  bp_gradcheck_function F = { .vloss = softmax_out, .cvloss = softmax_cout, .m = n };
+  const bp_gradcheck_block blk = { .name = "v", .vector = v };
+  const bp_gradcheck_block right = { .matrix = J }, wrong = { .matrix = Jw };
+  for (size_t k = 0; k < 4; k++)
+    {
+      bp_gradcheck_options o;
+      bp_gradcheck_options_default (&o);
+      o.method = every_method[k];
+      o.seed = (unsigned long) _i;
+      bp_gradcheck_result *r = NULL;
+      ck_assert_msg (bp_gradcheck (&F, 1, &blk, &right, &o, &r) == GSL_SUCCESS, "method %u: %s",
+                     o.method, r ? r->run[0].reason : "");
+      bp_gradcheck_result_free (r);
+      ck_assert_int_eq (bp_gradcheck (&F, 1, &blk, &wrong, &o, &r), GSL_FAILURE);
+      if (k != 3)
+        {
+          const bp_gradcheck_block_result *B = &r->run[0].block[0];
+          ck_assert_uint_eq (B->n_failed, n * n);
+          const bp_gradcheck_element *w = &B->worst[0];
+          ck_assert_double_eq (w->analytic, gsl_matrix_get (Jw, w->output, w->row));
+          ck_assert_double_eq_tol (w->numeric, gsl_matrix_get (J, w->output, w->row), 1e-8);
+        }
+      bp_gradcheck_result_free (r);
+    }
+  gsl_vector_free (v);
+  gsl_vector_free (y);
+  gsl_matrix_free (J);
+  gsl_matrix_free (Jw);
+  gsl_rng_free (rng);
+}
+END_TEST
+
+static Suite *
+gradcheck_suite (void)
+{
+  Suite *s = suite_create ("bp_gradcheck");
+  TCase *tc = tcase_create ("blocks");
+  tcase_set_timeout (tc, 120);
+  tcase_add_loop_test (tc, test_gradcheck_right_layer_passes, 0, TEST_CONFIGS);
+  tcase_add_loop_test (tc, test_gradcheck_wrong_layer_every_method, 0, 2 * N_WRONG);
+  tcase_add_test (tc, test_gradcheck_transposed_jacobian);
+  tcase_add_loop_test (tc, test_gradcheck_jacobian_without_y_i, 0, TEST_CONFIGS);
+  tcase_add_loop_test (tc, test_gradcheck_missing_factor, 0, 2);
+  tcase_add_test (tc, test_gradcheck_float32_never_passes);
+  tcase_add_test (tc, test_gradcheck_relu_kink);
+  tcase_add_test (tc, test_gradcheck_one_sided);
+  tcase_add_test (tc, test_gradcheck_worst_is_worst);
+  tcase_add_test (tc, test_gradcheck_callback_and_threads);
+  tcase_add_test (tc, test_gradcheck_refuses_bad_options);
+  tcase_add_test (tc, test_gradcheck_directions_unit);
+  tcase_add_test (tc, test_deriv_refuses_zero_step_and_keeps_f_errors);
+  tcase_add_test (tc, test_gradcheck_report);
+  suite_add_tcase (s, tc);
+  return s;
+}
+
 int
 main (void)
 {
-  Suite *(*const suites[]) (void) = { check_suite };
+  Suite *(*const suites[]) (void) = { check_suite, gradcheck_suite };
   return test_run_suites (suites, sizeof suites / sizeof suites[0]);
 }

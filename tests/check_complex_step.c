@@ -110,6 +110,61 @@ START_TEST (test_cstep_gradient_bad_input)
 }
 END_TEST
 
+static double
+re_at (const gsl_vector_complex *v, size_t i)
+{
+  const gsl_complex z = gsl_vector_complex_get (v, i);
+  return GSL_REAL (z);
+}
+
+static double
+im_at (const gsl_vector_complex *v, size_t i)
+{
+  const gsl_complex z = gsl_vector_complex_get (v, i);
+  return GSL_IMAG (z);
+}
+
+START_TEST (test_cstep_strided_vectors)
+{
+  /* views with a stride (every other element of a longer vector): element
+     i is at 2 i stride doubles, read and written there (a 2 i / stride
+     indexing went unnoticed while every vector was contiguous) */
+  const size_t n = 4;
+  gsl_vector *a = gsl_vector_alloc (n);
+  for (size_t i = 0; i < n; i++)
+    gsl_vector_set (a, i, 0.3 * (double) i - 0.5);
+  gsl_vector_complex *big = gsl_vector_complex_calloc (2 * n);
+  gsl_vector_complex_view z = gsl_vector_complex_subvector_with_stride (big, 1, 2, n);
+  gsl_vector_complex *plain = gsl_vector_complex_alloc (n);
+  ck_assert_int_eq (bp_cstep_vector_from_real (a, &z.vector), GSL_SUCCESS);
+  for (size_t i = 0; i < n; i++)
+    {
+      ck_assert_double_eq (re_at (big, 2 * i + 1),
+                           gsl_vector_get (a, i));
+      ck_assert_double_eq (re_at (big, 2 * i), 0.0);
+    }
+  /* the softmax of the strided view equals that of a plain copy */
+  gsl_vector_complex *y1 = gsl_vector_complex_alloc (n);
+  gsl_vector_complex *ybig = gsl_vector_complex_calloc (3 * n);
+  gsl_vector_complex_view y2 = gsl_vector_complex_subvector_with_stride (ybig, 2, 3, n);
+  gsl_vector_complex_memcpy (plain, &z.vector);
+  ck_assert_int_eq (bp_cstep_softmax (plain, y1), GSL_SUCCESS);
+  ck_assert_int_eq (bp_cstep_softmax (&z.vector, &y2.vector), GSL_SUCCESS);
+  for (size_t i = 0; i < n; i++)
+    {
+      ck_assert_double_eq (re_at (y1, i),
+                           re_at (ybig, 3 * i + 2));
+      ck_assert_double_eq (im_at (y1, i),
+                           im_at (ybig, 3 * i + 2));
+    }
+  gsl_vector_free (a);
+  gsl_vector_complex_free (big);
+  gsl_vector_complex_free (plain);
+  gsl_vector_complex_free (y1);
+  gsl_vector_complex_free (ybig);
+}
+END_TEST
+
 static Suite *
 cstep_gradient_suite (void)
 {
@@ -118,6 +173,7 @@ cstep_gradient_suite (void)
   tcase_add_loop_test (tc, test_cstep_gradient_known, 0, TEST_CONFIGS);
   tcase_add_test (tc, test_cstep_gradient_detects_error);
   tcase_add_test (tc, test_cstep_gradient_bad_input);
+  tcase_add_test (tc, test_cstep_strided_vectors);
   suite_add_tcase (s, tc);
   return s;
 }

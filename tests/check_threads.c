@@ -3,12 +3,17 @@
    verify' evaluates from the point), bp_check_directional_gradient and
    bp_check_directional_jacobian: the fast checker agrees with the plain
    one, and the directional check still catches each deliberately wrong
-   gradient of check_checker.c.  derivations/00-numeric-check.md */
+   gradient of check_checker.c; and every entry point of the checker
+   refuses what the others refuse.  derivations/00-numeric-check.md */
 #include <config.h>
 #include <float.h>
 #include <math.h>
 #include <gsl/gsl_errno.h>
 #include <gsl/gsl_blas.h>
+#include <complex.h>
+#include <string.h>
+#include <gsl/gsl_nan.h>
+#include "backprop/bp_complex_step.h"
 #include "verify/example_partial.h"
 #include "testutil.h"
 
@@ -581,11 +586,299 @@ directional_jacobian_suite (void)
   return s;
 }
 
+/* --- every entry point refuses what the others refuse ------------------ */
+
+/* The complex forms of known_f and known_fv for the complex step */
+static double complex
+known_cf (const gsl_vector_complex *t, void *params)
+{
+  (void) params;
+  double complex s = 0.0;
+  for (size_t i = 0; i < t->size; i++)
+    s += csin (GSL_REAL (gsl_vector_complex_get (t, i))
+               + I * GSL_IMAG (gsl_vector_complex_get (t, i)));
+  return s;
+}
+
+static int
+known_cfv (const gsl_vector_complex *t, void *params, gsl_vector_complex *out)
+{
+  (void) params;
+  gsl_vector_complex_set_zero (out);
+  gsl_vector_complex_set (out, 0, gsl_vector_complex_get (t, 0));
+  return GSL_SUCCESS;
+}
+
+static int
+known_loss (const bp_gradcheck_point *p, void *params, double *L)
+{
+  *L = known_f (p->vector[0], params);
+  return 0;
+}
+
+/* One call of each entry point at theta (n = 4) with step h (where it
+   takes one), tolerances rtol and atol (where it takes them). */
+typedef int (*entry) (const gsl_vector *theta, double h, double rtol, double atol);
+enum { EN = 4, EM = 3 };
+
+static int
+e_deriv_gradient (const gsl_vector *t, double h, double rtol, double atol)
+{
+  (void) rtol; (void) atol;
+  gsl_vector *g = gsl_vector_alloc (EN);
+  const int s = bp_deriv_gradient (known_f, NULL, t, h, g, NULL);
+  gsl_vector_free (g);
+  return s;
+}
+
+static int
+e_deriv_jacobian (const gsl_vector *t, double h, double rtol, double atol)
+{
+  (void) rtol; (void) atol;
+  gsl_matrix *J = gsl_matrix_alloc (EM, EN);
+  const int s = bp_deriv_jacobian (known_fv, NULL, t, h, J, NULL);
+  gsl_matrix_free (J);
+  return s;
+}
+
+static int
+e_deriv_gradient_threads (const gsl_vector *t, double h, double rtol, double atol)
+{
+  (void) rtol; (void) atol;
+  void *params[2] = { NULL, NULL };
+  gsl_vector *g = gsl_vector_alloc (EN);
+  const int s = bp_deriv_gradient_threads (known_partial, params, 2, t, h, g, NULL);
+  gsl_vector_free (g);
+  return s;
+}
+
+static int
+e_deriv_jacobian_threads (const gsl_vector *t, double h, double rtol, double atol)
+{
+  (void) rtol; (void) atol;
+  void *params[2] = { NULL, NULL };
+  gsl_matrix *J = gsl_matrix_alloc (EM, EN);
+  const int s = bp_deriv_jacobian_threads (known_partial_fv, params, 2, t, h, J, NULL);
+  gsl_matrix_free (J);
+  return s;
+}
+
+static int
+e_cstep_gradient (const gsl_vector *t, double h, double rtol, double atol)
+{
+  (void) rtol; (void) atol;
+  gsl_vector *g = gsl_vector_alloc (EN);
+  const int s = bp_cstep_gradient (known_cf, NULL, t, h, g);
+  gsl_vector_free (g);
+  return s;
+}
+
+static int
+e_cstep_jacobian (const gsl_vector *t, double h, double rtol, double atol)
+{
+  (void) rtol; (void) atol;
+  gsl_matrix *J = gsl_matrix_alloc (EM, EN);
+  const int s = bp_cstep_jacobian (known_cfv, NULL, t, h, J);
+  gsl_matrix_free (J);
+  return s;
+}
+
+static int
+e_check_gradient (const gsl_vector *t, double h, double rtol, double atol)
+{
+  (void) h;
+  gsl_vector *g = gsl_vector_calloc (EN);
+  const int s = bp_check_gradient (known_f, NULL, t, g, rtol, atol, NULL);
+  gsl_vector_free (g);
+  return s;
+}
+
+static int
+e_check_jacobian (const gsl_vector *t, double h, double rtol, double atol)
+{
+  (void) h;
+  gsl_matrix *J = gsl_matrix_calloc (EM, EN);
+  const int s = bp_check_jacobian (known_fv, NULL, t, J, rtol, atol, NULL);
+  gsl_matrix_free (J);
+  return s;
+}
+
+static int
+e_check_gradient_threads (const gsl_vector *t, double h, double rtol, double atol)
+{
+  (void) h;
+  void *params[2] = { NULL, NULL };
+  gsl_vector *g = gsl_vector_calloc (EN);
+  const int s = bp_check_gradient_threads (known_partial, params, 2, t, g, rtol, atol, NULL);
+  gsl_vector_free (g);
+  return s;
+}
+
+static int
+e_check_jacobian_threads (const gsl_vector *t, double h, double rtol, double atol)
+{
+  (void) h;
+  void *params[2] = { NULL, NULL };
+  gsl_matrix *J = gsl_matrix_calloc (EM, EN);
+  const int s = bp_check_jacobian_threads (known_partial_fv, params, 2, t, J, rtol, atol,
+                                           NULL);
+  gsl_matrix_free (J);
+  return s;
+}
+
+static int
+e_directional_gradient (const gsl_vector *t, double h, double rtol, double atol)
+{
+  (void) h;
+  gsl_rng *rng = test_rng (1);
+  gsl_vector *g = gsl_vector_calloc (EN);
+  const int s = bp_check_directional_gradient (known_f, NULL, t, g, 4, rng, rtol, atol, NULL);
+  gsl_vector_free (g);
+  gsl_rng_free (rng);
+  return s;
+}
+
+static int
+e_directional_jacobian (const gsl_vector *t, double h, double rtol, double atol)
+{
+  (void) h;
+  gsl_rng *rng = test_rng (1);
+  gsl_matrix *J = gsl_matrix_calloc (EM, EN);
+  const int s = bp_check_directional_jacobian (known_fv, NULL, t, J, 4, rng, rtol, atol, NULL);
+  gsl_matrix_free (J);
+  gsl_rng_free (rng);
+  return s;
+}
+
+static int
+e_cstep_check_gradient (const gsl_vector *t, double h, double rtol, double atol)
+{
+  (void) h;
+  gsl_vector *g = gsl_vector_calloc (EN);
+  const int s = bp_cstep_check_gradient (known_cf, NULL, t, g, rtol, atol, NULL);
+  gsl_vector_free (g);
+  return s;
+}
+
+static int
+e_cstep_check_jacobian (const gsl_vector *t, double h, double rtol, double atol)
+{
+  (void) h;
+  gsl_matrix *J = gsl_matrix_calloc (EM, EN);
+  const int s = bp_cstep_check_jacobian (known_cfv, NULL, t, J, rtol, atol, NULL);
+  gsl_matrix_free (J);
+  return s;
+}
+
+/* bp_gradcheck by each method, with every option */
+static int
+gradcheck_by (unsigned method, const gsl_vector *t, double h, double rtol, double atol)
+{
+  gsl_vector *g = gsl_vector_calloc (EN);
+  bp_gradcheck_function F = { .loss = known_loss };
+  const bp_gradcheck_block b = { .vector = t }, a = { .vector = g };
+  bp_gradcheck_options o;
+  bp_gradcheck_options_default (&o);
+  o.method = method;
+  o.h = h;
+  o.rtol = rtol;
+  o.atol = atol;
+  o.threads = 2;
+  const int s = bp_gradcheck (&F, 1, &b, &a, &o, NULL);
+  gsl_vector_free (g);
+  return s;
+}
+
+static int
+e_gradcheck_central (const gsl_vector *t, double h, double rtol, double atol)
+{ return gradcheck_by (BP_GRADCHECK_CENTRAL, t, h, rtol, atol); }
+static int
+e_gradcheck_directional (const gsl_vector *t, double h, double rtol, double atol)
+{ return gradcheck_by (BP_GRADCHECK_DIRECTIONAL, t, h, rtol, atol); }
+static int
+e_gradcheck_taylor (const gsl_vector *t, double h, double rtol, double atol)
+{ return gradcheck_by (BP_GRADCHECK_TAYLOR, t, h, rtol, atol); }
+
+static const struct
+{
+  const char *name;
+  entry call;
+  int has_h, has_tol;
+} entries[] = {
+  { "bp_deriv_gradient", e_deriv_gradient, 1, 0 },
+  { "bp_deriv_jacobian", e_deriv_jacobian, 1, 0 },
+  { "bp_deriv_gradient_threads", e_deriv_gradient_threads, 1, 0 },
+  { "bp_deriv_jacobian_threads", e_deriv_jacobian_threads, 1, 0 },
+  { "bp_cstep_gradient", e_cstep_gradient, 1, 0 },
+  { "bp_cstep_jacobian", e_cstep_jacobian, 1, 0 },
+  { "bp_check_gradient", e_check_gradient, 0, 1 },
+  { "bp_check_jacobian", e_check_jacobian, 0, 1 },
+  { "bp_check_gradient_threads", e_check_gradient_threads, 0, 1 },
+  { "bp_check_jacobian_threads", e_check_jacobian_threads, 0, 1 },
+  { "bp_check_directional_gradient", e_directional_gradient, 0, 1 },
+  { "bp_check_directional_jacobian", e_directional_jacobian, 0, 1 },
+  { "bp_cstep_check_gradient", e_cstep_check_gradient, 0, 1 },
+  { "bp_cstep_check_jacobian", e_cstep_check_jacobian, 0, 1 },
+  { "bp_gradcheck (central)", e_gradcheck_central, 1, 1 },
+  { "bp_gradcheck (directional)", e_gradcheck_directional, 1, 1 },
+  { "bp_gradcheck (Taylor)", e_gradcheck_taylor, 1, 1 },
+};
+
+START_TEST (test_every_entry_point_refuses_the_same)
+{
+  /* a NaN or infinite theta: GSL_EDOM everywhere (the threaded twins
+     accepted it); a step 0, negative, infinite or NaN: GSL_EINVAL
+     everywhere a step is taken (they accepted an infinite one); a NaN,
+     negative or infinite rtol or atol: GSL_EINVAL everywhere a tolerance
+     is taken.  The well-formed call is refused by none. */
+  const size_t n_entries = sizeof entries / sizeof entries[0];
+  const double bad_h[] = { 0.0, -1e-4, GSL_POSINF, GSL_NAN };
+  const double bad_tol[] = { GSL_NAN, -1e-6, GSL_POSINF };
+  gsl_error_handler_t *old = gsl_set_error_handler_off ();
+  gsl_vector *t = spread_vector (EN);
+  for (size_t k = 0; k < n_entries; k++)
+    {
+      const double h = strstr (entries[k].name, "cstep") ? BP_CSTEP_STEP : BP_CHECK_STEP;
+      const int ok = entries[k].call (t, h, 1e-6, 1e-9);
+      ck_assert_msg (ok <= 0, "%s refuses a well-formed call: %d", entries[k].name, ok);
+      for (int nonfinite = 0; nonfinite < 2; nonfinite++)
+        {
+          gsl_vector_set (t, 2, nonfinite ? GSL_POSINF : GSL_NAN);
+          ck_assert_msg (entries[k].call (t, h, 1e-6, 1e-9) == GSL_EDOM,
+                         "%s: theta with %s", entries[k].name, nonfinite ? "inf" : "NaN");
+          gsl_vector_set (t, 2, -1.26);
+        }
+      for (size_t j = 0; entries[k].has_h && j < 4; j++)
+        ck_assert_msg (entries[k].call (t, bad_h[j], 1e-6, 1e-9) == GSL_EINVAL,
+                       "%s: h = %g", entries[k].name, bad_h[j]);
+      for (size_t j = 0; entries[k].has_tol && j < 3; j++)
+        {
+          ck_assert_msg (entries[k].call (t, h, bad_tol[j], 1e-9) == GSL_EINVAL,
+                         "%s: rtol = %g", entries[k].name, bad_tol[j]);
+          ck_assert_msg (entries[k].call (t, h, 1e-6, bad_tol[j]) == GSL_EINVAL,
+                         "%s: atol = %g", entries[k].name, bad_tol[j]);
+        }
+    }
+  gsl_vector_free (t);
+  gsl_set_error_handler (old);
+}
+END_TEST
+
+static Suite *
+refusal_suite (void)
+{
+  Suite *s = suite_create ("one_checker_refusals");
+  TCase *tc = tcase_create ("core");
+  tcase_add_test (tc, test_every_entry_point_refuses_the_same);
+  suite_add_tcase (s, tc);
+  return s;
+}
+
 int
 main (void)
 {
   Suite *(*const suites[]) (void) = { gradient_threads_suite, jacobian_threads_suite,
                                       partial_suite, directional_gradient_suite,
-                                      directional_jacobian_suite };
+                                      directional_jacobian_suite, refusal_suite };
   return test_run_suites (suites, sizeof suites / sizeof suites[0]);
 }

@@ -43,15 +43,21 @@ BP_SUITES += tests/check_threads
 tests_check_threads_CFLAGS = $(TEST_CFLAGS)
 tests_check_threads_LDADD = $(TEST_LDADD)
 
-# `make installcheck' (run by `make distcheck'): a program outside the tree
-# built against the installed library through pkg-config.
+# `make installcheck' (run by `make distcheck'): programs outside the tree
+# built against the installed library through pkg-config: the consumer,
+# and the manual's example as installed in $(docdir)/examples.
 EXTRA_DIST += tests/consumer.c
 installcheck-local:
 	PKG_CONFIG_PATH="$(DESTDIR)$(libdir)/pkgconfig$${PKG_CONFIG_PATH:+:$$PKG_CONFIG_PATH}"; \
 	export PKG_CONFIG_PATH; \
 	$(CC) -o bp-consumer$(EXEEXT) $(srcdir)/tests/consumer.c \
 	  `$(PKG_CONFIG) --cflags --libs backprop` -lm -Wl,-rpath,"$(DESTDIR)$(libdir)" && \
-	./bp-consumer$(EXEEXT); status=$$?; rm -f bp-consumer$(EXEEXT); exit $$status
+	./bp-consumer$(EXEEXT); status=$$?; rm -f bp-consumer$(EXEEXT); \
+	test $$status -eq 0 || exit $$status; \
+	$(CC) -o bp-check-layer$(EXEEXT) "$(DESTDIR)$(docdir)/examples/check_layer.c" \
+	  `$(PKG_CONFIG) --cflags --libs backprop` -lm -Wl,-rpath,"$(DESTDIR)$(libdir)" && \
+	./bp-check-layer$(EXEEXT) > /dev/null; status=$$?; rm -f bp-check-layer$(EXEEXT); \
+	exit $$status
 
 # Beyond the slides: activations, the two-layer network, the complex step.
 BP_SUITES += tests/check_activation

@@ -40,17 +40,20 @@ int bp_deriv_jacobian (bp_vector_function f, void *params,
 #define BP_CHECK_RTOL 1e-6
 #define BP_CHECK_ATOL 1e-9
 
-/* The outcome of comparing analytic values a with numeric ones e.
-   Element k passes when
-       |a_k - e_k| <= max(atol, rtol max(|a_k|, |e_k|)) + 2 err_k,
-   err_k being GSL's error estimate for e_k: the numeric value is trusted
-   only as far as GSL says it is.  The worst element is the one whose
-   |a_k - e_k| is the largest multiple of its allowance.
+/* The outcome of comparing analytic values a with numeric ones e, by the
+   comparison of bp_gradcheck.h.  With tol_k = max(atol, rtol max(|a_k|,
+   |e_k|)), element k passes when |a_k - e_k| <= tol_k, is inconclusive
+   when tol_k < |a_k - e_k| <= tol_k + 2 err_k (err_k being GSL's error
+   estimate for e_k: only the estimate lets it through), and fails beyond
+   (a NaN fails).  The one-call checks pass only when every element
+   passes.  The worst element is the one whose |a_k - e_k| is the largest
+   multiple of tol_k + 2 err_k.
    derivations/00-numeric-check.md, eq. (0.3) */
 typedef struct
 {
   size_t n_checked;     /* elements compared */
   size_t n_failed;      /* elements outside their allowance */
+  size_t n_inconclusive;/* elements within it only by the error estimate */
   size_t worst_index;   /* flat (row-major) index of the worst element */
   size_t worst_row;     /* its row (the index itself for vectors) */
   size_t worst_col;     /* its column (0 for vectors) */

@@ -30,8 +30,10 @@ BP_BEGIN_DECLS
    worst_index is the worst direction's k.  Returns GSL_SUCCESS when every
    direction agrees, GSL_FAILURE when any does not, or an error code:
    GSL_EFAULT for a NULL f, theta, grad or rng (params and r may be NULL),
-   GSL_EBADLEN for sizes that do not agree, GSL_EINVAL for an empty theta
-   or n_directions = 0 (bp_common.h). */
+   GSL_EBADLEN for sizes that do not agree, GSL_EINVAL for an empty theta,
+   n_directions = 0 or a bad tolerance, GSL_EDOM for a NaN in theta, f's
+   own error code when f fails (bp_common.h).  The directions of
+   bp_gradcheck's BP_GRADCHECK_DIRECTIONAL, without its localization. */
 int bp_check_directional_gradient (bp_scalar_function f, void *params,
                                    const gsl_vector *theta,
                                    const gsl_vector *grad,

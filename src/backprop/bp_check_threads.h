@@ -4,9 +4,14 @@
    theta was moved.  Same steps, same gsl_deriv_central, same comparison as
    bp_check.h; only the order of the work changes, so the result does not
    depend on the number of threads.
+   They are bp_gradcheck (bp_gradcheck.h) with opts.threads = n_params,
+   thread k calling f with params[k]: the same argument checks as every
+   other entry point of the checker.
    Errors (bp_common.h): GSL_EFAULT for a NULL f, params, theta, grad or
    J (abserr and r may be NULL), GSL_EBADLEN for sizes that do not agree,
-   GSL_EINVAL for n_params = 0 or a step h <= 0.
+   GSL_EINVAL for n_params = 0, a step h not positive and finite, or a
+   NaN, negative or infinite rtol or atol; GSL_EDOM for a NaN or infinity
+   in theta.
    Derivation of the method: derivations/00-numeric-check.md */
 #ifndef BP_CHECK_THREADS_H
 #define BP_CHECK_THREADS_H

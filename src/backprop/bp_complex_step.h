@@ -44,8 +44,10 @@ typedef int (*bp_cstep_vector_function) (const gsl_vector_complex *theta,
 #define BP_CSTEP_RTOL 1e-13
 #define BP_CSTEP_ATOL 1e-15
 
-/* grad_j = Im f(theta + i h e_j) / h, for every j.  theta is not changed;
-   grad has theta's size (else GSL_EBADLEN); h > 0 (else GSL_EINVAL).
+/* grad_j = Im f(theta + i h_j e_j) / h_j with h_j = h max(1, |theta_j|)
+   (the checker's one step rule), for every j.  theta is not changed;
+   grad has theta's size (else GSL_EBADLEN); h positive and finite (else
+   GSL_EINVAL); a NaN or infinity in theta: GSL_EDOM.
    derivations/13-complex-step.md, eqs. (13.2), (13.3) */
 int bp_cstep_gradient (bp_cstep_function f, void *params,
                        const gsl_vector *theta, double h, gsl_vector *grad);

@@ -41,12 +41,17 @@ src_lib_libbackprop_la_SOURCES += \
   src/lib/check/check.c \
   src/lib/check/check_threads.c \
   src/lib/check/check_directional.c \
-  src/lib/check/complex_step.c
+  src/lib/check/complex_step.c \
+  src/lib/check/gradcheck.c \
+  src/lib/check/core.h \
+  src/lib/check/hints.c src/lib/check/hints.h \
+  src/lib/check/print.c
 pkginclude_HEADERS += \
   src/backprop/bp_check.h \
   src/backprop/bp_check_threads.h \
   src/backprop/bp_check_directional.h \
-  src/backprop/bp_complex_step.h
+  src/backprop/bp_complex_step.h \
+  src/backprop/bp_gradcheck.h
 
 # Files: IDX data sets and model files.
 src_lib_libbackprop_la_SOURCES += \

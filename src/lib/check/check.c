@@ -1,254 +1,291 @@
-/* check.c -- numeric derivatives with gsl_deriv_central and their
-   comparison with analytic ones; derivations/00-numeric-check.md */
+/* check.c -- bp_check.h's numeric derivatives and checks, thin wrappers
+   over the one checker core (gradcheck.c), and the older function types
+   as the core's callbacks; derivations/00-numeric-check.md */
 #include <config.h>
 #include <math.h>
+#include <stdlib.h>
 #include <gsl/gsl_errno.h>
-#include <gsl/gsl_deriv.h>
-#include "backprop/bp_check.h"
-#include "lib/valid.h"
+#include "lib/check/core.h"
 
-/* One coordinate of theta made a function of a double, for gsl_function. */
-typedef struct
-{
-  bp_scalar_function f;     /* scalar case */
-  bp_vector_function fv;    /* vector case */
-  void *params;
-  gsl_vector *t;            /* working copy of theta */
-  gsl_vector *out;          /* vector case: f(t) */
-  size_t j;                 /* the coordinate varied */
-  size_t i;                 /* vector case: the output component read */
-  int status;               /* first error of fv, if any */
-} coordinate;
+/* --- the older function types as bp_gradcheck_function ------------------ */
 
-static double
-scalar_at (double x, void *p)
+/* the coordinate moved (0 at the point itself), as bp_partial_function
+   is told */
+static size_t
+moved (const bp_gradcheck_point *p)
 {
-  coordinate *c = p;
-  const double saved = gsl_vector_get (c->t, c->j);
-  gsl_vector_set (c->t, c->j, x);
-  const double fx = c->f (c->t, c->params);
-  gsl_vector_set (c->t, c->j, saved);
-  return fx;
+  return p->moved_block == BP_GRADCHECK_NONE ? 0 : p->moved_row;
 }
 
-static double
-component_at (double x, void *p)
+static int
+legacy_loss (const bp_gradcheck_point *p, void *params, double *L)
 {
-  coordinate *c = p;
-  const double saved = gsl_vector_get (c->t, c->j);
-  gsl_vector_set (c->t, c->j, x);
-  const int status = c->fv (c->t, c->params, c->out);
-  gsl_vector_set (c->t, c->j, saved);
-  if (status != GSL_SUCCESS && c->status == GSL_SUCCESS)
-    c->status = status;
-  return gsl_vector_get (c->out, c->i);
+  const legacy *l = params;
+  *L = l->pf ? l->pf (p->vector[0], moved (p), l->params_array[p->thread])
+             : l->f (p->vector[0], l->params);
+  return 0;
 }
 
-/* The step for coordinate value x: h scaled by max(1, |x|). */
-static double
-step_at (double h, double x)
+static int
+legacy_vloss (const bp_gradcheck_point *p, void *params, gsl_vector *out)
 {
-  return h * fmax (1.0, fabs (x));
+  const legacy *l = params;
+  const int s = l->pfv ? l->pfv (p->vector[0], moved (p), l->params_array[p->thread], out)
+                       : l->fv (p->vector[0], l->params, out);
+  if (s != GSL_SUCCESS && l->status[p->thread] == GSL_SUCCESS)
+    l->status[p->thread] = s;
+  return s;
 }
 
 int
-bp_deriv_gradient (bp_scalar_function f, void *params,
-                   const gsl_vector *theta, double h,
-                   gsl_vector *grad, gsl_vector *abserr)
+legacy_init (legacy *l, size_t m, bp_gradcheck_function *F, bp_gradcheck_options *o,
+             unsigned method, double h, double rtol, double atol)
 {
-  if (!f || !theta || !grad)
-    GSL_ERROR ("bp_deriv_gradient: f, theta and grad must not be NULL", GSL_EFAULT);
-  if (grad->size != theta->size || (abserr && abserr->size != theta->size))
-    GSL_ERROR ("bp_deriv_gradient: grad and abserr must have theta's size", GSL_EBADLEN);
-  if (!(h > 0.0) || !isfinite (h))
-    GSL_ERROR ("bp_deriv_gradient: step h must be positive", GSL_EINVAL);
-  if (!vector_finite (theta))
-    GSL_ERROR ("bp_deriv_gradient: theta has a NaN or infinite element", GSL_EDOM);
-  coordinate c = { .f = f, .params = params, .status = GSL_SUCCESS };
-  c.t = gsl_vector_alloc (theta->size);
-  if (c.t == NULL)
-    GSL_ERROR ("bp_deriv_gradient: out of memory", GSL_ENOMEM);
-  gsl_vector_memcpy (c.t, theta);
-  gsl_function F = { .function = scalar_at, .params = &c };
-  for (c.j = 0; c.j < theta->size; c.j++)
-    {
-      const double x = gsl_vector_get (theta, c.j);
-      double d, e;
-      gsl_deriv_central (&F, x, step_at (h, x), &d, &e);
-      gsl_vector_set (grad, c.j, d);
-      if (abserr)
-        gsl_vector_set (abserr, c.j, e);
-    }
-  gsl_vector_free (c.t);
+  bp_gradcheck_options_default (o);
+  o->method = method;
+  o->h = method == BP_GRADCHECK_COMPLEX_STEP ? o->h : h;
+  o->h_complex = method == BP_GRADCHECK_COMPLEX_STEP ? h : o->h_complex;
+  o->rtol = rtol;
+  o->atol = atol;
+  o->threads = l->n_threads;
+  o->k = 0;
+  *F = (bp_gradcheck_function) { .m = m, .params = l };
+  if (m == 0)
+    F->loss = (l->f || l->pf) ? legacy_loss : NULL;
+  else
+    F->vloss = (l->fv || l->pfv) ? legacy_vloss : NULL;
+  l->status = calloc (l->n_threads ? l->n_threads : 1, sizeof *l->status);
+  if (!l->status)
+    GSL_ERROR ("the checker: out of memory", GSL_ENOMEM);
   return GSL_SUCCESS;
 }
 
-int
-bp_deriv_jacobian (bp_vector_function f, void *params,
-                   const gsl_vector *theta, double h,
-                   gsl_matrix *J, gsl_matrix *abserr)
+void
+legacy_free (legacy *l)
 {
-  if (!f || !theta || !J)
-    GSL_ERROR ("bp_deriv_jacobian: f, theta and J must not be NULL", GSL_EFAULT);
-  if (J->size2 != theta->size)
-    GSL_ERROR ("bp_deriv_jacobian: J must have theta's size of columns", GSL_EBADLEN);
-  if (abserr && (abserr->size1 != J->size1 || abserr->size2 != J->size2))
-    GSL_ERROR ("bp_deriv_jacobian: abserr must have J's shape", GSL_EBADLEN);
-  if (!(h > 0.0) || !isfinite (h))
-    GSL_ERROR ("bp_deriv_jacobian: step h must be positive", GSL_EINVAL);
-  if (!vector_finite (theta))
-    GSL_ERROR ("bp_deriv_jacobian: theta has a NaN or infinite element", GSL_EDOM);
-  coordinate c = { .fv = f, .params = params, .status = GSL_SUCCESS };
-  c.t = gsl_vector_alloc (theta->size);
-  c.out = gsl_vector_alloc (J->size1);
-  if (c.t == NULL || c.out == NULL)
-    {
-      gsl_vector_free (c.t);
-      gsl_vector_free (c.out);
-      GSL_ERROR ("bp_deriv_jacobian: out of memory", GSL_ENOMEM);
-    }
-  gsl_vector_memcpy (c.t, theta);
-  gsl_function F = { .function = component_at, .params = &c };
-  for (c.i = 0; c.i < J->size1; c.i++)
-    for (c.j = 0; c.j < J->size2; c.j++)
-      {
-        const double x = gsl_vector_get (theta, c.j);
-        double d, e;
-        gsl_deriv_central (&F, x, step_at (h, x), &d, &e);
-        gsl_matrix_set (J, c.i, c.j, d);
-        if (abserr)
-          gsl_matrix_set (abserr, c.i, c.j, e);
-      }
-  gsl_vector_free (c.t);
-  gsl_vector_free (c.out);
-  if (c.status != GSL_SUCCESS)
-    GSL_ERROR ("bp_deriv_jacobian: the function reported an error", c.status);
+  free (l->status);
+}
+
+int
+legacy_status (const legacy *l)
+{
+  for (size_t t = 0; t < l->n_threads; t++)
+    if (l->status[t] != GSL_SUCCESS)
+      return l->status[t];
   return GSL_SUCCESS;
 }
 
+/* cform's callbacks (the complex step's) in place of F's */
 static void
-result_init (bp_check_result *r)
+use_cform (bp_gradcheck_function *F, const bp_gradcheck_function *cform)
 {
-  *r = (bp_check_result) { 0 };
+  F->loss = cform->loss;
+  F->vloss = cform->vloss;
+  F->closs = cform->closs;
+  F->cvloss = cform->cvloss;
+  F->params = cform->params;
 }
 
-/* Fold element k (row i, column j) into r; remember the worst by the
-   ratio of its difference to its allowance. */
+/* --- the numeric derivatives -------------------------------------------- */
+
+/* grad (or J) and abserr from the numeric run of res */
 static void
-compare_one (bp_check_result *r, double *worst_ratio, size_t k, size_t i,
-             size_t j, double a, double e, double err, double rtol, double atol)
+copy_numeric (const bp_gradcheck_result *res, gsl_matrix *out, gsl_matrix *abserr)
 {
-  const double diff = fabs (a - e);
-  const double scale = fmax (fabs (a), fabs (e));
-  const double allowed = fmax (atol, rtol * scale) + 2.0 * err;
-  /* NaN anywhere fails: !(diff <= allowed) */
-  const double ratio = (diff <= allowed) ? diff / allowed : HUGE_VAL;
-  r->n_checked++;
-  if (!(diff <= allowed))
-    r->n_failed++;
-  if (r->n_checked == 1 || ratio > *worst_ratio)
+  const bp_gradcheck_block_result *b = &res->run[0].block[0];
+  gsl_matrix_memcpy (out, b->numeric);
+  if (abserr)
+    gsl_matrix_memcpy (abserr, b->abserr);
+}
+
+/* The numeric gradient (Jacobian) of l's function at theta into out, a
+   vector of theta's size (or an m x n matrix), and abserr (may be NULL),
+   by method with step h, for every bp_deriv_* and bp_cstep_gradient /
+   _jacobian entry point; who names it. */
+int
+legacy_deriv (const char *who, legacy *l, unsigned method, const gsl_vector *theta,
+              double h, const gsl_vector *grad, const gsl_matrix *J,
+              gsl_vector *abserr_v, gsl_matrix *abserr_m, bp_gradcheck_function *cform)
+{
+  bp_gradcheck_function F;
+  bp_gradcheck_options o;
+  const size_t m = J ? J->size1 : 0;
+  int status = legacy_init (l, m, &F, &o, method, h, 0.0, 0.0);
+  if (status != GSL_SUCCESS)
+    return status;
+  if (cform)
+    use_cform (&F, cform);
+  const bp_gradcheck_block block = { .vector = theta };
+  const bp_gradcheck_block out = { .vector = grad, .matrix = J };
+  const core_extra x = { .numeric_only = 1 };
+  bp_gradcheck_result *res = NULL;
+  status = core_check_args (who, &F, 1, &block, &out, &o, &x);
+  if (status == GSL_SUCCESS
+      && ((abserr_v && abserr_v->size != theta->size)
+          || (abserr_m && J && (abserr_m->size1 != J->size1 || abserr_m->size2 != J->size2))))
     {
-      *worst_ratio = ratio;
-      r->worst_index = k;
-      r->worst_row = i;
-      r->worst_col = j;
-      r->worst_analytic = a;
-      r->worst_numeric = e;
-      r->worst_abserr = err;
+      gsl_error ("the checker: abserr must have the shape of grad (J)", __FILE__, __LINE__,
+                 GSL_EBADLEN);
+      status = GSL_EBADLEN;
     }
-  if (!(diff <= r->max_abs_err))
-    r->max_abs_err = diff;
-  if (scale > atol && !(diff / scale <= r->max_rel_err))
-    r->max_rel_err = diff / scale;
-  if (err > r->max_est_err)
-    r->max_est_err = err;
+  if (status == GSL_SUCCESS)
+    {
+      status = core_run (who, &F, 1, &block, NULL, &o, &x, &res);
+      if (status <= 0)
+        status = GSL_SUCCESS;
+    }
+  if (status == GSL_SUCCESS)
+    {
+      if (J)
+        copy_numeric (res, (gsl_matrix *) J, abserr_m);
+      else if (grad)
+        {
+          gsl_matrix_view g = gsl_matrix_view_vector ((gsl_vector *) grad, grad->size, 1);
+          gsl_matrix_view e = abserr_v ? gsl_matrix_view_vector (abserr_v, abserr_v->size, 1)
+                                       : (gsl_matrix_view) { { 0 } };
+          copy_numeric (res, &g.matrix, abserr_v ? &e.matrix : NULL);
+        }
+      status = legacy_status (l);
+      if (status != GSL_SUCCESS)
+        gsl_error ("the checker: the function reported an error", __FILE__, __LINE__, status);
+    }
+  bp_gradcheck_result_free (res);
+  legacy_free (l);
+  return status;
+}
+
+/* The one-call checks of every older entry point: l's function at theta
+   against grad (or J) by method (step h, or the caller's rng and
+   directions for the directional one), into r (may be NULL). */
+int
+legacy_check (const char *who, legacy *l, unsigned method, const gsl_vector *theta,
+              double h, const gsl_vector *grad, const gsl_matrix *J, double rtol,
+              double atol, size_t n_directions, gsl_rng *rng,
+              bp_gradcheck_function *cform, bp_check_result *r)
+{
+  bp_gradcheck_function F;
+  bp_gradcheck_options o;
+  int status = legacy_init (l, J ? J->size1 : 0, &F, &o, method, h, rtol, atol);
+  if (status != GSL_SUCCESS)
+    return status;
+  if (cform)
+    use_cform (&F, cform);
+  o.n_directions = n_directions;
+  const bp_gradcheck_block block = { .vector = theta };
+  const bp_gradcheck_block a = { .vector = grad, .matrix = J };
+  const core_extra x = { .rng = rng, .no_localize = 1 };
+  bp_gradcheck_result *res = NULL;
+  status = core_run (who, &F, 1, &block, &a, &o, &x, &res);
+  if (status <= 0)
+    {
+      bp_check_result local;
+      status = core_legacy_result (res, 0, r ? r : &local);
+      const int fs = legacy_status (l);
+      if (fs != GSL_SUCCESS)
+        {
+          gsl_error ("the checker: the function reported an error", __FILE__, __LINE__, fs);
+          status = fs;
+        }
+    }
+  bp_gradcheck_result_free (res);
+  legacy_free (l);
+  return status;
 }
 
 int
-bp_check_compare_vector (const gsl_vector *a, const gsl_vector *e,
-                         const gsl_vector *err, double rtol, double atol,
-                         bp_check_result *r)
+bp_deriv_gradient (bp_scalar_function f, void *params, const gsl_vector *theta,
+                   double h, gsl_vector *grad, gsl_vector *abserr)
+{
+  legacy l = { .f = f, .params = params, .n_threads = 1 };
+  return legacy_deriv ("bp_deriv_gradient", &l, BP_GRADCHECK_CENTRAL, theta, h, grad,
+                       NULL, abserr, NULL, NULL);
+}
+
+int
+bp_deriv_jacobian (bp_vector_function f, void *params, const gsl_vector *theta,
+                   double h, gsl_matrix *J, gsl_matrix *abserr)
+{
+  legacy l = { .fv = f, .params = params, .n_threads = 1 };
+  return legacy_deriv ("bp_deriv_jacobian", &l, BP_GRADCHECK_CENTRAL, theta, h, NULL, J,
+                       NULL, abserr, NULL);
+}
+
+/* --- the comparison --------------------------------------------------------- */
+
+static int
+compare_options (const char *who, double rtol, double atol)
+{
+  bp_gradcheck_options o;
+  bp_gradcheck_options_default (&o);
+  o.rtol = rtol;
+  o.atol = atol;
+  return core_options_valid (who, &o);
+}
+
+int
+bp_check_compare_vector (const gsl_vector *a, const gsl_vector *e, const gsl_vector *err,
+                         double rtol, double atol, bp_check_result *r)
 {
   if (!a || !e || !r)
     GSL_ERROR ("bp_check_compare_vector: a, e and r must not be NULL", GSL_EFAULT);
   if (e->size != a->size || (err && err->size != a->size))
     GSL_ERROR ("bp_check_compare_vector: a, e and err must have equal sizes", GSL_EBADLEN);
+  const int status = compare_options ("bp_check_compare_vector", rtol, atol);
+  if (status != GSL_SUCCESS)
+    return status;
   double worst = 0.0;
-  result_init (r);
+  *r = (bp_check_result) { 0 };
   for (size_t k = 0; k < a->size; k++)
-    compare_one (r, &worst, k, k, 0, gsl_vector_get (a, k), gsl_vector_get (e, k),
-                 err ? gsl_vector_get (err, k) : 0.0, rtol, atol);
+    {
+      bp_gradcheck_element el;
+      core_compare (gsl_vector_get (a, k), gsl_vector_get (e, k),
+                    err ? gsl_vector_get (err, k) : 0.0, rtol, atol, &el);
+      core_legacy_fold (r, &worst, &el, k, k, 0, atol);
+    }
   return GSL_SUCCESS;
 }
 
 int
-bp_check_compare_matrix (const gsl_matrix *a, const gsl_matrix *e,
-                         const gsl_matrix *err, double rtol, double atol,
-                         bp_check_result *r)
+bp_check_compare_matrix (const gsl_matrix *a, const gsl_matrix *e, const gsl_matrix *err,
+                         double rtol, double atol, bp_check_result *r)
 {
   if (!a || !e || !r)
     GSL_ERROR ("bp_check_compare_matrix: a, e and r must not be NULL", GSL_EFAULT);
   if (e->size1 != a->size1 || e->size2 != a->size2
       || (err && (err->size1 != a->size1 || err->size2 != a->size2)))
     GSL_ERROR ("bp_check_compare_matrix: a, e and err must have equal shapes", GSL_EBADLEN);
+  const int status = compare_options ("bp_check_compare_matrix", rtol, atol);
+  if (status != GSL_SUCCESS)
+    return status;
   double worst = 0.0;
-  result_init (r);
+  *r = (bp_check_result) { 0 };
   for (size_t i = 0; i < a->size1; i++)
     for (size_t j = 0; j < a->size2; j++)
-      compare_one (r, &worst, i * a->size2 + j, i, j, gsl_matrix_get (a, i, j),
-                   gsl_matrix_get (e, i, j), err ? gsl_matrix_get (err, i, j) : 0.0,
-                   rtol, atol);
+      {
+        bp_gradcheck_element el;
+        core_compare (gsl_matrix_get (a, i, j), gsl_matrix_get (e, i, j),
+                      err ? gsl_matrix_get (err, i, j) : 0.0, rtol, atol, &el);
+        core_legacy_fold (r, &worst, &el, i * a->size2 + j, i, j, atol);
+      }
   return GSL_SUCCESS;
 }
 
+/* --- the one-call checks -------------------------------------------------- */
+
 int
-bp_check_gradient (bp_scalar_function f, void *params,
-                   const gsl_vector *theta, const gsl_vector *grad,
-                   double rtol, double atol, bp_check_result *r)
+bp_check_gradient (bp_scalar_function f, void *params, const gsl_vector *theta,
+                   const gsl_vector *grad, double rtol, double atol, bp_check_result *r)
 {
-  if (!f || !theta || !grad)
-    GSL_ERROR ("bp_check_gradient: f, theta and grad must not be NULL", GSL_EFAULT);
-  if (grad->size != theta->size)
-    GSL_ERROR ("bp_check_gradient: grad must have theta's size", GSL_EBADLEN);
-  if (!vector_finite (theta))
-    GSL_ERROR ("bp_check_gradient: theta has a NaN or infinite element", GSL_EDOM);
-  bp_check_result local = { 0 };
-  gsl_vector *num = gsl_vector_alloc (theta->size);
-  gsl_vector *err = gsl_vector_alloc (theta->size);
-  int status = (num && err) ? GSL_SUCCESS : GSL_ENOMEM;
-  if (status == GSL_SUCCESS)
-    status = bp_deriv_gradient (f, params, theta, BP_CHECK_STEP, num, err);
-  if (status == GSL_SUCCESS)
-    status = bp_check_compare_vector (grad, num, err, rtol, atol, r ? r : &local);
-  if (status == GSL_SUCCESS && (r ? r : &local)->n_failed > 0)
-    status = GSL_FAILURE;
-  gsl_vector_free (num);
-  gsl_vector_free (err);
-  return status;
+  legacy l = { .f = f, .params = params, .n_threads = 1 };
+  return legacy_check ("bp_check_gradient", &l, BP_GRADCHECK_CENTRAL, theta, BP_CHECK_STEP,
+                       grad, NULL, rtol, atol, 1, NULL, NULL, r);
 }
 
 int
-bp_check_jacobian (bp_vector_function f, void *params,
-                   const gsl_vector *theta, const gsl_matrix *J,
-                   double rtol, double atol, bp_check_result *r)
+bp_check_jacobian (bp_vector_function f, void *params, const gsl_vector *theta,
+                   const gsl_matrix *J, double rtol, double atol, bp_check_result *r)
 {
-  if (!f || !theta || !J)
-    GSL_ERROR ("bp_check_jacobian: f, theta and J must not be NULL", GSL_EFAULT);
-  if (J->size2 != theta->size)
-    GSL_ERROR ("bp_check_jacobian: J must have theta's size of columns", GSL_EBADLEN);
-  if (!vector_finite (theta))
-    GSL_ERROR ("bp_check_jacobian: theta has a NaN or infinite element", GSL_EDOM);
-  bp_check_result local = { 0 };
-  gsl_matrix *num = gsl_matrix_alloc (J->size1, J->size2);
-  gsl_matrix *err = gsl_matrix_alloc (J->size1, J->size2);
-  int status = (num && err) ? GSL_SUCCESS : GSL_ENOMEM;
-  if (status == GSL_SUCCESS)
-    status = bp_deriv_jacobian (f, params, theta, BP_CHECK_STEP, num, err);
-  if (status == GSL_SUCCESS)
-    status = bp_check_compare_matrix (J, num, err, rtol, atol, r ? r : &local);
-  if (status == GSL_SUCCESS && (r ? r : &local)->n_failed > 0)
-    status = GSL_FAILURE;
-  gsl_matrix_free (num);
-  gsl_matrix_free (err);
-  return status;
+  legacy l = { .fv = f, .params = params, .n_threads = 1 };
+  return legacy_check ("bp_check_jacobian", &l, BP_GRADCHECK_CENTRAL, theta, BP_CHECK_STEP,
+                       NULL, J, rtol, atol, 1, NULL, NULL, r);
 }

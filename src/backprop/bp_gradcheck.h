@@ -1,0 +1,315 @@
+/* bp_gradcheck.h -- the gradient checker for users' code: parameters in
+   several named blocks (vectors or matrices, views allowed), a scalar or
+   vector-valued function of them, the analytic gradient (or Jacobian) as
+   arrays or a callback, and one call that checks it by central differences
+   (GSL's gsl_deriv_central), the complex step, random directions or the
+   Taylor test, on any number of threads, with a three-valued verdict, the
+   worst elements ranked, a printer and hints naming the likely bug.
+   Every checker of the library (bp_check.h, bp_check_threads.h,
+   bp_check_directional.h, bp_complex_step.h) is a thin wrapper over this
+   one core: one set of argument checks, one step rule, one comparison,
+   one verdict.  Manual: doc/manual.md, "Checking your own gradients";
+   bp_gradcheck(3).  Derivation: derivations/00-numeric-check.md
+
+   Errors (bp_common.h): GSL_EFAULT for a NULL where a value is read
+   (f, its loss, blocks, a block's array, opts' fields aside); GSL_EBADLEN
+   for arrays whose shapes do not agree; GSL_EINVAL for an option out of
+   its range (below) or no block; GSL_EDOM for a NaN or infinity in a
+   block, or when f is undefined (nonzero or not finite) at the point
+   itself; GSL_ENOMEM when out of memory; the callbacks' own error codes
+   are returned when the gradient callback fails. */
+#ifndef BP_GRADCHECK_H
+#define BP_GRADCHECK_H
+#include <stdio.h>
+#include <gsl/gsl_complex.h>
+#include <gsl/gsl_vector_complex_double.h>
+#include <gsl/gsl_matrix_complex_double.h>
+#include <gsl/gsl_matrix_uchar.h>
+#include "bp_common.h"
+BP_BEGIN_DECLS
+
+/* --- the parameters ------------------------------------------------------ */
+
+/* A block of parameters: exactly one of matrix and vector is non-NULL (a
+   view's address will do).  The checker copies it and never writes it.
+   A vector block of n elements is an n x 1 matrix for the callbacks and in
+   the result (row = the element, column 0).  name (may be NULL) is
+   printed in the report.  The same type gives the analytic arrays. */
+typedef struct
+{
+  const char *name;
+  const gsl_matrix *matrix;
+  const gsl_vector *vector;
+} bp_gradcheck_block;
+
+/* "No element moved": the moved_block of the base point, and of a point
+   moved along a direction (every element differs). */
+#define BP_GRADCHECK_NONE ((size_t) -1)
+
+/* The point a callback is asked about: block k's current value as an
+   r_k x c_k matrix (block[k]; a vector block is n x 1) and the same
+   elements as one row-major vector of r_k c_k (vector[k]; for a vector
+   block, the vector itself).  The point equals the base point except in
+   the one element (moved_block, moved_row, moved_col), or in no element
+   when moved_block is BP_GRADCHECK_NONE and is_base is 1, or along a
+   direction when moved_block is BP_GRADCHECK_NONE and is_base is 0.  A
+   callback may use this to evaluate incrementally from what it computed
+   at the base point (it must still return the function of the point it
+   is given).  thread, between 0 and opts.threads - 1, names the thread
+   that calls: calls with different thread values may run at the same
+   time, so a callback writes only to scratch of its own thread.  The
+   point is read only. */
+typedef struct
+{
+  size_t n_blocks;
+  const gsl_matrix *const *block;
+  const gsl_vector *const *vector;
+  size_t moved_block, moved_row, moved_col;
+  int is_base;
+  size_t thread;
+} bp_gradcheck_point;
+
+/* The same point in complex arithmetic, for the complex step: block k
+   with the imaginary part i h in the moved element. */
+typedef struct
+{
+  size_t n_blocks;
+  const gsl_matrix_complex *const *block;
+  const gsl_vector_complex *const *vector;
+  size_t moved_block, moved_row, moved_col;
+  int is_base;
+  size_t thread;
+} bp_gradcheck_cpoint;
+
+/* --- the function -------------------------------------------------------- */
+
+/* The callbacks return 0 on success and nonzero when the point is outside
+   the function's domain (or on an error); a non-finite value counts as
+   outside the domain too. */
+
+/* f: blocks -> R, written into *L. */
+typedef int (*bp_gradcheck_loss) (const bp_gradcheck_point *p, void *params,
+                                  double *L);
+
+/* f: blocks -> R^m, written into out (size m). */
+typedef int (*bp_gradcheck_vloss) (const bp_gradcheck_point *p, void *params,
+                                   gsl_vector *out);
+
+/* The analytic side at the base point, into g[k] for block k: the block's
+   shape (r_k x c_k, a vector block n x 1) for a scalar f; m x (r_k c_k)
+   for a vector f (row i = the gradient of output i, the block's elements
+   row-major). */
+typedef int (*bp_gradcheck_grad) (const bp_gradcheck_point *p, void *params,
+                                  gsl_matrix *const g[]);
+
+/* Complex forms of f for the complex step: real on real arguments and
+   analytic in each element near the real axis. */
+typedef int (*bp_gradcheck_closs) (const bp_gradcheck_cpoint *p,
+                                   void *params, gsl_complex *L);
+typedef int (*bp_gradcheck_cvloss) (const bp_gradcheck_cpoint *p,
+                                    void *params, gsl_vector_complex *out);
+
+/* The function to check, in the manner of gsl_multifit_function_fdf.
+   Scalar f: loss non-NULL, m = 0.  Vector f: vloss non-NULL, m >= 1 (then
+   Jacobians are checked).  grad: the analytic side when no arrays are
+   passed to bp_gradcheck (may be NULL otherwise).  closs / cvloss: needed
+   by BP_GRADCHECK_COMPLEX_STEP only.  params is passed to every callback. */
+typedef struct
+{
+  bp_gradcheck_loss loss;
+  bp_gradcheck_vloss vloss;
+  size_t m;
+  bp_gradcheck_grad grad;
+  bp_gradcheck_closs closs;
+  bp_gradcheck_cvloss cvloss;
+  void *params;
+} bp_gradcheck_function;
+
+/* --- the options --------------------------------------------------------- */
+
+/* The methods, as bits of opts.method. */
+#define BP_GRADCHECK_CENTRAL       1u  /* every element, gsl_deriv_central */
+#define BP_GRADCHECK_COMPLEX_STEP  2u  /* every element, Im f(x + ih)/h */
+/* random directions; on failure every element, to localize */
+#define BP_GRADCHECK_DIRECTIONAL   4u
+#define BP_GRADCHECK_TAYLOR        8u  /* the remainder's slope in h */
+#define BP_GRADCHECK_ALL          15u
+
+typedef struct
+{
+  unsigned method;      /* bits above, at least one; default CENTRAL */
+  double h;             /* relative step of the differences: element x is
+                           moved by h max(1, |x|); > 0, finite;
+                           default 1e-4 (BP_CHECK_STEP) */
+  double h_complex;     /* the complex step, same rule; > 0, finite;
+                           default 1e-20 (BP_CSTEP_STEP) */
+  double rtol, atol;    /* element k passes when |a - e| <= max(atol,
+                           rtol max(|a|, |e|)); >= 0, finite;
+                           default 1e-6, 1e-9 */
+  size_t threads;       /* >= 1 (more are capped by OMP_NUM_THREADS and
+                           the number of elements); default 1 */
+  size_t k;             /* how many worst elements to keep per block;
+                           default 5; 0 keeps none (counts and mask only) */
+  unsigned long seed;   /* of the directions (gsl_rng_mt19937); default 0,
+                           GSL's default seed */
+  size_t n_directions;  /* directional method; >= 1; default 16 */
+  double taylor_h;      /* the Taylor test's largest h (times
+                           max(1, max |theta|)); > 0, finite; default 1e-1 */
+  size_t taylor_n;      /* how many h, each half the one before; >= 3;
+                           default 16 */
+} bp_gradcheck_options;
+
+/* The defaults above into *opts. */
+int bp_gradcheck_options_default (bp_gradcheck_options *opts);
+
+/* "gsl" (or "central"), "complex-step", "directional", "taylor" or "all"
+   into *method (as opts.method takes it).  Another name: GSL_EINVAL,
+   returned without calling GSL's error handler (the caller names the bad
+   value, as bp_activation_from_name), *method untouched. */
+int bp_gradcheck_method_parse (const char *name, unsigned *method);
+
+/* --- the result ---------------------------------------------------------- */
+
+/* Three verdicts.  An element PASSes when |a - e| <= tol (tol = max(atol,
+   rtol max(|a|, |e|))), is INCONCLUSIVE when tol < |a - e| <= tol + 2 err
+   (decided only by the numeric value's error estimate err), and FAILs
+   beyond.  A run is FAIL when an element fails, else INCONCLUSIVE when one
+   is, else PASS; the result is the worst of its runs. */
+typedef enum
+{
+  BP_GRADCHECK_PASS = 0,
+  BP_GRADCHECK_INCONCLUSIVE = 1,
+  BP_GRADCHECK_FAIL = 2
+} bp_gradcheck_verdict;
+
+/* An element's status in a block's mask: its verdict, or a kink (left and
+   right derivatives disagree and the analytic value lies between them: a
+   non-differentiable point, not a wrong gradient; it does not fail). */
+#define BP_GRADCHECK_ELEMENT_PASS          0
+#define BP_GRADCHECK_ELEMENT_INCONCLUSIVE  1
+#define BP_GRADCHECK_ELEMENT_FAIL          2
+#define BP_GRADCHECK_ELEMENT_KINK          3
+
+/* How an element's numeric value was found. */
+typedef enum
+{
+  BP_GRADCHECK_DIFF_CENTRAL = 0,   /* gsl_deriv_central */
+  BP_GRADCHECK_DIFF_FORWARD,       /* gsl_deriv_forward: f undefined at x - h */
+  BP_GRADCHECK_DIFF_BACKWARD,      /* gsl_deriv_backward: f undefined at x + h */
+  BP_GRADCHECK_DIFF_COMPLEX,       /* the complex step */
+  BP_GRADCHECK_DIFF_NONE           /* f undefined on both sides */
+} bp_gradcheck_diff;
+
+/* Hints, as bits: the failing elements of a block (of a Jacobian) show
+   a pattern that names the likely bug. */
+#define BP_GRADCHECK_HINT_TRANSPOSE  1u  /* analytic = numeric transposed */
+#define BP_GRADCHECK_HINT_SIGN       2u  /* analytic = -numeric */
+/* numeric = c analytic for one c: a factor c missing */
+#define BP_GRADCHECK_HINT_FACTOR     4u
+#define BP_GRADCHECK_HINT_SHIFT      8u  /* analytic[i] = numeric[i + s] */
+
+/* One element checked. */
+typedef struct
+{
+  size_t block;          /* which block */
+  size_t output;         /* vector f: which output (0 for a scalar f) */
+  size_t row, col;       /* where in the block */
+  double analytic, numeric;
+  double abserr;         /* the numeric value's error estimate (GSL's;
+                            0 for the complex step) */
+  double tol;            /* max(atol, rtol max(|a|, |e|)) */
+  double ratio;          /* |a - e| / (tol + 2 abserr): the ranking */
+  double left, right;    /* one-sided derivatives, where they were needed
+                            (kinks); NaN otherwise */
+  int status;            /* BP_GRADCHECK_ELEMENT_* */
+  bp_gradcheck_diff diff;
+} bp_gradcheck_element;
+
+/* A block's part of a run. */
+typedef struct
+{
+  const char *name;        /* the block's name (may be NULL) */
+  size_t rows, cols;       /* its shape (n x 1 for a vector) */
+  size_t n_checked, n_passed, n_inconclusive, n_failed, n_kinks;
+  size_t n_one_sided;      /* elements differenced on one side only */
+  bp_gradcheck_verdict verdict;
+  gsl_matrix *analytic;    /* the analytic side, numeric values, their */
+  gsl_matrix *numeric;     /* estimates and every element's status */
+  gsl_matrix *abserr;      /* (BP_GRADCHECK_ELEMENT_*): rows x cols for */
+  gsl_matrix_uchar *mask;  /* a scalar f, m x (rows cols) for a vector f;
+                              NULL in directional runs that passed */
+  size_t n_worst;          /* up to opts.k elements that did not pass, */
+  bp_gradcheck_element *worst;  /* the worst first (by ratio) */
+  double max_abs_err;      /* max |a - e| */
+  double max_rel_err;      /* max |a - e| / max(|a|, |e|), where that
+                              scale exceeds atol */
+  double max_est_err;      /* max err */
+  unsigned hints;          /* BP_GRADCHECK_HINT_* */
+  double factor;           /* HINT_FACTOR: the c of numeric = c analytic */
+  long shift;              /* HINT_SHIFT: the s of analytic[i] = numeric[i+s] */
+} bp_gradcheck_block_result;
+
+/* One method's run. */
+typedef struct
+{
+  unsigned method;         /* one BP_GRADCHECK_* bit */
+  bp_gradcheck_verdict verdict;
+  char reason[160];        /* why, in words */
+  size_t n_checked, n_passed, n_inconclusive, n_failed, n_kinks, n_one_sided;
+  bp_gradcheck_block_result *block;   /* n_blocks of them */
+  bp_gradcheck_element worst;         /* the worst element of all blocks
+                                         (ratio 0 when none was checked) */
+  unsigned hints;                     /* the union of the blocks' */
+  /* directional: */
+  size_t n_directions, n_directions_failed;
+  int localized;           /* 1 when failing directions led to the
+                              element-wise check of the blocks */
+  /* Taylor: */
+  double slope;            /* fitted slope of log r(h) against log h */
+  double h_min, h_max;     /* the range of h fitted */
+  size_t n_fitted;         /* the points fitted */
+} bp_gradcheck_run;
+
+typedef struct
+{
+  bp_gradcheck_verdict verdict;   /* the worst of the runs' */
+  size_t n_blocks;
+  size_t m;                       /* outputs (0: scalar f) */
+  size_t n_runs;
+  bp_gradcheck_run run[4];        /* in the order CENTRAL, COMPLEX_STEP,
+                                     DIRECTIONAL, TAYLOR, as asked */
+  bp_gradcheck_options opts;      /* the options used */
+} bp_gradcheck_result;
+
+/* --- the check ----------------------------------------------------------- */
+
+/* Check f's analytic gradient (Jacobian) at the point given by the
+   n_blocks blocks, by the methods of opts (NULL: the defaults).  The
+   analytic side: analytic[k] for block k (the block's shape, or a vector
+   of its r c elements, for a scalar f; an m x (r c) matrix for a vector
+   f), or f->grad when analytic is NULL.  *result (result may be NULL)
+   gets a new result, to be freed by bp_gradcheck_result_free, also when
+   the verdict is FAIL; NULL on an error.
+   Returns GSL_SUCCESS for PASS, GSL_FAILURE for FAIL, GSL_CONTINUE for
+   INCONCLUSIVE (all three <= 0), or a positive GSL error code.
+   derivations/00-numeric-check.md, eqs. (0.1)-(0.9) */
+int bp_gradcheck (const bp_gradcheck_function *f, size_t n_blocks,
+                  const bp_gradcheck_block blocks[],
+                  const bp_gradcheck_block analytic[],
+                  const bp_gradcheck_options *opts,
+                  bp_gradcheck_result **result);
+
+/* bp_gradcheck_result_free (NULL) does nothing. */
+void bp_gradcheck_result_free (bp_gradcheck_result *r);
+
+/* The report: per run and block the counts, the worst elements (block,
+   (row, col), analytic, numeric, estimate, method), the verdict and its
+   reason, and the hints.  Returns GSL_SUCCESS, or GSL_EFAILED when the
+   stream cannot be written.  derivations/00-numeric-check.md, sec. hints */
+int bp_gradcheck_fprintf (FILE *stream, const bp_gradcheck_result *r);
+
+/* "PASS", "INCONCLUSIVE" or "FAIL" (NULL for another value). */
+const char *bp_gradcheck_verdict_name (bp_gradcheck_verdict v);
+
+BP_END_DECLS
+#endif /* BP_GRADCHECK_H */

@@ -1,0 +1,1411 @@
+/* gradcheck.c -- the one checker core (bp_gradcheck.h, core.h): the
+   argument checks, the step rule, the comparison and the verdict, and the
+   four methods over the blocks: central differences with one-sided ones
+   at the domain's edge and kinks, the complex step, random directions
+   (localized on failure) and the Taylor test.
+   derivations/00-numeric-check.md */
+#include <config.h>
+#include <float.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <gsl/gsl_errno.h>
+#include <gsl/gsl_nan.h>
+#include <gsl/gsl_deriv.h>
+#include <gsl/gsl_blas.h>
+#include <gsl/gsl_randist.h>
+#include <gsl/gsl_complex_math.h>
+#ifdef _OPENMP
+# include <omp.h>
+#endif
+#include "lib/check/core.h"
+#include "lib/check/hints.h"
+#include "lib/valid.h"
+
+/* --- the rules ------------------------------------------------------------ */
+
+double
+core_step (double h, double x)
+{
+  return h * fmax (1.0, fabs (x));
+}
+
+void
+core_compare (double a, double e, double err, double rtol, double atol,
+              bp_gradcheck_element *el)
+{
+  const double diff = fabs (a - e);
+  const double tol = fmax (atol, rtol * fmax (fabs (a), fabs (e)));
+  const double allowed = tol + 2.0 * err;
+  el->analytic = a;
+  el->numeric = e;
+  el->abserr = err;
+  el->tol = tol;
+  if (diff <= tol)
+    el->status = BP_GRADCHECK_ELEMENT_PASS;
+  else if (diff <= allowed)
+    el->status = BP_GRADCHECK_ELEMENT_INCONCLUSIVE;
+  else
+    el->status = BP_GRADCHECK_ELEMENT_FAIL;     /* and NaN */
+  if (!(diff == diff) || !(allowed == allowed))
+    el->ratio = HUGE_VAL;
+  else if (allowed > 0.0)
+    el->ratio = diff / allowed;
+  else
+    el->ratio = diff > 0.0 ? HUGE_VAL : 0.0;
+}
+
+int
+bp_gradcheck_options_default (bp_gradcheck_options *opts)
+{
+  if (!opts)
+    GSL_ERROR ("bp_gradcheck_options_default: opts must not be NULL", GSL_EFAULT);
+  *opts = (bp_gradcheck_options) {
+    .method = BP_GRADCHECK_CENTRAL, .h = BP_CHECK_STEP, .h_complex = 1e-20,
+    .rtol = BP_CHECK_RTOL, .atol = BP_CHECK_ATOL, .threads = 1, .k = 5,
+    .seed = 0, .n_directions = 16, .taylor_h = 1e-1, .taylor_n = 16 };
+  return GSL_SUCCESS;
+}
+
+int
+bp_gradcheck_method_parse (const char *name, unsigned *method)
+{
+  static const struct { const char *name; unsigned bits; } names[] = {
+    { "gsl", BP_GRADCHECK_CENTRAL }, { "central", BP_GRADCHECK_CENTRAL },
+    { "complex-step", BP_GRADCHECK_COMPLEX_STEP },
+    { "directional", BP_GRADCHECK_DIRECTIONAL },
+    { "taylor", BP_GRADCHECK_TAYLOR }, { "all", BP_GRADCHECK_ALL } };
+  if (!name || !method)
+    GSL_ERROR ("bp_gradcheck_method_parse: name and method must not be NULL",
+               GSL_EFAULT);
+  for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
+    if (strcmp (name, names[i].name) == 0)
+      {
+        *method = names[i].bits;
+        return GSL_SUCCESS;
+      }
+  return GSL_EINVAL;            /* the caller names the bad value */
+}
+
+const char *
+bp_gradcheck_verdict_name (bp_gradcheck_verdict v)
+{
+  switch (v)
+    {
+    case BP_GRADCHECK_PASS: return "PASS";
+    case BP_GRADCHECK_INCONCLUSIVE: return "INCONCLUSIVE";
+    case BP_GRADCHECK_FAIL: return "FAIL";
+    }
+  return NULL;
+}
+
+/* --- the argument checks --------------------------------------------------- */
+
+/* GSL_ERROR with a message naming who (GSL keeps the pointer only for the
+   handler's call, so a buffer of ours will do). */
+static int
+refuse (const char *who, const char *what, int code)
+{
+  char msg[256];
+  snprintf (msg, sizeof msg, "%s: %s", who, what);
+  gsl_error (msg, __FILE__, __LINE__, code);
+  return code;
+}
+
+static int
+positive_finite (double x)
+{
+  return x > 0.0 && isfinite (x);
+}
+
+static int
+nonnegative_finite (double x)
+{
+  return x >= 0.0 && isfinite (x);
+}
+
+int
+core_options_valid (const char *who, const bp_gradcheck_options *o)
+{
+  if (o->method == 0 || (o->method & ~BP_GRADCHECK_ALL) != 0)
+    return refuse (who, "method must be a nonempty set of BP_GRADCHECK_* bits", GSL_EINVAL);
+  if (!positive_finite (o->h))
+    return refuse (who, "step h must be positive and finite", GSL_EINVAL);
+  if (!positive_finite (o->h_complex))
+    return refuse (who, "complex step h_complex must be positive and finite", GSL_EINVAL);
+  if (!nonnegative_finite (o->rtol))
+    return refuse (who, "rtol must be finite and not negative (nor NaN)", GSL_EINVAL);
+  if (!nonnegative_finite (o->atol))
+    return refuse (who, "atol must be finite and not negative (nor NaN)", GSL_EINVAL);
+  if (o->threads == 0)
+    return refuse (who, "threads (the number of params) must be at least 1", GSL_EINVAL);
+  if (o->n_directions == 0)
+    return refuse (who, "the number of directions must be at least 1", GSL_EINVAL);
+  if (!positive_finite (o->taylor_h))
+    return refuse (who, "taylor_h must be positive and finite", GSL_EINVAL);
+  if (o->taylor_n < 3)
+    return refuse (who, "taylor_n must be at least 3", GSL_EINVAL);
+  return GSL_SUCCESS;
+}
+
+static size_t
+block_rows (const bp_gradcheck_block *b)
+{
+  return b->matrix ? b->matrix->size1 : b->vector->size;
+}
+
+static size_t
+block_cols (const bp_gradcheck_block *b)
+{
+  return b->matrix ? b->matrix->size2 : 1;
+}
+
+int
+core_shape_ok (const bp_gradcheck_function *f, const bp_gradcheck_block *b,
+               const bp_gradcheck_block *a)
+{
+  const size_t r = block_rows (b), c = block_cols (b), n = r * c;
+  if (f->m == 0)
+    return a->matrix ? (a->matrix->size1 == r && a->matrix->size2 == c)
+                     : a->vector->size == n;
+  return a->matrix ? (a->matrix->size1 == f->m && a->matrix->size2 == n)
+                   : (f->m == 1 && a->vector->size == n);
+}
+
+/* exactly one of matrix and vector */
+static int
+one_array (const bp_gradcheck_block *b)
+{
+  return (b->matrix != NULL) != (b->vector != NULL);
+}
+
+static int
+block_finite (const bp_gradcheck_block *b)
+{
+  return b->matrix ? matrix_finite (b->matrix) : (b->vector && vector_finite (b->vector));
+}
+
+int
+core_check_args (const char *who, const bp_gradcheck_function *f,
+                 size_t n_blocks, const bp_gradcheck_block blocks[],
+                 const bp_gradcheck_block analytic[],
+                 const bp_gradcheck_options *o, const core_extra *x)
+{
+  if (!f || !blocks)
+    return refuse (who, "f and the blocks must not be NULL", GSL_EFAULT);
+  if (f->m == 0 ? !f->loss : !f->vloss)
+    return refuse (who, "the function must not be NULL (loss for m = 0, vloss for m >= 1)",
+                   GSL_EFAULT);
+  if (!analytic && !f->grad && !x->numeric_only)
+    return refuse (who, "the analytic side must not be NULL (arrays or f->grad)",
+                   GSL_EFAULT);
+  if (n_blocks == 0)
+    return refuse (who, "there must be at least one block", GSL_EINVAL);
+  for (size_t k = 0; k < n_blocks; k++)
+    {
+      if (!blocks[k].matrix && !blocks[k].vector)
+        return refuse (who, "a block (theta) must not be NULL", GSL_EFAULT);
+      if (analytic && !analytic[k].matrix && !analytic[k].vector)
+        return refuse (who, "an analytic array (grad, J) must not be NULL", GSL_EFAULT);
+    }
+  const int complex_asked = (o->method & BP_GRADCHECK_COMPLEX_STEP)
+                            && o->method != BP_GRADCHECK_ALL;
+  if (complex_asked && (f->m == 0 ? !f->closs : !f->cvloss))
+    return refuse (who, "the complex step needs the complex form of f (closs, cvloss)",
+                   GSL_EFAULT);
+  for (size_t k = 0; k < n_blocks; k++)
+    if (!one_array (&blocks[k]) || (analytic && !one_array (&analytic[k])))
+      return refuse (who, "a block is a matrix or a vector, not both", GSL_EINVAL);
+  for (size_t k = 0; k < n_blocks; k++)
+    if (analytic && !core_shape_ok (f, &blocks[k], &analytic[k]))
+      return refuse (who, "the analytic array (grad, J) must have the block's shape "
+                     "(m x the block's elements for a vector f)", GSL_EBADLEN);
+  const int status = core_options_valid (who, o);
+  if (status != GSL_SUCCESS)
+    return status;
+  for (size_t k = 0; k < n_blocks; k++)
+    if (!block_finite (&blocks[k]))
+      return refuse (who, "a block (theta) has a NaN or infinite element", GSL_EDOM);
+  return GSL_SUCCESS;
+}
+
+/* --- the problem and one thread's point ------------------------------------ */
+
+typedef struct
+{
+  const bp_gradcheck_function *f;
+  const bp_gradcheck_options *o;
+  size_t n_blocks, m, M;          /* M = max(m, 1) outputs */
+  size_t *rows, *cols, *n, *off;  /* per block; off = first flat element */
+  size_t N;                       /* elements of all blocks */
+  gsl_matrix **base;              /* the blocks at the base point */
+  gsl_matrix **analytic;          /* rows x cols (m = 0) or m x n */
+  double theta_max;               /* max |theta| over every block */
+  double f0;                      /* f (or nothing) at the base point */
+} problem;
+
+/* dst = src, both allocated by the core (contiguous, of equal shape): one
+   memcpy, where gsl_matrix_memcpy copies row by row (n rows of 1 for a
+   vector block) */
+static void
+copy_block (gsl_matrix *dst, const gsl_matrix *src)
+{
+  memcpy (dst->data, src->data, src->size1 * src->size2 * sizeof (double));
+}
+
+/* n NULL pointers (an array of gsl_matrix *, gsl_vector *, ...) */
+static void *
+pointers (size_t n)
+{
+  return calloc (n ? n : 1, sizeof (void *));
+}
+
+/* One thread's copy of the point and its scratch. */
+typedef struct
+{
+  const problem *pb;
+  gsl_matrix **blk;
+  gsl_vector_view *flat;
+  const gsl_matrix **blkp;
+  const gsl_vector **flatp;
+  bp_gradcheck_point pt;
+  gsl_vector *out;                /* m */
+  /* complex step */
+  gsl_matrix_complex **cblk;
+  gsl_vector_complex_view *cflat;
+  const gsl_matrix_complex **cblkp;
+  const gsl_vector_complex **cflatp;
+  bp_gradcheck_cpoint cpt;
+  gsl_vector_complex *cout;
+  /* the element being differenced */
+  double *px, x0;
+  size_t o;                       /* vector f: the output read */
+  int bad_left, bad_right;        /* f undefined below / above x0 */
+  /* vector f: the values at the last points, for the m outputs */
+  size_t n_cache, next_cache;
+  double cache_x[8];
+  int cache_ok[8];
+  gsl_vector *cache_v[8];
+  /* lines: theta + t d (directions, Taylor) */
+  const gsl_vector *d, *w;        /* N, m */
+} worker;
+
+static void
+worker_free (worker *w)
+{
+  if (!w)
+    return;
+  for (size_t k = 0; k < w->pb->n_blocks; k++)
+    {
+      if (w->blk)
+        gsl_matrix_free (w->blk[k]);
+      if (w->cblk)
+        gsl_matrix_complex_free (w->cblk[k]);
+    }
+  for (size_t c = 0; c < 8; c++)
+    gsl_vector_free (w->cache_v[c]);
+  free (w->blk);
+  free (w->flat);
+  free (w->blkp);
+  free (w->flatp);
+  free (w->cblk);
+  free (w->cflat);
+  free (w->cblkp);
+  free (w->cflatp);
+  gsl_vector_free (w->out);
+  gsl_vector_complex_free (w->cout);
+  free (w);
+}
+
+static worker *
+worker_alloc (const problem *pb, size_t thread, int complex)
+{
+  const size_t B = pb->n_blocks;
+  worker *w = calloc (1, sizeof *w);
+  if (!w)
+    return NULL;
+  w->pb = pb;
+  w->blk = pointers (B);
+  w->flat = calloc (B, sizeof *w->flat);
+  w->blkp = pointers (B);
+  w->flatp = pointers (B);
+  int ok = w->blk && w->flat && w->blkp && w->flatp;
+  if (ok && pb->m > 0)
+    {
+      w->out = gsl_vector_alloc (pb->m);
+      for (size_t c = 0; c < 8; c++)
+        ok = ok && (w->cache_v[c] = gsl_vector_alloc (pb->m)) != NULL;
+      ok = ok && w->out;
+    }
+  for (size_t k = 0; ok && k < B; k++)
+    {
+      w->blk[k] = gsl_matrix_alloc (pb->rows[k], pb->cols[k]);
+      ok = w->blk[k] != NULL;
+      if (ok)
+        {
+          copy_block (w->blk[k], pb->base[k]);
+          w->flat[k] = gsl_vector_view_array (w->blk[k]->data, pb->n[k]);
+          w->blkp[k] = w->blk[k];
+          w->flatp[k] = &w->flat[k].vector;
+        }
+    }
+  if (ok && complex)
+    {
+      w->cblk = pointers (B);
+      w->cflat = calloc (B, sizeof *w->cflat);
+      w->cblkp = pointers (B);
+      w->cflatp = pointers (B);
+      ok = w->cblk && w->cflat && w->cblkp && w->cflatp;
+      if (ok && pb->m > 0)
+        ok = (w->cout = gsl_vector_complex_alloc (pb->m)) != NULL;
+      for (size_t k = 0; ok && k < B; k++)
+        {
+          w->cblk[k] = gsl_matrix_complex_alloc (pb->rows[k], pb->cols[k]);
+          ok = w->cblk[k] != NULL;
+          if (ok)
+            {
+              for (size_t i = 0; i < pb->rows[k]; i++)
+                for (size_t j = 0; j < pb->cols[k]; j++)
+                  gsl_matrix_complex_set (w->cblk[k], i, j,
+                                          gsl_complex_rect (gsl_matrix_get (pb->base[k], i, j), 0.0));
+              w->cflat[k] = gsl_vector_complex_view_array (w->cblk[k]->data, pb->n[k]);
+              w->cblkp[k] = w->cblk[k];
+              w->cflatp[k] = &w->cflat[k].vector;
+            }
+        }
+    }
+  if (!ok)
+    {
+      worker_free (w);
+      return NULL;
+    }
+  w->pt = (bp_gradcheck_point) { .n_blocks = B, .block = w->blkp, .vector = w->flatp,
+                                 .moved_block = BP_GRADCHECK_NONE, .is_base = 1,
+                                 .thread = thread };
+  w->cpt = (bp_gradcheck_cpoint) { .n_blocks = B, .block = w->cblkp, .vector = w->cflatp,
+                                   .moved_block = BP_GRADCHECK_NONE, .is_base = 1,
+                                   .thread = thread };
+  return w;
+}
+
+/* f at the worker's point: the scalar into *L, or the m outputs into out;
+   1 when f is defined there (returned 0 and a finite value), else 0. */
+static int
+eval_point (worker *w, double *L, gsl_vector *out)
+{
+  const bp_gradcheck_function *f = w->pb->f;
+  if (f->m == 0)
+    return L && f->loss (&w->pt, f->params, L) == 0 && isfinite (*L);
+  return out && f->vloss (&w->pt, f->params, out) == 0 && vector_finite (out);
+}
+
+static void
+mark_bad (worker *w, double x)
+{
+  if (x < w->x0)
+    w->bad_left = 1;
+  else
+    w->bad_right = 1;
+}
+
+/* f as a function of the element *px, for gsl_function: the scalar f, or
+   output o of the vector f (from the cache of the last points). */
+static double
+element_at (double x, void *p)
+{
+  worker *w = p;
+  if (w->pb->m == 0)
+    {
+      double L = 0.0;
+      *w->px = x;
+      const int ok = eval_point (w, &L, NULL);
+      *w->px = w->x0;
+      if (!ok)
+        {
+          mark_bad (w, x);
+          return GSL_NAN;
+        }
+      return L;
+    }
+  size_t c;
+  for (c = 0; c < w->n_cache; c++)
+    if (w->cache_x[c] == x)
+      break;
+  if (c == w->n_cache)
+    {
+      c = w->n_cache < 8 ? w->n_cache++ : (w->next_cache++ % 8);
+      *w->px = x;
+      w->cache_x[c] = x;
+      w->cache_ok[c] = eval_point (w, NULL, w->cache_v[c]);
+      *w->px = w->x0;
+    }
+  if (!w->cache_ok[c])
+    {
+      mark_bad (w, x);
+      return GSL_NAN;
+    }
+  return gsl_vector_get (w->cache_v[c], w->o);
+}
+
+/* f (or w . f) at theta + t d, for gsl_function */
+static double
+line_at (double t, void *p)
+{
+  worker *w = p;
+  const problem *pb = w->pb;
+  double L = 0.0;
+  for (size_t k = 0; k < pb->n_blocks; k++)
+    {
+      gsl_vector_const_view dk = gsl_vector_const_subvector (w->d, pb->off[k], pb->n[k]);
+      copy_block (w->blk[k], pb->base[k]);
+      gsl_blas_daxpy (t, &dk.vector, &w->flat[k].vector);
+    }
+  w->pt.is_base = 0;
+  w->pt.moved_block = BP_GRADCHECK_NONE;
+  int ok = eval_point (w, &L, w->out);
+  if (ok && pb->m > 0)
+    gsl_blas_ddot (w->w, w->out, &L);
+  w->pt.is_base = 1;   /* the blocks stay at theta + t d: each call sets them anew */
+  if (!ok || !isfinite (L))
+    {
+      mark_bad (w, t);
+      return GSL_NAN;
+    }
+  return L;
+}
+
+/* The one-sided derivative of F at x0 (forward for dir > 0, backward
+   otherwise) at the step, among h, h/10, ..., h/10^6, whose GSL error
+   estimate is the smallest and where F is defined, eq. (0.4): near the
+   edge of a domain f varies on the scale of the distance to the edge,
+   which the step must not exceed.  0 when F is undefined at every step. */
+static int
+one_sided (worker *w, gsl_function *F, double x0, double h, int dir, double *d, double *e)
+{
+  int found = 0;
+  for (int j = 0; j <= 6; j++, h *= 0.1)
+    {
+      double dj, ej;
+      w->bad_left = w->bad_right = 0;
+      if (dir > 0)
+        gsl_deriv_forward (F, x0, h, &dj, &ej);
+      else
+        gsl_deriv_backward (F, x0, h, &dj, &ej);
+      if (w->bad_left || w->bad_right || !isfinite (dj) || !isfinite (ej))
+        continue;
+      if (!found || ej < *e)
+        {
+          *d = dj;
+          *e = ej;
+        }
+      found = 1;
+    }
+  return found;
+}
+
+/* The derivative of F at x0 with step h: gsl_deriv_central where F is
+   defined on both sides; one-sided, forward (backward), where it is not
+   below (above) x0; none where neither, eq. (0.4). */
+static void
+differentiate (worker *w, gsl_function *F, double x0, double h, double *d,
+               double *e, bp_gradcheck_diff *how)
+{
+  w->x0 = x0;
+  w->bad_left = w->bad_right = 0;
+  gsl_deriv_central (F, x0, h, d, e);
+  /* cppcheck-suppress knownConditionTrueFalse ; F (element_at, line_at) sets the flags */
+  if (!w->bad_left && !w->bad_right && isfinite (*d) && isfinite (*e))
+    {
+      *how = BP_GRADCHECK_DIFF_CENTRAL;
+      return;
+    }
+  const int left = w->bad_left, right = w->bad_right;
+  int ok = 0;
+  if (left && !right)
+    {
+      ok = one_sided (w, F, x0, h, +1, d, e);
+      *how = BP_GRADCHECK_DIFF_FORWARD;
+    }
+  else if (right && !left)
+    {
+      ok = one_sided (w, F, x0, h, -1, d, e);
+      *how = BP_GRADCHECK_DIFF_BACKWARD;
+    }
+  if (!ok)
+    {
+      *d = GSL_NAN;
+      *e = GSL_NAN;
+      *how = BP_GRADCHECK_DIFF_NONE;
+    }
+}
+
+/* A kink, eq. (0.5): the one-sided derivatives l (backward) and r
+   (forward) disagree beyond their own comparison; the element is then a
+   KINK when its analytic value a lies between them (within the tolerance
+   of the comparison), and keeps its FAIL otherwise. */
+static void
+kink (worker *w, gsl_function *F, double x0, double h, bp_gradcheck_element *el,
+      double rtol, double atol)
+{
+  double l, el_, r, er;
+  w->x0 = x0;
+  w->bad_left = w->bad_right = 0;
+  gsl_deriv_backward (F, x0, h, &l, &el_);
+  gsl_deriv_forward (F, x0, h, &r, &er);
+  /* cppcheck-suppress knownConditionTrueFalse ; F (element_at) sets the flags */
+  if (w->bad_left || w->bad_right || !isfinite (l) || !isfinite (r))
+    return;
+  bp_gradcheck_element lr;
+  core_compare (l, r, el_ + er, rtol, atol, &lr);
+  if (lr.status != BP_GRADCHECK_ELEMENT_FAIL)
+    return;                                     /* differentiable */
+  el->left = l;
+  el->right = r;
+  const double a = el->analytic;
+  const double slack = fmax (atol, rtol * fmax (fabs (a), fmax (fabs (l), fabs (r))))
+                       + 2.0 * fmax (el_, er);
+  if (a >= fmin (l, r) - slack && a <= fmax (l, r) + slack)
+    el->status = BP_GRADCHECK_ELEMENT_KINK;
+}
+
+/* --- element-wise runs ------------------------------------------------------ */
+
+/* entry (k, o, i): block k, output o, element i (row-major) */
+static size_t
+entry_index (const problem *pb, size_t k, size_t o, size_t i)
+{
+  return pb->off[k] * pb->M + o * pb->n[k] + i;
+}
+
+static double
+analytic_at (const problem *pb, size_t k, size_t o, size_t i)
+{
+  return pb->m == 0 ? gsl_matrix_get (pb->analytic[k], i / pb->cols[k], i % pb->cols[k])
+                    : gsl_matrix_get (pb->analytic[k], o, i);
+}
+
+/* Element q (flat over the blocks) by central differences: its M entries. */
+static void
+central_element (worker *w, size_t q, int numeric_only, bp_gradcheck_element *E)
+{
+  const problem *pb = w->pb;
+  const bp_gradcheck_options *o = pb->o;
+  size_t k = 0;
+  while (q >= pb->off[k] + pb->n[k])
+    k++;
+  const size_t i = q - pb->off[k];
+  w->px = gsl_vector_ptr (&w->flat[k].vector, i);
+  const double x0 = *w->px, h = core_step (o->h, x0);
+  w->pt.moved_block = k;
+  w->pt.moved_row = i / pb->cols[k];
+  w->pt.moved_col = i % pb->cols[k];
+  w->pt.is_base = 0;
+  w->n_cache = w->next_cache = 0;
+  gsl_function F = { .function = element_at, .params = w };
+  for (w->o = 0; w->o < pb->M; w->o++)
+    {
+      bp_gradcheck_element *el = &E[entry_index (pb, k, w->o, i)];
+      double d, e;
+      bp_gradcheck_diff how;
+      differentiate (w, &F, x0, h, &d, &e, &how);
+      core_compare (analytic_at (pb, k, w->o, i), d, e, o->rtol, o->atol, el);
+      el->block = k;
+      el->output = w->o;
+      el->row = w->pt.moved_row;
+      el->col = w->pt.moved_col;
+      el->diff = how;
+      el->left = el->right = GSL_NAN;
+      if (how == BP_GRADCHECK_DIFF_NONE)
+        el->status = BP_GRADCHECK_ELEMENT_INCONCLUSIVE;
+      else if (!numeric_only && how == BP_GRADCHECK_DIFF_CENTRAL
+               && el->status != BP_GRADCHECK_ELEMENT_PASS)
+        kink (w, &F, x0, h, el, o->rtol, o->atol);
+    }
+  w->pt.moved_block = BP_GRADCHECK_NONE;
+  w->pt.is_base = 1;
+}
+
+/* Element q by the complex step, eq. (13.3): e = Im f(x + i h) / h. */
+static void
+complex_element (worker *w, size_t q, bp_gradcheck_element *E)
+{
+  const problem *pb = w->pb;
+  const bp_gradcheck_function *f = pb->f;
+  size_t k = 0;
+  while (q >= pb->off[k] + pb->n[k])
+    k++;
+  const size_t i = q - pb->off[k];
+  double *pz = w->cflat[k].vector.data + 2 * i;
+  const double x0 = pz[0], h = core_step (pb->o->h_complex, x0);
+  w->cpt.moved_block = k;
+  w->cpt.moved_row = i / pb->cols[k];
+  w->cpt.moved_col = i % pb->cols[k];
+  w->cpt.is_base = 0;
+  pz[1] = h;
+  gsl_complex L = gsl_complex_rect (0.0, 0.0);
+  const int ok = f->m == 0 ? f->closs (&w->cpt, f->params, &L) == 0
+                           : f->cvloss (&w->cpt, f->params, w->cout) == 0;
+  pz[1] = 0.0;
+  for (size_t o = 0; o < pb->M; o++)
+    {
+      bp_gradcheck_element *el = &E[entry_index (pb, k, o, i)];
+      const gsl_complex z = f->m == 0 ? L : gsl_vector_complex_get (w->cout, o);
+      const double d = ok ? GSL_IMAG (z) / h : GSL_NAN;
+      core_compare (analytic_at (pb, k, o, i), d, 0.0, pb->o->rtol, pb->o->atol, el);
+      el->block = k;
+      el->output = o;
+      el->row = w->cpt.moved_row;
+      el->col = w->cpt.moved_col;
+      el->left = el->right = GSL_NAN;
+      el->diff = ok && isfinite (d) ? BP_GRADCHECK_DIFF_COMPLEX : BP_GRADCHECK_DIFF_NONE;
+      if (el->diff == BP_GRADCHECK_DIFF_NONE)
+        el->status = BP_GRADCHECK_ELEMENT_INCONCLUSIVE;
+    }
+  w->cpt.moved_block = BP_GRADCHECK_NONE;
+  w->cpt.is_base = 1;
+}
+
+/* opts.threads capped by OMP_NUM_THREADS (bp_check_threads) and by N */
+static size_t
+thread_count (size_t asked, size_t N)
+{
+  asked = bp_check_threads (asked);
+  return asked < N ? asked : (N > 0 ? N : 1);
+}
+
+static size_t
+thread_index (void)
+{
+#ifdef _OPENMP
+  return (size_t) omp_get_thread_num ();
+#else
+  return 0;
+#endif
+}
+
+/* Every element by one method, on the threads: each entry is computed
+   alone, from the base point, so the order does not matter. */
+static int
+elementwise (const problem *pb, int complex, int numeric_only, bp_gradcheck_element *E)
+{
+  int status = GSL_SUCCESS;
+  const size_t N = pb->N;
+#pragma omp parallel num_threads (thread_count (pb->o->threads, N))
+  {
+    worker *w = worker_alloc (pb, thread_index (), complex);
+    if (!w)
+      {
+#pragma omp atomic write
+        status = GSL_ENOMEM;
+      }
+#pragma omp for schedule (dynamic, 16)
+    for (size_t q = 0; q < N; q++)
+      if (w)
+        {
+          if (complex)
+            complex_element (w, q, E);
+          else
+            central_element (w, q, numeric_only, E);
+        }
+    worker_free (w);
+  }
+  return status;
+}
+
+/* --- results ------------------------------------------------------------ */
+
+static void
+block_result_free (bp_gradcheck_block_result *b)
+{
+  gsl_matrix_free (b->analytic);
+  gsl_matrix_free (b->numeric);
+  gsl_matrix_free (b->abserr);
+  gsl_matrix_uchar_free (b->mask);
+  free (b->worst);
+}
+
+void
+bp_gradcheck_result_free (bp_gradcheck_result *r)
+{
+  if (!r)
+    return;
+  for (size_t j = 0; j < r->n_runs; j++)
+    if (r->run[j].block)
+      {
+        for (size_t k = 0; k < r->n_blocks; k++)
+          block_result_free (&r->run[j].block[k]);
+        free (r->run[j].block);
+      }
+  free (r);
+}
+
+static int
+by_ratio (const void *x, const void *y)
+{
+  const bp_gradcheck_element *a = *(const bp_gradcheck_element *const *) x;
+  const bp_gradcheck_element *b = *(const bp_gradcheck_element *const *) y;
+  if (a->ratio != b->ratio)
+    return a->ratio > b->ratio ? -1 : 1;
+  return a < b ? -1 : (a > b);                /* the first in the blocks' order */
+}
+
+static void
+count (size_t *passed, size_t *inconclusive, size_t *failed, size_t *kinks, int status)
+{
+  switch (status)
+    {
+    case BP_GRADCHECK_ELEMENT_PASS: (*passed)++; break;
+    case BP_GRADCHECK_ELEMENT_INCONCLUSIVE: (*inconclusive)++; break;
+    case BP_GRADCHECK_ELEMENT_FAIL: (*failed)++; break;
+    case BP_GRADCHECK_ELEMENT_KINK: (*kinks)++; break;
+    default: break;
+    }
+}
+
+static bp_gradcheck_verdict
+verdict_of (size_t inconclusive, size_t failed)
+{
+  return failed ? BP_GRADCHECK_FAIL
+                : (inconclusive ? BP_GRADCHECK_INCONCLUSIVE : BP_GRADCHECK_PASS);
+}
+
+/* The run's blocks from the entries E: arrays, mask, counts, the k worst,
+   the verdict and the hints. */
+static int
+fill_blocks (const problem *pb, const bp_gradcheck_element *E, bp_gradcheck_run *run)
+{
+  const bp_gradcheck_options *o = pb->o;
+  run->worst = (bp_gradcheck_element) { .block = BP_GRADCHECK_NONE };
+  double worst = -1.0;
+  for (size_t k = 0; k < pb->n_blocks; k++)
+    {
+      bp_gradcheck_block_result *b = &run->block[k];
+      const size_t r = pb->m == 0 ? pb->rows[k] : pb->m;
+      const size_t c = pb->m == 0 ? pb->cols[k] : pb->n[k];
+      b->analytic = gsl_matrix_alloc (r, c);
+      b->numeric = gsl_matrix_alloc (r, c);
+      b->abserr = gsl_matrix_alloc (r, c);
+      b->mask = gsl_matrix_uchar_alloc (r, c);
+      const size_t E_k = pb->n[k] * pb->M;
+      const bp_gradcheck_element **sorted = pointers (E_k);
+      if (!b->analytic || !b->numeric || !b->abserr || !b->mask || !sorted)
+        {
+          free (sorted);
+          return GSL_ENOMEM;
+        }
+      size_t n_bad = 0;
+      for (size_t o_ = 0; o_ < pb->M; o_++)
+        for (size_t i = 0; i < pb->n[k]; i++)
+          {
+            const bp_gradcheck_element *el = &E[entry_index (pb, k, o_, i)];
+            const size_t ri = pb->m == 0 ? i / pb->cols[k] : o_;
+            const size_t ci = pb->m == 0 ? i % pb->cols[k] : i;
+            gsl_matrix_set (b->analytic, ri, ci, el->analytic);
+            gsl_matrix_set (b->numeric, ri, ci, el->numeric);
+            gsl_matrix_set (b->abserr, ri, ci, el->abserr);
+            gsl_matrix_uchar_set (b->mask, ri, ci, (unsigned char) el->status);
+            b->n_checked++;
+            count (&b->n_passed, &b->n_inconclusive, &b->n_failed, &b->n_kinks, el->status);
+            b->n_one_sided += el->diff == BP_GRADCHECK_DIFF_FORWARD
+                              || el->diff == BP_GRADCHECK_DIFF_BACKWARD;
+            const double diff = fabs (el->analytic - el->numeric);
+            if (!(diff <= b->max_abs_err))
+              b->max_abs_err = diff;
+            const double scale = fmax (fabs (el->analytic), fabs (el->numeric));
+            if (scale > o->atol && !(diff / scale <= b->max_rel_err))
+              b->max_rel_err = diff / scale;
+            if (el->abserr > b->max_est_err)
+              b->max_est_err = el->abserr;
+            if (el->status != BP_GRADCHECK_ELEMENT_PASS)
+              sorted[n_bad++] = el;
+            if (el->ratio > worst)
+              {
+                worst = el->ratio;
+                run->worst = *el;
+              }
+          }
+      qsort (sorted, n_bad, sizeof (void *), by_ratio);
+      b->n_worst = n_bad < o->k ? n_bad : o->k;
+      b->worst = b->n_worst ? malloc (b->n_worst * sizeof *b->worst) : NULL;
+      if (b->n_worst && !b->worst)
+        {
+          free (sorted);
+          return GSL_ENOMEM;
+        }
+      for (size_t j = 0; j < b->n_worst; j++)
+        b->worst[j] = *sorted[j];
+      free (sorted);
+      b->verdict = verdict_of (b->n_inconclusive, b->n_failed);
+      hints_find (b, o->rtol, o->atol, pb->m > 0);
+      run->n_checked += b->n_checked;
+      run->n_passed += b->n_passed;
+      run->n_inconclusive += b->n_inconclusive;
+      run->n_failed += b->n_failed;
+      run->n_kinks += b->n_kinks;
+      run->n_one_sided += b->n_one_sided;
+      run->hints |= b->hints;
+    }
+  run->verdict = verdict_of (run->n_inconclusive, run->n_failed);
+  return GSL_SUCCESS;
+}
+
+/* The reason of an element-wise run's verdict, in words. */
+static void
+elementwise_reason (bp_gradcheck_run *run)
+{
+  char *s = run->reason;
+  const size_t len = sizeof run->reason;
+  if (run->verdict == BP_GRADCHECK_FAIL)
+    snprintf (s, len, "%zu of %zu elements differ beyond tolerance + 2 x estimate",
+              run->n_failed, run->n_checked);
+  else if (run->verdict == BP_GRADCHECK_INCONCLUSIVE)
+    snprintf (s, len, "%zu of %zu elements agree only within the numeric error "
+              "estimate (or f is undefined on both sides)", run->n_inconclusive,
+              run->n_checked);
+  else
+    snprintf (s, len, "all %zu elements within tolerance%s", run->n_checked,
+              run->n_kinks ? " (kinks aside: analytic between the one-sided derivatives)"
+                           : "");
+}
+
+static int
+run_elementwise (const problem *pb, int complex, int numeric_only, bp_gradcheck_run *run)
+{
+  bp_gradcheck_element *E = calloc (pb->N * pb->M + 1, sizeof *E);
+  if (!E)
+    return GSL_ENOMEM;
+  int status = elementwise (pb, complex, numeric_only, E);
+  if (status == GSL_SUCCESS)
+    status = fill_blocks (pb, E, run);
+  free (E);
+  if (status == GSL_SUCCESS)
+    elementwise_reason (run);
+  return status;
+}
+
+/* --- directions -------------------------------------------------------------- */
+
+/* A direction uniform on the unit sphere: standard normal samples (GSL's
+   ziggurat) divided by their norm, as gsl_ran_dir_nd does, eq. (0.6). */
+static void
+unit_direction (gsl_rng *rng, gsl_vector *d)
+{
+  for (size_t i = 0; i < d->size; i++)
+    gsl_vector_set (d, i, gsl_ran_gaussian_ziggurat (rng, 1.0));
+  gsl_vector_scale (d, 1.0 / gsl_blas_dnrm2 (d));
+}
+
+/* The analytic derivative along d: sum_k a_k . d_k, or w^T J d. */
+static double
+analytic_along (const problem *pb, const gsl_vector *d, const gsl_vector *w)
+{
+  double s = 0.0;
+  for (size_t k = 0; k < pb->n_blocks; k++)
+    for (size_t o = 0; o < pb->M; o++)
+      {
+        double dot = 0.0;
+        for (size_t i = 0; i < pb->n[k]; i++)
+          dot += analytic_at (pb, k, o, i) * gsl_vector_get (d, pb->off[k] + i);
+        s += (pb->m == 0 ? 1.0 : gsl_vector_get (w, o)) * dot;
+      }
+  return s;
+}
+
+/* The directions' line: worker 0 with d (N) and w (m) of its own. */
+typedef struct
+{
+  worker *w;
+  gsl_vector *d, *wv;
+} line;
+
+static void
+line_free (line *l)
+{
+  worker_free (l->w);
+  gsl_vector_free (l->d);
+  gsl_vector_free (l->wv);
+}
+
+static int
+line_alloc (const problem *pb, line *l)
+{
+  l->w = worker_alloc (pb, 0, 0);
+  l->d = gsl_vector_alloc (pb->N);
+  l->wv = pb->m > 0 ? gsl_vector_alloc (pb->m) : NULL;
+  if (!l->w || !l->d || (pb->m > 0 && !l->wv))
+    {
+      line_free (l);
+      return GSL_ENOMEM;
+    }
+  l->w->d = l->d;
+  l->w->w = l->wv;
+  return GSL_SUCCESS;
+}
+
+/* The step along a unit direction: h max(1, max |theta|). */
+static double
+line_step (const problem *pb, double h)
+{
+  return core_step (h, pb->theta_max);
+}
+
+static int
+run_directional (const problem *pb, gsl_rng *rng, int localize, bp_gradcheck_run *run)
+{
+  const bp_gradcheck_options *o = pb->o;
+  line l = { 0 };
+  if (line_alloc (pb, &l) != GSL_SUCCESS)
+    return GSL_ENOMEM;
+  gsl_function F = { .function = line_at, .params = l.w };
+  const double h = line_step (pb, o->h);
+  size_t inconclusive = 0, failed = 0;
+  double worst = -1.0;
+  run->worst = (bp_gradcheck_element) { .block = BP_GRADCHECK_NONE };
+  for (size_t j = 0; j < o->n_directions; j++)
+    {
+      unit_direction (rng, l.d);
+      if (l.wv)
+        unit_direction (rng, l.wv);
+      double e, err;
+      bp_gradcheck_diff how;
+      bp_gradcheck_element el;
+      differentiate (l.w, &F, 0.0, h, &e, &err, &how);
+      core_compare (analytic_along (pb, l.d, l.wv), e, err, o->rtol, o->atol, &el);
+      el.block = BP_GRADCHECK_NONE;
+      el.output = 0;
+      el.row = j;
+      el.col = 0;
+      el.diff = how;
+      el.left = el.right = GSL_NAN;
+      if (how == BP_GRADCHECK_DIFF_NONE)
+        el.status = BP_GRADCHECK_ELEMENT_INCONCLUSIVE;
+      inconclusive += el.status == BP_GRADCHECK_ELEMENT_INCONCLUSIVE;
+      failed += el.status == BP_GRADCHECK_ELEMENT_FAIL;
+      if (el.ratio > worst)
+        {
+          worst = el.ratio;
+          run->worst = el;
+        }
+      run->n_one_sided += how == BP_GRADCHECK_DIFF_FORWARD || how == BP_GRADCHECK_DIFF_BACKWARD;
+    }
+  line_free (&l);
+  run->n_directions = o->n_directions;
+  run->n_directions_failed = inconclusive + failed;
+  if (run->n_directions_failed == 0 || !localize)
+    {
+      run->n_checked = o->n_directions;
+      run->n_passed = o->n_directions - inconclusive - failed;
+      run->n_inconclusive = inconclusive;
+      run->n_failed = failed;
+      run->verdict = verdict_of (inconclusive, failed);
+      for (size_t k = 0; k < pb->n_blocks; k++)
+        {
+          run->block[k].verdict = run->verdict;
+          run->block[k].rows = pb->rows[k];
+          run->block[k].cols = pb->cols[k];
+        }
+      snprintf (run->reason, sizeof run->reason,
+                "%zu of %zu random unit directions disagree", inconclusive + failed,
+                o->n_directions);
+      return GSL_SUCCESS;
+    }
+  /* localize: the element-wise check of the blocks, eq. (0.7) */
+  const bp_gradcheck_element dir_worst = run->worst;
+  const int status = run_elementwise (pb, 0, 0, run);
+  if (status != GSL_SUCCESS)
+    return status;
+  run->localized = 1;
+  char what[sizeof run->reason];
+  memcpy (what, run->reason, sizeof what);
+  if (run->verdict == BP_GRADCHECK_PASS)
+    {
+      run->verdict = BP_GRADCHECK_INCONCLUSIVE;     /* directions and elements disagree */
+      run->worst = dir_worst;
+    }
+  snprintf (run->reason, sizeof run->reason, "%zu of %zu directions disagree; "
+            "localized element by element: %.100s", run->n_directions_failed,
+            run->n_directions, what);
+  return GSL_SUCCESS;
+}
+
+/* --- the Taylor test ---------------------------------------------------------- */
+
+/* r(h) = |phi(h) - phi(0) - h a| for h = taylor_h max(1, max|theta|) 2^-j,
+   j < taylor_n, along one unit direction; the slope of log r against
+   log h fitted by least squares over the smaller half of the h whose r
+   stands above rounding (1e3 eps times the size of the terms), eq. (0.8).
+   Slope >= 1.75: PASS; <= 1.25: FAIL; between: INCONCLUSIVE. */
+static int
+run_taylor (const problem *pb, gsl_rng *rng, bp_gradcheck_run *run)
+{
+  const bp_gradcheck_options *o = pb->o;
+  line l = { 0 };
+  if (line_alloc (pb, &l) != GSL_SUCCESS)
+    return GSL_ENOMEM;
+  unit_direction (rng, l.d);
+  if (l.wv)
+    unit_direction (rng, l.wv);
+  const double a = analytic_along (pb, l.d, l.wv);
+  l.w->x0 = 0.0;
+  const double phi0 = line_at (0.0, l.w);
+  double *lh = malloc (o->taylor_n * sizeof *lh), *lr = malloc (o->taylor_n * sizeof *lr);
+  if (!lh || !lr)
+    {
+      free (lh);
+      free (lr);
+      line_free (&l);
+      return GSL_ENOMEM;
+    }
+  size_t n_above = 0, n_defined = 0;
+  double h = line_step (pb, o->taylor_h);
+  for (size_t j = 0; j < o->taylor_n; j++, h *= 0.5)
+    {
+      const double phi = line_at (h, l.w);
+      if (!isfinite (phi))
+        continue;
+      n_defined++;
+      const double r = fabs (phi - phi0 - h * a);
+      const double noise = 1e3 * DBL_EPSILON * fmax (fmax (fabs (phi0), fabs (phi)),
+                                                     fmax (fabs (h * a), DBL_MIN));
+      if (r > noise)
+        {
+          lh[n_above] = log (h);
+          lr[n_above] = log (r);
+          n_above++;
+        }
+    }
+  line_free (&l);
+  run->h_max = line_step (pb, o->taylor_h);
+  run->h_min = run->h_max * ldexp (1.0, -(int) (o->taylor_n - 1));
+  run->n_checked = 1;
+  if (n_above < 3)
+    {
+      run->n_fitted = n_above;
+      run->slope = GSL_NAN;
+      const int exact = n_above == 0 && n_defined == o->taylor_n;
+      run->verdict = exact ? BP_GRADCHECK_PASS : BP_GRADCHECK_INCONCLUSIVE;
+      run->n_passed = exact ? 1u : 0u;
+      run->n_inconclusive = exact ? 0u : 1u;
+      snprintf (run->reason, sizeof run->reason, exact
+                ? "the remainder r(h) is at rounding level for every h: f is linear "
+                  "along d and the gradient agrees"
+                : "too few h with a remainder above rounding (or f undefined) to fit a slope");
+      free (lh);
+      free (lr);
+      return GSL_SUCCESS;
+    }
+  /* the smaller half of the h above rounding, at least 3 */
+  size_t n_fit = n_above / 2 > 3 ? n_above / 2 : 3;
+  const size_t from = n_above - n_fit;
+  double mh = 0.0, mr = 0.0, shh = 0.0, shr = 0.0;
+  for (size_t j = from; j < n_above; j++)
+    {
+      mh += lh[j];
+      mr += lr[j];
+    }
+  mh /= (double) n_fit;
+  mr /= (double) n_fit;
+  for (size_t j = from; j < n_above; j++)
+    {
+      shh += (lh[j] - mh) * (lh[j] - mh);
+      shr += (lh[j] - mh) * (lr[j] - mr);
+    }
+  run->slope = shr / shh;
+  run->n_fitted = n_fit;
+  run->h_max = exp (lh[from]);
+  run->h_min = exp (lh[n_above - 1]);
+  free (lh);
+  free (lr);
+  run->verdict = run->slope >= 1.75 ? BP_GRADCHECK_PASS
+                 : (run->slope <= 1.25 ? BP_GRADCHECK_FAIL : BP_GRADCHECK_INCONCLUSIVE);
+  run->n_passed = run->verdict == BP_GRADCHECK_PASS;
+  run->n_failed = run->verdict == BP_GRADCHECK_FAIL;
+  run->n_inconclusive = run->verdict == BP_GRADCHECK_INCONCLUSIVE;
+  snprintf (run->reason, sizeof run->reason,
+            "remainder slope %.2f over h in [%.3g, %.3g] (%zu points): %s", run->slope,
+            run->h_min, run->h_max, n_fit,
+            run->verdict == BP_GRADCHECK_PASS ? "O(h^2), the gradient is right"
+            : run->verdict == BP_GRADCHECK_FAIL ? "O(h), the gradient is wrong"
+                                                : "between O(h) and O(h^2)");
+  for (size_t k = 0; k < pb->n_blocks; k++)
+    {
+      run->block[k].verdict = run->verdict;
+      run->block[k].rows = pb->rows[k];
+      run->block[k].cols = pb->cols[k];
+    }
+  return GSL_SUCCESS;
+}
+
+/* --- the call ------------------------------------------------------------ */
+
+static void
+problem_free (problem *pb)
+{
+  for (size_t k = 0; k < pb->n_blocks; k++)
+    {
+      if (pb->base)
+        gsl_matrix_free (pb->base[k]);
+      if (pb->analytic)
+        gsl_matrix_free (pb->analytic[k]);
+    }
+  free (pb->base);
+  free (pb->analytic);
+  free (pb->rows);
+  free (pb->cols);
+  free (pb->n);
+  free (pb->off);
+}
+
+/* a block or analytic array into the matrix A of shape (r, c) */
+static void
+copy_array (const bp_gradcheck_block *b, gsl_matrix *A)
+{
+  if (b->matrix)
+    gsl_matrix_memcpy (A, b->matrix);
+  else
+    {
+      gsl_vector_view a = gsl_vector_view_array (A->data, A->size1 * A->size2);
+      gsl_vector_memcpy (&a.vector, b->vector);
+    }
+}
+
+static int
+problem_init (problem *pb, const bp_gradcheck_function *f, size_t n_blocks,
+              const bp_gradcheck_block blocks[], const bp_gradcheck_options *o)
+{
+  *pb = (problem) { .f = f, .o = o, .n_blocks = n_blocks, .m = f->m,
+                    .M = f->m > 0 ? f->m : 1 };
+  pb->rows = calloc (n_blocks, sizeof *pb->rows);
+  pb->cols = calloc (n_blocks, sizeof *pb->cols);
+  pb->n = calloc (n_blocks, sizeof *pb->n);
+  pb->off = calloc (n_blocks, sizeof *pb->off);
+  pb->base = pointers (n_blocks);
+  pb->analytic = pointers (n_blocks);
+  if (!pb->rows || !pb->cols || !pb->n || !pb->off || !pb->base || !pb->analytic)
+    return GSL_ENOMEM;
+  for (size_t k = 0; k < n_blocks; k++)
+    {
+      pb->rows[k] = block_rows (&blocks[k]);
+      pb->cols[k] = block_cols (&blocks[k]);
+      pb->n[k] = pb->rows[k] * pb->cols[k];
+      pb->off[k] = pb->N;
+      pb->N += pb->n[k];
+      pb->base[k] = gsl_matrix_alloc (pb->rows[k], pb->cols[k]);
+      pb->analytic[k] = f->m == 0 ? gsl_matrix_calloc (pb->rows[k], pb->cols[k])
+                                  : gsl_matrix_calloc (f->m, pb->n[k]);
+      if (!pb->base[k] || !pb->analytic[k])
+        return GSL_ENOMEM;
+      copy_array (&blocks[k], pb->base[k]);
+      double lo, hi;
+      gsl_matrix_minmax (pb->base[k], &lo, &hi);
+      pb->theta_max = fmax (pb->theta_max, fmax (fabs (lo), fabs (hi)));
+    }
+  return GSL_SUCCESS;
+}
+
+static const unsigned method_order[4] = {
+  BP_GRADCHECK_CENTRAL, BP_GRADCHECK_COMPLEX_STEP, BP_GRADCHECK_DIRECTIONAL,
+  BP_GRADCHECK_TAYLOR };
+
+static int
+run_method (const problem *pb, unsigned method, gsl_rng *rng, const core_extra *x,
+            bp_gradcheck_run *run)
+{
+  switch (method)
+    {
+    case BP_GRADCHECK_CENTRAL: return run_elementwise (pb, 0, x->numeric_only, run);
+    case BP_GRADCHECK_COMPLEX_STEP: return run_elementwise (pb, 1, 0, run);
+    case BP_GRADCHECK_DIRECTIONAL: return run_directional (pb, rng, !x->no_localize, run);
+    default: return run_taylor (pb, rng, run);
+    }
+}
+
+int
+core_run (const char *who, const bp_gradcheck_function *f, size_t n_blocks,
+          const bp_gradcheck_block blocks[], const bp_gradcheck_block analytic[],
+          const bp_gradcheck_options *opts, const core_extra *x,
+          bp_gradcheck_result **out)
+{
+  static const core_extra none = { 0 };
+  bp_gradcheck_options defaults;
+  bp_gradcheck_options_default (&defaults);
+  const bp_gradcheck_options *o = opts ? opts : &defaults;
+  x = x ? x : &none;
+  if (out)
+    *out = NULL;
+  int status = core_check_args (who, f, n_blocks, blocks, analytic, o, x);
+  if (status != GSL_SUCCESS)
+    return status;
+  bp_gradcheck_result *r = calloc (1, sizeof *r);
+  problem pb;
+  status = r ? problem_init (&pb, f, n_blocks, blocks, o) : GSL_ENOMEM;
+  if (!r)
+    pb = (problem) { 0 };
+  gsl_rng *own = NULL, *rng = x->rng;
+  if (status == GSL_SUCCESS && !rng && (o->method & (BP_GRADCHECK_DIRECTIONAL | BP_GRADCHECK_TAYLOR)))
+    {
+      rng = own = gsl_rng_alloc (gsl_rng_mt19937);
+      if (own)
+        gsl_rng_set (own, o->seed);
+      else
+        status = GSL_ENOMEM;
+    }
+  /* f at the point itself must be defined, eq. (0.4) */
+  if (status == GSL_SUCCESS)
+    {
+      worker *w = worker_alloc (&pb, 0, 0);
+      double L = 0.0;
+      if (!w)
+        status = GSL_ENOMEM;
+      else if (!eval_point (w, &L, w->out))
+        status = GSL_EDOM;
+      else if (!x->numeric_only)
+        {
+          if (analytic)
+            for (size_t k = 0; k < n_blocks; k++)
+              copy_array (&analytic[k], pb.analytic[k]);
+          else
+            {
+              status = f->grad (&w->pt, f->params, pb.analytic);
+              if (status != GSL_SUCCESS)
+                status = status > 0 ? status : GSL_EFAILED;
+            }
+        }
+      worker_free (w);
+      if (status == GSL_EDOM)
+        {
+          refuse (who, "f is undefined (nonzero or not finite) at the point itself", status);
+          goto done;
+        }
+      if (status != GSL_SUCCESS && status != GSL_ENOMEM)
+        {
+          refuse (who, "the gradient callback reported an error", status);
+          goto done;
+        }
+    }
+  if (status == GSL_SUCCESS)
+    {
+      r->opts = *o;
+      r->n_blocks = n_blocks;
+      r->m = f->m;
+    }
+  for (size_t j = 0; status == GSL_SUCCESS && j < 4; j++)
+    {
+      const unsigned method = method_order[j];
+      if (!(o->method & method))
+        continue;
+      if (method == BP_GRADCHECK_COMPLEX_STEP && (f->m == 0 ? !f->closs : !f->cvloss))
+        continue;                 /* BP_GRADCHECK_ALL without a complex form */
+      bp_gradcheck_run *run = &r->run[r->n_runs++];
+      run->method = method;
+      run->slope = GSL_NAN;
+      run->block = calloc (n_blocks, sizeof *run->block);
+      if (!run->block)
+        {
+          status = GSL_ENOMEM;
+          break;
+        }
+      for (size_t k = 0; k < n_blocks; k++)
+        {
+          run->block[k].name = blocks[k].name;
+          run->block[k].rows = pb.rows[k];
+          run->block[k].cols = pb.cols[k];
+        }
+      status = run_method (&pb, method, rng, x, run);
+      if (run->verdict > r->verdict)
+        r->verdict = run->verdict;
+    }
+  if (status == GSL_ENOMEM)
+    refuse (who, "out of memory", status);
+done:
+  gsl_rng_free (own);
+  problem_free (&pb);
+  if (status != GSL_SUCCESS)
+    {
+      bp_gradcheck_result_free (r);
+      return status;
+    }
+  const bp_gradcheck_verdict v = r->verdict;
+  if (out)
+    *out = r;
+  else
+    bp_gradcheck_result_free (r);
+  return v == BP_GRADCHECK_PASS ? GSL_SUCCESS
+         : (v == BP_GRADCHECK_FAIL ? GSL_FAILURE : GSL_CONTINUE);
+}
+
+int
+bp_gradcheck (const bp_gradcheck_function *f, size_t n_blocks,
+              const bp_gradcheck_block blocks[], const bp_gradcheck_block analytic[],
+              const bp_gradcheck_options *opts, bp_gradcheck_result **result)
+{
+  return core_run ("bp_gradcheck", f, n_blocks, blocks, analytic, opts, NULL, result);
+}
+
+/* --- the older results ---------------------------------------------------- */
+
+void
+core_legacy_fold (bp_check_result *r, double *worst_ratio, const bp_gradcheck_element *el,
+                  size_t index, size_t row, size_t col, double atol)
+{
+  const double diff = fabs (el->analytic - el->numeric);
+  const double scale = fmax (fabs (el->analytic), fabs (el->numeric));
+  r->n_checked++;
+  r->n_failed += el->status == BP_GRADCHECK_ELEMENT_FAIL;
+  r->n_inconclusive += el->status == BP_GRADCHECK_ELEMENT_INCONCLUSIVE;
+  if (r->n_checked == 1 || el->ratio > *worst_ratio)
+    {
+      *worst_ratio = el->ratio;
+      r->worst_index = index;
+      r->worst_row = row;
+      r->worst_col = col;
+      r->worst_analytic = el->analytic;
+      r->worst_numeric = el->numeric;
+      r->worst_abserr = el->abserr;
+    }
+  if (!(diff <= r->max_abs_err))
+    r->max_abs_err = diff;
+  if (scale > atol && !(diff / scale <= r->max_rel_err))
+    r->max_rel_err = diff / scale;
+  if (el->abserr > r->max_est_err)
+    r->max_est_err = el->abserr;
+}
+
+int
+core_legacy_result (const bp_gradcheck_result *res, size_t j, bp_check_result *r)
+{
+  const bp_gradcheck_run *run = &res->run[j];
+  const double rtol = res->opts.rtol, atol = res->opts.atol;
+  *r = (bp_check_result) { 0 };
+  if (run->method == BP_GRADCHECK_DIRECTIONAL && !run->localized)
+    {
+      /* directions: only their worst is kept */
+      r->n_checked = run->n_checked;
+      r->n_failed = run->n_failed;
+      r->n_inconclusive = run->n_inconclusive;
+      r->worst_index = r->worst_row = run->worst.row;
+      r->worst_analytic = run->worst.analytic;
+      r->worst_numeric = run->worst.numeric;
+      r->worst_abserr = run->worst.abserr;
+      r->max_abs_err = fabs (run->worst.analytic - run->worst.numeric);
+      r->max_est_err = run->worst.abserr;
+      const double scale = fmax (fabs (run->worst.analytic), fabs (run->worst.numeric));
+      r->max_rel_err = scale > atol ? r->max_abs_err / scale : 0.0;
+    }
+  else
+    {
+      const bp_gradcheck_block_result *b = &run->block[0];
+      double worst = 0.0;
+      for (size_t i = 0; i < b->analytic->size1; i++)
+        for (size_t c = 0; c < b->analytic->size2; c++)
+          {
+            bp_gradcheck_element el;
+            core_compare (gsl_matrix_get (b->analytic, i, c), gsl_matrix_get (b->numeric, i, c),
+                          gsl_matrix_get (b->abserr, i, c), rtol, atol, &el);
+            el.status = gsl_matrix_uchar_get (b->mask, i, c);   /* kinks */
+            core_legacy_fold (r, &worst, &el, i * b->analytic->size2 + c, i, c, atol);
+          }
+    }
+  return (r->n_failed + r->n_inconclusive) ? GSL_FAILURE : GSL_SUCCESS;
+}

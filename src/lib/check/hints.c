@@ -1,0 +1,121 @@
+/* hints.c -- the likely bug behind a pattern of failing elements;
+   derivations/00-numeric-check.md, eq. (0.9) */
+#include <config.h>
+#include <math.h>
+#include "lib/check/core.h"
+#include "lib/check/hints.h"
+
+/* x agrees with y (numeric, estimate err) by the one comparison */
+static int
+near (double x, double y, double err, double rtol, double atol)
+{
+  bp_gradcheck_element el;
+  core_compare (x, y, err, rtol, atol, &el);
+  return el.status != BP_GRADCHECK_ELEMENT_FAIL;
+}
+
+static int
+bad (const bp_gradcheck_block_result *b, size_t i, size_t j)
+{
+  const unsigned char s = gsl_matrix_uchar_get (b->mask, i, j);
+  return s == BP_GRADCHECK_ELEMENT_FAIL || s == BP_GRADCHECK_ELEMENT_INCONCLUSIVE;
+}
+
+#define A(i, j) gsl_matrix_get (b->analytic, (i), (j))
+#define E(i, j) gsl_matrix_get (b->numeric, (i), (j))
+#define ERR(i, j) gsl_matrix_get (b->abserr, (i), (j))
+
+/* a_ij = e_ji at every failing (i, j) of a square array */
+static int
+transposed (const bp_gradcheck_block_result *b, double rtol, double atol)
+{
+  if (b->analytic->size1 != b->analytic->size2)
+    return 0;
+  for (size_t i = 0; i < b->analytic->size1; i++)
+    for (size_t j = 0; j < b->analytic->size2; j++)
+      if (bad (b, i, j) && !near (A (i, j), E (j, i), ERR (j, i), rtol, atol))
+        return 0;
+  return 1;
+}
+
+/* e = c a at every failing element, for the c of the failing element
+   with the largest |a|; c is neither 1 nor -1; returns c or 0 */
+static double
+factor (const bp_gradcheck_block_result *b, double rtol, double atol)
+{
+  double amax = 0.0, c = 0.0;
+  for (size_t i = 0; i < b->analytic->size1; i++)
+    for (size_t j = 0; j < b->analytic->size2; j++)
+      if (bad (b, i, j) && fabs (A (i, j)) > amax && isfinite (E (i, j)))
+        {
+          amax = fabs (A (i, j));
+          c = E (i, j) / A (i, j);
+        }
+  if (!(amax > atol) || !isfinite (c) || c == 0.0
+      || fabs (c - 1.0) < 1e-3 || fabs (c + 1.0) < 1e-3)
+    return 0.0;
+  for (size_t i = 0; i < b->analytic->size1; i++)
+    for (size_t j = 0; j < b->analytic->size2; j++)
+      if (bad (b, i, j) && !near (c * A (i, j), E (i, j), ERR (i, j), rtol, atol))
+        return 0.0;
+  return c;
+}
+
+/* a = -e, e not 0, at every failing element */
+static int
+negated (const bp_gradcheck_block_result *b, double rtol, double atol)
+{
+  for (size_t i = 0; i < b->analytic->size1; i++)
+    for (size_t j = 0; j < b->analytic->size2; j++)
+      if (bad (b, i, j) && (!(fabs (E (i, j)) > atol)
+                            || !near (A (i, j), -E (i, j), ERR (i, j), rtol, atol)))
+        return 0;
+  return 1;
+}
+
+/* a[p] = e[p + s] (cyclically) at all failing p but at most one, where p
+   runs along a row (jacobian) or the block in row-major order */
+static int
+shifted (const bp_gradcheck_block_result *b, long s, int jacobian, size_t n_bad,
+         double rtol, double atol)
+{
+  const size_t r = b->analytic->size1, c = b->analytic->size2;
+  const size_t len = jacobian ? c : r * c;
+  size_t match = 0;
+  for (size_t i = 0; i < r; i++)
+    for (size_t j = 0; j < c; j++)
+      if (bad (b, i, j))
+        {
+          const size_t p = jacobian ? j : i * c + j;
+          const size_t q = s > 0 ? (p + 1) % len : (p + len - 1) % len;
+          const size_t qi = jacobian ? i : q / c, qj = jacobian ? q : q % c;
+          match += near (A (i, j), E (qi, qj), ERR (qi, qj), rtol, atol) ? 1u : 0u;
+        }
+  return match >= 2 && match + 1 >= n_bad;
+}
+
+void
+hints_find (bp_gradcheck_block_result *b, double rtol, double atol, int jacobian)
+{
+  b->hints = 0;
+  b->factor = 0.0;
+  b->shift = 0;
+  if (!b->analytic || !b->mask)
+    return;
+  const size_t n_bad = b->n_failed + b->n_inconclusive;
+  if (n_bad == 0)
+    return;
+  if (n_bad >= 2 && transposed (b, rtol, atol))
+    b->hints |= BP_GRADCHECK_HINT_TRANSPOSE;
+  if (negated (b, rtol, atol))
+    b->hints |= BP_GRADCHECK_HINT_SIGN;
+  else if (n_bad >= 2 && (b->factor = factor (b, rtol, atol)) != 0.0)
+    b->hints |= BP_GRADCHECK_HINT_FACTOR;
+  for (long s = 1; s >= -1 && n_bad >= 2; s -= 2)
+    if (shifted (b, s, jacobian, n_bad, rtol, atol))
+      {
+        b->hints |= BP_GRADCHECK_HINT_SHIFT;
+        b->shift = s;
+        break;
+      }
+}

@@ -1,0 +1,109 @@
+/* print.c -- bp_gradcheck_fprintf: the checker's report;
+   derivations/00-numeric-check.md */
+#include <config.h>
+#include <math.h>
+#include <stdio.h>
+#include <gsl/gsl_errno.h>
+#include "backprop/bp_gradcheck.h"
+
+static const char *
+method_name (unsigned method)
+{
+  switch (method)
+    {
+    case BP_GRADCHECK_CENTRAL: return "central differences (gsl_deriv_central)";
+    case BP_GRADCHECK_COMPLEX_STEP: return "complex step";
+    case BP_GRADCHECK_DIRECTIONAL: return "random directions";
+    default: return "Taylor test";
+    }
+}
+
+static const char *
+diff_name (bp_gradcheck_diff d)
+{
+  static const char *const names[] = { "central", "forward", "backward", "complex", "none" };
+  return (unsigned) d < 5 ? names[d] : "?";
+}
+
+static const char *
+status_name (int s)
+{
+  static const char *const names[] = { "pass", "inconclusive", "FAIL", "kink" };
+  return (unsigned) s < 4 ? names[s] : "?";
+}
+
+static void
+print_hints (FILE *out, const bp_gradcheck_block_result *b, const char *name)
+{
+  if (b->hints & BP_GRADCHECK_HINT_TRANSPOSE)
+    fprintf (out, "    hint: %s: analytic = transpose of numeric (a[i,j] = e[j,i]):"
+             " a transposed Jacobian or weight gradient?\n", name);
+  if (b->hints & BP_GRADCHECK_HINT_SIGN)
+    fprintf (out, "    hint: %s: analytic = -numeric: a flipped sign?\n", name);
+  if (b->hints & BP_GRADCHECK_HINT_FACTOR)
+    fprintf (out, "    hint: %s: numeric = %.6g x analytic: a missing factor %.6g"
+             " (or 1/%.6g)?\n", name, b->factor, b->factor, 1.0 / b->factor);
+  if (b->hints & BP_GRADCHECK_HINT_SHIFT)
+    fprintf (out, "    hint: %s: analytic[i] = numeric[i%+ld]: an index shifted by %+ld?\n",
+             name, b->shift, b->shift);
+}
+
+static void
+print_element (FILE *out, const bp_gradcheck_result *r, const bp_gradcheck_element *e,
+               const char *name)
+{
+  if (r->m > 0)
+    fprintf (out, "      %s out %zu (%zu,%zu)", name, e->output, e->row, e->col);
+  else
+    fprintf (out, "      %s(%zu,%zu)", name, e->row, e->col);
+  fprintf (out, "  analytic % .10e  numeric % .10e  estimate %.2e  %s  %s",
+           e->analytic, e->numeric, e->abserr, diff_name (e->diff), status_name (e->status));
+  if (e->status == BP_GRADCHECK_ELEMENT_KINK || isfinite (e->left))
+    fprintf (out, "  left % .6e right % .6e", e->left, e->right);
+  fputc ('\n', out);
+}
+
+int
+bp_gradcheck_fprintf (FILE *stream, const bp_gradcheck_result *r)
+{
+  if (!stream || !r)
+    GSL_ERROR ("bp_gradcheck_fprintf: stream and r must not be NULL", GSL_EFAULT);
+  fprintf (stream, "gradient check: %s (%zu block%s, %s; rtol %.3g, atol %.3g)\n",
+           bp_gradcheck_verdict_name (r->verdict), r->n_blocks, r->n_blocks == 1 ? "" : "s",
+           r->m ? "vector f: Jacobians" : "scalar f: gradients", r->opts.rtol, r->opts.atol);
+  for (size_t j = 0; j < r->n_runs; j++)
+    {
+      const bp_gradcheck_run *run = &r->run[j];
+      fprintf (stream, "%s: %s: %s\n", method_name (run->method),
+               bp_gradcheck_verdict_name (run->verdict), run->reason);
+      if (run->method == BP_GRADCHECK_TAYLOR)
+        continue;
+      if (run->method == BP_GRADCHECK_DIRECTIONAL)
+        fprintf (stream, "  %zu directions, %zu disagree%s\n", run->n_directions,
+                 run->n_directions_failed, run->localized ? "; localized:" : "");
+      for (size_t k = 0; k < r->n_blocks; k++)
+        {
+          const bp_gradcheck_block_result *b = &run->block[k];
+          char name[64];
+          if (b->name)
+            snprintf (name, sizeof name, "%s", b->name);
+          else
+            snprintf (name, sizeof name, "block %zu", k);
+          if (!b->mask)
+            continue;
+          fprintf (stream, "  %s (%zu x %zu): %zu checked, %zu passed, %zu inconclusive, "
+                   "%zu failed, %zu kinks, %zu one-sided: %s\n", name, b->rows, b->cols,
+                   b->n_checked, b->n_passed, b->n_inconclusive, b->n_failed, b->n_kinks,
+                   b->n_one_sided, bp_gradcheck_verdict_name (b->verdict));
+          if (b->n_worst)
+            fprintf (stream, "    worst %zu (by |a - e| / (tol + 2 estimate)):\n", b->n_worst);
+          for (size_t i = 0; i < b->n_worst; i++)
+            print_element (stream, r, &b->worst[i], name);
+          print_hints (stream, b, name);
+        }
+    }
+  fflush (stream);
+  if (ferror (stream))
+    GSL_ERROR ("bp_gradcheck_fprintf: the stream cannot be written", GSL_EFAILED);
+  return GSL_SUCCESS;
+}
