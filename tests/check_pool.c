@@ -13,6 +13,7 @@
 #include <gsl/gsl_nan.h>
 #include "testutil.h"
 #include "backprop/bp_complex_step.h"
+#include "backprop/bp_gradcheck.h"
 
 /* channels, images per row (a batch), H, W */
 static const size_t shapes[][4] = {
@@ -217,12 +218,23 @@ START_TEST (test_maxpool_backward_numeric)
 }
 END_TEST
 
+/* L = sum G . maxpool(X) at the checker's point (one block, X) */
+static int
+gradcheck_loss (const bp_gradcheck_point *p, void *params, double *L)
+{
+  *L = loss (p->vector[0], params);
+  return 0;
+}
+
 /* A window of four equal values and one of two tied maxima: the first in
    row-major order gets the whole gradient.  Central differences there see
    max(x + h, x, ...) - max(x - h, x, ...) = h, half the slope: they give
-   1/2 for the first of two, so the check fails at that point -- a point
-   where max-pooling has no derivative, not a wrong formula.  The complex
-   step agrees with the rule there. */
+   1/2 for each tied value, which no rule gives.  The checker (bp_gradcheck)
+   then takes the one-sided derivatives, 0 and dL/dY, finds the rule's
+   value between them and reports the six tied elements as kinks -- points
+   where max-pooling has no derivative -- not as failures; a gradient
+   outside [0, dL/dY] there still fails.  The complex step agrees with the
+   rule exactly. */
 START_TEST (test_maxpool_ties)
 {
   const double xd[] = { 3, 3, 1, 5,
@@ -241,9 +253,25 @@ START_TEST (test_maxpool_ties)
   bp_check_result r;
   gsl_vector_const_view theta = gsl_vector_const_view_array (xd, 8);
   gsl_vector_view g = gsl_vector_view_array (dX->data, 8);
-  ck_assert_int_eq (bp_check_gradient (loss, &pt, &theta.vector, &g.vector, BP_CHECK_RTOL,
-                                       BP_CHECK_ATOL, &r), GSL_FAILURE);
-  ck_assert_uint_gt (r.n_failed, 0);
+  bp_gradcheck_function F = { .loss = gradcheck_loss, .params = &pt };
+  const bp_gradcheck_block blk = { .name = "X", .vector = &theta.vector };
+  const bp_gradcheck_block ana = { .name = "dL/dX", .vector = &g.vector };
+  bp_gradcheck_result *res = NULL;
+  ck_assert_int_eq (bp_gradcheck (&F, 1, &blk, &ana, NULL, &res), GSL_SUCCESS);
+  ck_assert_int_eq (res->verdict, BP_GRADCHECK_PASS);
+  ck_assert_uint_eq (res->run[0].block[0].n_kinks, 6);
+  ck_assert_uint_eq (res->run[0].block[0].n_failed, 0);
+  for (size_t t = 0; t < 8; t++)   /* the kinks are the tied elements */
+    ck_assert_int_eq (gsl_matrix_uchar_get (res->run[0].block[0].mask, t, 0),
+                      (t == 2 || t == 7) ? BP_GRADCHECK_ELEMENT_PASS
+                                         : BP_GRADCHECK_ELEMENT_KINK);
+  bp_gradcheck_result_free (res);
+  /* twice the gradient at the first 3 is outside [0, 2]: a failure */
+  gsl_vector_set (&g.vector, 0, 4.0);
+  ck_assert_int_eq (bp_gradcheck (&F, 1, &blk, &ana, NULL, &res), GSL_FAILURE);
+  ck_assert_uint_eq (res->run[0].block[0].n_failed, 1);
+  bp_gradcheck_result_free (res);
+  gsl_vector_set (&g.vector, 0, 2.0);
   /* the tied 5s: numeric -1/2 each, where the rule gives -1 and 0 */
   gsl_vector *num = gsl_vector_alloc (8);
   bp_deriv_gradient (loss, &pt, &theta.vector, BP_CHECK_STEP, num, NULL);
