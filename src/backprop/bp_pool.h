@@ -10,8 +10,9 @@
    Max-pooling at ties: the first maximum of the window in row-major order
    ((2i,2j), (2i,2j+1), (2i+1,2j), (2i+1,2j+1)) is the one passed on and
    gets the whole gradient.  A tie is a point where max is not
-   differentiable: there the numeric derivative is the mean of the one-sided
-   ones, and disagrees with any rule.
+   differentiable: there the central difference is the mean of the
+   one-sided derivatives and disagrees with any rule; bp_gradcheck
+   (bp_gradcheck.h) reports such an element as a kink, not a failure.
 
    Errors (bp_common.h): GSL_EFAULT for a NULL pointer; GSL_EINVAL for
    height or width below 2; GSL_EBADLEN for sizes that disagree (X's
