@@ -9,6 +9,7 @@
 #include <gsl/gsl_errno.h>
 #include "testutil.h"
 #include "backprop/bp_complex_step.h"
+#include "backprop/bp_gradcheck.h"
 
 /* C_in, H, W, C_out, k, p: "same" padding, none, k > H, k = 1, even k,
    padding wider than k - 1, non-square images. */
@@ -420,6 +421,95 @@ conv_grad_bias_suite (void)
   return s;
 }
 
+/* --- all three at once: bp_gradcheck over the blocks K, b, X ----------- */
+
+static int
+blocks_loss (const bp_gradcheck_point *p, void *params, double *L)
+{
+  point *pt = params;
+  if (bp_conv (&pt->s, p->block[0], p->vector[1], p->block[2], pt->Y) != GSL_SUCCESS)
+    return 1;
+  *L = dot (pt->G, pt->Y);
+  return 0;
+}
+
+static int
+blocks_closs (const bp_gradcheck_cpoint *p, void *params, gsl_complex *L)
+{
+  point *pt = params;
+  gsl_matrix_complex *Y = gsl_matrix_complex_alloc (pt->Y->size1, pt->Y->size2);
+  if (Y == NULL || bp_cstep_conv (&pt->s, p->block[0], p->vector[1], p->block[2], Y))
+    {
+      gsl_matrix_complex_free (Y);
+      return 1;
+    }
+  double re = 0.0, im = 0.0;
+  for (size_t t = 0; t < Y->size1 * Y->size2; t++)
+    {
+      re += pt->G->data[t] * Y->data[2 * t];
+      im += pt->G->data[t] * Y->data[2 * t + 1];
+    }
+  GSL_SET_COMPLEX (L, re, im);
+  gsl_matrix_complex_free (Y);
+  return 0;
+}
+
+/* dL/dK, dL/db and dL/dX in one bp_gradcheck of three blocks, by central
+   differences (BP_CHECK_RTOL) and by the complex step (BP_CSTEP_RTOL). */
+START_TEST (test_conv_gradcheck_blocks)
+{
+  point *pt = point_alloc (_i, 1);
+  const bp_conv_shape *s = &pt->s;
+  gsl_matrix *dK = gsl_matrix_alloc (pt->K->size1, pt->K->size2);
+  gsl_matrix *dX = gsl_matrix_alloc (pt->X->size1, pt->X->size2);
+  gsl_vector *db = gsl_vector_alloc (pt->b->size);
+  ck_assert_int_eq (bp_conv_grad_weights (s, pt->X, pt->G, dK), GSL_SUCCESS);
+  ck_assert_int_eq (bp_conv_grad_bias (pt->G, db), GSL_SUCCESS);
+  ck_assert_int_eq (bp_conv_grad_input (s, pt->K, pt->G, dX), GSL_SUCCESS);
+  const bp_gradcheck_block blocks[] = { { "K", pt->K, NULL }, { "b", NULL, pt->b },
+                                        { "X", pt->X, NULL } };
+  const bp_gradcheck_block analytic[] = { { "dL/dK", dK, NULL }, { "dL/db", NULL, db },
+                                          { "dL/dX", dX, NULL } };
+  bp_gradcheck_function F = { .loss = blocks_loss, .closs = blocks_closs, .params = pt };
+  bp_gradcheck_options opts;
+  bp_gradcheck_options_default (&opts);
+  const unsigned methods[] = { BP_GRADCHECK_CENTRAL, BP_GRADCHECK_COMPLEX_STEP };
+  const double rtol[] = { BP_CHECK_RTOL, BP_CSTEP_RTOL }, atol[] = { BP_CHECK_ATOL,
+                                                                    BP_CSTEP_ATOL };
+  for (size_t m = 0; m < 2; m++)
+    {
+      bp_gradcheck_result *r = NULL;
+      opts.method = methods[m];
+      opts.rtol = rtol[m];
+      opts.atol = atol[m];
+      const int status = bp_gradcheck (&F, 3, blocks, analytic, &opts, &r);
+      ck_assert_ptr_nonnull (r);
+      if (status != GSL_SUCCESS)
+        bp_gradcheck_fprintf (stderr, r);
+      ck_assert_int_eq (status, GSL_SUCCESS);
+      ck_assert_uint_eq (r->run[0].n_checked, dK->size1 * dK->size2 + db->size
+                                              + dX->size1 * dX->size2);
+      ck_assert_uint_eq (r->run[0].n_kinks, 0);
+      bp_gradcheck_result_free (r);
+    }
+  gsl_matrix_free (dK);
+  gsl_matrix_free (dX);
+  gsl_vector_free (db);
+  point_free (pt);
+}
+END_TEST
+
+static Suite *
+conv_gradcheck_suite (void)
+{
+  Suite *s = suite_create ("bp_conv_gradients");
+  TCase *tc = tcase_create ("gradcheck");
+  tcase_set_timeout (tc, 120);
+  tcase_add_loop_test (tc, test_conv_gradcheck_blocks, 0, N_SHAPES);
+  suite_add_tcase (s, tc);
+  return s;
+}
+
 /* --- the batch forms --------------------------------------------------- */
 
 #define BATCH 3
@@ -507,6 +597,6 @@ main (void)
 {
   Suite *(*const suites[]) (void) = { conv_suite, conv_grad_weights_suite,
                                       conv_grad_input_suite, conv_grad_bias_suite,
-                                      batch_conv_suite };
+                                      conv_gradcheck_suite, batch_conv_suite };
   return test_run_suites (suites, sizeof suites / sizeof suites[0]);
 }
