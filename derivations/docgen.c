@@ -1002,8 +1002,8 @@ check_line (FILE *out, const char *what, layer_point *p, const double *g, size_t
   gsl_vector_free (t);
   if (s != 0)
     return -1;
-  fprintf (out, "%s (%zu partials): central differences: %s\n%*s complex step: %s\n", what,
-           n, central, (int) strlen (what) + 14, "", complex_step);
+  fprintf (out, "%s (%zu partials):\n    central differences: %s\n"
+           "    complex step:        %s\n", what, n, central, complex_step);
   return 0;
 }
 
