@@ -679,7 +679,8 @@ START_TEST (test_gradcheck_float32_never_passes)
   ck_assert_int_ne (status, GSL_SUCCESS);
   ck_assert_int_ne (r->verdict, BP_GRADCHECK_PASS);
   if (r->verdict == BP_GRADCHECK_INCONCLUSIVE)
-    ck_assert_msg (strstr (r->run[0].reason, "estimate"), "%s", r->run[0].reason);
+    ck_assert_msg (strstr (r->run[0].reason, "estimate")
+                   && strstr (r->run[0].reason, "single precision?"), "%s", r->run[0].reason);
   bp_gradcheck_result_free (r);
   bp_check_result old;
   ck_assert_int_eq (bp_check_gradient (float32_f, NULL, &t.vector, g, BP_CHECK_RTOL,
@@ -755,6 +756,17 @@ sqrt_loss (const bp_gradcheck_point *p, void *params, double *L)
   return 0;
 }
 
+/* t_0^2 + t_1^2, defined only where t_0 is exactly 0.5: undefined on both
+   sides of t_0 */
+static int
+isolated_loss (const bp_gradcheck_point *p, void *params, double *L)
+{
+  (void) params;
+  const double a = gsl_vector_get (p->vector[0], 0), b = gsl_vector_get (p->vector[0], 1);
+  *L = a * a + b * b;
+  return a == 0.5 ? 0 : 1;
+}
+
 /* t^2 defined only up to 0.5 + 1e-5 (NaN beyond): undefined just past 0.5 */
 static int
 edge_loss (const bp_gradcheck_point *p, void *params, double *L)
@@ -800,6 +812,20 @@ START_TEST (test_gradcheck_one_sided)
   const bp_gradcheck_block eblk = { .vector = &et.vector }, eana = { .vector = &eg.vector };
   ck_assert_int_eq (bp_gradcheck (&E, 1, &eblk, &eana, NULL, &r), GSL_SUCCESS);
   ck_assert_uint_eq (r->run[0].block[0].n_one_sided, 1);
+  bp_gradcheck_result_free (r);
+  /* undefined on both sides of t_0: that element is inconclusive, and
+     the reason says why; t_1 cannot be moved either (t_0 stays 0.5) */
+  const double id[] = { 0.5, 0.25 };
+  double igd[] = { 1.0, 0.5 };
+  gsl_vector_const_view it = gsl_vector_const_view_array (id, 2);
+  gsl_vector_view ig = gsl_vector_view_array (igd, 2);
+  bp_gradcheck_function I_ = { .loss = isolated_loss };
+  const bp_gradcheck_block iblk = { .vector = &it.vector }, iana = { .vector = &ig.vector };
+  ck_assert_int_eq (bp_gradcheck (&I_, 1, &iblk, &iana, NULL, &r), GSL_CONTINUE);
+  ck_assert_uint_eq (r->run[0].block[0].n_inconclusive, 1);
+  ck_assert_int_eq (r->run[0].block[0].worst[0].diff, BP_GRADCHECK_DIFF_NONE);
+  ck_assert_msg (strstr (r->run[0].reason, "f undefined on both sides of 1"), "%s",
+                 r->run[0].reason);
   bp_gradcheck_result_free (r);
   /* a wrong one is still caught one-sidedly, named backward */
   egd[0] = 1.1;
@@ -1067,6 +1093,15 @@ START_TEST (test_gradcheck_report)
   for (size_t i = 0; i < sizeof want / sizeof want[0]; i++)
     ck_assert_msg (strstr (rep, want[i]), "missing: %s\nin:\n%s", want[i], rep);
   free (rep);
+  /* a stream that cannot be written: GSL_EFAILED, not a silent success */
+  FILE *full = fopen ("/dev/full", "w");
+  if (full)
+    {
+      gsl_error_handler_t *old = gsl_set_error_handler_off ();
+      ck_assert_int_eq (bp_gradcheck_fprintf (full, r), GSL_EFAILED);
+      gsl_set_error_handler (old);
+      fclose (full);
+    }
   bp_gradcheck_result_free (r);
   layer_problem_free (&p);
 }

@@ -616,213 +616,78 @@ known_loss (const bp_gradcheck_point *p, void *params, double *L)
   return 0;
 }
 
-/* One call of each entry point at theta (n = 4) with step h (where it
-   takes one), tolerances rtol and atol (where it takes them). */
-typedef int (*entry) (const gsl_vector *theta, double h, double rtol, double atol);
+/* The entry points of the checker, each called by call_entry below. */
 enum { EN = 4, EM = 3 };
-
-static int
-e_deriv_gradient (const gsl_vector *t, double h, double rtol, double atol)
+static const struct
 {
-  (void) rtol; (void) atol;
-  gsl_vector *g = gsl_vector_alloc (EN);
-  const int s = bp_deriv_gradient (known_f, NULL, t, h, g, NULL);
-  gsl_vector_free (g);
-  return s;
-}
+  const char *name;
+  int has_h, has_tol;
+} entries[] = {
+  { "bp_deriv_gradient", 1, 0 }, { "bp_deriv_jacobian", 1, 0 },
+  { "bp_deriv_gradient_threads", 1, 0 }, { "bp_deriv_jacobian_threads", 1, 0 },
+  { "bp_cstep_gradient", 1, 0 }, { "bp_cstep_jacobian", 1, 0 },
+  { "bp_check_gradient", 0, 1 }, { "bp_check_jacobian", 0, 1 },
+  { "bp_check_gradient_threads", 0, 1 }, { "bp_check_jacobian_threads", 0, 1 },
+  { "bp_check_directional_gradient", 0, 1 }, { "bp_check_directional_jacobian", 0, 1 },
+  { "bp_cstep_check_gradient", 0, 1 }, { "bp_cstep_check_jacobian", 0, 1 },
+  { "bp_gradcheck (central)", 1, 1 }, { "bp_gradcheck (directional)", 1, 1 },
+  { "bp_gradcheck (Taylor)", 1, 1 },
+};
 
+/* Entry point k at theta (n = 4) with step h (where it takes one) and
+   tolerances rtol, atol (where it takes them), against zero gradients. */
 static int
-e_deriv_jacobian (const gsl_vector *t, double h, double rtol, double atol)
+call_entry (size_t k, const gsl_vector *t, double h, double rtol, double atol)
 {
-  (void) rtol; (void) atol;
-  gsl_matrix *J = gsl_matrix_alloc (EM, EN);
-  const int s = bp_deriv_jacobian (known_fv, NULL, t, h, J, NULL);
-  gsl_matrix_free (J);
-  return s;
-}
-
-static int
-e_deriv_gradient_threads (const gsl_vector *t, double h, double rtol, double atol)
-{
-  (void) rtol; (void) atol;
-  void *params[2] = { NULL, NULL };
-  gsl_vector *g = gsl_vector_alloc (EN);
-  const int s = bp_deriv_gradient_threads (known_partial, params, 2, t, h, g, NULL);
-  gsl_vector_free (g);
-  return s;
-}
-
-static int
-e_deriv_jacobian_threads (const gsl_vector *t, double h, double rtol, double atol)
-{
-  (void) rtol; (void) atol;
-  void *params[2] = { NULL, NULL };
-  gsl_matrix *J = gsl_matrix_alloc (EM, EN);
-  const int s = bp_deriv_jacobian_threads (known_partial_fv, params, 2, t, h, J, NULL);
-  gsl_matrix_free (J);
-  return s;
-}
-
-static int
-e_cstep_gradient (const gsl_vector *t, double h, double rtol, double atol)
-{
-  (void) rtol; (void) atol;
-  gsl_vector *g = gsl_vector_alloc (EN);
-  const int s = bp_cstep_gradient (known_cf, NULL, t, h, g);
-  gsl_vector_free (g);
-  return s;
-}
-
-static int
-e_cstep_jacobian (const gsl_vector *t, double h, double rtol, double atol)
-{
-  (void) rtol; (void) atol;
-  gsl_matrix *J = gsl_matrix_alloc (EM, EN);
-  const int s = bp_cstep_jacobian (known_cfv, NULL, t, h, J);
-  gsl_matrix_free (J);
-  return s;
-}
-
-static int
-e_check_gradient (const gsl_vector *t, double h, double rtol, double atol)
-{
-  (void) h;
-  gsl_vector *g = gsl_vector_calloc (EN);
-  const int s = bp_check_gradient (known_f, NULL, t, g, rtol, atol, NULL);
-  gsl_vector_free (g);
-  return s;
-}
-
-static int
-e_check_jacobian (const gsl_vector *t, double h, double rtol, double atol)
-{
-  (void) h;
-  gsl_matrix *J = gsl_matrix_calloc (EM, EN);
-  const int s = bp_check_jacobian (known_fv, NULL, t, J, rtol, atol, NULL);
-  gsl_matrix_free (J);
-  return s;
-}
-
-static int
-e_check_gradient_threads (const gsl_vector *t, double h, double rtol, double atol)
-{
-  (void) h;
   void *params[2] = { NULL, NULL };
   gsl_vector *g = gsl_vector_calloc (EN);
-  const int s = bp_check_gradient_threads (known_partial, params, 2, t, g, rtol, atol, NULL);
-  gsl_vector_free (g);
-  return s;
-}
-
-static int
-e_check_jacobian_threads (const gsl_vector *t, double h, double rtol, double atol)
-{
-  (void) h;
-  void *params[2] = { NULL, NULL };
   gsl_matrix *J = gsl_matrix_calloc (EM, EN);
-  const int s = bp_check_jacobian_threads (known_partial_fv, params, 2, t, J, rtol, atol,
-                                           NULL);
-  gsl_matrix_free (J);
-  return s;
-}
-
-static int
-e_directional_gradient (const gsl_vector *t, double h, double rtol, double atol)
-{
-  (void) h;
   gsl_rng *rng = test_rng (1);
-  gsl_vector *g = gsl_vector_calloc (EN);
-  const int s = bp_check_directional_gradient (known_f, NULL, t, g, 4, rng, rtol, atol, NULL);
-  gsl_vector_free (g);
-  gsl_rng_free (rng);
-  return s;
-}
-
-static int
-e_directional_jacobian (const gsl_vector *t, double h, double rtol, double atol)
-{
-  (void) h;
-  gsl_rng *rng = test_rng (1);
-  gsl_matrix *J = gsl_matrix_calloc (EM, EN);
-  const int s = bp_check_directional_jacobian (known_fv, NULL, t, J, 4, rng, rtol, atol, NULL);
-  gsl_matrix_free (J);
-  gsl_rng_free (rng);
-  return s;
-}
-
-static int
-e_cstep_check_gradient (const gsl_vector *t, double h, double rtol, double atol)
-{
-  (void) h;
-  gsl_vector *g = gsl_vector_calloc (EN);
-  const int s = bp_cstep_check_gradient (known_cf, NULL, t, g, rtol, atol, NULL);
-  gsl_vector_free (g);
-  return s;
-}
-
-static int
-e_cstep_check_jacobian (const gsl_vector *t, double h, double rtol, double atol)
-{
-  (void) h;
-  gsl_matrix *J = gsl_matrix_calloc (EM, EN);
-  const int s = bp_cstep_check_jacobian (known_cfv, NULL, t, J, rtol, atol, NULL);
-  gsl_matrix_free (J);
-  return s;
-}
-
-/* bp_gradcheck by each method, with every option */
-static int
-gradcheck_by (unsigned method, const gsl_vector *t, double h, double rtol, double atol)
-{
-  gsl_vector *g = gsl_vector_calloc (EN);
+  static const unsigned methods[3] = { BP_GRADCHECK_CENTRAL, BP_GRADCHECK_DIRECTIONAL,
+                                       BP_GRADCHECK_TAYLOR };
   bp_gradcheck_function F = { .loss = known_loss };
   const bp_gradcheck_block b = { .vector = t }, a = { .vector = g };
   bp_gradcheck_options o;
   bp_gradcheck_options_default (&o);
-  o.method = method;
-  o.h = h;
-  o.rtol = rtol;
-  o.atol = atol;
-  o.threads = 2;
-  const int s = bp_gradcheck (&F, 1, &b, &a, &o, NULL);
+  int s;
+  switch (k)
+    {
+    case 0: s = bp_deriv_gradient (known_f, NULL, t, h, g, NULL); break;
+    case 1: s = bp_deriv_jacobian (known_fv, NULL, t, h, J, NULL); break;
+    case 2: s = bp_deriv_gradient_threads (known_partial, params, 2, t, h, g, NULL); break;
+    case 3: s = bp_deriv_jacobian_threads (known_partial_fv, params, 2, t, h, J, NULL); break;
+    case 4: s = bp_cstep_gradient (known_cf, NULL, t, h, g); break;
+    case 5: s = bp_cstep_jacobian (known_cfv, NULL, t, h, J); break;
+    case 6: s = bp_check_gradient (known_f, NULL, t, g, rtol, atol, NULL); break;
+    case 7: s = bp_check_jacobian (known_fv, NULL, t, J, rtol, atol, NULL); break;
+    case 8:
+      s = bp_check_gradient_threads (known_partial, params, 2, t, g, rtol, atol, NULL);
+      break;
+    case 9:
+      s = bp_check_jacobian_threads (known_partial_fv, params, 2, t, J, rtol, atol, NULL);
+      break;
+    case 10:
+      s = bp_check_directional_gradient (known_f, NULL, t, g, 4, rng, rtol, atol, NULL);
+      break;
+    case 11:
+      s = bp_check_directional_jacobian (known_fv, NULL, t, J, 4, rng, rtol, atol, NULL);
+      break;
+    case 12: s = bp_cstep_check_gradient (known_cf, NULL, t, g, rtol, atol, NULL); break;
+    case 13: s = bp_cstep_check_jacobian (known_cfv, NULL, t, J, rtol, atol, NULL); break;
+    default:
+      o.method = methods[k - 14];
+      o.h = h;
+      o.rtol = rtol;
+      o.atol = atol;
+      o.threads = 2;
+      s = bp_gradcheck (&F, 1, &b, &a, &o, NULL);
+      break;
+    }
   gsl_vector_free (g);
+  gsl_matrix_free (J);
+  gsl_rng_free (rng);
   return s;
 }
-
-static int
-e_gradcheck_central (const gsl_vector *t, double h, double rtol, double atol)
-{ return gradcheck_by (BP_GRADCHECK_CENTRAL, t, h, rtol, atol); }
-static int
-e_gradcheck_directional (const gsl_vector *t, double h, double rtol, double atol)
-{ return gradcheck_by (BP_GRADCHECK_DIRECTIONAL, t, h, rtol, atol); }
-static int
-e_gradcheck_taylor (const gsl_vector *t, double h, double rtol, double atol)
-{ return gradcheck_by (BP_GRADCHECK_TAYLOR, t, h, rtol, atol); }
-
-static const struct
-{
-  const char *name;
-  entry call;
-  int has_h, has_tol;
-} entries[] = {
-  { "bp_deriv_gradient", e_deriv_gradient, 1, 0 },
-  { "bp_deriv_jacobian", e_deriv_jacobian, 1, 0 },
-  { "bp_deriv_gradient_threads", e_deriv_gradient_threads, 1, 0 },
-  { "bp_deriv_jacobian_threads", e_deriv_jacobian_threads, 1, 0 },
-  { "bp_cstep_gradient", e_cstep_gradient, 1, 0 },
-  { "bp_cstep_jacobian", e_cstep_jacobian, 1, 0 },
-  { "bp_check_gradient", e_check_gradient, 0, 1 },
-  { "bp_check_jacobian", e_check_jacobian, 0, 1 },
-  { "bp_check_gradient_threads", e_check_gradient_threads, 0, 1 },
-  { "bp_check_jacobian_threads", e_check_jacobian_threads, 0, 1 },
-  { "bp_check_directional_gradient", e_directional_gradient, 0, 1 },
-  { "bp_check_directional_jacobian", e_directional_jacobian, 0, 1 },
-  { "bp_cstep_check_gradient", e_cstep_check_gradient, 0, 1 },
-  { "bp_cstep_check_jacobian", e_cstep_check_jacobian, 0, 1 },
-  { "bp_gradcheck (central)", e_gradcheck_central, 1, 1 },
-  { "bp_gradcheck (directional)", e_gradcheck_directional, 1, 1 },
-  { "bp_gradcheck (Taylor)", e_gradcheck_taylor, 1, 1 },
-};
 
 START_TEST (test_every_entry_point_refuses_the_same)
 {
@@ -839,23 +704,23 @@ START_TEST (test_every_entry_point_refuses_the_same)
   for (size_t k = 0; k < n_entries; k++)
     {
       const double h = strstr (entries[k].name, "cstep") ? BP_CSTEP_STEP : BP_CHECK_STEP;
-      const int ok = entries[k].call (t, h, 1e-6, 1e-9);
+      const int ok = call_entry (k, t, h, 1e-6, 1e-9);
       ck_assert_msg (ok <= 0, "%s refuses a well-formed call: %d", entries[k].name, ok);
       for (int nonfinite = 0; nonfinite < 2; nonfinite++)
         {
           gsl_vector_set (t, 2, nonfinite ? GSL_POSINF : GSL_NAN);
-          ck_assert_msg (entries[k].call (t, h, 1e-6, 1e-9) == GSL_EDOM,
+          ck_assert_msg (call_entry (k, t, h, 1e-6, 1e-9) == GSL_EDOM,
                          "%s: theta with %s", entries[k].name, nonfinite ? "inf" : "NaN");
           gsl_vector_set (t, 2, -1.26);
         }
       for (size_t j = 0; entries[k].has_h && j < 4; j++)
-        ck_assert_msg (entries[k].call (t, bad_h[j], 1e-6, 1e-9) == GSL_EINVAL,
+        ck_assert_msg (call_entry (k, t, bad_h[j], 1e-6, 1e-9) == GSL_EINVAL,
                        "%s: h = %g", entries[k].name, bad_h[j]);
       for (size_t j = 0; entries[k].has_tol && j < 3; j++)
         {
-          ck_assert_msg (entries[k].call (t, h, bad_tol[j], 1e-9) == GSL_EINVAL,
+          ck_assert_msg (call_entry (k, t, h, bad_tol[j], 1e-9) == GSL_EINVAL,
                          "%s: rtol = %g", entries[k].name, bad_tol[j]);
-          ck_assert_msg (entries[k].call (t, h, 1e-6, bad_tol[j]) == GSL_EINVAL,
+          ck_assert_msg (call_entry (k, t, h, 1e-6, bad_tol[j]) == GSL_EINVAL,
                          "%s: atol = %g", entries[k].name, bad_tol[j]);
         }
     }

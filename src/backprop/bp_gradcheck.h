@@ -58,7 +58,9 @@ typedef struct
    is given).  thread, between 0 and opts.threads - 1, names the thread
    that calls: calls with different thread values may run at the same
    time, so a callback writes only to scratch of its own thread.  The
-   point is read only. */
+   point is read only.  Its arrays are the checker's own contiguous
+   copies: vector[k]->data is a plain array of r_k c_k doubles (stride 1),
+   block[k] has tda = c_k. */
 typedef struct
 {
   size_t n_blocks;
@@ -70,7 +72,9 @@ typedef struct
 } bp_gradcheck_point;
 
 /* The same point in complex arithmetic, for the complex step: block k
-   with the imaginary part i h in the moved element. */
+   with the imaginary part i h in the moved element.  vector[k]->data
+   holds 2 r_k c_k doubles, real and imaginary parts in turn: the layout
+   of an array of C99 double complex. */
 typedef struct
 {
   size_t n_blocks;
@@ -95,10 +99,11 @@ typedef int (*bp_gradcheck_loss) (const bp_gradcheck_point *p, void *params,
 typedef int (*bp_gradcheck_vloss) (const bp_gradcheck_point *p, void *params,
                                    gsl_vector *out);
 
-/* The analytic side at the base point, into g[k] for block k: the block's
-   shape (r_k x c_k, a vector block n x 1) for a scalar f; m x (r_k c_k)
-   for a vector f (row i = the gradient of output i, the block's elements
-   row-major). */
+/* The analytic side at the base point (called once, thread 0), into g[k]
+   for block k: the block's shape (r_k x c_k, a vector block n x 1) for a
+   scalar f; m x (r_k c_k) for a vector f (row i = the gradient of output
+   i, the block's elements row-major).  g[k] is contiguous (tda = its
+   columns). */
 typedef int (*bp_gradcheck_grad) (const bp_gradcheck_point *p, void *params,
                                   gsl_matrix *const g[]);
 

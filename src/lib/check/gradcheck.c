@@ -850,19 +850,33 @@ fill_blocks (const problem *pb, const bp_gradcheck_element *E, bp_gradcheck_run 
   return GSL_SUCCESS;
 }
 
-/* The reason of an element-wise run's verdict, in words. */
+/* The reason of an element-wise run's verdict, in words: for an
+   inconclusive one, whether f was undefined on both sides of an element,
+   or whether GSL's estimates are those of a noisy f (above sqrt(eps)
+   relative: single precision?), eq. (0.3). */
 static void
-elementwise_reason (bp_gradcheck_run *run)
+elementwise_reason (const problem *pb, const bp_gradcheck_element *E, bp_gradcheck_run *run)
 {
   char *s = run->reason;
   const size_t len = sizeof run->reason;
+  size_t undefined = 0;
+  double noise = 0.0;
+  for (size_t q = 0; q < pb->N * pb->M; q++)
+    {
+      undefined += E[q].diff == BP_GRADCHECK_DIFF_NONE;
+      if (E[q].status == BP_GRADCHECK_ELEMENT_INCONCLUSIVE && isfinite (E[q].abserr))
+        noise = fmax (noise, E[q].abserr / fmax (1.0, fabs (E[q].numeric)));
+    }
   if (run->verdict == BP_GRADCHECK_FAIL)
     snprintf (s, len, "%zu of %zu elements differ beyond tolerance + 2 x estimate",
               run->n_failed, run->n_checked);
+  else if (run->verdict == BP_GRADCHECK_INCONCLUSIVE && undefined)
+    snprintf (s, len, "%zu of %zu elements inconclusive: f undefined on both sides of %zu",
+              run->n_inconclusive, run->n_checked, undefined);
   else if (run->verdict == BP_GRADCHECK_INCONCLUSIVE)
-    snprintf (s, len, "%zu of %zu elements agree only within the numeric error "
-              "estimate (or f is undefined on both sides)", run->n_inconclusive,
-              run->n_checked);
+    snprintf (s, len, "%zu of %zu elements agree only within the numeric error estimate%s",
+              run->n_inconclusive, run->n_checked,
+              noise > 1.5e-8 ? " (estimates of a noisy f: single precision?)" : "");
   else
     snprintf (s, len, "all %zu elements within tolerance%s", run->n_checked,
               run->n_kinks ? " (kinks aside: analytic between the one-sided derivatives)"
@@ -878,9 +892,9 @@ run_elementwise (const problem *pb, int complex, int numeric_only, bp_gradcheck_
   int status = elementwise (pb, complex, numeric_only, E);
   if (status == GSL_SUCCESS)
     status = fill_blocks (pb, E, run);
-  free (E);
   if (status == GSL_SUCCESS)
-    elementwise_reason (run);
+    elementwise_reason (pb, E, run);
+  free (E);
   return status;
 }
 
