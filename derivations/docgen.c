@@ -805,13 +805,13 @@ b14_example (FILE *out, const context *c)
       fputs (CODE_BEGIN, out);
       fputs ("W (3x4), b: those of the example of 01; B = 2\n", out);
       mat (out, "U (rows u_1, u_2) =", U);
-      mat (out, "T (rows labels_1, labels_2) =", T);
+      mat (out, "Labels (rows labels_1, labels_2) =", T);
       mat (out, "V = U W^T + 1 b^T =", V);
       mat (out, "Y = Softmax of each row =", Y);
-      fputs ("L = mean of log sum_i e^V_ki - sum_i T_ki V_ki =", out);
+      fputs ("L = mean of log sum_i e^V_ki - sum_i Labels_ki V_ki =", out);
       num (out, L);
       fputs ("\n", out);
-      mat (out, "dL/dV = (Y - T) / B =", G);
+      mat (out, "dL/dV = (Y - Labels) / B =", G);
       mat (out, "dL/dW = dL/dV^T U =", gW);
       vec (out, "dL/db = dL/dV^T 1 = ", gb);
       /* dgemm sums in an order of its own: equal to rounding, not bit for bit */

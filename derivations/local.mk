@@ -22,6 +22,7 @@ DERIVATIONS_MD = \
   derivations/14-mini-batch.md \
   derivations/15-convolution.md \
   derivations/16-pooling.md \
+  derivations/summary.md \
   derivations/errata.md
 dist_derivations_DATA = $(DERIVATIONS_MD)
 
@@ -42,17 +43,61 @@ derivations_gen_examples_LDADD = derivations/libdocgen.la
 regen-derivations: derivations/gen-examples$(EXEEXT)
 	derivations/gen-examples$(EXEEXT) --update $(srcdir)/derivations
 
+# Figures: Graphviz sources, drawn into SVG at build time when `dot' is
+# found (Debian package graphviz); shipped and installed with the pages.
+derivationsfiguresdir = $(derivationsdir)/figures
+DERIVATIONS_FIGURES = \
+  derivations/figures/model-graph.dot \
+  derivations/figures/mlp-graph.dot
+dist_derivationsfigures_DATA = $(DERIVATIONS_FIGURES)
+if HAVE_DOT
+derivationsfigures_DATA = $(DERIVATIONS_FIGURES:.dot=.svg)
+CLEANFILES += $(DERIVATIONS_FIGURES:.dot=.svg)
+SUFFIXES += .dot .svg
+.dot.svg:
+	$(AM_V_GEN)$(MKDIR_P) $(@D) && $(DOT) -Tsvg -o $@ $<
+endif
+
 # HTML pages, when pandoc is available: math as MathML (no script, no
-# network), links between documents pointing at the pages.  \tag{N.M},
-# which pandoc's MathML writer drops, becomes a visible (N.M).
+# network), written for a real browser by the filter derivations/html.lua
+# (upright operator names, equation tags, boxes that scroll, links to the
+# pages, each function name with the file that defines it) and the style
+# derivations/derivations.css (a math font; installed beside the pages).
+EXTRA_DIST += derivations/html.lua
+dist_derivations_DATA += derivations/derivations.css
 if HAVE_PANDOC
 derivations_DATA = $(DERIVATIONS_MD:.md=.html)
-CLEANFILES += $(DERIVATIONS_MD:.md=.html)
+CLEANFILES += $(DERIVATIONS_MD:.md=.html) derivations/names.txt
 SUFFIXES += .md .html
+
+# Where each name is defined: "def bp_x src/lib/...c", "decl bp_x
+# backprop/bp_y.h", "test test_z tests/check_w.c", read by html.lua.
+derivations/names.txt: $(src_lib_libbackprop_la_SOURCES) $(pkginclude_HEADERS) $(include_HEADERS)
+	$(AM_V_GEN)$(MKDIR_P) $(@D) && ( cd $(srcdir) && \
+	for f in $(src_lib_libbackprop_la_SOURCES); do \
+	  sed -n "s|^\(bp_[a-z0-9_]*\) (.*|def \1 $$f|p" $$f; done; \
+	for f in $(pkginclude_HEADERS) $(include_HEADERS); do \
+	  sed -n "s|^[a-z].*[ *]\(bp_[a-z0-9_]*\) (.*|decl \1 backprop/$${f##*/}|p" $$f; done; \
+	for f in tests/*.c; do \
+	  sed -n "s|^START_TEST (\(test_[A-Za-z0-9_]*\)).*|test \1 $$f|p" $$f; done ) > $@-t && \
+	mv $@-t $@
+
+HTML_DEPS = derivations/names.txt $(srcdir)/derivations/html.lua
+if HAVE_DOT
+HTML_DEPS += $(DERIVATIONS_FIGURES:.dot=.svg)
+endif
+$(DERIVATIONS_MD:.md=.html): $(HTML_DEPS)
+
+# pandoc's MathML gives an operator name (\operatorname{Softmax}) the
+# thick spaces of an unknown operator; the sed gives it TeX's thin one after.
 .md.html:
 	$(AM_V_GEN)$(MKDIR_P) $(@D) && \
-	sed -e 's/\\tag{\([^}]*\)}/\\qquad(\1)/' \
-	    -e 's/](\([A-Za-z0-9_-]*\)\.md\([#)]\)/](\1.html\2/g' $< | \
 	$(PANDOC) --from=markdown --to=html5 --standalone --mathml \
-	  --metadata pagetitle="backprop: $$(sed -n '/^# /{s/^# //;p;q;}' $<)" -o $@
+	  --lua-filter=$(srcdir)/derivations/html.lua \
+	  --metadata names=derivations/names.txt \
+	  --metadata figdir=derivations/figures \
+	  --css=derivations.css \
+	  --metadata pagetitle="backprop: $$(sed -n '/^# /{s/^# //;p;q;}' $<)" \
+	  $< | sed -e 's|<mo>\([A-Za-z][A-Za-z]*\)</mo>|<mo lspace="0" rspace="0.1667em">\1</mo>|g' \
+	  > $@-t && mv $@-t $@
 endif

@@ -116,7 +116,7 @@ END_TEST
 
 /* --- teeth: wrong gradients of the slides' model --------------------- */
 
-/* dL/db of ex, right (slide 12) */
+/* dL/db of ex, right (slide 13) */
 static gsl_vector *
 right_dL_db (example *ex)
 {

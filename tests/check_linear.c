@@ -1,6 +1,6 @@
-/* check_linear.c -- suites bp_linear (slides 3, 10), bp_linear_grad_input
-   (dL/du, slides 10-11), bp_linear_grad_bias (dL/db, slide 12) and
-   bp_linear_grad_weights (dL/dW, slides 13-16); derivations/05-dL-du.md,
+/* check_linear.c -- suites bp_linear (slides 3, 11), bp_linear_grad_input
+   (dL/du, slide 11), bp_linear_grad_bias (dL/db, slide 13) and
+   bp_linear_grad_weights (dL/dW, slides 15-16); derivations/05-dL-du.md,
    06-dL-db.md, 07-dL-dW.md */
 #include <config.h>
 #include <gsl/gsl_errno.h>

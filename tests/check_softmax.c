@@ -4,6 +4,7 @@
 #include <config.h>
 #include <math.h>
 #include <stdlib.h>
+#include <gsl/gsl_blas.h>
 #include <gsl/gsl_errno.h>
 #include "testutil.h"
 
@@ -196,6 +197,71 @@ START_TEST (test_softmax_backward_numeric)
 }
 END_TEST
 
+/* (3.2) holds for any y(v), and the softmax J is symmetric, so the test
+   above cannot tell J^T from J.  Here y = A v with A random and
+   non-symmetric (J = A) and L(y) = 1/2 sum_i c_i y_i^2 (dL/dy = c .* y):
+   dL/dv = A^T (c .* y) must match the central differences of
+   v -> L(A v), which know nothing of J. */
+typedef struct
+{
+  const gsl_matrix *A;
+  const gsl_vector *c;
+} linear_loss;
+
+static double
+loss_of_linear (const gsl_vector *v, void *params)
+{
+  const linear_loss *p = params;
+  double L = 0.0;
+  for (size_t i = 0; i < p->A->size1; i++)
+    {
+      double yi = 0.0;
+      for (size_t j = 0; j < v->size; j++)
+        yi += gsl_matrix_get (p->A, i, j) * gsl_vector_get (v, j);
+      L += 0.5 * gsl_vector_get (p->c, i) * yi * yi;
+    }
+  return L;
+}
+
+START_TEST (test_softmax_backward_nonsymmetric_J)
+{
+  gsl_rng *rng = test_rng (_i);
+  const size_t n = 2 + gsl_rng_uniform_int (rng, 11);
+  gsl_matrix *A = gsl_matrix_alloc (n, n);
+  gsl_vector *c = gsl_vector_alloc (n), *v = gsl_vector_alloc (n);
+  gsl_vector *y = gsl_vector_alloc (n), *dL_dy = gsl_vector_alloc (n);
+  gsl_vector *dL_dv = gsl_vector_alloc (n);
+  double asym = 0.0;
+  bp_check_result r;
+  for (size_t i = 0; i < n; i++)
+    {
+      gsl_vector_set (c, i, gsl_rng_uniform_pos (rng) + 0.5);
+      gsl_vector_set (v, i, 2.0 * gsl_rng_uniform (rng) - 1.0);
+      for (size_t j = 0; j < n; j++)
+        gsl_matrix_set (A, i, j, 2.0 * gsl_rng_uniform (rng) - 1.0);
+    }
+  for (size_t i = 0; i < n; i++)
+    for (size_t j = 0; j < n; j++)
+      asym = fmax (asym, fabs (gsl_matrix_get (A, i, j) - gsl_matrix_get (A, j, i)));
+  ck_assert_msg (asym > 0.1, "A is nearly symmetric (%g): the test would prove nothing", asym);
+  gsl_blas_dgemv (CblasNoTrans, 1.0, A, v, 0.0, y);
+  gsl_vector_memcpy (dL_dy, y);
+  gsl_vector_mul (dL_dy, c);
+  ck_assert_int_eq (bp_softmax_backward (A, dL_dy, dL_dv), GSL_SUCCESS);
+  linear_loss p = { A, c };
+  bp_check_gradient (loss_of_linear, &p, v, dL_dv, BP_CHECK_RTOL, BP_CHECK_ATOL, &r);
+  test_assert_pass (r, "dL/dv = J^T dL/dy with a non-symmetric J");
+  ck_assert_uint_eq (r.n_checked, n);
+  gsl_matrix_free (A);
+  gsl_vector_free (c);
+  gsl_vector_free (v);
+  gsl_vector_free (y);
+  gsl_vector_free (dL_dy);
+  gsl_vector_free (dL_dv);
+  gsl_rng_free (rng);
+}
+END_TEST
+
 START_TEST (test_softmax_backward_bad_sizes)
 {
   gsl_error_handler_t *old = gsl_set_error_handler_off ();
@@ -217,6 +283,7 @@ softmax_backward_suite (void)
   TCase *tc = tcase_create ("dL_dv");
   tcase_set_timeout (tc, 60);
   tcase_add_loop_test (tc, test_softmax_backward_numeric, 0, TEST_CONFIGS);
+  tcase_add_loop_test (tc, test_softmax_backward_nonsymmetric_J, 0, TEST_CONFIGS);
   tcase_add_test (tc, test_softmax_backward_bad_sizes);
   suite_add_tcase (s, tc);
   return s;

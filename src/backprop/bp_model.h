@@ -39,7 +39,7 @@ double bp_model_forward (const gsl_matrix *W, const gsl_vector *b,
                          bp_model_workspace *w);
 
 /* Slide 17: the forward pass, then dL/dy (slide 5), J (slide 8),
-   dL/dv = J^T dL/dy (slide 9), dL/db = dL/dv (12), dL/dW = dL/dv u^T (16),
+   dL/dv = J^T dL/dy (slide 9), dL/db = dL/dv (13), dL/dW = dL/dv u^T (16),
    dL/du = W^T dL/dv (11) and dL/dx = reshape^-1(dL/du) (17).
    Outputs have the shapes of W, b and x; L may be NULL.
    Errors: as bp_model_forward, and GSL_EOVRFLW when the slides' literal

@@ -14,7 +14,7 @@ BP_BEGIN_DECLS
 int bp_softmax (const gsl_vector *v, gsl_vector *y);
 
 /* Slide 8: J_ij = dy_i/dv_j = y_i (1[i=j] - y_j).  y has n, J is n x n.
-   J is symmetric.  derivations/04-softmax-jacobian.md, eqs. (4.3), (4.4) */
+   J is symmetric.  derivations/04-softmax-jacobian.md, eqs. (4.2), (4.3) */
 int bp_softmax_jacobian (const gsl_vector *y, gsl_matrix *J);
 
 /* Slides 6, 7, 9: dL/dv = J^T dL/dy, J = dy/dv.  J is n x n.

@@ -1,4 +1,4 @@
-/* linear.c -- v = W u + b and its gradients, slides 10-16;
+/* linear.c -- v = W u + b and its gradients, slides 11-16;
    derivations/05-dL-du.md, 06-dL-db.md, 07-dL-dW.md */
 #include <config.h>
 #include <gsl/gsl_errno.h>
@@ -20,7 +20,7 @@ bp_linear (const gsl_matrix *W, const gsl_vector *b, const gsl_vector *u,
   return gsl_blas_dgemv (CblasNoTrans, 1.0, W, u, 1.0, v);
 }
 
-/* dL/du = W^T dL/dv, since dv_i/du_j = w_ij (slide 10) */
+/* dL/du = W^T dL/dv, since dv_i/du_j = w_ij (slide 11) */
 int
 bp_linear_grad_input (const gsl_matrix *W, const gsl_vector *dL_dv,
                       gsl_vector *dL_du)
@@ -36,7 +36,7 @@ bp_linear_grad_input (const gsl_matrix *W, const gsl_vector *dL_dv,
   return gsl_blas_dgemv (CblasTrans, 1.0, W, dL_dv, 0.0, dL_du);
 }
 
-/* dL/db = E^T dL/dv = dL/dv, since dv_i/db_j = delta_ij (slide 12) */
+/* dL/db = E^T dL/dv = dL/dv, since dv_i/db_j = delta_ij (slide 13) */
 int
 bp_linear_grad_bias (const gsl_vector *dL_dv, gsl_vector *dL_db)
 {
