@@ -28,3 +28,11 @@ bench-conv: bench/bench-conv$(EXEEXT)
 	@echo "PyTorch on the same layers: python3 $(srcdir)/bench/torch_conv.py $(BENCH_CONV_FLAGS)"
 bench: bench-conv
 .PHONY: bench-conv
+
+# `make bench-check': `backprop check' on a loss of n = 10,000 parameters
+# (tests/modules/quad.c), each method, whole-process times.
+EXTRA_DIST += bench/check.sh
+bench-check: backprop$(EXEEXT) tests/modules/quad.la
+	$(SHELL) $(srcdir)/bench/check.sh ./backprop$(EXEEXT) tests/modules/quad.la
+bench: bench-check
+.PHONY: bench-check

@@ -1168,6 +1168,244 @@ START_TEST (test_gradcheck_jacobian_without_y_i)
 }
 END_TEST
 
+/* --- directions: their tolerance, their figures, the localization ------- */
+
+/* L(theta) = sum_k a_k theta_k^2, a_k = 1 + k/n, and dL/dtheta_k =
+   2 a_k theta_k: the quad module of `backprop check' (tests/modules/quad.c
+   on branch consumers) as bp_gradcheck callbacks.  params: NULL for the
+   plain sum; a quad_base for the incremental form, L(theta0) + a_k (x^2 -
+   x0^2) when one element moved (as backprop verify's partial losses). */
+typedef struct
+{
+  const gsl_vector *theta0;
+  double L0;
+} quad_base;
+
+static double
+quad_a (size_t k, size_t n)
+{
+  return 1.0 + (double) k / (double) n;
+}
+
+static double
+quad_sum (const gsl_vector *t)
+{
+  double s = 0.0;
+  for (size_t k = 0; k < t->size; k++)
+    s += quad_a (k, t->size) * t->data[k] * t->data[k];
+  return s;
+}
+
+static int
+quad_loss (const bp_gradcheck_point *p, void *params, double *L)
+{
+  const quad_base *b = params;
+  const gsl_vector *t = p->vector[0];
+  if (b && p->moved_block == 0)
+    {
+      const size_t k = p->moved_row;
+      const double x = t->data[k], x0 = gsl_vector_get (b->theta0, k);
+      *L = b->L0 + quad_a (k, t->size) * (x * x - x0 * x0);
+    }
+  else
+    *L = quad_sum (t);
+  return 0;
+}
+
+static int
+quad_grad (const bp_gradcheck_point *p, void *params, gsl_matrix *const g[])
+{
+  (void) params;
+  const gsl_vector *t = p->vector[0];
+  for (size_t k = 0; k < t->size; k++)
+    gsl_matrix_set (g[0], k, 0, 2.0 * quad_a (k, t->size) * t->data[k]);
+  return 0;
+}
+
+/* theta_k uniform in (-1, 1) from seed, as `backprop check --seed' */
+static gsl_vector *
+quad_point (size_t n, unsigned long seed)
+{
+  gsl_vector *t = gsl_vector_alloc (n);
+  gsl_rng *rng = gsl_rng_alloc (gsl_rng_mt19937);
+  gsl_rng_set (rng, seed);
+  for (size_t k = 0; k < n; k++)
+    gsl_vector_set (t, k, 2.0 * gsl_rng_uniform_pos (rng) - 1.0);
+  gsl_rng_free (rng);
+  return t;
+}
+
+/* the plain sum as an older bp_scalar_function */
+static double
+quad_plain (const gsl_vector *t, void *params)
+{
+  (void) params;
+  return quad_sum (t);
+}
+
+static const unsigned long quad_seeds[] = { 1, 2, 4 };
+
+START_TEST (test_gradcheck_directions_large_n)
+{
+  /* the right gradient of quad at n = 10,000 (atol 1e-7): the line's
+     derivative carries the rounding of a sum of 10^4 terms of L ~ 5000
+     (about 4e-7, beyond rtol |g . d| when g . d is small), which the
+     direction's tolerance scaled by its terms (0.6a), rtol |g| / sqrt(n)
+     in RMS, covers: no direction disagrees, nothing is localized.  With
+     rtol |g . d| alone, seeds 1, 2 and 4 had a direction inconclusive. */
+  const unsigned long seed = quad_seeds[_i];
+  gsl_vector *t = quad_point (10000, seed);
+  bp_gradcheck_function f = { .loss = quad_loss, .grad = quad_grad };
+  bp_gradcheck_block b = { .name = "theta", .vector = t };
+  bp_gradcheck_options o;
+  bp_gradcheck_options_default (&o);
+  o.method = BP_GRADCHECK_DIRECTIONAL;
+  o.atol = 1e-7;
+  o.seed = seed;
+  bp_gradcheck_result *res;
+  ck_assert_int_eq (bp_gradcheck (&f, 1, &b, NULL, &o, &res), GSL_SUCCESS);
+  const bp_gradcheck_run *run = &res->run[0];
+  ck_assert_uint_eq (run->n_directions_failed, 0);
+  ck_assert_int_eq (run->localized, 0);
+  ck_assert_int_eq (run->verdict, BP_GRADCHECK_PASS);
+  bp_gradcheck_result_free (res);
+  gsl_vector_free (t);
+}
+END_TEST
+
+/* f(theta) = c (theta_0 + theta_1): g = (c, c), so along a unit d the
+   terms' scale sqrt((c d_0)^2 + (c d_1)^2) is |c| whatever d */
+static int
+sum2_loss (const bp_gradcheck_point *p, void *params, double *L)
+{
+  *L = *(const double *) params * (p->vector[0]->data[0] + p->vector[0]->data[1]);
+  return 0;
+}
+
+START_TEST (test_gradcheck_direction_tolerance)
+{
+  /* eq. (0.6a): tol = max(atol, rtol max(|a|, |e|, s)) with s = |c| here;
+     some direction must have |g . d| < |c| (cancellation), where rtol
+     |g . d| alone would be smaller */
+  double c = 3.0;
+  const double gd[] = { c, c }, td[] = { 0.25, -0.5 };
+  gsl_vector_const_view t = gsl_vector_const_view_array (td, 2);
+  gsl_vector_const_view g = gsl_vector_const_view_array (gd, 2);
+  bp_gradcheck_function f = { .loss = sum2_loss, .params = &c };
+  bp_gradcheck_block b = { .vector = &t.vector }, a = { .vector = &g.vector };
+  bp_gradcheck_options o;
+  bp_gradcheck_options_default (&o);
+  o.method = BP_GRADCHECK_DIRECTIONAL;
+  o.n_directions = 1;
+  o.rtol = 1e-3;
+  size_t cancelled = 0;
+  for (unsigned long seed = 0; seed < 8; seed++)
+    {
+      o.seed = seed;
+      bp_gradcheck_result *res;
+      ck_assert_int_eq (bp_gradcheck (&f, 1, &b, &a, &o, &res), GSL_SUCCESS);
+      const bp_gradcheck_element *d = &res->run[0].worst_direction;
+      const double expect = fmax (o.atol, o.rtol * fmax (fmax (fabs (d->analytic),
+                                                               fabs (d->numeric)), c));
+      ck_assert_double_eq_tol (d->tol, expect, 1e-15 * expect);
+      cancelled += fabs (d->analytic) < 0.9 * c;
+      bp_gradcheck_result_free (res);
+    }
+  ck_assert_uint_gt (cancelled, 0);
+}
+END_TEST
+
+START_TEST (test_gradcheck_localized_elements_decide)
+{
+  /* quad at n = 10,000 with rtol 1e-8, atol 1e-7, evaluated incrementally
+     when one element moved: the elements' differences are exact to
+     ulp(L) / h ~ 1e-8 and all pass; the lines' carry the sum's rounding
+     (~4e-7 > tol): directions disagree.  The localization, the more
+     thorough check, decides: PASS (it was INCONCLUSIVE, "directions and
+     elements disagree"), and the worst direction stays in the result. */
+  gsl_vector *t = quad_point (10000, 1);
+  quad_base base = { .theta0 = t, .L0 = quad_sum (t) };
+  bp_gradcheck_function f = { .loss = quad_loss, .grad = quad_grad, .params = &base };
+  bp_gradcheck_block b = { .name = "theta", .vector = t };
+  bp_gradcheck_options o;
+  bp_gradcheck_options_default (&o);
+  o.method = BP_GRADCHECK_DIRECTIONAL;
+  o.rtol = 1e-8;
+  o.atol = 1e-7;
+  o.seed = 1;
+  bp_gradcheck_result *res;
+  ck_assert_int_eq (bp_gradcheck (&f, 1, &b, NULL, &o, &res), GSL_SUCCESS);
+  const bp_gradcheck_run *run = &res->run[0];
+  ck_assert_uint_gt (run->n_directions_failed, 0);
+  ck_assert_int_eq (run->localized, 1);
+  ck_assert_uint_eq (run->block[0].n_passed, 10000);
+  ck_assert_int_eq (run->verdict, BP_GRADCHECK_PASS);
+  ck_assert_int_eq (res->verdict, BP_GRADCHECK_PASS);
+  ck_assert_int_ne (run->worst_direction.status, BP_GRADCHECK_ELEMENT_PASS);
+  ck_assert_uint_eq (run->worst_direction.block, BP_GRADCHECK_NONE);
+  /* the report shows the disagreeing direction's figures */
+  char *rep = report_of (res), line[160];
+  snprintf (line, sizeof line, "    worst direction %zu  analytic % .10e  numeric % .10e  "
+            "estimate %.2e", run->worst_direction.row, run->worst_direction.analytic,
+            run->worst_direction.numeric, run->worst_direction.abserr);
+  ck_assert_msg (strstr (rep, line) != NULL, "no '%s' in:\n%s", line, rep);
+  ck_assert_ptr_nonnull (strstr (rep, "localized (the element-wise check decides):"));
+  ck_assert_ptr_nonnull (strstr (rep, "theta (10000 x 1): 10000 checked, 10000 passed"));
+  free (rep);
+  bp_gradcheck_result_free (res);
+  gsl_vector_free (t);
+}
+END_TEST
+
+START_TEST (test_gradcheck_direction_figures)
+{
+  /* a passing directional run fills the run's error figures over the
+     directions: with one direction, that direction's |a - e|, relative
+     error and estimate; with 16, at least the worst's, and the older
+     bp_check_directional_gradient reports the same maxima */
+  gsl_vector *t = quad_point (50, 3);
+  bp_gradcheck_function f = { .loss = quad_loss, .grad = quad_grad };
+  bp_gradcheck_block b = { .vector = t };
+  bp_gradcheck_options o;
+  bp_gradcheck_options_default (&o);
+  o.method = BP_GRADCHECK_DIRECTIONAL;
+  o.n_directions = 1;
+  bp_gradcheck_result *res;
+  ck_assert_int_eq (bp_gradcheck (&f, 1, &b, NULL, &o, &res), GSL_SUCCESS);
+  const bp_gradcheck_run *run = &res->run[0];
+  const bp_gradcheck_element *d = &run->worst_direction;
+  const double diff = fabs (d->analytic - d->numeric);
+  ck_assert (diff > 0.0 && d->abserr > 0.0);
+  ck_assert_double_eq (run->max_abs_err, diff);
+  ck_assert_double_eq (run->max_rel_err, diff / fmax (fabs (d->analytic), fabs (d->numeric)));
+  ck_assert_double_eq (run->max_est_err, d->abserr);
+  bp_gradcheck_result_free (res);
+  o.n_directions = 16;
+  ck_assert_int_eq (bp_gradcheck (&f, 1, &b, NULL, &o, &res), GSL_SUCCESS);
+  run = &res->run[0];
+  d = &run->worst_direction;
+  ck_assert (run->max_abs_err >= fabs (d->analytic - d->numeric) && run->max_abs_err > 0.0);
+  ck_assert (run->max_est_err >= d->abserr && run->max_est_err > 0.0);
+  ck_assert (run->max_rel_err > 0.0);
+  /* the older entry point, same directions (mt19937, seed 0) */
+  gsl_vector *g = gsl_vector_alloc (50);
+  for (size_t k = 0; k < 50; k++)
+    gsl_vector_set (g, k, 2.0 * quad_a (k, 50) * gsl_vector_get (t, k));
+  gsl_rng *rng = gsl_rng_alloc (gsl_rng_mt19937);
+  gsl_rng_set (rng, o.seed);
+  bp_check_result r;
+  ck_assert_int_eq (bp_check_directional_gradient (quad_plain, NULL, t, g, 16, rng, o.rtol,
+                                                   o.atol, &r), GSL_SUCCESS);
+  ck_assert_double_eq (r.max_abs_err, run->max_abs_err);
+  ck_assert_double_eq (r.max_rel_err, run->max_rel_err);
+  ck_assert_double_eq (r.max_est_err, run->max_est_err);
+  gsl_rng_free (rng);
+  gsl_vector_free (g);
+  bp_gradcheck_result_free (res);
+  gsl_vector_free (t);
+}
+END_TEST
+
 static Suite *
 gradcheck_suite (void)
 {
@@ -1189,6 +1427,14 @@ gradcheck_suite (void)
   tcase_add_test (tc, test_deriv_refuses_zero_step_and_keeps_f_errors);
   tcase_add_test (tc, test_gradcheck_report);
   suite_add_tcase (s, tc);
+  TCase *dir = tcase_create ("directions");
+  tcase_set_timeout (dir, 120);
+  tcase_add_loop_test (dir, test_gradcheck_directions_large_n, 0,
+                       sizeof quad_seeds / sizeof quad_seeds[0]);
+  tcase_add_test (dir, test_gradcheck_direction_tolerance);
+  tcase_add_test (dir, test_gradcheck_localized_elements_decide);
+  tcase_add_test (dir, test_gradcheck_direction_figures);
+  suite_add_tcase (s, dir);
   return s;
 }
 

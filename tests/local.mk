@@ -158,6 +158,29 @@ tests_check_conv_LDADD = $(TEST_LDADD)
 tests_check_pool_CFLAGS = $(TEST_CFLAGS)
 tests_check_pool_LDADD = $(TEST_LDADD)
 
+## `backprop check' (issue 10): test modules a user might write, loaded by
+## the program through libltdl; tests/check.sh runs the program on each
+## right and wrong gradient through every method.
+check_LTLIBRARIES += tests/modules/quad.la tests/modules/kink.la
+tests_modules_quad_la_SOURCES = tests/modules/quad.c
+tests_modules_quad_la_LDFLAGS = -module -avoid-version -shared -rpath /nowhere
+tests_modules_quad_la_LIBADD = -lm
+tests_modules_kink_la_SOURCES = tests/modules/kink.c
+tests_modules_kink_la_LDFLAGS = -module -avoid-version -shared -rpath /nowhere
+tests_modules_kink_la_LIBADD = -lm
+TESTS += tests/check.sh
+CLEANFILES += check-test.*
+# The table of `backprop verify' reports what the checker finds.
+BP_SUITES += tests/check_verify
+tests_check_verify_CFLAGS = $(TEST_CFLAGS)
+tests_check_verify_LDADD = $(TEST_LDADD)
+# Out of memory in `backprop verify' (issue 14): the Nth allocation fails.
+check_LTLIBRARIES += tests/modules/failalloc.la
+tests_modules_failalloc_la_SOURCES = tests/modules/failalloc.c
+tests_modules_failalloc_la_LDFLAGS = -module -avoid-version -shared -rpath /nowhere
+tests_modules_failalloc_la_LIBADD = -ldl
+TESTS += tests/verify-oom.sh
+
 # The HTML pages of the derivations in headless Chromium (issue 12): no
 # sideways overflow, operator names upright, the Next chain complete.
 # Skipped (77) without pandoc or chromium; .ci/run makes it mandatory.

@@ -179,7 +179,15 @@ int bp_gradcheck_method_parse (const char *name, unsigned *method);
    rtol max(|a|, |e|))), is INCONCLUSIVE when tol < |a - e| <= tol + 2 err
    (decided only by the numeric value's error estimate err), and FAILs
    beyond.  A run is FAIL when an element fails, else INCONCLUSIVE when one
-   is, else PASS; the result is the worst of its runs. */
+   is, else PASS; the result is the worst of its runs.
+   A direction d is compared by the same rule with a = g . d (w^T J d) and
+   tol = max(atol, rtol max(|a|, |e|, s)), s = sqrt(sum_i (g_i d_i)^2):
+   the relative tolerance is relative to the size of the dot product's
+   terms, not only to their sum, which may cancel (s is the RMS of the
+   change of g . d when every g_i is off by rtol |g_i|, whatever the
+   signs; for one element, the element's rule).  When a direction
+   disagrees (localization), the element-wise check of every block runs
+   and ITS verdict is the directional run's: directions only screen. */
 typedef enum
 {
   BP_GRADCHECK_PASS = 0,
@@ -263,12 +271,24 @@ typedef struct
   size_t n_checked, n_passed, n_inconclusive, n_failed, n_kinks, n_one_sided;
   bp_gradcheck_block_result *block;   /* n_blocks of them */
   bp_gradcheck_element worst;         /* the worst element of all blocks
-                                         (ratio 0 when none was checked) */
+                                         (ratio 0 when none was checked);
+                                         a directional run that was not
+                                         localized: its worst direction */
   unsigned hints;                     /* the union of the blocks' */
+  /* The error figures of what the run compared, as the blocks' (max
+     |a - e|; max |a - e| / max(|a|, |e|) where that scale exceeds atol;
+     max err): over the elements of every block in element-wise runs,
+     over the directions in directional runs (localized or not: the
+     elements' are then in the blocks); 0 for the Taylor test. */
+  double max_abs_err, max_rel_err, max_est_err;
   /* directional: */
   size_t n_directions, n_directions_failed;
   int localized;           /* 1 when failing directions led to the
-                              element-wise check of the blocks */
+                              element-wise check of the blocks, whose
+                              verdict is then the run's */
+  bp_gradcheck_element worst_direction;  /* block BP_GRADCHECK_NONE, row =
+                                            the direction's index, tol by
+                                            eq. (0.6a) */
   /* Taylor: */
   double slope;            /* fitted slope of log r(h) against log h */
   double h_min, h_max;     /* the range of h fitted */

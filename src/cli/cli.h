@@ -16,9 +16,19 @@ int parse_ulong (const char *s, unsigned long *out);
    is empty, has trailing characters, overflows or is not finite. */
 int parse_double (const char *s, double *out);
 
+/* The exit statuses (doc/backprop.1, EXIT STATUS). */
+enum
+{
+  EXIT_CHECK_FAILED = 1,    /* a check failed */
+  EXIT_USAGE = 2,           /* usage error or bad input */
+  EXIT_INCONCLUSIVE = 3,    /* check: decided only by the error estimate */
+  EXIT_NOT_CARRIED_OUT = 4  /* verify: out of memory, nothing decided */
+};
+
 /* Each command: argv[0] is the command's name; returns the exit status
-   (0 success, 1 a check failed, 2 usage error or bad input). */
+   (0 success, or one of the above). */
 int cmd_verify (int argc, char **argv);
+int cmd_check (int argc, char **argv);
 int cmd_train (int argc, char **argv);
 int cmd_eval (int argc, char **argv);
 

@@ -30,12 +30,25 @@ print_verify_help (void)
          "  -d, --directions=N  directions per row in --fast mode (default 16),\n"
          "                      drawn from the seed\n"
          "  -h, --help          display this help and exit\n\n"
-         "Exit status: 0 when every row passes, 1 when any fails, 2 on bad usage.\n",
+         "Each row is one call of the library's checker, bp_gradcheck (the one users\n"
+         "get); a row is PASS, FAIL or INCONCLUSIVE (decided only by GSL's error\n"
+         "estimate).\n\n"
+         "Exit status: 0 when every row passes, 1 when any fails or is inconclusive,\n"
+         "2 on bad usage, 4 when the check could not be carried out (out of\n"
+         "memory).\n",
          stdout);
 }
 
-int
-cmd_verify (int argc, char **argv)
+/* What the command line asks for. */
+typedef struct
+{
+  unsigned long seed, directions;
+  int method, fast;
+} verify_args;
+
+/* argv into *a: 0, or the exit status (-1 for --help, which exits 0). */
+static int
+parse_verify_options (int argc, char **argv, verify_args *a)
 {
   static const struct option longopts[] = {
     {"seed", required_argument, NULL, 's'},
@@ -45,58 +58,73 @@ cmd_verify (int argc, char **argv)
     {"help", no_argument, NULL, 'h'},
     {NULL, 0, NULL, 0}
   };
-  unsigned long seed = 1, directions = BP_CHECK_DIRECTIONS;
-  int method = VERIFY_GSL, fast = 0;
   int c;
   optind = 1;
   while ((c = getopt_long (argc, argv, "s:m:fd:h", longopts, NULL)) != -1)
     switch (c)
       {
       case 's':
-        if (parse_ulong (optarg, &seed) != 0)
+        if (parse_ulong (optarg, &a->seed) != 0)
           {
             fprintf (stderr, "%s: verify: invalid seed '%s': expected a non-negative whole number\n",
                      program_name, optarg);
-            return 2;
+            return EXIT_USAGE;
           }
         break;
       case 'm':
-        if (verify_method_from_name (optarg, &method) != 0)
+        if (verify_method_from_name (optarg, &a->method) != 0)
           {
             fprintf (stderr, "%s: verify: invalid method '%s': expected gsl, complex-step or both\n",
                      program_name, optarg);
-            return 2;
+            return EXIT_USAGE;
           }
         break;
       case 'f':
-        fast = 1;
+        a->fast = 1;
         break;
       case 'd':
-        if (parse_ulong (optarg, &directions) != 0 || directions == 0
-            || directions > 1000000)
+        if (parse_ulong (optarg, &a->directions) != 0 || a->directions == 0
+            || a->directions > 1000000)
           {
             fprintf (stderr, "%s: verify: invalid number of directions '%s': expected "
                      "a whole number from 1 to 1000000\n", program_name, optarg);
-            return 2;
+            return EXIT_USAGE;
           }
         break;
       case 'h':
         print_verify_help ();
-        return 0;
+        return -1;
       default:
         usage_hint ();
-        return 2;
+        return EXIT_USAGE;
       }
   if (optind < argc)
     {
       fprintf (stderr, "%s: verify: unexpected argument '%s'\n", program_name, argv[optind]);
       usage_hint ();
-      return 2;
+      return EXIT_USAGE;
     }
+  return 0;
+}
+
+int
+cmd_verify (int argc, char **argv)
+{
+  verify_args args = { 1, BP_CHECK_DIRECTIONS, VERIFY_GSL, 0 };
+  int status = parse_verify_options (argc, argv, &args);
+  if (status != 0)
+    return status < 0 ? 0 : status;
+  const unsigned long seed = args.seed, directions = args.directions;
+  const int method = args.method, fast = args.fast;
 
   /* small products only: one OpenBLAS thread, the checker has its own */
   blas_threads_default (1);
   gsl_rng *rng = gsl_rng_alloc (gsl_rng_mt19937);
+  if (rng == NULL)
+    {
+      fprintf (stderr, "%s: verify: out of memory\n", program_name);
+      return EXIT_NOT_CARRIED_OUT;
+    }
   gsl_rng_set (rng, seed);
   example *ex = example_alloc (10, 28, 28, 0.05, LABELS_SOFT, rng);
   /* beyond the slides: pre-activations away from ReLU's kink, and the
@@ -113,7 +141,7 @@ cmd_verify (int argc, char **argv)
     {
       /* --fast: the directions continue the example's random stream */
       verify_opts o = { method, BP_CHECK_RTOL, BP_CHECK_ATOL, BP_CSTEP_RTOL,
-                           BP_CSTEP_ATOL, stdout, fast ? directions : 0, rng, NULL, NULL };
+                           BP_CSTEP_ATOL, stdout, fast ? directions : 0, rng, 0 };
       printf ("backprop verify: W 10x784, b 10, x 28x28, soft labels, seed %lu; "
               "rtol %g, atol %g", seed, BP_CHECK_RTOL, BP_CHECK_ATOL);
       if (method & VERIFY_COMPLEX_STEP)
@@ -148,8 +176,9 @@ cmd_verify (int argc, char **argv)
     mlp_example_free (mlp[a]);
   if (failures < 0)
     {
-      fprintf (stderr, "%s: verify: a computation could not be carried out\n", program_name);
-      return 2;
+      fprintf (stderr, "%s: verify: the check could not be carried out "
+               "(out of memory); the rows above are all that ran\n", program_name);
+      return EXIT_NOT_CARRIED_OUT;
     }
   printf ("\n%s\n", failures == 0 ? "All formulas PASS." : "Some formulas FAIL.");
   return failures == 0 ? 0 : 1;

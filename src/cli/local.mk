@@ -4,8 +4,8 @@
 bin_PROGRAMS += backprop
 backprop_SOURCES = \
   src/cli/main.c src/cli/cli.c src/cli/cli.h \
-  src/cli/cmd_verify.c src/cli/cmd_train.c src/cli/cmd_eval.c \
+  src/cli/cmd_verify.c src/cli/cmd_check.c src/cli/cmd_train.c src/cli/cmd_eval.c \
   src/cli/data_dir.c src/cli/data_dir.h \
   src/cli/plot.c src/cli/plot.h \
   src/cli/blas_threads.c src/cli/blas_threads.h
-backprop_LDADD = src/verify/libbpverify.la src/lib/libbackprop.la $(GSL_LIBS)
+backprop_LDADD = src/verify/libbpverify.la src/lib/libbackprop.la $(GSL_LIBS) $(LTDL_LIBS)

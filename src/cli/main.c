@@ -27,6 +27,8 @@ print_help (void)
          "         [--method gsl|complex-step|both]  and the activations and a\n"
          "                      two-layer network, by either oracle or both\n"
          "  verify --fast       the slides' model along random directions, in ms\n"
+         "  check --lib PATH --loss SYM --grad SYM --n N [--method M] [--point FILE]\n"
+         "                      check the gradient of a function of your shared library\n"
          "  train [--data DIR] [--epochs N] [--batch B] [--lr ETA] [--seed S]\n"
          "        [--model FILE] [--plot DIR]\n"
          "                      train the classifier by mini-batch SGD on MNIST-format\n"
@@ -42,7 +44,8 @@ print_help (void)
          "\n"
          "'backprop COMMAND --help' describes COMMAND.\n"
          "Exit status: 0 on success, 1 when a check fails, 2 on a usage error\n"
-         "or bad input.\n", stdout);
+         "or bad input, 3 when check is inconclusive, 4 when a check could not be\n"
+         "carried out (out of memory).\n", stdout);
 }
 
 static void
@@ -54,13 +57,15 @@ print_version (void)
          "There is NO WARRANTY, to the extent permitted by law.\n", stdout);
 }
 
-/* The commands; each lives in its own src/cmd_NAME.c. */
+/* The commands; each lives in its own src/cli/cmd_NAME.c and parses its
+   own options. */
 static const struct
 {
   const char *name;
   int (*run) (int argc, char **argv);
 } commands[] = {
   {"verify", cmd_verify},
+  {"check", cmd_check},
   {"train", cmd_train},
   {"eval", cmd_eval},
 };

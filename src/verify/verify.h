@@ -28,22 +28,20 @@ typedef struct
   double cs_rtol, cs_atol;/* against the complex step */
   FILE *out;
   /* The fast mode (verify --fast): when directions > 0, each GSL row is
-     checked along that many random unit directions drawn from rng
-     (bp_check_directional.h) instead of partial by partial. */
+     checked along that many random unit directions (bp_gradcheck's
+     directional method), seeded from rng, instead of element by element. */
   size_t directions;
   gsl_rng *rng;
-  /* Full mode: the slides' model's large rows (u, W, x) run on threads
-     from the point's cache (example_partial.h); verify_model sets it. */
-  example_partials *partials;
-  /* The same for the two-layer network's rows (mlp_partial.h);
-     verify_mlp sets it. */
-  mlp_partials *mlp_partials;
+  /* Full mode: the threads of the large rows' central differences, each
+     with the point's cache (example_partial.h, mlp_partial.h); 0: as many
+     as bp_check_threads gives. */
+  size_t threads;
 } verify_opts;
 
 /* Check every formula of the slides at the example ex, one row each,
    printed to out, against GSL's central differences.  Returns the number
-   of rows that failed, or -1 when a computation could not be carried out
-   (out of memory). */
+   of rows that did not pass (FAIL or INCONCLUSIVE), or -1 when a
+   computation could not be carried out (out of memory). */
 int verify_run (const example *ex, double rtol, double atol, FILE *out);
 
 /* The same, each row checked along n_directions random directions drawn

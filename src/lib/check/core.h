@@ -29,6 +29,18 @@ double core_step (double h, double x);
 void core_compare (double a, double e, double err, double rtol, double atol,
                    bp_gradcheck_element *el);
 
+/* The same comparison with the scale s of a dot product's terms (a
+   direction's, eq. (0.6a)): tol = max(atol, rtol max(|a|, |e|, s));
+   core_compare is s = 0. */
+void core_compare_scaled (double a, double e, double err, double s, double rtol,
+                          double atol, bp_gradcheck_element *el);
+
+/* The error figures of the compared el into the maxima *abs (|a - e|),
+   *rel (|a - e| / max(|a|, |e|), where that scale exceeds atol) and *est
+   (the estimate): every result's max_abs_err, max_rel_err, max_est_err. */
+void core_fold_errors (const bp_gradcheck_element *el, double atol, double *abs,
+                       double *rel, double *est);
+
 /* The options' ranges (bp_gradcheck.h); GSL_EINVAL through GSL_ERROR
    naming who and the option. */
 int core_options_valid (const char *who, const bp_gradcheck_options *o);

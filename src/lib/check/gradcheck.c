@@ -35,8 +35,15 @@ void
 core_compare (double a, double e, double err, double rtol, double atol,
               bp_gradcheck_element *el)
 {
+  core_compare_scaled (a, e, err, 0.0, rtol, atol, el);
+}
+
+void
+core_compare_scaled (double a, double e, double err, double s, double rtol,
+                     double atol, bp_gradcheck_element *el)
+{
   const double diff = fabs (a - e);
-  const double tol = fmax (atol, rtol * fmax (fabs (a), fabs (e)));
+  const double tol = fmax (atol, rtol * fmax (fmax (fabs (a), fabs (e)), s));
   const double allowed = tol + 2.0 * err;
   el->analytic = a;
   el->numeric = e;
@@ -54,6 +61,20 @@ core_compare (double a, double e, double err, double rtol, double atol,
     el->ratio = diff / allowed;
   else
     el->ratio = diff > 0.0 ? HUGE_VAL : 0.0;
+}
+
+void
+core_fold_errors (const bp_gradcheck_element *el, double atol, double *abs,
+                  double *rel, double *est)
+{
+  const double diff = fabs (el->analytic - el->numeric);
+  const double scale = fmax (fabs (el->analytic), fabs (el->numeric));
+  if (!(diff <= *abs))
+    *abs = diff;
+  if (scale > atol && !(diff / scale <= *rel))
+    *rel = diff / scale;
+  if (el->abserr > *est)
+    *est = el->abserr;
 }
 
 int
@@ -809,14 +830,8 @@ fill_blocks (const problem *pb, const bp_gradcheck_element *E, bp_gradcheck_run 
             count (&b->n_passed, &b->n_inconclusive, &b->n_failed, &b->n_kinks, el->status);
             b->n_one_sided += el->diff == BP_GRADCHECK_DIFF_FORWARD
                               || el->diff == BP_GRADCHECK_DIFF_BACKWARD;
-            const double diff = fabs (el->analytic - el->numeric);
-            if (!(diff <= b->max_abs_err))
-              b->max_abs_err = diff;
-            const double scale = fmax (fabs (el->analytic), fabs (el->numeric));
-            if (scale > o->atol && !(diff / scale <= b->max_rel_err))
-              b->max_rel_err = diff / scale;
-            if (el->abserr > b->max_est_err)
-              b->max_est_err = el->abserr;
+            core_fold_errors (el, o->atol, &b->max_abs_err, &b->max_rel_err,
+                              &b->max_est_err);
             if (el->status != BP_GRADCHECK_ELEMENT_PASS)
               sorted[n_bad++] = el;
             if (el->ratio > worst)
@@ -845,6 +860,9 @@ fill_blocks (const problem *pb, const bp_gradcheck_element *E, bp_gradcheck_run 
       run->n_kinks += b->n_kinks;
       run->n_one_sided += b->n_one_sided;
       run->hints |= b->hints;
+      run->max_abs_err = fmax (run->max_abs_err, b->max_abs_err);
+      run->max_rel_err = fmax (run->max_rel_err, b->max_rel_err);
+      run->max_est_err = fmax (run->max_est_err, b->max_est_err);
     }
   run->verdict = verdict_of (run->n_inconclusive, run->n_failed);
   return GSL_SUCCESS;
@@ -910,19 +928,35 @@ unit_direction (gsl_rng *rng, gsl_vector *d)
   gsl_vector_scale (d, 1.0 / gsl_blas_dnrm2 (d));
 }
 
-/* The analytic derivative along d: sum_k a_k . d_k, or w^T J d. */
+/* The analytic derivative along d, sum_k a_k . d_k (w^T J d for a vector
+   f), and into *terms (may be NULL) the root sum of squares of its terms
+   a_i d_i (w_o J_oi d_i): the scale of the direction's tolerance, eq.
+   (0.6a).  The analytic arrays are the core's contiguous copies, row-major
+   as d. */
 static double
-analytic_along (const problem *pb, const gsl_vector *d, const gsl_vector *w)
+analytic_along (const problem *pb, const gsl_vector *d, const gsl_vector *w, double *terms)
 {
-  double s = 0.0;
+  double s = 0.0, ss = 0.0;
   for (size_t k = 0; k < pb->n_blocks; k++)
-    for (size_t o = 0; o < pb->M; o++)
-      {
-        double dot = 0.0;
-        for (size_t i = 0; i < pb->n[k]; i++)
-          dot += analytic_at (pb, k, o, i) * gsl_vector_get (d, pb->off[k] + i);
-        s += (pb->m == 0 ? 1.0 : gsl_vector_get (w, o)) * dot;
-      }
+    {
+      const double *dk = d->data + pb->off[k];
+      for (size_t o = 0; o < pb->M; o++)
+        {
+          const double *a = pb->analytic[k]->data + o * pb->n[k];
+          const double wo = pb->m == 0 ? 1.0 : gsl_vector_get (w, o);
+          double dot = 0.0, sq = 0.0;
+          for (size_t i = 0; i < pb->n[k]; i++)
+            {
+              const double t = a[i] * dk[i];
+              dot += t;
+              sq += t * t;
+            }
+          s += wo * dot;
+          ss += wo * wo * sq;
+        }
+    }
+  if (terms)
+    *terms = sqrt (ss);
   return s;
 }
 
@@ -964,6 +998,10 @@ line_step (const problem *pb, double h)
   return core_step (h, pb->theta_max);
 }
 
+/* The directions, eq. (0.6)-(0.7): each compared by (0.3) with the
+   tolerance scaled by its terms (0.6a); their error figures and worst in
+   the run.  When one disagrees (and localize), the element-wise check of
+   the blocks runs and its verdict is the run's. */
 static int
 run_directional (const problem *pb, gsl_rng *rng, int localize, bp_gradcheck_run *run)
 {
@@ -974,18 +1012,20 @@ run_directional (const problem *pb, gsl_rng *rng, int localize, bp_gradcheck_run
   gsl_function F = { .function = line_at, .params = l.w };
   const double h = line_step (pb, o->h);
   size_t inconclusive = 0, failed = 0;
-  double worst = -1.0;
-  run->worst = (bp_gradcheck_element) { .block = BP_GRADCHECK_NONE };
+  double worst = -1.0, abs_err = 0.0, rel_err = 0.0, est_err = 0.0;
+  bp_gradcheck_element *dir_worst = &run->worst_direction;
+  *dir_worst = (bp_gradcheck_element) { .block = BP_GRADCHECK_NONE };
   for (size_t j = 0; j < o->n_directions; j++)
     {
       unit_direction (rng, l.d);
       if (l.wv)
         unit_direction (rng, l.wv);
-      double e, err;
+      double e, err, terms;
       bp_gradcheck_diff how;
       bp_gradcheck_element el;
       differentiate (l.w, &F, 0.0, h, &e, &err, &how);
-      core_compare (analytic_along (pb, l.d, l.wv), e, err, o->rtol, o->atol, &el);
+      const double a = analytic_along (pb, l.d, l.wv, &terms);
+      core_compare_scaled (a, e, err, terms, o->rtol, o->atol, &el);
       el.block = BP_GRADCHECK_NONE;
       el.output = 0;
       el.row = j;
@@ -996,10 +1036,11 @@ run_directional (const problem *pb, gsl_rng *rng, int localize, bp_gradcheck_run
         el.status = BP_GRADCHECK_ELEMENT_INCONCLUSIVE;
       inconclusive += el.status == BP_GRADCHECK_ELEMENT_INCONCLUSIVE;
       failed += el.status == BP_GRADCHECK_ELEMENT_FAIL;
+      core_fold_errors (&el, o->atol, &abs_err, &rel_err, &est_err);
       if (el.ratio > worst)
         {
           worst = el.ratio;
-          run->worst = el;
+          *dir_worst = el;
         }
       run->n_one_sided += how == BP_GRADCHECK_DIFF_FORWARD || how == BP_GRADCHECK_DIFF_BACKWARD;
     }
@@ -1013,6 +1054,7 @@ run_directional (const problem *pb, gsl_rng *rng, int localize, bp_gradcheck_run
       run->n_inconclusive = inconclusive;
       run->n_failed = failed;
       run->verdict = verdict_of (inconclusive, failed);
+      run->worst = *dir_worst;
       for (size_t k = 0; k < pb->n_blocks; k++)
         {
           run->block[k].verdict = run->verdict;
@@ -1022,24 +1064,25 @@ run_directional (const problem *pb, gsl_rng *rng, int localize, bp_gradcheck_run
       snprintf (run->reason, sizeof run->reason,
                 "%zu of %zu random unit directions disagree", inconclusive + failed,
                 o->n_directions);
-      return GSL_SUCCESS;
     }
-  /* localize: the element-wise check of the blocks, eq. (0.7) */
-  const bp_gradcheck_element dir_worst = run->worst;
-  const int status = run_elementwise (pb, 0, 0, run);
-  if (status != GSL_SUCCESS)
-    return status;
-  run->localized = 1;
-  char what[sizeof run->reason];
-  memcpy (what, run->reason, sizeof what);
-  if (run->verdict == BP_GRADCHECK_PASS)
+  else
     {
-      run->verdict = BP_GRADCHECK_INCONCLUSIVE;     /* directions and elements disagree */
-      run->worst = dir_worst;
+      /* localize, eq. (0.7): the element-wise check, the more thorough
+         one, decides the run */
+      const int status = run_elementwise (pb, 0, 0, run);
+      if (status != GSL_SUCCESS)
+        return status;
+      run->localized = 1;
+      char what[sizeof run->reason];
+      memcpy (what, run->reason, sizeof what);
+      snprintf (run->reason, sizeof run->reason, "%zu of %zu directions disagree; "
+                "localized element by element: %.100s", run->n_directions_failed,
+                run->n_directions, what);
     }
-  snprintf (run->reason, sizeof run->reason, "%zu of %zu directions disagree; "
-            "localized element by element: %.100s", run->n_directions_failed,
-            run->n_directions, what);
+  /* the figures over the directions (the elements' are in the blocks) */
+  run->max_abs_err = abs_err;
+  run->max_rel_err = rel_err;
+  run->max_est_err = est_err;
   return GSL_SUCCESS;
 }
 
@@ -1060,7 +1103,7 @@ run_taylor (const problem *pb, gsl_rng *rng, bp_gradcheck_run *run)
   unit_direction (rng, l.d);
   if (l.wv)
     unit_direction (rng, l.wv);
-  const double a = analytic_along (pb, l.d, l.wv);
+  const double a = analytic_along (pb, l.d, l.wv, NULL);
   l.w->x0 = 0.0;
   const double phi0 = line_at (0.0, l.w);
   double *lh = malloc (o->taylor_n * sizeof *lh), *lr = malloc (o->taylor_n * sizeof *lr);
@@ -1363,8 +1406,6 @@ void
 core_legacy_fold (bp_check_result *r, double *worst_ratio, const bp_gradcheck_element *el,
                   size_t index, size_t row, size_t col, double atol)
 {
-  const double diff = fabs (el->analytic - el->numeric);
-  const double scale = fmax (fabs (el->analytic), fabs (el->numeric));
   r->n_checked++;
   r->n_failed += el->status == BP_GRADCHECK_ELEMENT_FAIL;
   r->n_inconclusive += el->status == BP_GRADCHECK_ELEMENT_INCONCLUSIVE;
@@ -1378,12 +1419,7 @@ core_legacy_fold (bp_check_result *r, double *worst_ratio, const bp_gradcheck_el
       r->worst_numeric = el->numeric;
       r->worst_abserr = el->abserr;
     }
-  if (!(diff <= r->max_abs_err))
-    r->max_abs_err = diff;
-  if (scale > atol && !(diff / scale <= r->max_rel_err))
-    r->max_rel_err = diff / scale;
-  if (el->abserr > r->max_est_err)
-    r->max_est_err = el->abserr;
+  core_fold_errors (el, atol, &r->max_abs_err, &r->max_rel_err, &r->max_est_err);
 }
 
 int
@@ -1402,10 +1438,9 @@ core_legacy_result (const bp_gradcheck_result *res, size_t j, bp_check_result *r
       r->worst_analytic = run->worst.analytic;
       r->worst_numeric = run->worst.numeric;
       r->worst_abserr = run->worst.abserr;
-      r->max_abs_err = fabs (run->worst.analytic - run->worst.numeric);
-      r->max_est_err = run->worst.abserr;
-      const double scale = fmax (fabs (run->worst.analytic), fabs (run->worst.numeric));
-      r->max_rel_err = scale > atol ? r->max_abs_err / scale : 0.0;
+      r->max_abs_err = run->max_abs_err;      /* over the directions */
+      r->max_rel_err = run->max_rel_err;
+      r->max_est_err = run->max_est_err;
     }
   else
     {

@@ -79,8 +79,17 @@ bp_gradcheck_fprintf (FILE *stream, const bp_gradcheck_result *r)
       if (run->method == BP_GRADCHECK_TAYLOR)
         continue;
       if (run->method == BP_GRADCHECK_DIRECTIONAL)
-        fprintf (stream, "  %zu directions, %zu disagree%s\n", run->n_directions,
-                 run->n_directions_failed, run->localized ? "; localized:" : "");
+        {
+          const bp_gradcheck_element *d = &run->worst_direction;
+          fprintf (stream, "  %zu directions, %zu disagree; max |a - e| %.2e, max rel %.2e, "
+                   "max estimate %.2e\n", run->n_directions, run->n_directions_failed,
+                   run->max_abs_err, run->max_rel_err, run->max_est_err);
+          fprintf (stream, "    worst direction %zu  analytic % .10e  numeric % .10e  "
+                   "estimate %.2e  tolerance %.2e  %s  %s\n", d->row, d->analytic,
+                   d->numeric, d->abserr, d->tol, diff_name (d->diff), status_name (d->status));
+          if (run->localized)
+            fprintf (stream, "  localized (the element-wise check decides):\n");
+        }
       for (size_t k = 0; k < r->n_blocks; k++)
         {
           const bp_gradcheck_block_result *b = &run->block[k];
