@@ -14,7 +14,13 @@
      epoch     (when training is built) one epoch per batch size, its
                FLOP rate as a fraction of the peak
      memory    the peak resident memory of this process (getrusage)
-   Usage: bench/bench [--repeats N] [SECTION]...  (default: all) */
+     compare   one epoch of `backprop train''s loop, batch 64, of the
+               one-layer 784-10 and the two-layer 784-256-10 (ReLU, SGD
+               with momentum and the cosine rate) on 60,000 synthetic
+               images, as rows to put beside bench/torch_train.py's
+               (bench/compare.sh does): not run by default
+   Usage: bench/bench [--repeats N] [--threads T] [SECTION]...  (default:
+   all but compare; --threads sets OpenBLAS's threads for the epochs) */
 #include <config.h>
 #include <math.h>
 #include <stdio.h>
@@ -31,12 +37,14 @@
 #include "verify/example.h"
 #include "verify/verify.h"
 #include "cli/blas_threads.h"
+#include "backprop/bp_mlp_train.h"
 
 typedef struct
 {
   size_t repeats;        /* of each timing */
   double peak_gflops;    /* measured by section peak, 0 before */
   FILE *devnull;         /* where the verify tables go */
+  int threads;           /* --threads, 0 when not given */
 } bench;
 
 static double
@@ -198,7 +206,7 @@ verify_row (bench *b, size_t n, size_t rows, size_t cols, size_t repeats)
    one direction per row, the closest to gradcheck's fast mode (which
    checks one direction of one function). */
 static void
-verify_header (void)
+table_header (void)
 {
   printf ("| n | m | partials (full) | full min | full median | fast min | fast median "
           "| fast, 1 direction, min | full per partial |\n"
@@ -209,7 +217,7 @@ static int
 section_verify (bench *b)
 {
   blas_threads_default (1);      /* as `backprop verify' */
-  verify_header ();
+  table_header ();
   return verify_row (b, 10, 28, 28, b->repeats);
 }
 
@@ -220,7 +228,7 @@ section_scaling (bench *b)
   static const size_t shapes[][2] = { { 28, 28 }, { 32, 96 } };  /* 784, 3072 = 32x32x3 */
   blas_threads_default (1);
   int failed = 0;
-  verify_header ();
+  table_header ();
   for (size_t i = 0; i < 2; i++)
     for (size_t s = 0; s < 2; s++)
       {
@@ -306,6 +314,97 @@ section_epoch (bench *b)
   return status != 0;
 }
 
+/* ---- compare ------------------------------------------------------- */
+
+/* 60,000 synthetic 28x28 images of 10 classes (the time does not depend
+   on the pixel values). */
+static bp_dataset
+synthetic (gsl_rng *rng)
+{
+  enum { N = 60000, m = 784 };
+  bp_dataset d = { .count = N, .rows = 28, .cols = 28, .n_classes = 10 };
+  d.images = malloc ((size_t) N * m);
+  d.labels = malloc (N);
+  if (!d.images || !d.labels)
+    abort ();
+  for (size_t k = 0; k < (size_t) N * m; k++)
+    d.images[k] = (unsigned char) gsl_rng_uniform_int (rng, 256);
+  for (size_t k = 0; k < N; k++)
+    d.labels[k] = (unsigned char) gsl_rng_uniform_int (rng, 10);
+  return d;
+}
+
+/* CPU seconds of this process, all threads (CLOCK_PROCESS_CPUTIME_ID):
+   what an epoch costs whatever else the machine runs. */
+static double
+cpu_now (void)
+{
+  struct timespec t;
+  clock_gettime (CLOCK_PROCESS_CPUTIME_ID, &t);
+  return (double) t.tv_sec + 1e-9 * (double) t.tv_nsec;
+}
+
+/* Rows "| backprop | model | float64 | threads | min | median | CPU |";
+   and "RESULT backprop MODEL float64 THREADS MEDIAN CPU_MEDIAN" lines on
+   stderr for bench/compare.sh. */
+static int
+section_compare (bench *b)
+{
+  gsl_rng *rng = gsl_rng_alloc (gsl_rng_mt19937);
+  if (rng == NULL)
+    abort ();
+  bp_dataset d = synthetic (rng);
+  const int threads = b->threads ? b->threads : 1;
+  blas_threads_default (threads);
+  printf ("| program | model | arithmetic | threads | epoch min | epoch median "
+          "| CPU median |\n|---|---|---|---|---|---|---|\n");
+  int status = 0;
+  for (int hidden = 0; hidden <= 1 && status == 0; hidden++)
+    {
+      bp_sgd_params p;
+      (hidden ? bp_mlp_sgd_params_default : bp_sgd_params_default) (&p);
+      p.batch = 64;
+      gsl_matrix *W = gsl_matrix_calloc (10, 784);
+      gsl_vector *bias = gsl_vector_calloc (10);
+      bp_trainer *t = hidden ? NULL : bp_trainer_alloc (d.count, p.batch, 10, 784);
+      bp_mlp *net = hidden ? bp_mlp_alloc (784, 256, 10, BP_RELU) : NULL;
+      if (net)
+        bp_mlp_init (net, rng);
+      bp_mlp_trainer *mt = net ? bp_mlp_trainer_alloc (d.count, p.batch, net) : NULL;
+      if (!W || !bias || (hidden ? !mt : !t))
+        abort ();
+      double tm[64], cpu[64], min, median, cmin, cmedian, loss;
+      for (size_t r = 0; r < b->repeats && status == 0; r++)
+        {
+          const double t0 = now (), c0 = cpu_now ();
+          status = hidden
+            ? bp_mlp_train_epoch (&d, &p, r, rng, mt, NULL, NULL, net, &loss)
+            : bp_train_epoch (&d, &p, r, rng, t, NULL, NULL, W, bias, &loss);
+          tm[r] = now () - t0;
+          cpu[r] = cpu_now () - c0;
+        }
+      if (status == 0)
+        {
+          const char *model = hidden ? "784-256-10" : "784-10";
+          summarise (tm, b->repeats, &min, &median);
+          summarise (cpu, b->repeats, &cmin, &cmedian);
+          printf ("| backprop | %s | float64 | %d | %.3f s | %.3f s | %.3f s |\n", model,
+                  threads, min, median, cmedian);
+          fprintf (stderr, "RESULT backprop %s float64 %d %.6f %.6f\n", model, threads,
+                   median, cmedian);
+        }
+      bp_trainer_free (t);
+      bp_mlp_trainer_free (mt);
+      bp_mlp_free (net);
+      gsl_matrix_free (W);
+      gsl_vector_free (bias);
+    }
+  free (d.images);
+  free (d.labels);
+  gsl_rng_free (rng);
+  return status != 0;
+}
+
 /* ---- memory ---------------------------------------------------------- */
 
 static int
@@ -332,7 +431,10 @@ static const struct
   {"peak", "Machine's dgemm peak (| product | min | median | rate |)", section_peak},
   {"epoch", "Training epoch", section_epoch},
   {"memory", "Memory", section_memory},
+  {"compare", "One epoch, batch 64, beside PyTorch (bench/compare.sh)", section_compare},
 };
+/* the sections run when none is named: all but compare */
+#define N_DEFAULT (N_SECTIONS - 1)
 #define N_SECTIONS (sizeof sections / sizeof sections[0])
 
 static int
@@ -349,6 +451,7 @@ int
 main (int argc, char **argv)
 {
   bench b = { .repeats = 7 };
+  blas_kernels_default (argv);   /* the kernels `backprop' runs */
   /* `backprop verify' runs OpenBLAS on one thread (blas_threads.h); the
      verify sections do the same, the peak and the epochs take what
      OPENBLAS_NUM_THREADS gives (all cores by default). */
@@ -373,19 +476,30 @@ main (int argc, char **argv)
           b.repeats = (size_t) r;
           continue;
         }
+      if (strcmp (argv[a], "--threads") == 0 && a + 1 < argc)
+        {
+          long r = strtol (argv[++a], NULL, 10);
+          if (r < 1 || r > 64)
+            {
+              fprintf (stderr, "bench: --threads must be 1 to 64\n");
+              return 2;
+            }
+          b.threads = (int) r;
+          continue;
+        }
       size_t k = 0;
       while (k < N_SECTIONS && strcmp (argv[a], sections[k].name) != 0)
         k++;
       if (k == N_SECTIONS)
         {
           fprintf (stderr, "bench: unknown section '%s' (machine peak verify scaling "
-                   "epoch memory)\n", argv[a]);
+                   "epoch memory compare)\n", argv[a]);
           return 2;
         }
       any = 1;
       status |= run_section (&b, k);
     }
-  for (size_t k = 0; !any && k < N_SECTIONS; k++)
+  for (size_t k = 0; !any && k < N_DEFAULT; k++)
     status |= run_section (&b, k);
   fclose (b.devnull);
   return status ? 1 : 0;

@@ -5,7 +5,7 @@ EXTRA_PROGRAMS = bench/bench
 bench_bench_SOURCES = bench/bench.c src/cli/blas_threads.c src/cli/blas_threads.h
 bench_bench_LDADD = src/verify/libbpverify.la src/lib/libbackprop.la $(GSL_LIBS) $(CBLAS_LIBS)
 CLEANFILES += bench/bench$(EXEEXT)
-EXTRA_DIST += bench/torch_gradcheck.py
+EXTRA_DIST += bench/torch_gradcheck.py bench/torch_train.py bench/compare.sh
 dist_doc_DATA += doc/performance.md
 
 # `make bench' runs this after tests/local.mk's bench-train; alone:
@@ -28,6 +28,13 @@ bench-conv: bench/bench-conv$(EXEEXT)
 	@echo "PyTorch on the same layers: python3 $(srcdir)/bench/torch_conv.py $(BENCH_CONV_FLAGS)"
 bench: bench-conv
 .PHONY: bench-conv
+
+# `make bench-torch': one epoch beside PyTorch's (Debian's python3-torch),
+# 1 and 2 threads, interleaved, with the ratios (bench/compare.sh).
+bench-torch: bench/bench$(EXEEXT) backprop$(EXEEXT)
+	$(SHELL) $(srcdir)/bench/compare.sh ./bench/bench$(EXEEXT) ./backprop$(EXEEXT) $(BENCH_ROUNDS)
+bench: bench-torch
+.PHONY: bench-torch
 
 # `make bench-check': `backprop check' on a loss of n = 10,000 parameters
 # (tests/modules/quad.c), each method, whole-process times.

@@ -22,13 +22,13 @@ echo "== $prog eval --model $tmp/model --data $data"
 
 acc=$(sed -n 's/^model saved to .*; test accuracy \([0-9.]*\)%$/\1/p' "$tmp/out")
 eval_acc=$(sed -n 's/^test accuracy \([0-9.]*\)% .*/\1/p' "$tmp/eval")
-epochs=$(grep -c '^epoch ' "$tmp/out")
-secs=$(sed -n 's/.*(\([0-9.]*\) s)$/\1/p' "$tmp/out" | tail -1)
+epochs=$(grep -cE '^ *[0-9]+/[0-9]+ ' "$tmp/out")
+secs=$(grep -E '^ *[0-9]+/[0-9]+ ' "$tmp/out" | tail -1 | awk '{ print $NF }')
 rss=$(sed -n 's/.*Maximum resident set size (kbytes): //p' "$tmp/time")
 wall=$(sed -n 's/.*Elapsed (wall clock) time (h:mm:ss or m:ss): //p' "$tmp/time")
 echo "== summary"
 echo "test accuracy after $epochs epochs: $acc% (target >= 84.5%); eval of the saved model: $eval_acc%"
-echo "training + test evaluation: $secs s, $(awk -v s="$secs" -v e="$epochs" 'BEGIN { printf "%.2f", s / e }') s per epoch; whole run $wall"
+echo "training + validation: $secs s, $(awk -v s="$secs" -v e="$epochs" 'BEGIN { printf "%.2f", s / e }') s per epoch; whole run $wall"
 echo "peak resident memory: $rss kB = $(awk -v k="$rss" 'BEGIN { printf "%.1f", k / 1024 }') MiB (target <= 200 MB)"
 st=0
 awk -v a="$acc" 'BEGIN { exit !(a >= 84.5) }' || { echo "accuracy target missed"; st=1; }

@@ -109,6 +109,10 @@ typedef enum
   PMAT,    /* gsl_matrix **, a result */
   PVEC,    /* gsl_vector **, a result */
   PNET,    /* bp_mlp **, a result */
+  TST1,    /* bp_train_state * of a one-layer model (N M + N velocities) */
+  TST2,    /* bp_train_state * of a two-layer model of M, HH, N */
+  P3,      /* path of a one-layer model file with its training state */
+  PST,     /* bp_train_state *, a result */
   ERR,     /* char err[ERRLEN] */
   CSH,     /* bp_conv_shape * of the layer below (never a wrong shape) */
   CX,      /* CI x CHW: a convolution's input */
@@ -159,7 +163,7 @@ n_wrong (kind k)
     case VN: case VM: case MX: case WS: case TK: case ZK: case ZQK: case BWS:
     case NET: case MWS: case MBWS: case CVN: case CVM: case CVH: case CMX:
     case CWS1: case CWS2: case TR: case MTR: case MCN: case CBV: case CYR: case CCB:
-    case GANA: return 1;
+    case GANA: case TST1: case TST2: return 1;
     default: return 0;
     }
 }
@@ -216,10 +220,11 @@ constant_pfv (const gsl_vector *theta, size_t j, void *params, gsl_vector *out)
 }
 
 static void
-no_progress (size_t done, size_t total, void *arg)
+no_progress (size_t done, size_t total, double loss, void *arg)
 {
   (void) done;
   (void) total;
+  (void) loss;
   (void) arg;
 }
 
@@ -250,6 +255,22 @@ static gsl_matrix *a_matrix;
 static gsl_vector *a_vector;
 static bp_mlp *a_net;
 static char an_err[ERRLEN];
+static bp_train_state a_state;
+static unsigned char an_rng_state[8] = { 1, 2, 3, 4, 5, 6, 7, 8 };
+
+/* A training state of count velocities (a NaN in the first when
+   poisoned). */
+static bp_train_state *
+state_of (size_t count, int poison)
+{
+  bp_train_state *t = calloc (1, sizeof *t);
+  ck_assert_ptr_nonnull (t);
+  *t = (bp_train_state) { 1, 2, BB, 0, 7, 0.1, 0.9, 0.0, gsl_vector_calloc (count),
+                          sizeof an_rng_state, an_rng_state };
+  if (poison)
+    gsl_vector_set (t->velocity, 0, GSL_NAN);
+  return t;
+}
 
 /* COUNT images of 2 x 2 bytes and their classes */
 static unsigned char ds_images[COUNT * M] = { 0, 64, 128, 255, 255, 0, 1, 2, 9, 8, 7, 6 };
@@ -433,6 +454,9 @@ make (kind k, int wrong)
     case PMAT: return &a_matrix;
     case PVEC: return &a_vector;
     case PNET: return &a_net;
+    case PST: return &a_state;
+    case TST1: return state_of (N * M + N + w, wrong == POISON);
+    case TST2: return state_of (HH * (M + 1) + N * (HH + 1) + w, wrong == POISON);
     case ERR: return an_err;
     case STR: return (void *) "tanh";
     case SGDP:
@@ -475,6 +499,20 @@ make (kind k, int wrong)
       A = matrix_of (N, M, 0.5);
       v = vector_of (N, 0.5);
       ck_assert_int_eq (bp_model_file_write (path, A, v, XR, XC, NULL, 0), GSL_SUCCESS);
+      gsl_matrix_free (A);
+      gsl_vector_free (v);
+      return path;
+    case P3:
+      path = path_of ("3");
+      A = matrix_of (N, M, 0.5);
+      v = vector_of (N, 0.5);
+      {
+        bp_train_state *t = state_of (N * M + N, 0);
+        ck_assert_int_eq (bp_model_file_write_state (path, A, v, XR, XC, t, NULL, 0),
+                          GSL_SUCCESS);
+        gsl_vector_free (t->velocity);
+        free (t);
+      }
       gsl_matrix_free (A);
       gsl_vector_free (v);
       return path;
@@ -565,7 +603,14 @@ unmake (kind k, void *p)
     case GRES: bp_gradcheck_result_free (p); break;
     case FILEP: fclose (p); break;
     case PIMG: case PLBL: free (p); break;
-    case PW: case P1: case P2:
+    case TST1: case TST2:
+      gsl_vector_free (((bp_train_state *) p)->velocity);
+      free (p);
+      break;
+    case PST:
+      bp_train_state_free (&a_state);
+      break;
+    case PW: case P1: case P2: case P3:
       unlink (p);
       free (p);
       break;
@@ -777,6 +822,12 @@ static int call_model_file_write_mlp (void **p)
 { return bp_model_file_write_mlp (S (0), p[1], XR, XC, p[2], ERRLEN); }
 static int call_model_file_read_mlp (void **p)
 { return bp_model_file_read_mlp (S (0), p[1], p[2], p[3], p[4], ERRLEN); }
+static int call_model_file_write_state (void **p)
+{ return bp_model_file_write_state (S (0), A (1), V (2), XR, XC, p[3], p[4], ERRLEN); }
+static int call_model_file_write_mlp_state (void **p)
+{ return bp_model_file_write_mlp_state (S (0), p[1], XR, XC, p[2], p[3], ERRLEN); }
+static int call_model_file_read_state (void **p)
+{ return bp_model_file_read_state (S (0), p[1], p[2], ERRLEN); }
 static int call_model_file_layers (void **p)
 { return bp_model_file_layers (S (0), p[1], p[2], ERRLEN); }
 
@@ -1019,6 +1070,13 @@ static const api_row api[] = {
     { P2, PNET, SZP, SZP, ERR }, B_ (2) | B_ (3) | B_ (4), 0, 0 },
   { "bp_model_file_layers", call_model_file_layers, R_INT, 3, { P1, SZP, ERR }, B_ (2),
     0, 0 },
+  /* the training state after the model (bp_train_state_free: a promise below) */
+  { "bp_model_file_write_state", call_model_file_write_state, R_INT, 5,
+    { PW, MNM, VN, TST1, ERR }, B_ (4), 0, B_ (1) | B_ (2) | B_ (3) },
+  { "bp_model_file_write_mlp_state", call_model_file_write_mlp_state, R_INT, 4,
+    { PW, NET, TST2, ERR }, B_ (3), 0, B_ (1) | B_ (2) },
+  { "bp_model_file_read_state", call_model_file_read_state, R_INT, 3, { P3, PST, ERR },
+    B_ (2), 0, 0 },
 };
 #define N_API (sizeof api / sizeof api[0])
 
@@ -1200,6 +1258,44 @@ START_TEST (test_api_readers_free)
      crashed on it) */
   bp_idx_free (NULL);
   bp_dataset_free (NULL);
+  /* "bp_train_state_free" too, and a state read back is what was written */
+  bp_train_state_free (NULL);
+  char *path = path_of ("st");
+  gsl_matrix *W = matrix_of (N, M, 0.5);
+  gsl_vector *b = vector_of (N, 0.5);
+  bp_train_state *t = state_of (N * M + N, 0), back;
+  gsl_vector_set (t->velocity, N * M + N - 1, -0.25);
+  ck_assert_int_eq (bp_model_file_write_state (path, W, b, XR, XC, t, NULL, 0),
+                    GSL_SUCCESS);
+  ck_assert_int_eq (bp_model_file_read_state (path, &back, NULL, 0), GSL_SUCCESS);
+  ck_assert_uint_eq (back.epoch, t->epoch);
+  ck_assert_uint_eq (back.epochs, t->epochs);
+  ck_assert_uint_eq (back.batch, t->batch);
+  ck_assert_uint_eq (back.seed, t->seed);
+  ck_assert (back.lr == t->lr && back.momentum == t->momentum);
+  ck_assert_int_eq (gsl_vector_equal (back.velocity, t->velocity), 1);
+  ck_assert_uint_eq (back.rng_size, t->rng_size);
+  ck_assert_int_eq (memcmp (back.rng_state, t->rng_state, t->rng_size), 0);
+  /* the model reader still reads the model, the state ignored */
+  gsl_matrix *W2;
+  gsl_vector *b2;
+  ck_assert_int_eq (bp_model_file_read (path, &W2, &b2, NULL, NULL, NULL, 0), GSL_SUCCESS);
+  ck_assert_int_eq (gsl_matrix_equal (W, W2), 1);
+  bp_train_state_free (&back);
+  ck_assert_ptr_null (back.velocity);
+  /* a model without a state is refused by the state's reader */
+  ck_assert_int_eq (bp_model_file_write (path, W, b, XR, XC, NULL, 0), GSL_SUCCESS);
+  gsl_error_handler_t *old = gsl_set_error_handler_off ();
+  ck_assert_int_eq (bp_model_file_read_state (path, &back, NULL, 0), GSL_EINVAL);
+  gsl_set_error_handler (old);
+  unlink (path);
+  free (path);
+  gsl_matrix_free (W);
+  gsl_vector_free (b);
+  gsl_matrix_free (W2);
+  gsl_vector_free (b2);
+  gsl_vector_free (t->velocity);
+  free (t);
 }
 END_TEST
 

@@ -94,7 +94,8 @@ dist_check_DATA = \
   tests/data/train-images-idx3-ubyte.gz \
   tests/data/train-labels-idx1-ubyte.gz \
   tests/data/t10k-images-idx3-ubyte.gz \
-  tests/data/t10k-labels-idx1-ubyte.gz
+  tests/data/t10k-labels-idx1-ubyte.gz \
+  tests/data/classes.txt
 EXTRA_DIST += tests/data/README tests/data/make-subset.sh
 CLEANFILES += idx-* model-test-* train-test.*
 
@@ -157,6 +158,25 @@ tests_check_conv_CFLAGS = $(TEST_CFLAGS)
 tests_check_conv_LDADD = $(TEST_LDADD)
 tests_check_pool_CFLAGS = $(TEST_CFLAGS)
 tests_check_pool_LDADD = $(TEST_LDADD)
+
+# A run that fails early, stops cleanly on a signal and resumes to the same
+# bytes; divergence; the progress line on a pty (issue 11, items 3-5).
+check_PROGRAMS += tests/write-huge-model
+tests_write_huge_model_LDADD = src/lib/libbackprop.la $(GSL_LIBS)
+TESTS += tests/train-run.sh
+EXTRA_DIST += tests/train-run.sh
+CLEANFILES += train-run.*
+## The shared training loop: the schedule over multi-step epochs,
+## divergence, the trainers' overflow, the initial spreads.
+BP_TRAIN_SUITES += tests/check_trainer
+tests_check_trainer_CFLAGS = $(TEST_CFLAGS)
+tests_check_trainer_LDADD = $(TEST_LDADD)
+## The linked CBLAS, with the kernels the program chooses, against GSL's
+## reference CBLAS on a training step's products (issue 11, item 2).
+check_PROGRAMS += tests/check_blas
+tests_check_blas_SOURCES = tests/check_blas.c src/cli/blas_threads.c src/cli/blas_threads.h
+tests_check_blas_LDADD = src/lib/libbackprop.la $(GSL_LIBS) $(CBLAS_LIBS)
+TESTS += tests/check_blas
 
 ## `backprop check' (issue 10): test modules a user might write, loaded by
 ## the program through libltdl; tests/check.sh runs the program on each

@@ -46,7 +46,7 @@ t0=$(now_ms)
 "$prog" train $train_opts --seed 2 --model "$tmp/new" >"$tmp/fifo" 2>"$tmp/err" &
 pid=$!
 while IFS= read -r line; do
-  case $line in "epoch "*) t1=$(now_ms);; esac
+  case $line in *[0-9]/[0-9]*" "*) t1=$(now_ms);; esac   # an epoch's line
 done <"$tmp/fifo"
 wait $pid || { cat "$tmp/err"; exit 99; }
 t2=$(now_ms)

@@ -32,6 +32,24 @@
    still read it; a file's version tells which kind it holds
    (bp_model_file_layers).
 
+   The training state (bp_train_state), optional, follows a version 1 or
+   2 model's CRC in a file saved by `backprop train', so that a run can be
+   continued (`--resume'); the readers above ignore it (older programs
+   refuse such a file: its length is not a bare model's).  With c the
+   model's parameter count and R the bytes of the RNG's state:
+
+     0       8        magic "BPSTATE\n"
+     8       4        state version, 1
+     12      4        R
+     16      8 each   epochs done, the schedule's epochs, batch, validation
+                      images held out, seed (little-endian unsigned 64-bit)
+     56      8 each   learning rate, momentum, weight decay (binary64)
+     80      8 c      the momentum's velocity of every parameter, in the
+                      model's order (W, b; or W1, b1, W2, b2)
+     ..      R        gsl_rng_state of the shuffling's mt19937 (this
+                      machine's layout: 5,000 bytes on x86-64)
+     ..      4        CRC-32 of the section's bytes before it
+
    A file is written atomically: to a temporary file in the same directory,
    flushed to disk (fsync), then renamed over FILE, so FILE is either the
    old model or the whole new one, never a part (a process killed while
@@ -82,6 +100,40 @@ int bp_model_file_write_mlp (const char *path, const bp_mlp *net, size_t rows,
    error *net is NULL. */
 int bp_model_file_read_mlp (const char *path, bp_mlp **net, size_t *rows,
                             size_t *cols, char *err, size_t errlen);
+
+/* What `backprop train --resume' needs, saved after the model. */
+typedef struct
+{
+  size_t epoch;              /* epochs done */
+  size_t epochs;             /* the schedule's length (bp_sgd_params) */
+  size_t batch;
+  size_t validation;         /* training images held out */
+  unsigned long seed;
+  double lr, momentum, weight_decay;
+  gsl_vector *velocity;      /* every parameter's, in the file's order */
+  size_t rng_size;           /* bytes of rng_state */
+  unsigned char *rng_state;  /* gsl_rng_state of the shuffling's RNG */
+} bp_train_state;
+
+/* bp_model_file_write and bp_model_file_write_mlp with the training state
+   s after the model, in one atomic write.  s->velocity must have one
+   element per parameter (GSL_EBADLEN) and every value be finite
+   (GSL_EDOM).  Not a formula: derivations/14-mini-batch.md (resuming). */
+int bp_model_file_write_state (const char *path, const gsl_matrix *W,
+                               const gsl_vector *b, size_t rows, size_t cols,
+                               const bp_train_state *s, char *err, size_t errlen);
+int bp_model_file_write_mlp_state (const char *path, const bp_mlp *net,
+                                   size_t rows, size_t cols,
+                                   const bp_train_state *s, char *err,
+                                   size_t errlen);
+
+/* Read the training state of path (the model's checks and checksum, then
+   the state's): s->velocity and s->rng_state newly allocated, freed by
+   bp_train_state_free (which accepts NULL).  GSL_EINVAL for a file
+   without one.  On error nothing is left allocated. */
+int bp_model_file_read_state (const char *path, bp_train_state *s, char *err,
+                              size_t errlen);
+void bp_train_state_free (bp_train_state *s);
 
 /* The kind of model in path, from its header (magic, version, sizes and
    length checked; the parameters and checksum are checked by the readers):

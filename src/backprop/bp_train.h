@@ -10,7 +10,17 @@
    Errors (bp_common.h): GSL_EFAULT for a NULL argument (those documented
    "may be NULL" aside), GSL_EBADLEN for sizes that do not agree, each
    through the GSL error handler, with nothing written; GSL_EDOM for NaN
-   or infinity in the parameters given to bp_train_epoch or bp_evaluate. */
+   or infinity in the parameters given to bp_train_epoch or bp_evaluate.
+   A run that diverges -- finite parameters giving a loss or logit that is
+   not finite, or an epoch ending with a parameter that is not finite --
+   returns GSL_EOVRFLW without calling the error handler (it is a result,
+   not a misuse: GSL's default handler does not abort a run); the
+   parameters are then partly updated and should be discarded.  Finiteness
+   is checked on the loss once per batch and on the parameters once per
+   epoch, not on every parameter per batch.
+
+   Both models (and any added later) run one loop, src/lib/train/loop.c,
+   with a row of per-model operations. */
 #ifndef BP_TRAIN_H
 #define BP_TRAIN_H
 #include <gsl/gsl_rng.h>
@@ -46,8 +56,9 @@ double bp_sgd_learning_rate (const bp_sgd_params *p, size_t step, size_t steps);
 /* Heavy-ball momentum update of one parameter block (W or b, as vectors
    over their elements):  velocity <- mu velocity + grad;
    theta <- theta - eta velocity.  With mu = 0 this is plain SGD,
-   theta <- theta - eta grad.  All three have equal sizes (GSL_EBADLEN);
-   eta and mu must be finite (GSL_EDOM).
+   theta <- theta - eta grad.  All three have equal sizes (GSL_EBADLEN)
+   and must not overlap in memory (GSL_EINVAL); eta and mu must be finite
+   (GSL_EDOM).
    derivations/14-mini-batch.md, eq. (14.8) */
 int bp_sgd_update (double eta, double mu, const gsl_vector *grad,
                    gsl_vector *velocity, gsl_vector *theta);
@@ -68,8 +79,10 @@ typedef struct
 bp_trainer *bp_trainer_alloc (size_t count, size_t B, size_t n, size_t m);
 void bp_trainer_free (bp_trainer *t);
 
-/* Called after every step with the examples done so far and the total. */
-typedef void (*bp_progress_function) (size_t done, size_t total, void *arg);
+/* Called after every step with the examples done so far, the total, and
+   the mean training loss of the epoch's steps so far. */
+typedef void (*bp_progress_function) (size_t done, size_t total, double loss,
+                                      void *arg);
 
 /* Epoch number epoch (0-based, of p->epochs): shuffle the examples with
    rng (gsl_ran_shuffle), then one step per batch of t->ws->B (the last may
@@ -78,7 +91,8 @@ typedef void (*bp_progress_function) (size_t done, size_t total, void *arg);
    loss over the epoch, each batch's loss taken before its update.
    progress may be NULL.  W is n x m and b n, the data's classes and pixels;
    W must be contiguous (tda = m, not a submatrix view), else GSL_EBADLEN,
-   as for a trainer made for another data set.
+   as for a trainer made for another data set; W and b must not overlap
+   (GSL_EINVAL).
    derivations/14-mini-batch.md, eqs. (14.1)-(14.10) */
 int bp_train_epoch (const bp_dataset *d, const bp_sgd_params *p, size_t epoch,
                     gsl_rng *rng, bp_trainer *t,

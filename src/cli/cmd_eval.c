@@ -1,61 +1,67 @@
-/* cmd_eval.c -- `backprop eval': the test accuracy and the confusion
-   matrix of a model saved by `backprop train'. */
+/* cmd_eval.c -- `backprop eval': the test accuracy, the confusion matrix
+   and each class's precision and recall of a model saved by `backprop
+   train', whatever its kind (models.h). */
 #include <config.h>
 #include <getopt.h>
-#include <assert.h>
 #include <stdio.h>
 #include <gsl/gsl_errno.h>
 #include "backprop/bp_idx.h"
-#include "backprop/bp_train.h"
-#include "backprop/bp_mlp_train.h"
 #include "backprop/bp_model_file.h"
 #include "cli/cli.h"
+#include "cli/blas_threads.h"
+#include "cli/classes.h"
 #include "cli/data_dir.h"
+#include "cli/models.h"
 
-/* Examples classified per batch. */
-#define EVAL_BATCH 256
+typedef struct
+{
+  const char *model, *data, *classes;
+} eval_options;
 
 static void
 print_eval_help (void)
 {
   printf ("Usage: %s eval --model=FILE [OPTION]...\n", program_name);
   printf ("Classify the test set (t10k-images-idx3-ubyte.gz, t10k-labels-idx1-ubyte.gz)\n"
-          "with a model saved by 'backprop train' (the one-layer classifier or, from\n"
-          "'backprop train --hidden H', the two-layer network; the file tells which);\n"
-          "print the accuracy and the\n"
-          "confusion matrix (row: true class, column: predicted class).\n\n"
+          "with a model saved by 'backprop train' (the one-layer classifier or the\n"
+          "two-layer network: the file tells which); print the accuracy, the\n"
+          "confusion matrix (row: true class, column: predicted class) and each\n"
+          "class's precision and recall.\n\n"
           "  -m, --model=FILE    the model (required)\n"
           "  -d, --data=DIR      folder of the test files (default $BACKPROP_DATA,\n"
           "                      else %s)\n"
+          "  -c, --classes=FILE  the classes' names, one a line (default DIR/classes.txt\n"
+          "                      when there is one, else Fashion-MNIST's names when\n"
+          "                      DIR's path says fashion, else the digits)\n"
           "  -h, --help          display this help and exit\n\n"
-          "Exit status: 0 on success, 2 on bad usage, a bad model file or bad data.\n",
+          "Exit status: 0 on success, 2 on bad usage, a bad model file or bad data,\n"
+          "or a model whose outputs are not finite on the test set.\n",
           BP_DEFAULT_DATA_DIR);
 }
 
-int
-cmd_eval (int argc, char **argv)
+/* -1 after --help, 0 on success, else a usage error's exit status. */
+static int
+parse_options (int argc, char **argv, eval_options *o)
 {
   static const struct option longopts[] = {
     {"model", required_argument, NULL, 'm'},
     {"data", required_argument, NULL, 'd'},
+    {"classes", required_argument, NULL, 'c'},
     {"help", no_argument, NULL, 'h'},
     {NULL, 0, NULL, 0}
   };
-  const char *model = NULL, *data = NULL;
+  o->model = o->data = o->classes = NULL;
   int c;
   optind = 1;
-  while ((c = getopt_long (argc, argv, "m:d:h", longopts, NULL)) != -1)
+  while ((c = getopt_long (argc, argv, "m:d:c:h", longopts, NULL)) != -1)
     switch (c)
       {
-      case 'm':
-        model = optarg;
-        break;
-      case 'd':
-        data = optarg;
-        break;
+      case 'm': o->model = optarg; break;
+      case 'd': o->data = optarg; break;
+      case 'c': o->classes = optarg; break;
       case 'h':
         print_eval_help ();
-        return 0;
+        return -1;
       default:
         usage_hint ();
         return 2;
@@ -66,92 +72,130 @@ cmd_eval (int argc, char **argv)
       usage_hint ();
       return 2;
     }
-  if (model == NULL)
+  if (o->model == NULL)
     {
       fprintf (stderr, "%s: eval: missing --model=FILE\n", program_name);
       usage_hint ();
       return 2;
     }
-  char err[1024];
-  gsl_matrix *W = NULL;
-  gsl_vector *b = NULL;
-  bp_mlp *net = NULL;
-  size_t rows, cols, layers;
-  if (bp_model_file_layers (model, &layers, err, sizeof err) != GSL_SUCCESS
-      || (layers == 1
-          ? bp_model_file_read (model, &W, &b, &rows, &cols, err, sizeof err)
-          : bp_model_file_read_mlp (model, &net, &rows, &cols, err, sizeof err))
-         != GSL_SUCCESS)
-    {
-      fprintf (stderr, "%s: eval: %s\n", program_name, err);
-      return 2;
-    }
-  bp_dataset test;
-  int status = 2;
-  if ((data = data_dir ("eval", data)) == NULL
-      || data_load ("eval", data, "t10k", &test) != 0)
-    {
-      if (W) gsl_matrix_free (W);
-      if (b) gsl_vector_free (b);
-      bp_mlp_free (net);
-      return 2;
-    }
-  assert (net != NULL || W != NULL);   /* one reader succeeded */
-  const size_t n = net ? net->n : W->size1;
-  bp_batch_workspace *ws = NULL;
-  bp_mlp_batch_workspace *mws = NULL;
-  gsl_matrix_ulong *confusion = NULL;
-  if (test.rows != rows || test.cols != cols || test.n_classes != n)
-    {
-      fprintf (stderr, "%s: eval: %s is a model of %zux%zu images and %zu classes, "
-               "but the test set in %s has %zux%zu images and %zu classes\n",
-               program_name, model, rows, cols, n, data, test.rows, test.cols,
-               test.n_classes);
-      goto out;
-    }
-  if (net == NULL)
-    ws = bp_batch_workspace_alloc (EVAL_BATCH, n, rows * cols);
+  return 0;
+}
+
+/* The share a / b as "12.34%", or "-" when b is 0. */
+static const char *
+percent (char *buf, size_t len, unsigned long a, unsigned long b)
+{
+  if (b == 0)
+    snprintf (buf, len, "-");
   else
-    mws = bp_mlp_batch_workspace_alloc (EVAL_BATCH, net->m, net->H, n);
-  confusion = gsl_matrix_ulong_alloc (n, n);
-  double accuracy, loss;
-  if ((ws == NULL && mws == NULL) || confusion == NULL
-      || (net == NULL
-          ? bp_evaluate (&test, W, b, ws, confusion, &accuracy, &loss)
-          : bp_mlp_evaluate (&test, net, mws, confusion, &accuracy, &loss)) != GSL_SUCCESS)
-    {
-      fprintf (stderr, "%s: eval: the evaluation could not be carried out\n", program_name);
-      goto out;
-    }
+    snprintf (buf, len, "%.2f%%", 100.0 * (double) a / (double) b);
+  return buf;
+}
+
+static void
+print_report (const eval_options *o, const char *data, const char *what,
+              const bp_dataset *test, const class_names *names,
+              const gsl_matrix_ulong *C, double accuracy, double loss)
+{
+  const size_t n = C->size1;
   size_t right = 0;
   for (size_t i = 0; i < n; i++)
-    right += gsl_matrix_ulong_get (confusion, i, i);
-  printf ("backprop eval: %s on %s: %zu test images\n", model, data, test.count);
-  if (net != NULL)
-    printf ("two-layer network %zu -> %zu %s -> %zu\n", net->m, net->H,
-            bp_activation_name (net->act), n);
+    right += gsl_matrix_ulong_get (C, i, i);
+  printf ("backprop eval: %s on %s: %zu test images\n", o->model, data, test->count);
+  printf ("model: %s\n", what);
   printf ("test accuracy %.2f%% (%zu of %zu), mean loss %.4f\n\n", 100 * accuracy,
-          right, test.count, loss);
-  printf ("confusion matrix (row: true class, column: predicted class)\n");
-  printf ("true\\pred");
+          right, test->count, loss);
+  printf ("confusion matrix (row: true class, column: predicted class, numbered as "
+          "the rows)\n%-15s", "true\\pred");
   for (size_t j = 0; j < n; j++)
     printf (" %5zu", j);
   printf ("\n");
   for (size_t i = 0; i < n; i++)
     {
-      printf ("%9zu", i);
+      printf ("%2zu %-12.12s", i, names->name[i]);
       for (size_t j = 0; j < n; j++)
-        printf (" %5lu", gsl_matrix_ulong_get (confusion, i, j));
+        printf (" %5lu", gsl_matrix_ulong_get (C, i, j));
       printf ("\n");
     }
+  printf ("\n%-15s %9s %9s %7s\n", "class", "precision", "recall", "images");
+  for (size_t k = 0; k < n; k++)
+    {
+      unsigned long predicted = 0, truth = 0;
+      for (size_t i = 0; i < n; i++)
+        {
+          predicted += gsl_matrix_ulong_get (C, i, k);
+          truth += gsl_matrix_ulong_get (C, k, i);
+        }
+      char p[16], r[16];
+      const unsigned long hit = gsl_matrix_ulong_get (C, k, k);
+      printf ("%2zu %-12.12s %9s %9s %7lu\n", k, names->name[k],
+              percent (p, sizeof p, hit, predicted), percent (r, sizeof r, hit, truth),
+              truth);
+    }
+}
+
+int
+cmd_eval (int argc, char **argv)
+{
+  eval_options o;
+  int status = parse_options (argc, argv, &o);
+  if (status != 0)
+    return status < 0 ? 0 : status;
+  char err[1024], what[256];
+  size_t rows, cols, layers;
+  blas_threads_default (1);   /* as train: doc/performance.md, "Threads" */
+  model M = { NULL, NULL };
+  if (bp_model_file_layers (o.model, &layers, err, sizeof err) != GSL_SUCCESS
+      || (M.kind = model_kind_layers (layers)) == NULL
+      || M.kind->load (&M, o.model, &rows, &cols, err, sizeof err) != GSL_SUCCESS)
+    {
+      fprintf (stderr, "%s: eval: %s\n", program_name, err);
+      if (M.kind) M.kind->free (&M);
+      return 2;
+    }
+  bp_dataset test;
+  const char *data = data_dir ("eval", o.data);
+  if (data == NULL || data_load ("eval", data, "t10k", &test) != 0)
+    {
+      M.kind->free (&M);
+      return 2;
+    }
+  status = 2;
+  const size_t n = M.kind->classes (&M);
+  class_names names = { 0, NULL };
+  gsl_matrix_ulong *confusion = NULL;
+  double accuracy, loss;
+  if (test.rows != rows || test.cols != cols || test.n_classes != n)
+    {
+      fprintf (stderr, "%s: eval: %s is a model of %zux%zu images and %zu classes, "
+               "but the test set in %s has %zux%zu images and %zu classes\n",
+               program_name, o.model, rows, cols, n, data, test.rows, test.cols,
+               test.n_classes);
+      goto out;
+    }
+  if (class_names_load ("eval", o.classes, data, n, &names) != 0)
+    goto out;
+  if ((confusion = gsl_matrix_ulong_alloc (n, n)) == NULL)
+    {
+      fprintf (stderr, "%s: eval: out of memory\n", program_name);
+      goto out;
+    }
+  const int s = M.kind->evaluate (&M, &test, confusion, &accuracy, &loss);
+  if (s != GSL_SUCCESS)
+    {
+      fprintf (stderr, "%s: eval: %s\n", program_name,
+               s == GSL_EOVRFLW ? "the model's outputs are not finite on the test set "
+               "(its parameters are too large): refused"
+               : "the evaluation could not be carried out");
+      goto out;
+    }
+  M.kind->describe (&M, what, sizeof what);
+  print_report (&o, data, what, &test, &names, confusion, accuracy, loss);
   status = 0;
 out:
   if (confusion) gsl_matrix_ulong_free (confusion);
-  bp_batch_workspace_free (ws);
-  bp_mlp_batch_workspace_free (mws);
-  if (W) gsl_matrix_free (W);
-  if (b) gsl_vector_free (b);
-  bp_mlp_free (net);
+  class_names_free (&names);
+  M.kind->free (&M);
   bp_dataset_free (&test);
   return status;
 }

@@ -1,13 +1,19 @@
-/* cmd_train.c -- `backprop train': mini-batch SGD of the 784 -> 10 softmax
-   classifier, or with --hidden H of the two-layer network 784 -> H -> 10,
-   on MNIST-format data (Fashion-MNIST by default), with the same functions
-   `make check' verifies; see bp_train.h and bp_mlp_train.h. */
+/* cmd_train.c -- `backprop train': mini-batch SGD of a model of
+   models.h's table (the 784 -> 10 softmax classifier, or with --hidden H
+   the two-layer network 784 -> H -> 10) on MNIST-format data
+   (Fashion-MNIST by default), with the functions `make check' verifies.
+   parse_options reads the command line into a train_options; run_train
+   does the run, the same for every model kind. */
 #include <config.h>
+#include <errno.h>
 #include <getopt.h>
+#include <libgen.h>
+#include <signal.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
+#include <sys/stat.h>
 #include <unistd.h>
 #include <gsl/gsl_errno.h>
 #include <gsl/gsl_rng.h>
@@ -16,10 +22,32 @@
 #include "backprop/bp_mlp_train.h"
 #include "backprop/bp_model_file.h"
 #include "cli/cli.h"
+#include "cli/blas_threads.h"
 #include "cli/data_dir.h"
+#include "cli/models.h"
 #include "cli/plot.h"
+#include "cli/progress.h"
 
 #define DEFAULT_MODEL "backprop.model"
+/* --validation's default: a twelfth of the training images (5,000 of
+   Fashion-MNIST's 60,000). */
+#define VALIDATION_SHARE 12
+/* The exit status of a run stopped by a signal: 128 + its number, as a
+   shell reports a process killed by it (backprop.1). */
+#define EXIT_SIGNAL_BASE 128
+/* A run that diverged (non-finite loss or parameters). */
+#define EXIT_DIVERGED 3
+
+typedef struct
+{
+  const char *data, *model, *plot, *resume;
+  size_t hidden;
+  bp_activation act;
+  bp_sgd_params p;
+  unsigned long seed;
+  size_t validation;   /* SIZE_MAX: the default share */
+  size_t stop_after;   /* 0: run the whole schedule */
+} train_options;
 
 static void
 print_train_help (void)
@@ -29,12 +57,14 @@ print_train_help (void)
   bp_mlp_sgd_params_default (&q);
   printf ("Usage: %s train [OPTION]...\n", program_name);
   printf ("Train the one-layer softmax classifier v = W u + b (W 10x784, u the\n"
-          "28x28 image's pixels / 255) by mini-batch SGD with momentum on the\n"
-          "training set, the fused gradient dL/dv = y - labels and a cosine\n"
-          "learning-rate schedule (step by step); print the training loss and the test accuracy\n"
-          "after each epoch, and save the model.  With --hidden=H, train the\n"
-          "two-layer network z = W1 u + b1, h = f(z), v = W2 h + b2 instead (W1 Hx784,\n"
-          "W2 10xH; W1 drawn by He's scheme for relu, Glorot's for sigmoid and tanh).\n\n"
+          "28x28 image's pixels / 255) by mini-batch SGD with momentum, the fused\n"
+          "gradient dL/dv = y - labels and a cosine learning-rate schedule; with\n"
+          "--hidden=H the two-layer network z = W1 u + b1, h = f(z), v = W2 h + b2\n"
+          "(W1 by He's scheme for relu, Glorot's otherwise).  Some training images\n"
+          "are held out for validation; each epoch prints the training loss and the\n"
+          "validation loss and accuracy, and saves the model with the optimizer's\n"
+          "state (so that --resume continues it); the test set is evaluated once,\n"
+          "at the end.\n\n"
           "  -d, --data=DIR      folder of the four IDX files (train-images-idx3-ubyte.gz,\n"
           "                      train-labels-idx1-ubyte.gz, t10k-...; .gz optional)\n"
           "                      (default $BACKPROP_DATA, else %s,\n"
@@ -43,54 +73,37 @@ print_train_help (void)
           "                      1 to 100000 for the two-layer network\n"
           "  -a, --activation=F  the hidden layer's f: relu (default), sigmoid or tanh\n"
           "  -e, --epochs=N      passes over the training set (default %zu; %zu with -H)\n"
-          "  -b, --batch=B       examples per step (default %zu; %zu with -H)\n"
+          "  -b, --batch=B       examples per step (default %zu; %zu with -H), at most\n"
+          "                      the training images\n"
           "  -l, --lr=ETA        learning rate of the first step (default %g; %g with -H)\n"
           "  -u, --momentum=MU   momentum, 0 <= MU < 1 (default %g; %g with -H)\n"
           "  -w, --weight-decay=LAMBDA  L2 penalty (LAMBDA/2)||W||^2, on W1 and W2 with\n"
           "                      -H (default %g; %g with -H)\n"
-          "  -s, --seed=S        seed of the shuffling and of W1, W2 (default 1)\n"
-          "  -m, --model=FILE    where to save the model (default %s)\n"
+          "  -v, --validation=N  training images held out, drawn by the seed (default\n"
+          "                      a twelfth: 5000 of 60000); 0 for none\n"
+          "  -s, --seed=S        seed of the split, W1, W2 and the shuffling (default 1)\n"
+          "  -m, --model=FILE    where to save the model after each epoch (default %s;\n"
+          "                      with --resume, the file resumed)\n"
+          "  -r, --resume=FILE   continue the run saved in FILE (its settings, epoch,\n"
+          "                      velocities and RNG): the result is the model an\n"
+          "                      uninterrupted run would have saved, byte for byte\n"
+          "      --stop-after=K  stop after epoch K of the schedule, saved as an\n"
+          "                      interrupt would leave it (to resume later)\n"
           "  -p, --plot=DIR      write DIR/curves.csv, curves.gp (and curves.png with\n"
-          "                      gnuplot), and the weights as DIR/weights-K.pgm and\n"
-          "                      the montage DIR/weights.pgm (with -H: W1's rows)\n"
+          "                      gnuplot), and the first layer's weights as\n"
+          "                      DIR/weights.pgm (a montage of at most %d rows) and\n"
+          "                      DIR/weights-K.pgm for each of them\n"
           "  -h, --help          display this help and exit\n\n"
-          "Exit status: 0 on success, 2 on bad usage, bad data or a write failure.\n",
+          "On a terminal, a progress line on stderr shows the images per second, the\n"
+          "time left in the epoch and the running loss.  SIGINT, SIGTERM or SIGHUP\n"
+          "stop the run at the end of the current epoch, after it is saved.\n\n"
+          "Exit status: 0 on success, 2 on bad usage, bad data or a write failure,\n"
+          "3 when training diverged (the loss or a parameter not finite: the model\n"
+          "of the last good epoch is kept), 128+N when stopped by signal N (130 for\n"
+          "SIGINT, 143 for SIGTERM, 129 for SIGHUP) after saving.\n",
           BP_DEFAULT_DATA_DIR, BP_DATA_PACKAGE, p.epochs, q.epochs, p.batch, q.batch,
           p.lr, q.lr, p.momentum, q.momentum, p.weight_decay, q.weight_decay,
-          DEFAULT_MODEL);
-}
-
-/* The progress bar, when stderr is a terminal. */
-struct progress
-{
-  size_t epoch, epochs;
-  int last;
-};
-
-static void
-show_progress (size_t done, size_t total, void *arg)
-{
-  struct progress *pr = arg;
-  const int percent = (int) (100 * done / total);
-  if (percent == pr->last)
-    return;
-  pr->last = percent;
-  char bar[41];
-  memset (bar, '#', 40);
-  memset (bar + 40 * done / total, '.', 40 - 40 * done / total);
-  bar[40] = '\0';
-  fprintf (stderr, "\repoch %zu/%zu [%s] %3d%%", pr->epoch, pr->epochs, bar, percent);
-  if (done == total)
-    fputs ("\r\033[K", stderr);
-  fflush (stderr);
-}
-
-static double
-seconds (void)
-{
-  struct timespec ts;
-  clock_gettime (CLOCK_MONOTONIC, &ts);
-  return (double) ts.tv_sec + 1e-9 * (double) ts.tv_nsec;
+          DEFAULT_MODEL, PLOT_MAX_UNITS);
 }
 
 static int
@@ -102,9 +115,20 @@ bad_value (const char *option, const char *value, const char *expected)
   return 2;
 }
 
-int
-cmd_train (int argc, char **argv)
+static int
+usage_error (const char *what)
 {
+  fprintf (stderr, "%s: train: %s\n", program_name, what);
+  usage_hint ();
+  return 2;
+}
+
+/* The command line into o; -1 after --help, 0 on success, else the exit
+   status of a usage error (reported). */
+static int
+parse_options (int argc, char **argv, train_options *o)
+{
+  enum { OPT_STOP_AFTER = 1000 };
   static const struct option longopts[] = {
     {"data", required_argument, NULL, 'd'},
     {"hidden", required_argument, NULL, 'H'},
@@ -114,219 +138,498 @@ cmd_train (int argc, char **argv)
     {"lr", required_argument, NULL, 'l'},
     {"momentum", required_argument, NULL, 'u'},
     {"weight-decay", required_argument, NULL, 'w'},
+    {"validation", required_argument, NULL, 'v'},
     {"seed", required_argument, NULL, 's'},
     {"model", required_argument, NULL, 'm'},
+    {"resume", required_argument, NULL, 'r'},
+    {"stop-after", required_argument, NULL, OPT_STOP_AFTER},
     {"plot", required_argument, NULL, 'p'},
     {"help", no_argument, NULL, 'h'},
     {NULL, 0, NULL, 0}
   };
-  /* p holds the values given; set[] which were given, the others take
-     the defaults of the model chosen once every option is read. */
-  bp_sgd_params p;
-  bp_sgd_params_default (&p);
+  /* given[] which settings were given: the others take the defaults of the
+     model chosen once every option is read. */
   int set_epochs = 0, set_batch = 0, set_lr = 0, set_momentum = 0, set_decay = 0;
-  int set_act = 0;
-  const char *data = NULL, *model = DEFAULT_MODEL, *plot = NULL;
-  unsigned long seed = 1, ul, hidden = 0;
-  bp_activation act = BP_RELU;
+  int set_act = 0, set_run = 0;
+  unsigned long ul;
+  memset (o, 0, sizeof *o);
+  o->model = NULL;
+  o->act = BP_RELU;
+  o->seed = 1;
+  o->validation = SIZE_MAX;
+  bp_sgd_params_default (&o->p);
   int c;
   optind = 1;
-  while ((c = getopt_long (argc, argv, "d:H:a:e:b:l:u:w:s:m:p:h", longopts, NULL)) != -1)
-    switch (c)
-      {
-      case 'd':
-        data = optarg;
-        break;
-      case 'H':
-        if (parse_ulong (optarg, &hidden) != 0 || hidden > 100000)
-          return bad_value ("hidden layer size", optarg, "a whole number from 0 to 100000");
-        break;
-      case 'a':
-        if (bp_activation_from_name (optarg, &act) != GSL_SUCCESS)
-          return bad_value ("activation", optarg, "relu, sigmoid or tanh");
-        set_act = 1;
-        break;
-      case 'e':
-        if (parse_ulong (optarg, &ul) != 0 || ul == 0 || ul > 100000)
-          return bad_value ("epoch count", optarg, "a whole number from 1 to 100000");
-        p.epochs = ul;
-        set_epochs = 1;
-        break;
-      case 'b':
-        if (parse_ulong (optarg, &ul) != 0 || ul == 0 || ul > 1000000)
-          return bad_value ("batch size", optarg, "a whole number from 1 to 1000000");
-        p.batch = ul;
-        set_batch = 1;
-        break;
-      case 'l':
-        if (parse_double (optarg, &p.lr) != 0 || !(p.lr > 0))
-          return bad_value ("learning rate", optarg, "a positive number");
-        set_lr = 1;
-        break;
-      case 'u':
-        if (parse_double (optarg, &p.momentum) != 0 || !(p.momentum >= 0 && p.momentum < 1))
-          return bad_value ("momentum", optarg, "a number in [0, 1)");
-        set_momentum = 1;
-        break;
-      case 'w':
-        if (parse_double (optarg, &p.weight_decay) != 0 || !(p.weight_decay >= 0))
-          return bad_value ("weight decay", optarg, "a number >= 0");
-        set_decay = 1;
-        break;
-      case 's':
-        if (parse_ulong (optarg, &seed) != 0)
-          return bad_value ("seed", optarg, "a non-negative whole number");
-        break;
-      case 'm':
-        model = optarg;
-        break;
-      case 'p':
-        plot = optarg;
-        break;
-      case 'h':
-        print_train_help ();
-        return 0;
-      default:
-        usage_hint ();
-        return 2;
-      }
+  while ((c = getopt_long (argc, argv, "d:H:a:e:b:l:u:w:v:s:m:r:p:h", longopts, NULL))
+         != -1)
+    {
+      set_run += strchr ("HaeluwvsbH", c) != NULL && c != 0;
+      switch (c)
+        {
+        case 'd':
+          o->data = optarg;
+          break;
+        case 'H':
+          if (parse_ulong (optarg, &ul) != 0 || ul > 100000)
+            return bad_value ("hidden layer size", optarg, "a whole number from 0 to 100000");
+          o->hidden = ul;
+          break;
+        case 'a':
+          if (bp_activation_from_name (optarg, &o->act) != GSL_SUCCESS)
+            return bad_value ("activation", optarg, "relu, sigmoid or tanh");
+          set_act = 1;
+          break;
+        case 'e':
+          if (parse_ulong (optarg, &ul) != 0 || ul == 0 || ul > 100000)
+            return bad_value ("epoch count", optarg, "a whole number from 1 to 100000");
+          o->p.epochs = ul;
+          set_epochs = 1;
+          break;
+        case 'b':
+          if (parse_ulong (optarg, &ul) != 0 || ul == 0 || ul > 1000000)
+            return bad_value ("batch size", optarg, "a whole number from 1 to 1000000");
+          o->p.batch = ul;
+          set_batch = 1;
+          break;
+        case 'l':
+          if (parse_double (optarg, &o->p.lr) != 0 || !(o->p.lr > 0))
+            return bad_value ("learning rate", optarg, "a positive number");
+          set_lr = 1;
+          break;
+        case 'u':
+          if (parse_double (optarg, &o->p.momentum) != 0
+              || !(o->p.momentum >= 0 && o->p.momentum < 1))
+            return bad_value ("momentum", optarg, "a number in [0, 1)");
+          set_momentum = 1;
+          break;
+        case 'w':
+          if (parse_double (optarg, &o->p.weight_decay) != 0 || !(o->p.weight_decay >= 0))
+            return bad_value ("weight decay", optarg, "a number >= 0");
+          set_decay = 1;
+          break;
+        case 'v':
+          if (parse_ulong (optarg, &ul) != 0)
+            return bad_value ("validation count", optarg, "a non-negative whole number");
+          o->validation = ul;
+          break;
+        case 's':
+          if (parse_ulong (optarg, &o->seed) != 0)
+            return bad_value ("seed", optarg, "a non-negative whole number");
+          break;
+        case 'm':
+          o->model = optarg;
+          break;
+        case 'r':
+          o->resume = optarg;
+          break;
+        case OPT_STOP_AFTER:
+          if (parse_ulong (optarg, &ul) != 0 || ul == 0)
+            return bad_value ("epoch to stop after", optarg, "a whole number from 1");
+          o->stop_after = ul;
+          break;
+        case 'p':
+          o->plot = optarg;
+          break;
+        case 'h':
+          print_train_help ();
+          return -1;
+        default:
+          usage_hint ();
+          return 2;
+        }
+    }
   if (optind < argc)
     {
       fprintf (stderr, "%s: train: unexpected argument '%s'\n", program_name, argv[optind]);
       usage_hint ();
       return 2;
     }
-  if (set_act && hidden == 0)
-    {
-      fprintf (stderr, "%s: train: --activation needs --hidden=H (H > 0)\n", program_name);
-      usage_hint ();
-      return 2;
-    }
-  if (hidden > 0)
+  if (set_act && o->hidden == 0)
+    return usage_error ("--activation needs --hidden=H (H > 0)");
+  if (o->resume && set_run)
+    return usage_error ("--resume continues the run saved in the file, with its "
+                        "settings: give only --data, --model, --plot, --stop-after");
+  if (o->model == NULL)
+    o->model = o->resume ? o->resume : DEFAULT_MODEL;
+  if (o->hidden > 0)
     {
       bp_sgd_params q;
       bp_mlp_sgd_params_default (&q);
-      p.epochs = set_epochs ? p.epochs : q.epochs;
-      p.batch = set_batch ? p.batch : q.batch;
-      p.lr = set_lr ? p.lr : q.lr;
-      p.momentum = set_momentum ? p.momentum : q.momentum;
-      p.weight_decay = set_decay ? p.weight_decay : q.weight_decay;
+      o->p.epochs = set_epochs ? o->p.epochs : q.epochs;
+      o->p.batch = set_batch ? o->p.batch : q.batch;
+      o->p.lr = set_lr ? o->p.lr : q.lr;
+      o->p.momentum = set_momentum ? o->p.momentum : q.momentum;
+      o->p.weight_decay = set_decay ? o->p.weight_decay : q.weight_decay;
     }
-  if ((data = data_dir ("train", data)) == NULL)
-    return 2;
+  return 0;
+}
 
-  bp_dataset train, test;
-  if (data_load ("train", data, "train", &train) != 0)
-    return 2;
-  if (data_load ("train", data, "t10k", &test) != 0)
+/* ---- signals: stop at the end of the epoch, after the save ------------ */
+
+static volatile sig_atomic_t stop_signal;
+
+static void
+on_stop (int sig)
+{
+  stop_signal = sig;
+}
+
+static void
+catch_stops (void)
+{
+  struct sigaction sa;
+  memset (&sa, 0, sizeof sa);
+  sa.sa_handler = on_stop;
+  sigemptyset (&sa.sa_mask);
+  sigaction (SIGINT, &sa, NULL);
+  sigaction (SIGTERM, &sa, NULL);
+  sigaction (SIGHUP, &sa, NULL);
+  /* a reader gone (train | head -1) must not lose the model: writes to
+     stdout fail with EPIPE instead, and the run goes on to save */
+  signal (SIGPIPE, SIG_IGN);
+}
+
+/* Save with every stop signal blocked, so that no signal leaves the
+   temporary file of the atomic save behind. */
+static int
+save_blocked (const model *M, const char *path, size_t rows, size_t cols,
+              const bp_train_state *s, char *err, size_t len)
+{
+  sigset_t block, old;
+  sigemptyset (&block);
+  sigaddset (&block, SIGINT);
+  sigaddset (&block, SIGTERM);
+  sigaddset (&block, SIGHUP);
+  sigprocmask (SIG_BLOCK, &block, &old);
+  const int status = M->kind->save (M, path, rows, cols, s, err, len);
+  sigprocmask (SIG_SETMASK, &old, NULL);
+  return status;
+}
+
+/* ---- fail early: every output checked before the first epoch --------- */
+
+/* 0 when path can be written (a new file in a writable folder, or a
+   regular writable file); else reports and returns -1. */
+static int
+check_output_file (const char *path)
+{
+  struct stat st;
+  char *copy = strdup (path);
+  const char *problem = NULL;
+  if (copy == NULL)
+    problem = strerror (ENOMEM);
+  else if (stat (path, &st) == 0 && S_ISDIR (st.st_mode))
+    problem = "is a folder";
+  else if (access (dirname (copy), W_OK | X_OK) != 0)
+    problem = strerror (errno);
+  free (copy);
+  if (problem)
     {
-      bp_dataset_free (&train);
+      fprintf (stderr, "%s: train: %s: cannot save the model there: %s\n", program_name,
+               path, problem);
+      return -1;
+    }
+  return 0;
+}
+
+static int
+check_plot_dir (const char *dir)
+{
+  if (plot_dir ("train", dir) != 0)
+    return -1;
+  if (access (dir, W_OK | X_OK) != 0)
+    {
+      fprintf (stderr, "%s: train: %s: cannot write the plots there: %s\n",
+               program_name, dir, strerror (errno));
+      return -1;
+    }
+  return 0;
+}
+
+/* ---- the validation split -------------------------------------------- */
+
+/* Move N images drawn by rng to the front of d (a partial Fisher-Yates
+   shuffle of images and labels); val is those N, train the rest: views of
+   d's storage, not to be freed. */
+static void
+split_validation (bp_dataset *d, size_t N, gsl_rng *rng, bp_dataset *val,
+                  bp_dataset *train)
+{
+  const size_t m = d->rows * d->cols;
+  unsigned char tmp[4096], *img = d->images;
+  for (size_t i = 0; i < N; i++)
+    {
+      const size_t j = i + gsl_rng_uniform_int (rng, d->count - i);
+      for (size_t at = 0; at < m; at += sizeof tmp)
+        {
+          const size_t k = m - at < sizeof tmp ? m - at : sizeof tmp;
+          memcpy (tmp, img + i * m + at, k);
+          memcpy (img + i * m + at, img + j * m + at, k);
+          memcpy (img + j * m + at, tmp, k);
+        }
+      const unsigned char l = d->labels[i];
+      d->labels[i] = d->labels[j];
+      d->labels[j] = l;
+    }
+  *val = *d;
+  val->count = N;
+  *train = *d;
+  train->count = d->count - N;
+  train->images = d->images + N * m;
+  train->labels = d->labels + N;
+}
+
+/* ---- the run --------------------------------------------------------- */
+
+static int
+run_train (train_options *o)
+{
+  char err[1024], what[256];
+  bp_train_state st = { 0 };
+  model M = { NULL, NULL };
+  size_t first = 0;   /* the first epoch to run (0-based) */
+  if (o->resume)
+    {
+      size_t layers, rows, cols;
+      if (bp_model_file_layers (o->resume, &layers, err, sizeof err) != GSL_SUCCESS
+          || bp_model_file_read_state (o->resume, &st, err, sizeof err) != GSL_SUCCESS)
+        {
+          fprintf (stderr, "%s: train: --resume: %s\n", program_name, err);
+          return 2;
+        }
+      M.kind = model_kind_layers (layers);
+      if (M.kind == NULL || M.kind->load (&M, o->resume, &rows, &cols, err, sizeof err) != 0)
+        {
+          fprintf (stderr, "%s: train: --resume: %s\n", program_name, err);
+          if (M.kind) M.kind->free (&M);
+          bp_train_state_free (&st);
+          return 2;
+        }
+      o->p.epochs = st.epochs;
+      o->p.batch = st.batch;
+      o->p.lr = st.lr;
+      o->p.momentum = st.momentum;
+      o->p.weight_decay = st.weight_decay;
+      o->seed = st.seed;
+      o->validation = st.validation;
+      first = st.epoch;
+      if (first >= o->p.epochs)
+        {
+          fprintf (stderr, "%s: train: --resume: %s: the run is complete (%zu of %zu "
+                   "epochs)\n", program_name, o->resume, first, o->p.epochs);
+          M.kind->free (&M);
+          bp_train_state_free (&st);
+          return 2;
+        }
+    }
+  else
+    M.kind = model_kind_hidden (o->hidden);
+  /* one BLAS thread unless OPENBLAS_NUM_THREADS says otherwise: never
+     slower than one thread, also when another process is busy on the
+     other core, and the same bytes whatever the machine's load
+     (doc/performance.md, "Threads") */
+  blas_threads_default (1);
+  catch_stops ();   /* from the start: a stop before the first epoch saves nothing */
+  const char *data = data_dir ("train", o->data);
+  bp_dataset all, test, train, val;
+  int status = 2;
+  if (data == NULL || check_output_file (o->model) != 0
+      || (o->plot && check_plot_dir (o->plot) != 0))
+    {
+      if (M.impl) M.kind->free (&M);
+      bp_train_state_free (&st);
       return 2;
     }
-  int status = 2;
-  if (p.batch > train.count)
-    p.batch = train.count;
-  const size_t n = train.n_classes, m = train.rows * train.cols;
-  /* the one-layer model (W, b, t), or the two-layer one (net, mt) */
-  gsl_matrix *W = NULL;
-  gsl_vector *b = NULL;
-  bp_trainer *t = NULL;
-  bp_mlp *net = NULL;
-  bp_mlp_trainer *mt = NULL;
-  if (hidden == 0)
+  if (data_load ("train", data, "train", &all) != 0)
     {
-      W = gsl_matrix_calloc (n, m);
-      b = gsl_vector_calloc (n);
-      t = bp_trainer_alloc (train.count, p.batch, n, m);
+      if (M.impl) M.kind->free (&M);
+      bp_train_state_free (&st);
+      return 2;
     }
-  else if ((net = bp_mlp_alloc (m, hidden, n, act)) != NULL)
-    mt = bp_mlp_trainer_alloc (train.count, p.batch, net);
+  if (data_load ("train", data, "t10k", &test) != 0)
+    {
+      if (M.impl) M.kind->free (&M);
+      bp_train_state_free (&st);
+      bp_dataset_free (&all);
+      return 2;
+    }
+  const size_t n = all.n_classes, m = all.rows * all.cols;
   gsl_rng *rng = gsl_rng_alloc (gsl_rng_mt19937);
-  double *curves = calloc (3 * p.epochs, sizeof *curves);
-  double *train_loss = curves, *test_loss = curves ? curves + p.epochs : NULL;
-  double *test_acc = curves ? curves + 2 * p.epochs : NULL;
-  if (test.rows != train.rows || test.cols != train.cols)
+  double *curves = calloc (3 * o->p.epochs, sizeof *curves);
+  gsl_vector *vel = NULL;
+  if (o->validation == SIZE_MAX)
+    o->validation = all.count / VALIDATION_SHARE;
+  if (test.rows != all.rows || test.cols != all.cols)
     {
       fprintf (stderr, "%s: train: the test images are %zux%zu but the training "
                "images %zux%zu, in %s\n", program_name, test.rows, test.cols,
-               train.rows, train.cols, data);
+               all.rows, all.cols, data);
       goto out;
     }
-  if ((hidden == 0 ? !W || !b || !t : !net || !mt) || !rng || !curves)
+  if (o->validation >= all.count)
+    {
+      fprintf (stderr, "%s: train: --validation %zu leaves no training image: %s has "
+               "%zu\n", program_name, o->validation, data, all.count);
+      goto out;
+    }
+  if (o->p.batch > all.count - o->validation)
+    {
+      fprintf (stderr, "%s: train: --batch %zu is larger than the training set (%zu "
+               "images, %zu held out for validation)\n", program_name, o->p.batch,
+               all.count - o->validation, o->validation);
+      goto out;
+    }
+  if (rng == NULL || curves == NULL)
     {
       fprintf (stderr, "%s: train: out of memory\n", program_name);
       goto out;
     }
-  gsl_rng_set (rng, seed);
-  if (net != NULL)
-    bp_mlp_init (net, rng);
-  printf ("backprop train: %s: %zu training and %zu test images of %zux%zu, "
-          "%zu classes\n", data, train.count, test.count, train.rows, train.cols, n);
-  if (net != NULL)
-    printf ("network: %zu -> %lu %s -> %zu (W1 by %s, W2 by Glorot, seed %lu)\n", m,
-            hidden, bp_activation_name (act), n, act == BP_RELU ? "He" : "Glorot", seed);
-  printf ("SGD: %zu epochs, batch %zu, learning rate %g (cosine schedule), "
-          "momentum %g, weight decay %g, seed %lu\n", p.epochs, p.batch, p.lr,
-          p.momentum, p.weight_decay, seed);
-  const int tty = isatty (STDERR_FILENO);
-  const double t0 = seconds ();
-  for (size_t e = 0; e < p.epochs; e++)
+  /* the rng's draws, in order: the split, the starting point, the shuffles */
+  gsl_rng_set (rng, o->seed);
+  split_validation (&all, o->validation, rng, &val, &train);
+  const model_shape shape = { m, n, o->hidden, o->act };
+  if ((!o->resume && (M.kind->alloc (&M, &shape) != 0 || M.kind->init (&M, rng) != 0))
+      || M.kind->trainer (&M, train.count, o->p.batch) != 0
+      || (vel = gsl_vector_alloc (M.kind->count (&M))) == NULL)
     {
-      struct progress pr = { e + 1, p.epochs, -1 };
-      const size_t per_epoch = (train.count + p.batch - 1) / p.batch;
-      const double eta = bp_sgd_learning_rate (&p, e * per_epoch, p.epochs * per_epoch);
-      int st;
-      if (net == NULL)
-        st = bp_train_epoch (&train, &p, e, rng, t, tty ? show_progress : NULL, &pr,
-                             W, b, &train_loss[e])
-             || bp_evaluate (&test, W, b, t->ws, NULL, &test_acc[e], &test_loss[e]);
-      else
-        st = bp_mlp_train_epoch (&train, &p, e, rng, mt, tty ? show_progress : NULL, &pr,
-                                 net, &train_loss[e])
-             || bp_mlp_evaluate (&test, net, mt->ws, NULL, &test_acc[e], &test_loss[e]);
-      if (st != GSL_SUCCESS)
-        {
-          fprintf (stderr, "%s: train: a computation failed in epoch %zu\n",
-                   program_name, e + 1);
-          goto out;
-        }
-      printf ("epoch %3zu/%zu  lr %.5f  training loss %.4f  test loss %.4f  "
-              "test accuracy %6.2f%%  (%.1f s)\n", e + 1, p.epochs, eta, train_loss[e],
-              test_loss[e], 100 * test_acc[e], seconds () - t0);
-      fflush (stdout);
-    }
-  char err[1024];
-  if ((net == NULL
-       ? bp_model_file_write (model, W, b, train.rows, train.cols, err, sizeof err)
-       : bp_model_file_write_mlp (model, net, train.rows, train.cols, err, sizeof err))
-      != GSL_SUCCESS)
-    {
-      fprintf (stderr, "%s: train: %s\n", program_name, err);
+      fprintf (stderr, "%s: train: out of memory\n", program_name);
       goto out;
     }
-  printf ("model saved to %s; test accuracy %.2f%%\n", model, 100 * test_acc[p.epochs - 1]);
-  if (plot != NULL)
+  if (M.kind->classes (&M) != n)
+    {
+      fprintf (stderr, "%s: train: --resume: %s is a model of %zu classes, the data "
+               "in %s have %zu\n", program_name, o->resume, M.kind->classes (&M), data, n);
+      goto out;
+    }
+  if (o->resume)
+    {
+      if (st.rng_size != gsl_rng_size (rng) || st.velocity->size != vel->size)
+        {
+          fprintf (stderr, "%s: train: --resume: %s: the saved state does not fit this "
+                   "program's RNG or the model\n", program_name, o->resume);
+          goto out;
+        }
+      memcpy (gsl_rng_state (rng), st.rng_state, st.rng_size);
+      M.kind->velocity (&M, st.velocity, 0);
+    }
+  M.kind->describe (&M, what, sizeof what);
+  printf ("backprop train: %s: %zu training, %zu validation and %zu test images of "
+          "%zux%zu, %zu classes\n", data, train.count, val.count, test.count, all.rows,
+          all.cols, n);
+  printf ("model: %s, seed %lu\n", what, o->seed);
+  printf ("SGD: %zu epochs, batch %zu, learning rate %g (cosine schedule), "
+          "momentum %g, weight decay %g\n", o->p.epochs, o->p.batch, o->p.lr,
+          o->p.momentum, o->p.weight_decay);
+  if (o->resume)
+    printf ("resumed from %s after epoch %zu\n", o->resume, first);
+  printf ("epoch      lr  train loss  valid loss  valid acc  time (s)\n");
+  fflush (stdout);
+  if (stop_signal)
+    {
+      fprintf (stderr, "%s: train: %s before the first epoch: nothing trained, "
+               "nothing saved\n", program_name, strsignal (stop_signal));
+      status = EXIT_SIGNAL_BASE + stop_signal;
+      goto out;
+    }
+  progress pr;
+  progress_init (&pr, o->p.epochs);
+  double *train_loss = curves, *val_loss = curves + o->p.epochs;
+  double *val_acc = curves + 2 * o->p.epochs;
+  const double t0 = seconds ();
+  const size_t per_epoch = (train.count + o->p.batch - 1) / o->p.batch;
+  size_t e;
+  for (e = first; e < o->p.epochs; e++)
+    {
+      progress_epoch (&pr, e + 1);
+      const double eta = bp_sgd_learning_rate (&o->p, e * per_epoch,
+                                               o->p.epochs * per_epoch);
+      int s = M.kind->epoch (&M, &train, &o->p, e, rng, pr.on ? progress_show : NULL,
+                             &pr, &train_loss[e]);
+      val_loss[e] = val_acc[e] = 0.0;
+      if (s == GSL_SUCCESS && val.count > 0)
+        s = M.kind->evaluate (&M, &val, NULL, &val_acc[e], &val_loss[e]);
+      progress_clear (&pr);
+      if (s != GSL_SUCCESS)
+        {
+          fprintf (stderr, "%s: train: %s in epoch %zu; %s keeps the model of the "
+                   "last good epoch\n", program_name,
+                   s == GSL_EOVRFLW || s == GSL_EDOM
+                   ? "training diverged (a loss or parameter is not finite: try a "
+                     "smaller --lr)" : "a computation failed",
+                   e + 1, o->model);
+          status = s == GSL_EOVRFLW || s == GSL_EDOM ? EXIT_DIVERGED : 2;
+          goto out;
+        }
+      if (val.count > 0)
+        printf ("%3zu/%-3zu %7.5f %11.4f %11.4f %9.2f%% %9.1f\n", e + 1, o->p.epochs,
+                eta, train_loss[e], val_loss[e], 100 * val_acc[e], seconds () - t0);
+      else
+        printf ("%3zu/%-3zu %7.5f %11.4f %11s %10s %9.1f\n", e + 1, o->p.epochs, eta,
+                train_loss[e], "-", "-", seconds () - t0);
+      fflush (stdout);
+      /* the model and the optimizer's state, atomically, every epoch */
+      bp_train_state now = { e + 1, o->p.epochs, o->p.batch, o->validation, o->seed,
+                             o->p.lr, o->p.momentum, o->p.weight_decay, vel,
+                             gsl_rng_size (rng), gsl_rng_state (rng) };
+      M.kind->velocity (&M, vel, 1);
+      if (save_blocked (&M, o->model, all.rows, all.cols, &now, err, sizeof err) != 0)
+        {
+          fprintf (stderr, "%s: train: %s\n", program_name, err);
+          goto out;
+        }
+      if (stop_signal || (o->stop_after && e + 1 >= o->stop_after && e + 1 < o->p.epochs))
+        break;
+    }
+  if (e < o->p.epochs)
+    {
+      fprintf (stderr, "%s: train: %s after epoch %zu of %zu: the model and its "
+               "training state are saved in %s; 'backprop train --resume %s' "
+               "continues\n", program_name, stop_signal ? strsignal (stop_signal)
+               : "stopped", e + 1, o->p.epochs, o->model, o->model);
+      status = stop_signal ? EXIT_SIGNAL_BASE + stop_signal : 0;
+      goto out;
+    }
+  double test_acc, test_loss;
+  if (M.kind->evaluate (&M, &test, NULL, &test_acc, &test_loss) != GSL_SUCCESS)
+    {
+      fprintf (stderr, "%s: train: the test set could not be evaluated\n", program_name);
+      goto out;
+    }
+  printf ("model saved to %s; test accuracy %.2f%%\n", o->model, 100 * test_acc);
+  printf ("test loss %.4f (the test set, evaluated once, after training)\n", test_loss);
+  if (o->plot != NULL)
     {
       int png;
-      if (plot_dir ("train", plot) != 0
-          || plot_curves ("train", plot, p.epochs, train_loss, test_loss, test_acc, &png) != 0
-          || plot_weights ("train", plot, net ? net->W1 : W, train.rows, train.cols) != 0)
+      const gsl_matrix *W = M.kind->weights (&M);
+      if (plot_curves ("train", o->plot, what, o->p.epochs, train_loss, val_loss, val_acc,
+                       &png) != 0
+          || plot_weights ("train", o->plot, W, all.rows, all.cols) != 0)
         goto out;
+      const size_t shown = W->size1 < PLOT_MAX_UNITS ? W->size1 : PLOT_MAX_UNITS;
       printf ("plots written to %s: curves.csv, curves.gp%s, weights.pgm, "
-              "weights-0.pgm ... weights-%zu.pgm%s\n", plot,
-              png ? ", curves.png" : " (no curves.png: gnuplot is not installed)",
-              net ? hidden - 1 : n - 1, net ? " (the rows of W1)" : "");
+              "weights-0.pgm ... weights-%zu.pgm (%zu of %zu rows of the first layer)\n",
+              o->plot, png ? ", curves.png" : " (no curves.png: gnuplot is not installed)",
+              shown - 1, shown, W->size1);
     }
   status = 0;
 out:
+  fflush (stdout);
+  gsl_vector_free (vel);
   free (curves);
   if (rng) gsl_rng_free (rng);
-  bp_trainer_free (t);
-  bp_mlp_trainer_free (mt);
-  bp_mlp_free (net);
-  if (b) gsl_vector_free (b);
-  if (W) gsl_matrix_free (W);
-  bp_dataset_free (&train);
+  if (M.impl) M.kind->free (&M);
+  bp_train_state_free (&st);
+  bp_dataset_free (&all);
   bp_dataset_free (&test);
   return status;
+}
+
+int
+cmd_train (int argc, char **argv)
+{
+  train_options o;
+  const int status = parse_options (argc, argv, &o);
+  if (status != 0)
+    return status < 0 ? 0 : status;
+  return run_train (&o);
 }

@@ -7,5 +7,7 @@ backprop_SOURCES = \
   src/cli/cmd_verify.c src/cli/cmd_check.c src/cli/cmd_train.c src/cli/cmd_eval.c \
   src/cli/data_dir.c src/cli/data_dir.h \
   src/cli/plot.c src/cli/plot.h \
-  src/cli/blas_threads.c src/cli/blas_threads.h
+  src/cli/blas_threads.c src/cli/blas_threads.h \
+  src/cli/models.c src/cli/models.h src/cli/progress.c src/cli/progress.h \
+  src/cli/classes.c src/cli/classes.h
 backprop_LDADD = src/verify/libbpverify.la src/lib/libbackprop.la $(GSL_LIBS) $(LTDL_LIBS)

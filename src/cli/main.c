@@ -7,6 +7,7 @@
 #include <string.h>
 #include <gsl/gsl_errno.h>
 #include "cli/cli.h"
+#include "cli/blas_threads.h"
 
 const char *program_name = "backprop";
 
@@ -30,13 +31,15 @@ print_help (void)
          "  check --lib PATH --loss SYM --grad SYM --n N [--method M] [--point FILE]\n"
          "                      check the gradient of a function of your shared library\n"
          "  train [--data DIR] [--epochs N] [--batch B] [--lr ETA] [--seed S]\n"
-         "        [--model FILE] [--plot DIR]\n"
+         "        [--validation N] [--model FILE] [--plot DIR]\n"
          "                      train the classifier by mini-batch SGD on MNIST-format\n"
-         "                      images (Fashion-MNIST by default); save the model\n"
+         "                      images (Fashion-MNIST by default), validating each\n"
+         "                      epoch; save the model and its state every epoch\n"
          "        [--hidden H [--activation relu|sigmoid|tanh]]\n"
          "                      the two-layer network with H hidden units instead\n"
-         "  eval --model FILE [--data DIR]\n"
-         "                      test accuracy and confusion matrix of a saved model\n"
+         "  train --resume FILE continue a stopped run to the same bytes\n"
+         "  eval --model FILE [--data DIR] [--classes FILE]\n"
+         "                      test accuracy, confusion matrix, precision and recall\n"
          "\n"
          "Options:\n"
          "  -h, --help          display this help and exit\n"
@@ -45,13 +48,17 @@ print_help (void)
          "'backprop COMMAND --help' describes COMMAND.\n"
          "Exit status: 0 on success, 1 when a check fails, 2 on a usage error\n"
          "or bad input, 3 when check is inconclusive, 4 when a check could not be\n"
-         "carried out (out of memory).\n", stdout);
+         "carried out (out of memory); train: 3 when it diverged, 128+N when\n"
+         "signal N stopped it after saving.\n", stdout);
 }
 
 static void
 print_version (void)
 {
+  char blas[512];
+  blas_describe (blas, sizeof blas);
   printf ("%s (%s) %s\n", program_name, PACKAGE_NAME, PACKAGE_VERSION);
+  printf ("BLAS: %s\n", blas);
   fputs ("License GPLv3+: GNU GPL version 3 or later <https://gnu.org/licenses/gpl.html>.\n"
          "This is free software: you are free to change and redistribute it.\n"
          "There is NO WARRANTY, to the extent permitted by law.\n", stdout);
@@ -79,6 +86,9 @@ main (int argc, char **argv)
     {NULL, 0, NULL, 0}
   };
   int c;
+  /* OpenBLAS's own choice may be its generic kernels: start again with
+     the CPU's (blas_threads.h), before anything is printed. */
+  blas_kernels_default (argv);
   /* Past a file-size limit (ulimit -f) write fails with EFBIG, which is
      reported ("cannot save: File too large"), instead of killing us. */
   signal (SIGXFSZ, SIG_IGN);

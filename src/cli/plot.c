@@ -11,8 +11,6 @@
 #include "cli/cli.h"
 #include "cli/plot.h"
 
-#define MONTAGE_PER_LINE 5
-#define MONTAGE_ZOOM 4
 #define MONTAGE_GAP 4
 
 int
@@ -75,20 +73,21 @@ static const char gnuplot_script[] =
   "# curves.gp -- written by backprop train --plot; run: gnuplot curves.gp\n"
   "set datafile separator ','\n"
   "set terminal png size 1000,420\n"
-  "set output 'curves.png'\n"
-  "set multiplot layout 1,2 title 'backprop train'\n"
+  "set output 'curves.png'\n";
+/* then the multiplot's title, naming the model, then: */
+static const char gnuplot_tail[] =
   "set xlabel 'epoch'\n"
   "set xtics 1\n"
   "set grid\n"
   "set ylabel 'mean cross-entropy'\n"
   "plot 'curves.csv' skip 1 using 1:2 with linespoints title 'training loss', \\\n"
-  "     '' skip 1 using 1:3 with linespoints title 'test loss'\n"
-  "set ylabel 'test accuracy (%)'\n"
-  "plot 'curves.csv' skip 1 using 1:($4*100) with linespoints title 'test accuracy'\n"
+  "     '' skip 1 using 1:3 with linespoints title 'validation loss'\n"
+  "set ylabel 'validation accuracy (%)'\n"
+  "plot 'curves.csv' skip 1 using 1:($4*100) with linespoints title 'validation accuracy'\n"
   "unset multiplot\n";
 
 int
-plot_curves (const char *cmd, const char *dir, size_t epochs,
+plot_curves (const char *cmd, const char *dir, const char *title, size_t epochs,
                 const double *train_loss, const double *test_loss,
                 const double *test_accuracy, int *png)
 {
@@ -97,7 +96,7 @@ plot_curves (const char *cmd, const char *dir, size_t epochs,
   FILE *f = open_in (cmd, dir, "curves.csv", path, sizeof path);
   if (f == NULL)
     return -1;
-  fputs ("epoch,train_loss,test_loss,test_accuracy\n", f);
+  fputs ("epoch,train_loss,validation_loss,validation_accuracy\n", f);
   for (size_t e = 0; e < epochs; e++)
     fprintf (f, "%zu,%.9g,%.9g,%.6f\n", e + 1, train_loss[e], test_loss[e],
              test_accuracy[e]);
@@ -106,6 +105,11 @@ plot_curves (const char *cmd, const char *dir, size_t epochs,
   if ((f = open_in (cmd, dir, "curves.gp", path, sizeof path)) == NULL)
     return -1;
   fputs (gnuplot_script, f);
+  fputs ("set multiplot layout 1,2 title 'backprop train: ", f);
+  for (const char *c = title; *c; c++)
+    fputc (*c == '\'' || *c == '\\' ? ' ' : *c, f);
+  fputs ("'\n", f);
+  fputs (gnuplot_tail, f);
   if (close_checked (cmd, f, path) != 0)
     return -1;
   if (!on_path ("gnuplot"))
@@ -148,11 +152,21 @@ write_pgm (const char *cmd, const char *dir, const char *name,
   return close_checked (cmd, f, path);
 }
 
+/* The rows of a matrix of `count' rows that are drawn. */
+static size_t
+rows_drawn (size_t count)
+{
+  return count < PLOT_MAX_UNITS ? count : PLOT_MAX_UNITS;
+}
+
 int
 plot_weights (const char *cmd, const char *dir, const gsl_matrix *W,
                  size_t rows, size_t cols)
 {
-  const size_t n = W->size1;
+  const size_t n = rows_drawn (W->size1);
+  /* the ten classes of the one-layer model large, 5 a line; hidden units
+     at half the size, 8 a line */
+  const size_t MONTAGE_PER_LINE = n <= 10 ? 5 : 8, MONTAGE_ZOOM = n <= 10 ? 4 : 2;
   const size_t lines = (n + MONTAGE_PER_LINE - 1) / MONTAGE_PER_LINE;
   const size_t per_line = n < MONTAGE_PER_LINE ? n : MONTAGE_PER_LINE;
   const size_t cw = cols * MONTAGE_ZOOM + MONTAGE_GAP, ch = rows * MONTAGE_ZOOM + MONTAGE_GAP;

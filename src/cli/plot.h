@@ -10,17 +10,22 @@
 /* Create dir if needed; 0 on success, else prints a message naming it. */
 int plot_dir (const char *cmd, const char *dir);
 
-/* dir/curves.csv (epoch,train_loss,test_loss,test_accuracy, one row per
-   epoch), dir/curves.gp, and dir/curves.png by running gnuplot when it is
+/* dir/curves.csv (epoch,train_loss,validation_loss,validation_accuracy,
+   one row per epoch), dir/curves.gp titled "backprop train: TITLE" (the
+   model), and dir/curves.png by running gnuplot when it is
    on PATH.  *png tells whether the PNG was made.  0 on success. */
-int plot_curves (const char *cmd, const char *dir, size_t epochs,
+int plot_curves (const char *cmd, const char *dir, const char *title, size_t epochs,
                     const double *train_loss, const double *test_loss,
                     const double *test_accuracy, int *png);
 
 /* dir/weights-K.pgm for each row K of W, a rows x cols image, mid-grey 0,
    white the row's largest positive weight and black its most negative
-   (equal scale both ways); and dir/weights.pgm, a montage of all rows,
-   5 per line, magnified 4 times.  0 on success. */
+   (equal scale both ways); and dir/weights.pgm, a montage of them, 5 per
+   line magnified 4 times for up to 10 rows (the one-layer model's
+   classes), else 8 per line magnified twice.  Only the first
+   PLOT_MAX_UNITS rows are drawn (the hidden units of a wide layer).
+   0 on success. */
+#define PLOT_MAX_UNITS 64
 int plot_weights (const char *cmd, const char *dir, const gsl_matrix *W,
                      size_t rows, size_t cols);
 

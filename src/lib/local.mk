@@ -20,7 +20,7 @@ src_lib_libbackprop_la_SOURCES += \
   src/lib/formulas/activation.c \
   src/lib/formulas/mlp.c \
   src/lib/formulas/batch.c \
-  src/lib/formulas/mlp_batch.c \
+  src/lib/formulas/mlp_batch.c src/lib/formulas/mlp_batch_trusted.h \
   src/lib/formulas/conv.c \
   src/lib/formulas/pool.c
 pkginclude_HEADERS += \
@@ -64,6 +64,7 @@ pkginclude_HEADERS += \
 
 # Training on mini-batches.
 src_lib_libbackprop_la_SOURCES += \
+  src/lib/train/loop.c src/lib/train/loop.h \
   src/lib/train/train.c \
   src/lib/train/mlp_train.c
 pkginclude_HEADERS += \

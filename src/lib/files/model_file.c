@@ -15,6 +15,7 @@
 #include <gsl/gsl_errno.h>
 #include "backprop/bp_model_file.h"
 #include "lib/files/report.h"
+#include "lib/valid.h"
 
 #define HEADER_BYTES 28       /* version 1 */
 #define HEADER_BYTES_MLP 36   /* version 2 */
@@ -129,7 +130,8 @@ sync_directory (const char *path)
    the blocks' values after it, with the CRC, atomically. */
 static int
 write_model (const char *path, const unsigned char *head, size_t len_head,
-             const block *blocks, size_t nblocks, char *err, size_t errlen)
+             const block *blocks, size_t nblocks, const unsigned char *tail,
+             size_t len_tail, char *err, size_t errlen)
 {
   size_t count = 0;
   for (size_t k = 0; k < nblocks; k++)
@@ -141,7 +143,7 @@ write_model (const char *path, const unsigned char *head, size_t len_head,
       count += block_size (blocks[k]);
     }
   const size_t len = file_bytes_of (len_head, count);
-  unsigned char *buf = len ? malloc (len) : NULL;
+  unsigned char *buf = len && len <= SIZE_MAX - len_tail ? malloc (len + len_tail) : NULL;
   if (buf == NULL)
     return report_file_error (err, errlen, GSL_ENOMEM, path, "cannot save: out of memory");
   memcpy (buf, head, len_head);
@@ -150,6 +152,8 @@ write_model (const char *path, const unsigned char *head, size_t len_head,
     for (size_t j = 0; j < block_size (blocks[k]); j++, p += 8)
       put_f64 (p, block_get (blocks[k], j));
   put_u32 (p, (uint32_t) crc32_z (crc32_z (0L, Z_NULL, 0), buf, len - 4));
+  if (len_tail)
+    memcpy (buf + len, tail, len_tail);   /* the training state, after the model */
 
   /* A temporary file beside path, then rename: all or nothing. */
   const size_t plen = strlen (path);
@@ -173,7 +177,7 @@ write_model (const char *path, const unsigned char *head, size_t len_head,
   mode_t mask = umask (0);
   umask (mask);
   int status = GSL_SUCCESS, e = 0;
-  if (fchmod (fd, 0666 & ~mask) != 0 || write_all (fd, buf, len) != 0)
+  if (fchmod (fd, 0666 & ~mask) != 0 || write_all (fd, buf, len + len_tail) != 0)
     {
       e = errno;
       status = GSL_EFAILED;
@@ -200,9 +204,10 @@ write_model (const char *path, const unsigned char *head, size_t len_head,
   return status;
 }
 
-int
-bp_model_file_write (const char *path, const gsl_matrix *W, const gsl_vector *b,
-                     size_t rows, size_t cols, char *err, size_t errlen)
+static int
+write_linear (const char *path, const gsl_matrix *W, const gsl_vector *b,
+              size_t rows, size_t cols, const unsigned char *tail, size_t len_tail,
+              char *err, size_t errlen)
 {
   if (!path || !W || !b)
     return report_file_error (err, errlen, GSL_EFAULT, "bp_model_file_write",
@@ -222,12 +227,12 @@ bp_model_file_write (const char *path, const gsl_matrix *W, const gsl_vector *b,
   put_u32 (head + 20, (uint32_t) rows);
   put_u32 (head + 24, (uint32_t) cols);
   const block blocks[] = { { "W", W, NULL }, { "b", NULL, b } };
-  return write_model (path, head, HEADER_BYTES, blocks, 2, err, errlen);
+  return write_model (path, head, HEADER_BYTES, blocks, 2, tail, len_tail, err, errlen);
 }
 
-int
-bp_model_file_write_mlp (const char *path, const bp_mlp *net, size_t rows,
-                         size_t cols, char *err, size_t errlen)
+static int
+write_mlp (const char *path, const bp_mlp *net, size_t rows, size_t cols,
+           const unsigned char *tail, size_t len_tail, char *err, size_t errlen)
 {
   if (!path || !net)
     return report_file_error (err, errlen, GSL_EFAULT, "bp_model_file_write_mlp",
@@ -252,7 +257,131 @@ bp_model_file_write_mlp (const char *path, const bp_mlp *net, size_t rows,
   put_u32 (head + 32, (uint32_t) net->act);
   const block blocks[] = { { "W1", net->W1, NULL }, { "b1", NULL, net->b1 },
                            { "W2", net->W2, NULL }, { "b2", NULL, net->b2 } };
-  return write_model (path, head, HEADER_BYTES_MLP, blocks, 4, err, errlen);
+  return write_model (path, head, HEADER_BYTES_MLP, blocks, 4, tail, len_tail,
+                      err, errlen);
+}
+
+int
+bp_model_file_write (const char *path, const gsl_matrix *W, const gsl_vector *b,
+                     size_t rows, size_t cols, char *err, size_t errlen)
+{
+  return write_linear (path, W, b, rows, cols, NULL, 0, err, errlen);
+}
+
+int
+bp_model_file_write_mlp (const char *path, const bp_mlp *net, size_t rows,
+                         size_t cols, char *err, size_t errlen)
+{
+  return write_mlp (path, net, rows, cols, NULL, 0, err, errlen);
+}
+
+/* ---- the training state (bp_model_file.h, "The training state") ---- */
+
+#define STATE_MAGIC "BPSTATE\n"
+#define STATE_VERSION 1u
+#define STATE_HEAD 80         /* magic to weight decay */
+
+static void
+put_u64 (unsigned char *p, uint64_t x)
+{
+  for (int k = 0; k < 8; k++)
+    p[k] = (unsigned char) (x >> (8 * k));
+}
+
+static uint64_t
+get_u64 (const unsigned char *p)
+{
+  uint64_t x = 0;
+  for (int k = 0; k < 8; k++)
+    x |= (uint64_t) p[k] << (8 * k);
+  return x;
+}
+
+/* The state section of s for a model of count parameters, newly
+   allocated in *out (*len bytes); GSL_EBADLEN when the velocity does not
+   have count elements, GSL_EDOM when a value is not finite. */
+static int
+state_bytes (const char *path, const bp_train_state *s, size_t count,
+             unsigned char **out, size_t *len, char *err, size_t errlen)
+{
+  *out = NULL;
+  if (!s->velocity || s->velocity->size != count || (s->rng_size && !s->rng_state)
+      || s->rng_size > UINT32_MAX)
+    return report_file_error (err, errlen, GSL_EBADLEN, path, "cannot save: the "
+                              "training state must have a velocity per parameter (%zu)",
+                              count);
+  if (!isfinite (s->lr) || !isfinite (s->momentum) || !isfinite (s->weight_decay)
+      || !vector_finite (s->velocity))
+    return report_file_error (err, errlen, GSL_EDOM, path, "cannot save: the training "
+                              "state has a value that is not finite");
+  *len = STATE_HEAD + 8 * count + s->rng_size + 4;
+  unsigned char *p = *out = malloc (*len);
+  if (p == NULL)
+    return report_file_error (err, errlen, GSL_ENOMEM, path, "cannot save: out of memory");
+  memcpy (p, STATE_MAGIC, 8);   /* NOLINT(bugprone-not-null-terminated-result) */
+  put_u32 (p + 8, STATE_VERSION);
+  put_u32 (p + 12, (uint32_t) s->rng_size);
+  put_u64 (p + 16, s->epoch);
+  put_u64 (p + 24, s->epochs);
+  put_u64 (p + 32, s->batch);
+  put_u64 (p + 40, s->validation);
+  put_u64 (p + 48, s->seed);
+  put_f64 (p + 56, s->lr);
+  put_f64 (p + 64, s->momentum);
+  put_f64 (p + 72, s->weight_decay);
+  for (size_t k = 0; k < count; k++)
+    put_f64 (p + STATE_HEAD + 8 * k, gsl_vector_get (s->velocity, k));
+  if (s->rng_size)
+    memcpy (p + STATE_HEAD + 8 * count, s->rng_state, s->rng_size);
+  put_u32 (p + *len - 4, (uint32_t) crc32_z (crc32_z (0L, Z_NULL, 0), p, *len - 4));
+  return GSL_SUCCESS;
+}
+
+int
+bp_model_file_write_state (const char *path, const gsl_matrix *W, const gsl_vector *b,
+                           size_t rows, size_t cols, const bp_train_state *s,
+                           char *err, size_t errlen)
+{
+  if (!path || !W || !b || !s)
+    return report_file_error (err, errlen, GSL_EFAULT, "bp_model_file_write_state",
+                              "path, W, b and s must not be NULL");
+  unsigned char *tail;
+  size_t len;
+  int status = state_bytes (path, s, W->size1 * W->size2 + b->size, &tail, &len, err,
+                            errlen);
+  if (status == GSL_SUCCESS)
+    status = write_linear (path, W, b, rows, cols, tail, len, err, errlen);
+  free (tail);
+  return status;
+}
+
+int
+bp_model_file_write_mlp_state (const char *path, const bp_mlp *net, size_t rows,
+                               size_t cols, const bp_train_state *s, char *err,
+                               size_t errlen)
+{
+  if (!path || !net || !s)
+    return report_file_error (err, errlen, GSL_EFAULT, "bp_model_file_write_mlp_state",
+                              "path, net and s must not be NULL");
+  unsigned char *tail;
+  size_t len;
+  const size_t count = net->H * (net->m + 1) + net->n * (net->H + 1);
+  int status = state_bytes (path, s, count, &tail, &len, err, errlen);
+  if (status == GSL_SUCCESS)
+    status = write_mlp (path, net, rows, cols, tail, len, err, errlen);
+  free (tail);
+  return status;
+}
+
+void
+bp_train_state_free (bp_train_state *s)
+{
+  if (s == NULL)
+    return;
+  if (s->velocity) gsl_vector_free (s->velocity);
+  free (s->rng_state);
+  s->velocity = NULL;
+  s->rng_state = NULL;
 }
 
 /* What a header says. */
@@ -261,8 +390,24 @@ typedef struct
   uint32_t version;
   size_t n, m, rows, cols, H;   /* H = 0 in version 1 */
   unsigned act;
-  size_t head, count, len;      /* header bytes, parameters, file bytes */
+  size_t head, count, len;      /* header bytes, parameters, model bytes */
+  size_t state, rng_size;       /* the training state's bytes after them, or 0 */
 } header;
+
+/* The length of the training state section that starts at offset h->len
+   of f, from its first 16 bytes, or 0 when there is none that fits. */
+static size_t
+state_length (FILE *f, const header *h, size_t file_size, size_t *rng_size)
+{
+  unsigned char head[16];
+  if (file_size <= h->len || fseek (f, (long) h->len, SEEK_SET) != 0
+      || fread (head, 1, sizeof head, f) != sizeof head
+      || memcmp (head, STATE_MAGIC, 8) != 0 || get_u32 (head + 8) != STATE_VERSION)
+    return 0;
+  *rng_size = get_u32 (head + 12);
+  const size_t len = mul_add (h->count, 8, STATE_HEAD + 4 + *rng_size);
+  return len == SIZE_MAX ? 0 : len;
+}
 
 /* Read and check the header of the open file f at path: the magic, a known
    version (want, when not 0), the sizes, and the file's exact length. */
@@ -331,7 +476,9 @@ read_header (FILE *f, const char *path, uint32_t want, header *h, char *err,
                       "bad sizes in the header: %zu classes, %zu inputs%s make "
                       "a file longer than %zu bytes", h->n, h->m,
                       h->H ? " and the hidden units" : "", (size_t) SIZE_MAX);
-  if ((size_t) st.st_size != h->len)
+  h->state = state_length (f, h, (size_t) st.st_size, &h->rng_size);
+  if ((size_t) st.st_size != h->len && (h->state == 0
+                                        || (size_t) st.st_size - h->len != h->state))
     return report_file_error (err, errlen, GSL_EINVAL, path,
                       "%s model file: %lld bytes, expected %zu for %zu x %zu%s",
                       (size_t) st.st_size < h->len ? "truncated" : "overlong",
@@ -453,6 +600,71 @@ bp_model_file_read_mlp (const char *path, bp_mlp **net, size_t *rows, size_t *co
   if (rows) *rows = h.rows;
   if (cols) *cols = h.cols;
   return GSL_SUCCESS;
+}
+
+int
+bp_model_file_read_state (const char *path, bp_train_state *s, char *err, size_t errlen)
+{
+  if (!path || !s)
+    return report_file_error (err, errlen, GSL_EFAULT, "bp_model_file_read_state",
+                              "path and s must not be NULL");
+  memset (s, 0, sizeof *s);
+  header h = { 0 };
+  unsigned char *buf, *st = NULL;
+  /* the model first: its own checks, its checksum */
+  int status = read_model (path, 0, &h, &buf, err, errlen);
+  if (status != GSL_SUCCESS)
+    return status;
+  free (buf);
+  if (h.state == 0)
+    return report_file_error (err, errlen, GSL_EINVAL, path, "the model file holds no "
+                              "training state (it was not saved by backprop train "
+                              "of this version)");
+  FILE *f = fopen (path, "rb");
+  if (f == NULL)
+    return report_file_error (err, errlen, GSL_EFAILED, path, "cannot open: %s",
+                              strerror (errno));
+  if ((st = malloc (h.state)) == NULL)
+    status = report_file_error (err, errlen, GSL_ENOMEM, path, "out of memory");
+  else if (fseek (f, (long) h.len, SEEK_SET) != 0 || fread (st, 1, h.state, f) != h.state)
+    status = report_file_error (err, errlen, GSL_EFAILED, path, "cannot read the "
+                                "training state: %s", ferror (f) ? strerror (errno)
+                                : "the file shrank");
+  else if (get_u32 (st + h.state - 4)
+           != (uint32_t) crc32_z (crc32_z (0L, Z_NULL, 0), st, h.state - 4))
+    status = report_file_error (err, errlen, GSL_EINVAL, path, "checksum mismatch: the "
+                                "training state is corrupt");
+  fclose (f);
+  if (status == GSL_SUCCESS)
+    {
+      s->epoch = get_u64 (st + 16);
+      s->epochs = get_u64 (st + 24);
+      s->batch = get_u64 (st + 32);
+      s->validation = get_u64 (st + 40);
+      s->seed = get_u64 (st + 48);
+      s->lr = get_f64 (st + 56);
+      s->momentum = get_f64 (st + 64);
+      s->weight_decay = get_f64 (st + 72);
+      s->rng_size = h.rng_size;
+      s->velocity = gsl_vector_alloc (h.count);
+      s->rng_state = malloc (h.rng_size ? h.rng_size : 1);
+      if (!s->velocity || !s->rng_state)
+        status = report_file_error (err, errlen, GSL_ENOMEM, path, "out of memory");
+    }
+  if (status == GSL_SUCCESS)
+    {
+      for (size_t k = 0; k < h.count; k++)
+        gsl_vector_set (s->velocity, k, get_f64 (st + STATE_HEAD + 8 * k));
+      memcpy (s->rng_state, st + STATE_HEAD + 8 * h.count, h.rng_size);
+      if (!vector_finite (s->velocity) || !isfinite (s->lr) || !isfinite (s->momentum)
+          || !isfinite (s->weight_decay))
+        status = report_file_error (err, errlen, GSL_EINVAL, path, "the training state "
+                                    "has a value that is not finite");
+    }
+  free (st);
+  if (status != GSL_SUCCESS)
+    bp_train_state_free (s);
+  return status;
 }
 
 int

@@ -10,6 +10,7 @@
 #include "backprop/bp_batch.h"
 #include "backprop/bp_mlp_batch.h"
 #include "lib/valid.h"
+#include "lib/formulas/mlp_batch_trusted.h"
 
 /* The elements of a contiguous matrix M, as one vector */
 #define ELEMENTS(M) gsl_vector_const_view_array ((M)->data, (M)->size1 * (M)->size2)
@@ -205,4 +206,47 @@ bp_mlp_batch_backward (const bp_mlp *net, const gsl_matrix *U, const gsl_matrix 
   if (L != NULL)
     *L = loss;
   return GSL_SUCCESS;
+}
+
+/* The forward pass and the chain of bp_mlp_batch_backward without its
+   entry's checks, for the trainer (src/lib/train/mlp_train.c), which
+   checks the shapes at its entry and the parameters once per epoch
+   instead of twice per batch.  A logit that is not finite (finite but
+   huge parameters) returns GSL_EOVRFLW without the error handler: a
+   diverged run, not a misuse.  dL_dU = NULL (the trainer needs no dL/dU);
+   grad NULL stops after the forward pass (evaluation). */
+int
+mlp_batch_trusted (const bp_mlp *net, const gsl_matrix *U, const gsl_matrix *T,
+                   bp_mlp_batch_workspace *w, bp_mlp *grad, double *L)
+{
+  rows_view r = first_rows (w, U->size1);
+  int status = bp_batch_linear (net->W1, net->b1, U, &r.Z.matrix);
+  if (status == GSL_SUCCESS)
+    status = bp_batch_activation_forward (net->act, &r.Z.matrix, &r.A.matrix);
+  if (status == GSL_SUCCESS)
+    status = bp_batch_linear (net->W2, net->b2, &r.A.matrix, &r.V.matrix);
+  if (status != GSL_SUCCESS)
+    return status;
+  if (!matrix_finite (&r.V.matrix))
+    return GSL_EOVRFLW;
+  if (grad == NULL)
+    return GSL_SUCCESS;
+  *L = bp_batch_softmax_cross_entropy (T, &r.V.matrix);
+  status = bp_batch_softmax (&r.V.matrix, &r.Y.matrix);
+  if (status == GSL_SUCCESS)                                            /* (Y - T)/B */
+    status = bp_batch_softmax_cross_entropy_grad (T, &r.Y.matrix, &r.dL_dV.matrix);
+  if (status == GSL_SUCCESS)                                            /* layer 2 */
+    status = bp_batch_grad_weights (&r.dL_dV.matrix, &r.A.matrix, grad->W2);
+  if (status == GSL_SUCCESS)
+    status = bp_batch_grad_bias (&r.dL_dV.matrix, grad->b2);
+  if (status == GSL_SUCCESS)
+    status = bp_batch_grad_input (net->W2, &r.dL_dV.matrix, &r.dL_dA.matrix);
+  if (status == GSL_SUCCESS)                                            /* f' */
+    status = bp_batch_activation_backward (net->act, &r.Z.matrix, &r.dL_dA.matrix,
+                                           &r.dL_dZ.matrix);
+  if (status == GSL_SUCCESS)                                            /* layer 1 */
+    status = bp_batch_grad_weights (&r.dL_dZ.matrix, U, grad->W1);
+  if (status == GSL_SUCCESS)
+    status = bp_batch_grad_bias (&r.dL_dZ.matrix, grad->b1);
+  return status;
 }

@@ -2,6 +2,7 @@
    derivations/14-mini-batch.md */
 #include <config.h>
 #include <math.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <gsl/gsl_errno.h>
 #include <gsl/gsl_math.h>
@@ -10,6 +11,7 @@
 #include <gsl/gsl_randist.h>
 #include "backprop/bp_train.h"
 #include "lib/valid.h"
+#include "lib/train/loop.h"
 
 void
 bp_sgd_params_default (bp_sgd_params *p)
@@ -36,6 +38,26 @@ bp_sgd_learning_rate (const bp_sgd_params *p, size_t step, size_t steps)
   return p->lr * 0.5 * (1.0 + cos (M_PI * (double) step / (double) steps));
 }
 
+/* 1 when the elements of a (n_a doubles from pa, stride sa) and b meet
+   in memory: the first to last element's bytes compared, a cautious
+   answer for interleaved views. */
+static int
+spans_meet (const double *pa, size_t na, size_t sa, const double *pb, size_t nb,
+            size_t sb)
+{
+  if (na == 0 || nb == 0)
+    return 0;
+  const uintptr_t a0 = (uintptr_t) pa, a1 = (uintptr_t) (pa + (na - 1) * sa);
+  const uintptr_t b0 = (uintptr_t) pb, b1 = (uintptr_t) (pb + (nb - 1) * sb);
+  return a0 <= b1 && b0 <= a1;
+}
+
+static int
+vectors_meet (const gsl_vector *a, const gsl_vector *b)
+{
+  return spans_meet (a->data, a->size, a->stride, b->data, b->size, b->stride);
+}
+
 /* velocity <- mu velocity + grad; theta <- theta - eta velocity */
 int
 bp_sgd_update (double eta, double mu, const gsl_vector *grad,
@@ -46,11 +68,78 @@ bp_sgd_update (double eta, double mu, const gsl_vector *grad,
   if (velocity->size != grad->size || theta->size != grad->size)
     GSL_ERROR ("bp_sgd_update: grad, velocity and theta must have equal sizes",
                GSL_EBADLEN);
+  if (vectors_meet (velocity, grad) || vectors_meet (theta, grad)
+      || vectors_meet (theta, velocity))
+    GSL_ERROR ("bp_sgd_update: grad, velocity and theta must not overlap (bp_common.h)",
+               GSL_EINVAL);
   if (!isfinite (eta) || !isfinite (mu))
     GSL_ERROR ("bp_sgd_update: eta and mu must be finite", GSL_EDOM);
-  gsl_vector_scale (velocity, mu);
-  gsl_blas_daxpy (1.0, grad, velocity);   /* = gsl_vector_add, on BLAS's loop */
-  return gsl_blas_daxpy (-eta, velocity, theta);
+  /* one pass over the three (it was three passes: scale, then two daxpy,
+     of every parameter at every step) */
+  const size_t n = grad->size, sg = grad->stride, sv = velocity->stride,
+    st = theta->stride;
+  const double *g = grad->data;
+  double *v = velocity->data, *t = theta->data;
+  for (size_t k = 0; k < n; k++)
+    {
+      v[k * sv] = mu * v[k * sv] + g[k * sg];
+      t[k * st] -= eta * v[k * sv];
+    }
+  return GSL_SUCCESS;
+}
+
+/* The one-layer model as a row of the loop (loop.h): its parameters W, b
+   and the batch workspace. */
+typedef struct
+{
+  gsl_matrix *W;
+  gsl_vector *b;
+} linear_model;
+
+/* V = U W^T + 1 b^T (the trusted sizes of the entry) */
+static int
+linear_logits (const void *model, void *scratch, const gsl_matrix *U,
+               gsl_matrix_view *V)
+{
+  const linear_model *lm = model;
+  bp_batch_workspace *ws = scratch;
+  *V = gsl_matrix_submatrix (ws->V, 0, 0, U->size1, ws->n);
+  return bp_batch_linear (lm->W, lm->b, U, &V->matrix);
+}
+
+/* V, then L = mean CE (14.4), Y = Softmax(V), dL/dV = (Y - T)/B (14.5),
+   dL/dW = dL/dV^T U (14.6), dL/db = dL/dV^T 1 (14.7) */
+static int
+linear_gradient (void *model, void *scratch, const gsl_matrix *U,
+                 const gsl_matrix *T, double *L)
+{
+  bp_batch_workspace *ws = scratch;
+  const size_t B = U->size1;
+  gsl_matrix_view V, Y = gsl_matrix_submatrix (ws->Y, 0, 0, B, ws->n);
+  gsl_matrix_view G = gsl_matrix_submatrix (ws->dL_dV, 0, 0, B, ws->n);
+  int status = linear_logits (model, scratch, U, &V);
+  if (status != GSL_SUCCESS)
+    return status;
+  if (!matrix_finite (&V.matrix))
+    return GSL_EOVRFLW;   /* diverged: finite W, b, infinite logits */
+  *L = bp_batch_softmax_cross_entropy (T, &V.matrix);
+  status = bp_batch_softmax (&V.matrix, &Y.matrix);
+  if (status == GSL_SUCCESS)
+    status = bp_batch_softmax_cross_entropy_grad (T, &Y.matrix, &G.matrix);
+  if (status == GSL_SUCCESS)
+    status = bp_batch_grad_weights (&G.matrix, U, ws->dL_dW);
+  if (status == GSL_SUCCESS)
+    status = bp_batch_grad_bias (&G.matrix, ws->dL_db);
+  return status;
+}
+
+static const loop_kind linear_kind = { "one-layer", linear_gradient, linear_logits };
+
+/* A contiguous matrix seen as the vector of its elements. */
+static gsl_vector_view
+flat (gsl_matrix *A)
+{
+  return gsl_vector_view_array (A->data, A->size1 * A->size2);
 }
 
 bp_trainer *
@@ -58,6 +147,9 @@ bp_trainer_alloc (size_t count, size_t B, size_t n, size_t m)
 {
   if (count == 0 || B == 0 || n == 0 || m == 0)
     GSL_ERROR_NULL ("bp_trainer_alloc: count, B, n and m must be positive", GSL_EINVAL);
+  if (count > SIZE_MAX / sizeof (size_t))
+    GSL_ERROR_NULL ("bp_trainer_alloc: count too large: the order of count "
+                    "examples overflows size_t", GSL_EINVAL);
   bp_trainer *t = calloc (1, sizeof *t);
   if (t == NULL)
     GSL_ERROR_NULL ("bp_trainer_alloc: out of memory", GSL_ENOMEM);
@@ -65,14 +157,12 @@ bp_trainer_alloc (size_t count, size_t B, size_t n, size_t m)
   t->ws = bp_batch_workspace_alloc (B, n, m);
   t->vel_W = gsl_matrix_calloc (n, m);
   t->vel_b = gsl_vector_calloc (n);
-  t->order = malloc (count * sizeof *t->order);
+  t->order = loop_order_alloc (count);
   if (!t->ws || !t->vel_W || !t->vel_b || !t->order)
     {
       bp_trainer_free (t);
       GSL_ERROR_NULL ("bp_trainer_alloc: out of memory", GSL_ENOMEM);
     }
-  for (size_t k = 0; k < count; k++)
-    t->order[k] = k;
   return t;
 }
 
@@ -88,13 +178,6 @@ bp_trainer_free (bp_trainer *t)
   free (t);
 }
 
-/* W and b seen as vectors of their elements (W must be contiguous). */
-static gsl_vector_view
-flat (gsl_matrix *A)
-{
-  return gsl_vector_view_array (A->data, A->size1 * A->size2);
-}
-
 int
 bp_train_epoch (const bp_dataset *d, const bp_sgd_params *p, size_t epoch,
                 gsl_rng *rng, bp_trainer *t, bp_progress_function progress,
@@ -102,46 +185,28 @@ bp_train_epoch (const bp_dataset *d, const bp_sgd_params *p, size_t epoch,
 {
   if (!d || !p || !rng || !t || !W || !b)
     GSL_ERROR ("bp_train_epoch: d, p, rng, t, W and b must not be NULL", GSL_EFAULT);
-  if (!matrix_finite (W) || !vector_finite (b))
-    GSL_ERROR ("bp_train_epoch: W or b has a NaN or infinite element", GSL_EDOM);
   bp_batch_workspace *ws = t->ws;
   if (t->count != d->count || ws->n != d->n_classes || ws->m != d->rows * d->cols)
     GSL_ERROR ("bp_train_epoch: the trainer was made for another data set", GSL_EBADLEN);
   if (W->size1 != ws->n || W->size2 != ws->m || W->tda != W->size2 || b->size != ws->n)
     GSL_ERROR ("bp_train_epoch: W must be a contiguous n x m matrix and b have n",
                GSL_EBADLEN);
-  gsl_ran_shuffle (rng, t->order, t->count, sizeof *t->order);
-  const size_t per_epoch = (d->count + ws->B - 1) / ws->B;
-  size_t step = epoch * per_epoch;
-  double total = 0.0;
-  for (size_t start = 0; start < d->count; start += ws->B)
-    {
-      const size_t B = d->count - start < ws->B ? d->count - start : ws->B;
-      gsl_matrix_view U, T, V, Y, G;
-      bp_batch_workspace_view (ws, B, &U, &T, &V, &Y, &G);
-      bp_dataset_batch (d, t->order + start, &U.matrix, &T.matrix);
-      bp_batch_linear (W, b, &U.matrix, &V.matrix);
-      if (loss)   /* the gradient does not need it: only when asked */
-        total += (double) B * bp_batch_softmax_cross_entropy (&T.matrix, &V.matrix);
-      bp_batch_softmax (&V.matrix, &Y.matrix);
-      int status = bp_batch_softmax_cross_entropy_grad (&T.matrix, &Y.matrix, &G.matrix);
-      if (status != GSL_SUCCESS)
-        return status;
-      bp_batch_grad_weights (&G.matrix, &U.matrix, ws->dL_dW);
-      bp_batch_grad_bias (&G.matrix, ws->dL_db);
-      gsl_vector_view w = flat (W), gw = flat (ws->dL_dW), vw = flat (t->vel_W);
-      /* d/dW (lambda/2) ||W||^2 = lambda W */
-      if (p->weight_decay != 0.0)
-        gsl_blas_daxpy (p->weight_decay, &w.vector, &gw.vector);
-      const double eta = bp_sgd_learning_rate (p, step++, p->epochs * per_epoch);
-      bp_sgd_update (eta, p->momentum, &gw.vector, &vw.vector, &w.vector);
-      bp_sgd_update (eta, p->momentum, ws->dL_db, t->vel_b, b);
-      if (progress)
-        progress (start + B, d->count, arg);
-    }
-  if (loss)
-    *loss = total / (double) d->count;
-  return GSL_SUCCESS;
+  if (spans_meet (W->data, W->size1 * W->size2, 1, b->data, b->size, b->stride))
+    GSL_ERROR ("bp_train_epoch: W and b must not overlap (bp_common.h)", GSL_EINVAL);
+  if (!matrix_finite (W) || !vector_finite (b))
+    GSL_ERROR ("bp_train_epoch: W or b has a NaN or infinite element", GSL_EDOM);
+  linear_model lm = { W, b };
+  loop_blocks bl = { .count = 2 };
+  bl.theta[0] = flat (W);
+  bl.grad[0] = flat (ws->dL_dW);
+  bl.vel[0] = flat (t->vel_W);
+  bl.decay[0] = 1;
+  bl.theta[1] = gsl_vector_subvector (b, 0, b->size);
+  bl.grad[1] = gsl_vector_subvector (ws->dL_db, 0, ws->n);
+  bl.vel[1] = gsl_vector_subvector (t->vel_b, 0, ws->n);
+  bl.decay[1] = 0;   /* b is not decayed */
+  return loop_epoch (&linear_kind, &lm, ws, &bl, ws->U, ws->T, t->order, d, p, epoch,
+                     rng, progress, arg, loss);
 }
 
 int
@@ -151,38 +216,17 @@ bp_evaluate (const bp_dataset *d, const gsl_matrix *W, const gsl_vector *b,
 {
   if (!d || !W || !b || !ws)
     GSL_ERROR ("bp_evaluate: d, W, b and ws must not be NULL", GSL_EFAULT);
-  if (!matrix_finite (W) || !vector_finite (b))
-    GSL_ERROR ("bp_evaluate: W or b has a NaN or infinite element", GSL_EDOM);
   if (ws->n != d->n_classes || ws->m != d->rows * d->cols)
     GSL_ERROR ("bp_evaluate: the workspace was made for another data set", GSL_EBADLEN);
   if (W->size1 != ws->n || W->size2 != ws->m || b->size != ws->n)
     GSL_ERROR ("bp_evaluate: W must be n x m and b have n, for the data set", GSL_EBADLEN);
   if (confusion && (confusion->size1 != ws->n || confusion->size2 != ws->n))
     GSL_ERROR ("bp_evaluate: confusion must be n x n", GSL_EBADLEN);
-  if (confusion)
-    gsl_matrix_ulong_set_zero (confusion);
-  size_t *index = malloc (ws->B * sizeof *index), right = 0;
-  if (index == NULL)
-    GSL_ERROR ("bp_evaluate: out of memory", GSL_ENOMEM);
-  double total = 0.0;
-  for (size_t start = 0; start < d->count; start += ws->B)
-    {
-      const size_t B = d->count - start < ws->B ? d->count - start : ws->B;
-      gsl_matrix_view U, T, V;
-      bp_batch_workspace_view (ws, B, &U, &T, &V, NULL, NULL);
-      for (size_t r = 0; r < B; r++)
-        index[r] = start + r;
-      bp_dataset_batch (d, index, &U.matrix, &T.matrix);
-      bp_batch_linear (W, b, &U.matrix, &V.matrix);
-      total += (double) B * bp_batch_softmax_cross_entropy (&T.matrix, &V.matrix);
-      bp_count_predictions (d, start, &V.matrix, confusion, &right);
-    }
-  free (index);
-  if (accuracy)
-    *accuracy = (double) right / (double) d->count;
-  if (loss)
-    *loss = total / (double) d->count;
-  return GSL_SUCCESS;
+  if (!matrix_finite (W) || !vector_finite (b))
+    GSL_ERROR ("bp_evaluate: W or b has a NaN or infinite element", GSL_EDOM);
+  const linear_model lm = { (gsl_matrix *) W, (gsl_vector *) b };
+  return loop_evaluate (&linear_kind, &lm, ws, ws->U, ws->T, d, confusion, accuracy,
+                        loss);
 }
 
 int

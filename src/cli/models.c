@@ -1,0 +1,307 @@
+/* models.c -- the rows of models.h: each over its library functions
+   (bp_train.h, bp_mlp_train.h, bp_model_file.h). */
+#include <config.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <gsl/gsl_errno.h>
+#include "backprop/bp_mlp_train.h"
+#include "cli/models.h"
+
+/* Examples classified per batch by evaluate. */
+#define EVAL_BATCH 256
+
+/* ---- the one-layer classifier v = W u + b ---------------------------- */
+
+typedef struct
+{
+  gsl_matrix *W;
+  gsl_vector *b;
+  bp_trainer *t;
+  bp_batch_workspace *ws;
+} linear;
+
+static int
+linear_alloc (model *M, const model_shape *s)
+{
+  linear *l = calloc (1, sizeof *l);
+  M->impl = l;
+  if (l == NULL)
+    return -1;
+  l->W = gsl_matrix_calloc (s->n, s->m);
+  l->b = gsl_vector_calloc (s->n);
+  return l->W && l->b ? 0 : -1;
+}
+
+static int
+linear_init (model *M, gsl_rng *rng)
+{
+  (void) M;
+  (void) rng;
+  return 0;   /* W = 0, b = 0: the softmax classifier's loss is convex */
+}
+
+static int
+linear_trainer (model *M, size_t count, size_t B)
+{
+  linear *l = M->impl;
+  l->t = bp_trainer_alloc (count, B, l->W->size1, l->W->size2);
+  return l->t ? 0 : -1;
+}
+
+static int
+linear_epoch (model *M, const bp_dataset *d, const bp_sgd_params *p, size_t e,
+              gsl_rng *rng, bp_progress_function f, void *arg, double *loss)
+{
+  linear *l = M->impl;
+  return bp_train_epoch (d, p, e, rng, l->t, f, arg, l->W, l->b, loss);
+}
+
+static int
+linear_evaluate (model *M, const bp_dataset *d, gsl_matrix_ulong *confusion,
+                 double *accuracy, double *loss)
+{
+  linear *l = M->impl;
+  if (l->ws == NULL
+      && (l->ws = bp_batch_workspace_alloc (EVAL_BATCH, l->W->size1, l->W->size2)) == NULL)
+    return GSL_ENOMEM;
+  return bp_evaluate (d, l->W, l->b, l->ws, confusion, accuracy, loss);
+}
+
+static size_t
+linear_count (const model *M)
+{
+  const linear *l = M->impl;
+  return l->W->size1 * l->W->size2 + l->b->size;
+}
+
+/* Copy between the flat v and the blocks (matrices contiguous). */
+static void
+copy_block (gsl_vector *v, size_t *at, double *data, size_t size, int out)
+{
+  for (size_t k = 0; k < size; k++, (*at)++)
+    if (out)
+      gsl_vector_set (v, *at, data[k]);
+    else
+      data[k] = gsl_vector_get (v, *at);
+}
+
+static int
+linear_velocity (model *M, gsl_vector *v, int out)
+{
+  linear *l = M->impl;
+  size_t at = 0;
+  if (l->t == NULL || v->size != linear_count (M))
+    return GSL_EBADLEN;
+  copy_block (v, &at, l->t->vel_W->data, l->W->size1 * l->W->size2, out);
+  copy_block (v, &at, l->t->vel_b->data, l->b->size, out);
+  return GSL_SUCCESS;
+}
+
+static int
+linear_save (const model *M, const char *path, size_t rows, size_t cols,
+             const bp_train_state *s, char *err, size_t len)
+{
+  const linear *l = M->impl;
+  return s ? bp_model_file_write_state (path, l->W, l->b, rows, cols, s, err, len)
+           : bp_model_file_write (path, l->W, l->b, rows, cols, err, len);
+}
+
+static int
+linear_load (model *M, const char *path, size_t *rows, size_t *cols, char *err,
+             size_t len)
+{
+  linear *l = calloc (1, sizeof *l);
+  M->impl = l;
+  if (l == NULL)
+    return GSL_ENOMEM;
+  return bp_model_file_read (path, &l->W, &l->b, rows, cols, err, len);
+}
+
+static const gsl_matrix *
+linear_weights (const model *M)
+{
+  return ((const linear *) M->impl)->W;
+}
+
+static size_t
+linear_classes (const model *M)
+{
+  return ((const linear *) M->impl)->W->size1;
+}
+
+static void
+linear_describe (const model *M, char *buf, size_t len)
+{
+  const linear *l = M->impl;
+  snprintf (buf, len, "one-layer classifier %zu -> %zu", l->W->size2, l->W->size1);
+}
+
+static void
+linear_free (model *M)
+{
+  linear *l = M->impl;
+  if (l == NULL)
+    return;
+  if (l->W) gsl_matrix_free (l->W);
+  if (l->b) gsl_vector_free (l->b);
+  bp_trainer_free (l->t);
+  bp_batch_workspace_free (l->ws);
+  free (l);
+  M->impl = NULL;
+}
+
+/* ---- the two-layer network v = W2 f(W1 u + b1) + b2 ------------------ */
+
+typedef struct
+{
+  bp_mlp *net;
+  bp_mlp_trainer *t;
+  bp_mlp_batch_workspace *ws;
+} mlp;
+
+static int
+mlp_alloc (model *M, const model_shape *s)
+{
+  mlp *k = calloc (1, sizeof *k);
+  M->impl = k;
+  if (k == NULL)
+    return -1;
+  k->net = bp_mlp_alloc (s->m, s->H, s->n, s->act);
+  return k->net ? 0 : -1;
+}
+
+static int
+mlp_init (model *M, gsl_rng *rng)
+{
+  return bp_mlp_init (((mlp *) M->impl)->net, rng);
+}
+
+static int
+mlp_trainer (model *M, size_t count, size_t B)
+{
+  mlp *k = M->impl;
+  k->t = bp_mlp_trainer_alloc (count, B, k->net);
+  return k->t ? 0 : -1;
+}
+
+static int
+mlp_epoch (model *M, const bp_dataset *d, const bp_sgd_params *p, size_t e,
+           gsl_rng *rng, bp_progress_function f, void *arg, double *loss)
+{
+  mlp *k = M->impl;
+  return bp_mlp_train_epoch (d, p, e, rng, k->t, f, arg, k->net, loss);
+}
+
+static int
+mlp_evaluate (model *M, const bp_dataset *d, gsl_matrix_ulong *confusion,
+              double *accuracy, double *loss)
+{
+  mlp *k = M->impl;
+  const bp_mlp *n = k->net;
+  if (k->ws == NULL
+      && (k->ws = bp_mlp_batch_workspace_alloc (EVAL_BATCH, n->m, n->H, n->n)) == NULL)
+    return GSL_ENOMEM;
+  return bp_mlp_evaluate (d, n, k->ws, confusion, accuracy, loss);
+}
+
+static size_t
+mlp_count (const model *M)
+{
+  const bp_mlp *n = ((const mlp *) M->impl)->net;
+  return n->H * (n->m + 1) + n->n * (n->H + 1);
+}
+
+static int
+mlp_velocity (model *M, gsl_vector *v, int out)
+{
+  mlp *k = M->impl;
+  size_t at = 0;
+  if (k->t == NULL || v->size != mlp_count (M))
+    return GSL_EBADLEN;
+  const bp_mlp *vel = k->t->vel;
+  copy_block (v, &at, vel->W1->data, vel->H * vel->m, out);
+  copy_block (v, &at, vel->b1->data, vel->H, out);
+  copy_block (v, &at, vel->W2->data, vel->n * vel->H, out);
+  copy_block (v, &at, vel->b2->data, vel->n, out);
+  return GSL_SUCCESS;
+}
+
+static int
+mlp_save (const model *M, const char *path, size_t rows, size_t cols,
+          const bp_train_state *s, char *err, size_t len)
+{
+  const bp_mlp *n = ((const mlp *) M->impl)->net;
+  return s ? bp_model_file_write_mlp_state (path, n, rows, cols, s, err, len)
+           : bp_model_file_write_mlp (path, n, rows, cols, err, len);
+}
+
+static int
+mlp_load (model *M, const char *path, size_t *rows, size_t *cols, char *err,
+          size_t len)
+{
+  mlp *k = calloc (1, sizeof *k);
+  M->impl = k;
+  if (k == NULL)
+    return GSL_ENOMEM;
+  return bp_model_file_read_mlp (path, &k->net, rows, cols, err, len);
+}
+
+static const gsl_matrix *
+mlp_weights (const model *M)
+{
+  return ((const mlp *) M->impl)->net->W1;
+}
+
+static size_t
+mlp_classes (const model *M)
+{
+  return ((const mlp *) M->impl)->net->n;
+}
+
+static void
+mlp_describe (const model *M, char *buf, size_t len)
+{
+  const bp_mlp *n = ((const mlp *) M->impl)->net;
+  snprintf (buf, len, "two-layer network %zu -> %zu %s -> %zu", n->m, n->H,
+            bp_activation_name (n->act), n->n);
+}
+
+static void
+mlp_free (model *M)
+{
+  mlp *k = M->impl;
+  if (k == NULL)
+    return;
+  bp_mlp_free (k->net);
+  bp_mlp_trainer_free (k->t);
+  bp_mlp_batch_workspace_free (k->ws);
+  free (k);
+  M->impl = NULL;
+}
+
+/* ---- the table ------------------------------------------------------- */
+
+static const model_kind kinds[] = {
+  { "one-layer", 1, bp_sgd_params_default, linear_alloc, linear_init, linear_trainer,
+    linear_epoch, linear_evaluate, linear_count, linear_velocity, linear_save,
+    linear_load, linear_weights, linear_classes, linear_describe, linear_free },
+  { "two-layer", 2, bp_mlp_sgd_params_default, mlp_alloc, mlp_init, mlp_trainer,
+    mlp_epoch, mlp_evaluate, mlp_count, mlp_velocity, mlp_save, mlp_load,
+    mlp_weights, mlp_classes, mlp_describe, mlp_free },
+};
+
+const model_kind *
+model_kind_hidden (size_t H)
+{
+  return &kinds[H == 0 ? 0 : 1];
+}
+
+const model_kind *
+model_kind_layers (size_t layers)
+{
+  for (size_t k = 0; k < sizeof kinds / sizeof kinds[0]; k++)
+    if (kinds[k].layers == layers)
+      return &kinds[k];
+  return NULL;
+}

@@ -1,0 +1,65 @@
+/* models.h -- (internal) the model kinds `backprop train' and `backprop
+   eval' know, as rows of one table: the commands hold a `model' and call
+   its kind's operations, never branching on the kind.  Adding a model is
+   adding a row (models.c) over its library functions. */
+#ifndef BP_MODELS_H
+#define BP_MODELS_H
+#include <stddef.h>
+#include <gsl/gsl_rng.h>
+#include <gsl/gsl_matrix_ulong.h>
+#include "backprop/bp_idx.h"
+#include "backprop/bp_train.h"
+#include "backprop/bp_model_file.h"
+
+typedef struct model_kind model_kind;
+
+/* A model of some kind: its parameters and, once asked for, its trainer
+   and evaluation workspace, all in impl. */
+typedef struct
+{
+  const model_kind *kind;
+  void *impl;
+} model;
+
+/* The shape asked for: m inputs, n classes, H hidden units (0: none). */
+typedef struct
+{
+  size_t m, n, H;
+  bp_activation act;
+} model_shape;
+
+struct model_kind
+{
+  const char *name;          /* "one-layer", "two-layer" */
+  size_t layers;             /* what bp_model_file_layers says of its files */
+  void (*defaults) (bp_sgd_params *p);
+  /* Parameters of shape s, zero; 0 on success. */
+  int (*alloc) (model *M, const model_shape *s);
+  /* The starting point (the one-layer model starts at zero). */
+  int (*init) (model *M, gsl_rng *rng);
+  int (*trainer) (model *M, size_t count, size_t B);
+  int (*epoch) (model *M, const bp_dataset *d, const bp_sgd_params *p, size_t e,
+                gsl_rng *rng, bp_progress_function f, void *arg, double *loss);
+  int (*evaluate) (model *M, const bp_dataset *d, gsl_matrix_ulong *confusion,
+                   double *accuracy, double *loss);
+  /* The parameter count, and the velocities copied to (out = 1) or from
+     (out = 0) v, in the model file's order. */
+  size_t (*count) (const model *M);
+  int (*velocity) (model *M, gsl_vector *v, int out);
+  int (*save) (const model *M, const char *path, size_t rows, size_t cols,
+               const bp_train_state *s, char *err, size_t len);
+  int (*load) (model *M, const char *path, size_t *rows, size_t *cols, char *err,
+               size_t len);
+  /* The first layer's weights, a row per image (plots), and its classes. */
+  const gsl_matrix *(*weights) (const model *M);
+  size_t (*classes) (const model *M);
+  /* "two-layer network 784 -> 256 relu -> 10" */
+  void (*describe) (const model *M, char *buf, size_t len);
+  void (*free) (model *M);
+};
+
+/* The kind of H hidden units (0: one-layer), and of a file's layers. */
+const model_kind *model_kind_hidden (size_t H);
+const model_kind *model_kind_layers (size_t layers);
+
+#endif /* BP_MODELS_H */
