@@ -15,6 +15,20 @@ bench-speed: bench/bench$(EXEEXT)
 bench: bench-speed
 .PHONY: bench-speed
 
+# `make bench-conv': the convolution and pooling layers of issue 13's CNN,
+# per batch and per epoch (im2col + dgemm); BENCH_CONV_FLAGS e.g.
+# "--conv 16,32 --batch 128 --repeats 9".
+EXTRA_PROGRAMS += bench/bench-conv
+bench_bench_conv_SOURCES = bench/bench-conv.c
+bench_bench_conv_LDADD = src/lib/libbackprop.la $(GSL_LIBS) $(CBLAS_LIBS)
+CLEANFILES += bench/bench-conv$(EXEEXT)
+EXTRA_DIST += bench/torch_conv.py
+bench-conv: bench/bench-conv$(EXEEXT)
+	./bench/bench-conv$(EXEEXT) $(BENCH_CONV_FLAGS)
+	@echo "PyTorch on the same layers: python3 $(srcdir)/bench/torch_conv.py $(BENCH_CONV_FLAGS)"
+bench: bench-conv
+.PHONY: bench-conv
+
 # `make bench-torch': one epoch beside PyTorch's (Debian's python3-torch),
 # 1 and 2 threads, interleaved, with the ratios (bench/compare.sh).
 bench-torch: bench/bench$(EXEEXT) backprop$(EXEEXT)

@@ -16,6 +16,10 @@
 #include <gsl/gsl_rng.h>
 #include "verify/example.h"
 #include "verify/verify.h"
+#include <gsl/gsl_nan.h>
+#include "lib/cmplx.h"
+#include "backprop/bp_complex_step.h"
+#include "backprop/bp_gradcheck.h"
 #include "docgen.h"
 
 /* --- formatting ----------------------------------------------------- */
@@ -871,6 +875,402 @@ b14_example (FILE *out, const context *c)
   return s == GSL_SUCCESS ? 0 : -1;
 }
 
+/* --- 15 and 16: the convolution and pooling layers -------------------- */
+
+/* The channels of A (C x (n H W)) as grids of H rows of n W numbers. */
+static void
+grids (FILE *out, const char *label, const gsl_matrix *A, size_t H)
+{
+  const size_t W = A->size2 / H;
+  for (size_t c = 0; c < A->size1; c++)
+    {
+      fprintf (out, "%s, channel %zu =\n", label, c + 1);
+      for (size_t r = 0; r < H; r++)
+        {
+          fputs ("   ", out);
+          for (size_t q = 0; q < W; q++)
+            num (out, gsl_matrix_get (A, c, r * W + q));
+          fputc ('\n', out);
+        }
+    }
+}
+
+static void
+fill (gsl_matrix *A, const double *v)
+{
+  for (size_t i = 0; i < A->size1; i++)
+    for (size_t j = 0; j < A->size2; j++)
+      gsl_matrix_set (A, i, j, v[i * A->size2 + j]);
+}
+
+/* A layer's loss L = sum G . f(theta) for a fixed G, so that dL/dY = G:
+   theta replaces the matrix (or vector) arg, read flat. */
+typedef struct
+{
+  const bp_conv_shape *s;    /* NULL: max-pooling of H x W */
+  size_t H, W;
+  gsl_matrix *K, *X, *G, *Y;
+  gsl_vector *b;
+  double *arg;               /* K->data, X->data or b->data */
+} layer_point;
+
+static double
+layer_loss (const gsl_vector *theta, void *params)
+{
+  layer_point *p = params;
+  double *saved = malloc (theta->size * sizeof *saved);
+  if (saved == NULL)
+    return GSL_NAN;
+  for (size_t t = 0; t < theta->size; t++)
+    {
+      saved[t] = p->arg[t];
+      p->arg[t] = gsl_vector_get (theta, t);
+    }
+  if (p->s)
+    bp_conv (p->s, p->K, p->b, p->X, p->Y);
+  else
+    bp_maxpool (p->X, p->H, p->W, p->Y);
+  for (size_t t = 0; t < theta->size; t++)
+    p->arg[t] = saved[t];
+  free (saved);
+  double L = 0.0;
+  for (size_t t = 0; t < p->Y->size1 * p->Y->size2; t++)
+    L += p->G->data[t] * p->Y->data[t];
+  return L;
+}
+
+static gsl_matrix_complex *
+cplx (const gsl_matrix *A)
+{
+  gsl_matrix_complex *Z = gsl_matrix_complex_alloc (A->size1, A->size2);
+  if (Z)
+    bp_cstep_matrix_from_real (A, Z);
+  return Z;
+}
+
+static double complex
+layer_closs (const gsl_vector_complex *theta, void *params)
+{
+  layer_point *p = params;
+  gsl_matrix_complex *X = cplx (p->X), *K = p->s ? cplx (p->K) : NULL;
+  gsl_matrix_complex *Y = gsl_matrix_complex_alloc (p->Y->size1, p->Y->size2);
+  gsl_vector_complex *b = p->s ? gsl_vector_complex_alloc (p->b->size) : NULL;
+  double complex L = GSL_NAN;
+  if (X && Y && (!p->s || (K && b)))
+    {
+      double *arg = p->arg == p->X->data ? X->data
+                    : (p->s && p->arg == p->K->data) ? K->data : NULL;
+      if (p->s)
+        bp_cstep_vector_from_real (p->b, b);
+      if (arg == NULL)
+        arg = b->data;
+      memcpy (arg, theta->data, 2 * theta->size * sizeof (double));
+      if (p->s)
+        bp_cstep_conv (p->s, K, b, X, Y);
+      else
+        bp_cstep_maxpool (X, p->H, p->W, Y);
+      L = 0.0;
+      for (size_t t = 0; t < Y->size1 * Y->size2; t++)
+        L += p->G->data[t] * CMPLX (Y->data[2 * t], Y->data[2 * t + 1]);
+    }
+  gsl_matrix_complex_free (X);
+  gsl_matrix_complex_free (K);
+  gsl_matrix_complex_free (Y);
+  gsl_vector_complex_free (b);
+  return L;
+}
+
+/* The layer's loss and its complex form at the checker's point. */
+static int
+gc_loss (const bp_gradcheck_point *pt, void *params, double *L)
+{
+  *L = layer_loss (pt->vector[0], params);
+  return 0;
+}
+
+static int
+gc_closs (const bp_gradcheck_cpoint *pt, void *params, gsl_complex *L)
+{
+  const double complex z = layer_closs (pt->vector[0], params);
+  GSL_SET_COMPLEX (L, creal (z), cimag (z));
+  return 0;
+}
+
+/* bp_gradcheck of gradient g (n elements) of p's argument by method,
+   held to rtol, atol: its failures, kinks and largest difference into
+   words.  0, or -1 on an error. */
+static int
+gradcheck_words (layer_point *p, const gsl_vector *theta, const gsl_vector *g,
+                 unsigned method, double rtol, double atol, char *words, size_t size)
+{
+  bp_gradcheck_options opts;
+  bp_gradcheck_result *res = NULL;
+  char b1[16];
+  bp_gradcheck_options_default (&opts);
+  opts.method = method;
+  opts.rtol = rtol;
+  opts.atol = atol;
+  bp_gradcheck_function F = { .loss = gc_loss, .closs = gc_closs, .params = p };
+  const bp_gradcheck_block blk = { .vector = theta }, ana = { .vector = g };
+  const int s = bp_gradcheck (&F, 1, &blk, &ana, &opts, &res);
+  if (s > 0 || res == NULL)
+    return -1;
+  const bp_gradcheck_block_result *B = &res->run[0].block[0];
+  char d[20];
+  snprintf (d, sizeof d, B->max_abs_err == 0.0 ? "0" : "< %s", bound (B->max_abs_err, b1));
+  if (B->n_kinks > 0)
+    snprintf (words, size, "%zu fail, %zu kinks, largest difference %s", B->n_failed,
+              B->n_kinks, d);
+  else
+    snprintf (words, size, "%zu fail, largest difference %s", B->n_failed, d);
+  bp_gradcheck_result_free (res);
+  return 0;
+}
+
+/* One line: what the two oracles (bp_gradcheck by central differences,
+   then by the complex step) found for gradient g of p's argument (n
+   elements). */
+static int
+check_line (FILE *out, const char *what, layer_point *p, const double *g, size_t n)
+{
+  char central[96], complex_step[96];
+  gsl_vector *t = gsl_vector_alloc (n);
+  if (t == NULL)
+    return -1;
+  gsl_vector_const_view arg = gsl_vector_const_view_array (p->arg, n);
+  gsl_vector_memcpy (t, &arg.vector);   /* the loss writes p->arg while it runs */
+  gsl_vector_const_view gv = gsl_vector_const_view_array (g, n);
+  int s = gradcheck_words (p, t, &gv.vector, BP_GRADCHECK_CENTRAL, BP_CHECK_RTOL,
+                           BP_CHECK_ATOL, central, sizeof central);
+  s |= gradcheck_words (p, t, &gv.vector, BP_GRADCHECK_COMPLEX_STEP, BP_CSTEP_RTOL,
+                        BP_CSTEP_ATOL, complex_step, sizeof complex_step);
+  gsl_vector_free (t);
+  if (s != 0)
+    return -1;
+  fprintf (out, "%s (%zu partials):\n    central differences: %s\n"
+           "    complex step:        %s\n", what, n, central, complex_step);
+  return 0;
+}
+
+/* 15: C_in = 2 channels of 3 x 3, C_out = 2 kernels of 2 x 2, p = 1 */
+static const double cx_[2 * 9] = { 0.5, -1.0, 0.0, 1.0, 2.0, -0.5, 0.0, 1.5, 1.0,
+                                   -0.5, 0.0, 1.0, 2.0, 0.5, 0.0, -1.0, 1.0, 0.5 };
+static const double ck_[2 * 8] = { 1.0, 0.0, 0.0, -1.0, 0.5, 0.5, -0.5, 0.25,
+                                   0.0, 1.0, 1.0, 0.0, -1.0, 0.0, 0.5, 0.5 };
+static const double cb_[2] = { 0.1, -0.2 };
+
+static int
+conv_point (layer_point *p, const bp_conv_shape *s)
+{
+  const size_t Ho = s->height + 2 * s->pad - s->k + 1;
+  const size_t Wo = s->width + 2 * s->pad - s->k + 1;
+  *p = (layer_point) { s, 0, 0, gsl_matrix_alloc (2, 8), gsl_matrix_alloc (2, 9),
+                       gsl_matrix_alloc (2, Ho * Wo), gsl_matrix_alloc (2, Ho * Wo),
+                       gsl_vector_alloc (2), NULL };
+  if (!p->K || !p->X || !p->G || !p->Y || !p->b)
+    return -1;
+  fill (p->K, ck_);
+  fill (p->X, cx_);
+  gsl_vector_set (p->b, 0, cb_[0]);
+  gsl_vector_set (p->b, 1, cb_[1]);
+  /* dL/dY: (t mod 5 - 2) / 4 at flat position t, the same for any shape */
+  for (size_t t = 0; t < p->G->size1 * p->G->size2; t++)
+    p->G->data[t] = (double) ((int) (t % 5) - 2) / 4.0;
+  return 0;
+}
+
+static void
+layer_point_free (layer_point *p)
+{
+  gsl_matrix_free (p->K);
+  gsl_matrix_free (p->X);
+  gsl_matrix_free (p->G);
+  gsl_matrix_free (p->Y);
+  gsl_vector_free (p->b);
+}
+
+static const bp_conv_shape conv_shape_ = { 2, 3, 3, 2, 2, 1 };
+
+static int
+b15_example (FILE *out, const context *c)
+{
+  (void) c;
+  layer_point p;
+  const bp_conv_shape *s = &conv_shape_;
+  gsl_matrix *dK = gsl_matrix_alloc (2, 8), *dX = gsl_matrix_alloc (2, 9);
+  gsl_vector *db = gsl_vector_alloc (2);
+  int st = (conv_point (&p, s) == 0 && dK && dX && db) ? GSL_SUCCESS : GSL_ENOMEM;
+  if (st == GSL_SUCCESS)
+    {
+      st = bp_conv (s, p.K, p.b, p.X, p.Y);
+      st |= bp_conv_grad_weights (s, p.X, p.G, dK);
+      st |= bp_conv_grad_input (s, p.K, p.G, dX);
+      st |= bp_conv_grad_bias (p.G, db);
+    }
+  if (st == GSL_SUCCESS)
+    {
+      fputs (CODE_BEGIN, out);
+      fputs ("C_in = 2, H = W = 3, C_out = 2, k = 2, p = 1: Ho = Wo = 3 + 2 - 2 + 1 = 4\n\n",
+             out);
+      grids (out, "X", p.X, 3);
+      mat (out, "K (row o: K[o,1,.,.] then K[o,2,.,.], each 2 x 2 row-major) =", p.K);
+      vec (out, "b = ", p.b);
+      grids (out, "\nY = b + sum_c K[o,c] * X[c]", p.Y, 4);
+      grids (out, "\ndL/dY", p.G, 4);
+      mat (out, "\ndL/dK = X * dL/dY (correlation of the padded input with dL/dY) =", dK);
+      grids (out, "\ndL/dX = sum_o dL/dY[o] (full) * flipped K[o,c]", dX, 3);
+      vec (out, "\ndL/db = sums of dL/dY[o] = ", db);
+      fputs (CODE_END, out);
+    }
+  layer_point_free (&p);
+  gsl_matrix_free (dK);
+  gsl_matrix_free (dX);
+  gsl_vector_free (db);
+  return st == GSL_SUCCESS ? 0 : -1;
+}
+
+/* 15: both oracles on the example, and the batch form on it */
+static int
+b15_check (FILE *out, const context *c)
+{
+  (void) c;
+  layer_point p;
+  const bp_conv_shape *s = &conv_shape_;
+  gsl_matrix *dK = gsl_matrix_alloc (2, 8), *dX = gsl_matrix_alloc (2, 9);
+  gsl_matrix *cols = gsl_matrix_alloc (8, 16), *bY = gsl_matrix_alloc (2, 16);
+  gsl_matrix *bdK = gsl_matrix_alloc (2, 8), *bdX = gsl_matrix_alloc (2, 9);
+  gsl_vector *db = gsl_vector_alloc (2);
+  int st = (conv_point (&p, s) == 0 && dK && dX && db && cols && bY && bdK && bdX)
+           ? GSL_SUCCESS : GSL_ENOMEM;
+  if (st == GSL_SUCCESS)
+    {
+      st = bp_conv (s, p.K, p.b, p.X, p.Y);
+      st |= bp_conv_grad_weights (s, p.X, p.G, dK);
+      st |= bp_conv_grad_input (s, p.K, p.G, dX);
+      st |= bp_conv_grad_bias (p.G, db);
+      st |= bp_batch_conv (s, p.K, p.b, p.X, cols, bY);
+      st |= bp_batch_conv_grad_weights (s, p.G, cols, bdK);
+      st |= bp_batch_conv_grad_input (s, p.K, p.G, cols, bdX);
+    }
+  double diff = 0.0;   /* before the checks, which overwrite p.Y */
+  for (size_t t = 0; st == GSL_SUCCESS && t < 32; t++)
+    diff = fmax (diff, fabs (bY->data[t] - p.Y->data[t]));
+  for (size_t t = 0; st == GSL_SUCCESS && t < 16; t++)
+    diff = fmax (diff, fabs (bdK->data[t] - dK->data[t]));
+  for (size_t t = 0; st == GSL_SUCCESS && t < 18; t++)
+    diff = fmax (diff, fabs (bdX->data[t] - dX->data[t]));
+  if (st == GSL_SUCCESS)
+    {
+      fputs (CODE_BEGIN, out);
+      fputs ("L = sum dL/dY . Y at the example above, each gradient checked by\n"
+             "bp_gradcheck with central differences and with the complex step\n"
+             "(bp_cstep_conv):\n", out);
+      p.arg = p.K->data;
+      st = check_line (out, "dL/dK", &p, dK->data, 16);
+      p.arg = p.X->data;
+      st |= check_line (out, "dL/dX", &p, dX->data, 18);
+      p.arg = p.b->data;
+      st |= check_line (out, "dL/db", &p, db->data, 2);
+      fprintf (out, "\nbp_batch_conv and its gradients (im2col, dgemm, col2im) on the example\n"
+               "as a batch of one: equal to the above within 1e-12: %s\n",
+               diff < 1e-12 ? "yes" : "NO");
+      fputs (CODE_END, out);
+    }
+  layer_point_free (&p);
+  gsl_matrix *ms[] = { dK, dX, cols, bY, bdK, bdX };
+  for (size_t k = 0; k < sizeof ms / sizeof ms[0]; k++)
+    gsl_matrix_free (ms[k]);
+  gsl_vector_free (db);
+  return st == GSL_SUCCESS ? 0 : -1;
+}
+
+/* 16: two channels of 4 x 4; channel 1 has ties (two 3s in its first
+   window, four 2s in its second) */
+static const double px_[2 * 16] = { 1, 3, 2, 2,
+                                    3, 0, 2, 2,
+                                    -1, 4, 5, 0,
+                                    2, 1, 0.5, 6,
+                                    0.5, -2, 1, 4,
+                                    0, 1.5, 3, -1,
+                                    2, 2.5, -3, 0,
+                                    1, 0, 1, -0.5 };
+static const double pg_[2 * 4] = { 1, -2, 0.5, 3, -1, 0.25, 2, -0.5 };
+
+static int
+b16_example (FILE *out, const context *c)
+{
+  (void) c;
+  gsl_matrix *X = gsl_matrix_alloc (2, 16), *G = gsl_matrix_alloc (2, 4);
+  gsl_matrix *Y = gsl_matrix_alloc (2, 4), *A = gsl_matrix_alloc (2, 4);
+  gsl_matrix *dXm = gsl_matrix_alloc (2, 16), *dXa = gsl_matrix_alloc (2, 16);
+  gsl_vector *u = gsl_vector_alloc (8);
+  int st = (X && G && Y && A && dXm && dXa && u) ? GSL_SUCCESS : GSL_ENOMEM;
+  if (st == GSL_SUCCESS)
+    {
+      fill (X, px_);
+      fill (G, pg_);
+      st = bp_maxpool (X, 4, 4, Y);
+      st |= bp_maxpool_backward (X, 4, 4, G, dXm);
+      st |= bp_avgpool (X, 4, 4, A);
+      st |= bp_avgpool_backward (G, 4, 4, dXa);
+      st |= bp_reshape (Y, u);
+    }
+  if (st == GSL_SUCCESS)
+    {
+      fputs (CODE_BEGIN, out);
+      grids (out, "X", X, 4);
+      grids (out, "\nmax-pooling Y", Y, 2);
+      grids (out, "\ndL/dY", G, 2);
+      grids (out, "\ndL/dX (to each window's first maximum)", dXm, 4);
+      grids (out, "\naverage pooling Y", A, 2);
+      grids (out, "\ndL/dX (dL/dY / 4 to each element of the window)", dXa, 4);
+      vec (out, "\nflatten(max-pooling Y) = bp_reshape: u = ", u);
+      fputs (CODE_END, out);
+    }
+  gsl_matrix *ms[] = { X, G, Y, A, dXm, dXa };
+  for (size_t k = 0; k < sizeof ms / sizeof ms[0]; k++)
+    gsl_matrix_free (ms[k]);
+  gsl_vector_free (u);
+  return st == GSL_SUCCESS ? 0 : -1;
+}
+
+/* 16: max-pooling's gradient at the example (ties) and away from them */
+static int
+b16_check (FILE *out, const context *c)
+{
+  (void) c;
+  layer_point p = { NULL, 4, 4, NULL, gsl_matrix_alloc (2, 16), gsl_matrix_alloc (2, 4),
+                    gsl_matrix_alloc (2, 4), NULL, NULL };
+  gsl_matrix *dX = gsl_matrix_alloc (2, 16);
+  int st = (p.X && p.G && p.Y && dX) ? GSL_SUCCESS : GSL_ENOMEM;
+  if (st == GSL_SUCCESS)
+    {
+      fill (p.X, px_);
+      fill (p.G, pg_);
+      p.arg = p.X->data;
+      st = bp_maxpool_backward (p.X, 4, 4, p.G, dX);
+    }
+  if (st == GSL_SUCCESS)
+    {
+      fputs (CODE_BEGIN, out);
+      fputs ("max-pooling, L = sum dL/dY . Y, dL/dX of the example above, checked by\n"
+             "bp_gradcheck with central differences and with the complex step\n"
+             "(bp_cstep_maxpool):\n", out);
+      st = check_line (out, "ties", &p, dX->data, 32);
+      /* the same X moved off its ties: element t + 0.01 t / 32 */
+      for (size_t t = 0; t < 32; t++)
+        p.X->data[t] += 0.01 * (double) t / 32.0;
+      st |= bp_maxpool_backward (p.X, 4, 4, p.G, dX);
+      st |= check_line (out, "none", &p, dX->data, 32);
+      fputs (CODE_END, out);
+    }
+  gsl_matrix_free (p.X);
+  gsl_matrix_free (p.G);
+  gsl_matrix_free (p.Y);
+  gsl_matrix_free (dX);
+  return st == GSL_SUCCESS ? 0 : -1;
+}
+
 #define DEFAULT_BLOCK(id, function, what)                         \
   static int id (FILE *out, const context *c)                     \
   {                                                               \
@@ -922,6 +1322,8 @@ static const struct
   {"10-example", b10_example}, {"10-stability", b10_stability},
   {"10-default", b10_default},
   {"11-example", b11_example}, {"14-example", b14_example},
+  {"15-example", b15_example}, {"15-check", b15_check},
+  {"16-example", b16_example}, {"16-check", b16_check},
 };
 enum { N_WRITERS = sizeof writers / sizeof writers[0] };
 

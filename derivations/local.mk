@@ -20,6 +20,8 @@ DERIVATIONS_MD = \
   derivations/12-two-layer-network.md \
   derivations/13-complex-step.md \
   derivations/14-mini-batch.md \
+  derivations/15-convolution.md \
+  derivations/16-pooling.md \
   derivations/summary.md \
   derivations/errata.md
 dist_derivations_DATA = $(DERIVATIONS_MD)

@@ -28,5 +28,7 @@
 #include "backprop/bp_gradcheck.h"
 #include "backprop/bp_mlp_batch.h"
 #include "backprop/bp_mlp_train.h"
+#include "backprop/bp_conv.h"
+#include "backprop/bp_pool.h"
 
 #endif /* BACKPROP_H */

@@ -111,6 +111,23 @@ typedef enum
   PVEC,    /* gsl_vector **, a result */
   PNET,    /* bp_mlp **, a result */
   ERR,     /* char err[ERRLEN] */
+  CSH,     /* bp_conv_shape * of the layer below (never a wrong shape) */
+  CX,      /* CI x CHW: a convolution's input */
+  CK,      /* CO x CKC: its kernels */
+  CBV,     /* vector of CO: its bias */
+  CY,      /* CO x CYW: its output */
+  CYR,     /* CO x CYW where any number of columns will do: dL/dY for dL/db */
+  BCX,     /* CI x (CB CHW): a batch of CB inputs */
+  BCOLS,   /* CKC x (CB CYW): its im2col matrix */
+  BCY,     /* CO x (CB CYW): its outputs */
+  CCX,     /* complex CX */
+  CCK,     /* complex CK */
+  CCB,     /* complex vector of CO */
+  CCY,     /* complex CY */
+  PX,      /* PC x PHW: a pooling's input, PH x PWD images */
+  PY,      /* PC x PYW: its output */
+  CPX,     /* complex PX */
+  CPY,     /* complex PY */
   GCF,     /* bp_gradcheck_function * (a constant scalar f) */
   GBLK,    /* bp_gradcheck_block[1]: a vector of K (theta) */
   GANA,    /* bp_gradcheck_block[1]: K zeros (the analytic gradient) */
@@ -126,6 +143,13 @@ typedef enum
   PST,     /* bp_train_state *, a result */
 } kind;
 
+/* The convolution of the rows: C_in = CI channels of CH x CW, CO kernels
+   of CKS x CKS, no padding (Ho = Wo = 2); batches of CB.  The pooling:
+   PC channels of PH x PWD. */
+enum { CI = 2, CH = 3, CW = 3, CO = 2, CKS = 2, CHW = CH * CW, CKC = CI * CKS * CKS,
+       CYW = 4, CB = 2, PC = 2, PH = 4, PWD = 4, PHW = PH * PWD, PYW = 4 };
+static const bp_conv_shape conv_shape = { CI, CH, CW, CO, CKS, 0 };
+
 #define ERRLEN 256
 
 /* How many wrong shapes each kind has (0: not sized). */
@@ -135,10 +159,12 @@ n_wrong (kind k)
   switch (k)
     {
     case MNM: case MNN: case MBN: case MBM: case MBH: case CMNM: case CMHM:
-    case CMNH: case CONF: return 2;
+    case CMNH: case CONF: case CX: case CK: case CY: case BCX: case BCOLS: case BCY:
+    case CCX: case CCK: case CCY: case PX: case PY: case CPX: case CPY: return 2;
     case VN: case VM: case MX: case WS: case TK: case ZK: case ZQK: case BWS:
     case NET: case MWS: case MBWS: case CVN: case CVM: case CVH: case CMX:
-    case CWS1: case CWS2: case TR: case MTR: case MCN: case GANA: case TST1: case TST2: return 1;
+    case CWS1: case CWS2: case TR: case MTR: case MCN: case CBV: case CYR: case CCB:
+    case GANA: case TST1: case TST2: return 1;
     default: return 0;
     }
 }
@@ -448,6 +474,27 @@ make (kind k, int wrong)
     case PIMG: return data_path ("t10k-images-idx3-ubyte.gz");
     case PLBL: return data_path ("t10k-labels-idx1-ubyte.gz");
     case PW: return path_of ("w");
+    case CSH: return (void *) &conv_shape;
+    case CX: return matrix_of (CI + (wrong == 1), CHW + (wrong == 2), 0.25);
+    case CK: return matrix_of (CO + (wrong == 1), CKC + (wrong == 2), -0.5);
+    case CBV: return vector_of (CO + w, 0.1);
+    case CY: return matrix_of (CO + (wrong == 1), CYW + (wrong == 2), 0.5);
+    case CYR: return matrix_of (CO + w, CYW, 0.5);
+    case BCX: return matrix_of (CI + (wrong == 1), CB * CHW + (wrong == 2), 0.25);
+    case BCOLS: return matrix_of (CKC + (wrong == 1), CB * CYW + (wrong == 2), 0.0);
+    case BCY: return matrix_of (CO + (wrong == 1), CB * CYW + (wrong == 2), 0.5);
+    case CCX: return cmatrix_of (CI + (wrong == 1), CHW + (wrong == 2));
+    case CCK: return cmatrix_of (CO + (wrong == 1), CKC + (wrong == 2));
+    case CCB: return cvector_of (CO + w);
+    case CCY: return cmatrix_of (CO + (wrong == 1), CYW + (wrong == 2));
+    case PX:   /* distinct values: no ties */
+      A = gsl_matrix_alloc (PC + (wrong == 1), PHW + (wrong == 2));
+      for (size_t i = 0; i < A->size1 * A->size2; i++)
+        A->data[i] = (double) i / 8.0;
+      break;
+    case PY: return matrix_of (PC + (wrong == 1), PYW + (wrong == 2), 0.5);
+    case CPX: return cmatrix_of (PC + (wrong == 1), PHW + (wrong == 2));
+    case CPY: return cmatrix_of (PC + (wrong == 1), PYW + (wrong == 2));
     case P1:
       path = path_of ("1");
       A = matrix_of (N, M, 0.5);
@@ -515,7 +562,11 @@ unmake (kind k, void *p)
     {
     case VN: case VM: case TK: case ZK: gsl_vector_free (p); break;
     case MNM: case MNN: case MX: case ZQK: case MBN: case MCN: case MBM: case MBH:
+    case CX: case CK: case CY: case CYR: case BCX: case BCOLS: case BCY: case PX: case PY:
       gsl_matrix_free (p); break;
+    case CBV: gsl_vector_free (p); break;
+    case CCX: case CCK: case CCY: case CPX: case CPY: gsl_matrix_complex_free (p); break;
+    case CCB: gsl_vector_complex_free (p); break;
     case CONF: gsl_matrix_ulong_free (p); break;
     case WS: bp_model_workspace_free (p); break;
     case BWS: bp_batch_workspace_free (p); break;
@@ -783,6 +834,30 @@ static int call_model_file_read_state (void **p)
 static int call_model_file_layers (void **p)
 { return bp_model_file_layers (S (0), p[1], p[2], ERRLEN); }
 
+/* convolution and pooling */
+static int call_conv (void **p) { return bp_conv (p[0], A (1), V (2), A (3), A (4)); }
+static int call_conv_grad_weights (void **p)
+{ return bp_conv_grad_weights (p[0], A (1), A (2), A (3)); }
+static int call_conv_grad_input (void **p)
+{ return bp_conv_grad_input (p[0], A (1), A (2), A (3)); }
+static int call_conv_grad_bias (void **p) { return bp_conv_grad_bias (A (0), V (1)); }
+static int call_cstep_conv (void **p)
+{ return bp_cstep_conv (p[0], CA (1), CV (2), CA (3), CA (4)); }
+static int call_batch_conv (void **p)
+{ return bp_batch_conv (p[0], A (1), V (2), A (3), A (4), A (5)); }
+static int call_batch_conv_grad_weights (void **p)
+{ return bp_batch_conv_grad_weights (p[0], A (1), A (2), A (3)); }
+static int call_batch_conv_grad_input (void **p)
+{ return bp_batch_conv_grad_input (p[0], A (1), A (2), A (3), A (4)); }
+static int call_maxpool (void **p) { return bp_maxpool (A (0), PH, PWD, A (1)); }
+static int call_maxpool_backward (void **p)
+{ return bp_maxpool_backward (A (0), PH, PWD, A (1), A (2)); }
+static int call_avgpool (void **p) { return bp_avgpool (A (0), PH, PWD, A (1)); }
+static int call_avgpool_backward (void **p)
+{ return bp_avgpool_backward (A (0), PH, PWD, A (1)); }
+static int call_cstep_maxpool (void **p) { return bp_cstep_maxpool (CA (0), PH, PWD, CA (1)); }
+static int call_cstep_avgpool (void **p) { return bp_cstep_avgpool (CA (0), PH, PWD, CA (1)); }
+
 #define MAX_ARGS 10
 
 typedef enum { R_INT, R_DOUBLE, R_VOID } returns;
@@ -964,6 +1039,28 @@ static const api_row api[] = {
     { DS, SGDP, RNG, MTR, PROG, PAR, NET, DBL }, B_ (4) | B_ (7), 0, B_ (6) },
   { "bp_mlp_evaluate", call_mlp_evaluate, R_INT, 6, { DS, NET, MBWS, CONF, DBL, DBL },
     B_ (3) | B_ (4) | B_ (5), 0, B_ (1) },
+
+  /* convolution and pooling (the shape is never wrong here: a bad shape is
+     GSL_EINVAL, tested in check_conv.c) */
+  { "bp_conv", call_conv, R_INT, 5, { CSH, CK, CBV, CX, CY }, 0, B_ (0), 0 },
+  { "bp_conv_grad_weights", call_conv_grad_weights, R_INT, 4, { CSH, CX, CY, CK }, 0,
+    B_ (0), 0 },
+  { "bp_conv_grad_input", call_conv_grad_input, R_INT, 4, { CSH, CK, CY, CX }, 0, B_ (0),
+    0 },
+  { "bp_conv_grad_bias", call_conv_grad_bias, R_INT, 2, { CYR, CBV }, 0, 0, 0 },
+  { "bp_cstep_conv", call_cstep_conv, R_INT, 5, { CSH, CCK, CCB, CCX, CCY }, 0, B_ (0), 0 },
+  { "bp_batch_conv", call_batch_conv, R_INT, 6, { CSH, CK, CBV, BCX, BCOLS, BCY }, 0,
+    B_ (0), 0 },
+  { "bp_batch_conv_grad_weights", call_batch_conv_grad_weights, R_INT, 4,
+    { CSH, BCY, BCOLS, CK }, 0, B_ (0), 0 },
+  { "bp_batch_conv_grad_input", call_batch_conv_grad_input, R_INT, 5,
+    { CSH, CK, BCY, BCOLS, BCX }, 0, B_ (0), 0 },
+  { "bp_maxpool", call_maxpool, R_INT, 2, { PX, PY }, 0, 0, B_ (0) },
+  { "bp_maxpool_backward", call_maxpool_backward, R_INT, 3, { PX, PY, PX }, 0, 0, B_ (0) },
+  { "bp_avgpool", call_avgpool, R_INT, 2, { PX, PY }, 0, 0, 0 },
+  { "bp_avgpool_backward", call_avgpool_backward, R_INT, 2, { PY, PX }, 0, 0, 0 },
+  { "bp_cstep_maxpool", call_cstep_maxpool, R_INT, 2, { CPX, CPY }, 0, 0, 0 },
+  { "bp_cstep_avgpool", call_cstep_avgpool, R_INT, 2, { CPX, CPY }, 0, 0, 0 },
 
   /* model files (the same reporting as the readers above) */
   { "bp_model_file_write", call_model_file_write, R_INT, 4, { PW, MNM, VN, ERR },

@@ -200,6 +200,12 @@ mutation: all $(check_PROGRAMS)
 .PHONY: mutation
 CLEANFILES += tests/mutation-report.txt
 PYTHON3 = python3
+# Issue 13: the convolution and pooling layers and their batch forms.
+BP_SUITES += tests/check_conv tests/check_pool
+tests_check_conv_CFLAGS = $(TEST_CFLAGS)
+tests_check_conv_LDADD = $(TEST_LDADD)
+tests_check_pool_CFLAGS = $(TEST_CFLAGS)
+tests_check_pool_LDADD = $(TEST_LDADD)
 
 # A run that fails early, stops cleanly on a signal and resumes to the same
 # bytes; divergence; the progress line on a pty (issue 11, items 3-5).

@@ -20,7 +20,9 @@ src_lib_libbackprop_la_SOURCES += \
   src/lib/formulas/activation.c \
   src/lib/formulas/mlp.c \
   src/lib/formulas/batch.c \
-  src/lib/formulas/mlp_batch.c src/lib/formulas/mlp_batch_trusted.h
+  src/lib/formulas/mlp_batch.c src/lib/formulas/mlp_batch_trusted.h \
+  src/lib/formulas/conv.c \
+  src/lib/formulas/pool.c
 pkginclude_HEADERS += \
   src/backprop/bp_reshape.h \
   src/backprop/bp_linear.h \
@@ -30,7 +32,9 @@ pkginclude_HEADERS += \
   src/backprop/bp_activation.h \
   src/backprop/bp_mlp.h \
   src/backprop/bp_batch.h \
-  src/backprop/bp_mlp_batch.h
+  src/backprop/bp_mlp_batch.h \
+  src/backprop/bp_conv.h \
+  src/backprop/bp_pool.h
 
 # The checker: numeric derivatives and their comparison with analytic ones.
 src_lib_libbackprop_la_SOURCES += \

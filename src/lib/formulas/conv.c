@@ -1,0 +1,404 @@
+/* conv.c -- the 2-D convolution layer and its gradients, direct from the
+   formulas, and its batch form by im2col and one dgemm;
+   derivations/15-convolution.md */
+#include <config.h>
+#include <complex.h>
+#include "lib/cmplx.h"
+#include <gsl/gsl_errno.h>
+#include <gsl/gsl_blas.h>
+#include "backprop/bp_conv.h"
+
+/* Ho = H + 2p - k + 1 and Wo, for a shape already checked */
+static size_t
+out_height (const bp_conv_shape *s)
+{
+  return s->height + 2 * s->pad - s->k + 1;
+}
+
+static size_t
+out_width (const bp_conv_shape *s)
+{
+  return s->width + 2 * s->pad - s->k + 1;
+}
+
+/* GSL_SUCCESS for a shape with every field positive and a kernel no
+   larger than the padded image; else the error, reported for fn. */
+static int
+shape_ok (const char *fn, const bp_conv_shape *s)
+{
+  if (s->channels_in == 0 || s->height == 0 || s->width == 0 || s->channels_out == 0
+      || s->k == 0)
+    {
+      gsl_error (fn, __FILE__, __LINE__, GSL_EINVAL);
+      return GSL_EINVAL;
+    }
+  if (s->k > s->height + 2 * s->pad || s->k > s->width + 2 * s->pad)
+    {
+      gsl_error (fn, __FILE__, __LINE__, GSL_EINVAL);
+      return GSL_EINVAL;
+    }
+  return GSL_SUCCESS;
+}
+
+/* 1 when r x c is rows x cols */
+static int
+is (size_t r, size_t c, size_t rows, size_t cols)
+{
+  return r == rows && c == cols;
+}
+
+/* the input element X[c, r, q] of the padded image, 0 outside */
+static double
+padded (const gsl_matrix *X, const bp_conv_shape *s, size_t c, size_t r_p, size_t q_p)
+{
+  /* r_p = r + p, q_p = q + p: unsigned, so the padding is a shift */
+  if (r_p < s->pad || q_p < s->pad)
+    return 0.0;
+  const size_t r = r_p - s->pad, q = q_p - s->pad;
+  if (r >= s->height || q >= s->width)
+    return 0.0;
+  return gsl_matrix_get (X, c, r * s->width + q);
+}
+
+static size_t
+kcol (const bp_conv_shape *s, size_t c, size_t a, size_t e)
+{
+  return (c * s->k + a) * s->k + e;
+}
+
+/* Y[o,i,j] = b_o + sum_{c,a,e} K[o,c,a,e] X[c, i+a-p, j+e-p]  (15.1) */
+int
+bp_conv (const bp_conv_shape *s, const gsl_matrix *K, const gsl_vector *b,
+         const gsl_matrix *X, gsl_matrix *Y)
+{
+  if (!s || !K || !b || !X || !Y)
+    GSL_ERROR ("bp_conv: s, K, b, X and Y must not be NULL", GSL_EFAULT);
+  if (shape_ok ("bp_conv: the shape needs positive sizes and k <= H + 2p, W + 2p", s))
+    return GSL_EINVAL;
+  const size_t Ho = out_height (s), Wo = out_width (s), k = s->k;
+  if (!is (X->size1, X->size2, s->channels_in, s->height * s->width))
+    GSL_ERROR ("bp_conv: X must be C_in x (H W)", GSL_EBADLEN);
+  if (!is (K->size1, K->size2, s->channels_out, s->channels_in * k * k)
+      || b->size != s->channels_out)
+    GSL_ERROR ("bp_conv: K must be C_out x (C_in k k) and b have C_out", GSL_EBADLEN);
+  if (!is (Y->size1, Y->size2, s->channels_out, Ho * Wo))
+    GSL_ERROR ("bp_conv: Y must be C_out x (Ho Wo), Ho = H + 2p - k + 1", GSL_EBADLEN);
+  for (size_t o = 0; o < s->channels_out; o++)
+    for (size_t i = 0; i < Ho; i++)
+      for (size_t j = 0; j < Wo; j++)
+        {
+          double y = gsl_vector_get (b, o);
+          for (size_t c = 0; c < s->channels_in; c++)
+            for (size_t a = 0; a < k; a++)
+              for (size_t e = 0; e < k; e++)
+                y += gsl_matrix_get (K, o, kcol (s, c, a, e)) * padded (X, s, c, i + a, j + e);
+          gsl_matrix_set (Y, o, i * Wo + j, y);
+        }
+  return GSL_SUCCESS;
+}
+
+/* dL/dX[c,r,q] = sum_{o,a,e} dL/dY[o, r+p-a, q+p-e] K[o,c,a,e]  (15.3) */
+int
+bp_conv_grad_input (const bp_conv_shape *s, const gsl_matrix *K,
+                    const gsl_matrix *dL_dY, gsl_matrix *dL_dX)
+{
+  if (!s || !K || !dL_dY || !dL_dX)
+    GSL_ERROR ("bp_conv_grad_input: s, K, dL_dY and dL_dX must not be NULL", GSL_EFAULT);
+  if (shape_ok ("bp_conv_grad_input: the shape needs positive sizes and k <= H + 2p, W + 2p",
+                s))
+    return GSL_EINVAL;
+  const size_t Ho = out_height (s), Wo = out_width (s), k = s->k;
+  if (!is (K->size1, K->size2, s->channels_out, s->channels_in * k * k))
+    GSL_ERROR ("bp_conv_grad_input: K must be C_out x (C_in k k)", GSL_EBADLEN);
+  if (!is (dL_dY->size1, dL_dY->size2, s->channels_out, Ho * Wo))
+    GSL_ERROR ("bp_conv_grad_input: dL_dY must be C_out x (Ho Wo)", GSL_EBADLEN);
+  if (!is (dL_dX->size1, dL_dX->size2, s->channels_in, s->height * s->width))
+    GSL_ERROR ("bp_conv_grad_input: dL_dX must be C_in x (H W)", GSL_EBADLEN);
+  for (size_t c = 0; c < s->channels_in; c++)
+    for (size_t r = 0; r < s->height; r++)
+      for (size_t q = 0; q < s->width; q++)
+        {
+          double g = 0.0;
+          for (size_t a = 0; a < k; a++)
+            for (size_t e = 0; e < k; e++)
+              {
+                /* i = r + p - a and j = q + p - e must lie in 0..Ho-1, 0..Wo-1 */
+                if (r + s->pad < a || q + s->pad < e)
+                  continue;
+                const size_t i = r + s->pad - a, j = q + s->pad - e;
+                if (i >= Ho || j >= Wo)
+                  continue;
+                for (size_t o = 0; o < s->channels_out; o++)
+                  g += gsl_matrix_get (dL_dY, o, i * Wo + j)
+                       * gsl_matrix_get (K, o, kcol (s, c, a, e));
+              }
+          gsl_matrix_set (dL_dX, c, r * s->width + q, g);
+        }
+  return GSL_SUCCESS;
+}
+
+/* dL/dK[o,c,a,e] = sum_{i,j} dL/dY[o,i,j] X[c, i+a-p, j+e-p]  (15.2) */
+int
+bp_conv_grad_weights (const bp_conv_shape *s, const gsl_matrix *X,
+                      const gsl_matrix *dL_dY, gsl_matrix *dL_dK)
+{
+  if (!s || !X || !dL_dY || !dL_dK)
+    GSL_ERROR ("bp_conv_grad_weights: s, X, dL_dY and dL_dK must not be NULL", GSL_EFAULT);
+  if (shape_ok ("bp_conv_grad_weights: the shape needs positive sizes and k <= H + 2p, "
+                "W + 2p", s))
+    return GSL_EINVAL;
+  const size_t Ho = out_height (s), Wo = out_width (s), k = s->k;
+  if (!is (X->size1, X->size2, s->channels_in, s->height * s->width))
+    GSL_ERROR ("bp_conv_grad_weights: X must be C_in x (H W)", GSL_EBADLEN);
+  if (!is (dL_dY->size1, dL_dY->size2, s->channels_out, Ho * Wo))
+    GSL_ERROR ("bp_conv_grad_weights: dL_dY must be C_out x (Ho Wo)", GSL_EBADLEN);
+  if (!is (dL_dK->size1, dL_dK->size2, s->channels_out, s->channels_in * k * k))
+    GSL_ERROR ("bp_conv_grad_weights: dL_dK must be C_out x (C_in k k)", GSL_EBADLEN);
+  for (size_t o = 0; o < s->channels_out; o++)
+    for (size_t c = 0; c < s->channels_in; c++)
+      for (size_t a = 0; a < k; a++)
+        for (size_t e = 0; e < k; e++)
+          {
+            double g = 0.0;
+            for (size_t i = 0; i < Ho; i++)
+              for (size_t j = 0; j < Wo; j++)
+                g += gsl_matrix_get (dL_dY, o, i * Wo + j) * padded (X, s, c, i + a, j + e);
+            gsl_matrix_set (dL_dK, o, kcol (s, c, a, e), g);
+          }
+  return GSL_SUCCESS;
+}
+
+/* dL/db_o = sum_{i,j} dL/dY[o,i,j]  (15.4) */
+int
+bp_conv_grad_bias (const gsl_matrix *dL_dY, gsl_vector *dL_db)
+{
+  if (!dL_dY || !dL_db)
+    GSL_ERROR ("bp_conv_grad_bias: dL_dY and dL_db must not be NULL", GSL_EFAULT);
+  if (dL_db->size != dL_dY->size1)
+    GSL_ERROR ("bp_conv_grad_bias: dL_db must have as many elements as dL_dY has rows",
+               GSL_EBADLEN);
+  for (size_t o = 0; o < dL_dY->size1; o++)
+    {
+      double g = 0.0;
+      for (size_t t = 0; t < dL_dY->size2; t++)
+        g += gsl_matrix_get (dL_dY, o, t);
+      gsl_vector_set (dL_db, o, g);
+    }
+  return GSL_SUCCESS;
+}
+
+/* --- the complex step ---------------------------------------------------- */
+
+static double complex
+cmget (const gsl_matrix_complex *A, size_t i, size_t j)
+{
+  const double *p = A->data + 2 * (i * A->tda + j);
+  return CMPLX (p[0], p[1]);
+}
+
+static void
+cmset (gsl_matrix_complex *A, size_t i, size_t j, double complex z)
+{
+  double *p = A->data + 2 * (i * A->tda + j);
+  p[0] = creal (z);
+  p[1] = cimag (z);
+}
+
+/* (15.1) in complex arithmetic */
+int
+bp_cstep_conv (const bp_conv_shape *s, const gsl_matrix_complex *K,
+               const gsl_vector_complex *b, const gsl_matrix_complex *X,
+               gsl_matrix_complex *Y)
+{
+  if (!s || !K || !b || !X || !Y)
+    GSL_ERROR ("bp_cstep_conv: s, K, b, X and Y must not be NULL", GSL_EFAULT);
+  if (shape_ok ("bp_cstep_conv: the shape needs positive sizes and k <= H + 2p, W + 2p", s))
+    return GSL_EINVAL;
+  const size_t Ho = out_height (s), Wo = out_width (s), k = s->k, p = s->pad;
+  if (!is (X->size1, X->size2, s->channels_in, s->height * s->width))
+    GSL_ERROR ("bp_cstep_conv: X must be C_in x (H W)", GSL_EBADLEN);
+  if (!is (K->size1, K->size2, s->channels_out, s->channels_in * k * k)
+      || b->size != s->channels_out)
+    GSL_ERROR ("bp_cstep_conv: K must be C_out x (C_in k k) and b have C_out", GSL_EBADLEN);
+  if (!is (Y->size1, Y->size2, s->channels_out, Ho * Wo))
+    GSL_ERROR ("bp_cstep_conv: Y must be C_out x (Ho Wo), Ho = H + 2p - k + 1",
+               GSL_EBADLEN);
+  for (size_t o = 0; o < s->channels_out; o++)
+    for (size_t i = 0; i < Ho; i++)
+      for (size_t j = 0; j < Wo; j++)
+        {
+          const double *bo = b->data + 2 * o * b->stride;
+          double complex y = CMPLX (bo[0], bo[1]);
+          for (size_t c = 0; c < s->channels_in; c++)
+            for (size_t a = 0; a < k; a++)
+              for (size_t e = 0; e < k; e++)
+                {
+                  if (i + a < p || j + e < p || i + a - p >= s->height
+                      || j + e - p >= s->width)
+                    continue;
+                  y += cmget (K, o, kcol (s, c, a, e))
+                       * cmget (X, c, (i + a - p) * s->width + (j + e - p));
+                }
+          cmset (Y, o, i * Wo + j, y);
+        }
+  return GSL_SUCCESS;
+}
+
+/* --- the batch forms ------------------------------------------------------ */
+
+/* B from X's columns, or 0 when they are not a positive multiple of H W */
+static size_t
+batch_count (const bp_conv_shape *s, size_t columns)
+{
+  const size_t hw = s->height * s->width;
+  return (columns % hw == 0) ? columns / hw : 0;
+}
+
+/* cols[(c k + a) k + e, (n Ho + i) Wo + j] = X[c, n, i+a-p, j+e-p]  (15.5) */
+static void
+im2col (const bp_conv_shape *s, size_t B, const gsl_matrix *X, gsl_matrix *cols)
+{
+  const size_t Ho = out_height (s), Wo = out_width (s), k = s->k, p = s->pad;
+  const size_t H = s->height, W = s->width;
+  for (size_t c = 0; c < s->channels_in; c++)
+    for (size_t a = 0; a < k; a++)
+      for (size_t e = 0; e < k; e++)
+        {
+          double *dst = cols->data + kcol (s, c, a, e) * cols->tda;
+          for (size_t n = 0; n < B; n++)
+            {
+              const double *img = X->data + c * X->tda + n * H * W;
+              for (size_t i = 0; i < Ho; i++, dst += Wo)
+                {
+                  const size_t r = i + a;   /* the padded row r; r - p in the image */
+                  if (r < p || r - p >= H)
+                    {
+                      for (size_t j = 0; j < Wo; j++)
+                        dst[j] = 0.0;
+                      continue;
+                    }
+                  const double *row = img + (r - p) * W;
+                  for (size_t j = 0; j < Wo; j++)
+                    {
+                      const size_t q = j + e;
+                      dst[j] = (q < p || q - p >= W) ? 0.0 : row[q - p];
+                    }
+                }
+            }
+        }
+}
+
+/* the adjoint of im2col: dL/dX[c, n, i+a-p, j+e-p] += dcols[...]  (15.8) */
+static void
+col2im (const bp_conv_shape *s, size_t B, const gsl_matrix *dcols, gsl_matrix *dX)
+{
+  const size_t Ho = out_height (s), Wo = out_width (s), k = s->k, p = s->pad;
+  const size_t H = s->height, W = s->width;
+  gsl_matrix_set_zero (dX);
+  for (size_t c = 0; c < s->channels_in; c++)
+    for (size_t a = 0; a < k; a++)
+      for (size_t e = 0; e < k; e++)
+        {
+          const double *src = dcols->data + kcol (s, c, a, e) * dcols->tda;
+          for (size_t n = 0; n < B; n++)
+            {
+              double *img = dX->data + c * dX->tda + n * H * W;
+              for (size_t i = 0; i < Ho; i++, src += Wo)
+                {
+                  const size_t r = i + a;
+                  if (r < p || r - p >= H)
+                    continue;
+                  double *row = img + (r - p) * W;
+                  for (size_t j = 0; j < Wo; j++)
+                    {
+                      const size_t q = j + e;
+                      if (q >= p && q - p < W)
+                        row[q - p] += src[j];
+                    }
+                }
+            }
+        }
+}
+
+/* cols = im2col(X), Y = K cols + b 1^T  (15.5), (15.6) */
+int
+bp_batch_conv (const bp_conv_shape *s, const gsl_matrix *K, const gsl_vector *b,
+               const gsl_matrix *X, gsl_matrix *cols, gsl_matrix *Y)
+{
+  if (!s || !K || !b || !X || !cols || !Y)
+    GSL_ERROR ("bp_batch_conv: s, K, b, X, cols and Y must not be NULL", GSL_EFAULT);
+  if (shape_ok ("bp_batch_conv: the shape needs positive sizes and k <= H + 2p, W + 2p", s))
+    return GSL_EINVAL;
+  const size_t Ho = out_height (s), Wo = out_width (s), k = s->k;
+  const size_t B = batch_count (s, X->size2);
+  if (X->size1 != s->channels_in || B == 0)
+    GSL_ERROR ("bp_batch_conv: X must be C_in x (B H W), B >= 1", GSL_EBADLEN);
+  if (!is (K->size1, K->size2, s->channels_out, s->channels_in * k * k)
+      || b->size != s->channels_out)
+    GSL_ERROR ("bp_batch_conv: K must be C_out x (C_in k k) and b have C_out", GSL_EBADLEN);
+  if (!is (cols->size1, cols->size2, s->channels_in * k * k, B * Ho * Wo))
+    GSL_ERROR ("bp_batch_conv: cols must be (C_in k k) x (B Ho Wo)", GSL_EBADLEN);
+  if (!is (Y->size1, Y->size2, s->channels_out, B * Ho * Wo))
+    GSL_ERROR ("bp_batch_conv: Y must be C_out x (B Ho Wo)", GSL_EBADLEN);
+  im2col (s, B, X, cols);
+  for (size_t o = 0; o < s->channels_out; o++)
+    {
+      gsl_vector_view yo = gsl_matrix_row (Y, o);
+      gsl_vector_set_all (&yo.vector, gsl_vector_get (b, o));
+    }
+  return gsl_blas_dgemm (CblasNoTrans, CblasNoTrans, 1.0, K, cols, 1.0, Y);
+}
+
+/* dL/dK = dL/dY cols^T  (15.7) */
+int
+bp_batch_conv_grad_weights (const bp_conv_shape *s, const gsl_matrix *dL_dY,
+                            const gsl_matrix *cols, gsl_matrix *dL_dK)
+{
+  if (!s || !dL_dY || !cols || !dL_dK)
+    GSL_ERROR ("bp_batch_conv_grad_weights: s, dL_dY, cols and dL_dK must not be NULL",
+               GSL_EFAULT);
+  if (shape_ok ("bp_batch_conv_grad_weights: the shape needs positive sizes and "
+                "k <= H + 2p, W + 2p", s))
+    return GSL_EINVAL;
+  const size_t HoWo = out_height (s) * out_width (s), k = s->k;
+  if (dL_dY->size1 != s->channels_out || dL_dY->size2 == 0 || dL_dY->size2 % HoWo != 0)
+    GSL_ERROR ("bp_batch_conv_grad_weights: dL_dY must be C_out x (B Ho Wo), B >= 1",
+               GSL_EBADLEN);
+  if (!is (cols->size1, cols->size2, s->channels_in * k * k, dL_dY->size2))
+    GSL_ERROR ("bp_batch_conv_grad_weights: cols must be (C_in k k) x (B Ho Wo)",
+               GSL_EBADLEN);
+  if (!is (dL_dK->size1, dL_dK->size2, s->channels_out, s->channels_in * k * k))
+    GSL_ERROR ("bp_batch_conv_grad_weights: dL_dK must be C_out x (C_in k k)",
+               GSL_EBADLEN);
+  return gsl_blas_dgemm (CblasNoTrans, CblasTrans, 1.0, dL_dY, cols, 0.0, dL_dK);
+}
+
+/* dL/dcols = K^T dL/dY, dL/dX = col2im(dL/dcols)  (15.8) */
+int
+bp_batch_conv_grad_input (const bp_conv_shape *s, const gsl_matrix *K,
+                          const gsl_matrix *dL_dY, gsl_matrix *work, gsl_matrix *dL_dX)
+{
+  if (!s || !K || !dL_dY || !work || !dL_dX)
+    GSL_ERROR ("bp_batch_conv_grad_input: s, K, dL_dY, work and dL_dX must not be NULL",
+               GSL_EFAULT);
+  if (shape_ok ("bp_batch_conv_grad_input: the shape needs positive sizes and "
+                "k <= H + 2p, W + 2p", s))
+    return GSL_EINVAL;
+  const size_t HoWo = out_height (s) * out_width (s), k = s->k;
+  const size_t B = batch_count (s, dL_dX->size2);
+  if (dL_dX->size1 != s->channels_in || B == 0)
+    GSL_ERROR ("bp_batch_conv_grad_input: dL_dX must be C_in x (B H W), B >= 1",
+               GSL_EBADLEN);
+  if (!is (K->size1, K->size2, s->channels_out, s->channels_in * k * k))
+    GSL_ERROR ("bp_batch_conv_grad_input: K must be C_out x (C_in k k)", GSL_EBADLEN);
+  if (!is (dL_dY->size1, dL_dY->size2, s->channels_out, B * HoWo))
+    GSL_ERROR ("bp_batch_conv_grad_input: dL_dY must be C_out x (B Ho Wo)", GSL_EBADLEN);
+  if (!is (work->size1, work->size2, s->channels_in * k * k, B * HoWo))
+    GSL_ERROR ("bp_batch_conv_grad_input: work must be (C_in k k) x (B Ho Wo)",
+               GSL_EBADLEN);
+  int status = gsl_blas_dgemm (CblasTrans, CblasNoTrans, 1.0, K, dL_dY, 0.0, work);
+  if (status != GSL_SUCCESS)
+    return status;
+  col2im (s, B, work, dL_dX);
+  return GSL_SUCCESS;
+}

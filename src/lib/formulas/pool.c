@@ -1,0 +1,271 @@
+/* pool.c -- 2 x 2 max- and average-pooling, stride 2, and their backward
+   passes; derivations/16-pooling.md */
+#include <config.h>
+#include <complex.h>
+#include "lib/cmplx.h"
+#include <gsl/gsl_errno.h>
+#include "backprop/bp_pool.h"
+#include "lib/valid.h"
+
+/* The images of one row: n of H x W, pooled to Ho x Wo each. */
+typedef struct
+{
+  size_t n, H, W, Ho, Wo;
+} geometry;
+
+/* The geometry of X's columns and the shape Y must have; GSL_SUCCESS,
+   or the error (reported for fn) when H or W is below 2 or the columns are
+   not a positive multiple of H W, or Y's shape is not C x (n Ho Wo). */
+static int
+geometry_of (const char *fn, size_t xrows, size_t xcols, size_t height, size_t width,
+             size_t yrows, size_t ycols, geometry *g)
+{
+  if (height < 2 || width < 2)
+    {
+      gsl_error (fn, __FILE__, __LINE__, GSL_EINVAL);
+      return GSL_EINVAL;
+    }
+  g->H = height;
+  g->W = width;
+  g->Ho = height / 2;
+  g->Wo = width / 2;
+  g->n = xcols / (height * width);
+  if (g->n == 0 || xcols % (height * width) != 0 || yrows != xrows
+      || ycols != g->n * g->Ho * g->Wo)
+    {
+      gsl_error (fn, __FILE__, __LINE__, GSL_EBADLEN);
+      return GSL_EBADLEN;
+    }
+  return GSL_SUCCESS;
+}
+
+/* column of X[c, n, r, q] and of Y[c, n, i, j] */
+static size_t
+xcol (const geometry *g, size_t n, size_t r, size_t q)
+{
+  return (n * g->H + r) * g->W + q;
+}
+
+static size_t
+ycol (const geometry *g, size_t n, size_t i, size_t j)
+{
+  return (n * g->Ho + i) * g->Wo + j;
+}
+
+/* The column of element t = 2a + e of window (i, j) of image n. */
+static size_t
+wcol (const geometry *g, size_t n, size_t i, size_t j, size_t t)
+{
+  return xcol (g, n, 2 * i + t / 2, 2 * j + t % 2);
+}
+
+/* The offset t = 2a + e of the window's first maximum in row-major
+   order (strict >: a later equal value does not displace it); x is the
+   channel's row. */
+static size_t
+first_max (const double *x, const geometry *g, size_t n, size_t i, size_t j)
+{
+  size_t best = 0;
+  double m = x[wcol (g, n, i, j, 0)];
+  for (size_t t = 1; t < 4; t++)
+    {
+      const double xt = x[wcol (g, n, i, j, t)];
+      if (xt > m)
+        {
+          m = xt;
+          best = t;
+        }
+    }
+  return best;
+}
+
+/* Y[c,i,j] = max_{a,e} X[c, 2i+a, 2j+e]  (16.1) */
+int
+bp_maxpool (const gsl_matrix *X, size_t height, size_t width, gsl_matrix *Y)
+{
+  geometry g;
+  if (!X || !Y)
+    GSL_ERROR ("bp_maxpool: X and Y must not be NULL", GSL_EFAULT);
+  int status = geometry_of ("bp_maxpool: height and width must be >= 2, X C x (n H W), "
+                            "Y C x (n floor(H/2) floor(W/2))", X->size1, X->size2, height,
+                            width, Y->size1, Y->size2, &g);
+  if (status)
+    return status;
+  if (!matrix_finite (X))
+    GSL_ERROR ("bp_maxpool: X has a NaN or infinite element", GSL_EDOM);
+  for (size_t c = 0; c < X->size1; c++)
+    {
+      const double *x = X->data + c * X->tda;
+      double *y = Y->data + c * Y->tda;
+      for (size_t n = 0; n < g.n; n++)
+        for (size_t i = 0; i < g.Ho; i++)
+          for (size_t j = 0; j < g.Wo; j++)
+            y[ycol (&g, n, i, j)] = x[wcol (&g, n, i, j, first_max (x, &g, n, i, j))];
+    }
+  return GSL_SUCCESS;
+}
+
+/* dL/dX[c, 2i+a, 2j+e] = dL/dY[c,i,j] at the first maximum, else 0  (16.2) */
+int
+bp_maxpool_backward (const gsl_matrix *X, size_t height, size_t width,
+                     const gsl_matrix *dL_dY, gsl_matrix *dL_dX)
+{
+  geometry g;
+  if (!X || !dL_dY || !dL_dX)
+    GSL_ERROR ("bp_maxpool_backward: X, dL_dY and dL_dX must not be NULL", GSL_EFAULT);
+  int status = geometry_of ("bp_maxpool_backward: height and width must be >= 2, "
+                            "X C x (n H W), dL_dY C x (n floor(H/2) floor(W/2))",
+                            X->size1, X->size2, height, width, dL_dY->size1,
+                            dL_dY->size2, &g);
+  if (status)
+    return status;
+  if (dL_dX->size1 != X->size1 || dL_dX->size2 != X->size2)
+    GSL_ERROR ("bp_maxpool_backward: dL_dX must have X's shape", GSL_EBADLEN);
+  if (!matrix_finite (X))
+    GSL_ERROR ("bp_maxpool_backward: X has a NaN or infinite element", GSL_EDOM);
+  gsl_matrix_set_zero (dL_dX);
+  for (size_t c = 0; c < X->size1; c++)
+    {
+      const double *x = X->data + c * X->tda, *dy = dL_dY->data + c * dL_dY->tda;
+      double *dx = dL_dX->data + c * dL_dX->tda;
+      for (size_t n = 0; n < g.n; n++)
+        for (size_t i = 0; i < g.Ho; i++)
+          for (size_t j = 0; j < g.Wo; j++)
+            dx[wcol (&g, n, i, j, first_max (x, &g, n, i, j))] = dy[ycol (&g, n, i, j)];
+    }
+  return GSL_SUCCESS;
+}
+
+/* Y[c,i,j] = (1/4) sum_{a,e} X[c, 2i+a, 2j+e]  (16.3) */
+int
+bp_avgpool (const gsl_matrix *X, size_t height, size_t width, gsl_matrix *Y)
+{
+  geometry g;
+  if (!X || !Y)
+    GSL_ERROR ("bp_avgpool: X and Y must not be NULL", GSL_EFAULT);
+  int status = geometry_of ("bp_avgpool: height and width must be >= 2, X C x (n H W), "
+                            "Y C x (n floor(H/2) floor(W/2))", X->size1, X->size2, height,
+                            width, Y->size1, Y->size2, &g);
+  if (status)
+    return status;
+  for (size_t c = 0; c < X->size1; c++)
+    {
+      const double *x = X->data + c * X->tda;
+      double *y = Y->data + c * Y->tda;
+      for (size_t n = 0; n < g.n; n++)
+        for (size_t i = 0; i < g.Ho; i++)
+          for (size_t j = 0; j < g.Wo; j++)
+            {
+              double sum = 0.0;
+              for (size_t t = 0; t < 4; t++)
+                sum += x[wcol (&g, n, i, j, t)];
+              y[ycol (&g, n, i, j)] = 0.25 * sum;
+            }
+    }
+  return GSL_SUCCESS;
+}
+
+/* dL/dX[c, 2i+a, 2j+e] = dL/dY[c,i,j] / 4  (16.4) */
+int
+bp_avgpool_backward (const gsl_matrix *dL_dY, size_t height, size_t width,
+                     gsl_matrix *dL_dX)
+{
+  geometry g;
+  if (!dL_dY || !dL_dX)
+    GSL_ERROR ("bp_avgpool_backward: dL_dY and dL_dX must not be NULL", GSL_EFAULT);
+  int status = geometry_of ("bp_avgpool_backward: height and width must be >= 2, "
+                            "dL_dX C x (n H W), dL_dY C x (n floor(H/2) floor(W/2))",
+                            dL_dX->size1, dL_dX->size2, height, width, dL_dY->size1,
+                            dL_dY->size2, &g);
+  if (status)
+    return status;
+  gsl_matrix_set_zero (dL_dX);
+  for (size_t c = 0; c < dL_dX->size1; c++)
+    {
+      const double *dy = dL_dY->data + c * dL_dY->tda;
+      double *dx = dL_dX->data + c * dL_dX->tda;
+      for (size_t n = 0; n < g.n; n++)
+        for (size_t i = 0; i < g.Ho; i++)
+          for (size_t j = 0; j < g.Wo; j++)
+            {
+              const double d = 0.25 * dy[ycol (&g, n, i, j)];
+              for (size_t t = 0; t < 4; t++)
+                dx[wcol (&g, n, i, j, t)] = d;
+            }
+    }
+  return GSL_SUCCESS;
+}
+
+/* --- the complex step ---------------------------------------------------- */
+
+static double complex
+cmget (const gsl_matrix_complex *A, size_t i, size_t j)
+{
+  const double *p = A->data + 2 * (i * A->tda + j);
+  return CMPLX (p[0], p[1]);
+}
+
+static void
+cmset (gsl_matrix_complex *A, size_t i, size_t j, double complex z)
+{
+  double *p = A->data + 2 * (i * A->tda + j);
+  p[0] = creal (z);
+  p[1] = cimag (z);
+}
+
+/* (16.1), the first maximum chosen by the real parts */
+int
+bp_cstep_maxpool (const gsl_matrix_complex *X, size_t height, size_t width,
+                  gsl_matrix_complex *Y)
+{
+  geometry g;
+  if (!X || !Y)
+    GSL_ERROR ("bp_cstep_maxpool: X and Y must not be NULL", GSL_EFAULT);
+  int status = geometry_of ("bp_cstep_maxpool: height and width must be >= 2, "
+                            "X C x (n H W), Y C x (n floor(H/2) floor(W/2))", X->size1,
+                            X->size2, height, width, Y->size1, Y->size2, &g);
+  if (status)
+    return status;
+  for (size_t c = 0; c < X->size1; c++)
+    for (size_t n = 0; n < g.n; n++)
+      for (size_t i = 0; i < g.Ho; i++)
+        for (size_t j = 0; j < g.Wo; j++)
+          {
+            double complex m = cmget (X, c, xcol (&g, n, 2 * i, 2 * j));
+            for (size_t t = 1; t < 4; t++)
+              {
+                const double complex x
+                  = cmget (X, c, wcol (&g, n, i, j, t));
+                if (creal (x) > creal (m))
+                  m = x;
+              }
+            cmset (Y, c, ycol (&g, n, i, j), m);
+          }
+  return GSL_SUCCESS;
+}
+
+/* (16.3) in complex arithmetic */
+int
+bp_cstep_avgpool (const gsl_matrix_complex *X, size_t height, size_t width,
+                  gsl_matrix_complex *Y)
+{
+  geometry g;
+  if (!X || !Y)
+    GSL_ERROR ("bp_cstep_avgpool: X and Y must not be NULL", GSL_EFAULT);
+  int status = geometry_of ("bp_cstep_avgpool: height and width must be >= 2, "
+                            "X C x (n H W), Y C x (n floor(H/2) floor(W/2))", X->size1,
+                            X->size2, height, width, Y->size1, Y->size2, &g);
+  if (status)
+    return status;
+  for (size_t c = 0; c < X->size1; c++)
+    for (size_t n = 0; n < g.n; n++)
+      for (size_t i = 0; i < g.Ho; i++)
+        for (size_t j = 0; j < g.Wo; j++)
+          {
+            double complex sum = 0.0;
+            for (size_t t = 0; t < 4; t++)
+              sum += cmget (X, c, wcol (&g, n, i, j, t));
+            cmset (Y, c, ycol (&g, n, i, j), 0.25 * sum);
+          }
+  return GSL_SUCCESS;
+}
