@@ -128,6 +128,8 @@ DERIVATIONS_RU_MD = \
   derivations/ru/12-two-layer-network.md \
   derivations/ru/13-complex-step.md \
   derivations/ru/14-mini-batch.md \
+  derivations/ru/15-convolution.md \
+  derivations/ru/16-pooling.md \
   derivations/ru/summary.md \
   derivations/ru/errata.md
 dist_derivationsru_DATA = $(DERIVATIONS_RU_MD)
