@@ -246,6 +246,43 @@ START_TEST (test_mlp_batch_bad_sizes)
 }
 END_TEST
 
+/* Each of W1, b1, W2, b2 of the wrong shape alone, the other three
+   right: every one refused (a network a caller put together by hand, not
+   by bp_mlp_alloc, can be wrong in one field only). */
+START_TEST (test_mlp_batch_one_field_wrong)
+{
+  gsl_error_handler_t *old = gsl_set_error_handler_off ();
+  problem *p = problem_alloc (4);
+  const size_t m = p->net->m, H = p->net->H, n = p->net->n;
+  gsl_matrix *W1r = gsl_matrix_calloc (H + 1, m), *W1c = gsl_matrix_calloc (H, m + 1);
+  gsl_matrix *W2r = gsl_matrix_calloc (n + 1, H), *W2c = gsl_matrix_calloc (n, H + 1);
+  gsl_vector *b1 = gsl_vector_calloc (H + 1), *b2 = gsl_vector_calloc (n + 1);
+  gsl_matrix *const W1s[] = { W1r, W1c }, *const W2s[] = { W2r, W2c };
+  for (size_t k = 0; k < 6; k++)
+    {
+      bp_mlp wrong = *p->net;
+      if (k < 2)
+        wrong.W1 = W1s[k];
+      else if (k == 2)
+        wrong.b1 = b1;
+      else if (k < 5)
+        wrong.W2 = W2s[k - 3];
+      else
+        wrong.b2 = b2;
+      ck_assert_msg (isnan (bp_mlp_batch_forward (&wrong, p->U, p->T, p->ws)),
+                     "field %zu of the wrong shape was not refused", k);
+    }
+  gsl_matrix_free (W1r);
+  gsl_matrix_free (W1c);
+  gsl_matrix_free (W2r);
+  gsl_matrix_free (W2c);
+  gsl_vector_free (b1);
+  gsl_vector_free (b2);
+  problem_free (p);
+  gsl_set_error_handler (old);
+}
+END_TEST
+
 static Suite *
 mlp_batch_forward_suite (void)
 {
@@ -254,6 +291,7 @@ mlp_batch_forward_suite (void)
   tcase_add_loop_test (tc, test_mlp_batch_forward_rows, 0, LOOPS);
   tcase_add_test (tc, test_mlp_batch_forward_partial);
   tcase_add_test (tc, test_mlp_batch_bad_sizes);
+  tcase_add_test (tc, test_mlp_batch_one_field_wrong);
   suite_add_tcase (s, tc);
   return s;
 }
