@@ -173,8 +173,9 @@ cmd_eval (int argc, char **argv)
                test.n_classes);
       goto out;
     }
-  if (class_names_load ("eval", o.classes, data, n, &names) != 0)
+  if ((status = class_names_load ("eval", o.classes, data, n, &names)) != 0)
     goto out;
+  status = EXIT_NOT_CARRIED_OUT;
   if ((confusion = gsl_matrix_ulong_alloc (n, n)) == NULL)
     {
       fprintf (stderr, "%s: eval: out of memory\n", program_name);
@@ -187,6 +188,8 @@ cmd_eval (int argc, char **argv)
                s == GSL_EOVRFLW ? "the model's outputs are not finite on the test set "
                "(its parameters are too large): refused"
                : "the evaluation could not be carried out");
+      if (s == GSL_EOVRFLW)
+        status = EXIT_USAGE;   /* the model is refused: bad input */
       goto out;
     }
   M.kind->describe (&M, what, sizeof what);
