@@ -5,7 +5,9 @@
 # eval and verify, to a full disk (/dev/full) and to a closed stdout; a
 # FIFO as the model or as a data file is refused at once (it blocked in
 # fopen); --data '' is refused; plot files are not written through a
-# symbolic link planted in the plot folder; under address-space limits
+# symbolic link planted in the plot folder; train --model naming a data
+# file, and eval of a model of another shape
+# are refused; under address-space limits
 # every command ends, with a message when it cannot run.
 prog=./backprop
 data=${BP_TEST_DATA:-$(dirname "$0")/data}
@@ -64,6 +66,28 @@ expect 2 "invalid data folder ''" "eval --data ''" -- \
   "$prog" eval --model "$tmp/model" --data ''
 expect 2 "invalid data folder ''" "train --data ''" -- \
   "$prog" train --data '' --model "$tmp/unused"
+
+# train --model naming a data file being read (a copy of the data: the
+# test set replaced by a model otherwise), by its name and by a link to it
+mkdir "$tmp/dcopy" || exit 99
+cp "$data"/*-ubyte* "$tmp/dcopy/" || exit 99
+ln -s t10k-labels-idx1-ubyte.gz "$tmp/dcopy/link" || exit 99
+for m in t10k-images-idx3-ubyte.gz ./link; do
+  expect 2 "is the data file" "train --model DATA/$m" -- \
+    "$prog" train --data "$tmp/dcopy" --epochs 1 --model "$tmp/dcopy/$m"
+done
+for f in "$tmp"/dcopy/*-ubyte*; do
+  cmp -s "$f" "$data/${f##*/}" || failed "train --model replaced the data file ${f##*/}"
+done
+
+# eval refuses a model of another shape from its header, before reading
+# its parameters: 28x28 made 14x56 (784 inputs still) and a parameter
+# byte spoilt, which a reader of the parameters reports instead
+cp "$tmp/model" "$tmp/shape" || exit 99
+printf '\016\000\000\000\070\000\000\000' | dd of="$tmp/shape" bs=1 seek=20 conv=notrunc 2>/dev/null
+printf '\377\377' | dd of="$tmp/shape" bs=1 seek=100 conv=notrunc 2>/dev/null
+expect 2 "is a model of 14x56 images" "eval of a model of another shape" -- \
+  "$prog" eval --model "$tmp/shape" --data "$data"
 
 # the plot folder with links planted under the names it writes
 mkdir "$tmp/plot" || exit 99
