@@ -6,7 +6,7 @@
 # FIFO as the model or as a data file is refused at once (it blocked in
 # fopen); --data '' is refused; plot files are not written through a
 # symbolic link planted in the plot folder; train --model naming a data
-# file, and eval of a model of another shape
+# file, eval of a model of another shape and seeds outside 1 .. 2^32-1
 # are refused; under address-space limits
 # every command ends, with a message when it cannot run.
 prog=./backprop
@@ -88,6 +88,14 @@ printf '\016\000\000\000\070\000\000\000' | dd of="$tmp/shape" bs=1 seek=20 conv
 printf '\377\377' | dd of="$tmp/shape" bs=1 seek=100 conv=notrunc 2>/dev/null
 expect 2 "is a model of 14x56 images" "eval of a model of another shape" -- \
   "$prog" eval --model "$tmp/shape" --data "$data"
+
+# seeds are 1 .. 2^32-1 (mt19937 takes 0 as 4357 and 2^32 + 1 as 1)
+for s in 0 4294967296 4294967297; do
+  expect 2 "invalid.*seed" "train --seed $s" -- \
+    "$prog" train --data "$data" --epochs 1 --seed "$s" --model "$tmp/unused"
+  expect 2 "invalid seed" "verify --seed $s" -- "$prog" verify --fast --seed "$s"
+done
+[ -e "$tmp/unused" ] && failed "train with a refused seed wrote a model"
 
 # the plot folder with links planted under the names it writes
 mkdir "$tmp/plot" || exit 99
