@@ -157,7 +157,6 @@ cmd_eval (int argc, char **argv)
   const char *data = data_dir ("eval", o.data);
   if (data == NULL || data_load ("eval", data, "t10k", &test) != 0)
     return 2;
-  status = 2;
   class_names names = { 0, NULL };
   gsl_matrix_ulong *confusion = NULL;
   double accuracy, loss;
