@@ -242,12 +242,6 @@ CLEANFILES += check-test.*
 BP_SUITES += tests/check_verify
 tests_check_verify_CFLAGS = $(TEST_CFLAGS)
 tests_check_verify_LDADD = $(TEST_LDADD)
-# Out of memory in `backprop verify' (issue 14): the Nth allocation fails.
-check_LTLIBRARIES += tests/modules/failalloc.la
-tests_modules_failalloc_la_SOURCES = tests/modules/failalloc.c
-tests_modules_failalloc_la_LDFLAGS = -module -avoid-version -shared -rpath /nowhere
-tests_modules_failalloc_la_LIBADD = -ldl
-TESTS += tests/verify-oom.sh
 
 # The HTML pages of the derivations in headless Chromium (issue 12): no
 # sideways overflow, operator names upright, the Next chain complete.

@@ -5,7 +5,9 @@
 # eval and verify, to a full disk (/dev/full) and to a closed stdout; a
 # FIFO as the model or as a data file is refused at once (it blocked in
 # fopen); --data '' is refused; plot files are not written through a
-# symbolic link planted in the plot folder; under address-space limits
+# symbolic link planted in the plot folder; train --model naming a data
+# file, eval of a model of another shape and seeds outside 1 .. 2^32-1
+# are refused; under address-space limits
 # every command ends, with a message when it cannot run.
 prog=./backprop
 data=${BP_TEST_DATA:-$(dirname "$0")/data}
@@ -64,6 +66,36 @@ expect 2 "invalid data folder ''" "eval --data ''" -- \
   "$prog" eval --model "$tmp/model" --data ''
 expect 2 "invalid data folder ''" "train --data ''" -- \
   "$prog" train --data '' --model "$tmp/unused"
+
+# train --model naming a data file being read (a copy of the data: the
+# test set replaced by a model otherwise), by its name and by a link to it
+mkdir "$tmp/dcopy" || exit 99
+cp "$data"/*-ubyte* "$tmp/dcopy/" || exit 99
+ln -s t10k-labels-idx1-ubyte.gz "$tmp/dcopy/link" || exit 99
+for m in t10k-images-idx3-ubyte.gz ./link; do
+  expect 2 "is the data file" "train --model DATA/$m" -- \
+    "$prog" train --data "$tmp/dcopy" --epochs 1 --model "$tmp/dcopy/$m"
+done
+for f in "$tmp"/dcopy/*-ubyte*; do
+  cmp -s "$f" "$data/${f##*/}" || failed "train --model replaced the data file ${f##*/}"
+done
+
+# eval refuses a model of another shape from its header, before reading
+# its parameters: 28x28 made 14x56 (784 inputs still) and a parameter
+# byte spoilt, which a reader of the parameters reports instead
+cp "$tmp/model" "$tmp/shape" || exit 99
+printf '\016\000\000\000\070\000\000\000' | dd of="$tmp/shape" bs=1 seek=20 conv=notrunc 2>/dev/null
+printf '\377\377' | dd of="$tmp/shape" bs=1 seek=100 conv=notrunc 2>/dev/null
+expect 2 "is a model of 14x56 images" "eval of a model of another shape" -- \
+  "$prog" eval --model "$tmp/shape" --data "$data"
+
+# seeds are 1 .. 2^32-1 (mt19937 takes 0 as 4357 and 2^32 + 1 as 1)
+for s in 0 4294967296 4294967297; do
+  expect 2 "invalid.*seed" "train --seed $s" -- \
+    "$prog" train --data "$data" --epochs 1 --seed "$s" --model "$tmp/unused"
+  expect 2 "invalid seed" "verify --seed $s" -- "$prog" verify --fast --seed "$s"
+done
+[ -e "$tmp/unused" ] && failed "train with a refused seed wrote a model"
 
 # the plot folder with links planted under the names it writes
 mkdir "$tmp/plot" || exit 99

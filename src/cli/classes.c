@@ -14,16 +14,22 @@ static const char *const fashion[10] = {
   "Sandal", "Shirt", "Sneaker", "Bag", "Ankle boot"
 };
 
+/* The exit status of a file that cannot be opened: 4 when it was memory
+   that failed (backprop.1), else 2; after a message naming the file. */
+static int
+cannot_open (const char *cmd, const char *path, int err)
+{
+  fprintf (stderr, "%s: %s: %s: cannot open: %s\n", program_name, cmd, path,
+           strerror (err));
+  return err == ENOMEM ? EXIT_NOT_CARRIED_OUT : EXIT_USAGE;
+}
+
 static int
 names_from_file (const char *cmd, const char *path, class_names *c)
 {
   FILE *f = fopen (path, "r");
   if (f == NULL)
-    {
-      fprintf (stderr, "%s: %s: %s: cannot open: %s\n", program_name, cmd, path,
-               strerror (errno));
-      return -1;
-    }
+    return cannot_open (cmd, path, errno);
   char line[256];
   size_t k = 0;
   while (k < c->n && fgets (line, sizeof line, f))
@@ -36,7 +42,7 @@ names_from_file (const char *cmd, const char *path, class_names *c)
     {
       fprintf (stderr, "%s: %s: %s: %zu class names, expected %zu (one a line)\n",
                program_name, cmd, path, k, c->n);
-      return -1;
+      return EXIT_USAGE;
     }
   return 0;
 }
@@ -60,22 +66,33 @@ class_names_load (const char *cmd, const char *file, const char *dir, size_t n,
   if (c->name == NULL)
     {
       fprintf (stderr, "%s: %s: out of memory\n", program_name, cmd);
-      return -1;
+      return EXIT_NOT_CARRIED_OUT;
     }
   char path[4096];
   snprintf (path, sizeof path, "%s/classes.txt", dir);
-  FILE *f;
-  if (file == NULL && (f = fopen (path, "r")) != NULL)
+  if (file == NULL)
     {
-      fclose (f);
-      file = path;
+      /* only a folder without classes.txt falls back; a classes.txt that
+         cannot be opened (out of memory, no permission) is an error, not
+         the digits in place of its names */
+      FILE *f = fopen (path, "r");
+      if (f != NULL)
+        {
+          fclose (f);
+          file = path;
+        }
+      else if (errno != ENOENT)
+        {
+          class_names_free (c);
+          return cannot_open (cmd, path, errno);
+        }
     }
   if (file != NULL)
     {
-      if (names_from_file (cmd, file, c) == 0)
-        return 0;
-      class_names_free (c);
-      return -1;
+      const int status = names_from_file (cmd, file, c);
+      if (status != 0)
+        class_names_free (c);
+      return status;
     }
   for (size_t k = 0; k < n; k++)
     if (n == 10 && names_fashion (dir))

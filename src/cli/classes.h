@@ -16,8 +16,10 @@ typedef struct
   char (*name)[CLASS_NAME_MAX];   /* n names, cut to CLASS_NAME_MAX - 1 bytes */
 } class_names;
 
-/* 0 on success; -1 after a message naming CMD and the file when the file
-   cannot be read or has fewer than n names. */
+/* 0 on success; else the exit status after a message naming CMD (and the
+   file): 4 (EXIT_NOT_CARRIED_OUT) out of memory, 2 (EXIT_USAGE) when the
+   file cannot be read or has fewer than n names.  Only a folder without
+   classes.txt falls back to the names above. */
 int class_names_load (const char *cmd, const char *file, const char *dir, size_t n,
                       class_names *c);
 void class_names_free (class_names *c);

@@ -142,26 +142,21 @@ cmd_eval (int argc, char **argv)
   if (status != 0)
     return status < 0 ? 0 : status;
   char err[1024], what[256];
-  size_t rows, cols, layers;
+  size_t rows, cols, layers, n;
   blas_threads_default (1);   /* as train: doc/performance.md, "Threads" */
   model M = { NULL, NULL };
-  if (bp_model_file_layers (o.model, &layers, err, sizeof err) != GSL_SUCCESS
-      || (M.kind = model_kind_layers (layers)) == NULL
-      || M.kind->load (&M, o.model, &rows, &cols, err, sizeof err) != GSL_SUCCESS)
+  /* the header's shape against the test set's before the parameters are
+     read: a model of the wrong shape (up to 2^64 bytes) is refused unread */
+  if (bp_model_file_shape (o.model, &layers, &rows, &cols, &n, NULL, err, sizeof err)
+      != GSL_SUCCESS)
     {
       fprintf (stderr, "%s: eval: %s\n", program_name, err);
-      if (M.kind) M.kind->free (&M);
       return 2;
     }
   bp_dataset test;
   const char *data = data_dir ("eval", o.data);
   if (data == NULL || data_load ("eval", data, "t10k", &test) != 0)
-    {
-      M.kind->free (&M);
-      return 2;
-    }
-  status = 2;
-  const size_t n = M.kind->classes (&M);
+    return 2;
   class_names names = { 0, NULL };
   gsl_matrix_ulong *confusion = NULL;
   double accuracy, loss;
@@ -171,10 +166,21 @@ cmd_eval (int argc, char **argv)
                "but the test set in %s has %zux%zu images and %zu classes\n",
                program_name, o.model, rows, cols, n, data, test.rows, test.cols,
                test.n_classes);
-      goto out;
+      bp_dataset_free (&test);
+      return 2;
     }
-  if (class_names_load ("eval", o.classes, data, n, &names) != 0)
+  M.kind = model_kind_layers (layers);   /* 1 or 2: checked by the header's reader */
+  const int loaded = M.kind->load (&M, o.model, &rows, &cols, err, sizeof err);
+  if (loaded != GSL_SUCCESS)
+    {
+      fprintf (stderr, "%s: eval: %s\n", program_name, err);
+      M.kind->free (&M);
+      bp_dataset_free (&test);
+      return loaded == GSL_ENOMEM ? EXIT_NOT_CARRIED_OUT : EXIT_USAGE;
+    }
+  if ((status = class_names_load ("eval", o.classes, data, n, &names)) != 0)
     goto out;
+  status = EXIT_NOT_CARRIED_OUT;
   if ((confusion = gsl_matrix_ulong_alloc (n, n)) == NULL)
     {
       fprintf (stderr, "%s: eval: out of memory\n", program_name);
@@ -187,6 +193,8 @@ cmd_eval (int argc, char **argv)
                s == GSL_EOVRFLW ? "the model's outputs are not finite on the test set "
                "(its parameters are too large): refused"
                : "the evaluation could not be carried out");
+      if (s == GSL_EOVRFLW)
+        status = EXIT_USAGE;   /* the model is refused: bad input */
       goto out;
     }
   M.kind->describe (&M, what, sizeof what);

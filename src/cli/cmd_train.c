@@ -213,8 +213,8 @@ parse_options (int argc, char **argv, train_options *o)
           o->validation = ul;
           break;
         case 's':
-          if (parse_ulong (optarg, &o->seed) != 0)
-            return bad_value ("seed", optarg, "a non-negative whole number");
+          if (parse_seed (optarg, &o->seed) != 0)
+            return bad_value ("seed", optarg, "a whole number from 1 to 4294967295");
           break;
         case 'm':
           o->model = optarg;
@@ -433,7 +433,10 @@ run_train (train_options *o)
   const char *data = data_dir ("train", o->data);
   bp_dataset all, test, train, val;
   int status = 2;
-  if (data == NULL || check_output_file (o->model) != 0
+  /* --model naming a data file (any spelling, a link) would replace the
+     data being read: refused before anything is read or trained */
+  if (data == NULL || data_protect ("train", data, o->model) != 0
+      || check_output_file (o->model) != 0
       || (o->plot && check_plot_dir (o->plot) != 0))
     {
       if (M.impl) M.kind->free (&M);

@@ -65,9 +65,9 @@ parse_verify_options (int argc, char **argv, verify_args *a)
     switch (c)
       {
       case 's':
-        if (parse_ulong (optarg, &a->seed) != 0)
+        if (parse_seed (optarg, &a->seed) != 0)
           {
-            fprintf (stderr, _("%s: verify: invalid seed '%s': expected a non-negative whole number\n"),
+            fprintf (stderr, _("%s: verify: invalid seed '%s': expected a whole number from 1 to 4294967295\n"),
                      program_name, optarg);
             return EXIT_USAGE;
           }
