@@ -155,8 +155,11 @@ cmd_eval (int argc, char **argv)
     }
   bp_dataset test;
   const char *data = data_dir ("eval", o.data);
-  if (data == NULL || data_load ("eval", data, "t10k", &test) != 0)
+  if (data == NULL)
     return 2;
+  const int loaded_data = data_load ("eval", data, "t10k", &test);
+  if (loaded_data != 0)
+    return loaded_data;
   class_names names = { 0, NULL };
   gsl_matrix_ulong *confusion = NULL;
   double accuracy, loss;

@@ -443,18 +443,19 @@ run_train (train_options *o)
       bp_train_state_free (&st);
       return 2;
     }
-  if (data_load ("train", data, "train", &all) != 0)
+  int loaded;
+  if ((loaded = data_load ("train", data, "train", &all)) != 0)
     {
       if (M.impl) M.kind->free (&M);
       bp_train_state_free (&st);
-      return 2;
+      return loaded;
     }
-  if (data_load ("train", data, "t10k", &test) != 0)
+  if ((loaded = data_load ("train", data, "t10k", &test)) != 0)
     {
       if (M.impl) M.kind->free (&M);
       bp_train_state_free (&st);
       bp_dataset_free (&all);
-      return 2;
+      return loaded;
     }
   const size_t n = all.n_classes, m = all.rows * all.cols;
   gsl_rng *rng = gsl_rng_alloc (gsl_rng_mt19937);

@@ -51,10 +51,11 @@ data_load (const char *cmd, const char *dir, const char *prefix, bp_dataset *d)
   char images[4096], labels[4096], err[1024];
   file_name (images, sizeof images, dir, prefix, "images-idx3");
   file_name (labels, sizeof labels, dir, prefix, "labels-idx1");
-  if (bp_dataset_read (images, labels, 10, d, err, sizeof err) != GSL_SUCCESS)
+  const int status = bp_dataset_read (images, labels, 10, d, err, sizeof err);
+  if (status != GSL_SUCCESS)
     {
       fprintf (stderr, "%s: %s: %s\n", program_name, cmd, err);
-      return -1;
+      return status == GSL_ENOMEM ? EXIT_NOT_CARRIED_OUT : EXIT_USAGE;
     }
   return 0;
 }

@@ -17,7 +17,8 @@ const char *data_dir (const char *cmd, const char *dir);
 /* Read DIR/PREFIX-images-idx3-ubyte[.gz] and DIR/PREFIX-labels-idx1-ubyte[.gz]
    (PREFIX "train" or "t10k"; the .gz name is preferred when both exist)
    with 10 classes; on error prints "backprop: CMD: FILE: problem" and
-   returns nonzero. */
+   returns the exit status: EXIT_NOT_CARRIED_OUT when out of memory,
+   EXIT_USAGE otherwise (cli.h). */
 int data_load (const char *cmd, const char *dir, const char *prefix,
                   bp_dataset *d);
 
