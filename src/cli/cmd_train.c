@@ -486,6 +486,7 @@ run_train (train_options *o)
   if (rng == NULL || curves == NULL)
     {
       fprintf (stderr, "%s: train: out of memory\n", program_name);
+      status = EXIT_NOT_CARRIED_OUT;
       goto out;
     }
   /* the rng's draws, in order: the split, the starting point, the shuffles */
@@ -497,6 +498,7 @@ run_train (train_options *o)
       || (vel = gsl_vector_alloc (M.kind->count (&M))) == NULL)
     {
       fprintf (stderr, "%s: train: out of memory\n", program_name);
+      status = EXIT_NOT_CARRIED_OUT;
       goto out;
     }
   if (M.kind->classes (&M) != n)
@@ -559,9 +561,11 @@ run_train (train_options *o)
                    "last good epoch\n", program_name,
                    s == GSL_EOVRFLW || s == GSL_EDOM
                    ? "training diverged (a loss or parameter is not finite: try a "
-                     "smaller --lr)" : "a computation failed",
+                     "smaller --lr)"
+                   : s == GSL_ENOMEM ? "out of memory" : "a computation failed",
                    e + 1, o->model);
-          status = s == GSL_EOVRFLW || s == GSL_EDOM ? EXIT_DIVERGED : 2;
+          status = s == GSL_EOVRFLW || s == GSL_EDOM ? EXIT_DIVERGED
+                   : s == GSL_ENOMEM ? EXIT_NOT_CARRIED_OUT : 2;
           goto out;
         }
       if (val.count > 0)
