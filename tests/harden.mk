@@ -13,6 +13,12 @@ AM_TESTS_ENVIRONMENT += \
   UBSAN_OPTIONS="abort_on_error=1:halt_on_error=1:print_stacktrace=1:$${UBSAN_OPTIONS-}"; \
   export ASAN_OPTIONS UBSAN_OPTIONS;
 
+# A sanitizer build tells the tests so: ASan cannot run under an
+# address-space limit (tests/robust-cli.sh skips its `ulimit -v' group).
+if BP_SANITIZERS
+AM_TESTS_ENVIRONMENT += BP_SANITIZERS=yes; export BP_SANITIZERS;
+endif
+
 # Every public function has a row in tests/check_api.c's error-rule table.
 TESTS += tests/api_coverage.sh
 EXTRA_DIST += tests/api_coverage.sh
