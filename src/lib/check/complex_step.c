@@ -12,30 +12,6 @@
 #include "backprop/bp_complex_step.h"
 #include "lib/check/core.h"
 
-/* Elements as double complex, whichever gsl_complex GSL was built with:
-   GSL stores element i as two doubles (real, imaginary) at 2 i stride. */
-static double complex
-cget (const gsl_vector_complex *v, size_t i)
-{
-  const double *p = v->data + 2 * i * v->stride;
-  return CMPLX (p[0], p[1]);
-}
-
-static void
-cset (gsl_vector_complex *v, size_t i, double complex z)
-{
-  double *p = v->data + 2 * i * v->stride;
-  p[0] = creal (z);
-  p[1] = cimag (z);
-}
-
-static double complex
-cmget (const gsl_matrix_complex *A, size_t i, size_t j)
-{
-  const double *p = A->data + 2 * (i * A->tda + j);
-  return CMPLX (p[0], p[1]);
-}
-
 /* --- the derivative: wrappers over the one checker core ----------------- */
 
 /* The older complex functions as the core's callbacks: the complex form,

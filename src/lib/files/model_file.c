@@ -324,6 +324,20 @@ write_model (const char *path, const unsigned char *head, size_t len_head,
   return status;
 }
 
+/* The header's first 28 bytes, common to every version: the magic's 8
+   bytes (without its NUL), the version, n, m, rows, cols. */
+static void
+put_header (unsigned char *head, uint32_t version, size_t n, size_t m, size_t rows,
+            size_t cols)
+{
+  memcpy (head, BP_MODEL_FILE_MAGIC, 8);   /* NOLINT(bugprone-not-null-terminated-result) */
+  put_u32 (head + 8, version);
+  put_u32 (head + 12, (uint32_t) n);
+  put_u32 (head + 16, (uint32_t) m);
+  put_u32 (head + 20, (uint32_t) rows);
+  put_u32 (head + 24, (uint32_t) cols);
+}
+
 static int
 write_linear (const char *path, const gsl_matrix *W, const gsl_vector *b,
               size_t rows, size_t cols, const unsigned char *tail, size_t len_tail,
@@ -339,13 +353,7 @@ write_linear (const char *path, const gsl_matrix *W, const gsl_vector *b,
                       "cannot save: b must have W's rows and W's columns must "
                       "be rows x cols (each below 2^32)");
   unsigned char head[HEADER_BYTES];
-  /* the magic's 8 bytes, without its NUL: the file format */
-  memcpy (head, BP_MODEL_FILE_MAGIC, 8);   /* NOLINT(bugprone-not-null-terminated-result) */
-  put_u32 (head + 8, BP_MODEL_FILE_VERSION);
-  put_u32 (head + 12, (uint32_t) n);
-  put_u32 (head + 16, (uint32_t) m);
-  put_u32 (head + 20, (uint32_t) rows);
-  put_u32 (head + 24, (uint32_t) cols);
+  put_header (head, BP_MODEL_FILE_VERSION, n, m, rows, cols);
   const block blocks[] = { { "W", W, NULL }, { "b", NULL, b } };
   return write_model (path, head, HEADER_BYTES, blocks, 2, tail, len_tail, err, errlen);
 }
@@ -366,13 +374,7 @@ write_mlp (const char *path, const bp_mlp *net, size_t rows, size_t cols,
                       "cannot save: W1, b1, W2, b2 must be H x m, H, n x H, n, "
                       "m must be rows x cols (each below 2^32) and the activation known");
   unsigned char head[HEADER_BYTES_MLP];
-  /* the magic's 8 bytes, without its NUL: the file format */
-  memcpy (head, BP_MODEL_FILE_MAGIC, 8);   /* NOLINT(bugprone-not-null-terminated-result) */
-  put_u32 (head + 8, BP_MODEL_FILE_VERSION_MLP);
-  put_u32 (head + 12, (uint32_t) n);
-  put_u32 (head + 16, (uint32_t) m);
-  put_u32 (head + 20, (uint32_t) rows);
-  put_u32 (head + 24, (uint32_t) cols);
+  put_header (head, BP_MODEL_FILE_VERSION_MLP, n, m, rows, cols);
   put_u32 (head + 28, (uint32_t) H);
   put_u32 (head + 32, (uint32_t) net->act);
   const block blocks[] = { { "W1", net->W1, NULL }, { "b1", NULL, net->b1 },

@@ -189,21 +189,6 @@ bp_conv_grad_bias (const gsl_matrix *dL_dY, gsl_vector *dL_db)
 
 /* --- the complex step ---------------------------------------------------- */
 
-static double complex
-cmget (const gsl_matrix_complex *A, size_t i, size_t j)
-{
-  const double *p = A->data + 2 * (i * A->tda + j);
-  return CMPLX (p[0], p[1]);
-}
-
-static void
-cmset (gsl_matrix_complex *A, size_t i, size_t j, double complex z)
-{
-  double *p = A->data + 2 * (i * A->tda + j);
-  p[0] = creal (z);
-  p[1] = cimag (z);
-}
-
 /* (15.1) in complex arithmetic */
 int
 bp_cstep_conv (const bp_conv_shape *s, const gsl_matrix_complex *K,

@@ -198,21 +198,6 @@ bp_avgpool_backward (const gsl_matrix *dL_dY, size_t height, size_t width,
 
 /* --- the complex step ---------------------------------------------------- */
 
-static double complex
-cmget (const gsl_matrix_complex *A, size_t i, size_t j)
-{
-  const double *p = A->data + 2 * (i * A->tda + j);
-  return CMPLX (p[0], p[1]);
-}
-
-static void
-cmset (gsl_matrix_complex *A, size_t i, size_t j, double complex z)
-{
-  double *p = A->data + 2 * (i * A->tda + j);
-  p[0] = creal (z);
-  p[1] = cimag (z);
-}
-
 /* (16.1), the first maximum chosen by the real parts */
 int
 bp_cstep_maxpool (const gsl_matrix_complex *X, size_t height, size_t width,
