@@ -6,6 +6,7 @@
 #include <string.h>
 #include <gsl/gsl_errno.h>
 #include "backprop/bp_mlp_train.h"
+#include "backprop/bp_cnn_train.h"
 #include "cli/models.h"
 
 /* Examples classified per batch by evaluate. */

@@ -22,7 +22,8 @@ src_lib_libbackprop_la_SOURCES += \
   src/lib/formulas/batch.c \
   src/lib/formulas/mlp_batch.c src/lib/formulas/mlp_batch_trusted.h \
   src/lib/formulas/conv.c \
-  src/lib/formulas/pool.c
+  src/lib/formulas/pool.c \
+  src/lib/formulas/cnn.c src/lib/formulas/cnn_trusted.h
 pkginclude_HEADERS += \
   src/backprop/bp_reshape.h \
   src/backprop/bp_linear.h \
@@ -34,7 +35,8 @@ pkginclude_HEADERS += \
   src/backprop/bp_batch.h \
   src/backprop/bp_mlp_batch.h \
   src/backprop/bp_conv.h \
-  src/backprop/bp_pool.h
+  src/backprop/bp_pool.h \
+  src/backprop/bp_cnn.h
 
 # The checker: numeric derivatives and their comparison with analytic ones.
 src_lib_libbackprop_la_SOURCES += \
@@ -66,7 +68,9 @@ pkginclude_HEADERS += \
 src_lib_libbackprop_la_SOURCES += \
   src/lib/train/loop.c src/lib/train/loop.h \
   src/lib/train/train.c \
-  src/lib/train/mlp_train.c
+  src/lib/train/mlp_train.c \
+  src/lib/train/cnn_train.c
 pkginclude_HEADERS += \
   src/backprop/bp_train.h \
-  src/backprop/bp_mlp_train.h
+  src/backprop/bp_mlp_train.h \
+  src/backprop/bp_cnn_train.h

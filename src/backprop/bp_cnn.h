@@ -1,0 +1,113 @@
+/* bp_cnn.h -- the convolutional network of `backprop train --conv C1,C2':
+   the layers of bp_conv.h, bp_pool.h and bp_batch.h in one chain, on a
+   mini-batch of images.
+   Derivation: derivations/17-cnn.md
+
+     X0 = U read as 1 x (B rows cols)           (bp_conv.h's batch layout)
+     Z1 = conv1(X0)   C1 x (B rows cols)         k = 5, p = 2    (17.1)
+     A1 = relu(Z1),   P1 = maxpool(A1)           C1 x (B rows/2 cols/2)
+     Z2 = conv2(P1)   C2 x (B rows/2 cols/2)     k = 5, p = 2
+     A2 = relu(Z2),   P2 = maxpool(A2)           C2 x (B rows/4 cols/4)
+     F  = flatten(P2) B x features, features = C2 (rows/4) (cols/4)
+     Z3 = F W3^T + 1 b3^T,  A3 = relu(Z3)        B x H (when H > 0)
+     V  = A3 W4^T + 1 b4^T  (F W4^T + 1 b4^T when H = 0)     B x n
+     L  = mean cross-entropy of Softmax(V) and T
+
+   The parameters are blocks, in this order (bp_cnn_blocks): K1 (C1 x 25),
+   b1 (C1), K2 (C2 x 25 C1), b2 (C2), [W3 (H x features), b3 (H),]
+   W4 (n x (H or features)), b4 (n).
+
+   Errors (bp_common.h): GSL_EFAULT for a NULL pointer; GSL_EINVAL for a
+   zero size, an image smaller than 4 x 4, or an output that overlaps an
+   input; GSL_EBADLEN for sizes that disagree; GSL_EDOM for NaN or
+   infinity in the parameters, U or T, or labels whose rows do not sum
+   to 1.  Nothing is written when an argument is refused. */
+#ifndef BP_CNN_H
+#define BP_CNN_H
+#include <gsl/gsl_rng.h>
+#include "bp_common.h"
+#include "bp_conv.h"
+BP_BEGIN_DECLS
+
+#define BP_CNN_K 5     /* the kernels' side */
+#define BP_CNN_PAD 2   /* their zero padding: the convolutions keep the size */
+#define BP_CNN_MAX_BLOCKS 8
+
+typedef struct
+{
+  size_t rows, cols;      /* the image */
+  size_t C1, C2;          /* the convolutions' channels */
+  size_t H;               /* the fully connected hidden layer's units, 0: none */
+  size_t n;               /* classes */
+  size_t features;        /* C2 (rows/4) (cols/4) */
+  bp_conv_shape conv1, conv2;
+  gsl_matrix *K1;  gsl_vector *b1;
+  gsl_matrix *K2;  gsl_vector *b2;
+  gsl_matrix *W3;  gsl_vector *b3;   /* NULL when H = 0 */
+  gsl_matrix *W4;  gsl_vector *b4;
+} bp_cnn;
+
+/* A network of zero parameters; NULL (GSL_EINVAL) for a zero size or an
+   image under 4 x 4, (GSL_ENOMEM) when out of memory.  bp_cnn_free (NULL)
+   does nothing. */
+bp_cnn *bp_cnn_alloc (size_t rows, size_t cols, size_t C1, size_t C2, size_t H,
+                      size_t n);
+void bp_cnn_free (bp_cnn *net);
+
+/* He's initialisation: every weight ~ N(0, 2 / fan-in) (fan-in 25 C_in for
+   a kernel, features or H for a fully connected layer), biases 0.
+   derivations/17-cnn.md, eq. (17.9) */
+int bp_cnn_init (bp_cnn *net, gsl_rng *rng);
+
+/* One parameter block: a matrix or a vector (the other NULL). */
+typedef struct
+{
+  const char *name;   /* "K1", "b1", ... */
+  gsl_matrix *M;
+  gsl_vector *v;
+} bp_cnn_block;
+
+/* The blocks of net in the order above, into blocks; returns their
+   number (6, or 8 with the hidden layer). */
+size_t bp_cnn_blocks (const bp_cnn *net, bp_cnn_block blocks[BP_CNN_MAX_BLOCKS]);
+
+/* The number of parameters. */
+size_t bp_cnn_count (const bp_cnn *net);
+
+/* 1 when a and b have the same shape. */
+int bp_cnn_same_shape (const bp_cnn *a, const bp_cnn *b);
+
+/* What the chain keeps for up to B examples of net's shape.  The
+   per-channel matrices (bp_conv.h's layout) live in buffers that are
+   viewed as C x (b hw) for a batch of b <= B; V and Y hold the logits
+   and probabilities of the last forward pass in their first b rows. */
+typedef struct
+{
+  size_t B;
+  bp_cnn shape;        /* the sizes only: no parameters */
+  gsl_vector *cols1, *Z1, *A1, *G1, *P1, *dP1;
+  gsl_vector *cols2, *Z2, *A2, *G2, *P2, *dP2;
+  gsl_matrix *F, *dF;                 /* B x features */
+  gsl_matrix *Z3, *A3, *dA3;          /* B x H (NULL when H = 0) */
+  gsl_matrix *V, *Y, *dV;             /* B x n */
+} bp_cnn_workspace;
+
+bp_cnn_workspace *bp_cnn_workspace_alloc (size_t B, const bp_cnn *net);
+void bp_cnn_workspace_free (bp_cnn_workspace *w);
+
+/* The forward pass of the b = U->size1 <= B images U (b x rows cols,
+   contiguous), pixels as the model reads them; the mean loss against the
+   one-hot T (b x n), or 0 when T is NULL.  The logits are in w->V's first
+   b rows.  NaN on error.  derivations/17-cnn.md, eqs. (17.1)-(17.4) */
+double bp_cnn_forward (const bp_cnn *net, const gsl_matrix *U, const gsl_matrix *T,
+                       bp_cnn_workspace *w);
+
+/* The forward pass, then every gradient of the mean loss, from the top:
+   grad (net's shape) gets dL/dK1 ... dL/db4, dL_dU (may be NULL; U's
+   shape) dL/dU, *L (may be NULL) the loss.
+   derivations/17-cnn.md, eqs. (17.5)-(17.8) */
+int bp_cnn_backward (const bp_cnn *net, const gsl_matrix *U, const gsl_matrix *T,
+                     bp_cnn_workspace *w, bp_cnn *grad, gsl_matrix *dL_dU, double *L);
+
+BP_END_DECLS
+#endif /* BP_CNN_H */
