@@ -38,6 +38,9 @@
 #include <time.h>
 #include <unistd.h>
 #include <sys/resource.h>
+#ifdef _OPENMP
+# include <omp.h>
+#endif
 #include <gsl/gsl_blas.h>
 #include <gsl/gsl_errno.h>
 #include <gsl/gsl_rng.h>
@@ -499,6 +502,13 @@ section_cnn (bench *b)
     }
   const int threads = b->threads ? b->threads : 1;
   blas_threads_default (threads);
+#ifdef _OPENMP
+  /* the chain's own loops (im2col, col2im, pooling) on as many threads,
+     unless OMP_NUM_THREADS says otherwise */
+  if (getenv ("OMP_NUM_THREADS") == NULL)
+    omp_set_num_threads (threads);
+  printf ("| OpenMP threads | %d |\n", omp_get_max_threads ());
+#endif
   char blas[512];
   blas_describe (blas, sizeof blas);
   printf ("| CBLAS | %s |\n| data | %s, the first %zu images (%zu batches of 64) |\n\n",
