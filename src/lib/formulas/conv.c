@@ -248,6 +248,20 @@ batch_count (const bp_conv_shape *s, size_t columns)
   return (columns % hw == 0) ? columns / hw : 0;
 }
 
+/* The output columns j0 <= j < j1 whose input column q = j + e - p lies
+   in the image, 0 <= q < W (for kernel column e). */
+static void
+valid_columns (const bp_conv_shape *s, size_t e, size_t *j0, size_t *j1)
+{
+  const size_t Wo = out_width (s), p = s->pad;
+  *j0 = e < p ? p - e : 0;
+  *j1 = s->width + p > e ? s->width + p - e : 0;
+  if (*j1 > Wo)
+    *j1 = Wo;
+  if (*j0 > *j1)
+    *j0 = *j1;
+}
+
 /* cols[(c k + a) k + e, (n Ho + i) Wo + j] = X[c, n, i+a-p, j+e-p]  (15.5) */
 static void
 im2col (const bp_conv_shape *s, size_t B, const gsl_matrix *X, gsl_matrix *cols)
@@ -258,6 +272,8 @@ im2col (const bp_conv_shape *s, size_t B, const gsl_matrix *X, gsl_matrix *cols)
   for (size_t t = 0; t < s->channels_in * k * k; t++)   /* t = kcol (s, c, a, e) */
     {
       const size_t c = t / (k * k), a = t / k % k, e = t % k;
+      size_t j0, j1;
+      valid_columns (s, e, &j0, &j1);
       double *dst = cols->data + t * cols->tda;
       for (size_t n = 0; n < B; n++)
         {
@@ -272,11 +288,12 @@ im2col (const bp_conv_shape *s, size_t B, const gsl_matrix *X, gsl_matrix *cols)
                   continue;
                 }
               const double *row = img + (r - p) * W;
-              for (size_t j = 0; j < Wo; j++)
-                {
-                  const size_t q = j + e;
-                  dst[j] = (q < p || q - p >= W) ? 0.0 : row[q - p];
-                }
+              for (size_t j = 0; j < j0; j++)
+                dst[j] = 0.0;
+              for (size_t j = j0; j < j1; j++)
+                dst[j] = row[j + e - p];   /* j + e >= p from j0 */
+              for (size_t j = j1; j < Wo; j++)
+                dst[j] = 0.0;
             }
         }
     }
@@ -300,18 +317,16 @@ col2im (const bp_conv_shape *s, size_t B, const gsl_matrix *dcols, gsl_matrix *d
         for (size_t e = 0; e < k; e++)
           {
             const double *src = dcols->data + kcol (s, c, a, e) * dcols->tda + n * Ho * Wo;
+            size_t j0, j1;
+            valid_columns (s, e, &j0, &j1);
             for (size_t i = 0; i < Ho; i++, src += Wo)
               {
                 const size_t r = i + a;
                 if (r < p || r - p >= H)
                   continue;
                 double *row = img + (r - p) * W;
-                for (size_t j = 0; j < Wo; j++)
-                  {
-                    const size_t q = j + e;
-                    if (q >= p && q - p < W)
-                      row[q - p] += src[j];
-                  }
+                for (size_t j = j0; j < j1; j++)
+                  row[j + e - p] += src[j];
               }
           }
     }
