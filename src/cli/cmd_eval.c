@@ -172,7 +172,7 @@ cmd_eval (int argc, char **argv)
       bp_dataset_free (&test);
       return 2;
     }
-  M.kind = model_kind_layers (layers);   /* 1 or 2: checked by the header's reader */
+  M.kind = model_kind_layers (layers);   /* 1 to 4: checked by the header's reader */
   const int loaded = M.kind->load (&M, o.model, &rows, &cols, err, sizeof err);
   if (loaded != GSL_SUCCESS)
     {
