@@ -23,8 +23,9 @@ print_eval_help (void)
 {
   printf ("Usage: %s eval --model=FILE [OPTION]...\n", program_name);
   printf ("Classify the test set (t10k-images-idx3-ubyte.gz, t10k-labels-idx1-ubyte.gz)\n"
-          "with a model saved by 'backprop train' (the one-layer classifier or the\n"
-          "two-layer network: the file tells which); print the accuracy, the\n"
+          "with a model saved by 'backprop train' (the one-layer classifier, the\n"
+          "two-layer network or the convolutional network: the file tells which);\n"
+          "print the accuracy, the\n"
           "confusion matrix (row: true class, column: predicted class) and each\n"
           "class's precision and recall.\n\n"
           "  -m, --model=FILE    the model (required)\n"
