@@ -671,6 +671,10 @@ START_TEST (test_cnn_backward_errors)
   const double t0 = gsl_matrix_get (f->T, 0, 0);
   gsl_matrix_set (f->T, 0, 0, t0 + 0.25);
   ASSERT_REFUSED (bp_cnn_backward (f->net, f->U, f->T, f->w, f->grad, NULL, &L), GSL_EDOM);
+  n_errors = 0;
+  last_error = GSL_SUCCESS;
+  ck_assert (isnan (bp_cnn_forward (f->net, f->U, f->T, f->w)));
+  ck_assert (n_errors == 1 && last_error == GSL_EDOM);
   gsl_matrix_set (f->T, 0, 0, t0);
   /* overlaps: grad with net, grad with U, dL/dU with U, with grad */
   ASSERT_REFUSED (bp_cnn_backward (f->net, f->U, f->T, f->w, f->net, NULL, &L), GSL_EINVAL);
@@ -945,6 +949,80 @@ START_TEST (test_cnn_train_lowers_loss)
 }
 END_TEST
 
+/* One epoch of one batch (count = B), momentum 0: each block must be
+   theta - eta (g + lambda theta) for the weights K1, K2, W3, W4 and
+   theta - eta g for the biases (bp_cnn_train.h), g = bp_cnn_backward's
+   gradient of the batch (bp_dataset_batch's U and T) and eta the
+   schedule's first rate.  The biases are set nonzero so that decaying
+   them would show.  The trainer shuffles the batch: the sums are taken
+   in another order, hence the 1e-12. */
+START_TEST (test_cnn_train_step)
+{
+  gsl_rng *rng = test_rng (6);
+  bp_dataset d = squares (rng, 7);
+  bp_sgd_params p;
+  bp_cnn_sgd_params_default (&p);
+  p.batch = d.count;
+  p.momentum = 0.0;
+  p.weight_decay = 0.1;
+  p.epochs = 1;
+  bp_cnn *net = bp_cnn_alloc (8, 8, 2, 3, 4, 3), *grad = bp_cnn_alloc (8, 8, 2, 3, 4, 3);
+  bp_cnn_init (net, rng);
+  bp_cnn_block b[BP_CNN_MAX_BLOCKS], g[BP_CNN_MAX_BLOCKS];
+  const size_t nb = bp_cnn_blocks (net, b);
+  bp_cnn_blocks (grad, g);
+  for (size_t k = 0; k < nb; k++)
+    if (b[k].v)
+      uniform_fill (rng, -0.5, 0.5, b[k].v->data, b[k].v->size);
+  /* the expected step */
+  size_t index[7];
+  for (size_t k = 0; k < d.count; k++)
+    index[k] = k;
+  gsl_matrix *U = gsl_matrix_alloc (d.count, 64), *T = gsl_matrix_alloc (d.count, 3);
+  ck_assert_int_eq (bp_dataset_batch (&d, index, U, T), GSL_SUCCESS);
+  bp_cnn_workspace *ws = bp_cnn_workspace_alloc (d.count, net);
+  ck_assert_int_eq (bp_cnn_backward (net, U, T, ws, grad, NULL, NULL), GSL_SUCCESS);
+  const double eta = bp_sgd_learning_rate (&p, 0, 1);
+  for (size_t k = 0; k < nb; k++)
+    {
+      gsl_vector_view x = b[k].M ? gsl_vector_view_array (b[k].M->data, b[k].M->size1
+                                                          * b[k].M->size2)
+                                 : gsl_vector_subvector (b[k].v, 0, b[k].v->size);
+      gsl_vector_view y = g[k].M ? gsl_vector_view_array (g[k].M->data, g[k].M->size1
+                                                          * g[k].M->size2)
+                                 : gsl_vector_subvector (g[k].v, 0, g[k].v->size);
+      if (b[k].M)   /* g + lambda theta */
+        gsl_blas_daxpy (p.weight_decay, &x.vector, &y.vector);
+      gsl_vector_scale (&y.vector, -eta);   /* the change */
+      gsl_vector_add (&y.vector, &x.vector);   /* the new theta */
+    }
+  /* the trainer's step */
+  bp_cnn_trainer *t = bp_cnn_trainer_alloc (d.count, d.count, net);
+  double loss;
+  ck_assert_int_eq (bp_cnn_train_epoch (&d, &p, 0, rng, t, NULL, NULL, net, &loss),
+                    GSL_SUCCESS);
+  for (size_t k = 0; k < nb; k++)
+    {
+      const size_t count = b[k].M ? b[k].M->size1 * b[k].M->size2 : b[k].v->size;
+      const double *got = b[k].M ? b[k].M->data : b[k].v->data;
+      const double *want = g[k].M ? g[k].M->data : g[k].v->data;
+      for (size_t e = 0; e < count; e++)
+        ck_assert_msg (fabs (got[e] - want[e]) <= 1e-12 * fmax (1.0, fabs (want[e])),
+                       "block %s, element %zu: trained %.17g, expected %.17g", b[k].name,
+                       e, got[e], want[e]);
+    }
+  bp_cnn_trainer_free (t);
+  bp_cnn_workspace_free (ws);
+  bp_cnn_free (net);
+  bp_cnn_free (grad);
+  gsl_matrix_free (U);
+  gsl_matrix_free (T);
+  gsl_rng_free (rng);
+  free (d.images);
+  free (d.labels);
+}
+END_TEST
+
 static Suite *
 backward_suite (void)
 {
@@ -992,6 +1070,7 @@ train_suite (void)
   TCase *tc = tcase_create ("tiny problem");
   tcase_set_timeout (tc, 300);
   tcase_add_test (tc, test_cnn_train_lowers_loss);
+  tcase_add_test (tc, test_cnn_train_step);
   suite_add_tcase (s, tc);
   return s;
 }
