@@ -59,7 +59,7 @@ for threads in $thread_counts; do
       # 3 epochs a process: the median leaves the first (page faults) out
       "$bench" --repeats 3 --threads "$threads" --conv "$conv" --hidden "$hidden" \
         --batches "$batches" $with_data cnn >"$tmp/out" 2>>"$tmp/results" || exit 1
-      grep -e '^| backprop' -e '^| CBLAS' -e '^parameters' "$tmp/out" >>"$tmp/rows"
+      grep -e '^| backprop' -e '^| CBLAS' -e '^| OpenMP' -e '^parameters' "$tmp/out" >>"$tmp/rows"
       for dtype in float64 float32; do
         "$py" "$src/torch_train.py" "$threads" 3 --cnn "$cnn" --batches "$batches" \
           $with_data --dtype "$dtype" >>"$tmp/rows" 2>>"$tmp/results" || exit 1
