@@ -586,22 +586,24 @@ END_TEST
    dL/db and dL/dX whatever they held, and give the same bits on two
    threads as on one: im2col's rows and col2im's images are shared out,
    each element computed as on one thread (conv.c).  One thread into
-   zeroed outputs against two into outputs full of NaN. */
+   zeroed outputs against two into outputs full of NaN, on batches large
+   enough for conv.c to use its threads. */
 START_TEST (test_batch_conv_same_bits_on_threads)
 {
-  point *pt = point_alloc (_i, BATCH);
-  const bp_conv_shape *s = &pt->s;
+  /* a batch whose lowered matrix is large enough for conv.c's threads */
+  const bp_conv_shape *s = &shapes[_i];
   const size_t hw = s->height * s->width, howo = ho (s) * wo (s);
-  const size_t kk = s->channels_in * s->k * s->k;
+  const size_t kk = s->channels_in * s->k * s->k, batch = 32768 / (kk * howo) + 1;
+  point *pt = point_alloc (_i, batch);
   gsl_matrix *out[2][4];
   gsl_vector *db[2];
   const int before = test_set_threads (1);
   for (int t = 0; t < 2; t++)
     {
-      out[t][0] = gsl_matrix_alloc (kk, BATCH * howo);
-      out[t][1] = gsl_matrix_alloc (s->channels_out, BATCH * howo);
+      out[t][0] = gsl_matrix_alloc (kk, batch * howo);
+      out[t][1] = gsl_matrix_alloc (s->channels_out, batch * howo);
       out[t][2] = gsl_matrix_alloc (s->channels_out, kk);
-      out[t][3] = gsl_matrix_alloc (s->channels_in, BATCH * hw);
+      out[t][3] = gsl_matrix_alloc (s->channels_in, batch * hw);
       db[t] = gsl_vector_alloc (s->channels_out);
       for (int m = 0; m < 4; m++)
         gsl_matrix_set_all (out[t][m], t ? GSL_NAN : 0.0);

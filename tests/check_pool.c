@@ -291,22 +291,30 @@ END_TEST
 /* bp_maxpool and its backward pass write every element of Y and dL/dX
    whatever they held, and give the same bits on two threads as on one
    (the channels shared out, pool.c): one thread into zeroed outputs
-   against two into outputs full of NaN. */
+   against two into outputs full of NaN, on enough images for pool.c to
+   use its threads. */
 START_TEST (test_maxpool_same_bits_on_threads)
 {
-  point *pt = point_alloc (_i, MAX);
+  /* enough images of the shape for pool.c to use its threads */
+  const size_t C = shapes[_i][0], H = shapes[_i][2], W = shapes[_i][3];
+  const size_t n = 32768 / (C * H * W) + 1;
+  gsl_rng *rng = test_rng (_i);
+  gsl_matrix *X = gsl_matrix_alloc (C, n * H * W), *G = gsl_matrix_alloc (C, n * (H / 2) * (W / 2));
+  for (size_t t = 0; t < X->size1 * X->size2; t++)
+    X->data[t] = (double) gsl_rng_uniform_int (rng, 8);   /* ties too */
+  for (size_t t = 0; t < G->size1 * G->size2; t++)
+    G->data[t] = 2.0 * gsl_rng_uniform (rng) - 1.0;
   gsl_matrix *Y[2], *dX[2];
   const int before = test_set_threads (1);
   for (int t = 0; t < 2; t++)
     {
-      Y[t] = gsl_matrix_alloc (pt->Y->size1, pt->Y->size2);
-      dX[t] = gsl_matrix_alloc (pt->X->size1, pt->X->size2);
+      Y[t] = gsl_matrix_alloc (G->size1, G->size2);
+      dX[t] = gsl_matrix_alloc (X->size1, X->size2);
       gsl_matrix_set_all (Y[t], t ? GSL_NAN : 0.0);
       gsl_matrix_set_all (dX[t], t ? GSL_NAN : 0.0);
       test_set_threads (t + 1);
-      ck_assert_int_eq (bp_maxpool (pt->X, pt->H, pt->W, Y[t]), GSL_SUCCESS);
-      ck_assert_int_eq (bp_maxpool_backward (pt->X, pt->H, pt->W, pt->G, dX[t]),
-                        GSL_SUCCESS);
+      ck_assert_int_eq (bp_maxpool (X, H, W, Y[t]), GSL_SUCCESS);
+      ck_assert_int_eq (bp_maxpool_backward (X, H, W, G, dX[t]), GSL_SUCCESS);
     }
   test_set_threads (before);
   test_assert_same_bits (Y[0], Y[1], "max-pooling Y");
@@ -316,7 +324,9 @@ START_TEST (test_maxpool_same_bits_on_threads)
       gsl_matrix_free (Y[t]);
       gsl_matrix_free (dX[t]);
     }
-  point_free (pt);
+  gsl_matrix_free (X);
+  gsl_matrix_free (G);
+  gsl_rng_free (rng);
 }
 END_TEST
 

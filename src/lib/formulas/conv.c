@@ -10,9 +10,11 @@
 
 /* Independent rows of im2col's matrix, or images of col2im's: OpenMP
    shares them out (each element is computed as on one thread, so the
-   results do not depend on the number of threads). */
+   results do not depend on the number of threads) when the lowered
+   matrix is large enough to pay for waking the threads (local int big). */
+#define PARALLEL_FROM 32768
 #ifdef _OPENMP
-# define PARALLEL_FOR _Pragma ("omp parallel for schedule (static)")
+# define PARALLEL_FOR _Pragma ("omp parallel for schedule (static) if (big)")
 #else
 # define PARALLEL_FOR
 #endif
@@ -268,6 +270,8 @@ im2col (const bp_conv_shape *s, size_t B, const gsl_matrix *X, gsl_matrix *cols)
 {
   const size_t Ho = out_height (s), Wo = out_width (s), k = s->k, p = s->pad;
   const size_t H = s->height, W = s->width;
+  const int big = s->channels_in * k * k * B * Ho * Wo >= PARALLEL_FROM;
+  (void) big;
   PARALLEL_FOR
   for (size_t t = 0; t < s->channels_in * k * k; t++)   /* t = kcol (s, c, a, e) */
     {
@@ -306,6 +310,8 @@ col2im (const bp_conv_shape *s, size_t B, const gsl_matrix *dcols, gsl_matrix *d
 {
   const size_t Ho = out_height (s), Wo = out_width (s), k = s->k, p = s->pad;
   const size_t H = s->height, W = s->width;
+  const int big = s->channels_in * k * k * B * Ho * Wo >= PARALLEL_FROM;
+  (void) big;
   PARALLEL_FOR
   for (size_t cn = 0; cn < s->channels_in * B; cn++)
     {

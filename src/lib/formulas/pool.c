@@ -9,9 +9,12 @@
 #include "lib/formulas/layers_trusted.h"
 
 /* The channels are independent: OpenMP shares them out (the results do
-   not depend on the number of threads). */
+   not depend on the number of threads) when the matrix is large enough
+   to pay for waking the threads (local int big; small calls, as the
+   numeric checker's thousands, stay on the calling thread). */
+#define PARALLEL_FROM 32768
 #ifdef _OPENMP
-# define EACH_CHANNEL _Pragma ("omp parallel for schedule (static)")
+# define EACH_CHANNEL _Pragma ("omp parallel for schedule (static) if (big)")
 #else
 # define EACH_CHANNEL
 #endif
@@ -101,6 +104,8 @@ void
 maxpool_trusted (const gsl_matrix *X, size_t height, size_t width, gsl_matrix *Y)
 {
   const geometry g = geometry_trusted (X->size2, height, width);
+  const int big = X->size1 * X->size2 >= PARALLEL_FROM;
+  (void) big;
   EACH_CHANNEL
   for (size_t c = 0; c < X->size1; c++)
     {
@@ -138,6 +143,8 @@ maxpool_backward_trusted (const gsl_matrix *X, size_t height, size_t width,
   const geometry g = geometry_trusted (X->size2, height, width);
   if (height % 2 != 0 || width % 2 != 0)
     gsl_matrix_set_zero (dL_dX);   /* the odd last row or column: in no window */
+  const int big = X->size1 * X->size2 >= PARALLEL_FROM;
+  (void) big;
   EACH_CHANNEL
   for (size_t c = 0; c < X->size1; c++)
     {
