@@ -82,6 +82,8 @@ bp_cnn_free (bp_cnn *net)
 size_t
 bp_cnn_blocks (const bp_cnn *net, bp_cnn_block blocks[BP_CNN_MAX_BLOCKS])
 {
+  if (!net || !blocks)
+    GSL_ERROR_VAL ("bp_cnn_blocks: net and blocks must not be NULL", GSL_EFAULT, 0);
   size_t k = 0;
   blocks[k++] = (bp_cnn_block) { "K1", net->K1, NULL };
   blocks[k++] = (bp_cnn_block) { "b1", NULL, net->b1 };
@@ -100,6 +102,8 @@ bp_cnn_blocks (const bp_cnn *net, bp_cnn_block blocks[BP_CNN_MAX_BLOCKS])
 size_t
 bp_cnn_count (const bp_cnn *net)
 {
+  if (!net)
+    GSL_ERROR_VAL ("bp_cnn_count: net must not be NULL", GSL_EFAULT, 0);
   const size_t k2 = BP_CNN_K * BP_CNN_K, last = net->H ? net->H : net->features;
   return net->C1 * (k2 + 1) + net->C2 * (net->C1 * k2 + 1)
          + net->H * (net->features + 1) + net->n * (last + 1);
@@ -108,6 +112,8 @@ bp_cnn_count (const bp_cnn *net)
 int
 bp_cnn_same_shape (const bp_cnn *a, const bp_cnn *b)
 {
+  if (!a || !b)
+    GSL_ERROR_VAL ("bp_cnn_same_shape: a and b must not be NULL", GSL_EFAULT, 0);
   return a->rows == b->rows && a->cols == b->cols && a->C1 == b->C1 && a->C2 == b->C2
          && a->H == b->H && a->n == b->n;
 }
