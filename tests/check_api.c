@@ -151,6 +151,9 @@ typedef enum
   CBLK,    /* bp_cnn_block[BP_CNN_MAX_BLOCKS], a result */
   CDS,     /* bp_dataset * of COUNT NR x NCL images of N classes */
   CTR,     /* bp_cnn_trainer for CDS and CNN, batches of BB */
+  P4,      /* path of a CNN model file (version 3) */
+  PCNN,    /* bp_cnn **, a result */
+  TST3,    /* bp_train_state * of the CNN */
 } kind;
 
 /* The convolution of the rows: C_in = CI channels of CH x CW, CO kernels
@@ -179,7 +182,7 @@ n_wrong (kind k)
     case VN: case VM: case MX: case WS: case TK: case ZK: case ZQK: case BWS:
     case NET: case MWS: case MBWS: case CVN: case CVM: case CVH: case CMX:
     case CWS1: case CWS2: case TR: case MTR: case MCN: case CBV: case CYR: case CCB:
-    case GANA: case TST1: case TST2: case CNN: case CNWS: case CTR: return 1;
+    case GANA: case TST1: case TST2: case CNN: case CNWS: case CTR: case TST3: return 1;
     default: return 0;
     }
 }
@@ -274,6 +277,7 @@ static char an_err[ERRLEN];
 static bp_train_state a_state;
 static unsigned char an_rng_state[8] = { 1, 2, 3, 4, 5, 6, 7, 8 };
 static bp_cnn_block some_blocks[BP_CNN_MAX_BLOCKS];
+static bp_cnn *a_cnn;
 
 /* A training state of count velocities (a NaN in the first when
    poisoned). */
@@ -552,6 +556,22 @@ make (kind k, int wrong)
         return ws;
       }
     case CBLK: return some_blocks;
+    case PCNN: return &a_cnn;
+    case P4:
+      path = path_of ("4");
+      {
+        bp_cnn *c = cnn_of (NC2, 0);
+        ck_assert_int_eq (bp_model_file_write_cnn (path, c, NULL, 0), GSL_SUCCESS);
+        bp_cnn_free (c);
+      }
+      return path;
+    case TST3:
+      {
+        bp_cnn *c = cnn_of (NC2, 0);
+        bp_train_state *t = state_of (bp_cnn_count (c) + w, wrong == POISON);
+        bp_cnn_free (c);
+        return t;
+      }
     case CDS:
       for (size_t i = 0; i < sizeof cds_images; i++)
         cds_images[i] = (unsigned char) (i * 37 % 256);
@@ -678,14 +698,18 @@ unmake (kind k, void *p)
     case GRES: bp_gradcheck_result_free (p); break;
     case FILEP: fclose (p); break;
     case PIMG: case PLBL: free (p); break;
-    case TST1: case TST2:
+    case TST1: case TST2: case TST3:
       gsl_vector_free (((bp_train_state *) p)->velocity);
       free (p);
       break;
     case PST:
       bp_train_state_free (&a_state);
       break;
-    case PW: case P1: case P2: case P3:
+    case PCNN:
+      bp_cnn_free (a_cnn);
+      a_cnn = NULL;
+      break;
+    case PW: case P1: case P2: case P3: case P4:
       unlink (p);
       free (p);
       break;
@@ -905,6 +929,12 @@ static int call_model_file_write_mlp_state (void **p)
 { return bp_model_file_write_mlp_state (S (0), p[1], XR, XC, p[2], p[3], ERRLEN); }
 static int call_model_file_read_state (void **p)
 { return bp_model_file_read_state (S (0), p[1], p[2], ERRLEN); }
+static int call_model_file_write_cnn (void **p)
+{ return bp_model_file_write_cnn (S (0), p[1], p[2], ERRLEN); }
+static int call_model_file_read_cnn (void **p)
+{ return bp_model_file_read_cnn (S (0), p[1], p[2], ERRLEN); }
+static int call_model_file_write_cnn_state (void **p)
+{ return bp_model_file_write_cnn_state (S (0), p[1], p[2], p[3], ERRLEN); }
 static int call_model_file_layers (void **p)
 { return bp_model_file_layers (S (0), p[1], p[2], ERRLEN); }
 
@@ -1202,6 +1232,13 @@ static const api_row api[] = {
     { PW, NET, TST2, ERR }, B_ (3), 0, B_ (1) | B_ (2) },
   { "bp_model_file_read_state", call_model_file_read_state, R_INT, 3, { P3, PST, ERR },
     B_ (2), 0, 0 },
+  /* the convolutional network's (version 3) */
+  { "bp_model_file_write_cnn", call_model_file_write_cnn, R_INT, 3, { PW, CNN, ERR },
+    B_ (2), B_ (1), B_ (1) },
+  { "bp_model_file_read_cnn", call_model_file_read_cnn, R_INT, 3, { P4, PCNN, ERR },
+    B_ (2), 0, 0 },
+  { "bp_model_file_write_cnn_state", call_model_file_write_cnn_state, R_INT, 4,
+    { PW, CNN, TST3, ERR }, B_ (3), 0, B_ (1) | B_ (2) },
 };
 #define N_API (sizeof api / sizeof api[0])
 
