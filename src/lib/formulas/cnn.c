@@ -119,16 +119,6 @@ bp_cnn_same_shape (const bp_cnn *a, const bp_cnn *b)
          && a->H == b->H && a->n == b->n;
 }
 
-/* Every element ~ N(0, 2 / fan_in) */
-static void
-he (gsl_matrix *M, size_t fan_in, gsl_rng *rng)
-{
-  const double sigma = sqrt (2.0 / (double) fan_in);
-  for (size_t i = 0; i < M->size1; i++)
-    for (size_t j = 0; j < M->size2; j++)
-      gsl_matrix_set (M, i, j, gsl_ran_gaussian (rng, sigma));
-}
-
 /* (17.9) */
 int
 bp_cnn_init (bp_cnn *net, gsl_rng *rng)
@@ -139,7 +129,7 @@ bp_cnn_init (bp_cnn *net, gsl_rng *rng)
   const size_t count = bp_cnn_blocks (net, b);
   for (size_t k = 0; k < count; k++)
     if (b[k].M)
-      he (b[k].M, b[k].M->size2, rng);   /* a row is one unit's inputs */
+      matrix_gaussian (b[k].M, 2.0 / (double) b[k].M->size2, rng);   /* fan-in: a row */
     else
       gsl_vector_set_zero (b[k].v);
   return GSL_SUCCESS;

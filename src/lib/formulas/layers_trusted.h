@@ -9,6 +9,11 @@
 #ifndef BP_LAYERS_TRUSTED_H
 #define BP_LAYERS_TRUSTED_H
 #include <gsl/gsl_matrix.h>
+#include <gsl/gsl_rng.h>
+
+/* Every element of M ~ N(0, variance): the draw of He's and Glorot's
+   initialisations (bp_mlp_init, bp_cnn_init), defined in mlp_batch.c */
+void matrix_gaussian (gsl_matrix *M, double variance, gsl_rng *rng);
 
 /* (16.1), bp_maxpool; a window with a NaN gives NaN */
 void maxpool_trusted (const gsl_matrix *X, size_t height, size_t width, gsl_matrix *Y);

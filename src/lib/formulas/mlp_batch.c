@@ -11,6 +11,7 @@
 #include "backprop/bp_mlp_batch.h"
 #include "lib/valid.h"
 #include "lib/formulas/mlp_batch_trusted.h"
+#include "lib/formulas/layers_trusted.h"
 
 /* The elements of a contiguous matrix M, as one vector */
 #define ELEMENTS(M) gsl_vector_const_view_array ((M)->data, (M)->size1 * (M)->size2)
@@ -52,9 +53,9 @@ bp_batch_activation_backward (bp_activation act, const gsl_matrix *Z,
   return bp_activation_backward (act, &z.vector, &g.vector, &out.vector);
 }
 
-/* Every element ~ N(0, variance) */
-static void
-gaussian (gsl_matrix *M, double variance, gsl_rng *rng)
+/* Every element ~ N(0, variance) (layers_trusted.h) */
+void
+matrix_gaussian (gsl_matrix *M, double variance, gsl_rng *rng)
 {
   const double sigma = sqrt (variance);
   for (size_t i = 0; i < M->size1; i++)
@@ -68,8 +69,8 @@ bp_mlp_init (bp_mlp *net, gsl_rng *rng)
   if (!net || !rng)
     GSL_ERROR ("bp_mlp_init: net and rng must not be NULL", GSL_EFAULT);
   const double m = (double) net->m, H = (double) net->H, n = (double) net->n;
-  gaussian (net->W1, net->act == BP_RELU ? 2.0 / m : 2.0 / (m + H), rng);  /* He, Glorot */
-  gaussian (net->W2, 2.0 / (H + n), rng);                                  /* Glorot */
+  matrix_gaussian (net->W1, net->act == BP_RELU ? 2.0 / m : 2.0 / (m + H), rng);  /* He, Glorot */
+  matrix_gaussian (net->W2, 2.0 / (H + n), rng);                                  /* Glorot */
   gsl_vector_set_zero (net->b1);
   gsl_vector_set_zero (net->b2);
   return GSL_SUCCESS;
