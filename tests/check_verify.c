@@ -4,8 +4,11 @@
    row compared with a numeric oracle does not (no difference is exact),
    the exact comparison of slide 17 still does, and the count returned is
    the count printed.  The same for the fast mode, the activations and the
-   two-layer network. */
+   two-layer network.  Issue 13's groups (convolution, pooling and flatten,
+   the CNN) pass with max-pooling's ties counted as kinks, and one wrong
+   element in any row's analytic side fails that row alone, naming it. */
 #include <config.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -147,6 +150,164 @@ START_TEST (test_other_groups_no_tolerance)
 }
 END_TEST
 
+/* --- issue 13's groups (verify_cnn.c) ------------------------------------- */
+
+/* The three examples, from one seeded stream as the program draws them. */
+typedef struct
+{
+  gsl_rng *rng;
+  conv_example *conv;
+  pool_example *pool;
+  cnn_example *cnn;
+} cnn_groups;
+
+static void
+cnn_groups_alloc (cnn_groups *g)
+{
+  g->rng = gsl_rng_alloc (gsl_rng_mt19937);
+  ck_assert_ptr_nonnull (g->rng);
+  gsl_rng_set (g->rng, 1);
+  g->conv = conv_example_alloc (g->rng);
+  g->pool = pool_example_alloc (g->rng);
+  g->cnn = cnn_example_alloc (g->rng);
+  ck_assert_ptr_nonnull (g->conv);
+  ck_assert_ptr_nonnull (g->pool);
+  ck_assert_ptr_nonnull (g->cnn);
+}
+
+static void
+cnn_groups_free (cnn_groups *g)
+{
+  conv_example_free (g->conv);
+  pool_example_free (g->pool);
+  cnn_example_free (g->cnn);
+  gsl_rng_free (g->rng);
+}
+
+/* Group k (0 convolution, 1 pooling, 2 CNN) into a string, its return
+   value in *failed. */
+static char *
+group_table (const cnn_groups *g, int k, double tol, int *failed)
+{
+  char *text = NULL;
+  size_t size = 0;
+  FILE *out = open_memstream (&text, &size);
+  ck_assert_ptr_nonnull (out);
+  verify_opts o = { VERIFY_BOTH, tol ? BP_CHECK_RTOL : 0.0, tol ? BP_CHECK_ATOL : 0.0,
+                    tol ? BP_CSTEP_RTOL : 0.0, tol ? BP_CSTEP_ATOL : 0.0, out, 0, g->rng, 1 };
+  *failed = k == 0 ? verify_conv (g->conv, &o) : k == 1 ? verify_pool (g->pool, &o)
+    : verify_cnn (g->cnn, &o);
+  fclose (out);
+  return text;
+}
+
+START_TEST (test_cnn_groups_pass)
+{
+  /* 7 convolution rows, 6 of pooling and flatten, 9 of the CNN, by both
+     oracles; the tie row passes with its kinks counted, not failed */
+  static const size_t rows[] = { 7, 6, 9 };
+  cnn_groups g;
+  cnn_groups_alloc (&g);
+  for (int k = 0; k < 3; k++)
+    {
+      int failed;
+      char *text = group_table (&g, k, 1.0, &failed);
+      ck_assert_int_eq (failed, 0);
+      ck_assert_uint_eq (lines_ending (text, "PASS"), rows[k]);
+      ck_assert_uint_eq (count_of (text, "worst element"), 0);
+      ck_assert_uint_eq (count_of (text, "at a kink"), k == 1 ? 1 : 0);
+      if (k == 1)
+        {
+          size_t kinks = 0;
+          const char *p = strstr (text, "numeric: ");
+          ck_assert_ptr_nonnull (p);
+          ck_assert_int_eq (sscanf (p, "numeric: %zu of", &kinks), 1);
+          ck_assert_uint_gt (kinks, 0);
+        }
+      free (text);
+    }
+  /* no tolerance: every row against an oracle fails; the batch forms'
+     comparisons keep theirs (rounding) and pass */
+  static const size_t oracle_rows[] = { 4, 5, 9 };
+  for (int k = 0; k < 3; k++)
+    {
+      int failed;
+      char *text = group_table (&g, k, 0.0, &failed);
+      ck_assert_int_eq (failed, (int) oracle_rows[k]);
+      ck_assert_uint_eq (lines_ending (text, "PASS"), rows[k] - oracle_rows[k]);
+      free (text);
+    }
+  cnn_groups_free (&g);
+}
+END_TEST
+
+/* One wrong element in the analytic side of one row: that row, and only
+   it, FAILs, naming the element.  _i indexes the rows of the groups. */
+typedef struct
+{
+  int group;
+  const char *function;     /* the row's C function, for the message */
+  gsl_matrix *M;
+  gsl_vector *v;
+  size_t row, col;
+} wrong_gradient;
+
+static size_t
+wrong_gradients (const cnn_groups *g, wrong_gradient w[32])
+{
+  const conv_example *c = g->conv;
+  const pool_example *p = g->pool;
+  size_t n = 0;
+  w[n++] = (wrong_gradient) { 0, "bp_conv (dY/dK)", c->J, NULL, 0, 0 };
+  w[n++] = (wrong_gradient) { 0, "bp_conv_grad_weights", c->dK, NULL, 1, 2 };
+  w[n++] = (wrong_gradient) { 0, "bp_conv_grad_input", c->dX, NULL, 1, 7 };
+  w[n++] = (wrong_gradient) { 0, "bp_conv_grad_bias", NULL, c->db, 2, 0 };
+  w[n++] = (wrong_gradient) { 0, "bp_batch_conv", c->Yb, NULL, 2, 40 };
+  w[n++] = (wrong_gradient) { 0, "bp_batch_conv_grad_weights", c->dKb, NULL, 0, 5 };
+  w[n++] = (wrong_gradient) { 0, "bp_batch_conv_grad_input", c->dXb, NULL, 1, 35 };
+  w[n++] = (wrong_gradient) { 1, "bp_maxpool_backward", p->dXmax, NULL, 0, 3 };
+  /* at ties: an element of the odd last row, in no window (gradient 0) */
+  w[n++] = (wrong_gradient) { 1, "bp_maxpool_backward (ties)", p->dXtie, NULL, 1,
+                              (p->H - 1) * p->W + 2 };
+  w[n++] = (wrong_gradient) { 1, "bp_avgpool_backward", p->dXavg, NULL, 0, 8 };
+  w[n++] = (wrong_gradient) { 1, "bp_reshape_inverse", p->dX1, NULL, 1, 4 };
+  w[n++] = (wrong_gradient) { 1, "bp_batch_flatten", p->Fb, NULL, 1, 9 };
+  w[n++] = (wrong_gradient) { 1, "bp_batch_flatten_inverse", p->dXb, NULL, 0, 33 };
+  bp_cnn_block b[BP_CNN_MAX_BLOCKS];
+  const size_t count = bp_cnn_blocks (g->cnn->grad, b);
+  for (size_t k = 0; k < count; k++)
+    w[n++] = (wrong_gradient) { 2, b[k].name, b[k].M, b[k].v, 1, b[k].M ? 3 : 0 };
+  w[n++] = (wrong_gradient) { 2, "dL/dU", g->cnn->dU, NULL, 1, 17 };
+  return n;
+}
+
+START_TEST (test_cnn_groups_wrong_gradient)
+{
+  cnn_groups g;
+  cnn_groups_alloc (&g);
+  wrong_gradient w[32];
+  const size_t n = wrong_gradients (&g, w);
+  ck_assert_uint_eq (n, 7 + 6 + 9);
+  ck_assert_int_lt (_i, (int) n);
+  const wrong_gradient *x = &w[_i];
+  double *e = x->M ? gsl_matrix_ptr (x->M, x->row, x->col) : gsl_vector_ptr (x->v, x->row);
+  const double a = *e;
+  /* off by 1e-4 of its size: far beyond rtol 1e-6, well inside any
+     rounding a test could blame */
+  *e = a + 1e-4 * (1.0 + fabs (a));
+  int failed;
+  char *text = group_table (&g, x->group, 1.0, &failed);
+  *e = a;
+  char where[64];
+  snprintf (where, sizeof where, "worst element [%zu,%zu]", x->row, x->col);
+  ck_assert_msg (failed == 1, "%s: %d rows failed, expected 1:\n%s", x->function, failed, text);
+  ck_assert_uint_eq (lines_ending (text, "FAIL"), 1);
+  ck_assert_msg (strstr (text, where) != NULL, "%s: no '%s' in\n%s", x->function, where, text);
+  free (text);
+  cnn_groups_free (&g);
+}
+END_TEST
+
 static Suite *
 verify_suite (void)
 {
@@ -158,6 +319,11 @@ verify_suite (void)
   tcase_add_loop_test (tc, test_no_tolerance_no_pass, 0, 2);
   tcase_add_test (tc, test_other_groups_no_tolerance);
   suite_add_tcase (s, tc);
+  TCase *cnn = tcase_create ("cnn");
+  tcase_set_timeout (cnn, 120);
+  tcase_add_test (cnn, test_cnn_groups_pass);
+  tcase_add_loop_test (cnn, test_cnn_groups_wrong_gradient, 0, 7 + 6 + 9);
+  suite_add_tcase (s, cnn);
   return s;
 }
 
