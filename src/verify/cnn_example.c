@@ -398,7 +398,7 @@ pool_example_closs (const pool_example *ex, size_t block, const gsl_matrix_compl
 cnn_example *
 cnn_example_alloc (gsl_rng *rng)
 {
-  enum { R = 8, C1 = 2, C2 = 3, H = 5, N = 4, B = 2 };
+  const size_t R = 8, C1 = 2, C2 = 3, H = 5, N = 4, B = 2;
   cnn_example *ex = calloc (1, sizeof *ex);
   if (ex == NULL)
     GSL_ERROR_NULL ("cnn_example_alloc: out of memory", GSL_ENOMEM);
@@ -514,7 +514,9 @@ cnn_example_closs (const cnn_example *ex, size_t block, const gsl_matrix_complex
 {
   const bp_cnn *net = ex->net;
   const gsl_matrix_complex *M[BP_CNN_MAX_BLOCKS + 1];
-  for (size_t k = 0; k <= ex->n_blocks; k++)
+  if (ex->n_blocks != BP_CNN_MAX_BLOCKS)    /* the hidden layer's W3, b3 */
+    return GSL_NAN;
+  for (size_t k = 0; k <= BP_CNN_MAX_BLOCKS; k++)
     M[k] = k == block ? theta : ex->Mc[k];
   /* K1, b1, K2, b2, W3, b3, W4, b4, U (bp_cnn_blocks with H > 0) */
   gsl_vector_complex_const_view b1 = gsl_matrix_complex_const_column (M[1], 0);
