@@ -8,6 +8,7 @@
    the CNN) pass with max-pooling's ties counted as kinks, and one wrong
    element in any row's analytic side fails that row alone, naming it. */
 #include <config.h>
+#include <complex.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -308,6 +309,64 @@ START_TEST (test_cnn_groups_wrong_gradient)
 }
 END_TEST
 
+START_TEST (test_cstep_cnn_loss)
+{
+  /* the complex chain at a real point is bp_cnn_forward's loss, with and
+     without the hidden layer (_i: H = 5, 0), odd images (7 x 9) too */
+  const size_t H = _i ? 0 : 5, rows = 7 + (size_t) _i, cols = 9 - (size_t) _i, B = 3, n = 4;
+  gsl_rng *rng = gsl_rng_alloc (gsl_rng_mt19937);
+  bp_cnn *net = bp_cnn_alloc (rows, cols, 2, 3, H, n);
+  bp_cnn_workspace *ws = net ? bp_cnn_workspace_alloc (B, net) : NULL;
+  cstep_cnn_scratch *cw = net ? cstep_cnn_scratch_alloc (net) : NULL;
+  gsl_matrix *U = gsl_matrix_alloc (B, rows * cols), *T = gsl_matrix_calloc (B, n);
+  ck_assert_ptr_nonnull (rng);
+  ck_assert_ptr_nonnull (ws);
+  ck_assert_ptr_nonnull (cw);
+  ck_assert_ptr_nonnull (U);
+  ck_assert_ptr_nonnull (T);
+  gsl_rng_set (rng, 5 + (unsigned long) _i);
+  bp_cnn_init (net, rng);
+  for (size_t i = 0; i < B; i++)
+    {
+      for (size_t j = 0; j < rows * cols; j++)
+        gsl_matrix_set (U, i, j, gsl_rng_uniform (rng));
+      gsl_matrix_set (T, i, (i * 3) % n, 1.0);
+    }
+  bp_cnn_block b[BP_CNN_MAX_BLOCKS];
+  gsl_matrix_complex *Z[BP_CNN_MAX_BLOCKS + 1] = { NULL };
+  const size_t count = bp_cnn_blocks (net, b);
+  ck_assert_uint_eq (count, H ? 8 : 6);
+  for (size_t k = 0; k <= count; k++)
+    {
+      const gsl_matrix *A = k == count ? U : b[k].M;
+      if (k < count && b[k].v)
+        {
+          gsl_matrix_const_view c = gsl_matrix_const_view_vector (b[k].v, b[k].v->size, 1);
+          Z[k] = gsl_matrix_complex_alloc (b[k].v->size, 1);
+          bp_cstep_matrix_from_real (&c.matrix, Z[k]);
+        }
+      else
+        {
+          Z[k] = gsl_matrix_complex_alloc (A->size1, A->size2);
+          bp_cstep_matrix_from_real (A, Z[k]);
+        }
+    }
+  const double L = bp_cnn_forward (net, U, T, ws);
+  const double complex Lc = cstep_cnn_loss (net, (const gsl_matrix_complex *const *) Z,
+                                            Z[count], T, cw);
+  ck_assert_msg (fabs (creal (Lc) - L) <= 1e-13 * fabs (L) && cimag (Lc) == 0.0,
+                 "complex %.17g%+.3gi, real %.17g", creal (Lc), cimag (Lc), L);
+  for (size_t k = 0; k <= count; k++)
+    gsl_matrix_complex_free (Z[k]);
+  gsl_matrix_free (U);
+  gsl_matrix_free (T);
+  cstep_cnn_scratch_free (cw);
+  bp_cnn_workspace_free (ws);
+  bp_cnn_free (net);
+  gsl_rng_free (rng);
+}
+END_TEST
+
 static Suite *
 verify_suite (void)
 {
@@ -323,6 +382,7 @@ verify_suite (void)
   tcase_set_timeout (cnn, 120);
   tcase_add_test (cnn, test_cnn_groups_pass);
   tcase_add_loop_test (cnn, test_cnn_groups_wrong_gradient, 0, 7 + 6 + 9);
+  tcase_add_loop_test (cnn, test_cstep_cnn_loss, 0, 2);
   suite_add_tcase (s, cnn);
   return s;
 }

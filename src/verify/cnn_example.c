@@ -439,15 +439,8 @@ cnn_example_alloc (gsl_rng *rng)
           ok = ex->Mc[k] != NULL;
         }
       ex->Mc[ex->n_blocks] = ok ? complex_copy (ex->U) : NULL;
-      ex->Z1 = gsl_matrix_complex_alloc (C1, R * R);
-      ex->P1 = gsl_matrix_complex_alloc (C1, (R / 2) * (R / 2));
-      ex->Z2 = gsl_matrix_complex_alloc (C2, (R / 2) * (R / 2));
-      ex->P2 = gsl_matrix_complex_alloc (C2, (R / 4) * (R / 4));
-      ex->u = gsl_vector_complex_alloc (ex->net->features);
-      ex->z3 = gsl_vector_complex_alloc (H);
-      ex->v = gsl_vector_complex_alloc (N);
-      ok = ok && ex->Mc[ex->n_blocks] && ex->Z1 && ex->P1 && ex->Z2 && ex->P2 && ex->u
-           && ex->z3 && ex->v;
+      ex->cw = cstep_cnn_scratch_alloc (ex->net);
+      ok = ok && ex->Mc[ex->n_blocks] && ex->cw;
     }
   if (!ok)
     {
@@ -470,13 +463,7 @@ cnn_example_free (cnn_example *ex)
   bp_cnn_workspace_free (ex->ws);
   for (size_t k = 0; k <= BP_CNN_MAX_BLOCKS; k++)
     free_cmatrix (ex->Mc[k]);
-  free_cmatrix (ex->Z1);
-  free_cmatrix (ex->P1);
-  free_cmatrix (ex->Z2);
-  free_cmatrix (ex->P2);
-  free_cvector (ex->u);
-  free_cvector (ex->z3);
-  free_cvector (ex->v);
+  cstep_cnn_scratch_free (ex->cw);
   free (ex);
 }
 
@@ -509,39 +496,92 @@ crelu (gsl_matrix_complex *Z)
   return bp_cstep_relu (&z.vector, &z.vector);
 }
 
-double complex
-cnn_example_closs (const cnn_example *ex, size_t block, const gsl_matrix_complex *theta)
+cstep_cnn_scratch *
+cstep_cnn_scratch_alloc (const bp_cnn *shape)
 {
-  const bp_cnn *net = ex->net;
-  const gsl_matrix_complex *M[BP_CNN_MAX_BLOCKS + 1];
-  if (ex->n_blocks != BP_CNN_MAX_BLOCKS)    /* the hidden layer's W3, b3 */
-    return GSL_NAN;
-  for (size_t k = 0; k <= BP_CNN_MAX_BLOCKS; k++)
-    M[k] = k == block ? theta : ex->Mc[k];
-  /* K1, b1, K2, b2, W3, b3, W4, b4, U (bp_cnn_blocks with H > 0) */
-  gsl_vector_complex_const_view b1 = gsl_matrix_complex_const_column (M[1], 0);
-  gsl_vector_complex_const_view b2 = gsl_matrix_complex_const_column (M[3], 0);
-  gsl_vector_complex_const_view b3 = gsl_matrix_complex_const_column (M[5], 0);
-  gsl_vector_complex_const_view b4 = gsl_matrix_complex_const_column (M[7], 0);
-  const gsl_matrix_complex *U = M[ex->n_blocks];
-  const size_t hw = net->rows * net->cols;
+  cstep_cnn_scratch *w = calloc (1, sizeof *w);
+  if (w == NULL)
+    GSL_ERROR_NULL ("cstep_cnn_scratch_alloc: out of memory", GSL_ENOMEM);
+  const size_t hw = shape->rows * shape->cols;
+  const size_t hw2 = (shape->rows / 2) * (shape->cols / 2);
+  const size_t hw4 = (shape->rows / 4) * (shape->cols / 4);
+  w->Z1 = gsl_matrix_complex_alloc (shape->C1, hw);
+  w->P1 = gsl_matrix_complex_alloc (shape->C1, hw2);
+  w->Z2 = gsl_matrix_complex_alloc (shape->C2, hw2);
+  w->P2 = gsl_matrix_complex_alloc (shape->C2, hw4);
+  w->u = gsl_vector_complex_alloc (shape->features);
+  w->z3 = shape->H ? gsl_vector_complex_alloc (shape->H) : NULL;
+  w->v = gsl_vector_complex_alloc (shape->n);
+  if (!w->Z1 || !w->P1 || !w->Z2 || !w->P2 || !w->u || (shape->H && !w->z3) || !w->v)
+    {
+      cstep_cnn_scratch_free (w);
+      GSL_ERROR_NULL ("cstep_cnn_scratch_alloc: out of memory", GSL_ENOMEM);
+    }
+  return w;
+}
+
+void
+cstep_cnn_scratch_free (cstep_cnn_scratch *w)
+{
+  if (w == NULL)
+    return;
+  free_cmatrix (w->Z1);
+  free_cmatrix (w->P1);
+  free_cmatrix (w->Z2);
+  free_cmatrix (w->P2);
+  free_cvector (w->u);
+  free_cvector (w->z3);
+  free_cvector (w->v);
+  free (w);
+}
+
+/* (17.1)-(17.4) one example at a time: conv, ReLU, max-pool twice,
+   flatten (16.5), [linear, ReLU,] linear, softmax cross-entropy; the mean */
+double complex
+cstep_cnn_loss (const bp_cnn *shape, const gsl_matrix_complex *const block[],
+                const gsl_matrix_complex *U, const gsl_matrix *T, cstep_cnn_scratch *w)
+{
+  const size_t last = shape->H ? 6 : 4, hw = shape->rows * shape->cols;
+  gsl_vector_complex_const_view b1 = gsl_matrix_complex_const_column (block[1], 0);
+  gsl_vector_complex_const_view b2 = gsl_matrix_complex_const_column (block[3], 0);
+  gsl_vector_complex_const_view b4 = gsl_matrix_complex_const_column (block[last + 1], 0);
+  gsl_vector_complex_const_view b3 = gsl_matrix_complex_const_column (block[shape->H ? 5 : 1], 0);
   double complex L = 0.0;
+  if (U->size1 == 0 || U->size2 != hw || U->tda != hw || T->size1 != U->size1)
+    return GSL_NAN;
   for (size_t n = 0; n < U->size1; n++)
     {
       gsl_matrix_complex_const_view X0 = gsl_matrix_complex_const_submatrix (U, n, 0, 1, hw);
-      gsl_vector_const_view t = gsl_matrix_const_row (ex->T, n);
-      if (bp_cstep_conv (&net->conv1, M[0], &b1.vector, &X0.matrix, ex->Z1) != GSL_SUCCESS
-          || crelu (ex->Z1) != GSL_SUCCESS
-          || bp_cstep_maxpool (ex->Z1, net->rows, net->cols, ex->P1) != GSL_SUCCESS
-          || bp_cstep_conv (&net->conv2, M[2], &b2.vector, ex->P1, ex->Z2) != GSL_SUCCESS
-          || crelu (ex->Z2) != GSL_SUCCESS
-          || bp_cstep_maxpool (ex->Z2, net->rows / 2, net->cols / 2, ex->P2) != GSL_SUCCESS
-          || bp_cstep_reshape (ex->P2, ex->u) != GSL_SUCCESS                  /* (16.5) */
-          || bp_cstep_linear (M[4], &b3.vector, ex->u, ex->z3) != GSL_SUCCESS
-          || bp_cstep_relu (ex->z3, ex->z3) != GSL_SUCCESS
-          || bp_cstep_linear (M[6], &b4.vector, ex->z3, ex->v) != GSL_SUCCESS)
+      gsl_vector_const_view t = gsl_matrix_const_row (T, n);
+      int status = bp_cstep_conv (&shape->conv1, block[0], &b1.vector, &X0.matrix, w->Z1);
+      status = status ? status : crelu (w->Z1);
+      status = status ? status : bp_cstep_maxpool (w->Z1, shape->rows, shape->cols, w->P1);
+      status = status ? status : bp_cstep_conv (&shape->conv2, block[2], &b2.vector, w->P1,
+                                                w->Z2);
+      status = status ? status : crelu (w->Z2);
+      status = status ? status : bp_cstep_maxpool (w->Z2, shape->rows / 2, shape->cols / 2,
+                                                   w->P2);
+      status = status ? status : bp_cstep_reshape (w->P2, w->u);
+      const gsl_vector_complex *below = w->u;
+      if (shape->H)
+        {
+          status = status ? status : bp_cstep_linear (block[4], &b3.vector, w->u, w->z3);
+          status = status ? status : bp_cstep_relu (w->z3, w->z3);
+          below = w->z3;
+        }
+      status = status ? status : bp_cstep_linear (block[last], &b4.vector, below, w->v);
+      if (status != GSL_SUCCESS)
         return GSL_NAN;
-      L += bp_cstep_softmax_cross_entropy (&t.vector, ex->v);
+      L += bp_cstep_softmax_cross_entropy (&t.vector, w->v);
     }
   return L / (double) U->size1;
+}
+
+double complex
+cnn_example_closs (const cnn_example *ex, size_t block, const gsl_matrix_complex *theta)
+{
+  const gsl_matrix_complex *M[BP_CNN_MAX_BLOCKS + 1] = { NULL };
+  for (size_t k = 0; k <= ex->n_blocks; k++)
+    M[k] = k == block ? theta : ex->Mc[k];
+  return cstep_cnn_loss (ex->net, M, M[ex->n_blocks], ex->T, ex->cw);
 }

@@ -87,6 +87,27 @@ double complex pool_example_closs (const pool_example *ex, size_t block,
 
 /* --- the CNN of bp_cnn.h ----------------------------------------------------- */
 
+/* The CNN's loss in complex arithmetic, for the complex step: scratch
+   for one example of a network of shape's sizes. */
+typedef struct
+{
+  gsl_matrix_complex *Z1, *P1, *Z2, *P2;
+  gsl_vector_complex *u, *z3, *v;   /* z3 NULL when H = 0 */
+} cstep_cnn_scratch;
+
+cstep_cnn_scratch *cstep_cnn_scratch_alloc (const bp_cnn *shape);
+void cstep_cnn_scratch_free (cstep_cnn_scratch *w);
+
+/* The mean loss of bp_cnn_forward, composed one example at a time from
+   bp_cstep_conv, bp_cstep_relu, bp_cstep_maxpool, bp_cstep_reshape,
+   bp_cstep_linear and bp_cstep_softmax_cross_entropy: block[] the
+   parameter blocks in bp_cnn_blocks' order (6, or 8 with shape's hidden
+   layer), a vector block as one column (as bp_gradcheck's cpoint gives
+   them), U b x (rows cols) contiguous, T b x n.  NaN on an error. */
+double complex cstep_cnn_loss (const bp_cnn *shape, const gsl_matrix_complex *const block[],
+                               const gsl_matrix_complex *U, const gsl_matrix *T,
+                               cstep_cnn_scratch *w);
+
 typedef struct
 {
   bp_cnn *net, *grad;         /* grad: bp_cnn_backward's, at (net, U, T) */
@@ -96,8 +117,7 @@ typedef struct
   size_t n_blocks;            /* bp_cnn_blocks; U is block n_blocks */
   /* complex copies of the blocks and U, and scratch of one example */
   gsl_matrix_complex *Mc[BP_CNN_MAX_BLOCKS + 1];
-  gsl_matrix_complex *Z1, *P1, *Z2, *P2;
-  gsl_vector_complex *u, *z3, *v;
+  cstep_cnn_scratch *cw;
 } cnn_example;
 
 /* 8 x 8 images, C1 2, C2 3, H 5, n 4, B 2: He's weights (bp_cnn_init),
@@ -106,10 +126,7 @@ cnn_example *cnn_example_alloc (gsl_rng *rng);
 void cnn_example_free (cnn_example *ex);
 
 /* The mean loss with block k (bp_cnn_blocks' order; n_blocks: U)
-   replaced by theta, by bp_cnn_forward; and in complex arithmetic,
-   composed one example at a time from bp_cstep_conv, bp_cstep_relu,
-   bp_cstep_maxpool, bp_cstep_reshape, bp_cstep_linear and
-   bp_cstep_softmax_cross_entropy. */
+   replaced by theta, by bp_cnn_forward; and by cstep_cnn_loss. */
 double cnn_example_loss (const cnn_example *ex, size_t block, const gsl_matrix *theta);
 double complex cnn_example_closs (const cnn_example *ex, size_t block,
                                   const gsl_matrix_complex *theta);
