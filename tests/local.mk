@@ -79,7 +79,8 @@ tests_libtestutil_la_CFLAGS += $(BP_TEST_DATA_CFLAGS)
 BP_TRAIN_SUITES = tests/check_idx tests/check_batch tests/check_model_file \
   tests/check_train
 check_PROGRAMS += $(BP_TRAIN_SUITES)
-TESTS += $(BP_TRAIN_SUITES) tests/train.sh
+TESTS += $(BP_TRAIN_SUITES) tests/train.sh tests/train-cnn.sh
+CLEANFILES += train-cnn.*
 
 tests_check_idx_CFLAGS = $(TEST_CFLAGS)
 tests_check_idx_LDADD = $(TEST_LDADD) $(ZLIB_LIBS)

@@ -1,5 +1,5 @@
 /* bp_model_file.h -- saving and loading the classifier's W and b, or the
-   two-layer network's W1, b1, W2, b2.
+   two-layer network's W1, b1, W2, b2, or the convolutional network (bp_cnn.h).
 
    File format, version 1: the one-layer classifier (all integers
    little-endian unsigned 32-bit, all reals IEEE 754 binary64
@@ -28,6 +28,19 @@
      ..      8 n      b2
      ..      4        CRC-32 of every byte before it
 
+   Version 3: the convolutional network of bp_cnn.h:
+
+     0       8        magic "BPMODEL\n"
+     8       4        version, 3
+     12      4        n, 16  4  m, 20  4  rows, 24  4  cols: as version 1
+                      (rows, cols >= 4)
+     28      4        C1, 32  4  C2: the convolutions' channels (> 0)
+     36      4        H, the fully connected hidden layer's units (0: none)
+     40      4        k, the kernels' side (5), 44  4  p, their padding (2)
+     48      ..       K1, b1, K2, b2, [W3, b3 when H > 0,] W4, b4, in the
+                      order and shapes of bp_cnn_blocks, matrices row-major
+     ..      4        CRC-32 of every byte before it
+
    A one-layer model is always written as version 1, so older programs
    still read it; a file's version tells which kind it holds
    (bp_model_file_layers).
@@ -45,7 +58,7 @@
                       images held out, seed (little-endian unsigned 64-bit)
      56      8 each   learning rate, momentum, weight decay (binary64)
      80      8 c      the momentum's velocity of every parameter, in the
-                      model's order (W, b; or W1, b1, W2, b2)
+                      model's order (W, b; or W1, b1, W2, b2; or bp_cnn_blocks' order)
      ..      R        gsl_rng_state of the shuffling's mt19937 (this
                       machine's layout: 5,000 bytes on x86-64)
      ..      4        CRC-32 of the section's bytes before it
@@ -85,11 +98,13 @@
 #include <stddef.h>
 #include "bp_common.h"
 #include "bp_mlp.h"
+#include "bp_cnn.h"
 BP_BEGIN_DECLS
 
 #define BP_MODEL_FILE_MAGIC "BPMODEL\n"
 #define BP_MODEL_FILE_VERSION 1u
 #define BP_MODEL_FILE_VERSION_MLP 2u
+#define BP_MODEL_FILE_VERSION_CNN 3u
 
 /* Write W (n x m), b (n) and the image shape rows x cols (rows cols = m)
    to path, atomically.  Non-finite values are refused (GSL_EDOM).
@@ -118,6 +133,16 @@ int bp_model_file_write_mlp (const char *path, const bp_mlp *net, size_t rows,
 int bp_model_file_read_mlp (const char *path, bp_mlp **net, size_t *rows,
                             size_t *cols, char *err, size_t errlen);
 
+/* The convolutional network net as version 3, atomically; its image
+   shape is net's.  Non-finite values are refused (GSL_EDOM). */
+int bp_model_file_write_cnn (const char *path, const bp_cnn *net, char *err,
+                             size_t errlen);
+
+/* Read a version 3 file: *net newly allocated (bp_cnn_free).  Versions 1
+   and 2 are refused (GSL_EINVAL), as their readers refuse version 3.  On
+   error *net is NULL. */
+int bp_model_file_read_cnn (const char *path, bp_cnn **net, char *err, size_t errlen);
+
 /* What `backprop train --resume' needs, saved after the model. */
 typedef struct
 {
@@ -143,6 +168,9 @@ int bp_model_file_write_mlp_state (const char *path, const bp_mlp *net,
                                    size_t rows, size_t cols,
                                    const bp_train_state *s, char *err,
                                    size_t errlen);
+int bp_model_file_write_cnn_state (const char *path, const bp_cnn *net,
+                                   const bp_train_state *s, char *err,
+                                   size_t errlen);
 
 /* Read the training state of path (the model's checks and checksum, then
    the state's): s->velocity and s->rng_state newly allocated, freed by
@@ -154,14 +182,15 @@ void bp_train_state_free (bp_train_state *s);
 
 /* The kind of model in path, from its header (magic, version, sizes and
    length checked; the parameters and checksum are checked by the readers):
-   *layers is 1 for the classifier (version 1), 2 for the two-layer network
-   (version 2). */
+   *layers is the number of layers with parameters: 1 for the classifier
+   (version 1), 2 for the two-layer network (version 2), 3 for the
+   convolutional network, 4 with its hidden layer (version 3). */
 int bp_model_file_layers (const char *path, size_t *layers, char *err,
                           size_t errlen);
 
 /* The shape of the model in path, from its header alone (checked as by
    bp_model_file_layers): its layers (1 or 2), image rows and cols, number
-   of classes and hidden units (0 for one layer); each pointer may be NULL.
+   of classes and hidden units (0 for none); each pointer may be NULL.
    A caller can refuse a model of the wrong shape before reading (and
    allocating) a file of up to 2^64 bytes. */
 int bp_model_file_shape (const char *path, size_t *layers, size_t *rows,

@@ -23,10 +23,10 @@ print_eval_help (void)
 {
   printf ("Usage: %s eval --model=FILE [OPTION]...\n", program_name);
   printf ("Classify the test set (t10k-images-idx3-ubyte.gz, t10k-labels-idx1-ubyte.gz)\n"
-          "with a model saved by 'backprop train' (the one-layer classifier or the\n"
-          "two-layer network: the file tells which); print the accuracy, the\n"
-          "confusion matrix (row: true class, column: predicted class) and each\n"
-          "class's precision and recall.\n\n"
+          "with a model saved by 'backprop train' (the one-layer classifier, the\n"
+          "two-layer network or the convolutional network: the file tells which);\n"
+          "print the accuracy, the confusion matrix (row: true class, column:\n"
+          "predicted class) and each class's precision and recall.\n\n"
           "  -m, --model=FILE    the model (required)\n"
           "  -d, --data=DIR      folder of the test files (default $BACKPROP_DATA,\n"
           "                      else %s)\n"
@@ -172,7 +172,7 @@ cmd_eval (int argc, char **argv)
       bp_dataset_free (&test);
       return 2;
     }
-  M.kind = model_kind_layers (layers);   /* 1 or 2: checked by the header's reader */
+  M.kind = model_kind_layers (layers);   /* 1 to 4: checked by the header's reader */
   const int loaded = M.kind->load (&M, o.model, &rows, &cols, err, sizeof err);
   if (loaded != GSL_SUCCESS)
     {

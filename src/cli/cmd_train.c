@@ -24,6 +24,7 @@
 #include "cli/cli.h"
 #include "cli/blas_threads.h"
 #include "cli/data_dir.h"
+#include "backprop/bp_cnn_train.h"
 #include "cli/models.h"
 #include "cli/plot.h"
 #include "cli/progress.h"
@@ -43,6 +44,7 @@ typedef struct
   const char *data, *model, *plot, *resume;
   size_t hidden;
   bp_activation act;
+  size_t conv[2];      /* C1, C2; 0, 0: no convolutions */
   bp_sgd_params p;
   unsigned long seed;
   size_t validation;   /* SIZE_MAX: the default share */
@@ -52,15 +54,19 @@ typedef struct
 static void
 print_train_help (void)
 {
-  bp_sgd_params p, q;
+  bp_sgd_params p, q, c;
   bp_sgd_params_default (&p);
   bp_mlp_sgd_params_default (&q);
+  bp_cnn_sgd_params_default (&c);
   printf ("Usage: %s train [OPTION]...\n", program_name);
   printf ("Train the one-layer softmax classifier v = W u + b (W 10x784, u the\n"
           "28x28 image's pixels / 255) by mini-batch SGD with momentum, the fused\n"
           "gradient dL/dv = y - labels and a cosine learning-rate schedule; with\n"
           "--hidden=H the two-layer network z = W1 u + b1, h = f(z), v = W2 h + b2\n"
-          "(W1 by He's scheme for relu, Glorot's otherwise).  Some training images\n"
+          "(W1 by He's scheme for relu, Glorot's otherwise); with --conv=C1,C2 the\n"
+          "convolutional network conv 5x5 (C1) -> relu -> 2x2 max-pool -> conv 5x5 (C2)\n"
+          "-> relu -> max-pool -> flatten -> [linear H -> relu ->] linear -> softmax.\n"
+          "Some training images\n"
           "are held out for validation; each epoch prints the training loss and the\n"
           "validation loss and accuracy, and saves the model with the optimizer's\n"
           "state (so that --resume continues it); the test set is evaluated once,\n"
@@ -72,13 +78,19 @@ print_train_help (void)
           "  -H, --hidden=H      hidden units: 0 for the one-layer classifier (default),\n"
           "                      1 to 100000 for the two-layer network\n"
           "  -a, --activation=F  the hidden layer's f: relu (default), sigmoid or tanh\n"
-          "  -e, --epochs=N      passes over the training set (default %zu; %zu with -H)\n"
-          "  -b, --batch=B       examples per step (default %zu; %zu with -H), at most\n"
-          "                      the training images\n"
-          "  -l, --lr=ETA        learning rate of the first step (default %g; %g with -H)\n"
-          "  -u, --momentum=MU   momentum, 0 <= MU < 1 (default %g; %g with -H)\n"
-          "  -w, --weight-decay=LAMBDA  L2 penalty (LAMBDA/2)||W||^2, on W1 and W2 with\n"
-          "                      -H (default %g; %g with -H)\n"
+          "  -c, --conv=C1,C2    the convolutional network of C1 and C2 channels (1 to\n"
+          "                      1024 each); -H adds its fully connected hidden layer\n"
+          "  -e, --epochs=N      passes over the training set (default %zu; %zu with -H,\n"
+          "                      %zu with -c)\n"
+          "  -b, --batch=B       examples per step (default %zu; %zu with -H, %zu with\n"
+          "                      -c), at most the training images\n"
+          "  -l, --lr=ETA        learning rate of the first step (default %g; %g with -H,\n"
+          "                      %g with -c)\n"
+          "  -u, --momentum=MU   momentum, 0 <= MU < 1 (default %g; %g with -H, %g\n"
+          "                      with -c)\n"
+          "  -w, --weight-decay=LAMBDA  L2 penalty (LAMBDA/2)||W||^2 on the weight\n"
+          "                      matrices, not the biases (default %g; %g with -H,\n"
+          "                      %g with -c)\n"
           "  -v, --validation=N  training images held out, drawn by the seed (default\n"
           "                      a twelfth: 5000 of 60000); 0 for none\n"
           "  -s, --seed=S        seed of the split, W1, W2 and the shuffling (default 1)\n"
@@ -101,8 +113,9 @@ print_train_help (void)
           "3 when training diverged (the loss or a parameter not finite: the model\n"
           "of the last good epoch is kept), 128+N when stopped by signal N (130 for\n"
           "SIGINT, 143 for SIGTERM, 129 for SIGHUP) after saving.\n",
-          BP_DEFAULT_DATA_DIR, BP_DATA_PACKAGE, p.epochs, q.epochs, p.batch, q.batch,
-          p.lr, q.lr, p.momentum, q.momentum, p.weight_decay, q.weight_decay,
+          BP_DEFAULT_DATA_DIR, BP_DATA_PACKAGE, p.epochs, q.epochs, c.epochs, p.batch,
+          q.batch, c.batch, p.lr, q.lr, c.lr, p.momentum, q.momentum, c.momentum,
+          p.weight_decay, q.weight_decay, c.weight_decay,
           DEFAULT_MODEL, PLOT_MAX_UNITS);
 }
 
@@ -123,6 +136,25 @@ usage_error (const char *what)
   return 2;
 }
 
+/* "C1,C2" into conv[0], conv[1], each 1 to 1024; -1 otherwise. */
+static int
+parse_conv (const char *arg, size_t conv[2])
+{
+  const char *comma = strchr (arg, ',');
+  char first[32];
+  unsigned long c1, c2;
+  if (comma == NULL || (size_t) (comma - arg) >= sizeof first)
+    return -1;
+  memcpy (first, arg, (size_t) (comma - arg));
+  first[comma - arg] = '\0';
+  if (parse_ulong (first, &c1) != 0 || parse_ulong (comma + 1, &c2) != 0
+      || c1 == 0 || c1 > 1024 || c2 == 0 || c2 > 1024)
+    return -1;
+  conv[0] = c1;
+  conv[1] = c2;
+  return 0;
+}
+
 /* The command line into o; -1 after --help, 0 on success, else the exit
    status of a usage error (reported). */
 static int
@@ -133,6 +165,7 @@ parse_options (int argc, char **argv, train_options *o)
     {"data", required_argument, NULL, 'd'},
     {"hidden", required_argument, NULL, 'H'},
     {"activation", required_argument, NULL, 'a'},
+    {"conv", required_argument, NULL, 'c'},
     {"epochs", required_argument, NULL, 'e'},
     {"batch", required_argument, NULL, 'b'},
     {"lr", required_argument, NULL, 'l'},
@@ -160,10 +193,10 @@ parse_options (int argc, char **argv, train_options *o)
   bp_sgd_params_default (&o->p);
   int c;
   optind = 1;
-  while ((c = getopt_long (argc, argv, "d:H:a:e:b:l:u:w:v:s:m:r:p:h", longopts, NULL))
+  while ((c = getopt_long (argc, argv, "d:H:a:c:e:b:l:u:w:v:s:m:r:p:h", longopts, NULL))
          != -1)
     {
-      set_run += strchr ("HaeluwvsbH", c) != NULL && c != 0;
+      set_run += strchr ("HaceluwvsbH", c) != NULL && c != 0;
       switch (c)
         {
         case 'd':
@@ -178,6 +211,11 @@ parse_options (int argc, char **argv, train_options *o)
           if (bp_activation_from_name (optarg, &o->act) != GSL_SUCCESS)
             return bad_value ("activation", optarg, "relu, sigmoid or tanh");
           set_act = 1;
+          break;
+        case 'c':
+          if (parse_conv (optarg, o->conv) != 0)
+            return bad_value ("convolution channels", optarg,
+                              "C1,C2: two whole numbers from 1 to 1024");
           break;
         case 'e':
           if (parse_ulong (optarg, &ul) != 0 || ul == 0 || ul > 100000)
@@ -244,6 +282,9 @@ parse_options (int argc, char **argv, train_options *o)
       usage_hint ();
       return 2;
     }
+  if (set_act && o->conv[0] > 0)
+    return usage_error ("--activation is for the two-layer network: the "
+                        "convolutional network's activations are relu");
   if (set_act && o->hidden == 0)
     return usage_error ("--activation needs --hidden=H (H > 0)");
   if (o->resume && set_run)
@@ -251,10 +292,13 @@ parse_options (int argc, char **argv, train_options *o)
                         "settings: give only --data, --model, --plot, --stop-after");
   if (o->model == NULL)
     o->model = o->resume ? o->resume : DEFAULT_MODEL;
-  if (o->hidden > 0)
+  if (o->hidden > 0 || o->conv[0] > 0)
     {
       bp_sgd_params q;
-      bp_mlp_sgd_params_default (&q);
+      if (o->conv[0] > 0)
+        bp_cnn_sgd_params_default (&q);
+      else
+        bp_mlp_sgd_params_default (&q);
       o->p.epochs = set_epochs ? o->p.epochs : q.epochs;
       o->p.batch = set_batch ? o->p.batch : q.batch;
       o->p.lr = set_lr ? o->p.lr : q.lr;
@@ -423,7 +467,10 @@ run_train (train_options *o)
         }
     }
   else
-    M.kind = model_kind_hidden (o->hidden);
+    {
+      const model_shape want = { .H = o->hidden, .C1 = o->conv[0], .C2 = o->conv[1] };
+      M.kind = model_kind_of (&want);
+    }
   /* one BLAS thread unless OPENBLAS_NUM_THREADS says otherwise: never
      slower than one thread, also when another process is busy on the
      other core, and the same bytes whatever the machine's load
@@ -492,7 +539,8 @@ run_train (train_options *o)
   /* the rng's draws, in order: the split, the starting point, the shuffles */
   gsl_rng_set (rng, o->seed);
   split_validation (&all, o->validation, rng, &val, &train);
-  const model_shape shape = { m, n, o->hidden, o->act };
+  const model_shape shape = { m, n, o->hidden, o->act, all.rows, all.cols, o->conv[0],
+                              o->conv[1] };
   if ((!o->resume && (M.kind->alloc (&M, &shape) != 0 || M.kind->init (&M, rng) != 0))
       || M.kind->trainer (&M, train.count, o->p.batch) != 0
       || (vel = gsl_vector_alloc (M.kind->count (&M))) == NULL)
@@ -608,10 +656,11 @@ run_train (train_options *o)
   if (o->plot != NULL)
     {
       int png;
-      const gsl_matrix *W = M.kind->weights (&M);
+      size_t rows, cols;
+      const gsl_matrix *W = M.kind->weights (&M, all.rows, all.cols, &rows, &cols);
       if (plot_curves ("train", o->plot, what, o->p.epochs, train_loss, val_loss, val_acc,
                        &png) != 0
-          || plot_weights ("train", o->plot, W, all.rows, all.cols) != 0)
+          || plot_weights ("train", o->plot, W, rows, cols) != 0)
         goto out;
       const size_t shown = W->size1 < PLOT_MAX_UNITS ? W->size1 : PLOT_MAX_UNITS;
       printf ("plots written to %s: curves.csv, curves.gp%s, weights.pgm, "

@@ -1,5 +1,5 @@
 /* models.c -- the rows of models.h: each over its library functions
-   (bp_train.h, bp_mlp_train.h, bp_model_file.h). */
+   (bp_train.h, bp_mlp_train.h, bp_cnn_train.h, bp_model_file.h). */
 #include <config.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -9,8 +9,10 @@
 #include "backprop/bp_cnn_train.h"
 #include "cli/models.h"
 
-/* Examples classified per batch by evaluate. */
+/* Examples classified per batch by evaluate (the CNN's lowered images
+   take 25 C1 doubles per pixel: a smaller batch). */
 #define EVAL_BATCH 256
+#define EVAL_BATCH_CNN 64
 
 /* ---- the one-layer classifier v = W u + b ---------------------------- */
 
@@ -120,8 +122,11 @@ linear_load (model *M, const char *path, size_t *rows, size_t *cols, char *err,
 }
 
 static const gsl_matrix *
-linear_weights (const model *M)
+linear_weights (const model *M, size_t image_rows, size_t image_cols, size_t *rows,
+                size_t *cols)
 {
+  *rows = image_rows;
+  *cols = image_cols;
   return ((const linear *) M->impl)->W;
 }
 
@@ -249,8 +254,11 @@ mlp_load (model *M, const char *path, size_t *rows, size_t *cols, char *err,
 }
 
 static const gsl_matrix *
-mlp_weights (const model *M)
+mlp_weights (const model *M, size_t image_rows, size_t image_cols, size_t *rows,
+             size_t *cols)
 {
+  *rows = image_rows;
+  *cols = image_cols;
   return ((const mlp *) M->impl)->net->W1;
 }
 
@@ -281,28 +289,177 @@ mlp_free (model *M)
   M->impl = NULL;
 }
 
+/* ---- the convolutional network of bp_cnn.h --------------------------- */
+
+typedef struct
+{
+  bp_cnn *net;
+  bp_cnn_trainer *t;
+  bp_cnn_workspace *ws;
+} cnn;
+
+static int
+cnn_alloc (model *M, const model_shape *s)
+{
+  cnn *k = calloc (1, sizeof *k);
+  M->impl = k;
+  if (k == NULL)
+    return -1;
+  k->net = bp_cnn_alloc (s->rows, s->cols, s->C1, s->C2, s->H, s->n);
+  return k->net ? 0 : -1;
+}
+
+static int
+cnn_init (model *M, gsl_rng *rng)
+{
+  return bp_cnn_init (((cnn *) M->impl)->net, rng);
+}
+
+static int
+cnn_trainer (model *M, size_t count, size_t B)
+{
+  cnn *k = M->impl;
+  k->t = bp_cnn_trainer_alloc (count, B, k->net);
+  return k->t ? 0 : -1;
+}
+
+static int
+cnn_epoch (model *M, const bp_dataset *d, const bp_sgd_params *p, size_t e,
+           gsl_rng *rng, bp_progress_function f, void *arg, double *loss)
+{
+  cnn *k = M->impl;
+  return bp_cnn_train_epoch (d, p, e, rng, k->t, f, arg, k->net, loss);
+}
+
+static int
+cnn_evaluate (model *M, const bp_dataset *d, gsl_matrix_ulong *confusion,
+              double *accuracy, double *loss)
+{
+  cnn *k = M->impl;
+  if (k->ws == NULL && (k->ws = bp_cnn_workspace_alloc (EVAL_BATCH_CNN, k->net)) == NULL)
+    return GSL_ENOMEM;
+  return bp_cnn_evaluate (d, k->net, k->ws, confusion, accuracy, loss);
+}
+
+static size_t
+cnn_count (const model *M)
+{
+  return bp_cnn_count (((const cnn *) M->impl)->net);
+}
+
+static int
+cnn_velocity (model *M, gsl_vector *v, int out)
+{
+  cnn *k = M->impl;
+  size_t at = 0;
+  if (k->t == NULL || v->size != cnn_count (M))
+    return GSL_EBADLEN;
+  bp_cnn_block b[BP_CNN_MAX_BLOCKS];
+  const size_t count = bp_cnn_blocks (k->t->vel, b);
+  for (size_t j = 0; j < count; j++)
+    if (b[j].M)
+      copy_block (v, &at, b[j].M->data, b[j].M->size1 * b[j].M->size2, out);
+    else
+      copy_block (v, &at, b[j].v->data, b[j].v->size, out);
+  return GSL_SUCCESS;
+}
+
+static int
+cnn_save (const model *M, const char *path, size_t rows, size_t cols,
+          const bp_train_state *s, char *err, size_t len)
+{
+  const bp_cnn *n = ((const cnn *) M->impl)->net;
+  (void) rows;   /* the network's own */
+  (void) cols;
+  return s ? bp_model_file_write_cnn_state (path, n, s, err, len)
+           : bp_model_file_write_cnn (path, n, err, len);
+}
+
+static int
+cnn_load (model *M, const char *path, size_t *rows, size_t *cols, char *err,
+          size_t len)
+{
+  cnn *k = calloc (1, sizeof *k);
+  M->impl = k;
+  if (k == NULL)
+    return GSL_ENOMEM;
+  int status = bp_model_file_read_cnn (path, &k->net, err, len);
+  if (status == GSL_SUCCESS)
+    {
+      *rows = k->net->rows;
+      *cols = k->net->cols;
+    }
+  return status;
+}
+
+/* the first convolution's kernels, C1 images of k x k */
+static const gsl_matrix *
+cnn_weights (const model *M, size_t image_rows, size_t image_cols, size_t *rows,
+             size_t *cols)
+{
+  (void) image_rows;
+  (void) image_cols;
+  *rows = BP_CNN_K;
+  *cols = BP_CNN_K;
+  return ((const cnn *) M->impl)->net->K1;
+}
+
+static size_t
+cnn_classes (const model *M)
+{
+  return ((const cnn *) M->impl)->net->n;
+}
+
+static void
+cnn_describe (const model *M, char *buf, size_t len)
+{
+  const bp_cnn *n = ((const cnn *) M->impl)->net;
+  char hidden[64] = "";
+  if (n->H)
+    snprintf (hidden, sizeof hidden, " -> %zu relu", n->H);
+  snprintf (buf, len, "convolutional network %zux%zu -> conv%d %zu relu maxpool -> "
+            "conv%d %zu relu maxpool -> %zu%s -> %zu", n->rows, n->cols, BP_CNN_K, n->C1,
+            BP_CNN_K, n->C2, n->features, hidden, n->n);
+}
+
+static void
+cnn_free (model *M)
+{
+  cnn *k = M->impl;
+  if (k == NULL)
+    return;
+  bp_cnn_free (k->net);
+  bp_cnn_trainer_free (k->t);
+  bp_cnn_workspace_free (k->ws);
+  free (k);
+  M->impl = NULL;
+}
+
 /* ---- the table ------------------------------------------------------- */
 
 static const model_kind kinds[] = {
-  { "one-layer", 1, bp_sgd_params_default, linear_alloc, linear_init, linear_trainer,
+  { "one-layer", 1, 0, bp_sgd_params_default, linear_alloc, linear_init, linear_trainer,
     linear_epoch, linear_evaluate, linear_count, linear_velocity, linear_save,
     linear_load, linear_weights, linear_classes, linear_describe, linear_free },
-  { "two-layer", 2, bp_mlp_sgd_params_default, mlp_alloc, mlp_init, mlp_trainer,
+  { "two-layer", 2, 2, bp_mlp_sgd_params_default, mlp_alloc, mlp_init, mlp_trainer,
     mlp_epoch, mlp_evaluate, mlp_count, mlp_velocity, mlp_save, mlp_load,
     mlp_weights, mlp_classes, mlp_describe, mlp_free },
+  { "cnn", 3, 4, bp_cnn_sgd_params_default, cnn_alloc, cnn_init, cnn_trainer, cnn_epoch,
+    cnn_evaluate, cnn_count, cnn_velocity, cnn_save, cnn_load, cnn_weights, cnn_classes,
+    cnn_describe, cnn_free },
 };
 
 const model_kind *
-model_kind_hidden (size_t H)
+model_kind_of (const model_shape *s)
 {
-  return &kinds[H == 0 ? 0 : 1];
+  return &kinds[s->C1 > 0 ? 2 : s->H == 0 ? 0 : 1];
 }
 
 const model_kind *
 model_kind_layers (size_t layers)
 {
   for (size_t k = 0; k < sizeof kinds / sizeof kinds[0]; k++)
-    if (kinds[k].layers == layers)
+    if (kinds[k].layers == layers || (layers > 0 && kinds[k].layers_hidden == layers))
       return &kinds[k];
   return NULL;
 }

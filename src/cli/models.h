@@ -21,17 +21,21 @@ typedef struct
   void *impl;
 } model;
 
-/* The shape asked for: m inputs, n classes, H hidden units (0: none). */
+/* The shape asked for: m = rows cols inputs, n classes, H hidden units
+   (0: none); C1, C2 the convolutions' channels (0: no convolutions). */
 typedef struct
 {
   size_t m, n, H;
   bp_activation act;
+  size_t rows, cols, C1, C2;
 } model_shape;
 
 struct model_kind
 {
-  const char *name;          /* "one-layer", "two-layer" */
-  size_t layers;             /* what bp_model_file_layers says of its files */
+  const char *name;          /* "one-layer", "two-layer", "cnn" */
+  /* what bp_model_file_layers says of its files: without, with a hidden
+     layer (0: no hidden layer) */
+  size_t layers, layers_hidden;
   void (*defaults) (bp_sgd_params *p);
   /* Parameters of shape s, zero; 0 on success. */
   int (*alloc) (model *M, const model_shape *s);
@@ -50,16 +54,20 @@ struct model_kind
                const bp_train_state *s, char *err, size_t len);
   int (*load) (model *M, const char *path, size_t *rows, size_t *cols, char *err,
                size_t len);
-  /* The first layer's weights, a row per image (plots), and its classes. */
-  const gsl_matrix *(*weights) (const model *M);
+  /* The first layer's weights (plots), a row per image of *rows x *cols:
+     the data's images, image_rows x image_cols, or the kernels; and the
+     classes. */
+  const gsl_matrix *(*weights) (const model *M, size_t image_rows, size_t image_cols,
+                                size_t *rows, size_t *cols);
   size_t (*classes) (const model *M);
   /* "two-layer network 784 -> 256 relu -> 10" */
   void (*describe) (const model *M, char *buf, size_t len);
   void (*free) (model *M);
 };
 
-/* The kind of H hidden units (0: one-layer), and of a file's layers. */
-const model_kind *model_kind_hidden (size_t H);
+/* The kind of a shape (convolutions, or H hidden units, or one layer),
+   and of a file's layers. */
+const model_kind *model_kind_of (const model_shape *s);
 const model_kind *model_kind_layers (size_t layers);
 
 #endif /* BP_MODELS_H */

@@ -15,11 +15,14 @@
 #include <zlib.h>
 #include <gsl/gsl_errno.h>
 #include "backprop/bp_model_file.h"
+#include "backprop/bp_cnn.h"
 #include "lib/files/report.h"
 #include "lib/valid.h"
 
 #define HEADER_BYTES 28       /* version 1 */
 #define HEADER_BYTES_MLP 36   /* version 2 */
+#define HEADER_BYTES_CNN 48   /* version 3 */
+#define HEADER_BYTES_MAX HEADER_BYTES_CNN
 
 static void
 put_u32 (unsigned char *p, uint32_t x)
@@ -383,6 +386,40 @@ write_mlp (const char *path, const bp_mlp *net, size_t rows, size_t cols,
                       err, errlen);
 }
 
+static int
+write_cnn (const char *path, const bp_cnn *net, const unsigned char *tail,
+           size_t len_tail, char *err, size_t errlen)
+{
+  if (!path || !net)
+    return report_file_error (err, errlen, GSL_EFAULT, "bp_model_file_write_cnn",
+                              "path and net must not be NULL");
+  if (net->n > UINT32_MAX || net->rows > UINT32_MAX || net->cols > UINT32_MAX
+      || net->C1 > UINT32_MAX || net->C2 > UINT32_MAX || net->H > UINT32_MAX)
+    return report_file_error (err, errlen, GSL_EBADLEN, path, "cannot save: the "
+                              "network's sizes must each be below 2^32");
+  unsigned char head[HEADER_BYTES_CNN];
+  put_header (head, BP_MODEL_FILE_VERSION_CNN, net->n, net->rows * net->cols, net->rows,
+              net->cols);
+  put_u32 (head + 28, (uint32_t) net->C1);
+  put_u32 (head + 32, (uint32_t) net->C2);
+  put_u32 (head + 36, (uint32_t) net->H);
+  put_u32 (head + 40, BP_CNN_K);
+  put_u32 (head + 44, BP_CNN_PAD);
+  bp_cnn_block b[BP_CNN_MAX_BLOCKS];
+  block blocks[BP_CNN_MAX_BLOCKS];
+  const size_t count = bp_cnn_blocks (net, b);
+  for (size_t k = 0; k < count; k++)
+    blocks[k] = (block) { b[k].name, b[k].M, b[k].v };
+  return write_model (path, head, HEADER_BYTES_CNN, blocks, count, tail, len_tail, err,
+                      errlen);
+}
+
+int
+bp_model_file_write_cnn (const char *path, const bp_cnn *net, char *err, size_t errlen)
+{
+  return write_cnn (path, net, NULL, 0, err, errlen);
+}
+
 int
 bp_model_file_write (const char *path, const gsl_matrix *W, const gsl_vector *b,
                      size_t rows, size_t cols, char *err, size_t errlen)
@@ -495,6 +532,22 @@ bp_model_file_write_mlp_state (const char *path, const bp_mlp *net, size_t rows,
   return status;
 }
 
+int
+bp_model_file_write_cnn_state (const char *path, const bp_cnn *net,
+                               const bp_train_state *s, char *err, size_t errlen)
+{
+  if (!path || !net || !s)
+    return report_file_error (err, errlen, GSL_EFAULT, "bp_model_file_write_cnn_state",
+                              "path, net and s must not be NULL");
+  unsigned char *tail;
+  size_t len;
+  int status = state_bytes (path, s, bp_cnn_count (net), &tail, &len, err, errlen);
+  if (status == GSL_SUCCESS)
+    status = write_cnn (path, net, tail, len, err, errlen);
+  free (tail);
+  return status;
+}
+
 void
 bp_train_state_free (bp_train_state *s)
 {
@@ -511,6 +564,7 @@ typedef struct
 {
   uint32_t version;
   size_t n, m, rows, cols, H;   /* H = 0 in version 1 */
+  size_t C1, C2, k, pad;        /* version 3 only */
   unsigned act;
   size_t head, count, len;      /* header bytes, parameters, model bytes */
   size_t state, rng_size;       /* the training state's bytes after them, or 0 */
@@ -536,7 +590,8 @@ static int
 corrupt_field (FILE *f, const unsigned char *head, const header *h, size_t len,
                field_fix *fix)
 {
-  if (len < h->head + 4 || len > FIX_MAX_BYTES || (len - h->head - 4) % 8 != 0)
+  if (h->version == BP_MODEL_FILE_VERSION_CNN   /* its count has no single field */
+      || len < h->head + 4 || len > FIX_MAX_BYTES || (len - h->head - 4) % 8 != 0)
     return 0;
   const size_t count = (len - h->head - 4) / 8, n = h->n, m = h->m, H = h->H;
   /* the field at offset, now was: (count - sub) / den would fit len
@@ -598,19 +653,41 @@ state_length (FILE *f, const header *h, size_t file_size, size_t *rng_size)
   return len == SIZE_MAX ? 0 : len;
 }
 
-/* Read and check the header of the open file f at path: the magic, a known
-   version (want, when not 0), the sizes, and the file's exact length. */
+/* A version 3 header's sizes (bp_model_file.h), and its parameter count. */
 static int
-read_header (FILE *f, const char *path, uint32_t want, header *h, char *err,
-             size_t errlen)
+read_cnn_header (const unsigned char *head, const char *path, header *h, char *err,
+                 size_t errlen)
 {
-  struct stat st;
-  unsigned char head[HEADER_BYTES_MLP];
-  size_t got;
-  field_fix fix;
-  if (fstat (fileno (f), &st) != 0 || !S_ISREG (st.st_mode))
-    return report_file_error (err, errlen, GSL_EFAILED, path, "not a regular file");
-  got = fread (head, 1, HEADER_BYTES_MLP, f);
+  h->C1 = get_u32 (head + 28);
+  h->C2 = get_u32 (head + 32);
+  h->H = get_u32 (head + 36);
+  h->k = get_u32 (head + 40);
+  h->pad = get_u32 (head + 44);
+  if (h->n == 0 || h->rows < 4 || h->cols < 4 || h->rows * h->cols != h->m
+      || h->C1 == 0 || h->C2 == 0 || h->k != BP_CNN_K || h->pad != BP_CNN_PAD)
+    return report_file_error (err, errlen, GSL_EINVAL, path,
+                      "bad sizes in the header: %zu classes, image %zu x %zu (%zu inputs), "
+                      "%zu and %zu channels, kernel %zu, padding %zu (the image must be "
+                      "at least 4 x 4, the kernel %d, the padding %d)", h->n, h->rows,
+                      h->cols, h->m, h->C1, h->C2, h->k, h->pad, BP_CNN_K, BP_CNN_PAD);
+  const size_t k2 = BP_CNN_K * BP_CNN_K;
+  const size_t features = mul_add (h->C2, (h->rows / 4) * (h->cols / 4), 0);
+  const size_t last = h->H ? h->H : features;
+  /* bp_cnn_count: C1 (k2 + 1) + C2 (C1 k2 + 1) + H (features + 1) + n (last + 1) */
+  size_t count = mul_add (h->C1, k2 + 1, 0);
+  count = mul_add (h->C2, mul_add (h->C1, k2, 1), count);
+  count = mul_add (h->H, features == SIZE_MAX ? SIZE_MAX : features + 1, count);
+  count = mul_add (h->n, last == SIZE_MAX ? SIZE_MAX : last + 1, count);
+  h->count = count;
+  return GSL_SUCCESS;
+}
+
+/* The magic, a known version (want, when not 0) and the sizes of the
+   header head, got bytes read of it. */
+static int
+decode_header (const unsigned char *head, size_t got, const char *path, uint32_t want,
+               header *h, char *err, size_t errlen)
+{
   if (got < HEADER_BYTES)
     return report_file_error (err, errlen, GSL_EINVAL, path,
                       "truncated model file: %zu bytes, shorter than the "
@@ -619,22 +696,23 @@ read_header (FILE *f, const char *path, uint32_t want, header *h, char *err,
     return report_file_error (err, errlen, GSL_EINVAL, path,
                       "not a backprop model file (bad magic number)");
   h->version = get_u32 (head + 8);
-  if (h->version != BP_MODEL_FILE_VERSION && h->version != BP_MODEL_FILE_VERSION_MLP)
+  /* the kinds a version holds, and the function that reads each */
+  static const char *const kinds[] = { NULL, "a one-layer classifier",
+                                       "a two-layer network", "a convolutional network" };
+  static const char *const readers[] = { NULL, "bp_model_file_read",
+                                         "bp_model_file_read_mlp", "bp_model_file_read_cnn" };
+  if (h->version < BP_MODEL_FILE_VERSION || h->version > BP_MODEL_FILE_VERSION_CNN)
     return report_file_error (err, errlen, GSL_EINVAL, path,
-                      "model file version %lu is not supported (only %u and %u)",
+                      "model file version %lu is not supported (only %u, %u and %u)",
                       (unsigned long) h->version, BP_MODEL_FILE_VERSION,
-                      BP_MODEL_FILE_VERSION_MLP);
-  if (want == BP_MODEL_FILE_VERSION && h->version != want)
+                      BP_MODEL_FILE_VERSION_MLP, BP_MODEL_FILE_VERSION_CNN);
+  if (want != 0 && h->version != want)
     return report_file_error (err, errlen, GSL_EINVAL, path,
-                      "model file version %lu is not supported by bp_model_file_read: "
-                      "it holds a two-layer network (bp_model_file_read_mlp reads it)",
-                      (unsigned long) h->version);
-  if (want == BP_MODEL_FILE_VERSION_MLP && h->version != want)
-    return report_file_error (err, errlen, GSL_EINVAL, path,
-                      "model file version %lu holds a one-layer classifier, not a "
-                      "two-layer network (bp_model_file_read reads it)",
-                      (unsigned long) h->version);
-  h->head = h->version == BP_MODEL_FILE_VERSION ? HEADER_BYTES : HEADER_BYTES_MLP;
+                      "model file version %lu holds %s, not %s (%s reads it)",
+                      (unsigned long) h->version, kinds[h->version], kinds[want],
+                      readers[h->version]);
+  h->head = h->version == BP_MODEL_FILE_VERSION ? HEADER_BYTES
+            : h->version == BP_MODEL_FILE_VERSION_MLP ? HEADER_BYTES_MLP : HEADER_BYTES_CNN;
   if (got < h->head)
     return report_file_error (err, errlen, GSL_EINVAL, path,
                       "truncated model file: %zu bytes, shorter than the "
@@ -643,6 +721,8 @@ read_header (FILE *f, const char *path, uint32_t want, header *h, char *err,
   h->m = get_u32 (head + 16);
   h->rows = get_u32 (head + 20);
   h->cols = get_u32 (head + 24);
+  if (h->version == BP_MODEL_FILE_VERSION_CNN)
+    return read_cnn_header (head, path, h, err, errlen);
   h->H = h->version == BP_MODEL_FILE_VERSION ? 0 : get_u32 (head + 28);
   h->act = h->version == BP_MODEL_FILE_VERSION ? 0 : get_u32 (head + 32);
   if (h->n == 0 || h->m == 0 || h->rows * h->cols != h->m
@@ -660,6 +740,24 @@ read_header (FILE *f, const char *path, uint32_t want, header *h, char *err,
   /* version 1: n m + n; version 2: H m + H + n H + n */
   h->count = h->H == 0 ? mul_add (h->n, h->m, h->n)
                        : mul_add (h->H, h->m + 1, mul_add (h->n, h->H + 1, 0));
+  return GSL_SUCCESS;
+}
+
+/* Read and check the header of the open file f at path: the magic, a known
+   version (want, when not 0), the sizes, and the file's exact length. */
+static int
+read_header (FILE *f, const char *path, uint32_t want, header *h, char *err,
+             size_t errlen)
+{
+  struct stat st;
+  unsigned char head[HEADER_BYTES_MAX];
+  field_fix fix;
+  if (fstat (fileno (f), &st) != 0 || !S_ISREG (st.st_mode))
+    return report_file_error (err, errlen, GSL_EFAILED, path, "not a regular file");
+  const size_t got = fread (head, 1, HEADER_BYTES_MAX, f);
+  int status = decode_header (head, got, path, want, h, err, errlen);
+  if (status != GSL_SUCCESS)
+    return status;
   h->len = file_bytes_of (h->head, h->count);
   if (h->len == 0)
     return report_file_error (err, errlen, GSL_EINVAL, path,
@@ -817,6 +915,41 @@ bp_model_file_read_mlp (const char *path, bp_mlp **net, size_t *rows, size_t *co
 }
 
 int
+bp_model_file_read_cnn (const char *path, bp_cnn **net, char *err, size_t errlen)
+{
+  if (!path || !net)
+    return report_file_error (err, errlen, GSL_EFAULT, "bp_model_file_read_cnn",
+                      "path and net must not be NULL");
+  *net = NULL;
+  header h = { 0 };
+  unsigned char *buf;
+  int status = read_model (path, BP_MODEL_FILE_VERSION_CNN, &h, &buf, err, errlen);
+  if (status != GSL_SUCCESS)
+    return status;
+  if ((*net = bp_cnn_alloc (h.rows, h.cols, h.C1, h.C2, h.H, h.n)) == NULL)
+    {
+      free (buf);
+      return report_file_error (err, errlen, GSL_ENOMEM, path, "out of memory");
+    }
+  bp_cnn_block b[BP_CNN_MAX_BLOCKS];
+  const size_t count = bp_cnn_blocks (*net, b);
+  const unsigned char *p = buf + h.head;
+  for (size_t k = 0; k < count; k++)
+    p = get_block (p, b[k].M, b[k].v);
+  free (buf);
+  return GSL_SUCCESS;
+}
+
+/* What bp_model_file_layers says of a header: the layers with parameters. */
+static size_t
+layers_of (const header *h)
+{
+  if (h->version == BP_MODEL_FILE_VERSION_CNN)
+    return h->H ? 4 : 3;
+  return h->H == 0 ? 1 : 2;
+}
+
+int
 bp_model_file_shape (const char *path, size_t *layers, size_t *rows, size_t *cols,
                      size_t *classes, size_t *hidden, char *err, size_t errlen)
 {
@@ -832,7 +965,7 @@ bp_model_file_shape (const char *path, size_t *layers, size_t *rows, size_t *col
   fclose (f);
   if (status != GSL_SUCCESS)
     return status;
-  if (layers) *layers = h.H == 0 ? 1 : 2;
+  if (layers) *layers = layers_of (&h);
   if (rows) *rows = h.rows;
   if (cols) *cols = h.cols;
   if (classes) *classes = h.n;
@@ -919,6 +1052,6 @@ bp_model_file_layers (const char *path, size_t *layers, char *err, size_t errlen
   status = read_header (f, path, 0, &h, err, errlen);
   fclose (f);
   if (status == GSL_SUCCESS)
-    *layers = h.H == 0 ? 1 : 2;
+    *layers = layers_of (&h);
   return status;
 }
