@@ -4,7 +4,7 @@
    "FILE: PROBLEM" naming the file and the problem (a fixed part of it,
    from the reader's format strings).  One suite per reader:
    bp_idx_read, bp_dataset_read, bp_model_file_read,
-   bp_model_file_read_mlp, bp_model_file_layers.
+   bp_model_file_read_mlp, bp_model_file_read_cnn, bp_model_file_layers.
 
    The files are made here, byte by byte, from the formats of bp_idx.h and
    bp_model_file.h (gzip as RFC 1952 with stored deflate blocks, RFC 1951,
@@ -188,6 +188,29 @@ static void
 model_v2 (bytes *f)
 {
   model_v2_with (f, 3, 2, 3 * 2 + 3 + 2 * 3 + 2);
+}
+
+/* Version 3: n = 2 classes, an image of rows x cols, C1 = C2 = 1, no
+   hidden layer, kernel side k and padding p: 48 + 8 count + 4 bytes. */
+static void
+model_v3_with (bytes *f, uint32_t rows, uint32_t cols, uint32_t k, uint32_t p)
+{
+  const size_t features = (rows / 4) * (cols / 4);
+  model_header (f, 3, 2, rows * cols, rows, cols);
+  put_le32 (f, 1);   /* C1 */
+  put_le32 (f, 1);   /* C2 */
+  put_le32 (f, 0);   /* H */
+  put_le32 (f, k);
+  put_le32 (f, p);
+  model_values (f, 26 + 26 + 2 * (features + 1));   /* bp_cnn_count */
+  model_crc (f);
+}
+
+/* The valid one: 4 x 4 images, k = 5, p = 2: 56 parameters, 500 bytes. */
+static void
+model_v3 (bytes *f)
+{
+  model_v3_with (f, 4, 4, 5, 2);
 }
 
 /* Replace the 8 bytes of parameter k (of a header of head bytes) by x and
@@ -392,9 +415,9 @@ make_model_version_0 (bytes *f)
 }
 
 static void
-make_model_version_3 (bytes *f)
+make_model_version_4 (bytes *f)
 {
-  make_model_version (f, 3);
+  make_model_version (f, 4);
 }
 
 static void
@@ -478,6 +501,39 @@ make_model_v2_bad_activation (bytes *f)
 }
 
 static void
+make_model_v3_header_cut (bytes *f)
+{
+  model_v3 (f);
+  f->len = 40;
+}
+
+static void
+make_model_v3_bad_kernel (bytes *f)
+{
+  model_v3_with (f, 4, 4, 3, 2);
+}
+
+static void
+make_model_v3_small_image (bytes *f)
+{
+  model_v3_with (f, 3, 4, 5, 2);
+}
+
+static void
+make_model_v3_payload_cut (bytes *f)
+{
+  model_v3 (f);
+  f->len -= 8;
+}
+
+static void
+make_model_v3_nan (bytes *f)
+{
+  model_v3 (f);
+  set_param (f, 48, 55, NAN);   /* b4[1], the last parameter */
+}
+
+static void
 make_model_v2_bad_crc (bytes *f)
 {
   model_v2 (f);
@@ -515,6 +571,7 @@ static const corpus_file corpus[] = {
   { "ok-labels-3", make_labels_3 },
   { "ok-model-v1", model_v1 },
   { "ok-model-v2", model_v2 },
+  { "ok-model-v3", model_v3 },
   { "idx-empty", make_idx_empty },
   { "idx-header-3-bytes", make_idx_header_3 },
   { "idx-sizes-cut", make_idx_sizes_cut },
@@ -538,7 +595,7 @@ static const corpus_file corpus[] = {
   { "model-header-cut", make_model_header_cut },
   { "model-bad-magic", make_model_bad_magic },
   { "model-version-0", make_model_version_0 },
-  { "model-version-3", make_model_version_3 },
+  { "model-version-4", make_model_version_4 },
   { "model-bad-checksum", make_model_bad_crc },
   { "model-payload-cut", make_model_payload_cut },
   { "model-overlong", make_model_overlong },
@@ -553,6 +610,11 @@ static const corpus_file corpus[] = {
   { "model-v2-bad-checksum", make_model_v2_bad_crc },
   { "model-v2-nan", make_model_v2_nan },
   { "model-v2-sizes-overflow", make_model_v2_overflow },
+  { "model-v3-header-cut", make_model_v3_header_cut },
+  { "model-v3-bad-kernel", make_model_v3_bad_kernel },
+  { "model-v3-small-image", make_model_v3_small_image },
+  { "model-v3-payload-cut", make_model_v3_payload_cut },
+  { "model-v3-nan", make_model_v3_nan },
 };
 #define N_CORPUS (sizeof corpus / sizeof corpus[0])
 
@@ -701,7 +763,7 @@ START_TEST (test_dataset_read_valid)
 END_TEST
 
 /* Which reader a model case is for. */
-enum { V1, V2, LAYERS };
+enum { V1, V2, V3, LAYERS };
 
 typedef struct
 {
@@ -715,8 +777,8 @@ static const model_case model_cases[] = {
   { "model-empty", V1, GSL_EINVAL, "truncated model file: 0 bytes, shorter than the 28-byte header" },
   { "model-header-cut", V1, GSL_EINVAL, "truncated model file: 20 bytes, shorter than the 28-byte header" },
   { "model-bad-magic", V1, GSL_EINVAL, "not a backprop model file (bad magic number)" },
-  { "model-version-0", V1, GSL_EINVAL, "model file version 0 is not supported (only 1 and 2)" },
-  { "model-version-3", V1, GSL_EINVAL, "model file version 3 is not supported (only 1 and 2)" },
+  { "model-version-0", V1, GSL_EINVAL, "model file version 0 is not supported (only 1, 2 and 3)" },
+  { "model-version-4", V1, GSL_EINVAL, "model file version 4 is not supported (only 1, 2 and 3)" },
   { "model-bad-checksum", V1, GSL_EINVAL, "checksum mismatch: the model file is corrupt" },
   { "model-payload-cut", V1, GSL_EINVAL, "truncated model file: 60 bytes, expected 80 for 2 x 2" },
   { "model-overlong", V1, GSL_EINVAL, "overlong model file: 81 bytes, expected 80 for 2 x 2" },
@@ -725,18 +787,29 @@ static const model_case model_cases[] = {
   { "model-sizes-overflow", V1, GSL_EINVAL, "bad sizes in the header: 4294967295 classes, 4294967295 inputs make a file longer than " },
   { "model-nan", V1, GSL_EINVAL, "parameter 3 is not a finite number" },
   { "model-inf", V1, GSL_EINVAL, "parameter 5 is not a finite number" },
-  { "ok-model-v2", V1, GSL_EINVAL, "model file version 2 is not supported by bp_model_file_read: it holds a two-layer network" },
+  { "ok-model-v2", V1, GSL_EINVAL, "model file version 2 holds a two-layer network, not a one-layer classifier (bp_model_file_read_mlp reads it)" },
   { "ok-model-v1", V2, GSL_EINVAL, "model file version 1 holds a one-layer classifier, not a two-layer network" },
   { "model-empty", V2, GSL_EINVAL, "truncated model file: 0 bytes, shorter than the 28-byte header" },
-  { "model-version-3", V2, GSL_EINVAL, "model file version 3 is not supported (only 1 and 2)" },
+  { "model-version-4", V2, GSL_EINVAL, "model file version 4 is not supported (only 1, 2 and 3)" },
   { "model-v2-header-cut", V2, GSL_EINVAL, "truncated model file: 30 bytes, shorter than the 36-byte header" },
   { "model-v2-no-hidden", V2, GSL_EINVAL, "bad sizes in the header: 2 classes, 2 inputs, image 1 x 2, no hidden units" },
   { "model-v2-bad-activation", V2, GSL_EINVAL, "bad activation 7 in the header (0 relu, 1 sigmoid, 2 tanh)" },
   { "model-v2-bad-checksum", V2, GSL_EINVAL, "checksum mismatch: the model file is corrupt" },
   { "model-v2-nan", V2, GSL_EINVAL, "parameter 16 is not a finite number" },
   { "model-v2-sizes-overflow", V2, GSL_EINVAL, "bad sizes in the header: 2 classes, 4294967295 inputs and the hidden units make a file longer than " },
+  { "ok-model-v3", V1, GSL_EINVAL, "model file version 3 holds a convolutional network, not a one-layer classifier (bp_model_file_read_cnn reads it)" },
+  { "ok-model-v3", V2, GSL_EINVAL, "model file version 3 holds a convolutional network, not a two-layer network (bp_model_file_read_cnn reads it)" },
+  { "ok-model-v1", V3, GSL_EINVAL, "model file version 1 holds a one-layer classifier, not a convolutional network (bp_model_file_read reads it)" },
+  { "ok-model-v2", V3, GSL_EINVAL, "model file version 2 holds a two-layer network, not a convolutional network (bp_model_file_read_mlp reads it)" },
+  { "model-version-4", V3, GSL_EINVAL, "model file version 4 is not supported (only 1, 2 and 3)" },
+  { "model-v3-header-cut", V3, GSL_EINVAL, "truncated model file: 40 bytes, shorter than the 48-byte header" },
+  { "model-v3-bad-kernel", V3, GSL_EINVAL, "bad sizes in the header: 2 classes, image 4 x 4 (16 inputs), 1 and 1 channels, kernel 3, padding 2" },
+  { "model-v3-small-image", V3, GSL_EINVAL, "bad sizes in the header: 2 classes, image 3 x 4 (12 inputs), 1 and 1 channels, kernel 5, padding 2 (the image must be at least 4 x 4" },
+  { "model-v3-payload-cut", V3, GSL_EINVAL, "truncated model file: 492 bytes, expected 500" },
+  { "model-v3-nan", V3, GSL_EINVAL, "parameter 55 is not a finite number" },
+  { "model-v3-header-cut", LAYERS, GSL_EINVAL, "truncated model file: 40 bytes, shorter than the 48-byte header" },
   { "model-bad-magic", LAYERS, GSL_EINVAL, "not a backprop model file (bad magic number)" },
-  { "model-version-0", LAYERS, GSL_EINVAL, "model file version 0 is not supported (only 1 and 2)" },
+  { "model-version-0", LAYERS, GSL_EINVAL, "model file version 0 is not supported (only 1, 2 and 3)" },
   { "model-payload-cut", LAYERS, GSL_EINVAL, "truncated model file: 60 bytes, expected 80 for 2 x 2" },
   { "model-v2-header-cut", LAYERS, GSL_EINVAL, "truncated model file: 30 bytes, shorter than the 36-byte header" },
 };
@@ -760,6 +833,12 @@ read_model_case (const model_case *c, const char *path, char *err, size_t errlen
     {
       bp_mlp *net;
       status = bp_model_file_read_mlp (path, &net, NULL, NULL, err, errlen);
+      ck_assert_ptr_null (net);
+    }
+  else if (c->reader == V3)
+    {
+      bp_cnn *net;
+      status = bp_model_file_read_cnn (path, &net, err, errlen);
       ck_assert_ptr_null (net);
     }
   else
@@ -811,6 +890,12 @@ START_TEST (test_model_read_mlp_malformed)
 }
 END_TEST
 
+START_TEST (test_model_read_cnn_malformed)
+{
+  model_cases_of (V3, _i);
+}
+END_TEST
+
 START_TEST (test_model_layers_malformed)
 {
   model_cases_of (LAYERS, _i);
@@ -843,6 +928,18 @@ START_TEST (test_model_valid)
   ck_assert_int_eq (bp_model_file_layers (path_of ("ok-model-v2"), &layers, err, sizeof err),
                     GSL_SUCCESS);
   ck_assert_uint_eq (layers, 2);
+  bp_cnn *cnn;
+  ck_assert_msg (bp_model_file_read_cnn (path_of ("ok-model-v3"), &cnn, err, sizeof err)
+                 == GSL_SUCCESS, "%s", err);
+  ck_assert_uint_eq (cnn->rows, 4);
+  ck_assert_uint_eq (cnn->C2, 1);
+  ck_assert_ptr_null (cnn->W3);
+  ck_assert_double_eq (gsl_matrix_get (cnn->K1, 0, 0), -1.0);   /* parameter 0 */
+  ck_assert_double_eq (gsl_vector_get (cnn->b4, 1), 0.25 * 55 - 1);
+  bp_cnn_free (cnn);
+  ck_assert_int_eq (bp_model_file_layers (path_of ("ok-model-v3"), &layers, err, sizeof err),
+                    GSL_SUCCESS);
+  ck_assert_uint_eq (layers, 3);
 }
 END_TEST
 
@@ -928,6 +1025,16 @@ model_mlp_suite (void)
 }
 
 static Suite *
+model_cnn_suite (void)
+{
+  Suite *s = suite_create ("bp_model_file_read_cnn");
+  TCase *tc = tcase_create ("malformed corpus");
+  tcase_add_loop_test (tc, test_model_read_cnn_malformed, 0, count_model_cases (V3));
+  suite_add_tcase (s, tc);
+  return s;
+}
+
+static Suite *
 layers_suite (void)
 {
   Suite *s = suite_create ("bp_model_file_layers");
@@ -944,6 +1051,6 @@ main (int argc, char **argv)
     return write_corpus (argv[2]);
   gsl_set_error_handler_off ();
   Suite *(*const suites[]) (void) = { idx_suite, dataset_suite, model_suite,
-                                      model_mlp_suite, layers_suite };
+                                      model_mlp_suite, model_cnn_suite, layers_suite };
   return test_run_suites (suites, sizeof suites / sizeof suites[0]);
 }

@@ -1,4 +1,5 @@
-/* check_model_file.c -- suites bp_model_file_write and bp_model_file_read:
+/* check_model_file.c -- suites bp_model_file_write, bp_model_file_read and
+   the versions 2 and 3 (two-layer, convolutional):
    the documented layout, round trips, atomic replacement, and refusal of
    every truncated, corrupt or inconsistent file. */
 #include <config.h>
@@ -13,6 +14,8 @@
 #include <gsl/gsl_errno.h>
 #include <gsl/gsl_nan.h>
 #include <gsl/gsl_randist.h>
+#include "backprop/bp_cnn.h"
+#include "backprop/bp_model_file.h"
 #include "testutil.h"
 
 /* 8 magic + 5 x 4 header + 8 (10 x 784 + 10) + 4 CRC = 28 + 62800 + 4 */
@@ -285,7 +288,7 @@ START_TEST (test_read_corrupt)
   buf[0] = 'B';
   buf[8] = 2;
   spit (path, buf, len);
-  expect_refused (path, GSL_EINVAL, "version 2 is not supported");
+  expect_refused (path, GSL_EINVAL, "version 2 holds a two-layer network");
   buf[8] = 1;
   buf[20] = 27;  /* rows 27: 27 x 28 != 784 */
   spit (path, buf, len);
@@ -456,7 +459,8 @@ START_TEST (test_mlp_kinds_apart)
   ck_assert_int_eq (bp_model_file_layers (one, &layers, NULL, 0), GSL_SUCCESS);
   ck_assert_uint_eq (layers, 1);
   expect_mlp_refused (one, GSL_EINVAL, "version 1 holds a one-layer classifier");
-  expect_refused (two, GSL_EINVAL, "version 2 is not supported by bp_model_file_read");
+  expect_refused (two, GSL_EINVAL, "version 2 holds a two-layer network, not a one-layer "
+                  "classifier (bp_model_file_read_mlp reads it)");
   gsl_error_handler_t *old = gsl_set_error_handler_off ();
   char err[1024];
   ck_assert_int_eq (bp_model_file_layers ("no-such-model", &layers, err, sizeof err),
@@ -533,9 +537,9 @@ START_TEST (test_mlp_read_corrupt)
   spit (path, buf, len);
   expect_mlp_refused (path, GSL_EINVAL, "truncated model file");
   buf[28] = 16;
-  buf[8] = 3;
+  buf[8] = 4;
   spit (path, buf, len);
-  expect_mlp_refused (path, GSL_EINVAL, "version 3 is not supported");
+  expect_mlp_refused (path, GSL_EINVAL, "version 4 is not supported (only 1, 2 and 3)");
   buf[8] = 2;
   memset (buf + 36 + 8 * 12544, 0xFF, 8);   /* b1[0] NaN: parameter 12544 */
   recrc (buf, len);
@@ -561,9 +565,144 @@ mlp_file_suite (void)
   return s;
 }
 
+/* --- bp_model_file_write_cnn, bp_model_file_read_cnn (version 3) -------- */
+
+/* A 28 x 28 -> conv 2 -> conv 3 -> [H] -> 10 network, biases nonzero. */
+static bp_cnn *
+random_cnn (int i, size_t H)
+{
+  gsl_rng *rng = test_rng (i);
+  bp_cnn *net = bp_cnn_alloc (28, 28, 2, 3, H, 10);
+  bp_cnn_init (net, rng);
+  bp_cnn_block b[BP_CNN_MAX_BLOCKS];
+  const size_t count = bp_cnn_blocks (net, b);
+  for (size_t k = 0; k < count; k++)
+    if (b[k].v)
+      for (size_t j = 0; j < b[k].v->size; j++)
+        gsl_vector_set (b[k].v, j, gsl_ran_gaussian (rng, 0.1));
+  gsl_rng_free (rng);
+  return net;
+}
+
+START_TEST (test_cnn_write_layout)
+{
+  /* the bytes as bp_model_file.h documents version 3: the header's ten
+     integers, K1[0][0] right after it, b4[9] last before the CRC; the
+     length from the blocks' sizes (bp_cnn.h), not from bp_cnn_count */
+  const size_t H = _i ? 8 : 0, features = 3 * 7 * 7;
+  bp_cnn *net = random_cnn (_i, H);
+  const char *path = tmp_path ("cnn-layout", _i);
+  ck_assert_int_eq (bp_model_file_write_cnn (path, net, NULL, 0), GSL_SUCCESS);
+  const size_t count = 2 * 25 + 2 + 3 * 50 + 3 + H * (features + 1)
+                       + 10 * ((H ? H : features) + 1);
+  const size_t want = 48 + 8 * count + 4;
+  FILE *f = fopen (path, "rb");
+  ck_assert_ptr_nonnull (f);
+  unsigned char *buf = malloc (want + 16);
+  const size_t len = fread (buf, 1, want + 16, f);
+  fclose (f);
+  ck_assert_uint_eq (len, want);
+  ck_assert_mem_eq (buf, "BPMODEL\n", 8);
+  const unsigned char ints[40] = { 3, 0, 0, 0, 10, 0, 0, 0, 0x10, 3, 0, 0, 28, 0, 0, 0,
+                                   28, 0, 0, 0, 2, 0, 0, 0, 3, 0, 0, 0,
+                                   (unsigned char) H, 0, 0, 0, 5, 0, 0, 0, 2, 0, 0, 0 };
+  ck_assert_mem_eq (buf + 8, ints, 40);
+  ck_assert_double_eq (f64_at (buf + 48), gsl_matrix_get (net->K1, 0, 0));
+  ck_assert_double_eq (f64_at (buf + 48 + 8 * 50), gsl_vector_get (net->b1, 0));
+  ck_assert_double_eq (f64_at (buf + want - 12), gsl_vector_get (net->b4, 9));
+  unsigned long c = crc32 (0L, buf, (uInt) (want - 4));
+  for (int k = 0; k < 4; k++)
+    ck_assert_uint_eq (buf[want - 4 + k], (c >> (8 * k)) & 0xFF);
+  free (buf);
+  unlink (path);
+  bp_cnn_free (net);
+}
+END_TEST
+
+START_TEST (test_cnn_round_trip)
+{
+  /* with and without the hidden layer: the same parameters bit for bit,
+     the kind told by bp_model_file_layers (3, 4), and the training state
+     read back as written */
+  const size_t H = _i ? 8 : 0;
+  bp_cnn *net = random_cnn (20 + _i, H), *r;
+  const char *path = tmp_path ("cnn-trip", _i);
+  const size_t count = bp_cnn_count (net);
+  gsl_vector *vel = gsl_vector_alloc (count);
+  for (size_t k = 0; k < count; k++)
+    gsl_vector_set (vel, k, 1e-3 * (double) k);
+  unsigned char rng_state[16] = "sixteen bytes..";
+  bp_train_state st = { 2, 5, 64, 100, 7, 0.03, 0.9, 5e-4, vel, sizeof rng_state, rng_state };
+  ck_assert_int_eq (bp_model_file_write_cnn_state (path, net, &st, NULL, 0), GSL_SUCCESS);
+  size_t layers, hidden, rows, cols, classes;
+  ck_assert_int_eq (bp_model_file_shape (path, &layers, &rows, &cols, &classes, &hidden,
+                                         NULL, 0), GSL_SUCCESS);
+  ck_assert_uint_eq (layers, H ? 4 : 3);
+  ck_assert_uint_eq (hidden, H);
+  ck_assert_uint_eq (rows * cols * classes, 28 * 28 * 10);
+  ck_assert_int_eq (bp_model_file_read_cnn (path, &r, NULL, 0), GSL_SUCCESS);
+  ck_assert (bp_cnn_same_shape (r, net));
+  bp_cnn_block a[BP_CNN_MAX_BLOCKS], b[BP_CNN_MAX_BLOCKS];
+  const size_t n = bp_cnn_blocks (net, a);
+  ck_assert_uint_eq (bp_cnn_blocks (r, b), n);
+  for (size_t k = 0; k < n; k++)
+    ck_assert_msg (a[k].M ? gsl_matrix_equal (a[k].M, b[k].M) : gsl_vector_equal (a[k].v, b[k].v),
+                   "block %s differs", a[k].name);
+  bp_train_state got;
+  ck_assert_int_eq (bp_model_file_read_state (path, &got, NULL, 0), GSL_SUCCESS);
+  ck_assert (gsl_vector_equal (got.velocity, vel));
+  ck_assert_uint_eq (got.epoch, 2);
+  ck_assert_uint_eq (got.rng_size, sizeof rng_state);
+  ck_assert_mem_eq (got.rng_state, rng_state, sizeof rng_state);
+  bp_train_state_free (&got);
+  /* a velocity of the wrong length is refused, and nothing replaced */
+  gsl_vector_view short_vel = gsl_vector_subvector (vel, 0, count - 1);
+  st.velocity = &short_vel.vector;
+  gsl_error_handler_t *old = gsl_set_error_handler_off ();
+  ck_assert_int_eq (bp_model_file_write_cnn_state (path, net, &st, NULL, 0), GSL_EBADLEN);
+  gsl_set_error_handler (old);
+  bp_cnn_free (r);
+  ck_assert_int_eq (bp_model_file_read_cnn (path, &r, NULL, 0), GSL_SUCCESS);
+  bp_cnn_free (r);
+  unlink (path);
+  gsl_vector_free (vel);
+  bp_cnn_free (net);
+}
+END_TEST
+
+START_TEST (test_cnn_write_refused)
+{
+  /* a NaN parameter: GSL_EDOM, the block named, no file left */
+  bp_cnn *net = random_cnn (3, 0);
+  gsl_matrix_set (net->K2, 1, 7, GSL_NAN);
+  const char *path = tmp_path ("cnn-nan", 0);
+  char err[1024] = "";
+  gsl_error_handler_t *old = gsl_set_error_handler_off ();
+  ck_assert_int_eq (bp_model_file_write_cnn (path, net, err, sizeof err), GSL_EDOM);
+  gsl_set_error_handler (old);
+  ck_assert_msg (strstr (err, "K2 has a value that is not finite (element 57)") != NULL, "%s",
+                 err);
+  ck_assert_int_eq (count_files (path), 0);
+  bp_cnn_free (net);
+}
+END_TEST
+
+static Suite *
+cnn_file_suite (void)
+{
+  Suite *s = suite_create ("bp_model_file_read_cnn");
+  TCase *tc = tcase_create ("version 3");
+  tcase_add_loop_test (tc, test_cnn_write_layout, 0, 2);
+  tcase_add_loop_test (tc, test_cnn_round_trip, 0, 2);
+  tcase_add_test (tc, test_cnn_write_refused);
+  suite_add_tcase (s, tc);
+  return s;
+}
+
 int
 main (void)
 {
-  Suite *(*const suites[]) (void) = { write_suite, read_suite, mlp_file_suite };
+  Suite *(*const suites[]) (void) = { write_suite, read_suite, mlp_file_suite,
+                                      cnn_file_suite };
   return test_run_suites (suites, sizeof suites / sizeof suites[0]);
 }
