@@ -20,6 +20,7 @@
 #include "lib/cmplx.h"
 #include "backprop/bp_complex_step.h"
 #include "backprop/bp_gradcheck.h"
+#include "backprop/bp_cnn.h"
 #include "docgen.h"
 
 /* --- formatting ----------------------------------------------------- */
@@ -147,6 +148,92 @@ static const struct
     "изображение x 28×28, мягкие метки; seed 1), ошибки округлены вверх до "
     "степени десяти:\n\n",
     "матрицу Якоби Softmax 10×10" },
+};
+
+/* The words of the blocks of 15, 16 and 17 (the layers and the CNN), one
+   row per edition; each %-conversion in the same order in every language. */
+static const struct
+{
+  const char *channel;      /* label, channel number */
+  const char *image;        /* label, image number, channel number */
+  const char *kernels, *dK, *dX, *db;
+  const char *conv_check;   /* the head of 15-check */
+  const char *line;         /* what, partials, central, complex step */
+  const char *line1;        /* what, partials, central (no complex step) */
+  const char *words, *words_kinks;   /* fail[, kinks], largest difference */
+  const char *batch;        /* yes or NO */
+  const char *yes, *no;
+  const char *max, *max_dX, *avg, *avg_dX, *flatten;
+  const char *pool_check, *ties, *no_ties;
+  const char *kernel;       /* label, output channel, input channel */
+  const char *cnn_head, *forward, *backward, *cnn_check;
+  const char *moved;        /* partials, words */
+} lw[DOCGEN_N_LANGS] = {
+  [DOCGEN_EN] = {
+    "%s, channel %zu =\n", "%s, image %zu, channel %zu =\n",
+    "K (row o: K[o,1,.,.] then K[o,2,.,.], each 2 x 2 row-major) =",
+    "\ndL/dK = X * dL/dY (correlation of the padded input with dL/dY) =",
+    "\ndL/dX = sum_o dL/dY[o] (full) * flipped K[o,c]",
+    "\ndL/db = sums of dL/dY[o] = ",
+    "L = sum dL/dY . Y at the example above, each gradient checked by\n"
+    "bp_gradcheck with central differences and with the complex step\n"
+    "(bp_cstep_conv):\n",
+    "%s (%zu partials):\n    central differences: %s\n"
+    "    complex step:        %s\n",
+    "%s (%zu partials): %s\n",
+    "%zu fail, largest difference %s", "%zu fail, %zu kinks, largest difference %s",
+    "\nbp_batch_conv and its gradients (im2col, dgemm, col2im) on the example\n"
+    "as a batch of one: equal to the above within 1e-12: %s\n",
+    "yes", "NO",
+    "\nmax-pooling Y", "\ndL/dX (to each window's first maximum)",
+    "\naverage pooling Y", "\ndL/dX (dL/dY / 4 to each element of the window)",
+    "\nflatten(max-pooling Y) = bp_reshape: u = ",
+    "max-pooling, L = sum dL/dY . Y, dL/dX of the example above, checked by\n"
+    "bp_gradcheck with central differences and with the complex step\n"
+    "(bp_cstep_maxpool):\n",
+    "ties", "none",
+    "%s[%zu,%zu] =\n",
+    "rows = cols = 8, B = 2, C1 = 1, C2 = 2, H = 0, n = 3; K1, K2, W4 by\n"
+    "bp_cnn_init (gsl_rng_mt19937, seed 1), the biases set by hand\n\n",
+    "\nforward:\n",
+    "\nbackward:\n",
+    "bp_cnn_backward's gradients of the example above, every block and dL/dU\n"
+    "checked by bp_gradcheck with central differences:\n",
+    "\nU with image 1 moved off its ties (pixel t + 0.003 ((29 t) mod 64)),\n"
+    "dL/dU again (%zu partials): %s\n" },
+  [DOCGEN_RU] = {
+    "%s, канал %zu =\n", "%s, изображение %zu, канал %zu =\n",
+    "K (строка o: K[o,1,.,.], затем K[o,2,.,.], каждое 2 x 2 по строкам) =",
+    "\ndL/dK = X * dL/dY (корреляция дополненного нулями входа с dL/dY) =",
+    "\ndL/dX = sum_o dL/dY[o] (полная свёртка) * перевёрнутое K[o,c]",
+    "\ndL/db = суммы dL/dY[o] = ",
+    "L = sum dL/dY . Y в примере выше, каждый градиент проверен\n"
+    "bp_gradcheck центральными разностями и комплексным шагом\n"
+    "(bp_cstep_conv):\n",
+    "%s (частных производных: %zu):\n    центральные разности: %s\n"
+    "    комплексный шаг:      %s\n",
+    "%s (частных производных: %zu): %s\n",
+    "не прошли: %zu, наибольшая разность %s",
+    "не прошли: %zu, изломов: %zu, наибольшая разность %s",
+    "\nbp_batch_conv и его градиенты (im2col, dgemm, col2im) на примере\n"
+    "как батче из одного изображения: совпадают с теми, что выше, до 1e-12: %s\n",
+    "да", "НЕТ",
+    "\nmax-пулинг Y", "\ndL/dX (первому максимуму каждого окна)",
+    "\nпулинг усреднением Y", "\ndL/dX (dL/dY / 4 каждому элементу окна)",
+    "\nflatten(max-пулинг Y) = bp_reshape: u = ",
+    "max-пулинг, L = sum dL/dY . Y, dL/dX примера выше, проверено\n"
+    "bp_gradcheck центральными разностями и комплексным шагом\n"
+    "(bp_cstep_maxpool):\n",
+    "с равенствами", "без равенств",
+    "%s[%zu,%zu] =\n",
+    "rows = cols = 8, B = 2, C1 = 1, C2 = 2, H = 0, n = 3; K1, K2, W4 из\n"
+    "bp_cnn_init (gsl_rng_mt19937, seed 1), смещения заданы вручную\n\n",
+    "\nпрямой проход:\n",
+    "\nобратный проход:\n",
+    "градиенты bp_cnn_backward на примере выше, каждый блок и dL/dU,\n"
+    "проверены bp_gradcheck центральными разностями:\n",
+    "\nU, где изображение 1 сдвинуто с равенств (пиксель t + 0.003 ((29 t) mod 64)),\n"
+    "снова dL/dU (частных производных: %zu): %s\n" },
 };
 
 static example *
@@ -879,12 +966,12 @@ b14_example (FILE *out, const context *c)
 
 /* The channels of A (C x (n H W)) as grids of H rows of n W numbers. */
 static void
-grids (FILE *out, const char *label, const gsl_matrix *A, size_t H)
+grids (FILE *out, const context *cx, const char *label, const gsl_matrix *A, size_t H)
 {
   const size_t W = A->size2 / H;
   for (size_t c = 0; c < A->size1; c++)
     {
-      fprintf (out, "%s, channel %zu =\n", label, c + 1);
+      fprintf (out, lw[cx->lang].channel, label, c + 1);
       for (size_t r = 0; r < H; r++)
         {
           fputs ("   ", out);
@@ -996,33 +1083,38 @@ gc_closs (const bp_gradcheck_cpoint *pt, void *params, gsl_complex *L)
   return 0;
 }
 
+/* A block's failures, kinks and largest difference in words. */
+static void
+block_words (const context *c, const bp_gradcheck_block_result *B, char *words,
+             size_t size)
+{
+  char d[20], b1[16];
+  snprintf (d, sizeof d, B->max_abs_err == 0.0 ? "0" : "< %s", bound (B->max_abs_err, b1));
+  if (B->n_kinks > 0)
+    snprintf (words, size, lw[c->lang].words_kinks, B->n_failed, B->n_kinks, d);
+  else
+    snprintf (words, size, lw[c->lang].words, B->n_failed, d);
+}
+
 /* bp_gradcheck of gradient g (n elements) of p's argument by method,
    held to rtol, atol: its failures, kinks and largest difference into
    words.  0, or -1 on an error. */
 static int
-gradcheck_words (layer_point *p, const gsl_vector *theta, const gsl_vector *g,
-                 unsigned method, double rtol, double atol, char *words, size_t size)
+gradcheck_words (const context *c, bp_gradcheck_function F, const gsl_vector *theta,
+                 const gsl_vector *g, unsigned method, double rtol, double atol,
+                 char *words, size_t size)
 {
   bp_gradcheck_options opts;
   bp_gradcheck_result *res = NULL;
-  char b1[16];
   bp_gradcheck_options_default (&opts);
   opts.method = method;
   opts.rtol = rtol;
   opts.atol = atol;
-  bp_gradcheck_function F = { .loss = gc_loss, .closs = gc_closs, .params = p };
   const bp_gradcheck_block blk = { .vector = theta }, ana = { .vector = g };
   const int s = bp_gradcheck (&F, 1, &blk, &ana, &opts, &res);
   if (s > 0 || res == NULL)
     return -1;
-  const bp_gradcheck_block_result *B = &res->run[0].block[0];
-  char d[20];
-  snprintf (d, sizeof d, B->max_abs_err == 0.0 ? "0" : "< %s", bound (B->max_abs_err, b1));
-  if (B->n_kinks > 0)
-    snprintf (words, size, "%zu fail, %zu kinks, largest difference %s", B->n_failed,
-              B->n_kinks, d);
-  else
-    snprintf (words, size, "%zu fail, largest difference %s", B->n_failed, d);
+  block_words (c, &res->run[0].block[0], words, size);
   bp_gradcheck_result_free (res);
   return 0;
 }
@@ -1031,24 +1123,25 @@ gradcheck_words (layer_point *p, const gsl_vector *theta, const gsl_vector *g,
    then by the complex step) found for gradient g of p's argument (n
    elements). */
 static int
-check_line (FILE *out, const char *what, layer_point *p, const double *g, size_t n)
+check_line (FILE *out, const context *c, const char *what, layer_point *p,
+            const double *g, size_t n)
 {
-  char central[96], complex_step[96];
+  char central[128], complex_step[128];
+  const bp_gradcheck_function F = { .loss = gc_loss, .closs = gc_closs, .params = p };
   gsl_vector *t = gsl_vector_alloc (n);
   if (t == NULL)
     return -1;
   gsl_vector_const_view arg = gsl_vector_const_view_array (p->arg, n);
   gsl_vector_memcpy (t, &arg.vector);   /* the loss writes p->arg while it runs */
   gsl_vector_const_view gv = gsl_vector_const_view_array (g, n);
-  int s = gradcheck_words (p, t, &gv.vector, BP_GRADCHECK_CENTRAL, BP_CHECK_RTOL,
+  int s = gradcheck_words (c, F, t, &gv.vector, BP_GRADCHECK_CENTRAL, BP_CHECK_RTOL,
                            BP_CHECK_ATOL, central, sizeof central);
-  s |= gradcheck_words (p, t, &gv.vector, BP_GRADCHECK_COMPLEX_STEP, BP_CSTEP_RTOL,
+  s |= gradcheck_words (c, F, t, &gv.vector, BP_GRADCHECK_COMPLEX_STEP, BP_CSTEP_RTOL,
                         BP_CSTEP_ATOL, complex_step, sizeof complex_step);
   gsl_vector_free (t);
   if (s != 0)
     return -1;
-  fprintf (out, "%s (%zu partials):\n    central differences: %s\n"
-           "    complex step:        %s\n", what, n, central, complex_step);
+  fprintf (out, lw[c->lang].line, what, n, central, complex_step);
   return 0;
 }
 
@@ -1094,7 +1187,6 @@ static const bp_conv_shape conv_shape_ = { 2, 3, 3, 2, 2, 1 };
 static int
 b15_example (FILE *out, const context *c)
 {
-  (void) c;
   layer_point p;
   const bp_conv_shape *s = &conv_shape_;
   gsl_matrix *dK = gsl_matrix_alloc (2, 8), *dX = gsl_matrix_alloc (2, 9);
@@ -1112,14 +1204,14 @@ b15_example (FILE *out, const context *c)
       fputs (CODE_BEGIN, out);
       fputs ("C_in = 2, H = W = 3, C_out = 2, k = 2, p = 1: Ho = Wo = 3 + 2 - 2 + 1 = 4\n\n",
              out);
-      grids (out, "X", p.X, 3);
-      mat (out, "K (row o: K[o,1,.,.] then K[o,2,.,.], each 2 x 2 row-major) =", p.K);
+      grids (out, c, "X", p.X, 3);
+      mat (out, lw[c->lang].kernels, p.K);
       vec (out, "b = ", p.b);
-      grids (out, "\nY = b + sum_c K[o,c] * X[c]", p.Y, 4);
-      grids (out, "\ndL/dY", p.G, 4);
-      mat (out, "\ndL/dK = X * dL/dY (correlation of the padded input with dL/dY) =", dK);
-      grids (out, "\ndL/dX = sum_o dL/dY[o] (full) * flipped K[o,c]", dX, 3);
-      vec (out, "\ndL/db = sums of dL/dY[o] = ", db);
+      grids (out, c, "\nY = b + sum_c K[o,c] * X[c]", p.Y, 4);
+      grids (out, c, "\ndL/dY", p.G, 4);
+      mat (out, lw[c->lang].dK, dK);
+      grids (out, c, lw[c->lang].dX, dX, 3);
+      vec (out, lw[c->lang].db, db);
       fputs (CODE_END, out);
     }
   layer_point_free (&p);
@@ -1133,7 +1225,6 @@ b15_example (FILE *out, const context *c)
 static int
 b15_check (FILE *out, const context *c)
 {
-  (void) c;
   layer_point p;
   const bp_conv_shape *s = &conv_shape_;
   gsl_matrix *dK = gsl_matrix_alloc (2, 8), *dX = gsl_matrix_alloc (2, 9);
@@ -1162,18 +1253,14 @@ b15_check (FILE *out, const context *c)
   if (st == GSL_SUCCESS)
     {
       fputs (CODE_BEGIN, out);
-      fputs ("L = sum dL/dY . Y at the example above, each gradient checked by\n"
-             "bp_gradcheck with central differences and with the complex step\n"
-             "(bp_cstep_conv):\n", out);
+      fputs (lw[c->lang].conv_check, out);
       p.arg = p.K->data;
-      st = check_line (out, "dL/dK", &p, dK->data, 16);
+      st = check_line (out, c, "dL/dK", &p, dK->data, 16);
       p.arg = p.X->data;
-      st |= check_line (out, "dL/dX", &p, dX->data, 18);
+      st |= check_line (out, c, "dL/dX", &p, dX->data, 18);
       p.arg = p.b->data;
-      st |= check_line (out, "dL/db", &p, db->data, 2);
-      fprintf (out, "\nbp_batch_conv and its gradients (im2col, dgemm, col2im) on the example\n"
-               "as a batch of one: equal to the above within 1e-12: %s\n",
-               diff < 1e-12 ? "yes" : "NO");
+      st |= check_line (out, c, "dL/db", &p, db->data, 2);
+      fprintf (out, lw[c->lang].batch, diff < 1e-12 ? lw[c->lang].yes : lw[c->lang].no);
       fputs (CODE_END, out);
     }
   layer_point_free (&p);
@@ -1199,7 +1286,6 @@ static const double pg_[2 * 4] = { 1, -2, 0.5, 3, -1, 0.25, 2, -0.5 };
 static int
 b16_example (FILE *out, const context *c)
 {
-  (void) c;
   gsl_matrix *X = gsl_matrix_alloc (2, 16), *G = gsl_matrix_alloc (2, 4);
   gsl_matrix *Y = gsl_matrix_alloc (2, 4), *A = gsl_matrix_alloc (2, 4);
   gsl_matrix *dXm = gsl_matrix_alloc (2, 16), *dXa = gsl_matrix_alloc (2, 16);
@@ -1218,13 +1304,13 @@ b16_example (FILE *out, const context *c)
   if (st == GSL_SUCCESS)
     {
       fputs (CODE_BEGIN, out);
-      grids (out, "X", X, 4);
-      grids (out, "\nmax-pooling Y", Y, 2);
-      grids (out, "\ndL/dY", G, 2);
-      grids (out, "\ndL/dX (to each window's first maximum)", dXm, 4);
-      grids (out, "\naverage pooling Y", A, 2);
-      grids (out, "\ndL/dX (dL/dY / 4 to each element of the window)", dXa, 4);
-      vec (out, "\nflatten(max-pooling Y) = bp_reshape: u = ", u);
+      grids (out, c, "X", X, 4);
+      grids (out, c, lw[c->lang].max, Y, 2);
+      grids (out, c, "\ndL/dY", G, 2);
+      grids (out, c, lw[c->lang].max_dX, dXm, 4);
+      grids (out, c, lw[c->lang].avg, A, 2);
+      grids (out, c, lw[c->lang].avg_dX, dXa, 4);
+      vec (out, lw[c->lang].flatten, u);
       fputs (CODE_END, out);
     }
   gsl_matrix *ms[] = { X, G, Y, A, dXm, dXa };
@@ -1238,7 +1324,6 @@ b16_example (FILE *out, const context *c)
 static int
 b16_check (FILE *out, const context *c)
 {
-  (void) c;
   layer_point p = { NULL, 4, 4, NULL, gsl_matrix_alloc (2, 16), gsl_matrix_alloc (2, 4),
                     gsl_matrix_alloc (2, 4), NULL, NULL };
   gsl_matrix *dX = gsl_matrix_alloc (2, 16);
@@ -1253,15 +1338,13 @@ b16_check (FILE *out, const context *c)
   if (st == GSL_SUCCESS)
     {
       fputs (CODE_BEGIN, out);
-      fputs ("max-pooling, L = sum dL/dY . Y, dL/dX of the example above, checked by\n"
-             "bp_gradcheck with central differences and with the complex step\n"
-             "(bp_cstep_maxpool):\n", out);
-      st = check_line (out, "ties", &p, dX->data, 32);
+      fputs (lw[c->lang].pool_check, out);
+      st = check_line (out, c, lw[c->lang].ties, &p, dX->data, 32);
       /* the same X moved off its ties: element t + 0.01 t / 32 */
       for (size_t t = 0; t < 32; t++)
         p.X->data[t] += 0.01 * (double) t / 32.0;
       st |= bp_maxpool_backward (p.X, 4, 4, p.G, dX);
-      st |= check_line (out, "none", &p, dX->data, 32);
+      st |= check_line (out, c, lw[c->lang].no_ties, &p, dX->data, 32);
       fputs (CODE_END, out);
     }
   gsl_matrix_free (p.X);
@@ -1269,6 +1352,245 @@ b16_check (FILE *out, const context *c)
   gsl_matrix_free (p.Y);
   gsl_matrix_free (dX);
   return st == GSL_SUCCESS ? 0 : -1;
+}
+
+/* --- 17: the CNN ---------------------------------------------------- */
+
+/* A tiny CNN of bp_cnn.h: two 8 x 8 images, C1 = 1, C2 = 2, no hidden
+   layer, 3 classes.  The weights are He's (bp_cnn_init, mt19937 seed 1),
+   the biases set by hand so that no ReLU input is exactly 0.  Image 1 is
+   an object in its top-left corner on a background of zeros, so that
+   whole windows of A1 hold the same value b1 (ties of max-pooling);
+   image 2 has no zero. */
+enum { CR = 8, CC = 8, CB = 2, CN = 3 };
+static const double cimg1_[9] = { 0.5, 1.0, 0.25, 1.0, 0.75, 0.5, 0.25, 0.5, 1.0 };
+
+typedef struct
+{
+  bp_cnn *net, *grad, *probe;
+  bp_cnn_workspace *ws;
+  gsl_matrix *U, *T, *dU, *probeU;
+  double L;
+} cnn_example;
+
+static void
+cnn_example_free (cnn_example *e)
+{
+  bp_cnn_free (e->net);
+  bp_cnn_free (e->grad);
+  bp_cnn_free (e->probe);
+  bp_cnn_workspace_free (e->ws);
+  gsl_matrix_free (e->U);
+  gsl_matrix_free (e->T);
+  gsl_matrix_free (e->dU);
+  gsl_matrix_free (e->probeU);
+}
+
+/* The example and its gradients by bp_cnn_backward: 0, or -1. */
+static int
+cnn_example_init (cnn_example *e)
+{
+  *e = (cnn_example) { bp_cnn_alloc (CR, CC, 1, 2, 0, CN), bp_cnn_alloc (CR, CC, 1, 2, 0, CN),
+                       bp_cnn_alloc (CR, CC, 1, 2, 0, CN), NULL,
+                       gsl_matrix_calloc (CB, CR * CC), gsl_matrix_calloc (CB, CN),
+                       gsl_matrix_alloc (CB, CR * CC), gsl_matrix_alloc (CB, CR * CC), 0.0 };
+  gsl_rng *rng = gsl_rng_alloc (gsl_rng_mt19937);
+  e->ws = e->net ? bp_cnn_workspace_alloc (CB, e->net) : NULL;
+  if (!e->net || !e->grad || !e->probe || !e->ws || !e->U || !e->T || !e->dU
+      || !e->probeU || !rng)
+    {
+      gsl_rng_free (rng);
+      return -1;
+    }
+  gsl_rng_set (rng, 1);
+  int s = bp_cnn_init (e->net, rng);
+  gsl_rng_free (rng);
+  gsl_vector_set (e->net->b1, 0, 0.1);
+  gsl_vector_set (e->net->b2, 0, 0.05);
+  gsl_vector_set (e->net->b2, 1, -0.05);
+  for (size_t i = 0; i < CN; i++)
+    gsl_vector_set (e->net->b4, i, 0.1 * (double) i - 0.1);
+  for (size_t r = 0; r < 3; r++)
+    for (size_t q = 0; q < 3; q++)
+      gsl_matrix_set (e->U, 0, r * CC + q, cimg1_[r * 3 + q]);
+  for (size_t t = 0; t < CR * CC; t++)   /* 0.1 .. 1, none twice in a window */
+    gsl_matrix_set (e->U, 1, t, 0.1 + 0.9 * (double) ((t * 37) % 64) / 63.0);
+  gsl_matrix_set (e->T, 0, 0, 1.0);
+  gsl_matrix_set (e->T, 1, 2, 1.0);
+  if (s == GSL_SUCCESS)
+    s = bp_cnn_backward (e->net, e->U, e->T, e->ws, e->grad, e->dU, &e->L);
+  return s == GSL_SUCCESS ? 0 : -1;
+}
+
+/* A C x (n H W) matrix of the batch layout as n images of C grids. */
+static void
+batch_grids (FILE *out, const context *c, const char *label, const gsl_vector *buf,
+             size_t C, size_t n, size_t H, size_t W)
+{
+  for (size_t m = 0; m < n; m++)
+    for (size_t ch = 0; ch < C; ch++)
+      {
+        fprintf (out, lw[c->lang].image, label, m + 1, ch + 1);
+        for (size_t r = 0; r < H; r++)
+          {
+            fputs ("   ", out);
+            for (size_t q = 0; q < W; q++)
+              num (out, gsl_vector_get (buf, (ch * n + m) * H * W + r * W + q));
+            fputc ('\n', out);
+          }
+      }
+}
+
+/* The rows of a C_out x (C_in 25) kernel matrix as 5 x 5 grids. */
+static void
+kernel_grids (FILE *out, const context *c, const char *label, const gsl_matrix *K)
+{
+  for (size_t o = 0; o < K->size1; o++)
+    for (size_t ch = 0; ch < K->size2 / 25; ch++)
+      {
+        fprintf (out, lw[c->lang].kernel, label, o + 1, ch + 1);
+        for (size_t a = 0; a < 5; a++)
+          {
+            fputs ("   ", out);
+            for (size_t q = 0; q < 5; q++)
+              num (out, gsl_matrix_get (K, o, ch * 25 + a * 5 + q));
+            fputc ('\n', out);
+          }
+      }
+}
+
+static int
+b17_example (FILE *out, const context *c)
+{
+  cnn_example e;
+  int s = cnn_example_init (&e);
+  if (s == 0)
+    {
+      const bp_cnn_workspace *w = e.ws;
+      gsl_vector_view U = gsl_vector_view_array (e.U->data, CB * CR * CC);
+      gsl_vector_view dU = gsl_vector_view_array (e.dU->data, CB * CR * CC);
+      gsl_matrix_const_view V = gsl_matrix_const_submatrix (w->V, 0, 0, CB, CN);
+      gsl_matrix_const_view Y = gsl_matrix_const_submatrix (w->Y, 0, 0, CB, CN);
+      gsl_matrix_const_view dV = gsl_matrix_const_submatrix (w->dV, 0, 0, CB, CN);
+      fputs (CODE_BEGIN, out);
+      fputs (lw[c->lang].cnn_head, out);
+      batch_grids (out, c, "U", &U.vector, 1, CB, CR, CC);
+      mat (out, "T =", e.T);
+      kernel_grids (out, c, "\nK1", e.net->K1);
+      vec (out, "b1 = ", e.net->b1);
+      kernel_grids (out, c, "K2", e.net->K2);
+      vec (out, "b2 = ", e.net->b2);
+      mat (out, "W4 =", e.net->W4);
+      vec (out, "b4 = ", e.net->b4);
+      fputs (lw[c->lang].forward, out);
+      batch_grids (out, c, "Z1 = conv1(U)", w->Z1, 1, CB, CR, CC);
+      batch_grids (out, c, "P1 = maxpool(relu(Z1))", w->P1, 1, CB, CR / 2, CC / 2);
+      batch_grids (out, c, "Z2 = conv2(P1)", w->Z2, 2, CB, CR / 2, CC / 2);
+      batch_grids (out, c, "P2 = maxpool(relu(Z2))", w->P2, 2, CB, CR / 4, CC / 4);
+      mat (out, "F = flatten(P2) =", w->F);
+      mat (out, "V = F W4^T + 1 b4^T =", &V.matrix);
+      mat (out, "Softmax(V) =", &Y.matrix);
+      fputs ("L =", out);
+      num (out, e.L);
+      fputs ("\n", out);
+      fputs (lw[c->lang].backward, out);
+      mat (out, "dL/dV = (Softmax(V) - T) / B =", &dV.matrix);
+      mat (out, "dL/dW4 = dL/dV^T F =", e.grad->W4);
+      vec (out, "dL/db4 = dL/dV^T 1 = ", e.grad->b4);
+      mat (out, "dL/dF = dL/dV W4 =", w->dF);
+      batch_grids (out, c, "dL/dZ2", w->G2, 2, CB, CR / 2, CC / 2);
+      kernel_grids (out, c, "dL/dK2", e.grad->K2);
+      vec (out, "dL/db2 = ", e.grad->b2);
+      batch_grids (out, c, "dL/dP1", w->dP1, 1, CB, CR / 2, CC / 2);
+      batch_grids (out, c, "dL/dZ1", w->G1, 1, CB, CR, CC);
+      kernel_grids (out, c, "dL/dK1", e.grad->K1);
+      vec (out, "dL/db1 = ", e.grad->b1);
+      batch_grids (out, c, "dL/dU", &dU.vector, 1, CB, CR, CC);
+      fputs (CODE_END, out);
+    }
+  cnn_example_free (&e);
+  return s;
+}
+
+/* The CNN's loss at the checker's point: blocks 0 .. 5 the parameters,
+   block 6 U. */
+static int
+cnn_loss (const bp_gradcheck_point *pt, void *params, double *L)
+{
+  cnn_example *e = params;
+  bp_cnn_block b[BP_CNN_MAX_BLOCKS];
+  const size_t nb = bp_cnn_blocks (e->probe, b);
+  for (size_t k = 0; k < nb; k++)
+    {
+      gsl_vector_view dst = b[k].M ? gsl_vector_view_array (b[k].M->data,
+                                                            b[k].M->size1 * b[k].M->size2)
+                                   : gsl_vector_subvector (b[k].v, 0, b[k].v->size);
+      gsl_vector_memcpy (&dst.vector, pt->vector[k]);
+    }
+  gsl_vector_view u = gsl_vector_view_array (e->probeU->data, CB * CR * CC);
+  gsl_vector_memcpy (&u.vector, pt->vector[nb]);
+  *L = bp_cnn_forward (e->probe, e->probeU, e->T, e->ws);
+  return isfinite (*L) ? 0 : 1;
+}
+
+/* 17: every block's gradient and dL/dU by central differences */
+static int
+b17_check (FILE *out, const context *c)
+{
+  cnn_example e;
+  if (cnn_example_init (&e) != 0)
+    {
+      cnn_example_free (&e);
+      return -1;
+    }
+  bp_cnn_block nb[BP_CNN_MAX_BLOCKS], gb[BP_CNN_MAX_BLOCKS];
+  const size_t n = bp_cnn_blocks (e.net, nb);
+  bp_cnn_blocks (e.grad, gb);
+  bp_gradcheck_block blk[BP_CNN_MAX_BLOCKS + 1], ana[BP_CNN_MAX_BLOCKS + 1];
+  for (size_t k = 0; k < n; k++)
+    {
+      blk[k] = (bp_gradcheck_block) { nb[k].name, nb[k].M, nb[k].v };
+      ana[k] = (bp_gradcheck_block) { gb[k].name, gb[k].M, gb[k].v };
+    }
+  blk[n] = (bp_gradcheck_block) { "U", e.U, NULL };
+  ana[n] = (bp_gradcheck_block) { "U", e.dU, NULL };
+  bp_gradcheck_options opts;
+  bp_gradcheck_options_default (&opts);
+  bp_gradcheck_function F = { .loss = cnn_loss, .params = &e };
+  bp_gradcheck_result *res = NULL;
+  int s = bp_gradcheck (&F, n + 1, blk, ana, &opts, &res) > 0 || res == NULL ? -1 : 0;
+  if (s == 0)
+    {
+      fputs (CODE_BEGIN, out);
+      fputs (lw[c->lang].cnn_check, out);
+      for (size_t k = 0; k <= n; k++)
+        {
+          const bp_gradcheck_block_result *B = &res->run[0].block[k];
+          char words[128];
+          block_words (c, B, words, sizeof words);
+          fprintf (out, lw[c->lang].line1, k < n ? nb[k].name : "U", B->n_checked, words);
+        }
+    }
+  /* the same, image 1's pixel t moved by 0.003 ((29 t) mod 64): no ties */
+  for (size_t t = 0; s == 0 && t < CR * CC; t++)
+    e.U->data[t] += 0.003 * (double) ((t * 29) % 64);
+  if (s == 0)
+    s = bp_cnn_backward (e.net, e.U, e.T, e.ws, e.grad, e.dU, NULL) == GSL_SUCCESS ? 0 : -1;
+  bp_gradcheck_result_free (res);
+  res = NULL;
+  if (s == 0)
+    s = bp_gradcheck (&F, n + 1, blk, ana, &opts, &res) > 0 || res == NULL ? -1 : 0;
+  if (s == 0)
+    {
+      const bp_gradcheck_block_result *B = &res->run[0].block[n];
+      char words[128];
+      block_words (c, B, words, sizeof words);
+      fprintf (out, lw[c->lang].moved, B->n_checked, words);
+      fputs (CODE_END, out);
+    }
+  bp_gradcheck_result_free (res);
+  cnn_example_free (&e);
+  return s;
 }
 
 #define DEFAULT_BLOCK(id, function, what)                         \
@@ -1324,6 +1646,7 @@ static const struct
   {"11-example", b11_example}, {"14-example", b14_example},
   {"15-example", b15_example}, {"15-check", b15_check},
   {"16-example", b16_example}, {"16-check", b16_check},
+  {"17-example", b17_example}, {"17-check", b17_check},
 };
 enum { N_WRITERS = sizeof writers / sizeof writers[0] };
 

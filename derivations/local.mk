@@ -22,6 +22,7 @@ DERIVATIONS_MD = \
   derivations/14-mini-batch.md \
   derivations/15-convolution.md \
   derivations/16-pooling.md \
+  derivations/17-cnn.md \
   derivations/summary.md \
   derivations/errata.md
 dist_derivations_DATA = $(DERIVATIONS_MD)
@@ -48,7 +49,8 @@ regen-derivations: derivations/gen-examples$(EXEEXT)
 derivationsfiguresdir = $(derivationsdir)/figures
 DERIVATIONS_FIGURES = \
   derivations/figures/model-graph.dot \
-  derivations/figures/mlp-graph.dot
+  derivations/figures/mlp-graph.dot \
+  derivations/figures/cnn-graph.dot
 dist_derivationsfigures_DATA = $(DERIVATIONS_FIGURES)
 if HAVE_DOT
 derivationsfigures_DATA = $(DERIVATIONS_FIGURES:.dot=.svg)
@@ -130,6 +132,7 @@ DERIVATIONS_RU_MD = \
   derivations/ru/14-mini-batch.md \
   derivations/ru/15-convolution.md \
   derivations/ru/16-pooling.md \
+  derivations/ru/17-cnn.md \
   derivations/ru/summary.md \
   derivations/ru/errata.md
 dist_derivationsru_DATA = $(DERIVATIONS_RU_MD)

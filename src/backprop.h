@@ -30,5 +30,7 @@
 #include "backprop/bp_mlp_train.h"
 #include "backprop/bp_conv.h"
 #include "backprop/bp_pool.h"
+#include "backprop/bp_cnn.h"
+#include "backprop/bp_cnn_train.h"
 
 #endif /* BACKPROP_H */

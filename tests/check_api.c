@@ -44,6 +44,8 @@
 #include "testutil.h"
 #include "backprop/bp_complex_step.h"
 #include "backprop/bp_gradcheck.h"
+#include "backprop/bp_cnn.h"
+#include "backprop/bp_cnn_train.h"
 
 /* Sizes of the well-formed arguments: n classes, m inputs (a 2x2 image),
    k parameters and q outputs for the checker's functions, H hidden units,
@@ -141,6 +143,17 @@ typedef enum
   TST2,    /* bp_train_state * of a two-layer model of M, HH, N */
   P3,      /* path of a one-layer model file with its training state */
   PST,     /* bp_train_state *, a result */
+  FLP,     /* FC x (BB FHW): a batch of BB images of FC channels (flatten's P) */
+  FLF,     /* BB x (FC FHW): the batch flattened (F) */
+  CNN,     /* bp_cnn of NR x NCL images, NC1, NC2 channels, HH hidden, N classes */
+  CNWS,    /* bp_cnn_workspace for BB examples of CNN's shape */
+  CU,      /* BB x NPIX: a batch of NR x NCL images */
+  CBLK,    /* bp_cnn_block[BP_CNN_MAX_BLOCKS], a result */
+  CDS,     /* bp_dataset * of COUNT NR x NCL images of N classes */
+  CTR,     /* bp_cnn_trainer for CDS and CNN, batches of BB */
+  P4,      /* path of a CNN model file (version 3) */
+  PCNN,    /* bp_cnn **, a result */
+  TST3,    /* bp_train_state * of the CNN */
 } kind;
 
 /* The convolution of the rows: C_in = CI channels of CH x CW, CO kernels
@@ -149,6 +162,10 @@ typedef enum
 enum { CI = 2, CH = 3, CW = 3, CO = 2, CKS = 2, CHW = CH * CW, CKC = CI * CKS * CKS,
        CYW = 4, CB = 2, PC = 2, PH = 4, PWD = 4, PHW = PH * PWD, PYW = 4 };
 static const bp_conv_shape conv_shape = { CI, CH, CW, CO, CKS, 0 };
+
+/* The batch flatten: FC channels of FHW pixels.  The CNN: the smallest
+   image (4 x 4), NC1 and NC2 channels. */
+enum { FC = 3, FHW = 2, NR = 4, NCL = 4, NPIX = NR * NCL, NC1 = 1, NC2 = 2 };
 
 #define ERRLEN 256
 
@@ -160,11 +177,12 @@ n_wrong (kind k)
     {
     case MNM: case MNN: case MBN: case MBM: case MBH: case CMNM: case CMHM:
     case CMNH: case CONF: case CX: case CK: case CY: case BCX: case BCOLS: case BCY:
-    case CCX: case CCK: case CCY: case PX: case PY: case CPX: case CPY: return 2;
+    case CCX: case CCK: case CCY: case PX: case PY: case CPX: case CPY: case FLP:
+    case FLF: case CU: return 2;
     case VN: case VM: case MX: case WS: case TK: case ZK: case ZQK: case BWS:
     case NET: case MWS: case MBWS: case CVN: case CVM: case CVH: case CMX:
     case CWS1: case CWS2: case TR: case MTR: case MCN: case CBV: case CYR: case CCB:
-    case GANA: case TST1: case TST2: return 1;
+    case GANA: case TST1: case TST2: case CNN: case CNWS: case CTR: case TST3: return 1;
     default: return 0;
     }
 }
@@ -258,6 +276,8 @@ static bp_mlp *a_net;
 static char an_err[ERRLEN];
 static bp_train_state a_state;
 static unsigned char an_rng_state[8] = { 1, 2, 3, 4, 5, 6, 7, 8 };
+static bp_cnn_block some_blocks[BP_CNN_MAX_BLOCKS];
+static bp_cnn *a_cnn;
 
 /* A training state of count velocities (a NaN in the first when
    poisoned). */
@@ -329,6 +349,29 @@ net_of (size_t H)
   gsl_matrix_set_all (net->W2, -0.1);
   return net;
 }
+
+/* The CNN of the rows, c2 channels in its second convolution: every
+   weight and bias set (a NaN in K1 when poisoned). */
+static bp_cnn *
+cnn_of (size_t c2, int poison)
+{
+  bp_cnn *net = bp_cnn_alloc (NR, NCL, NC1, c2, HH, N);
+  ck_assert_ptr_nonnull (net);
+  bp_cnn_block b[BP_CNN_MAX_BLOCKS];
+  const size_t count = bp_cnn_blocks (net, b);
+  for (size_t k = 0; k < count; k++)
+    if (b[k].M)
+      gsl_matrix_set_all (b[k].M, k % 4 == 2 ? -0.05 : 0.1);
+    else
+      gsl_vector_set_all (b[k].v, 0.01);
+  if (poison)
+    gsl_matrix_set (net->K1, 0, 0, GSL_NAN);
+  return net;
+}
+
+/* COUNT images of NR x NCL bytes and their classes */
+static unsigned char cds_images[COUNT * NPIX];
+static bp_dataset cnn_data = { COUNT, NR, NCL, N, cds_images, ds_labels };
 
 static char *
 path_of (const char *name)
@@ -493,6 +536,53 @@ make (kind k, int wrong)
         A->data[i] = (double) i / 8.0;
       break;
     case PY: return matrix_of (PC + (wrong == 1), PYW + (wrong == 2), 0.5);
+    case FLP: case FLF:   /* distinct values: a wrong permutation shows */
+      A = k == FLP ? gsl_matrix_alloc (FC + (wrong == 1), BB * FHW + (wrong == 2))
+                   : gsl_matrix_alloc (BB + (wrong == 1), FC * FHW + (wrong == 2));
+      for (size_t i = 0; i < A->size1 * A->size2; i++)
+        A->data[i] = 1.0 + (double) i / 8.0;
+      break;
+    case CU:
+      A = gsl_matrix_alloc (BB + (wrong == 1), NPIX + (wrong == 2));
+      for (size_t i = 0; i < A->size1 * A->size2; i++)
+        A->data[i] = (double) (i % 7) / 7.0;
+      break;
+    case CNN: return cnn_of (NC2 + w, wrong == POISON);
+    case CNWS:
+      {
+        bp_cnn *shape = cnn_of (NC2 + w, 0);
+        bp_cnn_workspace *ws = bp_cnn_workspace_alloc (BB, shape);
+        bp_cnn_free (shape);
+        return ws;
+      }
+    case CBLK: return some_blocks;
+    case PCNN: return &a_cnn;
+    case P4:
+      path = path_of ("4");
+      {
+        bp_cnn *c = cnn_of (NC2, 0);
+        ck_assert_int_eq (bp_model_file_write_cnn (path, c, NULL, 0), GSL_SUCCESS);
+        bp_cnn_free (c);
+      }
+      return path;
+    case TST3:
+      {
+        bp_cnn *c = cnn_of (NC2, 0);
+        bp_train_state *t = state_of (bp_cnn_count (c) + w, wrong == POISON);
+        bp_cnn_free (c);
+        return t;
+      }
+    case CDS:
+      for (size_t i = 0; i < sizeof cds_images; i++)
+        cds_images[i] = (unsigned char) (i * 37 % 256);
+      return &cnn_data;
+    case CTR:
+      {
+        bp_cnn *shape = cnn_of (NC2, 0);
+        bp_cnn_trainer *t = bp_cnn_trainer_alloc (COUNT + w, BB, shape);
+        bp_cnn_free (shape);
+        return t;
+      }
     case CPX: return cmatrix_of (PC + (wrong == 1), PHW + (wrong == 2));
     case CPY: return cmatrix_of (PC + (wrong == 1), PYW + (wrong == 2));
     case P1:
@@ -563,7 +653,11 @@ unmake (kind k, void *p)
     case VN: case VM: case TK: case ZK: gsl_vector_free (p); break;
     case MNM: case MNN: case MX: case ZQK: case MBN: case MCN: case MBM: case MBH:
     case CX: case CK: case CY: case CYR: case BCX: case BCOLS: case BCY: case PX: case PY:
+    case FLP: case FLF: case CU:
       gsl_matrix_free (p); break;
+    case CNN: bp_cnn_free (p); break;
+    case CNWS: bp_cnn_workspace_free (p); break;
+    case CTR: bp_cnn_trainer_free (p); break;
     case CBV: gsl_vector_free (p); break;
     case CCX: case CCK: case CCY: case CPX: case CPY: gsl_matrix_complex_free (p); break;
     case CCB: gsl_vector_complex_free (p); break;
@@ -604,14 +698,18 @@ unmake (kind k, void *p)
     case GRES: bp_gradcheck_result_free (p); break;
     case FILEP: fclose (p); break;
     case PIMG: case PLBL: free (p); break;
-    case TST1: case TST2:
+    case TST1: case TST2: case TST3:
       gsl_vector_free (((bp_train_state *) p)->velocity);
       free (p);
       break;
     case PST:
       bp_train_state_free (&a_state);
       break;
-    case PW: case P1: case P2: case P3:
+    case PCNN:
+      bp_cnn_free (a_cnn);
+      a_cnn = NULL;
+      break;
+    case PW: case P1: case P2: case P3: case P4:
       unlink (p);
       free (p);
       break;
@@ -831,6 +929,12 @@ static int call_model_file_write_mlp_state (void **p)
 { return bp_model_file_write_mlp_state (S (0), p[1], XR, XC, p[2], p[3], ERRLEN); }
 static int call_model_file_read_state (void **p)
 { return bp_model_file_read_state (S (0), p[1], p[2], ERRLEN); }
+static int call_model_file_write_cnn (void **p)
+{ return bp_model_file_write_cnn (S (0), p[1], p[2], ERRLEN); }
+static int call_model_file_read_cnn (void **p)
+{ return bp_model_file_read_cnn (S (0), p[1], p[2], ERRLEN); }
+static int call_model_file_write_cnn_state (void **p)
+{ return bp_model_file_write_cnn_state (S (0), p[1], p[2], p[3], ERRLEN); }
 static int call_model_file_layers (void **p)
 { return bp_model_file_layers (S (0), p[1], p[2], ERRLEN); }
 
@@ -857,6 +961,31 @@ static int call_avgpool_backward (void **p)
 { return bp_avgpool_backward (A (0), PH, PWD, A (1)); }
 static int call_cstep_maxpool (void **p) { return bp_cstep_maxpool (CA (0), PH, PWD, CA (1)); }
 static int call_cstep_avgpool (void **p) { return bp_cstep_avgpool (CA (0), PH, PWD, CA (1)); }
+
+/* the batch flatten, the CNN and its training (bp_cnn_blocks, _count and
+   _same_shape return 0 only for a NULL here, as every network of the
+   rows has blocks and parameters and the shapes are the same) */
+static int call_batch_flatten (void **p) { return bp_batch_flatten (A (0), FHW, A (1)); }
+static int call_batch_flatten_inverse (void **p)
+{ return bp_batch_flatten_inverse (A (0), FHW, A (1)); }
+static int call_cnn_init (void **p) { return bp_cnn_init (p[0], p[1]); }
+static int call_cnn_blocks (void **p)
+{ return bp_cnn_blocks (p[0], p[1]) == 0 ? GSL_EFAULT : GSL_SUCCESS; }
+static int call_cnn_count (void **p)
+{ return bp_cnn_count (p[0]) == 0 ? GSL_EFAULT : GSL_SUCCESS; }
+static int call_cnn_same_shape (void **p)
+{ return bp_cnn_same_shape (p[0], p[1]) == 1 ? GSL_SUCCESS : GSL_EFAULT; }
+static int call_cnn_forward (void **p)
+{ return of_double (bp_cnn_forward (p[0], A (1), A (2), p[3])); }
+static int call_cnn_backward (void **p)
+{ return bp_cnn_backward (p[0], A (1), A (2), p[3], p[4], A (5), p[6]); }
+static int call_cnn_sgd_params_default (void **p)
+{ bp_cnn_sgd_params_default (p[0]); return GSL_SUCCESS; }
+static int call_cnn_train_epoch (void **p)
+{ return bp_cnn_train_epoch (p[0], p[1], 0, p[2], p[3], (bp_progress_function) p[4], p[5],
+                             p[6], p[7]); }
+static int call_cnn_evaluate (void **p)
+{ return bp_cnn_evaluate (p[0], p[1], p[2], p[3], p[4], p[5]); }
 
 #define MAX_ARGS 10
 
@@ -1062,6 +1191,27 @@ static const api_row api[] = {
   { "bp_cstep_maxpool", call_cstep_maxpool, R_INT, 2, { CPX, CPY }, 0, 0, 0 },
   { "bp_cstep_avgpool", call_cstep_avgpool, R_INT, 2, { CPX, CPY }, 0, 0, 0 },
 
+  /* the batch flatten; the CNN (the labels may be NULL in the forward
+     pass, dL/dU and L in the backward one) and its training */
+  { "bp_batch_flatten", call_batch_flatten, R_INT, 2, { FLP, FLF }, 0, 0, 0 },
+  { "bp_batch_flatten_inverse", call_batch_flatten_inverse, R_INT, 2, { FLF, FLP },
+    0, 0, 0 },
+  { "bp_cnn_init", call_cnn_init, R_INT, 2, { CNN, RNG }, 0, B_ (0), 0 },
+  { "bp_cnn_blocks", call_cnn_blocks, R_INT, 2, { CNN, CBLK }, 0, B_ (0), 0 },
+  { "bp_cnn_count", call_cnn_count, R_INT, 1, { CNN }, 0, B_ (0), 0 },
+  { "bp_cnn_same_shape", call_cnn_same_shape, R_INT, 2, { CNN, CNN }, 0,
+    B_ (0) | B_ (1), 0 },
+  { "bp_cnn_forward", call_cnn_forward, R_DOUBLE, 4, { CNN, CU, MBN, CNWS }, B_ (2), 0,
+    B_ (0) | B_ (1) | B_ (2) },
+  { "bp_cnn_backward", call_cnn_backward, R_INT, 7, { CNN, CU, MBN, CNWS, CNN, CU, DBL },
+    B_ (5) | B_ (6), 0, B_ (0) | B_ (1) | B_ (2) },
+  { "bp_cnn_sgd_params_default", call_cnn_sgd_params_default, R_VOID, 1, { SGDP },
+    0, 0, 0 },
+  { "bp_cnn_train_epoch", call_cnn_train_epoch, R_INT, 8,
+    { CDS, SGDP, RNG, CTR, PROG, PAR, CNN, DBL }, B_ (4) | B_ (7), 0, B_ (6) },
+  { "bp_cnn_evaluate", call_cnn_evaluate, R_INT, 6, { CDS, CNN, CNWS, CONF, DBL, DBL },
+    B_ (3) | B_ (4) | B_ (5), 0, B_ (1) },
+
   /* model files (the same reporting as the readers above) */
   { "bp_model_file_write", call_model_file_write, R_INT, 4, { PW, MNM, VN, ERR },
     B_ (3), 0, B_ (1) | B_ (2) },
@@ -1082,6 +1232,13 @@ static const api_row api[] = {
     { PW, NET, TST2, ERR }, B_ (3), 0, B_ (1) | B_ (2) },
   { "bp_model_file_read_state", call_model_file_read_state, R_INT, 3, { P3, PST, ERR },
     B_ (2), 0, 0 },
+  /* the convolutional network's (version 3) */
+  { "bp_model_file_write_cnn", call_model_file_write_cnn, R_INT, 3, { PW, CNN, ERR },
+    B_ (2), B_ (1), B_ (1) },
+  { "bp_model_file_read_cnn", call_model_file_read_cnn, R_INT, 3, { P4, PCNN, ERR },
+    B_ (2), 0, 0 },
+  { "bp_model_file_write_cnn_state", call_model_file_write_cnn_state, R_INT, 4,
+    { PW, CNN, TST3, ERR }, B_ (3), 0, B_ (1) | B_ (2) },
 };
 #define N_API (sizeof api / sizeof api[0])
 
@@ -1175,7 +1332,7 @@ static int
 is_matrix_kind (kind k)
 {
   return k == MNM || k == MNN || k == MX || k == ZQK || k == MBN || k == MCN
-         || k == MBM || k == MBH;
+         || k == MBM || k == MBH || k == FLP || k == FLF || k == CU;
 }
 
 static int
@@ -1514,6 +1671,41 @@ START_TEST (test_api_allocators)
 }
 END_TEST
 
+START_TEST (test_api_cnn_allocators)
+{
+  gsl_error_handler_t *old = gsl_set_error_handler (record_error);
+  /* "bp_cnn_alloc", "bp_cnn_free": a zero size or an image under 4 x 4 is
+     GSL_EINVAL (H = 0 is no hidden layer) */
+  ASSERT_REFUSED (bp_cnn_alloc (NR - 1, NCL, NC1, NC2, HH, N), GSL_EINVAL);
+  ASSERT_REFUSED (bp_cnn_alloc (NR, NCL - 1, NC1, NC2, HH, N), GSL_EINVAL);
+  ASSERT_REFUSED (bp_cnn_alloc (NR, NCL, 0, NC2, HH, N), GSL_EINVAL);
+  ASSERT_REFUSED (bp_cnn_alloc (NR, NCL, NC1, 0, HH, N), GSL_EINVAL);
+  ASSERT_REFUSED (bp_cnn_alloc (NR, NCL, NC1, NC2, HH, 0), GSL_EINVAL);
+  bp_cnn_free (NULL);
+  bp_cnn *net = cnn_of (NC2, 0);
+  /* "bp_cnn_workspace_alloc", "bp_cnn_workspace_free" */
+  ASSERT_REFUSED (bp_cnn_workspace_alloc (0, net), GSL_EINVAL);
+  ASSERT_REFUSED (bp_cnn_workspace_alloc (BB, NULL), GSL_EFAULT);
+  bp_cnn_workspace_free (NULL);
+  /* "bp_cnn_trainer_alloc", "bp_cnn_trainer_free" */
+  ASSERT_REFUSED (bp_cnn_trainer_alloc (COUNT, BB, NULL), GSL_EFAULT);
+  ASSERT_REFUSED (bp_cnn_trainer_alloc (0, BB, net), GSL_EINVAL);
+  ASSERT_REFUSED (bp_cnn_trainer_alloc (COUNT, 0, net), GSL_EINVAL);
+  bp_cnn_trainer_free (NULL);
+  reset_errors ();
+  void *ok[3] = { bp_cnn_alloc (NR, NCL, NC1, NC2, 0, N), bp_cnn_workspace_alloc (BB, net),
+                  bp_cnn_trainer_alloc (COUNT, BB, net) };
+  ck_assert_int_eq (n_errors, 0);
+  for (int k = 0; k < 3; k++)
+    ck_assert_ptr_nonnull (ok[k]);
+  bp_cnn_free (ok[0]);
+  bp_cnn_workspace_free (ok[1]);
+  bp_cnn_trainer_free (ok[2]);
+  bp_cnn_free (net);
+  gsl_set_error_handler (old);
+}
+END_TEST
+
 START_TEST (test_api_readers_free)
 {
   /* "bp_idx_free" and "bp_dataset_free" accept NULL, as free() does (they
@@ -1639,6 +1831,7 @@ api_suite (void)
   TCase *tp = tcase_create ("promises");
   tcase_add_test (tp, test_api_workspace);
   tcase_add_test (tp, test_api_allocators);
+  tcase_add_test (tp, test_api_cnn_allocators);
   tcase_add_test (tp, test_api_readers_free);
   tcase_add_test (tp, test_api_dataset_zero_classes);
   tcase_add_test (tp, test_api_no_pointer);

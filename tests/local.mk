@@ -207,6 +207,10 @@ tests_check_conv_CFLAGS = $(TEST_CFLAGS)
 tests_check_conv_LDADD = $(TEST_LDADD)
 tests_check_pool_CFLAGS = $(TEST_CFLAGS)
 tests_check_pool_LDADD = $(TEST_LDADD)
+# The CNN chain of bp_cnn.h against both oracles, the batch flatten, its trainer.
+BP_SUITES += tests/check_cnn
+tests_check_cnn_CFLAGS = $(TEST_CFLAGS)
+tests_check_cnn_LDADD = $(TEST_LDADD)
 
 # A run that fails early, stops cleanly on a signal and resumes to the same
 # bytes; divergence; the progress line on a pty (issue 11, items 3-5).

@@ -26,17 +26,18 @@ import time
 
 SOURCES = ["src/lib/formulas/%s.c" % f for f in
            ("reshape", "linear", "softmax", "cross_entropy", "model", "activation",
-            "mlp", "batch", "mlp_batch")] + \
+            "mlp", "batch", "mlp_batch", "conv", "pool", "cnn")] + \
           ["src/lib/check/%s.c" % f for f in
            ("check", "check_threads", "check_directional", "complex_step")] + \
-          ["src/lib/train/%s.c" % f for f in ("train", "mlp_train")]
+          ["src/lib/train/%s.c" % f for f in ("train", "mlp_train", "cnn_train")]
 
 # The fast suites, the quickest first (a mutant is killed by the first
 # that fails); the file and data suites are left out.
 SUITES = ["check_edge", "check_cross_entropy", "check_activation", "check_softmax",
           "check_reshape", "check_train", "check_threads", "check_api",
           "check_complex_step", "check_batch", "check_model", "check_checker",
-          "check_linear", "check_mlp", "check_mlp_batch"]
+          "check_linear", "check_mlp", "check_mlp_batch", "check_conv", "check_pool",
+          "check_cnn"]
 EXTRA_SUITES = ["check_trainer", "check_mutants", "check_gradcheck", "check_verify"]
 
 # (class, pattern, replacement): one mutant per match.

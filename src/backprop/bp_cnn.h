@@ -68,13 +68,13 @@ typedef struct
 } bp_cnn_block;
 
 /* The blocks of net in the order above, into blocks; returns their
-   number (6, or 8 with the hidden layer). */
+   number (6, or 8 with the hidden layer); 0 (GSL_EFAULT) for a NULL. */
 size_t bp_cnn_blocks (const bp_cnn *net, bp_cnn_block blocks[BP_CNN_MAX_BLOCKS]);
 
-/* The number of parameters. */
+/* The number of parameters; 0 (GSL_EFAULT) for a NULL net. */
 size_t bp_cnn_count (const bp_cnn *net);
 
-/* 1 when a and b have the same shape. */
+/* 1 when a and b have the same shape, else 0 (GSL_EFAULT for a NULL). */
 int bp_cnn_same_shape (const bp_cnn *a, const bp_cnn *b);
 
 /* What the chain keeps for up to B examples of net's shape.  The

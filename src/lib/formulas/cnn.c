@@ -43,7 +43,7 @@ bp_cnn_alloc (size_t rows, size_t cols, size_t C1, size_t C2, size_t H, size_t n
   if (net == NULL)
     GSL_ERROR_NULL ("bp_cnn_alloc: out of memory", GSL_ENOMEM);
   *net = s;
-  const size_t k2 = BP_CNN_K * BP_CNN_K;
+  const size_t k2 = (size_t) BP_CNN_K * BP_CNN_K;
   net->K1 = gsl_matrix_calloc (C1, k2);
   net->b1 = gsl_vector_calloc (C1);
   net->K2 = gsl_matrix_calloc (C2, C1 * k2);
@@ -82,6 +82,8 @@ bp_cnn_free (bp_cnn *net)
 size_t
 bp_cnn_blocks (const bp_cnn *net, bp_cnn_block blocks[BP_CNN_MAX_BLOCKS])
 {
+  if (!net || !blocks)
+    GSL_ERROR_VAL ("bp_cnn_blocks: net and blocks must not be NULL", GSL_EFAULT, 0);
   size_t k = 0;
   blocks[k++] = (bp_cnn_block) { "K1", net->K1, NULL };
   blocks[k++] = (bp_cnn_block) { "b1", NULL, net->b1 };
@@ -100,7 +102,9 @@ bp_cnn_blocks (const bp_cnn *net, bp_cnn_block blocks[BP_CNN_MAX_BLOCKS])
 size_t
 bp_cnn_count (const bp_cnn *net)
 {
-  const size_t k2 = BP_CNN_K * BP_CNN_K, last = net->H ? net->H : net->features;
+  if (!net)
+    GSL_ERROR_VAL ("bp_cnn_count: net must not be NULL", GSL_EFAULT, 0);
+  const size_t k2 = (size_t) BP_CNN_K * BP_CNN_K, last = net->H ? net->H : net->features;
   return net->C1 * (k2 + 1) + net->C2 * (net->C1 * k2 + 1)
          + net->H * (net->features + 1) + net->n * (last + 1);
 }
@@ -108,6 +112,8 @@ bp_cnn_count (const bp_cnn *net)
 int
 bp_cnn_same_shape (const bp_cnn *a, const bp_cnn *b)
 {
+  if (!a || !b)
+    GSL_ERROR_VAL ("bp_cnn_same_shape: a and b must not be NULL", GSL_EFAULT, 0);
   return a->rows == b->rows && a->cols == b->cols && a->C1 == b->C1 && a->C2 == b->C2
          && a->H == b->H && a->n == b->n;
 }
@@ -146,7 +152,7 @@ bp_cnn_workspace_alloc (size_t B, const bp_cnn *net)
   if (!net)
     GSL_ERROR_NULL ("bp_cnn_workspace_alloc: net must not be NULL", GSL_EFAULT);
   const size_t hw = net->rows * net->cols, hw2 = (net->rows / 2) * (net->cols / 2);
-  const size_t k2 = BP_CNN_K * BP_CNN_K;
+  const size_t k2 = (size_t) BP_CNN_K * BP_CNN_K;
   if (B == 0)
     GSL_ERROR_NULL ("bp_cnn_workspace_alloc: B must be positive", GSL_EINVAL);
   if (matrix_too_large (B * hw, k2 * (net->C1 > net->C2 ? net->C1 : net->C2))
@@ -236,9 +242,9 @@ static batch_views
 views (bp_cnn_workspace *w, const gsl_matrix *U)
 {
   const bp_cnn *s = &w->shape;
-  const size_t b = U->size1, k2 = BP_CNN_K * BP_CNN_K, hw = s->rows * s->cols;
+  const size_t b = U->size1, k2 = (size_t) BP_CNN_K * BP_CNN_K, hw = s->rows * s->cols;
   const size_t hw2 = (s->rows / 2) * (s->cols / 2), hw4 = (s->rows / 4) * (s->cols / 4);
-  batch_views r;
+  batch_views r = { 0 };   /* Z3, A3, dA3 stay empty when H = 0 */
   /* U's b rows of rows cols pixels, contiguous, are one channel of b images */
   r.X0 = gsl_matrix_view_array (U->data, 1, b * hw);
   r.cols1 = channels (w->cols1, k2, b * hw);
@@ -394,7 +400,7 @@ cnn_finite (const bp_cnn *net)
   bp_cnn_block b[BP_CNN_MAX_BLOCKS];
   const size_t count = bp_cnn_blocks (net, b);
   for (size_t k = 0; k < count; k++)
-    if (b[k].M ? !matrix_finite (b[k].M) : !vector_finite (b[k].v))
+    if (b[k].M ? !matrix_finite (b[k].M) : (b[k].v && !vector_finite (b[k].v)))
       return 0;
   return 1;
 }
@@ -439,9 +445,11 @@ block_overlap (bp_cnn_block x, bp_cnn_block y)
 {
   if (x.M && y.M)
     return matrices_overlap (x.M, y.M);
-  if (x.M || y.M)
-    return x.M ? vector_matrix_overlap (y.v, x.M) : vector_matrix_overlap (x.v, y.M);
-  return vectors_overlap (x.v, y.v);
+  if (x.M && y.v)
+    return vector_matrix_overlap (y.v, x.M);
+  if (y.M && x.v)
+    return vector_matrix_overlap (x.v, y.M);
+  return x.v && y.v && vectors_overlap (x.v, y.v);
 }
 
 /* 1 when a block of a overlaps the matrix A, or (b not NULL) a block of b */

@@ -2,6 +2,7 @@
 #include <config.h>
 #include <gsl/gsl_errno.h>
 #include "backprop/bp_reshape.h"
+#include "lib/valid.h"
 
 /* u[r*cols + c] = x[r][c] */
 int
@@ -54,6 +55,8 @@ bp_batch_flatten (const gsl_matrix *P, size_t hw, gsl_matrix *F)
     GSL_ERROR ("bp_batch_flatten: P and F must not be NULL", GSL_EFAULT);
   if (flatten_sizes ("bp_batch_flatten: P must be C x (B hw) and F B x (C hw)", P, hw, F))
     return GSL_EBADLEN;
+  if (matrices_overlap (P, F))   /* a permutation: not in one pass in place */
+    GSL_ERROR ("bp_batch_flatten: F overlaps P", GSL_EINVAL);
   for (size_t n = 0; n < F->size1; n++)
     for (size_t c = 0; c < P->size1; c++)
       for (size_t s = 0; s < hw; s++)
@@ -70,6 +73,8 @@ bp_batch_flatten_inverse (const gsl_matrix *dL_dF, size_t hw, gsl_matrix *dL_dP)
   if (flatten_sizes ("bp_batch_flatten_inverse: dL_dP must be C x (B hw) and dL_dF "
                      "B x (C hw)", dL_dP, hw, dL_dF))
     return GSL_EBADLEN;
+  if (matrices_overlap (dL_dF, dL_dP))
+    GSL_ERROR ("bp_batch_flatten_inverse: dL_dP overlaps dL_dF", GSL_EINVAL);
   for (size_t n = 0; n < dL_dF->size1; n++)
     for (size_t c = 0; c < dL_dP->size1; c++)
       for (size_t s = 0; s < hw; s++)
