@@ -159,7 +159,7 @@ typedef struct
   gsl_rng *rng;
   conv_example *conv;
   pool_example *pool;
-  cnn_example *cnn;
+  cnn_net_example *cnn;
 } cnn_groups;
 
 static void
@@ -170,7 +170,7 @@ cnn_groups_alloc (cnn_groups *g)
   gsl_rng_set (g->rng, 1);
   g->conv = conv_example_alloc (g->rng);
   g->pool = pool_example_alloc (g->rng);
-  g->cnn = cnn_example_alloc (g->rng);
+  g->cnn = cnn_net_example_alloc (g->rng);
   ck_assert_ptr_nonnull (g->conv);
   ck_assert_ptr_nonnull (g->pool);
   ck_assert_ptr_nonnull (g->cnn);
@@ -181,7 +181,7 @@ cnn_groups_free (cnn_groups *g)
 {
   conv_example_free (g->conv);
   pool_example_free (g->pool);
-  cnn_example_free (g->cnn);
+  cnn_net_example_free (g->cnn);
   gsl_rng_free (g->rng);
 }
 

@@ -148,7 +148,7 @@ cmd_verify (int argc, char **argv)
     gsl_rng_set (rng_cnn, seed);
   conv_example *conv = rng_cnn ? conv_example_alloc (rng_cnn) : NULL;
   pool_example *pool = rng_cnn ? pool_example_alloc (rng_cnn) : NULL;
-  cnn_example *cnn = rng_cnn ? cnn_example_alloc (rng_cnn) : NULL;
+  cnn_net_example *cnn = rng_cnn ? cnn_net_example_alloc (rng_cnn) : NULL;
   int failures = -1;
   if (ex && z && mlp[0] && mlp[1] && mlp[2] && conv && pool && cnn)
     {
@@ -218,7 +218,7 @@ cmd_verify (int argc, char **argv)
   gsl_rng_free (rng_cnn);
   conv_example_free (conv);
   pool_example_free (pool);
-  cnn_example_free (cnn);
+  cnn_net_example_free (cnn);
   example_free (ex);
   gsl_vector_free (z);
   for (int a = 0; a < 3; a++)

@@ -395,13 +395,13 @@ pool_example_closs (const pool_example *ex, size_t block, const gsl_matrix_compl
 
 /* --- the CNN ------------------------------------------------------------------ */
 
-cnn_example *
-cnn_example_alloc (gsl_rng *rng)
+cnn_net_example *
+cnn_net_example_alloc (gsl_rng *rng)
 {
   const size_t R = 8, C1 = 2, C2 = 3, H = 5, N = 4, B = 2;
-  cnn_example *ex = calloc (1, sizeof *ex);
+  cnn_net_example *ex = calloc (1, sizeof *ex);
   if (ex == NULL)
-    GSL_ERROR_NULL ("cnn_example_alloc: out of memory", GSL_ENOMEM);
+    GSL_ERROR_NULL ("cnn_net_example_alloc: out of memory", GSL_ENOMEM);
   ex->net = bp_cnn_alloc (R, R, C1, C2, H, N);
   ex->grad = bp_cnn_alloc (R, R, C1, C2, H, N);
   ex->scratch = bp_cnn_alloc (R, R, C1, C2, H, N);
@@ -444,14 +444,14 @@ cnn_example_alloc (gsl_rng *rng)
     }
   if (!ok)
     {
-      cnn_example_free (ex);
-      GSL_ERROR_NULL ("cnn_example_alloc: out of memory", GSL_ENOMEM);
+      cnn_net_example_free (ex);
+      GSL_ERROR_NULL ("cnn_net_example_alloc: out of memory", GSL_ENOMEM);
     }
   return ex;
 }
 
 void
-cnn_example_free (cnn_example *ex)
+cnn_net_example_free (cnn_net_example *ex)
 {
   if (ex == NULL)
     return;
@@ -468,7 +468,7 @@ cnn_example_free (cnn_example *ex)
 }
 
 double
-cnn_example_loss (const cnn_example *ex, size_t block, const gsl_matrix *theta)
+cnn_net_example_loss (const cnn_net_example *ex, size_t block, const gsl_matrix *theta)
 {
   if (block == ex->n_blocks)
     return bp_cnn_forward (ex->net, theta, ex->T, ex->ws);
@@ -578,7 +578,7 @@ cstep_cnn_loss (const bp_cnn *shape, const gsl_matrix_complex *const block[],
 }
 
 double complex
-cnn_example_closs (const cnn_example *ex, size_t block, const gsl_matrix_complex *theta)
+cnn_net_example_closs (const cnn_net_example *ex, size_t block, const gsl_matrix_complex *theta)
 {
   const gsl_matrix_complex *M[BP_CNN_MAX_BLOCKS + 1] = { NULL };
   for (size_t k = 0; k <= ex->n_blocks; k++)

@@ -118,17 +118,17 @@ typedef struct
   /* complex copies of the blocks and U, and scratch of one example */
   gsl_matrix_complex *Mc[BP_CNN_MAX_BLOCKS + 1];
   cstep_cnn_scratch *cw;
-} cnn_example;
+} cnn_net_example;
 
 /* 8 x 8 images, C1 2, C2 3, H 5, n 4, B 2: He's weights (bp_cnn_init),
    biases ~ N(0, 0.1^2), U ~ U[0, 1), one-hot T. */
-cnn_example *cnn_example_alloc (gsl_rng *rng);
-void cnn_example_free (cnn_example *ex);
+cnn_net_example *cnn_net_example_alloc (gsl_rng *rng);
+void cnn_net_example_free (cnn_net_example *ex);
 
 /* The mean loss with block k (bp_cnn_blocks' order; n_blocks: U)
    replaced by theta, by bp_cnn_forward; and by cstep_cnn_loss. */
-double cnn_example_loss (const cnn_example *ex, size_t block, const gsl_matrix *theta);
-double complex cnn_example_closs (const cnn_example *ex, size_t block,
+double cnn_net_example_loss (const cnn_net_example *ex, size_t block, const gsl_matrix *theta);
+double complex cnn_net_example_closs (const cnn_net_example *ex, size_t block,
                                   const gsl_matrix_complex *theta);
 
 #endif /* BP_CNN_EXAMPLE_H */

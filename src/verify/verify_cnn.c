@@ -158,30 +158,30 @@ static int
 cnn_loss (const bp_gradcheck_point *p, void *params, double *L)
 {
   const binding *b = params;
-  return finite_or_outside (cnn_example_loss (b->ex, b->block, p->block[0]), L);
+  return finite_or_outside (cnn_net_example_loss (b->ex, b->block, p->block[0]), L);
 }
 
 static int
 cnn_closs (const bp_gradcheck_cpoint *p, void *params, gsl_complex *L)
 {
   const binding *b = params;
-  return complex_or_outside (cnn_example_closs (b->ex, b->block, p->block[0]), L);
+  return complex_or_outside (cnn_net_example_closs (b->ex, b->block, p->block[0]), L);
 }
 
 int
-verify_cnn (const cnn_example *ex, const verify_opts *o)
+verify_cnn (const cnn_net_example *ex, const verify_opts *o)
 {
   /* bp_cnn_blocks' order, then U */
   static const verify_row rows[] = {
-    {"17.5-8", "dL/dK1 = G1 cols1^T (15.7)", "bp_cnn_backward", 0},
-    {"17.5-8", "dL/db1 = sum G1 (15.4)", "bp_cnn_backward", 1},
-    {"17.5-8", "dL/dK2 = G2 cols2^T (15.7)", "bp_cnn_backward", 2},
-    {"17.5-8", "dL/db2 = sum G2 (15.4)", "bp_cnn_backward", 3},
-    {"17.5-8", "dL/dW3 = dL/dZ3^T F", "bp_cnn_backward", 4},
-    {"17.5-8", "dL/db3 = dL/dZ3^T 1", "bp_cnn_backward", 5},
-    {"17.5-8", "dL/dW4 = dL/dV^T A3", "bp_cnn_backward", 6},
-    {"17.5-8", "dL/db4 = dL/dV^T 1", "bp_cnn_backward", 7},
-    {"17.5-8", "dL/dU = col2im(K1^T G1)", "bp_cnn_backward", 8},
+    {"17.8", "dL/dK1 = dL/dZ1 cols1^T", "bp_cnn_backward", 0},
+    {"17.8", "dL/db1 = sum dL/dZ1", "bp_cnn_backward", 1},
+    {"17.8", "dL/dK2 = dL/dZ2 cols2^T", "bp_cnn_backward", 2},
+    {"17.8", "dL/db2 = sum dL/dZ2", "bp_cnn_backward", 3},
+    {"17.6", "dL/dW3 = dL/dZ3^T F", "bp_cnn_backward", 4},
+    {"17.6", "dL/db3 = dL/dZ3^T 1", "bp_cnn_backward", 5},
+    {"17.6", "dL/dW4 = dL/dV^T A3", "bp_cnn_backward", 6},
+    {"17.6", "dL/db4 = dL/dV^T 1", "bp_cnn_backward", 7},
+    {"17.8", "dL/dU = col2im(K1^T dL/dZ1)", "bp_cnn_backward", 8},
   };
   bp_cnn_block b[BP_CNN_MAX_BLOCKS], g[BP_CNN_MAX_BLOCKS];
   if (bp_cnn_blocks (ex->net, b) != ROWS (rows) - 1)
