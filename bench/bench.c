@@ -19,8 +19,17 @@
                with momentum and the cosine rate) on 60,000 synthetic
                images, as rows to put beside bench/torch_train.py's
                (bench/compare.sh does): not run by default
-   Usage: bench/bench [--repeats N] [--threads T] [SECTION]...  (default:
-   all but compare; --threads sets OpenBLAS's threads for the epochs) */
+     cnn       batches of 64 of `backprop train --conv C1,C2 --hidden H''s
+               network (bp_cnn_train_epoch, float64: --conv, --hidden,
+               --batches), on the first images of Fashion-MNIST's training
+               set when --data names it, else synthetic 28x28 images: rows
+               and RESULT lines beside bench/torch_train.py --cnn's
+               (bench/compare.sh --cnn does), the parameters' checksum
+               after the first epoch, the process's peak memory; not run
+               by default
+   Usage: bench/bench [--repeats N] [--threads T] [--conv C1,C2] [--hidden H]
+     [--batches N] [--data DIR] [SECTION]...  (default: all but compare and
+   cnn; --threads sets OpenBLAS's threads for the epochs) */
 #include <config.h>
 #include <math.h>
 #include <stdio.h>
@@ -29,6 +38,9 @@
 #include <time.h>
 #include <unistd.h>
 #include <sys/resource.h>
+#ifdef _OPENMP
+# include <omp.h>
+#endif
 #include <gsl/gsl_blas.h>
 #include <gsl/gsl_errno.h>
 #include <gsl/gsl_rng.h>
@@ -38,6 +50,7 @@
 #include "verify/verify.h"
 #include "cli/blas_threads.h"
 #include "backprop/bp_mlp_train.h"
+#include "backprop/bp_cnn_train.h"
 
 typedef struct
 {
@@ -45,6 +58,9 @@ typedef struct
   double peak_gflops;    /* measured by section peak, 0 before */
   FILE *devnull;         /* where the verify tables go */
   int threads;           /* --threads, 0 when not given */
+  size_t C1, C2, H;      /* --conv C1,C2 and --hidden H: section cnn's network */
+  size_t batches;        /* --batches: section cnn's batches of 64 per epoch */
+  const char *data;      /* --data: Fashion-MNIST's folder, NULL: synthetic */
 } bench;
 
 static double
@@ -405,6 +421,150 @@ section_compare (bench *b)
   return status != 0;
 }
 
+/* ---- cnn ----------------------------------------------------------- */
+
+/* FNV-1a (64 bits) of the bytes of every parameter of net, block by block
+   in bp_cnn_blocks' order: equal checksums, bit-identical parameters. */
+static unsigned long long
+cnn_checksum (const bp_cnn *net)
+{
+  bp_cnn_block bl[BP_CNN_MAX_BLOCKS];
+  const size_t count = bp_cnn_blocks (net, bl);
+  unsigned long long h = 14695981039346656037ULL;
+  for (size_t k = 0; k < count; k++)
+    {
+      const double *x = bl[k].M ? bl[k].M->data : bl[k].v->data;
+      const size_t n = bl[k].M ? bl[k].M->size1 * bl[k].M->size2 : bl[k].v->size;
+      const unsigned char *c = (const unsigned char *) x;
+      for (size_t i = 0; i < n * sizeof (double); i++)
+        h = (h ^ c[i]) * 1099511628211ULL;
+    }
+  return h;
+}
+
+/* The first count images of Fashion-MNIST's training set in dir, or
+   (dir NULL) count synthetic ones; *real says which.  0 on success. */
+static int
+cnn_data (const char *dir, size_t count, gsl_rng *rng, bp_dataset *d, int *real)
+{
+  *real = 0;
+  if (dir != NULL)
+    {
+      char images[4096], labels[4096], err[256];
+      snprintf (images, sizeof images, "%s/train-images-idx3-ubyte.gz", dir);
+      snprintf (labels, sizeof labels, "%s/train-labels-idx1-ubyte.gz", dir);
+      if (bp_dataset_read (images, labels, 10, d, err, sizeof err) != GSL_SUCCESS)
+        {
+          fprintf (stderr, "bench: %s\n", err);
+          return 1;
+        }
+      if (d->count < count || d->rows != 28 || d->cols != 28)
+        {
+          fprintf (stderr, "bench: %s has %zu images of %zu x %zu, not %zu of 28 x 28\n",
+                   dir, d->count, d->rows, d->cols, count);
+          return 1;
+        }
+      d->count = count;   /* the first count: the rest stays allocated */
+      *real = 1;
+      return 0;
+    }
+  *d = (bp_dataset) { .count = count, .rows = 28, .cols = 28, .n_classes = 10 };
+  d->images = malloc (count * 784);
+  d->labels = malloc (count);
+  if (!d->images || !d->labels)
+    abort ();
+  for (size_t k = 0; k < count * 784; k++)
+    d->images[k] = (unsigned char) gsl_rng_uniform_int (rng, 256);
+  for (size_t k = 0; k < count; k++)
+    d->labels[k] = (unsigned char) gsl_rng_uniform_int (rng, 10);
+  return 0;
+}
+
+/* --batches batches of 64 as one epoch of bp_cnn_train_epoch (the SGD of
+   `backprop train --conv C1,C2 --hidden H': momentum 0.9, weight decay
+   on the weights, the cosine rate), --repeats times.  Rows "| backprop |
+   cnn C1,C2,H | float64 | threads | min | median | CPU median | peak |",
+   "RESULT backprop cnn-C1-C2-H float64 THREADS MEDIAN CPU_MEDIAN PEAK_KB"
+   on stderr for bench/compare.sh. */
+static int
+section_cnn (bench *b)
+{
+  gsl_rng *rng = gsl_rng_alloc (gsl_rng_mt19937);
+  if (rng == NULL)
+    abort ();
+  const size_t count = 64 * b->batches;
+  bp_dataset d;
+  int real;
+  if (cnn_data (b->data, count, rng, &d, &real) != 0)
+    {
+      gsl_rng_free (rng);
+      return 1;
+    }
+  const int threads = b->threads ? b->threads : 1;
+  blas_threads_default (threads);
+#ifdef _OPENMP
+  /* the chain's own loops (im2col, col2im, pooling) on as many threads,
+     unless OMP_NUM_THREADS says otherwise */
+  if (getenv ("OMP_NUM_THREADS") == NULL)
+    omp_set_num_threads (threads);
+  printf ("| OpenMP threads | %d |\n", omp_get_max_threads ());
+#endif
+  char blas[512];
+  blas_describe (blas, sizeof blas);
+  printf ("| CBLAS | %s |\n| data | %s, the first %zu images (%zu batches of 64) |\n\n",
+          blas, real ? b->data : "synthetic 28x28 images (no Fashion-MNIST)", count,
+          b->batches);
+  bp_sgd_params p;
+  bp_cnn_sgd_params_default (&p);
+  p.batch = 64;
+  p.epochs = b->repeats;
+  bp_cnn *net = bp_cnn_alloc (28, 28, b->C1, b->C2, b->H, 10);
+  bp_cnn_trainer *t = net ? bp_cnn_trainer_alloc (count, p.batch, net) : NULL;
+  if (!t)
+    abort ();
+  bp_cnn_init (net, rng);
+  double tm[64], cpu[64], min, median, cmin, cmedian, loss;
+  unsigned long long sum = 0;
+  int status = 0;
+  for (size_t r = 0; r < b->repeats && status == 0; r++)
+    {
+      const double t0 = now (), c0 = cpu_now ();
+      status = bp_cnn_train_epoch (&d, &p, r, rng, t, NULL, NULL, net, &loss);
+      tm[r] = now () - t0;
+      cpu[r] = cpu_now () - c0;
+      if (r == 0)
+        sum = cnn_checksum (net);
+    }
+  if (status == 0)
+    {
+      struct rusage ru;
+      getrusage (RUSAGE_SELF, &ru);
+      summarise (tm, b->repeats, &min, &median);
+      summarise (cpu, b->repeats, &cmin, &cmedian);
+      printf ("| program | model | arithmetic | threads | %zu batches min | median "
+              "| CPU median | peak memory |\n|---|---|---|---|---|---|---|---|\n",
+              b->batches);
+      printf ("| backprop | cnn %zu,%zu,%zu | float64 | %d | %.3f s | %.3f s | %.3f s "
+              "| %.0f MiB |\n", b->C1, b->C2, b->H, threads, min, median, cmedian,
+              (double) ru.ru_maxrss / 1024.0);
+      printf ("\nparameters after the first epoch, %d thread(s): FNV-1a %016llx\n",
+              threads, sum);
+      fprintf (stderr, "RESULT backprop cnn-%zu-%zu-%zu float64 %d %.6f %.6f %ld\n", b->C1,
+               b->C2, b->H, threads, median, cmedian, ru.ru_maxrss);
+    }
+  bp_cnn_trainer_free (t);
+  bp_cnn_free (net);
+  if (real)
+    bp_dataset_free (&d);
+  else
+    {
+      free (d.images);
+      free (d.labels);
+    }
+  gsl_rng_free (rng);
+  return status != 0;
+}
+
 /* ---- memory ---------------------------------------------------------- */
 
 static int
@@ -432,9 +592,10 @@ static const struct
   {"epoch", "Training epoch", section_epoch},
   {"memory", "Memory", section_memory},
   {"compare", "One epoch, batch 64, beside PyTorch (bench/compare.sh)", section_compare},
+  {"cnn", "The CNN, batches of 64, beside PyTorch (bench/compare.sh --cnn)", section_cnn},
 };
-/* the sections run when none is named: all but compare */
-#define N_DEFAULT (N_SECTIONS - 1)
+/* the sections run when none is named: all but compare and cnn */
+#define N_DEFAULT (N_SECTIONS - 2)
 #define N_SECTIONS (sizeof sections / sizeof sections[0])
 
 static int
@@ -450,7 +611,7 @@ run_section (bench *b, size_t k)
 int
 main (int argc, char **argv)
 {
-  bench b = { .repeats = 7 };
+  bench b = { .repeats = 7, .C1 = 32, .C2 = 64, .H = 128, .batches = 20 };
   blas_kernels_default (argv);   /* the kernels `backprop' runs */
   /* `backprop verify' runs OpenBLAS on one thread (blas_threads.h); the
      verify sections do the same, the peak and the epochs take what
@@ -487,13 +648,44 @@ main (int argc, char **argv)
           b.threads = (int) r;
           continue;
         }
+      if (strcmp (argv[a], "--conv") == 0 && a + 1 < argc)
+        {
+          char end;
+          if (sscanf (argv[++a], "%zu,%zu%c", &b.C1, &b.C2, &end) != 2 || b.C1 == 0
+              || b.C2 == 0 || b.C1 > 4096 || b.C2 > 4096)
+            {
+              fprintf (stderr, "bench: --conv must be C1,C2, each 1 to 4096\n");
+              return 2;
+            }
+          continue;
+        }
+      if ((strcmp (argv[a], "--hidden") == 0 || strcmp (argv[a], "--batches") == 0)
+          && a + 1 < argc)
+        {
+          const int hidden = argv[a][2] == 'h';
+          char *end;
+          unsigned long v = strtoul (argv[++a], &end, 10);
+          if (*end != '\0' || v > 100000 || (!hidden && v == 0))
+            {
+              fprintf (stderr, "bench: --hidden must be 0 to 100000, --batches 1 to "
+                       "100000\n");
+              return 2;
+            }
+          *(hidden ? &b.H : &b.batches) = (size_t) v;
+          continue;
+        }
+      if (strcmp (argv[a], "--data") == 0 && a + 1 < argc)
+        {
+          b.data = argv[++a];
+          continue;
+        }
       size_t k = 0;
       while (k < N_SECTIONS && strcmp (argv[a], sections[k].name) != 0)
         k++;
       if (k == N_SECTIONS)
         {
           fprintf (stderr, "bench: unknown section '%s' (machine peak verify scaling "
-                   "epoch memory compare)\n", argv[a]);
+                   "epoch memory compare cnn)\n", argv[a]);
           return 2;
         }
       any = 1;

@@ -12,31 +12,74 @@
 # Wall time is what a user waits; CPU time (all threads) is what an epoch
 # costs whatever else runs on the machine, the steadier figure on a shared
 # one: both are printed, and the ratios of each.
-#   usage: compare.sh BENCH PROGRAM [ROUNDS [THREADS...]]
+# With --cnn C1,C2,H (`make bench-cnn', run by `make bench'): the same
+# for the CNN of `backprop train --conv C1,C2 --hidden H' instead:
+# --batches N batches of 64 as one epoch (bench/bench cnn,
+# bp_cnn_train_epoch, float64; torch_train.py --cnn, float64 and, for
+# information, float32, each dtype in its own process), on the first
+# images of Fashion-MNIST when $BACKPROP_DATA (default
+# /usr/share/datasets/fashion-mnist) has it, else synthetic ones (said
+# so); the target (issue 13): backprop <= 1.0 x PyTorch float64, at 1 and
+# at 2 threads; and the peak memory of each process (ru_maxrss).
+#   usage: compare.sh [--cnn C1,C2,H [--batches N]] BENCH PROGRAM [ROUNDS [THREADS...]]
+cnn= batches=20
+while case $1 in
+        --cnn) cnn=$2; shift 2 ;;
+        --batches) batches=$2; shift 2 ;;
+        *) false ;;
+      esac; do :; done
 bench=${1:-./bench/bench}
 prog=${2:-./backprop}
 rounds=${3:-3}
 [ $# -gt 3 ] && { shift 3; thread_counts=$*; } || thread_counts="1 2"
 py=/usr/bin/python3
 src=$(dirname "$0")
+data=${BACKPROP_DATA:-/usr/share/datasets/fashion-mnist}
 "$py" -c 'import torch' 2>/dev/null \
   || { echo "bench-torch: no PyTorch (apt-get install python3-torch)" >&2; exit 2; }
 tmp=${TMPDIR:-/tmp}/bench-compare.$$
 mkdir "$tmp" || exit 2
 trap 'rm -rf "$tmp"' EXIT
+if [ -n "$cnn" ]; then
+  set -- $(echo "$cnn" | tr ',' ' ')
+  [ $# -eq 3 ] || { echo "compare.sh: --cnn wants C1,C2,H" >&2; exit 2; }
+  conv=$1,$2 hidden=$3
+  if [ -f "$data/train-images-idx3-ubyte.gz" ]; then
+    with_data="--data $data"
+    echo "data: the first $((64 * batches)) training images of Fashion-MNIST ($data)"
+  else
+    with_data=
+    echo "data: synthetic 28x28 images (no Fashion-MNIST in $data)"
+  fi
+fi
 echo "load average at start: $(cut -d' ' -f1-3 /proc/loadavg)"
 for threads in $thread_counts; do
   for r in $(seq "$rounds"); do
-    "$bench" --repeats 2 --threads "$threads" compare >>"$tmp/rows" 2>>"$tmp/results" || exit 1
-    "$py" "$src/torch_train.py" "$threads" 2 >>"$tmp/rows" 2>>"$tmp/results" || exit 1
+    if [ -n "$cnn" ]; then
+      # 3 epochs a process: the median leaves the first (page faults) out
+      "$bench" --repeats 3 --threads "$threads" --conv "$conv" --hidden "$hidden" \
+        --batches "$batches" $with_data cnn >"$tmp/out" 2>>"$tmp/results" || exit 1
+      grep -e '^| backprop' -e '^| CBLAS' -e '^| OpenMP' -e '^parameters' "$tmp/out" >>"$tmp/rows"
+      for dtype in float64 float32; do
+        "$py" "$src/torch_train.py" "$threads" 3 --cnn "$cnn" --batches "$batches" \
+          $with_data --dtype "$dtype" >>"$tmp/rows" 2>>"$tmp/results" || exit 1
+      done
+    else
+      "$bench" --repeats 2 --threads "$threads" compare >>"$tmp/rows" 2>>"$tmp/results" || exit 1
+      "$py" "$src/torch_train.py" "$threads" 2 >>"$tmp/rows" 2>>"$tmp/results" || exit 1
+    fi
   done
 done
 echo "load average at end: $(cut -d' ' -f1-3 /proc/loadavg)"
 echo
 echo "| threads | model | time | backprop float64 | PyTorch float64 | PyTorch float32 | backprop / PyTorch float64 | backprop / PyTorch float32 |"
 echo "|---|---|---|---|---|---|---|---|"
-# medians of each (program, model, arithmetic, threads) over the rounds
-awk -v counts="$thread_counts" '$1 == "RESULT" { for (f = 6; f <= 7; f++) { k = $2 " " $3 " " $4 " " $5 " " f; v[k, ++c[k]] = $f } }
+# medians of each (program, model, arithmetic, threads, field) over the
+# rounds; the models in the order they came; field 8, the peak memory
+awk -v counts="$thread_counts" '$1 == "RESULT" {
+       if (!($3 in seen)) { seen[$3] = 1; models[++nm] = $3 }
+       for (f = 6; f <= NF && f <= 8; f++) { k = $2 " " $3 " " $4 " " $5 " " f; v[k, ++c[k]] = $f }
+     }
      END {
        for (k in c) {
          n = c[k]
@@ -46,19 +89,35 @@ awk -v counts="$thread_counts" '$1 == "RESULT" { for (f = 6; f <= 7; f++) { k = 
        }
        nt = split(counts, ts, " ")
        for (i = 1; i <= nt; i++)
-         for (m = 1; m <= 2; m++)
+         for (m = 1; m <= nm; m++)
            for (f = 6; f <= 7; f++) {
-             t = ts[i]; model = m == 1 ? "784-10" : "784-256-10"
+             t = ts[i]; model = models[m]
              b = med["backprop " model " float64 " t " " f]
              f64 = med["torch " model " float64 " t " " f]; f32 = med["torch " model " float32 " t " " f]
              if (b == "" || f64 == "" || f32 == "") continue
              printf "| %d | %s | %s | %.3f s | %.3f s | %.3f s | %.2f | %.2f |\n", t, model, f == 6 ? "wall" : "CPU", b, f64, f32, b / f64, b / f32
            }
+       peaks = 0
+       for (i = 1; i <= nt; i++)
+         for (m = 1; m <= nm; m++) {
+           t = ts[i]; model = models[m]
+           b = med["backprop " model " float64 " t " 8"]
+           f64 = med["torch " model " float64 " t " 8"]; f32 = med["torch " model " float32 " t " 8"]
+           if (b == "" || f64 == "" || f32 == "") continue
+           if (!peaks++)
+             printf "\n| threads | model | peak memory | backprop float64 | PyTorch float64 | PyTorch float32 |\n|---|---|---|---|---|---|\n"
+           printf "| %d | %s | ru_maxrss | %.0f MiB | %.0f MiB | %.0f MiB |\n", t, model, b / 1024, f64 / 1024, f32 / 1024
+         }
      }' "$tmp/results"
 echo
-echo "(medians of $rounds rounds of 2 epochs each; every row:)"
+if [ -n "$cnn" ]; then
+  echo "(medians of $rounds rounds, each the median of 3 epochs of $batches batches in one"
+  echo "process; one epoch of Fashion-MNIST, 938 batches, takes 938/$batches times as long; every row:)"
+else
+  echo "(medians of $rounds rounds of 2 epochs each; every row:)"
+fi
 sort -u "$tmp/rows" | grep -v '^|---' | grep -v '^| program'
-data=${BACKPROP_DATA:-/usr/share/datasets/fashion-mnist}
+[ -n "$cnn" ] && exit 0
 if [ -d "$data" ] && [ -x /usr/bin/time ]; then
   echo
   echo "whole run: /usr/bin/time $prog train --data $data --hidden 256 --epochs 1 --model $tmp/m"

@@ -36,6 +36,18 @@ bench-torch: bench/bench$(EXEEXT) backprop$(EXEEXT)
 bench: bench-torch
 .PHONY: bench-torch
 
+# `make bench-cnn': the CNN of `backprop train --conv C1,C2 --hidden H'
+# beside PyTorch's, batches of 64 of Fashion-MNIST (synthetic images when
+# it is not installed), 1 and 2 threads, interleaved (bench/compare.sh
+# --cnn); BENCH_CNN e.g. 16,32,0, BENCH_CNN_BATCHES the batches per epoch.
+BENCH_CNN = 32,64,128
+BENCH_CNN_BATCHES = 20
+bench-cnn: bench/bench$(EXEEXT)
+	$(SHELL) $(srcdir)/bench/compare.sh --cnn $(BENCH_CNN) --batches $(BENCH_CNN_BATCHES) \
+	  ./bench/bench$(EXEEXT) ./backprop$(EXEEXT) $(BENCH_ROUNDS)
+bench: bench-cnn
+.PHONY: bench-cnn
+
 # `make bench-check': `backprop check' on a loss of n = 10,000 parameters
 # (tests/modules/quad.c), each method, whole-process times.
 EXTRA_DIST += bench/check.sh

@@ -10,18 +10,109 @@ converts each batch), which favours PyTorch.
 
 Prints Markdown rows and, on stderr, "RESULT torch MODEL DTYPE THREADS
 MEDIAN CPU_MEDIAN" lines (CPU: time.process_time, every thread).  Usage: torch_train.py THREADS REPEATS
-(Debian's python3-torch: run with /usr/bin/python3.)"""
+(Debian's python3-torch: run with /usr/bin/python3.)
+
+With --cnn C1,C2,H (bench/compare.sh --cnn): instead, BATCHES batches of
+64 of `backprop train --conv C1,C2 --hidden H''s network (conv 5x5 p=2
+C1 -> ReLU -> max-pool 2x2 -> conv 5x5 p=2 C2 -> ReLU -> max-pool ->
+flatten -> [linear H -> ReLU] -> linear 10; SGD with momentum 0.9, the
+cosine rate from 0.05 over the REPEATS epochs, weight decay 5e-4 on the
+weights only, as bp_cnn_sgd_params_default), in the one --dtype, on the
+first 64 BATCHES images of Fashion-MNIST's training set in --data DIR
+(else synthetic ones): "RESULT torch cnn-C1-C2-H DTYPE THREADS MEDIAN
+CPU_MEDIAN PEAK_KB" (PEAK_KB: this process's ru_maxrss, import torch
+included; one dtype per process so that each peak is its own).
+  Usage: torch_train.py THREADS REPEATS --cnn C1,C2,H [--batches N]
+         [--data DIR] [--dtype float64|float32]"""
+import argparse
+import gzip
 import math
+import os
+import resource
 import statistics
 import sys
 import time
 
 import torch
 
-threads = int(sys.argv[1]) if len(sys.argv) > 1 else 1
-repeats = int(sys.argv[2]) if len(sys.argv) > 2 else 3
+ap = argparse.ArgumentParser()
+ap.add_argument("threads", type=int, nargs="?", default=1)
+ap.add_argument("repeats", type=int, nargs="?", default=3)
+ap.add_argument("--cnn")
+ap.add_argument("--batches", type=int, default=20)
+ap.add_argument("--data")
+ap.add_argument("--dtype", choices=("float64", "float32"), default="float64")
+args = ap.parse_args()
+threads, repeats = args.threads, args.repeats
 torch.set_num_threads(threads)
 torch.manual_seed(1)
+
+
+def idx(path, header):
+    """The bytes of an IDX file after its header (gzip'd, as Debian ships it)."""
+    with gzip.open(path, "rb") as f:
+        return bytearray(f.read()[header:])
+
+
+def cnn():
+    """--cnn: the network of `backprop train --conv C1,C2 --hidden H'."""
+    c1, c2, hidden = (int(c) for c in args.cnn.split(","))
+    B, count = 64, 64 * args.batches
+    dtype = torch.float64 if args.dtype == "float64" else torch.float32
+    if args.data:
+        images = torch.frombuffer(idx(os.path.join(args.data, "train-images-idx3-ubyte.gz"),
+                                      16), dtype=torch.uint8).view(-1, 1, 28, 28)[:count]
+        labels = torch.frombuffer(idx(os.path.join(args.data, "train-labels-idx1-ubyte.gz"),
+                                      8), dtype=torch.uint8)[:count].long()
+        what = f"{args.data}, the first {count} images"
+    else:
+        images = torch.randint(0, 256, (count, 1, 28, 28), dtype=torch.uint8)
+        labels = torch.randint(0, 10, (count,))
+        what = f"synthetic 28x28 images (no Fashion-MNIST), {count}"
+    X = images.to(dtype) / 255.0
+    layers = [torch.nn.Conv2d(1, c1, 5, padding=2), torch.nn.ReLU(), torch.nn.MaxPool2d(2),
+              torch.nn.Conv2d(c1, c2, 5, padding=2), torch.nn.ReLU(), torch.nn.MaxPool2d(2),
+              torch.nn.Flatten()]
+    features = c2 * 7 * 7
+    if hidden:
+        layers += [torch.nn.Linear(features, hidden), torch.nn.ReLU()]
+    layers.append(torch.nn.Linear(hidden or features, 10))
+    model = torch.nn.Sequential(*layers).to(dtype)
+    decay = [p for name, p in model.named_parameters() if name.endswith("weight")]
+    bias = [p for name, p in model.named_parameters() if name.endswith("bias")]
+    opt = torch.optim.SGD([{"params": decay, "weight_decay": 5e-4},
+                           {"params": bias, "weight_decay": 0.0}], lr=0.05, momentum=0.9)
+    steps = repeats * args.batches
+    step, times, cpu = 0, [], []
+    for _ in range(repeats):
+        t0, c0 = time.perf_counter(), time.process_time()
+        order = torch.randperm(count)
+        for start in range(0, count, B):
+            index = order[start:start + B]
+            x, y = X[index], labels[index]
+            for g in opt.param_groups:
+                g["lr"] = 0.05 * 0.5 * (1 + math.cos(math.pi * step / steps))
+            step += 1
+            loss = torch.nn.functional.cross_entropy(model(x), y)
+            opt.zero_grad()
+            loss.backward()
+            opt.step()
+        times.append(time.perf_counter() - t0)
+        cpu.append(time.process_time() - c0)
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    name = f"cnn-{c1}-{c2}-{hidden}"
+    med, cmed = statistics.median(times), statistics.median(cpu)
+    print(f"| PyTorch {torch.__version__} | cnn {c1},{c2},{hidden} | {args.dtype} | {threads} | "
+          f"{min(times):.3f} s | {med:.3f} s | {cmed:.3f} s | {peak / 1024:.0f} MiB |", flush=True)
+    print(f"(PyTorch: {what}; torch.get_num_threads() {torch.get_num_threads()})",
+          file=sys.stderr, flush=True)
+    print(f"RESULT torch {name} {args.dtype} {threads} {med:.6f} {cmed:.6f} {peak}",
+          file=sys.stderr, flush=True)
+
+
+if args.cnn:
+    cnn()
+    sys.exit(0)
 N, m, n, H, B = 60000, 784, 10, 256, 64
 images = torch.randint(0, 256, (N, m), dtype=torch.uint8)
 labels = torch.randint(0, n, (N,))

@@ -10,6 +10,7 @@
 #include "testutil.h"
 #include "backprop/bp_complex_step.h"
 #include "backprop/bp_gradcheck.h"
+#include <gsl/gsl_nan.h>
 
 /* C_in, H, W, C_out, k, p: "same" padding, none, k > H, k = 1, even k,
    padding wider than k - 1, non-square images. */
@@ -581,6 +582,59 @@ START_TEST (test_batch_conv_bad_sizes)
 }
 END_TEST
 
+/* bp_batch_conv and its gradients write every element of cols, Y, dL/dK,
+   dL/db and dL/dX whatever they held, and give the same bits on two
+   threads as on one: im2col's rows and col2im's images are shared out,
+   each element computed as on one thread (conv.c).  One thread into
+   zeroed outputs against two into outputs full of NaN, on batches large
+   enough for conv.c to use its threads. */
+START_TEST (test_batch_conv_same_bits_on_threads)
+{
+  /* a batch whose lowered matrix is large enough for conv.c's threads */
+  const bp_conv_shape *s = &shapes[_i];
+  const size_t hw = s->height * s->width, howo = ho (s) * wo (s);
+  const size_t kk = s->channels_in * s->k * s->k, batch = 32768 / (kk * howo) + 1;
+  point *pt = point_alloc (_i, batch);
+  gsl_matrix *out[2][4];
+  gsl_vector *db[2];
+  const int before = test_set_threads (1);
+  for (int t = 0; t < 2; t++)
+    {
+      out[t][0] = gsl_matrix_alloc (kk, batch * howo);
+      out[t][1] = gsl_matrix_alloc (s->channels_out, batch * howo);
+      out[t][2] = gsl_matrix_alloc (s->channels_out, kk);
+      out[t][3] = gsl_matrix_alloc (s->channels_in, batch * hw);
+      db[t] = gsl_vector_alloc (s->channels_out);
+      for (int m = 0; m < 4; m++)
+        gsl_matrix_set_all (out[t][m], t ? GSL_NAN : 0.0);
+      gsl_vector_set_all (db[t], t ? GSL_NAN : 0.0);
+      test_set_threads (t + 1);
+      ck_assert_int_eq (bp_batch_conv (s, pt->K, pt->b, pt->X, out[t][0], out[t][1]),
+                        GSL_SUCCESS);
+      ck_assert_int_eq (bp_batch_conv_grad_weights (s, pt->G, out[t][0], out[t][2]),
+                        GSL_SUCCESS);
+      ck_assert_int_eq (bp_conv_grad_bias (pt->G, db[t]), GSL_SUCCESS);
+      ck_assert_int_eq (bp_batch_conv_grad_input (s, pt->K, pt->G, out[t][0], out[t][3]),
+                        GSL_SUCCESS);
+    }
+  test_set_threads (before);
+  static const char *const names[] = { "cols (its dL/dcols after dL/dX)", "Y", "dL/dK",
+                                       "dL/dX" };
+  for (int m = 0; m < 4; m++)
+    {
+      test_assert_same_bits (out[0][m], out[1][m], names[m]);
+      gsl_matrix_free (out[0][m]);
+      gsl_matrix_free (out[1][m]);
+    }
+  gsl_matrix_view b0 = gsl_matrix_view_vector (db[0], 1, db[0]->size);
+  gsl_matrix_view b1 = gsl_matrix_view_vector (db[1], 1, db[1]->size);
+  test_assert_same_bits (&b0.matrix, &b1.matrix, "dL/db");
+  gsl_vector_free (db[0]);
+  gsl_vector_free (db[1]);
+  point_free (pt);
+}
+END_TEST
+
 static Suite *
 batch_conv_suite (void)
 {
@@ -588,6 +642,7 @@ batch_conv_suite (void)
   TCase *tc = tcase_create ("im2col");
   tcase_add_loop_test (tc, test_batch_conv_equals_single, 0, N_SHAPES);
   tcase_add_test (tc, test_batch_conv_bad_sizes);
+  tcase_add_loop_test (tc, test_batch_conv_same_bits_on_threads, 0, N_SHAPES);
   suite_add_tcase (s, tc);
   return s;
 }

@@ -14,6 +14,7 @@
 #include "testutil.h"
 #include "backprop/bp_complex_step.h"
 #include "backprop/bp_gradcheck.h"
+#include "backprop/bp_cnn.h"
 
 /* channels, images per row (a batch), H, W */
 static const size_t shapes[][4] = {
@@ -287,6 +288,83 @@ START_TEST (test_maxpool_ties)
 }
 END_TEST
 
+/* bp_maxpool and its backward pass write every element of Y and dL/dX
+   whatever they held, and give the same bits on two threads as on one
+   (the channels shared out, pool.c): one thread into zeroed outputs
+   against two into outputs full of NaN, on enough images for pool.c to
+   use its threads. */
+START_TEST (test_maxpool_same_bits_on_threads)
+{
+  /* enough images of the shape for pool.c to use its threads */
+  const size_t C = shapes[_i][0], H = shapes[_i][2], W = shapes[_i][3];
+  const size_t n = 32768 / (C * H * W) + 1;
+  gsl_rng *rng = test_rng (_i);
+  gsl_matrix *X = gsl_matrix_alloc (C, n * H * W), *G = gsl_matrix_alloc (C, n * (H / 2) * (W / 2));
+  for (size_t t = 0; t < X->size1 * X->size2; t++)
+    X->data[t] = (double) gsl_rng_uniform_int (rng, 8);   /* ties too */
+  for (size_t t = 0; t < G->size1 * G->size2; t++)
+    G->data[t] = 2.0 * gsl_rng_uniform (rng) - 1.0;
+  gsl_matrix *Y[2], *dX[2];
+  const int before = test_set_threads (1);
+  for (int t = 0; t < 2; t++)
+    {
+      Y[t] = gsl_matrix_alloc (G->size1, G->size2);
+      dX[t] = gsl_matrix_alloc (X->size1, X->size2);
+      gsl_matrix_set_all (Y[t], t ? GSL_NAN : 0.0);
+      gsl_matrix_set_all (dX[t], t ? GSL_NAN : 0.0);
+      test_set_threads (t + 1);
+      ck_assert_int_eq (bp_maxpool (X, H, W, Y[t]), GSL_SUCCESS);
+      ck_assert_int_eq (bp_maxpool_backward (X, H, W, G, dX[t]), GSL_SUCCESS);
+    }
+  test_set_threads (before);
+  test_assert_same_bits (Y[0], Y[1], "max-pooling Y");
+  test_assert_same_bits (dX[0], dX[1], "max-pooling dL/dX");
+  for (int t = 0; t < 2; t++)
+    {
+      gsl_matrix_free (Y[t]);
+      gsl_matrix_free (dX[t]);
+    }
+  gsl_matrix_free (X);
+  gsl_matrix_free (G);
+  gsl_rng_free (rng);
+}
+END_TEST
+
+/* Inside the CNN's chain (bp_cnn.h) max-pooling trusts its input and
+   passes a NaN on, so that an overflow inside reaches the logits, where
+   the chain looks.  Finite arguments that overflow: 8 x 8 images, one
+   channel each; K1's centre tap 10 on two pixels of 1e308 makes conv1's
+   output infinite at (7,5) and (7,7), the first pooling's at (3,2) and
+   (3,3); K2's taps, -1 but +1 at (4,3), give conv2's outputs (1,1) and
+   (1,2) inf - inf = NaN, its others below them -inf (ReLU: 0).  Those
+   NaN are in no pooling window's first place: a pick that skipped them
+   would hand finite features on and the loss would look finite. */
+START_TEST (test_maxpool_nan_reaches_logits)
+{
+  gsl_error_handler_t *old = gsl_set_error_handler_off ();
+  bp_cnn *net = bp_cnn_alloc (8, 8, 1, 1, 0, 2);
+  bp_cnn *grad = bp_cnn_alloc (8, 8, 1, 1, 0, 2);
+  bp_cnn_workspace *w = bp_cnn_workspace_alloc (1, net);
+  gsl_matrix *U = gsl_matrix_alloc (1, 64), *T = gsl_matrix_calloc (1, 2);
+  gsl_matrix_set (net->K1, 0, 2 * 5 + 2, 10.0);
+  gsl_matrix_set_all (net->K2, -1.0);
+  gsl_matrix_set (net->K2, 0, 4 * 5 + 3, 1.0);
+  gsl_matrix_set_all (net->W4, 0.1);
+  gsl_matrix_set_all (U, 0.5);
+  gsl_matrix_set (U, 0, 7 * 8 + 5, 1e308);
+  gsl_matrix_set (U, 0, 7 * 8 + 7, 1e308);
+  gsl_matrix_set (T, 0, 0, 1.0);
+  ck_assert (isnan (bp_cnn_forward (net, U, T, w)));
+  ck_assert_int_ne (bp_cnn_backward (net, U, T, w, grad, NULL, NULL), GSL_SUCCESS);
+  gsl_matrix_free (U);
+  gsl_matrix_free (T);
+  bp_cnn_workspace_free (w);
+  bp_cnn_free (grad);
+  bp_cnn_free (net);
+  gsl_set_error_handler (old);
+}
+END_TEST
+
 static Suite *
 maxpool_backward_suite (void)
 {
@@ -295,6 +373,8 @@ maxpool_backward_suite (void)
   tcase_set_timeout (tc, 120);
   tcase_add_loop_test (tc, test_maxpool_backward_numeric, 0, N_SHAPES);
   tcase_add_test (tc, test_maxpool_ties);
+  tcase_add_loop_test (tc, test_maxpool_same_bits_on_threads, 0, N_SHAPES);
+  tcase_add_test (tc, test_maxpool_nan_reaches_logits);
   suite_add_tcase (s, tc);
   return s;
 }

@@ -3,6 +3,10 @@
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
+#ifdef _OPENMP
+# include <omp.h>
+#endif
 #include <gsl/gsl_errno.h>
 #include "testutil.h"
 
@@ -146,4 +150,30 @@ test_gradcheck_pass (const bp_gradcheck_function *f, const gsl_matrix *theta,
                  run->n_failed + run->n_inconclusive, run->n_checked, run->reason,
                  w->row, w->col, w->analytic, w->numeric, w->abserr);
   bp_gradcheck_result_free (r);
+}
+
+void
+test_assert_same_bits (const gsl_matrix *A, const gsl_matrix *B, const char *what)
+{
+  ck_assert_msg (A->size1 == B->size1 && A->size2 == B->size2, "%s: shapes differ", what);
+  for (size_t i = 0; i < A->size1; i++)
+    for (size_t j = 0; j < A->size2; j++)
+      {
+        const double a = gsl_matrix_get (A, i, j), b = gsl_matrix_get (B, i, j);
+        ck_assert_msg (memcmp (&a, &b, sizeof a) == 0, "%s: [%zu,%zu] is %.17g, not %.17g",
+                       what, i, j, a, b);
+      }
+}
+
+int
+test_set_threads (int n)
+{
+#ifdef _OPENMP
+  const int before = omp_get_max_threads ();
+  omp_set_num_threads (n);
+  return before;
+#else
+  (void) n;
+  return 1;
+#endif
 }

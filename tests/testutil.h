@@ -59,6 +59,14 @@ void test_gradcheck_pass (const bp_gradcheck_function *f, const gsl_matrix *thet
                           const gsl_matrix *grad, unsigned method, double rtol,
                           double atol, const char *what);
 
+/* Fail unless A and B have the same shape and, row by row, the same
+   bytes: bit for bit (a NaN equals itself, -0 differs from 0). */
+void test_assert_same_bits (const gsl_matrix *A, const gsl_matrix *B, const char *what);
+
+/* Ask OpenMP for n threads for what follows (nothing without OpenMP);
+   returns the number it would have used before, to give back. */
+int test_set_threads (int n);
+
 /* Run each suite with its own runner, so that each prints its own
    "N%: Checks: ..." line; returns the exit status for main. */
 int test_run_suites (Suite *(*const makers[]) (void), size_t count);

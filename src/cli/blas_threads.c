@@ -8,6 +8,9 @@
 #ifdef HAVE_DLFCN_H
 # include <dlfcn.h>
 #endif
+#ifdef _OPENMP
+# include <omp.h>
+#endif
 #include "cli/blas_threads.h"
 
 #define REEXEC_MARK "BACKPROP_BLAS_REEXEC"
@@ -26,6 +29,18 @@ openblas_symbol (const char *name)
   return NULL;
 }
 #endif
+
+void
+loop_threads_like_blas (int n)
+{
+#ifdef _OPENMP
+  const char *blas = getenv ("OPENBLAS_NUM_THREADS");
+  if (getenv ("OMP_NUM_THREADS") == NULL)
+    omp_set_num_threads (blas != NULL && atoi (blas) > 0 ? atoi (blas) : n);
+#else
+  (void) n;
+#endif
+}
 
 int
 blas_threads_default (int n)

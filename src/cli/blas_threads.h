@@ -25,6 +25,12 @@
    the count was set, 0 otherwise. */
 int blas_threads_default (int n);
 
+/* Unless the user set OMP_NUM_THREADS, the library's OpenMP loops (the
+   CNN's im2col and pooling) get as many threads as BLAS: the
+   OPENBLAS_NUM_THREADS given, else n (train and eval; not verify, whose
+   checker takes OpenMP's default). */
+void loop_threads_like_blas (int n);
+
 /* When the CBLAS is OpenBLAS running kernels below what the CPU has
    (__builtin_cpu_supports: avx512f -> SKYLAKEX, avx2 -> HASWELL) and the
    user has not set OPENBLAS_CORETYPE, set it and execv /proc/self/exe

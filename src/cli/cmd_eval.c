@@ -144,6 +144,7 @@ cmd_eval (int argc, char **argv)
   char err[1024], what[256];
   size_t rows, cols, layers, n;
   blas_threads_default (1);   /* as train: doc/performance.md, "Threads" */
+  loop_threads_like_blas (1);
   model M = { NULL, NULL };
   /* the header's shape against the test set's before the parameters are
      read: a model of the wrong shape (up to 2^64 bytes) is refused unread */

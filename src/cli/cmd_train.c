@@ -476,6 +476,7 @@ run_train (train_options *o)
      other core, and the same bytes whatever the machine's load
      (doc/performance.md, "Threads") */
   blas_threads_default (1);
+  loop_threads_like_blas (1);
   catch_stops ();   /* from the start: a stop before the first epoch saves nothing */
   const char *data = data_dir ("train", o->data);
   bp_dataset all, test, train, val;

@@ -21,6 +21,7 @@ src_lib_libbackprop_la_SOURCES += \
   src/lib/formulas/mlp.c \
   src/lib/formulas/batch.c \
   src/lib/formulas/mlp_batch.c src/lib/formulas/mlp_batch_trusted.h \
+  src/lib/formulas/layers_trusted.h \
   src/lib/formulas/conv.c \
   src/lib/formulas/pool.c \
   src/lib/formulas/cnn.c src/lib/formulas/cnn_trusted.h

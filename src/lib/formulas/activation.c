@@ -5,6 +5,7 @@
 #include <gsl/gsl_errno.h>
 #include "backprop/bp_activation.h"
 #include "lib/valid.h"
+#include "lib/formulas/layers_trusted.h"
 
 /* The scalar functions and their derivatives, one formula each. */
 
@@ -165,6 +166,25 @@ bp_tanh_backward (const gsl_vector *z, const gsl_vector *dL_dh, gsl_vector *dL_d
     GSL_ERROR ("bp_tanh_backward: z, dL_dh and dL_dz must not be NULL", GSL_EFAULT);
   return backward ("bp_tanh_backward: dL_dh and dL_dz" SAME_SIZE, tanh_prime,
                    z, dL_dh, dL_dz);
+}
+
+/* --- the CNN's chain: contiguous matrices, checked by its caller ------- */
+
+void
+relu_batch_trusted (const gsl_matrix *Z, gsl_matrix *A)
+{
+  const size_t count = Z->size1 * Z->size2;
+  for (size_t i = 0; i < count; i++)
+    A->data[i] = relu (Z->data[i]);
+}
+
+void
+relu_batch_backward_trusted (const gsl_matrix *Z, const gsl_matrix *dL_dA,
+                             gsl_matrix *dL_dZ)
+{
+  const size_t count = Z->size1 * Z->size2;
+  for (size_t i = 0; i < count; i++)
+    dL_dZ->data[i] = relu_prime (Z->data[i]) * dL_dA->data[i];
 }
 
 /* --- choice at run time ---------------------------------------------- */

@@ -14,6 +14,7 @@
 #include "backprop/bp_reshape.h"
 #include "lib/valid.h"
 #include "lib/formulas/cnn_trusted.h"
+#include "lib/formulas/layers_trusted.h"
 
 /* The sizes of a network, no parameters: 0 on success. */
 static int
@@ -275,6 +276,10 @@ views (bp_cnn_workspace *w, const gsl_matrix *U)
 
 /* ---- the chain, trusting its arguments -------------------------------- */
 
+/* The ReLUs and poolings in their trusted forms (layers_trusted.h): the
+   public entries below checked U, T and the parameters once; what the
+   layers make is checked at the logits. */
+
 /* (17.1)-(17.3): U to the logits V */
 static int
 forward (const bp_cnn *net, batch_views *r)
@@ -282,25 +287,23 @@ forward (const bp_cnn *net, batch_views *r)
   const size_t rows = net->rows, cols = net->cols;
   int status = bp_batch_conv (&net->conv1, net->K1, net->b1, &r->X0.matrix,
                               &r->cols1.matrix, &r->Z1.matrix);
-  if (status == GSL_SUCCESS)
-    status = bp_batch_activation_forward (BP_RELU, &r->Z1.matrix, &r->A1.matrix);
-  if (status == GSL_SUCCESS)
-    status = bp_maxpool (&r->A1.matrix, rows, cols, &r->P1.matrix);
-  if (status == GSL_SUCCESS)
-    status = bp_batch_conv (&net->conv2, net->K2, net->b2, &r->P1.matrix,
+  if (status != GSL_SUCCESS)
+    return status;
+  relu_batch_trusted (&r->Z1.matrix, &r->A1.matrix);
+  maxpool_trusted (&r->A1.matrix, rows, cols, &r->P1.matrix);
+  status = bp_batch_conv (&net->conv2, net->K2, net->b2, &r->P1.matrix,
                             &r->cols2.matrix, &r->Z2.matrix);
-  if (status == GSL_SUCCESS)
-    status = bp_batch_activation_forward (BP_RELU, &r->Z2.matrix, &r->A2.matrix);
-  if (status == GSL_SUCCESS)
-    status = bp_maxpool (&r->A2.matrix, rows / 2, cols / 2, &r->P2.matrix);
-  if (status == GSL_SUCCESS)
-    status = bp_batch_flatten (&r->P2.matrix, (rows / 4) * (cols / 4), &r->F.matrix);
+  if (status != GSL_SUCCESS)
+    return status;
+  relu_batch_trusted (&r->Z2.matrix, &r->A2.matrix);
+  maxpool_trusted (&r->A2.matrix, rows / 2, cols / 2, &r->P2.matrix);
+  status = bp_batch_flatten (&r->P2.matrix, (rows / 4) * (cols / 4), &r->F.matrix);
   if (status != GSL_SUCCESS || net->H == 0)
     return status == GSL_SUCCESS
            ? bp_batch_linear (net->W4, net->b4, &r->F.matrix, &r->V.matrix) : status;
   status = bp_batch_linear (net->W3, net->b3, &r->F.matrix, &r->Z3.matrix);
   if (status == GSL_SUCCESS)
-    status = bp_batch_activation_forward (BP_RELU, &r->Z3.matrix, &r->A3.matrix);
+    relu_batch_trusted (&r->Z3.matrix, &r->A3.matrix);
   if (status == GSL_SUCCESS)
     status = bp_batch_linear (net->W4, net->b4, &r->A3.matrix, &r->V.matrix);
   return status;
@@ -327,8 +330,7 @@ backward (const bp_cnn *net, const gsl_matrix *T, batch_views *r, bp_cnn *g,
     {
       status = bp_batch_grad_input (net->W4, &r->dV.matrix, &r->dA3.matrix);
       if (status == GSL_SUCCESS)   /* dL/dZ3 in place of dL/dA3 */
-        status = bp_batch_activation_backward (BP_RELU, &r->Z3.matrix, &r->dA3.matrix,
-                                               &r->dA3.matrix);
+        relu_batch_backward_trusted (&r->Z3.matrix, &r->dA3.matrix, &r->dA3.matrix);
       if (status == GSL_SUCCESS)
         status = bp_batch_grad_weights (&r->dA3.matrix, &r->F.matrix, g->W3);
       if (status == GSL_SUCCESS)
@@ -340,14 +342,13 @@ backward (const bp_cnn *net, const gsl_matrix *T, batch_views *r, bp_cnn *g,
   if (status == GSL_SUCCESS)
     status = bp_batch_flatten_inverse (&r->dF.matrix, (rows / 4) * (cols / 4),
                                        &r->dP2.matrix);
-  if (status == GSL_SUCCESS)
-    status = bp_maxpool_backward (&r->A2.matrix, rows / 2, cols / 2, &r->dP2.matrix,
-                                  &r->G2.matrix);
-  if (status == GSL_SUCCESS)   /* dL/dZ2 in place of dL/dA2 */
-    status = bp_batch_activation_backward (BP_RELU, &r->Z2.matrix, &r->G2.matrix,
-                                           &r->G2.matrix);
-  if (status == GSL_SUCCESS)
-    status = bp_batch_conv_grad_weights (&net->conv2, &r->G2.matrix, &r->cols2.matrix,
+  if (status != GSL_SUCCESS)
+    return status;
+  maxpool_backward_trusted (&r->A2.matrix, rows / 2, cols / 2, &r->dP2.matrix,
+                            &r->G2.matrix);
+  /* dL/dZ2 in place of dL/dA2 */
+  relu_batch_backward_trusted (&r->Z2.matrix, &r->G2.matrix, &r->G2.matrix);
+  status = bp_batch_conv_grad_weights (&net->conv2, &r->G2.matrix, &r->cols2.matrix,
                                          g->K2);
   if (status == GSL_SUCCESS)
     status = bp_conv_grad_bias (&r->G2.matrix, g->b2);
@@ -355,14 +356,11 @@ backward (const bp_cnn *net, const gsl_matrix *T, batch_views *r, bp_cnn *g,
     status = bp_batch_conv_grad_input (&net->conv2, net->K2, &r->G2.matrix,
                                        &r->cols2.matrix, &r->dP1.matrix);
   /* pool, relu, convolution 1 */
-  if (status == GSL_SUCCESS)
-    status = bp_maxpool_backward (&r->A1.matrix, rows, cols, &r->dP1.matrix,
-                                  &r->G1.matrix);
-  if (status == GSL_SUCCESS)
-    status = bp_batch_activation_backward (BP_RELU, &r->Z1.matrix, &r->G1.matrix,
-                                           &r->G1.matrix);
-  if (status == GSL_SUCCESS)
-    status = bp_batch_conv_grad_weights (&net->conv1, &r->G1.matrix, &r->cols1.matrix,
+  if (status != GSL_SUCCESS)
+    return status;
+  maxpool_backward_trusted (&r->A1.matrix, rows, cols, &r->dP1.matrix, &r->G1.matrix);
+  relu_batch_backward_trusted (&r->Z1.matrix, &r->G1.matrix, &r->G1.matrix);
+  status = bp_batch_conv_grad_weights (&net->conv1, &r->G1.matrix, &r->cols1.matrix,
                                          g->K1);
   if (status == GSL_SUCCESS)
     status = bp_conv_grad_bias (&r->G1.matrix, g->b1);

@@ -8,6 +8,17 @@
 #include <gsl/gsl_blas.h>
 #include "backprop/bp_conv.h"
 
+/* Independent rows of im2col's matrix, or images of col2im's: OpenMP
+   shares them out (each element is computed as on one thread, so the
+   results do not depend on the number of threads) when the lowered
+   matrix is large enough to pay for waking the threads (local int big). */
+#define PARALLEL_FROM 32768
+#ifdef _OPENMP
+# define PARALLEL_FOR _Pragma ("omp parallel for schedule (static) if (big)")
+#else
+# define PARALLEL_FOR
+#endif
+
 /* Ho = H + 2p - k + 1 and Wo, for a shape already checked */
 static size_t
 out_height (const bp_conv_shape *s)
@@ -239,70 +250,92 @@ batch_count (const bp_conv_shape *s, size_t columns)
   return (columns % hw == 0) ? columns / hw : 0;
 }
 
+/* The output columns j0 <= j < j1 whose input column q = j + e - p lies
+   in the image, 0 <= q < W (for kernel column e). */
+static void
+valid_columns (const bp_conv_shape *s, size_t e, size_t *j0, size_t *j1)
+{
+  const size_t Wo = out_width (s), p = s->pad;
+  *j0 = e < p ? p - e : 0;
+  *j1 = s->width + p > e ? s->width + p - e : 0;
+  if (*j1 > Wo)
+    *j1 = Wo;
+  if (*j0 > *j1)
+    *j0 = *j1;
+}
+
 /* cols[(c k + a) k + e, (n Ho + i) Wo + j] = X[c, n, i+a-p, j+e-p]  (15.5) */
 static void
 im2col (const bp_conv_shape *s, size_t B, const gsl_matrix *X, gsl_matrix *cols)
 {
   const size_t Ho = out_height (s), Wo = out_width (s), k = s->k, p = s->pad;
   const size_t H = s->height, W = s->width;
-  for (size_t c = 0; c < s->channels_in; c++)
-    for (size_t a = 0; a < k; a++)
-      for (size_t e = 0; e < k; e++)
+  const int big = s->channels_in * k * k * B * Ho * Wo >= PARALLEL_FROM;
+  (void) big;
+  PARALLEL_FOR
+  for (size_t t = 0; t < s->channels_in * k * k; t++)   /* t = kcol (s, c, a, e) */
+    {
+      const size_t c = t / (k * k), a = t / k % k, e = t % k;
+      size_t j0, j1;
+      valid_columns (s, e, &j0, &j1);
+      double *dst = cols->data + t * cols->tda;
+      for (size_t n = 0; n < B; n++)
         {
-          double *dst = cols->data + kcol (s, c, a, e) * cols->tda;
-          for (size_t n = 0; n < B; n++)
+          const double *img = X->data + c * X->tda + n * H * W;
+          for (size_t i = 0; i < Ho; i++, dst += Wo)
             {
-              const double *img = X->data + c * X->tda + n * H * W;
-              for (size_t i = 0; i < Ho; i++, dst += Wo)
+              const size_t r = i + a;   /* the padded row r; r - p in the image */
+              if (r < p || r - p >= H)
                 {
-                  const size_t r = i + a;   /* the padded row r; r - p in the image */
-                  if (r < p || r - p >= H)
-                    {
-                      for (size_t j = 0; j < Wo; j++)
-                        dst[j] = 0.0;
-                      continue;
-                    }
-                  const double *row = img + (r - p) * W;
                   for (size_t j = 0; j < Wo; j++)
-                    {
-                      const size_t q = j + e;
-                      dst[j] = (q < p || q - p >= W) ? 0.0 : row[q - p];
-                    }
+                    dst[j] = 0.0;
+                  continue;
                 }
+              const double *row = img + (r - p) * W;
+              for (size_t j = 0; j < j0; j++)
+                dst[j] = 0.0;
+              for (size_t j = j0; j < j1; j++)
+                dst[j] = row[j + e - p];   /* j + e >= p from j0 */
+              for (size_t j = j1; j < Wo; j++)
+                dst[j] = 0.0;
             }
         }
+    }
 }
 
-/* the adjoint of im2col: dL/dX[c, n, i+a-p, j+e-p] += dcols[...]  (15.8) */
+/* the adjoint of im2col: dL/dX[c, n, i+a-p, j+e-p] += dcols[...]  (15.8),
+   image by image, each pixel's terms added in the order of (a, e) */
 static void
 col2im (const bp_conv_shape *s, size_t B, const gsl_matrix *dcols, gsl_matrix *dX)
 {
   const size_t Ho = out_height (s), Wo = out_width (s), k = s->k, p = s->pad;
   const size_t H = s->height, W = s->width;
-  gsl_matrix_set_zero (dX);
-  for (size_t c = 0; c < s->channels_in; c++)
-    for (size_t a = 0; a < k; a++)
-      for (size_t e = 0; e < k; e++)
-        {
-          const double *src = dcols->data + kcol (s, c, a, e) * dcols->tda;
-          for (size_t n = 0; n < B; n++)
-            {
-              double *img = dX->data + c * dX->tda + n * H * W;
-              for (size_t i = 0; i < Ho; i++, src += Wo)
-                {
-                  const size_t r = i + a;
-                  if (r < p || r - p >= H)
-                    continue;
-                  double *row = img + (r - p) * W;
-                  for (size_t j = 0; j < Wo; j++)
-                    {
-                      const size_t q = j + e;
-                      if (q >= p && q - p < W)
-                        row[q - p] += src[j];
-                    }
-                }
-            }
-        }
+  const int big = s->channels_in * k * k * B * Ho * Wo >= PARALLEL_FROM;
+  (void) big;
+  PARALLEL_FOR
+  for (size_t cn = 0; cn < s->channels_in * B; cn++)
+    {
+      const size_t c = cn / B, n = cn % B;
+      double *img = dX->data + c * dX->tda + n * H * W;
+      for (size_t x = 0; x < H * W; x++)
+        img[x] = 0.0;
+      for (size_t a = 0; a < k; a++)
+        for (size_t e = 0; e < k; e++)
+          {
+            const double *src = dcols->data + kcol (s, c, a, e) * dcols->tda + n * Ho * Wo;
+            size_t j0, j1;
+            valid_columns (s, e, &j0, &j1);
+            for (size_t i = 0; i < Ho; i++, src += Wo)
+              {
+                const size_t r = i + a;
+                if (r < p || r - p >= H)
+                  continue;
+                double *row = img + (r - p) * W;
+                for (size_t j = j0; j < j1; j++)
+                  row[j + e - p] += src[j];
+              }
+          }
+    }
 }
 
 /* cols = im2col(X), Y = K cols + b 1^T  (15.5), (15.6) */

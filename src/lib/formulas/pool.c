@@ -6,6 +6,18 @@
 #include <gsl/gsl_errno.h>
 #include "backprop/bp_pool.h"
 #include "lib/valid.h"
+#include "lib/formulas/layers_trusted.h"
+
+/* The channels are independent: OpenMP shares them out (the results do
+   not depend on the number of threads) when the matrix is large enough
+   to pay for waking the threads (local int big; small calls, as the
+   numeric checker's thousands, stay on the calling thread). */
+#define PARALLEL_FROM 32768
+#ifdef _OPENMP
+# define EACH_CHANNEL _Pragma ("omp parallel for schedule (static) if (big)")
+#else
+# define EACH_CHANNEL
+#endif
 
 /* The images of one row: n of H x W, pooled to Ho x Wo each. */
 typedef struct
@@ -60,8 +72,9 @@ wcol (const geometry *g, size_t n, size_t i, size_t j, size_t t)
 }
 
 /* The offset t = 2a + e of the window's first maximum in row-major
-   order (strict >: a later equal value does not displace it); x is the
-   channel's row. */
+   order (strict >: a later equal value does not displace it), or of its
+   first NaN (the public functions refuse NaN; inside the CNN's chain a
+   NaN must reach the logits); x is the channel's row. */
 static size_t
 first_max (const double *x, const geometry *g, size_t n, size_t i, size_t j)
 {
@@ -70,7 +83,7 @@ first_max (const double *x, const geometry *g, size_t n, size_t i, size_t j)
   for (size_t t = 1; t < 4; t++)
     {
       const double xt = x[wcol (g, n, i, j, t)];
-      if (xt > m)
+      if (xt > m || isnan (xt))
         {
           m = xt;
           best = t;
@@ -79,7 +92,32 @@ first_max (const double *x, const geometry *g, size_t n, size_t i, size_t j)
   return best;
 }
 
+/* The geometry of the C x (n H W) matrices of a checked call */
+static geometry
+geometry_trusted (size_t xcols, size_t height, size_t width)
+{
+  return (geometry) { xcols / (height * width), height, width, height / 2, width / 2 };
+}
+
 /* Y[c,i,j] = max_{a,e} X[c, 2i+a, 2j+e]  (16.1) */
+void
+maxpool_trusted (const gsl_matrix *X, size_t height, size_t width, gsl_matrix *Y)
+{
+  const geometry g = geometry_trusted (X->size2, height, width);
+  const int big = X->size1 * X->size2 >= PARALLEL_FROM;
+  (void) big;
+  EACH_CHANNEL
+  for (size_t c = 0; c < X->size1; c++)
+    {
+      const double *x = X->data + c * X->tda;
+      double *y = Y->data + c * Y->tda;
+      for (size_t n = 0; n < g.n; n++)
+        for (size_t i = 0; i < g.Ho; i++)
+          for (size_t j = 0; j < g.Wo; j++)
+            y[ycol (&g, n, i, j)] = x[wcol (&g, n, i, j, first_max (x, &g, n, i, j))];
+    }
+}
+
 int
 bp_maxpool (const gsl_matrix *X, size_t height, size_t width, gsl_matrix *Y)
 {
@@ -93,19 +131,36 @@ bp_maxpool (const gsl_matrix *X, size_t height, size_t width, gsl_matrix *Y)
     return status;
   if (!matrix_finite (X))
     GSL_ERROR ("bp_maxpool: X has a NaN or infinite element", GSL_EDOM);
-  for (size_t c = 0; c < X->size1; c++)
-    {
-      const double *x = X->data + c * X->tda;
-      double *y = Y->data + c * Y->tda;
-      for (size_t n = 0; n < g.n; n++)
-        for (size_t i = 0; i < g.Ho; i++)
-          for (size_t j = 0; j < g.Wo; j++)
-            y[ycol (&g, n, i, j)] = x[wcol (&g, n, i, j, first_max (x, &g, n, i, j))];
-    }
+  maxpool_trusted (X, height, width, Y);
   return GSL_SUCCESS;
 }
 
 /* dL/dX[c, 2i+a, 2j+e] = dL/dY[c,i,j] at the first maximum, else 0  (16.2) */
+void
+maxpool_backward_trusted (const gsl_matrix *X, size_t height, size_t width,
+                          const gsl_matrix *dL_dY, gsl_matrix *dL_dX)
+{
+  const geometry g = geometry_trusted (X->size2, height, width);
+  if (height % 2 != 0 || width % 2 != 0)
+    gsl_matrix_set_zero (dL_dX);   /* the odd last row or column: in no window */
+  const int big = X->size1 * X->size2 >= PARALLEL_FROM;
+  (void) big;
+  EACH_CHANNEL
+  for (size_t c = 0; c < X->size1; c++)
+    {
+      const double *x = X->data + c * X->tda, *dy = dL_dY->data + c * dL_dY->tda;
+      double *dx = dL_dX->data + c * dL_dX->tda;
+      for (size_t n = 0; n < g.n; n++)
+        for (size_t i = 0; i < g.Ho; i++)
+          for (size_t j = 0; j < g.Wo; j++)
+            {
+              const size_t best = first_max (x, &g, n, i, j);
+              for (size_t t = 0; t < 4; t++)   /* every window element written once */
+                dx[wcol (&g, n, i, j, t)] = t == best ? dy[ycol (&g, n, i, j)] : 0.0;
+            }
+    }
+}
+
 int
 bp_maxpool_backward (const gsl_matrix *X, size_t height, size_t width,
                      const gsl_matrix *dL_dY, gsl_matrix *dL_dX)
@@ -123,16 +178,7 @@ bp_maxpool_backward (const gsl_matrix *X, size_t height, size_t width,
     GSL_ERROR ("bp_maxpool_backward: dL_dX must have X's shape", GSL_EBADLEN);
   if (!matrix_finite (X))
     GSL_ERROR ("bp_maxpool_backward: X has a NaN or infinite element", GSL_EDOM);
-  gsl_matrix_set_zero (dL_dX);
-  for (size_t c = 0; c < X->size1; c++)
-    {
-      const double *x = X->data + c * X->tda, *dy = dL_dY->data + c * dL_dY->tda;
-      double *dx = dL_dX->data + c * dL_dX->tda;
-      for (size_t n = 0; n < g.n; n++)
-        for (size_t i = 0; i < g.Ho; i++)
-          for (size_t j = 0; j < g.Wo; j++)
-            dx[wcol (&g, n, i, j, first_max (x, &g, n, i, j))] = dy[ycol (&g, n, i, j)];
-    }
+  maxpool_backward_trusted (X, height, width, dL_dY, dL_dX);
   return GSL_SUCCESS;
 }
 
