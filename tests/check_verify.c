@@ -4,8 +4,12 @@
    row compared with a numeric oracle does not (no difference is exact),
    the exact comparison of slide 17 still does, and the count returned is
    the count printed.  The same for the fast mode, the activations and the
-   two-layer network. */
+   two-layer network.  Issue 13's groups (convolution, pooling and flatten,
+   the CNN) pass with max-pooling's ties counted as kinks, and one wrong
+   element in any row's analytic side fails that row alone, naming it. */
 #include <config.h>
+#include <complex.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -147,6 +151,222 @@ START_TEST (test_other_groups_no_tolerance)
 }
 END_TEST
 
+/* --- issue 13's groups (verify_cnn.c) ------------------------------------- */
+
+/* The three examples, from one seeded stream as the program draws them. */
+typedef struct
+{
+  gsl_rng *rng;
+  conv_example *conv;
+  pool_example *pool;
+  cnn_net_example *cnn;
+} cnn_groups;
+
+static void
+cnn_groups_alloc (cnn_groups *g)
+{
+  g->rng = gsl_rng_alloc (gsl_rng_mt19937);
+  ck_assert_ptr_nonnull (g->rng);
+  gsl_rng_set (g->rng, 1);
+  g->conv = conv_example_alloc (g->rng);
+  g->pool = pool_example_alloc (g->rng);
+  g->cnn = cnn_net_example_alloc (g->rng);
+  ck_assert_ptr_nonnull (g->conv);
+  ck_assert_ptr_nonnull (g->pool);
+  ck_assert_ptr_nonnull (g->cnn);
+}
+
+static void
+cnn_groups_free (cnn_groups *g)
+{
+  conv_example_free (g->conv);
+  pool_example_free (g->pool);
+  cnn_net_example_free (g->cnn);
+  gsl_rng_free (g->rng);
+}
+
+/* Group k (0 convolution, 1 pooling, 2 CNN) into a string, its return
+   value in *failed. */
+static char *
+group_table (const cnn_groups *g, int k, double tol, int *failed)
+{
+  char *text = NULL;
+  size_t size = 0;
+  FILE *out = open_memstream (&text, &size);
+  ck_assert_ptr_nonnull (out);
+  verify_opts o = { VERIFY_BOTH, tol ? BP_CHECK_RTOL : 0.0, tol ? BP_CHECK_ATOL : 0.0,
+                    tol ? BP_CSTEP_RTOL : 0.0, tol ? BP_CSTEP_ATOL : 0.0, out, 0, g->rng, 1 };
+  *failed = k == 0 ? verify_conv (g->conv, &o) : k == 1 ? verify_pool (g->pool, &o)
+    : verify_cnn (g->cnn, &o);
+  fclose (out);
+  return text;
+}
+
+START_TEST (test_cnn_groups_pass)
+{
+  /* 7 convolution rows, 6 of pooling and flatten, 9 of the CNN, by both
+     oracles; the tie row passes with its kinks counted, not failed */
+  static const size_t rows[] = { 7, 6, 9 };
+  cnn_groups g;
+  cnn_groups_alloc (&g);
+  for (int k = 0; k < 3; k++)
+    {
+      int failed;
+      char *text = group_table (&g, k, 1.0, &failed);
+      ck_assert_int_eq (failed, 0);
+      ck_assert_uint_eq (lines_ending (text, "PASS"), rows[k]);
+      ck_assert_uint_eq (count_of (text, "worst element"), 0);
+      ck_assert_uint_eq (count_of (text, "at a kink"), k == 1 ? 1 : 0);
+      if (k == 1)
+        {
+          size_t kinks = 0;
+          const char *p = strstr (text, "numeric: ");
+          ck_assert_ptr_nonnull (p);
+          ck_assert_int_eq (sscanf (p, "numeric: %zu of", &kinks), 1);
+          ck_assert_uint_gt (kinks, 0);
+        }
+      free (text);
+    }
+  /* no tolerance: every row against an oracle fails; the batch forms'
+     comparisons keep theirs (rounding) and pass */
+  static const size_t oracle_rows[] = { 4, 5, 9 };
+  for (int k = 0; k < 3; k++)
+    {
+      int failed;
+      char *text = group_table (&g, k, 0.0, &failed);
+      ck_assert_int_eq (failed, (int) oracle_rows[k]);
+      ck_assert_uint_eq (lines_ending (text, "PASS"), rows[k] - oracle_rows[k]);
+      free (text);
+    }
+  cnn_groups_free (&g);
+}
+END_TEST
+
+/* One wrong element in the analytic side of one row: that row, and only
+   it, FAILs, naming the element.  _i indexes the rows of the groups. */
+typedef struct
+{
+  int group;
+  const char *function;     /* the row's C function, for the message */
+  gsl_matrix *M;
+  gsl_vector *v;
+  size_t row, col;
+} wrong_gradient;
+
+static size_t
+wrong_gradients (const cnn_groups *g, wrong_gradient w[32])
+{
+  const conv_example *c = g->conv;
+  const pool_example *p = g->pool;
+  size_t n = 0;
+  w[n++] = (wrong_gradient) { 0, "bp_conv (dY/dK)", c->J, NULL, 0, 0 };
+  w[n++] = (wrong_gradient) { 0, "bp_conv_grad_weights", c->dK, NULL, 1, 2 };
+  w[n++] = (wrong_gradient) { 0, "bp_conv_grad_input", c->dX, NULL, 1, 7 };
+  w[n++] = (wrong_gradient) { 0, "bp_conv_grad_bias", NULL, c->db, 2, 0 };
+  w[n++] = (wrong_gradient) { 0, "bp_batch_conv", c->Yb, NULL, 2, 40 };
+  w[n++] = (wrong_gradient) { 0, "bp_batch_conv_grad_weights", c->dKb, NULL, 0, 5 };
+  w[n++] = (wrong_gradient) { 0, "bp_batch_conv_grad_input", c->dXb, NULL, 1, 35 };
+  w[n++] = (wrong_gradient) { 1, "bp_maxpool_backward", p->dXmax, NULL, 0, 3 };
+  /* at ties: an element of the odd last row, in no window (gradient 0) */
+  w[n++] = (wrong_gradient) { 1, "bp_maxpool_backward (ties)", p->dXtie, NULL, 1,
+                              (p->H - 1) * p->W + 2 };
+  w[n++] = (wrong_gradient) { 1, "bp_avgpool_backward", p->dXavg, NULL, 0, 8 };
+  w[n++] = (wrong_gradient) { 1, "bp_reshape_inverse", p->dX1, NULL, 1, 4 };
+  w[n++] = (wrong_gradient) { 1, "bp_batch_flatten", p->Fb, NULL, 1, 9 };
+  w[n++] = (wrong_gradient) { 1, "bp_batch_flatten_inverse", p->dXb, NULL, 0, 33 };
+  bp_cnn_block b[BP_CNN_MAX_BLOCKS];
+  const size_t count = bp_cnn_blocks (g->cnn->grad, b);
+  for (size_t k = 0; k < count; k++)
+    w[n++] = (wrong_gradient) { 2, b[k].name, b[k].M, b[k].v, 1, b[k].M ? 3 : 0 };
+  w[n++] = (wrong_gradient) { 2, "dL/dU", g->cnn->dU, NULL, 1, 17 };
+  return n;
+}
+
+START_TEST (test_cnn_groups_wrong_gradient)
+{
+  cnn_groups g;
+  cnn_groups_alloc (&g);
+  wrong_gradient w[32];
+  const size_t n = wrong_gradients (&g, w);
+  ck_assert_uint_eq (n, 7 + 6 + 9);
+  ck_assert_int_lt (_i, (int) n);
+  const wrong_gradient *x = &w[_i];
+  double *e = x->M ? gsl_matrix_ptr (x->M, x->row, x->col) : gsl_vector_ptr (x->v, x->row);
+  const double a = *e;
+  /* off by 1e-4 of its size: far beyond rtol 1e-6, well inside any
+     rounding a test could blame */
+  *e = a + 1e-4 * (1.0 + fabs (a));
+  int failed;
+  char *text = group_table (&g, x->group, 1.0, &failed);
+  *e = a;
+  char where[64];
+  snprintf (where, sizeof where, "worst element [%zu,%zu]", x->row, x->col);
+  ck_assert_msg (failed == 1, "%s: %d rows failed, expected 1:\n%s", x->function, failed, text);
+  ck_assert_uint_eq (lines_ending (text, "FAIL"), 1);
+  ck_assert_msg (strstr (text, where) != NULL, "%s: no '%s' in\n%s", x->function, where, text);
+  free (text);
+  cnn_groups_free (&g);
+}
+END_TEST
+
+START_TEST (test_cstep_cnn_loss)
+{
+  /* the complex chain at a real point is bp_cnn_forward's loss, with and
+     without the hidden layer (_i: H = 5, 0), odd images (7 x 9) too */
+  const size_t H = _i ? 0 : 5, rows = 7 + (size_t) _i, cols = 9 - (size_t) _i, B = 3, n = 4;
+  gsl_rng *rng = gsl_rng_alloc (gsl_rng_mt19937);
+  bp_cnn *net = bp_cnn_alloc (rows, cols, 2, 3, H, n);
+  bp_cnn_workspace *ws = net ? bp_cnn_workspace_alloc (B, net) : NULL;
+  cstep_cnn_scratch *cw = net ? cstep_cnn_scratch_alloc (net) : NULL;
+  gsl_matrix *U = gsl_matrix_alloc (B, rows * cols), *T = gsl_matrix_calloc (B, n);
+  ck_assert_ptr_nonnull (rng);
+  ck_assert_ptr_nonnull (ws);
+  ck_assert_ptr_nonnull (cw);
+  ck_assert_ptr_nonnull (U);
+  ck_assert_ptr_nonnull (T);
+  gsl_rng_set (rng, 5 + (unsigned long) _i);
+  bp_cnn_init (net, rng);
+  for (size_t i = 0; i < B; i++)
+    {
+      for (size_t j = 0; j < rows * cols; j++)
+        gsl_matrix_set (U, i, j, gsl_rng_uniform (rng));
+      gsl_matrix_set (T, i, (i * 3) % n, 1.0);
+    }
+  bp_cnn_block b[BP_CNN_MAX_BLOCKS];
+  gsl_matrix_complex *Z[BP_CNN_MAX_BLOCKS + 1] = { NULL };
+  const size_t count = bp_cnn_blocks (net, b);
+  ck_assert_uint_eq (count, H ? 8 : 6);
+  for (size_t k = 0; k <= count; k++)
+    {
+      const gsl_matrix *A = k == count ? U : b[k].M;
+      if (k < count && b[k].v)
+        {
+          gsl_matrix_const_view c = gsl_matrix_const_view_vector (b[k].v, b[k].v->size, 1);
+          Z[k] = gsl_matrix_complex_alloc (b[k].v->size, 1);
+          bp_cstep_matrix_from_real (&c.matrix, Z[k]);
+        }
+      else
+        {
+          Z[k] = gsl_matrix_complex_alloc (A->size1, A->size2);
+          bp_cstep_matrix_from_real (A, Z[k]);
+        }
+    }
+  const double L = bp_cnn_forward (net, U, T, ws);
+  const double complex Lc = cstep_cnn_loss (net, (const gsl_matrix_complex *const *) Z,
+                                            Z[count], T, cw);
+  ck_assert_msg (fabs (creal (Lc) - L) <= 1e-13 * fabs (L) && cimag (Lc) == 0.0,
+                 "complex %.17g%+.3gi, real %.17g", creal (Lc), cimag (Lc), L);
+  for (size_t k = 0; k <= count; k++)
+    gsl_matrix_complex_free (Z[k]);
+  gsl_matrix_free (U);
+  gsl_matrix_free (T);
+  cstep_cnn_scratch_free (cw);
+  bp_cnn_workspace_free (ws);
+  bp_cnn_free (net);
+  gsl_rng_free (rng);
+}
+END_TEST
+
 static Suite *
 verify_suite (void)
 {
@@ -158,6 +378,12 @@ verify_suite (void)
   tcase_add_loop_test (tc, test_no_tolerance_no_pass, 0, 2);
   tcase_add_test (tc, test_other_groups_no_tolerance);
   suite_add_tcase (s, tc);
+  TCase *cnn = tcase_create ("cnn");
+  tcase_set_timeout (cnn, 120);
+  tcase_add_test (cnn, test_cnn_groups_pass);
+  tcase_add_loop_test (cnn, test_cnn_groups_wrong_gradient, 0, 7 + 6 + 9);
+  tcase_add_loop_test (cnn, test_cstep_cnn_loss, 0, 2);
+  suite_add_tcase (s, cnn);
   return s;
 }
 

@@ -18,7 +18,11 @@ print_verify_help (void)
          "GSL's central differences, on a 784 -> 10 classifier with seeded\n"
          "pseudo-random W, b, 28x28 image x and soft labels.  Then, beyond the\n"
          "slides, the Jacobians and backward steps of ReLU, sigmoid and tanh, and\n"
-         "every gradient of a two-layer network 784 -> 16 -> 10 with each of them.\n"
+         "every gradient of a two-layer network 784 -> 16 -> 10 with each of them;\n"
+         "then the convolution layer and its im2col batch forms, 2x2 max- and\n"
+         "average pooling and flatten (the derivations' equation in the first\n"
+         "column; a tie of max-pooling is counted as a kink, not a failure) and\n"
+         "every gradient of the CNN of 'train --conv', on small seeded examples.\n"
          "Rows are grouped by model, a heading line each.\n\n"
          "  -m, --method=M      the numerical oracle: gsl (central differences,\n"
          "                      gsl_deriv_central; the default), complex-step\n"
@@ -137,8 +141,16 @@ cmd_verify (int argc, char **argv)
     mlp[a] = mlp_example_alloc (10, H, 28, 28, (bp_activation) a, LABELS_SOFT, rng);
   for (size_t i = 0; z && i < H; i++)
     gsl_vector_set (z, i, (i % 2 ? -1.0 : 1.0) * (0.1 + 4.9 * gsl_rng_uniform (rng)));
+  /* issue 13's layers and CNN, from a stream of their own (the same
+     seed): the examples above, and --fast's directions, stay as they were */
+  gsl_rng *rng_cnn = gsl_rng_alloc (gsl_rng_mt19937);
+  if (rng_cnn)
+    gsl_rng_set (rng_cnn, seed);
+  conv_example *conv = rng_cnn ? conv_example_alloc (rng_cnn) : NULL;
+  pool_example *pool = rng_cnn ? pool_example_alloc (rng_cnn) : NULL;
+  cnn_net_example *cnn = rng_cnn ? cnn_net_example_alloc (rng_cnn) : NULL;
   int failures = -1;
-  if (ex && z && mlp[0] && mlp[1] && mlp[2])
+  if (ex && z && mlp[0] && mlp[1] && mlp[2] && conv && pool && cnn)
     {
       /* --fast: the directions continue the example's random stream */
       verify_opts o = { method, BP_CHECK_RTOL, BP_CHECK_ATOL, BP_CSTEP_RTOL,
@@ -169,8 +181,44 @@ cmd_verify (int argc, char **argv)
           int f = verify_mlp (mlp[a], &o);
           failures = f < 0 ? -1 : failures + f;
         }
+      if (failures >= 0)
+        {
+          const bp_conv_shape *s = &conv->s;
+          printf (_("\n== convolution layer (derivations/15-convolution.md; first column: "
+                  "the equation): X %zux%zux%zu, K %zux%zux%zux%zu, p %zu, "
+                  "L = sum G (.) Y, G seeded; batch forms on %zu images\n"),
+                  s->channels_in, s->height, s->width, s->channels_out, s->channels_in,
+                  s->k, s->k, s->pad, conv->B);
+          verify_header (&o);
+          int f = verify_conv (conv, &o);
+          failures = f < 0 ? -1 : failures + f;
+        }
+      if (failures >= 0)
+        {
+          printf (_("\n== 2x2 pooling and flatten (derivations/16-pooling.md): X %zu "
+                  "images of %zux%zux%zu, L = sum G (.) Y, G seeded; ties: X in halves "
+                  "of 0..3\n"), pool->B, pool->C, pool->H, pool->W);
+          verify_header (&o);
+          int f = verify_pool (pool, &o);
+          failures = f < 0 ? -1 : failures + f;
+        }
+      if (failures >= 0)
+        {
+          const bp_cnn *net = cnn->net;
+          printf (_("\n== CNN of train --conv (bp_cnn.h): %zu images %zux%zu, conv k5 p2 "
+                  "(%zu) - ReLU - max-pool - conv (%zu) - ReLU - max-pool - flatten - "
+                  "linear (%zu) - ReLU - linear (%zu), one-hot labels\n"),
+                  cnn->U->size1, net->rows, net->cols, net->C1, net->C2, net->H, net->n);
+          verify_header (&o);
+          int f = verify_cnn (cnn, &o);
+          failures = f < 0 ? -1 : failures + f;
+        }
     }
   gsl_rng_free (rng);
+  gsl_rng_free (rng_cnn);
+  conv_example_free (conv);
+  pool_example_free (pool);
+  cnn_net_example_free (cnn);
   example_free (ex);
   gsl_vector_free (z);
   for (int a = 0; a < 3; a++)

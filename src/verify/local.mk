@@ -10,6 +10,8 @@ src_verify_libbpverify_la_SOURCES = \
   src/verify/mlp_example.c src/verify/mlp_example.h \
   src/verify/mlp_partial.c src/verify/mlp_partial.h \
   src/verify/cstep_example.c src/verify/cstep_example.h \
-  src/verify/verify.c src/verify/verify.h \
+  src/verify/cnn_example.c src/verify/cnn_example.h \
+  src/verify/verify.c src/verify/verify.h src/verify/rows.h \
+  src/verify/verify_cnn.c \
   src/verify/i18n.c src/verify/i18n.h
 src_verify_libbpverify_la_LIBADD = src/lib/libbackprop.la $(GSL_LIBS)

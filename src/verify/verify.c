@@ -10,6 +10,7 @@
 #include "backprop/bp_gradcheck.h"
 #include "verify/i18n.h"
 #include "verify/verify.h"
+#include "verify/rows.h"
 
 int
 verify_method_from_name (const char *name, int *method)
@@ -73,30 +74,13 @@ verdict_word (bp_gradcheck_verdict v)
 
 /* --- one row: the public call, then the printed line ---------------------- */
 
-/* A row of a table: what is printed, and which argument of the model (an
-   index into the group's blocks) its gradient is taken with respect to. */
-typedef struct
-{
-  const char *slide, *formula, *function;
-  size_t arg;
-} verify_row;
-
-/* What a row's run reports: checked, errors, verdict, worst element. */
-typedef struct
-{
-  size_t n_checked, n_failed;
-  double max_abs_err, max_rel_err, max_est_err;
-  bp_gradcheck_verdict verdict;
-  bp_gradcheck_element worst;
-  int jacobian;
-} row_result;
-
 static void
 take_run (const bp_gradcheck_result *r, int directional, row_result *out)
 {
   const bp_gradcheck_run *run = &r->run[0];
   out->n_checked = directional && !run->localized ? run->n_directions : run->n_checked;
   out->n_failed = run->n_failed + run->n_inconclusive;
+  out->n_kinks = run->n_kinks;
   /* over the elements, or over the directions in the fast mode */
   out->max_abs_err = run->max_abs_err;
   out->max_rel_err = run->max_rel_err;
@@ -116,9 +100,16 @@ print_worst (FILE *out, const char *oracle, const row_result *r)
            w->analytic, oracle, w->numeric, w->abserr, r->n_failed, r->n_checked);
 }
 
-/* The row's line from the GSL result g and the complex-step result c,
-   each read only when o selects its method; 0 when every one passes. */
-static int
+/* A kink is not a failure (bp_gradcheck.h); the row says how many. */
+static void
+print_kinks (FILE *out, const char *oracle, const row_result *r)
+{
+  fprintf (out, _("       %s: %zu of %zu elements at a kink (a tie: the one-sided "
+                  "derivatives differ, the analytic value between them), not failures\n"),
+           oracle, r->n_kinks, r->n_checked);
+}
+
+int
 print_row (const verify_opts *o, const verify_row *row, const row_result *g,
            const row_result *c)
 {
@@ -140,6 +131,8 @@ print_row (const verify_opts *o, const verify_row *row, const row_result *g,
     print_worst (o->out, _("numeric"), g);
   if (use_c && c->verdict != BP_GRADCHECK_PASS)
     print_worst (o->out, _("complex step"), c);
+  if (use_g && g->n_kinks > 0)
+    print_kinks (o->out, _("numeric"), g);
   return v == BP_GRADCHECK_PASS ? 0 : 1;
 }
 
@@ -149,12 +142,8 @@ print_row (const verify_opts *o, const verify_row *row, const row_result *g,
    share one scratch (the example's workspace). */
 #define VERIFY_THREADS_FROM 512
 
-/* Check f's gradient (Jacobian) with respect to theta against analytic,
-   by o's oracles through bp_gradcheck; print the row.  threads: for the
-   central differences of a large row, the count its callbacks have
-   scratch for (the complex step and the directions run on one).
-   Returns 0 (PASS), 1 (not), -1 (could not be carried out). */
-static int
+/* (rows.h) the complex step and the directions run on one thread. */
+int
 check_row (const verify_opts *o, const verify_row *row, const bp_gradcheck_function *f,
            const bp_gradcheck_block *theta, const bp_gradcheck_block *analytic,
            size_t threads)
@@ -203,10 +192,7 @@ check_row (const verify_opts *o, const verify_row *row, const bp_gradcheck_funct
   return print_row (o, row, &g, &c);
 }
 
-/* Run the rows of a table; the callbacks get binding[k] for row k. */
-#define ROWS(n) (sizeof (n) / sizeof (n)[0])
-
-static void
+void
 tally (int *failures, int f)
 {
   if (*failures >= 0)
@@ -231,14 +217,14 @@ one_moved (const bp_gradcheck_point *p)
   return p->moved_block != BP_GRADCHECK_NONE || p->is_base;
 }
 
-static int
+int
 finite_or_outside (double L, double *out)
 {
   *out = L;
   return isfinite (L) ? 0 : 1;
 }
 
-static int
+int
 complex_or_outside (double complex L, gsl_complex *out)
 {
   GSL_SET_COMPLEX (out, creal (L), cimag (L));
@@ -375,6 +361,28 @@ slides_csoftmax (const bp_gradcheck_cpoint *p, void *params, gsl_vector_complex 
   return cstep_example_softmax (p->vector[0], NULL, y);
 }
 
+int
+compare_row (const verify_opts *o, const verify_row *row, const bp_check_result *r,
+             size_t n)
+{
+  row_result all = { 0 };
+  size_t worst = 0;
+  for (size_t k = 0; k < n; k++)
+    {
+      all.n_checked += r[k].n_checked;
+      all.n_failed += r[k].n_failed;
+      all.max_abs_err = fmax (all.max_abs_err, r[k].max_abs_err);
+      all.max_rel_err = fmax (all.max_rel_err, r[k].max_rel_err);
+      if (r[k].n_failed && !r[worst].n_failed)
+        worst = k;
+    }
+  all.verdict = all.n_failed ? BP_GRADCHECK_FAIL : BP_GRADCHECK_PASS;
+  all.worst = (bp_gradcheck_element) { .row = r[worst].worst_row, .col = r[worst].worst_col,
+                                       .analytic = r[worst].worst_analytic,
+                                       .numeric = r[worst].worst_numeric };
+  return print_row (o, row, &all, &all);
+}
+
 /* Slide 17 assembled by bp_model_backward must equal the chain step by
    step, exactly: no oracle, the same comparison in every column. */
 static int
@@ -388,20 +396,11 @@ composed_row (const verify_opts *o, const example *ex, const slides *c)
   if (dW && db && dx
       && bp_model_backward (ex->W, ex->b, ex->x, ex->labels, dW, db, dx, NULL) == GSL_SUCCESS)
     {
-      bp_check_result rW, rb, rx;
-      bp_check_compare_matrix (dW, c->dL_dW, NULL, 0.0, 0.0, &rW);
-      bp_check_compare_vector (db, c->dL_db, NULL, 0.0, 0.0, &rb);
-      bp_check_compare_matrix (dx, c->dL_dx, NULL, 0.0, 0.0, &rx);
-      row_result all = { 0 };
-      all.n_checked = rW.n_checked + rb.n_checked + rx.n_checked;
-      all.n_failed = rW.n_failed + rb.n_failed + rx.n_failed;
-      all.max_abs_err = fmax (rW.max_abs_err, fmax (rb.max_abs_err, rx.max_abs_err));
-      all.max_rel_err = fmax (rW.max_rel_err, fmax (rb.max_rel_err, rx.max_rel_err));
-      all.verdict = all.n_failed ? BP_GRADCHECK_FAIL : BP_GRADCHECK_PASS;
-      all.worst = (bp_gradcheck_element) { .row = rW.worst_row, .col = rW.worst_col,
-                                           .analytic = rW.worst_analytic,
-                                           .numeric = rW.worst_numeric };
-      failed = print_row (o, &row, &all, &all);
+      bp_check_result r[3];
+      bp_check_compare_matrix (dW, c->dL_dW, NULL, 0.0, 0.0, &r[0]);
+      bp_check_compare_vector (db, c->dL_db, NULL, 0.0, 0.0, &r[1]);
+      bp_check_compare_matrix (dx, c->dL_dx, NULL, 0.0, 0.0, &r[2]);
+      failed = compare_row (o, &row, r, 3);
     }
   gsl_matrix_free (dW);
   gsl_vector_free (db);

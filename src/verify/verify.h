@@ -9,6 +9,7 @@
 #include "verify/cstep_example.h"
 #include "verify/example_partial.h"
 #include "verify/mlp_partial.h"
+#include "verify/cnn_example.h"
 
 /* The oracles a row is checked against; BOTH is GSL | COMPLEX_STEP. */
 enum verify_method
@@ -60,6 +61,16 @@ int verify_activations (const gsl_vector *z, const verify_opts *o);
 
 /* Every gradient of the two-layer network ex (its own activation). */
 int verify_mlp (const mlp_example *ex, const verify_opts *o);
+
+/* Issue 13's layers and network (verify_cnn.c), the first column the
+   equation's number: the convolution's forward Jacobian and gradients,
+   and its batch forms against the single-example functions; max- and
+   average pooling's backward passes (ties: kinks, not failures), flatten
+   and the batch flatten; every gradient of the CNN (each parameter block
+   and U).  Each returns the rows that did not pass, or -1. */
+int verify_conv (const conv_example *ex, const verify_opts *o);
+int verify_pool (const pool_example *ex, const verify_opts *o);
+int verify_cnn (const cnn_net_example *ex, const verify_opts *o);
 
 /* The column header of the rows, for o's methods ("checked" instead of
    "partials" in the fast mode: directions, or elements for exact rows). */

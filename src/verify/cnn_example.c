@@ -1,0 +1,587 @@
+/* cnn_example.c -- see cnn_example.h */
+#include <config.h>
+#include <complex.h>
+#include <stdlib.h>
+#include <string.h>
+#include <gsl/gsl_blas.h>
+#include <gsl/gsl_errno.h>
+#include <gsl/gsl_nan.h>
+#include <gsl/gsl_randist.h>
+#include "backprop/bp_complex_step.h"
+#include "backprop/bp_pool.h"
+#include "backprop/bp_reshape.h"
+#include "lib/cmplx.h"
+#include "verify/cnn_example.h"
+
+static void
+fill_gaussian (gsl_matrix *M, double sigma, gsl_rng *rng)
+{
+  for (size_t i = 0; i < M->size1; i++)
+    for (size_t j = 0; j < M->size2; j++)
+      gsl_matrix_set (M, i, j, gsl_ran_gaussian (rng, sigma));
+}
+
+static void
+fill_uniform (gsl_matrix *M, gsl_rng *rng)
+{
+  for (size_t i = 0; i < M->size1; i++)
+    for (size_t j = 0; j < M->size2; j++)
+      gsl_matrix_set (M, i, j, gsl_rng_uniform (rng));
+}
+
+/* sum_ij A_ij B_ij */
+static double
+dot (const gsl_matrix *A, const gsl_matrix *B)
+{
+  double s = 0.0;
+  for (size_t i = 0; i < A->size1; i++)
+    for (size_t j = 0; j < A->size2; j++)
+      s += gsl_matrix_get (A, i, j) * gsl_matrix_get (B, i, j);
+  return s;
+}
+
+static double complex
+cdot (const gsl_matrix *A, const gsl_matrix_complex *Z)
+{
+  double complex s = 0.0;
+  for (size_t i = 0; i < A->size1; i++)
+    for (size_t j = 0; j < A->size2; j++)
+      s += gsl_matrix_get (A, i, j) * cmget (Z, i, j);
+  return s;
+}
+
+static gsl_matrix_complex *
+complex_copy (const gsl_matrix *A)
+{
+  gsl_matrix_complex *Z = gsl_matrix_complex_alloc (A->size1, A->size2);
+  if (Z)
+    bp_cstep_matrix_from_real (A, Z);
+  return Z;
+}
+
+static void
+free_matrices (gsl_matrix **M, size_t n)
+{
+  for (size_t k = 0; k < n; k++)
+    if (M[k])
+      gsl_matrix_free (M[k]);
+}
+
+static void
+free_cmatrix (gsl_matrix_complex *Z)
+{
+  if (Z)
+    gsl_matrix_complex_free (Z);
+}
+
+static void
+free_cvector (gsl_vector_complex *z)
+{
+  if (z)
+    gsl_vector_complex_free (z);
+}
+
+/* --- the convolution layer ------------------------------------------------ */
+
+conv_example *
+conv_example_alloc (gsl_rng *rng)
+{
+  conv_example *ex = calloc (1, sizeof *ex);
+  if (ex == NULL)
+    GSL_ERROR_NULL ("conv_example_alloc: out of memory", GSL_ENOMEM);
+  const bp_conv_shape s = { 2, 6, 5, 3, 3, 1 };
+  const size_t B = 2, hw = s.height * s.width;
+  const size_t Ho = s.height + 2 * s.pad - s.k + 1, Wo = s.width + 2 * s.pad - s.k + 1;
+  const size_t ck2 = s.channels_in * s.k * s.k, C = s.channels_out;
+  ex->s = s;
+  ex->B = B;
+  ex->K = gsl_matrix_alloc (C, ck2);
+  ex->b = gsl_vector_alloc (C);
+  ex->X = gsl_matrix_alloc (s.channels_in, hw);
+  ex->G = gsl_matrix_alloc (C, Ho * Wo);
+  ex->Y = gsl_matrix_alloc (C, Ho * Wo);
+  ex->dK = gsl_matrix_alloc (C, ck2);
+  ex->db = gsl_vector_alloc (C);
+  ex->dX = gsl_matrix_alloc (s.channels_in, hw);
+  ex->J = gsl_matrix_calloc (C * Ho * Wo, C * ck2);
+  ex->Xb = gsl_matrix_alloc (s.channels_in, B * hw);
+  ex->Gb = gsl_matrix_alloc (C, B * Ho * Wo);
+  ex->Yb = gsl_matrix_alloc (C, B * Ho * Wo);
+  ex->Yb_each = gsl_matrix_alloc (C, B * Ho * Wo);
+  ex->dKb = gsl_matrix_alloc (C, ck2);
+  ex->dKb_each = gsl_matrix_calloc (C, ck2);
+  ex->dXb = gsl_matrix_alloc (s.channels_in, B * hw);
+  ex->dXb_each = gsl_matrix_alloc (s.channels_in, B * hw);
+  gsl_matrix *cols = gsl_matrix_alloc (ck2, B * Ho * Wo);
+  gsl_matrix *work = gsl_matrix_alloc (ck2, B * Ho * Wo);
+  gsl_matrix *dK1 = gsl_matrix_alloc (C, ck2);
+  int ok = ex->K && ex->b && ex->X && ex->G && ex->Y && ex->dK && ex->db && ex->dX && ex->J
+           && ex->Xb && ex->Gb && ex->Yb && ex->Yb_each && ex->dKb && ex->dKb_each
+           && ex->dXb && ex->dXb_each && cols && work && dK1;
+  if (ok)
+    {
+      fill_gaussian (ex->K, 1.0, rng);
+      for (size_t o = 0; o < C; o++)
+        gsl_vector_set (ex->b, o, gsl_ran_gaussian (rng, 1.0));
+      fill_uniform (ex->Xb, rng);
+      fill_gaussian (ex->Gb, 1.0, rng);
+      gsl_matrix_const_view X0 = gsl_matrix_const_submatrix (ex->Xb, 0, 0, s.channels_in, hw);
+      gsl_matrix_const_view G0 = gsl_matrix_const_submatrix (ex->Gb, 0, 0, C, Ho * Wo);
+      gsl_matrix_memcpy (ex->X, &X0.matrix);
+      gsl_matrix_memcpy (ex->G, &G0.matrix);
+      /* the single-example gradients (15.2)-(15.4), and dY/dK from the
+         lowered first image (15.5): J[o Ho Wo + t, o C_in k k + r] = cols[r, t] */
+      ok = bp_conv_grad_weights (&s, ex->X, ex->G, ex->dK) == GSL_SUCCESS
+           && bp_conv_grad_input (&s, ex->K, ex->G, ex->dX) == GSL_SUCCESS
+           && bp_conv_grad_bias (ex->G, ex->db) == GSL_SUCCESS;
+      gsl_matrix_view c1 = gsl_matrix_submatrix (cols, 0, 0, ck2, Ho * Wo);
+      gsl_matrix_view Y1 = gsl_matrix_submatrix (ex->Yb, 0, 0, C, Ho * Wo);
+      ok = ok && bp_batch_conv (&s, ex->K, ex->b, ex->X, &c1.matrix, &Y1.matrix) == GSL_SUCCESS;
+      for (size_t o = 0; ok && o < C; o++)
+        for (size_t r = 0; r < ck2; r++)
+          for (size_t t = 0; t < Ho * Wo; t++)
+            gsl_matrix_set (ex->J, o * Ho * Wo + t, o * ck2 + r, gsl_matrix_get (&c1.matrix, r, t));
+      /* the batch forms (15.5)-(15.8), and the single-example ones on each image */
+      ok = ok && bp_batch_conv (&s, ex->K, ex->b, ex->Xb, cols, ex->Yb) == GSL_SUCCESS
+           && bp_batch_conv_grad_weights (&s, ex->Gb, cols, ex->dKb) == GSL_SUCCESS
+           && bp_batch_conv_grad_input (&s, ex->K, ex->Gb, work, ex->dXb) == GSL_SUCCESS;
+      for (size_t n = 0; ok && n < B; n++)
+        {
+          gsl_matrix_view Xn = gsl_matrix_submatrix (ex->Xb, 0, n * hw, s.channels_in, hw);
+          gsl_matrix_view dXn = gsl_matrix_submatrix (ex->dXb_each, 0, n * hw,
+                                                      s.channels_in, hw);
+          gsl_matrix_view Gn = gsl_matrix_submatrix (ex->Gb, 0, n * Ho * Wo, C, Ho * Wo);
+          gsl_matrix_view Yn = gsl_matrix_submatrix (ex->Yb_each, 0, n * Ho * Wo, C, Ho * Wo);
+          ok = bp_conv (&s, ex->K, ex->b, &Xn.matrix, &Yn.matrix) == GSL_SUCCESS
+               && bp_conv_grad_input (&s, ex->K, &Gn.matrix, &dXn.matrix) == GSL_SUCCESS
+               && bp_conv_grad_weights (&s, &Xn.matrix, &Gn.matrix, dK1) == GSL_SUCCESS
+               && gsl_matrix_add (ex->dKb_each, dK1) == GSL_SUCCESS;
+        }
+    }
+  if (cols) gsl_matrix_free (cols);
+  if (work) gsl_matrix_free (work);
+  if (dK1) gsl_matrix_free (dK1);
+  if (ok)
+    {
+      ex->Kc = complex_copy (ex->K);
+      ex->Xc = complex_copy (ex->X);
+      ex->Yc = gsl_matrix_complex_alloc (C, Ho * Wo);
+      ex->bc = gsl_vector_complex_alloc (C);
+      ok = ex->Kc && ex->Xc && ex->Yc && ex->bc;
+      if (ok)
+        bp_cstep_vector_from_real (ex->b, ex->bc);
+    }
+  if (!ok)
+    {
+      conv_example_free (ex);
+      GSL_ERROR_NULL ("conv_example_alloc: out of memory", GSL_ENOMEM);
+    }
+  return ex;
+}
+
+void
+conv_example_free (conv_example *ex)
+{
+  if (ex == NULL)
+    return;
+  gsl_matrix *M[] = { ex->K, ex->X, ex->G, ex->Y, ex->dK, ex->dX, ex->J, ex->Xb, ex->Gb,
+                      ex->Yb, ex->dKb, ex->dXb, ex->Yb_each, ex->dKb_each, ex->dXb_each };
+  free_matrices (M, sizeof M / sizeof M[0]);
+  if (ex->b) gsl_vector_free (ex->b);
+  if (ex->db) gsl_vector_free (ex->db);
+  free_cmatrix (ex->Kc);
+  free_cmatrix (ex->Xc);
+  free_cmatrix (ex->Yc);
+  free_cvector (ex->bc);
+  free (ex);
+}
+
+/* L = sum G (.) Y, eq. (15.1) through bp_conv */
+double
+conv_example_loss (const conv_example *ex, size_t block, const gsl_matrix *theta)
+{
+  const gsl_matrix *K = block == CV_K ? theta : ex->K, *X = block == CV_X ? theta : ex->X;
+  gsl_vector_const_view t = gsl_matrix_const_column (theta, 0);
+  const gsl_vector *b = block == CV_B ? &t.vector : ex->b;
+  if (bp_conv (&ex->s, K, b, X, ex->Y) != GSL_SUCCESS)
+    return GSL_NAN;
+  return dot (ex->G, ex->Y);
+}
+
+int
+conv_example_forward (const conv_example *ex, const gsl_matrix *K, gsl_vector *y)
+{
+  gsl_matrix_view Y = gsl_matrix_view_vector (y, ex->Y->size1, ex->Y->size2);
+  return bp_conv (&ex->s, K, ex->b, ex->X, &Y.matrix);
+}
+
+double complex
+conv_example_closs (const conv_example *ex, size_t block, const gsl_matrix_complex *theta)
+{
+  const gsl_matrix_complex *K = block == CV_K ? theta : ex->Kc;
+  const gsl_matrix_complex *X = block == CV_X ? theta : ex->Xc;
+  gsl_vector_complex_const_view t = gsl_matrix_complex_const_column (theta, 0);
+  const gsl_vector_complex *b = block == CV_B ? &t.vector : ex->bc;
+  if (bp_cstep_conv (&ex->s, K, b, X, ex->Yc) != GSL_SUCCESS)
+    return GSL_NAN;
+  return cdot (ex->G, ex->Yc);
+}
+
+int
+conv_example_cforward (const conv_example *ex, const gsl_matrix_complex *K,
+                       gsl_vector_complex *y)
+{
+  gsl_matrix_complex_view Y = gsl_matrix_complex_view_vector (y, ex->Yc->size1,
+                                                              ex->Yc->size2);
+  return bp_cstep_conv (&ex->s, K, ex->bc, ex->Xc, &Y.matrix);
+}
+
+/* --- pooling and flatten --------------------------------------------------- */
+
+pool_example *
+pool_example_alloc (gsl_rng *rng)
+{
+  pool_example *ex = calloc (1, sizeof *ex);
+  if (ex == NULL)
+    GSL_ERROR_NULL ("pool_example_alloc: out of memory", GSL_ENOMEM);
+  const size_t C = 2, B = 2, H = 5, W = 6, hw = H * W, n = C * B * hw;
+  const size_t ohw = (H / 2) * (W / 2);
+  *ex = (pool_example) { .C = C, .B = B, .H = H, .W = W };
+  ex->X = gsl_matrix_alloc (C, B * hw);
+  ex->Xtie = gsl_matrix_alloc (C, B * hw);
+  ex->X1 = gsl_matrix_alloc (C, hw);
+  ex->G = gsl_matrix_alloc (C, B * ohw);
+  ex->g = gsl_vector_alloc (C * hw);
+  ex->GF = gsl_matrix_alloc (B, C * hw);
+  ex->Y = gsl_matrix_alloc (C, B * ohw);
+  ex->F = gsl_matrix_alloc (B, C * hw);
+  ex->u = gsl_vector_alloc (C * hw);
+  ex->dXmax = gsl_matrix_alloc (C, B * hw);
+  ex->dXtie = gsl_matrix_alloc (C, B * hw);
+  ex->dXavg = gsl_matrix_alloc (C, B * hw);
+  ex->dX1 = gsl_matrix_alloc (C, hw);
+  ex->dXb = gsl_matrix_alloc (C, B * hw);
+  ex->Fb = gsl_matrix_alloc (B, C * hw);
+  ex->Fb_each = gsl_matrix_alloc (B, C * hw);
+  ex->Yc = gsl_matrix_complex_alloc (C, B * ohw);
+  ex->uc = gsl_vector_complex_alloc (C * hw);
+  size_t *perm = malloc (n * sizeof *perm);
+  int ok = ex->X && ex->Xtie && ex->X1 && ex->G && ex->g && ex->GF && ex->Y && ex->F
+           && ex->u && ex->dXmax && ex->dXtie && ex->dXavg && ex->dX1 && ex->dXb && ex->Fb
+           && ex->Fb_each && ex->Yc && ex->uc && perm;
+  if (ok)
+    {
+      for (size_t k = 0; k < n; k++)
+        perm[k] = k;
+      gsl_ran_shuffle (rng, perm, n, sizeof *perm);
+      for (size_t k = 0; k < n; k++)
+        {
+          ex->X->data[k] = 0.05 * (double) perm[k] - 2.0;
+          ex->Xtie->data[k] = 0.5 * (double) gsl_rng_uniform_int (rng, 4);
+        }
+      fill_gaussian (ex->G, 1.0, rng);
+      fill_gaussian (ex->GF, 1.0, rng);
+      for (size_t k = 0; k < C * hw; k++)
+        gsl_vector_set (ex->g, k, gsl_ran_gaussian (rng, 1.0));
+      gsl_matrix_const_view X0 = gsl_matrix_const_submatrix (ex->X, 0, 0, C, hw);
+      gsl_matrix_memcpy (ex->X1, &X0.matrix);
+      /* (16.2), (16.4), (16.6), (16.8) */
+      ok = bp_maxpool_backward (ex->X, H, W, ex->G, ex->dXmax) == GSL_SUCCESS
+           && bp_maxpool_backward (ex->Xtie, H, W, ex->G, ex->dXtie) == GSL_SUCCESS
+           && bp_avgpool_backward (ex->G, H, W, ex->dXavg) == GSL_SUCCESS
+           && bp_reshape_inverse (ex->g, ex->dX1) == GSL_SUCCESS
+           && bp_batch_flatten_inverse (ex->GF, hw, ex->dXb) == GSL_SUCCESS
+           && bp_batch_flatten (ex->X, hw, ex->Fb) == GSL_SUCCESS;
+      /* (16.7): row n is bp_reshape of image n's C x hw matrix */
+      for (size_t i = 0; ok && i < B; i++)
+        {
+          gsl_matrix_const_view Xi = gsl_matrix_const_submatrix (ex->X, 0, i * hw, C, hw);
+          gsl_vector_view Fi = gsl_matrix_row (ex->Fb_each, i);
+          ok = bp_reshape (&Xi.matrix, &Fi.vector) == GSL_SUCCESS;
+        }
+    }
+  free (perm);
+  if (!ok)
+    {
+      pool_example_free (ex);
+      GSL_ERROR_NULL ("pool_example_alloc: out of memory", GSL_ENOMEM);
+    }
+  return ex;
+}
+
+void
+pool_example_free (pool_example *ex)
+{
+  if (ex == NULL)
+    return;
+  gsl_matrix *M[] = { ex->X, ex->Xtie, ex->X1, ex->G, ex->GF, ex->Y, ex->F, ex->dXmax,
+                      ex->dXtie, ex->dXavg, ex->dX1, ex->dXb, ex->Fb, ex->Fb_each };
+  free_matrices (M, sizeof M / sizeof M[0]);
+  if (ex->g) gsl_vector_free (ex->g);
+  if (ex->u) gsl_vector_free (ex->u);
+  free_cmatrix (ex->Yc);
+  free_cvector (ex->uc);
+  free (ex);
+}
+
+/* L = sum G (.) pool(X), g . flatten(X1) or sum GF (.) flatten(X) */
+double
+pool_example_loss (const pool_example *ex, size_t block, const gsl_matrix *theta)
+{
+  const size_t H = ex->H, W = ex->W;
+  switch (block)
+    {
+    case PL_MAX:
+    case PL_TIES:
+      if (bp_maxpool (theta, H, W, ex->Y) != GSL_SUCCESS)
+        return GSL_NAN;
+      return dot (ex->G, ex->Y);
+    case PL_AVG:
+      if (bp_avgpool (theta, H, W, ex->Y) != GSL_SUCCESS)
+        return GSL_NAN;
+      return dot (ex->G, ex->Y);
+    case PL_FLAT:
+      {
+        double L;
+        if (bp_reshape (theta, ex->u) != GSL_SUCCESS)
+          return GSL_NAN;
+        gsl_blas_ddot (ex->g, ex->u, &L);
+        return L;
+      }
+    default:
+      if (bp_batch_flatten (theta, H * W, ex->F) != GSL_SUCCESS)
+        return GSL_NAN;
+      return dot (ex->GF, ex->F);
+    }
+}
+
+/* The same in complex arithmetic; the batch flatten as bp_cstep_reshape
+   of each image (16.7). */
+double complex
+pool_example_closs (const pool_example *ex, size_t block, const gsl_matrix_complex *theta)
+{
+  const size_t H = ex->H, W = ex->W, hw = H * W;
+  double complex L = 0.0;
+  switch (block)
+    {
+    case PL_MAX:
+    case PL_TIES:
+      if (bp_cstep_maxpool (theta, H, W, ex->Yc) != GSL_SUCCESS)
+        return GSL_NAN;
+      return cdot (ex->G, ex->Yc);
+    case PL_AVG:
+      if (bp_cstep_avgpool (theta, H, W, ex->Yc) != GSL_SUCCESS)
+        return GSL_NAN;
+      return cdot (ex->G, ex->Yc);
+    case PL_FLAT:
+      if (bp_cstep_reshape (theta, ex->uc) != GSL_SUCCESS)
+        return GSL_NAN;
+      for (size_t k = 0; k < ex->uc->size; k++)
+        L += gsl_vector_get (ex->g, k) * cget (ex->uc, k);
+      return L;
+    default:
+      for (size_t n = 0; n < ex->B; n++)
+        {
+          gsl_matrix_complex_const_view Xn
+            = gsl_matrix_complex_const_submatrix (theta, 0, n * hw, ex->C, hw);
+          if (bp_cstep_reshape (&Xn.matrix, ex->uc) != GSL_SUCCESS)
+            return GSL_NAN;
+          for (size_t k = 0; k < ex->uc->size; k++)
+            L += gsl_matrix_get (ex->GF, n, k) * cget (ex->uc, k);
+        }
+      return L;
+    }
+}
+
+/* --- the CNN ------------------------------------------------------------------ */
+
+cnn_net_example *
+cnn_net_example_alloc (gsl_rng *rng)
+{
+  const size_t R = 8, C1 = 2, C2 = 3, H = 5, N = 4, B = 2;
+  cnn_net_example *ex = calloc (1, sizeof *ex);
+  if (ex == NULL)
+    GSL_ERROR_NULL ("cnn_net_example_alloc: out of memory", GSL_ENOMEM);
+  ex->net = bp_cnn_alloc (R, R, C1, C2, H, N);
+  ex->grad = bp_cnn_alloc (R, R, C1, C2, H, N);
+  ex->scratch = bp_cnn_alloc (R, R, C1, C2, H, N);
+  ex->U = gsl_matrix_alloc (B, R * R);
+  ex->T = gsl_matrix_calloc (B, N);
+  ex->dU = gsl_matrix_alloc (B, R * R);
+  ex->ws = ex->net ? bp_cnn_workspace_alloc (B, ex->net) : NULL;
+  int ok = ex->net && ex->grad && ex->scratch && ex->U && ex->T && ex->dU && ex->ws;
+  if (ok)
+    {
+      bp_cnn_block b[BP_CNN_MAX_BLOCKS], s[BP_CNN_MAX_BLOCKS];
+      bp_cnn_init (ex->net, rng);
+      ex->n_blocks = bp_cnn_blocks (ex->net, b);
+      bp_cnn_blocks (ex->scratch, s);
+      for (size_t k = 0; k < ex->n_blocks; k++)
+        if (b[k].v)
+          for (size_t i = 0; i < b[k].v->size; i++)
+            gsl_vector_set (b[k].v, i, gsl_ran_gaussian (rng, 0.1));
+      fill_uniform (ex->U, rng);
+      for (size_t i = 0; i < B; i++)
+        gsl_matrix_set (ex->T, i, gsl_rng_uniform_int (rng, N), 1.0);
+      ok = bp_cnn_backward (ex->net, ex->U, ex->T, ex->ws, ex->grad, ex->dU, NULL)
+           == GSL_SUCCESS;
+      for (size_t k = 0; ok && k < ex->n_blocks; k++)
+        {
+          gsl_matrix_const_view v = b[k].v ? gsl_matrix_const_view_vector (b[k].v, b[k].v->size, 1)
+                                           : gsl_matrix_const_submatrix (b[k].M, 0, 0,
+                                                                         b[k].M->size1,
+                                                                         b[k].M->size2);
+          if (b[k].M)
+            gsl_matrix_memcpy (s[k].M, b[k].M);
+          else
+            gsl_vector_memcpy (s[k].v, b[k].v);
+          ex->Mc[k] = complex_copy (&v.matrix);
+          ok = ex->Mc[k] != NULL;
+        }
+      ex->Mc[ex->n_blocks] = ok ? complex_copy (ex->U) : NULL;
+      ex->cw = cstep_cnn_scratch_alloc (ex->net);
+      ok = ok && ex->Mc[ex->n_blocks] && ex->cw;
+    }
+  if (!ok)
+    {
+      cnn_net_example_free (ex);
+      GSL_ERROR_NULL ("cnn_net_example_alloc: out of memory", GSL_ENOMEM);
+    }
+  return ex;
+}
+
+void
+cnn_net_example_free (cnn_net_example *ex)
+{
+  if (ex == NULL)
+    return;
+  bp_cnn_free (ex->net);
+  bp_cnn_free (ex->grad);
+  bp_cnn_free (ex->scratch);
+  gsl_matrix *M[] = { ex->U, ex->T, ex->dU };
+  free_matrices (M, sizeof M / sizeof M[0]);
+  bp_cnn_workspace_free (ex->ws);
+  for (size_t k = 0; k <= BP_CNN_MAX_BLOCKS; k++)
+    free_cmatrix (ex->Mc[k]);
+  cstep_cnn_scratch_free (ex->cw);
+  free (ex);
+}
+
+double
+cnn_net_example_loss (const cnn_net_example *ex, size_t block, const gsl_matrix *theta)
+{
+  if (block == ex->n_blocks)
+    return bp_cnn_forward (ex->net, theta, ex->T, ex->ws);
+  bp_cnn_block b[BP_CNN_MAX_BLOCKS], s[BP_CNN_MAX_BLOCKS];
+  bp_cnn_blocks (ex->net, b);
+  bp_cnn_blocks (ex->scratch, s);
+  gsl_vector_const_view t = gsl_matrix_const_column (theta, 0);
+  if (s[block].M)
+    gsl_matrix_memcpy (s[block].M, theta);
+  else
+    gsl_vector_memcpy (s[block].v, &t.vector);
+  const double L = bp_cnn_forward (ex->scratch, ex->U, ex->T, ex->ws);
+  if (s[block].M)
+    gsl_matrix_memcpy (s[block].M, b[block].M);
+  else
+    gsl_vector_memcpy (s[block].v, b[block].v);
+  return L;
+}
+
+/* ReLU in place on every element of Z (contiguous) */
+static int
+crelu (gsl_matrix_complex *Z)
+{
+  gsl_vector_complex_view z = gsl_vector_complex_view_array (Z->data, Z->size1 * Z->size2);
+  return bp_cstep_relu (&z.vector, &z.vector);
+}
+
+cstep_cnn_scratch *
+cstep_cnn_scratch_alloc (const bp_cnn *shape)
+{
+  cstep_cnn_scratch *w = calloc (1, sizeof *w);
+  if (w == NULL)
+    GSL_ERROR_NULL ("cstep_cnn_scratch_alloc: out of memory", GSL_ENOMEM);
+  const size_t hw = shape->rows * shape->cols;
+  const size_t hw2 = (shape->rows / 2) * (shape->cols / 2);
+  const size_t hw4 = (shape->rows / 4) * (shape->cols / 4);
+  w->Z1 = gsl_matrix_complex_alloc (shape->C1, hw);
+  w->P1 = gsl_matrix_complex_alloc (shape->C1, hw2);
+  w->Z2 = gsl_matrix_complex_alloc (shape->C2, hw2);
+  w->P2 = gsl_matrix_complex_alloc (shape->C2, hw4);
+  w->u = gsl_vector_complex_alloc (shape->features);
+  w->z3 = shape->H ? gsl_vector_complex_alloc (shape->H) : NULL;
+  w->v = gsl_vector_complex_alloc (shape->n);
+  if (!w->Z1 || !w->P1 || !w->Z2 || !w->P2 || !w->u || (shape->H && !w->z3) || !w->v)
+    {
+      cstep_cnn_scratch_free (w);
+      GSL_ERROR_NULL ("cstep_cnn_scratch_alloc: out of memory", GSL_ENOMEM);
+    }
+  return w;
+}
+
+void
+cstep_cnn_scratch_free (cstep_cnn_scratch *w)
+{
+  if (w == NULL)
+    return;
+  free_cmatrix (w->Z1);
+  free_cmatrix (w->P1);
+  free_cmatrix (w->Z2);
+  free_cmatrix (w->P2);
+  free_cvector (w->u);
+  free_cvector (w->z3);
+  free_cvector (w->v);
+  free (w);
+}
+
+/* (17.1)-(17.4) one example at a time: conv, ReLU, max-pool twice,
+   flatten (16.5), [linear, ReLU,] linear, softmax cross-entropy; the mean */
+double complex
+cstep_cnn_loss (const bp_cnn *shape, const gsl_matrix_complex *const block[],
+                const gsl_matrix_complex *U, const gsl_matrix *T, cstep_cnn_scratch *w)
+{
+  const size_t last = shape->H ? 6 : 4, hw = shape->rows * shape->cols;
+  gsl_vector_complex_const_view b1 = gsl_matrix_complex_const_column (block[1], 0);
+  gsl_vector_complex_const_view b2 = gsl_matrix_complex_const_column (block[3], 0);
+  gsl_vector_complex_const_view b4 = gsl_matrix_complex_const_column (block[last + 1], 0);
+  gsl_vector_complex_const_view b3 = gsl_matrix_complex_const_column (block[shape->H ? 5 : 1], 0);
+  double complex L = 0.0;
+  if (U->size1 == 0 || U->size2 != hw || U->tda != hw || T->size1 != U->size1)
+    return GSL_NAN;
+  for (size_t n = 0; n < U->size1; n++)
+    {
+      gsl_matrix_complex_const_view X0 = gsl_matrix_complex_const_submatrix (U, n, 0, 1, hw);
+      gsl_vector_const_view t = gsl_matrix_const_row (T, n);
+      int status = bp_cstep_conv (&shape->conv1, block[0], &b1.vector, &X0.matrix, w->Z1);
+      status = status ? status : crelu (w->Z1);
+      status = status ? status : bp_cstep_maxpool (w->Z1, shape->rows, shape->cols, w->P1);
+      status = status ? status : bp_cstep_conv (&shape->conv2, block[2], &b2.vector, w->P1,
+                                                w->Z2);
+      status = status ? status : crelu (w->Z2);
+      status = status ? status : bp_cstep_maxpool (w->Z2, shape->rows / 2, shape->cols / 2,
+                                                   w->P2);
+      status = status ? status : bp_cstep_reshape (w->P2, w->u);
+      const gsl_vector_complex *below = w->u;
+      if (shape->H)
+        {
+          status = status ? status : bp_cstep_linear (block[4], &b3.vector, w->u, w->z3);
+          status = status ? status : bp_cstep_relu (w->z3, w->z3);
+          below = w->z3;
+        }
+      status = status ? status : bp_cstep_linear (block[last], &b4.vector, below, w->v);
+      if (status != GSL_SUCCESS)
+        return GSL_NAN;
+      L += bp_cstep_softmax_cross_entropy (&t.vector, w->v);
+    }
+  return L / (double) U->size1;
+}
+
+double complex
+cnn_net_example_closs (const cnn_net_example *ex, size_t block, const gsl_matrix_complex *theta)
+{
+  const gsl_matrix_complex *M[BP_CNN_MAX_BLOCKS + 1] = { NULL };
+  for (size_t k = 0; k <= ex->n_blocks; k++)
+    M[k] = k == block ? theta : ex->Mc[k];
+  return cstep_cnn_loss (ex->net, M, M[ex->n_blocks], ex->T, ex->cw);
+}

@@ -1,0 +1,134 @@
+/* cnn_example.h -- (internal) seeded example points of the layers of
+   issue 13 (bp_conv.h, bp_pool.h, bp_reshape.h's flatten) and of the CNN
+   (bp_cnn.h), each with the library's analytic sides computed once, and
+   the loss as a function of one argument, in real and in complex
+   arithmetic, for the rows of `backprop verify' (verify_cnn.c).  The
+   layers' losses are L = sum G (.) Y for a seeded G (their dL/dY). */
+#ifndef BP_CNN_EXAMPLE_H
+#define BP_CNN_EXAMPLE_H
+
+#include <complex.h>
+#include <gsl/gsl_rng.h>
+#include "backprop.h"
+#include "backprop/bp_cnn.h"
+#include "backprop/bp_conv.h"
+
+/* --- the convolution layer ------------------------------------------------ */
+
+/* L's arguments: K, b, X; FWD is Y(K) itself (its Jacobian). */
+enum conv_block { CV_K, CV_B, CV_X, CV_FWD, CV_BLOCKS };
+
+typedef struct
+{
+  bp_conv_shape s;
+  size_t B;                   /* images of the batch forms */
+  gsl_matrix *K, *X, *G;      /* X is the batch's first image */
+  gsl_vector *b;
+  gsl_matrix *Y;              /* scratch, C_out x (Ho Wo) */
+  /* the library's analytic sides at (K, b, X) */
+  gsl_matrix *dK, *dX, *J;    /* J = dY/dK from im2col's cols (15.5) */
+  gsl_vector *db;
+  /* the batch forms on Xb, Gb, and the single-example functions on each
+     of its images (dK summed over them) */
+  gsl_matrix *Xb, *Gb;
+  gsl_matrix *Yb, *dKb, *dXb;
+  gsl_matrix *Yb_each, *dKb_each, *dXb_each;
+  /* complex copies and scratch */
+  gsl_matrix_complex *Kc, *Xc, *Yc;
+  gsl_vector_complex *bc;
+} conv_example;
+
+/* C_in 2, 6 x 5, C_out 3, k 3, p 1, B 2; K, b, G ~ N(0, 1), X ~ U[0, 1). */
+conv_example *conv_example_alloc (gsl_rng *rng);
+void conv_example_free (conv_example *ex);
+
+/* L = sum G (.) Y with block (CV_K, CV_B, CV_X) replaced by theta (a
+   vector block as one column); Y(K) into y (FWD), row-major. */
+double conv_example_loss (const conv_example *ex, size_t block, const gsl_matrix *theta);
+int conv_example_forward (const conv_example *ex, const gsl_matrix *K, gsl_vector *y);
+double complex conv_example_closs (const conv_example *ex, size_t block,
+                                   const gsl_matrix_complex *theta);
+int conv_example_cforward (const conv_example *ex, const gsl_matrix_complex *K,
+                           gsl_vector_complex *y);
+
+/* --- pooling and flatten --------------------------------------------------- */
+
+/* L's arguments: X of max-pooling (no ties), X at ties, X of average
+   pooling, one image of X (flatten, 16.5), the batch X (batch flatten). */
+enum pool_block { PL_MAX, PL_TIES, PL_AVG, PL_FLAT, PL_BFLAT, PL_BLOCKS };
+
+typedef struct
+{
+  size_t C, B, H, W;          /* C x (B H W) */
+  gsl_matrix *X, *Xtie, *X1;  /* X1: X's first image, C x (H W) */
+  gsl_matrix *G;              /* dL/dY of the poolings, C x (B Ho Wo) */
+  gsl_vector *g;              /* dL/du of flatten, C H W */
+  gsl_matrix *GF;             /* dL/dF of the batch flatten, B x (C H W) */
+  gsl_matrix *Y, *F;          /* scratch */
+  gsl_vector *u;
+  /* the library's analytic sides */
+  gsl_matrix *dXmax, *dXtie, *dXavg, *dX1, *dXb;
+  /* the batch flatten of X, and bp_reshape of each image */
+  gsl_matrix *Fb, *Fb_each;
+  gsl_matrix_complex *Yc;
+  gsl_vector_complex *uc;
+} pool_example;
+
+/* C 2, B 2, 5 x 6 (an odd last row in no window); X a shuffle of values
+   0.05 apart (no step of a difference crosses a tie), Xtie halves of
+   0..3 (many ties), G, g, GF ~ N(0, 1). */
+pool_example *pool_example_alloc (gsl_rng *rng);
+void pool_example_free (pool_example *ex);
+
+/* L of the block (enum pool_block) at theta, real and complex. */
+double pool_example_loss (const pool_example *ex, size_t block, const gsl_matrix *theta);
+double complex pool_example_closs (const pool_example *ex, size_t block,
+                                   const gsl_matrix_complex *theta);
+
+/* --- the CNN of bp_cnn.h ----------------------------------------------------- */
+
+/* The CNN's loss in complex arithmetic, for the complex step: scratch
+   for one example of a network of shape's sizes. */
+typedef struct
+{
+  gsl_matrix_complex *Z1, *P1, *Z2, *P2;
+  gsl_vector_complex *u, *z3, *v;   /* z3 NULL when H = 0 */
+} cstep_cnn_scratch;
+
+cstep_cnn_scratch *cstep_cnn_scratch_alloc (const bp_cnn *shape);
+void cstep_cnn_scratch_free (cstep_cnn_scratch *w);
+
+/* The mean loss of bp_cnn_forward, composed one example at a time from
+   bp_cstep_conv, bp_cstep_relu, bp_cstep_maxpool, bp_cstep_reshape,
+   bp_cstep_linear and bp_cstep_softmax_cross_entropy: block[] the
+   parameter blocks in bp_cnn_blocks' order (6, or 8 with shape's hidden
+   layer), a vector block as one column (as bp_gradcheck's cpoint gives
+   them), U b x (rows cols) contiguous, T b x n.  NaN on an error. */
+double complex cstep_cnn_loss (const bp_cnn *shape, const gsl_matrix_complex *const block[],
+                               const gsl_matrix_complex *U, const gsl_matrix *T,
+                               cstep_cnn_scratch *w);
+
+typedef struct
+{
+  bp_cnn *net, *grad;         /* grad: bp_cnn_backward's, at (net, U, T) */
+  bp_cnn *scratch;            /* net with one block replaced */
+  gsl_matrix *U, *T, *dU;     /* B x (rows cols), B x n, dL/dU */
+  bp_cnn_workspace *ws;
+  size_t n_blocks;            /* bp_cnn_blocks; U is block n_blocks */
+  /* complex copies of the blocks and U, and scratch of one example */
+  gsl_matrix_complex *Mc[BP_CNN_MAX_BLOCKS + 1];
+  cstep_cnn_scratch *cw;
+} cnn_net_example;
+
+/* 8 x 8 images, C1 2, C2 3, H 5, n 4, B 2: He's weights (bp_cnn_init),
+   biases ~ N(0, 0.1^2), U ~ U[0, 1), one-hot T. */
+cnn_net_example *cnn_net_example_alloc (gsl_rng *rng);
+void cnn_net_example_free (cnn_net_example *ex);
+
+/* The mean loss with block k (bp_cnn_blocks' order; n_blocks: U)
+   replaced by theta, by bp_cnn_forward; and by cstep_cnn_loss. */
+double cnn_net_example_loss (const cnn_net_example *ex, size_t block, const gsl_matrix *theta);
+double complex cnn_net_example_closs (const cnn_net_example *ex, size_t block,
+                                  const gsl_matrix_complex *theta);
+
+#endif /* BP_CNN_EXAMPLE_H */

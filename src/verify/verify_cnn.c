@@ -1,0 +1,204 @@
+/* verify_cnn.c -- the rows of `backprop verify' for issue 13: the
+   convolution layer (derivations/15-convolution.md), pooling and flatten
+   (16-pooling.md) and the whole CNN (bp_cnn.h), by the rows' mechanism
+   of verify.c (rows.h): every gradient row one bp_gradcheck call, every
+   batch form compared with the single-example functions.  The first
+   column is the equation's number. */
+#include <config.h>
+#include <gsl/gsl_errno.h>
+#include "verify/i18n.h"
+#include "verify/rows.h"
+#include "verify/verify.h"
+
+/* The batch forms sum the same products as the single-example functions
+   in another order (one dgemm): they agree to rounding, a few ulps of
+   sums of at most C_in k k terms of order 1. */
+#define SAME_RTOL 1e-12
+#define SAME_ATOL 1e-12
+
+/* a group's example and the argument of the row */
+typedef struct
+{
+  const void *ex;
+  size_t block;
+} binding;
+
+/* --- the convolution layer ------------------------------------------------ */
+
+static int
+conv_loss (const bp_gradcheck_point *p, void *params, double *L)
+{
+  const binding *b = params;
+  return finite_or_outside (conv_example_loss (b->ex, b->block, p->block[0]), L);
+}
+
+static int
+conv_closs (const bp_gradcheck_cpoint *p, void *params, gsl_complex *L)
+{
+  const binding *b = params;
+  return complex_or_outside (conv_example_closs (b->ex, b->block, p->block[0]), L);
+}
+
+static int
+conv_forward (const bp_gradcheck_point *p, void *params, gsl_vector *y)
+{
+  const binding *b = params;
+  return conv_example_forward (b->ex, p->block[0], y);
+}
+
+static int
+conv_cforward (const bp_gradcheck_cpoint *p, void *params, gsl_vector_complex *y)
+{
+  const binding *b = params;
+  return conv_example_cforward (b->ex, p->block[0], y);
+}
+
+int
+verify_conv (const conv_example *ex, const verify_opts *o)
+{
+  static const verify_row rows[] = {
+    {"15.1", "dY/dK = cols^T (15.5)", "bp_conv", CV_FWD},
+    {"15.2", "dL/dK = X~ (*) dL/dY", "bp_conv_grad_weights", CV_K},
+    {"15.3", "dL/dX = dL/dY (*) flip(K)", "bp_conv_grad_input", CV_X},
+    {"15.4", "dL/db = sum_ij dL/dY", "bp_conv_grad_bias", CV_B},
+  };
+  static const verify_row batch[] = {
+    {"15.5-6", "K cols + b 1^T = each image", "bp_batch_conv", 0},
+    {"15.7", "dL/dY cols^T = sum of each", "bp_batch_conv_grad_weights", 0},
+    {"15.8", "col2im(K^T dL/dY) = each", "bp_batch_conv_grad_input", 0},
+  };
+  const bp_gradcheck_block point[CV_BLOCKS] = {
+    [CV_K] = { "K", ex->K, NULL }, [CV_B] = { "b", NULL, ex->b },
+    [CV_X] = { "X", ex->X, NULL }, [CV_FWD] = { "K", ex->K, NULL },
+  };
+  const bp_gradcheck_block analytic[CV_BLOCKS] = {
+    [CV_K] = { "dL/dK", ex->dK, NULL }, [CV_B] = { "dL/db", NULL, ex->db },
+    [CV_X] = { "dL/dX", ex->dX, NULL }, [CV_FWD] = { "dY/dK", ex->J, NULL },
+  };
+  int failures = 0;
+  for (size_t k = 0; k < ROWS (rows) && failures >= 0; k++)
+    {
+      binding b = { ex, rows[k].arg };
+      bp_gradcheck_function f = { conv_loss, NULL, 0, NULL, conv_closs, NULL, &b };
+      if (rows[k].arg == CV_FWD)
+        f = (bp_gradcheck_function) { NULL, conv_forward, ex->Y->size1 * ex->Y->size2,
+                                      NULL, NULL, conv_cforward, &b };
+      tally (&failures, check_row (o, &rows[k], &f, &point[rows[k].arg],
+                                   &analytic[rows[k].arg], 1));
+    }
+  const gsl_matrix *got[] = { ex->Yb, ex->dKb, ex->dXb };
+  const gsl_matrix *want[] = { ex->Yb_each, ex->dKb_each, ex->dXb_each };
+  for (size_t k = 0; k < ROWS (batch) && failures >= 0; k++)
+    {
+      bp_check_result r;
+      bp_check_compare_matrix (got[k], want[k], NULL, SAME_RTOL, SAME_ATOL, &r);
+      tally (&failures, compare_row (o, &batch[k], &r, 1));
+    }
+  return failures;
+}
+
+/* --- pooling and flatten --------------------------------------------------- */
+
+static int
+pool_loss (const bp_gradcheck_point *p, void *params, double *L)
+{
+  const binding *b = params;
+  return finite_or_outside (pool_example_loss (b->ex, b->block, p->block[0]), L);
+}
+
+static int
+pool_closs (const bp_gradcheck_cpoint *p, void *params, gsl_complex *L)
+{
+  const binding *b = params;
+  return complex_or_outside (pool_example_closs (b->ex, b->block, p->block[0]), L);
+}
+
+int
+verify_pool (const pool_example *ex, const verify_opts *o)
+{
+  static const verify_row rows[] = {
+    {"16.2", "dL/dX = dL/dY at the max", "bp_maxpool_backward", PL_MAX},
+    {"16.2", "at ties: to the first max", "bp_maxpool_backward", PL_TIES},
+    {"16.4", "dL/dX = dL/dY / 4", "bp_avgpool_backward", PL_AVG},
+    {"16.6", "dL/dX = reshape^-1(dL/du)", "bp_reshape_inverse", PL_FLAT},
+    {"16.8", "dL/dP = flatten^-1(dL/dF)", "bp_batch_flatten_inverse", PL_BFLAT},
+  };
+  static const verify_row flat = { "16.7", "F[n] = reshape(P_n) each", "bp_batch_flatten", 0 };
+  const bp_gradcheck_block point[PL_BLOCKS] = {
+    [PL_MAX] = { "X", ex->X, NULL }, [PL_TIES] = { "X", ex->Xtie, NULL },
+    [PL_AVG] = { "X", ex->X, NULL }, [PL_FLAT] = { "X", ex->X1, NULL },
+    [PL_BFLAT] = { "P", ex->X, NULL },
+  };
+  const bp_gradcheck_block analytic[PL_BLOCKS] = {
+    [PL_MAX] = { "dL/dX", ex->dXmax, NULL }, [PL_TIES] = { "dL/dX", ex->dXtie, NULL },
+    [PL_AVG] = { "dL/dX", ex->dXavg, NULL }, [PL_FLAT] = { "dL/dX", ex->dX1, NULL },
+    [PL_BFLAT] = { "dL/dP", ex->dXb, NULL },
+  };
+  int failures = 0;
+  for (size_t k = 0; k < ROWS (rows) && failures >= 0; k++)
+    {
+      binding b = { ex, rows[k].arg };
+      const bp_gradcheck_function f = { pool_loss, NULL, 0, NULL, pool_closs, NULL, &b };
+      tally (&failures, check_row (o, &rows[k], &f, &point[rows[k].arg],
+                                   &analytic[rows[k].arg], 1));
+      if (rows[k].arg == PL_FLAT && failures >= 0)
+        {
+          /* a copy: exactly equal */
+          bp_check_result r;
+          bp_check_compare_matrix (ex->Fb, ex->Fb_each, NULL, 0.0, 0.0, &r);
+          tally (&failures, compare_row (o, &flat, &r, 1));
+        }
+    }
+  return failures;
+}
+
+/* --- the CNN ------------------------------------------------------------------ */
+
+static int
+cnn_loss (const bp_gradcheck_point *p, void *params, double *L)
+{
+  const binding *b = params;
+  return finite_or_outside (cnn_net_example_loss (b->ex, b->block, p->block[0]), L);
+}
+
+static int
+cnn_closs (const bp_gradcheck_cpoint *p, void *params, gsl_complex *L)
+{
+  const binding *b = params;
+  return complex_or_outside (cnn_net_example_closs (b->ex, b->block, p->block[0]), L);
+}
+
+int
+verify_cnn (const cnn_net_example *ex, const verify_opts *o)
+{
+  /* bp_cnn_blocks' order, then U */
+  static const verify_row rows[] = {
+    {"17.8", "dL/dK1 = dL/dZ1 cols1^T", "bp_cnn_backward", 0},
+    {"17.8", "dL/db1 = sum dL/dZ1", "bp_cnn_backward", 1},
+    {"17.8", "dL/dK2 = dL/dZ2 cols2^T", "bp_cnn_backward", 2},
+    {"17.8", "dL/db2 = sum dL/dZ2", "bp_cnn_backward", 3},
+    {"17.6", "dL/dW3 = dL/dZ3^T F", "bp_cnn_backward", 4},
+    {"17.6", "dL/db3 = dL/dZ3^T 1", "bp_cnn_backward", 5},
+    {"17.6", "dL/dW4 = dL/dV^T A3", "bp_cnn_backward", 6},
+    {"17.6", "dL/db4 = dL/dV^T 1", "bp_cnn_backward", 7},
+    {"17.8", "dL/dU = col2im(K1^T dL/dZ1)", "bp_cnn_backward", 8},
+  };
+  bp_cnn_block b[BP_CNN_MAX_BLOCKS], g[BP_CNN_MAX_BLOCKS];
+  if (bp_cnn_blocks (ex->net, b) != ROWS (rows) - 1)
+    return -1;
+  bp_cnn_blocks (ex->grad, g);
+  int failures = 0;
+  for (size_t k = 0; k < ROWS (rows) && failures >= 0; k++)
+    {
+      const size_t arg = rows[k].arg;
+      const int is_u = arg == ex->n_blocks;
+      const bp_gradcheck_block point = { is_u ? "U" : b[arg].name, is_u ? ex->U : b[arg].M,
+                                         is_u ? NULL : b[arg].v };
+      const bp_gradcheck_block analytic = { "dL/d", is_u ? ex->dU : g[arg].M,
+                                            is_u ? NULL : g[arg].v };
+      binding bind = { ex, arg };
+      const bp_gradcheck_function f = { cnn_loss, NULL, 0, NULL, cnn_closs, NULL, &bind };
+      tally (&failures, check_row (o, &rows[k], &f, &point, &analytic, 1));
+    }
+  return failures;
+}
