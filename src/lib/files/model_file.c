@@ -670,7 +670,7 @@ read_cnn_header (const unsigned char *head, const char *path, header *h, char *e
                       "%zu and %zu channels, kernel %zu, padding %zu (the image must be "
                       "at least 4 x 4, the kernel %d, the padding %d)", h->n, h->rows,
                       h->cols, h->m, h->C1, h->C2, h->k, h->pad, BP_CNN_K, BP_CNN_PAD);
-  const size_t k2 = BP_CNN_K * BP_CNN_K;
+  const size_t k2 = (size_t) BP_CNN_K * BP_CNN_K;
   const size_t features = mul_add (h->C2, (h->rows / 4) * (h->cols / 4), 0);
   const size_t last = h->H ? h->H : features;
   /* bp_cnn_count: C1 (k2 + 1) + C2 (C1 k2 + 1) + H (features + 1) + n (last + 1) */
