@@ -3,10 +3,11 @@
    bp_batch_flatten (16.7, 16.8) and bp_cnn_train_epoch;
    derivations/17-cnn.md, 16-pooling.md.
    The gradients against bp_gradcheck's central differences (GSL) of
-   bp_cnn_forward and its complex step of a complex forward of the whole
-   chain composed here from the single-example complex layers
-   (bp_cstep_conv, bp_cstep_relu, bp_cstep_maxpool, bp_cstep_reshape,
-   bp_cstep_linear, bp_cstep_softmax_cross_entropy); the batch chain's
+   bp_cnn_forward and its complex step of the whole chain in complex
+   arithmetic (cstep_cnn_loss, src/verify/cnn_example.c, the one the
+   verify rows use: composed from bp_cstep_conv, bp_cstep_relu,
+   bp_cstep_maxpool, bp_cstep_reshape, bp_cstep_linear,
+   bp_cstep_softmax_cross_entropy); the batch chain's
    logits against the single-example functions, one example at a time. */
 #include <config.h>
 #include <math.h>
@@ -16,6 +17,7 @@
 #include <gsl/gsl_nan.h>
 #include <gsl/gsl_complex_math.h>
 #include "testutil.h"
+#include "verify/cnn_example.h"
 #include "backprop/bp_activation.h"
 #include "backprop/bp_cnn.h"
 #include "backprop/bp_cnn_train.h"
@@ -117,9 +119,7 @@ fixture_free (fixture *f)
 typedef struct
 {
   const fixture *f;
-  /* the complex chain's scratch, one example */
-  gsl_matrix_complex *Y1, *P1, *Y2, *P2;
-  gsl_vector_complex *feat, *z3, *v;
+  cstep_cnn_scratch *w;   /* the complex chain's, one example */
 } chain;
 
 /* A network of f's shape whose blocks are the point's (read only). */
@@ -153,97 +153,33 @@ real_loss (const bp_gradcheck_point *p, void *params, double *L)
   return isfinite (*L) ? 0 : 1;
 }
 
-/* a complex matrix seen as the vector of its elements (contiguous) */
-static gsl_vector_complex_view
-cflat (gsl_matrix_complex *A)
-{
-  return gsl_vector_complex_view_array (A->data, A->size1 * A->size2);
-}
-
-/* The same chain in complex arithmetic, one example at a time:
-   conv1, relu, maxpool, conv2, relu, maxpool, reshape, [linear, relu,]
-   linear, softmax cross-entropy; the mean over the batch. */
+/* The same chain in complex arithmetic, one example at a time
+   (cstep_cnn_loss, the verify harness's: conv1, relu, maxpool, conv2,
+   relu, maxpool, reshape, [linear, relu,] linear, softmax cross-entropy;
+   the mean over the batch). */
 static int
 complex_loss (const bp_gradcheck_cpoint *p, void *params, gsl_complex *L)
 {
   chain *ch = params;
   const fixture *f = ch->f;
-  const bp_cnn *s = f->net;
-  const size_t hw = s->rows * s->cols;
-  size_t k = 0;
-  const gsl_matrix_complex *K1 = p->block[k++];
-  const gsl_vector_complex *b1 = p->vector[k++];
-  const gsl_matrix_complex *K2 = p->block[k++];
-  const gsl_vector_complex *b2 = p->vector[k++];
-  const gsl_matrix_complex *W3 = NULL;
-  const gsl_vector_complex *b3 = NULL;
-  if (s->H > 0)
-    {
-      W3 = p->block[k++];
-      b3 = p->vector[k++];
-    }
-  const gsl_matrix_complex *W4 = p->block[k++];
-  const gsl_vector_complex *b4 = p->vector[k++];
-  const gsl_matrix_complex *U = p->block[k];
-  double complex sum = 0.0;
-  int status = GSL_SUCCESS;
-  for (size_t e = 0; e < U->size1 && status == GSL_SUCCESS; e++)
-    {
-      gsl_matrix_complex_const_view X
-        = gsl_matrix_complex_const_view_array (U->data + 2 * e * hw, 1, hw);
-      gsl_vector_complex_view y1 = cflat (ch->Y1), y2 = cflat (ch->Y2);
-      status = bp_cstep_conv (&s->conv1, K1, b1, &X.matrix, ch->Y1);
-      status = status ? status : bp_cstep_relu (&y1.vector, &y1.vector);
-      status = status ? status : bp_cstep_maxpool (ch->Y1, s->rows, s->cols, ch->P1);
-      status = status ? status : bp_cstep_conv (&s->conv2, K2, b2, ch->P1, ch->Y2);
-      status = status ? status : bp_cstep_relu (&y2.vector, &y2.vector);
-      status = status ? status : bp_cstep_maxpool (ch->Y2, s->rows / 2, s->cols / 2,
-                                                   ch->P2);
-      status = status ? status : bp_cstep_reshape (ch->P2, ch->feat);
-      if (s->H > 0)
-        {
-          status = status ? status : bp_cstep_linear (W3, b3, ch->feat, ch->z3);
-          status = status ? status : bp_cstep_relu (ch->z3, ch->z3);
-          status = status ? status : bp_cstep_linear (W4, b4, ch->z3, ch->v);
-        }
-      else
-        status = status ? status : bp_cstep_linear (W4, b4, ch->feat, ch->v);
-      gsl_vector_const_view t = gsl_matrix_const_row (f->T, e);
-      if (status == GSL_SUCCESS)
-        sum += bp_cstep_softmax_cross_entropy (&t.vector, ch->v);
-    }
-  sum /= (double) U->size1;
+  const double complex sum = cstep_cnn_loss (f->net, p->block, p->block[f->n_blocks],
+                                             f->T, ch->w);
   *L = gsl_complex_rect (creal (sum), cimag (sum));
-  return status != GSL_SUCCESS || !isfinite (creal (sum));
+  return !isfinite (creal (sum));
 }
 
 static chain
 chain_of (const fixture *f)
 {
-  const bp_cnn *s = f->net;
-  const size_t hw2 = (s->rows / 2) * (s->cols / 2), hw4 = (s->rows / 4) * (s->cols / 4);
-  chain ch = { f,
-               gsl_matrix_complex_alloc (s->C1, s->rows * s->cols),
-               gsl_matrix_complex_alloc (s->C1, hw2),
-               gsl_matrix_complex_alloc (s->C2, hw2),
-               gsl_matrix_complex_alloc (s->C2, hw4),
-               gsl_vector_complex_alloc (s->features),
-               s->H ? gsl_vector_complex_alloc (s->H) : NULL,
-               gsl_vector_complex_alloc (s->n) };
+  chain ch = { f, cstep_cnn_scratch_alloc (f->net) };
+  ck_assert_ptr_nonnull (ch.w);
   return ch;
 }
 
 static void
 chain_free (chain *ch)
 {
-  gsl_matrix_complex_free (ch->Y1);
-  gsl_matrix_complex_free (ch->P1);
-  gsl_matrix_complex_free (ch->Y2);
-  gsl_matrix_complex_free (ch->P2);
-  gsl_vector_complex_free (ch->feat);
-  if (ch->z3)
-    gsl_vector_complex_free (ch->z3);
-  gsl_vector_complex_free (ch->v);
+  cstep_cnn_scratch_free (ch->w);
 }
 
 /* The blocks of net (the point) and of grad (the analytic side), then U
