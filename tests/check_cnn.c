@@ -153,6 +153,13 @@ real_loss (const bp_gradcheck_point *p, void *params, double *L)
   return isfinite (*L) ? 0 : 1;
 }
 
+/* a complex matrix seen as the vector of its elements (contiguous) */
+static gsl_vector_complex_view
+cflat (gsl_matrix_complex *A)
+{
+  return gsl_vector_complex_view_array (A->data, A->size1 * A->size2);
+}
+
 /* The same chain in complex arithmetic, one example at a time
    (cstep_cnn_loss, the verify harness's: conv1, relu, maxpool, conv2,
    relu, maxpool, reshape, [linear, relu,] linear, softmax cross-entropy;
