@@ -55,3 +55,17 @@ bench-check: backprop$(EXEEXT) tests/modules/quad.la
 	$(SHELL) $(srcdir)/bench/check.sh ./backprop$(EXEEXT) tests/modules/quad.la
 bench: bench-check
 .PHONY: bench-check
+
+# `make bench-check-torch': `backprop check' on the slides' model written
+# as a user would (bench/modules/slides.c) beside torch.autograd.gradcheck,
+# one thread each (bench/check-torch.sh; needs python3-torch).
+EXTRA_LTLIBRARIES = bench/modules/slides.la
+bench_modules_slides_la_SOURCES = bench/modules/slides.c
+bench_modules_slides_la_LDFLAGS = -module -avoid-version -shared -rpath /nowhere
+bench_modules_slides_la_LIBADD = -lm
+CLEANFILES += bench/modules/slides.la
+EXTRA_DIST += bench/check-torch.sh bench/torch_check.py
+bench-check-torch: backprop$(EXEEXT) bench/modules/slides.la
+	$(SHELL) $(srcdir)/bench/check-torch.sh ./backprop$(EXEEXT) bench/modules/slides.la $(srcdir) $(BENCH_ROUNDS)
+bench: bench-check-torch
+.PHONY: bench-check-torch
