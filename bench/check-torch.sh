@@ -4,10 +4,12 @@
 # (bench/modules/slides.c: a plain loss callback and its gradient, 8,634
 # parameters) beside torch.autograd.gradcheck on the same model and point
 # (bench/torch_check.py), one thread each, interleaved; the median of
-# ROUNDS pairs and the ratio backprop / PyTorch.  Needs python3-torch.
+# ROUNDS pairs and the ratio backprop / PyTorch.  Needs python3-torch
+# (Debian's, for /usr/bin/python3; PYTHON=... picks another interpreter).
 # Usage: bench/check-torch.sh PROGRAM MODULE SRCDIR [ROUNDS]
 prog=$1 mod=$2 srcdir=$3 rounds=${4:-5}
-python3 -c 'import torch' 2>/dev/null || {
+py=${PYTHON:-/usr/bin/python3}
+"$py" -c 'import torch' 2>/dev/null || {
   echo "bench-check-torch: PyTorch is missing (Debian: apt-get install python3-torch)" >&2; exit 2; }
 [ -x /usr/bin/time ] || {
   echo "bench-check-torch: /usr/bin/time is missing (Debian: apt-get install time)" >&2; exit 2; }
@@ -21,7 +23,7 @@ i=0
 while [ $i -lt "$rounds" ]; do
   /usr/bin/time -q -a -o bench-check-torch.bp -f '%e %x' "$prog" check --lib "$mod" \
     --loss slides_loss --grad slides_grad --n 8634 --point $point >/dev/null 2>&1
-  /usr/bin/time -q -a -o bench-check-torch.pt -f '%e %x' python3 "$srcdir/bench/torch_check.py" $point 1 \
+  /usr/bin/time -q -a -o bench-check-torch.pt -f '%e %x' "$py" "$srcdir/bench/torch_check.py" $point 1 \
     >/dev/null 2>&1
   i=$((i + 1))
 done
