@@ -372,9 +372,11 @@ def build(tree):
     return r == "ok"
 
 
-def judge(tree, mu, first, rest, limit):
+def judge(tree, mu, first, rest, limit, code):
     """Mutate mu in tree, rebuild, run the suites; restore.  Returns
-    (verdict, by, the suites that ran)."""
+    (verdict, by, the suites that ran).  A mutant whose object code is
+    the original's (a line the preprocessor leaves out, say) is
+    equivalent by construction."""
     path = os.path.join(tree, mu.path)
     original = open(path).read()
     try:
@@ -382,6 +384,9 @@ def judge(tree, mu, first, rest, limit):
             f.write(original[:mu.pos] + mu.new + original[mu.pos + len(mu.old):])
         if not build(tree):
             return "killed", "build", []
+        if code.get(mu.path) and object_code(os.path.join(tree, lib_object(mu.path))) == \
+                code[mu.path]:
+            return "equivalent", "same object code", []
         ran = []
         for s in first + rest:
             ran.append(s)
@@ -394,6 +399,19 @@ def judge(tree, mu, first, rest, limit):
             f.write(original)
         # an mtime after the mutant's object, so make rebuilds the original
         os.utime(path, None)
+
+
+def object_code(obj):
+    """The SHA-1 of an object without its debug sections (which name the
+    folder it was compiled in), or None."""
+    tmp = obj + ".nodebug"
+    r = subprocess.run(["objcopy", "--strip-debug", obj, tmp], stdout=subprocess.DEVNULL,
+                       stderr=subprocess.DEVNULL)
+    try:
+        return sha1(open(tmp, "rb").read()) if r.returncode == 0 else None
+    finally:
+        if os.path.exists(tmp):
+            os.remove(tmp)
 
 
 def fmt_time(s):
@@ -429,6 +447,7 @@ def main():
               file=sys.stderr)
         return 2
     graph = Graph(sources, suites)
+    code = {src: object_code(lib_object(src)) for src in sources}
     hashes = Hashes()
     for f in set(sources).union(*graph.files.values()):
         hashes(f)
@@ -465,8 +484,17 @@ def main():
     limit = {s: max(120.0, 10 * seconds[s]) for s in suites}
     order = sorted(suites, key=lambda s: seconds[s])
 
+    # among the suites that see the file, the ones that killed most of its
+    # mutants so far first, then the quickest
+    kills = {}
+    for e in cache.data["mutants"].values():
+        if e["verdict"] == "killed" and e["by"] != "build":
+            k = (e["where"].split(":")[0], "tests/" + e["by"].split()[0])
+            kills[k] = kills.get(k, 0) + 1
+
     def plan(mu):
-        first = [s for s in order if mu.path in graph.sees[s]]
+        first = sorted((s for s in order if mu.path in graph.sees[s]),
+                       key=lambda s: (-kills.get((mu.path, s), 0), seconds[s]))
         return first, [s for s in order if s not in first]
 
     def deps_of(mu, ran):
@@ -510,21 +538,25 @@ def main():
                 return
             t = time.time()
             first, rest = plan(mu)
-            verdict, by, ran = judge(tree, mu, first, rest, limit)
+            verdict, by, ran = judge(tree, mu, first, rest, limit, code)
             dt = time.time() - t
             with lock:
                 cache.data["mutants"][mu.key] = {
                     "verdict": verdict, "by": by, "where": mu.where, "change": mu.change,
                     "seconds": round(dt, 1), "deps": deps_of(mu, ran)}
                 results[mu.key] = (verdict, by)
+                if ran and verdict == "killed":
+                    kills[(mu.path, ran[0])] = kills.get((mu.path, ran[0]), 0) + 1
                 state["run"] += 1
                 state["busy"] += dt
                 done = len(results)
                 k = sum(1 for v, _ in results.values() if v == "killed")
+                sv = sum(1 for v, _ in results.values() if v == "survived")
                 left = total - done
                 eta = state["busy"] / state["run"] * left / max(a.jobs, 1)
-                print("[%d/%d] killed %d survived %d ETA %s  %-8s %s  %s%s" % (
-                    done, total, k, done - k, fmt_time(eta), verdict, mu.where, mu.change,
+                print("[%d/%d] killed %d survived %d equivalent %d ETA %s  %-8s %s  %s%s" % (
+                    done, total, k, sv, done - k - sv, fmt_time(eta), verdict, mu.where,
+                    mu.change,
                     " [%s]" % by if by else ""), flush=True)
             cache.save()
 
@@ -543,19 +575,24 @@ def main():
 
     killed = [m for m in mutants if results.get(m.key, ("",))[0] == "killed"]
     survivors = [m for m in mutants if results.get(m.key, ("",))[0] == "survived"]
+    same = [m for m in mutants if results.get(m.key, ("",))[0] == "equivalent"]
     tried = len(killed) + len(survivors)
     run_s = sum(cache.data["mutants"][m.key].get("seconds", 0.0) for m in mutants
                 if m.key in results)
     with open(a.report, "w") as f:
         f.write("make mutation: %d mutants tried, %d killed, %d survived (score %.1f%%), "
-                "%d not run yet, %d not applicable; this run %.0f s (%d run, %d cached), "
-                "all the results' own run time %.0f s\n"
+                "%d equivalent (the same object code), %d not run yet, %d not applicable; "
+                "this run %.0f s (%d run, %d cached), all the results' own run time %.0f s\n"
                 % (tried, len(killed), len(survivors), 100.0 * len(killed) / max(tried, 1),
-                   len(mutants) - tried, len(skipped), time.time() - t0, state["run"],
-                   cached, run_s))
+                   len(same), len(mutants) - tried - len(same), len(skipped),
+                   time.time() - t0, state["run"], cached, run_s))
         f.write("suites: %s\n\nsurvivors:\n" % " ".join(os.path.basename(s) for s in order))
         for m in survivors:
             f.write("  %s  %s\n" % (m.where, m.change))
+        if same:
+            f.write("\nequivalent (the object code is the original's):\n")
+            for m in same:
+                f.write("  %s  %s\n" % (m.where, m.change))
         if skipped:
             f.write("\nnot applicable (the text is no longer there):\n")
             for m in skipped:
