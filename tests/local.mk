@@ -202,10 +202,11 @@ CLEANFILES += oom-run.*
 # reruns only what a change can affect.  `make clean' keeps the cache (the
 # keys are source hashes, so a rebuilt tree reuses it; it holds hours of
 # work), `make distclean' removes it.  doc/robustness.md, "Mutation testing".
-EXTRA_DIST += tests/mutation.py
+EXTRA_DIST += tests/mutation.py tests/mutation-equivalent.txt
 MUTATION_JOBS = 1
 mutation: all $(check_PROGRAMS)
 	$(PYTHON3) $(srcdir)/tests/mutation.py -j $(MUTATION_JOBS) \
+	  --equivalent $(srcdir)/tests/mutation-equivalent.txt \
 	  --sources '$(src_lib_libbackprop_la_SOURCES)' \
 	  --suites '$(filter tests/check_%,$(TESTS))' \
 	  --cache tests/mutation-cache.json --report tests/mutation-report.txt

@@ -31,7 +31,8 @@ exactly the mutants it can affect.  The unmutated suites' times are
 cached the same way.
 
 Usage: mutation.py --sources 'SRC...' --suites 'tests/check_x...' [-j N]
-       [--cache FILE] [--report FILE] [--max N] [--only SUBSTRING] [--named]
+       [--cache FILE] [--report FILE] [--equivalent FILE] [--max N]
+       [--only SUBSTRING] [--named] [--report-only]
 Run from the top of a configured, built tree, built in the source tree
 (make mutation does).  Writes the score and every survivor (file:line, the
 change) to the report and prints it.
@@ -414,6 +415,19 @@ def object_code(obj):
             os.remove(tmp)
 
 
+def read_equivalent(path):
+    """{(file, the text before, after): why} from lines file TAB before TAB
+    after TAB why (# starts a comment)."""
+    out = {}
+    if os.path.exists(path):
+        for ln in open(path):
+            if ln.strip() and not ln.startswith("#"):
+                f = ln.rstrip("\n").split("\t")
+                if len(f) == 4:
+                    out[(f[0], f[1].strip(), f[2].strip())] = f[3]
+    return out
+
+
 def fmt_time(s):
     s = int(s)
     return "%d:%02d:%02d" % (s // 3600, s // 60 % 60, s % 60)
@@ -431,8 +445,13 @@ def main():
     ap.add_argument("--only", default=os.environ.get("MUTATION_ONLY", ""))
     ap.add_argument("--named", action="store_true", help="only the named mutants")
     ap.add_argument("--report", default="tests/mutation-report.txt")
+    ap.add_argument("--report-only", action="store_true",
+                    help="run nothing: the score and the survivors from the cache")
+    ap.add_argument("--equivalent", default="tests/mutation-equivalent.txt",
+                    help="the survivors reviewed as equivalent, with the reason")
     a = ap.parse_args()
     a.cache, a.report = os.path.abspath(a.cache), os.path.abspath(a.report)
+    reviewed = read_equivalent(a.equivalent)
     t0 = time.time()
     # everything below reads and runs the snapshot of the tree in job 0's
     # copy, so the tree may change while the run goes on
@@ -469,6 +488,9 @@ def main():
     seconds = {}
     for s in suites:
         e = cache.data["suites"].get(s)
+        if a.report_only:
+            seconds[s] = e["seconds"] if e else 0.0
+            continue
         if e and hashes.valid(e["deps"]):
             seconds[s] = e["seconds"]
             continue
@@ -512,6 +534,8 @@ def main():
         else:
             todo.append(mu)
     total, cached = len(mutants), len(results)
+    if a.report_only:
+        todo = []
     print("mutation: %d mutants (%d named), %d from the cache, %d to run, %d job(s); "
           "suites: %s" % (total, len(named_mu), cached, len(todo), a.jobs,
                           " ".join(os.path.basename(s) for s in order)), flush=True)
@@ -575,20 +599,29 @@ def main():
 
     killed = [m for m in mutants if results.get(m.key, ("",))[0] == "killed"]
     survivors = [m for m in mutants if results.get(m.key, ("",))[0] == "survived"]
+    why = {m.key: reviewed.get((m.path, m.old.strip(), m.new.strip())) for m in survivors}
+    accepted = [m for m in survivors if why[m.key]]
+    survivors = [m for m in survivors if not why[m.key]]
     same = [m for m in mutants if results.get(m.key, ("",))[0] == "equivalent"]
     tried = len(killed) + len(survivors)
     run_s = sum(cache.data["mutants"][m.key].get("seconds", 0.0) for m in mutants
                 if m.key in results)
     with open(a.report, "w") as f:
         f.write("make mutation: %d mutants tried, %d killed, %d survived (score %.1f%%), "
-                "%d equivalent (the same object code), %d not run yet, %d not applicable; "
-                "this run %.0f s (%d run, %d cached), all the results' own run time %.0f s\n"
+                "%d equivalent (%d the same object code, %d reviewed), %d not run yet, "
+                "%d not applicable; this run %.0f s (%d run, %d cached), all the results' "
+                "own run time %.0f s\n"
                 % (tried, len(killed), len(survivors), 100.0 * len(killed) / max(tried, 1),
-                   len(same), len(mutants) - tried - len(same), len(skipped),
+                   len(same) + len(accepted), len(same), len(accepted),
+                   len(mutants) - tried - len(same) - len(accepted), len(skipped),
                    time.time() - t0, state["run"], cached, run_s))
         f.write("suites: %s\n\nsurvivors:\n" % " ".join(os.path.basename(s) for s in order))
         for m in survivors:
             f.write("  %s  %s\n" % (m.where, m.change))
+        if accepted:
+            f.write("\nequivalent (reviewed: %s):\n" % os.path.basename(a.equivalent))
+            for m in accepted:
+                f.write("  %s  %s\n    %s\n" % (m.where, m.change, why[m.key]))
         if same:
             f.write("\nequivalent (the object code is the original's):\n")
             for m in same:
