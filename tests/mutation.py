@@ -6,7 +6,8 @@ Each mutant changes one thing in one line of code -- an operator (+ -, * /,
 < <=, > >=, == !=, && ||), a constant (0.0 1.0 2.0, 1 2 in arithmetic), a
 transpose (CblasTrans CblasNoTrans), an index (i + 1, size1 size2) -- or is
 one of the named mutants of issues 14 and 24.  A mutant is killed when a
-suite fails or times out, or when the library does not build.
+suite fails, or times out twice (the second time given ten times as
+long: a loaded machine is slow), or when the library does not build.
 
 The source tree is never changed: each job works in its own copy of the
 built tree (tests/mutation-work/N), changes the file there, rebuilds the
@@ -38,6 +39,7 @@ Run from the top of a configured, built tree, built in the source tree
 change) to the report and prints it.
 """
 import argparse
+import fcntl
 import glob
 import hashlib
 import json
@@ -363,8 +365,9 @@ def suite_env(tree):
                 BP_TEST_DATA=os.path.join(tree, "tests/data"), BP_SRCDIR=tree)
 
 
-def run_suite(tree, suite, limit):
-    return run([os.path.join(tree, suite)], tree, suite_env(tree), limit)
+def run_suite(tree, suite, limit, slow=1):
+    env = dict(suite_env(tree), CK_TIMEOUT_MULTIPLIER=str(slow))
+    return run([os.path.join(tree, suite)], tree, env, limit * slow)
 
 
 def build(tree):
@@ -392,6 +395,8 @@ def judge(tree, mu, first, rest, limit, code):
         for s in first + rest:
             ran.append(s)
             r, _ = run_suite(tree, s, limit[s])
+            if r == "timeout":   # a loaded machine, or a loop: ten times the time
+                r, _ = run_suite(tree, s, limit[s], 10)
             if r != "ok":
                 return "killed", "%s %s" % (os.path.basename(s), r), [s]
         return "survived", "", ran
@@ -456,6 +461,13 @@ def main():
     # everything below reads and runs the snapshot of the tree in job 0's
     # copy, so the tree may change while the run goes on
     top = os.path.abspath(".")
+    os.makedirs(WORK, exist_ok=True)
+    held = open(os.path.join(WORK, "lock"), "w")   # open until the run ends
+    try:
+        fcntl.flock(held, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except OSError:
+        print("mutation: another run uses %s" % WORK, file=sys.stderr)
+        return 2
     tree0 = make_tree(top, 0)
     os.chdir(tree0)
     sources = [s for s in a.sources.split() if s.endswith(".c")]
