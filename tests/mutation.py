@@ -126,7 +126,8 @@ NAMED = [
 
 def code_lines(text):
     """Indices of the lines that are code: not comments, preprocessor lines,
-    error messages or asserts."""
+    error messages or asserts (and generate() leaves string literals
+    alone)."""
     out, in_comment = [], False
     for k, line in enumerate(text.split("\n")):
         s = line.strip()
@@ -172,11 +173,12 @@ def generate(sources):
         seen = {}
         for k in code_lines(text):
             line = lines[k].split("/*")[0]
+            strings = [q.span() for q in re.finditer(r'"(?:\\.|[^"\\])*"', line)]
             for cls, pat, rep in RULES:
                 for m in re.finditer(pat, line):
                     new = line[:m.start()] + m.expand(rep) + line[m.end():]
-                    if new == line:
-                        continue
+                    if new == line or any(a < m.end() and m.start() < b for a, b in strings):
+                        continue   # no change, or a change of a message's text
                     nth = seen.get((lines[k], new), 0)
                     seen[(lines[k], new)] = nth + 1
                     mu = Mutant(cls, path, starts[k], lines[k],
