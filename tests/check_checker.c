@@ -1444,9 +1444,224 @@ gradcheck_suite (void)
   return s;
 }
 
+/* --- the hints and the callbacks' contract, on f(theta) = sum c_ij theta_ij
+   (the numeric gradient is C, up to rounding; wrong analytic arrays are
+   wrong by far more than any tolerance) ------------------------------ */
+
+static int
+linear_loss (const bp_gradcheck_point *p, void *params, double *L)
+{
+  const gsl_matrix *C = params;
+  *L = 0.0;
+  for (size_t i = 0; i < C->size1; i++)
+    for (size_t j = 0; j < C->size2; j++)
+      *L += gsl_matrix_get (C, i, j) * gsl_matrix_get (p->block[0], i, j);
+  return 0;
+}
+
+/* bp_gradcheck by central differences of f = sum c_ij theta_ij against A */
+static bp_gradcheck_result *
+linear_check (gsl_matrix *C, const gsl_matrix *A)
+{
+  gsl_matrix *theta = gsl_matrix_calloc (C->size1, C->size2);
+  gsl_matrix_set_all (theta, 0.5);
+  bp_gradcheck_function F = { .loss = linear_loss, .params = C };
+  const bp_gradcheck_block blk = { .name = "t", .matrix = theta };
+  const bp_gradcheck_block ana = { .matrix = A };
+  bp_gradcheck_options o;
+  bp_gradcheck_options_default (&o);
+  o.method = BP_GRADCHECK_CENTRAL;
+  bp_gradcheck_result *r = NULL;
+  ck_assert_int_eq (bp_gradcheck (&F, 1, &blk, &ana, &o, &r), GSL_FAILURE);
+  gsl_matrix_free (theta);
+  return r;
+}
+
+/* C (r x c) with c_ij = 1 + c i + j: no two elements equal */
+static gsl_matrix *
+distinct (size_t r, size_t c)
+{
+  gsl_matrix *C = gsl_matrix_alloc (r, c);
+  for (size_t i = 0; i < r; i++)
+    for (size_t j = 0; j < c; j++)
+      gsl_matrix_set (C, i, j, (double) (1 + c * i + j));
+  return C;
+}
+
+START_TEST (test_hint_transpose_refuted_in_row_0)
+{
+  /* a_12 = e_21 and a_21 = e_12 (a transposed pair): the transpose hint;
+     a third wrong element in row 0, a_01 = e_01 + 5, not e_10: no hint,
+     for a_ij = e_ji must hold at every failing element, row 0's too */
+  gsl_matrix *C = distinct (3, 3), *A = gsl_matrix_alloc (3, 3);
+  gsl_matrix_memcpy (A, C);
+  gsl_matrix_set (A, 1, 2, gsl_matrix_get (C, 2, 1));
+  gsl_matrix_set (A, 2, 1, gsl_matrix_get (C, 1, 2));
+  bp_gradcheck_result *r = linear_check (C, A);
+  ck_assert_uint_eq (r->run[0].block[0].n_failed, 2);
+  ck_assert (r->run[0].block[0].hints & BP_GRADCHECK_HINT_TRANSPOSE);
+  bp_gradcheck_result_free (r);
+  gsl_matrix_set (A, 0, 1, gsl_matrix_get (C, 0, 1) + 5.0);
+  ck_assert_double_ne (gsl_matrix_get (A, 0, 1), gsl_matrix_get (C, 1, 0));
+  r = linear_check (C, A);
+  const bp_gradcheck_block_result *B = &r->run[0].block[0];
+  ck_assert_uint_eq (B->n_failed, 3);
+  ck_assert_uint_eq (gsl_matrix_uchar_get (B->mask, 0, 1), BP_GRADCHECK_ELEMENT_FAIL);
+  ck_assert_msg (!(B->hints & BP_GRADCHECK_HINT_TRANSPOSE), "hints %u", B->hints);
+  char *rep = report_of (r);
+  ck_assert_msg (!strstr (rep, "transpose"), "%s", rep);
+  free (rep);
+  bp_gradcheck_result_free (r);
+  gsl_matrix_free (A);
+  gsl_matrix_free (C);
+}
+END_TEST
+
+START_TEST (test_hint_shift_minus_1)
+{
+  /* a[p] = e[p - 1] (cyclically) over a vector block: the shift hint
+     with s = -1, printed as such; a[p] = e[p + 1]: s = +1 */
+  const long want[2] = { -1, 1 };
+  for (size_t w = 0; w < 2; w++)
+    {
+      const size_t n = 5;
+      gsl_matrix *C = distinct (n, 1), *A = gsl_matrix_alloc (n, 1);
+      for (size_t p = 0; p < n; p++)
+        gsl_matrix_set (A, p, 0, gsl_matrix_get (C, (p + n + (size_t) want[w]) % n, 0));
+      bp_gradcheck_result *r = linear_check (C, A);
+      const bp_gradcheck_block_result *B = &r->run[0].block[0];
+      ck_assert_uint_eq (B->n_failed, n);
+      ck_assert_msg (B->hints & BP_GRADCHECK_HINT_SHIFT, "hints %u", B->hints);
+      ck_assert_int_eq (B->shift, want[w]);
+      char *rep = report_of (r), line[64];
+      snprintf (line, sizeof line, "an index shifted by %+ld?", want[w]);
+      ck_assert_msg (strstr (rep, line), "%s\nwanted: %s", rep, line);
+      free (rep);
+      bp_gradcheck_result_free (r);
+      gsl_matrix_free (A);
+      gsl_matrix_free (C);
+    }
+}
+END_TEST
+
+START_TEST (test_hint_factor_printed_with_reciprocal)
+{
+  /* a = e / 4 everywhere: the factor hint with c = 4, printed as c and
+     as 1/(1/c) */
+  const double c = 4.0;
+  gsl_matrix *C = distinct (2, 3), *A = gsl_matrix_alloc (2, 3);
+  gsl_matrix_memcpy (A, C);
+  gsl_matrix_scale (A, 1.0 / c);
+  bp_gradcheck_result *r = linear_check (C, A);
+  ck_assert_uint_eq (r->run[0].block[0].hints, BP_GRADCHECK_HINT_FACTOR);
+  char *rep = report_of (r), want[96];
+  snprintf (want, sizeof want, "a missing factor %.6g (or 1/%.6g)?", c, 1.0 / c);
+  ck_assert_msg (strstr (rep, want), "%s\nwanted: %s", rep, want);
+  free (rep);
+  bp_gradcheck_result_free (r);
+  gsl_matrix_free (A);
+  gsl_matrix_free (C);
+}
+END_TEST
+
+/* The point's contract (bp_gradcheck.h): is_base is 1 exactly when the
+   point is the base point; with moved_block = k it differs from the base
+   in that one element at most; vector[k] holds block[k]'s elements. */
+typedef struct
+{
+  gsl_matrix *C, *base;
+  size_t calls, along, broken;
+} contract;
+
+static void
+contract_check (const bp_gradcheck_point *p, contract *ct)
+{
+  const gsl_matrix *X = p->block[0];
+  size_t differ = 0, elsewhere = 0;
+  for (size_t i = 0; i < X->size1; i++)
+    for (size_t j = 0; j < X->size2; j++)
+      {
+        const size_t d = gsl_matrix_get (X, i, j) != gsl_matrix_get (ct->base, i, j) ? 1u : 0u;
+        differ += d;
+        elsewhere += d && (p->moved_block != 0 || i != p->moved_row || j != p->moved_col)
+                     ? 1u : 0u;
+        ct->broken += gsl_vector_get (p->vector[0], i * X->size2 + j) != gsl_matrix_get (X, i, j);
+      }
+  ct->calls++;
+  if (p->is_base)
+    ct->broken += differ != 0 || p->moved_block != BP_GRADCHECK_NONE;
+  else if (p->moved_block == BP_GRADCHECK_NONE)
+    ct->along++;
+  else
+    ct->broken += elsewhere != 0;
+}
+
+static int
+contract_loss (const bp_gradcheck_point *p, void *params, double *L)
+{
+  contract *ct = params;
+  contract_check (p, ct);
+  return linear_loss (p, ct->C, L);
+}
+
+/* the analytic side, at the base point: C with element (1, 1) wrong */
+static int
+contract_grad (const bp_gradcheck_point *p, void *params, gsl_matrix *const g[])
+{
+  contract *ct = params;
+  contract_check (p, ct);
+  ct->broken += !p->is_base;
+  gsl_matrix_memcpy (g[0], ct->C);
+  *gsl_matrix_ptr (g[0], 1, 1) += 10.0;
+  return 0;
+}
+
+START_TEST (test_gradcheck_point_contract_after_directions)
+{
+  /* every callback of a check by central differences, directions (which
+     fail here, and are localized element by element after them) and the
+     Taylor test is told the truth about its point: a callback that
+     evaluates incrementally from the base point computes f */
+  contract ct = { .C = distinct (3, 2), .base = gsl_matrix_alloc (3, 2) };
+  for (size_t i = 0; i < 6; i++)
+    ct.base->data[i] = 0.25 * (double) i - 0.5;
+  bp_gradcheck_function F = { .loss = contract_loss, .grad = contract_grad, .params = &ct };
+  const bp_gradcheck_block blk = { .name = "t", .matrix = ct.base };
+  bp_gradcheck_options o;
+  bp_gradcheck_options_default (&o);
+  o.method = BP_GRADCHECK_DIRECTIONAL | BP_GRADCHECK_CENTRAL | BP_GRADCHECK_TAYLOR;
+  o.threads = 1;
+  bp_gradcheck_result *r = NULL;
+  ck_assert_int_eq (bp_gradcheck (&F, 1, &blk, NULL, &o, &r), GSL_FAILURE);
+  ck_assert_uint_eq (ct.broken, 0);
+  ck_assert_uint_gt (ct.along, 0);
+  ck_assert_uint_gt (ct.calls, ct.along);
+  for (size_t j = 0; j < r->n_runs; j++)
+    if (r->run[j].method == BP_GRADCHECK_DIRECTIONAL)
+      ck_assert_uint_gt (r->run[j].n_directions_failed, 0);
+  bp_gradcheck_result_free (r);
+  gsl_matrix_free (ct.base);
+  gsl_matrix_free (ct.C);
+}
+END_TEST
+
+static Suite *
+hints_suite (void)
+{
+  Suite *s = suite_create ("bp_gradcheck_hints");
+  TCase *tc = tcase_create ("hints");
+  tcase_set_timeout (tc, 120);
+  tcase_add_test (tc, test_hint_transpose_refuted_in_row_0);
+  tcase_add_test (tc, test_hint_shift_minus_1);
+  tcase_add_test (tc, test_hint_factor_printed_with_reciprocal);
+  tcase_add_test (tc, test_gradcheck_point_contract_after_directions);
+  suite_add_tcase (s, tc);
+  return s;
+}
+
 int
 main (void)
 {
-  Suite *(*const suites[]) (void) = { check_suite, gradcheck_suite };
+  Suite *(*const suites[]) (void) = { check_suite, gradcheck_suite, hints_suite };
   return test_run_suites (suites, sizeof suites / sizeof suites[0]);
 }

@@ -582,6 +582,28 @@ START_TEST (test_batch_conv_bad_sizes)
 }
 END_TEST
 
+START_TEST (test_batch_conv_grad_weights_bad_width)
+{
+  /* 3 x 3 images, k = 2: Ho = Wo = 2, Ho Wo = 4.  dL/dY (and cols) of
+     6 columns: a multiple of Wo, not of Ho Wo (no whole number of
+     images): refused; of 8 columns (B = 2): accepted */
+  gsl_error_handler_t *old = gsl_set_error_handler_off ();
+  const bp_conv_shape s = { 1, 3, 3, 1, 2, 0 };
+  const size_t HoWo = (3 - 2 + 1) * (3 - 2 + 1);
+  gsl_matrix *dK = gsl_matrix_calloc (1, 4);
+  for (size_t B2 = 6; B2 <= 8; B2 += 2)
+    {
+      gsl_matrix *dY = gsl_matrix_calloc (1, B2), *cols = gsl_matrix_calloc (4, B2);
+      ck_assert_int_eq (bp_batch_conv_grad_weights (&s, dY, cols, dK),
+                        B2 % HoWo == 0 ? GSL_SUCCESS : GSL_EBADLEN);
+      gsl_matrix_free (dY);
+      gsl_matrix_free (cols);
+    }
+  gsl_matrix_free (dK);
+  gsl_set_error_handler (old);
+}
+END_TEST
+
 /* bp_batch_conv and its gradients write every element of cols, Y, dL/dK,
    dL/db and dL/dX whatever they held, and give the same bits on two
    threads as on one: im2col's rows and col2im's images are shared out,
@@ -642,6 +664,7 @@ batch_conv_suite (void)
   TCase *tc = tcase_create ("im2col");
   tcase_add_loop_test (tc, test_batch_conv_equals_single, 0, N_SHAPES);
   tcase_add_test (tc, test_batch_conv_bad_sizes);
+  tcase_add_test (tc, test_batch_conv_grad_weights_bad_width);
   tcase_add_loop_test (tc, test_batch_conv_same_bits_on_threads, 0, N_SHAPES);
   suite_add_tcase (s, tc);
   return s;

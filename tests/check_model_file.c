@@ -551,6 +551,36 @@ START_TEST (test_mlp_read_corrupt)
 }
 END_TEST
 
+START_TEST (test_mlp_read_corrupt_field)
+{
+  /* a whole two-layer file (784 -> 16 -> 10) with one size field changed
+     and its checksum left: named a corrupt header, the value the length
+     and the checksum show given, for the number of classes (whose
+     candidate is count = n (H + 1) + H (m + 1)) and of hidden units
+     (count = H (m + 1 + n) + n) */
+  bp_mlp *net = random_mlp (1, BP_TANH);
+  const char *path = tmp_path ("mlp-field", 0);
+  bp_model_file_write_mlp (path, net, 28, 28, NULL, 0);
+  size_t len;
+  unsigned char *buf = slurp_mlp (path, &len);
+  const struct { size_t at; unsigned char lie, truth; const char *what; } f[] = {
+    { 12, 11, 10, "number of classes" }, { 28, 17, 16, "number of hidden units" } };
+  for (size_t k = 0; k < 2; k++)
+    {
+      buf[f[k].at] = f[k].lie;
+      spit (path, buf, len);
+      char want[160];
+      snprintf (want, sizeof want, "corrupt header: its %s is %u, but the file's length "
+                "(%zu bytes) and checksum show it is %u", f[k].what, f[k].lie, len, f[k].truth);
+      expect_mlp_refused (path, GSL_EINVAL, want);
+      buf[f[k].at] = f[k].truth;
+    }
+  free (buf);
+  unlink (path);
+  bp_mlp_free (net);
+}
+END_TEST
+
 static Suite *
 mlp_file_suite (void)
 {
@@ -561,6 +591,7 @@ mlp_file_suite (void)
   tcase_add_test (tc, test_mlp_kinds_apart);
   tcase_add_test (tc, test_mlp_write_refused);
   tcase_add_test (tc, test_mlp_read_corrupt);
+  tcase_add_test (tc, test_mlp_read_corrupt_field);
   suite_add_tcase (s, tc);
   return s;
 }

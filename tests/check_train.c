@@ -69,6 +69,27 @@ START_TEST (test_sgd_update_by_hand)
 }
 END_TEST
 
+START_TEST (test_sgd_update_one_shared_element)
+{
+  /* velocity = buf[0..2] and theta = buf[2..4] share buf[2] alone: the
+     two spans touch at one end (the last element of one is the first of
+     the other), and the update refuses them, in either order */
+  double buf[5] = { 0.0 };
+  gsl_vector *g = gsl_vector_calloc (3);
+  gsl_vector_view lo = gsl_vector_view_array (buf, 3), hi = gsl_vector_view_array (buf + 2, 3);
+  gsl_error_handler_t *old = gsl_set_error_handler_off ();
+  ck_assert_int_eq (bp_sgd_update (0.1, 0.5, g, &lo.vector, &hi.vector), GSL_EINVAL);
+  ck_assert_int_eq (bp_sgd_update (0.1, 0.5, g, &hi.vector, &lo.vector), GSL_EINVAL);
+  /* buf[0..2] and buf[3..5) do not meet: accepted */
+  double far[6] = { 0.0 };
+  gsl_vector_view a = gsl_vector_view_array (far, 3), b = gsl_vector_view_array (far + 3, 3);
+  ck_assert_int_eq (bp_sgd_update (0.1, 0.5, g, &a.vector, &b.vector), GSL_SUCCESS);
+  ck_assert_int_eq (bp_sgd_update (0.1, 0.5, g, &b.vector, &a.vector), GSL_SUCCESS);
+  gsl_set_error_handler (old);
+  gsl_vector_free (g);
+}
+END_TEST
+
 static Suite *
 sgd_suite (void)
 {
@@ -77,6 +98,7 @@ sgd_suite (void)
   tcase_add_test (tc, test_learning_rate_cosine);
   tcase_add_test (tc, test_learning_rate_clamped);
   tcase_add_test (tc, test_sgd_update_by_hand);
+  tcase_add_test (tc, test_sgd_update_one_shared_element);
   suite_add_tcase (s, tc);
   return s;
 }

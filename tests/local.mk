@@ -192,14 +192,31 @@ check-oom: backprop$(EXEEXT) tests/oom/oomshim.la tests/oom/alloc_all$(EXEEXT)
 .PHONY: check-oom
 CLEANFILES += oom-run.*
 
-# `make mutation' (issue 14): single-site mutants of the formula, checker and
-# training sources against the fast suites; the score and every survivor in
-# tests/mutation-report.txt.  MUTATION_MAX=N samples N generated mutants.
-EXTRA_DIST += tests/mutation.py
+# `make mutation' (issues 14, 24): single-site mutants of the library's
+# sources against the Check suites, MUTATION_JOBS at a time (default 1);
+# the score and every survivor in tests/mutation-report.txt.
+# MUTATION_MAX=N samples N generated mutants, MUTATION_ONLY=TEXT keeps the
+# files whose name contains TEXT.  The results are cached in
+# tests/mutation-cache.json, keyed by the mutant and the hashes of the
+# files each result depends on: a run resumes where the last stopped and
+# reruns only what a change can affect.  `make clean' keeps the cache (the
+# keys are source hashes, so a rebuilt tree reuses it; it holds hours of
+# work), `make distclean' removes it.  doc/robustness.md, "Mutation testing".
+EXTRA_DIST += tests/mutation.py tests/mutation-equivalent.txt
+MUTATION_JOBS = 1
 mutation: all $(check_PROGRAMS)
-	$(PYTHON3) $(srcdir)/tests/mutation.py --report tests/mutation-report.txt
+	$(PYTHON3) $(srcdir)/tests/mutation.py -j $(MUTATION_JOBS) \
+	  --equivalent $(srcdir)/tests/mutation-equivalent.txt \
+	  --sources '$(src_lib_libbackprop_la_SOURCES)' \
+	  --suites '$(filter tests/check_%,$(TESTS))' \
+	  --cache tests/mutation-cache.json --report tests/mutation-report.txt
 .PHONY: mutation
 CLEANFILES += tests/mutation-report.txt
+DISTCLEANFILES += tests/mutation-cache.json
+clean-local: mutation-clean
+mutation-clean:
+	rm -rf tests/mutation-work
+.PHONY: mutation-clean
 PYTHON3 = python3
 # Issue 13: the convolution and pooling layers and their batch forms.
 BP_SUITES += tests/check_conv tests/check_pool

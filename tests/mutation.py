@@ -1,44 +1,57 @@
 #!/usr/bin/env python3
 """mutation.py -- `make mutation': how many single-site mutants of the
-formula, checker and training sources the fast test suites kill (issue 14).
+library's sources the test suites kill (issues 14 and 24).
 
 Each mutant changes one thing in one line of code -- an operator (+ -, * /,
 < <=, > >=, == !=, && ||), a constant (0.0 1.0 2.0, 1 2 in arithmetic), a
 transpose (CblasTrans CblasNoTrans), an index (i + 1, size1 size2) -- or is
-one of the named mutants of issue 14 (the nine survivors it lists).  For
-each: the file is changed in the build tree, the library rebuilt (one
-object and the link; the test programs use the shared library, so they
-need no relink), the fast suites run, and the file restored, even on
-interruption.  A mutant is killed when a suite fails or times out, or
-when the library does not build.
+one of the named mutants of issues 14 and 24.  A mutant is killed when a
+suite fails, or times out twice (the second time given ten times as
+long: a loaded machine is slow), or when the library does not build.
 
-Usage: mutation.py [--max N] [--only SUBSTRING] [--report FILE]
-Run from the top of a configured, built tree (make mutation does).
-Writes the score and every survivor (file:line, the change) to the report.
+The source tree is never changed: each job works in its own copy of the
+built tree (tests/mutation-work/N), changes the file there, rebuilds the
+library (one object and the link; the suites use the shared library) and
+runs the suites against it.  Interrupting the run loses nothing but the
+mutants under way.
+
+Which suites first: the suites that can see the mutated file, from the
+build: a suite sees a library object when the test program's undefined
+dynamic symbols reach one the object defines, directly or through other
+library objects (nm).  Those run first, the quickest first; the other
+suites only if they all pass.
+
+The cache (--cache, tests/mutation-cache.json): one entry per mutant (its
+file, the line's text before and after, the occurrence), with the verdict
+and the SHA-1 of every file the verdict depends on: the mutated source,
+and for each suite that ran (for a killed mutant, the one that killed
+it) its sources, the test helpers' sources and the sources of the library
+objects it reaches, headers included (the compiler's .deps files).  An
+entry whose files all still hash the same is reused; any change reruns
+exactly the mutants it can affect.  The unmutated suites' times are
+cached the same way.
+
+Usage: mutation.py --sources 'SRC...' --suites 'tests/check_x...' [-j N]
+       [--cache FILE] [--report FILE] [--equivalent FILE] [--max N]
+       [--only SUBSTRING] [--named] [--report-only]
+Run from the top of a configured, built tree, built in the source tree
+(make mutation does).  Writes the score and every survivor (file:line, the
+change) to the report and prints it.
 """
 import argparse
+import fcntl
+import glob
+import hashlib
+import json
 import os
+import queue
 import random
 import re
+import shutil
 import subprocess
 import sys
+import threading
 import time
-
-SOURCES = ["src/lib/formulas/%s.c" % f for f in
-           ("reshape", "linear", "softmax", "cross_entropy", "model", "activation",
-            "mlp", "batch", "mlp_batch", "conv", "pool", "cnn")] + \
-          ["src/lib/check/%s.c" % f for f in
-           ("check", "check_threads", "check_directional", "complex_step")] + \
-          ["src/lib/train/%s.c" % f for f in ("train", "mlp_train", "cnn_train")]
-
-# The fast suites, the quickest first (a mutant is killed by the first
-# that fails); the file and data suites are left out.
-SUITES = ["check_edge", "check_cross_entropy", "check_activation", "check_softmax",
-          "check_reshape", "check_train", "check_threads", "check_api",
-          "check_complex_step", "check_batch", "check_model", "check_checker",
-          "check_linear", "check_mlp", "check_mlp_batch", "check_conv", "check_pool",
-          "check_cnn"]
-EXTRA_SUITES = ["check_trainer", "check_mutants", "check_gradcheck", "check_verify"]
 
 # (class, pattern, replacement): one mutant per match.
 RULES = [
@@ -68,9 +81,7 @@ RULES = [
     ("index", r"\b([ijk]) \+ 1\b", r"\1"),
 ]
 
-# Issue 14's nine surviving mutants, at their places in today's code
-# (the checker's core, src/lib/check/gradcheck.c, and the shared training
-# loop, src/lib/train/loop.c, replaced the files the issue names):
+# The named survivors of issues 14 and 24, found by their text:
 # (file, text, replacement, what).
 NAMED = [
     ("src/lib/formulas/softmax.c", "gsl_blas_dgemv (CblasTrans, 1.0, J, dL_dy",
@@ -91,12 +102,32 @@ NAMED = [
     ("src/lib/check/check.c",
      "if (s != GSL_SUCCESS && l->status[p->thread] == GSL_SUCCESS)\n    l->status[p->thread] = s;",
      "(void) s;", "the vector function's error not recorded"),
+    # issue 24
+    ("src/lib/check/hints.c", "for (size_t i = 0; i < b->analytic->size1; i++)\n"
+     "    for (size_t j = 0; j < b->analytic->size2; j++)\n"
+     "      if (bad (b, i, j) && !near (A (i, j), E (j, i)",
+     "for (size_t i = 1; i < b->analytic->size1; i++)\n"
+     "    for (size_t j = 0; j < b->analytic->size2; j++)\n"
+     "      if (bad (b, i, j) && !near (A (i, j), E (j, i)",
+     "the transpose hint's test from row 1"),
+    ("src/lib/check/hints.c", "for (long s = 1; s >= -1 && n_bad >= 2; s -= 2)",
+     "for (long s = 1; s >= 1 && n_bad >= 2; s -= 2)", "the shift hint tries s = +1 only"),
+    ("src/lib/check/print.c", "b->factor, b->factor, 1.0 / b->factor", "b->factor, b->factor, b->factor",
+     "the printed reciprocal of the factor"),
+    ("src/lib/train/train.c", "a0 <= b1", "a0 < b1", "the aliasing test: spans sharing one element"),
+    ("src/lib/check/gradcheck.c",
+     "w->pt.is_base = 1;   /* the blocks stay at theta + t d",
+     "w->pt.is_base = 0;   /* the blocks stay at theta + t d",
+     "is_base after a directional evaluation"),
+    ("src/lib/formulas/conv.c", "out_height (s) * out_width (s)", "out_width (s)",
+     "bp_batch_conv_grad_weights: dL/dY's width Ho Wo -> Wo"),
 ]
 
 
 def code_lines(text):
     """Indices of the lines that are code: not comments, preprocessor lines,
-    error messages or asserts."""
+    error messages or asserts (and generate() leaves string literals
+    alone)."""
     out, in_comment = [], False
     for k, line in enumerate(text.split("\n")):
         s = line.strip()
@@ -114,138 +145,505 @@ def code_lines(text):
     return out
 
 
-def generate():
+def sha1(data):
+    return hashlib.sha1(data.encode() if isinstance(data, str) else data).hexdigest()
+
+
+class Mutant:
+    """One mutant: path, the original text's offset and length, the new
+    text; key names it in the cache independently of its line number."""
+
+    def __init__(self, cls, path, pos, old, new, what, nth):
+        self.cls, self.path, self.pos, self.old, self.new = cls, path, pos, old, new
+        self.what = what
+        self.key = "%s|%s|%s|%s|%d" % (cls, path, sha1(old), sha1(new), nth)
+        self.line = 0
+        self.where = path
+        self.change = what or ""
+
+
+def generate(sources):
     mutants = []
-    for path in SOURCES:
-        if not os.path.exists(path):
-            continue
+    for path in sources:
         text = open(path).read()
         lines = text.split("\n")
+        starts = [0]
+        for ln in lines:
+            starts.append(starts[-1] + len(ln) + 1)
+        seen = {}
         for k in code_lines(text):
             line = lines[k].split("/*")[0]
+            strings = [q.span() for q in re.finditer(r'"(?:\\.|[^"\\])*"', line)]
             for cls, pat, rep in RULES:
                 for m in re.finditer(pat, line):
                     new = line[:m.start()] + m.expand(rep) + line[m.end():]
-                    if new != line:
-                        mutants.append((cls, path, k, lines[k], new + lines[k][len(line):],
-                                        None))
+                    if new == line or any(a < m.end() and m.start() < b for a, b in strings):
+                        continue   # no change, or a change of a message's text
+                    nth = seen.get((lines[k], new), 0)
+                    seen[(lines[k], new)] = nth + 1
+                    mu = Mutant(cls, path, starts[k], lines[k],
+                                new + lines[k][len(line):], None, nth)
+                    mu.line = k + 1
+                    mu.where = "%s:%d" % (path, k + 1)
+                    mu.change = "%s: %s  ->  %s" % (cls, lines[k].strip(), mu.new.strip())
+                    mutants.append(mu)
     return mutants
 
 
 def named():
-    out = []
-    seen = {}
+    out, seen = [], {}
     for path, old, new, what in NAMED:
-        if not os.path.exists(path):
-            out.append(("named", path, -1, old, new, what))
-            continue
-        text = open(path).read()
         nth = seen.get((path, old), 0)   # the second h > 0 is the Jacobian's
         seen[(path, old)] = nth + 1
         pos = -1
-        for _ in range(nth + 1):
-            pos = text.find(old, pos + 1)
-            if pos < 0:
-                break
-        out.append(("named", path, pos, old, new, what))
+        if os.path.exists(path):
+            text = open(path).read()
+            for _ in range(nth + 1):
+                pos = text.find(old, pos + 1)
+                if pos < 0:
+                    break
+        mu = Mutant("named", path, pos, old, new, what, nth)
+        if pos >= 0:
+            mu.line = text[:pos].count("\n") + 1
+            mu.where = "%s:%d" % (path, mu.line)
+        mu.change = "%s: %r -> %r" % (what, old, new)
+        out.append(mu)
     return out
 
 
-def run(cmd, timeout):
-    try:
-        return subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                              timeout=timeout).returncode
-    except subprocess.TimeoutExpired:
-        return 124
+# --- what each suite sees and depends on, from the build --------------------
+
+def nm(args, path):
+    r = subprocess.run(["nm"] + args + [path], stdout=subprocess.PIPE,
+                       stderr=subprocess.DEVNULL, universal_newlines=True)
+    return [ln.split()[-1] for ln in r.stdout.split("\n") if ln.strip()]
 
 
-def build():
-    return run(["make", "-s", "src/lib/libbackprop.la"], 300)
+def lib_object(src):
+    d, f = os.path.split(src)
+    return os.path.join(d, ".libs", os.path.splitext(f)[0] + ".o")
 
 
-def suites_pass(suites):
-    env = dict(os.environ, CK_DEFAULT_TIMEOUT="20", OMP_NUM_THREADS="1",
-               BP_TEST_DATA=os.path.abspath("tests/data"),
-               BP_SRCDIR=os.path.abspath("."))
-    for s in suites:
+def dep_files(depfile):
+    """The tree's files (not the system's) a .deps file names."""
+    if not os.path.exists(depfile):
+        return []
+    text = open(depfile).read().replace("\\\n", " ")
+    out = []
+    for ln in text.split("\n"):
+        if ":" not in ln or ln.startswith("\t"):
+            continue
+        for tok in ln.split(":", 1)[1].split():
+            if not os.path.isabs(tok) and os.path.exists(tok):
+                out.append(os.path.normpath(tok))
+    return out
+
+
+def lib_depfile(src):
+    d, f = os.path.split(src)
+    return os.path.join(d, ".deps", os.path.splitext(f)[0] + ".Plo")
+
+
+class Graph:
+    def __init__(self, sources, suites):
+        self.defines, self.needs = {}, {}
+        for s in sources:
+            o = lib_object(s)
+            self.defines[s] = set(nm(["-g", "--defined-only"], o))
+            self.needs[s] = set(nm(["-u"], o))
+        self.by_symbol = {}
+        for s, syms in self.defines.items():
+            for y in syms:
+                self.by_symbol[y] = s
+        # the test helpers every suite links (TEST_LDADD's convenience libraries)
+        helpers = sorted(glob.glob("tests/.deps/*.Plo") + glob.glob("src/verify/.deps/*.Plo"))
+        self.helper_files = sorted({f for d in helpers for f in dep_files(d)})
+        self.sees, self.files = {}, {}
+        for t in suites:
+            name = os.path.basename(t)
+            binary = os.path.join("tests", ".libs", name)
+            seen = self.reach(set(nm(["-D", "--undefined-only"], binary)))
+            self.sees[t] = seen
+            own = glob.glob("tests/.deps/%s-*.Po" % name) + glob.glob("tests/.deps/%s.Po" % name)
+            files = set(self.helper_files)
+            for d in own:
+                files.update(dep_files(d))
+            for s in seen:
+                files.update(dep_files(lib_depfile(s)))
+                files.add(s)
+            self.files[t] = sorted(files)
+
+    def reach(self, symbols):
+        seen, todo = set(), list(symbols)
+        while todo:
+            s = self.by_symbol.get(todo.pop())
+            if s and s not in seen:
+                seen.add(s)
+                todo.extend(self.needs[s])
+        return seen
+
+
+class Hashes:
+    def __init__(self):
+        self.memo = {}
+
+    def __call__(self, path):
+        if path not in self.memo:
+            try:
+                self.memo[path] = sha1(open(path, "rb").read())
+            except OSError:
+                self.memo[path] = None
+        return self.memo[path]
+
+    def of(self, files):
+        return {f: self(f) for f in files}
+
+    def valid(self, deps):
+        return all(self(f) == h for f, h in deps.items())
+
+
+class Cache:
+    def __init__(self, path):
+        self.path, self.lock = path, threading.Lock()
         try:
-            r = subprocess.run(["tests/" + s], stdout=subprocess.DEVNULL,
-                               stderr=subprocess.DEVNULL, timeout=120, env=env).returncode
-        except subprocess.TimeoutExpired:
-            r = 124
-        if r != 0:
-            return False, s
-    return True, None
+            self.data = json.load(open(path))
+        except (OSError, ValueError):
+            self.data = {}
+        self.data.setdefault("mutants", {})
+        self.data.setdefault("suites", {})
+
+    def save(self):
+        with self.lock:
+            tmp = self.path + ".tmp"
+            with open(tmp, "w") as f:
+                json.dump(self.data, f, indent=0, sort_keys=True)
+            os.replace(tmp, self.path)
+
+
+# --- the jobs' trees -------------------------------------------------------
+
+WORK = os.path.abspath("tests/mutation-work")
+IGNORE = shutil.ignore_patterns(".git", "mutation-work", "mutation-cache.json*",
+                                "autom4te.cache")
+
+
+def make_tree(src, n):
+    """A copy of the built tree src for job n (WORK/n, WORK under src), its
+    libtool wrappers pointing at the copy's libraries."""
+    dst = os.path.join(WORK, str(n))
+    if os.path.exists(dst):
+        shutil.rmtree(dst)
+    shutil.copytree(src, dst, symlinks=True, ignore=IGNORE)
+    for d, _, names in os.walk(dst):
+        for f in names:
+            p = os.path.join(d, f)
+            if os.path.islink(p) or not os.access(p, os.X_OK) or os.path.getsize(p) > 200000:
+                continue
+            with open(p, "rb") as fh:
+                head = fh.read(200)
+            if b"temporary wrapper script" in head:
+                st = os.stat(p)
+                text = open(p).read().replace(src + "/", dst + "/")
+                with open(p, "w") as fh:
+                    fh.write(text)
+                os.utime(p, (st.st_atime, st.st_mtime))
+    return dst
+
+
+def run(cmd, cwd, env, timeout):
+    try:
+        r = subprocess.run(cmd, cwd=cwd, env=env, stdout=subprocess.PIPE,
+                           stderr=subprocess.STDOUT, timeout=timeout)
+        out = r.stdout.decode(errors="replace")
+        if r.returncode != 0 and "Test timeout expired" in out:
+            return "timeout", out
+        return ("ok" if r.returncode == 0 else "fail"), out
+    except subprocess.TimeoutExpired:
+        return "timeout", ""
+
+
+def suite_env(tree):
+    return dict(os.environ, CK_DEFAULT_TIMEOUT="20", OMP_NUM_THREADS="1",
+                BP_TEST_DATA=os.path.join(tree, "tests/data"), BP_SRCDIR=tree)
+
+
+def run_suite(tree, suite, limit, slow=1):
+    env = dict(suite_env(tree), CK_TIMEOUT_MULTIPLIER=str(slow))
+    return run([os.path.join(tree, suite)], tree, env, limit * slow)
+
+
+def build(tree):
+    env = {k: v for k, v in os.environ.items() if k not in ("MAKEFLAGS", "MFLAGS", "MAKELEVEL")}
+    r, _ = run(["make", "-s", "src/lib/libbackprop.la"], tree, env, 600)
+    return r == "ok"
+
+
+def judge(tree, mu, first, rest, limit, code):
+    """Mutate mu in tree, rebuild, run the suites; restore.  Returns
+    (verdict, by, the suites that ran).  A mutant whose object code is
+    the original's (a line the preprocessor leaves out, say) is
+    equivalent by construction."""
+    path = os.path.join(tree, mu.path)
+    original = open(path).read()
+    try:
+        with open(path, "w") as f:
+            f.write(original[:mu.pos] + mu.new + original[mu.pos + len(mu.old):])
+        if not build(tree):
+            return "killed", "build", []
+        if code.get(mu.path) and object_code(os.path.join(tree, lib_object(mu.path))) == \
+                code[mu.path]:
+            return "equivalent", "same object code", []
+        ran = []
+        for s in first + rest:
+            ran.append(s)
+            r, _ = run_suite(tree, s, limit[s])
+            if r == "timeout":   # a loaded machine, or a loop: ten times the time
+                r, _ = run_suite(tree, s, limit[s], 10)
+            if r != "ok":
+                return "killed", "%s %s" % (os.path.basename(s), r), [s]
+        return "survived", "", ran
+    finally:
+        with open(path, "w") as f:
+            f.write(original)
+        # an mtime after the mutant's object, so make rebuilds the original
+        os.utime(path, None)
+
+
+def object_code(obj):
+    """The SHA-1 of an object without its debug sections (which name the
+    folder it was compiled in), or None."""
+    tmp = obj + ".nodebug"
+    r = subprocess.run(["objcopy", "--strip-debug", obj, tmp], stdout=subprocess.DEVNULL,
+                       stderr=subprocess.DEVNULL)
+    try:
+        return sha1(open(tmp, "rb").read()) if r.returncode == 0 else None
+    finally:
+        if os.path.exists(tmp):
+            os.remove(tmp)
+
+
+def read_equivalent(path):
+    """{(file, the text before, after): why} from lines file TAB before TAB
+    after TAB why (# starts a comment)."""
+    out = {}
+    if os.path.exists(path):
+        for ln in open(path):
+            if ln.strip() and not ln.startswith("#"):
+                f = ln.rstrip("\n").split("\t")
+                if len(f) == 4:
+                    out[(f[0], f[1].strip(), f[2].strip())] = f[3]
+    return out
+
+
+def fmt_time(s):
+    s = int(s)
+    return "%d:%02d:%02d" % (s // 3600, s // 60 % 60, s % 60)
 
 
 def main():
     ap = argparse.ArgumentParser()
+    ap.add_argument("--sources", required=True,
+                    help="the library's sources (src_lib_libbackprop_la_SOURCES)")
+    ap.add_argument("--suites", required=True, help="the Check suites (tests/check_*)")
+    ap.add_argument("-j", "--jobs", type=int, default=int(os.environ.get("MUTATION_JOBS", "1")))
+    ap.add_argument("--cache", default="tests/mutation-cache.json")
     ap.add_argument("--max", type=int, default=int(os.environ.get("MUTATION_MAX", "0")),
                     help="try at most N generated mutants (a seeded sample); 0: all")
     ap.add_argument("--only", default=os.environ.get("MUTATION_ONLY", ""))
-    ap.add_argument("--named", action="store_true", help="only issue 14's named mutants")
+    ap.add_argument("--named", action="store_true", help="only the named mutants")
     ap.add_argument("--report", default="tests/mutation-report.txt")
+    ap.add_argument("--report-only", action="store_true",
+                    help="run nothing: the score and the survivors from the cache")
+    ap.add_argument("--equivalent", default="tests/mutation-equivalent.txt",
+                    help="the survivors reviewed as equivalent, with the reason")
     a = ap.parse_args()
-    suites = [s for s in SUITES + EXTRA_SUITES if os.path.exists("tests/" + s)]
-    ok, which = suites_pass(suites)
-    if build() != 0 or not ok:
-        print("mutation: the unmutated tree does not pass (%s)" % which, file=sys.stderr)
-        return 2
-    gen = generate()
-    if a.only:
-        gen = [m for m in gen if a.only in m[1]]
-    if a.max and len(gen) > a.max:
-        gen = sorted(random.Random(14).sample(gen, a.max), key=lambda m: (m[1], m[2]))
-    all_mutants = named() + ([] if a.named else gen)
-    killed, survivors, skipped = 0, [], []
+    a.cache, a.report = os.path.abspath(a.cache), os.path.abspath(a.report)
+    reviewed = read_equivalent(a.equivalent)
     t0 = time.time()
-    for n, (cls, path, k, old, new, what) in enumerate(all_mutants, 1):
-        original = open(path).read() if os.path.exists(path) else None
-        if original is None or k < 0:
-            skipped.append((cls, path, what or old))
+    # everything below reads and runs the snapshot of the tree in job 0's
+    # copy, so the tree may change while the run goes on
+    top = os.path.abspath(".")
+    os.makedirs(WORK, exist_ok=True)
+    held = open(os.path.join(WORK, "lock"), "w")   # open until the run ends
+    try:
+        fcntl.flock(held, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except OSError:
+        print("mutation: another run uses %s" % WORK, file=sys.stderr)
+        return 2
+    tree0 = make_tree(top, 0)
+    os.chdir(tree0)
+    sources = [s for s in a.sources.split() if s.endswith(".c")]
+    suites = [s for s in a.suites.split() if os.path.exists(os.path.join("tests", ".libs",
+                                                                         os.path.basename(s)))]
+    if not suites:
+        print("mutation: no suite programs under tests/.libs (a shared build is needed)",
+              file=sys.stderr)
+        return 2
+    graph = Graph(sources, suites)
+    code = {src: object_code(lib_object(src)) for src in sources}
+    hashes = Hashes()
+    for f in set(sources).union(*graph.files.values()):
+        hashes(f)
+    cache = Cache(a.cache)
+
+    gen = generate(sources)
+    if a.only:
+        gen = [m for m in gen if a.only in m.path]
+    if a.max and len(gen) > a.max:
+        gen = sorted(random.Random(14).sample(gen, a.max), key=lambda m: (m.path, m.pos))
+    named_mu = [m for m in named() if not a.only or a.only in m.path]
+    mutants = named_mu + ([] if a.named else gen)
+    skipped = [m for m in mutants if m.pos < 0]
+    mutants = [m for m in mutants if m.pos >= 0]
+
+    # the unmutated suites: they must pass; their times order them
+    trees = queue.Queue()
+    trees.put(tree0)
+    seconds = {}
+    for s in suites:
+        e = cache.data["suites"].get(s)
+        if a.report_only:
+            seconds[s] = e["seconds"] if e else 0.0
             continue
-        if cls == "named":
-            mutated = original[:k] + new + original[k + len(old):]
-            where = "%s:%d" % (path, original[:k].count("\n") + 1)
-            change = "%s: %r -> %r" % (what, old, new)
+        if e and hashes.valid(e["deps"]):
+            seconds[s] = e["seconds"]
+            continue
+        t = time.time()
+        r, out = run_suite(tree0, s, 1800)
+        if r != "ok":
+            print(out[-3000:])
+            print("mutation: the unmutated %s does not pass (%s)" % (s, r), file=sys.stderr)
+            return 2
+        seconds[s] = time.time() - t
+        cache.data["suites"][s] = {"seconds": seconds[s], "deps": hashes.of(graph.files[s])}
+        cache.save()
+    limit = {s: max(120.0, 10 * seconds[s]) for s in suites}
+    order = sorted(suites, key=lambda s: seconds[s])
+
+    # among the suites that see the file, the ones that killed most of its
+    # mutants so far first, then the quickest
+    kills = {}
+    for e in cache.data["mutants"].values():
+        if e["verdict"] == "killed" and e["by"] != "build":
+            k = (e["where"].split(":")[0], "tests/" + e["by"].split()[0])
+            kills[k] = kills.get(k, 0) + 1
+
+    def plan(mu):
+        first = sorted((s for s in order if mu.path in graph.sees[s]),
+                       key=lambda s: (-kills.get((mu.path, s), 0), seconds[s]))
+        return first, [s for s in order if s not in first]
+
+    def deps_of(mu, ran):
+        files = {mu.path}
+        files.update(dep_files(lib_depfile(mu.path)))
+        for s in ran:
+            files.update(graph.files[s])
+        return hashes.of(sorted(files))
+
+    todo, results = [], {}
+    for mu in mutants:
+        e = cache.data["mutants"].get(mu.key)
+        if e and hashes.valid(e["deps"]):
+            results[mu.key] = (e["verdict"], e["by"])
         else:
-            lines = original.split("\n")
-            lines[k] = new
-            mutated = "\n".join(lines)
-            where = "%s:%d" % (path, k + 1)
-            change = "%s: %s  ->  %s" % (cls, old.strip(), new.strip())
-        try:
-            with open(path, "w") as f:
-                f.write(mutated)
-            if build() != 0:
-                verdict, by = "killed", "build"
-            else:
-                passed, by = suites_pass(suites)
-                verdict = "survived" if passed else "killed"
-        finally:
-            with open(path, "w") as f:
-                f.write(original)
-        if verdict == "killed":
-            killed += 1
-        else:
-            survivors.append((where, change))
-        print("%4d/%d %-8s %s %s%s" % (n, len(all_mutants), verdict, where, change,
-                                      "" if verdict == "survived" else " [%s]" % by),
-              flush=True)
-    build()
-    tried = killed + len(survivors)
+            todo.append(mu)
+    total, cached = len(mutants), len(results)
+    if a.report_only:
+        todo = []
+    print("mutation: %d mutants (%d named), %d from the cache, %d to run, %d job(s); "
+          "suites: %s" % (total, len(named_mu), cached, len(todo), a.jobs,
+                          " ".join(os.path.basename(s) for s in order)), flush=True)
+    for n in range(1, min(a.jobs, len(todo))):
+        trees.put(make_tree(tree0, n))
+
+    # the named first, then the rest in a seeded random order: a run
+    # stopped part way has tried a fair sample of the whole
+    todo = [m for m in todo if m.cls == "named"] + \
+        random.Random(24).sample([m for m in todo if m.cls != "named"],
+                                 len([m for m in todo if m.cls != "named"]))
+    work = queue.Queue()
+    for mu in todo:
+        work.put(mu)
+    lock = threading.Lock()
+    state = {"run": 0, "busy": 0.0}
+
+    def worker():
+        tree = trees.get()
+        while True:
+            try:
+                mu = work.get_nowait()
+            except queue.Empty:
+                return
+            t = time.time()
+            first, rest = plan(mu)
+            verdict, by, ran = judge(tree, mu, first, rest, limit, code)
+            dt = time.time() - t
+            with lock:
+                cache.data["mutants"][mu.key] = {
+                    "verdict": verdict, "by": by, "where": mu.where, "change": mu.change,
+                    "seconds": round(dt, 1), "deps": deps_of(mu, ran)}
+                results[mu.key] = (verdict, by)
+                if ran and verdict == "killed":
+                    kills[(mu.path, ran[0])] = kills.get((mu.path, ran[0]), 0) + 1
+                state["run"] += 1
+                state["busy"] += dt
+                done = len(results)
+                k = sum(1 for v, _ in results.values() if v == "killed")
+                sv = sum(1 for v, _ in results.values() if v == "survived")
+                left = total - done
+                eta = state["busy"] / state["run"] * left / max(a.jobs, 1)
+                print("[%d/%d] killed %d survived %d equivalent %d ETA %s  %-8s %s  %s%s" % (
+                    done, total, k, sv, done - k - sv, fmt_time(eta), verdict, mu.where,
+                    mu.change,
+                    " [%s]" % by if by else ""), flush=True)
+            cache.save()
+
+    threads = [threading.Thread(target=worker) for _ in range(max(1, min(a.jobs, len(todo))))]
+    try:
+        for th in threads:
+            th.start()
+        for th in threads:
+            th.join()
+    except KeyboardInterrupt:
+        while not work.empty():
+            work.get_nowait()
+        print("mutation: interrupted; the results so far are in %s" % a.cache, file=sys.stderr)
+        for th in threads:
+            th.join()
+
+    killed = [m for m in mutants if results.get(m.key, ("",))[0] == "killed"]
+    survivors = [m for m in mutants if results.get(m.key, ("",))[0] == "survived"]
+    why = {m.key: reviewed.get((m.path, m.old.strip(), m.new.strip())) for m in survivors}
+    accepted = [m for m in survivors if why[m.key]]
+    survivors = [m for m in survivors if not why[m.key]]
+    same = [m for m in mutants if results.get(m.key, ("",))[0] == "equivalent"]
+    tried = len(killed) + len(survivors)
+    run_s = sum(cache.data["mutants"][m.key].get("seconds", 0.0) for m in mutants
+                if m.key in results)
     with open(a.report, "w") as f:
         f.write("make mutation: %d mutants tried, %d killed, %d survived (score %.1f%%), "
-                "%d not applicable; %.0f s\n" % (tried, killed, len(survivors),
-                                                 100.0 * killed / max(tried, 1),
-                                                 len(skipped), time.time() - t0))
-        f.write("suites: %s\n\nsurvivors:\n" % " ".join(suites))
-        for where, change in survivors:
-            f.write("  %s  %s\n" % (where, change))
+                "%d equivalent (%d the same object code, %d reviewed), %d not run yet, "
+                "%d not applicable; this run %.0f s (%d run, %d cached), all the results' "
+                "own run time %.0f s\n"
+                % (tried, len(killed), len(survivors), 100.0 * len(killed) / max(tried, 1),
+                   len(same) + len(accepted), len(same), len(accepted),
+                   len(mutants) - tried - len(same) - len(accepted), len(skipped),
+                   time.time() - t0, state["run"], cached, run_s))
+        f.write("suites: %s\n\nsurvivors:\n" % " ".join(os.path.basename(s) for s in order))
+        for m in survivors:
+            f.write("  %s  %s\n" % (m.where, m.change))
+        if accepted:
+            f.write("\nequivalent (reviewed: %s):\n" % os.path.basename(a.equivalent))
+            for m in accepted:
+                f.write("  %s  %s\n    %s\n" % (m.where, m.change, why[m.key]))
+        if same:
+            f.write("\nequivalent (the object code is the original's):\n")
+            for m in same:
+                f.write("  %s  %s\n" % (m.where, m.change))
         if skipped:
             f.write("\nnot applicable (the text is no longer there):\n")
-            for cls, path, what in skipped:
-                f.write("  %s  %s\n" % (path, what))
+            for m in skipped:
+                f.write("  %s  %s\n" % (m.path, m.what))
     print(open(a.report).read())
     return 0
 
