@@ -135,10 +135,19 @@ typedef struct
 /* The methods, as bits of opts.method. */
 #define BP_GRADCHECK_CENTRAL       1u  /* every element, gsl_deriv_central */
 #define BP_GRADCHECK_COMPLEX_STEP  2u  /* every element, Im f(x + ih)/h */
-/* random directions; on failure every element, to localize */
+/* random directions; on failure localized by group testing */
 #define BP_GRADCHECK_DIRECTIONAL   4u
 #define BP_GRADCHECK_TAYLOR        8u  /* the remainder's slope in h */
 #define BP_GRADCHECK_ALL          15u
+
+/* Progress of a long check, for a terminal's status line: method (one
+   BP_GRADCHECK_* bit) has done `done' of `total' units.  The directional
+   method calls it after each direction (units: directions), and while
+   localizing with the elements cleared so far (units: elements; done
+   reaches total when the localization ends).  Called from the calling
+   thread only, between evaluations of f; it must not call the checker. */
+typedef void (*bp_gradcheck_progress) (unsigned method, size_t done, size_t total,
+                                       void *arg);
 
 typedef struct
 {
@@ -162,6 +171,9 @@ typedef struct
                            max(1, max |theta|)); > 0, finite; default 1e-1 */
   size_t taylor_n;      /* how many h, each half the one before; >= 3;
                            default 16 */
+  bp_gradcheck_progress progress;  /* NULL (default), or called with the
+                                      work done so far (below) */
+  void *progress_arg;   /* passed to progress */
 } bp_gradcheck_options;
 
 /* The defaults above into *opts. */
@@ -186,8 +198,18 @@ int bp_gradcheck_method_parse (const char *name, unsigned *method);
    terms, not only to their sum, which may cancel (s is the RMS of the
    change of g . d when every g_i is off by rtol |g_i|, whatever the
    signs; for one element, the element's rule).  When a direction
-   disagrees (localization), the element-wise check of every block runs
-   and ITS verdict is the directional run's: directions only screen. */
+   disagrees, the disagreement is localized by group testing: the set of
+   suspect elements is halved, and each half screened by up to
+   n_directions directions restricted to it (0 on the other elements);
+   the search descends only into halves along which a direction
+   disagrees, down to sets of at most 2 n_directions elements, which get
+   the element-wise check of BP_GRADCHECK_CENTRAL (numeric value,
+   estimate, status, kinks).  Their verdict is the directional run's:
+   directions only screen.  A disagreement no half reproduces (the line's
+   rounding) localizes no element and the run PASSes.  The cost is about
+   n_directions directional derivatives per halving for each wrong
+   element, log2(n) halvings, not n element-wise derivatives.
+   derivations/00-numeric-check.md, eq. (0.7a) */
 typedef enum
 {
   BP_GRADCHECK_PASS = 0,
@@ -283,9 +305,15 @@ typedef struct
   double max_abs_err, max_rel_err, max_est_err;
   /* directional: */
   size_t n_directions, n_directions_failed;
-  int localized;           /* 1 when failing directions led to the
-                              element-wise check of the blocks, whose
-                              verdict is then the run's */
+  int localized;           /* 1 when failing directions led to group
+                              testing and the element-wise check of the
+                              elements it named, whose verdict is then
+                              the run's: the blocks' masks, numeric and
+                              abserr hold those elements (the others:
+                              status PASS, numeric and abserr NaN, not
+                              differenced), n_checked counts them */
+  size_t n_localizing;     /* the restricted directions group testing
+                              spent (0 when not localized) */
   bp_gradcheck_element worst_direction;  /* block BP_GRADCHECK_NONE, row =
                                             the direction's index, tol by
                                             eq. (0.6a) */
