@@ -5,10 +5,10 @@
    (GSL's gsl_deriv_central), the complex step, random directions or the
    Taylor test, on any number of threads, with a three-valued verdict, the
    worst elements ranked, a printer and hints naming the likely bug.
-   Every checker of the library (bp_check.h, bp_check_threads.h,
-   bp_check_directional.h, bp_complex_step.h) is a thin wrapper over this
-   one core: one set of argument checks, one step rule, one comparison,
-   one verdict.  Manual: doc/manual.md, "Checking your own gradients";
+   This is the library's checker; the older entry points (formerly
+   bp_check.h, bp_check_threads.h, bp_check_directional.h and the checker
+   part of bp_complex_step.h) are deprecated thin wrappers over it in
+   bp_check_compat.h.  Manual: doc/manual.md, "Checking your own gradients";
    bp_gradcheck(3).  Derivation: derivations/00-numeric-check.md
 
    Errors (bp_common.h): GSL_EFAULT for a NULL where a value is read
@@ -132,6 +132,17 @@ typedef struct
 
 /* --- the options --------------------------------------------------------- */
 
+/* Defaults of opts.h, opts.rtol, opts.atol and opts.n_directions (also
+   the defaults of `backprop check' and `backprop verify'). */
+#define BP_CHECK_STEP 1e-4
+#define BP_CHECK_RTOL 1e-6
+#define BP_CHECK_ATOL 1e-9
+/* For one element of a gradient g off by delta, a direction misses it
+   with probability about (2/pi) (rtol / delta) |g|: 0.10 for delta = 1e-4
+   in dL/dW of the slides' model (|g| = 16, measured 0.102), so all 16
+   miss with about 1e-16 (doc/performance.md). */
+#define BP_CHECK_DIRECTIONS 16
+
 /* The methods, as bits of opts.method. */
 #define BP_GRADCHECK_CENTRAL       1u  /* every element, gsl_deriv_central */
 #define BP_GRADCHECK_COMPLEX_STEP  2u  /* every element, Im f(x + ih)/h */
@@ -154,7 +165,7 @@ typedef struct
   unsigned method;      /* bits above, at least one; default CENTRAL */
   double h;             /* relative step of the differences: element x is
                            moved by h max(1, |x|); > 0, finite;
-                           default 1e-4 (BP_CHECK_STEP) */
+                           default BP_CHECK_STEP, 1e-4 */
   double h_complex;     /* the complex step, same rule; > 0, finite;
                            default 1e-20 (BP_CSTEP_STEP) */
   double rtol, atol;    /* element k passes when |a - e| <= max(atol,
@@ -360,6 +371,12 @@ void bp_gradcheck_result_free (bp_gradcheck_result *r);
    reason, and the hints.  Returns GSL_SUCCESS, or GSL_EFAILED when the
    stream cannot be written.  derivations/00-numeric-check.md, sec. hints */
 int bp_gradcheck_fprintf (FILE *stream, const bp_gradcheck_result *r);
+
+/* How many threads bp_gradcheck uses for opts.threads = asked: asked
+   capped by omp_get_max_threads (OMP_NUM_THREADS), 1 without OpenMP, 0
+   for 0 (no pointer, no error).  A callback's scratch per thread: this
+   many. */
+size_t bp_gradcheck_threads (size_t asked);
 
 /* "PASS", "INCONCLUSIVE" or "FAIL" (NULL for another value). */
 const char *bp_gradcheck_verdict_name (bp_gradcheck_verdict v);

@@ -687,11 +687,22 @@ complex_element (worker *w, size_t q, bp_gradcheck_element *E)
   w->cpt.is_base = 1;
 }
 
-/* opts.threads capped by OMP_NUM_THREADS (bp_check_threads) and by N */
+size_t
+bp_gradcheck_threads (size_t asked)
+{
+#ifdef _OPENMP
+  const size_t max = (size_t) omp_get_max_threads ();
+  return asked < max ? asked : max;
+#else
+  return asked < 1 ? asked : 1;
+#endif
+}
+
+/* opts.threads capped by OMP_NUM_THREADS (bp_gradcheck_threads) and by N */
 static size_t
 thread_count (size_t asked, size_t N)
 {
-  asked = bp_check_threads (asked);
+  asked = bp_gradcheck_threads (asked);
   return asked < N ? asked : (N > 0 ? N : 1);
 }
 
@@ -1713,63 +1724,4 @@ bp_gradcheck (const bp_gradcheck_function *f, size_t n_blocks,
               const bp_gradcheck_options *opts, bp_gradcheck_result **result)
 {
   return core_run ("bp_gradcheck", f, n_blocks, blocks, analytic, opts, NULL, result);
-}
-
-/* --- the older results ---------------------------------------------------- */
-
-void
-core_legacy_fold (bp_check_result *r, double *worst_ratio, const bp_gradcheck_element *el,
-                  size_t index, size_t row, size_t col, double atol)
-{
-  r->n_checked++;
-  r->n_failed += el->status == BP_GRADCHECK_ELEMENT_FAIL;
-  r->n_inconclusive += el->status == BP_GRADCHECK_ELEMENT_INCONCLUSIVE;
-  if (r->n_checked == 1 || el->ratio > *worst_ratio)
-    {
-      *worst_ratio = el->ratio;
-      r->worst_index = index;
-      r->worst_row = row;
-      r->worst_col = col;
-      r->worst_analytic = el->analytic;
-      r->worst_numeric = el->numeric;
-      r->worst_abserr = el->abserr;
-    }
-  core_fold_errors (el, atol, &r->max_abs_err, &r->max_rel_err, &r->max_est_err);
-}
-
-int
-core_legacy_result (const bp_gradcheck_result *res, size_t j, bp_check_result *r)
-{
-  const bp_gradcheck_run *run = &res->run[j];
-  const double rtol = res->opts.rtol, atol = res->opts.atol;
-  *r = (bp_check_result) { 0 };
-  if (run->method == BP_GRADCHECK_DIRECTIONAL && !run->localized)
-    {
-      /* directions: only their worst is kept */
-      r->n_checked = run->n_checked;
-      r->n_failed = run->n_failed;
-      r->n_inconclusive = run->n_inconclusive;
-      r->worst_index = r->worst_row = run->worst.row;
-      r->worst_analytic = run->worst.analytic;
-      r->worst_numeric = run->worst.numeric;
-      r->worst_abserr = run->worst.abserr;
-      r->max_abs_err = run->max_abs_err;      /* over the directions */
-      r->max_rel_err = run->max_rel_err;
-      r->max_est_err = run->max_est_err;
-    }
-  else
-    {
-      const bp_gradcheck_block_result *b = &run->block[0];
-      double worst = 0.0;
-      for (size_t i = 0; i < b->analytic->size1; i++)
-        for (size_t c = 0; c < b->analytic->size2; c++)
-          {
-            bp_gradcheck_element el;
-            core_compare (gsl_matrix_get (b->analytic, i, c), gsl_matrix_get (b->numeric, i, c),
-                          gsl_matrix_get (b->abserr, i, c), rtol, atol, &el);
-            el.status = gsl_matrix_uchar_get (b->mask, i, c);   /* kinks */
-            core_legacy_fold (r, &worst, &el, i * b->analytic->size2 + c, i, c, atol);
-          }
-    }
-  return (r->n_failed + r->n_inconclusive) ? GSL_FAILURE : GSL_SUCCESS;
 }
