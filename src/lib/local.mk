@@ -44,6 +44,7 @@ src_lib_libbackprop_la_SOURCES += \
   src/lib/check/complex_step.c \
   src/lib/check/gradcheck.c \
   src/lib/check/core.h \
+  src/lib/check/rules.c src/lib/check/rules.h \
   src/lib/check/hints.c src/lib/check/hints.h \
   src/lib/check/print.c
 pkginclude_HEADERS += \

@@ -6,6 +6,7 @@
 #define BP_CHECK_CORE_H
 #include <gsl/gsl_rng.h>
 #include "backprop/bp_gradcheck.h"
+#include "lib/check/rules.h"
 
 /* What the deprecated entry points ask beyond bp_gradcheck's options. */
 typedef struct
@@ -16,28 +17,6 @@ typedef struct
   int numeric_only;   /* no analytic side (the bp_deriv_* family): the
                          numeric values only, no kinks, no hints */
 } core_extra;
-
-/* The step for an element (a line) at x: h max(1, |x|), eq. (0.2). */
-double core_step (double h, double x);
-
-/* The comparison, eq. (0.3): tol = max(atol, rtol max(|a|, |e|)); PASS
-   when |a - e| <= tol, INCONCLUSIVE when <= tol + 2 err, FAIL beyond (and
-   for a NaN); ratio = |a - e| / (tol + 2 err).  Fills el's analytic,
-   numeric, abserr, tol, ratio, status. */
-void core_compare (double a, double e, double err, double rtol, double atol,
-                   bp_gradcheck_element *el);
-
-/* The same comparison with the scale s of a dot product's terms (a
-   direction's, eq. (0.6a)): tol = max(atol, rtol max(|a|, |e|, s));
-   core_compare is s = 0. */
-void core_compare_scaled (double a, double e, double err, double s, double rtol,
-                          double atol, bp_gradcheck_element *el);
-
-/* The error figures of the compared el into the maxima *abs (|a - e|),
-   *rel (|a - e| / max(|a|, |e|), where that scale exceeds atol) and *est
-   (the estimate): every result's max_abs_err, max_rel_err, max_est_err. */
-void core_fold_errors (const bp_gradcheck_element *el, double atol, double *abs,
-                       double *rel, double *est);
 
 /* The options' ranges (bp_gradcheck.h); GSL_EINVAL through GSL_ERROR
    naming who and the option. */
