@@ -126,9 +126,39 @@ right_dL_db (example *ex)
   return g;
 }
 
+/* the example's loss of one block (params: an EXAMPLE_BLOCK) as
+   bp_gradcheck's loss */
+static int
+block_loss (const bp_gradcheck_point *p, void *params, double *L)
+{
+  *L = example_loss_of_block (p->vector[0], params);
+  return 0;
+}
+
+/* The teeth check each wrong gradient element by element and by the
+   directions (localized by group testing): the same elements named. */
+static const unsigned teeth_method[2] = { BP_GRADCHECK_CENTRAL, BP_GRADCHECK_DIRECTIONAL };
+
+/* bp_gradcheck of blk's loss at t against g by method (defaults
+   otherwise); *res the result, its one block's figures in *b */
+static int
+check_block (void *blk, const gsl_vector *t, const gsl_vector *g, unsigned method,
+             bp_gradcheck_result **res, const bp_gradcheck_block_result **b)
+{
+  bp_gradcheck_function f = { .loss = block_loss, .params = blk };
+  bp_gradcheck_block theta = { .vector = t }, a = { .vector = g };
+  bp_gradcheck_options o;
+  bp_gradcheck_options_default (&o);
+  o.method = method;
+  const int status = bp_gradcheck (&f, 1, &theta, &a, &o, res);
+  *b = *res ? &(*res)->run[0].block[0] : NULL;
+  return status;
+}
+
 START_TEST (test_check_catches_off_by_1e4)
 {
-  /* one element of dL/dW off by 1e-4: one failure, at that element */
+  /* one element of dL/dW off by 1e-4: one failure, at that element, by
+     each method */
   example *ex = test_example (_i);
   bp_model_workspace *w = ex->ws;
   const size_t k = w->n * w->m;
@@ -136,20 +166,23 @@ START_TEST (test_check_catches_off_by_1e4)
   gsl_vector *t = gsl_vector_alloc (k), *g = gsl_vector_alloc (k);
   gsl_rng *rng = test_rng (100 + _i);
   const size_t bad = gsl_rng_uniform_int (rng, k);
-  bp_check_result r;
   test_chain_to_dL_dv (ex);
   bp_linear_grad_weights (w->dL_dv, w->u, dW);
   bp_reshape (ex->W, t);
   bp_reshape (dW, g);
   *gsl_vector_ptr (g, bad) += 1e-4;
-  ck_assert_int_eq (bp_check_gradient (example_loss_of_block, EXAMPLE_BLOCK (ex, EX_W),
-                                       t, g, BP_CHECK_RTOL,
-                                       BP_CHECK_ATOL, &r), GSL_FAILURE);
-  ck_assert_uint_eq (r.n_failed, 1);
-  ck_assert_uint_eq (r.worst_index, bad);
-  ck_assert_uint_eq (r.worst_row, bad);
-  ck_assert_double_eq (r.worst_analytic, gsl_vector_get (g, bad));
-  ck_assert_double_eq_tol (r.worst_analytic - r.worst_numeric, 1e-4, 1e-8);
+  for (size_t j = 0; j < 2; j++)
+    {
+      bp_gradcheck_result *res;
+      const bp_gradcheck_block_result *b;
+      ck_assert_int_eq (check_block (EXAMPLE_BLOCK (ex, EX_W), t, g, teeth_method[j], &res, &b),
+                        GSL_FAILURE);
+      ck_assert_uint_eq (b->n_failed, 1);
+      ck_assert_uint_eq (b->worst[0].row, bad);
+      ck_assert_double_eq (b->worst[0].analytic, gsl_vector_get (g, bad));
+      ck_assert_double_eq_tol (b->worst[0].analytic - b->worst[0].numeric, 1e-4, 1e-8);
+      bp_gradcheck_result_free (res);
+    }
   gsl_matrix_free (dW);
   gsl_vector_free (t);
   gsl_vector_free (g);
@@ -160,23 +193,31 @@ END_TEST
 
 START_TEST (test_check_catches_flipped_sign)
 {
-  /* -dL/db: every element fails (none is 0 with these labels) */
+  /* -dL/db: every element fails (none is 0 with these labels), by each
+     method */
   example *ex = test_example (_i);
   gsl_vector *g = right_dL_db (ex);
-  bp_check_result r;
-  ck_assert_int_eq (bp_check_gradient (example_loss_of_block, EXAMPLE_BLOCK (ex, EX_B),
-                                       ex->b, g, BP_CHECK_RTOL,
-                                       BP_CHECK_ATOL, &r), GSL_SUCCESS);
   size_t nonzero = 0;
   for (size_t i = 0; i < g->size; i++)
     nonzero += fabs (gsl_vector_get (g, i)) > 1e-6;
-  gsl_vector_scale (g, -1.0);
-  ck_assert_int_eq (bp_check_gradient (example_loss_of_block, EXAMPLE_BLOCK (ex, EX_B),
-                                       ex->b, g, BP_CHECK_RTOL,
-                                       BP_CHECK_ATOL, &r), GSL_FAILURE);
-  ck_assert_uint_ge (r.n_failed, nonzero);
-  ck_assert_double_eq (r.worst_analytic, gsl_vector_get (g, r.worst_index));
-  ck_assert_double_eq_tol (r.worst_analytic, -r.worst_numeric, 1e-6 * fabs (r.worst_numeric));
+  for (size_t j = 0; j < 2; j++)
+    {
+      bp_gradcheck_result *res;
+      const bp_gradcheck_block_result *b;
+      ck_assert_int_eq (check_block (EXAMPLE_BLOCK (ex, EX_B), ex->b, g, teeth_method[j], &res,
+                                     &b), GSL_SUCCESS);
+      bp_gradcheck_result_free (res);
+      gsl_vector_scale (g, -1.0);
+      ck_assert_int_eq (check_block (EXAMPLE_BLOCK (ex, EX_B), ex->b, g, teeth_method[j], &res,
+                                     &b), GSL_FAILURE);
+      ck_assert_uint_ge (b->n_failed, nonzero);
+      const bp_gradcheck_element *e = &b->worst[0];
+      ck_assert_double_eq (e->analytic, gsl_vector_get (g, e->row));
+      ck_assert_double_eq_tol (e->analytic, -e->numeric, 1e-6 * fabs (e->numeric));
+      ck_assert (b->hints & BP_GRADCHECK_HINT_SIGN);
+      gsl_vector_scale (g, -1.0);
+      bp_gradcheck_result_free (res);
+    }
   gsl_vector_free (g);
   example_free (ex);
 }
@@ -184,19 +225,23 @@ END_TEST
 
 START_TEST (test_check_catches_shifted_index)
 {
-  /* g'_i = g_{i+1} (cyclically): caught; the worst element is one whose
-     shifted value differs from its own */
+  /* g'_i = g_{i+1} (cyclically): caught by each method; the worst element
+     is one whose shifted value differs from its own */
   example *ex = test_example (_i);
   gsl_vector *g = right_dL_db (ex), *s = gsl_vector_alloc (g->size);
-  bp_check_result r;
   for (size_t i = 0; i < g->size; i++)
     gsl_vector_set (s, i, gsl_vector_get (g, (i + 1) % g->size));
-  ck_assert_int_eq (bp_check_gradient (example_loss_of_block, EXAMPLE_BLOCK (ex, EX_B),
-                                       ex->b, s, BP_CHECK_RTOL,
-                                       BP_CHECK_ATOL, &r), GSL_FAILURE);
-  const size_t k = r.worst_index;
-  ck_assert_double_eq (r.worst_analytic, gsl_vector_get (g, (k + 1) % g->size));
-  ck_assert (fabs (gsl_vector_get (g, (k + 1) % g->size) - gsl_vector_get (g, k)) > 1e-6);
+  for (size_t j = 0; j < 2; j++)
+    {
+      bp_gradcheck_result *res;
+      const bp_gradcheck_block_result *b;
+      ck_assert_int_eq (check_block (EXAMPLE_BLOCK (ex, EX_B), ex->b, s, teeth_method[j], &res,
+                                     &b), GSL_FAILURE);
+      const size_t k = b->worst[0].row;
+      ck_assert_double_eq (b->worst[0].analytic, gsl_vector_get (g, (k + 1) % g->size));
+      ck_assert (fabs (gsl_vector_get (g, (k + 1) % g->size) - gsl_vector_get (g, k)) > 1e-6);
+      bp_gradcheck_result_free (res);
+    }
   gsl_vector_free (g);
   gsl_vector_free (s);
   example_free (ex);
@@ -205,26 +250,32 @@ END_TEST
 
 START_TEST (test_check_catches_transposed_W)
 {
-  /* dL/du computed with W instead of W^T (a square W: 6 classes, 2x3 image) */
+  /* dL/du computed with W instead of W^T (a square W: 6 classes, 2x3
+     image), by each method */
   gsl_rng *rng = test_rng (200 + _i);
   example *ex = example_alloc (6, 2, 3, 0.5, _i % 2 ? LABELS_SOFT : LABELS_ONE_HOT,
                                      rng);
   bp_model_workspace *w = ex->ws;
   gsl_vector *u = gsl_vector_alloc (6), *wrong = gsl_vector_alloc (6);
   gsl_vector *right = gsl_vector_alloc (6);
-  bp_check_result r;
   test_chain_to_dL_dv (ex);
   gsl_vector_memcpy (u, w->u);
   bp_linear_grad_input (ex->W, w->dL_dv, right);
   gsl_blas_dgemv (CblasNoTrans, 1.0, ex->W, w->dL_dv, 0.0, wrong);
-  ck_assert_int_eq (bp_check_gradient (example_loss_of_block, EXAMPLE_BLOCK (ex, EX_U),
-                                       u, right, BP_CHECK_RTOL,
-                                       BP_CHECK_ATOL, &r), GSL_SUCCESS);
-  ck_assert_int_eq (bp_check_gradient (example_loss_of_block, EXAMPLE_BLOCK (ex, EX_U),
-                                       u, wrong, BP_CHECK_RTOL,
-                                       BP_CHECK_ATOL, &r), GSL_FAILURE);
-  ck_assert_double_eq (r.worst_analytic, gsl_vector_get (wrong, r.worst_index));
-  ck_assert_double_eq_tol (r.worst_numeric, gsl_vector_get (right, r.worst_index), 1e-8);
+  for (size_t j = 0; j < 2; j++)
+    {
+      bp_gradcheck_result *res;
+      const bp_gradcheck_block_result *b;
+      ck_assert_int_eq (check_block (EXAMPLE_BLOCK (ex, EX_U), u, right, teeth_method[j], &res,
+                                     &b), GSL_SUCCESS);
+      bp_gradcheck_result_free (res);
+      ck_assert_int_eq (check_block (EXAMPLE_BLOCK (ex, EX_U), u, wrong, teeth_method[j], &res,
+                                     &b), GSL_FAILURE);
+      const size_t k = b->worst[0].row;
+      ck_assert_double_eq (b->worst[0].analytic, gsl_vector_get (wrong, k));
+      ck_assert_double_eq_tol (b->worst[0].numeric, gsl_vector_get (right, k), 1e-8);
+      bp_gradcheck_result_free (res);
+    }
   gsl_vector_free (u);
   gsl_vector_free (wrong);
   gsl_vector_free (right);
