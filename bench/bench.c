@@ -14,6 +14,10 @@
      epoch     (when training is built) one epoch per batch size, its
                FLOP rate as a fraction of the peak
      memory    the peak resident memory of this process (getrusage)
+     gradcheck bp_gradcheck's directional method on a mean of 10^6
+               weighted squares: the right gradient, and one element
+               wrong, localized by group testing (derivations/00, eq.
+               (0.7a)); each verdict is checked
      compare   one epoch of `backprop train''s loop, batch 64, of the
                one-layer 784-10 and the two-layer 784-256-10 (ReLU, SGD
                with momentum and the cosine rate) on 60,000 synthetic
@@ -51,6 +55,7 @@
 #include "cli/blas_threads.h"
 #include "backprop/bp_mlp_train.h"
 #include "backprop/bp_cnn_train.h"
+#include "backprop/bp_gradcheck.h"
 
 typedef struct
 {
@@ -565,6 +570,93 @@ section_cnn (bench *b)
   return status != 0;
 }
 
+/* ---- gradcheck ------------------------------------------------------- */
+
+/* L = (1 / 2n) sum_i w_i theta_i^2, w_i = 1 + i / n: a mean, as losses
+   are; one pass over theta per evaluation, O(n). */
+static int
+mean_quad (const bp_gradcheck_point *p, void *params, double *L)
+{
+  (void) params;
+  const gsl_vector *t = p->vector[0];
+  const double n = (double) t->size;
+  double s = 0.0;
+  for (size_t i = 0; i < t->size; i++)
+    s += (1.0 + (double) i / n) * t->data[i] * t->data[i];
+  *L = s / (2.0 * n);
+  return 0;
+}
+
+/* The directional check (16 directions, the defaults) of mean_quad at
+   n = 10^6, theta uniform in (-1, 1): the right gradient, then one
+   element missing its 1/n, localized by group testing (eq. 0.7a). */
+static int
+section_gradcheck (bench *b)
+{
+  const size_t n = 1000000, bad = 765432;
+  gsl_vector *t = gsl_vector_alloc (n), *g = gsl_vector_alloc (n);
+  gsl_rng *rng = gsl_rng_alloc (gsl_rng_mt19937);
+  double *sec = malloc (b->repeats * sizeof *sec), cpu = 0.0;
+  if (!t || !g || !rng || !sec)
+    return 1;
+  for (size_t i = 0; i < n; i++)
+    {
+      gsl_vector_set (t, i, 2.0 * gsl_rng_uniform_pos (rng) - 1.0);
+      gsl_vector_set (g, i, (1.0 + (double) i / (double) n) * gsl_vector_get (t, i) / (double) n);
+    }
+  bp_gradcheck_function f = { .loss = mean_quad };
+  bp_gradcheck_block blk = { .name = "theta", .vector = t }, a = { .vector = g };
+  bp_gradcheck_options o;
+  bp_gradcheck_options_default (&o);
+  o.method = BP_GRADCHECK_DIRECTIONAL;
+  int status = 0;
+  printf ("| gradient (n = 10^6, 16 directions) | verdict | localized to | directions "
+          "on halves | min | median | CPU (min) |\n|---|---|---|---|---|---|---|\n");
+  for (int wrong = 0; wrong < 2 && status == 0; wrong++)
+    {
+      if (wrong)
+        gsl_vector_set (g, bad, gsl_vector_get (g, bad) * (double) n);
+      bp_gradcheck_result *r = NULL;
+      for (size_t k = 0; k < b->repeats && status == 0; k++)
+        {
+          bp_gradcheck_result_free (r);
+          r = NULL;
+          struct timespec c0, c1;
+          clock_gettime (CLOCK_PROCESS_CPUTIME_ID, &c0);
+          const double t0 = now ();
+          const int s = bp_gradcheck (&f, 1, &blk, &a, &o, &r);
+          sec[k] = now () - t0;
+          clock_gettime (CLOCK_PROCESS_CPUTIME_ID, &c1);
+          const double c = (double) (c1.tv_sec - c0.tv_sec) + 1e-9 * (double) (c1.tv_nsec - c0.tv_nsec);
+          cpu = k == 0 || c < cpu ? c : cpu;
+          status = s > 0 || (s == GSL_FAILURE) != wrong;
+        }
+      if (status == 0)
+        {
+          const bp_gradcheck_run *run = &r->run[0];
+          char where[64] = "-";
+          if (run->localized)
+            snprintf (where, sizeof where, "%zu elements; worst (%zu,%zu)", run->n_checked,
+                      run->worst.row, run->worst.col);
+          double min, median;
+          summarise (sec, b->repeats, &min, &median);
+          printf ("| %s | %s | %s | %zu | %.2f s | %.2f s | %.2f s |\n",
+                  wrong ? "one element wrong (765432,0)" : "right",
+                  bp_gradcheck_verdict_name (r->verdict), where, run->n_localizing, min, median,
+                  cpu);
+        }
+      else
+        fprintf (stderr, "bench: gradcheck: the %s gradient got the wrong verdict\n",
+                 wrong ? "wrong" : "right");
+      bp_gradcheck_result_free (r);
+    }
+  free (sec);
+  gsl_rng_free (rng);
+  gsl_vector_free (g);
+  gsl_vector_free (t);
+  return status;
+}
+
 /* ---- memory ---------------------------------------------------------- */
 
 static int
@@ -591,6 +683,7 @@ static const struct
   {"peak", "Machine's dgemm peak (| product | min | median | rate |)", section_peak},
   {"epoch", "Training epoch", section_epoch},
   {"memory", "Memory", section_memory},
+  {"gradcheck", "The directional check at n = 10^6 (bp_gradcheck)", section_gradcheck},
   {"compare", "One epoch, batch 64, beside PyTorch (bench/compare.sh)", section_compare},
   {"cnn", "The CNN, batches of 64, beside PyTorch (bench/compare.sh --cnn)", section_cnn},
 };
@@ -685,7 +778,7 @@ main (int argc, char **argv)
       if (k == N_SECTIONS)
         {
           fprintf (stderr, "bench: unknown section '%s' (machine peak verify scaling "
-                   "epoch memory compare cnn)\n", argv[a]);
+                   "epoch memory gradcheck compare cnn)\n", argv[a]);
           return 2;
         }
       any = 1;

@@ -1800,10 +1800,13 @@ START_TEST (test_api_no_pointer)
   ck_assert_int_eq (bp_gradcheck_method_parse ("newton", &method), GSL_EINVAL);
   ck_assert_int_eq (n_errors, 0);
   ck_assert_uint_eq (method, 0);
-  /* "bp_check_threads": 0 for none, else between 1 and n_params */
-  ck_assert_uint_eq (bp_check_threads (0), 0);
-  ck_assert_uint_eq (bp_check_threads (1), 1);
-  ck_assert (bp_check_threads (4) >= 1 && bp_check_threads (4) <= 4);
+  /* "bp_gradcheck_threads": 0 for none, else between 1 and asked; the
+     deprecated "bp_check_threads" the same */
+  ck_assert_uint_eq (bp_gradcheck_threads (0), 0);
+  ck_assert_uint_eq (bp_gradcheck_threads (1), 1);
+  ck_assert (bp_gradcheck_threads (4) >= 1 && bp_gradcheck_threads (4) <= 4);
+  for (size_t k = 0; k < 6; k++)
+    ck_assert_uint_eq (bp_check_threads (k), bp_gradcheck_threads (k));
   /* bp_sgd_update: a non-finite eta or mu is GSL_EDOM, theta untouched */
   gsl_vector *g = vector_of (N, 1.0), *vel = vector_of (N, 0.0), *th = vector_of (N, 2.0);
   reset_errors ();

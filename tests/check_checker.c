@@ -126,9 +126,39 @@ right_dL_db (example *ex)
   return g;
 }
 
+/* the example's loss of one block (params: an EXAMPLE_BLOCK) as
+   bp_gradcheck's loss */
+static int
+block_loss (const bp_gradcheck_point *p, void *params, double *L)
+{
+  *L = example_loss_of_block (p->vector[0], params);
+  return 0;
+}
+
+/* The teeth check each wrong gradient element by element and by the
+   directions (localized by group testing): the same elements named. */
+static const unsigned teeth_method[2] = { BP_GRADCHECK_CENTRAL, BP_GRADCHECK_DIRECTIONAL };
+
+/* bp_gradcheck of blk's loss at t against g by method (defaults
+   otherwise); *res the result, its one block's figures in *b */
+static int
+check_block (void *blk, const gsl_vector *t, const gsl_vector *g, unsigned method,
+             bp_gradcheck_result **res, const bp_gradcheck_block_result **b)
+{
+  bp_gradcheck_function f = { .loss = block_loss, .params = blk };
+  bp_gradcheck_block theta = { .vector = t }, a = { .vector = g };
+  bp_gradcheck_options o;
+  bp_gradcheck_options_default (&o);
+  o.method = method;
+  const int status = bp_gradcheck (&f, 1, &theta, &a, &o, res);
+  *b = *res ? &(*res)->run[0].block[0] : NULL;
+  return status;
+}
+
 START_TEST (test_check_catches_off_by_1e4)
 {
-  /* one element of dL/dW off by 1e-4: one failure, at that element */
+  /* one element of dL/dW off by 1e-4: one failure, at that element, by
+     each method */
   example *ex = test_example (_i);
   bp_model_workspace *w = ex->ws;
   const size_t k = w->n * w->m;
@@ -136,20 +166,23 @@ START_TEST (test_check_catches_off_by_1e4)
   gsl_vector *t = gsl_vector_alloc (k), *g = gsl_vector_alloc (k);
   gsl_rng *rng = test_rng (100 + _i);
   const size_t bad = gsl_rng_uniform_int (rng, k);
-  bp_check_result r;
   test_chain_to_dL_dv (ex);
   bp_linear_grad_weights (w->dL_dv, w->u, dW);
   bp_reshape (ex->W, t);
   bp_reshape (dW, g);
   *gsl_vector_ptr (g, bad) += 1e-4;
-  ck_assert_int_eq (bp_check_gradient (example_loss_of_block, EXAMPLE_BLOCK (ex, EX_W),
-                                       t, g, BP_CHECK_RTOL,
-                                       BP_CHECK_ATOL, &r), GSL_FAILURE);
-  ck_assert_uint_eq (r.n_failed, 1);
-  ck_assert_uint_eq (r.worst_index, bad);
-  ck_assert_uint_eq (r.worst_row, bad);
-  ck_assert_double_eq (r.worst_analytic, gsl_vector_get (g, bad));
-  ck_assert_double_eq_tol (r.worst_analytic - r.worst_numeric, 1e-4, 1e-8);
+  for (size_t j = 0; j < 2; j++)
+    {
+      bp_gradcheck_result *res;
+      const bp_gradcheck_block_result *b;
+      ck_assert_int_eq (check_block (EXAMPLE_BLOCK (ex, EX_W), t, g, teeth_method[j], &res, &b),
+                        GSL_FAILURE);
+      ck_assert_uint_eq (b->n_failed, 1);
+      ck_assert_uint_eq (b->worst[0].row, bad);
+      ck_assert_double_eq (b->worst[0].analytic, gsl_vector_get (g, bad));
+      ck_assert_double_eq_tol (b->worst[0].analytic - b->worst[0].numeric, 1e-4, 1e-8);
+      bp_gradcheck_result_free (res);
+    }
   gsl_matrix_free (dW);
   gsl_vector_free (t);
   gsl_vector_free (g);
@@ -160,23 +193,31 @@ END_TEST
 
 START_TEST (test_check_catches_flipped_sign)
 {
-  /* -dL/db: every element fails (none is 0 with these labels) */
+  /* -dL/db: every element fails (none is 0 with these labels), by each
+     method */
   example *ex = test_example (_i);
   gsl_vector *g = right_dL_db (ex);
-  bp_check_result r;
-  ck_assert_int_eq (bp_check_gradient (example_loss_of_block, EXAMPLE_BLOCK (ex, EX_B),
-                                       ex->b, g, BP_CHECK_RTOL,
-                                       BP_CHECK_ATOL, &r), GSL_SUCCESS);
   size_t nonzero = 0;
   for (size_t i = 0; i < g->size; i++)
     nonzero += fabs (gsl_vector_get (g, i)) > 1e-6;
-  gsl_vector_scale (g, -1.0);
-  ck_assert_int_eq (bp_check_gradient (example_loss_of_block, EXAMPLE_BLOCK (ex, EX_B),
-                                       ex->b, g, BP_CHECK_RTOL,
-                                       BP_CHECK_ATOL, &r), GSL_FAILURE);
-  ck_assert_uint_ge (r.n_failed, nonzero);
-  ck_assert_double_eq (r.worst_analytic, gsl_vector_get (g, r.worst_index));
-  ck_assert_double_eq_tol (r.worst_analytic, -r.worst_numeric, 1e-6 * fabs (r.worst_numeric));
+  for (size_t j = 0; j < 2; j++)
+    {
+      bp_gradcheck_result *res;
+      const bp_gradcheck_block_result *b;
+      ck_assert_int_eq (check_block (EXAMPLE_BLOCK (ex, EX_B), ex->b, g, teeth_method[j], &res,
+                                     &b), GSL_SUCCESS);
+      bp_gradcheck_result_free (res);
+      gsl_vector_scale (g, -1.0);
+      ck_assert_int_eq (check_block (EXAMPLE_BLOCK (ex, EX_B), ex->b, g, teeth_method[j], &res,
+                                     &b), GSL_FAILURE);
+      ck_assert_uint_ge (b->n_failed, nonzero);
+      const bp_gradcheck_element *e = &b->worst[0];
+      ck_assert_double_eq (e->analytic, gsl_vector_get (g, e->row));
+      ck_assert_double_eq_tol (e->analytic, -e->numeric, 1e-6 * fabs (e->numeric));
+      ck_assert (b->hints & BP_GRADCHECK_HINT_SIGN);
+      gsl_vector_scale (g, -1.0);
+      bp_gradcheck_result_free (res);
+    }
   gsl_vector_free (g);
   example_free (ex);
 }
@@ -184,19 +225,23 @@ END_TEST
 
 START_TEST (test_check_catches_shifted_index)
 {
-  /* g'_i = g_{i+1} (cyclically): caught; the worst element is one whose
-     shifted value differs from its own */
+  /* g'_i = g_{i+1} (cyclically): caught by each method; the worst element
+     is one whose shifted value differs from its own */
   example *ex = test_example (_i);
   gsl_vector *g = right_dL_db (ex), *s = gsl_vector_alloc (g->size);
-  bp_check_result r;
   for (size_t i = 0; i < g->size; i++)
     gsl_vector_set (s, i, gsl_vector_get (g, (i + 1) % g->size));
-  ck_assert_int_eq (bp_check_gradient (example_loss_of_block, EXAMPLE_BLOCK (ex, EX_B),
-                                       ex->b, s, BP_CHECK_RTOL,
-                                       BP_CHECK_ATOL, &r), GSL_FAILURE);
-  const size_t k = r.worst_index;
-  ck_assert_double_eq (r.worst_analytic, gsl_vector_get (g, (k + 1) % g->size));
-  ck_assert (fabs (gsl_vector_get (g, (k + 1) % g->size) - gsl_vector_get (g, k)) > 1e-6);
+  for (size_t j = 0; j < 2; j++)
+    {
+      bp_gradcheck_result *res;
+      const bp_gradcheck_block_result *b;
+      ck_assert_int_eq (check_block (EXAMPLE_BLOCK (ex, EX_B), ex->b, s, teeth_method[j], &res,
+                                     &b), GSL_FAILURE);
+      const size_t k = b->worst[0].row;
+      ck_assert_double_eq (b->worst[0].analytic, gsl_vector_get (g, (k + 1) % g->size));
+      ck_assert (fabs (gsl_vector_get (g, (k + 1) % g->size) - gsl_vector_get (g, k)) > 1e-6);
+      bp_gradcheck_result_free (res);
+    }
   gsl_vector_free (g);
   gsl_vector_free (s);
   example_free (ex);
@@ -205,26 +250,32 @@ END_TEST
 
 START_TEST (test_check_catches_transposed_W)
 {
-  /* dL/du computed with W instead of W^T (a square W: 6 classes, 2x3 image) */
+  /* dL/du computed with W instead of W^T (a square W: 6 classes, 2x3
+     image), by each method */
   gsl_rng *rng = test_rng (200 + _i);
   example *ex = example_alloc (6, 2, 3, 0.5, _i % 2 ? LABELS_SOFT : LABELS_ONE_HOT,
                                      rng);
   bp_model_workspace *w = ex->ws;
   gsl_vector *u = gsl_vector_alloc (6), *wrong = gsl_vector_alloc (6);
   gsl_vector *right = gsl_vector_alloc (6);
-  bp_check_result r;
   test_chain_to_dL_dv (ex);
   gsl_vector_memcpy (u, w->u);
   bp_linear_grad_input (ex->W, w->dL_dv, right);
   gsl_blas_dgemv (CblasNoTrans, 1.0, ex->W, w->dL_dv, 0.0, wrong);
-  ck_assert_int_eq (bp_check_gradient (example_loss_of_block, EXAMPLE_BLOCK (ex, EX_U),
-                                       u, right, BP_CHECK_RTOL,
-                                       BP_CHECK_ATOL, &r), GSL_SUCCESS);
-  ck_assert_int_eq (bp_check_gradient (example_loss_of_block, EXAMPLE_BLOCK (ex, EX_U),
-                                       u, wrong, BP_CHECK_RTOL,
-                                       BP_CHECK_ATOL, &r), GSL_FAILURE);
-  ck_assert_double_eq (r.worst_analytic, gsl_vector_get (wrong, r.worst_index));
-  ck_assert_double_eq_tol (r.worst_numeric, gsl_vector_get (right, r.worst_index), 1e-8);
+  for (size_t j = 0; j < 2; j++)
+    {
+      bp_gradcheck_result *res;
+      const bp_gradcheck_block_result *b;
+      ck_assert_int_eq (check_block (EXAMPLE_BLOCK (ex, EX_U), u, right, teeth_method[j], &res,
+                                     &b), GSL_SUCCESS);
+      bp_gradcheck_result_free (res);
+      ck_assert_int_eq (check_block (EXAMPLE_BLOCK (ex, EX_U), u, wrong, teeth_method[j], &res,
+                                     &b), GSL_FAILURE);
+      const size_t k = b->worst[0].row;
+      ck_assert_double_eq (b->worst[0].analytic, gsl_vector_get (wrong, k));
+      ck_assert_double_eq_tol (b->worst[0].numeric, gsl_vector_get (right, k), 1e-8);
+      bp_gradcheck_result_free (res);
+    }
   gsl_vector_free (u);
   gsl_vector_free (wrong);
   gsl_vector_free (right);
@@ -1326,9 +1377,11 @@ START_TEST (test_gradcheck_localized_elements_decide)
   /* quad at n = 10,000 with rtol 1e-8, atol 1e-7, evaluated incrementally
      when one element moved: the elements' differences are exact to
      ulp(L) / h ~ 1e-8 and all pass; the lines' carry the sum's rounding
-     (~4e-7 > tol): directions disagree.  The localization, the more
-     thorough check, decides: PASS (it was INCONCLUSIVE, "directions and
-     elements disagree"), and the worst direction stays in the result. */
+     (~4e-7 > tol): directions disagree.  The localization decides: PASS
+     (it was INCONCLUSIVE, "directions and elements disagree"); the
+     rounding of the whole line is not reproduced along the halves (half
+     the terms move) or only on a few elements, which pass one by one
+     (eq. 0.7a), and the worst direction stays in the result. */
   gsl_vector *t = quad_point (10000, 1);
   quad_base base = { .theta0 = t, .L0 = quad_sum (t) };
   bp_gradcheck_function f = { .loss = quad_loss, .grad = quad_grad, .params = &base };
@@ -1344,7 +1397,8 @@ START_TEST (test_gradcheck_localized_elements_decide)
   const bp_gradcheck_run *run = &res->run[0];
   ck_assert_uint_gt (run->n_directions_failed, 0);
   ck_assert_int_eq (run->localized, 1);
-  ck_assert_uint_eq (run->block[0].n_passed, 10000);
+  ck_assert_uint_eq (run->block[0].n_passed, run->block[0].n_checked);
+  ck_assert_uint_lt (run->block[0].n_checked, 10000);
   ck_assert_int_eq (run->verdict, BP_GRADCHECK_PASS);
   ck_assert_int_eq (res->verdict, BP_GRADCHECK_PASS);
   ck_assert_int_ne (run->worst_direction.status, BP_GRADCHECK_ELEMENT_PASS);
@@ -1356,7 +1410,9 @@ START_TEST (test_gradcheck_localized_elements_decide)
             run->worst_direction.numeric, run->worst_direction.abserr);
   ck_assert_msg (strstr (rep, line) != NULL, "no '%s' in:\n%s", line, rep);
   ck_assert_ptr_nonnull (strstr (rep, "localized (the element-wise check decides):"));
-  ck_assert_ptr_nonnull (strstr (rep, "theta (10000 x 1): 10000 checked, 10000 passed"));
+  snprintf (line, sizeof line, "theta (10000 x 1): %zu checked, %zu passed",
+            run->block[0].n_checked, run->block[0].n_checked);
+  ck_assert_msg (strstr (rep, line) != NULL, "no '%s' in:\n%s", line, rep);
   free (rep);
   bp_gradcheck_result_free (res);
   gsl_vector_free (t);
@@ -1412,6 +1468,267 @@ START_TEST (test_gradcheck_direction_figures)
 }
 END_TEST
 
+/* --- localization by group testing, eq. (0.7a) --------------------------- */
+
+/* L = (1 / 2N) sum_q (1 + q / N) theta_q^2 over the elements q of every
+   block in their order (N of them: a mean, as losses are), plus
+   |theta_kink| when kink < N; its gradient into the blocks' arrays g
+   (vector or matrix, as the blocks), the kink's right derivative (+1)
+   at theta_kink = 0. */
+typedef struct
+{
+  size_t N, kink;
+} mq_params;
+
+static double
+mq_w (size_t q, size_t N)
+{
+  return 1.0 + (double) q / (double) N;
+}
+
+static int
+mq_loss (const bp_gradcheck_point *p, void *params, double *L)
+{
+  const mq_params *m = params;
+  double s = 0.0, kink = 0.0;
+  size_t q = 0;
+  for (size_t k = 0; k < p->n_blocks; k++)
+    for (size_t i = 0; i < p->vector[k]->size; i++, q++)
+      {
+        const double x = p->vector[k]->data[i];
+        s += mq_w (q, m->N) * x * x;
+        if (q == m->kink)
+          kink = fabs (x);
+      }
+  *L = s / (2.0 * (double) m->N) + kink;
+  return 0;
+}
+
+/* the gradient of mq_loss at the blocks' point into the arrays g */
+static void
+mq_gradient (const mq_params *m, size_t n_blocks, const bp_gradcheck_block b[],
+             const bp_gradcheck_block g[])
+{
+  size_t q = 0;
+  for (size_t k = 0; k < n_blocks; k++)
+    {
+      gsl_vector_const_view bm = b[k].matrix
+        ? gsl_vector_const_view_array (b[k].matrix->data, b[k].matrix->size1 * b[k].matrix->size2)
+        : gsl_vector_const_subvector (b[k].vector, 0, b[k].vector->size);
+      double *gd = g[k].matrix ? g[k].matrix->data : g[k].vector->data;
+      for (size_t i = 0; i < bm.vector.size; i++, q++)
+        gd[i] = mq_w (q, m->N) * gsl_vector_get (&bm.vector, i) / (double) m->N
+                + (q == m->kink ? 1.0 : 0.0);
+    }
+}
+
+/* the progress seen: calls, the last (done, total) of each method */
+typedef struct
+{
+  size_t calls, done, total;
+  int backwards;
+} seen_progress;
+
+static void
+note_progress (unsigned method, size_t done, size_t total, void *arg)
+{
+  seen_progress *s = arg;
+  ck_assert_uint_eq (method, BP_GRADCHECK_DIRECTIONAL);
+  ck_assert_uint_le (done, total);
+  s->backwards |= s->total == total && done < s->done;
+  s->calls++;
+  s->done = done;
+  s->total = total;
+}
+
+enum { BIG_N = 100000, BAD_J = 73421 };
+
+START_TEST (test_gradcheck_localize_one_among_1e5)
+{
+  /* one element among 10^5 missing its 1/N (off by ~1e-3, where the
+     gradient is ~1e-5): the directions disagree, group testing names it
+     after checking at most 2 n_directions elements one by one, not 10^5;
+     the progress reaches every element */
+  gsl_vector *t = quad_point (BIG_N, 7), *g = gsl_vector_alloc (BIG_N);
+  mq_params m = { .N = BIG_N, .kink = BIG_N };
+  bp_gradcheck_block b = { .name = "theta", .vector = t }, a = { .vector = g };
+  mq_gradient (&m, 1, &b, &a);
+  const double right = gsl_vector_get (g, BAD_J);
+  gsl_vector_set (g, BAD_J, right * BIG_N);
+  bp_gradcheck_function f = { .loss = mq_loss, .params = &m };
+  bp_gradcheck_options o;
+  bp_gradcheck_options_default (&o);
+  o.method = BP_GRADCHECK_DIRECTIONAL;
+  o.seed = 3;
+  seen_progress seen = { 0 };
+  o.progress = note_progress;
+  o.progress_arg = &seen;
+  bp_gradcheck_result *res;
+  ck_assert_int_eq (bp_gradcheck (&f, 1, &b, &a, &o, &res), GSL_FAILURE);
+  const bp_gradcheck_run *run = &res->run[0];
+  const bp_gradcheck_block_result *B = &run->block[0];
+  ck_assert_int_eq (run->localized, 1);
+  ck_assert_uint_gt (run->n_directions_failed, 0);
+  ck_assert_uint_le (run->n_checked, 2 * o.n_directions);
+  ck_assert_uint_gt (run->n_localizing, 0);
+  ck_assert_uint_eq (B->n_failed, 1);
+  ck_assert_uint_eq (B->n_inconclusive, 0);
+  ck_assert_uint_eq (B->worst[0].row, BAD_J);
+  ck_assert_uint_eq (run->worst.row, BAD_J);
+  ck_assert_int_eq (gsl_matrix_uchar_get (B->mask, BAD_J, 0), BP_GRADCHECK_ELEMENT_FAIL);
+  ck_assert_double_eq_tol (B->worst[0].numeric, right, 1e-9);
+  ck_assert_int_eq (seen.backwards, 0);
+  ck_assert_uint_gt (seen.calls, o.n_directions);
+  ck_assert_uint_eq (seen.done, BIG_N);
+  ck_assert_uint_eq (seen.total, BIG_N);
+  bp_gradcheck_result_free (res);
+  gsl_vector_free (g);
+  gsl_vector_free (t);
+}
+END_TEST
+
+START_TEST (test_gradcheck_localize_several_blocks)
+{
+  /* four wrong elements in three blocks of 20,000 elements in all, one at
+     the end of b and one at the start of x (a range may span two
+     blocks): exactly those FAIL, each named in its block, after at most
+     4 x 2 n_directions elements checked one by one */
+  enum { R = 120, C = 100, NB = 5000, NX = 3000 };
+  gsl_matrix *W = gsl_matrix_alloc (R, C), *dW = gsl_matrix_alloc (R, C);
+  gsl_vector *bv = quad_point (NB, 11), *xv = quad_point (NX, 12), *w = quad_point (R * C, 13);
+  gsl_vector *db = gsl_vector_alloc (NB), *dx = gsl_vector_alloc (NX);
+  memcpy (W->data, w->data, R * C * sizeof (double));
+  mq_params m = { .N = R * C + NB + NX, .kink = SIZE_MAX };
+  const bp_gradcheck_block blk[3] = { { .name = "W", .matrix = W }, { .name = "b", .vector = bv },
+                                      { .name = "x", .vector = xv } };
+  const bp_gradcheck_block grads[3] = { { .matrix = dW }, { .vector = db }, { .vector = dx } };
+  mq_gradient (&m, 3, blk, grads);
+  *gsl_matrix_ptr (dW, 17, 42) += 1e-3;
+  *gsl_matrix_ptr (dW, 88, 3) -= 1e-3;
+  *gsl_vector_ptr (db, NB - 1) *= -1.0;
+  *gsl_vector_ptr (db, NB - 1) += 1e-3;
+  *gsl_vector_ptr (dx, 0) += 1e-3;
+  bp_gradcheck_function f = { .loss = mq_loss, .params = &m };
+  bp_gradcheck_options o;
+  bp_gradcheck_options_default (&o);
+  o.method = BP_GRADCHECK_DIRECTIONAL;
+  o.seed = 5;
+  bp_gradcheck_result *res;
+  ck_assert_int_eq (bp_gradcheck (&f, 3, blk, grads, &o, &res), GSL_FAILURE);
+  const bp_gradcheck_run *run = &res->run[0];
+  ck_assert_int_eq (run->localized, 1);
+  ck_assert_uint_le (run->n_checked, 4 * 2 * o.n_directions);
+  ck_assert_uint_eq (run->n_failed, 4);
+  const size_t wrong[4][3] = { { 0, 17, 42 }, { 0, 88, 3 }, { 1, NB - 1, 0 }, { 2, 0, 0 } };
+  for (size_t k = 0; k < 3; k++)
+    {
+      const gsl_matrix_uchar *mask = run->block[k].mask;
+      for (size_t i = 0; i < mask->size1; i++)
+        for (size_t j = 0; j < mask->size2; j++)
+          {
+            int is_wrong = 0;
+            for (size_t e = 0; e < 4; e++)
+              is_wrong |= wrong[e][0] == k && wrong[e][1] == i && wrong[e][2] == j;
+            ck_assert_msg ((gsl_matrix_uchar_get (mask, i, j) == BP_GRADCHECK_ELEMENT_FAIL)
+                           == is_wrong, "block %zu (%zu,%zu)", k, i, j);
+          }
+    }
+  ck_assert_uint_eq (run->block[0].n_failed, 2);
+  ck_assert_uint_eq (run->block[1].worst[0].row, NB - 1);
+  ck_assert_uint_eq (run->block[2].worst[0].row, 0);
+  bp_gradcheck_result_free (res);
+  gsl_matrix_free (W);
+  gsl_matrix_free (dW);
+  gsl_vector_free (bv);
+  gsl_vector_free (xv);
+  gsl_vector_free (w);
+  gsl_vector_free (db);
+  gsl_vector_free (dx);
+}
+END_TEST
+
+START_TEST (test_gradcheck_right_1e5_not_localized)
+{
+  /* the right gradient at n = 10^5: every direction agrees, nothing is
+     localized or differenced element-wise */
+  gsl_vector *t = quad_point (BIG_N, 7), *g = gsl_vector_alloc (BIG_N);
+  mq_params m = { .N = BIG_N, .kink = BIG_N };
+  bp_gradcheck_block b = { .vector = t }, a = { .vector = g };
+  mq_gradient (&m, 1, &b, &a);
+  bp_gradcheck_function f = { .loss = mq_loss, .params = &m };
+  bp_gradcheck_options o;
+  bp_gradcheck_options_default (&o);
+  o.method = BP_GRADCHECK_DIRECTIONAL;
+  o.seed = 3;
+  bp_gradcheck_result *res;
+  ck_assert_int_eq (bp_gradcheck (&f, 1, &b, &a, &o, &res), GSL_SUCCESS);
+  const bp_gradcheck_run *run = &res->run[0];
+  ck_assert_uint_eq (run->n_directions_failed, 0);
+  ck_assert_int_eq (run->localized, 0);
+  ck_assert_uint_eq (run->n_localizing, 0);
+  ck_assert_uint_eq (run->n_checked, o.n_directions);
+  ck_assert_ptr_null (run->block[0].mask);
+  bp_gradcheck_result_free (res);
+  gsl_vector_free (g);
+  gsl_vector_free (t);
+}
+END_TEST
+
+START_TEST (test_gradcheck_localized_is_elementwise)
+{
+  /* n = 2000, element 1000 wrong and element 1001 a kink (|theta| at 0,
+     analytic its right derivative): the elements group testing names get
+     the CENTRAL run's very values, estimates and statuses (FAIL, KINK);
+     those it clears are PASS and not differenced (NaN) */
+  enum { N = 2000 };
+  gsl_vector *t = quad_point (N, 21), *g = gsl_vector_alloc (N);
+  gsl_vector_set (t, 1001, 0.0);
+  mq_params m = { .N = N, .kink = 1001 };
+  bp_gradcheck_block b = { .vector = t }, a = { .vector = g };
+  mq_gradient (&m, 1, &b, &a);
+  *gsl_vector_ptr (g, 1000) += 1e-2;
+  bp_gradcheck_function f = { .loss = mq_loss, .params = &m };
+  bp_gradcheck_options o;
+  bp_gradcheck_options_default (&o);
+  o.method = BP_GRADCHECK_CENTRAL;
+  bp_gradcheck_result *c, *d;
+  ck_assert_int_eq (bp_gradcheck (&f, 1, &b, &a, &o, &c), GSL_FAILURE);
+  o.method = BP_GRADCHECK_DIRECTIONAL;
+  ck_assert_int_eq (bp_gradcheck (&f, 1, &b, &a, &o, &d), GSL_FAILURE);
+  const bp_gradcheck_block_result *C = &c->run[0].block[0], *D = &d->run[0].block[0];
+  ck_assert_int_eq (d->run[0].localized, 1);
+  ck_assert_int_eq (gsl_matrix_uchar_get (C->mask, 1000, 0), BP_GRADCHECK_ELEMENT_FAIL);
+  ck_assert_int_eq (gsl_matrix_uchar_get (C->mask, 1001, 0), BP_GRADCHECK_ELEMENT_KINK);
+  size_t checked = 0;
+  for (size_t i = 0; i < N; i++)
+    {
+      const double e = gsl_matrix_get (D->numeric, i, 0);
+      if (isnan (e))
+        {
+          ck_assert_int_eq (gsl_matrix_uchar_get (D->mask, i, 0), BP_GRADCHECK_ELEMENT_PASS);
+          continue;
+        }
+      checked++;
+      ck_assert_double_eq (e, gsl_matrix_get (C->numeric, i, 0));
+      ck_assert_double_eq (gsl_matrix_get (D->abserr, i, 0), gsl_matrix_get (C->abserr, i, 0));
+      ck_assert_int_eq (gsl_matrix_uchar_get (D->mask, i, 0),
+                        gsl_matrix_uchar_get (C->mask, i, 0));
+    }
+  ck_assert_uint_eq (checked, D->n_checked);
+  ck_assert_uint_lt (checked, N);
+  ck_assert (!isnan (gsl_matrix_get (D->numeric, 1000, 0)));
+  ck_assert (!isnan (gsl_matrix_get (D->numeric, 1001, 0)));
+  ck_assert_uint_eq (D->n_failed, 1);
+  ck_assert_uint_eq (D->n_kinks, 1);
+  ck_assert_double_eq (D->worst[0].numeric, C->worst[0].numeric);
+  ck_assert_int_eq (d->verdict, c->verdict);
+  bp_gradcheck_result_free (c);
+  bp_gradcheck_result_free (d);
+  gsl_vector_free (g);
+  gsl_vector_free (t);
+}
+END_TEST
+
 static Suite *
 gradcheck_suite (void)
 {
@@ -1440,6 +1757,10 @@ gradcheck_suite (void)
   tcase_add_test (dir, test_gradcheck_direction_tolerance);
   tcase_add_test (dir, test_gradcheck_localized_elements_decide);
   tcase_add_test (dir, test_gradcheck_direction_figures);
+  tcase_add_test (dir, test_gradcheck_localize_one_among_1e5);
+  tcase_add_test (dir, test_gradcheck_localize_several_blocks);
+  tcase_add_test (dir, test_gradcheck_right_1e5_not_localized);
+  tcase_add_test (dir, test_gradcheck_localized_is_elementwise);
   suite_add_tcase (s, dir);
   return s;
 }

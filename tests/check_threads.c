@@ -379,105 +379,6 @@ START_TEST (test_directional_passes_right_gradients)
 }
 END_TEST
 
-START_TEST (test_directional_catches_off_by_1e4)
-{
-  /* one element of dL/dW off by 1e-4.  Along d the error shows as
-     1e-4 d_bad, against an allowance tau ~ rtol |g . d|.  For d uniform on
-     the sphere of n = size(W) dimensions, d_bad and g . d are about
-     N(0, 1/n) and N(0, |g|^2/n), so a direction misses with probability
-     P(|d_bad| < tau / 1e-4) ~ (2/pi) (rtol / 1e-4) |g| = 0.0064 |g|:
-     0.10 on config 0 (|g| = 15.9; 0.102 measured over 6400 directions),
-     < 0.002 on the small ones, 0 on the saturated ones (g ~ 0, so tau is
-     atol); all 16 directions miss with probability < 1e-16.  The test
-     asserts that most directions catch it, so a check that caught it only
-     by luck would fail here. */
-  example *ex = test_example (_i);
-  gradients g = right_gradients (ex);
-  gsl_vector *vecW = gsl_vector_alloc (g.W->size);
-  gsl_rng *rng = test_rng (100 + _i);
-  const size_t bad = gsl_rng_uniform_int (rng, g.W->size);
-  bp_check_result r;
-  bp_reshape (ex->W, vecW);
-  *gsl_vector_ptr (g.W, bad) += 1e-4;
-  ck_assert_int_eq (bp_check_directional_gradient (example_loss_of_block, EXAMPLE_BLOCK (ex, EX_W),
-                                                   vecW, g.W,
-                                                   BP_CHECK_DIRECTIONS, rng, BP_CHECK_RTOL,
-                                                   BP_CHECK_ATOL, &r), GSL_FAILURE);
-  ck_assert_uint_ge (r.n_failed, BP_CHECK_DIRECTIONS / 2);
-  gradients_free (&g);
-  gsl_vector_free (vecW);
-  gsl_rng_free (rng);
-  example_free (ex);
-}
-END_TEST
-
-START_TEST (test_directional_catches_flipped_sign)
-{
-  /* -dL/db: along d the error is -2 g . d, as large as g . d itself */
-  example *ex = test_example (_i);
-  gradients g = right_gradients (ex);
-  gsl_rng *rng = test_rng (600 + _i);
-  bp_check_result r;
-  gsl_vector_scale (g.b, -1.0);
-  ck_assert_int_eq (bp_check_directional_gradient (example_loss_of_block, EXAMPLE_BLOCK (ex, EX_B),
-                                                   ex->b, g.b,
-                                                   BP_CHECK_DIRECTIONS, rng, BP_CHECK_RTOL,
-                                                   BP_CHECK_ATOL, &r), GSL_FAILURE);
-  ck_assert_uint_ge (r.n_failed, BP_CHECK_DIRECTIONS - 1);
-  ck_assert_double_eq_tol (r.worst_analytic, -r.worst_numeric,
-                           1e-6 * fabs (r.worst_numeric) + 1e-9);
-  gradients_free (&g);
-  gsl_rng_free (rng);
-  example_free (ex);
-}
-END_TEST
-
-START_TEST (test_directional_catches_shifted_index)
-{
-  /* g'_i = g_{i+1} cyclically: the error g' - g is a fixed nonzero vector */
-  example *ex = test_example (_i);
-  gradients g = right_gradients (ex);
-  gsl_vector *s = gsl_vector_alloc (g.b->size);
-  gsl_rng *rng = test_rng (700 + _i);
-  bp_check_result r;
-  for (size_t i = 0; i < s->size; i++)
-    gsl_vector_set (s, i, gsl_vector_get (g.b, (i + 1) % s->size));
-  ck_assert_int_eq (bp_check_directional_gradient (example_loss_of_block, EXAMPLE_BLOCK (ex, EX_B),
-                                                   ex->b, s,
-                                                   BP_CHECK_DIRECTIONS, rng, BP_CHECK_RTOL,
-                                                   BP_CHECK_ATOL, &r), GSL_FAILURE);
-  ck_assert_uint_ge (r.n_failed, BP_CHECK_DIRECTIONS / 2);
-  gsl_vector_free (s);
-  gradients_free (&g);
-  gsl_rng_free (rng);
-  example_free (ex);
-}
-END_TEST
-
-START_TEST (test_directional_catches_transposed_W)
-{
-  /* dL/du with W instead of W^T (square W: 6 classes, a 2x3 image) */
-  gsl_rng *rng = test_rng (200 + _i);
-  example *ex = example_alloc (6, 2, 3, 0.5, _i % 2 ? LABELS_SOFT : LABELS_ONE_HOT,
-                                     rng);
-  bp_model_workspace *w = ex->ws;
-  gsl_vector *u = gsl_vector_alloc (6), *wrong = gsl_vector_alloc (6);
-  bp_check_result r;
-  test_chain_to_dL_dv (ex);
-  gsl_vector_memcpy (u, w->u);
-  gsl_blas_dgemv (CblasNoTrans, 1.0, ex->W, w->dL_dv, 0.0, wrong);
-  ck_assert_int_eq (bp_check_directional_gradient (example_loss_of_block, EXAMPLE_BLOCK (ex, EX_U),
-                                                   u, wrong,
-                                                   BP_CHECK_DIRECTIONS, rng, BP_CHECK_RTOL,
-                                                   BP_CHECK_ATOL, &r), GSL_FAILURE);
-  ck_assert_uint_ge (r.n_failed, BP_CHECK_DIRECTIONS / 2);
-  gsl_vector_free (u);
-  gsl_vector_free (wrong);
-  example_free (ex);
-  gsl_rng_free (rng);
-}
-END_TEST
-
 START_TEST (test_directional_bad_input)
 {
   gsl_error_handler_t *old = gsl_set_error_handler_off ();
@@ -574,13 +475,8 @@ directional_gradient_suite (void)
   tcase_add_loop_test (tc, test_directional_passes_right_gradients, 0, TEST_CONFIGS);
   tcase_add_test (tc, test_directional_bad_input);
   suite_add_tcase (s, tc);
-  TCase *teeth = tcase_create ("teeth");
-  tcase_add_loop_test (teeth, test_directional_catches_off_by_1e4, 0, TEST_CONFIGS);
-  /* as in check_checker.c: with logits of +-500 dL/db is 0 to 1e-40 */
-  tcase_add_loop_test (teeth, test_directional_catches_flipped_sign, 0, TEST_LARGE_FROM);
-  tcase_add_loop_test (teeth, test_directional_catches_shifted_index, 0, TEST_LARGE_FROM);
-  tcase_add_loop_test (teeth, test_directional_catches_transposed_W, 0, TEST_CONFIGS);
-  suite_add_tcase (s, teeth);
+  /* the teeth of the directions: check_checker.c's test_check_catches_*,
+     through bp_gradcheck by every element and by directions */
   return s;
 }
 

@@ -22,18 +22,8 @@
 #include <gsl/gsl_vector_complex_double.h>
 #include <gsl/gsl_matrix_complex_double.h>
 #include "bp_common.h"
-#include "bp_check.h"
 #include "bp_activation.h"
 BP_BEGIN_DECLS
-
-/* A scalar function of a complex vector, real on real arguments and
-   analytic in each component near the real axis. */
-typedef double complex (*bp_cstep_function) (const gsl_vector_complex *theta,
-                                             void *params);
-
-/* A vector function of a complex vector, written into out (size m). */
-typedef int (*bp_cstep_vector_function) (const gsl_vector_complex *theta,
-                                         void *params, gsl_vector_complex *out);
 
 /* The step: far below any rounding of the real part, far above underflow. */
 #define BP_CSTEP_STEP 1e-20
@@ -43,32 +33,6 @@ typedef int (*bp_cstep_vector_function) (const gsl_vector_complex *theta,
    derivations/13-complex-step.md). */
 #define BP_CSTEP_RTOL 1e-13
 #define BP_CSTEP_ATOL 1e-15
-
-/* grad_j = Im f(theta + i h_j e_j) / h_j with h_j = h max(1, |theta_j|)
-   (the checker's one step rule), for every j.  theta is not changed;
-   grad has theta's size (else GSL_EBADLEN); h positive and finite (else
-   GSL_EINVAL); a NaN or infinity in theta: GSL_EDOM.
-   derivations/13-complex-step.md, eqs. (13.2), (13.3) */
-int bp_cstep_gradient (bp_cstep_function f, void *params,
-                       const gsl_vector *theta, double h, gsl_vector *grad);
-
-/* J_ij = Im f_i(theta + i h e_j) / h; J is m x n, n = theta->size.
-   derivations/13-complex-step.md, eq. (13.3) */
-int bp_cstep_jacobian (bp_cstep_vector_function f, void *params,
-                       const gsl_vector *theta, double h, gsl_matrix *J);
-
-/* The complex-step gradient (Jacobian) with step BP_CSTEP_STEP, compared
-   with the analytic grad (J) by bp_check_compare_vector (_matrix) with no
-   error estimate: each element must agree within max(atol, rtol scale).
-   GSL_SUCCESS when all agree, GSL_FAILURE when any does not (r says
-   which), an error code for bad sizes; r may be NULL.
-   derivations/13-complex-step.md, eq. (13.4) */
-int bp_cstep_check_gradient (bp_cstep_function f, void *params,
-                             const gsl_vector *theta, const gsl_vector *grad,
-                             double rtol, double atol, bp_check_result *r);
-int bp_cstep_check_jacobian (bp_cstep_vector_function f, void *params,
-                             const gsl_vector *theta, const gsl_matrix *J,
-                             double rtol, double atol, bp_check_result *r);
 
 /* Real to complex (imaginary parts 0); equal sizes or GSL_EBADLEN.
    Not a formula: derivations/README.md, reference list. */

@@ -5,10 +5,10 @@
    (GSL's gsl_deriv_central), the complex step, random directions or the
    Taylor test, on any number of threads, with a three-valued verdict, the
    worst elements ranked, a printer and hints naming the likely bug.
-   Every checker of the library (bp_check.h, bp_check_threads.h,
-   bp_check_directional.h, bp_complex_step.h) is a thin wrapper over this
-   one core: one set of argument checks, one step rule, one comparison,
-   one verdict.  Manual: doc/manual.md, "Checking your own gradients";
+   This is the library's checker; the older entry points (formerly
+   bp_check.h, bp_check_threads.h, bp_check_directional.h and the checker
+   part of bp_complex_step.h) are deprecated thin wrappers over it in
+   bp_check_compat.h.  Manual: doc/manual.md, "Checking your own gradients";
    bp_gradcheck(3).  Derivation: derivations/00-numeric-check.md
 
    Errors (bp_common.h): GSL_EFAULT for a NULL where a value is read
@@ -132,20 +132,40 @@ typedef struct
 
 /* --- the options --------------------------------------------------------- */
 
+/* Defaults of opts.h, opts.rtol, opts.atol and opts.n_directions (also
+   the defaults of `backprop check' and `backprop verify'). */
+#define BP_CHECK_STEP 1e-4
+#define BP_CHECK_RTOL 1e-6
+#define BP_CHECK_ATOL 1e-9
+/* For one element of a gradient g off by delta, a direction misses it
+   with probability about (2/pi) (rtol / delta) |g|: 0.10 for delta = 1e-4
+   in dL/dW of the slides' model (|g| = 16, measured 0.102), so all 16
+   miss with about 1e-16 (doc/performance.md). */
+#define BP_CHECK_DIRECTIONS 16
+
 /* The methods, as bits of opts.method. */
 #define BP_GRADCHECK_CENTRAL       1u  /* every element, gsl_deriv_central */
 #define BP_GRADCHECK_COMPLEX_STEP  2u  /* every element, Im f(x + ih)/h */
-/* random directions; on failure every element, to localize */
+/* random directions; on failure localized by group testing */
 #define BP_GRADCHECK_DIRECTIONAL   4u
 #define BP_GRADCHECK_TAYLOR        8u  /* the remainder's slope in h */
 #define BP_GRADCHECK_ALL          15u
+
+/* Progress of a long check, for a terminal's status line: method (one
+   BP_GRADCHECK_* bit) has done `done' of `total' units.  The directional
+   method calls it after each direction (units: directions), and while
+   localizing with the elements cleared so far (units: elements; done
+   reaches total when the localization ends).  Called from the calling
+   thread only, between evaluations of f; it must not call the checker. */
+typedef void (*bp_gradcheck_progress) (unsigned method, size_t done, size_t total,
+                                       void *arg);
 
 typedef struct
 {
   unsigned method;      /* bits above, at least one; default CENTRAL */
   double h;             /* relative step of the differences: element x is
                            moved by h max(1, |x|); > 0, finite;
-                           default 1e-4 (BP_CHECK_STEP) */
+                           default BP_CHECK_STEP, 1e-4 */
   double h_complex;     /* the complex step, same rule; > 0, finite;
                            default 1e-20 (BP_CSTEP_STEP) */
   double rtol, atol;    /* element k passes when |a - e| <= max(atol,
@@ -162,6 +182,9 @@ typedef struct
                            max(1, max |theta|)); > 0, finite; default 1e-1 */
   size_t taylor_n;      /* how many h, each half the one before; >= 3;
                            default 16 */
+  bp_gradcheck_progress progress;  /* NULL (default), or called with the
+                                      work done so far (below) */
+  void *progress_arg;   /* passed to progress */
 } bp_gradcheck_options;
 
 /* The defaults above into *opts. */
@@ -186,8 +209,18 @@ int bp_gradcheck_method_parse (const char *name, unsigned *method);
    terms, not only to their sum, which may cancel (s is the RMS of the
    change of g . d when every g_i is off by rtol |g_i|, whatever the
    signs; for one element, the element's rule).  When a direction
-   disagrees (localization), the element-wise check of every block runs
-   and ITS verdict is the directional run's: directions only screen. */
+   disagrees, the disagreement is localized by group testing: the set of
+   suspect elements is halved, and each half screened by up to
+   n_directions directions restricted to it (0 on the other elements);
+   the search descends only into halves along which a direction
+   disagrees, down to sets of at most 2 n_directions elements, which get
+   the element-wise check of BP_GRADCHECK_CENTRAL (numeric value,
+   estimate, status, kinks).  Their verdict is the directional run's:
+   directions only screen.  A disagreement no half reproduces (the line's
+   rounding) localizes no element and the run PASSes.  The cost is about
+   n_directions directional derivatives per halving for each wrong
+   element, log2(n) halvings, not n element-wise derivatives.
+   derivations/00-numeric-check.md, eq. (0.7a) */
 typedef enum
 {
   BP_GRADCHECK_PASS = 0,
@@ -283,9 +316,15 @@ typedef struct
   double max_abs_err, max_rel_err, max_est_err;
   /* directional: */
   size_t n_directions, n_directions_failed;
-  int localized;           /* 1 when failing directions led to the
-                              element-wise check of the blocks, whose
-                              verdict is then the run's */
+  int localized;           /* 1 when failing directions led to group
+                              testing and the element-wise check of the
+                              elements it named, whose verdict is then
+                              the run's: the blocks' masks, numeric and
+                              abserr hold those elements (the others:
+                              status PASS, numeric and abserr NaN, not
+                              differenced), n_checked counts them */
+  size_t n_localizing;     /* the restricted directions group testing
+                              spent (0 when not localized) */
   bp_gradcheck_element worst_direction;  /* block BP_GRADCHECK_NONE, row =
                                             the direction's index, tol by
                                             eq. (0.6a) */
@@ -332,6 +371,12 @@ void bp_gradcheck_result_free (bp_gradcheck_result *r);
    reason, and the hints.  Returns GSL_SUCCESS, or GSL_EFAILED when the
    stream cannot be written.  derivations/00-numeric-check.md, sec. hints */
 int bp_gradcheck_fprintf (FILE *stream, const bp_gradcheck_result *r);
+
+/* How many threads bp_gradcheck uses for opts.threads = asked: asked
+   capped by omp_get_max_threads (OMP_NUM_THREADS), 1 without OpenMP, 0
+   for 0 (no pointer, no error).  A callback's scratch per thread: this
+   many. */
+size_t bp_gradcheck_threads (size_t asked);
 
 /* "PASS", "INCONCLUSIVE" or "FAIL" (NULL for another value). */
 const char *bp_gradcheck_verdict_name (bp_gradcheck_verdict v);

@@ -19,7 +19,6 @@
 #include <ltdl.h>
 #include <gsl/gsl_errno.h>
 #include <gsl/gsl_rng.h>
-#include "backprop/bp_check.h"
 #include "backprop/bp_gradcheck.h"
 #include "cli/cli.h"
 

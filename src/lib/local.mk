@@ -39,22 +39,28 @@ pkginclude_HEADERS += \
   src/backprop/bp_pool.h \
   src/backprop/bp_cnn.h
 
-# The checker: numeric derivatives and their comparison with analytic ones.
+# The checker (bp_gradcheck.h) and the complex forward passes.
 src_lib_libbackprop_la_SOURCES += \
-  src/lib/check/check.c \
-  src/lib/check/check_threads.c \
-  src/lib/check/check_directional.c \
   src/lib/check/complex_step.c \
   src/lib/check/gradcheck.c \
   src/lib/check/core.h \
+  src/lib/check/rules.c src/lib/check/rules.h \
   src/lib/check/hints.c src/lib/check/hints.h \
   src/lib/check/print.c
 pkginclude_HEADERS += \
-  src/backprop/bp_check.h \
-  src/backprop/bp_check_threads.h \
-  src/backprop/bp_check_directional.h \
   src/backprop/bp_complex_step.h \
   src/backprop/bp_gradcheck.h
+
+# The checker's deprecated older entry points (bp_check_compat.h), thin
+# wrappers over its core; the core does not know them.
+src_lib_libbackprop_la_SOURCES += \
+  src/lib/compat/compat.h \
+  src/lib/compat/check.c \
+  src/lib/compat/check_threads.c \
+  src/lib/compat/check_directional.c \
+  src/lib/compat/cstep_check.c
+pkginclude_HEADERS += \
+  src/backprop/bp_check_compat.h
 
 # Files: IDX data sets and model files.
 src_lib_libbackprop_la_SOURCES += \

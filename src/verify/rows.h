@@ -5,7 +5,7 @@
 #define BP_VERIFY_ROWS_H
 
 #include <complex.h>
-#include "backprop/bp_check.h"
+#include "backprop/bp_check_compat.h"
 #include "backprop/bp_gradcheck.h"
 #include "verify/verify.h"
 

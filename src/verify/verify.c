@@ -326,7 +326,7 @@ example_block_loss (const bp_gradcheck_point *p, void *params, double *L)
 }
 
 /* The same as a function of the block's elements, row-major (the vector
-   form of the element-wise checkers, bp_check.h). */
+   form of the element-wise checkers, bp_check_compat.h). */
 double
 example_loss_of_block (const gsl_vector *theta, void *params)
 {

@@ -47,7 +47,7 @@ typedef struct
 int verify_run (const example *ex, double rtol, double atol, FILE *out);
 
 /* The same, each row checked along n_directions random directions drawn
-   from rng (bp_check_directional.h) instead of every partial: the fast
+   from rng (BP_GRADCHECK_DIRECTIONAL) instead of every partial: the fast
    mode of the slides' model.  The partials column then counts directions. */
 int verify_run_fast (const example *ex, size_t n_directions, gsl_rng *rng,
                         double rtol, double atol, FILE *out);
@@ -90,7 +90,7 @@ typedef struct
 } example_block_params;
 int example_block_loss (const bp_gradcheck_point *p, void *params, double *L);
 int example_block_closs (const bp_gradcheck_cpoint *p, void *params, gsl_complex *L);
-/* example_block_loss in the vector form of bp_check.h's checkers: theta
+/* example_block_loss in the vector form of bp_check_compat.h's checkers: theta
    the block's elements, row-major; params an example_block_params *. */
 double example_loss_of_block (const gsl_vector *theta, void *params);
 /* The params of the block `block' of ex, for one statement. */

@@ -23,60 +23,6 @@
 #include "lib/check/hints.h"
 #include "lib/valid.h"
 
-/* --- the rules ------------------------------------------------------------ */
-
-double
-core_step (double h, double x)
-{
-  return h * fmax (1.0, fabs (x));
-}
-
-void
-core_compare (double a, double e, double err, double rtol, double atol,
-              bp_gradcheck_element *el)
-{
-  core_compare_scaled (a, e, err, 0.0, rtol, atol, el);
-}
-
-void
-core_compare_scaled (double a, double e, double err, double s, double rtol,
-                     double atol, bp_gradcheck_element *el)
-{
-  const double diff = fabs (a - e);
-  const double tol = fmax (atol, rtol * fmax (fmax (fabs (a), fabs (e)), s));
-  const double allowed = tol + 2.0 * err;
-  el->analytic = a;
-  el->numeric = e;
-  el->abserr = err;
-  el->tol = tol;
-  if (diff <= tol)
-    el->status = BP_GRADCHECK_ELEMENT_PASS;
-  else if (diff <= allowed)
-    el->status = BP_GRADCHECK_ELEMENT_INCONCLUSIVE;
-  else
-    el->status = BP_GRADCHECK_ELEMENT_FAIL;     /* and NaN */
-  if (!(diff == diff) || !(allowed == allowed))
-    el->ratio = HUGE_VAL;
-  else if (allowed > 0.0)
-    el->ratio = diff / allowed;
-  else
-    el->ratio = diff > 0.0 ? HUGE_VAL : 0.0;
-}
-
-void
-core_fold_errors (const bp_gradcheck_element *el, double atol, double *abs,
-                  double *rel, double *est)
-{
-  const double diff = fabs (el->analytic - el->numeric);
-  const double scale = fmax (fabs (el->analytic), fabs (el->numeric));
-  if (!(diff <= *abs))
-    *abs = diff;
-  if (scale > atol && !(diff / scale <= *rel))
-    *rel = diff / scale;
-  if (el->abserr > *est)
-    *est = el->abserr;
-}
-
 int
 bp_gradcheck_options_default (bp_gradcheck_options *opts)
 {
@@ -687,11 +633,22 @@ complex_element (worker *w, size_t q, bp_gradcheck_element *E)
   w->cpt.is_base = 1;
 }
 
-/* opts.threads capped by OMP_NUM_THREADS (bp_check_threads) and by N */
+size_t
+bp_gradcheck_threads (size_t asked)
+{
+#ifdef _OPENMP
+  const size_t max = (size_t) omp_get_max_threads ();
+  return asked < max ? asked : max;
+#else
+  return asked < 1 ? asked : 1;
+#endif
+}
+
+/* opts.threads capped by OMP_NUM_THREADS (bp_gradcheck_threads) and by N */
 static size_t
 thread_count (size_t asked, size_t N)
 {
-  asked = bp_check_threads (asked);
+  asked = bp_gradcheck_threads (asked);
   return asked < N ? asked : (N > 0 ? N : 1);
 }
 
@@ -929,23 +886,28 @@ unit_direction (gsl_rng *rng, gsl_vector *d)
 }
 
 /* The analytic derivative along d, sum_k a_k . d_k (w^T J d for a vector
-   f), and into *terms (may be NULL) the root sum of squares of its terms
+   f), over the flat elements [lo, hi) only (d being 0 elsewhere), and
+   into *terms (may be NULL) the root sum of squares of its terms
    a_i d_i (w_o J_oi d_i): the scale of the direction's tolerance, eq.
    (0.6a).  The analytic arrays are the core's contiguous copies, row-major
    as d. */
 static double
-analytic_along (const problem *pb, const gsl_vector *d, const gsl_vector *w, double *terms)
+analytic_span (const problem *pb, const gsl_vector *d, const gsl_vector *w, size_t lo,
+               size_t hi, double *terms)
 {
   double s = 0.0, ss = 0.0;
   for (size_t k = 0; k < pb->n_blocks; k++)
     {
+      const size_t from = lo > pb->off[k] ? lo - pb->off[k] : 0;
+      const size_t to = hi < pb->off[k] + pb->n[k] ? (hi > pb->off[k] ? hi - pb->off[k] : 0)
+                                                   : pb->n[k];
       const double *dk = d->data + pb->off[k];
       for (size_t o = 0; o < pb->M; o++)
         {
           const double *a = pb->analytic[k]->data + o * pb->n[k];
           const double wo = pb->m == 0 ? 1.0 : gsl_vector_get (w, o);
           double dot = 0.0, sq = 0.0;
-          for (size_t i = 0; i < pb->n[k]; i++)
+          for (size_t i = from; i < to; i++)
             {
               const double t = a[i] * dk[i];
               dot += t;
@@ -958,6 +920,13 @@ analytic_along (const problem *pb, const gsl_vector *d, const gsl_vector *w, dou
   if (terms)
     *terms = sqrt (ss);
   return s;
+}
+
+/* analytic_span over every element */
+static double
+analytic_along (const problem *pb, const gsl_vector *d, const gsl_vector *w, double *terms)
+{
+  return analytic_span (pb, d, w, 0, pb->N, terms);
 }
 
 /* The directions' line: worker 0 with d (N) and w (m) of its own. */
@@ -998,42 +967,354 @@ line_step (const problem *pb, double h)
   return core_step (h, pb->theta_max);
 }
 
+/* A line along a direction d that is 0 outside the flat elements [lo, hi):
+   only those elements of the worker's point differ from the base point,
+   so a point on it costs O(hi - lo) besides f. */
+typedef struct
+{
+  worker *w;
+  size_t lo, hi;
+} span;
+
+/* the span's elements of w's point at theta + t d (t = 0: back to theta) */
+static void
+span_move (const span *sp, double t)
+{
+  const problem *pb = sp->w->pb;
+  for (size_t k = 0; k < pb->n_blocks; k++)
+    {
+      const size_t a = sp->lo > pb->off[k] ? sp->lo : pb->off[k];
+      const size_t b = sp->hi < pb->off[k] + pb->n[k] ? sp->hi : pb->off[k] + pb->n[k];
+      double *x = sp->w->blk[k]->data - pb->off[k];
+      const double *x0 = pb->base[k]->data - pb->off[k], *d = sp->w->d->data;
+      for (size_t q = a; q < b; q++)
+        x[q] = x0[q] + t * d[q];
+    }
+}
+
+/* f (or w . f) at theta + t d along the span, for gsl_function (line_at
+   for a direction on every element) */
+static double
+span_at (double t, void *p)
+{
+  const span *sp = p;
+  worker *w = sp->w;
+  double L = 0.0;
+  span_move (sp, t);
+  w->pt.is_base = 0;
+  w->pt.moved_block = BP_GRADCHECK_NONE;
+  const int ok = eval_point (w, &L, w->out);
+  if (ok && w->pb->m > 0)
+    gsl_blas_ddot (w->w, w->out, &L);
+  w->pt.is_base = 1;   /* each call sets the span anew */
+  if (!ok || !isfinite (L))
+    {
+      mark_bad (w, t);
+      return GSL_NAN;
+    }
+  return L;
+}
+
+/* One direction along l, eq. (0.6)-(0.6a): d uniform on the unit sphere of
+   the flat elements [lo, hi) (0 elsewhere; [0, N) is every element), w on
+   the outputs', compared by (0.3) with the tolerance scaled by its terms;
+   into el (row j).  Each costs gsl_deriv_central's 4 to 8 evaluations of
+   f; a restricted one O(hi - lo) work besides (the worker's point must
+   be the base point outside [lo, hi): it is left so). */
+static void
+direction_compare (const problem *pb, line *l, gsl_rng *rng, size_t lo, size_t hi,
+                   size_t j, bp_gradcheck_element *el)
+{
+  const bp_gradcheck_options *o = pb->o;
+  const int all = lo == 0 && hi == pb->N;
+  span sp = { .w = l->w, .lo = lo, .hi = hi };
+  gsl_function F = { .function = all ? line_at : span_at, .params = all ? (void *) l->w
+                                                                        : (void *) &sp };
+  gsl_vector_view part = gsl_vector_subvector (l->d, lo, hi - lo);
+  unit_direction (rng, &part.vector);
+  if (l->wv)
+    unit_direction (rng, l->wv);
+  double e, err, terms;
+  bp_gradcheck_diff how;
+  differentiate (l->w, &F, 0.0, line_step (pb, o->h), &e, &err, &how);
+  if (!all)
+    span_move (&sp, 0.0);
+  const double a = analytic_span (pb, l->d, l->wv, lo, hi, &terms);
+  core_compare_scaled (a, e, err, terms, o->rtol, o->atol, el);
+  el->block = BP_GRADCHECK_NONE;
+  el->output = 0;
+  el->row = j;
+  el->col = 0;
+  el->diff = how;
+  el->left = el->right = GSL_NAN;
+  if (how == BP_GRADCHECK_DIFF_NONE)
+    el->status = BP_GRADCHECK_ELEMENT_INCONCLUSIVE;
+}
+
+/* --- localization by group testing ---------------------------------------- */
+
+/* The group testing's state: the line, the suspects' ranges found (flat
+   [lo, hi) of at most 2 n_directions elements each), the directions
+   spent, the elements cleared (for opts.progress). */
+typedef struct
+{
+  const problem *pb;
+  line *l;
+  gsl_rng *rng;
+  size_t (*range)[2];
+  size_t n_ranges, cap;
+  size_t n_tests, cleared;
+} group;
+
+static void
+progress (const problem *pb, size_t done, size_t total)
+{
+  if (pb->o->progress)
+    pb->o->progress (BP_GRADCHECK_DIRECTIONAL, done, total, pb->o->progress_arg);
+}
+
+/* 1 when a direction restricted to [lo, hi) disagrees (the first that
+   does ends the test); n_directions directions when none does. */
+static int
+group_disagrees (group *g, size_t lo, size_t hi)
+{
+  for (size_t j = 0; j < g->pb->o->n_directions; j++)
+    {
+      bp_gradcheck_element el;
+      g->n_tests++;
+      direction_compare (g->pb, g->l, g->rng, lo, hi, j, &el);
+      if (el.status != BP_GRADCHECK_ELEMENT_PASS)
+        return 1;
+    }
+  return 0;
+}
+
+static int
+group_keep (group *g, size_t lo, size_t hi)
+{
+  if (g->n_ranges == g->cap)
+    {
+      const size_t cap = g->cap ? 2 * g->cap : 16;
+      size_t (*r)[2] = realloc (g->range, cap * sizeof *r);
+      if (!r)
+        return GSL_ENOMEM;
+      g->range = r;
+      g->cap = cap;
+    }
+  g->range[g->n_ranges][0] = lo;
+  g->range[g->n_ranges][1] = hi;
+  g->n_ranges++;
+  return GSL_SUCCESS;
+}
+
+/* Binary splitting, eq. (0.7a): the elements [lo, hi) disagreed.  Up to
+   2 n_directions of them are kept for the element-wise check (cheaper
+   than testing two halves); more are halved, and the search descends only
+   into a half along which a restricted direction disagrees. */
+static int
+group_split (group *g, size_t lo, size_t hi)
+{
+  if (hi - lo <= 2 * g->pb->o->n_directions)
+    return group_keep (g, lo, hi);
+  const size_t mid = lo + (hi - lo) / 2;
+  const size_t half[2][2] = { { lo, mid }, { mid, hi } };
+  for (size_t s = 0; s < 2; s++)
+    {
+      int status = GSL_SUCCESS;
+      if (group_disagrees (g, half[s][0], half[s][1]))
+        status = group_split (g, half[s][0], half[s][1]);
+      else
+        {
+          g->cleared += half[s][1] - half[s][0];
+          progress (g->pb, g->cleared, g->pb->N);
+        }
+      if (status != GSL_SUCCESS)
+        return status;
+    }
+  return GSL_SUCCESS;
+}
+
+/* The element-wise check (central_element, as the CENTRAL run's) of the
+   kept ranges' elements, on the threads, into E (N M entries, written at
+   the kept elements only). */
+static int
+group_elements (const group *g, bp_gradcheck_element *E)
+{
+  const problem *pb = g->pb;
+  size_t n = 0;
+  for (size_t r = 0; r < g->n_ranges; r++)
+    n += g->range[r][1] - g->range[r][0];
+  size_t *q = malloc ((n ? n : 1) * sizeof *q);
+  if (!q)
+    return GSL_ENOMEM;
+  n = 0;
+  for (size_t r = 0; r < g->n_ranges; r++)
+    for (size_t i = g->range[r][0]; i < g->range[r][1]; i++)
+      q[n++] = i;
+  int status = GSL_SUCCESS;
+#pragma omp parallel num_threads (thread_count (pb->o->threads, n))
+  {
+    worker *w = worker_alloc (pb, thread_index (), 0);
+    if (!w)
+      {
+#pragma omp atomic write
+        status = GSL_ENOMEM;
+      }
+#pragma omp for schedule (dynamic, 4)
+    for (size_t j = 0; j < n; j++)
+      if (w)
+        central_element (w, q[j], 0, E);
+    worker_free (w);
+  }
+  free (q);
+  return status;
+}
+
+/* The localized run's blocks: the analytic arrays whole; the numeric
+   values, estimates and statuses of the checked elements (numeric and
+   estimate NaN, status PASS, at the elements the directions cleared);
+   the counts, worst, verdicts and hints over the checked elements. */
+static int
+group_fill (const group *g, const bp_gradcheck_element *E, bp_gradcheck_run *run)
+{
+  const problem *pb = g->pb;
+  const bp_gradcheck_options *o = pb->o;
+  run->worst = (bp_gradcheck_element) { .block = BP_GRADCHECK_NONE };
+  double worst = -1.0;
+  size_t r0 = 0;
+  for (size_t k = 0; k < pb->n_blocks; k++)
+    {
+      bp_gradcheck_block_result *b = &run->block[k];
+      const size_t R = pb->analytic[k]->size1, C = pb->analytic[k]->size2;
+      b->analytic = gsl_matrix_alloc (R, C);
+      b->numeric = gsl_matrix_alloc (R, C);
+      b->abserr = gsl_matrix_alloc (R, C);
+      b->mask = gsl_matrix_uchar_calloc (R, C);     /* PASS */
+      size_t cap = 0;
+      for (size_t r = r0; r < g->n_ranges && g->range[r][0] < pb->off[k] + pb->n[k]; r++)
+        cap += g->range[r][1] - g->range[r][0];
+      const bp_gradcheck_element **sorted = pointers (cap * pb->M);
+      if (!b->analytic || !b->numeric || !b->abserr || !b->mask || !sorted)
+        {
+          free (sorted);
+          return GSL_ENOMEM;
+        }
+      gsl_matrix_memcpy (b->analytic, pb->analytic[k]);
+      gsl_matrix_set_all (b->numeric, GSL_NAN);
+      gsl_matrix_set_all (b->abserr, GSL_NAN);
+      size_t n_bad = 0;
+      /* the ranges come in flat order; one may run on into the next block */
+      for (; r0 < g->n_ranges && g->range[r0][0] < pb->off[k] + pb->n[k]; r0++)
+        {
+          const size_t lo = g->range[r0][0] > pb->off[k] ? g->range[r0][0] : pb->off[k];
+          const size_t end = pb->off[k] + pb->n[k];
+          const size_t hi = g->range[r0][1] < end ? g->range[r0][1] : end;
+          for (size_t q = lo; q < hi; q++)
+            for (size_t o_ = 0; o_ < pb->M; o_++)
+              {
+                const size_t i = q - pb->off[k];
+                const bp_gradcheck_element *el = &E[entry_index (pb, k, o_, i)];
+                const size_t ri = pb->m == 0 ? i / pb->cols[k] : o_;
+                const size_t ci = pb->m == 0 ? i % pb->cols[k] : i;
+                gsl_matrix_set (b->numeric, ri, ci, el->numeric);
+                gsl_matrix_set (b->abserr, ri, ci, el->abserr);
+                gsl_matrix_uchar_set (b->mask, ri, ci, (unsigned char) el->status);
+                b->n_checked++;
+                count (&b->n_passed, &b->n_inconclusive, &b->n_failed, &b->n_kinks,
+                       el->status);
+                b->n_one_sided += el->diff == BP_GRADCHECK_DIFF_FORWARD
+                                  || el->diff == BP_GRADCHECK_DIFF_BACKWARD;
+                core_fold_errors (el, o->atol, &b->max_abs_err, &b->max_rel_err,
+                                  &b->max_est_err);
+                if (el->status != BP_GRADCHECK_ELEMENT_PASS)
+                  sorted[n_bad++] = el;
+                if (el->ratio > worst)
+                  {
+                    worst = el->ratio;
+                    run->worst = *el;
+                  }
+              }
+          if (g->range[r0][1] > end)
+            break;              /* the range goes on in the next block */
+        }
+      qsort (sorted, n_bad, sizeof (void *), by_ratio);
+      b->n_worst = n_bad < o->k ? n_bad : o->k;
+      b->worst = b->n_worst ? malloc (b->n_worst * sizeof *b->worst) : NULL;
+      if (b->n_worst && !b->worst)
+        {
+          free (sorted);
+          return GSL_ENOMEM;
+        }
+      for (size_t j = 0; j < b->n_worst; j++)
+        b->worst[j] = *sorted[j];
+      free (sorted);
+      b->verdict = verdict_of (b->n_inconclusive, b->n_failed);
+      hints_find (b, o->rtol, o->atol, pb->m > 0);
+      run->n_checked += b->n_checked;
+      run->n_passed += b->n_passed;
+      run->n_inconclusive += b->n_inconclusive;
+      run->n_failed += b->n_failed;
+      run->n_kinks += b->n_kinks;
+      run->n_one_sided += b->n_one_sided;
+      run->hints |= b->hints;
+    }
+  run->verdict = verdict_of (run->n_inconclusive, run->n_failed);
+  return GSL_SUCCESS;
+}
+
+/* Localize the disagreement of the directions, eq. (0.7): group testing
+   down to ranges of at most 2 n_directions elements, checked element by
+   element; their verdict is the run's. */
+static int
+localize (const problem *pb, line *l, gsl_rng *rng, bp_gradcheck_run *run)
+{
+  group g = { .pb = pb, .l = l, .rng = rng };
+  for (size_t k = 0; k < pb->n_blocks; k++)    /* the point back at theta */
+    copy_block (l->w->blk[k], pb->base[k]);
+  int status = group_split (&g, 0, pb->N);
+  bp_gradcheck_element *E = NULL;
+  if (status == GSL_SUCCESS)
+    {
+      /* calloc: the pages of the entries not written are never touched */
+      E = calloc (pb->N * pb->M + 1, sizeof *E);
+      status = E ? group_elements (&g, E) : GSL_ENOMEM;
+    }
+  if (status == GSL_SUCCESS)
+    status = group_fill (&g, E, run);
+  free (E);
+  progress (pb, pb->N, pb->N);
+  if (status == GSL_SUCCESS)
+    {
+      run->localized = 1;
+      run->n_localizing = g.n_tests;
+      snprintf (run->reason, sizeof run->reason, "%zu of %zu directions disagree; "
+                "localized by %zu directions on halves to %zu elements: %zu failed, "
+                "%zu inconclusive", run->n_directions_failed, run->n_directions,
+                g.n_tests, run->n_checked / pb->M, run->n_failed, run->n_inconclusive);
+    }
+  free (g.range);
+  return status;
+}
+
 /* The directions, eq. (0.6)-(0.7): each compared by (0.3) with the
    tolerance scaled by its terms (0.6a); their error figures and worst in
-   the run.  When one disagrees (and localize), the element-wise check of
-   the blocks runs and its verdict is the run's. */
+   the run.  When one disagrees (and localize), group testing localizes
+   it and the element-wise check of the elements it names decides. */
 static int
-run_directional (const problem *pb, gsl_rng *rng, int localize, bp_gradcheck_run *run)
+run_directional (const problem *pb, gsl_rng *rng, int localize_, bp_gradcheck_run *run)
 {
   const bp_gradcheck_options *o = pb->o;
   line l = { 0 };
   if (line_alloc (pb, &l) != GSL_SUCCESS)
     return GSL_ENOMEM;
-  gsl_function F = { .function = line_at, .params = l.w };
-  const double h = line_step (pb, o->h);
   size_t inconclusive = 0, failed = 0;
   double worst = -1.0, abs_err = 0.0, rel_err = 0.0, est_err = 0.0;
   bp_gradcheck_element *dir_worst = &run->worst_direction;
   *dir_worst = (bp_gradcheck_element) { .block = BP_GRADCHECK_NONE };
   for (size_t j = 0; j < o->n_directions; j++)
     {
-      unit_direction (rng, l.d);
-      if (l.wv)
-        unit_direction (rng, l.wv);
-      double e, err, terms;
-      bp_gradcheck_diff how;
       bp_gradcheck_element el;
-      differentiate (l.w, &F, 0.0, h, &e, &err, &how);
-      const double a = analytic_along (pb, l.d, l.wv, &terms);
-      core_compare_scaled (a, e, err, terms, o->rtol, o->atol, &el);
-      el.block = BP_GRADCHECK_NONE;
-      el.output = 0;
-      el.row = j;
-      el.col = 0;
-      el.diff = how;
-      el.left = el.right = GSL_NAN;
-      if (how == BP_GRADCHECK_DIFF_NONE)
-        el.status = BP_GRADCHECK_ELEMENT_INCONCLUSIVE;
+      direction_compare (pb, &l, rng, 0, pb->N, j, &el);
       inconclusive += el.status == BP_GRADCHECK_ELEMENT_INCONCLUSIVE;
       failed += el.status == BP_GRADCHECK_ELEMENT_FAIL;
       core_fold_errors (&el, o->atol, &abs_err, &rel_err, &est_err);
@@ -1042,12 +1323,14 @@ run_directional (const problem *pb, gsl_rng *rng, int localize, bp_gradcheck_run
           worst = el.ratio;
           *dir_worst = el;
         }
-      run->n_one_sided += how == BP_GRADCHECK_DIFF_FORWARD || how == BP_GRADCHECK_DIFF_BACKWARD;
+      run->n_one_sided += el.diff == BP_GRADCHECK_DIFF_FORWARD
+                          || el.diff == BP_GRADCHECK_DIFF_BACKWARD;
+      progress (pb, j + 1, o->n_directions);
     }
-  line_free (&l);
   run->n_directions = o->n_directions;
   run->n_directions_failed = inconclusive + failed;
-  if (run->n_directions_failed == 0 || !localize)
+  int status = GSL_SUCCESS;
+  if (run->n_directions_failed == 0 || !localize_)
     {
       run->n_checked = o->n_directions;
       run->n_passed = o->n_directions - inconclusive - failed;
@@ -1066,24 +1349,13 @@ run_directional (const problem *pb, gsl_rng *rng, int localize, bp_gradcheck_run
                 o->n_directions);
     }
   else
-    {
-      /* localize, eq. (0.7): the element-wise check, the more thorough
-         one, decides the run */
-      const int status = run_elementwise (pb, 0, 0, run);
-      if (status != GSL_SUCCESS)
-        return status;
-      run->localized = 1;
-      char what[sizeof run->reason];
-      memcpy (what, run->reason, sizeof what);
-      snprintf (run->reason, sizeof run->reason, "%zu of %zu directions disagree; "
-                "localized element by element: %.100s", run->n_directions_failed,
-                run->n_directions, what);
-    }
+    status = localize (pb, &l, rng, run);
+  line_free (&l);
   /* the figures over the directions (the elements' are in the blocks) */
   run->max_abs_err = abs_err;
   run->max_rel_err = rel_err;
   run->max_est_err = est_err;
-  return GSL_SUCCESS;
+  return status;
 }
 
 /* --- the Taylor test ---------------------------------------------------------- */
@@ -1398,63 +1670,4 @@ bp_gradcheck (const bp_gradcheck_function *f, size_t n_blocks,
               const bp_gradcheck_options *opts, bp_gradcheck_result **result)
 {
   return core_run ("bp_gradcheck", f, n_blocks, blocks, analytic, opts, NULL, result);
-}
-
-/* --- the older results ---------------------------------------------------- */
-
-void
-core_legacy_fold (bp_check_result *r, double *worst_ratio, const bp_gradcheck_element *el,
-                  size_t index, size_t row, size_t col, double atol)
-{
-  r->n_checked++;
-  r->n_failed += el->status == BP_GRADCHECK_ELEMENT_FAIL;
-  r->n_inconclusive += el->status == BP_GRADCHECK_ELEMENT_INCONCLUSIVE;
-  if (r->n_checked == 1 || el->ratio > *worst_ratio)
-    {
-      *worst_ratio = el->ratio;
-      r->worst_index = index;
-      r->worst_row = row;
-      r->worst_col = col;
-      r->worst_analytic = el->analytic;
-      r->worst_numeric = el->numeric;
-      r->worst_abserr = el->abserr;
-    }
-  core_fold_errors (el, atol, &r->max_abs_err, &r->max_rel_err, &r->max_est_err);
-}
-
-int
-core_legacy_result (const bp_gradcheck_result *res, size_t j, bp_check_result *r)
-{
-  const bp_gradcheck_run *run = &res->run[j];
-  const double rtol = res->opts.rtol, atol = res->opts.atol;
-  *r = (bp_check_result) { 0 };
-  if (run->method == BP_GRADCHECK_DIRECTIONAL && !run->localized)
-    {
-      /* directions: only their worst is kept */
-      r->n_checked = run->n_checked;
-      r->n_failed = run->n_failed;
-      r->n_inconclusive = run->n_inconclusive;
-      r->worst_index = r->worst_row = run->worst.row;
-      r->worst_analytic = run->worst.analytic;
-      r->worst_numeric = run->worst.numeric;
-      r->worst_abserr = run->worst.abserr;
-      r->max_abs_err = run->max_abs_err;      /* over the directions */
-      r->max_rel_err = run->max_rel_err;
-      r->max_est_err = run->max_est_err;
-    }
-  else
-    {
-      const bp_gradcheck_block_result *b = &run->block[0];
-      double worst = 0.0;
-      for (size_t i = 0; i < b->analytic->size1; i++)
-        for (size_t c = 0; c < b->analytic->size2; c++)
-          {
-            bp_gradcheck_element el;
-            core_compare (gsl_matrix_get (b->analytic, i, c), gsl_matrix_get (b->numeric, i, c),
-                          gsl_matrix_get (b->abserr, i, c), rtol, atol, &el);
-            el.status = gsl_matrix_uchar_get (b->mask, i, c);   /* kinks */
-            core_legacy_fold (r, &worst, &el, i * b->analytic->size2 + c, i, c, atol);
-          }
-    }
-  return (r->n_failed + r->n_inconclusive) ? GSL_FAILURE : GSL_SUCCESS;
 }

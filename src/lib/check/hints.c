@@ -2,7 +2,7 @@
    derivations/00-numeric-check.md, eq. (0.9) */
 #include <config.h>
 #include <math.h>
-#include "lib/check/core.h"
+#include "lib/check/rules.h"
 #include "lib/check/hints.h"
 
 /* x agrees with y (numeric, estimate err) by the one comparison */

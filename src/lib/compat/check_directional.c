@@ -1,11 +1,11 @@
-/* check_directional.c -- bp_check_directional.h: random directional
+/* check_directional.c -- the deprecated directional checks of
+   bp_check_compat.h (formerly bp_check_directional.h): random directional
    derivatives against the analytic gradient or Jacobian, thin wrappers
    over the one checker core (gradcheck.c, run_directional) with the
    caller's generator and no localization; derivations/00-numeric-check.md */
 #include <config.h>
 #include <gsl/gsl_errno.h>
-#include "backprop/bp_check_directional.h"
-#include "lib/check/core.h"
+#include "lib/compat/compat.h"
 
 /* n_directions directions of rng: l's function at theta against grad or J */
 static int

@@ -1,11 +1,12 @@
-/* check.c -- bp_check.h's numeric derivatives and checks, thin wrappers
-   over the one checker core (gradcheck.c), and the older function types
-   as the core's callbacks; derivations/00-numeric-check.md */
+/* check.c -- the deprecated numeric derivatives and checks of
+   bp_check_compat.h (formerly bp_check.h), thin wrappers over the one
+   checker core (lib/check/gradcheck.c), the older function types as the
+   core's callbacks, and the older result; derivations/00-numeric-check.md */
 #include <config.h>
 #include <math.h>
 #include <stdlib.h>
 #include <gsl/gsl_errno.h>
-#include "lib/check/core.h"
+#include "lib/compat/compat.h"
 
 /* --- the older function types as bp_gradcheck_function ------------------ */
 
@@ -179,7 +180,7 @@ legacy_check (const char *who, legacy *l, unsigned method, const gsl_vector *the
   if (status <= 0)
     {
       bp_check_result local;
-      status = core_legacy_result (res, 0, r ? r : &local);
+      status = legacy_result (res, 0, r ? r : &local);
       const int fs = legacy_status (l);
       if (fs != GSL_SUCCESS)
         {
@@ -240,7 +241,7 @@ bp_check_compare_vector (const gsl_vector *a, const gsl_vector *e, const gsl_vec
       bp_gradcheck_element el;
       core_compare (gsl_vector_get (a, k), gsl_vector_get (e, k),
                     err ? gsl_vector_get (err, k) : 0.0, rtol, atol, &el);
-      core_legacy_fold (r, &worst, &el, k, k, 0, atol);
+      legacy_fold (r, &worst, &el, k, k, 0, atol);
     }
   return GSL_SUCCESS;
 }
@@ -265,7 +266,7 @@ bp_check_compare_matrix (const gsl_matrix *a, const gsl_matrix *e, const gsl_mat
         bp_gradcheck_element el;
         core_compare (gsl_matrix_get (a, i, j), gsl_matrix_get (e, i, j),
                       err ? gsl_matrix_get (err, i, j) : 0.0, rtol, atol, &el);
-        core_legacy_fold (r, &worst, &el, i * a->size2 + j, i, j, atol);
+        legacy_fold (r, &worst, &el, i * a->size2 + j, i, j, atol);
       }
   return GSL_SUCCESS;
 }
@@ -288,4 +289,63 @@ bp_check_jacobian (bp_vector_function f, void *params, const gsl_vector *theta,
   legacy l = { .fv = f, .params = params, .n_threads = 1 };
   return legacy_check ("bp_check_jacobian", &l, BP_GRADCHECK_CENTRAL, theta, BP_CHECK_STEP,
                        NULL, J, rtol, atol, 1, NULL, NULL, r);
+}
+
+/* --- the older result ------------------------------------------------------ */
+
+void
+legacy_fold (bp_check_result *r, double *worst_ratio, const bp_gradcheck_element *el,
+                  size_t index, size_t row, size_t col, double atol)
+{
+  r->n_checked++;
+  r->n_failed += el->status == BP_GRADCHECK_ELEMENT_FAIL;
+  r->n_inconclusive += el->status == BP_GRADCHECK_ELEMENT_INCONCLUSIVE;
+  if (r->n_checked == 1 || el->ratio > *worst_ratio)
+    {
+      *worst_ratio = el->ratio;
+      r->worst_index = index;
+      r->worst_row = row;
+      r->worst_col = col;
+      r->worst_analytic = el->analytic;
+      r->worst_numeric = el->numeric;
+      r->worst_abserr = el->abserr;
+    }
+  core_fold_errors (el, atol, &r->max_abs_err, &r->max_rel_err, &r->max_est_err);
+}
+
+int
+legacy_result (const bp_gradcheck_result *res, size_t j, bp_check_result *r)
+{
+  const bp_gradcheck_run *run = &res->run[j];
+  const double rtol = res->opts.rtol, atol = res->opts.atol;
+  *r = (bp_check_result) { 0 };
+  if (run->method == BP_GRADCHECK_DIRECTIONAL && !run->localized)
+    {
+      /* directions: only their worst is kept */
+      r->n_checked = run->n_checked;
+      r->n_failed = run->n_failed;
+      r->n_inconclusive = run->n_inconclusive;
+      r->worst_index = r->worst_row = run->worst.row;
+      r->worst_analytic = run->worst.analytic;
+      r->worst_numeric = run->worst.numeric;
+      r->worst_abserr = run->worst.abserr;
+      r->max_abs_err = run->max_abs_err;      /* over the directions */
+      r->max_rel_err = run->max_rel_err;
+      r->max_est_err = run->max_est_err;
+    }
+  else
+    {
+      const bp_gradcheck_block_result *b = &run->block[0];
+      double worst = 0.0;
+      for (size_t i = 0; i < b->analytic->size1; i++)
+        for (size_t c = 0; c < b->analytic->size2; c++)
+          {
+            bp_gradcheck_element el;
+            core_compare (gsl_matrix_get (b->analytic, i, c), gsl_matrix_get (b->numeric, i, c),
+                          gsl_matrix_get (b->abserr, i, c), rtol, atol, &el);
+            el.status = gsl_matrix_uchar_get (b->mask, i, c);   /* kinks */
+            legacy_fold (r, &worst, &el, i * b->analytic->size2 + c, i, c, atol);
+          }
+    }
+  return (r->n_failed + r->n_inconclusive) ? GSL_FAILURE : GSL_SUCCESS;
 }

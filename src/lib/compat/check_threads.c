@@ -1,22 +1,15 @@
-/* check_threads.c -- bp_check_threads.h: the checks of bp_check.h on
-   threads, thin wrappers over the one checker core (gradcheck.c), where
-   threads are an option of the same call; derivations/00-numeric-check.md */
+/* check_threads.c -- the deprecated checks on threads of
+   bp_check_compat.h (formerly bp_check_threads.h), thin wrappers over the
+   one checker core (lib/check/gradcheck.c), where threads are an option
+   of the same call; derivations/00-numeric-check.md */
 #include <config.h>
 #include <gsl/gsl_errno.h>
-#ifdef _OPENMP
-# include <omp.h>
-#endif
-#include "lib/check/core.h"
+#include "lib/compat/compat.h"
 
 size_t
 bp_check_threads (size_t n_params)
 {
-#ifdef _OPENMP
-  const size_t max = (size_t) omp_get_max_threads ();
-  return n_params < max ? n_params : max;
-#else
-  return n_params < 1 ? n_params : 1;
-#endif
+  return bp_gradcheck_threads (n_params);
 }
 
 /* params NULL is refused here; n_params = 0 by the options' check */
