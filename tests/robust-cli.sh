@@ -114,6 +114,45 @@ left=$(ls -A "$tmp/plot" | grep -c '\.[0-9a-f]\{6\}$')
 [ "$left" -eq 0 ] || failed "plot: $left temporary files left"
 echo "ok $n: train --plot with planted links: the link's target intact"
 
+# One writer per model (issue 21): a second train on the path a running
+# one saves to is refused at its start, naming the holder's PID, and the
+# first run's model survives.  The first run's stdout is a FIFO: its
+# first line comes after it took the lock, and it cannot finish meanwhile
+# (100000 epochs; SIGTERM ends it after a save).
+mkfifo "$tmp/out1" || exit 99
+"$prog" train --data "$data" --epochs 100000 --model "$tmp/locked" >"$tmp/out1" \
+  2>"$tmp/err1" &
+first=$!
+exec 3<"$tmp/out1"
+read -r line <&3 || failed "the first train printed nothing: $(cat "$tmp/err1")"
+expect 2 "being saved by another run (PID $first" "a second train on a locked model" -- \
+  "$prog" train --data "$data" --epochs 1 --model "$tmp/locked"
+kill -TERM "$first"
+cat <&3 >/dev/null
+exec 3<&-
+wait "$first"
+st=$?
+n=$((n + 1))
+[ "$st" -eq 143 ] || failed "the first train: exit $st, expected 143: $(cat "$tmp/err1")"
+"$prog" eval --model "$tmp/locked" --data "$data" >/dev/null 2>"$tmp/err" \
+  || failed "the first train's model: $(cat "$tmp/err")"
+[ -e "$tmp/locked.lock" ] && failed "the lock file was left behind"
+echo "ok $n: the first train's model survives, its lock file removed"
+
+# Unsavable --model names are refused before any data is read
+expect 2 "'': cannot save the model there: an empty name" "train --model ''" -- \
+  "$prog" train --data "$data" --epochs 1 --model ''
+expect 2 "names a folder" "train --model DIR/" -- \
+  "$prog" train --data "$data" --epochs 1 --model "$tmp/nodir/"
+long=$(printf '%0300d' 0)
+expect 2 "its name is 300 bytes long" "train --model NAME_MAX+45" -- \
+  "$prog" train --data "$data" --epochs 1 --model "$tmp/$long"
+# a killed save's temporary file is reported
+cp "$tmp/model" "$tmp/stale.Ab12Cd" || exit 99
+expect 0 "stale.Ab12Cd is the temporary file of a save that was killed" \
+  "a stale temporary file reported" -- \
+  "$prog" train --data "$data" --epochs 1 --model "$tmp/stale"
+
 # Address-space limits (ulimit -v, KiB): every command ends within 60 s
 # (OpenBLAS 0.3.21 spun forever in blas_memory_alloc: src/cli/memory_limit.h)
 # with 0, or 2 / 4 and a message; at 300000 (five times the documented

@@ -26,6 +26,7 @@
 #include "cli/data_dir.h"
 #include "backprop/bp_cnn_train.h"
 #include "cli/models.h"
+#include "cli/model_lock.h"
 #include "cli/plot.h"
 #include "cli/progress.h"
 
@@ -352,30 +353,6 @@ save_blocked (const model *M, const char *path, size_t rows, size_t cols,
 
 /* ---- fail early: every output checked before the first epoch --------- */
 
-/* 0 when path can be written (a new file in a writable folder, or a
-   regular writable file); else reports and returns -1. */
-static int
-check_output_file (const char *path)
-{
-  struct stat st;
-  char *copy = strdup (path);
-  const char *problem = NULL;
-  if (copy == NULL)
-    problem = strerror (ENOMEM);
-  else if (stat (path, &st) == 0 && S_ISDIR (st.st_mode))
-    problem = "is a folder";
-  else if (access (dirname (copy), W_OK | X_OK) != 0)
-    problem = strerror (errno);
-  free (copy);
-  if (problem)
-    {
-      fprintf (stderr, "%s: train: %s: cannot save the model there: %s\n", program_name,
-               path, problem);
-      return -1;
-    }
-  return 0;
-}
-
 static int
 check_plot_dir (const char *dir)
 {
@@ -426,7 +403,7 @@ split_validation (bp_dataset *d, size_t N, gsl_rng *rng, bp_dataset *val,
 /* ---- the run --------------------------------------------------------- */
 
 static int
-run_train (train_options *o)
+run_train (train_options *o, model_lock *lock)
 {
   char err[1024], what[256];
   bp_train_state st = { 0 };
@@ -484,13 +461,15 @@ run_train (train_options *o)
   /* --model naming a data file (any spelling, a link) would replace the
      data being read: refused before anything is read or trained */
   if (data == NULL || data_protect ("train", data, o->model) != 0
-      || check_output_file (o->model) != 0
-      || (o->plot && check_plot_dir (o->plot) != 0))
+      || model_path_check ("train", o->model) != 0
+      || (o->plot && check_plot_dir (o->plot) != 0)
+      || (status = model_lock_take ("train", o->model, lock)) != 0)
     {
       if (M.impl) M.kind->free (&M);
       bp_train_state_free (&st);
-      return 2;
+      return status;
     }
+  status = 2;
   int loaded;
   if ((loaded = data_load ("train", data, "train", &all)) != 0)
     {
@@ -629,11 +608,14 @@ run_train (train_options *o)
                              o->p.lr, o->p.momentum, o->p.weight_decay, vel,
                              gsl_rng_size (rng), gsl_rng_state (rng) };
       M.kind->velocity (&M, vel, 1);
+      if (model_lock_check ("train", lock) != 0)
+        goto out;
       if (save_blocked (&M, o->model, all.rows, all.cols, &now, err, sizeof err) != 0)
         {
           fprintf (stderr, "%s: train: %s\n", program_name, err);
           goto out;
         }
+      model_lock_saved (lock);
       if (stop_signal || (o->stop_after && e + 1 >= o->stop_after && e + 1 < o->p.epochs))
         break;
     }
@@ -689,5 +671,8 @@ cmd_train (int argc, char **argv)
   const int status = parse_options (argc, argv, &o);
   if (status != 0)
     return status < 0 ? 0 : status;
-  return run_train (&o);
+  model_lock lock = { .fd = -1 };
+  const int run = run_train (&o, &lock);
+  model_lock_release (&lock);
+  return run;
 }
