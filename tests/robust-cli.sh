@@ -153,6 +153,29 @@ expect 0 "stale.Ab12Cd is the temporary file of a save that was killed" \
   "a stale temporary file reported" -- \
   "$prog" train --data "$data" --epochs 1 --model "$tmp/stale"
 
+# A training state with a valid checksum but a field out of train's
+# ranges (issue 21: epochs 6148914691236517206 crashed, lr -1 trained by
+# gradient ascent, batch 0 said "out of memory"): refused as corrupt,
+# naming the field
+"$prog" train --data "$data" --epochs 2 --stop-after 1 --model "$tmp/state" \
+  >/dev/null 2>&1 || exit 99
+for fv in "epochs 6148914691236517206:schedule's epochs" "epochs 0:schedule's epochs" \
+          "epoch 3:epochs done" "batch 0:batch size" "batch 1000001:batch size" \
+          "validation 4294967296:validation count" "seed 0:seed" "seed 4294967296:seed" \
+          "lr -1:learning rate" "lr 0:learning rate" "momentum 1.5:momentum" \
+          "momentum -0.5:momentum" "weight-decay -1:weight decay"; do
+  field=${fv%%:*} name=${fv#*:}
+  cp "$tmp/state" "$tmp/crafted" || exit 99
+  ./tests/craft-state "$tmp/crafted" $field || exit 99
+  expect 2 "corrupt training state: its $name" "train --resume, state $field" -- \
+    "$prog" train --resume "$tmp/crafted" --data "$data"
+done
+cp "$tmp/state" "$tmp/crafted" && ./tests/craft-state "$tmp/crafted" lr 0.01 || exit 99
+n=$((n + 1))
+"$prog" train --resume "$tmp/crafted" --data "$data" >/dev/null 2>"$tmp/err" \
+  || failed "train --resume, a crafted state within the ranges: $(cat "$tmp/err")"
+echo "ok $n: train --resume of a crafted state within the ranges"
+
 # Address-space limits (ulimit -v, KiB): every command ends within 60 s
 # (OpenBLAS 0.3.21 spun forever in blas_memory_alloc: src/cli/memory_limit.h)
 # with 0, or 2 / 4 and a message; at 300000 (five times the documented

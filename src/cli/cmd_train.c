@@ -219,13 +219,13 @@ parse_options (int argc, char **argv, train_options *o)
                               "C1,C2: two whole numbers from 1 to 1024");
           break;
         case 'e':
-          if (parse_ulong (optarg, &ul) != 0 || ul == 0 || ul > 100000)
+          if (parse_ulong (optarg, &ul) != 0 || ul == 0 || ul > BP_SGD_EPOCHS_MAX)
             return bad_value ("epoch count", optarg, "a whole number from 1 to 100000");
           o->p.epochs = ul;
           set_epochs = 1;
           break;
         case 'b':
-          if (parse_ulong (optarg, &ul) != 0 || ul == 0 || ul > 1000000)
+          if (parse_ulong (optarg, &ul) != 0 || ul == 0 || ul > BP_SGD_BATCH_MAX)
             return bad_value ("batch size", optarg, "a whole number from 1 to 1000000");
           o->p.batch = ul;
           set_batch = 1;
@@ -247,8 +247,9 @@ parse_options (int argc, char **argv, train_options *o)
           set_decay = 1;
           break;
         case 'v':
-          if (parse_ulong (optarg, &ul) != 0)
-            return bad_value ("validation count", optarg, "a non-negative whole number");
+          if (parse_ulong (optarg, &ul) != 0 || ul > BP_SGD_VALIDATION_MAX)
+            return bad_value ("validation count", optarg,
+                              "a whole number from 0 to 4294967295");
           o->validation = ul;
           break;
         case 's':
