@@ -176,6 +176,15 @@ n=$((n + 1))
   || failed "train --resume, a crafted state within the ranges: $(cat "$tmp/err")"
 echo "ok $n: train --resume of a crafted state within the ranges"
 
+# Thread counts from the environment are capped (issue 21: libgomp
+# crashed starting OMP_NUM_THREADS=100000 threads, in the CNN's loops)
+for v in OMP_NUM_THREADS=100000 OPENBLAS_NUM_THREADS=100000; do
+  expect 0 "$v is more than" "$v train --conv" -- \
+    env "$v" "$prog" train --data "$data" --epochs 1 --conv 2,2 --model "$tmp/cnn"
+  expect 0 "$v is more than" "$v eval of a CNN" -- \
+    env "$v" "$prog" eval --data "$data" --model "$tmp/cnn"
+done
+
 # Address-space limits (ulimit -v, KiB): every command ends within 60 s
 # (OpenBLAS 0.3.21 spun forever in blas_memory_alloc: src/cli/memory_limit.h)
 # with 0, or 2 / 4 and a message; at 300000 (five times the documented
