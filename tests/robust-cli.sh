@@ -185,6 +185,16 @@ for v in OMP_NUM_THREADS=100000 OPENBLAS_NUM_THREADS=100000; do
     env "$v" "$prog" eval --data "$data" --model "$tmp/cnn"
 done
 
+# --classes: a FIFO blocked forever, /dev/urandom printed raw bytes into
+# the confusion matrix, 20 names for 10 classes were taken (issue 21)
+seq 20 > "$tmp/classes20" && printf 'a\001b\n' > "$tmp/classes-bin" || exit 99
+for c in "$tmp/fifo:not a regular file" "/dev/urandom:not a regular file" \
+         "$tmp/classes20:20 class names, expected 10" \
+         "$tmp/classes-bin:not a text file of class names"; do
+  expect 2 "${c#*:}" "eval --classes ${c%%:*}" -- \
+    "$prog" eval --model "$tmp/model" --data "$data" --classes "${c%%:*}"
+done
+
 # Address-space limits (ulimit -v, KiB): every command ends within 60 s
 # (OpenBLAS 0.3.21 spun forever in blas_memory_alloc: src/cli/memory_limit.h)
 # with 0, or 2 / 4 and a message; at 300000 (five times the documented
