@@ -195,6 +195,13 @@ for c in "$tmp/fifo:not a regular file" "/dev/urandom:not a regular file" \
     "$prog" eval --model "$tmp/model" --data "$data" --classes "${c%%:*}"
 done
 
+# train --plot with a gnuplot that never returns: the run ends (issue 21)
+mkdir "$tmp/bin" && printf '#!/bin/sh\nexec sleep 100000\n' > "$tmp/bin/gnuplot" \
+  && chmod +x "$tmp/bin/gnuplot" || exit 99
+expect 0 "had not ended after 20 seconds" "train --plot, a hanging gnuplot" -- \
+  env PATH="$tmp/bin:$PATH" "$prog" train --data "$data" --epochs 1 \
+  --model "$tmp/gp.model" --plot "$tmp/gp"
+
 # Address-space limits (ulimit -v, KiB): every command ends within 60 s
 # (OpenBLAS 0.3.21 spun forever in blas_memory_alloc: src/cli/memory_limit.h)
 # with 0, or 2 / 4 and a message; at 300000 (five times the documented
