@@ -142,7 +142,7 @@ echo "ok $n: the first train's model survives, its lock file removed"
 # Unsavable --model names are refused before any data is read
 expect 2 "'': cannot save the model there: an empty name" "train --model ''" -- \
   "$prog" train --data "$data" --epochs 1 --model ''
-expect 2 "names a folder" "train --model DIR/" -- \
+expect 2 "is a folder" "train --model DIR/" -- \
   "$prog" train --data "$data" --epochs 1 --model "$tmp/nodir/"
 long=$(printf '%0300d' 0)
 expect 2 "its name is 300 bytes long" "train --model NAME_MAX+45" -- \
@@ -199,8 +199,21 @@ done
 mkdir "$tmp/bin" && printf '#!/bin/sh\nexec sleep 100000\n' > "$tmp/bin/gnuplot" \
   && chmod +x "$tmp/bin/gnuplot" || exit 99
 expect 0 "had not ended after 20 seconds" "train --plot, a hanging gnuplot" -- \
-  env PATH="$tmp/bin:$PATH" "$prog" train --data "$data" --epochs 1 \
+  env PATH="$(pwd)/$tmp/bin:$PATH" "$prog" train --data "$data" --epochs 1 \
   --model "$tmp/gp.model" --plot "$tmp/gp"
+
+# Divergence beyond non-finite values (issue 21: --weight-decay 1.8e19
+# ended with a loss of 1.7e255, 0% accuracy and exit 0), blamed on the
+# option at fault (--weight-decay 1e308 was blamed on --lr); the model of
+# the last good epoch kept
+cp "$tmp/model" "$tmp/div" || exit 99
+for a in "--weight-decay 1.8e19:over 1e+06 times a uniform guess's.*--weight-decay" \
+         "--weight-decay 1e308:not finite: try a smaller --weight-decay" \
+         "--lr 1e308:not finite: try a smaller --lr"; do
+  expect 3 "${a#*:}" "train ${a%%:*}" -- \
+    "$prog" train --data "$data" --epochs 2 ${a%%:*} --model "$tmp/div"
+done
+cmp -s "$tmp/model" "$tmp/div" || failed "a diverged run replaced the previous model"
 
 # Address-space limits (ulimit -v, KiB): every command ends within 60 s
 # (OpenBLAS 0.3.21 spun forever in blas_memory_alloc: src/cli/memory_limit.h)

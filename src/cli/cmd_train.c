@@ -8,6 +8,7 @@
 #include <errno.h>
 #include <getopt.h>
 #include <libgen.h>
+#include <math.h>
 #include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -401,6 +402,45 @@ split_validation (bp_dataset *d, size_t N, gsl_rng *rng, bp_dataset *val,
   train->labels = d->labels + N;
 }
 
+/* ---- divergence beyond non-finite values ------------------------------ */
+
+/* A training loss above DIVERGED_LOSS times a uniform guess's (ln n, the
+   cross-entropy at chance), or a validation accuracy back at chance
+   (at most 1/n) after one of at least 3/n, ends the run as diverged
+   (--weight-decay 1.8e19 ended with a loss of 1.7e255, 0% accuracy and
+   exit 0).  A run that learns stays far below: --lr 1000 on the test
+   data peaks at 1.4e4 times ln 10. */
+#define DIVERGED_LOSS 1e6
+
+/* 1 when epoch e (of this run, started at first) diverged as above, and
+   why in why. */
+static int
+diverged (size_t n, size_t first, size_t e, const double *loss, const double *acc,
+          int validated, char *why, size_t len)
+{
+  double best = 0.0;
+  for (size_t k = first; k < e; k++)
+    best = acc[k] > best ? acc[k] : best;
+  if (loss[e] > DIVERGED_LOSS * log ((double) n))
+    snprintf (why, len, "the training loss %g is over %g times a uniform guess's, %g",
+              loss[e], DIVERGED_LOSS, log ((double) n));
+  else if (validated && best >= 3.0 / (double) n && acc[e] <= 1.0 / (double) n)
+    snprintf (why, len, "the validation accuracy fell to chance, %.2f%%, from %.2f%%",
+              100 * acc[e], 100 * best);
+  else
+    return 0;
+  return 1;
+}
+
+/* The option most likely at fault: the decay step alone multiplies the
+   weights by 1 - lr lambda, which grows them when lr lambda > 2; a
+   weight decay with lr lambda >= 1 is named, else the learning rate. */
+static const char *
+divergence_option (const bp_sgd_params *p)
+{
+  return p->lr * p->weight_decay >= 1.0 ? "--weight-decay" : "--lr";
+}
+
 /* ---- the run --------------------------------------------------------- */
 
 static int
@@ -584,13 +624,23 @@ run_train (train_options *o, model_lock *lock)
       if (s == GSL_SUCCESS && val.count > 0)
         s = M.kind->evaluate (&M, &val, NULL, &val_acc[e], &val_loss[e]);
       progress_clear (&pr);
+      char why[160];
+      if (s == GSL_SUCCESS
+          && diverged (n, first, e, train_loss, val_acc, val.count > 0, why, sizeof why))
+        {
+          fprintf (stderr, "%s: train: training diverged (%s: try a smaller %s) in "
+                   "epoch %zu; %s keeps the model of the last good epoch\n",
+                   program_name, why, divergence_option (&o->p), e + 1, o->model);
+          status = EXIT_DIVERGED;
+          goto out;
+        }
       if (s != GSL_SUCCESS)
         {
+          snprintf (why, sizeof why, "training diverged (a loss or parameter is not "
+                    "finite: try a smaller %s)", divergence_option (&o->p));
           fprintf (stderr, "%s: train: %s in epoch %zu; %s keeps the model of the "
                    "last good epoch\n", program_name,
-                   s == GSL_EOVRFLW || s == GSL_EDOM
-                   ? "training diverged (a loss or parameter is not finite: try a "
-                     "smaller --lr)"
+                   s == GSL_EOVRFLW || s == GSL_EDOM ? why
                    : s == GSL_ENOMEM ? "out of memory" : "a computation failed",
                    e + 1, o->model);
           status = s == GSL_EOVRFLW || s == GSL_EDOM ? EXIT_DIVERGED

@@ -67,7 +67,7 @@ model_path_check (const char *cmd, const char *path)
   const size_t max = name_max (dir);
   if (base[0] == '\0' || strcmp (base, ".") == 0 || strcmp (base, "..") == 0
       || (stat (path, &st) == 0 && S_ISDIR (st.st_mode)))
-    status = cannot_save (cmd, path, "it names a folder (give a file's name)");
+    status = cannot_save (cmd, path, "is a folder (give a file's name)");
   else if (strlen (base) > max)
     {
       snprintf (why, sizeof why, "its name is %zu bytes long, longer than the %zu "
