@@ -20,6 +20,9 @@
 #include <gsl/gsl_rng.h>
 #include "cli/blas_threads.h"
 
+/* blas_threads.c names the program in its warnings (cli.h) */
+const char *program_name = "check_blas";
+
 typedef void (*dgemm_fn) (enum CBLAS_ORDER, enum CBLAS_TRANSPOSE, enum CBLAS_TRANSPOSE,
                           int, int, int, double, const double *, int, const double *,
                           int, double, double *, int);

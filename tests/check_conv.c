@@ -278,6 +278,19 @@ START_TEST (test_conv_bad_shape)
   ck_assert_int_eq (bp_conv (&ok, K, b, X, Y), GSL_SUCCESS);
   ck_assert_int_eq (bp_conv_grad_input (&too_big, K, Y, X), GSL_EINVAL);
   ck_assert_int_eq (bp_conv_grad_weights (&too_big, X, Y, K), GSL_EINVAL);
+  /* sizes whose products wrap (issue 21): H W to 0, a divide by zero in
+     the batch forms; C_in k k to 0; the padded image past SIZE_MAX */
+  const size_t big = (size_t) 1 << 32;
+  const bp_conv_shape wraps[] = { { 1, big, big, 1, 1, 0 }, { big, 2, 2, 1, big, big },
+                                  { 1, 2, 2, 1, 3, SIZE_MAX / 2 } };
+  gsl_matrix *cols = gsl_matrix_calloc (1, 4);
+  for (size_t w = 0; w < sizeof wraps / sizeof wraps[0]; w++)
+    {
+      ck_assert_int_eq (bp_conv (&wraps[w], K, b, X, Y), GSL_EINVAL);
+      ck_assert_int_eq (bp_batch_conv (&wraps[w], K, b, X, cols, Y), GSL_EINVAL);
+      ck_assert_int_eq (bp_batch_conv_grad_input (&wraps[w], K, Y, cols, X), GSL_EINVAL);
+    }
+  gsl_matrix_free (cols);
   gsl_matrix_free (K);
   gsl_matrix_free (X);
   gsl_matrix_free (Y);

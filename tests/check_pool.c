@@ -196,6 +196,37 @@ START_TEST (test_maxpool_bad_input)
 }
 END_TEST
 
+/* Sizes whose product H W wraps (issue 21): to 0 (a divide by zero), and
+   to 16 with (H/2)(W/2) wrapping to 4, which passed the shape checks for
+   one 4 x 4 image and then read and wrote far past X and Y.  H = 2a,
+   W = 2b with a b = 4 (mod 2^64): a odd, b = 4 a^-1 (Newton's iteration
+   for the inverse modulo 2^64). */
+START_TEST (test_pool_sizes_overflow)
+{
+  gsl_error_handler_t *old = gsl_set_error_handler_off ();
+  const size_t a = ((size_t) 1 << 40) + 3;
+  size_t inv = a;   /* a a = 1 (mod 8): 3 bits; each step doubles them */
+  for (int k = 0; k < 6; k++)
+    inv *= 2 - a * inv;
+  ck_assert (a * inv == 1);
+  const size_t H[2] = { (size_t) 1 << 32, 2 * a }, W[2] = { (size_t) 1 << 32, 2 * (4 * inv) };
+  ck_assert ((H[1] / 2) * (W[1] / 2) == 4 && H[1] * W[1] == 16);
+  gsl_matrix *X = gsl_matrix_calloc (2, 16), *Y = gsl_matrix_calloc (2, 4);
+  gsl_matrix *dX = gsl_matrix_calloc (2, 16);
+  for (int k = 0; k < 2; k++)
+    {
+      ck_assert_int_eq (bp_maxpool (X, H[k], W[k], Y), GSL_EBADLEN);
+      ck_assert_int_eq (bp_avgpool (X, H[k], W[k], Y), GSL_EBADLEN);
+      ck_assert_int_eq (bp_maxpool_backward (X, H[k], W[k], Y, dX), GSL_EBADLEN);
+      ck_assert_int_eq (bp_avgpool_backward (Y, H[k], W[k], dX), GSL_EBADLEN);
+    }
+  gsl_matrix_free (X);
+  gsl_matrix_free (Y);
+  gsl_matrix_free (dX);
+  gsl_set_error_handler (old);
+}
+END_TEST
+
 static Suite *
 maxpool_suite (void)
 {
@@ -204,6 +235,7 @@ maxpool_suite (void)
   tcase_add_loop_test (tc, test_maxpool_equals_definition, 0, N_SHAPES);
   tcase_add_test (tc, test_maxpool_by_hand);
   tcase_add_test (tc, test_maxpool_bad_input);
+  tcase_add_test (tc, test_pool_sizes_overflow);
   suite_add_tcase (s, tc);
   return s;
 }

@@ -232,6 +232,9 @@ tests_check_cnn_LDADD = $(TEST_LDADD)
 # A run that fails early, stops cleanly on a signal and resumes to the same
 # bytes; divergence; the progress line on a pty (issue 11, items 3-5).
 check_PROGRAMS += tests/write-huge-model
+# A training state with one field set and a valid checksum (issue 21).
+check_PROGRAMS += tests/craft-state
+tests_craft_state_LDADD = $(ZLIB_LIBS)
 tests_write_huge_model_LDADD = src/lib/libbackprop.la $(GSL_LIBS)
 TESTS += tests/train-run.sh
 EXTRA_DIST += tests/train-run.sh

@@ -114,6 +114,107 @@ left=$(ls -A "$tmp/plot" | grep -c '\.[0-9a-f]\{6\}$')
 [ "$left" -eq 0 ] || failed "plot: $left temporary files left"
 echo "ok $n: train --plot with planted links: the link's target intact"
 
+# One writer per model (issue 21): a second train on the path a running
+# one saves to is refused at its start, naming the holder's PID, and the
+# first run's model survives.  The first run's stdout is a FIFO: its
+# first line comes after it took the lock, and it cannot finish meanwhile
+# (100000 epochs; SIGTERM ends it after a save).
+mkfifo "$tmp/out1" || exit 99
+"$prog" train --data "$data" --epochs 100000 --model "$tmp/locked" >"$tmp/out1" \
+  2>"$tmp/err1" &
+first=$!
+exec 3<"$tmp/out1"
+read -r line <&3 || failed "the first train printed nothing: $(cat "$tmp/err1")"
+expect 2 "being saved by another run (PID $first" "a second train on a locked model" -- \
+  "$prog" train --data "$data" --epochs 1 --model "$tmp/locked"
+kill -TERM "$first"
+cat <&3 >/dev/null
+exec 3<&-
+wait "$first"
+st=$?
+n=$((n + 1))
+[ "$st" -eq 143 ] || failed "the first train: exit $st, expected 143: $(cat "$tmp/err1")"
+"$prog" eval --model "$tmp/locked" --data "$data" >/dev/null 2>"$tmp/err" \
+  || failed "the first train's model: $(cat "$tmp/err")"
+[ -e "$tmp/locked.lock" ] && failed "the lock file was left behind"
+echo "ok $n: the first train's model survives, its lock file removed"
+
+# Unsavable --model names are refused before any data is read
+expect 2 "'': cannot save the model there: an empty name" "train --model ''" -- \
+  "$prog" train --data "$data" --epochs 1 --model ''
+expect 2 "is a folder" "train --model DIR/" -- \
+  "$prog" train --data "$data" --epochs 1 --model "$tmp/nodir/"
+long=$(printf '%0300d' 0)
+expect 2 "its name is 300 bytes long" "train --model NAME_MAX+45" -- \
+  "$prog" train --data "$data" --epochs 1 --model "$tmp/$long"
+# a killed save's temporary file is reported
+cp "$tmp/model" "$tmp/stale.Ab12Cd" || exit 99
+expect 0 "stale.Ab12Cd is the temporary file of a save that was killed" \
+  "a stale temporary file reported" -- \
+  "$prog" train --data "$data" --epochs 1 --model "$tmp/stale"
+
+# A training state with a valid checksum but a field out of train's
+# ranges (issue 21: epochs 6148914691236517206 crashed, lr -1 trained by
+# gradient ascent, batch 0 said "out of memory"): refused as corrupt,
+# naming the field
+"$prog" train --data "$data" --epochs 2 --stop-after 1 --model "$tmp/state" \
+  >/dev/null 2>&1 || exit 99
+for fv in "epochs 6148914691236517206:schedule's epochs" "epochs 0:schedule's epochs" \
+          "epoch 3:epochs done" "batch 0:batch size" "batch 1000001:batch size" \
+          "validation 4294967296:validation count" "seed 0:seed" "seed 4294967296:seed" \
+          "lr -1:learning rate" "lr 0:learning rate" "momentum 1.5:momentum" \
+          "momentum -0.5:momentum" "weight-decay -1:weight decay"; do
+  field=${fv%%:*} name=${fv#*:}
+  cp "$tmp/state" "$tmp/crafted" || exit 99
+  ./tests/craft-state "$tmp/crafted" $field || exit 99
+  expect 2 "corrupt training state: its $name" "train --resume, state $field" -- \
+    "$prog" train --resume "$tmp/crafted" --data "$data"
+done
+cp "$tmp/state" "$tmp/crafted" && ./tests/craft-state "$tmp/crafted" lr 0.01 || exit 99
+n=$((n + 1))
+"$prog" train --resume "$tmp/crafted" --data "$data" >/dev/null 2>"$tmp/err" \
+  || failed "train --resume, a crafted state within the ranges: $(cat "$tmp/err")"
+echo "ok $n: train --resume of a crafted state within the ranges"
+
+# Thread counts from the environment are capped (issue 21: libgomp
+# crashed starting OMP_NUM_THREADS=100000 threads, in the CNN's loops)
+for v in OMP_NUM_THREADS=100000 OPENBLAS_NUM_THREADS=100000; do
+  expect 0 "$v is more than" "$v train --conv" -- \
+    env "$v" "$prog" train --data "$data" --epochs 1 --conv 2,2 --model "$tmp/cnn"
+  expect 0 "$v is more than" "$v eval of a CNN" -- \
+    env "$v" "$prog" eval --data "$data" --model "$tmp/cnn"
+done
+
+# --classes: a FIFO blocked forever, /dev/urandom printed raw bytes into
+# the confusion matrix, 20 names for 10 classes were taken (issue 21)
+seq 20 > "$tmp/classes20" && printf 'a\001b\n' > "$tmp/classes-bin" || exit 99
+for c in "$tmp/fifo:not a regular file" "/dev/urandom:not a regular file" \
+         "$tmp/classes20:20 class names, expected 10" \
+         "$tmp/classes-bin:not a text file of class names"; do
+  expect 2 "${c#*:}" "eval --classes ${c%%:*}" -- \
+    "$prog" eval --model "$tmp/model" --data "$data" --classes "${c%%:*}"
+done
+
+# train --plot with a gnuplot that never returns: the run ends (issue 21)
+mkdir "$tmp/bin" && printf '#!/bin/sh\nexec sleep 100000\n' > "$tmp/bin/gnuplot" \
+  && chmod +x "$tmp/bin/gnuplot" || exit 99
+expect 0 "had not ended after 20 seconds" "train --plot, a hanging gnuplot" -- \
+  env PATH="$(pwd)/$tmp/bin:$PATH" "$prog" train --data "$data" --epochs 1 \
+  --model "$tmp/gp.model" --plot "$tmp/gp"
+
+# Divergence beyond non-finite values (issue 21: --weight-decay 1.8e19
+# ended with a loss of 1.7e255, 0% accuracy and exit 0), blamed on the
+# option at fault (--weight-decay 1e308 was blamed on --lr); the model of
+# the last good epoch kept
+cp "$tmp/model" "$tmp/div" || exit 99
+for a in "--weight-decay 1.8e19:over 1e+06 times a uniform guess's.*--weight-decay" \
+         "--weight-decay 1e308:not finite: try a smaller --weight-decay" \
+         "--lr 1e308:not finite: try a smaller --lr"; do
+  expect 3 "${a#*:}" "train ${a%%:*}" -- \
+    "$prog" train --data "$data" --epochs 2 ${a%%:*} --model "$tmp/div"
+done
+cmp -s "$tmp/model" "$tmp/div" || failed "a diverged run replaced the previous model"
+
 # Address-space limits (ulimit -v, KiB): every command ends within 60 s
 # (OpenBLAS 0.3.21 spun forever in blas_memory_alloc: src/cli/memory_limit.h)
 # with 0, or 2 / 4 and a message; at 300000 (five times the documented

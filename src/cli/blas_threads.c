@@ -11,6 +11,7 @@
 #ifdef _OPENMP
 # include <omp.h>
 #endif
+#include "cli/cli.h"
 #include "cli/blas_threads.h"
 
 #define REEXEC_MARK "BACKPROP_BLAS_REEXEC"
@@ -34,9 +35,19 @@ void
 loop_threads_like_blas (int n)
 {
 #ifdef _OPENMP
-  const char *blas = getenv ("OPENBLAS_NUM_THREADS");
-  if (getenv ("OMP_NUM_THREADS") == NULL)
-    omp_set_num_threads (blas != NULL && atoi (blas) > 0 ? atoi (blas) : n);
+  const char *blas = getenv ("OPENBLAS_NUM_THREADS"), *omp = getenv ("OMP_NUM_THREADS");
+  const char *from = omp ? "OMP_NUM_THREADS" : blas ? "OPENBLAS_NUM_THREADS" : NULL;
+  /* OMP_NUM_THREADS may be a list ("4,2"): its first number */
+  const long want = from ? strtol (omp ? omp : blas, NULL, 10) : n;
+  const long cap = THREADS_PER_CORE_MAX * (long) omp_get_num_procs ();
+  if (want > cap)
+    {
+      fprintf (stderr, "%s: warning: %s=%s is more than %d threads per core: %ld "
+               "threads\n", program_name, from, getenv (from), THREADS_PER_CORE_MAX, cap);
+      omp_set_num_threads ((int) cap);
+    }
+  else if (omp == NULL)
+    omp_set_num_threads (want > 0 ? (int) want : n);
 #else
   (void) n;
 #endif

@@ -28,7 +28,10 @@ int blas_threads_default (int n);
 /* Unless the user set OMP_NUM_THREADS, the library's OpenMP loops (the
    CNN's im2col and pooling) get as many threads as BLAS: the
    OPENBLAS_NUM_THREADS given, else n (train and eval; not verify, whose
-   checker takes OpenMP's default). */
+   checker takes OpenMP's default).  A count from the environment above
+   THREADS_PER_CORE_MAX per core is cut to that, with a warning (libgomp
+   crashed starting OMP_NUM_THREADS=100000 threads). */
+#define THREADS_PER_CORE_MAX 8
 void loop_threads_like_blas (int n);
 
 /* When the CBLAS is OpenBLAS running kernels below what the CPU has

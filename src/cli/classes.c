@@ -1,10 +1,13 @@
 /* classes.c -- see classes.h */
 #include <config.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/stat.h>
+#include <unistd.h>
 #include "cli/cli.h"
 #include "cli/classes.h"
 
@@ -24,24 +27,73 @@ cannot_open (const char *cmd, const char *path, int err)
   return err == ENOMEM ? EXIT_NOT_CARRIED_OUT : EXIT_USAGE;
 }
 
+/* path opened for reading only when it is a regular file: a FIFO would
+   block in open, a device (/dev/urandom) never end; NULL after a message. */
+static FILE *
+open_names (const char *cmd, const char *path, int *status)
+{
+  struct stat st;
+  const int fd = open (path, O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
+  FILE *f = NULL;
+  *status = 0;
+  if (fd < 0)
+    *status = cannot_open (cmd, path, errno);
+  else if (fstat (fd, &st) != 0)
+    *status = cannot_open (cmd, path, errno);
+  else if (!S_ISREG (st.st_mode))
+    {
+      fprintf (stderr, "%s: %s: %s: not a regular file: refused (class names are "
+               "read from a file of one name a line)\n", program_name, cmd, path);
+      *status = EXIT_USAGE;
+    }
+  else if ((f = fdopen (fd, "r")) == NULL)
+    *status = cannot_open (cmd, path, errno);
+  if (f == NULL && fd >= 0)
+    close (fd);
+  return f;
+}
+
+/* 1 when line holds a byte that is not printable text (a control
+   character; UTF-8 bytes are taken). */
+static int
+binary (const char *line)
+{
+  for (const unsigned char *p = (const unsigned char *) line; *p; p++)
+    if (*p < 0x20 && *p != '\t')
+      return 1;
+  return 0;
+}
+
 static int
 names_from_file (const char *cmd, const char *path, class_names *c)
 {
-  FILE *f = fopen (path, "r");
+  int status;
+  FILE *f = open_names (cmd, path, &status);
   if (f == NULL)
-    return cannot_open (cmd, path, errno);
+    return status;
   char line[256];
-  size_t k = 0;
-  while (k < c->n && fgets (line, sizeof line, f))
+  size_t k = 0, extra = 0;
+  int bad = 0;
+  while (fgets (line, sizeof line, f))
     {
       line[strcspn (line, "\r\n")] = '\0';
-      snprintf (c->name[k++], CLASS_NAME_MAX, "%.*s", CLASS_NAME_MAX - 1, line);
+      bad |= binary (line);
+      if (k < c->n)
+        snprintf (c->name[k++], CLASS_NAME_MAX, "%.*s", CLASS_NAME_MAX - 1, line);
+      else if (line[0] != '\0')
+        extra++;   /* blank lines at the end are taken */
     }
   fclose (f);
-  if (k < c->n)
+  if (bad)
+    {
+      fprintf (stderr, "%s: %s: %s: not a text file of class names (a control "
+               "character)\n", program_name, cmd, path);
+      return EXIT_USAGE;
+    }
+  if (k < c->n || extra > 0)
     {
       fprintf (stderr, "%s: %s: %s: %zu class names, expected %zu (one a line)\n",
-               program_name, cmd, path, k, c->n);
+               program_name, cmd, path, k + extra, c->n);
       return EXIT_USAGE;
     }
   return 0;
@@ -75,12 +127,9 @@ class_names_load (const char *cmd, const char *file, const char *dir, size_t n,
       /* only a folder without classes.txt falls back; a classes.txt that
          cannot be opened (out of memory, no permission) is an error, not
          the digits in place of its names */
-      FILE *f = fopen (path, "r");
-      if (f != NULL)
-        {
-          fclose (f);
-          file = path;
-        }
+      struct stat st;   /* not opened here: a FIFO would block */
+      if (stat (path, &st) == 0)
+        file = path;
       else if (errno != ENOENT)
         {
           class_names_free (c);

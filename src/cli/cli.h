@@ -9,6 +9,7 @@ extern const char *program_name;
 void usage_hint (void);
 
 #include <stdio.h>
+#include "backprop/bp_train.h"
 
 /* Parse a whole non-negative decimal number into *out; 0 on success,
    -1 when s is empty, starts with anything but a digit (a blank, a
@@ -24,8 +25,8 @@ int parse_double (const char *s, double *out);
 /* The seeds of the random generator: GSL's mt19937 keeps 32 bits of the
    seed gsl_rng_set is given and takes 0 as 4357, so 1 .. 2^32 - 1 are the
    seeds that give different runs; others are refused, not folded. */
-#define SEED_MIN 1ul
-#define SEED_MAX 4294967295ul
+#define SEED_MIN BP_SGD_SEED_MIN
+#define SEED_MAX BP_SGD_SEED_MAX
 
 /* parse_ulong, and a seed between SEED_MIN and SEED_MAX; -1 otherwise. */
 int parse_seed (const char *s, unsigned long *out);

@@ -8,6 +8,7 @@
 #include <errno.h>
 #include <getopt.h>
 #include <libgen.h>
+#include <math.h>
 #include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -26,6 +27,7 @@
 #include "cli/data_dir.h"
 #include "backprop/bp_cnn_train.h"
 #include "cli/models.h"
+#include "cli/model_lock.h"
 #include "cli/plot.h"
 #include "cli/progress.h"
 
@@ -218,13 +220,13 @@ parse_options (int argc, char **argv, train_options *o)
                               "C1,C2: two whole numbers from 1 to 1024");
           break;
         case 'e':
-          if (parse_ulong (optarg, &ul) != 0 || ul == 0 || ul > 100000)
+          if (parse_ulong (optarg, &ul) != 0 || ul == 0 || ul > BP_SGD_EPOCHS_MAX)
             return bad_value ("epoch count", optarg, "a whole number from 1 to 100000");
           o->p.epochs = ul;
           set_epochs = 1;
           break;
         case 'b':
-          if (parse_ulong (optarg, &ul) != 0 || ul == 0 || ul > 1000000)
+          if (parse_ulong (optarg, &ul) != 0 || ul == 0 || ul > BP_SGD_BATCH_MAX)
             return bad_value ("batch size", optarg, "a whole number from 1 to 1000000");
           o->p.batch = ul;
           set_batch = 1;
@@ -246,8 +248,9 @@ parse_options (int argc, char **argv, train_options *o)
           set_decay = 1;
           break;
         case 'v':
-          if (parse_ulong (optarg, &ul) != 0)
-            return bad_value ("validation count", optarg, "a non-negative whole number");
+          if (parse_ulong (optarg, &ul) != 0 || ul > BP_SGD_VALIDATION_MAX)
+            return bad_value ("validation count", optarg,
+                              "a whole number from 0 to 4294967295");
           o->validation = ul;
           break;
         case 's':
@@ -352,30 +355,6 @@ save_blocked (const model *M, const char *path, size_t rows, size_t cols,
 
 /* ---- fail early: every output checked before the first epoch --------- */
 
-/* 0 when path can be written (a new file in a writable folder, or a
-   regular writable file); else reports and returns -1. */
-static int
-check_output_file (const char *path)
-{
-  struct stat st;
-  char *copy = strdup (path);
-  const char *problem = NULL;
-  if (copy == NULL)
-    problem = strerror (ENOMEM);
-  else if (stat (path, &st) == 0 && S_ISDIR (st.st_mode))
-    problem = "is a folder";
-  else if (access (dirname (copy), W_OK | X_OK) != 0)
-    problem = strerror (errno);
-  free (copy);
-  if (problem)
-    {
-      fprintf (stderr, "%s: train: %s: cannot save the model there: %s\n", program_name,
-               path, problem);
-      return -1;
-    }
-  return 0;
-}
-
 static int
 check_plot_dir (const char *dir)
 {
@@ -423,10 +402,49 @@ split_validation (bp_dataset *d, size_t N, gsl_rng *rng, bp_dataset *val,
   train->labels = d->labels + N;
 }
 
+/* ---- divergence beyond non-finite values ------------------------------ */
+
+/* A training loss above DIVERGED_LOSS times a uniform guess's (ln n, the
+   cross-entropy at chance), or a validation accuracy back at chance
+   (at most 1/n) after one of at least 3/n, ends the run as diverged
+   (--weight-decay 1.8e19 ended with a loss of 1.7e255, 0% accuracy and
+   exit 0).  A run that learns stays far below: --lr 1000 on the test
+   data peaks at 1.4e4 times ln 10. */
+#define DIVERGED_LOSS 1e6
+
+/* 1 when epoch e (of this run, started at first) diverged as above, and
+   why in why. */
+static int
+diverged (size_t n, size_t first, size_t e, const double *loss, const double *acc,
+          int validated, char *why, size_t len)
+{
+  double best = 0.0;
+  for (size_t k = first; k < e; k++)
+    best = acc[k] > best ? acc[k] : best;
+  if (loss[e] > DIVERGED_LOSS * log ((double) n))
+    snprintf (why, len, "the training loss %g is over %g times a uniform guess's, %g",
+              loss[e], DIVERGED_LOSS, log ((double) n));
+  else if (validated && best >= 3.0 / (double) n && acc[e] <= 1.0 / (double) n)
+    snprintf (why, len, "the validation accuracy fell to chance, %.2f%%, from %.2f%%",
+              100 * acc[e], 100 * best);
+  else
+    return 0;
+  return 1;
+}
+
+/* The option most likely at fault: the decay step alone multiplies the
+   weights by 1 - lr lambda, which grows them when lr lambda > 2; a
+   weight decay with lr lambda >= 1 is named, else the learning rate. */
+static const char *
+divergence_option (const bp_sgd_params *p)
+{
+  return p->lr * p->weight_decay >= 1.0 ? "--weight-decay" : "--lr";
+}
+
 /* ---- the run --------------------------------------------------------- */
 
 static int
-run_train (train_options *o)
+run_train (train_options *o, model_lock *lock)
 {
   char err[1024], what[256];
   bp_train_state st = { 0 };
@@ -484,13 +502,15 @@ run_train (train_options *o)
   /* --model naming a data file (any spelling, a link) would replace the
      data being read: refused before anything is read or trained */
   if (data == NULL || data_protect ("train", data, o->model) != 0
-      || check_output_file (o->model) != 0
-      || (o->plot && check_plot_dir (o->plot) != 0))
+      || model_path_check ("train", o->model) != 0
+      || (o->plot && check_plot_dir (o->plot) != 0)
+      || (status = model_lock_take ("train", o->model, lock)) != 0)
     {
       if (M.impl) M.kind->free (&M);
       bp_train_state_free (&st);
-      return 2;
+      return status;
     }
+  status = 2;
   int loaded;
   if ((loaded = data_load ("train", data, "train", &all)) != 0)
     {
@@ -604,13 +624,23 @@ run_train (train_options *o)
       if (s == GSL_SUCCESS && val.count > 0)
         s = M.kind->evaluate (&M, &val, NULL, &val_acc[e], &val_loss[e]);
       progress_clear (&pr);
+      char why[160];
+      if (s == GSL_SUCCESS
+          && diverged (n, first, e, train_loss, val_acc, val.count > 0, why, sizeof why))
+        {
+          fprintf (stderr, "%s: train: training diverged (%s: try a smaller %s) in "
+                   "epoch %zu; %s keeps the model of the last good epoch\n",
+                   program_name, why, divergence_option (&o->p), e + 1, o->model);
+          status = EXIT_DIVERGED;
+          goto out;
+        }
       if (s != GSL_SUCCESS)
         {
+          snprintf (why, sizeof why, "training diverged (a loss or parameter is not "
+                    "finite: try a smaller %s)", divergence_option (&o->p));
           fprintf (stderr, "%s: train: %s in epoch %zu; %s keeps the model of the "
                    "last good epoch\n", program_name,
-                   s == GSL_EOVRFLW || s == GSL_EDOM
-                   ? "training diverged (a loss or parameter is not finite: try a "
-                     "smaller --lr)"
+                   s == GSL_EOVRFLW || s == GSL_EDOM ? why
                    : s == GSL_ENOMEM ? "out of memory" : "a computation failed",
                    e + 1, o->model);
           status = s == GSL_EOVRFLW || s == GSL_EDOM ? EXIT_DIVERGED
@@ -629,11 +659,14 @@ run_train (train_options *o)
                              o->p.lr, o->p.momentum, o->p.weight_decay, vel,
                              gsl_rng_size (rng), gsl_rng_state (rng) };
       M.kind->velocity (&M, vel, 1);
+      if (model_lock_check ("train", lock) != 0)
+        goto out;
       if (save_blocked (&M, o->model, all.rows, all.cols, &now, err, sizeof err) != 0)
         {
           fprintf (stderr, "%s: train: %s\n", program_name, err);
           goto out;
         }
+      model_lock_saved (lock);
       if (stop_signal || (o->stop_after && e + 1 >= o->stop_after && e + 1 < o->p.epochs))
         break;
     }
@@ -689,5 +722,8 @@ cmd_train (int argc, char **argv)
   const int status = parse_options (argc, argv, &o);
   if (status != 0)
     return status < 0 ? 0 : status;
-  return run_train (&o);
+  model_lock lock = { .fd = -1 };
+  const int run = run_train (&o, &lock);
+  model_lock_release (&lock);
+  return run;
 }

@@ -3,11 +3,13 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <math.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 #include "cli/cli.h"
 #include "cli/plot.h"
@@ -136,6 +138,29 @@ static const char gnuplot_tail[] =
   "plot 'curves.csv' skip 1 using 1:($4*100) with linespoints title 'validation accuracy'\n"
   "unset multiplot\n";
 
+/* gnuplot's time to draw curves.png: a hanging one (a broken terminal,
+   a wrapper waiting for input) must not keep train from ending. */
+#define GNUPLOT_SECONDS 20
+#define GNUPLOT_SECONDS_TEXT "20"
+
+/* Wait for the child pid up to GNUPLOT_SECONDS, its status in *st; 1
+   when it ended, 0 when it was killed for taking longer. */
+static int
+wait_bounded (pid_t pid, int *st)
+{
+  const struct timespec tick = { 0, 20000000 };   /* 20 ms */
+  for (long t = 0; t < GNUPLOT_SECONDS * 50L; t++)
+    {
+      const pid_t got = waitpid (pid, st, WNOHANG);
+      if (got == pid || (got < 0 && errno != EINTR))
+        return got == pid;
+      nanosleep (&tick, NULL);
+    }
+  kill (pid, SIGKILL);
+  waitpid (pid, st, 0);
+  return 0;
+}
+
 int
 plot_curves (const char *cmd, const char *dir, const char *title, size_t epochs,
                 const double *train_loss, const double *test_loss,
@@ -182,11 +207,13 @@ plot_curves (const char *cmd, const char *dir, const char *title, size_t epochs,
       _exit (127);
     }
   int st;
-  if (pid > 0 && waitpid (pid, &st, 0) == pid && WIFEXITED (st) && WEXITSTATUS (st) == 0)
+  const int done = pid > 0 && wait_bounded (pid, &st);
+  if (done && WIFEXITED (st) && WEXITSTATUS (st) == 0)
     *png = 1;
   else
-    fprintf (stderr, "%s: %s: gnuplot could not draw %s/curves.png\n",
-             program_name, cmd, dir);
+    fprintf (stderr, "%s: %s: gnuplot could not draw %s/curves.png%s\n",
+             program_name, cmd, dir, pid > 0 && !done
+             ? " (it had not ended after " GNUPLOT_SECONDS_TEXT " seconds: stopped)" : "");
   return 0;
 }
 

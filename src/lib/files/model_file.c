@@ -16,6 +16,7 @@
 #include <gsl/gsl_errno.h>
 #include "backprop/bp_model_file.h"
 #include "backprop/bp_cnn.h"
+#include "backprop/bp_train.h"
 #include "lib/files/report.h"
 #include "lib/valid.h"
 
@@ -973,6 +974,35 @@ bp_model_file_shape (const char *path, size_t *layers, size_t *rows, size_t *col
   return GSL_SUCCESS;
 }
 
+/* The settings of s within bp_train.h's ranges, those of train's command
+   line; a field outside them is named (a state with a valid checksum but
+   epochs 6148914691236517206 made train --resume allocate 3 epochs
+   doubles, wrapped). */
+static int
+state_in_range (const bp_train_state *s, const char *path, char *err, size_t errlen)
+{
+  /* the whole-number fields, then the reals */
+  const struct { const char *name; size_t value, lo, hi; } whole[] = {
+    { "schedule's epochs", s->epochs, 1, BP_SGD_EPOCHS_MAX },
+    { "epochs done", s->epoch, 0, s->epochs },
+    { "batch size", s->batch, 1, BP_SGD_BATCH_MAX },
+    { "validation count", s->validation, 0, BP_SGD_VALIDATION_MAX },
+    { "seed", s->seed, BP_SGD_SEED_MIN, BP_SGD_SEED_MAX } };
+  for (size_t k = 0; k < sizeof whole / sizeof whole[0]; k++)
+    if (whole[k].value < whole[k].lo || whole[k].value > whole[k].hi)
+      return report_file_error (err, errlen, GSL_EINVAL, path, "corrupt training "
+                                "state: its %s is %zu, outside %zu to %zu",
+                                whole[k].name, whole[k].value, whole[k].lo, whole[k].hi);
+  const char *field = !(s->lr > 0) ? "learning rate (> 0)"
+                      : !(s->momentum >= 0 && s->momentum < 1) ? "momentum (in [0, 1))"
+                      : !(s->weight_decay >= 0) ? "weight decay (>= 0)" : NULL;
+  if (field != NULL)
+    return report_file_error (err, errlen, GSL_EINVAL, path, "corrupt training state: "
+                              "its %s is %g", field, field[0] == 'l' ? s->lr
+                              : field[0] == 'm' ? s->momentum : s->weight_decay);
+  return GSL_SUCCESS;
+}
+
 int
 bp_model_file_read_state (const char *path, bp_train_state *s, char *err, size_t errlen)
 {
@@ -1031,6 +1061,8 @@ bp_model_file_read_state (const char *path, bp_train_state *s, char *err, size_t
           || !isfinite (s->weight_decay))
         status = report_file_error (err, errlen, GSL_EINVAL, path, "the training state "
                                     "has a value that is not finite");
+      else
+        status = state_in_range (s, path, err, errlen);
     }
   free (st);
   if (status != GSL_SUCCESS)

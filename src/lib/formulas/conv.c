@@ -7,6 +7,7 @@
 #include <gsl/gsl_errno.h>
 #include <gsl/gsl_blas.h>
 #include "backprop/bp_conv.h"
+#include "lib/valid.h"
 
 /* Independent rows of im2col's matrix, or images of col2im's: OpenMP
    shares them out (each element is computed as on one thread, so the
@@ -43,7 +44,15 @@ shape_ok (const char *fn, const bp_conv_shape *s)
       gsl_error (fn, __FILE__, __LINE__, GSL_EINVAL);
       return GSL_EINVAL;
     }
-  if (s->k > s->height + 2 * s->pad || s->k > s->width + 2 * s->pad)
+  /* every size the checks and loops below compute, without wrapping: the
+     padded image, H W, its outputs' Ho Wo (at most the padded image's),
+     C_in k k */
+  size_t t;
+  if (s->pad > (SIZE_MAX - s->height) / 2 || s->pad > (SIZE_MAX - s->width) / 2
+      || size_mul_overflows (s->height, s->width, &t)
+      || size_mul_overflows (s->height + 2 * s->pad, s->width + 2 * s->pad, &t)
+      || size_mul_overflows (s->channels_in, s->k, &t) || size_mul_overflows (t, s->k, &t)
+      || s->k > s->height + 2 * s->pad || s->k > s->width + 2 * s->pad)
     {
       gsl_error (fn, __FILE__, __LINE__, GSL_EINVAL);
       return GSL_EINVAL;
@@ -242,12 +251,17 @@ bp_cstep_conv (const bp_conv_shape *s, const gsl_matrix_complex *K,
 
 /* --- the batch forms ------------------------------------------------------ */
 
-/* B from X's columns, or 0 when they are not a positive multiple of H W */
+/* B from X's columns, or 0 when they are not a positive multiple of H W
+   or B Ho Wo, the outputs' columns, wraps (after shape_ok) */
 static size_t
 batch_count (const bp_conv_shape *s, size_t columns)
 {
   const size_t hw = s->height * s->width;
-  return (columns % hw == 0) ? columns / hw : 0;
+  size_t out;
+  if (columns % hw != 0
+      || size_mul_overflows (columns / hw, out_height (s) * out_width (s), &out))
+    return 0;
+  return columns / hw;
 }
 
 /* The output columns j0 <= j < j1 whose input column q = j + e - p lies

@@ -41,8 +41,16 @@ geometry_of (const char *fn, size_t xrows, size_t xcols, size_t height, size_t w
   g->W = width;
   g->Ho = height / 2;
   g->Wo = width / 2;
-  g->n = xcols / (height * width);
-  if (g->n == 0 || xcols % (height * width) != 0 || yrows != xrows
+  size_t hw;
+  /* a wrapped H W divided by zero, or passed the checks below and then
+     addressed past X */
+  if (size_mul_overflows (height, width, &hw))
+    {
+      gsl_error (fn, __FILE__, __LINE__, GSL_EBADLEN);
+      return GSL_EBADLEN;
+    }
+  g->n = xcols / hw;
+  if (g->n == 0 || xcols % hw != 0 || yrows != xrows
       || ycols != g->n * g->Ho * g->Wo)
     {
       gsl_error (fn, __FILE__, __LINE__, GSL_EBADLEN);
