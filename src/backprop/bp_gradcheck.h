@@ -114,11 +114,27 @@ typedef int (*bp_gradcheck_closs) (const bp_gradcheck_cpoint *p,
 typedef int (*bp_gradcheck_cvloss) (const bp_gradcheck_cpoint *p,
                                     void *params, gsl_vector_complex *out);
 
+/* A layer's own backward function (a vector-Jacobian product): dx[k] =
+   (J^T dy) restricted to block k, in block k's shape (a vector block n x
+   1), for the cotangent dy (size m) at the point.  Same return rule. */
+typedef int (*bp_gradcheck_vjp) (const bp_gradcheck_point *p, void *params,
+                                 const gsl_vector *dy, gsl_matrix *const dx[]);
+
 /* The function to check, in the manner of gsl_multifit_function_fdf.
    Scalar f: loss non-NULL, m = 0.  Vector f: vloss non-NULL, m >= 1 (then
    Jacobians are checked).  grad: the analytic side when no arrays are
    passed to bp_gradcheck (may be NULL otherwise).  closs / cvloss: needed
-   by BP_GRADCHECK_COMPLEX_STEP only.  params is passed to every callback. */
+   by BP_GRADCHECK_COMPLEX_STEP only.  params is passed to every callback.
+   The VJP form (a layer: forward and backward): vloss (the forward F,
+   m >= 1) and vjp non-NULL, grad NULL, no analytic arrays.  For each of
+   n_cotangents (0: 3) cotangents dy, uniform in (-1, 1)^m from opts.seed
+   (gsl_rng_mt19937), the scalar L(x) = <dy, F(x)> is checked against its
+   gradient vjp(x, dy) by the methods asked: the dot-product identity
+   <dy, J dx> = <J^T dy, dx> along random directions, every element by
+   central differences (so a wrong element is named); complex step with
+   cvloss.  The result is the check of the worst cotangent's L (the first
+   of the worst verdict), a scalar f's result (m = 0).  Members after
+   params may be left out of an initializer (zero: not the VJP form). */
 typedef struct
 {
   bp_gradcheck_loss loss;
@@ -128,6 +144,8 @@ typedef struct
   bp_gradcheck_closs closs;
   bp_gradcheck_cvloss cvloss;
   void *params;
+  bp_gradcheck_vjp vjp;
+  size_t n_cotangents;
 } bp_gradcheck_function;
 
 /* --- the options --------------------------------------------------------- */

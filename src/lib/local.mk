@@ -48,7 +48,8 @@ src_lib_libbackprop_la_SOURCES += \
   src/lib/check/gradcheck.c \
   src/lib/check/core.h \
   src/lib/check/hints.c src/lib/check/hints.h \
-  src/lib/check/print.c
+  src/lib/check/print.c \
+  src/lib/check/vjp.c src/lib/check/vjp.h
 pkginclude_HEADERS += \
   src/backprop/bp_check.h \
   src/backprop/bp_check_threads.h \

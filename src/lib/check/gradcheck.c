@@ -21,6 +21,7 @@
 #endif
 #include "lib/check/core.h"
 #include "lib/check/hints.h"
+#include "lib/check/vjp.h"
 #include "lib/valid.h"
 
 /* --- the rules ------------------------------------------------------------ */
@@ -1401,6 +1402,8 @@ bp_gradcheck (const bp_gradcheck_function *f, size_t n_blocks,
               const bp_gradcheck_block blocks[], const bp_gradcheck_block analytic[],
               const bp_gradcheck_options *opts, bp_gradcheck_result **result)
 {
+  if (f && f->vjp)
+    return core_vjp (f, n_blocks, blocks, analytic, opts, result);
   return core_run ("bp_gradcheck", f, n_blocks, blocks, analytic, opts, NULL, result);
 }
 
