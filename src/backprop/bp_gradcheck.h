@@ -11,6 +11,11 @@
    one verdict.  Manual: doc/manual.md, "Checking your own gradients";
    bp_gradcheck(3).  Derivation: derivations/00-numeric-check.md
 
+   The callbacks run in the calling process, on its threads: a crash, an
+   exit or a hang of theirs is the caller's (the library neither forks nor
+   times them).  `backprop check' runs a shared library's functions in a
+   child process and reports such ends (backprop(1)).
+
    Errors (bp_common.h): GSL_EFAULT for a NULL where a value is read
    (f, its loss, blocks, a block's array, opts' fields aside); GSL_EBADLEN
    for arrays whose shapes do not agree; GSL_EINVAL for an option out of
