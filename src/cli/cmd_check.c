@@ -370,7 +370,7 @@ backward_of_point (const bp_gradcheck_point *p, void *params, const gsl_vector *
 static int
 read_point (const char *file, gsl_vector *theta)
 {
-  FILE *in = open_regular ("--point", file);
+  FILE *in = open_user_file ("--point", file);
   if (in == NULL)
     return -1;
   const size_t n = theta->size;

@@ -9,7 +9,9 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#include <gsl/gsl_errno.h>
 #include "cli/cli.h"
+#include "lib/files/report.h"
 #include "cli/loader.h"
 #include "verify/i18n.h"
 
@@ -20,17 +22,7 @@
 static const char *
 not_regular (const struct stat *st)
 {
-  if (S_ISREG (st->st_mode))
-    return NULL;
-  if (S_ISDIR (st->st_mode))
-    return _("a folder");
-  if (S_ISFIFO (st->st_mode))
-    return _("a FIFO");
-  if (S_ISSOCK (st->st_mode))
-    return _("a socket");
-  if (S_ISCHR (st->st_mode) || S_ISBLK (st->st_mode))
-    return _("a device");
-  return _("not a regular file");
+  return S_ISREG (st->st_mode) ? NULL : file_type_name (st->st_mode);
 }
 
 static int
@@ -59,7 +51,7 @@ concat (const char *a, const char *b, const char *c)
 static char *
 la_target (const char *option, const char *la)
 {
-  FILE *in = open_regular (option, la);
+  FILE *in = open_user_file (option, la);
   if (in == NULL)
     return NULL;
   char line[4096], dlname[4096] = "";
@@ -169,27 +161,16 @@ find_function (void *lib, const char *path, const char *option, const char *name
 }
 
 FILE *
-open_regular (const char *option, const char *file)
+open_user_file (const char *option, const char *file)
 {
-  const int fd = open (file, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
-  struct stat st;
-  const char *what = NULL;
-  if (fd < 0 || fstat (fd, &st) != 0)
+  int fd;
+  char err[512];
+  /* the library's reader of data files: no blocking open, regular only */
+  if (open_regular (file, &fd, err, sizeof err) != GSL_SUCCESS)
     {
-      fprintf (stderr, _("%s: check: %s: cannot open '%s': %s\n"), program_name, option,
-               file, strerror (errno));
-      if (fd >= 0)
-        close (fd);
+      fprintf (stderr, _("%s: check: %s: %s\n"), program_name, option, err);
       return NULL;
     }
-  if ((what = not_regular (&st)) != NULL)
-    {
-      fprintf (stderr, _("%s: check: %s: '%s' is %s, not a regular file\n"),
-               program_name, option, file, what);
-      close (fd);
-      return NULL;
-    }
-  fcntl (fd, F_SETFL, fcntl (fd, F_GETFL) & ~O_NONBLOCK);
   FILE *in = fdopen (fd, "r");
   if (in == NULL)
     {

@@ -25,6 +25,6 @@ int find_function (void *lib, const char *path, const char *option,
 /* file opened for reading if it is a regular file (opened without
    blocking, then fstat'ed: a FIFO with no writer does not hang); NULL
    after a message naming option, file and what it is. */
-FILE *open_regular (const char *option, const char *file);
+FILE *open_user_file (const char *option, const char *file);
 
 #endif /* BP_CLI_LOADER_H */
