@@ -313,7 +313,7 @@ model_part (cstep_example *cx, size_t block, const gsl_matrix *theta,
 {
   example_block_params b = { cx->ex, block, NULL, cx };
   const bp_gradcheck_function f = { example_block_loss, NULL, 0, NULL, example_block_closs,
-                                    NULL, &b };
+                                    NULL, &b, NULL, 0 };
   test_gradcheck_pass (&f, theta, grad, BP_GRADCHECK_COMPLEX_STEP, RTOL, ATOL, what);
 }
 
@@ -479,7 +479,7 @@ mlp_part (cstep_mlp_example *cx, size_t block, const gsl_matrix *theta,
 {
   mlp_block_params b = { cx->ex, block, NULL, cx };
   const bp_gradcheck_function f = { mlp_block_loss, NULL, 0, NULL, mlp_block_closs, NULL,
-                                    &b };
+                                    &b, NULL, 0 };
   test_gradcheck_pass (&f, theta, grad, BP_GRADCHECK_COMPLEX_STEP, RTOL, ATOL, what);
 }
 

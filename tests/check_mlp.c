@@ -46,7 +46,7 @@ check_part (mlp_example *ex, size_t block, const gsl_matrix *theta,
             const gsl_matrix *grad, const char *what)
 {
   mlp_block_params b = { ex, block, NULL, NULL };
-  const bp_gradcheck_function f = { mlp_block_loss, NULL, 0, NULL, NULL, NULL, &b };
+  const bp_gradcheck_function f = { mlp_block_loss, NULL, 0, NULL, NULL, NULL, &b, NULL, 0 };
   test_gradcheck_pass (&f, theta, grad, BP_GRADCHECK_CENTRAL, BP_CHECK_RTOL,
                        BP_CHECK_ATOL, what);
 }

@@ -252,7 +252,7 @@ tests_check_blas_LDADD = src/lib/libbackprop.la $(GSL_LIBS) $(CBLAS_LIBS)
 TESTS += tests/check_blas
 
 ## `backprop check' (issue 10): test modules a user might write, loaded by
-## the program through libltdl; tests/check.sh runs the program on each
+## the program (dlopen, RTLD_NOW); tests/check.sh runs the program on each
 ## right and wrong gradient through every method.
 check_LTLIBRARIES += tests/modules/quad.la tests/modules/kink.la
 tests_modules_quad_la_SOURCES = tests/modules/quad.c
@@ -261,6 +261,22 @@ tests_modules_quad_la_LIBADD = -lm
 tests_modules_kink_la_SOURCES = tests/modules/kink.c
 tests_modules_kink_la_LDFLAGS = -module -avoid-version -shared -rpath /nowhere
 tests_modules_kink_la_LIBADD = -lm
+# issue 18: user code that crashes, exits, hangs or gives inf (misbehave),
+# a layer's forward and backward in double and float (layer), a library
+# with an undefined symbol (undef); tests/check.sh builds needs.c against
+# gone.c with $(CC) and removes gone: a missing dependency (a libtool
+# module would find it through its RUNPATH in the build tree)
+check_LTLIBRARIES += tests/modules/misbehave.la tests/modules/layer.la \
+  tests/modules/undef.la
+tests_modules_misbehave_la_SOURCES = tests/modules/misbehave.c
+tests_modules_misbehave_la_LDFLAGS = -module -avoid-version -shared -rpath /nowhere
+tests_modules_misbehave_la_LIBADD = -lm
+tests_modules_layer_la_SOURCES = tests/modules/layer.c
+tests_modules_layer_la_LDFLAGS = -module -avoid-version -shared -rpath /nowhere
+tests_modules_layer_la_LIBADD = -lm
+tests_modules_undef_la_SOURCES = tests/modules/undef.c
+tests_modules_undef_la_LDFLAGS = -module -avoid-version -shared -rpath /nowhere
+EXTRA_DIST += tests/modules/needs.c tests/modules/gone.c
 TESTS += tests/check.sh
 CLEANFILES += check-test.*
 # The table of `backprop verify' reports what the checker finds.

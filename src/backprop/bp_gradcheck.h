@@ -11,6 +11,11 @@
    bp_check_compat.h.  Manual: doc/manual.md, "Checking your own gradients";
    bp_gradcheck(3).  Derivation: derivations/00-numeric-check.md
 
+   The callbacks run in the calling process, on its threads: a crash, an
+   exit or a hang of theirs is the caller's (the library neither forks nor
+   times them).  `backprop check' runs a shared library's functions in a
+   child process and reports such ends (backprop(1)).
+
    Errors (bp_common.h): GSL_EFAULT for a NULL where a value is read
    (f, its loss, blocks, a block's array, opts' fields aside); GSL_EBADLEN
    for arrays whose shapes do not agree; GSL_EINVAL for an option out of
@@ -114,11 +119,27 @@ typedef int (*bp_gradcheck_closs) (const bp_gradcheck_cpoint *p,
 typedef int (*bp_gradcheck_cvloss) (const bp_gradcheck_cpoint *p,
                                     void *params, gsl_vector_complex *out);
 
+/* A layer's own backward function (a vector-Jacobian product): dx[k] =
+   (J^T dy) restricted to block k, in block k's shape (a vector block n x
+   1), for the cotangent dy (size m) at the point.  Same return rule. */
+typedef int (*bp_gradcheck_vjp) (const bp_gradcheck_point *p, void *params,
+                                 const gsl_vector *dy, gsl_matrix *const dx[]);
+
 /* The function to check, in the manner of gsl_multifit_function_fdf.
    Scalar f: loss non-NULL, m = 0.  Vector f: vloss non-NULL, m >= 1 (then
    Jacobians are checked).  grad: the analytic side when no arrays are
    passed to bp_gradcheck (may be NULL otherwise).  closs / cvloss: needed
-   by BP_GRADCHECK_COMPLEX_STEP only.  params is passed to every callback. */
+   by BP_GRADCHECK_COMPLEX_STEP only.  params is passed to every callback.
+   The VJP form (a layer: forward and backward): vloss (the forward F,
+   m >= 1) and vjp non-NULL, grad NULL, no analytic arrays.  For each of
+   n_cotangents (0: 3) cotangents dy, uniform in (-1, 1)^m from opts.seed
+   (gsl_rng_mt19937), the scalar L(x) = <dy, F(x)> is checked against its
+   gradient vjp(x, dy) by the methods asked: the dot-product identity
+   <dy, J dx> = <J^T dy, dx> along random directions, every element by
+   central differences (so a wrong element is named); complex step with
+   cvloss.  The result is the check of the worst cotangent's L (the first
+   of the worst verdict), a scalar f's result (m = 0).  Members after
+   params may be left out of an initializer (zero: not the VJP form). */
 typedef struct
 {
   bp_gradcheck_loss loss;
@@ -128,6 +149,8 @@ typedef struct
   bp_gradcheck_closs closs;
   bp_gradcheck_cvloss cvloss;
   void *params;
+  bp_gradcheck_vjp vjp;
+  size_t n_cotangents;
 } bp_gradcheck_function;
 
 /* --- the options --------------------------------------------------------- */
@@ -160,6 +183,10 @@ typedef struct
 typedef void (*bp_gradcheck_progress) (unsigned method, size_t done, size_t total,
                                        void *arg);
 
+/* The type of f's arguments (opts.arg_type). */
+#define BP_GRADCHECK_ARG_DOUBLE 0u
+#define BP_GRADCHECK_ARG_FLOAT 1u
+
 typedef struct
 {
   unsigned method;      /* bits above, at least one; default CENTRAL */
@@ -185,6 +212,9 @@ typedef struct
   bp_gradcheck_progress progress;  /* NULL (default), or called with the
                                       work done so far (below) */
   void *progress_arg;   /* passed to progress */
+  unsigned arg_type;    /* BP_GRADCHECK_ARG_DOUBLE (0, the default) or
+                           BP_GRADCHECK_ARG_FLOAT: f rounds its arguments
+                           to float; steps are float-representable */
 } bp_gradcheck_options;
 
 /* The defaults above into *opts. */

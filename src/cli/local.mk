@@ -11,8 +11,9 @@ backprop_SOURCES = \
   src/cli/memory_limit.c src/cli/memory_limit.h \
   src/cli/models.c src/cli/models.h src/cli/progress.c src/cli/progress.h \
   src/cli/classes.c src/cli/classes.h \
-  src/cli/model_lock.c src/cli/model_lock.h
-backprop_LDADD = src/verify/libbpverify.la src/lib/libbackprop.la $(GSL_LIBS) $(LTDL_LIBS)
+  src/cli/model_lock.c src/cli/model_lock.h \
+  src/cli/child.c src/cli/child.h src/cli/loader.c src/cli/loader.h
+backprop_LDADD = src/verify/libbpverify.la src/lib/libbackprop.la $(GSL_LIBS) $(DL_LIBS)
 # The messages' catalogs are looked up in $(localedir) (gettext, po/).
 backprop_CPPFLAGS = $(AM_CPPFLAGS) -DLOCALEDIR='"$(localedir)"'
 backprop_LDADD += $(LIBINTL)

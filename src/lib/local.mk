@@ -46,7 +46,8 @@ src_lib_libbackprop_la_SOURCES += \
   src/lib/check/core.h \
   src/lib/check/rules.c src/lib/check/rules.h \
   src/lib/check/hints.c src/lib/check/hints.h \
-  src/lib/check/print.c
+  src/lib/check/print.c \
+  src/lib/check/vjp.c src/lib/check/vjp.h
 pkginclude_HEADERS += \
   src/backprop/bp_complex_step.h \
   src/backprop/bp_gradcheck.h

@@ -448,10 +448,10 @@ verify_model (const example *ex, const verify_opts *o)
       const size_t arg = rows[k].arg;
       example_block_params b = { ex, arg, c.partials, c.cx };
       bp_gradcheck_function f = { example_block_loss, NULL, 0, NULL, example_block_closs,
-                                  NULL, &b };
+                                  NULL, &b, NULL, 0 };
       if (arg == SL_J)
         f = (bp_gradcheck_function) { NULL, slides_softmax, ex->W->size1, NULL, NULL,
-                                      slides_csoftmax, &b };
+                                      slides_csoftmax, &b, NULL, 0 };
       tally (&failures, check_row (o, &rows[k], &f, &point[arg], &analytic[arg],
                                    threads));
       if (arg == EX_X)
@@ -553,8 +553,8 @@ verify_activations (const gsl_vector *z, const verify_opts *o)
       activation_binding b = { rows[k].act, &probe, &cprobe };
       bp_activation_jacobian (rows[k].act, z, J);
       bp_activation_backward (rows[k].act, z, c, dL_dz);
-      const bp_gradcheck_function jac = { NULL, act_forward, n, NULL, NULL, act_cforward, &b };
-      const bp_gradcheck_function bwd = { act_probe, NULL, 0, NULL, act_cprobe, NULL, &b };
+      const bp_gradcheck_function jac = { NULL, act_forward, n, NULL, NULL, act_cforward, &b, NULL, 0 };
+      const bp_gradcheck_function bwd = { act_probe, NULL, 0, NULL, act_cprobe, NULL, &b, NULL, 0 };
       const bp_gradcheck_block aJ = { "dh/dz", J, NULL }, ag = { "dL/dz", NULL, dL_dz };
       tally (&failures, check_row (o, &rows[k].jac, &jac, &point, &aJ, 1));
       tally (&failures, check_row (o, &rows[k].bwd, &bwd, &point, &ag, 1));
@@ -632,7 +632,7 @@ verify_mlp (const mlp_example *ex, const verify_opts *o)
       const size_t arg = rows[k].arg;
       mlp_block_params b = { ex, arg, P, cx };
       const bp_gradcheck_function f = { mlp_block_loss, NULL, 0, NULL, mlp_block_closs,
-                                        NULL, &b };
+                                        NULL, &b, NULL, 0 };
       tally (&failures, check_row (o, &rows[k], &f, &point[arg], &analytic[arg], threads));
     }
   gsl_matrix_free (dL_dx);

@@ -79,10 +79,10 @@ verify_conv (const conv_example *ex, const verify_opts *o)
   for (size_t k = 0; k < ROWS (rows) && failures >= 0; k++)
     {
       binding b = { ex, rows[k].arg };
-      bp_gradcheck_function f = { conv_loss, NULL, 0, NULL, conv_closs, NULL, &b };
+      bp_gradcheck_function f = { conv_loss, NULL, 0, NULL, conv_closs, NULL, &b, NULL, 0 };
       if (rows[k].arg == CV_FWD)
         f = (bp_gradcheck_function) { NULL, conv_forward, ex->Y->size1 * ex->Y->size2,
-                                      NULL, NULL, conv_cforward, &b };
+                                      NULL, NULL, conv_cforward, &b, NULL, 0 };
       tally (&failures, check_row (o, &rows[k], &f, &point[rows[k].arg],
                                    &analytic[rows[k].arg], 1));
     }
@@ -138,7 +138,7 @@ verify_pool (const pool_example *ex, const verify_opts *o)
   for (size_t k = 0; k < ROWS (rows) && failures >= 0; k++)
     {
       binding b = { ex, rows[k].arg };
-      const bp_gradcheck_function f = { pool_loss, NULL, 0, NULL, pool_closs, NULL, &b };
+      const bp_gradcheck_function f = { pool_loss, NULL, 0, NULL, pool_closs, NULL, &b, NULL, 0 };
       tally (&failures, check_row (o, &rows[k], &f, &point[rows[k].arg],
                                    &analytic[rows[k].arg], 1));
       if (rows[k].arg == PL_FLAT && failures >= 0)
@@ -197,7 +197,7 @@ verify_cnn (const cnn_net_example *ex, const verify_opts *o)
       const bp_gradcheck_block analytic = { "dL/d", is_u ? ex->dU : g[arg].M,
                                             is_u ? NULL : g[arg].v };
       binding bind = { ex, arg };
-      const bp_gradcheck_function f = { cnn_loss, NULL, 0, NULL, cnn_closs, NULL, &bind };
+      const bp_gradcheck_function f = { cnn_loss, NULL, 0, NULL, cnn_closs, NULL, &bind, NULL, 0 };
       tally (&failures, check_row (o, &rows[k], &f, &point, &analytic, 1));
     }
   return failures;
