@@ -46,12 +46,16 @@ done
 # 2. signals: stop after the epoch's save; the state resumes to the same bytes
 for sig in INT TERM HUP; do
   rm -f "$tmp/s"
-  "$prog" train --data "$data" --hidden 256 --epochs 20 --model "$tmp/s" >"$tmp/out" 2>"$tmp/err" &
+  # a fresh output file per case: the wait below must see this run's first
+  # epoch line, never the previous run's (which let the signal land before
+  # the handler was installed: exit 143 under load)
+  out="$tmp/out-$sig"
+  "$prog" train --data "$data" --hidden 256 --epochs 20 --model "$tmp/s" >"$out" 2>"$tmp/err" &
   pid=$!
   # the first epoch line, then the signal in the second epoch
   n=0
-  while ! grep -qE '^ *1/20 ' "$tmp/out" && [ $n -lt 6000 ]; do sleep 0.05; n=$((n + 1)); done
-  if ! grep -qE '^ *1/20 ' "$tmp/out"; then
+  while ! grep -qE '^ *1/20 ' "$out" && [ $n -lt 6000 ]; do sleep 0.05; n=$((n + 1)); done
+  if ! grep -qE '^ *1/20 ' "$out"; then
     kill -KILL $pid; wait $pid
     echo "SKIP: SIG$sig: no first epoch within 300 s (an overloaded machine)"
     continue
@@ -59,7 +63,7 @@ for sig in INT TERM HUP; do
   kill -$sig $pid
   wait $pid; st=$?
   case $sig in INT) want=130;; TERM) want=143;; HUP) want=129;; esac
-  if grep -qE '^ *20/20 ' "$tmp/out"; then
+  if grep -qE '^ *20/20 ' "$out"; then
     echo "SKIP: SIG$sig came after the last epoch (a slow machine)"
     continue
   fi
@@ -75,12 +79,12 @@ done
 
 # a signal before the first epoch: exit 128+N, nothing saved
 rm -f "$tmp/early"
-"$prog" train --data "$data" --hidden 256 --epochs 20 --model "$tmp/early" >"$tmp/out" 2>"$tmp/err" &
+"$prog" train --data "$data" --hidden 256 --epochs 20 --model "$tmp/early" >"$tmp/out-early" 2>"$tmp/err" &
 pid=$!
 kill -TERM $pid
 wait $pid; st=$?
 [ $st -eq 143 ] || failed "SIGTERM at the start: exit $st, expected 143"
-[ -e "$tmp/early" ] && ! grep -qE '^ *1/20 ' "$tmp/out" && failed "a model saved though no epoch ran"
+[ -e "$tmp/early" ] && ! grep -qE '^ *1/20 ' "$tmp/out-early" && failed "a model saved though no epoch ran"
 
 # 3. SIGPIPE: the reader is gone after one line, the model is saved
 rm -f "$tmp/p"
