@@ -219,6 +219,9 @@ tests_write_huge_model_LDADD = src/lib/libbackprop.la $(GSL_LIBS)
 TESTS += tests/train-run.sh
 EXTRA_DIST += tests/train-run.sh
 CLEANFILES += train-run.*
+TESTS += tests/train-interrupt.sh
+EXTRA_DIST += tests/train-interrupt.sh
+CLEANFILES += train-interrupt.*
 ## The shared training loop: the schedule over multi-step epochs,
 ## divergence, the trainers' overflow, the initial spreads.
 BP_TRAIN_SUITES += tests/check_trainer

@@ -28,6 +28,7 @@
 #include "cli/models.h"
 #include "cli/plot.h"
 #include "cli/progress.h"
+#include "verify/i18n.h"
 
 #define DEFAULT_MODEL "backprop.model"
 /* --validation's default: a twelfth of the training images (5,000 of
@@ -107,8 +108,10 @@ print_train_help (void)
           "                      DIR/weights-K.pgm for each of them\n"
           "  -h, --help          display this help and exit\n\n"
           "On a terminal, a progress line on stderr shows the images per second, the\n"
-          "time left in the epoch and the running loss.  SIGINT, SIGTERM or SIGHUP\n"
-          "stop the run at the end of the current epoch, after it is saved.\n\n"
+          "whole run's time left and the running loss.  The first SIGINT (Ctrl-C),\n"
+          "SIGTERM or SIGHUP stops the run at the next batch: the model file keeps\n"
+          "the last finished epoch (and its training state); a second one quits at\n"
+          "once.\n\n"
           "Exit status: 0 on success, 2 on bad usage, bad data or a write failure,\n"
           "3 when training diverged (the loss or a parameter not finite: the model\n"
           "of the last good epoch is kept), 128+N when stopped by signal N (130 for\n"
@@ -308,14 +311,76 @@ parse_options (int argc, char **argv, train_options *o)
   return 0;
 }
 
-/* ---- signals: stop at the end of the epoch, after the save ------------ */
+/* ---- signals: stop at the next batch, keep the last epoch's save ------ */
 
 static volatile sig_atomic_t stop_signal;
+/* A second signal that came during a save (another thread may take it
+   while the main thread blocks it): acted on once the file is whole. */
+static volatile sig_atomic_t saving, quit_signal;
+/* What the first signal prints at once (built before each epoch, outside
+   the handler: gettext and printf are not async-signal-safe). */
+static char stop_note[512];
+static volatile sig_atomic_t stop_note_len;
 
+/* The first signal asks the run to stop at the next batch boundary and
+   says so; a second one takes its default action (the process ends at
+   once; a save in progress holds it until the file is whole). */
 static void
 on_stop (int sig)
 {
+  if (stop_signal)
+    {
+      if (saving)
+        {
+          quit_signal = sig;
+          return;
+        }
+      signal (sig, SIG_DFL);
+      raise (sig);
+      return;
+    }
   stop_signal = sig;
+  if (stop_note_len > 0)
+    {
+      const ssize_t w = write (STDERR_FILENO, stop_note, (size_t) stop_note_len);
+      (void) w;   /* stderr gone: nothing to tell */
+    }
+}
+
+/* The note of a stop during the epoch after `done' epochs, saved in path
+   (done 0 of a new run: nothing saved yet). */
+static void
+stop_note_set (int terminal, size_t done, int saved, const char *path)
+{
+  char text[sizeof stop_note - 8];
+  if (saved)
+    snprintf (text, sizeof text, _("%s: train: stopping at the next batch; %s keeps the "
+                                   "model of epoch %zu (interrupt again to quit now)\n"),
+              program_name, path, done);
+  else
+    snprintf (text, sizeof text, _("%s: train: stopping at the next batch; no epoch is "
+                                   "saved yet (interrupt again to quit now)\n"),
+              program_name);
+  sigset_t block, old;
+  sigemptyset (&block);
+  sigaddset (&block, SIGINT);
+  sigaddset (&block, SIGTERM);
+  sigaddset (&block, SIGHUP);
+  sigprocmask (SIG_BLOCK, &block, &old);
+  snprintf (stop_note, sizeof stop_note, "%s%s", terminal ? "\r\033[K" : "", text);
+  stop_note_len = (sig_atomic_t) strlen (stop_note);
+  sigprocmask (SIG_SETMASK, &old, NULL);
+}
+
+/* The bp_progress_function of the run: the progress line, and a stop
+   at the batch boundary once a signal came. */
+static int
+train_step (size_t done, size_t total, double loss, void *arg)
+{
+  if (stop_signal)
+    return 1;
+  progress_show (done, total, loss, arg);
+  return 0;
 }
 
 static void
@@ -345,8 +410,15 @@ save_blocked (const model *M, const char *path, size_t rows, size_t cols,
   sigaddset (&block, SIGTERM);
   sigaddset (&block, SIGHUP);
   sigprocmask (SIG_BLOCK, &block, &old);
+  saving = 1;
   const int status = M->kind->save (M, path, rows, cols, s, err, len);
+  saving = 0;
   sigprocmask (SIG_SETMASK, &old, NULL);
+  if (quit_signal)
+    {
+      signal (quit_signal, SIG_DFL);
+      raise (quit_signal);
+    }
   return status;
 }
 
@@ -598,8 +670,23 @@ run_train (train_options *o)
       progress_epoch (&pr, e + 1);
       const double eta = bp_sgd_learning_rate (&o->p, e * per_epoch,
                                                o->p.epochs * per_epoch);
-      int s = M.kind->epoch (&M, &train, &o->p, e, rng, pr.on ? progress_show : NULL,
-                             &pr, &train_loss[e]);
+      stop_note_set (pr.on, e, o->resume || e > 0, o->model);
+      int s = M.kind->epoch (&M, &train, &o->p, e, rng, train_step, &pr, &train_loss[e]);
+      if (s == GSL_CONTINUE)
+        {
+          /* stopped between two batches: the file keeps epoch e's save */
+          progress_clear (&pr);
+          if (o->resume || e > 0)
+            fprintf (stderr, _("%s: train: %s in epoch %zu of %zu: %s keeps the model "
+                               "and training state of epoch %zu; 'backprop train "
+                               "--resume %s' continues\n"), program_name,
+                     strsignal (stop_signal), e + 1, o->p.epochs, o->model, e, o->model);
+          else
+            fprintf (stderr, _("%s: train: %s in epoch 1: nothing saved\n"),
+                     program_name, strsignal (stop_signal));
+          status = EXIT_SIGNAL_BASE + stop_signal;
+          goto out;
+        }
       val_loss[e] = val_acc[e] = 0.0;
       if (s == GSL_SUCCESS && val.count > 0)
         s = M.kind->evaluate (&M, &val, NULL, &val_acc[e], &val_loss[e]);
