@@ -2,8 +2,9 @@
 # train-run.sh -- a run of `backprop train' that fails early, stops cleanly
 # and resumes (issue 11, items 3-5; issue 14's trainer items), on the small
 # data set of tests/data ($BP_TEST_DATA):
-#  1. resume: 3 epochs in one run, and 1 epoch (--stop-after 1) then
-#     --resume, give the same model file byte for byte, for both models;
+#  1. resume: 3 epochs in one run, and 1 epoch (--stop-after 1) then the
+#     same command with --resume, give the same model file byte for byte,
+#     for both models; a differing setting is refused, naming both values;
 #  2. a signal (SIGINT, SIGTERM, SIGHUP) stops the run at the next batch
 #     (the last finished epoch kept): exit 128+N, the message says what was
 #     saved, no temporary file, and the saved run resumes to the
@@ -34,15 +35,46 @@ for H in 0 16; do
     >/dev/null 2>"$tmp/err" || failed "train --stop-after 1 exited $?"
   grep -q "after epoch 1 of 3" "$tmp/err" || failed "--stop-after: '$(cat "$tmp/err")'"
   cmp -s "$tmp/full$H" "$tmp/part$H" && failed "one epoch gave the model of three"
-  out=$("$prog" train --data "$data" --resume "$tmp/part$H" 2>&1) || failed "--resume exited $?"
+  # the original command with --resume appended
+  out=$("$prog" train --data "$data" --hidden $H --epochs 3 --model "$tmp/part$H" \
+    --resume "$tmp/part$H" 2>&1) || failed "--resume with the original options exited $?: $out"
   printf '%s\n' "$out" | grep -q "^resumed from $tmp/part$H after epoch 1" || failed "no resumed line"
   [ "$(printf '%s\n' "$out" | grep -cE '^ *[0-9]+/3 ')" -eq 2 ] || failed "resume ran not 2 epochs"
   cmp "$tmp/full$H" "$tmp/part$H" || failed "--hidden $H: resumed model differs from the uninterrupted one"
 done
 "$prog" train --data "$data" --resume "$tmp/full0" >/dev/null 2>"$tmp/err"
 [ $? -eq 2 ] && grep -q "the run is complete" "$tmp/err" || failed "resuming a complete run"
-"$prog" train --data "$data" --resume "$tmp/full0" --lr 0.1 >/dev/null 2>"$tmp/err"
-[ $? -eq 2 ] && grep -q "with its settings" "$tmp/err" || failed "--resume with --lr"
+# a setting that differs from the saved run's is refused, naming both
+"$prog" train --data "$data" --epochs 3 --stop-after 1 --lr 0.02 --model "$tmp/lr" \
+  >/dev/null 2>&1 || failed "train --lr 0.02 --stop-after 1"
+cp "$tmp/lr" "$tmp/lr.saved"
+"$prog" train --data "$data" --epochs 3 --lr 0.03 --resume "$tmp/lr" >/dev/null 2>"$tmp/err"
+[ $? -eq 2 ] && grep -q -- "--lr 0.03 differs from the run saved in $tmp/lr (0.02)" "$tmp/err" \
+  || failed "--resume with another --lr: $(cat "$tmp/err")"
+"$prog" train --data "$data" --epochs 3 --hidden 4 --resume "$tmp/lr" >/dev/null 2>"$tmp/err"
+[ $? -eq 2 ] && grep -q "the options give the two-layer network .* holds the one-layer" "$tmp/err" \
+  || failed "--resume with another model: $(cat "$tmp/err")"
+cmp -s "$tmp/lr" "$tmp/lr.saved" || failed "a refused --resume changed the file"
+
+# 1b. the curves survive a resume: --stop-after 2, then --resume --plot,
+# give the uninterrupted --plot run's curves.csv (every epoch, the figures
+# of the first two kept in the training state), and a stopped run has
+# written its curves too
+"$prog" train --data "$data" --hidden 8 --epochs 4 --model "$tmp/cu" --plot "$tmp/cu-full" \
+  >/dev/null 2>&1 || failed "train --plot"
+"$prog" train --data "$data" --hidden 8 --epochs 4 --stop-after 2 --model "$tmp/cp" \
+  --plot "$tmp/cu-part" >/dev/null 2>&1 || failed "train --plot --stop-after 2"
+[ "$(grep -c '^[0-9]' "$tmp/cu-part/curves.csv")" -eq 2 ] \
+  || failed "a stopped run's curves: $(cat "$tmp/cu-part/curves.csv")"
+rm -rf "$tmp/cu-part"
+"$prog" train --data "$data" --resume "$tmp/cp" --plot "$tmp/cu-part" >/dev/null 2>&1 \
+  || failed "--resume --plot"
+[ "$(grep -c '^[1-4],' "$tmp/cu-part/curves.csv")" -eq 4 ] \
+  || failed "resumed curves lack an epoch: $(cat "$tmp/cu-part/curves.csv")"
+grep -qE '^[0-9]+,0,0,' "$tmp/cu-part/curves.csv" && failed "a zero row in the curves"
+cmp "$tmp/cu-full/curves.csv" "$tmp/cu-part/curves.csv" \
+  || failed "resumed curves differ from the uninterrupted run's"
+cmp -s "$tmp/cu" "$tmp/cp" || failed "the resumed --plot run's model differs"
 
 # 2. signals: stop after the epoch's save; the state resumes to the same bytes
 for sig in INT TERM HUP; do

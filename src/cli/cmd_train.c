@@ -16,6 +16,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 #include <gsl/gsl_errno.h>
+#include <gsl/gsl_nan.h>
 #include <gsl/gsl_rng.h>
 #include "backprop/bp_idx.h"
 #include "backprop/bp_train.h"
@@ -50,6 +51,10 @@ typedef struct
   unsigned long seed;
   size_t validation;   /* SIZE_MAX: the default share */
   size_t stop_after;   /* 0: run the whole schedule */
+  /* which settings the command line gave (--resume compares them with
+     the saved run's) */
+  int set_epochs, set_batch, set_lr, set_momentum, set_decay, set_validation,
+    set_seed, set_shape;
 } train_options;
 
 static void
@@ -99,11 +104,14 @@ print_train_help (void)
           "                      with --resume, the file resumed)\n"
           "  -r, --resume=FILE   continue the run saved in FILE (its settings, epoch,\n"
           "                      velocities and RNG): the result is the model an\n"
-          "                      uninterrupted run would have saved, byte for byte\n"
+          "                      uninterrupted run would have saved, byte for byte;\n"
+          "                      the run's own options may be repeated, a differing\n"
+          "                      one is refused\n"
           "      --stop-after=K  stop after epoch K of the schedule, saved as an\n"
           "                      interrupt would leave it (to resume later)\n"
           "  -p, --plot=DIR      write DIR/curves.csv, curves.gp (and curves.png with\n"
-          "                      gnuplot), and the first layer's weights as\n"
+          "                      gnuplot) after every epoch, the whole run's when\n"
+          "                      resumed, and at the end the first layer's weights as\n"
           "                      DIR/weights.pgm (a montage of at most %d rows) and\n"
           "                      DIR/weights-K.pgm for each of them\n"
           "  -h, --help          display this help and exit\n\n"
@@ -183,10 +191,9 @@ parse_options (int argc, char **argv, train_options *o)
     {"help", no_argument, NULL, 'h'},
     {NULL, 0, NULL, 0}
   };
-  /* given[] which settings were given: the others take the defaults of the
-     model chosen once every option is read. */
-  int set_epochs = 0, set_batch = 0, set_lr = 0, set_momentum = 0, set_decay = 0;
-  int set_act = 0, set_run = 0;
+  /* the settings not given take the defaults of the model chosen once
+     every option is read */
+  int set_act = 0;
   unsigned long ul;
   memset (o, 0, sizeof *o);
   o->model = NULL;
@@ -199,7 +206,7 @@ parse_options (int argc, char **argv, train_options *o)
   while ((c = getopt_long (argc, argv, "d:H:a:c:e:b:l:u:w:v:s:m:r:p:h", longopts, NULL))
          != -1)
     {
-      set_run += strchr ("HaceluwvsbH", c) != NULL && c != 0;
+      o->set_shape |= c == 'H' || c == 'a' || c == 'c';
       switch (c)
         {
         case 'd':
@@ -224,38 +231,40 @@ parse_options (int argc, char **argv, train_options *o)
           if (parse_ulong (optarg, &ul) != 0 || ul == 0 || ul > 100000)
             return bad_value ("epoch count", optarg, "a whole number from 1 to 100000");
           o->p.epochs = ul;
-          set_epochs = 1;
+          o->set_epochs = 1;
           break;
         case 'b':
           if (parse_ulong (optarg, &ul) != 0 || ul == 0 || ul > 1000000)
             return bad_value ("batch size", optarg, "a whole number from 1 to 1000000");
           o->p.batch = ul;
-          set_batch = 1;
+          o->set_batch = 1;
           break;
         case 'l':
           if (parse_double (optarg, &o->p.lr) != 0 || !(o->p.lr > 0))
             return bad_value ("learning rate", optarg, "a positive number");
-          set_lr = 1;
+          o->set_lr = 1;
           break;
         case 'u':
           if (parse_double (optarg, &o->p.momentum) != 0
               || !(o->p.momentum >= 0 && o->p.momentum < 1))
             return bad_value ("momentum", optarg, "a number in [0, 1)");
-          set_momentum = 1;
+          o->set_momentum = 1;
           break;
         case 'w':
           if (parse_double (optarg, &o->p.weight_decay) != 0 || !(o->p.weight_decay >= 0))
             return bad_value ("weight decay", optarg, "a number >= 0");
-          set_decay = 1;
+          o->set_decay = 1;
           break;
         case 'v':
           if (parse_ulong (optarg, &ul) != 0)
             return bad_value ("validation count", optarg, "a non-negative whole number");
           o->validation = ul;
+          o->set_validation = 1;
           break;
         case 's':
           if (parse_seed (optarg, &o->seed) != 0)
             return bad_value ("seed", optarg, "a whole number from 1 to 4294967295");
+          o->set_seed = 1;
           break;
         case 'm':
           o->model = optarg;
@@ -290,9 +299,6 @@ parse_options (int argc, char **argv, train_options *o)
                         "convolutional network's activations are relu");
   if (set_act && o->hidden == 0)
     return usage_error ("--activation needs --hidden=H (H > 0)");
-  if (o->resume && set_run)
-    return usage_error ("--resume continues the run saved in the file, with its "
-                        "settings: give only --data, --model, --plot, --stop-after");
   if (o->model == NULL)
     o->model = o->resume ? o->resume : DEFAULT_MODEL;
   if (o->hidden > 0 || o->conv[0] > 0)
@@ -302,13 +308,68 @@ parse_options (int argc, char **argv, train_options *o)
         bp_cnn_sgd_params_default (&q);
       else
         bp_mlp_sgd_params_default (&q);
-      o->p.epochs = set_epochs ? o->p.epochs : q.epochs;
-      o->p.batch = set_batch ? o->p.batch : q.batch;
-      o->p.lr = set_lr ? o->p.lr : q.lr;
-      o->p.momentum = set_momentum ? o->p.momentum : q.momentum;
-      o->p.weight_decay = set_decay ? o->p.weight_decay : q.weight_decay;
+      o->p.epochs = o->set_epochs ? o->p.epochs : q.epochs;
+      o->p.batch = o->set_batch ? o->p.batch : q.batch;
+      o->p.lr = o->set_lr ? o->p.lr : q.lr;
+      o->p.momentum = o->set_momentum ? o->p.momentum : q.momentum;
+      o->p.weight_decay = o->set_decay ? o->p.weight_decay : q.weight_decay;
     }
   return 0;
+}
+
+/* ---- --resume with the original command ------------------------------ */
+
+/* A setting given with --resume that differs from the saved run's:
+   reported, naming both values; 0 when they agree. */
+static int
+differs (int given, const char *option, double want, double saved, const char *path)
+{
+  if (!given || want == saved)
+    return 0;
+  fprintf (stderr, _("%s: train: --resume: %s %g differs from the run saved in %s "
+                     "(%g): resume with its settings, or start a new run\n"),
+           program_name, option, want, path, saved);
+  return 2;
+}
+
+/* 0 when every setting the command line gave equals the saved run's (st),
+   or the model it names is the one loaded (M, of rows x cols images),
+   so that the original command with --resume appended continues it. */
+static int
+resume_settings_agree (const train_options *o, const bp_train_state *st, const model *M,
+                       size_t rows, size_t cols)
+{
+  const char *f = o->resume;
+  if (differs (o->set_epochs, "--epochs", (double) o->p.epochs, (double) st->epochs, f)
+      || differs (o->set_batch, "--batch", (double) o->p.batch, (double) st->batch, f)
+      || differs (o->set_lr, "--lr", o->p.lr, st->lr, f)
+      || differs (o->set_momentum, "--momentum", o->p.momentum, st->momentum, f)
+      || differs (o->set_decay, "--weight-decay", o->p.weight_decay, st->weight_decay, f)
+      || differs (o->set_validation, "--validation", (double) o->validation,
+                  (double) st->validation, f)
+      || differs (o->set_seed, "--seed", (double) o->seed, (double) st->seed, f))
+    return 2;
+  if (!o->set_shape)
+    return 0;
+  /* the model the options name, described as the loaded one is */
+  const model_shape want = { rows * cols, M->kind->classes (M), o->hidden, o->act, rows,
+                             cols, o->conv[0], o->conv[1] };
+  model W = { model_kind_of (&want), NULL };
+  char a[256], b[256];
+  if (W.kind->alloc (&W, &want) != 0)
+    {
+      fprintf (stderr, _("%s: train: out of memory\n"), program_name);
+      return EXIT_NOT_CARRIED_OUT;
+    }
+  W.kind->describe (&W, a, sizeof a);
+  W.kind->free (&W);
+  M->kind->describe (M, b, sizeof b);
+  if (strcmp (a, b) == 0)
+    return 0;
+  fprintf (stderr, _("%s: train: --resume: the options give the %s, but %s holds the "
+                     "%s: resume with its settings, or start a new run\n"),
+           program_name, a, f, b);
+  return 2;
 }
 
 /* ---- signals: stop at the next batch, keep the last epoch's save ------ */
@@ -504,6 +565,7 @@ run_train (train_options *o)
   bp_train_state st = { 0 };
   model M = { NULL, NULL };
   size_t first = 0;   /* the first epoch to run (0-based) */
+  int png = 0;        /* curves.png drawn */
   if (o->resume)
     {
       size_t layers, rows, cols;
@@ -520,6 +582,13 @@ run_train (train_options *o)
           if (M.kind) M.kind->free (&M);
           bp_train_state_free (&st);
           return 2;
+        }
+      const int agree = resume_settings_agree (o, &st, &M, rows, cols);
+      if (agree != 0)
+        {
+          M.kind->free (&M);
+          bp_train_state_free (&st);
+          return agree;
         }
       o->p.epochs = st.epochs;
       o->p.batch = st.batch;
@@ -579,7 +648,10 @@ run_train (train_options *o)
     }
   const size_t n = all.n_classes, m = all.rows * all.cols;
   gsl_rng *rng = gsl_rng_alloc (gsl_rng_mt19937);
-  double *curves = calloc (3 * o->p.epochs, sizeof *curves);
+  /* the whole run's figures (bp_train_state's history), NaN where a
+     resumed state of version 1 did not keep them */
+  gsl_matrix *hist = gsl_matrix_alloc (o->p.epochs, BP_HISTORY_FIELDS);
+  size_t known = 0;   /* the epochs of hist with figures, from the first */
   gsl_vector *vel = NULL;
   if (o->validation == SIZE_MAX)
     o->validation = all.count / VALIDATION_SHARE;
@@ -603,7 +675,7 @@ run_train (train_options *o)
                all.count - o->validation, o->validation);
       goto out;
     }
-  if (rng == NULL || curves == NULL)
+  if (rng == NULL || hist == NULL)
     {
       fprintf (stderr, "%s: train: out of memory\n", program_name);
       status = EXIT_NOT_CARRIED_OUT;
@@ -638,6 +710,13 @@ run_train (train_options *o)
         }
       memcpy (gsl_rng_state (rng), st.rng_state, st.rng_size);
       M.kind->velocity (&M, st.velocity, 0);
+      gsl_matrix_set_all (hist, GSL_NAN);
+      if (st.history)
+        {
+          gsl_matrix_view done = gsl_matrix_submatrix (hist, 0, 0, first, BP_HISTORY_FIELDS);
+          gsl_matrix_memcpy (&done.matrix, st.history);
+          known = first;
+        }
     }
   M.kind->describe (&M, what, sizeof what);
   printf ("backprop train: %s: %zu training, %zu validation and %zu test images of "
@@ -660,8 +739,6 @@ run_train (train_options *o)
     }
   progress pr;
   progress_init (&pr, o->p.epochs);
-  double *train_loss = curves, *val_loss = curves + o->p.epochs;
-  double *val_acc = curves + 2 * o->p.epochs;
   const double t0 = seconds ();
   const size_t per_epoch = (train.count + o->p.batch - 1) / o->p.batch;
   size_t e;
@@ -671,7 +748,8 @@ run_train (train_options *o)
       const double eta = bp_sgd_learning_rate (&o->p, e * per_epoch,
                                                o->p.epochs * per_epoch);
       stop_note_set (pr.on, e, o->resume || e > 0, o->model);
-      int s = M.kind->epoch (&M, &train, &o->p, e, rng, train_step, &pr, &train_loss[e]);
+      double train_loss, val_loss = 0.0, val_acc = 0.0;
+      int s = M.kind->epoch (&M, &train, &o->p, e, rng, train_step, &pr, &train_loss);
       if (s == GSL_CONTINUE)
         {
           /* stopped between two batches: the file keeps epoch e's save */
@@ -687,9 +765,8 @@ run_train (train_options *o)
           status = EXIT_SIGNAL_BASE + stop_signal;
           goto out;
         }
-      val_loss[e] = val_acc[e] = 0.0;
       if (s == GSL_SUCCESS && val.count > 0)
-        s = M.kind->evaluate (&M, &val, NULL, &val_acc[e], &val_loss[e]);
+        s = M.kind->evaluate (&M, &val, NULL, &val_acc, &val_loss);
       progress_clear (&pr);
       if (s != GSL_SUCCESS)
         {
@@ -704,23 +781,35 @@ run_train (train_options *o)
                    : s == GSL_ENOMEM ? EXIT_NOT_CARRIED_OUT : 2;
           goto out;
         }
+      gsl_matrix_set (hist, e, BP_HISTORY_LR, eta);
+      gsl_matrix_set (hist, e, BP_HISTORY_TRAIN_LOSS, train_loss);
+      gsl_matrix_set (hist, e, BP_HISTORY_VALID_LOSS, val_loss);
+      gsl_matrix_set (hist, e, BP_HISTORY_VALID_ACCURACY, val_acc);
+      if (known == e)
+        known = e + 1;
       if (val.count > 0)
-        printf ("%3zu/%-3zu %7.5f %11.4f %11.4f %9.2f%% %9.1f\n", e + 1, o->p.epochs,
-                eta, train_loss[e], val_loss[e], 100 * val_acc[e], seconds () - t0);
+        printf ("%3zu/%-3zu %7.5g %11.4g %11.4g %9.2f%% %9.1f\n", e + 1, o->p.epochs,
+                eta, train_loss, val_loss, 100 * val_acc, seconds () - t0);
       else
-        printf ("%3zu/%-3zu %7.5f %11.4f %11s %10s %9.1f\n", e + 1, o->p.epochs, eta,
-                train_loss[e], "-", "-", seconds () - t0);
+        printf ("%3zu/%-3zu %7.5g %11.4g %11s %10s %9.1f\n", e + 1, o->p.epochs, eta,
+                train_loss, "-", "-", seconds () - t0);
       fflush (stdout);
-      /* the model and the optimizer's state, atomically, every epoch */
+      /* the model and the optimizer's state, atomically, every epoch; the
+         history when every epoch's figures are known */
+      gsl_matrix_view done = gsl_matrix_submatrix (hist, 0, 0, e + 1, BP_HISTORY_FIELDS);
       bp_train_state now = { e + 1, o->p.epochs, o->p.batch, o->validation, o->seed,
                              o->p.lr, o->p.momentum, o->p.weight_decay, vel,
-                             gsl_rng_size (rng), gsl_rng_state (rng) };
+                             gsl_rng_size (rng), gsl_rng_state (rng),
+                             known == e + 1 ? &done.matrix : NULL };
       M.kind->velocity (&M, vel, 1);
       if (save_blocked (&M, o->model, all.rows, all.cols, &now, err, sizeof err) != 0)
         {
           fprintf (stderr, "%s: train: %s\n", program_name, err);
           goto out;
         }
+      /* the curves so far, after every epoch: a stopped run keeps them */
+      if (o->plot != NULL && plot_curves ("train", o->plot, what, &done.matrix, &png) != 0)
+        goto out;
       if (stop_signal || (o->stop_after && e + 1 >= o->stop_after && e + 1 < o->p.epochs))
         break;
     }
@@ -743,12 +832,9 @@ run_train (train_options *o)
   printf ("test loss %.4f (the test set, evaluated once, after training)\n", test_loss);
   if (o->plot != NULL)
     {
-      int png;
       size_t rows, cols;
       const gsl_matrix *W = M.kind->weights (&M, all.rows, all.cols, &rows, &cols);
-      if (plot_curves ("train", o->plot, what, o->p.epochs, train_loss, val_loss, val_acc,
-                       &png) != 0
-          || plot_weights ("train", o->plot, W, rows, cols) != 0)
+      if (plot_weights ("train", o->plot, W, rows, cols) != 0)
         goto out;
       const size_t shown = W->size1 < PLOT_MAX_UNITS ? W->size1 : PLOT_MAX_UNITS;
       printf ("plots written to %s: curves.csv, curves.gp%s, weights.pgm, "
@@ -760,7 +846,7 @@ run_train (train_options *o)
 out:
   fflush (stdout);
   gsl_vector_free (vel);
-  free (curves);
+  if (hist) gsl_matrix_free (hist);
   if (rng) gsl_rng_free (rng);
   if (M.impl) M.kind->free (&M);
   bp_train_state_free (&st);

@@ -7,7 +7,6 @@
 #include <unistd.h>
 #include <sys/ioctl.h>
 #include "cli/progress.h"
-#include "verify/i18n.h"
 
 double
 seconds (void)
@@ -67,8 +66,8 @@ progress_format (char *buf, size_t len, int width, size_t epoch, size_t epochs,
   const int pct = (int) (100 * done / total), room = width - 1;
   char head[64], tail[128], clock[32];
   clock_format (clock, sizeof clock, left);
-  snprintf (head, sizeof head, _("epoch %zu/%zu %3d%%"), epoch, epochs, pct);
-  snprintf (tail, sizeof tail, _(" %.0f img/s  %s left  loss %.4g"), rate, clock, loss);
+  snprintf (head, sizeof head, "epoch %zu/%zu %3d%%", epoch, epochs, pct);
+  snprintf (tail, sizeof tail, " %.0f img/s  %s left  loss %.4g", rate, clock, loss);
   /* the widest form that fits: with a bar of up to 30 columns, without,
      then a terse one; the last cut to the width */
   const int bar = room - (int) strlen (head) - (int) strlen (tail) - 3;
@@ -84,7 +83,7 @@ progress_format (char *buf, size_t len, int width, size_t epoch, size_t epochs,
   else if ((int) (strlen (head) + strlen (tail)) <= room)
     snprintf (buf, len, "%s%s", head, tail);
   else
-    snprintf (buf, len, _("%zu/%zu %d%% %.0f img/s %s left loss %.3g"), epoch,
+    snprintf (buf, len, "%zu/%zu %d%% %.0f img/s %s left loss %.3g", epoch,
               epochs, pct, rate, clock, loss);
   if (room >= 0 && strlen (buf) > (size_t) room)
     buf[room] = '\0';
