@@ -227,6 +227,9 @@ CLEANFILES += train-run.*
 TESTS += tests/train-interrupt.sh
 EXTRA_DIST += tests/train-interrupt.sh
 CLEANFILES += train-interrupt.*
+TESTS += tests/train-json.sh
+EXTRA_DIST += tests/train-json.sh
+CLEANFILES += train-json.*
 ## The shared training loop: the schedule over multi-step epochs,
 ## divergence, the trainers' overflow, the initial spreads.
 BP_TRAIN_SUITES += tests/check_trainer

@@ -51,6 +51,7 @@ typedef struct
   unsigned long seed;
   size_t validation;   /* SIZE_MAX: the default share */
   size_t stop_after;   /* 0: run the whole schedule */
+  int json;            /* --json: a JSON object per line on stdout */
   /* which settings the command line gave (--resume compares them with
      the saved run's) */
   int set_epochs, set_batch, set_lr, set_momentum, set_decay, set_validation,
@@ -114,6 +115,8 @@ print_train_help (void)
           "                      resumed, and at the end the first layer's weights as\n"
           "                      DIR/weights.pgm (a montage of at most %d rows) and\n"
           "                      DIR/weights-K.pgm for each of them\n"
+          "      --json          print a JSON object per epoch on stdout, one a line,\n"
+          "                      and one of the test figures at the end (backprop(1))\n"
           "  -h, --help          display this help and exit\n\n"
           "On a terminal, a progress line on stderr shows the images per second, the\n"
           "whole run's time left and the running loss.  The first SIGINT (Ctrl-C),\n"
@@ -171,7 +174,7 @@ parse_conv (const char *arg, size_t conv[2])
 static int
 parse_options (int argc, char **argv, train_options *o)
 {
-  enum { OPT_STOP_AFTER = 1000 };
+  enum { OPT_STOP_AFTER = 1000, OPT_JSON };
   static const struct option longopts[] = {
     {"data", required_argument, NULL, 'd'},
     {"hidden", required_argument, NULL, 'H'},
@@ -188,6 +191,7 @@ parse_options (int argc, char **argv, train_options *o)
     {"resume", required_argument, NULL, 'r'},
     {"stop-after", required_argument, NULL, OPT_STOP_AFTER},
     {"plot", required_argument, NULL, 'p'},
+    {"json", no_argument, NULL, OPT_JSON},
     {"help", no_argument, NULL, 'h'},
     {NULL, 0, NULL, 0}
   };
@@ -280,6 +284,9 @@ parse_options (int argc, char **argv, train_options *o)
         case 'p':
           o->plot = optarg;
           break;
+        case OPT_JSON:
+          o->json = 1;
+          break;
         case 'h':
           print_train_help ();
           return -1;
@@ -315,6 +322,22 @@ parse_options (int argc, char **argv, train_options *o)
       o->p.weight_decay = o->set_decay ? o->p.weight_decay : q.weight_decay;
     }
   return 0;
+}
+
+/* s as a JSON string: quotes, backslashes and control characters
+   escaped, other bytes (UTF-8) as they are. */
+static void
+json_string (FILE *out, const char *s)
+{
+  fputc ('"', out);
+  for (const unsigned char *c = (const unsigned char *) s; *c; c++)
+    if (*c == '"' || *c == '\\')
+      fprintf (out, "\\%c", *c);
+    else if (*c < 0x20)
+      fprintf (out, "\\u%04x", *c);
+    else
+      fputc (*c, out);
+  fputc ('"', out);
 }
 
 /* ---- --resume with the original command ------------------------------ */
@@ -719,6 +742,8 @@ run_train (train_options *o)
         }
     }
   M.kind->describe (&M, what, sizeof what);
+  if (!o->json)
+    {
   printf ("backprop train: %s: %zu training, %zu validation and %zu test images of "
           "%zux%zu, %zu classes\n", data, train.count, val.count, test.count, all.rows,
           all.cols, n);
@@ -729,6 +754,7 @@ run_train (train_options *o)
   if (o->resume)
     printf ("resumed from %s after epoch %zu\n", o->resume, first);
   printf ("epoch      lr  train loss  valid loss  valid acc  time (s)\n");
+    }
   fflush (stdout);
   if (stop_signal)
     {
@@ -787,7 +813,17 @@ run_train (train_options *o)
       gsl_matrix_set (hist, e, BP_HISTORY_VALID_ACCURACY, val_acc);
       if (known == e)
         known = e + 1;
-      if (val.count > 0)
+      if (o->json)
+        {
+          printf ("{\"event\":\"epoch\",\"epoch\":%zu,\"epochs\":%zu,\"lr\":%.17g,"
+                  "\"train_loss\":%.17g,", e + 1, o->p.epochs, eta, train_loss);
+          if (val.count > 0)
+            printf ("\"valid_loss\":%.17g,\"valid_accuracy\":%.17g,", val_loss, val_acc);
+          else
+            printf ("\"valid_loss\":null,\"valid_accuracy\":null,");
+          printf ("\"seconds\":%.3f}\n", seconds () - t0);
+        }
+      else if (val.count > 0)
         printf ("%3zu/%-3zu %7.5g %11.4g %11.4g %9.2f%% %9.1f\n", e + 1, o->p.epochs,
                 eta, train_loss, val_loss, 100 * val_acc, seconds () - t0);
       else
@@ -828,8 +864,17 @@ run_train (train_options *o)
       fprintf (stderr, "%s: train: the test set could not be evaluated\n", program_name);
       goto out;
     }
-  printf ("model saved to %s; test accuracy %.2f%%\n", o->model, 100 * test_acc);
-  printf ("test loss %.4f (the test set, evaluated once, after training)\n", test_loss);
+  if (o->json)
+    {
+      printf ("{\"event\":\"test\",\"model\":");
+      json_string (stdout, o->model);
+      printf (",\"test_accuracy\":%.17g,\"test_loss\":%.17g}\n", test_acc, test_loss);
+    }
+  else
+    {
+      printf ("model saved to %s; test accuracy %.2f%%\n", o->model, 100 * test_acc);
+      printf ("test loss %.4f (the test set, evaluated once, after training)\n", test_loss);
+    }
   if (o->plot != NULL)
     {
       size_t rows, cols;
@@ -837,6 +882,7 @@ run_train (train_options *o)
       if (plot_weights ("train", o->plot, W, rows, cols) != 0)
         goto out;
       const size_t shown = W->size1 < PLOT_MAX_UNITS ? W->size1 : PLOT_MAX_UNITS;
+      if (!o->json)
       printf ("plots written to %s: curves.csv, curves.gp%s, weights.pgm, "
               "weights-0.pgm ... weights-%zu.pgm (%zu of %zu rows of the first layer)\n",
               o->plot, png ? ", curves.png" : " (no curves.png: gnuplot is not installed)",
