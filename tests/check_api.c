@@ -238,13 +238,14 @@ constant_pfv (const gsl_vector *theta, size_t j, void *params, gsl_vector *out)
   return constant_fv (theta, params, out);
 }
 
-static void
+static int
 no_progress (size_t done, size_t total, double loss, void *arg)
 {
   (void) done;
   (void) total;
   (void) loss;
   (void) arg;
+  return 0;
 }
 
 static int

@@ -663,7 +663,8 @@ START_TEST (test_cnn_round_trip)
   for (size_t k = 0; k < count; k++)
     gsl_vector_set (vel, k, 1e-3 * (double) k);
   unsigned char rng_state[16] = "sixteen bytes..";
-  bp_train_state st = { 2, 5, 64, 100, 7, 0.03, 0.9, 5e-4, vel, sizeof rng_state, rng_state };
+  bp_train_state st = { 2, 5, 64, 100, 7, 0.03, 0.9, 5e-4, vel, sizeof rng_state, rng_state,
+                        NULL };
   ck_assert_int_eq (bp_model_file_write_cnn_state (path, net, &st, NULL, 0), GSL_SUCCESS);
   size_t layers, hidden, rows, cols, classes;
   ck_assert_int_eq (bp_model_file_shape (path, &layers, &rows, &cols, &classes, &hidden,
@@ -701,6 +702,70 @@ START_TEST (test_cnn_round_trip)
 }
 END_TEST
 
+START_TEST (test_state_history)
+{
+  /* state version 2: the history (a row of BP_HISTORY_FIELDS per epoch
+     done) read back bit for bit, 8 bytes per figure more than version 1
+     and the version field 2; version 1 (no history) still read, with a
+     NULL history; a history of the wrong rows refused; the file cut by a
+     figure refused */
+  bp_cnn *net = random_cnn (31, 0);
+  char p1[256], p2[256];   /* tmp_path's buffer is static */
+  snprintf (p1, sizeof p1, "%s", tmp_path ("state-v1", 0));
+  snprintf (p2, sizeof p2, "%s", tmp_path ("state-v2", 0));
+  const size_t count = bp_cnn_count (net);
+  gsl_vector *vel = gsl_vector_calloc (count);
+  gsl_matrix *hist = gsl_matrix_alloc (3, BP_HISTORY_FIELDS);
+  for (size_t k = 0; k < 3 * BP_HISTORY_FIELDS; k++)
+    hist->data[k] = 1.0 / (double) (k + 3);
+  unsigned char rng_state[16] = "sixteen bytes..";
+  bp_train_state st = { 3, 5, 64, 100, 7, 0.03, 0.9, 5e-4, vel, sizeof rng_state,
+                        rng_state, NULL };
+  ck_assert_int_eq (bp_model_file_write_cnn_state (p1, net, &st, NULL, 0), GSL_SUCCESS);
+  st.history = hist;
+  ck_assert_int_eq (bp_model_file_write_cnn_state (p2, net, &st, NULL, 0), GSL_SUCCESS);
+  struct stat s1, s2;
+  ck_assert_int_eq (stat (p1, &s1), 0);
+  ck_assert_int_eq (stat (p2, &s2), 0);
+  ck_assert_int_eq (s2.st_size - s1.st_size, 8 * 3 * BP_HISTORY_FIELDS);
+  /* the state's version: 8 bytes after the state's magic */
+  FILE *f = fopen (p2, "rb");
+  unsigned char *bytes = malloc ((size_t) s2.st_size);
+  ck_assert_uint_eq (fread (bytes, 1, (size_t) s2.st_size, f), (size_t) s2.st_size);
+  fclose (f);
+  const unsigned char *magic = NULL;
+  for (long k = (long) s2.st_size - 8; k >= 0 && magic == NULL; k--)
+    if (memcmp (bytes + k, "BPSTATE\n", 8) == 0)
+      magic = bytes + k;
+  ck_assert (magic != NULL);
+  ck_assert_uint_eq (magic[8], 2);
+  bp_train_state got;
+  ck_assert_int_eq (bp_model_file_read_state (p2, &got, NULL, 0), GSL_SUCCESS);
+  ck_assert (got.history != NULL && gsl_matrix_equal (got.history, hist));
+  bp_train_state_free (&got);
+  ck_assert (got.history == NULL);
+  ck_assert_int_eq (bp_model_file_read_state (p1, &got, NULL, 0), GSL_SUCCESS);
+  ck_assert (got.history == NULL);
+  ck_assert_uint_eq (got.epoch, 3);
+  bp_train_state_free (&got);
+  gsl_error_handler_t *old = gsl_set_error_handler_off ();
+  /* cut by one figure: the length no longer fits the header and state */
+  f = fopen (p2, "wb");
+  ck_assert_uint_eq (fwrite (bytes, 1, (size_t) s2.st_size - 8, f), (size_t) s2.st_size - 8);
+  fclose (f);
+  ck_assert_int_eq (bp_model_file_read_state (p2, &got, NULL, 0), GSL_EINVAL);
+  st.epoch = 2;   /* three rows for two epochs */
+  ck_assert_int_eq (bp_model_file_write_cnn_state (p2, net, &st, NULL, 0), GSL_EBADLEN);
+  gsl_set_error_handler (old);
+  free (bytes);
+  unlink (p1);
+  unlink (p2);
+  gsl_matrix_free (hist);
+  gsl_vector_free (vel);
+  bp_cnn_free (net);
+}
+END_TEST
+
 START_TEST (test_cnn_write_refused)
 {
   /* a NaN parameter: GSL_EDOM, the block named, no file left */
@@ -725,6 +790,7 @@ cnn_file_suite (void)
   TCase *tc = tcase_create ("version 3");
   tcase_add_loop_test (tc, test_cnn_write_layout, 0, 2);
   tcase_add_loop_test (tc, test_cnn_round_trip, 0, 2);
+  tcase_add_test (tc, test_state_history);
   tcase_add_test (tc, test_cnn_write_refused);
   suite_add_tcase (s, tc);
   return s;

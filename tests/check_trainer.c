@@ -263,6 +263,55 @@ START_TEST (test_mlp_spreads)
 }
 END_TEST
 
+/* Stops the epoch once done reaches *(size_t *) arg; counts its calls in
+   calls. */
+static size_t calls;
+
+static int
+stop_at (size_t done, size_t total, double loss, void *arg)
+{
+  (void) total;
+  (void) loss;
+  calls++;
+  return done >= *(const size_t *) arg;
+}
+
+START_TEST (test_progress_stops_between_batches)
+{
+  /* 8 examples in batches of 2: a progress function that returns 1 after
+     the second step ends the epoch there (GSL_CONTINUE, 2 calls, W moved,
+     *loss untouched); one that returns 1 after the last step leaves a
+     finished epoch (GSL_SUCCESS, 4 calls, *loss written). */
+  enum { n = 3, m = 20, count = 8, B = 2 };
+  gsl_rng *rng = test_rng (3);
+  bp_dataset d = test_tiny_dataset (rng, count);
+  gsl_matrix *W = gsl_matrix_calloc (n, m), *W0 = gsl_matrix_calloc (n, m);
+  gsl_vector *b = gsl_vector_calloc (n);
+  bp_sgd_params p = { B, 0.5, 0.0, 0.0, 1 };
+  bp_trainer *t = bp_trainer_alloc (count, B, n, m);
+  double loss = -1.0;
+  size_t at = 2 * B;
+  calls = 0;
+  ck_assert_int_eq (bp_train_epoch (&d, &p, 0, rng, t, stop_at, &at, W, b, &loss),
+                    GSL_CONTINUE);
+  ck_assert_uint_eq (calls, 2);
+  ck_assert (loss == -1.0);
+  ck_assert (!gsl_matrix_equal (W, W0));
+  at = count;
+  calls = 0;
+  ck_assert_int_eq (bp_train_epoch (&d, &p, 0, rng, t, stop_at, &at, W, b, &loss),
+                    GSL_SUCCESS);
+  ck_assert_uint_eq (calls, count / B);
+  ck_assert (loss >= 0.0);
+  bp_trainer_free (t);
+  gsl_matrix_free (W);
+  gsl_matrix_free (W0);
+  gsl_vector_free (b);
+  bp_dataset_free (&d);
+  gsl_rng_free (rng);
+}
+END_TEST
+
 static Suite *
 trainer_suite (void)
 {
@@ -273,6 +322,7 @@ trainer_suite (void)
   tcase_add_test (tc, test_trainer_alloc_overflow);
   tcase_add_test (tc, test_overlap_refused);
   tcase_add_test (tc, test_mlp_spreads);
+  tcase_add_test (tc, test_progress_stops_between_batches);
   suite_add_tcase (s, tc);
   return s;
 }

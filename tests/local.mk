@@ -45,7 +45,8 @@ tests_check_threads_LDADD = $(TEST_LDADD)
 
 # `make installcheck' (run by `make distcheck'): programs outside the tree
 # built against the installed library through pkg-config: the consumer,
-# and the manual's example as installed in $(docdir)/examples.
+# and the manual's example as installed in $(docdir)/examples; then the
+# installed program itself (--version, verify).
 EXTRA_DIST += tests/consumer.c
 installcheck-local:
 	PKG_CONFIG_PATH="$(DESTDIR)$(libdir)/pkgconfig$${PKG_CONFIG_PATH:+:$$PKG_CONFIG_PATH}"; \
@@ -57,7 +58,11 @@ installcheck-local:
 	$(CC) -o bp-check-layer$(EXEEXT) "$(DESTDIR)$(docdir)/examples/check_layer.c" \
 	  `$(PKG_CONFIG) --cflags --libs backprop` -lm -Wl,-rpath,"$(DESTDIR)$(libdir)" && \
 	./bp-check-layer$(EXEEXT) > /dev/null; status=$$?; rm -f bp-check-layer$(EXEEXT); \
-	exit $$status
+	test $$status -eq 0 || exit $$status; \
+	LD_LIBRARY_PATH="$(DESTDIR)$(libdir)$${LD_LIBRARY_PATH:+:$$LD_LIBRARY_PATH}"; \
+	export LD_LIBRARY_PATH; \
+	"$(DESTDIR)$(bindir)/backprop$(EXEEXT)" --version >/dev/null && \
+	"$(DESTDIR)$(bindir)/backprop$(EXEEXT)" verify >/dev/null
 
 # Beyond the slides: activations, the two-layer network, the complex step.
 BP_SUITES += tests/check_activation
@@ -239,6 +244,12 @@ tests_write_huge_model_LDADD = src/lib/libbackprop.la $(GSL_LIBS)
 TESTS += tests/train-run.sh
 EXTRA_DIST += tests/train-run.sh
 CLEANFILES += train-run.*
+TESTS += tests/train-interrupt.sh
+EXTRA_DIST += tests/train-interrupt.sh
+CLEANFILES += train-interrupt.*
+TESTS += tests/train-json.sh
+EXTRA_DIST += tests/train-json.sh
+CLEANFILES += train-json.*
 ## The shared training loop: the schedule over multi-step epochs,
 ## divergence, the trainers' overflow, the initial spreads.
 BP_TRAIN_SUITES += tests/check_trainer
@@ -303,3 +314,8 @@ EXTRA_DIST += tests/html-render-ru.sh
 AM_TESTS_ENVIRONMENT += LC_ALL=C; export LC_ALL;
 TESTS += tests/verify-locale.sh
 CLEANFILES += verify-locale.*
+
+## Every translatable message has its Russian translation (po/ru.po).
+TESTS += tests/po-complete.sh
+EXTRA_DIST += tests/po-complete.sh
+CLEANFILES += po-complete.*

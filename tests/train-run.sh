@@ -2,11 +2,13 @@
 # train-run.sh -- a run of `backprop train' that fails early, stops cleanly
 # and resumes (issue 11, items 3-5; issue 14's trainer items), on the small
 # data set of tests/data ($BP_TEST_DATA):
-#  1. resume: 3 epochs in one run, and 1 epoch (--stop-after 1) then
-#     --resume, give the same model file byte for byte, for both models;
-#  2. a signal (SIGINT, SIGTERM, SIGHUP) stops the run after the epoch's
-#     save: exit 128+N, the message says what was saved, no temporary
-#     file, and the saved run resumes to the uninterrupted run's bytes;
+#  1. resume: 3 epochs in one run, and 1 epoch (--stop-after 1) then the
+#     same command with --resume, give the same model file byte for byte,
+#     for both models; a differing setting is refused, naming both values;
+#  2. a signal (SIGINT, SIGTERM, SIGHUP) stops the run at the next batch
+#     (the last finished epoch kept): exit 128+N, the message says what was
+#     saved, no temporary file, and the saved run resumes to the
+#     uninterrupted run's bytes (the pty case: tests/train-interrupt.sh);
 #  3. SIGPIPE (train | head -1) does not lose the model;
 #  4. failing early: an unwritable --plot folder or --model, and --batch
 #     larger than the training set, are refused before the first epoch;
@@ -33,25 +35,60 @@ for H in 0 16; do
     >/dev/null 2>"$tmp/err" || failed "train --stop-after 1 exited $?"
   grep -q "after epoch 1 of 3" "$tmp/err" || failed "--stop-after: '$(cat "$tmp/err")'"
   cmp -s "$tmp/full$H" "$tmp/part$H" && failed "one epoch gave the model of three"
-  out=$("$prog" train --data "$data" --resume "$tmp/part$H" 2>&1) || failed "--resume exited $?"
+  # the original command with --resume appended
+  out=$("$prog" train --data "$data" --hidden $H --epochs 3 --model "$tmp/part$H" \
+    --resume "$tmp/part$H" 2>&1) || failed "--resume with the original options exited $?: $out"
   printf '%s\n' "$out" | grep -q "^resumed from $tmp/part$H after epoch 1" || failed "no resumed line"
   [ "$(printf '%s\n' "$out" | grep -cE '^ *[0-9]+/3 ')" -eq 2 ] || failed "resume ran not 2 epochs"
   cmp "$tmp/full$H" "$tmp/part$H" || failed "--hidden $H: resumed model differs from the uninterrupted one"
 done
 "$prog" train --data "$data" --resume "$tmp/full0" >/dev/null 2>"$tmp/err"
 [ $? -eq 2 ] && grep -q "the run is complete" "$tmp/err" || failed "resuming a complete run"
-"$prog" train --data "$data" --resume "$tmp/full0" --lr 0.1 >/dev/null 2>"$tmp/err"
-[ $? -eq 2 ] && grep -q "with its settings" "$tmp/err" || failed "--resume with --lr"
+# a setting that differs from the saved run's is refused, naming both
+"$prog" train --data "$data" --epochs 3 --stop-after 1 --lr 0.02 --model "$tmp/lr" \
+  >/dev/null 2>&1 || failed "train --lr 0.02 --stop-after 1"
+cp "$tmp/lr" "$tmp/lr.saved"
+"$prog" train --data "$data" --epochs 3 --lr 0.03 --resume "$tmp/lr" >/dev/null 2>"$tmp/err"
+[ $? -eq 2 ] && grep -q -- "--lr 0.03 differs from the run saved in $tmp/lr (0.02)" "$tmp/err" \
+  || failed "--resume with another --lr: $(cat "$tmp/err")"
+"$prog" train --data "$data" --epochs 3 --hidden 4 --resume "$tmp/lr" >/dev/null 2>"$tmp/err"
+[ $? -eq 2 ] && grep -q "the options give the two-layer network .* holds the one-layer" "$tmp/err" \
+  || failed "--resume with another model: $(cat "$tmp/err")"
+cmp -s "$tmp/lr" "$tmp/lr.saved" || failed "a refused --resume changed the file"
+
+# 1b. the curves survive a resume: --stop-after 2, then --resume --plot,
+# give the uninterrupted --plot run's curves.csv (every epoch, the figures
+# of the first two kept in the training state), and a stopped run has
+# written its curves too
+"$prog" train --data "$data" --hidden 8 --epochs 4 --model "$tmp/cu" --plot "$tmp/cu-full" \
+  >/dev/null 2>&1 || failed "train --plot"
+"$prog" train --data "$data" --hidden 8 --epochs 4 --stop-after 2 --model "$tmp/cp" \
+  --plot "$tmp/cu-part" >/dev/null 2>&1 || failed "train --plot --stop-after 2"
+[ "$(grep -c '^[0-9]' "$tmp/cu-part/curves.csv")" -eq 2 ] \
+  || failed "a stopped run's curves: $(cat "$tmp/cu-part/curves.csv")"
+rm -rf "$tmp/cu-part"
+"$prog" train --data "$data" --resume "$tmp/cp" --plot "$tmp/cu-part" >/dev/null 2>&1 \
+  || failed "--resume --plot"
+[ "$(grep -c '^[1-4],' "$tmp/cu-part/curves.csv")" -eq 4 ] \
+  || failed "resumed curves lack an epoch: $(cat "$tmp/cu-part/curves.csv")"
+grep -qE '^[0-9]+,0,0,' "$tmp/cu-part/curves.csv" && failed "a zero row in the curves"
+cmp "$tmp/cu-full/curves.csv" "$tmp/cu-part/curves.csv" \
+  || failed "resumed curves differ from the uninterrupted run's"
+cmp -s "$tmp/cu" "$tmp/cp" || failed "the resumed --plot run's model differs"
 
 # 2. signals: stop after the epoch's save; the state resumes to the same bytes
 for sig in INT TERM HUP; do
   rm -f "$tmp/s"
-  "$prog" train --data "$data" --hidden 256 --epochs 20 --model "$tmp/s" >"$tmp/out" 2>"$tmp/err" &
+  # a fresh output file per case: the wait below must see this run's first
+  # epoch line, never the previous run's (which let the signal land before
+  # the handler was installed: exit 143 under load)
+  out="$tmp/out-$sig"
+  "$prog" train --data "$data" --hidden 256 --epochs 20 --model "$tmp/s" >"$out" 2>"$tmp/err" &
   pid=$!
   # the first epoch line, then the signal in the second epoch
   n=0
-  while ! grep -qE '^ *1/20 ' "$tmp/out" && [ $n -lt 6000 ]; do sleep 0.05; n=$((n + 1)); done
-  if ! grep -qE '^ *1/20 ' "$tmp/out"; then
+  while ! grep -qE '^ *1/20 ' "$out" && [ $n -lt 6000 ]; do sleep 0.05; n=$((n + 1)); done
+  if ! grep -qE '^ *1/20 ' "$out"; then
     kill -KILL $pid; wait $pid
     echo "SKIP: SIG$sig: no first epoch within 300 s (an overloaded machine)"
     continue
@@ -59,12 +96,14 @@ for sig in INT TERM HUP; do
   kill -$sig $pid
   wait $pid; st=$?
   case $sig in INT) want=130;; TERM) want=143;; HUP) want=129;; esac
-  if grep -qE '^ *20/20 ' "$tmp/out"; then
+  if grep -qE '^ *20/20 ' "$out"; then
     echo "SKIP: SIG$sig came after the last epoch (a slow machine)"
     continue
   fi
   [ $st -eq $want ] || failed "SIG$sig: exit $st, expected $want"
-  grep -q "after epoch [0-9]* of 20: the model and its training state are saved in $tmp/s" "$tmp/err" \
+  # stopped at a batch of the next epoch (its model dropped), or, for a
+  # signal during an epoch's last batch or save, after that epoch
+  grep -qE "(after epoch [0-9]+ of 20: the model and its training state are saved in $tmp/s|in epoch [0-9]+ of 20: $tmp/s keeps the model and training state of epoch [1-9])" "$tmp/err" \
     || failed "SIG$sig: message '$(cat "$tmp/err")'"
   ls "$tmp" | grep -q '^s\.' && failed "SIG$sig left a temporary file: $(ls "$tmp")"
   "$prog" train --data "$data" --resume "$tmp/s" >/dev/null 2>&1 || failed "resume after SIG$sig"
@@ -75,12 +114,12 @@ done
 
 # a signal before the first epoch: exit 128+N, nothing saved
 rm -f "$tmp/early"
-"$prog" train --data "$data" --hidden 256 --epochs 20 --model "$tmp/early" >"$tmp/out" 2>"$tmp/err" &
+"$prog" train --data "$data" --hidden 256 --epochs 20 --model "$tmp/early" >"$tmp/out-early" 2>"$tmp/err" &
 pid=$!
 kill -TERM $pid
 wait $pid; st=$?
 [ $st -eq 143 ] || failed "SIGTERM at the start: exit $st, expected 143"
-[ -e "$tmp/early" ] && ! grep -qE '^ *1/20 ' "$tmp/out" && failed "a model saved though no epoch ran"
+[ -e "$tmp/early" ] && ! grep -qE '^ *1/20 ' "$tmp/out-early" && failed "a model saved though no epoch ran"
 
 # 3. SIGPIPE: the reader is gone after one line, the model is saved
 rm -f "$tmp/p"

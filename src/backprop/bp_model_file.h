@@ -52,7 +52,7 @@
    model's parameter count and R the bytes of the RNG's state:
 
      0       8        magic "BPSTATE\n"
-     8       4        state version, 1
+     8       4        state version: 1, or 2 with the run's history
      12      4        R
      16      8 each   epochs done, the schedule's epochs, batch, validation
                       images held out, seed (little-endian unsigned 64-bit)
@@ -61,7 +61,15 @@
                       model's order (W, b; or W1, b1, W2, b2; or bp_cnn_blocks' order)
      ..      R        gsl_rng_state of the shuffling's mt19937 (this
                       machine's layout: 5,000 bytes on x86-64)
+     ..      32 E     version 2 only, E the epochs done (> 0): per epoch,
+                      its learning rate (its first step's), training loss,
+                      validation loss and validation accuracy (binary64;
+                      0, 0 for the validation without held-out images)
      ..      4        CRC-32 of the section's bytes before it
+
+   The history holds no times, so that a resumed run's file is the
+   uninterrupted run's, byte for byte.  Version 1 (written when the
+   state has no history) is read as a state without history.
 
    A file is written atomically: to a temporary file in the same directory
    (FILE.XXXXXX, FILE's name cut so that it fits the folder's longest
@@ -155,12 +163,21 @@ typedef struct
   gsl_vector *velocity;      /* every parameter's, in the file's order */
   size_t rng_size;           /* bytes of rng_state */
   unsigned char *rng_state;  /* gsl_rng_state of the shuffling's RNG */
+  gsl_matrix *history;       /* epoch x BP_HISTORY_FIELDS (the BP_HISTORY_*
+                                columns), or NULL: none (state version 1) */
 } bp_train_state;
+
+/* The columns of bp_train_state's history, one row per epoch done. */
+enum
+{
+  BP_HISTORY_LR, BP_HISTORY_TRAIN_LOSS, BP_HISTORY_VALID_LOSS,
+  BP_HISTORY_VALID_ACCURACY, BP_HISTORY_FIELDS
+};
 
 /* bp_model_file_write and bp_model_file_write_mlp with the training state
    s after the model, in one atomic write.  s->velocity must have one
-   element per parameter (GSL_EBADLEN) and every value be finite
-   (GSL_EDOM).  Not a formula: derivations/14-mini-batch.md (resuming). */
+   element per parameter and s->history, when not NULL, a row per epoch
+   done (GSL_EBADLEN), and every value be finite (GSL_EDOM).  Not a formula: derivations/14-mini-batch.md (resuming). */
 int bp_model_file_write_state (const char *path, const gsl_matrix *W,
                                const gsl_vector *b, size_t rows, size_t cols,
                                const bp_train_state *s, char *err, size_t errlen);
@@ -173,8 +190,9 @@ int bp_model_file_write_cnn_state (const char *path, const bp_cnn *net,
                                    size_t errlen);
 
 /* Read the training state of path (the model's checks and checksum, then
-   the state's): s->velocity and s->rng_state newly allocated, freed by
-   bp_train_state_free (which accepts NULL).  GSL_EINVAL for a file
+   the state's): s->velocity, s->rng_state and s->history (NULL for a
+   state of version 1) newly allocated, freed by bp_train_state_free
+   (which accepts NULL).  GSL_EINVAL for a file
    without one.  On error nothing is left allocated. */
 int bp_model_file_read_state (const char *path, bp_train_state *s, char *err,
                               size_t errlen);

@@ -90,16 +90,22 @@ bp_trainer *bp_trainer_alloc (size_t count, size_t B, size_t n, size_t m);
 void bp_trainer_free (bp_trainer *t);
 
 /* Called after every step with the examples done so far, the total, and
-   the mean training loss of the epoch's steps so far. */
-typedef void (*bp_progress_function) (size_t done, size_t total, double loss,
-                                      void *arg);
+   the mean training loss of the epoch's steps so far.  A non-zero return
+   stops the epoch there, at the batch boundary: the epoch function then
+   returns GSL_CONTINUE (the epoch not finished) without calling the error
+   handler, the parameters updated by the steps taken (how `backprop
+   train' stops within a batch of Ctrl-C).  After the epoch's last step
+   the return value is ignored: the epoch is complete. */
+typedef int (*bp_progress_function) (size_t done, size_t total, double loss,
+                                     void *arg);
 
 /* Epoch number epoch (0-based, of p->epochs): shuffle the examples with
    rng (gsl_ran_shuffle), then one step per batch of t->ws->B (the last may
    be smaller), with the learning rate bp_sgd_learning_rate gives for the
    step and momentum p->momentum.  *loss (may be NULL) is the mean training
    loss over the epoch, each batch's loss taken before its update.
-   progress may be NULL.  W is n x m and b n, the data's classes and pixels;
+   progress may be NULL; when it returns non-zero the epoch stops after
+   that step and returns GSL_CONTINUE (*loss not written).  W is n x m and b n, the data's classes and pixels;
    W must be contiguous (tda = m, not a submatrix view), else GSL_EBADLEN,
    as for a trainer made for another data set; W and b must not overlap
    (GSL_EINVAL).

@@ -17,6 +17,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 #include <gsl/gsl_errno.h>
+#include <gsl/gsl_nan.h>
 #include <gsl/gsl_rng.h>
 #include "backprop/bp_idx.h"
 #include "backprop/bp_train.h"
@@ -30,6 +31,7 @@
 #include "cli/model_lock.h"
 #include "cli/plot.h"
 #include "cli/progress.h"
+#include "verify/i18n.h"
 
 #define DEFAULT_MODEL "backprop.model"
 /* --validation's default: a twelfth of the training images (5,000 of
@@ -51,6 +53,11 @@ typedef struct
   unsigned long seed;
   size_t validation;   /* SIZE_MAX: the default share */
   size_t stop_after;   /* 0: run the whole schedule */
+  int json;            /* --json: a JSON object per line on stdout */
+  /* which settings the command line gave (--resume compares them with
+     the saved run's) */
+  int set_epochs, set_batch, set_lr, set_momentum, set_decay, set_validation,
+    set_seed, set_shape;
 } train_options;
 
 static void
@@ -100,17 +107,24 @@ print_train_help (void)
           "                      with --resume, the file resumed)\n"
           "  -r, --resume=FILE   continue the run saved in FILE (its settings, epoch,\n"
           "                      velocities and RNG): the result is the model an\n"
-          "                      uninterrupted run would have saved, byte for byte\n"
+          "                      uninterrupted run would have saved, byte for byte;\n"
+          "                      the run's own options may be repeated, a differing\n"
+          "                      one is refused\n"
           "      --stop-after=K  stop after epoch K of the schedule, saved as an\n"
           "                      interrupt would leave it (to resume later)\n"
           "  -p, --plot=DIR      write DIR/curves.csv, curves.gp (and curves.png with\n"
-          "                      gnuplot), and the first layer's weights as\n"
+          "                      gnuplot) after every epoch, the whole run's when\n"
+          "                      resumed, and at the end the first layer's weights as\n"
           "                      DIR/weights.pgm (a montage of at most %d rows) and\n"
           "                      DIR/weights-K.pgm for each of them\n"
+          "      --json          print a JSON object per epoch on stdout, one a line,\n"
+          "                      and one of the test figures at the end (backprop(1))\n"
           "  -h, --help          display this help and exit\n\n"
           "On a terminal, a progress line on stderr shows the images per second, the\n"
-          "time left in the epoch and the running loss.  SIGINT, SIGTERM or SIGHUP\n"
-          "stop the run at the end of the current epoch, after it is saved.\n\n"
+          "whole run's time left and the running loss.  The first SIGINT (Ctrl-C),\n"
+          "SIGTERM or SIGHUP stops the run at the next batch: the model file keeps\n"
+          "the last finished epoch (and its training state); a second one quits at\n"
+          "once.\n\n"
           "Exit status: 0 on success, 2 on bad usage, bad data or a write failure,\n"
           "3 when training diverged (the loss or a parameter not finite: the model\n"
           "of the last good epoch is kept), 128+N when stopped by signal N (130 for\n"
@@ -162,7 +176,7 @@ parse_conv (const char *arg, size_t conv[2])
 static int
 parse_options (int argc, char **argv, train_options *o)
 {
-  enum { OPT_STOP_AFTER = 1000 };
+  enum { OPT_STOP_AFTER = 1000, OPT_JSON };
   static const struct option longopts[] = {
     {"data", required_argument, NULL, 'd'},
     {"hidden", required_argument, NULL, 'H'},
@@ -179,13 +193,13 @@ parse_options (int argc, char **argv, train_options *o)
     {"resume", required_argument, NULL, 'r'},
     {"stop-after", required_argument, NULL, OPT_STOP_AFTER},
     {"plot", required_argument, NULL, 'p'},
+    {"json", no_argument, NULL, OPT_JSON},
     {"help", no_argument, NULL, 'h'},
     {NULL, 0, NULL, 0}
   };
-  /* given[] which settings were given: the others take the defaults of the
-     model chosen once every option is read. */
-  int set_epochs = 0, set_batch = 0, set_lr = 0, set_momentum = 0, set_decay = 0;
-  int set_act = 0, set_run = 0;
+  /* the settings not given take the defaults of the model chosen once
+     every option is read */
+  int set_act = 0;
   unsigned long ul;
   memset (o, 0, sizeof *o);
   o->model = NULL;
@@ -198,7 +212,7 @@ parse_options (int argc, char **argv, train_options *o)
   while ((c = getopt_long (argc, argv, "d:H:a:c:e:b:l:u:w:v:s:m:r:p:h", longopts, NULL))
          != -1)
     {
-      set_run += strchr ("HaceluwvsbH", c) != NULL && c != 0;
+      o->set_shape |= c == 'H' || c == 'a' || c == 'c';
       switch (c)
         {
         case 'd':
@@ -223,39 +237,41 @@ parse_options (int argc, char **argv, train_options *o)
           if (parse_ulong (optarg, &ul) != 0 || ul == 0 || ul > BP_SGD_EPOCHS_MAX)
             return bad_value ("epoch count", optarg, "a whole number from 1 to 100000");
           o->p.epochs = ul;
-          set_epochs = 1;
+          o->set_epochs = 1;
           break;
         case 'b':
           if (parse_ulong (optarg, &ul) != 0 || ul == 0 || ul > BP_SGD_BATCH_MAX)
             return bad_value ("batch size", optarg, "a whole number from 1 to 1000000");
           o->p.batch = ul;
-          set_batch = 1;
+          o->set_batch = 1;
           break;
         case 'l':
           if (parse_double (optarg, &o->p.lr) != 0 || !(o->p.lr > 0))
             return bad_value ("learning rate", optarg, "a positive number");
-          set_lr = 1;
+          o->set_lr = 1;
           break;
         case 'u':
           if (parse_double (optarg, &o->p.momentum) != 0
               || !(o->p.momentum >= 0 && o->p.momentum < 1))
             return bad_value ("momentum", optarg, "a number in [0, 1)");
-          set_momentum = 1;
+          o->set_momentum = 1;
           break;
         case 'w':
           if (parse_double (optarg, &o->p.weight_decay) != 0 || !(o->p.weight_decay >= 0))
             return bad_value ("weight decay", optarg, "a number >= 0");
-          set_decay = 1;
+          o->set_decay = 1;
           break;
         case 'v':
           if (parse_ulong (optarg, &ul) != 0 || ul > BP_SGD_VALIDATION_MAX)
             return bad_value ("validation count", optarg,
                               "a whole number from 0 to 4294967295");
           o->validation = ul;
+          o->set_validation = 1;
           break;
         case 's':
           if (parse_seed (optarg, &o->seed) != 0)
             return bad_value ("seed", optarg, "a whole number from 1 to 4294967295");
+          o->set_seed = 1;
           break;
         case 'm':
           o->model = optarg;
@@ -270,6 +286,9 @@ parse_options (int argc, char **argv, train_options *o)
           break;
         case 'p':
           o->plot = optarg;
+          break;
+        case OPT_JSON:
+          o->json = 1;
           break;
         case 'h':
           print_train_help ();
@@ -290,9 +309,6 @@ parse_options (int argc, char **argv, train_options *o)
                         "convolutional network's activations are relu");
   if (set_act && o->hidden == 0)
     return usage_error ("--activation needs --hidden=H (H > 0)");
-  if (o->resume && set_run)
-    return usage_error ("--resume continues the run saved in the file, with its "
-                        "settings: give only --data, --model, --plot, --stop-after");
   if (o->model == NULL)
     o->model = o->resume ? o->resume : DEFAULT_MODEL;
   if (o->hidden > 0 || o->conv[0] > 0)
@@ -302,23 +318,156 @@ parse_options (int argc, char **argv, train_options *o)
         bp_cnn_sgd_params_default (&q);
       else
         bp_mlp_sgd_params_default (&q);
-      o->p.epochs = set_epochs ? o->p.epochs : q.epochs;
-      o->p.batch = set_batch ? o->p.batch : q.batch;
-      o->p.lr = set_lr ? o->p.lr : q.lr;
-      o->p.momentum = set_momentum ? o->p.momentum : q.momentum;
-      o->p.weight_decay = set_decay ? o->p.weight_decay : q.weight_decay;
+      o->p.epochs = o->set_epochs ? o->p.epochs : q.epochs;
+      o->p.batch = o->set_batch ? o->p.batch : q.batch;
+      o->p.lr = o->set_lr ? o->p.lr : q.lr;
+      o->p.momentum = o->set_momentum ? o->p.momentum : q.momentum;
+      o->p.weight_decay = o->set_decay ? o->p.weight_decay : q.weight_decay;
     }
   return 0;
 }
 
-/* ---- signals: stop at the end of the epoch, after the save ------------ */
+/* s as a JSON string: quotes, backslashes and control characters
+   escaped, other bytes (UTF-8) as they are. */
+static void
+json_string (FILE *out, const char *s)
+{
+  fputc ('"', out);
+  for (const unsigned char *c = (const unsigned char *) s; *c; c++)
+    if (*c == '"' || *c == '\\')
+      fprintf (out, "\\%c", *c);
+    else if (*c < 0x20)
+      fprintf (out, "\\u%04x", *c);
+    else
+      fputc (*c, out);
+  fputc ('"', out);
+}
+
+/* ---- --resume with the original command ------------------------------ */
+
+/* A setting given with --resume that differs from the saved run's:
+   reported, naming both values; 0 when they agree. */
+static int
+differs (int given, const char *option, double want, double saved, const char *path)
+{
+  if (!given || want == saved)
+    return 0;
+  fprintf (stderr, _("%s: train: --resume: %s %g differs from the run saved in %s "
+                     "(%g): resume with its settings, or start a new run\n"),
+           program_name, option, want, path, saved);
+  return 2;
+}
+
+/* 0 when every setting the command line gave equals the saved run's (st),
+   or the model it names is the one loaded (M, of rows x cols images),
+   so that the original command with --resume appended continues it. */
+static int
+resume_settings_agree (const train_options *o, const bp_train_state *st, const model *M,
+                       size_t rows, size_t cols)
+{
+  const char *f = o->resume;
+  if (differs (o->set_epochs, "--epochs", (double) o->p.epochs, (double) st->epochs, f)
+      || differs (o->set_batch, "--batch", (double) o->p.batch, (double) st->batch, f)
+      || differs (o->set_lr, "--lr", o->p.lr, st->lr, f)
+      || differs (o->set_momentum, "--momentum", o->p.momentum, st->momentum, f)
+      || differs (o->set_decay, "--weight-decay", o->p.weight_decay, st->weight_decay, f)
+      || differs (o->set_validation, "--validation", (double) o->validation,
+                  (double) st->validation, f)
+      || differs (o->set_seed, "--seed", (double) o->seed, (double) st->seed, f))
+    return 2;
+  if (!o->set_shape)
+    return 0;
+  /* the model the options name, described as the loaded one is */
+  const model_shape want = { rows * cols, M->kind->classes (M), o->hidden, o->act, rows,
+                             cols, o->conv[0], o->conv[1] };
+  model W = { model_kind_of (&want), NULL };
+  char a[256], b[256];
+  if (W.kind->alloc (&W, &want) != 0)
+    {
+      fprintf (stderr, _("%s: train: out of memory\n"), program_name);
+      return EXIT_NOT_CARRIED_OUT;
+    }
+  W.kind->describe (&W, a, sizeof a);
+  W.kind->free (&W);
+  M->kind->describe (M, b, sizeof b);
+  if (strcmp (a, b) == 0)
+    return 0;
+  fprintf (stderr, _("%s: train: --resume: the options give the %s, but %s holds the "
+                     "%s: resume with its settings, or start a new run\n"),
+           program_name, a, f, b);
+  return 2;
+}
+
+/* ---- signals: stop at the next batch, keep the last epoch's save ------ */
 
 static volatile sig_atomic_t stop_signal;
+/* A second signal that came during a save (another thread may take it
+   while the main thread blocks it): acted on once the file is whole. */
+static volatile sig_atomic_t saving, quit_signal;
+/* What the first signal prints at once (built before each epoch, outside
+   the handler: gettext and printf are not async-signal-safe). */
+static char stop_note[512];
+static volatile sig_atomic_t stop_note_len;
 
+/* The first signal asks the run to stop at the next batch boundary and
+   says so; a second one takes its default action (the process ends at
+   once; a save in progress holds it until the file is whole). */
 static void
 on_stop (int sig)
 {
+  if (stop_signal)
+    {
+      if (saving)
+        {
+          quit_signal = sig;
+          return;
+        }
+      signal (sig, SIG_DFL);
+      raise (sig);
+      return;
+    }
   stop_signal = sig;
+  if (stop_note_len > 0)
+    {
+      const ssize_t w = write (STDERR_FILENO, stop_note, (size_t) stop_note_len);
+      (void) w;   /* stderr gone: nothing to tell */
+    }
+}
+
+/* The note of a stop during the epoch after `done' epochs, saved in path
+   (done 0 of a new run: nothing saved yet). */
+static void
+stop_note_set (int terminal, size_t done, int saved, const char *path)
+{
+  char text[sizeof stop_note - 8];
+  if (saved)
+    snprintf (text, sizeof text, _("%s: train: stopping at the next batch; %s keeps the "
+                                   "model of epoch %zu (interrupt again to quit now)\n"),
+              program_name, path, done);
+  else
+    snprintf (text, sizeof text, _("%s: train: stopping at the next batch; no epoch is "
+                                   "saved yet (interrupt again to quit now)\n"),
+              program_name);
+  sigset_t block, old;
+  sigemptyset (&block);
+  sigaddset (&block, SIGINT);
+  sigaddset (&block, SIGTERM);
+  sigaddset (&block, SIGHUP);
+  sigprocmask (SIG_BLOCK, &block, &old);
+  snprintf (stop_note, sizeof stop_note, "%s%s", terminal ? "\r\033[K" : "", text);
+  stop_note_len = (sig_atomic_t) strlen (stop_note);
+  sigprocmask (SIG_SETMASK, &old, NULL);
+}
+
+/* The bp_progress_function of the run: the progress line, and a stop
+   at the batch boundary once a signal came. */
+static int
+train_step (size_t done, size_t total, double loss, void *arg)
+{
+  if (stop_signal)
+    return 1;
+  progress_show (done, total, loss, arg);
+  return 0;
 }
 
 static void
@@ -348,8 +497,15 @@ save_blocked (const model *M, const char *path, size_t rows, size_t cols,
   sigaddset (&block, SIGTERM);
   sigaddset (&block, SIGHUP);
   sigprocmask (SIG_BLOCK, &block, &old);
+  saving = 1;
   const int status = M->kind->save (M, path, rows, cols, s, err, len);
+  saving = 0;
   sigprocmask (SIG_SETMASK, &old, NULL);
+  if (quit_signal)
+    {
+      signal (quit_signal, SIG_DFL);
+      raise (quit_signal);
+    }
   return status;
 }
 
@@ -450,6 +606,7 @@ run_train (train_options *o, model_lock *lock)
   bp_train_state st = { 0 };
   model M = { NULL, NULL };
   size_t first = 0;   /* the first epoch to run (0-based) */
+  int png = 0;        /* curves.png drawn */
   if (o->resume)
     {
       size_t layers, rows, cols;
@@ -466,6 +623,13 @@ run_train (train_options *o, model_lock *lock)
           if (M.kind) M.kind->free (&M);
           bp_train_state_free (&st);
           return 2;
+        }
+      const int agree = resume_settings_agree (o, &st, &M, rows, cols);
+      if (agree != 0)
+        {
+          M.kind->free (&M);
+          bp_train_state_free (&st);
+          return agree;
         }
       o->p.epochs = st.epochs;
       o->p.batch = st.batch;
@@ -527,7 +691,10 @@ run_train (train_options *o, model_lock *lock)
     }
   const size_t n = all.n_classes, m = all.rows * all.cols;
   gsl_rng *rng = gsl_rng_alloc (gsl_rng_mt19937);
-  double *curves = calloc (3 * o->p.epochs, sizeof *curves);
+  /* the whole run's figures (bp_train_state's history), NaN where a
+     resumed state of version 1 did not keep them */
+  gsl_matrix *hist = gsl_matrix_alloc (o->p.epochs, BP_HISTORY_FIELDS);
+  size_t known = 0;   /* the epochs of hist with figures, from the first */
   gsl_vector *vel = NULL;
   if (o->validation == SIZE_MAX)
     o->validation = all.count / VALIDATION_SHARE;
@@ -551,7 +718,7 @@ run_train (train_options *o, model_lock *lock)
                all.count - o->validation, o->validation);
       goto out;
     }
-  if (rng == NULL || curves == NULL)
+  if (rng == NULL || hist == NULL)
     {
       fprintf (stderr, "%s: train: out of memory\n", program_name);
       status = EXIT_NOT_CARRIED_OUT;
@@ -586,8 +753,17 @@ run_train (train_options *o, model_lock *lock)
         }
       memcpy (gsl_rng_state (rng), st.rng_state, st.rng_size);
       M.kind->velocity (&M, st.velocity, 0);
+      gsl_matrix_set_all (hist, GSL_NAN);
+      if (st.history)
+        {
+          gsl_matrix_view done = gsl_matrix_submatrix (hist, 0, 0, first, BP_HISTORY_FIELDS);
+          gsl_matrix_memcpy (&done.matrix, st.history);
+          known = first;
+        }
     }
   M.kind->describe (&M, what, sizeof what);
+  if (!o->json)
+    {
   printf ("backprop train: %s: %zu training, %zu validation and %zu test images of "
           "%zux%zu, %zu classes\n", data, train.count, val.count, test.count, all.rows,
           all.cols, n);
@@ -598,6 +774,7 @@ run_train (train_options *o, model_lock *lock)
   if (o->resume)
     printf ("resumed from %s after epoch %zu\n", o->resume, first);
   printf ("epoch      lr  train loss  valid loss  valid acc  time (s)\n");
+    }
   fflush (stdout);
   if (stop_signal)
     {
@@ -608,8 +785,6 @@ run_train (train_options *o, model_lock *lock)
     }
   progress pr;
   progress_init (&pr, o->p.epochs);
-  double *train_loss = curves, *val_loss = curves + o->p.epochs;
-  double *val_acc = curves + 2 * o->p.epochs;
   const double t0 = seconds ();
   const size_t per_epoch = (train.count + o->p.batch - 1) / o->p.batch;
   size_t e;
@@ -618,11 +793,26 @@ run_train (train_options *o, model_lock *lock)
       progress_epoch (&pr, e + 1);
       const double eta = bp_sgd_learning_rate (&o->p, e * per_epoch,
                                                o->p.epochs * per_epoch);
-      int s = M.kind->epoch (&M, &train, &o->p, e, rng, pr.on ? progress_show : NULL,
-                             &pr, &train_loss[e]);
-      val_loss[e] = val_acc[e] = 0.0;
+      stop_note_set (pr.on, e, o->resume || e > 0, o->model);
+      double train_loss, val_loss = 0.0, val_acc = 0.0;
+      int s = M.kind->epoch (&M, &train, &o->p, e, rng, train_step, &pr, &train_loss);
+      if (s == GSL_CONTINUE)
+        {
+          /* stopped between two batches: the file keeps epoch e's save */
+          progress_clear (&pr);
+          if (o->resume || e > 0)
+            fprintf (stderr, _("%s: train: %s in epoch %zu of %zu: %s keeps the model "
+                               "and training state of epoch %zu; 'backprop train "
+                               "--resume %s' continues\n"), program_name,
+                     strsignal (stop_signal), e + 1, o->p.epochs, o->model, e, o->model);
+          else
+            fprintf (stderr, _("%s: train: %s in epoch 1: nothing saved\n"),
+                     program_name, strsignal (stop_signal));
+          status = EXIT_SIGNAL_BASE + stop_signal;
+          goto out;
+        }
       if (s == GSL_SUCCESS && val.count > 0)
-        s = M.kind->evaluate (&M, &val, NULL, &val_acc[e], &val_loss[e]);
+        s = M.kind->evaluate (&M, &val, NULL, &val_acc, &val_loss);
       progress_clear (&pr);
       char why[160];
       if (s == GSL_SUCCESS
@@ -647,17 +837,36 @@ run_train (train_options *o, model_lock *lock)
                    : s == GSL_ENOMEM ? EXIT_NOT_CARRIED_OUT : 2;
           goto out;
         }
-      if (val.count > 0)
-        printf ("%3zu/%-3zu %7.5f %11.4f %11.4f %9.2f%% %9.1f\n", e + 1, o->p.epochs,
-                eta, train_loss[e], val_loss[e], 100 * val_acc[e], seconds () - t0);
+      gsl_matrix_set (hist, e, BP_HISTORY_LR, eta);
+      gsl_matrix_set (hist, e, BP_HISTORY_TRAIN_LOSS, train_loss);
+      gsl_matrix_set (hist, e, BP_HISTORY_VALID_LOSS, val_loss);
+      gsl_matrix_set (hist, e, BP_HISTORY_VALID_ACCURACY, val_acc);
+      if (known == e)
+        known = e + 1;
+      if (o->json)
+        {
+          printf ("{\"event\":\"epoch\",\"epoch\":%zu,\"epochs\":%zu,\"lr\":%.17g,"
+                  "\"train_loss\":%.17g,", e + 1, o->p.epochs, eta, train_loss);
+          if (val.count > 0)
+            printf ("\"valid_loss\":%.17g,\"valid_accuracy\":%.17g,", val_loss, val_acc);
+          else
+            printf ("\"valid_loss\":null,\"valid_accuracy\":null,");
+          printf ("\"seconds\":%.3f}\n", seconds () - t0);
+        }
+      else if (val.count > 0)
+        printf ("%3zu/%-3zu %7.5g %11.4g %11.4g %9.2f%% %9.1f\n", e + 1, o->p.epochs,
+                eta, train_loss, val_loss, 100 * val_acc, seconds () - t0);
       else
-        printf ("%3zu/%-3zu %7.5f %11.4f %11s %10s %9.1f\n", e + 1, o->p.epochs, eta,
-                train_loss[e], "-", "-", seconds () - t0);
+        printf ("%3zu/%-3zu %7.5g %11.4g %11s %10s %9.1f\n", e + 1, o->p.epochs, eta,
+                train_loss, "-", "-", seconds () - t0);
       fflush (stdout);
-      /* the model and the optimizer's state, atomically, every epoch */
+      /* the model and the optimizer's state, atomically, every epoch; the
+         history when every epoch's figures are known */
+      gsl_matrix_view done = gsl_matrix_submatrix (hist, 0, 0, e + 1, BP_HISTORY_FIELDS);
       bp_train_state now = { e + 1, o->p.epochs, o->p.batch, o->validation, o->seed,
                              o->p.lr, o->p.momentum, o->p.weight_decay, vel,
-                             gsl_rng_size (rng), gsl_rng_state (rng) };
+                             gsl_rng_size (rng), gsl_rng_state (rng),
+                             known == e + 1 ? &done.matrix : NULL };
       M.kind->velocity (&M, vel, 1);
       if (model_lock_check ("train", lock) != 0)
         goto out;
@@ -667,6 +876,9 @@ run_train (train_options *o, model_lock *lock)
           goto out;
         }
       model_lock_saved (lock);
+      /* the curves so far, after every epoch: a stopped run keeps them */
+      if (o->plot != NULL && plot_curves ("train", o->plot, what, &done.matrix, &png) != 0)
+        goto out;
       if (stop_signal || (o->stop_after && e + 1 >= o->stop_after && e + 1 < o->p.epochs))
         break;
     }
@@ -685,18 +897,25 @@ run_train (train_options *o, model_lock *lock)
       fprintf (stderr, "%s: train: the test set could not be evaluated\n", program_name);
       goto out;
     }
-  printf ("model saved to %s; test accuracy %.2f%%\n", o->model, 100 * test_acc);
-  printf ("test loss %.4f (the test set, evaluated once, after training)\n", test_loss);
+  if (o->json)
+    {
+      printf ("{\"event\":\"test\",\"model\":");
+      json_string (stdout, o->model);
+      printf (",\"test_accuracy\":%.17g,\"test_loss\":%.17g}\n", test_acc, test_loss);
+    }
+  else
+    {
+      printf ("model saved to %s; test accuracy %.2f%%\n", o->model, 100 * test_acc);
+      printf ("test loss %.4f (the test set, evaluated once, after training)\n", test_loss);
+    }
   if (o->plot != NULL)
     {
-      int png;
       size_t rows, cols;
       const gsl_matrix *W = M.kind->weights (&M, all.rows, all.cols, &rows, &cols);
-      if (plot_curves ("train", o->plot, what, o->p.epochs, train_loss, val_loss, val_acc,
-                       &png) != 0
-          || plot_weights ("train", o->plot, W, rows, cols) != 0)
+      if (plot_weights ("train", o->plot, W, rows, cols) != 0)
         goto out;
       const size_t shown = W->size1 < PLOT_MAX_UNITS ? W->size1 : PLOT_MAX_UNITS;
+      if (!o->json)
       printf ("plots written to %s: curves.csv, curves.gp%s, weights.pgm, "
               "weights-0.pgm ... weights-%zu.pgm (%zu of %zu rows of the first layer)\n",
               o->plot, png ? ", curves.png" : " (no curves.png: gnuplot is not installed)",
@@ -706,7 +925,7 @@ run_train (train_options *o, model_lock *lock)
 out:
   fflush (stdout);
   gsl_vector_free (vel);
-  free (curves);
+  if (hist) gsl_matrix_free (hist);
   if (rng) gsl_rng_free (rng);
   if (M.impl) M.kind->free (&M);
   bp_train_state_free (&st);

@@ -57,6 +57,7 @@ print_help (void)
          "inconclusive, 4 when the work cannot be carried out (out of memory, a\n"
          "thread that cannot start); train: 3 when it diverged, 128+N when\n"
          "signal N stopped it after saving.\n"), stdout);
+  printf (_("\nReport bugs to: %s\n"), PACKAGE_BUGREPORT);
 }
 
 static void
@@ -66,6 +67,7 @@ print_version (void)
   blas_describe (blas, sizeof blas);
   printf ("%s (%s) %s\n", program_name, PACKAGE_NAME, PACKAGE_VERSION);
   printf ("BLAS: %s\n", blas);
+  printf (_("Copyright (C) %s the backprop authors (AUTHORS).\n"), "2026");
   fputs (_("License GPLv3+: GNU GPL version 3 or later <https://gnu.org/licenses/gpl.html>.\n"
          "This is free software: you are free to change and redistribute it.\n"
          "There is NO WARRANTY, to the extent permitted by law.\n"), stdout);

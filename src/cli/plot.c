@@ -13,6 +13,7 @@
 #include <unistd.h>
 #include "cli/cli.h"
 #include "cli/plot.h"
+#include "backprop/bp_model_file.h"
 
 #define MONTAGE_GAP 4
 
@@ -162,19 +163,22 @@ wait_bounded (pid_t pid, int *st)
 }
 
 int
-plot_curves (const char *cmd, const char *dir, const char *title, size_t epochs,
-                const double *train_loss, const double *test_loss,
-                const double *test_accuracy, int *png)
+plot_curves (const char *cmd, const char *dir, const char *title,
+             const gsl_matrix *history, int *png)
 {
   out_file o = { NULL, -1, "", "", "" };
   *png = 0;
   FILE *f = open_in (cmd, dir, "curves.csv", &o);
   if (f == NULL)
     return -1;
-  fputs ("epoch,train_loss,validation_loss,validation_accuracy\n", f);
-  for (size_t e = 0; e < epochs; e++)
-    fprintf (f, "%zu,%.9g,%.9g,%.6f\n", e + 1, train_loss[e], test_loss[e],
-             test_accuracy[e]);
+  fputs ("epoch,train_loss,validation_loss,validation_accuracy,learning_rate\n", f);
+  for (size_t e = 0; e < history->size1; e++)
+    if (!isnan (gsl_matrix_get (history, e, BP_HISTORY_TRAIN_LOSS)))
+      fprintf (f, "%zu,%.9g,%.9g,%.6f,%.9g\n", e + 1,
+               gsl_matrix_get (history, e, BP_HISTORY_TRAIN_LOSS),
+               gsl_matrix_get (history, e, BP_HISTORY_VALID_LOSS),
+               gsl_matrix_get (history, e, BP_HISTORY_VALID_ACCURACY),
+               gsl_matrix_get (history, e, BP_HISTORY_LR));
   if (close_checked (cmd, &o) != 0)
     return -1;
   if ((f = open_in (cmd, dir, "curves.gp", &o)) == NULL)

@@ -11,12 +11,13 @@
 int plot_dir (const char *cmd, const char *dir);
 
 /* dir/curves.csv (epoch,train_loss,validation_loss,validation_accuracy,
-   one row per epoch), dir/curves.gp titled "backprop train: TITLE" (the
-   model), and dir/curves.png by running gnuplot when it is
-   on PATH.  *png tells whether the PNG was made.  0 on success. */
-int plot_curves (const char *cmd, const char *dir, const char *title, size_t epochs,
-                    const double *train_loss, const double *test_loss,
-                    const double *test_accuracy, int *png);
+   learning_rate: one row per row of history, bp_train_state's columns,
+   none for a row of NaN, an epoch whose figures were not kept),
+   dir/curves.gp titled "backprop train: TITLE" (the model), and
+   dir/curves.png by running gnuplot when it is on PATH.  *png tells
+   whether the PNG was made.  0 on success. */
+int plot_curves (const char *cmd, const char *dir, const char *title,
+                 const gsl_matrix *history, int *png);
 
 /* dir/weights-K.pgm for each row K of W, a rows x cols image, mid-grey 0,
    white the row's largest positive weight and black its most negative

@@ -42,17 +42,32 @@ progress_epoch (progress *pr, size_t epoch)
   pr->start = pr->last = seconds ();
 }
 
+/* s seconds as m:ss, or h:mm:ss from an hour */
+static void
+clock_format (char *buf, size_t len, double s)
+{
+  const long t = s > 0 && s < 1e9 ? (long) s : 0;
+  if (t >= 3600)
+    snprintf (buf, len, "%ld:%02ld:%02ld", t / 3600, t / 60 % 60, t % 60);
+  else
+    snprintf (buf, len, "%ld:%02ld", t / 60, t % 60);
+}
+
 void
 progress_format (char *buf, size_t len, int width, size_t epoch, size_t epochs,
                  size_t done, size_t total, double elapsed, double loss)
 {
   const double rate = elapsed > 0 ? (double) done / elapsed : 0.0;
-  const int left = (int) (rate > 0 ? (double) (total - done) / rate : 0.0);
+  /* the whole run's time left: the rest of this epoch and the epochs
+     after it, at this epoch's rate */
+  const double after = (double) (epochs > epoch ? epochs - epoch : 0);
+  const double left = rate > 0 ? ((double) (total - done) + after * (double) total) / rate
+                               : 0.0;
   const int pct = (int) (100 * done / total), room = width - 1;
-  char head[64], tail[96];
+  char head[64], tail[128], clock[32];
+  clock_format (clock, sizeof clock, left);
   snprintf (head, sizeof head, "epoch %zu/%zu %3d%%", epoch, epochs, pct);
-  snprintf (tail, sizeof tail, " %.0f img/s  %d:%02d left  loss %.4f", rate,
-            left / 60, left % 60, loss);
+  snprintf (tail, sizeof tail, " %.0f img/s  %s left  loss %.4g", rate, clock, loss);
   /* the widest form that fits: with a bar of up to 30 columns, without,
      then a terse one; the last cut to the width */
   const int bar = room - (int) strlen (head) - (int) strlen (tail) - 3;
@@ -68,8 +83,8 @@ progress_format (char *buf, size_t len, int width, size_t epoch, size_t epochs,
   else if ((int) (strlen (head) + strlen (tail)) <= room)
     snprintf (buf, len, "%s%s", head, tail);
   else
-    snprintf (buf, len, "%zu/%zu %d%% %.0f img/s %d:%02d left loss %.3f", epoch,
-              epochs, pct, rate, left / 60, left % 60, loss);
+    snprintf (buf, len, "%zu/%zu %d%% %.0f img/s %s left loss %.3g", epoch,
+              epochs, pct, rate, clock, loss);
   if (room >= 0 && strlen (buf) > (size_t) room)
     buf[room] = '\0';
 }

@@ -1,6 +1,6 @@
 /* progress.h -- (internal) the progress line of `backprop train' on a
    terminal: the epoch, its share done, images per second, the time left in
-   the epoch and the running training loss, redrawn in place at most ten
+   the whole run and the running training loss, redrawn in place at most ten
    times a second and cut to the terminal's width (TIOCGWINSZ, else
    $COLUMNS, else 80), so it never wraps.  Nothing when stderr is not a
    terminal. */

@@ -438,7 +438,8 @@ bp_model_file_write_mlp (const char *path, const bp_mlp *net, size_t rows,
 /* ---- the training state (bp_model_file.h, "The training state") ---- */
 
 #define STATE_MAGIC "BPSTATE\n"
-#define STATE_VERSION 1u
+#define STATE_VERSION 1u       /* without the run's history */
+#define STATE_VERSION_HISTORY 2u
 #define STATE_HEAD 80         /* magic to weight decay */
 
 static void
@@ -470,16 +471,22 @@ state_bytes (const char *path, const bp_train_state *s, size_t count,
     return report_file_error (err, errlen, GSL_EBADLEN, path, "cannot save: the "
                               "training state must have a velocity per parameter (%zu)",
                               count);
+  const gsl_matrix *hi = s->history;
+  if (hi && (hi->size1 != s->epoch || hi->size2 != BP_HISTORY_FIELDS))
+    return report_file_error (err, errlen, GSL_EBADLEN, path, "cannot save: the "
+                              "history must have a row of %d per epoch done (%zu)",
+                              BP_HISTORY_FIELDS, s->epoch);
   if (!isfinite (s->lr) || !isfinite (s->momentum) || !isfinite (s->weight_decay)
-      || !vector_finite (s->velocity))
+      || !vector_finite (s->velocity) || (hi && !matrix_finite (hi)))
     return report_file_error (err, errlen, GSL_EDOM, path, "cannot save: the training "
                               "state has a value that is not finite");
-  *len = STATE_HEAD + 8 * count + s->rng_size + 4;
+  const size_t rows = hi ? hi->size1 : 0;
+  *len = STATE_HEAD + 8 * count + s->rng_size + 8 * BP_HISTORY_FIELDS * rows + 4;
   unsigned char *p = *out = malloc (*len);
   if (p == NULL)
     return report_file_error (err, errlen, GSL_ENOMEM, path, "cannot save: out of memory");
   memcpy (p, STATE_MAGIC, 8);   /* NOLINT(bugprone-not-null-terminated-result) */
-  put_u32 (p + 8, STATE_VERSION);
+  put_u32 (p + 8, hi ? STATE_VERSION_HISTORY : STATE_VERSION);
   put_u32 (p + 12, (uint32_t) s->rng_size);
   put_u64 (p + 16, s->epoch);
   put_u64 (p + 24, s->epochs);
@@ -493,6 +500,10 @@ state_bytes (const char *path, const bp_train_state *s, size_t count,
     put_f64 (p + STATE_HEAD + 8 * k, gsl_vector_get (s->velocity, k));
   if (s->rng_size)
     memcpy (p + STATE_HEAD + 8 * count, s->rng_state, s->rng_size);
+  unsigned char *q = p + STATE_HEAD + 8 * count + s->rng_size;
+  for (size_t e = 0; e < rows; e++)
+    for (size_t j = 0; j < BP_HISTORY_FIELDS; j++, q += 8)
+      put_f64 (q, gsl_matrix_get (hi, e, j));
   put_u32 (p + *len - 4, (uint32_t) crc32_z (crc32_z (0L, Z_NULL, 0), p, *len - 4));
   return GSL_SUCCESS;
 }
@@ -555,8 +566,10 @@ bp_train_state_free (bp_train_state *s)
   if (s == NULL)
     return;
   if (s->velocity) gsl_vector_free (s->velocity);
+  if (s->history) gsl_matrix_free (s->history);
   free (s->rng_state);
   s->velocity = NULL;
+  s->history = NULL;
   s->rng_state = NULL;
 }
 
@@ -569,6 +582,7 @@ typedef struct
   unsigned act;
   size_t head, count, len;      /* header bytes, parameters, model bytes */
   size_t state, rng_size;       /* the training state's bytes after them, or 0 */
+  size_t history;               /* its history's rows (state version 2) */
 } header;
 
 /* A size field of a header that disagrees with the file's length, and
@@ -640,17 +654,31 @@ corrupt_field (FILE *f, const unsigned char *head, const header *h, size_t len,
 }
 
 /* The length of the training state section that starts at offset h->len
-   of f, from its first 16 bytes, or 0 when there is none that fits. */
+   of f, from its first 24 bytes, or 0 when there is none that fits;
+   *history the rows of its history (version 2: one per epoch done). */
 static size_t
-state_length (FILE *f, const header *h, size_t file_size, size_t *rng_size)
+state_length (FILE *f, const header *h, size_t file_size, size_t *rng_size,
+              size_t *history)
 {
-  unsigned char head[16];
+  unsigned char head[24];
+  *history = 0;
   if (file_size <= h->len || fseek (f, (long) h->len, SEEK_SET) != 0
       || fread (head, 1, sizeof head, f) != sizeof head
-      || memcmp (head, STATE_MAGIC, 8) != 0 || get_u32 (head + 8) != STATE_VERSION)
+      || memcmp (head, STATE_MAGIC, 8) != 0
+      || (get_u32 (head + 8) != STATE_VERSION
+          && get_u32 (head + 8) != STATE_VERSION_HISTORY))
     return 0;
   *rng_size = get_u32 (head + 12);
-  const size_t len = mul_add (h->count, 8, STATE_HEAD + 4 + *rng_size);
+  const uint64_t epochs = get_u64 (head + 16);
+  if (get_u32 (head + 8) == STATE_VERSION_HISTORY)
+    {
+      if (epochs == 0 || epochs > SIZE_MAX / (8 * BP_HISTORY_FIELDS))
+        return 0;
+      *history = (size_t) epochs;
+    }
+  size_t len = mul_add (h->count, 8, STATE_HEAD + 4 + *rng_size);
+  if (len != SIZE_MAX)
+    len = mul_add (*history, 8 * BP_HISTORY_FIELDS, len);
   return len == SIZE_MAX ? 0 : len;
 }
 
@@ -765,7 +793,7 @@ read_header (FILE *f, const char *path, uint32_t want, header *h, char *err,
                       "bad sizes in the header: %zu classes, %zu inputs%s make "
                       "a file longer than %zu bytes", h->n, h->m,
                       h->H ? " and the hidden units" : "", (size_t) SIZE_MAX);
-  h->state = state_length (f, h, (size_t) st.st_size, &h->rng_size);
+  h->state = state_length (f, h, (size_t) st.st_size, &h->rng_size, &h->history);
   if ((size_t) st.st_size != h->len && h->state == 0
       && corrupt_field (f, head, h, (size_t) st.st_size, &fix))
     return report_file_error (err, errlen, GSL_EINVAL, path,
@@ -1049,7 +1077,9 @@ bp_model_file_read_state (const char *path, bp_train_state *s, char *err, size_t
       s->rng_size = h.rng_size;
       s->velocity = gsl_vector_alloc (h.count);
       s->rng_state = malloc (h.rng_size ? h.rng_size : 1);
-      if (!s->velocity || !s->rng_state)
+      if (h.history)
+        s->history = gsl_matrix_alloc (h.history, BP_HISTORY_FIELDS);
+      if (!s->velocity || !s->rng_state || (h.history && !s->history))
         status = report_file_error (err, errlen, GSL_ENOMEM, path, "out of memory");
     }
   if (status == GSL_SUCCESS)
@@ -1057,8 +1087,12 @@ bp_model_file_read_state (const char *path, bp_train_state *s, char *err, size_t
       for (size_t k = 0; k < h.count; k++)
         gsl_vector_set (s->velocity, k, get_f64 (st + STATE_HEAD + 8 * k));
       memcpy (s->rng_state, st + STATE_HEAD + 8 * h.count, h.rng_size);
+      const unsigned char *q = st + STATE_HEAD + 8 * h.count + h.rng_size;
+      for (size_t e = 0; e < h.history; e++)
+        for (size_t j = 0; j < BP_HISTORY_FIELDS; j++, q += 8)
+          gsl_matrix_set (s->history, e, j, get_f64 (q));
       if (!vector_finite (s->velocity) || !isfinite (s->lr) || !isfinite (s->momentum)
-          || !isfinite (s->weight_decay))
+          || !isfinite (s->weight_decay) || (s->history && !matrix_finite (s->history)))
         status = report_file_error (err, errlen, GSL_EINVAL, path, "the training state "
                                     "has a value that is not finite");
       else

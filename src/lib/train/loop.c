@@ -79,8 +79,9 @@ loop_epoch (const loop_kind *k, void *model, void *scratch, loop_blocks *bl,
         }
       if (status != GSL_SUCCESS)
         return status;
-      if (progress)
-        progress (start + B, d->count, total / (double) (start + B), arg);
+      if (progress && progress (start + B, d->count, total / (double) (start + B), arg)
+          && start + B < d->count)
+        return GSL_CONTINUE;   /* stopped by the caller, between batches */
     }
   if (!loop_blocks_finite (bl))   /* the parameters, once per epoch */
     return GSL_EOVRFLW;
