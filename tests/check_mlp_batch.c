@@ -422,6 +422,21 @@ START_TEST (test_mlp_batch_backward_without_dU)
 }
 END_TEST
 
+START_TEST (test_mlp_batch_backward_dU_is_U)
+{
+  /* dL/dU written over U itself (overlapping U, not T): refused with
+     GSL_EINVAL, as bp_common.h lists bp_mlp_batch_backward among the
+     functions that refuse an output overlapping an input */
+  gsl_error_handler_t *old = gsl_set_error_handler_off ();
+  problem *p = problem_alloc (4);
+  ck_assert_int_eq (bp_mlp_batch_forward (p->net, p->U, p->T, p->ws) >= 0.0, 1);
+  ck_assert_int_eq (bp_mlp_batch_backward (p->net, p->U, p->T, p->ws, p->grad, p->U, NULL),
+                    GSL_EINVAL);
+  problem_free (p);
+  gsl_set_error_handler (old);
+}
+END_TEST
+
 static Suite *
 mlp_batch_backward_suite (void)
 {
@@ -431,6 +446,7 @@ mlp_batch_backward_suite (void)
   tcase_add_loop_test (tc, test_mlp_batch_backward_rows, 0, LOOPS);
   tcase_add_loop_test (tc, test_mlp_batch_backward_numeric, 0, LOOPS);
   tcase_add_loop_test (tc, test_mlp_batch_backward_without_dU, 0, 3);
+  tcase_add_test (tc, test_mlp_batch_backward_dU_is_U);
   suite_add_tcase (s, tc);
   return s;
 }
