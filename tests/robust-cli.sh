@@ -215,6 +215,22 @@ for a in "--weight-decay 1.8e19:over 1e+06 times a uniform guess's.*--weight-dec
 done
 cmp -s "$tmp/model" "$tmp/div" || failed "a diverged run replaced the previous model"
 
+# Gigabytes before a refusal (issue 21): a sparse 4 KB-on-disk model whose
+# header implies 1.9 GB (300000 classes) is refused by its checksum,
+# computed in chunks before the model is allocated (it cost 1.8 GB, then
+# "out of memory"), under ulimit -v 600000 when not under a sanitizer;
+# a CNN header of 2000 channels is refused as beyond train's sizes
+printf 'BPMODEL\n\001\000\000\000\340\223\004\000\020\003\000\000\034\000\000\000\034\000\000\000' \
+  > "$tmp/sparse" && truncate -s 1884000032 "$tmp/sparse" || exit 99
+as_limit=600000
+[ "${BP_SANITIZERS-}" = yes ] && as_limit=unlimited
+expect 2 "checksum mismatch" "train --resume of a sparse 1.9 GB model, ulimit -v $as_limit" -- \
+  sh -c "ulimit -v $as_limit && exec '$prog' train --resume '$tmp/sparse' --data '$data' --model '$tmp/sp'"
+cp "$tmp/cnn" "$tmp/c2000" || exit 99
+printf '\320\007\000\000' | dd of="$tmp/c2000" bs=1 seek=28 conv=notrunc 2>/dev/null
+expect 2 "2000 and 2 channels (at most 1024)" "eval of a CNN of 2000 channels" -- \
+  "$prog" eval --model "$tmp/c2000" --data "$data"
+
 # Address-space limits (ulimit -v, KiB): every command ends within 60 s
 # (OpenBLAS 0.3.21 spun forever in blas_memory_alloc: src/cli/memory_limit.h)
 # with 0, or 2 / 4 and a message; at 300000 (five times the documented

@@ -114,6 +114,12 @@ BP_BEGIN_DECLS
 #define BP_MODEL_FILE_VERSION_MLP 2u
 #define BP_MODEL_FILE_VERSION_CNN 3u
 
+/* The readers refuse (GSL_EINVAL) a header beyond the sizes `backprop
+   train' makes: convolutions of more channels, a hidden layer of more
+   units. */
+#define BP_MODEL_FILE_MAX_CHANNELS 1024
+#define BP_MODEL_FILE_MAX_HIDDEN 100000
+
 /* Write W (n x m), b (n) and the image shape rows x cols (rows cols = m)
    to path, atomically.  Non-finite values are refused (GSL_EDOM).
    W and b are those of v = W u + b, derivations/01-forward-pass.md,

@@ -164,7 +164,8 @@ parse_conv (const char *arg, size_t conv[2])
   memcpy (first, arg, (size_t) (comma - arg));
   first[comma - arg] = '\0';
   if (parse_ulong (first, &c1) != 0 || parse_ulong (comma + 1, &c2) != 0
-      || c1 == 0 || c1 > 1024 || c2 == 0 || c2 > 1024)
+      || c1 == 0 || c1 > BP_MODEL_FILE_MAX_CHANNELS || c2 == 0
+      || c2 > BP_MODEL_FILE_MAX_CHANNELS)
     return -1;
   conv[0] = c1;
   conv[1] = c2;
@@ -219,7 +220,7 @@ parse_options (int argc, char **argv, train_options *o)
           o->data = optarg;
           break;
         case 'H':
-          if (parse_ulong (optarg, &ul) != 0 || ul > 100000)
+          if (parse_ulong (optarg, &ul) != 0 || ul > BP_MODEL_FILE_MAX_HIDDEN)
             return bad_value ("hidden layer size", optarg, "a whole number from 0 to 100000");
           o->hidden = ul;
           break;

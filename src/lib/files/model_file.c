@@ -682,6 +682,21 @@ state_length (FILE *f, const header *h, size_t file_size, size_t *rng_size,
   return len == SIZE_MAX ? 0 : len;
 }
 
+/* 1 (after the report) when h's channels or hidden units are beyond what
+   `backprop train' makes (a valid C1 = 512 model cost 1.7 GB in eval). */
+static int
+sizes_beyond_train (const header *h, const char *path, char *err, size_t errlen)
+{
+  if (h->C1 <= BP_MODEL_FILE_MAX_CHANNELS && h->C2 <= BP_MODEL_FILE_MAX_CHANNELS
+      && h->H <= BP_MODEL_FILE_MAX_HIDDEN)
+    return 0;
+  report_file_error (err, errlen, GSL_EINVAL, path, "sizes beyond train's in the "
+                     "header: %zu and %zu channels (at most %d), %zu hidden units (at "
+                     "most %d)", h->C1, h->C2, BP_MODEL_FILE_MAX_CHANNELS, h->H,
+                     BP_MODEL_FILE_MAX_HIDDEN);
+  return 1;
+}
+
 /* A version 3 header's sizes (bp_model_file.h), and its parameter count. */
 static int
 read_cnn_header (const unsigned char *head, const char *path, header *h, char *err,
@@ -793,6 +808,8 @@ read_header (FILE *f, const char *path, uint32_t want, header *h, char *err,
                       "bad sizes in the header: %zu classes, %zu inputs%s make "
                       "a file longer than %zu bytes", h->n, h->m,
                       h->H ? " and the hidden units" : "", (size_t) SIZE_MAX);
+  if (sizes_beyond_train (h, path, err, errlen))
+    return GSL_EINVAL;
   h->state = state_length (f, h, (size_t) st.st_size, &h->rng_size, &h->history);
   if ((size_t) st.st_size != h->len && h->state == 0
       && corrupt_field (f, head, h, (size_t) st.st_size, &fix))
@@ -827,6 +844,33 @@ open_model (const char *path, FILE **f, char *err, size_t errlen)
   return GSL_SUCCESS;
 }
 
+/* The CRC-32 of the first len bytes of f against the 4 at their end,
+   read in chunks before anything is allocated for them: a sparse file
+   whose header claims 2 GB cost 2.1 GB before "checksum mismatch". */
+static int
+crc_in_chunks (FILE *f, const char *path, size_t len, char *err, size_t errlen)
+{
+  unsigned char chunk[65536];
+  uLong crc = crc32_z (0L, Z_NULL, 0);
+  rewind (f);
+  for (size_t done = 0; done < len - 4;)
+    {
+      const size_t want = len - 4 - done < sizeof chunk ? len - 4 - done : sizeof chunk;
+      if (fread (chunk, 1, want, f) != want)
+        return report_file_error (err, errlen, GSL_EFAILED, path, "cannot read: %s",
+                                  ferror (f) ? strerror (errno) : "the file shrank");
+      crc = crc32_z (crc, chunk, want);
+      done += want;
+    }
+  if (fread (chunk, 1, 4, f) != 4)
+    return report_file_error (err, errlen, GSL_EFAILED, path, "cannot read: %s",
+                              ferror (f) ? strerror (errno) : "the file shrank");
+  if (get_u32 (chunk) != (uint32_t) crc)
+    return report_file_error (err, errlen, GSL_EINVAL, path,
+                              "checksum mismatch: the model file is corrupt");
+  return GSL_SUCCESS;
+}
+
 /* Open path, check its header (version want, or any when 0), read the
    whole file into *buf and check its CRC and that every parameter is
    finite.  On error *buf is NULL. */
@@ -840,6 +884,8 @@ read_model (const char *path, uint32_t want, header *h, unsigned char **buf,
   if (status != GSL_SUCCESS)
     return status;
   status = read_header (f, path, want, h, err, errlen);
+  if (status == GSL_SUCCESS)
+    status = crc_in_chunks (f, path, h->len, err, errlen);
   if (status == GSL_SUCCESS && (*buf = malloc (h->len)) == NULL)
     status = report_file_error (err, errlen, GSL_ENOMEM, path, "out of memory");
   if (status == GSL_SUCCESS)
