@@ -569,21 +569,25 @@ split_validation (bp_dataset *d, size_t N, gsl_rng *rng, bp_dataset *val,
    data peaks at 1.4e4 times ln 10. */
 #define DIVERGED_LOSS 1e6
 
-/* 1 when epoch e (of this run, started at first) diverged as above, and
-   why in why. */
+/* 1 when epoch e (of this run, started at first), with training loss
+   loss and validation accuracy acc, diverged as above (the earlier
+   epochs' accuracies in hist), and why in why. */
 static int
-diverged (size_t n, size_t first, size_t e, const double *loss, const double *acc,
-          int validated, char *why, size_t len)
+diverged (size_t n, size_t first, size_t e, const gsl_matrix *hist, double loss,
+          double acc, int validated, char *why, size_t len)
 {
   double best = 0.0;
   for (size_t k = first; k < e; k++)
-    best = acc[k] > best ? acc[k] : best;
-  if (loss[e] > DIVERGED_LOSS * log ((double) n))
+    {
+      const double a = gsl_matrix_get (hist, k, BP_HISTORY_VALID_ACCURACY);
+      best = a > best ? a : best;
+    }
+  if (loss > DIVERGED_LOSS * log ((double) n))
     snprintf (why, len, "the training loss %g is over %g times a uniform guess's, %g",
-              loss[e], DIVERGED_LOSS, log ((double) n));
-  else if (validated && best >= 3.0 / (double) n && acc[e] <= 1.0 / (double) n)
+              loss, DIVERGED_LOSS, log ((double) n));
+  else if (validated && best >= 3.0 / (double) n && acc <= 1.0 / (double) n)
     snprintf (why, len, "the validation accuracy fell to chance, %.2f%%, from %.2f%%",
-              100 * acc[e], 100 * best);
+              100 * acc, 100 * best);
   else
     return 0;
   return 1;
@@ -817,7 +821,8 @@ run_train (train_options *o, model_lock *lock)
       progress_clear (&pr);
       char why[160];
       if (s == GSL_SUCCESS
-          && diverged (n, first, e, train_loss, val_acc, val.count > 0, why, sizeof why))
+          && diverged (n, first, e, hist, train_loss, val_acc, val.count > 0, why,
+                       sizeof why))
         {
           fprintf (stderr, "%s: train: training diverged (%s: try a smaller %s) in "
                    "epoch %zu; %s keeps the model of the last good epoch\n",
