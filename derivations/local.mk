@@ -24,6 +24,7 @@ DERIVATIONS_MD = \
   derivations/16-pooling.md \
   derivations/17-cnn.md \
   derivations/summary.md \
+  derivations/glossary.md \
   derivations/errata.md
 dist_derivations_DATA = $(DERIVATIONS_MD)
 
@@ -134,6 +135,7 @@ DERIVATIONS_RU_MD = \
   derivations/ru/16-pooling.md \
   derivations/ru/17-cnn.md \
   derivations/ru/summary.md \
+  derivations/ru/glossary.md \
   derivations/ru/errata.md
 dist_derivationsru_DATA = $(DERIVATIONS_RU_MD)
 
