@@ -224,7 +224,7 @@ static const struct
     "max-пулинг, L = sum dL/dY . Y, dL/dX примера выше, проверено\n"
     "bp_gradcheck центральными разностями и комплексным шагом\n"
     "(bp_cstep_maxpool):\n",
-    "с равенствами", "без равенств",
+    "с совпадениями", "без совпадений",
     "%s[%zu,%zu] =\n",
     "rows = cols = 8, B = 2, C1 = 1, C2 = 2, H = 0, n = 3; K1, K2, W4 из\n"
     "bp_cnn_init (gsl_rng_mt19937, seed 1), смещения заданы вручную\n\n",
@@ -232,7 +232,7 @@ static const struct
     "\nобратный проход:\n",
     "градиенты bp_cnn_backward на примере выше, каждый блок и dL/dU,\n"
     "проверены bp_gradcheck центральными разностями:\n",
-    "\nU, где изображение 1 сдвинуто с равенств (пиксель t + 0.003 ((29 t) mod 64)),\n"
+    "\nU, где изображение 1 сдвинуто с совпадений (пиксель t + 0.003 ((29 t) mod 64)),\n"
     "снова dL/dU (частных производных: %zu): %s\n" },
 };
 
@@ -1625,6 +1625,67 @@ b09_default (FILE *out, const context *c)
   return 0;
 }
 
+/* --- the code beside the derivation --------------------------------- */
+
+/* The blocks "NN-code": the definition of the function that implements a
+   document's equations, copied from its source file, so that the page
+   shows the code as it is (and check_derivations fails when src/ changes
+   and the page does not).  The tree is $BP_SRCDIR (set by make check and
+   by make regen-derivations), else the working directory. */
+static const struct
+{
+  const char *name, *file, *function;
+} code_blocks[] = {
+  {"02-code", "src/lib/formulas/cross_entropy.c", "bp_cross_entropy_grad"},
+  {"03-code", "src/lib/formulas/softmax.c", "bp_softmax_backward"},
+  {"04-code", "src/lib/formulas/softmax.c", "bp_softmax_jacobian"},
+  {"05-code", "src/lib/formulas/linear.c", "bp_linear_grad_input"},
+  {"06-code", "src/lib/formulas/linear.c", "bp_linear_grad_bias"},
+  {"07-code", "src/lib/formulas/linear.c", "bp_linear_grad_weights"},
+  {"08-code", "src/lib/formulas/reshape.c", "bp_reshape_inverse"},
+  {"09-code", "src/lib/formulas/model.c", "bp_model_backward"},
+  {"10-code", "src/lib/formulas/cross_entropy.c", "bp_softmax_cross_entropy_grad"},
+};
+enum { N_CODE_BLOCKS = sizeof code_blocks / sizeof code_blocks[0] };
+
+/* Write the definition of function in file (GNU style: the return type on
+   the line above "function (", the body up to the first "}" in column 0)
+   as a fenced C block.  Returns 0, or -1 when it is not found. */
+static int
+code_block (FILE *out, const char *file, const char *function)
+{
+  const char *dir = getenv ("BP_SRCDIR");
+  char path[4096];
+  snprintf (path, sizeof path, "%s/%s", dir && *dir ? dir : ".", file);
+  FILE *in = fopen (path, "r");
+  if (in == NULL)
+    return -1;
+  char *text = NULL;
+  size_t size = 0;
+  FILE *buf = open_memstream (&text, &size);
+  int c;
+  while (buf && (c = getc (in)) != EOF)
+    putc (c, buf);
+  fclose (in);
+  if (buf == NULL || fclose (buf) != 0)
+    return -1;
+  char head[256];
+  snprintf (head, sizeof head, "\n%s (", function);
+  const char *at = strstr (text, head);
+  const char *end = at ? strstr (at, "\n}\n") : NULL;
+  int status = -1;
+  if (at && end)
+    {
+      const char *start = at;   /* the line of the return type */
+      while (start > text && start[-1] != '\n')
+        start--;
+      fprintf (out, "```c\n%.*s\n}\n```\n", (int) (end - start), start);
+      status = 0;
+    }
+  free (text);
+  return status;
+}
+
 /* The table of blocks: add a line here for a new document's block. */
 static const struct
 {
@@ -1680,7 +1741,7 @@ docgen_generate_lang (docgen_lang lang, docgen_block **blocks, size_t *n)
   c.lang = lang;
   if (lang >= DOCGEN_N_LANGS)
     status = -1;
-  docgen_block *b = status == 0 ? calloc (N_WRITERS, sizeof *b) : NULL;
+  docgen_block *b = status == 0 ? calloc (N_WRITERS + N_CODE_BLOCKS, sizeof *b) : NULL;
   if (b == NULL)
     status = -1;
   for (size_t k = 0; status == 0 && k < N_WRITERS; k++)
@@ -1696,15 +1757,29 @@ docgen_generate_lang (docgen_lang lang, docgen_block **blocks, size_t *n)
           fclose (out);
         }
     }
+  for (size_t k = 0; status == 0 && k < N_CODE_BLOCKS; k++)
+    {
+      docgen_block *bk = &b[N_WRITERS + k];
+      size_t len = 0;
+      FILE *out = open_memstream (&bk->text, &len);
+      bk->name = strdup (code_blocks[k].name);
+      if (out == NULL || bk->name == NULL)
+        status = -1;
+      else
+        {
+          status = code_block (out, code_blocks[k].file, code_blocks[k].function);
+          fclose (out);
+        }
+    }
   context_free (&c);
   gsl_set_error_handler (old);
   if (status != 0)
     {
-      docgen_free (b, N_WRITERS);
+      docgen_free (b, N_WRITERS + N_CODE_BLOCKS);
       return -1;
     }
   *blocks = b;
-  *n = N_WRITERS;
+  *n = N_WRITERS + N_CODE_BLOCKS;
   return 0;
 }
 

@@ -36,10 +36,56 @@ local function meta_string (v)
   return pandoc.utils.stringify (v)
 end
 
+local lang = "en"
+
 function Meta (m)
   local names = meta_string (m.names)
   if names then read_names (names) end
   figdir = meta_string (m.figdir) or figdir
+  lang = meta_string (m.lang) or lang
+end
+
+-- The machine-readable lines (Slides:, Function:, Test: ... in `file`)
+-- keep their English keys in the Markdown, which tests/check_derivations
+-- reads; a Russian page shows them in Russian.
+local ru_keys = { ["Slides:"] = "Слайды:", ["Slide:"] = "Слайд:",
+                  ["Function:"] = "Функция:", ["Functions:"] = "Функции:",
+                  ["Test:"] = "Тест:", ["Tests:"] = "Тесты:" }
+local function key_words (inlines)
+  if lang ~= "ru" or #inlines == 0 or inlines[1].t ~= "Str" or not ru_keys[inlines[1].text] then
+    return nil
+  end
+  inlines[1] = pandoc.Str (ru_keys[inlines[1].text])
+  for k = 1, #inlines - 2 do
+    if inlines[k].t == "Str" and inlines[k].text == "in" and inlines[k + 2].t == "Code" then
+      inlines[k] = pandoc.Str ("в")
+    end
+  end
+  return inlines
+end
+local function key_block (b)
+  local r = key_words (b.content)
+  if r then b.content = r return b end
+end
+
+-- The section "In the code" / "В коде" at the end of a page: a box.
+local code_box_titles = { ["In the code"] = true, ["В коде"] = true }
+local function code_box (doc)
+  local out, box = {}, nil
+  for _, b in ipairs (doc.blocks) do
+    if b.t == "Header" and b.level <= 2 then
+      if box then table.insert (out, pandoc.Div (box, { class = "in-the-code" })) box = nil end
+      if code_box_titles[pandoc.utils.stringify (b)] then box = { b } end
+    end
+    if box then
+      if box[#box] ~= b then table.insert (box, b) end
+    else
+      table.insert (out, b)
+    end
+  end
+  if box then table.insert (out, pandoc.Div (box, { class = "in-the-code" })) end
+  doc.blocks = out
+  return doc
 end
 
 -- labels, Labels: names of variables, set as upright text; any other
@@ -62,16 +108,23 @@ local function display (m)
                      { id = "eq-" .. tag, class = "equation" })
 end
 
+-- A long formula in the text cannot break (MathML inline math is one
+-- box): it gets a box of its own that scrolls, like display math, so that
+-- it never widens a phone's page.
 local function math (m)
   if m.mathtype == "DisplayMath" then return display (m) end
   m.text = upright (m.text)
+  if #m.text >= 48 then
+    return pandoc.Span ({ m }, { class = "inline-scroll" })
+  end
   return m
 end
 
 local function code (c)
   local name = c.text
   if name:match ("^bp_[%w_]+$") and (defs[name] or decls[name]) then
-    local title = decls[name] and ("declared in " .. decls[name]) or nil
+    local title = decls[name] and ((lang == "ru" and "объявлена в " or "declared in ")
+                                   .. decls[name]) or nil
     if title then c.attributes.title = title end
     if defs[name] and not shown[name] then
       shown[name] = true
@@ -81,7 +134,7 @@ local function code (c)
     return c
   end
   if name:match ("^test_[%w_]+$") and tests[name] then
-    c.attributes.title = "in " .. tests[name]
+    c.attributes.title = (lang == "ru" and "в " or "in ") .. tests[name]
   end
   return c
 end
@@ -101,7 +154,7 @@ local function file_exists (p)
 end
 
 local function image (i)
-  local svg = i.src:match ("^figures/([%w_.-]+%.svg)$")
+  local svg = i.src:match ("^%.?%.?/?figures/([%w_.-]+%.svg)$")
   if svg and not file_exists (figdir .. "/" .. svg) then
     return pandoc.Emph { pandoc.Str ("[figure not drawn: Graphviz's dot was not found"
       .. " when this page was built (Debian package graphviz); its source is figures/"
@@ -118,6 +171,22 @@ end
 local function breakable (s)
   return (escape (s):gsub ("([_/])", "%1<wbr>"))
 end
+-- A figure (a paragraph of one drawn image) becomes a link to the image
+-- alone: on a phone the graph scrolls in its box at its drawn size, and a
+-- tap opens it to zoom (derivations.css).
+local function figure (p)
+  if #p.content ~= 1 or p.content[1].t ~= "Image" then return nil end
+  local i = p.content[1]
+  if not i.src:match ("figures/[%w_.-]+%.svg$") or i.title:sub (1, 4) ~= "fig:" then
+    return nil
+  end
+  local caption = pandoc.write (pandoc.Pandoc ({ pandoc.Plain (i.caption) }), "html")
+  local alt = pandoc.utils.stringify (i.caption)
+  return pandoc.RawBlock ("html", '<figure>\n<a class="figure-link" href="' .. escape (i.src)
+    .. '"><img src="' .. escape (i.src) .. '" alt="' .. escape (alt) .. '" /></a>\n'
+    .. '<figcaption aria-hidden="true">' .. caption .. '</figcaption>\n</figure>')
+end
+
 local function table_code (c)
   local title = c.attributes.title
   return pandoc.RawInline ("html", "<code" ..
@@ -155,5 +224,6 @@ end
 return {
   { Meta = Meta },
   { Math = math, Code = code, Link = link, Image = image },
-  { Table = table },
+  { Table = table, Para = figure, Plain = key_block },
+  { Pandoc = code_box },
 }

@@ -24,6 +24,7 @@ DERIVATIONS_MD = \
   derivations/16-pooling.md \
   derivations/17-cnn.md \
   derivations/summary.md \
+  derivations/glossary.md \
   derivations/errata.md
 dist_derivations_DATA = $(DERIVATIONS_MD)
 
@@ -42,7 +43,7 @@ derivations_gen_examples_LDADD = derivations/libdocgen.la
 # change of the library or of derivations/docgen.c.
 .PHONY: regen-derivations
 regen-derivations: derivations/gen-examples$(EXEEXT)
-	derivations/gen-examples$(EXEEXT) --update $(srcdir)/derivations
+	BP_SRCDIR=$(srcdir) derivations/gen-examples$(EXEEXT) --update $(srcdir)/derivations
 
 # Figures: Graphviz sources, drawn into SVG at build time when `dot' is
 # found (Debian package graphviz); shipped and installed with the pages.
@@ -134,13 +135,14 @@ DERIVATIONS_RU_MD = \
   derivations/ru/16-pooling.md \
   derivations/ru/17-cnn.md \
   derivations/ru/summary.md \
+  derivations/ru/glossary.md \
   derivations/ru/errata.md
 dist_derivationsru_DATA = $(DERIVATIONS_RU_MD)
 
 # `make regen-derivations' rewrites the generated blocks of both editions.
 regen-derivations: regen-derivations-ru
 regen-derivations-ru: derivations/gen-examples$(EXEEXT)
-	derivations/gen-examples$(EXEEXT) --lang ru --update $(srcdir)/derivations/ru
+	BP_SRCDIR=$(srcdir) derivations/gen-examples$(EXEEXT) --lang ru --update $(srcdir)/derivations/ru
 .PHONY: regen-derivations-ru
 
 # A page's language and a link to its translation, at its top

@@ -101,10 +101,56 @@
         problems.push ('image not loaded: ' + img.getAttribute ('src'));
     });
 
+    /* 7. no raw TeX in the text: an equation pandoc could not convert is
+       left as "$$ ... \\cmd ... $$" (code, and the math's own TeX
+       annotation, excepted) */
+    var walker = document.createTreeWalker (document.body, NodeFilter.SHOW_TEXT, {
+      acceptNode: function (n) {
+        return n.parentElement.closest ('math, pre, code, script, style')
+               ? NodeFilter.FILTER_REJECT : NodeFilter.FILTER_ACCEPT;
+      }
+    });
+    for (var tn; (tn = walker.nextNode ()); ) {
+      var raw = tn.textContent.match (/\$\$|\\[A-Za-z]+|\$[^$\s][^$]*\$/);
+      if (raw)
+        problems.push ('raw TeX in the text: "' + raw[0].slice (0, 40) + '" in: ' +
+                       tn.textContent.replace (/\s+/g, ' ').trim ().slice (0, 90));
+    }
+
+    /* 8. a worked example never wraps its rows: it scrolls in its box */
+    document.querySelectorAll ('pre').forEach (function (p) {
+      [p].concat (Array.prototype.slice.call (p.querySelectorAll ('code'))).forEach (function (el) {
+        var ws = getComputedStyle (el).whiteSpace;
+        if (ws !== 'pre' && p.id !== 'bp-check-result')
+          problems.push ('a worked example wraps (white-space: ' + ws + ' on <' + el.localName +
+                         '>): ' + p.textContent.trim ().slice (0, 40));
+      });
+    });
+
+    /* 9. a figure keeps labels one can read: drawn at no less than 3/4 of its
+       size (Graphviz's 10 pt labels stay above 10 px), scrolling if need be */
+    document.querySelectorAll ('figure img').forEach (function (img) {
+      var r = img.getBoundingClientRect ();
+      if (img.naturalWidth && r.width < 0.75 * img.naturalWidth)
+        problems.push ('figure ' + img.getAttribute ('src') + ' shrunk to ' +
+                       Math.round (100 * r.width / img.naturalWidth) + '% of its size');
+    });
+
+    /* 10. a table that scrolls keeps its first column in view */
+    document.querySelectorAll ('div.table-scroll').forEach (function (box) {
+      if (box.scrollWidth <= box.clientWidth) return;
+      var cell = box.querySelector ('td, th');
+      if (cell && getComputedStyle (cell).position !== 'sticky')
+        problems.push ('table scrolls sideways and its first column with it: ' +
+                       cell.textContent.trim ().slice (0, 30));
+    });
+
     var pre = document.createElement ('pre');
     pre.id = 'bp-check-result';
     pre.textContent = problems.length ? problems.join ('\n') : 'OK';
     document.body.appendChild (pre);
+    if (window.parent !== window)   /* laid out in a frame of a given width */
+      window.parent.postMessage (pre.textContent, '*');
   }
 
   window.addEventListener ('load', function () {

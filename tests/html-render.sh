@@ -1,13 +1,18 @@
 #!/bin/sh
 # html-render.sh -- every HTML page of the derivations rendered in headless
 # Chromium, at two window widths; fails on
-#   - horizontal overflow of the page (scrollWidth > clientWidth),
+#   - horizontal overflow of the page (scrollWidth > clientWidth), at a
+#     phone's width (400 px) and a laptop's (1024 px),
+#   - raw TeX left in the text ("$$", "\\Bigl": an equation pandoc's math
+#     did not convert), a worked example that wraps its rows, a figure
+#     shrunk below legibility, a table whose first column scrolls away,
 #   - an operator or variable name set as a run of italic single letters
 #     (<mi>S</mi><mi>o</mi>...), or as an italic <mi>,
 #   - an equation tag cut off, raw TeX in a heading, the math font missing,
 #     a figure not loaded (tests/html-render.js does these checks),
 #   - a "Next" chain that does not run from the index through every page,
-#     the errata last, and back to the index.
+#     01 first, then the summary, the errata and the appendix 00, and back
+#     to the index.
 # Skipped (exit 77) without pandoc's pages or without chromium, unless
 # BP_REQUIRE_CHROMIUM=1 (as .ci/run sets it), when that is a failure.
 # BP_SCREENSHOTS=DIR also writes a PNG of each page, 1024 px wide, to DIR.
@@ -36,9 +41,9 @@ skip () {
 ls "$pages"/README.html >/dev/null 2>&1 ||
   skip "no HTML pages (pandoc was not found by configure; Debian package pandoc)"
 
-# The "Next" chain, read from the pages' links: index -> ... -> errata -> index.
+# The "Next" chain, read from the pages' links: index -> 01 -> ... -> errata -> 00 -> index.
 n_pages=$(ls "$pages"/*.html | wc -l)
-page=README.html; seen=" README.html "; steps=0; last=
+page=README.html; seen=" README.html "; steps=0; order=
 while :; do
   next=$(tr '\n' ' ' < "$pages/$page" |
          LC_ALL=C sed -n "s/.*$next_word: *<a href=\"\\([^\"#]*\\)[^\"]*\"[^>]*>.*/\\1/p")
@@ -46,20 +51,25 @@ while :; do
     echo "html-render: FAIL: $page has no \"$next_word:\" link" >&2; status=1; break
   fi
   steps=$((steps + 1))
-  if [ "$next" = README.html ]; then last=$page; break; fi
+  if [ "$next" = README.html ]; then break; fi
   case $seen in *" $next "*)
     echo "html-render: FAIL: the Next chain loops at $page -> $next" >&2; status=1; break;;
   esac
   [ -f "$pages/$next" ] || { echo "html-render: FAIL: $page: Next $next does not exist" >&2; status=1; break; }
-  seen="$seen$next "; page=$next
+  seen="$seen$next "; page=$next; order="$order $next"
 done
 if [ "$status" = 0 ]; then
   if [ "$steps" != "$n_pages" ]; then
     echo "html-render: FAIL: the Next chain visits $steps of $n_pages pages:$seen" >&2; status=1
-  elif [ "$last" != errata.html ]; then
-    echo "html-render: FAIL: the Next chain ends at $last, not at errata.html" >&2; status=1
   else
-    echo "html-render: the Next chain runs through all $n_pages pages, errata last"
+    # a student's path: 01 first, ..., the summary, the errata, then the
+    # numeric check's appendix (00)
+    case "$order " in
+      " 01-forward-pass.html "*" summary.html "*"errata.html 00-numeric-check.html ")
+        echo "html-render: the Next chain runs through all $n_pages pages, from 01 to the summary, the errata and the appendix 00";;
+      *) echo "html-render: FAIL: the Next chain is not 01 ... summary, errata, 00:$order" >&2
+         status=1;;
+    esac
   fi
 fi
 
@@ -90,11 +100,25 @@ chrome () {
     --user-data-dir="$tmp/profile" --hide-scrollbars "$@" 2>/dev/null
 }
 
+# Headless Chromium's window is at least 500 px wide; a page is laid out at
+# a phone's 400 px (and at 1024 px) in an iframe of that width, whose
+# html-render.js posts its result to the frame around it.
+frame () {  # width page-file -> the file of a frame around it
+  printf '%s\n' '<!DOCTYPE html><html><head><meta charset="utf-8"></head>' \
+    '<body style="margin:0">' \
+    "<iframe src=\"file://$2\" style=\"border:0;width:${1}px;height:900px\"></iframe>" \
+    '<script>addEventListener ("message", function (e) {' \
+    '  var p = document.createElement ("pre"); p.id = "bp-check-result";' \
+    '  p.textContent = e.data; document.body.appendChild (p); });</script>' \
+    '</body></html>' > "$tmp/frame-$1.html"
+  echo "$tmp/frame-$1.html"
+}
+
 checked=0
 for f in "$tmp"/site$site_sub/*.html; do
   name=${f##*/}
-  for width in 1024 600; do
-    out=$(chrome --window-size=$width,900 --virtual-time-budget=5000 --dump-dom "file://$f" |
+  for width in 1024 400; do
+    out=$(chrome --window-size=1100,900 --virtual-time-budget=5000 --dump-dom "file://$(frame $width "$f")" |
           tr '\n' '\001' |
           sed -n 's|.*<pre id="bp-check-result">\([^<]*\)</pre>.*|\1|p' | tr '\001' '\n' |
           sed 's/&lt;/</g; s/&gt;/>/g; s/&quot;/"/g; s/&amp;/\&/g')
