@@ -941,7 +941,7 @@ START_TEST (test_gradcheck_refuses_bad_options)
   gsl_error_handler_t *old = gsl_set_error_handler_off ();
   bp_gradcheck_options o;
   bp_gradcheck_result *r = (bp_gradcheck_result *) &o;
-  for (int c = 0; c < 17; c++)
+  for (int c = 0; c < 18; c++)
     {
       bp_gradcheck_options_default (&o);
       switch (c)
@@ -962,6 +962,7 @@ START_TEST (test_gradcheck_refuses_bad_options)
         case 13: o.method = 16; break;
         case 14: o.n_directions = 0; break;
         case 15: o.taylor_n = 2; break;
+        case 16: o.arg_type = 2; break;
         default: o.taylor_h = GSL_NAN; break;
         }
       ck_assert_msg (bp_gradcheck (&p.F, 3, p.blocks, p.grads, &o, &r) == GSL_EINVAL,

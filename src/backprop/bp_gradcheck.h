@@ -140,6 +140,10 @@ typedef struct
 #define BP_GRADCHECK_TAYLOR        8u  /* the remainder's slope in h */
 #define BP_GRADCHECK_ALL          15u
 
+/* The type of f's arguments (opts.arg_type). */
+#define BP_GRADCHECK_ARG_DOUBLE 0u
+#define BP_GRADCHECK_ARG_FLOAT 1u
+
 typedef struct
 {
   unsigned method;      /* bits above, at least one; default CENTRAL */
@@ -162,6 +166,9 @@ typedef struct
                            max(1, max |theta|)); > 0, finite; default 1e-1 */
   size_t taylor_n;      /* how many h, each half the one before; >= 3;
                            default 16 */
+  unsigned arg_type;    /* BP_GRADCHECK_ARG_DOUBLE (0, the default) or
+                           BP_GRADCHECK_ARG_FLOAT: f rounds its arguments
+                           to float; steps are float-representable */
 } bp_gradcheck_options;
 
 /* The defaults above into *opts. */

@@ -85,7 +85,8 @@ bp_gradcheck_options_default (bp_gradcheck_options *opts)
   *opts = (bp_gradcheck_options) {
     .method = BP_GRADCHECK_CENTRAL, .h = BP_CHECK_STEP, .h_complex = 1e-20,
     .rtol = BP_CHECK_RTOL, .atol = BP_CHECK_ATOL, .threads = 1, .k = 5,
-    .seed = 0, .n_directions = 16, .taylor_h = 1e-1, .taylor_n = 16 };
+    .seed = 0, .n_directions = 16, .taylor_h = 1e-1, .taylor_n = 16,
+    .arg_type = BP_GRADCHECK_ARG_DOUBLE };
   return GSL_SUCCESS;
 }
 
@@ -167,6 +168,9 @@ core_options_valid (const char *who, const bp_gradcheck_options *o)
     return refuse (who, "taylor_h must be positive and finite", GSL_EINVAL);
   if (o->taylor_n < 3)
     return refuse (who, "taylor_n must be at least 3", GSL_EINVAL);
+  if (o->arg_type != BP_GRADCHECK_ARG_DOUBLE && o->arg_type != BP_GRADCHECK_ARG_FLOAT)
+    return refuse (who, "arg_type must be BP_GRADCHECK_ARG_DOUBLE or BP_GRADCHECK_ARG_FLOAT",
+                   GSL_EINVAL);
   return GSL_SUCCESS;
 }
 
