@@ -1089,7 +1089,8 @@ START_TEST (test_gradcheck_report)
   const bp_gradcheck_element *w = &r->run[0].block[1].worst[0];
   char line[200];
   snprintf (line, sizeof line, "      b(%zu,0)  analytic % .10e  numeric % .10e  estimate %.2e"
-            "  central  FAIL\n", w->row, w->analytic, w->numeric, w->abserr);
+            "  tolerance %.2e  step %.2e%s  central  FAIL\n", w->row, w->analytic, w->numeric,
+            w->abserr, w->tol, w->h, w->retried ? " (retried)" : "");
   const char *want[] = {
     "gradient check: FAIL (3 blocks, scalar f: gradients; rtol 1e-06, atol 1e-09)\n",
     "central differences (gsl_deriv_central): FAIL: 3 of 15 elements differ",

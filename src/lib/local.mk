@@ -47,7 +47,7 @@ src_lib_libbackprop_la_SOURCES += \
   src/lib/check/complex_step.c \
   src/lib/check/gradcheck.c \
   src/lib/check/core.h \
-  src/lib/check/hints.c src/lib/check/hints.h \
+  src/lib/check/hints.c src/lib/check/hints.h src/lib/check/noise.c \
   src/lib/check/print.c
 pkginclude_HEADERS += \
   src/backprop/bp_check.h \

@@ -22,12 +22,36 @@ typedef struct
 /* The step for an element (a line) at x: h max(1, |x|), eq. (0.2). */
 double core_step (double h, double x);
 
+/* The noise of f, eq. (0.10): Moré & Wild's ECnoise on the values fv[0],
+   fv[stride], ... at CORE_NOISE_POINTS equally spaced points; *sigma the
+   standard deviation of f's noise when CORE_NOISE_FOUND, else 0 and why
+   not (the spacing too small: half the first differences are 0; too
+   large: the differences are f's own; failed: a value not finite). */
+#define CORE_NOISE_POINTS 9
+enum { CORE_NOISE_FOUND = 1, CORE_NOISE_TOO_SMALL, CORE_NOISE_TOO_LARGE,
+       CORE_NOISE_FAILED };
+int core_ecnoise (const double *fv, size_t stride, double *sigma);
+
+/* The step h (absolute) on the grid of the argument type at x, eq.
+   (0.11): h itself for double; for float a power of two, at most h and
+   at least 4 float ulp of x. */
+double core_grid_step (unsigned arg_type, double h, double x);
+
+/* x as f sees it: rounded to float for BP_GRADCHECK_ARG_FLOAT. */
+double core_grid_round (unsigned arg_type, double x);
+
 /* The comparison, eq. (0.3): tol = max(atol, rtol max(|a|, |e|)); PASS
    when |a - e| <= tol, INCONCLUSIVE when <= tol + 2 err, FAIL beyond (and
    for a NaN); ratio = |a - e| / (tol + 2 err).  Fills el's analytic,
    numeric, abserr, tol, ratio, status. */
 void core_compare (double a, double e, double err, double rtol, double atol,
                    bp_gradcheck_element *el);
+
+/* The comparison with the resolution res of the numeric value, eq.
+   (0.12): tol = max(atol, rtol max(|a|, |e|), res); else as core_compare.
+   A non-finite analytic value FAILs (ratio infinite). */
+void core_compare_res (double a, double e, double err, double res, double rtol,
+                       double atol, bp_gradcheck_element *el);
 
 /* The same comparison with the scale s of a dot product's terms (a
    direction's, eq. (0.6a)): tol = max(atol, rtol max(|a|, |e|, s));
