@@ -267,3 +267,8 @@ EXTRA_DIST += tests/html-render-ru.sh
 AM_TESTS_ENVIRONMENT += LC_ALL=C; export LC_ALL;
 TESTS += tests/verify-locale.sh
 CLEANFILES += verify-locale.*
+
+# Issue 18: the noise-aware checker (float32 code, large sums).
+BP_SUITES += tests/check_noise
+tests_check_noise_CFLAGS = $(TEST_CFLAGS)
+tests_check_noise_LDADD = $(TEST_LDADD)
