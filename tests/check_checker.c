@@ -992,7 +992,7 @@ START_TEST (test_gradcheck_refuses_bad_options)
   gsl_error_handler_t *old = gsl_set_error_handler_off ();
   bp_gradcheck_options o;
   bp_gradcheck_result *r = (bp_gradcheck_result *) &o;
-  for (int c = 0; c < 17; c++)
+  for (int c = 0; c < 18; c++)
     {
       bp_gradcheck_options_default (&o);
       switch (c)
@@ -1013,6 +1013,7 @@ START_TEST (test_gradcheck_refuses_bad_options)
         case 13: o.method = 16; break;
         case 14: o.n_directions = 0; break;
         case 15: o.taylor_n = 2; break;
+        case 16: o.arg_type = 2; break;
         default: o.taylor_h = GSL_NAN; break;
         }
       ck_assert_msg (bp_gradcheck (&p.F, 3, p.blocks, p.grads, &o, &r) == GSL_EINVAL,
@@ -1139,7 +1140,8 @@ START_TEST (test_gradcheck_report)
   const bp_gradcheck_element *w = &r->run[0].block[1].worst[0];
   char line[200];
   snprintf (line, sizeof line, "      b(%zu,0)  analytic % .10e  numeric % .10e  estimate %.2e"
-            "  central  FAIL\n", w->row, w->analytic, w->numeric, w->abserr);
+            "  tolerance %.2e  step %.2e%s  central  FAIL\n", w->row, w->analytic, w->numeric,
+            w->abserr, w->tol, w->h, w->retried ? " (retried)" : "");
   const char *want[] = {
     "gradient check: FAIL (3 blocks, scalar f: gradients; rtol 1e-06, atol 1e-09)\n",
     "central differences (gsl_deriv_central): FAIL: 3 of 15 elements differ",

@@ -139,10 +139,15 @@ START_TEST (test_other_groups_no_tolerance)
   ck_assert_int_eq (verify_activations (z, &o), 0);
   ck_assert_int_eq (verify_mlp (mx, &o), 0);
   o.rtol = o.atol = o.cs_rtol = o.cs_atol = 0.0;
-  ck_assert_int_eq (verify_activations (z, &o), 6);
+  /* with no tolerance, the one row whose f is linear along each element
+     (ReLU's backward: L = G . relu(z), central differences exact but for
+     f's rounding) differs only by f's measured noise, which the
+     resolution of derivation 00, eq. (0.12), forgives; the other 5 and
+     the network's 5 do not pass */
+  ck_assert_int_eq (verify_activations (z, &o), 5);
   ck_assert_int_eq (verify_mlp (mx, &o), 5);
   fclose (out);
-  ck_assert_uint_eq (lines_ending (text, "PASS"), 11);
+  ck_assert_uint_eq (lines_ending (text, "PASS"), 12);
   free (text);
   gsl_vector_free (z);
   mlp_example_free (mx);

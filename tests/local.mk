@@ -319,3 +319,8 @@ CLEANFILES += verify-locale.*
 TESTS += tests/po-complete.sh
 EXTRA_DIST += tests/po-complete.sh
 CLEANFILES += po-complete.*
+
+# Issue 18: the noise-aware checker (float32 code, large sums).
+BP_SUITES += tests/check_noise
+tests_check_noise_CFLAGS = $(TEST_CFLAGS)
+tests_check_noise_LDADD = $(TEST_LDADD)

@@ -18,7 +18,8 @@
 
    Errors (bp_common.h): GSL_EFAULT for a NULL where a value is read
    (f, its loss, blocks, a block's array, opts' fields aside); GSL_EBADLEN
-   for arrays whose shapes do not agree; GSL_EINVAL for an option out of
+   for arrays whose shapes do not agree or a block of no elements;
+   GSL_EINVAL for an option out of
    its range (below) or no block; GSL_EDOM for a NaN or infinity in a
    block, or when f is undefined (nonzero or not finite) at the point
    itself; GSL_ENOMEM when out of memory; the callbacks' own error codes
@@ -190,9 +191,10 @@ typedef void (*bp_gradcheck_progress) (unsigned method, size_t done, size_t tota
 typedef struct
 {
   unsigned method;      /* bits above, at least one; default CENTRAL */
-  double h;             /* relative step of the differences: element x is
-                           moved by h max(1, |x|); > 0, finite;
-                           default BP_CHECK_STEP, 1e-4 */
+  double h;             /* the smallest relative step of the differences:
+                           element x is moved by at least h max(1, |x|),
+                           more when f's noise asks it, eq. (0.11);
+                           > 0, finite; default 1e-4 (BP_CHECK_STEP) */
   double h_complex;     /* the complex step, same rule; > 0, finite;
                            default 1e-20 (BP_CSTEP_STEP) */
   double rtol, atol;    /* element k passes when |a - e| <= max(atol,
@@ -229,9 +231,11 @@ int bp_gradcheck_method_parse (const char *name, unsigned *method);
 /* --- the result ---------------------------------------------------------- */
 
 /* Three verdicts.  An element PASSes when |a - e| <= tol (tol = max(atol,
-   rtol max(|a|, |e|))), is INCONCLUSIVE when tol < |a - e| <= tol + 2 err
-   (decided only by the numeric value's error estimate err), and FAILs
-   beyond.  A run is FAIL when an element fails, else INCONCLUSIVE when one
+   rtol max(|a|, |e|), resolution), the resolution being what f's noise
+   and the truncation allow at the step, eq. (0.12)), is INCONCLUSIVE when
+   tol < |a - e| <= tol + 2 err (decided only by the numeric value's error
+   estimate err, after larger steps were tried), and FAILs beyond; a NaN
+   or infinite analytic value FAILs.  A run is FAIL when an element fails, else INCONCLUSIVE when one
    is, else PASS; the result is the worst of its runs.
    A direction d is compared by the same rule with a = g . d (w^T J d) and
    tol = max(atol, rtol max(|a|, |e|, s)), s = sqrt(sum_i (g_i d_i)^2):
@@ -291,9 +295,14 @@ typedef struct
   size_t output;         /* vector f: which output (0 for a scalar f) */
   size_t row, col;       /* where in the block */
   double analytic, numeric;
-  double abserr;         /* the numeric value's error estimate (GSL's;
-                            0 for the complex step) */
-  double tol;            /* max(atol, rtol max(|a|, |e|)) */
+  double abserr;         /* the numeric value's error estimate: GSL's
+                            plus the noise of f over the step, eq. (0.12)
+                            (0 for the complex step) */
+  double tol;            /* max(atol, rtol max(|a|, |e|), resolution):
+                            the resolution, GSL's estimate plus twice the
+                            noise over the step, when it is larger */
+  double h;              /* the step the numeric value was found with */
+  int retried;           /* 1 when larger steps were tried, eq. (0.13) */
   double ratio;          /* |a - e| / (tol + 2 abserr): the ranking */
   double left, right;    /* one-sided derivatives, where they were needed
                             (kinks); NaN otherwise */
@@ -320,6 +329,17 @@ typedef struct
   double max_rel_err;      /* max |a - e| / max(|a|, |e|), where that
                               scale exceeds atol */
   double max_est_err;      /* max err */
+  /* what was measured and chosen (element-wise runs), eqs. (0.10)-(0.13): */
+  double noise;            /* f's noise at the point, moving this block
+                              (ECnoise; the largest over the outputs) */
+  int noise_found;         /* 1: measured; 0: not detected, DBL_EPSILON |f|
+                              assumed */
+  double h_min, h_max;     /* the smallest and largest step used */
+  size_t n_retried;        /* elements tried again at larger steps */
+  size_t n_resolution;     /* elements whose tolerance is the resolution,
+                              above max(atol, rtol max(|a|, |e|)) */
+  size_t n_nonfinite;      /* elements whose analytic value is NaN or
+                              infinite (they FAIL) */
   unsigned hints;          /* BP_GRADCHECK_HINT_* */
   double factor;           /* HINT_FACTOR: the c of numeric = c analytic */
   long shift;              /* HINT_SHIFT: the s of analytic[i] = numeric[i+s] */
@@ -344,6 +364,10 @@ typedef struct
      over the directions in directional runs (localized or not: the
      elements' are then in the blocks); 0 for the Taylor test. */
   double max_abs_err, max_rel_err, max_est_err;
+  /* element-wise runs: the blocks' figures over all blocks (noise: the
+     largest; Taylor: the noise along its direction) */
+  double noise;
+  size_t n_retried, n_resolution, n_nonfinite;
   /* directional: */
   size_t n_directions, n_directions_failed;
   int localized;           /* 1 when failing directions led to group

@@ -18,6 +18,24 @@ typedef struct
                          numeric values only, no kinks, no hints */
 } core_extra;
 
+/* The noise of f, eq. (0.10): Moré & Wild's ECnoise on the values fv[0],
+   fv[stride], ... at CORE_NOISE_POINTS equally spaced points; *sigma the
+   standard deviation of f's noise when CORE_NOISE_FOUND, else 0 and why
+   not (the spacing too small: half the first differences are 0; too
+   large: the differences are f's own; failed: a value not finite). */
+#define CORE_NOISE_POINTS 9
+enum { CORE_NOISE_FOUND = 1, CORE_NOISE_TOO_SMALL, CORE_NOISE_TOO_LARGE,
+       CORE_NOISE_FAILED };
+int core_ecnoise (const double *fv, size_t stride, double *sigma);
+
+/* The step h (absolute) on the grid of the argument type at x, eq.
+   (0.11): h itself for double; for float a power of two, at most h and
+   at least 4 float ulp of x. */
+double core_grid_step (unsigned arg_type, double h, double x);
+
+/* x as f sees it: rounded to float for BP_GRADCHECK_ARG_FLOAT. */
+double core_grid_round (unsigned arg_type, double x);
+
 /* The options' ranges (bp_gradcheck.h); GSL_EINVAL through GSL_ERROR
    naming who and the option. */
 int core_options_valid (const char *who, const bp_gradcheck_options *o);

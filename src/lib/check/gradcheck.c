@@ -190,6 +190,9 @@ core_check_args (const char *who, const bp_gradcheck_function *f,
     if (!one_array (&blocks[k]) || (analytic && !one_array (&analytic[k])))
       return refuse (who, "a block is a matrix or a vector, not both", GSL_EINVAL);
   for (size_t k = 0; k < n_blocks; k++)
+    if (block_rows (&blocks[k]) * block_cols (&blocks[k]) == 0)
+      return refuse (who, "a block has no elements (nothing to check)", GSL_EBADLEN);
+  for (size_t k = 0; k < n_blocks; k++)
     if (analytic && !core_shape_ok (f, &blocks[k], &analytic[k]))
       return refuse (who, "the analytic array (grad, J) must have the block's shape "
                      "(m x the block's elements for a vector f)", GSL_EBADLEN);
@@ -201,6 +204,13 @@ core_check_args (const char *who, const bp_gradcheck_function *f,
       return refuse (who, "a block (theta) has a NaN or infinite element", GSL_EDOM);
   return GSL_SUCCESS;
 }
+
+/* The noise's share of a difference's error, eq. (0.12): sigma / h times
+   the sum of |weights| of gsl_deriv_central's five-point formula
+   (4/3 + 4/3 + 1/6 + 1/6 = 3) and of gsl_deriv_forward's (22/3 + 28 + 38
+   + 52/3 < 91). */
+#define NOISE_CENTRAL 3.0
+#define NOISE_ONE_SIDED 91.0
 
 /* --- the problem and one thread's point ------------------------------------ */
 
@@ -215,6 +225,13 @@ typedef struct
   gsl_matrix **analytic;          /* rows x cols (m = 0) or m x n */
   double theta_max;               /* max |theta| over every block */
   double f0;                      /* f (or nothing) at the base point */
+  /* eqs. (0.10)-(0.11), per block k and output o (index k M + o); NULL
+     when not measured (numeric values only: the older step rule) */
+  double *noise;                  /* f's noise moving block k (ECnoise) */
+  double *excess;                 /* its part beyond GSL's own rounding
+                                     term, max(0, noise - 2 DBL_EPSILON |f|) */
+  int *noise_found;
+  double *hrel;                   /* per block: the relative step */
 } problem;
 
 /* dst = src, both allocated by the core (contiguous, of equal shape): one
@@ -254,6 +271,12 @@ typedef struct
   double *px, x0;
   size_t o;                       /* vector f: the output read */
   int bad_left, bad_right;        /* f undefined below / above x0 */
+  double sigma;                   /* f's noise for this element (0: none) */
+  double nerr, h_kept;            /* one-sided: the noise's error, the step */
+  /* the first 8 points a differentiation evaluated and f there (output
+     o): which step GSL kept, eq. (0.11) */
+  size_t n_ev;
+  double ev_x[8], ev_f[8];
   /* vector f: the values at the last points, for the m outputs */
   size_t n_cache, next_cache;
   double cache_x[8];
@@ -384,21 +407,33 @@ mark_bad (worker *w, double x)
 /* f as a function of the element *px, for gsl_function: the scalar f, or
    output o of the vector f (from the cache of the last points). */
 static double
+record (worker *w, double x, double v)
+{
+  if (w->n_ev < 8)
+    {
+      w->ev_x[w->n_ev] = x;
+      w->ev_f[w->n_ev] = v;
+    }
+  w->n_ev++;
+  return v;
+}
+
+static double
 element_at (double x, void *p)
 {
   worker *w = p;
   if (w->pb->m == 0)
     {
       double L = 0.0;
-      *w->px = x;
+      *w->px = core_grid_round (w->pb->o->arg_type, x);
       const int ok = eval_point (w, &L, NULL);
       *w->px = w->x0;
       if (!ok)
         {
           mark_bad (w, x);
-          return GSL_NAN;
+          return record (w, x, GSL_NAN);
         }
-      return L;
+      return record (w, x, L);
     }
   size_t c;
   for (c = 0; c < w->n_cache; c++)
@@ -407,7 +442,7 @@ element_at (double x, void *p)
   if (c == w->n_cache)
     {
       c = w->n_cache < 8 ? w->n_cache++ : (w->next_cache++ % 8);
-      *w->px = x;
+      *w->px = core_grid_round (w->pb->o->arg_type, x);
       w->cache_x[c] = x;
       w->cache_ok[c] = eval_point (w, NULL, w->cache_v[c]);
       *w->px = w->x0;
@@ -415,9 +450,9 @@ element_at (double x, void *p)
   if (!w->cache_ok[c])
     {
       mark_bad (w, x);
-      return GSL_NAN;
+      return record (w, x, GSL_NAN);
     }
-  return gsl_vector_get (w->cache_v[c], w->o);
+  return record (w, x, gsl_vector_get (w->cache_v[c], w->o));
 }
 
 /* f (or w . f) at theta + t d, for gsl_function */
@@ -456,6 +491,7 @@ static int
 one_sided (worker *w, gsl_function *F, double x0, double h, int dir, double *d, double *e)
 {
   int found = 0;
+  double best = 0.0;
   for (int j = 0; j <= 6; j++, h *= 0.1)
     {
       double dj, ej;
@@ -466,10 +502,14 @@ one_sided (worker *w, gsl_function *F, double x0, double h, int dir, double *d, 
         gsl_deriv_backward (F, x0, h, &dj, &ej);
       if (w->bad_left || w->bad_right || !isfinite (dj) || !isfinite (ej))
         continue;
-      if (!found || ej < *e)
+      const double nerr = NOISE_ONE_SIDED * w->sigma / h;   /* eq. (0.12) */
+      if (!found || ej + nerr < best)
         {
           *d = dj;
           *e = ej;
+          best = ej + nerr;
+          w->nerr = nerr;
+          w->h_kept = h;
         }
       found = 1;
     }
@@ -521,6 +561,7 @@ kink (worker *w, gsl_function *F, double x0, double h, bp_gradcheck_element *el,
       double rtol, double atol)
 {
   double l, el_, r, er;
+  const double nerr = NOISE_ONE_SIDED * w->sigma / h;   /* never a kink from noise */
   w->x0 = x0;
   w->bad_left = w->bad_right = 0;
   gsl_deriv_backward (F, x0, h, &l, &el_);
@@ -529,7 +570,9 @@ kink (worker *w, gsl_function *F, double x0, double h, bp_gradcheck_element *el,
   if (w->bad_left || w->bad_right || !isfinite (l) || !isfinite (r))
     return;
   bp_gradcheck_element lr;
-  core_compare (l, r, el_ + er, rtol, atol, &lr);
+  el_ += nerr;
+  er += nerr;
+  core_compare_res (l, r, el_ + er, el_ + er, rtol, atol, &lr);
   if (lr.status != BP_GRADCHECK_ELEMENT_FAIL)
     return;                                     /* differentiable */
   el->left = l;
@@ -557,7 +600,82 @@ analytic_at (const problem *pb, size_t k, size_t o, size_t i)
                     : gsl_matrix_get (pb->analytic[k], o, i);
 }
 
-/* Element q (flat over the blocks) by central differences: its M entries. */
+/* GSL's five-point central formula on the recorded values from i on
+   (f at x - h, x + h, x - h/2, x + h/2, in gsl_deriv_central's order) */
+static double
+recorded_central (const worker *w, size_t i, double h)
+{
+  const double r3 = 0.5 * (w->ev_f[i + 1] - w->ev_f[i]);
+  return ((4.0 / 3.0) * (w->ev_f[i + 3] - w->ev_f[i + 2]) - (1.0 / 3.0) * r3) / h;
+}
+
+/* The step gsl_deriv_central kept for its value d: h, or the smaller step
+   of its second try (its points 5 to 8) when d is that try's value. */
+static double
+kept_step (const worker *w, double h, double d)
+{
+  if (w->n_ev < 8)
+    return h;
+  const double h2 = 0.5 * (w->ev_x[5] - w->ev_x[4]);
+  if (!(h2 > 0.0))
+    return h;
+  return fabs (d - recorded_central (w, 4, h2)) < fabs (d - recorded_central (w, 0, h))
+         ? h2 : h;
+}
+
+/* Output w->o of the element at x0 differenced with step h and compared
+   with a, eq. (0.12): err = GSL's estimate + the noise over the step,
+   tolerance at least GSL's estimate + twice the noise (the resolution). */
+static void
+judge (worker *w, gsl_function *F, double x0, double h, double a, bp_gradcheck_element *el)
+{
+  const bp_gradcheck_options *o = w->pb->o;
+  double d, e;
+  bp_gradcheck_diff how;
+  w->n_ev = 0;
+  w->nerr = 0.0;
+  w->h_kept = h;
+  differentiate (w, F, x0, h, &d, &e, &how);
+  double hk = w->h_kept, nerr = w->nerr;
+  if (how == BP_GRADCHECK_DIFF_CENTRAL)
+    {
+      hk = kept_step (w, h, d);
+      nerr = NOISE_CENTRAL * w->sigma / hk;
+    }
+  core_compare_res (a, d, e + nerr, 2.0 * nerr, o->rtol, o->atol, el);
+  el->diff = how;
+  el->h = hk;
+  el->retried = 0;
+  if (how == BP_GRADCHECK_DIFF_NONE)
+    el->status = BP_GRADCHECK_ELEMENT_INCONCLUSIVE;
+}
+
+/* eq. (0.13): an element that did not pass is differenced again at 4 and
+   16 times the step (at most 0.1 max(1, |x0|), on the grid); the value
+   with the smallest error estimate decides. */
+static void
+retry (worker *w, gsl_function *F, double x0, double h, double a, bp_gradcheck_element *el)
+{
+  const problem *pb = w->pb;
+  const double cap = 0.1 * fmax (1.0, fabs (x0));
+  bp_gradcheck_element best = *el, t;
+  for (int j = 0; j < 2 && best.status != BP_GRADCHECK_ELEMENT_PASS; j++)
+    {
+      const double next = core_grid_step (pb->o->arg_type, fmin (4.0 * h, cap), x0);
+      if (!(next > h))
+        break;
+      h = next;
+      judge (w, F, x0, h, a, &t);
+      if (t.diff == BP_GRADCHECK_DIFF_CENTRAL && t.abserr < best.abserr)
+        best = t;
+    }
+  *el = best;
+  el->retried = 1;
+}
+
+/* Element q (flat over the blocks) by central differences: its M entries,
+   at the step chosen for its block (eq. 0.11), retried (0.13), kinks
+   looked for (0.5). */
 static void
 central_element (worker *w, size_t q, int numeric_only, bp_gradcheck_element *E)
 {
@@ -568,7 +686,9 @@ central_element (worker *w, size_t q, int numeric_only, bp_gradcheck_element *E)
     k++;
   const size_t i = q - pb->off[k];
   w->px = gsl_vector_ptr (&w->flat[k].vector, i);
-  const double x0 = *w->px, h = core_step (o->h, x0);
+  const double x0 = *w->px;
+  const double h = pb->hrel ? core_grid_step (o->arg_type, pb->hrel[k] * fmax (1.0, fabs (x0)), x0)
+                            : core_step (o->h, x0);
   w->pt.moved_block = k;
   w->pt.moved_row = i / pb->cols[k];
   w->pt.moved_col = i % pb->cols[k];
@@ -578,22 +698,22 @@ central_element (worker *w, size_t q, int numeric_only, bp_gradcheck_element *E)
   for (w->o = 0; w->o < pb->M; w->o++)
     {
       bp_gradcheck_element *el = &E[entry_index (pb, k, w->o, i)];
-      double d, e;
-      bp_gradcheck_diff how;
-      differentiate (w, &F, x0, h, &d, &e, &how);
-      core_compare (analytic_at (pb, k, w->o, i), d, e, o->rtol, o->atol, el);
+      const double a = analytic_at (pb, k, w->o, i);
+      w->sigma = pb->excess ? pb->excess[k * pb->M + w->o] : 0.0;
+      judge (w, &F, x0, h, a, el);
+      if (!numeric_only && pb->hrel && el->diff == BP_GRADCHECK_DIFF_CENTRAL
+          && el->status != BP_GRADCHECK_ELEMENT_PASS && isfinite (a))
+        retry (w, &F, x0, h, a, el);
       el->block = k;
       el->output = w->o;
       el->row = w->pt.moved_row;
       el->col = w->pt.moved_col;
-      el->diff = how;
       el->left = el->right = GSL_NAN;
-      if (how == BP_GRADCHECK_DIFF_NONE)
-        el->status = BP_GRADCHECK_ELEMENT_INCONCLUSIVE;
-      else if (!numeric_only && how == BP_GRADCHECK_DIFF_CENTRAL
-               && el->status != BP_GRADCHECK_ELEMENT_PASS)
-        kink (w, &F, x0, h, el, o->rtol, o->atol);
+      if (!numeric_only && el->diff == BP_GRADCHECK_DIFF_CENTRAL
+          && el->status != BP_GRADCHECK_ELEMENT_PASS && isfinite (a))
+        kink (w, &F, x0, el->h, el, o->rtol, o->atol);
     }
+  w->sigma = 0.0;
   w->pt.moved_block = BP_GRADCHECK_NONE;
   w->pt.is_base = 1;
 }
@@ -630,6 +750,7 @@ complex_element (worker *w, size_t q, bp_gradcheck_element *E)
       el->row = w->cpt.moved_row;
       el->col = w->cpt.moved_col;
       el->left = el->right = GSL_NAN;
+      el->h = h;
       el->diff = ok && isfinite (d) ? BP_GRADCHECK_DIFF_COMPLEX : BP_GRADCHECK_DIFF_NONE;
       if (el->diff == BP_GRADCHECK_DIFF_NONE)
         el->status = BP_GRADCHECK_ELEMENT_INCONCLUSIVE;
@@ -794,6 +915,15 @@ fill_blocks (const problem *pb, const bp_gradcheck_element *E, bp_gradcheck_run 
                               || el->diff == BP_GRADCHECK_DIFF_BACKWARD;
             core_fold_errors (el, o->atol, &b->max_abs_err, &b->max_rel_err,
                               &b->max_est_err);
+            b->n_retried += el->retried ? 1u : 0u;
+            b->n_nonfinite += isfinite (el->analytic) ? 0u : 1u;
+            b->n_resolution += el->tol > fmax (o->atol, o->rtol * fmax (fabs (el->analytic),
+                                                                      fabs (el->numeric)));
+            if (el->diff != BP_GRADCHECK_DIFF_NONE && el->h > 0.0)
+              {
+                b->h_min = b->h_min > 0.0 ? fmin (b->h_min, el->h) : el->h;
+                b->h_max = fmax (b->h_max, el->h);
+              }
             if (el->status != BP_GRADCHECK_ELEMENT_PASS)
               sorted[n_bad++] = el;
             if (el->ratio > worst)
@@ -814,7 +944,17 @@ fill_blocks (const problem *pb, const bp_gradcheck_element *E, bp_gradcheck_run 
         b->worst[j] = *sorted[j];
       free (sorted);
       b->verdict = verdict_of (b->n_inconclusive, b->n_failed);
+      b->noise_found = pb->noise_found != NULL;
+      for (size_t o_ = 0; pb->noise && o_ < pb->M; o_++)
+        {
+          b->noise = fmax (b->noise, pb->noise[k * pb->M + o_]);
+          b->noise_found = b->noise_found && pb->noise_found[k * pb->M + o_];
+        }
       hints_find (b, o->rtol, o->atol, pb->m > 0);
+      run->noise = fmax (run->noise, b->noise);
+      run->n_retried += b->n_retried;
+      run->n_resolution += b->n_resolution;
+      run->n_nonfinite += b->n_nonfinite;
       run->n_checked += b->n_checked;
       run->n_passed += b->n_passed;
       run->n_inconclusive += b->n_inconclusive;
@@ -847,7 +987,11 @@ elementwise_reason (const problem *pb, const bp_gradcheck_element *E, bp_gradche
       if (E[q].status == BP_GRADCHECK_ELEMENT_INCONCLUSIVE && isfinite (E[q].abserr))
         noise = fmax (noise, E[q].abserr / fmax (1.0, fabs (E[q].numeric)));
     }
-  if (run->verdict == BP_GRADCHECK_FAIL)
+  if (run->verdict == BP_GRADCHECK_FAIL && run->n_nonfinite)
+    snprintf (s, len, "%zu of %zu elements differ beyond tolerance + 2 x estimate, "
+              "%zu analytic values not finite (NaN or infinite)",
+              run->n_failed, run->n_checked, run->n_nonfinite);
+  else if (run->verdict == BP_GRADCHECK_FAIL)
     snprintf (s, len, "%zu of %zu elements differ beyond tolerance + 2 x estimate",
               run->n_failed, run->n_checked);
   else if (run->verdict == BP_GRADCHECK_INCONCLUSIVE && undefined)
@@ -856,7 +1000,8 @@ elementwise_reason (const problem *pb, const bp_gradcheck_element *E, bp_gradche
   else if (run->verdict == BP_GRADCHECK_INCONCLUSIVE)
     snprintf (s, len, "%zu of %zu elements agree only within the numeric error estimate%s",
               run->n_inconclusive, run->n_checked,
-              noise > 1.5e-8 ? " (estimates of a noisy f: single precision?)" : "");
+              run->n_retried ? " (also at larger steps)"
+              : (noise > 1.5e-8 ? " (estimates of a noisy f: single precision?)" : ""));
   else
     snprintf (s, len, "all %zu elements within tolerance%s", run->n_checked,
               run->n_kinks ? " (kinks aside: analytic between the one-sided derivatives)"
@@ -875,6 +1020,134 @@ run_elementwise (const problem *pb, int complex, int numeric_only, bp_gradcheck_
   if (status == GSL_SUCCESS)
     elementwise_reason (pb, E, run);
   free (E);
+  return status;
+}
+
+/* --- the noise and the steps ------------------------------------------------ */
+
+/* f (its M outputs into fv) at the base point with block k moved by t d
+   (rounded to the grid); 1 when defined there. */
+static int
+block_line_at (worker *w, size_t k, const double *d, double t, double *fv)
+{
+  const problem *pb = w->pb;
+  double *x = w->flat[k].vector.data;
+  const double *b = pb->base[k]->data;
+  for (size_t j = 0; j < pb->n[k]; j++)
+    x[j] = core_grid_round (pb->o->arg_type, b[j] + t * d[j]);
+  w->pt.is_base = 0;
+  w->pt.moved_block = BP_GRADCHECK_NONE;
+  double L = 0.0;
+  const int ok = eval_point (w, &L, w->out);
+  copy_block (w->blk[k], pb->base[k]);
+  w->pt.is_base = 1;
+  for (size_t o = 0; ok && o < pb->M; o++)
+    fv[o] = pb->m == 0 ? L : gsl_vector_get (w->out, o);
+  return ok;
+}
+
+/* ECnoise (eq. 0.10) on F at CORE_NOISE_POINTS points t_i = (i + 1) c,
+   on one side of the point (a kink at the point itself, a tie, is not
+   noise),
+   for the spacings c in turn (from c0: smaller when the differences are
+   f's own, larger when f does not move) until the noise is found, into
+   fv (CORE_NOISE_POINTS x M) and noise / found (M, the outputs not found
+   yet).  eval (t, fv + i M) gives the values. */
+typedef int (*noise_eval) (void *p, double c, double i, double *fv);
+
+static void
+ecnoise_at (noise_eval eval, void *p, size_t M, double *fv, double *noise, int *found)
+{
+  static const double c_try[] = { 1.0, 1e-2, 1e2, 1e-4, 1e4 };
+  for (size_t c = 0; c < sizeof c_try / sizeof c_try[0]; c++)
+    {
+      int ok = 1, all = 1;
+      for (size_t i = 0; ok && i < CORE_NOISE_POINTS; i++)
+        ok = eval (p, c_try[c], (double) i + 1.0, fv + i * M);
+      for (size_t o = 0; ok && o < M; o++)
+        if (!found[o])
+          found[o] = core_ecnoise (fv + o, M, &noise[o]) == CORE_NOISE_FOUND;
+      for (size_t o = 0; o < M; o++)
+        all = all && found[o];
+      if (all)
+        return;
+    }
+}
+
+/* point i along block k: x_j + i s_j delta_j, s_j a random sign, delta_j
+   the grid step of 1e-6 c max(1, |x_j|) */
+typedef struct
+{
+  worker *w;
+  size_t k;
+  double *sgn, *d;
+} block_line;
+
+static int
+block_noise_eval (void *p, double c, double i, double *fv)
+{
+  block_line *bl = p;
+  const problem *pb = bl->w->pb;
+  const double *b = pb->base[bl->k]->data;
+  for (size_t j = 0; j < pb->n[bl->k]; j++)
+    bl->d[j] = bl->sgn[j] * core_grid_step (pb->o->arg_type,
+                                            1e-6 * c * fmax (1.0, fabs (b[j])), b[j]);
+  return block_line_at (bl->w, bl->k, bl->d, i, fv);
+}
+
+/* The noise of f moving each block (eq. 0.10) and each block's relative
+   step (eq. 0.11): h_k = max(opts.h, min((sigma / |f|)^(1/3), 1e-2)),
+   the largest over the outputs, sigma at least DBL_EPSILON |f|; 0 where
+   ECnoise finds no noise. */
+static int
+measure_noise (problem *pb)
+{
+  const size_t B = pb->n_blocks, M = pb->M;
+  size_t nmax = 0;
+  for (size_t k = 0; k < B; k++)
+    nmax = pb->n[k] > nmax ? pb->n[k] : nmax;
+  pb->noise = calloc (B * M, sizeof *pb->noise);
+  pb->excess = calloc (B * M, sizeof *pb->excess);
+  pb->noise_found = calloc (B * M, sizeof *pb->noise_found);
+  pb->hrel = calloc (B, sizeof *pb->hrel);
+  block_line bl = { .w = worker_alloc (pb, 0, 0), .sgn = malloc (nmax * sizeof (double)),
+                    .d = malloc (nmax * sizeof (double)) };
+  double *fv = malloc ((CORE_NOISE_POINTS + 1) * M * sizeof *fv);
+  gsl_rng *rng = gsl_rng_alloc (gsl_rng_mt19937);
+  int status = pb->noise && pb->excess && pb->noise_found && pb->hrel && bl.w && bl.sgn && bl.d && fv && rng
+               ? GSL_SUCCESS : GSL_ENOMEM;
+  if (rng)
+    gsl_rng_set (rng, pb->o->seed);
+  double *f0 = fv + CORE_NOISE_POINTS * M;
+  for (size_t k = 0; status == GSL_SUCCESS && k < B; k++)
+    {
+      bl.k = k;
+      for (size_t j = 0; j < pb->n[k]; j++)
+        bl.sgn[j] = gsl_rng_uniform (rng) < 0.5 ? -1.0 : 1.0;
+      double *noise = pb->noise + k * M;
+      int *found = pb->noise_found + k * M;
+      if (!block_noise_eval (&bl, 1.0, 0.0, f0))
+        continue;
+      ecnoise_at (block_noise_eval, &bl, M, fv, noise, found);
+      double hr = 0.0;
+      for (size_t o = 0; o < M; o++)
+        {
+          const double scale = fabs (f0[o]);
+          /* GSL's estimate has a rounding term of 6 DBL_EPSILON |f| / h:
+             the noise of sigma = 2 DBL_EPSILON |f| through eq. (0.12) */
+          noise[o] = found[o] ? noise[o] : 0.0;
+          pb->excess[k * M + o] = fmax (0.0, noise[o] - 2.0 * DBL_EPSILON * scale);
+          const double sig = fmax (noise[o], DBL_EPSILON * scale);
+          const double rel = scale > 0.0 ? cbrt (sig / scale) : (sig > 0.0 ? 1.0 : 0.0);
+          hr = fmax (hr, fmin (rel, 1e-2));
+        }
+      pb->hrel[k] = fmax (pb->o->h, hr);
+    }
+  worker_free (bl.w);
+  free (bl.sgn);
+  free (bl.d);
+  free (fv);
+  gsl_rng_free (rng);
   return status;
 }
 
@@ -1365,6 +1638,15 @@ run_directional (const problem *pb, gsl_rng *rng, int localize_, bp_gradcheck_ru
 
 /* --- the Taylor test ---------------------------------------------------------- */
 
+static int
+taylor_noise_eval (void *p, double c, double i, double *fv)
+{
+  worker *w = p;
+  const double t = i * 1e-6 * c * fmax (1.0, w->pb->theta_max);
+  fv[0] = line_at (t, w);
+  return isfinite (fv[0]);
+}
+
 /* r(h) = |phi(h) - phi(0) - h a| for h = taylor_h max(1, max|theta|) 2^-j,
    j < taylor_n, along one unit direction; the slope of log r against
    log h fitted by least squares over the smaller half of the h whose r
@@ -1391,6 +1673,11 @@ run_taylor (const problem *pb, gsl_rng *rng, bp_gradcheck_run *run)
       line_free (&l);
       return GSL_ENOMEM;
     }
+  /* f's noise along d (eq. 0.10), points at t = i 1e-6 c max(1, max|theta|) */
+  double fv[CORE_NOISE_POINTS], sigma = 0.0;
+  int found = 0;
+  ecnoise_at (taylor_noise_eval, l.w, 1, fv, &sigma, &found);
+  run->noise = found ? sigma : 0.0;
   size_t n_above = 0, n_defined = 0;
   double h = line_step (pb, o->taylor_h);
   for (size_t j = 0; j < o->taylor_n; j++, h *= 0.5)
@@ -1400,8 +1687,10 @@ run_taylor (const problem *pb, gsl_rng *rng, bp_gradcheck_run *run)
         continue;
       n_defined++;
       const double r = fabs (phi - phi0 - h * a);
-      const double noise = 1e3 * DBL_EPSILON * fmax (fmax (fabs (phi0), fabs (phi)),
-                                                     fmax (fabs (h * a), DBL_MIN));
+      /* above rounding and 10 times the measured noise, eq. (0.14) */
+      const double noise = fmax (1e3 * DBL_EPSILON * fmax (fmax (fabs (phi0), fabs (phi)),
+                                                           fmax (fabs (h * a), DBL_MIN)),
+                                 10.0 * run->noise);
       if (r > noise)
         {
           lh[n_above] = log (h);
@@ -1417,7 +1706,7 @@ run_taylor (const problem *pb, gsl_rng *rng, bp_gradcheck_run *run)
     {
       run->n_fitted = n_above;
       run->slope = GSL_NAN;
-      const int exact = n_above == 0 && n_defined == o->taylor_n;
+      const int exact = n_above == 0 && n_defined == o->taylor_n;   /* by that floor */
       run->verdict = exact ? BP_GRADCHECK_PASS : BP_GRADCHECK_INCONCLUSIVE;
       run->n_passed = exact ? 1u : 0u;
       run->n_inconclusive = exact ? 0u : 1u;
@@ -1485,6 +1774,10 @@ problem_free (problem *pb)
     }
   free (pb->base);
   free (pb->analytic);
+  free (pb->noise);
+  free (pb->excess);
+  free (pb->noise_found);
+  free (pb->hrel);
   free (pb->rows);
   free (pb->cols);
   free (pb->n);
@@ -1531,6 +1824,9 @@ problem_init (problem *pb, const bp_gradcheck_function *f, size_t n_blocks,
       if (!pb->base[k] || !pb->analytic[k])
         return GSL_ENOMEM;
       copy_array (&blocks[k], pb->base[k]);
+      if (o->arg_type == BP_GRADCHECK_ARG_FLOAT)   /* the point f sees */
+        for (size_t j = 0; j < pb->n[k]; j++)
+          pb->base[k]->data[j] = core_grid_round (o->arg_type, pb->base[k]->data[j]);
       double lo, hi;
       gsl_matrix_minmax (pb->base[k], &lo, &hi);
       pb->theta_max = fmax (pb->theta_max, fmax (fabs (lo), fabs (hi)));
@@ -1618,6 +1914,9 @@ core_run (const char *who, const bp_gradcheck_function *f, size_t n_blocks,
           goto done;
         }
     }
+  if (status == GSL_SUCCESS && !x->numeric_only
+      && (o->method & (BP_GRADCHECK_CENTRAL | BP_GRADCHECK_DIRECTIONAL)))
+    status = measure_noise (&pb);
   if (status == GSL_SUCCESS)
     {
       r->opts = *o;

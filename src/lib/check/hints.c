@@ -38,15 +38,16 @@ transposed (const bp_gradcheck_block_result *b, double rtol, double atol)
   return 1;
 }
 
-/* e = c a at every failing element, for the c of the failing element
-   with the largest |a|; c is neither 1 nor -1; returns c or 0 */
+/* e = c a at every failing element, for the c of the FAILing element
+   (beyond the noise) with the largest |a|; c is neither 1 nor -1; returns c or 0 */
 static double
 factor (const bp_gradcheck_block_result *b, double rtol, double atol)
 {
   double amax = 0.0, c = 0.0;
   for (size_t i = 0; i < b->analytic->size1; i++)
     for (size_t j = 0; j < b->analytic->size2; j++)
-      if (bad (b, i, j) && fabs (A (i, j)) > amax && isfinite (E (i, j)))
+      if (gsl_matrix_uchar_get (b->mask, i, j) == BP_GRADCHECK_ELEMENT_FAIL
+          && fabs (A (i, j)) > amax && isfinite (E (i, j)))
         {
           amax = fabs (A (i, j));
           c = E (i, j) / A (i, j);
@@ -103,8 +104,8 @@ hints_find (bp_gradcheck_block_result *b, double rtol, double atol, int jacobian
   if (!b->analytic || !b->mask)
     return;
   const size_t n_bad = b->n_failed + b->n_inconclusive;
-  if (n_bad == 0)
-    return;
+  if (b->n_failed == 0)
+    return;        /* never from differences within the noise, eq. (0.12) */
   if (n_bad >= 2 && transposed (b, rtol, atol))
     b->hints |= BP_GRADCHECK_HINT_TRANSPOSE;
   if (negated (b, rtol, atol))

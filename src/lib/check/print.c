@@ -56,8 +56,9 @@ print_element (FILE *out, const bp_gradcheck_result *r, const bp_gradcheck_eleme
     fprintf (out, "      %s out %zu (%zu,%zu)", name, e->output, e->row, e->col);
   else
     fprintf (out, "      %s(%zu,%zu)", name, e->row, e->col);
-  fprintf (out, "  analytic % .10e  numeric % .10e  estimate %.2e  %s  %s",
-           e->analytic, e->numeric, e->abserr, diff_name (e->diff), status_name (e->status));
+  fprintf (out, "  analytic % .10e  numeric % .10e  estimate %.2e  tolerance %.2e"
+           "  step %.2e%s  %s  %s", e->analytic, e->numeric, e->abserr, e->tol, e->h,
+           e->retried ? " (retried)" : "", diff_name (e->diff), status_name (e->status));
   if (e->status == BP_GRADCHECK_ELEMENT_KINK || isfinite (e->left))
     fprintf (out, "  left % .6e right % .6e", e->left, e->right);
   fputc ('\n', out);
@@ -77,7 +78,12 @@ bp_gradcheck_fprintf (FILE *stream, const bp_gradcheck_result *r)
       fprintf (stream, "%s: %s: %s\n", method_name (run->method),
                bp_gradcheck_verdict_name (run->verdict), run->reason);
       if (run->method == BP_GRADCHECK_TAYLOR)
-        continue;
+        {
+          fprintf (stream, "  noise of f along d %.2e%s\n", run->noise,
+                   run->noise > 0.0 ? " (measured; r(h) fitted above 10 times it)"
+                                    : " (not detected: rounding)");
+          continue;
+        }
       if (run->method == BP_GRADCHECK_DIRECTIONAL)
         {
           const bp_gradcheck_element *d = &run->worst_direction;
@@ -108,6 +114,22 @@ bp_gradcheck_fprintf (FILE *stream, const bp_gradcheck_result *r)
             fprintf (stream, "    worst %zu (by |a - e| / (tol + 2 estimate)):\n", b->n_worst);
           for (size_t i = 0; i < b->n_worst; i++)
             print_element (stream, r, &b->worst[i], name);
+          if (run->method == BP_GRADCHECK_CENTRAL || run->localized)
+            {
+              if (b->noise_found)
+                fprintf (stream, "    noise of f %.2e (measured); steps %.2e to %.2e",
+                         b->noise, b->h_min, b->h_max);
+              else
+                fprintf (stream, "    noise of f not detected (rounding); steps %.2e to %.2e",
+                         b->h_min, b->h_max);
+              fprintf (stream, "; %zu retried at larger steps\n", b->n_retried);
+              if (b->n_resolution)
+                fprintf (stream, "    %zu elements judged at the resolution of the arithmetic,"
+                         " above rtol/atol\n", b->n_resolution);
+            }
+          if (b->n_nonfinite)
+            fprintf (stream, "    %zu analytic values not finite (NaN or infinite): FAIL\n",
+                     b->n_nonfinite);
           print_hints (stream, b, name);
         }
     }

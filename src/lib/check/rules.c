@@ -1,8 +1,9 @@
 /* rules.c -- the checker's rules (rules.h): the step, the comparison and
    the error figures, shared by the core (gradcheck.c) and the hints
-   (hints.c); derivations/00-numeric-check.md, eqs. (0.2), (0.3) */
+   (hints.c); derivations/00-numeric-check.md, eqs. (0.2), (0.3), (0.12) */
 #include <config.h>
 #include <math.h>
+#include <gsl/gsl_nan.h>
 #include "lib/check/rules.h"
 
 double
@@ -22,8 +23,17 @@ void
 core_compare_scaled (double a, double e, double err, double s, double rtol,
                      double atol, bp_gradcheck_element *el)
 {
+  core_compare_res (a, e, err, rtol * s, rtol, atol, el);
+}
+
+void
+core_compare_res (double a, double e, double err, double res, double rtol,
+                  double atol, bp_gradcheck_element *el)
+{
   const double diff = fabs (a - e);
-  const double tol = fmax (atol, rtol * fmax (fmax (fabs (a), fabs (e)), s));
+  /* a non-finite analytic value would pass by tol = rtol inf: it FAILs */
+  const double tol = isfinite (a) ? fmax (fmax (atol, rtol * fmax (fabs (a), fabs (e))), res)
+                                  : GSL_NAN;
   const double allowed = tol + 2.0 * err;
   el->analytic = a;
   el->numeric = e;

@@ -15,6 +15,12 @@ double core_step (double h, double x);
 void core_compare (double a, double e, double err, double rtol, double atol,
                    bp_gradcheck_element *el);
 
+/* The comparison with the resolution res of the numeric value, eq.
+   (0.12): tol = max(atol, rtol max(|a|, |e|), res); else as core_compare.
+   A non-finite analytic value FAILs (ratio infinite). */
+void core_compare_res (double a, double e, double err, double res, double rtol,
+                       double atol, bp_gradcheck_element *el);
+
 /* The same comparison with the scale s of a dot product's terms (a
    direction's, eq. (0.6a)): tol = max(atol, rtol max(|a|, |e|, s));
    core_compare is s = 0. */

@@ -1,0 +1,240 @@
+/* check_noise.c -- the noise-aware checker (derivation 00, eqs.
+   0.10-0.14): float32 code and large double sums decide at the defaults,
+   planted bugs still FAIL, non-finite analytic values FAIL, an empty
+   block is refused.  The float layer is written here in naive loops. */
+#include <config.h>
+#include <math.h>
+#include <stdlib.h>
+#include <check.h>
+#include <gsl/gsl_errno.h>
+#include "backprop/bp_gradcheck.h"
+
+#define NI 6
+#define NO 4
+
+/* L = sum_o softmax(W x + b)_o cross-entropy against label 1, all in float */
+typedef struct { float x[NI]; } layer;
+
+static float
+loss_f (const float *W, const float *b, const float *x, float *p)
+{
+  float z[NO], zmax = -1e30f, s = 0.0f;
+  for (int o = 0; o < NO; o++)
+    {
+      z[o] = b[o];
+      for (int i = 0; i < NI; i++)
+        z[o] += W[o * NI + i] * x[i];
+      zmax = z[o] > zmax ? z[o] : zmax;
+    }
+  for (int o = 0; o < NO; o++)
+    s += (p[o] = expf (z[o] - zmax));
+  for (int o = 0; o < NO; o++)
+    p[o] /= s;
+  return -logf (p[1]);
+}
+
+static int
+f_loss (const bp_gradcheck_point *pt, void *params, double *L)
+{
+  const layer *ly = params;
+  float W[NO * NI], b[NO], p[NO];
+  for (int j = 0; j < NO * NI; j++)
+    W[j] = (float) pt->vector[0]->data[j];
+  for (int o = 0; o < NO; o++)
+    b[o] = (float) pt->vector[1]->data[o];
+  *L = loss_f (W, b, ly->x, p);
+  return 0;
+}
+
+/* the analytic side in float: dL/dz = p - onehot, dW = dz x^T, db = dz */
+static void
+grad_f (const layer *ly, const gsl_matrix *W, const gsl_vector *b, gsl_matrix *dW, gsl_vector *db)
+{
+  float Wf[NO * NI], bf[NO], p[NO];
+  for (int j = 0; j < NO * NI; j++)
+    Wf[j] = (float) W->data[j];
+  for (int o = 0; o < NO; o++)
+    bf[o] = (float) b->data[o];
+  loss_f (Wf, bf, ly->x, p);
+  for (int o = 0; o < NO; o++)
+    {
+      const float dz = p[o] - (o == 1 ? 1.0f : 0.0f);
+      gsl_vector_set (db, (size_t) o, dz);
+      for (int i = 0; i < NI; i++)
+        gsl_matrix_set (dW, (size_t) o, (size_t) i, dz * ly->x[i]);
+    }
+}
+
+typedef struct
+{
+  layer ly;
+  gsl_matrix *W, *dW;
+  gsl_vector *b, *db;
+  bp_gradcheck_block blocks[2], grads[2];
+  bp_gradcheck_function F;
+} problem;
+
+static void
+problem_init (problem *p, unsigned seed)
+{
+  srand (seed);
+  p->W = gsl_matrix_alloc (NO, NI);
+  p->dW = gsl_matrix_alloc (NO, NI);
+  p->b = gsl_vector_alloc (NO);
+  p->db = gsl_vector_alloc (NO);
+  for (int i = 0; i < NI; i++)
+    p->ly.x[i] = (float) (2.0 * rand () / RAND_MAX - 1.0);
+  for (size_t j = 0; j < NO * NI; j++)
+    p->W->data[j] = (float) (rand () / (double) RAND_MAX - 0.5);
+  for (size_t o = 0; o < NO; o++)
+    p->b->data[o] = (float) (0.2 * rand () / RAND_MAX - 0.1);
+  grad_f (&p->ly, p->W, p->b, p->dW, p->db);
+  p->blocks[0] = (bp_gradcheck_block) { "W", p->W, NULL };
+  p->blocks[1] = (bp_gradcheck_block) { "b", NULL, p->b };
+  p->grads[0] = (bp_gradcheck_block) { "W", p->dW, NULL };
+  p->grads[1] = (bp_gradcheck_block) { "b", NULL, p->db };
+  p->F = (bp_gradcheck_function) { .loss = f_loss, .params = &p->ly };
+}
+
+static void
+problem_free (problem *p)
+{
+  gsl_matrix_free (p->W);
+  gsl_matrix_free (p->dW);
+  gsl_vector_free (p->b);
+  gsl_vector_free (p->db);
+}
+
+static int
+check (problem *p, unsigned arg_type, bp_gradcheck_result **r)
+{
+  bp_gradcheck_options o;
+  bp_gradcheck_options_default (&o);
+  o.arg_type = arg_type;
+  return bp_gradcheck (&p->F, 2, p->blocks, p->grads, &o, r);
+}
+
+START_TEST (test_float_layer_passes)
+{
+  problem p;
+  problem_init (&p, 1u + (unsigned) _i);
+  bp_gradcheck_result *r = NULL;
+  ck_assert_int_eq (check (&p, BP_GRADCHECK_ARG_FLOAT, &r), GSL_SUCCESS);
+  ck_assert (r->run[0].noise > 0.0);          /* float noise measured */
+  bp_gradcheck_result_free (r);
+  problem_free (&p);
+}
+END_TEST
+
+START_TEST (test_float_layer_bug_fails)
+{
+  /* 5e-4 off in one element, a sign, a dropped factor 2 */
+  problem p;
+  problem_init (&p, 1u + (unsigned) (_i / 3));
+  switch (_i % 3)
+    {
+    case 0: *gsl_matrix_ptr (p.dW, 2, 3) += 5e-4; break;
+    case 1: gsl_vector_scale (p.db, -1.0); break;
+    default: gsl_matrix_scale (p.dW, 0.5); break;
+    }
+  bp_gradcheck_result *r = NULL;
+  ck_assert_int_eq (check (&p, BP_GRADCHECK_ARG_FLOAT, &r), GSL_FAILURE);
+  if (_i % 3 == 0)
+    {
+      ck_assert_uint_eq (r->run[0].block[0].n_failed, 1);
+      ck_assert_uint_eq (r->run[0].block[0].worst[0].row, 2);
+      ck_assert_uint_eq (r->run[0].block[0].worst[0].col, 3);
+    }
+  bp_gradcheck_result_free (r);
+  problem_free (&p);
+}
+END_TEST
+
+/* L = 1/2 sum_i w_i theta_i^2 in double */
+#define NQ 10000
+static int
+quad_loss (const bp_gradcheck_point *pt, void *params, double *L)
+{
+  const double *w = params, *t = pt->vector[0]->data;
+  double s = 0.0;
+  for (size_t i = 0; i < NQ; i++)
+    s += 0.5 * w[i] * t[i] * t[i];
+  *L = s;
+  return 0;
+}
+
+START_TEST (test_large_sum)
+{
+  /* a right gradient PASSes at the defaults; one element 1e-4 off FAILs */
+  double *w = malloc (NQ * sizeof *w);
+  gsl_vector *t = gsl_vector_alloc (NQ), *g = gsl_vector_alloc (NQ);
+  srand (7);
+  for (size_t i = 0; i < NQ; i++)
+    {
+      w[i] = 1.0 + rand () / (double) RAND_MAX;
+      t->data[i] = 2.0 * rand () / RAND_MAX - 1.0;
+      g->data[i] = w[i] * t->data[i];
+    }
+  bp_gradcheck_function F = { .loss = quad_loss, .params = w };
+  bp_gradcheck_block b = { "theta", NULL, t }, a = { "g", NULL, g };
+  ck_assert_int_eq (bp_gradcheck (&F, 1, &b, &a, NULL, NULL), GSL_SUCCESS);
+  g->data[1234] += 1e-4;
+  bp_gradcheck_result *r = NULL;
+  ck_assert_int_eq (bp_gradcheck (&F, 1, &b, &a, NULL, &r), GSL_FAILURE);
+  ck_assert_uint_eq (r->run[0].n_failed, 1);
+  ck_assert_uint_eq (r->run[0].block[0].worst[0].row, 1234);
+  bp_gradcheck_result_free (r);
+  free (w);
+  gsl_vector_free (t);
+  gsl_vector_free (g);
+}
+END_TEST
+
+START_TEST (test_nonfinite_analytic_fails)
+{
+  problem p;
+  problem_init (&p, 3);
+  gsl_vector_set (p.db, 0, _i ? -HUGE_VAL : HUGE_VAL);
+  bp_gradcheck_result *r = NULL;
+  ck_assert_int_eq (check (&p, BP_GRADCHECK_ARG_FLOAT, &r), GSL_FAILURE);
+  ck_assert_uint_eq (r->run[0].n_nonfinite, 1);
+  bp_gradcheck_result_free (r);
+  problem_free (&p);
+}
+END_TEST
+
+START_TEST (test_empty_block_refused)
+{
+  problem p;
+  problem_init (&p, 3);
+  double none[1] = { 0.0 };
+  gsl_vector v = { .size = 0, .stride = 1, .data = none };
+  p.blocks[1].vector = &v;
+  p.grads[1].vector = &v;
+  gsl_error_handler_t *old = gsl_set_error_handler_off ();
+  bp_gradcheck_result *r = NULL;
+  ck_assert_int_eq (check (&p, BP_GRADCHECK_ARG_DOUBLE, &r), GSL_EBADLEN);
+  ck_assert_ptr_null (r);
+  gsl_set_error_handler (old);
+  problem_free (&p);
+}
+END_TEST
+
+int
+main (void)
+{
+  Suite *s = suite_create ("noise");
+  TCase *tc = tcase_create ("noise");
+  tcase_set_timeout (tc, 120);
+  tcase_add_loop_test (tc, test_float_layer_passes, 0, 5);
+  tcase_add_loop_test (tc, test_float_layer_bug_fails, 0, 6);
+  tcase_add_test (tc, test_large_sum);
+  tcase_add_loop_test (tc, test_nonfinite_analytic_fails, 0, 2);
+  tcase_add_test (tc, test_empty_block_refused);
+  suite_add_tcase (s, tc);
+  SRunner *sr = srunner_create (s);
+  srunner_run_all (sr, CK_NORMAL);
+  const int failed = srunner_ntests_failed (sr);
+  srunner_free (sr);
+  return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}
