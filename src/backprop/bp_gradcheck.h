@@ -296,8 +296,8 @@ typedef struct
   size_t row, col;       /* where in the block */
   double analytic, numeric;
   double abserr;         /* the numeric value's error estimate: GSL's
-                            plus the noise of f over the step, eq. (0.12)
-                            (0 for the complex step) */
+                            plus the noise of f over the step by
+                            eq. (0.12); zero for the complex step */
   double tol;            /* max(atol, rtol max(|a|, |e|), resolution):
                             the resolution, GSL's estimate plus twice the
                             noise over the step, when it is larger */
