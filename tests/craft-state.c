@@ -1,6 +1,9 @@
 /* craft-state.c -- set one field of the training state saved after a
    model (bp_model_file.h, "BPSTATE") and write the state's CRC-32 again,
    so that only the field's range can refuse it (tests/robust-cli.sh).
+   In a state of version 2, whose history has a row per epoch done, a new
+   epoch also gets as many rows (zeros, or the first ones kept), so that
+   the file stays consistent and only the epoch's range can refuse it.
    Usage: craft-state FILE FIELD VALUE, FIELD one of epoch epochs batch
    validation seed (whole numbers) or lr momentum weight-decay (reals). */
 #include <config.h>
@@ -8,7 +11,17 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <zlib.h>
+
+static uint64_t
+get_le (const unsigned char *p, int bytes)
+{
+  uint64_t x = 0;
+  for (int i = bytes - 1; i >= 0; i--)
+    x = (x << 8) | p[i];
+  return x;
+}
 
 static void
 put_le (unsigned char *p, uint64_t x, int bytes)
@@ -41,6 +54,20 @@ main (int argc, char **argv)
       return 1;
     }
   unsigned char *p = buf + at + 16 + 8 * k;
+  size_t len2 = len;
+  if (k == 0 && get_le (buf + at + 8, 4) == 2)
+    {
+      /* the history's rows (4 doubles each) end just before the CRC */
+      const uint64_t old = get_le (p, 8), now = strtoull (argv[3], NULL, 10);
+      const size_t end = len - 4, row = 4 * 8;
+      if (now > old && (now - old) * row <= sizeof buf - len)
+        {
+          memset (buf + end, 0, (size_t) (now - old) * row);
+          len2 = end + (size_t) (now - old) * row + 4;
+        }
+      else if (now < old && (old - now) * row <= end - at)
+        len2 = end - (size_t) (old - now) * row + 4;
+    }
   if (k < 5)
     put_le (p, strtoull (argv[3], NULL, 10), 8);
   else
@@ -50,9 +77,11 @@ main (int argc, char **argv)
       memcpy (&bits, &d, 8);
       put_le (p, bits, 8);
     }
-  const size_t n = len - at - 4;
-  put_le (buf + len - 4, crc32_z (crc32_z (0L, Z_NULL, 0), buf + at, n), 4);
-  if (fseek (f, 0, SEEK_SET) != 0 || fwrite (buf, 1, len, f) != len || fclose (f) != 0)
+  const size_t n = len2 - at - 4;
+  put_le (buf + len2 - 4, crc32_z (crc32_z (0L, Z_NULL, 0), buf + at, n), 4);
+  if (fseek (f, 0, SEEK_SET) != 0 || fwrite (buf, 1, len2, f) != len2 || fclose (f) != 0)
+    return 1;
+  if (len2 < len && truncate (argv[1], (off_t) len2) != 0)
     return 1;
   return 0;
 }

@@ -101,7 +101,8 @@ while [ $k -lt "$trials" ]; do
   left=
   for f in "$tmp"/*; do
     case ${f#"$tmp/"} in
-      old|new|m|fifo|err) ;;
+      # m.lock: the lock file of a killed run, whose flock died with it
+      old|new|m|m.lock|fifo|err) ;;
       m.??????) left="$left ${f#"$tmp/"}"; n_left=$((n_left + 1)); rm -f "$f";;
       *) failed "trial $k: unexpected file $f";;
     esac
