@@ -3,7 +3,7 @@
    poll wakes when the child ends (the pipe closes), or when the call it is
    in has run past the timeout, read from the shared state. */
 #ifndef _GNU_SOURCE
-# define _GNU_SOURCE 1          /* sigabbrev_np */
+# define _GNU_SOURCE 1   /* sigabbrev_np; NOLINT(bugprone-reserved-identifier) */
 #endif
 #include <config.h>
 #include <errno.h>
@@ -67,12 +67,12 @@ running_call (const child_state *s, long long *start)
 {
   for (;;)
     {
-      const unsigned long c1 = s->calls;
+      const unsigned long c1 = __atomic_load_n (&s->calls, __ATOMIC_SEQ_CST);
       __atomic_thread_fence (__ATOMIC_SEQ_CST);
       const long long t = s->start_ns;
       const int in = s->in_call;
       __atomic_thread_fence (__ATOMIC_SEQ_CST);
-      if (s->calls == c1)
+      if (__atomic_load_n (&s->calls, __ATOMIC_SEQ_CST) == c1)
         {
           *start = t;
           return in;

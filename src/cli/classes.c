@@ -36,17 +36,13 @@ open_names (const char *cmd, const char *path, int *status)
   const int fd = open (path, O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
   FILE *f = NULL;
   *status = 0;
-  if (fd < 0)
-    *status = cannot_open (cmd, path, errno);
-  else if (fstat (fd, &st) != 0)
-    *status = cannot_open (cmd, path, errno);
-  else if (!S_ISREG (st.st_mode))
+  if (fd >= 0 && fstat (fd, &st) == 0 && !S_ISREG (st.st_mode))
     {
       fprintf (stderr, "%s: %s: %s: not a regular file: refused (class names are "
                "read from a file of one name a line)\n", program_name, cmd, path);
       *status = EXIT_USAGE;
     }
-  else if ((f = fdopen (fd, "r")) == NULL)
+  else if (fd < 0 || fstat (fd, &st) != 0 || (f = fdopen (fd, "r")) == NULL)
     *status = cannot_open (cmd, path, errno);
   if (f == NULL && fd >= 0)
     close (fd);

@@ -179,7 +179,7 @@ element_name (const check_args *a, size_t q, char *buf, size_t size)
   while (k + 1 < a->n_blocks && q >= a->block[k + 1].offset)
     k++;
   const named_block *b = &a->block[k];
-  size_t idx[MAX_RANK], r = q - b->offset;
+  size_t idx[MAX_RANK] = { 0 }, r = q - b->offset;
   for (size_t d = b->rank; d-- > 0;)
     {
       idx[d] = r % b->shape[d];
@@ -919,11 +919,13 @@ run_check (void *arg)
 static const char *
 call_place (const check_args *a, const child_state *s, char *buf, size_t size)
 {
-  char el[96];
   if (s->where[0] != BP_GRADCHECK_NONE)
-    snprintf (buf, size, _("at element %s"),
-              element_name (a, moved_index (a, s->where[0], s->where[1], s->where[2]),
-                            el, sizeof el));
+    {
+      char el[96];
+      snprintf (buf, size, _("at element %s"),
+                element_name (a, moved_index (a, s->where[0], s->where[1], s->where[2]),
+                              el, sizeof el));
+    }
   else if (s->where[3])
     snprintf (buf, size, "%s", _("at the point"));
   else

@@ -38,11 +38,7 @@ concat (const char *a, const char *b, const char *c)
   const size_t na = strlen (a), nb = strlen (b), nc = strlen (c);
   char *s = malloc (na + nb + nc + 1);
   if (s)
-    {
-      memcpy (s, a, na);
-      memcpy (s + na, b, nb);
-      memcpy (s + na + nb, c, nc + 1);
-    }
+    snprintf (s, na + nb + nc + 1, "%s%s%s", a, b, c);
   return s;
 }
 

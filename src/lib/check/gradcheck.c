@@ -1110,8 +1110,8 @@ measure_noise (problem *pb)
   pb->excess = calloc (B * M, sizeof *pb->excess);
   pb->noise_found = calloc (B * M, sizeof *pb->noise_found);
   pb->hrel = calloc (B, sizeof *pb->hrel);
-  block_line bl = { .w = worker_alloc (pb, 0, 0), .sgn = malloc (nmax * sizeof (double)),
-                    .d = malloc (nmax * sizeof (double)) };
+  block_line bl = { .w = worker_alloc (pb, 0, 0), .sgn = calloc (nmax + 1, sizeof (double)),
+                    .d = calloc (nmax + 1, sizeof (double)) };
   double *fv = malloc ((CORE_NOISE_POINTS + 1) * M * sizeof *fv);
   gsl_rng *rng = gsl_rng_alloc (gsl_rng_mt19937);
   int status = pb->noise && pb->excess && pb->noise_found && pb->hrel && bl.w && bl.sgn && bl.d && fv && rng

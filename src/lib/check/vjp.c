@@ -81,8 +81,8 @@ params_alloc (const bp_gradcheck_function *f, size_t threads, vjp_params *v)
 {
   *v = (vjp_params) { f, NULL, NULL, NULL, threads };
   v->dy = gsl_vector_alloc (f->m);
-  v->y = calloc (threads, sizeof *v->y);
-  v->yc = calloc (threads, sizeof *v->yc);
+  v->y = calloc (threads, sizeof (gsl_vector *));
+  v->yc = calloc (threads, sizeof (gsl_vector_complex *));
   int ok = v->dy && v->y && v->yc;
   for (size_t t = 0; ok && t < threads; t++)
     {

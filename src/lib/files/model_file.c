@@ -481,7 +481,7 @@ state_bytes (const char *path, const bp_train_state *s, size_t count,
     return report_file_error (err, errlen, GSL_EDOM, path, "cannot save: the training "
                               "state has a value that is not finite");
   const size_t rows = hi ? hi->size1 : 0;
-  *len = STATE_HEAD + 8 * count + s->rng_size + 8 * BP_HISTORY_FIELDS * rows + 4;
+  *len = STATE_HEAD + 8 * count + s->rng_size + (size_t) 8 * BP_HISTORY_FIELDS * rows + 4;
   unsigned char *p = *out = malloc (*len);
   if (p == NULL)
     return report_file_error (err, errlen, GSL_ENOMEM, path, "cannot save: out of memory");
@@ -672,13 +672,13 @@ state_length (FILE *f, const header *h, size_t file_size, size_t *rng_size,
   const uint64_t epochs = get_u64 (head + 16);
   if (get_u32 (head + 8) == STATE_VERSION_HISTORY)
     {
-      if (epochs == 0 || epochs > SIZE_MAX / (8 * BP_HISTORY_FIELDS))
+      if (epochs == 0 || epochs > SIZE_MAX / ((size_t) 8 * BP_HISTORY_FIELDS))
         return 0;
       *history = (size_t) epochs;
     }
   size_t len = mul_add (h->count, 8, STATE_HEAD + 4 + *rng_size);
   if (len != SIZE_MAX)
-    len = mul_add (*history, 8 * BP_HISTORY_FIELDS, len);
+    len = mul_add (*history, (size_t) 8 * BP_HISTORY_FIELDS, len);
   return len == SIZE_MAX ? 0 : len;
 }
 
