@@ -43,8 +43,7 @@ crash_loss (size_t n, const double *theta, double *L)
 {
   if (n > 3 && theta[3] > 0.5)
     {
-      volatile int *nowhere = NULL;
-      *nowhere = 1;
+      raise (SIGSEGV);   /* a segfault that the sanitizers do not intercept */
     }
   return sq_loss (n, theta, L);
 }
