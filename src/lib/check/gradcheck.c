@@ -854,6 +854,26 @@ by_ratio (const void *x, const void *y)
   return a < b ? -1 : (a > b);                /* the first in the blocks' order */
 }
 
+/* The k worst of b's n_bad elements that did not pass, by ratio, into
+   b->worst; sorted (allocated by pointers) is freed. */
+static int
+keep_worst (bp_gradcheck_block_result *b, const bp_gradcheck_element **sorted,
+            size_t n_bad, size_t k)
+{
+  qsort (sorted, n_bad, sizeof (void *), by_ratio);
+  b->n_worst = n_bad < k ? n_bad : k;
+  b->worst = b->n_worst ? malloc (b->n_worst * sizeof *b->worst) : NULL;
+  if (b->n_worst && !b->worst)
+    {
+      free (sorted);
+      return GSL_ENOMEM;
+    }
+  for (size_t j = 0; j < b->n_worst; j++)
+    b->worst[j] = *sorted[j];
+  free (sorted);
+  return GSL_SUCCESS;
+}
+
 static void
 count (size_t *passed, size_t *inconclusive, size_t *failed, size_t *kinks, int status)
 {
@@ -932,17 +952,8 @@ fill_blocks (const problem *pb, const bp_gradcheck_element *E, bp_gradcheck_run 
                 run->worst = *el;
               }
           }
-      qsort (sorted, n_bad, sizeof (void *), by_ratio);
-      b->n_worst = n_bad < o->k ? n_bad : o->k;
-      b->worst = b->n_worst ? malloc (b->n_worst * sizeof *b->worst) : NULL;
-      if (b->n_worst && !b->worst)
-        {
-          free (sorted);
-          return GSL_ENOMEM;
-        }
-      for (size_t j = 0; j < b->n_worst; j++)
-        b->worst[j] = *sorted[j];
-      free (sorted);
+      if (keep_worst (b, sorted, n_bad, o->k) != GSL_SUCCESS)
+        return GSL_ENOMEM;
       b->verdict = verdict_of (b->n_inconclusive, b->n_failed);
       b->noise_found = pb->noise_found != NULL;
       for (size_t o_ = 0; pb->noise && o_ < pb->M; o_++)
@@ -1515,17 +1526,8 @@ group_fill (const group *g, const bp_gradcheck_element *E, bp_gradcheck_run *run
           if (g->range[r0][1] > end)
             break;              /* the range goes on in the next block */
         }
-      qsort (sorted, n_bad, sizeof (void *), by_ratio);
-      b->n_worst = n_bad < o->k ? n_bad : o->k;
-      b->worst = b->n_worst ? malloc (b->n_worst * sizeof *b->worst) : NULL;
-      if (b->n_worst && !b->worst)
-        {
-          free (sorted);
-          return GSL_ENOMEM;
-        }
-      for (size_t j = 0; j < b->n_worst; j++)
-        b->worst[j] = *sorted[j];
-      free (sorted);
+      if (keep_worst (b, sorted, n_bad, o->k) != GSL_SUCCESS)
+        return GSL_ENOMEM;
       b->verdict = verdict_of (b->n_inconclusive, b->n_failed);
       hints_find (b, o->rtol, o->atol, pb->m > 0);
       run->n_checked += b->n_checked;
