@@ -44,7 +44,12 @@
         Function: and Test: lines, the same equation tags and the same
         generated blocks, in the same order; each Russian document links
         to its English original.  Rules 1-6 hold for each edition alone;
-    10. the Russian pages are free of the listed calques of English syntax.
+    10. the Russian pages are free of the listed calques of English syntax;
+    11. the index of each edition (a section of summary.md) names every
+        equation (its anchor #eq-N.M) and every public function exactly
+        once, and links to no equation that does not exist;
+    12. the answer of each pen-and-paper exercise (section "On paper") is
+        what the library computes from the exercise's data.
 
    The tree is read from $BP_SRCDIR (set by AM_TESTS_ENVIRONMENT to
    $(abs_top_srcdir)); nothing is written. */
@@ -52,10 +57,12 @@
 #include <config.h>
 #include <ctype.h>
 #include <dirent.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <check.h>
+#include "backprop.h"
 #include "docgen.h"
 
 /* --- small tools ---------------------------------------------------- */
@@ -966,6 +973,318 @@ START_TEST (test_manual_documents_every_public_function)
 }
 END_TEST
 
+/* --- the index (rule 11) ---------------------------------------------- */
+
+/* The heading of each edition's index section in summary.md. */
+static const char *const index_heading[N_EDITIONS] = { "## Index", "## Указатель" };
+
+/* The occurrences of needle in [p, end). */
+static int
+count_in (const char *p, const char *end, const char *needle)
+{
+  int n = 0;
+  const size_t len = strlen (needle);
+  for (const char *q = p; (q = strstr (q, needle)) != NULL && q + len <= end; q += len)
+    n++;
+  return n;
+}
+
+START_TEST (test_index_names_each_once)
+{
+  documents d = read_documents_in (editions[_i]);
+  api a = read_api ();
+  char rel[4096];
+  snprintf (rel, sizeof rel, "%s/summary.md", editions[_i]);
+  char *summary = slurp_or_fail (rel);
+  const char *start = strstr (summary, index_heading[_i]);
+  ck_assert_msg (start != NULL, "%s has no section \"%s\"", rel, index_heading[_i]);
+  const char *end = strstr (start + 3, "\n## ");
+  if (end == NULL)
+    end = start + strlen (start);
+  int bad = 0;
+  char item[512];
+  strset tags = { 0 };
+  for (size_t k = 0; k < d.paths.n; k++)
+    for (const char *p = d.texts[k]; (p = strstr (p, "\\tag{")) != NULL; p++)
+      {
+        const char *e = strchr (p, '}');
+        ck_assert_ptr_nonnull (e);
+        if (!isdigit ((unsigned char) p[5]))
+          continue;   /* README's pattern \tag{NN.k} */
+        snprintf (item, sizeof item, "#eq-%.*s)", (int) (e - p - 5), p + 5);
+        strset_add (&tags, item);
+        const int n = count_in (start, end, item);
+        if (n != 1)
+          {
+            fprintf (stderr, "%s: equation (%.*s) of %s is in the index %d times\n", rel,
+                     (int) (e - p - 5), p + 5, d.paths.s[k], n);
+            bad++;
+          }
+      }
+  for (const char *p = start; (p = strstr (p, "#eq-")) != NULL && p < end; p++)
+    {
+      const char *e = strchr (p, ')');
+      ck_assert_ptr_nonnull (e);
+      snprintf (item, sizeof item, "%.*s", (int) (e - p + 1), p);
+      if (!strset_has (&tags, item))
+        {
+          fprintf (stderr, "%s: the index links to %s, no equation of %s/\n", rel, item,
+                   editions[_i]);
+          bad++;
+        }
+    }
+  for (size_t k = 0; k < a.functions.n; k++)
+    {
+      snprintf (item, sizeof item, "`%s`", a.functions.s[k]);
+      const int n = count_in (start, end, item);
+      if (n != 1)
+        {
+          fprintf (stderr, "%s: public function %s is in the index %d times\n", rel,
+                   a.functions.s[k], n);
+          bad++;
+        }
+    }
+  strset_free (&tags);
+  free (summary);
+  api_free (&a);
+  documents_free (&d);
+  ck_assert_msg (bad == 0, "%d equation(s) or function(s) not named exactly once by "
+                 "the index of %s (see above)", bad, rel);
+}
+END_TEST
+
+/* --- the pen-and-paper answers (rule 12) ------------------------------ */
+
+/* x as the answers write it: an integer, or [-]\tfrac{p}{q} with the
+   smallest q <= 64 that gives x to rounding. */
+static void
+latex_number (double x, char *buf, size_t size)
+{
+  for (long q = 1; q <= 64; q++)
+    {
+      const long p = lround (x * (double) q);
+      if (fabs (x * (double) q - (double) p) < 1e-9 * (double) q)
+        {
+          if (q == 1)
+            snprintf (buf, size, "%ld", p);
+          else
+            snprintf (buf, size, "%s\\tfrac{%ld}{%ld}", p < 0 ? "-" : "", labs (p), q);
+          return;
+        }
+    }
+  snprintf (buf, size, "%.17g", x);   /* no small fraction: in no answer */
+}
+
+/* "(a, b, c)" */
+static void
+latex_vector (const gsl_vector *v, char *out, size_t size)
+{
+  size_t len = (size_t) snprintf (out, size, "(");
+  for (size_t i = 0; i < v->size && len < size; i++)
+    {
+      char x[64];
+      latex_number (gsl_vector_get (v, i), x, sizeof x);
+      len += (size_t) snprintf (out + len, size - len, "%s%s", i ? ", " : "", x);
+    }
+  if (len < size)
+    snprintf (out + len, size - len, ")");
+}
+
+/* "\begin{pmatrix} a & b \\ c & d \end{pmatrix}" */
+static void
+latex_matrix (const gsl_matrix *m, char *out, size_t size)
+{
+  size_t len = (size_t) snprintf (out, size, "\\begin{pmatrix} ");
+  for (size_t i = 0; i < m->size1 && len < size; i++)
+    for (size_t j = 0; j < m->size2 && len < size; j++)
+      {
+        char x[64];
+        latex_number (gsl_matrix_get (m, i, j), x, sizeof x);
+        len += (size_t) snprintf (out + len, size - len, "%s%s", x,
+                                  j + 1 < m->size2 ? " & "
+                                  : i + 1 < m->size1 ? " \\\\ " : " ");
+      }
+  if (len < size)
+    snprintf (out + len, size - len, "\\end{pmatrix}");
+}
+
+/* Each exercise's data, as its statement gives them, through the library;
+   the answer as the document must write it (several: one per line). */
+
+static void
+paper_02 (char *out, size_t size)   /* dL/dy_i = -labels_i / y_i (2.1) */
+{
+  double labels[] = { 0.5, 0.5, 0 }, y[] = { 0.25, 0.5, 0.25 }, g[3];
+  gsl_vector_view l = gsl_vector_view_array (labels, 3), yv = gsl_vector_view_array (y, 3),
+                  gv = gsl_vector_view_array (g, 3);
+  ck_assert_int_eq (bp_cross_entropy_grad (&l.vector, &yv.vector, &gv.vector), 0);
+  latex_vector (&gv.vector, out, size);
+}
+
+/* y = Softmax(ln 2, 0, 0) = (1/2, 1/4, 1/4) and its Jacobian (4.3). */
+static void
+paper_softmax_point (gsl_vector *y, gsl_matrix *J)
+{
+  double v[] = { log (2.0), 0, 0 };
+  gsl_vector_view vv = gsl_vector_view_array (v, 3);
+  ck_assert_int_eq (bp_softmax (&vv.vector, y), 0);
+  ck_assert_int_eq (bp_softmax_jacobian (y, J), 0);
+}
+
+static void
+paper_04 (char *out, size_t size)
+{
+  gsl_vector *y = gsl_vector_alloc (3);
+  gsl_matrix *J = gsl_matrix_alloc (3, 3);
+  paper_softmax_point (y, J);
+  latex_matrix (J, out, size);
+  gsl_vector_free (y);
+  gsl_matrix_free (J);
+}
+
+static void
+paper_03 (char *out, size_t size)   /* J^T dL/dy (3.2), labels (0, 1, 0) */
+{
+  gsl_vector *y = gsl_vector_alloc (3), *g = gsl_vector_alloc (3), *dv = gsl_vector_alloc (3);
+  gsl_matrix *J = gsl_matrix_alloc (3, 3);
+  double labels[] = { 0, 1, 0 };
+  gsl_vector_view l = gsl_vector_view_array (labels, 3);
+  paper_softmax_point (y, J);
+  ck_assert_int_eq (bp_cross_entropy_grad (&l.vector, y, g), 0);
+  ck_assert_int_eq (bp_softmax_backward (J, g, dv), 0);
+  latex_vector (dv, out, size);
+  gsl_vector_free (y);
+  gsl_vector_free (g);
+  gsl_vector_free (dv);
+  gsl_matrix_free (J);
+}
+
+static void
+paper_10 (char *out, size_t size)   /* y - labels (10.1), the point of paper_03 */
+{
+  gsl_vector *y = gsl_vector_alloc (3), *dv = gsl_vector_alloc (3);
+  gsl_matrix *J = gsl_matrix_alloc (3, 3);
+  double labels[] = { 0, 1, 0 };
+  gsl_vector_view l = gsl_vector_view_array (labels, 3);
+  paper_softmax_point (y, J);
+  ck_assert_int_eq (bp_softmax_cross_entropy_grad (&l.vector, y, dv), 0);
+  latex_vector (dv, out, size);
+  gsl_vector_free (y);
+  gsl_vector_free (dv);
+  gsl_matrix_free (J);
+}
+
+/* The linear layer of 05 and 07: W (3 x 2), u, dL/dv. */
+static double paper_W[] = { 1, 2, 3, 4, 0, -1 }, paper_u[] = { 3, -1 },
+              paper_dv[] = { 1, 0, -2 };
+
+static void
+paper_05 (char *out, size_t size)   /* W^T dL/dv (5.2) */
+{
+  double du[2];
+  gsl_matrix_view W = gsl_matrix_view_array (paper_W, 3, 2);
+  gsl_vector_view dv = gsl_vector_view_array (paper_dv, 3), d = gsl_vector_view_array (du, 2);
+  ck_assert_int_eq (bp_linear_grad_input (&W.matrix, &dv.vector, &d.vector), 0);
+  latex_vector (&d.vector, out, size);
+}
+
+static void
+paper_07 (char *out, size_t size)   /* dL/dv u^T (7.3) */
+{
+  double dW[6];
+  gsl_vector_view dv = gsl_vector_view_array (paper_dv, 3), u = gsl_vector_view_array (paper_u, 2);
+  gsl_matrix_view d = gsl_matrix_view_array (dW, 3, 2);
+  ck_assert_int_eq (bp_linear_grad_weights (&dv.vector, &u.vector, &d.matrix), 0);
+  latex_matrix (&d.matrix, out, size);
+}
+
+static void
+paper_11 (char *out, size_t size)   /* the ReLU's and the sigmoid's steps (11.2) */
+{
+  double z[] = { -1, 2, 0.5 }, dh[] = { 3, -1, 4 }, dz[3];
+  double z0[] = { 0, 0 }, dh0[] = { 4, -8 }, dz0[2];
+  gsl_vector_view zv = gsl_vector_view_array (z, 3), hv = gsl_vector_view_array (dh, 3),
+                  dv = gsl_vector_view_array (dz, 3), z0v = gsl_vector_view_array (z0, 2),
+                  h0v = gsl_vector_view_array (dh0, 2), d0v = gsl_vector_view_array (dz0, 2);
+  ck_assert_int_eq (bp_relu_backward (&zv.vector, &hv.vector, &dv.vector), 0);
+  ck_assert_int_eq (bp_sigmoid_backward (&z0v.vector, &h0v.vector, &d0v.vector), 0);
+  char a[256], b[256];
+  latex_vector (&dv.vector, a, sizeof a);
+  latex_vector (&d0v.vector, b, sizeof b);
+  snprintf (out, size, "%s\n%s", a, b);   /* two answers */
+}
+
+static void
+paper_16 (char *out, size_t size)   /* max-pooling's gradient at a tie (16.2) */
+{
+  double X[] = { 1, 3, 3, 2 }, dY[] = { 5 }, dX[4];
+  gsl_matrix_view Xv = gsl_matrix_view_array (X, 1, 4), dYv = gsl_matrix_view_array (dY, 1, 1),
+                  dXv = gsl_matrix_view_array (dX, 1, 4);
+  ck_assert_int_eq (bp_maxpool_backward (&Xv.matrix, 2, 2, &dYv.matrix, &dXv.matrix), 0);
+  gsl_matrix_view image = gsl_matrix_view_array (dX, 2, 2);   /* the 2 x 2 image */
+  latex_matrix (&image.matrix, out, size);
+}
+
+static const struct
+{
+  const char *doc;
+  void (*answer) (char *out, size_t size);
+} paper[] = {
+  { "02-cross-entropy-dL-dy.md", paper_02 },
+  { "03-chain-rule-dL-dv.md", paper_03 },
+  { "04-softmax-jacobian.md", paper_04 },
+  { "05-dL-du.md", paper_05 },
+  { "07-dL-dW.md", paper_07 },
+  { "10-simplification-y-minus-labels.md", paper_10 },
+  { "11-activations.md", paper_11 },
+  { "16-pooling.md", paper_16 },
+};
+
+/* The heading of the pen-and-paper section, per edition. */
+static const char *const paper_heading[N_EDITIONS] = { "## On paper", "## На бумаге" };
+
+START_TEST (test_paper_answers_are_the_library_s)
+{
+  int bad = 0;
+  for (size_t k = 0; k < sizeof paper / sizeof paper[0]; k++)
+    {
+      char answer[1024], rel[4096];
+      paper[k].answer (answer, sizeof answer);
+      for (size_t e = 0; e < N_EDITIONS; e++)
+        {
+          snprintf (rel, sizeof rel, "%s/%s", editions[e], paper[k].doc);
+          char *text = slurp_or_fail (rel);
+          char *start = strstr (text, paper_heading[e]);
+          char *end = start ? strstr (start + 3, "\n## ") : NULL;
+          if (end != NULL)
+            *end = '\0';   /* the section only */
+          if (start == NULL)
+            {
+              fprintf (stderr, "%s: no section \"%s\"\n", rel, paper_heading[e]);
+              bad++;
+            }
+          else
+            for (char *a = answer, *next; a != NULL; a = next)
+              {
+                next = strchr (a, '\n');   /* one answer per line */
+                char one[1024];
+                snprintf (one, sizeof one, "%.*s", (int) (next ? next - a : (long) strlen (a)), a);
+                if (strstr (start, one) == NULL)
+                  {
+                    fprintf (stderr, "%s: section \"%s\" does not give the library's "
+                             "answer $%s$\n", rel, paper_heading[e], one);
+                    bad++;
+                  }
+                next = next ? next + 1 : NULL;
+              }
+          free (text);
+        }
+    }
+  ck_assert_msg (bad == 0, "%d pen-and-paper answer(s) not the library's (see above)",
+                 bad);
+}
+END_TEST
+
 /* --- the two editions (rule 9) ---------------------------------------- */
 
 /* What a translation must keep of a document, as one line per item:
@@ -1182,6 +1501,8 @@ derivations_suite (void)
   tcase_add_test (tc, test_manual_documents_every_public_function);
   tcase_add_test (tc, test_editions_agree);
   tcase_add_test (tc, test_russian_has_no_calques);
+  tcase_add_loop_test (tc, test_index_names_each_once, 0, N_EDITIONS);
+  tcase_add_test (tc, test_paper_answers_are_the_library_s);
   suite_add_tcase (s, tc);
   return s;
 }
