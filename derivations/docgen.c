@@ -1475,7 +1475,7 @@ b17_example (FILE *out, const context *c)
       fputs (CODE_BEGIN, out);
       fputs (lw[c->lang].cnn_head, out);
       batch_grids (out, c, "U", &U.vector, 1, CB, CR, CC);
-      mat (out, "T =", e.T);
+      mat (out, "Labels =", e.T);
       kernel_grids (out, c, "\nK1", e.net->K1);
       vec (out, "b1 = ", e.net->b1);
       kernel_grids (out, c, "K2", e.net->K2);
@@ -1494,7 +1494,7 @@ b17_example (FILE *out, const context *c)
       num (out, e.L);
       fputs ("\n", out);
       fputs (lw[c->lang].backward, out);
-      mat (out, "dL/dV = (Softmax(V) - T) / B =", &dV.matrix);
+      mat (out, "dL/dV = (Softmax(V) - Labels) / B =", &dV.matrix);
       mat (out, "dL/dW4 = dL/dV^T F =", e.grad->W4);
       vec (out, "dL/db4 = dL/dV^T 1 = ", e.grad->b4);
       mat (out, "dL/dF = dL/dV W4 =", w->dF);
