@@ -1225,6 +1225,85 @@ paper_16 (char *out, size_t size)   /* max-pooling's gradient at a tie (16.2) */
   latex_matrix (&image.matrix, out, size);
 }
 
+static void
+paper_06 (char *out, size_t size)   /* dL/db = dL/dv (6.2), the layer of 05 */
+{
+  double db[3];
+  gsl_vector_view dv = gsl_vector_view_array (paper_dv, 3), d = gsl_vector_view_array (db, 3);
+  ck_assert_int_eq (bp_linear_grad_bias (&dv.vector, &d.vector), 0);
+  latex_vector (&d.vector, out, size);
+}
+
+static void
+paper_08 (char *out, size_t size)   /* reshape^-1 (8.2) of a 2 x 2 image */
+{
+  double du[] = { 1, 2, 3, 4 }, dx[4];
+  gsl_vector_view d = gsl_vector_view_array (du, 4);
+  gsl_matrix_view x = gsl_matrix_view_array (dx, 2, 2);
+  ck_assert_int_eq (bp_reshape_inverse (&d.vector, &x.matrix), 0);
+  latex_matrix (&x.matrix, out, size);
+}
+
+static void
+paper_09 (char *out, size_t size)   /* the whole chain (9.1)-(9.3) at W = 0, b = 0 */
+{
+  double x[] = { 3, -1, 2, 0 }, labels[] = { 0, 1, 0 }, L;
+  gsl_matrix *W = gsl_matrix_calloc (3, 4), *dW = gsl_matrix_alloc (3, 4);
+  gsl_vector *b = gsl_vector_calloc (3), *db = gsl_vector_alloc (3);
+  gsl_matrix *dx = gsl_matrix_alloc (2, 2);
+  gsl_matrix_view xv = gsl_matrix_view_array (x, 2, 2);
+  gsl_vector_view l = gsl_vector_view_array (labels, 3);
+  ck_assert_int_eq (bp_model_backward (W, b, &xv.matrix, &l.vector, dW, db, dx, &L), 0);
+  char a[512], c[128], d[128];
+  latex_matrix (dW, a, sizeof a);
+  latex_vector (db, c, sizeof c);
+  latex_matrix (dx, d, sizeof d);
+  snprintf (out, size, "%s\n%s\n%s", a, c, d);
+  gsl_matrix_free (W);
+  gsl_matrix_free (dW);
+  gsl_vector_free (b);
+  gsl_vector_free (db);
+  gsl_matrix_free (dx);
+}
+
+static void
+paper_14 (char *out, size_t size)   /* (14.2), (14.5), (14.6) for B = 2 at W = 0 */
+{
+  double u[] = { 1, 0, 0, 2 }, t[] = { 1, 0, 0, 0, 0, 1 };
+  gsl_matrix_view U = gsl_matrix_view_array (u, 2, 2), T = gsl_matrix_view_array (t, 2, 3);
+  gsl_matrix *W = gsl_matrix_calloc (3, 2), *V = gsl_matrix_alloc (2, 3),
+             *Y = gsl_matrix_alloc (2, 3), *dV = gsl_matrix_alloc (2, 3),
+             *dW = gsl_matrix_alloc (3, 2);
+  gsl_vector *b = gsl_vector_calloc (3);
+  ck_assert_int_eq (bp_batch_linear (W, b, &U.matrix, V), 0);
+  ck_assert_int_eq (bp_batch_softmax (V, Y), 0);
+  ck_assert_int_eq (bp_batch_softmax_cross_entropy_grad (&T.matrix, Y, dV), 0);
+  ck_assert_int_eq (bp_batch_grad_weights (dV, &U.matrix, dW), 0);
+  char a[512], c[512];
+  latex_matrix (dV, a, sizeof a);
+  latex_matrix (dW, c, sizeof c);
+  snprintf (out, size, "%s\n%s", a, c);
+  gsl_matrix_free (W);
+  gsl_matrix_free (V);
+  gsl_matrix_free (Y);
+  gsl_matrix_free (dV);
+  gsl_matrix_free (dW);
+  gsl_vector_free (b);
+}
+
+static void
+paper_15 (char *out, size_t size)   /* dL/dK (15.2): a 3 x 3 image, a 2 x 2 kernel */
+{
+  const bp_conv_shape s = { .channels_in = 1, .height = 3, .width = 3,
+                            .channels_out = 1, .k = 2, .pad = 0 };
+  double x[] = { 1, 2, 0, 0, 1, 3, 2, 0, 1 }, dy[] = { 1, 1, 1, 1 }, dk[4];
+  gsl_matrix_view X = gsl_matrix_view_array (x, 1, 9), dY = gsl_matrix_view_array (dy, 1, 4),
+                  dK = gsl_matrix_view_array (dk, 1, 4);
+  ck_assert_int_eq (bp_conv_grad_weights (&s, &X.matrix, &dY.matrix, &dK.matrix), 0);
+  gsl_matrix_view kernel = gsl_matrix_view_array (dk, 2, 2);   /* the 2 x 2 kernel */
+  latex_matrix (&kernel.matrix, out, size);
+}
+
 static const struct
 {
   const char *doc;
@@ -1234,9 +1313,14 @@ static const struct
   { "03-chain-rule-dL-dv.md", paper_03 },
   { "04-softmax-jacobian.md", paper_04 },
   { "05-dL-du.md", paper_05 },
+  { "06-dL-db.md", paper_06 },
   { "07-dL-dW.md", paper_07 },
+  { "08-reshape-and-dL-dx.md", paper_08 },
+  { "09-whole-chain.md", paper_09 },
   { "10-simplification-y-minus-labels.md", paper_10 },
   { "11-activations.md", paper_11 },
+  { "14-mini-batch.md", paper_14 },
+  { "15-convolution.md", paper_15 },
   { "16-pooling.md", paper_16 },
 };
 
