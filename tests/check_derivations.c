@@ -1304,11 +1304,37 @@ paper_15 (char *out, size_t size)   /* dL/dK (15.2): a 3 x 3 image, a 2 x 2 kern
   latex_matrix (&kernel.matrix, out, size);
 }
 
+static void
+paper_01 (char *out, size_t size)   /* u = reshape(x) (1.1), v = W u + b (1.2) */
+{
+  double x[] = { 1, 2, 0, -1 }, w[] = { 1, 0, 1, 0, 0, 1, 0, 1, 1, 1, 1, 1 },
+         b[] = { 0, 0, -2 }, u[4], v[3];
+  gsl_matrix_view xv = gsl_matrix_view_array (x, 2, 2), W = gsl_matrix_view_array (w, 3, 4);
+  gsl_vector_view bv = gsl_vector_view_array (b, 3), uv = gsl_vector_view_array (u, 4),
+                  vv = gsl_vector_view_array (v, 3);
+  ck_assert_int_eq (bp_reshape (&xv.matrix, &uv.vector), 0);
+  ck_assert_int_eq (bp_linear (&W.matrix, &bv.vector, &uv.vector, &vv.vector), 0);
+  char a[128], c[128];
+  latex_vector (&uv.vector, a, sizeof a);
+  latex_vector (&vv.vector, c, sizeof c);
+  snprintf (out, size, "%s\n%s", a, c);
+}
+
+static void
+paper_17 (char *out, size_t size)   /* the parameters of --conv 8,16 on 28 x 28, 10 classes */
+{
+  bp_cnn *net = bp_cnn_alloc (28, 28, 8, 16, 0, 10);
+  ck_assert_ptr_nonnull (net);
+  snprintf (out, size, "$%zu$", bp_cnn_count (net));
+  bp_cnn_free (net);
+}
+
 static const struct
 {
   const char *doc;
   void (*answer) (char *out, size_t size);
 } paper[] = {
+  { "01-forward-pass.md", paper_01 },
   { "02-cross-entropy-dL-dy.md", paper_02 },
   { "03-chain-rule-dL-dv.md", paper_03 },
   { "04-softmax-jacobian.md", paper_04 },
@@ -1322,6 +1348,7 @@ static const struct
   { "14-mini-batch.md", paper_14 },
   { "15-convolution.md", paper_15 },
   { "16-pooling.md", paper_16 },
+  { "17-cnn.md", paper_17 },
 };
 
 /* The heading of the pen-and-paper section, per edition. */
