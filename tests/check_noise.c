@@ -190,6 +190,55 @@ START_TEST (test_large_sum)
 }
 END_TEST
 
+/* L = sum_k a_k theta_k^2 summed in float, a_k = 1 + k/n (as the CLI's
+   quad_loss_float): |L| about 5 at n = 16, so the block's step from the
+   noise, (sigma / |L|)^(1/3), is coarse (resolution about 1e-3) while f
+   is a quadratic, whose central differences have no truncation error */
+#define NF16 16
+static int
+quadf_loss (const bp_gradcheck_point *pt, void *params, double *L)
+{
+  (void) params;
+  const double *t = pt->vector[0]->data;
+  float s = 0.0f;
+  for (size_t k = 0; k < NF16; k++)
+    s += (float) ((1.0 + (double) k / NF16) * t[k] * t[k]);
+  *L = s;
+  return 0;
+}
+
+START_TEST (test_float_large_loss_resolves)
+{
+  /* a right float gradient PASSes; one element 5e-4 off FAILs, by name
+     (a float gradient 5e-4 off is never PASS, issue 18) */
+  gsl_vector *t = gsl_vector_alloc (NF16), *g = gsl_vector_alloc (NF16);
+  srand (11u + (unsigned) _i);
+  double L = 0.0;
+  for (size_t k = 0; k < NF16; k++)
+    {
+      t->data[k] = (float) (2.0 * rand () / RAND_MAX - 1.0);
+      g->data[k] = (float) (2.0 * (1.0 + (double) k / NF16) * t->data[k]);
+      L += (1.0 + (double) k / NF16) * t->data[k] * t->data[k];
+    }
+  ck_assert (L > 3.0);
+  bp_gradcheck_function F = { .loss = quadf_loss };
+  bp_gradcheck_block b = { "theta", NULL, t }, a = { "g", NULL, g };
+  bp_gradcheck_options o;
+  bp_gradcheck_options_default (&o);
+  o.arg_type = BP_GRADCHECK_ARG_FLOAT;
+  ck_assert_int_eq (bp_gradcheck (&F, 1, &b, &a, &o, NULL), GSL_SUCCESS);
+  const size_t bad = 3u + (unsigned) _i;   /* _i < 13 */
+  g->data[bad] += 5e-4;
+  bp_gradcheck_result *r = NULL;
+  ck_assert_int_eq (bp_gradcheck (&F, 1, &b, &a, &o, &r), GSL_FAILURE);
+  ck_assert_uint_eq (r->run[0].n_failed, 1);
+  ck_assert_uint_eq (r->run[0].block[0].worst[0].row, bad);
+  bp_gradcheck_result_free (r);
+  gsl_vector_free (t);
+  gsl_vector_free (g);
+}
+END_TEST
+
 START_TEST (test_nonfinite_analytic_fails)
 {
   problem p;
@@ -229,6 +278,7 @@ main (void)
   tcase_add_loop_test (tc, test_float_layer_passes, 0, 5);
   tcase_add_loop_test (tc, test_float_layer_bug_fails, 0, 6);
   tcase_add_test (tc, test_large_sum);
+  tcase_add_loop_test (tc, test_float_large_loss_resolves, 0, 5);
   tcase_add_loop_test (tc, test_nonfinite_analytic_fails, 0, 2);
   tcase_add_test (tc, test_empty_block_refused);
   suite_add_tcase (s, tc);

@@ -299,10 +299,13 @@ typedef struct
                             plus the noise of f over the step by
                             eq. (0.12); zero for the complex step */
   double tol;            /* max(atol, rtol max(|a|, |e|), resolution):
-                            the resolution, GSL's estimate plus twice the
-                            noise over the step, when it is larger */
+                            the resolution, twice the noise's error at
+                            the step times a factor for the run's
+                            number of entries, eqs. (0.12), (0.12a) */
   double h;              /* the step the numeric value was found with */
-  int retried;           /* 1 when larger steps were tried, eq. (0.13) */
+  int retried;           /* 1 when larger steps were tried (the element
+                            did not pass, or passed only at the
+                            resolution), eq. (0.13) */
   double ratio;          /* |a - e| / (tol + 2 abserr): the ranking */
   double left, right;    /* one-sided derivatives, where they were needed
                             (kinks); NaN otherwise */

@@ -211,6 +211,17 @@ core_check_args (const char *who, const bp_gradcheck_function *f,
    + 52/3 < 91). */
 #define NOISE_CENTRAL 3.0
 #define NOISE_ONE_SIDED 91.0
+/* and of its truncation estimate, r5 - r3 = 4/3 (f(x+h/2) - f(x-h/2))
+   - 2/3 (f(x+h) - f(x-h)) */
+#define NOISE_TRUNC 4.0
+/* The five-point value's noise has the standard deviation NOISE_RMS
+   sigma / h (the root sum of its weights' squares); of N entries, none
+   exceeds z_N = sqrt(2 ln(N / NOISE_ALPHA)) of it but with a probability
+   below NOISE_ALPHA (Gaussian tails: N exp(-z^2 / 2)), eq. (0.12a) */
+#define NOISE_RMS 1.9
+#define NOISE_ALPHA 0.01
+/* ECnoise's lines per block, eq. (0.10) */
+#define NOISE_LINES 4
 
 /* --- the problem and one thread's point ------------------------------------ */
 
@@ -232,6 +243,8 @@ typedef struct
                                      term, max(0, noise - 2 DBL_EPSILON |f|) */
   int *noise_found;
   double *hrel;                   /* per block: the relative step */
+  double res_scale;               /* the resolution's factor over 2 x the
+                                     noise's error, eq. (0.12a) */
 } problem;
 
 /* dst = src, both allocated by the core (contiguous, of equal shape): one
@@ -625,7 +638,8 @@ kept_step (const worker *w, double h, double d)
 
 /* Output w->o of the element at x0 differenced with step h and compared
    with a, eq. (0.12): err = GSL's estimate + the noise over the step,
-   tolerance at least GSL's estimate + twice the noise (the resolution). */
+   tolerance at least twice the noise's error by rho_N (the resolution,
+   eq. 0.12a). */
 static void
 judge (worker *w, gsl_function *F, double x0, double h, double a, bp_gradcheck_element *el)
 {
@@ -642,7 +656,7 @@ judge (worker *w, gsl_function *F, double x0, double h, double a, bp_gradcheck_e
       hk = kept_step (w, h, d);
       nerr = NOISE_CENTRAL * w->sigma / hk;
     }
-  core_compare_res (a, d, e + nerr, 2.0 * nerr, o->rtol, o->atol, el);
+  core_compare_res (a, d, e + nerr, 2.0 * nerr * w->pb->res_scale, o->rtol, o->atol, el);
   el->diff = how;
   el->h = hk;
   el->retried = 0;
@@ -650,24 +664,45 @@ judge (worker *w, gsl_function *F, double x0, double h, double a, bp_gradcheck_e
     el->status = BP_GRADCHECK_ELEMENT_INCONCLUSIVE;
 }
 
-/* eq. (0.13): an element that did not pass is differenced again at 4 and
-   16 times the step (at most 0.1 max(1, |x0|), on the grid); the value
-   with the smallest error estimate decides. */
+/* What a step costs the value at el (central, step el->h), eq. (0.13):
+   the noise's 3 sigma / h plus the truncation error that GSL's estimate
+   |r5 - r3| / h = |f'''| h^2 / 6 shows above the noise in it (its
+   weights sum to 4: 4 sigma / h); a difference within the noise shows
+   no truncation. */
+static double
+step_cost (const worker *w, const bp_gradcheck_element *el)
+{
+  const double nerr = NOISE_CENTRAL * w->sigma / el->h;
+  const double e = el->abserr - nerr;
+  return nerr + fmax (0.0, e - NOISE_TRUNC * w->sigma / el->h);
+}
+
+/* eq. (0.13): an element that did not pass, or passed only at the
+   resolution of f's noise, is differenced again at 4, 16 and 64 times the
+   step (at most 0.1 max(1, |x0|), on the grid).  The block's step assumed
+   f''' of the order of |f|; the element's own third difference measures
+   it: the step of the smallest cost decides (Gill, Murray, Saunders &
+   Wright's choice of h, on a ladder). */
 static void
 retry (worker *w, gsl_function *F, double x0, double h, double a, bp_gradcheck_element *el)
 {
   const problem *pb = w->pb;
   const double cap = 0.1 * fmax (1.0, fabs (x0));
   bp_gradcheck_element best = *el, t;
-  for (int j = 0; j < 2 && best.status != BP_GRADCHECK_ELEMENT_PASS; j++)
+  double cost = step_cost (w, el);
+  for (int j = 0; j < 3 && (best.status != BP_GRADCHECK_ELEMENT_PASS
+                            || core_at_resolution (&best, pb->o->rtol, pb->o->atol)); j++)
     {
       const double next = core_grid_step (pb->o->arg_type, fmin (4.0 * h, cap), x0);
       if (!(next > h))
         break;
       h = next;
       judge (w, F, x0, h, a, &t);
-      if (t.diff == BP_GRADCHECK_DIFF_CENTRAL && t.abserr < best.abserr)
-        best = t;
+      if (t.diff == BP_GRADCHECK_DIFF_CENTRAL && step_cost (w, &t) < cost)
+        {
+          best = t;
+          cost = step_cost (w, &t);
+        }
     }
   *el = best;
   el->retried = 1;
@@ -702,7 +737,8 @@ central_element (worker *w, size_t q, int numeric_only, bp_gradcheck_element *E)
       w->sigma = pb->excess ? pb->excess[k * pb->M + w->o] : 0.0;
       judge (w, &F, x0, h, a, el);
       if (!numeric_only && pb->hrel && el->diff == BP_GRADCHECK_DIFF_CENTRAL
-          && el->status != BP_GRADCHECK_ELEMENT_PASS && isfinite (a))
+          && (el->status != BP_GRADCHECK_ELEMENT_PASS || core_at_resolution (el, o->rtol, o->atol))
+          && isfinite (a))
         retry (w, &F, x0, h, a, el);
       el->block = k;
       el->output = w->o;
@@ -937,8 +973,7 @@ fill_blocks (const problem *pb, const bp_gradcheck_element *E, bp_gradcheck_run 
                               &b->max_est_err);
             b->n_retried += el->retried ? 1u : 0u;
             b->n_nonfinite += isfinite (el->analytic) ? 0u : 1u;
-            b->n_resolution += el->tol > fmax (o->atol, o->rtol * fmax (fabs (el->analytic),
-                                                                      fabs (el->numeric)));
+            b->n_resolution += (size_t) core_at_resolution (el, o->rtol, o->atol);
             if (el->diff != BP_GRADCHECK_DIFF_NONE && el->h > 0.0)
               {
                 b->h_min = b->h_min > 0.0 ? fmin (b->h_min, el->h) : el->h;
@@ -1121,25 +1156,41 @@ measure_noise (problem *pb)
   pb->excess = calloc (B * M, sizeof *pb->excess);
   pb->noise_found = calloc (B * M, sizeof *pb->noise_found);
   pb->hrel = calloc (B, sizeof *pb->hrel);
+  pb->res_scale = fmax (1.0, NOISE_RMS * sqrt (2.0 * log ((double) (pb->N * M) / NOISE_ALPHA))
+                             / (2.0 * NOISE_CENTRAL));
   block_line bl = { .w = worker_alloc (pb, 0, 0), .sgn = calloc (nmax + 1, sizeof (double)),
                     .d = calloc (nmax + 1, sizeof (double)) };
-  double *fv = malloc ((CORE_NOISE_POINTS + 1) * M * sizeof *fv);
+  double *fv = malloc ((CORE_NOISE_POINTS + 2) * M * sizeof *fv);
+  int *found1 = calloc (M, sizeof *found1);
   gsl_rng *rng = gsl_rng_alloc (gsl_rng_mt19937);
-  int status = pb->noise && pb->excess && pb->noise_found && pb->hrel && bl.w && bl.sgn && bl.d && fv && rng
-               ? GSL_SUCCESS : GSL_ENOMEM;
+  int status = pb->noise && pb->excess && pb->noise_found && pb->hrel && bl.w && bl.sgn && bl.d
+               && fv && found1 && rng ? GSL_SUCCESS : GSL_ENOMEM;
   if (rng)
     gsl_rng_set (rng, pb->o->seed);
-  double *f0 = fv + CORE_NOISE_POINTS * M;
+  double *f0 = fv + CORE_NOISE_POINTS * M, *noise1 = f0 + M;
   for (size_t k = 0; status == GSL_SUCCESS && k < B; k++)
     {
       bl.k = k;
-      for (size_t j = 0; j < pb->n[k]; j++)
-        bl.sgn[j] = gsl_rng_uniform (rng) < 0.5 ? -1.0 : 1.0;
       double *noise = pb->noise + k * M;
       int *found = pb->noise_found + k * M;
       if (!block_noise_eval (&bl, 1.0, 0.0, f0))
         continue;
-      ecnoise_at (block_noise_eval, &bl, M, fv, noise, found);
+      /* the largest over NOISE_LINES lines of random signs: one line's
+         9 points leave ECnoise a few degrees of freedom, and an estimate
+         low by 2 (one block in 20) would halve the resolution */
+      for (size_t line = 0; line < NOISE_LINES; line++)
+        {
+          for (size_t j = 0; j < pb->n[k]; j++)
+            bl.sgn[j] = gsl_rng_uniform (rng) < 0.5 ? -1.0 : 1.0;
+          memset (found1, 0, M * sizeof *found1);
+          ecnoise_at (block_noise_eval, &bl, M, fv, noise1, found1);
+          for (size_t o = 0; o < M; o++)
+            if (found1[o])
+              {
+                noise[o] = fmax (noise[o], noise1[o]);
+                found[o] = 1;
+              }
+        }
       double hr = 0.0;
       for (size_t o = 0; o < M; o++)
         {
@@ -1158,6 +1209,7 @@ measure_noise (problem *pb)
   free (bl.sgn);
   free (bl.d);
   free (fv);
+  free (found1);
   gsl_rng_free (rng);
   return status;
 }
@@ -1804,7 +1856,7 @@ problem_init (problem *pb, const bp_gradcheck_function *f, size_t n_blocks,
               const bp_gradcheck_block blocks[], const bp_gradcheck_options *o)
 {
   *pb = (problem) { .f = f, .o = o, .n_blocks = n_blocks, .m = f->m,
-                    .M = f->m > 0 ? f->m : 1 };
+                    .M = f->m > 0 ? f->m : 1, .res_scale = 1.0 };
   pb->rows = calloc (n_blocks, sizeof *pb->rows);
   pb->cols = calloc (n_blocks, sizeof *pb->cols);
   pb->n = calloc (n_blocks, sizeof *pb->n);

@@ -53,6 +53,12 @@ core_compare_res (double a, double e, double err, double res, double rtol,
     el->ratio = diff > 0.0 ? HUGE_VAL : 0.0;
 }
 
+int
+core_at_resolution (const bp_gradcheck_element *el, double rtol, double atol)
+{
+  return el->tol > fmax (atol, rtol * fmax (fabs (el->analytic), fabs (el->numeric)));
+}
+
 void
 core_fold_errors (const bp_gradcheck_element *el, double atol, double *abs,
                   double *rel, double *est)

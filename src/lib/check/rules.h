@@ -27,6 +27,11 @@ void core_compare_res (double a, double e, double err, double res, double rtol,
 void core_compare_scaled (double a, double e, double err, double s, double rtol,
                           double atol, bp_gradcheck_element *el);
 
+/* 1 when the compared el's tolerance is the resolution, beyond
+   max(atol, rtol max(|a|, |e|)): judged at what the arithmetic resolves,
+   eq. (0.12). */
+int core_at_resolution (const bp_gradcheck_element *el, double rtol, double atol);
+
 /* The error figures of the compared el into the maxima *abs (|a - e|),
    *rel (|a - e| / max(|a|, |e|), where that scale exceeds atol) and *est
    (the estimate): every result's max_abs_err, max_rel_err, max_est_err. */
