@@ -229,12 +229,15 @@ START_TEST (test_linear)
 }
 END_TEST
 
-/* logits of n classes, scale sigma; loops from 4 on: sigma 30, so that
-   exp(v) overflows float (above 88.7) unless shifted */
+/* logits of n classes, scale sigma; loops from 4 on: sigma 30 and
+   v_0 = 100, so that exp(v) overflows float (above 88.7) unless shifted */
 static gsl_vector *
 logits_drawn (gsl_rng *r, size_t n, int i)
 {
-  return vector_drawn (r, n, i >= LOOPS / 2 ? 30.0 : 2.0);
+  gsl_vector *v = vector_drawn (r, n, i >= LOOPS / 2 ? 30.0 : 2.0);
+  if (i >= LOOPS / 2)
+    gsl_vector_set (v, 0, 100.0);
+  return v;
 }
 
 /* D = max_k |v_k - c|, c = max v: the largest exponent's magnitude */
