@@ -177,7 +177,7 @@ static const struct
     "\ndL/db = sums of dL/dY[o] = ",
     "L = sum dL/dY . Y at the example above, each gradient checked by\n"
     "bp_gradcheck with central differences and with the complex step\n"
-    "(bp_cstep_conv):\n",
+    "(bp_complex_conv):\n",
     "%s (%zu partials):\n    central differences: %s\n"
     "    complex step:        %s\n",
     "%s (%zu partials): %s\n",
@@ -190,7 +190,7 @@ static const struct
     "\nflatten(max-pooling Y) = bp_reshape: u = ",
     "max-pooling, L = sum dL/dY . Y, dL/dX of the example above, checked by\n"
     "bp_gradcheck with central differences and with the complex step\n"
-    "(bp_cstep_maxpool):\n",
+    "(bp_complex_maxpool):\n",
     "ties", "none",
     "%s[%zu,%zu] =\n",
     "rows = cols = 8, B = 2, C1 = 1, C2 = 2, H = 0, n = 3; K1, K2, W4 by\n"
@@ -209,7 +209,7 @@ static const struct
     "\ndL/db = суммы dL/dY[o] = ",
     "L = sum dL/dY . Y в примере выше, каждый градиент проверен\n"
     "bp_gradcheck центральными разностями и комплексным шагом\n"
-    "(bp_cstep_conv):\n",
+    "(bp_complex_conv):\n",
     "%s (частных производных: %zu):\n    центральные разности: %s\n"
     "    комплексный шаг:      %s\n",
     "%s (частных производных: %zu): %s\n",
@@ -223,7 +223,7 @@ static const struct
     "\nflatten(max-пулинг Y) = bp_reshape: u = ",
     "max-пулинг, L = sum dL/dY . Y, dL/dX примера выше, проверено\n"
     "bp_gradcheck центральными разностями и комплексным шагом\n"
-    "(bp_cstep_maxpool):\n",
+    "(bp_complex_maxpool):\n",
     "с совпадениями", "без совпадений",
     "%s[%zu,%zu] =\n",
     "rows = cols = 8, B = 2, C1 = 1, C2 = 2, H = 0, n = 3; K1, K2, W4 из\n"
@@ -1053,9 +1053,9 @@ layer_closs (const gsl_vector_complex *theta, void *params)
         arg = b->data;
       memcpy (arg, theta->data, 2 * theta->size * sizeof (double));
       if (p->s)
-        bp_cstep_conv (p->s, K, b, X, Y);
+        bp_complex_conv (p->s, K, b, X, Y);
       else
-        bp_cstep_maxpool (X, p->H, p->W, Y);
+        bp_complex_maxpool (X, p->H, p->W, Y);
       L = 0.0;
       for (size_t t = 0; t < Y->size1 * Y->size2; t++)
         L += p->G->data[t] * CMPLX (Y->data[2 * t], Y->data[2 * t + 1]);

@@ -839,19 +839,16 @@ static int call_cstep_vector_from_real (void **p)
 { return bp_cstep_vector_from_real (V (0), CV (1)); }
 static int call_cstep_matrix_from_real (void **p)
 { return bp_cstep_matrix_from_real (A (0), CA (1)); }
-static int call_cstep_reshape (void **p) { return bp_cstep_reshape (CA (0), CV (1)); }
+static int call_cstep_reshape (void **p) { return bp_complex_reshape (CA (0), CV (1)); }
 static int call_cstep_linear (void **p)
-{ return bp_cstep_linear (CA (0), CV (1), CV (2), CV (3)); }
-static int call_cstep_softmax (void **p) { return bp_cstep_softmax (CV (0), CV (1)); }
+{ return bp_complex_linear (CA (0), CV (1), CV (2), CV (3)); }
+static int call_cstep_softmax (void **p) { return bp_complex_softmax (CV (0), CV (1)); }
 static int call_cstep_cross_entropy (void **p)
-{ return of_double (creal (bp_cstep_cross_entropy (V (0), CV (1)))); }
+{ return of_double (creal (bp_complex_cross_entropy (V (0), CV (1)))); }
 static int call_cstep_softmax_cross_entropy (void **p)
-{ return of_double (creal (bp_cstep_softmax_cross_entropy (V (0), CV (1)))); }
-static int call_cstep_sigmoid (void **p) { return bp_cstep_sigmoid (CV (0), CV (1)); }
-static int call_cstep_tanh (void **p) { return bp_cstep_tanh (CV (0), CV (1)); }
-static int call_cstep_relu (void **p) { return bp_cstep_relu (CV (0), CV (1)); }
+{ return of_double (creal (bp_complex_softmax_cross_entropy (V (0), CV (1)))); }
 static int call_cstep_activation (void **p)
-{ return bp_cstep_activation (BP_TANH, CV (0), CV (1)); }
+{ return bp_complex_activation_forward (BP_TANH, CV (0), CV (1)); }
 static int call_cstep_model_loss (void **p)
 { return of_double (creal (bp_cstep_model_loss (CA (0), CV (1), CA (2), V (3), p[4]))); }
 static int call_cstep_mlp_loss (void **p)
@@ -947,7 +944,7 @@ static int call_conv_grad_input (void **p)
 { return bp_conv_grad_input (p[0], A (1), A (2), A (3)); }
 static int call_conv_grad_bias (void **p) { return bp_conv_grad_bias (A (0), V (1)); }
 static int call_cstep_conv (void **p)
-{ return bp_cstep_conv (p[0], CA (1), CV (2), CA (3), CA (4)); }
+{ return bp_complex_conv (p[0], CA (1), CV (2), CA (3), CA (4)); }
 static int call_batch_conv (void **p)
 { return bp_batch_conv (p[0], A (1), V (2), A (3), A (4), A (5)); }
 static int call_batch_conv_grad_weights (void **p)
@@ -960,8 +957,8 @@ static int call_maxpool_backward (void **p)
 static int call_avgpool (void **p) { return bp_avgpool (A (0), PH, PWD, A (1)); }
 static int call_avgpool_backward (void **p)
 { return bp_avgpool_backward (A (0), PH, PWD, A (1)); }
-static int call_cstep_maxpool (void **p) { return bp_cstep_maxpool (CA (0), PH, PWD, CA (1)); }
-static int call_cstep_avgpool (void **p) { return bp_cstep_avgpool (CA (0), PH, PWD, CA (1)); }
+static int call_cstep_maxpool (void **p) { return bp_complex_maxpool (CA (0), PH, PWD, CA (1)); }
+static int call_cstep_avgpool (void **p) { return bp_complex_avgpool (CA (0), PH, PWD, CA (1)); }
 
 /* the batch flatten, the CNN and its training (bp_cnn_blocks, _count and
    _same_shape return 0 only for a NULL here, as every network of the
@@ -1104,17 +1101,14 @@ static const api_row api[] = {
     0, 0, 0 },
   { "bp_cstep_matrix_from_real", call_cstep_matrix_from_real, R_INT, 2, { MNM, CMNM },
     0, 0, 0 },
-  { "bp_cstep_reshape", call_cstep_reshape, R_INT, 2, { CMX, CVM }, 0, 0, 0 },
-  { "bp_cstep_linear", call_cstep_linear, R_INT, 4, { CMNM, CVN, CVM, CVN }, 0, 0, 0 },
-  { "bp_cstep_softmax", call_cstep_softmax, R_INT, 2, { CVN, CVN }, 0, 0, 0 },
-  { "bp_cstep_cross_entropy", call_cstep_cross_entropy, R_DOUBLE, 2, { VN, CVN },
+  { "bp_complex_reshape", call_cstep_reshape, R_INT, 2, { CMX, CVM }, 0, 0, 0 },
+  { "bp_complex_linear", call_cstep_linear, R_INT, 4, { CMNM, CVN, CVM, CVN }, 0, 0, 0 },
+  { "bp_complex_softmax", call_cstep_softmax, R_INT, 2, { CVN, CVN }, 0, 0, 0 },
+  { "bp_complex_cross_entropy", call_cstep_cross_entropy, R_DOUBLE, 2, { VN, CVN },
     0, 0, 0 },
-  { "bp_cstep_softmax_cross_entropy", call_cstep_softmax_cross_entropy, R_DOUBLE, 2,
+  { "bp_complex_softmax_cross_entropy", call_cstep_softmax_cross_entropy, R_DOUBLE, 2,
     { VN, CVN }, 0, 0, 0 },
-  { "bp_cstep_sigmoid", call_cstep_sigmoid, R_INT, 2, { CVN, CVN }, 0, 0, 0 },
-  { "bp_cstep_tanh", call_cstep_tanh, R_INT, 2, { CVN, CVN }, 0, 0, 0 },
-  { "bp_cstep_relu", call_cstep_relu, R_INT, 2, { CVN, CVN }, 0, 0, 0 },
-  { "bp_cstep_activation", call_cstep_activation, R_INT, 2, { CVN, CVN }, 0, 0, 0 },
+  { "bp_complex_activation_forward", call_cstep_activation, R_INT, 2, { CVN, CVN }, 0, 0, 0 },
   { "bp_cstep_model_loss", call_cstep_model_loss, R_DOUBLE, 5,
     { CMNM, CVN, CMX, VN, CWS1 }, 0, 0, 0 },
   { "bp_cstep_mlp_loss", call_cstep_mlp_loss, R_DOUBLE, 7,
@@ -1178,7 +1172,7 @@ static const api_row api[] = {
   { "bp_conv_grad_input", call_conv_grad_input, R_INT, 4, { CSH, CK, CY, CX }, 0, B_ (0),
     0 },
   { "bp_conv_grad_bias", call_conv_grad_bias, R_INT, 2, { CYR, CBV }, 0, 0, 0 },
-  { "bp_cstep_conv", call_cstep_conv, R_INT, 5, { CSH, CCK, CCB, CCX, CCY }, 0, B_ (0), 0 },
+  { "bp_complex_conv", call_cstep_conv, R_INT, 5, { CSH, CCK, CCB, CCX, CCY }, 0, B_ (0), 0 },
   { "bp_batch_conv", call_batch_conv, R_INT, 6, { CSH, CK, CBV, BCX, BCOLS, BCY }, 0,
     B_ (0), 0 },
   { "bp_batch_conv_grad_weights", call_batch_conv_grad_weights, R_INT, 4,
@@ -1189,8 +1183,8 @@ static const api_row api[] = {
   { "bp_maxpool_backward", call_maxpool_backward, R_INT, 3, { PX, PY, PX }, 0, 0, B_ (0) },
   { "bp_avgpool", call_avgpool, R_INT, 2, { PX, PY }, 0, 0, 0 },
   { "bp_avgpool_backward", call_avgpool_backward, R_INT, 2, { PY, PX }, 0, 0, 0 },
-  { "bp_cstep_maxpool", call_cstep_maxpool, R_INT, 2, { CPX, CPY }, 0, 0, 0 },
-  { "bp_cstep_avgpool", call_cstep_avgpool, R_INT, 2, { CPX, CPY }, 0, 0, 0 },
+  { "bp_complex_maxpool", call_cstep_maxpool, R_INT, 2, { CPX, CPY }, 0, 0, 0 },
+  { "bp_complex_avgpool", call_cstep_avgpool, R_INT, 2, { CPX, CPY }, 0, 0, 0 },
 
   /* the batch flatten; the CNN (the labels may be NULL in the forward
      pass, dL/dU and L in the backward one) and its training */

@@ -1178,7 +1178,7 @@ static int
 softmax_cout (const bp_gradcheck_cpoint *p, void *params, gsl_vector_complex *out)
 {
   (void) params;
-  return bp_cstep_softmax (p->vector[0], out);
+  return bp_complex_softmax (p->vector[0], out);
 }
 
 START_TEST (test_gradcheck_jacobian_without_y_i)

@@ -5,9 +5,9 @@
    The gradients against bp_gradcheck's central differences (GSL) of
    bp_cnn_forward and its complex step of the whole chain in complex
    arithmetic (cstep_cnn_loss, src/verify/cnn_example.c, the one the
-   verify rows use: composed from bp_cstep_conv, bp_cstep_relu,
-   bp_cstep_maxpool, bp_cstep_reshape, bp_cstep_linear,
-   bp_cstep_softmax_cross_entropy); the batch chain's
+   verify rows use: composed from bp_complex_conv, bp_complex_activation_forward,
+   bp_complex_maxpool, bp_complex_reshape, bp_complex_linear,
+   bp_complex_softmax_cross_entropy); the batch chain's
    logits against the single-example functions, one example at a time. */
 #include <config.h>
 #include <math.h>

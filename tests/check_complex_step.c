@@ -1,6 +1,6 @@
 /* check_complex_step.c -- the complex-step oracle
    (derivations/13-complex-step.md): suites bp_cstep_gradient,
-   bp_cstep_jacobian, bp_cstep_activation, bp_cstep_model_loss and
+   bp_cstep_jacobian, bp_complex_activation_forward, bp_cstep_model_loss and
    bp_cstep_mlp_loss.  Every analytic formula of the one-layer classifier,
    the activations and the two-layer network must agree with the complex
    step to BP_CSTEP_RTOL = 1e-13 relative, for every partial. */
@@ -149,8 +149,8 @@ START_TEST (test_cstep_strided_vectors)
   gsl_vector_complex *ybig = gsl_vector_complex_calloc (3 * n);
   gsl_vector_complex_view y2 = gsl_vector_complex_subvector_with_stride (ybig, 2, 3, n);
   gsl_vector_complex_memcpy (plain, &z.vector);
-  ck_assert_int_eq (bp_cstep_softmax (plain, y1), GSL_SUCCESS);
-  ck_assert_int_eq (bp_cstep_softmax (&z.vector, &y2.vector), GSL_SUCCESS);
+  ck_assert_int_eq (bp_complex_softmax (plain, y1), GSL_SUCCESS);
+  ck_assert_int_eq (bp_complex_softmax (&z.vector, &y2.vector), GSL_SUCCESS);
   for (size_t i = 0; i < n; i++)
     {
       ck_assert_double_eq (re_at (y1, i),
@@ -287,7 +287,7 @@ END_TEST
 static Suite *
 cstep_activation_suite (void)
 {
-  Suite *s = suite_create ("bp_cstep_activation");
+  Suite *s = suite_create ("bp_complex_activation_forward");
   TCase *tc = tcase_create ("activations");
   tcase_add_loop_test (tc, test_cstep_activation_jacobian, 0, 3 * TEST_CONFIGS);
   tcase_add_loop_test (tc, test_cstep_activation_backward, 0, 3 * TEST_CONFIGS);

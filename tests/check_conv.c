@@ -150,7 +150,7 @@ closs (const gsl_vector_complex *theta, void *params)
     : pt->which == ARG_K ? gsl_vector_complex_view_array (K->data, K->size1 * K->size2)
     : gsl_vector_complex_subvector (b, 0, b->size);
   gsl_vector_complex_memcpy (&arg.vector, theta);
-  bp_cstep_conv (s, K, b, X, Y);
+  bp_complex_conv (s, K, b, X, Y);
   double complex sum = 0.0;
   for (size_t o = 0; o < Y->size1; o++)
     for (size_t t = 0; t < Y->size2; t++)
@@ -452,7 +452,7 @@ blocks_closs (const bp_gradcheck_cpoint *p, void *params, gsl_complex *L)
 {
   point *pt = params;
   gsl_matrix_complex *Y = gsl_matrix_complex_alloc (pt->Y->size1, pt->Y->size2);
-  if (Y == NULL || bp_cstep_conv (&pt->s, p->block[0], p->vector[1], p->block[2], Y))
+  if (Y == NULL || bp_complex_conv (&pt->s, p->block[0], p->vector[1], p->block[2], Y))
     {
       gsl_matrix_complex_free (Y);
       return 1;

@@ -94,9 +94,9 @@ closs (const gsl_vector_complex *theta, void *params)
     = gsl_matrix_complex_const_view_array (theta->data, pt->C, pt->X->size2);
   gsl_matrix_complex *Y = gsl_matrix_complex_alloc (pt->Y->size1, pt->Y->size2);
   if (pt->kind == MAX)
-    bp_cstep_maxpool (&X.matrix, pt->H, pt->W, Y);
+    bp_complex_maxpool (&X.matrix, pt->H, pt->W, Y);
   else
-    bp_cstep_avgpool (&X.matrix, pt->H, pt->W, Y);
+    bp_complex_avgpool (&X.matrix, pt->H, pt->W, Y);
   double complex sum = 0.0;
   for (size_t t = 0; t < Y->size1 * Y->size2; t++)
     sum += pt->G->data[t] * (Y->data[2 * t] + I * Y->data[2 * t + 1]);
@@ -312,7 +312,7 @@ START_TEST (test_maxpool_ties)
   ck_assert_double_eq_tol (gsl_vector_get (num, 6), -0.5, 1e-8);
   gsl_vector_free (num);
   /* the complex step moves only imaginary parts: no tie is broken, and
-     bp_cstep_maxpool's pick by the real parts follows the rule exactly */
+     bp_complex_maxpool's pick by the real parts follows the rule exactly */
   ck_assert_int_eq (bp_cstep_check_gradient (closs, &pt, &theta.vector, &g.vector,
                                              BP_CSTEP_RTOL, BP_CSTEP_ATOL, &r), GSL_SUCCESS);
   gsl_matrix_free (pt.Y);

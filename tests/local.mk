@@ -229,6 +229,12 @@ tests_check_conv_CFLAGS = $(TEST_CFLAGS)
 tests_check_conv_LDADD = $(TEST_LDADD)
 tests_check_pool_CFLAGS = $(TEST_CFLAGS)
 tests_check_pool_LDADD = $(TEST_LDADD)
+# Issue 23 item 4: each templated formula's complex instantiation equals
+# the double one bit for bit on real arguments, its float one within a
+# derived bound.
+BP_SUITES += tests/check_templates
+tests_check_templates_CFLAGS = $(TEST_CFLAGS)
+tests_check_templates_LDADD = $(TEST_LDADD)
 # The CNN chain of bp_cnn.h against both oracles, the batch flatten, its trainer.
 BP_SUITES += tests/check_cnn
 tests_check_cnn_CFLAGS = $(TEST_CFLAGS)

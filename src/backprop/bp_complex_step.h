@@ -5,9 +5,11 @@
    so df/dtheta_j = Im f(theta + i h e_j) / h with an error O(h^2) and no
    subtraction: with h = 1e-20 it is exact to rounding (~1e-16 relative),
    where central differences stop near 1e-8 to 1e-10.
-   The price: f must be written once more in complex arithmetic, which is
-   done here for the forward passes of the one-layer classifier and of the
-   two-layer network.  Derivation: derivations/13-complex-step.md
+   The price: f must be evaluated in complex arithmetic: each forward
+   formula is written once and instantiated for double complex (below,
+   bp_conv.h, bp_pool.h), and the forward passes of the one-layer
+   classifier and of the two-layer network are composed of them.
+   Derivation: derivations/13-complex-step.md
 
    Errors (bp_common.h): GSL_EFAULT for a NULL function, vector, matrix or
    workspace (params and r may be NULL), GSL_EBADLEN for sizes that do not
@@ -41,14 +43,20 @@ int bp_cstep_matrix_from_real (const gsl_matrix *A, gsl_matrix_complex *Z);
 
 /* --- the forward pass in complex arithmetic, formula by formula ------- */
 
+/* Each is the double formula's own source instantiated for double
+   complex (src/lib/formulas/templates_on.h), so the complex step
+   differentiates the code that runs: on real arguments each gives the
+   double function's values bit for bit.  The same sizes, errors and
+   messages as the double function, named bp_complex_NAME. */
+
 /* u = reshape(x), row-major (bp_reshape).
    derivations/01-forward-pass.md, eq. (1.1) */
-int bp_cstep_reshape (const gsl_matrix_complex *x, gsl_vector_complex *u);
+int bp_complex_reshape (const gsl_matrix_complex *x, gsl_vector_complex *u);
 
-/* v = W u + b (bp_linear), by gsl_blas_zgemv.
-   derivations/01-forward-pass.md, eq. (1.2) */
-int bp_cstep_linear (const gsl_matrix_complex *W, const gsl_vector_complex *b,
-                     const gsl_vector_complex *u, gsl_vector_complex *v);
+/* v = W u + b (bp_linear); the products by four dgemv over the real and
+   imaginary parts.  derivations/01-forward-pass.md, eq. (1.2) */
+int bp_complex_linear (const gsl_matrix_complex *W, const gsl_vector_complex *b,
+                       const gsl_vector_complex *u, gsl_vector_complex *v);
 
 /* y_i = e^{v_i - c} / sum_k e^{v_k - c} (bp_softmax), with the shift
    c = v_k*, k* = argmax_k Re v_k: chosen by the real parts (the max of
@@ -57,23 +65,23 @@ int bp_cstep_linear (const gsl_matrix_complex *W, const gsl_vector_complex *b,
    exponentiation and do not cancel afterwards.  The shift is an identity
    of analytic functions, so it changes no derivative.
    derivations/01-forward-pass.md, eq. (1.3); derivations/13-complex-step.md */
-int bp_cstep_softmax (const gsl_vector_complex *v, gsl_vector_complex *y);
+int bp_complex_softmax (const gsl_vector_complex *v, gsl_vector_complex *y);
 
 /* L = -sum_i labels_i log y_i, 0 log 0 = 0 (bp_cross_entropy); NaN
    through GSL_ERROR_VAL on unequal sizes.
    derivations/01-forward-pass.md, eq. (1.4) */
-double complex bp_cstep_cross_entropy (const gsl_vector *labels,
-                                       const gsl_vector_complex *y);
+double complex bp_complex_cross_entropy (const gsl_vector *labels,
+                                         const gsl_vector_complex *y);
 
 /* L = c + log sum_k e^{v_k - c} - sum_i labels_i v_i with sum labels = 1,
    c = v_k* as above (bp_softmax_cross_entropy).
    derivations/10-simplification-y-minus-labels.md, eq. (10.2) */
-double complex bp_cstep_softmax_cross_entropy (const gsl_vector *labels,
-                                               const gsl_vector_complex *v);
+double complex bp_complex_softmax_cross_entropy (const gsl_vector *labels,
+                                                 const gsl_vector_complex *v);
 
-/* The activations (bp_sigmoid, bp_tanh, bp_relu) on complex z.
+/* The activations (bp_activation_forward) on complex z.
    sigmoid and tanh are analytic: 1/(1 + e^-z) (as e^z/(1 + e^z) where
-   Re z < 0, so that nothing overflows) and ctanh.  ReLU is not analytic
+   Re z < 0, so that nothing overflows) and tanh.  ReLU is not analytic
    at 0 (it has no derivative there); it is extended piecewise by the real
    part, as Martins et al. extend abs(): z where Re z > 0, else 0, which
    is analytic wherever Re z != 0, so the complex step is valid away from
@@ -81,11 +89,8 @@ double complex bp_cstep_softmax_cross_entropy (const gsl_vector *labels,
    subgradient convention of bp_relu_backward.
    derivations/11-activations.md, eqs. (11.3), (11.4), (11.6);
    derivations/13-complex-step.md */
-int bp_cstep_sigmoid (const gsl_vector_complex *z, gsl_vector_complex *h);
-int bp_cstep_tanh (const gsl_vector_complex *z, gsl_vector_complex *h);
-int bp_cstep_relu (const gsl_vector_complex *z, gsl_vector_complex *h);
-int bp_cstep_activation (bp_activation a, const gsl_vector_complex *z,
-                         gsl_vector_complex *h);
+int bp_complex_activation_forward (bp_activation a, const gsl_vector_complex *z,
+                                   gsl_vector_complex *h);
 
 /* Scratch for the two models' complex forward passes: m inputs, H hidden
    units (0 for the one-layer model), n classes.  NULL (GSL_EINVAL) for
@@ -121,6 +126,20 @@ double complex bp_cstep_mlp_loss (bp_activation act,
                                   const gsl_matrix_complex *x,
                                   const gsl_vector *labels,
                                   bp_cstep_workspace *w);
+
+/* Deprecated names of 0.1.0, for one release: the instantiations above */
+#define bp_cstep_reshape bp_complex_reshape
+#define bp_cstep_linear bp_complex_linear
+#define bp_cstep_softmax bp_complex_softmax
+#define bp_cstep_cross_entropy bp_complex_cross_entropy
+#define bp_cstep_softmax_cross_entropy bp_complex_softmax_cross_entropy
+#define bp_cstep_activation bp_complex_activation_forward
+#define bp_cstep_relu(z, h) bp_complex_activation_forward (BP_RELU, (z), (h))
+#define bp_cstep_sigmoid(z, h) bp_complex_activation_forward (BP_SIGMOID, (z), (h))
+#define bp_cstep_tanh(z, h) bp_complex_activation_forward (BP_TANH, (z), (h))
+#define bp_cstep_conv bp_complex_conv
+#define bp_cstep_maxpool bp_complex_maxpool
+#define bp_cstep_avgpool bp_complex_avgpool
 
 BP_END_DECLS
 #endif /* BP_COMPLEX_STEP_H */

@@ -64,12 +64,12 @@ int bp_conv_grad_weights (const bp_conv_shape *s, const gsl_matrix *X,
    derivations/15-convolution.md, eq. (15.4) */
 int bp_conv_grad_bias (const gsl_matrix *dL_dY, gsl_vector *dL_db);
 
-/* bp_conv in complex arithmetic, for the complex-step check (the same
-   sizes).  derivations/15-convolution.md, eq. (15.1);
-   derivations/13-complex-step.md */
-int bp_cstep_conv (const bp_conv_shape *s, const gsl_matrix_complex *K,
-                   const gsl_vector_complex *b, const gsl_matrix_complex *X,
-                   gsl_matrix_complex *Y);
+/* bp_conv's source instantiated in complex arithmetic, for the
+   complex-step check (the same sizes and errors; bp_complex_step.h).
+   derivations/15-convolution.md, eq. (15.1); derivations/13-complex-step.md */
+int bp_complex_conv (const bp_conv_shape *s, const gsl_matrix_complex *K,
+                     const gsl_vector_complex *b, const gsl_matrix_complex *X,
+                     gsl_matrix_complex *Y);
 
 /* --- the batch forms: im2col and one dgemm ------------------------------ */
 

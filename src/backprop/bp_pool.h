@@ -45,14 +45,15 @@ int bp_avgpool (const gsl_matrix *X, size_t height, size_t width, gsl_matrix *Y)
 int bp_avgpool_backward (const gsl_matrix *dL_dY, size_t height, size_t width,
                          gsl_matrix *dL_dX);
 
-/* The forward passes in complex arithmetic, for the complex-step check:
+/* The forward passes' sources instantiated in complex arithmetic, for
+   the complex-step check (the same sizes and errors; bp_complex_step.h):
    max-pooling picks by the real parts (the rule above) and passes the
    complex value on, which is analytic away from ties, as ReLU's extension
-   is (bp_complex_step.h).  derivations/16-pooling.md, eqs. (16.1), (16.3) */
-int bp_cstep_maxpool (const gsl_matrix_complex *X, size_t height, size_t width,
-                      gsl_matrix_complex *Y);
-int bp_cstep_avgpool (const gsl_matrix_complex *X, size_t height, size_t width,
-                      gsl_matrix_complex *Y);
+   is.  derivations/16-pooling.md, eqs. (16.1), (16.3) */
+int bp_complex_maxpool (const gsl_matrix_complex *X, size_t height, size_t width,
+                        gsl_matrix_complex *Y);
+int bp_complex_avgpool (const gsl_matrix_complex *X, size_t height, size_t width,
+                        gsl_matrix_complex *Y);
 
 BP_END_DECLS
 #endif /* BP_POOL_H */

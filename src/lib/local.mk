@@ -24,7 +24,20 @@ src_lib_libbackprop_la_SOURCES += \
   src/lib/formulas/layers_trusted.h \
   src/lib/formulas/conv.c \
   src/lib/formulas/pool.c \
-  src/lib/formulas/cnn.c src/lib/formulas/cnn_trusted.h
+  src/lib/formulas/cnn.c src/lib/formulas/cnn_trusted.h \
+  src/lib/formulas/templates_on.h src/lib/formulas/templates_off.h \
+  src/lib/formulas/arith.h src/lib/formulas/float.h
+# Each forward formula written once (templates_on.h), included by its
+# family's file once per arithmetic: not compiled on its own.
+EXTRA_DIST += \
+  src/lib/formulas/reshape_source.c \
+  src/lib/formulas/linear_source.c \
+  src/lib/formulas/shift_source.c \
+  src/lib/formulas/softmax_source.c \
+  src/lib/formulas/cross_entropy_source.c \
+  src/lib/formulas/activation_source.c \
+  src/lib/formulas/conv_source.c \
+  src/lib/formulas/pool_source.c
 pkginclude_HEADERS += \
   src/backprop/bp_reshape.h \
   src/backprop/bp_linear.h \

@@ -222,7 +222,7 @@ conv_example_closs (const conv_example *ex, size_t block, const gsl_matrix_compl
   const gsl_matrix_complex *X = block == CV_X ? theta : ex->Xc;
   gsl_vector_complex_const_view t = gsl_matrix_complex_const_column (theta, 0);
   const gsl_vector_complex *b = block == CV_B ? &t.vector : ex->bc;
-  if (bp_cstep_conv (&ex->s, K, b, X, ex->Yc) != GSL_SUCCESS)
+  if (bp_complex_conv (&ex->s, K, b, X, ex->Yc) != GSL_SUCCESS)
     return GSL_NAN;
   return cdot (ex->G, ex->Yc);
 }
@@ -233,7 +233,7 @@ conv_example_cforward (const conv_example *ex, const gsl_matrix_complex *K,
 {
   gsl_matrix_complex_view Y = gsl_matrix_complex_view_vector (y, ex->Yc->size1,
                                                               ex->Yc->size2);
-  return bp_cstep_conv (&ex->s, K, ex->bc, ex->Xc, &Y.matrix);
+  return bp_complex_conv (&ex->s, K, ex->bc, ex->Xc, &Y.matrix);
 }
 
 /* --- pooling and flatten --------------------------------------------------- */
@@ -355,7 +355,7 @@ pool_example_loss (const pool_example *ex, size_t block, const gsl_matrix *theta
     }
 }
 
-/* The same in complex arithmetic; the batch flatten as bp_cstep_reshape
+/* The same in complex arithmetic; the batch flatten as bp_complex_reshape
    of each image (16.7). */
 double complex
 pool_example_closs (const pool_example *ex, size_t block, const gsl_matrix_complex *theta)
@@ -366,15 +366,15 @@ pool_example_closs (const pool_example *ex, size_t block, const gsl_matrix_compl
     {
     case PL_MAX:
     case PL_TIES:
-      if (bp_cstep_maxpool (theta, H, W, ex->Yc) != GSL_SUCCESS)
+      if (bp_complex_maxpool (theta, H, W, ex->Yc) != GSL_SUCCESS)
         return GSL_NAN;
       return cdot (ex->G, ex->Yc);
     case PL_AVG:
-      if (bp_cstep_avgpool (theta, H, W, ex->Yc) != GSL_SUCCESS)
+      if (bp_complex_avgpool (theta, H, W, ex->Yc) != GSL_SUCCESS)
         return GSL_NAN;
       return cdot (ex->G, ex->Yc);
     case PL_FLAT:
-      if (bp_cstep_reshape (theta, ex->uc) != GSL_SUCCESS)
+      if (bp_complex_reshape (theta, ex->uc) != GSL_SUCCESS)
         return GSL_NAN;
       for (size_t k = 0; k < ex->uc->size; k++)
         L += gsl_vector_get (ex->g, k) * cget (ex->uc, k);
@@ -384,7 +384,7 @@ pool_example_closs (const pool_example *ex, size_t block, const gsl_matrix_compl
         {
           gsl_matrix_complex_const_view Xn
             = gsl_matrix_complex_const_submatrix (theta, 0, n * hw, ex->C, hw);
-          if (bp_cstep_reshape (&Xn.matrix, ex->uc) != GSL_SUCCESS)
+          if (bp_complex_reshape (&Xn.matrix, ex->uc) != GSL_SUCCESS)
             return GSL_NAN;
           for (size_t k = 0; k < ex->uc->size; k++)
             L += gsl_matrix_get (ex->GF, n, k) * cget (ex->uc, k);
@@ -493,7 +493,7 @@ static int
 crelu (gsl_matrix_complex *Z)
 {
   gsl_vector_complex_view z = gsl_vector_complex_view_array (Z->data, Z->size1 * Z->size2);
-  return bp_cstep_relu (&z.vector, &z.vector);
+  return bp_complex_activation_forward (BP_RELU, &z.vector, &z.vector);
 }
 
 cstep_cnn_scratch *
@@ -553,26 +553,26 @@ cstep_cnn_loss (const bp_cnn *shape, const gsl_matrix_complex *const block[],
     {
       gsl_matrix_complex_const_view X0 = gsl_matrix_complex_const_submatrix (U, n, 0, 1, hw);
       gsl_vector_const_view t = gsl_matrix_const_row (T, n);
-      int status = bp_cstep_conv (&shape->conv1, block[0], &b1.vector, &X0.matrix, w->Z1);
+      int status = bp_complex_conv (&shape->conv1, block[0], &b1.vector, &X0.matrix, w->Z1);
       status = status ? status : crelu (w->Z1);
-      status = status ? status : bp_cstep_maxpool (w->Z1, shape->rows, shape->cols, w->P1);
-      status = status ? status : bp_cstep_conv (&shape->conv2, block[2], &b2.vector, w->P1,
+      status = status ? status : bp_complex_maxpool (w->Z1, shape->rows, shape->cols, w->P1);
+      status = status ? status : bp_complex_conv (&shape->conv2, block[2], &b2.vector, w->P1,
                                                 w->Z2);
       status = status ? status : crelu (w->Z2);
-      status = status ? status : bp_cstep_maxpool (w->Z2, shape->rows / 2, shape->cols / 2,
+      status = status ? status : bp_complex_maxpool (w->Z2, shape->rows / 2, shape->cols / 2,
                                                    w->P2);
-      status = status ? status : bp_cstep_reshape (w->P2, w->u);
+      status = status ? status : bp_complex_reshape (w->P2, w->u);
       const gsl_vector_complex *below = w->u;
       if (shape->H)
         {
-          status = status ? status : bp_cstep_linear (block[4], &b3.vector, w->u, w->z3);
-          status = status ? status : bp_cstep_relu (w->z3, w->z3);
+          status = status ? status : bp_complex_linear (block[4], &b3.vector, w->u, w->z3);
+          status = status ? status : bp_complex_activation_forward (BP_RELU, w->z3, w->z3);
           below = w->z3;
         }
-      status = status ? status : bp_cstep_linear (block[last], &b4.vector, below, w->v);
+      status = status ? status : bp_complex_linear (block[last], &b4.vector, below, w->v);
       if (status != GSL_SUCCESS)
         return GSL_NAN;
-      L += bp_cstep_softmax_cross_entropy (&t.vector, w->v);
+      L += bp_complex_softmax_cross_entropy (&t.vector, w->v);
     }
   return L / (double) U->size1;
 }

@@ -99,8 +99,8 @@ cstep_cnn_scratch *cstep_cnn_scratch_alloc (const bp_cnn *shape);
 void cstep_cnn_scratch_free (cstep_cnn_scratch *w);
 
 /* The mean loss of bp_cnn_forward, composed one example at a time from
-   bp_cstep_conv, bp_cstep_relu, bp_cstep_maxpool, bp_cstep_reshape,
-   bp_cstep_linear and bp_cstep_softmax_cross_entropy: block[] the
+   bp_complex_conv, bp_complex_activation_forward, bp_complex_maxpool, bp_complex_reshape,
+   bp_complex_linear and bp_complex_softmax_cross_entropy: block[] the
    parameter blocks in bp_cnn_blocks' order (6, or 8 with shape's hidden
    layer), a vector block as one column (as bp_gradcheck's cpoint gives
    them), U b x (rows cols) contiguous, T b x n.  NaN on an error. */

@@ -67,22 +67,22 @@ cstep_example_loss (const cstep_example *cx, size_t block, const gsl_matrix_comp
   const gsl_vector_complex *v = &t.vector;
   switch (block)
     {
-    case EX_Y: return bp_cstep_cross_entropy (labels, v);
-    case EX_V_STABLE: return bp_cstep_softmax_cross_entropy (labels, v);
+    case EX_Y: return bp_complex_cross_entropy (labels, v);
+    case EX_V_STABLE: return bp_complex_softmax_cross_entropy (labels, v);
     case EX_B: return bp_cstep_model_loss (cx->W, v, cx->x, labels, cx->ws);
     case EX_W: return bp_cstep_model_loss (theta, cx->b, cx->x, labels, cx->ws);
     case EX_X: return bp_cstep_model_loss (cx->W, cx->b, theta, labels, cx->ws);
     case EX_U:          /* L of v = W u + b */
-      if (bp_cstep_linear (cx->W, cx->b, v, cx->ws->v) != GSL_SUCCESS)
+      if (bp_complex_linear (cx->W, cx->b, v, cx->ws->v) != GSL_SUCCESS)
         return GSL_NAN;
       v = cx->ws->v;
       break;
     default:            /* EX_V */
       break;
     }
-  if (bp_cstep_softmax (v, cx->ws->y) != GSL_SUCCESS)
+  if (bp_complex_softmax (v, cx->ws->y) != GSL_SUCCESS)
     return GSL_NAN;
-  return bp_cstep_cross_entropy (labels, cx->ws->y);
+  return bp_complex_cross_entropy (labels, cx->ws->y);
 }
 
 int
@@ -90,14 +90,14 @@ cstep_example_softmax (const gsl_vector_complex *v, void *params,
                           gsl_vector_complex *y)
 {
   (void) params;
-  return bp_cstep_softmax (v, y);
+  return bp_complex_softmax (v, y);
 }
 
 int
 cstep_example_activation (const gsl_vector_complex *z, void *params,
                              gsl_vector_complex *h)
 {
-  return bp_cstep_activation (*(const bp_activation *) params, z, h);
+  return bp_complex_activation_forward (*(const bp_activation *) params, z, h);
 }
 
 /* sum_i c_i f(z_i) */
@@ -105,7 +105,7 @@ double complex
 cstep_example_activation_loss (const gsl_vector_complex *z, void *params)
 {
   const cstep_activation_probe *p = params;
-  if (p->c->size != z->size || bp_cstep_activation (p->act, z, p->h) != GSL_SUCCESS)
+  if (p->c->size != z->size || bp_complex_activation_forward (p->act, z, p->h) != GSL_SUCCESS)
     return GSL_NAN;
   double complex L = 0.0;
   for (size_t i = 0; i < z->size; i++)

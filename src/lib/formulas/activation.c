@@ -4,30 +4,37 @@
 #include <string.h>
 #include <gsl/gsl_errno.h>
 #include "backprop/bp_activation.h"
+#include "backprop/bp_complex_step.h"
+#include "lib/formulas/float.h"
 #include "lib/valid.h"
 #include "lib/formulas/layers_trusted.h"
 
-/* The scalar functions and their derivatives, one formula each. */
+/* The forward functions, h = f(z), for every arithmetic: activation_source.c */
+#define BASE_DOUBLE
+#include "lib/formulas/templates_on.h"
+#include "lib/formulas/activation_source.c"
+#include "lib/formulas/templates_off.h"
+#undef BASE_DOUBLE
 
-static double
-relu (double z)
-{
-  return z > 0.0 ? z : (z <= 0.0 ? 0.0 : z);  /* NaN stays NaN */
-}
+#define BASE_COMPLEX
+#include "lib/formulas/templates_on.h"
+#include "lib/formulas/activation_source.c"
+#include "lib/formulas/templates_off.h"
+#undef BASE_COMPLEX
+
+#define BASE_FLOAT
+#include "lib/formulas/templates_on.h"
+#include "lib/formulas/activation_source.c"
+#include "lib/formulas/templates_off.h"
+#undef BASE_FLOAT
+
+/* Their derivatives, one formula each. */
 
 /* 1 for z > 0; 0 for z <= 0: the subgradient 0 at z = 0 */
 static double
 relu_prime (double z)
 {
   return z > 0.0 ? 1.0 : (z <= 0.0 ? 0.0 : z);
-}
-
-/* 1/(1+e^-z) = 1/(1+t) for z >= 0, t/(1+t) for z < 0, t = e^-|z| */
-static double
-sigmoid (double z)
-{
-  const double t = exp (-fabs (z));
-  return z >= 0.0 ? 1.0 / (1.0 + t) : t / (1.0 + t);
 }
 
 /* s(1-s) = t/(1+t)^2, t = e^-|z| */
@@ -38,29 +45,12 @@ sigmoid_prime (double z)
   return t / ((1.0 + t) * (1.0 + t));
 }
 
-static double
-tanh_ (double z)
-{
-  return tanh (z);
-}
-
 /* 1 - tanh^2 z = sech^2 z = 4t/(1+t)^2, t = e^-2|z| */
 static double
 tanh_prime (double z)
 {
   const double t = exp (-2.0 * fabs (z));
   return 4.0 * t / ((1.0 + t) * (1.0 + t));
-}
-
-/* h_i = f(z_i) */
-static int
-apply (const char *name, double (*f) (double), const gsl_vector *z, gsl_vector *h)
-{
-  if (h->size != z->size)
-    GSL_ERROR (name, GSL_EBADLEN);
-  for (size_t i = 0; i < z->size; i++)
-    gsl_vector_set (h, i, f (gsl_vector_get (z, i)));
-  return GSL_SUCCESS;
 }
 
 /* J = diag(f'(z_i)) */
@@ -94,14 +84,6 @@ backward (const char *name, double (*fprime) (double), const gsl_vector *z,
 #define SQUARE ": J must be n x n for z of size n"
 
 int
-bp_relu (const gsl_vector *z, gsl_vector *h)
-{
-  if (!z || !h)
-    GSL_ERROR ("bp_relu: z and h must not be NULL", GSL_EFAULT);
-  return apply ("bp_relu: h" SAME_SIZE, relu, z, h);
-}
-
-int
 bp_relu_jacobian (const gsl_vector *z, gsl_matrix *J)
 {
   if (!z || !J)
@@ -119,14 +101,6 @@ bp_relu_backward (const gsl_vector *z, const gsl_vector *dL_dh, gsl_vector *dL_d
 }
 
 int
-bp_sigmoid (const gsl_vector *z, gsl_vector *h)
-{
-  if (!z || !h)
-    GSL_ERROR ("bp_sigmoid: z and h must not be NULL", GSL_EFAULT);
-  return apply ("bp_sigmoid: h" SAME_SIZE, sigmoid, z, h);
-}
-
-int
 bp_sigmoid_jacobian (const gsl_vector *z, gsl_matrix *J)
 {
   if (!z || !J)
@@ -141,14 +115,6 @@ bp_sigmoid_backward (const gsl_vector *z, const gsl_vector *dL_dh, gsl_vector *d
     GSL_ERROR ("bp_sigmoid_backward: z, dL_dh and dL_dz must not be NULL", GSL_EFAULT);
   return backward ("bp_sigmoid_backward: dL_dh and dL_dz" SAME_SIZE, sigmoid_prime,
                    z, dL_dh, dL_dz);
-}
-
-int
-bp_tanh (const gsl_vector *z, gsl_vector *h)
-{
-  if (!z || !h)
-    GSL_ERROR ("bp_tanh: z and h must not be NULL", GSL_EFAULT);
-  return apply ("bp_tanh: h" SAME_SIZE, tanh_, z, h);
 }
 
 int
@@ -175,7 +141,7 @@ relu_batch_trusted (const gsl_matrix *Z, gsl_matrix *A)
 {
   const size_t count = Z->size1 * Z->size2;
   for (size_t i = 0; i < count; i++)
-    A->data[i] = relu (Z->data[i]);
+    A->data[i] = scalar_relu (Z->data[i]);
 }
 
 void
@@ -209,18 +175,6 @@ bp_activation_from_name (const char *name, bp_activation *a)
         return GSL_SUCCESS;
       }
   return GSL_EINVAL;   /* not GSL_ERROR: the caller names the bad value */
-}
-
-int
-bp_activation_forward (bp_activation a, const gsl_vector *z, gsl_vector *h)
-{
-  switch (a)
-    {
-    case BP_RELU: return bp_relu (z, h);
-    case BP_SIGMOID: return bp_sigmoid (z, h);
-    case BP_TANH: return bp_tanh (z, h);
-    }
-  GSL_ERROR ("bp_activation_forward: unknown activation", GSL_EINVAL);
 }
 
 int

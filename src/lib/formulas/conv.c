@@ -2,11 +2,10 @@
    formulas, and its batch form by im2col and one dgemm;
    derivations/15-convolution.md */
 #include <config.h>
-#include <complex.h>
-#include "lib/cmplx.h"
 #include <gsl/gsl_errno.h>
 #include <gsl/gsl_blas.h>
 #include "backprop/bp_conv.h"
+#include "lib/formulas/float.h"
 #include "lib/valid.h"
 
 /* Independent rows of im2col's matrix, or images of col2im's: OpenMP
@@ -67,55 +66,30 @@ is (size_t r, size_t c, size_t rows, size_t cols)
   return r == rows && c == cols;
 }
 
-/* the input element X[c, r, q] of the padded image, 0 outside */
-static double
-padded (const gsl_matrix *X, const bp_conv_shape *s, size_t c, size_t r_p, size_t q_p)
-{
-  /* r_p = r + p, q_p = q + p: unsigned, so the padding is a shift */
-  if (r_p < s->pad || q_p < s->pad)
-    return 0.0;
-  const size_t r = r_p - s->pad, q = q_p - s->pad;
-  if (r >= s->height || q >= s->width)
-    return 0.0;
-  return gsl_matrix_get (X, c, r * s->width + q);
-}
-
 static size_t
 kcol (const bp_conv_shape *s, size_t c, size_t a, size_t e)
 {
   return (c * s->k + a) * s->k + e;
 }
 
-/* Y[o,i,j] = b_o + sum_{c,a,e} K[o,c,a,e] X[c, i+a-p, j+e-p]  (15.1) */
-int
-bp_conv (const bp_conv_shape *s, const gsl_matrix *K, const gsl_vector *b,
-         const gsl_matrix *X, gsl_matrix *Y)
-{
-  if (!s || !K || !b || !X || !Y)
-    GSL_ERROR ("bp_conv: s, K, b, X and Y must not be NULL", GSL_EFAULT);
-  if (shape_ok ("bp_conv: the shape needs positive sizes and k <= H + 2p, W + 2p", s))
-    return GSL_EINVAL;
-  const size_t Ho = out_height (s), Wo = out_width (s), k = s->k;
-  if (!is (X->size1, X->size2, s->channels_in, s->height * s->width))
-    GSL_ERROR ("bp_conv: X must be C_in x (H W)", GSL_EBADLEN);
-  if (!is (K->size1, K->size2, s->channels_out, s->channels_in * k * k)
-      || b->size != s->channels_out)
-    GSL_ERROR ("bp_conv: K must be C_out x (C_in k k) and b have C_out", GSL_EBADLEN);
-  if (!is (Y->size1, Y->size2, s->channels_out, Ho * Wo))
-    GSL_ERROR ("bp_conv: Y must be C_out x (Ho Wo), Ho = H + 2p - k + 1", GSL_EBADLEN);
-  for (size_t o = 0; o < s->channels_out; o++)
-    for (size_t i = 0; i < Ho; i++)
-      for (size_t j = 0; j < Wo; j++)
-        {
-          double y = gsl_vector_get (b, o);
-          for (size_t c = 0; c < s->channels_in; c++)
-            for (size_t a = 0; a < k; a++)
-              for (size_t e = 0; e < k; e++)
-                y += gsl_matrix_get (K, o, kcol (s, c, a, e)) * padded (X, s, c, i + a, j + e);
-          gsl_matrix_set (Y, o, i * Wo + j, y);
-        }
-  return GSL_SUCCESS;
-}
+/* bp_conv, (15.1), once for every arithmetic: templates_on.h */
+#define BASE_DOUBLE
+#include "lib/formulas/templates_on.h"
+#include "lib/formulas/conv_source.c"
+#include "lib/formulas/templates_off.h"
+#undef BASE_DOUBLE
+
+#define BASE_COMPLEX
+#include "lib/formulas/templates_on.h"
+#include "lib/formulas/conv_source.c"
+#include "lib/formulas/templates_off.h"
+#undef BASE_COMPLEX
+
+#define BASE_FLOAT
+#include "lib/formulas/templates_on.h"
+#include "lib/formulas/conv_source.c"
+#include "lib/formulas/templates_off.h"
+#undef BASE_FLOAT
 
 /* dL/dX[c,r,q] = sum_{o,a,e} dL/dY[o, r+p-a, q+p-e] K[o,c,a,e]  (15.3) */
 int
@@ -182,7 +156,7 @@ bp_conv_grad_weights (const bp_conv_shape *s, const gsl_matrix *X,
             double g = 0.0;
             for (size_t i = 0; i < Ho; i++)
               for (size_t j = 0; j < Wo; j++)
-                g += gsl_matrix_get (dL_dY, o, i * Wo + j) * padded (X, s, c, i + a, j + e);
+                g += gsl_matrix_get (dL_dY, o, i * Wo + j) * conv_padded (X, s, c, i + a, j + e);
             gsl_matrix_set (dL_dK, o, kcol (s, c, a, e), g);
           }
   return GSL_SUCCESS;
@@ -204,48 +178,6 @@ bp_conv_grad_bias (const gsl_matrix *dL_dY, gsl_vector *dL_db)
         g += gsl_matrix_get (dL_dY, o, t);
       gsl_vector_set (dL_db, o, g);
     }
-  return GSL_SUCCESS;
-}
-
-/* --- the complex step ---------------------------------------------------- */
-
-/* (15.1) in complex arithmetic */
-int
-bp_cstep_conv (const bp_conv_shape *s, const gsl_matrix_complex *K,
-               const gsl_vector_complex *b, const gsl_matrix_complex *X,
-               gsl_matrix_complex *Y)
-{
-  if (!s || !K || !b || !X || !Y)
-    GSL_ERROR ("bp_cstep_conv: s, K, b, X and Y must not be NULL", GSL_EFAULT);
-  if (shape_ok ("bp_cstep_conv: the shape needs positive sizes and k <= H + 2p, W + 2p", s))
-    return GSL_EINVAL;
-  const size_t Ho = out_height (s), Wo = out_width (s), k = s->k, p = s->pad;
-  if (!is (X->size1, X->size2, s->channels_in, s->height * s->width))
-    GSL_ERROR ("bp_cstep_conv: X must be C_in x (H W)", GSL_EBADLEN);
-  if (!is (K->size1, K->size2, s->channels_out, s->channels_in * k * k)
-      || b->size != s->channels_out)
-    GSL_ERROR ("bp_cstep_conv: K must be C_out x (C_in k k) and b have C_out", GSL_EBADLEN);
-  if (!is (Y->size1, Y->size2, s->channels_out, Ho * Wo))
-    GSL_ERROR ("bp_cstep_conv: Y must be C_out x (Ho Wo), Ho = H + 2p - k + 1",
-               GSL_EBADLEN);
-  for (size_t o = 0; o < s->channels_out; o++)
-    for (size_t i = 0; i < Ho; i++)
-      for (size_t j = 0; j < Wo; j++)
-        {
-          const double *bo = b->data + 2 * o * b->stride;
-          double complex y = CMPLX (bo[0], bo[1]);
-          for (size_t c = 0; c < s->channels_in; c++)
-            for (size_t a = 0; a < k; a++)
-              for (size_t e = 0; e < k; e++)
-                {
-                  if (i + a < p || j + e < p || i + a - p >= s->height
-                      || j + e - p >= s->width)
-                    continue;
-                  y += cmget (K, o, kcol (s, c, a, e))
-                       * cmget (X, c, (i + a - p) * s->width + (j + e - p));
-                }
-          cmset (Y, o, i * Wo + j, y);
-        }
   return GSL_SUCCESS;
 }
 

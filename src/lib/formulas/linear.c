@@ -1,27 +1,31 @@
-/* linear.c -- v = W u + b and its gradients, slides 11-16;
+/* linear.c -- v = W u + b (linear_source.c) and its gradients, slides 11-16;
    derivations/05-dL-du.md, 06-dL-db.md, 07-dL-dW.md */
 #include <config.h>
 #include <gsl/gsl_errno.h>
 #include <gsl/gsl_blas.h>
 #include "backprop/bp_linear.h"
+#include "backprop/bp_complex_step.h"
+#include "lib/formulas/float.h"
 #include "lib/valid.h"
 
-/* v = W u + b */
-int
-bp_linear (const gsl_matrix *W, const gsl_vector *b, const gsl_vector *u,
-           gsl_vector *v)
-{
-  if (!W || !b || !u || !v)
-    GSL_ERROR ("bp_linear: W, b, u and v must not be NULL", GSL_EFAULT);
-  if (u->size != W->size2)
-    GSL_ERROR ("bp_linear: u must have as many elements as W has columns", GSL_EBADLEN);
-  if (b->size != W->size1 || v->size != W->size1)
-    GSL_ERROR ("bp_linear: b and v must have as many elements as W has rows", GSL_EBADLEN);
-  if (vector_matrix_overlap (v, W) || vectors_overlap (v, b) || vectors_overlap (v, u))
-    GSL_ERROR ("bp_linear: v overlaps W, b or u (bp_common.h)", GSL_EINVAL);
-  gsl_vector_memcpy (v, b);
-  return gsl_blas_dgemv (CblasNoTrans, 1.0, W, u, 1.0, v);
-}
+/* linear once for every arithmetic: templates_on.h */
+#define BASE_DOUBLE
+#include "lib/formulas/templates_on.h"
+#include "lib/formulas/linear_source.c"
+#include "lib/formulas/templates_off.h"
+#undef BASE_DOUBLE
+
+#define BASE_COMPLEX
+#include "lib/formulas/templates_on.h"
+#include "lib/formulas/linear_source.c"
+#include "lib/formulas/templates_off.h"
+#undef BASE_COMPLEX
+
+#define BASE_FLOAT
+#include "lib/formulas/templates_on.h"
+#include "lib/formulas/linear_source.c"
+#include "lib/formulas/templates_off.h"
+#undef BASE_FLOAT
 
 /* dL/du = W^T dL/dv, since dv_i/du_j = w_ij (slide 11) */
 int

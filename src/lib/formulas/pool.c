@@ -1,10 +1,9 @@
 /* pool.c -- 2 x 2 max- and average-pooling, stride 2, and their backward
    passes; derivations/16-pooling.md */
 #include <config.h>
-#include <complex.h>
-#include "lib/cmplx.h"
 #include <gsl/gsl_errno.h>
 #include "backprop/bp_pool.h"
+#include "lib/formulas/float.h"
 #include "lib/valid.h"
 #include "lib/formulas/layers_trusted.h"
 
@@ -79,27 +78,6 @@ wcol (const geometry *g, size_t n, size_t i, size_t j, size_t t)
   return xcol (g, n, 2 * i + t / 2, 2 * j + t % 2);
 }
 
-/* The offset t = 2a + e of the window's first maximum in row-major
-   order (strict >: a later equal value does not displace it), or of its
-   first NaN (the public functions refuse NaN; inside the CNN's chain a
-   NaN must reach the logits); x is the channel's row. */
-static size_t
-first_max (const double *x, const geometry *g, size_t n, size_t i, size_t j)
-{
-  size_t best = 0;
-  double m = x[wcol (g, n, i, j, 0)];
-  for (size_t t = 1; t < 4; t++)
-    {
-      const double xt = x[wcol (g, n, i, j, t)];
-      if (xt > m || isnan (xt))
-        {
-          m = xt;
-          best = t;
-        }
-    }
-  return best;
-}
-
 /* The geometry of the C x (n H W) matrices of a checked call */
 static geometry
 geometry_trusted (size_t xcols, size_t height, size_t width)
@@ -107,41 +85,25 @@ geometry_trusted (size_t xcols, size_t height, size_t width)
   return (geometry) { xcols / (height * width), height, width, height / 2, width / 2 };
 }
 
-/* Y[c,i,j] = max_{a,e} X[c, 2i+a, 2j+e]  (16.1) */
-void
-maxpool_trusted (const gsl_matrix *X, size_t height, size_t width, gsl_matrix *Y)
-{
-  const geometry g = geometry_trusted (X->size2, height, width);
-  const int big = X->size1 * X->size2 >= PARALLEL_FROM;
-  (void) big;
-  EACH_CHANNEL
-  for (size_t c = 0; c < X->size1; c++)
-    {
-      const double *x = X->data + c * X->tda;
-      double *y = Y->data + c * Y->tda;
-      for (size_t n = 0; n < g.n; n++)
-        for (size_t i = 0; i < g.Ho; i++)
-          for (size_t j = 0; j < g.Wo; j++)
-            y[ycol (&g, n, i, j)] = x[wcol (&g, n, i, j, first_max (x, &g, n, i, j))];
-    }
-}
+/* bp_maxpool, bp_avgpool, (16.1), (16.3), once for every arithmetic:
+   templates_on.h */
+#define BASE_DOUBLE
+#include "lib/formulas/templates_on.h"
+#include "lib/formulas/pool_source.c"
+#include "lib/formulas/templates_off.h"
+#undef BASE_DOUBLE
 
-int
-bp_maxpool (const gsl_matrix *X, size_t height, size_t width, gsl_matrix *Y)
-{
-  geometry g;
-  if (!X || !Y)
-    GSL_ERROR ("bp_maxpool: X and Y must not be NULL", GSL_EFAULT);
-  int status = geometry_of ("bp_maxpool: height and width must be >= 2, X C x (n H W), "
-                            "Y C x (n floor(H/2) floor(W/2))", X->size1, X->size2, height,
-                            width, Y->size1, Y->size2, &g);
-  if (status)
-    return status;
-  if (!matrix_finite (X))
-    GSL_ERROR ("bp_maxpool: X has a NaN or infinite element", GSL_EDOM);
-  maxpool_trusted (X, height, width, Y);
-  return GSL_SUCCESS;
-}
+#define BASE_COMPLEX
+#include "lib/formulas/templates_on.h"
+#include "lib/formulas/pool_source.c"
+#include "lib/formulas/templates_off.h"
+#undef BASE_COMPLEX
+
+#define BASE_FLOAT
+#include "lib/formulas/templates_on.h"
+#include "lib/formulas/pool_source.c"
+#include "lib/formulas/templates_off.h"
+#undef BASE_FLOAT
 
 /* dL/dX[c, 2i+a, 2j+e] = dL/dY[c,i,j] at the first maximum, else 0  (16.2) */
 void
@@ -162,7 +124,7 @@ maxpool_backward_trusted (const gsl_matrix *X, size_t height, size_t width,
         for (size_t i = 0; i < g.Ho; i++)
           for (size_t j = 0; j < g.Wo; j++)
             {
-              const size_t best = first_max (x, &g, n, i, j);
+              const size_t best = pool_first_max (x, &g, n, i, j);
               for (size_t t = 0; t < 4; t++)   /* every window element written once */
                 dx[wcol (&g, n, i, j, t)] = t == best ? dy[ycol (&g, n, i, j)] : 0.0;
             }
@@ -187,35 +149,6 @@ bp_maxpool_backward (const gsl_matrix *X, size_t height, size_t width,
   if (!matrix_finite (X))
     GSL_ERROR ("bp_maxpool_backward: X has a NaN or infinite element", GSL_EDOM);
   maxpool_backward_trusted (X, height, width, dL_dY, dL_dX);
-  return GSL_SUCCESS;
-}
-
-/* Y[c,i,j] = (1/4) sum_{a,e} X[c, 2i+a, 2j+e]  (16.3) */
-int
-bp_avgpool (const gsl_matrix *X, size_t height, size_t width, gsl_matrix *Y)
-{
-  geometry g;
-  if (!X || !Y)
-    GSL_ERROR ("bp_avgpool: X and Y must not be NULL", GSL_EFAULT);
-  int status = geometry_of ("bp_avgpool: height and width must be >= 2, X C x (n H W), "
-                            "Y C x (n floor(H/2) floor(W/2))", X->size1, X->size2, height,
-                            width, Y->size1, Y->size2, &g);
-  if (status)
-    return status;
-  for (size_t c = 0; c < X->size1; c++)
-    {
-      const double *x = X->data + c * X->tda;
-      double *y = Y->data + c * Y->tda;
-      for (size_t n = 0; n < g.n; n++)
-        for (size_t i = 0; i < g.Ho; i++)
-          for (size_t j = 0; j < g.Wo; j++)
-            {
-              double sum = 0.0;
-              for (size_t t = 0; t < 4; t++)
-                sum += x[wcol (&g, n, i, j, t)];
-              y[ycol (&g, n, i, j)] = 0.25 * sum;
-            }
-    }
   return GSL_SUCCESS;
 }
 
@@ -247,64 +180,5 @@ bp_avgpool_backward (const gsl_matrix *dL_dY, size_t height, size_t width,
                 dx[wcol (&g, n, i, j, t)] = d;
             }
     }
-  return GSL_SUCCESS;
-}
-
-/* --- the complex step ---------------------------------------------------- */
-
-/* (16.1), the first maximum chosen by the real parts */
-int
-bp_cstep_maxpool (const gsl_matrix_complex *X, size_t height, size_t width,
-                  gsl_matrix_complex *Y)
-{
-  geometry g;
-  if (!X || !Y)
-    GSL_ERROR ("bp_cstep_maxpool: X and Y must not be NULL", GSL_EFAULT);
-  int status = geometry_of ("bp_cstep_maxpool: height and width must be >= 2, "
-                            "X C x (n H W), Y C x (n floor(H/2) floor(W/2))", X->size1,
-                            X->size2, height, width, Y->size1, Y->size2, &g);
-  if (status)
-    return status;
-  for (size_t c = 0; c < X->size1; c++)
-    for (size_t n = 0; n < g.n; n++)
-      for (size_t i = 0; i < g.Ho; i++)
-        for (size_t j = 0; j < g.Wo; j++)
-          {
-            double complex m = cmget (X, c, xcol (&g, n, 2 * i, 2 * j));
-            for (size_t t = 1; t < 4; t++)
-              {
-                const double complex x
-                  = cmget (X, c, wcol (&g, n, i, j, t));
-                if (creal (x) > creal (m))
-                  m = x;
-              }
-            cmset (Y, c, ycol (&g, n, i, j), m);
-          }
-  return GSL_SUCCESS;
-}
-
-/* (16.3) in complex arithmetic */
-int
-bp_cstep_avgpool (const gsl_matrix_complex *X, size_t height, size_t width,
-                  gsl_matrix_complex *Y)
-{
-  geometry g;
-  if (!X || !Y)
-    GSL_ERROR ("bp_cstep_avgpool: X and Y must not be NULL", GSL_EFAULT);
-  int status = geometry_of ("bp_cstep_avgpool: height and width must be >= 2, "
-                            "X C x (n H W), Y C x (n floor(H/2) floor(W/2))", X->size1,
-                            X->size2, height, width, Y->size1, Y->size2, &g);
-  if (status)
-    return status;
-  for (size_t c = 0; c < X->size1; c++)
-    for (size_t n = 0; n < g.n; n++)
-      for (size_t i = 0; i < g.Ho; i++)
-        for (size_t j = 0; j < g.Wo; j++)
-          {
-            double complex sum = 0.0;
-            for (size_t t = 0; t < 4; t++)
-              sum += cmget (X, c, wcol (&g, n, i, j, t));
-            cmset (Y, c, ycol (&g, n, i, j), 0.25 * sum);
-          }
   return GSL_SUCCESS;
 }

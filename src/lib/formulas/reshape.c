@@ -2,21 +2,28 @@
 #include <config.h>
 #include <gsl/gsl_errno.h>
 #include "backprop/bp_reshape.h"
+#include "backprop/bp_complex_step.h"
+#include "lib/formulas/float.h"
 #include "lib/valid.h"
 
-/* u[r*cols + c] = x[r][c] */
-int
-bp_reshape (const gsl_matrix *x, gsl_vector *u)
-{
-  if (!x || !u)
-    GSL_ERROR ("bp_reshape: x and u must not be NULL", GSL_EFAULT);
-  if (u->size != x->size1 * x->size2)
-    GSL_ERROR ("bp_reshape: u must have size1*size2 of x elements", GSL_EBADLEN);
-  for (size_t r = 0; r < x->size1; r++)
-    for (size_t c = 0; c < x->size2; c++)
-      gsl_vector_set (u, r * x->size2 + c, gsl_matrix_get (x, r, c));
-  return GSL_SUCCESS;
-}
+/* reshape once for every arithmetic: templates_on.h */
+#define BASE_DOUBLE
+#include "lib/formulas/templates_on.h"
+#include "lib/formulas/reshape_source.c"
+#include "lib/formulas/templates_off.h"
+#undef BASE_DOUBLE
+
+#define BASE_COMPLEX
+#include "lib/formulas/templates_on.h"
+#include "lib/formulas/reshape_source.c"
+#include "lib/formulas/templates_off.h"
+#undef BASE_COMPLEX
+
+#define BASE_FLOAT
+#include "lib/formulas/templates_on.h"
+#include "lib/formulas/reshape_source.c"
+#include "lib/formulas/templates_off.h"
+#undef BASE_FLOAT
 
 /* dL/dx[r][c] = dL/du[r*cols + c] */
 int

@@ -5,30 +5,28 @@
 #include <gsl/gsl_errno.h>
 #include <gsl/gsl_blas.h>
 #include "backprop/bp_softmax.h"
+#include "backprop/bp_complex_step.h"
+#include "lib/formulas/float.h"
 #include "lib/valid.h"
 
-/* y_i = exp(v_i - max v) / sum_k exp(v_k - max v) */
-int
-bp_softmax (const gsl_vector *v, gsl_vector *y)
-{
-  if (!v || !y)
-    GSL_ERROR ("bp_softmax: v and y must not be NULL", GSL_EFAULT);
-  if (y->size != v->size)
-    GSL_ERROR ("bp_softmax: v and y must have equal sizes", GSL_EBADLEN);
-  if (v->size == 0)
-    GSL_ERROR ("bp_softmax: v must not be empty", GSL_EBADLEN);
-  if (!vector_finite (v))
-    GSL_ERROR ("bp_softmax: v has a NaN or infinite element", GSL_EDOM);
-  const double vmax = gsl_vector_max (v);
-  double sum = 0.0;
-  for (size_t i = 0; i < v->size; i++)
-    {
-      const double e = exp (gsl_vector_get (v, i) - vmax);
-      gsl_vector_set (y, i, e);
-      sum += e;
-    }
-  return gsl_vector_scale (y, 1.0 / sum);
-}
+/* softmax once for every arithmetic: templates_on.h */
+#define BASE_DOUBLE
+#include "lib/formulas/templates_on.h"
+#include "lib/formulas/softmax_source.c"
+#include "lib/formulas/templates_off.h"
+#undef BASE_DOUBLE
+
+#define BASE_COMPLEX
+#include "lib/formulas/templates_on.h"
+#include "lib/formulas/softmax_source.c"
+#include "lib/formulas/templates_off.h"
+#undef BASE_COMPLEX
+
+#define BASE_FLOAT
+#include "lib/formulas/templates_on.h"
+#include "lib/formulas/softmax_source.c"
+#include "lib/formulas/templates_off.h"
+#undef BASE_FLOAT
 
 /* J_ij = dy_i/dv_j = y_i (1[i=j] - y_j) */
 int
