@@ -2,7 +2,11 @@
    GSL's numeric derivatives, one row per formula (see verify.c). */
 #include <config.h>
 #include <getopt.h>
+#include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <sys/ioctl.h>
+#include <unistd.h>
 #include <gsl/gsl_rng.h>
 #include "cli/blas_threads.h"
 #include "cli/cli.h"
@@ -112,6 +116,42 @@ parse_verify_options (int argc, char **argv, verify_args *a)
   return 0;
 }
 
+/* The report's width in characters: COLUMNS when set (as ls(1) reads it),
+   else the terminal's, else 80. */
+static size_t
+report_width (void)
+{
+  const char *c = getenv ("COLUMNS");
+  unsigned long n;
+  if (c != NULL && parse_ulong (c, &n) == 0 && n >= 40 && n <= 10000)
+    return n;
+  struct winsize ws;
+  if (isatty (STDOUT_FILENO) && ioctl (STDOUT_FILENO, TIOCGWINSZ, &ws) == 0
+      && ws.ws_col >= 40)
+    return ws.ws_col;
+  return 80;
+}
+
+/* A heading (printf's format and arguments) wrapped to width, its further
+   lines indented under the text after "== ". */
+static void
+print_heading (size_t width, const char *fmt, ...)
+#ifdef __GNUC__
+  __attribute__ ((format (printf, 2, 3)))
+#endif
+  ;
+
+static void
+print_heading (size_t width, const char *fmt, ...)
+{
+  char text[1024];
+  va_list ap;
+  va_start (ap, fmt);
+  vsnprintf (text, sizeof text, fmt, ap);
+  va_end (ap);
+  print_wrapped (stdout, text, width, "   ");
+}
+
 int
 cmd_verify (int argc, char **argv)
 {
@@ -153,29 +193,41 @@ cmd_verify (int argc, char **argv)
   if (ex && z && mlp[0] && mlp[1] && mlp[2] && conv && pool && cnn)
     {
       /* --fast: the directions continue the example's random stream */
+      /* one line a row when the terminal holds the widest row (117
+         characters, 141 with both oracles), else two (80) */
+      const size_t width = report_width ();
+      const size_t wide = 75 + 2 + 12 + ((method & VERIFY_GSL) ? 36u : 0u)
+                          + ((method & VERIFY_COMPLEX_STEP) ? 24u : 0u);
       verify_opts o = { method, BP_CHECK_RTOL, BP_CHECK_ATOL, BP_CSTEP_RTOL,
-                           BP_CSTEP_ATOL, stdout, fast ? directions : 0, rng, 0 };
-      printf (_("backprop verify: W 10x784, b 10, x 28x28, soft labels, seed %lu; "
-              "rtol %g, atol %g"), seed, BP_CHECK_RTOL, BP_CHECK_ATOL);
-      if (method & VERIFY_COMPLEX_STEP)
-        printf (_("; complex step h %g: rtol %g, atol %g"), BP_CSTEP_STEP, BP_CSTEP_RTOL,
-                BP_CSTEP_ATOL);
-      if (fast && (method & VERIFY_GSL))
-        printf (_("; fast: %lu random directions per row"), directions);
-      printf (_("\n\n== one-layer classifier of the slides: u = reshape(x), v = W u + b, "
-              "y = Softmax(v)\n"));
+                        BP_CSTEP_ATOL, stdout, fast ? directions : 0, rng, 0,
+                        width < wide };
+      char first[512];
+      int len = snprintf (first, sizeof first, _("backprop verify: W 10x784, b 10, x 28x28, "
+                          "soft labels, seed %lu; rtol %g, atol %g"), seed, BP_CHECK_RTOL,
+                          BP_CHECK_ATOL);
+      if (len >= 0 && (size_t) len < sizeof first && (method & VERIFY_COMPLEX_STEP))
+        len += snprintf (first + len, sizeof first - (size_t) len,
+                         _("; complex step h %g: rtol %g, atol %g"), BP_CSTEP_STEP,
+                         BP_CSTEP_RTOL, BP_CSTEP_ATOL);
+      if (len >= 0 && (size_t) len < sizeof first && fast && (method & VERIFY_GSL))
+        snprintf (first + len, sizeof first - (size_t) len,
+                  _("; fast: %lu random directions per row"), directions);
+      print_wrapped (stdout, first, width, "  ");
+      /* the one blank line before the heading: print_wrapped ended the line */
+      print_heading (width, "%s", _("\n\n== one-layer classifier of the slides: u = reshape(x), "
+                                    "v = W u + b, y = Softmax(v)\n") + 1);
       verify_header (&o);
       failures = verify_model (ex, &o);
       if (failures >= 0)
         {
-          printf (_("\n== activations h = f(z), z of %d seeded values with 0.1 <= |z_i| < 5\n"), H);
+          print_heading (width, _("\n== activations h = f(z), z of %d seeded values with 0.1 <= |z_i| < 5\n"), H);
           verify_header (&o);
           int f = verify_activations (z, &o);
           failures = f < 0 ? -1 : failures + f;
         }
       for (int a = 0; a < 3 && failures >= 0; a++)
         {
-          printf (_("\n== two-layer network, f = %s: z = W1 u + b1 (W1 %dx784), h = f(z), "
+          print_heading (width, _("\n== two-layer network, f = %s: z = W1 u + b1 (W1 %dx784), h = f(z), "
                   "v = W2 h + b2 (W2 10x%d)\n"), bp_activation_name ((bp_activation) a), H, H);
           verify_header (&o);
           int f = verify_mlp (mlp[a], &o);
@@ -184,7 +236,7 @@ cmd_verify (int argc, char **argv)
       if (failures >= 0)
         {
           const bp_conv_shape *s = &conv->s;
-          printf (_("\n== convolution layer (derivations/15-convolution.md; first column: "
+          print_heading (width, _("\n== convolution layer (derivations/15-convolution.md; first column: "
                   "the equation): X %zux%zux%zu, K %zux%zux%zux%zu, p %zu, "
                   "L = sum G (.) Y, G seeded; batch forms on %zu images\n"),
                   s->channels_in, s->height, s->width, s->channels_out, s->channels_in,
@@ -195,7 +247,7 @@ cmd_verify (int argc, char **argv)
         }
       if (failures >= 0)
         {
-          printf (_("\n== 2x2 pooling and flatten (derivations/16-pooling.md): X %zu "
+          print_heading (width, _("\n== 2x2 pooling and flatten (derivations/16-pooling.md): X %zu "
                   "images of %zux%zux%zu, L = sum G (.) Y, G seeded; ties: X in halves "
                   "of 0..3\n"), pool->B, pool->C, pool->H, pool->W);
           verify_header (&o);
@@ -205,7 +257,7 @@ cmd_verify (int argc, char **argv)
       if (failures >= 0)
         {
           const bp_cnn *net = cnn->net;
-          printf (_("\n== CNN of train --conv (bp_cnn.h): %zu images %zux%zu, conv k5 p2 "
+          print_heading (width, _("\n== CNN of train --conv (bp_cnn.h): %zu images %zux%zu, conv k5 p2 "
                   "(%zu) - ReLU - max-pool - conv (%zu) - ReLU - max-pool - flatten - "
                   "linear (%zu) - ReLU - linear (%zu), one-hot labels\n"),
                   cnn->U->size1, net->rows, net->cols, net->C1, net->C2, net->H, net->n);
