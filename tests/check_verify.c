@@ -135,7 +135,7 @@ START_TEST (test_other_groups_no_tolerance)
   FILE *out = open_memstream (&text, &size);
   ck_assert_ptr_nonnull (out);
   verify_opts o = { VERIFY_BOTH, BP_CHECK_RTOL, BP_CHECK_ATOL, BP_CSTEP_RTOL, BP_CSTEP_ATOL,
-                    out, 0, rng, 2, 0 };
+                    out, 0, rng, 2, 0, NULL };
   ck_assert_int_eq (verify_activations (z, &o), 0);
   ck_assert_int_eq (verify_mlp (mx, &o), 0);
   o.rtol = o.atol = o.cs_rtol = o.cs_atol = 0.0;
@@ -201,7 +201,7 @@ group_table_in (const cnn_groups *g, int k, double tol, int compact, int *failed
   ck_assert_ptr_nonnull (out);
   verify_opts o = { VERIFY_BOTH, tol ? BP_CHECK_RTOL : 0.0, tol ? BP_CHECK_ATOL : 0.0,
                     tol ? BP_CSTEP_RTOL : 0.0, tol ? BP_CSTEP_ATOL : 0.0, out, 0, g->rng, 1,
-                    compact };
+                    compact, NULL };
   *failed = k == 0 ? verify_conv (g->conv, &o) : k == 1 ? verify_pool (g->pool, &o)
     : verify_cnn (g->cnn, &o);
   fclose (out);

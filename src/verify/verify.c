@@ -9,6 +9,7 @@
 #include <gsl/gsl_errno.h>
 #include "backprop/bp_gradcheck.h"
 #include "verify/i18n.h"
+#include "verify/json.h"
 #include "verify/verify.h"
 #include "verify/rows.h"
 
@@ -39,6 +40,8 @@ verify_method_from_name (const char *name, int *method)
 void
 verify_header (const verify_opts *o)
 {
+  if (o->json_rows != NULL)
+    return;
   /* The headings in the user's language, in columns of characters (the
      rows below them are ASCII); in English "%-6s %-28s %-30s %8s"... */
   static const struct { const char *sep, *text; int width; } cols[] = {
@@ -136,6 +139,61 @@ print_kinks (const verify_opts *o, const char *oracle, const row_result *r)
              oracle, r->n_kinks, r->n_checked);
 }
 
+/* The worst element of a row that did not pass, as a JSON member. */
+static void
+json_worst (FILE *out, const row_result *r)
+{
+  const bp_gradcheck_element *w = &r->worst;
+  fprintf (out, ",\"worst\":{\"index\":[%zu,%zu],\"analytic\":",
+           r->jacobian ? w->output : w->row, r->jacobian ? w->row : w->col);
+  json_number (out, w->analytic);
+  fputs (",\"numeric\":", out);
+  json_number (out, w->numeric);
+  fputs (",\"est_err\":", out);
+  json_number (out, w->abserr);
+  fprintf (out, ",\"failed\":%zu}", r->n_failed);
+}
+
+/* An oracle's figures of a row, as a JSON member named name. */
+static void
+json_oracle (FILE *out, const char *name, const row_result *r, int est)
+{
+  fprintf (out, ",\"%s\":{\"checked\":%zu,\"max_abs_err\":", name, r->n_checked);
+  json_number (out, r->max_abs_err);
+  fputs (",\"max_rel_err\":", out);
+  json_number (out, r->max_rel_err);
+  if (est)
+    {
+      fputs (",\"max_est_err\":", out);
+      json_number (out, r->max_est_err);
+      fprintf (out, ",\"kinks\":%zu", r->n_kinks);
+    }
+  fprintf (out, ",\"result\":\"%s\"", bp_gradcheck_verdict_name (r->verdict));
+  if (r->verdict != BP_GRADCHECK_PASS)
+    json_worst (out, r);
+  fputc ('}', out);
+}
+
+/* The row as a JSON object (the verdict words in English, for scripts). */
+static void
+json_row (const verify_opts *o, const verify_row *row, const row_result *g,
+          const row_result *c, bp_gradcheck_verdict v)
+{
+  FILE *out = o->out;
+  fputs (*o->json_rows > 0 ? ",{\"slide\":" : "{\"slide\":", out);
+  json_string (out, row->slide);
+  fputs (",\"formula\":", out);
+  json_string (out, row->formula);
+  fputs (",\"function\":", out);
+  json_string (out, row->function);
+  if (o->method & VERIFY_GSL)
+    json_oracle (out, "gsl", g, 1);
+  if (o->method & VERIFY_COMPLEX_STEP)
+    json_oracle (out, "complex_step", c, 0);
+  fprintf (out, ",\"result\":\"%s\"}", bp_gradcheck_verdict_name (v));
+  ++*o->json_rows;
+}
+
 int
 print_row (const verify_opts *o, const verify_row *row, const row_result *g,
            const row_result *c)
@@ -146,6 +204,11 @@ print_row (const verify_opts *o, const verify_row *row, const row_result *g,
     v = g->verdict;
   if (use_c && c->verdict > v)
     v = c->verdict;
+  if (o->json_rows != NULL)
+    {
+      json_row (o, row, g, c, v);
+      return v == BP_GRADCHECK_PASS ? 0 : 1;
+    }
   const size_t n_checked = use_g ? g->n_checked : c->n_checked;
   if (o->compact)
     fprintf (o->out, "%-6s %-28s %s\n%*s%8zu", row->slide, row->formula, row->function,
@@ -498,7 +561,7 @@ int
 verify_run (const example *ex, double rtol, double atol, FILE *out)
 {
   const verify_opts o = { VERIFY_GSL, rtol, atol, BP_CSTEP_RTOL, BP_CSTEP_ATOL, out,
-                          0, NULL, 0, 0 };
+                          0, NULL, 0, 0, NULL };
   verify_header (&o);
   return verify_model (ex, &o);
 }
@@ -510,7 +573,7 @@ verify_run_fast (const example *ex, size_t n_directions, gsl_rng *rng,
   if (n_directions == 0)
     return -1;
   const verify_opts o = { VERIFY_GSL, rtol, atol, BP_CSTEP_RTOL, BP_CSTEP_ATOL, out,
-                          n_directions, rng, 0, 0 };
+                          n_directions, rng, 0, 0, NULL };
   verify_header (&o);
   return verify_model (ex, &o);
 }

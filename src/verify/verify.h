@@ -42,6 +42,9 @@ typedef struct
      141 with both oracles); 1: the slide, formula and C function on a
      line, the figures on the next, each within 80 characters */
   int compact;
+  /* --json: each row a JSON object (no header), *json_rows counting the
+     rows of the current group (for the commas); NULL: the table */
+  size_t *json_rows;
 } verify_opts;
 
 /* Check every formula of the slides at the example ex, one row each,
