@@ -2,6 +2,7 @@
    IDX files, plain and gzip'd, well-formed and malformed (each made here,
    byte by byte), and the small Fashion-MNIST subset of tests/data. */
 #include <config.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -260,6 +261,66 @@ START_TEST (test_idx_read_corrupt_gzip)
 }
 END_TEST
 
+/* A gzip'd images file: the header of dims over real payload bytes, zeros
+   (zeros = 1: what a gzip bomb holds) or a pseudo-random sequence that
+   deflate cannot shrink; returns the header's length plus the payload it
+   announces. */
+static size_t
+gzip_claim_file (const char *path, const unsigned long dims[3], size_t real, int zeros)
+{
+  unsigned char head[16], chunk[65536];
+  const size_t head_len = header (head, 0x08, 3, dims);
+  gzFile f = gzopen (path, "wb");
+  ck_assert_ptr_nonnull (f);
+  ck_assert_int_eq (gzwrite (f, head, (unsigned) head_len), (int) head_len);
+  uint32_t x = 12345;
+  for (size_t done = 0; done < real; done += sizeof chunk)
+    {
+      const size_t n = real - done < sizeof chunk ? real - done : sizeof chunk;
+      for (size_t j = 0; j < n; j++)
+        chunk[j] = zeros ? 0 : (unsigned char) ((x = x * 1664525u + 1013904223u) >> 24);
+      ck_assert_int_eq (gzwrite (f, chunk, (unsigned) n), (int) n);
+    }
+  ck_assert_int_eq (gzclose (f), Z_OK);
+  return head_len + dims[0] * dims[1] * dims[2];
+}
+
+/* A gzip'd file whose header claims more than its stream holds is refused
+   before the payload's buffer grows beyond its first chunk (1 MiB), so
+   the refusal names the claim, not the bytes read up to the end:
+   _i = 0: 10^9 bytes claimed over 2 MiB of zeros, more than deflate's
+           1032:1 lets the file hold;
+   _i = 1: 2 MiB claimed over 1.5 MiB that do not compress, which the
+           file could hold but its gzip trailer (ISIZE) denies;
+   _i = 2: 3 MiB claimed and given, but the trailer's ISIZE changed. */
+START_TEST (test_idx_read_gzip_claims)
+{
+  const char *path = tmp_path ("claim", _i, 1);
+  const unsigned long dims[3][3] = { { 1000, 1000, 1000 }, { 2, 1024, 1024 },
+                                     { 3, 1024, 1024 } };
+  const size_t real[3] = { 2 << 20, 3 << 19, 3 << 20 };
+  const size_t claim = gzip_claim_file (path, dims[_i], real[_i], _i == 0);
+  char what[128];
+  if (_i == 0)
+    snprintf (what, sizeof what, "the header announces %zu bytes, more than the",
+              claim - 16);
+  else
+    snprintf (what, sizeof what, "not the %zu of the header and the payload", claim);
+  if (_i == 2)
+    {
+      FILE *f = fopen (path, "r+b");
+      ck_assert_ptr_nonnull (f);
+      ck_assert_int_eq (fseek (f, -4, SEEK_END), 0);
+      const int b = fgetc (f);
+      ck_assert_int_eq (fseek (f, -4, SEEK_END), 0);
+      ck_assert_int_eq (fputc (b ^ 1, f), b ^ 1);
+      ck_assert_int_eq (fclose (f), 0);
+    }
+  expect_error (path, 3, GSL_EINVAL, what);
+  unlink (path);
+}
+END_TEST
+
 static Suite *
 idx_read_suite (void)
 {
@@ -270,6 +331,7 @@ idx_read_suite (void)
   tcase_add_test (tc, test_idx_read_missing);
   tcase_add_loop_test (tc, test_idx_read_malformed, 0, 2);
   tcase_add_loop_test (tc, test_idx_read_corrupt_gzip, 0, 2);
+  tcase_add_loop_test (tc, test_idx_read_gzip_claims, 0, 3);
   suite_add_tcase (s, tc);
   return s;
 }
@@ -340,6 +402,33 @@ START_TEST (test_dataset_read_disagree)
 }
 END_TEST
 
+/* The two headers' counts are compared before any payload is inflated:
+   an images file claiming 60000 images over 100 bytes of zeros with a
+   labels file of 3 is refused for the counts, not for its payload. */
+START_TEST (test_dataset_read_counts_first)
+{
+  unsigned char labels[3] = { 1, 2, 3 };
+  char images_path[256], labels_path[256], err[1024];
+  snprintf (images_path, sizeof images_path, "%s", tmp_path ("cfi", 0, 1));
+  snprintf (labels_path, sizeof labels_path, "%s", tmp_path ("cfl", 0, 1));
+  const unsigned long dims[3] = { 60000, 28, 28 };
+  gzip_claim_file (images_path, dims, 100, 1);
+  labels_file (labels_path, labels, 3);
+  gsl_error_handler_t *old = gsl_set_error_handler_off ();
+  bp_dataset d;
+  ck_assert_int_eq (bp_dataset_read (images_path, labels_path, 10, &d, err, sizeof err),
+                    GSL_EINVAL);
+  gsl_set_error_handler (old);
+  ck_assert_msg (strstr (err, labels_path) == err && strstr (err, "has 3 labels but")
+                 && strstr (err, images_path) && strstr (err, "has 60000 images"),
+                 "message '%s'", err);
+  ck_assert_ptr_null (d.images);
+  ck_assert_ptr_null (d.labels);
+  unlink (images_path);
+  unlink (labels_path);
+}
+END_TEST
+
 START_TEST (test_dataset_read_subset)
 {
   /* tests/data: the first 500 training images of Fashion-MNIST; the class
@@ -372,6 +461,7 @@ dataset_read_suite (void)
   TCase *tc = tcase_create ("pairs");
   tcase_add_test (tc, test_dataset_read_valid);
   tcase_add_loop_test (tc, test_dataset_read_disagree, 0, 2);
+  tcase_add_test (tc, test_dataset_read_counts_first);
   tcase_add_test (tc, test_dataset_read_subset);
   suite_add_tcase (s, tc);
   return s;

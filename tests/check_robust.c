@@ -374,6 +374,27 @@ START_TEST (test_save_signals)
 }
 END_TEST
 
+/* A path of 3000 characters: the message keeps the reason, the middle of
+   the path giving way to "..." (issue 21: messages were cut at 1024
+   bytes, so a long path left no reason). */
+START_TEST (test_read_long_path)
+{
+  char path[3100];
+  size_t len = (size_t) snprintf (path, sizeof path, "robust-test-long");
+  while (len < 3000)
+    len += (size_t) snprintf (path + len, sizeof path - len, "/x123456789");
+  snprintf (path + len, sizeof path - len, "/model");
+  gsl_error_handler_t *old = gsl_set_error_handler_off ();
+  expect_read_refused (path, "cannot open: No such file or directory");
+  char err[1024];
+  bp_idx idx;
+  ck_assert_int_eq (bp_idx_read (path, 1, &idx, err, sizeof err), GSL_EFAILED);
+  ck_assert_msg (strncmp (err, "robust-test-long/x123", 21) == 0 && strstr (err, "...")
+                 && strstr (err, "x123456789/model: cannot open: ") != NULL, "%s", err);
+  gsl_set_error_handler (old);
+}
+END_TEST
+
 static Suite *
 read_suite (void)
 {
@@ -381,6 +402,7 @@ read_suite (void)
   TCase *tc = tcase_create ("special files");
   tcase_add_checked_fixture (tc, model_setup, model_teardown);
   tcase_add_test (tc, test_read_fifo);
+  tcase_add_test (tc, test_read_long_path);
   tcase_add_test (tc, test_read_device_and_folder);
   tcase_add_test (tc, test_read_shape_from_header);
   tcase_add_test (tc, test_read_corrupt_hidden_field);

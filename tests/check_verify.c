@@ -135,7 +135,7 @@ START_TEST (test_other_groups_no_tolerance)
   FILE *out = open_memstream (&text, &size);
   ck_assert_ptr_nonnull (out);
   verify_opts o = { VERIFY_BOTH, BP_CHECK_RTOL, BP_CHECK_ATOL, BP_CSTEP_RTOL, BP_CSTEP_ATOL,
-                    out, 0, rng, 2 };
+                    out, 0, rng, 2, 0, NULL };
   ck_assert_int_eq (verify_activations (z, &o), 0);
   ck_assert_int_eq (verify_mlp (mx, &o), 0);
   o.rtol = o.atol = o.cs_rtol = o.cs_atol = 0.0;
@@ -193,19 +193,69 @@ cnn_groups_free (cnn_groups *g)
 /* Group k (0 convolution, 1 pooling, 2 CNN) into a string, its return
    value in *failed. */
 static char *
-group_table (const cnn_groups *g, int k, double tol, int *failed)
+group_table_in (const cnn_groups *g, int k, double tol, int compact, int *failed)
 {
   char *text = NULL;
   size_t size = 0;
   FILE *out = open_memstream (&text, &size);
   ck_assert_ptr_nonnull (out);
   verify_opts o = { VERIFY_BOTH, tol ? BP_CHECK_RTOL : 0.0, tol ? BP_CHECK_ATOL : 0.0,
-                    tol ? BP_CSTEP_RTOL : 0.0, tol ? BP_CSTEP_ATOL : 0.0, out, 0, g->rng, 1 };
+                    tol ? BP_CSTEP_RTOL : 0.0, tol ? BP_CSTEP_ATOL : 0.0, out, 0, g->rng, 1,
+                    compact, NULL };
   *failed = k == 0 ? verify_conv (g->conv, &o) : k == 1 ? verify_pool (g->pool, &o)
     : verify_cnn (g->cnn, &o);
   fclose (out);
   return text;
 }
+
+static char *
+group_table (const cnn_groups *g, int k, double tol, int *failed)
+{
+  return group_table_in (g, k, tol, 0, failed);
+}
+
+/* The longest line of text, in characters (the rows are ASCII). */
+static size_t
+longest_line (const char *text)
+{
+  size_t most = 0;
+  while (*text != '\0')
+    {
+      const size_t n = strcspn (text, "\n");
+      most = n > most ? n : most;
+      text += n + (text[n] == '\n');
+    }
+  return most;
+}
+
+/* The compact table (backprop verify in 80 columns, issue 20) says what
+   the wide one says, every line within 80 characters: both oracles'
+   columns, the failed rows' worst elements (no tolerance) and the tie
+   row's kinks. */
+START_TEST (test_cnn_groups_compact)
+{
+  cnn_groups g;
+  cnn_groups_alloc (&g);
+  for (int k = 0; k < 3; k++)
+    for (int tol = 0; tol < 2; tol++)
+      {
+        int failed_wide, failed;
+        char *wide = group_table_in (&g, k, tol, 0, &failed_wide);
+        char *text = group_table_in (&g, k, tol, 1, &failed);
+        ck_assert_msg (longest_line (text) <= 80, "a line of %zu characters in\n%s",
+                       longest_line (text), text);
+        ck_assert_uint_gt (longest_line (wide), 80);
+        ck_assert_int_eq (failed, failed_wide);
+        ck_assert_uint_eq (lines_ending (text, "PASS"), lines_ending (wide, "PASS"));
+        ck_assert_uint_eq (lines_ending (text, "FAIL"), lines_ending (wide, "FAIL"));
+        ck_assert_uint_eq (count_of (text, "worst element"), count_of (wide, "worst element"));
+        ck_assert_uint_eq (count_of (text, "at a kink"), count_of (wide, "at a kink"));
+        free (wide);
+        free (text);
+      }
+  cnn_groups_free (&g);
+}
+END_TEST
 
 START_TEST (test_cnn_groups_pass)
 {
@@ -386,6 +436,7 @@ verify_suite (void)
   TCase *cnn = tcase_create ("cnn");
   tcase_set_timeout (cnn, 120);
   tcase_add_test (cnn, test_cnn_groups_pass);
+  tcase_add_test (cnn, test_cnn_groups_compact);
   tcase_add_loop_test (cnn, test_cnn_groups_wrong_gradient, 0, 7 + 6 + 9);
   tcase_add_loop_test (cnn, test_cstep_cnn_loss, 0, 2);
   suite_add_tcase (s, cnn);

@@ -24,7 +24,8 @@ TESTS += tests/api_coverage.sh
 EXTRA_DIST += tests/api_coverage.sh
 
 # Memcheck: no error and no definitely-lost byte, for every Check suite,
-# the fuzz corpora's replays and `backprop verify'.  CK_FORK=no runs every
+# the fuzz corpora's replays (their mutants under valgrind: make fuzz)
+# and `backprop verify'.  CK_FORK=no runs every
 # test in the one process valgrind watches.  Each suite's log goes to
 # tests/NAME.valgrind.log; its Check summary lines are printed.  The tests
 # see the environment `make check' gives them (AM_TESTS_ENVIRONMENT).
@@ -40,7 +41,7 @@ check-valgrind: $(check_PROGRAMS) $(bin_PROGRAMS)
 	@fail=0; $(AM_TESTS_ENVIRONMENT) \
 	for t in $(VALGRIND_TESTS); do \
 	  log=$$t.valgrind.log; t0=$$(date +%s); \
-	  srcdir=$(srcdir) CK_FORK=no $(LIBTOOL) --mode=execute $(VALGRIND) $(VALGRIND_FLAGS) \
+	  srcdir=$(srcdir) CK_FORK=no FUZZ_MUTATIONS=0 $(LIBTOOL) --mode=execute $(VALGRIND) $(VALGRIND_FLAGS) \
 	    ./$$t >$$log 2>&1; st=$$?; \
 	  grep -E '^[0-9]+%: Checks:|^[0-9]+ passed, [0-9]+ failed' $$log \
 	    | sed "s|^|$$t: |"; \

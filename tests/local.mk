@@ -246,6 +246,9 @@ check_PROGRAMS += tests/write-huge-model
 # A training state with one field set and a valid checksum (issue 21).
 check_PROGRAMS += tests/craft-state
 tests_craft_state_LDADD = $(ZLIB_LIBS)
+# A gzip bomb: an IDX file of gigabytes of zeros in a few MB (issue 21).
+check_PROGRAMS += tests/craft-idx
+tests_craft_idx_LDADD = $(ZLIB_LIBS)
 tests_write_huge_model_LDADD = src/lib/libbackprop.la $(GSL_LIBS)
 TESTS += tests/train-run.sh
 EXTRA_DIST += tests/train-run.sh

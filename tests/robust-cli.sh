@@ -226,6 +226,28 @@ as_limit=600000
 [ "${BP_SANITIZERS-}" = yes ] && as_limit=unlimited
 expect 2 "checksum mismatch" "train --resume of a sparse 1.9 GB model, ulimit -v $as_limit" -- \
   sh -c "ulimit -v $as_limit && exec '$prog' train --resume '$tmp/sparse' --data '$data' --model '$tmp/sp'"
+# A gzip bomb (issue 21): 2.4 MB of train-images whose header claims
+# 100000 x 100 x 250 bytes and whose payload really is that many zeros,
+# beside the 500 labels of the small set, was inflated to 2.45 GB before
+# the label count refused it; the two headers are now compared first
+mkdir "$tmp/bomb" || exit 99
+./tests/craft-idx "$tmp/bomb/train-images-idx3-ubyte.gz" 100000 100 250 || exit 99
+for f in train-labels-idx1-ubyte.gz t10k-images-idx3-ubyte.gz t10k-labels-idx1-ubyte.gz; do
+  cp "$data/$f" "$tmp/bomb/$f" || exit 99
+done
+expect 2 "has 500 labels but .* has 100000 images" "train on a gzip bomb, ulimit -v $as_limit" -- \
+  sh -c "ulimit -v $as_limit && exec '$prog' train --data '$tmp/bomb' --epochs 1 --model '$tmp/bm'"
+# A dangling .gz link among the data files (issue 21) was reported as the
+# plain file's name, "No such file or directory"; now on the link, and
+# where it points
+mkdir "$tmp/dangling" || exit 99
+for f in train-labels-idx1-ubyte.gz t10k-images-idx3-ubyte.gz t10k-labels-idx1-ubyte.gz; do
+  ln -s "$(cd "$data" && pwd)/$f" "$tmp/dangling/$f" || exit 99
+done
+ln -s "$tmp/nowhere.gz" "$tmp/dangling/train-images-idx3-ubyte.gz" || exit 99
+expect 2 "train-images-idx3-ubyte.gz: cannot open: a symbolic link to '$tmp/nowhere.gz', which does not exist" \
+  "train on a dangling .gz link" -- \
+  "$prog" train --data "$tmp/dangling" --epochs 1 --model "$tmp/dm"
 cp "$tmp/cnn" "$tmp/c2000" || exit 99
 printf '\320\007\000\000' | dd of="$tmp/c2000" bs=1 seek=28 conv=notrunc 2>/dev/null
 expect 2 "2000 and 2 channels (at most 1024)" "eval of a CNN of 2000 channels" -- \

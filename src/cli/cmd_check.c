@@ -95,10 +95,10 @@ typedef struct
 static void
 print_check_help (void)
 {
-  printf ("Usage: %s check --lib=PATH --loss=SYM --grad=SYM --n=N [OPTION]...\n"
-          "  or:  %s check --lib=PATH --forward=SYM --backward=SYM --m=M --n=N "
-          "[OPTION]...\n", program_name, program_name);
-  fputs ("Check the gradient GRAD of the function LOSS, both exported by the shared\n"
+  printf (_("Usage: %s check --lib=PATH --loss=SYM --grad=SYM --n=N [OPTION]...\n"
+            "  or:  %s check --lib=PATH --forward=SYM --backward=SYM --m=M --n=N "
+            "[OPTION]...\n"), program_name, program_name);
+  fputs (_("Check the gradient GRAD of the function LOSS, both exported by the shared\n"
          "library PATH, at a point of N parameters, with the library's checker;\n"
          "print its report (the worst elements and hints naming the likely bug).\n"
          "Or check a layer's backward function BWD (dx = J^T dy) against its forward\n"
@@ -157,7 +157,7 @@ print_check_help (void)
          "differences), 2 usage or loading error (a missing library or symbol is\n"
          "named, with the loader's reason), 4 when the check could not be carried\n"
          "out (out of memory, LOSS undefined at the point itself, or a function\n"
-         "that crashed, exited or did not return within --timeout).\n", stdout);
+         "that crashed, exited or did not return within --timeout).\n"), stdout);
 }
 
 /* --- naming an element ------------------------------------------------------ */
@@ -399,14 +399,14 @@ read_point (const char *file, gsl_vector *theta)
       double v;
       if (count == n)
         {
-          fprintf (stderr, "%s: check: --point: '%s' line %zu: more than the %zu "
-                   "numbers of --n\n", program_name, file, line, n);
+          fprintf (stderr, _("%s: check: --point: '%s' line %zu: more than the %zu "
+                             "numbers of --n\n"), program_name, file, line, n);
           status = -1;
         }
       else if (too_long || parse_double (tok, &v) != 0)
         {
-          fprintf (stderr, "%s: check: --point: '%s' line %zu, number %zu: '%s%s' is "
-                   "not a finite number\n", program_name, file, line, count + 1, tok,
+          fprintf (stderr, _("%s: check: --point: '%s' line %zu, number %zu: '%s%s' is "
+                             "not a finite number\n"), program_name, file, line, count + 1, tok,
                    too_long ? "..." : "");
           status = -1;
         }
@@ -415,12 +415,12 @@ read_point (const char *file, gsl_vector *theta)
     }
   if (status == 0 && ferror (in))
     {
-      fprintf (stderr, "%s: check: --point: cannot read '%s'\n", program_name, file);
+      fprintf (stderr, _("%s: check: --point: cannot read '%s'\n"), program_name, file);
       status = -1;
     }
   if (status == 0 && count < n)
     {
-      fprintf (stderr, "%s: check: --point: '%s' holds %zu numbers, --n asks for %zu\n",
+      fprintf (stderr, _("%s: check: --point: '%s' holds %zu numbers, --n asks for %zu\n"),
                program_name, file, count, n);
       status = -1;
     }
@@ -567,10 +567,10 @@ check_agreement (check_args *a)
       if (a->sym[FN_FORWARD] == NULL)
         return missing ("--forward=SYM");
       if (a->sym[FN_BACKWARD] == NULL)
-        return missing ("--backward=SYM (every method compares it with a numeric "
-                        "gradient)");
+        return missing (_("--backward=SYM (every method compares it with a numeric "
+                          "gradient)"));
       if (a->m == 0)
-        return missing ("--m=M (the layer's outputs)");
+        return missing (_("--m=M (the layer's outputs)"));
       if (a->sym[FN_CLOSS])
         {
           fprintf (stderr, _("%s: check: --closs is a loss's complex form: a layer "
@@ -584,7 +584,7 @@ check_agreement (check_args *a)
       if (a->sym[FN_LOSS] == NULL)
         return missing ("--loss=SYM");
       if (a->sym[FN_GRAD] == NULL)
-        return missing ("--grad=SYM (every method compares it with a numeric gradient)");
+        return missing (_("--grad=SYM (every method compares it with a numeric gradient)"));
       if (a->m)
         {
           fprintf (stderr, _("%s: check: --m is the outputs of a layer (--forward)\n"),
@@ -614,17 +614,17 @@ check_agreement (check_args *a)
       a->n = total;
     }
   if (a->n == 0)
-    return missing ("--n=N (or --block)");
+    return missing (_("--n=N (or --block)"));
   if (a->rows && a->rows * a->cols != a->n)
     {
-      fprintf (stderr, "%s: check: --shape %lux%lu holds %lu numbers, --n is %lu\n",
+      fprintf (stderr, _("%s: check: --shape %lux%lu holds %lu numbers, --n is %lu\n"),
                program_name, a->rows, a->cols, a->rows * a->cols, a->n);
       usage_hint ();
       return EXIT_USAGE;
     }
   if (a->method == BP_GRADCHECK_COMPLEX_STEP && a->sym[FN_CLOSS] == NULL)
     {
-      fprintf (stderr, "%s: check: --method complex-step needs --closs=SYM\n",
+      fprintf (stderr, _("%s: check: --method complex-step needs --closs=SYM\n"),
                program_name);
       usage_hint ();
       return EXIT_USAGE;
@@ -678,7 +678,7 @@ parse_check_options (int argc, char **argv, check_args *a)
       case 'n':
         if (parse_ulong (optarg, &a->n) != 0 || a->n == 0
             || a->n > SIZE_MAX / sizeof (double complex))
-          return usage_error ("invalid --n: expected a positive whole number, not", optarg);
+          return usage_error (_("invalid --n: expected a positive whole number, not"), optarg);
         break;
       case 'M':
         if (parse_ulong (optarg, &a->m) != 0 || a->m == 0
@@ -710,31 +710,31 @@ parse_check_options (int argc, char **argv, check_args *a)
         break;
       case 'm':
         if (bp_gradcheck_method_parse (optarg, &a->method) != GSL_SUCCESS)
-          return usage_error ("invalid --method: expected gsl, complex-step, directional, "
-                              "taylor or all, not", optarg);
+          return usage_error (_("invalid --method: expected gsl, complex-step, directional, "
+                                "taylor or all, not"), optarg);
         break;
       case 'r':
         if (parse_double (optarg, &a->rtol) != 0 || a->rtol < 0)
-          return usage_error ("invalid --rtol: expected a finite number >= 0, not", optarg);
+          return usage_error (_("invalid --rtol: expected a finite number >= 0, not"), optarg);
         break;
       case 'a':
         if (parse_double (optarg, &a->atol) != 0 || a->atol < 0)
-          return usage_error ("invalid --atol: expected a finite number >= 0, not", optarg);
+          return usage_error (_("invalid --atol: expected a finite number >= 0, not"), optarg);
         break;
       case 'H':
         if (parse_double (optarg, &a->step) != 0 || !(a->step > 0))
-          return usage_error ("invalid --step: expected a finite number > 0, not", optarg);
+          return usage_error (_("invalid --step: expected a finite number > 0, not"), optarg);
         a->have_step = 1;
         break;
       case 'k':
         if (parse_ulong (optarg, &a->show) != 0)
-          return usage_error ("invalid --show: expected a non-negative whole number, not",
+          return usage_error (_("invalid --show: expected a non-negative whole number, not"),
                               optarg);
         break;
       case 'S':
         if (parse_shape (optarg, &a->rows, &a->cols) != 0)
-          return usage_error ("invalid --shape: expected ROWSxCOLS, two positive whole "
-                              "numbers, not", optarg);
+          return usage_error (_("invalid --shape: expected ROWSxCOLS, two positive whole "
+                                "numbers, not"), optarg);
         break;
       case 'T':
         if (parse_timeout (optarg, &a->timeout) != 0)
@@ -749,7 +749,7 @@ parse_check_options (int argc, char **argv, check_args *a)
         return EXIT_USAGE;
       }
   if (optind < argc)
-    return usage_error ("unexpected argument", argv[optind]);
+    return usage_error (_("unexpected argument"), argv[optind]);
   return check_agreement (a);
 }
 
@@ -801,8 +801,8 @@ print_header (const check_args *a)
     printf (_("%s check: %s: layer %s, backward %s, n %lu, m %lu"), program_name, a->lib,
             a->sym[FN_FORWARD], a->sym[FN_BACKWARD], a->n, a->m);
   else
-    printf ("%s check: %s: %s, gradient %s%s%s, n %lu", program_name, a->lib,
-            a->sym[FN_LOSS], a->sym[FN_GRAD], a->sym[FN_CLOSS] ? ", complex " : "",
+    printf (_("%s check: %s: %s, gradient %s%s%s, n %lu"), program_name, a->lib,
+            a->sym[FN_LOSS], a->sym[FN_GRAD], a->sym[FN_CLOSS] ? _(", complex ") : "",
             a->sym[FN_CLOSS] ? a->sym[FN_CLOSS] : "", a->n);
   if (a->rows)
     printf (" (%lu x %lu)", a->rows, a->cols);
@@ -815,12 +815,12 @@ print_header (const check_args *a)
         printf (")");
     }
   if (a->is_float)
-    printf (", float");
+    printf (_(", float"));
   printf (", ");
   if (a->point)
-    printf ("point from %s\n", a->point);
+    printf (_("point from %s\n"), a->point);
   else if (a->lo == -1.0 && a->hi == 1.0)
-    printf ("point uniform in (-1, 1), seed %lu\n", a->seed);
+    printf (_("point uniform in (-1, 1), seed %lu\n"), a->seed);
   else
     printf (_("point uniform in (%g, %g), seed %lu\n"), a->lo, a->hi, a->seed);
 }
@@ -873,8 +873,8 @@ run_check (void *arg)
   if (s > 0)
     {
       if (u->grad_status != 0)
-        fprintf (stderr, "%s: check: the check could not be carried out: %s returned %d "
-                 "at the point (outside its domain)\n", program_name, grad,
+        fprintf (stderr, _("%s: check: the check could not be carried out: %s returned %d "
+                           "at the point (outside its domain)\n"), program_name, grad,
                  u->grad_status);
       else if (u->n_nonfinite)
         fprintf (stderr, _("%s: check: the check could not be carried out: %s gave %g "
@@ -882,11 +882,12 @@ run_check (void *arg)
                  program_name, grad, u->nonfinite_value,
                  element_name (a, u->first_nonfinite, where, sizeof where), u->n_nonfinite);
       else if (s == GSL_EDOM)
-        fprintf (stderr, "%s: check: the check could not be carried out: %s is undefined "
-                 "at the point (it returned nonzero, or a value that is not finite)\n",
+        fprintf (stderr, _("%s: check: the check could not be carried out: %s is undefined "
+                           "at the point (it returned nonzero, or a value that is not "
+                           "finite)\n"),
                  program_name, loss);
       else
-        fprintf (stderr, "%s: check: the check could not be carried out: %s\n",
+        fprintf (stderr, _("%s: check: the check could not be carried out: %s\n"),
                  program_name, gsl_strerror (s));
       bp_gradcheck_result_free (r);
       return s == GSL_EINVAL || s == GSL_EBADLEN ? EXIT_USAGE : EXIT_NOT_CARRIED_OUT;
@@ -909,7 +910,7 @@ run_check (void *arg)
     }
   if (s == GSL_EFAILED || fflush (stdout) != 0 || ferror (stdout))
     {
-      fprintf (stderr, "%s: check: cannot write the report\n", program_name);
+      fprintf (stderr, _("%s: check: cannot write the report\n"), program_name);
       return EXIT_USAGE;
     }
   return status;
@@ -1052,7 +1053,7 @@ cmd_check (int argc, char **argv)
       if (!theta || user_alloc (a.n, a.m, &u) != 0
           || (a.point == NULL && seeded_point (a.seed, a.lo, a.hi, theta) != 0))
         {
-          fprintf (stderr, "%s: check: out of memory for n = %lu\n", program_name, a.n);
+          fprintf (stderr, _("%s: check: out of memory for n = %lu\n"), program_name, a.n);
           status = EXIT_NOT_CARRIED_OUT;
         }
       else if (a.point == NULL || read_point (a.point, theta) == 0)

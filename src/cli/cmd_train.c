@@ -32,6 +32,7 @@
 #include "cli/plot.h"
 #include "cli/progress.h"
 #include "verify/i18n.h"
+#include "verify/json.h"
 
 #define DEFAULT_MODEL "backprop.model"
 /* --validation's default: a twelfth of the training images (5,000 of
@@ -326,22 +327,6 @@ parse_options (int argc, char **argv, train_options *o)
       o->p.weight_decay = o->set_decay ? o->p.weight_decay : q.weight_decay;
     }
   return 0;
-}
-
-/* s as a JSON string: quotes, backslashes and control characters
-   escaped, other bytes (UTF-8) as they are. */
-static void
-json_string (FILE *out, const char *s)
-{
-  fputc ('"', out);
-  for (const unsigned char *c = (const unsigned char *) s; *c; c++)
-    if (*c == '"' || *c == '\\')
-      fprintf (out, "\\%c", *c);
-    else if (*c < 0x20)
-      fprintf (out, "\\u%04x", *c);
-    else
-      fputc (*c, out);
-  fputc ('"', out);
 }
 
 /* ---- --resume with the original command ------------------------------ */

@@ -2,11 +2,17 @@
    GSL's numeric derivatives, one row per formula (see verify.c). */
 #include <config.h>
 #include <getopt.h>
+#include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <unistd.h>
 #include <gsl/gsl_rng.h>
 #include "cli/blas_threads.h"
 #include "cli/cli.h"
 #include "verify/i18n.h"
+#include "verify/json.h"
 #include "verify/verify.h"
 
 static void
@@ -23,7 +29,8 @@ print_verify_help (void)
          "average pooling and flatten (the derivations' equation in the first\n"
          "column; a tie of max-pooling is counted as a kink, not a failure) and\n"
          "every gradient of the CNN of 'train --conv', on small seeded examples.\n"
-         "Rows are grouped by model, a heading line each.\n\n"
+         "Rows are grouped by model, a heading line each; a row takes two lines\n"
+         "when the terminal (or COLUMNS) is narrower than the table.\n\n"
          "  -m, --method=M      the numerical oracle: gsl (central differences,\n"
          "                      gsl_deriv_central; the default), complex-step\n"
          "                      (Im f(x + ih)/h, h = 1e-20, held to 1e-13 relative)\n"
@@ -34,6 +41,8 @@ print_verify_help (void)
          "                      t -> L(theta + t d)) instead of every partial\n"
          "  -d, --directions=N  directions per row in --fast mode (default 16),\n"
          "                      drawn from the seed\n"
+         "  -j, --json          print the report as one JSON document (its schema:\n"
+         "                      backprop(1))\n"
          "  -h, --help          display this help and exit\n\n"
          "Each row is one call of the library's checker, bp_gradcheck (the one users\n"
          "get); a row is PASS, FAIL or INCONCLUSIVE (decided only by GSL's error\n"
@@ -48,7 +57,7 @@ print_verify_help (void)
 typedef struct
 {
   unsigned long seed, directions;
-  int method, fast;
+  int method, fast, json;
 } verify_args;
 
 /* argv into *a: 0, or the exit status (-1 for --help, which exits 0). */
@@ -60,12 +69,13 @@ parse_verify_options (int argc, char **argv, verify_args *a)
     {"method", required_argument, NULL, 'm'},
     {"fast", no_argument, NULL, 'f'},
     {"directions", required_argument, NULL, 'd'},
+    {"json", no_argument, NULL, 'j'},
     {"help", no_argument, NULL, 'h'},
     {NULL, 0, NULL, 0}
   };
   int c;
   optind = 1;
-  while ((c = getopt_long (argc, argv, "s:m:fd:h", longopts, NULL)) != -1)
+  while ((c = getopt_long (argc, argv, "s:m:fd:jh", longopts, NULL)) != -1)
     switch (c)
       {
       case 's':
@@ -86,6 +96,9 @@ parse_verify_options (int argc, char **argv, verify_args *a)
         break;
       case 'f':
         a->fast = 1;
+        break;
+      case 'j':
+        a->json = 1;
         break;
       case 'd':
         if (parse_ulong (optarg, &a->directions) != 0 || a->directions == 0
@@ -112,10 +125,83 @@ parse_verify_options (int argc, char **argv, verify_args *a)
   return 0;
 }
 
+/* The report's width in characters: COLUMNS when set (as ls(1) reads it),
+   else the terminal's, else 80. */
+static size_t
+report_width (void)
+{
+  const char *c = getenv ("COLUMNS");
+  unsigned long n;
+  if (c != NULL && parse_ulong (c, &n) == 0 && n >= 40 && n <= 10000)
+    return n;
+  struct winsize ws;
+  if (isatty (STDOUT_FILENO) && ioctl (STDOUT_FILENO, TIOCGWINSZ, &ws) == 0
+      && ws.ws_col >= 40)
+    return ws.ws_col;
+  return 80;
+}
+
+/* Where the report goes: the table, wrapped to width, or --json's one
+   document. */
+typedef struct
+{
+  size_t width;
+  int json;
+  size_t groups, rows;   /* --json: the groups begun, the current one's rows */
+} report;
+
+/* A group's heading (printf's format and arguments): wrapped to the
+   width, its further lines indented under the text after "== "; or
+   --json's group object begun, named id, the heading its title. */
+static void
+group_begin (report *r, const char *id, const char *fmt, ...)
+#ifdef __GNUC__
+  __attribute__ ((format (printf, 3, 4)))
+#endif
+  ;
+
+static void
+group_begin (report *r, const char *id, const char *fmt, ...)
+{
+  char text[1024];
+  va_list ap;
+  va_start (ap, fmt);
+  vsnprintf (text, sizeof text, fmt, ap);
+  va_end (ap);
+  if (!r->json)
+    {
+      print_wrapped (stdout, text, r->width, "   ");
+      return;
+    }
+  char *t = text + strspn (text, "\n");
+  if (strncmp (t, "== ", 3) == 0)
+    t += 3;
+  t[strcspn (t, "\n")] = '\0';
+  printf ("%s{\"group\":\"%s\",\"title\":", r->groups++ > 0 ? "]},\n" : "", id);
+  json_string (stdout, t);
+  fputs (",\"rows\":[", stdout);
+  r->rows = 0;
+}
+
+/* --json's document begun: the settings, then the groups. */
+static void
+json_begin (unsigned long seed, int method, int fast, unsigned long directions)
+{
+  static const char *const names[] = { [VERIFY_GSL] = "gsl",
+    [VERIFY_COMPLEX_STEP] = "complex-step", [VERIFY_BOTH] = "both" };
+  printf ("{\"command\":\"verify\",\"seed\":%lu,\"method\":\"%s\",\"fast\":%s,"
+          "\"directions\":%lu,\"rtol\":%.17g,\"atol\":%.17g", seed, names[method],
+          fast ? "true" : "false", fast ? directions : 0, BP_CHECK_RTOL, BP_CHECK_ATOL);
+  if (method & VERIFY_COMPLEX_STEP)
+    printf (",\"cs_step\":%.17g,\"cs_rtol\":%.17g,\"cs_atol\":%.17g", BP_CSTEP_STEP,
+            BP_CSTEP_RTOL, BP_CSTEP_ATOL);
+  fputs (",\"groups\":[\n", stdout);
+}
+
 int
 cmd_verify (int argc, char **argv)
 {
-  verify_args args = { 1, BP_CHECK_DIRECTIONS, VERIFY_GSL, 0 };
+  verify_args args = { 1, BP_CHECK_DIRECTIONS, VERIFY_GSL, 0, 0 };
   int status = parse_verify_options (argc, argv, &args);
   if (status != 0)
     return status < 0 ? 0 : status;
@@ -153,29 +239,47 @@ cmd_verify (int argc, char **argv)
   if (ex && z && mlp[0] && mlp[1] && mlp[2] && conv && pool && cnn)
     {
       /* --fast: the directions continue the example's random stream */
+      /* one line a row when the terminal holds the widest row (117
+         characters, 141 with both oracles), else two (80) */
+      report r = { report_width (), args.json, 0, 0 };
+      const size_t width = r.width;
+      const size_t wide = 75 + 2 + 12 + ((method & VERIFY_GSL) ? 36u : 0u)
+                          + ((method & VERIFY_COMPLEX_STEP) ? 24u : 0u);
       verify_opts o = { method, BP_CHECK_RTOL, BP_CHECK_ATOL, BP_CSTEP_RTOL,
-                           BP_CSTEP_ATOL, stdout, fast ? directions : 0, rng, 0 };
-      printf (_("backprop verify: W 10x784, b 10, x 28x28, soft labels, seed %lu; "
-              "rtol %g, atol %g"), seed, BP_CHECK_RTOL, BP_CHECK_ATOL);
-      if (method & VERIFY_COMPLEX_STEP)
-        printf (_("; complex step h %g: rtol %g, atol %g"), BP_CSTEP_STEP, BP_CSTEP_RTOL,
-                BP_CSTEP_ATOL);
-      if (fast && (method & VERIFY_GSL))
-        printf (_("; fast: %lu random directions per row"), directions);
-      printf (_("\n\n== one-layer classifier of the slides: u = reshape(x), v = W u + b, "
-              "y = Softmax(v)\n"));
+                        BP_CSTEP_ATOL, stdout, fast ? directions : 0, rng, 0,
+                        width < wide, r.json ? &r.rows : NULL };
+      char first[512];
+      int len = snprintf (first, sizeof first, _("backprop verify: W 10x784, b 10, x 28x28, "
+                          "soft labels, seed %lu; rtol %g, atol %g"), seed, BP_CHECK_RTOL,
+                          BP_CHECK_ATOL);
+      if (len >= 0 && (size_t) len < sizeof first && (method & VERIFY_COMPLEX_STEP))
+        len += snprintf (first + len, sizeof first - (size_t) len,
+                         _("; complex step h %g: rtol %g, atol %g"), BP_CSTEP_STEP,
+                         BP_CSTEP_RTOL, BP_CSTEP_ATOL);
+      if (len >= 0 && (size_t) len < sizeof first && fast && (method & VERIFY_GSL))
+        snprintf (first + len, sizeof first - (size_t) len,
+                  _("; fast: %lu random directions per row"), directions);
+      if (r.json)
+        json_begin (seed, method, fast, directions);
+      else
+        print_wrapped (stdout, first, width, "  ");
+      /* the one blank line before the heading: print_wrapped ended the line */
+      group_begin (&r, "slides", "%s", _("\n\n== one-layer classifier of the slides: u = reshape(x), "
+                                    "v = W u + b, y = Softmax(v)\n") + 1);
       verify_header (&o);
       failures = verify_model (ex, &o);
       if (failures >= 0)
         {
-          printf (_("\n== activations h = f(z), z of %d seeded values with 0.1 <= |z_i| < 5\n"), H);
+          group_begin (&r, "activations", _("\n== activations h = f(z), z of %d seeded values with 0.1 <= |z_i| < 5\n"), H);
           verify_header (&o);
           int f = verify_activations (z, &o);
           failures = f < 0 ? -1 : failures + f;
         }
       for (int a = 0; a < 3 && failures >= 0; a++)
         {
-          printf (_("\n== two-layer network, f = %s: z = W1 u + b1 (W1 %dx784), h = f(z), "
+          char mlp_id[32];
+          snprintf (mlp_id, sizeof mlp_id, "mlp-%s", bp_activation_name ((bp_activation) a));
+          group_begin (&r, mlp_id, _("\n== two-layer network, f = %s: z = W1 u + b1 (W1 %dx784), h = f(z), "
                   "v = W2 h + b2 (W2 10x%d)\n"), bp_activation_name ((bp_activation) a), H, H);
           verify_header (&o);
           int f = verify_mlp (mlp[a], &o);
@@ -184,7 +288,7 @@ cmd_verify (int argc, char **argv)
       if (failures >= 0)
         {
           const bp_conv_shape *s = &conv->s;
-          printf (_("\n== convolution layer (derivations/15-convolution.md; first column: "
+          group_begin (&r, "conv", _("\n== convolution layer (derivations/15-convolution.md; first column: "
                   "the equation): X %zux%zux%zu, K %zux%zux%zux%zu, p %zu, "
                   "L = sum G (.) Y, G seeded; batch forms on %zu images\n"),
                   s->channels_in, s->height, s->width, s->channels_out, s->channels_in,
@@ -195,7 +299,7 @@ cmd_verify (int argc, char **argv)
         }
       if (failures >= 0)
         {
-          printf (_("\n== 2x2 pooling and flatten (derivations/16-pooling.md): X %zu "
+          group_begin (&r, "pool", _("\n== 2x2 pooling and flatten (derivations/16-pooling.md): X %zu "
                   "images of %zux%zux%zu, L = sum G (.) Y, G seeded; ties: X in halves "
                   "of 0..3\n"), pool->B, pool->C, pool->H, pool->W);
           verify_header (&o);
@@ -205,7 +309,7 @@ cmd_verify (int argc, char **argv)
       if (failures >= 0)
         {
           const bp_cnn *net = cnn->net;
-          printf (_("\n== CNN of train --conv (bp_cnn.h): %zu images %zux%zu, conv k5 p2 "
+          group_begin (&r, "cnn", _("\n== CNN of train --conv (bp_cnn.h): %zu images %zux%zu, conv k5 p2 "
                   "(%zu) - ReLU - max-pool - conv (%zu) - ReLU - max-pool - flatten - "
                   "linear (%zu) - ReLU - linear (%zu), one-hot labels\n"),
                   cnn->U->size1, net->rows, net->cols, net->C1, net->C2, net->H, net->n);
@@ -229,6 +333,10 @@ cmd_verify (int argc, char **argv)
                "(out of memory); the rows above are all that ran\n"), program_name);
       return EXIT_NOT_CARRIED_OUT;
     }
-  printf ("\n%s\n", failures == 0 ? _("All formulas PASS.") : _("Some formulas FAIL."));
+  if (args.json)
+    printf ("]}],\"failures\":%d,\"result\":\"%s\"}\n", failures,
+            failures == 0 ? "PASS" : "FAIL");
+  else
+    printf ("\n%s\n", failures == 0 ? _("All formulas PASS.") : _("Some formulas FAIL."));
   return failures == 0 ? 0 : 1;
 }

@@ -1,5 +1,6 @@
 /* data_dir.c -- see data_dir.h */
 #include <config.h>
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <sys/stat.h>
@@ -35,13 +36,16 @@ data_dir (const char *cmd, const char *dir)
   return NULL;
 }
 
-/* DIR/PREFIX-KIND-idxD-ubyte.gz if it exists, else the name without .gz */
+/* DIR/PREFIX-KIND-idxD-ubyte.gz unless no such name is in DIR, else the
+   name without .gz: a dangling .gz link or a folder that cannot be
+   searched is reported on the .gz name, not the plain one (issue 21) */
 static void
 file_name (char *out, size_t len, const char *dir, const char *prefix,
            const char *kind)
 {
+  struct stat st;
   snprintf (out, len, "%s/%s-%s-ubyte.gz", dir, prefix, kind);
-  if (access (out, F_OK) != 0)
+  if (lstat (out, &st) != 0 && errno == ENOENT)
     snprintf (out, len, "%s/%s-%s-ubyte", dir, prefix, kind);
 }
 

@@ -27,3 +27,35 @@ print_column (FILE *out, const char *s, int width)
   if (width > 0)
     fprintf (out, "%*s", (int) pad, "");
 }
+
+void
+print_wrapped (FILE *out, const char *s, size_t width, const char *indent)
+{
+  for (; *s == '\n'; s++)
+    fputc ('\n', out);
+  const size_t lead = utf8_length (indent);
+  size_t col = 0;
+  while (*s != '\0' && strcmp (s, "\n") != 0)
+    {
+      const char *end = s;
+      while (*end != '\0' && *end != ' ' && strcmp (end, "\n") != 0)
+        end++;
+      size_t w = 0;
+      for (const char *c = s; c < end; c++)
+        w += ((unsigned char) *c & 0xC0) != 0x80;
+      if (col > lead && col + 1 + w > width)
+        {
+          fprintf (out, "\n%s", indent);
+          col = lead;
+        }
+      else if (col > 0)
+        {
+          fputc (' ', out);
+          col++;
+        }
+      fwrite (s, 1, (size_t) (end - s), out);
+      col += w;
+      s = *end == ' ' ? end + 1 : end;
+    }
+  fputc ('\n', out);
+}

@@ -21,5 +21,10 @@
    padded with spaces when width > 0, right-aligned when width < 0; wider
    text is printed whole. */
 void print_column (FILE *out, const char *s, int width);
+/* Print s and a newline in lines of at most width characters (UTF-8),
+   broken at spaces; each further line starts with indent.  Newlines
+   leading s are printed first, one trailing it is dropped; a word longer
+   than a line is printed whole. */
+void print_wrapped (FILE *out, const char *s, size_t width, const char *indent);
 
 #endif /* BP_I18N_H */

@@ -13,5 +13,6 @@ src_verify_libbpverify_la_SOURCES = \
   src/verify/cnn_example.c src/verify/cnn_example.h \
   src/verify/verify.c src/verify/verify.h src/verify/rows.h \
   src/verify/verify_cnn.c \
-  src/verify/i18n.c src/verify/i18n.h
+  src/verify/i18n.c src/verify/i18n.h \
+  src/verify/json.c src/verify/json.h
 src_verify_libbpverify_la_LIBADD = src/lib/libbackprop.la $(GSL_LIBS)

@@ -9,6 +9,7 @@
 #include <gsl/gsl_errno.h>
 #include "backprop/bp_gradcheck.h"
 #include "verify/i18n.h"
+#include "verify/json.h"
 #include "verify/verify.h"
 #include "verify/rows.h"
 
@@ -28,11 +29,19 @@ verify_method_from_name (const char *name, int *method)
   return -1;
 }
 
+/* Compact rows: the figures' line starts under the formula's column
+   less the count's width, each figure in 9 characters (%9.2e). */
+#define COMPACT_INDENT 6
+#define COMPACT_FIGURE 9
+
 /* The GSL columns are those of the first version of the report; the
-   complex-step columns follow them (or replace them). */
+   complex-step columns follow them (or replace them).  Compact: the
+   figures' headings on a second line, under the slide. */
 void
 verify_header (const verify_opts *o)
 {
+  if (o->json_rows != NULL)
+    return;
   /* The headings in the user's language, in columns of characters (the
      rows below them are ASCII); in English "%-6s %-28s %-30s %8s"... */
   static const struct { const char *sep, *text; int width; } cols[] = {
@@ -41,22 +50,31 @@ verify_header (const verify_opts *o)
   static const char *const gsl_cols[] = { N_("max abs err"), N_("max rel err"),
                                           N_("GSL est err") };
   static const char *const cs_cols[] = { N_("CS abs err"), N_("CS rel err") };
+  static const char *const gsl_short[] = { N_("abs err"), N_("rel err"), N_("est err") };
+  static const char *const cs_short[] = { N_("CS abs"), N_("CS rel") };
+  const int w = o->compact ? -COMPACT_FIGURE : -11;
   for (size_t k = 0; k < sizeof cols / sizeof cols[0]; k++)
     {
       fputs (cols[k].sep, o->out);
+      if (o->compact && k == 2)
+        {
+          fprintf (o->out, "%s\n%*s", _(cols[k].text), COMPACT_INDENT, "");
+          break;
+        }
       print_column (o->out, _(cols[k].text), cols[k].width);
     }
-  fputc (' ', o->out);
+  if (!o->compact)
+    fputc (' ', o->out);
   print_column (o->out, o->directions ? _("checked") : _("partials"), -8);
   for (size_t k = 0; (o->method & VERIFY_GSL) && k < 3; k++)
     {
       fputc (' ', o->out);
-      print_column (o->out, _(gsl_cols[k]), -11);
+      print_column (o->out, o->compact ? _(gsl_short[k]) : _(gsl_cols[k]), w);
     }
   for (size_t k = 0; (o->method & VERIFY_COMPLEX_STEP) && k < 2; k++)
     {
       fputc (' ', o->out);
-      print_column (o->out, _(cs_cols[k]), -11);
+      print_column (o->out, o->compact ? _(cs_short[k]) : _(cs_cols[k]), w);
     }
   fprintf (o->out, "  %s\n", _("result"));
 }
@@ -91,22 +109,89 @@ take_run (const bp_gradcheck_result *r, int directional, row_result *out)
 }
 
 static void
-print_worst (FILE *out, const char *oracle, const row_result *r)
+print_worst (const verify_opts *o, const char *oracle, const row_result *r)
 {
   const bp_gradcheck_element *w = &r->worst;
-  fprintf (out, _("       worst element [%zu,%zu]: analytic %.17g, %s %.17g "
-                  "(GSL error estimate %.3e); %zu of %zu failed\n"),
-           r->jacobian ? w->output : w->row, r->jacobian ? w->row : w->col,
-           w->analytic, oracle, w->numeric, w->abserr, r->n_failed, r->n_checked);
+  const size_t i = r->jacobian ? w->output : w->row, j = r->jacobian ? w->row : w->col;
+  if (o->compact)
+    fprintf (o->out, _("       worst element [%zu,%zu], %zu of %zu failed:\n"
+                       "         analytic %.17g,\n"
+                       "         %s %.17g (GSL error estimate %.3e)\n"),
+             i, j, r->n_failed, r->n_checked, w->analytic, oracle, w->numeric, w->abserr);
+  else
+    fprintf (o->out, _("       worst element [%zu,%zu]: analytic %.17g, %s %.17g "
+                       "(GSL error estimate %.3e); %zu of %zu failed\n"),
+             i, j, w->analytic, oracle, w->numeric, w->abserr, r->n_failed, r->n_checked);
 }
 
 /* A kink is not a failure (bp_gradcheck.h); the row says how many. */
 static void
-print_kinks (FILE *out, const char *oracle, const row_result *r)
+print_kinks (const verify_opts *o, const char *oracle, const row_result *r)
 {
-  fprintf (out, _("       %s: %zu of %zu elements at a kink (a tie: the one-sided "
-                  "derivatives differ, the analytic value between them), not failures\n"),
-           oracle, r->n_kinks, r->n_checked);
+  if (o->compact)
+    fprintf (o->out, _("       %s: %zu of %zu elements at a kink, not failures (a tie:\n"
+                       "       the one-sided derivatives differ, the analytic value "
+                       "between them)\n"),
+             oracle, r->n_kinks, r->n_checked);
+  else
+    fprintf (o->out, _("       %s: %zu of %zu elements at a kink (a tie: the one-sided "
+                       "derivatives differ, the analytic value between them), not failures\n"),
+             oracle, r->n_kinks, r->n_checked);
+}
+
+/* The worst element of a row that did not pass, as a JSON member. */
+static void
+json_worst (FILE *out, const row_result *r)
+{
+  const bp_gradcheck_element *w = &r->worst;
+  fprintf (out, ",\"worst\":{\"index\":[%zu,%zu],\"analytic\":",
+           r->jacobian ? w->output : w->row, r->jacobian ? w->row : w->col);
+  json_number (out, w->analytic);
+  fputs (",\"numeric\":", out);
+  json_number (out, w->numeric);
+  fputs (",\"est_err\":", out);
+  json_number (out, w->abserr);
+  fprintf (out, ",\"failed\":%zu}", r->n_failed);
+}
+
+/* An oracle's figures of a row, as a JSON member named name. */
+static void
+json_oracle (FILE *out, const char *name, const row_result *r, int est)
+{
+  fprintf (out, ",\"%s\":{\"checked\":%zu,\"max_abs_err\":", name, r->n_checked);
+  json_number (out, r->max_abs_err);
+  fputs (",\"max_rel_err\":", out);
+  json_number (out, r->max_rel_err);
+  if (est)
+    {
+      fputs (",\"max_est_err\":", out);
+      json_number (out, r->max_est_err);
+      fprintf (out, ",\"kinks\":%zu", r->n_kinks);
+    }
+  fprintf (out, ",\"result\":\"%s\"", bp_gradcheck_verdict_name (r->verdict));
+  if (r->verdict != BP_GRADCHECK_PASS)
+    json_worst (out, r);
+  fputc ('}', out);
+}
+
+/* The row as a JSON object (the verdict words in English, for scripts). */
+static void
+json_row (const verify_opts *o, const verify_row *row, const row_result *g,
+          const row_result *c, bp_gradcheck_verdict v)
+{
+  FILE *out = o->out;
+  fputs (*o->json_rows > 0 ? ",{\"slide\":" : "{\"slide\":", out);
+  json_string (out, row->slide);
+  fputs (",\"formula\":", out);
+  json_string (out, row->formula);
+  fputs (",\"function\":", out);
+  json_string (out, row->function);
+  if (o->method & VERIFY_GSL)
+    json_oracle (out, "gsl", g, 1);
+  if (o->method & VERIFY_COMPLEX_STEP)
+    json_oracle (out, "complex_step", c, 0);
+  fprintf (out, ",\"result\":\"%s\"}", bp_gradcheck_verdict_name (v));
+  ++*o->json_rows;
 }
 
 int
@@ -119,20 +204,31 @@ print_row (const verify_opts *o, const verify_row *row, const row_result *g,
     v = g->verdict;
   if (use_c && c->verdict > v)
     v = c->verdict;
-  fprintf (o->out, "%-6s %-28s %-30s %8zu", row->slide, row->formula, row->function,
-           use_g ? g->n_checked : c->n_checked);
+  if (o->json_rows != NULL)
+    {
+      json_row (o, row, g, c, v);
+      return v == BP_GRADCHECK_PASS ? 0 : 1;
+    }
+  const size_t n_checked = use_g ? g->n_checked : c->n_checked;
+  if (o->compact)
+    fprintf (o->out, "%-6s %-28s %s\n%*s%8zu", row->slide, row->formula, row->function,
+             COMPACT_INDENT, "", n_checked);
+  else
+    fprintf (o->out, "%-6s %-28s %-30s %8zu", row->slide, row->formula, row->function,
+             n_checked);
+  const int w = o->compact ? COMPACT_FIGURE : 11, p = o->compact ? 2 : 3;
   if (use_g)
-    fprintf (o->out, " %11.3e %11.3e %11.3e", g->max_abs_err, g->max_rel_err,
-             g->max_est_err);
+    fprintf (o->out, " %*.*e %*.*e %*.*e", w, p, g->max_abs_err, w, p, g->max_rel_err,
+             w, p, g->max_est_err);
   if (use_c)
-    fprintf (o->out, " %11.3e %11.3e", c->max_abs_err, c->max_rel_err);
+    fprintf (o->out, " %*.*e %*.*e", w, p, c->max_abs_err, w, p, c->max_rel_err);
   fprintf (o->out, "  %s\n", verdict_word (v));
   if (use_g && g->verdict != BP_GRADCHECK_PASS)
-    print_worst (o->out, _("numeric"), g);
+    print_worst (o, _("numeric"), g);
   if (use_c && c->verdict != BP_GRADCHECK_PASS)
-    print_worst (o->out, _("complex step"), c);
+    print_worst (o, _("complex step"), c);
   if (use_g && g->n_kinks > 0)
-    print_kinks (o->out, _("numeric"), g);
+    print_kinks (o, _("numeric"), g);
   return v == BP_GRADCHECK_PASS ? 0 : 1;
 }
 
@@ -465,7 +561,7 @@ int
 verify_run (const example *ex, double rtol, double atol, FILE *out)
 {
   const verify_opts o = { VERIFY_GSL, rtol, atol, BP_CSTEP_RTOL, BP_CSTEP_ATOL, out,
-                          0, NULL, 0 };
+                          0, NULL, 0, 0, NULL };
   verify_header (&o);
   return verify_model (ex, &o);
 }
@@ -477,7 +573,7 @@ verify_run_fast (const example *ex, size_t n_directions, gsl_rng *rng,
   if (n_directions == 0)
     return -1;
   const verify_opts o = { VERIFY_GSL, rtol, atol, BP_CSTEP_RTOL, BP_CSTEP_ATOL, out,
-                          n_directions, rng, 0 };
+                          n_directions, rng, 0, 0, NULL };
   verify_header (&o);
   return verify_model (ex, &o);
 }

@@ -38,6 +38,13 @@ typedef struct
      with the point's cache (example_partial.h, mlp_partial.h); 0: as many
      as bp_check_threads gives. */
   size_t threads;
+  /* 0: a row on one line, the C function in a column (117 characters,
+     141 with both oracles); 1: the slide, formula and C function on a
+     line, the figures on the next, each within 80 characters */
+  int compact;
+  /* --json: each row a JSON object (no header), *json_rows counting the
+     rows of the current group (for the commas); NULL: the table */
+  size_t *json_rows;
 } verify_opts;
 
 /* Check every formula of the slides at the example ex, one row each,

@@ -2,10 +2,12 @@
    labelled data set of uint8 images; see bp_idx.h for the format. */
 #include <config.h>
 #include <errno.h>
+#include <inttypes.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <sys/stat.h>
 #include <zlib.h>
 #include <gsl/gsl_errno.h>
 #include "backprop/bp_idx.h"
@@ -78,14 +80,74 @@ fail (gzFile gz, bp_idx *idx, char *err, size_t errlen, int code,
   return code;
 }
 
-int
-bp_idx_read (const char *path, size_t ndims, bp_idx *idx, char *err,
-             size_t errlen)
+/* An IDX file open after its header: the stream of the payload, and what
+   the file's size and its gzip trailer say the stream can hold. */
+typedef struct
 {
-  if (!path || !idx)
-    return report_file_error (err, errlen, GSL_EFAULT, "bp_idx_read", "path and idx must not be NULL");
+  gzFile gz;
+  size_t head_len;    /* 4 + 4 ndims bytes */
+  off_t file_size;
+  int gzipped;        /* the file starts with gzip's magic number 1f 8b */
+  uint32_t isize;     /* gzip's trailer: the data's length modulo 2^32 */
+} idx_stream;
+
+/* The most deflate can expand: a 258-byte match coded in 2 bits
+   (RFC 1951, 3.2.5), 1032 bytes out per byte in. */
+#define DEFLATE_MAX_RATIO 1032
+
+/* Before the payload's buffer grows beyond its first chunk: a gzip'd
+   file's header must claim no more than the file can hold, and as much as
+   its trailer's ISIZE says was compressed (RFC 1952, 2.3.1); otherwise 0
+   is returned and what says why. */
+static int
+gzip_claim_holds (const idx_stream *s, const bp_idx *idx, char *what, size_t len)
+{
+  if (!s->gzipped)
+    return 1;
+  const uintmax_t most = (uintmax_t) s->file_size * DEFLATE_MAX_RATIO;
+  if ((uintmax_t) s->file_size <= UINTMAX_MAX / DEFLATE_MAX_RATIO && idx->size > most)
+    {
+      snprintf (what, len, "truncated payload: the header announces %zu bytes, more than "
+                "the %jd-byte gzip file can hold (deflate expands at most %d times)",
+                idx->size, (intmax_t) s->file_size, DEFLATE_MAX_RATIO);
+      return 0;
+    }
+  const uint32_t claim = (uint32_t) (s->head_len + idx->size);
+  if (claim != s->isize)
+    {
+      snprintf (what, len, "the gzip trailer gives the data's length as %" PRIu32
+                " bytes (modulo 2^32), not the %zu of the header and the payload it "
+                "announces: the data is cut or extended, or the file holds several "
+                "gzip streams (gunzip it and gzip it again)",
+                s->isize, s->head_len + idx->size);
+      return 0;
+    }
+  return 1;
+}
+
+/* The last 4 bytes of a gzip'd file, its ISIZE (little-endian), into s;
+   s->gzipped stays 0 for a plain file. */
+static void
+read_gzip_trailer (int fd, idx_stream *s)
+{
+  unsigned char b[4];
+  if (s->file_size < 18 || pread (fd, b, 2, 0) != 2 || b[0] != 0x1f || b[1] != 0x8b
+      || pread (fd, b, 4, s->file_size - 4) != 4)
+    return;
+  s->gzipped = 1;
+  s->isize = (uint32_t) b[0] | ((uint32_t) b[1] << 8) | ((uint32_t) b[2] << 16)
+             | ((uint32_t) b[3] << 24);
+}
+
+/* Open path and read its IDX header of ndims dimensions into idx (no
+   payload yet); on success s holds the open stream. */
+static int
+idx_open (const char *path, size_t ndims, bp_idx *idx, idx_stream *s, char *err,
+          size_t errlen)
+{
   char what[256];
   memset (idx, 0, sizeof *idx);
+  memset (s, 0, sizeof *s);
   if (ndims < 1 || ndims > BP_IDX_MAX_DIMS)
     return report_file_error (err, errlen, GSL_EINVAL, path,
                       "cannot read IDX files of %zu dimensions", ndims);
@@ -93,6 +155,10 @@ bp_idx_read (const char *path, size_t ndims, bp_idx *idx, char *err,
   int status = open_regular (path, &fd, err, errlen);
   if (status != GSL_SUCCESS)
     return status;
+  struct stat st;
+  if (fstat (fd, &st) == 0)
+    s->file_size = st.st_size;
+  read_gzip_trailer (fd, s);
   gzFile gz = gzdopen (fd, "rb");
   if (gz == NULL)
     {
@@ -166,8 +232,30 @@ bp_idx_read (const char *path, size_t ndims, bp_idx *idx, char *err,
       idx->dims[k] = dim;
       idx->size *= dim;
     }
+  s->gz = gz;
+  s->head_len = 4 + 4 * ndims;
+  return GSL_SUCCESS;
+}
 
-  /* The payload, then nothing more. */
+/* Close what idx_open left open (nothing after idx_payload or a failed
+   idx_open). */
+static void
+idx_close (idx_stream *s)
+{
+  if (s->gz != NULL)
+    gzclose (s->gz);
+  s->gz = NULL;
+}
+
+/* The payload of the file s opened into idx, then nothing more; closes
+   s's stream. */
+static int
+idx_payload (const char *path, idx_stream *s, bp_idx *idx, char *err, size_t errlen)
+{
+  char what[512];
+  gzFile gz = s->gz;
+  s->gz = NULL;
+  long got;
   size_t cap = idx->size < IDX_CHUNK ? idx->size : IDX_CHUNK, have = 0;
   idx->data = malloc (cap);
   while (idx->data != NULL)
@@ -181,6 +269,8 @@ bp_idx_read (const char *path, size_t ndims, bp_idx *idx, char *err,
       have += (size_t) got;
       if (have < cap || cap == idx->size)
         break;
+      if (!gzip_claim_holds (s, idx, what, sizeof what))
+        return fail (gz, idx, err, errlen, GSL_EINVAL, path, what);
       cap = idx->size - cap < cap ? idx->size : 2 * cap;
       unsigned char *grown = realloc (idx->data, cap);
       if (grown == NULL)
@@ -223,6 +313,19 @@ bp_idx_read (const char *path, size_t ndims, bp_idx *idx, char *err,
   return GSL_SUCCESS;
 }
 
+int
+bp_idx_read (const char *path, size_t ndims, bp_idx *idx, char *err,
+             size_t errlen)
+{
+  if (!path || !idx)
+    return report_file_error (err, errlen, GSL_EFAULT, "bp_idx_read", "path and idx must not be NULL");
+  idx_stream s;
+  const int status = idx_open (path, ndims, idx, &s, err, errlen);
+  if (status != GSL_SUCCESS)
+    return status;
+  return idx_payload (path, &s, idx, err, errlen);
+}
+
 void
 bp_idx_free (bp_idx *idx)
 {
@@ -242,28 +345,33 @@ bp_dataset_read (const char *images_path, const char *labels_path,
   if (n_classes == 0)
     return report_file_error (err, errlen, GSL_EINVAL, labels_path,
                       "cannot read labels of 0 classes (n_classes must be positive)");
+  /* Both headers, and their counts compared, before any payload is
+     inflated: a claim of gigabytes is refused for the price of its header;
+     then the labels (small) before the images. */
   bp_idx images, labels;
+  idx_stream si, sl;
   memset (d, 0, sizeof *d);
-  int status = bp_idx_read (images_path, 3, &images, err, errlen);
+  int status = idx_open (images_path, 3, &images, &si, err, errlen);
   if (status != GSL_SUCCESS)
     return status;
-  status = bp_idx_read (labels_path, 1, &labels, err, errlen);
-  if (status != GSL_SUCCESS)
-    {
-      bp_idx_free (&images);
-      return status;
-    }
-  if (images.dims[0] != labels.dims[0])
+  status = idx_open (labels_path, 1, &labels, &sl, err, errlen);
+  if (status == GSL_SUCCESS && images.dims[0] != labels.dims[0])
     status = report_file_error (err, errlen, GSL_EINVAL, labels_path,
-                        "has %zu labels but %s has %zu images", labels.dims[0],
-                        images_path, images.dims[0]);
+                                "has %zu labels but %s has %zu images", labels.dims[0],
+                                images_path, images.dims[0]);
+  if (status == GSL_SUCCESS)
+    status = idx_payload (labels_path, &sl, &labels, err, errlen);
   for (size_t k = 0; status == GSL_SUCCESS && k < labels.size; k++)
     if (labels.data[k] >= n_classes)
       status = report_file_error (err, errlen, GSL_EINVAL, labels_path,
-                          "label %u of item %zu is not a class (there are %zu: 0 to %zu)",
-                          labels.data[k], k, n_classes, n_classes - 1);
+                                  "label %u of item %zu is not a class (there are %zu: 0 to %zu)",
+                                  labels.data[k], k, n_classes, n_classes - 1);
+  if (status == GSL_SUCCESS)
+    status = idx_payload (images_path, &si, &images, err, errlen);
   if (status != GSL_SUCCESS)
     {
+      idx_close (&si);
+      idx_close (&sl);
       bp_idx_free (&images);
       bp_idx_free (&labels);
       return status;

@@ -11,20 +11,45 @@
 #define BP_REPORT_C   /* the definition below is not the analyzer's macro */
 #include "lib/files/report.h"
 
+/* "PATH: WHAT" into out (len bytes, len > 0); when it does not fit, the
+   middle of PATH gives way to "..." so that the reason is kept whole
+   (issue 21: a long path left no reason). */
+static void
+join_fitted (char *out, size_t len, const char *path, const char *what)
+{
+  const size_t np = strlen (path), nw = strlen (what);
+  if (np + 2 + nw < len)
+    {
+      snprintf (out, len, "%s: %s", path, what);
+      return;
+    }
+  /* the path's room: what ": WHAT" and the NUL leave, at least 16 */
+  const size_t room = len > nw + 3 + 16 ? len - nw - 3 : 16;
+  size_t head = room > 3 ? (room - 3) / 2 : 0, tail = room > 3 ? room - 3 - head : 0;
+  if (tail > np)
+    tail = np;
+  while (head > 0 && ((unsigned char) path[head] & 0xC0) == 0x80)
+    head--;   /* not inside a UTF-8 character */
+  while (tail > 0 && ((unsigned char) path[np - tail] & 0xC0) == 0x80)
+    tail--;
+  snprintf (out, len, "%.*s...%s: %s", (int) head, path, path + np - tail, what);
+}
+
 int
 report_file_error (char *err, size_t errlen, int code, const char *path,
            const char *fmt, ...)
 {
-  char what[512], msg[1024];
+  /* room for the longest reasons, which name a second path */
+  char what[8192], msg[1024];
   va_list ap;
   va_start (ap, fmt);
   /* ap is initialized by va_start just above: a false report of clang's
      valist checker (it does not follow va_start into vsnprintf here) */
   vsnprintf (what, sizeof what, fmt, ap);   /* NOLINT(clang-analyzer-valist.Uninitialized) */
   va_end (ap);
-  snprintf (msg, sizeof msg, "%s: %s", path, what);
+  join_fitted (msg, sizeof msg, path, what);
   if (err != NULL && errlen > 0)
-    snprintf (err, errlen, "%s", msg);
+    join_fitted (err, errlen, path, what);
   gsl_error (msg, __FILE__, __LINE__, code);
   return code;
 }
@@ -44,6 +69,15 @@ open_regular (const char *path, int *fd, char *err, size_t errlen)
 {
   struct stat st;
   *fd = open (path, O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
+  char target[1024];
+  ssize_t n;
+  if (*fd < 0 && errno == ENOENT
+      && (n = readlink (path, target, sizeof target - 1)) >= 0)
+    {
+      target[n] = '\0';   /* a dangling link: say so, and where it points */
+      return report_file_error (err, errlen, GSL_EFAILED, path, "cannot open: a symbolic "
+                                "link to '%s', which does not exist", target);
+    }
   if (*fd < 0)
     return report_file_error (err, errlen, errno == ENOMEM ? GSL_ENOMEM : GSL_EFAILED,
                               path, "cannot open: %s", strerror (errno));
