@@ -324,3 +324,6 @@ CLEANFILES += po-complete.*
 BP_SUITES += tests/check_noise
 tests_check_noise_CFLAGS = $(TEST_CFLAGS)
 tests_check_noise_LDADD = $(TEST_LDADD)
+## Model files written by 0.1.0 (versions 1-3 with their training state),
+## read, evaluated and resumed by the current program (tests/data/legacy/README).
+EXTRA_DIST += tests/data/legacy
