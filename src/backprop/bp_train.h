@@ -28,28 +28,8 @@
 #include "bp_common.h"
 #include "bp_idx.h"
 #include "bp_batch.h"
+#include "bp_net.h"   /* bp_sgd_params */
 BP_BEGIN_DECLS
-
-/* The ranges of a run's settings: `backprop train' refuses others on its
-   command line, and bp_model_file_read_state in a saved training state
-   (corrupt: such a run was never saved).  A learning rate is > 0, a
-   momentum in [0, 1), a weight decay >= 0, all finite. */
-#define BP_SGD_EPOCHS_MAX 100000u
-#define BP_SGD_BATCH_MAX 1000000u
-#define BP_SGD_SEED_MIN 1ul          /* mt19937's seeds (gsl_rng_set keeps 32 bits) */
-#define BP_SGD_SEED_MAX 4294967295ul
-#define BP_SGD_VALIDATION_MAX 4294967295ul   /* an IDX file counts in 32 bits */
-
-/* The optimiser's settings. */
-typedef struct
-{
-  size_t batch;       /* B, examples per step */
-  double lr;          /* eta, the learning rate of the first epoch */
-  double momentum;    /* mu in [0, 1): 0 is plain SGD */
-  double weight_decay;/* lambda >= 0: the loss minimised is
-                         L + (lambda/2) ||W||^2 (b is not decayed) */
-  size_t epochs;      /* the schedule's length */
-} bp_sgd_params;
 
 /* The defaults of `backprop train' (see bp_sgd_params_default in train.c).
    A NULL p is reported (GSL_ERROR_VOID, GSL_EFAULT) and nothing done. */

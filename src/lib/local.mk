@@ -79,6 +79,7 @@ src_lib_libbackprop_la_SOURCES += \
   src/lib/train/mlp_train.c \
   src/lib/train/cnn_train.c
 pkginclude_HEADERS += \
+  src/backprop/bp_net.h \
   src/backprop/bp_train.h \
   src/backprop/bp_mlp_train.h \
   src/backprop/bp_cnn_train.h
