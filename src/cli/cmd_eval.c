@@ -142,14 +142,14 @@ cmd_eval (int argc, char **argv)
   if (status != 0)
     return status < 0 ? 0 : status;
   char err[1024], what[256];
-  size_t rows, cols, layers, n;
+  size_t rows, cols, n;
   blas_threads_default (1);   /* as train: doc/performance.md, "Threads" */
   loop_threads_like_blas (1);
   model M = { NULL, NULL };
   /* the header's shape against the test set's before the parameters are
      read: a model of the wrong shape (up to 2^64 bytes) is refused unread */
-  if (bp_model_file_shape (o.model, &layers, &rows, &cols, &n, NULL, err, sizeof err)
-      != GSL_SUCCESS)
+  const model_kind *kind = model_kind_file (o.model, &rows, &cols, &n, err, sizeof err);
+  if (kind == NULL)
     {
       fprintf (stderr, "%s: eval: %s\n", program_name, err);
       return 2;
@@ -173,7 +173,7 @@ cmd_eval (int argc, char **argv)
       bp_dataset_free (&test);
       return 2;
     }
-  M.kind = model_kind_layers (layers);   /* 1 to 4: checked by the header's reader */
+  M.kind = kind;
   const int loaded = M.kind->load (&M, o.model, &rows, &cols, err, sizeof err);
   if (loaded != GSL_SUCCESS)
     {

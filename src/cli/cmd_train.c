@@ -614,14 +614,13 @@ run_train (train_options *o, model_lock *lock)
   int png = 0;        /* curves.png drawn */
   if (o->resume)
     {
-      size_t layers, rows, cols;
-      if (bp_model_file_layers (o->resume, &layers, err, sizeof err) != GSL_SUCCESS
-          || bp_model_file_read_state (o->resume, &st, err, sizeof err) != GSL_SUCCESS)
+      size_t rows, cols, n;
+      if ((M.kind = model_kind_file (o->resume, &rows, &cols, &n, err, sizeof err)) == NULL
+          || model_file_state (o->resume, &st, err, sizeof err) != GSL_SUCCESS)
         {
           fprintf (stderr, "%s: train: --resume: %s\n", program_name, err);
           return 2;
         }
-      M.kind = model_kind_layers (layers);
       if (M.kind == NULL || M.kind->load (&M, o->resume, &rows, &cols, err, sizeof err) != 0)
         {
           fprintf (stderr, "%s: train: --resume: %s\n", program_name, err);

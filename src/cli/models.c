@@ -14,6 +14,89 @@
 #define EVAL_BATCH 256
 #define EVAL_BATCH_CNN 64
 
+/* ---- the model file over bp_net (bp_model_file.h) ------------------- */
+
+/* A temporary bridge until the commands run on bp_net: a model's blocks,
+   contiguous and in the file's order, are copied into a network of its
+   row and shape to be saved, and out of the network read. */
+typedef struct
+{
+  double *data;
+  size_t size;
+} span;
+
+static int
+file_save (const bp_net_type *T, const bp_net_shape *s, const span *b, size_t count,
+           const char *path, const bp_train_state *st, char *err, size_t len)
+{
+  bp_net *net = bp_net_alloc (T, s);
+  if (net == NULL)
+    return GSL_ENOMEM;
+  size_t at = 0;
+  for (size_t k = 0; k < count; k++)
+    for (size_t j = 0; j < b[k].size && at < net->size; j++)
+      gsl_vector_set (net->theta, at++, b[k].data[j]);
+  const int status = at == net->size ? bp_model_file_write (path, net, st, err, len)
+                                     : GSL_ESANITY;
+  bp_net_free (net);
+  return status;
+}
+
+/* The network of path, which must be of row T. */
+static int
+file_load (const bp_net_type *T, const char *path, bp_net **net, char *err, size_t len)
+{
+  int status = bp_model_file_read (path, net, NULL, err, len);
+  if (status == GSL_SUCCESS && (*net)->type != T)
+    {
+      snprintf (err, len, "%s: holds a %s network, not a %s one", path,
+                (*net)->type->name, T->name);
+      bp_net_free (*net);
+      *net = NULL;
+      status = GSL_EINVAL;
+    }
+  return status;
+}
+
+static void
+file_copy_out (const bp_net *net, const span *b, size_t count)
+{
+  size_t at = 0;
+  for (size_t k = 0; k < count; k++)
+    for (size_t j = 0; j < b[k].size; j++)
+      b[k].data[j] = gsl_vector_get (net->theta, at++);
+}
+
+const model_kind *
+model_kind_file (const char *path, size_t *rows, size_t *cols, size_t *n, char *err,
+                 size_t len)
+{
+  const bp_net_type *T;
+  bp_net_shape s;
+  if (bp_model_file_shape (path, &T, &s, err, len) != GSL_SUCCESS)
+    return NULL;
+  *rows = s.rows;
+  *cols = s.cols;
+  *n = s.n;
+  const size_t layers = T == bp_net_linear ? 1 : T == bp_net_mlp ? 2
+                        : T == bp_net_cnn ? 3 + s.n_hidden : 0;
+  const model_kind *kind = layers ? model_kind_layers (layers) : NULL;
+  if (kind == NULL)
+    snprintf (err, len, "%s: holds a %s network, which this program cannot run", path,
+              T->name);
+  return kind;
+}
+
+int
+model_file_state (const char *path, bp_train_state *st, char *err, size_t len)
+{
+  bp_net *net;
+  const int status = bp_model_file_read (path, &net, st, err, len);
+  if (status == GSL_SUCCESS)
+    bp_net_free (net);
+  return status;
+}
+
 /* ---- the one-layer classifier v = W u + b ---------------------------- */
 
 typedef struct
@@ -106,8 +189,9 @@ linear_save (const model *M, const char *path, size_t rows, size_t cols,
              const bp_train_state *s, char *err, size_t len)
 {
   const linear *l = M->impl;
-  return s ? bp_model_file_write_state (path, l->W, l->b, rows, cols, s, err, len)
-           : bp_model_file_write (path, l->W, l->b, rows, cols, err, len);
+  const bp_net_shape shape = { .rows = rows, .cols = cols, .n = l->W->size1 };
+  const span b[] = { { l->W->data, l->W->size1 * l->W->size2 }, { l->b->data, l->b->size } };
+  return file_save (bp_net_linear, &shape, b, 2, path, s, err, len);
 }
 
 static int
@@ -116,9 +200,26 @@ linear_load (model *M, const char *path, size_t *rows, size_t *cols, char *err,
 {
   linear *l = calloc (1, sizeof *l);
   M->impl = l;
+  bp_net *net;
   if (l == NULL)
     return GSL_ENOMEM;
-  return bp_model_file_read (path, &l->W, &l->b, rows, cols, err, len);
+  int status = file_load (bp_net_linear, path, &net, err, len);
+  if (status != GSL_SUCCESS)
+    return status;
+  l->W = gsl_matrix_alloc (net->shape.n, net->shape.rows * net->shape.cols);
+  l->b = gsl_vector_alloc (net->shape.n);
+  if (l->W && l->b)
+    {
+      const span b[] = { { l->W->data, l->W->size1 * l->W->size2 },
+                         { l->b->data, l->b->size } };
+      file_copy_out (net, b, 2);
+      *rows = net->shape.rows;
+      *cols = net->shape.cols;
+    }
+  else
+    status = GSL_ENOMEM;
+  bp_net_free (net);
+  return status;
 }
 
 static const gsl_matrix *
@@ -238,8 +339,11 @@ mlp_save (const model *M, const char *path, size_t rows, size_t cols,
           const bp_train_state *s, char *err, size_t len)
 {
   const bp_mlp *n = ((const mlp *) M->impl)->net;
-  return s ? bp_model_file_write_mlp_state (path, n, rows, cols, s, err, len)
-           : bp_model_file_write_mlp (path, n, rows, cols, err, len);
+  const bp_net_shape shape = { .rows = rows, .cols = cols, .n = n->n, .n_hidden = 1,
+                               .hidden = { n->H }, .act = n->act };
+  const span b[] = { { n->W1->data, n->H * n->m }, { n->b1->data, n->H },
+                     { n->W2->data, n->n * n->H }, { n->b2->data, n->n } };
+  return file_save (bp_net_mlp, &shape, b, 4, path, s, err, len);
 }
 
 static int
@@ -248,9 +352,26 @@ mlp_load (model *M, const char *path, size_t *rows, size_t *cols, char *err,
 {
   mlp *k = calloc (1, sizeof *k);
   M->impl = k;
+  bp_net *net;
   if (k == NULL)
     return GSL_ENOMEM;
-  return bp_model_file_read_mlp (path, &k->net, rows, cols, err, len);
+  int status = file_load (bp_net_mlp, path, &net, err, len);
+  if (status != GSL_SUCCESS)
+    return status;
+  const bp_net_shape *s = &net->shape;
+  bp_mlp *n = k->net = bp_mlp_alloc (s->rows * s->cols, s->hidden[0], s->n, s->act);
+  if (n != NULL)
+    {
+      const span b[] = { { n->W1->data, n->H * n->m }, { n->b1->data, n->H },
+                         { n->W2->data, n->n * n->H }, { n->b2->data, n->n } };
+      file_copy_out (net, b, 4);
+      *rows = s->rows;
+      *cols = s->cols;
+    }
+  else
+    status = GSL_ENOMEM;
+  bp_net_free (net);
+  return status;
 }
 
 static const gsl_matrix *
@@ -364,6 +485,18 @@ cnn_velocity (model *M, gsl_vector *v, int out)
   return GSL_SUCCESS;
 }
 
+/* The CNN's blocks in bp_cnn_blocks' order. */
+static size_t
+cnn_spans (const bp_cnn *n, span b[BP_CNN_MAX_BLOCKS])
+{
+  bp_cnn_block blocks[BP_CNN_MAX_BLOCKS];
+  const size_t count = bp_cnn_blocks (n, blocks);
+  for (size_t k = 0; k < count; k++)
+    b[k] = blocks[k].M ? (span) { blocks[k].M->data, blocks[k].M->size1 * blocks[k].M->size2 }
+                       : (span) { blocks[k].v->data, blocks[k].v->size };
+  return count;
+}
+
 static int
 cnn_save (const model *M, const char *path, size_t rows, size_t cols,
           const bp_train_state *s, char *err, size_t len)
@@ -371,8 +504,12 @@ cnn_save (const model *M, const char *path, size_t rows, size_t cols,
   const bp_cnn *n = ((const cnn *) M->impl)->net;
   (void) rows;   /* the network's own */
   (void) cols;
-  return s ? bp_model_file_write_cnn_state (path, n, s, err, len)
-           : bp_model_file_write_cnn (path, n, err, len);
+  const bp_net_shape shape = { .rows = n->rows, .cols = n->cols, .n = n->n,
+                               .n_hidden = n->H ? 1 : 0, .hidden = { n->H },
+                               .act = BP_RELU, .C1 = n->C1, .C2 = n->C2 };
+  span b[BP_CNN_MAX_BLOCKS];
+  const size_t count = cnn_spans (n, b);
+  return file_save (bp_net_cnn, &shape, b, count, path, s, err, len);
 }
 
 static int
@@ -381,14 +518,25 @@ cnn_load (model *M, const char *path, size_t *rows, size_t *cols, char *err,
 {
   cnn *k = calloc (1, sizeof *k);
   M->impl = k;
+  bp_net *net;
   if (k == NULL)
     return GSL_ENOMEM;
-  int status = bp_model_file_read_cnn (path, &k->net, err, len);
-  if (status == GSL_SUCCESS)
+  int status = file_load (bp_net_cnn, path, &net, err, len);
+  if (status != GSL_SUCCESS)
+    return status;
+  const bp_net_shape *s = &net->shape;
+  k->net = bp_cnn_alloc (s->rows, s->cols, s->C1, s->C2, s->n_hidden ? s->hidden[0] : 0,
+                         s->n);
+  if (k->net != NULL)
     {
-      *rows = k->net->rows;
-      *cols = k->net->cols;
+      span b[BP_CNN_MAX_BLOCKS];
+      file_copy_out (net, b, cnn_spans (k->net, b));
+      *rows = s->rows;
+      *cols = s->cols;
     }
+  else
+    status = GSL_ENOMEM;
+  bp_net_free (net);
   return status;
 }
 

@@ -33,8 +33,8 @@ typedef struct
 struct model_kind
 {
   const char *name;          /* "one-layer", "two-layer", "cnn" */
-  /* what bp_model_file_layers says of its files: without, with a hidden
-     layer (0: no hidden layer) */
+  /* its layers with parameters: without, with a hidden layer (0: no
+     hidden layer) */
   size_t layers, layers_hidden;
   void (*defaults) (bp_sgd_params *p);
   /* Parameters of shape s, zero; 0 on success. */
@@ -69,5 +69,14 @@ struct model_kind
    and of a file's layers. */
 const model_kind *model_kind_of (const model_shape *s);
 const model_kind *model_kind_layers (size_t layers);
+
+/* The kind of the model in path, from its header, and its image's rows
+   and cols and its classes; NULL, the message in err, when the header is
+   refused or names a network no kind runs. */
+const model_kind *model_kind_file (const char *path, size_t *rows, size_t *cols,
+                                   size_t *n, char *err, size_t len);
+
+/* The training state saved after the model in path (bp_model_file_read). */
+int model_file_state (const char *path, bp_train_state *st, char *err, size_t len);
 
 #endif /* BP_MODELS_H */
