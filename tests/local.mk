@@ -327,3 +327,6 @@ tests_check_noise_LDADD = $(TEST_LDADD)
 ## Model files written by 0.1.0 (versions 1-3 with their training state),
 ## read, evaluated and resumed by the current program (tests/data/legacy/README).
 EXTRA_DIST += tests/data/legacy
+TESTS += tests/model-legacy.sh
+EXTRA_DIST += tests/model-legacy.sh
+CLEANFILES += model-legacy.*
