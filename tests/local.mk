@@ -234,6 +234,11 @@ BP_SUITES += tests/check_cnn
 tests_check_cnn_CFLAGS = $(TEST_CFLAGS)
 tests_check_cnn_LDADD = $(TEST_LDADD)
 
+# Every row of the network table (bp_net.h) and the one trainer (issue 23).
+BP_SUITES += tests/check_net
+tests_check_net_CFLAGS = $(TEST_CFLAGS)
+tests_check_net_LDADD = $(TEST_LDADD)
+
 # A run that fails early, stops cleanly on a signal and resumes to the same
 # bytes; divergence; the progress line on a pty (issue 11, items 3-5).
 check_PROGRAMS += tests/write-huge-model
