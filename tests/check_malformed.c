@@ -1016,7 +1016,7 @@ param_of (const char *file, size_t head, size_t k)
       corpus[i].make (&f);
   ck_assert_uint_ge (f.len, head + 8 * (k + 1));
   uint64_t bits = 0;
-  for (int j = 0; j < 8; j++)
+  for (size_t j = 0; j < 8; j++)
     bits |= (uint64_t) f.b[head + 8 * k + j] << (8 * j);
   double x;
   memcpy (&x, &bits, sizeof x);

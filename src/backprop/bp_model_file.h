@@ -76,9 +76,10 @@
    version 3 a "cnn" (relu; its hidden layer when H > 0); their
    parameters are already in the row's order.
 
-   The training state (bp_train_state), optional, follows the model's CRC in a file saved by `backprop train', so that a run can be
-   continued (`--resume'); bp_model_file_read reads it when asked to (older programs
-   refuse such a file: its length is not a bare model's).  With c the
+   The training state (bp_train_state), optional, follows the model's CRC
+   (of any version) in a file saved by `backprop train', so that a run can
+   be continued (`--resume'); bp_model_file_read reads it when asked to.
+   With c the
    model's parameter count and R the bytes of the RNG's state:
 
      0       8        magic "BPSTATE\n"

@@ -71,16 +71,6 @@ file_equals (const char *path, const unsigned char *bytes, size_t len)
 }
 
 static int
-matrix_finite (const gsl_matrix *M)
-{
-  for (size_t i = 0; i < M->size1; i++)
-    for (size_t j = 0; j < M->size2; j++)
-      if (!isfinite (gsl_matrix_get (M, i, j)))
-        return 0;
-  return 1;
-}
-
-static int
 vector_finite (const gsl_vector *v)
 {
   for (size_t i = 0; i < v->size; i++)
