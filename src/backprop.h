@@ -20,6 +20,7 @@
 #include "backprop/bp_mlp.h"
 #include "backprop/bp_idx.h"
 #include "backprop/bp_batch.h"
+#include "backprop/bp_net.h"
 #include "backprop/bp_train.h"
 #include "backprop/bp_model_file.h"
 #include "backprop/bp_gradcheck.h"

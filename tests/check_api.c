@@ -105,8 +105,7 @@ typedef enum
   PIMG,    /* path of an IDX images file (tests/data) */
   PLBL,    /* path of an IDX labels file (tests/data) */
   PW,      /* path of a file to write (removed afterwards) */
-  P1,      /* path of a one-layer model file (version 1) */
-  P2,      /* path of a two-layer model file (version 2) */
+  P1,      /* path of a one-layer model file (version 4) */
   IDXS,    /* bp_idx *, a result */
   DSP,     /* bp_dataset *, a result */
   PMAT,    /* gsl_matrix **, a result */
@@ -140,9 +139,12 @@ typedef enum
   MNAME,   /* a checker method's name */
   UNSP,    /* unsigned * */
   TST1,    /* bp_train_state * of a one-layer model (N M + N velocities) */
-  TST2,    /* bp_train_state * of a two-layer model of M, HH, N */
   P3,      /* path of a one-layer model file with its training state */
   PST,     /* bp_train_state *, a result */
+  FNET,    /* bp_net * of the one-layer row: N classes, XR x XC images */
+  PFNET,   /* bp_net **, a result */
+  FTYPE,   /* const bp_net_type **, a result */
+  FSHAPE,  /* bp_net_shape *, a result */
   FLP,     /* FC x (BB FHW): a batch of BB images of FC channels (flatten's P) */
   FLF,     /* BB x (FC FHW): the batch flattened (F) */
   CNN,     /* bp_cnn of NR x NCL images, NC1, NC2 channels, HH hidden, N classes */
@@ -151,9 +153,6 @@ typedef enum
   CBLK,    /* bp_cnn_block[BP_CNN_MAX_BLOCKS], a result */
   CDS,     /* bp_dataset * of COUNT NR x NCL images of N classes */
   CTR,     /* bp_cnn_trainer for CDS and CNN, batches of BB */
-  P4,      /* path of a CNN model file (version 3) */
-  PCNN,    /* bp_cnn **, a result */
-  TST3,    /* bp_train_state * of the CNN */
 } kind;
 
 /* The convolution of the rows: C_in = CI channels of CH x CW, CO kernels
@@ -182,7 +181,7 @@ n_wrong (kind k)
     case VN: case VM: case MX: case WS: case TK: case ZK: case ZQK: case BWS:
     case NET: case MWS: case MBWS: case CVN: case CVM: case CVH: case CMX:
     case CWS1: case CWS2: case TR: case MTR: case MCN: case CBV: case CYR: case CCB:
-    case GANA: case TST1: case TST2: case CNN: case CNWS: case CTR: case TST3: return 1;
+    case GANA: case TST1: case CNN: case CNWS: case CTR: return 1;
     default: return 0;
     }
 }
@@ -278,7 +277,23 @@ static char an_err[ERRLEN];
 static bp_train_state a_state;
 static unsigned char an_rng_state[8] = { 1, 2, 3, 4, 5, 6, 7, 8 };
 static bp_cnn_block some_blocks[BP_CNN_MAX_BLOCKS];
-static bp_cnn *a_cnn;
+static bp_net *a_fnet;
+static const bp_net_type *a_type;
+static bp_net_shape a_shape;
+
+/* The one-layer network of N classes and XR x XC images, every parameter
+   0.5 (a NaN in the first when poisoned). */
+static bp_net *
+fnet_of (int poison)
+{
+  const bp_net_shape s = { .rows = XR, .cols = XC, .n = N };
+  bp_net *net = bp_net_alloc (bp_net_linear, &s);
+  ck_assert_ptr_nonnull (net);
+  gsl_vector_set_all (net->theta, 0.5);
+  if (poison)
+    gsl_vector_set (net->theta, 0, GSL_NAN);
+  return net;
+}
 
 /* A training state of count velocities (a NaN in the first when
    poisoned). */
@@ -288,7 +303,7 @@ state_of (size_t count, int poison)
   bp_train_state *t = calloc (1, sizeof *t);
   ck_assert_ptr_nonnull (t);
   *t = (bp_train_state) { 1, 2, BB, 0, 7, 0.1, 0.9, 0.0, gsl_vector_calloc (count),
-                          sizeof an_rng_state, an_rng_state };
+                          sizeof an_rng_state, an_rng_state, NULL };
   if (poison)
     gsl_vector_set (t->velocity, 0, GSL_NAN);
   return t;
@@ -501,7 +516,10 @@ make (kind k, int wrong)
     case PNET: return &a_net;
     case PST: return &a_state;
     case TST1: return state_of (N * M + N + w, wrong == POISON);
-    case TST2: return state_of (HH * (M + 1) + N * (HH + 1) + w, wrong == POISON);
+    case FNET: return fnet_of (wrong == POISON);
+    case PFNET: return &a_fnet;
+    case FTYPE: return &a_type;
+    case FSHAPE: return &a_shape;
     case ERR: return an_err;
     case STR: return (void *) "tanh";
     case SGDP:
@@ -557,22 +575,6 @@ make (kind k, int wrong)
         return ws;
       }
     case CBLK: return some_blocks;
-    case PCNN: return &a_cnn;
-    case P4:
-      path = path_of ("4");
-      {
-        bp_cnn *c = cnn_of (NC2, 0);
-        ck_assert_int_eq (bp_model_file_write_cnn (path, c, NULL, 0), GSL_SUCCESS);
-        bp_cnn_free (c);
-      }
-      return path;
-    case TST3:
-      {
-        bp_cnn *c = cnn_of (NC2, 0);
-        bp_train_state *t = state_of (bp_cnn_count (c) + w, wrong == POISON);
-        bp_cnn_free (c);
-        return t;
-      }
     case CDS:
       for (size_t i = 0; i < sizeof cds_images; i++)
         cds_images[i] = (unsigned char) (i * 37 % 256);
@@ -588,11 +590,11 @@ make (kind k, int wrong)
     case CPY: return cmatrix_of (PC + (wrong == 1), PYW + (wrong == 2));
     case P1:
       path = path_of ("1");
-      A = matrix_of (N, M, 0.5);
-      v = vector_of (N, 0.5);
-      ck_assert_int_eq (bp_model_file_write (path, A, v, XR, XC, NULL, 0), GSL_SUCCESS);
-      gsl_matrix_free (A);
-      gsl_vector_free (v);
+      {
+        bp_net *f = fnet_of (0);
+        ck_assert_int_eq (bp_model_file_write (path, f, NULL, NULL, 0), GSL_SUCCESS);
+        bp_net_free (f);
+      }
       return path;
     case GBLK:
     case GANA:
@@ -620,23 +622,14 @@ make (kind k, int wrong)
     case UNSP: return &an_unsigned;
     case P3:
       path = path_of ("3");
-      A = matrix_of (N, M, 0.5);
-      v = vector_of (N, 0.5);
       {
+        bp_net *f = fnet_of (0);
         bp_train_state *t = state_of (N * M + N, 0);
-        ck_assert_int_eq (bp_model_file_write_state (path, A, v, XR, XC, t, NULL, 0),
-                          GSL_SUCCESS);
+        ck_assert_int_eq (bp_model_file_write (path, f, t, NULL, 0), GSL_SUCCESS);
         gsl_vector_free (t->velocity);
         free (t);
+        bp_net_free (f);
       }
-      gsl_matrix_free (A);
-      gsl_vector_free (v);
-      return path;
-    case P2:
-      path = path_of ("2");
-      net = net_of (HH);
-      ck_assert_int_eq (bp_model_file_write_mlp (path, net, XR, XC, NULL, 0), GSL_SUCCESS);
-      bp_mlp_free (net);
       return path;
     }
   if (A != NULL && wrong == POISON)   /* the real matrices that may be finite */
@@ -699,18 +692,19 @@ unmake (kind k, void *p)
     case GRES: bp_gradcheck_result_free (p); break;
     case FILEP: fclose (p); break;
     case PIMG: case PLBL: free (p); break;
-    case TST1: case TST2: case TST3:
+    case TST1:
       gsl_vector_free (((bp_train_state *) p)->velocity);
       free (p);
       break;
     case PST:
       bp_train_state_free (&a_state);
       break;
-    case PCNN:
-      bp_cnn_free (a_cnn);
-      a_cnn = NULL;
+    case FNET: bp_net_free (p); break;
+    case PFNET:
+      bp_net_free (a_fnet);
+      a_fnet = NULL;
       break;
-    case PW: case P1: case P2: case P3: case P4:
+    case PW: case P1: case P3:
       unlink (p);
       free (p);
       break;
@@ -912,29 +906,11 @@ static int call_mlp_train_epoch (void **p)
 static int call_mlp_evaluate (void **p)
 { return bp_mlp_evaluate (p[0], p[1], p[2], p[3], p[4], p[5]); }
 static int call_model_file_write (void **p)
-{ return bp_model_file_write (S (0), A (1), V (2), XR, XC, p[3], ERRLEN); }
+{ return bp_model_file_write (S (0), p[1], p[2], p[3], ERRLEN); }
 static int call_model_file_read (void **p)
-{ return bp_model_file_read (S (0), p[1], p[2], p[3], p[4], p[5], ERRLEN); }
-static int call_model_file_write_mlp (void **p)
-{ return bp_model_file_write_mlp (S (0), p[1], XR, XC, p[2], ERRLEN); }
-static int call_model_file_read_mlp (void **p)
-{ return bp_model_file_read_mlp (S (0), p[1], p[2], p[3], p[4], ERRLEN); }
+{ return bp_model_file_read (S (0), p[1], p[2], p[3], ERRLEN); }
 static int call_model_file_shape (void **p)
-{ return bp_model_file_shape (S (0), p[1], p[2], p[3], p[4], p[5], p[6], ERRLEN); }
-static int call_model_file_write_state (void **p)
-{ return bp_model_file_write_state (S (0), A (1), V (2), XR, XC, p[3], p[4], ERRLEN); }
-static int call_model_file_write_mlp_state (void **p)
-{ return bp_model_file_write_mlp_state (S (0), p[1], XR, XC, p[2], p[3], ERRLEN); }
-static int call_model_file_read_state (void **p)
-{ return bp_model_file_read_state (S (0), p[1], p[2], ERRLEN); }
-static int call_model_file_write_cnn (void **p)
-{ return bp_model_file_write_cnn (S (0), p[1], p[2], ERRLEN); }
-static int call_model_file_read_cnn (void **p)
-{ return bp_model_file_read_cnn (S (0), p[1], p[2], ERRLEN); }
-static int call_model_file_write_cnn_state (void **p)
-{ return bp_model_file_write_cnn_state (S (0), p[1], p[2], p[3], ERRLEN); }
-static int call_model_file_layers (void **p)
-{ return bp_model_file_layers (S (0), p[1], p[2], ERRLEN); }
+{ return bp_model_file_shape (S (0), p[1], p[2], p[3], ERRLEN); }
 
 /* convolution and pooling */
 static int call_conv (void **p) { return bp_conv (p[0], A (1), V (2), A (3), A (4)); }
@@ -1208,32 +1184,13 @@ static const api_row api[] = {
     B_ (3) | B_ (4) | B_ (5), 0, B_ (1) },
 
   /* model files (the same reporting as the readers above) */
-  { "bp_model_file_write", call_model_file_write, R_INT, 4, { PW, MNM, VN, ERR },
-    B_ (3), 0, B_ (1) | B_ (2) },
-  { "bp_model_file_read", call_model_file_read, R_INT, 6,
-    { P1, PMAT, PVEC, SZP, SZP, ERR }, B_ (3) | B_ (4) | B_ (5), 0, 0 },
-  { "bp_model_file_write_mlp", call_model_file_write_mlp, R_INT, 3, { PW, NET, ERR },
-    B_ (2), B_ (1), B_ (1) },
-  { "bp_model_file_read_mlp", call_model_file_read_mlp, R_INT, 5,
-    { P2, PNET, SZP, SZP, ERR }, B_ (2) | B_ (3) | B_ (4), 0, 0 },
-  { "bp_model_file_layers", call_model_file_layers, R_INT, 3, { P1, SZP, ERR }, B_ (2),
-    0, 0 },
-  { "bp_model_file_shape", call_model_file_shape, R_INT, 7,
-    { P2, SZP, SZP, SZP, SZP, SZP, ERR }, 0x7eu, 0, 0 },
-  /* the training state after the model (bp_train_state_free: a promise below) */
-  { "bp_model_file_write_state", call_model_file_write_state, R_INT, 5,
-    { PW, MNM, VN, TST1, ERR }, B_ (4), 0, B_ (1) | B_ (2) | B_ (3) },
-  { "bp_model_file_write_mlp_state", call_model_file_write_mlp_state, R_INT, 4,
-    { PW, NET, TST2, ERR }, B_ (3), 0, B_ (1) | B_ (2) },
-  { "bp_model_file_read_state", call_model_file_read_state, R_INT, 3, { P3, PST, ERR },
-    B_ (2), 0, 0 },
-  /* the convolutional network's (version 3) */
-  { "bp_model_file_write_cnn", call_model_file_write_cnn, R_INT, 3, { PW, CNN, ERR },
-    B_ (2), B_ (1), B_ (1) },
-  { "bp_model_file_read_cnn", call_model_file_read_cnn, R_INT, 3, { P4, PCNN, ERR },
-    B_ (2), 0, 0 },
-  { "bp_model_file_write_cnn_state", call_model_file_write_cnn_state, R_INT, 4,
-    { PW, CNN, TST3, ERR }, B_ (3), 0, B_ (1) | B_ (2) },
+  { "bp_model_file_write", call_model_file_write, R_INT, 4, { PW, FNET, TST1, ERR },
+    B_ (2) | B_ (3), B_ (1), B_ (1) | B_ (2) },
+  { "bp_model_file_read", call_model_file_read, R_INT, 4, { P3, PFNET, PST, ERR },
+    B_ (2) | B_ (3), 0, 0 },
+  { "bp_model_file_shape", call_model_file_shape, R_INT, 4, { P1, FTYPE, FSHAPE, ERR },
+    B_ (1) | B_ (2) | B_ (3), 0, 0 },
+  /* (bp_train_state_free: a promise below) */
 };
 #define N_API (sizeof api / sizeof api[0])
 
@@ -1710,13 +1667,11 @@ START_TEST (test_api_readers_free)
   /* "bp_train_state_free" too, and a state read back is what was written */
   bp_train_state_free (NULL);
   char *path = path_of ("st");
-  gsl_matrix *W = matrix_of (N, M, 0.5);
-  gsl_vector *b = vector_of (N, 0.5);
+  bp_net *f = fnet_of (0), *f2;
   bp_train_state *t = state_of (N * M + N, 0), back;
   gsl_vector_set (t->velocity, N * M + N - 1, -0.25);
-  ck_assert_int_eq (bp_model_file_write_state (path, W, b, XR, XC, t, NULL, 0),
-                    GSL_SUCCESS);
-  ck_assert_int_eq (bp_model_file_read_state (path, &back, NULL, 0), GSL_SUCCESS);
+  ck_assert_int_eq (bp_model_file_write (path, f, t, NULL, 0), GSL_SUCCESS);
+  ck_assert_int_eq (bp_model_file_read (path, &f2, &back, NULL, 0), GSL_SUCCESS);
   ck_assert_uint_eq (back.epoch, t->epoch);
   ck_assert_uint_eq (back.epochs, t->epochs);
   ck_assert_uint_eq (back.batch, t->batch);
@@ -1725,24 +1680,19 @@ START_TEST (test_api_readers_free)
   ck_assert_int_eq (gsl_vector_equal (back.velocity, t->velocity), 1);
   ck_assert_uint_eq (back.rng_size, t->rng_size);
   ck_assert_int_eq (memcmp (back.rng_state, t->rng_state, t->rng_size), 0);
-  /* the model reader still reads the model, the state ignored */
-  gsl_matrix *W2;
-  gsl_vector *b2;
-  ck_assert_int_eq (bp_model_file_read (path, &W2, &b2, NULL, NULL, NULL, 0), GSL_SUCCESS);
-  ck_assert_int_eq (gsl_matrix_equal (W, W2), 1);
+  ck_assert_int_eq (gsl_vector_equal (f->theta, f2->theta), 1);
   bp_train_state_free (&back);
   ck_assert_ptr_null (back.velocity);
-  /* a model without a state is refused by the state's reader */
-  ck_assert_int_eq (bp_model_file_write (path, W, b, XR, XC, NULL, 0), GSL_SUCCESS);
+  bp_net_free (f2);
+  /* a model without a state is refused when the state is asked for */
+  ck_assert_int_eq (bp_model_file_write (path, f, NULL, NULL, 0), GSL_SUCCESS);
   gsl_error_handler_t *old = gsl_set_error_handler_off ();
-  ck_assert_int_eq (bp_model_file_read_state (path, &back, NULL, 0), GSL_EINVAL);
+  ck_assert_int_eq (bp_model_file_read (path, &f2, &back, NULL, 0), GSL_EINVAL);
   gsl_set_error_handler (old);
+  ck_assert_ptr_null (f2);
   unlink (path);
   free (path);
-  gsl_matrix_free (W);
-  gsl_vector_free (b);
-  gsl_matrix_free (W2);
-  gsl_vector_free (b2);
+  bp_net_free (f);
   gsl_vector_free (t->velocity);
   free (t);
 }

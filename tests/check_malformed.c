@@ -3,8 +3,8 @@
    targets, which must answer with the exact error code and a message
    "FILE: PROBLEM" naming the file and the problem (a fixed part of it,
    from the reader's format strings).  One suite per reader:
-   bp_idx_read, bp_dataset_read, bp_model_file_read,
-   bp_model_file_read_mlp, bp_model_file_read_cnn, bp_model_file_layers.
+   bp_idx_read, bp_dataset_read, bp_model_file_read (versions 1-4),
+   bp_model_file_shape.
 
    The files are made here, byte by byte, from the formats of bp_idx.h and
    bp_model_file.h (gzip as RFC 1952 with stored deflate blocks, RFC 1951,
@@ -213,6 +213,68 @@ model_v3 (bytes *f)
   model_v3_with (f, 4, 4, 5, 2);
 }
 
+/* Version 4: the type's name, the shape, the blocks (each name, size1,
+   size2), the parameters, the CRC.  The shape: rows x cols images, n
+   classes, the hidden layers' units (h of them), the activation act,
+   channels C1 and C2. */
+static void
+put_name (bytes *f, const char *name)
+{
+  put_le32 (f, (uint32_t) strlen (name));
+  put (f, name, strlen (name));
+}
+
+static void
+model_v4_head (bytes *f, const char *type, uint32_t rows, uint32_t cols, uint32_t n,
+               size_t h, const uint32_t *hidden, uint32_t act, uint32_t C1, uint32_t C2)
+{
+  put (f, BP_MODEL_FILE_MAGIC, 8);
+  put_le32 (f, 4);
+  put_name (f, type);
+  put_le32 (f, rows);
+  put_le32 (f, cols);
+  put_le32 (f, n);
+  put_le32 (f, (uint32_t) h);
+  for (size_t k = 0; k < h; k++)
+    put_le32 (f, hidden[k]);
+  put_le32 (f, act);
+  put_le32 (f, C1);
+  put_le32 (f, C2);
+}
+
+static void
+model_v4_block (bytes *f, const char *name, uint32_t size1, uint32_t size2)
+{
+  put_name (f, name);
+  put_le32 (f, size1);
+  put_le32 (f, size2);
+}
+
+/* The valid one: version 2's network (2 classes, a 1 x 2 image, 3 hidden
+   units, tanh) as an "mlp": 16 + 3 + 32 + 4 + 4 (4 + 2 + 8) + 8 17 + 4
+   = 251 bytes; first_rows is W1's rows as the header states them. */
+static void
+model_v4_mlp (bytes *f, const char *type, uint32_t first_rows, size_t count)
+{
+  const uint32_t H = 3;
+  model_v4_head (f, type, 1, 2, 2, 1, &H, 2, 0, 0);
+  put_le32 (f, 4);
+  model_v4_block (f, "W1", first_rows, 2);
+  model_v4_block (f, "b1", 3, 0);
+  model_v4_block (f, "W2", 2, 3);
+  model_v4_block (f, "b2", 2, 0);
+  model_values (f, count);
+  model_crc (f);
+}
+
+static void
+model_v4 (bytes *f)
+{
+  model_v4_mlp (f, "mlp", 3, 17);
+}
+
+#define V4_HEAD 111   /* model_v4's header bytes: 251 - 8 17 - 4 */
+
 /* Replace the 8 bytes of parameter k (of a header of head bytes) by x and
    make the CRC right again. */
 static void
@@ -414,11 +476,6 @@ make_model_version_0 (bytes *f)
   make_model_version (f, 0);
 }
 
-static void
-make_model_version_4 (bytes *f)
-{
-  make_model_version (f, 4);
-}
 
 static void
 make_model_bad_crc (bytes *f)
@@ -558,6 +615,68 @@ make_model_v2_overflow (bytes *f)
   model_crc (f);
 }
 
+static void
+make_model_version_5 (bytes *f)
+{
+  make_model_version (f, 5);
+}
+
+/* cut in the third block's sizes */
+static void
+make_model_v4_header_cut (bytes *f)
+{
+  model_v4 (f);
+  f->len = 95;
+}
+
+static void
+make_model_v4_payload_cut (bytes *f)
+{
+  model_v4 (f);
+  f->len -= 12;
+}
+
+static void
+make_model_v4_bad_crc (bytes *f)
+{
+  model_v4 (f);
+  f->b[V4_HEAD + 8 * 5 + 6] ^= 0x20;   /* a bit of W1[2][1], CRC unchanged */
+}
+
+/* W1 stated 4 x 2, where an mlp of 3 hidden units has 3 x 2; the length
+   and CRC agree with the header */
+static void
+make_model_v4_block_shape (bytes *f)
+{
+  model_v4_mlp (f, "mlp", 4, 19);
+}
+
+static void
+make_model_v4_unknown_type (bytes *f)
+{
+  model_v4_mlp (f, "rnn", 3, 17);
+}
+
+/* a linear network of 2^32 - 1 classes on 65535 x 65535 images:
+   (2^32 - 1) (65535^2 + 1) parameters need more than 2^64 bytes */
+static void
+make_model_v4_huge (bytes *f)
+{
+  model_v4_head (f, "linear", 65535, 65535, 0xffffffffu, 0, NULL, 0, 0, 0);
+  put_le32 (f, 2);
+  model_v4_block (f, "W", 0xffffffffu, 65535u * 65535u);
+  model_v4_block (f, "b", 0xffffffffu, 0);
+  model_values (f, 2);
+  model_crc (f);
+}
+
+static void
+make_model_v4_nan (bytes *f)
+{
+  model_v4 (f);
+  set_param (f, V4_HEAD, 9, NAN);   /* W2[0][0] */
+}
+
 typedef struct
 {
   const char *name;
@@ -572,6 +691,7 @@ static const corpus_file corpus[] = {
   { "ok-model-v1", model_v1 },
   { "ok-model-v2", model_v2 },
   { "ok-model-v3", model_v3 },
+  { "ok-model-v4", model_v4 },
   { "idx-empty", make_idx_empty },
   { "idx-header-3-bytes", make_idx_header_3 },
   { "idx-sizes-cut", make_idx_sizes_cut },
@@ -595,7 +715,7 @@ static const corpus_file corpus[] = {
   { "model-header-cut", make_model_header_cut },
   { "model-bad-magic", make_model_bad_magic },
   { "model-version-0", make_model_version_0 },
-  { "model-version-4", make_model_version_4 },
+  { "model-version-5", make_model_version_5 },
   { "model-bad-checksum", make_model_bad_crc },
   { "model-payload-cut", make_model_payload_cut },
   { "model-overlong", make_model_overlong },
@@ -615,6 +735,13 @@ static const corpus_file corpus[] = {
   { "model-v3-small-image", make_model_v3_small_image },
   { "model-v3-payload-cut", make_model_v3_payload_cut },
   { "model-v3-nan", make_model_v3_nan },
+  { "model-v4-header-cut", make_model_v4_header_cut },
+  { "model-v4-payload-cut", make_model_v4_payload_cut },
+  { "model-v4-bad-checksum", make_model_v4_bad_crc },
+  { "model-v4-block-shape", make_model_v4_block_shape },
+  { "model-v4-unknown-type", make_model_v4_unknown_type },
+  { "model-v4-huge", make_model_v4_huge },
+  { "model-v4-nan", make_model_v4_nan },
 };
 #define N_CORPUS (sizeof corpus / sizeof corpus[0])
 
@@ -762,8 +889,8 @@ START_TEST (test_dataset_read_valid)
 }
 END_TEST
 
-/* Which reader a model case is for. */
-enum { V1, V2, V3, LAYERS };
+/* Which function a model case is for. */
+enum { READ, SHAPE };
 
 typedef struct
 {
@@ -774,78 +901,66 @@ typedef struct
 } model_case;
 
 static const model_case model_cases[] = {
-  { "model-empty", V1, GSL_EINVAL, "truncated model file: 0 bytes, shorter than the 28-byte header" },
-  { "model-header-cut", V1, GSL_EINVAL, "truncated model file: 20 bytes, shorter than the 28-byte header" },
-  { "model-bad-magic", V1, GSL_EINVAL, "not a backprop model file (bad magic number)" },
-  { "model-version-0", V1, GSL_EINVAL, "model file version 0 is not supported (only 1, 2 and 3)" },
-  { "model-version-4", V1, GSL_EINVAL, "model file version 4 is not supported (only 1, 2 and 3)" },
-  { "model-bad-checksum", V1, GSL_EINVAL, "checksum mismatch: the model file is corrupt" },
-  { "model-payload-cut", V1, GSL_EINVAL, "truncated model file: 60 bytes, expected 80 for 2 x 2" },
-  { "model-overlong", V1, GSL_EINVAL, "overlong model file: 81 bytes, expected 80 for 2 x 2" },
-  { "model-bad-shape", V1, GSL_EINVAL, "bad sizes in the header: 2 classes, 2 inputs, image 3 x 1" },
-  { "model-zero-classes", V1, GSL_EINVAL, "bad sizes in the header: 0 classes, 2 inputs, image 1 x 2" },
-  { "model-sizes-overflow", V1, GSL_EINVAL, "bad sizes in the header: 4294967295 classes, 4294967295 inputs make a file longer than " },
-  { "model-nan", V1, GSL_EINVAL, "parameter 3 is not a finite number" },
-  { "model-inf", V1, GSL_EINVAL, "parameter 5 is not a finite number" },
-  { "ok-model-v2", V1, GSL_EINVAL, "model file version 2 holds a two-layer network, not a one-layer classifier (bp_model_file_read_mlp reads it)" },
-  { "ok-model-v1", V2, GSL_EINVAL, "model file version 1 holds a one-layer classifier, not a two-layer network" },
-  { "model-empty", V2, GSL_EINVAL, "truncated model file: 0 bytes, shorter than the 28-byte header" },
-  { "model-version-4", V2, GSL_EINVAL, "model file version 4 is not supported (only 1, 2 and 3)" },
-  { "model-v2-header-cut", V2, GSL_EINVAL, "truncated model file: 30 bytes, shorter than the 36-byte header" },
-  { "model-v2-no-hidden", V2, GSL_EINVAL, "bad sizes in the header: 2 classes, 2 inputs, image 1 x 2, no hidden units" },
-  { "model-v2-bad-activation", V2, GSL_EINVAL, "bad activation 7 in the header (0 relu, 1 sigmoid, 2 tanh)" },
-  { "model-v2-bad-checksum", V2, GSL_EINVAL, "checksum mismatch: the model file is corrupt" },
-  { "model-v2-nan", V2, GSL_EINVAL, "parameter 16 is not a finite number" },
-  { "model-v2-sizes-overflow", V2, GSL_EINVAL, "bad sizes in the header: 2 classes, 4294967295 inputs and the hidden units make a file longer than " },
-  { "ok-model-v3", V1, GSL_EINVAL, "model file version 3 holds a convolutional network, not a one-layer classifier (bp_model_file_read_cnn reads it)" },
-  { "ok-model-v3", V2, GSL_EINVAL, "model file version 3 holds a convolutional network, not a two-layer network (bp_model_file_read_cnn reads it)" },
-  { "ok-model-v1", V3, GSL_EINVAL, "model file version 1 holds a one-layer classifier, not a convolutional network (bp_model_file_read reads it)" },
-  { "ok-model-v2", V3, GSL_EINVAL, "model file version 2 holds a two-layer network, not a convolutional network (bp_model_file_read_mlp reads it)" },
-  { "model-version-4", V3, GSL_EINVAL, "model file version 4 is not supported (only 1, 2 and 3)" },
-  { "model-v3-header-cut", V3, GSL_EINVAL, "truncated model file: 40 bytes, shorter than the 48-byte header" },
-  { "model-v3-bad-kernel", V3, GSL_EINVAL, "bad sizes in the header: 2 classes, image 4 x 4 (16 inputs), 1 and 1 channels, kernel 3, padding 2" },
-  { "model-v3-small-image", V3, GSL_EINVAL, "bad sizes in the header: 2 classes, image 3 x 4 (12 inputs), 1 and 1 channels, kernel 5, padding 2 (the image must be at least 4 x 4" },
-  { "model-v3-payload-cut", V3, GSL_EINVAL, "truncated model file: 492 bytes, expected 500" },
-  { "model-v3-nan", V3, GSL_EINVAL, "parameter 55 is not a finite number" },
-  { "model-v3-header-cut", LAYERS, GSL_EINVAL, "truncated model file: 40 bytes, shorter than the 48-byte header" },
-  { "model-bad-magic", LAYERS, GSL_EINVAL, "not a backprop model file (bad magic number)" },
-  { "model-version-0", LAYERS, GSL_EINVAL, "model file version 0 is not supported (only 1, 2 and 3)" },
-  { "model-payload-cut", LAYERS, GSL_EINVAL, "truncated model file: 60 bytes, expected 80 for 2 x 2" },
-  { "model-v2-header-cut", LAYERS, GSL_EINVAL, "truncated model file: 30 bytes, shorter than the 36-byte header" },
+  { "model-empty", READ, GSL_EINVAL, "truncated model file: 0 bytes, shorter than the 28-byte header" },
+  { "model-header-cut", READ, GSL_EINVAL, "truncated model file: 20 bytes, shorter than the 28-byte header" },
+  { "model-bad-magic", READ, GSL_EINVAL, "not a backprop model file (bad magic number)" },
+  { "model-version-0", READ, GSL_EINVAL, "model file version 0 is not supported (only 1 to 4)" },
+  { "model-version-5", READ, GSL_EINVAL, "model file version 5 is not supported (only 1 to 4)" },
+  { "model-bad-checksum", READ, GSL_EINVAL, "checksum mismatch: the model file is corrupt" },
+  { "model-payload-cut", READ, GSL_EINVAL, "truncated model file: 60 bytes, expected 80 for 2 x 2" },
+  { "model-overlong", READ, GSL_EINVAL, "overlong model file: 81 bytes, expected 80 for 2 x 2" },
+  { "model-bad-shape", READ, GSL_EINVAL, "bad sizes in the header: 2 classes, 2 inputs, image 3 x 1" },
+  { "model-zero-classes", READ, GSL_EINVAL, "bad sizes in the header: 0 classes, 2 inputs, image 1 x 2" },
+  { "model-sizes-overflow", READ, GSL_EINVAL, "bad sizes in the header: 4294967295 classes, 4294967295 inputs make a file longer than " },
+  { "model-nan", READ, GSL_EINVAL, "parameter 3 is not a finite number" },
+  { "model-inf", READ, GSL_EINVAL, "parameter 5 is not a finite number" },
+  { "model-v2-header-cut", READ, GSL_EINVAL, "truncated model file: 30 bytes, shorter than the 36-byte header" },
+  { "model-v2-no-hidden", READ, GSL_EINVAL, "bad sizes in the header: 2 classes, 2 inputs, image 1 x 2, no hidden units" },
+  { "model-v2-bad-activation", READ, GSL_EINVAL, "bad activation 7 in the header (0 relu, 1 sigmoid, 2 tanh)" },
+  { "model-v2-bad-checksum", READ, GSL_EINVAL, "checksum mismatch: the model file is corrupt" },
+  { "model-v2-nan", READ, GSL_EINVAL, "parameter 16 is not a finite number" },
+  { "model-v2-sizes-overflow", READ, GSL_EINVAL, "bad sizes in the header: 2 classes, 4294967295 inputs and the hidden units make a file longer than " },
+  { "model-v3-header-cut", READ, GSL_EINVAL, "truncated model file: 40 bytes, shorter than the 48-byte header" },
+  { "model-v3-bad-kernel", READ, GSL_EINVAL, "bad sizes in the header: 2 classes, image 4 x 4 (16 inputs), 1 and 1 channels, kernel 3, padding 2" },
+  { "model-v3-small-image", READ, GSL_EINVAL, "bad sizes in the header: 2 classes, image 3 x 4 (12 inputs), 1 and 1 channels, kernel 5, padding 2 (the image must be at least 4 x 4" },
+  { "model-v3-payload-cut", READ, GSL_EINVAL, "truncated model file: 492 bytes, expected 500" },
+  { "model-v3-nan", READ, GSL_EINVAL, "parameter 55 is not a finite number" },
+  { "model-v4-header-cut", READ, GSL_EINVAL, "truncated model file: 95 bytes, shorter than its header" },
+  { "model-v4-payload-cut", READ, GSL_EINVAL, "truncated model file: 239 bytes, expected 251 for 2 x 2 with a hidden layer" },
+  { "model-v4-bad-checksum", READ, GSL_EINVAL, "checksum mismatch: the model file is corrupt" },
+  { "model-v4-block-shape", READ, GSL_EINVAL, "corrupt header: block 1 is W1 4 x 2, but a mlp network of these sizes has W1 3 x 2 there" },
+  { "model-v4-unknown-type", READ, GSL_EINVAL, "unknown network type 'rnn' in the header" },
+  { "model-v4-huge", READ, GSL_EINVAL, "bad sizes in the header: 4294967295 classes, 4294836225 inputs make a file longer than " },
+  { "model-v4-nan", READ, GSL_EINVAL, "parameter 9 is not a finite number" },
+  { "model-v3-header-cut", SHAPE, GSL_EINVAL, "truncated model file: 40 bytes, shorter than the 48-byte header" },
+  { "model-bad-magic", SHAPE, GSL_EINVAL, "not a backprop model file (bad magic number)" },
+  { "model-version-0", SHAPE, GSL_EINVAL, "model file version 0 is not supported (only 1 to 4)" },
+  { "model-payload-cut", SHAPE, GSL_EINVAL, "truncated model file: 60 bytes, expected 80 for 2 x 2" },
+  { "model-v2-header-cut", SHAPE, GSL_EINVAL, "truncated model file: 30 bytes, shorter than the 36-byte header" },
+  { "model-v4-header-cut", SHAPE, GSL_EINVAL, "truncated model file: 95 bytes, shorter than its header" },
+  { "model-v4-block-shape", SHAPE, GSL_EINVAL, "corrupt header: block 1 is W1 4 x 2, but a mlp network of these sizes has W1 3 x 2 there" },
+  { "model-v4-unknown-type", SHAPE, GSL_EINVAL, "unknown network type 'rnn' in the header" },
+  { "model-v4-huge", SHAPE, GSL_EINVAL, "make a file longer than " },
 };
 #define N_MODEL (sizeof model_cases / sizeof model_cases[0])
 
-/* Read model case c with its reader; returns the code, err the message;
+/* Read model case c with its function; returns the code, err the message;
    checks that nothing is returned. */
 static int
 read_model_case (const model_case *c, const char *path, char *err, size_t errlen)
 {
   int status;
-  if (c->reader == V1)
+  if (c->reader == READ)
     {
-      gsl_matrix *W;
-      gsl_vector *b;
-      status = bp_model_file_read (path, &W, &b, NULL, NULL, err, errlen);
-      ck_assert_ptr_null (W);
-      ck_assert_ptr_null (b);
-    }
-  else if (c->reader == V2)
-    {
-      bp_mlp *net;
-      status = bp_model_file_read_mlp (path, &net, NULL, NULL, err, errlen);
-      ck_assert_ptr_null (net);
-    }
-  else if (c->reader == V3)
-    {
-      bp_cnn *net;
-      status = bp_model_file_read_cnn (path, &net, err, errlen);
+      bp_net *net = (bp_net *) 1;
+      status = bp_model_file_read (path, &net, NULL, err, errlen);
       ck_assert_ptr_null (net);
     }
   else
     {
-      size_t layers = 99;
-      status = bp_model_file_layers (path, &layers, err, errlen);
-      ck_assert_uint_eq (layers, 99);
+      const bp_net_type *T = bp_net_linear;
+      status = bp_model_file_shape (path, &T, NULL, err, errlen);
+      ck_assert_ptr_eq (T, bp_net_linear);
     }
   return status;
 }
@@ -880,66 +995,72 @@ count_model_cases (int reader)
 
 START_TEST (test_model_read_malformed)
 {
-  model_cases_of (V1, _i);
+  model_cases_of (READ, _i);
 }
 END_TEST
 
-START_TEST (test_model_read_mlp_malformed)
+START_TEST (test_model_shape_malformed)
 {
-  model_cases_of (V2, _i);
+  model_cases_of (SHAPE, _i);
 }
 END_TEST
 
-START_TEST (test_model_read_cnn_malformed)
+/* The file's parameter k, decoded from the bytes as bp_model_file.h
+   documents them (head: the header's bytes). */
+static double
+param_of (const char *file, size_t head, size_t k)
 {
-  model_cases_of (V3, _i);
+  bytes f = { { 0 }, 0 };
+  for (size_t i = 0; i < N_CORPUS; i++)
+    if (strcmp (corpus[i].name, file) == 0)
+      corpus[i].make (&f);
+  ck_assert_uint_ge (f.len, head + 8 * (k + 1));
+  uint64_t bits = 0;
+  for (size_t j = 0; j < 8; j++)
+    bits |= (uint64_t) f.b[head + 8 * k + j] << (8 * j);
+  double x;
+  memcpy (&x, &bits, sizeof x);
+  return x;
 }
-END_TEST
-
-START_TEST (test_model_layers_malformed)
-{
-  model_cases_of (LAYERS, _i);
-}
-END_TEST
 
 START_TEST (test_model_valid)
 {
-  /* the valid files the malformed ones are made from read */
-  gsl_matrix *W;
-  gsl_vector *b;
-  bp_mlp *net;
-  size_t layers, rows, cols;
+  /* the valid files the malformed ones are made from read, each into the
+     row and shape its version holds, theta its parameters in file order */
+  static const struct
+  {
+    const char *file;
+    size_t head, count, n_hidden, hidden, C1;
+    const char *type;
+    bp_activation act;
+  } ok[] = {
+    { "ok-model-v1", 28, 6, 0, 0, 0, "linear", BP_RELU },
+    { "ok-model-v2", 36, 17, 1, 3, 0, "mlp", BP_TANH },
+    { "ok-model-v3", 48, 56, 0, 0, 1, "cnn", BP_RELU },
+    { "ok-model-v4", V4_HEAD, 17, 1, 3, 0, "mlp", BP_TANH },
+  };
   char err[1024] = "";
-  ck_assert_msg (bp_model_file_read (path_of ("ok-model-v1"), &W, &b, &rows, &cols, err,
-                                     sizeof err) == GSL_SUCCESS, "%s", err);
-  ck_assert_double_eq (gsl_matrix_get (W, 1, 1), 0.25 * 3 - 1);
-  ck_assert_double_eq (gsl_vector_get (b, 1), 0.25 * 5 - 1);
-  gsl_matrix_free (W);
-  gsl_vector_free (b);
-  ck_assert_msg (bp_model_file_read_mlp (path_of ("ok-model-v2"), &net, &rows, &cols, err,
-                                         sizeof err) == GSL_SUCCESS, "%s", err);
-  ck_assert_int_eq (net->act, BP_TANH);
-  ck_assert_uint_eq (net->H, 3);
-  ck_assert_double_eq (gsl_vector_get (net->b2, 1), 0.25 * 16 - 1);
-  bp_mlp_free (net);
-  ck_assert_int_eq (bp_model_file_layers (path_of ("ok-model-v1"), &layers, err, sizeof err),
-                    GSL_SUCCESS);
-  ck_assert_uint_eq (layers, 1);
-  ck_assert_int_eq (bp_model_file_layers (path_of ("ok-model-v2"), &layers, err, sizeof err),
-                    GSL_SUCCESS);
-  ck_assert_uint_eq (layers, 2);
-  bp_cnn *cnn;
-  ck_assert_msg (bp_model_file_read_cnn (path_of ("ok-model-v3"), &cnn, err, sizeof err)
+  bp_net *net;
+  const bp_net_type *T;
+  bp_net_shape s;
+  ck_assert_msg (bp_model_file_read (path_of (ok[_i].file), &net, NULL, err, sizeof err)
                  == GSL_SUCCESS, "%s", err);
-  ck_assert_uint_eq (cnn->rows, 4);
-  ck_assert_uint_eq (cnn->C2, 1);
-  ck_assert_ptr_null (cnn->W3);
-  ck_assert_double_eq (gsl_matrix_get (cnn->K1, 0, 0), -1.0);   /* parameter 0 */
-  ck_assert_double_eq (gsl_vector_get (cnn->b4, 1), 0.25 * 55 - 1);
-  bp_cnn_free (cnn);
-  ck_assert_int_eq (bp_model_file_layers (path_of ("ok-model-v3"), &layers, err, sizeof err),
+  ck_assert_str_eq (net->type->name, ok[_i].type);
+  ck_assert_uint_eq (net->size, ok[_i].count);
+  ck_assert_uint_eq (net->shape.n, 2);
+  ck_assert_uint_eq (net->shape.n_hidden, ok[_i].n_hidden);
+  ck_assert_uint_eq (net->shape.hidden[0], ok[_i].hidden);
+  ck_assert_uint_eq (net->shape.C1, ok[_i].C1);
+  ck_assert_int_eq (net->shape.act, ok[_i].act);
+  for (size_t k = 0; k < net->size; k++)
+    ck_assert_double_eq (gsl_vector_get (net->theta, k),
+                         param_of (ok[_i].file, ok[_i].head, k));
+  ck_assert_int_eq (bp_model_file_shape (path_of (ok[_i].file), &T, &s, err, sizeof err),
                     GSL_SUCCESS);
-  ck_assert_uint_eq (layers, 3);
+  ck_assert_ptr_eq (T, net->type);
+  ck_assert_uint_eq (s.rows * s.cols, net->shape.rows * net->shape.cols);
+  ck_assert_uint_eq (s.hidden[0], ok[_i].hidden);
+  bp_net_free (net);
 }
 END_TEST
 
@@ -1008,38 +1129,18 @@ model_suite (void)
 {
   Suite *s = suite_create ("bp_model_file_read");
   TCase *tc = tcase_create ("malformed corpus");
-  tcase_add_loop_test (tc, test_model_read_malformed, 0, count_model_cases (V1));
-  tcase_add_test (tc, test_model_valid);
+  tcase_add_loop_test (tc, test_model_read_malformed, 0, count_model_cases (READ));
+  tcase_add_loop_test (tc, test_model_valid, 0, 4);
   suite_add_tcase (s, tc);
   return s;
 }
 
 static Suite *
-model_mlp_suite (void)
+shape_suite (void)
 {
-  Suite *s = suite_create ("bp_model_file_read_mlp");
+  Suite *s = suite_create ("bp_model_file_shape");
   TCase *tc = tcase_create ("malformed corpus");
-  tcase_add_loop_test (tc, test_model_read_mlp_malformed, 0, count_model_cases (V2));
-  suite_add_tcase (s, tc);
-  return s;
-}
-
-static Suite *
-model_cnn_suite (void)
-{
-  Suite *s = suite_create ("bp_model_file_read_cnn");
-  TCase *tc = tcase_create ("malformed corpus");
-  tcase_add_loop_test (tc, test_model_read_cnn_malformed, 0, count_model_cases (V3));
-  suite_add_tcase (s, tc);
-  return s;
-}
-
-static Suite *
-layers_suite (void)
-{
-  Suite *s = suite_create ("bp_model_file_layers");
-  TCase *tc = tcase_create ("malformed corpus");
-  tcase_add_loop_test (tc, test_model_layers_malformed, 0, count_model_cases (LAYERS));
+  tcase_add_loop_test (tc, test_model_shape_malformed, 0, count_model_cases (SHAPE));
   suite_add_tcase (s, tc);
   return s;
 }
@@ -1051,6 +1152,6 @@ main (int argc, char **argv)
     return write_corpus (argv[2]);
   gsl_set_error_handler_off ();
   Suite *(*const suites[]) (void) = { idx_suite, dataset_suite, model_suite,
-                                      model_mlp_suite, model_cnn_suite, layers_suite };
+                                      shape_suite };
   return test_run_suites (suites, sizeof suites / sizeof suites[0]);
 }

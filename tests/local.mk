@@ -240,6 +240,11 @@ BP_SUITES += tests/check_cnn
 tests_check_cnn_CFLAGS = $(TEST_CFLAGS)
 tests_check_cnn_LDADD = $(TEST_LDADD)
 
+# Every row of the network table (bp_net.h) and the one trainer (issue 23).
+BP_SUITES += tests/check_net
+tests_check_net_CFLAGS = $(TEST_CFLAGS)
+tests_check_net_LDADD = $(TEST_LDADD)
+
 # A run that fails early, stops cleanly on a signal and resumes to the same
 # bytes; divergence; the progress line on a pty (issue 11, items 3-5).
 check_PROGRAMS += tests/write-huge-model
@@ -333,3 +338,9 @@ CLEANFILES += po-complete.*
 BP_SUITES += tests/check_noise
 tests_check_noise_CFLAGS = $(TEST_CFLAGS)
 tests_check_noise_LDADD = $(TEST_LDADD)
+## Model files written by 0.1.0 (versions 1-3 with their training state),
+## read, evaluated and resumed by the current program (tests/data/legacy/README).
+EXTRA_DIST += tests/data/legacy
+TESTS += tests/model-legacy.sh
+EXTRA_DIST += tests/model-legacy.sh
+CLEANFILES += model-legacy.*

@@ -81,10 +81,11 @@ for f in "$tmp"/dcopy/*-ubyte*; do
 done
 
 # eval refuses a model of another shape from its header, before reading
-# its parameters: 28x28 made 14x56 (784 inputs still) and a parameter
-# byte spoilt, which a reader of the parameters reports instead
+# its parameters: 28x28 made 14x56 (784 inputs still; rows at 16 + 6,
+# after "linear", bp_model_file.h) and a parameter byte spoilt, which a
+# reader of the parameters reports instead
 cp "$tmp/model" "$tmp/shape" || exit 99
-printf '\016\000\000\000\070\000\000\000' | dd of="$tmp/shape" bs=1 seek=20 conv=notrunc 2>/dev/null
+printf '\016\000\000\000\070\000\000\000' | dd of="$tmp/shape" bs=1 seek=22 conv=notrunc 2>/dev/null
 printf '\377\377' | dd of="$tmp/shape" bs=1 seek=100 conv=notrunc 2>/dev/null
 expect 2 "is a model of 14x56 images" "eval of a model of another shape" -- \
   "$prog" eval --model "$tmp/shape" --data "$data"
@@ -249,7 +250,8 @@ expect 2 "train-images-idx3-ubyte.gz: cannot open: a symbolic link to '$tmp/nowh
   "train on a dangling .gz link" -- \
   "$prog" train --data "$tmp/dangling" --epochs 1 --model "$tmp/dm"
 cp "$tmp/cnn" "$tmp/c2000" || exit 99
-printf '\320\007\000\000' | dd of="$tmp/c2000" bs=1 seek=28 conv=notrunc 2>/dev/null
+# C1 at 16 + 3 ("cnn") + 20 (bp_model_file.h: no hidden layer)
+printf '\320\007\000\000' | dd of="$tmp/c2000" bs=1 seek=39 conv=notrunc 2>/dev/null
 expect 2 "2000 and 2 channels (at most 1024)" "eval of a CNN of 2000 channels" -- \
   "$prog" eval --model "$tmp/c2000" --data "$data"
 

@@ -12,16 +12,17 @@ main (int argc, char **argv)
 {
   if (argc != 2)
     return 2;
-  gsl_matrix *W = gsl_matrix_alloc (10, 784);
-  gsl_vector *b = gsl_vector_calloc (10);
-  if (!W || !b)
+  const bp_net_shape shape = { .rows = 28, .cols = 28, .n = 10 };
+  bp_net *net = bp_net_alloc (bp_net_linear, &shape);
+  if (!net)
     return 1;
-  gsl_matrix_set_all (W, 1e307);
+  /* W, the first block: 10 x 784; b stays 0 */
+  for (size_t k = 0; k < 10 * 784; k++)
+    gsl_vector_set (net->theta, k, 1e307);
   char err[256];
-  int s = bp_model_file_write (argv[1], W, b, 28, 28, err, sizeof err);
+  int s = bp_model_file_write (argv[1], net, NULL, err, sizeof err);
   if (s != GSL_SUCCESS)
     fprintf (stderr, "%s\n", err);
-  gsl_matrix_free (W);
-  gsl_vector_free (b);
+  bp_net_free (net);
   return s == GSL_SUCCESS ? 0 : 1;
 }

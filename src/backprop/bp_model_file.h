@@ -1,5 +1,5 @@
-/* bp_model_file.h -- saving and loading the classifier's W and b, or the
-   two-layer network's W1, b1, W2, b2, or the convolutional network (bp_cnn.h).
+/* bp_model_file.h -- saving and loading a network of bp_net.h (any row
+   of its table) with, optionally, its training state.
 
    File format, version 1: the one-layer classifier (all integers
    little-endian unsigned 32-bit, all reals IEEE 754 binary64
@@ -41,14 +41,45 @@
                       order and shapes of bp_cnn_blocks, matrices row-major
      ..      4        CRC-32 of every byte before it
 
-   A one-layer model is always written as version 1, so older programs
-   still read it; a file's version tells which kind it holds
-   (bp_model_file_layers).
+   Version 4 (0.2.0): any network of bp_net.h, named by its type; the
+   one written.  L is the type's name's length, h its hidden layers, B
+   its blocks:
 
-   The training state (bp_train_state), optional, follows a version 1 or
-   2 model's CRC in a file saved by `backprop train', so that a run can be
-   continued (`--resume'); the readers above ignore it (older programs
-   refuse such a file: its length is not a bare model's).  With c the
+     0       8        magic "BPMODEL\n"
+     8       4        version, 4
+     12      4        L (1 to BP_MODEL_FILE_MAX_NAME)
+     16      L        the type's name (bp_net_type's name: "linear", "mlp",
+                      "cnn", ...), printable ASCII without a NUL
+     then, from a = 16 + L, the shape (bp_net_shape):
+     a       4        rows, a+4  4  cols: the image (rows cols inputs)
+     a+8     4        n, the classes
+     a+12    4        h, the hidden layers (0 to BP_NET_MAX_HIDDEN)
+     a+16    4 h      their units, in order (each 1 to BP_MODEL_FILE_MAX_HIDDEN)
+     ..      4        the activation: 0 relu, 1 sigmoid, 2 tanh (bp_activation)
+     ..      4        C1, 4  C2: the convolutions' channels (0 without;
+                      at most BP_MODEL_FILE_MAX_CHANNELS)
+     ..      4        B, the blocks
+     ..               B times: 4 its name's length l (1 to
+                      BP_MODEL_FILE_MAX_NAME), l its name ("W1", "b1", ...),
+                      4 size1, 4 size2 (0: a vector of size1)
+     ..      8 c      the parameters: the blocks back to back in that
+                      order, matrices row-major (bp_net's theta), c the
+                      blocks' elements
+     ..      4        CRC-32 of every byte before it
+
+   The blocks must be exactly the layout the named type gives for the
+   shape (bp_net_type's layout): names, order and sizes.  A file whose
+   blocks disagree is corrupt, and is refused.
+
+   Versions 1-3, written by 0.1.0, are read into the rows they hold:
+   version 1 a "linear" network, version 2 an "mlp" of one hidden layer,
+   version 3 a "cnn" (relu; its hidden layer when H > 0); their
+   parameters are already in the row's order.
+
+   The training state (bp_train_state), optional, follows the model's CRC
+   (of any version) in a file saved by `backprop train', so that a run can
+   be continued (`--resume'); bp_model_file_read reads it when asked to.
+   With c the
    model's parameter count and R the bytes of the RNG's state:
 
      0       8        magic "BPSTATE\n"
@@ -58,7 +89,7 @@
                       images held out, seed (little-endian unsigned 64-bit)
      56      8 each   learning rate, momentum, weight decay (binary64)
      80      8 c      the momentum's velocity of every parameter, in the
-                      model's order (W, b; or W1, b1, W2, b2; or bp_cnn_blocks' order)
+                      model's order (bp_net's theta: its blocks back to back)
      ..      R        gsl_rng_state of the shuffling's mt19937 (this
                       machine's layout: 5,000 bytes on x86-64)
      ..      32 E     version 2 only, E the epochs done (> 0): per epoch,
@@ -105,57 +136,22 @@
 #define BP_MODEL_FILE_H
 #include <stddef.h>
 #include "bp_common.h"
-#include "bp_mlp.h"
-#include "bp_cnn.h"
+#include "bp_net.h"
 BP_BEGIN_DECLS
 
 #define BP_MODEL_FILE_MAGIC "BPMODEL\n"
-#define BP_MODEL_FILE_VERSION 1u
-#define BP_MODEL_FILE_VERSION_MLP 2u
-#define BP_MODEL_FILE_VERSION_CNN 3u
+#define BP_MODEL_FILE_VERSION 4u          /* written, by bp_model_file_write */
+#define BP_MODEL_FILE_VERSION_LINEAR 1u   /* read: 0.1.0's one-layer classifier */
+#define BP_MODEL_FILE_VERSION_MLP 2u      /* read: 0.1.0's two-layer network */
+#define BP_MODEL_FILE_VERSION_CNN 3u      /* read: 0.1.0's convolutional network */
 
 /* The readers refuse (GSL_EINVAL) a header beyond the sizes `backprop
    train' makes: convolutions of more channels, a hidden layer of more
    units. */
 #define BP_MODEL_FILE_MAX_CHANNELS 1024
 #define BP_MODEL_FILE_MAX_HIDDEN 100000
-
-/* Write W (n x m), b (n) and the image shape rows x cols (rows cols = m)
-   to path, atomically.  Non-finite values are refused (GSL_EDOM).
-   W and b are those of v = W u + b, derivations/01-forward-pass.md,
-   eq. (1.2); the file is not a formula (derivations/README.md). */
-int bp_model_file_write (const char *path, const gsl_matrix *W,
-                         const gsl_vector *b, size_t rows, size_t cols,
-                         char *err, size_t errlen);
-
-/* Read a model: *W and *b are newly allocated (free them with
-   gsl_matrix_free and gsl_vector_free); rows and cols may be NULL.
-   On error nothing is allocated. */
-int bp_model_file_read (const char *path, gsl_matrix **W, gsl_vector **b,
-                        size_t *rows, size_t *cols, char *err, size_t errlen);
-
-/* The two-layer network net, its input an image of rows x cols
-   (rows cols = net->m), as version 2, atomically.  Non-finite values are
-   refused (GSL_EDOM). */
-int bp_model_file_write_mlp (const char *path, const bp_mlp *net, size_t rows,
-                             size_t cols, char *err, size_t errlen);
-
-/* Read a version 2 file: *net is newly allocated (bp_mlp_free), with the
-   activation the file names; rows and cols may be NULL.  A version 1 file
-   is refused (GSL_EINVAL), as bp_model_file_read refuses version 2.  On
-   error *net is NULL. */
-int bp_model_file_read_mlp (const char *path, bp_mlp **net, size_t *rows,
-                            size_t *cols, char *err, size_t errlen);
-
-/* The convolutional network net as version 3, atomically; its image
-   shape is net's.  Non-finite values are refused (GSL_EDOM). */
-int bp_model_file_write_cnn (const char *path, const bp_cnn *net, char *err,
-                             size_t errlen);
-
-/* Read a version 3 file: *net newly allocated (bp_cnn_free).  Versions 1
-   and 2 are refused (GSL_EINVAL), as their readers refuse version 3.  On
-   error *net is NULL. */
-int bp_model_file_read_cnn (const char *path, bp_cnn **net, char *err, size_t errlen);
+/* The longest name of a type or a block in a version 4 file. */
+#define BP_MODEL_FILE_MAX_NAME 32
 
 /* What `backprop train --resume' needs, saved after the model. */
 typedef struct
@@ -180,46 +176,38 @@ enum
   BP_HISTORY_VALID_ACCURACY, BP_HISTORY_FIELDS
 };
 
-/* bp_model_file_write and bp_model_file_write_mlp with the training state
-   s after the model, in one atomic write.  s->velocity must have one
-   element per parameter and s->history, when not NULL, a row per epoch
-   done (GSL_EBADLEN), and every value be finite (GSL_EDOM).  Not a formula: derivations/14-mini-batch.md (resuming). */
-int bp_model_file_write_state (const char *path, const gsl_matrix *W,
-                               const gsl_vector *b, size_t rows, size_t cols,
-                               const bp_train_state *s, char *err, size_t errlen);
-int bp_model_file_write_mlp_state (const char *path, const bp_mlp *net,
-                                   size_t rows, size_t cols,
-                                   const bp_train_state *s, char *err,
-                                   size_t errlen);
-int bp_model_file_write_cnn_state (const char *path, const bp_cnn *net,
-                                   const bp_train_state *s, char *err,
-                                   size_t errlen);
-
-/* Read the training state of path (the model's checks and checksum, then
-   the state's): s->velocity, s->rng_state and s->history (NULL for a
-   state of version 1) newly allocated, freed by bp_train_state_free
-   (which accepts NULL).  GSL_EINVAL for a file
-   without one.  On error nothing is left allocated. */
-int bp_model_file_read_state (const char *path, bp_train_state *s, char *err,
-                              size_t errlen);
-void bp_train_state_free (bp_train_state *s);
-
-/* The kind of model in path, from its header (magic, version, sizes and
-   length checked; the parameters and checksum are checked by the readers):
-   *layers is the number of layers with parameters: 1 for the classifier
-   (version 1), 2 for the two-layer network (version 2), 3 for the
-   convolutional network, 4 with its hidden layer (version 3). */
-int bp_model_file_layers (const char *path, size_t *layers, char *err,
-                          size_t errlen);
-
-/* The shape of the model in path, from its header alone (checked as by
-   bp_model_file_layers): its layers (1 or 2), image rows and cols, number
-   of classes and hidden units (0 for none); each pointer may be NULL.
-   A caller can refuse a model of the wrong shape before reading (and
-   allocating) a file of up to 2^64 bytes. */
-int bp_model_file_shape (const char *path, size_t *layers, size_t *rows,
-                         size_t *cols, size_t *classes, size_t *hidden,
+/* Write net (its type's name, shape, blocks and parameters) as version 4
+   to path, atomically, and the training state s after it when s is not
+   NULL.  s->velocity must have one element per parameter (net->size, in
+   theta's order) and s->history, when not NULL, a row per epoch done
+   (GSL_EBADLEN); sizes of 2^32 or more, or names longer than
+   BP_MODEL_FILE_MAX_NAME, are GSL_EBADLEN; every value must be finite
+   (GSL_EDOM, the block named).  The file is not a formula
+   (derivations/README.md); the state: derivations/14-mini-batch.md
+   (resuming). */
+int bp_model_file_write (const char *path, const bp_net *net, const bp_train_state *s,
                          char *err, size_t errlen);
+
+/* Read the network of path, of version 1 to 4: *net newly allocated
+   (bp_net_free), of the row and shape the file names.  When s is not
+   NULL, the training state after the model too: s->velocity,
+   s->rng_state and s->history (NULL for a state of version 1) newly
+   allocated, freed by bp_train_state_free (which accepts NULL); a file
+   without one is GSL_EINVAL.  On error *net is NULL and nothing is left
+   allocated. */
+int bp_model_file_read (const char *path, bp_net **net, bp_train_state *s, char *err,
+                        size_t errlen);
+
+/* The type and shape of the network in path, from its header alone (the
+   magic, version, sizes, the blocks against the type's layout, and the
+   file's length checked; the parameters and checksum are checked by
+   bp_model_file_read): a caller can refuse a network of the wrong shape
+   before reading (and allocating) a file of up to 2^64 bytes.  type and
+   shape may each be NULL. */
+int bp_model_file_shape (const char *path, const bp_net_type **type,
+                         bp_net_shape *shape, char *err, size_t errlen);
+
+void bp_train_state_free (bp_train_state *s);
 
 BP_END_DECLS
 #endif /* BP_MODEL_FILE_H */

@@ -28,28 +28,8 @@
 #include "bp_common.h"
 #include "bp_idx.h"
 #include "bp_batch.h"
+#include "bp_net.h"   /* bp_sgd_params */
 BP_BEGIN_DECLS
-
-/* The ranges of a run's settings: `backprop train' refuses others on its
-   command line, and bp_model_file_read_state in a saved training state
-   (corrupt: such a run was never saved).  A learning rate is > 0, a
-   momentum in [0, 1), a weight decay >= 0, all finite. */
-#define BP_SGD_EPOCHS_MAX 100000u
-#define BP_SGD_BATCH_MAX 1000000u
-#define BP_SGD_SEED_MIN 1ul          /* mt19937's seeds (gsl_rng_set keeps 32 bits) */
-#define BP_SGD_SEED_MAX 4294967295ul
-#define BP_SGD_VALIDATION_MAX 4294967295ul   /* an IDX file counts in 32 bits */
-
-/* The optimiser's settings. */
-typedef struct
-{
-  size_t batch;       /* B, examples per step */
-  double lr;          /* eta, the learning rate of the first epoch */
-  double momentum;    /* mu in [0, 1): 0 is plain SGD */
-  double weight_decay;/* lambda >= 0: the loss minimised is
-                         L + (lambda/2) ||W||^2 (b is not decayed) */
-  size_t epochs;      /* the schedule's length */
-} bp_sgd_params;
 
 /* The defaults of `backprop train' (see bp_sgd_params_default in train.c).
    A NULL p is reported (GSL_ERROR_VOID, GSL_EFAULT) and nothing done. */
@@ -132,6 +112,47 @@ int bp_evaluate (const bp_dataset *d, const gsl_matrix *W, const gsl_vector *b,
    bp_mlp_evaluate. */
 int bp_count_predictions (const bp_dataset *d, size_t first, const gsl_matrix *V,
                           gsl_matrix_ulong *confusion, size_t *right);
+
+/* --- the one trainer, over a network of any row (bp_net.h) ------------- */
+
+/* What training a network keeps between steps, allocated once: the batch
+   matrices, the velocity of every parameter (one vector, net->theta's
+   layout: what a model file saves to resume), and the examples' order. */
+typedef struct
+{
+  bp_net_workspace *ws;
+  gsl_vector *velocity;   /* net->size, zero at first */
+  size_t count;
+  size_t *order;          /* count: a permutation of the examples */
+} bp_net_trainer;
+
+/* For count examples, batches of B and networks of net's type and shape.
+   NULL (GSL_EFAULT) for a NULL net, (GSL_EINVAL) for a zero count or B,
+   (GSL_ENOMEM) when out of memory; bp_net_trainer_free (NULL) does
+   nothing. */
+bp_net_trainer *bp_net_trainer_alloc (const bp_net *net, size_t count, size_t B);
+void bp_net_trainer_free (bp_net_trainer *t);
+
+/* Epoch number epoch (0-based, of p->epochs), as bp_train_epoch: shuffle
+   with rng, then per batch of t's B (the last may be smaller) the row's
+   backward, lambda theta added to the gradient of every weight block
+   (decay = 1; the biases not), and bp_sgd_update over the whole buffers
+   theta, grad, velocity -- one loop for every row.  *loss (may be NULL)
+   the mean training loss, each batch's taken before its update; progress
+   may be NULL (GSL_CONTINUE when it stops the epoch).  The network must
+   have the data's image and classes, and t be made for it and d
+   (GSL_EBADLEN); its parameters finite (GSL_EDOM); GSL_EOVRFLW (no error
+   handler) when the run diverges.
+   derivations/14-mini-batch.md, eqs. (14.1)-(14.10) */
+int bp_net_train_epoch (const bp_dataset *d, const bp_sgd_params *p, size_t epoch,
+                        gsl_rng *rng, bp_net_trainer *t,
+                        bp_progress_function progress, void *arg,
+                        bp_net *net, double *loss);
+
+/* Classify every example of d in batches of ws's B, as bp_evaluate:
+   *accuracy, *loss and confusion (n x n) may each be NULL. */
+int bp_net_evaluate (const bp_dataset *d, const bp_net *net, bp_net_workspace *ws,
+                     gsl_matrix_ulong *confusion, double *accuracy, double *loss);
 
 BP_END_DECLS
 #endif /* BP_TRAIN_H */

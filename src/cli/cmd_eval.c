@@ -1,6 +1,6 @@
 /* cmd_eval.c -- `backprop eval': the test accuracy, the confusion matrix
    and each class's precision and recall of a model saved by `backprop
-   train', whatever its kind (models.h). */
+   train', whatever its row of the network table (bp_net.h). */
 #include <config.h>
 #include <getopt.h>
 #include <stdio.h>
@@ -11,7 +11,7 @@
 #include "cli/blas_threads.h"
 #include "cli/classes.h"
 #include "cli/data_dir.h"
-#include "cli/models.h"
+#include "backprop/bp_train.h"
 
 typedef struct
 {
@@ -142,18 +142,22 @@ cmd_eval (int argc, char **argv)
   if (status != 0)
     return status < 0 ? 0 : status;
   char err[1024], what[256];
-  size_t rows, cols, layers, n;
+  size_t rows, cols, n;
+  bp_net_shape shape;
   blas_threads_default (1);   /* as train: doc/performance.md, "Threads" */
   loop_threads_like_blas (1);
-  model M = { NULL, NULL };
+  bp_net *M = NULL;
+  bp_net_workspace *ws = NULL;
   /* the header's shape against the test set's before the parameters are
      read: a model of the wrong shape (up to 2^64 bytes) is refused unread */
-  if (bp_model_file_shape (o.model, &layers, &rows, &cols, &n, NULL, err, sizeof err)
-      != GSL_SUCCESS)
+  if (bp_model_file_shape (o.model, NULL, &shape, err, sizeof err) != GSL_SUCCESS)
     {
       fprintf (stderr, "%s: eval: %s\n", program_name, err);
       return 2;
     }
+  rows = shape.rows;
+  cols = shape.cols;
+  n = shape.n;
   bp_dataset test;
   const char *data = data_dir ("eval", o.data);
   if (data == NULL)
@@ -173,24 +177,23 @@ cmd_eval (int argc, char **argv)
       bp_dataset_free (&test);
       return 2;
     }
-  M.kind = model_kind_layers (layers);   /* 1 to 4: checked by the header's reader */
-  const int loaded = M.kind->load (&M, o.model, &rows, &cols, err, sizeof err);
+  const int loaded = bp_model_file_read (o.model, &M, NULL, err, sizeof err);
   if (loaded != GSL_SUCCESS)
     {
       fprintf (stderr, "%s: eval: %s\n", program_name, err);
-      M.kind->free (&M);
       bp_dataset_free (&test);
       return loaded == GSL_ENOMEM ? EXIT_NOT_CARRIED_OUT : EXIT_USAGE;
     }
   if ((status = class_names_load ("eval", o.classes, data, n, &names)) != 0)
     goto out;
   status = EXIT_NOT_CARRIED_OUT;
-  if ((confusion = gsl_matrix_ulong_alloc (n, n)) == NULL)
+  if ((confusion = gsl_matrix_ulong_alloc (n, n)) == NULL
+      || (ws = bp_net_workspace_alloc (M, M->type->eval_batch)) == NULL)
     {
       fprintf (stderr, "%s: eval: out of memory\n", program_name);
       goto out;
     }
-  const int s = M.kind->evaluate (&M, &test, confusion, &accuracy, &loss);
+  const int s = bp_net_evaluate (&test, M, ws, confusion, &accuracy, &loss);
   if (s != GSL_SUCCESS)
     {
       fprintf (stderr, "%s: eval: %s\n", program_name,
@@ -201,13 +204,14 @@ cmd_eval (int argc, char **argv)
         status = EXIT_USAGE;   /* the model is refused: bad input */
       goto out;
     }
-  M.kind->describe (&M, what, sizeof what);
+  bp_net_describe (M, what, sizeof what);
   print_report (&o, data, what, &test, &names, confusion, accuracy, loss);
   status = 0;
 out:
   if (confusion) gsl_matrix_ulong_free (confusion);
   class_names_free (&names);
-  M.kind->free (&M);
+  bp_net_workspace_free (ws);
+  bp_net_free (M);
   bp_dataset_free (&test);
   return status;
 }

@@ -1,9 +1,9 @@
 /* cmd_train.c -- `backprop train': mini-batch SGD of a model of
-   models.h's table (the 784 -> 10 softmax classifier, or with --hidden H
+   the library's network table (bp_net.h) (the 784 -> 10 softmax classifier, or with --hidden H
    the two-layer network 784 -> H -> 10) on MNIST-format data
    (Fashion-MNIST by default), with the functions `make check' verifies.
    parse_options reads the command line into a train_options; run_train
-   does the run, the same for every model kind. */
+   does the run, the same for every row of the network table (bp_net.h). */
 #include <config.h>
 #include <errno.h>
 #include <getopt.h>
@@ -21,13 +21,12 @@
 #include <gsl/gsl_rng.h>
 #include "backprop/bp_idx.h"
 #include "backprop/bp_train.h"
-#include "backprop/bp_mlp_train.h"
+#include "backprop/bp_net.h"
 #include "backprop/bp_model_file.h"
 #include "cli/cli.h"
 #include "cli/blas_threads.h"
 #include "cli/data_dir.h"
-#include "backprop/bp_cnn_train.h"
-#include "cli/models.h"
+#include "backprop/bp_cnn.h"
 #include "cli/model_lock.h"
 #include "cli/plot.h"
 #include "cli/progress.h"
@@ -47,7 +46,7 @@
 typedef struct
 {
   const char *data, *model, *plot, *resume;
-  size_t hidden;
+  size_t n_hidden, hidden[BP_NET_MAX_HIDDEN];   /* --hidden's list */
   bp_activation act;
   size_t conv[2];      /* C1, C2; 0, 0: no convolutions */
   bp_sgd_params p;
@@ -64,10 +63,8 @@ typedef struct
 static void
 print_train_help (void)
 {
-  bp_sgd_params p, q, c;
-  bp_sgd_params_default (&p);
-  bp_mlp_sgd_params_default (&q);
-  bp_cnn_sgd_params_default (&c);
+  const bp_sgd_params p = bp_net_linear->defaults, q = bp_net_mlp->defaults,
+    c = bp_net_cnn->defaults;
   printf ("Usage: %s train [OPTION]...\n", program_name);
   printf ("Train the one-layer softmax classifier v = W u + b (W 10x784, u the\n"
           "28x28 image's pixels / 255) by mini-batch SGD with momentum, the fused\n"
@@ -86,7 +83,9 @@ print_train_help (void)
           "                      (default $BACKPROP_DATA, else %s,\n"
           "                      from the Debian package %s)\n"
           "  -H, --hidden=H      hidden units: 0 for the one-layer classifier (default),\n"
-          "                      1 to 100000 for the two-layer network\n"
+          "                      1 to 100000 for the two-layer network; H1,H2,... (up\n"
+          "                      to 8) for a deeper perceptron (its model file is not\n"
+          "                      written yet: not with --model)\n"
           "  -a, --activation=F  the hidden layer's f: relu (default), sigmoid or tanh\n"
           "  -c, --conv=C1,C2    the convolutional network of C1 and C2 channels (1 to\n"
           "                      1024 each); -H adds its fully connected hidden layer\n"
@@ -173,6 +172,34 @@ parse_conv (const char *arg, size_t conv[2])
   return 0;
 }
 
+/* "H" or "H1,H2,...": each 1 to BP_MODEL_FILE_MAX_HIDDEN (a lone 0: no
+   hidden layer); 0 on success. */
+static int
+parse_hidden (const char *arg, size_t *count, size_t hidden[BP_NET_MAX_HIDDEN])
+{
+  char buf[256];
+  if (strlen (arg) >= sizeof buf)
+    return -1;
+  strcpy (buf, arg);
+  size_t k = 0;
+  for (char *save = NULL, *tok = strtok_r (buf, ",", &save); tok;
+       tok = strtok_r (NULL, ",", &save))
+    {
+      unsigned long ul;
+      if (k == BP_NET_MAX_HIDDEN || parse_ulong (tok, &ul) != 0
+          || ul > BP_MODEL_FILE_MAX_HIDDEN)
+        return -1;
+      hidden[k++] = ul;
+    }
+  if (k == 0 || arg[strlen (arg) - 1] == ',' || strstr (arg, ",,"))
+    return -1;
+  for (size_t j = 0; j < k; j++)
+    if (hidden[j] == 0 && k > 1)
+      return -1;
+  *count = hidden[0] == 0 ? 0 : k;
+  return 0;
+}
+
 /* The command line into o; -1 after --help, 0 on success, else the exit
    status of a usage error (reported). */
 static int
@@ -208,7 +235,7 @@ parse_options (int argc, char **argv, train_options *o)
   o->act = BP_RELU;
   o->seed = 1;
   o->validation = SIZE_MAX;
-  bp_sgd_params_default (&o->p);
+  o->p = bp_net_linear->defaults;
   int c;
   optind = 1;
   while ((c = getopt_long (argc, argv, "d:H:a:c:e:b:l:u:w:v:s:m:r:p:h", longopts, NULL))
@@ -221,9 +248,9 @@ parse_options (int argc, char **argv, train_options *o)
           o->data = optarg;
           break;
         case 'H':
-          if (parse_ulong (optarg, &ul) != 0 || ul > BP_MODEL_FILE_MAX_HIDDEN)
-            return bad_value ("hidden layer size", optarg, "a whole number from 0 to 100000");
-          o->hidden = ul;
+          if (parse_hidden (optarg, &o->n_hidden, o->hidden) != 0)
+            return bad_value ("hidden layer size", optarg, "a whole number from 0 to 100000, "
+                              "or up to 8 of 1 to 100000 separated by commas");
           break;
         case 'a':
           if (bp_activation_from_name (optarg, &o->act) != GSL_SUCCESS)
@@ -309,17 +336,16 @@ parse_options (int argc, char **argv, train_options *o)
   if (set_act && o->conv[0] > 0)
     return usage_error ("--activation is for the two-layer network: the "
                         "convolutional network's activations are relu");
-  if (set_act && o->hidden == 0)
+  if (o->n_hidden > 1 && o->conv[0] > 0)
+    return usage_error ("--conv takes one hidden layer (--hidden=H)");
+  if (set_act && o->n_hidden == 0)
     return usage_error ("--activation needs --hidden=H (H > 0)");
   if (o->model == NULL)
     o->model = o->resume ? o->resume : DEFAULT_MODEL;
-  if (o->hidden > 0 || o->conv[0] > 0)
+  if (o->n_hidden > 0 || o->conv[0] > 0)
     {
-      bp_sgd_params q;
-      if (o->conv[0] > 0)
-        bp_cnn_sgd_params_default (&q);
-      else
-        bp_mlp_sgd_params_default (&q);
+      const bp_net_shape want = { .n_hidden = o->n_hidden, .C1 = o->conv[0] };
+      const bp_sgd_params q = bp_net_type_of (&want)->defaults;
       o->p.epochs = o->set_epochs ? o->p.epochs : q.epochs;
       o->p.batch = o->set_batch ? o->p.batch : q.batch;
       o->p.lr = o->set_lr ? o->p.lr : q.lr;
@@ -348,8 +374,8 @@ differs (int given, const char *option, double want, double saved, const char *p
    or the model it names is the one loaded (M, of rows x cols images),
    so that the original command with --resume appended continues it. */
 static int
-resume_settings_agree (const train_options *o, const bp_train_state *st, const model *M,
-                       size_t rows, size_t cols)
+resume_settings_agree (const train_options *o, const bp_train_state *st,
+                       const bp_net *M)
 {
   const char *f = o->resume;
   if (differs (o->set_epochs, "--epochs", (double) o->p.epochs, (double) st->epochs, f)
@@ -364,18 +390,19 @@ resume_settings_agree (const train_options *o, const bp_train_state *st, const m
   if (!o->set_shape)
     return 0;
   /* the model the options name, described as the loaded one is */
-  const model_shape want = { rows * cols, M->kind->classes (M), o->hidden, o->act, rows,
-                             cols, o->conv[0], o->conv[1] };
-  model W = { model_kind_of (&want), NULL };
+  bp_net_shape want = { M->shape.rows, M->shape.cols, M->shape.n, o->n_hidden, { 0 },
+                        o->act, o->conv[0], o->conv[1] };
+  memcpy (want.hidden, o->hidden, sizeof want.hidden);
+  bp_net *W = bp_net_alloc (bp_net_type_of (&want), &want);
   char a[256], b[256];
-  if (W.kind->alloc (&W, &want) != 0)
+  if (W == NULL)
     {
       fprintf (stderr, _("%s: train: out of memory\n"), program_name);
       return EXIT_NOT_CARRIED_OUT;
     }
-  W.kind->describe (&W, a, sizeof a);
-  W.kind->free (&W);
-  M->kind->describe (M, b, sizeof b);
+  bp_net_describe (W, a, sizeof a);
+  bp_net_free (W);
+  bp_net_describe (M, b, sizeof b);
   if (strcmp (a, b) == 0)
     return 0;
   fprintf (stderr, _("%s: train: --resume: the options give the %s, but %s holds the "
@@ -474,8 +501,8 @@ catch_stops (void)
 /* Save with every stop signal blocked, so that no signal leaves the
    temporary file of the atomic save behind. */
 static int
-save_blocked (const model *M, const char *path, size_t rows, size_t cols,
-              const bp_train_state *s, char *err, size_t len)
+save_blocked (const bp_net *M, const char *path, const bp_train_state *s, char *err,
+              size_t len)
 {
   sigset_t block, old;
   sigemptyset (&block);
@@ -484,7 +511,7 @@ save_blocked (const model *M, const char *path, size_t rows, size_t cols,
   sigaddset (&block, SIGHUP);
   sigprocmask (SIG_BLOCK, &block, &old);
   saving = 1;
-  const int status = M->kind->save (M, path, rows, cols, s, err, len);
+  const int status = bp_model_file_write (path, M, s, err, len);
   saving = 0;
   sigprocmask (SIG_SETMASK, &old, NULL);
   if (quit_signal)
@@ -594,30 +621,24 @@ run_train (train_options *o, model_lock *lock)
 {
   char err[1024], what[256];
   bp_train_state st = { 0 };
-  model M = { NULL, NULL };
+  bp_net *M = NULL;
+  const bp_net_type *type;
+  bp_net_trainer *t = NULL;
+  bp_net_workspace *ev = NULL;
   size_t first = 0;   /* the first epoch to run (0-based) */
   int png = 0;        /* curves.png drawn */
   if (o->resume)
     {
-      size_t layers, rows, cols;
-      if (bp_model_file_layers (o->resume, &layers, err, sizeof err) != GSL_SUCCESS
-          || bp_model_file_read_state (o->resume, &st, err, sizeof err) != GSL_SUCCESS)
+      if (bp_model_file_read (o->resume, &M, &st, err, sizeof err) != GSL_SUCCESS)
         {
           fprintf (stderr, "%s: train: --resume: %s\n", program_name, err);
           return 2;
         }
-      M.kind = model_kind_layers (layers);
-      if (M.kind == NULL || M.kind->load (&M, o->resume, &rows, &cols, err, sizeof err) != 0)
-        {
-          fprintf (stderr, "%s: train: --resume: %s\n", program_name, err);
-          if (M.kind) M.kind->free (&M);
-          bp_train_state_free (&st);
-          return 2;
-        }
-      const int agree = resume_settings_agree (o, &st, &M, rows, cols);
+      type = M->type;
+      const int agree = resume_settings_agree (o, &st, M);
       if (agree != 0)
         {
-          M.kind->free (&M);
+          bp_net_free (M);
           bp_train_state_free (&st);
           return agree;
         }
@@ -633,15 +654,15 @@ run_train (train_options *o, model_lock *lock)
         {
           fprintf (stderr, "%s: train: --resume: %s: the run is complete (%zu of %zu "
                    "epochs)\n", program_name, o->resume, first, o->p.epochs);
-          M.kind->free (&M);
+          bp_net_free (M);
           bp_train_state_free (&st);
           return 2;
         }
     }
   else
     {
-      const model_shape want = { .H = o->hidden, .C1 = o->conv[0], .C2 = o->conv[1] };
-      M.kind = model_kind_of (&want);
+      const bp_net_shape want = { .n_hidden = o->n_hidden, .C1 = o->conv[0] };
+      type = bp_net_type_of (&want);
     }
   /* one BLAS thread unless OPENBLAS_NUM_THREADS says otherwise: never
      slower than one thread, also when another process is busy on the
@@ -660,7 +681,7 @@ run_train (train_options *o, model_lock *lock)
       || (o->plot && check_plot_dir (o->plot) != 0)
       || (status = model_lock_take ("train", o->model, lock)) != 0)
     {
-      if (M.impl) M.kind->free (&M);
+      bp_net_free (M);
       bp_train_state_free (&st);
       return status;
     }
@@ -668,24 +689,23 @@ run_train (train_options *o, model_lock *lock)
   int loaded;
   if ((loaded = data_load ("train", data, "train", &all)) != 0)
     {
-      if (M.impl) M.kind->free (&M);
+      bp_net_free (M);
       bp_train_state_free (&st);
       return loaded;
     }
   if ((loaded = data_load ("train", data, "t10k", &test)) != 0)
     {
-      if (M.impl) M.kind->free (&M);
+      bp_net_free (M);
       bp_train_state_free (&st);
       bp_dataset_free (&all);
       return loaded;
     }
-  const size_t n = all.n_classes, m = all.rows * all.cols;
+  const size_t n = all.n_classes;
   gsl_rng *rng = gsl_rng_alloc (gsl_rng_mt19937);
   /* the whole run's figures (bp_train_state's history), NaN where a
      resumed state of version 1 did not keep them */
   gsl_matrix *hist = gsl_matrix_alloc (o->p.epochs, BP_HISTORY_FIELDS);
   size_t known = 0;   /* the epochs of hist with figures, from the first */
-  gsl_vector *vel = NULL;
   if (o->validation == SIZE_MAX)
     o->validation = all.count / VALIDATION_SHARE;
   if (test.rows != all.rows || test.cols != all.cols)
@@ -717,32 +737,34 @@ run_train (train_options *o, model_lock *lock)
   /* the rng's draws, in order: the split, the starting point, the shuffles */
   gsl_rng_set (rng, o->seed);
   split_validation (&all, o->validation, rng, &val, &train);
-  const model_shape shape = { m, n, o->hidden, o->act, all.rows, all.cols, o->conv[0],
-                              o->conv[1] };
-  if ((!o->resume && (M.kind->alloc (&M, &shape) != 0 || M.kind->init (&M, rng) != 0))
-      || M.kind->trainer (&M, train.count, o->p.batch) != 0
-      || (vel = gsl_vector_alloc (M.kind->count (&M))) == NULL)
+  bp_net_shape shape = { all.rows, all.cols, n, o->n_hidden, { 0 }, o->act, o->conv[0],
+                         o->conv[1] };
+  memcpy (shape.hidden, o->hidden, sizeof shape.hidden);
+  if ((!o->resume && ((M = bp_net_alloc (type, &shape)) == NULL
+                      || bp_net_init (M, rng) != GSL_SUCCESS))
+      || (t = bp_net_trainer_alloc (M, train.count, o->p.batch)) == NULL
+      || (ev = bp_net_workspace_alloc (M, M->type->eval_batch)) == NULL)
     {
       fprintf (stderr, "%s: train: out of memory\n", program_name);
       status = EXIT_NOT_CARRIED_OUT;
       goto out;
     }
-  if (M.kind->classes (&M) != n)
+  if (M->shape.n != n)
     {
       fprintf (stderr, "%s: train: --resume: %s is a model of %zu classes, the data "
-               "in %s have %zu\n", program_name, o->resume, M.kind->classes (&M), data, n);
+               "in %s have %zu\n", program_name, o->resume, M->shape.n, data, n);
       goto out;
     }
   if (o->resume)
     {
-      if (st.rng_size != gsl_rng_size (rng) || st.velocity->size != vel->size)
+      if (st.rng_size != gsl_rng_size (rng) || st.velocity->size != M->size)
         {
           fprintf (stderr, "%s: train: --resume: %s: the saved state does not fit this "
                    "program's RNG or the model\n", program_name, o->resume);
           goto out;
         }
       memcpy (gsl_rng_state (rng), st.rng_state, st.rng_size);
-      M.kind->velocity (&M, st.velocity, 0);
+      gsl_vector_memcpy (t->velocity, st.velocity);
       gsl_matrix_set_all (hist, GSL_NAN);
       if (st.history)
         {
@@ -751,7 +773,7 @@ run_train (train_options *o, model_lock *lock)
           known = first;
         }
     }
-  M.kind->describe (&M, what, sizeof what);
+  bp_net_describe (M, what, sizeof what);
   if (!o->json)
     {
   printf ("backprop train: %s: %zu training, %zu validation and %zu test images of "
@@ -785,7 +807,8 @@ run_train (train_options *o, model_lock *lock)
                                                o->p.epochs * per_epoch);
       stop_note_set (pr.on, e, o->resume || e > 0, o->model);
       double train_loss, val_loss = 0.0, val_acc = 0.0;
-      int s = M.kind->epoch (&M, &train, &o->p, e, rng, train_step, &pr, &train_loss);
+      int s = bp_net_train_epoch (&train, &o->p, e, rng, t, train_step, &pr, M,
+                                  &train_loss);
       if (s == GSL_CONTINUE)
         {
           /* stopped between two batches: the file keeps epoch e's save */
@@ -802,7 +825,7 @@ run_train (train_options *o, model_lock *lock)
           goto out;
         }
       if (s == GSL_SUCCESS && val.count > 0)
-        s = M.kind->evaluate (&M, &val, NULL, &val_acc, &val_loss);
+        s = bp_net_evaluate (&val, M, ev, NULL, &val_acc, &val_loss);
       progress_clear (&pr);
       char why[160];
       if (s == GSL_SUCCESS
@@ -855,13 +878,12 @@ run_train (train_options *o, model_lock *lock)
          history when every epoch's figures are known */
       gsl_matrix_view done = gsl_matrix_submatrix (hist, 0, 0, e + 1, BP_HISTORY_FIELDS);
       bp_train_state now = { e + 1, o->p.epochs, o->p.batch, o->validation, o->seed,
-                             o->p.lr, o->p.momentum, o->p.weight_decay, vel,
+                             o->p.lr, o->p.momentum, o->p.weight_decay, t->velocity,
                              gsl_rng_size (rng), gsl_rng_state (rng),
                              known == e + 1 ? &done.matrix : NULL };
-      M.kind->velocity (&M, vel, 1);
       if (model_lock_check ("train", lock) != 0)
         goto out;
-      if (save_blocked (&M, o->model, all.rows, all.cols, &now, err, sizeof err) != 0)
+      if (save_blocked (M, o->model, &now, err, sizeof err) != 0)
         {
           fprintf (stderr, "%s: train: %s\n", program_name, err);
           goto out;
@@ -883,7 +905,7 @@ run_train (train_options *o, model_lock *lock)
       goto out;
     }
   double test_acc, test_loss;
-  if (M.kind->evaluate (&M, &test, NULL, &test_acc, &test_loss) != GSL_SUCCESS)
+  if (bp_net_evaluate (&test, M, ev, NULL, &test_acc, &test_loss) != GSL_SUCCESS)
     {
       fprintf (stderr, "%s: train: the test set could not be evaluated\n", program_name);
       goto out;
@@ -901,8 +923,10 @@ run_train (train_options *o, model_lock *lock)
     }
   if (o->plot != NULL)
     {
-      size_t rows, cols;
-      const gsl_matrix *W = M.kind->weights (&M, all.rows, all.cols, &rows, &cols);
+      /* the first layer's rows: images, or the first convolution's kernels */
+      const gsl_matrix *W = M->block[0].matrix;
+      const int image = W->size2 == all.rows * all.cols;
+      const size_t rows = image ? all.rows : BP_CNN_K, cols = image ? all.cols : BP_CNN_K;
       if (plot_weights ("train", o->plot, W, rows, cols) != 0)
         goto out;
       const size_t shown = W->size1 < PLOT_MAX_UNITS ? W->size1 : PLOT_MAX_UNITS;
@@ -915,10 +939,11 @@ run_train (train_options *o, model_lock *lock)
   status = 0;
 out:
   fflush (stdout);
-  gsl_vector_free (vel);
+  bp_net_trainer_free (t);
+  bp_net_workspace_free (ev);
   if (hist) gsl_matrix_free (hist);
   if (rng) gsl_rng_free (rng);
-  if (M.impl) M.kind->free (&M);
+  bp_net_free (M);
   bp_train_state_free (&st);
   bp_dataset_free (&all);
   bp_dataset_free (&test);

@@ -9,7 +9,7 @@ backprop_SOURCES = \
   src/cli/plot.c src/cli/plot.h \
   src/cli/blas_threads.c src/cli/blas_threads.h \
   src/cli/memory_limit.c src/cli/memory_limit.h \
-  src/cli/models.c src/cli/models.h src/cli/progress.c src/cli/progress.h \
+  src/cli/progress.c src/cli/progress.h \
   src/cli/classes.c src/cli/classes.h \
   src/cli/model_lock.c src/cli/model_lock.h \
   src/cli/child.c src/cli/child.h src/cli/loader.c src/cli/loader.h

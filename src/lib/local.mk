@@ -92,6 +92,16 @@ src_lib_libbackprop_la_SOURCES += \
   src/lib/train/mlp_train.c \
   src/lib/train/cnn_train.c
 pkginclude_HEADERS += \
+  src/backprop/bp_net.h \
   src/backprop/bp_train.h \
   src/backprop/bp_mlp_train.h \
   src/backprop/bp_cnn_train.h
+
+# Networks as types (bp_net.h): the buffers and dispatch, and the rows.
+src_lib_libbackprop_la_SOURCES += \
+  src/lib/net/net.h \
+  src/lib/net/net.c \
+  src/lib/net/linear.c \
+  src/lib/net/mlp.c \
+  src/lib/net/deep.c \
+  src/lib/net/cnn.c

@@ -1,7 +1,7 @@
 /* fuzz_model_file.c -- fuzz harness (see fuzz.h) of the model-file
-   readers: bp_model_file_layers, bp_model_file_read (version 1) and
-   bp_model_file_read_mlp (version 2) on arbitrary files, and the writers
-   on what they read.
+   reader: bp_model_file_shape and bp_model_file_read (versions 1-4, with
+   and without the training state) on arbitrary files, and the writer on
+   what they read.
 
    Input: byte 0 is the mode, the rest the file F.  When mode & 1, the
    last 4 bytes of F are replaced by the CRC-32 of the bytes before them,
@@ -9,12 +9,11 @@
 
    Properties, from bp_model_file.h:
    - every answer is GSL_SUCCESS or GSL_EINVAL (the file is readable);
-   - at most one reader succeeds: bp_model_file_read exactly on a valid
-     version 1 file, bp_model_file_read_mlp on a valid version 2 file, and
-     then bp_model_file_layers says 1 or 2; when bp_model_file_layers
-     refuses the header, both readers refuse the file;
-   - success: the sizes are consistent (rows cols = m), every value is
-     finite, and writing what was read gives F again, byte for byte;
+   - bp_model_file_read succeeds only where bp_model_file_shape does, on
+     the type it names, and with the state only where it does without;
+   - success: every value is finite; writing what was read (with the
+     state when there is one) gives F again, byte for byte, for a version
+     4 file, and for versions 1-3 a file that reads back the same;
    - error: the outputs are NULL and the message starts with "PATH: ". */
 #include <config.h>
 #include <math.h>
@@ -72,16 +71,6 @@ file_equals (const char *path, const unsigned char *bytes, size_t len)
 }
 
 static int
-matrix_finite (const gsl_matrix *M)
-{
-  for (size_t i = 0; i < M->size1; i++)
-    for (size_t j = 0; j < M->size2; j++)
-      if (!isfinite (gsl_matrix_get (M, i, j)))
-        return 0;
-  return 1;
-}
-
-static int
 vector_finite (const gsl_vector *v)
 {
   for (size_t i = 0; i < v->size; i++)
@@ -111,54 +100,46 @@ LLVMFuzzerTestOneInput (const uint8_t *data, size_t size)
   FUZZ_ASSERT (path != NULL);
 
   char err[1024] = "", err1[1024] = "", err2[1024] = "";
-  size_t layers = 99, rows = 0, cols = 0;
-  const int sl = bp_model_file_layers (path, &layers, err, sizeof err);
-  FUZZ_ASSERT (sl == GSL_SUCCESS || sl == GSL_EINVAL);
-  FUZZ_ASSERT (sl != GSL_SUCCESS || layers == 1 || layers == 2);
-  FUZZ_ASSERT (sl == GSL_SUCCESS || (layers == 99 && starts_with_path (err, path)));
+  const bp_net_type *T = NULL;
+  const int sh = bp_model_file_shape (path, &T, NULL, err, sizeof err);
+  FUZZ_ASSERT (sh == GSL_SUCCESS || sh == GSL_EINVAL);
+  FUZZ_ASSERT (sh == GSL_SUCCESS ? T != NULL : T == NULL && starts_with_path (err, path));
 
-  gsl_matrix *W = (gsl_matrix *) 1;
-  gsl_vector *b = (gsl_vector *) 1;
-  const int s1 = bp_model_file_read (path, &W, &b, &rows, &cols, err1, sizeof err1);
+  bp_net *net = (bp_net *) 1, *with = (bp_net *) 1;
+  const int s1 = bp_model_file_read (path, &net, NULL, err1, sizeof err1);
   FUZZ_ASSERT (s1 == GSL_SUCCESS || s1 == GSL_EINVAL);
-  bp_mlp *net = (bp_mlp *) 1;
-  size_t rows2 = 0, cols2 = 0;
-  const int s2 = bp_model_file_read_mlp (path, &net, &rows2, &cols2, err2, sizeof err2);
+  bp_train_state st;
+  const int s2 = bp_model_file_read (path, &with, &st, err2, sizeof err2);
   FUZZ_ASSERT (s2 == GSL_SUCCESS || s2 == GSL_EINVAL);
-  FUZZ_ASSERT (s1 != GSL_SUCCESS || s2 != GSL_SUCCESS);
-  if (sl != GSL_SUCCESS)
-    FUZZ_ASSERT (s1 != GSL_SUCCESS && s2 != GSL_SUCCESS);
+  FUZZ_ASSERT (s1 != GSL_SUCCESS || sh == GSL_SUCCESS);
+  FUZZ_ASSERT (s2 != GSL_SUCCESS || s1 == GSL_SUCCESS);
+  FUZZ_ASSERT (s1 == GSL_SUCCESS || (net == NULL && starts_with_path (err1, path)));
+  FUZZ_ASSERT (s2 == GSL_SUCCESS || (with == NULL && st.velocity == NULL
+                                     && starts_with_path (err2, path)));
 
   if (s1 == GSL_SUCCESS)
     {
-      FUZZ_ASSERT (sl == GSL_SUCCESS && layers == 1);
-      FUZZ_ASSERT (W != NULL && b != NULL && b->size == W->size1);
-      FUZZ_ASSERT (rows * cols == W->size2);
-      FUZZ_ASSERT (matrix_finite (W) && vector_finite (b));
+      FUZZ_ASSERT (net->type == T && vector_finite (net->theta));
       char werr[1024];
-      FUZZ_ASSERT (bp_model_file_write (out_path, W, b, rows, cols, werr, sizeof werr)
+      const bp_train_state *state = s2 == GSL_SUCCESS ? &st : NULL;
+      FUZZ_ASSERT (state == NULL || vector_finite (st.velocity));
+      FUZZ_ASSERT (bp_model_file_write (out_path, net, state, werr, sizeof werr)
                    == GSL_SUCCESS);
-      FUZZ_ASSERT (file_equals (out_path, bytes, size));
-      gsl_matrix_free (W);
-      gsl_vector_free (b);
+      if (size >= 12 && bytes[8] == BP_MODEL_FILE_VERSION && !bytes[9] && !bytes[10]
+          && !bytes[11])
+        FUZZ_ASSERT (file_equals (out_path, bytes, size));
+      bp_net *back;
+      FUZZ_ASSERT (bp_model_file_read (out_path, &back, NULL, werr, sizeof werr)
+                   == GSL_SUCCESS);
+      FUZZ_ASSERT (back->type == net->type && gsl_vector_equal (back->theta, net->theta));
+      bp_net_free (back);
+      bp_net_free (net);
     }
-  else
-    FUZZ_ASSERT (W == NULL && b == NULL && starts_with_path (err1, path));
-
   if (s2 == GSL_SUCCESS)
     {
-      FUZZ_ASSERT (sl == GSL_SUCCESS && layers == 2);
-      FUZZ_ASSERT (net != NULL && net->H > 0 && rows2 * cols2 == net->m);
-      FUZZ_ASSERT (matrix_finite (net->W1) && vector_finite (net->b1)
-                   && matrix_finite (net->W2) && vector_finite (net->b2));
-      char werr[1024];
-      FUZZ_ASSERT (bp_model_file_write_mlp (out_path, net, rows2, cols2, werr, sizeof werr)
-                   == GSL_SUCCESS);
-      FUZZ_ASSERT (file_equals (out_path, bytes, size));
-      bp_mlp_free (net);
+      bp_train_state_free (&st);
+      bp_net_free (with);
     }
-  else
-    FUZZ_ASSERT (net == NULL && starts_with_path (err2, path));
 
   free (bytes);
   return 0;

@@ -56,41 +56,43 @@ main (int argc, char **argv)
     bp_dataset_free (&d);
   else
     refused++;
-  gsl_matrix *W = gsl_matrix_calloc (10, 784), *R = NULL, *G = gsl_matrix_alloc (10, 784),
+  gsl_matrix *W = gsl_matrix_calloc (10, 784), *G = gsl_matrix_alloc (10, 784),
              *x = gsl_matrix_calloc (28, 28), *gx = gsl_matrix_alloc (28, 28);
-  gsl_vector *b = gsl_vector_calloc (10), *rb = NULL, *gb = gsl_vector_alloc (10),
+  gsl_vector *b = gsl_vector_calloc (10), *gb = gsl_vector_alloc (10),
              *t = gsl_vector_calloc (10);
   if (W && G && x && gx && b && gb && t)
     {
       gsl_vector_set (t, 3, 1.0);
       if (bp_model_backward (W, b, x, t, G, gb, gx, NULL) != GSL_SUCCESS)
         refused++;
-      if (bp_model_file_write (model, W, b, 28, 28, err, sizeof err) != GSL_SUCCESS)
-        refused++;
-      else if (bp_model_file_read (model, &R, &rb, NULL, NULL, err, sizeof err) != GSL_SUCCESS)
-        refused++;
     }
   else
     refused++;
-  if (net != NULL)
+  /* the model file of a network of every row, written and read back */
+  const bp_net_shape shapes[] = { { .rows = 28, .cols = 28, .n = 10 },
+                                  { .rows = 2, .cols = 2, .n = 2, .n_hidden = 1,
+                                    .hidden = { 3 }, .act = BP_TANH },
+                                  { .rows = 4, .cols = 4, .n = 2, .C1 = 1, .C2 = 2 } };
+  const bp_net_type *types[] = { bp_net_linear, bp_net_mlp, bp_net_cnn };
+  for (size_t k = 0; k < 3; k++)
     {
-      bp_mlp *back = NULL;
-      if (bp_model_file_write_mlp (model, net, 2, 2, err, sizeof err) != GSL_SUCCESS)
+      bp_net *one = bp_net_alloc (types[k], &shapes[k]), *back = NULL;
+      if (one == NULL)
         refused++;
-      else if (bp_model_file_read_mlp (model, &back, NULL, NULL, err, sizeof err)
-               != GSL_SUCCESS)
+      else if (bp_model_file_write (model, one, NULL, err, sizeof err) != GSL_SUCCESS)
         refused++;
-      bp_mlp_free (back);
+      else if (bp_model_file_read (model, &back, NULL, err, sizeof err) != GSL_SUCCESS)
+        refused++;
+      bp_net_free (back);
+      bp_net_free (one);
     }
   unlink (model);
   bp_mlp_free (net);
   gsl_matrix_free (W);
-  gsl_matrix_free (R);
   gsl_matrix_free (G);
   gsl_matrix_free (x);
   gsl_matrix_free (gx);
   gsl_vector_free (b);
-  gsl_vector_free (rb);
   gsl_vector_free (gb);
   gsl_vector_free (t);
   printf ("alloc_all: %d calls refused\n", refused);

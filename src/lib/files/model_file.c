@@ -1,6 +1,8 @@
-/* model_file.c -- the model file: see bp_model_file.h for the format. */
+/* model_file.c -- the model file: see bp_model_file.h for the format.
+   bp_model_file_write writes version 4 for any bp_net; the reader takes
+   version 4 and the versions 1-3 of 0.1.0 (their headers decoded into the
+   matching row and shape, their parameters already in the row's order). */
 #include <config.h>
-#include <assert.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <libgen.h>
@@ -23,7 +25,10 @@
 #define HEADER_BYTES 28       /* version 1 */
 #define HEADER_BYTES_MLP 36   /* version 2 */
 #define HEADER_BYTES_CNN 48   /* version 3 */
-#define HEADER_BYTES_MAX HEADER_BYTES_CNN
+/* version 4: 16 + a name + the shape's 8 + BP_NET_MAX_HIDDEN integers +
+   BP_NET_MAX_BLOCKS blocks of 12 bytes and a name */
+#define HEADER_BYTES_MAX (16 + BP_MODEL_FILE_MAX_NAME + 4 * (8 + BP_NET_MAX_HIDDEN) \
+                          + BP_NET_MAX_BLOCKS * (12 + BP_MODEL_FILE_MAX_NAME))
 
 static void
 put_u32 (unsigned char *p, uint32_t x)
@@ -59,6 +64,22 @@ get_f64 (const unsigned char *p)
   return x;
 }
 
+static void
+put_u64 (unsigned char *p, uint64_t x)
+{
+  for (int k = 0; k < 8; k++)
+    p[k] = (unsigned char) (x >> (8 * k));
+}
+
+static uint64_t
+get_u64 (const unsigned char *p)
+{
+  uint64_t x = 0;
+  for (int k = 0; k < 8; k++)
+    x |= (uint64_t) p[k] << (8 * k);
+  return x;
+}
+
 /* a b + c, or SIZE_MAX when it overflows */
 static size_t
 mul_add (size_t a, size_t b, size_t c)
@@ -77,25 +98,12 @@ file_bytes_of (size_t head, size_t count)
   return len == SIZE_MAX ? 0 : len;
 }
 
-/* The parameters of a file, in order: a matrix (row-major) or a vector. */
-typedef struct
-{
-  const char *name;
-  const gsl_matrix *M;
-  const gsl_vector *v;
-} block;
-
+/* The elements of a block of the layout: size1 size2, or size1 for a
+   vector (size2 = 0); SIZE_MAX when it overflows. */
 static size_t
-block_size (block b)
+block_elements (size_t size1, size_t size2)
 {
-  return b.M ? b.M->size1 * b.M->size2 : b.v->size;
-}
-
-static double
-block_get (block b, size_t k)
-{
-  return b.M ? gsl_matrix_get (b.M, k / b.M->size2, k % b.M->size2)
-             : gsl_vector_get (b.v, k);
+  return mul_add (size1, size2 ? size2 : 1, 0);
 }
 
 /* Write all of buf to fd, then fsync it. */
@@ -211,35 +219,12 @@ release_signals (held_signals *h)
       raise (holdable[k]);
 }
 
-/* Write the header head (len_head bytes, magic and version included) and
-   the blocks' values after it, with the CRC, atomically. */
+/* Replace path by the len bytes of buf, atomically (bp_model_file.h):
+   path's checks, a temporary file beside it, the signals held, rename. */
 static int
-write_model (const char *path, const unsigned char *head, size_t len_head,
-             const block *blocks, size_t nblocks, const unsigned char *tail,
-             size_t len_tail, char *err, size_t errlen)
+save_bytes (const char *path, const unsigned char *buf, size_t len, char *err,
+            size_t errlen)
 {
-  size_t count = 0;
-  for (size_t k = 0; k < nblocks; k++)
-    {
-      for (size_t j = 0; j < block_size (blocks[k]); j++)
-        if (!isfinite (block_get (blocks[k], j)))
-          return report_file_error (err, errlen, GSL_EDOM, path, "cannot save: %s has a "
-                            "value that is not finite (element %zu)", blocks[k].name, j);
-      count += block_size (blocks[k]);
-    }
-  const size_t len = file_bytes_of (len_head, count);
-  unsigned char *buf = len && len <= SIZE_MAX - len_tail ? malloc (len + len_tail) : NULL;
-  if (buf == NULL)
-    return report_file_error (err, errlen, GSL_ENOMEM, path, "cannot save: out of memory");
-  memcpy (buf, head, len_head);
-  unsigned char *p = buf + len_head;
-  for (size_t k = 0; k < nblocks; k++)
-    for (size_t j = 0; j < block_size (blocks[k]); j++, p += 8)
-      put_f64 (p, block_get (blocks[k], j));
-  put_u32 (p, (uint32_t) crc32_z (crc32_z (0L, Z_NULL, 0), buf, len - 4));
-  if (len_tail)
-    memcpy (buf + len, tail, len_tail);   /* the training state, after the model */
-
   /* What path is now: only a regular file that may be written, or no
      file, may be replaced. */
   struct stat st;
@@ -249,7 +234,6 @@ write_model (const char *path, const unsigned char *head, size_t len_head,
       if (errno != ENOENT)
         {
           const int e = errno;
-          free (buf);
           return report_file_error (err, errlen, GSL_EFAILED, path, "cannot save: %s",
                                     strerror (e));
         }
@@ -265,7 +249,6 @@ write_model (const char *path, const unsigned char *head, size_t len_head,
     refusal = "read-only (make it writable, or remove it, to replace it)";
   if (refusal != NULL)
     {
-      free (buf);
       return report_file_error (err, errlen, GSL_EFAILED, path, "cannot save: it is %s; "
                                 "refused", refusal);
     }
@@ -274,7 +257,6 @@ write_model (const char *path, const unsigned char *head, size_t len_head,
   char *tmp = temp_name (path);
   if (tmp == NULL)
     {
-      free (buf);
       return report_file_error (err, errlen, GSL_ENOMEM, path, "cannot save: out of memory");
     }
   /* From the temporary file's creation to its rename or removal, the
@@ -286,7 +268,6 @@ write_model (const char *path, const unsigned char *head, size_t len_head,
     {
       int e = errno;
       release_signals (&held);
-      free (buf);
       free (tmp);
       return report_file_error (err, errlen, GSL_EFAILED, path,
                         "cannot create a temporary file beside it: %s", strerror (e));
@@ -301,7 +282,7 @@ write_model (const char *path, const unsigned char *head, size_t len_head,
       mode = 0666 & ~mask;
     }
   int status = GSL_SUCCESS, e = 0;
-  if (fchmod (fd, mode) != 0 || write_all (fd, buf, len + len_tail) != 0)
+  if (fchmod (fd, mode) != 0 || write_all (fd, buf, len) != 0)
     {
       e = errno;
       status = GSL_EFAILED;
@@ -323,117 +304,10 @@ write_model (const char *path, const unsigned char *head, size_t len_head,
     report_file_error (err, errlen, status, path, "cannot save: %s", strerror (e));
   else
     sync_directory (path);
-  free (buf);
   free (tmp);
   return status;
 }
 
-/* The header's first 28 bytes, common to every version: the magic's 8
-   bytes (without its NUL), the version, n, m, rows, cols. */
-static void
-put_header (unsigned char *head, uint32_t version, size_t n, size_t m, size_t rows,
-            size_t cols)
-{
-  memcpy (head, BP_MODEL_FILE_MAGIC, 8);   /* NOLINT(bugprone-not-null-terminated-result) */
-  put_u32 (head + 8, version);
-  put_u32 (head + 12, (uint32_t) n);
-  put_u32 (head + 16, (uint32_t) m);
-  put_u32 (head + 20, (uint32_t) rows);
-  put_u32 (head + 24, (uint32_t) cols);
-}
-
-static int
-write_linear (const char *path, const gsl_matrix *W, const gsl_vector *b,
-              size_t rows, size_t cols, const unsigned char *tail, size_t len_tail,
-              char *err, size_t errlen)
-{
-  if (!path || !W || !b)
-    return report_file_error (err, errlen, GSL_EFAULT, "bp_model_file_write",
-                      "path, W and b must not be NULL");
-  const size_t n = W->size1, m = W->size2;
-  if (b->size != n || rows * cols != m || n > UINT32_MAX || m > UINT32_MAX
-      || rows > UINT32_MAX || cols > UINT32_MAX)
-    return report_file_error (err, errlen, GSL_EBADLEN, path,
-                      "cannot save: b must have W's rows and W's columns must "
-                      "be rows x cols (each below 2^32)");
-  unsigned char head[HEADER_BYTES];
-  put_header (head, BP_MODEL_FILE_VERSION, n, m, rows, cols);
-  const block blocks[] = { { "W", W, NULL }, { "b", NULL, b } };
-  return write_model (path, head, HEADER_BYTES, blocks, 2, tail, len_tail, err, errlen);
-}
-
-static int
-write_mlp (const char *path, const bp_mlp *net, size_t rows, size_t cols,
-           const unsigned char *tail, size_t len_tail, char *err, size_t errlen)
-{
-  if (!path || !net)
-    return report_file_error (err, errlen, GSL_EFAULT, "bp_model_file_write_mlp",
-                      "path and net must not be NULL");
-  const size_t m = net->m, H = net->H, n = net->n;
-  if (net->W1->size1 != H || net->W1->size2 != m || net->b1->size != H
-      || net->W2->size1 != n || net->W2->size2 != H || net->b2->size != n
-      || rows * cols != m || n > UINT32_MAX || m > UINT32_MAX || H > UINT32_MAX
-      || rows > UINT32_MAX || cols > UINT32_MAX || bp_activation_name (net->act) == NULL)
-    return report_file_error (err, errlen, GSL_EBADLEN, path,
-                      "cannot save: W1, b1, W2, b2 must be H x m, H, n x H, n, "
-                      "m must be rows x cols (each below 2^32) and the activation known");
-  unsigned char head[HEADER_BYTES_MLP];
-  put_header (head, BP_MODEL_FILE_VERSION_MLP, n, m, rows, cols);
-  put_u32 (head + 28, (uint32_t) H);
-  put_u32 (head + 32, (uint32_t) net->act);
-  const block blocks[] = { { "W1", net->W1, NULL }, { "b1", NULL, net->b1 },
-                           { "W2", net->W2, NULL }, { "b2", NULL, net->b2 } };
-  return write_model (path, head, HEADER_BYTES_MLP, blocks, 4, tail, len_tail,
-                      err, errlen);
-}
-
-static int
-write_cnn (const char *path, const bp_cnn *net, const unsigned char *tail,
-           size_t len_tail, char *err, size_t errlen)
-{
-  if (!path || !net)
-    return report_file_error (err, errlen, GSL_EFAULT, "bp_model_file_write_cnn",
-                              "path and net must not be NULL");
-  if (net->n > UINT32_MAX || net->rows > UINT32_MAX || net->cols > UINT32_MAX
-      || net->C1 > UINT32_MAX || net->C2 > UINT32_MAX || net->H > UINT32_MAX)
-    return report_file_error (err, errlen, GSL_EBADLEN, path, "cannot save: the "
-                              "network's sizes must each be below 2^32");
-  unsigned char head[HEADER_BYTES_CNN];
-  put_header (head, BP_MODEL_FILE_VERSION_CNN, net->n, net->rows * net->cols, net->rows,
-              net->cols);
-  put_u32 (head + 28, (uint32_t) net->C1);
-  put_u32 (head + 32, (uint32_t) net->C2);
-  put_u32 (head + 36, (uint32_t) net->H);
-  put_u32 (head + 40, BP_CNN_K);
-  put_u32 (head + 44, BP_CNN_PAD);
-  bp_cnn_block b[BP_CNN_MAX_BLOCKS];
-  block blocks[BP_CNN_MAX_BLOCKS];
-  const size_t count = bp_cnn_blocks (net, b);
-  for (size_t k = 0; k < count; k++)
-    blocks[k] = (block) { b[k].name, b[k].M, b[k].v };
-  return write_model (path, head, HEADER_BYTES_CNN, blocks, count, tail, len_tail, err,
-                      errlen);
-}
-
-int
-bp_model_file_write_cnn (const char *path, const bp_cnn *net, char *err, size_t errlen)
-{
-  return write_cnn (path, net, NULL, 0, err, errlen);
-}
-
-int
-bp_model_file_write (const char *path, const gsl_matrix *W, const gsl_vector *b,
-                     size_t rows, size_t cols, char *err, size_t errlen)
-{
-  return write_linear (path, W, b, rows, cols, NULL, 0, err, errlen);
-}
-
-int
-bp_model_file_write_mlp (const char *path, const bp_mlp *net, size_t rows,
-                         size_t cols, char *err, size_t errlen)
-{
-  return write_mlp (path, net, rows, cols, NULL, 0, err, errlen);
-}
 
 /* ---- the training state (bp_model_file.h, "The training state") ---- */
 
@@ -441,22 +315,6 @@ bp_model_file_write_mlp (const char *path, const bp_mlp *net, size_t rows,
 #define STATE_VERSION 1u       /* without the run's history */
 #define STATE_VERSION_HISTORY 2u
 #define STATE_HEAD 80         /* magic to weight decay */
-
-static void
-put_u64 (unsigned char *p, uint64_t x)
-{
-  for (int k = 0; k < 8; k++)
-    p[k] = (unsigned char) (x >> (8 * k));
-}
-
-static uint64_t
-get_u64 (const unsigned char *p)
-{
-  uint64_t x = 0;
-  for (int k = 0; k < 8; k++)
-    x |= (uint64_t) p[k] << (8 * k);
-  return x;
-}
 
 /* The state section of s for a model of count parameters, newly
    allocated in *out (*len bytes); GSL_EBADLEN when the velocity does not
@@ -508,58 +366,6 @@ state_bytes (const char *path, const bp_train_state *s, size_t count,
   return GSL_SUCCESS;
 }
 
-int
-bp_model_file_write_state (const char *path, const gsl_matrix *W, const gsl_vector *b,
-                           size_t rows, size_t cols, const bp_train_state *s,
-                           char *err, size_t errlen)
-{
-  if (!path || !W || !b || !s)
-    return report_file_error (err, errlen, GSL_EFAULT, "bp_model_file_write_state",
-                              "path, W, b and s must not be NULL");
-  unsigned char *tail;
-  size_t len;
-  int status = state_bytes (path, s, W->size1 * W->size2 + b->size, &tail, &len, err,
-                            errlen);
-  if (status == GSL_SUCCESS)
-    status = write_linear (path, W, b, rows, cols, tail, len, err, errlen);
-  free (tail);
-  return status;
-}
-
-int
-bp_model_file_write_mlp_state (const char *path, const bp_mlp *net, size_t rows,
-                               size_t cols, const bp_train_state *s, char *err,
-                               size_t errlen)
-{
-  if (!path || !net || !s)
-    return report_file_error (err, errlen, GSL_EFAULT, "bp_model_file_write_mlp_state",
-                              "path, net and s must not be NULL");
-  unsigned char *tail;
-  size_t len;
-  const size_t count = net->H * (net->m + 1) + net->n * (net->H + 1);
-  int status = state_bytes (path, s, count, &tail, &len, err, errlen);
-  if (status == GSL_SUCCESS)
-    status = write_mlp (path, net, rows, cols, tail, len, err, errlen);
-  free (tail);
-  return status;
-}
-
-int
-bp_model_file_write_cnn_state (const char *path, const bp_cnn *net,
-                               const bp_train_state *s, char *err, size_t errlen)
-{
-  if (!path || !net || !s)
-    return report_file_error (err, errlen, GSL_EFAULT, "bp_model_file_write_cnn_state",
-                              "path, net and s must not be NULL");
-  unsigned char *tail;
-  size_t len;
-  int status = state_bytes (path, s, bp_cnn_count (net), &tail, &len, err, errlen);
-  if (status == GSL_SUCCESS)
-    status = write_cnn (path, net, tail, len, err, errlen);
-  free (tail);
-  return status;
-}
-
 void
 bp_train_state_free (bp_train_state *s)
 {
@@ -573,12 +379,129 @@ bp_train_state_free (bp_train_state *s)
   s->rng_state = NULL;
 }
 
+/* ---- writing: version 4 ---------------------------------------------- */
+
+/* A name field at p: its length, then its bytes; returns the end. */
+static unsigned char *
+put_name (unsigned char *p, const char *name)
+{
+  const size_t len = strlen (name);
+  put_u32 (p, (uint32_t) len);
+  memcpy (p + 4, name, len);
+  return p + 4 + len;
+}
+
+/* 1 when name fits a name field: 1 to BP_MODEL_FILE_MAX_NAME bytes. */
+static int
+name_fits (const char *name)
+{
+  return name != NULL && name[0] != '\0' && strlen (name) <= BP_MODEL_FILE_MAX_NAME;
+}
+
+/* GSL_SUCCESS when net can be written as version 4: its names fit, its
+   sizes are below 2^32 and its parameters finite; else the report. */
+static int
+net_writable (const char *path, const bp_net *net, char *err, size_t errlen)
+{
+  const bp_net_shape *s = &net->shape;
+  int fits = name_fits (net->type->name) && s->rows <= UINT32_MAX
+             && s->cols <= UINT32_MAX && s->n <= UINT32_MAX
+             && s->n_hidden <= BP_NET_MAX_HIDDEN && s->C1 <= UINT32_MAX
+             && s->C2 <= UINT32_MAX && net->n_blocks <= BP_NET_MAX_BLOCKS;
+  for (size_t k = 0; fits && k < s->n_hidden; k++)
+    fits = s->hidden[k] <= UINT32_MAX;
+  for (size_t k = 0; fits && k < net->n_blocks; k++)
+    fits = name_fits (net->layout[k].name) && net->layout[k].size1 <= UINT32_MAX
+           && net->layout[k].size2 <= UINT32_MAX;
+  if (!fits)
+    return report_file_error (err, errlen, GSL_EBADLEN, path, "cannot save: the "
+                              "network's sizes must each be below 2^32 and its names "
+                              "1 to %d bytes", BP_MODEL_FILE_MAX_NAME);
+  size_t at = 0;
+  for (size_t k = 0; k < net->n_blocks; k++)
+    {
+      const size_t count = block_elements (net->layout[k].size1, net->layout[k].size2);
+      for (size_t j = 0; j < count; j++)
+        if (!isfinite (gsl_vector_get (net->theta, at + j)))
+          return report_file_error (err, errlen, GSL_EDOM, path, "cannot save: %s has a "
+                                    "value that is not finite (element %zu)",
+                                    net->layout[k].name, j);
+      at += count;
+    }
+  return GSL_SUCCESS;
+}
+
+/* net's version 4 header (bp_model_file.h) into head, of
+   HEADER_BYTES_MAX bytes; returns its length. */
+static size_t
+put_header (unsigned char *head, const bp_net *net)
+{
+  const bp_net_shape *s = &net->shape;
+  memcpy (head, BP_MODEL_FILE_MAGIC, 8);   /* NOLINT(bugprone-not-null-terminated-result) */
+  put_u32 (head + 8, BP_MODEL_FILE_VERSION);
+  unsigned char *p = put_name (head + 12, net->type->name);
+  const size_t sizes[] = { s->rows, s->cols, s->n, s->n_hidden };
+  for (size_t k = 0; k < 4; k++, p += 4)
+    put_u32 (p, (uint32_t) sizes[k]);
+  for (size_t k = 0; k < s->n_hidden; k++, p += 4)
+    put_u32 (p, (uint32_t) s->hidden[k]);
+  const size_t more[] = { (size_t) s->act, s->C1, s->C2, net->n_blocks };
+  for (size_t k = 0; k < 4; k++, p += 4)
+    put_u32 (p, (uint32_t) more[k]);
+  for (size_t k = 0; k < net->n_blocks; k++, p += 8)
+    {
+      p = put_name (p, net->layout[k].name);
+      put_u32 (p, (uint32_t) net->layout[k].size1);
+      put_u32 (p + 4, (uint32_t) net->layout[k].size2);
+    }
+  return (size_t) (p - head);
+}
+
+int
+bp_model_file_write (const char *path, const bp_net *net, const bp_train_state *s,
+                     char *err, size_t errlen)
+{
+  if (!path || !net)
+    return report_file_error (err, errlen, GSL_EFAULT, "bp_model_file_write",
+                              "path and net must not be NULL");
+  int status = net_writable (path, net, err, errlen);
+  unsigned char *tail = NULL;
+  size_t len_tail = 0;
+  if (status == GSL_SUCCESS && s != NULL)
+    status = state_bytes (path, s, net->size, &tail, &len_tail, err, errlen);
+  if (status != GSL_SUCCESS)
+    return status;
+  unsigned char head[HEADER_BYTES_MAX];
+  const size_t len_head = put_header (head, net);
+  const size_t len = file_bytes_of (len_head, net->size);
+  unsigned char *buf = len && len <= SIZE_MAX - len_tail ? malloc (len + len_tail) : NULL;
+  if (buf == NULL)
+    {
+      free (tail);
+      return report_file_error (err, errlen, GSL_ENOMEM, path, "cannot save: out of memory");
+    }
+  memcpy (buf, head, len_head);
+  for (size_t k = 0; k < net->size; k++)
+    put_f64 (buf + len_head + 8 * k, gsl_vector_get (net->theta, k));
+  put_u32 (buf + len - 4, (uint32_t) crc32_z (crc32_z (0L, Z_NULL, 0), buf, len - 4));
+  if (len_tail)
+    memcpy (buf + len, tail, len_tail);   /* the training state, after the model */
+  status = save_bytes (path, buf, len + len_tail, err, errlen);
+  free (buf);
+  free (tail);
+  return status;
+}
+
+/* ---- reading: versions 1-3 (0.1.0) and 4 ----------------------------- */
+
 /* What a header says. */
 typedef struct
 {
   uint32_t version;
-  size_t n, m, rows, cols, H;   /* H = 0 in version 1 */
-  size_t C1, C2, k, pad;        /* version 3 only */
+  const bp_net_type *type;      /* the row of the file's network */
+  bp_net_shape shape;           /* its sizes */
+  size_t n, m, rows, cols, H;   /* H: the (largest) hidden layer's units, or 0 */
+  size_t C1, C2, k, pad;        /* channels; k and pad of version 3 */
   unsigned act;
   size_t head, count, len;      /* header bytes, parameters, model bytes */
   size_t state, rng_size;       /* the training state's bytes after them, or 0 */
@@ -605,7 +528,7 @@ static int
 corrupt_field (FILE *f, const unsigned char *head, const header *h, size_t len,
                field_fix *fix)
 {
-  if (h->version == BP_MODEL_FILE_VERSION_CNN   /* its count has no single field */
+  if (h->version >= BP_MODEL_FILE_VERSION_CNN   /* its count has no single field */
       || len < h->head + 4 || len > FIX_MAX_BYTES || (len - h->head - 4) % 8 != 0)
     return 0;
   const size_t count = (len - h->head - 4) / 8, n = h->n, m = h->m, H = h->H;
@@ -726,11 +649,185 @@ read_cnn_header (const unsigned char *head, const char *path, header *h, char *e
   return GSL_SUCCESS;
 }
 
-/* The magic, a known version (want, when not 0) and the sizes of the
-   header head, got bytes read of it. */
+/* The row and shape of a 0.1.0 header (versions 1-3): the one-layer
+   classifier, the two-layer network, the convolutional network (with its
+   hidden layer when H > 0). */
+static void
+legacy_net (header *h)
+{
+  bp_net_shape *s = &h->shape;
+  memset (s, 0, sizeof *s);
+  s->rows = h->rows;
+  s->cols = h->cols;
+  s->n = h->n;
+  s->n_hidden = h->H ? 1 : 0;
+  s->hidden[0] = h->H;
+  s->act = (bp_activation) h->act;   /* 0, relu, in versions 1 and 3 */
+  if (h->version == BP_MODEL_FILE_VERSION_CNN)
+    {
+      h->type = bp_net_cnn;
+      s->C1 = h->C1;
+      s->C2 = h->C2;
+    }
+  else
+    h->type = h->H ? bp_net_mlp : bp_net_linear;
+}
+
+/* The fields of a version 4 header, taken in order from got bytes;
+   cut once a field runs past them. */
+typedef struct
+{
+  const unsigned char *head;
+  size_t got, at;
+  int cut;
+} fields;
+
+static size_t
+take_u32 (fields *f)
+{
+  if (f->cut || f->got - f->at < 4)
+    {
+      f->cut = 1;
+      return 0;
+    }
+  f->at += 4;
+  return get_u32 (f->head + f->at - 4);
+}
+
+/* A name field into name (BP_MODEL_FILE_MAX_NAME + 1 bytes): 0, or -1
+   when its length is outside 1 to BP_MODEL_FILE_MAX_NAME or a byte is not
+   printable ASCII. */
 static int
-decode_header (const unsigned char *head, size_t got, const char *path, uint32_t want,
-               header *h, char *err, size_t errlen)
+take_name (fields *f, char *name)
+{
+  const size_t len = take_u32 (f);
+  name[0] = '\0';
+  if (f->cut)
+    return 0;
+  if (len == 0 || len > BP_MODEL_FILE_MAX_NAME)
+    return -1;
+  if (f->got - f->at < len)
+    {
+      f->cut = 1;
+      return 0;
+    }
+  for (size_t k = 0; k < len; k++)
+    if (f->head[f->at + k] < 0x21 || f->head[f->at + k] > 0x7e)
+      return -1;
+  memcpy (name, f->head + f->at, len);
+  name[len] = '\0';
+  f->at += len;
+  return 0;
+}
+
+/* "W 10 x 784", or "b 10" for a vector */
+static void
+block_text (char *buf, size_t len, const char *name, size_t size1, size_t size2)
+{
+  if (size2)
+    snprintf (buf, len, "%s %zu x %zu", name, size1, size2);
+  else
+    snprintf (buf, len, "%s %zu", name, size1);
+}
+
+/* Version 4 (bp_model_file.h): the type by its name, the shape, the
+   blocks against the row's layout for that shape. */
+static int
+decode_v4 (const unsigned char *head, size_t got, const char *path, header *h,
+           char *err, size_t errlen)
+{
+  fields f = { head, got, 12, 0 };
+  char name[BP_MODEL_FILE_MAX_NAME + 1];
+  bp_net_shape *s = &h->shape;
+  memset (s, 0, sizeof *s);
+  if (take_name (&f, name) != 0)
+    return report_file_error (err, errlen, GSL_EINVAL, path, "bad network type name "
+                              "in the header (1 to %d printable characters)",
+                              BP_MODEL_FILE_MAX_NAME);
+  s->rows = take_u32 (&f);
+  s->cols = take_u32 (&f);
+  s->n = take_u32 (&f);
+  s->n_hidden = take_u32 (&f);
+  size_t H = 0;
+  for (size_t k = 0; k < s->n_hidden && k < BP_NET_MAX_HIDDEN; k++)
+    {
+      s->hidden[k] = take_u32 (&f);
+      H = s->hidden[k] > H ? s->hidden[k] : H;
+    }
+  h->act = (unsigned) take_u32 (&f);
+  s->act = (bp_activation) h->act;
+  s->C1 = take_u32 (&f);
+  s->C2 = take_u32 (&f);
+  const size_t blocks = take_u32 (&f);
+  if (f.cut)
+    return report_file_error (err, errlen, GSL_EINVAL, path, "truncated model file: "
+                              "%zu bytes, shorter than its header", got);
+  if ((h->type = bp_net_type_by_name (name)) == NULL)
+    return report_file_error (err, errlen, GSL_EINVAL, path, "unknown network type "
+                              "'%s' in the header", name);
+  h->n = s->n;
+  h->rows = s->rows;
+  h->cols = s->cols;
+  h->m = mul_add (s->rows, s->cols, 0);
+  h->H = H;
+  h->C1 = s->C1;
+  h->C2 = s->C2;
+  if (s->n == 0 || s->rows == 0 || s->cols == 0 || h->m > UINT32_MAX
+      || s->n_hidden > BP_NET_MAX_HIDDEN)
+    return report_file_error (err, errlen, GSL_EINVAL, path, "bad sizes in the header: "
+                              "%zu classes, image %zu x %zu, %zu hidden layers (at most "
+                              "%d)", s->n, s->rows, s->cols, s->n_hidden, BP_NET_MAX_HIDDEN);
+  for (size_t k = 0; k < s->n_hidden; k++)
+    if (s->hidden[k] == 0)
+      return report_file_error (err, errlen, GSL_EINVAL, path, "bad sizes in the header: "
+                                "hidden layer %zu has no units", k + 1);
+  if (bp_activation_name (s->act) == NULL)
+    return report_file_error (err, errlen, GSL_EINVAL, path, "bad activation %u in the "
+                              "header (0 relu, 1 sigmoid, 2 tanh)", h->act);
+  if (sizes_beyond_train (h, path, err, errlen))
+    return GSL_EINVAL;
+  /* the row's own layout for these sizes: the file's blocks must be it */
+  size_t count;
+  bp_net_block_shape want[BP_NET_MAX_BLOCKS];
+  if (h->type->layout (s, &count, want) != GSL_SUCCESS)
+    return report_file_error (err, errlen, GSL_EINVAL, path, "bad sizes in the header "
+                              "for a %s network: %zu classes, image %zu x %zu, %zu hidden "
+                              "layers, channels %zu and %zu", h->type->name, s->n, s->rows,
+                              s->cols, s->n_hidden, s->C1, s->C2);
+  if (blocks != count)
+    return report_file_error (err, errlen, GSL_EINVAL, path, "corrupt header: %zu "
+                              "blocks, but a %s network of these sizes has %zu", blocks,
+                              h->type->name, count);
+  h->count = 0;
+  for (size_t k = 0; k < count; k++)
+    {
+      const int bad = take_name (&f, name);
+      const size_t size1 = take_u32 (&f), size2 = take_u32 (&f);
+      if (f.cut)
+        return report_file_error (err, errlen, GSL_EINVAL, path, "truncated model file: "
+                                  "%zu bytes, shorter than its header", got);
+      if (bad || strcmp (name, want[k].name) != 0 || size1 != want[k].size1
+          || size2 != want[k].size2)
+        {
+          char is[64 + BP_MODEL_FILE_MAX_NAME], should[64 + BP_MODEL_FILE_MAX_NAME];
+          block_text (is, sizeof is, bad ? "?" : name, size1, size2);
+          block_text (should, sizeof should, want[k].name, want[k].size1, want[k].size2);
+          return report_file_error (err, errlen, GSL_EINVAL, path, "corrupt header: "
+                                    "block %zu is %s, but a %s network of these sizes "
+                                    "has %s there", k + 1, is, h->type->name, should);
+        }
+      const size_t elements = block_elements (size1, size2);
+      h->count = elements == SIZE_MAX ? SIZE_MAX : mul_add (1, h->count, elements);
+    }
+  h->head = f.at;
+  return GSL_SUCCESS;
+}
+
+/* The magic, a known version and the sizes of the header head, got bytes
+   read of it: versions 1-3 (0.1.0) and 4. */
+static int
+decode_header (const unsigned char *head, size_t got, const char *path, header *h,
+               char *err, size_t errlen)
 {
   if (got < HEADER_BYTES)
     return report_file_error (err, errlen, GSL_EINVAL, path,
@@ -740,22 +837,14 @@ decode_header (const unsigned char *head, size_t got, const char *path, uint32_t
     return report_file_error (err, errlen, GSL_EINVAL, path,
                       "not a backprop model file (bad magic number)");
   h->version = get_u32 (head + 8);
-  /* the kinds a version holds, and the function that reads each */
-  static const char *const kinds[] = { NULL, "a one-layer classifier",
-                                       "a two-layer network", "a convolutional network" };
-  static const char *const readers[] = { NULL, "bp_model_file_read",
-                                         "bp_model_file_read_mlp", "bp_model_file_read_cnn" };
-  if (h->version < BP_MODEL_FILE_VERSION || h->version > BP_MODEL_FILE_VERSION_CNN)
+  if (h->version < BP_MODEL_FILE_VERSION_LINEAR || h->version > BP_MODEL_FILE_VERSION)
     return report_file_error (err, errlen, GSL_EINVAL, path,
-                      "model file version %lu is not supported (only %u, %u and %u)",
-                      (unsigned long) h->version, BP_MODEL_FILE_VERSION,
-                      BP_MODEL_FILE_VERSION_MLP, BP_MODEL_FILE_VERSION_CNN);
-  if (want != 0 && h->version != want)
-    return report_file_error (err, errlen, GSL_EINVAL, path,
-                      "model file version %lu holds %s, not %s (%s reads it)",
-                      (unsigned long) h->version, kinds[h->version], kinds[want],
-                      readers[h->version]);
-  h->head = h->version == BP_MODEL_FILE_VERSION ? HEADER_BYTES
+                      "model file version %lu is not supported (only %u to %u)",
+                      (unsigned long) h->version, BP_MODEL_FILE_VERSION_LINEAR,
+                      BP_MODEL_FILE_VERSION);
+  if (h->version == BP_MODEL_FILE_VERSION)
+    return decode_v4 (head, got, path, h, err, errlen);
+  h->head = h->version == BP_MODEL_FILE_VERSION_LINEAR ? HEADER_BYTES
             : h->version == BP_MODEL_FILE_VERSION_MLP ? HEADER_BYTES_MLP : HEADER_BYTES_CNN;
   if (got < h->head)
     return report_file_error (err, errlen, GSL_EINVAL, path,
@@ -766,9 +855,13 @@ decode_header (const unsigned char *head, size_t got, const char *path, uint32_t
   h->rows = get_u32 (head + 20);
   h->cols = get_u32 (head + 24);
   if (h->version == BP_MODEL_FILE_VERSION_CNN)
-    return read_cnn_header (head, path, h, err, errlen);
-  h->H = h->version == BP_MODEL_FILE_VERSION ? 0 : get_u32 (head + 28);
-  h->act = h->version == BP_MODEL_FILE_VERSION ? 0 : get_u32 (head + 32);
+    {
+      const int status = read_cnn_header (head, path, h, err, errlen);
+      legacy_net (h);
+      return status;
+    }
+  h->H = h->version == BP_MODEL_FILE_VERSION_LINEAR ? 0 : get_u32 (head + 28);
+  h->act = h->version == BP_MODEL_FILE_VERSION_LINEAR ? 0 : get_u32 (head + 32);
   if (h->n == 0 || h->m == 0 || h->rows * h->cols != h->m
       || (h->version == BP_MODEL_FILE_VERSION_MLP && h->H == 0))
     return report_file_error (err, errlen, GSL_EINVAL, path,
@@ -784,14 +877,14 @@ decode_header (const unsigned char *head, size_t got, const char *path, uint32_t
   /* version 1: n m + n; version 2: H m + H + n H + n */
   h->count = h->H == 0 ? mul_add (h->n, h->m, h->n)
                        : mul_add (h->H, h->m + 1, mul_add (h->n, h->H + 1, 0));
+  legacy_net (h);
   return GSL_SUCCESS;
 }
 
 /* Read and check the header of the open file f at path: the magic, a known
-   version (want, when not 0), the sizes, and the file's exact length. */
+   version, the sizes, and the file's exact length. */
 static int
-read_header (FILE *f, const char *path, uint32_t want, header *h, char *err,
-             size_t errlen)
+read_header (FILE *f, const char *path, header *h, char *err, size_t errlen)
 {
   struct stat st;
   unsigned char head[HEADER_BYTES_MAX];
@@ -799,7 +892,7 @@ read_header (FILE *f, const char *path, uint32_t want, header *h, char *err,
   if (fstat (fileno (f), &st) != 0 || !S_ISREG (st.st_mode))
     return report_file_error (err, errlen, GSL_EFAILED, path, "not a regular file");
   const size_t got = fread (head, 1, HEADER_BYTES_MAX, f);
-  int status = decode_header (head, got, path, want, h, err, errlen);
+  int status = decode_header (head, got, path, h, err, errlen);
   if (status != GSL_SUCCESS)
     return status;
   h->len = file_bytes_of (h->head, h->count);
@@ -871,19 +964,18 @@ crc_in_chunks (FILE *f, const char *path, size_t len, char *err, size_t errlen)
   return GSL_SUCCESS;
 }
 
-/* Open path, check its header (version want, or any when 0), read the
-   whole file into *buf and check its CRC and that every parameter is
+/* Open path, check its header, read the whole model (without the
+   training state) into *buf and check its CRC and that every parameter is
    finite.  On error *buf is NULL. */
 static int
-read_model (const char *path, uint32_t want, header *h, unsigned char **buf,
-            char *err, size_t errlen)
+read_model (const char *path, header *h, unsigned char **buf, char *err, size_t errlen)
 {
   *buf = NULL;
   FILE *f;
   int status = open_model (path, &f, err, errlen);
   if (status != GSL_SUCCESS)
     return status;
-  status = read_header (f, path, want, h, err, errlen);
+  status = read_header (f, path, h, err, errlen);
   if (status == GSL_SUCCESS)
     status = crc_in_chunks (f, path, h->len, err, errlen);
   if (status == GSL_SUCCESS && (*buf = malloc (h->len)) == NULL)
@@ -911,141 +1003,6 @@ read_model (const char *path, uint32_t want, header *h, unsigned char **buf,
       *buf = NULL;
     }
   return status;
-}
-
-/* Fill M (a matrix, or v a vector) from p, row-major; returns the end. */
-static const unsigned char *
-get_block (const unsigned char *p, gsl_matrix *M, gsl_vector *v)
-{
-  assert (M != NULL || v != NULL);   /* one block: a matrix or a vector */
-  if (M)
-    for (size_t i = 0; i < M->size1; i++)
-      for (size_t j = 0; j < M->size2; j++, p += 8)
-        gsl_matrix_set (M, i, j, get_f64 (p));
-  else
-    for (size_t i = 0; i < v->size; i++, p += 8)
-      gsl_vector_set (v, i, get_f64 (p));
-  return p;
-}
-
-int
-bp_model_file_read (const char *path, gsl_matrix **W, gsl_vector **b,
-                    size_t *rows, size_t *cols, char *err, size_t errlen)
-{
-  if (!path || !W || !b)
-    return report_file_error (err, errlen, GSL_EFAULT, "bp_model_file_read",
-                      "path, W and b must not be NULL");
-  *W = NULL;
-  *b = NULL;
-  header h = { 0 };
-  unsigned char *buf;
-  int status = read_model (path, BP_MODEL_FILE_VERSION, &h, &buf, err, errlen);
-  if (status != GSL_SUCCESS)
-    return status;
-  *W = gsl_matrix_alloc (h.n, h.m);
-  *b = gsl_vector_alloc (h.n);
-  if (*W == NULL || *b == NULL)
-    {
-      if (*W) gsl_matrix_free (*W);
-      if (*b) gsl_vector_free (*b);
-      *W = NULL;
-      *b = NULL;
-      free (buf);
-      return report_file_error (err, errlen, GSL_ENOMEM, path, "out of memory");
-    }
-  get_block (get_block (buf + h.head, *W, NULL), NULL, *b);
-  free (buf);
-  if (rows) *rows = h.rows;
-  if (cols) *cols = h.cols;
-  return GSL_SUCCESS;
-}
-
-int
-bp_model_file_read_mlp (const char *path, bp_mlp **net, size_t *rows, size_t *cols,
-                        char *err, size_t errlen)
-{
-  if (!path || !net)
-    return report_file_error (err, errlen, GSL_EFAULT, "bp_model_file_read_mlp",
-                      "path and net must not be NULL");
-  *net = NULL;
-  header h = { 0 };
-  unsigned char *buf;
-  int status = read_model (path, BP_MODEL_FILE_VERSION_MLP, &h, &buf, err, errlen);
-  if (status != GSL_SUCCESS)
-    return status;
-  if ((*net = bp_mlp_alloc (h.m, h.H, h.n, (bp_activation) h.act)) == NULL)
-    {
-      free (buf);
-      return report_file_error (err, errlen, GSL_ENOMEM, path, "out of memory");
-    }
-  const unsigned char *p = buf + h.head;
-  p = get_block (p, (*net)->W1, NULL);
-  p = get_block (p, NULL, (*net)->b1);
-  p = get_block (p, (*net)->W2, NULL);
-  get_block (p, NULL, (*net)->b2);
-  free (buf);
-  if (rows) *rows = h.rows;
-  if (cols) *cols = h.cols;
-  return GSL_SUCCESS;
-}
-
-int
-bp_model_file_read_cnn (const char *path, bp_cnn **net, char *err, size_t errlen)
-{
-  if (!path || !net)
-    return report_file_error (err, errlen, GSL_EFAULT, "bp_model_file_read_cnn",
-                      "path and net must not be NULL");
-  *net = NULL;
-  header h = { 0 };
-  unsigned char *buf;
-  int status = read_model (path, BP_MODEL_FILE_VERSION_CNN, &h, &buf, err, errlen);
-  if (status != GSL_SUCCESS)
-    return status;
-  if ((*net = bp_cnn_alloc (h.rows, h.cols, h.C1, h.C2, h.H, h.n)) == NULL)
-    {
-      free (buf);
-      return report_file_error (err, errlen, GSL_ENOMEM, path, "out of memory");
-    }
-  bp_cnn_block b[BP_CNN_MAX_BLOCKS];
-  const size_t count = bp_cnn_blocks (*net, b);
-  const unsigned char *p = buf + h.head;
-  for (size_t k = 0; k < count; k++)
-    p = get_block (p, b[k].M, b[k].v);
-  free (buf);
-  return GSL_SUCCESS;
-}
-
-/* What bp_model_file_layers says of a header: the layers with parameters. */
-static size_t
-layers_of (const header *h)
-{
-  if (h->version == BP_MODEL_FILE_VERSION_CNN)
-    return h->H ? 4 : 3;
-  return h->H == 0 ? 1 : 2;
-}
-
-int
-bp_model_file_shape (const char *path, size_t *layers, size_t *rows, size_t *cols,
-                     size_t *classes, size_t *hidden, char *err, size_t errlen)
-{
-  if (!path)
-    return report_file_error (err, errlen, GSL_EFAULT, "bp_model_file_shape",
-                              "path must not be NULL");
-  FILE *f;
-  int status = open_model (path, &f, err, errlen);
-  if (status != GSL_SUCCESS)
-    return status;
-  header h = { 0 };
-  status = read_header (f, path, 0, &h, err, errlen);
-  fclose (f);
-  if (status != GSL_SUCCESS)
-    return status;
-  if (layers) *layers = layers_of (&h);
-  if (rows) *rows = h.rows;
-  if (cols) *cols = h.cols;
-  if (classes) *classes = h.n;
-  if (hidden) *hidden = h.H;
-  return GSL_SUCCESS;
 }
 
 /* The settings of s within bp_train.h's ranges, those of train's command
@@ -1077,36 +1034,31 @@ state_in_range (const bp_train_state *s, const char *path, char *err, size_t err
   return GSL_SUCCESS;
 }
 
-int
-bp_model_file_read_state (const char *path, bp_train_state *s, char *err, size_t errlen)
+/* The training state after the model h of path (checked by read_model):
+   s->velocity, s->rng_state and s->history newly allocated; its checksum,
+   finiteness and ranges checked.  On error nothing is left allocated. */
+static int
+read_state (const char *path, const header *h, bp_train_state *s, char *err,
+            size_t errlen)
 {
-  if (!path || !s)
-    return report_file_error (err, errlen, GSL_EFAULT, "bp_model_file_read_state",
-                              "path and s must not be NULL");
+  unsigned char *st = NULL;
   memset (s, 0, sizeof *s);
-  header h = { 0 };
-  unsigned char *buf, *st = NULL;
-  /* the model first: its own checks, its checksum */
-  int status = read_model (path, 0, &h, &buf, err, errlen);
-  if (status != GSL_SUCCESS)
-    return status;
-  free (buf);
-  if (h.state == 0)
+  if (h->state == 0)
     return report_file_error (err, errlen, GSL_EINVAL, path, "the model file holds no "
                               "training state (it was not saved by backprop train "
                               "of this version)");
   FILE *f;
-  status = open_model (path, &f, err, errlen);
+  int status = open_model (path, &f, err, errlen);
   if (status != GSL_SUCCESS)
     return status;
-  if ((st = malloc (h.state)) == NULL)
+  if ((st = malloc (h->state)) == NULL)
     status = report_file_error (err, errlen, GSL_ENOMEM, path, "out of memory");
-  else if (fseek (f, (long) h.len, SEEK_SET) != 0 || fread (st, 1, h.state, f) != h.state)
+  else if (fseek (f, (long) h->len, SEEK_SET) != 0 || fread (st, 1, h->state, f) != h->state)
     status = report_file_error (err, errlen, GSL_EFAILED, path, "cannot read the "
                                 "training state: %s", ferror (f) ? strerror (errno)
                                 : "the file shrank");
-  else if (get_u32 (st + h.state - 4)
-           != (uint32_t) crc32_z (crc32_z (0L, Z_NULL, 0), st, h.state - 4))
+  else if (get_u32 (st + h->state - 4)
+           != (uint32_t) crc32_z (crc32_z (0L, Z_NULL, 0), st, h->state - 4))
     status = report_file_error (err, errlen, GSL_EINVAL, path, "checksum mismatch: the "
                                 "training state is corrupt");
   fclose (f);
@@ -1120,21 +1072,21 @@ bp_model_file_read_state (const char *path, bp_train_state *s, char *err, size_t
       s->lr = get_f64 (st + 56);
       s->momentum = get_f64 (st + 64);
       s->weight_decay = get_f64 (st + 72);
-      s->rng_size = h.rng_size;
-      s->velocity = gsl_vector_alloc (h.count);
-      s->rng_state = malloc (h.rng_size ? h.rng_size : 1);
-      if (h.history)
-        s->history = gsl_matrix_alloc (h.history, BP_HISTORY_FIELDS);
-      if (!s->velocity || !s->rng_state || (h.history && !s->history))
+      s->rng_size = h->rng_size;
+      s->velocity = gsl_vector_alloc (h->count);
+      s->rng_state = malloc (h->rng_size ? h->rng_size : 1);
+      if (h->history)
+        s->history = gsl_matrix_alloc (h->history, BP_HISTORY_FIELDS);
+      if (!s->velocity || !s->rng_state || (h->history && !s->history))
         status = report_file_error (err, errlen, GSL_ENOMEM, path, "out of memory");
     }
   if (status == GSL_SUCCESS)
     {
-      for (size_t k = 0; k < h.count; k++)
+      for (size_t k = 0; k < h->count; k++)
         gsl_vector_set (s->velocity, k, get_f64 (st + STATE_HEAD + 8 * k));
-      memcpy (s->rng_state, st + STATE_HEAD + 8 * h.count, h.rng_size);
-      const unsigned char *q = st + STATE_HEAD + 8 * h.count + h.rng_size;
-      for (size_t e = 0; e < h.history; e++)
+      memcpy (s->rng_state, st + STATE_HEAD + 8 * h->count, h->rng_size);
+      const unsigned char *q = st + STATE_HEAD + 8 * h->count + h->rng_size;
+      for (size_t e = 0; e < h->history; e++)
         for (size_t j = 0; j < BP_HISTORY_FIELDS; j++, q += 8)
           gsl_matrix_set (s->history, e, j, get_f64 (q));
       if (!vector_finite (s->velocity) || !isfinite (s->lr) || !isfinite (s->momentum)
@@ -1150,20 +1102,65 @@ bp_model_file_read_state (const char *path, bp_train_state *s, char *err, size_t
   return status;
 }
 
+
 int
-bp_model_file_layers (const char *path, size_t *layers, char *err, size_t errlen)
+bp_model_file_read (const char *path, bp_net **net, bp_train_state *s, char *err,
+                    size_t errlen)
 {
-  if (!path || !layers)
-    return report_file_error (err, errlen, GSL_EFAULT, "bp_model_file_layers",
-                      "path and layers must not be NULL");
+  if (!path || !net)
+    return report_file_error (err, errlen, GSL_EFAULT, "bp_model_file_read",
+                              "path and net must not be NULL");
+  *net = NULL;
+  if (s)
+    memset (s, 0, sizeof *s);
+  header h = { 0 };
+  unsigned char *buf;
+  /* the model first: its own checks, its checksum */
+  int status = read_model (path, &h, &buf, err, errlen);
+  if (status != GSL_SUCCESS)
+    return status;
+  bp_net *r = bp_net_alloc (h.type, &h.shape);
+  if (r == NULL)
+    status = report_file_error (err, errlen, GSL_ENOMEM, path, "out of memory");
+  else if (r->size != h.count)   /* versions 1-3: the header's count is the row's */
+    status = report_file_error (err, errlen, GSL_ESANITY, path, "the %s network of "
+                                "the header has %zu parameters, the file %zu",
+                                h.type->name, r->size, h.count);
+  else
+    for (size_t k = 0; k < h.count; k++)
+      gsl_vector_set (r->theta, k, get_f64 (buf + h.head + 8 * k));
+  free (buf);
+  if (status == GSL_SUCCESS && s != NULL)
+    status = read_state (path, &h, s, err, errlen);
+  if (status != GSL_SUCCESS)
+    {
+      if (r)
+        bp_net_free (r);
+      return status;
+    }
+  *net = r;
+  return GSL_SUCCESS;
+}
+
+int
+bp_model_file_shape (const char *path, const bp_net_type **type, bp_net_shape *shape,
+                     char *err, size_t errlen)
+{
+  if (!path)
+    return report_file_error (err, errlen, GSL_EFAULT, "bp_model_file_shape",
+                              "path must not be NULL");
   FILE *f;
   int status = open_model (path, &f, err, errlen);
   if (status != GSL_SUCCESS)
     return status;
   header h = { 0 };
-  status = read_header (f, path, 0, &h, err, errlen);
+  status = read_header (f, path, &h, err, errlen);
   fclose (f);
-  if (status == GSL_SUCCESS)
-    *layers = layers_of (&h);
-  return status;
+  if (status != GSL_SUCCESS)
+    return status;
+  if (type)
+    *type = h.type;
+  if (shape)
+    *shape = h.shape;
+  return GSL_SUCCESS;
 }

@@ -16,8 +16,8 @@
 #include "lib/formulas/cnn_trusted.h"
 #include "lib/formulas/layers_trusted.h"
 
-/* The sizes of a network, no parameters: 0 on success. */
-static int
+/* The sizes of a network, no parameters: 0 on success (cnn_trusted.h). */
+int
 cnn_sizes (bp_cnn *s, size_t rows, size_t cols, size_t C1, size_t C2, size_t H,
            size_t n)
 {
@@ -366,7 +366,7 @@ backward (const bp_cnn *net, const gsl_matrix *T, batch_views *r, bp_cnn *g,
 
 int
 cnn_trusted (const bp_cnn *net, const gsl_matrix *U, const gsl_matrix *T,
-             bp_cnn_workspace *w, bp_cnn *grad, double *L)
+             bp_cnn_workspace *w, bp_cnn *grad, gsl_matrix *dL_dU, double *L)
 {
   batch_views r = views (w, U);
   int status = forward (net, &r);
@@ -377,7 +377,7 @@ cnn_trusted (const bp_cnn *net, const gsl_matrix *U, const gsl_matrix *T,
   if (grad == NULL)
     return GSL_SUCCESS;
   *L = bp_batch_softmax_cross_entropy (T, &r.V.matrix);
-  return backward (net, T, &r, grad, NULL);
+  return backward (net, T, &r, grad, dL_dU);
 }
 
 /* ---- the public entries: every argument checked once ------------------ */

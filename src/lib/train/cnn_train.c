@@ -34,7 +34,7 @@ cnn_gradient (void *model, void *scratch, const gsl_matrix *U, const gsl_matrix 
               double *L)
 {
   cnn_scratch *s = scratch;
-  return cnn_trusted (model, U, T, s->ws, s->grad, L);
+  return cnn_trusted (model, U, T, s->ws, s->grad, NULL, L);
 }
 
 static int
@@ -42,7 +42,7 @@ cnn_logits (const void *model, void *scratch, const gsl_matrix *U, gsl_matrix_vi
 {
   cnn_scratch *s = scratch;
   *V = gsl_matrix_submatrix (s->ws->V, 0, 0, U->size1, s->ws->V->size2);
-  return cnn_trusted (model, U, NULL, s->ws, NULL, NULL);
+  return cnn_trusted (model, U, NULL, s->ws, NULL, NULL, NULL);
 }
 
 static const loop_kind cnn_kind = { "cnn", cnn_gradient, cnn_logits };

@@ -12,6 +12,7 @@
 #include "backprop/bp_train.h"
 #include "lib/valid.h"
 #include "lib/train/loop.h"
+#include "lib/net/net.h"
 
 void
 bp_sgd_params_default (bp_sgd_params *p)
@@ -249,5 +250,171 @@ bp_count_predictions (const bp_dataset *d, size_t first, const gsl_matrix *V,
       if (confusion)
         confusion->data[truth * confusion->tda + predicted]++;
     }
+  return GSL_SUCCESS;
+}
+
+/* ---- the one trainer over a bp_net ----------------------------------- */
+
+bp_net_trainer *
+bp_net_trainer_alloc (const bp_net *net, size_t count, size_t B)
+{
+  if (!net)
+    GSL_ERROR_NULL ("bp_net_trainer_alloc: net must not be NULL", GSL_EFAULT);
+  if (count == 0 || B == 0)
+    GSL_ERROR_NULL ("bp_net_trainer_alloc: no examples or an empty batch", GSL_EINVAL);
+  if (count > SIZE_MAX / sizeof (size_t))
+    GSL_ERROR_NULL ("bp_net_trainer_alloc: count too large: the order of count "
+                    "examples overflows size_t", GSL_EINVAL);
+  bp_net_trainer *t = calloc (1, sizeof *t);
+  if (t == NULL)
+    GSL_ERROR_NULL ("bp_net_trainer_alloc: out of memory", GSL_ENOMEM);
+  t->count = count;
+  t->ws = bp_net_workspace_alloc (net, B);
+  t->velocity = t->ws ? gsl_vector_calloc (net->size) : NULL;
+  t->order = loop_order_alloc (count);
+  if (!t->ws || !t->velocity || !t->order)
+    {
+      bp_net_trainer_free (t);
+      GSL_ERROR_NULL ("bp_net_trainer_alloc: out of memory", GSL_ENOMEM);
+    }
+  return t;
+}
+
+void
+bp_net_trainer_free (bp_net_trainer *t)
+{
+  if (t == NULL)
+    return;
+  bp_net_workspace_free (t->ws);
+  if (t->velocity) gsl_vector_free (t->velocity);
+  free (t->order);
+  free (t);
+}
+
+/* The step of (14.8) over the whole network: dL/dW += lambda W on each
+   weight block (d/dW (lambda/2) ||W||^2), then velocity <- mu velocity +
+   grad, theta <- theta - eta velocity over the flat buffers at once. */
+static int
+net_sgd_step (bp_net *net, gsl_vector *velocity, double lambda, double eta, double mu)
+{
+  int status = GSL_SUCCESS;
+  for (size_t k = 0; k < net->n_blocks && status == GSL_SUCCESS; k++)
+    if (net->layout[k].decay && lambda != 0.0)
+      status = gsl_blas_daxpy (lambda, &net->theta_v[k].vector, &net->grad_v[k].vector);
+  if (status == GSL_SUCCESS)
+    status = bp_sgd_update (eta, mu, net->grad, velocity, net->theta);
+  return status;
+}
+
+/* 1 when d's images and classes are the network's */
+static int
+fits_data (const bp_net *net, const bp_dataset *d)
+{
+  return d->rows == net->shape.rows && d->cols == net->shape.cols
+         && d->n_classes == net->shape.n;
+}
+
+int
+bp_net_train_epoch (const bp_dataset *d, const bp_sgd_params *p, size_t epoch,
+                    gsl_rng *rng, bp_net_trainer *t, bp_progress_function progress,
+                    void *arg, bp_net *net, double *loss)
+{
+  if (!d || !p || !rng || !t || !net)
+    GSL_ERROR ("bp_net_train_epoch: d, p, rng, t and net must not be NULL", GSL_EFAULT);
+  if (t->count != d->count || !fits_data (net, d))
+    GSL_ERROR ("bp_net_train_epoch: the trainer or the network was made for another "
+               "data set", GSL_EBADLEN);
+  bp_net_workspace *ws = t->ws;
+  if (ws->type != net->type || ws->U->size2 != net->shape.rows * net->shape.cols
+      || t->velocity->size != net->size)
+    GSL_ERROR ("bp_net_train_epoch: the trainer was made for another network",
+               GSL_EBADLEN);
+  if (!vector_finite (net->theta))
+    GSL_ERROR ("bp_net_train_epoch: a parameter is NaN or infinite", GSL_EDOM);
+  const size_t Bmax = ws->B, per_epoch = loop_batches (d->count, Bmax);
+  size_t step = epoch * per_epoch, *order = t->order;
+  double total = 0.0;
+  /* from the identity each epoch, so that an epoch's order depends on the
+     RNG alone (a resumed run shuffles as an uninterrupted one) */
+  for (size_t j = 0; j < d->count; j++)
+    order[j] = j;
+  gsl_ran_shuffle (rng, order, d->count, sizeof *order);
+  for (size_t start = 0; start < d->count; start += Bmax)
+    {
+      const size_t B = d->count - start < Bmax ? d->count - start : Bmax;
+      gsl_matrix_view U = gsl_matrix_submatrix (ws->U, 0, 0, B, ws->U->size2);
+      gsl_matrix_view T = gsl_matrix_submatrix (ws->T, 0, 0, B, ws->T->size2);
+      double L;
+      int status = bp_dataset_batch (d, order + start, &U.matrix, &T.matrix);
+      if (status == GSL_SUCCESS)
+        status = net->type->backward (net, &U.matrix, &T.matrix, ws->row, NULL, &L);
+      if (status != GSL_SUCCESS)
+        return status;
+      if (!isfinite (L))   /* the one finiteness check per batch */
+        return GSL_EOVRFLW;
+      total += (double) B * L;
+      const double eta = bp_sgd_learning_rate (p, step++, p->epochs * per_epoch);
+      status = net_sgd_step (net, t->velocity, p->weight_decay, eta, p->momentum);
+      if (status != GSL_SUCCESS)
+        return status;
+      if (progress && progress (start + B, d->count, total / (double) (start + B), arg)
+          && start + B < d->count)
+        return GSL_CONTINUE;   /* stopped by the caller, between batches */
+    }
+  if (!vector_finite (net->theta))   /* the parameters, once per epoch */
+    return GSL_EOVRFLW;
+  if (loss)
+    *loss = total / (double) d->count;
+  return GSL_SUCCESS;
+}
+
+int
+bp_net_evaluate (const bp_dataset *d, const bp_net *net, bp_net_workspace *ws,
+                 gsl_matrix_ulong *confusion, double *accuracy, double *loss)
+{
+  if (!d || !net || !ws)
+    GSL_ERROR ("bp_net_evaluate: d, net and ws must not be NULL", GSL_EFAULT);
+  if (!fits_data (net, d))
+    GSL_ERROR ("bp_net_evaluate: the network was made for another data set",
+               GSL_EBADLEN);
+  if (ws->type != net->type || ws->U->size2 != net->shape.rows * net->shape.cols)
+    GSL_ERROR ("bp_net_evaluate: the workspace was made for another network",
+               GSL_EBADLEN);
+  if (confusion && (confusion->size1 != net->shape.n || confusion->size2 != net->shape.n))
+    GSL_ERROR ("bp_net_evaluate: confusion must be n x n", GSL_EBADLEN);
+  if (!vector_finite (net->theta))
+    GSL_ERROR ("bp_net_evaluate: a parameter is NaN or infinite", GSL_EDOM);
+  const size_t Bmax = ws->B;
+  size_t *index = loop_order_alloc (Bmax), right = 0;
+  if (index == NULL)
+    GSL_ERROR ("bp_net_evaluate: out of memory", GSL_ENOMEM);
+  if (confusion)
+    gsl_matrix_ulong_set_zero (confusion);
+  double total = 0.0;
+  int status = GSL_SUCCESS;
+  for (size_t start = 0; status == GSL_SUCCESS && start < d->count; start += Bmax)
+    {
+      const size_t B = d->count - start < Bmax ? d->count - start : Bmax;
+      gsl_matrix_view U = gsl_matrix_submatrix (ws->U, 0, 0, B, ws->U->size2);
+      gsl_matrix_view T = gsl_matrix_submatrix (ws->T, 0, 0, B, ws->T->size2);
+      gsl_matrix_view V;
+      double L = 0.0;
+      for (size_t r = 0; r < B; r++)
+        index[r] = start + r;
+      status = bp_dataset_batch (d, index, &U.matrix, &T.matrix);
+      if (status == GSL_SUCCESS)   /* GSL_EOVRFLW: finite parameters, infinite logits */
+        status = net->type->forward (net, &U.matrix, &T.matrix, ws->row, &V, &L);
+      if (status != GSL_SUCCESS)
+        break;
+      total += (double) B * L;
+      status = bp_count_predictions (d, start, &V.matrix, confusion, &right);
+    }
+  free (index);
+  if (status != GSL_SUCCESS)
+    return status;
+  if (accuracy)
+    *accuracy = (double) right / (double) d->count;
+  if (loss)
+    *loss = total / (double) d->count;
   return GSL_SUCCESS;
 }

@@ -1,0 +1,174 @@
+/* bp_net.h -- a network is a type (GSL's pattern, gsl_root_fsolver_type):
+   a row of the table names its blocks for given sizes and gives its batch
+   forward and backward over ONE parameter buffer.
+
+     bp_net_linear  v = W u + b                                (slides 3-4)
+     bp_net_mlp     v = W2 f(W1 u + b1) + b2                   (12)
+     bp_net_deep    v = W_L f(... f(W1 u + b1) ...) + b_L      (12, "More hidden layers")
+     bp_net_cnn     the convolutional chain of bp_cnn.h        (17)
+
+   A bp_net is a type, its sizes, the buffer theta of every parameter
+   (the blocks back to back, each matrix row-major) and the buffer grad of
+   the gradients in the same layout.  Its block views (block, grad_block)
+   are bp_gradcheck_blocks: a network is checked by one bp_gradcheck call.
+   The rows run the existing chain code (bp_batch.h, bp_mlp_batch.h,
+   bp_cnn.h) on views into the two buffers.
+
+   Errors (bp_common.h): GSL_EFAULT for a NULL, GSL_EINVAL for sizes a row
+   refuses, GSL_EBADLEN for matrices that do not fit the network,
+   GSL_EDOM for NaN or infinity in the parameters, U or T, or labels
+   whose rows do not sum to 1; GSL_EOVRFLW, without the error handler,
+   when finite parameters give a logit that is not finite (a diverged
+   run).  Nothing is written when an argument is refused. */
+#ifndef BP_NET_H
+#define BP_NET_H
+#include <gsl/gsl_types.h>
+#include <gsl/gsl_rng.h>
+#include "bp_common.h"
+#include "bp_activation.h"
+#include "bp_gradcheck.h"
+BP_BEGIN_DECLS
+
+/* The ranges of a run's settings: `backprop train' refuses others on its
+   command line, and the model file's reader in a saved training state
+   (corrupt: such a run was never saved).  A learning rate is > 0, a
+   momentum in [0, 1), a weight decay >= 0, all finite. */
+#define BP_SGD_EPOCHS_MAX 100000u
+#define BP_SGD_BATCH_MAX 1000000u
+#define BP_SGD_SEED_MIN 1ul          /* mt19937's seeds (gsl_rng_set keeps 32 bits) */
+#define BP_SGD_SEED_MAX 4294967295ul
+#define BP_SGD_VALIDATION_MAX 4294967295ul   /* an IDX file counts in 32 bits */
+
+/* The optimiser's settings (bp_train.h). */
+typedef struct
+{
+  size_t batch;       /* B, examples per step */
+  double lr;          /* eta, the learning rate of the first epoch */
+  double momentum;    /* mu in [0, 1): 0 is plain SGD */
+  double weight_decay;/* lambda >= 0: the loss minimised is
+                         L + (lambda/2) sum ||W||^2 over the weight blocks
+                         (biases are not decayed) */
+  size_t epochs;      /* the schedule's length */
+} bp_sgd_params;
+
+#define BP_NET_MAX_HIDDEN 8
+#define BP_NET_MAX_BLOCKS (2 * BP_NET_MAX_HIDDEN + 8)
+
+/* The sizes a network is made for. */
+typedef struct
+{
+  size_t rows, cols;        /* the image: m = rows cols inputs */
+  size_t n;                 /* classes */
+  size_t n_hidden;          /* hidden layers: linear 0, mlp 1, deep >= 2,
+                               cnn 0 or 1 (its fully connected layer) */
+  size_t hidden[BP_NET_MAX_HIDDEN];   /* their units */
+  bp_activation act;        /* the hidden layers' activation (cnn: relu) */
+  size_t C1, C2;            /* cnn: the convolutions' channels; 0 otherwise */
+} bp_net_shape;
+
+/* One block of the layout. */
+typedef struct
+{
+  const char *name;         /* "W", "b", "W1", "K1", ... */
+  size_t size1, size2;      /* a matrix; size2 == 0: a vector of size1 */
+  int decay;                /* 1 for weights (weight decay applies), 0 for biases */
+} bp_net_block_shape;
+
+typedef struct bp_net_type bp_net_type;
+typedef struct bp_net bp_net;
+typedef struct bp_net_workspace bp_net_workspace;
+
+/* A row of the table.  The functions trust their arguments: the bp_net_*
+   entries below check them once. */
+struct bp_net_type
+{
+  const char *name;         /* "linear", "mlp", "deep", "cnn" */
+  /* The layout for s: GSL_EINVAL (not reported) for sizes the row refuses. */
+  int (*layout) (const bp_net_shape *s, size_t *count, bp_net_block_shape *b);
+  /* The starting point drawn from rng (the linear row: zero). */
+  int (*init) (bp_net *net, gsl_rng *rng);
+  /* What a batch of up to B examples needs; NULL when out of memory. */
+  void *(*workspace_alloc) (const bp_net *net, size_t B);
+  void (*workspace_free) (void *ws);
+  /* The logits of the rows of U (U->size1 <= B), *V a view into ws; the
+     mean loss against T into *L when T is not NULL. */
+  int (*forward) (const bp_net *net, const gsl_matrix *U, const gsl_matrix *T,
+                  void *ws, gsl_matrix_view *V, double *L);
+  /* The mean loss *L against T and every gradient into net->grad; dL_dU
+     may be NULL. */
+  int (*backward) (bp_net *net, const gsl_matrix *U, const gsl_matrix *T, void *ws,
+                   gsl_matrix *dL_dU, double *L);
+  /* "two-layer network 784 -> 256 relu -> 10" */
+  void (*describe) (const bp_net *net, char *buf, size_t len);
+  bp_sgd_params defaults;   /* what `backprop train' uses for this row */
+  size_t eval_batch;        /* examples per batch to classify a data set */
+};
+
+GSL_VAR const bp_net_type *bp_net_linear;
+GSL_VAR const bp_net_type *bp_net_mlp;
+GSL_VAR const bp_net_type *bp_net_deep;
+GSL_VAR const bp_net_type *bp_net_cnn;
+
+/* The row named name, NULL for none (no error). */
+const bp_net_type *bp_net_type_by_name (const char *name);
+
+/* The row `backprop train' picks for s: convolutions (C1 > 0): cnn;
+   else no hidden layer: linear, one: mlp, more: deep.  NULL (GSL_EFAULT)
+   for a NULL s. */
+const bp_net_type *bp_net_type_of (const bp_net_shape *s);
+
+struct bp_net
+{
+  const bp_net_type *type;
+  bp_net_shape shape;
+  size_t size;              /* parameters */
+  gsl_vector *theta;        /* every parameter, the blocks back to back */
+  gsl_vector *grad;         /* the gradients, the same layout */
+  size_t n_blocks;
+  bp_net_block_shape layout[BP_NET_MAX_BLOCKS];
+  size_t offset[BP_NET_MAX_BLOCKS];   /* block k's first element in theta */
+  /* The blocks as views into theta and grad: bp_gradcheck_blocks. */
+  bp_gradcheck_block block[BP_NET_MAX_BLOCKS], grad_block[BP_NET_MAX_BLOCKS];
+  /* (the views' storage) */
+  gsl_matrix_view theta_M[BP_NET_MAX_BLOCKS], grad_M[BP_NET_MAX_BLOCKS];
+  gsl_vector_view theta_v[BP_NET_MAX_BLOCKS], grad_v[BP_NET_MAX_BLOCKS];
+};
+
+/* A network of type T for sizes s, every parameter and gradient zero.
+   NULL (GSL_EFAULT) for a NULL, (GSL_EINVAL) for sizes T refuses,
+   (GSL_ENOMEM) when out of memory.  bp_net_free (NULL) does nothing. */
+bp_net *bp_net_alloc (const bp_net_type *T, const bp_net_shape *s);
+void bp_net_free (bp_net *net);
+
+/* The type's starting point from rng. */
+int bp_net_init (bp_net *net, gsl_rng *rng);
+
+/* Block k as a matrix (a vector block: size1 x 1) of theta or grad
+   (which = 0 or 1): a view to write through; k < net->n_blocks. */
+gsl_matrix_view bp_net_block_matrix (bp_net *net, size_t k, int which);
+
+/* "two-layer network 784 -> 256 relu -> 10" into buf (len bytes). */
+int bp_net_describe (const bp_net *net, char *buf, size_t len);
+
+/* What the batches of up to B examples need: the row's matrices and the
+   batch U (B x m), T (B x n) that bp_train.h reads examples into.
+   NULL (GSL_EINVAL) for B = 0, (GSL_ENOMEM) when out of memory;
+   bp_net_workspace_free (NULL) does nothing. */
+bp_net_workspace *bp_net_workspace_alloc (const bp_net *net, size_t B);
+void bp_net_workspace_free (bp_net_workspace *w);
+size_t bp_net_workspace_batch (const bp_net_workspace *w);
+
+/* The forward pass of the rows of U (1 to B rows of m): the logits in *V
+   (a view into w; may be NULL), the mean loss against T (may be NULL)
+   into *L (may be NULL). */
+int bp_net_forward (const bp_net *net, const gsl_matrix *U, const gsl_matrix *T,
+                    bp_net_workspace *w, gsl_matrix_view *V, double *L);
+
+/* The forward pass, then every gradient of the mean loss against T into
+   net->grad; dL_dU (U's shape, may be NULL) gets dL/dU, *L (may be NULL)
+   the loss. */
+int bp_net_backward (bp_net *net, const gsl_matrix *U, const gsl_matrix *T,
+                     bp_net_workspace *w, gsl_matrix *dL_dU, double *L);
+
+BP_END_DECLS
+#endif /* BP_NET_H */

@@ -1,0 +1,386 @@
+/* check_net.c -- one generic suite over every row of the network table
+   (bp_net.h) and the one trainer (bp_train.h):
+   - backward against the checker: bp_gradcheck over net->block, with
+     net->grad_block as the analytic side, and dL/dU the same way;
+   - the trainer's step against a per-block momentum update written here
+     from eq. (14.8) of derivations/14-mini-batch.md;
+   - a run resumed (parameters, velocity and RNG carried) equals the
+     uninterrupted run bit for bit;
+   - the deep row with one hidden layer is the mlp row, bit for bit. */
+#include <config.h>
+#include <math.h>
+#include <string.h>
+#include <check.h>
+#include <gsl/gsl_errno.h>
+#include <gsl/gsl_randist.h>
+#include "backprop/bp_net.h"
+#include "backprop/bp_train.h"
+#include <gsl/gsl_math.h>
+#include "testutil.h"
+
+/* The cases: each row, at small sizes (the test images are 8 x 8, 3
+   classes; the cnn needs its images a multiple of 4). */
+typedef struct
+{
+  const char *row;
+  size_t n_hidden, hidden[2];
+  bp_activation act;
+  size_t C1, C2;
+} net_case;
+
+static const net_case cases[] = {
+  { "linear", 0, { 0, 0 }, BP_RELU, 0, 0 },
+  { "mlp", 1, { 5, 0 }, BP_TANH, 0, 0 },
+  { "mlp", 1, { 4, 0 }, BP_SIGMOID, 0, 0 },
+  { "deep", 2, { 6, 4 }, BP_TANH, 0, 0 },
+  { "cnn", 0, { 0, 0 }, BP_RELU, 2, 3 },
+  { "cnn", 1, { 4, 0 }, BP_RELU, 2, 2 },
+};
+#define N_CASES ((int) (sizeof cases / sizeof cases[0]))
+#define ROWS 8
+#define COLS 8
+#define CLASSES 3
+
+static bp_net_shape
+shape_of (const net_case *c)
+{
+  bp_net_shape s = { .rows = ROWS, .cols = COLS, .n = CLASSES, .n_hidden = c->n_hidden,
+                     .act = c->act, .C1 = c->C1, .C2 = c->C2 };
+  memcpy (s.hidden, c->hidden, sizeof c->hidden);
+  return s;
+}
+
+/* A network of case i, its parameters drawn N(0, 0.5^2) (the linear row
+   starts at zero: random here, so that the gradients are not special). */
+static bp_net *
+case_net (int i, gsl_rng *rng)
+{
+  const bp_net_shape s = shape_of (&cases[i]);
+  const bp_net_type *T = bp_net_type_by_name (cases[i].row);
+  ck_assert_ptr_nonnull (T);
+  ck_assert_ptr_eq (bp_net_type_of (&s), T);
+  bp_net *net = bp_net_alloc (T, &s);
+  ck_assert_ptr_nonnull (net);
+  for (size_t k = 0; k < net->size; k++)
+    gsl_vector_set (net->theta, k, gsl_ran_gaussian (rng, 0.5));
+  return net;
+}
+
+/* b examples: pixels uniform in [0, 1], one-hot labels */
+static void
+batch (gsl_rng *rng, gsl_matrix *U, gsl_matrix *T)
+{
+  for (size_t r = 0; r < U->size1; r++)
+    {
+      for (size_t j = 0; j < U->size2; j++)
+        gsl_matrix_set (U, r, j, gsl_rng_uniform (rng));
+      gsl_vector_view t = gsl_matrix_row (T, r);
+      gsl_vector_set_basis (&t.vector, gsl_rng_uniform_int (rng, T->size2));
+    }
+}
+
+/* --- backward against the checker ------------------------------------- */
+
+typedef struct
+{
+  bp_net *net;             /* a scratch network the point is copied into */
+  bp_net_workspace *ws;
+  const gsl_matrix *U, *T;
+} loss_params;
+
+/* the mean loss at the checker's point: its blocks copied into theta */
+static int
+net_loss (const bp_gradcheck_point *p, void *params, double *L)
+{
+  loss_params *lp = params;
+  for (size_t k = 0; k < p->n_blocks; k++)
+    {
+      gsl_vector_view to = gsl_vector_subvector (lp->net->theta, lp->net->offset[k],
+                                                 p->vector[k]->size);
+      gsl_vector_memcpy (&to.vector, p->vector[k]);
+    }
+  return bp_net_forward (lp->net, lp->U, lp->T, lp->ws, NULL, L);
+}
+
+/* the mean loss as a function of U (the one block) */
+static int
+input_loss (const bp_gradcheck_point *p, void *params, double *L)
+{
+  loss_params *lp = params;
+  return bp_net_forward (lp->net, p->block[0], lp->T, lp->ws, NULL, L);
+}
+
+static void
+assert_checked (int status, bp_gradcheck_result *r, const char *what, int i)
+{
+  if (status != GSL_SUCCESS && r)
+    bp_gradcheck_fprintf (stderr, r);
+  ck_assert_msg (status == GSL_SUCCESS, "%s of case %d (%s): verdict %d", what, i,
+                 cases[i].row, status);
+  ck_assert_uint_gt (r->run[0].n_checked, 0);
+  bp_gradcheck_result_free (r);
+}
+
+START_TEST (test_backward_against_checker)
+{
+  gsl_rng *rng = test_rng (_i);
+  bp_net *net = case_net (_i, rng), *scratch = case_net (_i, rng);
+  const size_t b = 3, m = ROWS * COLS;
+  bp_net_workspace *ws = bp_net_workspace_alloc (net, b);
+  gsl_matrix *U = gsl_matrix_alloc (b, m), *T = gsl_matrix_alloc (b, CLASSES);
+  gsl_matrix *dU = gsl_matrix_alloc (b, m);
+  batch (rng, U, T);
+  double L;
+  ck_assert_int_eq (bp_net_backward (net, U, T, ws, dU, &L), GSL_SUCCESS);
+  ck_assert (isfinite (L) && L > 0.0);
+
+  bp_gradcheck_options o;
+  bp_gradcheck_options_default (&o);
+  o.threads = 1;   /* one scratch network */
+  loss_params lp = { scratch, ws, U, T };
+  bp_gradcheck_function f = { .loss = net_loss, .params = &lp };
+  bp_gradcheck_result *r = NULL;
+  int status = bp_gradcheck (&f, net->n_blocks, net->block, net->grad_block, &o, &r);
+  assert_checked (status, r, "the parameters' gradient", _i);
+
+  /* dL/dU, at the network's own parameters */
+  lp.net = net;
+  f.loss = input_loss;
+  bp_gradcheck_block u = { "U", U, NULL }, du = { "dL/dU", dU, NULL };
+  status = bp_gradcheck (&f, 1, &u, &du, &o, &r);
+  assert_checked (status, r, "dL/dU", _i);
+
+  gsl_matrix_free (U);
+  gsl_matrix_free (T);
+  gsl_matrix_free (dU);
+  bp_net_workspace_free (ws);
+  bp_net_free (net);
+  bp_net_free (scratch);
+  gsl_rng_free (rng);
+}
+END_TEST
+
+/* --- the trainer ------------------------------------------------------ */
+
+/* A data set of count images of the test's size, classes at random. */
+static bp_dataset
+dataset (gsl_rng *rng, size_t count)
+{
+  bp_dataset d = { count, ROWS, COLS, CLASSES, NULL, NULL };
+  d.images = malloc (count * ROWS * COLS);
+  d.labels = malloc (count);
+  for (size_t k = 0; k < count * ROWS * COLS; k++)
+    d.images[k] = (unsigned char) gsl_rng_uniform_int (rng, 256);
+  for (size_t k = 0; k < count; k++)
+    d.labels[k] = (unsigned char) gsl_rng_uniform_int (rng, CLASSES);
+  return d;
+}
+
+static void
+dataset_free (bp_dataset *d)
+{
+  free (d->images);
+  free (d->labels);
+}
+
+static const bp_sgd_params sgd = { .batch = 4, .lr = 0.1, .momentum = 0.9,
+                                   .weight_decay = 1e-2, .epochs = 2 };
+
+/* Two epochs of the trainer against the update of eq. (14.8) written
+   here, block by block: g = dL/dtheta (+ lambda theta for a weight
+   block), v <- mu v + g, theta <- theta - eta_t v, each batch's gradient
+   from bp_net_backward on the batch the trainer's shuffle makes. */
+START_TEST (test_trainer_is_eq_14_8)
+{
+  gsl_rng *rng = test_rng (10 + _i);
+  const size_t count = 10, per_epoch = 3;   /* batches of 4, 4, 2 */
+  bp_dataset d = dataset (rng, count);
+  bp_net *net = case_net (_i, rng), *ref = bp_net_alloc (net->type, &net->shape);
+  gsl_vector_memcpy (ref->theta, net->theta);
+  bp_net_trainer *t = bp_net_trainer_alloc (net, count, sgd.batch);
+  bp_net_workspace *ws = bp_net_workspace_alloc (ref, sgd.batch);
+  gsl_rng *shuffle = gsl_rng_clone (rng);
+  gsl_vector *vel = gsl_vector_calloc (net->size);
+  gsl_matrix *U = gsl_matrix_alloc (sgd.batch, ROWS * COLS);
+  gsl_matrix *T = gsl_matrix_alloc (sgd.batch, CLASSES);
+  size_t order[10], step = 0;
+  for (size_t e = 0; e < sgd.epochs; e++)
+    {
+      ck_assert_int_eq (bp_net_train_epoch (&d, &sgd, e, rng, t, NULL, NULL, net, NULL),
+                        GSL_SUCCESS);
+      for (size_t j = 0; j < count; j++)
+        order[j] = j;
+      gsl_ran_shuffle (shuffle, order, count, sizeof order[0]);
+      for (size_t start = 0; start < count; start += sgd.batch, step++)
+        {
+          const size_t b = count - start < sgd.batch ? count - start : sgd.batch;
+          gsl_matrix_view Ub = gsl_matrix_submatrix (U, 0, 0, b, U->size2);
+          gsl_matrix_view Tb = gsl_matrix_submatrix (T, 0, 0, b, T->size2);
+          ck_assert_int_eq (bp_dataset_batch (&d, order + start, &Ub.matrix, &Tb.matrix),
+                            GSL_SUCCESS);
+          ck_assert_int_eq (bp_net_backward (ref, &Ub.matrix, &Tb.matrix, ws, NULL, NULL),
+                            GSL_SUCCESS);
+          /* (14.9): eta_t = eta (1 + cos(pi t / T)) / 2 */
+          const double eta = sgd.lr * 0.5
+            * (1.0 + cos (M_PI * (double) step / (double) (sgd.epochs * per_epoch)));
+          for (size_t k = 0; k < ref->n_blocks; k++)
+            for (size_t j = ref->offset[k]; j < ref->offset[k] + ref->theta_v[k].vector.size; j++)
+              {
+                double *th = gsl_vector_ptr (ref->theta, j), *v = gsl_vector_ptr (vel, j);
+                const double g = gsl_vector_get (ref->grad, j)
+                                 + (ref->layout[k].decay ? sgd.weight_decay * *th : 0.0);
+                *v = sgd.momentum * *v + g;
+                *th -= eta * *v;
+              }
+        }
+    }
+  ck_assert_uint_eq (step, sgd.epochs * per_epoch);
+  /* the same arithmetic but for a fused multiply-add's rounding in the
+     decay term: agreement to a few units in the last place */
+  for (size_t j = 0; j < net->size; j++)
+    {
+      const double a = gsl_vector_get (net->theta, j), e = gsl_vector_get (ref->theta, j);
+      ck_assert_msg (fabs (a - e) <= 1e-14 * (1.0 + fabs (e)),
+                     "case %d (%s) parameter %zu: trainer %.17g, eq. (14.8) %.17g", _i,
+                     cases[_i].row, j, a, e);
+      ck_assert (fabs (gsl_vector_get (t->velocity, j) - gsl_vector_get (vel, j))
+                 <= 1e-14 * (1.0 + fabs (gsl_vector_get (vel, j))));
+    }
+  gsl_matrix_free (U);
+  gsl_matrix_free (T);
+  gsl_vector_free (vel);
+  gsl_rng_free (shuffle);
+  bp_net_workspace_free (ws);
+  bp_net_trainer_free (t);
+  bp_net_free (ref);
+  bp_net_free (net);
+  dataset_free (&d);
+  gsl_rng_free (rng);
+}
+END_TEST
+
+/* Two epochs in one run, and one epoch then a new network, trainer and
+   RNG given the parameters, the velocity and the RNG's state: the same
+   bits (what `backprop train --resume' relies on). */
+START_TEST (test_resume_equals_uninterrupted)
+{
+  gsl_rng *rng = test_rng (20 + _i);
+  const size_t count = 10;
+  bp_dataset d = dataset (rng, count);
+  bp_net *whole = case_net (_i, rng), *half = bp_net_alloc (whole->type, &whole->shape);
+  gsl_vector_memcpy (half->theta, whole->theta);
+  gsl_rng *r1 = gsl_rng_clone (rng), *r2 = gsl_rng_clone (rng);
+  bp_net_trainer *t1 = bp_net_trainer_alloc (whole, count, sgd.batch);
+  bp_net_trainer *t2 = bp_net_trainer_alloc (half, count, sgd.batch);
+  for (size_t e = 0; e < 2; e++)
+    ck_assert_int_eq (bp_net_train_epoch (&d, &sgd, e, r1, t1, NULL, NULL, whole, NULL),
+                      GSL_SUCCESS);
+  ck_assert_int_eq (bp_net_train_epoch (&d, &sgd, 0, r2, t2, NULL, NULL, half, NULL),
+                    GSL_SUCCESS);
+  /* what a model file carries: theta, the velocity, the RNG's state */
+  bp_net *resumed = bp_net_alloc (half->type, &half->shape);
+  gsl_vector_memcpy (resumed->theta, half->theta);
+  bp_net_trainer *t3 = bp_net_trainer_alloc (resumed, count, sgd.batch);
+  gsl_vector_memcpy (t3->velocity, t2->velocity);
+  gsl_rng *r3 = gsl_rng_alloc (gsl_rng_mt19937);
+  memcpy (gsl_rng_state (r3), gsl_rng_state (r2), gsl_rng_size (r2));
+  ck_assert_int_eq (bp_net_train_epoch (&d, &sgd, 1, r3, t3, NULL, NULL, resumed, NULL),
+                    GSL_SUCCESS);
+  gsl_matrix_const_view a = gsl_matrix_const_view_vector (whole->theta, 1, whole->size);
+  gsl_matrix_const_view b = gsl_matrix_const_view_vector (resumed->theta, 1, whole->size);
+  test_assert_same_bits (&a.matrix, &b.matrix, cases[_i].row);
+  ck_assert_int_ne (memcmp (half->theta->data, whole->theta->data,
+                            whole->size * sizeof (double)), 0);   /* it moved on */
+  bp_net_trainer_free (t1);
+  bp_net_trainer_free (t2);
+  bp_net_trainer_free (t3);
+  gsl_rng_free (r1);
+  gsl_rng_free (r2);
+  gsl_rng_free (r3);
+  bp_net_free (whole);
+  bp_net_free (half);
+  bp_net_free (resumed);
+  dataset_free (&d);
+  gsl_rng_free (rng);
+}
+END_TEST
+
+/* --- the deep row with one hidden layer is the mlp row ----------------- */
+
+START_TEST (test_deep_of_one_layer_is_mlp)
+{
+  const bp_net_shape s = { .rows = ROWS, .cols = COLS, .n = CLASSES, .n_hidden = 1,
+                           .hidden = { 7 }, .act = _i == 0 ? BP_RELU : BP_TANH };
+  bp_net *mlp = bp_net_alloc (bp_net_mlp, &s), *deep = bp_net_alloc (bp_net_deep, &s);
+  gsl_rng *r1 = test_rng (30 + _i), *r2 = test_rng (30 + _i), *data = test_rng (40);
+  ck_assert_int_eq (bp_net_init (mlp, r1), GSL_SUCCESS);
+  ck_assert_int_eq (bp_net_init (deep, r2), GSL_SUCCESS);
+  gsl_matrix_const_view a = gsl_matrix_const_view_vector (mlp->theta, 1, mlp->size);
+  gsl_matrix_const_view b = gsl_matrix_const_view_vector (deep->theta, 1, deep->size);
+  test_assert_same_bits (&a.matrix, &b.matrix, "the initialisations");
+  bp_net_workspace *w1 = bp_net_workspace_alloc (mlp, 5), *w2 = bp_net_workspace_alloc (deep, 5);
+  gsl_matrix *U = gsl_matrix_alloc (5, ROWS * COLS), *T = gsl_matrix_alloc (5, CLASSES);
+  batch (data, U, T);
+  double L1, L2;
+  ck_assert_int_eq (bp_net_backward (mlp, U, T, w1, NULL, &L1), GSL_SUCCESS);
+  ck_assert_int_eq (bp_net_backward (deep, U, T, w2, NULL, &L2), GSL_SUCCESS);
+  ck_assert (memcmp (&L1, &L2, sizeof L1) == 0);
+  gsl_matrix_const_view ga = gsl_matrix_const_view_vector (mlp->grad, 1, mlp->size);
+  gsl_matrix_const_view gb = gsl_matrix_const_view_vector (deep->grad, 1, deep->size);
+  test_assert_same_bits (&ga.matrix, &gb.matrix, "the gradients");
+  gsl_matrix_free (U);
+  gsl_matrix_free (T);
+  bp_net_workspace_free (w1);
+  bp_net_workspace_free (w2);
+  bp_net_free (mlp);
+  bp_net_free (deep);
+  gsl_rng_free (r1);
+  gsl_rng_free (r2);
+  gsl_rng_free (data);
+}
+END_TEST
+
+/* --- refused sizes ---------------------------------------------------- */
+
+START_TEST (test_refused)
+{
+  gsl_error_handler_t *old = gsl_set_error_handler_off ();
+  bp_net_shape s = { .rows = ROWS, .cols = COLS, .n = CLASSES };
+  ck_assert_ptr_null (bp_net_alloc (bp_net_mlp, &s));      /* no hidden layer */
+  s.n_hidden = 1;
+  ck_assert_ptr_null (bp_net_alloc (bp_net_linear, &s));   /* a hidden layer */
+  ck_assert_ptr_null (bp_net_alloc (bp_net_mlp, &s));      /* of 0 units */
+  s.hidden[0] = 3;
+  s.n = 0;
+  ck_assert_ptr_null (bp_net_alloc (bp_net_mlp, &s));
+  s.n = CLASSES;
+  s.n_hidden = BP_NET_MAX_HIDDEN + 1;
+  ck_assert_ptr_null (bp_net_alloc (bp_net_deep, &s));
+  s = (bp_net_shape) { .rows = 3, .cols = COLS, .n = CLASSES, .C1 = 2, .C2 = 2 };
+  ck_assert_ptr_null (bp_net_alloc (bp_net_cnn, &s));      /* under 4 x 4 */
+  ck_assert_ptr_null (bp_net_type_by_name ("two-layer"));
+  gsl_set_error_handler (old);
+}
+END_TEST
+
+static Suite *
+net_suite (void)
+{
+  Suite *s = suite_create ("bp_net");
+  TCase *tc = tcase_create ("every row");
+  tcase_set_timeout (tc, 300);
+  tcase_add_loop_test (tc, test_backward_against_checker, 0, N_CASES);
+  tcase_add_loop_test (tc, test_trainer_is_eq_14_8, 0, N_CASES);
+  tcase_add_loop_test (tc, test_resume_equals_uninterrupted, 0, N_CASES);
+  tcase_add_loop_test (tc, test_deep_of_one_layer_is_mlp, 0, 2);
+  tcase_add_test (tc, test_refused);
+  suite_add_tcase (s, tc);
+  return s;
+}
+
+int
+main (void)
+{
+  Suite *(*const suites[]) (void) = { net_suite };
+  return test_run_suites (suites, sizeof suites / sizeof suites[0]);
+}
