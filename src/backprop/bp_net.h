@@ -19,7 +19,9 @@
    GSL_EDOM for NaN or infinity in the parameters, U or T, or labels
    whose rows do not sum to 1; GSL_EOVRFLW, without the error handler,
    when finite parameters give a logit that is not finite (a diverged
-   run).  Nothing is written when an argument is refused. */
+   run).  Nothing is written when an argument is refused.
+   Derivation: derivations/12-two-layer-network.md ("More hidden layers"),
+   derivations/14-mini-batch.md (the trainer, bp_train.h). */
 #ifndef BP_NET_H
 #define BP_NET_H
 #include <gsl/gsl_types.h>
