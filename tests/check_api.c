@@ -46,6 +46,7 @@
 #include "backprop/bp_gradcheck.h"
 #include "backprop/bp_cnn.h"
 #include "backprop/bp_cnn_train.h"
+#include "backprop/bp_net.h"
 
 /* Sizes of the well-formed arguments: n classes, m inputs (a 2x2 image),
    k parameters and q outputs for the checker's functions, H hidden units,
@@ -153,6 +154,9 @@ typedef enum
   CBLK,    /* bp_cnn_block[BP_CNN_MAX_BLOCKS], a result */
   CDS,     /* bp_dataset * of COUNT NR x NCL images of N classes */
   CTR,     /* bp_cnn_trainer for CDS and CNN, batches of BB */
+  NNET,    /* bp_net of the mlp row: XR x XC images, HH hidden, N classes */
+  NNWS,    /* bp_net_workspace for BB examples of NNET's shape */
+  NTR,     /* bp_net_trainer for DS and NNET, batches of BB */
 } kind;
 
 /* The convolution of the rows: C_in = CI channels of CH x CW, CO kernels
@@ -181,7 +185,7 @@ n_wrong (kind k)
     case VN: case VM: case MX: case WS: case TK: case ZK: case ZQK: case BWS:
     case NET: case MWS: case MBWS: case CVN: case CVM: case CVH: case CMX:
     case CWS1: case CWS2: case TR: case MTR: case MCN: case CBV: case CYR: case CCB:
-    case GANA: case TST1: case CNN: case CNWS: case CTR: return 1;
+    case GANA: case TST1: case CNN: case CNWS: case CTR: case NNET: case NNWS: case NTR: return 1;
     default: return 0;
     }
 }
@@ -363,6 +367,22 @@ net_of (size_t H)
   bp_mlp *net = bp_mlp_alloc (M, H, N, BP_RELU);
   gsl_matrix_set_all (net->W1, 0.1);
   gsl_matrix_set_all (net->W2, -0.1);
+  return net;
+}
+
+/* The network of the mlp row, H hidden units, every parameter set (a
+   NaN in the first when poisoned). */
+static bp_net *
+nnet_of (size_t H, int poison)
+{
+  const bp_net_shape s = { .rows = XR, .cols = XC, .n = N, .n_hidden = 1,
+                           .hidden = { H }, .act = BP_TANH };
+  bp_net *net = bp_net_alloc (bp_net_mlp, &s);
+  ck_assert_ptr_nonnull (net);
+  for (size_t k = 0; k < net->size; k++)
+    gsl_vector_set (net->theta, k, k % 3 == 0 ? -0.1 : 0.1);
+  if (poison)
+    gsl_vector_set (net->theta, 0, GSL_NAN);
   return net;
 }
 
@@ -567,6 +587,21 @@ make (kind k, int wrong)
         A->data[i] = (double) (i % 7) / 7.0;
       break;
     case CNN: return cnn_of (NC2 + w, wrong == POISON);
+    case NNET: return nnet_of (HH + w, wrong == POISON);
+    case NNWS:
+      {
+        bp_net *shape = nnet_of (HH + w, 0);
+        bp_net_workspace *ws = bp_net_workspace_alloc (shape, BB);
+        bp_net_free (shape);
+        return ws;
+      }
+    case NTR:
+      {
+        bp_net *shape = nnet_of (HH, 0);
+        bp_net_trainer *t = bp_net_trainer_alloc (shape, COUNT + w, BB);
+        bp_net_free (shape);
+        return t;
+      }
     case CNWS:
       {
         bp_cnn *shape = cnn_of (NC2 + w, 0);
@@ -652,6 +687,9 @@ unmake (kind k, void *p)
     case CNN: bp_cnn_free (p); break;
     case CNWS: bp_cnn_workspace_free (p); break;
     case CTR: bp_cnn_trainer_free (p); break;
+    case NNET: bp_net_free (p); break;
+    case NNWS: bp_net_workspace_free (p); break;
+    case NTR: bp_net_trainer_free (p); break;
     case CBV: gsl_vector_free (p); break;
     case CCX: case CCK: case CCY: case CPX: case CPY: gsl_matrix_complex_free (p); break;
     case CCB: gsl_vector_complex_free (p); break;
@@ -961,6 +999,21 @@ static int call_cnn_train_epoch (void **p)
 static int call_cnn_evaluate (void **p)
 { return bp_cnn_evaluate (p[0], p[1], p[2], p[3], p[4], p[5]); }
 
+/* the networks of the table (bp_net.h) and the one trainer */
+static int call_net_init (void **p)
+{ return bp_net_init (p[0], p[1]); }
+static int call_net_describe (void **p)
+{ return bp_net_describe (p[0], p[1], ERRLEN); }
+static int call_net_forward (void **p)
+{ return bp_net_forward (p[0], A (1), A (2), p[3], p[4], p[5]); }
+static int call_net_backward (void **p)
+{ return bp_net_backward (p[0], A (1), A (2), p[3], A (4), p[5]); }
+static int call_net_train_epoch (void **p)
+{ return bp_net_train_epoch (p[0], p[1], 0, p[2], p[3], (bp_progress_function) p[4], p[5],
+                             p[6], p[7]); }
+static int call_net_evaluate (void **p)
+{ return bp_net_evaluate (p[0], p[1], p[2], p[3], p[4], p[5]); }
+
 #define MAX_ARGS 10
 
 typedef enum { R_INT, R_DOUBLE, R_VOID } returns;
@@ -1181,6 +1234,18 @@ static const api_row api[] = {
   { "bp_cnn_train_epoch", call_cnn_train_epoch, R_INT, 8,
     { CDS, SGDP, RNG, CTR, PROG, PAR, CNN, DBL }, B_ (4) | B_ (7), 0, B_ (6) },
   { "bp_cnn_evaluate", call_cnn_evaluate, R_INT, 6, { CDS, CNN, CNWS, CONF, DBL, DBL },
+    B_ (3) | B_ (4) | B_ (5), 0, B_ (1) },
+
+  /* the networks of the table and the one trainer (bp_net.h, bp_train.h) */
+  { "bp_net_init", call_net_init, R_INT, 2, { NNET, RNG }, 0, B_ (0), 0 },
+  { "bp_net_describe", call_net_describe, R_INT, 2, { NNET, ERR }, 0, B_ (0), 0 },
+  { "bp_net_forward", call_net_forward, R_INT, 6, { NNET, MBM, MBN, NNWS, VIEW, DBL },
+    B_ (2) | B_ (4) | B_ (5), 0, B_ (0) | B_ (1) | B_ (2) },
+  { "bp_net_backward", call_net_backward, R_INT, 6, { NNET, MBM, MBN, NNWS, MBM, DBL },
+    B_ (4) | B_ (5), 0, B_ (0) | B_ (1) | B_ (2) },
+  { "bp_net_train_epoch", call_net_train_epoch, R_INT, 8,
+    { DS, SGDP, RNG, NTR, PROG, PAR, NNET, DBL }, B_ (4) | B_ (7), 0, B_ (6) },
+  { "bp_net_evaluate", call_net_evaluate, R_INT, 6, { DS, NNET, NNWS, CONF, DBL, DBL },
     B_ (3) | B_ (4) | B_ (5), 0, B_ (1) },
 
   /* model files (the same reporting as the readers above) */
@@ -1623,6 +1688,51 @@ START_TEST (test_api_allocators)
 }
 END_TEST
 
+START_TEST (test_api_net_allocators)
+{
+  gsl_error_handler_t *old = gsl_set_error_handler (record_error);
+  bp_net_shape s = { .rows = XR, .cols = XC, .n = N, .n_hidden = 1, .hidden = { HH } };
+  /* "bp_net_type_of", "bp_net_type_by_name": a NULL shape is GSL_EFAULT,
+     an unknown name NULL without an error */
+  ASSERT_REFUSED (bp_net_type_of (NULL), GSL_EFAULT);
+  reset_errors ();
+  ck_assert_ptr_null (bp_net_type_by_name ("nonesuch"));
+  ck_assert_ptr_null (bp_net_type_by_name (NULL));
+  ck_assert_ptr_eq (bp_net_type_by_name ("mlp"), bp_net_type_of (&s));
+  ck_assert_int_eq (n_errors, 0);
+  /* "bp_net_alloc", "bp_net_free": NULLs, sizes the row refuses */
+  ASSERT_REFUSED (bp_net_alloc (NULL, &s), GSL_EFAULT);
+  ASSERT_REFUSED (bp_net_alloc (bp_net_mlp, NULL), GSL_EFAULT);
+  ASSERT_REFUSED (bp_net_alloc (bp_net_linear, &s), GSL_EINVAL);
+  s.hidden[0] = 0;
+  ASSERT_REFUSED (bp_net_alloc (bp_net_mlp, &s), GSL_EINVAL);
+  s.hidden[0] = HH;
+  bp_net_free (NULL);
+  bp_net *net = nnet_of (HH, 0);
+  /* "bp_net_workspace_alloc", "bp_net_workspace_free" */
+  ASSERT_REFUSED (bp_net_workspace_alloc (NULL, BB), GSL_EFAULT);
+  ASSERT_REFUSED (bp_net_workspace_alloc (net, 0), GSL_EINVAL);
+  bp_net_workspace_free (NULL);
+  /* "bp_net_trainer_alloc", "bp_net_trainer_free" */
+  ASSERT_REFUSED (bp_net_trainer_alloc (NULL, COUNT, BB), GSL_EFAULT);
+  ASSERT_REFUSED (bp_net_trainer_alloc (net, 0, BB), GSL_EINVAL);
+  ASSERT_REFUSED (bp_net_trainer_alloc (net, COUNT, 0), GSL_EINVAL);
+  bp_net_trainer_free (NULL);
+  /* and each allocates with well-formed sizes, without an error */
+  reset_errors ();
+  void *ok[3] = { bp_net_alloc (bp_net_mlp, &s), bp_net_workspace_alloc (net, BB),
+                  bp_net_trainer_alloc (net, COUNT, BB) };
+  ck_assert_int_eq (n_errors, 0);
+  for (int k = 0; k < 3; k++)
+    ck_assert_ptr_nonnull (ok[k]);
+  bp_net_free (ok[0]);
+  bp_net_workspace_free (ok[1]);
+  bp_net_trainer_free (ok[2]);
+  bp_net_free (net);
+  gsl_set_error_handler (old);
+}
+END_TEST
+
 START_TEST (test_api_cnn_allocators)
 {
   gsl_error_handler_t *old = gsl_set_error_handler (record_error);
@@ -1780,6 +1890,7 @@ api_suite (void)
   tcase_add_test (tp, test_api_workspace);
   tcase_add_test (tp, test_api_allocators);
   tcase_add_test (tp, test_api_cnn_allocators);
+  tcase_add_test (tp, test_api_net_allocators);
   tcase_add_test (tp, test_api_readers_free);
   tcase_add_test (tp, test_api_dataset_zero_classes);
   tcase_add_test (tp, test_api_no_pointer);

@@ -308,6 +308,18 @@ statement (api *a, char *s, int installed)
           return;
         }
     }
+  /* a variable (GSL_VAR const bp_net_type *bp_net_mlp): its last name */
+  if (strchr (s, '{') == NULL)
+    {
+      char *end = s + strlen (s);
+      while (end > s && !is_ident (end[-1]))
+        end--;
+      char *name = end;
+      while (name > s && is_ident (name[-1]))
+        name--;
+      if (end - name > 3 && strncmp (name, "bp_", 3) == 0)
+        strset_addn (&a->types, name, (size_t) (end - name));
+    }
 }
 
 /* Read the header srcdir/rel, then (when follow) the headers it includes

@@ -19,7 +19,9 @@
    GSL_EDOM for NaN or infinity in the parameters, U or T, or labels
    whose rows do not sum to 1; GSL_EOVRFLW, without the error handler,
    when finite parameters give a logit that is not finite (a diverged
-   run).  Nothing is written when an argument is refused. */
+   run).  Nothing is written when an argument is refused.
+   Derivation: derivations/12-two-layer-network.md ("More hidden layers"),
+   derivations/14-mini-batch.md (the trainer, bp_train.h). */
 #ifndef BP_NET_H
 #define BP_NET_H
 #include <gsl/gsl_types.h>
@@ -129,7 +131,9 @@ struct bp_net
   size_t offset[BP_NET_MAX_BLOCKS];   /* block k's first element in theta */
   /* The blocks as views into theta and grad: bp_gradcheck_blocks. */
   bp_gradcheck_block block[BP_NET_MAX_BLOCKS], grad_block[BP_NET_MAX_BLOCKS];
-  /* (the views' storage) */
+  /* (the views' storage; theta_v[k], grad_v[k]: block k's elements as one
+     vector, whatever its shape; theta_M[k]: as a matrix, size1 x 1 for a
+     vector block) */
   gsl_matrix_view theta_M[BP_NET_MAX_BLOCKS], grad_M[BP_NET_MAX_BLOCKS];
   gsl_vector_view theta_v[BP_NET_MAX_BLOCKS], grad_v[BP_NET_MAX_BLOCKS];
 };
@@ -143,10 +147,6 @@ void bp_net_free (bp_net *net);
 /* The type's starting point from rng. */
 int bp_net_init (bp_net *net, gsl_rng *rng);
 
-/* Block k as a matrix (a vector block: size1 x 1) of theta or grad
-   (which = 0 or 1): a view to write through; k < net->n_blocks. */
-gsl_matrix_view bp_net_block_matrix (bp_net *net, size_t k, int which);
-
 /* "two-layer network 784 -> 256 relu -> 10" into buf (len bytes). */
 int bp_net_describe (const bp_net *net, char *buf, size_t len);
 
@@ -156,7 +156,6 @@ int bp_net_describe (const bp_net *net, char *buf, size_t len);
    bp_net_workspace_free (NULL) does nothing. */
 bp_net_workspace *bp_net_workspace_alloc (const bp_net *net, size_t B);
 void bp_net_workspace_free (bp_net_workspace *w);
-size_t bp_net_workspace_batch (const bp_net_workspace *w);
 
 /* The forward pass of the rows of U (1 to B rows of m): the logits in *V
    (a view into w; may be NULL), the mean loss against T (may be NULL)

@@ -13,6 +13,9 @@ backprop_SOURCES = \
   src/cli/classes.c src/cli/classes.h \
   src/cli/model_lock.c src/cli/model_lock.h \
   src/cli/child.c src/cli/child.h src/cli/loader.c src/cli/loader.h
+# open_regular and file_type_name (loader.c) are the library's internals,
+# which it does not export: the program compiles their file too.
+backprop_SOURCES += src/lib/files/report.c
 backprop_LDADD = src/verify/libbpverify.la src/lib/libbackprop.la $(GSL_LIBS) $(DL_LIBS)
 # The messages' catalogs are looked up in $(localedir) (gettext, po/).
 backprop_CPPFLAGS = $(AM_CPPFLAGS) -DLOCALEDIR='"$(localedir)"'

@@ -3,7 +3,9 @@
 lib_LTLIBRARIES += src/lib/libbackprop.la
 src_lib_libbackprop_la_SOURCES = src/lib/valid.h src/lib/cmplx.h
 src_lib_libbackprop_la_LIBADD = $(GSL_LIBS) $(ZLIB_LIBS) $(CBLAS_LIBS)
-src_lib_libbackprop_la_LDFLAGS = -version-info $(BP_LT_VERSION) -no-undefined
+# The public names only (bp_*): the rest is internal.
+src_lib_libbackprop_la_LDFLAGS = -version-info $(BP_LT_VERSION) -no-undefined \
+  -export-symbols-regex '^bp_'
 # OpenMP for the checker's threads: the library carries it, and everything
 # linked with it gets it.
 AM_CFLAGS += $(OPENMP_CFLAGS)

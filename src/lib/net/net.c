@@ -130,24 +130,6 @@ bp_net_init (bp_net *net, gsl_rng *rng)
   return net->type->init (net, rng);
 }
 
-gsl_matrix_view
-bp_net_block_matrix (bp_net *net, size_t k, int which)
-{
-  gsl_matrix_view none = { { 0, 0, 0, NULL, NULL, 0 } };
-  if (!net)
-    {
-      gsl_error ("bp_net_block_matrix: net must not be NULL", __FILE__, __LINE__,
-                 GSL_EFAULT);
-      return none;
-    }
-  if (k >= net->n_blocks)
-    {
-      gsl_error ("bp_net_block_matrix: no such block", __FILE__, __LINE__, GSL_EINVAL);
-      return none;
-    }
-  return which ? net->grad_M[k] : net->theta_M[k];
-}
-
 int
 bp_net_describe (const bp_net *net, char *buf, size_t len)
 {
@@ -156,6 +138,19 @@ bp_net_describe (const bp_net *net, char *buf, size_t len)
   if (len > 0)
     net->type->describe (net, buf, len);
   return GSL_SUCCESS;
+}
+
+int
+net_same_shape (const bp_net_shape *a, const bp_net_shape *b)
+{
+  if (a->rows != b->rows || a->cols != b->cols || a->n != b->n
+      || a->n_hidden != b->n_hidden || a->act != b->act || a->C1 != b->C1
+      || a->C2 != b->C2)
+    return 0;
+  for (size_t l = 0; l < a->n_hidden && l < BP_NET_MAX_HIDDEN; l++)
+    if (a->hidden[l] != b->hidden[l])
+      return 0;
+  return 1;
 }
 
 bp_net_workspace *
@@ -173,6 +168,7 @@ bp_net_workspace_alloc (const bp_net *net, size_t B)
   if (w == NULL)
     GSL_ERROR_NULL ("bp_net_workspace_alloc: out of memory", GSL_ENOMEM);
   w->type = net->type;
+  w->shape = net->shape;
   w->B = B;
   w->row = net->type->workspace_alloc (net, B);
   w->U = gsl_matrix_alloc (B, m);
@@ -196,21 +192,12 @@ bp_net_workspace_free (bp_net_workspace *w)
   free (w);
 }
 
-size_t
-bp_net_workspace_batch (const bp_net_workspace *w)
-{
-  if (!w)
-    GSL_ERROR_VAL ("bp_net_workspace_batch: w must not be NULL", GSL_EFAULT, 0);
-  return w->B;
-}
-
 /* The checks shared by forward and backward. */
 static int
 check (const char *fn, const bp_net *net, const gsl_matrix *U, const gsl_matrix *T,
        const bp_net_workspace *w)
 {
-  if (w->type != net->type || w->U->size2 != net_inputs (&net->shape)
-      || w->T->size2 != net->shape.n)
+  if (w->type != net->type || !net_same_shape (&w->shape, &net->shape))
     {
       gsl_error (fn, __FILE__, __LINE__, GSL_EBADLEN);
       return GSL_EBADLEN;

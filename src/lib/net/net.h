@@ -9,6 +9,7 @@
 struct bp_net_workspace
 {
   const bp_net_type *type;
+  bp_net_shape shape;   /* the network's it was made for */
   size_t B;
   void *row;
   gsl_matrix *U, *T;   /* B x m, B x n */
@@ -45,6 +46,9 @@ net_inputs (const bp_net_shape *s)
 {
   return s->rows * s->cols;
 }
+
+/* 1 when a workspace made for a network of shape a serves one of b. */
+int net_same_shape (const bp_net_shape *a, const bp_net_shape *b);
 
 /* The rows' block names, "W1".."W9", "b1".."b9" (index 1 to 9). */
 extern const char *const net_weight_name[10], *const net_bias_name[10];

@@ -325,7 +325,7 @@ bp_net_train_epoch (const bp_dataset *d, const bp_sgd_params *p, size_t epoch,
     GSL_ERROR ("bp_net_train_epoch: the trainer or the network was made for another "
                "data set", GSL_EBADLEN);
   bp_net_workspace *ws = t->ws;
-  if (ws->type != net->type || ws->U->size2 != net->shape.rows * net->shape.cols
+  if (ws->type != net->type || !net_same_shape (&ws->shape, &net->shape)
       || t->velocity->size != net->size)
     GSL_ERROR ("bp_net_train_epoch: the trainer was made for another network",
                GSL_EBADLEN);
@@ -377,7 +377,7 @@ bp_net_evaluate (const bp_dataset *d, const bp_net *net, bp_net_workspace *ws,
   if (!fits_data (net, d))
     GSL_ERROR ("bp_net_evaluate: the network was made for another data set",
                GSL_EBADLEN);
-  if (ws->type != net->type || ws->U->size2 != net->shape.rows * net->shape.cols)
+  if (ws->type != net->type || !net_same_shape (&ws->shape, &net->shape))
     GSL_ERROR ("bp_net_evaluate: the workspace was made for another network",
                GSL_EBADLEN);
   if (confusion && (confusion->size1 != net->shape.n || confusion->size2 != net->shape.n))
