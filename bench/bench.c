@@ -56,6 +56,10 @@
 #include "backprop/bp_mlp_train.h"
 #include "backprop/bp_cnn_train.h"
 #include "backprop/bp_gradcheck.h"
+#include "cli/cli.h"
+
+/* blas_threads.c names the program in its warnings (cli.h) */
+const char *program_name = "bench";
 
 typedef struct
 {
