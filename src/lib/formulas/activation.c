@@ -10,23 +10,8 @@
 #include "lib/formulas/layers_trusted.h"
 
 /* The forward functions, h = f(z), for every arithmetic: activation_source.c */
-#define BASE_DOUBLE
-#include "lib/formulas/templates_on.h"
-#include "lib/formulas/activation_source.c"
-#include "lib/formulas/templates_off.h"
-#undef BASE_DOUBLE
-
-#define BASE_COMPLEX
-#include "lib/formulas/templates_on.h"
-#include "lib/formulas/activation_source.c"
-#include "lib/formulas/templates_off.h"
-#undef BASE_COMPLEX
-
-#define BASE_FLOAT
-#include "lib/formulas/templates_on.h"
-#include "lib/formulas/activation_source.c"
-#include "lib/formulas/templates_off.h"
-#undef BASE_FLOAT
+#define TEMPLATE_SOURCE "lib/formulas/activation_source.c"
+#include "lib/formulas/instantiate.h"
 
 /* Their derivatives, one formula each. */
 
