@@ -28,7 +28,6 @@ src_lib_libbackprop_la_SOURCES += \
   src/lib/formulas/pool.c \
   src/lib/formulas/cnn.c src/lib/formulas/cnn_trusted.h \
   src/lib/formulas/templates_on.h src/lib/formulas/templates_off.h \
-  src/lib/formulas/instantiate.h \
   src/lib/formulas/arith.h src/lib/formulas/float.h
 # Each forward formula written once (templates_on.h), included by its
 # family's file once per arithmetic: not compiled on its own.

@@ -10,8 +10,23 @@
 #include "lib/formulas/layers_trusted.h"
 
 /* The forward functions, h = f(z), for every arithmetic: activation_source.c */
-#define TEMPLATE_SOURCE "lib/formulas/activation_source.c"
-#include "lib/formulas/instantiate.h"
+#define BASE_DOUBLE
+#include "lib/formulas/templates_on.h"
+#include "lib/formulas/activation_source.c"
+#include "lib/formulas/templates_off.h"
+#undef BASE_DOUBLE
+
+#define BASE_COMPLEX
+#include "lib/formulas/templates_on.h"
+#include "lib/formulas/activation_source.c"
+#include "lib/formulas/templates_off.h"
+#undef BASE_COMPLEX
+
+#define BASE_FLOAT
+#include "lib/formulas/templates_on.h"
+#include "lib/formulas/activation_source.c"
+#include "lib/formulas/templates_off.h"
+#undef BASE_FLOAT
 
 /* Their derivatives, one formula each. */
 

@@ -73,8 +73,23 @@ kcol (const bp_conv_shape *s, size_t c, size_t a, size_t e)
 }
 
 /* bp_conv, (15.1), once for every arithmetic: templates_on.h */
-#define TEMPLATE_SOURCE "lib/formulas/conv_source.c"
-#include "lib/formulas/instantiate.h"
+#define BASE_DOUBLE
+#include "lib/formulas/templates_on.h"
+#include "lib/formulas/conv_source.c"
+#include "lib/formulas/templates_off.h"
+#undef BASE_DOUBLE
+
+#define BASE_COMPLEX
+#include "lib/formulas/templates_on.h"
+#include "lib/formulas/conv_source.c"
+#include "lib/formulas/templates_off.h"
+#undef BASE_COMPLEX
+
+#define BASE_FLOAT
+#include "lib/formulas/templates_on.h"
+#include "lib/formulas/conv_source.c"
+#include "lib/formulas/templates_off.h"
+#undef BASE_FLOAT
 
 /* dL/dX[c,r,q] = sum_{o,a,e} dL/dY[o, r+p-a, q+p-e] K[o,c,a,e]  (15.3) */
 int

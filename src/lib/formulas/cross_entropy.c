@@ -11,8 +11,23 @@
 #include "lib/valid.h"
 
 /* cross_entropy once for every arithmetic: templates_on.h */
-#define TEMPLATE_SOURCE "lib/formulas/cross_entropy_source.c"
-#include "lib/formulas/instantiate.h"
+#define BASE_DOUBLE
+#include "lib/formulas/templates_on.h"
+#include "lib/formulas/cross_entropy_source.c"
+#include "lib/formulas/templates_off.h"
+#undef BASE_DOUBLE
+
+#define BASE_COMPLEX
+#include "lib/formulas/templates_on.h"
+#include "lib/formulas/cross_entropy_source.c"
+#include "lib/formulas/templates_off.h"
+#undef BASE_COMPLEX
+
+#define BASE_FLOAT
+#include "lib/formulas/templates_on.h"
+#include "lib/formulas/cross_entropy_source.c"
+#include "lib/formulas/templates_off.h"
+#undef BASE_FLOAT
 
 /* dL/dy_i = -labels_i / y_i, and 0 where labels_i = 0 */
 int

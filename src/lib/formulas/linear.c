@@ -9,8 +9,23 @@
 #include "lib/valid.h"
 
 /* linear once for every arithmetic: templates_on.h */
-#define TEMPLATE_SOURCE "lib/formulas/linear_source.c"
-#include "lib/formulas/instantiate.h"
+#define BASE_DOUBLE
+#include "lib/formulas/templates_on.h"
+#include "lib/formulas/linear_source.c"
+#include "lib/formulas/templates_off.h"
+#undef BASE_DOUBLE
+
+#define BASE_COMPLEX
+#include "lib/formulas/templates_on.h"
+#include "lib/formulas/linear_source.c"
+#include "lib/formulas/templates_off.h"
+#undef BASE_COMPLEX
+
+#define BASE_FLOAT
+#include "lib/formulas/templates_on.h"
+#include "lib/formulas/linear_source.c"
+#include "lib/formulas/templates_off.h"
+#undef BASE_FLOAT
 
 /* dL/du = W^T dL/dv, since dv_i/du_j = w_ij (slide 11) */
 int

@@ -7,8 +7,23 @@
 #include "lib/valid.h"
 
 /* reshape once for every arithmetic: templates_on.h */
-#define TEMPLATE_SOURCE "lib/formulas/reshape_source.c"
-#include "lib/formulas/instantiate.h"
+#define BASE_DOUBLE
+#include "lib/formulas/templates_on.h"
+#include "lib/formulas/reshape_source.c"
+#include "lib/formulas/templates_off.h"
+#undef BASE_DOUBLE
+
+#define BASE_COMPLEX
+#include "lib/formulas/templates_on.h"
+#include "lib/formulas/reshape_source.c"
+#include "lib/formulas/templates_off.h"
+#undef BASE_COMPLEX
+
+#define BASE_FLOAT
+#include "lib/formulas/templates_on.h"
+#include "lib/formulas/reshape_source.c"
+#include "lib/formulas/templates_off.h"
+#undef BASE_FLOAT
 
 /* dL/dx[r][c] = dL/du[r*cols + c] */
 int

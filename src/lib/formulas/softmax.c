@@ -10,8 +10,23 @@
 #include "lib/valid.h"
 
 /* softmax once for every arithmetic: templates_on.h */
-#define TEMPLATE_SOURCE "lib/formulas/softmax_source.c"
-#include "lib/formulas/instantiate.h"
+#define BASE_DOUBLE
+#include "lib/formulas/templates_on.h"
+#include "lib/formulas/softmax_source.c"
+#include "lib/formulas/templates_off.h"
+#undef BASE_DOUBLE
+
+#define BASE_COMPLEX
+#include "lib/formulas/templates_on.h"
+#include "lib/formulas/softmax_source.c"
+#include "lib/formulas/templates_off.h"
+#undef BASE_COMPLEX
+
+#define BASE_FLOAT
+#include "lib/formulas/templates_on.h"
+#include "lib/formulas/softmax_source.c"
+#include "lib/formulas/templates_off.h"
+#undef BASE_FLOAT
 
 /* J_ij = dy_i/dv_j = y_i (1[i=j] - y_j) */
 int
