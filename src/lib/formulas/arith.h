@@ -137,14 +137,7 @@ floats_finite (const float *p, size_t n, size_t stride, size_t m)
   return 1;
 }
 
-#define atomics_finite(p, n, stride, m) \
-  _Generic ((p), float *: floats_finite, double *: doubles_finite) (p, n, stride, m)
-
 /* the rows of a matrix, tda apart */
-#define matrix_atomics_finite(p, rows, cols, tda, m) \
-  _Generic ((p), float *: matrix_floats_finite, double *: matrix_doubles_finite) \
-    (p, rows, cols, tda, m)
-
 static inline int
 matrix_doubles_finite (const double *p, size_t rows, size_t cols, size_t tda, size_t m)
 {

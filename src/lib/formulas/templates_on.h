@@ -117,9 +117,13 @@
 
 /* 1 when every element is finite; overlap of an output with an input
    (bp_common.h), from the bytes each covers */
-#define REAL_VECTOR_FINITE(v) atomics_finite ((v)->data, (v)->size, (v)->stride, 1)
-#define VECTOR_FINITE(v) atomics_finite ((v)->data, (v)->size, MULTIPLICITY * (v)->stride, MULTIPLICITY)
-#define MATRIX_FINITE(A) matrix_atomics_finite ((A)->data, (A)->size1, (A)->size2, MULTIPLICITY * (A)->tda, MULTIPLICITY)
+#define ATOMICS_FINITE_(t) t ## s_finite   /* doubles_finite, floats_finite (arith.h) */
+#define ATOMICS_FINITE(t) ATOMICS_FINITE_ (t)
+#define MATRIX_ATOMICS_FINITE_(t) matrix_ ## t ## s_finite
+#define MATRIX_ATOMICS_FINITE(t) MATRIX_ATOMICS_FINITE_ (t)
+#define REAL_VECTOR_FINITE(v) ATOMICS_FINITE (ATOMIC) ((v)->data, (v)->size, (v)->stride, 1)
+#define VECTOR_FINITE(v) ATOMICS_FINITE (ATOMIC) ((v)->data, (v)->size, MULTIPLICITY * (v)->stride, MULTIPLICITY)
+#define MATRIX_FINITE(A) MATRIX_ATOMICS_FINITE (ATOMIC) ((A)->data, (A)->size1, (A)->size2, MULTIPLICITY * (A)->tda, MULTIPLICITY)
 #define VECTOR_BYTES(v) ((v)->size == 0 ? 0 : ((v)->size - 1) * (v)->stride + 1)
 #define MATRIX_BYTES(A) ((A)->size1 == 0 || (A)->size2 == 0 ? 0 : ((A)->size1 - 1) * (A)->tda + (A)->size2)
 #define ELEMENT_BYTES (MULTIPLICITY * sizeof (ATOMIC))
