@@ -176,9 +176,10 @@ static int
 parse_hidden (const char *arg, size_t *count, size_t hidden[BP_NET_MAX_HIDDEN])
 {
   char buf[256];
-  if (strlen (arg) >= sizeof buf)
+  const size_t len = strlen (arg);
+  if (len >= sizeof buf)
     return -1;
-  strcpy (buf, arg);
+  memcpy (buf, arg, len + 1);
   size_t k = 0;
   for (char *save = NULL, *tok = strtok_r (buf, ",", &save); tok;
        tok = strtok_r (NULL, ",", &save))

@@ -387,7 +387,8 @@ put_name (unsigned char *p, const char *name)
 {
   const size_t len = strlen (name);
   put_u32 (p, (uint32_t) len);
-  memcpy (p + 4, name, len);
+  /* a counted field: no terminating NUL in the file */
+  memcpy (p + 4, name, len);   /* NOLINT(bugprone-not-null-terminated-result) */
   return p + 4 + len;
 }
 

@@ -111,8 +111,8 @@ cnn_backward (bp_net *net, const gsl_matrix *U, const gsl_matrix *T, void *ws,
 static void
 cnn_describe (const bp_net *net, char *buf, size_t len)
 {
-  bp_cnn c;
-  cnn_of_shape (&net->shape, &c);
+  bp_cnn c = { 0 };
+  (void) cnn_of_shape (&net->shape, &c);   /* accepted when net was made */
   char hidden[64] = "";
   if (c.H)
     snprintf (hidden, sizeof hidden, " -> %zu relu", c.H);
