@@ -120,7 +120,7 @@ section_machine (bench *b)
   cpu_model (model, sizeof model);
   printf ("| CPU | %s |\n| cores online | %ld |\n", model, sysconf (_SC_NPROCESSORS_ONLN));
   printf ("| CBLAS | %s |\n| checker threads | %zu (OpenMP; OMP_NUM_THREADS limits) |\n",
-          BP_CBLAS, bp_check_threads ((size_t) -1));
+          BP_CBLAS, bp_gradcheck_threads ((size_t) -1));
   printf ("| OPENBLAS_NUM_THREADS | %s |\n| repeats | %zu, minimum reported |\n",
           obt ? obt : "(unset)", b->repeats);
   FILE *f = fopen ("/proc/loadavg", "r");

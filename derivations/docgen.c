@@ -399,18 +399,58 @@ default_check (FILE *out, const context *c, const char *function,
 #define CODE_BEGIN "```text\n"
 #define CODE_END "```\n"
 
+/* The numeric gradient of the example's loss in block `block' at theta
+   (or, vector f, the Jacobian of Softmax: fv) by bp_gradcheck's central
+   differences into e (size of theta, or N x N) and its estimates into
+   err; *n_checked and *n_failed (may be NULL) from a check against a
+   (grad or J).  0, or -1 when the check could not be carried out. */
+static int
+block_loss (const bp_gradcheck_point *p, void *params, double *L)
+{
+  *L = example_loss_of_block (p->vector[0], params);
+  return isfinite (*L) ? 0 : 1;
+}
+
+static int
+softmax_of (const bp_gradcheck_point *p, void *params, gsl_vector *y)
+{
+  (void) params;
+  return example_softmax (p->vector[0], NULL, y);
+}
+
+static int
+numeric_of (const bp_gradcheck_function *f, const gsl_vector *theta, const gsl_matrix *a,
+            gsl_matrix *e, gsl_matrix *err, size_t *n_checked, size_t *n_failed)
+{
+  const bp_gradcheck_block t = { "theta", NULL, theta }, g = { "analytic", a, NULL };
+  bp_gradcheck_result *r = NULL;
+  if (bp_gradcheck (f, 1, &t, &g, NULL, &r) > 0)
+    return -1;
+  gsl_matrix_memcpy (e, r->run[0].block[0].numeric);
+  gsl_matrix_memcpy (err, r->run[0].block[0].abserr);
+  if (n_checked)
+    *n_checked = r->run[0].n_checked;
+  if (n_failed)
+    *n_failed = r->run[0].n_failed;
+  bp_gradcheck_result_free (r);
+  return 0;
+}
+
 static int
 b00_example (FILE *out, const context *c)
 {
   /* The checker at the small example: f(v) = L(Softmax(v)), theta = v,
      the analytic gradient J^T dL/dy of the slides. */
   gsl_vector *e = gsl_vector_alloc (N), *err = gsl_vector_alloc (N);
-  bp_check_result r;
+  size_t n_checked = 0, n_failed = 0;
   char b1[16], b2[16];
+  const bp_gradcheck_function f = { .loss = block_loss,
+                                    .params = EXAMPLE_BLOCK (c->ex, EX_V) };
+  gsl_matrix_view em = e ? gsl_matrix_view_vector (e, N, 1) : (gsl_matrix_view) { { 0 } };
+  gsl_matrix_view errm = err ? gsl_matrix_view_vector (err, N, 1) : (gsl_matrix_view) { { 0 } };
+  gsl_matrix_const_view am = gsl_matrix_const_view_vector (c->dL_dv, N, 1);
   if (!e || !err
-      || bp_deriv_gradient (example_loss_of_block, EXAMPLE_BLOCK (c->ex, EX_V),
-                            c->v, BP_CHECK_STEP, e, err)
-      || bp_check_compare_vector (c->dL_dv, e, err, BP_CHECK_RTOL, BP_CHECK_ATOL, &r))
+      || numeric_of (&f, c->v, &am.matrix, &em.matrix, &errm.matrix, &n_checked, &n_failed))
     {
       gsl_vector_free (e);
       gsl_vector_free (err);
@@ -434,8 +474,7 @@ b00_example (FILE *out, const context *c)
       fprintf (out, "   %-11s  %-9s  %s\n", d1, d2, fabs (a - ek) <= tol ? "yes"
                : fabs (a - ek) <= tol + 2.0 * ak ? "by err" : "NO");
     }
-  fprintf (out, "\nbp_check_compare_vector: %zu checked, %zu failed\n", r.n_checked,
-           r.n_failed);
+  fprintf (out, "\nbp_gradcheck: %zu checked, %zu failed\n", n_checked, n_failed);
   fputs (CODE_END, out);
   gsl_vector_free (e);
   gsl_vector_free (err);
@@ -639,7 +678,8 @@ b04_example (FILE *out, const context *c)
 {
   gsl_matrix *Jn = gsl_matrix_alloc (N, N), *err = gsl_matrix_alloc (N, N);
   char b1[16];
-  if (!Jn || !err || bp_deriv_jacobian (example_softmax, NULL, c->v, BP_CHECK_STEP, Jn, err))
+  const bp_gradcheck_function f = { .vloss = softmax_of, .m = N };
+  if (!Jn || !err || numeric_of (&f, c->v, c->J, Jn, err, NULL, NULL))
     {
       gsl_matrix_free (Jn);
       gsl_matrix_free (err);
@@ -656,7 +696,7 @@ b04_example (FILE *out, const context *c)
   vec (out, "v              = ", c->v);
   vec (out, "y = Softmax(v) = ", c->y);
   mat (out, "J = bp_softmax_jacobian (y), J_ij = y_i (1[i=j] - y_j) =", c->J);
-  mat (out, "the same by central differences, bp_deriv_jacobian (Softmax, v) =", Jn);
+  mat (out, "the same by central differences, bp_gradcheck (Softmax, v) =", Jn);
   fprintf (out, "\nlargest |J_ij - numeric_ij| : below %s\n", bound (diff, b1));
   fprintf (out, "largest |J_ij - J_ji|       : %s\n", asym == 0.0 ? "0 (exactly symmetric)" : bound (asym, b1));
   fputs (CODE_END, out);
@@ -724,11 +764,12 @@ b08_example (FILE *out, const context *c)
 static int
 b09_example (FILE *out, const context *c)
 {
-  bp_check_result rW, rb, rx;
-  if (bp_check_compare_matrix (c->mW, c->dL_dW, NULL, 0.0, 0.0, &rW)
-      || bp_check_compare_vector (c->mb, c->dL_db, NULL, 0.0, 0.0, &rb)
-      || bp_check_compare_matrix (c->mx, c->dL_dx, NULL, 0.0, 0.0, &rx))
-    return -1;
+  verify_diff rW, rb, rx;
+  gsl_matrix_const_view mb = gsl_matrix_const_view_vector (c->mb, c->mb->size, 1);
+  gsl_matrix_const_view db = gsl_matrix_const_view_vector (c->dL_db, c->dL_db->size, 1);
+  verify_compare (c->mW, c->dL_dW, 0.0, 0.0, &rW);
+  verify_compare (&mb.matrix, &db.matrix, 0.0, 0.0, &rb);
+  verify_compare (c->mx, c->dL_dx, 0.0, 0.0, &rx);
   const double d = fmax (rW.max_abs_err, fmax (rb.max_abs_err, rx.max_abs_err));
   char b1[16];
   fputs (CODE_BEGIN, out);
@@ -1031,7 +1072,7 @@ cplx (const gsl_matrix *A)
 {
   gsl_matrix_complex *Z = gsl_matrix_complex_alloc (A->size1, A->size2);
   if (Z)
-    bp_cstep_matrix_from_real (A, Z);
+    cstep_matrix_from_real (A, Z);
   return Z;
 }
 
@@ -1048,7 +1089,7 @@ layer_closs (const gsl_vector_complex *theta, void *params)
       double *arg = p->arg == p->X->data ? X->data
                     : (p->s && p->arg == p->K->data) ? K->data : NULL;
       if (p->s)
-        bp_cstep_vector_from_real (p->b, b);
+        cstep_vector_from_real (p->b, b);
       if (arg == NULL)
         arg = b->data;
       memcpy (arg, theta->data, 2 * theta->size * sizeof (double));

@@ -24,7 +24,6 @@
 #include "backprop/bp_train.h"
 #include "backprop/bp_model_file.h"
 #include "backprop/bp_gradcheck.h"
-#include "backprop/bp_check_compat.h"   /* deprecated: use bp_gradcheck.h */
 #include "backprop/bp_mlp_batch.h"
 #include "backprop/bp_mlp_train.h"
 #include "backprop/bp_conv.h"

@@ -64,10 +64,7 @@ typedef enum
   TK,      /* theta, K elements */
   ZK,      /* vector of K zeros: the gradient of a constant, its errors */
   ZQK,     /* Q x K zeros: the Jacobian of a constant, its errors */
-  RES,     /* bp_check_result * */
   DBL,     /* double * */
-  FS,      /* bp_scalar_function */
-  FV,      /* bp_vector_function */
   PAR,     /* void *params (the caller's: never NULL-tested) */
   MBN,     /* BB x N matrix, rows summing to 1: logits, labels */
   MCN,     /* BB x N matrix where any number of rows will do: dL/dV */
@@ -81,8 +78,6 @@ typedef enum
   RNG,     /* gsl_rng * */
   STR,     /* an activation's name */
   ACTP,    /* bp_activation * */
-  CFS,     /* bp_cstep_function */
-  CFV,     /* bp_cstep_vector_function */
   CVN,     /* complex vector of N */
   CVM,     /* complex vector of M */
   CVH,     /* complex vector of HH */
@@ -92,9 +87,6 @@ typedef enum
   CMX,     /* complex XR x XC image */
   CWS1,    /* bp_cstep_workspace for M, 0, N */
   CWS2,    /* bp_cstep_workspace for M, HH, N */
-  PFS,     /* bp_partial_function */
-  PFV,     /* bp_vector_partial_function */
-  PARR,    /* void *const params[2] */
   DS,      /* bp_dataset * of COUNT 2x2 images of N classes */
   IDXA,    /* size_t index[BB] */
   SGDP,    /* bp_sgd_params * (the defaults) */
@@ -193,54 +185,6 @@ n_wrong (kind k)
 /* "make" with wrong = POISON: the well-formed argument with a NaN. */
 #define POISON (-1)
 
-static double
-constant_f (const gsl_vector *theta, void *params)
-{
-  (void) theta;
-  (void) params;
-  return 0.0;
-}
-
-static int
-constant_fv (const gsl_vector *theta, void *params, gsl_vector *out)
-{
-  (void) theta;
-  (void) params;
-  gsl_vector_set_zero (out);
-  return GSL_SUCCESS;
-}
-
-static double complex
-constant_cf (const gsl_vector_complex *theta, void *params)
-{
-  (void) theta;
-  (void) params;
-  return 0.0;
-}
-
-static int
-constant_cfv (const gsl_vector_complex *theta, void *params, gsl_vector_complex *out)
-{
-  (void) theta;
-  (void) params;
-  gsl_vector_complex_set_zero (out);
-  return GSL_SUCCESS;
-}
-
-static double
-constant_pf (const gsl_vector *theta, size_t j, void *params)
-{
-  (void) j;
-  return constant_f (theta, params);
-}
-
-static int
-constant_pfv (const gsl_vector *theta, size_t j, void *params, gsl_vector *out)
-{
-  (void) j;
-  return constant_fv (theta, params, out);
-}
-
 static int
 no_progress (size_t done, size_t total, double loss, void *arg)
 {
@@ -260,7 +204,6 @@ constant_loss (const bp_gradcheck_point *pt, void *params, double *L)
   return 0;
 }
 
-static bp_check_result result;
 static bp_gradcheck_function a_function = { .loss = constant_loss };
 static bp_gradcheck_options some_options;
 static bp_gradcheck_result *a_gresult;
@@ -269,7 +212,6 @@ static double loss;
 static size_t a_size;
 static bp_activation an_activation;
 static gsl_matrix_view a_view;
-static void *const two_params[2] = { NULL, NULL };
 static size_t an_index[BB] = { 0, 2 };
 static bp_sgd_params sgd_params;
 static bp_idx an_idx;
@@ -521,12 +463,10 @@ make (kind k, int wrong)
         bp_mlp_free (net);
         return t;
       }
-    case RES: return &result;
     case DBL: return &loss;
     case SZP: return &a_size;
     case ACTP: return &an_activation;
     case VIEW: return &a_view;
-    case PARR: return (void *) two_params;
     case IDXA: return an_index;
     case DS: return &tiny;
     case IDXS: return &an_idx;
@@ -545,12 +485,6 @@ make (kind k, int wrong)
     case SGDP:
       bp_sgd_params_default (&sgd_params);
       return &sgd_params;
-    case FS: return (void *) constant_f;
-    case FV: return (void *) constant_fv;
-    case CFS: return (void *) constant_cf;
-    case CFV: return (void *) constant_cfv;
-    case PFS: return (void *) constant_pf;
-    case PFV: return (void *) constant_pfv;
     case PROG: return (void *) no_progress;
     case PAR: return NULL;
     case PIMG: return data_path ("t10k-images-idx3-ubyte.gz");
@@ -791,18 +725,6 @@ static int call_model_forward (void **p)
 { return of_double (bp_model_forward (A (0), V (1), A (2), V (3), p[4])); }
 static int call_model_backward (void **p)
 { return bp_model_backward (A (0), V (1), A (2), V (3), A (4), V (5), A (6), p[7]); }
-static int call_deriv_gradient (void **p)
-{ return bp_deriv_gradient ((bp_scalar_function) p[0], p[1], V (2), 1e-4, V (3), V (4)); }
-static int call_deriv_jacobian (void **p)
-{ return bp_deriv_jacobian ((bp_vector_function) p[0], p[1], V (2), 1e-4, A (3), A (4)); }
-static int call_check_compare_vector (void **p)
-{ return bp_check_compare_vector (V (0), V (1), V (2), 1e-6, 1e-9, p[3]); }
-static int call_check_compare_matrix (void **p)
-{ return bp_check_compare_matrix (A (0), A (1), A (2), 1e-6, 1e-9, p[3]); }
-static int call_check_gradient (void **p)
-{ return bp_check_gradient ((bp_scalar_function) p[0], p[1], V (2), V (3), 1e-6, 1e-9, p[4]); }
-static int call_check_jacobian (void **p)
-{ return bp_check_jacobian ((bp_vector_function) p[0], p[1], V (2), A (3), 1e-6, 1e-9, p[4]); }
 
 /* activations */
 static int call_relu (void **p) { return bp_relu (V (0), V (1)); }
@@ -856,21 +778,6 @@ static int call_mlp_batch_backward (void **p)
 { return bp_mlp_batch_backward (p[0], A (1), A (2), p[3], p[4], A (5), p[6]); }
 
 /* the complex step */
-static int call_cstep_gradient (void **p)
-{ return bp_cstep_gradient ((bp_cstep_function) p[0], p[1], V (2), BP_CSTEP_STEP, V (3)); }
-static int call_cstep_jacobian (void **p)
-{ return bp_cstep_jacobian ((bp_cstep_vector_function) p[0], p[1], V (2), BP_CSTEP_STEP,
-                            A (3)); }
-static int call_cstep_check_gradient (void **p)
-{ return bp_cstep_check_gradient ((bp_cstep_function) p[0], p[1], V (2), V (3),
-                                  BP_CSTEP_RTOL, BP_CSTEP_ATOL, p[4]); }
-static int call_cstep_check_jacobian (void **p)
-{ return bp_cstep_check_jacobian ((bp_cstep_vector_function) p[0], p[1], V (2), A (3),
-                                  BP_CSTEP_RTOL, BP_CSTEP_ATOL, p[4]); }
-static int call_cstep_vector_from_real (void **p)
-{ return bp_cstep_vector_from_real (V (0), CV (1)); }
-static int call_cstep_matrix_from_real (void **p)
-{ return bp_cstep_matrix_from_real (A (0), CA (1)); }
 static int call_cstep_reshape (void **p) { return bp_complex_reshape (CA (0), CV (1)); }
 static int call_cstep_linear (void **p)
 { return bp_complex_linear (CA (0), CV (1), CV (2), CV (3)); }
@@ -887,25 +794,6 @@ static int call_cstep_mlp_loss (void **p)
 { return of_double (creal (bp_cstep_mlp_loss (BP_TANH, CA (0), CV (1), CA (2), CV (3),
                                               CA (4), V (5), p[6]))); }
 
-/* the checker on threads, the directional check */
-static int call_deriv_gradient_threads (void **p)
-{ return bp_deriv_gradient_threads ((bp_partial_function) p[0], p[1], 2, V (2), 1e-4,
-                                    V (3), V (4)); }
-static int call_deriv_jacobian_threads (void **p)
-{ return bp_deriv_jacobian_threads ((bp_vector_partial_function) p[0], p[1], 2, V (2),
-                                    1e-4, A (3), A (4)); }
-static int call_check_gradient_threads (void **p)
-{ return bp_check_gradient_threads ((bp_partial_function) p[0], p[1], 2, V (2), V (3),
-                                    1e-6, 1e-9, p[4]); }
-static int call_check_jacobian_threads (void **p)
-{ return bp_check_jacobian_threads ((bp_vector_partial_function) p[0], p[1], 2, V (2),
-                                    A (3), 1e-6, 1e-9, p[4]); }
-static int call_check_directional_gradient (void **p)
-{ return bp_check_directional_gradient ((bp_scalar_function) p[0], p[1], V (2), V (3), 4,
-                                        p[4], 1e-6, 1e-9, p[5]); }
-static int call_check_directional_jacobian (void **p)
-{ return bp_check_directional_jacobian ((bp_vector_function) p[0], p[1], V (2), A (3), 4,
-                                        p[4], 1e-6, 1e-9, p[5]); }
 
 /* the one checker over blocks */
 static int call_gradcheck (void **p)
@@ -1056,18 +944,6 @@ static const api_row api[] = {
   { "bp_model_backward", call_model_backward, R_INT, 8,
     { MNM, VN, MX, VN, MNM, VN, MX, DBL }, B_ (7), 0,
     B_ (0) | B_ (1) | B_ (2) | B_ (3) },
-  { "bp_deriv_gradient", call_deriv_gradient, R_INT, 5, { FS, PAR, TK, ZK, ZK },
-    B_ (1) | B_ (4), 0, B_ (2) },
-  { "bp_deriv_jacobian", call_deriv_jacobian, R_INT, 5, { FV, PAR, TK, ZQK, ZQK },
-    B_ (1) | B_ (4), 0, B_ (2) },
-  { "bp_check_compare_vector", call_check_compare_vector, R_INT, 4, { ZK, ZK, ZK, RES },
-    B_ (2), 0, 0 },
-  { "bp_check_compare_matrix", call_check_compare_matrix, R_INT, 4,
-    { ZQK, ZQK, ZQK, RES }, B_ (2), 0, 0 },
-  { "bp_check_gradient", call_check_gradient, R_INT, 5, { FS, PAR, TK, ZK, RES },
-    B_ (1) | B_ (4), 0, B_ (2) },
-  { "bp_check_jacobian", call_check_jacobian, R_INT, 5, { FV, PAR, TK, ZQK, RES },
-    B_ (1) | B_ (4), 0, B_ (2) },
 
   /* activations (a NaN z gives a NaN h, as documented: no finite rule) */
   { "bp_relu", call_relu, R_INT, 2, { VN, VN }, 0, 0, 0 },
@@ -1118,18 +994,6 @@ static const api_row api[] = {
     B_ (0) | B_ (1) | B_ (2) },
 
   /* the complex step (params may be NULL; r may be NULL) */
-  { "bp_cstep_gradient", call_cstep_gradient, R_INT, 4, { CFS, PAR, TK, ZK }, B_ (1),
-    0, 0 },
-  { "bp_cstep_jacobian", call_cstep_jacobian, R_INT, 4, { CFV, PAR, TK, ZQK }, B_ (1),
-    0, 0 },
-  { "bp_cstep_check_gradient", call_cstep_check_gradient, R_INT, 5,
-    { CFS, PAR, TK, ZK, RES }, B_ (1) | B_ (4), 0, 0 },
-  { "bp_cstep_check_jacobian", call_cstep_check_jacobian, R_INT, 5,
-    { CFV, PAR, TK, ZQK, RES }, B_ (1) | B_ (4), 0, 0 },
-  { "bp_cstep_vector_from_real", call_cstep_vector_from_real, R_INT, 2, { VN, CVN },
-    0, 0, 0 },
-  { "bp_cstep_matrix_from_real", call_cstep_matrix_from_real, R_INT, 2, { MNM, CMNM },
-    0, 0, 0 },
   { "bp_complex_reshape", call_cstep_reshape, R_INT, 2, { CMX, CVM }, 0, 0, 0 },
   { "bp_complex_linear", call_cstep_linear, R_INT, 4, { CMNM, CVN, CVM, CVN }, 0, 0, 0 },
   { "bp_complex_softmax", call_cstep_softmax, R_INT, 2, { CVN, CVN }, 0, 0, 0 },
@@ -1143,19 +1007,6 @@ static const api_row api[] = {
   { "bp_cstep_mlp_loss", call_cstep_mlp_loss, R_DOUBLE, 7,
     { CMHM, CVH, CMNH, CVN, CMX, VN, CWS2 }, 0, 0, 0 },
 
-  /* the checker on threads; the directional check */
-  { "bp_deriv_gradient_threads", call_deriv_gradient_threads, R_INT, 5,
-    { PFS, PARR, TK, ZK, ZK }, B_ (4), 0, 0 },
-  { "bp_deriv_jacobian_threads", call_deriv_jacobian_threads, R_INT, 5,
-    { PFV, PARR, TK, ZQK, ZQK }, B_ (4), 0, 0 },
-  { "bp_check_gradient_threads", call_check_gradient_threads, R_INT, 5,
-    { PFS, PARR, TK, ZK, RES }, B_ (4), 0, 0 },
-  { "bp_check_jacobian_threads", call_check_jacobian_threads, R_INT, 5,
-    { PFV, PARR, TK, ZQK, RES }, B_ (4), 0, 0 },
-  { "bp_check_directional_gradient", call_check_directional_gradient, R_INT, 6,
-    { FS, PAR, TK, ZK, RNG, RES }, B_ (1) | B_ (5), 0, 0 },
-  { "bp_check_directional_jacobian", call_check_directional_jacobian, R_INT, 6,
-    { FV, PAR, TK, ZQK, RNG, RES }, B_ (1) | B_ (5), 0, 0 },
 
   /* the one checker (opts and result may be NULL) */
   { "bp_gradcheck", call_gradcheck, R_INT, 5, { GCF, GBLK, GANA, GOPT, GRESP },
@@ -1855,13 +1706,10 @@ START_TEST (test_api_no_pointer)
   ck_assert_int_eq (bp_gradcheck_method_parse ("newton", &method), GSL_EINVAL);
   ck_assert_int_eq (n_errors, 0);
   ck_assert_uint_eq (method, 0);
-  /* "bp_gradcheck_threads": 0 for none, else between 1 and asked; the
-     deprecated "bp_check_threads" the same */
+  /* "bp_gradcheck_threads": 0 for none, else between 1 and asked */
   ck_assert_uint_eq (bp_gradcheck_threads (0), 0);
   ck_assert_uint_eq (bp_gradcheck_threads (1), 1);
   ck_assert (bp_gradcheck_threads (4) >= 1 && bp_gradcheck_threads (4) <= 4);
-  for (size_t k = 0; k < 6; k++)
-    ck_assert_uint_eq (bp_check_threads (k), bp_gradcheck_threads (k));
   /* bp_sgd_update: a non-finite eta or mu is GSL_EDOM, theta untouched */
   gsl_vector *g = vector_of (N, 1.0), *vel = vector_of (N, 0.0), *th = vector_of (N, 2.0);
   reset_errors ();

@@ -1,4 +1,4 @@
-/* check_checker.c -- suite bp_check: the numeric checker itself, on
+/* check_checker.c -- suites bp_check (the teeth) and bp_gradcheck: the numeric checker itself, on
    functions with known derivatives, and its teeth: deliberately wrong
    gradients must fail, at the element that is wrong.
    derivations/00-numeric-check.md */
@@ -34,18 +34,13 @@ START_TEST (test_check_known_gradient)
     gsl_vector_set (g, i, cos (td[i]));
   *gsl_vector_ptr (g, 0) += td[1] * td[1];
   *gsl_vector_ptr (g, 1) += 2 * td[0] * td[1];
-  ck_assert_int_eq (bp_deriv_gradient (known_f, NULL, &t.vector, BP_CHECK_STEP, num, err),
-                    GSL_SUCCESS);
+  test_numeric_gradient (known_f, NULL, &t.vector, BP_CHECK_STEP, num, err);
   for (size_t i = 0; i < 4; i++)
     {
       ck_assert_double_eq_tol (gsl_vector_get (num, i), gsl_vector_get (g, i), 1e-8);
       ck_assert (gsl_vector_get (err, i) < 1e-6);
     }
-  bp_check_result r;
-  ck_assert_int_eq (bp_check_gradient (known_f, NULL, &t.vector, g, BP_CHECK_RTOL,
-                                       BP_CHECK_ATOL, &r), GSL_SUCCESS);
-  ck_assert_uint_eq (r.n_checked, 4);
-  ck_assert_uint_eq (r.n_failed, 0);
+  test_gradient_pass (known_f, NULL, &t.vector, g, BP_CHECK_RTOL, BP_CHECK_ATOL, "known f");
   gsl_vector_free (g);
   gsl_vector_free (num);
   gsl_vector_free (err);
@@ -70,47 +65,24 @@ START_TEST (test_check_known_jacobian)
   const double td[] = { a, b }, Jd[] = { b, a, exp (a), 0, 0, 3 * b * b };
   gsl_vector_const_view t = gsl_vector_const_view_array (td, 2);
   gsl_matrix_const_view J = gsl_matrix_const_view_array (Jd, 3, 2);
-  bp_check_result r;
-  ck_assert_int_eq (bp_check_jacobian (known_fv, NULL, &t.vector, &J.matrix, BP_CHECK_RTOL,
-                                       BP_CHECK_ATOL, &r), GSL_SUCCESS);
-  ck_assert_uint_eq (r.n_checked, 6);
+  test_jacobian_pass (known_fv, NULL, &t.vector, &J.matrix, BP_CHECK_RTOL, BP_CHECK_ATOL,
+                      "known J");
   /* and a wrong entry is caught where it is */
   gsl_matrix *Jw = gsl_matrix_alloc (3, 2);
   gsl_matrix_memcpy (Jw, &J.matrix);
   gsl_matrix_set (Jw, 2, 1, 3 * b * b + 1e-4);
-  ck_assert_int_eq (bp_check_jacobian (known_fv, NULL, &t.vector, Jw, BP_CHECK_RTOL,
-                                       BP_CHECK_ATOL, &r), GSL_FAILURE);
-  ck_assert_uint_eq (r.n_failed, 1);
-  ck_assert_uint_eq (r.worst_row, 2);
-  ck_assert_uint_eq (r.worst_col, 1);
-  ck_assert_uint_eq (r.worst_index, 5);
+  const test_plain q = { .fv = known_fv };
+  bp_gradcheck_result *r;
+  ck_assert_int_eq (test_plain_check (&q, &t.vector, NULL, Jw, BP_GRADCHECK_CENTRAL,
+                                      BP_CHECK_STEP, BP_CHECK_RTOL, BP_CHECK_ATOL, &r),
+                    GSL_FAILURE);
+  ck_assert_uint_eq (r->run[0].n_failed, 1);
+  ck_assert_uint_eq (r->run[0].worst.output, 2);     /* output 2, element 1 */
+  ck_assert_uint_eq (r->run[0].worst.row, 1);
+  ck_assert_int_eq (gsl_matrix_uchar_get (r->run[0].block[0].mask, 2, 1),
+                    BP_GRADCHECK_ELEMENT_FAIL);
+  bp_gradcheck_result_free (r);
   gsl_matrix_free (Jw);
-}
-END_TEST
-
-START_TEST (test_check_compare_rules)
-{
-  /* allowance max(atol, rtol max|.|) + 2 err: exactly at it passes, past it fails;
-     NaN always fails */
-  const double ad[] = { 1.0, 100.0, 0.0, NAN }, ed[] = { 1.0 + 1e-6, 100.0, 3e-9, 0.0 };
-  const double errd[] = { 0.0, 0.0, 1e-9, 0.0 };
-  gsl_vector_const_view a = gsl_vector_const_view_array (ad, 4);
-  gsl_vector_const_view e = gsl_vector_const_view_array (ed, 4);
-  gsl_vector_const_view err = gsl_vector_const_view_array (errd, 4);
-  bp_check_result r;
-  bp_check_compare_vector (&a.vector, &e.vector, &err.vector, 2e-6, 1e-9, &r);
-  ck_assert_uint_eq (r.n_checked, 4);
-  ck_assert_uint_eq (r.n_failed, 1);            /* only the NaN */
-  ck_assert_uint_eq (r.worst_index, 3);
-  ck_assert_double_eq (r.max_est_err, 1e-9);
-  bp_check_compare_vector (&a.vector, &e.vector, NULL, 2e-6, 1e-9, &r);
-  ck_assert_uint_eq (r.n_failed, 2);            /* element 2 now exceeds atol */
-  gsl_error_handler_t *old = gsl_set_error_handler_off ();
-  gsl_vector *short_v = gsl_vector_calloc (3);
-  ck_assert_int_eq (bp_check_compare_vector (&a.vector, short_v, NULL, 1e-6, 1e-9, &r),
-                    GSL_EBADLEN);
-  gsl_vector_free (short_v);
-  gsl_set_error_handler (old);
 }
 END_TEST
 
@@ -292,18 +264,21 @@ START_TEST (test_check_catches_jacobian_without_y_i)
   const size_t n = 2 + gsl_rng_uniform_int (rng, 11);
   gsl_vector *v = test_logits (rng, n, 5.0), *y = gsl_vector_alloc (n);
   gsl_matrix *J = gsl_matrix_alloc (n, n);
-  bp_check_result r;
   bp_softmax (v, y);
   for (size_t i = 0; i < n; i++)
     for (size_t j = 0; j < n; j++)
       gsl_matrix_set (J, i, j, (i == j ? 1.0 : 0.0) - gsl_vector_get (y, j));
-  ck_assert_int_eq (bp_check_jacobian (example_softmax, NULL, v, J, BP_CHECK_RTOL,
-                                       BP_CHECK_ATOL, &r), GSL_FAILURE);
-  ck_assert_uint_gt (r.n_failed, 0);
-  const size_t i = r.worst_row, j = r.worst_col;
-  ck_assert_double_eq (r.worst_analytic, gsl_matrix_get (J, i, j));
-  ck_assert_double_eq_tol (r.worst_numeric,
+  const test_plain q = { .fv = example_softmax };
+  bp_gradcheck_result *r;
+  ck_assert_int_eq (test_plain_check (&q, v, NULL, J, BP_GRADCHECK_CENTRAL, BP_CHECK_STEP,
+                                      BP_CHECK_RTOL, BP_CHECK_ATOL, &r), GSL_FAILURE);
+  ck_assert_uint_gt (r->run[0].n_failed, 0);
+  const bp_gradcheck_element *w = &r->run[0].worst;
+  const size_t i = w->output, j = w->row;
+  ck_assert_double_eq (w->analytic, gsl_matrix_get (J, i, j));
+  ck_assert_double_eq_tol (w->numeric,
                            gsl_vector_get (y, i) * ((i == j) - gsl_vector_get (y, j)), 1e-8);
+  bp_gradcheck_result_free (r);
   gsl_vector_free (v);
   gsl_vector_free (y);
   gsl_matrix_free (J);
@@ -318,7 +293,6 @@ check_suite (void)
   TCase *known = tcase_create ("known_functions");
   tcase_add_test (known, test_check_known_gradient);
   tcase_add_test (known, test_check_known_jacobian);
-  tcase_add_test (known, test_check_compare_rules);
   suite_add_tcase (s, known);
   TCase *teeth = tcase_create ("teeth");
   tcase_set_timeout (teeth, 300);
@@ -709,16 +683,6 @@ float32_loss (const bp_gradcheck_point *p, void *params, double *L)
   return 0;
 }
 
-static double
-float32_f (const gsl_vector *t, void *params)
-{
-  (void) params;
-  float s = 0.0f;
-  for (size_t i = 0; i < t->size; i++)
-    s += sinf ((float) gsl_vector_get (t, i));
-  return (double) s;
-}
-
 START_TEST (test_gradcheck_float32_never_passes)
 {
   /* a float32 function whose gradient is 5e-4 too large: GSL's error
@@ -739,10 +703,6 @@ START_TEST (test_gradcheck_float32_never_passes)
     ck_assert_msg (strstr (r->run[0].reason, "estimate")
                    && strstr (r->run[0].reason, "single precision?"), "%s", r->run[0].reason);
   bp_gradcheck_result_free (r);
-  bp_check_result old;
-  ck_assert_int_eq (bp_check_gradient (float32_f, NULL, &t.vector, g, BP_CHECK_RTOL,
-                                       BP_CHECK_ATOL, &old), GSL_FAILURE);
-  ck_assert_uint_gt (old.n_failed + old.n_inconclusive, 0);
   gsl_vector_free (g);
 }
 END_TEST
@@ -899,18 +859,7 @@ START_TEST (test_gradcheck_worst_is_worst)
 {
   /* two failing elements: the worst is the one furthest past its
      allowance, not the first (every failure used to score the same) */
-  const double ad[] = { 1.001, 1.1, 1.0 }, ed[] = { 1.0, 1.0, 1.0 };
-  gsl_vector_const_view a = gsl_vector_const_view_array (ad, 3);
-  gsl_vector_const_view e = gsl_vector_const_view_array (ed, 3);
-  bp_check_result r;
-  ck_assert_int_eq (bp_check_compare_vector (&a.vector, &e.vector, NULL, 1e-6, 1e-9, &r),
-                    GSL_SUCCESS);
-  ck_assert_uint_eq (r.n_failed, 2);
-  ck_assert_uint_eq (r.worst_index, 1);
-  /* max_rel_err is relative: 0.1 / 1.1, not the difference 0.1 */
-  ck_assert_double_eq_tol (r.max_rel_err, 0.1 / 1.1, 1e-12);
-  ck_assert_double_eq_tol (r.max_abs_err, 0.1, 1e-12);
-  /* the same through bp_gradcheck's ranking: worst first */
+  /* max_rel_err is relative (0.1 / max(|a|, |e|)), not the difference */
   layer_problem p;
   layer_problem_init (&p, 1);
   *gsl_vector_ptr (p.db, 0) += 1e-3;
@@ -1077,13 +1026,14 @@ START_TEST (test_gradcheck_directions_unit)
   gsl_vector *t = gsl_vector_alloc (1), *g = gsl_vector_alloc (1);
   gsl_vector_set (t, 0, 1.0);
   gsl_vector_set (g, 0, 2.5);            /* wrong, so the worst is reported */
-  gsl_rng *rng = test_rng (7);
-  bp_check_result r;
-  ck_assert_int_eq (bp_check_directional_gradient (square_f, NULL, t, g, 8, rng, 1e-6, 1e-9,
-                                                   &r), GSL_FAILURE);
-  ck_assert_double_eq_tol (fabs (r.worst_analytic), 2.5, 1e-15);
-  ck_assert_double_eq_tol (fabs (r.worst_numeric), 2.0, 1e-9);
-  gsl_rng_free (rng);
+  const test_plain q = { .f = square_f };
+  bp_gradcheck_result *r;
+  ck_assert_int_eq (test_plain_check (&q, t, g, NULL, BP_GRADCHECK_DIRECTIONAL, BP_CHECK_STEP,
+                                      1e-6, 1e-9, &r), GSL_FAILURE);
+  const bp_gradcheck_element *d = &r->run[0].worst_direction;
+  ck_assert_double_eq_tol (fabs (d->analytic), 2.5, 1e-15);
+  ck_assert_double_eq_tol (fabs (d->numeric), 2.0, 1e-9);
+  bp_gradcheck_result_free (r);
   gsl_vector_free (t);
   gsl_vector_free (g);
 }
@@ -1099,26 +1049,57 @@ failing_fv (const gsl_vector *t, void *params, gsl_vector *out)
   return gsl_vector_get (t, 0) == *t0 && gsl_vector_get (t, 1) == t0[1] ? GSL_SUCCESS : GSL_EDOM;
 }
 
+static int
+plain_square (const bp_gradcheck_point *p, void *params, double *L)
+{
+  const test_plain *q = params;
+  *L = q->f (p->vector[0], q->params);
+  return 0;
+}
+
+static int
+plain_failing (const bp_gradcheck_point *p, void *params, gsl_vector *out)
+{
+  const test_plain *q = params;
+  return q->fv (p->vector[0], q->params, out);
+}
+
 START_TEST (test_deriv_refuses_zero_step_and_keeps_f_errors)
 {
-  /* h = 0 is refused (it gave NaN and GSL_SUCCESS) by both bp_deriv_*;
-     a vector function's error is returned by the directional Jacobian
-     (it was lost) */
+  /* h = 0 is refused (it gave NaN and GSL_SUCCESS); a vector function
+     that fails away from the point makes the element-wise and the
+     directional Jacobian fail: not a PASS (the error was lost once) */
   double td[] = { 0.5, 2.0 };
   gsl_vector_view t = gsl_vector_view_array (td, 2);
   gsl_vector *g = gsl_vector_alloc (2);
   gsl_matrix *J = gsl_matrix_alloc (2, 2);
   gsl_matrix_set_zero (J);
   gsl_error_handler_t *old = gsl_set_error_handler_off ();
-  ck_assert_int_eq (bp_deriv_gradient (square_f, NULL, &t.vector, 0.0, g, NULL), GSL_EINVAL);
-  ck_assert_int_eq (bp_deriv_jacobian (failing_fv, td, &t.vector, 0.0, J, NULL), GSL_EINVAL);
-  gsl_rng *rng = test_rng (3);
-  bp_check_result r;
-  ck_assert_int_eq (bp_check_directional_jacobian (failing_fv, td, &t.vector, J, 4, rng,
-                                                   1e-6, 1e-9, &r), GSL_EDOM);
-  ck_assert_int_eq (bp_deriv_jacobian (failing_fv, td, &t.vector, 1e-4, J, NULL), GSL_EDOM);
+  const test_plain sq = { .f = square_f }, fq = { .fv = failing_fv, .params = td };
+  const bp_gradcheck_function F = { .loss = plain_square, .params = (void *) &sq },
+    FV = { .vloss = plain_failing, .m = 2, .params = (void *) &fq };
+  const bp_gradcheck_block tb = { "t", NULL, &t.vector }, gb = { "g", NULL, g },
+    Jb = { "J", J, NULL };
+  bp_gradcheck_options o;
+  bp_gradcheck_options_default (&o);
+  o.h = 0.0;
+  bp_gradcheck_result *r = NULL;
+  ck_assert_int_eq (bp_gradcheck (&F, 1, &tb, &gb, &o, &r), GSL_EINVAL);
+  ck_assert_int_eq (bp_gradcheck (&FV, 1, &tb, &Jb, &o, &r), GSL_EINVAL);
+  ck_assert_ptr_null (r);
+  for (unsigned method = BP_GRADCHECK_CENTRAL; method <= BP_GRADCHECK_DIRECTIONAL;
+       method *= 2)
+    {
+      if (method == BP_GRADCHECK_COMPLEX_STEP)
+        continue;
+      bp_gradcheck_options_default (&o);
+      o.method = method;
+      const int s = bp_gradcheck (&FV, 1, &tb, &Jb, &o, &r);
+      ck_assert_msg (s != GSL_SUCCESS, "method %u passed", method);
+      bp_gradcheck_result_free (r);
+      r = NULL;
+    }
   gsl_set_error_handler (old);
-  gsl_rng_free (rng);
   gsl_vector_free (g);
   gsl_matrix_free (J);
 }
@@ -1294,14 +1275,6 @@ quad_point (size_t n, unsigned long seed)
   return t;
 }
 
-/* the plain sum as an older bp_scalar_function */
-static double
-quad_plain (const gsl_vector *t, void *params)
-{
-  (void) params;
-  return quad_sum (t);
-}
-
 static const unsigned long quad_seeds[] = { 1, 2, 4 };
 
 START_TEST (test_gradcheck_directions_large_n)
@@ -1425,8 +1398,7 @@ START_TEST (test_gradcheck_direction_figures)
 {
   /* a passing directional run fills the run's error figures over the
      directions: with one direction, that direction's |a - e|, relative
-     error and estimate; with 16, at least the worst's, and the older
-     bp_check_directional_gradient reports the same maxima */
+     error and estimate; with 16, at least the worst's */
   gsl_vector *t = quad_point (50, 3);
   bp_gradcheck_function f = { .loss = quad_loss, .grad = quad_grad };
   bp_gradcheck_block b = { .vector = t };
@@ -1451,20 +1423,6 @@ START_TEST (test_gradcheck_direction_figures)
   ck_assert (run->max_abs_err >= fabs (d->analytic - d->numeric) && run->max_abs_err > 0.0);
   ck_assert (run->max_est_err >= d->abserr && run->max_est_err > 0.0);
   ck_assert (run->max_rel_err > 0.0);
-  /* the older entry point, same directions (mt19937, seed 0) */
-  gsl_vector *g = gsl_vector_alloc (50);
-  for (size_t k = 0; k < 50; k++)
-    gsl_vector_set (g, k, 2.0 * quad_a (k, 50) * gsl_vector_get (t, k));
-  gsl_rng *rng = gsl_rng_alloc (gsl_rng_mt19937);
-  gsl_rng_set (rng, o.seed);
-  bp_check_result r;
-  ck_assert_int_eq (bp_check_directional_gradient (quad_plain, NULL, t, g, 16, rng, o.rtol,
-                                                   o.atol, &r), GSL_SUCCESS);
-  ck_assert_double_eq (r.max_abs_err, run->max_abs_err);
-  ck_assert_double_eq (r.max_rel_err, run->max_rel_err);
-  ck_assert_double_eq (r.max_est_err, run->max_est_err);
-  gsl_rng_free (rng);
-  gsl_vector_free (g);
   bp_gradcheck_result_free (res);
   gsl_vector_free (t);
 }

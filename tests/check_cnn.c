@@ -313,7 +313,7 @@ START_TEST (test_cnn_complex_chain_is_the_loss)
       if (point[k].matrix)
         {
           Z[k] = gsl_matrix_complex_alloc (point[k].matrix->size1, point[k].matrix->size2);
-          bp_cstep_matrix_from_real (point[k].matrix, Z[k]);
+          cstep_matrix_from_real (point[k].matrix, Z[k]);
           views[k] = cflat (Z[k]);
           zv[k] = &views[k].vector;
         }
@@ -321,7 +321,7 @@ START_TEST (test_cnn_complex_chain_is_the_loss)
         {
           Z[k] = gsl_matrix_complex_alloc (point[k].vector->size, 1);
           gsl_vector_complex_view c = gsl_matrix_complex_column (Z[k], 0);
-          bp_cstep_vector_from_real (point[k].vector, &c.vector);
+          cstep_vector_from_real (point[k].vector, &c.vector);
           views[k] = cflat (Z[k]);
           zv[k] = &views[k].vector;
         }

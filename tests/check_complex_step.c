@@ -1,7 +1,7 @@
 /* check_complex_step.c -- the complex-step oracle
-   (derivations/13-complex-step.md): suites bp_cstep_gradient,
-   bp_cstep_jacobian, bp_complex_activation_forward, bp_cstep_model_loss and
-   bp_cstep_mlp_loss.  Every analytic formula of the one-layer classifier,
+   (derivations/13-complex-step.md) through bp_gradcheck's
+   BP_GRADCHECK_COMPLEX_STEP: suites cstep_gradient, cstep_jacobian,
+   bp_complex_activation_forward, bp_cstep_model_loss and bp_cstep_mlp_loss.  Every analytic formula of the one-layer classifier,
    the activations and the two-layer network must agree with the complex
    step to BP_CSTEP_RTOL = 1e-13 relative, for every partial. */
 #include <config.h>
@@ -17,16 +17,7 @@
 #define RTOL BP_CSTEP_RTOL
 #define ATOL BP_CSTEP_ATOL
 
-/* Fail unless r passed; name the worst element and the relative error. */
-#define assert_cstep_pass(r, what)                                         \
-  ck_assert_msg ((r).n_checked > 0 && (r).n_failed == 0,                   \
-                 "%s: %zu of %zu partials disagree; worst [%zu,%zu]: "     \
-                 "analytic %.17g, complex step %.17g (max rel err %.3e)",  \
-                 (what), (r).n_failed, (r).n_checked, (r).worst_row,       \
-                 (r).worst_col, (r).worst_analytic, (r).worst_numeric,     \
-                 (r).max_rel_err)
-
-/* --- bp_cstep_gradient on functions with known derivatives ------------ */
+/* --- the complex step on functions with known derivatives ------------- */
 
 /* f(t) = sum_j e^{t_j} sin(t_j) + t_0 t_1^2;
    df/dt_j = e^{t_j}(sin t_j + cos t_j) + [j=0] t_1^2 + [j=1] 2 t_0 t_1 */
@@ -59,12 +50,8 @@ START_TEST (test_cstep_gradient_known)
       gsl_vector_set (exact, j, exp (tj) * (sin (tj) + cos (tj))
                       + (j == 0 ? t1 * t1 : 0.0) + (j == 1 ? 2.0 * t0 * t1 : 0.0));
     }
-  bp_check_result r;
-  ck_assert_int_eq (bp_cstep_check_gradient (known_f, NULL, t, exact, RTOL, ATOL, &r),
-                    GSL_SUCCESS);
-  assert_cstep_pass (r, "e^t sin t + t0 t1^2");
+  test_cstep_pass (known_f, NULL, t, exact, RTOL, ATOL, "e^t sin t + t0 t1^2");
   /* and theta is left as it was */
-  ck_assert_int_eq (bp_cstep_gradient (known_f, NULL, t, BP_CSTEP_STEP, g), GSL_SUCCESS);
   ck_assert_double_eq (gsl_vector_get (t, 0), t0);
   gsl_vector_free (t);
   gsl_vector_free (g);
@@ -81,33 +68,25 @@ START_TEST (test_cstep_gradient_detects_error)
   gsl_vector_set (t, 0, 0.5);
   gsl_vector_set (t, 1, -1.0);
   gsl_vector_set (t, 2, 2.0);
-  bp_cstep_gradient (known_f, NULL, t, BP_CSTEP_STEP, g);
+  for (size_t j = 0; j < 3; j++)
+    {
+      const double tj = gsl_vector_get (t, j);
+      gsl_vector_set (g, j, exp (tj) * (sin (tj) + cos (tj)) + (j == 0 ? 1.0 : 0.0)
+                      + (j == 1 ? -1.0 : 0.0));    /* t1^2 = 1, 2 t0 t1 = -1 */
+    }
+  const test_plain q = { .cf = known_f };
+  bp_gradcheck_result *r;
+  ck_assert_int_eq (test_plain_check (&q, t, g, NULL, BP_GRADCHECK_COMPLEX_STEP, 1e-20,
+                                      RTOL, ATOL, &r), GSL_SUCCESS);
+  bp_gradcheck_result_free (r);
   gsl_vector_set (g, 2, gsl_vector_get (g, 2) * (1.0 + 1e-11));
-  bp_check_result r;
-  ck_assert_int_eq (bp_cstep_check_gradient (known_f, NULL, t, g, RTOL, ATOL, &r),
-                    GSL_FAILURE);
-  ck_assert_uint_eq (r.n_failed, 1);
-  ck_assert_uint_eq (r.worst_index, 2);
+  ck_assert_int_eq (test_plain_check (&q, t, g, NULL, BP_GRADCHECK_COMPLEX_STEP, 1e-20,
+                                      RTOL, ATOL, &r), GSL_FAILURE);
+  ck_assert_uint_eq (r->run[0].n_failed, 1);
+  ck_assert_uint_eq (r->run[0].worst.row, 2);
+  bp_gradcheck_result_free (r);
   gsl_vector_free (t);
   gsl_vector_free (g);
-}
-END_TEST
-
-START_TEST (test_cstep_gradient_bad_input)
-{
-  gsl_error_handler_t *old = gsl_set_error_handler_off ();
-  gsl_vector *t = gsl_vector_calloc (3), *g = gsl_vector_calloc (4);
-  gsl_matrix *J = gsl_matrix_calloc (3, 4);
-  ck_assert_int_eq (bp_cstep_gradient (known_f, NULL, t, BP_CSTEP_STEP, g), GSL_EBADLEN);
-  ck_assert_int_eq (bp_cstep_check_gradient (known_f, NULL, t, g, RTOL, ATOL, NULL),
-                    GSL_EBADLEN);
-  ck_assert_int_eq (bp_cstep_jacobian (cstep_example_softmax, NULL, t,
-                                       BP_CSTEP_STEP, J), GSL_EBADLEN);
-  ck_assert_int_eq (bp_cstep_gradient (known_f, NULL, g, 0.0, g), GSL_EINVAL);
-  gsl_vector_free (t);
-  gsl_vector_free (g);
-  gsl_matrix_free (J);
-  gsl_set_error_handler (old);
 }
 END_TEST
 
@@ -137,7 +116,7 @@ START_TEST (test_cstep_strided_vectors)
   gsl_vector_complex *big = gsl_vector_complex_calloc (2 * n);
   gsl_vector_complex_view z = gsl_vector_complex_subvector_with_stride (big, 1, 2, n);
   gsl_vector_complex *plain = gsl_vector_complex_alloc (n);
-  ck_assert_int_eq (bp_cstep_vector_from_real (a, &z.vector), GSL_SUCCESS);
+  cstep_vector_from_real (a, &z.vector);
   for (size_t i = 0; i < n; i++)
     {
       ck_assert_double_eq (re_at (big, 2 * i + 1),
@@ -169,17 +148,16 @@ END_TEST
 static Suite *
 cstep_gradient_suite (void)
 {
-  Suite *s = suite_create ("bp_cstep_gradient");
+  Suite *s = suite_create ("cstep_gradient");
   TCase *tc = tcase_create ("known");
   tcase_add_loop_test (tc, test_cstep_gradient_known, 0, TEST_CONFIGS);
   tcase_add_test (tc, test_cstep_gradient_detects_error);
-  tcase_add_test (tc, test_cstep_gradient_bad_input);
   tcase_add_test (tc, test_cstep_strided_vectors);
   suite_add_tcase (s, tc);
   return s;
 }
 
-/* --- bp_cstep_jacobian: the softmax Jacobian --------------------------- */
+/* --- the complex step of a Jacobian: softmax --------------------------- */
 
 START_TEST (test_cstep_softmax_jacobian)
 {
@@ -188,12 +166,10 @@ START_TEST (test_cstep_softmax_jacobian)
   gsl_vector *v = test_logits (rng, n, _i >= TEST_LARGE_FROM ? 500.0 : 5.0);
   gsl_vector *y = gsl_vector_alloc (n);
   gsl_matrix *J = gsl_matrix_alloc (n, n);
-  bp_check_result r;
   bp_softmax (v, y);
   bp_softmax_jacobian (y, J);
-  bp_cstep_check_jacobian (cstep_example_softmax, NULL, v, J, RTOL, ATOL, &r);
-  assert_cstep_pass (r, "bp_softmax_jacobian");
-  ck_assert_uint_eq (r.n_checked, n * n);
+  const test_plain q = { .cfv = cstep_example_softmax };
+  test_plain_pass (&q, v, NULL, J, BP_GRADCHECK_COMPLEX_STEP, RTOL, ATOL, "bp_softmax_jacobian");
   gsl_vector_free (v);
   gsl_vector_free (y);
   gsl_matrix_free (J);
@@ -204,7 +180,7 @@ END_TEST
 static Suite *
 cstep_jacobian_suite (void)
 {
-  Suite *s = suite_create ("bp_cstep_jacobian");
+  Suite *s = suite_create ("cstep_jacobian");
   TCase *tc = tcase_create ("softmax");
   tcase_add_loop_test (tc, test_cstep_softmax_jacobian, 0, TEST_CONFIGS);
   suite_add_tcase (s, tc);
@@ -239,10 +215,10 @@ START_TEST (test_cstep_activation_jacobian)
   gsl_vector *z = activation_z (_i, &act);
   const size_t n = z->size;
   gsl_matrix *J = gsl_matrix_alloc (n, n);
-  bp_check_result r;
   bp_activation_jacobian (act, z, J);
-  bp_cstep_check_jacobian (cstep_example_activation, &act, z, J, RTOL, ATOL, &r);
-  assert_cstep_pass (r, bp_activation_name (act));
+  const test_plain q = { .cfv = cstep_example_activation, .params = &act };
+  test_plain_pass (&q, z, NULL, J, BP_GRADCHECK_COMPLEX_STEP, RTOL, ATOL,
+                   bp_activation_name (act));
   gsl_vector_free (z);
   gsl_matrix_free (J);
 }
@@ -256,11 +232,9 @@ START_TEST (test_cstep_activation_backward)
   gsl_rng *rng = test_rng (400 + _i);
   gsl_vector *c = test_logits (rng, n, 1.0), *dL_dz = gsl_vector_alloc (n);
   cstep_activation_probe probe = { act, c, gsl_vector_complex_alloc (n) };
-  bp_check_result r;
   bp_activation_backward (act, z, c, dL_dz);
-  bp_cstep_check_gradient (cstep_example_activation_loss, &probe, z, dL_dz,
-                           RTOL, ATOL, &r);
-  assert_cstep_pass (r, bp_activation_name (act));
+  test_cstep_pass (cstep_example_activation_loss, &probe, z, dL_dz, RTOL, ATOL,
+                   bp_activation_name (act));
   gsl_vector_free (z);
   gsl_vector_free (c);
   gsl_vector_free (dL_dz);
@@ -275,10 +249,14 @@ START_TEST (test_cstep_relu_at_zero)
      bp_relu_backward, where central differences would give 1/2 */
   bp_activation act = BP_RELU;
   gsl_vector *z = gsl_vector_calloc (2);
-  gsl_matrix *J = gsl_matrix_alloc (2, 2);
-  bp_cstep_jacobian (cstep_example_activation, &act, z, BP_CSTEP_STEP, J);
-  ck_assert_double_eq (gsl_matrix_get (J, 0, 0), 0.0);
-  ck_assert_double_eq (gsl_matrix_get (J, 1, 1), 0.0);
+  gsl_matrix *J = gsl_matrix_calloc (2, 2);
+  const test_plain q = { .cfv = cstep_example_activation, .params = &act };
+  bp_gradcheck_result *r;
+  ck_assert_int_eq (test_plain_check (&q, z, NULL, J, BP_GRADCHECK_COMPLEX_STEP, 1e-20,
+                                      RTOL, ATOL, &r), GSL_SUCCESS);
+  ck_assert_double_eq (gsl_matrix_get (r->run[0].block[0].numeric, 0, 0), 0.0);
+  ck_assert_double_eq (gsl_matrix_get (r->run[0].block[0].numeric, 1, 1), 0.0);
+  bp_gradcheck_result_free (r);
   gsl_vector_free (z);
   gsl_matrix_free (J);
 }

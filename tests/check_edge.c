@@ -493,60 +493,77 @@ edge_model_backward_suite (void)
   return s;
 }
 
-/* --- the checker: bp_check_gradient, bp_check_jacobian ---------------- */
+/* --- the checker: bp_gradcheck at non-finite points ------------------- */
 
 /* f(theta) = sum theta_i^2, gradient 2 theta */
-static double
-sum_squares (const gsl_vector *theta, void *params)
+static int
+sum_squares (const bp_gradcheck_point *p, void *params, double *L)
 {
   (void) params;
+  const gsl_vector *theta = p->vector[0];
   double s = 0.0;
   for (size_t i = 0; i < theta->size; i++)
     s += gsl_vector_get (theta, i) * gsl_vector_get (theta, i);
-  return s;
+  *L = s;
+  return 0;
 }
 
 /* f(theta) = theta^2 elementwise, Jacobian diag(2 theta) */
 static int
-squares (const gsl_vector *theta, void *params, gsl_vector *out)
+squares (const bp_gradcheck_point *p, void *params, gsl_vector *out)
 {
   (void) params;
+  const gsl_vector *theta = p->vector[0];
   for (size_t i = 0; i < theta->size; i++)
     gsl_vector_set (out, i, gsl_vector_get (theta, i) * gsl_vector_get (theta, i));
   return GSL_SUCCESS;
 }
 
+/* bp_gradcheck of f at theta against the analytic side a (a vector or
+   a matrix) with step h; the result freed, *n_failed its failures */
+static int
+check_at (const bp_gradcheck_function *f, const gsl_vector *theta,
+          const bp_gradcheck_block *a, double h, size_t *n_failed)
+{
+  bp_gradcheck_options o;
+  bp_gradcheck_options_default (&o);
+  o.h = h;
+  const bp_gradcheck_block t = { "theta", NULL, theta };
+  bp_gradcheck_result *r = NULL;
+  const int s = bp_gradcheck (f, 1, &t, a, &o, &r);
+  if (n_failed)
+    *n_failed = r ? r->run[0].n_failed : 0;
+  if (r && r->run[0].n_failed)
+    ck_assert_uint_eq (r->run[0].worst.row, 0);
+  bp_gradcheck_result_free (r);
+  return s;
+}
+
 START_TEST (test_check_gradient_not_finite)
 {
   /* theta = (1, 2): a correct gradient (2, 4) passes; NaN or +-inf in
-     theta is GSL_EDOM; a NaN in the analytic gradient is what the checker
-     is for: GSL_FAILURE, the NaN element counted as failed */
+     theta is GSL_EDOM; an infinite step GSL_EINVAL; a NaN in the
+     analytic gradient is what the checker is for: GSL_FAILURE, the NaN
+     element (0) counted as failed */
   const double t[] = { 1.0, 2.0 }, g[] = { 2.0, 4.0 };
   gsl_vector *theta = vec (2, t), *grad = vec (2, g);
-  bp_check_result r;
-  ck_assert_int_eq (bp_check_gradient (sum_squares, NULL, theta, grad, 1e-6, 1e-9, &r),
-                    GSL_SUCCESS);
+  const bp_gradcheck_function f = { .loss = sum_squares };
+  const bp_gradcheck_block a = { "grad", NULL, grad };
+  size_t failed;
+  ck_assert_int_eq (check_at (&f, theta, &a, 1e-4, NULL), GSL_SUCCESS);
   for (size_t b = 0; b < N_BAD; b++)
     {
       gsl_vector_set (theta, 1, bad_values[b]);
       record_errors ();
-      ck_assert_int_eq (bp_check_gradient (sum_squares, NULL, theta, grad, 1e-6, 1e-9,
-                                           &r), GSL_EDOM);
+      ck_assert_int_eq (check_at (&f, theta, &a, 1e-4, NULL), GSL_EDOM);
       ck_assert_int_eq (last_error, GSL_EDOM);
-      gsl_vector *num = gsl_vector_alloc (2);
-      ck_assert_int_eq (bp_deriv_gradient (sum_squares, NULL, theta, 1e-4, num, NULL),
-                        GSL_EDOM);
-      ck_assert_int_eq (bp_deriv_gradient (sum_squares, NULL, grad, INFINITY, num, NULL),
-                        GSL_EINVAL);   /* an infinite step h */
-      restore_errors ();
-      gsl_vector_free (num);
       gsl_vector_set (theta, 1, 2.0);
+      ck_assert_int_eq (check_at (&f, theta, &a, INFINITY, NULL), GSL_EINVAL);
+      restore_errors ();
     }
   gsl_vector_set (grad, 0, NAN);
-  ck_assert_int_eq (bp_check_gradient (sum_squares, NULL, theta, grad, 1e-6, 1e-9, &r),
-                    GSL_FAILURE);
-  ck_assert_uint_eq (r.n_failed, 1);
-  ck_assert_uint_eq (r.worst_index, 0);
+  ck_assert_int_eq (check_at (&f, theta, &a, 1e-4, &failed), GSL_FAILURE);
+  ck_assert_uint_eq (failed, 1);
   gsl_vector_free (theta);
   gsl_vector_free (grad);
 }
@@ -555,36 +572,33 @@ END_TEST
 START_TEST (test_check_jacobian_not_finite)
 {
   /* theta = (1, 2): J = diag(2, 4) passes; NaN or +-inf in theta is
-     GSL_EDOM, for bp_check_jacobian and bp_deriv_jacobian */
+     GSL_EDOM for a vector f too */
   const double t[] = { 1.0, 2.0 };
   gsl_vector *theta = vec (2, t);
-  gsl_matrix *J = gsl_matrix_calloc (2, 2), *num = gsl_matrix_alloc (2, 2);
+  gsl_matrix *J = gsl_matrix_calloc (2, 2);
   gsl_matrix_set (J, 0, 0, 2.0);
   gsl_matrix_set (J, 1, 1, 4.0);
-  ck_assert_int_eq (bp_check_jacobian (squares, NULL, theta, J, 1e-6, 1e-9, NULL),
-                    GSL_SUCCESS);
+  const bp_gradcheck_function f = { .vloss = squares, .m = 2 };
+  const bp_gradcheck_block a = { "J", J, NULL };
+  ck_assert_int_eq (check_at (&f, theta, &a, 1e-4, NULL), GSL_SUCCESS);
   for (size_t b = 0; b < N_BAD; b++)
     {
       gsl_vector_set (theta, 0, bad_values[b]);
       record_errors ();
-      ck_assert_int_eq (bp_check_jacobian (squares, NULL, theta, J, 1e-6, 1e-9, NULL),
-                        GSL_EDOM);
+      ck_assert_int_eq (check_at (&f, theta, &a, 1e-4, NULL), GSL_EDOM);
       ck_assert_int_eq (last_error, GSL_EDOM);
-      ck_assert_int_eq (bp_deriv_jacobian (squares, NULL, theta, 1e-4, num, NULL),
-                        GSL_EDOM);
       restore_errors ();
       gsl_vector_set (theta, 0, 1.0);
     }
   gsl_vector_free (theta);
   gsl_matrix_free (J);
-  gsl_matrix_free (num);
 }
 END_TEST
 
 static Suite *
 edge_check_gradient_suite (void)
 {
-  Suite *s = suite_create ("edge_bp_check_gradient");
+  Suite *s = suite_create ("edge_bp_gradcheck");
   TCase *tc = tcase_create ("edge");
   tcase_add_test (tc, test_check_gradient_not_finite);
   suite_add_tcase (s, tc);
@@ -594,7 +608,7 @@ edge_check_gradient_suite (void)
 static Suite *
 edge_check_jacobian_suite (void)
 {
-  Suite *s = suite_create ("edge_bp_check_jacobian");
+  Suite *s = suite_create ("edge_bp_gradcheck_jacobian");
   TCase *tc = tcase_create ("edge");
   tcase_add_test (tc, test_check_jacobian_not_finite);
   suite_add_tcase (s, tc);

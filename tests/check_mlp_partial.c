@@ -1,7 +1,7 @@
 /* check_mlp_partial.c -- suite mlp_partial: the two-layer network's
    losses `backprop verify' evaluates from the point's cache (mlp_partial.h)
    equal the plain bp_mlp_forward loss within a derived rounding bound; on
-   threads they give bp_deriv_gradient's numbers bit for bit, pass the
+   2 threads bp_gradcheck's numeric values are those of 1, bit for bit, and pass the
    analytic gradient of bp_mlp_backward and catch an element off by 1e-4.
    derivations/00-numeric-check.md, 12-two-layer-network.md */
 #include <config.h>
@@ -45,7 +45,7 @@ enum { P_W1, P_B1, P_W2, P_B2, P_X, N_PARTS };
 static const char *const part_name[N_PARTS] = { "W1", "b1", "W2", "b2", "x" };
 /* their blocks of the plain loss, mlp_example_loss */
 static const size_t plain_block[N_PARTS] = { MLP_W1, MLP_B1, MLP_W2, MLP_B2, MLP_X };
-static const bp_partial_function partial_loss[N_PARTS] = {
+static double (*const partial_loss[N_PARTS]) (const gsl_vector *, size_t, void *) = {
   mlp_partial_loss_of_W1, mlp_partial_loss_of_b1, mlp_partial_loss_of_W2,
   mlp_partial_loss_of_b2, mlp_partial_loss_of_x
 };
@@ -210,39 +210,41 @@ START_TEST (test_partial_x_sees_every_moved_element)
 }
 END_TEST
 
-/* A partial function made a plain one, for the serial bp_deriv_gradient:
-   j is found by comparing theta with the point, searching from the last
-   j found (the serial checker moves one coordinate after another). */
+/* Part p's partial loss as bp_gradcheck's callback: the moved element's
+   index (0 at the point) and the calling thread's workspace. */
 typedef struct
 {
-  bp_partial_function f;
-  void *params;
-  const gsl_vector *point;
-  size_t last;
-} serial_adapter;
+  int p;
+  mlp_partials *P;
+} partial_binding;
 
-static double
-serial_at (const gsl_vector *theta, void *params)
+static int
+partial_at (const bp_gradcheck_point *pt, void *params, double *L)
 {
-  serial_adapter *s = params;
-  const size_t n = theta->size;
-  for (size_t k = 0; k < n; k++)
-    {
-      const size_t j = (s->last + k) % n;
-      if (gsl_vector_get (theta, j) != gsl_vector_get (s->point, j))
-        {
-          s->last = j;
-          break;
-        }
-    }
-  return s->f (theta, s->last, s->params);
+  const partial_binding *b = params;
+  const size_t j = pt->moved_block == BP_GRADCHECK_NONE ? 0 : pt->moved_row;
+  *L = partial_loss[b->p] (pt->vector[0], j, b->P->params[pt->thread]);
+  return isfinite (*L) ? 0 : 1;
+}
+
+/* bp_gradcheck of part b->p at t against g on threads; *r the result */
+static int
+check_part (partial_binding *b, const gsl_vector *t, const gsl_vector *g, size_t threads,
+            bp_gradcheck_result **r)
+{
+  const bp_gradcheck_function f = { .loss = partial_at, .params = b };
+  const bp_gradcheck_block theta = { part_name[b->p], NULL, t }, a = { "grad", NULL, g };
+  bp_gradcheck_options o;
+  bp_gradcheck_options_default (&o);
+  o.threads = threads;
+  return bp_gradcheck (&f, 1, &theta, &a, &o, r);
 }
 
 START_TEST (test_threads_equal_serial)
 {
-  /* each argument's numeric gradient from the partial losses on 1 and 2
-     threads is bp_deriv_gradient's, serially, bit for bit: the work is
-     only reordered and each thread has its own workspace */
+  /* each argument's numeric gradient and error estimates from the
+     partial losses on 2 threads are those of 1 thread, bit for bit: the
+     work is only reordered and each thread has its own workspace */
   mlp_example *ex = config_example (_i);
   mlp_partials *P = mlp_partials_alloc (ex, 2);
   ck_assert_ptr_nonnull (P);
@@ -250,29 +252,20 @@ START_TEST (test_threads_equal_serial)
     {
       gsl_matrix A = part_of (ex->net, ex->x, p);
       const size_t k = A.size1 * A.size2;
-      gsl_vector *t = gsl_vector_alloc (k);
-      gsl_vector *g = gsl_vector_alloc (k), *e = gsl_vector_alloc (k);
-      gsl_vector *g1 = gsl_vector_alloc (k), *e1 = gsl_vector_alloc (k);
+      gsl_vector *t = gsl_vector_alloc (k), *g = gsl_vector_calloc (k);
       bp_reshape (&A, t);
-      serial_adapter s = { partial_loss[p], P->params[0], t, 0 };
-      ck_assert_int_eq (bp_deriv_gradient (serial_at, &s, t, BP_CHECK_STEP, g, e),
-                        GSL_SUCCESS);
-      for (size_t threads = 1; threads <= 2; threads++)
-        {
-          ck_assert_int_eq (bp_deriv_gradient_threads (partial_loss[p], P->params, threads,
-                                                       t, BP_CHECK_STEP, g1, e1),
-                            GSL_SUCCESS);
-          for (size_t i = 0; i < k; i++)
-            {
-              ck_assert_double_eq (gsl_vector_get (g1, i), gsl_vector_get (g, i));
-              ck_assert_double_eq (gsl_vector_get (e1, i), gsl_vector_get (e, i));
-            }
-        }
+      partial_binding b = { p, P };
+      bp_gradcheck_result *r1 = NULL, *r2 = NULL;
+      ck_assert_int_le (check_part (&b, t, g, 1, &r1), 0);
+      ck_assert_int_le (check_part (&b, t, g, 2, &r2), 0);
+      test_assert_same_bits (r2->run[0].block[0].numeric, r1->run[0].block[0].numeric,
+                             part_name[p]);
+      test_assert_same_bits (r2->run[0].block[0].abserr, r1->run[0].block[0].abserr,
+                             part_name[p]);
+      bp_gradcheck_result_free (r1);
+      bp_gradcheck_result_free (r2);
       gsl_vector_free (t);
       gsl_vector_free (g);
-      gsl_vector_free (e);
-      gsl_vector_free (g1);
-      gsl_vector_free (e1);
     }
   mlp_partials_free (P);
   mlp_example_free (ex);
@@ -295,21 +288,21 @@ START_TEST (test_threads_check_mlp_backward)
       gsl_matrix A = part_of (ex->net, ex->x, p), G = part_of (ex->grad, dL_dx, p);
       const size_t k = A.size1 * A.size2, bad = gsl_rng_uniform_int (rng, k);
       gsl_vector *t = gsl_vector_alloc (k), *g = gsl_vector_alloc (k);
-      bp_check_result r;
       bp_reshape (&A, t);
       bp_reshape (&G, g);
-      ck_assert_int_eq (bp_check_gradient_threads (partial_loss[p], P->params, 2, t, g,
-                                                   BP_CHECK_RTOL, BP_CHECK_ATOL, &r),
-                        GSL_SUCCESS);
-      test_assert_pass (r, part_name[p]);
-      ck_assert_uint_eq (r.n_checked, k);
+      partial_binding b = { p, P };
+      bp_gradcheck_result *r = NULL;
+      ck_assert_msg (check_part (&b, t, g, 2, &r) == GSL_SUCCESS, "%s: %s", part_name[p],
+                     r ? r->run[0].reason : "error");
+      ck_assert_uint_eq (r->run[0].n_checked, k);
+      bp_gradcheck_result_free (r);
       *gsl_vector_ptr (g, bad) += 1e-4;
-      ck_assert_int_eq (bp_check_gradient_threads (partial_loss[p], P->params, 2, t, g,
-                                                   BP_CHECK_RTOL, BP_CHECK_ATOL, &r),
-                        GSL_FAILURE);
-      ck_assert_uint_eq (r.n_failed, 1);
-      ck_assert_uint_eq (r.worst_index, bad);
-      ck_assert_double_eq_tol (r.worst_analytic - r.worst_numeric, 1e-4, 1e-8);
+      ck_assert_int_eq (check_part (&b, t, g, 2, &r), GSL_FAILURE);
+      const bp_gradcheck_element *w = &r->run[0].worst;
+      ck_assert_uint_eq (r->run[0].n_failed, 1);
+      ck_assert_uint_eq (w->row, bad);
+      ck_assert_double_eq_tol (w->analytic - w->numeric, 1e-4, 1e-8);
+      bp_gradcheck_result_free (r);
       gsl_vector_free (t);
       gsl_vector_free (g);
     }

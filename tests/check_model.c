@@ -125,20 +125,16 @@ START_TEST (test_model_backward_numeric)
   const size_t kW = ex->W->size1 * ex->W->size2, kx = ex->x->size1 * ex->x->size2;
   gsl_vector *tW = gsl_vector_alloc (kW), *gW = gsl_vector_alloc (kW);
   gsl_vector *tx = gsl_vector_alloc (kx), *gx = gsl_vector_alloc (kx);
-  bp_check_result r;
   bp_reshape (ex->W, tW);
   bp_reshape (g.dW, gW);
   bp_reshape (ex->x, tx);
   bp_reshape (g.dx, gx);
-  bp_check_gradient (example_loss_of_block, EXAMPLE_BLOCK (ex, EX_W),
-                     tW, gW, BP_CHECK_RTOL, BP_CHECK_ATOL, &r);
-  test_assert_pass (r, "dL/dW");
-  bp_check_gradient (example_loss_of_block, EXAMPLE_BLOCK (ex, EX_B),
-                     ex->b, g.db, BP_CHECK_RTOL, BP_CHECK_ATOL, &r);
-  test_assert_pass (r, "dL/db");
-  bp_check_gradient (example_loss_of_block, EXAMPLE_BLOCK (ex, EX_X),
-                     tx, gx, BP_CHECK_RTOL, BP_CHECK_ATOL, &r);
-  test_assert_pass (r, "dL/dx");
+  test_gradient_pass (example_loss_of_block, EXAMPLE_BLOCK (ex, EX_W),
+                     tW, gW, BP_CHECK_RTOL, BP_CHECK_ATOL, "dL/dW");
+  test_gradient_pass (example_loss_of_block, EXAMPLE_BLOCK (ex, EX_B),
+                     ex->b, g.db, BP_CHECK_RTOL, BP_CHECK_ATOL, "dL/db");
+  test_gradient_pass (example_loss_of_block, EXAMPLE_BLOCK (ex, EX_X),
+                     tx, gx, BP_CHECK_RTOL, BP_CHECK_ATOL, "dL/dx");
   grads_free (&g);
   gsl_vector_free (tW);
   gsl_vector_free (gW);

@@ -108,16 +108,12 @@ closs (const gsl_vector_complex *theta, void *params)
 static void
 check_both (point *pt, const gsl_matrix *dX, const char *what)
 {
-  bp_check_result r;
   gsl_vector_const_view theta = gsl_vector_const_view_array (pt->X->data,
                                                              pt->X->size1 * pt->X->size2);
   gsl_vector_const_view g = gsl_vector_const_view_array (dX->data, dX->size1 * dX->size2);
-  bp_check_gradient (loss, pt, &theta.vector, &g.vector, BP_CHECK_RTOL, BP_CHECK_ATOL, &r);
-  test_assert_pass (r, what);
-  ck_assert_uint_eq (r.n_checked, theta.vector.size);
-  bp_cstep_check_gradient (closs, pt, &theta.vector, &g.vector, BP_CSTEP_RTOL,
-                           BP_CSTEP_ATOL, &r);
-  test_assert_pass (r, what);
+  test_gradient_pass (loss, pt, &theta.vector, &g.vector, BP_CHECK_RTOL, BP_CHECK_ATOL, what);
+  test_cstep_pass (closs, pt, &theta.vector, &g.vector, BP_CSTEP_RTOL,
+                           BP_CSTEP_ATOL, what);
 }
 
 /* the maximum and the mean of window (i, j) of image m, channel c,
@@ -283,7 +279,6 @@ START_TEST (test_maxpool_ties)
 
   point pt = { 1, 1, 2, 4, NULL, (gsl_matrix *) &G.matrix, gsl_matrix_alloc (1, 2), MAX };
   pt.X = (gsl_matrix *) &X.matrix;
-  bp_check_result r;
   gsl_vector_const_view theta = gsl_vector_const_view_array (xd, 8);
   gsl_vector_view g = gsl_vector_view_array (dX->data, 8);
   bp_gradcheck_function F = { .loss = gradcheck_loss, .params = &pt };
@@ -307,14 +302,14 @@ START_TEST (test_maxpool_ties)
   gsl_vector_set (&g.vector, 0, 2.0);
   /* the tied 5s: numeric -1/2 each, where the rule gives -1 and 0 */
   gsl_vector *num = gsl_vector_alloc (8);
-  bp_deriv_gradient (loss, &pt, &theta.vector, BP_CHECK_STEP, num, NULL);
+  test_numeric_gradient (loss, &pt, &theta.vector, BP_CHECK_STEP, num, NULL);
   ck_assert_double_eq_tol (gsl_vector_get (num, 3), -0.5, 1e-8);
   ck_assert_double_eq_tol (gsl_vector_get (num, 6), -0.5, 1e-8);
   gsl_vector_free (num);
   /* the complex step moves only imaginary parts: no tie is broken, and
      bp_complex_maxpool's pick by the real parts follows the rule exactly */
-  ck_assert_int_eq (bp_cstep_check_gradient (closs, &pt, &theta.vector, &g.vector,
-                                             BP_CSTEP_RTOL, BP_CSTEP_ATOL, &r), GSL_SUCCESS);
+  test_cstep_pass (closs, &pt, &theta.vector, &g.vector, BP_CSTEP_RTOL, BP_CSTEP_ATOL,
+                   "dL/dX at the ties");
   gsl_matrix_free (pt.Y);
   gsl_matrix_free (dX);
 }

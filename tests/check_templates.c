@@ -96,7 +96,7 @@ static gsl_vector_complex *
 cvector_of (const gsl_vector *a)
 {
   gsl_vector_complex *z = gsl_vector_complex_alloc (a->size);
-  bp_cstep_vector_from_real (a, z);
+  cstep_vector_from_real (a, z);
   return z;
 }
 
@@ -104,7 +104,7 @@ static gsl_matrix_complex *
 cmatrix_of (const gsl_matrix *A)
 {
   gsl_matrix_complex *Z = gsl_matrix_complex_alloc (A->size1, A->size2);
-  bp_cstep_matrix_from_real (A, Z);
+  cstep_matrix_from_real (A, Z);
   return Z;
 }
 
@@ -350,7 +350,7 @@ START_TEST (test_softmax_cross_entropy)
   for (size_t i = 0; i < n; i++)
     {
       gsl_vector_set (two, 1, -fabs (gsl_vector_get (v, i)) / 8);
-      bp_cstep_vector_from_real (two, twoc);
+      cstep_vector_from_real (two, twoc);
       assert_same_bits (bp_softmax_cross_entropy (first, two),
                         bp_complex_softmax_cross_entropy (first, twoc), "log (1 + e^-x)", i);
     }

@@ -1,19 +1,15 @@
-/* check_threads.c -- suites bp_deriv_gradient_threads,
-   bp_deriv_jacobian_threads, example_partial (the losses `backprop
-   verify' evaluates from the point), bp_check_directional_gradient and
-   bp_check_directional_jacobian: the fast checker agrees with the plain
-   one, and the directional check still catches each deliberately wrong
-   gradient of check_checker.c; and every entry point of the checker
-   refuses what the others refuse.  derivations/00-numeric-check.md */
+/* check_threads.c -- suites example_partial (the losses `backprop verify'
+   evaluates from the point, checked on threads), directional (random
+   directions agree with the element-wise checker and still catch a
+   wrong Jacobian) and one_checker_refusals (every method of
+   bp_gradcheck refuses the same input).  derivations/00-numeric-check.md */
 #include <config.h>
 #include <float.h>
 #include <math.h>
 #include <gsl/gsl_errno.h>
 #include <gsl/gsl_blas.h>
-#include <complex.h>
 #include <string.h>
 #include <gsl/gsl_nan.h>
-#include "backprop/bp_complex_step.h"
 #include "verify/example_partial.h"
 #include "testutil.h"
 
@@ -28,41 +24,6 @@ known_f (const gsl_vector *t, void *params)
   return s + gsl_vector_get (t, 0) * pow (gsl_vector_get (t, 1), 2);
 }
 
-static double
-known_partial (const gsl_vector *t, size_t j, void *params)
-{
-  (void) j;
-  return known_f (t, params);
-}
-
-/* f(t) = (t_0 t_1, exp t_0, sum_i t_i^3) */
-static int
-known_fv (const gsl_vector *t, void *params, gsl_vector *out)
-{
-  (void) params;
-  double cubes = 0.0;
-  for (size_t i = 0; i < t->size; i++)
-    cubes += pow (gsl_vector_get (t, i), 3);
-  gsl_vector_set (out, 0, gsl_vector_get (t, 0) * gsl_vector_get (t, 1));
-  gsl_vector_set (out, 1, exp (gsl_vector_get (t, 0)));
-  gsl_vector_set (out, 2, cubes);
-  return GSL_SUCCESS;
-}
-
-static int
-known_partial_fv (const gsl_vector *t, size_t j, void *params, gsl_vector *out)
-{
-  (void) j;
-  return known_fv (t, params, out);
-}
-
-static int
-failing_partial_fv (const gsl_vector *t, size_t j, void *params, gsl_vector *out)
-{
-  known_partial_fv (t, j, params, out);
-  return j == 3 ? GSL_EDOM : GSL_SUCCESS;
-}
-
 static gsl_vector *
 spread_vector (size_t n)
 {
@@ -71,99 +32,6 @@ spread_vector (size_t n)
     gsl_vector_set (t, i, 0.37 * (double) i - 2.0);
   return t;
 }
-
-/* --- bp_deriv_gradient_threads ---------------------------------------- */
-
-START_TEST (test_gradient_threads_equals_serial)
-{
-  /* the same steps and the same gsl_deriv_central per coordinate: the
-     numbers are those of bp_deriv_gradient, bit for bit, for 1 or 2 threads */
-  const size_t n = 203;
-  gsl_vector *t = spread_vector (n);
-  gsl_vector *g = gsl_vector_alloc (n), *e = gsl_vector_alloc (n);
-  gsl_vector *g1 = gsl_vector_alloc (n), *e1 = gsl_vector_alloc (n);
-  void *params[2] = { NULL, NULL };
-  ck_assert_int_eq (bp_deriv_gradient (known_f, NULL, t, BP_CHECK_STEP, g, e), GSL_SUCCESS);
-  for (size_t threads = 1; threads <= 2; threads++)
-    {
-      ck_assert_int_eq (bp_deriv_gradient_threads (known_partial, params, threads, t,
-                                                   BP_CHECK_STEP, g1, e1), GSL_SUCCESS);
-      for (size_t i = 0; i < n; i++)
-        {
-          ck_assert_double_eq (gsl_vector_get (g1, i), gsl_vector_get (g, i));
-          ck_assert_double_eq (gsl_vector_get (e1, i), gsl_vector_get (e, i));
-        }
-    }
-  gsl_vector_free (t);
-  gsl_vector_free (g);
-  gsl_vector_free (e);
-  gsl_vector_free (g1);
-  gsl_vector_free (e1);
-}
-END_TEST
-
-START_TEST (test_gradient_threads_bad_input)
-{
-  gsl_error_handler_t *old = gsl_set_error_handler_off ();
-  gsl_vector *t = spread_vector (4), *g = gsl_vector_alloc (3);
-  gsl_vector *g4 = gsl_vector_alloc (4);
-  void *params[1] = { NULL };
-  ck_assert_int_eq (bp_deriv_gradient_threads (known_partial, params, 1, t,
-                                               BP_CHECK_STEP, g, NULL), GSL_EBADLEN);
-  ck_assert_int_eq (bp_deriv_gradient_threads (known_partial, params, 0, t,
-                                               BP_CHECK_STEP, g4, NULL), GSL_EINVAL);
-  ck_assert_int_eq (bp_deriv_gradient_threads (known_partial, params, 1, t, 0.0, g4, NULL),
-                    GSL_EINVAL);
-  ck_assert_int_eq (bp_check_gradient_threads (known_partial, params, 1, t, g, 1e-6, 1e-9,
-                                               NULL), GSL_EBADLEN);
-  gsl_vector_free (t);
-  gsl_vector_free (g);
-  gsl_vector_free (g4);
-  gsl_set_error_handler (old);
-}
-END_TEST
-
-/* --- bp_deriv_jacobian_threads ---------------------------------------- */
-
-START_TEST (test_jacobian_threads_equals_serial)
-{
-  const size_t n = 37;
-  gsl_vector *t = spread_vector (n);
-  gsl_matrix *J = gsl_matrix_alloc (3, n), *E = gsl_matrix_alloc (3, n);
-  gsl_matrix *J1 = gsl_matrix_alloc (3, n), *E1 = gsl_matrix_alloc (3, n);
-  void *params[2] = { NULL, NULL };
-  ck_assert_int_eq (bp_deriv_jacobian (known_fv, NULL, t, BP_CHECK_STEP, J, E), GSL_SUCCESS);
-  ck_assert_int_eq (bp_deriv_jacobian_threads (known_partial_fv, params, 2, t, BP_CHECK_STEP,
-                                               J1, E1), GSL_SUCCESS);
-  for (size_t i = 0; i < 3; i++)
-    for (size_t j = 0; j < n; j++)
-      {
-        ck_assert_double_eq (gsl_matrix_get (J1, i, j), gsl_matrix_get (J, i, j));
-        ck_assert_double_eq (gsl_matrix_get (E1, i, j), gsl_matrix_get (E, i, j));
-      }
-  /* and the analytic Jacobian passes: rows t_1, t_0, 0...; e^t_0, 0...; 3 t_j^2 */
-  gsl_matrix_set_zero (J);
-  gsl_matrix_set (J, 0, 0, gsl_vector_get (t, 1));
-  gsl_matrix_set (J, 0, 1, gsl_vector_get (t, 0));
-  gsl_matrix_set (J, 1, 0, exp (gsl_vector_get (t, 0)));
-  for (size_t j = 0; j < n; j++)
-    gsl_matrix_set (J, 2, j, 3 * pow (gsl_vector_get (t, j), 2));
-  bp_check_result r;
-  ck_assert_int_eq (bp_check_jacobian_threads (known_partial_fv, params, 2, t, J,
-                                               BP_CHECK_RTOL, BP_CHECK_ATOL, &r), GSL_SUCCESS);
-  ck_assert_uint_eq (r.n_checked, 3 * n);
-  /* an error of the function is reported */
-  gsl_error_handler_t *old = gsl_set_error_handler_off ();
-  ck_assert_int_eq (bp_deriv_jacobian_threads (failing_partial_fv, params, 2, t,
-                                               BP_CHECK_STEP, J1, NULL), GSL_EDOM);
-  gsl_set_error_handler (old);
-  gsl_vector_free (t);
-  gsl_matrix_free (J);
-  gsl_matrix_free (E);
-  gsl_matrix_free (J1);
-  gsl_matrix_free (E1);
-}
-END_TEST
 
 /* --- example_partial ----------------------------------------------- */
 
@@ -269,6 +137,17 @@ START_TEST (test_partial_x_sees_every_moved_element)
 }
 END_TEST
 
+/* example_partial_loss_of_W as bp_gradcheck's callback: the moved
+   element's index (0 at the point) and the calling thread's workspace */
+static int
+partial_W (const bp_gradcheck_point *pt, void *params, double *L)
+{
+  example_partials *P = params;
+  const size_t j = pt->moved_block == BP_GRADCHECK_NONE ? 0 : pt->moved_row;
+  *L = example_partial_loss_of_W (pt->vector[0], j, P->params[pt->thread]);
+  return isfinite (*L) ? 0 : 1;
+}
+
 START_TEST (test_threads_catch_off_by_1e4)
 {
   /* the path of `backprop verify': right dL/dW passes on 2 threads; one
@@ -281,22 +160,26 @@ START_TEST (test_threads_catch_off_by_1e4)
   gsl_vector *t = gsl_vector_alloc (k), *g = gsl_vector_alloc (k);
   gsl_rng *rng = test_rng (100 + _i);
   const size_t bad = gsl_rng_uniform_int (rng, k);
-  bp_check_result r;
   test_chain_to_dL_dv (ex);
   bp_linear_grad_weights (w->dL_dv, w->u, dW);
   bp_reshape (ex->W, t);
   bp_reshape (dW, g);
-  ck_assert_int_eq (bp_check_gradient_threads (example_partial_loss_of_W, P->params, 2,
-                                               t, g, BP_CHECK_RTOL, BP_CHECK_ATOL, &r),
-                    GSL_SUCCESS);
-  ck_assert_uint_eq (r.n_checked, k);
+  const bp_gradcheck_function f = { .loss = partial_W, .params = P };
+  const bp_gradcheck_block theta = { "W", NULL, t }, a = { "dL/dW", NULL, g };
+  bp_gradcheck_options o;
+  bp_gradcheck_options_default (&o);
+  o.threads = 2;
+  bp_gradcheck_result *r = NULL;
+  ck_assert_int_eq (bp_gradcheck (&f, 1, &theta, &a, &o, &r), GSL_SUCCESS);
+  ck_assert_uint_eq (r->run[0].n_checked, k);
+  bp_gradcheck_result_free (r);
   *gsl_vector_ptr (g, bad) += 1e-4;
-  ck_assert_int_eq (bp_check_gradient_threads (example_partial_loss_of_W, P->params, 2,
-                                               t, g, BP_CHECK_RTOL, BP_CHECK_ATOL, &r),
-                    GSL_FAILURE);
-  ck_assert_uint_eq (r.n_failed, 1);
-  ck_assert_uint_eq (r.worst_index, bad);
-  ck_assert_double_eq_tol (r.worst_analytic - r.worst_numeric, 1e-4, 1e-8);
+  ck_assert_int_eq (bp_gradcheck (&f, 1, &theta, &a, &o, &r), GSL_FAILURE);
+  const bp_gradcheck_element *e = &r->run[0].worst;
+  ck_assert_uint_eq (r->run[0].n_failed, 1);
+  ck_assert_uint_eq (e->row, bad);
+  ck_assert_double_eq_tol (e->analytic - e->numeric, 1e-4, 1e-8);
+  bp_gradcheck_result_free (r);
   example_partials_free (P);
   gsl_matrix_free (dW);
   gsl_vector_free (t);
@@ -306,7 +189,7 @@ START_TEST (test_threads_catch_off_by_1e4)
 }
 END_TEST
 
-/* --- bp_check_directional_gradient ------------------------------------ */
+/* --- the directions ------------------------------------------------------ */
 
 /* The analytic gradients of the example: dL/dW and dL/dx as vectors
    (row-major), dL/du, dL/db. */
@@ -341,66 +224,42 @@ gradients_free (gradients *g)
   gsl_vector_free (g->b);
 }
 
+/* bp_gradcheck's directions for f at t against g (J): PASS or not */
+static int
+directional (const test_plain *q, const gsl_vector *t, const gsl_vector *g,
+             const gsl_matrix *J, bp_gradcheck_result **r)
+{
+  return test_plain_check (q, t, g, J, BP_GRADCHECK_DIRECTIONAL, BP_CHECK_STEP,
+                           BP_CHECK_RTOL, BP_CHECK_ATOL, r);
+}
+
 START_TEST (test_directional_passes_right_gradients)
 {
   example *ex = test_example (_i);
   gradients g = right_gradients (ex);
   gsl_vector *vecW = gsl_vector_alloc (g.W->size), *vecx = gsl_vector_alloc (g.x->size);
   gsl_vector *u = gsl_vector_alloc (g.u->size);
-  gsl_rng *rng = test_rng (500 + _i);
-  bp_check_result r;
   bp_reshape (ex->W, vecW);
   bp_reshape (ex->x, vecx);
   gsl_vector_memcpy (u, ex->ws->u);
-  ck_assert_int_eq (bp_check_directional_gradient (example_loss_of_block, EXAMPLE_BLOCK (ex, EX_W),
-                                                   vecW, g.W,
-                                                   BP_CHECK_DIRECTIONS, rng, BP_CHECK_RTOL,
-                                                   BP_CHECK_ATOL, &r), GSL_SUCCESS);
-  ck_assert_uint_eq (r.n_checked, BP_CHECK_DIRECTIONS);
-  test_assert_pass (r, "dL/dW");
-  ck_assert_int_eq (bp_check_directional_gradient (example_loss_of_block, EXAMPLE_BLOCK (ex, EX_X),
-                                                   vecx, g.x,
-                                                   BP_CHECK_DIRECTIONS, rng, BP_CHECK_RTOL,
-                                                   BP_CHECK_ATOL, &r), GSL_SUCCESS);
-  ck_assert_int_eq (bp_check_directional_gradient (example_loss_of_block, EXAMPLE_BLOCK (ex, EX_U),
-                                                   u, g.u,
-                                                   BP_CHECK_DIRECTIONS, rng, BP_CHECK_RTOL,
-                                                   BP_CHECK_ATOL, &r), GSL_SUCCESS);
-  ck_assert_int_eq (bp_check_directional_gradient (example_loss_of_block, EXAMPLE_BLOCK (ex, EX_B),
-                                                   ex->b, g.b,
-                                                   BP_CHECK_DIRECTIONS, rng, BP_CHECK_RTOL,
-                                                   BP_CHECK_ATOL, &r), GSL_SUCCESS);
+  const size_t blocks[4] = { EX_W, EX_X, EX_U, EX_B };
+  const gsl_vector *at[4] = { vecW, vecx, u, ex->b }, *grad[4] = { g.W, g.x, g.u, g.b };
+  for (size_t k = 0; k < 4; k++)
+    {
+      const test_plain q = { .f = example_loss_of_block,
+                             .params = EXAMPLE_BLOCK (ex, blocks[k]) };
+      bp_gradcheck_result *r;
+      ck_assert_int_eq (directional (&q, at[k], grad[k], NULL, &r), GSL_SUCCESS);
+      ck_assert_uint_eq (r->run[0].n_directions, BP_CHECK_DIRECTIONS);
+      bp_gradcheck_result_free (r);
+    }
   gradients_free (&g);
   gsl_vector_free (vecW);
   gsl_vector_free (vecx);
   gsl_vector_free (u);
-  gsl_rng_free (rng);
   example_free (ex);
 }
 END_TEST
-
-START_TEST (test_directional_bad_input)
-{
-  gsl_error_handler_t *old = gsl_set_error_handler_off ();
-  gsl_rng *rng = test_rng (0);
-  gsl_vector *t = spread_vector (4), *g = gsl_vector_alloc (3), *g4 = gsl_vector_alloc (4);
-  gsl_matrix *J = gsl_matrix_alloc (3, 3);
-  ck_assert_int_eq (bp_check_directional_gradient (known_f, NULL, t, g, 4, rng, 1e-6, 1e-9,
-                                                   NULL), GSL_EBADLEN);
-  ck_assert_int_eq (bp_check_directional_gradient (known_f, NULL, t, g4, 0, rng, 1e-6, 1e-9,
-                                                   NULL), GSL_EINVAL);
-  ck_assert_int_eq (bp_check_directional_jacobian (known_fv, NULL, t, J, 4, rng, 1e-6, 1e-9,
-                                                   NULL), GSL_EBADLEN);
-  gsl_vector_free (t);
-  gsl_vector_free (g);
-  gsl_vector_free (g4);
-  gsl_matrix_free (J);
-  gsl_rng_free (rng);
-  gsl_set_error_handler (old);
-}
-END_TEST
-
-/* --- bp_check_directional_jacobian ------------------------------------ */
 
 START_TEST (test_directional_jacobian)
 {
@@ -411,20 +270,18 @@ START_TEST (test_directional_jacobian)
   const size_t n = 2 + gsl_rng_uniform_int (rng, 11);
   gsl_vector *v = test_logits (rng, n, 5.0), *y = gsl_vector_alloc (n);
   gsl_matrix *J = gsl_matrix_alloc (n, n), *Jw = gsl_matrix_alloc (n, n);
-  bp_check_result r;
   bp_softmax (v, y);
   bp_softmax_jacobian (y, J);
   for (size_t i = 0; i < n; i++)
     for (size_t j = 0; j < n; j++)
       gsl_matrix_set (Jw, i, j, (i == j ? 1.0 : 0.0) - gsl_vector_get (y, j));
-  ck_assert_int_eq (bp_check_directional_jacobian (example_softmax, NULL, v, J,
-                                                   BP_CHECK_DIRECTIONS, rng, BP_CHECK_RTOL,
-                                                   BP_CHECK_ATOL, &r), GSL_SUCCESS);
-  test_assert_pass (r, "softmax Jacobian");
-  ck_assert_int_eq (bp_check_directional_jacobian (example_softmax, NULL, v, Jw,
-                                                   BP_CHECK_DIRECTIONS, rng, BP_CHECK_RTOL,
-                                                   BP_CHECK_ATOL, &r), GSL_FAILURE);
-  ck_assert_uint_ge (r.n_failed, BP_CHECK_DIRECTIONS / 2);
+  const test_plain q = { .fv = example_softmax };
+  bp_gradcheck_result *r;
+  ck_assert_int_eq (directional (&q, v, NULL, J, &r), GSL_SUCCESS);
+  bp_gradcheck_result_free (r);
+  ck_assert_int_eq (directional (&q, v, NULL, Jw, &r), GSL_FAILURE);
+  ck_assert_uint_ge (r->run[0].n_directions_failed, BP_CHECK_DIRECTIONS / 2);
+  bp_gradcheck_result_free (r);
   gsl_vector_free (v);
   gsl_vector_free (y);
   gsl_matrix_free (J);
@@ -434,84 +291,32 @@ START_TEST (test_directional_jacobian)
 END_TEST
 
 static Suite *
-gradient_threads_suite (void)
+partial_suite (void)
 {
-  Suite *s = suite_create ("bp_deriv_gradient_threads");
+  Suite *s = suite_create ("example_partial");
   TCase *tc = tcase_create ("core");
-  tcase_add_test (tc, test_gradient_threads_equals_serial);
-  tcase_add_test (tc, test_gradient_threads_bad_input);
   tcase_set_timeout (tc, 120);
+  tcase_add_loop_test (tc, test_partial_losses_equal_full_ones, 0, TEST_CONFIGS);
+  tcase_add_loop_test (tc, test_partial_x_sees_every_moved_element, 0, TEST_CONFIGS);
   tcase_add_loop_test (tc, test_threads_catch_off_by_1e4, 0, TEST_CONFIGS);
   suite_add_tcase (s, tc);
   return s;
 }
 
 static Suite *
-jacobian_threads_suite (void)
+directional_suite (void)
 {
-  Suite *s = suite_create ("bp_deriv_jacobian_threads");
-  TCase *tc = tcase_create ("core");
-  tcase_add_test (tc, test_jacobian_threads_equals_serial);
-  suite_add_tcase (s, tc);
-  return s;
-}
-
-static Suite *
-partial_suite (void)
-{
-  Suite *s = suite_create ("example_partial");
-  TCase *tc = tcase_create ("core");
-  tcase_add_loop_test (tc, test_partial_losses_equal_full_ones, 0, TEST_CONFIGS);
-  tcase_add_loop_test (tc, test_partial_x_sees_every_moved_element, 0, TEST_CONFIGS);
-  suite_add_tcase (s, tc);
-  return s;
-}
-
-static Suite *
-directional_gradient_suite (void)
-{
-  Suite *s = suite_create ("bp_check_directional_gradient");
+  Suite *s = suite_create ("directional");
   TCase *tc = tcase_create ("core");
   tcase_add_loop_test (tc, test_directional_passes_right_gradients, 0, TEST_CONFIGS);
-  tcase_add_test (tc, test_directional_bad_input);
+  tcase_add_loop_test (tc, test_directional_jacobian, 0, TEST_CONFIGS);
   suite_add_tcase (s, tc);
   /* the teeth of the directions: check_checker.c's test_check_catches_*,
      through bp_gradcheck by every element and by directions */
   return s;
 }
 
-static Suite *
-directional_jacobian_suite (void)
-{
-  Suite *s = suite_create ("bp_check_directional_jacobian");
-  TCase *tc = tcase_create ("core");
-  tcase_add_loop_test (tc, test_directional_jacobian, 0, TEST_CONFIGS);
-  suite_add_tcase (s, tc);
-  return s;
-}
-
-/* --- every entry point refuses what the others refuse ------------------ */
-
-/* The complex forms of known_f and known_fv for the complex step */
-static double complex
-known_cf (const gsl_vector_complex *t, void *params)
-{
-  (void) params;
-  double complex s = 0.0;
-  for (size_t i = 0; i < t->size; i++)
-    s += csin (GSL_REAL (gsl_vector_complex_get (t, i))
-               + I * GSL_IMAG (gsl_vector_complex_get (t, i)));
-  return s;
-}
-
-static int
-known_cfv (const gsl_vector_complex *t, void *params, gsl_vector_complex *out)
-{
-  (void) params;
-  gsl_vector_complex_set_zero (out);
-  gsl_vector_complex_set (out, 0, gsl_vector_complex_get (t, 0));
-  return GSL_SUCCESS;
-}
+/* --- every method refuses what the others refuse -------------------------- */
 
 static int
 known_loss (const bp_gradcheck_point *p, void *params, double *L)
@@ -520,94 +325,48 @@ known_loss (const bp_gradcheck_point *p, void *params, double *L)
   return 0;
 }
 
-/* The entry points of the checker, each called by call_entry below. */
-enum { EN = 4, EM = 3 };
 static const struct
 {
   const char *name;
-  int has_h, has_tol;
+  unsigned method;
 } entries[] = {
-  { "bp_deriv_gradient", 1, 0 }, { "bp_deriv_jacobian", 1, 0 },
-  { "bp_deriv_gradient_threads", 1, 0 }, { "bp_deriv_jacobian_threads", 1, 0 },
-  { "bp_cstep_gradient", 1, 0 }, { "bp_cstep_jacobian", 1, 0 },
-  { "bp_check_gradient", 0, 1 }, { "bp_check_jacobian", 0, 1 },
-  { "bp_check_gradient_threads", 0, 1 }, { "bp_check_jacobian_threads", 0, 1 },
-  { "bp_check_directional_gradient", 0, 1 }, { "bp_check_directional_jacobian", 0, 1 },
-  { "bp_cstep_check_gradient", 0, 1 }, { "bp_cstep_check_jacobian", 0, 1 },
-  { "bp_gradcheck (central)", 1, 1 }, { "bp_gradcheck (directional)", 1, 1 },
-  { "bp_gradcheck (Taylor)", 1, 1 },
+  { "central", BP_GRADCHECK_CENTRAL }, { "directional", BP_GRADCHECK_DIRECTIONAL },
+  { "Taylor", BP_GRADCHECK_TAYLOR },
 };
 
-/* Entry point k at theta (n = 4) with step h (where it takes one) and
-   tolerances rtol, atol (where it takes them), against zero gradients. */
+/* Method k at theta (n = 4) with step h and tolerances rtol, atol, on 2
+   threads, against zero gradients. */
 static int
 call_entry (size_t k, const gsl_vector *t, double h, double rtol, double atol)
 {
-  void *params[2] = { NULL, NULL };
-  gsl_vector *g = gsl_vector_calloc (EN);
-  gsl_matrix *J = gsl_matrix_calloc (EM, EN);
-  gsl_rng *rng = test_rng (1);
-  static const unsigned methods[3] = { BP_GRADCHECK_CENTRAL, BP_GRADCHECK_DIRECTIONAL,
-                                       BP_GRADCHECK_TAYLOR };
+  gsl_vector *g = gsl_vector_calloc (t->size);
   bp_gradcheck_function F = { .loss = known_loss };
   const bp_gradcheck_block b = { .vector = t }, a = { .vector = g };
   bp_gradcheck_options o;
   bp_gradcheck_options_default (&o);
-  int s;
-  switch (k)
-    {
-    case 0: s = bp_deriv_gradient (known_f, NULL, t, h, g, NULL); break;
-    case 1: s = bp_deriv_jacobian (known_fv, NULL, t, h, J, NULL); break;
-    case 2: s = bp_deriv_gradient_threads (known_partial, params, 2, t, h, g, NULL); break;
-    case 3: s = bp_deriv_jacobian_threads (known_partial_fv, params, 2, t, h, J, NULL); break;
-    case 4: s = bp_cstep_gradient (known_cf, NULL, t, h, g); break;
-    case 5: s = bp_cstep_jacobian (known_cfv, NULL, t, h, J); break;
-    case 6: s = bp_check_gradient (known_f, NULL, t, g, rtol, atol, NULL); break;
-    case 7: s = bp_check_jacobian (known_fv, NULL, t, J, rtol, atol, NULL); break;
-    case 8:
-      s = bp_check_gradient_threads (known_partial, params, 2, t, g, rtol, atol, NULL);
-      break;
-    case 9:
-      s = bp_check_jacobian_threads (known_partial_fv, params, 2, t, J, rtol, atol, NULL);
-      break;
-    case 10:
-      s = bp_check_directional_gradient (known_f, NULL, t, g, 4, rng, rtol, atol, NULL);
-      break;
-    case 11:
-      s = bp_check_directional_jacobian (known_fv, NULL, t, J, 4, rng, rtol, atol, NULL);
-      break;
-    case 12: s = bp_cstep_check_gradient (known_cf, NULL, t, g, rtol, atol, NULL); break;
-    case 13: s = bp_cstep_check_jacobian (known_cfv, NULL, t, J, rtol, atol, NULL); break;
-    default:
-      o.method = methods[k - 14];
-      o.h = h;
-      o.rtol = rtol;
-      o.atol = atol;
-      o.threads = 2;
-      s = bp_gradcheck (&F, 1, &b, &a, &o, NULL);
-      break;
-    }
+  o.method = entries[k].method;
+  o.h = h;
+  o.rtol = rtol;
+  o.atol = atol;
+  o.threads = 2;
+  const int s = bp_gradcheck (&F, 1, &b, &a, &o, NULL);
   gsl_vector_free (g);
-  gsl_matrix_free (J);
-  gsl_rng_free (rng);
   return s;
 }
 
 START_TEST (test_every_entry_point_refuses_the_same)
 {
-  /* a NaN or infinite theta: GSL_EDOM everywhere (the threaded twins
-     accepted it); a step 0, negative, infinite or NaN: GSL_EINVAL
-     everywhere a step is taken (they accepted an infinite one); a NaN,
-     negative or infinite rtol or atol: GSL_EINVAL everywhere a tolerance
-     is taken.  The well-formed call is refused by none. */
+  /* a NaN or infinite theta: GSL_EDOM by every method; a step 0,
+     negative, infinite or NaN: GSL_EINVAL; a NaN, negative or infinite
+     rtol or atol: GSL_EINVAL.  The well-formed call is refused by none. */
   const size_t n_entries = sizeof entries / sizeof entries[0];
   const double bad_h[] = { 0.0, -1e-4, GSL_POSINF, GSL_NAN };
   const double bad_tol[] = { GSL_NAN, -1e-6, GSL_POSINF };
   gsl_error_handler_t *old = gsl_set_error_handler_off ();
-  gsl_vector *t = spread_vector (EN);
+  gsl_vector *t = spread_vector (4);
   for (size_t k = 0; k < n_entries; k++)
     {
-      const double h = strstr (entries[k].name, "cstep") ? BP_CSTEP_STEP : BP_CHECK_STEP;
+      const double h = BP_CHECK_STEP;
       const int ok = call_entry (k, t, h, 1e-6, 1e-9);
       ck_assert_msg (ok <= 0, "%s refuses a well-formed call: %d", entries[k].name, ok);
       for (int nonfinite = 0; nonfinite < 2; nonfinite++)
@@ -617,10 +376,10 @@ START_TEST (test_every_entry_point_refuses_the_same)
                          "%s: theta with %s", entries[k].name, nonfinite ? "inf" : "NaN");
           gsl_vector_set (t, 2, -1.26);
         }
-      for (size_t j = 0; entries[k].has_h && j < 4; j++)
+      for (size_t j = 0; j < 4; j++)
         ck_assert_msg (call_entry (k, t, bad_h[j], 1e-6, 1e-9) == GSL_EINVAL,
                        "%s: h = %g", entries[k].name, bad_h[j]);
-      for (size_t j = 0; entries[k].has_tol && j < 3; j++)
+      for (size_t j = 0; j < 3; j++)
         {
           ck_assert_msg (call_entry (k, t, h, bad_tol[j], 1e-9) == GSL_EINVAL,
                          "%s: rtol = %g", entries[k].name, bad_tol[j]);
@@ -646,8 +405,6 @@ refusal_suite (void)
 int
 main (void)
 {
-  Suite *(*const suites[]) (void) = { gradient_threads_suite, jacobian_threads_suite,
-                                      partial_suite, directional_gradient_suite,
-                                      directional_jacobian_suite, refusal_suite };
+  Suite *(*const suites[]) (void) = { partial_suite, directional_suite, refusal_suite };
   return test_run_suites (suites, sizeof suites / sizeof suites[0]);
 }

@@ -398,12 +398,12 @@ START_TEST (test_cstep_cnn_loss)
         {
           gsl_matrix_const_view c = gsl_matrix_const_view_vector (b[k].v, b[k].v->size, 1);
           Z[k] = gsl_matrix_complex_alloc (b[k].v->size, 1);
-          bp_cstep_matrix_from_real (&c.matrix, Z[k]);
+          cstep_matrix_from_real (&c.matrix, Z[k]);
         }
       else
         {
           Z[k] = gsl_matrix_complex_alloc (A->size1, A->size2);
-          bp_cstep_matrix_from_real (A, Z[k]);
+          cstep_matrix_from_real (A, Z[k]);
         }
     }
   const double L = bp_cnn_forward (net, U, T, ws);

@@ -8,6 +8,7 @@
 # include <omp.h>
 #endif
 #include <gsl/gsl_errno.h>
+#include <gsl/gsl_complex_math.h>
 #include "testutil.h"
 
 gsl_rng *
@@ -150,6 +151,156 @@ test_gradcheck_pass (const bp_gradcheck_function *f, const gsl_matrix *theta,
                  run->n_failed + run->n_inconclusive, run->n_checked, run->reason,
                  w->row, w->col, w->analytic, w->numeric, w->abserr);
   bp_gradcheck_result_free (r);
+}
+
+/* a plain function as bp_gradcheck's callbacks */
+/* theta as a complex vector (imaginary parts 0), for a function given
+   only in its complex form */
+static gsl_vector_complex *
+complex_copy (const gsl_vector *theta)
+{
+  gsl_vector_complex *z = gsl_vector_complex_calloc (theta->size);
+  ck_assert_ptr_nonnull (z);
+  for (size_t i = 0; i < theta->size; i++)
+    gsl_vector_complex_set (z, i, gsl_complex_rect (gsl_vector_get (theta, i), 0.0));
+  return z;
+}
+
+static int
+plain_loss (const bp_gradcheck_point *p, void *params, double *L)
+{
+  const test_plain *q = params;
+  if (q->f)
+    *L = q->f (p->vector[0], q->params);
+  else
+    {
+      gsl_vector_complex *z = complex_copy (p->vector[0]);
+      *L = __real__ q->cf (z, q->params);
+      gsl_vector_complex_free (z);
+    }
+  return isfinite (*L) ? 0 : 1;
+}
+
+static int
+plain_vloss (const bp_gradcheck_point *p, void *params, gsl_vector *out)
+{
+  const test_plain *q = params;
+  if (q->fv)
+    return q->fv (p->vector[0], q->params, out);
+  gsl_vector_complex *z = complex_copy (p->vector[0]);
+  gsl_vector_complex *w = gsl_vector_complex_alloc (out->size);
+  ck_assert_ptr_nonnull (w);
+  const int s = q->cfv (z, q->params, w);
+  for (size_t i = 0; i < out->size; i++)
+    gsl_vector_set (out, i, GSL_REAL (gsl_vector_complex_get (w, i)));
+  gsl_vector_complex_free (z);
+  gsl_vector_complex_free (w);
+  return s;
+}
+
+static int
+plain_closs (const bp_gradcheck_cpoint *p, void *params, gsl_complex *L)
+{
+  const test_plain *q = params;
+  const _Complex double z = q->cf (p->vector[0], q->params);
+  GSL_SET_COMPLEX (L, __real__ z, __imag__ z);
+  return isfinite (__real__ z) && isfinite (__imag__ z) ? 0 : 1;
+}
+
+static int
+plain_cvloss (const bp_gradcheck_cpoint *p, void *params, gsl_vector_complex *out)
+{
+  const test_plain *q = params;
+  return q->cfv (p->vector[0], q->params, out);
+}
+
+int
+test_plain_check (const test_plain *q, const gsl_vector *theta, const gsl_vector *grad,
+                  const gsl_matrix *J, unsigned method, double h, double rtol, double atol,
+                  bp_gradcheck_result **r)
+{
+  const bp_gradcheck_function F = {
+    .loss = (q->f || q->cf) ? plain_loss : NULL, .vloss = (q->fv || q->cfv) ? plain_vloss : NULL,
+    .m = J ? J->size1 : 0, .closs = q->cf ? plain_closs : NULL,
+    .cvloss = q->cfv ? plain_cvloss : NULL, .params = (void *) q };
+  const bp_gradcheck_block t = { "theta", NULL, theta }, a = { "analytic", J, J ? NULL : grad };
+  bp_gradcheck_options o;
+  bp_gradcheck_options_default (&o);
+  o.method = method;
+  if (method == BP_GRADCHECK_COMPLEX_STEP)
+    o.h_complex = h;
+  else
+    o.h = h;
+  o.rtol = rtol;
+  o.atol = atol;
+  *r = NULL;
+  const int s = bp_gradcheck (&F, 1, &t, &a, &o, r);
+  ck_assert_msg (s <= 0 && *r, "bp_gradcheck: error %d", s);
+  return s;
+}
+
+void
+test_plain_pass (const test_plain *q, const gsl_vector *theta, const gsl_vector *grad,
+                 const gsl_matrix *J, unsigned method, double rtol, double atol,
+                 const char *what)
+{
+  bp_gradcheck_result *r;
+  const double h = method == BP_GRADCHECK_COMPLEX_STEP ? 1e-20 : BP_CHECK_STEP;
+  const int s = test_plain_check (q, theta, grad, J, method, h, rtol, atol, &r);
+  const bp_gradcheck_run *run = &r->run[0];
+  const bp_gradcheck_element *w = &run->worst;
+  const size_t n = theta->size * (J ? J->size1 : 1);
+  ck_assert_msg (s == GSL_SUCCESS && run->n_checked == n,
+                 "%s: %zu of %zu elements disagree (%s); worst [%zu,%zu]: "
+                 "analytic %.17g, numeric %.17g, error estimate %.3e", what,
+                 run->n_failed + run->n_inconclusive, run->n_checked, run->reason,
+                 w->row, w->col, w->analytic, w->numeric, w->abserr);
+  bp_gradcheck_result_free (r);
+}
+
+void
+test_gradient_pass (test_scalar_fn f, void *params, const gsl_vector *theta,
+                    const gsl_vector *grad, double rtol, double atol, const char *what)
+{
+  const test_plain q = { .f = f, .params = params };
+  test_plain_pass (&q, theta, grad, NULL, BP_GRADCHECK_CENTRAL, rtol, atol, what);
+}
+
+void
+test_jacobian_pass (test_vector_fn fv, void *params, const gsl_vector *theta,
+                    const gsl_matrix *J, double rtol, double atol, const char *what)
+{
+  const test_plain q = { .fv = fv, .params = params };
+  test_plain_pass (&q, theta, NULL, J, BP_GRADCHECK_CENTRAL, rtol, atol, what);
+}
+
+void
+test_cstep_pass (test_complex_fn cf, void *params, const gsl_vector *theta,
+                 const gsl_vector *grad, double rtol, double atol, const char *what)
+{
+  const test_plain q = { .cf = cf, .params = params };
+  test_plain_pass (&q, theta, grad, NULL, BP_GRADCHECK_COMPLEX_STEP, rtol, atol, what);
+}
+
+void
+test_numeric_gradient (test_scalar_fn f, void *params, const gsl_vector *theta,
+                       double h, gsl_vector *grad, gsl_vector *abserr)
+{
+  const test_plain q = { .f = f, .params = params };
+  gsl_vector *zero = gsl_vector_calloc (theta->size);
+  ck_assert_ptr_nonnull (zero);
+  bp_gradcheck_result *r;
+  /* every element passes at its first step: none is retried */
+  test_plain_check (&q, theta, zero, NULL, BP_GRADCHECK_CENTRAL, h, 0.0, 1e300, &r);
+  const bp_gradcheck_block_result *b = &r->run[0].block[0];
+  for (size_t i = 0; i < theta->size; i++)
+    {
+      gsl_vector_set (grad, i, gsl_matrix_get (b->numeric, i, 0));
+      if (abserr)
+        gsl_vector_set (abserr, i, gsl_matrix_get (b->abserr, i, 0));
+    }
+  bp_gradcheck_result_free (r);
+  gsl_vector_free (zero);
 }
 
 void

@@ -31,15 +31,6 @@ void test_chain_to_dL_dv (example *ex);
 /* A vector of logits uniform in [-scale, scale]. */
 gsl_vector *test_logits (gsl_rng *rng, size_t n, double scale);
 
-/* Fail the test, naming the worst element, unless r has no failure. */
-#define test_assert_pass(r, what)                                          \
-  ck_assert_msg ((r).n_checked > 0 && (r).n_failed == 0,                   \
-                 "%s: %zu of %zu elements disagree; worst [%zu,%zu]: "     \
-                 "analytic %.17g, numeric %.17g, GSL error estimate %.3e", \
-                 (what), (r).n_failed, (r).n_checked, (r).worst_row,       \
-                 (r).worst_col, (r).worst_analytic, (r).worst_numeric,     \
-                 (r).worst_abserr)
-
 /* The folder of the small data set (tests/data): $BP_TEST_DATA, set by
    make check, else the source tree's tests/data. */
 const char *test_data_dir (void);
@@ -58,6 +49,53 @@ void test_load_subset (const char *prefix, bp_dataset *d);
 void test_gradcheck_pass (const bp_gradcheck_function *f, const gsl_matrix *theta,
                           const gsl_matrix *grad, unsigned method, double rtol,
                           double atol, const char *what);
+
+/* A plain function of one vector theta: scalar, vector (into out, of
+   its size m), complex or complex vector (for the complex step). */
+typedef double (*test_scalar_fn) (const gsl_vector *theta, void *params);
+typedef int (*test_vector_fn) (const gsl_vector *theta, void *params, gsl_vector *out);
+typedef _Complex double (*test_complex_fn) (const gsl_vector_complex *theta, void *params);
+typedef int (*test_cvector_fn) (const gsl_vector_complex *theta, void *params,
+                                gsl_vector_complex *out);
+typedef struct
+{
+  test_scalar_fn f;
+  test_vector_fn fv;
+  test_complex_fn cf;
+  test_cvector_fn cfv;
+  void *params;
+} test_plain;
+
+/* bp_gradcheck of q at the one vector block theta against grad (a scalar
+   f) or the m x n Jacobian J (a vector f), by method, with the smallest
+   step h (or h_complex for the complex step), rtol and atol, the rest at
+   the defaults; *r the result.  Fails the test on an error; returns
+   bp_gradcheck's status (<= 0). */
+int test_plain_check (const test_plain *q, const gsl_vector *theta, const gsl_vector *grad,
+                      const gsl_matrix *J, unsigned method, double h, double rtol,
+                      double atol, bp_gradcheck_result **r);
+
+/* The same at step BP_CHECK_STEP (BP_CSTEP_STEP): fail unless it passes
+   with every element checked, naming the worst element. */
+void test_plain_pass (const test_plain *q, const gsl_vector *theta, const gsl_vector *grad,
+                      const gsl_matrix *J, unsigned method, double rtol, double atol,
+                      const char *what);
+
+/* test_plain_pass by central differences of f (fv), or by the complex
+   step of cf. */
+void test_gradient_pass (test_scalar_fn f, void *params, const gsl_vector *theta,
+                         const gsl_vector *grad, double rtol, double atol,
+                         const char *what);
+void test_jacobian_pass (test_vector_fn fv, void *params, const gsl_vector *theta,
+                         const gsl_matrix *J, double rtol, double atol, const char *what);
+void test_cstep_pass (test_complex_fn cf, void *params, const gsl_vector *theta,
+                      const gsl_vector *grad, double rtol, double atol, const char *what);
+
+/* The numeric gradient of f at theta by bp_gradcheck's central
+   differences (smallest relative step h) into grad and its error
+   estimate into abserr (may be NULL); fails the test on an error. */
+void test_numeric_gradient (test_scalar_fn f, void *params, const gsl_vector *theta,
+                            double h, gsl_vector *grad, gsl_vector *abserr);
 
 /* Fail unless A and B have the same shape and, row by row, the same
    bytes: bit for bit (a NaN equals itself, -0 differs from 0). */

@@ -36,11 +36,6 @@ BP_BEGIN_DECLS
 #define BP_CSTEP_RTOL 1e-13
 #define BP_CSTEP_ATOL 1e-15
 
-/* Real to complex (imaginary parts 0); equal sizes or GSL_EBADLEN.
-   Not a formula: derivations/README.md, reference list. */
-int bp_cstep_vector_from_real (const gsl_vector *a, gsl_vector_complex *z);
-int bp_cstep_matrix_from_real (const gsl_matrix *A, gsl_matrix_complex *Z);
-
 /* --- the forward pass in complex arithmetic, formula by formula ------- */
 
 /* Each is the double formula's own source instantiated for double

@@ -5,10 +5,9 @@
    (GSL's gsl_deriv_central), the complex step, random directions or the
    Taylor test, on any number of threads, with a three-valued verdict, the
    worst elements ranked, a printer and hints naming the likely bug.
-   This is the library's checker; the older entry points (formerly
-   bp_check.h, bp_check_threads.h, bp_check_directional.h and the checker
-   part of bp_complex_step.h) are deprecated thin wrappers over it in
-   bp_check_compat.h.  Manual: doc/manual.md, "Checking your own gradients";
+   This is the library's one checker (the older entry points bp_check_*,
+   bp_deriv_* and bp_cstep_check_* are gone: this call does what each
+   did).  Manual: doc/manual.md, "Checking your own gradients";
    bp_gradcheck(3).  Derivation: derivations/00-numeric-check.md
 
    The callbacks run in the calling process, on its threads: a crash, an

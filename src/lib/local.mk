@@ -67,16 +67,6 @@ pkginclude_HEADERS += \
   src/backprop/bp_complex_step.h \
   src/backprop/bp_gradcheck.h
 
-# The checker's deprecated older entry points (bp_check_compat.h), thin
-# wrappers over its core; the core does not know them.
-src_lib_libbackprop_la_SOURCES += \
-  src/lib/compat/compat.h \
-  src/lib/compat/check.c \
-  src/lib/compat/check_threads.c \
-  src/lib/compat/check_directional.c \
-  src/lib/compat/cstep_check.c
-pkginclude_HEADERS += \
-  src/backprop/bp_check_compat.h
 
 # Files: IDX data sets and model files.
 src_lib_libbackprop_la_SOURCES += \

@@ -12,6 +12,7 @@
 #include "backprop/bp_reshape.h"
 #include "lib/cmplx.h"
 #include "verify/cnn_example.h"
+#include "verify/cstep_example.h"
 
 static void
 fill_gaussian (gsl_matrix *M, double sigma, gsl_rng *rng)
@@ -55,7 +56,7 @@ complex_copy (const gsl_matrix *A)
 {
   gsl_matrix_complex *Z = gsl_matrix_complex_alloc (A->size1, A->size2);
   if (Z)
-    bp_cstep_matrix_from_real (A, Z);
+    cstep_matrix_from_real (A, Z);
   return Z;
 }
 
@@ -169,7 +170,7 @@ conv_example_alloc (gsl_rng *rng)
       ex->bc = gsl_vector_complex_alloc (C);
       ok = ex->Kc && ex->Xc && ex->Yc && ex->bc;
       if (ok)
-        bp_cstep_vector_from_real (ex->b, ex->bc);
+        cstep_vector_from_real (ex->b, ex->bc);
     }
   if (!ok)
     {

@@ -8,12 +8,30 @@
 #include <gsl/gsl_nan.h>
 #include "verify/cstep_example.h"
 
+void
+cstep_vector_from_real (const gsl_vector *a, gsl_vector_complex *z)
+{
+  for (size_t i = 0; i < a->size; i++)
+    cset (z, i, gsl_vector_get (a, i));
+}
+
+void
+cstep_matrix_from_real (const gsl_matrix *A, gsl_matrix_complex *Z)
+{
+  for (size_t i = 0; i < A->size1; i++)
+    {
+      gsl_vector_const_view a = gsl_matrix_const_row (A, i);
+      gsl_vector_complex_view z = gsl_matrix_complex_row (Z, i);
+      cstep_vector_from_real (&a.vector, &z.vector);
+    }
+}
+
 static gsl_matrix_complex *
 matrix_copy (const gsl_matrix *A)
 {
   gsl_matrix_complex *Z = gsl_matrix_complex_alloc (A->size1, A->size2);
   if (Z)
-    bp_cstep_matrix_from_real (A, Z);
+    cstep_matrix_from_real (A, Z);
   return Z;
 }
 
@@ -22,7 +40,7 @@ vector_copy (const gsl_vector *a)
 {
   gsl_vector_complex *z = gsl_vector_complex_alloc (a->size);
   if (z)
-    bp_cstep_vector_from_real (a, z);
+    cstep_vector_from_real (a, z);
   return z;
 }
 

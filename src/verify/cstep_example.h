@@ -1,6 +1,6 @@
 /* cstep_example.h -- (internal) the examples of example.h and
    mlp_example.h in complex arithmetic: the loss as a complex function of
-   one argument, in the form bp_cstep_gradient takes.  Shared by the
+   one argument, in the form of a bp_gradcheck_closs.  Shared by the
    backprop program and the tests. */
 #ifndef BP_CSTEP_EXAMPLE_H
 #define BP_CSTEP_EXAMPLE_H
@@ -8,6 +8,10 @@
 #include "backprop/bp_complex_step.h"
 #include "verify/example.h"
 #include "verify/mlp_example.h"
+
+/* Real to complex (imaginary parts 0), the shapes equal (not checked). */
+void cstep_vector_from_real (const gsl_vector *a, gsl_vector_complex *z);
+void cstep_matrix_from_real (const gsl_matrix *A, gsl_matrix_complex *Z);
 
 /* The one-layer example with complex copies of W, b, x. */
 typedef struct

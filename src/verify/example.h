@@ -43,7 +43,7 @@ enum example_block { EX_Y, EX_V, EX_U, EX_B, EX_W, EX_X, EX_V_STABLE, EX_BLOCKS 
    holds the intermediate values. */
 double example_loss (const example *ex, size_t block, const gsl_matrix *theta);
 
-/* y = Softmax(v), as a bp_vector_function (params unused). */
+/* y = Softmax(v), as a function of v into y (params unused). */
 int example_softmax (const gsl_vector *v, void *params, gsl_vector *y);
 
 #endif /* BP_EXAMPLE_H */

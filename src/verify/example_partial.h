@@ -1,5 +1,5 @@
 /* example_partial.h -- (internal) the example's loss as a function of W,
-   of u or of x, in the form bp_check_compat.h's threaded checkers take: evaluated from the
+   of u or of x, of the moved coordinate j (the bp_gradcheck_point's moved element): evaluated from the
    point of the check by the library's own forward formulas, reusing
    u = reshape(x) and v = W u + b computed once there, with one workspace
    per thread.  Used by `backprop verify` for its three large rows.
@@ -41,7 +41,7 @@ struct example_partials
   size_t count;
   gsl_vector *u, *v;          /* the cache at ex's point */
   example_partial *each;   /* count workspaces */
-  void **params;              /* &each[k], for bp_check_compat.h */
+  void **params;              /* &each[k], one per thread */
 };
 
 /* count workspaces for ex (count >= 1), u and v computed at ex's point.
@@ -49,10 +49,10 @@ struct example_partials
 example_partials *example_partials_alloc (const example *ex, size_t count);
 void example_partials_free (example_partials *p);
 
-/* bp_partial_function's for W (row-major), u and x (row-major); params is
+/* Functions of theta and the moved coordinate j for W (row-major), u and x (row-major); params is
    a example_partial *.  The x form holds for any theta; the W and u
    forms need theta to differ from the point in coordinate j at most, as
-   bp_check_compat.h promises. */
+   bp_gradcheck promises (bp_gradcheck_point). */
 double example_partial_loss_of_W (const gsl_vector *vecW, size_t j, void *params);
 double example_partial_loss_of_u (const gsl_vector *u, size_t j, void *params);
 double example_partial_loss_of_x (const gsl_vector *vecx, size_t j, void *params);

@@ -9,7 +9,7 @@
 #include "backprop.h"
 #include "verify/example.h"
 
-/* h = f(z) as a bp_vector_function; params is a bp_activation *. */
+/* h = f(z) as a function of z into h; params is a bp_activation *. */
 int example_activation (const gsl_vector *z, void *params, gsl_vector *h);
 
 /* A probe of an activation's backward step: the scalar

@@ -1,5 +1,5 @@
 /* mlp_partial.h -- (internal) the two-layer network's loss as a function
-   of W1, b1, W2, b2 or x, in the form bp_check_compat.h's threaded checkers take: evaluated
+   of W1, b1, W2, b2 or x, of the moved coordinate j (the bp_gradcheck_point's moved element): evaluated
    from the point of the check by the library's own forward formulas,
    reusing u, z, h, v computed once there by bp_mlp_forward, with one
    workspace per thread.  Used by `backprop verify' for the rows of the
@@ -47,7 +47,7 @@ typedef struct
   size_t count;
   bp_mlp_workspace *point;    /* bp_mlp_forward at ex's point */
   mlp_partial *each;       /* count workspaces */
-  void **params;              /* &each[k], for bp_check_compat.h */
+  void **params;              /* &each[k], one per thread */
 } mlp_partials;
 
 /* count workspaces for ex (count >= 1), the point computed by
@@ -55,10 +55,10 @@ typedef struct
 mlp_partials *mlp_partials_alloc (const mlp_example *ex, size_t count);
 void mlp_partials_free (mlp_partials *p);
 
-/* bp_partial_function's for W1, W2 (row-major), b1, b2 and x (row-major);
+/* Functions of theta and the moved coordinate j for W1, W2 (row-major), b1, b2 and x (row-major);
    params is a mlp_partial *.  The x form holds for any theta; the
    others need theta to differ from the point in coordinate j at most, as
-   bp_check_compat.h promises. */
+   bp_gradcheck promises (bp_gradcheck_point). */
 double mlp_partial_loss_of_W1 (const gsl_vector *vecW1, size_t j, void *params);
 double mlp_partial_loss_of_b1 (const gsl_vector *b1, size_t j, void *params);
 double mlp_partial_loss_of_W2 (const gsl_vector *vecW2, size_t j, void *params);

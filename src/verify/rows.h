@@ -5,7 +5,6 @@
 #define BP_VERIFY_ROWS_H
 
 #include <complex.h>
-#include "backprop/bp_check_compat.h"
 #include "backprop/bp_gradcheck.h"
 #include "verify/verify.h"
 
@@ -41,10 +40,10 @@ int check_row (const verify_opts *o, const verify_row *row,
                const bp_gradcheck_function *f, const bp_gradcheck_block *theta,
                const bp_gradcheck_block *analytic, size_t threads);
 
-/* A row with no oracle: the n comparisons r (bp_check_compare_*) of one
+/* A row with no oracle: the n comparisons r (verify_compare) of one
    computation with another, printed in every column as one; 0 when all
    pass. */
-int compare_row (const verify_opts *o, const verify_row *row, const bp_check_result *r,
+int compare_row (const verify_opts *o, const verify_row *row, const verify_diff *r,
                  size_t n);
 
 /* The rows of a table. */

@@ -36,7 +36,7 @@ typedef struct
   gsl_rng *rng;
   /* Full mode: the threads of the large rows' central differences, each
      with the point's cache (example_partial.h, mlp_partial.h); 0: as many
-     as bp_check_threads gives. */
+     as bp_gradcheck_threads gives. */
   size_t threads;
   /* 0: a row on one line, the C function in a column (117 characters,
      141 with both oracles); 1: the slide, formula and C function on a
@@ -97,8 +97,8 @@ typedef struct
 } example_block_params;
 int example_block_loss (const bp_gradcheck_point *p, void *params, double *L);
 int example_block_closs (const bp_gradcheck_cpoint *p, void *params, gsl_complex *L);
-/* example_block_loss in the vector form of bp_check_compat.h's checkers: theta
-   the block's elements, row-major; params an example_block_params *. */
+/* example_block_loss as a plain function of the block's elements theta,
+   row-major; params an example_block_params *. */
 double example_loss_of_block (const gsl_vector *theta, void *params);
 /* The params of the block `block' of ex, for one statement. */
 #define EXAMPLE_BLOCK(ex, block) (&(example_block_params) { (ex), (block), NULL, NULL })
@@ -117,5 +117,21 @@ typedef struct
 } mlp_block_params;
 int mlp_block_loss (const bp_gradcheck_point *p, void *params, double *L);
 int mlp_block_closs (const bp_gradcheck_cpoint *p, void *params, gsl_complex *L);
+
+/* Two computations of one array compared, element by element: a and e
+   of equal shape (not checked) differ at (i, j) when |a - e| > max(atol,
+   rtol max(|a|, |e|)) or either is NaN; rtol = atol = 0 asks equality.
+   The worst is the first largest |a - e| (a NaN first). */
+typedef struct
+{
+  size_t n_checked, n_failed;
+  size_t worst_row, worst_col;
+  double worst_a, worst_e;
+  double max_abs_err;   /* max |a - e| */
+  double max_rel_err;   /* max |a - e| / max(|a|, |e|), where that scale
+                           exceeds atol */
+} verify_diff;
+void verify_compare (const gsl_matrix *a, const gsl_matrix *e, double rtol,
+                     double atol, verify_diff *r);
 
 #endif /* BP_VERIFY_H */

@@ -90,8 +90,8 @@ verify_conv (const conv_example *ex, const verify_opts *o)
   const gsl_matrix *want[] = { ex->Yb_each, ex->dKb_each, ex->dXb_each };
   for (size_t k = 0; k < ROWS (batch) && failures >= 0; k++)
     {
-      bp_check_result r;
-      bp_check_compare_matrix (got[k], want[k], NULL, SAME_RTOL, SAME_ATOL, &r);
+      verify_diff r;
+      verify_compare (got[k], want[k], SAME_RTOL, SAME_ATOL, &r);
       tally (&failures, compare_row (o, &batch[k], &r, 1));
     }
   return failures;
@@ -144,8 +144,8 @@ verify_pool (const pool_example *ex, const verify_opts *o)
       if (rows[k].arg == PL_FLAT && failures >= 0)
         {
           /* a copy: exactly equal */
-          bp_check_result r;
-          bp_check_compare_matrix (ex->Fb, ex->Fb_each, NULL, 0.0, 0.0, &r);
+          verify_diff r;
+          verify_compare (ex->Fb, ex->Fb_each, 0.0, 0.0, &r);
           tally (&failures, compare_row (o, &flat, &r, 1));
         }
     }

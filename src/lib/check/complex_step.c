@@ -13,34 +13,6 @@
 #include <gsl/gsl_complex_math.h>
 #include "backprop/bp_complex_step.h"
 
-int
-bp_cstep_vector_from_real (const gsl_vector *a, gsl_vector_complex *z)
-{
-  if (!a || !z)
-    GSL_ERROR ("bp_cstep_vector_from_real: a and z must not be NULL", GSL_EFAULT);
-  if (z->size != a->size)
-    GSL_ERROR ("bp_cstep_vector_from_real: a and z must have equal sizes", GSL_EBADLEN);
-  for (size_t i = 0; i < a->size; i++)
-    cset (z, i, gsl_vector_get (a, i));
-  return GSL_SUCCESS;
-}
-
-int
-bp_cstep_matrix_from_real (const gsl_matrix *A, gsl_matrix_complex *Z)
-{
-  if (!A || !Z)
-    GSL_ERROR ("bp_cstep_matrix_from_real: A and Z must not be NULL", GSL_EFAULT);
-  if (Z->size1 != A->size1 || Z->size2 != A->size2)
-    GSL_ERROR ("bp_cstep_matrix_from_real: A and Z must have equal shapes", GSL_EBADLEN);
-  for (size_t i = 0; i < A->size1; i++)
-    {
-      gsl_vector_const_view a = gsl_matrix_const_row (A, i);
-      gsl_vector_complex_view z = gsl_matrix_complex_row (Z, i);
-      bp_cstep_vector_from_real (&a.vector, &z.vector);
-    }
-  return GSL_SUCCESS;
-}
-
 /* --- the two models --------------------------------------------------- */
 
 bp_cstep_workspace *

@@ -1,22 +1,11 @@
-/* core.h -- (internal) the one checker core behind bp_gradcheck.h, and
-   what the deprecated wrappers of bp_check_compat.h (src/lib/compat/)
-   call: one argument check, one step rule, one comparison, one verdict.
-   It knows none of their types.  derivations/00-numeric-check.md */
+/* core.h -- (internal) the one checker core behind bp_gradcheck.h: one
+   argument check, one step rule, one comparison, one verdict.
+   derivations/00-numeric-check.md */
 #ifndef BP_CHECK_CORE_H
 #define BP_CHECK_CORE_H
 #include <gsl/gsl_rng.h>
 #include "backprop/bp_gradcheck.h"
 #include "lib/check/rules.h"
-
-/* What the deprecated entry points ask beyond bp_gradcheck's options. */
-typedef struct
-{
-  gsl_rng *rng;       /* directions from the caller's generator (NULL:
-                         a gsl_rng_mt19937 seeded with opts.seed) */
-  int no_localize;    /* directional: do not fall back to the elements */
-  int numeric_only;   /* no analytic side (the bp_deriv_* family): the
-                         numeric values only, no kinks, no hints */
-} core_extra;
 
 /* The noise of f, eq. (0.10): Moré & Wild's ECnoise on the values fv[0],
    fv[stride], ... at CORE_NOISE_POINTS equally spaced points; *sigma the
@@ -40,25 +29,23 @@ double core_grid_round (unsigned arg_type, double x);
    naming who and the option. */
 int core_options_valid (const char *who, const bp_gradcheck_options *o);
 
-/* Every argument check of every entry point: f and its callbacks, the
-   blocks (NULL, NaN), the analytic arrays' shapes (analytic may be NULL
-   when f->grad is given or x->numeric_only), the options. */
+/* Every argument check: f and its callbacks, the blocks (NULL, NaN), the
+   analytic arrays' shapes (analytic may be NULL when f->grad is given),
+   the options. */
 int core_check_args (const char *who, const bp_gradcheck_function *f,
                      size_t n_blocks, const bp_gradcheck_block blocks[],
                      const bp_gradcheck_block analytic[],
-                     const bp_gradcheck_options *o, const core_extra *x);
+                     const bp_gradcheck_options *o);
 
 /* 1 when array a has the shape of f's analytic side for block b. */
 int core_shape_ok (const bp_gradcheck_function *f, const bp_gradcheck_block *b,
                    const bp_gradcheck_block *a);
 
-/* bp_gradcheck with the extras, its arguments checked by core_check_args
-   naming who.  *out gets the result (also for FAIL); returns as
-   bp_gradcheck. */
+/* bp_gradcheck, its arguments checked by core_check_args naming who.
+   *out gets the result (also for FAIL); returns as bp_gradcheck. */
 int core_run (const char *who, const bp_gradcheck_function *f,
               size_t n_blocks, const bp_gradcheck_block blocks[],
               const bp_gradcheck_block analytic[],
-              const bp_gradcheck_options *o, const core_extra *x,
-              bp_gradcheck_result **out);
+              const bp_gradcheck_options *o, bp_gradcheck_result **out);
 
 #endif /* BP_CHECK_CORE_H */

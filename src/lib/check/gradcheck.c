@@ -162,14 +162,14 @@ int
 core_check_args (const char *who, const bp_gradcheck_function *f,
                  size_t n_blocks, const bp_gradcheck_block blocks[],
                  const bp_gradcheck_block analytic[],
-                 const bp_gradcheck_options *o, const core_extra *x)
+                 const bp_gradcheck_options *o)
 {
   if (!f || !blocks)
     return refuse (who, "f and the blocks must not be NULL", GSL_EFAULT);
   if (f->m == 0 ? !f->loss : !f->vloss)
     return refuse (who, "the function must not be NULL (loss for m = 0, vloss for m >= 1)",
                    GSL_EFAULT);
-  if (!analytic && !f->grad && !x->numeric_only)
+  if (!analytic && !f->grad)
     return refuse (who, "the analytic side must not be NULL (arrays or f->grad)",
                    GSL_EFAULT);
   if (n_blocks == 0)
@@ -712,7 +712,7 @@ retry (worker *w, gsl_function *F, double x0, double h, double a, bp_gradcheck_e
    at the step chosen for its block (eq. 0.11), retried (0.13), kinks
    looked for (0.5). */
 static void
-central_element (worker *w, size_t q, int numeric_only, bp_gradcheck_element *E)
+central_element (worker *w, size_t q, bp_gradcheck_element *E)
 {
   const problem *pb = w->pb;
   const bp_gradcheck_options *o = pb->o;
@@ -736,7 +736,7 @@ central_element (worker *w, size_t q, int numeric_only, bp_gradcheck_element *E)
       const double a = analytic_at (pb, k, w->o, i);
       w->sigma = pb->excess ? pb->excess[k * pb->M + w->o] : 0.0;
       judge (w, &F, x0, h, a, el);
-      if (!numeric_only && pb->hrel && el->diff == BP_GRADCHECK_DIFF_CENTRAL
+      if (pb->hrel && el->diff == BP_GRADCHECK_DIFF_CENTRAL
           && (el->status != BP_GRADCHECK_ELEMENT_PASS || core_at_resolution (el, o->rtol, o->atol))
           && isfinite (a))
         retry (w, &F, x0, h, a, el);
@@ -745,7 +745,7 @@ central_element (worker *w, size_t q, int numeric_only, bp_gradcheck_element *E)
       el->row = w->pt.moved_row;
       el->col = w->pt.moved_col;
       el->left = el->right = GSL_NAN;
-      if (!numeric_only && el->diff == BP_GRADCHECK_DIFF_CENTRAL
+      if (el->diff == BP_GRADCHECK_DIFF_CENTRAL
           && el->status != BP_GRADCHECK_ELEMENT_PASS && isfinite (a))
         kink (w, &F, x0, el->h, el, o->rtol, o->atol);
     }
@@ -827,7 +827,7 @@ thread_index (void)
 /* Every element by one method, on the threads: each entry is computed
    alone, from the base point, so the order does not matter. */
 static int
-elementwise (const problem *pb, int complex, int numeric_only, bp_gradcheck_element *E)
+elementwise (const problem *pb, int complex, bp_gradcheck_element *E)
 {
   int status = GSL_SUCCESS;
   const size_t N = pb->N;
@@ -846,7 +846,7 @@ elementwise (const problem *pb, int complex, int numeric_only, bp_gradcheck_elem
           if (complex)
             complex_element (w, q, E);
           else
-            central_element (w, q, numeric_only, E);
+            central_element (w, q, E);
         }
     worker_free (w);
   }
@@ -1055,12 +1055,12 @@ elementwise_reason (const problem *pb, const bp_gradcheck_element *E, bp_gradche
 }
 
 static int
-run_elementwise (const problem *pb, int complex, int numeric_only, bp_gradcheck_run *run)
+run_elementwise (const problem *pb, int complex, bp_gradcheck_run *run)
 {
   bp_gradcheck_element *E = calloc (pb->N * pb->M + 1, sizeof *E);
   if (!E)
     return GSL_ENOMEM;
-  int status = elementwise (pb, complex, numeric_only, E);
+  int status = elementwise (pb, complex, E);
   if (status == GSL_SUCCESS)
     status = fill_blocks (pb, E, run);
   if (status == GSL_SUCCESS)
@@ -1504,7 +1504,7 @@ group_elements (const group *g, bp_gradcheck_element *E)
 #pragma omp for schedule (dynamic, 4)
     for (size_t j = 0; j < n; j++)
       if (w)
-        central_element (w, q[j], 0, E);
+        central_element (w, q[j], E);
     worker_free (w);
   }
   free (q);
@@ -1630,10 +1630,10 @@ localize (const problem *pb, line *l, gsl_rng *rng, bp_gradcheck_run *run)
 
 /* The directions, eq. (0.6)-(0.7): each compared by (0.3) with the
    tolerance scaled by its terms (0.6a); their error figures and worst in
-   the run.  When one disagrees (and localize), group testing localizes
+   the run.  When one disagrees, group testing localizes
    it and the element-wise check of the elements it names decides. */
 static int
-run_directional (const problem *pb, gsl_rng *rng, int localize_, bp_gradcheck_run *run)
+run_directional (const problem *pb, gsl_rng *rng, bp_gradcheck_run *run)
 {
   const bp_gradcheck_options *o = pb->o;
   line l = { 0 };
@@ -1662,7 +1662,7 @@ run_directional (const problem *pb, gsl_rng *rng, int localize_, bp_gradcheck_ru
   run->n_directions = o->n_directions;
   run->n_directions_failed = inconclusive + failed;
   int status = GSL_SUCCESS;
-  if (run->n_directions_failed == 0 || !localize_)
+  if (run->n_directions_failed == 0)
     {
       run->n_checked = o->n_directions;
       run->n_passed = o->n_directions - inconclusive - failed;
@@ -1893,14 +1893,13 @@ static const unsigned method_order[4] = {
   BP_GRADCHECK_TAYLOR };
 
 static int
-run_method (const problem *pb, unsigned method, gsl_rng *rng, const core_extra *x,
-            bp_gradcheck_run *run)
+run_method (const problem *pb, unsigned method, gsl_rng *rng, bp_gradcheck_run *run)
 {
   switch (method)
     {
-    case BP_GRADCHECK_CENTRAL: return run_elementwise (pb, 0, x->numeric_only, run);
-    case BP_GRADCHECK_COMPLEX_STEP: return run_elementwise (pb, 1, 0, run);
-    case BP_GRADCHECK_DIRECTIONAL: return run_directional (pb, rng, !x->no_localize, run);
+    case BP_GRADCHECK_CENTRAL: return run_elementwise (pb, 0, run);
+    case BP_GRADCHECK_COMPLEX_STEP: return run_elementwise (pb, 1, run);
+    case BP_GRADCHECK_DIRECTIONAL: return run_directional (pb, rng, run);
     default: return run_taylor (pb, rng, run);
     }
 }
@@ -1908,17 +1907,14 @@ run_method (const problem *pb, unsigned method, gsl_rng *rng, const core_extra *
 int
 core_run (const char *who, const bp_gradcheck_function *f, size_t n_blocks,
           const bp_gradcheck_block blocks[], const bp_gradcheck_block analytic[],
-          const bp_gradcheck_options *opts, const core_extra *x,
-          bp_gradcheck_result **out)
+          const bp_gradcheck_options *opts, bp_gradcheck_result **out)
 {
-  static const core_extra none = { 0 };
   bp_gradcheck_options defaults;
   bp_gradcheck_options_default (&defaults);
   const bp_gradcheck_options *o = opts ? opts : &defaults;
-  x = x ? x : &none;
   if (out)
     *out = NULL;
-  int status = core_check_args (who, f, n_blocks, blocks, analytic, o, x);
+  int status = core_check_args (who, f, n_blocks, blocks, analytic, o);
   if (status != GSL_SUCCESS)
     return status;
   bp_gradcheck_result *r = calloc (1, sizeof *r);
@@ -1926,8 +1922,8 @@ core_run (const char *who, const bp_gradcheck_function *f, size_t n_blocks,
   status = r ? problem_init (&pb, f, n_blocks, blocks, o) : GSL_ENOMEM;
   if (!r)
     pb = (problem) { 0 };
-  gsl_rng *own = NULL, *rng = x->rng;
-  if (status == GSL_SUCCESS && !rng && (o->method & (BP_GRADCHECK_DIRECTIONAL | BP_GRADCHECK_TAYLOR)))
+  gsl_rng *own = NULL, *rng = NULL;
+  if (status == GSL_SUCCESS && (o->method & (BP_GRADCHECK_DIRECTIONAL | BP_GRADCHECK_TAYLOR)))
     {
       rng = own = gsl_rng_alloc (gsl_rng_mt19937);
       if (own)
@@ -1944,7 +1940,7 @@ core_run (const char *who, const bp_gradcheck_function *f, size_t n_blocks,
         status = GSL_ENOMEM;
       else if (!eval_point (w, &L, w->out))
         status = GSL_EDOM;
-      else if (!x->numeric_only)
+      else
         {
           if (analytic)
             for (size_t k = 0; k < n_blocks; k++)
@@ -1968,7 +1964,7 @@ core_run (const char *who, const bp_gradcheck_function *f, size_t n_blocks,
           goto done;
         }
     }
-  if (status == GSL_SUCCESS && !x->numeric_only
+  if (status == GSL_SUCCESS
       && (o->method & (BP_GRADCHECK_CENTRAL | BP_GRADCHECK_DIRECTIONAL)))
     status = measure_noise (&pb);
   if (status == GSL_SUCCESS)
@@ -1999,7 +1995,7 @@ core_run (const char *who, const bp_gradcheck_function *f, size_t n_blocks,
           run->block[k].rows = pb.rows[k];
           run->block[k].cols = pb.cols[k];
         }
-      status = run_method (&pb, method, rng, x, run);
+      status = run_method (&pb, method, rng, run);
       if (run->verdict > r->verdict)
         r->verdict = run->verdict;
     }
@@ -2029,5 +2025,5 @@ bp_gradcheck (const bp_gradcheck_function *f, size_t n_blocks,
 {
   if (f && f->vjp)
     return core_vjp (f, n_blocks, blocks, analytic, opts, result);
-  return core_run ("bp_gradcheck", f, n_blocks, blocks, analytic, opts, NULL, result);
+  return core_run ("bp_gradcheck", f, n_blocks, blocks, analytic, opts, result);
 }
