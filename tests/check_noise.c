@@ -239,6 +239,38 @@ START_TEST (test_float_large_loss_resolves)
 }
 END_TEST
 
+START_TEST (test_float_sum_double_args_1e4_fails)
+{
+  /* the same quadratic summed in float, its arguments double (as the
+     CLI's quad_loss_float): a right gradient PASSes; one element 1e-4 off
+     FAILs, by name (it was INCONCLUSIVE: the noise, already in the
+     resolution, was counted again in the band of eq. 0.12) */
+  gsl_vector *t = gsl_vector_alloc (NF16), *g = gsl_vector_alloc (NF16);
+  srand (23u + (unsigned) _i);
+  double L = 0.0;
+  for (size_t k = 0; k < NF16; k++)
+    {
+      t->data[k] = 2.0 * rand () / RAND_MAX - 1.0;
+      g->data[k] = 2.0 * (1.0 + (double) k / NF16) * t->data[k];
+      L += (1.0 + (double) k / NF16) * t->data[k] * t->data[k];
+    }
+  ck_assert (L > 3.0);
+  bp_gradcheck_function F = { .loss = quadf_loss };
+  bp_gradcheck_block b = { "theta", NULL, t }, a = { "g", NULL, g };
+  ck_assert_int_eq (bp_gradcheck (&F, 1, &b, &a, NULL, NULL), GSL_SUCCESS);
+  const size_t bad = 3u + (unsigned) _i;   /* _i < 13 */
+  g->data[bad] += 1e-4;
+  bp_gradcheck_result *r = NULL;
+  ck_assert_int_eq (bp_gradcheck (&F, 1, &b, &a, NULL, &r), GSL_FAILURE);
+  ck_assert_uint_eq (r->run[0].n_failed, 1);
+  ck_assert_uint_eq (r->run[0].n_inconclusive, 0);
+  ck_assert_uint_eq (r->run[0].block[0].worst[0].row, bad);
+  bp_gradcheck_result_free (r);
+  gsl_vector_free (t);
+  gsl_vector_free (g);
+}
+END_TEST
+
 START_TEST (test_nonfinite_analytic_fails)
 {
   problem p;
@@ -279,6 +311,7 @@ main (void)
   tcase_add_loop_test (tc, test_float_layer_bug_fails, 0, 6);
   tcase_add_test (tc, test_large_sum);
   tcase_add_loop_test (tc, test_float_large_loss_resolves, 0, 5);
+  tcase_add_loop_test (tc, test_float_sum_double_args_1e4_fails, 0, 13);
   tcase_add_loop_test (tc, test_nonfinite_analytic_fails, 0, 2);
   tcase_add_test (tc, test_empty_block_refused);
   suite_add_tcase (s, tc);

@@ -232,8 +232,11 @@ int bp_gradcheck_method_parse (const char *name, unsigned *method);
 /* Three verdicts.  An element PASSes when |a - e| <= tol (tol = max(atol,
    rtol max(|a|, |e|), resolution), the resolution being what f's noise
    and the truncation allow at the step, eq. (0.12)), is INCONCLUSIVE when
-   tol < |a - e| <= tol + 2 err (decided only by the numeric value's error
-   estimate err, after larger steps were tried), and FAILs beyond; a NaN
+   tol < |a - e| <= tol + 2 u (decided only by the numeric value's
+   remaining uncertainty u, after larger steps were tried: its error
+   estimate err, or where f's noise was measured, the part of GSL's
+   estimate above that noise, which the resolution covers), and FAILs
+   beyond; a NaN
    or infinite analytic value FAILs.  A run is FAIL when an element fails, else INCONCLUSIVE when one
    is, else PASS; the result is the worst of its runs.
    A direction d is compared by the same rule with a = g . d (w^T J d) and
@@ -305,7 +308,8 @@ typedef struct
   int retried;           /* 1 when larger steps were tried (the element
                             did not pass, or passed only at the
                             resolution), eq. (0.13) */
-  double ratio;          /* |a - e| / (tol + 2 abserr): the ranking */
+  double ratio;          /* |a - e| / (tol + 2 u), u as above (abserr
+                            without noise): the ranking */
   double left, right;    /* one-sided derivatives, where they were needed
                             (kinks); NaN otherwise */
   int status;            /* BP_GRADCHECK_ELEMENT_* */
