@@ -30,4 +30,16 @@ for m in gsl complex-step directional taylor all; do
     { t[NR] = $1; r[NR] = $2 }
     END { k = int((NR + 1) / 2); printf "| %s | %.3f | %.1f | %d |\n", m, t[k], r[k] / 1024, st }'
 done
+# the directional method at n = 10^6: group testing keeps it near 16
+# directional derivatives (each one pass over theta), not n elements
+rm -f bench-check.times
+i=0 st=0
+while [ $i -lt "$repeats" ]; do
+  /usr/bin/time -q -a -o bench-check.times -f '%e %M' "$prog" check --lib "$mod" \
+    --loss quad_loss --grad quad_grad --n 1000000 --method directional >/dev/null 2>&1 || st=$?
+  i=$((i + 1))
+done
+sort -n bench-check.times | awk -v st=$st '
+  { t[NR] = $1; r[NR] = $2 }
+  END { k = int((NR + 1) / 2); printf "\ndirectional, n = 1,000,000 (defaults): %.3f s wall, %.1f MB max RSS, exit %d\n", t[k], r[k] / 1024, st }'
 rm -f bench-check.times
