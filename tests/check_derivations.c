@@ -32,8 +32,10 @@
         is declared in a header of src/, and every test_ identifier is a
         START_TEST of some tests/NAME.c;
      6. every generated block (<!-- BEGIN GENERATED name --> ... END) holds
-        exactly what derivations/docgen.c computes now with the library,
-        and every block the generator writes is held by one document
+        its template (in the BEGIN marker, in the edition's language)
+        filled with what derivations/docgen.c computes now with the
+        library; the template uses every value of the block and names no
+        other; every block the generator writes is held by one document
         (fix: `make regen-derivations`);
      7. every derivations/NAME.md cited in an installed header exists, every
         "eq. (N.M)" cited there is a \tag{N.M} of the documents, and every
@@ -503,7 +505,7 @@ documents_free (documents *d)
 
 /* The editions: the English documents and their Russian translation, file
    for file (rule 9).  The loop tests run over both. */
-static const char *const editions[] = { "derivations", "derivations/ru" };  /* docgen_lang */
+static const char *const editions[] = { "derivations", "derivations/ru" };
 enum { N_EDITIONS = sizeof editions / sizeof editions[0] };
 
 static documents
@@ -803,17 +805,18 @@ START_TEST (test_generated_blocks_match)
   documents d = read_documents_in (editions[_i]);
   docgen_block *blocks;
   size_t n;
-  ck_assert_msg (docgen_generate_lang ((docgen_lang) _i, &blocks, &n) == 0,
+  ck_assert_msg (docgen_generate (&blocks, &n) == 0,
                  "the generator failed");
   size_t *uses = calloc (n, sizeof *uses);
   int bad = 0;
   for (size_t k = 0; k < d.paths.n; k++)
     {
       const char *text = d.texts[k];
-      size_t pos = 0, begin, end;
+      size_t pos = 0, tbegin, tend, begin, end;
       char name[128];
       int found;
-      while ((found = docgen_next_block (text, &pos, name, sizeof name, &begin, &end)) == 1)
+      while ((found = docgen_next_block (text, &pos, name, sizeof name, &tbegin, &tend,
+                                         &begin, &end)) == 1)
         {
           size_t i = 0;
           while (i < n && strcmp (blocks[i].name, name) != 0)
@@ -826,18 +829,27 @@ START_TEST (test_generated_blocks_match)
               continue;
             }
           uses[i]++;
+          char why[600];
+          char *fresh = docgen_fill (&blocks[i], text + tbegin, tend - tbegin, why, sizeof why);
+          if (fresh == NULL)
+            {
+              fprintf (stderr, "%s: %s\n", d.paths.s[k], why);
+              bad++;
+              continue;
+            }
           char *held_now = strndup (text + begin, end - begin);
-          const int agree = blocks_agree (held_now, blocks[i].text);
+          const int agree = blocks_agree (held_now, fresh);
           free (held_now);
           if (!agree)
             {
-              char *held = strndup (text + begin, end - begin), why[600];
-              first_difference (held, blocks[i].text, why, sizeof why);
+              char *held = strndup (text + begin, end - begin);
+              first_difference (held, fresh, why, sizeof why);
               fprintf (stderr, "%s: block '%s' is not what the library computes now "
                        "(run `make regen-derivations`): %s\n", d.paths.s[k], name, why);
               free (held);
               bad++;
             }
+          free (fresh);
         }
       if (found < 0)
         {
@@ -1461,9 +1473,9 @@ skeleton (const char *text)
       snprintf (item, sizeof item, "tag %.*s", (int) (e - p - 5), p + 5);
       strset_add (&sk, item);
     }
-  size_t pos = 0, begin, end;
+  size_t pos = 0, tbegin, tend, begin, end;
   char name[128];
-  while (docgen_next_block (text, &pos, name, sizeof name, &begin, &end) == 1)
+  while (docgen_next_block (text, &pos, name, sizeof name, &tbegin, &tend, &begin, &end) == 1)
     {
       snprintf (item, sizeof item, "block %s", name);
       strset_add (&sk, item);
