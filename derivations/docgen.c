@@ -385,7 +385,7 @@ b00_teeth (FILE *out, const context *c)
         {
           const bp_gradcheck_block_result *b = &r->run[0].block[k];
           if (b->n_failed && at < sizeof failing)
-            at += (size_t) snprintf (failing + at, sizeof failing - at, "%s%s %zu of %zu",
+            at += (size_t) snprintf (failing + at, sizeof failing - at, "%s%s %zu/%zu",
                                      at ? ", " : "", b->name, b->n_failed, b->n_checked);
           for (unsigned h = 0; h < 4; h++)
             if (b->hints & (1u << h))
@@ -471,7 +471,7 @@ static int
 b03_example (FILE *out, const context *c)
 {
   fputs (CODE_BEGIN, out);
-  mat (out, "J = dy/dv (row i, column j: dy_i/dv_j) =", c->J);
+  mat (out, "J = dy/dv, J_ij = dy_i/dv_j =", c->J);
   vec (out, "dL/dy          = ", c->dL_dy);
   vec (out, "dL/dv = J^T dL/dy = ", c->dL_dv);
   fputs ("\n", out);

@@ -46,7 +46,8 @@
         Function: and Test: lines, the same equation tags and the same
         generated blocks, in the same order; each Russian document links
         to its English original.  Rules 1-6 hold for each edition alone;
-    10. the Russian pages are free of the listed calques of English syntax;
+    10. the Russian pages are free of the listed calques of English syntax,
+        and their generated blocks of English words;
     11. the index of each edition (a section of summary.md) names every
         equation (its anchor #eq-N.M) and every public function exactly
         once, and links to no equation that does not exist;
@@ -63,6 +64,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <check.h>
 #include "backprop.h"
 #include "docgen.h"
@@ -1617,6 +1619,72 @@ START_TEST (test_russian_has_no_calques)
 }
 END_TEST
 
+/* English words of the generated blocks' labels and sentences: a Russian
+   block (its template and its text, code listings aside) has none. */
+static const char *const english[] = {
+  "the", "of", "by", "with", "and", "from", "each", "every", "row", "column",
+  "channel", "image", "partials", "fail", "failed", "checked", "largest", "difference",
+  "below", "same", "yes", "route", "forward", "backward", "above", "example", "again",
+  "moved", "ties", "kinks", "pooling", "average", "mean", "those", "exactly", "equals",
+  "symmetric", "analytic", "result", "function", "seed", "hand",
+};
+
+/* Is the word w (or W capitalised) at p, not inside an identifier? */
+static int
+word_at (const char *text, const char *p, const char *w)
+{
+  const size_t n = strlen (w);
+  return (strncmp (p, w, n) == 0
+          || (toupper ((unsigned char) *p) == *p && strncasecmp (p, w, n) == 0
+              && strncmp (p + 1, w + 1, n - 1) == 0))
+         && (p == text || !(isalnum ((unsigned char) p[-1]) || p[-1] == '_'))
+         && !(isalnum ((unsigned char) p[n]) || p[n] == '_');
+}
+
+START_TEST (test_russian_blocks_are_russian)
+{
+  documents ru = read_documents_in (editions[1]);
+  int bad = 0;
+  for (size_t k = 0; k < ru.paths.n; k++)
+    {
+      const char *text = ru.texts[k];
+      size_t pos = 0, tbegin, tend, begin, end;
+      char name[128];
+      while (docgen_next_block (text, &pos, name, sizeof name, &tbegin, &tend, &begin, &end)
+             == 1)
+        {
+          const size_t len = strlen (name);
+          if (len > 5 && strcmp (name + len - 5, "-code") == 0)
+            continue;
+          /* the template and the text, without the {keys} of the template */
+          const size_t from = tend > tbegin ? tbegin : begin;
+          for (const char *p = text + from; p < text + end; p++)
+            {
+              if (*p == '{')
+                {
+                  const char *q = p + 1;
+                  while (q < text + end && (isalnum ((unsigned char) *q) || *q == '.'
+                                            || *q == '_'))
+                    q++;
+                  if (q < text + end && (*q == '}' || *q == '?'))
+                    p = q;
+                }
+              for (size_t w = 0; w < sizeof english / sizeof english[0]; w++)
+                if (word_at (text, p, english[w]))
+                  {
+                    fprintf (stderr, "%s: block '%s' has the English word \"%s\"\n",
+                             ru.paths.s[k], name, english[w]);
+                    bad++;
+                  }
+            }
+        }
+    }
+  documents_free (&ru);
+  ck_assert_msg (bad == 0, "%d English word(s) in the Russian edition's generated blocks "
+                 "(see above)", bad);
+}
+END_TEST
+
 static Suite *
 derivations_suite (void)
 {
@@ -1633,6 +1701,7 @@ derivations_suite (void)
   tcase_add_test (tc, test_manual_documents_every_public_function);
   tcase_add_test (tc, test_editions_agree);
   tcase_add_test (tc, test_russian_has_no_calques);
+  tcase_add_test (tc, test_russian_blocks_are_russian);
   tcase_add_loop_test (tc, test_index_names_each_once, 0, N_EDITIONS);
   tcase_add_test (tc, test_paper_answers_are_the_library_s);
   suite_add_tcase (s, tc);
