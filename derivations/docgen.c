@@ -1482,14 +1482,21 @@ static const struct
   {"08-code", "src/lib/formulas/reshape.c", "bp_reshape_inverse"},
   {"09-code", "src/lib/formulas/model.c", "bp_model_backward"},
   {"10-code", "src/lib/formulas/cross_entropy.c", "bp_softmax_cross_entropy_grad"},
+  {"11-code", "src/lib/formulas/activation.c", "sigmoid_prime tanh_prime backward"},
+  {"12-code", "src/lib/formulas/mlp.c", "bp_mlp_backward"},
+  {"14-code", "src/lib/formulas/batch.c",
+   "bp_batch_softmax_cross_entropy_grad bp_batch_grad_weights"},
+  {"15-code", "src/lib/formulas/conv.c", "bp_conv_grad_weights"},
+  {"16-code", "src/lib/formulas/pool.c", "maxpool_backward_trusted"},
 };
 enum { N_CODE_BLOCKS = sizeof code_blocks / sizeof code_blocks[0] };
 
-/* Write the definition of function in file (GNU style: the return type on
-   the line above "function (", the body up to the first "}" in column 0)
-   as a fenced C block.  Returns 0, or -1 when it is not found. */
+/* Write the definitions of functions (names separated by blanks) in
+   file (GNU style: the return type on the line above "function (", the
+   body up to the first "}" in column 0) as one fenced C block.  Returns
+   0, or -1 when one is not found. */
 static int
-code_block (FILE *out, const char *file, const char *function)
+code_block (FILE *out, const char *file, const char *functions)
 {
   const char *dir = getenv ("BP_SRCDIR");
   char path[4096];
@@ -1506,19 +1513,29 @@ code_block (FILE *out, const char *file, const char *function)
   fclose (in);
   if (buf == NULL || fclose (buf) != 0)
     return -1;
-  char head[256];
-  snprintf (head, sizeof head, "\n%s (", function);
-  const char *at = strstr (text, head);
-  const char *end = at ? strstr (at, "\n}\n") : NULL;
-  int status = -1;
-  if (at && end)
+  int status = 0;
+  fputs ("```c\n", out);
+  for (const char *f = functions; status == 0 && *f;)
     {
-      const char *start = at;   /* the line of the return type */
-      while (start > text && start[-1] != '\n')
-        start--;
-      fprintf (out, "```c\n%.*s\n}\n```\n", (int) (end - start), start);
-      status = 0;
+      const size_t len = strcspn (f, " ");
+      char head[256];
+      snprintf (head, sizeof head, "\n%.*s (", (int) len, f);
+      const char *at = strstr (text, head);
+      const char *end = at ? strstr (at, "\n}\n") : NULL;
+      if (at && end)
+        {
+          const char *start = at;   /* the line of the return type */
+          while (start > text && start[-1] != '\n')
+            start--;
+          fprintf (out, "%s%.*s\n}\n", f == functions ? "" : "\n", (int) (end - start),
+                   start);
+        }
+      else
+        status = -1;
+      f += len;
+      f += strspn (f, " ");
     }
+  fputs ("```\n", out);
   free (text);
   return status;
 }
