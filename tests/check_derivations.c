@@ -67,6 +67,8 @@
 #include <strings.h>
 #include <check.h>
 #include "backprop.h"
+#include <gsl/gsl_complex_math.h>
+#include "backprop/bp_complex_step.h"
 #include "docgen.h"
 
 /* --- small tools ---------------------------------------------------- */
@@ -1293,6 +1295,52 @@ paper_09 (char *out, size_t size)   /* the whole chain (9.1)-(9.3) at W = 0, b =
 }
 
 static void
+paper_12 (char *out, size_t size)   /* layer 1's gradients by the steps of (12.3) */
+{
+  double W2[] = { 1, 2, 3, -1 }, dv[] = { 0.5, -0.5 }, z[] = { 1, -2 }, u[] = { 2, 1 };
+  double dh[2], dz[2], dW1[4];
+  gsl_matrix_view W2v = gsl_matrix_view_array (W2, 2, 2), dW1v = gsl_matrix_view_array (dW1, 2, 2);
+  gsl_vector_view dvv = gsl_vector_view_array (dv, 2), zv = gsl_vector_view_array (z, 2),
+                  uv = gsl_vector_view_array (u, 2), dhv = gsl_vector_view_array (dh, 2),
+                  dzv = gsl_vector_view_array (dz, 2);
+  ck_assert_int_eq (bp_linear_grad_input (&W2v.matrix, &dvv.vector, &dhv.vector), 0);
+  ck_assert_int_eq (bp_relu_backward (&zv.vector, &dhv.vector, &dzv.vector), 0);
+  ck_assert_int_eq (bp_linear_grad_weights (&dzv.vector, &uv.vector, &dW1v.matrix), 0);
+  char a[256], b[256], c[256];
+  latex_vector (&dhv.vector, a, sizeof a);
+  latex_vector (&dzv.vector, b, sizeof b);   /* dL/dz = dL/db1 */
+  latex_matrix (&dW1v.matrix, c, sizeof c);
+  snprintf (out, size, "%s\n%s\n%s", a, b, c);
+}
+
+static void
+paper_13 (char *out, size_t size)   /* a linear layer's complex step (13.2), h = 1/2 */
+{
+  const double W[] = { 1, 2, 0, -1, 0, 3 }, b[] = { 1, 1 }, h = 0.5;
+  gsl_matrix_complex *Wc = gsl_matrix_complex_alloc (2, 3);
+  gsl_vector_complex *bc = gsl_vector_complex_alloc (2), *uc = gsl_vector_complex_alloc (3);
+  gsl_vector_complex *vc = gsl_vector_complex_alloc (2);
+  ck_assert (Wc && bc && uc && vc);
+  for (size_t t = 0; t < 6; t++)
+    gsl_matrix_complex_set (Wc, t / 3, t % 3, gsl_complex_rect (W[t], 0.0));
+  for (size_t i = 0; i < 2; i++)
+    gsl_vector_complex_set (bc, i, gsl_complex_rect (b[i], 0.0));
+  for (size_t j = 0; j < 3; j++)   /* u = (1, 1, 1) + i h e_2 */
+    gsl_vector_complex_set (uc, j, gsl_complex_rect (1.0, j == 1 ? h : 0.0));
+  ck_assert_int_eq (bp_complex_linear (Wc, bc, uc, vc), 0);
+  gsl_vector_view re = gsl_vector_complex_real (vc), im = gsl_vector_complex_imag (vc);
+  gsl_vector_scale (&im.vector, 1.0 / h);
+  char a[256], c[256];
+  latex_vector (&re.vector, a, sizeof a);
+  latex_vector (&im.vector, c, sizeof c);
+  snprintf (out, size, "%s\n%s", a, c);
+  gsl_matrix_complex_free (Wc);
+  gsl_vector_complex_free (bc);
+  gsl_vector_complex_free (uc);
+  gsl_vector_complex_free (vc);
+}
+
+static void
 paper_14 (char *out, size_t size)   /* (14.2), (14.5), (14.6) for B = 2 at W = 0 */
 {
   double u[] = { 1, 0, 0, 2 }, t[] = { 1, 0, 0, 0, 0, 1 };
@@ -1371,6 +1419,8 @@ static const struct
   { "09-whole-chain.md", paper_09 },
   { "10-simplification-y-minus-labels.md", paper_10 },
   { "11-activations.md", paper_11 },
+  { "12-two-layer-network.md", paper_12 },
+  { "13-complex-step.md", paper_13 },
   { "14-mini-batch.md", paper_14 },
   { "15-convolution.md", paper_15 },
   { "16-pooling.md", paper_16 },
