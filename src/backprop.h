@@ -26,10 +26,8 @@
 #include "backprop/bp_gradcheck.h"
 #include "backprop/bp_check_compat.h"   /* deprecated: use bp_gradcheck.h */
 #include "backprop/bp_mlp_batch.h"
-#include "backprop/bp_mlp_train.h"
 #include "backprop/bp_conv.h"
 #include "backprop/bp_pool.h"
 #include "backprop/bp_cnn.h"
-#include "backprop/bp_cnn_train.h"
 
 #endif /* BACKPROP_H */
