@@ -24,7 +24,7 @@
                images, as rows to put beside bench/torch_train.py's
                (bench/compare.sh does): not run by default
      cnn       batches of 64 of `backprop train --conv C1,C2 --hidden H''s
-               network (bp_cnn_train_epoch, float64: --conv, --hidden,
+               network (bp_net_train_epoch, float64: --conv, --hidden,
                --batches), on the first images of Fashion-MNIST's training
                set when --data names it, else synthetic 28x28 images: rows
                and RESULT lines beside bench/torch_train.py --cnn's
@@ -53,8 +53,8 @@
 #include "verify/example.h"
 #include "verify/verify.h"
 #include "cli/blas_threads.h"
-#include "backprop/bp_mlp_train.h"
-#include "backprop/bp_cnn_train.h"
+#include "backprop/bp_net.h"
+#include "backprop/bp_train.h"
 #include "backprop/bp_gradcheck.h"
 #include "cli/cli.h"
 
@@ -267,7 +267,7 @@ section_scaling (bench *b)
 
 /* ---- epoch ----------------------------------------------------------- */
 
-/* One training epoch (bp_train_epoch, the SGD of `backprop train') per
+/* One training epoch (bp_net_train_epoch of bp_net_linear, the SGD of `backprop train') per
    batch size 1, 16, 64, 256, on 60,000 synthetic 28x28 images with 10
    classes (the size of Fashion-MNIST's training set; the time does not
    depend on the pixel values): seconds, images per second, and the FLOP
@@ -305,21 +305,20 @@ section_epoch (bench *b)
   for (size_t i = 0; i < sizeof batches / sizeof batches[0] && status == 0; i++)
     {
       double loss;
-      bp_sgd_params p;
-      bp_sgd_params_default (&p);
+      bp_sgd_params p = bp_net_linear->defaults;
       p.batch = batches[i];
-      bp_trainer *t = bp_trainer_alloc (N, p.batch, n, m);
-      gsl_matrix *W = gsl_matrix_calloc (n, m);
-      gsl_vector *bias = gsl_vector_calloc (n);
-      if (!t || !W || !bias)
+      const bp_net_shape s = { .rows = rows, .cols = cols, .n = n };
+      bp_net *net = bp_net_alloc (bp_net_linear, &s);   /* zero, as W and b were */
+      bp_net_trainer *t = net ? bp_net_trainer_alloc (net, N, p.batch) : NULL;
+      if (!t)
         abort ();
       const size_t reps = p.batch == 1 ? 1 + b->repeats / 4 : b->repeats;
       double tm[64], min, median;
       for (size_t r = 0; r < reps && status == 0; r++)
         {
           const double t0 = now ();
-          status = bp_train_epoch (&d, &p, 0, rng, t, NULL, NULL, W, bias,
-                                   i == with_loss ? &loss : NULL);
+          status = bp_net_train_epoch (&d, &p, 0, rng, t, NULL, NULL, net,
+                                       i == with_loss ? &loss : NULL);
           tm[r] = now () - t0;
         }
       if (status == 0)
@@ -329,9 +328,8 @@ section_epoch (bench *b)
                   i == with_loss ? " and the loss" : "", min, median,
                   N / min, gflop / min, 100.0 * gflop / min / b->peak_gflops);
         }
-      bp_trainer_free (t);
-      gsl_matrix_free (W);
-      gsl_vector_free (bias);
+      bp_net_trainer_free (t);
+      bp_net_free (net);
     }
   free (d.images);
   free (d.labels);
@@ -386,25 +384,22 @@ section_compare (bench *b)
   int status = 0;
   for (int hidden = 0; hidden <= 1 && status == 0; hidden++)
     {
-      bp_sgd_params p;
-      (hidden ? bp_mlp_sgd_params_default : bp_sgd_params_default) (&p);
+      const bp_net_type *T = hidden ? bp_net_mlp : bp_net_linear;
+      bp_sgd_params p = T->defaults;
       p.batch = 64;
-      gsl_matrix *W = gsl_matrix_calloc (10, 784);
-      gsl_vector *bias = gsl_vector_calloc (10);
-      bp_trainer *t = hidden ? NULL : bp_trainer_alloc (d.count, p.batch, 10, 784);
-      bp_mlp *net = hidden ? bp_mlp_alloc (784, 256, 10, BP_RELU) : NULL;
+      const bp_net_shape s = { .rows = 28, .cols = 28, .n = 10, .n_hidden = (size_t) hidden,
+                               .hidden = { 256 }, .act = BP_RELU };
+      bp_net *net = bp_net_alloc (T, &s);
       if (net)
-        bp_mlp_init (net, rng);
-      bp_mlp_trainer *mt = net ? bp_mlp_trainer_alloc (d.count, p.batch, net) : NULL;
-      if (!W || !bias || (hidden ? !mt : !t))
+        bp_net_init (net, rng);
+      bp_net_trainer *t = net ? bp_net_trainer_alloc (net, d.count, p.batch) : NULL;
+      if (!t)
         abort ();
       double tm[64], cpu[64], min, median, cmin, cmedian, loss;
       for (size_t r = 0; r < b->repeats && status == 0; r++)
         {
           const double t0 = now (), c0 = cpu_now ();
-          status = hidden
-            ? bp_mlp_train_epoch (&d, &p, r, rng, mt, NULL, NULL, net, &loss)
-            : bp_train_epoch (&d, &p, r, rng, t, NULL, NULL, W, bias, &loss);
+          status = bp_net_train_epoch (&d, &p, r, rng, t, NULL, NULL, net, &loss);
           tm[r] = now () - t0;
           cpu[r] = cpu_now () - c0;
         }
@@ -418,11 +413,8 @@ section_compare (bench *b)
           fprintf (stderr, "RESULT backprop %s float64 %d %.6f %.6f\n", model, threads,
                    median, cmedian);
         }
-      bp_trainer_free (t);
-      bp_mlp_trainer_free (mt);
-      bp_mlp_free (net);
-      gsl_matrix_free (W);
-      gsl_vector_free (bias);
+      bp_net_trainer_free (t);
+      bp_net_free (net);
     }
   free (d.images);
   free (d.labels);
@@ -432,22 +424,16 @@ section_compare (bench *b)
 
 /* ---- cnn ----------------------------------------------------------- */
 
-/* FNV-1a (64 bits) of the bytes of every parameter of net, block by block
-   in bp_cnn_blocks' order: equal checksums, bit-identical parameters. */
+/* FNV-1a (64 bits) of the bytes of every parameter of net, the blocks
+   in the layout's order (net->theta): equal checksums, bit-identical
+   parameters. */
 static unsigned long long
-cnn_checksum (const bp_cnn *net)
+cnn_checksum (const bp_net *net)
 {
-  bp_cnn_block bl[BP_CNN_MAX_BLOCKS];
-  const size_t count = bp_cnn_blocks (net, bl);
   unsigned long long h = 14695981039346656037ULL;
-  for (size_t k = 0; k < count; k++)
-    {
-      const double *x = bl[k].M ? bl[k].M->data : bl[k].v->data;
-      const size_t n = bl[k].M ? bl[k].M->size1 * bl[k].M->size2 : bl[k].v->size;
-      const unsigned char *c = (const unsigned char *) x;
-      for (size_t i = 0; i < n * sizeof (double); i++)
-        h = (h ^ c[i]) * 1099511628211ULL;
-    }
+  const unsigned char *c = (const unsigned char *) net->theta->data;
+  for (size_t i = 0; i < net->size * sizeof (double); i++)
+    h = (h ^ c[i]) * 1099511628211ULL;
   return h;
 }
 
@@ -489,7 +475,7 @@ cnn_data (const char *dir, size_t count, gsl_rng *rng, bp_dataset *d, int *real)
   return 0;
 }
 
-/* --batches batches of 64 as one epoch of bp_cnn_train_epoch (the SGD of
+/* --batches batches of 64 as one epoch of bp_net_train_epoch (the SGD of
    `backprop train --conv C1,C2 --hidden H': momentum 0.9, weight decay
    on the weights, the cosine rate), --repeats times.  Rows "| backprop |
    cnn C1,C2,H | float64 | threads | min | median | CPU median | peak |",
@@ -523,22 +509,23 @@ section_cnn (bench *b)
   printf ("| CBLAS | %s |\n| data | %s, the first %zu images (%zu batches of 64) |\n\n",
           blas, real ? b->data : "synthetic 28x28 images (no Fashion-MNIST)", count,
           b->batches);
-  bp_sgd_params p;
-  bp_cnn_sgd_params_default (&p);
+  bp_sgd_params p = bp_net_cnn->defaults;
   p.batch = 64;
   p.epochs = b->repeats;
-  bp_cnn *net = bp_cnn_alloc (28, 28, b->C1, b->C2, b->H, 10);
-  bp_cnn_trainer *t = net ? bp_cnn_trainer_alloc (count, p.batch, net) : NULL;
+  const bp_net_shape s = { .rows = 28, .cols = 28, .n = 10, .n_hidden = b->H > 0,
+                           .hidden = { b->H }, .act = BP_RELU, .C1 = b->C1, .C2 = b->C2 };
+  bp_net *net = bp_net_alloc (bp_net_cnn, &s);
+  bp_net_trainer *t = net ? bp_net_trainer_alloc (net, count, p.batch) : NULL;
   if (!t)
     abort ();
-  bp_cnn_init (net, rng);
+  bp_net_init (net, rng);
   double tm[64], cpu[64], min, median, cmin, cmedian, loss;
   unsigned long long sum = 0;
   int status = 0;
   for (size_t r = 0; r < b->repeats && status == 0; r++)
     {
       const double t0 = now (), c0 = cpu_now ();
-      status = bp_cnn_train_epoch (&d, &p, r, rng, t, NULL, NULL, net, &loss);
+      status = bp_net_train_epoch (&d, &p, r, rng, t, NULL, NULL, net, &loss);
       tm[r] = now () - t0;
       cpu[r] = cpu_now () - c0;
       if (r == 0)
@@ -561,8 +548,8 @@ section_cnn (bench *b)
       fprintf (stderr, "RESULT backprop cnn-%zu-%zu-%zu float64 %d %.6f %.6f %ld\n", b->C1,
                b->C2, b->H, threads, median, cmedian, ru.ru_maxrss);
     }
-  bp_cnn_trainer_free (t);
-  bp_cnn_free (net);
+  bp_net_trainer_free (t);
+  bp_net_free (net);
   if (real)
     bp_dataset_free (&d);
   else

@@ -15,7 +15,7 @@
 # With --cnn C1,C2,H (`make bench-cnn', run by `make bench'): the same
 # for the CNN of `backprop train --conv C1,C2 --hidden H' instead:
 # --batches N batches of 64 as one epoch (bench/bench cnn,
-# bp_cnn_train_epoch, float64; torch_train.py --cnn, float64 and, for
+# bp_net_train_epoch of bp_net_cnn, float64; torch_train.py --cnn, float64 and, for
 # information, float32, each dtype in its own process), on the first
 # images of Fashion-MNIST when $BACKPROP_DATA (default
 # /usr/share/datasets/fashion-mnist) has it, else synthetic ones (said

@@ -17,7 +17,7 @@ With --cnn C1,C2,H (bench/compare.sh --cnn): instead, BATCHES batches of
 C1 -> ReLU -> max-pool 2x2 -> conv 5x5 p=2 C2 -> ReLU -> max-pool ->
 flatten -> [linear H -> ReLU] -> linear 10; SGD with momentum 0.9, the
 cosine rate from 0.05 over the REPEATS epochs, weight decay 5e-4 on the
-weights only, as bp_cnn_sgd_params_default), in the one --dtype, on the
+weights only, as bp_net_cnn->defaults), in the one --dtype, on the
 first 64 BATCHES images of Fashion-MNIST's training set in --data DIR
 (else synthetic ones): "RESULT torch cnn-C1-C2-H DTYPE THREADS MEDIAN
 CPU_MEDIAN PEAK_KB" (PEAK_KB: this process's ru_maxrss, import torch

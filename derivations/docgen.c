@@ -8,6 +8,7 @@
    printed only as the power of ten above them ("below 1e-10"). */
 #define _POSIX_C_SOURCE 200809L
 #include <config.h>
+#include <ctype.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -63,7 +64,8 @@ vec (FILE *out, const char *label, const gsl_vector *x)
 static void
 mat (FILE *out, const char *label, const gsl_matrix *A)
 {
-  fprintf (out, "%s\n", label);
+  if (label)
+    fprintf (out, "%s\n", label);
   for (size_t i = 0; i < A->size1; i++)
     {
       fputs ("   ", out);
@@ -71,6 +73,16 @@ mat (FILE *out, const char *label, const gsl_matrix *A)
         num (out, gsl_matrix_get (A, i, j));
       fputc ('\n', out);
     }
+}
+
+/* A writer starts each value with key (out, "name"); what it writes
+   before the first is the value "text" (see docgen.h). */
+#define KEY_MARK '\x1e'
+
+static void
+key (FILE *out, const char *name)
+{
+  fprintf (out, "%c%s\n", KEY_MARK, name);
 }
 
 /* --- the small example ---------------------------------------------- */
@@ -96,145 +108,9 @@ typedef struct
   gsl_matrix *mW, *mx;       /* bp_model_backward's results */
   gsl_vector *mb;
   /* `backprop verify' on its default example */
-  char *table;
-  docgen_lang lang;          /* the language of the sentences */
+  example *seeded;           /* the default example of `backprop verify' */
+  char *table;               /* what verify prints on it */
 } context;
-
-/* The sentences of the blocks, one row per edition (docgen_lang); the
-   conversions of a row come in the same order in every language. */
-static const struct
-{
-  const char *check;        /* function, what, partials, verdict, two bounds */
-  const char *pass, *fail;
-  const char *forward;      /* L, L of the stable form */
-  const char *chain;        /* partials, verdict, bound */
-  const char *agree, *differ;
-  const char *table;        /* the head of the 00-default table */
-  const char *jacobian;     /* the "what" of the 04-default row */
-} phrase[DOCGEN_N_LANGS] = {
-  [DOCGEN_EN] = {
-    "On the default example of `backprop verify` (W 10×784, b, a 28×28 image "
-    "x, soft labels; seed 1), the row of `%s` compares %s (%lu partial "
-    "derivatives) with `gsl_deriv_central`: %s. The largest absolute "
-    "difference is below %s; GSL's largest error estimate is below %s.\n",
-    "every one passes", "SOME FAIL",
-    "On the default example of `backprop verify` (W 10×784, b, a 28×28 image "
-    "x, soft labels; seed 1) `bp_model_forward` gives L = %.6f, and the "
-    "stable form of the loss, `bp_softmax_cross_entropy` of v, gives %.6f.\n",
-    "On the default example of `backprop verify` (W 10×784, b, a 28×28 image "
-    "x, soft labels; seed 1), the row of `bp_model_backward` compares its "
-    "dL/dW, dL/db and dL/dx (%lu numbers) with the steps taken one by one: "
-    "%s; the largest difference is %s.\n",
-    "they agree", "THEY DIFFER",
-    "`backprop verify` on its default example (W 10×784, b, a 28×28 image x, "
-    "soft labels; seed 1), errors rounded up to a power of ten:\n\n",
-    "the 10×10 Jacobian of Softmax" },
-  [DOCGEN_RU] = {
-    "На примере по умолчанию `backprop verify` (W 10×784, b, изображение x "
-    "28×28, мягкие метки; seed 1) строка `%s` сравнивает %s (частных "
-    "производных: %lu) с `gsl_deriv_central`: %s. Наибольшая абсолютная "
-    "разность ниже %s; наибольшая оценка ошибки GSL ниже %s.\n",
-    "проходят все", "НЕ ПРОХОДЯТ НЕКОТОРЫЕ",
-    "На примере по умолчанию `backprop verify` (W 10×784, b, изображение x "
-    "28×28, мягкие метки; seed 1) `bp_model_forward` даёт L = %.6f, а "
-    "устойчивая форма функции потерь, `bp_softmax_cross_entropy` от v, "
-    "даёт %.6f.\n",
-    "На примере по умолчанию `backprop verify` (W 10×784, b, изображение x "
-    "28×28, мягкие метки; seed 1) строка `bp_model_backward` сравнивает её "
-    "dL/dW, dL/db и dL/dx (чисел: %lu) с шагами, выполненными по одному: "
-    "%s; наибольшая разность — %s.\n",
-    "они совпадают", "ОНИ РАЗЛИЧАЮТСЯ",
-    "`backprop verify` на своём примере по умолчанию (W 10×784, b, "
-    "изображение x 28×28, мягкие метки; seed 1), ошибки округлены вверх до "
-    "степени десяти:\n\n",
-    "матрицу Якоби Softmax 10×10" },
-};
-
-/* The words of the blocks of 15, 16 and 17 (the layers and the CNN), one
-   row per edition; each %-conversion in the same order in every language. */
-static const struct
-{
-  const char *channel;      /* label, channel number */
-  const char *image;        /* label, image number, channel number */
-  const char *kernels, *dK, *dX, *db;
-  const char *conv_check;   /* the head of 15-check */
-  const char *line;         /* what, partials, central, complex step */
-  const char *line1;        /* what, partials, central (no complex step) */
-  const char *words, *words_kinks;   /* fail[, kinks], largest difference */
-  const char *batch;        /* yes or NO */
-  const char *yes, *no;
-  const char *max, *max_dX, *avg, *avg_dX, *flatten;
-  const char *pool_check, *ties, *no_ties;
-  const char *kernel;       /* label, output channel, input channel */
-  const char *cnn_head, *forward, *backward, *cnn_check;
-  const char *moved;        /* partials, words */
-} lw[DOCGEN_N_LANGS] = {
-  [DOCGEN_EN] = {
-    "%s, channel %zu =\n", "%s, image %zu, channel %zu =\n",
-    "K (row o: K[o,1,.,.] then K[o,2,.,.], each 2 x 2 row-major) =",
-    "\ndL/dK = X * dL/dY (correlation of the padded input with dL/dY) =",
-    "\ndL/dX = sum_o dL/dY[o] (full) * flipped K[o,c]",
-    "\ndL/db = sums of dL/dY[o] = ",
-    "L = sum dL/dY . Y at the example above, each gradient checked by\n"
-    "bp_gradcheck with central differences and with the complex step\n"
-    "(bp_complex_conv):\n",
-    "%s (%zu partials):\n    central differences: %s\n"
-    "    complex step:        %s\n",
-    "%s (%zu partials): %s\n",
-    "%zu fail, largest difference %s", "%zu fail, %zu kinks, largest difference %s",
-    "\nbp_batch_conv and its gradients (im2col, dgemm, col2im) on the example\n"
-    "as a batch of one: equal to the above within 1e-12: %s\n",
-    "yes", "NO",
-    "\nmax-pooling Y", "\ndL/dX (to each window's first maximum)",
-    "\naverage pooling Y", "\ndL/dX (dL/dY / 4 to each element of the window)",
-    "\nflatten(max-pooling Y) = bp_reshape: u = ",
-    "max-pooling, L = sum dL/dY . Y, dL/dX of the example above, checked by\n"
-    "bp_gradcheck with central differences and with the complex step\n"
-    "(bp_complex_maxpool):\n",
-    "ties", "none",
-    "%s[%zu,%zu] =\n",
-    "rows = cols = 8, B = 2, C1 = 1, C2 = 2, H = 0, n = 3; K1, K2, W4 by\n"
-    "bp_cnn_init (gsl_rng_mt19937, seed 1), the biases set by hand\n\n",
-    "\nforward:\n",
-    "\nbackward:\n",
-    "bp_cnn_backward's gradients of the example above, every block and dL/dU\n"
-    "checked by bp_gradcheck with central differences:\n",
-    "\nU with image 1 moved off its ties (pixel t + 0.003 ((29 t) mod 64)),\n"
-    "dL/dU again (%zu partials): %s\n" },
-  [DOCGEN_RU] = {
-    "%s, канал %zu =\n", "%s, изображение %zu, канал %zu =\n",
-    "K (строка o: K[o,1,.,.], затем K[o,2,.,.], каждое 2 x 2 по строкам) =",
-    "\ndL/dK = X * dL/dY (корреляция дополненного нулями входа с dL/dY) =",
-    "\ndL/dX = sum_o dL/dY[o] (полная свёртка) * перевёрнутое K[o,c]",
-    "\ndL/db = суммы dL/dY[o] = ",
-    "L = sum dL/dY . Y в примере выше, каждый градиент проверен\n"
-    "bp_gradcheck центральными разностями и комплексным шагом\n"
-    "(bp_complex_conv):\n",
-    "%s (частных производных: %zu):\n    центральные разности: %s\n"
-    "    комплексный шаг:      %s\n",
-    "%s (частных производных: %zu): %s\n",
-    "не прошли: %zu, наибольшая разность %s",
-    "не прошли: %zu, изломов: %zu, наибольшая разность %s",
-    "\nbp_batch_conv и его градиенты (im2col, dgemm, col2im) на примере\n"
-    "как батче из одного изображения: совпадают с теми, что выше, до 1e-12: %s\n",
-    "да", "НЕТ",
-    "\nmax-пулинг Y", "\ndL/dX (первому максимуму каждого окна)",
-    "\nпулинг усреднением Y", "\ndL/dX (dL/dY / 4 каждому элементу окна)",
-    "\nflatten(max-пулинг Y) = bp_reshape: u = ",
-    "max-пулинг, L = sum dL/dY . Y, dL/dX примера выше, проверено\n"
-    "bp_gradcheck центральными разностями и комплексным шагом\n"
-    "(bp_complex_maxpool):\n",
-    "с совпадениями", "без совпадений",
-    "%s[%zu,%zu] =\n",
-    "rows = cols = 8, B = 2, C1 = 1, C2 = 2, H = 0, n = 3; K1, K2, W4 из\n"
-    "bp_cnn_init (gsl_rng_mt19937, seed 1), смещения заданы вручную\n\n",
-    "\nпрямой проход:\n",
-    "\nобратный проход:\n",
-    "градиенты bp_cnn_backward на примере выше, каждый блок и dL/dU,\n"
-    "проверены bp_gradcheck центральными разностями:\n",
-    "\nU, где изображение 1 сдвинуто с совпадений (пиксель t + 0.003 ((29 t) mod 64)),\n"
-    "снова dL/dU (частных производных: %zu): %s\n" },
-};
 
 static example *
 small_example (void)
@@ -277,27 +153,34 @@ context_free (context *c)
   for (size_t k = 0; k < sizeof ms / sizeof ms[0]; k++)
     gsl_matrix_free (ms[k]);
   free (c->table);
+  example_free (c->seeded);
 }
 
-/* The table `backprop verify' prints on its default example (seed 1). */
-static char *
-verify_table (void)
+/* The default example of `backprop verify' (seed 1), which 00 and 01 cite. */
+static example *
+seeded_example (void)
 {
-  char *text = NULL;
-  size_t len = 0;
   gsl_rng *rng = gsl_rng_alloc (gsl_rng_mt19937);
   if (rng == NULL)
     return NULL;
   gsl_rng_set (rng, 1);
   example *ex = example_alloc (10, 28, 28, 0.05, LABELS_SOFT, rng);
   gsl_rng_free (rng);
+  return ex;
+}
+
+/* The table `backprop verify' prints on ex. */
+static char *
+verify_table (const example *ex)
+{
+  char *text = NULL;
+  size_t len = 0;
   FILE *out = open_memstream (&text, &len);
   int failures = -1;
   if (ex != NULL && out != NULL)
     failures = verify_run (ex, BP_CHECK_RTOL, BP_CHECK_ATOL, out);
   if (out != NULL)
     fclose (out);
-  example_free (ex);
   if (failures < 0)
     {
       free (text);
@@ -325,7 +208,8 @@ context_init (context *c)
   c->dL_dx = gsl_matrix_alloc (ROWS, COLS);
   c->mW = gsl_matrix_alloc (N, M);
   c->mx = gsl_matrix_alloc (ROWS, COLS);
-  c->table = verify_table ();
+  c->seeded = seeded_example ();
+  c->table = verify_table (c->seeded);
   if (!c->ex || !c->u || !c->v || !c->y || !c->dL_dy || !c->dL_dv || !c->dL_du
       || !c->dL_db || !c->fused || !c->mb || !c->J || !c->dL_dW || !c->dL_dx
       || !c->mW || !c->mx || !c->table)
@@ -376,22 +260,6 @@ find_row (const char *table, const char *function, verify_row *row)
         }
     }
   return -1;
-}
-
-/* The sentence of a document on what `backprop verify' found. */
-static int
-default_check (FILE *out, const context *c, const char *function,
-               const char *what)
-{
-  verify_row r;
-  char b1[16], b2[16];
-  if (find_row (c->table, function, &r) != 0)
-    return -1;
-  const char *const format = phrase[c->lang].check;
-  fprintf (out, format, function, what, r.partials,
-           r.pass ? phrase[c->lang].pass : phrase[c->lang].fail,
-           bound (r.abs_err, b1), bound (r.est_err, b2));
-  return 0;
 }
 
 /* --- the blocks, in document order ---------------------------------- */
@@ -456,9 +324,7 @@ b00_example (FILE *out, const context *c)
       gsl_vector_free (err);
       return -1;
     }
-  fputs (CODE_BEGIN, out);
-  fputs ("theta = v, f(v) = L(Softmax(v)), analytic a = J^T dL/dy\n\n"
-         " k   v_k        a_k        e_k        |a_k - e_k|  err_k      pass\n", out);
+  key (out, "rows");
   for (size_t k = 0; k < N; k++)
     {
       const double a = gsl_vector_get (c->dL_dv, k), ek = gsl_vector_get (e, k);
@@ -471,11 +337,13 @@ b00_example (FILE *out, const context *c)
       char d1[20], d2[20];
       snprintf (d1, sizeof d1, a == ek ? "%s" : "< %s", bound (fabs (a - ek), b1));
       snprintf (d2, sizeof d2, ak == 0.0 ? "%s" : "< %s", bound (ak, b2));
-      fprintf (out, "   %-11s  %-9s  %s\n", d1, d2, fabs (a - ek) <= tol ? "yes"
-               : fabs (a - ek) <= tol + 2.0 * ak ? "by err" : "NO");
+      fprintf (out, "   %-11s  %-9s  %s\n", d1, d2, fabs (a - ek) <= tol ? "PASS"
+               : fabs (a - ek) <= tol + 2.0 * ak ? "PASS (err)" : "FAIL");
     }
-  fprintf (out, "\nbp_gradcheck: %zu checked, %zu failed\n", n_checked, n_failed);
-  fputs (CODE_END, out);
+  key (out, "checked");
+  fprintf (out, "%zu\n", n_checked);
+  key (out, "failed");
+  fprintf (out, "%zu\n", n_failed);
   gsl_vector_free (e);
   gsl_vector_free (err);
   return 0;
@@ -490,10 +358,7 @@ b00_default (FILE *out, const context *c)
     "bp_reshape_inverse", "bp_model_backward", "bp_softmax_cross_entropy_grad"
   };
   char b1[16], b2[16];
-  fputs (phrase[c->lang].table, out);
-  fputs (CODE_BEGIN, out);
-  fprintf (out, "%-30s %8s %12s %12s  %s\n", "C function", "partials", "max abs err",
-           "GSL est err", "result");
+  key (out, "rows");
   for (size_t k = 0; k < sizeof functions / sizeof functions[0]; k++)
     {
       verify_row r;
@@ -506,7 +371,6 @@ b00_default (FILE *out, const context *c)
                r.abs_err == 0.0 ? "0" : e1, r.est_err == 0.0 ? "-" : e2,
                r.pass ? "PASS" : "FAIL");
     }
-  fputs (CODE_END, out);
   return 0;
 }
 
@@ -525,9 +389,7 @@ b00_teeth (FILE *out, const context *c)
   /* bp_gradcheck of the small example's W, b, x against its right
      gradients and four wrong ones, by central differences and the Taylor
      test: the verdicts, the failing elements, the hints, the slopes */
-  static const char *const what[] = {
-    "the right gradients", "dL/db with its sign flipped", "dL/dW without a factor 2",
-    "dL/dx shifted by one", "one element of dL/dW off by 1e-4" };
+  enum { N_TEETH = 5 };   /* right; dL/db's sign; dL/dW / 2; dL/dx shifted; one off */
   static const char *const hint_names[] = { "transpose", "sign", "factor", "shift" };
   bp_gradcheck_function f = { .loss = b00_model_loss, .params = c->ex };
   const bp_gradcheck_block blocks[] = {
@@ -541,11 +403,8 @@ b00_teeth (FILE *out, const context *c)
   bp_gradcheck_options o;
   bp_gradcheck_options_default (&o);
   o.method = BP_GRADCHECK_CENTRAL | BP_GRADCHECK_TAYLOR;
-  fputs (CODE_BEGIN, out);
-  fprintf (out, "%-34s %-7s %-22s %-10s %s\n", "analytic side", "central", "failing elements",
-           "hint", "Taylor slope");
   int status = 0;
-  for (size_t v = 0; v < sizeof what / sizeof what[0] && status == 0; v++)
+  for (size_t v = 0; v < N_TEETH && status == 0; v++)
     {
       gsl_matrix_memcpy (dW, c->dL_dW);
       gsl_vector_memcpy (db, c->dL_db);
@@ -569,13 +428,13 @@ b00_teeth (FILE *out, const context *c)
           status = -1;
           break;
         }
-      char failing[64] = "none", hint[32] = "-";
+      char failing[64] = "-", hint[32] = "-", name[8];
       size_t at = 0;
       for (size_t k = 0; k < 3; k++)
         {
           const bp_gradcheck_block_result *b = &r->run[0].block[k];
           if (b->n_failed && at < sizeof failing)
-            at += (size_t) snprintf (failing + at, sizeof failing - at, "%s%s %zu of %zu",
+            at += (size_t) snprintf (failing + at, sizeof failing - at, "%s%s %zu/%zu",
                                      at ? ", " : "", b->name, b->n_failed, b->n_checked);
           for (unsigned h = 0; h < 4; h++)
             if (b->hints & (1u << h))
@@ -588,12 +447,13 @@ b00_teeth (FILE *out, const context *c)
                   snprintf (hint, sizeof hint, "%s", hint_names[h]);
               }
         }
-      fprintf (out, "%-34s %-7s %-22s %-10s %.1f (%s)\n", what[v],
+      snprintf (name, sizeof name, "r%zu", v + 1);
+      key (out, name);
+      fprintf (out, "%-7s %-22s %-10s %.1f (%s)\n",
                bp_gradcheck_verdict_name (r->run[0].verdict), failing, hint, r->run[1].slope,
                bp_gradcheck_verdict_name (r->run[1].verdict));
       bp_gradcheck_result_free (r);
     }
-  fputs (CODE_END, out);
   gsl_matrix_free (dW);
   gsl_matrix_free (dx);
   gsl_vector_free (db);
@@ -621,19 +481,13 @@ b01_example (FILE *out, const context *c)
 static int
 b01_default (FILE *out, const context *c)
 {
-  gsl_rng *rng = gsl_rng_alloc (gsl_rng_mt19937);
-  if (rng == NULL)
-    return -1;
-  gsl_rng_set (rng, 1);
-  example *ex = example_alloc (10, 28, 28, 0.05, LABELS_SOFT, rng);
-  gsl_rng_free (rng);
-  if (ex == NULL)
-    return -1;
+  example *ex = c->seeded;
   const double L = bp_model_forward (ex->W, ex->b, ex->x, ex->labels, ex->ws);
   const double Ls = bp_softmax_cross_entropy (ex->labels, ex->ws->v);
-  const char *const format = phrase[c->lang].forward;
-  fprintf (out, format, L, Ls);
-  example_free (ex);
+  key (out, "L");
+  fprintf (out, "%.6f\n", L);
+  key (out, "Ls");
+  fprintf (out, "%.6f\n", Ls);
   return 0;
 }
 
@@ -657,7 +511,7 @@ static int
 b03_example (FILE *out, const context *c)
 {
   fputs (CODE_BEGIN, out);
-  mat (out, "J = dy/dv (row i, column j: dy_i/dv_j) =", c->J);
+  mat (out, "J = dy/dv, J_ij = dy_i/dv_j =", c->J);
   vec (out, "dL/dy          = ", c->dL_dy);
   vec (out, "dL/dv = J^T dL/dy = ", c->dL_dv);
   fputs ("\n", out);
@@ -692,14 +546,16 @@ b04_example (FILE *out, const context *c)
         asym = fmax (asym, fabs (gsl_matrix_get (c->J, i, j) - gsl_matrix_get (c->J, j, i)));
         diff = fmax (diff, fabs (gsl_matrix_get (c->J, i, j) - gsl_matrix_get (Jn, i, j)));
       }
-  fputs (CODE_BEGIN, out);
+  key (out, "J");
   vec (out, "v              = ", c->v);
   vec (out, "y = Softmax(v) = ", c->y);
   mat (out, "J = bp_softmax_jacobian (y), J_ij = y_i (1[i=j] - y_j) =", c->J);
-  mat (out, "the same by central differences, bp_gradcheck (Softmax, v) =", Jn);
-  fprintf (out, "\nlargest |J_ij - numeric_ij| : below %s\n", bound (diff, b1));
-  fprintf (out, "largest |J_ij - J_ji|       : %s\n", asym == 0.0 ? "0 (exactly symmetric)" : bound (asym, b1));
-  fputs (CODE_END, out);
+  key (out, "numeric");
+  mat (out, NULL, Jn);
+  key (out, "diff");
+  fprintf (out, "%s\n", bound (diff, b1));
+  key (out, "asym");
+  fprintf (out, "%s\n", bound (asym, b1));
   gsl_matrix_free (Jn);
   gsl_matrix_free (err);
   return 0;
@@ -742,7 +598,7 @@ b07_example (FILE *out, const context *c)
   vec (out, "dL/dv = ", c->dL_dv);
   vec (out, "u     = ", c->u);
   mat (out, "dL/dW = dL/dv u^T (3x4) =", c->dL_dW);
-  fprintf (out, "\ne.g. dL/dw_{2,3} = dL/dv_2 u_3 = (%.6f)(%.6f) = %.6f\n",
+  fprintf (out, "\ndL/dw_{2,3} = dL/dv_2 u_3 = (%.6f)(%.6f) = %.6f\n",
            gsl_vector_get (c->dL_dv, 1), gsl_vector_get (c->u, 2),
            gsl_matrix_get (c->dL_dW, 1, 2));
   fputs (CODE_END, out);
@@ -772,17 +628,15 @@ b09_example (FILE *out, const context *c)
   verify_compare (c->mx, c->dL_dx, 0.0, 0.0, &rx);
   const double d = fmax (rW.max_abs_err, fmax (rb.max_abs_err, rx.max_abs_err));
   char b1[16];
-  fputs (CODE_BEGIN, out);
-  fputs ("bp_model_backward (W, b, x, labels) of the example above:\n", out);
+  key (out, "grads");
   fputs ("L =", out);
   num (out, c->L_model);
   fputs ("\n", out);
   mat (out, "dL/dW =", c->mW);
   vec (out, "dL/db = ", c->mb);
   mat (out, "dL/dx =", c->mx);
-  fprintf (out, "\nlargest difference from the steps of documents 02-08: %s\n",
-           d == 0.0 ? "0 (the same numbers)" : bound (d, b1));
-  fputs (CODE_END, out);
+  key (out, "diff");
+  fprintf (out, "%s\n", bound (d, b1));
   return 0;
 }
 
@@ -795,15 +649,13 @@ b10_example (FILE *out, const context *c)
   gsl_vector_memcpy (d, c->dL_dv);
   gsl_vector_sub (d, c->fused);
   const double dmax = fmax (fabs (gsl_vector_max (d)), fabs (gsl_vector_min (d)));
-  fputs (CODE_BEGIN, out);
+  key (out, "vectors");
   vec (out, "y          = ", c->y);
   vec (out, "labels     = ", c->ex->labels);
   vec (out, "J^T dL/dy  = ", c->dL_dv);
   vec (out, "y - labels = ", c->fused);
-  fputs ("(J^T dL/dy by bp_cross_entropy_grad, bp_softmax_jacobian and\n"
-         " bp_softmax_backward; y - labels by bp_softmax_cross_entropy_grad)\n", out);
-  fprintf (out, "largest difference below 1e-12: %s\n", dmax < 1e-12 ? "yes" : "NO");
-  fputs (CODE_END, out);
+  key (out, "equal");
+  fprintf (out, "%d\n", dmax < 1e-12);
   gsl_vector_free (d);
   return 0;
 }
@@ -830,20 +682,21 @@ b10_stability (FILE *out, const context *c)
       s |= bp_softmax_jacobian (y, J);
       s |= bp_softmax_backward (J, g, dv);
       s |= bp_softmax_cross_entropy_grad (l, y, f);
-      fputs (CODE_BEGIN, out);
+      key (out, "input");
       vec (out, "v                 = ", v);
       vec (out, "y = Softmax(v)    = ", y);
       vec (out, "labels            = ", l);
-      fputs ("the slides' route:\n  L = -sum labels_i log y_i = ", out);
+      key (out, "slides");
+      fputs ("  L = -sum labels_i log y_i = ", out);
       num (out, L);
       fputs ("\n", out);
       vec (out, "  dL/dy = -labels/y = ", g);
       vec (out, "  J^T dL/dy         = ", dv);
-      fputs ("the simplified route:\n  L = log sum e^v_k - sum labels_i v_i = ", out);
+      key (out, "simplified");
+      fputs ("  L = log sum e^v_k - sum labels_i v_i = ", out);
       num (out, Ls);
       fputs ("\n", out);
       vec (out, "  y - labels        = ", f);
-      fputs (CODE_END, out);
     }
   gsl_vector_free (v);
   gsl_vector_free (y);
@@ -878,7 +731,7 @@ b11_example (FILE *out, const context *c)
           gsl_vector_set (z, i, z_[i]);
           gsl_vector_set (g, i, dL_dh_[i]);
         }
-      fputs (CODE_BEGIN, out);
+      key (out, "values");
       vec (out, "z             = ", z);
       vec (out, "dL/dh         = ", g);
     }
@@ -902,11 +755,8 @@ b11_example (FILE *out, const context *c)
     }
   if (s == GSL_SUCCESS)
     {
-      fputs ("\n(f'(z) is the diagonal of bp_activation_jacobian; dL/dz by\n"
-             " bp_activation_backward)\n", out);
-      fprintf (out, "dL/dz equals J^T dL/dh exactly, for all three: %s\n",
-               diff == 0.0 ? "yes" : "NO");
-      fputs (CODE_END, out);
+      key (out, "exact");
+      fprintf (out, "%d\n", diff == 0.0);
     }
   gsl_vector_free (z);
   gsl_vector_free (g);
@@ -975,22 +825,24 @@ b14_example (FILE *out, const context *c)
           for (size_t j = 0; j < M; j++)
             diff = fmax (diff, fabs (gsl_matrix_get (gW, i, j) - gsl_matrix_get (mW, i, j)));
         }
-      fputs (CODE_BEGIN, out);
-      fputs ("W (3x4), b: those of the example of 01; B = 2\n", out);
-      mat (out, "U (rows u_1, u_2) =", U);
-      mat (out, "Labels (rows labels_1, labels_2) =", T);
+      key (out, "U");
+      mat (out, NULL, U);
+      key (out, "Labels");
+      mat (out, NULL, T);
+      key (out, "V");
       mat (out, "V = U W^T + 1 b^T =", V);
-      mat (out, "Y = Softmax of each row =", Y);
-      fputs ("L = mean of log sum_i e^V_ki - sum_i Labels_ki V_ki =", out);
+      key (out, "Y");
+      mat (out, NULL, Y);
+      key (out, "L");
       num (out, L);
       fputs ("\n", out);
+      key (out, "grads");
       mat (out, "dL/dV = (Y - Labels) / B =", G);
       mat (out, "dL/dW = dL/dV^T U =", gW);
       vec (out, "dL/db = dL/dV^T 1 = ", gb);
       /* dgemm sums in an order of its own: equal to rounding, not bit for bit */
-      fprintf (out, "\nlargest difference from the mean of the single-example "
-               "gradients below 1e-12: %s\n", diff < 1e-12 ? "yes" : "NO");
-      fputs (CODE_END, out);
+      key (out, "equal");
+      fprintf (out, "%d\n", diff < 1e-12);
     }
   else
     s = -1;
@@ -1005,14 +857,15 @@ b14_example (FILE *out, const context *c)
 
 /* --- 15 and 16: the convolution and pooling layers -------------------- */
 
-/* The channels of A (C x (n H W)) as grids of H rows of n W numbers. */
+/* The channels of A (C x (n H W)) as grids of H rows of n W numbers,
+   each under "label[c] =". */
 static void
-grids (FILE *out, const context *cx, const char *label, const gsl_matrix *A, size_t H)
+grids (FILE *out, const char *label, const gsl_matrix *A, size_t H)
 {
   const size_t W = A->size2 / H;
   for (size_t c = 0; c < A->size1; c++)
     {
-      fprintf (out, lw[cx->lang].channel, label, c + 1);
+      fprintf (out, "%s[%zu] =\n", label, c + 1);
       for (size_t r = 0; r < H; r++)
         {
           fputs ("   ", out);
@@ -1124,26 +977,35 @@ gc_closs (const bp_gradcheck_cpoint *pt, void *params, gsl_complex *L)
   return 0;
 }
 
-/* A block's failures, kinks and largest difference in words. */
+/* A block's failures, kinks (only when there are) and largest
+   difference: the values prefix.fail, prefix.kinks, prefix.max. */
 static void
-block_words (const context *c, const bp_gradcheck_block_result *B, char *words,
-             size_t size)
+block_values (FILE *out, const char *prefix, const bp_gradcheck_block_result *B)
 {
-  char d[20], b1[16];
-  snprintf (d, sizeof d, B->max_abs_err == 0.0 ? "0" : "< %s", bound (B->max_abs_err, b1));
+  char name[64], b1[16];
+  snprintf (name, sizeof name, "%s.fail", prefix);
+  key (out, name);
+  fprintf (out, "%zu\n", B->n_failed);
   if (B->n_kinks > 0)
-    snprintf (words, size, lw[c->lang].words_kinks, B->n_failed, B->n_kinks, d);
+    {
+      snprintf (name, sizeof name, "%s.kinks", prefix);
+      key (out, name);
+      fprintf (out, "%zu\n", B->n_kinks);
+    }
+  snprintf (name, sizeof name, "%s.max", prefix);
+  key (out, name);
+  if (B->max_abs_err == 0.0)
+    fputs ("0\n", out);
   else
-    snprintf (words, size, lw[c->lang].words, B->n_failed, d);
+    fprintf (out, "< %s\n", bound (B->max_abs_err, b1));
 }
 
-/* bp_gradcheck of gradient g (n elements) of p's argument by method,
-   held to rtol, atol: its failures, kinks and largest difference into
-   words.  0, or -1 on an error. */
+/* bp_gradcheck of gradient g of theta by method, held to rtol, atol: its
+   values under prefix (block_values).  0, or -1 on an error. */
 static int
-gradcheck_words (const context *c, bp_gradcheck_function F, const gsl_vector *theta,
-                 const gsl_vector *g, unsigned method, double rtol, double atol,
-                 char *words, size_t size)
+gradcheck_values (FILE *out, const char *prefix, bp_gradcheck_function F,
+                  const gsl_vector *theta, const gsl_vector *g, unsigned method,
+                  double rtol, double atol)
 {
   bp_gradcheck_options opts;
   bp_gradcheck_result *res = NULL;
@@ -1155,19 +1017,18 @@ gradcheck_words (const context *c, bp_gradcheck_function F, const gsl_vector *th
   const int s = bp_gradcheck (&F, 1, &blk, &ana, &opts, &res);
   if (s > 0 || res == NULL)
     return -1;
-  block_words (c, &res->run[0].block[0], words, size);
+  block_values (out, prefix, &res->run[0].block[0]);
   bp_gradcheck_result_free (res);
   return 0;
 }
 
-/* One line: what the two oracles (bp_gradcheck by central differences,
-   then by the complex step) found for gradient g of p's argument (n
-   elements). */
+/* What the two oracles (bp_gradcheck by central differences, then by the
+   complex step) found for gradient g of p's argument (n elements): the
+   values prefix.n, prefix.central.*, prefix.cstep.* */
 static int
-check_line (FILE *out, const context *c, const char *what, layer_point *p,
-            const double *g, size_t n)
+check_values (FILE *out, const char *prefix, layer_point *p, const double *g, size_t n)
 {
-  char central[128], complex_step[128];
+  char name[64];
   const bp_gradcheck_function F = { .loss = gc_loss, .closs = gc_closs, .params = p };
   gsl_vector *t = gsl_vector_alloc (n);
   if (t == NULL)
@@ -1175,15 +1036,17 @@ check_line (FILE *out, const context *c, const char *what, layer_point *p,
   gsl_vector_const_view arg = gsl_vector_const_view_array (p->arg, n);
   gsl_vector_memcpy (t, &arg.vector);   /* the loss writes p->arg while it runs */
   gsl_vector_const_view gv = gsl_vector_const_view_array (g, n);
-  int s = gradcheck_words (c, F, t, &gv.vector, BP_GRADCHECK_CENTRAL, BP_CHECK_RTOL,
-                           BP_CHECK_ATOL, central, sizeof central);
-  s |= gradcheck_words (c, F, t, &gv.vector, BP_GRADCHECK_COMPLEX_STEP, BP_CSTEP_RTOL,
-                        BP_CSTEP_ATOL, complex_step, sizeof complex_step);
+  snprintf (name, sizeof name, "%s.n", prefix);
+  key (out, name);
+  fprintf (out, "%zu\n", n);
+  snprintf (name, sizeof name, "%s.central", prefix);
+  int s = gradcheck_values (out, name, F, t, &gv.vector, BP_GRADCHECK_CENTRAL,
+                            BP_CHECK_RTOL, BP_CHECK_ATOL);
+  snprintf (name, sizeof name, "%s.cstep", prefix);
+  s |= gradcheck_values (out, name, F, t, &gv.vector, BP_GRADCHECK_COMPLEX_STEP,
+                         BP_CSTEP_RTOL, BP_CSTEP_ATOL);
   gsl_vector_free (t);
-  if (s != 0)
-    return -1;
-  fprintf (out, lw[c->lang].line, what, n, central, complex_step);
-  return 0;
+  return s != 0 ? -1 : 0;
 }
 
 /* 15: C_in = 2 channels of 3 x 3, C_out = 2 kernels of 2 x 2, p = 1 */
@@ -1228,6 +1091,7 @@ static const bp_conv_shape conv_shape_ = { 2, 3, 3, 2, 2, 1 };
 static int
 b15_example (FILE *out, const context *c)
 {
+  (void) c;
   layer_point p;
   const bp_conv_shape *s = &conv_shape_;
   gsl_matrix *dK = gsl_matrix_alloc (2, 8), *dX = gsl_matrix_alloc (2, 9);
@@ -1242,18 +1106,22 @@ b15_example (FILE *out, const context *c)
     }
   if (st == GSL_SUCCESS)
     {
-      fputs (CODE_BEGIN, out);
-      fputs ("C_in = 2, H = W = 3, C_out = 2, k = 2, p = 1: Ho = Wo = 3 + 2 - 2 + 1 = 4\n\n",
-             out);
-      grids (out, c, "X", p.X, 3);
-      mat (out, lw[c->lang].kernels, p.K);
+      key (out, "X");
+      grids (out, "X", p.X, 3);
+      key (out, "K");
+      mat (out, NULL, p.K);
+      key (out, "b");
       vec (out, "b = ", p.b);
-      grids (out, c, "\nY = b + sum_c K[o,c] * X[c]", p.Y, 4);
-      grids (out, c, "\ndL/dY", p.G, 4);
-      mat (out, lw[c->lang].dK, dK);
-      grids (out, c, lw[c->lang].dX, dX, 3);
-      vec (out, lw[c->lang].db, db);
-      fputs (CODE_END, out);
+      key (out, "Y");
+      grids (out, "Y", p.Y, 4);
+      key (out, "dY");
+      grids (out, "dL/dY", p.G, 4);
+      key (out, "dK");
+      mat (out, NULL, dK);
+      key (out, "dX");
+      grids (out, "dL/dX", dX, 3);
+      key (out, "db");
+      vec (out, "dL/db = ", db);
     }
   layer_point_free (&p);
   gsl_matrix_free (dK);
@@ -1266,6 +1134,7 @@ b15_example (FILE *out, const context *c)
 static int
 b15_check (FILE *out, const context *c)
 {
+  (void) c;
   layer_point p;
   const bp_conv_shape *s = &conv_shape_;
   gsl_matrix *dK = gsl_matrix_alloc (2, 8), *dX = gsl_matrix_alloc (2, 9);
@@ -1293,16 +1162,14 @@ b15_check (FILE *out, const context *c)
     diff = fmax (diff, fabs (bdX->data[t] - dX->data[t]));
   if (st == GSL_SUCCESS)
     {
-      fputs (CODE_BEGIN, out);
-      fputs (lw[c->lang].conv_check, out);
       p.arg = p.K->data;
-      st = check_line (out, c, "dL/dK", &p, dK->data, 16);
+      st = check_values (out, "dK", &p, dK->data, 16);
       p.arg = p.X->data;
-      st |= check_line (out, c, "dL/dX", &p, dX->data, 18);
+      st |= check_values (out, "dX", &p, dX->data, 18);
       p.arg = p.b->data;
-      st |= check_line (out, c, "dL/db", &p, db->data, 2);
-      fprintf (out, lw[c->lang].batch, diff < 1e-12 ? lw[c->lang].yes : lw[c->lang].no);
-      fputs (CODE_END, out);
+      st |= check_values (out, "db", &p, db->data, 2);
+      key (out, "batch");
+      fprintf (out, "%d\n", diff < 1e-12);
     }
   layer_point_free (&p);
   gsl_matrix *ms[] = { dK, dX, cols, bY, bdK, bdX };
@@ -1327,6 +1194,7 @@ static const double pg_[2 * 4] = { 1, -2, 0.5, 3, -1, 0.25, 2, -0.5 };
 static int
 b16_example (FILE *out, const context *c)
 {
+  (void) c;
   gsl_matrix *X = gsl_matrix_alloc (2, 16), *G = gsl_matrix_alloc (2, 4);
   gsl_matrix *Y = gsl_matrix_alloc (2, 4), *A = gsl_matrix_alloc (2, 4);
   gsl_matrix *dXm = gsl_matrix_alloc (2, 16), *dXa = gsl_matrix_alloc (2, 16);
@@ -1344,15 +1212,20 @@ b16_example (FILE *out, const context *c)
     }
   if (st == GSL_SUCCESS)
     {
-      fputs (CODE_BEGIN, out);
-      grids (out, c, "X", X, 4);
-      grids (out, c, lw[c->lang].max, Y, 2);
-      grids (out, c, "\ndL/dY", G, 2);
-      grids (out, c, lw[c->lang].max_dX, dXm, 4);
-      grids (out, c, lw[c->lang].avg, A, 2);
-      grids (out, c, lw[c->lang].avg_dX, dXa, 4);
-      vec (out, lw[c->lang].flatten, u);
-      fputs (CODE_END, out);
+      key (out, "X");
+      grids (out, "X", X, 4);
+      key (out, "max");
+      grids (out, "Y", Y, 2);
+      key (out, "dY");
+      grids (out, "dL/dY", G, 2);
+      key (out, "max.dX");
+      grids (out, "dL/dX", dXm, 4);
+      key (out, "avg");
+      grids (out, "Y", A, 2);
+      key (out, "avg.dX");
+      grids (out, "dL/dX", dXa, 4);
+      key (out, "u");
+      vec (out, "u = ", u);
     }
   gsl_matrix *ms[] = { X, G, Y, A, dXm, dXa };
   for (size_t k = 0; k < sizeof ms / sizeof ms[0]; k++)
@@ -1365,6 +1238,7 @@ b16_example (FILE *out, const context *c)
 static int
 b16_check (FILE *out, const context *c)
 {
+  (void) c;
   layer_point p = { NULL, 4, 4, NULL, gsl_matrix_alloc (2, 16), gsl_matrix_alloc (2, 4),
                     gsl_matrix_alloc (2, 4), NULL, NULL };
   gsl_matrix *dX = gsl_matrix_alloc (2, 16);
@@ -1378,15 +1252,12 @@ b16_check (FILE *out, const context *c)
     }
   if (st == GSL_SUCCESS)
     {
-      fputs (CODE_BEGIN, out);
-      fputs (lw[c->lang].pool_check, out);
-      st = check_line (out, c, lw[c->lang].ties, &p, dX->data, 32);
+      st = check_values (out, "ties", &p, dX->data, 32);
       /* the same X moved off its ties: element t + 0.01 t / 32 */
       for (size_t t = 0; t < 32; t++)
         p.X->data[t] += 0.01 * (double) t / 32.0;
       st |= bp_maxpool_backward (p.X, 4, 4, p.G, dX);
-      st |= check_line (out, c, lw[c->lang].no_ties, &p, dX->data, 32);
-      fputs (CODE_END, out);
+      st |= check_values (out, "moved", &p, dX->data, 32);
     }
   gsl_matrix_free (p.X);
   gsl_matrix_free (p.G);
@@ -1465,13 +1336,13 @@ cnn_example_init (cnn_example *e)
 
 /* A C x (n H W) matrix of the batch layout as n images of C grids. */
 static void
-batch_grids (FILE *out, const context *c, const char *label, const gsl_vector *buf,
-             size_t C, size_t n, size_t H, size_t W)
+batch_grids (FILE *out, const char *label, const gsl_vector *buf, size_t C, size_t n,
+             size_t H, size_t W)
 {
   for (size_t m = 0; m < n; m++)
     for (size_t ch = 0; ch < C; ch++)
       {
-        fprintf (out, lw[c->lang].image, label, m + 1, ch + 1);
+        fprintf (out, "%s[m=%zu, c=%zu] =\n", label, m + 1, ch + 1);
         for (size_t r = 0; r < H; r++)
           {
             fputs ("   ", out);
@@ -1484,12 +1355,12 @@ batch_grids (FILE *out, const context *c, const char *label, const gsl_vector *b
 
 /* The rows of a C_out x (C_in 25) kernel matrix as 5 x 5 grids. */
 static void
-kernel_grids (FILE *out, const context *c, const char *label, const gsl_matrix *K)
+kernel_grids (FILE *out, const char *label, const gsl_matrix *K)
 {
   for (size_t o = 0; o < K->size1; o++)
     for (size_t ch = 0; ch < K->size2 / 25; ch++)
       {
-        fprintf (out, lw[c->lang].kernel, label, o + 1, ch + 1);
+        fprintf (out, "%s[%zu,%zu] =\n", label, o + 1, ch + 1);
         for (size_t a = 0; a < 5; a++)
           {
             fputs ("   ", out);
@@ -1503,6 +1374,7 @@ kernel_grids (FILE *out, const context *c, const char *label, const gsl_matrix *
 static int
 b17_example (FILE *out, const context *c)
 {
+  (void) c;
   cnn_example e;
   int s = cnn_example_init (&e);
   if (s == 0)
@@ -1513,41 +1385,39 @@ b17_example (FILE *out, const context *c)
       gsl_matrix_const_view V = gsl_matrix_const_submatrix (w->V, 0, 0, CB, CN);
       gsl_matrix_const_view Y = gsl_matrix_const_submatrix (w->Y, 0, 0, CB, CN);
       gsl_matrix_const_view dV = gsl_matrix_const_submatrix (w->dV, 0, 0, CB, CN);
-      fputs (CODE_BEGIN, out);
-      fputs (lw[c->lang].cnn_head, out);
-      batch_grids (out, c, "U", &U.vector, 1, CB, CR, CC);
+      key (out, "inputs");
+      batch_grids (out, "U", &U.vector, 1, CB, CR, CC);
       mat (out, "Labels =", e.T);
-      kernel_grids (out, c, "\nK1", e.net->K1);
+      kernel_grids (out, "\nK1", e.net->K1);
       vec (out, "b1 = ", e.net->b1);
-      kernel_grids (out, c, "K2", e.net->K2);
+      kernel_grids (out, "K2", e.net->K2);
       vec (out, "b2 = ", e.net->b2);
       mat (out, "W4 =", e.net->W4);
       vec (out, "b4 = ", e.net->b4);
-      fputs (lw[c->lang].forward, out);
-      batch_grids (out, c, "Z1 = conv1(U)", w->Z1, 1, CB, CR, CC);
-      batch_grids (out, c, "P1 = maxpool(relu(Z1))", w->P1, 1, CB, CR / 2, CC / 2);
-      batch_grids (out, c, "Z2 = conv2(P1)", w->Z2, 2, CB, CR / 2, CC / 2);
-      batch_grids (out, c, "P2 = maxpool(relu(Z2))", w->P2, 2, CB, CR / 4, CC / 4);
+      key (out, "forward");
+      batch_grids (out, "Z1 = conv1(U)", w->Z1, 1, CB, CR, CC);
+      batch_grids (out, "P1 = maxpool(relu(Z1))", w->P1, 1, CB, CR / 2, CC / 2);
+      batch_grids (out, "Z2 = conv2(P1)", w->Z2, 2, CB, CR / 2, CC / 2);
+      batch_grids (out, "P2 = maxpool(relu(Z2))", w->P2, 2, CB, CR / 4, CC / 4);
       mat (out, "F = flatten(P2) =", w->F);
       mat (out, "V = F W4^T + 1 b4^T =", &V.matrix);
       mat (out, "Softmax(V) =", &Y.matrix);
       fputs ("L =", out);
       num (out, e.L);
       fputs ("\n", out);
-      fputs (lw[c->lang].backward, out);
+      key (out, "backward");
       mat (out, "dL/dV = (Softmax(V) - Labels) / B =", &dV.matrix);
       mat (out, "dL/dW4 = dL/dV^T F =", e.grad->W4);
       vec (out, "dL/db4 = dL/dV^T 1 = ", e.grad->b4);
       mat (out, "dL/dF = dL/dV W4 =", w->dF);
-      batch_grids (out, c, "dL/dZ2", w->G2, 2, CB, CR / 2, CC / 2);
-      kernel_grids (out, c, "dL/dK2", e.grad->K2);
+      batch_grids (out, "dL/dZ2", w->G2, 2, CB, CR / 2, CC / 2);
+      kernel_grids (out, "dL/dK2", e.grad->K2);
       vec (out, "dL/db2 = ", e.grad->b2);
-      batch_grids (out, c, "dL/dP1", w->dP1, 1, CB, CR / 2, CC / 2);
-      batch_grids (out, c, "dL/dZ1", w->G1, 1, CB, CR, CC);
-      kernel_grids (out, c, "dL/dK1", e.grad->K1);
+      batch_grids (out, "dL/dP1", w->dP1, 1, CB, CR / 2, CC / 2);
+      batch_grids (out, "dL/dZ1", w->G1, 1, CB, CR, CC);
+      kernel_grids (out, "dL/dK1", e.grad->K1);
       vec (out, "dL/db1 = ", e.grad->b1);
-      batch_grids (out, c, "dL/dU", &dU.vector, 1, CB, CR, CC);
-      fputs (CODE_END, out);
+      batch_grids (out, "dL/dU", &dU.vector, 1, CB, CR, CC);
     }
   cnn_example_free (&e);
   return s;
@@ -1578,6 +1448,7 @@ cnn_loss (const bp_gradcheck_point *pt, void *params, double *L)
 static int
 b17_check (FILE *out, const context *c)
 {
+  (void) c;
   cnn_example e;
   if (cnn_example_init (&e) != 0)
     {
@@ -1602,14 +1473,14 @@ b17_check (FILE *out, const context *c)
   int s = bp_gradcheck (&F, n + 1, blk, ana, &opts, &res) > 0 || res == NULL ? -1 : 0;
   if (s == 0)
     {
-      fputs (CODE_BEGIN, out);
-      fputs (lw[c->lang].cnn_check, out);
       for (size_t k = 0; k <= n; k++)
         {
           const bp_gradcheck_block_result *B = &res->run[0].block[k];
-          char words[128];
-          block_words (c, B, words, sizeof words);
-          fprintf (out, lw[c->lang].line1, k < n ? nb[k].name : "U", B->n_checked, words);
+          char name[32];
+          snprintf (name, sizeof name, "%s.n", B->name);
+          key (out, name);
+          fprintf (out, "%zu\n", B->n_checked);
+          block_values (out, B->name, B);
         }
     }
   /* the same, image 1's pixel t moved by 0.003 ((29 t) mod 64): no ties */
@@ -1624,46 +1495,13 @@ b17_check (FILE *out, const context *c)
   if (s == 0)
     {
       const bp_gradcheck_block_result *B = &res->run[0].block[n];
-      char words[128];
-      block_words (c, B, words, sizeof words);
-      fprintf (out, lw[c->lang].moved, B->n_checked, words);
-      fputs (CODE_END, out);
+      key (out, "moved.n");
+      fprintf (out, "%zu\n", B->n_checked);
+      block_values (out, "moved", B);
     }
   bp_gradcheck_result_free (res);
   cnn_example_free (&e);
   return s;
-}
-
-#define DEFAULT_BLOCK(id, function, what)                         \
-  static int id (FILE *out, const context *c)                     \
-  {                                                               \
-    return default_check (out, c, function, what);                \
-  }
-DEFAULT_BLOCK (b02_default, "bp_cross_entropy_grad", "dL/dy = -labels/y")
-DEFAULT_BLOCK (b03_default, "bp_softmax_backward", "dL/dv = J^T dL/dy")
-static int
-b04_default (FILE *out, const context *c)
-{
-  return default_check (out, c, "bp_softmax_jacobian", phrase[c->lang].jacobian);
-}
-DEFAULT_BLOCK (b05_default, "bp_linear_grad_input", "dL/du = W^T dL/dv")
-DEFAULT_BLOCK (b06_default, "bp_linear_grad_bias", "dL/db = dL/dv")
-DEFAULT_BLOCK (b07_default, "bp_linear_grad_weights", "dL/dW = dL/dv u^T")
-DEFAULT_BLOCK (b08_default, "bp_reshape_inverse", "dL/dx = reshape^-1(dL/du)")
-DEFAULT_BLOCK (b10_default, "bp_softmax_cross_entropy_grad", "y - labels")
-
-static int
-b09_default (FILE *out, const context *c)
-{
-  verify_row r;
-  char b1[16];
-  if (find_row (c->table, "bp_model_backward", &r) != 0)
-    return -1;
-  const char *const format = phrase[c->lang].chain;
-  fprintf (out, format, r.partials,
-           r.pass ? phrase[c->lang].agree : phrase[c->lang].differ,
-           r.abs_err == 0.0 ? "0" : bound (r.abs_err, b1));
-  return 0;
 }
 
 /* --- the code beside the derivation --------------------------------- */
@@ -1686,14 +1524,21 @@ static const struct
   {"08-code", "src/lib/formulas/reshape.c", "bp_reshape_inverse"},
   {"09-code", "src/lib/formulas/model.c", "bp_model_backward"},
   {"10-code", "src/lib/formulas/cross_entropy.c", "bp_softmax_cross_entropy_grad"},
+  {"11-code", "src/lib/formulas/activation.c", "sigmoid_prime tanh_prime backward"},
+  {"12-code", "src/lib/formulas/mlp.c", "bp_mlp_backward"},
+  {"14-code", "src/lib/formulas/batch.c",
+   "bp_batch_softmax_cross_entropy_grad bp_batch_grad_weights"},
+  {"15-code", "src/lib/formulas/conv.c", "bp_conv_grad_weights"},
+  {"16-code", "src/lib/formulas/pool.c", "maxpool_backward_trusted"},
 };
 enum { N_CODE_BLOCKS = sizeof code_blocks / sizeof code_blocks[0] };
 
-/* Write the definition of function in file (GNU style: the return type on
-   the line above "function (", the body up to the first "}" in column 0)
-   as a fenced C block.  Returns 0, or -1 when it is not found. */
+/* Write the definitions of functions (names separated by blanks) in
+   file (GNU style: the return type on the line above "function (", the
+   body up to the first "}" in column 0) as one fenced C block.  Returns
+   0, or -1 when one is not found. */
 static int
-code_block (FILE *out, const char *file, const char *function)
+code_block (FILE *out, const char *file, const char *functions)
 {
   const char *dir = getenv ("BP_SRCDIR");
   char path[4096];
@@ -1710,19 +1555,29 @@ code_block (FILE *out, const char *file, const char *function)
   fclose (in);
   if (buf == NULL || fclose (buf) != 0)
     return -1;
-  char head[256];
-  snprintf (head, sizeof head, "\n%s (", function);
-  const char *at = strstr (text, head);
-  const char *end = at ? strstr (at, "\n}\n") : NULL;
-  int status = -1;
-  if (at && end)
+  int status = 0;
+  fputs ("```c\n", out);
+  for (const char *f = functions; status == 0 && *f;)
     {
-      const char *start = at;   /* the line of the return type */
-      while (start > text && start[-1] != '\n')
-        start--;
-      fprintf (out, "```c\n%.*s\n}\n```\n", (int) (end - start), start);
-      status = 0;
+      const size_t len = strcspn (f, " ");
+      char head[256];
+      snprintf (head, sizeof head, "\n%.*s (", (int) len, f);
+      const char *at = strstr (text, head);
+      const char *end = at ? strstr (at, "\n}\n") : NULL;
+      if (at && end)
+        {
+          const char *start = at;   /* the line of the return type */
+          while (start > text && start[-1] != '\n')
+            start--;
+          fprintf (out, "%s%.*s\n}\n", f == functions ? "" : "\n", (int) (end - start),
+                   start);
+        }
+      else
+        status = -1;
+      f += len;
+      f += strspn (f, " ");
     }
+  fputs ("```\n", out);
   free (text);
   return status;
 }
@@ -1735,22 +1590,51 @@ static const struct
 } writers[] = {
   {"00-example", b00_example}, {"00-default", b00_default}, {"00-teeth", b00_teeth},
   {"01-example", b01_example}, {"01-default", b01_default},
-  {"02-example", b02_example}, {"02-default", b02_default},
-  {"03-example", b03_example}, {"03-default", b03_default},
-  {"04-example", b04_example}, {"04-default", b04_default},
-  {"05-example", b05_example}, {"05-default", b05_default},
-  {"06-example", b06_example}, {"06-default", b06_default},
-  {"07-example", b07_example}, {"07-default", b07_default},
-  {"08-example", b08_example}, {"08-default", b08_default},
-  {"09-example", b09_example}, {"09-default", b09_default},
+  {"02-example", b02_example}, {"03-example", b03_example},
+  {"04-example", b04_example}, {"05-example", b05_example},
+  {"06-example", b06_example}, {"07-example", b07_example},
+  {"08-example", b08_example}, {"09-example", b09_example},
   {"10-example", b10_example}, {"10-stability", b10_stability},
-  {"10-default", b10_default},
   {"11-example", b11_example}, {"14-example", b14_example},
   {"15-example", b15_example}, {"15-check", b15_check},
   {"16-example", b16_example}, {"16-check", b16_check},
   {"17-example", b17_example}, {"17-check", b17_check},
 };
 enum { N_WRITERS = sizeof writers / sizeof writers[0] };
+
+/* Split a writer's output into b's values, each without its last '\n'. */
+static int
+split_values (const char *text, docgen_block *b)
+{
+  size_t cap = 1;
+  for (const char *p = text; *p; p++)
+    cap += *p == KEY_MARK;
+  b->value = calloc (cap, sizeof *b->value);
+  if (b->value == NULL)
+    return -1;
+  const char *p = text;
+  while (*p)
+    {
+      docgen_value *v = &b->value[b->n++];
+      if (*p == KEY_MARK)
+        {
+          const size_t klen = strcspn (++p, "\n");
+          v->key = strndup (p, klen);
+          p += klen + (p[klen] == '\n');
+        }
+      else
+        v->key = strdup ("text");
+      size_t len = strcspn (p, (char[]) { KEY_MARK, '\0' });
+      const char *next = p + len;
+      if (len && p[len - 1] == '\n')
+        len--;
+      v->text = strndup (p, len);
+      if (v->key == NULL || v->text == NULL)
+        return -1;
+      p = next;
+    }
+  return 0;
+}
 
 void
 docgen_free (docgen_block *blocks, size_t n)
@@ -1760,58 +1644,56 @@ docgen_free (docgen_block *blocks, size_t n)
   for (size_t k = 0; k < n; k++)
     {
       free (blocks[k].name);
-      free (blocks[k].text);
+      for (size_t i = 0; i < blocks[k].n; i++)
+        {
+          free (blocks[k].value[i].key);
+          free (blocks[k].value[i].text);
+        }
+      free (blocks[k].value);
     }
   free (blocks);
 }
 
-int
-docgen_generate (docgen_block **blocks, size_t *n)
+/* Run write (a writer of the table, or a code listing) into block b. */
+static int
+run_writer (docgen_block *b, const char *name, int (*write) (FILE *, const context *),
+            const context *c, const char *file, const char *function)
 {
-  return docgen_generate_lang (DOCGEN_EN, blocks, n);
+  char *text = NULL;
+  size_t len = 0;
+  FILE *out = open_memstream (&text, &len);
+  b->name = strdup (name);
+  if (out == NULL || b->name == NULL)
+    {
+      if (out)
+        fclose (out);
+      return -1;
+    }
+  int status = write ? write (out, c) : code_block (out, file, function);
+  if (fclose (out) != 0)
+    status = -1;
+  if (status == 0)
+    status = split_values (text, b);
+  free (text);
+  return status;
 }
 
 int
-docgen_generate_lang (docgen_lang lang, docgen_block **blocks, size_t *n)
+docgen_generate (docgen_block **blocks, size_t *n)
 {
   context c;
   *blocks = NULL;
   *n = 0;
   gsl_error_handler_t *old = gsl_set_error_handler_off ();
   int status = context_init (&c);
-  c.lang = lang;
-  if (lang >= DOCGEN_N_LANGS)
-    status = -1;
   docgen_block *b = status == 0 ? calloc (N_WRITERS + N_CODE_BLOCKS, sizeof *b) : NULL;
   if (b == NULL)
     status = -1;
   for (size_t k = 0; status == 0 && k < N_WRITERS; k++)
-    {
-      size_t len = 0;
-      FILE *out = open_memstream (&b[k].text, &len);
-      b[k].name = strdup (writers[k].name);
-      if (out == NULL || b[k].name == NULL)
-        status = -1;
-      else
-        {
-          status = writers[k].write (out, &c);
-          fclose (out);
-        }
-    }
+    status = run_writer (&b[k], writers[k].name, writers[k].write, &c, NULL, NULL);
   for (size_t k = 0; status == 0 && k < N_CODE_BLOCKS; k++)
-    {
-      docgen_block *bk = &b[N_WRITERS + k];
-      size_t len = 0;
-      FILE *out = open_memstream (&bk->text, &len);
-      bk->name = strdup (code_blocks[k].name);
-      if (out == NULL || bk->name == NULL)
-        status = -1;
-      else
-        {
-          status = code_block (out, code_blocks[k].file, code_blocks[k].function);
-          fclose (out);
-        }
-    }
+    status = run_writer (&b[N_WRITERS + k], code_blocks[k].name, NULL, &c,
+                         code_blocks[k].file, code_blocks[k].function);
   context_free (&c);
   gsl_set_error_handler (old);
   if (status != 0)
@@ -1824,13 +1706,106 @@ docgen_generate_lang (docgen_lang lang, docgen_block **blocks, size_t *n)
   return 0;
 }
 
-const char *
+const docgen_block *
 docgen_lookup (const docgen_block *blocks, size_t n, const char *name)
 {
   for (size_t k = 0; k < n; k++)
     if (strcmp (blocks[k].name, name) == 0)
-      return blocks[k].text;
+      return &blocks[k];
   return NULL;
+}
+
+/* --- templates ------------------------------------------------------- */
+
+/* The length of the key at p ([A-Za-z0-9_.]*) */
+static size_t
+key_length (const char *p, const char *end)
+{
+  const char *q = p;
+  while (q < end && (isalnum ((unsigned char) *q) || *q == '_' || *q == '.'))
+    q++;
+  return (size_t) (q - p);
+}
+
+char *
+docgen_fill (const docgen_block *b, const char *tmpl, size_t len, char *why,
+             size_t why_size)
+{
+  static const char plain[] = "{text}\n";
+  if (len == 0)
+    {
+      tmpl = plain;
+      len = strlen (plain);
+    }
+  const char *const end = tmpl + len;
+  char *text = NULL;
+  size_t size = 0;
+  int *used = calloc (b->n + 1, sizeof *used);
+  FILE *out = used ? open_memstream (&text, &size) : NULL;
+  if (out == NULL)
+    {
+      free (used);
+      snprintf (why, why_size, "out of memory");
+      return NULL;
+    }
+  int bad = 0;
+  for (const char *p = tmpl; p < end && !bad;)
+    {
+      const size_t k = *p == '{' ? key_length (p + 1, end) : 0;
+      const char *after = p + 1 + k;
+      const char *bar = NULL, *close = NULL;
+      if (k && after < end && *after == '?')
+        {
+          bar = memchr (after, '|', (size_t) (end - after));
+          close = bar ? memchr (bar, '}', (size_t) (end - bar)) : NULL;
+        }
+      else if (k && after < end && *after == '}')
+        close = after;
+      if (close == NULL)
+        {
+          fputc (*p++, out);
+          continue;
+        }
+      size_t i = 0;
+      while (i < b->n && !(strlen (b->value[i].key) == k
+                           && strncmp (b->value[i].key, p + 1, k) == 0))
+        i++;
+      if (i == b->n)
+        {
+          snprintf (why, why_size, "block '%s' has no value {%.*s}", b->name, (int) k,
+                    p + 1);
+          bad = 1;
+          break;
+        }
+      used[i] = 1;
+      const char *v = b->value[i].text;
+      if (bar == NULL)
+        fputs (v, out);
+      else if (*v && strcmp (v, "0") != 0)
+        fwrite (after + 1, 1, (size_t) (bar - after - 1), out);
+      else
+        fwrite (bar + 1, 1, (size_t) (close - bar - 1), out);
+      p = close + 1;
+    }
+  for (size_t i = 0; i < b->n && !bad; i++)
+    if (!used[i])
+      {
+        snprintf (why, why_size, "the template of block '%s' leaves out its value {%s}",
+                  b->name, b->value[i].key);
+        bad = 1;
+      }
+  free (used);
+  if (fclose (out) != 0 && !bad)
+    {
+      snprintf (why, why_size, "out of memory");
+      bad = 1;
+    }
+  if (bad)
+    {
+      free (text);
+      return NULL;
+    }
+  return text;
 }
 
 /* --- markers --------------------------------------------------------- */
@@ -1838,21 +1813,41 @@ docgen_lookup (const docgen_block *blocks, size_t n, const char *name)
 #define BEGIN_MARK "<!-- BEGIN GENERATED "
 #define END_MARK "<!-- END GENERATED "
 #define MARK_CLOSE " -->"
+#define TEMPLATE_CLOSE "\n-->\n"
 
 /* The name of the marker line at p (after its prefix) into name; the
-   offset just past the line, or 0 when the line is malformed. */
+   offset just past the line, or 0 when the line is malformed.  With
+   tbegin, the line may end after the name instead (a BEGIN marker with a
+   template): the template [*tbegin, *tend) runs up to a line "-->", and
+   the offset is past that line. */
 static size_t
-marker_name (const char *doc, size_t p, char *name, size_t name_size)
+marker_name (const char *doc, size_t p, char *name, size_t name_size, size_t *tbegin,
+             size_t *tend)
 {
   const char *s = doc + p;
   const char *close = strstr (s, MARK_CLOSE);
   const char *eol = strchr (s, '\n');
+  const char *after;
+  if (tbegin)
+    *tbegin = *tend = 0;
+  if (tbegin && eol && (close == NULL || close > eol))
+    {
+      const char *t = strstr (eol, TEMPLATE_CLOSE);
+      if (t == NULL || eol == s || (size_t) (eol - s) >= name_size
+          || strcspn (s, " ") < (size_t) (eol - s))
+        return 0;
+      memcpy (name, s, (size_t) (eol - s));
+      name[eol - s] = '\0';
+      *tbegin = (size_t) (eol + 1 - doc);
+      *tend = (size_t) (t + 1 - doc);
+      return (size_t) (t + strlen (TEMPLATE_CLOSE) - doc);
+    }
   if (close == NULL || (eol && close > eol) || close == s
       || (size_t) (close - s) >= name_size)
     return 0;
   memcpy (name, s, (size_t) (close - s));
   name[close - s] = '\0';
-  const char *after = close + strlen (MARK_CLOSE);
+  after = close + strlen (MARK_CLOSE);
   if (*after == '\n')
     after++;
   else if (*after != '\0')
@@ -1872,8 +1867,8 @@ find_marker (const char *doc, const char *from, const char *mark)
 }
 
 int
-docgen_next_block (const char *doc, size_t *pos, char *name,
-                   size_t name_size, size_t *begin, size_t *end)
+docgen_next_block (const char *doc, size_t *pos, char *name, size_t name_size,
+                   size_t *tbegin, size_t *tend, size_t *begin, size_t *end)
 {
   const char *b = find_marker (doc, doc + *pos, BEGIN_MARK);
   const char *e = find_marker (doc, doc + *pos, END_MARK);
@@ -1885,11 +1880,16 @@ docgen_next_block (const char *doc, size_t *pos, char *name,
       return -1;
     }
   *pos = (size_t) (b - doc);
-  size_t body = marker_name (doc, (size_t) (b - doc) + strlen (BEGIN_MARK), name, name_size);
-  if (body == 0 || e == NULL)
+  size_t body = marker_name (doc, (size_t) (b - doc) + strlen (BEGIN_MARK), name, name_size,
+                             tbegin, tend);
+  if (body == 0)
+    return -1;
+  e = find_marker (doc, doc + body, END_MARK);
+  if (e == NULL)
     return -1;
   char end_name[128];
-  size_t after = marker_name (doc, (size_t) (e - doc) + strlen (END_MARK), end_name, sizeof end_name);
+  size_t after = marker_name (doc, (size_t) (e - doc) + strlen (END_MARK), end_name,
+                              sizeof end_name, NULL, NULL);
   if (after == 0 || strcmp (name, end_name) != 0)
     return -1;
   const char *next_begin = find_marker (doc, doc + body, BEGIN_MARK);
@@ -1906,7 +1906,7 @@ docgen_replace (const char *doc, const docgen_block *blocks, size_t n,
                 char *why, size_t why_size)
 {
   char *text = NULL;
-  size_t len = 0, pos = 0, copied = 0, begin, end;
+  size_t len = 0, pos = 0, copied = 0, tbegin, tend, begin, end;
   char name[128];
   int found;
   FILE *out = open_memstream (&text, &len);
@@ -1915,17 +1915,24 @@ docgen_replace (const char *doc, const docgen_block *blocks, size_t n,
       snprintf (why, why_size, "out of memory");
       return NULL;
     }
-  while ((found = docgen_next_block (doc, &pos, name, sizeof name, &begin, &end)) == 1)
+  while ((found = docgen_next_block (doc, &pos, name, sizeof name, &tbegin, &tend, &begin,
+                                     &end)) == 1)
     {
-      const char *fresh = docgen_lookup (blocks, n, name);
+      const docgen_block *b = docgen_lookup (blocks, n, name);
+      char *fresh = NULL;
+      if (b == NULL)
+        snprintf (why, why_size, "block '%s' is not generated by derivations/docgen.c",
+                  name);
+      else
+        fresh = docgen_fill (b, doc + tbegin, tend - tbegin, why, why_size);
       if (fresh == NULL)
         {
-          snprintf (why, why_size, "block '%s' is not generated by derivations/docgen.c",
-                    name);
+          found = -2;
           break;
         }
       fwrite (doc + copied, 1, begin - copied, out);
       fputs (fresh, out);
+      free (fresh);
       copied = end;
     }
   if (found == -1)

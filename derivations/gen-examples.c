@@ -1,11 +1,10 @@
 /* gen-examples -- write the generated blocks of the derivations.
 
-     gen-examples              print every block, between its markers
+     gen-examples              print the values of every block
      gen-examples --update DIR rewrite the blocks of the *.md files of DIR
-                               (what `make regen-derivations' runs on
-                               $(srcdir)/derivations)
-     gen-examples --lang ru ... the same for the Russian edition, whose
-                               sentences are in Russian (derivations/ru)
+                               by their templates (what `make
+                               regen-derivations' runs on derivations/
+                               and derivations/ru/)
 
    Each document is rewritten through a temporary file and rename(), and
    only when its text changes; a block that no document holds, or a
@@ -72,9 +71,10 @@ is_markdown (const char *name)
 static size_t
 count_uses (const char *text, const char *name)
 {
-  size_t pos = 0, begin, end, uses = 0;
+  size_t pos = 0, tbegin, tend, begin, end, uses = 0;
   char found[128];
-  while (docgen_next_block (text, &pos, found, sizeof found, &begin, &end) == 1)
+  while (docgen_next_block (text, &pos, found, sizeof found, &tbegin, &tend, &begin, &end)
+         == 1)
     uses += strcmp (found, name) == 0;
   return uses;
 }
@@ -167,25 +167,12 @@ main (int argc, char **argv)
 {
   docgen_block *blocks;
   size_t n;
-  docgen_lang lang = DOCGEN_EN;
-  if (argc >= 3 && strcmp (argv[1], "--lang") == 0)
-    {
-      if (strcmp (argv[2], "ru") == 0)
-        lang = DOCGEN_RU;
-      else if (strcmp (argv[2], "en") != 0)
-        {
-          fprintf (stderr, "gen-examples: unknown language '%s' (en or ru)\n", argv[2]);
-          return 2;
-        }
-      argc -= 2;
-      argv += 2;
-    }
   if (!(argc == 1 || (argc == 3 && strcmp (argv[1], "--update") == 0)))
     {
-      fprintf (stderr, "Usage: gen-examples [--lang en|ru] [--update DIR]\n");
+      fprintf (stderr, "Usage: gen-examples [--update DIR]\n");
       return 2;
     }
-  if (docgen_generate_lang (lang, &blocks, &n) != 0)
+  if (docgen_generate (&blocks, &n) != 0)
     {
       fprintf (stderr, "gen-examples: a computation of the library failed\n");
       return 1;
@@ -193,8 +180,9 @@ main (int argc, char **argv)
   int status = 0;
   if (argc == 1)
     for (size_t k = 0; k < n; k++)
-      printf ("<!-- BEGIN GENERATED %s -->\n%s<!-- END GENERATED %s -->\n\n",
-              blocks[k].name, blocks[k].text, blocks[k].name);
+      for (size_t i = 0; i < blocks[k].n; i++)
+        printf ("%s {%s}:\n%s\n\n", blocks[k].name, blocks[k].value[i].key,
+                blocks[k].value[i].text);
   else
     status = update (argv[2], blocks, n);
   docgen_free (blocks, n);

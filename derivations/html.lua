@@ -219,11 +219,19 @@ local function table (t)
   return pandoc.Div ({ t }, { class = "table-scroll" })
 end
 
+-- A generated block's BEGIN marker holds its template (docgen.h), which
+-- is for the generator, not the reader: the page does not carry it.
+local function raw_block (b)
+  if b.format == "html" and b.text:match ("^<!%-%- BEGIN GENERATED ") then
+    return {}
+  end
+end
+
 -- Meta first, so that the names are known when the body is walked; tables
 -- last, after their names got their files.
 return {
   { Meta = Meta },
-  { Math = math, Code = code, Link = link, Image = image },
+  { Math = math, Code = code, Link = link, Image = image, RawBlock = raw_block },
   { Table = table, Para = figure, Plain = key_block },
   { Pandoc = code_box },
 }

@@ -142,7 +142,7 @@ dist_derivationsru_DATA = $(DERIVATIONS_RU_MD)
 # `make regen-derivations' rewrites the generated blocks of both editions.
 regen-derivations: regen-derivations-ru
 regen-derivations-ru: derivations/gen-examples$(EXEEXT)
-	BP_SRCDIR=$(srcdir) derivations/gen-examples$(EXEEXT) --lang ru --update $(srcdir)/derivations/ru
+	BP_SRCDIR=$(srcdir) derivations/gen-examples$(EXEEXT) --update $(srcdir)/derivations/ru
 .PHONY: regen-derivations-ru
 
 # A page's language and a link to its translation, at its top

@@ -25,10 +25,8 @@
 #include "backprop/bp_model_file.h"
 #include "backprop/bp_gradcheck.h"
 #include "backprop/bp_mlp_batch.h"
-#include "backprop/bp_mlp_train.h"
 #include "backprop/bp_conv.h"
 #include "backprop/bp_pool.h"
 #include "backprop/bp_cnn.h"
-#include "backprop/bp_cnn_train.h"
 
 #endif /* BACKPROP_H */

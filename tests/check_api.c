@@ -45,7 +45,7 @@
 #include "backprop/bp_complex_step.h"
 #include "backprop/bp_gradcheck.h"
 #include "backprop/bp_cnn.h"
-#include "backprop/bp_cnn_train.h"
+#include "backprop/bp_train.h"
 #include "backprop/bp_net.h"
 
 /* Sizes of the well-formed arguments: n classes, m inputs (a 2x2 image),
@@ -90,8 +90,6 @@ typedef enum
   DS,      /* bp_dataset * of COUNT 2x2 images of N classes */
   IDXA,    /* size_t index[BB] */
   SGDP,    /* bp_sgd_params * (the defaults) */
-  TR,      /* bp_trainer for DS, batches of BB */
-  MTR,     /* bp_mlp_trainer for DS and NET, batches of BB */
   PROG,    /* bp_progress_function */
   CONF,    /* N x N gsl_matrix_ulong */
   SZP,     /* size_t * */
@@ -144,8 +142,6 @@ typedef enum
   CNWS,    /* bp_cnn_workspace for BB examples of CNN's shape */
   CU,      /* BB x NPIX: a batch of NR x NCL images */
   CBLK,    /* bp_cnn_block[BP_CNN_MAX_BLOCKS], a result */
-  CDS,     /* bp_dataset * of COUNT NR x NCL images of N classes */
-  CTR,     /* bp_cnn_trainer for CDS and CNN, batches of BB */
   NNET,    /* bp_net of the mlp row: XR x XC images, HH hidden, N classes */
   NNWS,    /* bp_net_workspace for BB examples of NNET's shape */
   NTR,     /* bp_net_trainer for DS and NNET, batches of BB */
@@ -176,8 +172,8 @@ n_wrong (kind k)
     case FLF: case CU: return 2;
     case VN: case VM: case MX: case WS: case TK: case ZK: case ZQK: case BWS:
     case NET: case MWS: case MBWS: case CVN: case CVM: case CVH: case CMX:
-    case CWS1: case CWS2: case TR: case MTR: case MCN: case CBV: case CYR: case CCB:
-    case GANA: case TST1: case CNN: case CNWS: case CTR: case NNET: case NNWS: case NTR: return 1;
+    case CWS1: case CWS2: case MCN: case CBV: case CYR: case CCB:
+    case GANA: case TST1: case CNN: case CNWS: case NNET: case NNWS: case NTR: return 1;
     default: return 0;
     }
 }
@@ -347,10 +343,6 @@ cnn_of (size_t c2, int poison)
   return net;
 }
 
-/* COUNT images of NR x NCL bytes and their classes */
-static unsigned char cds_images[COUNT * NPIX];
-static bp_dataset cnn_data = { COUNT, NR, NCL, N, cds_images, ds_labels };
-
 static char *
 path_of (const char *name)
 {
@@ -454,15 +446,6 @@ make (kind k, int wrong)
       return bp_cstep_workspace_alloc (M, HH + w, N);
     case RNG:
       return test_rng (0);
-    case TR:
-      return bp_trainer_alloc (COUNT + w, BB, N, M);
-    case MTR:
-      net = net_of (HH);
-      {
-        bp_mlp_trainer *t = bp_mlp_trainer_alloc (COUNT + w, BB, net);
-        bp_mlp_free (net);
-        return t;
-      }
     case DBL: return &loss;
     case SZP: return &a_size;
     case ACTP: return &an_activation;
@@ -483,7 +466,7 @@ make (kind k, int wrong)
     case ERR: return an_err;
     case STR: return (void *) "tanh";
     case SGDP:
-      bp_sgd_params_default (&sgd_params);
+      sgd_params = bp_net_linear->defaults;
       return &sgd_params;
     case PROG: return (void *) no_progress;
     case PAR: return NULL;
@@ -544,17 +527,6 @@ make (kind k, int wrong)
         return ws;
       }
     case CBLK: return some_blocks;
-    case CDS:
-      for (size_t i = 0; i < sizeof cds_images; i++)
-        cds_images[i] = (unsigned char) (i * 37 % 256);
-      return &cnn_data;
-    case CTR:
-      {
-        bp_cnn *shape = cnn_of (NC2, 0);
-        bp_cnn_trainer *t = bp_cnn_trainer_alloc (COUNT + w, BB, shape);
-        bp_cnn_free (shape);
-        return t;
-      }
     case CPX: return cmatrix_of (PC + (wrong == 1), PHW + (wrong == 2));
     case CPY: return cmatrix_of (PC + (wrong == 1), PYW + (wrong == 2));
     case P1:
@@ -620,7 +592,6 @@ unmake (kind k, void *p)
       gsl_matrix_free (p); break;
     case CNN: bp_cnn_free (p); break;
     case CNWS: bp_cnn_workspace_free (p); break;
-    case CTR: bp_cnn_trainer_free (p); break;
     case NNET: bp_net_free (p); break;
     case NNWS: bp_net_workspace_free (p); break;
     case NTR: bp_net_trainer_free (p); break;
@@ -637,8 +608,6 @@ unmake (kind k, void *p)
     case CMNM: case CMHM: case CMNH: case CMX: gsl_matrix_complex_free (p); break;
     case CWS1: case CWS2: bp_cstep_workspace_free (p); break;
     case RNG: gsl_rng_free (p); break;
-    case TR: bp_trainer_free (p); break;
-    case MTR: bp_mlp_trainer_free (p); break;
     case IDXS: bp_idx_free (p); break;
     case DSP: bp_dataset_free (p); break;
     case PMAT:
@@ -811,26 +780,12 @@ static int call_dataset_read (void **p)
 { return bp_dataset_read (S (0), S (1), 10, p[2], p[3], ERRLEN); }
 static int call_dataset_batch (void **p)
 { return bp_dataset_batch (p[0], p[1], A (2), A (3)); }
-static int call_sgd_params_default (void **p)
-{ bp_sgd_params_default (p[0]); return GSL_SUCCESS; }
-static int call_mlp_sgd_params_default (void **p)
-{ bp_mlp_sgd_params_default (p[0]); return GSL_SUCCESS; }
 static int call_sgd_learning_rate (void **p)
 { return of_double (bp_sgd_learning_rate (p[0], 3, 10)); }
 static int call_sgd_update (void **p)
 { return bp_sgd_update (0.1, 0.9, V (0), V (1), V (2)); }
-static int call_train_epoch (void **p)
-{ return bp_train_epoch (p[0], p[1], 0, p[2], p[3], (bp_progress_function) p[4], p[5],
-                         A (6), V (7), p[8]); }
-static int call_evaluate (void **p)
-{ return bp_evaluate (p[0], A (1), V (2), p[3], p[4], p[5], p[6]); }
 static int call_count_predictions (void **p)
 { return bp_count_predictions (p[0], 1, A (1), p[2], p[3]); }
-static int call_mlp_train_epoch (void **p)
-{ return bp_mlp_train_epoch (p[0], p[1], 0, p[2], p[3], (bp_progress_function) p[4], p[5],
-                             p[6], p[7]); }
-static int call_mlp_evaluate (void **p)
-{ return bp_mlp_evaluate (p[0], p[1], p[2], p[3], p[4], p[5]); }
 static int call_model_file_write (void **p)
 { return bp_model_file_write (S (0), p[1], p[2], p[3], ERRLEN); }
 static int call_model_file_read (void **p)
@@ -862,7 +817,7 @@ static int call_avgpool_backward (void **p)
 static int call_cstep_maxpool (void **p) { return bp_complex_maxpool (CA (0), PH, PWD, CA (1)); }
 static int call_cstep_avgpool (void **p) { return bp_complex_avgpool (CA (0), PH, PWD, CA (1)); }
 
-/* the batch flatten, the CNN and its training (bp_cnn_blocks, _count and
+/* the batch flatten and the CNN (bp_cnn_blocks, _count and
    _same_shape return 0 only for a NULL here, as every network of the
    rows has blocks and parameters and the shapes are the same) */
 static int call_batch_flatten (void **p) { return bp_batch_flatten (A (0), FHW, A (1)); }
@@ -879,13 +834,6 @@ static int call_cnn_forward (void **p)
 { return of_double (bp_cnn_forward (p[0], A (1), A (2), p[3])); }
 static int call_cnn_backward (void **p)
 { return bp_cnn_backward (p[0], A (1), A (2), p[3], p[4], A (5), p[6]); }
-static int call_cnn_sgd_params_default (void **p)
-{ bp_cnn_sgd_params_default (p[0]); return GSL_SUCCESS; }
-static int call_cnn_train_epoch (void **p)
-{ return bp_cnn_train_epoch (p[0], p[1], 0, p[2], p[3], (bp_progress_function) p[4], p[5],
-                             p[6], p[7]); }
-static int call_cnn_evaluate (void **p)
-{ return bp_cnn_evaluate (p[0], p[1], p[2], p[3], p[4], p[5]); }
 
 /* the networks of the table (bp_net.h) and the one trainer */
 static int call_net_init (void **p)
@@ -1027,22 +975,10 @@ static const api_row api[] = {
 
   /* training (progress and its argument may be NULL; so may the outputs
      loss, accuracy and confusion) */
-  { "bp_sgd_params_default", call_sgd_params_default, R_VOID, 1, { SGDP }, 0, 0, 0 },
-  { "bp_mlp_sgd_params_default", call_mlp_sgd_params_default, R_VOID, 1, { SGDP },
-    0, 0, 0 },
   { "bp_sgd_learning_rate", call_sgd_learning_rate, R_DOUBLE, 1, { SGDP }, 0, 0, 0 },
   { "bp_sgd_update", call_sgd_update, R_INT, 3, { VN, VN, VN }, 0, 0, 0 },
-  { "bp_train_epoch", call_train_epoch, R_INT, 9,
-    { DS, SGDP, RNG, TR, PROG, PAR, MNM, VN, DBL }, B_ (4) | B_ (8), 0,
-    B_ (6) | B_ (7) },
-  { "bp_evaluate", call_evaluate, R_INT, 7, { DS, MNM, VN, BWS, CONF, DBL, DBL },
-    B_ (4) | B_ (5) | B_ (6), 0, B_ (1) | B_ (2) },
   { "bp_count_predictions", call_count_predictions, R_INT, 4, { DS, MBN, CONF, SZP },
     B_ (2), 0, 0 },
-  { "bp_mlp_train_epoch", call_mlp_train_epoch, R_INT, 8,
-    { DS, SGDP, RNG, MTR, PROG, PAR, NET, DBL }, B_ (4) | B_ (7), 0, B_ (6) },
-  { "bp_mlp_evaluate", call_mlp_evaluate, R_INT, 6, { DS, NET, MBWS, CONF, DBL, DBL },
-    B_ (3) | B_ (4) | B_ (5), 0, B_ (1) },
 
   /* convolution and pooling (the shape is never wrong here: a bad shape is
      GSL_EINVAL, tested in check_conv.c) */
@@ -1067,7 +1003,7 @@ static const api_row api[] = {
   { "bp_complex_avgpool", call_cstep_avgpool, R_INT, 2, { CPX, CPY }, 0, 0, 0 },
 
   /* the batch flatten; the CNN (the labels may be NULL in the forward
-     pass, dL/dU and L in the backward one) and its training */
+     pass, dL/dU and L in the backward one) */
   { "bp_batch_flatten", call_batch_flatten, R_INT, 2, { FLP, FLF }, 0, 0, 0 },
   { "bp_batch_flatten_inverse", call_batch_flatten_inverse, R_INT, 2, { FLF, FLP },
     0, 0, 0 },
@@ -1080,12 +1016,6 @@ static const api_row api[] = {
     B_ (0) | B_ (1) | B_ (2) },
   { "bp_cnn_backward", call_cnn_backward, R_INT, 7, { CNN, CU, MBN, CNWS, CNN, CU, DBL },
     B_ (5) | B_ (6), 0, B_ (0) | B_ (1) | B_ (2) },
-  { "bp_cnn_sgd_params_default", call_cnn_sgd_params_default, R_VOID, 1, { SGDP },
-    0, 0, 0 },
-  { "bp_cnn_train_epoch", call_cnn_train_epoch, R_INT, 8,
-    { CDS, SGDP, RNG, CTR, PROG, PAR, CNN, DBL }, B_ (4) | B_ (7), 0, B_ (6) },
-  { "bp_cnn_evaluate", call_cnn_evaluate, R_INT, 6, { CDS, CNN, CNWS, CONF, DBL, DBL },
-    B_ (3) | B_ (4) | B_ (5), 0, B_ (1) },
 
   /* the networks of the table and the one trainer (bp_net.h, bp_train.h) */
   { "bp_net_init", call_net_init, R_INT, 2, { NNET, RNG }, 0, B_ (0), 0 },
@@ -1486,19 +1416,6 @@ START_TEST (test_api_allocators)
   ASSERT_REFUSED (bp_cstep_workspace_alloc (0, HH, N), GSL_EINVAL);
   ASSERT_REFUSED (bp_cstep_workspace_alloc (M, HH, 0), GSL_EINVAL);
   bp_cstep_workspace_free (NULL);
-  /* "bp_trainer_alloc", "bp_trainer_free": each zero size is reported once,
-     as GSL_EINVAL (it was followed by a GSL_ENOMEM "out of memory") */
-  ASSERT_REFUSED (bp_trainer_alloc (0, BB, N, M), GSL_EINVAL);
-  ASSERT_REFUSED (bp_trainer_alloc (COUNT, 0, N, M), GSL_EINVAL);
-  ASSERT_REFUSED (bp_trainer_alloc (COUNT, BB, 0, M), GSL_EINVAL);
-  ASSERT_REFUSED (bp_trainer_alloc (COUNT, BB, N, 0), GSL_EINVAL);
-  bp_trainer_free (NULL);
-  /* "bp_mlp_trainer_alloc", "bp_mlp_trainer_free": and a NULL net */
-  bp_mlp *net = net_of (HH);
-  ASSERT_REFUSED (bp_mlp_trainer_alloc (COUNT, BB, NULL), GSL_EFAULT);
-  ASSERT_REFUSED (bp_mlp_trainer_alloc (0, BB, net), GSL_EINVAL);
-  ASSERT_REFUSED (bp_mlp_trainer_alloc (COUNT, 0, net), GSL_EINVAL);
-  bp_mlp_trainer_free (NULL);
   /* sizes whose product overflows size_t (issue 14): refused as GSL_EINVAL,
      not handed to gsl_matrix_alloc, which multiplies them unchecked (2^62 + 1
      rows of 4 doubles wrap around to 4 elements; 2^61 of 1 double to 0
@@ -1519,22 +1436,18 @@ START_TEST (test_api_allocators)
 
   /* and each allocates with well-formed sizes, without an error */
   reset_errors ();
-  void *ok[7] = { bp_batch_workspace_alloc (BB, N, M), bp_mlp_alloc (M, HH, N, BP_TANH),
+  void *ok[5] = { bp_batch_workspace_alloc (BB, N, M), bp_mlp_alloc (M, HH, N, BP_TANH),
                   bp_mlp_workspace_alloc (M, HH, N),
                   bp_mlp_batch_workspace_alloc (BB, M, HH, N),
-                  bp_cstep_workspace_alloc (M, 0, N), bp_trainer_alloc (COUNT, BB, N, M),
-                  bp_mlp_trainer_alloc (COUNT, BB, net) };
+                  bp_cstep_workspace_alloc (M, 0, N) };
   ck_assert_int_eq (n_errors, 0);
-  for (int k = 0; k < 7; k++)
+  for (int k = 0; k < 5; k++)
     ck_assert_ptr_nonnull (ok[k]);
   bp_batch_workspace_free (ok[0]);
   bp_mlp_free (ok[1]);
   bp_mlp_workspace_free (ok[2]);
   bp_mlp_batch_workspace_free (ok[3]);
   bp_cstep_workspace_free (ok[4]);
-  bp_trainer_free (ok[5]);
-  bp_mlp_trainer_free (ok[6]);
-  bp_mlp_free (net);
   gsl_set_error_handler (old);
 }
 END_TEST
@@ -1600,20 +1513,13 @@ START_TEST (test_api_cnn_allocators)
   ASSERT_REFUSED (bp_cnn_workspace_alloc (0, net), GSL_EINVAL);
   ASSERT_REFUSED (bp_cnn_workspace_alloc (BB, NULL), GSL_EFAULT);
   bp_cnn_workspace_free (NULL);
-  /* "bp_cnn_trainer_alloc", "bp_cnn_trainer_free" */
-  ASSERT_REFUSED (bp_cnn_trainer_alloc (COUNT, BB, NULL), GSL_EFAULT);
-  ASSERT_REFUSED (bp_cnn_trainer_alloc (0, BB, net), GSL_EINVAL);
-  ASSERT_REFUSED (bp_cnn_trainer_alloc (COUNT, 0, net), GSL_EINVAL);
-  bp_cnn_trainer_free (NULL);
   reset_errors ();
-  void *ok[3] = { bp_cnn_alloc (NR, NCL, NC1, NC2, 0, N), bp_cnn_workspace_alloc (BB, net),
-                  bp_cnn_trainer_alloc (COUNT, BB, net) };
+  void *ok[2] = { bp_cnn_alloc (NR, NCL, NC1, NC2, 0, N), bp_cnn_workspace_alloc (BB, net) };
   ck_assert_int_eq (n_errors, 0);
-  for (int k = 0; k < 3; k++)
+  for (int k = 0; k < 2; k++)
     ck_assert_ptr_nonnull (ok[k]);
   bp_cnn_free (ok[0]);
   bp_cnn_workspace_free (ok[1]);
-  bp_cnn_trainer_free (ok[2]);
   bp_cnn_free (net);
   gsl_set_error_handler (old);
 }

@@ -1,6 +1,6 @@
 /* check_cnn.c -- suites bp_cnn_backward (every block and dL/dU of the
    chain, eqs. 17.5-17.8), bp_cnn_forward (17.1-17.4), bp_cnn_init (17.9),
-   bp_batch_flatten (16.7, 16.8) and bp_cnn_train_epoch;
+   bp_batch_flatten (16.7, 16.8) and the cnn row's training;
    derivations/17-cnn.md, 16-pooling.md.
    The gradients against bp_gradcheck's central differences (GSL) of
    bp_cnn_forward and its complex step of the whole chain in complex
@@ -20,7 +20,8 @@
 #include "verify/cnn_example.h"
 #include "backprop/bp_activation.h"
 #include "backprop/bp_cnn.h"
-#include "backprop/bp_cnn_train.h"
+#include "backprop/bp_net.h"
+#include "backprop/bp_train.h"
 #include "backprop/bp_complex_step.h"
 #include "backprop/bp_conv.h"
 #include "backprop/bp_cross_entropy.h"
@@ -830,26 +831,36 @@ squares (gsl_rng *rng, size_t count)
   return d;
 }
 
+/* The cnn row (bp_net_cnn) of C1 = 2, C2 = 3, no hidden layer, for d. */
+static bp_net *
+cnn_net (const bp_dataset *d)
+{
+  const bp_net_shape s = { .rows = d->rows, .cols = d->cols, .n = d->n_classes,
+                           .act = BP_RELU, .C1 = 2, .C2 = 3 };
+  bp_net *net = bp_net_alloc (bp_net_cnn, &s);
+  ck_assert_ptr_nonnull (net);
+  return net;
+}
+
 /* epochs of SGD from He's initialisation with seed: the trained network,
    each epoch's mean loss into losses */
-static bp_cnn *
+static bp_net *
 train (const bp_dataset *d, size_t epochs, unsigned long seed, double *losses)
 {
-  bp_sgd_params p;
-  bp_cnn_sgd_params_default (&p);
+  bp_sgd_params p = bp_net_cnn->defaults;
   p.batch = 8;
   p.epochs = epochs;
   p.lr = 0.05;
-  bp_cnn *net = bp_cnn_alloc (d->rows, d->cols, 2, 3, 0, d->n_classes);
+  bp_net *net = cnn_net (d);
   gsl_rng *rng = gsl_rng_alloc (gsl_rng_mt19937);
   gsl_rng_set (rng, seed);
-  ck_assert_int_eq (bp_cnn_init (net, rng), GSL_SUCCESS);
-  bp_cnn_trainer *t = bp_cnn_trainer_alloc (d->count, p.batch, net);
+  ck_assert_int_eq (bp_net_init (net, rng), GSL_SUCCESS);
+  bp_net_trainer *t = bp_net_trainer_alloc (net, d->count, p.batch);
   ck_assert_ptr_nonnull (t);
   for (size_t e = 0; e < epochs; e++)
-    ck_assert_int_eq (bp_cnn_train_epoch (d, &p, e, rng, t, NULL, NULL, net, &losses[e]),
+    ck_assert_int_eq (bp_net_train_epoch (d, &p, e, rng, t, NULL, NULL, net, &losses[e]),
                       GSL_SUCCESS);
-  bp_cnn_trainer_free (t);
+  bp_net_trainer_free (t);
   gsl_rng_free (rng);
   return net;
 }
@@ -861,30 +872,30 @@ START_TEST (test_cnn_train_lowers_loss)
   enum { EPOCHS = 6 };
   double losses[EPOCHS], again[EPOCHS], before, after, accuracy;
   /* the loss of the initial network, by the evaluation */
-  bp_cnn *init = bp_cnn_alloc (8, 8, 2, 3, 0, 3);
+  bp_net *init = cnn_net (&d);
   gsl_rng *r0 = gsl_rng_alloc (gsl_rng_mt19937);
   gsl_rng_set (r0, 42);
-  bp_cnn_init (init, r0);
-  bp_cnn_workspace *ws = bp_cnn_workspace_alloc (16, init);
-  ck_assert_int_eq (bp_cnn_evaluate (&d, init, ws, NULL, NULL, &before), GSL_SUCCESS);
-  bp_cnn *net = train (&d, EPOCHS, 42, losses);
-  ck_assert_int_eq (bp_cnn_evaluate (&d, net, ws, NULL, &accuracy, &after), GSL_SUCCESS);
+  bp_net_init (init, r0);
+  bp_net_workspace *ws = bp_net_workspace_alloc (init, 16);
+  ck_assert_int_eq (bp_net_evaluate (&d, init, ws, NULL, NULL, &before), GSL_SUCCESS);
+  bp_net *net = train (&d, EPOCHS, 42, losses);
+  ck_assert_int_eq (bp_net_evaluate (&d, net, ws, NULL, &accuracy, &after), GSL_SUCCESS);
   ck_assert_msg (after < 0.5 * before && losses[EPOCHS - 1] < losses[0],
                  "loss %.6g before, %.6g after; epochs' %.6g ... %.6g", before, after,
                  losses[0], losses[EPOCHS - 1]);
   ck_assert_msg (accuracy >= 0.9, "accuracy %.3f", accuracy);
   /* the same seed: the same bits */
-  bp_cnn *net2 = train (&d, EPOCHS, 42, again);
-  ck_assert_int_eq (nets_equal (net, net2), 1);
+  bp_net *net2 = train (&d, EPOCHS, 42, again);
+  ck_assert (gsl_vector_equal (net->theta, net2->theta));
   ck_assert_int_eq (memcmp (losses, again, sizeof losses), 0);
-  bp_cnn_free (net2);
+  bp_net_free (net2);
   /* another seed, another network (the seed is used) */
   net2 = train (&d, 1, 43, again);
-  ck_assert_int_eq (nets_equal (net, net2), 0);
-  bp_cnn_free (net2);
-  bp_cnn_free (net);
-  bp_cnn_free (init);
-  bp_cnn_workspace_free (ws);
+  ck_assert (!gsl_vector_equal (net->theta, net2->theta));
+  bp_net_free (net2);
+  bp_net_free (net);
+  bp_net_free (init);
+  bp_net_workspace_free (ws);
   gsl_rng_free (r0);
   gsl_rng_free (rng);
   free (d.images);
@@ -892,79 +903,8 @@ START_TEST (test_cnn_train_lowers_loss)
 }
 END_TEST
 
-/* One epoch of one batch (count = B), momentum 0: each block must be
-   theta - eta (g + lambda theta) for the weights K1, K2, W3, W4 and
-   theta - eta g for the biases (bp_cnn_train.h), g = bp_cnn_backward's
-   gradient of the batch (bp_dataset_batch's U and T) and eta the
-   schedule's first rate.  The biases are set nonzero so that decaying
-   them would show.  The trainer shuffles the batch: the sums are taken
-   in another order, hence the 1e-12. */
-START_TEST (test_cnn_train_step)
-{
-  gsl_rng *rng = test_rng (6);
-  bp_dataset d = squares (rng, 7);
-  bp_sgd_params p;
-  bp_cnn_sgd_params_default (&p);
-  p.batch = d.count;
-  p.momentum = 0.0;
-  p.weight_decay = 0.1;
-  p.epochs = 1;
-  bp_cnn *net = bp_cnn_alloc (8, 8, 2, 3, 4, 3), *grad = bp_cnn_alloc (8, 8, 2, 3, 4, 3);
-  bp_cnn_init (net, rng);
-  bp_cnn_block b[BP_CNN_MAX_BLOCKS], g[BP_CNN_MAX_BLOCKS];
-  const size_t nb = bp_cnn_blocks (net, b);
-  bp_cnn_blocks (grad, g);
-  for (size_t k = 0; k < nb; k++)
-    if (b[k].v)
-      uniform_fill (rng, -0.5, 0.5, b[k].v->data, b[k].v->size);
-  /* the expected step */
-  size_t index[7];
-  for (size_t k = 0; k < d.count; k++)
-    index[k] = k;
-  gsl_matrix *U = gsl_matrix_alloc (d.count, 64), *T = gsl_matrix_alloc (d.count, 3);
-  ck_assert_int_eq (bp_dataset_batch (&d, index, U, T), GSL_SUCCESS);
-  bp_cnn_workspace *ws = bp_cnn_workspace_alloc (d.count, net);
-  ck_assert_int_eq (bp_cnn_backward (net, U, T, ws, grad, NULL, NULL), GSL_SUCCESS);
-  const double eta = bp_sgd_learning_rate (&p, 0, 1);
-  for (size_t k = 0; k < nb; k++)
-    {
-      gsl_vector_view x = b[k].M ? gsl_vector_view_array (b[k].M->data, b[k].M->size1
-                                                          * b[k].M->size2)
-                                 : gsl_vector_subvector (b[k].v, 0, b[k].v->size);
-      gsl_vector_view y = g[k].M ? gsl_vector_view_array (g[k].M->data, g[k].M->size1
-                                                          * g[k].M->size2)
-                                 : gsl_vector_subvector (g[k].v, 0, g[k].v->size);
-      if (b[k].M)   /* g + lambda theta */
-        gsl_blas_daxpy (p.weight_decay, &x.vector, &y.vector);
-      gsl_vector_scale (&y.vector, -eta);   /* the change */
-      gsl_vector_add (&y.vector, &x.vector);   /* the new theta */
-    }
-  /* the trainer's step */
-  bp_cnn_trainer *t = bp_cnn_trainer_alloc (d.count, d.count, net);
-  double loss;
-  ck_assert_int_eq (bp_cnn_train_epoch (&d, &p, 0, rng, t, NULL, NULL, net, &loss),
-                    GSL_SUCCESS);
-  for (size_t k = 0; k < nb; k++)
-    {
-      const size_t count = b[k].M ? b[k].M->size1 * b[k].M->size2 : b[k].v->size;
-      const double *got = b[k].M ? b[k].M->data : b[k].v->data;
-      const double *want = g[k].M ? g[k].M->data : g[k].v->data;
-      for (size_t e = 0; e < count; e++)
-        ck_assert_msg (fabs (got[e] - want[e]) <= 1e-12 * fmax (1.0, fabs (want[e])),
-                       "block %s, element %zu: trained %.17g, expected %.17g", b[k].name,
-                       e, got[e], want[e]);
-    }
-  bp_cnn_trainer_free (t);
-  bp_cnn_workspace_free (ws);
-  bp_cnn_free (net);
-  bp_cnn_free (grad);
-  gsl_matrix_free (U);
-  gsl_matrix_free (T);
-  gsl_rng_free (rng);
-  free (d.images);
-  free (d.labels);
-}
-END_TEST
+/* The step of the trainer on the cnn row (weights decayed, biases not)
+   is tests/check_net.c's test_trainer_is_eq_14_8, over every row. */
 
 static Suite *
 backward_suite (void)
@@ -1009,11 +949,10 @@ flatten_suite (void)
 static Suite *
 train_suite (void)
 {
-  Suite *s = suite_create ("bp_cnn_train_epoch");
+  Suite *s = suite_create ("bp_net_train_epoch of bp_net_cnn");
   TCase *tc = tcase_create ("tiny problem");
   tcase_set_timeout (tc, 300);
   tcase_add_test (tc, test_cnn_train_lowers_loss);
-  tcase_add_test (tc, test_cnn_train_step);
   suite_add_tcase (s, tc);
   return s;
 }

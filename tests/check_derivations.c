@@ -32,8 +32,10 @@
         is declared in a header of src/, and every test_ identifier is a
         START_TEST of some tests/NAME.c;
      6. every generated block (<!-- BEGIN GENERATED name --> ... END) holds
-        exactly what derivations/docgen.c computes now with the library,
-        and every block the generator writes is held by one document
+        its template (in the BEGIN marker, in the edition's language)
+        filled with what derivations/docgen.c computes now with the
+        library; the template uses every value of the block and names no
+        other; every block the generator writes is held by one document
         (fix: `make regen-derivations`);
      7. every derivations/NAME.md cited in an installed header exists, every
         "eq. (N.M)" cited there is a \tag{N.M} of the documents, and every
@@ -44,7 +46,8 @@
         Function: and Test: lines, the same equation tags and the same
         generated blocks, in the same order; each Russian document links
         to its English original.  Rules 1-6 hold for each edition alone;
-    10. the Russian pages are free of the listed calques of English syntax;
+    10. the Russian pages are free of the listed calques of English syntax,
+        and their generated blocks of English words;
     11. the index of each edition (a section of summary.md) names every
         equation (its anchor #eq-N.M) and every public function exactly
         once, and links to no equation that does not exist;
@@ -61,8 +64,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <check.h>
 #include "backprop.h"
+#include <gsl/gsl_complex_math.h>
+#include "backprop/bp_complex_step.h"
 #include "docgen.h"
 
 /* --- small tools ---------------------------------------------------- */
@@ -503,7 +509,7 @@ documents_free (documents *d)
 
 /* The editions: the English documents and their Russian translation, file
    for file (rule 9).  The loop tests run over both. */
-static const char *const editions[] = { "derivations", "derivations/ru" };  /* docgen_lang */
+static const char *const editions[] = { "derivations", "derivations/ru" };
 enum { N_EDITIONS = sizeof editions / sizeof editions[0] };
 
 static documents
@@ -803,17 +809,18 @@ START_TEST (test_generated_blocks_match)
   documents d = read_documents_in (editions[_i]);
   docgen_block *blocks;
   size_t n;
-  ck_assert_msg (docgen_generate_lang ((docgen_lang) _i, &blocks, &n) == 0,
+  ck_assert_msg (docgen_generate (&blocks, &n) == 0,
                  "the generator failed");
   size_t *uses = calloc (n, sizeof *uses);
   int bad = 0;
   for (size_t k = 0; k < d.paths.n; k++)
     {
       const char *text = d.texts[k];
-      size_t pos = 0, begin, end;
+      size_t pos = 0, tbegin, tend, begin, end;
       char name[128];
       int found;
-      while ((found = docgen_next_block (text, &pos, name, sizeof name, &begin, &end)) == 1)
+      while ((found = docgen_next_block (text, &pos, name, sizeof name, &tbegin, &tend,
+                                         &begin, &end)) == 1)
         {
           size_t i = 0;
           while (i < n && strcmp (blocks[i].name, name) != 0)
@@ -826,18 +833,27 @@ START_TEST (test_generated_blocks_match)
               continue;
             }
           uses[i]++;
+          char why[600];
+          char *fresh = docgen_fill (&blocks[i], text + tbegin, tend - tbegin, why, sizeof why);
+          if (fresh == NULL)
+            {
+              fprintf (stderr, "%s: %s\n", d.paths.s[k], why);
+              bad++;
+              continue;
+            }
           char *held_now = strndup (text + begin, end - begin);
-          const int agree = blocks_agree (held_now, blocks[i].text);
+          const int agree = blocks_agree (held_now, fresh);
           free (held_now);
           if (!agree)
             {
-              char *held = strndup (text + begin, end - begin), why[600];
-              first_difference (held, blocks[i].text, why, sizeof why);
+              char *held = strndup (text + begin, end - begin);
+              first_difference (held, fresh, why, sizeof why);
               fprintf (stderr, "%s: block '%s' is not what the library computes now "
                        "(run `make regen-derivations`): %s\n", d.paths.s[k], name, why);
               free (held);
               bad++;
             }
+          free (fresh);
         }
       if (found < 0)
         {
@@ -1279,6 +1295,52 @@ paper_09 (char *out, size_t size)   /* the whole chain (9.1)-(9.3) at W = 0, b =
 }
 
 static void
+paper_12 (char *out, size_t size)   /* layer 1's gradients by the steps of (12.3) */
+{
+  double W2[] = { 1, 2, 3, -1 }, dv[] = { 0.5, -0.5 }, z[] = { 1, -2 }, u[] = { 2, 1 };
+  double dh[2], dz[2], dW1[4];
+  gsl_matrix_view W2v = gsl_matrix_view_array (W2, 2, 2), dW1v = gsl_matrix_view_array (dW1, 2, 2);
+  gsl_vector_view dvv = gsl_vector_view_array (dv, 2), zv = gsl_vector_view_array (z, 2),
+                  uv = gsl_vector_view_array (u, 2), dhv = gsl_vector_view_array (dh, 2),
+                  dzv = gsl_vector_view_array (dz, 2);
+  ck_assert_int_eq (bp_linear_grad_input (&W2v.matrix, &dvv.vector, &dhv.vector), 0);
+  ck_assert_int_eq (bp_relu_backward (&zv.vector, &dhv.vector, &dzv.vector), 0);
+  ck_assert_int_eq (bp_linear_grad_weights (&dzv.vector, &uv.vector, &dW1v.matrix), 0);
+  char a[256], b[256], c[256];
+  latex_vector (&dhv.vector, a, sizeof a);
+  latex_vector (&dzv.vector, b, sizeof b);   /* dL/dz = dL/db1 */
+  latex_matrix (&dW1v.matrix, c, sizeof c);
+  snprintf (out, size, "%s\n%s\n%s", a, b, c);
+}
+
+static void
+paper_13 (char *out, size_t size)   /* a linear layer's complex step (13.2), h = 1/2 */
+{
+  const double W[] = { 1, 2, 0, -1, 0, 3 }, b[] = { 1, 1 }, h = 0.5;
+  gsl_matrix_complex *Wc = gsl_matrix_complex_alloc (2, 3);
+  gsl_vector_complex *bc = gsl_vector_complex_alloc (2), *uc = gsl_vector_complex_alloc (3);
+  gsl_vector_complex *vc = gsl_vector_complex_alloc (2);
+  ck_assert (Wc && bc && uc && vc);
+  for (size_t t = 0; t < 6; t++)
+    gsl_matrix_complex_set (Wc, t / 3, t % 3, gsl_complex_rect (W[t], 0.0));
+  for (size_t i = 0; i < 2; i++)
+    gsl_vector_complex_set (bc, i, gsl_complex_rect (b[i], 0.0));
+  for (size_t j = 0; j < 3; j++)   /* u = (1, 1, 1) + i h e_2 */
+    gsl_vector_complex_set (uc, j, gsl_complex_rect (1.0, j == 1 ? h : 0.0));
+  ck_assert_int_eq (bp_complex_linear (Wc, bc, uc, vc), 0);
+  gsl_vector_view re = gsl_vector_complex_real (vc), im = gsl_vector_complex_imag (vc);
+  gsl_vector_scale (&im.vector, 1.0 / h);
+  char a[256], c[256];
+  latex_vector (&re.vector, a, sizeof a);
+  latex_vector (&im.vector, c, sizeof c);
+  snprintf (out, size, "%s\n%s", a, c);
+  gsl_matrix_complex_free (Wc);
+  gsl_vector_complex_free (bc);
+  gsl_vector_complex_free (uc);
+  gsl_vector_complex_free (vc);
+}
+
+static void
 paper_14 (char *out, size_t size)   /* (14.2), (14.5), (14.6) for B = 2 at W = 0 */
 {
   double u[] = { 1, 0, 0, 2 }, t[] = { 1, 0, 0, 0, 0, 1 };
@@ -1357,6 +1419,8 @@ static const struct
   { "09-whole-chain.md", paper_09 },
   { "10-simplification-y-minus-labels.md", paper_10 },
   { "11-activations.md", paper_11 },
+  { "12-two-layer-network.md", paper_12 },
+  { "13-complex-step.md", paper_13 },
   { "14-mini-batch.md", paper_14 },
   { "15-convolution.md", paper_15 },
   { "16-pooling.md", paper_16 },
@@ -1461,9 +1525,9 @@ skeleton (const char *text)
       snprintf (item, sizeof item, "tag %.*s", (int) (e - p - 5), p + 5);
       strset_add (&sk, item);
     }
-  size_t pos = 0, begin, end;
+  size_t pos = 0, tbegin, tend, begin, end;
   char name[128];
-  while (docgen_next_block (text, &pos, name, sizeof name, &begin, &end) == 1)
+  while (docgen_next_block (text, &pos, name, sizeof name, &tbegin, &tend, &begin, &end) == 1)
     {
       snprintf (item, sizeof item, "block %s", name);
       strset_add (&sk, item);
@@ -1605,6 +1669,72 @@ START_TEST (test_russian_has_no_calques)
 }
 END_TEST
 
+/* English words of the generated blocks' labels and sentences: a Russian
+   block (its template and its text, code listings aside) has none. */
+static const char *const english[] = {
+  "the", "of", "by", "with", "and", "from", "each", "every", "row", "column",
+  "channel", "image", "partials", "fail", "failed", "checked", "largest", "difference",
+  "below", "same", "yes", "route", "forward", "backward", "above", "example", "again",
+  "moved", "ties", "kinks", "pooling", "average", "mean", "those", "exactly", "equals",
+  "symmetric", "analytic", "result", "function", "seed", "hand",
+};
+
+/* Is the word w (or W capitalised) at p, not inside an identifier? */
+static int
+word_at (const char *text, const char *p, const char *w)
+{
+  const size_t n = strlen (w);
+  return (strncmp (p, w, n) == 0
+          || (toupper ((unsigned char) *p) == *p && strncasecmp (p, w, n) == 0
+              && strncmp (p + 1, w + 1, n - 1) == 0))
+         && (p == text || !(isalnum ((unsigned char) p[-1]) || p[-1] == '_'))
+         && !(isalnum ((unsigned char) p[n]) || p[n] == '_');
+}
+
+START_TEST (test_russian_blocks_are_russian)
+{
+  documents ru = read_documents_in (editions[1]);
+  int bad = 0;
+  for (size_t k = 0; k < ru.paths.n; k++)
+    {
+      const char *text = ru.texts[k];
+      size_t pos = 0, tbegin, tend, begin, end;
+      char name[128];
+      while (docgen_next_block (text, &pos, name, sizeof name, &tbegin, &tend, &begin, &end)
+             == 1)
+        {
+          const size_t len = strlen (name);
+          if (len > 5 && strcmp (name + len - 5, "-code") == 0)
+            continue;
+          /* the template and the text, without the {keys} of the template */
+          const size_t from = tend > tbegin ? tbegin : begin;
+          for (const char *p = text + from; p < text + end; p++)
+            {
+              if (*p == '{')
+                {
+                  const char *q = p + 1;
+                  while (q < text + end && (isalnum ((unsigned char) *q) || *q == '.'
+                                            || *q == '_'))
+                    q++;
+                  if (q < text + end && (*q == '}' || *q == '?'))
+                    p = q;
+                }
+              for (size_t w = 0; w < sizeof english / sizeof english[0]; w++)
+                if (word_at (text, p, english[w]))
+                  {
+                    fprintf (stderr, "%s: block '%s' has the English word \"%s\"\n",
+                             ru.paths.s[k], name, english[w]);
+                    bad++;
+                  }
+            }
+        }
+    }
+  documents_free (&ru);
+  ck_assert_msg (bad == 0, "%d English word(s) in the Russian edition's generated blocks "
+                 "(see above)", bad);
+}
+END_TEST
+
 static Suite *
 derivations_suite (void)
 {
@@ -1621,6 +1751,7 @@ derivations_suite (void)
   tcase_add_test (tc, test_manual_documents_every_public_function);
   tcase_add_test (tc, test_editions_agree);
   tcase_add_test (tc, test_russian_has_no_calques);
+  tcase_add_test (tc, test_russian_blocks_are_russian);
   tcase_add_loop_test (tc, test_index_names_each_once, 0, N_EDITIONS);
   tcase_add_test (tc, test_paper_answers_are_the_library_s);
   suite_add_tcase (s, tc);

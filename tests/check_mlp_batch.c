@@ -1,5 +1,5 @@
 /* check_mlp_batch.c -- suites for the two-layer network on a mini-batch
-   (bp_mlp_batch.h) and its training (bp_mlp_train.h),
+   (bp_mlp_batch.h) and its training (the mlp row of bp_net.h, bp_train.h),
    derivations/12-two-layer-network.md: each batch function against the
    single-example function it stacks (bp_activation_forward/_backward,
    bp_mlp_forward, bp_mlp_backward, row by row, the mean over the batch),
@@ -488,7 +488,27 @@ mlp_init_suite (void)
   return s;
 }
 
-/* --- bp_mlp_train_epoch ------------------------------------------------- */
+/* --- the mlp row's training (bp_net_mlp, bp_train.h) ------------------ */
+
+/* The mlp row for images of rows x cols, H units, n classes, zero. */
+static bp_net *
+mlp_net (size_t rows, size_t cols, size_t H, size_t n, bp_activation act)
+{
+  const bp_net_shape s = { .rows = rows, .cols = cols, .n = n, .n_hidden = 1,
+                           .hidden = { H }, .act = act };
+  bp_net *net = bp_net_alloc (bp_net_mlp, &s);
+  ck_assert_ptr_nonnull (net);
+  return net;
+}
+
+/* Its blocks as the bp_mlp of slide 12: views, nothing allocated. */
+static bp_mlp
+mlp_view (bp_net *net)
+{
+  return (bp_mlp) { net->shape.rows * net->shape.cols, net->shape.hidden[0], net->shape.n,
+                    net->shape.act, &net->theta_M[0].matrix, &net->theta_v[1].vector,
+                    &net->theta_M[2].matrix, &net->theta_v[3].vector };
+}
 
 START_TEST (test_mlp_train_step_is_mean_gradient)
 {
@@ -502,8 +522,9 @@ START_TEST (test_mlp_train_step_is_mean_gradient)
   const bp_activation act = (bp_activation) (_i % 3);
   const double lambda = _i >= 3 ? 0.01 : 0.0;
   bp_dataset d = test_tiny_dataset (rng, count);
-  bp_mlp *net = bp_mlp_alloc (m, H, n, act), *net0 = bp_mlp_alloc (m, H, n, act);
-  bp_mlp_init (net, rng);
+  bp_net *row = mlp_net (4, 5, H, n, act);
+  bp_mlp view = mlp_view (row), *net = &view, *net0 = bp_mlp_alloc (m, H, n, act);
+  bp_net_init (row, rng);
   for (size_t j = 0; j < H; j++)
     gsl_vector_set (net->b1, j, gsl_ran_gaussian (rng, 0.1));
   gsl_matrix_memcpy (net0->W1, net->W1);
@@ -512,9 +533,9 @@ START_TEST (test_mlp_train_step_is_mean_gradient)
   gsl_vector_memcpy (net0->b2, net->b2);
 
   bp_sgd_params p = { count, 0.3, _i % 2 ? 0.9 : 0.0, lambda, 1 };
-  bp_mlp_trainer *t = bp_mlp_trainer_alloc (count, count, net);
+  bp_net_trainer *t = bp_net_trainer_alloc (row, count, count);
   double loss;
-  ck_assert_int_eq (bp_mlp_train_epoch (&d, &p, 0, rng, t, NULL, NULL, net, &loss),
+  ck_assert_int_eq (bp_net_train_epoch (&d, &p, 0, rng, t, NULL, NULL, row, &loss),
                     GSL_SUCCESS);
 
   bp_mlp *g = bp_mlp_alloc (m, H, n, act), *sum = bp_mlp_alloc (m, H, n, act);
@@ -553,9 +574,9 @@ START_TEST (test_mlp_train_step_is_mean_gradient)
                                - (net0->b2->data[j] - 0.3 * sum->b2->data[j] / count)), 1e-14);
   ck_assert_double_le (fabs (loss - sumL / count), 1e-13);
 
-  bp_mlp_trainer_free (t);
+  bp_net_trainer_free (t);
   bp_dataset_free (&d);
-  bp_mlp_free (net);
+  bp_net_free (row);
   bp_mlp_free (net0);
   bp_mlp_free (g);
   bp_mlp_free (sum);
@@ -579,26 +600,25 @@ START_TEST (test_mlp_train_subset_learns)
   bp_dataset train, test;
   test_load_subset ("train", &train);
   test_load_subset ("t10k", &test);
-  bp_sgd_params p;
-  bp_mlp_sgd_params_default (&p);
+  bp_sgd_params p = bp_net_mlp->defaults;
   p.epochs = 8;
-  bp_mlp *net = bp_mlp_alloc (784, 32, 10, act);
+  bp_net *net = mlp_net (28, 28, 32, 10, act);
   gsl_rng *rng = gsl_rng_alloc (gsl_rng_mt19937);
   gsl_rng_set (rng, 1);
-  bp_mlp_init (net, rng);
-  bp_mlp_trainer *t = bp_mlp_trainer_alloc (train.count, p.batch, net);
+  bp_net_init (net, rng);
+  bp_net_trainer *t = bp_net_trainer_alloc (net, train.count, p.batch);
   double losses[8], accuracy, chance_acc;
-  ck_assert_int_eq (bp_mlp_evaluate (&test, net, t->ws, NULL, &chance_acc, NULL), GSL_SUCCESS);
+  ck_assert_int_eq (bp_net_evaluate (&test, net, t->ws, NULL, &chance_acc, NULL), GSL_SUCCESS);
   for (size_t e = 0; e < 8; e++)
-    ck_assert_int_eq (bp_mlp_train_epoch (&train, &p, e, rng, t, NULL, NULL, net, &losses[e]),
+    ck_assert_int_eq (bp_net_train_epoch (&train, &p, e, rng, t, NULL, NULL, net, &losses[e]),
                       GSL_SUCCESS);
-  ck_assert_int_eq (bp_mlp_evaluate (&test, net, t->ws, NULL, &accuracy, NULL), GSL_SUCCESS);
+  ck_assert_int_eq (bp_net_evaluate (&test, net, t->ws, NULL, &accuracy, NULL), GSL_SUCCESS);
   ck_assert_msg (accuracy >= 0.5, "%s: test accuracy %.3f after 8 epochs (%.3f before)",
                  bp_activation_name (act), accuracy, chance_acc);
   ck_assert_msg (losses[7] < 0.75 * losses[0], "training loss %.4f -> %.4f",
                  losses[0], losses[7]);
-  bp_mlp_trainer_free (t);
-  bp_mlp_free (net);
+  bp_net_trainer_free (t);
+  bp_net_free (net);
   gsl_rng_free (rng);
   bp_dataset_free (&train);
   bp_dataset_free (&test);
@@ -609,25 +629,25 @@ START_TEST (test_mlp_train_bad_sizes)
 {
   gsl_rng *rng = test_rng (0);
   bp_dataset d = test_tiny_dataset (rng, 5);
-  bp_sgd_params p;
-  bp_mlp_sgd_params_default (&p);
-  bp_mlp *net = bp_mlp_alloc (20, 4, 3, BP_TANH), *other = bp_mlp_alloc (19, 4, 3, BP_TANH);
-  bp_mlp_trainer *t = bp_mlp_trainer_alloc (5, 2, net), *t6 = bp_mlp_trainer_alloc (6, 2, net);
-  bp_mlp_trainer *t_other = bp_mlp_trainer_alloc (5, 2, other);
+  bp_sgd_params p = bp_net_mlp->defaults;
+  /* other: 5 hidden units where the trainer's network has 4 */
+  bp_net *net = mlp_net (4, 5, 4, 3, BP_TANH), *other = mlp_net (4, 5, 5, 3, BP_TANH);
+  bp_net_trainer *t = bp_net_trainer_alloc (net, 5, 2), *t6 = bp_net_trainer_alloc (net, 6, 2);
+  bp_net_trainer *t_other = bp_net_trainer_alloc (other, 5, 2);
   gsl_error_handler_t *old = gsl_set_error_handler_off ();
-  ck_assert_int_eq (bp_mlp_train_epoch (&d, &p, 0, rng, t, NULL, NULL, other, NULL),
+  ck_assert_int_eq (bp_net_train_epoch (&d, &p, 0, rng, t, NULL, NULL, other, NULL),
                     GSL_EBADLEN);
-  ck_assert_int_eq (bp_mlp_train_epoch (&d, &p, 0, rng, t6, NULL, NULL, net, NULL),
+  ck_assert_int_eq (bp_net_train_epoch (&d, &p, 0, rng, t6, NULL, NULL, net, NULL),
                     GSL_EBADLEN);
-  ck_assert_int_eq (bp_mlp_evaluate (&d, net, t_other->ws, NULL, NULL, NULL), GSL_EBADLEN);
-  ck_assert_int_eq (bp_mlp_evaluate (&d, other, t->ws, NULL, NULL, NULL), GSL_EBADLEN);
-  ck_assert_ptr_null (bp_mlp_trainer_alloc (0, 2, net));
+  ck_assert_int_eq (bp_net_evaluate (&d, net, t_other->ws, NULL, NULL, NULL), GSL_EBADLEN);
+  ck_assert_int_eq (bp_net_evaluate (&d, other, t->ws, NULL, NULL, NULL), GSL_EBADLEN);
+  ck_assert_ptr_null (bp_net_trainer_alloc (net, 0, 2));
   gsl_set_error_handler (old);
-  bp_mlp_trainer_free (t);
-  bp_mlp_trainer_free (t6);
-  bp_mlp_trainer_free (t_other);
-  bp_mlp_free (net);
-  bp_mlp_free (other);
+  bp_net_trainer_free (t);
+  bp_net_trainer_free (t6);
+  bp_net_trainer_free (t_other);
+  bp_net_free (net);
+  bp_net_free (other);
   bp_dataset_free (&d);
   gsl_rng_free (rng);
 }
@@ -636,7 +656,7 @@ END_TEST
 static Suite *
 mlp_train_suite (void)
 {
-  Suite *s = suite_create ("bp_mlp_train_epoch");
+  Suite *s = suite_create ("bp_net_train_epoch of bp_net_mlp");
   TCase *tc = tcase_create ("epochs");
   tcase_set_timeout (tc, 120);
   tcase_add_loop_test (tc, test_mlp_train_step_is_mean_gradient, 0, 6);
@@ -646,7 +666,7 @@ mlp_train_suite (void)
   return s;
 }
 
-/* --- bp_mlp_evaluate ---------------------------------------------------- */
+/* --- bp_net_evaluate of bp_net_mlp ------------------------------------- */
 
 START_TEST (test_mlp_evaluate_by_examples)
 {
@@ -654,18 +674,19 @@ START_TEST (test_mlp_evaluate_by_examples)
      example, with batches of 4 over 11 examples (a partial last batch) */
   gsl_rng *rng = test_rng (5);
   bp_dataset d = test_tiny_dataset (rng, 11);
-  bp_mlp *net = bp_mlp_alloc (20, 6, 3, BP_SIGMOID);
-  bp_mlp_init (net, rng);
+  bp_net *row = mlp_net (4, 5, 6, 3, BP_SIGMOID);
+  bp_mlp view = mlp_view (row), *net = &view;
+  bp_net_init (row, rng);
   for (size_t j = 0; j < 3; j++)
     gsl_vector_set (net->b2, j, gsl_ran_gaussian (rng, 1.0));
-  bp_mlp_batch_workspace *ws = bp_mlp_batch_workspace_alloc (4, 20, 6, 3);
+  bp_net_workspace *ws = bp_net_workspace_alloc (row, 4);
   bp_mlp_workspace *w1 = bp_mlp_workspace_alloc (20, 6, 3);
   gsl_matrix_ulong *C = gsl_matrix_ulong_alloc (3, 3), *C1 = gsl_matrix_ulong_calloc (3, 3);
   gsl_matrix *x = gsl_matrix_alloc (4, 5);
   gsl_vector *labels = gsl_vector_alloc (3);
   double accuracy, loss, L = 0.0;
   size_t right = 0;
-  ck_assert_int_eq (bp_mlp_evaluate (&d, net, ws, C, &accuracy, &loss), GSL_SUCCESS);
+  ck_assert_int_eq (bp_net_evaluate (&d, row, ws, C, &accuracy, &loss), GSL_SUCCESS);
   for (size_t k = 0; k < 11; k++)
     {
       for (size_t j = 0; j < 20; j++)
@@ -684,8 +705,8 @@ START_TEST (test_mlp_evaluate_by_examples)
   gsl_matrix_free (x);
   gsl_vector_free (labels);
   bp_mlp_workspace_free (w1);
-  bp_mlp_batch_workspace_free (ws);
-  bp_mlp_free (net);
+  bp_net_workspace_free (ws);
+  bp_net_free (row);
   bp_dataset_free (&d);
   gsl_rng_free (rng);
 }
@@ -694,7 +715,7 @@ END_TEST
 static Suite *
 mlp_evaluate_suite (void)
 {
-  Suite *s = suite_create ("bp_mlp_evaluate");
+  Suite *s = suite_create ("bp_net_evaluate of bp_net_mlp");
   TCase *tc = tcase_create ("accuracy");
   tcase_add_test (tc, test_mlp_evaluate_by_examples);
   suite_add_tcase (s, tc);

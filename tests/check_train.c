@@ -1,5 +1,6 @@
 /* check_train.c -- suites bp_sgd_learning_rate, bp_sgd_update,
-   bp_train_epoch and bp_evaluate: one SGD step equals the mean of the
+   bp_net_train_epoch and bp_net_evaluate of the one-layer row
+   (bp_net_linear): one SGD step equals the mean of the
    single-example gradients of bp_model_backward; a few epochs on the
    Fashion-MNIST subset of tests/data lift the test accuracy far above
    chance, deterministically for a seed. */
@@ -16,8 +17,7 @@
 START_TEST (test_learning_rate_cosine)
 {
   /* eta_0 (1 + cos(pi t/T)) / 2: eta_0 at 0, eta_0/2 at T/2, 0 at T */
-  bp_sgd_params p;
-  bp_sgd_params_default (&p);
+  bp_sgd_params p = bp_net_linear->defaults;
   p.lr = 0.4;
   ck_assert_double_eq (bp_sgd_learning_rate (&p, 0, 100), 0.4);
   ck_assert_double_eq_tol (bp_sgd_learning_rate (&p, 50, 100), 0.2, 1e-15);
@@ -31,8 +31,7 @@ START_TEST (test_learning_rate_clamped)
 {
   /* Past the schedule's end (t > T) the rate stays 0: cos(pi t/T) would
      rise again, to eta_0 at t = 2T (it did) */
-  bp_sgd_params p;
-  bp_sgd_params_default (&p);
+  bp_sgd_params p = bp_net_linear->defaults;
   p.lr = 0.4;
   ck_assert_double_eq_tol (bp_sgd_learning_rate (&p, 101, 100), 0.0, 1e-15);
   ck_assert_double_eq_tol (bp_sgd_learning_rate (&p, 150, 100), 0.0, 1e-15);
@@ -103,7 +102,7 @@ sgd_suite (void)
   return s;
 }
 
-/* --- bp_train_epoch ----------------------------------------------------- */
+/* --- bp_net_train_epoch ------------------------------------------------- */
 
 START_TEST (test_train_step_is_mean_gradient)
 {
@@ -117,8 +116,9 @@ START_TEST (test_train_step_is_mean_gradient)
   gsl_rng *rng = test_rng (_i);
   const size_t count = 7;
   bp_dataset d = test_tiny_dataset (rng, count);
-  gsl_matrix *W = gsl_matrix_alloc (3, 20), *W0 = gsl_matrix_alloc (3, 20);
-  gsl_vector *b = gsl_vector_alloc (3), *b0 = gsl_vector_alloc (3);
+  gsl_matrix *W, *W0 = gsl_matrix_alloc (3, 20);
+  gsl_vector *b, *b0 = gsl_vector_alloc (3);
+  bp_net *net = test_linear_net (&d, &W, &b);
   for (size_t k = 0; k < 60; k++)
     W->data[k] = gsl_rng_uniform (rng) - 0.5;
   for (size_t k = 0; k < 3; k++)
@@ -128,9 +128,9 @@ START_TEST (test_train_step_is_mean_gradient)
 
   const double lambda = _i >= 2 ? 0.1 : 0.0;
   bp_sgd_params p = { count, 0.3, _i % 2 ? 0.9 : 0.0, lambda, 1 };
-  bp_trainer *t = bp_trainer_alloc (count, count, 3, 20);
+  bp_net_trainer *t = bp_net_trainer_alloc (net, count, count);
   double loss;
-  ck_assert_int_eq (bp_train_epoch (&d, &p, 0, rng, t, NULL, NULL, W, b, &loss),
+  ck_assert_int_eq (bp_net_train_epoch (&d, &p, 0, rng, t, NULL, NULL, net, &loss),
                     GSL_SUCCESS);
 
   gsl_matrix *x = gsl_matrix_alloc (4, 5), *dW = gsl_matrix_alloc (3, 20);
@@ -160,15 +160,14 @@ START_TEST (test_train_step_is_mean_gradient)
   /* the epoch's loss is the mean loss before the update */
   ck_assert_double_le (fabs (loss - sumL / count), 1e-13);
 
-  bp_trainer_free (t);
+  bp_net_trainer_free (t);
+  bp_net_free (net);
   bp_dataset_free (&d);
-  gsl_matrix_free (W);
   gsl_matrix_free (W0);
   gsl_matrix_free (x);
   gsl_matrix_free (dW);
   gsl_matrix_free (dx);
   gsl_matrix_free (sumW);
-  gsl_vector_free (b);
   gsl_vector_free (b0);
   gsl_vector_free (labels);
   gsl_vector_free (db);
@@ -185,23 +184,23 @@ train_subset (unsigned long seed, size_t epochs, double *losses, gsl_matrix **Wo
   bp_dataset train, test;
   test_load_subset ("train", &train);
   test_load_subset ("t10k", &test);
-  bp_sgd_params p;
-  bp_sgd_params_default (&p);
+  bp_sgd_params p = bp_net_linear->defaults;
   p.epochs = epochs;
-  gsl_matrix *W = gsl_matrix_calloc (10, 784);
-  gsl_vector *b = gsl_vector_calloc (10);
-  bp_trainer *t = bp_trainer_alloc (train.count, p.batch, 10, 784);
+  gsl_matrix *W;
+  bp_net *net = test_linear_net (&train, &W, NULL);
+  bp_net_trainer *t = bp_net_trainer_alloc (net, train.count, p.batch);
   gsl_rng *rng = gsl_rng_alloc (gsl_rng_mt19937);
   gsl_rng_set (rng, seed);
   for (size_t e = 0; e < epochs; e++)
-    ck_assert_int_eq (bp_train_epoch (&train, &p, e, rng, t, NULL, NULL, W, b, &losses[e]),
-                      GSL_SUCCESS);
+    ck_assert_int_eq (bp_net_train_epoch (&train, &p, e, rng, t, NULL, NULL, net,
+                                          &losses[e]), GSL_SUCCESS);
   double accuracy;
-  ck_assert_int_eq (bp_evaluate (&test, W, b, t->ws, NULL, &accuracy, NULL), GSL_SUCCESS);
-  *Wout = W;
-  gsl_vector_free (b);
+  ck_assert_int_eq (bp_net_evaluate (&test, net, t->ws, NULL, &accuracy, NULL), GSL_SUCCESS);
+  *Wout = gsl_matrix_alloc (W->size1, W->size2);
+  gsl_matrix_memcpy (*Wout, W);
   gsl_rng_free (rng);
-  bp_trainer_free (t);
+  bp_net_trainer_free (t);
+  bp_net_free (net);
   bp_dataset_free (&train);
   bp_dataset_free (&test);
   return accuracy;
@@ -244,18 +243,26 @@ START_TEST (test_train_bad_sizes)
 {
   gsl_rng *rng = test_rng (0);
   bp_dataset d = test_tiny_dataset (rng, 5);
-  bp_sgd_params p;
-  bp_sgd_params_default (&p);
-  bp_trainer *t = bp_trainer_alloc (5, 2, 3, 20);
-  gsl_matrix *W = gsl_matrix_calloc (3, 19);
-  gsl_vector *b = gsl_vector_calloc (3);
+  bp_sgd_params p = bp_net_linear->defaults;
+  /* a network of 4 x 4 images (16 inputs) for the data's 4 x 5 */
+  const bp_net_shape s16 = { .rows = 4, .cols = 4, .n = 3 };
+  bp_net *net = bp_net_alloc (bp_net_linear, &s16), *fits = test_linear_net (&d, NULL, NULL);
+  bp_net_trainer *t = bp_net_trainer_alloc (net, 5, 2), *t6 = bp_net_trainer_alloc (fits, 6, 2);
   gsl_error_handler_t *old = gsl_set_error_handler_off ();
-  ck_assert_int_eq (bp_train_epoch (&d, &p, 0, rng, t, NULL, NULL, W, b, NULL), GSL_EBADLEN);
-  ck_assert_ptr_null (bp_trainer_alloc (0, 2, 3, 20));
+  ck_assert_int_eq (bp_net_train_epoch (&d, &p, 0, rng, t, NULL, NULL, net, NULL),
+                    GSL_EBADLEN);
+  /* a trainer made for 6 examples, or for another network */
+  ck_assert_int_eq (bp_net_train_epoch (&d, &p, 0, rng, t6, NULL, NULL, fits, NULL),
+                    GSL_EBADLEN);
+  ck_assert_int_eq (bp_net_evaluate (&d, net, t->ws, NULL, NULL, NULL), GSL_EBADLEN);
+  ck_assert_int_eq (bp_net_evaluate (&d, fits, t->ws, NULL, NULL, NULL), GSL_EBADLEN);
+  ck_assert_ptr_null (bp_net_trainer_alloc (fits, 0, 2));
+  ck_assert_ptr_null (bp_net_trainer_alloc (fits, 5, 0));
   gsl_set_error_handler (old);
-  gsl_matrix_free (W);
-  gsl_vector_free (b);
-  bp_trainer_free (t);
+  bp_net_trainer_free (t);
+  bp_net_trainer_free (t6);
+  bp_net_free (net);
+  bp_net_free (fits);
   bp_dataset_free (&d);
   gsl_rng_free (rng);
 }
@@ -264,7 +271,7 @@ END_TEST
 static Suite *
 train_suite (void)
 {
-  Suite *s = suite_create ("bp_train_epoch");
+  Suite *s = suite_create ("bp_net_train_epoch");
   TCase *tc = tcase_create ("epochs");
   tcase_set_timeout (tc, 120);
   tcase_add_loop_test (tc, test_train_step_is_mean_gradient, 0, 4);
@@ -275,7 +282,7 @@ train_suite (void)
   return s;
 }
 
-/* --- bp_evaluate -------------------------------------------------------- */
+/* --- bp_net_evaluate ---------------------------------------------------- */
 
 START_TEST (test_evaluate_constant_classifier)
 {
@@ -285,13 +292,13 @@ START_TEST (test_evaluate_constant_classifier)
      = log(2 + e) - 1[label = 1] */
   gsl_rng *rng = test_rng (3);
   bp_dataset d = test_tiny_dataset (rng, 11);
-  gsl_matrix *W = gsl_matrix_calloc (3, 20);
-  gsl_vector *b = gsl_vector_calloc (3);
+  gsl_vector *b;
+  bp_net *net = test_linear_net (&d, NULL, &b);
   gsl_vector_set (b, 1, 1.0);
-  bp_batch_workspace *ws = bp_batch_workspace_alloc (4, 3, 20);
+  bp_net_workspace *ws = bp_net_workspace_alloc (net, 4);
   gsl_matrix_ulong *C = gsl_matrix_ulong_alloc (3, 3);
   double accuracy, loss;
-  ck_assert_int_eq (bp_evaluate (&d, W, b, ws, C, &accuracy, &loss), GSL_SUCCESS);
+  ck_assert_int_eq (bp_net_evaluate (&d, net, ws, C, &accuracy, &loss), GSL_SUCCESS);
   size_t count[3] = { 0 };
   double L = 0.0;
   const double lse = log (2.0 + exp (1.0));
@@ -306,9 +313,8 @@ START_TEST (test_evaluate_constant_classifier)
   ck_assert_double_eq_tol (accuracy, count[1] / 11.0, 1e-15);
   ck_assert_double_eq_tol (loss, L / 11, 1e-14);
   gsl_matrix_ulong_free (C);
-  bp_batch_workspace_free (ws);
-  gsl_matrix_free (W);
-  gsl_vector_free (b);
+  bp_net_workspace_free (ws);
+  bp_net_free (net);
   bp_dataset_free (&d);
   gsl_rng_free (rng);
 }
@@ -317,7 +323,7 @@ END_TEST
 static Suite *
 evaluate_suite (void)
 {
-  Suite *s = suite_create ("bp_evaluate");
+  Suite *s = suite_create ("bp_net_evaluate");
   TCase *tc = tcase_create ("accuracy");
   tcase_add_test (tc, test_evaluate_constant_classifier);
   suite_add_tcase (s, tc);

@@ -1,8 +1,8 @@
-/* check_trainer.c -- the shared training loop (src/lib/train/loop.c) and
-   what bp_train.h promises of it beyond one step: the schedule's step
-   count over a multi-step epoch, a run's divergence returned (not
-   aborted) under GSL's default handler, the trainers' allocation refusing
-   a count whose order overflows, and the spreads of bp_mlp_randomize and
+/* check_trainer.c -- the one trainer (src/lib/train/train.c) and what
+   bp_train.h promises of it beyond one step: the schedule's step count
+   over a multi-step epoch, a run's divergence returned (not aborted)
+   under GSL's default handler, the trainer's allocation refusing a count
+   whose order overflows, and the spreads of bp_mlp_randomize and
    bp_mlp_init.  derivations/14-mini-batch.md, derivations/12-two-layer-network.md */
 #include <config.h>
 #include <math.h>
@@ -26,8 +26,9 @@ START_TEST (test_schedule_over_multi_step_epochs)
   enum { n = 3, m = 20, count = 8, B = 2, epochs = 2 };
   gsl_rng *rng = test_rng (1);
   bp_dataset d = test_tiny_dataset (rng, count);
-  gsl_matrix *W = gsl_matrix_alloc (n, m), *Wr = gsl_matrix_alloc (n, m);
-  gsl_vector *b = gsl_vector_alloc (n), *br = gsl_vector_alloc (n);
+  gsl_matrix *W, *Wr = gsl_matrix_alloc (n, m);
+  gsl_vector *b, *br = gsl_vector_alloc (n);
+  bp_net *net = test_linear_net (&d, &W, &b);
   for (size_t k = 0; k < n * m; k++)
     W->data[k] = gsl_rng_uniform (rng) - 0.5;
   for (size_t k = 0; k < n; k++)
@@ -38,9 +39,9 @@ START_TEST (test_schedule_over_multi_step_epochs)
 
   const double lr = 0.7;
   bp_sgd_params p = { B, lr, 0.0, 0.0, epochs };
-  bp_trainer *t = bp_trainer_alloc (count, B, n, m);
+  bp_net_trainer *t = bp_net_trainer_alloc (net, count, B);
   for (size_t e = 0; e < epochs; e++)
-    ck_assert_int_eq (bp_train_epoch (&d, &p, e, rng, t, NULL, NULL, W, b, NULL),
+    ck_assert_int_eq (bp_net_train_epoch (&d, &p, e, rng, t, NULL, NULL, net, NULL),
                       GSL_SUCCESS);
 
   /* the reference, one example at a time */
@@ -81,15 +82,14 @@ START_TEST (test_schedule_over_multi_step_epochs)
   for (size_t k = 0; k < n; k++)
     ck_assert_double_le (fabs (gsl_vector_get (b, k) - gsl_vector_get (br, k)), 1e-13);
 
-  bp_trainer_free (t);
+  bp_net_trainer_free (t);
+  bp_net_free (net);
   bp_dataset_free (&d);
-  gsl_matrix_free (W);
   gsl_matrix_free (Wr);
   gsl_matrix_free (x);
   gsl_matrix_free (dW);
   gsl_matrix_free (dx);
   gsl_matrix_free (sumW);
-  gsl_vector_free (b);
   gsl_vector_free (br);
   gsl_vector_free (labels);
   gsl_vector_free (db);
@@ -109,37 +109,41 @@ START_TEST (test_divergence_returned_not_aborted)
   gsl_rng *rng = test_rng (2);
   bp_dataset d = test_tiny_dataset (rng, 9);
   bp_sgd_params p = { 3, 1e308, 0.9, 0.0, 2 };
-  gsl_matrix *W = gsl_matrix_calloc (3, 20);
-  gsl_vector *b = gsl_vector_calloc (3);
-  bp_trainer *t = bp_trainer_alloc (9, 3, 3, 20);
+  gsl_matrix *W;
+  gsl_vector *b;
+  bp_net *lin = test_linear_net (&d, &W, &b);
+  bp_net_trainer *t = bp_net_trainer_alloc (lin, 9, 3);
   int s = GSL_SUCCESS;
   for (size_t e = 0; e < 2 && s == GSL_SUCCESS; e++)
-    s = bp_train_epoch (&d, &p, e, rng, t, NULL, NULL, W, b, NULL);
+    s = bp_net_train_epoch (&d, &p, e, rng, t, NULL, NULL, lin, NULL);
   ck_assert_int_eq (s, GSL_EOVRFLW);
-  bp_mlp *net = bp_mlp_alloc (20, 4, 3, BP_RELU);
-  bp_mlp_init (net, rng);
-  bp_mlp_trainer *mt = bp_mlp_trainer_alloc (9, 3, net);
+  const bp_net_shape ms = { .rows = 4, .cols = 5, .n = 3, .n_hidden = 1, .hidden = { 4 },
+                            .act = BP_RELU };
+  bp_net *net = bp_net_alloc (bp_net_mlp, &ms);
+  bp_net_init (net, rng);
+  bp_net_trainer *mt = bp_net_trainer_alloc (net, 9, 3);
   s = GSL_SUCCESS;
   for (size_t e = 0; e < 2 && s == GSL_SUCCESS; e++)
-    s = bp_mlp_train_epoch (&d, &p, e, rng, mt, NULL, NULL, net, NULL);
+    s = bp_net_train_epoch (&d, &p, e, rng, mt, NULL, NULL, net, NULL);
   ck_assert_int_eq (s, GSL_EOVRFLW);
   /* the last update overflows with every loss finite (W's row 0 at 1e300,
      logits about 1e301; the decay's lambda W times eta = 1e10 is 1e310):
      the epoch's end finds it */
   bp_sgd_params q = { 9, 1e10, 0.0, 1.0, 1 };
-  bp_trainer *t9 = bp_trainer_alloc (9, 9, 3, 20);
+  bp_net_trainer *t9 = bp_net_trainer_alloc (lin, 9, 9);
   gsl_matrix_set_zero (W);
   gsl_vector_set_zero (b);
   for (size_t j = 0; j < 20; j++)
     gsl_matrix_set (W, 0, j, 1e300);
-  ck_assert_int_eq (bp_train_epoch (&d, &q, 0, rng, t9, NULL, NULL, W, b, NULL), GSL_EOVRFLW);
-  bp_trainer_free (t9);
+  ck_assert_int_eq (bp_net_train_epoch (&d, &q, 0, rng, t9, NULL, NULL, lin, NULL),
+                    GSL_EOVRFLW);
+  bp_net_trainer_free (t9);
   /* finite logits, an infinite loss: W's row 0 at 1e307 and row 1 at
      -1e307 give v_0 - v_1 about 2e308 for the images of class 1 (20
      pixels summing to about 10, never near 18, where v_0 itself would
      overflow): the batch's loss is infinite, the step refused */
   bp_sgd_params r = { 9, 0.1, 0.0, 0.0, 1 };
-  t9 = bp_trainer_alloc (9, 9, 3, 20);
+  t9 = bp_net_trainer_alloc (lin, 9, 9);
   gsl_vector_set_zero (b);
   for (size_t j = 0; j < 20; j++)
     {
@@ -151,17 +155,17 @@ START_TEST (test_divergence_returned_not_aborted)
   for (size_t k = 0; k < 9; k++)
     has_class_1 |= d.labels[k] == 1;
   ck_assert (has_class_1);
-  ck_assert_int_eq (bp_train_epoch (&d, &r, 0, rng, t9, NULL, NULL, W, b, NULL), GSL_EOVRFLW);
-  bp_trainer_free (t9);
+  ck_assert_int_eq (bp_net_train_epoch (&d, &r, 0, rng, t9, NULL, NULL, lin, NULL),
+                    GSL_EOVRFLW);
+  bp_net_trainer_free (t9);
   /* and evaluating a finite model with overflowing logits: the same */
   gsl_matrix_set_all (W, 1e308);   /* 20 pixels of mean 1/2: about 1e309 */
   gsl_vector_set_zero (b);
-  ck_assert_int_eq (bp_evaluate (&d, W, b, t->ws, NULL, NULL, NULL), GSL_EOVRFLW);
-  bp_trainer_free (t);
-  bp_mlp_trainer_free (mt);
-  bp_mlp_free (net);
-  gsl_matrix_free (W);
-  gsl_vector_free (b);
+  ck_assert_int_eq (bp_net_evaluate (&d, lin, t->ws, NULL, NULL, NULL), GSL_EOVRFLW);
+  bp_net_trainer_free (t);
+  bp_net_trainer_free (mt);
+  bp_net_free (net);
+  bp_net_free (lin);
   bp_dataset_free (&d);
   gsl_rng_free (rng);
 }
@@ -184,14 +188,12 @@ START_TEST (test_trainer_alloc_overflow)
      written past its end */
   const size_t wrap = SIZE_MAX / sizeof (size_t) + 2;
   gsl_error_handler_t *old = gsl_set_error_handler (record);
+  const bp_net_shape s = { .rows = 2, .cols = 2, .n = 3 };
+  bp_net *net = bp_net_alloc (bp_net_linear, &s);
   last_code = 0;
-  ck_assert_ptr_null (bp_trainer_alloc (wrap, 2, 3, 4));
+  ck_assert_ptr_null (bp_net_trainer_alloc (net, wrap, 2));
   ck_assert_int_eq (last_code, GSL_EINVAL);   /* a bad size, not out of memory */
-  bp_mlp *net = bp_mlp_alloc (4, 2, 3, BP_RELU);
-  last_code = 0;
-  ck_assert_ptr_null (bp_mlp_trainer_alloc (wrap, 2, net));
-  ck_assert_int_eq (last_code, GSL_EINVAL);
-  bp_mlp_free (net);
+  bp_net_free (net);
   gsl_set_error_handler (old);
 }
 END_TEST
@@ -200,7 +202,7 @@ START_TEST (test_overlap_refused)
 {
   /* bp_sgd_update with any two of grad, velocity, theta overlapping (the
      same vector, or views one element apart) gave wrong numbers with
-     GSL_SUCCESS; now GSL_EINVAL.  bp_train_epoch with b inside W too. */
+     GSL_SUCCESS; now GSL_EINVAL. */
   gsl_error_handler_t *old = gsl_set_error_handler (record);
   gsl_vector *a = gsl_vector_calloc (6), *c = gsl_vector_calloc (3);
   gsl_vector_view x = gsl_vector_subvector (a, 0, 3), y = gsl_vector_subvector (a, 1, 3);
@@ -212,19 +214,7 @@ START_TEST (test_overlap_refused)
   ck_assert_int_eq (last_code, GSL_EINVAL);
   /* disjoint views of one block are fine */
   ck_assert_int_eq (bp_sgd_update (0.1, 0.5, &x.vector, &z.vector, c), GSL_SUCCESS);
-  gsl_rng *rng = test_rng (5);
-  bp_dataset d = test_tiny_dataset (rng, 4);
-  bp_sgd_params p = { 2, 0.1, 0.0, 0.0, 1 };
-  bp_trainer *t = bp_trainer_alloc (4, 2, 3, 20);
-  gsl_matrix *W = gsl_matrix_calloc (3, 20);
-  gsl_vector_view b = gsl_vector_view_array (W->data + 20, 3);   /* b inside W */
-  ck_assert_int_eq (bp_train_epoch (&d, &p, 0, rng, t, NULL, NULL, W, &b.vector, NULL),
-                    GSL_EINVAL);
   gsl_set_error_handler (old);
-  bp_trainer_free (t);
-  gsl_matrix_free (W);
-  bp_dataset_free (&d);
-  gsl_rng_free (rng);
   gsl_vector_free (a);
   gsl_vector_free (c);
 }
@@ -285,28 +275,27 @@ START_TEST (test_progress_stops_between_batches)
   enum { n = 3, m = 20, count = 8, B = 2 };
   gsl_rng *rng = test_rng (3);
   bp_dataset d = test_tiny_dataset (rng, count);
-  gsl_matrix *W = gsl_matrix_calloc (n, m), *W0 = gsl_matrix_calloc (n, m);
-  gsl_vector *b = gsl_vector_calloc (n);
+  gsl_matrix *W, *W0 = gsl_matrix_calloc (n, m);
+  bp_net *net = test_linear_net (&d, &W, NULL);
   bp_sgd_params p = { B, 0.5, 0.0, 0.0, 1 };
-  bp_trainer *t = bp_trainer_alloc (count, B, n, m);
+  bp_net_trainer *t = bp_net_trainer_alloc (net, count, B);
   double loss = -1.0;
   size_t at = 2 * B;
   calls = 0;
-  ck_assert_int_eq (bp_train_epoch (&d, &p, 0, rng, t, stop_at, &at, W, b, &loss),
+  ck_assert_int_eq (bp_net_train_epoch (&d, &p, 0, rng, t, stop_at, &at, net, &loss),
                     GSL_CONTINUE);
   ck_assert_uint_eq (calls, 2);
   ck_assert (loss == -1.0);
   ck_assert (!gsl_matrix_equal (W, W0));
   at = count;
   calls = 0;
-  ck_assert_int_eq (bp_train_epoch (&d, &p, 0, rng, t, stop_at, &at, W, b, &loss),
+  ck_assert_int_eq (bp_net_train_epoch (&d, &p, 0, rng, t, stop_at, &at, net, &loss),
                     GSL_SUCCESS);
   ck_assert_uint_eq (calls, count / B);
   ck_assert (loss >= 0.0);
-  bp_trainer_free (t);
-  gsl_matrix_free (W);
+  bp_net_trainer_free (t);
+  bp_net_free (net);
   gsl_matrix_free (W0);
-  gsl_vector_free (b);
   bp_dataset_free (&d);
   gsl_rng_free (rng);
 }

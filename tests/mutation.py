@@ -86,7 +86,7 @@ RULES = [
 NAMED = [
     ("src/lib/formulas/softmax.c", "gsl_blas_dgemv (CblasTrans, 1.0, J, dL_dy",
      "gsl_blas_dgemv (CblasNoTrans, 1.0, J, dL_dy", "bp_softmax_backward: J^T -> J"),
-    ("src/lib/train/loop.c", "return count / B + (count % B != 0);", "return count / B + 1;",
+    ("src/lib/train/train.c", "return count / B + (count % B != 0);", "return count / B + 1;",
      "batches per epoch ceil(count/B) -> (count+B+1)/B's count/B + 1 at count = k B"),
     ("src/lib/formulas/mlp.c", "sqrt (1.0 / (double) net->H)", "1.0",
      "bp_mlp_randomize: W2's spread 1/sqrt(H) -> 1"),

@@ -119,6 +119,19 @@ test_tiny_dataset (gsl_rng *rng, size_t count)
   return d;
 }
 
+bp_net *
+test_linear_net (const bp_dataset *d, gsl_matrix **W, gsl_vector **b)
+{
+  const bp_net_shape s = { .rows = d->rows, .cols = d->cols, .n = d->n_classes };
+  bp_net *net = bp_net_alloc (bp_net_linear, &s);
+  ck_assert_ptr_nonnull (net);
+  if (W)
+    *W = &net->theta_M[0].matrix;
+  if (b)
+    *b = &net->theta_v[1].vector;
+  return net;
+}
+
 void
 test_load_subset (const char *prefix, bp_dataset *d)
 {

@@ -6,6 +6,8 @@
 #include <gsl/gsl_rng.h>
 #include "verify/verify.h"
 #include "backprop/bp_gradcheck.h"
+#include "backprop/bp_net.h"
+#include "backprop/bp_idx.h"
 
 /* Loop-test configurations: index 0 is the slides' model (10 classes,
    28x28 image); the others draw sizes from a seeded RNG.  Even indices use
@@ -38,6 +40,10 @@ const char *test_data_dir (void);
 /* A tiny data set of count random 4 x 5 images and 3 classes, drawn
    from rng (free it with bp_dataset_free). */
 bp_dataset test_tiny_dataset (gsl_rng *rng, size_t count);
+
+/* The one-layer network (bp_net_linear) for d's images and classes, its
+   parameters zero; W and b (may be NULL) get views of its blocks. */
+bp_net *test_linear_net (const bp_dataset *d, gsl_matrix **W, gsl_vector **b);
 
 /* Read PREFIX-images-idx3-ubyte.gz and PREFIX-labels-idx1-ubyte.gz of
    test_data_dir () into d, failing the test on an error. */

@@ -79,15 +79,10 @@ pkginclude_HEADERS += \
 
 # Training on mini-batches.
 src_lib_libbackprop_la_SOURCES += \
-  src/lib/train/loop.c src/lib/train/loop.h \
-  src/lib/train/train.c \
-  src/lib/train/mlp_train.c \
-  src/lib/train/cnn_train.c
+  src/lib/train/train.c
 pkginclude_HEADERS += \
   src/backprop/bp_net.h \
-  src/backprop/bp_train.h \
-  src/backprop/bp_mlp_train.h \
-  src/backprop/bp_cnn_train.h
+  src/backprop/bp_train.h
 
 # Networks as types (bp_net.h): the buffers and dispatch, and the rows.
 src_lib_libbackprop_la_SOURCES += \

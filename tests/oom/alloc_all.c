@@ -39,12 +39,13 @@ main (int argc, char **argv)
              bp_mlp_batch_workspace_free);
   TRY_ALLOC (bp_cstep_workspace, bp_cstep_workspace_alloc (784, 16, 10),
              bp_cstep_workspace_free);
-  TRY_ALLOC (bp_trainer, bp_trainer_alloc (100, 64, 10, 784), bp_trainer_free);
-  bp_mlp *net = bp_mlp_alloc (4, 3, 2, BP_TANH);
-  if (net != NULL)
-    TRY_ALLOC (bp_mlp_trainer, bp_mlp_trainer_alloc (100, 8, net), bp_mlp_trainer_free);
+  const bp_net_shape ls = { .rows = 28, .cols = 28, .n = 10 };
+  bp_net *lin = bp_net_alloc (bp_net_linear, &ls);
+  if (lin != NULL)
+    TRY_ALLOC (bp_net_trainer, bp_net_trainer_alloc (lin, 100, 64), bp_net_trainer_free);
   else
     refused++;
+  bp_net_free (lin);
 
   /* files: read the data set, write and read both kinds of model */
   char images[4096], labels[4096], model[64], err[256];
@@ -87,7 +88,6 @@ main (int argc, char **argv)
       bp_net_free (one);
     }
   unlink (model);
-  bp_mlp_free (net);
   gsl_matrix_free (W);
   gsl_matrix_free (G);
   gsl_matrix_free (x);

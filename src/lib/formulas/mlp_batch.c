@@ -218,8 +218,8 @@ bp_mlp_batch_backward (const bp_mlp *net, const gsl_matrix *U, const gsl_matrix 
 }
 
 /* The forward pass and the chain of bp_mlp_batch_backward without its
-   entry's checks, for the trainer (src/lib/train/mlp_train.c), which
-   checks the shapes at its entry and the parameters once per epoch
+   entry's checks, for the mlp row (src/lib/net/mlp.c): bp_net.h's
+   entries check the shapes, the trainer the parameters once per epoch
    instead of twice per batch.  A logit that is not finite (finite but
    huge parameters) returns GSL_EOVRFLW without the error handler: a
    diverged run, not a misuse.  dL_dU = NULL (the trainer needs no dL/dU);

@@ -11,20 +11,7 @@
 #include <gsl/gsl_randist.h>
 #include "backprop/bp_train.h"
 #include "lib/valid.h"
-#include "lib/train/loop.h"
 #include "lib/net/net.h"
-
-void
-bp_sgd_params_default (bp_sgd_params *p)
-{
-  if (!p)
-    GSL_ERROR_VOID ("bp_sgd_params_default: p must not be NULL", GSL_EFAULT);
-  p->batch = 64;
-  p->lr = 0.05;
-  p->momentum = 0.9;
-  p->weight_decay = 0.0;
-  p->epochs = 10;
-}
 
 /* eta_t = eta_0 (1 + cos(pi t / T)) / 2, t clamped to T */
 double
@@ -89,147 +76,6 @@ bp_sgd_update (double eta, double mu, const gsl_vector *grad,
   return GSL_SUCCESS;
 }
 
-/* The one-layer model as a row of the loop (loop.h): its parameters W, b
-   and the batch workspace. */
-typedef struct
-{
-  gsl_matrix *W;
-  gsl_vector *b;
-} linear_model;
-
-/* V = U W^T + 1 b^T (the trusted sizes of the entry) */
-static int
-linear_logits (const void *model, void *scratch, const gsl_matrix *U,
-               gsl_matrix_view *V)
-{
-  const linear_model *lm = model;
-  bp_batch_workspace *ws = scratch;
-  *V = gsl_matrix_submatrix (ws->V, 0, 0, U->size1, ws->n);
-  return bp_batch_linear (lm->W, lm->b, U, &V->matrix);
-}
-
-/* V, then L = mean CE (14.4), Y = Softmax(V), dL/dV = (Y - T)/B (14.5),
-   dL/dW = dL/dV^T U (14.6), dL/db = dL/dV^T 1 (14.7) */
-static int
-linear_gradient (void *model, void *scratch, const gsl_matrix *U,
-                 const gsl_matrix *T, double *L)
-{
-  bp_batch_workspace *ws = scratch;
-  const size_t B = U->size1;
-  gsl_matrix_view V, Y = gsl_matrix_submatrix (ws->Y, 0, 0, B, ws->n);
-  gsl_matrix_view G = gsl_matrix_submatrix (ws->dL_dV, 0, 0, B, ws->n);
-  int status = linear_logits (model, scratch, U, &V);
-  if (status != GSL_SUCCESS)
-    return status;
-  if (!matrix_finite (&V.matrix))
-    return GSL_EOVRFLW;   /* diverged: finite W, b, infinite logits */
-  *L = bp_batch_softmax_cross_entropy (T, &V.matrix);
-  status = bp_batch_softmax (&V.matrix, &Y.matrix);
-  if (status == GSL_SUCCESS)
-    status = bp_batch_softmax_cross_entropy_grad (T, &Y.matrix, &G.matrix);
-  if (status == GSL_SUCCESS)
-    status = bp_batch_grad_weights (&G.matrix, U, ws->dL_dW);
-  if (status == GSL_SUCCESS)
-    status = bp_batch_grad_bias (&G.matrix, ws->dL_db);
-  return status;
-}
-
-static const loop_kind linear_kind = { "one-layer", linear_gradient, linear_logits };
-
-/* A contiguous matrix seen as the vector of its elements. */
-static gsl_vector_view
-flat (gsl_matrix *A)
-{
-  return gsl_vector_view_array (A->data, A->size1 * A->size2);
-}
-
-bp_trainer *
-bp_trainer_alloc (size_t count, size_t B, size_t n, size_t m)
-{
-  if (count == 0 || B == 0 || n == 0 || m == 0)
-    GSL_ERROR_NULL ("bp_trainer_alloc: count, B, n and m must be positive", GSL_EINVAL);
-  if (count > SIZE_MAX / sizeof (size_t))
-    GSL_ERROR_NULL ("bp_trainer_alloc: count too large: the order of count "
-                    "examples overflows size_t", GSL_EINVAL);
-  bp_trainer *t = calloc (1, sizeof *t);
-  if (t == NULL)
-    GSL_ERROR_NULL ("bp_trainer_alloc: out of memory", GSL_ENOMEM);
-  t->count = count;
-  t->ws = bp_batch_workspace_alloc (B, n, m);
-  t->vel_W = gsl_matrix_calloc (n, m);
-  t->vel_b = gsl_vector_calloc (n);
-  t->order = loop_order_alloc (count);
-  if (!t->ws || !t->vel_W || !t->vel_b || !t->order)
-    {
-      bp_trainer_free (t);
-      GSL_ERROR_NULL ("bp_trainer_alloc: out of memory", GSL_ENOMEM);
-    }
-  return t;
-}
-
-void
-bp_trainer_free (bp_trainer *t)
-{
-  if (t == NULL)
-    return;
-  bp_batch_workspace_free (t->ws);
-  if (t->vel_W) gsl_matrix_free (t->vel_W);
-  if (t->vel_b) gsl_vector_free (t->vel_b);
-  free (t->order);
-  free (t);
-}
-
-int
-bp_train_epoch (const bp_dataset *d, const bp_sgd_params *p, size_t epoch,
-                gsl_rng *rng, bp_trainer *t, bp_progress_function progress,
-                void *arg, gsl_matrix *W, gsl_vector *b, double *loss)
-{
-  if (!d || !p || !rng || !t || !W || !b)
-    GSL_ERROR ("bp_train_epoch: d, p, rng, t, W and b must not be NULL", GSL_EFAULT);
-  bp_batch_workspace *ws = t->ws;
-  if (t->count != d->count || ws->n != d->n_classes || ws->m != d->rows * d->cols)
-    GSL_ERROR ("bp_train_epoch: the trainer was made for another data set", GSL_EBADLEN);
-  if (W->size1 != ws->n || W->size2 != ws->m || W->tda != W->size2 || b->size != ws->n)
-    GSL_ERROR ("bp_train_epoch: W must be a contiguous n x m matrix and b have n",
-               GSL_EBADLEN);
-  if (spans_meet (W->data, W->size1 * W->size2, 1, b->data, b->size, b->stride))
-    GSL_ERROR ("bp_train_epoch: W and b must not overlap (bp_common.h)", GSL_EINVAL);
-  if (!matrix_finite (W) || !vector_finite (b))
-    GSL_ERROR ("bp_train_epoch: W or b has a NaN or infinite element", GSL_EDOM);
-  linear_model lm = { W, b };
-  loop_blocks bl = { .count = 2 };
-  bl.theta[0] = flat (W);
-  bl.grad[0] = flat (ws->dL_dW);
-  bl.vel[0] = flat (t->vel_W);
-  bl.decay[0] = 1;
-  bl.theta[1] = gsl_vector_subvector (b, 0, b->size);
-  bl.grad[1] = gsl_vector_subvector (ws->dL_db, 0, ws->n);
-  bl.vel[1] = gsl_vector_subvector (t->vel_b, 0, ws->n);
-  bl.decay[1] = 0;   /* b is not decayed */
-  return loop_epoch (&linear_kind, &lm, ws, &bl, ws->U, ws->T, t->order, d, p, epoch,
-                     rng, progress, arg, loss);
-}
-
-int
-bp_evaluate (const bp_dataset *d, const gsl_matrix *W, const gsl_vector *b,
-             bp_batch_workspace *ws, gsl_matrix_ulong *confusion,
-             double *accuracy, double *loss)
-{
-  if (!d || !W || !b || !ws)
-    GSL_ERROR ("bp_evaluate: d, W, b and ws must not be NULL", GSL_EFAULT);
-  if (ws->n != d->n_classes || ws->m != d->rows * d->cols)
-    GSL_ERROR ("bp_evaluate: the workspace was made for another data set", GSL_EBADLEN);
-  if (W->size1 != ws->n || W->size2 != ws->m || b->size != ws->n)
-    GSL_ERROR ("bp_evaluate: W must be n x m and b have n, for the data set", GSL_EBADLEN);
-  if (confusion && (confusion->size1 != ws->n || confusion->size2 != ws->n))
-    GSL_ERROR ("bp_evaluate: confusion must be n x n", GSL_EBADLEN);
-  if (!matrix_finite (W) || !vector_finite (b))
-    GSL_ERROR ("bp_evaluate: W or b has a NaN or infinite element", GSL_EDOM);
-  const linear_model lm = { (gsl_matrix *) W, (gsl_vector *) b };
-  return loop_evaluate (&linear_kind, &lm, ws, ws->U, ws->T, d, confusion, accuracy,
-                        loss);
-}
-
 int
 bp_count_predictions (const bp_dataset *d, size_t first, const gsl_matrix *V,
                       gsl_matrix_ulong *confusion, size_t *right)
@@ -255,6 +101,26 @@ bp_count_predictions (const bp_dataset *d, size_t first, const gsl_matrix *V,
 
 /* ---- the one trainer over a bp_net ----------------------------------- */
 
+/* ceil(count / B), eq. (14.9)'s batches per epoch */
+static size_t
+batches (size_t count, size_t B)
+{
+  return count / B + (count % B != 0);
+}
+
+/* An identity permutation of count examples, or NULL (the caller reports)
+   when count * sizeof (size_t) overflows or memory runs out. */
+static size_t *
+order_alloc (size_t count)
+{
+  if (count > SIZE_MAX / sizeof (size_t))
+    return NULL;
+  size_t *order = malloc (count * sizeof *order);
+  for (size_t k = 0; order && k < count; k++)
+    order[k] = k;
+  return order;
+}
+
 bp_net_trainer *
 bp_net_trainer_alloc (const bp_net *net, size_t count, size_t B)
 {
@@ -271,7 +137,7 @@ bp_net_trainer_alloc (const bp_net *net, size_t count, size_t B)
   t->count = count;
   t->ws = bp_net_workspace_alloc (net, B);
   t->velocity = t->ws ? gsl_vector_calloc (net->size) : NULL;
-  t->order = loop_order_alloc (count);
+  t->order = order_alloc (count);
   if (!t->ws || !t->velocity || !t->order)
     {
       bp_net_trainer_free (t);
@@ -331,7 +197,7 @@ bp_net_train_epoch (const bp_dataset *d, const bp_sgd_params *p, size_t epoch,
                GSL_EBADLEN);
   if (!vector_finite (net->theta))
     GSL_ERROR ("bp_net_train_epoch: a parameter is NaN or infinite", GSL_EDOM);
-  const size_t Bmax = ws->B, per_epoch = loop_batches (d->count, Bmax);
+  const size_t Bmax = ws->B, per_epoch = batches (d->count, Bmax);
   size_t step = epoch * per_epoch, *order = t->order;
   double total = 0.0;
   /* from the identity each epoch, so that an epoch's order depends on the
@@ -385,7 +251,7 @@ bp_net_evaluate (const bp_dataset *d, const bp_net *net, bp_net_workspace *ws,
   if (!vector_finite (net->theta))
     GSL_ERROR ("bp_net_evaluate: a parameter is NaN or infinite", GSL_EDOM);
   const size_t Bmax = ws->B;
-  size_t *index = loop_order_alloc (Bmax), right = 0;
+  size_t *index = order_alloc (Bmax), right = 0;
   if (index == NULL)
     GSL_ERROR ("bp_net_evaluate: out of memory", GSL_ENOMEM);
   if (confusion)
