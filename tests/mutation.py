@@ -580,6 +580,8 @@ def main():
             files.update(graph.files[s])
         return hashes.of(sorted(files))
 
+    # survivors reviewed as equivalent count as equivalent in the progress
+    accepted_keys = {m.key for m in mutants if (m.path, m.old.strip(), m.new.strip()) in reviewed}
     todo, results = [], {}
     for mu in mutants:
         e = cache.data["mutants"].get(mu.key)
@@ -630,7 +632,8 @@ def main():
                 state["busy"] += dt
                 done = len(results)
                 k = sum(1 for v, _ in results.values() if v == "killed")
-                sv = sum(1 for v, _ in results.values() if v == "survived")
+                sv = sum(1 for key, (v, _) in results.items()
+                         if v == "survived" and key not in accepted_keys)
                 left = total - done
                 eta = state["busy"] / state["run"] * left / max(a.jobs, 1)
                 print("[%d/%d] killed %d survived %d equivalent %d ETA %s  %-8s %s  %s%s" % (
