@@ -301,6 +301,37 @@ START_TEST (test_empty_block_refused)
 }
 END_TEST
 
+/* f constant: its noise is 0, and no difference table can measure it */
+static int
+const_loss (const bp_gradcheck_point *p, void *params, double *L)
+{
+  (void) p;
+  (void) params;
+  *L = 3.0;
+  return 0;
+}
+
+START_TEST (test_taylor_unmeasured_noise_is_zero)
+{
+  /* the Taylor run along a direction of a constant f reports noise 0,
+     not a made-up level, and passes: r(h) = 0 for every h */
+  double x[4] = { 0.5, -1.0, 2.0, 0.25 }, g[4] = { 0.0, 0.0, 0.0, 0.0 };
+  gsl_vector_view xv = gsl_vector_view_array (x, 4), gv = gsl_vector_view_array (g, 4);
+  const bp_gradcheck_block blk = { "x", NULL, &xv.vector }, grad = { "x", NULL, &gv.vector };
+  bp_gradcheck_function F = { .loss = const_loss };
+  bp_gradcheck_options o;
+  bp_gradcheck_options_default (&o);
+  o.method = BP_GRADCHECK_TAYLOR;
+  bp_gradcheck_result *r = NULL;
+  ck_assert_int_eq (bp_gradcheck (&F, 1, &blk, &grad, &o, &r), GSL_SUCCESS);
+  ck_assert_uint_eq (r->n_runs, 1);
+  ck_assert_uint_eq (r->run[0].method, BP_GRADCHECK_TAYLOR);
+  ck_assert_int_eq (r->run[0].verdict, BP_GRADCHECK_PASS);
+  ck_assert_double_eq (r->run[0].noise, 0.0);
+  bp_gradcheck_result_free (r);
+}
+END_TEST
+
 int
 main (void)
 {
@@ -314,6 +345,7 @@ main (void)
   tcase_add_loop_test (tc, test_float_sum_double_args_1e4_fails, 0, 13);
   tcase_add_loop_test (tc, test_nonfinite_analytic_fails, 0, 2);
   tcase_add_test (tc, test_empty_block_refused);
+  tcase_add_test (tc, test_taylor_unmeasured_noise_is_zero);
   suite_add_tcase (s, tc);
   SRunner *sr = srunner_create (s);
   srunner_run_all (sr, CK_NORMAL);

@@ -200,8 +200,9 @@ CLEANFILES += oom-run.*
 # `make mutation' (issues 14, 24): single-site mutants of the library's
 # sources against the Check suites, MUTATION_JOBS at a time (default 1);
 # the score and every survivor in tests/mutation-report.txt.
-# MUTATION_MAX=N samples N generated mutants, MUTATION_ONLY=TEXT keeps the
-# files whose name contains TEXT.  The results are cached in
+# MUTATION_MAX=N samples N generated mutants, MUTATION_ONLY='TEXT...' keeps
+# the files whose name contains one of the TEXTs, MUTATION_NAMED=1 runs the
+# named mutants alone.  The results are cached in
 # tests/mutation-cache.json, keyed by the mutant and the hashes of the
 # files each result depends on: a run resumes where the last stopped and
 # reruns only what a change can affect.  `make clean' keeps the cache (the

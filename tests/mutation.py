@@ -9,6 +9,13 @@ one of the named mutants of issues 14 and 24.  A mutant is killed when a
 suite fails, or times out twice (the second time given ten times as
 long: a loaded machine is slow), or when the library does not build.
 
+The files mutated: the library's C sources and the files under src/lib
+their objects include (the compiler's .deps files): the templated
+formulas' NAME_source.c, included by NAME.c once per arithmetic, and the
+headers with inline code.  A mutant of an included file rebuilds every
+object that includes it (make, from the same .deps), and its suites are
+those that see any of these objects.
+
 The source tree is never changed: each job works in its own copy of the
 built tree (tests/mutation-work/N), changes the file there, rebuilds the
 library (one object and the link; the suites use the shared library) and
@@ -33,7 +40,7 @@ cached the same way.
 
 Usage: mutation.py --sources 'SRC...' --suites 'tests/check_x...' [-j N]
        [--cache FILE] [--report FILE] [--equivalent FILE] [--max N]
-       [--only SUBSTRING] [--named] [--report-only]
+       [--only 'SUBSTRING...'] [--named] [--report-only]
 Run from the top of a configured, built tree, built in the source tree
 (make mutation does).  Writes the score and every survivor (file:line, the
 change) to the report and prints it.
@@ -90,11 +97,11 @@ NAMED = [
      "batches per epoch ceil(count/B) -> (count+B+1)/B's count/B + 1 at count = k B"),
     ("src/lib/formulas/mlp.c", "sqrt (1.0 / (double) net->H)", "1.0",
      "bp_mlp_randomize: W2's spread 1/sqrt(H) -> 1"),
-    ("src/lib/check/gradcheck.c", "b->max_rel_err = diff / scale;", "b->max_rel_err = diff;",
+    ("src/lib/check/rules.c", "*rel = diff / scale;", "*rel = diff;",
      "max_rel_err = diff/scale -> diff"),
     ("src/lib/check/gradcheck.c", "gsl_vector_scale (d, 1.0 / gsl_blas_dnrm2 (d));",
      ";", "directions not normalised"),
-    ("src/lib/check/complex_step.c", "2 * i * v->stride", "2 * i / v->stride",
+    ("src/lib/cmplx.h", "2 * i * v->stride", "2 * i / v->stride",
      "complex step: 2 i stride -> 2 i / stride"),
     ("src/lib/check/gradcheck.c", "return x > 0.0 && isfinite (x);",
      "return x >= 0.0 && isfinite (x);",
@@ -116,7 +123,9 @@ NAMED = [
      "w->pt.is_base = 1;   /* the blocks stay at theta + t d",
      "w->pt.is_base = 0;   /* the blocks stay at theta + t d",
      "is_base after a directional evaluation"),
-    ("src/lib/formulas/conv.c", "out_height (s) * out_width (s)", "out_width (s)",
+    ("src/lib/formulas/conv.c", "HoWo = out_height (s) * out_width (s), k = s->k;\n"
+     "  if (dL_dY->size1 != s->channels_out",
+     "HoWo = out_width (s), k = s->k;\n  if (dL_dY->size1 != s->channels_out",
      "bp_batch_conv_grad_weights: dL/dY's width Ho Wo -> Wo"),
 ]
 
@@ -241,8 +250,22 @@ def lib_depfile(src):
     return os.path.join(d, ".deps", os.path.splitext(f)[0] + ".Plo")
 
 
+def included(sources):
+    """The library's own files (under src/lib) the objects of sources
+    include, from their .deps files: the templated formulas' NAME_source.c
+    (included by NAME.c once per arithmetic, not compiled on their own)
+    and the headers with inline code."""
+    return sorted({f for s in sources for f in dep_files(lib_depfile(s))
+                   if f.startswith("src/lib/") and f not in sources})
+
+
 class Graph:
     def __init__(self, sources, suites):
+        # owners[f]: the objects (by their source) a change of f rebuilds
+        self.owners = {s: {s} for s in sources}
+        for s in sources:
+            for f in dep_files(lib_depfile(s)):
+                self.owners.setdefault(f, set()).add(s)
         self.defines, self.needs = {}, {}
         for s in sources:
             o = lib_object(s)
@@ -269,6 +292,10 @@ class Graph:
                 files.update(dep_files(lib_depfile(s)))
                 files.add(s)
             self.files[t] = sorted(files)
+
+    def sees_file(self, suite, path):
+        """Whether suite reaches an object path is compiled into."""
+        return bool(self.owners.get(path, set()) & self.sees[suite])
 
     def reach(self, symbols):
         seen, todo = set(), list(symbols)
@@ -375,11 +402,15 @@ def build(tree):
     return r == "ok"
 
 
-def judge(tree, mu, first, rest, limit, code):
+FAILED = re.compile(r"^[^\s:]+:\d+:[FE]:[^:]*:(\w+):", re.M)
+
+
+def judge(tree, mu, first, rest, limit, code, owners):
     """Mutate mu in tree, rebuild, run the suites; restore.  Returns
-    (verdict, by, the suites that ran).  A mutant whose object code is
-    the original's (a line the preprocessor leaves out, say) is
-    equivalent by construction."""
+    (verdict, by, the suites that ran); by names the suite and the first
+    test that failed.  A mutant whose objects (owners: those mu.path is
+    compiled into) all have the original's code (a line the preprocessor
+    leaves out, say) is equivalent by construction."""
     path = os.path.join(tree, mu.path)
     original = open(path).read()
     try:
@@ -387,17 +418,19 @@ def judge(tree, mu, first, rest, limit, code):
             f.write(original[:mu.pos] + mu.new + original[mu.pos + len(mu.old):])
         if not build(tree):
             return "killed", "build", []
-        if code.get(mu.path) and object_code(os.path.join(tree, lib_object(mu.path))) == \
-                code[mu.path]:
+        if owners and all(code.get(o) and object_code(os.path.join(tree, lib_object(o))) ==
+                          code[o] for o in owners):
             return "equivalent", "same object code", []
         ran = []
         for s in first + rest:
             ran.append(s)
-            r, _ = run_suite(tree, s, limit[s])
+            r, out = run_suite(tree, s, limit[s])
             if r == "timeout":   # a loaded machine, or a loop: ten times the time
-                r, _ = run_suite(tree, s, limit[s], 10)
+                r, out = run_suite(tree, s, limit[s], 10)
             if r != "ok":
-                return "killed", "%s %s" % (os.path.basename(s), r), [s]
+                test = FAILED.search(out)
+                return "killed", "%s %s%s" % (os.path.basename(s), r,
+                                             " (%s)" % test.group(1) if test else ""), [s]
         return "survived", "", ran
     finally:
         with open(path, "w") as f:
@@ -447,7 +480,8 @@ def main():
     ap.add_argument("--max", type=int, default=int(os.environ.get("MUTATION_MAX", "0")),
                     help="try at most N generated mutants (a seeded sample); 0: all")
     ap.add_argument("--only", default=os.environ.get("MUTATION_ONLY", ""))
-    ap.add_argument("--named", action="store_true", help="only the named mutants")
+    ap.add_argument("--named", action="store_true", default=bool(os.environ.get("MUTATION_NAMED")),
+                    help="only the named mutants")
     ap.add_argument("--report", default="tests/mutation-report.txt")
     ap.add_argument("--report-only", action="store_true",
                     help="run nothing: the score and the survivors from the cache")
@@ -469,26 +503,30 @@ def main():
         return 2
     tree0 = make_tree(top, 0)
     os.chdir(tree0)
-    sources = [s for s in a.sources.split() if s.endswith(".c")]
+    compiled = [s for s in a.sources.split() if s.endswith(".c")]
     suites = [s for s in a.suites.split() if os.path.exists(os.path.join("tests", ".libs",
                                                                          os.path.basename(s)))]
     if not suites:
         print("mutation: no suite programs under tests/.libs (a shared build is needed)",
               file=sys.stderr)
         return 2
-    graph = Graph(sources, suites)
-    code = {src: object_code(lib_object(src)) for src in sources}
+    graph = Graph(compiled, suites)
+    code = {src: object_code(lib_object(src)) for src in compiled}
+    sources = compiled + included(compiled)
     hashes = Hashes()
     for f in set(sources).union(*graph.files.values()):
         hashes(f)
     cache = Cache(a.cache)
 
     gen = generate(sources)
-    if a.only:
-        gen = [m for m in gen if a.only in m.path]
+    only = a.only.split()
+
+    def chosen(path):
+        return not only or any(o in path for o in only)
+    gen = [m for m in gen if chosen(m.path)]
     if a.max and len(gen) > a.max:
         gen = sorted(random.Random(14).sample(gen, a.max), key=lambda m: (m.path, m.pos))
-    named_mu = [m for m in named() if not a.only or a.only in m.path]
+    named_mu = [m for m in named() if chosen(m.path)]
     mutants = named_mu + ([] if a.named else gen)
     skipped = [m for m in mutants if m.pos < 0]
     mutants = [m for m in mutants if m.pos >= 0]
@@ -526,17 +564,21 @@ def main():
             kills[k] = kills.get(k, 0) + 1
 
     def plan(mu):
-        first = sorted((s for s in order if mu.path in graph.sees[s]),
+        first = sorted((s for s in order if graph.sees_file(s, mu.path)),
                        key=lambda s: (-kills.get((mu.path, s), 0), seconds[s]))
         return first, [s for s in order if s not in first]
 
     def deps_of(mu, ran):
         files = {mu.path}
-        files.update(dep_files(lib_depfile(mu.path)))
+        for o in graph.owners.get(mu.path, ()):
+            files.add(o)
+            files.update(dep_files(lib_depfile(o)))
         for s in ran:
             files.update(graph.files[s])
         return hashes.of(sorted(files))
 
+    # survivors reviewed as equivalent count as equivalent in the progress
+    accepted_keys = {m.key for m in mutants if (m.path, m.old.strip(), m.new.strip()) in reviewed}
     todo, results = [], {}
     for mu in mutants:
         e = cache.data["mutants"].get(mu.key)
@@ -573,7 +615,8 @@ def main():
                 return
             t = time.time()
             first, rest = plan(mu)
-            verdict, by, ran = judge(tree, mu, first, rest, limit, code)
+            verdict, by, ran = judge(tree, mu, first, rest, limit, code,
+                                     graph.owners.get(mu.path, set()))
             dt = time.time() - t
             with lock:
                 cache.data["mutants"][mu.key] = {
@@ -586,7 +629,8 @@ def main():
                 state["busy"] += dt
                 done = len(results)
                 k = sum(1 for v, _ in results.values() if v == "killed")
-                sv = sum(1 for v, _ in results.values() if v == "survived")
+                sv = sum(1 for key, (v, _) in results.items()
+                         if v == "survived" and key not in accepted_keys)
                 left = total - done
                 eta = state["busy"] / state["run"] * left / max(a.jobs, 1)
                 print("[%d/%d] killed %d survived %d equivalent %d ETA %s  %-8s %s  %s%s" % (
