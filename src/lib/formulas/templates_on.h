@@ -12,8 +12,8 @@
                    bp_complex_NAME, the forward pass the complex step
                    differentiates (derivations/13-complex-step.md);
      BASE_FLOAT    float over gsl_vector_float / gsl_matrix_float:
-                   bp_float_NAME, declared in lib/formulas/float.h, not
-                   installed: the float32 arithmetic builds on it.
+                   float_NAME, internal (declared in lib/formulas/float.h,
+                   not exported): the float32 arithmetic builds on it.
    FUNCTION (dir, name) names an instantiation as GSL does (dir_SHORT_name,
    bp_linear, bp_complex_linear; FUNCTION (gsl_vector, memcpy) too), TYPE
    (gsl_vector) its vector type, REAL_TYPE (gsl_vector) the real vector of the same
@@ -61,7 +61,26 @@
 # define ZERO 0.0f
 # define ONE 1.0f
 # define TYPE(dir) dir ## _float
-# define FUNCTION(dir, name) dir ## _float_ ## name
+/* dir_float_name as GSL's, but the library's own formulas (dir bp) are
+   internal until float32 is public: float_NAME, without the bp_ prefix
+   the library exports.  A new dir of a templated source needs its line
+   here (the compiler names the FLOAT_FUNCTION_dir it misses). */
+# define FUNCTION(dir, name) FLOAT_FUNCTION_ ## dir (name)
+# define FLOAT_FUNCTION_bp(name) float_ ## name
+# define FLOAT_FUNCTION_gsl_vector(name) gsl_vector_float_ ## name
+# define FLOAT_FUNCTION_gsl_matrix(name) gsl_matrix_float_ ## name
+# define FLOAT_FUNCTION_activation(name) activation_float_ ## name
+# define FLOAT_FUNCTION_cnn(name) cnn_float_ ## name
+# define FLOAT_FUNCTION_conv(name) conv_float_ ## name
+# define FLOAT_FUNCTION_maxpool(name) maxpool_float_ ## name
+# define FLOAT_FUNCTION_mlp(name) mlp_float_ ## name
+# define FLOAT_FUNCTION_pool(name) pool_float_ ## name
+# define FLOAT_FUNCTION_relu(name) relu_float_ ## name
+# define FLOAT_FUNCTION_same(name) same_float_ ## name
+# define FLOAT_FUNCTION_scalar(name) scalar_float_ ## name
+# define FLOAT_FUNCTION_shift(name) shift_float_ ## name
+# define FLOAT_FUNCTION_sigmoid(name) sigmoid_float_ ## name
+# define FLOAT_FUNCTION_tanh(name) tanh_float_ ## name
 # define REAL_TYPE(dir) dir ## _float
 # define RGET(v, i) gsl_vector_float_get ((v), (i))
 # define RE(z) (z)
@@ -116,7 +135,7 @@
    (derivations/14-mini-batch.md, "Float32") */
 #define ACCUM double
 
-/* "bp_linear", "bp_complex_linear", "bp_float_linear": the name in messages */
+/* "bp_linear", "bp_complex_linear", "float_linear": the name in messages */
 #define STRING(x) #x
 #define EXPAND(x) STRING (x)
 #define NAME(dir, name) EXPAND (FUNCTION (dir, name))
