@@ -179,7 +179,7 @@ START_TEST (test_reshape)
   gsl_matrix_float *xf = fmatrix_of (x);
   ck_assert_int_eq (bp_reshape (x, u), GSL_SUCCESS);
   ck_assert_int_eq (bp_complex_reshape (xc, uc), GSL_SUCCESS);
-  ck_assert_int_eq (bp_float_reshape (xf, uf), GSL_SUCCESS);
+  ck_assert_int_eq (float_reshape (xf, uf), GSL_SUCCESS);
   assert_vector_bits (u, uc, "reshape");
   for (size_t i = 0; i < u->size; i++)
     assert_within (gsl_vector_float_get (uf, i), gsl_vector_get (u, i), 0.0, "reshape", i);
@@ -210,7 +210,7 @@ START_TEST (test_linear)
   gsl_vector_float *bf = fvector_of (b), *uf = fvector_of (u), *vf = gsl_vector_float_alloc (n);
   ck_assert_int_eq (bp_linear (W, b, u, v), GSL_SUCCESS);
   ck_assert_int_eq (bp_complex_linear (Wc, bc, uc, vc), GSL_SUCCESS);
-  ck_assert_int_eq (bp_float_linear (Wf, bf, uf, vf), GSL_SUCCESS);
+  ck_assert_int_eq (float_linear (Wf, bf, uf, vf), GSL_SUCCESS);
   assert_vector_bits (v, vc, "linear");
   for (size_t i = 0; i < n; i++)
     {
@@ -263,7 +263,7 @@ START_TEST (test_softmax)
   gsl_vector_float *vf = fvector_of (v), *yf = gsl_vector_float_alloc (n);
   ck_assert_int_eq (bp_softmax (v, y), GSL_SUCCESS);
   ck_assert_int_eq (bp_complex_softmax (vc, yc), GSL_SUCCESS);
-  ck_assert_int_eq (bp_float_softmax (vf, yf), GSL_SUCCESS);
+  ck_assert_int_eq (float_softmax (vf, yf), GSL_SUCCESS);
   assert_vector_bits (y, yc, "softmax");
   const double D = spread (v), c = gsl_vector_max (v);
   for (size_t i = 0; i < n; i++)
@@ -316,7 +316,7 @@ START_TEST (test_cross_entropy)
   double S = 0.0;
   for (size_t i = 0; i < n; i++)
     S += fabs (gsl_vector_get (l, i) * log (gsl_vector_get (y, i)));
-  assert_within (bp_float_cross_entropy (lf, yf), L, gammas ((double) n + 2) * S,
+  assert_within (float_cross_entropy (lf, yf), L, gammas ((double) n + 2) * S,
                  "cross_entropy", 0);
   gsl_vector_free (y); gsl_vector_free (l); gsl_vector_complex_free (yc);
   gsl_vector_float_free (yf); gsl_vector_float_free (lf);
@@ -365,7 +365,7 @@ START_TEST (test_softmax_cross_entropy)
   for (size_t i = 0; i < n; i++)
     bound += fabs (gsl_vector_get (l, i))
              * (E + gammas (nn + 1) * fabs (lse - gsl_vector_get (v, i)));
-  assert_within (bp_float_softmax_cross_entropy (lf, vf), L, bound, "softmax_cross_entropy", 0);
+  assert_within (float_softmax_cross_entropy (lf, vf), L, bound, "softmax_cross_entropy", 0);
   gsl_vector_free (v); gsl_vector_free (l); gsl_vector_complex_free (vc);
   gsl_vector_float_free (vf); gsl_vector_float_free (lf);
   gsl_rng_free (r);
@@ -393,7 +393,7 @@ START_TEST (test_activations)
       const char *what = bp_activation_name (a);
       ck_assert_int_eq (bp_activation_forward (a, z, h), GSL_SUCCESS);
       ck_assert_int_eq (bp_complex_activation_forward (a, zc, hc), GSL_SUCCESS);
-      ck_assert_int_eq (bp_float_activation_forward (a, zf, hf), GSL_SUCCESS);
+      ck_assert_int_eq (float_activation_forward (a, zf, hf), GSL_SUCCESS);
       assert_vector_bits (h, hc, what);
       for (size_t i = 0; i < n; i++)
         assert_within (gsl_vector_float_get (hf, i), gsl_vector_get (h, i),
@@ -438,7 +438,7 @@ START_TEST (test_conv)
   gsl_vector_float *bf = fvector_of (b);
   ck_assert_int_eq (bp_conv (&s, K, b, X, Y), GSL_SUCCESS);
   ck_assert_int_eq (bp_complex_conv (&s, Kc, bc, Xc, Yc), GSL_SUCCESS);
-  ck_assert_int_eq (bp_float_conv (&s, Kf, bf, Xf, Yf), GSL_SUCCESS);
+  ck_assert_int_eq (float_conv (&s, Kf, bf, Xf, Yf), GSL_SUCCESS);
   assert_matrix_bits (Y, Yc, "conv");
   /* S by the same formula on |K|, |b|, |X| (all its terms >= 0) */
   gsl_matrix_memcpy (Ka, K); gsl_matrix_memcpy (Xa, X); gsl_vector_memcpy (ba, b);
@@ -481,13 +481,13 @@ START_TEST (test_pool)
   gsl_matrix_float *Xf = fmatrix_of (X), *Yf = gsl_matrix_float_alloc (C, cols);
   ck_assert_int_eq (bp_maxpool (X, H, W, Y), GSL_SUCCESS);
   ck_assert_int_eq (bp_complex_maxpool (Xc, H, W, Yc), GSL_SUCCESS);
-  ck_assert_int_eq (bp_float_maxpool (Xf, H, W, Yf), GSL_SUCCESS);
+  ck_assert_int_eq (float_maxpool (Xf, H, W, Yf), GSL_SUCCESS);
   assert_matrix_bits (Y, Yc, "maxpool");
   for (size_t t = 0; t < C * cols; t++)
     assert_within (Yf->data[t], Y->data[t], 0.0, "maxpool", t);
   ck_assert_int_eq (bp_avgpool (X, H, W, Y), GSL_SUCCESS);
   ck_assert_int_eq (bp_complex_avgpool (Xc, H, W, Yc), GSL_SUCCESS);
-  ck_assert_int_eq (bp_float_avgpool (Xf, H, W, Yf), GSL_SUCCESS);
+  ck_assert_int_eq (float_avgpool (Xf, H, W, Yf), GSL_SUCCESS);
   assert_matrix_bits (Y, Yc, "avgpool");
   gsl_matrix_memcpy (Xa, X);
   for (size_t t = 0; t < Xa->size1 * Xa->size2; t++)

@@ -236,6 +236,9 @@ tests_check_pool_LDADD = $(TEST_LDADD)
 BP_SUITES += tests/check_templates
 tests_check_templates_CFLAGS = $(TEST_CFLAGS)
 tests_check_templates_LDADD = $(TEST_LDADD)
+# the float instantiations are internal (not exported by the shared
+# library): the suite links the library's static archive
+tests_check_templates_LDFLAGS = -static
 # The CNN chain of bp_cnn.h against both oracles, the batch flatten, its trainer.
 BP_SUITES += tests/check_cnn
 tests_check_cnn_CFLAGS = $(TEST_CFLAGS)

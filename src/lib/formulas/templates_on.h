@@ -12,8 +12,8 @@
                    bp_complex_NAME, the forward pass the complex step
                    differentiates (derivations/13-complex-step.md);
      BASE_FLOAT    float over gsl_vector_float / gsl_matrix_float:
-                   bp_float_NAME, declared in lib/formulas/float.h, not
-                   installed: the float32 arithmetic builds on it.
+                   float_NAME, internal (declared in lib/formulas/float.h,
+                   not exported): the float32 arithmetic builds on it.
    FUNCTION (dir, name) names an instantiation as GSL does (dir_SHORT_name,
    bp_linear, bp_complex_linear; FUNCTION (gsl_vector, memcpy) too), TYPE
    (gsl_vector) its vector type, REAL_TYPE (gsl_vector) the real vector of the same
@@ -44,6 +44,10 @@
 # define DIV(a, b) ((a) / (b))
 /* v += W u */
 # define GEMV_ADD(W, u, v) gsl_blas_dgemv (CblasNoTrans, 1.0, (W), (u), 1.0, (v))
+# define GEMM gsl_blas_dgemm
+# define AXPY gsl_blas_daxpy
+# define FABS(x) fabs (x)
+# define ROWS_SUM_TO_ONE(T) matrix_rows_sum_to_one (T)
 # define VGET(v, i) gsl_vector_get ((v), (i))
 # define VSET(v, i, x) gsl_vector_set ((v), (i), (x))
 # define MGET(A, i, j) gsl_matrix_get ((A), (i), (j))
@@ -57,7 +61,26 @@
 # define ZERO 0.0f
 # define ONE 1.0f
 # define TYPE(dir) dir ## _float
-# define FUNCTION(dir, name) dir ## _float_ ## name
+/* dir_float_name as GSL's, but the library's own formulas (dir bp) are
+   internal until float32 is public: float_NAME, without the bp_ prefix
+   the library exports.  A new dir of a templated source needs its line
+   here (the compiler names the FLOAT_FUNCTION_dir it misses). */
+# define FUNCTION(dir, name) FLOAT_FUNCTION_ ## dir (name)
+# define FLOAT_FUNCTION_bp(name) float_ ## name
+# define FLOAT_FUNCTION_gsl_vector(name) gsl_vector_float_ ## name
+# define FLOAT_FUNCTION_gsl_matrix(name) gsl_matrix_float_ ## name
+# define FLOAT_FUNCTION_activation(name) activation_float_ ## name
+# define FLOAT_FUNCTION_cnn(name) cnn_float_ ## name
+# define FLOAT_FUNCTION_conv(name) conv_float_ ## name
+# define FLOAT_FUNCTION_maxpool(name) maxpool_float_ ## name
+# define FLOAT_FUNCTION_mlp(name) mlp_float_ ## name
+# define FLOAT_FUNCTION_pool(name) pool_float_ ## name
+# define FLOAT_FUNCTION_relu(name) relu_float_ ## name
+# define FLOAT_FUNCTION_same(name) same_float_ ## name
+# define FLOAT_FUNCTION_scalar(name) scalar_float_ ## name
+# define FLOAT_FUNCTION_shift(name) shift_float_ ## name
+# define FLOAT_FUNCTION_sigmoid(name) sigmoid_float_ ## name
+# define FLOAT_FUNCTION_tanh(name) tanh_float_ ## name
 # define REAL_TYPE(dir) dir ## _float
 # define RGET(v, i) gsl_vector_float_get ((v), (i))
 # define RE(z) (z)
@@ -66,6 +89,10 @@
 # define TANH(z) tanhf (z)
 # define DIV(a, b) ((a) / (b))
 # define GEMV_ADD(W, u, v) gsl_blas_sgemv (CblasNoTrans, 1.0f, (W), (u), 1.0f, (v))
+# define GEMM gsl_blas_sgemm
+# define AXPY gsl_blas_saxpy
+# define FABS(x) fabsf (x)
+# define ROWS_SUM_TO_ONE(T) matrix_float_rows_sum_to_one (T)
 # define VGET(v, i) gsl_vector_float_get ((v), (i))
 # define VSET(v, i, x) gsl_vector_float_set ((v), (i), (x))
 # define MGET(A, i, j) gsl_matrix_float_get ((A), (i), (j))
@@ -98,7 +125,17 @@
 # error "templates_on.h: define BASE_DOUBLE, BASE_FLOAT or BASE_COMPLEX"
 #endif
 
-/* "bp_linear", "bp_complex_linear", "bp_float_linear": the name in messages */
+/* a view type, as GSL's QUALIFIED_VIEW: VIEW (gsl_vector, const_view) is
+   gsl_vector_const_view, gsl_vector_float_const_view, ... */
+#define VIEW(dir, name) FUNCTION (dir, name)
+
+/* The real accumulator of a long sum (a bias's gradient over B Ho Wo
+   terms, a batch's loss): double in every arithmetic, so that float's
+   result is the exact sum rounded once, not n roundings
+   (derivations/14-mini-batch.md, "Float32") */
+#define ACCUM double
+
+/* "bp_linear", "bp_complex_linear", "float_linear": the name in messages */
 #define STRING(x) #x
 #define EXPAND(x) STRING (x)
 #define NAME(dir, name) EXPAND (FUNCTION (dir, name))
@@ -129,3 +166,4 @@
 #define ELEMENT_BYTES (MULTIPLICITY * sizeof (ATOMIC))
 #define VV_OVERLAP(a, b) data_overlap ((a)->data, VECTOR_BYTES (a) * ELEMENT_BYTES, (b)->data, VECTOR_BYTES (b) * ELEMENT_BYTES)
 #define VM_OVERLAP(a, B) data_overlap ((a)->data, VECTOR_BYTES (a) * ELEMENT_BYTES, (B)->data, MATRIX_BYTES (B) * ELEMENT_BYTES)
+#define MM_OVERLAP(A, B) data_overlap ((A)->data, MATRIX_BYTES (A) * ELEMENT_BYTES, (B)->data, MATRIX_BYTES (B) * ELEMENT_BYTES)
