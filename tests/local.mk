@@ -235,6 +235,12 @@ tests_check_pool_LDADD = $(TEST_LDADD)
 BP_SUITES += tests/check_templates
 tests_check_templates_CFLAGS = $(TEST_CFLAGS)
 tests_check_templates_LDADD = $(TEST_LDADD)
+# the float chains are internal (not exported): linked from the static
+# library
+BP_SUITES += tests/check_float
+tests_check_float_CFLAGS = $(TEST_CFLAGS)
+tests_check_float_LDADD = $(TEST_LDADD)
+tests_check_float_LDFLAGS = -static
 # The CNN chain of bp_cnn.h against both oracles, the batch flatten, its trainer.
 BP_SUITES += tests/check_cnn
 tests_check_cnn_CFLAGS = $(TEST_CFLAGS)
