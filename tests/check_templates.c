@@ -1,6 +1,7 @@
 /* check_templates.c -- each templated forward formula (src/lib/formulas/
    templates_on.h: one source, instantiated for double, double complex and
-   float) against its double instantiation:
+   float), and each batch formula (double and float), against its double
+   instantiation:
      complex: on real arguments (imaginary parts 0) the real parts equal
        the double results bit for bit and the imaginary parts are 0, so
        the complex step differentiates the very arithmetic that runs
@@ -34,6 +35,8 @@
 #include "backprop/bp_cross_entropy.h"
 #include "backprop/bp_conv.h"
 #include "backprop/bp_pool.h"
+#include "backprop/bp_batch.h"
+#include "backprop/bp_mlp_batch.h"
 #include "lib/formulas/float.h"
 
 #define LOOPS 8
@@ -254,6 +257,15 @@ spread (const gsl_vector *v)
    |fl(y_i) - y_i| <= gamma_{K_i} y_i, K_i = |d_i| + D + n + 5, D = max |d_k|
    (first order; gamma_ covers the products of the factors). */
 
+/* the bound above for element i of y = Softmax(v) */
+static double
+softmax_bound (const gsl_vector *v, const gsl_vector *y, size_t i)
+{
+  const double D = spread (v), c = gsl_vector_max (v);
+  const double K = fabs (gsl_vector_get (v, i) - c) + D + (double) v->size + 5;
+  return gammas (K) * gsl_vector_get (y, i) + UNDERFLOW;
+}
+
 START_TEST (test_softmax)
 {
   gsl_rng *r = test_rng (_i);
@@ -265,13 +277,9 @@ START_TEST (test_softmax)
   ck_assert_int_eq (bp_complex_softmax (vc, yc), GSL_SUCCESS);
   ck_assert_int_eq (float_softmax (vf, yf), GSL_SUCCESS);
   assert_vector_bits (y, yc, "softmax");
-  const double D = spread (v), c = gsl_vector_max (v);
   for (size_t i = 0; i < n; i++)
-    {
-      const double K = fabs (gsl_vector_get (v, i) - c) + D + (double) n + 5;
-      assert_within (gsl_vector_float_get (yf, i), gsl_vector_get (y, i),
-                     gammas (K) * gsl_vector_get (y, i) + UNDERFLOW, "softmax", i);
-    }
+    assert_within (gsl_vector_float_get (yf, i), gsl_vector_get (y, i),
+                   softmax_bound (v, y, i), "softmax", i);
   gsl_vector_free (v); gsl_vector_free (y); gsl_vector_complex_free (vc);
   gsl_vector_complex_free (yc); gsl_vector_float_free (vf); gsl_vector_float_free (yf);
   gsl_rng_free (r);
@@ -333,6 +341,24 @@ END_TEST
    |fl(L) - L| <= sum_i |labels_i| (E + gamma_{n+1} |lse - v_i|),
    with gamma_ in place of each k u (first order). */
 
+/* the bound above for L(v) against labels l */
+static double
+sce_bound (const gsl_vector *l, const gsl_vector *v)
+{
+  const size_t n = v->size;
+  const double c = gsl_vector_max (v), D = spread (v);
+  double s = 0.0;
+  for (size_t k = 0; k < n; k++)
+    s += exp (gsl_vector_get (v, k) - c);
+  const double lse = c + log (s), nn = (double) n;
+  const double E = gammas (D + nn + 1) + gammas (2) * fabs (log (s)) + gammas (1) * fabs (lse);
+  double bound = 0.0;
+  for (size_t i = 0; i < n; i++)
+    bound += fabs (gsl_vector_get (l, i))
+             * (E + gammas (nn + 1) * fabs (lse - gsl_vector_get (v, i)));
+  return bound;
+}
+
 START_TEST (test_softmax_cross_entropy)
 {
   gsl_rng *r = test_rng (_i);
@@ -355,17 +381,8 @@ START_TEST (test_softmax_cross_entropy)
                         bp_complex_softmax_cross_entropy (first, twoc), "log (1 + e^-x)", i);
     }
   gsl_vector_free (two); gsl_vector_free (first); gsl_vector_complex_free (twoc);
-  const double c = gsl_vector_max (v), D = spread (v);
-  double s = 0.0;
-  for (size_t k = 0; k < n; k++)
-    s += exp (gsl_vector_get (v, k) - c);
-  const double lse = c + log (s), nn = (double) n;
-  const double E = gammas (D + nn + 1) + gammas (2) * fabs (log (s)) + gammas (1) * fabs (lse);
-  double bound = 0.0;
-  for (size_t i = 0; i < n; i++)
-    bound += fabs (gsl_vector_get (l, i))
-             * (E + gammas (nn + 1) * fabs (lse - gsl_vector_get (v, i)));
-  assert_within (float_softmax_cross_entropy (lf, vf), L, bound, "softmax_cross_entropy", 0);
+  assert_within (float_softmax_cross_entropy (lf, vf), L, sce_bound (l, v),
+                 "softmax_cross_entropy", 0);
   gsl_vector_free (v); gsl_vector_free (l); gsl_vector_complex_free (vc);
   gsl_vector_float_free (vf); gsl_vector_float_free (lf);
   gsl_rng_free (r);
@@ -503,6 +520,304 @@ START_TEST (test_pool)
 }
 END_TEST
 
+/* === the batch formulas (batch_source.c, mlp_batch_source.c,
+   conv_batch_source.c, pool_backward_source.c, reshape_batch_source.c):
+   float against double on the same float arguments, each element within
+   its bound.  A GEMM's element is a dot product of k terms (k - 1 sums,
+   in BLAS's order, with or without FMA): |fl - exact| <= gamma_k S, S the
+   sum of the terms' magnitudes (Higham, eq. (3.5)); S by the same double
+   formula on |arguments| (every term >= 0, so exact to gamma^d_k). */
+
+/* a copy of M with |M| elements */
+static gsl_matrix *
+matrix_abs (const gsl_matrix *M)
+{
+  gsl_matrix *A = gsl_matrix_alloc (M->size1, M->size2);
+  for (size_t i = 0; i < M->size1; i++)
+    for (size_t j = 0; j < M->size2; j++)
+      gsl_matrix_set (A, i, j, fabs (gsl_matrix_get (M, i, j)));
+  return A;
+}
+
+static gsl_vector *
+vector_abs (const gsl_vector *v)
+{
+  gsl_vector *a = gsl_vector_alloc (v->size);
+  for (size_t i = 0; i < v->size; i++)
+    gsl_vector_set (a, i, fabs (gsl_vector_get (v, i)));
+  return a;
+}
+
+/* each element of Ff within gammas (k) S (1 + gamma^d_k) of D's; k = 0:
+   equal */
+static void
+assert_matrix_within (const gsl_matrix_float *Ff, const gsl_matrix *D, double k,
+                      const gsl_matrix *S, const char *what)
+{
+  for (size_t i = 0; i < D->size1; i++)
+    for (size_t j = 0; j < D->size2; j++)
+      assert_within (gsl_matrix_float_get (Ff, i, j), gsl_matrix_get (D, i, j),
+                     k == 0 ? 0.0 : gammas (k) * gsl_matrix_get (S, i, j) * (1 + gamma_ (k, UD)),
+                     what, i * D->size2 + j);
+}
+
+static void
+assert_vector_within (const gsl_vector_float *f, const gsl_vector *d, double k,
+                      const gsl_vector *S, const char *what)
+{
+  for (size_t i = 0; i < d->size; i++)
+    assert_within (gsl_vector_float_get (f, i), gsl_vector_get (d, i),
+                   gammas (k) * gsl_vector_get (S, i) * (1 + gamma_ (k, UD)), what, i);
+}
+
+/* V = 1 b^T + U W^T: m + 1 terms; dL/dW = dL/dV^T U: B terms; dL/db: B
+   terms; dL/dU = dL/dV W: n terms */
+START_TEST (test_batch_linear)
+{
+  gsl_rng *r = test_rng (_i);
+  const size_t B = 1 + gsl_rng_uniform_int (r, 9), m = 1 + gsl_rng_uniform_int (r, 60);
+  const size_t n = 1 + gsl_rng_uniform_int (r, 12);
+  gsl_matrix *W = matrix_drawn (r, n, m, 1.0), *U = matrix_drawn (r, B, m, 1.0);
+  gsl_matrix *dV = matrix_drawn (r, B, n, 1.0);
+  gsl_vector *b = vector_drawn (r, n, 1.0);
+  gsl_matrix *Wa = matrix_abs (W), *Ua = matrix_abs (U), *dVa = matrix_abs (dV);
+  gsl_vector *ba = vector_abs (b);
+  gsl_matrix_float *Wf = fmatrix_of (W), *Uf = fmatrix_of (U), *dVf = fmatrix_of (dV);
+  gsl_vector_float *bf = fvector_of (b);
+  gsl_matrix *V = gsl_matrix_alloc (B, n), *S = gsl_matrix_alloc (B, n);
+  gsl_matrix *dW = gsl_matrix_alloc (n, m), *SW = gsl_matrix_alloc (n, m);
+  gsl_matrix *dU = gsl_matrix_alloc (B, m), *SU = gsl_matrix_alloc (B, m);
+  gsl_vector *db = gsl_vector_alloc (n), *Sb = gsl_vector_alloc (n);
+  gsl_matrix_float *Vf = gsl_matrix_float_alloc (B, n), *dWf = gsl_matrix_float_alloc (n, m);
+  gsl_matrix_float *dUf = gsl_matrix_float_alloc (B, m);
+  gsl_vector_float *dbf = gsl_vector_float_alloc (n);
+  ck_assert_int_eq (bp_batch_linear (W, b, U, V), GSL_SUCCESS);
+  ck_assert_int_eq (float_batch_linear (Wf, bf, Uf, Vf), GSL_SUCCESS);
+  ck_assert_int_eq (bp_batch_linear (Wa, ba, Ua, S), GSL_SUCCESS);
+  assert_matrix_within (Vf, V, (double) m + 1, S, "batch_linear");
+  ck_assert_int_eq (bp_batch_grad_weights (dV, U, dW), GSL_SUCCESS);
+  ck_assert_int_eq (float_batch_grad_weights (dVf, Uf, dWf), GSL_SUCCESS);
+  ck_assert_int_eq (bp_batch_grad_weights (dVa, Ua, SW), GSL_SUCCESS);
+  assert_matrix_within (dWf, dW, (double) B, SW, "batch_grad_weights");
+  ck_assert_int_eq (bp_batch_grad_bias (dV, db), GSL_SUCCESS);
+  ck_assert_int_eq (float_batch_grad_bias (dVf, dbf), GSL_SUCCESS);
+  ck_assert_int_eq (bp_batch_grad_bias (dVa, Sb), GSL_SUCCESS);
+  assert_vector_within (dbf, db, (double) B, Sb, "batch_grad_bias");
+  ck_assert_int_eq (bp_batch_grad_input (W, dV, dU), GSL_SUCCESS);
+  ck_assert_int_eq (float_batch_grad_input (Wf, dVf, dUf), GSL_SUCCESS);
+  ck_assert_int_eq (bp_batch_grad_input (Wa, dVa, SU), GSL_SUCCESS);
+  assert_matrix_within (dUf, dU, (double) n, SU, "batch_grad_input");
+  gsl_matrix *D[] = { W, U, dV, Wa, Ua, dVa, V, S, dW, SW, dU, SU };
+  for (size_t t = 0; t < sizeof D / sizeof D[0]; t++) gsl_matrix_free (D[t]);
+  gsl_vector_free (b); gsl_vector_free (ba); gsl_vector_free (db); gsl_vector_free (Sb);
+  gsl_matrix_float *F[] = { Wf, Uf, dVf, Vf, dWf, dUf };
+  for (size_t t = 0; t < sizeof F / sizeof F[0]; t++) gsl_matrix_float_free (F[t]);
+  gsl_vector_float_free (bf); gsl_vector_float_free (dbf);
+  gsl_rng_free (r);
+}
+END_TEST
+
+/* Softmax row by row (softmax_bound); the mean loss: each row's L_k in
+   float within sce_bound, added and divided in double, whose B + 1
+   roundings add gamma^d_{B+1} sum |L_k|; dL/dV = (Y - T)/B: the
+   difference, 1/B and the product, gamma_3 |Y - T| / B */
+START_TEST (test_batch_softmax)
+{
+  gsl_rng *r = test_rng (_i);
+  const size_t B = 1 + gsl_rng_uniform_int (r, 9), n = 1 + gsl_rng_uniform_int (r, 12);
+  gsl_matrix *V = gsl_matrix_alloc (B, n), *T = gsl_matrix_alloc (B, n);
+  gsl_matrix *Y = gsl_matrix_alloc (B, n), *G = gsl_matrix_alloc (B, n);
+  for (size_t k = 0; k < B; k++)
+    {
+      gsl_vector *v = logits_drawn (r, n, _i), *l = labels_drawn (r, n);
+      gsl_matrix_set_row (V, k, v);
+      gsl_matrix_set_row (T, k, l);
+      gsl_vector_free (v); gsl_vector_free (l);
+    }
+  gsl_matrix_float *Vf = fmatrix_of (V), *Tf = fmatrix_of (T);
+  gsl_matrix_float *Yf = gsl_matrix_float_alloc (B, n), *Gf = gsl_matrix_float_alloc (B, n);
+  ck_assert_int_eq (bp_batch_softmax (V, Y), GSL_SUCCESS);
+  ck_assert_int_eq (float_batch_softmax (Vf, Yf), GSL_SUCCESS);
+  double bound = 0.0, sum = 0.0;
+  for (size_t k = 0; k < B; k++)
+    {
+      gsl_vector_const_view v = gsl_matrix_const_row (V, k), y = gsl_matrix_const_row (Y, k);
+      gsl_vector_const_view l = gsl_matrix_const_row (T, k);
+      for (size_t i = 0; i < n; i++)
+        assert_within (gsl_matrix_float_get (Yf, k, i), gsl_matrix_get (Y, k, i),
+                       softmax_bound (&v.vector, &y.vector, i), "batch_softmax", k * n + i);
+      bound += sce_bound (&l.vector, &v.vector);
+      sum += fabs (bp_softmax_cross_entropy (&l.vector, &v.vector));
+    }
+  assert_within (float_batch_softmax_cross_entropy (Tf, Vf),
+                 bp_batch_softmax_cross_entropy (T, V),
+                 (bound + 2 * gamma_ ((double) B + 1, UD) * sum) / (double) B,
+                 "batch_softmax_cross_entropy", 0);
+  /* the gradient from the same float probabilities */
+  for (size_t t = 0; t < B * n; t++)
+    Y->data[t] = Yf->data[t];
+  ck_assert_int_eq (bp_batch_softmax_cross_entropy_grad (T, Y, G), GSL_SUCCESS);
+  ck_assert_int_eq (float_batch_softmax_cross_entropy_grad (Tf, Yf, Gf), GSL_SUCCESS);
+  for (size_t t = 0; t < B * n; t++)
+    assert_within (Gf->data[t], G->data[t],
+                   gammas (3) * fabs (Y->data[t] - T->data[t]) / (double) B + UNDERFLOW,
+                   "batch_softmax_cross_entropy_grad", t);
+  gsl_matrix_free (V); gsl_matrix_free (T); gsl_matrix_free (Y); gsl_matrix_free (G);
+  gsl_matrix_float_free (Vf); gsl_matrix_float_free (Tf); gsl_matrix_float_free (Yf);
+  gsl_matrix_float_free (Gf);
+  gsl_rng_free (r);
+}
+END_TEST
+
+/* The activations on a batch: forward as test_activations; backward
+   dL/dz = f'(z) dL/dh.  relu: 1 or 0 times dL/dh, exact.  sigmoid'
+   = t/((1+t)(1+t)), t = exp(-|z|): t 2u, 1 + t u + 2u (t's, t/(1+t) <= 1),
+   twice in the square with its product's u, the quotient u, the product
+   with dL/dh u: 2 + 2 (3) + 1 + 1 + 1 = 11, gamma_11 relative; tanh' =
+   4t/((1+t)(1+t)), t = exp(-2|z|) (-2|z| and 4t exact): the same 11. */
+START_TEST (test_batch_activations)
+{
+  static const double K[] = { [BP_RELU] = 0, [BP_SIGMOID] = 6, [BP_TANH] = 4 };
+  static const double KB[] = { [BP_RELU] = 0, [BP_SIGMOID] = 11, [BP_TANH] = 11 };
+  gsl_rng *r = test_rng (_i);
+  const size_t B = 1 + gsl_rng_uniform_int (r, 9), H = 1 + gsl_rng_uniform_int (r, 40);
+  gsl_matrix *Z = matrix_drawn (r, B, H, 3.0), *G = matrix_drawn (r, B, H, 1.0);
+  gsl_matrix *A = gsl_matrix_alloc (B, H), *dZ = gsl_matrix_alloc (B, H);
+  gsl_matrix_float *Zf = fmatrix_of (Z), *Gf = fmatrix_of (G);
+  gsl_matrix_float *Af = gsl_matrix_float_alloc (B, H), *dZf = gsl_matrix_float_alloc (B, H);
+  for (bp_activation a = BP_RELU; a <= BP_TANH; a++)
+    {
+      const char *what = bp_activation_name (a);
+      ck_assert_int_eq (bp_batch_activation_forward (a, Z, A), GSL_SUCCESS);
+      ck_assert_int_eq (float_batch_activation_forward (a, Zf, Af), GSL_SUCCESS);
+      ck_assert_int_eq (bp_batch_activation_backward (a, Z, G, dZ), GSL_SUCCESS);
+      ck_assert_int_eq (float_batch_activation_backward (a, Zf, Gf, dZf), GSL_SUCCESS);
+      for (size_t t = 0; t < B * H; t++)
+        {
+          assert_within (Af->data[t], A->data[t],
+                         gammas (K[a]) * fabs (A->data[t]) + UNDERFLOW, what, t);
+          assert_within (dZf->data[t], dZ->data[t],
+                         gammas (KB[a]) * fabs (dZ->data[t]) * (1 + gamma_ (KB[a], UD))
+                         + UNDERFLOW, what, t);
+        }
+    }
+  gsl_matrix_free (Z); gsl_matrix_free (G); gsl_matrix_free (A); gsl_matrix_free (dZ);
+  gsl_matrix_float_free (Zf); gsl_matrix_float_free (Gf); gsl_matrix_float_free (Af);
+  gsl_matrix_float_free (dZf);
+  gsl_rng_free (r);
+}
+END_TEST
+
+/* The convolution's batch forms: im2col a copy (exact); Y = K cols +
+   b 1^T: C_in k k + 1 terms; dL/dK = dL/dY cols^T: B Ho Wo terms;
+   dL/dX = col2im (K^T dL/dY): each pixel a sum of at most k k sums of
+   C_out products, C_out + k k terms in all; max- and average-pooling's
+   backward passes a choice and an exact quarter: equal. */
+START_TEST (test_batch_conv)
+{
+  gsl_rng *r = test_rng (_i);
+  const bp_conv_shape s = shape_drawn (r);
+  const size_t B = 1 + gsl_rng_uniform_int (r, 3), k = s.k;
+  const size_t Ho = s.height + 2 * s.pad - k + 1, Wo = s.width + 2 * s.pad - k + 1;
+  const size_t Ci = s.channels_in, Co = s.channels_out, hw = s.height * s.width;
+  gsl_matrix *K = matrix_drawn (r, Co, Ci * k * k, 1.0), *X = matrix_drawn (r, Ci, B * hw, 1.0);
+  gsl_matrix *dY = matrix_drawn (r, Co, B * Ho * Wo, 1.0);
+  gsl_vector *b = vector_drawn (r, Co, 1.0);
+  gsl_matrix *Ka = matrix_abs (K), *Xa = matrix_abs (X), *dYa = matrix_abs (dY);
+  gsl_vector *ba = vector_abs (b);
+  gsl_matrix_float *Kf = fmatrix_of (K), *Xf = fmatrix_of (X), *dYf = fmatrix_of (dY);
+  gsl_vector_float *bf = fvector_of (b);
+  gsl_matrix *cols = gsl_matrix_alloc (Ci * k * k, B * Ho * Wo);
+  gsl_matrix *colsa = gsl_matrix_alloc (Ci * k * k, B * Ho * Wo);
+  gsl_matrix *Y = gsl_matrix_alloc (Co, B * Ho * Wo), *S = gsl_matrix_alloc (Co, B * Ho * Wo);
+  gsl_matrix *dK = gsl_matrix_alloc (Co, Ci * k * k), *SK = gsl_matrix_alloc (Co, Ci * k * k);
+  gsl_matrix *dX = gsl_matrix_alloc (Ci, B * hw), *SX = gsl_matrix_alloc (Ci, B * hw);
+  gsl_matrix_float *colsf = gsl_matrix_float_alloc (Ci * k * k, B * Ho * Wo);
+  gsl_matrix_float *Yf = gsl_matrix_float_alloc (Co, B * Ho * Wo);
+  gsl_matrix_float *dKf = gsl_matrix_float_alloc (Co, Ci * k * k);
+  gsl_matrix_float *dXf = gsl_matrix_float_alloc (Ci, B * hw);
+  ck_assert_int_eq (bp_batch_conv (&s, K, b, X, cols, Y), GSL_SUCCESS);
+  ck_assert_int_eq (float_batch_conv (&s, Kf, bf, Xf, colsf, Yf), GSL_SUCCESS);
+  ck_assert_int_eq (bp_batch_conv (&s, Ka, ba, Xa, colsa, S), GSL_SUCCESS);
+  assert_matrix_within (colsf, cols, 0, NULL, "im2col");
+  assert_matrix_within (Yf, Y, (double) (Ci * k * k + 1), S, "batch_conv");
+  ck_assert_int_eq (bp_batch_conv_grad_weights (&s, dY, cols, dK), GSL_SUCCESS);
+  ck_assert_int_eq (float_batch_conv_grad_weights (&s, dYf, colsf, dKf), GSL_SUCCESS);
+  ck_assert_int_eq (bp_batch_conv_grad_weights (&s, dYa, colsa, SK), GSL_SUCCESS);
+  assert_matrix_within (dKf, dK, (double) (B * Ho * Wo), SK, "batch_conv_grad_weights");
+  ck_assert_int_eq (bp_batch_conv_grad_input (&s, K, dY, cols, dX), GSL_SUCCESS);
+  ck_assert_int_eq (float_batch_conv_grad_input (&s, Kf, dYf, colsf, dXf), GSL_SUCCESS);
+  ck_assert_int_eq (bp_batch_conv_grad_input (&s, Ka, dYa, colsa, SX), GSL_SUCCESS);
+  assert_matrix_within (dXf, dX, (double) (Co + k * k), SX, "batch_conv_grad_input");
+  /* pooling backward on the input's first two rows and columns' worth */
+  if (s.height >= 2 && s.width >= 2)
+    {
+      const size_t pc = B * (s.height / 2) * (s.width / 2);
+      gsl_matrix *dP = matrix_drawn (r, Ci, pc, 1.0), *dXp = gsl_matrix_alloc (Ci, B * hw);
+      gsl_matrix_float *dPf = fmatrix_of (dP), *dXpf = gsl_matrix_float_alloc (Ci, B * hw);
+      ck_assert_int_eq (bp_maxpool_backward (X, s.height, s.width, dP, dXp), GSL_SUCCESS);
+      ck_assert_int_eq (float_maxpool_backward (Xf, s.height, s.width, dPf, dXpf),
+                        GSL_SUCCESS);
+      assert_matrix_within (dXpf, dXp, 0, NULL, "maxpool_backward");
+      ck_assert_int_eq (bp_avgpool_backward (dP, s.height, s.width, dXp), GSL_SUCCESS);
+      ck_assert_int_eq (float_avgpool_backward (dPf, s.height, s.width, dXpf),
+                        GSL_SUCCESS);
+      assert_matrix_within (dXpf, dXp, 0, NULL, "avgpool_backward");
+      gsl_matrix_free (dP); gsl_matrix_free (dXp);
+      gsl_matrix_float_free (dPf); gsl_matrix_float_free (dXpf);
+    }
+  /* the CNN's flatten of Y (C_out x (B Ho Wo)) and back: copies */
+  gsl_matrix *F = gsl_matrix_alloc (B, Co * Ho * Wo), *Yb = gsl_matrix_alloc (Co, B * Ho * Wo);
+  gsl_matrix_float *Ff = gsl_matrix_float_alloc (B, Co * Ho * Wo);
+  gsl_matrix_float *Ybf = gsl_matrix_float_alloc (Co, B * Ho * Wo);
+  ck_assert_int_eq (bp_batch_flatten (Y, Ho * Wo, F), GSL_SUCCESS);
+  ck_assert_int_eq (float_batch_flatten (Yf, Ho * Wo, Ff), GSL_SUCCESS);
+  ck_assert_int_eq (float_batch_flatten_inverse (Ff, Ho * Wo, Ybf), GSL_SUCCESS);
+  for (size_t t = 0; t < Y->size1 * Y->size2; t++)
+    ck_assert_msg (Ybf->data[t] == Yf->data[t], "flatten_inverse (flatten) [%zu]", t);
+  ck_assert_int_eq (bp_batch_flatten_inverse (F, Ho * Wo, Yb), GSL_SUCCESS);
+  for (size_t n = 0; n < B; n++)
+    for (size_t c = 0; c < Co; c++)
+      for (size_t t = 0; t < Ho * Wo; t++)
+        ck_assert_msg (gsl_matrix_float_get (Ff, n, c * Ho * Wo + t)
+                       == gsl_matrix_float_get (Yf, c, n * Ho * Wo + t), "flatten");
+  gsl_matrix *D[] = { K, X, dY, Ka, Xa, dYa, cols, colsa, Y, S, dK, SK, dX, SX, F, Yb };
+  for (size_t t = 0; t < sizeof D / sizeof D[0]; t++) gsl_matrix_free (D[t]);
+  gsl_vector_free (b); gsl_vector_free (ba);
+  gsl_matrix_float *Fl[] = { Kf, Xf, dYf, colsf, Yf, dKf, dXf, Ff, Ybf };
+  for (size_t t = 0; t < sizeof Fl / sizeof Fl[0]; t++) gsl_matrix_float_free (Fl[t]);
+  gsl_vector_float_free (bf);
+  gsl_rng_free (r);
+}
+END_TEST
+
+/* A convolution bias's gradient sums B Ho Wo terms (50176 for a batch of
+   64 images of 28 x 28): accumulated in double (ACCUM, templates_on.h)
+   float's result is the sum, exact to gamma^d_N S, rounded once:
+   |fl - exact| <= u |sum| + gamma^d_N S, and double's own gamma^d_N S.
+   A float accumulator would add up to gamma_N S, here about 10^4 times
+   u |sum|. */
+START_TEST (test_conv_grad_bias)
+{
+  gsl_rng *r = test_rng (_i);
+  const size_t C = 1 + gsl_rng_uniform_int (r, 3), N = 20000 + gsl_rng_uniform_int (r, 40000);
+  gsl_matrix *dY = matrix_drawn (r, C, N, 1.0), *dYa = matrix_abs (dY);
+  gsl_matrix_float *dYf = fmatrix_of (dY);
+  gsl_vector *db = gsl_vector_alloc (C), *S = gsl_vector_alloc (C);
+  gsl_vector_float *dbf = gsl_vector_float_alloc (C);
+  ck_assert_int_eq (bp_conv_grad_bias (dY, db), GSL_SUCCESS);
+  ck_assert_int_eq (float_conv_grad_bias (dYf, dbf), GSL_SUCCESS);
+  ck_assert_int_eq (bp_conv_grad_bias (dYa, S), GSL_SUCCESS);
+  for (size_t o = 0; o < C; o++)
+    assert_within (gsl_vector_float_get (dbf, o), gsl_vector_get (db, o),
+                   UF * fabs (gsl_vector_get (db, o))
+                   + 3 * gamma_ ((double) N, UD) * gsl_vector_get (S, o), "conv_grad_bias", o);
+  gsl_matrix_free (dY); gsl_matrix_free (dYa); gsl_matrix_float_free (dYf);
+  gsl_vector_free (db); gsl_vector_free (S); gsl_vector_float_free (dbf);
+  gsl_rng_free (r);
+}
+END_TEST
+
 static Suite *
 templates_suite (void)
 {
@@ -517,6 +832,13 @@ templates_suite (void)
   tcase_add_loop_test (tc, test_conv, 0, LOOPS);
   tcase_add_loop_test (tc, test_pool, 0, LOOPS);
   suite_add_tcase (s, tc);
+  TCase *tb = tcase_create ("the batch formulas: float within its bound");
+  tcase_add_loop_test (tb, test_batch_linear, 0, LOOPS);
+  tcase_add_loop_test (tb, test_batch_softmax, 0, LOOPS);
+  tcase_add_loop_test (tb, test_batch_activations, 0, LOOPS);
+  tcase_add_loop_test (tb, test_batch_conv, 0, LOOPS);
+  tcase_add_loop_test (tb, test_conv_grad_bias, 0, LOOPS);
+  suite_add_tcase (s, tb);
   return s;
 }
 

@@ -239,6 +239,10 @@ tests_check_templates_LDADD = $(TEST_LDADD)
 # the float instantiations are internal (not exported by the shared
 # library): the suite links the library's static archive
 tests_check_templates_LDFLAGS = -static
+BP_SUITES += tests/check_float
+tests_check_float_CFLAGS = $(TEST_CFLAGS)
+tests_check_float_LDADD = $(TEST_LDADD)
+tests_check_float_LDFLAGS = -static
 # The CNN chain of bp_cnn.h against both oracles, the batch flatten, its trainer.
 BP_SUITES += tests/check_cnn
 tests_check_cnn_CFLAGS = $(TEST_CFLAGS)
