@@ -23,6 +23,10 @@
                with momentum and the cosine rate) on 60,000 synthetic
                images, as rows to put beside bench/torch_train.py's
                (bench/compare.sh does): not run by default
+     gemm      sgemm and dgemm on the products of one batch of 64 of the
+               models of compare and cnn, shape by shape, and their sum
+               over an epoch: the floor an epoch of the same BLAS calls
+               cannot go below; not run by default
      cnn       batches of 64 of `backprop train --conv C1,C2 --hidden H''s
                network (bp_cnn_train_epoch, float64: --conv, --hidden,
                --batches), on the first images of Fashion-MNIST's training
@@ -32,8 +36,9 @@
                after the first epoch, the process's peak memory; not run
                by default
    Usage: bench/bench [--repeats N] [--threads T] [--conv C1,C2] [--hidden H]
-     [--batches N] [--data DIR] [SECTION]...  (default: all but compare and
-   cnn; --threads sets OpenBLAS's threads for the epochs) */
+     [--batches N] [--data DIR] [SECTION]...  (default: all but gemm,
+   compare and cnn; --threads sets OpenBLAS's threads for the epochs and
+   gemm) */
 #include <config.h>
 #include <math.h>
 #include <stdio.h>
@@ -46,6 +51,7 @@
 # include <omp.h>
 #endif
 #include <gsl/gsl_blas.h>
+#include <gsl/gsl_matrix_float.h>
 #include <gsl/gsl_errno.h>
 #include <gsl/gsl_rng.h>
 #include <gsl/gsl_sort.h>
@@ -574,6 +580,182 @@ section_cnn (bench *b)
   return status != 0;
 }
 
+/* ---- gemm ------------------------------------------------------------ */
+
+/* The products of one batch of 64, shape by shape as the batch formulas
+   call them (src/lib/formulas/batch.c, mlp_batch.c, conv.c, cnn.c):
+   C (M x N) = op(A) op(B), op(A) M x K; `epoch' of them per epoch. */
+typedef struct
+{
+  const char *what;
+  size_t M, N, K;
+  CBLAS_TRANSPOSE_t ta, tb;
+} product;
+
+enum { GEMM_MAX = 12 };
+
+/* The products of each model's batch: the one-layer 784-10 (bp_train_epoch),
+   the two-layer 784-256-10 (mlp_batch_trusted) and the CNN of --conv C1,C2
+   --hidden H (cnn.c; no dL/dU: the trainer asks for none).  Returns the count. */
+static size_t
+model_products (int model, const bench *b, product *p)
+{
+  enum { B = 64, m = 784, n = 10, H = 256 };
+  const CBLAS_TRANSPOSE_t N = CblasNoTrans, T = CblasTrans;
+  size_t k = 0;
+  if (model == 0)
+    {
+      p[k++] = (product) { "V = U W^T", B, n, m, N, T };
+      p[k++] = (product) { "dL/dW = dL/dV^T U", n, m, B, T, N };
+      return k;
+    }
+  if (model == 1)
+    {
+      p[k++] = (product) { "Z = U W1^T", B, H, m, N, T };
+      p[k++] = (product) { "V = A W2^T", B, n, H, N, T };
+      p[k++] = (product) { "dL/dW2 = dL/dV^T A", n, H, B, T, N };
+      p[k++] = (product) { "dL/dA = dL/dV W2", B, H, n, N, N };
+      p[k++] = (product) { "dL/dW1 = dL/dZ^T U", H, m, B, T, N };
+      return k;
+    }
+  const size_t C1 = b->C1, C2 = b->C2, Hc = b->H, k2 = 25;
+  const size_t hw = 28 * 28, hw2 = 14 * 14, F = C2 * 7 * 7;
+  p[k++] = (product) { "conv1 Z1 = K1 cols1", C1, B * hw, k2, N, N };
+  p[k++] = (product) { "conv2 Z2 = K2 cols2", C2, B * hw2, C1 * k2, N, N };
+  if (Hc)
+    {
+      p[k++] = (product) { "Z3 = F W3^T", B, Hc, F, N, T };
+      p[k++] = (product) { "V = A3 W4^T", B, n, Hc, N, T };
+      p[k++] = (product) { "dL/dW4 = dL/dV^T A3", n, Hc, B, T, N };
+      p[k++] = (product) { "dL/dA3 = dL/dV W4", B, Hc, n, N, N };
+      p[k++] = (product) { "dL/dW3 = dL/dZ3^T F", Hc, F, B, T, N };
+      p[k++] = (product) { "dL/dF = dL/dZ3 W3", B, F, Hc, N, N };
+    }
+  else
+    {
+      p[k++] = (product) { "V = F W4^T", B, n, F, N, T };
+      p[k++] = (product) { "dL/dW4 = dL/dV^T F", n, F, B, T, N };
+      p[k++] = (product) { "dL/dF = dL/dV W4", B, F, n, N, N };
+    }
+  p[k++] = (product) { "conv2 dL/dK2 = G2 cols2^T", C2, C1 * k2, B * hw2, N, T };
+  p[k++] = (product) { "conv2 dL/dcols2 = K2^T G2", C1 * k2, B * hw2, C2, T, N };
+  p[k++] = (product) { "conv1 dL/dK1 = G1 cols1^T", C1, k2, B * hw, N, T };
+  return k;
+}
+
+/* Seconds of one product p in float (sgemm) or double (dgemm) through GSL's
+   BLAS, as the formulas call it, wall (*wall) and CPU (*cpu, every
+   thread): the minimum of `reps' timings, each of `calls' products in a
+   row (a small product takes microseconds).  The minimum: a floor. */
+static void
+gemm_seconds (const product *p, int single, size_t calls, size_t reps, double *wall,
+              double *cpu)
+{
+  const size_t ra = p->ta == CblasNoTrans ? p->M : p->K, ca = p->ta == CblasNoTrans ? p->K : p->M;
+  const size_t rb = p->tb == CblasNoTrans ? p->K : p->N, cb = p->tb == CblasNoTrans ? p->N : p->K;
+  gsl_matrix_float *Af = NULL, *Bf = NULL, *Cf = NULL;
+  gsl_matrix *A = NULL, *B = NULL, *C = NULL;
+  if (single)
+    {
+      Af = gsl_matrix_float_alloc (ra, ca);
+      Bf = gsl_matrix_float_alloc (rb, cb);
+      Cf = gsl_matrix_float_calloc (p->M, p->N);
+      if (!Af || !Bf || !Cf)
+        abort ();
+      for (size_t i = 0; i < ra * ca; i++)
+        Af->data[i] = (float) (i % 7) / 7.0f - 0.5f;
+      for (size_t i = 0; i < rb * cb; i++)
+        Bf->data[i] = (float) (i % 11) / 11.0f - 0.5f;
+    }
+  else
+    {
+      A = gsl_matrix_alloc (ra, ca);
+      B = gsl_matrix_alloc (rb, cb);
+      C = gsl_matrix_calloc (p->M, p->N);
+      if (!A || !B || !C)
+        abort ();
+      for (size_t i = 0; i < ra * ca; i++)
+        A->data[i] = (double) (i % 7) / 7.0 - 0.5;
+      for (size_t i = 0; i < rb * cb; i++)
+        B->data[i] = (double) (i % 11) / 11.0 - 0.5;
+    }
+  for (size_t r = 0; r < reps; r++)
+    {
+      const double t0 = now (), c0 = cpu_now ();
+      for (size_t c = 0; c < calls; c++)
+        if (single)
+          gsl_blas_sgemm (p->ta, p->tb, 1.0f, Af, Bf, 0.0f, Cf);
+        else
+          gsl_blas_dgemm (p->ta, p->tb, 1.0, A, B, 0.0, C);
+      const double t = (now () - t0) / (double) calls, c = (cpu_now () - c0) / (double) calls;
+      *wall = r == 0 || t < *wall ? t : *wall;
+      *cpu = r == 0 || c < *cpu ? c : *cpu;
+    }
+  gsl_matrix_float_free (Af);
+  gsl_matrix_float_free (Bf);
+  gsl_matrix_float_free (Cf);
+  gsl_matrix_free (A);
+  gsl_matrix_free (B);
+  gsl_matrix_free (C);
+}
+
+/* The machine's sgemm and dgemm rates on the products of one batch of 64
+   of each model compared with PyTorch (sections compare and cnn), one
+   after the other on the same matrices, at --threads OpenBLAS threads:
+   each product's GFLOP/s (wall) and its seconds per epoch of 60,000
+   images (937.5 batches), and their sum, the epoch's floor: the time of
+   its products alone at this machine's rate, what no trainer calling the
+   same BLAS goes below.  Each the minimum over --repeats.  "RESULT gemm
+   MODEL float32|float64 THREADS WALL CPU" lines (seconds an epoch) on
+   stderr for bench/compare.sh. */
+static int
+section_gemm (bench *b)
+{
+  const int threads = b->threads ? b->threads : 1;
+  const double batches = 60000.0 / 64.0;
+  blas_threads_default (threads);
+  char blas[512], cnn[64];
+  blas_describe (blas, sizeof blas);
+  snprintf (cnn, sizeof cnn, "cnn-%zu-%zu-%zu", b->C1, b->C2, b->H);
+  printf ("| CBLAS | %s |\n| OpenBLAS threads | %d |\n\n", blas, threads);
+  printf ("| model | product | M x N x K | sgemm GFLOP/s | dgemm GFLOP/s | s / d "
+          "| float32 s/epoch | float64 s/epoch | float32 CPU s/epoch | float64 CPU s/epoch |\n"
+          "|---|---|---|---|---|---|---|---|---|---|\n");
+  for (int model = 0; model < 3; model++)
+    {
+      product p[GEMM_MAX];
+      const size_t count = model_products (model, b, p);
+      const char *name = model == 0 ? "784-10" : model == 1 ? "784-256-10" : cnn;
+      double ws = 0.0, wd = 0.0, cs = 0.0, cd = 0.0, flops = 0.0;
+      for (size_t k = 0; k < count; k++)
+        {
+          const double flop = 2.0 * (double) p[k].M * (double) p[k].N * (double) p[k].K;
+          /* about 20 ms a timing: thousands of the small products, one large */
+          const size_t calls = flop < 4e7 ? (size_t) (4e7 / flop) + 1 : 1;
+          double ts, td, cts, ctd;
+          gemm_seconds (&p[k], 1, calls, b->repeats, &ts, &cts);
+          gemm_seconds (&p[k], 0, calls, b->repeats, &td, &ctd);
+          ws += ts * batches;
+          wd += td * batches;
+          cs += cts * batches;
+          cd += ctd * batches;
+          flops += flop * batches;
+          printf ("| %s | %s | %zu x %zu x %zu | %.1f | %.1f | %.2f | %.4f s | %.4f s "
+                  "| %.4f s | %.4f s |\n", name, p[k].what, p[k].M, p[k].N, p[k].K,
+                  flop / ts * 1e-9, flop / td * 1e-9, ts / td, ts * batches, td * batches,
+                  cts * batches, ctd * batches);
+        }
+      printf ("| %s | **all, one epoch (60,000 images)** | %.2f GFLOP | %.1f | %.1f | %.2f "
+              "| **%.3f s** | **%.3f s** | %.3f s | %.3f s |\n", name, flops * 1e-9,
+              flops / ws * 1e-9, flops / wd * 1e-9, ws / wd, ws, wd, cs, cd);
+      fflush (stdout);
+      fprintf (stderr, "RESULT gemm %s float32 %d %.6f %.6f\n"
+               "RESULT gemm %s float64 %d %.6f %.6f\n", name, threads, ws, cs, name,
+               threads, wd, cd);
+    }
+  return 0;
+}
+
 /* ---- gradcheck ------------------------------------------------------- */
 
 /* L = (1 / 2n) sum_i w_i theta_i^2, w_i = 1 + i / n: a mean, as losses
@@ -688,11 +870,12 @@ static const struct
   {"epoch", "Training epoch", section_epoch},
   {"memory", "Memory", section_memory},
   {"gradcheck", "The directional check at n = 10^6 (bp_gradcheck)", section_gradcheck},
+  {"gemm", "sgemm and dgemm on the products of an epoch (the floor)", section_gemm},
   {"compare", "One epoch, batch 64, beside PyTorch (bench/compare.sh)", section_compare},
   {"cnn", "The CNN, batches of 64, beside PyTorch (bench/compare.sh --cnn)", section_cnn},
 };
-/* the sections run when none is named: all but compare and cnn */
-#define N_DEFAULT (N_SECTIONS - 2)
+/* the sections run when none is named: all but gemm, compare and cnn */
+#define N_DEFAULT (N_SECTIONS - 3)
 #define N_SECTIONS (sizeof sections / sizeof sections[0])
 
 static int
@@ -782,7 +965,7 @@ main (int argc, char **argv)
       if (k == N_SECTIONS)
         {
           fprintf (stderr, "bench: unknown section '%s' (machine peak verify scaling "
-                   "epoch memory gradcheck compare cnn)\n", argv[a]);
+                   "epoch memory gradcheck gemm compare cnn)\n", argv[a]);
           return 2;
         }
       any = 1;
