@@ -39,7 +39,14 @@ EXTRA_DIST += \
   src/lib/formulas/cross_entropy_source.c \
   src/lib/formulas/activation_source.c \
   src/lib/formulas/conv_source.c \
-  src/lib/formulas/pool_source.c
+  src/lib/formulas/pool_source.c \
+  src/lib/formulas/batch_source.c \
+  src/lib/formulas/activation_grad_source.c \
+  src/lib/formulas/mlp_batch_source.c \
+  src/lib/formulas/conv_batch_source.c \
+  src/lib/formulas/pool_backward_source.c \
+  src/lib/formulas/reshape_batch_source.c \
+  src/lib/formulas/cnn_source.c
 pkginclude_HEADERS += \
   src/backprop/bp_reshape.h \
   src/backprop/bp_linear.h \

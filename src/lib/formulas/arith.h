@@ -9,6 +9,7 @@
 #ifndef BP_ARITH_H
 #define BP_ARITH_H
 #include <complex.h>
+#include <float.h>
 #include <math.h>
 #include <stdint.h>
 #include <gsl/gsl_errno.h>
@@ -153,6 +154,25 @@ matrix_floats_finite (const float *p, size_t rows, size_t cols, size_t tda, size
   for (size_t r = 0; r < rows; r++)
     if (!floats_finite (p + r * tda, cols, m, m))
       return 0;
+  return 1;
+}
+
+/* 1 when every row of the float labels T sums to 1 within n u, u =
+   FLT_EPSILON/2: n labels that summed to 1 before each was rounded to
+   float (valid.h's matrix_rows_sum_to_one for double); added in double,
+   whose own error is far below.  A NaN fails. */
+static inline int
+matrix_float_rows_sum_to_one (const gsl_matrix_float *T)
+{
+  const double tol = (double) T->size2 * (FLT_EPSILON / 2);
+  for (size_t k = 0; k < T->size1; k++)
+    {
+      double sum = 0.0;
+      for (size_t i = 0; i < T->size2; i++)
+        sum += gsl_matrix_float_get (T, k, i);
+      if (!(fabs (sum - 1.0) <= tol))
+        return 0;
+    }
   return 1;
 }
 

@@ -162,25 +162,6 @@ bp_conv_grad_weights (const bp_conv_shape *s, const gsl_matrix *X,
   return GSL_SUCCESS;
 }
 
-/* dL/db_o = sum_{i,j} dL/dY[o,i,j]  (15.4) */
-int
-bp_conv_grad_bias (const gsl_matrix *dL_dY, gsl_vector *dL_db)
-{
-  if (!dL_dY || !dL_db)
-    GSL_ERROR ("bp_conv_grad_bias: dL_dY and dL_db must not be NULL", GSL_EFAULT);
-  if (dL_db->size != dL_dY->size1)
-    GSL_ERROR ("bp_conv_grad_bias: dL_db must have as many elements as dL_dY has rows",
-               GSL_EBADLEN);
-  for (size_t o = 0; o < dL_dY->size1; o++)
-    {
-      double g = 0.0;
-      for (size_t t = 0; t < dL_dY->size2; t++)
-        g += gsl_matrix_get (dL_dY, o, t);
-      gsl_vector_set (dL_db, o, g);
-    }
-  return GSL_SUCCESS;
-}
-
 /* --- the batch forms ------------------------------------------------------ */
 
 /* B from X's columns, or 0 when they are not a positive multiple of H W
@@ -210,159 +191,16 @@ valid_columns (const bp_conv_shape *s, size_t e, size_t *j0, size_t *j1)
     *j0 = *j1;
 }
 
-/* cols[(c k + a) k + e, (n Ho + i) Wo + j] = X[c, n, i+a-p, j+e-p]  (15.5) */
-static void
-im2col (const bp_conv_shape *s, size_t B, const gsl_matrix *X, gsl_matrix *cols)
-{
-  const size_t Ho = out_height (s), Wo = out_width (s), k = s->k, p = s->pad;
-  const size_t H = s->height, W = s->width;
-  const int big = s->channels_in * k * k * B * Ho * Wo >= PARALLEL_FROM;
-  (void) big;
-  PARALLEL_FOR
-  for (size_t t = 0; t < s->channels_in * k * k; t++)   /* t = kcol (s, c, a, e) */
-    {
-      const size_t c = t / (k * k), a = t / k % k, e = t % k;
-      size_t j0, j1;
-      valid_columns (s, e, &j0, &j1);
-      double *dst = cols->data + t * cols->tda;
-      for (size_t n = 0; n < B; n++)
-        {
-          const double *img = X->data + c * X->tda + n * H * W;
-          for (size_t i = 0; i < Ho; i++, dst += Wo)
-            {
-              const size_t r = i + a;   /* the padded row r; r - p in the image */
-              if (r < p || r - p >= H)
-                {
-                  for (size_t j = 0; j < Wo; j++)
-                    dst[j] = 0.0;
-                  continue;
-                }
-              const double *row = img + (r - p) * W;
-              for (size_t j = 0; j < j0; j++)
-                dst[j] = 0.0;
-              for (size_t j = j0; j < j1; j++)
-                dst[j] = row[j + e - p];   /* j + e >= p from j0 */
-              for (size_t j = j1; j < Wo; j++)
-                dst[j] = 0.0;
-            }
-        }
-    }
-}
+/* the batch forms and the bias gradient once for double and float:
+   templates_on.h */
+#define BASE_DOUBLE
+#include "lib/formulas/templates_on.h"
+#include "lib/formulas/conv_batch_source.c"
+#include "lib/formulas/templates_off.h"
+#undef BASE_DOUBLE
 
-/* the adjoint of im2col: dL/dX[c, n, i+a-p, j+e-p] += dcols[...]  (15.8),
-   image by image, each pixel's terms added in the order of (a, e) */
-static void
-col2im (const bp_conv_shape *s, size_t B, const gsl_matrix *dcols, gsl_matrix *dX)
-{
-  const size_t Ho = out_height (s), Wo = out_width (s), k = s->k, p = s->pad;
-  const size_t H = s->height, W = s->width;
-  const int big = s->channels_in * k * k * B * Ho * Wo >= PARALLEL_FROM;
-  (void) big;
-  PARALLEL_FOR
-  for (size_t cn = 0; cn < s->channels_in * B; cn++)
-    {
-      const size_t c = cn / B, n = cn % B;
-      double *img = dX->data + c * dX->tda + n * H * W;
-      for (size_t x = 0; x < H * W; x++)
-        img[x] = 0.0;
-      for (size_t a = 0; a < k; a++)
-        for (size_t e = 0; e < k; e++)
-          {
-            const double *src = dcols->data + kcol (s, c, a, e) * dcols->tda + n * Ho * Wo;
-            size_t j0, j1;
-            valid_columns (s, e, &j0, &j1);
-            for (size_t i = 0; i < Ho; i++, src += Wo)
-              {
-                const size_t r = i + a;
-                if (r < p || r - p >= H)
-                  continue;
-                double *row = img + (r - p) * W;
-                for (size_t j = j0; j < j1; j++)
-                  row[j + e - p] += src[j];
-              }
-          }
-    }
-}
-
-/* cols = im2col(X), Y = K cols + b 1^T  (15.5), (15.6) */
-int
-bp_batch_conv (const bp_conv_shape *s, const gsl_matrix *K, const gsl_vector *b,
-               const gsl_matrix *X, gsl_matrix *cols, gsl_matrix *Y)
-{
-  if (!s || !K || !b || !X || !cols || !Y)
-    GSL_ERROR ("bp_batch_conv: s, K, b, X, cols and Y must not be NULL", GSL_EFAULT);
-  if (shape_ok ("bp_batch_conv: the shape needs positive sizes and k <= H + 2p, W + 2p", s))
-    return GSL_EINVAL;
-  const size_t Ho = out_height (s), Wo = out_width (s), k = s->k;
-  const size_t B = batch_count (s, X->size2);
-  if (X->size1 != s->channels_in || B == 0)
-    GSL_ERROR ("bp_batch_conv: X must be C_in x (B H W), B >= 1", GSL_EBADLEN);
-  if (!is (K->size1, K->size2, s->channels_out, s->channels_in * k * k)
-      || b->size != s->channels_out)
-    GSL_ERROR ("bp_batch_conv: K must be C_out x (C_in k k) and b have C_out", GSL_EBADLEN);
-  if (!is (cols->size1, cols->size2, s->channels_in * k * k, B * Ho * Wo))
-    GSL_ERROR ("bp_batch_conv: cols must be (C_in k k) x (B Ho Wo)", GSL_EBADLEN);
-  if (!is (Y->size1, Y->size2, s->channels_out, B * Ho * Wo))
-    GSL_ERROR ("bp_batch_conv: Y must be C_out x (B Ho Wo)", GSL_EBADLEN);
-  im2col (s, B, X, cols);
-  for (size_t o = 0; o < s->channels_out; o++)
-    {
-      gsl_vector_view yo = gsl_matrix_row (Y, o);
-      gsl_vector_set_all (&yo.vector, gsl_vector_get (b, o));
-    }
-  return gsl_blas_dgemm (CblasNoTrans, CblasNoTrans, 1.0, K, cols, 1.0, Y);
-}
-
-/* dL/dK = dL/dY cols^T  (15.7) */
-int
-bp_batch_conv_grad_weights (const bp_conv_shape *s, const gsl_matrix *dL_dY,
-                            const gsl_matrix *cols, gsl_matrix *dL_dK)
-{
-  if (!s || !dL_dY || !cols || !dL_dK)
-    GSL_ERROR ("bp_batch_conv_grad_weights: s, dL_dY, cols and dL_dK must not be NULL",
-               GSL_EFAULT);
-  if (shape_ok ("bp_batch_conv_grad_weights: the shape needs positive sizes and "
-                "k <= H + 2p, W + 2p", s))
-    return GSL_EINVAL;
-  const size_t HoWo = out_height (s) * out_width (s), k = s->k;
-  if (dL_dY->size1 != s->channels_out || dL_dY->size2 == 0 || dL_dY->size2 % HoWo != 0)
-    GSL_ERROR ("bp_batch_conv_grad_weights: dL_dY must be C_out x (B Ho Wo), B >= 1",
-               GSL_EBADLEN);
-  if (!is (cols->size1, cols->size2, s->channels_in * k * k, dL_dY->size2))
-    GSL_ERROR ("bp_batch_conv_grad_weights: cols must be (C_in k k) x (B Ho Wo)",
-               GSL_EBADLEN);
-  if (!is (dL_dK->size1, dL_dK->size2, s->channels_out, s->channels_in * k * k))
-    GSL_ERROR ("bp_batch_conv_grad_weights: dL_dK must be C_out x (C_in k k)",
-               GSL_EBADLEN);
-  return gsl_blas_dgemm (CblasNoTrans, CblasTrans, 1.0, dL_dY, cols, 0.0, dL_dK);
-}
-
-/* dL/dcols = K^T dL/dY, dL/dX = col2im(dL/dcols)  (15.8) */
-int
-bp_batch_conv_grad_input (const bp_conv_shape *s, const gsl_matrix *K,
-                          const gsl_matrix *dL_dY, gsl_matrix *work, gsl_matrix *dL_dX)
-{
-  if (!s || !K || !dL_dY || !work || !dL_dX)
-    GSL_ERROR ("bp_batch_conv_grad_input: s, K, dL_dY, work and dL_dX must not be NULL",
-               GSL_EFAULT);
-  if (shape_ok ("bp_batch_conv_grad_input: the shape needs positive sizes and "
-                "k <= H + 2p, W + 2p", s))
-    return GSL_EINVAL;
-  const size_t HoWo = out_height (s) * out_width (s), k = s->k;
-  const size_t B = batch_count (s, dL_dX->size2);
-  if (dL_dX->size1 != s->channels_in || B == 0)
-    GSL_ERROR ("bp_batch_conv_grad_input: dL_dX must be C_in x (B H W), B >= 1",
-               GSL_EBADLEN);
-  if (!is (K->size1, K->size2, s->channels_out, s->channels_in * k * k))
-    GSL_ERROR ("bp_batch_conv_grad_input: K must be C_out x (C_in k k)", GSL_EBADLEN);
-  if (!is (dL_dY->size1, dL_dY->size2, s->channels_out, B * HoWo))
-    GSL_ERROR ("bp_batch_conv_grad_input: dL_dY must be C_out x (B Ho Wo)", GSL_EBADLEN);
-  if (!is (work->size1, work->size2, s->channels_in * k * k, B * HoWo))
-    GSL_ERROR ("bp_batch_conv_grad_input: work must be (C_in k k) x (B Ho Wo)",
-               GSL_EBADLEN);
-  int status = gsl_blas_dgemm (CblasTrans, CblasNoTrans, 1.0, K, dL_dY, 0.0, work);
-  if (status != GSL_SUCCESS)
-    return status;
-  col2im (s, B, work, dL_dX);
-  return GSL_SUCCESS;
-}
+#define BASE_FLOAT
+#include "lib/formulas/templates_on.h"
+#include "lib/formulas/conv_batch_source.c"
+#include "lib/formulas/templates_off.h"
+#undef BASE_FLOAT

@@ -10,6 +10,7 @@
 #include <gsl/gsl_matrix_float.h>
 #include "backprop/bp_activation.h"
 #include "backprop/bp_conv.h"
+#include "backprop/bp_cnn.h"
 #include "backprop/bp_idx.h"
 
 /* bp_dataset_batch's float form (lib/files/dataset_batch_source.c): U's
@@ -33,5 +34,115 @@ int bp_float_maxpool (const gsl_matrix_float *X, size_t height, size_t width,
                       gsl_matrix_float *Y);
 int bp_float_avgpool (const gsl_matrix_float *X, size_t height, size_t width,
                       gsl_matrix_float *Y);
+int bp_float_activation_backward (bp_activation a, const gsl_vector_float *z,
+                                  const gsl_vector_float *dL_dh, gsl_vector_float *dL_dz);
+
+/* the batch formulas of bp_batch.h (batch_source.c) */
+int bp_float_batch_linear (const gsl_matrix_float *W, const gsl_vector_float *b,
+                           const gsl_matrix_float *U, gsl_matrix_float *V);
+int bp_float_batch_softmax (const gsl_matrix_float *V, gsl_matrix_float *Y);
+double bp_float_batch_softmax_cross_entropy (const gsl_matrix_float *T,
+                                             const gsl_matrix_float *V);
+int bp_float_batch_softmax_cross_entropy_grad (const gsl_matrix_float *T,
+                                               const gsl_matrix_float *Y,
+                                               gsl_matrix_float *dL_dV);
+int bp_float_batch_grad_weights (const gsl_matrix_float *dL_dV, const gsl_matrix_float *U,
+                                 gsl_matrix_float *dL_dW);
+int bp_float_batch_grad_bias (const gsl_matrix_float *dL_dV, gsl_vector_float *dL_db);
+int bp_float_batch_grad_input (const gsl_matrix_float *W, const gsl_matrix_float *dL_dV,
+                               gsl_matrix_float *dL_dU);
+int bp_float_batch_activation_forward (bp_activation act, const gsl_matrix_float *Z,
+                                       gsl_matrix_float *A);
+int bp_float_batch_activation_backward (bp_activation act, const gsl_matrix_float *Z,
+                                        const gsl_matrix_float *dL_dA,
+                                        gsl_matrix_float *dL_dZ);
+
+/* the two-layer network of bp_mlp.h over float blocks, and its batch
+   workspace (bp_mlp_batch.h), field for field */
+typedef struct
+{
+  size_t m, H, n;
+  bp_activation act;
+  gsl_matrix_float *W1;   /* H x m */
+  gsl_vector_float *b1;   /* H */
+  gsl_matrix_float *W2;   /* n x H */
+  gsl_vector_float *b2;   /* n */
+} bp_mlp_float;
+
+typedef struct
+{
+  size_t B, m, H, n;
+  gsl_matrix_float *Z, *A, *V, *Y, *dL_dV, *dL_dA, *dL_dZ;
+} bp_mlp_batch_workspace_float;
+
+bp_mlp_batch_workspace_float *bp_float_mlp_batch_workspace_alloc (size_t B, size_t m,
+                                                                  size_t H, size_t n);
+void bp_float_mlp_batch_workspace_free (bp_mlp_batch_workspace_float *w);
+/* mlp_batch_trusted.h's chain */
+int mlp_float_batch_trusted (const bp_mlp_float *net, const gsl_matrix_float *U,
+                             const gsl_matrix_float *T, bp_mlp_batch_workspace_float *w,
+                             bp_mlp_float *grad, double *L);
+
+/* the convolution's batch forms (bp_conv.h, conv_batch_source.c) */
+int bp_float_conv_grad_bias (const gsl_matrix_float *dL_dY, gsl_vector_float *dL_db);
+int bp_float_batch_conv (const bp_conv_shape *s, const gsl_matrix_float *K,
+                         const gsl_vector_float *b, const gsl_matrix_float *X,
+                         gsl_matrix_float *cols, gsl_matrix_float *Y);
+int bp_float_batch_conv_grad_weights (const bp_conv_shape *s, const gsl_matrix_float *dL_dY,
+                                      const gsl_matrix_float *cols,
+                                      gsl_matrix_float *dL_dK);
+int bp_float_batch_conv_grad_input (const bp_conv_shape *s, const gsl_matrix_float *K,
+                                    const gsl_matrix_float *dL_dY, gsl_matrix_float *work,
+                                    gsl_matrix_float *dL_dX);
+
+/* pooling's backward passes (bp_pool.h, pool_backward_source.c) */
+int bp_float_maxpool_backward (const gsl_matrix_float *X, size_t height, size_t width,
+                               const gsl_matrix_float *dL_dY, gsl_matrix_float *dL_dX);
+int bp_float_avgpool_backward (const gsl_matrix_float *dL_dY, size_t height, size_t width,
+                               gsl_matrix_float *dL_dX);
+
+/* the batch flatten (bp_reshape.h, reshape_batch_source.c) */
+int bp_float_batch_flatten (const gsl_matrix_float *P, size_t hw, gsl_matrix_float *F);
+int bp_float_batch_flatten_inverse (const gsl_matrix_float *dL_dF, size_t hw,
+                                    gsl_matrix_float *dL_dP);
+
+/* layers_trusted.h's, for the float CNN chain */
+void maxpool_float_trusted (const gsl_matrix_float *X, size_t height, size_t width,
+                            gsl_matrix_float *Y);
+void maxpool_float_backward_trusted (const gsl_matrix_float *X, size_t height,
+                                     size_t width, const gsl_matrix_float *dL_dY,
+                                     gsl_matrix_float *dL_dX);
+void relu_float_batch_trusted (const gsl_matrix_float *Z, gsl_matrix_float *A);
+void relu_float_batch_backward_trusted (const gsl_matrix_float *Z,
+                                        const gsl_matrix_float *dL_dA,
+                                        gsl_matrix_float *dL_dZ);
+
+/* the convolutional network of bp_cnn.h over float blocks, and its
+   workspace, field for field; the workspace's shape: the sizes only */
+typedef struct
+{
+  size_t rows, cols, C1, C2, H, n, features;
+  bp_conv_shape conv1, conv2;
+  gsl_matrix_float *K1;  gsl_vector_float *b1;
+  gsl_matrix_float *K2;  gsl_vector_float *b2;
+  gsl_matrix_float *W3;  gsl_vector_float *b3;   /* NULL when H = 0 */
+  gsl_matrix_float *W4;  gsl_vector_float *b4;
+} bp_cnn_float;
+
+typedef struct
+{
+  size_t B;
+  bp_cnn shape;
+  gsl_vector_float *cols1, *Z1, *A1, *G1, *P1, *dP1;
+  gsl_vector_float *cols2, *Z2, *A2, *G2, *P2, *dP2;
+  gsl_matrix_float *F, *dF, *Z3, *A3, *dA3, *V, *Y, *dV;
+} bp_cnn_workspace_float;
+
+bp_cnn_workspace_float *bp_float_cnn_workspace_alloc (size_t B, const bp_cnn_float *net);
+void bp_float_cnn_workspace_free (bp_cnn_workspace_float *w);
+/* cnn_trusted.h's chain */
+int cnn_float_trusted (const bp_cnn_float *net, const gsl_matrix_float *U,
+                       const gsl_matrix_float *T, bp_cnn_workspace_float *w,
+                       bp_cnn_float *grad, gsl_matrix_float *dL_dU, double *L);
 
 #endif /* BP_FORMULAS_FLOAT_H */

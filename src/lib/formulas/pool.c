@@ -105,80 +105,15 @@ geometry_trusted (size_t xcols, size_t height, size_t width)
 #include "lib/formulas/templates_off.h"
 #undef BASE_FLOAT
 
-/* dL/dX[c, 2i+a, 2j+e] = dL/dY[c,i,j] at the first maximum, else 0  (16.2) */
-void
-maxpool_backward_trusted (const gsl_matrix *X, size_t height, size_t width,
-                          const gsl_matrix *dL_dY, gsl_matrix *dL_dX)
-{
-  const geometry g = geometry_trusted (X->size2, height, width);
-  if (height % 2 != 0 || width % 2 != 0)
-    gsl_matrix_set_zero (dL_dX);   /* the odd last row or column: in no window */
-  const int big = X->size1 * X->size2 >= PARALLEL_FROM;
-  (void) big;
-  EACH_CHANNEL
-  for (size_t c = 0; c < X->size1; c++)
-    {
-      const double *x = X->data + c * X->tda, *dy = dL_dY->data + c * dL_dY->tda;
-      double *dx = dL_dX->data + c * dL_dX->tda;
-      for (size_t n = 0; n < g.n; n++)
-        for (size_t i = 0; i < g.Ho; i++)
-          for (size_t j = 0; j < g.Wo; j++)
-            {
-              const size_t best = pool_first_max (x, &g, n, i, j);
-              for (size_t t = 0; t < 4; t++)   /* every window element written once */
-                dx[wcol (&g, n, i, j, t)] = t == best ? dy[ycol (&g, n, i, j)] : 0.0;
-            }
-    }
-}
+/* the backward passes once for double and float: templates_on.h */
+#define BASE_DOUBLE
+#include "lib/formulas/templates_on.h"
+#include "lib/formulas/pool_backward_source.c"
+#include "lib/formulas/templates_off.h"
+#undef BASE_DOUBLE
 
-int
-bp_maxpool_backward (const gsl_matrix *X, size_t height, size_t width,
-                     const gsl_matrix *dL_dY, gsl_matrix *dL_dX)
-{
-  geometry g;
-  if (!X || !dL_dY || !dL_dX)
-    GSL_ERROR ("bp_maxpool_backward: X, dL_dY and dL_dX must not be NULL", GSL_EFAULT);
-  int status = geometry_of ("bp_maxpool_backward: height and width must be >= 2, "
-                            "X C x (n H W), dL_dY C x (n floor(H/2) floor(W/2))",
-                            X->size1, X->size2, height, width, dL_dY->size1,
-                            dL_dY->size2, &g);
-  if (status)
-    return status;
-  if (dL_dX->size1 != X->size1 || dL_dX->size2 != X->size2)
-    GSL_ERROR ("bp_maxpool_backward: dL_dX must have X's shape", GSL_EBADLEN);
-  if (!matrix_finite (X))
-    GSL_ERROR ("bp_maxpool_backward: X has a NaN or infinite element", GSL_EDOM);
-  maxpool_backward_trusted (X, height, width, dL_dY, dL_dX);
-  return GSL_SUCCESS;
-}
-
-/* dL/dX[c, 2i+a, 2j+e] = dL/dY[c,i,j] / 4  (16.4) */
-int
-bp_avgpool_backward (const gsl_matrix *dL_dY, size_t height, size_t width,
-                     gsl_matrix *dL_dX)
-{
-  geometry g;
-  if (!dL_dY || !dL_dX)
-    GSL_ERROR ("bp_avgpool_backward: dL_dY and dL_dX must not be NULL", GSL_EFAULT);
-  int status = geometry_of ("bp_avgpool_backward: height and width must be >= 2, "
-                            "dL_dX C x (n H W), dL_dY C x (n floor(H/2) floor(W/2))",
-                            dL_dX->size1, dL_dX->size2, height, width, dL_dY->size1,
-                            dL_dY->size2, &g);
-  if (status)
-    return status;
-  gsl_matrix_set_zero (dL_dX);
-  for (size_t c = 0; c < dL_dX->size1; c++)
-    {
-      const double *dy = dL_dY->data + c * dL_dY->tda;
-      double *dx = dL_dX->data + c * dL_dX->tda;
-      for (size_t n = 0; n < g.n; n++)
-        for (size_t i = 0; i < g.Ho; i++)
-          for (size_t j = 0; j < g.Wo; j++)
-            {
-              const double d = 0.25 * dy[ycol (&g, n, i, j)];
-              for (size_t t = 0; t < 4; t++)
-                dx[wcol (&g, n, i, j, t)] = d;
-            }
-    }
-  return GSL_SUCCESS;
-}
+#define BASE_FLOAT
+#include "lib/formulas/templates_on.h"
+#include "lib/formulas/pool_backward_source.c"
+#include "lib/formulas/templates_off.h"
+#undef BASE_FLOAT

@@ -2,12 +2,13 @@
    for every arithmetic (templates_on.h); derivations/16-pooling.md,
    eqs. (16.1), (16.3).  Off the reals max-pooling picks by the real parts
    and passes the complex value on: analytic away from ties, as ReLU's
-   extension is (activation_source.c).  Only the double maxpool_trusted
-   is the CNN chain's (layers_trusted.h): SCOPE. */
-#if defined(BASE_DOUBLE)
-# define SCOPE
-#else
+   extension is (activation_source.c).  The double and float
+   maxpool_trusted are the CNN chains' (layers_trusted.h, float.h), the
+   complex one is not: SCOPE. */
+#if defined(BASE_COMPLEX)
 # define SCOPE static
+#else
+# define SCOPE
 #endif
 
 /* The offset t = 2a + e of the window's first maximum of the real parts

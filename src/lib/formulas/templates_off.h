@@ -15,6 +15,12 @@
 #undef TANH
 #undef DIV
 #undef GEMV_ADD
+#undef GEMM
+#undef AXPY
+#undef FABS
+#undef ROWS_SUM_TO_ONE
+#undef VIEW
+#undef ACCUM
 #undef VGET
 #undef VSET
 #undef MGET
@@ -34,3 +40,4 @@
 #undef ELEMENT_BYTES
 #undef VV_OVERLAP
 #undef VM_OVERLAP
+#undef MM_OVERLAP

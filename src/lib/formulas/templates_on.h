@@ -44,6 +44,10 @@
 # define DIV(a, b) ((a) / (b))
 /* v += W u */
 # define GEMV_ADD(W, u, v) gsl_blas_dgemv (CblasNoTrans, 1.0, (W), (u), 1.0, (v))
+# define GEMM gsl_blas_dgemm
+# define AXPY gsl_blas_daxpy
+# define FABS(x) fabs (x)
+# define ROWS_SUM_TO_ONE(T) matrix_rows_sum_to_one (T)
 # define VGET(v, i) gsl_vector_get ((v), (i))
 # define VSET(v, i, x) gsl_vector_set ((v), (i), (x))
 # define MGET(A, i, j) gsl_matrix_get ((A), (i), (j))
@@ -66,6 +70,10 @@
 # define TANH(z) tanhf (z)
 # define DIV(a, b) ((a) / (b))
 # define GEMV_ADD(W, u, v) gsl_blas_sgemv (CblasNoTrans, 1.0f, (W), (u), 1.0f, (v))
+# define GEMM gsl_blas_sgemm
+# define AXPY gsl_blas_saxpy
+# define FABS(x) fabsf (x)
+# define ROWS_SUM_TO_ONE(T) matrix_float_rows_sum_to_one (T)
 # define VGET(v, i) gsl_vector_float_get ((v), (i))
 # define VSET(v, i, x) gsl_vector_float_set ((v), (i), (x))
 # define MGET(A, i, j) gsl_matrix_float_get ((A), (i), (j))
@@ -98,6 +106,16 @@
 # error "templates_on.h: define BASE_DOUBLE, BASE_FLOAT or BASE_COMPLEX"
 #endif
 
+/* a view type, as GSL's QUALIFIED_VIEW: VIEW (gsl_vector, const_view) is
+   gsl_vector_const_view, gsl_vector_float_const_view, ... */
+#define VIEW(dir, name) FUNCTION (dir, name)
+
+/* The real accumulator of a long sum (a bias's gradient over B Ho Wo
+   terms, a batch's loss): double in every arithmetic, so that float's
+   result is the exact sum rounded once, not n roundings
+   (derivations/14-mini-batch.md, "Float32") */
+#define ACCUM double
+
 /* "bp_linear", "bp_complex_linear", "bp_float_linear": the name in messages */
 #define STRING(x) #x
 #define EXPAND(x) STRING (x)
@@ -129,3 +147,4 @@
 #define ELEMENT_BYTES (MULTIPLICITY * sizeof (ATOMIC))
 #define VV_OVERLAP(a, b) data_overlap ((a)->data, VECTOR_BYTES (a) * ELEMENT_BYTES, (b)->data, VECTOR_BYTES (b) * ELEMENT_BYTES)
 #define VM_OVERLAP(a, B) data_overlap ((a)->data, VECTOR_BYTES (a) * ELEMENT_BYTES, (B)->data, MATRIX_BYTES (B) * ELEMENT_BYTES)
+#define MM_OVERLAP(A, B) data_overlap ((A)->data, MATRIX_BYTES (A) * ELEMENT_BYTES, (B)->data, MATRIX_BYTES (B) * ELEMENT_BYTES)

@@ -1,0 +1,185 @@
+/* conv_batch_source.c -- the convolution's batch forms by im2col and one
+   GEMM, and its bias gradient, once for the real arithmetics
+   (templates_on.h: double, float; conv.c); derivations/15-convolution.md,
+   eqs. (15.4)-(15.8).  The double ones are bp_conv.h's. */
+
+/* dL/db_o = sum_{i,j} dL/dY[o,i,j]  (15.4) */
+int
+FUNCTION (bp, conv_grad_bias) (const TYPE (gsl_matrix) *dL_dY, TYPE (gsl_vector) *dL_db)
+{
+  if (!dL_dY || !dL_db)
+    GSL_ERROR (NAME (bp, conv_grad_bias) ": dL_dY and dL_db must not be NULL", GSL_EFAULT);
+  if (dL_db->size != dL_dY->size1)
+    GSL_ERROR (NAME (bp, conv_grad_bias) ": dL_db must have as many elements as dL_dY has rows",
+               GSL_EBADLEN);
+  for (size_t o = 0; o < dL_dY->size1; o++)
+    {
+      ACCUM g = 0.0;   /* B Ho Wo terms */
+      for (size_t t = 0; t < dL_dY->size2; t++)
+        g += MGET (dL_dY, o, t);
+      VSET (dL_db, o, (ATOMIC) g);
+    }
+  return GSL_SUCCESS;
+}
+
+/* cols[(c k + a) k + e, (n Ho + i) Wo + j] = X[c, n, i+a-p, j+e-p]  (15.5) */
+static void
+FUNCTION (conv, im2col) (const bp_conv_shape *s, size_t B, const TYPE (gsl_matrix) *X,
+                         TYPE (gsl_matrix) *cols)
+{
+  const size_t Ho = out_height (s), Wo = out_width (s), k = s->k, p = s->pad;
+  const size_t H = s->height, W = s->width;
+  const int big = s->channels_in * k * k * B * Ho * Wo >= PARALLEL_FROM;
+  (void) big;
+  PARALLEL_FOR
+  for (size_t t = 0; t < s->channels_in * k * k; t++)   /* t = kcol (s, c, a, e) */
+    {
+      const size_t c = t / (k * k), a = t / k % k, e = t % k;
+      size_t j0, j1;
+      valid_columns (s, e, &j0, &j1);
+      ATOMIC *dst = cols->data + t * cols->tda;
+      for (size_t n = 0; n < B; n++)
+        {
+          const ATOMIC *img = X->data + c * X->tda + n * H * W;
+          for (size_t i = 0; i < Ho; i++, dst += Wo)
+            {
+              const size_t r = i + a;   /* the padded row r; r - p in the image */
+              if (r < p || r - p >= H)
+                {
+                  for (size_t j = 0; j < Wo; j++)
+                    dst[j] = ZERO;
+                  continue;
+                }
+              const ATOMIC *row = img + (r - p) * W;
+              for (size_t j = 0; j < j0; j++)
+                dst[j] = ZERO;
+              for (size_t j = j0; j < j1; j++)
+                dst[j] = row[j + e - p];   /* j + e >= p from j0 */
+              for (size_t j = j1; j < Wo; j++)
+                dst[j] = ZERO;
+            }
+        }
+    }
+}
+
+/* the adjoint of im2col: dL/dX[c, n, i+a-p, j+e-p] += dcols[...]  (15.8),
+   image by image, each pixel's terms added in the order of (a, e) */
+static void
+FUNCTION (conv, col2im) (const bp_conv_shape *s, size_t B, const TYPE (gsl_matrix) *dcols,
+                         TYPE (gsl_matrix) *dX)
+{
+  const size_t Ho = out_height (s), Wo = out_width (s), k = s->k, p = s->pad;
+  const size_t H = s->height, W = s->width;
+  const int big = s->channels_in * k * k * B * Ho * Wo >= PARALLEL_FROM;
+  (void) big;
+  PARALLEL_FOR
+  for (size_t cn = 0; cn < s->channels_in * B; cn++)
+    {
+      const size_t c = cn / B, n = cn % B;
+      ATOMIC *img = dX->data + c * dX->tda + n * H * W;
+      for (size_t x = 0; x < H * W; x++)
+        img[x] = ZERO;
+      for (size_t a = 0; a < k; a++)
+        for (size_t e = 0; e < k; e++)
+          {
+            const ATOMIC *src = dcols->data + kcol (s, c, a, e) * dcols->tda + n * Ho * Wo;
+            size_t j0, j1;
+            valid_columns (s, e, &j0, &j1);
+            for (size_t i = 0; i < Ho; i++, src += Wo)
+              {
+                const size_t r = i + a;
+                if (r < p || r - p >= H)
+                  continue;
+                ATOMIC *row = img + (r - p) * W;
+                for (size_t j = j0; j < j1; j++)
+                  row[j + e - p] += src[j];
+              }
+          }
+    }
+}
+
+/* cols = im2col(X), Y = K cols + b 1^T  (15.5), (15.6) */
+int
+FUNCTION (bp, batch_conv) (const bp_conv_shape *s, const TYPE (gsl_matrix) *K,
+                           const TYPE (gsl_vector) *b, const TYPE (gsl_matrix) *X,
+                           TYPE (gsl_matrix) *cols, TYPE (gsl_matrix) *Y)
+{
+  if (!s || !K || !b || !X || !cols || !Y)
+    GSL_ERROR (NAME (bp, batch_conv) ": s, K, b, X, cols and Y must not be NULL", GSL_EFAULT);
+  if (shape_ok (NAME (bp, batch_conv) ": the shape needs positive sizes and k <= H + 2p, W + 2p", s))
+    return GSL_EINVAL;
+  const size_t Ho = out_height (s), Wo = out_width (s), k = s->k;
+  const size_t B = batch_count (s, X->size2);
+  if (X->size1 != s->channels_in || B == 0)
+    GSL_ERROR (NAME (bp, batch_conv) ": X must be C_in x (B H W), B >= 1", GSL_EBADLEN);
+  if (!is (K->size1, K->size2, s->channels_out, s->channels_in * k * k)
+      || b->size != s->channels_out)
+    GSL_ERROR (NAME (bp, batch_conv) ": K must be C_out x (C_in k k) and b have C_out", GSL_EBADLEN);
+  if (!is (cols->size1, cols->size2, s->channels_in * k * k, B * Ho * Wo))
+    GSL_ERROR (NAME (bp, batch_conv) ": cols must be (C_in k k) x (B Ho Wo)", GSL_EBADLEN);
+  if (!is (Y->size1, Y->size2, s->channels_out, B * Ho * Wo))
+    GSL_ERROR (NAME (bp, batch_conv) ": Y must be C_out x (B Ho Wo)", GSL_EBADLEN);
+  FUNCTION (conv, im2col) (s, B, X, cols);
+  for (size_t o = 0; o < s->channels_out; o++)
+    {
+      VIEW (gsl_vector, view) yo = FUNCTION (gsl_matrix, row) (Y, o);
+      FUNCTION (gsl_vector, set_all) (&yo.vector, VGET (b, o));
+    }
+  return GEMM (CblasNoTrans, CblasNoTrans, ONE, K, cols, ONE, Y);
+}
+
+/* dL/dK = dL/dY cols^T  (15.7) */
+int
+FUNCTION (bp, batch_conv_grad_weights) (const bp_conv_shape *s, const TYPE (gsl_matrix) *dL_dY,
+                                        const TYPE (gsl_matrix) *cols,
+                                        TYPE (gsl_matrix) *dL_dK)
+{
+  if (!s || !dL_dY || !cols || !dL_dK)
+    GSL_ERROR (NAME (bp, batch_conv_grad_weights) ": s, dL_dY, cols and dL_dK must not be NULL",
+               GSL_EFAULT);
+  if (shape_ok (NAME (bp, batch_conv_grad_weights) ": the shape needs positive sizes and "
+                "k <= H + 2p, W + 2p", s))
+    return GSL_EINVAL;
+  const size_t HoWo = out_height (s) * out_width (s), k = s->k;
+  if (dL_dY->size1 != s->channels_out || dL_dY->size2 == 0 || dL_dY->size2 % HoWo != 0)
+    GSL_ERROR (NAME (bp, batch_conv_grad_weights) ": dL_dY must be C_out x (B Ho Wo), B >= 1",
+               GSL_EBADLEN);
+  if (!is (cols->size1, cols->size2, s->channels_in * k * k, dL_dY->size2))
+    GSL_ERROR (NAME (bp, batch_conv_grad_weights) ": cols must be (C_in k k) x (B Ho Wo)",
+               GSL_EBADLEN);
+  if (!is (dL_dK->size1, dL_dK->size2, s->channels_out, s->channels_in * k * k))
+    GSL_ERROR (NAME (bp, batch_conv_grad_weights) ": dL_dK must be C_out x (C_in k k)",
+               GSL_EBADLEN);
+  return GEMM (CblasNoTrans, CblasTrans, ONE, dL_dY, cols, ZERO, dL_dK);
+}
+
+/* dL/dcols = K^T dL/dY, dL/dX = col2im(dL/dcols)  (15.8) */
+int
+FUNCTION (bp, batch_conv_grad_input) (const bp_conv_shape *s, const TYPE (gsl_matrix) *K,
+                                      const TYPE (gsl_matrix) *dL_dY, TYPE (gsl_matrix) *work,
+                                      TYPE (gsl_matrix) *dL_dX)
+{
+  if (!s || !K || !dL_dY || !work || !dL_dX)
+    GSL_ERROR (NAME (bp, batch_conv_grad_input) ": s, K, dL_dY, work and dL_dX must not be NULL",
+               GSL_EFAULT);
+  if (shape_ok (NAME (bp, batch_conv_grad_input) ": the shape needs positive sizes and "
+                "k <= H + 2p, W + 2p", s))
+    return GSL_EINVAL;
+  const size_t HoWo = out_height (s) * out_width (s), k = s->k;
+  const size_t B = batch_count (s, dL_dX->size2);
+  if (dL_dX->size1 != s->channels_in || B == 0)
+    GSL_ERROR (NAME (bp, batch_conv_grad_input) ": dL_dX must be C_in x (B H W), B >= 1",
+               GSL_EBADLEN);
+  if (!is (K->size1, K->size2, s->channels_out, s->channels_in * k * k))
+    GSL_ERROR (NAME (bp, batch_conv_grad_input) ": K must be C_out x (C_in k k)", GSL_EBADLEN);
+  if (!is (dL_dY->size1, dL_dY->size2, s->channels_out, B * HoWo))
+    GSL_ERROR (NAME (bp, batch_conv_grad_input) ": dL_dY must be C_out x (B Ho Wo)", GSL_EBADLEN);
+  if (!is (work->size1, work->size2, s->channels_in * k * k, B * HoWo))
+    GSL_ERROR (NAME (bp, batch_conv_grad_input) ": work must be (C_in k k) x (B Ho Wo)",
+               GSL_EBADLEN);
+  int status = GEMM (CblasTrans, CblasNoTrans, ONE, K, dL_dY, ZERO, work);
+  if (status != GSL_SUCCESS)
+    return status;
+  FUNCTION (conv, col2im) (s, B, work, dL_dX);
+  return GSL_SUCCESS;
+}
