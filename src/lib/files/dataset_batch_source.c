@@ -24,13 +24,17 @@ FUNCTION (bp_dataset, batch) (const bp_dataset *d, const size_t *index,
   for (size_t r = 0; r < U->size1; r++)
     if (index[r] >= d->count)
       GSL_ERROR (NAME (bp_dataset, batch) ": index beyond the data set", GSL_EINVAL);
+  /* The images lie anywhere in the data set (shuffled): ask the cache for
+     all of them first, so that their misses overlap (one image ahead
+     left the loop below waiting on memory: 15 ms of an epoch's 47 MB in
+     float instead of 10 ms, 20 ms instead of 12-15 in double) */
+  for (size_t r = 0; r < U->size1; r++)
+    prefetch (d->images + index[r] * m, m);
   const BASE scale = (BASE) BP_PIXEL_SCALE;
   for (size_t r = 0; r < U->size1; r++)
     {
       const unsigned char *x = d->images + index[r] * m;
       BASE *u = U->data + r * U->tda;
-      if (r + 1 < U->size1)   /* the next image lies elsewhere: ask for it now */
-        prefetch (d->images + index[r + 1] * m, m);
 #pragma omp simd
       for (size_t j = 0; j < m; j++)
         u[j] = scale * x[j];
