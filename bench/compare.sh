@@ -13,8 +13,8 @@
 # products go to the same OpenBLAS, its float32 convolutions to oneDNN;
 # bench/bench names OpenBLAS's kernels), last the floor: the machine's
 # sgemm and dgemm on the epoch's products alone (bench/bench gemm), and
-# backprop float32's epoch over it.  backprop's float32 column is there
-# when bench/bench prints float32 rows.
+# backprop float32's epoch over it (bench/bench compare32 and cnn32, each
+# in its own process beside the float64 one).
 # And the whole `backprop train --hidden 256 --epochs 1` run, by
 # /usr/bin/time, when the full Fashion-MNIST is installed.
 # Wall time is what a user waits; CPU time (all threads) is what an epoch
@@ -23,8 +23,8 @@
 # With --cnn C1,C2,H (`make bench-cnn', run by `make bench'): the same
 # for the CNN of `backprop train --conv C1,C2 --hidden H' instead:
 # --batches N batches of 64 as one epoch (bench/bench cnn,
-# bp_cnn_train_epoch, float64; torch_train.py --cnn, float64 and, for
-# information, float32, each dtype in its own process), on the first
+# bp_cnn_train_epoch, float64, and bench/bench cnn32, float32;
+# torch_train.py --cnn, float64 and float32, each dtype in its own process), on the first
 # images of Fashion-MNIST when $BACKPROP_DATA (default
 # /usr/share/datasets/fashion-mnist) has it, else synthetic ones (said
 # so); the target (issue 13): backprop <= 1.0 x PyTorch float64, at 1 and
@@ -71,12 +71,16 @@ for threads in $thread_counts; do
       "$bench" --repeats 3 --threads "$threads" --conv "$conv" --hidden "$hidden" \
         --batches "$batches" $with_data cnn >"$tmp/out" 2>>"$tmp/results" || exit 1
       grep -e '^| backprop' -e '^| CBLAS' -e '^| OpenMP' -e '^parameters' "$tmp/out" >>"$tmp/rows"
+      "$bench" --repeats 3 --threads "$threads" --conv "$conv" --hidden "$hidden" \
+        --batches "$batches" $with_data cnn32 >"$tmp/out" 2>>"$tmp/results" || exit 1
+      grep -e '^| backprop' -e '^(cnn' "$tmp/out" >>"$tmp/rows"
       for dtype in float64 float32; do
         "$py" "$src/torch_train.py" "$threads" 3 --cnn "$cnn" --batches "$batches" \
           $with_data --dtype "$dtype" >>"$tmp/rows" 2>>"$tmp/results" || exit 1
       done
     else
       "$bench" --repeats 2 --threads "$threads" compare >>"$tmp/rows" 2>>"$tmp/results" || exit 1
+      "$bench" --repeats 2 --threads "$threads" compare32 >>"$tmp/rows" 2>>"$tmp/results" || exit 1
       "$py" "$src/torch_train.py" "$threads" 2 >>"$tmp/rows" 2>>"$tmp/results" || exit 1
     fi
   done
