@@ -23,6 +23,10 @@
                with momentum and the cosine rate) on 60,000 synthetic
                images, as rows to put beside bench/torch_train.py's
                (bench/compare.sh does): not run by default
+     gemm      sgemm and dgemm on the products of one batch of 64 of the
+               models of compare and cnn, shape by shape, and their sum
+               over an epoch: the floor an epoch of the same BLAS calls
+               cannot go below; not run by default
      cnn       batches of 64 of `backprop train --conv C1,C2 --hidden H''s
                network (bp_net_train_epoch, float64: --conv, --hidden,
                --batches), on the first images of Fashion-MNIST's training
@@ -31,9 +35,14 @@
                (bench/compare.sh --cnn does), the parameters' checksum
                after the first epoch, the process's peak memory; not run
                by default
+     compare32, cnn32  the same epochs in float32 (the float chains of
+               lib/formulas/float.h), rows and RESULT lines of arithmetic
+               float32 (linear32, mlp32: compare32's one model); not run
+               by default
    Usage: bench/bench [--repeats N] [--threads T] [--conv C1,C2] [--hidden H]
-     [--batches N] [--data DIR] [SECTION]...  (default: all but compare and
-   cnn; --threads sets OpenBLAS's threads for the epochs) */
+     [--batches N] [--data DIR] [SECTION]...  (default: all but gemm,
+   compare and cnn; --threads sets OpenBLAS's threads for the epochs and
+   gemm) */
 #include <config.h>
 #include <math.h>
 #include <stdio.h>
@@ -46,6 +55,7 @@
 # include <omp.h>
 #endif
 #include <gsl/gsl_blas.h>
+#include <gsl/gsl_matrix_float.h>
 #include <gsl/gsl_errno.h>
 #include <gsl/gsl_rng.h>
 #include <gsl/gsl_sort.h>
@@ -56,6 +66,11 @@
 #include "backprop/bp_net.h"
 #include "backprop/bp_train.h"
 #include "backprop/bp_gradcheck.h"
+#include "backprop/bp_net.h"
+#include "lib/formulas/float.h"
+#include "lib/formulas/cnn_trusted.h"
+#include <gsl/gsl_randist.h>
+#include <gsl/gsl_vector_float.h>
 #include "cli/cli.h"
 
 /* blas_threads.c names the program in its warnings (cli.h) */
@@ -561,6 +576,531 @@ section_cnn (bench *b)
   return status != 0;
 }
 
+/* ---- float32 ------------------------------------------------------- */
+
+/* The float32 side of compare and cnn (issue 22): the same epochs in
+   float, through the float instantiations of the batch chains
+   (lib/formulas/float.h: float_batch_*, mlp_float_batch_trusted,
+   cnn_float_trusted) and of the batch's conversion
+   (dataset_float_batch), with the loop of bp_net_train_epoch (shuffle,
+   batch, chain, the loss checked finite, weight decay, the momentum step
+   over the flat buffer) written here until the table has float rows:
+   then these sections call bp_net_train_epoch on them.  The starting
+   point is the double network's (bp_net_init), rounded to float. */
+typedef struct
+{
+  bp_net *net;              /* the double network: layout and starting point */
+  gsl_vector_float *theta, *grad, *vel;
+  gsl_matrix_float_view M[BP_NET_MAX_BLOCKS], gM[BP_NET_MAX_BLOCKS];
+  gsl_vector_float_view v[BP_NET_MAX_BLOCKS], gv[BP_NET_MAX_BLOCKS];
+} fnet;
+
+static fnet *
+fnet_alloc (const bp_net_type *T, const bp_net_shape *s, gsl_rng *rng)
+{
+  fnet *f = calloc (1, sizeof *f);
+  if (!f || !(f->net = bp_net_alloc (T, s)) || bp_net_init (f->net, rng) != GSL_SUCCESS)
+    abort ();
+  const size_t n = f->net->size;
+  f->theta = gsl_vector_float_alloc (n);
+  f->grad = gsl_vector_float_calloc (n);
+  f->vel = gsl_vector_float_calloc (n);
+  if (!f->theta || !f->grad || !f->vel)
+    abort ();
+  for (size_t i = 0; i < n; i++)
+    f->theta->data[i] = (float) f->net->theta->data[i];
+  for (size_t k = 0; k < f->net->n_blocks; k++)
+    {
+      const bp_net_block_shape *b = &f->net->layout[k];
+      const size_t o = f->net->offset[k], len = b->size1 * (b->size2 ? b->size2 : 1);
+      f->v[k] = gsl_vector_float_subvector (f->theta, o, len);
+      f->gv[k] = gsl_vector_float_subvector (f->grad, o, len);
+      if (b->size2)
+        {
+          f->M[k] = gsl_matrix_float_view_array (f->theta->data + o, b->size1, b->size2);
+          f->gM[k] = gsl_matrix_float_view_array (f->grad->data + o, b->size1, b->size2);
+        }
+    }
+  return f;
+}
+
+static void
+fnet_free (fnet *f)
+{
+  if (f == NULL)
+    return;
+  bp_net_free (f->net);
+  gsl_vector_float_free (f->theta);
+  gsl_vector_float_free (f->grad);
+  gsl_vector_float_free (f->vel);
+  free (f);
+}
+
+/* net_sgd_step in float: g += lambda theta on the weights, then
+   velocity <- mu velocity + g, theta <- theta - eta velocity (bp_sgd_update)
+   in one pass over the flat buffers */
+static void
+fnet_sgd_step (fnet *f, double lambda, double eta, double mu)
+{
+  for (size_t k = 0; k < f->net->n_blocks; k++)
+    if (f->net->layout[k].decay && lambda != 0.0)
+      gsl_blas_saxpy ((float) lambda, &f->v[k].vector, &f->gv[k].vector);
+  const float e = (float) eta, m = (float) mu;
+  float *v = f->vel->data, *t = f->theta->data;
+  const float *g = f->grad->data;
+#pragma omp simd
+  for (size_t k = 0; k < f->theta->size; k++)
+    {
+      v[k] = m * v[k] + g[k];
+      t[k] -= e * v[k];
+    }
+}
+
+/* One model's chain in float over f's views */
+typedef struct
+{
+  int kind;                 /* 0 linear, 1 mlp, 2 cnn */
+  gsl_matrix_float *V, *Y, *G;                 /* linear */
+  bp_mlp_float mlp, mlp_grad;
+  bp_mlp_batch_workspace_float *mws;
+  bp_cnn_float cnn, cnn_grad;
+  bp_cnn_workspace_float *cws;
+} fchain;
+
+static void
+fchain_alloc (fnet *f, int kind, size_t B, fchain *c)
+{
+  const bp_net_shape *s = &f->net->shape;
+  memset (c, 0, sizeof *c);
+  c->kind = kind;
+  if (kind == 0)
+    {
+      c->V = gsl_matrix_float_alloc (B, s->n);
+      c->Y = gsl_matrix_float_alloc (B, s->n);
+      c->G = gsl_matrix_float_alloc (B, s->n);
+      if (!c->V || !c->Y || !c->G)
+        abort ();
+      return;
+    }
+  if (kind == 1)
+    {
+      c->mlp = (bp_mlp_float) { s->rows * s->cols, s->hidden[0], s->n, s->act,
+                                &f->M[0].matrix, &f->v[1].vector, &f->M[2].matrix,
+                                &f->v[3].vector };
+      c->mlp_grad = (bp_mlp_float) { s->rows * s->cols, s->hidden[0], s->n, s->act,
+                                     &f->gM[0].matrix, &f->gv[1].vector, &f->gM[2].matrix,
+                                     &f->gv[3].vector };
+      if (!(c->mws = float_mlp_batch_workspace_alloc (B, c->mlp.m, c->mlp.H, c->mlp.n)))
+        abort ();
+      return;
+    }
+  bp_cnn sz;
+  if (cnn_sizes (&sz, s->rows, s->cols, s->C1, s->C2, s->n_hidden ? s->hidden[0] : 0, s->n))
+    abort ();
+  bp_cnn_float *w[2] = { &c->cnn, &c->cnn_grad };
+  for (int g = 0; g < 2; g++)
+    {
+      gsl_matrix_float_view *M = g ? f->gM : f->M;
+      gsl_vector_float_view *v = g ? f->gv : f->v;
+      const size_t k = sz.H ? 2 : 0;
+      *w[g] = (bp_cnn_float) { sz.rows, sz.cols, sz.C1, sz.C2, sz.H, sz.n, sz.features,
+                               sz.conv1, sz.conv2, &M[0].matrix, &v[1].vector,
+                               &M[2].matrix, &v[3].vector, sz.H ? &M[4].matrix : NULL,
+                               sz.H ? &v[5].vector : NULL, &M[4 + k].matrix,
+                               &v[5 + k].vector };
+    }
+  if (!(c->cws = float_cnn_workspace_alloc (B, &c->cnn)))
+    abort ();
+}
+
+static void
+fchain_free (fchain *c)
+{
+  gsl_matrix_float_free (c->V);
+  gsl_matrix_float_free (c->Y);
+  gsl_matrix_float_free (c->G);
+  if (c->mws)
+    float_mlp_batch_workspace_free (c->mws);
+  if (c->cws)
+    float_cnn_workspace_free (c->cws);
+}
+
+/* The batch's loss into *L and every gradient into f->grad */
+static int
+fchain_backward (fnet *f, fchain *c, const gsl_matrix_float *U, const gsl_matrix_float *T,
+                 double *L)
+{
+  if (c->kind == 1)
+    return mlp_float_batch_trusted (&c->mlp, U, T, c->mws, &c->mlp_grad, L);
+  if (c->kind == 2)
+    return cnn_float_trusted (&c->cnn, U, T, c->cws, &c->cnn_grad, NULL, L);
+  /* linear_backward of src/lib/net/linear.c */
+  const size_t b = U->size1;
+  gsl_matrix_float_view V = gsl_matrix_float_submatrix (c->V, 0, 0, b, c->V->size2);
+  gsl_matrix_float_view Y = gsl_matrix_float_submatrix (c->Y, 0, 0, b, c->Y->size2);
+  gsl_matrix_float_view G = gsl_matrix_float_submatrix (c->G, 0, 0, b, c->G->size2);
+  int status = float_batch_linear (&f->M[0].matrix, &f->v[1].vector, U, &V.matrix);
+  if (status != GSL_SUCCESS)
+    return status;
+  *L = float_batch_softmax_cross_entropy (T, &V.matrix);
+  status = float_batch_softmax (&V.matrix, &Y.matrix);
+  if (status == GSL_SUCCESS)
+    status = float_batch_softmax_cross_entropy_grad (T, &Y.matrix, &G.matrix);
+  if (status == GSL_SUCCESS)
+    status = float_batch_grad_weights (&G.matrix, U, &f->gM[0].matrix);
+  if (status == GSL_SUCCESS)
+    status = float_batch_grad_bias (&G.matrix, &f->gv[1].vector);
+  return status;
+}
+
+/* bp_net_train_epoch's loop in float */
+static int
+fnet_train_epoch (const bp_dataset *d, const bp_sgd_params *p, size_t epoch, gsl_rng *rng,
+                  size_t *order, gsl_matrix_float *Ub, gsl_matrix_float *Tb, fnet *f,
+                  fchain *c, double *loss)
+{
+  const size_t Bmax = Ub->size1, per_epoch = (d->count + Bmax - 1) / Bmax;
+  size_t step = epoch * per_epoch;
+  double total = 0.0;
+  for (size_t j = 0; j < d->count; j++)
+    order[j] = j;
+  gsl_ran_shuffle (rng, order, d->count, sizeof *order);
+  for (size_t start = 0; start < d->count; start += Bmax)
+    {
+      const size_t B = d->count - start < Bmax ? d->count - start : Bmax;
+      gsl_matrix_float_view U = gsl_matrix_float_submatrix (Ub, 0, 0, B, Ub->size2);
+      gsl_matrix_float_view T = gsl_matrix_float_submatrix (Tb, 0, 0, B, Tb->size2);
+      double L;
+      int status = dataset_float_batch (d, order + start, &U.matrix, &T.matrix);
+      if (status == GSL_SUCCESS)
+        status = fchain_backward (f, c, &U.matrix, &T.matrix, &L);
+      if (status != GSL_SUCCESS)
+        return status;
+      if (!isfinite (L))
+        return GSL_EOVRFLW;
+      total += (double) B * L;
+      fnet_sgd_step (f, p->weight_decay, bp_sgd_learning_rate (p, step++, p->epochs * per_epoch),
+                     p->momentum);
+    }
+  *loss = total / (double) d->count;
+  return GSL_SUCCESS;
+}
+
+/* `repeats' epochs of f on d: rows and RESULT lines as section compare's
+   and cnn's, arithmetic float32; the parameters' FNV-1a after the first */
+static int
+float_epochs (bench *b, const bp_dataset *d, const bp_net_type *T, const bp_net_shape *s,
+              int kind, const char *model, const char *label, gsl_rng *rng)
+{
+  const int threads = b->threads ? b->threads : 1;
+  bp_sgd_params p = T->defaults;
+  p.batch = 64;
+  if (kind == 2)
+    p.epochs = b->repeats;
+  fnet *f = fnet_alloc (T, s, rng);
+  fchain c;
+  fchain_alloc (f, kind, p.batch, &c);
+  gsl_matrix_float *U = gsl_matrix_float_alloc (p.batch, s->rows * s->cols);
+  gsl_matrix_float *Tb = gsl_matrix_float_alloc (p.batch, s->n);
+  size_t *order = malloc (d->count * sizeof *order);
+  if (!U || !Tb || !order)
+    abort ();
+  double tm[64], cpu[64], min, median, cmin, cmedian, loss = 0.0;
+  unsigned long long sum = 14695981039346656037ULL;
+  int status = 0;
+  for (size_t r = 0; r < b->repeats && status == 0; r++)
+    {
+      const double t0 = now (), c0 = cpu_now ();
+      status = fnet_train_epoch (d, &p, r, rng, order, U, Tb, f, &c, &loss);
+      tm[r] = now () - t0;
+      cpu[r] = cpu_now () - c0;
+      if (r == 0)
+        for (size_t i = 0; i < f->theta->size * sizeof (float); i++)
+          sum = (sum ^ ((const unsigned char *) f->theta->data)[i]) * 1099511628211ULL;
+    }
+  if (status == 0)
+    {
+      struct rusage ru;
+      getrusage (RUSAGE_SELF, &ru);
+      summarise (tm, b->repeats, &min, &median);
+      summarise (cpu, b->repeats, &cmin, &cmedian);
+      printf ("| backprop | %s | float32 | %d | %.3f s | %.3f s | %.3f s | %.0f MiB |\n",
+              label, threads, min, median, cmedian, (double) ru.ru_maxrss / 1024.0);
+      printf ("(%s float32: loss of the last epoch %.4f; parameters after the first, "
+              "FNV-1a %016llx)\n", label, loss, sum);
+      fflush (stdout);
+      fprintf (stderr, "RESULT backprop %s float32 %d %.6f %.6f %ld\n", model, threads,
+               median, cmedian, ru.ru_maxrss);
+    }
+  else
+    fprintf (stderr, "bench: float32 %s: status %d\n", label, status);
+  free (order);
+  gsl_matrix_float_free (U);
+  gsl_matrix_float_free (Tb);
+  fchain_free (&c);
+  fnet_free (f);
+  return status != 0;
+}
+
+/* compare's one-layer (which & 1) and two-layer (which & 2) epochs in
+   float32 */
+static int
+compare32 (bench *b, int which)
+{
+  gsl_rng *rng = gsl_rng_alloc (gsl_rng_mt19937);
+  if (rng == NULL)
+    abort ();
+  bp_dataset d = synthetic (rng);
+  blas_threads_default (b->threads ? b->threads : 1);
+  printf ("| program | model | arithmetic | threads | epoch min | epoch median "
+          "| CPU median | peak memory |\n|---|---|---|---|---|---|---|---|\n");
+  const bp_net_shape one = { .rows = 28, .cols = 28, .n = 10 };
+  const bp_net_shape two = { .rows = 28, .cols = 28, .n = 10, .n_hidden = 1,
+                             .hidden = { 256 }, .act = BP_RELU };
+  int status = 0;
+  if (which & 1)
+    status = float_epochs (b, &d, bp_net_linear, &one, 0, "784-10", "784-10", rng);
+  if (status == 0 && (which & 2))
+    status = float_epochs (b, &d, bp_net_mlp, &two, 1, "784-256-10", "784-256-10", rng);
+  free (d.images);
+  free (d.labels);
+  gsl_rng_free (rng);
+  return status;
+}
+
+static int
+section_compare32 (bench *b)
+{
+  return compare32 (b, 3);
+}
+
+static int
+section_linear32 (bench *b)
+{
+  return compare32 (b, 1);
+}
+
+static int
+section_mlp32 (bench *b)
+{
+  return compare32 (b, 2);
+}
+
+/* cnn's epochs in float32 */
+static int
+section_cnn32 (bench *b)
+{
+  gsl_rng *rng = gsl_rng_alloc (gsl_rng_mt19937);
+  if (rng == NULL)
+    abort ();
+  bp_dataset d;
+  int real;
+  if (cnn_data (b->data, 64 * b->batches, rng, &d, &real) != 0)
+    {
+      gsl_rng_free (rng);
+      return 1;
+    }
+  const int threads = b->threads ? b->threads : 1;
+  blas_threads_default (threads);
+#ifdef _OPENMP
+  if (getenv ("OMP_NUM_THREADS") == NULL)
+    omp_set_num_threads (threads);
+#endif
+  printf ("| program | model | arithmetic | threads | %zu batches min | median "
+          "| CPU median | peak memory |\n|---|---|---|---|---|---|---|---|\n", b->batches);
+  const bp_net_shape s = { .rows = 28, .cols = 28, .n = 10, .n_hidden = b->H > 0,
+                           .hidden = { b->H }, .act = BP_RELU, .C1 = b->C1, .C2 = b->C2 };
+  char model[64], label[64];
+  snprintf (model, sizeof model, "cnn-%zu-%zu-%zu", b->C1, b->C2, b->H);
+  snprintf (label, sizeof label, "cnn %zu,%zu,%zu", b->C1, b->C2, b->H);
+  const int status = float_epochs (b, &d, bp_net_cnn, &s, 2, model, label, rng);
+  if (real)
+    bp_dataset_free (&d);
+  else
+    {
+      free (d.images);
+      free (d.labels);
+    }
+  gsl_rng_free (rng);
+  return status;
+}
+
+/* ---- gemm ------------------------------------------------------------ */
+
+/* The products of one batch of 64, shape by shape as the batch formulas
+   call them (src/lib/formulas/batch.c, mlp_batch.c, conv.c, cnn.c):
+   C (M x N) = op(A) op(B), op(A) M x K; `epoch' of them per epoch. */
+typedef struct
+{
+  const char *what;
+  size_t M, N, K;
+  CBLAS_TRANSPOSE_t ta, tb;
+} product;
+
+enum { GEMM_MAX = 12 };
+
+/* The products of each model's batch: the one-layer 784-10 (bp_train_epoch),
+   the two-layer 784-256-10 (mlp_batch_trusted) and the CNN of --conv C1,C2
+   --hidden H (cnn.c; no dL/dU: the trainer asks for none).  Returns the count. */
+static size_t
+model_products (int model, const bench *b, product *p)
+{
+  enum { B = 64, m = 784, n = 10, H = 256 };
+  const CBLAS_TRANSPOSE_t N = CblasNoTrans, T = CblasTrans;
+  size_t k = 0;
+  if (model == 0)
+    {
+      p[k++] = (product) { "V = U W^T", B, n, m, N, T };
+      p[k++] = (product) { "dL/dW = dL/dV^T U", n, m, B, T, N };
+      return k;
+    }
+  if (model == 1)
+    {
+      p[k++] = (product) { "Z = U W1^T", B, H, m, N, T };
+      p[k++] = (product) { "V = A W2^T", B, n, H, N, T };
+      p[k++] = (product) { "dL/dW2 = dL/dV^T A", n, H, B, T, N };
+      p[k++] = (product) { "dL/dA = dL/dV W2", B, H, n, N, N };
+      p[k++] = (product) { "dL/dW1 = dL/dZ^T U", H, m, B, T, N };
+      return k;
+    }
+  const size_t C1 = b->C1, C2 = b->C2, Hc = b->H, k2 = 25;
+  const size_t hw = 28 * 28, hw2 = 14 * 14, F = C2 * 7 * 7;
+  p[k++] = (product) { "conv1 Z1 = K1 cols1", C1, B * hw, k2, N, N };
+  p[k++] = (product) { "conv2 Z2 = K2 cols2", C2, B * hw2, C1 * k2, N, N };
+  if (Hc)
+    {
+      p[k++] = (product) { "Z3 = F W3^T", B, Hc, F, N, T };
+      p[k++] = (product) { "V = A3 W4^T", B, n, Hc, N, T };
+      p[k++] = (product) { "dL/dW4 = dL/dV^T A3", n, Hc, B, T, N };
+      p[k++] = (product) { "dL/dA3 = dL/dV W4", B, Hc, n, N, N };
+      p[k++] = (product) { "dL/dW3 = dL/dZ3^T F", Hc, F, B, T, N };
+      p[k++] = (product) { "dL/dF = dL/dZ3 W3", B, F, Hc, N, N };
+    }
+  else
+    {
+      p[k++] = (product) { "V = F W4^T", B, n, F, N, T };
+      p[k++] = (product) { "dL/dW4 = dL/dV^T F", n, F, B, T, N };
+      p[k++] = (product) { "dL/dF = dL/dV W4", B, F, n, N, N };
+    }
+  p[k++] = (product) { "conv2 dL/dK2 = G2 cols2^T", C2, C1 * k2, B * hw2, N, T };
+  p[k++] = (product) { "conv2 dL/dcols2 = K2^T G2", C1 * k2, B * hw2, C2, T, N };
+  p[k++] = (product) { "conv1 dL/dK1 = G1 cols1^T", C1, k2, B * hw, N, T };
+  return k;
+}
+
+/* Seconds of one product p in float (sgemm) or double (dgemm) through GSL's
+   BLAS, as the formulas call it, wall (*wall) and CPU (*cpu, every
+   thread): the minimum of `reps' timings, each of `calls' products in a
+   row (a small product takes microseconds).  The minimum: a floor. */
+static void
+gemm_seconds (const product *p, int single, size_t calls, size_t reps, double *wall,
+              double *cpu)
+{
+  const size_t ra = p->ta == CblasNoTrans ? p->M : p->K, ca = p->ta == CblasNoTrans ? p->K : p->M;
+  const size_t rb = p->tb == CblasNoTrans ? p->K : p->N, cb = p->tb == CblasNoTrans ? p->N : p->K;
+  gsl_matrix_float *Af = NULL, *Bf = NULL, *Cf = NULL;
+  gsl_matrix *A = NULL, *B = NULL, *C = NULL;
+  if (single)
+    {
+      Af = gsl_matrix_float_alloc (ra, ca);
+      Bf = gsl_matrix_float_alloc (rb, cb);
+      Cf = gsl_matrix_float_calloc (p->M, p->N);
+      if (!Af || !Bf || !Cf)
+        abort ();
+      for (size_t i = 0; i < ra * ca; i++)
+        Af->data[i] = (float) (i % 7) / 7.0f - 0.5f;
+      for (size_t i = 0; i < rb * cb; i++)
+        Bf->data[i] = (float) (i % 11) / 11.0f - 0.5f;
+    }
+  else
+    {
+      A = gsl_matrix_alloc (ra, ca);
+      B = gsl_matrix_alloc (rb, cb);
+      C = gsl_matrix_calloc (p->M, p->N);
+      if (!A || !B || !C)
+        abort ();
+      for (size_t i = 0; i < ra * ca; i++)
+        A->data[i] = (double) (i % 7) / 7.0 - 0.5;
+      for (size_t i = 0; i < rb * cb; i++)
+        B->data[i] = (double) (i % 11) / 11.0 - 0.5;
+    }
+  for (size_t r = 0; r < reps; r++)
+    {
+      const double t0 = now (), c0 = cpu_now ();
+      for (size_t c = 0; c < calls; c++)
+        if (single)
+          gsl_blas_sgemm (p->ta, p->tb, 1.0f, Af, Bf, 0.0f, Cf);
+        else
+          gsl_blas_dgemm (p->ta, p->tb, 1.0, A, B, 0.0, C);
+      const double t = (now () - t0) / (double) calls, c = (cpu_now () - c0) / (double) calls;
+      *wall = r == 0 || t < *wall ? t : *wall;
+      *cpu = r == 0 || c < *cpu ? c : *cpu;
+    }
+  gsl_matrix_float_free (Af);
+  gsl_matrix_float_free (Bf);
+  gsl_matrix_float_free (Cf);
+  gsl_matrix_free (A);
+  gsl_matrix_free (B);
+  gsl_matrix_free (C);
+}
+
+/* The machine's sgemm and dgemm rates on the products of one batch of 64
+   of each model compared with PyTorch (sections compare and cnn), one
+   after the other on the same matrices, at --threads OpenBLAS threads:
+   each product's GFLOP/s (wall) and its seconds per epoch of 60,000
+   images (937.5 batches), and their sum, the epoch's floor: the time of
+   its products alone at this machine's rate, what no trainer calling the
+   same BLAS goes below.  Each the minimum over --repeats.  "RESULT gemm
+   MODEL float32|float64 THREADS WALL CPU" lines (seconds an epoch) on
+   stderr for bench/compare.sh. */
+static int
+section_gemm (bench *b)
+{
+  const int threads = b->threads ? b->threads : 1;
+  const double batches = 60000.0 / 64.0;
+  blas_threads_default (threads);
+  char blas[512], cnn[64];
+  blas_describe (blas, sizeof blas);
+  snprintf (cnn, sizeof cnn, "cnn-%zu-%zu-%zu", b->C1, b->C2, b->H);
+  printf ("| CBLAS | %s |\n| OpenBLAS threads | %d |\n\n", blas, threads);
+  printf ("| model | product | M x N x K | sgemm GFLOP/s | dgemm GFLOP/s | s / d "
+          "| float32 s/epoch | float64 s/epoch | float32 CPU s/epoch | float64 CPU s/epoch |\n"
+          "|---|---|---|---|---|---|---|---|---|---|\n");
+  for (int model = 0; model < 3; model++)
+    {
+      product p[GEMM_MAX];
+      const size_t count = model_products (model, b, p);
+      const char *name = model == 0 ? "784-10" : model == 1 ? "784-256-10" : cnn;
+      double ws = 0.0, wd = 0.0, cs = 0.0, cd = 0.0, flops = 0.0;
+      for (size_t k = 0; k < count; k++)
+        {
+          const double flop = 2.0 * (double) p[k].M * (double) p[k].N * (double) p[k].K;
+          /* about 20 ms a timing: thousands of the small products, one large */
+          const size_t calls = flop < 4e7 ? (size_t) (4e7 / flop) + 1 : 1;
+          double ts, td, cts, ctd;
+          gemm_seconds (&p[k], 1, calls, b->repeats, &ts, &cts);
+          gemm_seconds (&p[k], 0, calls, b->repeats, &td, &ctd);
+          ws += ts * batches;
+          wd += td * batches;
+          cs += cts * batches;
+          cd += ctd * batches;
+          flops += flop * batches;
+          printf ("| %s | %s | %zu x %zu x %zu | %.1f | %.1f | %.2f | %.4f s | %.4f s "
+                  "| %.4f s | %.4f s |\n", name, p[k].what, p[k].M, p[k].N, p[k].K,
+                  flop / ts * 1e-9, flop / td * 1e-9, ts / td, ts * batches, td * batches,
+                  cts * batches, ctd * batches);
+        }
+      printf ("| %s | **all, one epoch (60,000 images)** | %.2f GFLOP | %.1f | %.1f | %.2f "
+              "| **%.3f s** | **%.3f s** | %.3f s | %.3f s |\n", name, flops * 1e-9,
+              flops / ws * 1e-9, flops / wd * 1e-9, ws / wd, ws, wd, cs, cd);
+      fflush (stdout);
+      fprintf (stderr, "RESULT gemm %s float32 %d %.6f %.6f\n"
+               "RESULT gemm %s float64 %d %.6f %.6f\n", name, threads, ws, cs, name,
+               threads, wd, cd);
+    }
+  return 0;
+}
+
 /* ---- gradcheck ------------------------------------------------------- */
 
 /* L = (1 / 2n) sum_i w_i theta_i^2, w_i = 1 + i / n: a mean, as losses
@@ -675,11 +1215,17 @@ static const struct
   {"epoch", "Training epoch", section_epoch},
   {"memory", "Memory", section_memory},
   {"gradcheck", "The directional check at n = 10^6 (bp_gradcheck)", section_gradcheck},
+  {"gemm", "sgemm and dgemm on the products of an epoch (the floor)", section_gemm},
   {"compare", "One epoch, batch 64, beside PyTorch (bench/compare.sh)", section_compare},
   {"cnn", "The CNN, batches of 64, beside PyTorch (bench/compare.sh --cnn)", section_cnn},
+  {"compare32", "compare's epochs in float32", section_compare32},
+  {"cnn32", "cnn's epochs in float32", section_cnn32},
+  {"linear32", "compare's one-layer epoch in float32", section_linear32},
+  {"mlp32", "compare's two-layer epoch in float32", section_mlp32},
 };
-/* the sections run when none is named: all but compare and cnn */
-#define N_DEFAULT (N_SECTIONS - 2)
+/* the sections run when none is named: all but gemm, compare, cnn and
+   their float32 forms */
+#define N_DEFAULT (N_SECTIONS - 7)
 #define N_SECTIONS (sizeof sections / sizeof sections[0])
 
 static int
@@ -769,7 +1315,7 @@ main (int argc, char **argv)
       if (k == N_SECTIONS)
         {
           fprintf (stderr, "bench: unknown section '%s' (machine peak verify scaling "
-                   "epoch memory gradcheck compare cnn)\n", argv[a]);
+                   "epoch memory gradcheck gemm compare cnn compare32 cnn32 linear32 mlp32)\n", argv[a]);
           return 2;
         }
       any = 1;

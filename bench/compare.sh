@@ -4,9 +4,17 @@
 # machine, same thread count (1 and 2), same batch (64), same models, the
 # runs interleaved (backprop, PyTorch, backprop, ...) so that other work on
 # the machine weighs on both alike; then the medians over every round and
-# the ratios the targets are about (issue 11):
+# the ratios the targets are about (issue 11 for float64, issue 22 for
+# float32, backprop's float32 beside PyTorch's):
 #   two-layer: backprop <= 0.5 x PyTorch float64 and <= 1.0 x float32;
-#   one-layer: backprop <= 0.5 x PyTorch float32.
+#   one-layer: backprop <= 0.5 x PyTorch float32;
+#   CNN: backprop float32 <= 1.0 x PyTorch float32.
+# First the kernels each side runs (torch_train.py --kernels: PyTorch's
+# products go to the same OpenBLAS, its float32 convolutions to oneDNN;
+# bench/bench names OpenBLAS's kernels), last the floor: the machine's
+# sgemm and dgemm on the epoch's products alone (bench/bench gemm), and
+# backprop float32's epoch over it (bench/bench compare32 and cnn32, each
+# in its own process beside the float64 one).
 # And the whole `backprop train --hidden 256 --epochs 1` run, by
 # /usr/bin/time, when the full Fashion-MNIST is installed.
 # Wall time is what a user waits; CPU time (all threads) is what an epoch
@@ -15,8 +23,8 @@
 # With --cnn C1,C2,H (`make bench-cnn', run by `make bench'): the same
 # for the CNN of `backprop train --conv C1,C2 --hidden H' instead:
 # --batches N batches of 64 as one epoch (bench/bench cnn,
-# bp_net_train_epoch of bp_net_cnn, float64; torch_train.py --cnn, float64 and, for
-# information, float32, each dtype in its own process), on the first
+# bp_net_train_epoch of bp_net_cnn, float64, and bench/bench cnn32, float32;
+# torch_train.py --cnn, float64 and float32, each dtype in its own process), on the first
 # images of Fashion-MNIST when $BACKPROP_DATA (default
 # /usr/share/datasets/fashion-mnist) has it, else synthetic ones (said
 # so); the target (issue 13): backprop <= 1.0 x PyTorch float64, at 1 and
@@ -53,6 +61,9 @@ if [ -n "$cnn" ]; then
   fi
 fi
 echo "load average at start: $(cut -d' ' -f1-3 /proc/loadavg)"
+echo
+"$py" "$src/torch_train.py" --kernels ${cnn:+--cnn "$cnn"} || exit 1
+echo
 for threads in $thread_counts; do
   for r in $(seq "$rounds"); do
     if [ -n "$cnn" ]; then
@@ -60,23 +71,42 @@ for threads in $thread_counts; do
       "$bench" --repeats 3 --threads "$threads" --conv "$conv" --hidden "$hidden" \
         --batches "$batches" $with_data cnn >"$tmp/out" 2>>"$tmp/results" || exit 1
       grep -e '^| backprop' -e '^| CBLAS' -e '^| OpenMP' -e '^parameters' "$tmp/out" >>"$tmp/rows"
+      "$bench" --repeats 3 --threads "$threads" --conv "$conv" --hidden "$hidden" \
+        --batches "$batches" $with_data cnn32 >"$tmp/out" 2>>"$tmp/results" || exit 1
+      grep -e '^| backprop' -e '^(cnn' "$tmp/out" >>"$tmp/rows"
       for dtype in float64 float32; do
         "$py" "$src/torch_train.py" "$threads" 3 --cnn "$cnn" --batches "$batches" \
           $with_data --dtype "$dtype" >>"$tmp/rows" 2>>"$tmp/results" || exit 1
       done
     else
       "$bench" --repeats 2 --threads "$threads" compare >>"$tmp/rows" 2>>"$tmp/results" || exit 1
+      "$bench" --repeats 2 --threads "$threads" compare32 >>"$tmp/rows" 2>>"$tmp/results" || exit 1
       "$py" "$src/torch_train.py" "$threads" 2 >>"$tmp/rows" 2>>"$tmp/results" || exit 1
     fi
   done
 done
 echo "load average at end: $(cut -d' ' -f1-3 /proc/loadavg)"
+# the machine's sgemm and dgemm on the same products, each thread count:
+# the floor of an epoch (bench/bench gemm)
+for threads in $thread_counts; do
+  "$bench" --repeats 5 --threads "$threads" ${cnn:+--conv "$conv" --hidden "$hidden"} gemm \
+    >>"$tmp/gemm" 2>>"$tmp/results" || exit 1
+done
 echo
-echo "| threads | model | time | backprop float64 | PyTorch float64 | PyTorch float32 | backprop / PyTorch float64 | backprop / PyTorch float32 |"
-echo "|---|---|---|---|---|---|---|---|"
+echo "| threads | model | time | backprop float64 | backprop float32 | PyTorch float64 | PyTorch float32 | backprop / PyTorch float64 | backprop float32 / PyTorch float32 | sgemm floor | backprop float32 / floor |"
+echo "|---|---|---|---|---|---|---|---|---|---|---|"
 # medians of each (program, model, arithmetic, threads, field) over the
-# rounds; the models in the order they came; field 8, the peak memory
-awk -v counts="$thread_counts" '$1 == "RESULT" {
+# rounds; the models in the order they came; field 8, the peak memory;
+# "RESULT gemm MODEL DTYPE THREADS WALL CPU": an epoch's products alone
+# (60,000 images; the CNN's rows are --batches batches: scaled to those)
+awk -v counts="$thread_counts" -v batches="${cnn:+$batches}" '
+     function fmt(x) { return x == "" ? "-" : sprintf("%.3f s", x) }
+     function ratio(a, b) { return a == "" || b == "" ? "-" : sprintf("%.2f", a / b) }
+     $1 == "RESULT" && $2 == "gemm" {
+       for (f = 6; f <= 7; f++) floor[$3, $4, $5, f] = $f * (batches ? batches / 937.5 : 1)
+       next
+     }
+     $1 == "RESULT" {
        if (!($3 in seen)) { seen[$3] = 1; models[++nm] = $3 }
        for (f = 6; f <= NF && f <= 8; f++) { k = $2 " " $3 " " $4 " " $5 " " f; v[k, ++c[k]] = $f }
      }
@@ -92,23 +122,32 @@ awk -v counts="$thread_counts" '$1 == "RESULT" {
          for (m = 1; m <= nm; m++)
            for (f = 6; f <= 7; f++) {
              t = ts[i]; model = models[m]
-             b = med["backprop " model " float64 " t " " f]
+             b64 = med["backprop " model " float64 " t " " f]; b32 = med["backprop " model " float32 " t " " f]
              f64 = med["torch " model " float64 " t " " f]; f32 = med["torch " model " float32 " t " " f]
-             if (b == "" || f64 == "" || f32 == "") continue
-             printf "| %d | %s | %s | %.3f s | %.3f s | %.3f s | %.2f | %.2f |\n", t, model, f == 6 ? "wall" : "CPU", b, f64, f32, b / f64, b / f32
+             fl = floor[model, "float32", t, f]
+             if (f64 == "" || f32 == "") continue
+             printf "| %d | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |\n", t, model,
+                    f == 6 ? "wall" : "CPU", fmt(b64), fmt(b32), fmt(f64), fmt(f32),
+                    ratio(b64, f64), ratio(b32, f32), fmt(fl), ratio(b32, fl)
            }
        peaks = 0
        for (i = 1; i <= nt; i++)
          for (m = 1; m <= nm; m++) {
            t = ts[i]; model = models[m]
-           b = med["backprop " model " float64 " t " 8"]
+           b = med["backprop " model " float64 " t " 8"]; b32 = med["backprop " model " float32 " t " 8"]
            f64 = med["torch " model " float64 " t " 8"]; f32 = med["torch " model " float32 " t " 8"]
            if (b == "" || f64 == "" || f32 == "") continue
            if (!peaks++)
-             printf "\n| threads | model | peak memory | backprop float64 | PyTorch float64 | PyTorch float32 |\n|---|---|---|---|---|---|\n"
-           printf "| %d | %s | ru_maxrss | %.0f MiB | %.0f MiB | %.0f MiB |\n", t, model, b / 1024, f64 / 1024, f32 / 1024
+             printf "\n| threads | model | peak memory | backprop float64 | backprop float32 | PyTorch float64 | PyTorch float32 |\n|---|---|---|---|---|---|---|\n"
+           printf "| %d | %s | ru_maxrss | %.0f MiB | %s | %.0f MiB | %.0f MiB |\n", t, model,
+                  b / 1024, b32 == "" ? "-" : sprintf("%.0f MiB", b32 / 1024), f64 / 1024, f32 / 1024
          }
      }' "$tmp/results"
+echo
+echo "(sgemm floor: the products of the epoch alone, each timed by itself through"
+echo "the same BLAS at the same thread count, summed: bench/bench gemm;"
+echo "its rows, float32 and float64:)"
+grep -e '^| CBLAS' -e '^| OpenBLAS threads' -e 'all, one epoch' "$tmp/gemm"
 echo
 if [ -n "$cnn" ]; then
   echo "(medians of $rounds rounds, each the median of 3 epochs of $batches batches in one"

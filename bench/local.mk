@@ -4,6 +4,9 @@
 EXTRA_PROGRAMS = bench/bench
 bench_bench_SOURCES = bench/bench.c src/cli/blas_threads.c src/cli/blas_threads.h
 bench_bench_LDADD = src/verify/libbpverify.la src/lib/libbackprop.la $(GSL_LIBS) $(CBLAS_LIBS)
+# the library's own archive: sections compare32 and cnn32 call the float
+# chains (lib/formulas/float.h), internal names the shared library hides
+bench_bench_LDFLAGS = -static
 CLEANFILES += bench/bench$(EXEEXT)
 EXTRA_DIST += bench/torch_gradcheck.py bench/torch_train.py bench/compare.sh
 dist_doc_DATA += doc/performance.md

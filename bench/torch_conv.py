@@ -1,6 +1,8 @@
 #!/usr/bin/env python3
-"""torch_conv.py -- PyTorch float64 on the layers bench/bench-conv times,
-for comparison: conv 5x5 p=2 (1 -> C1) -> max-pool 2x2 -> conv 5x5 p=2
+"""torch_conv.py -- PyTorch on the layers bench/bench-conv times, for
+comparison, in float64 or (--dtype float32) float32, whose convolutions
+go to oneDNN instead of im2col and the BLAS (bench/torch_train.py
+--kernels names them): conv 5x5 p=2 (1 -> C1) -> max-pool 2x2 -> conv 5x5 p=2
 (C1 -> C2) -> max-pool 2x2 on a batch of B 28x28 images, the forward pass
 and the backward pass of L = sum(G * output) (the gradients of both
 kernels, both biases and of the first pooling's input; not of the data).
@@ -10,6 +12,7 @@ NOT run by `make check`; `make bench-conv` prints the command.  Needs
 PyTorch (Debian: apt-get install python3-torch).
 
 Usage: python3 bench/torch_conv.py [--repeats N] [--batch B] [--conv C1,C2] [--threads T]
+       [--dtype float64|float32]
 """
 import argparse
 import statistics
@@ -25,11 +28,12 @@ def main():
     ap.add_argument("--batch", type=int, default=64)
     ap.add_argument("--conv", default="32,64")
     ap.add_argument("--threads", type=int, default=1)
+    ap.add_argument("--dtype", choices=("float64", "float32"), default="float64")
     a = ap.parse_args()
     c1, c2 = (int(c) for c in a.conv.split(","))
     torch.set_num_threads(a.threads)
     g = torch.Generator().manual_seed(1)
-    d = torch.float64
+    d = torch.float64 if a.dtype == "float64" else torch.float32
     x = torch.rand(a.batch, 1, 28, 28, generator=g, dtype=d)
     k1 = (torch.rand(c1, 1, 5, 5, generator=g, dtype=d) - 0.5).requires_grad_()
     b1 = torch.zeros(c1, dtype=d, requires_grad=True)
@@ -50,7 +54,7 @@ def main():
             p.grad = None
     tot = [f + b for f, b in zip(fwd, bwd)]
     batches = 60000 / a.batch
-    print(f"PyTorch {torch.__version__} float64, {a.threads} thread(s): conv 5x5 p=2 "
+    print(f"PyTorch {torch.__version__} {a.dtype}, {a.threads} thread(s): conv 5x5 p=2 "
           f"1->{c1}, max-pool, conv 5x5 p=2 {c1}->{c2}, max-pool; batch {a.batch}; "
           f"{a.repeats} repeats\n")
     print("| step | min s/batch | median s/batch |\n|---|---|---|")

@@ -23,7 +23,16 @@ first 64 BATCHES images of Fashion-MNIST's training set in --data DIR
 CPU_MEDIAN PEAK_KB" (PEAK_KB: this process's ru_maxrss, import torch
 included; one dtype per process so that each peak is its own).
   Usage: torch_train.py THREADS REPEATS --cnn C1,C2,H [--batches N]
-         [--data DIR] [--dtype float64|float32]"""
+         [--data DIR] [--dtype float64|float32]
+
+With --kernels: instead, one training step of each model in each dtype
+under the profiler, and the kernels they ran, as Markdown rows: the
+ATen operators of the products (aten::addmm and aten::mm go to the BLAS
+torch was linked with, named from this process's maps, with
+OPENBLAS_CORETYPE; aten::mkldnn_convolution to oneDNN, with the ISA its
+JIT chose; aten::_slow_conv2d_* is im2col and the BLAS), and
+torch.__config__.show()'s CPU capability and BLAS_INFO.
+  Usage: torch_train.py --kernels [--cnn C1,C2,H]"""
 import argparse
 import gzip
 import math
@@ -42,6 +51,7 @@ ap.add_argument("--cnn")
 ap.add_argument("--batches", type=int, default=20)
 ap.add_argument("--data")
 ap.add_argument("--dtype", choices=("float64", "float32"), default="float64")
+ap.add_argument("--kernels", action="store_true")
 args = ap.parse_args()
 threads, repeats = args.threads, args.repeats
 torch.set_num_threads(threads)
@@ -110,6 +120,86 @@ def cnn():
           file=sys.stderr, flush=True)
 
 
+def onednn_isa(step):
+    """The ISA line oneDNN prints in verbose mode while step() runs (its
+    output goes to the C stdout: fd 1 is sent to a file meanwhile)."""
+    import tempfile
+    sys.stdout.flush()
+    saved = os.dup(1)
+    with tempfile.TemporaryFile(mode="w+b") as f:
+        os.dup2(f.fileno(), 1)
+        try:
+            with torch.backends.mkldnn.verbose(torch.backends.mkldnn.VERBOSE_ON):
+                step()
+        finally:
+            sys.stdout.flush()
+            os.dup2(saved, 1)
+            os.close(saved)
+        f.seek(0)
+        lines = f.read().decode(errors="replace").splitlines()
+    isa = [ln.split("isa:", 1)[1] for ln in lines if "isa:" in ln]
+    impl = sorted({" ".join(ln.split(",")[4:6]) for ln in lines
+                   if ln.startswith("onednn_verbose,exec,cpu,convolution")})
+    return (isa[0] if isa else "?"), ", ".join(impl)
+
+
+def kernels():
+    """--kernels: the operators each model's step runs, and where they go."""
+    c1, c2, hidden = (int(c) for c in (args.cnn or "32,64,128").split(","))
+    maps = sorted({ln.split()[-1] for ln in open("/proc/self/maps")
+                   if "blas" in ln.split()[-1]})
+    blas = next((m for m in maps if "openblas" in os.path.basename(m)),
+                maps[0] if maps else "?")
+    config = torch.__config__.show()
+    cap = next((ln.split(":", 1)[1].strip() for ln in config.splitlines()
+                if "CPU capability" in ln), "?")
+    info = next((f for f in config.replace(",", " ").split() if f.startswith("BLAS_INFO=")),
+                "BLAS_INFO=?")
+    print(f"PyTorch {torch.__version__}: {info}, CPU capability {cap}; BLAS loaded: {blas}, "
+          f"OPENBLAS_CORETYPE={os.environ.get('OPENBLAS_CORETYPE', '(unset)')}\n")
+    print("| model | dtype | operators of the products | kernels |\n|---|---|---|---|")
+    convs = [torch.nn.Conv2d(1, c1, 5, padding=2), torch.nn.ReLU(), torch.nn.MaxPool2d(2),
+             torch.nn.Conv2d(c1, c2, 5, padding=2), torch.nn.ReLU(), torch.nn.MaxPool2d(2),
+             torch.nn.Flatten()]
+    fc = ([torch.nn.Linear(c2 * 49, hidden), torch.nn.ReLU(), torch.nn.Linear(hidden, 10)]
+          if hidden else [torch.nn.Linear(c2 * 49, 10)])
+    models = (("784-10", lambda: torch.nn.Linear(784, 10), (64, 784)),
+              ("784-256-10", lambda: torch.nn.Sequential(torch.nn.Linear(784, 256),
+                                                         torch.nn.ReLU(),
+                                                         torch.nn.Linear(256, 10)), (64, 784)),
+              (f"cnn {c1},{c2},{hidden}", lambda: torch.nn.Sequential(*convs, *fc),
+               (64, 1, 28, 28)))
+    for name, make, shape in models:
+        for dtype in (torch.float32, torch.float64):
+            model = make().to(dtype)
+            x, y = torch.rand(*shape, dtype=dtype), torch.randint(0, 10, (64,))
+
+            def step():
+                torch.nn.functional.cross_entropy(model(x), y).backward()
+            with torch.autograd.profiler.profile() as prof:
+                step()
+            ops = sorted({e.name for e in prof.function_events
+                          if e.name in ("aten::addmm", "aten::mm", "aten::mkldnn_convolution",
+                                        "aten::_slow_conv2d_forward",
+                                        "aten::_slow_conv2d_backward",
+                                        "aten::mkldnn_convolution_backward")
+                          or e.name.startswith("aten::convolution_backward")})
+            where = []
+            if {"aten::addmm", "aten::mm"} & set(ops):
+                where.append(f"{'s' if dtype == torch.float32 else 'd'}gemm of "
+                             f"{os.path.basename(blas)}")
+            if "aten::mkldnn_convolution" in ops:
+                isa, impl = onednn_isa(step)
+                where.append(f"oneDNN convolution {impl} ({isa})")
+            if "aten::_slow_conv2d_forward" in ops:
+                where.append("im2col and gemm of the BLAS (slow_conv2d)")
+            kind = "float32" if dtype == torch.float32 else "float64"
+            print(f"| {name} | {kind} | {', '.join(ops)} | {'; '.join(where)} |", flush=True)
+
+
+if args.kernels:
+    kernels()
+    sys.exit(0)
 if args.cnn:
     cnn()
     sys.exit(0)

@@ -2,6 +2,7 @@
    IDX files, plain and gzip'd, well-formed and malformed (each made here,
    byte by byte), and the small Fashion-MNIST subset of tests/data. */
 #include <config.h>
+#include <math.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -9,6 +10,8 @@
 #include <unistd.h>
 #include <zlib.h>
 #include <gsl/gsl_errno.h>
+#include <gsl/gsl_matrix_float.h>
+#include "lib/formulas/float.h"
 #include "testutil.h"
 
 /* --- making files ---------------------------------------------------- */
@@ -500,12 +503,97 @@ START_TEST (test_dataset_batch_rows)
 }
 END_TEST
 
+/* Float's batch against double's on the same images: u = x / 255 is two
+   roundings in each arithmetic (1/255, then the product), so with
+   gamma_2 = 2u / (1 - 2u) (Higham, unit roundoff u = 2^-24 for float,
+   2^-53 for double) each is within gamma_2 x / 255 of x / 255 and
+   |u_float - u_double| <= (gamma_2f + gamma_2d) u_double / (1 - gamma_2d).
+   Every pixel value, rows of a view whose tda exceeds its width, labels
+   exact.  Mutants: the scale 1/256 in float; the next image's pixels. */
+START_TEST (test_dataset_float_batch_against_double)
+{
+  enum { N = 300, R = 28, C = 28, M = R * C, B = 64 };
+  unsigned char *images = malloc ((size_t) N * M), labels[N];
+  ck_assert_ptr_nonnull (images);
+  for (size_t k = 0; k < (size_t) N * M; k++)
+    images[k] = (unsigned char) ((k * 37 + k / M) % 256);
+  for (size_t k = 0; k < N; k++)
+    labels[k] = (unsigned char) (k * 7 % 10);
+  bp_dataset d = { N, R, C, 10, images, labels };
+  size_t index[B];
+  for (size_t r = 0; r < B; r++)
+    index[r] = (r * 131 + 17) % N;
+  gsl_matrix *Ud = gsl_matrix_alloc (B, M), *Td = gsl_matrix_alloc (B, 10);
+  gsl_matrix_float *Wide = gsl_matrix_float_alloc (B, M + 5);
+  gsl_matrix_float *Tf = gsl_matrix_float_alloc (B, 10);
+  gsl_matrix_float_view Uf = gsl_matrix_float_submatrix (Wide, 0, 3, B, M);
+  ck_assert_int_eq (bp_dataset_batch (&d, index, Ud, Td), GSL_SUCCESS);
+  ck_assert_int_eq (dataset_float_batch (&d, index, &Uf.matrix, Tf), GSL_SUCCESS);
+  const double uf = 0x1p-24, ud = 0x1p-53;
+  const double g2f = 2 * uf / (1 - 2 * uf), g2d = 2 * ud / (1 - 2 * ud);
+  int seen[256] = { 0 };
+  for (size_t r = 0; r < B; r++)
+    for (size_t j = 0; j < M; j++)
+      {
+        const double want = gsl_matrix_get (Ud, r, j);
+        const double got = gsl_matrix_float_get (&Uf.matrix, r, j);
+        const double bound = (g2f + g2d) * want / (1 - g2d);
+        ck_assert_msg (fabs (got - want) <= bound, "U[%zu][%zu] = %.9g, double %.17g: "
+                       "off by %.3g > %.3g", r, j, got, want, fabs (got - want), bound);
+        seen[images[index[r] * M + j]] = 1;
+      }
+  for (size_t v = 0; v < 256; v++)
+    ck_assert_msg (seen[v], "pixel value %zu not in the batch", v);
+  for (size_t r = 0; r < B; r++)
+    for (size_t c = 0; c < 10; c++)
+      ck_assert (gsl_matrix_float_get (Tf, r, c) == gsl_matrix_get (Td, r, c));
+  gsl_matrix_free (Ud);
+  gsl_matrix_free (Td);
+  gsl_matrix_float_free (Wide);
+  gsl_matrix_float_free (Tf);
+  free (images);
+}
+END_TEST
+
+/* The double form's refusals, with the same codes */
+START_TEST (test_dataset_float_batch_errors)
+{
+  unsigned char images[24] = { 0 }, labels[4] = { 2, 0, 1, 2 };
+  bp_dataset d = { 4, 2, 3, 3, images, labels };
+  const size_t index[2] = { 3, 1 }, bad[2] = { 0, 4 };
+  gsl_matrix_float *U = gsl_matrix_float_alloc (2, 6), *T = gsl_matrix_float_alloc (2, 3);
+  gsl_matrix_float *U5 = gsl_matrix_float_alloc (2, 5), *T4 = gsl_matrix_float_alloc (2, 4);
+  gsl_matrix_float *both = gsl_matrix_float_alloc (2, 9);
+  gsl_matrix_float_view Ub = gsl_matrix_float_submatrix (both, 0, 0, 2, 6);
+  gsl_matrix_float_view Tb = gsl_matrix_float_submatrix (both, 0, 6, 2, 3);
+  gsl_error_handler_t *old = gsl_set_error_handler_off ();
+  ck_assert_int_eq (dataset_float_batch (NULL, index, U, T), GSL_EFAULT);
+  ck_assert_int_eq (dataset_float_batch (&d, NULL, U, T), GSL_EFAULT);
+  ck_assert_int_eq (dataset_float_batch (&d, index, NULL, T), GSL_EFAULT);
+  ck_assert_int_eq (dataset_float_batch (&d, index, U5, T), GSL_EBADLEN);
+  ck_assert_int_eq (dataset_float_batch (&d, index, U, T4), GSL_EBADLEN);
+  ck_assert_int_eq (dataset_float_batch (&d, bad, U, T), GSL_EINVAL);
+  ck_assert_int_eq (dataset_float_batch (&d, index, &Ub.matrix, &Tb.matrix), GSL_EINVAL);
+  gsl_set_error_handler (old);
+  ck_assert_int_eq (dataset_float_batch (&d, index, U, NULL), GSL_SUCCESS);
+  gsl_matrix_float_free (U);
+  gsl_matrix_float_free (T);
+  gsl_matrix_float_free (U5);
+  gsl_matrix_float_free (T4);
+  gsl_matrix_float_free (both);
+}
+END_TEST
+
 static Suite *
 dataset_batch_suite (void)
 {
   Suite *s = suite_create ("bp_dataset_batch");
   TCase *tc = tcase_create ("rows");
   tcase_add_test (tc, test_dataset_batch_rows);
+  suite_add_tcase (s, tc);
+  tc = tcase_create ("float");
+  tcase_add_test (tc, test_dataset_float_batch_against_double);
+  tcase_add_test (tc, test_dataset_float_batch_errors);
   suite_add_tcase (s, tc);
   return s;
 }

@@ -89,6 +89,8 @@ CLEANFILES += train-cnn.*
 
 tests_check_idx_CFLAGS = $(TEST_CFLAGS)
 tests_check_idx_LDADD = $(TEST_LDADD) $(ZLIB_LIBS)
+# dataset_float_batch is internal (not exported): linked from the static library
+tests_check_idx_LDFLAGS = -static
 tests_check_batch_CFLAGS = $(TEST_CFLAGS)
 tests_check_batch_LDADD = $(TEST_LDADD)
 tests_check_model_file_CFLAGS = $(TEST_CFLAGS)

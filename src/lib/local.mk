@@ -80,6 +80,8 @@ src_lib_libbackprop_la_SOURCES += \
   src/lib/files/report.c src/lib/files/report.h \
   src/lib/files/idx.c \
   src/lib/files/model_file.c
+# bp_dataset_batch once per arithmetic, included by idx.c
+EXTRA_DIST += src/lib/files/dataset_batch_source.c
 pkginclude_HEADERS += \
   src/backprop/bp_idx.h \
   src/backprop/bp_model_file.h

@@ -13,6 +13,7 @@
 #include "backprop/bp_idx.h"
 #include "lib/files/report.h"
 #include "lib/valid.h"
+#include "lib/formulas/float.h"
 
 /* Payloads are read in chunks and the buffer grows with what was really
    read, so a header that claims a huge size over a short file costs
@@ -410,39 +411,15 @@ prefetch (const unsigned char *p, size_t len)
 #endif
 }
 
-/* U[r] = x_index[r] / 255 (u = reshape(x), row-major), T[r] = one-hot */
-int
-bp_dataset_batch (const bp_dataset *d, const size_t *index, gsl_matrix *U,
-                  gsl_matrix *T)
-{
-  if (!d || !index || !U)
-    GSL_ERROR ("bp_dataset_batch: d, index and U must not be NULL", GSL_EFAULT);
-  const size_t m = d->rows * d->cols;
-  if (U->size2 != m)
-    GSL_ERROR ("bp_dataset_batch: U must have one column per pixel", GSL_EBADLEN);
-  if (T != NULL && (T->size1 != U->size1 || T->size2 != d->n_classes))
-    GSL_ERROR ("bp_dataset_batch: T must be B x n_classes, B the rows of U",
-               GSL_EBADLEN);
-  if (T != NULL && matrices_overlap (U, T))
-    GSL_ERROR ("bp_dataset_batch: U and T overlap (bp_common.h)", GSL_EINVAL);
-  for (size_t r = 0; r < U->size1; r++)
-    if (index[r] >= d->count)
-      GSL_ERROR ("bp_dataset_batch: index beyond the data set", GSL_EINVAL);
-  for (size_t r = 0; r < U->size1; r++)
-    {
-      const unsigned char *x = d->images + index[r] * m;
-      double *u = U->data + r * U->tda;
-      if (r + 1 < U->size1)   /* the next image lies elsewhere: ask for it now */
-        prefetch (d->images + index[r + 1] * m, m);
-#pragma omp simd
-      for (size_t j = 0; j < m; j++)
-        u[j] = BP_PIXEL_SCALE * x[j];
-    }
-  if (T != NULL)
-    {
-      gsl_matrix_set_zero (T);
-      for (size_t r = 0; r < T->size1; r++)
-        gsl_matrix_set (T, r, d->labels[index[r]], 1.0);
-    }
-  return GSL_SUCCESS;
-}
+/* bp_dataset_batch and its float form, once (dataset_batch_source.c) */
+#define BASE_DOUBLE
+#include "lib/formulas/templates_on.h"
+#include "lib/files/dataset_batch_source.c"
+#include "lib/formulas/templates_off.h"
+#undef BASE_DOUBLE
+
+#define BASE_FLOAT
+#include "lib/formulas/templates_on.h"
+#include "lib/files/dataset_batch_source.c"
+#include "lib/formulas/templates_off.h"
+#undef BASE_FLOAT

@@ -11,6 +11,12 @@
 #include "backprop/bp_activation.h"
 #include "backprop/bp_conv.h"
 #include "backprop/bp_cnn.h"
+#include "backprop/bp_idx.h"
+
+/* bp_dataset_batch's float form (lib/files/dataset_batch_source.c): U's
+   rows x / 255 in float, T's one-hot rows; the same checks and errors. */
+int dataset_float_batch (const bp_dataset *d, const size_t *index,
+                            gsl_matrix_float *U, gsl_matrix_float *T);
 
 int float_reshape (const gsl_matrix_float *x, gsl_vector_float *u);
 int float_linear (const gsl_matrix_float *W, const gsl_vector_float *b,

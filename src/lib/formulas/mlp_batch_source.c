@@ -121,7 +121,11 @@ FUNCTION (mlp, batch_trusted) (const TYPE (bp_mlp) *net, const TYPE (gsl_matrix)
 {
   FUNCTION (mlp, rows_view) r = FUNCTION (mlp, first_rows) (w, U->size1);
   int status = FUNCTION (bp, batch_linear) (net->W1, net->b1, U, &r.Z.matrix);
-  if (status == GSL_SUCCESS)
+  /* ReLU by the CNN's loops over the contiguous rows (layers_trusted.h):
+     the same function of each element, without a call per element */
+  if (status == GSL_SUCCESS && net->act == BP_RELU)
+    FUNCTION (relu, batch_trusted) (&r.Z.matrix, &r.A.matrix);
+  else if (status == GSL_SUCCESS)
     status = FUNCTION (bp, batch_activation_forward) (net->act, &r.Z.matrix, &r.A.matrix);
   if (status == GSL_SUCCESS)
     status = FUNCTION (bp, batch_linear) (net->W2, net->b2, &r.A.matrix, &r.V.matrix);
@@ -141,7 +145,9 @@ FUNCTION (mlp, batch_trusted) (const TYPE (bp_mlp) *net, const TYPE (gsl_matrix)
     status = FUNCTION (bp, batch_grad_bias) (&r.dL_dV.matrix, grad->b2);
   if (status == GSL_SUCCESS)
     status = FUNCTION (bp, batch_grad_input) (net->W2, &r.dL_dV.matrix, &r.dL_dA.matrix);
-  if (status == GSL_SUCCESS)                                            /* f' */
+  if (status == GSL_SUCCESS && net->act == BP_RELU)                     /* f' */
+    FUNCTION (relu, batch_backward_trusted) (&r.Z.matrix, &r.dL_dA.matrix, &r.dL_dZ.matrix);
+  else if (status == GSL_SUCCESS)
     status = FUNCTION (bp, batch_activation_backward) (net->act, &r.Z.matrix, &r.dL_dA.matrix,
                                            &r.dL_dZ.matrix);
   if (status == GSL_SUCCESS)                                            /* layer 1 */

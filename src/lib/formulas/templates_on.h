@@ -67,6 +67,7 @@
    here (the compiler names the FLOAT_FUNCTION_dir it misses). */
 # define FUNCTION(dir, name) FLOAT_FUNCTION_ ## dir (name)
 # define FLOAT_FUNCTION_bp(name) float_ ## name
+# define FLOAT_FUNCTION_bp_dataset(name) dataset_float_ ## name
 # define FLOAT_FUNCTION_gsl_vector(name) gsl_vector_float_ ## name
 # define FLOAT_FUNCTION_gsl_matrix(name) gsl_matrix_float_ ## name
 # define FLOAT_FUNCTION_activation(name) activation_float_ ## name
