@@ -74,7 +74,6 @@ typedef enum
   BWS,     /* bp_batch_workspace for BB, N, M */
   NET,     /* bp_mlp of M, HH, N (ReLU) */
   MWS,     /* bp_mlp_workspace for M, HH, N */
-  MBWS,    /* bp_mlp_batch_workspace for BB, M, HH, N */
   RNG,     /* gsl_rng * */
   STR,     /* an activation's name */
   ACTP,    /* bp_activation * */
@@ -171,7 +170,7 @@ n_wrong (kind k)
     case CCX: case CCK: case CCY: case PX: case PY: case CPX: case CPY: case FLP:
     case FLF: case CU: return 2;
     case VN: case VM: case MX: case WS: case TK: case ZK: case ZQK: case BWS:
-    case NET: case MWS: case MBWS: case CVN: case CVM: case CVH: case CMX:
+    case NET: case MWS: case CVN: case CVM: case CVH: case CMX:
     case CWS1: case CWS2: case MCN: case CBV: case CYR: case CCB:
     case GANA: case TST1: case CNN: case CNWS: case NNET: case NNWS: case NTR: return 1;
     default: return 0;
@@ -424,8 +423,6 @@ make (kind k, int wrong)
       return net;
     case MWS:
       return bp_mlp_workspace_alloc (M, HH + w, N);
-    case MBWS:
-      return bp_mlp_batch_workspace_alloc (BB, M, HH + w, N);
     case CVN:
       return cvector_of (N + w);
     case CVM:
@@ -603,7 +600,6 @@ unmake (kind k, void *p)
     case BWS: bp_batch_workspace_free (p); break;
     case NET: bp_mlp_free (p); break;
     case MWS: bp_mlp_workspace_free (p); break;
-    case MBWS: bp_mlp_batch_workspace_free (p); break;
     case CVN: case CVM: case CVH: gsl_vector_complex_free (p); break;
     case CMNM: case CMHM: case CMNH: case CMX: gsl_matrix_complex_free (p); break;
     case CWS1: case CWS2: bp_cstep_workspace_free (p); break;
@@ -741,10 +737,6 @@ static int call_batch_activation_forward (void **p)
 static int call_batch_activation_backward (void **p)
 { return bp_batch_activation_backward (BP_TANH, A (0), A (1), A (2)); }
 static int call_mlp_init (void **p) { return bp_mlp_init (p[0], p[1]); }
-static int call_mlp_batch_forward (void **p)
-{ return of_double (bp_mlp_batch_forward (p[0], A (1), A (2), p[3])); }
-static int call_mlp_batch_backward (void **p)
-{ return bp_mlp_batch_backward (p[0], A (1), A (2), p[3], p[4], A (5), p[6]); }
 
 /* the complex step */
 static int call_cstep_reshape (void **p) { return bp_complex_reshape (CA (0), CV (1)); }
@@ -935,11 +927,6 @@ static const api_row api[] = {
   { "bp_batch_activation_backward", call_batch_activation_backward, R_INT, 3,
     { MBH, MBH, MBH }, 0, 0, 0 },
   { "bp_mlp_init", call_mlp_init, R_INT, 2, { NET, RNG }, 0, B_ (0), 0 },
-  { "bp_mlp_batch_forward", call_mlp_batch_forward, R_DOUBLE, 4, { NET, MBM, MBN, MBWS },
-    B_ (2), 0, B_ (0) | B_ (1) | B_ (2) },
-  { "bp_mlp_batch_backward", call_mlp_batch_backward, R_INT, 7,
-    { NET, MBM, MBN, MBWS, NET, MBM, DBL }, B_ (5) | B_ (6), 0,
-    B_ (0) | B_ (1) | B_ (2) },
 
   /* the complex step (params may be NULL; r may be NULL) */
   { "bp_complex_reshape", call_cstep_reshape, R_INT, 2, { CMX, CVM }, 0, 0, 0 },
@@ -1405,12 +1392,6 @@ START_TEST (test_api_allocators)
   ASSERT_REFUSED (bp_mlp_workspace_alloc (M, 0, N), GSL_EINVAL);
   ASSERT_REFUSED (bp_mlp_workspace_alloc (M, HH, 0), GSL_EINVAL);
   bp_mlp_workspace_free (NULL);
-  /* "bp_mlp_batch_workspace_alloc", "bp_mlp_batch_workspace_free" */
-  ASSERT_REFUSED (bp_mlp_batch_workspace_alloc (0, M, HH, N), GSL_EINVAL);
-  ASSERT_REFUSED (bp_mlp_batch_workspace_alloc (BB, 0, HH, N), GSL_EINVAL);
-  ASSERT_REFUSED (bp_mlp_batch_workspace_alloc (BB, M, 0, N), GSL_EINVAL);
-  ASSERT_REFUSED (bp_mlp_batch_workspace_alloc (BB, M, HH, 0), GSL_EINVAL);
-  bp_mlp_batch_workspace_free (NULL);
   /* "bp_cstep_workspace_alloc", "bp_cstep_workspace_free" (H = 0: the
      one-layer model) */
   ASSERT_REFUSED (bp_cstep_workspace_alloc (0, HH, N), GSL_EINVAL);
@@ -1430,24 +1411,18 @@ START_TEST (test_api_allocators)
   ASSERT_REFUSED (bp_mlp_alloc (1, 4, wrap4, BP_RELU), GSL_EINVAL);
   ASSERT_REFUSED (bp_model_workspace_alloc (wrap4, 1), GSL_EINVAL);
   ASSERT_REFUSED (bp_model_workspace_alloc (wrap0, 1), GSL_EINVAL);
-  ASSERT_REFUSED (bp_mlp_batch_workspace_alloc (wrap4, 1, 4, 1), GSL_EINVAL);
-  ASSERT_REFUSED (bp_mlp_batch_workspace_alloc (1, 1, wrap0, 1), GSL_EINVAL);
-  ASSERT_REFUSED (bp_mlp_batch_workspace_alloc (4, 1, 1, wrap4), GSL_EINVAL);
 
   /* and each allocates with well-formed sizes, without an error */
   reset_errors ();
-  void *ok[5] = { bp_batch_workspace_alloc (BB, N, M), bp_mlp_alloc (M, HH, N, BP_TANH),
-                  bp_mlp_workspace_alloc (M, HH, N),
-                  bp_mlp_batch_workspace_alloc (BB, M, HH, N),
-                  bp_cstep_workspace_alloc (M, 0, N) };
+  void *ok[4] = { bp_batch_workspace_alloc (BB, N, M), bp_mlp_alloc (M, HH, N, BP_TANH),
+                  bp_mlp_workspace_alloc (M, HH, N), bp_cstep_workspace_alloc (M, 0, N) };
   ck_assert_int_eq (n_errors, 0);
-  for (int k = 0; k < 5; k++)
+  for (int k = 0; k < 4; k++)
     ck_assert_ptr_nonnull (ok[k]);
   bp_batch_workspace_free (ok[0]);
   bp_mlp_free (ok[1]);
   bp_mlp_workspace_free (ok[2]);
-  bp_mlp_batch_workspace_free (ok[3]);
-  bp_cstep_workspace_free (ok[4]);
+  bp_cstep_workspace_free (ok[3]);
   gsl_set_error_handler (old);
 }
 END_TEST

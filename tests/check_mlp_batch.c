@@ -14,6 +14,7 @@
 #include <gsl/gsl_randist.h>
 #include <gsl/gsl_statistics_double.h>
 #include "testutil.h"
+#include "lib/formulas/mlp_batch_trusted.h"
 
 /* Loop index k: configuration k / 3 (sizes, seed), activation k % 3. */
 #define CONFIGS 5
@@ -50,7 +51,7 @@ problem_alloc (int k)
   p->U = gsl_matrix_alloc (B, m);
   p->T = gsl_matrix_calloc (B, n);
   p->dU = gsl_matrix_alloc (B, m);
-  p->ws = bp_mlp_batch_workspace_alloc (B, m, H, n);
+  p->ws = mlp_batch_workspace_alloc (B, m, H, n);
   bp_mlp_init (p->net, rng);
   for (size_t j = 0; j < H; j++)
     gsl_vector_set (p->net->b1, j, gsl_ran_gaussian (rng, 0.1));
@@ -76,7 +77,7 @@ problem_free (problem *p)
   gsl_matrix_free (p->U);
   gsl_matrix_free (p->T);
   gsl_matrix_free (p->dU);
-  bp_mlp_batch_workspace_free (p->ws);
+  mlp_batch_workspace_free (p->ws);
   free (p);
 }
 
@@ -166,7 +167,7 @@ batch_activation_suite (void)
   return s;
 }
 
-/* --- bp_mlp_batch_forward ----------------------------------------------- */
+/* --- mlp_batch_forward ----------------------------------------------- */
 
 START_TEST (test_mlp_batch_forward_rows)
 {
@@ -176,7 +177,7 @@ START_TEST (test_mlp_batch_forward_rows)
   const size_t B = p->U->size1, m = p->net->m, n = p->net->n;
   bp_mlp_workspace *w1 = bp_mlp_workspace_alloc (m, p->net->H, n);
   gsl_vector *t = gsl_vector_alloc (n);
-  const double L = bp_mlp_batch_forward (p->net, p->U, p->T, p->ws);
+  const double L = mlp_batch_forward (p->net, p->U, p->T, p->ws);
   double sum = 0.0;
   for (size_t k = 0; k < B; k++)
     {
@@ -187,7 +188,7 @@ START_TEST (test_mlp_batch_forward_rows)
         assert_close (gsl_matrix_get (p->ws->Y, k, i), gsl_vector_get (w1->y, i));
     }
   assert_close (L, sum / B);
-  ck_assert_double_eq (bp_mlp_batch_forward (p->net, p->U, NULL, p->ws), 0.0);
+  ck_assert_double_eq (mlp_batch_forward (p->net, p->U, NULL, p->ws), 0.0);
   gsl_vector_free (t);
   bp_mlp_workspace_free (w1);
   problem_free (p);
@@ -200,14 +201,14 @@ START_TEST (test_mlp_batch_forward_partial)
      the rows of the full batch */
   problem *p = problem_alloc (3);
   const size_t m = p->net->m, n = p->net->n;
-  bp_mlp_batch_workspace *big = bp_mlp_batch_workspace_alloc (p->U->size1 + 4, m,
+  bp_mlp_batch_workspace *big = mlp_batch_workspace_alloc (p->U->size1 + 4, m,
                                                              p->net->H, n);
-  const double L = bp_mlp_batch_forward (p->net, p->U, p->T, p->ws);
-  ck_assert_double_eq (bp_mlp_batch_forward (p->net, p->U, p->T, big), L);
+  const double L = mlp_batch_forward (p->net, p->U, p->T, p->ws);
+  ck_assert_double_eq (mlp_batch_forward (p->net, p->U, p->T, big), L);
   for (size_t k = 0; k < p->U->size1; k++)
     for (size_t i = 0; i < n; i++)
       ck_assert_double_eq (gsl_matrix_get (big->Y, k, i), gsl_matrix_get (p->ws->Y, k, i));
-  bp_mlp_batch_workspace_free (big);
+  mlp_batch_workspace_free (big);
   problem_free (p);
 }
 END_TEST
@@ -220,22 +221,22 @@ START_TEST (test_mlp_batch_bad_sizes)
   bp_mlp *wrong = bp_mlp_alloc (m, H + 1, n, p->net->act);
   gsl_matrix *U_big = gsl_matrix_calloc (B + 1, m), *U_wide = gsl_matrix_calloc (B, m + 1);
   gsl_matrix *T_wide = gsl_matrix_calloc (B, n + 1), *dU_wrong = gsl_matrix_calloc (B, m + 1);
-  ck_assert (isnan (bp_mlp_batch_forward (wrong, p->U, p->T, p->ws)));
-  ck_assert (isnan (bp_mlp_batch_forward (p->net, U_big, NULL, p->ws)));
-  ck_assert (isnan (bp_mlp_batch_forward (p->net, U_wide, NULL, p->ws)));
-  ck_assert (isnan (bp_mlp_batch_forward (p->net, p->U, T_wide, p->ws)));
-  ck_assert_int_eq (bp_mlp_batch_backward (p->net, p->U, p->T, p->ws, wrong, NULL, NULL),
+  ck_assert (isnan (mlp_batch_forward (wrong, p->U, p->T, p->ws)));
+  ck_assert (isnan (mlp_batch_forward (p->net, U_big, NULL, p->ws)));
+  ck_assert (isnan (mlp_batch_forward (p->net, U_wide, NULL, p->ws)));
+  ck_assert (isnan (mlp_batch_forward (p->net, p->U, T_wide, p->ws)));
+  ck_assert_int_eq (mlp_batch_backward (p->net, p->U, p->T, p->ws, wrong, NULL, NULL),
                     GSL_EBADLEN);
-  ck_assert_int_eq (bp_mlp_batch_backward (p->net, p->U, p->T, p->ws, p->grad, dU_wrong,
+  ck_assert_int_eq (mlp_batch_backward (p->net, p->U, p->T, p->ws, p->grad, dU_wrong,
                                            NULL), GSL_EBADLEN);
   /* T is required: NULL is GSL_EFAULT, the API error rule (bp_common.h) */
-  ck_assert_int_eq (bp_mlp_batch_backward (p->net, p->U, NULL, p->ws, p->grad, NULL, NULL),
+  ck_assert_int_eq (mlp_batch_backward (p->net, p->U, NULL, p->ws, p->grad, NULL, NULL),
                     GSL_EFAULT);
   /* dL/dV = (Y - T)/B holds only for rows of T summing to 1 */
   gsl_matrix_scale (p->T, 2.0);
-  ck_assert_int_eq (bp_mlp_batch_backward (p->net, p->U, p->T, p->ws, p->grad, NULL, NULL),
+  ck_assert_int_eq (mlp_batch_backward (p->net, p->U, p->T, p->ws, p->grad, NULL, NULL),
                     GSL_EDOM);
-  ck_assert_ptr_null (bp_mlp_batch_workspace_alloc (0, 1, 1, 1));
+  ck_assert_ptr_null (mlp_batch_workspace_alloc (0, 1, 1, 1));
   bp_mlp_free (wrong);
   gsl_matrix_free (U_big);
   gsl_matrix_free (U_wide);
@@ -249,6 +250,28 @@ END_TEST
 /* Each of W1, b1, W2, b2 of the wrong shape alone, the other three
    right: every one refused (a network a caller put together by hand, not
    by bp_mlp_alloc, can be wrong in one field only). */
+START_TEST (test_mlp_batch_workspace_refused)
+{
+  /* a zero size, and sizes whose product overflows size_t (2^62 + 1 rows
+     of 4 doubles wrap to 4 elements), are GSL_EINVAL, not handed to
+     gsl_matrix_alloc; free (NULL) does nothing (moved from check_api.c
+     when the workspace became internal) */
+  const size_t wrap4 = ((size_t) 1 << (sizeof (size_t) * 8 - 2)) + 1;
+  const size_t wrap0 = (size_t) 1 << (sizeof (size_t) * 8 - 3);
+  const size_t bad[][4] = { { 0, 4, 2, 3 }, { 2, 0, 2, 3 }, { 2, 4, 0, 3 }, { 2, 4, 2, 0 },
+                            { wrap4, 1, 4, 1 }, { 1, 1, wrap0, 1 }, { 4, 1, 1, wrap4 } };
+  gsl_error_handler_t *old = gsl_set_error_handler_off ();
+  for (size_t k = 0; k < sizeof bad / sizeof bad[0]; k++)
+    ck_assert_ptr_null (mlp_batch_workspace_alloc (bad[k][0], bad[k][1], bad[k][2],
+                                                   bad[k][3]));
+  gsl_set_error_handler (old);
+  mlp_batch_workspace_free (NULL);
+  bp_mlp_batch_workspace *w = mlp_batch_workspace_alloc (2, 4, 2, 3);
+  ck_assert_ptr_nonnull (w);
+  mlp_batch_workspace_free (w);
+}
+END_TEST
+
 START_TEST (test_mlp_batch_one_field_wrong)
 {
   gsl_error_handler_t *old = gsl_set_error_handler_off ();
@@ -269,7 +292,7 @@ START_TEST (test_mlp_batch_one_field_wrong)
         wrong.W2 = W2s[k - 3];
       else
         wrong.b2 = b2;
-      ck_assert_msg (isnan (bp_mlp_batch_forward (&wrong, p->U, p->T, p->ws)),
+      ck_assert_msg (isnan (mlp_batch_forward (&wrong, p->U, p->T, p->ws)),
                      "field %zu of the wrong shape was not refused", k);
     }
   gsl_matrix_free (W1r);
@@ -286,17 +309,18 @@ END_TEST
 static Suite *
 mlp_batch_forward_suite (void)
 {
-  Suite *s = suite_create ("bp_mlp_batch_forward");
+  Suite *s = suite_create ("mlp_batch_forward");
   TCase *tc = tcase_create ("Y");
   tcase_add_loop_test (tc, test_mlp_batch_forward_rows, 0, LOOPS);
   tcase_add_test (tc, test_mlp_batch_forward_partial);
   tcase_add_test (tc, test_mlp_batch_bad_sizes);
   tcase_add_test (tc, test_mlp_batch_one_field_wrong);
+  tcase_add_test (tc, test_mlp_batch_workspace_refused);
   suite_add_tcase (s, tc);
   return s;
 }
 
-/* --- bp_mlp_batch_backward ---------------------------------------------- */
+/* --- mlp_batch_backward ---------------------------------------------- */
 
 START_TEST (test_mlp_batch_backward_rows)
 {
@@ -310,7 +334,7 @@ START_TEST (test_mlp_batch_backward_rows)
   gsl_matrix *dx = gsl_matrix_alloc (1, m);
   gsl_vector *t = gsl_vector_alloc (n);
   double L, L1, sumL = 0.0;
-  ck_assert_int_eq (bp_mlp_batch_backward (p->net, p->U, p->T, p->ws, p->grad, p->dU, &L),
+  ck_assert_int_eq (mlp_batch_backward (p->net, p->U, p->T, p->ws, p->grad, p->dU, &L),
                     GSL_SUCCESS);
   for (size_t k = 0; k < B; k++)
     {
@@ -358,7 +382,7 @@ loss_of (const gsl_vector *theta, void *params)
   probe *q = params;
   for (size_t j = 0; j < q->count; j++)
     q->target[j] = gsl_vector_get (theta, j);
-  return bp_mlp_batch_forward (q->p->net, q->p->U, q->p->T, q->p->ws);
+  return mlp_batch_forward (q->p->net, q->p->U, q->p->T, q->p->ws);
 }
 
 /* Check the gradient grad (count elements) of the loss in the argument
@@ -385,7 +409,7 @@ START_TEST (test_mlp_batch_backward_numeric)
 {
   problem *p = problem_alloc (_i);
   const size_t B = p->U->size1, m = p->net->m, H = p->net->H, n = p->net->n;
-  ck_assert_int_eq (bp_mlp_batch_backward (p->net, p->U, p->T, p->ws, p->grad, p->dU, NULL),
+  ck_assert_int_eq (mlp_batch_backward (p->net, p->U, p->T, p->ws, p->grad, p->dU, NULL),
                     GSL_SUCCESS);
   if (p->net->act == BP_RELU)
     /* no central difference may straddle ReLU's kink at 0 */
@@ -407,8 +431,8 @@ START_TEST (test_mlp_batch_backward_without_dU)
   /* dL_dU = NULL skips dL/dU and changes nothing else */
   problem *p = problem_alloc (_i);
   bp_mlp *g2 = bp_mlp_alloc (p->net->m, p->net->H, p->net->n, p->net->act);
-  bp_mlp_batch_backward (p->net, p->U, p->T, p->ws, p->grad, p->dU, NULL);
-  ck_assert_int_eq (bp_mlp_batch_backward (p->net, p->U, p->T, p->ws, g2, NULL, NULL),
+  mlp_batch_backward (p->net, p->U, p->T, p->ws, p->grad, p->dU, NULL);
+  ck_assert_int_eq (mlp_batch_backward (p->net, p->U, p->T, p->ws, g2, NULL, NULL),
                     GSL_SUCCESS);
   ck_assert (gsl_matrix_equal (p->grad->W1, g2->W1));
   ck_assert (gsl_vector_equal (p->grad->b1, g2->b1));
@@ -422,12 +446,12 @@ END_TEST
 START_TEST (test_mlp_batch_backward_dU_is_U)
 {
   /* dL/dU written over U itself (overlapping U, not T): refused with
-     GSL_EINVAL, as bp_common.h lists bp_mlp_batch_backward among the
+     GSL_EINVAL, as bp_common.h lists mlp_batch_backward among the
      functions that refuse an output overlapping an input */
   gsl_error_handler_t *old = gsl_set_error_handler_off ();
   problem *p = problem_alloc (4);
-  ck_assert_int_eq (bp_mlp_batch_forward (p->net, p->U, p->T, p->ws) >= 0.0, 1);
-  ck_assert_int_eq (bp_mlp_batch_backward (p->net, p->U, p->T, p->ws, p->grad, p->U, NULL),
+  ck_assert_int_eq (mlp_batch_forward (p->net, p->U, p->T, p->ws) >= 0.0, 1);
+  ck_assert_int_eq (mlp_batch_backward (p->net, p->U, p->T, p->ws, p->grad, p->U, NULL),
                     GSL_EINVAL);
   problem_free (p);
   gsl_set_error_handler (old);
@@ -437,7 +461,7 @@ END_TEST
 static Suite *
 mlp_batch_backward_suite (void)
 {
-  Suite *s = suite_create ("bp_mlp_batch_backward");
+  Suite *s = suite_create ("mlp_batch_backward");
   TCase *tc = tcase_create ("gradients");
   tcase_set_timeout (tc, 120);
   tcase_add_loop_test (tc, test_mlp_batch_backward_rows, 0, LOOPS);

@@ -127,6 +127,9 @@ tests_check_derivations_LDADD = derivations/libdocgen.la $(TEST_LDADD)
 BP_TRAIN_SUITES += tests/check_mlp_batch
 tests_check_mlp_batch_CFLAGS = $(TEST_CFLAGS)
 tests_check_mlp_batch_LDADD = $(TEST_LDADD)
+# the chain and its workspace are internal (the row bp_net_mlp runs them):
+# the suite links the library's static archive
+tests_check_mlp_batch_LDFLAGS = -static
 
 # `make bench-mlp': the two-layer target (>= 89% with --hidden 256) on the
 # full Fashion-MNIST; minutes with GSL's reference CBLAS.

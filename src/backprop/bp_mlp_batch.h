@@ -17,7 +17,8 @@
      dL/dW1 = dL/dZ^T U,  dL/db1 = dL/dZ^T 1  bp_batch_grad_weights, _bias
      dL/dU  = dL/dZ W1                        bp_batch_grad_input
 
-   Every gradient is of the MEAN loss over the batch.
+   Every gradient is of the MEAN loss over the batch.  The chain runs as
+   the row bp_net_mlp of bp_net.h (bp_net_forward, bp_net_backward).
 
    Errors (bp_common.h): GSL_EFAULT for a NULL argument (those documented
    "may be NULL" aside), GSL_EBADLEN for shapes that do not agree,
@@ -49,41 +50,6 @@ int bp_batch_activation_backward (bp_activation act, const gsl_matrix *Z,
      W2 ~ N(0, 2/(H+n))   (Glorot: the softmax layer is linear in W2),
      b1 = b2 = 0.  GSL_EFAULT for a NULL net or rng. */
 int bp_mlp_init (bp_mlp *net, gsl_rng *rng);
-
-/* The matrices of one batch of up to B examples, allocated once; a
-   smaller batch uses their first rows. */
-typedef struct
-{
-  size_t B, m, H, n;
-  gsl_matrix *Z;      /* B x H: U W1^T + 1 b1^T */
-  gsl_matrix *A;      /* B x H: f(Z) */
-  gsl_matrix *V;      /* B x n: A W2^T + 1 b2^T */
-  gsl_matrix *Y;      /* B x n: Softmax of each row of V */
-  gsl_matrix *dL_dV;  /* B x n */
-  gsl_matrix *dL_dA;  /* B x H */
-  gsl_matrix *dL_dZ;  /* B x H */
-} bp_mlp_batch_workspace;
-
-/* NULL (GSL_EINVAL) for a zero size, NULL (GSL_ENOMEM) when out of
-   memory; bp_mlp_batch_workspace_free (NULL) does nothing. */
-bp_mlp_batch_workspace *bp_mlp_batch_workspace_alloc (size_t B, size_t m,
-                                                      size_t H, size_t n);
-void bp_mlp_batch_workspace_free (bp_mlp_batch_workspace *w);
-
-/* The forward pass of the rows of U (1 <= rows <= w->B, U rows x m);
-   Z, A, V, Y are left in the first rows of w.  Returns the mean loss of
-   bp_batch_softmax_cross_entropy for the labels T (rows x n), or 0 when T
-   is NULL (prediction only); NaN through GSL_ERROR_VAL on an error. */
-double bp_mlp_batch_forward (const bp_mlp *net, const gsl_matrix *U,
-                             const gsl_matrix *T, bp_mlp_batch_workspace *w);
-
-/* The forward pass, then the chain above: grad (a bp_mlp of net's shape)
-   receives dL/dW1, dL/db1, dL/dW2, dL/db2 of the mean loss; dL_dU
-   (rows x m) receives dL/dU, or is NULL to skip that step; L (may be
-   NULL) the mean loss.  Each row of T must sum to 1 (GSL_EDOM). */
-int bp_mlp_batch_backward (const bp_mlp *net, const gsl_matrix *U,
-                           const gsl_matrix *T, bp_mlp_batch_workspace *w,
-                           bp_mlp *grad, gsl_matrix *dL_dU, double *L);
 
 BP_END_DECLS
 #endif /* BP_MLP_BATCH_H */

@@ -58,7 +58,7 @@ int float_batch_activation_backward (bp_activation act, const gsl_matrix_float *
                                         gsl_matrix_float *dL_dZ);
 
 /* the two-layer network of bp_mlp.h over float blocks, and its batch
-   workspace (bp_mlp_batch.h), field for field */
+   workspace (mlp_batch_trusted.h), field for field */
 typedef struct
 {
   size_t m, H, n;
@@ -75,9 +75,9 @@ typedef struct
   gsl_matrix_float *Z, *A, *V, *Y, *dL_dV, *dL_dA, *dL_dZ;
 } bp_mlp_batch_workspace_float;
 
-bp_mlp_batch_workspace_float *float_mlp_batch_workspace_alloc (size_t B, size_t m,
+bp_mlp_batch_workspace_float *mlp_float_batch_workspace_alloc (size_t B, size_t m,
                                                                   size_t H, size_t n);
-void float_mlp_batch_workspace_free (bp_mlp_batch_workspace_float *w);
+void mlp_float_batch_workspace_free (bp_mlp_batch_workspace_float *w);
 /* mlp_batch_trusted.h's chain */
 int mlp_float_batch_trusted (const bp_mlp_float *net, const gsl_matrix_float *U,
                              const gsl_matrix_float *T, bp_mlp_batch_workspace_float *w,

@@ -58,25 +58,25 @@ check_sizes (const bp_mlp *net, const gsl_matrix *U, const gsl_matrix *T,
 {
   if (net->W1->size1 != w->H || net->W1->size2 != w->m || net->b1->size != w->H
       || net->W2->size1 != w->n || net->W2->size2 != w->H || net->b2->size != w->n)
-    GSL_ERROR ("bp_mlp_batch: W1, b1, W2, b2 must be H x m, H, n x H, n as the workspace",
+    GSL_ERROR ("mlp_batch: W1, b1, W2, b2 must be H x m, H, n x H, n as the workspace",
                GSL_EBADLEN);
   if (U->size1 == 0 || U->size1 > w->B || U->size2 != w->m)
-    GSL_ERROR ("bp_mlp_batch: U must have 1 to B rows of m elements", GSL_EBADLEN);
+    GSL_ERROR ("mlp_batch: U must have 1 to B rows of m elements", GSL_EBADLEN);
   if (T != NULL && (T->size1 != U->size1 || T->size2 != w->n))
-    GSL_ERROR ("bp_mlp_batch: T must have U's rows of n elements", GSL_EBADLEN);
+    GSL_ERROR ("mlp_batch: T must have U's rows of n elements", GSL_EBADLEN);
   if (!mlp_finite (net) || !matrix_finite (U) || (T != NULL && !matrix_finite (T)))
-    GSL_ERROR ("bp_mlp_batch: a parameter, U or T has a NaN or infinite element",
+    GSL_ERROR ("mlp_batch: a parameter, U or T has a NaN or infinite element",
                GSL_EDOM);
   return GSL_SUCCESS;
 }
 
 /* Z = U W1^T + 1 b1^T, A = f(Z), V = A W2^T + 1 b2^T, Y = Softmax(V) */
 double
-bp_mlp_batch_forward (const bp_mlp *net, const gsl_matrix *U, const gsl_matrix *T,
+mlp_batch_forward (const bp_mlp *net, const gsl_matrix *U, const gsl_matrix *T,
                       bp_mlp_batch_workspace *w)
 {
   if (!net || !U || !w)
-    GSL_ERROR_VAL ("bp_mlp_batch_forward: net, U and w must not be NULL", GSL_EFAULT,
+    GSL_ERROR_VAL ("mlp_batch_forward: net, U and w must not be NULL", GSL_EFAULT,
                    GSL_NAN);
   if (check_sizes (net, U, T, w) != GSL_SUCCESS)
     return GSL_NAN;
@@ -91,27 +91,27 @@ bp_mlp_batch_forward (const bp_mlp *net, const gsl_matrix *U, const gsl_matrix *
 
 /* The chain of bp_mlp_batch.h, from the top */
 int
-bp_mlp_batch_backward (const bp_mlp *net, const gsl_matrix *U, const gsl_matrix *T,
+mlp_batch_backward (const bp_mlp *net, const gsl_matrix *U, const gsl_matrix *T,
                        bp_mlp_batch_workspace *w, bp_mlp *grad, gsl_matrix *dL_dU,
                        double *L)
 {
   if (!net || !U || !T || !w || !grad)
-    GSL_ERROR ("bp_mlp_batch_backward: net, U, T, w and grad must not be NULL",
+    GSL_ERROR ("mlp_batch_backward: net, U, T, w and grad must not be NULL",
                GSL_EFAULT);
   if (!mlp_same_shape (grad, net))
-    GSL_ERROR ("bp_mlp_batch_backward: grad must have the network's shape", GSL_EBADLEN);
+    GSL_ERROR ("mlp_batch_backward: grad must have the network's shape", GSL_EBADLEN);
   int status = check_sizes (net, U, T, w);
   if (status != GSL_SUCCESS)
     return status;
   if (dL_dU && (dL_dU->size1 != U->size1 || dL_dU->size2 != U->size2))
-    GSL_ERROR ("bp_mlp_batch_backward: dL_dU must have U's shape", GSL_EBADLEN);
+    GSL_ERROR ("mlp_batch_backward: dL_dU must have U's shape", GSL_EBADLEN);
   if (mlps_overlap (grad, net) || mlp_overlaps_matrix (grad, U) || mlp_overlaps_matrix (grad, T)
       || (dL_dU && (mlp_overlaps_matrix (net, dL_dU) || mlp_overlaps_matrix (grad, dL_dU)
                     || matrices_overlap (dL_dU, U) || matrices_overlap (dL_dU, T))))
-    GSL_ERROR ("bp_mlp_batch_backward: grad or dL_dU overlaps net, U, T or each other "
+    GSL_ERROR ("mlp_batch_backward: grad or dL_dU overlaps net, U, T or each other "
                "(bp_common.h)", GSL_EINVAL);
 
-  const double loss = bp_mlp_batch_forward (net, U, T, w);
+  const double loss = mlp_batch_forward (net, U, T, w);
   mlp_rows_view r = mlp_first_rows (w, U->size1);
   status = bp_batch_softmax_cross_entropy_grad (T, &r.Y.matrix, &r.dL_dV.matrix);
   if (status != GSL_SUCCESS)                                            /* (Y - T)/B */

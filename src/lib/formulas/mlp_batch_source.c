@@ -46,16 +46,16 @@ FUNCTION (bp, batch_activation_backward) (bp_activation act, const TYPE (gsl_mat
 }
 
 TYPE (bp_mlp_batch_workspace) *
-FUNCTION (bp, mlp_batch_workspace_alloc) (size_t B, size_t m, size_t H, size_t n)
+FUNCTION (mlp, batch_workspace_alloc) (size_t B, size_t m, size_t H, size_t n)
 {
   if (B == 0 || m == 0 || H == 0 || n == 0)
-    GSL_ERROR_NULL (NAME (bp, mlp_batch_workspace_alloc) ": sizes must be positive", GSL_EINVAL);
+    GSL_ERROR_NULL (NAME (mlp, batch_workspace_alloc) ": sizes must be positive", GSL_EINVAL);
   if (matrix_too_large (B, H) || matrix_too_large (B, n))
-    GSL_ERROR_NULL (NAME (bp, mlp_batch_workspace_alloc) ": sizes too large: B x H or "
+    GSL_ERROR_NULL (NAME (mlp, batch_workspace_alloc) ": sizes too large: B x H or "
                     "B x n doubles overflow size_t", GSL_EINVAL);
   TYPE (bp_mlp_batch_workspace) *w = calloc (1, sizeof *w);
   if (w == NULL)
-    GSL_ERROR_NULL (NAME (bp, mlp_batch_workspace_alloc) ": out of memory", GSL_ENOMEM);
+    GSL_ERROR_NULL (NAME (mlp, batch_workspace_alloc) ": out of memory", GSL_ENOMEM);
   *w = (TYPE (bp_mlp_batch_workspace)) { .B = B, .m = m, .H = H, .n = n };
   w->Z = FUNCTION (gsl_matrix, alloc) (B, H);
   w->A = FUNCTION (gsl_matrix, alloc) (B, H);
@@ -66,14 +66,14 @@ FUNCTION (bp, mlp_batch_workspace_alloc) (size_t B, size_t m, size_t H, size_t n
   w->dL_dZ = FUNCTION (gsl_matrix, alloc) (B, H);
   if (!w->Z || !w->A || !w->V || !w->Y || !w->dL_dV || !w->dL_dA || !w->dL_dZ)
     {
-      FUNCTION (bp, mlp_batch_workspace_free) (w);
-      GSL_ERROR_NULL (NAME (bp, mlp_batch_workspace_alloc) ": out of memory", GSL_ENOMEM);
+      FUNCTION (mlp, batch_workspace_free) (w);
+      GSL_ERROR_NULL (NAME (mlp, batch_workspace_alloc) ": out of memory", GSL_ENOMEM);
     }
   return w;
 }
 
 void
-FUNCTION (bp, mlp_batch_workspace_free) (TYPE (bp_mlp_batch_workspace) *w)
+FUNCTION (mlp, batch_workspace_free) (TYPE (bp_mlp_batch_workspace) *w)
 {
   if (w == NULL)
     return;
@@ -107,7 +107,7 @@ FUNCTION (mlp, first_rows) (TYPE (bp_mlp_batch_workspace) *w, size_t rows)
   };
 }
 
-/* The forward pass and the chain of bp_mlp_batch_backward without its
+/* The forward pass and the chain of mlp_batch_backward without its
    entry's checks, for the mlp row (src/lib/net/mlp.c): bp_net.h's
    entries check the shapes, the trainer the parameters once per epoch
    instead of twice per batch.  A logit that is not finite (finite but

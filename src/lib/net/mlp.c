@@ -51,13 +51,13 @@ static void *
 mlp_ws_alloc (const bp_net *net, size_t B)
 {
   const bp_net_shape *s = &net->shape;
-  return bp_mlp_batch_workspace_alloc (B, net_inputs (s), s->hidden[0], s->n);
+  return mlp_batch_workspace_alloc (B, net_inputs (s), s->hidden[0], s->n);
 }
 
 static void
 mlp_ws_free (void *w)
 {
-  bp_mlp_batch_workspace_free (w);
+  mlp_batch_workspace_free (w);
 }
 
 static int
