@@ -714,6 +714,21 @@ run_train (train_options *o, model_lock *lock)
                all.rows, all.cols, data);
       goto out;
     }
+  if (o->resume && (M->shape.rows != all.rows || M->shape.cols != all.cols))
+    {
+      fprintf (stderr, _("%s: train: --resume: %s is a model of %zux%zu images, but "
+                         "the images in %s are %zux%zu\n"), program_name, o->resume,
+               M->shape.rows, M->shape.cols, data, all.rows, all.cols);
+      goto out;
+    }
+  /* the CNN's two 2x2 poolings (bp_cnn.h): at least one pixel after both */
+  if (type == bp_net_cnn && (all.rows < 4 || all.cols < 4))
+    {
+      fprintf (stderr, _("%s: train: --conv needs images of at least 4x4 (two 2x2 "
+                         "poolings), but the images in %s are %zux%zu\n"),
+               program_name, data, all.rows, all.cols);
+      goto out;
+    }
   if (o->validation >= all.count)
     {
       fprintf (stderr, "%s: train: --validation %zu leaves no training image: %s has "
