@@ -264,6 +264,9 @@ CLEANFILES += train-interrupt.*
 TESTS += tests/train-json.sh
 EXTRA_DIST += tests/train-json.sh
 CLEANFILES += train-json.*
+TESTS += tests/eval-json.sh
+EXTRA_DIST += tests/eval-json.sh
+CLEANFILES += eval-json.*
 ## The shared training loop: the schedule over multi-step epochs,
 ## divergence, the trainers' overflow, the initial spreads.
 BP_TRAIN_SUITES += tests/check_trainer
