@@ -266,6 +266,8 @@ EXTRA_DIST += tests/train-json.sh
 CLEANFILES += train-json.*
 TESTS += tests/eval-json.sh
 EXTRA_DIST += tests/eval-json.sh
+# a PNG checked chunk by chunk (train.sh, train-cnn.sh: the weights' images)
+EXTRA_DIST += tests/png-image.py
 CLEANFILES += eval-json.*
 ## The shared training loop: the schedule over multi-step epochs,
 ## divergence, the trainers' overflow, the initial spreads.

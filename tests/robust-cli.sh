@@ -101,14 +101,14 @@ done
 # the plot folder with links planted under the names it writes
 mkdir "$tmp/plot" || exit 99
 echo keep > "$tmp/victim"
-for f in curves.csv curves.gp curves.png weights.pgm weights-0.pgm; do
+for f in curves.csv curves.gp curves.png weights.png weights-0.png; do
   ln -s ../victim "$tmp/plot/$f"
 done
 n=$((n + 1))
 "$prog" train --data "$data" --epochs 1 --model "$tmp/model2" --plot "$tmp/plot" \
   >/dev/null 2>"$tmp/err" || failed "train --plot: $(cat "$tmp/err")"
 [ "$(cat "$tmp/victim")" = keep ] || failed "train --plot wrote through a symbolic link"
-for f in curves.csv curves.gp weights.pgm weights-0.pgm; do
+for f in curves.csv curves.gp weights.png weights-0.png; do
   [ -f "$tmp/plot/$f" ] && [ ! -L "$tmp/plot/$f" ] || failed "plot: $f is not a file of its own"
 done
 left=$(ls -A "$tmp/plot" | grep -c '\.[0-9a-f]\{6\}$')
