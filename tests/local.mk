@@ -268,6 +268,13 @@ TESTS += tests/eval-json.sh
 EXTRA_DIST += tests/eval-json.sh
 # a PNG checked chunk by chunk (train.sh, train-cnn.sh: the weights' images)
 EXTRA_DIST += tests/png-image.py
+# every exported function has its man page (doc/man3.sh, doc/local.mk)
+TESTS += tests/man3.sh
+EXTRA_DIST += tests/man3.sh
+# the manual's HTML has all of the manual (skipped without pandoc)
+TESTS += tests/manual-html.sh
+EXTRA_DIST += tests/manual-html.sh
+AM_TESTS_ENVIRONMENT += PANDOC='$(PANDOC)'; export PANDOC;
 CLEANFILES += eval-json.*
 ## The shared training loop: the schedule over multi-step epochs,
 ## divergence, the trainers' overflow, the initial spreads.
