@@ -276,6 +276,9 @@ TESTS += tests/manual-html.sh
 EXTRA_DIST += tests/manual-html.sh
 AM_TESTS_ENVIRONMENT += PANDOC='$(PANDOC)'; export PANDOC;
 CLEANFILES += eval-json.*
+TESTS += tests/check-json.sh
+EXTRA_DIST += tests/check-json.sh
+CLEANFILES += check-json.*
 ## The shared training loop: the schedule over multi-step epochs,
 ## divergence, the trainers' overflow, the initial spreads.
 BP_TRAIN_SUITES += tests/check_trainer
