@@ -346,7 +346,7 @@ CLEANFILES += verify-locale.*
 
 ## Every translatable message has its Russian translation (po/ru.po).
 TESTS += tests/po-complete.sh
-EXTRA_DIST += tests/po-complete.sh
+EXTRA_DIST += tests/po-complete.sh tests/po-marked.py
 CLEANFILES += po-complete.*
 
 # Issue 18: the noise-aware checker (float32 code, large sums).
