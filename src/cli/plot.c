@@ -260,10 +260,12 @@ png_chunk (FILE *f, const char *type, const unsigned char *data, size_t len)
   put_be32 (be, (unsigned long) len);
   fwrite (be, 1, 4, f);
   fwrite (type, 1, 4, f);
-  fwrite (data, 1, len, f);
   uLong crc = crc32 (crc32 (0L, Z_NULL, 0), (const Bytef *) type, 4);
-  if (len > 0)   /* crc32 of Z_NULL is the initial value, not crc */
-    crc = crc32 (crc, data, (uInt) len);
+  if (len > 0)   /* IEND has no data (crc32 of Z_NULL is the initial value) */
+    {
+      fwrite (data, 1, len, f);
+      crc = crc32 (crc, data, (uInt) len);
+    }
   put_be32 (be, crc);
   fwrite (be, 1, 4, f);
 }
