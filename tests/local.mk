@@ -277,6 +277,21 @@ CLEANFILES += train-interrupt.*
 TESTS += tests/train-json.sh
 EXTRA_DIST += tests/train-json.sh
 CLEANFILES += train-json.*
+TESTS += tests/eval-json.sh
+EXTRA_DIST += tests/eval-json.sh
+# a PNG checked chunk by chunk (train.sh, train-cnn.sh: the weights' images)
+EXTRA_DIST += tests/png-image.py
+# every exported function has its man page (doc/man3.sh, doc/local.mk)
+TESTS += tests/man3.sh
+EXTRA_DIST += tests/man3.sh
+# the manual's HTML has all of the manual (skipped without pandoc)
+TESTS += tests/manual-html.sh
+EXTRA_DIST += tests/manual-html.sh
+AM_TESTS_ENVIRONMENT += PANDOC='$(PANDOC)'; export PANDOC;
+CLEANFILES += eval-json.*
+TESTS += tests/check-json.sh
+EXTRA_DIST += tests/check-json.sh
+CLEANFILES += check-json.*
 ## The shared training loop: the schedule over multi-step epochs,
 ## divergence, the trainers' overflow, the initial spreads.
 BP_TRAIN_SUITES += tests/check_trainer
@@ -344,7 +359,7 @@ CLEANFILES += verify-locale.*
 
 ## Every translatable message has its Russian translation (po/ru.po).
 TESTS += tests/po-complete.sh
-EXTRA_DIST += tests/po-complete.sh
+EXTRA_DIST += tests/po-complete.sh tests/po-marked.py
 CLEANFILES += po-complete.*
 
 # Issue 18: the noise-aware checker (float32 code, large sums).

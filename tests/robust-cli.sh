@@ -101,14 +101,14 @@ done
 # the plot folder with links planted under the names it writes
 mkdir "$tmp/plot" || exit 99
 echo keep > "$tmp/victim"
-for f in curves.csv curves.gp curves.png weights.pgm weights-0.pgm; do
+for f in curves.csv curves.gp curves.png weights.png weights-0.png; do
   ln -s ../victim "$tmp/plot/$f"
 done
 n=$((n + 1))
 "$prog" train --data "$data" --epochs 1 --model "$tmp/model2" --plot "$tmp/plot" \
   >/dev/null 2>"$tmp/err" || failed "train --plot: $(cat "$tmp/err")"
 [ "$(cat "$tmp/victim")" = keep ] || failed "train --plot wrote through a symbolic link"
-for f in curves.csv curves.gp weights.pgm weights-0.pgm; do
+for f in curves.csv curves.gp weights.png weights-0.png; do
   [ -f "$tmp/plot/$f" ] && [ ! -L "$tmp/plot/$f" ] || failed "plot: $f is not a file of its own"
 done
 left=$(ls -A "$tmp/plot" | grep -c '\.[0-9a-f]\{6\}$')
@@ -254,6 +254,24 @@ cp "$tmp/cnn" "$tmp/c2000" || exit 99
 printf '\320\007\000\000' | dd of="$tmp/c2000" bs=1 seek=39 conv=notrunc 2>/dev/null
 expect 2 "2000 and 2 channels (at most 1024)" "eval of a CNN of 2000 channels" -- \
   "$prog" eval --model "$tmp/c2000" --data "$data"
+
+# Data of another image size (issue 21): --resume of a 28x28 model on 8x8
+# images said "a computation failed" after an epoch's work, and --conv on
+# 3x3 images "out of memory" (exit 4); each now names the sizes, exit 2.
+# The images are zeros (craft-idx) beside the small set's labels.
+for s in 8 3; do
+  mkdir "$tmp/size$s" || exit 99
+  ./tests/craft-idx "$tmp/size$s/train-images-idx3-ubyte.gz" 500 $s $s || exit 99
+  ./tests/craft-idx "$tmp/size$s/t10k-images-idx3-ubyte.gz" 200 $s $s || exit 99
+  cp "$data/train-labels-idx1-ubyte.gz" "$data/t10k-labels-idx1-ubyte.gz" "$tmp/size$s/" \
+    || exit 99
+done
+"$prog" train --data "$data" --epochs 2 --stop-after 1 --model "$tmp/part" >/dev/null 2>&1 \
+  || { echo "FAIL: train --stop-after 1 exited $?"; exit 1; }
+expect 2 "part is a model of 28x28 images, but the images in .*size8 are 8x8" \
+  "--resume on 8x8 images" -- "$prog" train --resume "$tmp/part" --data "$tmp/size8"
+expect 2 "needs images of at least 4x4.* are 3x3" "--conv on 3x3 images" -- \
+  "$prog" train --data "$tmp/size3" --conv 2,2 --epochs 1 --model "$tmp/c3"
 
 # Address-space limits (ulimit -v, KiB): every command ends within 60 s
 # (OpenBLAS 0.3.21 spun forever in blas_memory_alloc: src/cli/memory_limit.h)

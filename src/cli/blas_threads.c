@@ -11,6 +11,7 @@
 #ifdef _OPENMP
 # include <omp.h>
 #endif
+#include "verify/i18n.h"
 #include "cli/cli.h"
 #include "cli/blas_threads.h"
 
@@ -42,8 +43,8 @@ loop_threads_like_blas (int n)
   const long cap = THREADS_PER_CORE_MAX * (long) omp_get_num_procs ();
   if (want > cap)
     {
-      fprintf (stderr, "%s: warning: %s=%s is more than %d threads per core: %ld "
-               "threads\n", program_name, from, getenv (from), THREADS_PER_CORE_MAX, cap);
+      fprintf (stderr, _("%s: warning: %s=%s is more than %d threads per core: %ld "
+                  "threads\n"), program_name, from, getenv (from), THREADS_PER_CORE_MAX, cap);
       omp_set_num_threads ((int) cap);
     }
   else if (omp == NULL)
@@ -131,7 +132,8 @@ blas_describe (char *buf, size_t len)
     }
   char *(*config) (void) = (char *(*) (void)) openblas_symbol ("openblas_get_config");
   const char *set = getenv ("OPENBLAS_CORETYPE");
-  snprintf (buf, len, "%s, kernels %s%s%s%s", config ? config () : "OpenBLAS", core,
+  snprintf (buf, len, _("%s, kernels %s%s%s%s"), config ? config () : "OpenBLAS", core,
             set ? " (OPENBLAS_CORETYPE=" : "", set ? set : "",
-            set ? (getenv (REEXEC_MARK) ? ", set by backprop)" : ", set by the user)") : "");
+            set ? (getenv (REEXEC_MARK) ? _(", set by backprop)") : _(", set by the user)"))
+                : "");
 }

@@ -16,6 +16,7 @@
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
+#include "verify/i18n.h"
 #include "cli/child.h"
 
 child_state *
@@ -167,6 +168,6 @@ child_signal_name (int sig, char *buf)
       return buf;
     }
 #endif
-  snprintf (buf, 32, "signal %d", sig);
+  snprintf (buf, 32, _("signal %d"), sig);
   return buf;
 }

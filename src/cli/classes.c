@@ -8,6 +8,7 @@
 #include <strings.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#include "verify/i18n.h"
 #include "cli/cli.h"
 #include "cli/classes.h"
 
@@ -22,7 +23,7 @@ static const char *const fashion[10] = {
 static int
 cannot_open (const char *cmd, const char *path, int err)
 {
-  fprintf (stderr, "%s: %s: %s: cannot open: %s\n", program_name, cmd, path,
+  fprintf (stderr, _("%s: %s: %s: cannot open: %s\n"), program_name, cmd, path,
            strerror (err));
   return err == ENOMEM ? EXIT_NOT_CARRIED_OUT : EXIT_USAGE;
 }
@@ -38,8 +39,8 @@ open_names (const char *cmd, const char *path, int *status)
   *status = 0;
   if (fd >= 0 && fstat (fd, &st) == 0 && !S_ISREG (st.st_mode))
     {
-      fprintf (stderr, "%s: %s: %s: not a regular file: refused (class names are "
-               "read from a file of one name a line)\n", program_name, cmd, path);
+      fprintf (stderr, _("%s: %s: %s: not a regular file: refused (class names are "
+                  "read from a file of one name a line)\n"), program_name, cmd, path);
       *status = EXIT_USAGE;
     }
   else if (fd < 0 || fstat (fd, &st) != 0 || (f = fdopen (fd, "r")) == NULL)
@@ -82,13 +83,13 @@ names_from_file (const char *cmd, const char *path, class_names *c)
   fclose (f);
   if (bad)
     {
-      fprintf (stderr, "%s: %s: %s: not a text file of class names (a control "
-               "character)\n", program_name, cmd, path);
+      fprintf (stderr, _("%s: %s: %s: not a text file of class names (a control "
+                  "character)\n"), program_name, cmd, path);
       return EXIT_USAGE;
     }
   if (k < c->n || extra > 0)
     {
-      fprintf (stderr, "%s: %s: %s: %zu class names, expected %zu (one a line)\n",
+      fprintf (stderr, _("%s: %s: %s: %zu class names, expected %zu (one a line)\n"),
                program_name, cmd, path, k + extra, c->n);
       return EXIT_USAGE;
     }
@@ -113,7 +114,7 @@ class_names_load (const char *cmd, const char *file, const char *dir, size_t n,
   c->name = calloc (n ? n : 1, sizeof *c->name);
   if (c->name == NULL)
     {
-      fprintf (stderr, "%s: %s: out of memory\n", program_name, cmd);
+      fprintf (stderr, _("%s: %s: out of memory\n"), program_name, cmd);
       return EXIT_NOT_CARRIED_OUT;
     }
   char path[4096];

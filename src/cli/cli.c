@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include "verify/i18n.h"
 #include "cli/cli.h"
 
 int
@@ -78,7 +79,7 @@ close_stdout (void)
   if (close_stream (stdout) != 0)
     {
       const int e = errno;
-      fprintf (stderr, "%s: write error%s%s\n", program_name, e ? ": " : "",
+      fprintf (stderr, _("%s: write error%s%s\n"), program_name, e ? ": " : "",
                e ? strerror (e) : "");
       fflush (stderr);
       _Exit (EXIT_USAGE);

@@ -30,6 +30,7 @@
 #include "cli/cli.h"
 #include "cli/loader.h"
 #include "verify/i18n.h"
+#include "verify/json.h"
 
 typedef int (*user_loss) (size_t n, const double *theta, double *L);
 typedef int (*user_grad) (size_t n, const double *theta, double *grad);
@@ -71,6 +72,7 @@ typedef struct
   named_block block[MAX_BLOCKS];
   unsigned method;
   int have_step, is_float;
+  int json;                     /* --json: the report as one JSON document */
   double rtol, atol, step, timeout, lo, hi;
 } check_args;
 
@@ -149,6 +151,8 @@ print_check_help (void)
          "                      gradient\n"
          "  -T, --timeout=S     seconds one call of a function may take, or none\n"
          "                      (default 60); a call that takes longer is stopped\n"
+         "  -j, --json          print the report as one JSON document (its schema:\n"
+         "                      backprop(1))\n"
          "  -h, --help          display this help and exit\n\n"
          "The functions run in a child process: a crash, an exit or a call beyond\n"
          "--timeout is reported, naming the function and the element.\n"
@@ -659,12 +663,13 @@ parse_check_options (int argc, char **argv, check_args *a)
     {"show", required_argument, NULL, 'k'},
     {"shape", required_argument, NULL, 'S'},
     {"timeout", required_argument, NULL, 'T'},
+    {"json", no_argument, NULL, 'j'},
     {"help", no_argument, NULL, 'h'},
     {NULL, 0, NULL, 0}
   };
   int c;
   optind = 1;
-  while ((c = getopt_long (argc, argv, "l:L:g:c:F:B:M:t:n:b:p:s:d:m:r:a:H:k:S:T:h", longopts,
+  while ((c = getopt_long (argc, argv, "l:L:g:c:F:B:M:t:n:b:p:s:d:m:r:a:H:k:S:T:jh", longopts,
                            NULL)) != -1)
     switch (c)
       {
@@ -675,6 +680,7 @@ parse_check_options (int argc, char **argv, check_args *a)
       case 'F': a->sym[FN_FORWARD] = optarg; break;
       case 'B': a->sym[FN_BACKWARD] = optarg; break;
       case 'p': a->point = optarg; break;
+      case 'j': a->json = 1; break;
       case 'n':
         if (parse_ulong (optarg, &a->n) != 0 || a->n == 0
             || a->n > SIZE_MAX / sizeof (double complex))
@@ -797,6 +803,8 @@ make_blocks (const check_args *a, const gsl_vector *theta, check_blocks *cb)
 static void
 print_header (const check_args *a)
 {
+  if (a->json)
+    return;
   if (a->sym[FN_FORWARD])
     printf (_("%s check: %s: layer %s, backward %s, n %lu, m %lu"), program_name, a->lib,
             a->sym[FN_FORWARD], a->sym[FN_BACKWARD], a->n, a->m);
@@ -833,6 +841,78 @@ typedef struct
   user_function *u;
   const gsl_vector *theta;
 } check_job;
+
+/* --json: r and the non-finite values of GRAD (BWD) as one JSON
+   document (backprop(1)); the verdicts in English, as in verify's. */
+static void
+print_json (const check_args *a, const bp_gradcheck_result *r, const user_function *u,
+            const char *loss, const char *grad)
+{
+  static const char *const method[] = { "central", "complex-step", "directional",
+                                        "taylor" };
+  char el[96];
+  fputs ("{\"command\":\"check\",\"lib\":", stdout);
+  json_string (stdout, a->lib);
+  fputs (",\"function\":", stdout);
+  json_string (stdout, loss);
+  fputs (",\"gradient\":", stdout);
+  json_string (stdout, grad);
+  printf (",\"n\":%lu,\"m\":%lu,\"verdict\":\"%s\",\"runs\":[", a->n,
+          a->sym[FN_FORWARD] ? a->m : 0UL,
+          u->n_nonfinite ? "FAIL" : bp_gradcheck_verdict_name (r->verdict));
+  for (size_t k = 0; k < r->n_runs; k++)
+    {
+      const bp_gradcheck_run *run = &r->run[k];
+      size_t bit = 0;
+      while (bit < 3 && !(run->method & (1u << bit)))
+        bit++;
+      printf ("%s{\"method\":\"%s\",\"verdict\":\"%s\",\"reason\":", k ? "," : "",
+              method[bit], bp_gradcheck_verdict_name (run->verdict));
+      json_string (stdout, run->reason);
+      printf (",\"checked\":%zu,\"passed\":%zu,\"inconclusive\":%zu,\"failed\":%zu,"
+              "\"max_abs_err\":", run->n_checked, run->n_passed, run->n_inconclusive,
+              run->n_failed);
+      json_number (stdout, run->max_abs_err);
+      fputs (",\"max_rel_err\":", stdout);
+      json_number (stdout, run->max_rel_err);
+      fputs (",\"blocks\":[", stdout);
+      for (size_t b = 0; b < r->n_blocks; b++)
+        {
+          const bp_gradcheck_block_result *br = &run->block[b];
+          printf ("%s{\"name\":", b ? "," : "");
+          if (br->name)
+            json_string (stdout, br->name);
+          else
+            fputs ("null", stdout);
+          printf (",\"checked\":%zu,\"failed\":%zu,\"verdict\":\"%s\",\"worst\":[",
+                  br->n_checked, br->n_failed, bp_gradcheck_verdict_name (br->verdict));
+          for (size_t w = 0; w < br->n_worst; w++)
+            {
+              const bp_gradcheck_element *e = &br->worst[w];
+              printf ("%s{\"element\":", w ? "," : "");
+              json_string (stdout, element_name (a, moved_index (a, e->block, e->row, e->col),
+                                                 el, sizeof el));
+              fputs (",\"analytic\":", stdout);
+              json_number (stdout, e->analytic);
+              fputs (",\"numeric\":", stdout);
+              json_number (stdout, e->numeric);
+              putchar ('}');
+            }
+          fputs ("]}", stdout);
+        }
+      fputs ("]}", stdout);
+    }
+  putchar (']');
+  if (u->n_nonfinite)
+    {
+      fputs (",\"nonfinite\":{\"value\":", stdout);
+      json_number (stdout, u->nonfinite_value);
+      fputs (",\"element\":", stdout);
+      json_string (stdout, element_name (a, u->first_nonfinite, el, sizeof el));
+      printf (",\"count\":%zu}", u->n_nonfinite);
+    }
+  puts ("}");
+}
 
 static int
 run_check (void *arg)
@@ -892,20 +972,26 @@ run_check (void *arg)
       bp_gradcheck_result_free (r);
       return s == GSL_EINVAL || s == GSL_EBADLEN ? EXIT_USAGE : EXIT_NOT_CARRIED_OUT;
     }
-  if (a->sym[FN_FORWARD])
-    printf (_("the backward function, checked as the gradient of <dy, y> for random dy "
-              "(the worst shown)\n"));
-  if (bp_gradcheck_fprintf (stdout, r) != GSL_SUCCESS)
-    s = GSL_EFAILED;
+  if (a->json)
+    print_json (a, r, u, loss, grad);
+  else
+    {
+      if (a->sym[FN_FORWARD])
+        printf (_("the backward function, checked as the gradient of <dy, y> for random dy "
+                  "(the worst shown)\n"));
+      if (bp_gradcheck_fprintf (stdout, r) != GSL_SUCCESS)
+        s = GSL_EFAILED;
+    }
   int status = r->verdict == BP_GRADCHECK_PASS ? 0
     : r->verdict == BP_GRADCHECK_INCONCLUSIVE ? EXIT_INCONCLUSIVE : EXIT_CHECK_FAILED;
   bp_gradcheck_result_free (r);
   /* an infinite or NaN gradient is wrong, whatever the comparison made of it */
   if (u->n_nonfinite)
     {
-      printf (_("gradient check: FAIL: %s gave %g at element %s (%zu values that are "
-                "not finite)\n"), grad, u->nonfinite_value,
-              element_name (a, u->first_nonfinite, where, sizeof where), u->n_nonfinite);
+      if (!a->json)
+        printf (_("gradient check: FAIL: %s gave %g at element %s (%zu values that are "
+                  "not finite)\n"), grad, u->nonfinite_value,
+                element_name (a, u->first_nonfinite, where, sizeof where), u->n_nonfinite);
       status = EXIT_CHECK_FAILED;
     }
   if (s == GSL_EFAILED || fflush (stdout) != 0 || ferror (stdout))

@@ -5,6 +5,8 @@
 #include <getopt.h>
 #include <stdio.h>
 #include <gsl/gsl_errno.h>
+#include <math.h>
+#include <gsl/gsl_nan.h>
 #include "backprop/bp_idx.h"
 #include "backprop/bp_model_file.h"
 #include "cli/cli.h"
@@ -12,17 +14,20 @@
 #include "cli/classes.h"
 #include "cli/data_dir.h"
 #include "backprop/bp_train.h"
+#include "verify/i18n.h"
+#include "verify/json.h"
 
 typedef struct
 {
   const char *model, *data, *classes;
+  int json;   /* --json: the report as one JSON document */
 } eval_options;
 
 static void
 print_eval_help (void)
 {
-  printf ("Usage: %s eval --model=FILE [OPTION]...\n", program_name);
-  printf ("Classify the test set (t10k-images-idx3-ubyte.gz, t10k-labels-idx1-ubyte.gz)\n"
+  printf (_("Usage: %s eval --model=FILE [OPTION]...\n"), program_name);
+  printf (_("Classify the test set (t10k-images-idx3-ubyte.gz, t10k-labels-idx1-ubyte.gz)\n"
           "with a model saved by 'backprop train' (the one-layer classifier, the\n"
           "two-layer network or the convolutional network: the file tells which);\n"
           "print the accuracy, the confusion matrix (row: true class, column:\n"
@@ -33,9 +38,11 @@ print_eval_help (void)
           "  -c, --classes=FILE  the classes' names, one a line (default DIR/classes.txt\n"
           "                      when there is one, else Fashion-MNIST's names when\n"
           "                      DIR's path says fashion, else the digits)\n"
+          "  -j, --json          print the report as one JSON document (its schema:\n"
+          "                      backprop(1))\n"
           "  -h, --help          display this help and exit\n\n"
           "Exit status: 0 on success, 2 on bad usage, a bad model file or bad data,\n"
-          "or a model whose outputs are not finite on the test set.\n",
+          "or a model whose outputs are not finite on the test set.\n"),
           BP_DEFAULT_DATA_DIR);
 }
 
@@ -47,18 +54,21 @@ parse_options (int argc, char **argv, eval_options *o)
     {"model", required_argument, NULL, 'm'},
     {"data", required_argument, NULL, 'd'},
     {"classes", required_argument, NULL, 'c'},
+    {"json", no_argument, NULL, 'j'},
     {"help", no_argument, NULL, 'h'},
     {NULL, 0, NULL, 0}
   };
   o->model = o->data = o->classes = NULL;
+  o->json = 0;
   int c;
   optind = 1;
-  while ((c = getopt_long (argc, argv, "m:d:c:h", longopts, NULL)) != -1)
+  while ((c = getopt_long (argc, argv, "m:d:c:jh", longopts, NULL)) != -1)
     switch (c)
       {
       case 'm': o->model = optarg; break;
       case 'd': o->data = optarg; break;
       case 'c': o->classes = optarg; break;
+      case 'j': o->json = 1; break;
       case 'h':
         print_eval_help ();
         return -1;
@@ -68,13 +78,13 @@ parse_options (int argc, char **argv, eval_options *o)
       }
   if (optind < argc)
     {
-      fprintf (stderr, "%s: eval: unexpected argument '%s'\n", program_name, argv[optind]);
+      fprintf (stderr, _("%s: eval: unexpected argument '%s'\n"), program_name, argv[optind]);
       usage_hint ();
       return 2;
     }
   if (o->model == NULL)
     {
-      fprintf (stderr, "%s: eval: missing --model=FILE\n", program_name);
+      fprintf (stderr, _("%s: eval: missing --model=FILE\n"), program_name);
       usage_hint ();
       return 2;
     }
@@ -92,6 +102,19 @@ percent (char *buf, size_t len, unsigned long a, unsigned long b)
   return buf;
 }
 
+/* Class k's predictions and true images: the column and row sums of C. */
+static void
+class_counts (const gsl_matrix_ulong *C, size_t k, unsigned long *predicted,
+              unsigned long *truth)
+{
+  *predicted = *truth = 0;
+  for (size_t i = 0; i < C->size1; i++)
+    {
+      *predicted += gsl_matrix_ulong_get (C, i, k);
+      *truth += gsl_matrix_ulong_get (C, k, i);
+    }
+}
+
 static void
 print_report (const eval_options *o, const char *data, const char *what,
               const bp_dataset *test, const class_names *names,
@@ -101,12 +124,13 @@ print_report (const eval_options *o, const char *data, const char *what,
   size_t right = 0;
   for (size_t i = 0; i < n; i++)
     right += gsl_matrix_ulong_get (C, i, i);
-  printf ("backprop eval: %s on %s: %zu test images\n", o->model, data, test->count);
-  printf ("model: %s\n", what);
-  printf ("test accuracy %.2f%% (%zu of %zu), mean loss %.4f\n\n", 100 * accuracy,
+  printf (_("backprop eval: %s on %s: %zu test images\n"), o->model, data, test->count);
+  printf (_("model: %s\n"), what);
+  printf (_("test accuracy %.2f%% (%zu of %zu), mean loss %.4f\n\n"), 100 * accuracy,
           right, test->count, loss);
-  printf ("confusion matrix (row: true class, column: predicted class, numbered as "
-          "the rows)\n%-15s", "true\\pred");
+  printf (_("confusion matrix (row: true class, column: predicted class, numbered as "
+            "the rows)\n"));
+  print_column (stdout, _("true\\pred"), 15);
   for (size_t j = 0; j < n; j++)
     printf (" %5zu", j);
   printf ("\n");
@@ -117,21 +141,74 @@ print_report (const eval_options *o, const char *data, const char *what,
         printf (" %5lu", gsl_matrix_ulong_get (C, i, j));
       printf ("\n");
     }
-  printf ("\n%-15s %9s %9s %7s\n", "class", "precision", "recall", "images");
+  putchar ('\n');
+  print_column (stdout, _("class"), 15);
+  putchar (' ');
+  print_column (stdout, _("precision"), -9);
+  putchar (' ');
+  print_column (stdout, _("recall"), -9);
+  putchar (' ');
+  print_column (stdout, _("images"), -7);
+  putchar ('\n');
   for (size_t k = 0; k < n; k++)
     {
-      unsigned long predicted = 0, truth = 0;
-      for (size_t i = 0; i < n; i++)
-        {
-          predicted += gsl_matrix_ulong_get (C, i, k);
-          truth += gsl_matrix_ulong_get (C, k, i);
-        }
+      unsigned long predicted, truth;
+      class_counts (C, k, &predicted, &truth);
       char p[16], r[16];
       const unsigned long hit = gsl_matrix_ulong_get (C, k, k);
       printf ("%2zu %-12.12s %9s %9s %7lu\n", k, names->name[k],
               percent (p, sizeof p, hit, predicted), percent (r, sizeof r, hit, truth),
               truth);
     }
+}
+
+/* The share a / b as a JSON number, null when b is 0. */
+static void
+json_share (unsigned long a, unsigned long b)
+{
+  json_number (stdout, b == 0 ? GSL_NAN : (double) a / (double) b);
+}
+
+/* --json: the report's figures as one JSON document (backprop(1)). */
+static void
+print_json (const eval_options *o, const char *data, const char *what,
+            const bp_dataset *test, const class_names *names,
+            const gsl_matrix_ulong *C, double accuracy, double loss)
+{
+  const size_t n = C->size1;
+  fputs ("{\"command\":\"eval\",\"model\":", stdout);
+  json_string (stdout, o->model);
+  fputs (",\"data\":", stdout);
+  json_string (stdout, data);
+  fputs (",\"network\":", stdout);
+  json_string (stdout, what);
+  printf (",\"images\":%zu,\"test_accuracy\":", test->count);
+  json_number (stdout, accuracy);
+  fputs (",\"test_loss\":", stdout);
+  json_number (stdout, loss);
+  fputs (",\"classes\":[", stdout);
+  for (size_t k = 0; k < n; k++)
+    {
+      unsigned long predicted, truth;
+      class_counts (C, k, &predicted, &truth);
+      const unsigned long hit = gsl_matrix_ulong_get (C, k, k);
+      printf ("%s{\"class\":%zu,\"name\":", k ? "," : "", k);
+      json_string (stdout, names->name[k]);
+      fputs (",\"precision\":", stdout);
+      json_share (hit, predicted);
+      fputs (",\"recall\":", stdout);
+      json_share (hit, truth);
+      printf (",\"images\":%lu}", truth);
+    }
+  fputs ("],\"confusion\":[", stdout);
+  for (size_t i = 0; i < n; i++)
+    {
+      printf ("%s[", i ? "," : "");
+      for (size_t j = 0; j < n; j++)
+        printf ("%s%lu", j ? "," : "", gsl_matrix_ulong_get (C, i, j));
+      putchar (']');
+    }
+  puts ("]}");
 }
 
 int
@@ -170,8 +247,8 @@ cmd_eval (int argc, char **argv)
   double accuracy, loss;
   if (test.rows != rows || test.cols != cols || test.n_classes != n)
     {
-      fprintf (stderr, "%s: eval: %s is a model of %zux%zu images and %zu classes, "
-               "but the test set in %s has %zux%zu images and %zu classes\n",
+      fprintf (stderr, _("%s: eval: %s is a model of %zux%zu images and %zu classes, "
+                         "but the test set in %s has %zux%zu images and %zu classes\n"),
                program_name, o.model, rows, cols, n, data, test.rows, test.cols,
                test.n_classes);
       bp_dataset_free (&test);
@@ -190,22 +267,23 @@ cmd_eval (int argc, char **argv)
   if ((confusion = gsl_matrix_ulong_alloc (n, n)) == NULL
       || (ws = bp_net_workspace_alloc (M, M->type->eval_batch)) == NULL)
     {
-      fprintf (stderr, "%s: eval: out of memory\n", program_name);
+      fprintf (stderr, _("%s: eval: out of memory\n"), program_name);
       goto out;
     }
   const int s = bp_net_evaluate (&test, M, ws, confusion, &accuracy, &loss);
   if (s != GSL_SUCCESS)
     {
       fprintf (stderr, "%s: eval: %s\n", program_name,
-               s == GSL_EOVRFLW ? "the model's outputs are not finite on the test set "
-               "(its parameters are too large): refused"
-               : "the evaluation could not be carried out");
+               s == GSL_EOVRFLW ? _("the model's outputs are not finite on the test set "
+                                    "(its parameters are too large): refused")
+               : _("the evaluation could not be carried out"));
       if (s == GSL_EOVRFLW)
         status = EXIT_USAGE;   /* the model is refused: bad input */
       goto out;
     }
   bp_net_describe (M, what, sizeof what);
-  print_report (&o, data, what, &test, &names, confusion, accuracy, loss);
+  (o.json ? print_json : print_report) (&o, data, what, &test, &names, confusion,
+                                        accuracy, loss);
   status = 0;
 out:
   if (confusion) gsl_matrix_ulong_free (confusion);

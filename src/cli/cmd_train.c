@@ -65,68 +65,68 @@ print_train_help (void)
 {
   const bp_sgd_params p = bp_net_linear->defaults, q = bp_net_mlp->defaults,
     c = bp_net_cnn->defaults;
-  printf ("Usage: %s train [OPTION]...\n", program_name);
-  printf ("Train the one-layer softmax classifier v = W u + b (W 10x784, u the\n"
-          "28x28 image's pixels / 255) by mini-batch SGD with momentum, the fused\n"
-          "gradient dL/dv = y - labels and a cosine learning-rate schedule; with\n"
-          "--hidden=H the two-layer network z = W1 u + b1, h = f(z), v = W2 h + b2\n"
-          "(W1 by He's scheme for relu, Glorot's otherwise); with --conv=C1,C2 the\n"
-          "convolutional network conv 5x5 (C1) -> relu -> 2x2 max-pool -> conv 5x5 (C2)\n"
-          "-> relu -> max-pool -> flatten -> [linear H -> relu ->] linear -> softmax.\n"
-          "Some training images\n"
-          "are held out for validation; each epoch prints the training loss and the\n"
-          "validation loss and accuracy, and saves the model with the optimizer's\n"
-          "state (so that --resume continues it); the test set is evaluated once,\n"
-          "at the end.\n\n"
-          "  -d, --data=DIR      folder of the four IDX files (train-images-idx3-ubyte.gz,\n"
-          "                      train-labels-idx1-ubyte.gz, t10k-...; .gz optional)\n"
-          "                      (default $BACKPROP_DATA, else %s,\n"
-          "                      from the Debian package %s)\n"
-          "  -H, --hidden=H      hidden units: 0 for the one-layer classifier (default),\n"
-          "                      1 to 100000 for the two-layer network, H1,H2,... deeper\n"
-          "  -a, --activation=F  the hidden layer's f: relu (default), sigmoid or tanh\n"
-          "  -c, --conv=C1,C2    the convolutional network of C1 and C2 channels (1 to\n"
-          "                      1024 each); -H adds its fully connected hidden layer\n"
-          "  -e, --epochs=N      passes over the training set (default %zu; %zu with -H,\n"
-          "                      %zu with -c)\n"
-          "  -b, --batch=B       examples per step (default %zu; %zu with -H, %zu with\n"
-          "                      -c), at most the training images\n"
-          "  -l, --lr=ETA        learning rate of the first step (default %g; %g with -H,\n"
-          "                      %g with -c)\n"
-          "  -u, --momentum=MU   momentum, 0 <= MU < 1 (default %g; %g with -H, %g\n"
-          "                      with -c)\n"
-          "  -w, --weight-decay=LAMBDA  L2 penalty (LAMBDA/2)||W||^2 on the weight\n"
-          "                      matrices, not the biases (default %g; %g with -H,\n"
-          "                      %g with -c)\n"
-          "  -v, --validation=N  training images held out, drawn by the seed (default\n"
-          "                      a twelfth: 5000 of 60000); 0 for none\n"
-          "  -s, --seed=S        seed of the split, W1, W2 and the shuffling (default 1)\n"
-          "  -m, --model=FILE    where to save the model after each epoch (default %s;\n"
-          "                      with --resume, the file resumed)\n"
-          "  -r, --resume=FILE   continue the run saved in FILE (its settings, epoch,\n"
-          "                      velocities and RNG): the result is the model an\n"
-          "                      uninterrupted run would have saved, byte for byte;\n"
-          "                      the run's own options may be repeated, a differing\n"
-          "                      one is refused\n"
-          "      --stop-after=K  stop after epoch K of the schedule, saved as an\n"
-          "                      interrupt would leave it (to resume later)\n"
-          "  -p, --plot=DIR      write DIR/curves.csv, curves.gp (and curves.png with\n"
-          "                      gnuplot) after every epoch, the whole run's when\n"
-          "                      resumed, and at the end the first layer's weights as\n"
-          "                      DIR/weights.pgm (a montage of at most %d rows) and\n"
-          "                      DIR/weights-K.pgm for each of them\n"
-          "      --json          print a JSON object per epoch on stdout, one a line,\n"
-          "                      and one of the test figures at the end (backprop(1))\n"
-          "  -h, --help          display this help and exit\n\n"
-          "On a terminal, a progress line on stderr shows the images per second, the\n"
-          "whole run's time left and the running loss.  The first SIGINT (Ctrl-C),\n"
-          "SIGTERM or SIGHUP stops the run at the next batch: the model file keeps\n"
-          "the last finished epoch (and its training state); a second one quits at\n"
-          "once.\n\n"
-          "Exit status: 0 on success, 2 on bad usage, bad data or a write failure,\n"
-          "3 when training diverged (the loss or a parameter not finite: the model\n"
-          "of the last good epoch is kept), 128+N when stopped by signal N (130 for\n"
-          "SIGINT, 143 for SIGTERM, 129 for SIGHUP) after saving.\n",
+  printf (_("Usage: %s train [OPTION]...\n"), program_name);
+  printf (_("Train the one-layer softmax classifier v = W u + b (W 10x784, u the\n"
+             "28x28 image's pixels / 255) by mini-batch SGD with momentum, the fused\n"
+             "gradient dL/dv = y - labels and a cosine learning-rate schedule; with\n"
+             "--hidden=H the two-layer network z = W1 u + b1, h = f(z), v = W2 h + b2\n"
+             "(W1 by He's scheme for relu, Glorot's otherwise); with --conv=C1,C2 the\n"
+             "convolutional network conv 5x5 (C1) -> relu -> 2x2 max-pool -> conv 5x5 (C2)\n"
+             "-> relu -> max-pool -> flatten -> [linear H -> relu ->] linear -> softmax.\n"
+             "Some training images\n"
+             "are held out for validation; each epoch prints the training loss and the\n"
+             "validation loss and accuracy, and saves the model with the optimizer's\n"
+             "state (so that --resume continues it); the test set is evaluated once,\n"
+             "at the end.\n\n"
+             "  -d, --data=DIR      folder of the four IDX files (train-images-idx3-ubyte.gz,\n"
+             "                      train-labels-idx1-ubyte.gz, t10k-...; .gz optional)\n"
+             "                      (default $BACKPROP_DATA, else %s,\n"
+             "                      from the Debian package %s)\n"
+             "  -H, --hidden=H      hidden units: 0 for the one-layer classifier (default),\n"
+             "                      1 to 100000 for the two-layer network, H1,H2,... deeper\n"
+             "  -a, --activation=F  the hidden layer's f: relu (default), sigmoid or tanh\n"
+             "  -c, --conv=C1,C2    the convolutional network of C1 and C2 channels (1 to\n"
+             "                      1024 each); -H adds its fully connected hidden layer\n"
+             "  -e, --epochs=N      passes over the training set (default %zu; %zu with -H,\n"
+             "                      %zu with -c)\n"
+             "  -b, --batch=B       examples per step (default %zu; %zu with -H, %zu with\n"
+             "                      -c), at most the training images\n"
+             "  -l, --lr=ETA        learning rate of the first step (default %g; %g with -H,\n"
+             "                      %g with -c)\n"
+             "  -u, --momentum=MU   momentum, 0 <= MU < 1 (default %g; %g with -H, %g\n"
+             "                      with -c)\n"
+             "  -w, --weight-decay=LAMBDA  L2 penalty (LAMBDA/2)||W||^2 on the weight\n"
+             "                      matrices, not the biases (default %g; %g with -H,\n"
+             "                      %g with -c)\n"
+             "  -v, --validation=N  training images held out, drawn by the seed (default\n"
+             "                      a twelfth: 5000 of 60000); 0 for none\n"
+             "  -s, --seed=S        seed of the split, W1, W2 and the shuffling (default 1)\n"
+             "  -m, --model=FILE    where to save the model after each epoch (default %s;\n"
+             "                      with --resume, the file resumed)\n"
+             "  -r, --resume=FILE   continue the run saved in FILE (its settings, epoch,\n"
+             "                      velocities and RNG): the result is the model an\n"
+             "                      uninterrupted run would have saved, byte for byte;\n"
+             "                      the run's own options may be repeated, a differing\n"
+             "                      one is refused\n"
+             "      --stop-after=K  stop after epoch K of the schedule, saved as an\n"
+             "                      interrupt would leave it (to resume later)\n"
+             "  -p, --plot=DIR      write DIR/curves.csv, curves.gp (and curves.png with\n"
+             "                      gnuplot) after every epoch, the whole run's when\n"
+             "                      resumed, and at the end the first layer's weights as\n"
+             "                      DIR/weights.png (a montage of at most %d rows) and\n"
+             "                      DIR/weights-K.png for each of them\n"
+             "      --json          print a JSON object per epoch on stdout, one a line,\n"
+             "                      and one of the test figures at the end (backprop(1))\n"
+             "  -h, --help          display this help and exit\n\n"
+             "On a terminal, a progress line on stderr shows the images per second, the\n"
+             "whole run's time left and the running loss.  The first SIGINT (Ctrl-C),\n"
+             "SIGTERM or SIGHUP stops the run at the next batch: the model file keeps\n"
+             "the last finished epoch (and its training state); a second one quits at\n"
+             "once.\n\n"
+             "Exit status: 0 on success, 2 on bad usage, bad data or a write failure,\n"
+             "3 when training diverged (the loss or a parameter not finite: the model\n"
+             "of the last good epoch is kept), 128+N when stopped by signal N (130 for\n"
+             "SIGINT, 143 for SIGTERM, 129 for SIGHUP) after saving.\n"),
           BP_DEFAULT_DATA_DIR, BP_DATA_PACKAGE, p.epochs, q.epochs, c.epochs, p.batch,
           q.batch, c.batch, p.lr, q.lr, c.lr, p.momentum, q.momentum, c.momentum,
           p.weight_decay, q.weight_decay, c.weight_decay,
@@ -136,8 +136,8 @@ print_train_help (void)
 static int
 bad_value (const char *option, const char *value, const char *expected)
 {
-  fprintf (stderr, "%s: train: invalid %s '%s': expected %s\n", program_name,
-           option, value, expected);
+  fprintf (stderr, _("%s: train: invalid %s '%s': expected %s\n"), program_name,
+           _(option), value, _(expected));
   usage_hint ();
   return 2;
 }
@@ -248,57 +248,61 @@ parse_options (int argc, char **argv, train_options *o)
           break;
         case 'H':
           if (parse_hidden (optarg, &o->n_hidden, o->hidden) != 0)
-            return bad_value ("hidden layer size", optarg, "a whole number from 0 to 100000, "
-                              "or up to 8 of 1 to 100000 separated by commas");
+            return bad_value (N_("hidden layer size"), optarg,
+                              N_("a whole number from 0 to 100000, or up to 8 of 1 "
+                                 "to 100000 separated by commas"));
           break;
         case 'a':
           if (bp_activation_from_name (optarg, &o->act) != GSL_SUCCESS)
-            return bad_value ("activation", optarg, "relu, sigmoid or tanh");
+            return bad_value (N_("activation"), optarg, N_("relu, sigmoid or tanh"));
           set_act = 1;
           break;
         case 'c':
           if (parse_conv (optarg, o->conv) != 0)
-            return bad_value ("convolution channels", optarg,
-                              "C1,C2: two whole numbers from 1 to 1024");
+            return bad_value (N_("convolution channels"), optarg,
+                              N_("C1,C2: two whole numbers from 1 to 1024"));
           break;
         case 'e':
           if (parse_ulong (optarg, &ul) != 0 || ul == 0 || ul > BP_SGD_EPOCHS_MAX)
-            return bad_value ("epoch count", optarg, "a whole number from 1 to 100000");
+            return bad_value (N_("epoch count"), optarg,
+                              N_("a whole number from 1 to 100000"));
           o->p.epochs = ul;
           o->set_epochs = 1;
           break;
         case 'b':
           if (parse_ulong (optarg, &ul) != 0 || ul == 0 || ul > BP_SGD_BATCH_MAX)
-            return bad_value ("batch size", optarg, "a whole number from 1 to 1000000");
+            return bad_value (N_("batch size"), optarg,
+                              N_("a whole number from 1 to 1000000"));
           o->p.batch = ul;
           o->set_batch = 1;
           break;
         case 'l':
           if (parse_double (optarg, &o->p.lr) != 0 || !(o->p.lr > 0))
-            return bad_value ("learning rate", optarg, "a positive number");
+            return bad_value (N_("learning rate"), optarg, N_("a positive number"));
           o->set_lr = 1;
           break;
         case 'u':
           if (parse_double (optarg, &o->p.momentum) != 0
               || !(o->p.momentum >= 0 && o->p.momentum < 1))
-            return bad_value ("momentum", optarg, "a number in [0, 1)");
+            return bad_value (N_("momentum"), optarg, N_("a number in [0, 1)"));
           o->set_momentum = 1;
           break;
         case 'w':
           if (parse_double (optarg, &o->p.weight_decay) != 0 || !(o->p.weight_decay >= 0))
-            return bad_value ("weight decay", optarg, "a number >= 0");
+            return bad_value (N_("weight decay"), optarg, N_("a number >= 0"));
           o->set_decay = 1;
           break;
         case 'v':
           if (parse_ulong (optarg, &ul) != 0 || ul > BP_SGD_VALIDATION_MAX)
-            return bad_value ("validation count", optarg,
-                              "a whole number from 0 to 4294967295");
+            return bad_value (N_("validation count"), optarg,
+                              N_("a whole number from 0 to 4294967295"));
           o->validation = ul;
           o->set_validation = 1;
           break;
         case 's':
           if (parse_seed (optarg, &o->seed) != 0)
-            return bad_value ("seed", optarg, "a whole number from 1 to 4294967295");
+            return bad_value (N_("seed"), optarg,
+                              N_("a whole number from 1 to 4294967295"));
           o->set_seed = 1;
           break;
         case 'm':
@@ -309,7 +313,8 @@ parse_options (int argc, char **argv, train_options *o)
           break;
         case OPT_STOP_AFTER:
           if (parse_ulong (optarg, &ul) != 0 || ul == 0)
-            return bad_value ("epoch to stop after", optarg, "a whole number from 1");
+            return bad_value (N_("epoch to stop after"), optarg,
+                              N_("a whole number from 1"));
           o->stop_after = ul;
           break;
         case 'p':
@@ -328,17 +333,17 @@ parse_options (int argc, char **argv, train_options *o)
     }
   if (optind < argc)
     {
-      fprintf (stderr, "%s: train: unexpected argument '%s'\n", program_name, argv[optind]);
+      fprintf (stderr, _("%s: train: unexpected argument '%s'\n"), program_name, argv[optind]);
       usage_hint ();
       return 2;
     }
   if (set_act && o->conv[0] > 0)
-    return usage_error ("--activation is for the two-layer network: the "
-                        "convolutional network's activations are relu");
+    return usage_error (_("--activation is for the two-layer network: the "
+                          "convolutional network's activations are relu"));
   if (o->n_hidden > 1 && o->conv[0] > 0)
-    return usage_error ("--conv takes one hidden layer (--hidden=H)");
+    return usage_error (_("--conv takes one hidden layer (--hidden=H)"));
   if (set_act && o->n_hidden == 0)
-    return usage_error ("--activation needs --hidden=H (H > 0)");
+    return usage_error (_("--activation needs --hidden=H (H > 0)"));
   if (o->model == NULL)
     o->model = o->resume ? o->resume : DEFAULT_MODEL;
   if (o->n_hidden > 0 || o->conv[0] > 0)
@@ -530,7 +535,7 @@ check_plot_dir (const char *dir)
     return -1;
   if (access (dir, W_OK | X_OK) != 0)
     {
-      fprintf (stderr, "%s: train: %s: cannot write the plots there: %s\n",
+      fprintf (stderr, _("%s: train: %s: cannot write the plots there: %s\n"),
                program_name, dir, strerror (errno));
       return -1;
     }
@@ -594,10 +599,10 @@ diverged (size_t n, size_t first, size_t e, const gsl_matrix *hist, double loss,
       best = a > best ? a : best;
     }
   if (loss > DIVERGED_LOSS * log ((double) n))
-    snprintf (why, len, "the training loss %g is over %g times a uniform guess's, %g",
+    snprintf (why, len, _("the training loss %g is over %g times a uniform guess's, %g"),
               loss, DIVERGED_LOSS, log ((double) n));
   else if (validated && best >= 3.0 / (double) n && acc <= 1.0 / (double) n)
-    snprintf (why, len, "the validation accuracy fell to chance, %.2f%%, from %.2f%%",
+    snprintf (why, len, _("the validation accuracy fell to chance, %.2f%%, from %.2f%%"),
               100 * acc, 100 * best);
   else
     return 0;
@@ -630,7 +635,7 @@ run_train (train_options *o, model_lock *lock)
     {
       if (bp_model_file_read (o->resume, &M, &st, err, sizeof err) != GSL_SUCCESS)
         {
-          fprintf (stderr, "%s: train: --resume: %s\n", program_name, err);
+          fprintf (stderr, _("%s: train: --resume: %s\n"), program_name, err);
           return 2;
         }
       type = M->type;
@@ -651,8 +656,8 @@ run_train (train_options *o, model_lock *lock)
       first = st.epoch;
       if (first >= o->p.epochs)
         {
-          fprintf (stderr, "%s: train: --resume: %s: the run is complete (%zu of %zu "
-                   "epochs)\n", program_name, o->resume, first, o->p.epochs);
+          fprintf (stderr, _("%s: train: --resume: %s: the run is complete (%zu of %zu "
+                      "epochs)\n"), program_name, o->resume, first, o->p.epochs);
           bp_net_free (M);
           bp_train_state_free (&st);
           return 2;
@@ -709,27 +714,42 @@ run_train (train_options *o, model_lock *lock)
     o->validation = all.count / VALIDATION_SHARE;
   if (test.rows != all.rows || test.cols != all.cols)
     {
-      fprintf (stderr, "%s: train: the test images are %zux%zu but the training "
-               "images %zux%zu, in %s\n", program_name, test.rows, test.cols,
+      fprintf (stderr, _("%s: train: the test images are %zux%zu but the training "
+                  "images %zux%zu, in %s\n"), program_name, test.rows, test.cols,
                all.rows, all.cols, data);
+      goto out;
+    }
+  if (o->resume && (M->shape.rows != all.rows || M->shape.cols != all.cols))
+    {
+      fprintf (stderr, _("%s: train: --resume: %s is a model of %zux%zu images, but "
+                         "the images in %s are %zux%zu\n"), program_name, o->resume,
+               M->shape.rows, M->shape.cols, data, all.rows, all.cols);
+      goto out;
+    }
+  /* the CNN's two 2x2 poolings (bp_cnn.h): at least one pixel after both */
+  if (type == bp_net_cnn && (all.rows < 4 || all.cols < 4))
+    {
+      fprintf (stderr, _("%s: train: --conv needs images of at least 4x4 (two 2x2 "
+                         "poolings), but the images in %s are %zux%zu\n"),
+               program_name, data, all.rows, all.cols);
       goto out;
     }
   if (o->validation >= all.count)
     {
-      fprintf (stderr, "%s: train: --validation %zu leaves no training image: %s has "
-               "%zu\n", program_name, o->validation, data, all.count);
+      fprintf (stderr, _("%s: train: --validation %zu leaves no training image: %s has "
+                  "%zu\n"), program_name, o->validation, data, all.count);
       goto out;
     }
   if (o->p.batch > all.count - o->validation)
     {
-      fprintf (stderr, "%s: train: --batch %zu is larger than the training set (%zu "
-               "images, %zu held out for validation)\n", program_name, o->p.batch,
+      fprintf (stderr, _("%s: train: --batch %zu is larger than the training set (%zu "
+                  "images, %zu held out for validation)\n"), program_name, o->p.batch,
                all.count - o->validation, o->validation);
       goto out;
     }
   if (rng == NULL || hist == NULL)
     {
-      fprintf (stderr, "%s: train: out of memory\n", program_name);
+      fprintf (stderr, _("%s: train: out of memory\n"), program_name);
       status = EXIT_NOT_CARRIED_OUT;
       goto out;
     }
@@ -744,22 +764,22 @@ run_train (train_options *o, model_lock *lock)
       || (t = bp_net_trainer_alloc (M, train.count, o->p.batch)) == NULL
       || (ev = bp_net_workspace_alloc (M, M->type->eval_batch)) == NULL)
     {
-      fprintf (stderr, "%s: train: out of memory\n", program_name);
+      fprintf (stderr, _("%s: train: out of memory\n"), program_name);
       status = EXIT_NOT_CARRIED_OUT;
       goto out;
     }
   if (M->shape.n != n)
     {
-      fprintf (stderr, "%s: train: --resume: %s is a model of %zu classes, the data "
-               "in %s have %zu\n", program_name, o->resume, M->shape.n, data, n);
+      fprintf (stderr, _("%s: train: --resume: %s is a model of %zu classes, the data "
+                  "in %s have %zu\n"), program_name, o->resume, M->shape.n, data, n);
       goto out;
     }
   if (o->resume)
     {
       if (st.rng_size != gsl_rng_size (rng) || st.velocity->size != M->size)
         {
-          fprintf (stderr, "%s: train: --resume: %s: the saved state does not fit this "
-                   "program's RNG or the model\n", program_name, o->resume);
+          fprintf (stderr, _("%s: train: --resume: %s: the saved state does not fit this "
+                      "program's RNG or the model\n"), program_name, o->resume);
           goto out;
         }
       memcpy (gsl_rng_state (rng), st.rng_state, st.rng_size);
@@ -775,22 +795,22 @@ run_train (train_options *o, model_lock *lock)
   bp_net_describe (M, what, sizeof what);
   if (!o->json)
     {
-  printf ("backprop train: %s: %zu training, %zu validation and %zu test images of "
-          "%zux%zu, %zu classes\n", data, train.count, val.count, test.count, all.rows,
+  printf (_("backprop train: %s: %zu training, %zu validation and %zu test images of "
+             "%zux%zu, %zu classes\n"), data, train.count, val.count, test.count, all.rows,
           all.cols, n);
-  printf ("model: %s, seed %lu\n", what, o->seed);
-  printf ("SGD: %zu epochs, batch %zu, learning rate %g (cosine schedule), "
-          "momentum %g, weight decay %g\n", o->p.epochs, o->p.batch, o->p.lr,
+  printf (_("model: %s, seed %lu\n"), what, o->seed);
+  printf (_("SGD: %zu epochs, batch %zu, learning rate %g (cosine schedule), "
+             "momentum %g, weight decay %g\n"), o->p.epochs, o->p.batch, o->p.lr,
           o->p.momentum, o->p.weight_decay);
   if (o->resume)
-    printf ("resumed from %s after epoch %zu\n", o->resume, first);
-  printf ("epoch      lr  train loss  valid loss  valid acc  time (s)\n");
+    printf (_("resumed from %s after epoch %zu\n"), o->resume, first);
+  printf (_("epoch      lr  train loss  valid loss  valid acc  time (s)\n"));
     }
   fflush (stdout);
   if (stop_signal)
     {
-      fprintf (stderr, "%s: train: %s before the first epoch: nothing trained, "
-               "nothing saved\n", program_name, strsignal (stop_signal));
+      fprintf (stderr, _("%s: train: %s before the first epoch: nothing trained, "
+                  "nothing saved\n"), program_name, strsignal (stop_signal));
       status = EXIT_SIGNAL_BASE + stop_signal;
       goto out;
     }
@@ -831,20 +851,21 @@ run_train (train_options *o, model_lock *lock)
           && diverged (n, first, e, hist, train_loss, val_acc, val.count > 0, why,
                        sizeof why))
         {
-          fprintf (stderr, "%s: train: training diverged (%s: try a smaller %s) in "
-                   "epoch %zu; %s keeps the model of the last good epoch\n",
+          fprintf (stderr, _("%s: train: training diverged (%s: try a smaller %s) in "
+                      "epoch %zu; %s keeps the model of the last good epoch\n"),
                    program_name, why, divergence_option (&o->p), e + 1, o->model);
           status = EXIT_DIVERGED;
           goto out;
         }
       if (s != GSL_SUCCESS)
         {
-          snprintf (why, sizeof why, "training diverged (a loss or parameter is not "
-                    "finite: try a smaller %s)", divergence_option (&o->p));
-          fprintf (stderr, "%s: train: %s in epoch %zu; %s keeps the model of the "
-                   "last good epoch\n", program_name,
+          snprintf (why, sizeof why, _("training diverged (a loss or parameter is not "
+                                         "finite: try a smaller %s)"),
+                    divergence_option (&o->p));
+          fprintf (stderr, _("%s: train: %s in epoch %zu; %s keeps the model of the "
+                      "last good epoch\n"), program_name,
                    s == GSL_EOVRFLW || s == GSL_EDOM ? why
-                   : s == GSL_ENOMEM ? "out of memory" : "a computation failed",
+                   : s == GSL_ENOMEM ? _("out of memory") : _("a computation failed"),
                    e + 1, o->model);
           status = s == GSL_EOVRFLW || s == GSL_EDOM ? EXIT_DIVERGED
                    : s == GSL_ENOMEM ? EXIT_NOT_CARRIED_OUT : 2;
@@ -896,9 +917,9 @@ run_train (train_options *o, model_lock *lock)
     }
   if (e < o->p.epochs)
     {
-      fprintf (stderr, "%s: train: %s after epoch %zu of %zu: the model and its "
-               "training state are saved in %s; 'backprop train --resume %s' "
-               "continues\n", program_name, stop_signal ? strsignal (stop_signal)
+      fprintf (stderr, _("%s: train: %s after epoch %zu of %zu: the model and its "
+                  "training state are saved in %s; 'backprop train --resume %s' "
+                  "continues\n"), program_name, stop_signal ? strsignal (stop_signal)
                : "stopped", e + 1, o->p.epochs, o->model, o->model);
       status = stop_signal ? EXIT_SIGNAL_BASE + stop_signal : 0;
       goto out;
@@ -906,7 +927,7 @@ run_train (train_options *o, model_lock *lock)
   double test_acc, test_loss;
   if (bp_net_evaluate (&test, M, ev, NULL, &test_acc, &test_loss) != GSL_SUCCESS)
     {
-      fprintf (stderr, "%s: train: the test set could not be evaluated\n", program_name);
+      fprintf (stderr, _("%s: train: the test set could not be evaluated\n"), program_name);
       goto out;
     }
   if (o->json)
@@ -917,8 +938,8 @@ run_train (train_options *o, model_lock *lock)
     }
   else
     {
-      printf ("model saved to %s; test accuracy %.2f%%\n", o->model, 100 * test_acc);
-      printf ("test loss %.4f (the test set, evaluated once, after training)\n", test_loss);
+      printf (_("model saved to %s; test accuracy %.2f%%\n"), o->model, 100 * test_acc);
+      printf (_("test loss %.4f (the test set, evaluated once, after training)\n"), test_loss);
     }
   if (o->plot != NULL)
     {
@@ -930,9 +951,10 @@ run_train (train_options *o, model_lock *lock)
         goto out;
       const size_t shown = W->size1 < PLOT_MAX_UNITS ? W->size1 : PLOT_MAX_UNITS;
       if (!o->json)
-      printf ("plots written to %s: curves.csv, curves.gp%s, weights.pgm, "
-              "weights-0.pgm ... weights-%zu.pgm (%zu of %zu rows of the first layer)\n",
-              o->plot, png ? ", curves.png" : " (no curves.png: gnuplot is not installed)",
+      printf (_("plots written to %s: curves.csv, curves.gp%s, weights.png, "
+                 "weights-0.png ... weights-%zu.png (%zu of %zu rows of the first layer)\n"),
+              o->plot,
+              png ? ", curves.png" : _(" (no curves.png: gnuplot is not installed)"),
               shown - 1, shown, W->size1);
     }
   status = 0;

@@ -6,6 +6,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 #include <gsl/gsl_errno.h>
+#include "verify/i18n.h"
 #include "cli/cli.h"
 #include "cli/data_dir.h"
 
@@ -16,7 +17,7 @@ data_dir (const char *cmd, const char *dir)
   if (dir != NULL && dir[0] == '\0')
     {
       /* "" would name the files "/train-images-idx3-ubyte.gz": the root */
-      fprintf (stderr, "%s: %s: invalid data folder '': expected a folder's name\n",
+      fprintf (stderr, _("%s: %s: invalid data folder '': expected a folder's name\n"),
                program_name, cmd);
       return NULL;
     }
@@ -27,11 +28,11 @@ data_dir (const char *cmd, const char *dir)
     fallback = BP_DEFAULT_DATA_DIR;
   if (stat (fallback, &st) == 0 && S_ISDIR (st.st_mode))
     return fallback;
-  fprintf (stderr, "%s: %s: no data set: %s does not exist.\n"
-           "Install Fashion-MNIST with:  apt-get install %s\n"
-           "or give --data DIR, a folder holding train-images-idx3-ubyte.gz,\n"
-           "train-labels-idx1-ubyte.gz, t10k-images-idx3-ubyte.gz and\n"
-           "t10k-labels-idx1-ubyte.gz (MNIST's files work too).\n",
+  fprintf (stderr, _("%s: %s: no data set: %s does not exist.\n"
+              "Install Fashion-MNIST with:  apt-get install %s\n"
+              "or give --data DIR, a folder holding train-images-idx3-ubyte.gz,\n"
+              "train-labels-idx1-ubyte.gz, t10k-images-idx3-ubyte.gz and\n"
+              "t10k-labels-idx1-ubyte.gz (MNIST's files work too).\n"),
            program_name, cmd, fallback, BP_DATA_PACKAGE);
   return NULL;
 }
@@ -81,8 +82,8 @@ data_protect (const char *cmd, const char *dir, const char *path)
                   gz ? "" : ".gz");
         if (stat (name, &in) == 0 && in.st_dev == out.st_dev && in.st_ino == out.st_ino)
           {
-            fprintf (stderr, "%s: %s: %s is the data file %s: refused (it would be "
-                     "replaced by the model)\n", program_name, cmd, path, name);
+            fprintf (stderr, _("%s: %s: %s is the data file %s: refused (it would be "
+                        "replaced by the model)\n"), program_name, cmd, path, name);
             return -1;
           }
       }

@@ -20,6 +20,8 @@ backprop_LDADD = src/verify/libbpverify.la src/lib/libbackprop.la $(GSL_LIBS) $(
 # The messages' catalogs are looked up in $(localedir) (gettext, po/).
 backprop_CPPFLAGS = $(AM_CPPFLAGS) -DLOCALEDIR='"$(localedir)"'
 backprop_LDADD += $(LIBINTL)
+# the weights' PNGs (plot.c): zlib's deflate and CRC-32
+backprop_LDADD += $(ZLIB_LIBS)
 # The paths that depend on configure's --prefix (the catalogs' folder
 # compiled into main.c; the library's libdir, which libtool writes into
 # libbackprop.la and the program's run path at install), in a stamp

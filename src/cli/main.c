@@ -96,8 +96,8 @@ library_exit (void)
 {
   if (main_returned)
     return;
-  fprintf (stderr, "%s: the work could not be carried out: a library ended the "
-           "program (out of memory, or a thread that could not start)\n", program_name);
+  fprintf (stderr, _("%s: the work could not be carried out: a library ended the "
+              "program (out of memory, or a thread that could not start)\n"), program_name);
   fflush (stderr);
   _Exit (EXIT_NOT_CARRIED_OUT);
 }

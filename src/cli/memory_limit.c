@@ -11,6 +11,7 @@
 #ifdef _OPENMP
 # include <omp.h>
 #endif
+#include "verify/i18n.h"
 #include "cli/cli.h"
 #include "cli/memory_limit.h"
 
@@ -52,9 +53,9 @@ memory_limit_prepare (const char *cmd)
                       MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
   if (trial == MAP_FAILED)
     {
-      fprintf (stderr, "%s: %s: the address-space limit (ulimit -v %llu) leaves no room "
-               "for OpenBLAS's %zu MiB buffer: raise it (backprop needs about 200 MiB "
-               "of address space with OpenBLAS)\n", program_name, cmd,
+      fprintf (stderr, _("%s: %s: the address-space limit (ulimit -v %llu) leaves no room "
+                  "for OpenBLAS's %zu MiB buffer: raise it (backprop needs about 200 MiB "
+                  "of address space with OpenBLAS)\n"), program_name, cmd,
                (unsigned long long) (rl.rlim_cur / 1024), OPENBLAS_BUFFER_BYTES >> 20);
       return -1;
     }

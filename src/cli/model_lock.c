@@ -10,6 +10,7 @@
 #include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#include "verify/i18n.h"
 #include "cli/cli.h"
 #include "cli/model_lock.h"
 
@@ -39,15 +40,15 @@ static const char *
 write_problem (int e)
 {
   if (e == EROFS)
-    return "the file system is read-only (save the model on another one with "
-           "--model, or mount it read-write)";
+    return _("the file system is read-only (save the model on another one with "
+              "--model, or mount it read-write)");
   return strerror (e);
 }
 
 static int
 cannot_save (const char *cmd, const char *path, const char *why)
 {
-  fprintf (stderr, "%s: %s: %s: cannot save the model there: %s\n", program_name, cmd,
+  fprintf (stderr, _("%s: %s: %s: cannot save the model there: %s\n"), program_name, cmd,
            path, why);
   return -1;
 }
@@ -59,7 +60,7 @@ model_path_check (const char *cmd, const char *path)
   struct stat st, dst;
   char why[128];
   if (path[0] == '\0')
-    return cannot_save (cmd, "''", "an empty name");
+    return cannot_save (cmd, "''", _("an empty name"));
   char *dir = folder_of (path, &base);
   if (dir == NULL)
     return cannot_save (cmd, path, strerror (ENOMEM));
@@ -67,37 +68,37 @@ model_path_check (const char *cmd, const char *path)
   const size_t max = name_max (dir);
   if (base[0] == '\0' || strcmp (base, ".") == 0 || strcmp (base, "..") == 0
       || (stat (path, &st) == 0 && S_ISDIR (st.st_mode)))
-    status = cannot_save (cmd, path, "is a folder (give a file's name)");
+    status = cannot_save (cmd, path, _("is a folder (give a file's name)"));
   else if (strlen (base) > max)
     {
-      snprintf (why, sizeof why, "its name is %zu bytes long, longer than the %zu "
-                "the folder allows", strlen (base), max);
+      snprintf (why, sizeof why, _("its name is %zu bytes long, longer than the %zu "
+                   "the folder allows"), strlen (base), max);
       status = cannot_save (cmd, path, why);
     }
   else if (stat (dir, &dst) != 0 || !S_ISDIR (dst.st_mode))
     status = cannot_save (cmd, path, stat (dir, &dst) != 0 ? strerror (errno)
-                          : "its folder is not a folder");
+                          : _("its folder is not a folder"));
   else if (access (dir, W_OK | X_OK) != 0)
     status = cannot_save (cmd, path, write_problem (errno));
   else if (lstat (path, &st) == 0)
     {
       /* the rules of bp_model_file.h's save, checked before the first epoch */
       if (S_ISLNK (st.st_mode))
-        status = cannot_save (cmd, path, "it is a symbolic link (the model is only "
-                              "written over a regular file or a new name: give the "
-                              "link's target)");
+        status = cannot_save (cmd, path, _("it is a symbolic link (the model is only "
+                                 "written over a regular file or a new name: give the "
+                                 "link's target)"));
       else if (!S_ISREG (st.st_mode))
-        status = cannot_save (cmd, path, "it is not a regular file");
+        status = cannot_save (cmd, path, _("it is not a regular file"));
       else if ((st.st_mode & 0222) == 0 || access (path, W_OK) != 0)
         status = cannot_save (cmd, path, errno == EROFS ? write_problem (EROFS)
-                              : "it is read-only (make it writable, or remove it, "
-                                "to replace it)");
+                              : _("it is read-only (make it writable, or remove it, "
+                                   "to replace it)"));
       /* in a sticky folder (/tmp) only the file's or the folder's owner
          may replace it: the rename of the save would fail */
       else if ((dst.st_mode & S_ISVTX) && geteuid () != 0 && st.st_uid != geteuid ()
                && dst.st_uid != geteuid ())
-        status = cannot_save (cmd, path, "it belongs to another user, in a folder "
-                              "with the sticky bit (only they may replace it)");
+        status = cannot_save (cmd, path, _("it belongs to another user, in a folder "
+                                 "with the sticky bit (only they may replace it)"));
     }
   free (dir);
   return status;
@@ -172,8 +173,8 @@ report_stale (const char *cmd, const char *model)
       struct stat st;
       if (fd >= 0 && fstat (fd, &st) == 0 && S_ISREG (st.st_mode)
           && pread (fd, magic, 8, 0) == 8 && memcmp (magic, "BPMODEL\n", 8) == 0)
-        fprintf (stderr, "%s: %s: warning: %s/%s is the temporary file of a save "
-                 "that was killed; remove it\n", program_name, cmd, dir, name);
+        fprintf (stderr, _("%s: %s: warning: %s/%s is the temporary file of a save "
+                    "that was killed; remove it\n"), program_name, cmd, dir, name);
       if (fd >= 0)
         close (fd);
     }
@@ -198,7 +199,7 @@ model_lock_take (const char *cmd, const char *model, model_lock *l)
   l->model = model;
   if ((l->lock_path = lock_name (model)) == NULL)
     {
-      fprintf (stderr, "%s: %s: out of memory\n", program_name, cmd);
+      fprintf (stderr, _("%s: %s: out of memory\n"), program_name, cmd);
       return EXIT_NOT_CARRIED_OUT;
     }
   /* A lock file is removed by its holder while it holds it: a process
@@ -213,15 +214,15 @@ model_lock_take (const char *cmd, const char *model, model_lock *l)
       if (fd < 0)
         {
           const int e = errno;
-          fprintf (stderr, "%s: %s: %s: cannot save the model there: cannot create "
-                   "the lock file %s: %s\n", program_name, cmd, model, l->lock_path,
-                   e == ELOOP ? "it is a symbolic link" : write_problem (e));
+          fprintf (stderr, _("%s: %s: %s: cannot save the model there: cannot create "
+                      "the lock file %s: %s\n"), program_name, cmd, model, l->lock_path,
+                   e == ELOOP ? _("it is a symbolic link") : write_problem (e));
           return e == ENOMEM ? EXIT_NOT_CARRIED_OUT : EXIT_USAGE;
         }
       if (fstat (fd, &mine) != 0 || !S_ISREG (mine.st_mode))
         {
-          fprintf (stderr, "%s: %s: %s: the lock file %s is not a regular file: "
-                   "refused\n", program_name, cmd, model, l->lock_path);
+          fprintf (stderr, _("%s: %s: %s: the lock file %s is not a regular file: "
+                      "refused\n"), program_name, cmd, model, l->lock_path);
           close (fd);
           return EXIT_USAGE;
         }
@@ -231,14 +232,14 @@ model_lock_take (const char *cmd, const char *model, model_lock *l)
           const long pid = holder (fd);
           close (fd);
           if (e == EWOULDBLOCK && pid > 0)
-            fprintf (stderr, "%s: %s: %s is being saved by another run (PID %ld, "
-                     "which holds %s): refused\n", program_name, cmd, model, pid,
+            fprintf (stderr, _("%s: %s: %s is being saved by another run (PID %ld, "
+                        "which holds %s): refused\n"), program_name, cmd, model, pid,
                      l->lock_path);
           else if (e == EWOULDBLOCK)
-            fprintf (stderr, "%s: %s: %s is being saved by another run (which holds "
-                     "%s): refused\n", program_name, cmd, model, l->lock_path);
+            fprintf (stderr, _("%s: %s: %s is being saved by another run (which holds "
+                        "%s): refused\n"), program_name, cmd, model, l->lock_path);
           else
-            fprintf (stderr, "%s: %s: %s: cannot lock %s: %s\n", program_name, cmd,
+            fprintf (stderr, _("%s: %s: %s: cannot lock %s: %s\n"), program_name, cmd,
                      model, l->lock_path, strerror (e));
           return EXIT_USAGE;
         }
@@ -255,8 +256,8 @@ model_lock_take (const char *cmd, const char *model, model_lock *l)
           const int e = errno;
           unlink (l->lock_path);
           close (fd);
-          fprintf (stderr, "%s: %s: %s: cannot save the model there: cannot write the "
-                   "lock file %s: %s\n", program_name, cmd, model, l->lock_path,
+          fprintf (stderr, _("%s: %s: %s: cannot save the model there: cannot write the "
+                      "lock file %s: %s\n"), program_name, cmd, model, l->lock_path,
                    write_problem (e));
           return EXIT_USAGE;
         }
@@ -265,7 +266,7 @@ model_lock_take (const char *cmd, const char *model, model_lock *l)
       report_stale (cmd, model);
       return 0;
     }
-  fprintf (stderr, "%s: %s: %s: the lock file %s keeps being replaced: refused\n",
+  fprintf (stderr, _("%s: %s: %s: the lock file %s keeps being replaced: refused\n"),
            program_name, cmd, model, l->lock_path);
   return EXIT_USAGE;
 }
@@ -278,9 +279,10 @@ model_lock_check (const char *cmd, model_lock *l)
   if (lstat (l->model, &st) != 0
       || (l->exists && st.st_dev == l->dev && st.st_ino == l->ino))
     return 0;
-  fprintf (stderr, "%s: %s: %s was %s by another program during this run: not "
-           "overwritten\n", program_name, cmd, l->model,
-           l->exists ? "replaced" : "created");
+  fprintf (stderr, l->exists ? _("%s: %s: %s was replaced by another program during "
+                                 "this run: not overwritten\n")
+                   : _("%s: %s: %s was created by another program during this run: "
+                       "not overwritten\n"), program_name, cmd, l->model);
   return -1;
 }
 

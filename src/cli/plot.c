@@ -11,11 +11,19 @@
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
+#include <zlib.h>
+#include "verify/i18n.h"
 #include "cli/cli.h"
 #include "cli/plot.h"
 #include "backprop/bp_model_file.h"
 
 #define MONTAGE_GAP 4
+#define PLOT_MAX_XTICS 10
+/* The PNGs' captions (tEXt is Latin-1: not translated). */
+#define PNG_CAPTION_ROW "weights of row %zu of the first layer, %zux%zu: mid-grey 0, " \
+  "white %.3g, black its negative"
+#define PNG_CAPTION_MONTAGE "weights of the first %zu of %zu rows of the first layer, " \
+  "%zux%zu each, %zu a line: mid-grey 0, white each row's largest |w|"
 
 int
 plot_dir (const char *cmd, const char *dir)
@@ -24,7 +32,7 @@ plot_dir (const char *cmd, const char *dir)
   if (mkdir (dir, 0777) != 0 && !(errno == EEXIST && stat (dir, &st) == 0
                                    && S_ISDIR (st.st_mode)))
     {
-      fprintf (stderr, "%s: %s: cannot create the folder %s: %s\n",
+      fprintf (stderr, _("%s: %s: cannot create the folder %s: %s\n"),
                program_name, cmd, dir, strerror (errno == EEXIST ? ENOTDIR : errno));
       return -1;
     }
@@ -69,7 +77,7 @@ open_in (const char *cmd, const char *dir, const char *name, out_file *o)
     }
   if (o->f == NULL)
     {
-      fprintf (stderr, "%s: %s: cannot write %s: %s\n", program_name, cmd, o->path,
+      fprintf (stderr, _("%s: %s: cannot write %s: %s\n"), program_name, cmd, o->path,
                strerror (errno));
       if (o->dirfd >= 0)
         close (o->dirfd);
@@ -97,7 +105,7 @@ close_checked (const char *cmd, out_file *o)
   if (bad)
     {
       unlinkat (o->dirfd, o->tmp, 0);
-      fprintf (stderr, "%s: %s: cannot write %s: %s\n", program_name, cmd, o->path,
+      fprintf (stderr, _("%s: %s: cannot write %s: %s\n"), program_name, cmd, o->path,
                strerror (e));
     }
   close (o->dirfd);
@@ -130,7 +138,6 @@ static const char gnuplot_script[] =
 /* then the multiplot's title, naming the model, then: */
 static const char gnuplot_tail[] =
   "set xlabel 'epoch'\n"
-  "set xtics 1\n"
   "set grid\n"
   "set ylabel 'mean cross-entropy'\n"
   "plot 'curves.csv' skip 1 using 1:2 with linespoints title 'training loss', \\\n"
@@ -142,7 +149,6 @@ static const char gnuplot_tail[] =
 /* gnuplot's time to draw curves.png: a hanging one (a broken terminal,
    a wrapper waiting for input) must not keep train from ending. */
 #define GNUPLOT_SECONDS 20
-#define GNUPLOT_SECONDS_TEXT "20"
 
 /* Wait for the child pid up to GNUPLOT_SECONDS, its status in *st; 1
    when it ended, 0 when it was killed for taking longer. */
@@ -188,6 +194,10 @@ plot_curves (const char *cmd, const char *dir, const char *title,
   for (const char *c = title; *c; c++)
     fputc (*c == '\'' || *c == '\\' ? ' ' : *c, f);
   fputs ("'\n", f);
+  /* at most PLOT_MAX_XTICS labelled epochs: 30 labels overlapped */
+  const size_t n = history->size1;
+  fprintf (f, "set xtics %zu\n",
+           n <= PLOT_MAX_XTICS ? 1 : (n + PLOT_MAX_XTICS - 1) / PLOT_MAX_XTICS);
   fputs (gnuplot_tail, f);
   if (close_checked (cmd, &o) != 0)
     return -1;
@@ -214,10 +224,13 @@ plot_curves (const char *cmd, const char *dir, const char *title,
   const int done = pid > 0 && wait_bounded (pid, &st);
   if (done && WIFEXITED (st) && WEXITSTATUS (st) == 0)
     *png = 1;
+  else if (pid > 0 && !done)
+    fprintf (stderr, _("%s: %s: gnuplot could not draw %s/curves.png (it had not ended "
+                       "after %d seconds: stopped)\n"), program_name, cmd, dir,
+             GNUPLOT_SECONDS);
   else
-    fprintf (stderr, "%s: %s: gnuplot could not draw %s/curves.png%s\n",
-             program_name, cmd, dir, pid > 0 && !done
-             ? " (it had not ended after " GNUPLOT_SECONDS_TEXT " seconds: stopped)" : "");
+    fprintf (stderr, _("%s: %s: gnuplot could not draw %s/curves.png\n"), program_name,
+             cmd, dir);
   return 0;
 }
 
@@ -229,17 +242,90 @@ grey (double w, double scale)
   return (unsigned char) fmin (255.0, fmax (0.0, round (g)));
 }
 
-static int
-write_pgm (const char *cmd, const char *dir, const char *name,
-           const unsigned char *pixels, size_t width, size_t height)
+static void
+put_be32 (unsigned char *b, unsigned long v)
 {
-  out_file o = { NULL, -1, "", "", "" };
-  FILE *f = open_in (cmd, dir, name, &o);
-  if (f == NULL)
-    return -1;
-  fprintf (f, "P5\n%zu %zu\n255\n", width, height);
-  fwrite (pixels, 1, width * height, f);
-  return close_checked (cmd, &o);
+  b[0] = (unsigned char) (v >> 24);
+  b[1] = (unsigned char) (v >> 16);
+  b[2] = (unsigned char) (v >> 8);
+  b[3] = (unsigned char) v;
+}
+
+/* A PNG chunk: its length, type and data, then the CRC-32 of the type
+   and the data (the PNG specification, 5.3). */
+static void
+png_chunk (FILE *f, const char *type, const unsigned char *data, size_t len)
+{
+  unsigned char be[4];
+  put_be32 (be, (unsigned long) len);
+  fwrite (be, 1, 4, f);
+  fwrite (type, 1, 4, f);
+  uLong crc = crc32 (crc32 (0L, Z_NULL, 0), (const Bytef *) type, 4);
+  if (len > 0)   /* IEND has no data (crc32 of Z_NULL is the initial value) */
+    {
+      fwrite (data, 1, len, f);
+      crc = crc32 (crc, data, (uInt) len);
+    }
+  put_be32 (be, crc);
+  fwrite (be, 1, 4, f);
+}
+
+/* dir/name: the width x height grey levels of pixels magnified zoom
+   times, an 8-bit greyscale PNG (colour type 0, each line filter 0,
+   one zlib stream) whose tEXt Title is caption. */
+static int
+write_png (const char *cmd, const char *dir, const char *name, const unsigned char *pixels,
+           size_t width, size_t height, size_t zoom, const char *caption)
+{
+  const size_t w = width * zoom, h = height * zoom, line = w + 1, raw_len = h * line;
+  uLongf packed_len = compressBound ((uLong) raw_len);
+  unsigned char *raw = malloc (raw_len), *packed = malloc (packed_len);
+  int status = -1;
+  if (raw == NULL || packed == NULL)
+    fprintf (stderr, _("%s: %s: out of memory\n"), program_name, cmd);
+  else
+    {
+      for (size_t y = 0; y < h; y++)
+        {
+          raw[y * line] = 0;
+          for (size_t x = 0; x < w; x++)
+            raw[y * line + 1 + x] = pixels[(y / zoom) * width + x / zoom];
+        }
+      if (compress2 (packed, &packed_len, raw, (uLong) raw_len, 9) != Z_OK)
+        fprintf (stderr, _("%s: %s: out of memory\n"), program_name, cmd);
+      else
+        {
+          out_file o = { NULL, -1, "", "", "" };
+          FILE *f = open_in (cmd, dir, name, &o);
+          if (f != NULL)
+            {
+              unsigned char ihdr[13] = { 0, 0, 0, 0, 0, 0, 0, 0, 8, 0, 0, 0, 0 };
+              put_be32 (ihdr, (unsigned long) w);
+              put_be32 (ihdr + 4, (unsigned long) h);
+              char text[256];
+              const int n = snprintf (text, sizeof text, "Title%c%s", '\0', caption);
+              fwrite ("\211PNG\r\n\032\n", 1, 8, f);
+              png_chunk (f, "IHDR", ihdr, sizeof ihdr);
+              png_chunk (f, "tEXt", (const unsigned char *) text,
+                         n < (int) sizeof text ? (size_t) n : sizeof text - 1);
+              png_chunk (f, "IDAT", packed, packed_len);
+              png_chunk (f, "IEND", NULL, 0);
+              status = close_checked (cmd, &o);
+            }
+        }
+    }
+  free (raw);
+  free (packed);
+  return status;
+}
+
+/* The magnification that shows a side of `side' pixels over at least
+   `least' pixels, and at least `zoom'. */
+static size_t
+zoom_to (size_t side, size_t least, size_t zoom)
+{
+  const size_t z = (least + side - 1) / side;
+  return z > zoom ? z : zoom;
 }
 
 /* The rows of a matrix of `count' rows that are drawn. */
@@ -253,19 +339,22 @@ int
 plot_weights (const char *cmd, const char *dir, const gsl_matrix *W,
                  size_t rows, size_t cols)
 {
-  const size_t n = rows_drawn (W->size1);
+  const size_t n = rows_drawn (W->size1), side = rows > cols ? rows : cols;
   /* the ten classes of the one-layer model large, 5 a line; hidden units
-     at half the size, 8 a line */
-  const size_t MONTAGE_PER_LINE = n <= 10 ? 5 : 8, MONTAGE_ZOOM = n <= 10 ? 4 : 2;
+     or kernels at half the size, 8 a line; a 5x5 kernel as large as an
+     image (the montage's tiles at least 56 pixels, each file 112) */
+  const size_t MONTAGE_PER_LINE = n <= 10 ? 5 : 8;
+  const size_t zoom = zoom_to (side, n <= 10 ? 112 : 56, 1), one = zoom_to (side, 112, 1);
   const size_t lines = (n + MONTAGE_PER_LINE - 1) / MONTAGE_PER_LINE;
   const size_t per_line = n < MONTAGE_PER_LINE ? n : MONTAGE_PER_LINE;
-  const size_t cw = cols * MONTAGE_ZOOM + MONTAGE_GAP, ch = rows * MONTAGE_ZOOM + MONTAGE_GAP;
+  const size_t cw = cols * zoom + MONTAGE_GAP, ch = rows * zoom + MONTAGE_GAP;
   const size_t width = per_line * cw + MONTAGE_GAP, height = lines * ch + MONTAGE_GAP;
   unsigned char *image = malloc (rows * cols), *montage = malloc (width * height);
   int status = 0;
+  char caption[160];
   if (image == NULL || montage == NULL)
     {
-      fprintf (stderr, "%s: %s: out of memory\n", program_name, cmd);
+      fprintf (stderr, _("%s: %s: out of memory\n"), program_name, cmd);
       status = -1;
     }
   else
@@ -277,17 +366,21 @@ plot_weights (const char *cmd, const char *dir, const gsl_matrix *W,
       for (size_t p = 0; p < rows * cols; p++)
         image[p] = grey (gsl_vector_get (&row.vector, p), scale);
       char name[64];
-      snprintf (name, sizeof name, "weights-%zu.pgm", k);
-      status = write_pgm (cmd, dir, name, image, cols, rows);
+      snprintf (name, sizeof name, "weights-%zu.png", k);
+      snprintf (caption, sizeof caption, PNG_CAPTION_ROW, k, rows, cols, scale);
+      status = write_png (cmd, dir, name, image, cols, rows, one, caption);
       const size_t x0 = MONTAGE_GAP + (k % MONTAGE_PER_LINE) * cw;
       const size_t y0 = MONTAGE_GAP + (k / MONTAGE_PER_LINE) * ch;
-      for (size_t y = 0; y < rows * MONTAGE_ZOOM; y++)
-        for (size_t x = 0; x < cols * MONTAGE_ZOOM; x++)
-          montage[(y0 + y) * width + x0 + x]
-            = image[(y / MONTAGE_ZOOM) * cols + x / MONTAGE_ZOOM];
+      for (size_t y = 0; y < rows * zoom; y++)
+        for (size_t x = 0; x < cols * zoom; x++)
+          montage[(y0 + y) * width + x0 + x] = image[(y / zoom) * cols + x / zoom];
     }
   if (status == 0)
-    status = write_pgm (cmd, dir, "weights.pgm", montage, width, height);
+    {
+      snprintf (caption, sizeof caption, PNG_CAPTION_MONTAGE, n, W->size1, rows, cols,
+                MONTAGE_PER_LINE);
+      status = write_png (cmd, dir, "weights.png", montage, width, height, 1, caption);
+    }
   free (image);
   free (montage);
   return status;

@@ -19,12 +19,13 @@ int plot_dir (const char *cmd, const char *dir);
 int plot_curves (const char *cmd, const char *dir, const char *title,
                  const gsl_matrix *history, int *png);
 
-/* dir/weights-K.pgm for each row K of W, a rows x cols image, mid-grey 0,
+/* dir/weights-K.png for each row K of W, a rows x cols image, mid-grey 0,
    white the row's largest positive weight and black its most negative
-   (equal scale both ways); and dir/weights.pgm, a montage of them, 5 per
-   line magnified 4 times for up to 10 rows (the one-layer model's
-   classes), else 8 per line magnified twice.  Only the first
-   PLOT_MAX_UNITS rows are drawn (the hidden units of a wide layer).
+   (equal scale both ways), magnified to at least 112 pixels a side; and
+   dir/weights.png, a montage of them, 5 per line at least 112 pixels a
+   tile for up to 10 rows (the one-layer model's classes), else 8 per
+   line at least 56.  Each PNG's tEXt Title says what it shows.  Only the
+   first PLOT_MAX_UNITS rows are drawn (the hidden units of a wide layer).
    0 on success. */
 #define PLOT_MAX_UNITS 64
 int plot_weights (const char *cmd, const char *dir, const gsl_matrix *W,

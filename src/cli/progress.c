@@ -6,6 +6,7 @@
 #include <time.h>
 #include <unistd.h>
 #include <sys/ioctl.h>
+#include "verify/i18n.h"
 #include "cli/progress.h"
 
 double
@@ -66,11 +67,11 @@ progress_format (char *buf, size_t len, int width, size_t epoch, size_t epochs,
   const int pct = (int) (100 * done / total), room = width - 1;
   char head[64], tail[128], clock[32];
   clock_format (clock, sizeof clock, left);
-  snprintf (head, sizeof head, "epoch %zu/%zu %3d%%", epoch, epochs, pct);
-  snprintf (tail, sizeof tail, " %.0f img/s  %s left  loss %.4g", rate, clock, loss);
+  snprintf (head, sizeof head, _("epoch %zu/%zu %3d%%"), epoch, epochs, pct);
+  snprintf (tail, sizeof tail, _(" %.0f img/s  %s left  loss %.4g"), rate, clock, loss);
   /* the widest form that fits: with a bar of up to 30 columns, without,
      then a terse one; the last cut to the width */
-  const int bar = room - (int) strlen (head) - (int) strlen (tail) - 3;
+  const int bar = room - (int) utf8_length (head) - (int) utf8_length (tail) - 3;
   if (bar >= 5)
     {
       const int w = bar > 30 ? 30 : bar, full = (int) ((size_t) w * done / total);
@@ -80,13 +81,13 @@ progress_format (char *buf, size_t len, int width, size_t epoch, size_t epochs,
       b[w] = '\0';
       snprintf (buf, len, "%s [%s]%s", head, b, tail);
     }
-  else if ((int) (strlen (head) + strlen (tail)) <= room)
+  else if ((int) (utf8_length (head) + utf8_length (tail)) <= room)
     snprintf (buf, len, "%s%s", head, tail);
   else
-    snprintf (buf, len, "%zu/%zu %d%% %.0f img/s %s left loss %.3g", epoch,
+    snprintf (buf, len, _("%zu/%zu %d%% %.0f img/s %s left loss %.3g"), epoch,
               epochs, pct, rate, clock, loss);
-  if (room >= 0 && strlen (buf) > (size_t) room)
-    buf[room] = '\0';
+  if (room >= 0)
+    utf8_cut (buf, (size_t) room);
 }
 
 void

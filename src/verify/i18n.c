@@ -6,14 +6,26 @@
 
 /* The characters of UTF-8 text: every byte but the continuation bytes
    10xxxxxx (the report's math and the translations' letters are one
-   column each). */
-static size_t
+   column each) -- i18n.h. */
+size_t
 utf8_length (const char *s)
 {
   size_t n = 0;
   for (; *s; s++)
     n += ((unsigned char) *s & 0xC0) != 0x80;
   return n;
+}
+
+void
+utf8_cut (char *s, size_t chars)
+{
+  size_t n = 0;
+  for (; *s; s++)
+    if (((unsigned char) *s & 0xC0) != 0x80 && n++ == chars)
+      {
+        *s = '\0';
+        return;
+      }
 }
 
 void

@@ -16,6 +16,11 @@
 
 #include <stdio.h>
 
+/* The characters (columns) of UTF-8 text s: its bytes but the
+   continuation bytes 10xxxxxx. */
+size_t utf8_length (const char *s);
+/* s cut to its first `chars' characters (UTF-8), never inside one. */
+void utf8_cut (char *s, size_t chars);
 /* Print s in a column of |width| characters (UTF-8 characters, not bytes,
    so that a translated heading keeps the table aligned): left-aligned and
    padded with spaces when width > 0, right-aligned when width < 0; wider
