@@ -690,7 +690,7 @@ fchain_alloc (fnet *f, int kind, size_t B, fchain *c)
       c->mlp_grad = (bp_mlp_float) { s->rows * s->cols, s->hidden[0], s->n, s->act,
                                      &f->gM[0].matrix, &f->gv[1].vector, &f->gM[2].matrix,
                                      &f->gv[3].vector };
-      if (!(c->mws = float_mlp_batch_workspace_alloc (B, c->mlp.m, c->mlp.H, c->mlp.n)))
+      if (!(c->mws = mlp_float_batch_workspace_alloc (B, c->mlp.m, c->mlp.H, c->mlp.n)))
         abort ();
       return;
     }
@@ -720,7 +720,7 @@ fchain_free (fchain *c)
   gsl_matrix_float_free (c->Y);
   gsl_matrix_float_free (c->G);
   if (c->mws)
-    float_mlp_batch_workspace_free (c->mws);
+    mlp_float_batch_workspace_free (c->mws);
   if (c->cws)
     float_cnn_workspace_free (c->cws);
 }

@@ -117,7 +117,7 @@ problem_init (problem *p, unsigned seed)
   add_block (p, "b1", H, 1, 1, rng, 0.1);
   add_block (p, "W2", n, H, 0, rng, 0.5);
   add_block (p, "b2", n, 1, 1, rng, 0.1);
-  p->mw = float_mlp_batch_workspace_alloc (B, m, H, n);
+  p->mw = mlp_float_batch_workspace_alloc (B, m, H, n);
   p->U = gsl_matrix_float_alloc (B, m);
   p->T = gsl_matrix_float_calloc (B, n);
   for (size_t t = 0; t < B * m; t++)
@@ -146,7 +146,7 @@ problem_free (problem *p)
       gsl_matrix_float_free (p->P[k]); gsl_matrix_float_free (p->G[k]);
       gsl_matrix_free (p->D[k]); gsl_matrix_free (p->A[k]);
     }
-  float_mlp_batch_workspace_free (p->mw);
+  mlp_float_batch_workspace_free (p->mw);
   gsl_matrix_float_free (p->U);
   gsl_matrix_float_free (p->T);
 }
