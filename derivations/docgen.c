@@ -1524,18 +1524,20 @@ static const struct
   {"08-code", "src/lib/formulas/reshape.c", "bp_reshape_inverse"},
   {"09-code", "src/lib/formulas/model.c", "bp_model_backward"},
   {"10-code", "src/lib/formulas/cross_entropy.c", "bp_softmax_cross_entropy_grad"},
-  {"11-code", "src/lib/formulas/activation.c", "sigmoid_prime tanh_prime backward"},
+  {"11-code", "src/lib/formulas/activation_grad_source.c",
+   "sigmoid_prime tanh_prime activation_backward_apply"},
   {"12-code", "src/lib/formulas/mlp.c", "bp_mlp_backward"},
-  {"14-code", "src/lib/formulas/batch.c",
+  {"14-code", "src/lib/formulas/batch_source.c",
    "bp_batch_softmax_cross_entropy_grad bp_batch_grad_weights"},
   {"15-code", "src/lib/formulas/conv.c", "bp_conv_grad_weights"},
-  {"16-code", "src/lib/formulas/pool.c", "maxpool_backward_trusted"},
+  {"16-code", "src/lib/formulas/pool_backward_source.c", "maxpool_backward_trusted"},
 };
 enum { N_CODE_BLOCKS = sizeof code_blocks / sizeof code_blocks[0] };
 
 /* Write the definitions of functions (names separated by blanks) in
    file (GNU style: the return type on the line above "function (", the
-   body up to the first "}" in column 0) as one fenced C block.  Returns
+   body up to the first "}" in column 0; in a templated source, as
+   FUNCTION (dir, name)) as one fenced C block.  Returns
    0, or -1 when one is not found. */
 static int
 code_block (FILE *out, const char *file, const char *functions)
@@ -1563,6 +1565,15 @@ code_block (FILE *out, const char *file, const char *functions)
       char head[256];
       snprintf (head, sizeof head, "\n%.*s (", (int) len, f);
       const char *at = strstr (text, head);
+      /* a templated source (templates_on.h) writes dir_name as
+         FUNCTION (dir, name) */
+      for (size_t i = 1; at == NULL && i + 1 < len; i++)
+        if (f[i] == '_')
+          {
+            snprintf (head, sizeof head, "\nFUNCTION (%.*s, %.*s) (", (int) i, f,
+                      (int) (len - i - 1), f + i + 1);
+            at = strstr (text, head);
+          }
       const char *end = at ? strstr (at, "\n}\n") : NULL;
       if (at && end)
         {
