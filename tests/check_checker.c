@@ -1333,6 +1333,57 @@ START_TEST (test_gradcheck_directions_noise)
 }
 END_TEST
 
+/* f(theta) = sum_i exp(10 theta_i): along a line its fifth derivative is
+   10^4 times its first */
+static int
+exp10_loss (const bp_gradcheck_point *p, void *params, double *L)
+{
+  (void) params;
+  const gsl_vector *t = p->vector[0];
+  double s = 0.0;
+  for (size_t i = 0; i < t->size; i++)
+    s += exp (10.0 * t->data[i]);
+  *L = s;
+  return 0;
+}
+
+START_TEST (test_gradcheck_inconclusive_not_localized)
+{
+  /* the right gradient of exp10_loss at n = 64 with rtol 1e-12, atol
+     1e-15: every direction's |a - e| (the rounding of f over the step,
+     ~1e-9, f's noise not above GSL's own rounding term) exceeds the
+     tolerance but lies within GSL's estimate: INCONCLUSIVE, none FAILs.
+     Only a FAIL starts the localization (eq. 0.7a): the run stays
+     INCONCLUSIVE and nothing is localized */
+  enum { N = 64 };
+  gsl_vector *t = gsl_vector_alloc (N), *g = gsl_vector_alloc (N);
+  for (size_t i = 0; i < N; i++)
+    {
+      gsl_vector_set (t, i, 0.01 * (double) (i % 7));
+      gsl_vector_set (g, i, 10.0 * exp (10.0 * gsl_vector_get (t, i)));
+    }
+  bp_gradcheck_function f = { .loss = exp10_loss };
+  bp_gradcheck_block b = { .name = "theta", .vector = t }, a = { .vector = g };
+  bp_gradcheck_options o;
+  bp_gradcheck_options_default (&o);
+  o.method = BP_GRADCHECK_DIRECTIONAL;
+  o.rtol = 1e-12;
+  o.atol = 1e-15;
+  o.seed = 1;
+  bp_gradcheck_result *res;
+  bp_gradcheck (&f, 1, &b, &a, &o, &res);
+  const bp_gradcheck_run *run = &res->run[0];
+  ck_assert_uint_gt (run->n_inconclusive, 0);
+  ck_assert_uint_eq (run->n_failed, 0);
+  ck_assert_int_eq (run->localized, 0);
+  ck_assert_uint_eq (run->n_localizing, 0);
+  ck_assert_int_eq (run->verdict, BP_GRADCHECK_INCONCLUSIVE);
+  bp_gradcheck_result_free (res);
+  gsl_vector_free (g);
+  gsl_vector_free (t);
+}
+END_TEST
+
 /* f(theta) = c (theta_0 + theta_1): g = (c, c), so along a unit d the
    terms' scale sqrt((c d_0)^2 + (c d_1)^2) is |c| whatever d */
 static int
@@ -1739,6 +1790,7 @@ gradcheck_suite (void)
   tcase_add_loop_test (dir, test_gradcheck_directions_large_n, 0,
                        sizeof quad_seeds / sizeof quad_seeds[0]);
   tcase_add_test (dir, test_gradcheck_directions_noise);
+  tcase_add_test (dir, test_gradcheck_inconclusive_not_localized);
   tcase_add_test (dir, test_gradcheck_direction_tolerance);
   tcase_add_test (dir, test_gradcheck_localized_elements_decide);
   tcase_add_test (dir, test_gradcheck_direction_figures);
