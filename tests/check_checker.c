@@ -1305,6 +1305,85 @@ START_TEST (test_gradcheck_directions_large_n)
 }
 END_TEST
 
+START_TEST (test_gradcheck_directions_noise)
+{
+  /* the right gradient of quad at n = 200,000, default tolerances: the
+     rounding of the 2e5-term sum made directions FAIL and INCONCLUSIVE
+     at rtol and GSL's estimate alone, and the group testing descended
+     into nearly every half (9152 directions, 33 s).  Judged at the
+     resolution of f's noise along the line (eq. 0.6b), and localized
+     only on a FAIL beyond it (0.7a): no direction disagrees, nothing is
+     localized. */
+  gsl_vector *t = quad_point (200000, 1);
+  bp_gradcheck_function f = { .loss = quad_loss, .grad = quad_grad };
+  bp_gradcheck_block b = { .name = "theta", .vector = t };
+  bp_gradcheck_options o;
+  bp_gradcheck_options_default (&o);
+  o.method = BP_GRADCHECK_DIRECTIONAL;
+  o.seed = 1;
+  bp_gradcheck_result *res;
+  ck_assert_int_eq (bp_gradcheck (&f, 1, &b, NULL, &o, &res), GSL_SUCCESS);
+  const bp_gradcheck_run *run = &res->run[0];
+  ck_assert_uint_eq (run->n_directions_failed, 0);
+  ck_assert_int_eq (run->localized, 0);
+  ck_assert_uint_eq (run->n_localizing, 0);
+  ck_assert_int_eq (run->verdict, BP_GRADCHECK_PASS);
+  bp_gradcheck_result_free (res);
+  gsl_vector_free (t);
+}
+END_TEST
+
+/* f(theta) = sum_i exp(10 theta_i): along a line its fifth derivative is
+   10^4 times its first */
+static int
+exp10_loss (const bp_gradcheck_point *p, void *params, double *L)
+{
+  (void) params;
+  const gsl_vector *t = p->vector[0];
+  double s = 0.0;
+  for (size_t i = 0; i < t->size; i++)
+    s += exp (10.0 * t->data[i]);
+  *L = s;
+  return 0;
+}
+
+START_TEST (test_gradcheck_inconclusive_not_localized)
+{
+  /* the right gradient of exp10_loss at n = 64 with rtol 1e-12, atol
+     1e-15: every direction's |a - e| (the rounding of f over the step,
+     ~1e-9, f's noise not above GSL's own rounding term) exceeds the
+     tolerance but lies within GSL's estimate: INCONCLUSIVE, none FAILs.
+     Only a FAIL starts the localization (eq. 0.7a): the run stays
+     INCONCLUSIVE and nothing is localized */
+  enum { N = 64 };
+  gsl_vector *t = gsl_vector_alloc (N), *g = gsl_vector_alloc (N);
+  for (size_t i = 0; i < N; i++)
+    {
+      gsl_vector_set (t, i, 0.01 * (double) (i % 7));
+      gsl_vector_set (g, i, 10.0 * exp (10.0 * gsl_vector_get (t, i)));
+    }
+  bp_gradcheck_function f = { .loss = exp10_loss };
+  bp_gradcheck_block b = { .name = "theta", .vector = t }, a = { .vector = g };
+  bp_gradcheck_options o;
+  bp_gradcheck_options_default (&o);
+  o.method = BP_GRADCHECK_DIRECTIONAL;
+  o.rtol = 1e-12;
+  o.atol = 1e-15;
+  o.seed = 1;
+  bp_gradcheck_result *res;
+  bp_gradcheck (&f, 1, &b, &a, &o, &res);
+  const bp_gradcheck_run *run = &res->run[0];
+  ck_assert_uint_gt (run->n_inconclusive, 0);
+  ck_assert_uint_eq (run->n_failed, 0);
+  ck_assert_int_eq (run->localized, 0);
+  ck_assert_uint_eq (run->n_localizing, 0);
+  ck_assert_int_eq (run->verdict, BP_GRADCHECK_INCONCLUSIVE);
+  bp_gradcheck_result_free (res);
+  gsl_vector_free (g);
+  gsl_vector_free (t);
+}
+END_TEST
+
 /* f(theta) = c (theta_0 + theta_1): g = (c, c), so along a unit d the
    terms' scale sqrt((c d_0)^2 + (c d_1)^2) is |c| whatever d */
 static int
@@ -1350,13 +1429,12 @@ END_TEST
 START_TEST (test_gradcheck_localized_elements_decide)
 {
   /* quad at n = 10,000 with rtol 1e-8, atol 1e-7, evaluated incrementally
-     when one element moved: the elements' differences are exact to
-     ulp(L) / h ~ 1e-8 and all pass; the lines' carry the sum's rounding
-     (~4e-7 > tol): directions disagree.  The localization decides: PASS
-     (it was INCONCLUSIVE, "directions and elements disagree"); the
-     rounding of the whole line is not reproduced along the halves (half
-     the terms move) or only on a few elements, which pass one by one
-     (eq. 0.7a), and the worst direction stays in the result. */
+     when one element moved: the lines carry the sum's rounding (~4e-7 >
+     rtol and atol), which made directions disagree and sent them to the
+     localization.  Judged at the resolution of f's noise along the line
+     (eq. 0.6b) they pass, the worst at that resolution (its tolerance
+     beyond rtol and atol), and nothing is localized; the report shows
+     the worst direction's figures. */
   gsl_vector *t = quad_point (10000, 1);
   quad_base base = { .theta0 = t, .L0 = quad_sum (t) };
   bp_gradcheck_function f = { .loss = quad_loss, .grad = quad_grad, .params = &base };
@@ -1370,23 +1448,20 @@ START_TEST (test_gradcheck_localized_elements_decide)
   bp_gradcheck_result *res;
   ck_assert_int_eq (bp_gradcheck (&f, 1, &b, NULL, &o, &res), GSL_SUCCESS);
   const bp_gradcheck_run *run = &res->run[0];
-  ck_assert_uint_gt (run->n_directions_failed, 0);
-  ck_assert_int_eq (run->localized, 1);
-  ck_assert_uint_eq (run->block[0].n_passed, run->block[0].n_checked);
-  ck_assert_uint_lt (run->block[0].n_checked, 10000);
+  ck_assert_uint_eq (run->n_directions_failed, 0);
+  ck_assert_int_eq (run->localized, 0);
   ck_assert_int_eq (run->verdict, BP_GRADCHECK_PASS);
   ck_assert_int_eq (res->verdict, BP_GRADCHECK_PASS);
-  ck_assert_int_ne (run->worst_direction.status, BP_GRADCHECK_ELEMENT_PASS);
+  ck_assert_int_eq (run->worst_direction.status, BP_GRADCHECK_ELEMENT_PASS);
+  const bp_gradcheck_element *wd = &run->worst_direction;
+  ck_assert_double_gt (wd->tol, fmax (o.atol, o.rtol * fmax (fabs (wd->analytic),
+                                                             fabs (wd->numeric))));
   ck_assert_uint_eq (run->worst_direction.block, BP_GRADCHECK_NONE);
-  /* the report shows the disagreeing direction's figures */
+  /* the report shows the worst direction's figures */
   char *rep = report_of (res), line[160];
   snprintf (line, sizeof line, "    worst direction %zu  analytic % .10e  numeric % .10e  "
             "estimate %.2e", run->worst_direction.row, run->worst_direction.analytic,
             run->worst_direction.numeric, run->worst_direction.abserr);
-  ck_assert_msg (strstr (rep, line) != NULL, "no '%s' in:\n%s", line, rep);
-  ck_assert_ptr_nonnull (strstr (rep, "localized (the element-wise check decides):"));
-  snprintf (line, sizeof line, "theta (10000 x 1): %zu checked, %zu passed",
-            run->block[0].n_checked, run->block[0].n_checked);
   ck_assert_msg (strstr (rep, line) != NULL, "no '%s' in:\n%s", line, rep);
   free (rep);
   bp_gradcheck_result_free (res);
@@ -1714,6 +1789,8 @@ gradcheck_suite (void)
   tcase_set_timeout (dir, 120);
   tcase_add_loop_test (dir, test_gradcheck_directions_large_n, 0,
                        sizeof quad_seeds / sizeof quad_seeds[0]);
+  tcase_add_test (dir, test_gradcheck_directions_noise);
+  tcase_add_test (dir, test_gradcheck_inconclusive_not_localized);
   tcase_add_test (dir, test_gradcheck_direction_tolerance);
   tcase_add_test (dir, test_gradcheck_localized_elements_decide);
   tcase_add_test (dir, test_gradcheck_direction_figures);

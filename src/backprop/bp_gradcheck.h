@@ -240,23 +240,28 @@ int bp_gradcheck_method_parse (const char *name, unsigned *method);
    or infinite analytic value FAILs.  A run is FAIL when an element fails, else INCONCLUSIVE when one
    is, else PASS; the result is the worst of its runs.
    A direction d is compared by the same rule with a = g . d (w^T J d) and
-   tol = max(atol, rtol max(|a|, |e|, s)), s = sqrt(sum_i (g_i d_i)^2):
-   the relative tolerance is relative to the size of the dot product's
-   terms, not only to their sum, which may cancel (s is the RMS of the
-   change of g . d when every g_i is off by rtol |g_i|, whatever the
-   signs; for one element, the element's rule).  When a direction
-   disagrees, the disagreement is localized by group testing: the set of
-   suspect elements is halved, and each half screened by up to
-   n_directions directions restricted to it (0 on the other elements);
-   the search descends only into halves along which a direction
-   disagrees, down to sets of at most 2 n_directions elements, which get
-   the element-wise check of BP_GRADCHECK_CENTRAL (numeric value,
-   estimate, status, kinks).  Their verdict is the directional run's:
-   directions only screen.  A disagreement no half reproduces (the line's
-   rounding) localizes no element and the run PASSes.  The cost is about
-   n_directions directional derivatives per halving for each wrong
-   element, log2(n) halvings, not n element-wise derivatives.
-   derivations/00-numeric-check.md, eq. (0.7a) */
+   tol = max(atol, rtol max(|a|, |e|, s), resolution), s = sqrt(sum_i
+   (g_i d_i)^2): the relative tolerance is relative to the size of the
+   dot product's terms, not only to their sum, which may cancel (s is the
+   RMS of the change of g . d when every g_i is off by rtol |g_i|,
+   whatever the signs; for one element, the element's rule); the
+   resolution is that of f's noise along a direction, measured once per
+   run, eq. (0.6b).  When a direction FAILs, the disagreement is
+   localized by group testing: the set of suspect elements is halved, and
+   each half screened by up to n_directions directions restricted to it
+   (0 on the other elements); the search descends only into halves along
+   which a direction FAILs (an INCONCLUSIVE one is no evidence: so the
+   rounding of f cannot send it into every half), down to sets of at most
+   2 n_directions elements, which get the element-wise check of
+   BP_GRADCHECK_CENTRAL (numeric value, estimate, status, kinks).  Their
+   verdict is the directional run's: directions only screen.  Directions
+   at most INCONCLUSIVE are not localized and give the run's verdict.  A
+   disagreement no half reproduces localizes no element and the run
+   PASSes.  The cost is about n_directions directional derivatives per
+   halving for each wrong element, log2(n) halvings, not n element-wise
+   derivatives.  An element's error delta moves g . d by about
+   delta / sqrt(n): below the resolution no direction sees it.
+   derivations/00-numeric-check.md, eqs. (0.6b), (0.7a) */
 typedef enum
 {
   BP_GRADCHECK_PASS = 0,

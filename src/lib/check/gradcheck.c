@@ -490,9 +490,9 @@ line_at (double t, void *p)
   if (!ok || !isfinite (L))
     {
       mark_bad (w, t);
-      return GSL_NAN;
+      return record (w, t, GSL_NAN);
     }
-  return L;
+  return record (w, t, L);
 }
 
 /* The one-sided derivative of F at x0 (forward for dir > 0, backward
@@ -1290,6 +1290,8 @@ typedef struct
 {
   worker *w;
   gsl_vector *d, *wv;
+  double sigma;                   /* f's noise along a direction beyond GSL's
+                                     rounding term (0: none), eq. (0.6b) */
 } line;
 
 static void
@@ -1366,17 +1368,20 @@ span_at (double t, void *p)
   if (!ok || !isfinite (L))
     {
       mark_bad (w, t);
-      return GSL_NAN;
+      return record (w, t, GSL_NAN);
     }
-  return L;
+  return record (w, t, L);
 }
 
 /* One direction along l, eq. (0.6)-(0.6a): d uniform on the unit sphere of
    the flat elements [lo, hi) (0 elsewhere; [0, N) is every element), w on
-   the outputs', compared by (0.3) with the tolerance scaled by its terms;
-   into el (row j).  Each costs gsl_deriv_central's 4 to 8 evaluations of
-   f; a restricted one O(hi - lo) work besides (the worker's point must
-   be the base point outside [lo, hi): it is left so). */
+   the outputs', compared by (0.3) with the tolerance scaled by its terms
+   and, as an element's (0.12), at least the resolution of f's noise along
+   the line, l->sigma (eq. 0.6b): what may excuse a difference beyond it
+   is only the truncation above the noise.  Into el (row j).  Each costs
+   gsl_deriv_central's 4 to 8 evaluations of f; a restricted one
+   O(hi - lo) work besides (the worker's point must be the base point
+   outside [lo, hi): it is left so). */
 static void
 direction_compare (const problem *pb, line *l, gsl_rng *rng, size_t lo, size_t hi,
                    size_t j, bp_gradcheck_element *el)
@@ -1392,11 +1397,23 @@ direction_compare (const problem *pb, line *l, gsl_rng *rng, size_t lo, size_t h
     unit_direction (rng, l->wv);
   double e, err, terms;
   bp_gradcheck_diff how;
-  differentiate (l->w, &F, 0.0, line_step (pb, o->h), &e, &err, &how);
+  const double h = line_step (pb, o->h);
+  l->w->n_ev = 0;
+  l->w->nerr = 0.0;
+  differentiate (l->w, &F, 0.0, h, &e, &err, &how);
   if (!all)
     span_move (&sp, 0.0);
   const double a = analytic_span (pb, l->d, l->wv, lo, hi, &terms);
-  core_compare_scaled (a, e, err, terms, o->rtol, o->atol, el);
+  double u = err + l->w->nerr, nerr = l->w->nerr;
+  if (how == BP_GRADCHECK_DIFF_CENTRAL)
+    {
+      const double hk = kept_step (l->w, h, e);
+      nerr = NOISE_CENTRAL * l->sigma / hk;
+      u = l->sigma > 0.0 ? trunc_above_noise (err, l->sigma, hk) : err;
+    }
+  core_compare_res (a, e, u, fmax (o->rtol * terms, 2.0 * nerr * pb->res_scale), o->rtol,
+                    o->atol, el);
+  el->abserr = err + nerr;
   el->block = BP_GRADCHECK_NONE;
   el->output = 0;
   el->row = j;
@@ -1405,6 +1422,33 @@ direction_compare (const problem *pb, line *l, gsl_rng *rng, size_t lo, size_t h
   el->left = el->right = GSL_NAN;
   if (how == BP_GRADCHECK_DIFF_NONE)
     el->status = BP_GRADCHECK_ELEMENT_INCONCLUSIVE;
+}
+
+/* f along the line at t = i 1e-6 c max(1, max|theta|), for ecnoise_at */
+static int
+taylor_noise_eval (void *p, double c, double i, double *fv)
+{
+  worker *w = p;
+  const double t = i * 1e-6 * c * fmax (1.0, w->pb->theta_max);
+  fv[0] = line_at (t, w);
+  return isfinite (fv[0]);
+}
+
+/* f's noise along one unit direction of every element, eq. (0.10) on
+   the Taylor test's line (taylor_noise_eval), beyond GSL's own rounding
+   term 2 DBL_EPSILON |f| (as measure_noise's excess), into l->sigma:
+   one measurement for every direction of the run, eq. (0.6b). */
+static void
+line_noise (line *l, gsl_rng *rng)
+{
+  unit_direction (rng, l->d);
+  if (l->wv)
+    unit_direction (rng, l->wv);
+  double fv[CORE_NOISE_POINTS], sigma = 0.0;
+  int found = 0;
+  ecnoise_at (taylor_noise_eval, l->w, 1, fv, &sigma, &found);
+  const double f0 = line_at (0.0, l->w);
+  l->sigma = found && isfinite (f0) ? fmax (0.0, sigma - 2.0 * DBL_EPSILON * fabs (f0)) : 0.0;
 }
 
 /* --- localization by group testing ---------------------------------------- */
@@ -1429,8 +1473,11 @@ progress (const problem *pb, size_t done, size_t total)
     pb->o->progress (BP_GRADCHECK_DIRECTIONAL, done, total, pb->o->progress_arg);
 }
 
-/* 1 when a direction restricted to [lo, hi) disagrees (the first that
-   does ends the test); n_directions directions when none does. */
+/* 1 when a direction restricted to [lo, hi) FAILs, beyond the noise's
+   resolution and the truncation (the first that does ends the test);
+   n_directions directions when none does.  An INCONCLUSIVE one does not
+   descend: a half is searched only on evidence above the noise, so
+   rounding cannot send the search into every half, eq. (0.7a). */
 static int
 group_disagrees (group *g, size_t lo, size_t hi)
 {
@@ -1439,7 +1486,7 @@ group_disagrees (group *g, size_t lo, size_t hi)
       bp_gradcheck_element el;
       g->n_tests++;
       direction_compare (g->pb, g->l, g->rng, lo, hi, j, &el);
-      if (el.status != BP_GRADCHECK_ELEMENT_PASS)
+      if (el.status == BP_GRADCHECK_ELEMENT_FAIL)
         return 1;
     }
   return 0;
@@ -1658,6 +1705,7 @@ run_directional (const problem *pb, gsl_rng *rng, bp_gradcheck_run *run)
   double worst = -1.0, abs_err = 0.0, rel_err = 0.0, est_err = 0.0;
   bp_gradcheck_element *dir_worst = &run->worst_direction;
   *dir_worst = (bp_gradcheck_element) { .block = BP_GRADCHECK_NONE };
+  line_noise (&l, rng);
   for (size_t j = 0; j < o->n_directions; j++)
     {
       bp_gradcheck_element el;
@@ -1677,7 +1725,7 @@ run_directional (const problem *pb, gsl_rng *rng, bp_gradcheck_run *run)
   run->n_directions = o->n_directions;
   run->n_directions_failed = inconclusive + failed;
   int status = GSL_SUCCESS;
-  if (run->n_directions_failed == 0)
+  if (failed == 0)              /* localized only on a FAIL, eq. (0.7a) */
     {
       run->n_checked = o->n_directions;
       run->n_passed = o->n_directions - inconclusive - failed;
@@ -1706,15 +1754,6 @@ run_directional (const problem *pb, gsl_rng *rng, bp_gradcheck_run *run)
 }
 
 /* --- the Taylor test ---------------------------------------------------------- */
-
-static int
-taylor_noise_eval (void *p, double c, double i, double *fv)
-{
-  worker *w = p;
-  const double t = i * 1e-6 * c * fmax (1.0, w->pb->theta_max);
-  fv[0] = line_at (t, w);
-  return isfinite (fv[0]);
-}
 
 /* r(h) = |phi(h) - phi(0) - h a| for h = taylor_h max(1, max|theta|) 2^-j,
    j < taylor_n, along one unit direction; the slope of log r against
