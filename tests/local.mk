@@ -78,6 +78,12 @@ tests_check_complex_step_LDADD = $(TEST_LDADD)
 ## Training on images: IDX files, mini-batches, the model file, SGD.
 ## The small data set is found through $BP_TEST_DATA (tests/data).
 AM_TESTS_ENVIRONMENT += BP_TEST_DATA='$(abs_top_srcdir)/tests/data'; export BP_TEST_DATA;
+## One BLAS thread per test process unless the caller sets another: under
+## make -j2 check on a loaded machine, OpenBLAS's idle workers spin in
+## sched_yield (500,000 calls in check_complex_step's two-layer case) and
+## starve the suites (that case passed its 120 s Check timeout under
+## distcheck).  The tests check values, not speed: bench/ measures threads.
+AM_TESTS_ENVIRONMENT += OPENBLAS_NUM_THREADS=$${OPENBLAS_NUM_THREADS-1}; export OPENBLAS_NUM_THREADS;
 BP_TEST_DATA_CFLAGS = -DBP_TEST_DATA_DIR='"$(abs_top_srcdir)/tests/data"'
 tests_libtestutil_la_CFLAGS += $(BP_TEST_DATA_CFLAGS)
 

@@ -181,9 +181,9 @@ echo "ok $n: train --resume of a crafted state within the ranges"
 # crashed starting OMP_NUM_THREADS=100000 threads, in the CNN's loops)
 for v in OMP_NUM_THREADS=100000 OPENBLAS_NUM_THREADS=100000; do
   expect 0 "$v is more than" "$v train --conv" -- \
-    env "$v" "$prog" train --data "$data" --epochs 1 --conv 2,2 --model "$tmp/cnn"
+    env -u OMP_NUM_THREADS -u OPENBLAS_NUM_THREADS "$v" "$prog" train --data "$data" --epochs 1 --conv 2,2 --model "$tmp/cnn"
   expect 0 "$v is more than" "$v eval of a CNN" -- \
-    env "$v" "$prog" eval --data "$data" --model "$tmp/cnn"
+    env -u OMP_NUM_THREADS -u OPENBLAS_NUM_THREADS "$v" "$prog" eval --data "$data" --model "$tmp/cnn"
 done
 
 # --classes: a FIFO blocked forever, /dev/urandom printed raw bytes into
