@@ -25,6 +25,7 @@
 #include <complex.h>
 #include <float.h>
 #include <math.h>
+#include <stdlib.h>
 #include <string.h>
 #include <gsl/gsl_randist.h>
 #include "testutil.h"
@@ -38,6 +39,7 @@
 #include "backprop/bp_batch.h"
 #include "backprop/bp_mlp_batch.h"
 #include "lib/formulas/float.h"
+#include "lib/formulas/layers_trusted.h"
 
 #define LOOPS 8
 
@@ -791,6 +793,71 @@ START_TEST (test_batch_conv)
 }
 END_TEST
 
+/* The CNN chain's max-pooling (cnn_source.c): the forward pass keeps each
+   window's maximum (best) and the backward pass routes by it with ReLU's
+   derivative in the same pass.  Its values are those of the public path,
+   bp_maxpool_backward (which finds the maxima again) then ReLU's backward,
+   bit for bit, in double and in float: the same choices and products.
+   Z rounded to integers on odd loops: ties in every window; ReLU's zeros
+   tie too.  Odd H or W: the last row or column in no window. */
+START_TEST (test_maxpool_relu_backward)
+{
+  gsl_rng *r = test_rng (_i);
+  const size_t C = 1 + gsl_rng_uniform_int (r, 3), count = 1 + gsl_rng_uniform_int (r, 3);
+  const size_t H = 2 + gsl_rng_uniform_int (r, 7), W = 2 + gsl_rng_uniform_int (r, 7);
+  const size_t cols = count * (H / 2) * (W / 2);
+  gsl_matrix *Z = matrix_drawn (r, C, count * H * W, 2.0), *dY = matrix_drawn (r, C, cols, 1.0);
+  if (_i % 2 == 1)
+    for (size_t t = 0; t < Z->size1 * Z->size2; t++)
+      Z->data[t] = round (Z->data[t]);
+  gsl_matrix *A = gsl_matrix_alloc (C, count * H * W), *P = gsl_matrix_alloc (C, cols);
+  gsl_matrix *Pt = gsl_matrix_alloc (C, cols), *dA = gsl_matrix_alloc (C, count * H * W);
+  gsl_matrix *dZ = gsl_matrix_alloc (C, count * H * W), *dZt = gsl_matrix_alloc (C, count * H * W);
+  gsl_matrix_float *Zf = fmatrix_of (Z), *dYf = fmatrix_of (dY);
+  gsl_matrix_float *Af = gsl_matrix_float_alloc (C, count * H * W);
+  gsl_matrix_float *Pf = gsl_matrix_float_alloc (C, cols), *Ptf = gsl_matrix_float_alloc (C, cols);
+  gsl_matrix_float *dAf = gsl_matrix_float_alloc (C, count * H * W);
+  gsl_matrix_float *dZf = gsl_matrix_float_alloc (C, count * H * W);
+  gsl_matrix_float *dZtf = gsl_matrix_float_alloc (C, count * H * W);
+  unsigned char *best = malloc (C * cols), *bestf = malloc (C * cols);
+  ck_assert_ptr_nonnull (best);
+  ck_assert_ptr_nonnull (bestf);
+  /* double: the public path, then the chain's */
+  ck_assert_int_eq (bp_batch_activation_forward (BP_RELU, Z, A), GSL_SUCCESS);
+  ck_assert_int_eq (bp_maxpool (A, H, W, P), GSL_SUCCESS);
+  ck_assert_int_eq (bp_maxpool_backward (A, H, W, dY, dA), GSL_SUCCESS);
+  ck_assert_int_eq (bp_batch_activation_backward (BP_RELU, Z, dA, dZ), GSL_SUCCESS);
+  maxpool_trusted (A, H, W, Pt, best);
+  maxpool_relu_backward_trusted (best, Z, H, W, dY, dZt);
+  ck_assert_msg (memcmp (P->data, Pt->data, C * cols * sizeof (double)) == 0,
+                 "maxpool_trusted with best: not bp_maxpool's values");
+  for (size_t t = 0; t < C * count * H * W; t++)
+    ck_assert_msg (memcmp (dZ->data + t, dZt->data + t, sizeof (double)) == 0,
+                   "maxpool_relu_backward_trusted[%zu] %.17g, the public path %.17g", t,
+                   dZt->data[t], dZ->data[t]);
+  /* float */
+  ck_assert_int_eq (float_batch_activation_forward (BP_RELU, Zf, Af), GSL_SUCCESS);
+  ck_assert_int_eq (float_maxpool (Af, H, W, Pf), GSL_SUCCESS);
+  ck_assert_int_eq (float_maxpool_backward (Af, H, W, dYf, dAf), GSL_SUCCESS);
+  ck_assert_int_eq (float_batch_activation_backward (BP_RELU, Zf, dAf, dZf), GSL_SUCCESS);
+  maxpool_float_trusted (Af, H, W, Ptf, bestf);
+  maxpool_float_relu_backward_trusted (bestf, Zf, H, W, dYf, dZtf);
+  ck_assert_msg (memcmp (Pf->data, Ptf->data, C * cols * sizeof (float)) == 0,
+                 "maxpool_float_trusted with best: not float_maxpool's values");
+  for (size_t t = 0; t < C * count * H * W; t++)
+    ck_assert_msg (memcmp (dZf->data + t, dZtf->data + t, sizeof (float)) == 0,
+                   "maxpool_float_relu_backward_trusted[%zu] %.9g, the public path %.9g", t,
+                   (double) dZtf->data[t], (double) dZf->data[t]);
+  gsl_matrix *D[] = { Z, dY, A, P, Pt, dA, dZ, dZt };
+  for (size_t t = 0; t < sizeof D / sizeof D[0]; t++) gsl_matrix_free (D[t]);
+  gsl_matrix_float *Fl[] = { Zf, dYf, Af, Pf, Ptf, dAf, dZf, dZtf };
+  for (size_t t = 0; t < sizeof Fl / sizeof Fl[0]; t++) gsl_matrix_float_free (Fl[t]);
+  free (best);
+  free (bestf);
+  gsl_rng_free (r);
+}
+END_TEST
+
 /* A convolution bias's gradient sums B Ho Wo terms (50176 for a batch of
    64 images of 28 x 28): accumulated in double (ACCUM, templates_on.h)
    float's result is the sum, exact to gamma^d_N S, rounded once:
@@ -838,6 +905,7 @@ templates_suite (void)
   tcase_add_loop_test (tb, test_batch_activations, 0, LOOPS);
   tcase_add_loop_test (tb, test_batch_conv, 0, LOOPS);
   tcase_add_loop_test (tb, test_conv_grad_bias, 0, LOOPS);
+  tcase_add_loop_test (tb, test_maxpool_relu_backward, 0, LOOPS);
   suite_add_tcase (s, tb);
   return s;
 }

@@ -90,6 +90,9 @@ typedef struct
   gsl_matrix *F, *dF;                 /* B x features */
   gsl_matrix *Z3, *A3, *dA3;          /* B x H (NULL when H = 0) */
   gsl_matrix *V, *Y, *dV;             /* B x n */
+  /* each pooling window's maximum (0..3, row-major), C x (b Ho Wo), kept
+     by the forward pass for the backward */
+  unsigned char *best1, *best2;
 } bp_cnn_workspace;
 
 bp_cnn_workspace *bp_cnn_workspace_alloc (size_t B, const bp_cnn *net);

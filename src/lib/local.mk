@@ -35,6 +35,7 @@ EXTRA_DIST += \
   src/lib/formulas/reshape_source.c \
   src/lib/formulas/linear_source.c \
   src/lib/formulas/shift_source.c \
+  src/lib/formulas/relu_prime_source.c \
   src/lib/formulas/softmax_source.c \
   src/lib/formulas/cross_entropy_source.c \
   src/lib/formulas/activation_source.c \

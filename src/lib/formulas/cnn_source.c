@@ -39,7 +39,9 @@ FUNCTION (bp, cnn_workspace_alloc) (size_t B, const TYPE (bp_cnn) *net)
   w->dP2 = FUNCTION (gsl_vector, alloc) (C2 * B * hw4);
   w->F = FUNCTION (gsl_matrix, alloc) (B, net->features);
   w->dF = FUNCTION (gsl_matrix, alloc) (B, net->features);
-  int ok = w->cols1 && w->Z1 && w->A1 && w->G1 && w->P1 && w->dP1 && w->cols2 && w->Z2
+  w->best1 = malloc (C1 * B * hw2);
+  w->best2 = malloc (C2 * B * hw4);
+  int ok = w->best1 && w->best2 && w->cols1 && w->Z1 && w->A1 && w->G1 && w->P1 && w->dP1 && w->cols2 && w->Z2
            && w->A2 && w->G2 && w->P2 && w->dP2 && w->F && w->dF;
   if (ok && net->H > 0)
     {
@@ -75,6 +77,8 @@ FUNCTION (bp, cnn_workspace_free) (TYPE (bp_cnn_workspace) *w)
     if (v[k]) FUNCTION (gsl_vector, free) (v[k]);
   for (size_t k = 0; k < sizeof m / sizeof m[0]; k++)
     if (m[k]) FUNCTION (gsl_matrix, free) (m[k]);
+  free (w->best1);
+  free (w->best2);
   free (w);
 }
 
@@ -84,6 +88,7 @@ typedef struct
 {
   VIEW (gsl_matrix, view) X0, cols1, Z1, A1, G1, P1, dP1, cols2, Z2, A2, G2, P2, dP2;
   VIEW (gsl_matrix, view) F, dF, Z3, A3, dA3, V, Y, dV;
+  unsigned char *best1, *best2;
 } FUNCTION (cnn, views);
 
 static VIEW (gsl_matrix, view)
@@ -130,6 +135,8 @@ FUNCTION (cnn, views_of) (TYPE (bp_cnn_workspace) *w, const TYPE (gsl_matrix) *U
   r.V = FUNCTION (cnn, first_rows) (w->V, b);
   r.Y = FUNCTION (cnn, first_rows) (w->Y, b);
   r.dV = FUNCTION (cnn, first_rows) (w->dV, b);
+  r.best1 = w->best1;
+  r.best2 = w->best2;
   return r;
 }
 
@@ -149,13 +156,13 @@ FUNCTION (cnn, forward) (const TYPE (bp_cnn) *net, FUNCTION (cnn, views) *r)
   if (status != GSL_SUCCESS)
     return status;
   FUNCTION (relu, batch_trusted) (&r->Z1.matrix, &r->A1.matrix);
-  FUNCTION (maxpool, trusted) (&r->A1.matrix, rows, cols, &r->P1.matrix);
+  FUNCTION (maxpool, trusted) (&r->A1.matrix, rows, cols, &r->P1.matrix, r->best1);
   status = FUNCTION (bp, batch_conv) (&net->conv2, net->K2, net->b2, &r->P1.matrix,
                             &r->cols2.matrix, &r->Z2.matrix);
   if (status != GSL_SUCCESS)
     return status;
   FUNCTION (relu, batch_trusted) (&r->Z2.matrix, &r->A2.matrix);
-  FUNCTION (maxpool, trusted) (&r->A2.matrix, rows / 2, cols / 2, &r->P2.matrix);
+  FUNCTION (maxpool, trusted) (&r->A2.matrix, rows / 2, cols / 2, &r->P2.matrix, r->best2);
   status = FUNCTION (bp, batch_flatten) (&r->P2.matrix, (rows / 4) * (cols / 4), &r->F.matrix);
   if (status != GSL_SUCCESS || net->H == 0)
     return status == GSL_SUCCESS
@@ -203,10 +210,9 @@ FUNCTION (cnn, backward) (const TYPE (bp_cnn) *net, const TYPE (gsl_matrix) *T,
                                        &r->dP2.matrix);
   if (status != GSL_SUCCESS)
     return status;
-  FUNCTION (maxpool, backward_trusted) (&r->A2.matrix, rows / 2, cols / 2, &r->dP2.matrix,
-                            &r->G2.matrix);
-  /* dL/dZ2 in place of dL/dA2 */
-  FUNCTION (relu, batch_backward_trusted) (&r->Z2.matrix, &r->G2.matrix, &r->G2.matrix);
+  /* dL/dZ2 = relu'(Z2) (.) dL/dA2 */
+  FUNCTION (maxpool, relu_backward_trusted) (r->best2, &r->Z2.matrix, rows / 2, cols / 2,
+                                             &r->dP2.matrix, &r->G2.matrix);
   status = FUNCTION (bp, batch_conv_grad_weights) (&net->conv2, &r->G2.matrix, &r->cols2.matrix,
                                          g->K2);
   if (status == GSL_SUCCESS)
@@ -217,8 +223,8 @@ FUNCTION (cnn, backward) (const TYPE (bp_cnn) *net, const TYPE (gsl_matrix) *T,
   /* pool, relu, convolution 1 */
   if (status != GSL_SUCCESS)
     return status;
-  FUNCTION (maxpool, backward_trusted) (&r->A1.matrix, rows, cols, &r->dP1.matrix, &r->G1.matrix);
-  FUNCTION (relu, batch_backward_trusted) (&r->Z1.matrix, &r->G1.matrix, &r->G1.matrix);
+  FUNCTION (maxpool, relu_backward_trusted) (r->best1, &r->Z1.matrix, rows, cols,
+                                             &r->dP1.matrix, &r->G1.matrix);
   status = FUNCTION (bp, batch_conv_grad_weights) (&net->conv1, &r->G1.matrix, &r->cols1.matrix,
                                          g->K1);
   if (status == GSL_SUCCESS)

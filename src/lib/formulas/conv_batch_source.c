@@ -14,9 +14,10 @@ FUNCTION (bp, conv_grad_bias) (const TYPE (gsl_matrix) *dL_dY, TYPE (gsl_vector)
                GSL_EBADLEN);
   for (size_t o = 0; o < dL_dY->size1; o++)
     {
-      ACCUM g = 0.0;   /* B Ho Wo terms */
+      const ATOMIC *row = dL_dY->data + o * dL_dY->tda;
+      ACCUM g = 0.0;   /* B Ho Wo terms, in order */
       for (size_t t = 0; t < dL_dY->size2; t++)
-        g += MGET (dL_dY, o, t);
+        g += row[t];
       VSET (dL_db, o, (ATOMIC) g);
     }
   return GSL_SUCCESS;

@@ -108,10 +108,14 @@ int float_batch_flatten_inverse (const gsl_matrix_float *dL_dF, size_t hw,
 
 /* layers_trusted.h's, for the float CNN chain */
 void maxpool_float_trusted (const gsl_matrix_float *X, size_t height, size_t width,
-                            gsl_matrix_float *Y);
+                            gsl_matrix_float *Y, unsigned char *best);
 void maxpool_float_backward_trusted (const gsl_matrix_float *X, size_t height,
                                      size_t width, const gsl_matrix_float *dL_dY,
                                      gsl_matrix_float *dL_dX);
+void maxpool_float_relu_backward_trusted (const unsigned char *best,
+                                          const gsl_matrix_float *Z, size_t height,
+                                          size_t width, const gsl_matrix_float *dL_dY,
+                                          gsl_matrix_float *dL_dZ);
 void relu_float_batch_trusted (const gsl_matrix_float *Z, gsl_matrix_float *A);
 void relu_float_batch_backward_trusted (const gsl_matrix_float *Z,
                                         const gsl_matrix_float *dL_dA,
@@ -136,6 +140,7 @@ typedef struct
   gsl_vector_float *cols1, *Z1, *A1, *G1, *P1, *dP1;
   gsl_vector_float *cols2, *Z2, *A2, *G2, *P2, *dP2;
   gsl_matrix_float *F, *dF, *Z3, *A3, *dA3, *V, *Y, *dV;
+  unsigned char *best1, *best2;
 } bp_cnn_workspace_float;
 
 bp_cnn_workspace_float *float_cnn_workspace_alloc (size_t B, const bp_cnn_float *net);

@@ -15,12 +15,21 @@
    initialisations (bp_mlp_init, bp_cnn_init), defined in mlp_batch.c */
 void matrix_gaussian (gsl_matrix *M, double variance, gsl_rng *rng);
 
-/* (16.1), bp_maxpool; a window with a NaN gives NaN */
-void maxpool_trusted (const gsl_matrix *X, size_t height, size_t width, gsl_matrix *Y);
+/* (16.1), bp_maxpool; a window with a NaN gives NaN; best not NULL: each
+   window's maximum t = 2a + e (C n Ho Wo bytes), for
+   maxpool_relu_backward_trusted */
+void maxpool_trusted (const gsl_matrix *X, size_t height, size_t width, gsl_matrix *Y,
+                      unsigned char *best);
 
 /* (16.2), bp_maxpool_backward */
 void maxpool_backward_trusted (const gsl_matrix *X, size_t height, size_t width,
                                const gsl_matrix *dL_dY, gsl_matrix *dL_dX);
+
+/* dL/dZ = relu'(Z) (.) (16.2)'s dL/dX, the maxima best of the forward
+   pass of X = relu(Z): the two calls above and below in one pass */
+void maxpool_relu_backward_trusted (const unsigned char *best, const gsl_matrix *Z,
+                                    size_t height, size_t width, const gsl_matrix *dL_dY,
+                                    gsl_matrix *dL_dZ);
 
 /* A = relu(Z), bp_batch_activation_forward (BP_RELU, ...) */
 void relu_batch_trusted (const gsl_matrix *Z, gsl_matrix *A);

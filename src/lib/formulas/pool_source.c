@@ -11,32 +11,34 @@
 # define SCOPE
 #endif
 
-/* The offset t = 2a + e of the window's first maximum of the real parts
-   in row-major order (strict >: a later equal value does not displace
-   it), or of its first NaN (the public functions refuse NaN; inside the
-   CNN's chain a NaN must reach the logits); x is the channel's row. */
-static size_t
-FUNCTION (pool, first_max) (const ATOMIC *x, const geometry *g, size_t n, size_t i,
-                            size_t j)
+/* The offset t = 2a + e of the first maximum of a window's real parts
+   x0 .. x3 in row-major order (strict >: a later equal value does not
+   displace it), or of its NaN (the public functions refuse NaN; inside
+   the CNN's chain a NaN must reach the logits). */
+static inline size_t
+FUNCTION (pool, first_max) (ATOMIC x0, ATOMIC x1, ATOMIC x2, ATOMIC x3)
 {
-  size_t best = 0;
-  ATOMIC m = RE (ELEM (x, wcol (g, n, i, j, 0)));
-  for (size_t t = 1; t < 4; t++)
-    {
-      const ATOMIC xt = RE (ELEM (x, wcol (g, n, i, j, t)));
-      if (xt > m || isnan (xt))
-        {
-          m = xt;
-          best = t;
-        }
-    }
-  return best;
+  /* selections, not branches: random data mispredicts half of them */
+  const int w1 = (x1 > x0) | (x1 != x1);
+  const ATOMIC m1 = w1 ? x1 : x0;
+  const int w2 = (x2 > m1) | (x2 != x2);
+  const ATOMIC m2 = w2 ? x2 : m1;
+  const int w3 = (x3 > m2) | (x3 != x3);
+  return w3 ? 3 : w2 ? 2 : (size_t) w1;
 }
 
-/* Y[c,i,j] = max_{a,e} X[c, 2i+a, 2j+e]  (16.1) */
+/* The window (i, j) of image n whose top-left element is column o:
+   t = 2a + e is column o + a W + e */
+#define WINDOW_MAX(x, o, W) FUNCTION (pool, first_max) (RE (ELEM (x, o)), RE (ELEM (x, (o) + 1)), \
+                                                        RE (ELEM (x, (o) + (W))), \
+                                                        RE (ELEM (x, (o) + (W) + 1)))
+
+/* Y[c,i,j] = max_{a,e} X[c, 2i+a, 2j+e]  (16.1); best not NULL: the
+   window's t of each Y[c,i,j] into best[c n Ho Wo + ycol], for the
+   backward pass (pool_backward_source.c) */
 SCOPE void
 FUNCTION (maxpool, trusted) (const TYPE (gsl_matrix) *X, size_t height, size_t width,
-                             TYPE (gsl_matrix) *Y)
+                             TYPE (gsl_matrix) *Y, unsigned char *best)
 {
   const geometry g = geometry_trusted (X->size2, height, width);
   const int big = X->size1 * X->size2 >= PARALLEL_FROM;
@@ -46,11 +48,17 @@ FUNCTION (maxpool, trusted) (const TYPE (gsl_matrix) *X, size_t height, size_t w
     {
       const ATOMIC *x = X->data + MULTIPLICITY * c * X->tda;
       ATOMIC *y = Y->data + MULTIPLICITY * c * Y->tda;
+      unsigned char *bc = best ? best + c * g.n * g.Ho * g.Wo : NULL;
       for (size_t n = 0; n < g.n; n++)
         for (size_t i = 0; i < g.Ho; i++)
-          for (size_t j = 0; j < g.Wo; j++)
-            STORE (y, ycol (&g, n, i, j),
-                   ELEM (x, wcol (&g, n, i, j, FUNCTION (pool, first_max) (x, &g, n, i, j))));
+          for (size_t j = 0, o = xcol (&g, n, 2 * i, 0), q = ycol (&g, n, i, 0); j < g.Wo;
+               j++, o += 2, q++)
+            {
+              const size_t t = WINDOW_MAX (x, o, g.W);
+              STORE (y, q, ELEM (x, o + t / 2 * g.W + t % 2));
+              if (bc)
+                bc[q] = (unsigned char) t;
+            }
     }
 }
 
@@ -68,7 +76,7 @@ FUNCTION (bp, maxpool) (const TYPE (gsl_matrix) *X, size_t height, size_t width,
     return status;
   if (!MATRIX_FINITE (X))
     GSL_ERROR (NAME (bp, maxpool) ": X has a NaN or infinite element", GSL_EDOM);
-  FUNCTION (maxpool, trusted) (X, height, width, Y);
+  FUNCTION (maxpool, trusted) (X, height, width, Y, NULL);
   return GSL_SUCCESS;
 }
 
