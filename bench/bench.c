@@ -988,42 +988,49 @@ model_products (int model, const bench *b, product *p)
   return k;
 }
 
+/* An r x c matrix of element i = (i mod p) / p - 1/2: operands without
+   zeros or subnormals a kernel could take a shortcut on */
+static gsl_matrix *
+gemm_operand (size_t r, size_t c, size_t p)
+{
+  gsl_matrix *M = gsl_matrix_alloc (r, c);
+  if (M == NULL)
+    abort ();
+  for (size_t i = 0; i < r * c; i++)
+    M->data[i] = (double) (i % p) / (double) p - 0.5;
+  return M;
+}
+
+/* M rounded to float */
+static gsl_matrix_float *
+gemm_operand_float (const gsl_matrix *M)
+{
+  gsl_matrix_float *F = gsl_matrix_float_alloc (M->size1, M->size2);
+  if (F == NULL)
+    abort ();
+  for (size_t i = 0; i < M->size1 * M->size2; i++)
+    F->data[i] = (float) M->data[i];
+  return F;
+}
+
 /* Seconds of one product p in float (sgemm) or double (dgemm) through GSL's
    BLAS, as the formulas call it, wall (*wall) and CPU (*cpu, every
    thread): the minimum of `reps' timings, each of `calls' products in a
-   row (a small product takes microseconds).  The minimum: a floor. */
+   row (a small product takes microseconds).  The minimum: a floor.  The
+   same operands in both, the float ones rounded from the double. */
 static void
 gemm_seconds (const product *p, int single, size_t calls, size_t reps, double *wall,
               double *cpu)
 {
   const size_t ra = p->ta == CblasNoTrans ? p->M : p->K, ca = p->ta == CblasNoTrans ? p->K : p->M;
   const size_t rb = p->tb == CblasNoTrans ? p->K : p->N, cb = p->tb == CblasNoTrans ? p->N : p->K;
-  gsl_matrix_float *Af = NULL, *Bf = NULL, *Cf = NULL;
-  gsl_matrix *A = NULL, *B = NULL, *C = NULL;
-  if (single)
-    {
-      Af = gsl_matrix_float_alloc (ra, ca);
-      Bf = gsl_matrix_float_alloc (rb, cb);
-      Cf = gsl_matrix_float_calloc (p->M, p->N);
-      if (!Af || !Bf || !Cf)
-        abort ();
-      for (size_t i = 0; i < ra * ca; i++)
-        Af->data[i] = (float) (i % 7) / 7.0f - 0.5f;
-      for (size_t i = 0; i < rb * cb; i++)
-        Bf->data[i] = (float) (i % 11) / 11.0f - 0.5f;
-    }
-  else
-    {
-      A = gsl_matrix_alloc (ra, ca);
-      B = gsl_matrix_alloc (rb, cb);
-      C = gsl_matrix_calloc (p->M, p->N);
-      if (!A || !B || !C)
-        abort ();
-      for (size_t i = 0; i < ra * ca; i++)
-        A->data[i] = (double) (i % 7) / 7.0 - 0.5;
-      for (size_t i = 0; i < rb * cb; i++)
-        B->data[i] = (double) (i % 11) / 11.0 - 0.5;
-    }
+  gsl_matrix *A = gemm_operand (ra, ca, 7), *B = gemm_operand (rb, cb, 11);
+  gsl_matrix *C = gsl_matrix_calloc (p->M, p->N);
+  if (C == NULL)
+    abort ();
+  gsl_matrix_float *Af = single ? gemm_operand_float (A) : NULL;
+  gsl_matrix_float *Bf = single ? gemm_operand_float (B) : NULL;
+  gsl_matrix_float *Cf = single ? gemm_operand_float (C) : NULL;
   for (size_t r = 0; r < reps; r++)
     {
       const double t0 = now (), c0 = cpu_now ();
