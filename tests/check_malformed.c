@@ -275,6 +275,16 @@ model_v4 (bytes *f)
 
 #define V4_HEAD 111   /* model_v4's header bytes: 251 - 8 17 - 4 */
 
+/* The same network as the float32 row: its values (0.25 k - 1) are
+   floats, held exactly as doubles; the name 8 bytes longer. */
+static void
+model_v4_float (bytes *f)
+{
+  model_v4_mlp (f, "mlp_float32", 3, 17);
+}
+
+#define V4_FLOAT_HEAD (V4_HEAD + 8)
+
 /* Replace the 8 bytes of parameter k (of a header of head bytes) by x and
    make the CRC right again. */
 static void
@@ -677,6 +687,13 @@ make_model_v4_nan (bytes *f)
   set_param (f, V4_HEAD, 9, NAN);   /* W2[0][0] */
 }
 
+static void
+make_model_v4_float_not_float (bytes *f)
+{
+  model_v4_float (f);
+  set_param (f, V4_FLOAT_HEAD, 5, 0.1);   /* b1[2]: 0.1 has no float */
+}
+
 typedef struct
 {
   const char *name;
@@ -692,6 +709,7 @@ static const corpus_file corpus[] = {
   { "ok-model-v2", model_v2 },
   { "ok-model-v3", model_v3 },
   { "ok-model-v4", model_v4 },
+  { "ok-model-v4-float32", model_v4_float },
   { "idx-empty", make_idx_empty },
   { "idx-header-3-bytes", make_idx_header_3 },
   { "idx-sizes-cut", make_idx_sizes_cut },
@@ -742,6 +760,7 @@ static const corpus_file corpus[] = {
   { "model-v4-unknown-type", make_model_v4_unknown_type },
   { "model-v4-huge", make_model_v4_huge },
   { "model-v4-nan", make_model_v4_nan },
+  { "model-v4-float32-not-float", make_model_v4_float_not_float },
 };
 #define N_CORPUS (sizeof corpus / sizeof corpus[0])
 
@@ -932,6 +951,7 @@ static const model_case model_cases[] = {
   { "model-v4-unknown-type", READ, GSL_EINVAL, "unknown network type 'rnn' in the header" },
   { "model-v4-huge", READ, GSL_EINVAL, "bad sizes in the header: 4294967295 classes, 4294836225 inputs make a file longer than " },
   { "model-v4-nan", READ, GSL_EINVAL, "parameter 9 is not a finite number" },
+  { "model-v4-float32-not-float", READ, GSL_EINVAL, "parameter 5 of the float32 network is not a float32 value" },
   { "model-v3-header-cut", SHAPE, GSL_EINVAL, "truncated model file: 40 bytes, shorter than the 48-byte header" },
   { "model-bad-magic", SHAPE, GSL_EINVAL, "not a backprop model file (bad magic number)" },
   { "model-version-0", SHAPE, GSL_EINVAL, "model file version 0 is not supported (only 1 to 4)" },
@@ -1038,6 +1058,7 @@ START_TEST (test_model_valid)
     { "ok-model-v2", 36, 17, 1, 3, 0, "mlp", BP_TANH },
     { "ok-model-v3", 48, 56, 0, 0, 1, "cnn", BP_RELU },
     { "ok-model-v4", V4_HEAD, 17, 1, 3, 0, "mlp", BP_TANH },
+    { "ok-model-v4-float32", V4_FLOAT_HEAD, 17, 1, 3, 0, "mlp_float32", BP_TANH },
   };
   char err[1024] = "";
   bp_net *net;
@@ -1053,7 +1074,8 @@ START_TEST (test_model_valid)
   ck_assert_uint_eq (net->shape.C1, ok[_i].C1);
   ck_assert_int_eq (net->shape.act, ok[_i].act);
   for (size_t k = 0; k < net->size; k++)
-    ck_assert_double_eq (gsl_vector_get (net->theta, k),
+    ck_assert_double_eq (net->theta ? gsl_vector_get (net->theta, k)
+                         : (double) net->theta_float->data[k],
                          param_of (ok[_i].file, ok[_i].head, k));
   ck_assert_int_eq (bp_model_file_shape (path_of (ok[_i].file), &T, &s, err, sizeof err),
                     GSL_SUCCESS);
@@ -1130,7 +1152,7 @@ model_suite (void)
   Suite *s = suite_create ("bp_model_file_read");
   TCase *tc = tcase_create ("malformed corpus");
   tcase_add_loop_test (tc, test_model_read_malformed, 0, count_model_cases (READ));
-  tcase_add_loop_test (tc, test_model_valid, 0, 4);
+  tcase_add_loop_test (tc, test_model_valid, 0, 5);
   suite_add_tcase (s, tc);
   return s;
 }

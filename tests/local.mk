@@ -263,6 +263,10 @@ tests_check_cnn_LDADD = $(TEST_LDADD)
 BP_SUITES += tests/check_net
 tests_check_net_CFLAGS = $(TEST_CFLAGS)
 tests_check_net_LDADD = $(TEST_LDADD)
+# The float32 rows against the double ones, their trainer, resume and file.
+BP_SUITES += tests/check_net_float
+tests_check_net_float_CFLAGS = $(TEST_CFLAGS)
+tests_check_net_float_LDADD = $(TEST_LDADD)
 
 # A run that fails early, stops cleanly on a signal and resumes to the same
 # bytes; divergence; the progress line on a pty (issue 11, items 3-5).

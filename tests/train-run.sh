@@ -27,22 +27,30 @@ mkdir "$tmp" || exit 99
 trap 'rm -rf "$tmp"' EXIT
 [ -x "$prog" ] || { echo "no $prog (run from the build directory)"; exit 99; }
 
-# 1. resume, both models
-for H in 0 16; do
-  "$prog" train --data "$data" --hidden $H --epochs 3 --model "$tmp/full$H" >/dev/null 2>&1 \
-    || failed "train --hidden $H --epochs 3"
-  "$prog" train --data "$data" --hidden $H --epochs 3 --stop-after 1 --model "$tmp/part$H" \
-    >/dev/null 2>"$tmp/err" || failed "train --stop-after 1 exited $?"
+# 1. resume, both models, in both arithmetics (float32: the float rows)
+for run in 0:float64 16:float64 0:float32 16:float32; do
+  H=${run%%:*} D=${run#*:}
+  "$prog" train --data "$data" --hidden $H --dtype $D --epochs 3 --model "$tmp/full$H$D" \
+    >/dev/null 2>&1 || failed "train --hidden $H --dtype $D --epochs 3"
+  "$prog" train --data "$data" --hidden $H --dtype $D --epochs 3 --stop-after 1 \
+    --model "$tmp/part$H$D" >/dev/null 2>"$tmp/err" || failed "train --stop-after 1 exited $?"
   grep -q "after epoch 1 of 3" "$tmp/err" || failed "--stop-after: '$(cat "$tmp/err")'"
-  cmp -s "$tmp/full$H" "$tmp/part$H" && failed "one epoch gave the model of three"
+  cmp -s "$tmp/full$H$D" "$tmp/part$H$D" && failed "one epoch gave the model of three"
   # the original command with --resume appended
-  out=$("$prog" train --data "$data" --hidden $H --epochs 3 --model "$tmp/part$H" \
-    --resume "$tmp/part$H" 2>&1) || failed "--resume with the original options exited $?: $out"
-  printf '%s\n' "$out" | grep -q "^resumed from $tmp/part$H after epoch 1" || failed "no resumed line"
+  out=$("$prog" train --data "$data" --hidden $H --dtype $D --epochs 3 --model "$tmp/part$H$D" \
+    --resume "$tmp/part$H$D" 2>&1) || failed "--resume with the original options exited $?: $out"
+  printf '%s\n' "$out" | grep -q "^resumed from $tmp/part$H$D after epoch 1" || failed "no resumed line"
   [ "$(printf '%s\n' "$out" | grep -cE '^ *[0-9]+/3 ')" -eq 2 ] || failed "resume ran not 2 epochs"
-  cmp "$tmp/full$H" "$tmp/part$H" || failed "--hidden $H: resumed model differs from the uninterrupted one"
+  cmp "$tmp/full$H$D" "$tmp/part$H$D" \
+    || failed "--hidden $H --dtype $D: resumed model differs from the uninterrupted one"
 done
-"$prog" train --data "$data" --resume "$tmp/full0" >/dev/null 2>"$tmp/err"
+cmp -s "$tmp/full16float64" "$tmp/full16float32" && failed "--dtype float32 gave the float64 model"
+"$prog" eval --data "$data" --model "$tmp/full16float32" 2>&1 | grep -q "^model: .* in float32$" \
+  || failed "eval does not follow the float32 model"
+"$prog" train --data "$data" --dtype float64 --resume "$tmp/part0float32" >/dev/null 2>"$tmp/err"
+[ $? -eq 2 ] && grep -q -- "--dtype float64 differs from the run saved" "$tmp/err" \
+  || failed "--resume with another --dtype: $(cat "$tmp/err")"
+"$prog" train --data "$data" --resume "$tmp/full0float64" >/dev/null 2>"$tmp/err"
 [ $? -eq 2 ] && grep -q "the run is complete" "$tmp/err" || failed "resuming a complete run"
 # a setting that differs from the saved run's is refused, naming both
 "$prog" train --data "$data" --epochs 3 --stop-after 1 --lr 0.02 --model "$tmp/lr" \
@@ -124,7 +132,7 @@ wait $pid; st=$?
 # 3. SIGPIPE: the reader is gone after one line, the model is saved
 rm -f "$tmp/p"
 "$prog" train --data "$data" --epochs 3 --model "$tmp/p" 2>/dev/null | head -1 >/dev/null
-cmp -s "$tmp/p" "$tmp/full0" || failed "train | head -1 did not save the whole run's model"
+cmp -s "$tmp/p" "$tmp/full0float64" || failed "train | head -1 did not save the whole run's model"
 
 # 4. failing early: before the first epoch, nothing written
 expect () {
@@ -149,13 +157,13 @@ expect 2 "--validation too large" "leaves no training image" \
   || failed "--batch equal to the training set refused"
 
 # 5. divergence: exit 3, the previous model kept
-cp "$tmp/full0" "$tmp/d"
+cp "$tmp/full0float64" "$tmp/d"
 expect 3 "--lr 1e308" "training diverged" \
   "$prog" train --data "$data" --epochs 2 --lr 1e308 --model "$tmp/d"
-cmp -s "$tmp/full0" "$tmp/d" || failed "a diverged run replaced the previous model"
+cmp -s "$tmp/full0float64" "$tmp/d" || failed "a diverged run replaced the previous model"
 expect 3 "--hidden --lr 1e308" "training diverged" \
   "$prog" train --data "$data" --hidden 8 --epochs 2 --lr 1e308 --model "$tmp/d"
-cmp -s "$tmp/full0" "$tmp/d" || failed "a diverged two-layer run replaced the previous model"
+cmp -s "$tmp/full0float64" "$tmp/d" || failed "a diverged two-layer run replaced the previous model"
 # a finite model whose logits overflow (tests/write-huge-model.c)
 if ./tests/write-huge-model "$tmp/huge" 2>/dev/null; then
   expect 2 "eval of a huge model" "outputs are not finite" \

@@ -7,6 +7,17 @@
      bp_net_deep    v = W_L f(... f(W1 u + b1) ...) + b_L      (12, "More hidden layers")
      bp_net_cnn     the convolutional chain of bp_cnn.h        (17)
 
+   Each arithmetic is a row too (GSL's gsl_vector / gsl_vector_float): the
+   float32 rows bp_net_linear_float, bp_net_mlp_float, bp_net_cnn_float
+   (named "linear_float32", ...) are the same networks over
+   gsl_vector_float buffers, running the same templated chains in float
+   (sgemm); a double row's float32 field names its float twin.  A float
+   network's buffers are theta_float and grad_float (theta and grad are
+   NULL, and so are its bp_gradcheck_block views); bp_net_forward and
+   bp_net_backward take double U and T for either arithmetic and round
+   them to float for a float row; the trainer (bp_train.h) runs its loop
+   in the row's arithmetic, the batches read in float.
+
    A bp_net is a type, its sizes, the buffer theta of every parameter
    (the blocks back to back, each matrix row-major) and the buffer grad of
    the gradients in the same layout.  Its block views (block, grad_block)
@@ -26,6 +37,8 @@
 #define BP_NET_H
 #include <gsl/gsl_types.h>
 #include <gsl/gsl_rng.h>
+#include <gsl/gsl_matrix.h>
+#include <gsl/gsl_matrix_float.h>
 #include "bp_common.h"
 #include "bp_activation.h"
 #include "bp_gradcheck.h"
@@ -76,6 +89,14 @@ typedef struct
   int decay;                /* 1 for weights (weight decay applies), 0 for biases */
 } bp_net_block_shape;
 
+/* The arithmetic of a row. */
+typedef enum
+{
+  BP_NET_FLOAT64 = 0,   /* double, the reference */
+  BP_NET_FLOAT32 = 1    /* float, GSL's gsl_vector_float; sums of a batch's
+                           loss and bias gradients accumulate in double */
+} bp_net_dtype;
+
 typedef struct bp_net_type bp_net_type;
 typedef struct bp_net bp_net;
 typedef struct bp_net_workspace bp_net_workspace;
@@ -104,12 +125,26 @@ struct bp_net_type
   void (*describe) (const bp_net *net, char *buf, size_t len);
   bp_sgd_params defaults;   /* what `backprop train' uses for this row */
   size_t eval_batch;        /* examples per batch to classify a data set */
+  bp_net_dtype dtype;       /* BP_NET_FLOAT32: forward and backward are NULL,
+                               the two below run on theta_float, grad_float */
+  /* forward and backward over float batches (float32 rows only) */
+  int (*forward_float) (const bp_net *net, const gsl_matrix_float *U,
+                        const gsl_matrix_float *T, void *ws,
+                        gsl_matrix_float_view *V, double *L);
+  int (*backward_float) (bp_net *net, const gsl_matrix_float *U,
+                         const gsl_matrix_float *T, void *ws,
+                         gsl_matrix_float *dL_dU, double *L);
+  /* the same network in float32 (NULL: none; a float row: itself) */
+  const bp_net_type *float32;
 };
 
 GSL_VAR const bp_net_type *bp_net_linear;
 GSL_VAR const bp_net_type *bp_net_mlp;
 GSL_VAR const bp_net_type *bp_net_deep;
 GSL_VAR const bp_net_type *bp_net_cnn;
+GSL_VAR const bp_net_type *bp_net_linear_float;
+GSL_VAR const bp_net_type *bp_net_mlp_float;
+GSL_VAR const bp_net_type *bp_net_cnn_float;
 
 /* The row named name, NULL for none (no error). */
 const bp_net_type *bp_net_type_by_name (const char *name);
@@ -136,6 +171,11 @@ struct bp_net
      vector block) */
   gsl_matrix_view theta_M[BP_NET_MAX_BLOCKS], grad_M[BP_NET_MAX_BLOCKS];
   gsl_vector_view theta_v[BP_NET_MAX_BLOCKS], grad_v[BP_NET_MAX_BLOCKS];
+  /* A float32 row's buffers and their views, as above (NULL and unused
+     in a double row) */
+  gsl_vector_float *theta_float, *grad_float;
+  gsl_matrix_float_view theta_float_M[BP_NET_MAX_BLOCKS], grad_float_M[BP_NET_MAX_BLOCKS];
+  gsl_vector_float_view theta_float_v[BP_NET_MAX_BLOCKS], grad_float_v[BP_NET_MAX_BLOCKS];
 };
 
 /* A network of type T for sizes s, every parameter and gradient zero.
@@ -159,13 +199,14 @@ void bp_net_workspace_free (bp_net_workspace *w);
 
 /* The forward pass of the rows of U (1 to B rows of m): the logits in *V
    (a view into w; may be NULL), the mean loss against T (may be NULL)
-   into *L (may be NULL). */
+   into *L (may be NULL).  A float32 row: U and T rounded to float, the
+   logits computed in float and widened into *V. */
 int bp_net_forward (const bp_net *net, const gsl_matrix *U, const gsl_matrix *T,
                     bp_net_workspace *w, gsl_matrix_view *V, double *L);
 
 /* The forward pass, then every gradient of the mean loss against T into
-   net->grad; dL_dU (U's shape, may be NULL) gets dL/dU, *L (may be NULL)
-   the loss. */
+   net->grad (a float32 row: net->grad_float); dL_dU (U's shape, may be
+   NULL) gets dL/dU, *L (may be NULL) the loss. */
 int bp_net_backward (bp_net *net, const gsl_matrix *U, const gsl_matrix *T,
                      bp_net_workspace *w, gsl_matrix *dL_dU, double *L);
 

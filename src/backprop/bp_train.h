@@ -25,6 +25,7 @@
 #define BP_TRAIN_H
 #include <gsl/gsl_rng.h>
 #include <gsl/gsl_matrix_ulong.h>
+#include <gsl/gsl_vector_float.h>
 #include "bp_common.h"
 #include "bp_idx.h"
 #include "bp_batch.h"
@@ -77,7 +78,8 @@ int bp_count_predictions (const bp_dataset *d, size_t first, const gsl_matrix *V
 typedef struct
 {
   bp_net_workspace *ws;
-  gsl_vector *velocity;   /* net->size, zero at first */
+  gsl_vector *velocity;   /* net->size, zero at first (a double row) */
+  gsl_vector_float *velocity_float;   /* the same for a float32 row */
   size_t count;
   size_t *order;          /* count: a permutation of the examples */
 } bp_net_trainer;

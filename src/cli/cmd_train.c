@@ -54,10 +54,11 @@ typedef struct
   size_t validation;   /* SIZE_MAX: the default share */
   size_t stop_after;   /* 0: run the whole schedule */
   int json;            /* --json: a JSON object per line on stdout */
+  int float32;         /* --dtype float32: the row's float32 twin */
   /* which settings the command line gave (--resume compares them with
      the saved run's) */
   int set_epochs, set_batch, set_lr, set_momentum, set_decay, set_validation,
-    set_seed, set_shape;
+    set_seed, set_shape, set_dtype;
 } train_options;
 
 static void
@@ -87,6 +88,9 @@ print_train_help (void)
              "  -a, --activation=F  the hidden layer's f: relu (default), sigmoid or tanh\n"
              "  -c, --conv=C1,C2    the convolutional network of C1 and C2 channels (1 to\n"
              "                      1024 each); -H adds its fully connected hidden layer\n"
+             "      --dtype=T       the arithmetic: float64 (default, the reference) or\n"
+             "                      float32 (float parameters and batches; not with two\n"
+             "                      or more hidden layers)\n"
              "  -e, --epochs=N      passes over the training set (default %zu; %zu with -H,\n"
              "                      %zu with -c)\n"
              "  -b, --batch=B       examples per step (default %zu; %zu with -H, %zu with\n"
@@ -204,7 +208,7 @@ parse_hidden (const char *arg, size_t *count, size_t hidden[BP_NET_MAX_HIDDEN])
 static int
 parse_options (int argc, char **argv, train_options *o)
 {
-  enum { OPT_STOP_AFTER = 1000, OPT_JSON };
+  enum { OPT_STOP_AFTER = 1000, OPT_JSON, OPT_DTYPE };
   static const struct option longopts[] = {
     {"data", required_argument, NULL, 'd'},
     {"hidden", required_argument, NULL, 'H'},
@@ -222,6 +226,7 @@ parse_options (int argc, char **argv, train_options *o)
     {"stop-after", required_argument, NULL, OPT_STOP_AFTER},
     {"plot", required_argument, NULL, 'p'},
     {"json", no_argument, NULL, OPT_JSON},
+    {"dtype", required_argument, NULL, OPT_DTYPE},
     {"help", no_argument, NULL, 'h'},
     {NULL, 0, NULL, 0}
   };
@@ -323,6 +328,12 @@ parse_options (int argc, char **argv, train_options *o)
         case OPT_JSON:
           o->json = 1;
           break;
+        case OPT_DTYPE:
+          if (strcmp (optarg, "float32") != 0 && strcmp (optarg, "float64") != 0)
+            return bad_value (N_("arithmetic"), optarg, N_("float32 or float64"));
+          o->float32 = strcmp (optarg, "float32") == 0;
+          o->set_dtype = 1;
+          break;
         case 'h':
           print_train_help ();
           return -1;
@@ -344,6 +355,9 @@ parse_options (int argc, char **argv, train_options *o)
     return usage_error (_("--conv takes one hidden layer (--hidden=H)"));
   if (set_act && o->n_hidden == 0)
     return usage_error (_("--activation needs --hidden=H (H > 0)"));
+  if (o->float32 && o->n_hidden > 1)
+    return usage_error (_("--dtype float32 has no network of two or more hidden "
+                          "layers yet"));
   if (o->model == NULL)
     o->model = o->resume ? o->resume : DEFAULT_MODEL;
   if (o->n_hidden > 0 || o->conv[0] > 0)
@@ -391,13 +405,24 @@ resume_settings_agree (const train_options *o, const bp_train_state *st,
                   (double) st->validation, f)
       || differs (o->set_seed, "--seed", (double) o->seed, (double) st->seed, f))
     return 2;
+  if (o->set_dtype && o->float32 != (M->type->dtype == BP_NET_FLOAT32))
+    {
+      fprintf (stderr, _("%s: train: --resume: --dtype %s differs from the run saved "
+                         "in %s (%s): resume with its settings, or start a new run\n"),
+               program_name, o->float32 ? "float32" : "float64", f,
+               o->float32 ? "float64" : "float32");
+      return 2;
+    }
   if (!o->set_shape)
     return 0;
   /* the model the options name, described as the loaded one is */
   bp_net_shape want = { M->shape.rows, M->shape.cols, M->shape.n, o->n_hidden, { 0 },
                         o->act, o->conv[0], o->conv[1] };
   memcpy (want.hidden, o->hidden, sizeof want.hidden);
-  bp_net *W = bp_net_alloc (bp_net_type_of (&want), &want);
+  const bp_net_type *T = bp_net_type_of (&want);
+  if (M->type->dtype == BP_NET_FLOAT32 && T->float32)
+    T = T->float32;   /* the arithmetic is compared above */
+  bp_net *W = bp_net_alloc (T, &want);
   char a[256], b[256];
   if (W == NULL)
     {
@@ -629,6 +654,8 @@ run_train (train_options *o, model_lock *lock)
   const bp_net_type *type;
   bp_net_trainer *t = NULL;
   bp_net_workspace *ev = NULL;
+  gsl_vector *vel64 = NULL;   /* a float32 row's velocities for the file */
+  gsl_matrix *W0 = NULL;      /* a float32 row's first block for the plot */
   size_t first = 0;   /* the first epoch to run (0-based) */
   int png = 0;        /* curves.png drawn */
   if (o->resume)
@@ -667,6 +694,8 @@ run_train (train_options *o, model_lock *lock)
     {
       const bp_net_shape want = { .n_hidden = o->n_hidden, .C1 = o->conv[0] };
       type = bp_net_type_of (&want);
+      if (o->float32)
+        type = type->float32;   /* parse_options refused a row without one */
     }
   /* one BLAS thread unless OPENBLAS_NUM_THREADS says otherwise: never
      slower than one thread, also when another process is busy on the
@@ -727,7 +756,7 @@ run_train (train_options *o, model_lock *lock)
       goto out;
     }
   /* the CNN's two 2x2 poolings (bp_cnn.h): at least one pixel after both */
-  if (type == bp_net_cnn && (all.rows < 4 || all.cols < 4))
+  if ((type == bp_net_cnn || type == bp_net_cnn_float) && (all.rows < 4 || all.cols < 4))
     {
       fprintf (stderr, _("%s: train: --conv needs images of at least 4x4 (two 2x2 "
                          "poolings), but the images in %s are %zux%zu\n"),
@@ -762,7 +791,8 @@ run_train (train_options *o, model_lock *lock)
   if ((!o->resume && ((M = bp_net_alloc (type, &shape)) == NULL
                       || bp_net_init (M, rng) != GSL_SUCCESS))
       || (t = bp_net_trainer_alloc (M, train.count, o->p.batch)) == NULL
-      || (ev = bp_net_workspace_alloc (M, M->type->eval_batch)) == NULL)
+      || (ev = bp_net_workspace_alloc (M, M->type->eval_batch)) == NULL
+      || (M->type->dtype == BP_NET_FLOAT32 && (vel64 = gsl_vector_alloc (M->size)) == NULL))
     {
       fprintf (stderr, _("%s: train: out of memory\n"), program_name);
       status = EXIT_NOT_CARRIED_OUT;
@@ -783,7 +813,11 @@ run_train (train_options *o, model_lock *lock)
           goto out;
         }
       memcpy (gsl_rng_state (rng), st.rng_state, st.rng_size);
-      gsl_vector_memcpy (t->velocity, st.velocity);
+      if (t->velocity_float)   /* the reader checked they are floats */
+        for (size_t k = 0; k < M->size; k++)
+          t->velocity_float->data[k] = (float) gsl_vector_get (st.velocity, k);
+      else
+        gsl_vector_memcpy (t->velocity, st.velocity);
       gsl_matrix_set_all (hist, GSL_NAN);
       if (st.history)
         {
@@ -897,8 +931,12 @@ run_train (train_options *o, model_lock *lock)
       /* the model and the optimizer's state, atomically, every epoch; the
          history when every epoch's figures are known */
       gsl_matrix_view done = gsl_matrix_submatrix (hist, 0, 0, e + 1, BP_HISTORY_FIELDS);
+      if (vel64)   /* a float32 row's velocities, exactly widened for the file */
+        for (size_t k = 0; k < M->size; k++)
+          gsl_vector_set (vel64, k, t->velocity_float->data[k]);
       bp_train_state now = { e + 1, o->p.epochs, o->p.batch, o->validation, o->seed,
-                             o->p.lr, o->p.momentum, o->p.weight_decay, t->velocity,
+                             o->p.lr, o->p.momentum, o->p.weight_decay,
+                             vel64 ? vel64 : t->velocity,
                              gsl_rng_size (rng), gsl_rng_state (rng),
                              known == e + 1 ? &done.matrix : NULL };
       if (model_lock_check ("train", lock) != 0)
@@ -945,6 +983,19 @@ run_train (train_options *o, model_lock *lock)
     {
       /* the first layer's rows: images, or the first convolution's kernels */
       const gsl_matrix *W = M->block[0].matrix;
+      if (W == NULL)   /* a float32 row: block 0 widened */
+        {
+          W0 = gsl_matrix_alloc (M->layout[0].size1, M->layout[0].size2);
+          if (W0 == NULL)
+            {
+              fprintf (stderr, _("%s: train: out of memory\n"), program_name);
+              status = EXIT_NOT_CARRIED_OUT;
+              goto out;
+            }
+          for (size_t k = 0; k < W0->size1 * W0->size2; k++)
+            W0->data[k] = M->theta_float->data[k];   /* block 0 starts theta */
+          W = W0;
+        }
       const int image = W->size2 == all.rows * all.cols;
       const size_t rows = image ? all.rows : BP_CNN_K, cols = image ? all.cols : BP_CNN_K;
       if (plot_weights ("train", o->plot, W, rows, cols) != 0)
@@ -960,6 +1011,8 @@ run_train (train_options *o, model_lock *lock)
   status = 0;
 out:
   fflush (stdout);
+  if (vel64) gsl_vector_free (vel64);
+  if (W0) gsl_matrix_free (W0);
   bp_net_trainer_free (t);
   bp_net_workspace_free (ev);
   if (hist) gsl_matrix_free (hist);

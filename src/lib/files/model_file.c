@@ -21,6 +21,7 @@
 #include "backprop/bp_train.h"
 #include "lib/files/report.h"
 #include "lib/valid.h"
+#include "lib/net/net.h"
 
 #define HEADER_BYTES 28       /* version 1 */
 #define HEADER_BYTES_MLP 36   /* version 2 */
@@ -423,7 +424,7 @@ net_writable (const char *path, const bp_net *net, char *err, size_t errlen)
     {
       const size_t count = block_elements (net->layout[k].size1, net->layout[k].size2);
       for (size_t j = 0; j < count; j++)
-        if (!isfinite (gsl_vector_get (net->theta, at + j)))
+        if (!isfinite (net_param (net, at + j)))
           return report_file_error (err, errlen, GSL_EDOM, path, "cannot save: %s has a "
                                     "value that is not finite (element %zu)",
                                     net->layout[k].name, j);
@@ -483,7 +484,7 @@ bp_model_file_write (const char *path, const bp_net *net, const bp_train_state *
     }
   memcpy (buf, head, len_head);
   for (size_t k = 0; k < net->size; k++)
-    put_f64 (buf + len_head + 8 * k, gsl_vector_get (net->theta, k));
+    put_f64 (buf + len_head + 8 * k, net_param (net, k));   /* float32: exact */
   put_u32 (buf + len - 4, (uint32_t) crc32_z (crc32_z (0L, Z_NULL, 0), buf, len - 4));
   if (len_tail)
     memcpy (buf + len, tail, len_tail);   /* the training state, after the model */
@@ -1090,7 +1091,14 @@ read_state (const char *path, const header *h, bp_train_state *s, char *err,
       for (size_t e = 0; e < h->history; e++)
         for (size_t j = 0; j < BP_HISTORY_FIELDS; j++, q += 8)
           gsl_matrix_set (s->history, e, j, get_f64 (q));
-      if (!vector_finite (s->velocity) || !isfinite (s->lr) || !isfinite (s->momentum)
+      int floats = 1;   /* a float32 row's velocities are floats */
+      for (size_t k = 0; h->type->dtype == BP_NET_FLOAT32 && k < h->count; k++)
+        floats = floats && net_is_float (gsl_vector_get (s->velocity, k));
+      if (!floats)
+        status = report_file_error (err, errlen, GSL_EINVAL, path, "the training state "
+                                    "of the float32 network has a velocity that is "
+                                    "not a float32 value");
+      else if (!vector_finite (s->velocity) || !isfinite (s->lr) || !isfinite (s->momentum)
           || !isfinite (s->weight_decay) || (s->history && !matrix_finite (s->history)))
         status = report_file_error (err, errlen, GSL_EINVAL, path, "the training state "
                                     "has a value that is not finite");
@@ -1127,6 +1135,19 @@ bp_model_file_read (const char *path, bp_net **net, bp_train_state *s, char *err
     status = report_file_error (err, errlen, GSL_ESANITY, path, "the %s network of "
                                 "the header has %zu parameters, the file %zu",
                                 h.type->name, r->size, h.count);
+  else if (r->type->dtype == BP_NET_FLOAT32)
+    {
+      /* a float32 row's values are floats, written exactly as doubles */
+      for (size_t k = 0; k < h.count && status == GSL_SUCCESS; k++)
+        {
+          const double x = get_f64 (buf + h.head + 8 * k);
+          if (!net_is_float (x))
+            status = report_file_error (err, errlen, GSL_EINVAL, path, "parameter %zu "
+                                        "of the float32 network is not a float32 "
+                                        "value", k);
+          r->theta_float->data[k] = (float) x;
+        }
+    }
   else
     for (size_t k = 0; k < h.count; k++)
       gsl_vector_set (r->theta, k, get_f64 (buf + h.head + 8 * k));

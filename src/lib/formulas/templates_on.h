@@ -74,10 +74,13 @@
 # define FLOAT_FUNCTION_cnn(name) cnn_float_ ## name
 # define FLOAT_FUNCTION_conv(name) conv_float_ ## name
 # define FLOAT_FUNCTION_maxpool(name) maxpool_float_ ## name
+# define FLOAT_FUNCTION_linear(name) linear_float_ ## name
 # define FLOAT_FUNCTION_mlp(name) mlp_float_ ## name
+# define FLOAT_FUNCTION_net(name) net_float_ ## name
 # define FLOAT_FUNCTION_pool(name) pool_float_ ## name
 # define FLOAT_FUNCTION_relu(name) relu_float_ ## name
 # define FLOAT_FUNCTION_same(name) same_float_ ## name
+# define FLOAT_FUNCTION_sgd(name) sgd_float_ ## name
 # define FLOAT_FUNCTION_scalar(name) scalar_float_ ## name
 # define FLOAT_FUNCTION_shift(name) shift_float_ ## name
 # define FLOAT_FUNCTION_sigmoid(name) sigmoid_float_ ## name

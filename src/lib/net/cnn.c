@@ -9,6 +9,7 @@
 #include "lib/valid.h"
 #include "lib/net/net.h"
 #include "lib/formulas/cnn_trusted.h"
+#include "lib/formulas/float.h"
 
 /* The sizes of bp_cnn.h for s; 0 on success. */
 static int
@@ -42,70 +43,29 @@ cnn_layout (const bp_net_shape *s, size_t *count, bp_net_block_shape *b)
   return GSL_SUCCESS;
 }
 
-/* The parameters (grad = 0) or gradients (grad = 1) as the bp_cnn the
-   chain takes: views in bp_cnn_blocks' order, nothing allocated. */
-static bp_cnn
-as_cnn (const bp_net *net, int grad)
-{
-  bp_cnn c;
-  cnn_of_shape (&net->shape, &c);   /* the layout accepted it */
-  gsl_matrix **M[] = { &c.K1, NULL, &c.K2, NULL, &c.W3, NULL, &c.W4, NULL };
-  gsl_vector **v[] = { NULL, &c.b1, NULL, &c.b2, NULL, &c.b3, NULL, &c.b4 };
-  for (size_t k = 0, j = 0; k < net->n_blocks; k++, j++)
-    {
-      if (j == 4 && c.H == 0)
-        j = 6;   /* no W3, b3 */
-      if (M[j])
-        *M[j] = grad ? net_grad_matrix (net, k) : net_matrix (net, k);
-      else
-        *v[j] = grad ? net_grad_vector (net, k) : net_vector (net, k);
-    }
-  return c;
-}
+#define BASE_DOUBLE
+#include "lib/formulas/templates_on.h"
+#include "lib/net/cnn_row_source.c"
+#include "lib/formulas/templates_off.h"
+#undef BASE_DOUBLE
+
+#define BASE_FLOAT
+#include "lib/formulas/templates_on.h"
+#include "lib/net/cnn_row_source.c"
+#include "lib/formulas/templates_off.h"
+#undef BASE_FLOAT
 
 static int
 cnn_init (bp_net *net, gsl_rng *rng)
 {
-  bp_cnn c = as_cnn (net, 0);
+  bp_cnn c = cnn_as_cnn (net, 0);
   return bp_cnn_init (&c, rng);
 }
 
-static void *
-cnn_ws_alloc (const bp_net *net, size_t B)
-{
-  bp_cnn c;
-  cnn_of_shape (&net->shape, &c);
-  return bp_cnn_workspace_alloc (B, &c);
-}
-
-static void
-cnn_ws_free (void *w)
-{
-  bp_cnn_workspace_free (w);
-}
-
-/* (17.1)-(17.4) */
 static int
-cnn_forward (const bp_net *net, const gsl_matrix *U, const gsl_matrix *T, void *ws,
-             gsl_matrix_view *V, double *L)
+cnn_float_init (bp_net *net, gsl_rng *rng)
 {
-  bp_cnn_workspace *w = ws;
-  const bp_cnn c = as_cnn (net, 0);
-  *V = gsl_matrix_submatrix (w->V, 0, 0, U->size1, w->V->size2);
-  int status = cnn_trusted (&c, U, NULL, w, NULL, NULL, NULL);
-  if (status == GSL_SUCCESS && T)
-    *L = bp_batch_softmax_cross_entropy (T, &V->matrix);
-  return status;
-}
-
-/* (17.5)-(17.8) */
-static int
-cnn_backward (bp_net *net, const gsl_matrix *U, const gsl_matrix *T, void *ws,
-              gsl_matrix *dL_dU, double *L)
-{
-  const bp_cnn c = as_cnn (net, 0);
-  bp_cnn g = as_cnn (net, 1);
-  return cnn_trusted (&c, U, T, ws, &g, dL_dU, L);
+  return net_init_rounded (net, bp_net_cnn, rng);
 }
 
 static void
@@ -117,15 +77,26 @@ cnn_describe (const bp_net *net, char *buf, size_t len)
   if (c.H)
     snprintf (hidden, sizeof hidden, " -> %zu relu", c.H);
   snprintf (buf, len, "convolutional network %zux%zu -> conv%d %zu relu maxpool -> "
-            "conv%d %zu relu maxpool -> %zu%s -> %zu", c.rows, c.cols, BP_CNN_K, c.C1,
-            BP_CNN_K, c.C2, c.features, hidden, c.n);
+            "conv%d %zu relu maxpool -> %zu%s -> %zu%s", c.rows, c.cols, BP_CNN_K, c.C1,
+            BP_CNN_K, c.C2, c.features, hidden, c.n, net_dtype_suffix (net));
 }
+
+static const bp_net_type cnn_float_type;
 
 static const bp_net_type cnn_type = {
   "cnn", cnn_layout, cnn_init, cnn_ws_alloc, cnn_ws_free, cnn_forward, cnn_backward,
   cnn_describe,
   { .batch = 64, .lr = 0.05, .momentum = 0.9, .weight_decay = 5e-4, .epochs = 15 },
-  64   /* the lowered images take 25 C1 doubles a pixel: a smaller batch */
+  64,   /* the lowered images take 25 C1 doubles a pixel: a smaller batch */
+  BP_NET_FLOAT64, NULL, NULL, &cnn_float_type
+};
+
+static const bp_net_type cnn_float_type = {
+  "cnn_float32", cnn_layout, cnn_float_init, cnn_float_ws_alloc, cnn_float_ws_free,
+  NULL, NULL, cnn_describe,
+  { .batch = 64, .lr = 0.05, .momentum = 0.9, .weight_decay = 5e-4, .epochs = 15 },
+  64, BP_NET_FLOAT32, cnn_float_forward, cnn_float_backward, &cnn_float_type
 };
 
 const bp_net_type *bp_net_cnn = &cnn_type;
+const bp_net_type *bp_net_cnn_float = &cnn_float_type;

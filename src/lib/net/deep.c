@@ -211,7 +211,7 @@ static const bp_net_type deep_type = {
   "deep", deep_layout, deep_init, deep_ws_alloc, deep_ws_free, deep_forward,
   deep_backward, deep_describe,
   { .batch = 64, .lr = 0.05, .momentum = 0.9, .weight_decay = 5e-5, .epochs = 30 },
-  256
+  256, BP_NET_FLOAT64, NULL, NULL, NULL   /* no float32 row yet */
 };
 
 const bp_net_type *bp_net_deep = &deep_type;

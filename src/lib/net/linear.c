@@ -8,6 +8,7 @@
 #include "backprop/bp_batch.h"
 #include "lib/valid.h"
 #include "lib/net/net.h"
+#include "lib/formulas/float.h"
 
 static int
 linear_layout (const bp_net_shape *s, size_t *count, bp_net_block_shape *b)
@@ -24,101 +25,48 @@ static int
 linear_init (bp_net *net, gsl_rng *rng)
 {
   (void) rng;
-  gsl_vector_set_zero (net->theta);   /* the softmax classifier's loss is convex */
+  /* the softmax classifier's loss is convex */
+  if (net->type->dtype == BP_NET_FLOAT32)
+    gsl_vector_float_set_zero (net->theta_float);
+  else
+    gsl_vector_set_zero (net->theta);
   return GSL_SUCCESS;
 }
 
-typedef struct
-{
-  gsl_matrix *V, *Y, *G;   /* B x n: logits, probabilities, dL/dV */
-} linear_ws;
+#define BASE_DOUBLE
+#include "lib/formulas/templates_on.h"
+#include "lib/net/linear_row_source.c"
+#include "lib/formulas/templates_off.h"
+#undef BASE_DOUBLE
 
-static void
-linear_ws_free (void *p)
-{
-  linear_ws *w = p;
-  if (w == NULL)
-    return;
-  if (w->V) gsl_matrix_free (w->V);
-  if (w->Y) gsl_matrix_free (w->Y);
-  if (w->G) gsl_matrix_free (w->G);
-  free (w);
-}
-
-static void *
-linear_ws_alloc (const bp_net *net, size_t B)
-{
-  linear_ws *w = calloc (1, sizeof *w);
-  if (w == NULL)
-    return NULL;
-  w->V = gsl_matrix_alloc (B, net->shape.n);
-  w->Y = gsl_matrix_alloc (B, net->shape.n);
-  w->G = gsl_matrix_alloc (B, net->shape.n);
-  if (!w->V || !w->Y || !w->G)
-    {
-      linear_ws_free (w);
-      return NULL;
-    }
-  return w;
-}
-
-static gsl_matrix_view
-rows_of (gsl_matrix *M, size_t b)
-{
-  return gsl_matrix_submatrix (M, 0, 0, b, M->size2);
-}
-
-/* V = U W^T + 1 b^T (14.2), L = mean CE (14.4) */
-static int
-linear_forward (const bp_net *net, const gsl_matrix *U, const gsl_matrix *T, void *ws,
-                gsl_matrix_view *V, double *L)
-{
-  linear_ws *w = ws;
-  *V = rows_of (w->V, U->size1);
-  int status = bp_batch_linear (net_matrix (net, 0), net_vector (net, 1), U, &V->matrix);
-  if (status != GSL_SUCCESS)
-    return status;
-  if (!matrix_finite (&V->matrix))
-    return GSL_EOVRFLW;   /* diverged: finite W, b, infinite logits */
-  if (T)
-    *L = bp_batch_softmax_cross_entropy (T, &V->matrix);
-  return GSL_SUCCESS;
-}
-
-/* Y = Softmax(V), dL/dV = (Y - T)/B (14.5), dL/dW = dL/dV^T U (14.6),
-   dL/db = dL/dV^T 1 (14.7), dL/dU = dL/dV W */
-static int
-linear_backward (bp_net *net, const gsl_matrix *U, const gsl_matrix *T, void *ws,
-                 gsl_matrix *dL_dU, double *L)
-{
-  linear_ws *w = ws;
-  gsl_matrix_view V, Y = rows_of (w->Y, U->size1), G = rows_of (w->G, U->size1);
-  int status = linear_forward (net, U, T, ws, &V, L);
-  if (status == GSL_SUCCESS)
-    status = bp_batch_softmax (&V.matrix, &Y.matrix);
-  if (status == GSL_SUCCESS)
-    status = bp_batch_softmax_cross_entropy_grad (T, &Y.matrix, &G.matrix);
-  if (status == GSL_SUCCESS)
-    status = bp_batch_grad_weights (&G.matrix, U, net_grad_matrix (net, 0));
-  if (status == GSL_SUCCESS)
-    status = bp_batch_grad_bias (&G.matrix, net_grad_vector (net, 1));
-  if (status == GSL_SUCCESS && dL_dU)
-    status = bp_batch_grad_input (net_matrix (net, 0), &G.matrix, dL_dU);
-  return status;
-}
+#define BASE_FLOAT
+#include "lib/formulas/templates_on.h"
+#include "lib/net/linear_row_source.c"
+#include "lib/formulas/templates_off.h"
+#undef BASE_FLOAT
 
 static void
 linear_describe (const bp_net *net, char *buf, size_t len)
 {
-  snprintf (buf, len, "one-layer classifier %zu -> %zu", net_inputs (&net->shape),
-            net->shape.n);
+  snprintf (buf, len, "one-layer classifier %zu -> %zu%s", net_inputs (&net->shape),
+            net->shape.n, net_dtype_suffix (net));
 }
+
+static const bp_net_type linear_float_type;
 
 static const bp_net_type linear_type = {
   "linear", linear_layout, linear_init, linear_ws_alloc, linear_ws_free,
   linear_forward, linear_backward, linear_describe,
   { .batch = 64, .lr = 0.05, .momentum = 0.9, .weight_decay = 0.0, .epochs = 10 },
-  256
+  256, BP_NET_FLOAT64, NULL, NULL, &linear_float_type
+};
+
+static const bp_net_type linear_float_type = {
+  "linear_float32", linear_layout, linear_init, linear_float_ws_alloc,
+  linear_float_ws_free, NULL, NULL, linear_describe,
+  { .batch = 64, .lr = 0.05, .momentum = 0.9, .weight_decay = 0.0, .epochs = 10 },
+  256, BP_NET_FLOAT32, linear_float_forward, linear_float_backward, &linear_float_type
 };
 
 const bp_net_type *bp_net_linear = &linear_type;
+const bp_net_type *bp_net_linear_float = &linear_float_type;

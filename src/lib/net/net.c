@@ -8,6 +8,7 @@
 #include <gsl/gsl_errno.h>
 #include "backprop/bp_net.h"
 #include "lib/valid.h"
+#include "lib/formulas/arith.h"
 #include "lib/net/net.h"
 
 const char *const net_weight_name[10] = { "W", "W1", "W2", "W3", "W4", "W5", "W6",
@@ -20,7 +21,9 @@ bp_net_type_by_name (const char *name)
 {
   if (name == NULL)
     return NULL;
-  const bp_net_type *rows[] = { bp_net_linear, bp_net_mlp, bp_net_deep, bp_net_cnn };
+  const bp_net_type *rows[] = { bp_net_linear, bp_net_mlp, bp_net_deep, bp_net_cnn,
+                                bp_net_linear_float, bp_net_mlp_float,
+                                bp_net_cnn_float };
   for (size_t k = 0; k < sizeof rows / sizeof rows[0]; k++)
     if (strcmp (rows[k]->name, name) == 0)
       return rows[k];
@@ -44,12 +47,27 @@ block_size (const bp_net_block_shape *b)
   return b->size1 * (b->size2 ? b->size2 : 1);
 }
 
-/* The views of block k into theta and grad. */
+/* The views of block k into theta and grad (a float32 row: theta_float
+   and grad_float; its bp_gradcheck_blocks have the name only). */
 static void
 set_views (bp_net *net, size_t k)
 {
   const bp_net_block_shape *b = &net->layout[k];
   const size_t at = net->offset[k], c = b->size2 ? b->size2 : 1;
+  if (net->type->dtype == BP_NET_FLOAT32)
+    {
+      net->theta_float_v[k] = gsl_vector_float_subvector (net->theta_float, at,
+                                                          block_size (b));
+      net->grad_float_v[k] = gsl_vector_float_subvector (net->grad_float, at,
+                                                         block_size (b));
+      net->theta_float_M[k] = gsl_matrix_float_view_array (net->theta_float->data + at,
+                                                           b->size1, c);
+      net->grad_float_M[k] = gsl_matrix_float_view_array (net->grad_float->data + at,
+                                                          b->size1, c);
+      net->block[k] = (bp_gradcheck_block) { b->name, NULL, NULL };
+      net->grad_block[k] = (bp_gradcheck_block) { b->name, NULL, NULL };
+      return;
+    }
   net->theta_v[k] = gsl_vector_subvector (net->theta, at, block_size (b));
   net->grad_v[k] = gsl_vector_subvector (net->grad, at, block_size (b));
   net->theta_M[k] = gsl_matrix_view_array (net->theta->data + at, b->size1, c);
@@ -100,9 +118,18 @@ bp_net_alloc (const bp_net_type *T, const bp_net_shape *s)
       size += block_size (b);
     }
   net->size = size;
-  net->theta = gsl_vector_calloc (size);
-  net->grad = gsl_vector_calloc (size);
-  if (!net->theta || !net->grad)
+  const int f = T->dtype == BP_NET_FLOAT32;
+  if (f)
+    {
+      net->theta_float = gsl_vector_float_calloc (size);
+      net->grad_float = gsl_vector_float_calloc (size);
+    }
+  else
+    {
+      net->theta = gsl_vector_calloc (size);
+      net->grad = gsl_vector_calloc (size);
+    }
+  if (f ? !net->theta_float || !net->grad_float : !net->theta || !net->grad)
     {
       bp_net_free (net);
       GSL_ERROR_NULL ("bp_net_alloc: out of memory", GSL_ENOMEM);
@@ -119,6 +146,8 @@ bp_net_free (bp_net *net)
     return;
   if (net->theta) gsl_vector_free (net->theta);
   if (net->grad) gsl_vector_free (net->grad);
+  if (net->theta_float) gsl_vector_float_free (net->theta_float);
+  if (net->grad_float) gsl_vector_float_free (net->grad_float);
   free (net);
 }
 
@@ -128,6 +157,19 @@ bp_net_init (bp_net *net, gsl_rng *rng)
   if (!net || !rng)
     GSL_ERROR ("bp_net_init: net and rng must not be NULL", GSL_EFAULT);
   return net->type->init (net, rng);
+}
+
+int
+net_init_rounded (bp_net *net, const bp_net_type *D, gsl_rng *rng)
+{
+  bp_net *d = bp_net_alloc (D, &net->shape);
+  if (d == NULL)
+    return GSL_ENOMEM;
+  int status = D->init (d, rng);
+  for (size_t k = 0; status == GSL_SUCCESS && k < net->size; k++)
+    net->theta_float->data[k] = (float) d->theta->data[k];
+  bp_net_free (d);
+  return status;
 }
 
 int
@@ -153,6 +195,14 @@ net_same_shape (const bp_net_shape *a, const bp_net_shape *b)
   return 1;
 }
 
+int
+net_params_finite (const bp_net *net)
+{
+  if (net->type->dtype == BP_NET_FLOAT32)
+    return floats_finite (net->theta_float->data, net->size, 1, 1);
+  return vector_finite (net->theta);
+}
+
 bp_net_workspace *
 bp_net_workspace_alloc (const bp_net *net, size_t B)
 {
@@ -171,9 +221,22 @@ bp_net_workspace_alloc (const bp_net *net, size_t B)
   w->shape = net->shape;
   w->B = B;
   w->row = net->type->workspace_alloc (net, B);
-  w->U = gsl_matrix_alloc (B, m);
-  w->T = gsl_matrix_alloc (B, net->shape.n);
-  if (!w->row || !w->U || !w->T)
+  int got;
+  if (net->type->dtype == BP_NET_FLOAT32)
+    {
+      w->U_float = gsl_matrix_float_alloc (B, m);
+      w->T_float = gsl_matrix_float_alloc (B, net->shape.n);
+      w->dU_float = gsl_matrix_float_alloc (B, m);
+      w->V = gsl_matrix_alloc (B, net->shape.n);
+      got = w->U_float && w->T_float && w->dU_float && w->V;
+    }
+  else
+    {
+      w->U = gsl_matrix_alloc (B, m);
+      w->T = gsl_matrix_alloc (B, net->shape.n);
+      got = w->U && w->T;
+    }
+  if (!w->row || !got)
     {
       bp_net_workspace_free (w);
       GSL_ERROR_NULL ("bp_net_workspace_alloc: out of memory", GSL_ENOMEM);
@@ -189,6 +252,10 @@ bp_net_workspace_free (bp_net_workspace *w)
   if (w->row) w->type->workspace_free (w->row);
   if (w->U) gsl_matrix_free (w->U);
   if (w->T) gsl_matrix_free (w->T);
+  if (w->U_float) gsl_matrix_float_free (w->U_float);
+  if (w->T_float) gsl_matrix_float_free (w->T_float);
+  if (w->dU_float) gsl_matrix_float_free (w->dU_float);
+  if (w->V) gsl_matrix_free (w->V);
   free (w);
 }
 
@@ -202,15 +269,65 @@ check (const char *fn, const bp_net *net, const gsl_matrix *U, const gsl_matrix 
       gsl_error (fn, __FILE__, __LINE__, GSL_EBADLEN);
       return GSL_EBADLEN;
     }
-  if (U->size1 == 0 || U->size1 > w->B || U->size2 != w->U->size2 || U->tda != U->size2
+  if (U->size1 == 0 || U->size1 > w->B || U->size2 != net_inputs (&net->shape)
+      || U->tda != U->size2
       || (T && (T->size1 != U->size1 || T->size2 != net->shape.n)))
     GSL_ERROR ("bp_net: U must be b x m, 1 <= b <= B, contiguous, and T b x n",
                GSL_EBADLEN);
-  if (!vector_finite (net->theta) || !matrix_finite (U) || (T && !matrix_finite (T)))
+  if (!net_params_finite (net) || !matrix_finite (U) || (T && !matrix_finite (T)))
     GSL_ERROR ("bp_net: a parameter, U or T has a NaN or infinite element", GSL_EDOM);
   if (T && !matrix_rows_sum_to_one (T))
     GSL_ERROR ("bp_net: every row of T must sum to 1", GSL_EDOM);
   return GSL_SUCCESS;
+}
+
+/* A into the first rows of A_float (float32 rows: the batch rounded). */
+static gsl_matrix_float_view
+to_float (const gsl_matrix *A, gsl_matrix_float *A_float)
+{
+  gsl_matrix_float_view v = gsl_matrix_float_submatrix (A_float, 0, 0, A->size1, A->size2);
+  for (size_t i = 0; i < A->size1; i++)
+    for (size_t j = 0; j < A->size2; j++)
+      v.matrix.data[i * v.matrix.tda + j] = (float) A->data[i * A->tda + j];
+  return v;
+}
+
+/* The float32 row's forward on U, T rounded to float; the logits widened
+   into w->V. */
+static int
+forward_float (const bp_net *net, const gsl_matrix *U, const gsl_matrix *T,
+               bp_net_workspace *w, gsl_matrix_view *V, double *L)
+{
+  gsl_matrix_float_view Uf = to_float (U, w->U_float), Tf;
+  if (T)
+    Tf = to_float (T, w->T_float);
+  gsl_matrix_float_view Vf;
+  int status = net->type->forward_float (net, &Uf.matrix, T ? &Tf.matrix : NULL, w->row,
+                                         &Vf, L);
+  if (status != GSL_SUCCESS)
+    return status;
+  *V = gsl_matrix_submatrix (w->V, 0, 0, U->size1, w->V->size2);
+  for (size_t i = 0; i < U->size1; i++)
+    for (size_t j = 0; j < w->V->size2; j++)
+      gsl_matrix_set (&V->matrix, i, j, gsl_matrix_float_get (&Vf.matrix, i, j));
+  return GSL_SUCCESS;
+}
+
+/* The float32 row's backward on U, T rounded; dL/dU widened into dL_dU. */
+static int
+backward_float (bp_net *net, const gsl_matrix *U, const gsl_matrix *T,
+                bp_net_workspace *w, gsl_matrix *dL_dU, double *L)
+{
+  gsl_matrix_float_view Uf = to_float (U, w->U_float), Tf = to_float (T, w->T_float);
+  gsl_matrix_float_view dUf = gsl_matrix_float_submatrix (w->dU_float, 0, 0, U->size1,
+                                                          U->size2);
+  int status = net->type->backward_float (net, &Uf.matrix, &Tf.matrix, w->row,
+                                          dL_dU ? &dUf.matrix : NULL, L);
+  if (status == GSL_SUCCESS && dL_dU)
+    for (size_t i = 0; i < U->size1; i++)
+      for (size_t j = 0; j < U->size2; j++)
+        gsl_matrix_set (dL_dU, i, j, gsl_matrix_float_get (&dUf.matrix, i, j));
+  return status;
 }
 
 int
@@ -225,7 +342,9 @@ bp_net_forward (const bp_net *net, const gsl_matrix *U, const gsl_matrix *T,
     return status;
   gsl_matrix_view logits;
   double loss = 0.0;
-  status = net->type->forward (net, U, T, w->row, &logits, &loss);
+  status = net->type->dtype == BP_NET_FLOAT32
+           ? forward_float (net, U, T, w, &logits, &loss)
+           : net->type->forward (net, U, T, w->row, &logits, &loss);
   if (status != GSL_SUCCESS)
     return status;
   if (V)
@@ -248,14 +367,16 @@ bp_net_backward (bp_net *net, const gsl_matrix *U, const gsl_matrix *T,
   if (dL_dU && (dL_dU->size1 != U->size1 || dL_dU->size2 != U->size2
                 || dL_dU->tda != dL_dU->size2))
     GSL_ERROR ("bp_net_backward: dL_dU must have U's shape, contiguous", GSL_EBADLEN);
-  if (vector_matrix_overlap (net->grad, U) || vector_matrix_overlap (net->grad, T)
-      || (dL_dU && (vector_matrix_overlap (net->theta, dL_dU)
-                    || vector_matrix_overlap (net->grad, dL_dU)
+  const int f = net->type->dtype == BP_NET_FLOAT32;   /* its buffers are float */
+  if ((!f && (vector_matrix_overlap (net->grad, U) || vector_matrix_overlap (net->grad, T)))
+      || (dL_dU && ((!f && (vector_matrix_overlap (net->theta, dL_dU)
+                            || vector_matrix_overlap (net->grad, dL_dU)))
                     || matrices_overlap (dL_dU, U) || matrices_overlap (dL_dU, T))))
     GSL_ERROR ("bp_net_backward: dL_dU or the gradients overlap the network, U, T or "
                "each other (bp_common.h)", GSL_EINVAL);
   double loss;
-  status = net->type->backward (net, U, T, w->row, dL_dU, &loss);
+  status = f ? backward_float (net, U, T, w, dL_dU, &loss)
+           : net->type->backward (net, U, T, w->row, dL_dU, &loss);
   if (status == GSL_SUCCESS && L)
     *L = loss;
   return status;

@@ -12,7 +12,11 @@ struct bp_net_workspace
   bp_net_shape shape;   /* the network's it was made for */
   size_t B;
   void *row;
-  gsl_matrix *U, *T;   /* B x m, B x n */
+  gsl_matrix *U, *T;   /* B x m, B x n (a double row) */
+  /* a float32 row: its batch U, T, dL/dU in float, and the logits widened
+     for bp_net_forward (NULL in a double row) */
+  gsl_matrix_float *U_float, *T_float, *dU_float;
+  gsl_matrix *V;
 };
 
 /* Block k of theta (or grad) as the matrix or vector the chains take. */
@@ -39,6 +43,110 @@ net_grad_vector (const bp_net *net, size_t k)
 {
   return (gsl_vector *) &net->grad_v[k].vector;
 }
+
+/* The same of a float32 row's theta_float (grad_float). */
+static inline gsl_matrix_float *
+net_float_matrix (const bp_net *net, size_t k)
+{
+  return (gsl_matrix_float *) &net->theta_float_M[k].matrix;
+}
+
+static inline gsl_vector_float *
+net_float_vector (const bp_net *net, size_t k)
+{
+  return (gsl_vector_float *) &net->theta_float_v[k].vector;
+}
+
+static inline gsl_matrix_float *
+net_float_grad_matrix (const bp_net *net, size_t k)
+{
+  return (gsl_matrix_float *) &net->grad_float_M[k].matrix;
+}
+
+static inline gsl_vector_float *
+net_float_grad_vector (const bp_net *net, size_t k)
+{
+  return (gsl_vector_float *) &net->grad_float_v[k].vector;
+}
+
+/* The buffers, block k of them as one vector, the batch matrices of a
+   workspace and the row's passes, by arithmetic: net_NAME for a double
+   row, net_float_NAME for a float32 row (FUNCTION (net, NAME) in a
+   templated source). */
+static inline gsl_vector *net_theta (const bp_net *net) { return net->theta; }
+static inline gsl_vector *net_grad (const bp_net *net) { return net->grad; }
+static inline gsl_vector_float *net_float_theta (const bp_net *net) { return net->theta_float; }
+static inline gsl_vector_float *net_float_grad (const bp_net *net) { return net->grad_float; }
+static inline gsl_vector *
+net_theta_block (bp_net *net, size_t k) { return &net->theta_v[k].vector; }
+static inline gsl_vector *
+net_grad_block (bp_net *net, size_t k) { return &net->grad_v[k].vector; }
+static inline gsl_vector_float *
+net_float_theta_block (bp_net *net, size_t k) { return &net->theta_float_v[k].vector; }
+static inline gsl_vector_float *
+net_float_grad_block (bp_net *net, size_t k) { return &net->grad_float_v[k].vector; }
+static inline gsl_matrix *net_ws_U (bp_net_workspace *w) { return w->U; }
+static inline gsl_matrix *net_ws_T (bp_net_workspace *w) { return w->T; }
+static inline gsl_matrix_float *net_float_ws_U (bp_net_workspace *w) { return w->U_float; }
+static inline gsl_matrix_float *net_float_ws_T (bp_net_workspace *w) { return w->T_float; }
+
+static inline int
+net_forward (const bp_net *net, const gsl_matrix *U, const gsl_matrix *T, void *ws,
+             gsl_matrix_view *V, double *L)
+{
+  return net->type->forward (net, U, T, ws, V, L);
+}
+
+static inline int
+net_float_forward (const bp_net *net, const gsl_matrix_float *U, const gsl_matrix_float *T,
+                   void *ws, gsl_matrix_float_view *V, double *L)
+{
+  return net->type->forward_float (net, U, T, ws, V, L);
+}
+
+static inline int
+net_backward (bp_net *net, const gsl_matrix *U, const gsl_matrix *T, void *ws,
+              gsl_matrix *dL_dU, double *L)
+{
+  return net->type->backward (net, U, T, ws, dL_dU, L);
+}
+
+static inline int
+net_float_backward (bp_net *net, const gsl_matrix_float *U, const gsl_matrix_float *T,
+                    void *ws, gsl_matrix_float *dL_dU, double *L)
+{
+  return net->type->backward_float (net, U, T, ws, dL_dU, L);
+}
+
+/* Parameter k of net, in double (a float32 row's exactly widened). */
+static inline double
+net_param (const bp_net *net, size_t k)
+{
+  return net->type->dtype == BP_NET_FLOAT32 ? (double) net->theta_float->data[k]
+         : net->theta->data[k * net->theta->stride];
+}
+
+/* 1 when x is a float value exactly (a float32 row's parameter or
+   velocity in a model file's doubles). */
+static inline int
+net_is_float (double x)
+{
+  return (double) (float) x == x;
+}
+
+/* 1 when every parameter of net is finite, in its arithmetic. */
+int net_params_finite (const bp_net *net);
+
+/* What describe appends for the row's arithmetic: "" or " in float32". */
+static inline const char *
+net_dtype_suffix (const bp_net *net)
+{
+  return net->type->dtype == BP_NET_FLOAT32 ? " in float32" : "";
+}
+
+/* A float32 row's starting point: the double row D's from rng (the same
+   draws), rounded to float. */
+int net_init_rounded (bp_net *net, const bp_net_type *D, gsl_rng *rng);
 
 /* The inputs m = rows cols of s. */
 static inline size_t

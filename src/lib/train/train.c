@@ -12,6 +12,7 @@
 #include "backprop/bp_train.h"
 #include "lib/valid.h"
 #include "lib/net/net.h"
+#include "lib/formulas/float.h"
 
 /* eta_t = eta_0 (1 + cos(pi t / T)) / 2, t clamped to T */
 double
@@ -46,6 +47,18 @@ vectors_meet (const gsl_vector *a, const gsl_vector *b)
   return spans_meet (a->data, a->size, a->stride, b->data, b->size, b->stride);
 }
 
+#define BASE_DOUBLE
+#include "lib/formulas/templates_on.h"
+#include "lib/train/train_source.c"
+#include "lib/formulas/templates_off.h"
+#undef BASE_DOUBLE
+
+#define BASE_FLOAT
+#include "lib/formulas/templates_on.h"
+#include "lib/train/train_source.c"
+#include "lib/formulas/templates_off.h"
+#undef BASE_FLOAT
+
 /* velocity <- mu velocity + grad; theta <- theta - eta velocity */
 int
 bp_sgd_update (double eta, double mu, const gsl_vector *grad,
@@ -62,17 +75,7 @@ bp_sgd_update (double eta, double mu, const gsl_vector *grad,
                GSL_EINVAL);
   if (!isfinite (eta) || !isfinite (mu))
     GSL_ERROR ("bp_sgd_update: eta and mu must be finite", GSL_EDOM);
-  /* one pass over the three (it was three passes: scale, then two daxpy,
-     of every parameter at every step) */
-  const size_t n = grad->size, sg = grad->stride, sv = velocity->stride,
-    st = theta->stride;
-  const double *g = grad->data;
-  double *v = velocity->data, *t = theta->data;
-  for (size_t k = 0; k < n; k++)
-    {
-      v[k * sv] = mu * v[k * sv] + g[k * sg];
-      t[k * st] -= eta * v[k * sv];
-    }
+  sgd_update_loop (eta, mu, grad, velocity, theta);
   return GSL_SUCCESS;
 }
 
@@ -87,15 +90,7 @@ bp_count_predictions (const bp_dataset *d, size_t first, const gsl_matrix *V,
                "and a column per class", GSL_EBADLEN);
   if (confusion && (confusion->size1 != d->n_classes || confusion->size2 != d->n_classes))
     GSL_ERROR ("bp_count_predictions: confusion must be n x n", GSL_EBADLEN);
-  for (size_t r = 0; r < V->size1; r++)
-    {
-      gsl_vector_const_view vr = gsl_matrix_const_row (V, r);
-      const size_t predicted = gsl_vector_max_index (&vr.vector);
-      const size_t truth = d->labels[first + r];
-      *right += predicted == truth;
-      if (confusion)
-        confusion->data[truth * confusion->tda + predicted]++;
-    }
+  sgd_count (d, first, V, confusion, right);
   return GSL_SUCCESS;
 }
 
@@ -136,9 +131,13 @@ bp_net_trainer_alloc (const bp_net *net, size_t count, size_t B)
     GSL_ERROR_NULL ("bp_net_trainer_alloc: out of memory", GSL_ENOMEM);
   t->count = count;
   t->ws = bp_net_workspace_alloc (net, B);
-  t->velocity = t->ws ? gsl_vector_calloc (net->size) : NULL;
+  const int f = net->type->dtype == BP_NET_FLOAT32;
+  if (t->ws && f)
+    t->velocity_float = gsl_vector_float_calloc (net->size);
+  else if (t->ws)
+    t->velocity = gsl_vector_calloc (net->size);
   t->order = order_alloc (count);
-  if (!t->ws || !t->velocity || !t->order)
+  if (!t->ws || (f ? !t->velocity_float : !t->velocity) || !t->order)
     {
       bp_net_trainer_free (t);
       GSL_ERROR_NULL ("bp_net_trainer_alloc: out of memory", GSL_ENOMEM);
@@ -153,23 +152,9 @@ bp_net_trainer_free (bp_net_trainer *t)
     return;
   bp_net_workspace_free (t->ws);
   if (t->velocity) gsl_vector_free (t->velocity);
+  if (t->velocity_float) gsl_vector_float_free (t->velocity_float);
   free (t->order);
   free (t);
-}
-
-/* The step of (14.8) over the whole network: dL/dW += lambda W on each
-   weight block (d/dW (lambda/2) ||W||^2), then velocity <- mu velocity +
-   grad, theta <- theta - eta velocity over the flat buffers at once. */
-static int
-net_sgd_step (bp_net *net, gsl_vector *velocity, double lambda, double eta, double mu)
-{
-  int status = GSL_SUCCESS;
-  for (size_t k = 0; k < net->n_blocks && status == GSL_SUCCESS; k++)
-    if (net->layout[k].decay && lambda != 0.0)
-      status = gsl_blas_daxpy (lambda, &net->theta_v[k].vector, &net->grad_v[k].vector);
-  if (status == GSL_SUCCESS)
-    status = bp_sgd_update (eta, mu, net->grad, velocity, net->theta);
-  return status;
 }
 
 /* 1 when d's images and classes are the network's */
@@ -191,43 +176,28 @@ bp_net_train_epoch (const bp_dataset *d, const bp_sgd_params *p, size_t epoch,
     GSL_ERROR ("bp_net_train_epoch: the trainer or the network was made for another "
                "data set", GSL_EBADLEN);
   bp_net_workspace *ws = t->ws;
+  const int f = net->type->dtype == BP_NET_FLOAT32;
   if (ws->type != net->type || !net_same_shape (&ws->shape, &net->shape)
-      || t->velocity->size != net->size)
+      || (f ? t->velocity_float->size : t->velocity->size) != net->size)
     GSL_ERROR ("bp_net_train_epoch: the trainer was made for another network",
                GSL_EBADLEN);
-  if (!vector_finite (net->theta))
+  if (!net_params_finite (net))
     GSL_ERROR ("bp_net_train_epoch: a parameter is NaN or infinite", GSL_EDOM);
-  const size_t Bmax = ws->B, per_epoch = batches (d->count, Bmax);
-  size_t step = epoch * per_epoch, *order = t->order;
+  const size_t per_epoch = batches (d->count, ws->B);
+  size_t *order = t->order;
   double total = 0.0;
   /* from the identity each epoch, so that an epoch's order depends on the
      RNG alone (a resumed run shuffles as an uninterrupted one) */
   for (size_t j = 0; j < d->count; j++)
     order[j] = j;
   gsl_ran_shuffle (rng, order, d->count, sizeof *order);
-  for (size_t start = 0; start < d->count; start += Bmax)
-    {
-      const size_t B = d->count - start < Bmax ? d->count - start : Bmax;
-      gsl_matrix_view U = gsl_matrix_submatrix (ws->U, 0, 0, B, ws->U->size2);
-      gsl_matrix_view T = gsl_matrix_submatrix (ws->T, 0, 0, B, ws->T->size2);
-      double L;
-      int status = bp_dataset_batch (d, order + start, &U.matrix, &T.matrix);
-      if (status == GSL_SUCCESS)
-        status = net->type->backward (net, &U.matrix, &T.matrix, ws->row, NULL, &L);
-      if (status != GSL_SUCCESS)
-        return status;
-      if (!isfinite (L))   /* the one finiteness check per batch */
-        return GSL_EOVRFLW;
-      total += (double) B * L;
-      const double eta = bp_sgd_learning_rate (p, step++, p->epochs * per_epoch);
-      status = net_sgd_step (net, t->velocity, p->weight_decay, eta, p->momentum);
-      if (status != GSL_SUCCESS)
-        return status;
-      if (progress && progress (start + B, d->count, total / (double) (start + B), arg)
-          && start + B < d->count)
-        return GSL_CONTINUE;   /* stopped by the caller, between batches */
-    }
-  if (!vector_finite (net->theta))   /* the parameters, once per epoch */
+  int status = f ? sgd_float_epoch (d, p, epoch * per_epoch, per_epoch, order, ws,
+                                    t->velocity_float, progress, arg, net, &total)
+                 : sgd_epoch (d, p, epoch * per_epoch, per_epoch, order, ws, t->velocity,
+                              progress, arg, net, &total);
+  if (status != GSL_SUCCESS)
+    return status;
+  if (!net_params_finite (net))   /* the parameters, once per epoch */
     return GSL_EOVRFLW;
   if (loss)
     *loss = total / (double) d->count;
@@ -248,33 +218,17 @@ bp_net_evaluate (const bp_dataset *d, const bp_net *net, bp_net_workspace *ws,
                GSL_EBADLEN);
   if (confusion && (confusion->size1 != net->shape.n || confusion->size2 != net->shape.n))
     GSL_ERROR ("bp_net_evaluate: confusion must be n x n", GSL_EBADLEN);
-  if (!vector_finite (net->theta))
+  if (!net_params_finite (net))
     GSL_ERROR ("bp_net_evaluate: a parameter is NaN or infinite", GSL_EDOM);
-  const size_t Bmax = ws->B;
-  size_t *index = order_alloc (Bmax), right = 0;
+  size_t *index = order_alloc (ws->B), right = 0;
   if (index == NULL)
     GSL_ERROR ("bp_net_evaluate: out of memory", GSL_ENOMEM);
   if (confusion)
     gsl_matrix_ulong_set_zero (confusion);
   double total = 0.0;
-  int status = GSL_SUCCESS;
-  for (size_t start = 0; status == GSL_SUCCESS && start < d->count; start += Bmax)
-    {
-      const size_t B = d->count - start < Bmax ? d->count - start : Bmax;
-      gsl_matrix_view U = gsl_matrix_submatrix (ws->U, 0, 0, B, ws->U->size2);
-      gsl_matrix_view T = gsl_matrix_submatrix (ws->T, 0, 0, B, ws->T->size2);
-      gsl_matrix_view V;
-      double L = 0.0;
-      for (size_t r = 0; r < B; r++)
-        index[r] = start + r;
-      status = bp_dataset_batch (d, index, &U.matrix, &T.matrix);
-      if (status == GSL_SUCCESS)   /* GSL_EOVRFLW: finite parameters, infinite logits */
-        status = net->type->forward (net, &U.matrix, &T.matrix, ws->row, &V, &L);
-      if (status != GSL_SUCCESS)
-        break;
-      total += (double) B * L;
-      status = bp_count_predictions (d, start, &V.matrix, confusion, &right);
-    }
+  int status = net->type->dtype == BP_NET_FLOAT32
+               ? sgd_float_evaluate (d, net, ws, index, confusion, &right, &total)
+               : sgd_evaluate (d, net, ws, index, confusion, &right, &total);
   free (index);
   if (status != GSL_SUCCESS)
     return status;

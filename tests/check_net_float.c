@@ -1,0 +1,343 @@
+/* check_net_float.c -- the float32 rows of the network table (bp_net.h)
+   and the one trainer over them (bp_train.h):
+   - each float row's loss, gradients and dL/dU against its double row on
+     the same float-representable parameters and batch, within a bound
+     from float's epsilon and the length of the longest sum (the double
+     row itself is checked against the checker in check_net);
+   - a float row's starting point is the double row's, rounded;
+   - a float run resumed (parameters, velocity, RNG) equals the
+     uninterrupted run bit for bit, and a float model file with its
+     training state round-trips to the same bytes;
+   - the small CNN trains in float32 on the subset of tests/data. */
+#include <config.h>
+#include <float.h>
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+#include <check.h>
+#include <gsl/gsl_errno.h>
+#include <gsl/gsl_randist.h>
+#include "backprop/bp_net.h"
+#include "backprop/bp_train.h"
+#include "backprop/bp_model_file.h"
+#include "testutil.h"
+
+typedef struct
+{
+  const char *row;          /* the double row; its float32 twin is tested */
+  size_t n_hidden, hidden;
+  bp_activation act;
+  size_t C1, C2;
+} float_case;
+
+static const float_case cases[] = {
+  { "linear", 0, 0, BP_RELU, 0, 0 },
+  { "mlp", 1, 5, BP_TANH, 0, 0 },
+  { "mlp", 1, 4, BP_RELU, 0, 0 },
+  { "cnn", 0, 0, BP_RELU, 2, 3 },
+  { "cnn", 1, 4, BP_RELU, 2, 2 },
+};
+#define N_CASES ((int) (sizeof cases / sizeof cases[0]))
+#define ROWS 8
+#define COLS 8
+#define CLASSES 3
+
+static bp_net_shape
+shape_of (const float_case *c)
+{
+  return (bp_net_shape) { .rows = ROWS, .cols = COLS, .n = CLASSES,
+                          .n_hidden = c->n_hidden, .hidden = { c->hidden },
+                          .act = c->act, .C1 = c->C1, .C2 = c->C2 };
+}
+
+/* The double row of case i and its float twin, the same parameters drawn
+   N(0, 0.5^2) and rounded to float. */
+static void
+case_nets (int i, gsl_rng *rng, bp_net **d, bp_net **f)
+{
+  const bp_net_shape s = shape_of (&cases[i]);
+  const bp_net_type *D = bp_net_type_by_name (cases[i].row);
+  ck_assert_ptr_nonnull (D);
+  ck_assert_ptr_nonnull (D->float32);
+  ck_assert_int_eq (D->float32->dtype, BP_NET_FLOAT32);
+  ck_assert_ptr_eq (bp_net_type_by_name (D->float32->name), D->float32);
+  *d = bp_net_alloc (D, &s);
+  *f = bp_net_alloc (D->float32, &s);
+  ck_assert_ptr_nonnull (*d);
+  ck_assert_ptr_nonnull (*f);
+  ck_assert_uint_eq ((*d)->size, (*f)->size);
+  for (size_t k = 0; k < (*d)->size; k++)
+    {
+      const float x = (float) gsl_ran_gaussian (rng, 0.5);
+      gsl_vector_set ((*d)->theta, k, x);
+      (*f)->theta_float->data[k] = x;
+    }
+}
+
+/* b examples: pixels k / 255 rounded to float (as the float batch reads
+   them), one-hot labels */
+static void
+batch (gsl_rng *rng, gsl_matrix *U, gsl_matrix *T)
+{
+  for (size_t r = 0; r < U->size1; r++)
+    {
+      for (size_t j = 0; j < U->size2; j++)
+        gsl_matrix_set (U, r, j, (float) (gsl_rng_uniform_int (rng, 256) / 255.0));
+      gsl_vector_view t = gsl_matrix_row (T, r);
+      gsl_vector_set_basis (&t.vector, gsl_rng_uniform_int (rng, T->size2));
+    }
+}
+
+/* |a - e| <= N eps_f (1 + max |e|): float's epsilon per rounding, N the
+   roundings along the longest chain of sums a result passes through
+   (each of at most N terms adds its rounding, the inputs exact floats;
+   derivations/14-mini-batch.md, "Float32").  For these networks N is
+   the sum of the layers' fan-ins over the batch: b (m + 25 C1 + H + n). */
+static double
+bound (const bp_net_shape *s, size_t b, double scale)
+{
+  const double N = (double) b * (double) (s->rows * s->cols + 25 * (s->C1 + 1)
+                                          + s->hidden[0] + s->n);
+  return N * FLT_EPSILON * (1.0 + scale);
+}
+
+START_TEST (test_float_row_is_double_row)
+{
+  gsl_rng *rng = test_rng (60 + _i);
+  bp_net *d, *f;
+  case_nets (_i, rng, &d, &f);
+  const size_t b = 3, m = ROWS * COLS;
+  bp_net_workspace *wd = bp_net_workspace_alloc (d, b), *wf = bp_net_workspace_alloc (f, b);
+  gsl_matrix *U = gsl_matrix_alloc (b, m), *T = gsl_matrix_alloc (b, CLASSES);
+  gsl_matrix *dUd = gsl_matrix_alloc (b, m), *dUf = gsl_matrix_alloc (b, m);
+  batch (rng, U, T);
+  double Ld, Lf;
+  ck_assert_int_eq (bp_net_backward (d, U, T, wd, dUd, &Ld), GSL_SUCCESS);
+  ck_assert_int_eq (bp_net_backward (f, U, T, wf, dUf, &Lf), GSL_SUCCESS);
+  ck_assert_msg (fabs (Lf - Ld) <= bound (&d->shape, b, fabs (Ld)),
+                 "case %d: loss float %.9g, double %.17g", _i, Lf, Ld);
+  double gmax = 0.0;
+  for (size_t k = 0; k < d->size; k++)
+    gmax = fmax (gmax, fabs (gsl_vector_get (d->grad, k)));
+  ck_assert (gmax > 0.0);
+  for (size_t k = 0; k < d->size; k++)
+    {
+      const double e = gsl_vector_get (d->grad, k), a = f->grad_float->data[k];
+      ck_assert_msg (fabs (a - e) <= bound (&d->shape, b, gmax),
+                     "case %d (%s) gradient %zu: float %.9g, double %.17g", _i,
+                     f->type->name, k, a, e);
+    }
+  const double umax = gsl_matrix_max (dUd) > -gsl_matrix_min (dUd) ? gsl_matrix_max (dUd)
+                      : -gsl_matrix_min (dUd);
+  for (size_t r = 0; r < b; r++)
+    for (size_t j = 0; j < m; j++)
+      ck_assert_msg (fabs (gsl_matrix_get (dUf, r, j) - gsl_matrix_get (dUd, r, j))
+                     <= bound (&d->shape, b, umax), "case %d dL/dU(%zu,%zu)", _i, r, j);
+  /* the logits of the forward pass too */
+  gsl_matrix_view Vd, Vf;
+  ck_assert_int_eq (bp_net_forward (d, U, NULL, wd, &Vd, NULL), GSL_SUCCESS);
+  ck_assert_int_eq (bp_net_forward (f, U, NULL, wf, &Vf, NULL), GSL_SUCCESS);
+  for (size_t r = 0; r < b; r++)
+    for (size_t j = 0; j < CLASSES; j++)
+      ck_assert (fabs (gsl_matrix_get (&Vf.matrix, r, j) - gsl_matrix_get (&Vd.matrix, r, j))
+                 <= bound (&d->shape, b, fabs (gsl_matrix_get (&Vd.matrix, r, j))));
+  gsl_matrix_free (U);
+  gsl_matrix_free (T);
+  gsl_matrix_free (dUd);
+  gsl_matrix_free (dUf);
+  bp_net_workspace_free (wd);
+  bp_net_workspace_free (wf);
+  bp_net_free (d);
+  bp_net_free (f);
+  gsl_rng_free (rng);
+}
+END_TEST
+
+/* The float row starts where the double row does, rounded: the same
+   draws from the same seed. */
+START_TEST (test_float_init_is_double_rounded)
+{
+  gsl_rng *r1 = test_rng (70 + _i), *r2 = test_rng (70 + _i);
+  bp_net *d, *f;
+  case_nets (_i, r1, &d, &f);
+  gsl_rng_set (r1, 7);
+  gsl_rng_set (r2, 7);
+  ck_assert_int_eq (bp_net_init (d, r1), GSL_SUCCESS);
+  ck_assert_int_eq (bp_net_init (f, r2), GSL_SUCCESS);
+  for (size_t k = 0; k < d->size; k++)
+    ck_assert (f->theta_float->data[k] == (float) gsl_vector_get (d->theta, k));
+  ck_assert_uint_eq (gsl_rng_get (r1), gsl_rng_get (r2));   /* as many draws */
+  bp_net_free (d);
+  bp_net_free (f);
+  gsl_rng_free (r1);
+  gsl_rng_free (r2);
+}
+END_TEST
+
+/* A data set of count images of the test's size, classes at random. */
+static bp_dataset
+dataset (gsl_rng *rng, size_t count)
+{
+  bp_dataset d = { count, ROWS, COLS, CLASSES, NULL, NULL };
+  d.images = malloc (count * ROWS * COLS);
+  d.labels = malloc (count);
+  for (size_t k = 0; k < count * ROWS * COLS; k++)
+    d.images[k] = (unsigned char) gsl_rng_uniform_int (rng, 256);
+  for (size_t k = 0; k < count; k++)
+    d.labels[k] = (unsigned char) gsl_rng_uniform_int (rng, CLASSES);
+  return d;
+}
+
+/* 1 when the files at a and b hold the same bytes */
+static int
+files_equal (const char *a, const char *b)
+{
+  FILE *fa = fopen (a, "rb"), *fb = fopen (b, "rb");
+  ck_assert (fa && fb);
+  int ca, cb, same = 1;
+  do
+    {
+      ca = getc (fa);
+      cb = getc (fb);
+      same = ca == cb;
+    }
+  while (same && ca != EOF);
+  fclose (fa);
+  fclose (fb);
+  return same;
+}
+
+static const bp_sgd_params sgd = { .batch = 4, .lr = 0.1, .momentum = 0.9,
+                                   .weight_decay = 1e-2, .epochs = 2 };
+
+/* Two epochs in one run; one epoch, saved to a model file with its
+   training state, read back and run on: the same bits, and the file
+   written again from what was read is the same bytes. */
+START_TEST (test_float_resume_equals_uninterrupted)
+{
+  gsl_rng *rng = test_rng (80 + _i);
+  const size_t count = 10;
+  bp_dataset d = dataset (rng, count);
+  bp_net *dd, *whole;
+  case_nets (_i, rng, &dd, &whole);
+  bp_net *half = bp_net_alloc (whole->type, &whole->shape);
+  gsl_vector_float_memcpy (half->theta_float, whole->theta_float);
+  gsl_rng *r1 = gsl_rng_clone (rng), *r2 = gsl_rng_clone (rng);
+  bp_net_trainer *t1 = bp_net_trainer_alloc (whole, count, sgd.batch);
+  bp_net_trainer *t2 = bp_net_trainer_alloc (half, count, sgd.batch);
+  ck_assert_ptr_null (t1->velocity);
+  for (size_t e = 0; e < 2; e++)
+    ck_assert_int_eq (bp_net_train_epoch (&d, &sgd, e, r1, t1, NULL, NULL, whole, NULL),
+                      GSL_SUCCESS);
+  ck_assert_int_eq (bp_net_train_epoch (&d, &sgd, 0, r2, t2, NULL, NULL, half, NULL),
+                    GSL_SUCCESS);
+  /* through a model file, as `backprop train' saves it */
+  char path[64], again[64];
+  snprintf (path, sizeof path, "check_net_float-%d-%ld.model", _i, (long) getpid ());
+  snprintf (again, sizeof again, "check_net_float-%d-%ld.again", _i, (long) getpid ());
+  gsl_vector *vel = gsl_vector_alloc (half->size);
+  for (size_t k = 0; k < half->size; k++)
+    gsl_vector_set (vel, k, t2->velocity_float->data[k]);
+  bp_train_state st = { 1, sgd.epochs, sgd.batch, 0, 1, sgd.lr, sgd.momentum,
+                        sgd.weight_decay, vel, gsl_rng_size (r2), gsl_rng_state (r2),
+                        NULL };
+  char err[512];
+  ck_assert_int_eq (bp_model_file_write (path, half, &st, err, sizeof err), GSL_SUCCESS);
+  bp_net *resumed = NULL;
+  bp_train_state rs;
+  ck_assert_msg (bp_model_file_read (path, &resumed, &rs, err, sizeof err) == GSL_SUCCESS,
+                 "%s", err);
+  ck_assert_ptr_eq (resumed->type, half->type);
+  ck_assert_int_eq (bp_model_file_write (again, resumed, &rs, err, sizeof err),
+                    GSL_SUCCESS);
+  ck_assert_int_eq (files_equal (path, again), 1);
+  bp_net_trainer *t3 = bp_net_trainer_alloc (resumed, count, sgd.batch);
+  for (size_t k = 0; k < resumed->size; k++)
+    t3->velocity_float->data[k] = (float) gsl_vector_get (rs.velocity, k);
+  gsl_rng *r3 = gsl_rng_alloc (gsl_rng_mt19937);
+  memcpy (gsl_rng_state (r3), rs.rng_state, rs.rng_size);
+  ck_assert_int_eq (bp_net_train_epoch (&d, &sgd, 1, r3, t3, NULL, NULL, resumed, NULL),
+                    GSL_SUCCESS);
+  ck_assert_int_eq (memcmp (whole->theta_float->data, resumed->theta_float->data,
+                            whole->size * sizeof (float)), 0);
+  ck_assert_int_eq (memcmp (t1->velocity_float->data, t3->velocity_float->data,
+                            whole->size * sizeof (float)), 0);
+  ck_assert_int_ne (memcmp (half->theta_float->data, whole->theta_float->data,
+                            whole->size * sizeof (float)), 0);   /* it moved on */
+  unlink (path);
+  unlink (again);
+  bp_train_state_free (&rs);
+  gsl_vector_free (vel);
+  bp_net_trainer_free (t1);
+  bp_net_trainer_free (t2);
+  bp_net_trainer_free (t3);
+  gsl_rng_free (r1);
+  gsl_rng_free (r2);
+  gsl_rng_free (r3);
+  bp_net_free (dd);
+  bp_net_free (whole);
+  bp_net_free (half);
+  bp_net_free (resumed);
+  free (d.images);
+  free (d.labels);
+  gsl_rng_free (rng);
+}
+END_TEST
+
+/* `train --conv 4,8 --dtype float32' on the small data set of tests/data:
+   the training loss falls every epoch and the test accuracy ends far
+   above chance (10 classes: 10%). */
+START_TEST (test_float_cnn_trains_on_subset)
+{
+  bp_dataset train, test;
+  test_load_subset ("train", &train);
+  test_load_subset ("t10k", &test);
+  const bp_net_shape s = { .rows = train.rows, .cols = train.cols, .n = train.n_classes,
+                           .act = BP_RELU, .C1 = 4, .C2 = 8 };
+  bp_net *net = bp_net_alloc (bp_net_cnn->float32, &s);
+  ck_assert_ptr_eq (net->type, bp_net_cnn_float);
+  gsl_rng *rng = test_rng (90);
+  ck_assert_int_eq (bp_net_init (net, rng), GSL_SUCCESS);
+  bp_sgd_params p = bp_net_cnn_float->defaults;
+  p.epochs = 3;
+  bp_net_trainer *t = bp_net_trainer_alloc (net, train.count, p.batch);
+  bp_net_workspace *ws = bp_net_workspace_alloc (net, bp_net_cnn_float->eval_batch);
+  double before = HUGE_VAL, loss, accuracy;
+  for (size_t e = 0; e < p.epochs; e++, before = loss)
+    {
+      ck_assert_int_eq (bp_net_train_epoch (&train, &p, e, rng, t, NULL, NULL, net, &loss),
+                        GSL_SUCCESS);
+      ck_assert_msg (loss < before, "epoch %zu: loss %g, before %g", e + 1, loss, before);
+    }
+  ck_assert_int_eq (bp_net_evaluate (&test, net, ws, NULL, &accuracy, NULL), GSL_SUCCESS);
+  ck_assert_msg (accuracy > 0.5, "test accuracy %g", accuracy);
+  bp_net_workspace_free (ws);
+  bp_net_trainer_free (t);
+  bp_net_free (net);
+  gsl_rng_free (rng);
+  bp_dataset_free (&train);
+  bp_dataset_free (&test);
+}
+END_TEST
+
+static Suite *
+net_float_suite (void)
+{
+  Suite *s = suite_create ("bp_net float32");
+  TCase *tc = tcase_create ("every float row");
+  tcase_set_timeout (tc, 300);
+  tcase_add_loop_test (tc, test_float_row_is_double_row, 0, N_CASES);
+  tcase_add_loop_test (tc, test_float_init_is_double_rounded, 0, N_CASES);
+  tcase_add_loop_test (tc, test_float_resume_equals_uninterrupted, 0, N_CASES);
+  tcase_add_test (tc, test_float_cnn_trains_on_subset);
+  suite_add_tcase (s, tc);
+  return s;
+}
+
+int
+main (void)
+{
+  Suite *(*const suites[]) (void) = { net_float_suite };
+  return test_run_suites (suites, sizeof suites / sizeof suites[0]);
+}
