@@ -72,3 +72,13 @@ bench-check-torch: backprop$(EXEEXT) bench/modules/slides.la
 	$(SHELL) $(srcdir)/bench/check-torch.sh ./backprop$(EXEEXT) bench/modules/slides.la $(srcdir) $(BENCH_ROUNDS)
 bench: bench-check-torch
 .PHONY: bench-check-torch
+
+# `make bench-kann KANN_DIR=DIR': issue 18's float32 trial on a third-party
+# C network library, kann (github.com/attractivechaos/kann, not shipped):
+# 15 of its operators and 9 planted bugs through `backprop check --type
+# float' at the defaults (bench/kann/kann-trial.sh).
+EXTRA_DIST += bench/kann/kann-trial.sh bench/kann/kann_ops.c
+bench-kann: backprop$(EXEEXT)
+	@test -n "$(KANN_DIR)" || { echo "usage: make bench-kann KANN_DIR=DIR (a clone of kann)" >&2; exit 2; }
+	$(SHELL) $(srcdir)/bench/kann/kann-trial.sh $(KANN_DIR) ./backprop$(EXEEXT)
+.PHONY: bench-kann

@@ -692,28 +692,61 @@ step_cost (const worker *w, const bp_gradcheck_element *el)
   return nerr + trunc_above_noise (el->abserr - nerr, w->sigma, el->h);
 }
 
+/* How far the value at el (central, step el->h) may lie from f's
+   derivative, eq. (0.13a): the resolution 2 rho_N 3 sigma / h plus the
+   truncation GSL's estimate shows above the noise. */
+static double
+value_band (const worker *w, const bp_gradcheck_element *el)
+{
+  const double nerr = NOISE_CENTRAL * w->sigma / el->h;
+  return 2.0 * nerr * w->pb->res_scale
+         + trunc_above_noise (el->abserr - nerr, w->sigma, el->h);
+}
+
+/* 1 when f is noisy and the cost of el's step is its truncation more
+   than its noise: for a smooth f a larger step only adds truncation
+   (h^2), a smaller one may lower the cost. */
+static int
+truncation_bound (const worker *w, const bp_gradcheck_element *el)
+{
+  const double nerr = NOISE_CENTRAL * w->sigma / el->h;
+  return w->sigma > 0.0 && trunc_above_noise (el->abserr - nerr, w->sigma, el->h) > nerr;
+}
+
 /* eq. (0.13): an element that did not pass, or passed only at the
    resolution of f's noise, is differenced again at 4, 16 and 64 times the
    step (at most 0.1 max(1, |x0|), on the grid).  The block's step assumed
    f''' of the order of |f|; the element's own third difference measures
    it: the step of the smallest cost decides (Gill, Murray, Saunders &
-   Wright's choice of h, on a ladder). */
+   Wright's choice of h, on a ladder).  The ladder climbs only while the
+   noise rules the cost and each rung's value stays within the band of
+   the rung below (0.13a): a rung beyond that reached what the smaller
+   step did not see (a kink of ReLU or max-pool).  Where the truncation
+   rules at the block's step (kinks crossed within it, or GSL's own
+   second try shrank the step), it steps down to 1/4, 1/16 and 1/64. */
 static void
 retry (worker *w, gsl_function *F, double x0, double h, double a, bp_gradcheck_element *el)
 {
   const problem *pb = w->pb;
   const double cap = 0.1 * fmax (1.0, fabs (x0));
-  bp_gradcheck_element best = *el, t;
+  const int down = w->sigma > 0.0 && (el->h < h || truncation_bound (w, el));
+  bp_gradcheck_element best = *el, below = *el, t;
   double cost = step_cost (w, el);
   for (int j = 0; j < 3 && (best.status != BP_GRADCHECK_ELEMENT_PASS
                             || core_at_resolution (&best, pb->o->rtol, pb->o->atol)); j++)
     {
-      const double next = core_grid_step (pb->o->arg_type, fmin (4.0 * h, cap), x0);
-      if (!(next > h))
+      const double next = core_grid_step (pb->o->arg_type,
+                                          down ? 0.25 * h : fmin (4.0 * h, cap), x0);
+      if (down ? !(next < h) : !(next > h) || truncation_bound (w, &below))
         break;
       h = next;
       judge (w, F, x0, h, a, &t);
-      if (t.diff == BP_GRADCHECK_DIFF_CENTRAL && step_cost (w, &t) < cost)
+      if (t.diff != BP_GRADCHECK_DIFF_CENTRAL
+          || (!down && !(fabs (t.numeric - below.numeric)
+                         <= value_band (w, &t) + value_band (w, &below))))
+        break;
+      below = t;
+      if (step_cost (w, &t) < cost)
         {
           best = t;
           cost = step_cost (w, &t);
