@@ -123,7 +123,7 @@ cnn_describe (const bp_net *net, char *buf, size_t len)
 
 static const bp_net_type cnn_type = {
   "cnn", cnn_layout, cnn_init, cnn_ws_alloc, cnn_ws_free, cnn_forward, cnn_backward,
-  cnn_describe,
+  NULL, cnn_describe,
   { .batch = 64, .lr = 0.05, .momentum = 0.9, .weight_decay = 5e-4, .epochs = 15 },
   64   /* the lowered images take 25 C1 doubles a pixel: a smaller batch */
 };

@@ -100,7 +100,7 @@ mlp_describe (const bp_net *net, char *buf, size_t len)
 
 static const bp_net_type mlp_type = {
   "mlp", mlp_layout, mlp_init, mlp_ws_alloc, mlp_ws_free, mlp_forward, mlp_backward,
-  mlp_describe,
+  net_dense_cforward, mlp_describe,
   { .batch = 64, .lr = 0.05, .momentum = 0.9, .weight_decay = 5e-5, .epochs = 30 },
   256
 };
