@@ -84,8 +84,9 @@ typedef enum
   CMHM,    /* complex HH x M matrix */
   CMNH,    /* complex N x HH matrix */
   CMX,     /* complex XR x XC image */
-  CWS1,    /* bp_cstep_workspace for M, 0, N */
-  CWS2,    /* bp_cstep_workspace for M, HH, N */
+  CNBK,    /* the complex blocks of NNET (gsl_matrix_complex *[4]) */
+  CBM,     /* complex BB x M matrix: a batch of inputs */
+  CPL,     /* gsl_complex *, a result */
   DS,      /* bp_dataset * of COUNT 2x2 images of N classes */
   IDXA,    /* size_t index[BB] */
   SGDP,    /* bp_sgd_params * (the defaults) */
@@ -168,10 +169,10 @@ n_wrong (kind k)
     case MNM: case MNN: case MBN: case MBM: case MBH: case CMNM: case CMHM:
     case CMNH: case CONF: case CX: case CK: case CY: case BCX: case BCOLS: case BCY:
     case CCX: case CCK: case CCY: case PX: case PY: case CPX: case CPY: case FLP:
-    case FLF: case CU: return 2;
+    case FLF: case CU: case CBM: return 2;
     case VN: case VM: case MX: case WS: case TK: case ZK: case ZQK: case BWS:
     case NET: case MWS: case CVN: case CVM: case CVH: case CMX:
-    case CWS1: case CWS2: case MCN: case CBV: case CYR: case CCB:
+    case CNBK: case MCN: case CBV: case CYR: case CCB:
     case GANA: case TST1: case CNN: case CNWS: case NNET: case NNWS: case NTR: return 1;
     default: return 0;
     }
@@ -204,6 +205,7 @@ static bp_gradcheck_options some_options;
 static bp_gradcheck_result *a_gresult;
 static unsigned an_unsigned;
 static double loss;
+static gsl_complex a_complex;
 static size_t a_size;
 static bp_activation an_activation;
 static gsl_matrix_view a_view;
@@ -437,10 +439,18 @@ make (kind k, int wrong)
       return cmatrix_of (N + (wrong == 1), HH + (wrong == 2));
     case CMX:
       return cmatrix_of (XR + w, XC + w);
-    case CWS1:
-      return bp_cstep_workspace_alloc (M, 0, N + w);
-    case CWS2:
-      return bp_cstep_workspace_alloc (M, HH + w, N);
+    case CNBK:
+      {
+        gsl_matrix_complex **b = calloc (4, sizeof *b);
+        b[0] = cmatrix_of (HH + w, M);
+        b[1] = cmatrix_of (HH, 1);
+        b[2] = cmatrix_of (N, HH);
+        b[3] = cmatrix_of (N, 1);
+        return b;
+      }
+    case CBM:
+      return cmatrix_of (BB + (wrong == 1), M + (wrong == 2));
+    case CPL: return &a_complex;
     case RNG:
       return test_rng (0);
     case DBL: return &loss;
@@ -602,7 +612,12 @@ unmake (kind k, void *p)
     case MWS: bp_mlp_workspace_free (p); break;
     case CVN: case CVM: case CVH: gsl_vector_complex_free (p); break;
     case CMNM: case CMHM: case CMNH: case CMX: gsl_matrix_complex_free (p); break;
-    case CWS1: case CWS2: bp_cstep_workspace_free (p); break;
+    case CNBK:
+      for (size_t k = 0; k < 4; k++)
+        gsl_matrix_complex_free (((gsl_matrix_complex **) p)[k]);
+      free (p);
+      break;
+    case CBM: gsl_matrix_complex_free (p); break;
     case RNG: gsl_rng_free (p); break;
     case IDXS: bp_idx_free (p); break;
     case DSP: bp_dataset_free (p); break;
@@ -749,11 +764,8 @@ static int call_cstep_softmax_cross_entropy (void **p)
 { return of_double (creal (bp_complex_softmax_cross_entropy (V (0), CV (1)))); }
 static int call_cstep_activation (void **p)
 { return bp_complex_activation_forward (BP_TANH, CV (0), CV (1)); }
-static int call_cstep_model_loss (void **p)
-{ return of_double (creal (bp_cstep_model_loss (CA (0), CV (1), CA (2), V (3), p[4]))); }
-static int call_cstep_mlp_loss (void **p)
-{ return of_double (creal (bp_cstep_mlp_loss (BP_TANH, CA (0), CV (1), CA (2), CV (3),
-                                              CA (4), V (5), p[6]))); }
+static int call_net_cforward (void **p)
+{ return bp_net_cforward (p[0], p[1], CA (2), A (3), p[4]); }
 
 
 /* the one checker over blocks */
@@ -937,10 +949,8 @@ static const api_row api[] = {
   { "bp_complex_softmax_cross_entropy", call_cstep_softmax_cross_entropy, R_DOUBLE, 2,
     { VN, CVN }, 0, 0, 0 },
   { "bp_complex_activation_forward", call_cstep_activation, R_INT, 2, { CVN, CVN }, 0, 0, 0 },
-  { "bp_cstep_model_loss", call_cstep_model_loss, R_DOUBLE, 5,
-    { CMNM, CVN, CMX, VN, CWS1 }, 0, 0, 0 },
-  { "bp_cstep_mlp_loss", call_cstep_mlp_loss, R_DOUBLE, 7,
-    { CMHM, CVH, CMNH, CVN, CMX, VN, CWS2 }, 0, 0, 0 },
+  { "bp_net_cforward", call_net_cforward, R_INT, 5, { NNET, CNBK, CBM, MBN, CPL }, 0, 0,
+    0 },
 
 
   /* the one checker (opts and result may be NULL) */
@@ -1392,11 +1402,6 @@ START_TEST (test_api_allocators)
   ASSERT_REFUSED (bp_mlp_workspace_alloc (M, 0, N), GSL_EINVAL);
   ASSERT_REFUSED (bp_mlp_workspace_alloc (M, HH, 0), GSL_EINVAL);
   bp_mlp_workspace_free (NULL);
-  /* "bp_cstep_workspace_alloc", "bp_cstep_workspace_free" (H = 0: the
-     one-layer model) */
-  ASSERT_REFUSED (bp_cstep_workspace_alloc (0, HH, N), GSL_EINVAL);
-  ASSERT_REFUSED (bp_cstep_workspace_alloc (M, HH, 0), GSL_EINVAL);
-  bp_cstep_workspace_free (NULL);
   /* sizes whose product overflows size_t (issue 14): refused as GSL_EINVAL,
      not handed to gsl_matrix_alloc, which multiplies them unchecked (2^62 + 1
      rows of 4 doubles wrap around to 4 elements; 2^61 of 1 double to 0
@@ -1414,15 +1419,14 @@ START_TEST (test_api_allocators)
 
   /* and each allocates with well-formed sizes, without an error */
   reset_errors ();
-  void *ok[4] = { bp_batch_workspace_alloc (BB, N, M), bp_mlp_alloc (M, HH, N, BP_TANH),
-                  bp_mlp_workspace_alloc (M, HH, N), bp_cstep_workspace_alloc (M, 0, N) };
+  void *ok[3] = { bp_batch_workspace_alloc (BB, N, M), bp_mlp_alloc (M, HH, N, BP_TANH),
+                  bp_mlp_workspace_alloc (M, HH, N) };
   ck_assert_int_eq (n_errors, 0);
-  for (int k = 0; k < 4; k++)
+  for (int k = 0; k < 3; k++)
     ck_assert_ptr_nonnull (ok[k]);
   bp_batch_workspace_free (ok[0]);
   bp_mlp_free (ok[1]);
   bp_mlp_workspace_free (ok[2]);
-  bp_cstep_workspace_free (ok[3]);
   gsl_set_error_handler (old);
 }
 END_TEST

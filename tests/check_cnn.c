@@ -4,7 +4,7 @@
    derivations/17-cnn.md, 16-pooling.md.
    The gradients against bp_gradcheck's central differences (GSL) of
    bp_cnn_forward and its complex step of the whole chain in complex
-   arithmetic (cstep_cnn_loss, src/verify/cnn_example.c, the one the
+   arithmetic (bp_net_cnn's cforward through cstep_cnn_loss, the one the
    verify rows use: composed from bp_complex_conv, bp_complex_activation_forward,
    bp_complex_maxpool, bp_complex_reshape, bp_complex_linear,
    bp_complex_softmax_cross_entropy); the batch chain's
@@ -120,7 +120,7 @@ fixture_free (fixture *f)
 typedef struct
 {
   const fixture *f;
-  cstep_cnn_scratch *w;   /* the complex chain's, one example */
+  bp_net *w;   /* the complex chain's: bp_net_cnn of f's shape */
 } chain;
 
 /* A network of f's shape whose blocks are the point's (read only). */
@@ -162,7 +162,7 @@ cflat (gsl_matrix_complex *A)
 }
 
 /* The same chain in complex arithmetic, one example at a time
-   (cstep_cnn_loss, the verify harness's: conv1, relu, maxpool, conv2,
+   (bp_net_cnn's complex forward, bp_net_cforward: conv1, relu, maxpool, conv2,
    relu, maxpool, reshape, [linear, relu,] linear, softmax cross-entropy;
    the mean over the batch). */
 static int
@@ -170,8 +170,7 @@ complex_loss (const bp_gradcheck_cpoint *p, void *params, gsl_complex *L)
 {
   chain *ch = params;
   const fixture *f = ch->f;
-  const double complex sum = cstep_cnn_loss (f->net, p->block, p->block[f->n_blocks],
-                                             f->T, ch->w);
+  const double complex sum = cstep_cnn_loss (ch->w, p->block, p->block[f->n_blocks], f->T);
   *L = gsl_complex_rect (creal (sum), cimag (sum));
   return !isfinite (creal (sum));
 }
@@ -179,7 +178,7 @@ complex_loss (const bp_gradcheck_cpoint *p, void *params, gsl_complex *L)
 static chain
 chain_of (const fixture *f)
 {
-  chain ch = { f, cstep_cnn_scratch_alloc (f->net) };
+  chain ch = { f, cstep_cnn_net (f->net) };
   ck_assert_ptr_nonnull (ch.w);
   return ch;
 }
@@ -187,7 +186,7 @@ chain_of (const fixture *f)
 static void
 chain_free (chain *ch)
 {
-  cstep_cnn_scratch_free (ch->w);
+  bp_net_free (ch->w);
 }
 
 /* The blocks of net (the point) and of grad (the analytic side), then U

@@ -1,7 +1,8 @@
 /* check_complex_step.c -- the complex-step oracle
    (derivations/13-complex-step.md) through bp_gradcheck's
    BP_GRADCHECK_COMPLEX_STEP: suites cstep_gradient, cstep_jacobian,
-   bp_complex_activation_forward, bp_cstep_model_loss and bp_cstep_mlp_loss.  Every analytic formula of the one-layer classifier,
+   bp_complex_activation_forward and bp_net_cforward (the complex forward
+   of each row of the table).  Every analytic formula of the one-layer classifier,
    the activations and the two-layer network must agree with the complex
    step to BP_CSTEP_RTOL = 1e-13 relative, for every partial. */
 #include <config.h>
@@ -10,8 +11,10 @@
 #include <math.h>
 #include <stdlib.h>
 #include <gsl/gsl_errno.h>
+#include <gsl/gsl_randist.h>
 #include "testutil.h"
 #include "verify/cstep_example.h"
+#include "backprop/bp_net.h"
 #include "verify/verify.h"
 
 #define RTOL BP_CSTEP_RTOL
@@ -307,10 +310,12 @@ START_TEST (test_cstep_model_gradients)
   double L;
   ck_assert_int_eq (bp_model_backward (ex->W, ex->b, ex->x, ex->labels, dW, db, dx, &L),
                     GSL_SUCCESS);
-  /* the complex forward pass is the real one on the real axis */
-  const double complex Lc = bp_cstep_model_loss (cx->W, cx->b, cx->x, ex->labels, cx->ws);
-  ck_assert_msg (fabs (creal (Lc) - L) <= 1e-14 * fabs (L),
-                 "complex loss %.17g, real loss %.17g", creal (Lc), L);
+  /* the linear row's complex forward pass is the real one on the real
+     axis, bit for bit */
+  gsl_matrix_complex_view cb = gsl_matrix_complex_view_vector (cx->b, n, 1);
+  const gsl_matrix_complex *M[2] = { cx->W, &cb.matrix };
+  const double complex Lc = cstep_net_loss (cx->net, M, cx->x, ex->labels);
+  ck_assert_msg (creal (Lc) == L, "complex loss %.17g, real loss %.17g", creal (Lc), L);
   ck_assert_double_eq (cimag (Lc), 0.0);
   const gsl_matrix b = column (ex->b), gb = column (db);
   model_part (cx, EX_B, &b, &gb, "dL/db");
@@ -413,7 +418,7 @@ END_TEST
 static Suite *
 cstep_model_suite (void)
 {
-  Suite *s = suite_create ("bp_cstep_model_loss");
+  Suite *s = suite_create ("bp_net_cforward, linear");
   TCase *tc = tcase_create ("one layer");
   tcase_set_timeout (tc, 120);
   /* moderate logits, where the analytic formulas are accurate to ~1e-16 */
@@ -470,10 +475,11 @@ START_TEST (test_cstep_mlp_gradients)
   double L;
   ck_assert_int_eq (bp_mlp_backward (net, ex->x, ex->labels, ex->ws, g, dL_dx, &L),
                     GSL_SUCCESS);
-  const double complex Lc = bp_cstep_mlp_loss (net->act, cx->W1, cx->b1, cx->W2, cx->b2,
-                                               cx->x, ex->labels, cx->ws);
-  ck_assert_msg (fabs (creal (Lc) - L) <= 1e-14 * fabs (L),
-                 "complex loss %.17g, real loss %.17g", creal (Lc), L);
+  gsl_matrix_complex_view cb1 = gsl_matrix_complex_view_vector (cx->b1, net->H, 1);
+  gsl_matrix_complex_view cb2 = gsl_matrix_complex_view_vector (cx->b2, net->n, 1);
+  const gsl_matrix_complex *M[4] = { cx->W1, &cb1.matrix, cx->W2, &cb2.matrix };
+  const double complex Lc = cstep_net_loss (cx->net, M, cx->x, ex->labels);
+  ck_assert_msg (creal (Lc) == L, "complex loss %.17g, real loss %.17g", creal (Lc), L);
   ck_assert_double_eq (cimag (Lc), 0.0);
   gsl_matrix b1 = gsl_matrix_view_vector (net->b1, net->H, 1).matrix;
   gsl_matrix db1 = gsl_matrix_view_vector (g->b1, net->H, 1).matrix;
@@ -493,10 +499,129 @@ END_TEST
 static Suite *
 cstep_mlp_suite (void)
 {
-  Suite *s = suite_create ("bp_cstep_mlp_loss");
+  Suite *s = suite_create ("bp_net_cforward, mlp");
   TCase *tc = tcase_create ("two layers");
   tcase_set_timeout (tc, 120);
   tcase_add_loop_test (tc, test_cstep_mlp_gradients, 0, 3 * 6);
+  suite_add_tcase (s, tc);
+  return s;
+}
+
+/* --- every row of the table ------------------------------------------------ */
+
+/* A network and a batch: the loss of the blocks at p, real (bp_net_forward
+   on a copy of the network) and complex (bp_net_cforward). */
+typedef struct
+{
+  bp_net *net, *at;            /* at: net's shape, theta of the point */
+  bp_net_workspace *ws;
+  gsl_matrix *U, *T;
+  gsl_matrix_complex *Uc;
+} row_case;
+
+static int
+row_loss (const bp_gradcheck_point *p, void *params, double *L)
+{
+  row_case *c = params;
+  for (size_t k = 0; k < p->n_blocks; k++)
+    {
+      gsl_matrix_view dst = gsl_matrix_view_vector (&c->at->theta_v[k].vector,
+                                                    p->block[k]->size1, p->block[k]->size2);
+      gsl_matrix_memcpy (&dst.matrix, p->block[k]);
+    }
+  return bp_net_forward (c->at, c->U, c->T, c->ws, NULL, L) != GSL_SUCCESS;
+}
+
+static int
+row_closs (const bp_gradcheck_cpoint *p, void *params, gsl_complex *L)
+{
+  const row_case *c = params;
+  return bp_net_cforward (c->net, p->block, c->Uc, c->T, L) != GSL_SUCCESS
+         || !isfinite (GSL_REAL (*L)) || !isfinite (GSL_IMAG (*L));
+}
+
+/* Loop index k: the row k % 3 (linear, mlp with tanh, deep with sigmoid),
+   a batch of 1 + k / 3 examples.  The complex step of bp_net_cforward
+   against bp_net_backward's gradient, every block; and on the real axis
+   the loss of bp_net_forward (the batch formulas: to rounding). */
+START_TEST (test_cstep_rows)
+{
+  gsl_rng *rng = test_rng (700 + _i);
+  const bp_net_shape shapes[] = {
+    { .rows = 3, .cols = 4, .n = 5 },
+    { .rows = 3, .cols = 4, .n = 5, .n_hidden = 1, .hidden = { 6 }, .act = BP_TANH },
+    { .rows = 3, .cols = 4, .n = 5, .n_hidden = 3, .hidden = { 6, 4, 3 },
+      .act = BP_SIGMOID } };
+  const bp_net_type *types[] = { bp_net_linear, bp_net_mlp, bp_net_deep };
+  const size_t row = (size_t) _i % 3, b = 1 + (size_t) _i / 3;
+  row_case c = { bp_net_alloc (types[row], &shapes[row]),
+                 bp_net_alloc (types[row], &shapes[row]), NULL,
+                 gsl_matrix_alloc (b, 12), gsl_matrix_calloc (b, 5),
+                 gsl_matrix_complex_alloc (b, 12) };
+  c.ws = bp_net_workspace_alloc (c.net, b);
+  for (size_t i = 0; i < c.net->size; i++)
+    gsl_vector_set (c.net->theta, i, gsl_ran_gaussian (rng, 0.5));
+  gsl_vector_memcpy (c.at->theta, c.net->theta);
+  for (size_t i = 0; i < b; i++)
+    {
+      for (size_t j = 0; j < 12; j++)
+        {
+          gsl_matrix_set (c.U, i, j, gsl_rng_uniform (rng));
+          cmset (c.Uc, i, j, gsl_matrix_get (c.U, i, j));
+        }
+      gsl_matrix_set (c.T, i, gsl_rng_uniform_int (rng, 5), 1.0);
+    }
+  double L;
+  ck_assert_int_eq (bp_net_backward (c.net, c.U, c.T, c.ws, NULL, &L), GSL_SUCCESS);
+  const gsl_matrix_complex *M[BP_NET_MAX_BLOCKS];
+  gsl_matrix_complex *Mc[BP_NET_MAX_BLOCKS];
+  for (size_t k = 0; k < c.net->n_blocks; k++)
+    {
+      const gsl_matrix *B = c.net->block[k].matrix;
+      gsl_matrix_const_view col = gsl_matrix_const_view_vector (&c.net->theta_v[k].vector,
+                                                                c.net->theta_v[k].vector.size,
+                                                                1);
+      if (B == NULL)
+        B = &col.matrix;
+      M[k] = Mc[k] = gsl_matrix_complex_alloc (B->size1, B->size2);
+      cstep_matrix_from_real (B, Mc[k]);
+    }
+  gsl_complex Lc;
+  ck_assert_int_eq (bp_net_cforward (c.net, M, c.Uc, c.T, &Lc), GSL_SUCCESS);
+  ck_assert_msg (fabs (GSL_REAL (Lc) - L) <= 1e-14 * fabs (L),
+                 "complex loss %.17g, real loss %.17g", GSL_REAL (Lc), L);
+  ck_assert_double_eq (GSL_IMAG (Lc), 0.0);
+  const bp_gradcheck_function f = { row_loss, NULL, 0, NULL, row_closs, NULL, &c, NULL, 0 };
+  bp_gradcheck_options o;
+  bp_gradcheck_result *r = NULL;
+  bp_gradcheck_options_default (&o);
+  o.method = BP_GRADCHECK_COMPLEX_STEP;
+  o.rtol = RTOL;
+  o.atol = ATOL;
+  ck_assert_int_eq (bp_gradcheck (&f, c.net->n_blocks, c.net->block, c.net->grad_block, &o,
+                                  &r), GSL_SUCCESS);
+  ck_assert_msg (r->verdict == BP_GRADCHECK_PASS, "%s, batch of %zu: %s",
+                 types[row]->name, b, bp_gradcheck_verdict_name (r->verdict));
+  bp_gradcheck_result_free (r);
+  for (size_t k = 0; k < c.net->n_blocks; k++)
+    gsl_matrix_complex_free (Mc[k]);
+  bp_net_workspace_free (c.ws);
+  bp_net_free (c.net);
+  bp_net_free (c.at);
+  gsl_matrix_free (c.U);
+  gsl_matrix_free (c.T);
+  gsl_matrix_complex_free (c.Uc);
+  gsl_rng_free (rng);
+}
+END_TEST
+
+static Suite *
+cstep_rows_suite (void)
+{
+  Suite *s = suite_create ("bp_net_cforward, every row");
+  TCase *tc = tcase_create ("rows");
+  tcase_set_timeout (tc, 120);
+  tcase_add_loop_test (tc, test_cstep_rows, 0, 3 * 3);
   suite_add_tcase (s, tc);
   return s;
 }
@@ -506,7 +631,7 @@ main (void)
 {
   Suite *(*const suites[]) (void) = {
     cstep_gradient_suite, cstep_jacobian_suite, cstep_activation_suite,
-    cstep_model_suite, cstep_mlp_suite
+    cstep_model_suite, cstep_mlp_suite, cstep_rows_suite
   };
   return test_run_suites (suites, sizeof suites / sizeof suites[0]);
 }

@@ -372,7 +372,7 @@ START_TEST (test_cstep_cnn_loss)
   gsl_rng *rng = gsl_rng_alloc (gsl_rng_mt19937);
   bp_cnn *net = bp_cnn_alloc (rows, cols, 2, 3, H, n);
   bp_cnn_workspace *ws = net ? bp_cnn_workspace_alloc (B, net) : NULL;
-  cstep_cnn_scratch *cw = net ? cstep_cnn_scratch_alloc (net) : NULL;
+  bp_net *cw = net ? cstep_cnn_net (net) : NULL;
   gsl_matrix *U = gsl_matrix_alloc (B, rows * cols), *T = gsl_matrix_calloc (B, n);
   ck_assert_ptr_nonnull (rng);
   ck_assert_ptr_nonnull (ws);
@@ -407,15 +407,15 @@ START_TEST (test_cstep_cnn_loss)
         }
     }
   const double L = bp_cnn_forward (net, U, T, ws);
-  const double complex Lc = cstep_cnn_loss (net, (const gsl_matrix_complex *const *) Z,
-                                            Z[count], T, cw);
+  const double complex Lc = cstep_cnn_loss (cw, (const gsl_matrix_complex *const *) Z,
+                                            Z[count], T);
   ck_assert_msg (fabs (creal (Lc) - L) <= 1e-13 * fabs (L) && cimag (Lc) == 0.0,
                  "complex %.17g%+.3gi, real %.17g", creal (Lc), cimag (Lc), L);
   for (size_t k = 0; k <= count; k++)
     gsl_matrix_complex_free (Z[k]);
   gsl_matrix_free (U);
   gsl_matrix_free (T);
-  cstep_cnn_scratch_free (cw);
+  bp_net_free (cw);
   bp_cnn_workspace_free (ws);
   bp_cnn_free (net);
   gsl_rng_free (rng);

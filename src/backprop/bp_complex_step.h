@@ -7,12 +7,11 @@
    where central differences stop near 1e-8 to 1e-10.
    The price: f must be evaluated in complex arithmetic: each forward
    formula is written once and instantiated for double complex (below,
-   bp_conv.h, bp_pool.h), and the forward passes of the one-layer
-   classifier and of the two-layer network are composed of them.
+   bp_conv.h, bp_pool.h), and each network's complex forward pass
+   (bp_net_cforward, bp_net.h) is composed of them.
    Derivation: derivations/13-complex-step.md
 
-   Errors (bp_common.h): GSL_EFAULT for a NULL function, vector, matrix or
-   workspace (params and r may be NULL), GSL_EBADLEN for sizes that do not
+   Errors (bp_common.h): GSL_EFAULT for a NULL vector or matrix, GSL_EBADLEN for sizes that do not
    agree; the functions returning double complex return NaN then
    (GSL_ERROR_VAL).  Nothing is written when an argument is refused.
 
@@ -87,40 +86,8 @@ double complex bp_complex_softmax_cross_entropy (const gsl_vector *labels,
 int bp_complex_activation_forward (bp_activation a, const gsl_vector_complex *z,
                                    gsl_vector_complex *h);
 
-/* Scratch for the two models' complex forward passes: m inputs, H hidden
-   units (0 for the one-layer model), n classes.  NULL (GSL_EINVAL) for
-   m or n zero, NULL (GSL_ENOMEM) when out of memory.
-   Not a formula: derivations/README.md, reference list. */
-typedef struct
-{
-  size_t m, H, n;
-  gsl_vector_complex *u, *z, *h, *v, *y;
-} bp_cstep_workspace;
-
-/* bp_cstep_workspace_free (NULL) does nothing. */
-bp_cstep_workspace *bp_cstep_workspace_alloc (size_t m, size_t H, size_t n);
-void bp_cstep_workspace_free (bp_cstep_workspace *w);
-
-/* The one-layer model (bp_model_forward): u = reshape(x), v = W u + b,
-   y = Softmax(v), L = -sum labels_i log y_i.  NaN on a bad size.
-   derivations/01-forward-pass.md, eqs. (1.1)-(1.4) */
-double complex bp_cstep_model_loss (const gsl_matrix_complex *W,
-                                    const gsl_vector_complex *b,
-                                    const gsl_matrix_complex *x,
-                                    const gsl_vector *labels,
-                                    bp_cstep_workspace *w);
-
-/* The two-layer network (bp_mlp_forward): z = W1 u + b1, h = f(z),
-   v = W2 h + b2, L = log sum_k e^{v_k} - sum labels_i v_i.
-   derivations/12-two-layer-network.md, eq. (12.1) */
-double complex bp_cstep_mlp_loss (bp_activation act,
-                                  const gsl_matrix_complex *W1,
-                                  const gsl_vector_complex *b1,
-                                  const gsl_matrix_complex *W2,
-                                  const gsl_vector_complex *b2,
-                                  const gsl_matrix_complex *x,
-                                  const gsl_vector *labels,
-                                  bp_cstep_workspace *w);
+/* The complex forward pass of a whole network is a field of its type:
+   bp_net_cforward (bp_net.h), composed of the instantiations above. */
 
 /* Deprecated names of 0.1.0, for one release: the instantiations above */
 #define bp_cstep_reshape bp_complex_reshape

@@ -39,6 +39,8 @@
 #include <gsl/gsl_rng.h>
 #include <gsl/gsl_matrix.h>
 #include <gsl/gsl_matrix_float.h>
+#include <gsl/gsl_complex.h>
+#include <gsl/gsl_matrix_complex_double.h>
 #include "bp_common.h"
 #include "bp_activation.h"
 #include "bp_gradcheck.h"
@@ -121,6 +123,13 @@ struct bp_net_type
      may be NULL. */
   int (*backward) (bp_net *net, const gsl_matrix *U, const gsl_matrix *T, void *ws,
                    gsl_matrix *dL_dU, double *L);
+  /* The mean loss against T in complex arithmetic, for the complex step
+     (bp_complex_step.h): block[k] the complex block k of the layout (a
+     vector block as one column), U's rows the inputs.  Composed of the
+     formulas' complex instantiations one example at a time; NULL for a
+     row without one.  See bp_net_cforward. */
+  int (*cforward) (const bp_net *net, const gsl_matrix_complex *const block[],
+                   const gsl_matrix_complex *U, const gsl_matrix *T, gsl_complex *L);
   /* "two-layer network 784 -> 256 relu -> 10" */
   void (*describe) (const bp_net *net, char *buf, size_t len);
   bp_sgd_params defaults;   /* what `backprop train' uses for this row */
@@ -209,6 +218,21 @@ int bp_net_forward (const bp_net *net, const gsl_matrix *U, const gsl_matrix *T,
    NULL) gets dL/dU, *L (may be NULL) the loss. */
 int bp_net_backward (bp_net *net, const gsl_matrix *U, const gsl_matrix *T,
                      bp_net_workspace *w, gsl_matrix *dL_dU, double *L);
+
+/* The mean loss *L against T (b x n, rows summing to 1) of the rows of
+   U (b x m, contiguous, b >= 1) in complex arithmetic, the parameters
+   the complex blocks block[0 .. n_blocks - 1] of net's layout (a vector
+   block as one column; net's own theta is not read): the complex step of
+   a whole network (derivations/13-complex-step.md).  On real arguments
+   (imaginary parts 0) it is the row's loss of one example at a time,
+   the slides' forward pass for the linear row (eqs. (1.1)-(1.4)), the
+   stable softmax cross-entropy (10.2) for the others, and the mean.
+   GSL_EFAULT for a NULL, GSL_EBADLEN for shapes that do not fit net,
+   GSL_EDOM for rows of T that do not sum to 1, GSL_EUNIMPL for a row
+   without a complex forward, GSL_ENOMEM when out of memory.  *L is NaN
+   when the forward pass fails on the values. */
+int bp_net_cforward (const bp_net *net, const gsl_matrix_complex *const block[],
+                     const gsl_matrix_complex *U, const gsl_matrix *T, gsl_complex *L);
 
 BP_END_DECLS
 #endif /* BP_NET_H */

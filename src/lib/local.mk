@@ -64,7 +64,6 @@ pkginclude_HEADERS += \
 
 # The checker (bp_gradcheck.h) and the complex forward passes.
 src_lib_libbackprop_la_SOURCES += \
-  src/lib/check/complex_step.c \
   src/lib/check/gradcheck.c \
   src/lib/check/core.h \
   src/lib/check/rules.c src/lib/check/rules.h \

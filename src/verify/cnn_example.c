@@ -440,8 +440,8 @@ cnn_net_example_alloc (gsl_rng *rng)
           ok = ex->Mc[k] != NULL;
         }
       ex->Mc[ex->n_blocks] = ok ? complex_copy (ex->U) : NULL;
-      ex->cw = cstep_cnn_scratch_alloc (ex->net);
-      ok = ok && ex->Mc[ex->n_blocks] && ex->cw;
+      ex->cnet = cstep_cnn_net (ex->net);
+      ok = ok && ex->Mc[ex->n_blocks] && ex->cnet;
     }
   if (!ok)
     {
@@ -464,7 +464,7 @@ cnn_net_example_free (cnn_net_example *ex)
   bp_cnn_workspace_free (ex->ws);
   for (size_t k = 0; k <= BP_CNN_MAX_BLOCKS; k++)
     free_cmatrix (ex->Mc[k]);
-  cstep_cnn_scratch_free (ex->cw);
+  bp_net_free (ex->cnet);
   free (ex);
 }
 
@@ -489,93 +489,23 @@ cnn_net_example_loss (const cnn_net_example *ex, size_t block, const gsl_matrix 
   return L;
 }
 
-/* ReLU in place on every element of Z (contiguous) */
-static int
-crelu (gsl_matrix_complex *Z)
+bp_net *
+cstep_cnn_net (const bp_cnn *shape)
 {
-  gsl_vector_complex_view z = gsl_vector_complex_view_array (Z->data, Z->size1 * Z->size2);
-  return bp_complex_activation_forward (BP_RELU, &z.vector, &z.vector);
+  const bp_net_shape s = { .rows = shape->rows, .cols = shape->cols, .n = shape->n,
+                           .n_hidden = shape->H ? 1 : 0, .hidden = { shape->H },
+                           .act = BP_RELU, .C1 = shape->C1, .C2 = shape->C2 };
+  return bp_net_alloc (bp_net_cnn, &s);
 }
 
-cstep_cnn_scratch *
-cstep_cnn_scratch_alloc (const bp_cnn *shape)
-{
-  cstep_cnn_scratch *w = calloc (1, sizeof *w);
-  if (w == NULL)
-    GSL_ERROR_NULL ("cstep_cnn_scratch_alloc: out of memory", GSL_ENOMEM);
-  const size_t hw = shape->rows * shape->cols;
-  const size_t hw2 = (shape->rows / 2) * (shape->cols / 2);
-  const size_t hw4 = (shape->rows / 4) * (shape->cols / 4);
-  w->Z1 = gsl_matrix_complex_alloc (shape->C1, hw);
-  w->P1 = gsl_matrix_complex_alloc (shape->C1, hw2);
-  w->Z2 = gsl_matrix_complex_alloc (shape->C2, hw2);
-  w->P2 = gsl_matrix_complex_alloc (shape->C2, hw4);
-  w->u = gsl_vector_complex_alloc (shape->features);
-  w->z3 = shape->H ? gsl_vector_complex_alloc (shape->H) : NULL;
-  w->v = gsl_vector_complex_alloc (shape->n);
-  if (!w->Z1 || !w->P1 || !w->Z2 || !w->P2 || !w->u || (shape->H && !w->z3) || !w->v)
-    {
-      cstep_cnn_scratch_free (w);
-      GSL_ERROR_NULL ("cstep_cnn_scratch_alloc: out of memory", GSL_ENOMEM);
-    }
-  return w;
-}
-
-void
-cstep_cnn_scratch_free (cstep_cnn_scratch *w)
-{
-  if (w == NULL)
-    return;
-  free_cmatrix (w->Z1);
-  free_cmatrix (w->P1);
-  free_cmatrix (w->Z2);
-  free_cmatrix (w->P2);
-  free_cvector (w->u);
-  free_cvector (w->z3);
-  free_cvector (w->v);
-  free (w);
-}
-
-/* (17.1)-(17.4) one example at a time: conv, ReLU, max-pool twice,
-   flatten (16.5), [linear, ReLU,] linear, softmax cross-entropy; the mean */
 double complex
-cstep_cnn_loss (const bp_cnn *shape, const gsl_matrix_complex *const block[],
-                const gsl_matrix_complex *U, const gsl_matrix *T, cstep_cnn_scratch *w)
+cstep_cnn_loss (const bp_net *cnet, const gsl_matrix_complex *const block[],
+                const gsl_matrix_complex *U, const gsl_matrix *T)
 {
-  const size_t last = shape->H ? 6 : 4, hw = shape->rows * shape->cols;
-  gsl_vector_complex_const_view b1 = gsl_matrix_complex_const_column (block[1], 0);
-  gsl_vector_complex_const_view b2 = gsl_matrix_complex_const_column (block[3], 0);
-  gsl_vector_complex_const_view b4 = gsl_matrix_complex_const_column (block[last + 1], 0);
-  gsl_vector_complex_const_view b3 = gsl_matrix_complex_const_column (block[shape->H ? 5 : 1], 0);
-  double complex L = 0.0;
-  if (U->size1 == 0 || U->size2 != hw || U->tda != hw || T->size1 != U->size1)
+  gsl_complex L;
+  if (bp_net_cforward (cnet, block, U, T, &L) != GSL_SUCCESS)
     return GSL_NAN;
-  for (size_t n = 0; n < U->size1; n++)
-    {
-      gsl_matrix_complex_const_view X0 = gsl_matrix_complex_const_submatrix (U, n, 0, 1, hw);
-      gsl_vector_const_view t = gsl_matrix_const_row (T, n);
-      int status = bp_complex_conv (&shape->conv1, block[0], &b1.vector, &X0.matrix, w->Z1);
-      status = status ? status : crelu (w->Z1);
-      status = status ? status : bp_complex_maxpool (w->Z1, shape->rows, shape->cols, w->P1);
-      status = status ? status : bp_complex_conv (&shape->conv2, block[2], &b2.vector, w->P1,
-                                                w->Z2);
-      status = status ? status : crelu (w->Z2);
-      status = status ? status : bp_complex_maxpool (w->Z2, shape->rows / 2, shape->cols / 2,
-                                                   w->P2);
-      status = status ? status : bp_complex_reshape (w->P2, w->u);
-      const gsl_vector_complex *below = w->u;
-      if (shape->H)
-        {
-          status = status ? status : bp_complex_linear (block[4], &b3.vector, w->u, w->z3);
-          status = status ? status : bp_complex_activation_forward (BP_RELU, w->z3, w->z3);
-          below = w->z3;
-        }
-      status = status ? status : bp_complex_linear (block[last], &b4.vector, below, w->v);
-      if (status != GSL_SUCCESS)
-        return GSL_NAN;
-      L += bp_complex_softmax_cross_entropy (&t.vector, w->v);
-    }
-  return L / (double) U->size1;
+  return CMPLX (GSL_REAL (L), GSL_IMAG (L));
 }
 
 double complex
@@ -584,5 +514,5 @@ cnn_net_example_closs (const cnn_net_example *ex, size_t block, const gsl_matrix
   const gsl_matrix_complex *M[BP_CNN_MAX_BLOCKS + 1] = { NULL };
   for (size_t k = 0; k <= ex->n_blocks; k++)
     M[k] = k == block ? theta : ex->Mc[k];
-  return cstep_cnn_loss (ex->net, M, M[ex->n_blocks], ex->T, ex->cw);
+  return cstep_cnn_loss (ex->cnet, M, M[ex->n_blocks], ex->T);
 }

@@ -12,6 +12,7 @@
 #include "backprop.h"
 #include "backprop/bp_cnn.h"
 #include "backprop/bp_conv.h"
+#include "backprop/bp_net.h"
 
 /* --- the convolution layer ------------------------------------------------ */
 
@@ -87,26 +88,16 @@ double complex pool_example_closs (const pool_example *ex, size_t block,
 
 /* --- the CNN of bp_cnn.h ----------------------------------------------------- */
 
-/* The CNN's loss in complex arithmetic, for the complex step: scratch
-   for one example of a network of shape's sizes. */
-typedef struct
-{
-  gsl_matrix_complex *Z1, *P1, *Z2, *P2;
-  gsl_vector_complex *u, *z3, *v;   /* z3 NULL when H = 0 */
-} cstep_cnn_scratch;
+/* The network of bp_net_cnn of shape's sizes, whose complex forward
+   (bp_net_cforward) is the CNN's loss in complex arithmetic; NULL when
+   out of memory. */
+bp_net *cstep_cnn_net (const bp_cnn *shape);
 
-cstep_cnn_scratch *cstep_cnn_scratch_alloc (const bp_cnn *shape);
-void cstep_cnn_scratch_free (cstep_cnn_scratch *w);
-
-/* The mean loss of bp_cnn_forward, composed one example at a time from
-   bp_complex_conv, bp_complex_activation_forward, bp_complex_maxpool, bp_complex_reshape,
-   bp_complex_linear and bp_complex_softmax_cross_entropy: block[] the
-   parameter blocks in bp_cnn_blocks' order (6, or 8 with shape's hidden
-   layer), a vector block as one column (as bp_gradcheck's cpoint gives
-   them), U b x (rows cols) contiguous, T b x n.  NaN on an error. */
-double complex cstep_cnn_loss (const bp_cnn *shape, const gsl_matrix_complex *const block[],
-                               const gsl_matrix_complex *U, const gsl_matrix *T,
-                               cstep_cnn_scratch *w);
+/* bp_net_cforward of cnet (cstep_cnn_net): block[] the parameter blocks
+   in bp_cnn_blocks' order, a vector block as one column, U b x (rows
+   cols) contiguous, T b x n.  NaN when refused. */
+double complex cstep_cnn_loss (const bp_net *cnet, const gsl_matrix_complex *const block[],
+                               const gsl_matrix_complex *U, const gsl_matrix *T);
 
 typedef struct
 {
@@ -117,7 +108,7 @@ typedef struct
   size_t n_blocks;            /* bp_cnn_blocks; U is block n_blocks */
   /* complex copies of the blocks and U, and scratch of one example */
   gsl_matrix_complex *Mc[BP_CNN_MAX_BLOCKS + 1];
-  cstep_cnn_scratch *cw;
+  bp_net *cnet;               /* cstep_cnn_net (net) */
 } cnn_net_example;
 
 /* 8 x 8 images, C1 2, C2 3, H 5, n 4, B 2: He's weights (bp_cnn_init),

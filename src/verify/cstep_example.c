@@ -54,8 +54,11 @@ cstep_example_alloc (const example *ex)
   cx->W = matrix_copy (ex->W);
   cx->b = vector_copy (ex->b);
   cx->x = matrix_copy (ex->x);
-  cx->ws = bp_cstep_workspace_alloc (ex->W->size2, 0, ex->W->size1);
-  if (!cx->W || !cx->b || !cx->x || !cx->ws)
+  cx->v = gsl_vector_complex_alloc (ex->W->size1);
+  cx->y = gsl_vector_complex_alloc (ex->W->size1);
+  const bp_net_shape s = { .rows = ex->x->size1, .cols = ex->x->size2, .n = ex->W->size1 };
+  cx->net = bp_net_alloc (bp_net_linear, &s);
+  if (!cx->W || !cx->b || !cx->x || !cx->v || !cx->y || !cx->net)
     {
       cstep_example_free (cx);
       GSL_ERROR_NULL ("cstep_example_alloc: out of memory", GSL_ENOMEM);
@@ -71,8 +74,25 @@ cstep_example_free (cstep_example *cx)
   if (cx->W) gsl_matrix_complex_free (cx->W);
   if (cx->b) gsl_vector_complex_free (cx->b);
   if (cx->x) gsl_matrix_complex_free (cx->x);
-  bp_cstep_workspace_free (cx->ws);
+  if (cx->v) gsl_vector_complex_free (cx->v);
+  if (cx->y) gsl_vector_complex_free (cx->y);
+  bp_net_free (cx->net);
   free (cx);
+}
+
+double complex
+cstep_net_loss (const bp_net *net, const gsl_matrix_complex *const M[],
+                const gsl_matrix_complex *x, const gsl_vector *labels)
+{
+  if (x->tda != x->size2 || labels->stride != 1)
+    return GSL_NAN;
+  gsl_matrix_complex_const_view U
+    = gsl_matrix_complex_const_view_array (x->data, 1, x->size1 * x->size2);
+  gsl_matrix_const_view T = gsl_matrix_const_view_vector (labels, 1, labels->size);
+  gsl_complex L;
+  if (bp_net_cforward (net, M, &U.matrix, &T.matrix, &L) != GSL_SUCCESS)
+    return GSL_NAN;
+  return CMPLX (GSL_REAL (L), GSL_IMAG (L));
 }
 
 /* L with block `block' (enum example_block) replaced by theta, of its
@@ -83,24 +103,26 @@ cstep_example_loss (const cstep_example *cx, size_t block, const gsl_matrix_comp
   const gsl_vector *labels = cx->ex->labels;
   gsl_vector_complex_const_view t = gsl_matrix_complex_const_column (theta, 0);
   const gsl_vector_complex *v = &t.vector;
+  gsl_matrix_complex_const_view b = gsl_matrix_complex_const_view_vector (cx->b, cx->b->size, 1);
+  const gsl_matrix_complex *M[2] = { cx->W, &b.matrix };
   switch (block)
     {
     case EX_Y: return bp_complex_cross_entropy (labels, v);
     case EX_V_STABLE: return bp_complex_softmax_cross_entropy (labels, v);
-    case EX_B: return bp_cstep_model_loss (cx->W, v, cx->x, labels, cx->ws);
-    case EX_W: return bp_cstep_model_loss (theta, cx->b, cx->x, labels, cx->ws);
-    case EX_X: return bp_cstep_model_loss (cx->W, cx->b, theta, labels, cx->ws);
+    case EX_B: M[1] = theta; return cstep_net_loss (cx->net, M, cx->x, labels);
+    case EX_W: M[0] = theta; return cstep_net_loss (cx->net, M, cx->x, labels);
+    case EX_X: return cstep_net_loss (cx->net, M, theta, labels);
     case EX_U:          /* L of v = W u + b */
-      if (bp_complex_linear (cx->W, cx->b, v, cx->ws->v) != GSL_SUCCESS)
+      if (bp_complex_linear (cx->W, cx->b, v, cx->v) != GSL_SUCCESS)
         return GSL_NAN;
-      v = cx->ws->v;
+      v = cx->v;
       break;
     default:            /* EX_V */
       break;
     }
-  if (bp_complex_softmax (v, cx->ws->y) != GSL_SUCCESS)
+  if (bp_complex_softmax (v, cx->y) != GSL_SUCCESS)
     return GSL_NAN;
-  return bp_complex_cross_entropy (labels, cx->ws->y);
+  return bp_complex_cross_entropy (labels, cx->y);
 }
 
 int
@@ -149,8 +171,10 @@ cstep_mlp_example_alloc (const mlp_example *ex)
   cx->W2 = matrix_copy (net->W2);
   cx->b2 = vector_copy (net->b2);
   cx->x = matrix_copy (ex->x);
-  cx->ws = bp_cstep_workspace_alloc (net->m, net->H, net->n);
-  if (!cx->W1 || !cx->b1 || !cx->W2 || !cx->b2 || !cx->x || !cx->ws)
+  const bp_net_shape s = { .rows = ex->x->size1, .cols = ex->x->size2, .n = net->n,
+                           .n_hidden = 1, .hidden = { net->H }, .act = net->act };
+  cx->net = bp_net_alloc (bp_net_mlp, &s);
+  if (!cx->W1 || !cx->b1 || !cx->W2 || !cx->b2 || !cx->x || !cx->net)
     {
       cstep_mlp_example_free (cx);
       GSL_ERROR_NULL ("cstep_mlp_example_alloc: out of memory", GSL_ENOMEM);
@@ -168,7 +192,7 @@ cstep_mlp_example_free (cstep_mlp_example *cx)
   if (cx->W2) gsl_matrix_complex_free (cx->W2);
   if (cx->b2) gsl_vector_complex_free (cx->b2);
   if (cx->x) gsl_matrix_complex_free (cx->x);
-  bp_cstep_workspace_free (cx->ws);
+  bp_net_free (cx->net);
   free (cx);
 }
 
@@ -177,16 +201,18 @@ double complex
 cstep_mlp_example_loss (const cstep_mlp_example *cx, size_t block,
                         const gsl_matrix_complex *theta)
 {
-  const gsl_matrix_complex *W1 = cx->W1, *W2 = cx->W2, *x = cx->x;
-  const gsl_vector_complex *b1 = cx->b1, *b2 = cx->b2;
-  gsl_vector_complex_const_view t = gsl_matrix_complex_const_column (theta, 0);
+  gsl_matrix_complex_const_view b1 = gsl_matrix_complex_const_view_vector (cx->b1,
+                                                                          cx->b1->size, 1);
+  gsl_matrix_complex_const_view b2 = gsl_matrix_complex_const_view_vector (cx->b2,
+                                                                          cx->b2->size, 1);
+  const gsl_matrix_complex *M[4] = { cx->W1, &b1.matrix, cx->W2, &b2.matrix }, *x = cx->x;
   switch (block)
     {
-    case MLP_W1: W1 = theta; break;
-    case MLP_B1: b1 = &t.vector; break;
-    case MLP_W2: W2 = theta; break;
-    case MLP_B2: b2 = &t.vector; break;
+    case MLP_W1: M[0] = theta; break;
+    case MLP_B1: M[1] = theta; break;
+    case MLP_W2: M[2] = theta; break;
+    case MLP_B2: M[3] = theta; break;
     default: x = theta; break;
     }
-  return bp_cstep_mlp_loss (cx->ex->net->act, W1, b1, W2, b2, x, cx->ex->labels, cx->ws);
+  return cstep_net_loss (cx->net, M, x, cx->ex->labels);
 }

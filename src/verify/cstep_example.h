@@ -6,6 +6,7 @@
 #define BP_CSTEP_EXAMPLE_H
 
 #include "backprop/bp_complex_step.h"
+#include "backprop/bp_net.h"
 #include "verify/example.h"
 #include "verify/mlp_example.h"
 
@@ -13,14 +14,16 @@
 void cstep_vector_from_real (const gsl_vector *a, gsl_vector_complex *z);
 void cstep_matrix_from_real (const gsl_matrix *A, gsl_matrix_complex *Z);
 
-/* The one-layer example with complex copies of W, b, x. */
+/* The one-layer example with complex copies of W, b, x; its loss is
+   bp_net_linear's complex forward (bp_net_cforward), net its shape. */
 typedef struct
 {
   const example *ex;
   gsl_matrix_complex *W;
   gsl_vector_complex *b;
   gsl_matrix_complex *x;
-  bp_cstep_workspace *ws;
+  gsl_vector_complex *v, *y;   /* scratch */
+  bp_net *net;
 } cstep_example;
 
 cstep_example *cstep_example_alloc (const example *ex);
@@ -50,13 +53,14 @@ typedef struct
 double complex cstep_example_activation_loss (const gsl_vector_complex *z,
                                                  void *params);
 
-/* The two-layer example with complex copies of its parameters and x. */
+/* The two-layer example with complex copies of its parameters and x;
+   its loss is bp_net_mlp's complex forward, net its shape. */
 typedef struct
 {
   const mlp_example *ex;
   gsl_matrix_complex *W1, *W2, *x;
   gsl_vector_complex *b1, *b2;
-  bp_cstep_workspace *ws;
+  bp_net *net;
 } cstep_mlp_example;
 
 cstep_mlp_example *cstep_mlp_example_alloc (const mlp_example *ex);
@@ -65,5 +69,11 @@ void cstep_mlp_example_free (cstep_mlp_example *cx);
 /* As mlp_example_loss (mlp_example.h), in complex arithmetic. */
 double complex cstep_mlp_example_loss (const cstep_mlp_example *cx, size_t block,
                                        const gsl_matrix_complex *theta);
+
+/* The loss of net (bp_net_cforward) at the complex blocks M of its
+   layout and the image x (read row-major as u), against labels; NaN when
+   refused. */
+double complex cstep_net_loss (const bp_net *net, const gsl_matrix_complex *const M[],
+                               const gsl_matrix_complex *x, const gsl_vector *labels);
 
 #endif /* BP_CSTEP_EXAMPLE_H */

@@ -35,8 +35,6 @@ main (int argc, char **argv)
              bp_batch_workspace_free);
   TRY_ALLOC (bp_mlp, bp_mlp_alloc (784, 16, 10, BP_RELU), bp_mlp_free);
   TRY_ALLOC (bp_mlp_workspace, bp_mlp_workspace_alloc (784, 16, 10), bp_mlp_workspace_free);
-  TRY_ALLOC (bp_cstep_workspace, bp_cstep_workspace_alloc (784, 16, 10),
-             bp_cstep_workspace_free);
   const bp_net_shape ls = { .rows = 28, .cols = 28, .n = 10 };
   bp_net *lin = bp_net_alloc (bp_net_linear, &ls);
   if (lin != NULL)

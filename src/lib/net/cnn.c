@@ -2,10 +2,14 @@
    its chain (cnn_trusted) on views into the network's buffers.
    derivations/17-cnn.md */
 #include <config.h>
+#include <complex.h>
+#include "lib/cmplx.h"
 #include <stdio.h>
 #include <gsl/gsl_errno.h>
 #include "backprop/bp_batch.h"
 #include "backprop/bp_cnn.h"
+#include "backprop/bp_complex_step.h"
+#include "backprop/bp_pool.h"
 #include "lib/valid.h"
 #include "lib/net/net.h"
 #include "lib/formulas/cnn_trusted.h"
@@ -68,6 +72,88 @@ cnn_float_init (bp_net *net, gsl_rng *rng)
   return net_init_rounded (net, bp_net_cnn, rng);
 }
 
+/* The sizes and one example's complex values of the chain. */
+typedef struct
+{
+  bp_cnn c;
+  gsl_matrix_complex *Z1, *P1, *Z2, *P2;
+  gsl_vector_complex *u, *z3, *v;   /* z3 NULL when H = 0 */
+} cnn_cscratch;
+
+/* ReLU in place on every element of Z (contiguous) */
+static int
+crelu (gsl_matrix_complex *Z)
+{
+  gsl_vector_complex_view z = gsl_vector_complex_view_array (Z->data, Z->size1 * Z->size2);
+  return bp_complex_activation_forward (BP_RELU, &z.vector, &z.vector);
+}
+
+/* (17.1)-(17.4) one example in complex arithmetic: conv, ReLU, max-pool
+   twice, flatten (16.5), [linear, ReLU,] linear, softmax cross-entropy */
+static int
+cnn_cexample (const bp_net *net, const gsl_matrix_complex *const block[],
+              const gsl_vector_complex *u, const gsl_vector *t, void *scratch, gsl_complex *L)
+{
+  (void) net;
+  cnn_cscratch *w = scratch;
+  const bp_cnn *c = &w->c;
+  const size_t last = c->H ? 6 : 4;
+  gsl_vector_complex_const_view b1 = gsl_matrix_complex_const_column (block[1], 0);
+  gsl_vector_complex_const_view b2 = gsl_matrix_complex_const_column (block[3], 0);
+  gsl_vector_complex_const_view b4 = gsl_matrix_complex_const_column (block[last + 1], 0);
+  gsl_vector_complex_const_view b3 = gsl_matrix_complex_const_column (block[c->H ? 5 : 1], 0);
+  gsl_matrix_complex_const_view X0 = gsl_matrix_complex_const_view_array (u->data, 1, u->size);
+  int status = bp_complex_conv (&c->conv1, block[0], &b1.vector, &X0.matrix, w->Z1);
+  status = status ? status : crelu (w->Z1);
+  status = status ? status : bp_complex_maxpool (w->Z1, c->rows, c->cols, w->P1);
+  status = status ? status : bp_complex_conv (&c->conv2, block[2], &b2.vector, w->P1, w->Z2);
+  status = status ? status : crelu (w->Z2);
+  status = status ? status : bp_complex_maxpool (w->Z2, c->rows / 2, c->cols / 2, w->P2);
+  status = status ? status : bp_complex_reshape (w->P2, w->u);
+  const gsl_vector_complex *below = w->u;
+  if (c->H)
+    {
+      status = status ? status : bp_complex_linear (block[4], &b3.vector, w->u, w->z3);
+      status = status ? status : bp_complex_activation_forward (BP_RELU, w->z3, w->z3);
+      below = w->z3;
+    }
+  status = status ? status : bp_complex_linear (block[last], &b4.vector, below, w->v);
+  if (status != GSL_SUCCESS)
+    return status;
+  const double complex Lu = bp_complex_softmax_cross_entropy (t, w->v);
+  GSL_SET_COMPLEX (L, creal (Lu), cimag (Lu));
+  return GSL_SUCCESS;
+}
+
+static int
+cnn_cforward (const bp_net *net, const gsl_matrix_complex *const block[],
+              const gsl_matrix_complex *U, const gsl_matrix *T, gsl_complex *L)
+{
+  cnn_cscratch w = { .z3 = NULL };
+  (void) cnn_of_shape (&net->shape, &w.c);   /* accepted when net was made */
+  const bp_cnn *c = &w.c;
+  const size_t hw = c->rows * c->cols, hw2 = (c->rows / 2) * (c->cols / 2);
+  const size_t hw4 = (c->rows / 4) * (c->cols / 4);
+  w.Z1 = gsl_matrix_complex_alloc (c->C1, hw);
+  w.P1 = gsl_matrix_complex_alloc (c->C1, hw2);
+  w.Z2 = gsl_matrix_complex_alloc (c->C2, hw2);
+  w.P2 = gsl_matrix_complex_alloc (c->C2, hw4);
+  w.u = gsl_vector_complex_alloc (c->features);
+  w.z3 = c->H ? gsl_vector_complex_alloc (c->H) : NULL;
+  w.v = gsl_vector_complex_alloc (c->n);
+  const int ok = w.Z1 && w.P1 && w.Z2 && w.P2 && w.u && (!c->H || w.z3) && w.v;
+  const int status = ok ? net_cmean (net, block, U, T, cnn_cexample, &w, L) : GSL_ENOMEM;
+  gsl_matrix_complex *M[] = { w.Z1, w.P1, w.Z2, w.P2 };
+  gsl_vector_complex *v[] = { w.u, w.z3, w.v };
+  for (size_t k = 0; k < 4; k++)
+    if (M[k]) gsl_matrix_complex_free (M[k]);
+  for (size_t k = 0; k < 3; k++)
+    if (v[k]) gsl_vector_complex_free (v[k]);
+  if (status == GSL_ENOMEM)
+    GSL_ERROR ("bp_net_cforward: out of memory", GSL_ENOMEM);
+  return status;
+}
+
 static void
 cnn_describe (const bp_net *net, char *buf, size_t len)
 {
@@ -85,7 +171,7 @@ static const bp_net_type cnn_float_type;
 
 static const bp_net_type cnn_type = {
   "cnn", cnn_layout, cnn_init, cnn_ws_alloc, cnn_ws_free, cnn_forward, cnn_backward,
-  cnn_describe,
+  cnn_cforward, cnn_describe,
   { .batch = 64, .lr = 0.05, .momentum = 0.9, .weight_decay = 5e-4, .epochs = 15 },
   64,   /* the lowered images take 25 C1 doubles a pixel: a smaller batch */
   BP_NET_FLOAT64, NULL, NULL, &cnn_float_type
@@ -93,7 +179,7 @@ static const bp_net_type cnn_type = {
 
 static const bp_net_type cnn_float_type = {
   "cnn_float32", cnn_layout, cnn_float_init, cnn_float_ws_alloc, cnn_float_ws_free,
-  NULL, NULL, cnn_describe,
+  NULL, NULL, NULL, cnn_describe,
   { .batch = 64, .lr = 0.05, .momentum = 0.9, .weight_decay = 5e-4, .epochs = 15 },
   64, BP_NET_FLOAT32, cnn_float_forward, cnn_float_backward, &cnn_float_type
 };

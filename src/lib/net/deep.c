@@ -7,11 +7,14 @@
    each step a function of bp_batch.h or bp_mlp_batch.h (dL/dZ_L = dL/dV).
    derivations/12-two-layer-network.md, "More hidden layers" */
 #include <config.h>
+#include <complex.h>
+#include "lib/cmplx.h"
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <gsl/gsl_errno.h>
 #include "backprop/bp_batch.h"
+#include "backprop/bp_complex_step.h"
 #include "backprop/bp_mlp_batch.h"
 #include "lib/valid.h"
 #include "lib/net/net.h"
@@ -195,6 +198,53 @@ deep_backward (bp_net *net, const gsl_matrix *U, const gsl_matrix *T, void *ws,
   return status;
 }
 
+/* The hidden layers' Z_l (A_l = f(Z_l) in place), index l - 1, and V. */
+typedef struct
+{
+  gsl_vector_complex *Z[BP_NET_MAX_HIDDEN], *V;
+} dense_cscratch;
+
+static int
+dense_cexample (const bp_net *net, const gsl_matrix_complex *const block[],
+                const gsl_vector_complex *u, const gsl_vector *t, void *scratch,
+                gsl_complex *L)
+{
+  const dense_cscratch *w = scratch;
+  const size_t hidden = net->shape.n_hidden;
+  const gsl_vector_complex *below = u;
+  for (size_t l = 0; l <= hidden; l++)
+    {
+      gsl_vector_complex *out = l < hidden ? w->Z[l] : w->V;
+      gsl_vector_complex_const_view b = gsl_matrix_complex_const_column (block[2 * l + 1], 0);
+      if (bp_complex_linear (block[2 * l], &b.vector, below, out) != GSL_SUCCESS
+          || (l < hidden
+              && bp_complex_activation_forward (net->shape.act, out, out) != GSL_SUCCESS))
+        return GSL_EFAILED;
+      below = out;
+    }
+  const double complex Lu = bp_complex_softmax_cross_entropy (t, w->V);
+  GSL_SET_COMPLEX (L, creal (Lu), cimag (Lu));
+  return GSL_SUCCESS;
+}
+
+int
+net_dense_cforward (const bp_net *net, const gsl_matrix_complex *const block[],
+                    const gsl_matrix_complex *U, const gsl_matrix *T, gsl_complex *L)
+{
+  const size_t hidden = net->shape.n_hidden;
+  dense_cscratch w = { { NULL }, gsl_vector_complex_alloc (net->shape.n) };
+  int ok = w.V != NULL;
+  for (size_t l = 0; l < hidden; l++)
+    ok = (w.Z[l] = gsl_vector_complex_alloc (net->shape.hidden[l])) && ok;
+  const int status = ok ? net_cmean (net, block, U, T, dense_cexample, &w, L) : GSL_ENOMEM;
+  for (size_t l = 0; l < hidden; l++)
+    if (w.Z[l]) gsl_vector_complex_free (w.Z[l]);
+  if (w.V) gsl_vector_complex_free (w.V);
+  if (status == GSL_ENOMEM)
+    GSL_ERROR ("bp_net_cforward: out of memory", GSL_ENOMEM);
+  return status;
+}
+
 static void
 deep_describe (const bp_net *net, char *buf, size_t len)
 {
@@ -209,7 +259,7 @@ deep_describe (const bp_net *net, char *buf, size_t len)
 
 static const bp_net_type deep_type = {
   "deep", deep_layout, deep_init, deep_ws_alloc, deep_ws_free, deep_forward,
-  deep_backward, deep_describe,
+  deep_backward, net_dense_cforward, deep_describe,
   { .batch = 64, .lr = 0.05, .momentum = 0.9, .weight_decay = 5e-5, .epochs = 30 },
   256, BP_NET_FLOAT64, NULL, NULL, NULL   /* no float32 row yet */
 };

@@ -2,10 +2,13 @@
    the batch formulas of bp_batch.h on views into the network's buffers.
    derivations/14-mini-batch.md */
 #include <config.h>
+#include <complex.h>
+#include "lib/cmplx.h"
 #include <stdio.h>
 #include <stdlib.h>
 #include <gsl/gsl_errno.h>
 #include "backprop/bp_batch.h"
+#include "backprop/bp_complex_step.h"
 #include "lib/valid.h"
 #include "lib/net/net.h"
 #include "lib/formulas/float.h"
@@ -45,6 +48,39 @@ linear_init (bp_net *net, gsl_rng *rng)
 #include "lib/formulas/templates_off.h"
 #undef BASE_FLOAT
 
+/* v = W u + b, y = Softmax(v), L = -sum t_i log y_i: the slides' forward
+   pass (1.2)-(1.4), in complex arithmetic; scratch holds v and y. */
+static int
+linear_cexample (const bp_net *net, const gsl_matrix_complex *const block[],
+                 const gsl_vector_complex *u, const gsl_vector *t, void *scratch,
+                 gsl_complex *L)
+{
+  (void) net;
+  gsl_vector_complex **vy = scratch;
+  gsl_vector_complex_const_view b = gsl_matrix_complex_const_column (block[1], 0);
+  if (bp_complex_linear (block[0], &b.vector, u, vy[0]) != GSL_SUCCESS
+      || bp_complex_softmax (vy[0], vy[1]) != GSL_SUCCESS)
+    return GSL_EFAILED;
+  const double complex Lu = bp_complex_cross_entropy (t, vy[1]);
+  GSL_SET_COMPLEX (L, creal (Lu), cimag (Lu));
+  return GSL_SUCCESS;
+}
+
+static int
+linear_cforward (const bp_net *net, const gsl_matrix_complex *const block[],
+                 const gsl_matrix_complex *U, const gsl_matrix *T, gsl_complex *L)
+{
+  gsl_vector_complex *vy[2] = { gsl_vector_complex_alloc (net->shape.n),
+                                gsl_vector_complex_alloc (net->shape.n) };
+  int status = vy[0] && vy[1] ? net_cmean (net, block, U, T, linear_cexample, vy, L)
+                              : GSL_ENOMEM;
+  for (size_t k = 0; k < 2; k++)
+    if (vy[k]) gsl_vector_complex_free (vy[k]);
+  if (status == GSL_ENOMEM)
+    GSL_ERROR ("bp_net_cforward: out of memory", GSL_ENOMEM);
+  return status;
+}
+
 static void
 linear_describe (const bp_net *net, char *buf, size_t len)
 {
@@ -56,14 +92,14 @@ static const bp_net_type linear_float_type;
 
 static const bp_net_type linear_type = {
   "linear", linear_layout, linear_init, linear_ws_alloc, linear_ws_free,
-  linear_forward, linear_backward, linear_describe,
+  linear_forward, linear_backward, linear_cforward, linear_describe,
   { .batch = 64, .lr = 0.05, .momentum = 0.9, .weight_decay = 0.0, .epochs = 10 },
   256, BP_NET_FLOAT64, NULL, NULL, &linear_float_type
 };
 
 static const bp_net_type linear_float_type = {
   "linear_float32", linear_layout, linear_init, linear_float_ws_alloc,
-  linear_float_ws_free, NULL, NULL, linear_describe,
+  linear_float_ws_free, NULL, NULL, NULL, linear_describe,
   { .batch = 64, .lr = 0.05, .momentum = 0.9, .weight_decay = 0.0, .epochs = 10 },
   256, BP_NET_FLOAT32, linear_float_forward, linear_float_backward, &linear_float_type
 };

@@ -2,10 +2,13 @@
    gradient buffer, the block views, and the checked entries that dispatch
    to the row; see bp_net.h. */
 #include <config.h>
+#include <complex.h>
+#include "lib/cmplx.h"
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <gsl/gsl_errno.h>
+#include <gsl/gsl_nan.h>
 #include "backprop/bp_net.h"
 #include "lib/valid.h"
 #include "lib/formulas/arith.h"
@@ -380,4 +383,55 @@ bp_net_backward (bp_net *net, const gsl_matrix *U, const gsl_matrix *T,
   if (status == GSL_SUCCESS && L)
     *L = loss;
   return status;
+}
+
+int
+bp_net_cforward (const bp_net *net, const gsl_matrix_complex *const block[],
+                 const gsl_matrix_complex *U, const gsl_matrix *T, gsl_complex *L)
+{
+  if (!net || !block || !U || !T || !L)
+    GSL_ERROR ("bp_net_cforward: net, block, U, T and L must not be NULL", GSL_EFAULT);
+  for (size_t k = 0; k < net->n_blocks; k++)
+    {
+      const bp_net_block_shape *b = &net->layout[k];
+      if (block[k] == NULL)
+        GSL_ERROR ("bp_net_cforward: a block must not be NULL", GSL_EFAULT);
+      if (block[k]->size1 != b->size1 || block[k]->size2 != (b->size2 ? b->size2 : 1))
+        GSL_ERROR ("bp_net_cforward: a block does not have its layout's shape "
+                   "(a vector block as one column)", GSL_EBADLEN);
+    }
+  if (U->size1 == 0 || U->size2 != net_inputs (&net->shape) || U->tda != U->size2
+      || T->size1 != U->size1 || T->size2 != net->shape.n)
+    GSL_ERROR ("bp_net_cforward: U must be b x m, b >= 1, contiguous, and T b x n",
+               GSL_EBADLEN);
+  if (!matrix_finite (T) || !matrix_rows_sum_to_one (T))
+    GSL_ERROR ("bp_net_cforward: every row of T must sum to 1", GSL_EDOM);
+  if (net->type->cforward == NULL)
+    GSL_ERROR ("bp_net_cforward: this type of network has no complex forward pass",
+               GSL_EUNIMPL);
+  return net->type->cforward (net, block, U, T, L);
+}
+
+int
+net_cmean (const bp_net *net, const gsl_matrix_complex *const block[],
+           const gsl_matrix_complex *U, const gsl_matrix *T, net_cexample f, void *scratch,
+           gsl_complex *L)
+{
+  double complex sum = 0.0;
+  for (size_t i = 0; i < U->size1; i++)
+    {
+      gsl_vector_complex_const_view u = gsl_matrix_complex_const_row (U, i);
+      gsl_vector_const_view t = gsl_matrix_const_row (T, i);
+      gsl_complex Li;
+      if (f (net, block, &u.vector, &t.vector, scratch, &Li) != GSL_SUCCESS)
+        {
+          const double nan = GSL_NAN;
+          GSL_SET_COMPLEX (L, nan, nan);
+          return GSL_SUCCESS;
+        }
+      sum += CMPLX (GSL_REAL (Li), GSL_IMAG (Li));
+    }
+  sum /= (double) U->size1;
+  GSL_SET_COMPLEX (L, creal (sum), cimag (sum));
+  return GSL_SUCCESS;
 }
