@@ -6,8 +6,8 @@ Each mutant changes one thing in one line of code -- an operator (+ -, * /,
 < <=, > >=, == !=, && ||), a constant (0.0 1.0 2.0, 1 2 in arithmetic), a
 transpose (CblasTrans CblasNoTrans), an index (i + 1, size1 size2) -- or is
 one of the named mutants of issues 14 and 24.  A mutant is killed when a
-suite fails, or times out twice (the second time given ten times as
-long: a loaded machine is slow), or when the library does not build.
+suite fails, or runs past five times its clean time (at least 60 s: a
+loop), or when the library does not build.
 
 The files mutated: the library's C sources and the files under src/lib
 their objects include (the compiler's .deps files): the templated
@@ -22,11 +22,17 @@ library (one object and the link; the suites use the shared library) and
 runs the suites against it.  Interrupting the run loses nothing but the
 mutants under way.
 
-Which suites first: the suites that can see the mutated file, from the
-build: a suite sees a library object when the test program's undefined
-dynamic symbols reach one the object defines, directly or through other
-library objects (nm).  Those run first, the quickest first; the other
-suites only if they all pass.
+Which suites: those that execute the mutated line, from one build with
+--coverage (tests/mutation-work/cov) and one run of each suite (gcov's
+lines per suite, --coverage FILE, kept with the hashes of each suite's
+files); the quickest first, or those that killed most of the file's
+mutants so far.  A line no suite executes is a survivor [not covered],
+without a build.  Where coverage cannot tell (a line without code), the
+suites that can see the mutated file first: a suite sees a library
+object when the test program's undefined dynamic symbols (or, linked
+-static, its defined ones) reach one the object defines, directly or
+through other library objects (nm); the other suites only if they all
+pass.
 
 The cache (--cache, tests/mutation-cache.json): one entry per mutant (its
 file, the line's text before and after, the occurrence), with the verdict
@@ -861,7 +867,9 @@ def main():
                    len(same) + len(accepted), len(same), len(accepted),
                    len(mutants) - tried - len(same) - len(accepted), len(skipped),
                    time.time() - t0, state["run"], cached, run_s))
-        f.write("suites: %s\n\nsurvivors:\n" % " ".join(os.path.basename(s) for s in order))
+        f.write("suites: %s\n\nsurvivors (%d executed by no suite: not covered):\n" % (
+            " ".join(os.path.basename(s) for s in order),
+            sum(1 for m in survivors if results[m.key][1] == "not covered")))
         for m in survivors:
             f.write("  %s  %s%s\n" % (m.where, m.change,
                                       "  [not covered]" if results[m.key][1] == "not covered"
