@@ -226,10 +226,11 @@ mutation: all $(check_PROGRAMS)
 	  --equivalent $(srcdir)/tests/mutation-equivalent.txt \
 	  --sources '$(src_lib_libbackprop_la_SOURCES)' \
 	  --suites '$(filter tests/check_%,$(TESTS))' \
-	  --cache tests/mutation-cache.json --report tests/mutation-report.txt
+	  --cache tests/mutation-cache.json --coverage tests/mutation-coverage.json \
+	  --report tests/mutation-report.txt
 .PHONY: mutation
 CLEANFILES += tests/mutation-report.txt
-DISTCLEANFILES += tests/mutation-cache.json
+DISTCLEANFILES += tests/mutation-cache.json tests/mutation-coverage.json
 clean-local: mutation-clean
 mutation-clean:
 	rm -rf tests/mutation-work

@@ -6,8 +6,8 @@ Each mutant changes one thing in one line of code -- an operator (+ -, * /,
 < <=, > >=, == !=, && ||), a constant (0.0 1.0 2.0, 1 2 in arithmetic), a
 transpose (CblasTrans CblasNoTrans), an index (i + 1, size1 size2) -- or is
 one of the named mutants of issues 14 and 24.  A mutant is killed when a
-suite fails, or times out twice (the second time given ten times as
-long: a loaded machine is slow), or when the library does not build.
+suite fails, or runs past five times its clean time (at least 60 s: a
+loop), or when the library does not build.
 
 The files mutated: the library's C sources and the files under src/lib
 their objects include (the compiler's .deps files): the templated
@@ -22,11 +22,17 @@ library (one object and the link; the suites use the shared library) and
 runs the suites against it.  Interrupting the run loses nothing but the
 mutants under way.
 
-Which suites first: the suites that can see the mutated file, from the
-build: a suite sees a library object when the test program's undefined
-dynamic symbols reach one the object defines, directly or through other
-library objects (nm).  Those run first, the quickest first; the other
-suites only if they all pass.
+Which suites: those that execute the mutated line, from one build with
+--coverage (tests/mutation-work/cov) and one run of each suite (gcov's
+lines per suite, --coverage FILE, kept with the hashes of each suite's
+files); the quickest first, or those that killed most of the file's
+mutants so far.  A line no suite executes is a survivor [not covered],
+without a build.  Where coverage cannot tell (a line without code), the
+suites that can see the mutated file first: a suite sees a library
+object when the test program's undefined dynamic symbols (or, linked
+-static, its defined ones) reach one the object defines, directly or
+through other library objects (nm); the other suites only if they all
+pass.
 
 The cache (--cache, tests/mutation-cache.json): one entry per mutant (its
 file, the line's text before and after, the occurrence), with the verdict
@@ -282,7 +288,10 @@ class Graph:
         for t in suites:
             name = os.path.basename(t)
             binary = os.path.join("tests", ".libs", name)
-            seen = self.reach(set(nm(["-D", "--undefined-only"], binary)))
+            if os.path.exists(binary):
+                seen = self.reach(set(nm(["-D", "--undefined-only"], binary)))
+            else:   # linked -static: the library's objects it holds
+                seen = self.reach(set(nm(["-g", "--defined-only"], t)))
             self.sees[t] = seen
             own = glob.glob("tests/.deps/%s-*.Po" % name) + glob.glob("tests/.deps/%s.Po" % name)
             files = set(self.helper_files)
@@ -391,15 +400,29 @@ def suite_env(tree):
                 BP_TEST_DATA=os.path.join(tree, "tests/data"), BP_SRCDIR=tree)
 
 
-def run_suite(tree, suite, limit, slow=1):
-    env = dict(suite_env(tree), CK_TIMEOUT_MULTIPLIER=str(slow))
-    return run([os.path.join(tree, suite)], tree, env, limit * slow)
+def run_suite(tree, suite, limit):
+    """suite in tree within limit seconds; each Check test within five times
+    its own timeout (a loaded machine: the suite's limit catches loops)."""
+    env = dict(suite_env(tree), CK_TIMEOUT_MULTIPLIER="5")
+    return run([os.path.join(tree, suite)], tree, env, limit)
 
 
-def build(tree):
+def build(tree, suites):
+    """Rebuild the mutated objects and the library, and relink the suites
+    among suites that link the library's archive (-static: no libtool
+    wrapper reads the shared library for them)."""
     env = {k: v for k, v in os.environ.items() if k not in ("MAKEFLAGS", "MFLAGS", "MAKELEVEL")}
-    r, _ = run(["make", "-s", "src/lib/libbackprop.la"], tree, env, 600)
+    static = [s for s in suites if not is_wrapper(os.path.join(tree, s))]
+    r, _ = run(["make", "-s", "src/lib/libbackprop.la"] + static, tree, env, 600)
     return r == "ok"
+
+
+def is_wrapper(path):
+    try:
+        with open(path, "rb") as fh:
+            return b"temporary wrapper script" in fh.read(400)
+    except OSError:
+        return False
 
 
 FAILED = re.compile(r"^[^\s:]+:\d+:[FE]:[^:]*:(\w+):", re.M)
@@ -416,7 +439,7 @@ def judge(tree, mu, first, rest, limit, code, owners):
     try:
         with open(path, "w") as f:
             f.write(original[:mu.pos] + mu.new + original[mu.pos + len(mu.old):])
-        if not build(tree):
+        if not build(tree, first + rest):
             return "killed", "build", []
         if owners and all(code.get(o) and object_code(os.path.join(tree, lib_object(o))) ==
                           code[o] for o in owners):
@@ -424,9 +447,8 @@ def judge(tree, mu, first, rest, limit, code, owners):
         ran = []
         for s in first + rest:
             ran.append(s)
+            # a suite past its limit (a few times its clean time) loops: killed
             r, out = run_suite(tree, s, limit[s])
-            if r == "timeout":   # a loaded machine, or a loop: ten times the time
-                r, out = run_suite(tree, s, limit[s], 10)
             if r != "ok":
                 test = FAILED.search(out)
                 return "killed", "%s %s%s" % (os.path.basename(s), r,
@@ -450,6 +472,156 @@ def object_code(obj):
     finally:
         if os.path.exists(tmp):
             os.remove(tmp)
+
+
+# --- which suites execute which lines: a coverage build ---------------------
+
+COVERAGE_CFLAGS = "-g -O0 --coverage"
+
+
+def gcda_files(tree):
+    """The counters the library's objects wrote (under src/lib, in .libs
+    for the shared library's: glob skips those)."""
+    return sorted(os.path.join(d, f) for d, _, names in os.walk(os.path.join(tree, "src/lib"))
+                  for f in names if f.endswith(".gcda"))
+
+
+def gcov_lines(tree):
+    """{source: ({executed lines}, {instrumented lines})} for the library's
+    files under src/lib, from the .gcda files the last run left in tree."""
+    gcdas = gcda_files(tree)
+    out = {}
+    for k in range(0, len(gcdas), 40):
+        r = subprocess.run(["gcov", "--json-format", "--stdout"] + gcdas[k:k + 40], cwd=tree,
+                           stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
+                           universal_newlines=True)
+        for doc in r.stdout.split("\n"):
+            if not doc.strip():
+                continue
+            for f in json.loads(doc).get("files", []):
+                path = f["file"]
+                if os.path.isabs(path):
+                    path = os.path.relpath(path, tree)
+                path = os.path.normpath(path)
+                if not path.startswith("src/lib/"):
+                    continue
+                ran, known = out.setdefault(path, (set(), set()))
+                for ln in f.get("lines", []):
+                    known.add(ln["line_number"])
+                    if ln["count"] > 0:
+                        ran.add(ln["line_number"])
+    return out
+
+
+class Coverage:
+    """The lines of src/lib each suite executes, from one build with
+    --coverage (WORK/cov) and one run of each suite; stored in FILE (beside
+    the cache), each suite's entry keyed by the hashes of its files (the
+    graph's: its sources, the helpers', the library's it reaches)."""
+
+    def __init__(self, path, suites, graph, hashes):
+        self.path, self.suites = path, suites
+        try:
+            self.data = json.load(open(path))
+        except (OSError, ValueError):
+            self.data = {}
+        self.data.setdefault("suites", {})
+        self.data.setdefault("instrumented", {})
+        self.graph, self.hashes = graph, hashes
+        self.sets = None
+
+    def stale(self):
+        return [s for s in self.suites
+                if not (s in self.data["suites"] and
+                        self.hashes.valid(self.data["suites"][s]["deps"]))]
+
+    def update(self, tree0, limit):
+        stale = self.stale()
+        if not stale:
+            return True
+        print("mutation: coverage of %d suite(s): a build with %s in %s" %
+              (len(stale), COVERAGE_CFLAGS, os.path.join(WORK, "cov")), flush=True)
+        tree = os.path.join(WORK, "cov")
+        # the build is reused while every file of every suite hashes the same
+        files = sorted(set().union(*(self.graph.files[s] for s in self.suites)))
+        stamp = sha1(json.dumps([self.suites, self.hashes.of(files)], sort_keys=True))
+        stamp_file = os.path.join(tree, ".mutation-coverage-build")
+        if not (os.path.exists(stamp_file) and open(stamp_file).read() == stamp):
+            tree = make_tree(tree0, "cov")
+            env = {k: v for k, v in os.environ.items()
+                   if k not in ("MAKEFLAGS", "MFLAGS", "MAKELEVEL")}
+            for cmd in (["make", "-s", "clean"],
+                        ["make", "-s", "-j2", "CFLAGS=" + COVERAGE_CFLAGS, "backprop"]
+                        + self.suites):
+                r = subprocess.run(cmd, cwd=tree, env=env, stdout=subprocess.DEVNULL,
+                                   stderr=subprocess.PIPE, universal_newlines=True)
+                if r.returncode != 0:
+                    print(r.stderr[-2000:], file=sys.stderr)
+                    print("mutation: the coverage build failed; suites by file",
+                          file=sys.stderr)
+                    return False
+            with open(stamp_file, "w") as f:
+                f.write(stamp)
+        known = {}
+        for s in stale:
+            for g in gcda_files(tree):
+                os.remove(g)
+            t = time.time()
+            r, _ = run_suite(tree, s, 10 * limit[s])
+            lines = gcov_lines(tree)
+            print("mutation: coverage of %s: %s, %.0f s, %d lines" % (
+                os.path.basename(s), r, time.time() - t,
+                sum(len(a) for a, _ in lines.values())), flush=True)
+            if r != "ok":
+                return False
+            for f, (_, k) in lines.items():
+                known.setdefault(f, set()).update(k)
+            self.data["suites"][s] = {"deps": self.hashes.of(self.graph.files[s]),
+                                      "lines": {f: sorted(a) for f, (a, _) in lines.items()}}
+            self.save()
+        for f, k in known.items():
+            self.data["instrumented"][f] = {"sha1": self.hashes(f), "lines": sorted(k)}
+        self.save()
+        return True
+
+    def save(self):
+        tmp = self.path + ".tmp"
+        with open(tmp, "w") as f:
+            json.dump(self.data, f, sort_keys=True)
+        os.replace(tmp, self.path)
+
+    def line_of(self, path, line):
+        """The instrumented line that stands for line: itself, or for the
+        continuation of a statement (gcov counts a statement on its first
+        line) the nearest instrumented line above with no preprocessor line
+        between; None when there is none (a line the preprocessor leaves
+        out, say, or a file with no coverage data)."""
+        e = self.data["instrumented"].get(path)
+        if not e or e["sha1"] != self.hashes(path):
+            return None
+        known = set(e["lines"])
+        text = open(path).read().split("\n")
+        while line >= 1:
+            if line in known:
+                return line
+            if text[line - 1].lstrip().startswith("#"):
+                return None
+            line -= 1
+        return None
+
+    def suites_of(self, mu):
+        """The suites that execute mu's line(s), or None when coverage
+        cannot tell (the plan by file applies)."""
+        lines = [self.line_of(mu.path, ln)
+                 for ln in range(mu.line, mu.line + mu.old.count("\n") + 1)]
+        if not lines or any(ln is None for ln in lines):
+            return None
+        if self.sets is None:
+            if self.stale():
+                return None
+            self.sets = {s: {f: set(a) for f, a in self.data["suites"][s]["lines"].items()}
+                         for s in self.suites}
+        return [s for s in self.suites if self.sets[s].get(mu.path, set()) & set(lines)]
 
 
 def read_equivalent(path):
@@ -483,12 +655,15 @@ def main():
     ap.add_argument("--named", action="store_true", default=bool(os.environ.get("MUTATION_NAMED")),
                     help="only the named mutants")
     ap.add_argument("--report", default="tests/mutation-report.txt")
+    ap.add_argument("--coverage", default="tests/mutation-coverage.json",
+                    help="the lines each suite executes (a --coverage build); '': by file")
     ap.add_argument("--report-only", action="store_true",
                     help="run nothing: the score and the survivors from the cache")
     ap.add_argument("--equivalent", default="tests/mutation-equivalent.txt",
                     help="the survivors reviewed as equivalent, with the reason")
     a = ap.parse_args()
     a.cache, a.report = os.path.abspath(a.cache), os.path.abspath(a.report)
+    a.coverage = a.coverage and os.path.abspath(a.coverage)
     reviewed = read_equivalent(a.equivalent)
     t0 = time.time()
     # everything below reads and runs the snapshot of the tree in job 0's
@@ -505,7 +680,8 @@ def main():
     os.chdir(tree0)
     compiled = [s for s in a.sources.split() if s.endswith(".c")]
     suites = [s for s in a.suites.split() if os.path.exists(os.path.join("tests", ".libs",
-                                                                         os.path.basename(s)))]
+                                                                         os.path.basename(s)))
+              or (os.path.exists(s) and not is_wrapper(s))]
     if not suites:
         print("mutation: no suite programs under tests/.libs (a shared build is needed)",
               file=sys.stderr)
@@ -552,8 +728,16 @@ def main():
         seconds[s] = time.time() - t
         cache.data["suites"][s] = {"seconds": seconds[s], "deps": hashes.of(graph.files[s])}
         cache.save()
-    limit = {s: max(120.0, 10 * seconds[s]) for s in suites}
+    # a mutant that keeps a suite past five times its clean time loops
+    limit = {s: max(60.0, 5 * seconds[s]) for s in suites}
     order = sorted(suites, key=lambda s: seconds[s])
+    coverage = None
+    if a.coverage and not a.report_only:
+        coverage = Coverage(a.coverage, order, graph, hashes)
+        if not coverage.update(tree0, limit):
+            coverage = None
+    elif a.coverage and os.path.exists(a.coverage):
+        coverage = Coverage(a.coverage, order, graph, hashes)
 
     # among the suites that see the file, the ones that killed most of its
     # mutants so far first, then the quickest
@@ -564,11 +748,21 @@ def main():
             kills[k] = kills.get(k, 0) + 1
 
     def plan(mu):
+        """(first, rest, by line): by line, the suites that execute the
+        mutated line, none else; otherwise the suites that see the file,
+        then the rest."""
+        covering = coverage.suites_of(mu) if coverage else None
+        if covering is not None:
+            return sorted(covering, key=lambda s: (-kills.get((mu.path, s), 0), seconds[s])), \
+                [], True
         first = sorted((s for s in order if graph.sees_file(s, mu.path)),
                        key=lambda s: (-kills.get((mu.path, s), 0), seconds[s]))
-        return first, [s for s in order if s not in first]
+        return first, [s for s in order if s not in first], False
 
-    def deps_of(mu, ran):
+    def deps_of(mu, ran, verdict, by_line):
+        # a survivor by line: any suite may come to execute the line
+        if verdict == "survived" and by_line:
+            ran = order
         files = {mu.path}
         for o in graph.owners.get(mu.path, ()):
             files.add(o)
@@ -614,14 +808,17 @@ def main():
             except queue.Empty:
                 return
             t = time.time()
-            first, rest = plan(mu)
-            verdict, by, ran = judge(tree, mu, first, rest, limit, code,
-                                     graph.owners.get(mu.path, set()))
+            first, rest, by_line = plan(mu)
+            if by_line and not first:
+                verdict, by, ran = "survived", "not covered", []
+            else:
+                verdict, by, ran = judge(tree, mu, first, rest, limit, code,
+                                         graph.owners.get(mu.path, set()))
             dt = time.time() - t
             with lock:
                 cache.data["mutants"][mu.key] = {
                     "verdict": verdict, "by": by, "where": mu.where, "change": mu.change,
-                    "seconds": round(dt, 1), "deps": deps_of(mu, ran)}
+                    "seconds": round(dt, 1), "deps": deps_of(mu, ran, verdict, by_line)}
                 results[mu.key] = (verdict, by)
                 if ran and verdict == "killed":
                     kills[(mu.path, ran[0])] = kills.get((mu.path, ran[0]), 0) + 1
@@ -670,9 +867,13 @@ def main():
                    len(same) + len(accepted), len(same), len(accepted),
                    len(mutants) - tried - len(same) - len(accepted), len(skipped),
                    time.time() - t0, state["run"], cached, run_s))
-        f.write("suites: %s\n\nsurvivors:\n" % " ".join(os.path.basename(s) for s in order))
+        f.write("suites: %s\n\nsurvivors (%d executed by no suite: not covered):\n" % (
+            " ".join(os.path.basename(s) for s in order),
+            sum(1 for m in survivors if results[m.key][1] == "not covered")))
         for m in survivors:
-            f.write("  %s  %s\n" % (m.where, m.change))
+            f.write("  %s  %s%s\n" % (m.where, m.change,
+                                      "  [not covered]" if results[m.key][1] == "not covered"
+                                      else ""))
         if accepted:
             f.write("\nequivalent (reviewed: %s):\n" % os.path.basename(a.equivalent))
             for m in accepted:

@@ -16,6 +16,49 @@
 
 static int refused;
 
+/* f(theta) = |theta|^2 / 2 for bp_gradcheck */
+static int
+half_square (const bp_gradcheck_point *p, void *params, double *L)
+{
+  (void) params;
+  double s = 0.0;
+  for (size_t i = 0; i < p->vector[0]->size; i++)
+    s += gsl_vector_get (p->vector[0], i) * gsl_vector_get (p->vector[0], i);
+  *L = 0.5 * s;
+  return 0;
+}
+
+/* the checker's result arrays, element-wise and after the directions'
+   localization: each allocation failing alone, not only the first, must
+   end the check with GSL_ENOMEM (a gradient wrong in one element, so the
+   directions localize it) */
+static void
+gradcheck_wrong_gradient (void)
+{
+  gsl_vector *t = gsl_vector_alloc (8), *g = gsl_vector_alloc (8);
+  if (t && g)
+    {
+      for (size_t i = 0; i < 8; i++)
+        gsl_vector_set (t, i, 0.25 * (double) i - 1.0);
+      gsl_vector_memcpy (g, t);
+      gsl_vector_set (g, 5, gsl_vector_get (g, 5) + 1.0);
+      const bp_gradcheck_function f = { .loss = half_square };
+      const bp_gradcheck_block theta = { "theta", NULL, t }, grad = { "theta", NULL, g };
+      bp_gradcheck_options o;
+      bp_gradcheck_options_default (&o);
+      o.method = BP_GRADCHECK_CENTRAL | BP_GRADCHECK_DIRECTIONAL;
+      o.threads = 1;
+      bp_gradcheck_result *r = NULL;
+      if (bp_gradcheck (&f, 1, &theta, &grad, &o, &r) != GSL_FAILURE)
+        refused++;
+      bp_gradcheck_result_free (r);
+    }
+  else
+    refused++;
+  gsl_vector_free (t);
+  gsl_vector_free (g);
+}
+
 #define TRY_ALLOC(type, call, freer)            \
   do {                                          \
     type *p_ = (call);                          \
@@ -24,10 +67,23 @@ static int refused;
     freer (p_);                                 \
   } while (0)
 
+/* A library ending the program when it cannot allocate (libgomp calls
+   exit (1)) exits 4 here, as the program's main does (doc/robustness.md):
+   1 would read as a crash of ours to tests/oom/run.sh. */
+static int returned;
+
+static void
+library_exit (void)
+{
+  if (!returned)
+    _exit (4);
+}
+
 int
 main (int argc, char **argv)
 {
   getopt_long (argc, argv, "", NULL, NULL);   /* the shim counts from here */
+  atexit (library_exit);
   const char *data = argc > 1 ? argv[1] : "tests/data";
   gsl_set_error_handler_off ();
   TRY_ALLOC (bp_model_workspace, bp_model_workspace_alloc (10, 784), bp_model_workspace_free);
@@ -84,6 +140,7 @@ main (int argc, char **argv)
       bp_net_free (one);
     }
   unlink (model);
+  gradcheck_wrong_gradient ();
   gsl_matrix_free (W);
   gsl_matrix_free (G);
   gsl_matrix_free (x);
@@ -92,5 +149,6 @@ main (int argc, char **argv)
   gsl_vector_free (gb);
   gsl_vector_free (t);
   printf ("alloc_all: %d calls refused\n", refused);
+  returned = 1;
   return 0;
 }
