@@ -303,6 +303,18 @@ typedef enum
 /* numeric = c analytic for one c: a factor c missing */
 #define BP_GRADCHECK_HINT_FACTOR     4u
 #define BP_GRADCHECK_HINT_SHIFT      8u  /* analytic[i] = numeric[i + s] */
+/* only one element of the block fails (an edge case in its formula?) */
+#define BP_GRADCHECK_HINT_ONE       16u
+/* the failing elements all lie at the first or last index of one axis
+   (hint_axis; hint_index, or BP_GRADCHECK_NONE for both ends): padding
+   or an edge */
+#define BP_GRADCHECK_HINT_EDGE      32u
+/* the failing elements all share index hint_index of axis hint_axis,
+   neither end: one channel (slice) */
+#define BP_GRADCHECK_HINT_SLICE     64u
+/* an r x c block (r != c): analytic = numeric transposed and reshaped,
+   the c x r transpose's memory read as r x c (row- vs column-major) */
+#define BP_GRADCHECK_HINT_LAYOUT   128u
 
 /* One element checked. */
 typedef struct
@@ -365,6 +377,8 @@ typedef struct
   long shift;              /* HINT_SHIFT: the s of analytic[i] = numeric[i+s] */
   size_t rank;             /* the block's rank and shape as given (rank 0: */
   size_t shape[BP_GRADCHECK_MAX_RANK];  /* none given, rows x cols) */
+  size_t hint_axis, hint_index;  /* HINT_EDGE, HINT_SLICE: where (the axes
+                                    of shape, else 0 rows, 1 cols) */
 } bp_gradcheck_block_result;
 
 /* One method's run. */

@@ -33,9 +33,38 @@ status_name (int s)
   return (unsigned) s < 4 ? names[s] : "?";
 }
 
+static void print_index (FILE *out, const bp_gradcheck_block_result *b,
+                         const bp_gradcheck_element *e);
+
 static void
 print_hints (FILE *out, const bp_gradcheck_block_result *b, const char *name)
 {
+  size_t dims[BP_GRADCHECK_MAX_RANK];
+  shape_dims (b, dims);
+  if ((b->hints & BP_GRADCHECK_HINT_ONE) && b->n_worst)
+    {
+      fprintf (out, "    hint: %s: only %s", name, name);
+      print_index (out, b, &b->worst[0]);
+      fprintf (out, " is wrong: an edge case or one term of its formula?\n");
+    }
+  else if (b->hints & BP_GRADCHECK_HINT_ONE)
+    fprintf (out, "    hint: %s: only one element is wrong: an edge case or one term"
+             " of its formula?\n", name);
+  if ((b->hints & BP_GRADCHECK_HINT_EDGE) && b->hint_index == BP_GRADCHECK_NONE)
+    fprintf (out, "    hint: %s: failures only at the first and last index of axis %zu"
+             " (of %zu): padding or an edge?\n", name, b->hint_axis, dims[b->hint_axis]);
+  else if (b->hints & BP_GRADCHECK_HINT_EDGE)
+    fprintf (out, "    hint: %s: failures only at index %zu of axis %zu (of %zu, its %s):"
+             " padding or an edge?\n", name, b->hint_index, b->hint_axis,
+             dims[b->hint_axis], b->hint_index == 0 ? "first" : "last");
+  if (b->hints & BP_GRADCHECK_HINT_SLICE)
+    fprintf (out, "    hint: %s: failures only at index %zu of axis %zu (of %zu):"
+             " one channel or slice?\n", name, b->hint_index, b->hint_axis,
+             dims[b->hint_axis]);
+  if (b->hints & BP_GRADCHECK_HINT_LAYOUT)
+    fprintf (out, "    hint: %s: analytic = numeric transposed and reshaped (the %zu x %zu"
+             " transpose's memory read as %zu x %zu): a row- versus column-major layout?\n",
+             name, b->cols, b->rows, b->rows, b->cols);
   if (b->hints & BP_GRADCHECK_HINT_TRANSPOSE)
     fprintf (out, "    hint: %s: analytic = transpose of numeric (a[i,j] = e[j,i]):"
              " a transposed Jacobian or weight gradient?\n", name);
