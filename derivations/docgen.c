@@ -290,7 +290,8 @@ static int
 numeric_of (const bp_gradcheck_function *f, const gsl_vector *theta, const gsl_matrix *a,
             gsl_matrix *e, gsl_matrix *err, size_t *n_checked, size_t *n_failed)
 {
-  const bp_gradcheck_block t = { "theta", NULL, theta }, g = { "analytic", a, NULL };
+  const bp_gradcheck_block t = { .name = "theta", .vector = theta };
+  const bp_gradcheck_block g = { .name = "analytic", .matrix = a };
   bp_gradcheck_result *r = NULL;
   if (bp_gradcheck (f, 1, &t, &g, NULL, &r) > 0)
     return -1;
@@ -1461,11 +1462,13 @@ b17_check (FILE *out, const context *c)
   bp_gradcheck_block blk[BP_CNN_MAX_BLOCKS + 1], ana[BP_CNN_MAX_BLOCKS + 1];
   for (size_t k = 0; k < n; k++)
     {
-      blk[k] = (bp_gradcheck_block) { nb[k].name, nb[k].M, nb[k].v };
-      ana[k] = (bp_gradcheck_block) { gb[k].name, gb[k].M, gb[k].v };
+      blk[k] = (bp_gradcheck_block) { .name = nb[k].name, .matrix = nb[k].M,
+                                      .vector = nb[k].v };
+      ana[k] = (bp_gradcheck_block) { .name = gb[k].name, .matrix = gb[k].M,
+                                      .vector = gb[k].v };
     }
-  blk[n] = (bp_gradcheck_block) { "U", e.U, NULL };
-  ana[n] = (bp_gradcheck_block) { "U", e.dU, NULL };
+  blk[n] = (bp_gradcheck_block) { .name = "U", .matrix = e.U };
+  ana[n] = (bp_gradcheck_block) { .name = "U", .matrix = e.dU };
   bp_gradcheck_options opts;
   bp_gradcheck_options_default (&opts);
   bp_gradcheck_function F = { .loss = cnn_loss, .params = &e };

@@ -565,7 +565,7 @@ START_TEST (test_gradcheck_wrong_layer_every_method)
         ck_assert_msg (b->hints & want[which], "method %u: hints %u", o.method, b->hints);
       else
         {
-          ck_assert_uint_eq (b->hints, 0);
+          ck_assert_uint_eq (b->hints, BP_GRADCHECK_HINT_ONE);
           ck_assert_uint_eq (b->n_failed, 1);
           ck_assert_uint_eq (b->worst[0].row, 2);
           ck_assert_uint_eq (b->worst[0].col, 1);

@@ -15,6 +15,7 @@ BP_SUITES = \
   tests/check_cross_entropy \
   tests/check_model \
   tests/check_checker \
+  tests/check_hints \
   tests/check_edge \
   tests/check_api
 
@@ -33,6 +34,8 @@ tests_check_model_CFLAGS = $(TEST_CFLAGS)
 tests_check_model_LDADD = $(TEST_LDADD)
 tests_check_checker_CFLAGS = $(TEST_CFLAGS)
 tests_check_checker_LDADD = $(TEST_LDADD)
+tests_check_hints_CFLAGS = $(TEST_CFLAGS)
+tests_check_hints_LDADD = $(TEST_LDADD)
 tests_check_edge_CFLAGS = $(TEST_CFLAGS)
 tests_check_edge_LDADD = $(TEST_LDADD)
 tests_check_api_CFLAGS = $(TEST_CFLAGS)

@@ -39,12 +39,21 @@ BP_BEGIN_DECLS
    view's address will do).  The checker copies it and never writes it.
    A vector block of n elements is an n x 1 matrix for the callbacks and in
    the result (row = the element, column 0).  name (may be NULL) is
-   printed in the report.  The same type gives the analytic arrays. */
+   printed in the report.  The same type gives the analytic arrays.
+   A block of any rank (a conv kernel O x C x KH x KW): its elements
+   row-major in the matrix or vector, and rank and shape (rank <=
+   BP_GRADCHECK_MAX_RANK numbers whose product is the number of
+   elements) given; the report then names element (o,c,i,j), the hints
+   look along its axes.  rank 0 (shape NULL): the array's own shape.
+   rank and shape come last, so an initializer may leave them out. */
+#define BP_GRADCHECK_MAX_RANK 8
 typedef struct
 {
   const char *name;
   const gsl_matrix *matrix;
   const gsl_vector *vector;
+  size_t rank;
+  const size_t *shape;
 } bp_gradcheck_block;
 
 /* "No element moved": the moved_block of the base point, and of a point
@@ -294,6 +303,18 @@ typedef enum
 /* numeric = c analytic for one c: a factor c missing */
 #define BP_GRADCHECK_HINT_FACTOR     4u
 #define BP_GRADCHECK_HINT_SHIFT      8u  /* analytic[i] = numeric[i + s] */
+/* only one element of the block fails (an edge case in its formula?) */
+#define BP_GRADCHECK_HINT_ONE       16u
+/* the failing elements all lie at the first or last index of one axis
+   (hint_axis; hint_index, or BP_GRADCHECK_NONE for both ends): padding
+   or an edge */
+#define BP_GRADCHECK_HINT_EDGE      32u
+/* the failing elements all share index hint_index of axis hint_axis,
+   neither end: one channel (slice) */
+#define BP_GRADCHECK_HINT_SLICE     64u
+/* an r x c block (r != c): analytic = numeric transposed and reshaped,
+   the c x r transpose's memory read as r x c (row- vs column-major) */
+#define BP_GRADCHECK_HINT_LAYOUT   128u
 
 /* One element checked. */
 typedef struct
@@ -354,6 +375,10 @@ typedef struct
   unsigned hints;          /* BP_GRADCHECK_HINT_* */
   double factor;           /* HINT_FACTOR: the c of numeric = c analytic */
   long shift;              /* HINT_SHIFT: the s of analytic[i] = numeric[i+s] */
+  size_t rank;             /* the block's rank and shape as given (rank 0: */
+  size_t shape[BP_GRADCHECK_MAX_RANK];  /* none given, rows x cols) */
+  size_t hint_axis, hint_index;  /* HINT_EDGE, HINT_SLICE: where (the axes
+                                    of shape, else 0 rows, 1 cols) */
 } bp_gradcheck_block_result;
 
 /* One method's run. */

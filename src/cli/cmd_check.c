@@ -762,7 +762,8 @@ parse_check_options (int argc, char **argv, check_args *a)
 /* --- the check ------------------------------------------------------------ */
 
 /* The check's blocks: the library's blocks over theta (a --block of rank 1
-   a vector, of rank >= 2 a matrix of its first dimension's rows). */
+   a vector, of rank >= 2 a matrix of its first dimension's rows), with
+   their shapes, so the report names an element by its N-d index. */
 typedef struct
 {
   size_t n;
@@ -779,8 +780,9 @@ make_blocks (const check_args *a, const gsl_vector *theta, check_blocks *cb)
       cb->n = 1;
       cb->M[0] = gsl_matrix_const_view_vector (theta, a->rows ? a->rows : 1,
                                                a->rows ? a->cols : 1).matrix;
-      cb->b[0] = (bp_gradcheck_block) { "theta", a->rows ? &cb->M[0] : NULL,
-                                        a->rows ? NULL : theta };
+      cb->b[0] = (bp_gradcheck_block) { .name = "theta",
+                                        .matrix = a->rows ? &cb->M[0] : NULL,
+                                        .vector = a->rows ? NULL : theta };
       return;
     }
   cb->n = a->n_blocks;
@@ -789,12 +791,14 @@ make_blocks (const check_args *a, const gsl_vector *theta, check_blocks *cb)
       const named_block *nb = &a->block[k];
       cb->v[k] = gsl_vector_const_subvector (theta, nb->offset, nb->size).vector;
       if (nb->rank == 1)
-        cb->b[k] = (bp_gradcheck_block) { nb->name, NULL, &cb->v[k] };
+        cb->b[k] = (bp_gradcheck_block) { .name = nb->name, .vector = &cb->v[k],
+                                          .rank = 1, .shape = nb->shape };
       else
         {
           cb->M[k] = gsl_matrix_const_view_vector (&cb->v[k], nb->shape[0],
                                                    nb->size / nb->shape[0]).matrix;
-          cb->b[k] = (bp_gradcheck_block) { nb->name, &cb->M[k], NULL };
+          cb->b[k] = (bp_gradcheck_block) { .name = nb->name, .matrix = &cb->M[k],
+                                            .rank = nb->rank, .shape = nb->shape };
         }
     }
 }

@@ -68,7 +68,7 @@ src_lib_libbackprop_la_SOURCES += \
   src/lib/check/core.h \
   src/lib/check/rules.c src/lib/check/rules.h \
   src/lib/check/hints.c src/lib/check/hints.h src/lib/check/noise.c \
-  src/lib/check/print.c \
+  src/lib/check/print.c src/lib/check/shape.c src/lib/check/shape.h \
   src/lib/check/vjp.c src/lib/check/vjp.h
 pkginclude_HEADERS += \
   src/backprop/bp_complex_step.h \

@@ -669,7 +669,7 @@ verify_activations (const gsl_vector *z, const verify_opts *o)
   /* dL/dh: a fixed, uneven weighting, c_i = 1 - 2i/n */
   for (size_t i = 0; failures == 0 && i < n; i++)
     gsl_vector_set (c, i, 1.0 - 2.0 * (double) i / (double) n);
-  const bp_gradcheck_block point = { "z", NULL, z };
+  const bp_gradcheck_block point = { .name = "z", .vector = z };
   for (size_t k = 0; failures >= 0 && k < ROWS (rows); k++)
     {
       activation_probe probe = { rows[k].act, c, h };
@@ -679,7 +679,8 @@ verify_activations (const gsl_vector *z, const verify_opts *o)
       bp_activation_backward (rows[k].act, z, c, dL_dz);
       const bp_gradcheck_function jac = { NULL, act_forward, n, NULL, NULL, act_cforward, &b, NULL, 0 };
       const bp_gradcheck_function bwd = { act_probe, NULL, 0, NULL, act_cprobe, NULL, &b, NULL, 0 };
-      const bp_gradcheck_block aJ = { "dh/dz", J, NULL }, ag = { "dL/dz", NULL, dL_dz };
+      const bp_gradcheck_block aJ = { .name = "dh/dz", .matrix = J };
+      const bp_gradcheck_block ag = { .name = "dL/dz", .vector = dL_dz };
       tally (&failures, check_row (o, &rows[k].jac, &jac, &point, &aJ, 1));
       tally (&failures, check_row (o, &rows[k].bwd, &bwd, &point, &ag, 1));
     }
@@ -744,12 +745,14 @@ verify_mlp (const mlp_example *ex, const verify_opts *o)
       && bp_mlp_backward (net, ex->x, ex->labels, ex->ws, ex->grad, dL_dx, NULL) != GSL_SUCCESS)
     failures = -1;
   const bp_gradcheck_block point[MLP_BLOCKS] = {
-    { "W2", net->W2, NULL }, { "b2", NULL, net->b2 }, { "b1", NULL, net->b1 },
-    { "W1", net->W1, NULL }, { "x", ex->x, NULL },
+    { .name = "W2", .matrix = net->W2 }, { .name = "b2", .vector = net->b2 },
+    { .name = "b1", .vector = net->b1 }, { .name = "W1", .matrix = net->W1 },
+    { .name = "x", .matrix = ex->x },
   };
   const bp_gradcheck_block analytic[MLP_BLOCKS] = {
-    { "dL/dW2", g->W2, NULL }, { "dL/db2", NULL, g->b2 }, { "dL/db1", NULL, g->b1 },
-    { "dL/dW1", g->W1, NULL }, { "dL/dx", dL_dx, NULL },
+    { .name = "dL/dW2", .matrix = g->W2 }, { .name = "dL/db2", .vector = g->b2 },
+    { .name = "dL/db1", .vector = g->b1 }, { .name = "dL/dW1", .matrix = g->W1 },
+    { .name = "dL/dx", .matrix = dL_dx },
   };
   for (size_t k = 0; failures >= 0 && k < ROWS (rows); k++)
     {

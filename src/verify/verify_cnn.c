@@ -192,10 +192,12 @@ verify_cnn (const cnn_net_example *ex, const verify_opts *o)
     {
       const size_t arg = rows[k].arg;
       const int is_u = arg == ex->n_blocks;
-      const bp_gradcheck_block point = { is_u ? "U" : b[arg].name, is_u ? ex->U : b[arg].M,
-                                         is_u ? NULL : b[arg].v };
-      const bp_gradcheck_block analytic = { "dL/d", is_u ? ex->dU : g[arg].M,
-                                            is_u ? NULL : g[arg].v };
+      const bp_gradcheck_block point = { .name = is_u ? "U" : b[arg].name,
+                                         .matrix = is_u ? ex->U : b[arg].M,
+                                         .vector = is_u ? NULL : b[arg].v };
+      const bp_gradcheck_block analytic = { .name = "dL/d",
+                                            .matrix = is_u ? ex->dU : g[arg].M,
+                                            .vector = is_u ? NULL : g[arg].v };
       binding bind = { ex, arg };
       const bp_gradcheck_function f = { cnn_loss, NULL, 0, NULL, cnn_closs, NULL, &bind, NULL, 0 };
       tally (&failures, check_row (o, &rows[k], &f, &point, &analytic, 1));

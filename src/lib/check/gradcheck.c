@@ -21,6 +21,7 @@
 #endif
 #include "lib/check/core.h"
 #include "lib/check/hints.h"
+#include "lib/check/shape.h"
 #include "lib/check/vjp.h"
 #include "lib/valid.h"
 
@@ -192,6 +193,13 @@ core_check_args (const char *who, const bp_gradcheck_function *f,
   for (size_t k = 0; k < n_blocks; k++)
     if (block_rows (&blocks[k]) * block_cols (&blocks[k]) == 0)
       return refuse (who, "a block has no elements (nothing to check)", GSL_EBADLEN);
+  for (size_t k = 0; k < n_blocks; k++)
+    {
+      const char *what = NULL;
+      const int status = shape_check (&blocks[k], &what);
+      if (status != GSL_SUCCESS)
+        return refuse (who, what, status);
+    }
   for (size_t k = 0; k < n_blocks; k++)
     if (analytic && !core_shape_ok (f, &blocks[k], &analytic[k]))
       return refuse (who, "the analytic array (grad, J) must have the block's shape "
@@ -2081,6 +2089,7 @@ core_run (const char *who, const bp_gradcheck_function *f, size_t n_blocks,
           run->block[k].name = blocks[k].name;
           run->block[k].rows = pb.rows[k];
           run->block[k].cols = pb.cols[k];
+          shape_copy (&blocks[k], &run->block[k]);
         }
       status = run_method (&pb, method, rng, run);
       if (run->verdict > r->verdict)

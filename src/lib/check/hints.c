@@ -4,6 +4,7 @@
 #include <math.h>
 #include "lib/check/rules.h"
 #include "lib/check/hints.h"
+#include "lib/check/shape.h"
 
 /* x agrees with y (numeric, estimate err) by the one comparison */
 static int
@@ -95,12 +96,78 @@ shifted (const bp_gradcheck_block_result *b, long s, int jacobian, size_t n_bad,
   return match >= 2 && match + 1 >= n_bad;
 }
 
+/* a_p = e[p mod r, p div r] at every failing p of a non-square r x c
+   block: the c x r transpose's memory read row-major as r x c */
+static int
+relaid (const bp_gradcheck_block_result *b, double rtol, double atol)
+{
+  const size_t r = b->analytic->size1, c = b->analytic->size2;
+  if (r == c || r < 2 || c < 2)
+    return 0;
+  for (size_t i = 0; i < r; i++)
+    for (size_t j = 0; j < c; j++)
+      {
+        const size_t p = i * c + j, ei = p % r, ej = p / r;
+        if (bad (b, i, j) && !near (A (i, j), E (ei, ej), ERR (ei, ej), rtol, atol))
+          return 0;
+      }
+  return 1;
+}
+
+/* the failing elements (n_bad >= 2, not all) in one index of an axis
+   (HINT_EDGE at an end, else HINT_SLICE), or at the two ends of one
+   (HINT_EDGE, index NONE); the first such axis */
+static void
+located (bp_gradcheck_block_result *b, size_t n_bad)
+{
+  size_t dims[BP_GRADCHECK_MAX_RANK], idx[BP_GRADCHECK_MAX_RANK];
+  size_t first[BP_GRADCHECK_MAX_RANK];
+  int same[BP_GRADCHECK_MAX_RANK], edge[BP_GRADCHECK_MAX_RANK], seen = 0;
+  const size_t rank = shape_dims (b, dims);
+  if (n_bad < 2 || n_bad >= b->rows * b->cols)
+    return;
+  for (size_t d = 0; d < rank; d++)
+    same[d] = edge[d] = 1;
+  for (size_t i = 0; i < b->rows; i++)
+    for (size_t j = 0; j < b->cols; j++)
+      if (bad (b, i, j))
+        {
+          shape_unravel (dims, rank, i * b->cols + j, idx);
+          for (size_t d = 0; d < rank; d++)
+            {
+              if (!seen)
+                first[d] = idx[d];
+              same[d] &= idx[d] == first[d];
+              edge[d] &= idx[d] == 0 || idx[d] + 1 == dims[d];
+            }
+          seen = 1;
+        }
+  for (size_t d = 0; d < rank; d++)
+    if (dims[d] >= 2 && same[d])
+      {
+        const int end = first[d] == 0 || first[d] + 1 == dims[d];
+        b->hints |= end ? BP_GRADCHECK_HINT_EDGE : BP_GRADCHECK_HINT_SLICE;
+        b->hint_axis = d;
+        b->hint_index = first[d];
+        return;
+      }
+  for (size_t d = 0; d < rank; d++)
+    if (dims[d] >= 3 && edge[d])
+      {
+        b->hints |= BP_GRADCHECK_HINT_EDGE;
+        b->hint_axis = d;
+        b->hint_index = BP_GRADCHECK_NONE;
+        return;
+      }
+}
+
 void
 hints_find (bp_gradcheck_block_result *b, double rtol, double atol, int jacobian)
 {
   b->hints = 0;
   b->factor = 0.0;
   b->shift = 0;
+  b->hint_axis = b->hint_index = 0;
   if (!b->analytic || !b->mask)
     return;
   const size_t n_bad = b->n_failed + b->n_inconclusive;
@@ -119,4 +186,12 @@ hints_find (bp_gradcheck_block_result *b, double rtol, double atol, int jacobian
         b->shift = s;
         break;
       }
+  if (n_bad == 1 && b->rows * b->cols > 1)
+    b->hints |= BP_GRADCHECK_HINT_ONE;
+  if (!jacobian)
+    {
+      located (b, n_bad);
+      if (n_bad >= 2 && relaid (b, rtol, atol))
+        b->hints |= BP_GRADCHECK_HINT_LAYOUT;
+    }
 }

@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <gsl/gsl_errno.h>
 #include "backprop/bp_gradcheck.h"
+#include "lib/check/shape.h"
 
 static const char *
 method_name (unsigned method)
@@ -32,9 +33,38 @@ status_name (int s)
   return (unsigned) s < 4 ? names[s] : "?";
 }
 
+static void print_index (FILE *out, const bp_gradcheck_block_result *b,
+                         const bp_gradcheck_element *e);
+
 static void
 print_hints (FILE *out, const bp_gradcheck_block_result *b, const char *name)
 {
+  size_t dims[BP_GRADCHECK_MAX_RANK];
+  shape_dims (b, dims);
+  if ((b->hints & BP_GRADCHECK_HINT_ONE) && b->n_worst)
+    {
+      fprintf (out, "    hint: %s: only %s", name, name);
+      print_index (out, b, &b->worst[0]);
+      fprintf (out, " is wrong: an edge case or one term of its formula?\n");
+    }
+  else if (b->hints & BP_GRADCHECK_HINT_ONE)
+    fprintf (out, "    hint: %s: only one element is wrong: an edge case or one term"
+             " of its formula?\n", name);
+  if ((b->hints & BP_GRADCHECK_HINT_EDGE) && b->hint_index == BP_GRADCHECK_NONE)
+    fprintf (out, "    hint: %s: failures only at the first and last index of axis %zu"
+             " (of %zu): padding or an edge?\n", name, b->hint_axis, dims[b->hint_axis]);
+  else if (b->hints & BP_GRADCHECK_HINT_EDGE)
+    fprintf (out, "    hint: %s: failures only at index %zu of axis %zu (of %zu, its %s):"
+             " padding or an edge?\n", name, b->hint_index, b->hint_axis,
+             dims[b->hint_axis], b->hint_index == 0 ? "first" : "last");
+  if (b->hints & BP_GRADCHECK_HINT_SLICE)
+    fprintf (out, "    hint: %s: failures only at index %zu of axis %zu (of %zu):"
+             " one channel or slice?\n", name, b->hint_index, b->hint_axis,
+             dims[b->hint_axis]);
+  if (b->hints & BP_GRADCHECK_HINT_LAYOUT)
+    fprintf (out, "    hint: %s: analytic = numeric transposed and reshaped (the %zu x %zu"
+             " transpose's memory read as %zu x %zu): a row- versus column-major layout?\n",
+             name, b->cols, b->rows, b->rows, b->cols);
   if (b->hints & BP_GRADCHECK_HINT_TRANSPOSE)
     fprintf (out, "    hint: %s: analytic = transpose of numeric (a[i,j] = e[j,i]):"
              " a transposed Jacobian or weight gradient?\n", name);
@@ -48,14 +78,37 @@ print_hints (FILE *out, const bp_gradcheck_block_result *b, const char *name)
              name, b->shift, b->shift);
 }
 
+/* "(o,c,i,j)": e's N-d index in block b (its shape, else (row,col)) */
 static void
-print_element (FILE *out, const bp_gradcheck_result *r, const bp_gradcheck_element *e,
-               const char *name)
+print_index (FILE *out, const bp_gradcheck_block_result *b, const bp_gradcheck_element *e)
+{
+  size_t dims[BP_GRADCHECK_MAX_RANK], idx[BP_GRADCHECK_MAX_RANK];
+  const size_t rank = shape_dims (b, dims);
+  shape_unravel (dims, rank, e->row * b->cols + e->col, idx);
+  for (size_t d = 0; d < rank; d++)
+    fprintf (out, "%c%zu", d ? ',' : '(', idx[d]);
+  fputc (')', out);
+}
+
+/* "D1 x D2 x ...": b's shape */
+static void
+print_shape (FILE *out, const bp_gradcheck_block_result *b)
+{
+  size_t dims[BP_GRADCHECK_MAX_RANK];
+  const size_t rank = shape_dims (b, dims);
+  for (size_t d = 0; d < rank; d++)
+    fprintf (out, d ? " x %zu" : "%zu", dims[d]);
+}
+
+static void
+print_element (FILE *out, const bp_gradcheck_result *r, const bp_gradcheck_block_result *b,
+               const bp_gradcheck_element *e, const char *name)
 {
   if (r->m > 0)
-    fprintf (out, "      %s out %zu (%zu,%zu)", name, e->output, e->row, e->col);
+    fprintf (out, "      %s out %zu ", name, e->output);
   else
-    fprintf (out, "      %s(%zu,%zu)", name, e->row, e->col);
+    fprintf (out, "      %s", name);
+  print_index (out, b, e);
   fprintf (out, "  analytic % .10e  numeric % .10e  estimate %.2e  tolerance %.2e"
            "  step %.2e%s  %s  %s", e->analytic, e->numeric, e->abserr, e->tol, e->h,
            e->retried ? " (retried)" : "", diff_name (e->diff), status_name (e->status));
@@ -106,14 +159,15 @@ bp_gradcheck_fprintf (FILE *stream, const bp_gradcheck_result *r)
             snprintf (name, sizeof name, "block %zu", k);
           if (!b->mask)
             continue;
-          fprintf (stream, "  %s (%zu x %zu): %zu checked, %zu passed, %zu inconclusive, "
-                   "%zu failed, %zu kinks, %zu one-sided: %s\n", name, b->rows, b->cols,
-                   b->n_checked, b->n_passed, b->n_inconclusive, b->n_failed, b->n_kinks,
+          fprintf (stream, "  %s (", name);
+          print_shape (stream, b);
+          fprintf (stream, "): %zu checked, %zu passed, %zu inconclusive, "
+                   "%zu failed, %zu kinks, %zu one-sided: %s\n", b->n_checked, b->n_passed, b->n_inconclusive, b->n_failed, b->n_kinks,
                    b->n_one_sided, bp_gradcheck_verdict_name (b->verdict));
           if (b->n_worst)
             fprintf (stream, "    worst %zu (by |a - e| / (tol + 2 estimate)):\n", b->n_worst);
           for (size_t i = 0; i < b->n_worst; i++)
-            print_element (stream, r, &b->worst[i], name);
+            print_element (stream, r, b, &b->worst[i], name);
           if (run->method == BP_GRADCHECK_CENTRAL || run->localized)
             {
               if (b->noise_found)

@@ -75,8 +75,8 @@ set_views (bp_net *net, size_t k)
   net->grad_v[k] = gsl_vector_subvector (net->grad, at, block_size (b));
   net->theta_M[k] = gsl_matrix_view_array (net->theta->data + at, b->size1, c);
   net->grad_M[k] = gsl_matrix_view_array (net->grad->data + at, b->size1, c);
-  net->block[k] = (bp_gradcheck_block) { b->name, NULL, NULL };
-  net->grad_block[k] = (bp_gradcheck_block) { b->name, NULL, NULL };
+  net->block[k] = (bp_gradcheck_block) { .name = b->name };
+  net->grad_block[k] = (bp_gradcheck_block) { .name = b->name };
   if (b->size2)
     {
       net->block[k].matrix = &net->theta_M[k].matrix;

@@ -1,0 +1,303 @@
+/* check_hints.c -- suite bp_gradcheck_shapes_hints: the report names an
+   element of a block of any rank by its N-d index (o,c,i,j), and the
+   hints name the bugs of issue 18's trial by their patterns, on
+   f(theta) = sum c_p theta_p (the numeric gradient is c, up to rounding;
+   a wrong analytic array is wrong by far more than any tolerance).
+   derivations/00-numeric-check.md, eq. (0.9) */
+#include <config.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <gsl/gsl_errno.h>
+#include "testutil.h"
+
+static int
+linear_loss (const bp_gradcheck_point *p, void *params, double *L)
+{
+  const gsl_vector *c = params;
+  *L = 0.0;
+  for (size_t q = 0; q < c->size; q++)
+    *L += gsl_vector_get (c, q) * gsl_vector_get (p->vector[0], q);
+  return 0;
+}
+
+/* c_p = 1 + p: no two elements equal */
+static gsl_vector *
+distinct (size_t n)
+{
+  gsl_vector *c = gsl_vector_alloc (n);
+  for (size_t p = 0; p < n; p++)
+    gsl_vector_set (c, p, (double) (1 + p));
+  return c;
+}
+
+/* bp_gradcheck by central differences of f = c . theta, theta an r x
+   (n / r) matrix of the given rank and shape (rank 0: none), against the
+   analytic side A (of theta's shape); the status into *status */
+static bp_gradcheck_result *
+linear_check (const gsl_vector *c, size_t r, size_t rank, const size_t *shape,
+              const gsl_matrix *A, int *status)
+{
+  gsl_matrix *theta = gsl_matrix_alloc (r, c->size / r);
+  gsl_matrix_set_all (theta, 0.5);
+  bp_gradcheck_function F = { .loss = linear_loss, .params = (void *) c };
+  const bp_gradcheck_block blk = { .name = "K", .matrix = theta, .rank = rank,
+                                   .shape = shape };
+  const bp_gradcheck_block ana = { .matrix = A };
+  bp_gradcheck_options o;
+  bp_gradcheck_options_default (&o);
+  bp_gradcheck_result *res = NULL;
+  *status = bp_gradcheck (&F, 1, &blk, &ana, &o, &res);
+  gsl_matrix_free (theta);
+  return res;
+}
+
+/* the report of r as a string (free it) */
+static char *
+report_of (const bp_gradcheck_result *r)
+{
+  char *buf = NULL;
+  size_t len = 0;
+  FILE *s = open_memstream (&buf, &len);
+  ck_assert_int_eq (bp_gradcheck_fprintf (s, r), GSL_SUCCESS);
+  fclose (s);
+  return buf;
+}
+
+/* A (r x n / r) = c, as the matrix of theta's shape */
+static gsl_matrix *
+right_analytic (const gsl_vector *c, size_t r)
+{
+  gsl_matrix *A = gsl_matrix_alloc (r, c->size / r);
+  memcpy (A->data, c->data, c->size * sizeof (double));
+  return A;
+}
+
+START_TEST (test_report_nd_index)
+{
+  /* a conv kernel O x C x KH x KW = 2 x 3 x 2 x 2, held as a 6 x 4
+     matrix: element (1,2,0,1) wrong is named K(1,2,0,1), the block
+     K (2 x 3 x 2 x 2); without a shape, the matrix's (row,col) */
+  const size_t shape[4] = { 2, 3, 2, 2 }, at[4] = { 1, 2, 0, 1 };
+  gsl_vector *c = distinct (24);
+  gsl_matrix *A = right_analytic (c, 6);
+  const size_t p = ((at[0] * shape[1] + at[1]) * shape[2] + at[2]) * shape[3] + at[3];
+  A->data[p] += 3.0;
+  int status;
+  bp_gradcheck_result *r = linear_check (c, 6, 4, shape, A, &status);
+  ck_assert_int_eq (status, GSL_FAILURE);
+  ck_assert_uint_eq (r->run[0].block[0].rank, 4);
+  char *rep = report_of (r), want[64];
+  snprintf (want, sizeof want, "      K(%zu,%zu,%zu,%zu)  analytic", at[0], at[1], at[2], at[3]);
+  ck_assert_msg (strstr (rep, want), "%s\nwanted: %s", rep, want);
+  ck_assert_msg (strstr (rep, "  K (2 x 3 x 2 x 2): 24 checked, 23 passed"), "%s", rep);
+  free (rep);
+  bp_gradcheck_result_free (r);
+  r = linear_check (c, 6, 0, NULL, A, &status);
+  rep = report_of (r);
+  snprintf (want, sizeof want, "      K(%zu,%zu)  analytic", p / 4, p % 4);
+  ck_assert_msg (strstr (rep, want), "%s\nwanted: %s", rep, want);
+  ck_assert_msg (strstr (rep, "  K (6 x 4): 24 checked"), "%s", rep);
+  free (rep);
+  bp_gradcheck_result_free (r);
+  gsl_matrix_free (A);
+  gsl_vector_free (c);
+}
+END_TEST
+
+START_TEST (test_report_nd_shape_refused)
+{
+  /* a shape whose product is not the block's size, a rank beyond
+     BP_GRADCHECK_MAX_RANK, no shape for a rank: refused, naming it */
+  const size_t wrong[3] = { 2, 3, 5 }, ones[9] = { 24, 1, 1, 1, 1, 1, 1, 1, 1 };
+  gsl_vector *c = distinct (24);
+  gsl_matrix *A = right_analytic (c, 6);
+  gsl_error_handler_t *old = gsl_set_error_handler_off ();
+  int status;
+  ck_assert_ptr_null (linear_check (c, 6, 3, wrong, A, &status));
+  ck_assert_int_eq (status, GSL_EBADLEN);
+  ck_assert_ptr_null (linear_check (c, 6, 9, ones, A, &status));
+  ck_assert_int_eq (status, GSL_EINVAL);
+  ck_assert_ptr_null (linear_check (c, 6, 2, NULL, A, &status));
+  ck_assert_int_eq (status, GSL_EFAULT);
+  gsl_set_error_handler (old);
+  /* the same right side with a valid shape of rank 8 passes */
+  bp_gradcheck_result *r = linear_check (c, 6, 8, ones, A, &status);
+  ck_assert_int_eq (status, GSL_SUCCESS);
+  bp_gradcheck_result_free (r);
+  gsl_matrix_free (A);
+  gsl_vector_free (c);
+}
+END_TEST
+
+/* the hints of a check of c (r rows, the given rank and shape) against A,
+   its report into *rep (free it) */
+static unsigned
+hints_of (const gsl_vector *c, size_t r, size_t rank, const size_t *shape,
+          const gsl_matrix *A, bp_gradcheck_block_result *out, char **rep)
+{
+  int status;
+  bp_gradcheck_result *res = linear_check (c, r, rank, shape, A, &status);
+  ck_assert_int_eq (status, GSL_FAILURE);
+  *out = res->run[0].block[0];
+  out->worst = NULL;
+  out->analytic = out->numeric = out->abserr = NULL;
+  out->mask = NULL;
+  *rep = report_of (res);
+  bp_gradcheck_result_free (res);
+  return out->hints;
+}
+
+START_TEST (test_hint_one_element)
+{
+  /* one element of a 2 x 3 x 2 x 2 kernel wrong: "only K(1,2,0,1) is
+     wrong"; two wrong elements apart (no axis in common): not that hint */
+  const size_t shape[4] = { 2, 3, 2, 2 };
+  gsl_vector *c = distinct (24);
+  gsl_matrix *A = right_analytic (c, 6);
+  A->data[((1 * 3 + 2) * 2 + 0) * 2 + 1] *= -3.0;
+  bp_gradcheck_block_result b;
+  char *rep;
+  ck_assert_uint_eq (hints_of (c, 6, 4, shape, A, &b, &rep) & BP_GRADCHECK_HINT_ONE,
+                     BP_GRADCHECK_HINT_ONE);
+  ck_assert_msg (strstr (rep, "    hint: K: only K(1,2,0,1) is wrong"), "%s", rep);
+  free (rep);
+  A->data[((0 * 3 + 1) * 2 + 1) * 2 + 0] += 7.0;
+  ck_assert_uint_eq (hints_of (c, 6, 4, shape, A, &b, &rep), 0);
+  ck_assert_msg (!strstr (rep, "hint:"), "%s", rep);
+  free (rep);
+  gsl_matrix_free (A);
+  gsl_vector_free (c);
+}
+END_TEST
+
+START_TEST (test_hint_edge)
+{
+  /* a 4 x 5 gradient wrong in its last column (padding): the edge hint at
+     axis 1, index 4; wrong in its first and last rows: axis 0, both ends;
+     wrong at (1,1) and (2,3), inside: neither edge nor slice */
+  gsl_vector *c = distinct (20);
+  gsl_matrix *A = right_analytic (c, 4);
+  for (size_t i = 0; i < 4; i++)
+    *gsl_matrix_ptr (A, i, 4) = 0.0;
+  bp_gradcheck_block_result b;
+  char *rep;
+  ck_assert_uint_eq (hints_of (c, 4, 0, NULL, A, &b, &rep), BP_GRADCHECK_HINT_EDGE);
+  ck_assert_uint_eq (b.hint_axis, 1);
+  ck_assert_uint_eq (b.hint_index, 4);
+  ck_assert_msg (strstr (rep, "failures only at index 4 of axis 1 (of 5, its last): padding"),
+                 "%s", rep);
+  free (rep);
+  gsl_matrix_free (A);
+  A = right_analytic (c, 4);
+  for (size_t j = 0; j < 5; j++)
+    {
+      *gsl_matrix_ptr (A, 0, j) += 0.5;
+      *gsl_matrix_ptr (A, 3, j) += 0.5;
+    }
+  ck_assert_uint_eq (hints_of (c, 4, 0, NULL, A, &b, &rep), BP_GRADCHECK_HINT_EDGE);
+  ck_assert_uint_eq (b.hint_axis, 0);
+  ck_assert_uint_eq (b.hint_index, BP_GRADCHECK_NONE);
+  ck_assert_msg (strstr (rep, "failures only at the first and last index of axis 0 (of 4)"),
+                 "%s", rep);
+  free (rep);
+  gsl_matrix_free (A);
+  A = right_analytic (c, 4);
+  *gsl_matrix_ptr (A, 1, 1) += 0.5;
+  *gsl_matrix_ptr (A, 2, 3) += 0.5;
+  ck_assert_uint_eq (hints_of (c, 4, 0, NULL, A, &b, &rep)
+                     & (BP_GRADCHECK_HINT_EDGE | BP_GRADCHECK_HINT_SLICE), 0);
+  free (rep);
+  gsl_matrix_free (A);
+  gsl_vector_free (c);
+}
+END_TEST
+
+START_TEST (test_hint_slice)
+{
+  /* a 2 x 3 x 2 x 2 kernel wrong in channel 1 of every output: the slice
+     hint at axis 1, index 1; channel 1 of output 0 and channel 2 of
+     output 1: no slice */
+  const size_t shape[4] = { 2, 3, 2, 2 };
+  gsl_vector *c = distinct (24);
+  gsl_matrix *A = right_analytic (c, 6);
+  for (size_t o = 0; o < 2; o++)
+    for (size_t q = 0; q < 4; q++)
+      A->data[(o * 3 + 1) * 4 + q] *= 2.0;
+  bp_gradcheck_block_result b;
+  char *rep;
+  ck_assert_uint_eq (hints_of (c, 6, 4, shape, A, &b, &rep) & BP_GRADCHECK_HINT_SLICE,
+                     BP_GRADCHECK_HINT_SLICE);
+  ck_assert_uint_eq (b.hint_axis, 1);
+  ck_assert_uint_eq (b.hint_index, 1);
+  ck_assert_msg (strstr (rep, "failures only at index 1 of axis 1 (of 3): one channel"),
+                 "%s", rep);
+  free (rep);
+  for (size_t q = 0; q < 4; q++)
+    {
+      A->data[(1 * 3 + 1) * 4 + q] = c->data[(1 * 3 + 1) * 4 + q];
+      A->data[(1 * 3 + 2) * 4 + q] *= 2.0;
+    }
+  ck_assert_uint_eq (hints_of (c, 6, 4, shape, A, &b, &rep)
+                     & (BP_GRADCHECK_HINT_EDGE | BP_GRADCHECK_HINT_SLICE), 0);
+  free (rep);
+  gsl_matrix_free (A);
+  gsl_vector_free (c);
+}
+END_TEST
+
+START_TEST (test_hint_layout)
+{
+  /* a right 2 x 3 gradient stored column-major (its 3 x 2 transpose's
+     memory): "transposed and reshaped"; a square 3 x 3 one transposed:
+     the transpose hint, not this one */
+  gsl_vector *c = distinct (6);
+  gsl_matrix *A = gsl_matrix_alloc (2, 3);
+  for (size_t i = 0; i < 2; i++)
+    for (size_t j = 0; j < 3; j++)
+      A->data[j * 2 + i] = c->data[i * 3 + j];
+  bp_gradcheck_block_result b;
+  char *rep;
+  ck_assert_uint_eq (hints_of (c, 2, 0, NULL, A, &b, &rep) & BP_GRADCHECK_HINT_LAYOUT,
+                     BP_GRADCHECK_HINT_LAYOUT);
+  ck_assert_msg (strstr (rep, "analytic = numeric transposed and reshaped (the 3 x 2"), "%s",
+                 rep);
+  free (rep);
+  gsl_matrix_free (A);
+  gsl_vector_free (c);
+  c = distinct (9);
+  A = gsl_matrix_alloc (3, 3);
+  for (size_t i = 0; i < 3; i++)
+    for (size_t j = 0; j < 3; j++)
+      A->data[j * 3 + i] = c->data[i * 3 + j];
+  const unsigned h = hints_of (c, 3, 0, NULL, A, &b, &rep);
+  ck_assert_msg ((h & BP_GRADCHECK_HINT_TRANSPOSE) && !(h & BP_GRADCHECK_HINT_LAYOUT),
+                 "hints %u", h);
+  free (rep);
+  gsl_matrix_free (A);
+  gsl_vector_free (c);
+}
+END_TEST
+
+static Suite *
+shapes_suite (void)
+{
+  Suite *s = suite_create ("bp_gradcheck_shapes");
+  TCase *tc = tcase_create ("shapes");
+  tcase_set_timeout (tc, 120);
+  tcase_add_test (tc, test_report_nd_index);
+  tcase_add_test (tc, test_report_nd_shape_refused);
+  tcase_add_test (tc, test_hint_one_element);
+  tcase_add_test (tc, test_hint_edge);
+  tcase_add_test (tc, test_hint_slice);
+  tcase_add_test (tc, test_hint_layout);
+  suite_add_tcase (s, tc);
+  return s;
+}
+
+int
+main (void)
+{
+  Suite *(*const suites[]) (void) = { shapes_suite };
+  return test_run_suites (suites, sizeof suites / sizeof suites[0]);
+}
