@@ -12,6 +12,7 @@
 #include <gsl/gsl_blas.h>
 #include <gsl/gsl_complex_math.h>
 #include "backprop/bp_complex_step.h"
+#include "lib/valid.h"
 
 /* --- the two models --------------------------------------------------- */
 
@@ -59,7 +60,7 @@ bp_cstep_model_loss (const gsl_matrix_complex *W, const gsl_vector_complex *b,
                      const gsl_matrix_complex *x, const gsl_vector *labels,
                      bp_cstep_workspace *w)
 {
-  if (!W || !b || !x || !labels || !w)
+  if (MISSING (W) || MISSING (b) || MISSING (x) || MISSING (labels) || MISSING (w))
     GSL_ERROR_VAL ("bp_cstep_model_loss: W, b, x, labels and w must not be NULL",
                    GSL_EFAULT, GSL_NAN);
   if (W->size1 != w->n || W->size2 != w->m || x->size1 * x->size2 != w->m)
@@ -79,7 +80,8 @@ bp_cstep_mlp_loss (bp_activation act, const gsl_matrix_complex *W1,
                    const gsl_vector_complex *b2, const gsl_matrix_complex *x,
                    const gsl_vector *labels, bp_cstep_workspace *w)
 {
-  if (!W1 || !b1 || !W2 || !b2 || !x || !labels || !w)
+  if (MISSING (W1) || MISSING (b1) || MISSING (W2) || MISSING (b2) || MISSING (x)
+      || MISSING (labels) || MISSING (w))
     GSL_ERROR_VAL ("bp_cstep_mlp_loss: W1, b1, W2, b2, x, labels and w must not be NULL",
                    GSL_EFAULT, GSL_NAN);
   if (w->H == 0 || W1->size1 != w->H || W1->size2 != w->m || W2->size1 != w->n

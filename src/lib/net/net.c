@@ -217,8 +217,10 @@ int
 bp_net_forward (const bp_net *net, const gsl_matrix *U, const gsl_matrix *T,
                 bp_net_workspace *w, gsl_matrix_view *V, double *L)
 {
-  if (!net || !U || !w)
+  if (MISSING (net) || MISSING (U) || MISSING (w))
     GSL_ERROR ("bp_net_forward: net, U and w must not be NULL", GSL_EFAULT);
+  if (GIVEN_MISSING (T))
+    GSL_ERROR ("bp_net_forward: T has NULL data", GSL_EFAULT);
   int status = check ("bp_net_forward: the workspace was made for another network",
                       net, U, T, w);
   if (status != GSL_SUCCESS)
@@ -239,8 +241,10 @@ int
 bp_net_backward (bp_net *net, const gsl_matrix *U, const gsl_matrix *T,
                  bp_net_workspace *w, gsl_matrix *dL_dU, double *L)
 {
-  if (!net || !U || !T || !w)
+  if (MISSING (net) || MISSING (U) || MISSING (T) || MISSING (w))
     GSL_ERROR ("bp_net_backward: net, U, T and w must not be NULL", GSL_EFAULT);
+  if (GIVEN_MISSING (dL_dU))
+    GSL_ERROR ("bp_net_backward: dL_dU has NULL data", GSL_EFAULT);
   int status = check ("bp_net_backward: the workspace was made for another network",
                       net, U, T, w);
   if (status != GSL_SUCCESS)
