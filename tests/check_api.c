@@ -1114,6 +1114,165 @@ START_TEST (test_api_row)
 END_TEST
 
 
+/* --- hostile structs: every vector or matrix argument broken in turn -- */
+
+/* The arguments that are a GSL vector or matrix the caller builds (and
+   may fill in by hand): which struct each is. */
+typedef enum { NOT_GSL, GVEC, GMAT, GCVEC, GCMAT, GUMAT } gsl_struct;
+
+static gsl_struct
+struct_of (kind k)
+{
+  switch (k)
+    {
+    case VN: case VM: case TK: case ZK: case CBV: return GVEC;
+    case MNM: case MNN: case MX: case ZQK: case MBN: case MCN: case MBM: case MBH:
+    case CX: case CK: case CY: case CYR: case BCX: case BCOLS: case BCY: case PX:
+    case PY: case FLP: case FLF: case CU: return GMAT;
+    case CVN: case CVM: case CVH: case CCB: return GCVEC;
+    case CMNM: case CMHM: case CMNH: case CMX: case CCX: case CCK: case CCY:
+    case CPX: case CPY: return GCMAT;
+    case CONF: return GUMAT;
+    default: return NOT_GSL;
+    }
+}
+
+/* What is done to the struct: its data pointer NULL, or one of its sizes
+   0 or SIZE_MAX (a vector's size is its first).  SIZE_MAX is the size
+   that, accepted, makes a loop run off the block and the element
+   count's product wrap. */
+typedef enum { NULL_DATA, SIZE1_ZERO, SIZE1_MAX, SIZE2_ZERO, SIZE2_MAX, N_HOSTILE } hostile;
+
+static const char *const hostile_name[N_HOSTILE] = {
+  "data NULL", "size(1) 0", "size(1) SIZE_MAX", "size2 0", "size2 SIZE_MAX"
+};
+
+/* The fields of p that h changes (p a struct of kind s); 0 when h does
+   not apply (a vector has no size2). */
+static int
+apply_hostile (gsl_struct s, void *p, hostile h)
+{
+  size_t *size1, *size2 = NULL;
+  void **data;
+  switch (s)
+    {
+    case GVEC:
+      size1 = &((gsl_vector *) p)->size;
+      data = (void **) &((gsl_vector *) p)->data;
+      break;
+    case GCVEC:
+      size1 = &((gsl_vector_complex *) p)->size;
+      data = (void **) &((gsl_vector_complex *) p)->data;
+      break;
+    case GMAT:
+      size1 = &((gsl_matrix *) p)->size1;
+      size2 = &((gsl_matrix *) p)->size2;
+      data = (void **) &((gsl_matrix *) p)->data;
+      break;
+    case GCMAT:
+      size1 = &((gsl_matrix_complex *) p)->size1;
+      size2 = &((gsl_matrix_complex *) p)->size2;
+      data = (void **) &((gsl_matrix_complex *) p)->data;
+      break;
+    case GUMAT:
+      size1 = &((gsl_matrix_ulong *) p)->size1;
+      size2 = &((gsl_matrix_ulong *) p)->size2;
+      data = (void **) &((gsl_matrix_ulong *) p)->data;
+      break;
+    default: return 0;
+    }
+  switch (h)
+    {
+    case NULL_DATA: *data = NULL; return 1;
+    case SIZE1_ZERO: *size1 = 0; return 1;
+    case SIZE1_MAX: *size1 = SIZE_MAX; return 1;
+    case SIZE2_ZERO: if (!size2) return 0; *size2 = 0; return 1;
+    case SIZE2_MAX: if (!size2) return 0; *size2 = SIZE_MAX; return 1;
+    default: return 0;
+    }
+}
+
+/* The largest of the structs, to put one back as it was. */
+typedef union
+{
+  gsl_vector v;
+  gsl_matrix m;
+  gsl_vector_complex cv;
+  gsl_matrix_complex cm;
+  gsl_matrix_ulong um;
+} any_struct;
+
+static size_t
+struct_size (gsl_struct s)
+{
+  switch (s)
+    {
+    case GVEC: return sizeof (gsl_vector);
+    case GMAT: return sizeof (gsl_matrix);
+    case GCVEC: return sizeof (gsl_vector_complex);
+    case GCMAT: return sizeof (gsl_matrix_complex);
+    case GUMAT: return sizeof (gsl_matrix_ulong);
+    default: return 0;
+    }
+}
+
+/* Row r with argument i's struct broken by h (every other argument
+   well-formed): for a NULL data or a size of SIZE_MAX (a struct that
+   describes no memory, valid.h's MISSING), GSL_EFAULT; for a size of 0,
+   GSL_EBADLEN or GSL_EINVAL or, where the sizes still agree (a batch of
+   no rows: an empty sum), success.  A
+   refusal goes through the handler once, a success not at all.
+   Returns 0 when h does not apply (a vector's size2), else 1. */
+static int
+call_hostile (const api_row *r, int i, hostile h)
+{
+  void *p[MAX_ARGS];
+  any_struct saved;
+  const gsl_struct s = struct_of (r->args[i]);
+  for (int k = 0; k < r->nargs; k++)
+    p[k] = make (r->args[k], 0);
+  memcpy (&saved, p[i], struct_size (s));
+  const int applies = apply_hostile (s, p[i], h);
+  if (applies)
+    {
+      reset_errors ();
+      int got = r->call (p);
+      if (r->ret == R_DOUBLE)   /* NaN: refused, with the handler's code */
+        got = got == NAN_RETURNED ? last_error : GSL_SUCCESS;
+      const int zero = h == SIZE1_ZERO || h == SIZE2_ZERO;
+      const int ok = !zero ? got == GSL_EFAULT
+                     : got == GSL_EBADLEN || got == GSL_EINVAL || got == GSL_SUCCESS;
+      ck_assert_msg (ok && last_error == got && n_errors == (got != GSL_SUCCESS),
+                     "%s, argument %d with %s: returned %d, handler called %d times,"
+                     " last with %d", r->name, i, hostile_name[h], got, n_errors,
+                     last_error);
+    }
+  memcpy (p[i], &saved, struct_size (s));
+  for (int k = 0; k < r->nargs; k++)
+    unmake (r->args[k], p[k]);
+  return applies;
+}
+
+/* Loop index: row r.  Each GSL vector or matrix argument in turn with a
+   NULL data pointer, then with each size 0 and SIZE_MAX (call_hostile
+   says what each must give).  Before valid.h's
+   MISSING, a NULL data crashed bp_linear, bp_softmax, bp_relu and the
+   rest inside GSL or BLAS. */
+START_TEST (test_api_hostile)
+{
+  const api_row *r = &api[_i];
+  gsl_error_handler_t *old = gsl_set_error_handler (record_error);
+  int calls = 0;
+  for (int i = 0; i < r->nargs; i++)
+    if (struct_of (r->args[i]) != NOT_GSL)
+      for (hostile h = 0; h < N_HOSTILE; h++)
+        calls += call_hostile (r, i, h);
+  gsl_set_error_handler (old);
+  if (getenv ("BP_HOSTILE_REPORT") != NULL)   /* the counts of doc/robustness.md */
+    printf ("hostile %s: %d calls\n", r->name, calls);
+}
+END_TEST
+
 /* --- aliasing: an output that overlaps another argument --------------- */
 
 /* The real vectors and matrices of the table, whose data can overlap. */
@@ -1616,6 +1775,9 @@ api_suite (void)
   TCase *tc = tcase_create ("table");
   tcase_add_loop_test (tc, test_api_row, 0, 2 * (int) N_API);
   suite_add_tcase (s, tc);
+  TCase *th = tcase_create ("hostile");
+  tcase_add_loop_test (th, test_api_hostile, 0, (int) N_API);
+  suite_add_tcase (s, th);
   TCase *ta = tcase_create ("aliasing");
   tcase_add_loop_test (ta, test_api_alias, 0, (int) N_API);
   suite_add_tcase (s, ta);

@@ -49,17 +49,22 @@ tests_check_threads_LDADD = $(TEST_LDADD)
 # `make installcheck' (run by `make distcheck'): programs outside the tree
 # built against the installed library through pkg-config: the consumer,
 # and the manual's example as installed in $(docdir)/examples; then the
-# installed program itself (--version, verify).
+# installed program itself (--version, verify).  Under DESTDIR the .pc
+# file names the final prefix, where nothing is yet: the staged include
+# and library folders come first (-I, -L are searched in order).
 EXTRA_DIST += tests/consumer.c
 installcheck-local:
 	PKG_CONFIG_PATH="$(DESTDIR)$(libdir)/pkgconfig$${PKG_CONFIG_PATH:+:$$PKG_CONFIG_PATH}"; \
 	export PKG_CONFIG_PATH; \
-	$(CC) -o bp-consumer$(EXEEXT) $(srcdir)/tests/consumer.c \
-	  `$(PKG_CONFIG) --cflags --libs backprop` -lm -Wl,-rpath,"$(DESTDIR)$(libdir)" && \
+	$(CC) -I"$(DESTDIR)$(includedir)" -o bp-consumer$(EXEEXT) $(srcdir)/tests/consumer.c \
+	  -L"$(DESTDIR)$(libdir)" `$(PKG_CONFIG) --cflags --libs backprop` -lm \
+	  -Wl,-rpath,"$(DESTDIR)$(libdir)" && \
 	./bp-consumer$(EXEEXT); status=$$?; rm -f bp-consumer$(EXEEXT); \
 	test $$status -eq 0 || exit $$status; \
-	$(CC) -o bp-check-layer$(EXEEXT) "$(DESTDIR)$(docdir)/examples/check_layer.c" \
-	  `$(PKG_CONFIG) --cflags --libs backprop` -lm -Wl,-rpath,"$(DESTDIR)$(libdir)" && \
+	$(CC) -I"$(DESTDIR)$(includedir)" -o bp-check-layer$(EXEEXT) \
+	  "$(DESTDIR)$(docdir)/examples/check_layer.c" \
+	  -L"$(DESTDIR)$(libdir)" `$(PKG_CONFIG) --cflags --libs backprop` -lm \
+	  -Wl,-rpath,"$(DESTDIR)$(libdir)" && \
 	./bp-check-layer$(EXEEXT) > /dev/null; status=$$?; rm -f bp-check-layer$(EXEEXT); \
 	test $$status -eq 0 || exit $$status; \
 	LD_LIBRARY_PATH="$(DESTDIR)$(libdir)$${LD_LIBRARY_PATH:+:$$LD_LIBRARY_PATH}"; \
@@ -386,3 +391,16 @@ EXTRA_DIST += tests/data/legacy
 TESTS += tests/model-legacy.sh
 EXTRA_DIST += tests/model-legacy.sh
 CLEANFILES += model-legacy.*
+
+# `make check-reprefix' (issue 20): a copy of the distributed sources
+# configured for one --prefix and installed, reconfigured for another and
+# installed again; the second install's program must start and speak
+# Russian with the first prefix gone (tests/reprefix.sh).  A full build of
+# its own, so not part of `make check'; .ci/run runs it.
+EXTRA_DIST += tests/reprefix.sh
+check-reprefix:
+	rm -rf reprefix.src
+	$(MAKE) $(AM_MAKEFLAGS) distdir distdir=reprefix.src
+	$(SHELL) $(srcdir)/tests/reprefix.sh reprefix.src; status=$$?; \
+	  chmod -R u+w reprefix.src; rm -rf reprefix.src; exit $$status
+.PHONY: check-reprefix

@@ -19,6 +19,10 @@ fail=0
 [ -s "$tmp/backprop.pot" ] || { echo "FAIL: xgettext found no message"; exit 1; }
 msgcmp "$srcdir/po/ru.po" "$tmp/backprop.pot" 2>"$tmp/err" \
   || { echo "FAIL: messages missing from po/ru.po:"; cat "$tmp/err"; fail=1; }
+# and no entry whose message the sources no longer have (a file removed,
+# a message reworded): a stale translation only misleads translators.
+msgcmp --use-untranslated "$tmp/backprop.pot" "$srcdir/po/ru.po" 2>"$tmp/err" \
+  || { echo "FAIL: entries of po/ru.po that no source has:"; cat "$tmp/err"; fail=1; }
 fuzzy=$(msgattrib --only-fuzzy --no-obsolete "$srcdir/po/ru.po" | grep -c '^msgid ')
 [ "$fuzzy" -eq 0 ] || { echo "FAIL: $fuzzy fuzzy entries in po/ru.po (the header counts)"; \
   msgattrib --only-fuzzy --no-obsolete "$srcdir/po/ru.po"; fail=1; }

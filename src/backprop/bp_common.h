@@ -18,7 +18,10 @@
    returning int return the code, functions returning double return NaN,
    allocators return NULL):
      GSL_EFAULT   a NULL pointer where a value is read or a result written
-                  (a pointer documented "may be NULL" is optional);
+                  (a pointer documented "may be NULL" is optional), or a
+                  gsl_vector or gsl_matrix that describes no memory: its
+                  data NULL, or sizes whose bytes overflow size_t (an
+                  optional one too, when given);
      GSL_EBADLEN  sizes that do not agree (each function states its sizes);
      GSL_EDOM     NaN or infinity in an input that must be finite (stated
                   by the function), or labels that must sum to 1 and do not.

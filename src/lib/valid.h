@@ -5,7 +5,8 @@
    users; tests/check_api.c tests it function by function -- a new public
    function gets a row there):
      NULL where a value is read or a result written  -> GSL_EFAULT
-       (pointers documented "may be NULL" are optional, not checked);
+       (pointers documented "may be NULL" are optional, not checked),
+       and a vector or matrix that describes no memory (MISSING);
      sizes that do not agree                          -> GSL_EBADLEN;
      NaN or infinity where a finite input is needed   -> GSL_EDOM.
    Each goes through GSL_ERROR, so GSL's error handler sees it: functions
@@ -20,12 +21,76 @@
 #include <gsl/gsl_matrix.h>
 #include "backprop/bp_mlp.h"
 
+/* 1 when a b overflows size_t (and *out is left alone), else 0 with
+   *out = a b.  gsl_matrix_alloc multiplies its sizes unchecked, so each
+   allocator asks this of its sizes first. */
+static inline int
+size_mul_overflows (size_t a, size_t b, size_t *out)
+{
+  if (b != 0 && a > SIZE_MAX / b)
+    return 1;
+  *out = a * b;
+  return 0;
+}
+
+/* 1 when an argument is missing: a NULL pointer, or a vector or matrix
+   that describes no memory -- its data NULL (a struct filled in by
+   hand, or freed and reused), or sizes whose bytes overflow size_t or a
+   row longer than its tda, which no block can hold (a loop over them
+   runs off the block).  Every public function tests its pointers with
+   MISSING, so each is GSL_EFAULT; a pointer of any other type is tested
+   against NULL only. */
+#define MISSING_OF(T, ELEMENT)                                          \
+  static inline int T##_missing (const T *x)                            \
+  {                                                                     \
+    size_t n, bytes;                                                    \
+    return !x || !x->data                                               \
+           || size_mul_overflows (x->size, x->stride, &n)               \
+           || size_mul_overflows (n, sizeof (ELEMENT), &bytes);         \
+  }
+#define MATRIX_MISSING_OF(T, ELEMENT)                                   \
+  static inline int T##_missing (const T *x)                            \
+  {                                                                     \
+    size_t n, bytes;                                                    \
+    return !x || !x->data || x->size2 > x->tda                          \
+           || size_mul_overflows (x->size1, x->tda, &n)                 \
+           || size_mul_overflows (n, sizeof (ELEMENT), &bytes);         \
+  }
+MISSING_OF (gsl_vector, double)
+MATRIX_MISSING_OF (gsl_matrix, double)
+MISSING_OF (gsl_vector_float, float)
+MATRIX_MISSING_OF (gsl_matrix_float, float)
+MISSING_OF (gsl_vector_complex, gsl_complex)
+MATRIX_MISSING_OF (gsl_matrix_complex, gsl_complex)
+MATRIX_MISSING_OF (gsl_matrix_ulong, unsigned long)
+#undef MISSING_OF
+#undef MATRIX_MISSING_OF
+
+static inline int
+pointer_missing (const void *p)
+{
+  return !p;
+}
+
+#define MISSING_CASE(T) T *: T##_missing, const T *: T##_missing
+#define MISSING(p)                                                      \
+  _Generic ((p), MISSING_CASE (gsl_vector), MISSING_CASE (gsl_matrix),  \
+            MISSING_CASE (gsl_vector_float), MISSING_CASE (gsl_matrix_float), \
+            MISSING_CASE (gsl_vector_complex),                          \
+            MISSING_CASE (gsl_matrix_complex),                          \
+            MISSING_CASE (gsl_matrix_ulong),                            \
+            default: pointer_missing) (p)
+
 /* 1 when every element of v is finite.  gsl_vector_minmax returns NaN as
    both bounds when an element is NaN, so its two bounds say it all. */
 static inline int
 vector_finite (const gsl_vector *v)
 {
   double lo, hi;
+
+/* 1 when an optional argument (NULL: not asked for) is given without
+   data: GSL_EFAULT as well. */
+#define GIVEN_MISSING(p) ((p) != NULL && MISSING (p))
   if (v->size == 0)
     return 1;
   gsl_vector_minmax (v, &lo, &hi);
@@ -76,18 +141,6 @@ mlp_same_shape (const bp_mlp *a, const bp_mlp *b)
   return a->W1->size1 == b->W1->size1 && a->W1->size2 == b->W1->size2
          && a->b1->size == b->b1->size && a->W2->size1 == b->W2->size1
          && a->W2->size2 == b->W2->size2 && a->b2->size == b->b2->size;
-}
-
-/* 1 when a b overflows size_t (and *out is left alone), else 0 with
-   *out = a b.  gsl_matrix_alloc multiplies its sizes unchecked, so each
-   allocator asks this of its sizes first. */
-static inline int
-size_mul_overflows (size_t a, size_t b, size_t *out)
-{
-  if (b != 0 && a > SIZE_MAX / b)
-    return 1;
-  *out = a * b;
-  return 0;
 }
 
 /* 1 when an a x b matrix of doubles cannot be addressed: a b, or its

@@ -10,8 +10,10 @@ int
 FUNCTION (bp_dataset, batch) (const bp_dataset *d, const size_t *index,
                               TYPE (gsl_matrix) *U, TYPE (gsl_matrix) *T)
 {
-  if (!d || !index || !U)
+  if (MISSING (d) || MISSING (index) || MISSING (U))
     GSL_ERROR (NAME (bp_dataset, batch) ": d, index and U must not be NULL", GSL_EFAULT);
+  if (GIVEN_MISSING (T))
+    GSL_ERROR (NAME (bp_dataset, batch) ": T has NULL data", GSL_EFAULT);
   const size_t m = d->rows * d->cols;
   if (U->size2 != m)
     GSL_ERROR (NAME (bp_dataset, batch) ": U must have one column per pixel", GSL_EBADLEN);

@@ -62,7 +62,7 @@ jacobian (const char *name, double (*fprime) (double), const gsl_vector *z,
 int
 bp_relu_jacobian (const gsl_vector *z, gsl_matrix *J)
 {
-  if (!z || !J)
+  if (MISSING (z) || MISSING (J))
     GSL_ERROR ("bp_relu_jacobian: z and J must not be NULL", GSL_EFAULT);
   return jacobian ("bp_relu_jacobian" SQUARE, relu_prime, z, J);
 }
@@ -70,7 +70,7 @@ bp_relu_jacobian (const gsl_vector *z, gsl_matrix *J)
 int
 bp_sigmoid_jacobian (const gsl_vector *z, gsl_matrix *J)
 {
-  if (!z || !J)
+  if (MISSING (z) || MISSING (J))
     GSL_ERROR ("bp_sigmoid_jacobian: z and J must not be NULL", GSL_EFAULT);
   return jacobian ("bp_sigmoid_jacobian" SQUARE, sigmoid_prime, z, J);
 }
@@ -78,7 +78,7 @@ bp_sigmoid_jacobian (const gsl_vector *z, gsl_matrix *J)
 int
 bp_tanh_jacobian (const gsl_vector *z, gsl_matrix *J)
 {
-  if (!z || !J)
+  if (MISSING (z) || MISSING (J))
     GSL_ERROR ("bp_tanh_jacobian: z and J must not be NULL", GSL_EFAULT);
   return jacobian ("bp_tanh_jacobian" SQUARE, tanh_prime, z, J);
 }
@@ -96,7 +96,7 @@ bp_activation_name (bp_activation a)
 int
 bp_activation_from_name (const char *name, bp_activation *a)
 {
-  if (!name || !a)
+  if (MISSING (name) || MISSING (a))
     GSL_ERROR ("bp_activation_from_name: name and a must not be NULL", GSL_EFAULT);
   for (unsigned k = 0; k < sizeof names / sizeof names[0]; k++)
     if (strcmp (name, names[k]) == 0)

@@ -45,7 +45,7 @@ SCOPE int
 FUNCTION (bp, relu_backward) (const TYPE (gsl_vector) *z, const TYPE (gsl_vector) *dL_dh,
                               TYPE (gsl_vector) *dL_dz)
 {
-  if (!z || !dL_dh || !dL_dz)
+  if (MISSING (z) || MISSING (dL_dh) || MISSING (dL_dz))
     GSL_ERROR (NAME (bp, relu_backward) ": z, dL_dh and dL_dz must not be NULL", GSL_EFAULT);
   return FUNCTION (activation, backward_apply) (NAME (bp, relu_backward)
                                                 ": dL_dh and dL_dz must have z's size",
@@ -56,7 +56,7 @@ SCOPE int
 FUNCTION (bp, sigmoid_backward) (const TYPE (gsl_vector) *z, const TYPE (gsl_vector) *dL_dh,
                                  TYPE (gsl_vector) *dL_dz)
 {
-  if (!z || !dL_dh || !dL_dz)
+  if (MISSING (z) || MISSING (dL_dh) || MISSING (dL_dz))
     GSL_ERROR (NAME (bp, sigmoid_backward) ": z, dL_dh and dL_dz must not be NULL",
                GSL_EFAULT);
   return FUNCTION (activation, backward_apply) (NAME (bp, sigmoid_backward)
@@ -68,7 +68,7 @@ SCOPE int
 FUNCTION (bp, tanh_backward) (const TYPE (gsl_vector) *z, const TYPE (gsl_vector) *dL_dh,
                               TYPE (gsl_vector) *dL_dz)
 {
-  if (!z || !dL_dh || !dL_dz)
+  if (MISSING (z) || MISSING (dL_dh) || MISSING (dL_dz))
     GSL_ERROR (NAME (bp, tanh_backward) ": z, dL_dh and dL_dz must not be NULL", GSL_EFAULT);
   return FUNCTION (activation, backward_apply) (NAME (bp, tanh_backward)
                                                 ": dL_dh and dL_dz must have z's size",

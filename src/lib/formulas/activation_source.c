@@ -48,7 +48,7 @@ FUNCTION (activation, apply) (const char *name, BASE (*f) (BASE), const TYPE (gs
 SCOPE int
 FUNCTION (bp, relu) (const TYPE (gsl_vector) *z, TYPE (gsl_vector) *h)
 {
-  if (!z || !h)
+  if (MISSING (z) || MISSING (h))
     GSL_ERROR (NAME (bp, relu) ": z and h must not be NULL", GSL_EFAULT);
   return FUNCTION (activation, apply) (NAME (bp, relu) ": h must have z's size",
                                        FUNCTION (scalar, relu), z, h);
@@ -57,7 +57,7 @@ FUNCTION (bp, relu) (const TYPE (gsl_vector) *z, TYPE (gsl_vector) *h)
 SCOPE int
 FUNCTION (bp, sigmoid) (const TYPE (gsl_vector) *z, TYPE (gsl_vector) *h)
 {
-  if (!z || !h)
+  if (MISSING (z) || MISSING (h))
     GSL_ERROR (NAME (bp, sigmoid) ": z and h must not be NULL", GSL_EFAULT);
   return FUNCTION (activation, apply) (NAME (bp, sigmoid) ": h must have z's size",
                                        FUNCTION (scalar, sigmoid), z, h);
@@ -66,7 +66,7 @@ FUNCTION (bp, sigmoid) (const TYPE (gsl_vector) *z, TYPE (gsl_vector) *h)
 SCOPE int
 FUNCTION (bp, tanh) (const TYPE (gsl_vector) *z, TYPE (gsl_vector) *h)
 {
-  if (!z || !h)
+  if (MISSING (z) || MISSING (h))
     GSL_ERROR (NAME (bp, tanh) ": z and h must not be NULL", GSL_EFAULT);
   return FUNCTION (activation, apply) (NAME (bp, tanh) ": h must have z's size",
                                        FUNCTION (scalar, tanh), z, h);

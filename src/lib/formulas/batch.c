@@ -75,7 +75,7 @@ bp_batch_workspace_view (bp_batch_workspace *w, size_t rows,
                          gsl_matrix_view *V, gsl_matrix_view *Y,
                          gsl_matrix_view *dL_dV)
 {
-  if (!w)
+  if (MISSING (w))
     GSL_ERROR ("bp_batch_workspace_view: w must not be NULL", GSL_EFAULT);
   if (rows == 0 || rows > w->B)
     GSL_ERROR ("bp_batch_workspace_view: rows must be 1 .. B", GSL_EBADLEN);

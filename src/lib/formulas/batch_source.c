@@ -7,7 +7,7 @@ int
 FUNCTION (bp, batch_linear) (const TYPE (gsl_matrix) *W, const TYPE (gsl_vector) *b, const TYPE (gsl_matrix) *U,
                  TYPE (gsl_matrix) *V)
 {
-  if (!W || !b || !U || !V)
+  if (MISSING (W) || MISSING (b) || MISSING (U) || MISSING (V))
     GSL_ERROR (NAME (bp, batch_linear) ": W, b, U and V must not be NULL", GSL_EFAULT);
   if (U->size2 != W->size2)
     GSL_ERROR (NAME (bp, batch_linear) ": U must have as many columns as W", GSL_EBADLEN);
@@ -28,7 +28,7 @@ FUNCTION (bp, batch_linear) (const TYPE (gsl_matrix) *W, const TYPE (gsl_vector)
 int
 FUNCTION (bp, batch_softmax) (const TYPE (gsl_matrix) *V, TYPE (gsl_matrix) *Y)
 {
-  if (!V || !Y)
+  if (MISSING (V) || MISSING (Y))
     GSL_ERROR (NAME (bp, batch_softmax) ": V and Y must not be NULL", GSL_EFAULT);
   if (Y->size1 != V->size1 || Y->size2 != V->size2)
     GSL_ERROR (NAME (bp, batch_softmax) ": V and Y must have equal shapes", GSL_EBADLEN);
@@ -49,7 +49,7 @@ FUNCTION (bp, batch_softmax) (const TYPE (gsl_matrix) *V, TYPE (gsl_matrix) *Y)
 double
 FUNCTION (bp, batch_softmax_cross_entropy) (const TYPE (gsl_matrix) *T, const TYPE (gsl_matrix) *V)
 {
-  if (!T || !V)
+  if (MISSING (T) || MISSING (V))
     GSL_ERROR_VAL (NAME (bp, batch_softmax_cross_entropy) ": T and V must not be NULL",
                    GSL_EFAULT, GSL_NAN);
   if (T->size1 != V->size1 || T->size2 != V->size2)
@@ -76,7 +76,7 @@ int
 FUNCTION (bp, batch_softmax_cross_entropy_grad) (const TYPE (gsl_matrix) *T, const TYPE (gsl_matrix) *Y,
                                      TYPE (gsl_matrix) *dL_dV)
 {
-  if (!T || !Y || !dL_dV)
+  if (MISSING (T) || MISSING (Y) || MISSING (dL_dV))
     GSL_ERROR (NAME (bp, batch_softmax_cross_entropy_grad) ": T, Y and dL_dV must not be NULL",
                GSL_EFAULT);
   if (T->size1 != Y->size1 || T->size2 != Y->size2
@@ -98,7 +98,7 @@ int
 FUNCTION (bp, batch_grad_weights) (const TYPE (gsl_matrix) *dL_dV, const TYPE (gsl_matrix) *U,
                        TYPE (gsl_matrix) *dL_dW)
 {
-  if (!dL_dV || !U || !dL_dW)
+  if (MISSING (dL_dV) || MISSING (U) || MISSING (dL_dW))
     GSL_ERROR (NAME (bp, batch_grad_weights) ": dL_dV, U and dL_dW must not be NULL", GSL_EFAULT);
   if (dL_dV->size1 != U->size1)
     GSL_ERROR (NAME (bp, batch_grad_weights) ": dL_dV and U must have one row per example",
@@ -116,7 +116,7 @@ FUNCTION (bp, batch_grad_weights) (const TYPE (gsl_matrix) *dL_dV, const TYPE (g
 int
 FUNCTION (bp, batch_grad_bias) (const TYPE (gsl_matrix) *dL_dV, TYPE (gsl_vector) *dL_db)
 {
-  if (!dL_dV || !dL_db)
+  if (MISSING (dL_dV) || MISSING (dL_db))
     GSL_ERROR (NAME (bp, batch_grad_bias) ": dL_dV and dL_db must not be NULL", GSL_EFAULT);
   if (dL_db->size != dL_dV->size2)
     GSL_ERROR (NAME (bp, batch_grad_bias) ": dL_db must have one element per column of dL_dV",
@@ -136,7 +136,7 @@ FUNCTION (bp, batch_grad_bias) (const TYPE (gsl_matrix) *dL_dV, TYPE (gsl_vector
 int
 FUNCTION (bp, batch_grad_input) (const TYPE (gsl_matrix) *W, const TYPE (gsl_matrix) *dL_dV, TYPE (gsl_matrix) *dL_dU)
 {
-  if (!W || !dL_dV || !dL_dU)
+  if (MISSING (W) || MISSING (dL_dV) || MISSING (dL_dU))
     GSL_ERROR (NAME (bp, batch_grad_input) ": W, dL_dV and dL_dU must not be NULL", GSL_EFAULT);
   if (dL_dV->size2 != W->size1)
     GSL_ERROR (NAME (bp, batch_grad_input) ": dL_dV must have one column per row of W",

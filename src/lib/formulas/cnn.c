@@ -84,7 +84,7 @@ bp_cnn_free (bp_cnn *net)
 size_t
 bp_cnn_blocks (const bp_cnn *net, bp_cnn_block blocks[BP_CNN_MAX_BLOCKS])
 {
-  if (!net || !blocks)
+  if (MISSING (net) || MISSING (blocks))
     GSL_ERROR_VAL ("bp_cnn_blocks: net and blocks must not be NULL", GSL_EFAULT, 0);
   size_t k = 0;
   blocks[k++] = (bp_cnn_block) { "K1", net->K1, NULL };
@@ -104,7 +104,7 @@ bp_cnn_blocks (const bp_cnn *net, bp_cnn_block blocks[BP_CNN_MAX_BLOCKS])
 size_t
 bp_cnn_count (const bp_cnn *net)
 {
-  if (!net)
+  if (MISSING (net))
     GSL_ERROR_VAL ("bp_cnn_count: net must not be NULL", GSL_EFAULT, 0);
   const size_t k2 = (size_t) BP_CNN_K * BP_CNN_K, last = net->H ? net->H : net->features;
   return net->C1 * (k2 + 1) + net->C2 * (net->C1 * k2 + 1)
@@ -114,7 +114,7 @@ bp_cnn_count (const bp_cnn *net)
 int
 bp_cnn_same_shape (const bp_cnn *a, const bp_cnn *b)
 {
-  if (!a || !b)
+  if (MISSING (a) || MISSING (b))
     GSL_ERROR_VAL ("bp_cnn_same_shape: a and b must not be NULL", GSL_EFAULT, 0);
   return a->rows == b->rows && a->cols == b->cols && a->C1 == b->C1 && a->C2 == b->C2
          && a->H == b->H && a->n == b->n;
@@ -124,7 +124,7 @@ bp_cnn_same_shape (const bp_cnn *a, const bp_cnn *b)
 int
 bp_cnn_init (bp_cnn *net, gsl_rng *rng)
 {
-  if (!net || !rng)
+  if (MISSING (net) || MISSING (rng))
     GSL_ERROR ("bp_cnn_init: net and rng must not be NULL", GSL_EFAULT);
   bp_cnn_block b[BP_CNN_MAX_BLOCKS];
   const size_t count = bp_cnn_blocks (net, b);
@@ -186,8 +186,10 @@ double
 bp_cnn_forward (const bp_cnn *net, const gsl_matrix *U, const gsl_matrix *T,
                 bp_cnn_workspace *w)
 {
-  if (!net || !U || !w)
+  if (MISSING (net) || MISSING (U) || MISSING (w))
     GSL_ERROR_VAL ("bp_cnn_forward: net, U and w must not be NULL", GSL_EFAULT, GSL_NAN);
+  if (GIVEN_MISSING (T))
+    GSL_ERROR_VAL ("bp_cnn_forward: T has NULL data", GSL_EFAULT, GSL_NAN);
   if (cnn_check ("bp_cnn_forward: net must have the workspace's shape", net, U, T, w))
     return GSL_NAN;
   cnn_views r = cnn_views_of (w, U);
@@ -230,8 +232,10 @@ int
 bp_cnn_backward (const bp_cnn *net, const gsl_matrix *U, const gsl_matrix *T,
                  bp_cnn_workspace *w, bp_cnn *grad, gsl_matrix *dL_dU, double *L)
 {
-  if (!net || !U || !T || !w || !grad)
+  if (MISSING (net) || MISSING (U) || MISSING (T) || MISSING (w) || MISSING (grad))
     GSL_ERROR ("bp_cnn_backward: net, U, T, w and grad must not be NULL", GSL_EFAULT);
+  if (GIVEN_MISSING (dL_dU))
+    GSL_ERROR ("bp_cnn_backward: dL_dU has NULL data", GSL_EFAULT);
   if (!bp_cnn_same_shape (net, grad))
     GSL_ERROR ("bp_cnn_backward: grad must have the network's shape", GSL_EBADLEN);
   int status = cnn_check ("bp_cnn_backward: net must have the workspace's shape",

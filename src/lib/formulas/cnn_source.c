@@ -9,7 +9,7 @@
 TYPE (bp_cnn_workspace) *
 FUNCTION (bp, cnn_workspace_alloc) (size_t B, const TYPE (bp_cnn) *net)
 {
-  if (!net)
+  if (MISSING (net))
     GSL_ERROR_NULL (NAME (bp, cnn_workspace_alloc) ": net must not be NULL", GSL_EFAULT);
   const size_t hw = net->rows * net->cols, hw2 = (net->rows / 2) * (net->cols / 2);
   const size_t k2 = (size_t) BP_CNN_K * BP_CNN_K;

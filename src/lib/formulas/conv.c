@@ -96,7 +96,7 @@ int
 bp_conv_grad_input (const bp_conv_shape *s, const gsl_matrix *K,
                     const gsl_matrix *dL_dY, gsl_matrix *dL_dX)
 {
-  if (!s || !K || !dL_dY || !dL_dX)
+  if (MISSING (s) || MISSING (K) || MISSING (dL_dY) || MISSING (dL_dX))
     GSL_ERROR ("bp_conv_grad_input: s, K, dL_dY and dL_dX must not be NULL", GSL_EFAULT);
   if (shape_ok ("bp_conv_grad_input: the shape needs positive sizes and k <= H + 2p, W + 2p",
                 s))
@@ -136,7 +136,7 @@ int
 bp_conv_grad_weights (const bp_conv_shape *s, const gsl_matrix *X,
                       const gsl_matrix *dL_dY, gsl_matrix *dL_dK)
 {
-  if (!s || !X || !dL_dY || !dL_dK)
+  if (MISSING (s) || MISSING (X) || MISSING (dL_dY) || MISSING (dL_dK))
     GSL_ERROR ("bp_conv_grad_weights: s, X, dL_dY and dL_dK must not be NULL", GSL_EFAULT);
   if (shape_ok ("bp_conv_grad_weights: the shape needs positive sizes and k <= H + 2p, "
                 "W + 2p", s))

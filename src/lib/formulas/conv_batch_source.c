@@ -7,7 +7,7 @@
 int
 FUNCTION (bp, conv_grad_bias) (const TYPE (gsl_matrix) *dL_dY, TYPE (gsl_vector) *dL_db)
 {
-  if (!dL_dY || !dL_db)
+  if (MISSING (dL_dY) || MISSING (dL_db))
     GSL_ERROR (NAME (bp, conv_grad_bias) ": dL_dY and dL_db must not be NULL", GSL_EFAULT);
   if (dL_db->size != dL_dY->size1)
     GSL_ERROR (NAME (bp, conv_grad_bias) ": dL_db must have as many elements as dL_dY has rows",
@@ -105,7 +105,8 @@ FUNCTION (bp, batch_conv) (const bp_conv_shape *s, const TYPE (gsl_matrix) *K,
                            const TYPE (gsl_vector) *b, const TYPE (gsl_matrix) *X,
                            TYPE (gsl_matrix) *cols, TYPE (gsl_matrix) *Y)
 {
-  if (!s || !K || !b || !X || !cols || !Y)
+  if (MISSING (s) || MISSING (K) || MISSING (b) || MISSING (X) || MISSING (cols)
+      || MISSING (Y))
     GSL_ERROR (NAME (bp, batch_conv) ": s, K, b, X, cols and Y must not be NULL", GSL_EFAULT);
   if (shape_ok (NAME (bp, batch_conv) ": the shape needs positive sizes and k <= H + 2p, W + 2p", s))
     return GSL_EINVAL;
@@ -135,7 +136,7 @@ FUNCTION (bp, batch_conv_grad_weights) (const bp_conv_shape *s, const TYPE (gsl_
                                         const TYPE (gsl_matrix) *cols,
                                         TYPE (gsl_matrix) *dL_dK)
 {
-  if (!s || !dL_dY || !cols || !dL_dK)
+  if (MISSING (s) || MISSING (dL_dY) || MISSING (cols) || MISSING (dL_dK))
     GSL_ERROR (NAME (bp, batch_conv_grad_weights) ": s, dL_dY, cols and dL_dK must not be NULL",
                GSL_EFAULT);
   if (shape_ok (NAME (bp, batch_conv_grad_weights) ": the shape needs positive sizes and "
@@ -160,7 +161,7 @@ FUNCTION (bp, batch_conv_grad_input) (const bp_conv_shape *s, const TYPE (gsl_ma
                                       const TYPE (gsl_matrix) *dL_dY, TYPE (gsl_matrix) *work,
                                       TYPE (gsl_matrix) *dL_dX)
 {
-  if (!s || !K || !dL_dY || !work || !dL_dX)
+  if (MISSING (s) || MISSING (K) || MISSING (dL_dY) || MISSING (work) || MISSING (dL_dX))
     GSL_ERROR (NAME (bp, batch_conv_grad_input) ": s, K, dL_dY, work and dL_dX must not be NULL",
                GSL_EFAULT);
   if (shape_ok (NAME (bp, batch_conv_grad_input) ": the shape needs positive sizes and "

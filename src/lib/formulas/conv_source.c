@@ -21,7 +21,7 @@ FUNCTION (bp, conv) (const bp_conv_shape *s, const TYPE (gsl_matrix) *K,
                      const TYPE (gsl_vector) *b, const TYPE (gsl_matrix) *X,
                      TYPE (gsl_matrix) *Y)
 {
-  if (!s || !K || !b || !X || !Y)
+  if (MISSING (s) || MISSING (K) || MISSING (b) || MISSING (X) || MISSING (Y))
     GSL_ERROR (NAME (bp, conv) ": s, K, b, X and Y must not be NULL", GSL_EFAULT);
   if (shape_ok (NAME (bp, conv) ": the shape needs positive sizes and k <= H + 2p, W + 2p",
                 s))

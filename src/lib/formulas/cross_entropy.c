@@ -34,7 +34,7 @@ int
 bp_cross_entropy_grad (const gsl_vector *labels, const gsl_vector *y,
                        gsl_vector *dL_dy)
 {
-  if (!labels || !y || !dL_dy)
+  if (MISSING (labels) || MISSING (y) || MISSING (dL_dy))
     GSL_ERROR ("bp_cross_entropy_grad: labels, y and dL_dy must not be NULL", GSL_EFAULT);
   if (labels->size != y->size || dL_dy->size != y->size)
     GSL_ERROR ("bp_cross_entropy_grad: labels, y and dL_dy must have equal sizes",
@@ -52,7 +52,7 @@ int
 bp_softmax_cross_entropy_grad (const gsl_vector *labels, const gsl_vector *y,
                                gsl_vector *dL_dv)
 {
-  if (!labels || !y || !dL_dv)
+  if (MISSING (labels) || MISSING (y) || MISSING (dL_dv))
     GSL_ERROR ("bp_softmax_cross_entropy_grad: labels, y and dL_dv must not be NULL", GSL_EFAULT);
   if (labels->size != y->size || dL_dv->size != y->size)
     GSL_ERROR ("bp_softmax_cross_entropy_grad: labels, y and dL_dv must have equal sizes",

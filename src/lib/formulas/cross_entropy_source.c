@@ -9,7 +9,7 @@ BASE
 FUNCTION (bp, cross_entropy) (const REAL_TYPE (gsl_vector) *labels,
                               const TYPE (gsl_vector) *y)
 {
-  if (!labels || !y)
+  if (MISSING (labels) || MISSING (y))
     GSL_ERROR_VAL (NAME (bp, cross_entropy) ": labels and y must not be NULL", GSL_EFAULT,
                    (BASE) GSL_NAN);
   if (labels->size != y->size)
@@ -31,7 +31,7 @@ BASE
 FUNCTION (bp, softmax_cross_entropy) (const REAL_TYPE (gsl_vector) *labels,
                                       const TYPE (gsl_vector) *v)
 {
-  if (!labels || !v)
+  if (MISSING (labels) || MISSING (v))
     GSL_ERROR_VAL (NAME (bp, softmax_cross_entropy) ": labels and v must not be NULL",
                    GSL_EFAULT, (BASE) GSL_NAN);
   if (labels->size != v->size)

@@ -32,7 +32,7 @@ int
 bp_linear_grad_input (const gsl_matrix *W, const gsl_vector *dL_dv,
                       gsl_vector *dL_du)
 {
-  if (!W || !dL_dv || !dL_du)
+  if (MISSING (W) || MISSING (dL_dv) || MISSING (dL_du))
     GSL_ERROR ("bp_linear_grad_input: W, dL_dv and dL_du must not be NULL", GSL_EFAULT);
   if (dL_dv->size != W->size1)
     GSL_ERROR ("bp_linear_grad_input: dL_dv must have as many elements as W has rows",
@@ -49,7 +49,7 @@ bp_linear_grad_input (const gsl_matrix *W, const gsl_vector *dL_dv,
 int
 bp_linear_grad_bias (const gsl_vector *dL_dv, gsl_vector *dL_db)
 {
-  if (!dL_dv || !dL_db)
+  if (MISSING (dL_dv) || MISSING (dL_db))
     GSL_ERROR ("bp_linear_grad_bias: dL_dv and dL_db must not be NULL", GSL_EFAULT);
   if (dL_db->size != dL_dv->size)
     GSL_ERROR ("bp_linear_grad_bias: dL_db and dL_dv must have equal sizes", GSL_EBADLEN);
@@ -61,7 +61,7 @@ int
 bp_linear_grad_weights (const gsl_vector *dL_dv, const gsl_vector *u,
                         gsl_matrix *dL_dW)
 {
-  if (!dL_dv || !u || !dL_dW)
+  if (MISSING (dL_dv) || MISSING (u) || MISSING (dL_dW))
     GSL_ERROR ("bp_linear_grad_weights: dL_dv, u and dL_dW must not be NULL", GSL_EFAULT);
   if (dL_dW->size1 != dL_dv->size || dL_dW->size2 != u->size)
     GSL_ERROR ("bp_linear_grad_weights: dL_dW must be size(dL_dv) x size(u)",

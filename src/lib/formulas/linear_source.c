@@ -6,7 +6,7 @@ int
 FUNCTION (bp, linear) (const TYPE (gsl_matrix) *W, const TYPE (gsl_vector) *b,
                        const TYPE (gsl_vector) *u, TYPE (gsl_vector) *v)
 {
-  if (!W || !b || !u || !v)
+  if (MISSING (W) || MISSING (b) || MISSING (u) || MISSING (v))
     GSL_ERROR (NAME (bp, linear) ": W, b, u and v must not be NULL", GSL_EFAULT);
   if (u->size != W->size2)
     GSL_ERROR (NAME (bp, linear) ": u must have as many elements as W has columns",

@@ -62,7 +62,7 @@ gaussian_fill (gsl_matrix *A, double sigma, gsl_rng *rng)
 int
 bp_mlp_randomize (bp_mlp *net, gsl_rng *rng)
 {
-  if (!net || !rng)
+  if (MISSING (net) || MISSING (rng))
     GSL_ERROR ("bp_mlp_randomize: net and rng must not be NULL", GSL_EFAULT);
   const double gain = net->act == BP_RELU ? 2.0 : 1.0;
   gaussian_fill (net->W1, sqrt (gain / (double) net->m), rng);
@@ -141,8 +141,10 @@ double
 bp_mlp_forward (const bp_mlp *net, const gsl_matrix *x,
                 const gsl_vector *labels, bp_mlp_workspace *w)
 {
-  if (!net || !x || !w)
+  if (MISSING (net) || MISSING (x) || MISSING (w))
     GSL_ERROR_VAL ("bp_mlp_forward: net, x and w must not be NULL", GSL_EFAULT, GSL_NAN);
+  if (GIVEN_MISSING (labels))
+    GSL_ERROR_VAL ("bp_mlp_forward: labels has NULL data", GSL_EFAULT, GSL_NAN);
   if (check_sizes (net, x, labels, w) != GSL_SUCCESS)
     return GSL_NAN;
   bp_reshape (x, w->u);
@@ -160,9 +162,11 @@ bp_mlp_backward (const bp_mlp *net, const gsl_matrix *x,
                  const gsl_vector *labels, bp_mlp_workspace *w,
                  bp_mlp *grad, gsl_matrix *dL_dx, double *L)
 {
-  if (!net || !x || !labels || !w || !grad)
+  if (MISSING (net) || MISSING (x) || MISSING (labels) || MISSING (w) || MISSING (grad))
     GSL_ERROR ("bp_mlp_backward: net, x, labels, w and grad must not be NULL",
                GSL_EFAULT);
+  if (GIVEN_MISSING (dL_dx))
+    GSL_ERROR ("bp_mlp_backward: dL_dx has NULL data", GSL_EFAULT);
   if (!mlp_same_shape (grad, net))
     GSL_ERROR ("bp_mlp_backward: grad must have the network's shape", GSL_EBADLEN);
   int status = check_sizes (net, x, labels, w);

@@ -41,7 +41,7 @@ matrix_gaussian (gsl_matrix *M, double variance, gsl_rng *rng)
 int
 bp_mlp_init (bp_mlp *net, gsl_rng *rng)
 {
-  if (!net || !rng)
+  if (MISSING (net) || MISSING (rng))
     GSL_ERROR ("bp_mlp_init: net and rng must not be NULL", GSL_EFAULT);
   const double m = (double) net->m, H = (double) net->H, n = (double) net->n;
   matrix_gaussian (net->W1, net->act == BP_RELU ? 2.0 / m : 2.0 / (m + H), rng);  /* He, Glorot */
@@ -75,7 +75,7 @@ double
 mlp_batch_forward (const bp_mlp *net, const gsl_matrix *U, const gsl_matrix *T,
                       bp_mlp_batch_workspace *w)
 {
-  if (!net || !U || !w)
+  if (MISSING (net) || MISSING (U) || MISSING (w))
     GSL_ERROR_VAL ("mlp_batch_forward: net, U and w must not be NULL", GSL_EFAULT,
                    GSL_NAN);
   if (check_sizes (net, U, T, w) != GSL_SUCCESS)
@@ -95,7 +95,7 @@ mlp_batch_backward (const bp_mlp *net, const gsl_matrix *U, const gsl_matrix *T,
                        bp_mlp_batch_workspace *w, bp_mlp *grad, gsl_matrix *dL_dU,
                        double *L)
 {
-  if (!net || !U || !T || !w || !grad)
+  if (MISSING (net) || MISSING (U) || MISSING (T) || MISSING (w) || MISSING (grad))
     GSL_ERROR ("mlp_batch_backward: net, U, T, w and grad must not be NULL",
                GSL_EFAULT);
   if (!mlp_same_shape (grad, net))

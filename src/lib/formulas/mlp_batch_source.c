@@ -18,7 +18,7 @@ int
 FUNCTION (bp, batch_activation_forward) (bp_activation act, const TYPE (gsl_matrix) *Z,
                                          TYPE (gsl_matrix) *A)
 {
-  if (!Z || !A)
+  if (MISSING (Z) || MISSING (A))
     GSL_ERROR (NAME (bp, batch_activation_forward) ": Z and A must not be NULL", GSL_EFAULT);
   if (!FUNCTION (same, contiguous) (Z, A))
     GSL_ERROR (NAME (bp, batch_activation_forward) ": Z and A must have equal shapes and "
@@ -34,7 +34,7 @@ FUNCTION (bp, batch_activation_backward) (bp_activation act, const TYPE (gsl_mat
                                           const TYPE (gsl_matrix) *dL_dA,
                                           TYPE (gsl_matrix) *dL_dZ)
 {
-  if (!Z || !dL_dA || !dL_dZ)
+  if (MISSING (Z) || MISSING (dL_dA) || MISSING (dL_dZ))
     GSL_ERROR (NAME (bp, batch_activation_backward) ": Z, dL_dA and dL_dZ must not be NULL",
                GSL_EFAULT);
   if (!FUNCTION (same, contiguous) (Z, dL_dA) || !FUNCTION (same, contiguous) (Z, dL_dZ))

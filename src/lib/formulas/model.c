@@ -80,7 +80,7 @@ bp_model_forward (const gsl_matrix *W, const gsl_vector *b,
                   const gsl_matrix *x, const gsl_vector *labels,
                   bp_model_workspace *w)
 {
-  if (!W || !b || !x || !labels || !w)
+  if (MISSING (W) || MISSING (b) || MISSING (x) || MISSING (labels) || MISSING (w))
     GSL_ERROR_VAL ("bp_model_forward: W, b, x, labels and w must not be NULL",
                    GSL_EFAULT, GSL_NAN);
   if (check_model_sizes (W, b, x, labels, w) != GSL_SUCCESS)
@@ -98,7 +98,8 @@ bp_model_backward (const gsl_matrix *W, const gsl_vector *b,
                    gsl_matrix *dL_dW, gsl_vector *dL_db,
                    gsl_matrix *dL_dx, double *L)
 {
-  if (!W || !b || !x || !labels || !dL_dW || !dL_db || !dL_dx)
+  if (MISSING (W) || MISSING (b) || MISSING (x) || MISSING (labels) || MISSING (dL_dW)
+      || MISSING (dL_db) || MISSING (dL_dx))
     GSL_ERROR ("bp_model_backward: W, b, x, labels, dL_dW, dL_db and dL_dx"
                " must not be NULL", GSL_EFAULT);
   if (dL_dW->size1 != W->size1 || dL_dW->size2 != W->size2)

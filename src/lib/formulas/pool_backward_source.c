@@ -73,7 +73,7 @@ FUNCTION (bp, maxpool_backward) (const TYPE (gsl_matrix) *X, size_t height, size
                                  const TYPE (gsl_matrix) *dL_dY, TYPE (gsl_matrix) *dL_dX)
 {
   geometry g;
-  if (!X || !dL_dY || !dL_dX)
+  if (MISSING (X) || MISSING (dL_dY) || MISSING (dL_dX))
     GSL_ERROR (NAME (bp, maxpool_backward) ": X, dL_dY and dL_dX must not be NULL", GSL_EFAULT);
   int status = geometry_of (NAME (bp, maxpool_backward) ": height and width must be >= 2, "
                             "X C x (n H W), dL_dY C x (n floor(H/2) floor(W/2))",
@@ -95,7 +95,7 @@ FUNCTION (bp, avgpool_backward) (const TYPE (gsl_matrix) *dL_dY, size_t height,
                                  size_t width, TYPE (gsl_matrix) *dL_dX)
 {
   geometry g;
-  if (!dL_dY || !dL_dX)
+  if (MISSING (dL_dY) || MISSING (dL_dX))
     GSL_ERROR (NAME (bp, avgpool_backward) ": dL_dY and dL_dX must not be NULL", GSL_EFAULT);
   int status = geometry_of (NAME (bp, avgpool_backward) ": height and width must be >= 2, "
                             "dL_dX C x (n H W), dL_dY C x (n floor(H/2) floor(W/2))",

@@ -67,7 +67,7 @@ FUNCTION (bp, maxpool) (const TYPE (gsl_matrix) *X, size_t height, size_t width,
                         TYPE (gsl_matrix) *Y)
 {
   geometry g;
-  if (!X || !Y)
+  if (MISSING (X) || MISSING (Y))
     GSL_ERROR (NAME (bp, maxpool) ": X and Y must not be NULL", GSL_EFAULT);
   int status = geometry_of (NAME (bp, maxpool) ": height and width must be >= 2, "
                             "X C x (n H W), Y C x (n floor(H/2) floor(W/2))",
@@ -86,7 +86,7 @@ FUNCTION (bp, avgpool) (const TYPE (gsl_matrix) *X, size_t height, size_t width,
                         TYPE (gsl_matrix) *Y)
 {
   geometry g;
-  if (!X || !Y)
+  if (MISSING (X) || MISSING (Y))
     GSL_ERROR (NAME (bp, avgpool) ": X and Y must not be NULL", GSL_EFAULT);
   int status = geometry_of (NAME (bp, avgpool) ": height and width must be >= 2, "
                             "X C x (n H W), Y C x (n floor(H/2) floor(W/2))",

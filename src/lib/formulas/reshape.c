@@ -29,7 +29,7 @@
 int
 bp_reshape_inverse (const gsl_vector *dL_du, gsl_matrix *dL_dx)
 {
-  if (!dL_du || !dL_dx)
+  if (MISSING (dL_du) || MISSING (dL_dx))
     GSL_ERROR ("bp_reshape_inverse: dL_du and dL_dx must not be NULL", GSL_EFAULT);
   if (dL_du->size != dL_dx->size1 * dL_dx->size2)
     GSL_ERROR ("bp_reshape_inverse: dL_du must have size1*size2 of dL_dx elements",

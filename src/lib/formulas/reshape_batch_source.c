@@ -7,7 +7,7 @@
 int
 FUNCTION (bp, batch_flatten) (const TYPE (gsl_matrix) *P, size_t hw, TYPE (gsl_matrix) *F)
 {
-  if (!P || !F)
+  if (MISSING (P) || MISSING (F))
     GSL_ERROR (NAME (bp, batch_flatten) ": P and F must not be NULL", GSL_EFAULT);
   if (flatten_sizes (NAME (bp, batch_flatten) ": P must be C x (B hw) and F B x (C hw)",
                      P->size1, P->size2, hw, F->size1, F->size2))
@@ -26,7 +26,7 @@ int
 FUNCTION (bp, batch_flatten_inverse) (const TYPE (gsl_matrix) *dL_dF, size_t hw,
                                       TYPE (gsl_matrix) *dL_dP)
 {
-  if (!dL_dF || !dL_dP)
+  if (MISSING (dL_dF) || MISSING (dL_dP))
     GSL_ERROR (NAME (bp, batch_flatten_inverse) ": dL_dF and dL_dP must not be NULL", GSL_EFAULT);
   if (flatten_sizes (NAME (bp, batch_flatten_inverse) ": dL_dP must be C x (B hw) and "
                      "dL_dF B x (C hw)", dL_dP->size1, dL_dP->size2, hw, dL_dF->size1,

@@ -5,7 +5,7 @@
 int
 FUNCTION (bp, reshape) (const TYPE (gsl_matrix) *x, TYPE (gsl_vector) *u)
 {
-  if (!x || !u)
+  if (MISSING (x) || MISSING (u))
     GSL_ERROR (NAME (bp, reshape) ": x and u must not be NULL", GSL_EFAULT);
   if (u->size != x->size1 * x->size2)
     GSL_ERROR (NAME (bp, reshape) ": u must have size1*size2 of x elements", GSL_EBADLEN);

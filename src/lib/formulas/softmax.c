@@ -32,7 +32,7 @@
 int
 bp_softmax_jacobian (const gsl_vector *y, gsl_matrix *J)
 {
-  if (!y || !J)
+  if (MISSING (y) || MISSING (J))
     GSL_ERROR ("bp_softmax_jacobian: y and J must not be NULL", GSL_EFAULT);
   if (J->size1 != y->size || J->size2 != y->size)
     GSL_ERROR ("bp_softmax_jacobian: J must be n x n for y of size n", GSL_EBADLEN);
@@ -52,7 +52,7 @@ int
 bp_softmax_backward (const gsl_matrix *J, const gsl_vector *dL_dy,
                      gsl_vector *dL_dv)
 {
-  if (!J || !dL_dy || !dL_dv)
+  if (MISSING (J) || MISSING (dL_dy) || MISSING (dL_dv))
     GSL_ERROR ("bp_softmax_backward: J, dL_dy and dL_dv must not be NULL", GSL_EFAULT);
   if (J->size1 != J->size2)
     GSL_ERROR ("bp_softmax_backward: J must be square", GSL_EBADLEN);

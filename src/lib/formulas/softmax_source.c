@@ -6,7 +6,7 @@
 int
 FUNCTION (bp, softmax) (const TYPE (gsl_vector) *v, TYPE (gsl_vector) *y)
 {
-  if (!v || !y)
+  if (MISSING (v) || MISSING (y))
     GSL_ERROR (NAME (bp, softmax) ": v and y must not be NULL", GSL_EFAULT);
   if (y->size != v->size)
     GSL_ERROR (NAME (bp, softmax) ": v and y must have equal sizes", GSL_EBADLEN);

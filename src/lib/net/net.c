@@ -337,8 +337,10 @@ int
 bp_net_forward (const bp_net *net, const gsl_matrix *U, const gsl_matrix *T,
                 bp_net_workspace *w, gsl_matrix_view *V, double *L)
 {
-  if (!net || !U || !w)
+  if (MISSING (net) || MISSING (U) || MISSING (w))
     GSL_ERROR ("bp_net_forward: net, U and w must not be NULL", GSL_EFAULT);
+  if (GIVEN_MISSING (T))
+    GSL_ERROR ("bp_net_forward: T has NULL data", GSL_EFAULT);
   int status = check ("bp_net_forward: the workspace was made for another network",
                       net, U, T, w);
   if (status != GSL_SUCCESS)
@@ -361,8 +363,10 @@ int
 bp_net_backward (bp_net *net, const gsl_matrix *U, const gsl_matrix *T,
                  bp_net_workspace *w, gsl_matrix *dL_dU, double *L)
 {
-  if (!net || !U || !T || !w)
+  if (MISSING (net) || MISSING (U) || MISSING (T) || MISSING (w))
     GSL_ERROR ("bp_net_backward: net, U, T and w must not be NULL", GSL_EFAULT);
+  if (GIVEN_MISSING (dL_dU))
+    GSL_ERROR ("bp_net_backward: dL_dU has NULL data", GSL_EFAULT);
   int status = check ("bp_net_backward: the workspace was made for another network",
                       net, U, T, w);
   if (status != GSL_SUCCESS)
@@ -389,12 +393,12 @@ int
 bp_net_cforward (const bp_net *net, const gsl_matrix_complex *const block[],
                  const gsl_matrix_complex *U, const gsl_matrix *T, gsl_complex *L)
 {
-  if (!net || !block || !U || !T || !L)
+  if (!net || !block || MISSING (U) || MISSING (T) || !L)
     GSL_ERROR ("bp_net_cforward: net, block, U, T and L must not be NULL", GSL_EFAULT);
   for (size_t k = 0; k < net->n_blocks; k++)
     {
       const bp_net_block_shape *b = &net->layout[k];
-      if (block[k] == NULL)
+      if (MISSING (block[k]))
         GSL_ERROR ("bp_net_cforward: a block must not be NULL", GSL_EFAULT);
       if (block[k]->size1 != b->size1 || block[k]->size2 != (b->size2 ? b->size2 : 1))
         GSL_ERROR ("bp_net_cforward: a block does not have its layout's shape "

@@ -64,7 +64,7 @@ int
 bp_sgd_update (double eta, double mu, const gsl_vector *grad,
                gsl_vector *velocity, gsl_vector *theta)
 {
-  if (!grad || !velocity || !theta)
+  if (MISSING (grad) || MISSING (velocity) || MISSING (theta))
     GSL_ERROR ("bp_sgd_update: grad, velocity and theta must not be NULL", GSL_EFAULT);
   if (velocity->size != grad->size || theta->size != grad->size)
     GSL_ERROR ("bp_sgd_update: grad, velocity and theta must have equal sizes",
@@ -83,8 +83,10 @@ int
 bp_count_predictions (const bp_dataset *d, size_t first, const gsl_matrix *V,
                       gsl_matrix_ulong *confusion, size_t *right)
 {
-  if (!d || !V || !right)
+  if (MISSING (d) || MISSING (V) || MISSING (right))
     GSL_ERROR ("bp_count_predictions: d, V and right must not be NULL", GSL_EFAULT);
+  if (GIVEN_MISSING (confusion))
+    GSL_ERROR ("bp_count_predictions: confusion has NULL data", GSL_EFAULT);
   if (first > d->count || V->size1 > d->count - first || V->size2 != d->n_classes)
     GSL_ERROR ("bp_count_predictions: V must have a row per example from first "
                "and a column per class", GSL_EBADLEN);
@@ -210,6 +212,8 @@ bp_net_evaluate (const bp_dataset *d, const bp_net *net, bp_net_workspace *ws,
 {
   if (!d || !net || !ws)
     GSL_ERROR ("bp_net_evaluate: d, net and ws must not be NULL", GSL_EFAULT);
+  if (GIVEN_MISSING (confusion))
+    GSL_ERROR ("bp_net_evaluate: confusion has NULL data", GSL_EFAULT);
   if (!fits_data (net, d))
     GSL_ERROR ("bp_net_evaluate: the network was made for another data set",
                GSL_EBADLEN);
