@@ -1530,10 +1530,14 @@ static const struct
   {"11-code", "src/lib/formulas/activation_grad_source.c",
    "sigmoid_prime tanh_prime activation_backward_apply"},
   {"12-code", "src/lib/formulas/mlp.c", "bp_mlp_backward"},
+  {"13-code", "src/lib/check/gradcheck.c", "complex_element"},
+  {"13-shift-code", "src/lib/formulas/shift_source.c", "shift_of"},
   {"14-code", "src/lib/formulas/batch_source.c",
    "bp_batch_softmax_cross_entropy_grad bp_batch_grad_weights"},
   {"15-code", "src/lib/formulas/conv.c", "bp_conv_grad_weights"},
   {"16-code", "src/lib/formulas/pool_backward_source.c", "maxpool_backward_trusted"},
+  {"17-code", "src/lib/formulas/cnn_source.c", "cnn_backward"},
+  {"17-he-code", "src/lib/formulas/cnn.c", "bp_cnn_init"},
 };
 enum { N_CODE_BLOCKS = sizeof code_blocks / sizeof code_blocks[0] };
 

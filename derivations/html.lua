@@ -232,6 +232,8 @@ end
 return {
   { Meta = Meta },
   { Math = math, Code = code, Link = link, Image = image, RawBlock = raw_block },
-  { Table = table, Para = figure, Plain = key_block },
+  -- a loose list's items are Para: their keys are translated as a Plain's
+  { Table = table, Para = function (p) return figure (p) or key_block (p) end,
+    Plain = key_block },
   { Pandoc = code_box },
 }

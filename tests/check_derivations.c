@@ -876,6 +876,54 @@ START_TEST (test_generated_blocks_match)
 }
 END_TEST
 
+/* Each document's equation tags in page order: N.k with k rising, a
+   lettered N.ka after N.k (issue 19: 00's (0.10)-(0.14) stood before its
+   (0.4)).  The README's pattern \tag{NN.k} is not a tag. */
+START_TEST (test_equation_tags_in_order)
+{
+  documents d = read_documents_in (editions[_i]);
+  int bad = 0;
+  for (size_t k = 0; k < d.paths.n; k++)
+    {
+      unsigned long last_major = 0, last_minor = 0;
+      char last_letter = 0, last[64] = "";
+      for (const char *p = d.texts[k]; (p = strstr (p, "\\tag{")) != NULL; p++)
+        {
+          unsigned long major, minor;
+          char letter = 0, close = 0;
+          if (!isdigit ((unsigned char) p[5]))
+            continue;
+          const int got = sscanf (p + 5, "%lu.%lu%c%c", &major, &minor, &letter, &close);
+          if (got < 3 || (letter == '}' ? 0 : !(islower ((unsigned char) letter) && close == '}')))
+            {
+              fprintf (stderr, "%s: tag \"%.20s\" is not N.k or N.ka\n", d.paths.s[k], p + 5);
+              bad++;
+              continue;
+            }
+          if (letter == '}')
+            letter = 0;
+          const int rises = major > last_major
+                            || (major == last_major && (minor > last_minor
+                                                        || (minor == last_minor
+                                                            && letter > last_letter)));
+          char tag[64];
+          snprintf (tag, sizeof tag, "%lu.%lu%c", major, minor, letter ? letter : '\0');
+          if (!rises && last[0])
+            {
+              fprintf (stderr, "%s: equation (%s) comes after (%s)\n", d.paths.s[k], tag, last);
+              bad++;
+            }
+          last_major = major;
+          last_minor = minor;
+          last_letter = letter;
+          snprintf (last, sizeof last, "%s", tag);
+        }
+    }
+  documents_free (&d);
+  ck_assert_msg (bad == 0, "%d equation tag(s) out of page order (see above)", bad);
+}
+END_TEST
+
 START_TEST (test_header_citations_exist)
 {
   api a = read_api ();
@@ -1748,6 +1796,7 @@ derivations_suite (void)
   tcase_add_loop_test (tc, test_identifiers_in_documents_exist, 0, N_EDITIONS);
   tcase_add_loop_test (tc, test_generated_blocks_match, 0, N_EDITIONS);
   tcase_add_test (tc, test_header_citations_exist);
+  tcase_add_loop_test (tc, test_equation_tags_in_order, 0, N_EDITIONS);
   tcase_add_test (tc, test_manual_documents_every_public_function);
   tcase_add_test (tc, test_editions_agree);
   tcase_add_test (tc, test_russian_has_no_calques);

@@ -145,6 +145,16 @@
                        cell.textContent.trim ().slice (0, 30));
     });
 
+    /* 11. a Russian page says its list keys in Russian (html.lua), in a
+       tight list (Plain) and a loose one (Para) alike */
+    if (document.documentElement.lang === 'ru')
+      document.querySelectorAll ('li, p').forEach (function (el) {
+        var m = el.textContent.match (/^\s*(Slides?|Functions?|Tests?):/);
+        if (m)
+          problems.push ('English key "' + m[1] + ':" on a Russian page: ' +
+                         el.textContent.trim ().slice (0, 50));
+      });
+
     var pre = document.createElement ('pre');
     pre.id = 'bp-check-result';
     pre.textContent = problems.length ? problems.join ('\n') : 'OK';
