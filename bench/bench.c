@@ -17,7 +17,7 @@
      gradcheck bp_gradcheck's directional method on a mean of 10^6
                weighted squares: the right gradient, and one element
                wrong, localized by group testing (derivations/00, eq.
-               (0.7a)); each verdict is checked
+               (0.12a)); each verdict is checked
      compare   one epoch of `backprop train''s loop, batch 64, of the
                one-layer 784-10 and the two-layer 784-256-10 (ReLU, SGD
                with momentum and the cosine rate) on 60,000 synthetic
@@ -1127,7 +1127,7 @@ mean_quad (const bp_gradcheck_point *p, void *params, double *L)
 
 /* The directional check (16 directions, the defaults) of mean_quad at
    n = 10^6, theta uniform in (-1, 1): the right gradient, then one
-   element missing its 1/n, localized by group testing (eq. 0.7a). */
+   element missing its 1/n, localized by group testing (eq. 0.12a). */
 static int
 section_gradcheck (bench *b)
 {

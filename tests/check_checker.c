@@ -1282,7 +1282,7 @@ START_TEST (test_gradcheck_directions_large_n)
   /* the right gradient of quad at n = 10,000 (atol 1e-7): the line's
      derivative carries the rounding of a sum of 10^4 terms of L ~ 5000
      (about 4e-7, beyond rtol |g . d| when g . d is small), which the
-     direction's tolerance scaled by its terms (0.6a), rtol |g| / sqrt(n)
+     direction's tolerance scaled by its terms (0.11a), rtol |g| / sqrt(n)
      in RMS, covers: no direction disagrees, nothing is localized.  With
      rtol |g . d| alone, seeds 1, 2 and 4 had a direction inconclusive. */
   const unsigned long seed = quad_seeds[_i];
@@ -1311,8 +1311,8 @@ START_TEST (test_gradcheck_directions_noise)
      rounding of the 2e5-term sum made directions FAIL and INCONCLUSIVE
      at rtol and GSL's estimate alone, and the group testing descended
      into nearly every half (9152 directions, 33 s).  Judged at the
-     resolution of f's noise along the line (eq. 0.6b), and localized
-     only on a FAIL beyond it (0.7a): no direction disagrees, nothing is
+     resolution of f's noise along the line (eq. 0.11b), and localized
+     only on a FAIL beyond it (0.12a): no direction disagrees, nothing is
      localized. */
   gsl_vector *t = quad_point (200000, 1);
   bp_gradcheck_function f = { .loss = quad_loss, .grad = quad_grad };
@@ -1353,7 +1353,7 @@ START_TEST (test_gradcheck_inconclusive_not_localized)
      1e-15: every direction's |a - e| (the rounding of f over the step,
      ~1e-9, f's noise not above GSL's own rounding term) exceeds the
      tolerance but lies within GSL's estimate: INCONCLUSIVE, none FAILs.
-     Only a FAIL starts the localization (eq. 0.7a): the run stays
+     Only a FAIL starts the localization (eq. 0.12a): the run stays
      INCONCLUSIVE and nothing is localized */
   enum { N = 64 };
   gsl_vector *t = gsl_vector_alloc (N), *g = gsl_vector_alloc (N);
@@ -1395,7 +1395,7 @@ sum2_loss (const bp_gradcheck_point *p, void *params, double *L)
 
 START_TEST (test_gradcheck_direction_tolerance)
 {
-  /* eq. (0.6a): tol = max(atol, rtol max(|a|, |e|, s)) with s = |c| here;
+  /* eq. (0.11a): tol = max(atol, rtol max(|a|, |e|, s)) with s = |c| here;
      some direction must have |g . d| < |c| (cancellation), where rtol
      |g . d| alone would be smaller */
   double c = 3.0;
@@ -1432,7 +1432,7 @@ START_TEST (test_gradcheck_localized_elements_decide)
      when one element moved: the lines carry the sum's rounding (~4e-7 >
      rtol and atol), which made directions disagree and sent them to the
      localization.  Judged at the resolution of f's noise along the line
-     (eq. 0.6b) they pass, the worst at that resolution (its tolerance
+     (eq. 0.11b) they pass, the worst at that resolution (its tolerance
      beyond rtol and atol), and nothing is localized; the report shows
      the worst direction's figures. */
   gsl_vector *t = quad_point (10000, 1);
@@ -1503,7 +1503,7 @@ START_TEST (test_gradcheck_direction_figures)
 }
 END_TEST
 
-/* --- localization by group testing, eq. (0.7a) --------------------------- */
+/* --- localization by group testing, eq. (0.12a) --------------------------- */
 
 /* L = (1 / 2N) sum_q (1 + q / N) theta_q^2 over the elements q of every
    block in their order (N of them: a mean, as losses are), plus

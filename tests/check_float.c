@@ -7,7 +7,7 @@
    gradient (the mean's 1/B dropped, one element 1e-2 off) FAILs.
    The float CNN chain (cnn_source.c for float) likewise: at float's
    steps an element's differences cross ReLU and max-pool kinks of the
-   batch, and the retry ladder (eq. 0.13) climbed to steps of 1/16 where
+   batch, and the retry ladder (eq. 0.7) climbed to steps of 1/16 where
    they averaged slopes into FAILs of a right gradient (its float
    gradient equals the double chain's to 3e-7).  Loops 0-4 PASS; loop 5
    of this draw still FAILs (a max-pool near-tie within every lower
@@ -279,7 +279,7 @@ END_TEST
 
 /* the CNN with the mean's 1/B dropped (even loops) or one element of
    dL/dK1 (dL/dK2) 5e-4 off: float's central differences resolve about
-   1e-5 at |f| ~ 1 (derivation 00, eq. 0.12a) */
+   1e-5 at |f| ~ 1 (derivation 00, eq. 0.6a) */
 START_TEST (test_float_cnn_bug_fails)
 {
   problem p;

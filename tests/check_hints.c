@@ -3,7 +3,7 @@
    hints name the bugs of issue 18's trial by their patterns, on
    f(theta) = sum c_p theta_p (the numeric gradient is c, up to rounding;
    a wrong analytic array is wrong by far more than any tolerance).
-   derivations/00-numeric-check.md, eq. (0.9) */
+   derivations/00-numeric-check.md, eq. (0.14) */
 #include <config.h>
 #include <stdio.h>
 #include <stdlib.h>

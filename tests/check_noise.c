@@ -1,5 +1,5 @@
 /* check_noise.c -- the noise-aware checker (derivation 00, eqs.
-   0.10-0.14): float32 code and large double sums decide at the defaults,
+   0.4-0.8): float32 code and large double sums decide at the defaults,
    planted bugs still FAIL, non-finite analytic values FAIL, an empty
    block is refused.  The float layer is written here in naive loops. */
 #include <config.h>
@@ -244,7 +244,7 @@ START_TEST (test_float_sum_double_args_1e4_fails)
   /* the same quadratic summed in float, its arguments double (as the
      CLI's quad_loss_float): a right gradient PASSes; one element 1e-4 off
      FAILs, by name (it was INCONCLUSIVE: the noise, already in the
-     resolution, was counted again in the band of eq. 0.12) */
+     resolution, was counted again in the band of eq. 0.6) */
   gsl_vector *t = gsl_vector_alloc (NF16), *g = gsl_vector_alloc (NF16);
   srand (23u + (unsigned) _i);
   double L = 0.0;

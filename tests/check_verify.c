@@ -142,7 +142,7 @@ START_TEST (test_other_groups_no_tolerance)
   /* with no tolerance, the one row whose f is linear along each element
      (ReLU's backward: L = G . relu(z), central differences exact but for
      f's rounding) differs only by f's measured noise, which the
-     resolution of derivation 00, eq. (0.12), forgives; the other 5 and
+     resolution of derivation 00, eq. (0.6), forgives; the other 5 and
      the network's 5 do not pass */
   ck_assert_int_eq (verify_activations (z, &o), 5);
   ck_assert_int_eq (verify_mlp (mx, &o), 5);

@@ -201,7 +201,7 @@ typedef struct
   unsigned method;      /* bits above, at least one; default CENTRAL */
   double h;             /* the smallest relative step of the differences:
                            element x is moved by at least h max(1, |x|),
-                           more when f's noise asks it, eq. (0.11);
+                           more when f's noise asks it, eq. (0.5);
                            > 0, finite; default 1e-4 (BP_CHECK_STEP) */
   double h_complex;     /* the complex step, same rule; > 0, finite;
                            default 1e-20 (BP_CSTEP_STEP) */
@@ -240,7 +240,7 @@ int bp_gradcheck_method_parse (const char *name, unsigned *method);
 
 /* Three verdicts.  An element PASSes when |a - e| <= tol (tol = max(atol,
    rtol max(|a|, |e|), resolution), the resolution being what f's noise
-   and the truncation allow at the step, eq. (0.12)), is INCONCLUSIVE when
+   and the truncation allow at the step, eq. (0.6)), is INCONCLUSIVE when
    tol < |a - e| <= tol + 2 u (decided only by the numeric value's
    remaining uncertainty u, after larger steps were tried: its error
    estimate err, or where f's noise was measured, the part of GSL's
@@ -255,7 +255,7 @@ int bp_gradcheck_method_parse (const char *name, unsigned *method);
    RMS of the change of g . d when every g_i is off by rtol |g_i|,
    whatever the signs; for one element, the element's rule); the
    resolution is that of f's noise along a direction, measured once per
-   run, eq. (0.6b).  When a direction FAILs, the disagreement is
+   run, eq. (0.11b).  When a direction FAILs, the disagreement is
    localized by group testing: the set of suspect elements is halved, and
    each half screened by up to n_directions directions restricted to it
    (0 on the other elements); the search descends only into halves along
@@ -270,7 +270,7 @@ int bp_gradcheck_method_parse (const char *name, unsigned *method);
    halving for each wrong element, log2(n) halvings, not n element-wise
    derivatives.  An element's error delta moves g . d by about
    delta / sqrt(n): below the resolution no direction sees it.
-   derivations/00-numeric-check.md, eqs. (0.6b), (0.7a) */
+   derivations/00-numeric-check.md, eqs. (0.11b), (0.12a) */
 typedef enum
 {
   BP_GRADCHECK_PASS = 0,
@@ -325,15 +325,15 @@ typedef struct
   double analytic, numeric;
   double abserr;         /* the numeric value's error estimate: GSL's
                             plus the noise of f over the step by
-                            eq. (0.12); zero for the complex step */
+                            eq. (0.6); zero for the complex step */
   double tol;            /* max(atol, rtol max(|a|, |e|), resolution):
                             the resolution, twice the noise's error at
                             the step times a factor for the run's
-                            number of entries, eqs. (0.12), (0.12a) */
+                            number of entries, eqs. (0.6), (0.6a) */
   double h;              /* the step the numeric value was found with */
   int retried;           /* 1 when larger steps were tried (the element
                             did not pass, or passed only at the
-                            resolution), eq. (0.13) */
+                            resolution), eq. (0.7) */
   double ratio;          /* |a - e| / (tol + 2 u), u as above (abserr
                             without noise): the ranking */
   double left, right;    /* one-sided derivatives, where they were needed
@@ -361,7 +361,7 @@ typedef struct
   double max_rel_err;      /* max |a - e| / max(|a|, |e|), where that
                               scale exceeds atol */
   double max_est_err;      /* max err */
-  /* what was measured and chosen (element-wise runs), eqs. (0.10)-(0.13): */
+  /* what was measured and chosen (element-wise runs), eqs. (0.4)-(0.7): */
   double noise;            /* f's noise at the point, moving this block
                               (ECnoise; the largest over the outputs) */
   int noise_found;         /* 1: measured; 0: not detected, DBL_EPSILON |f|
@@ -417,7 +417,7 @@ typedef struct
                               spent (0 when not localized) */
   bp_gradcheck_element worst_direction;  /* block BP_GRADCHECK_NONE, row =
                                             the direction's index, tol by
-                                            eq. (0.6a) */
+                                            eq. (0.11a) */
   /* Taylor: */
   double slope;            /* fitted slope of log r(h) against log h */
   double h_min, h_max;     /* the range of h fitted */
@@ -446,7 +446,7 @@ typedef struct
    the verdict is FAIL; NULL on an error.
    Returns GSL_SUCCESS for PASS, GSL_FAILURE for FAIL, GSL_CONTINUE for
    INCONCLUSIVE (all three <= 0), or a positive GSL error code.
-   derivations/00-numeric-check.md, eqs. (0.1)-(0.9) */
+   derivations/00-numeric-check.md, eqs. (0.1)-(0.14) */
 int bp_gradcheck (const bp_gradcheck_function *f, size_t n_blocks,
                   const bp_gradcheck_block blocks[],
                   const bp_gradcheck_block analytic[],

@@ -7,7 +7,7 @@
 #include "backprop/bp_gradcheck.h"
 #include "lib/check/rules.h"
 
-/* The noise of f, eq. (0.10): Moré & Wild's ECnoise on the values fv[0],
+/* The noise of f, eq. (0.4): Moré & Wild's ECnoise on the values fv[0],
    fv[stride], ... at CORE_NOISE_POINTS equally spaced points; *sigma the
    standard deviation of f's noise when CORE_NOISE_FOUND, else 0 and why
    not (the spacing too small: half the first differences are 0; too
@@ -18,7 +18,7 @@ enum { CORE_NOISE_FOUND = 1, CORE_NOISE_TOO_SMALL, CORE_NOISE_TOO_LARGE,
 int core_ecnoise (const double *fv, size_t stride, double *sigma);
 
 /* The step h (absolute) on the grid of the argument type at x, eq.
-   (0.11): h itself for double; for float a power of two, at most h and
+   (0.5): h itself for double; for float a power of two, at most h and
    at least 4 float ulp of x. */
 double core_grid_step (unsigned arg_type, double h, double x);
 

@@ -213,7 +213,7 @@ core_check_args (const char *who, const bp_gradcheck_function *f,
   return GSL_SUCCESS;
 }
 
-/* The noise's share of a difference's error, eq. (0.12): sigma / h times
+/* The noise's share of a difference's error, eq. (0.6): sigma / h times
    the sum of |weights| of gsl_deriv_central's five-point formula
    (4/3 + 4/3 + 1/6 + 1/6 = 3) and of gsl_deriv_forward's (22/3 + 28 + 38
    + 52/3 < 91). */
@@ -225,10 +225,10 @@ core_check_args (const char *who, const bp_gradcheck_function *f,
 /* The five-point value's noise has the standard deviation NOISE_RMS
    sigma / h (the root sum of its weights' squares); of N entries, none
    exceeds z_N = sqrt(2 ln(N / NOISE_ALPHA)) of it but with a probability
-   below NOISE_ALPHA (Gaussian tails: N exp(-z^2 / 2)), eq. (0.12a) */
+   below NOISE_ALPHA (Gaussian tails: N exp(-z^2 / 2)), eq. (0.6a) */
 #define NOISE_RMS 1.9
 #define NOISE_ALPHA 0.01
-/* ECnoise's lines per block, eq. (0.10) */
+/* ECnoise's lines per block, eq. (0.4) */
 #define NOISE_LINES 4
 
 /* --- the problem and one thread's point ------------------------------------ */
@@ -244,7 +244,7 @@ typedef struct
   gsl_matrix **analytic;          /* rows x cols (m = 0) or m x n */
   double theta_max;               /* max |theta| over every block */
   double f0;                      /* f (or nothing) at the base point */
-  /* eqs. (0.10)-(0.11), per block k and output o (index k M + o); NULL
+  /* eqs. (0.4)-(0.5), per block k and output o (index k M + o); NULL
      when not measured (numeric values only: the older step rule) */
   double *noise;                  /* f's noise moving block k (ECnoise) */
   double *excess;                 /* its part beyond GSL's own rounding
@@ -252,7 +252,7 @@ typedef struct
   int *noise_found;
   double *hrel;                   /* per block: the relative step */
   double res_scale;               /* the resolution's factor over 2 x the
-                                     noise's error, eq. (0.12a) */
+                                     noise's error, eq. (0.6a) */
 } problem;
 
 /* dst = src, both allocated by the core (contiguous, of equal shape): one
@@ -295,7 +295,7 @@ typedef struct
   double sigma;                   /* f's noise for this element (0: none) */
   double nerr, h_kept;            /* one-sided: the noise's error, the step */
   /* the first 8 points a differentiation evaluated and f there (output
-     o): which step GSL kept, eq. (0.11) */
+     o): which step GSL kept, eq. (0.5) */
   size_t n_ev;
   double ev_x[8], ev_f[8];
   /* vector f: the values at the last points, for the m outputs */
@@ -505,7 +505,7 @@ line_at (double t, void *p)
 
 /* The one-sided derivative of F at x0 (forward for dir > 0, backward
    otherwise) at the step, among h, h/10, ..., h/10^6, whose GSL error
-   estimate is the smallest and where F is defined, eq. (0.4): near the
+   estimate is the smallest and where F is defined, eq. (0.9): near the
    edge of a domain f varies on the scale of the distance to the edge,
    which the step must not exceed.  0 when F is undefined at every step. */
 static int
@@ -523,7 +523,7 @@ one_sided (worker *w, gsl_function *F, double x0, double h, int dir, double *d, 
         gsl_deriv_backward (F, x0, h, &dj, &ej);
       if (w->bad_left || w->bad_right || !isfinite (dj) || !isfinite (ej))
         continue;
-      const double nerr = NOISE_ONE_SIDED * w->sigma / h;   /* eq. (0.12) */
+      const double nerr = NOISE_ONE_SIDED * w->sigma / h;   /* eq. (0.6) */
       if (!found || ej + nerr < best)
         {
           *d = dj;
@@ -539,7 +539,7 @@ one_sided (worker *w, gsl_function *F, double x0, double h, int dir, double *d, 
 
 /* The derivative of F at x0 with step h: gsl_deriv_central where F is
    defined on both sides; one-sided, forward (backward), where it is not
-   below (above) x0; none where neither, eq. (0.4). */
+   below (above) x0; none where neither, eq. (0.9). */
 static void
 differentiate (worker *w, gsl_function *F, double x0, double h, double *d,
                double *e, bp_gradcheck_diff *how)
@@ -573,7 +573,7 @@ differentiate (worker *w, gsl_function *F, double x0, double h, double *d,
     }
 }
 
-/* A kink, eq. (0.5): the one-sided derivatives l (backward) and r
+/* A kink, eq. (0.10): the one-sided derivatives l (backward) and r
    (forward) disagree beyond their own comparison; the element is then a
    KINK when its analytic value a lies between them (within the tolerance
    of the comparison), and keeps its FAIL otherwise. */
@@ -622,7 +622,7 @@ analytic_at (const problem *pb, size_t k, size_t o, size_t i)
 }
 
 /* What GSL's estimate e of a central value at step h shows beyond the
-   noise sigma: its truncation part, eq. (0.13).  The estimate's |r5 - r3|
+   noise sigma: its truncation part, eq. (0.7).  The estimate's |r5 - r3|
    carries up to NOISE_TRUNC sigma / h of noise (weights summing to 4);
    a difference within the noise shows no truncation. */
 static double
@@ -655,11 +655,11 @@ kept_step (const worker *w, double h, double d)
 }
 
 /* Output w->o of the element at x0 differenced with step h and compared
-   with a, eq. (0.12): err = GSL's estimate + the noise over the step,
+   with a, eq. (0.6): err = GSL's estimate + the noise over the step,
    tolerance at least twice the noise's error by rho_N (the resolution,
-   eq. 0.12a).  The noise is in the resolution, so what may still excuse
+   eq. 0.6a).  The noise is in the resolution, so what may still excuse
    a difference beyond it (the INCONCLUSIVE band, 2 u) is only the
-   truncation GSL's estimate shows above the noise (as in eq. 0.13): counting
+   truncation GSL's estimate shows above the noise (as in eq. 0.7): counting
    the noise again let a double gradient 1e-4 off at |f| ~ 5 of a loss
    summed in float through as INCONCLUSIVE. */
 static void
@@ -688,7 +688,7 @@ judge (worker *w, gsl_function *F, double x0, double h, double a, bp_gradcheck_e
     el->status = BP_GRADCHECK_ELEMENT_INCONCLUSIVE;
 }
 
-/* What a step costs the value at el (central, step el->h), eq. (0.13):
+/* What a step costs the value at el (central, step el->h), eq. (0.7):
    the noise's 3 sigma / h plus the truncation error that GSL's estimate
    |r5 - r3| / h = |f'''| h^2 / 6 shows above the noise in it (its
    weights sum to 4: 4 sigma / h); a difference within the noise shows
@@ -701,7 +701,7 @@ step_cost (const worker *w, const bp_gradcheck_element *el)
 }
 
 /* How far the value at el (central, step el->h) may lie from f's
-   derivative, eq. (0.13a): the resolution 2 rho_N 3 sigma / h plus the
+   derivative, eq. (0.7a): the resolution 2 rho_N 3 sigma / h plus the
    truncation GSL's estimate shows above the noise. */
 static double
 value_band (const worker *w, const bp_gradcheck_element *el)
@@ -721,14 +721,14 @@ truncation_bound (const worker *w, const bp_gradcheck_element *el)
   return w->sigma > 0.0 && trunc_above_noise (el->abserr - nerr, w->sigma, el->h) > nerr;
 }
 
-/* eq. (0.13): an element that did not pass, or passed only at the
+/* eq. (0.7): an element that did not pass, or passed only at the
    resolution of f's noise, is differenced again at 4, 16 and 64 times the
    step (at most 0.1 max(1, |x0|), on the grid).  The block's step assumed
    f''' of the order of |f|; the element's own third difference measures
    it: the step of the smallest cost decides (Gill, Murray, Saunders &
    Wright's choice of h, on a ladder).  The ladder climbs only while the
    noise rules the cost and each rung's value stays within the band of
-   the rung below (0.13a): a rung beyond that reached what the smaller
+   the rung below (0.7a): a rung beyond that reached what the smaller
    step did not see (a kink of ReLU or max-pool).  Where the truncation
    rules at the block's step (kinks crossed within it, or GSL's own
    second try shrank the step), it steps down to 1/4, 1/16 and 1/64. */
@@ -765,8 +765,8 @@ retry (worker *w, gsl_function *F, double x0, double h, double a, bp_gradcheck_e
 }
 
 /* Element q (flat over the blocks) by central differences: its M entries,
-   at the step chosen for its block (eq. 0.11), retried (0.13), kinks
-   looked for (0.5). */
+   at the step chosen for its block (eq. 0.5), retried (0.7), kinks
+   looked for (0.10). */
 static void
 central_element (worker *w, size_t q, bp_gradcheck_element *E)
 {
@@ -1148,7 +1148,7 @@ block_line_at (worker *w, size_t k, const double *d, double t, double *fv)
   return ok;
 }
 
-/* ECnoise (eq. 0.10) on F at CORE_NOISE_POINTS points t_i = (i + 1) c,
+/* ECnoise (eq. 0.4) on F at CORE_NOISE_POINTS points t_i = (i + 1) c,
    on one side of the point (a kink at the point itself, a tie, is not
    noise),
    for the spacings c in turn (from c0: smaller when the differences are
@@ -1197,8 +1197,8 @@ block_noise_eval (void *p, double c, double i, double *fv)
   return block_line_at (bl->w, bl->k, bl->d, i, fv);
 }
 
-/* The noise of f moving each block (eq. 0.10) and each block's relative
-   step (eq. 0.11): h_k = max(opts.h, min((sigma / |f|)^(1/3), 1e-2)),
+/* The noise of f moving each block (eq. 0.4) and each block's relative
+   step (eq. 0.5): h_k = max(opts.h, min((sigma / |f|)^(1/3), 1e-2)),
    the largest over the outputs, sigma at least DBL_EPSILON |f|; 0 where
    ECnoise finds no noise. */
 static int
@@ -1252,7 +1252,7 @@ measure_noise (problem *pb)
         {
           const double scale = fabs (f0[o]);
           /* GSL's estimate has a rounding term of 6 DBL_EPSILON |f| / h:
-             the noise of sigma = 2 DBL_EPSILON |f| through eq. (0.12) */
+             the noise of sigma = 2 DBL_EPSILON |f| through eq. (0.6) */
           noise[o] = found[o] ? noise[o] : 0.0;
           pb->excess[k * M + o] = fmax (0.0, noise[o] - 2.0 * DBL_EPSILON * scale);
           const double sig = fmax (noise[o], DBL_EPSILON * scale);
@@ -1273,7 +1273,7 @@ measure_noise (problem *pb)
 /* --- directions -------------------------------------------------------------- */
 
 /* A direction uniform on the unit sphere: standard normal samples (GSL's
-   ziggurat) divided by their norm, as gsl_ran_dir_nd does, eq. (0.6). */
+   ziggurat) divided by their norm, as gsl_ran_dir_nd does, eq. (0.11). */
 static void
 unit_direction (gsl_rng *rng, gsl_vector *d)
 {
@@ -1286,7 +1286,7 @@ unit_direction (gsl_rng *rng, gsl_vector *d)
    f), over the flat elements [lo, hi) only (d being 0 elsewhere), and
    into *terms (may be NULL) the root sum of squares of its terms
    a_i d_i (w_o J_oi d_i): the scale of the direction's tolerance, eq.
-   (0.6a).  The analytic arrays are the core's contiguous copies, row-major
+   (0.11a).  The analytic arrays are the core's contiguous copies, row-major
    as d. */
 static double
 analytic_span (const problem *pb, const gsl_vector *d, const gsl_vector *w, size_t lo,
@@ -1332,7 +1332,7 @@ typedef struct
   worker *w;
   gsl_vector *d, *wv;
   double sigma;                   /* f's noise along a direction beyond GSL's
-                                     rounding term (0: none), eq. (0.6b) */
+                                     rounding term (0: none), eq. (0.11b) */
 } line;
 
 static void
@@ -1414,11 +1414,11 @@ span_at (double t, void *p)
   return record (w, t, L);
 }
 
-/* One direction along l, eq. (0.6)-(0.6a): d uniform on the unit sphere of
+/* One direction along l, eq. (0.11)-(0.11a): d uniform on the unit sphere of
    the flat elements [lo, hi) (0 elsewhere; [0, N) is every element), w on
    the outputs', compared by (0.3) with the tolerance scaled by its terms
-   and, as an element's (0.12), at least the resolution of f's noise along
-   the line, l->sigma (eq. 0.6b): what may excuse a difference beyond it
+   and, as an element's (0.6), at least the resolution of f's noise along
+   the line, l->sigma (eq. 0.11b): what may excuse a difference beyond it
    is only the truncation above the noise.  Into el (row j).  Each costs
    gsl_deriv_central's 4 to 8 evaluations of f; a restricted one
    O(hi - lo) work besides (the worker's point must be the base point
@@ -1475,10 +1475,10 @@ taylor_noise_eval (void *p, double c, double i, double *fv)
   return isfinite (fv[0]);
 }
 
-/* f's noise along one unit direction of every element, eq. (0.10) on
+/* f's noise along one unit direction of every element, eq. (0.4) on
    the Taylor test's line (taylor_noise_eval), beyond GSL's own rounding
    term 2 DBL_EPSILON |f| (as measure_noise's excess), into l->sigma:
-   one measurement for every direction of the run, eq. (0.6b). */
+   one measurement for every direction of the run, eq. (0.11b). */
 static void
 line_noise (line *l, gsl_rng *rng)
 {
@@ -1518,7 +1518,7 @@ progress (const problem *pb, size_t done, size_t total)
    resolution and the truncation (the first that does ends the test);
    n_directions directions when none does.  An INCONCLUSIVE one does not
    descend: a half is searched only on evidence above the noise, so
-   rounding cannot send the search into every half, eq. (0.7a). */
+   rounding cannot send the search into every half, eq. (0.12a). */
 static int
 group_disagrees (group *g, size_t lo, size_t hi)
 {
@@ -1551,7 +1551,7 @@ group_keep (group *g, size_t lo, size_t hi)
   return GSL_SUCCESS;
 }
 
-/* Binary splitting, eq. (0.7a): the elements [lo, hi) disagreed.  Up to
+/* Binary splitting, eq. (0.12a): the elements [lo, hi) disagreed.  Up to
    2 n_directions of them are kept for the element-wise check (cheaper
    than testing two halves); more are halved, and the search descends only
    into a half along which a restricted direction disagrees. */
@@ -1697,7 +1697,7 @@ group_fill (const group *g, const bp_gradcheck_element *E, bp_gradcheck_run *run
   return GSL_SUCCESS;
 }
 
-/* Localize the disagreement of the directions, eq. (0.7): group testing
+/* Localize the disagreement of the directions, eq. (0.12): group testing
    down to ranges of at most 2 n_directions elements, checked element by
    element; their verdict is the run's. */
 static int
@@ -1731,8 +1731,8 @@ localize (const problem *pb, line *l, gsl_rng *rng, bp_gradcheck_run *run)
   return status;
 }
 
-/* The directions, eq. (0.6)-(0.7): each compared by (0.3) with the
-   tolerance scaled by its terms (0.6a); their error figures and worst in
+/* The directions, eq. (0.11)-(0.12): each compared by (0.3) with the
+   tolerance scaled by its terms (0.11a); their error figures and worst in
    the run.  When one disagrees, group testing localizes
    it and the element-wise check of the elements it names decides. */
 static int
@@ -1766,7 +1766,7 @@ run_directional (const problem *pb, gsl_rng *rng, bp_gradcheck_run *run)
   run->n_directions = o->n_directions;
   run->n_directions_failed = inconclusive + failed;
   int status = GSL_SUCCESS;
-  if (failed == 0)              /* localized only on a FAIL, eq. (0.7a) */
+  if (failed == 0)              /* localized only on a FAIL, eq. (0.12a) */
     {
       run->n_checked = o->n_directions;
       run->n_passed = o->n_directions - inconclusive - failed;
@@ -1799,7 +1799,7 @@ run_directional (const problem *pb, gsl_rng *rng, bp_gradcheck_run *run)
 /* r(h) = |phi(h) - phi(0) - h a| for h = taylor_h max(1, max|theta|) 2^-j,
    j < taylor_n, along one unit direction; the slope of log r against
    log h fitted by least squares over the smaller half of the h whose r
-   stands above rounding (1e3 eps times the size of the terms), eq. (0.8).
+   stands above rounding (1e3 eps times the size of the terms), eq. (0.13).
    Slope >= 1.75: PASS; <= 1.25: FAIL; between: INCONCLUSIVE. */
 static int
 run_taylor (const problem *pb, gsl_rng *rng, bp_gradcheck_run *run)
@@ -1822,7 +1822,7 @@ run_taylor (const problem *pb, gsl_rng *rng, bp_gradcheck_run *run)
       line_free (&l);
       return GSL_ENOMEM;
     }
-  /* f's noise along d (eq. 0.10), points at t = i 1e-6 c max(1, max|theta|) */
+  /* f's noise along d (eq. 0.4), points at t = i 1e-6 c max(1, max|theta|) */
   double fv[CORE_NOISE_POINTS], sigma = 0.0;
   int found = 0;
   ecnoise_at (taylor_noise_eval, l.w, 1, fv, &sigma, &found);
@@ -1836,7 +1836,7 @@ run_taylor (const problem *pb, gsl_rng *rng, bp_gradcheck_run *run)
         continue;
       n_defined++;
       const double r = fabs (phi - phi0 - h * a);
-      /* above rounding and 10 times the measured noise, eq. (0.14) */
+      /* above rounding and 10 times the measured noise, eq. (0.8) */
       const double noise = fmax (1e3 * DBL_EPSILON * fmax (fmax (fabs (phi0), fabs (phi)),
                                                            fmax (fabs (h * a), DBL_MIN)),
                                  10.0 * run->noise);
@@ -2026,7 +2026,7 @@ core_run (const char *who, const bp_gradcheck_function *f, size_t n_blocks,
       else
         status = GSL_ENOMEM;
     }
-  /* f at the point itself must be defined, eq. (0.4) */
+  /* f at the point itself must be defined, eq. (0.9) */
   if (status == GSL_SUCCESS)
     {
       worker *w = worker_alloc (&pb, 0, 0);

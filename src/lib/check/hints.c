@@ -1,5 +1,5 @@
 /* hints.c -- the likely bug behind a pattern of failing elements;
-   derivations/00-numeric-check.md, eq. (0.9) */
+   derivations/00-numeric-check.md, eq. (0.14) */
 #include <config.h>
 #include <math.h>
 #include "lib/check/rules.h"
@@ -172,7 +172,7 @@ hints_find (bp_gradcheck_block_result *b, double rtol, double atol, int jacobian
     return;
   const size_t n_bad = b->n_failed + b->n_inconclusive;
   if (b->n_failed == 0)
-    return;        /* never from differences within the noise, eq. (0.12) */
+    return;        /* never from differences within the noise, eq. (0.6) */
   if (n_bad >= 2 && transposed (b, rtol, atol))
     b->hints |= BP_GRADCHECK_HINT_TRANSPOSE;
   if (negated (b, rtol, atol))

@@ -1,6 +1,6 @@
 /* hints.h -- (internal) the patterns of failing elements that name the
    likely bug (bp_gradcheck.h, BP_GRADCHECK_HINT_*);
-   derivations/00-numeric-check.md, eq. (0.9) */
+   derivations/00-numeric-check.md, eq. (0.14) */
 #ifndef BP_CHECK_HINTS_H
 #define BP_CHECK_HINTS_H
 #include "backprop/bp_gradcheck.h"

@@ -1,6 +1,6 @@
 /* noise.c -- the computational noise of f (Moré & Wild's ECnoise) and
    the grid of float arguments; derivations/00-numeric-check.md,
-   eqs. (0.10)-(0.11) */
+   eqs. (0.4)-(0.5) */
 #include <config.h>
 #include <float.h>
 #include <math.h>
@@ -10,7 +10,7 @@
 /* Moré & Wild, "Estimating computational noise", SIAM J. Sci. Comput.
    33 (2011): the k-th differences of f at CORE_NOISE_POINTS equally
    spaced points, sigma_k = sqrt(gamma_k mean (Delta^k f)^2) with
-   gamma_k = (k!)^2 / (2k)!, eq. (0.10); the noise is sigma_k at the
+   gamma_k = (k!)^2 / (2k)!, eq. (0.4); the noise is sigma_k at the
    first k where sigma_k .. sigma_k+2 agree within a factor 4 and
    Delta^k f changes sign. */
 int

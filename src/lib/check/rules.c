@@ -1,6 +1,6 @@
 /* rules.c -- the checker's rules (rules.h): the step, the comparison and
    the error figures, shared by the core (gradcheck.c) and the hints
-   (hints.c); derivations/00-numeric-check.md, eqs. (0.2), (0.3), (0.12) */
+   (hints.c); derivations/00-numeric-check.md, eqs. (0.2), (0.3), (0.6) */
 #include <config.h>
 #include <math.h>
 #include <gsl/gsl_nan.h>

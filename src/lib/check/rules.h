@@ -16,20 +16,20 @@ void core_compare (double a, double e, double err, double rtol, double atol,
                    bp_gradcheck_element *el);
 
 /* The comparison with the resolution res of the numeric value, eq.
-   (0.12): tol = max(atol, rtol max(|a|, |e|), res); else as core_compare.
+   (0.6): tol = max(atol, rtol max(|a|, |e|), res); else as core_compare.
    A non-finite analytic value FAILs (ratio infinite). */
 void core_compare_res (double a, double e, double err, double res, double rtol,
                        double atol, bp_gradcheck_element *el);
 
 /* The same comparison with the scale s of a dot product's terms (a
-   direction's, eq. (0.6a)): tol = max(atol, rtol max(|a|, |e|, s));
+   direction's, eq. (0.11a)): tol = max(atol, rtol max(|a|, |e|, s));
    core_compare is s = 0. */
 void core_compare_scaled (double a, double e, double err, double s, double rtol,
                           double atol, bp_gradcheck_element *el);
 
 /* 1 when the compared el's tolerance is the resolution, beyond
    max(atol, rtol max(|a|, |e|)): judged at what the arithmetic resolves,
-   eq. (0.12). */
+   eq. (0.6). */
 int core_at_resolution (const bp_gradcheck_element *el, double rtol, double atol);
 
 /* The error figures of the compared el into the maxima *abs (|a - e|),
