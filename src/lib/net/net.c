@@ -67,8 +67,8 @@ set_views (bp_net *net, size_t k)
                                                            b->size1, c);
       net->grad_float_M[k] = gsl_matrix_float_view_array (net->grad_float->data + at,
                                                           b->size1, c);
-      net->block[k] = (bp_gradcheck_block) { b->name, NULL, NULL };
-      net->grad_block[k] = (bp_gradcheck_block) { b->name, NULL, NULL };
+      net->block[k] = (bp_gradcheck_block) { .name = b->name };
+      net->grad_block[k] = (bp_gradcheck_block) { .name = b->name };
       return;
     }
   net->theta_v[k] = gsl_vector_subvector (net->theta, at, block_size (b));
