@@ -44,7 +44,10 @@ if [ -w /dev/full ]; then
     sh -c "exec '$prog' eval --model '$tmp/model' --data '$data' > /dev/full"
   expect 2 "write error: No space left on device" "verify --fast > /dev/full" -- \
     sh -c "exec '$prog' verify --fast > /dev/full"
-  expect 2 "write error: No space left on device" "train --help > /dev/full" -- \
+  # train's help is longer than stdio's buffer: printf's own write fails
+  # and stdio keeps no errno for the close to report (gnulib's
+  # close_stdout says the same), so only the failure itself is named
+  expect 2 "backprop: write error" "train --help > /dev/full" -- \
     sh -c "exec '$prog' train --help > /dev/full"
 fi
 expect 2 "write error: Bad file descriptor" "--version, stdout closed" -- \
