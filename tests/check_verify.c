@@ -16,6 +16,7 @@
 #include <gsl/gsl_errno.h>
 #include "testutil.h"
 #include "verify/verify.h"
+#include "verify/verify_float.h"
 
 /* The report's lines ending in word, and those naming a worst element. */
 static size_t
@@ -422,6 +423,59 @@ START_TEST (test_cstep_cnn_loss)
 }
 END_TEST
 
+/* --dtype float32 (verify_float.c): each float twin of a network row
+   PASSes at the default seed, by the checker's float mode at its
+   defaults; an analytic side with a planted float bug FAILs: for _i / 3
+   the row (linear, mlp, cnn), _i % 3: 0 the mean's 1/B dropped (every
+   gradient times the batch), 1 one element of the first block 1e-2 off,
+   2 one element of the last block 1e-2 off. */
+START_TEST (test_float_rows_pass)
+{
+  FILE *out = tmpfile ();
+  ck_assert_ptr_nonnull (out);
+  ck_assert_int_eq (verify_float (1, out), 0);
+  rewind (out);
+  char line[256];
+  int rows = 0;
+  while (fgets (line, sizeof line, out))
+    rows += strstr (line, "_float32 ") != NULL && strstr (line, " PASS\n") != NULL;
+  ck_assert_int_eq (rows, 3);
+  fclose (out);
+}
+END_TEST
+
+START_TEST (test_float_wrong_gradient)
+{
+  const bp_net_type *const rows[] = { bp_net_linear, bp_net_mlp, bp_net_cnn };
+  float_example *ex = float_example_alloc (rows[_i / 3], 1);
+  ck_assert_ptr_nonnull (ex);
+  bp_gradcheck_result *r = NULL;
+  ck_assert_int_eq (verify_float_net (ex->net, ex->U, ex->T, ex->grad, &r), GSL_SUCCESS);
+  bp_gradcheck_result_free (r);
+  const bp_net *net = ex->net;
+  const size_t last = net->n_blocks - 1;
+  switch (_i % 3)
+    {
+    case 0:
+      gsl_vector_scale (ex->grad, (double) ex->U->size1);
+      break;
+    case 1:
+      ex->grad->data[net->offset[0] + net->offset[1] / 2] += 1e-2;
+      break;
+    default:
+      ex->grad->data[net->offset[last]] += 1e-2;
+    }
+  r = NULL;
+  const int status = verify_float_net (ex->net, ex->U, ex->T, ex->grad, &r);
+  if (status != GSL_FAILURE && r != NULL)
+    bp_gradcheck_fprintf (stderr, r);
+  ck_assert_msg (status == GSL_FAILURE, "%s, bug %d: the checker says %d",
+                 net->type->name, _i % 3, status);
+  bp_gradcheck_result_free (r);
+  float_example_free (ex);
+}
+END_TEST
+
 static Suite *
 verify_suite (void)
 {
@@ -440,6 +494,11 @@ verify_suite (void)
   tcase_add_loop_test (cnn, test_cnn_groups_wrong_gradient, 0, 7 + 6 + 9);
   tcase_add_loop_test (cnn, test_cstep_cnn_loss, 0, 2);
   suite_add_tcase (s, cnn);
+  TCase *f32 = tcase_create ("float32");
+  tcase_set_timeout (f32, 120);
+  tcase_add_test (f32, test_float_rows_pass);
+  tcase_add_loop_test (f32, test_float_wrong_gradient, 0, 9);
+  suite_add_tcase (s, f32);
   return s;
 }
 

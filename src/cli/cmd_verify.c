@@ -14,6 +14,7 @@
 #include "verify/i18n.h"
 #include "verify/json.h"
 #include "verify/verify.h"
+#include "verify/verify_float.h"
 
 static void
 print_verify_help (void)
@@ -43,6 +44,10 @@ print_verify_help (void)
          "                      drawn from the seed\n"
          "  -j, --json          print the report as one JSON document (its schema:\n"
          "                      backprop(1))\n"
+         "  -t, --dtype=T       float64 (the default: the table above) or float32:\n"
+         "                      each network with a float32 form (linear, mlp, cnn)\n"
+         "                      checked in float by the checker's float mode at its\n"
+         "                      defaults, one line each (not with -m, -f, -j)\n"
          "  -h, --help          display this help and exit\n\n"
          "Each row is one call of the library's checker, bp_gradcheck (the one users\n"
          "get); a row is PASS, FAIL or INCONCLUSIVE (decided only by GSL's error\n"
@@ -58,6 +63,7 @@ typedef struct
 {
   unsigned long seed, directions;
   int method, fast, json;
+  int float32;          /* --dtype float32 */
 } verify_args;
 
 /* argv into *a: 0, or the exit status (-1 for --help, which exits 0). */
@@ -70,12 +76,13 @@ parse_verify_options (int argc, char **argv, verify_args *a)
     {"fast", no_argument, NULL, 'f'},
     {"directions", required_argument, NULL, 'd'},
     {"json", no_argument, NULL, 'j'},
+    {"dtype", required_argument, NULL, 't'},
     {"help", no_argument, NULL, 'h'},
     {NULL, 0, NULL, 0}
   };
   int c;
   optind = 1;
-  while ((c = getopt_long (argc, argv, "s:m:fd:jh", longopts, NULL)) != -1)
+  while ((c = getopt_long (argc, argv, "s:m:fd:jt:h", longopts, NULL)) != -1)
     switch (c)
       {
       case 's':
@@ -100,6 +107,15 @@ parse_verify_options (int argc, char **argv, verify_args *a)
       case 'j':
         a->json = 1;
         break;
+      case 't':
+        if (strcmp (optarg, "float32") != 0 && strcmp (optarg, "float64") != 0)
+          {
+            fprintf (stderr, _("%s: verify: invalid dtype '%s': expected float32 or float64\n"),
+                     program_name, optarg);
+            return EXIT_USAGE;
+          }
+        a->float32 = strcmp (optarg, "float32") == 0;
+        break;
       case 'd':
         if (parse_ulong (optarg, &a->directions) != 0 || a->directions == 0
             || a->directions > 1000000)
@@ -120,6 +136,12 @@ parse_verify_options (int argc, char **argv, verify_args *a)
     {
       fprintf (stderr, _("%s: verify: unexpected argument '%s'\n"), program_name, argv[optind]);
       usage_hint ();
+      return EXIT_USAGE;
+    }
+  if (a->float32 && (a->method != VERIFY_GSL || a->fast || a->json))
+    {
+      fprintf (stderr, _("%s: verify: --dtype float32 checks by central differences "
+               "only: --method, --fast and --json do not apply\n"), program_name);
       return EXIT_USAGE;
     }
   return 0;
@@ -200,13 +222,38 @@ json_begin (unsigned long seed, int method, int fast, unsigned long directions)
   fputs (",\"groups\":[\n", stdout);
 }
 
+/* --dtype float32: the float twins of the network rows (verify_float.c). */
+static int
+verify_float32 (unsigned long seed)
+{
+  blas_threads_default (1);
+  char first[512];
+  snprintf (first, sizeof first, _("backprop verify --dtype float32: each network of the "
+            "table with a float32 form, 8x8 images, 3 classes, a batch of 3, seed %lu; "
+            "the checker's float mode at its defaults (rtol %g, atol %g)"), seed,
+            BP_CHECK_RTOL, BP_CHECK_ATOL);
+  print_wrapped (stdout, first, report_width (), "  ");
+  putchar ('\n');
+  const int failures = verify_float (seed, stdout);
+  if (failures < 0)
+    {
+      fprintf (stderr, _("%s: verify: the check could not be carried out "
+               "(out of memory); the rows above are all that ran\n"), program_name);
+      return EXIT_NOT_CARRIED_OUT;
+    }
+  printf ("\n%s\n", failures == 0 ? _("All formulas PASS.") : _("Some formulas FAIL."));
+  return failures == 0 ? 0 : 1;
+}
+
 int
 cmd_verify (int argc, char **argv)
 {
-  verify_args args = { 1, BP_CHECK_DIRECTIONS, VERIFY_GSL, 0, 0 };
+  verify_args args = { 1, BP_CHECK_DIRECTIONS, VERIFY_GSL, 0, 0, 0 };
   int status = parse_verify_options (argc, argv, &args);
   if (status != 0)
     return status < 0 ? 0 : status;
+  if (args.float32)
+    return verify_float32 (args.seed);
   const unsigned long seed = args.seed, directions = args.directions;
   const int method = args.method, fast = args.fast;
 

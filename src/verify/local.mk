@@ -13,6 +13,7 @@ src_verify_libbpverify_la_SOURCES = \
   src/verify/cnn_example.c src/verify/cnn_example.h \
   src/verify/verify.c src/verify/verify.h src/verify/rows.h \
   src/verify/verify_cnn.c \
+  src/verify/verify_float.c src/verify/verify_float.h \
   src/verify/i18n.c src/verify/i18n.h \
   src/verify/json.c src/verify/json.h
 src_verify_libbpverify_la_LIBADD = src/lib/libbackprop.la $(GSL_LIBS)

@@ -1,0 +1,226 @@
+/* verify_float.c -- `backprop verify --dtype float32': each network row
+   of bp_net.h's table with a float32 twin, a small seeded network of the
+   twin checked by bp_gradcheck in its float mode (BP_GRADCHECK_ARG_FLOAT)
+   at its defaults.  The point is the twin's theta_float as doubles (on
+   float's grid), the loss bp_net_forward with the point rounded to float,
+   the analytic side bp_net_backward's grad_float, widened.
+   derivations/14-mini-batch.md ("Float32"), 00-numeric-check.md */
+#include <config.h>
+#include <stdlib.h>
+#include <gsl/gsl_errno.h>
+#include <gsl/gsl_randist.h>
+#include "verify/i18n.h"
+#include "verify/verify_float.h"
+
+/* the loss callback's params */
+typedef struct
+{
+  bp_net *net;
+  const gsl_matrix *U, *T;
+  bp_net_workspace *w;
+} float_loss_params;
+
+static int
+float_loss (const bp_gradcheck_point *p, void *params, double *L)
+{
+  float_loss_params *f = params;
+  bp_net *net = f->net;
+  for (size_t k = 0; k < p->n_blocks; k++)
+    for (size_t t = 0; t < p->vector[k]->size; t++)
+      net->theta_float->data[net->offset[k] + t] = (float) p->vector[k]->data[t];
+  return bp_net_forward (net, f->U, f->T, f->w, NULL, L);
+}
+
+/* block k of a buffer in net's layout (a matrix, or a vector block) */
+static bp_gradcheck_block
+block_of (const bp_net *net, size_t k, const gsl_vector *x, _gsl_matrix_const_view *M,
+          _gsl_vector_const_view *v)
+{
+  const bp_net_block_shape *b = &net->layout[k];
+  const size_t n = b->size1 * (b->size2 ? b->size2 : 1);
+  *v = gsl_vector_const_subvector (x, net->offset[k], n);
+  if (b->size2 == 0)
+    return (bp_gradcheck_block) { .name = b->name, .vector = &v->vector };
+  *M = gsl_matrix_const_view_array (x->data + net->offset[k], b->size1, b->size2);
+  return (bp_gradcheck_block) { .name = b->name, .matrix = &M->matrix };
+}
+
+int
+verify_float_net (bp_net *net, const gsl_matrix *U, const gsl_matrix *T,
+                  const gsl_vector *analytic, bp_gradcheck_result **r)
+{
+  const size_t nb = net->n_blocks;
+  gsl_vector *theta = gsl_vector_alloc (net->size);
+  bp_net_workspace *w = bp_net_workspace_alloc (net, U->size1);
+  if (theta == NULL || w == NULL)
+    {
+      gsl_vector_free (theta);
+      bp_net_workspace_free (w);
+      return GSL_ENOMEM;
+    }
+  for (size_t t = 0; t < net->size; t++)
+    theta->data[t] = net->theta_float->data[t];
+  bp_gradcheck_block blocks[BP_NET_MAX_BLOCKS], grads[BP_NET_MAX_BLOCKS];
+  _gsl_matrix_const_view M[2][BP_NET_MAX_BLOCKS];
+  _gsl_vector_const_view v[2][BP_NET_MAX_BLOCKS];
+  for (size_t k = 0; k < nb; k++)
+    {
+      blocks[k] = block_of (net, k, theta, &M[0][k], &v[0][k]);
+      grads[k] = block_of (net, k, analytic, &M[1][k], &v[1][k]);
+    }
+  bp_gradcheck_options o;
+  bp_gradcheck_options_default (&o);
+  o.arg_type = BP_GRADCHECK_ARG_FLOAT;
+  float_loss_params p = { net, U, T, w };
+  const bp_gradcheck_function F = { .loss = float_loss, .params = &p };
+  int status = bp_gradcheck (&F, nb, blocks, grads, &o, r);
+  /* the network back at its point */
+  for (size_t t = 0; t < net->size; t++)
+    net->theta_float->data[t] = (float) theta->data[t];
+  gsl_vector_free (theta);
+  bp_net_workspace_free (w);
+  return status;
+}
+
+/* The sizes of the check: 8 x 8 images, 3 classes, a batch of 3; the
+   two-layer row 5 ReLU units, the CNN 2 and 3 channels and 4 units (as
+   tests/check_net_float.c). */
+enum { ROWS = 8, COLS = 8, CLASSES = 3, BATCH = 3 };
+
+static bp_net_shape
+shape_of (const bp_net_type *T)
+{
+  bp_net_shape s = { .rows = ROWS, .cols = COLS, .n = CLASSES, .act = BP_RELU };
+  if (T->float32 == bp_net_mlp_float)
+    s.n_hidden = 1, s.hidden[0] = 5;
+  if (T->float32 == bp_net_cnn_float)
+    s.n_hidden = 1, s.hidden[0] = 4, s.C1 = 2, s.C2 = 3;
+  return s;
+}
+
+/* The row's line: its name, the elements checked, the errors and the
+   verdict; under it the network, and the worst element when it did not
+   pass (within 80 characters). */
+static void
+print_float_row (const bp_net *net, const bp_gradcheck_result *r, FILE *out)
+{
+  char what[160];
+  bp_net_describe (net, what, sizeof what);
+  const bp_gradcheck_run *run = &r->run[0];
+  fprintf (out, "%-15s %8zu %11.3e %11.3e  %s\n", net->type->name, run->n_checked, run->max_abs_err, run->max_rel_err,
+           r->verdict == BP_GRADCHECK_PASS ? _("PASS")
+           : r->verdict == BP_GRADCHECK_FAIL ? _("FAIL") : _("INCONCLUSIVE"));
+  fputs ("       ", out);
+  print_wrapped (out, what, 73, "         ");
+  if (r->verdict == BP_GRADCHECK_PASS)
+    return;
+  const bp_gradcheck_element *e = &run->worst;
+  fprintf (out, _("       worst element %s[%zu,%zu], %zu of %zu failed:\n"
+                  "         analytic %.9g, numeric %.9g (GSL error estimate %.3e)\n"),
+           net->layout[e->block].name, e->row, e->col, run->n_failed + run->n_inconclusive,
+           run->n_checked, e->analytic, e->numeric, e->abserr);
+}
+
+void
+float_example_free (float_example *ex)
+{
+  if (ex == NULL)
+    return;
+  gsl_vector_free (ex->grad);
+  gsl_matrix_free (ex->U);
+  gsl_matrix_free (ex->T);
+  bp_net_free (ex->net);
+  free (ex);
+}
+
+float_example *
+float_example_alloc (const bp_net_type *D, unsigned long seed)
+{
+  const bp_net_shape s = shape_of (D);
+  float_example *ex = calloc (1, sizeof *ex);
+  gsl_rng *rng = gsl_rng_alloc (gsl_rng_mt19937);
+  if (ex == NULL || rng == NULL)
+    {
+      free (ex);
+      gsl_rng_free (rng);
+      return NULL;
+    }
+  ex->net = bp_net_alloc (D->float32, &s);
+  bp_net_workspace *w = ex->net ? bp_net_workspace_alloc (ex->net, BATCH) : NULL;
+  ex->U = gsl_matrix_alloc (BATCH, ROWS * COLS);
+  ex->T = gsl_matrix_calloc (BATCH, CLASSES);
+  ex->grad = ex->net ? gsl_vector_alloc (ex->net->size) : NULL;
+  int status = GSL_ENOMEM;
+  if (w && ex->U && ex->T && ex->grad)
+    {
+      bp_net *net = ex->net;
+      gsl_rng_set (rng, seed);
+      /* the linear row starts at zero, a special point */
+      status = bp_net_init (net, rng);
+      for (size_t t = 0; t < net->size; t++)
+        net->theta_float->data[t] += (float) gsl_ran_gaussian (rng, 0.1);
+      /* pixels k / 255, one-hot labels, as the trainer's batches */
+      for (size_t i = 0; i < BATCH; i++)
+        {
+          for (size_t j = 0; j < ROWS * COLS; j++)
+            gsl_matrix_set (ex->U, i, j, (double) gsl_rng_uniform_int (rng, 256) / 255.0);
+          gsl_matrix_set (ex->T, i, gsl_rng_uniform_int (rng, CLASSES), 1.0);
+        }
+      if (status == GSL_SUCCESS)
+        status = bp_net_backward (net, ex->U, ex->T, w, NULL, NULL);
+      for (size_t t = 0; status == GSL_SUCCESS && t < net->size; t++)
+        ex->grad->data[t] = net->grad_float->data[t];
+    }
+  bp_net_workspace_free (w);
+  gsl_rng_free (rng);
+  if (status != GSL_SUCCESS)
+    {
+      float_example_free (ex);
+      return NULL;
+    }
+  return ex;
+}
+
+int
+verify_float_row (const bp_net_type *D, unsigned long seed, FILE *out)
+{
+  float_example *ex = float_example_alloc (D, seed);
+  bp_gradcheck_result *r = NULL;
+  int result = -1;
+  if (ex != NULL && verify_float_net (ex->net, ex->U, ex->T, ex->grad, &r) <= 0
+      && r != NULL)
+    {
+      print_float_row (ex->net, r, out);
+      result = r->verdict != BP_GRADCHECK_PASS;
+    }
+  bp_gradcheck_result_free (r);
+  float_example_free (ex);
+  return result;
+}
+
+int
+verify_float (unsigned long seed, FILE *out)
+{
+  const bp_net_type *const rows[] = { bp_net_linear, bp_net_mlp, bp_net_deep, bp_net_cnn };
+  static const struct { const char *text; int width; } cols[] = {
+    {N_("row"), 15}, {N_("partials"), -8},
+    {N_("max abs err"), -11}, {N_("max rel err"), -11}
+  };
+  for (size_t k = 0; k < sizeof cols / sizeof cols[0]; k++)
+    {
+      print_column (out, _(cols[k].text), cols[k].width);
+      fputc (' ', out);
+    }
+  fprintf (out, " %s\n", _("result"));
+  int failures = 0;
+  for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++)
+    {
+      if (rows[i]->float32 == NULL)
+        continue;
+      int f = verify_float_row (rows[i], seed, out);
+      if (f < 0)
+        return -1;
+      failures += f;
+    }
+  return failures;
+}
