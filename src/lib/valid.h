@@ -73,6 +73,9 @@ pointer_missing (const void *p)
 }
 
 #define MISSING_CASE(T) T *: T##_missing, const T *: T##_missing
+#ifdef __CPPCHECK__   /* make lint: cppcheck cannot parse _Generic */
+# define MISSING(p) ((p) == NULL)
+#else
 #define MISSING(p)                                                      \
   _Generic ((p), MISSING_CASE (gsl_vector), MISSING_CASE (gsl_matrix),  \
             MISSING_CASE (gsl_vector_float), MISSING_CASE (gsl_matrix_float), \
@@ -80,6 +83,7 @@ pointer_missing (const void *p)
             MISSING_CASE (gsl_matrix_complex),                          \
             MISSING_CASE (gsl_matrix_ulong),                            \
             default: pointer_missing) (p)
+#endif
 
 /* 1 when every element of v is finite.  gsl_vector_minmax returns NaN as
    both bounds when an element is NaN, so its two bounds say it all. */

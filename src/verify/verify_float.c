@@ -147,7 +147,7 @@ float_example_alloc (const bp_net_type *D, unsigned long seed)
     }
   ex->net = bp_net_alloc (D->float32, &s);
   bp_net_workspace *w = ex->net ? bp_net_workspace_alloc (ex->net, BATCH) : NULL;
-  ex->U = gsl_matrix_alloc (BATCH, ROWS * COLS);
+  ex->U = gsl_matrix_alloc (BATCH, (size_t) ROWS * COLS);
   ex->T = gsl_matrix_calloc (BATCH, CLASSES);
   ex->grad = ex->net ? gsl_vector_alloc (ex->net->size) : NULL;
   int status = GSL_ENOMEM;
@@ -162,7 +162,7 @@ float_example_alloc (const bp_net_type *D, unsigned long seed)
       /* pixels k / 255, one-hot labels, as the trainer's batches */
       for (size_t i = 0; i < BATCH; i++)
         {
-          for (size_t j = 0; j < ROWS * COLS; j++)
+          for (size_t j = 0; j < (size_t) ROWS * COLS; j++)
             gsl_matrix_set (ex->U, i, j, (double) gsl_rng_uniform_int (rng, 256) / 255.0);
           gsl_matrix_set (ex->T, i, gsl_rng_uniform_int (rng, CLASSES), 1.0);
         }
