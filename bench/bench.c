@@ -35,8 +35,8 @@
                (bench/compare.sh --cnn does), the parameters' checksum
                after the first epoch, the process's peak memory; not run
                by default
-     compare32, cnn32  the same epochs in float32 (the float chains of
-               lib/formulas/float.h), rows and RESULT lines of arithmetic
+     compare32, cnn32  the same epochs in float32 (bp_net_train_epoch of
+               the float32 rows), rows and RESULT lines of arithmetic
                float32 (linear32, mlp32: compare32's one model); not run
                by default
    Usage: bench/bench [--repeats N] [--threads T] [--conv C1,C2] [--hidden H]
@@ -67,8 +67,6 @@
 #include "backprop/bp_train.h"
 #include "backprop/bp_gradcheck.h"
 #include "backprop/bp_net.h"
-#include "lib/formulas/float.h"
-#include "lib/formulas/cnn_trusted.h"
 #include <gsl/gsl_randist.h>
 #include <gsl/gsl_vector_float.h>
 #include "cli/cli.h"
@@ -578,232 +576,28 @@ section_cnn (bench *b)
 
 /* ---- float32 ------------------------------------------------------- */
 
-/* The float32 side of compare and cnn (issue 22): the same epochs in
-   float, through the float instantiations of the batch chains
-   (lib/formulas/float.h: float_batch_*, mlp_float_batch_trusted,
-   cnn_float_trusted) and of the batch's conversion
-   (dataset_float_batch), with the loop of bp_net_train_epoch (shuffle,
-   batch, chain, the loss checked finite, weight decay, the momentum step
-   over the flat buffer) written here until the table has float rows:
-   then these sections call bp_net_train_epoch on them.  The starting
-   point is the double network's (bp_net_init), rounded to float. */
-typedef struct
-{
-  bp_net *net;              /* the double network: layout and starting point */
-  gsl_vector_float *theta, *grad, *vel;
-  gsl_matrix_float_view M[BP_NET_MAX_BLOCKS], gM[BP_NET_MAX_BLOCKS];
-  gsl_vector_float_view v[BP_NET_MAX_BLOCKS], gv[BP_NET_MAX_BLOCKS];
-} fnet;
-
-static fnet *
-fnet_alloc (const bp_net_type *T, const bp_net_shape *s, gsl_rng *rng)
-{
-  fnet *f = calloc (1, sizeof *f);
-  if (!f || !(f->net = bp_net_alloc (T, s)) || bp_net_init (f->net, rng) != GSL_SUCCESS)
-    abort ();
-  const size_t n = f->net->size;
-  f->theta = gsl_vector_float_alloc (n);
-  f->grad = gsl_vector_float_calloc (n);
-  f->vel = gsl_vector_float_calloc (n);
-  if (!f->theta || !f->grad || !f->vel)
-    abort ();
-  for (size_t i = 0; i < n; i++)
-    f->theta->data[i] = (float) f->net->theta->data[i];
-  for (size_t k = 0; k < f->net->n_blocks; k++)
-    {
-      const bp_net_block_shape *b = &f->net->layout[k];
-      const size_t o = f->net->offset[k], len = b->size1 * (b->size2 ? b->size2 : 1);
-      f->v[k] = gsl_vector_float_subvector (f->theta, o, len);
-      f->gv[k] = gsl_vector_float_subvector (f->grad, o, len);
-      if (b->size2)
-        {
-          f->M[k] = gsl_matrix_float_view_array (f->theta->data + o, b->size1, b->size2);
-          f->gM[k] = gsl_matrix_float_view_array (f->grad->data + o, b->size1, b->size2);
-        }
-    }
-  return f;
-}
-
-static void
-fnet_free (fnet *f)
-{
-  if (f == NULL)
-    return;
-  bp_net_free (f->net);
-  gsl_vector_float_free (f->theta);
-  gsl_vector_float_free (f->grad);
-  gsl_vector_float_free (f->vel);
-  free (f);
-}
-
-/* net_sgd_step in float: g += lambda theta on the weights, then
-   velocity <- mu velocity + g, theta <- theta - eta velocity (bp_sgd_update)
-   in one pass over the flat buffers */
-static void
-fnet_sgd_step (fnet *f, double lambda, double eta, double mu)
-{
-  for (size_t k = 0; k < f->net->n_blocks; k++)
-    if (f->net->layout[k].decay && lambda != 0.0)
-      gsl_blas_saxpy ((float) lambda, &f->v[k].vector, &f->gv[k].vector);
-  const float e = (float) eta, m = (float) mu;
-  float *v = f->vel->data, *t = f->theta->data;
-  const float *g = f->grad->data;
-#pragma omp simd
-  for (size_t k = 0; k < f->theta->size; k++)
-    {
-      v[k] = m * v[k] + g[k];
-      t[k] -= e * v[k];
-    }
-}
-
-/* One model's chain in float over f's views */
-typedef struct
-{
-  int kind;                 /* 0 linear, 1 mlp, 2 cnn */
-  gsl_matrix_float *V, *Y, *G;                 /* linear */
-  bp_mlp_float mlp, mlp_grad;
-  bp_mlp_batch_workspace_float *mws;
-  bp_cnn_float cnn, cnn_grad;
-  bp_cnn_workspace_float *cws;
-} fchain;
-
-static void
-fchain_alloc (fnet *f, int kind, size_t B, fchain *c)
-{
-  const bp_net_shape *s = &f->net->shape;
-  memset (c, 0, sizeof *c);
-  c->kind = kind;
-  if (kind == 0)
-    {
-      c->V = gsl_matrix_float_alloc (B, s->n);
-      c->Y = gsl_matrix_float_alloc (B, s->n);
-      c->G = gsl_matrix_float_alloc (B, s->n);
-      if (!c->V || !c->Y || !c->G)
-        abort ();
-      return;
-    }
-  if (kind == 1)
-    {
-      c->mlp = (bp_mlp_float) { s->rows * s->cols, s->hidden[0], s->n, s->act,
-                                &f->M[0].matrix, &f->v[1].vector, &f->M[2].matrix,
-                                &f->v[3].vector };
-      c->mlp_grad = (bp_mlp_float) { s->rows * s->cols, s->hidden[0], s->n, s->act,
-                                     &f->gM[0].matrix, &f->gv[1].vector, &f->gM[2].matrix,
-                                     &f->gv[3].vector };
-      if (!(c->mws = mlp_float_batch_workspace_alloc (B, c->mlp.m, c->mlp.H, c->mlp.n)))
-        abort ();
-      return;
-    }
-  bp_cnn sz;
-  if (cnn_sizes (&sz, s->rows, s->cols, s->C1, s->C2, s->n_hidden ? s->hidden[0] : 0, s->n))
-    abort ();
-  bp_cnn_float *w[2] = { &c->cnn, &c->cnn_grad };
-  for (int g = 0; g < 2; g++)
-    {
-      gsl_matrix_float_view *M = g ? f->gM : f->M;
-      gsl_vector_float_view *v = g ? f->gv : f->v;
-      const size_t k = sz.H ? 2 : 0;
-      *w[g] = (bp_cnn_float) { sz.rows, sz.cols, sz.C1, sz.C2, sz.H, sz.n, sz.features,
-                               sz.conv1, sz.conv2, &M[0].matrix, &v[1].vector,
-                               &M[2].matrix, &v[3].vector, sz.H ? &M[4].matrix : NULL,
-                               sz.H ? &v[5].vector : NULL, &M[4 + k].matrix,
-                               &v[5 + k].vector };
-    }
-  if (!(c->cws = float_cnn_workspace_alloc (B, &c->cnn)))
-    abort ();
-}
-
-static void
-fchain_free (fchain *c)
-{
-  gsl_matrix_float_free (c->V);
-  gsl_matrix_float_free (c->Y);
-  gsl_matrix_float_free (c->G);
-  if (c->mws)
-    mlp_float_batch_workspace_free (c->mws);
-  if (c->cws)
-    float_cnn_workspace_free (c->cws);
-}
-
-/* The batch's loss into *L and every gradient into f->grad */
-static int
-fchain_backward (fnet *f, fchain *c, const gsl_matrix_float *U, const gsl_matrix_float *T,
-                 double *L)
-{
-  if (c->kind == 1)
-    return mlp_float_batch_trusted (&c->mlp, U, T, c->mws, &c->mlp_grad, L);
-  if (c->kind == 2)
-    return cnn_float_trusted (&c->cnn, U, T, c->cws, &c->cnn_grad, NULL, L);
-  /* linear_backward of src/lib/net/linear.c */
-  const size_t b = U->size1;
-  gsl_matrix_float_view V = gsl_matrix_float_submatrix (c->V, 0, 0, b, c->V->size2);
-  gsl_matrix_float_view Y = gsl_matrix_float_submatrix (c->Y, 0, 0, b, c->Y->size2);
-  gsl_matrix_float_view G = gsl_matrix_float_submatrix (c->G, 0, 0, b, c->G->size2);
-  int status = float_batch_linear (&f->M[0].matrix, &f->v[1].vector, U, &V.matrix);
-  if (status != GSL_SUCCESS)
-    return status;
-  *L = float_batch_softmax_cross_entropy (T, &V.matrix);
-  status = float_batch_softmax (&V.matrix, &Y.matrix);
-  if (status == GSL_SUCCESS)
-    status = float_batch_softmax_cross_entropy_grad (T, &Y.matrix, &G.matrix);
-  if (status == GSL_SUCCESS)
-    status = float_batch_grad_weights (&G.matrix, U, &f->gM[0].matrix);
-  if (status == GSL_SUCCESS)
-    status = float_batch_grad_bias (&G.matrix, &f->gv[1].vector);
-  return status;
-}
-
-/* bp_net_train_epoch's loop in float */
-static int
-fnet_train_epoch (const bp_dataset *d, const bp_sgd_params *p, size_t epoch, gsl_rng *rng,
-                  size_t *order, gsl_matrix_float *Ub, gsl_matrix_float *Tb, fnet *f,
-                  fchain *c, double *loss)
-{
-  const size_t Bmax = Ub->size1, per_epoch = (d->count + Bmax - 1) / Bmax;
-  size_t step = epoch * per_epoch;
-  double total = 0.0;
-  for (size_t j = 0; j < d->count; j++)
-    order[j] = j;
-  gsl_ran_shuffle (rng, order, d->count, sizeof *order);
-  for (size_t start = 0; start < d->count; start += Bmax)
-    {
-      const size_t B = d->count - start < Bmax ? d->count - start : Bmax;
-      gsl_matrix_float_view U = gsl_matrix_float_submatrix (Ub, 0, 0, B, Ub->size2);
-      gsl_matrix_float_view T = gsl_matrix_float_submatrix (Tb, 0, 0, B, Tb->size2);
-      double L;
-      int status = dataset_float_batch (d, order + start, &U.matrix, &T.matrix);
-      if (status == GSL_SUCCESS)
-        status = fchain_backward (f, c, &U.matrix, &T.matrix, &L);
-      if (status != GSL_SUCCESS)
-        return status;
-      if (!isfinite (L))
-        return GSL_EOVRFLW;
-      total += (double) B * L;
-      fnet_sgd_step (f, p->weight_decay, bp_sgd_learning_rate (p, step++, p->epochs * per_epoch),
-                     p->momentum);
-    }
-  *loss = total / (double) d->count;
-  return GSL_SUCCESS;
-}
-
-/* `repeats' epochs of f on d: rows and RESULT lines as section compare's
-   and cnn's, arithmetic float32; the parameters' FNV-1a after the first */
+/* The float32 side of compare and cnn (issue 22): the same epochs through
+   the float32 rows (T->float32: bp_net_linear_float, ...) and the
+   trainer users run (bp_net_train_epoch: shuffle, batches read in float,
+   the float chains, weight decay, the momentum step over the flat float
+   buffer).  The starting point is the double network's (bp_net_init),
+   rounded to float.  Rows and RESULT lines as section compare's and
+   cnn's, arithmetic float32; the parameters' FNV-1a after the first
+   epoch. */
 static int
 float_epochs (bench *b, const bp_dataset *d, const bp_net_type *T, const bp_net_shape *s,
-              int kind, const char *model, const char *label, gsl_rng *rng)
+              int cnn, const char *model, const char *label, gsl_rng *rng)
 {
   const int threads = b->threads ? b->threads : 1;
   bp_sgd_params p = T->defaults;
   p.batch = 64;
-  if (kind == 2)
+  if (cnn)
     p.epochs = b->repeats;
-  fnet *f = fnet_alloc (T, s, rng);
-  fchain c;
-  fchain_alloc (f, kind, p.batch, &c);
-  gsl_matrix_float *U = gsl_matrix_float_alloc (p.batch, s->rows * s->cols);
-  gsl_matrix_float *Tb = gsl_matrix_float_alloc (p.batch, s->n);
-  size_t *order = malloc (d->count * sizeof *order);
-  if (!U || !Tb || !order)
+  bp_net *net = bp_net_alloc (T->float32, s);
+  if (!net || bp_net_init (net, rng) != GSL_SUCCESS)
+    abort ();
+  bp_net_trainer *t = bp_net_trainer_alloc (net, d->count, p.batch);
+  if (!t)
     abort ();
   double tm[64], cpu[64], min, median, cmin, cmedian, loss = 0.0;
   unsigned long long sum = 14695981039346656037ULL;
@@ -811,12 +605,12 @@ float_epochs (bench *b, const bp_dataset *d, const bp_net_type *T, const bp_net_
   for (size_t r = 0; r < b->repeats && status == 0; r++)
     {
       const double t0 = now (), c0 = cpu_now ();
-      status = fnet_train_epoch (d, &p, r, rng, order, U, Tb, f, &c, &loss);
+      status = bp_net_train_epoch (d, &p, r, rng, t, NULL, NULL, net, &loss);
       tm[r] = now () - t0;
       cpu[r] = cpu_now () - c0;
       if (r == 0)
-        for (size_t i = 0; i < f->theta->size * sizeof (float); i++)
-          sum = (sum ^ ((const unsigned char *) f->theta->data)[i]) * 1099511628211ULL;
+        for (size_t i = 0; i < net->size * sizeof (float); i++)
+          sum = (sum ^ ((const unsigned char *) net->theta_float->data)[i]) * 1099511628211ULL;
     }
   if (status == 0)
     {
@@ -834,11 +628,8 @@ float_epochs (bench *b, const bp_dataset *d, const bp_net_type *T, const bp_net_
     }
   else
     fprintf (stderr, "bench: float32 %s: status %d\n", label, status);
-  free (order);
-  gsl_matrix_float_free (U);
-  gsl_matrix_float_free (Tb);
-  fchain_free (&c);
-  fnet_free (f);
+  bp_net_trainer_free (t);
+  bp_net_free (net);
   return status != 0;
 }
 
@@ -861,7 +652,7 @@ compare32 (bench *b, int which)
   if (which & 1)
     status = float_epochs (b, &d, bp_net_linear, &one, 0, "784-10", "784-10", rng);
   if (status == 0 && (which & 2))
-    status = float_epochs (b, &d, bp_net_mlp, &two, 1, "784-256-10", "784-256-10", rng);
+    status = float_epochs (b, &d, bp_net_mlp, &two, 0, "784-256-10", "784-256-10", rng);
   free (d.images);
   free (d.labels);
   gsl_rng_free (rng);
@@ -913,7 +704,7 @@ section_cnn32 (bench *b)
   char model[64], label[64];
   snprintf (model, sizeof model, "cnn-%zu-%zu-%zu", b->C1, b->C2, b->H);
   snprintf (label, sizeof label, "cnn %zu,%zu,%zu", b->C1, b->C2, b->H);
-  const int status = float_epochs (b, &d, bp_net_cnn, &s, 2, model, label, rng);
+  const int status = float_epochs (b, &d, bp_net_cnn, &s, 1, model, label, rng);
   if (real)
     bp_dataset_free (&d);
   else

@@ -13,6 +13,19 @@ FUNCTION (sgd, update_loop) (BASE eta, BASE mu, const TYPE (gsl_vector) *grad,
     st = theta->stride;
   const BASE *g = grad->data;
   BASE *v = velocity->data, *t = theta->data;
+  if (sg == 1 && sv == 1 && st == 1)
+    {
+      /* the trainer's flat buffers: several elements an instruction, each
+         the same two roundings (a fifth of a float32 two-layer epoch when
+         it was one element at a time) */
+#pragma omp simd
+      for (size_t k = 0; k < n; k++)
+        {
+          v[k] = mu * v[k] + g[k];
+          t[k] -= eta * v[k];
+        }
+      return;
+    }
   for (size_t k = 0; k < n; k++)
     {
       v[k * sv] = mu * v[k * sv] + g[k * sg];
