@@ -858,6 +858,62 @@ START_TEST (test_maxpool_relu_backward)
 }
 END_TEST
 
+/* The chains' loss, softmax and dL/dV in one pass
+   (batch_softmax_cross_entropy_trusted) against the three public
+   functions one after the other, bit for bit, in double and in float:
+   each exp made once instead of twice, the same operations on the same
+   operands.  B from 1 to 9 (1/B rounded for most), labels soft (3/4,
+   1/4) or one class, logits that overflow float's exp unshifted (loops
+   from LOOPS / 2). */
+START_TEST (test_softmax_cross_entropy_trusted)
+{
+  gsl_rng *r = test_rng (_i);
+  const size_t B = 1 + gsl_rng_uniform_int (r, 9), n = 1 + gsl_rng_uniform_int (r, 12);
+  gsl_matrix *V = gsl_matrix_alloc (B, n), *T = gsl_matrix_alloc (B, n);
+  for (size_t k = 0; k < B; k++)
+    {
+      gsl_vector *v = logits_drawn (r, n, _i), *l = labels_drawn (r, n);
+      gsl_matrix_set_row (V, k, v);
+      gsl_matrix_set_row (T, k, l);
+      gsl_vector_free (v); gsl_vector_free (l);
+    }
+  gsl_matrix *Y = gsl_matrix_alloc (B, n), *G = gsl_matrix_alloc (B, n);
+  gsl_matrix *Yt = gsl_matrix_alloc (B, n), *Gt = gsl_matrix_alloc (B, n);
+  gsl_matrix_float *Vf = fmatrix_of (V), *Tf = fmatrix_of (T);
+  gsl_matrix_float *Yf = gsl_matrix_float_alloc (B, n), *Gf = gsl_matrix_float_alloc (B, n);
+  gsl_matrix_float *Ytf = gsl_matrix_float_alloc (B, n), *Gtf = gsl_matrix_float_alloc (B, n);
+  /* double: the public path, then the chains' */
+  const double L = bp_batch_softmax_cross_entropy (T, V);
+  ck_assert_int_eq (bp_batch_softmax (V, Y), GSL_SUCCESS);
+  ck_assert_int_eq (bp_batch_softmax_cross_entropy_grad (T, Y, G), GSL_SUCCESS);
+  const double Lt = batch_softmax_cross_entropy_trusted (T, V, Yt, Gt);
+  ck_assert_msg (memcmp (&L, &Lt, sizeof L) == 0, "loss %.17g, the public path %.17g", Lt, L);
+  for (size_t t = 0; t < B * n; t++)
+    ck_assert_msg (memcmp (Y->data + t, Yt->data + t, sizeof (double)) == 0
+                   && memcmp (G->data + t, Gt->data + t, sizeof (double)) == 0,
+                   "[%zu]: y %.17g, dL/dv %.17g; the public path %.17g, %.17g", t,
+                   Yt->data[t], Gt->data[t], Y->data[t], G->data[t]);
+  /* float */
+  const double Lf = float_batch_softmax_cross_entropy (Tf, Vf);
+  ck_assert_int_eq (float_batch_softmax (Vf, Yf), GSL_SUCCESS);
+  ck_assert_int_eq (float_batch_softmax_cross_entropy_grad (Tf, Yf, Gf), GSL_SUCCESS);
+  const double Ltf = batch_float_softmax_cross_entropy_trusted (Tf, Vf, Ytf, Gtf);
+  ck_assert_msg (memcmp (&Lf, &Ltf, sizeof Lf) == 0, "float loss %.17g, the public path %.17g",
+                 Ltf, Lf);
+  for (size_t t = 0; t < B * n; t++)
+    ck_assert_msg (memcmp (Yf->data + t, Ytf->data + t, sizeof (float)) == 0
+                   && memcmp (Gf->data + t, Gtf->data + t, sizeof (float)) == 0,
+                   "float [%zu]: y %.9g, dL/dv %.9g; the public path %.9g, %.9g", t,
+                   (double) Ytf->data[t], (double) Gtf->data[t], (double) Yf->data[t],
+                   (double) Gf->data[t]);
+  gsl_matrix *D[] = { V, T, Y, G, Yt, Gt };
+  for (size_t t = 0; t < sizeof D / sizeof D[0]; t++) gsl_matrix_free (D[t]);
+  gsl_matrix_float *Fl[] = { Vf, Tf, Yf, Gf, Ytf, Gtf };
+  for (size_t t = 0; t < sizeof Fl / sizeof Fl[0]; t++) gsl_matrix_float_free (Fl[t]);
+  gsl_rng_free (r);
+}
+END_TEST
+
 /* A convolution bias's gradient sums B Ho Wo terms (50176 for a batch of
    64 images of 28 x 28): accumulated in double (ACCUM, templates_on.h)
    float's result is the sum, exact to gamma^d_N S, rounded once:
@@ -906,6 +962,7 @@ templates_suite (void)
   tcase_add_loop_test (tb, test_batch_conv, 0, LOOPS);
   tcase_add_loop_test (tb, test_conv_grad_bias, 0, LOOPS);
   tcase_add_loop_test (tb, test_maxpool_relu_backward, 0, LOOPS);
+  tcase_add_loop_test (tb, test_softmax_cross_entropy_trusted, 0, LOOPS);
   suite_add_tcase (s, tb);
   return s;
 }

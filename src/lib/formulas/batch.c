@@ -10,6 +10,7 @@
 #include "backprop/bp_softmax.h"
 #include "backprop/bp_cross_entropy.h"
 #include "lib/valid.h"
+#include "lib/formulas/layers_trusted.h"
 #include "lib/formulas/float.h"
 
 /* the batch formulas once for double and float: templates_on.h */

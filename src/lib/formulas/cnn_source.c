@@ -181,8 +181,9 @@ FUNCTION (cnn, backward) (const TYPE (bp_cnn) *net, const TYPE (gsl_matrix) *T,
                           FUNCTION (cnn, views) *r, TYPE (bp_cnn) *g, TYPE (gsl_matrix) *dL_dU)
 {
   const size_t rows = net->rows, cols = net->cols;
-  int status = FUNCTION (bp, batch_softmax) (&r->V.matrix, &r->Y.matrix);
-  if (status == GSL_SUCCESS)
+  /* T NULL: dV made already, with the loss, in one pass (cnn_trusted) */
+  int status = T ? FUNCTION (bp, batch_softmax) (&r->V.matrix, &r->Y.matrix) : GSL_SUCCESS;
+  if (status == GSL_SUCCESS && T)
     status = FUNCTION (bp, batch_softmax_cross_entropy_grad) (T, &r->Y.matrix, &r->dV.matrix);
   /* the fully connected layers */
   const TYPE (gsl_matrix) *below = net->H ? &r->A3.matrix : &r->F.matrix;
@@ -252,6 +253,8 @@ FUNCTION (cnn, trusted) (const TYPE (bp_cnn) *net, const TYPE (gsl_matrix) *U,
     return GSL_EOVRFLW;
   if (grad == NULL)
     return GSL_SUCCESS;
-  *L = FUNCTION (bp, batch_softmax_cross_entropy) (T, &r.V.matrix);
-  return FUNCTION (cnn, backward) (net, T, &r, grad, dL_dU);
+  /* L, Y and dL/dV = (Y - T)/B in one pass */
+  *L = FUNCTION (batch, softmax_cross_entropy_trusted) (T, &r.V.matrix, &r.Y.matrix,
+                                                       &r.dV.matrix);
+  return FUNCTION (cnn, backward) (net, NULL, &r, grad, dL_dU);
 }

@@ -120,6 +120,10 @@ void relu_float_batch_trusted (const gsl_matrix_float *Z, gsl_matrix_float *A);
 void relu_float_batch_backward_trusted (const gsl_matrix_float *Z,
                                         const gsl_matrix_float *dL_dA,
                                         gsl_matrix_float *dL_dZ);
+double batch_float_softmax_cross_entropy_trusted (const gsl_matrix_float *T,
+                                                  const gsl_matrix_float *V,
+                                                  gsl_matrix_float *Y,
+                                                  gsl_matrix_float *dL_dV);
 
 /* the convolutional network of bp_cnn.h over float blocks, and its
    workspace, field for field; the workspace's shape: the sizes only */

@@ -135,10 +135,9 @@ FUNCTION (mlp, batch_trusted) (const TYPE (bp_mlp) *net, const TYPE (gsl_matrix)
     return GSL_EOVRFLW;
   if (grad == NULL)
     return GSL_SUCCESS;
-  *L = FUNCTION (bp, batch_softmax_cross_entropy) (T, &r.V.matrix);
-  status = FUNCTION (bp, batch_softmax) (&r.V.matrix, &r.Y.matrix);
-  if (status == GSL_SUCCESS)                                            /* (Y - T)/B */
-    status = FUNCTION (bp, batch_softmax_cross_entropy_grad) (T, &r.Y.matrix, &r.dL_dV.matrix);
+  /* L, Y and dL/dV = (Y - T)/B in one pass */
+  *L = FUNCTION (batch, softmax_cross_entropy_trusted) (T, &r.V.matrix, &r.Y.matrix,
+                                                       &r.dL_dV.matrix);
   if (status == GSL_SUCCESS)                                            /* layer 2 */
     status = FUNCTION (bp, batch_grad_weights) (&r.dL_dV.matrix, &r.A.matrix, grad->W2);
   if (status == GSL_SUCCESS)

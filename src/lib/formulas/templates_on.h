@@ -68,6 +68,7 @@
 # define FUNCTION(dir, name) FLOAT_FUNCTION_ ## dir (name)
 # define FLOAT_FUNCTION_bp(name) float_ ## name
 # define FLOAT_FUNCTION_bp_dataset(name) dataset_float_ ## name
+# define FLOAT_FUNCTION_batch(name) batch_float_ ## name
 # define FLOAT_FUNCTION_gsl_vector(name) gsl_vector_float_ ## name
 # define FLOAT_FUNCTION_gsl_matrix(name) gsl_matrix_float_ ## name
 # define FLOAT_FUNCTION_activation(name) activation_float_ ## name

@@ -11,6 +11,7 @@
 #include "backprop/bp_complex_step.h"
 #include "lib/valid.h"
 #include "lib/net/net.h"
+#include "lib/formulas/layers_trusted.h"
 #include "lib/formulas/float.h"
 
 static int

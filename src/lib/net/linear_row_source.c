@@ -72,11 +72,9 @@ FUNCTION (linear, backward) (bp_net *net, const TYPE (gsl_matrix) *U,
   FUNCTION (linear, ws) *w = ws;
   VIEW (gsl_matrix, view) V, Y = FUNCTION (linear, rows_of) (w->Y, U->size1),
     G = FUNCTION (linear, rows_of) (w->G, U->size1);
-  int status = FUNCTION (linear, forward) (net, U, T, ws, &V, L);
-  if (status == GSL_SUCCESS)
-    status = FUNCTION (bp, batch_softmax) (&V.matrix, &Y.matrix);
-  if (status == GSL_SUCCESS)
-    status = FUNCTION (bp, batch_softmax_cross_entropy_grad) (T, &Y.matrix, &G.matrix);
+  int status = FUNCTION (linear, forward) (net, U, NULL, ws, &V, NULL);
+  if (status == GSL_SUCCESS)   /* L, Y and G in one pass */
+    *L = FUNCTION (batch, softmax_cross_entropy_trusted) (T, &V.matrix, &Y.matrix, &G.matrix);
   if (status == GSL_SUCCESS)
     status = FUNCTION (bp, batch_grad_weights) (&G.matrix, U,
                                                 FUNCTION (net, grad_matrix) (net, 0));
