@@ -429,9 +429,9 @@ resume_settings_agree (const train_options *o, const bp_train_state *st,
       fprintf (stderr, _("%s: train: out of memory\n"), program_name);
       return EXIT_NOT_CARRIED_OUT;
     }
-  bp_net_describe (W, a, sizeof a);
+  net_describe_local (W, a, sizeof a);
   bp_net_free (W);
-  bp_net_describe (M, b, sizeof b);
+  net_describe_local (M, b, sizeof b);
   if (strcmp (a, b) == 0)
     return 0;
   fprintf (stderr, _("%s: train: --resume: the options give the %s, but %s holds the "
@@ -866,7 +866,9 @@ run_train (train_options *o, model_lock *lock)
   printf (_("backprop train: %s: %zu training, %zu validation and %zu test images of "
              "%zux%zu, %zu classes\n"), data, train.count, val.count, test.count, all.rows,
           all.cols, n);
-  printf (_("model: %s, seed %lu\n"), what, o->seed);
+  char shown[256];
+  net_describe_local (M, shown, sizeof shown);
+  printf (_("model: %s, seed %lu\n"), shown, o->seed);
   printf (_("SGD: %zu epochs, batch %zu, learning rate %g (cosine schedule), "
              "momentum %g, weight decay %g\n"), o->p.epochs, o->p.batch, o->p.lr,
           o->p.momentum, o->p.weight_decay);
