@@ -1125,7 +1125,8 @@ struct_of (kind k)
 {
   switch (k)
     {
-    case VN: case VM: case TK: case ZK: case CBV: return GVEC;
+    case VN: case VM: case TK: case ZK: case CBV:
+    case GBLK: case GANA: return GVEC;   /* a checker's block: its vector */
     case MNM: case MNN: case MX: case ZQK: case MBN: case MCN: case MBM: case MBH:
     case CX: case CK: case CY: case CYR: case BCX: case BCOLS: case BCY: case PX:
     case PY: case FLP: case FLF: case CU: return GMAT;
@@ -1192,6 +1193,14 @@ apply_hostile (gsl_struct s, void *p, hostile h)
     }
 }
 
+/* The struct that argument p of kind k holds: itself, or a checker
+   block's vector (a block filled in by hand is what a NULL data hits). */
+static void *
+struct_in (kind k, void *p)
+{
+  return k == GBLK || k == GANA ? (void *) ((bp_gradcheck_block *) p)->vector : p;
+}
+
 /* The largest of the structs, to put one back as it was. */
 typedef union
 {
@@ -1231,8 +1240,9 @@ call_hostile (const api_row *r, int i, hostile h)
   const gsl_struct s = struct_of (r->args[i]);
   for (int k = 0; k < r->nargs; k++)
     p[k] = make (r->args[k], 0);
-  memcpy (&saved, p[i], struct_size (s));
-  const int applies = apply_hostile (s, p[i], h);
+  void *target = struct_in (r->args[i], p[i]);
+  memcpy (&saved, target, struct_size (s));
+  const int applies = apply_hostile (s, target, h);
   if (applies)
     {
       reset_errors ();
@@ -1247,7 +1257,7 @@ call_hostile (const api_row *r, int i, hostile h)
                      " last with %d", r->name, i, hostile_name[h], got, n_errors,
                      last_error);
     }
-  memcpy (p[i], &saved, struct_size (s));
+  memcpy (target, &saved, struct_size (s));
   for (int k = 0; k < r->nargs; k++)
     unmake (r->args[k], p[k]);
   return applies;
@@ -1257,7 +1267,8 @@ call_hostile (const api_row *r, int i, hostile h)
    NULL data pointer, then with each size 0 and SIZE_MAX (call_hostile
    says what each must give).  Before valid.h's
    MISSING, a NULL data crashed bp_linear, bp_softmax, bp_relu and the
-   rest inside GSL or BLAS. */
+   rest inside GSL or BLAS, and a checker block's vector with a NULL data
+   crashed bp_gradcheck (its blocks are structs of the caller's too). */
 START_TEST (test_api_hostile)
 {
   const api_row *r = &api[_i];

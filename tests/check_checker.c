@@ -1078,8 +1078,9 @@ START_TEST (test_deriv_refuses_zero_step_and_keeps_f_errors)
   const test_plain sq = { .f = square_f }, fq = { .fv = failing_fv, .params = td };
   const bp_gradcheck_function F = { .loss = plain_square, .params = (void *) &sq },
     FV = { .vloss = plain_failing, .m = 2, .params = (void *) &fq };
-  const bp_gradcheck_block tb = { "t", NULL, &t.vector }, gb = { "g", NULL, g },
-    Jb = { "J", J, NULL };
+  const bp_gradcheck_block tb = { .name = "t", .vector = &t.vector },
+      gb = { .name = "g", .vector = g },
+    Jb = { .name = "J", .matrix = J };
   bp_gradcheck_options o;
   bp_gradcheck_options_default (&o);
   o.h = 0.0;
@@ -1634,7 +1635,8 @@ START_TEST (test_gradcheck_localize_several_blocks)
   gsl_vector *db = gsl_vector_alloc (NB), *dx = gsl_vector_alloc (NX);
   memcpy (W->data, w->data, R * C * sizeof (double));
   mq_params m = { .N = R * C + NB + NX, .kink = SIZE_MAX };
-  const bp_gradcheck_block blk[3] = { { .name = "W", .matrix = W }, { .name = "b", .vector = bv },
+  const bp_gradcheck_block blk[3] = { { .name = "W", .matrix = W },
+      { .name = "b", .vector = bv },
                                       { .name = "x", .vector = xv } };
   const bp_gradcheck_block grads[3] = { { .matrix = dW }, { .vector = db }, { .vector = dx } };
   mq_gradient (&m, 3, blk, grads);

@@ -199,11 +199,13 @@ blocks_of (const fixture *f, bp_gradcheck_block point[], bp_gradcheck_block anal
   bp_cnn_blocks (f->grad, g);
   for (size_t k = 0; k < nb; k++)
     {
-      point[k] = (bp_gradcheck_block) { x[k].name, x[k].M, x[k].v };
-      analytic[k] = (bp_gradcheck_block) { g[k].name, g[k].M, g[k].v };
+      point[k] = (bp_gradcheck_block) { .name = x[k].name, .matrix = x[k].M,
+          .vector = x[k].v };
+      analytic[k] = (bp_gradcheck_block) { .name = g[k].name, .matrix = g[k].M,
+          .vector = g[k].v };
     }
-  point[nb] = (bp_gradcheck_block) { "U", f->U, NULL };
-  analytic[nb] = (bp_gradcheck_block) { "U", f->dU, NULL };
+  point[nb] = (bp_gradcheck_block) { .name = "U", .matrix = f->U };
+  analytic[nb] = (bp_gradcheck_block) { .name = "U", .matrix = f->dU };
   return nb + 1;
 }
 

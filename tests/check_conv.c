@@ -476,10 +476,12 @@ START_TEST (test_conv_gradcheck_blocks)
   ck_assert_int_eq (bp_conv_grad_weights (s, pt->X, pt->G, dK), GSL_SUCCESS);
   ck_assert_int_eq (bp_conv_grad_bias (pt->G, db), GSL_SUCCESS);
   ck_assert_int_eq (bp_conv_grad_input (s, pt->K, pt->G, dX), GSL_SUCCESS);
-  const bp_gradcheck_block blocks[] = { { "K", pt->K, NULL }, { "b", NULL, pt->b },
-                                        { "X", pt->X, NULL } };
-  const bp_gradcheck_block analytic[] = { { "dL/dK", dK, NULL }, { "dL/db", NULL, db },
-                                          { "dL/dX", dX, NULL } };
+  const bp_gradcheck_block blocks[] = { { .name = "K", .matrix = pt->K },
+                                        { .name = "b", .vector = pt->b },
+                                        { .name = "X", .matrix = pt->X } };
+  const bp_gradcheck_block analytic[] = { { .name = "dL/dK", .matrix = dK },
+                                          { .name = "dL/db", .vector = db },
+                                          { .name = "dL/dX", .matrix = dX } };
   bp_gradcheck_function F = { .loss = blocks_loss, .closs = blocks_closs, .params = pt };
   bp_gradcheck_options opts;
   bp_gradcheck_options_default (&opts);

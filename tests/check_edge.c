@@ -528,7 +528,7 @@ check_at (const bp_gradcheck_function *f, const gsl_vector *theta,
   bp_gradcheck_options o;
   bp_gradcheck_options_default (&o);
   o.h = h;
-  const bp_gradcheck_block t = { "theta", NULL, theta };
+  const bp_gradcheck_block t = { .name = "theta", .vector = theta };
   bp_gradcheck_result *r = NULL;
   const int s = bp_gradcheck (f, 1, &t, a, &o, &r);
   if (n_failed)
@@ -548,7 +548,7 @@ START_TEST (test_check_gradient_not_finite)
   const double t[] = { 1.0, 2.0 }, g[] = { 2.0, 4.0 };
   gsl_vector *theta = vec (2, t), *grad = vec (2, g);
   const bp_gradcheck_function f = { .loss = sum_squares };
-  const bp_gradcheck_block a = { "grad", NULL, grad };
+  const bp_gradcheck_block a = { .name = "grad", .vector = grad };
   size_t failed;
   ck_assert_int_eq (check_at (&f, theta, &a, 1e-4, NULL), GSL_SUCCESS);
   for (size_t b = 0; b < N_BAD; b++)
@@ -579,7 +579,7 @@ START_TEST (test_check_jacobian_not_finite)
   gsl_matrix_set (J, 0, 0, 2.0);
   gsl_matrix_set (J, 1, 1, 4.0);
   const bp_gradcheck_function f = { .vloss = squares, .m = 2 };
-  const bp_gradcheck_block a = { "J", J, NULL };
+  const bp_gradcheck_block a = { .name = "J", .matrix = J };
   ck_assert_int_eq (check_at (&f, theta, &a, 1e-4, NULL), GSL_SUCCESS);
   for (size_t b = 0; b < N_BAD; b++)
     {

@@ -233,7 +233,8 @@ check_part (partial_binding *b, const gsl_vector *t, const gsl_vector *g, size_t
             bp_gradcheck_result **r)
 {
   const bp_gradcheck_function f = { .loss = partial_at, .params = b };
-  const bp_gradcheck_block theta = { part_name[b->p], NULL, t }, a = { "grad", NULL, g };
+  const bp_gradcheck_block theta = { .name = part_name[b->p], .vector = t },
+      a = { .name = "grad", .vector = g };
   bp_gradcheck_options o;
   bp_gradcheck_options_default (&o);
   o.threads = threads;

@@ -146,7 +146,8 @@ START_TEST (test_backward_against_checker)
   /* dL/dU, at the network's own parameters */
   lp.net = net;
   f.loss = input_loss;
-  bp_gradcheck_block u = { "U", U, NULL }, du = { "dL/dU", dU, NULL };
+  bp_gradcheck_block u = { .name = "U", .matrix = U },
+      du = { .name = "dL/dU", .matrix = dU };
   status = bp_gradcheck (&f, 1, &u, &du, &o, &r);
   assert_checked (status, r, "dL/dU", _i);
 

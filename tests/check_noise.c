@@ -89,10 +89,10 @@ problem_init (problem *p, unsigned seed)
   for (size_t o = 0; o < NO; o++)
     p->b->data[o] = (float) (0.2 * rand () / RAND_MAX - 0.1);
   grad_f (&p->ly, p->W, p->b, p->dW, p->db);
-  p->blocks[0] = (bp_gradcheck_block) { "W", p->W, NULL };
-  p->blocks[1] = (bp_gradcheck_block) { "b", NULL, p->b };
-  p->grads[0] = (bp_gradcheck_block) { "W", p->dW, NULL };
-  p->grads[1] = (bp_gradcheck_block) { "b", NULL, p->db };
+  p->blocks[0] = (bp_gradcheck_block) { .name = "W", .matrix = p->W };
+  p->blocks[1] = (bp_gradcheck_block) { .name = "b", .vector = p->b };
+  p->grads[0] = (bp_gradcheck_block) { .name = "W", .matrix = p->dW };
+  p->grads[1] = (bp_gradcheck_block) { .name = "b", .vector = p->db };
   p->F = (bp_gradcheck_function) { .loss = f_loss, .params = &p->ly };
 }
 
@@ -176,7 +176,8 @@ START_TEST (test_large_sum)
       g->data[i] = w[i] * t->data[i];
     }
   bp_gradcheck_function F = { .loss = quad_loss, .params = w };
-  bp_gradcheck_block b = { "theta", NULL, t }, a = { "g", NULL, g };
+  bp_gradcheck_block b = { .name = "theta", .vector = t },
+      a = { .name = "g", .vector = g };
   ck_assert_int_eq (bp_gradcheck (&F, 1, &b, &a, NULL, NULL), GSL_SUCCESS);
   g->data[1234] += 1e-4;
   bp_gradcheck_result *r = NULL;
@@ -222,7 +223,8 @@ START_TEST (test_float_large_loss_resolves)
     }
   ck_assert (L > 3.0);
   bp_gradcheck_function F = { .loss = quadf_loss };
-  bp_gradcheck_block b = { "theta", NULL, t }, a = { "g", NULL, g };
+  bp_gradcheck_block b = { .name = "theta", .vector = t },
+      a = { .name = "g", .vector = g };
   bp_gradcheck_options o;
   bp_gradcheck_options_default (&o);
   o.arg_type = BP_GRADCHECK_ARG_FLOAT;
@@ -256,7 +258,8 @@ START_TEST (test_float_sum_double_args_1e4_fails)
     }
   ck_assert (L > 3.0);
   bp_gradcheck_function F = { .loss = quadf_loss };
-  bp_gradcheck_block b = { "theta", NULL, t }, a = { "g", NULL, g };
+  bp_gradcheck_block b = { .name = "theta", .vector = t },
+      a = { .name = "g", .vector = g };
   ck_assert_int_eq (bp_gradcheck (&F, 1, &b, &a, NULL, NULL), GSL_SUCCESS);
   const size_t bad = 3u + (unsigned) _i;   /* _i < 13 */
   g->data[bad] += 1e-4;
@@ -317,7 +320,8 @@ START_TEST (test_taylor_unmeasured_noise_is_zero)
      not a made-up level, and passes: r(h) = 0 for every h */
   double x[4] = { 0.5, -1.0, 2.0, 0.25 }, g[4] = { 0.0, 0.0, 0.0, 0.0 };
   gsl_vector_view xv = gsl_vector_view_array (x, 4), gv = gsl_vector_view_array (g, 4);
-  const bp_gradcheck_block blk = { "x", NULL, &xv.vector }, grad = { "x", NULL, &gv.vector };
+  const bp_gradcheck_block blk = { .name = "x", .vector = &xv.vector },
+      grad = { .name = "x", .vector = &gv.vector };
   bp_gradcheck_function F = { .loss = const_loss };
   bp_gradcheck_options o;
   bp_gradcheck_options_default (&o);

@@ -165,7 +165,8 @@ START_TEST (test_threads_catch_off_by_1e4)
   bp_reshape (ex->W, t);
   bp_reshape (dW, g);
   const bp_gradcheck_function f = { .loss = partial_W, .params = P };
-  const bp_gradcheck_block theta = { "W", NULL, t }, a = { "dL/dW", NULL, g };
+  const bp_gradcheck_block theta = { .name = "W", .vector = t },
+      a = { .name = "dL/dW", .vector = g };
   bp_gradcheck_options o;
   bp_gradcheck_options_default (&o);
   o.threads = 2;

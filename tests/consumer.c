@@ -65,7 +65,8 @@ main (void)
 
   void *params[] = { W, x, labels, w };
   const bp_gradcheck_function f = { .loss = loss_of_b, .params = params };
-  const bp_gradcheck_block theta = { "b", NULL, b }, grad = { "dL/db", NULL, dL_db };
+  const bp_gradcheck_block theta = { .name = "b", .vector = b },
+      grad = { .name = "dL/db", .vector = dL_db };
   bp_gradcheck_result *r = NULL;
   bad |= bp_gradcheck (&f, 1, &theta, &grad, NULL, &r) != GSL_SUCCESS;
   const size_t checked = r ? r->run[0].n_checked : 0;

@@ -118,17 +118,72 @@ left=$(ls -A "$tmp/plot" | grep -c '\.[0-9a-f]\{6\}$')
 [ "$left" -eq 0 ] || failed "plot: $left temporary files left"
 echo "ok $n: train --plot with planted links: the link's target intact"
 
+# A plot set is put in place as a whole (issue 21: two runs or a full disk
+# left a folder mixing files of two sets).  A gnuplot on PATH runs in the
+# folder where the next set is written: while it runs, the plot folder
+# still holds the previous epoch's whole set (one row fewer).  After the
+# run the folder holds this run's set only (the previous run's
+# weights-70.png is gone), everything else it held is kept (a note, a
+# sub-folder, the model saved there), and nothing is left beside it.
+mkdir "$tmp/set" "$tmp/set/sub" "$tmp/gpw" || exit 99
+echo mine > "$tmp/set/notes.txt" && echo old > "$tmp/set/weights-70.png" || exit 99
+cat > "$tmp/gpw/gnuplot" <<EOF || exit 99
+#!/bin/sh
+n=\$(wc -l < curves.csv)
+shown=\$( { wc -l < "$(pwd)/$tmp/set/curves.csv"; } 2>/dev/null || echo 0)
+echo "\$n \$shown" >> "$(pwd)/$tmp/seen"
+: > curves.png
+EOF
+chmod +x "$tmp/gpw/gnuplot" || exit 99
+n=$((n + 1))
+PATH="$(pwd)/$tmp/gpw:$PATH" "$prog" train --data "$data" --hidden 4 --epochs 3 \
+  --model "$tmp/set/m" --plot "$tmp/set" >/dev/null 2>"$tmp/err" \
+  || failed "train --plot into a used folder: $(cat "$tmp/err")"
+# each line: the new curves.csv's lines, then the plot folder's (header + epochs)
+[ "$(cat "$tmp/seen")" = "2 0
+3 2
+4 3" ] || failed "plot: the folder changed before its set was complete: $(cat "$tmp/seen")"
+[ "$(cat "$tmp/set/notes.txt")" = mine ] && [ -d "$tmp/set/sub" ] && [ -s "$tmp/set/m" ] \
+  || failed "plot: the folder lost a file that is not a plot"
+[ -e "$tmp/set/weights-70.png" ] && failed "plot: the previous set's weights-70.png kept"
+for f in curves.csv curves.gp curves.png weights.png weights-3.png; do
+  [ -f "$tmp/set/$f" ] || failed "plot: no $f"
+done
+beside=$(ls -d "$tmp"/set.* 2>/dev/null)
+[ -z "$beside" ] || failed "plot: folders left beside it: $beside"
+[ "$(cat "$tmp/err")" = "" ] || failed "plot: messages: $(cat "$tmp/err")"
+echo "ok $n: train --plot: the set put in place as a whole, the folder's other files kept"
+
+# --plot naming the current folder, which a set would replace: refused
+n=$((n + 1))
+case $data in /*) abs_data=$data ;; *) abs_data=$(pwd)/$data ;; esac
+(cd "$tmp/set" && "$OLDPWD/$prog" train --data "$abs_data" --epochs 1 --model ../cur \
+  --plot .) \
+  >/dev/null 2>"$tmp/err"
+st=$?
+[ "$st" -eq 2 ] && grep -q "holds the current folder" "$tmp/err" \
+  || failed "--plot .: exit $st: $(cat "$tmp/err")"
+[ -e "$tmp/cur" ] && failed "--plot .: a model was trained"
+echo "ok $n: train --plot .: exit $st: $(head -n 1 "$tmp/err")"
+
 # One writer per model (issue 21): a second train on the path a running
 # one saves to is refused at its start, naming the holder's PID, and the
 # first run's model survives.  The first run's stdout is a FIFO: its
-# first line comes after it took the lock, and it cannot finish meanwhile
-# (100000 epochs; SIGTERM ends it after a save).
+# first line comes after it took the lock, its first epoch's line before
+# that epoch's save (a signal then still saves it: not one landing in
+# epoch 1, which saves nothing, as the first line alone let it under
+# load), and it cannot finish meanwhile (100000 epochs; SIGTERM ends it
+# after a save).
 mkfifo "$tmp/out1" || exit 99
 "$prog" train --data "$data" --epochs 100000 --model "$tmp/locked" >"$tmp/out1" \
   2>"$tmp/err1" &
 first=$!
 exec 3<"$tmp/out1"
-read -r line <&3 || failed "the first train printed nothing: $(cat "$tmp/err1")"
+epoch1=
+while read -r line <&3; do
+  case $line in "1/100000 "*) epoch1=yes; break ;; esac
+done
+[ -n "$epoch1" ] || failed "the first train printed no epoch: $(cat "$tmp/err1")"
 expect 2 "being saved by another run (PID $first" "a second train on a locked model" -- \
   "$prog" train --data "$data" --epochs 1 --model "$tmp/locked"
 kill -TERM "$first"

@@ -147,7 +147,8 @@ test_gradcheck_pass (const bp_gradcheck_function *f, const gsl_matrix *theta,
                      const gsl_matrix *grad, unsigned method, double rtol, double atol,
                      const char *what)
 {
-  const bp_gradcheck_block t = { what, theta, NULL }, g = { what, grad, NULL };
+  const bp_gradcheck_block t = { .name = what, .matrix = theta },
+      g = { .name = what, .matrix = grad };
   bp_gradcheck_options o;
   bp_gradcheck_result *r = NULL;
   bp_gradcheck_options_default (&o);
@@ -236,7 +237,8 @@ test_plain_check (const test_plain *q, const gsl_vector *theta, const gsl_vector
     .loss = (q->f || q->cf) ? plain_loss : NULL, .vloss = (q->fv || q->cfv) ? plain_vloss : NULL,
     .m = J ? J->size1 : 0, .closs = q->cf ? plain_closs : NULL,
     .cvloss = q->cfv ? plain_cvloss : NULL, .params = (void *) q };
-  const bp_gradcheck_block t = { "theta", NULL, theta }, a = { "analytic", J, J ? NULL : grad };
+  const bp_gradcheck_block t = { .name = "theta", .vector = theta },
+      a = { .name = "analytic", .matrix = J, .vector = J ? NULL : grad };
   bp_gradcheck_options o;
   bp_gradcheck_options_default (&o);
   o.method = method;

@@ -281,7 +281,10 @@ cmd_eval (int argc, char **argv)
         status = EXIT_USAGE;   /* the model is refused: bad input */
       goto out;
     }
-  bp_net_describe (M, what, sizeof what);
+  if (o.json)   /* for scripts: the library's English */
+    bp_net_describe (M, what, sizeof what);
+  else
+    net_describe_local (M, what, sizeof what);
   (o.json ? print_json : print_report) (&o, data, what, &test, &names, confusion,
                                         accuracy, loss);
   status = 0;

@@ -429,9 +429,9 @@ resume_settings_agree (const train_options *o, const bp_train_state *st,
       fprintf (stderr, _("%s: train: out of memory\n"), program_name);
       return EXIT_NOT_CARRIED_OUT;
     }
-  bp_net_describe (W, a, sizeof a);
+  net_describe_local (W, a, sizeof a);
   bp_net_free (W);
-  bp_net_describe (M, b, sizeof b);
+  net_describe_local (M, b, sizeof b);
   if (strcmp (a, b) == 0)
     return 0;
   fprintf (stderr, _("%s: train: --resume: the options give the %s, but %s holds the "
@@ -527,36 +527,66 @@ catch_stops (void)
   signal (SIGPIPE, SIG_IGN);
 }
 
+/* Every stop signal blocked, into *old, while a file or folder is put
+   in place; unblock_stops lets a second signal that came meanwhile quit. */
+static void
+block_stops (sigset_t *old)
+{
+  sigset_t block;
+  sigemptyset (&block);
+  sigaddset (&block, SIGINT);
+  sigaddset (&block, SIGTERM);
+  sigaddset (&block, SIGHUP);
+  sigprocmask (SIG_BLOCK, &block, old);
+  saving = 1;
+}
+
+static void
+unblock_stops (const sigset_t *old)
+{
+  saving = 0;
+  sigprocmask (SIG_SETMASK, old, NULL);
+  if (quit_signal)
+    {
+      signal (quit_signal, SIG_DFL);
+      raise (quit_signal);
+    }
+}
+
 /* Save with every stop signal blocked, so that no signal leaves the
    temporary file of the atomic save behind. */
 static int
 save_blocked (const bp_net *M, const char *path, const bp_train_state *s, char *err,
               size_t len)
 {
-  sigset_t block, old;
-  sigemptyset (&block);
-  sigaddset (&block, SIGINT);
-  sigaddset (&block, SIGTERM);
-  sigaddset (&block, SIGHUP);
-  sigprocmask (SIG_BLOCK, &block, &old);
-  saving = 1;
+  sigset_t old;
+  block_stops (&old);
   const int status = bp_model_file_write (path, M, s, err, len);
-  saving = 0;
-  sigprocmask (SIG_SETMASK, &old, NULL);
-  if (quit_signal)
-    {
-      signal (quit_signal, SIG_DFL);
-      raise (quit_signal);
-    }
+  unblock_stops (&old);
+  return status;
+}
+
+/* Put the set of plots written in *stage at dir, stop signals blocked
+   (a second Ctrl-C during the swap would leave the previous folder's
+   files beside dir); *stage freed and NULL. */
+static int
+plot_put (char **stage, const char *dir)
+{
+  sigset_t old;
+  block_stops (&old);
+  const int status = plot_publish ("train", *stage, dir);
+  free (*stage);
+  *stage = NULL;
+  unblock_stops (&old);
   return status;
 }
 
 /* ---- fail early: every output checked before the first epoch --------- */
 
 static int
-check_plot_dir (const char *dir)
+check_plot_dir (const char *dir, char **real)
 {
-  if (plot_dir ("train", dir) != 0)
+  if (plot_folder ("train", dir, real) != 0)
     return -1;
   if (access (dir, W_OK | X_OK) != 0)
     {
@@ -658,6 +688,7 @@ run_train (train_options *o, model_lock *lock)
   gsl_matrix *W0 = NULL;      /* a float32 row's first block for the plot */
   size_t first = 0;   /* the first epoch to run (0-based) */
   int png = 0;        /* curves.png drawn */
+  char *plot_real = NULL, *stage = NULL;   /* --plot's folder; the next set's */
   if (o->resume)
     {
       if (bp_model_file_read (o->resume, &M, &st, err, sizeof err) != GSL_SUCCESS)
@@ -711,9 +742,10 @@ run_train (train_options *o, model_lock *lock)
      data being read: refused before anything is read or trained */
   if (data == NULL || data_protect ("train", data, o->model) != 0
       || model_path_check ("train", o->model) != 0
-      || (o->plot && check_plot_dir (o->plot) != 0)
+      || (o->plot && check_plot_dir (o->plot, &plot_real) != 0)
       || (status = model_lock_take ("train", o->model, lock)) != 0)
     {
+      free (plot_real);
       bp_net_free (M);
       bp_train_state_free (&st);
       return status;
@@ -724,6 +756,7 @@ run_train (train_options *o, model_lock *lock)
     {
       bp_net_free (M);
       bp_train_state_free (&st);
+      free (plot_real);
       return loaded;
     }
   if ((loaded = data_load ("train", data, "t10k", &test)) != 0)
@@ -731,6 +764,7 @@ run_train (train_options *o, model_lock *lock)
       bp_net_free (M);
       bp_train_state_free (&st);
       bp_dataset_free (&all);
+      free (plot_real);
       return loaded;
     }
   const size_t n = all.n_classes;
@@ -832,7 +866,9 @@ run_train (train_options *o, model_lock *lock)
   printf (_("backprop train: %s: %zu training, %zu validation and %zu test images of "
              "%zux%zu, %zu classes\n"), data, train.count, val.count, test.count, all.rows,
           all.cols, n);
-  printf (_("model: %s, seed %lu\n"), what, o->seed);
+  char shown[256];
+  net_describe_local (M, shown, sizeof shown);
+  printf (_("model: %s, seed %lu\n"), shown, o->seed);
   printf (_("SGD: %zu epochs, batch %zu, learning rate %g (cosine schedule), "
              "momentum %g, weight decay %g\n"), o->p.epochs, o->p.batch, o->p.lr,
           o->p.momentum, o->p.weight_decay);
@@ -947,14 +983,20 @@ run_train (train_options *o, model_lock *lock)
           goto out;
         }
       model_lock_saved (lock);
-      /* the curves so far, after every epoch: a stopped run keeps them */
-      if (o->plot != NULL && plot_curves ("train", o->plot, what, &done.matrix, &png) != 0)
+      /* the curves so far, after every epoch: a stopped run keeps them;
+         the last epoch's are put in place with the weights */
+      if (o->plot != NULL
+          && ((stage = plot_stage ("train", plot_real)) == NULL
+              || plot_curves ("train", stage, o->plot, what, &done.matrix, &png) != 0
+              || (e + 1 < o->p.epochs && plot_put (&stage, plot_real) != 0)))
         goto out;
       if (stop_signal || (o->stop_after && e + 1 >= o->stop_after && e + 1 < o->p.epochs))
         break;
     }
   if (e < o->p.epochs)
     {
+      if (stage != NULL && plot_put (&stage, plot_real) != 0)
+        goto out;
       fprintf (stderr, _("%s: train: %s after epoch %zu of %zu: the model and its "
                   "training state are saved in %s; 'backprop train --resume %s' "
                   "continues\n"), program_name, stop_signal ? strsignal (stop_signal)
@@ -998,7 +1040,8 @@ run_train (train_options *o, model_lock *lock)
         }
       const int image = W->size2 == all.rows * all.cols;
       const size_t rows = image ? all.rows : BP_CNN_K, cols = image ? all.cols : BP_CNN_K;
-      if (plot_weights ("train", o->plot, W, rows, cols) != 0)
+      if (plot_weights ("train", stage, W, rows, cols) != 0
+          || plot_put (&stage, plot_real) != 0)
         goto out;
       const size_t shown = W->size1 < PLOT_MAX_UNITS ? W->size1 : PLOT_MAX_UNITS;
       if (!o->json)
@@ -1011,6 +1054,10 @@ run_train (train_options *o, model_lock *lock)
   status = 0;
 out:
   fflush (stdout);
+  if (stage != NULL)   /* an error: the previous set stays */
+    plot_discard (stage);
+  free (stage);
+  free (plot_real);
   if (vel64) gsl_vector_free (vel64);
   if (W0) gsl_matrix_free (W0);
   bp_net_trainer_free (t);

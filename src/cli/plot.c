@@ -1,5 +1,9 @@
 /* plot.c -- see plot.h */
+#ifndef _GNU_SOURCE
+# define _GNU_SOURCE 1   /* renameat2 (RENAME_EXCHANGE); NOLINT(bugprone-reserved-identifier) */
+#endif
 #include <config.h>
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <math.h>
@@ -12,6 +16,7 @@
 #include <time.h>
 #include <unistd.h>
 #include <zlib.h>
+#include <sys/types.h>
 #include "verify/i18n.h"
 #include "cli/cli.h"
 #include "cli/plot.h"
@@ -37,6 +42,209 @@ plot_dir (const char *cmd, const char *dir)
       return -1;
     }
   return 0;
+}
+
+/* ---- the set: written in a folder beside DIR, put at DIR as a whole --- */
+
+int
+plot_folder (const char *cmd, const char *dir, char **real)
+{
+  char cwd[4096];
+  *real = NULL;
+  if (plot_dir (cmd, dir) != 0)
+    return -1;
+  if ((*real = realpath (dir, NULL)) == NULL || getcwd (cwd, sizeof cwd) == NULL)
+    {
+      fprintf (stderr, _("%s: %s: cannot write %s: %s\n"), program_name, cmd, dir,
+               strerror (errno));
+      return -1;
+    }
+  /* the folder is replaced by another: the current folder (or one above
+     it) would leave the run, and the shell that started it, in a
+     removed folder */
+  const size_t len = strlen (*real);
+  if (strcmp (*real, "/") == 0
+      || (strncmp (cwd, *real, len) == 0 && (cwd[len] == '\0' || cwd[len] == '/')))
+    {
+      fprintf (stderr, _("%s: %s: %s: the plot folder holds the current folder; a set "
+                         "of plots replaces its folder as a whole: give a folder of its "
+                         "own (--plot plots)\n"), program_name, cmd, dir);
+      return -1;
+    }
+  char *stage = plot_stage (cmd, *real);   /* can a folder be made beside it? */
+  if (stage == NULL)
+    return -1;
+  plot_discard (stage);
+  free (stage);
+  return 0;
+}
+
+char *
+plot_stage (const char *cmd, const char *dir)
+{
+  const size_t len = strlen (dir);
+  char *stage = malloc (len + sizeof ".XXXXXX");
+  if (stage == NULL)
+    {
+      fprintf (stderr, _("%s: %s: out of memory\n"), program_name, cmd);
+      return NULL;
+    }
+  memcpy (stage, dir, len);
+  memcpy (stage + len, ".XXXXXX", sizeof ".XXXXXX");
+  if (mkdtemp (stage) == NULL)
+    {
+      fprintf (stderr, _("%s: %s: cannot create a folder beside %s for the plots: %s\n"),
+               program_name, cmd, dir, strerror (errno));
+      free (stage);
+      return NULL;
+    }
+  const mode_t mask = umask (0);   /* mkdtemp's 0700: the mode mkdir would give */
+  umask (mask);
+  chmod (stage, 0777 & ~mask);
+  return stage;
+}
+
+/* 1 when name is one of the set's files (or the temporary of one):
+   curves.csv, curves.gp, curves.png, weights.png, weights-K.png. */
+static int
+of_the_set (const char *name)
+{
+  static const char *const fixed[] = { "curves.csv", "curves.gp", "curves.png",
+                                       "weights.png" };
+  char base[64];
+  size_t n = strlen (name);
+  if (n >= sizeof base)
+    return 0;
+  memcpy (base, name, n + 1);
+  if (n > 7 && base[n - 7] == '.' && strspn (base + n - 6, "0123456789abcdef") == 6)
+    base[n - 7] = '\0';   /* open_in's temporary name */
+  for (size_t k = 0; k < sizeof fixed / sizeof *fixed; k++)
+    if (strcmp (base, fixed[k]) == 0)
+      return 1;
+  n = strlen (base);
+  return n > 12 && strncmp (base, "weights-", 8) == 0 && strcmp (base + n - 4, ".png") == 0
+         && strspn (base + 8, "0123456789") == n - 12;
+}
+
+/* The entries of the folder dirfd, one by one to f (with arg); each
+   name is passed once, . and .. not at all. */
+static void
+each_entry (int dirfd, void (*f) (int dirfd, const char *name, void *arg), void *arg)
+{
+  const int fd = dup (dirfd);
+  DIR *d = fd >= 0 ? fdopendir (fd) : NULL;
+  if (d == NULL)
+    {
+      if (fd >= 0)
+        close (fd);
+      return;
+    }
+  rewinddir (d);   /* the duplicate shares dirfd's offset: an earlier pass left it at the end */
+  struct dirent *e;
+  while ((e = readdir (d)) != NULL)
+    if (strcmp (e->d_name, ".") != 0 && strcmp (e->d_name, "..") != 0)
+      f (dirfd, e->d_name, arg);
+  closedir (d);
+}
+
+/* Before the swap: a second name in the new folder for each file of
+   the old one that is not of the set (the model, its lock, the user's
+   files), so that no path of theirs is ever missing. */
+static void
+link_other (int old, const char *name, void *new)
+{
+  if (!of_the_set (name))
+    linkat (old, name, *(int *) new, name, 0);
+}
+
+/* After the swap, in the old folder: the set's files removed; another
+   entry dropped when the new folder holds it (its link), moved there
+   when it does not (a folder, or a file made since); *kept counts the
+   entries left. */
+typedef struct { int new; int kept; } carry;
+
+static void
+carry_other (int old, const char *name, void *arg)
+{
+  carry *c = arg;
+  struct stat was, is;
+  if (fstatat (old, name, &was, AT_SYMLINK_NOFOLLOW) != 0)
+    return;
+  if (of_the_set (name) && !S_ISDIR (was.st_mode) && unlinkat (old, name, 0) == 0)
+    return;
+  if (fstatat (c->new, name, &is, AT_SYMLINK_NOFOLLOW) == 0)
+    {
+      if (is.st_dev == was.st_dev && is.st_ino == was.st_ino && !S_ISDIR (was.st_mode)
+          && unlinkat (old, name, 0) == 0)
+        return;
+    }
+  else if (errno == ENOENT && renameat2 (old, name, c->new, name, RENAME_NOREPLACE) == 0)
+    return;
+  c->kept++;
+}
+
+/* Remove the set's names and the links made by link_other from the
+   folder stage (none of its entries is the only name of a file the
+   user made), then the folder. */
+static void
+unlink_file (int dirfd, const char *name, void *arg)
+{
+  (void) arg;
+  unlinkat (dirfd, name, 0);
+}
+
+void
+plot_discard (const char *stage)
+{
+  const int fd = open (stage, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+  if (fd >= 0)
+    {
+      each_entry (fd, unlink_file, NULL);
+      close (fd);
+    }
+  rmdir (stage);
+}
+
+int
+plot_publish (const char *cmd, const char *stage, const char *dir)
+{
+  const int new = open (stage, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+  int old = open (dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+  struct stat st;
+  int e = 0;
+  if (new < 0)
+    e = errno;
+  else if (old >= 0)
+    {
+      if (fstat (old, &st) == 0)
+        fchmod (new, st.st_mode & 07777);
+      each_entry (old, link_other, (void *) &new);
+    }
+  /* the swap: one rename exchanging the two folders, so that dir always
+     holds a whole set, the previous one until the new one is complete */
+  if (e == 0 && renameat2 (AT_FDCWD, stage, AT_FDCWD, dir,
+                           old >= 0 ? RENAME_EXCHANGE : RENAME_NOREPLACE) != 0)
+    e = errno;
+  if (e != 0)
+    {
+      fprintf (stderr, _("%s: %s: cannot put the plots at %s: %s\n"), program_name, cmd,
+               dir, strerror (e));
+      plot_discard (stage);
+    }
+  else if (old >= 0)
+    {
+      carry c = { new, 0 };
+      each_entry (old, carry_other, &c);
+      if (c.kept > 0 || rmdir (stage) != 0)
+        fprintf (stderr, _("%s: %s: the previous plot folder is kept as %s (entries "
+                           "not moved to %s: %d)\n"), program_name, cmd, stage,
+                 dir, c.kept);
+    }
+  if (new >= 0)
+    close (new);
+  if (old >= 0)
+    close (old);
+  return e != 0 ? -1 : 0;
 }
 
 /* A file of the plot folder being written: a temporary name in the
@@ -169,7 +377,7 @@ wait_bounded (pid_t pid, int *st)
 }
 
 int
-plot_curves (const char *cmd, const char *dir, const char *title,
+plot_curves (const char *cmd, const char *dir, const char *shown, const char *title,
              const gsl_matrix *history, int *png)
 {
   out_file o = { NULL, -1, "", "", "" };
@@ -226,11 +434,11 @@ plot_curves (const char *cmd, const char *dir, const char *title,
     *png = 1;
   else if (pid > 0 && !done)
     fprintf (stderr, _("%s: %s: gnuplot could not draw %s/curves.png (it had not ended "
-                       "after %d seconds: stopped)\n"), program_name, cmd, dir,
+                       "after %d seconds: stopped)\n"), program_name, cmd, shown,
              GNUPLOT_SECONDS);
   else
     fprintf (stderr, _("%s: %s: gnuplot could not draw %s/curves.png\n"), program_name,
-             cmd, dir);
+             cmd, shown);
   return 0;
 }
 

@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <string.h>
 #include "verify/i18n.h"
+#include "backprop/bp_net.h"
 
 /* The characters of UTF-8 text: every byte but the continuation bytes
    10xxxxxx (the report's math and the translations' letters are one
@@ -70,4 +71,37 @@ print_wrapped (FILE *out, const char *s, size_t width, const char *indent)
       s = *end == ' ' ? end + 1 : end;
     }
   fputc ('\n', out);
+}
+
+/* The kinds of bp_net_describe's text, each the words it starts with. */
+static const char *const net_kinds[] = {
+  N_("one-layer classifier"), N_("two-layer network"), N_("convolutional network")
+};
+
+void
+net_describe_local (const bp_net *net, char *buf, size_t len)
+{
+  char en[256], kind[64];
+  const char *rest = en;
+  size_t layers;
+  int used;
+  bp_net_describe (net, en, sizeof en);
+  kind[0] = '\0';
+  for (size_t k = 0; k < sizeof net_kinds / sizeof *net_kinds; k++)
+    if (strncmp (en, net_kinds[k], strlen (net_kinds[k])) == 0)
+      {
+        snprintf (kind, sizeof kind, "%s", _(net_kinds[k]));
+        rest = en + strlen (net_kinds[k]);
+      }
+  if (kind[0] == '\0' && sscanf (en, "%zu-layer network%n", &layers, &used) == 1
+      && used > 0)
+    {
+      snprintf (kind, sizeof kind, _("%zu-layer network"), layers);
+      rest = en + used;
+    }
+  static const char float32[] = " in float32";
+  const size_t n = strlen (rest), f = sizeof float32 - 1;
+  const int is_float = n >= f && strcmp (rest + n - f, float32) == 0;
+  snprintf (buf, len, "%s%.*s%s", kind, (int) (is_float ? n - f : n), rest,
+            is_float ? _(" in float32") : "");
 }

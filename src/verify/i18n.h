@@ -32,4 +32,11 @@ void print_column (FILE *out, const char *s, int width);
    than a line is printed whole. */
 void print_wrapped (FILE *out, const char *s, size_t width, const char *indent);
 
+/* bp_net_describe's text for a reader, in the user's language: the
+   library's words ("two-layer network", " in float32") through the
+   catalogue, its sizes, arrows and layer names as they are.  Output for
+   scripts (--json) keeps the library's English. */
+struct bp_net;
+void net_describe_local (const struct bp_net *net, char *buf, size_t len);
+
 #endif /* BP_I18N_H */

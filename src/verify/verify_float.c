@@ -105,7 +105,7 @@ static void
 print_float_row (const bp_net *net, const bp_gradcheck_result *r, FILE *out)
 {
   char what[160];
-  bp_net_describe (net, what, sizeof what);
+  net_describe_local (net, what, sizeof what);
   const bp_gradcheck_run *run = &r->run[0];
   fprintf (out, "%-15s %8zu %11.3e %11.3e  %s\n", net->type->name, run->n_checked, run->max_abs_err, run->max_rel_err,
            r->verdict == BP_GRADCHECK_PASS ? _("PASS")

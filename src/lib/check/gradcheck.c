@@ -153,6 +153,13 @@ one_array (const bp_gradcheck_block *b)
   return (b->matrix != NULL) != (b->vector != NULL);
 }
 
+/* 1 when block b's array is absent or describes no memory (MISSING). */
+static int
+block_missing (const bp_gradcheck_block *b)
+{
+  return b->matrix ? MISSING (b->matrix) : MISSING (b->vector);
+}
+
 static int
 block_finite (const bp_gradcheck_block *b)
 {
@@ -177,10 +184,11 @@ core_check_args (const char *who, const bp_gradcheck_function *f,
     return refuse (who, "there must be at least one block", GSL_EINVAL);
   for (size_t k = 0; k < n_blocks; k++)
     {
-      if (!blocks[k].matrix && !blocks[k].vector)
-        return refuse (who, "a block (theta) must not be NULL", GSL_EFAULT);
-      if (analytic && !analytic[k].matrix && !analytic[k].vector)
-        return refuse (who, "an analytic array (grad, J) must not be NULL", GSL_EFAULT);
+      if (block_missing (&blocks[k]))
+        return refuse (who, "a block (theta) must not be NULL or without data", GSL_EFAULT);
+      if (analytic && block_missing (&analytic[k]))
+        return refuse (who, "an analytic array (grad, J) must not be NULL or without data",
+                       GSL_EFAULT);
     }
   const int complex_asked = (o->method & BP_GRADCHECK_COMPLEX_STEP)
                             && o->method != BP_GRADCHECK_ALL;
