@@ -663,8 +663,8 @@ typedef struct
   gsl_matrix_float *V, *Y, *G;                 /* linear */
   bp_mlp_float mlp, mlp_grad;
   bp_mlp_batch_workspace_float *mws;
-  bp_cnn_float cnn, cnn_grad;
-  bp_cnn_workspace_float *cws;
+  cnn_chain_float cnn, cnn_grad;
+  cnn_chain_workspace_float *cws;
 } fchain;
 
 static void
@@ -694,22 +694,22 @@ fchain_alloc (fnet *f, int kind, size_t B, fchain *c)
         abort ();
       return;
     }
-  bp_cnn sz;
+  cnn_chain sz;
   if (cnn_sizes (&sz, s->rows, s->cols, s->C1, s->C2, s->n_hidden ? s->hidden[0] : 0, s->n))
     abort ();
-  bp_cnn_float *w[2] = { &c->cnn, &c->cnn_grad };
+  cnn_chain_float *w[2] = { &c->cnn, &c->cnn_grad };
   for (int g = 0; g < 2; g++)
     {
       gsl_matrix_float_view *M = g ? f->gM : f->M;
       gsl_vector_float_view *v = g ? f->gv : f->v;
       const size_t k = sz.H ? 2 : 0;
-      *w[g] = (bp_cnn_float) { sz.rows, sz.cols, sz.C1, sz.C2, sz.H, sz.n, sz.features,
+      *w[g] = (cnn_chain_float) { sz.rows, sz.cols, sz.C1, sz.C2, sz.H, sz.n, sz.features,
                                sz.conv1, sz.conv2, &M[0].matrix, &v[1].vector,
                                &M[2].matrix, &v[3].vector, sz.H ? &M[4].matrix : NULL,
                                sz.H ? &v[5].vector : NULL, &M[4 + k].matrix,
                                &v[5 + k].vector };
     }
-  if (!(c->cws = float_cnn_workspace_alloc (B, &c->cnn)))
+  if (!(c->cws = cnn_chain_float_workspace_alloc (B, &c->cnn)))
     abort ();
 }
 
@@ -722,7 +722,7 @@ fchain_free (fchain *c)
   if (c->mws)
     mlp_float_batch_workspace_free (c->mws);
   if (c->cws)
-    float_cnn_workspace_free (c->cws);
+    cnn_chain_float_workspace_free (c->cws);
 }
 
 /* The batch's loss into *L and every gradient into f->grad */

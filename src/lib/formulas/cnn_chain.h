@@ -1,4 +1,5 @@
-/* bp_cnn.h -- the convolutional network of `backprop train --conv C1,C2':
+/* cnn_chain.h -- (internal) the convolutional network of bp_net_cnn
+   (`backprop train --conv C1,C2'), the one users reach through bp_net.h:
    the layers of bp_conv.h, bp_pool.h and bp_batch.h in one chain, on a
    mini-batch of images.
    Derivation: derivations/17-cnn.md
@@ -13,7 +14,7 @@
      V  = A3 W4^T + 1 b4^T  (F W4^T + 1 b4^T when H = 0)     B x n
      L  = mean cross-entropy of Softmax(V) and T
 
-   The parameters are blocks, in this order (bp_cnn_blocks): K1 (C1 x 25),
+   The parameters are blocks, in this order (cnn_chain_blocks): K1 (C1 x 25),
    b1 (C1), K2 (C2 x 25 C1), b2 (C2), [W3 (H x features), b3 (H),]
    W4 (n x (H or features)), b4 (n).
 
@@ -22,16 +23,14 @@
    input; GSL_EBADLEN for sizes that disagree; GSL_EDOM for NaN or
    infinity in the parameters, U or T, or labels whose rows do not sum
    to 1.  Nothing is written when an argument is refused. */
-#ifndef BP_CNN_H
-#define BP_CNN_H
+#ifndef BP_CNN_CHAIN_H
+#define BP_CNN_CHAIN_H
 #include <gsl/gsl_rng.h>
-#include "bp_common.h"
-#include "bp_conv.h"
-BP_BEGIN_DECLS
+#include "backprop/bp_common.h"
+#include "backprop/bp_conv.h"
+#include "backprop/bp_net.h"   /* BP_CNN_K, BP_CNN_PAD */
 
-#define BP_CNN_K 5     /* the kernels' side */
-#define BP_CNN_PAD 2   /* their zero padding: the convolutions keep the size */
-#define BP_CNN_MAX_BLOCKS 8
+#define CNN_CHAIN_MAX_BLOCKS 8
 
 typedef struct
 {
@@ -45,19 +44,19 @@ typedef struct
   gsl_matrix *K2;  gsl_vector *b2;
   gsl_matrix *W3;  gsl_vector *b3;   /* NULL when H = 0 */
   gsl_matrix *W4;  gsl_vector *b4;
-} bp_cnn;
+} cnn_chain;
 
 /* A network of zero parameters; NULL (GSL_EINVAL) for a zero size or an
-   image under 4 x 4, (GSL_ENOMEM) when out of memory.  bp_cnn_free (NULL)
+   image under 4 x 4, (GSL_ENOMEM) when out of memory.  cnn_chain_free (NULL)
    does nothing. */
-bp_cnn *bp_cnn_alloc (size_t rows, size_t cols, size_t C1, size_t C2, size_t H,
+cnn_chain *cnn_chain_alloc (size_t rows, size_t cols, size_t C1, size_t C2, size_t H,
                       size_t n);
-void bp_cnn_free (bp_cnn *net);
+void cnn_chain_free (cnn_chain *net);
 
 /* He's initialisation: every weight ~ N(0, 2 / fan-in) (fan-in 25 C_in for
    a kernel, features or H for a fully connected layer), biases 0.
    derivations/17-cnn.md, eq. (17.9) */
-int bp_cnn_init (bp_cnn *net, gsl_rng *rng);
+int cnn_chain_init (cnn_chain *net, gsl_rng *rng);
 
 /* One parameter block: a matrix or a vector (the other NULL). */
 typedef struct
@@ -65,17 +64,17 @@ typedef struct
   const char *name;   /* "K1", "b1", ... */
   gsl_matrix *M;
   gsl_vector *v;
-} bp_cnn_block;
+} cnn_chain_block;
 
 /* The blocks of net in the order above, into blocks; returns their
    number (6, or 8 with the hidden layer); 0 (GSL_EFAULT) for a NULL. */
-size_t bp_cnn_blocks (const bp_cnn *net, bp_cnn_block blocks[BP_CNN_MAX_BLOCKS]);
+size_t cnn_chain_blocks (const cnn_chain *net, cnn_chain_block blocks[CNN_CHAIN_MAX_BLOCKS]);
 
 /* The number of parameters; 0 (GSL_EFAULT) for a NULL net. */
-size_t bp_cnn_count (const bp_cnn *net);
+size_t cnn_chain_count (const cnn_chain *net);
 
 /* 1 when a and b have the same shape, else 0 (GSL_EFAULT for a NULL). */
-int bp_cnn_same_shape (const bp_cnn *a, const bp_cnn *b);
+int cnn_chain_same_shape (const cnn_chain *a, const cnn_chain *b);
 
 /* What the chain keeps for up to B examples of net's shape.  The
    per-channel matrices (bp_conv.h's layout) live in buffers that are
@@ -84,7 +83,7 @@ int bp_cnn_same_shape (const bp_cnn *a, const bp_cnn *b);
 typedef struct
 {
   size_t B;
-  bp_cnn shape;        /* the sizes only: no parameters */
+  cnn_chain shape;        /* the sizes only: no parameters */
   gsl_vector *cols1, *Z1, *A1, *G1, *P1, *dP1;
   gsl_vector *cols2, *Z2, *A2, *G2, *P2, *dP2;
   gsl_matrix *F, *dF;                 /* B x features */
@@ -93,24 +92,23 @@ typedef struct
   /* each pooling window's maximum (0..3, row-major), C x (b Ho Wo), kept
      by the forward pass for the backward */
   unsigned char *best1, *best2;
-} bp_cnn_workspace;
+} cnn_chain_workspace;
 
-bp_cnn_workspace *bp_cnn_workspace_alloc (size_t B, const bp_cnn *net);
-void bp_cnn_workspace_free (bp_cnn_workspace *w);
+cnn_chain_workspace *cnn_chain_workspace_alloc (size_t B, const cnn_chain *net);
+void cnn_chain_workspace_free (cnn_chain_workspace *w);
 
 /* The forward pass of the b = U->size1 <= B images U (b x rows cols,
    contiguous), pixels as the model reads them; the mean loss against the
    one-hot T (b x n), or 0 when T is NULL.  The logits are in w->V's first
    b rows.  NaN on error.  derivations/17-cnn.md, eqs. (17.1)-(17.4) */
-double bp_cnn_forward (const bp_cnn *net, const gsl_matrix *U, const gsl_matrix *T,
-                       bp_cnn_workspace *w);
+double cnn_chain_forward (const cnn_chain *net, const gsl_matrix *U, const gsl_matrix *T,
+                       cnn_chain_workspace *w);
 
 /* The forward pass, then every gradient of the mean loss, from the top:
    grad (net's shape) gets dL/dK1 ... dL/db4, dL_dU (may be NULL; U's
    shape) dL/dU, *L (may be NULL) the loss.
    derivations/17-cnn.md, eqs. (17.5)-(17.8) */
-int bp_cnn_backward (const bp_cnn *net, const gsl_matrix *U, const gsl_matrix *T,
-                     bp_cnn_workspace *w, bp_cnn *grad, gsl_matrix *dL_dU, double *L);
+int cnn_chain_backward (const cnn_chain *net, const gsl_matrix *U, const gsl_matrix *T,
+                     cnn_chain_workspace *w, cnn_chain *grad, gsl_matrix *dL_dU, double *L);
 
-BP_END_DECLS
-#endif /* BP_CNN_H */
+#endif /* BP_CNN_CHAIN_H */
