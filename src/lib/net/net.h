@@ -89,6 +89,12 @@ static inline gsl_matrix *net_ws_U (bp_net_workspace *w) { return w->U; }
 static inline gsl_matrix *net_ws_T (bp_net_workspace *w) { return w->T; }
 static inline gsl_matrix_float *net_float_ws_U (bp_net_workspace *w) { return w->U_float; }
 static inline gsl_matrix_float *net_float_ws_T (bp_net_workspace *w) { return w->T_float; }
+/* the first b rows of a workspace's B-row matrix: a batch of b <= B */
+static inline gsl_matrix_view
+net_rows_of (gsl_matrix *M, size_t b) { return gsl_matrix_submatrix (M, 0, 0, b, M->size2); }
+static inline gsl_matrix_float_view
+net_float_rows_of (gsl_matrix_float *M, size_t b)
+{ return gsl_matrix_float_submatrix (M, 0, 0, b, M->size2); }
 
 static inline int
 net_forward (const bp_net *net, const gsl_matrix *U, const gsl_matrix *T, void *ws,
