@@ -26,25 +26,32 @@
 #ifndef BP_CNN_CHAIN_H
 #define BP_CNN_CHAIN_H
 #include <gsl/gsl_rng.h>
+#include <gsl/gsl_matrix_float.h>
 #include "backprop/bp_common.h"
 #include "backprop/bp_conv.h"
 #include "backprop/bp_net.h"   /* BP_CNN_K, BP_CNN_PAD */
 
 #define CNN_CHAIN_MAX_BLOCKS 8
 
-typedef struct
-{
-  size_t rows, cols;      /* the image */
-  size_t C1, C2;          /* the convolutions' channels */
-  size_t H;               /* the fully connected hidden layer's units, 0: none */
-  size_t n;               /* classes */
-  size_t features;        /* C2 (rows/4) (cols/4) */
-  bp_conv_shape conv1, conv2;
-  gsl_matrix *K1;  gsl_vector *b1;
-  gsl_matrix *K2;  gsl_vector *b2;
-  gsl_matrix *W3;  gsl_vector *b3;   /* NULL when H = 0 */
-  gsl_matrix *W4;  gsl_vector *b4;
-} cnn_chain;
+/* The network over blocks of matrix type MAT and vector type VEC, written
+   once for both arithmetics: cnn_chain (double), cnn_chain_float (float,
+   lib/formulas/float.h's chain). */
+#define CNN_CHAIN_STRUCT(MAT, VEC)                                             \
+  struct                                                                       \
+  {                                                                            \
+    size_t rows, cols;      /* the image */                                    \
+    size_t C1, C2;          /* the convolutions' channels */                   \
+    size_t H;               /* the hidden layer's units, 0: none */            \
+    size_t n;               /* classes */                                      \
+    size_t features;        /* C2 (rows/4) (cols/4) */                         \
+    bp_conv_shape conv1, conv2;                                                \
+    MAT *K1;  VEC *b1;                                                         \
+    MAT *K2;  VEC *b2;                                                         \
+    MAT *W3;  VEC *b3;          /* NULL when H = 0 */                          \
+    MAT *W4;  VEC *b4;                                                         \
+  }
+typedef CNN_CHAIN_STRUCT (gsl_matrix, gsl_vector) cnn_chain;
+typedef CNN_CHAIN_STRUCT (gsl_matrix_float, gsl_vector_float) cnn_chain_float;
 
 /* A network of zero parameters; NULL (GSL_EINVAL) for a zero size or an
    image under 4 x 4, (GSL_ENOMEM) when out of memory.  cnn_chain_free (NULL)
@@ -79,20 +86,25 @@ int cnn_chain_same_shape (const cnn_chain *a, const cnn_chain *b);
 /* What the chain keeps for up to B examples of net's shape.  The
    per-channel matrices (bp_conv.h's layout) live in buffers that are
    viewed as C x (b hw) for a batch of b <= B; V and Y hold the logits
-   and probabilities of the last forward pass in their first b rows. */
-typedef struct
-{
-  size_t B;
-  cnn_chain shape;        /* the sizes only: no parameters */
-  gsl_vector *cols1, *Z1, *A1, *G1, *P1, *dP1;
-  gsl_vector *cols2, *Z2, *A2, *G2, *P2, *dP2;
-  gsl_matrix *F, *dF;                 /* B x features */
-  gsl_matrix *Z3, *A3, *dA3;          /* B x H (NULL when H = 0) */
-  gsl_matrix *V, *Y, *dV;             /* B x n */
-  /* each pooling window's maximum (0..3, row-major), C x (b Ho Wo), kept
-     by the forward pass for the backward */
-  unsigned char *best1, *best2;
-} cnn_chain_workspace;
+   and probabilities of the last forward pass in their first b rows.
+   Written once for both arithmetics, as CNN_CHAIN_STRUCT. */
+#define CNN_CHAIN_WORKSPACE_STRUCT(MAT, VEC)                                   \
+  struct                                                                       \
+  {                                                                            \
+    size_t B;                                                                  \
+    cnn_chain shape;        /* the sizes only: no parameters */                \
+    VEC *cols1, *Z1, *A1, *G1, *P1, *dP1;                                      \
+    VEC *cols2, *Z2, *A2, *G2, *P2, *dP2;                                      \
+    MAT *F, *dF;              /* B x features */                               \
+    MAT *Z3, *A3, *dA3;       /* B x H (NULL when H = 0) */                    \
+    MAT *V, *Y, *dV;          /* B x n */                                      \
+    /* each pooling window's maximum (0..3, row-major), C x (b Ho Wo),         \
+       kept by the forward pass for the backward */                            \
+    unsigned char *best1, *best2;                                              \
+  }
+typedef CNN_CHAIN_WORKSPACE_STRUCT (gsl_matrix, gsl_vector) cnn_chain_workspace;
+typedef CNN_CHAIN_WORKSPACE_STRUCT (gsl_matrix_float, gsl_vector_float)
+  cnn_chain_workspace_float;
 
 cnn_chain_workspace *cnn_chain_workspace_alloc (size_t B, const cnn_chain *net);
 void cnn_chain_workspace_free (cnn_chain_workspace *w);

@@ -121,28 +121,8 @@ void relu_float_batch_backward_trusted (const gsl_matrix_float *Z,
                                         const gsl_matrix_float *dL_dA,
                                         gsl_matrix_float *dL_dZ);
 
-/* the convolutional network of cnn_chain.h over float blocks, and its
-   workspace, field for field; the workspace's shape: the sizes only */
-typedef struct
-{
-  size_t rows, cols, C1, C2, H, n, features;
-  bp_conv_shape conv1, conv2;
-  gsl_matrix_float *K1;  gsl_vector_float *b1;
-  gsl_matrix_float *K2;  gsl_vector_float *b2;
-  gsl_matrix_float *W3;  gsl_vector_float *b3;   /* NULL when H = 0 */
-  gsl_matrix_float *W4;  gsl_vector_float *b4;
-} cnn_chain_float;
-
-typedef struct
-{
-  size_t B;
-  cnn_chain shape;
-  gsl_vector_float *cols1, *Z1, *A1, *G1, *P1, *dP1;
-  gsl_vector_float *cols2, *Z2, *A2, *G2, *P2, *dP2;
-  gsl_matrix_float *F, *dF, *Z3, *A3, *dA3, *V, *Y, *dV;
-  unsigned char *best1, *best2;
-} cnn_chain_workspace_float;
-
+/* the convolutional network of cnn_chain.h over float blocks
+   (cnn_chain_float, cnn_chain_workspace_float, defined there) */
 cnn_chain_workspace_float *cnn_chain_float_workspace_alloc (size_t B, const cnn_chain_float *net);
 void cnn_chain_float_workspace_free (cnn_chain_workspace_float *w);
 /* cnn_trusted.h's chain */
