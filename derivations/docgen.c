@@ -21,7 +21,7 @@
 #include "lib/cmplx.h"
 #include "backprop/bp_complex_step.h"
 #include "backprop/bp_gradcheck.h"
-#include "backprop/bp_cnn.h"
+#include "lib/formulas/cnn_chain.h"
 #include "docgen.h"
 
 /* --- formatting ----------------------------------------------------- */
@@ -1269,8 +1269,8 @@ b16_check (FILE *out, const context *c)
 
 /* --- 17: the CNN ---------------------------------------------------- */
 
-/* A tiny CNN of bp_cnn.h: two 8 x 8 images, C1 = 1, C2 = 2, no hidden
-   layer, 3 classes.  The weights are He's (bp_cnn_init, mt19937 seed 1),
+/* A tiny CNN of cnn_chain.h: two 8 x 8 images, C1 = 1, C2 = 2, no hidden
+   layer, 3 classes.  The weights are He's (cnn_chain_init, mt19937 seed 1),
    the biases set by hand so that no ReLU input is exactly 0.  Image 1 is
    an object in its top-left corner on a background of zeros, so that
    whole windows of A1 hold the same value b1 (ties of max-pooling);
@@ -1280,8 +1280,8 @@ static const double cimg1_[9] = { 0.5, 1.0, 0.25, 1.0, 0.75, 0.5, 0.25, 0.5, 1.0
 
 typedef struct
 {
-  bp_cnn *net, *grad, *probe;
-  bp_cnn_workspace *ws;
+  cnn_chain *net, *grad, *probe;
+  cnn_chain_workspace *ws;
   gsl_matrix *U, *T, *dU, *probeU;
   double L;
 } cnn_example;
@@ -1289,26 +1289,26 @@ typedef struct
 static void
 cnn_example_free (cnn_example *e)
 {
-  bp_cnn_free (e->net);
-  bp_cnn_free (e->grad);
-  bp_cnn_free (e->probe);
-  bp_cnn_workspace_free (e->ws);
+  cnn_chain_free (e->net);
+  cnn_chain_free (e->grad);
+  cnn_chain_free (e->probe);
+  cnn_chain_workspace_free (e->ws);
   gsl_matrix_free (e->U);
   gsl_matrix_free (e->T);
   gsl_matrix_free (e->dU);
   gsl_matrix_free (e->probeU);
 }
 
-/* The example and its gradients by bp_cnn_backward: 0, or -1. */
+/* The example and its gradients by cnn_chain_backward: 0, or -1. */
 static int
 cnn_example_init (cnn_example *e)
 {
-  *e = (cnn_example) { bp_cnn_alloc (CR, CC, 1, 2, 0, CN), bp_cnn_alloc (CR, CC, 1, 2, 0, CN),
-                       bp_cnn_alloc (CR, CC, 1, 2, 0, CN), NULL,
+  *e = (cnn_example) { cnn_chain_alloc (CR, CC, 1, 2, 0, CN), cnn_chain_alloc (CR, CC, 1, 2, 0, CN),
+                       cnn_chain_alloc (CR, CC, 1, 2, 0, CN), NULL,
                        gsl_matrix_calloc (CB, CR * CC), gsl_matrix_calloc (CB, CN),
                        gsl_matrix_alloc (CB, CR * CC), gsl_matrix_alloc (CB, CR * CC), 0.0 };
   gsl_rng *rng = gsl_rng_alloc (gsl_rng_mt19937);
-  e->ws = e->net ? bp_cnn_workspace_alloc (CB, e->net) : NULL;
+  e->ws = e->net ? cnn_chain_workspace_alloc (CB, e->net) : NULL;
   if (!e->net || !e->grad || !e->probe || !e->ws || !e->U || !e->T || !e->dU
       || !e->probeU || !rng)
     {
@@ -1316,7 +1316,7 @@ cnn_example_init (cnn_example *e)
       return -1;
     }
   gsl_rng_set (rng, 1);
-  int s = bp_cnn_init (e->net, rng);
+  int s = cnn_chain_init (e->net, rng);
   gsl_rng_free (rng);
   gsl_vector_set (e->net->b1, 0, 0.1);
   gsl_vector_set (e->net->b2, 0, 0.05);
@@ -1331,7 +1331,7 @@ cnn_example_init (cnn_example *e)
   gsl_matrix_set (e->T, 0, 0, 1.0);
   gsl_matrix_set (e->T, 1, 2, 1.0);
   if (s == GSL_SUCCESS)
-    s = bp_cnn_backward (e->net, e->U, e->T, e->ws, e->grad, e->dU, &e->L);
+    s = cnn_chain_backward (e->net, e->U, e->T, e->ws, e->grad, e->dU, &e->L);
   return s == GSL_SUCCESS ? 0 : -1;
 }
 
@@ -1380,7 +1380,7 @@ b17_example (FILE *out, const context *c)
   int s = cnn_example_init (&e);
   if (s == 0)
     {
-      const bp_cnn_workspace *w = e.ws;
+      const cnn_chain_workspace *w = e.ws;
       gsl_vector_view U = gsl_vector_view_array (e.U->data, CB * CR * CC);
       gsl_vector_view dU = gsl_vector_view_array (e.dU->data, CB * CR * CC);
       gsl_matrix_const_view V = gsl_matrix_const_submatrix (w->V, 0, 0, CB, CN);
@@ -1430,8 +1430,8 @@ static int
 cnn_loss (const bp_gradcheck_point *pt, void *params, double *L)
 {
   cnn_example *e = params;
-  bp_cnn_block b[BP_CNN_MAX_BLOCKS];
-  const size_t nb = bp_cnn_blocks (e->probe, b);
+  cnn_chain_block b[CNN_CHAIN_MAX_BLOCKS];
+  const size_t nb = cnn_chain_blocks (e->probe, b);
   for (size_t k = 0; k < nb; k++)
     {
       gsl_vector_view dst = b[k].M ? gsl_vector_view_array (b[k].M->data,
@@ -1441,7 +1441,7 @@ cnn_loss (const bp_gradcheck_point *pt, void *params, double *L)
     }
   gsl_vector_view u = gsl_vector_view_array (e->probeU->data, CB * CR * CC);
   gsl_vector_memcpy (&u.vector, pt->vector[nb]);
-  *L = bp_cnn_forward (e->probe, e->probeU, e->T, e->ws);
+  *L = cnn_chain_forward (e->probe, e->probeU, e->T, e->ws);
   return isfinite (*L) ? 0 : 1;
 }
 
@@ -1456,10 +1456,10 @@ b17_check (FILE *out, const context *c)
       cnn_example_free (&e);
       return -1;
     }
-  bp_cnn_block nb[BP_CNN_MAX_BLOCKS], gb[BP_CNN_MAX_BLOCKS];
-  const size_t n = bp_cnn_blocks (e.net, nb);
-  bp_cnn_blocks (e.grad, gb);
-  bp_gradcheck_block blk[BP_CNN_MAX_BLOCKS + 1], ana[BP_CNN_MAX_BLOCKS + 1];
+  cnn_chain_block nb[CNN_CHAIN_MAX_BLOCKS], gb[CNN_CHAIN_MAX_BLOCKS];
+  const size_t n = cnn_chain_blocks (e.net, nb);
+  cnn_chain_blocks (e.grad, gb);
+  bp_gradcheck_block blk[CNN_CHAIN_MAX_BLOCKS + 1], ana[CNN_CHAIN_MAX_BLOCKS + 1];
   for (size_t k = 0; k < n; k++)
     {
       blk[k] = (bp_gradcheck_block) { .name = nb[k].name, .matrix = nb[k].M,
@@ -1490,7 +1490,7 @@ b17_check (FILE *out, const context *c)
   for (size_t t = 0; s == 0 && t < CR * CC; t++)
     e.U->data[t] += 0.003 * (double) ((t * 29) % 64);
   if (s == 0)
-    s = bp_cnn_backward (e.net, e.U, e.T, e.ws, e.grad, e.dU, NULL) == GSL_SUCCESS ? 0 : -1;
+    s = cnn_chain_backward (e.net, e.U, e.T, e.ws, e.grad, e.dU, NULL) == GSL_SUCCESS ? 0 : -1;
   bp_gradcheck_result_free (res);
   res = NULL;
   if (s == 0)
@@ -1537,7 +1537,7 @@ static const struct
   {"15-code", "src/lib/formulas/conv.c", "bp_conv_grad_weights"},
   {"16-code", "src/lib/formulas/pool_backward_source.c", "maxpool_backward_trusted"},
   {"17-code", "src/lib/formulas/cnn_source.c", "cnn_backward"},
-  {"17-he-code", "src/lib/formulas/cnn.c", "bp_cnn_init"},
+  {"17-he-code", "src/lib/formulas/cnn.c", "cnn_chain_init"},
 };
 enum { N_CODE_BLOCKS = sizeof code_blocks / sizeof code_blocks[0] };
 

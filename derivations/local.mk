@@ -37,7 +37,11 @@ derivations_libdocgen_la_LIBADD = src/verify/libbpverify.la src/lib/libbackprop.
 
 check_PROGRAMS += derivations/gen-examples
 derivations_gen_examples_SOURCES = derivations/gen-examples.c
-derivations_gen_examples_LDADD = derivations/libdocgen.la
+# docgen runs the CNN's internal chain (lib/formulas/cnn_chain.h): the
+# static archive, with the BLAS the shared library uses (else GSL's own
+# CBLAS gives other last bits in the documents' figures)
+derivations_gen_examples_LDADD = derivations/libdocgen.la $(CBLAS_LIBS)
+derivations_gen_examples_LDFLAGS = -static
 
 # Rewrite the generated blocks of the documents in the source tree, after a
 # change of the library or of derivations/docgen.c.

@@ -27,6 +27,5 @@
 #include "backprop/bp_mlp_batch.h"
 #include "backprop/bp_conv.h"
 #include "backprop/bp_pool.h"
-#include "backprop/bp_cnn.h"
 
 #endif /* BACKPROP_H */

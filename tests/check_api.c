@@ -44,7 +44,7 @@
 #include "testutil.h"
 #include "backprop/bp_complex_step.h"
 #include "backprop/bp_gradcheck.h"
-#include "backprop/bp_cnn.h"
+#include "lib/formulas/cnn_chain.h"
 #include "backprop/bp_train.h"
 #include "backprop/bp_net.h"
 
@@ -138,10 +138,10 @@ typedef enum
   FSHAPE,  /* bp_net_shape *, a result */
   FLP,     /* FC x (BB FHW): a batch of BB images of FC channels (flatten's P) */
   FLF,     /* BB x (FC FHW): the batch flattened (F) */
-  CNN,     /* bp_cnn of NR x NCL images, NC1, NC2 channels, HH hidden, N classes */
-  CNWS,    /* bp_cnn_workspace for BB examples of CNN's shape */
+  CNN,     /* cnn_chain of NR x NCL images, NC1, NC2 channels, HH hidden, N classes */
+  CNWS,    /* cnn_chain_workspace for BB examples of CNN's shape */
   CU,      /* BB x NPIX: a batch of NR x NCL images */
-  CBLK,    /* bp_cnn_block[BP_CNN_MAX_BLOCKS], a result */
+  CBLK,    /* cnn_chain_block[CNN_CHAIN_MAX_BLOCKS], a result */
   NNET,    /* bp_net of the mlp row: XR x XC images, HH hidden, N classes */
   NNWS,    /* bp_net_workspace for BB examples of NNET's shape */
   NTR,     /* bp_net_trainer for DS and NNET, batches of BB */
@@ -219,7 +219,7 @@ static bp_mlp *a_net;
 static char an_err[ERRLEN];
 static bp_train_state a_state;
 static unsigned char an_rng_state[8] = { 1, 2, 3, 4, 5, 6, 7, 8 };
-static bp_cnn_block some_blocks[BP_CNN_MAX_BLOCKS];
+static cnn_chain_block some_blocks[CNN_CHAIN_MAX_BLOCKS];
 static bp_net *a_fnet;
 static const bp_net_type *a_type;
 static bp_net_shape a_shape;
@@ -327,13 +327,13 @@ nnet_of (size_t H, int poison)
 
 /* The CNN of the rows, c2 channels in its second convolution: every
    weight and bias set (a NaN in K1 when poisoned). */
-static bp_cnn *
+static cnn_chain *
 cnn_of (size_t c2, int poison)
 {
-  bp_cnn *net = bp_cnn_alloc (NR, NCL, NC1, c2, HH, N);
+  cnn_chain *net = cnn_chain_alloc (NR, NCL, NC1, c2, HH, N);
   ck_assert_ptr_nonnull (net);
-  bp_cnn_block b[BP_CNN_MAX_BLOCKS];
-  const size_t count = bp_cnn_blocks (net, b);
+  cnn_chain_block b[CNN_CHAIN_MAX_BLOCKS];
+  const size_t count = cnn_chain_blocks (net, b);
   for (size_t k = 0; k < count; k++)
     if (b[k].M)
       gsl_matrix_set_all (b[k].M, k % 4 == 2 ? -0.05 : 0.1);
@@ -528,9 +528,9 @@ make (kind k, int wrong)
       }
     case CNWS:
       {
-        bp_cnn *shape = cnn_of (NC2 + w, 0);
-        bp_cnn_workspace *ws = bp_cnn_workspace_alloc (BB, shape);
-        bp_cnn_free (shape);
+        cnn_chain *shape = cnn_of (NC2 + w, 0);
+        cnn_chain_workspace *ws = cnn_chain_workspace_alloc (BB, shape);
+        cnn_chain_free (shape);
         return ws;
       }
     case CBLK: return some_blocks;
@@ -597,8 +597,8 @@ unmake (kind k, void *p)
     case CX: case CK: case CY: case CYR: case BCX: case BCOLS: case BCY: case PX: case PY:
     case FLP: case FLF: case CU:
       gsl_matrix_free (p); break;
-    case CNN: bp_cnn_free (p); break;
-    case CNWS: bp_cnn_workspace_free (p); break;
+    case CNN: cnn_chain_free (p); break;
+    case CNWS: cnn_chain_workspace_free (p); break;
     case NNET: bp_net_free (p); break;
     case NNWS: bp_net_workspace_free (p); break;
     case NTR: bp_net_trainer_free (p); break;
@@ -821,23 +821,23 @@ static int call_avgpool_backward (void **p)
 static int call_cstep_maxpool (void **p) { return bp_complex_maxpool (CA (0), PH, PWD, CA (1)); }
 static int call_cstep_avgpool (void **p) { return bp_complex_avgpool (CA (0), PH, PWD, CA (1)); }
 
-/* the batch flatten and the CNN (bp_cnn_blocks, _count and
+/* the batch flatten and the CNN (cnn_chain_blocks, _count and
    _same_shape return 0 only for a NULL here, as every network of the
    rows has blocks and parameters and the shapes are the same) */
 static int call_batch_flatten (void **p) { return bp_batch_flatten (A (0), FHW, A (1)); }
 static int call_batch_flatten_inverse (void **p)
 { return bp_batch_flatten_inverse (A (0), FHW, A (1)); }
-static int call_cnn_init (void **p) { return bp_cnn_init (p[0], p[1]); }
+static int call_cnn_init (void **p) { return cnn_chain_init (p[0], p[1]); }
 static int call_cnn_blocks (void **p)
-{ return bp_cnn_blocks (p[0], p[1]) == 0 ? GSL_EFAULT : GSL_SUCCESS; }
+{ return cnn_chain_blocks (p[0], p[1]) == 0 ? GSL_EFAULT : GSL_SUCCESS; }
 static int call_cnn_count (void **p)
-{ return bp_cnn_count (p[0]) == 0 ? GSL_EFAULT : GSL_SUCCESS; }
+{ return cnn_chain_count (p[0]) == 0 ? GSL_EFAULT : GSL_SUCCESS; }
 static int call_cnn_same_shape (void **p)
-{ return bp_cnn_same_shape (p[0], p[1]) == 1 ? GSL_SUCCESS : GSL_EFAULT; }
+{ return cnn_chain_same_shape (p[0], p[1]) == 1 ? GSL_SUCCESS : GSL_EFAULT; }
 static int call_cnn_forward (void **p)
-{ return of_double (bp_cnn_forward (p[0], A (1), A (2), p[3])); }
+{ return of_double (cnn_chain_forward (p[0], A (1), A (2), p[3])); }
 static int call_cnn_backward (void **p)
-{ return bp_cnn_backward (p[0], A (1), A (2), p[3], p[4], A (5), p[6]); }
+{ return cnn_chain_backward (p[0], A (1), A (2), p[3], p[4], A (5), p[6]); }
 
 /* the networks of the table (bp_net.h) and the one trainer */
 static int call_net_init (void **p)
@@ -1004,14 +1004,14 @@ static const api_row api[] = {
   { "bp_batch_flatten", call_batch_flatten, R_INT, 2, { FLP, FLF }, 0, 0, 0 },
   { "bp_batch_flatten_inverse", call_batch_flatten_inverse, R_INT, 2, { FLF, FLP },
     0, 0, 0 },
-  { "bp_cnn_init", call_cnn_init, R_INT, 2, { CNN, RNG }, 0, B_ (0), 0 },
-  { "bp_cnn_blocks", call_cnn_blocks, R_INT, 2, { CNN, CBLK }, 0, B_ (0), 0 },
-  { "bp_cnn_count", call_cnn_count, R_INT, 1, { CNN }, 0, B_ (0), 0 },
-  { "bp_cnn_same_shape", call_cnn_same_shape, R_INT, 2, { CNN, CNN }, 0,
+  { "cnn_chain_init", call_cnn_init, R_INT, 2, { CNN, RNG }, 0, B_ (0), 0 },
+  { "cnn_chain_blocks", call_cnn_blocks, R_INT, 2, { CNN, CBLK }, 0, B_ (0), 0 },
+  { "cnn_chain_count", call_cnn_count, R_INT, 1, { CNN }, 0, B_ (0), 0 },
+  { "cnn_chain_same_shape", call_cnn_same_shape, R_INT, 2, { CNN, CNN }, 0,
     B_ (0) | B_ (1), 0 },
-  { "bp_cnn_forward", call_cnn_forward, R_DOUBLE, 4, { CNN, CU, MBN, CNWS }, B_ (2), 0,
+  { "cnn_chain_forward", call_cnn_forward, R_DOUBLE, 4, { CNN, CU, MBN, CNWS }, B_ (2), 0,
     B_ (0) | B_ (1) | B_ (2) },
-  { "bp_cnn_backward", call_cnn_backward, R_INT, 7, { CNN, CU, MBN, CNWS, CNN, CU, DBL },
+  { "cnn_chain_backward", call_cnn_backward, R_INT, 7, { CNN, CU, MBN, CNWS, CNN, CU, DBL },
     B_ (5) | B_ (6), 0, B_ (0) | B_ (1) | B_ (2) },
 
   /* the networks of the table and the one trainer (bp_net.h, bp_train.h) */
@@ -1649,27 +1649,27 @@ END_TEST
 START_TEST (test_api_cnn_allocators)
 {
   gsl_error_handler_t *old = gsl_set_error_handler (record_error);
-  /* "bp_cnn_alloc", "bp_cnn_free": a zero size or an image under 4 x 4 is
+  /* "cnn_chain_alloc", "cnn_chain_free": a zero size or an image under 4 x 4 is
      GSL_EINVAL (H = 0 is no hidden layer) */
-  ASSERT_REFUSED (bp_cnn_alloc (NR - 1, NCL, NC1, NC2, HH, N), GSL_EINVAL);
-  ASSERT_REFUSED (bp_cnn_alloc (NR, NCL - 1, NC1, NC2, HH, N), GSL_EINVAL);
-  ASSERT_REFUSED (bp_cnn_alloc (NR, NCL, 0, NC2, HH, N), GSL_EINVAL);
-  ASSERT_REFUSED (bp_cnn_alloc (NR, NCL, NC1, 0, HH, N), GSL_EINVAL);
-  ASSERT_REFUSED (bp_cnn_alloc (NR, NCL, NC1, NC2, HH, 0), GSL_EINVAL);
-  bp_cnn_free (NULL);
-  bp_cnn *net = cnn_of (NC2, 0);
-  /* "bp_cnn_workspace_alloc", "bp_cnn_workspace_free" */
-  ASSERT_REFUSED (bp_cnn_workspace_alloc (0, net), GSL_EINVAL);
-  ASSERT_REFUSED (bp_cnn_workspace_alloc (BB, NULL), GSL_EFAULT);
-  bp_cnn_workspace_free (NULL);
+  ASSERT_REFUSED (cnn_chain_alloc (NR - 1, NCL, NC1, NC2, HH, N), GSL_EINVAL);
+  ASSERT_REFUSED (cnn_chain_alloc (NR, NCL - 1, NC1, NC2, HH, N), GSL_EINVAL);
+  ASSERT_REFUSED (cnn_chain_alloc (NR, NCL, 0, NC2, HH, N), GSL_EINVAL);
+  ASSERT_REFUSED (cnn_chain_alloc (NR, NCL, NC1, 0, HH, N), GSL_EINVAL);
+  ASSERT_REFUSED (cnn_chain_alloc (NR, NCL, NC1, NC2, HH, 0), GSL_EINVAL);
+  cnn_chain_free (NULL);
+  cnn_chain *net = cnn_of (NC2, 0);
+  /* "cnn_chain_workspace_alloc", "cnn_chain_workspace_free" */
+  ASSERT_REFUSED (cnn_chain_workspace_alloc (0, net), GSL_EINVAL);
+  ASSERT_REFUSED (cnn_chain_workspace_alloc (BB, NULL), GSL_EFAULT);
+  cnn_chain_workspace_free (NULL);
   reset_errors ();
-  void *ok[2] = { bp_cnn_alloc (NR, NCL, NC1, NC2, 0, N), bp_cnn_workspace_alloc (BB, net) };
+  void *ok[2] = { cnn_chain_alloc (NR, NCL, NC1, NC2, 0, N), cnn_chain_workspace_alloc (BB, net) };
   ck_assert_int_eq (n_errors, 0);
   for (int k = 0; k < 2; k++)
     ck_assert_ptr_nonnull (ok[k]);
-  bp_cnn_free (ok[0]);
-  bp_cnn_workspace_free (ok[1]);
-  bp_cnn_free (net);
+  cnn_chain_free (ok[0]);
+  cnn_chain_workspace_free (ok[1]);
+  cnn_chain_free (net);
   gsl_set_error_handler (old);
 }
 END_TEST

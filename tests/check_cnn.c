@@ -1,9 +1,9 @@
-/* check_cnn.c -- suites bp_cnn_backward (every block and dL/dU of the
-   chain, eqs. 17.5-17.8), bp_cnn_forward (17.1-17.4), bp_cnn_init (17.9),
+/* check_cnn.c -- suites cnn_chain_backward (every block and dL/dU of the
+   chain, eqs. 17.5-17.8), cnn_chain_forward (17.1-17.4), cnn_chain_init (17.9),
    bp_batch_flatten (16.7, 16.8) and the cnn row's training;
    derivations/17-cnn.md, 16-pooling.md.
    The gradients against bp_gradcheck's central differences (GSL) of
-   bp_cnn_forward and its complex step of the whole chain in complex
+   cnn_chain_forward and its complex step of the whole chain in complex
    arithmetic (bp_net_cnn's cforward through cstep_cnn_loss, the one the
    verify rows use: composed from bp_complex_conv, bp_complex_activation_forward,
    bp_complex_maxpool, bp_complex_reshape, bp_complex_linear,
@@ -19,7 +19,7 @@
 #include "testutil.h"
 #include "verify/cnn_example.h"
 #include "backprop/bp_activation.h"
-#include "backprop/bp_cnn.h"
+#include "lib/formulas/cnn_chain.h"
 #include "backprop/bp_net.h"
 #include "backprop/bp_train.h"
 #include "backprop/bp_complex_step.h"
@@ -55,8 +55,8 @@ static const cnn_case cases[] = {
 typedef struct
 {
   cnn_case c;
-  bp_cnn *net, *grad;
-  bp_cnn_workspace *w;
+  cnn_chain *net, *grad;
+  cnn_chain_workspace *w;
   gsl_matrix *U, *T, *dU;
   size_t n_blocks;   /* of the network: 6 or 8 */
 } fixture;
@@ -75,16 +75,16 @@ fixture_alloc (int i)
   const cnn_case *c = &cases[i];
   gsl_rng *rng = test_rng (i);
   f->c = *c;
-  f->net = bp_cnn_alloc (c->rows, c->cols, c->C1, c->C2, c->H, c->n);
-  f->grad = bp_cnn_alloc (c->rows, c->cols, c->C1, c->C2, c->H, c->n);
+  f->net = cnn_chain_alloc (c->rows, c->cols, c->C1, c->C2, c->H, c->n);
+  f->grad = cnn_chain_alloc (c->rows, c->cols, c->C1, c->C2, c->H, c->n);
   ck_assert_ptr_nonnull (f->net);
-  ck_assert_int_eq (bp_cnn_init (f->net, rng), GSL_SUCCESS);
-  bp_cnn_block blk[BP_CNN_MAX_BLOCKS];
-  f->n_blocks = bp_cnn_blocks (f->net, blk);
+  ck_assert_int_eq (cnn_chain_init (f->net, rng), GSL_SUCCESS);
+  cnn_chain_block blk[CNN_CHAIN_MAX_BLOCKS];
+  f->n_blocks = cnn_chain_blocks (f->net, blk);
   for (size_t k = 0; k < f->n_blocks; k++)
     if (blk[k].v)
       uniform_fill (rng, -0.1, 0.1, blk[k].v->data, blk[k].v->size);
-  f->w = bp_cnn_workspace_alloc (c->B, f->net);
+  f->w = cnn_chain_workspace_alloc (c->B, f->net);
   f->U = gsl_matrix_alloc (c->b, c->rows * c->cols);
   f->dU = gsl_matrix_alloc (c->b, c->rows * c->cols);
   f->T = gsl_matrix_calloc (c->b, c->n);
@@ -105,9 +105,9 @@ fixture_alloc (int i)
 static void
 fixture_free (fixture *f)
 {
-  bp_cnn_free (f->net);
-  bp_cnn_free (f->grad);
-  bp_cnn_workspace_free (f->w);
+  cnn_chain_free (f->net);
+  cnn_chain_free (f->grad);
+  cnn_chain_workspace_free (f->w);
   gsl_matrix_free (f->U);
   gsl_matrix_free (f->T);
   gsl_matrix_free (f->dU);
@@ -116,7 +116,7 @@ fixture_free (fixture *f)
 
 /* --- the loss at the checker's point, real and complex ----------------- */
 
-/* The checker's blocks: the network's in bp_cnn_blocks' order, then U. */
+/* The checker's blocks: the network's in cnn_chain_blocks' order, then U. */
 typedef struct
 {
   const fixture *f;
@@ -124,10 +124,10 @@ typedef struct
 } chain;
 
 /* A network of f's shape whose blocks are the point's (read only). */
-static bp_cnn
+static cnn_chain
 net_at (const fixture *f, const gsl_matrix *const *M, const gsl_vector *const *v)
 {
-  bp_cnn net = *f->net;
+  cnn_chain net = *f->net;
   size_t k = 0;
   net.K1 = (gsl_matrix *) M[k++];
   net.b1 = (gsl_vector *) v[k++];
@@ -143,14 +143,14 @@ net_at (const fixture *f, const gsl_matrix *const *M, const gsl_vector *const *v
   return net;
 }
 
-/* L = bp_cnn_forward at the point */
+/* L = cnn_chain_forward at the point */
 static int
 real_loss (const bp_gradcheck_point *p, void *params, double *L)
 {
   const chain *ch = params;
   const fixture *f = ch->f;
-  bp_cnn net = net_at (f, p->block, p->vector);
-  *L = bp_cnn_forward (&net, p->block[f->n_blocks], f->T, f->w);
+  cnn_chain net = net_at (f, p->block, p->vector);
+  *L = cnn_chain_forward (&net, p->block[f->n_blocks], f->T, f->w);
   return isfinite (*L) ? 0 : 1;
 }
 
@@ -178,7 +178,8 @@ complex_loss (const bp_gradcheck_cpoint *p, void *params, gsl_complex *L)
 static chain
 chain_of (const fixture *f)
 {
-  chain ch = { f, cstep_cnn_net (f->net) };
+  const cnn_chain *n = f->net;
+  chain ch = { f, cstep_cnn_net (n->rows, n->cols, n->C1, n->C2, n->H, n->n) };
   ck_assert_ptr_nonnull (ch.w);
   return ch;
 }
@@ -194,9 +195,9 @@ chain_free (chain *ch)
 static size_t
 blocks_of (const fixture *f, bp_gradcheck_block point[], bp_gradcheck_block analytic[])
 {
-  bp_cnn_block x[BP_CNN_MAX_BLOCKS], g[BP_CNN_MAX_BLOCKS];
-  const size_t nb = bp_cnn_blocks (f->net, x);
-  bp_cnn_blocks (f->grad, g);
+  cnn_chain_block x[CNN_CHAIN_MAX_BLOCKS], g[CNN_CHAIN_MAX_BLOCKS];
+  const size_t nb = cnn_chain_blocks (f->net, x);
+  cnn_chain_blocks (f->grad, g);
   for (size_t k = 0; k < nb; k++)
     {
       point[k] = (bp_gradcheck_block) { .name = x[k].name, .matrix = x[k].M,
@@ -224,7 +225,7 @@ block_max_abs (const bp_gradcheck_block *b)
   return m;
 }
 
-/* bp_cnn_backward at case i, checked by method against f's forward:
+/* cnn_chain_backward at case i, checked by method against f's forward:
    every element of every block must pass.  Max-pool ties: the values are
    drawn from continuous distributions, so no two values of a window are
    equal but those that ReLU made 0 (which no step moves: their
@@ -236,11 +237,11 @@ check_backward (int i, unsigned method)
 {
   fixture *f = fixture_alloc (i);
   double L = 0.0;
-  ck_assert_int_eq (bp_cnn_backward (f->net, f->U, f->T, f->w, f->grad, f->dU, &L),
+  ck_assert_int_eq (cnn_chain_backward (f->net, f->U, f->T, f->w, f->grad, f->dU, &L),
                     GSL_SUCCESS);
   ck_assert (isfinite (L) && L > 0.0);
   chain ch = chain_of (f);
-  bp_gradcheck_block point[BP_CNN_MAX_BLOCKS + 1], analytic[BP_CNN_MAX_BLOCKS + 1];
+  bp_gradcheck_block point[CNN_CHAIN_MAX_BLOCKS + 1], analytic[CNN_CHAIN_MAX_BLOCKS + 1];
   const size_t nb = blocks_of (f, point, analytic);
   for (size_t k = 0; k < nb; k++)   /* no block is trivially 0 */
     ck_assert_msg (block_max_abs (&analytic[k]) > 1e-6, "case %d: dL/d%s is 0", i,
@@ -280,7 +281,7 @@ check_backward (int i, unsigned method)
   ck_assert_int_eq (status, GSL_SUCCESS);
   ck_assert_int_eq (r->verdict, BP_GRADCHECK_PASS);
   /* and L is the loss of the forward pass */
-  ck_assert_double_eq (L, bp_cnn_forward (f->net, f->U, f->T, f->w));
+  ck_assert_double_eq (L, cnn_chain_forward (f->net, f->U, f->T, f->w));
   bp_gradcheck_result_free (r);
   chain_free (&ch);
   fixture_free (f);
@@ -298,18 +299,18 @@ START_TEST (test_cnn_backward_complex_step)
 }
 END_TEST
 
-/* The complex chain is real on real arguments and equals bp_cnn_forward
+/* The complex chain is real on real arguments and equals cnn_chain_forward
    there: it is the same function, so that its derivatives are the ones
    to compare with. */
 START_TEST (test_cnn_complex_chain_is_the_loss)
 {
   fixture *f = fixture_alloc (_i);
   chain ch = chain_of (f);
-  bp_gradcheck_block point[BP_CNN_MAX_BLOCKS + 1], analytic[BP_CNN_MAX_BLOCKS + 1];
+  bp_gradcheck_block point[CNN_CHAIN_MAX_BLOCKS + 1], analytic[CNN_CHAIN_MAX_BLOCKS + 1];
   const size_t nb = blocks_of (f, point, analytic);
-  gsl_matrix_complex *Z[BP_CNN_MAX_BLOCKS + 1];
-  gsl_vector_complex *zv[BP_CNN_MAX_BLOCKS + 1];
-  gsl_vector_complex_view views[BP_CNN_MAX_BLOCKS + 1];
+  gsl_matrix_complex *Z[CNN_CHAIN_MAX_BLOCKS + 1];
+  gsl_vector_complex *zv[CNN_CHAIN_MAX_BLOCKS + 1];
+  gsl_vector_complex_view views[CNN_CHAIN_MAX_BLOCKS + 1];
   for (size_t k = 0; k < nb; k++)
     {
       if (point[k].matrix)
@@ -333,10 +334,10 @@ START_TEST (test_cnn_complex_chain_is_the_loss)
                             0, 0, 1, 0 };
   gsl_complex L;
   ck_assert_int_eq (complex_loss (&p, &ch, &L), 0);
-  const double want = bp_cnn_forward (f->net, f->U, f->T, f->w);
+  const double want = cnn_chain_forward (f->net, f->U, f->T, f->w);
   ck_assert_double_eq (GSL_IMAG (L), 0.0);
   ck_assert_msg (fabs (GSL_REAL (L) - want) <= 1e-12 * fabs (want),
-                 "complex chain %.17g, bp_cnn_forward %.17g", GSL_REAL (L), want);
+                 "complex chain %.17g, cnn_chain_forward %.17g", GSL_REAL (L), want);
   for (size_t k = 0; k < nb; k++)
     gsl_matrix_complex_free (Z[k]);
   chain_free (&ch);
@@ -350,7 +351,7 @@ END_TEST
    bp_relu, bp_maxpool, bp_conv, bp_relu, bp_maxpool, bp_reshape,
    [bp_linear, bp_relu,] bp_linear. */
 static gsl_vector *
-naive_logits (const bp_cnn *s, const gsl_matrix *U, size_t e)
+naive_logits (const cnn_chain *s, const gsl_matrix *U, size_t e)
 {
   const size_t hw = s->rows * s->cols, hw2 = (s->rows / 2) * (s->cols / 2);
   const size_t hw4 = (s->rows / 4) * (s->cols / 4);
@@ -392,7 +393,7 @@ naive_logits (const bp_cnn *s, const gsl_matrix *U, size_t e)
 START_TEST (test_cnn_forward_equals_single_examples)
 {
   fixture *f = fixture_alloc (_i);
-  const double L = bp_cnn_forward (f->net, f->U, f->T, f->w);
+  const double L = cnn_chain_forward (f->net, f->U, f->T, f->w);
   ck_assert (isfinite (L));
   double want_L = 0.0;
   for (size_t e = 0; e < f->c.b; e++)
@@ -414,7 +415,7 @@ START_TEST (test_cnn_forward_equals_single_examples)
   gsl_matrix *V = gsl_matrix_alloc (f->c.b, f->c.n);
   gsl_matrix_const_view Vb = gsl_matrix_const_submatrix (f->w->V, 0, 0, f->c.b, f->c.n);
   gsl_matrix_memcpy (V, &Vb.matrix);
-  ck_assert_double_eq (bp_cnn_forward (f->net, f->U, NULL, f->w), 0.0);
+  ck_assert_double_eq (cnn_chain_forward (f->net, f->U, NULL, f->w), 0.0);
   ck_assert_int_eq (gsl_matrix_equal (V, &Vb.matrix), 1);
   gsl_matrix_free (V);
   fixture_free (f);
@@ -426,14 +427,14 @@ END_TEST
 START_TEST (test_cnn_forward_batch_of_one)
 {
   fixture *f = fixture_alloc (_i);
-  bp_cnn_forward (f->net, f->U, NULL, f->w);
+  cnn_chain_forward (f->net, f->U, NULL, f->w);
   gsl_matrix *V = gsl_matrix_alloc (f->c.b, f->c.n);
   gsl_matrix_const_view Vb = gsl_matrix_const_submatrix (f->w->V, 0, 0, f->c.b, f->c.n);
   gsl_matrix_memcpy (V, &Vb.matrix);
   for (size_t e = 0; e < f->c.b; e++)
     {
       gsl_matrix_const_view one = gsl_matrix_const_submatrix (f->U, e, 0, 1, f->U->size2);
-      ck_assert_double_eq (bp_cnn_forward (f->net, &one.matrix, NULL, f->w), 0.0);
+      ck_assert_double_eq (cnn_chain_forward (f->net, &one.matrix, NULL, f->w), 0.0);
       for (size_t j = 0; j < f->c.n; j++)
         ck_assert_msg (fabs (gsl_matrix_get (f->w->V, 0, j) - gsl_matrix_get (V, e, j))
                        <= 1e-12 * fmax (1.0, fabs (gsl_matrix_get (V, e, j))),
@@ -480,56 +481,56 @@ record_error (const char *reason, const char *file, int line, int gsl_errno)
   } while (0)
 
 /* zero sizes and images under 4 x 4: GSL_EINVAL; 4 x 4 and H = 0 are
-   networks, of bp_cnn_count parameters */
+   networks, of cnn_chain_count parameters */
 START_TEST (test_cnn_alloc_errors)
 {
   gsl_error_handler_t *old = gsl_set_error_handler (record_error);
-  ASSERT_NULL (bp_cnn_alloc (3, 4, 1, 1, 0, 2), GSL_EINVAL);
-  ASSERT_NULL (bp_cnn_alloc (4, 3, 1, 1, 0, 2), GSL_EINVAL);
-  ASSERT_NULL (bp_cnn_alloc (0, 8, 1, 1, 0, 2), GSL_EINVAL);
-  ASSERT_NULL (bp_cnn_alloc (8, 8, 0, 1, 0, 2), GSL_EINVAL);
-  ASSERT_NULL (bp_cnn_alloc (8, 8, 1, 0, 0, 2), GSL_EINVAL);
-  ASSERT_NULL (bp_cnn_alloc (8, 8, 1, 1, 0, 0), GSL_EINVAL);
+  ASSERT_NULL (cnn_chain_alloc (3, 4, 1, 1, 0, 2), GSL_EINVAL);
+  ASSERT_NULL (cnn_chain_alloc (4, 3, 1, 1, 0, 2), GSL_EINVAL);
+  ASSERT_NULL (cnn_chain_alloc (0, 8, 1, 1, 0, 2), GSL_EINVAL);
+  ASSERT_NULL (cnn_chain_alloc (8, 8, 0, 1, 0, 2), GSL_EINVAL);
+  ASSERT_NULL (cnn_chain_alloc (8, 8, 1, 0, 0, 2), GSL_EINVAL);
+  ASSERT_NULL (cnn_chain_alloc (8, 8, 1, 1, 0, 0), GSL_EINVAL);
   const size_t huge = (size_t) 1 << (sizeof (size_t) * 8 - 4);
-  ASSERT_NULL (bp_cnn_alloc (8, 8, huge, 1, 0, 2), GSL_EINVAL);
+  ASSERT_NULL (cnn_chain_alloc (8, 8, huge, 1, 0, 2), GSL_EINVAL);
   n_errors = 0;
-  bp_cnn *net = bp_cnn_alloc (4, 4, 1, 2, 0, 3);
+  cnn_chain *net = cnn_chain_alloc (4, 4, 1, 2, 0, 3);
   ck_assert_ptr_nonnull (net);
   ck_assert_int_eq (n_errors, 0);
   ck_assert_uint_eq (net->features, 2);
   /* (25 + 1) + 2 (25 + 1) + 3 (2 + 1) */
-  ck_assert_uint_eq (bp_cnn_count (net), 26 + 52 + 9);
-  bp_cnn_block b[BP_CNN_MAX_BLOCKS];
-  ck_assert_uint_eq (bp_cnn_blocks (net, b), 6);
+  ck_assert_uint_eq (cnn_chain_count (net), 26 + 52 + 9);
+  cnn_chain_block b[CNN_CHAIN_MAX_BLOCKS];
+  ck_assert_uint_eq (cnn_chain_blocks (net, b), 6);
   size_t count = 0;
   for (size_t k = 0; k < 6; k++)
     count += b[k].M ? b[k].M->size1 * b[k].M->size2 : b[k].v->size;
-  ck_assert_uint_eq (count, bp_cnn_count (net));
+  ck_assert_uint_eq (count, cnn_chain_count (net));
   ck_assert_str_eq (b[4].name, "W4");
-  ASSERT_NULL (bp_cnn_workspace_alloc (0, net), GSL_EINVAL);
-  ASSERT_NULL (bp_cnn_workspace_alloc (2, NULL), GSL_EFAULT);
-  bp_cnn *hidden = bp_cnn_alloc (9, 10, 2, 3, 4, 3);
+  ASSERT_NULL (cnn_chain_workspace_alloc (0, net), GSL_EINVAL);
+  ASSERT_NULL (cnn_chain_workspace_alloc (2, NULL), GSL_EFAULT);
+  cnn_chain *hidden = cnn_chain_alloc (9, 10, 2, 3, 4, 3);
   ck_assert_uint_eq (hidden->features, 3 * 2 * 2);
-  ck_assert_uint_eq (bp_cnn_blocks (hidden, b), 8);
-  ck_assert_uint_eq (bp_cnn_count (hidden),
+  ck_assert_uint_eq (cnn_chain_blocks (hidden, b), 8);
+  ck_assert_uint_eq (cnn_chain_count (hidden),
                      2 * 26 + 3 * 51 + 4 * (12 + 1) + 3 * (4 + 1));
-  ck_assert_int_eq (bp_cnn_same_shape (net, hidden), 0);
-  ck_assert_int_eq (bp_cnn_same_shape (hidden, hidden), 1);
-  bp_cnn_free (net);
-  bp_cnn_free (hidden);
-  bp_cnn_free (NULL);
-  bp_cnn_workspace_free (NULL);
+  ck_assert_int_eq (cnn_chain_same_shape (net, hidden), 0);
+  ck_assert_int_eq (cnn_chain_same_shape (hidden, hidden), 1);
+  cnn_chain_free (net);
+  cnn_chain_free (hidden);
+  cnn_chain_free (NULL);
+  cnn_chain_workspace_free (NULL);
   gsl_set_error_handler (old);
 }
 END_TEST
 
 /* 1 when every block of a equals b's */
 static int
-nets_equal (const bp_cnn *a, const bp_cnn *b)
+nets_equal (const cnn_chain *a, const cnn_chain *b)
 {
-  bp_cnn_block x[BP_CNN_MAX_BLOCKS], y[BP_CNN_MAX_BLOCKS];
-  const size_t n = bp_cnn_blocks (a, x);
-  if (bp_cnn_blocks (b, y) != n)
+  cnn_chain_block x[CNN_CHAIN_MAX_BLOCKS], y[CNN_CHAIN_MAX_BLOCKS];
+  const size_t n = cnn_chain_blocks (a, x);
+  if (cnn_chain_blocks (b, y) != n)
     return 0;
   for (size_t k = 0; k < n; k++)
     if (x[k].M ? !gsl_matrix_equal (x[k].M, y[k].M) : !gsl_vector_equal (x[k].v, y[k].v))
@@ -538,11 +539,11 @@ nets_equal (const bp_cnn *a, const bp_cnn *b)
 }
 
 static void
-copy_net (const bp_cnn *from, bp_cnn *to)
+copy_net (const cnn_chain *from, cnn_chain *to)
 {
-  bp_cnn_block x[BP_CNN_MAX_BLOCKS], y[BP_CNN_MAX_BLOCKS];
-  const size_t n = bp_cnn_blocks (from, x);
-  bp_cnn_blocks (to, y);
+  cnn_chain_block x[CNN_CHAIN_MAX_BLOCKS], y[CNN_CHAIN_MAX_BLOCKS];
+  const size_t n = cnn_chain_blocks (from, x);
+  cnn_chain_blocks (to, y);
   for (size_t k = 0; k < n; k++)
     if (x[k].M)
       gsl_matrix_memcpy (y[k].M, x[k].M);
@@ -555,51 +556,51 @@ START_TEST (test_cnn_backward_errors)
   fixture *f = fixture_alloc (1);   /* with H */
   const cnn_case *c = &f->c;
   gsl_error_handler_t *old = gsl_set_error_handler (record_error);
-  bp_cnn *grad0 = bp_cnn_alloc (c->rows, c->cols, c->C1, c->C2, c->H, c->n);
+  cnn_chain *grad0 = cnn_chain_alloc (c->rows, c->cols, c->C1, c->C2, c->H, c->n);
   copy_net (f->grad, grad0);   /* to see that nothing is written */
   double L = 7.0;
   /* NULL */
-  ASSERT_REFUSED (bp_cnn_backward (NULL, f->U, f->T, f->w, f->grad, NULL, &L), GSL_EFAULT);
-  ASSERT_REFUSED (bp_cnn_backward (f->net, NULL, f->T, f->w, f->grad, NULL, &L),
+  ASSERT_REFUSED (cnn_chain_backward (NULL, f->U, f->T, f->w, f->grad, NULL, &L), GSL_EFAULT);
+  ASSERT_REFUSED (cnn_chain_backward (f->net, NULL, f->T, f->w, f->grad, NULL, &L),
                   GSL_EFAULT);
-  ASSERT_REFUSED (bp_cnn_backward (f->net, f->U, NULL, f->w, f->grad, NULL, &L),
+  ASSERT_REFUSED (cnn_chain_backward (f->net, f->U, NULL, f->w, f->grad, NULL, &L),
                   GSL_EFAULT);
-  ASSERT_REFUSED (bp_cnn_backward (f->net, f->U, f->T, NULL, f->grad, NULL, &L),
+  ASSERT_REFUSED (cnn_chain_backward (f->net, f->U, f->T, NULL, f->grad, NULL, &L),
                   GSL_EFAULT);
-  ASSERT_REFUSED (bp_cnn_backward (f->net, f->U, f->T, f->w, NULL, NULL, &L), GSL_EFAULT);
+  ASSERT_REFUSED (cnn_chain_backward (f->net, f->U, f->T, f->w, NULL, NULL, &L), GSL_EFAULT);
   /* shapes: grad, the workspace, U (columns, more rows than B), T, dL/dU */
-  bp_cnn *other = bp_cnn_alloc (c->rows, c->cols, c->C1, c->C2, 0, c->n);
-  bp_cnn_workspace *w_other = bp_cnn_workspace_alloc (c->B, other);
-  ASSERT_REFUSED (bp_cnn_backward (f->net, f->U, f->T, f->w, other, NULL, &L), GSL_EBADLEN);
-  ASSERT_REFUSED (bp_cnn_backward (f->net, f->U, f->T, w_other, f->grad, NULL, &L),
+  cnn_chain *other = cnn_chain_alloc (c->rows, c->cols, c->C1, c->C2, 0, c->n);
+  cnn_chain_workspace *w_other = cnn_chain_workspace_alloc (c->B, other);
+  ASSERT_REFUSED (cnn_chain_backward (f->net, f->U, f->T, f->w, other, NULL, &L), GSL_EBADLEN);
+  ASSERT_REFUSED (cnn_chain_backward (f->net, f->U, f->T, w_other, f->grad, NULL, &L),
                   GSL_EBADLEN);
   gsl_matrix *U1 = gsl_matrix_calloc (c->b, c->rows * c->cols + 1);
-  ASSERT_REFUSED (bp_cnn_backward (f->net, U1, f->T, f->w, f->grad, NULL, &L), GSL_EBADLEN);
+  ASSERT_REFUSED (cnn_chain_backward (f->net, U1, f->T, f->w, f->grad, NULL, &L), GSL_EBADLEN);
   gsl_matrix *Ubig = gsl_matrix_calloc (c->B + 1, c->rows * c->cols);
   gsl_matrix *Tbig = gsl_matrix_calloc (c->B + 1, c->n);
   for (size_t e = 0; e <= c->B; e++)
     gsl_matrix_set (Tbig, e, 0, 1.0);
-  ASSERT_REFUSED (bp_cnn_backward (f->net, Ubig, Tbig, f->w, f->grad, NULL, &L),
+  ASSERT_REFUSED (cnn_chain_backward (f->net, Ubig, Tbig, f->w, f->grad, NULL, &L),
                   GSL_EBADLEN);
   gsl_matrix_view Tfew = gsl_matrix_submatrix (Tbig, 0, 0, c->b - 1, c->n);
-  ASSERT_REFUSED (bp_cnn_backward (f->net, f->U, &Tfew.matrix, f->w, f->grad, NULL, &L),
+  ASSERT_REFUSED (cnn_chain_backward (f->net, f->U, &Tfew.matrix, f->w, f->grad, NULL, &L),
                   GSL_EBADLEN);
   gsl_matrix *T1 = gsl_matrix_calloc (c->b, c->n + 1);
-  ASSERT_REFUSED (bp_cnn_backward (f->net, f->U, T1, f->w, f->grad, NULL, &L), GSL_EBADLEN);
+  ASSERT_REFUSED (cnn_chain_backward (f->net, f->U, T1, f->w, f->grad, NULL, &L), GSL_EBADLEN);
   gsl_matrix_view dUfew = gsl_matrix_submatrix (Ubig, 0, 0, c->b - 1, c->rows * c->cols);
-  ASSERT_REFUSED (bp_cnn_backward (f->net, f->U, f->T, f->w, f->grad, &dUfew.matrix, &L),
+  ASSERT_REFUSED (cnn_chain_backward (f->net, f->U, f->T, f->w, f->grad, &dUfew.matrix, &L),
                   GSL_EBADLEN);
   /* U not contiguous: its rows are not the images of the layout */
   gsl_matrix_view Ustrided = gsl_matrix_submatrix (U1, 0, 0, c->b, c->rows * c->cols);
-  ASSERT_REFUSED (bp_cnn_backward (f->net, &Ustrided.matrix, f->T, f->w, f->grad, NULL, &L),
+  ASSERT_REFUSED (cnn_chain_backward (f->net, &Ustrided.matrix, f->T, f->w, f->grad, NULL, &L),
                   GSL_EBADLEN);
   /* NaN or infinity in U or in a parameter, labels not summing to 1 */
   const double u0 = gsl_matrix_get (f->U, 1, 2);
   gsl_matrix_set (f->U, 1, 2, GSL_NAN);
-  ASSERT_REFUSED (bp_cnn_backward (f->net, f->U, f->T, f->w, f->grad, NULL, &L), GSL_EDOM);
+  ASSERT_REFUSED (cnn_chain_backward (f->net, f->U, f->T, f->w, f->grad, NULL, &L), GSL_EDOM);
   gsl_matrix_set (f->U, 1, 2, u0);
-  bp_cnn_block b[BP_CNN_MAX_BLOCKS];
-  const size_t nb = bp_cnn_blocks (f->net, b);
+  cnn_chain_block b[CNN_CHAIN_MAX_BLOCKS];
+  const size_t nb = cnn_chain_blocks (f->net, b);
   for (size_t k = 0; k < nb; k++)
     {
       double *x = b[k].M ? gsl_matrix_ptr (b[k].M, 0, b[k].M->size2 - 1)
@@ -607,52 +608,52 @@ START_TEST (test_cnn_backward_errors)
       const double saved = *x;
       *x = k % 2 ? GSL_POSINF : GSL_NAN;
       n_errors = 0;
-      const int got = bp_cnn_backward (f->net, f->U, f->T, f->w, f->grad, NULL, &L);
+      const int got = cnn_chain_backward (f->net, f->U, f->T, f->w, f->grad, NULL, &L);
       ck_assert_msg (got == GSL_EDOM && n_errors == 1, "a non-finite %s: %d", b[k].name,
                      got);
-      ck_assert (isnan (bp_cnn_forward (f->net, f->U, f->T, f->w)));
+      ck_assert (isnan (cnn_chain_forward (f->net, f->U, f->T, f->w)));
       *x = saved;
     }
   const double t0 = gsl_matrix_get (f->T, 0, 0);
   gsl_matrix_set (f->T, 0, 0, t0 + 0.25);
-  ASSERT_REFUSED (bp_cnn_backward (f->net, f->U, f->T, f->w, f->grad, NULL, &L), GSL_EDOM);
+  ASSERT_REFUSED (cnn_chain_backward (f->net, f->U, f->T, f->w, f->grad, NULL, &L), GSL_EDOM);
   n_errors = 0;
   last_error = GSL_SUCCESS;
-  ck_assert (isnan (bp_cnn_forward (f->net, f->U, f->T, f->w)));
+  ck_assert (isnan (cnn_chain_forward (f->net, f->U, f->T, f->w)));
   ck_assert (n_errors == 1 && last_error == GSL_EDOM);
   gsl_matrix_set (f->T, 0, 0, t0);
   /* overlaps: grad with net, grad with U, dL/dU with U, with grad */
-  ASSERT_REFUSED (bp_cnn_backward (f->net, f->U, f->T, f->w, f->net, NULL, &L), GSL_EINVAL);
-  bp_cnn alias = *f->grad;
+  ASSERT_REFUSED (cnn_chain_backward (f->net, f->U, f->T, f->w, f->net, NULL, &L), GSL_EINVAL);
+  cnn_chain alias = *f->grad;
   alias.b4 = f->net->b4;
-  ASSERT_REFUSED (bp_cnn_backward (f->net, f->U, f->T, f->w, &alias, NULL, &L), GSL_EINVAL);
+  ASSERT_REFUSED (cnn_chain_backward (f->net, f->U, f->T, f->w, &alias, NULL, &L), GSL_EINVAL);
   gsl_vector_view in_U = gsl_vector_view_array (f->U->data, f->grad->b2->size);
   alias = *f->grad;
   alias.b2 = &in_U.vector;
-  ASSERT_REFUSED (bp_cnn_backward (f->net, f->U, f->T, f->w, &alias, NULL, &L), GSL_EINVAL);
-  ASSERT_REFUSED (bp_cnn_backward (f->net, f->U, f->T, f->w, f->grad, f->U, &L), GSL_EINVAL);
+  ASSERT_REFUSED (cnn_chain_backward (f->net, f->U, f->T, f->w, &alias, NULL, &L), GSL_EINVAL);
+  ASSERT_REFUSED (cnn_chain_backward (f->net, f->U, f->T, f->w, f->grad, f->U, &L), GSL_EINVAL);
   /* dL/dU in the memory of a block of grad */
   alias = *f->grad;
   gsl_matrix_view in_dU = gsl_matrix_view_array (f->dU->data, f->grad->K2->size1,
                                                   f->grad->K2->size2);
   alias.K2 = &in_dU.matrix;
-  ASSERT_REFUSED (bp_cnn_backward (f->net, f->U, f->T, f->w, &alias, f->dU, &L),
+  ASSERT_REFUSED (cnn_chain_backward (f->net, f->U, f->T, f->w, &alias, f->dU, &L),
                   GSL_EINVAL);
   /* nothing was written */
   ck_assert_int_eq (nets_equal (f->grad, grad0), 1);
   ck_assert_double_eq (L, 7.0);
   /* the forward pass: the same checks (NaN, with the handler called once) */
   n_errors = 0;
-  ck_assert (isnan (bp_cnn_forward (f->net, Ubig, NULL, f->w)) && n_errors == 1);
+  ck_assert (isnan (cnn_chain_forward (f->net, Ubig, NULL, f->w)) && n_errors == 1);
   n_errors = 0;
-  ck_assert (isnan (bp_cnn_forward (other, f->U, NULL, f->w)) && n_errors == 1);
+  ck_assert (isnan (cnn_chain_forward (other, f->U, NULL, f->w)) && n_errors == 1);
   gsl_matrix_free (U1);
   gsl_matrix_free (Ubig);
   gsl_matrix_free (Tbig);
   gsl_matrix_free (T1);
-  bp_cnn_workspace_free (w_other);
-  bp_cnn_free (other);
-  bp_cnn_free (grad0);
+  cnn_chain_workspace_free (w_other);
+  cnn_chain_free (other);
+  cnn_chain_free (grad0);
   gsl_set_error_handler (old);
   fixture_free (f);
 }
@@ -687,10 +688,10 @@ assert_he (const gsl_matrix *M, double fan_in, const char *what)
 START_TEST (test_cnn_init_he)
 {
   /* K2 has 16 x 200 = 3200 elements: the bound is 12.5 % */
-  bp_cnn *net = bp_cnn_alloc (28, 28, 8, 16, 64, 10);
+  cnn_chain *net = cnn_chain_alloc (28, 28, 8, 16, 64, 10);
   gsl_rng *rng = test_rng (3);
   gsl_vector_set_all (net->b2, 1.0);
-  ck_assert_int_eq (bp_cnn_init (net, rng), GSL_SUCCESS);
+  ck_assert_int_eq (cnn_chain_init (net, rng), GSL_SUCCESS);
   assert_he (net->K1, 25.0, "K1");
   assert_he (net->K2, 25.0 * 8, "K2");
   assert_he (net->W3, (double) net->features, "W3");
@@ -698,18 +699,18 @@ START_TEST (test_cnn_init_he)
   ck_assert (gsl_vector_isnull (net->b1) && gsl_vector_isnull (net->b2)
              && gsl_vector_isnull (net->b3) && gsl_vector_isnull (net->b4));
   /* the same seed, the same network */
-  bp_cnn *again = bp_cnn_alloc (28, 28, 8, 16, 64, 10);
+  cnn_chain *again = cnn_chain_alloc (28, 28, 8, 16, 64, 10);
   gsl_rng_free (rng);
   rng = test_rng (3);
-  bp_cnn_init (again, rng);
+  cnn_chain_init (again, rng);
   ck_assert_int_eq (nets_equal (net, again), 1);
   gsl_error_handler_t *old = gsl_set_error_handler (record_error);
-  ASSERT_REFUSED (bp_cnn_init (NULL, rng), GSL_EFAULT);
-  ASSERT_REFUSED (bp_cnn_init (net, NULL), GSL_EFAULT);
+  ASSERT_REFUSED (cnn_chain_init (NULL, rng), GSL_EFAULT);
+  ASSERT_REFUSED (cnn_chain_init (net, NULL), GSL_EFAULT);
   gsl_set_error_handler (old);
   gsl_rng_free (rng);
-  bp_cnn_free (net);
-  bp_cnn_free (again);
+  cnn_chain_free (net);
+  cnn_chain_free (again);
 }
 END_TEST
 
@@ -910,7 +911,7 @@ END_TEST
 static Suite *
 backward_suite (void)
 {
-  Suite *s = suite_create ("bp_cnn_backward");
+  Suite *s = suite_create ("cnn_chain_backward");
   TCase *tc = tcase_create ("numeric");
   tcase_set_timeout (tc, 600);
   tcase_add_loop_test (tc, test_cnn_backward_central, 0, N_CASES);
@@ -927,7 +928,7 @@ backward_suite (void)
 static Suite *
 forward_suite (void)
 {
-  Suite *s = suite_create ("bp_cnn_forward");
+  Suite *s = suite_create ("cnn_chain_forward");
   TCase *tc = tcase_create ("single examples");
   tcase_add_loop_test (tc, test_cnn_forward_equals_single_examples, 0, N_CASES);
   tcase_add_loop_test (tc, test_cnn_forward_batch_of_one, 0, N_CASES);

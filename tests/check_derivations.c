@@ -70,6 +70,7 @@
 #include <gsl/gsl_complex_math.h>
 #include "backprop/bp_complex_step.h"
 #include "docgen.h"
+#include "lib/formulas/cnn_chain.h"
 
 /* --- small tools ---------------------------------------------------- */
 
@@ -1445,10 +1446,10 @@ paper_01 (char *out, size_t size)   /* u = reshape(x) (1.1), v = W u + b (1.2) *
 static void
 paper_17 (char *out, size_t size)   /* the parameters of --conv 8,16 on 28 x 28, 10 classes */
 {
-  bp_cnn *net = bp_cnn_alloc (28, 28, 8, 16, 0, 10);
+  cnn_chain *net = cnn_chain_alloc (28, 28, 8, 16, 0, 10);
   ck_assert_ptr_nonnull (net);
-  snprintf (out, size, "$%zu$", bp_cnn_count (net));
-  bp_cnn_free (net);
+  snprintf (out, size, "$%zu$", cnn_chain_count (net));
+  cnn_chain_free (net);
 }
 
 static const struct

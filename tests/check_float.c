@@ -19,7 +19,7 @@
 #include <gsl/gsl_nan.h>
 #include <gsl/gsl_randist.h>
 #include "testutil.h"
-#include "backprop/bp_cnn.h"
+#include "lib/formulas/cnn_chain.h"
 #include "backprop/bp_gradcheck.h"
 #include "lib/formulas/float.h"
 
@@ -38,8 +38,8 @@ typedef struct
   gsl_vector_float_view pv[MAXB], gv[MAXB];   /* and P, G */
   bp_mlp_float mlp, mlp_g;
   bp_mlp_batch_workspace_float *mw;
-  bp_cnn_float cnn, cnn_g;         /* the CNN problem (mw NULL) */
-  bp_cnn_workspace_float *cw;
+  cnn_chain_float cnn, cnn_g;         /* the CNN problem (mw NULL) */
+  cnn_chain_workspace_float *cw;
   gsl_matrix_float *U, *T;
 } problem;
 
@@ -161,7 +161,7 @@ problem_init (problem *p, unsigned seed)
 
 /* The float CNN (cnn_source.c for float) of check_cnn.c's shapes: 8 x 8
    images, 2 and 3 channels, a hidden layer of 5 for odd seeds, 4
-   classes, a batch of 3; bp_cnn_init's He weights and biases uniform in
+   classes, a batch of 3; cnn_chain_init's He weights and biases uniform in
    [-0.1, 0.1], rounded to float; pixels uniform in [0, 1]. */
 static void
 cnn_problem_init (problem *p, unsigned seed)
@@ -169,11 +169,11 @@ cnn_problem_init (problem *p, unsigned seed)
   *p = (problem) { 0 };
   gsl_rng *rng = test_rng ((int) seed);
   const size_t B = 3, rows = 8, cols = 8, H = seed % 2 ? 5 : 0, n = 4;
-  bp_cnn *net = bp_cnn_alloc (rows, cols, 2, 3, H, n);
+  cnn_chain *net = cnn_chain_alloc (rows, cols, 2, 3, H, n);
   ck_assert_ptr_nonnull (net);
-  ck_assert_int_eq (bp_cnn_init (net, rng), GSL_SUCCESS);
-  bp_cnn_block blk[BP_CNN_MAX_BLOCKS];
-  const size_t nb = bp_cnn_blocks (net, blk);
+  ck_assert_int_eq (cnn_chain_init (net, rng), GSL_SUCCESS);
+  cnn_chain_block blk[CNN_CHAIN_MAX_BLOCKS];
+  const size_t nb = cnn_chain_blocks (net, blk);
   for (size_t k = 0; k < nb; k++)
     {
       const int vector = blk[k].v != NULL;
@@ -183,19 +183,19 @@ cnn_problem_init (problem *p, unsigned seed)
         p->D[k]->data[t] = (float) (vector ? -0.1 + 0.2 * gsl_rng_uniform (rng)
                                            : blk[k].M->data[t]);
     }
-  bp_cnn sz = *net;
-  bp_cnn_free (net);
+  cnn_chain sz = *net;
+  cnn_chain_free (net);
   const size_t w3 = H ? 4 : 0;
   for (int g = 0; g < 2; g++)
     {
       gsl_matrix_float **M = g ? p->G : p->P;
       gsl_vector_float_view *v = g ? p->gv : p->pv;
-      *(g ? &p->cnn_g : &p->cnn) = (bp_cnn_float) {
+      *(g ? &p->cnn_g : &p->cnn) = (cnn_chain_float) {
         sz.rows, sz.cols, sz.C1, sz.C2, sz.H, sz.n, sz.features, sz.conv1, sz.conv2,
         M[0], &v[1].vector, M[2], &v[3].vector, H ? M[4] : NULL, H ? &v[5].vector : NULL,
         M[4 + w3 / 2], &v[5 + w3 / 2].vector };
     }
-  p->cw = float_cnn_workspace_alloc (B, &p->cnn);
+  p->cw = cnn_chain_float_workspace_alloc (B, &p->cnn);
   ck_assert_ptr_nonnull (p->cw);
   p->U = gsl_matrix_float_alloc (B, rows * cols);
   p->T = gsl_matrix_float_calloc (B, n);
@@ -218,7 +218,7 @@ problem_free (problem *p)
   if (p->mw)
     mlp_float_batch_workspace_free (p->mw);
   if (p->cw)
-    float_cnn_workspace_free (p->cw);
+    cnn_chain_float_workspace_free (p->cw);
   gsl_matrix_float_free (p->U);
   gsl_matrix_float_free (p->T);
 }

@@ -202,7 +202,7 @@ model_v3_with (bytes *f, uint32_t rows, uint32_t cols, uint32_t k, uint32_t p)
   put_le32 (f, 0);   /* H */
   put_le32 (f, k);
   put_le32 (f, p);
-  model_values (f, 26 + 26 + 2 * (features + 1));   /* bp_cnn_count */
+  model_values (f, 26 + 26 + 2 * (features + 1));   /* cnn_chain_count */
   model_crc (f);
 }
 

@@ -14,7 +14,7 @@
 #include "testutil.h"
 #include "backprop/bp_complex_step.h"
 #include "backprop/bp_gradcheck.h"
-#include "backprop/bp_cnn.h"
+#include "lib/formulas/cnn_chain.h"
 
 /* channels, images per row (a batch), H, W */
 static const size_t shapes[][4] = {
@@ -357,7 +357,7 @@ START_TEST (test_maxpool_same_bits_on_threads)
 }
 END_TEST
 
-/* Inside the CNN's chain (bp_cnn.h) max-pooling trusts its input and
+/* Inside the CNN's chain (cnn_chain.h) max-pooling trusts its input and
    passes a NaN on, so that an overflow inside reaches the logits, where
    the chain looks.  Finite arguments that overflow: 8 x 8 images, one
    channel each; K1's centre tap 10 on two pixels of 1e308 makes conv1's
@@ -369,9 +369,9 @@ END_TEST
 START_TEST (test_maxpool_nan_reaches_logits)
 {
   gsl_error_handler_t *old = gsl_set_error_handler_off ();
-  bp_cnn *net = bp_cnn_alloc (8, 8, 1, 1, 0, 2);
-  bp_cnn *grad = bp_cnn_alloc (8, 8, 1, 1, 0, 2);
-  bp_cnn_workspace *w = bp_cnn_workspace_alloc (1, net);
+  cnn_chain *net = cnn_chain_alloc (8, 8, 1, 1, 0, 2);
+  cnn_chain *grad = cnn_chain_alloc (8, 8, 1, 1, 0, 2);
+  cnn_chain_workspace *w = cnn_chain_workspace_alloc (1, net);
   gsl_matrix *U = gsl_matrix_alloc (1, 64), *T = gsl_matrix_calloc (1, 2);
   gsl_matrix_set (net->K1, 0, 2 * 5 + 2, 10.0);
   gsl_matrix_set_all (net->K2, -1.0);
@@ -381,13 +381,13 @@ START_TEST (test_maxpool_nan_reaches_logits)
   gsl_matrix_set (U, 0, 7 * 8 + 5, 1e308);
   gsl_matrix_set (U, 0, 7 * 8 + 7, 1e308);
   gsl_matrix_set (T, 0, 0, 1.0);
-  ck_assert (isnan (bp_cnn_forward (net, U, T, w)));
-  ck_assert_int_ne (bp_cnn_backward (net, U, T, w, grad, NULL, NULL), GSL_SUCCESS);
+  ck_assert (isnan (cnn_chain_forward (net, U, T, w)));
+  ck_assert_int_ne (cnn_chain_backward (net, U, T, w, grad, NULL, NULL), GSL_SUCCESS);
   gsl_matrix_free (U);
   gsl_matrix_free (T);
-  bp_cnn_workspace_free (w);
-  bp_cnn_free (grad);
-  bp_cnn_free (net);
+  cnn_chain_workspace_free (w);
+  cnn_chain_free (grad);
+  cnn_chain_free (net);
   gsl_set_error_handler (old);
 }
 END_TEST

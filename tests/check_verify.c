@@ -17,6 +17,7 @@
 #include "testutil.h"
 #include "verify/verify.h"
 #include "verify/verify_float.h"
+#include "lib/formulas/cnn_chain.h"
 
 /* The report's lines ending in word, and those naming a worst element. */
 static size_t
@@ -330,10 +331,13 @@ wrong_gradients (const cnn_groups *g, wrong_gradient w[32])
   w[n++] = (wrong_gradient) { 1, "bp_reshape_inverse", p->dX1, NULL, 1, 4 };
   w[n++] = (wrong_gradient) { 1, "bp_batch_flatten", p->Fb, NULL, 1, 9 };
   w[n++] = (wrong_gradient) { 1, "bp_batch_flatten_inverse", p->dXb, NULL, 0, 33 };
-  bp_cnn_block b[BP_CNN_MAX_BLOCKS];
-  const size_t count = bp_cnn_blocks (g->cnn->grad, b);
-  for (size_t k = 0; k < count; k++)
-    w[n++] = (wrong_gradient) { 2, b[k].name, b[k].M, b[k].v, 1, b[k].M ? 3 : 0 };
+  const bp_net *net = g->cnn->net;
+  for (size_t k = 0; k < net->n_blocks; k++)
+    {
+      const bp_gradcheck_block *b = &net->grad_block[k];
+      w[n++] = (wrong_gradient) { 2, b->name, (gsl_matrix *) b->matrix, (gsl_vector *) b->vector,
+                                  1, b->matrix ? 3 : 0 };
+    }
   w[n++] = (wrong_gradient) { 2, "dL/dU", g->cnn->dU, NULL, 1, 17 };
   return n;
 }
@@ -367,13 +371,13 @@ END_TEST
 
 START_TEST (test_cstep_cnn_loss)
 {
-  /* the complex chain at a real point is bp_cnn_forward's loss, with and
+  /* the complex chain at a real point is cnn_chain_forward's loss, with and
      without the hidden layer (_i: H = 5, 0), odd images (7 x 9) too */
   const size_t H = _i ? 0 : 5, rows = 7 + (size_t) _i, cols = 9 - (size_t) _i, B = 3, n = 4;
   gsl_rng *rng = gsl_rng_alloc (gsl_rng_mt19937);
-  bp_cnn *net = bp_cnn_alloc (rows, cols, 2, 3, H, n);
-  bp_cnn_workspace *ws = net ? bp_cnn_workspace_alloc (B, net) : NULL;
-  bp_net *cw = net ? cstep_cnn_net (net) : NULL;
+  cnn_chain *net = cnn_chain_alloc (rows, cols, 2, 3, H, n);
+  cnn_chain_workspace *ws = net ? cnn_chain_workspace_alloc (B, net) : NULL;
+  bp_net *cw = cstep_cnn_net (rows, cols, 2, 3, H, n);
   gsl_matrix *U = gsl_matrix_alloc (B, rows * cols), *T = gsl_matrix_calloc (B, n);
   ck_assert_ptr_nonnull (rng);
   ck_assert_ptr_nonnull (ws);
@@ -381,16 +385,16 @@ START_TEST (test_cstep_cnn_loss)
   ck_assert_ptr_nonnull (U);
   ck_assert_ptr_nonnull (T);
   gsl_rng_set (rng, 5 + (unsigned long) _i);
-  bp_cnn_init (net, rng);
+  cnn_chain_init (net, rng);
   for (size_t i = 0; i < B; i++)
     {
       for (size_t j = 0; j < rows * cols; j++)
         gsl_matrix_set (U, i, j, gsl_rng_uniform (rng));
       gsl_matrix_set (T, i, (i * 3) % n, 1.0);
     }
-  bp_cnn_block b[BP_CNN_MAX_BLOCKS];
-  gsl_matrix_complex *Z[BP_CNN_MAX_BLOCKS + 1] = { NULL };
-  const size_t count = bp_cnn_blocks (net, b);
+  cnn_chain_block b[CNN_CHAIN_MAX_BLOCKS];
+  gsl_matrix_complex *Z[CNN_CHAIN_MAX_BLOCKS + 1] = { NULL };
+  const size_t count = cnn_chain_blocks (net, b);
   ck_assert_uint_eq (count, H ? 8 : 6);
   for (size_t k = 0; k <= count; k++)
     {
@@ -407,7 +411,7 @@ START_TEST (test_cstep_cnn_loss)
           cstep_matrix_from_real (A, Z[k]);
         }
     }
-  const double L = bp_cnn_forward (net, U, T, ws);
+  const double L = cnn_chain_forward (net, U, T, ws);
   const double complex Lc = cstep_cnn_loss (cw, (const gsl_matrix_complex *const *) Z,
                                             Z[count], T);
   ck_assert_msg (fabs (creal (Lc) - L) <= 1e-13 * fabs (L) && cimag (Lc) == 0.0,
@@ -417,8 +421,8 @@ START_TEST (test_cstep_cnn_loss)
   gsl_matrix_free (U);
   gsl_matrix_free (T);
   bp_net_free (cw);
-  bp_cnn_workspace_free (ws);
-  bp_cnn_free (net);
+  cnn_chain_workspace_free (ws);
+  cnn_chain_free (net);
   gsl_rng_free (rng);
 }
 END_TEST

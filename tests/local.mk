@@ -39,7 +39,10 @@ tests_check_hints_LDADD = $(TEST_LDADD)
 tests_check_edge_CFLAGS = $(TEST_CFLAGS)
 tests_check_edge_LDADD = $(TEST_LDADD)
 tests_check_api_CFLAGS = $(TEST_CFLAGS)
-tests_check_api_LDADD = $(TEST_LDADD)
+# its rows include the CNN's internal chain (lib/formulas/cnn_chain.h):
+# the static archive, with the shared library's BLAS
+tests_check_api_LDADD = $(TEST_LDADD) $(CBLAS_LIBS)
+tests_check_api_LDFLAGS = -static
 
 # Issue 5: the checker on threads and the directional check.
 BP_SUITES += tests/check_threads
@@ -141,7 +144,10 @@ check_PROGRAMS += tests/check_derivations
 TESTS += tests/check_derivations
 tests_check_derivations_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/derivations
 tests_check_derivations_CFLAGS = $(TEST_CFLAGS)
-tests_check_derivations_LDADD = derivations/libdocgen.la $(TEST_LDADD)
+# the CNN's chain (lib/formulas/cnn_chain.h) is internal: the static
+# archive, with the shared library's BLAS (the documents' figures)
+tests_check_derivations_LDADD = derivations/libdocgen.la $(TEST_LDADD) $(CBLAS_LIBS)
+tests_check_derivations_LDFLAGS = -static
 ## The two-layer network on mini-batches and its training (issue 7).
 BP_TRAIN_SUITES += tests/check_mlp_batch
 tests_check_mlp_batch_CFLAGS = $(TEST_CFLAGS)
@@ -254,7 +260,8 @@ BP_SUITES += tests/check_conv tests/check_pool
 tests_check_conv_CFLAGS = $(TEST_CFLAGS)
 tests_check_conv_LDADD = $(TEST_LDADD)
 tests_check_pool_CFLAGS = $(TEST_CFLAGS)
-tests_check_pool_LDADD = $(TEST_LDADD)
+tests_check_pool_LDADD = $(TEST_LDADD) $(CBLAS_LIBS)
+tests_check_pool_LDFLAGS = -static
 # Issue 23 item 4: each templated formula's complex instantiation equals
 # the double one bit for bit on real arguments, its float one within a
 # derived bound.
@@ -268,10 +275,12 @@ BP_SUITES += tests/check_float
 tests_check_float_CFLAGS = $(TEST_CFLAGS)
 tests_check_float_LDADD = $(TEST_LDADD)
 tests_check_float_LDFLAGS = -static
-# The CNN chain of bp_cnn.h against both oracles, the batch flatten, its trainer.
+# The CNN chain (lib/formulas/cnn_chain.h, internal: the static archive)
+# against both oracles, the batch flatten, its trainer.
 BP_SUITES += tests/check_cnn
 tests_check_cnn_CFLAGS = $(TEST_CFLAGS)
-tests_check_cnn_LDADD = $(TEST_LDADD)
+tests_check_cnn_LDADD = $(TEST_LDADD) $(CBLAS_LIBS)
+tests_check_cnn_LDFLAGS = -static
 
 # Every row of the network table (bp_net.h) and the one trainer (issue 23).
 BP_SUITES += tests/check_net
@@ -359,7 +368,8 @@ CLEANFILES += check-test.*
 # The table of `backprop verify' reports what the checker finds.
 BP_SUITES += tests/check_verify
 tests_check_verify_CFLAGS = $(TEST_CFLAGS)
-tests_check_verify_LDADD = $(TEST_LDADD)
+tests_check_verify_LDADD = $(TEST_LDADD) $(CBLAS_LIBS)
+tests_check_verify_LDFLAGS = -static
 
 # The HTML pages of the derivations in headless Chromium (issue 12): no
 # sideways overflow, operator names upright, the Next chain complete.

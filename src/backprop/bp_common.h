@@ -35,8 +35,7 @@
                   bp_batch_linear, bp_batch_grad_weights,
                   bp_batch_grad_bias, bp_batch_grad_input, bp_mlp_backward,
                   bp_net_backward, bp_dataset_batch,
-                  bp_batch_flatten, bp_batch_flatten_inverse,
-                  bp_cnn_backward).  The others
+                  bp_batch_flatten, bp_batch_flatten_inverse).  The others
                   give the result they give apart when an output is the
                   very input it replaces (bp_relu (z, z), bp_softmax (v, v),
                   ...); tests/check_api.c tries every output against every

@@ -28,7 +28,7 @@
      ..      8 n      b2
      ..      4        CRC-32 of every byte before it
 
-   Version 3: the convolutional network of bp_cnn.h:
+   Version 3: the convolutional network (bp_net_cnn):
 
      0       8        magic "BPMODEL\n"
      8       4        version, 3
@@ -38,7 +38,7 @@
      36      4        H, the fully connected hidden layer's units (0: none)
      40      4        k, the kernels' side (5), 44  4  p, their padding (2)
      48      ..       K1, b1, K2, b2, [W3, b3 when H > 0,] W4, b4, in the
-                      order and shapes of bp_cnn_blocks, matrices row-major
+                      order and shapes of bp_net_cnn's blocks, matrices row-major
      ..      4        CRC-32 of every byte before it
 
    Version 4 (0.2.0): any network of bp_net.h, named by its type; the

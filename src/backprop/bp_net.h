@@ -5,7 +5,8 @@
      bp_net_linear  v = W u + b                                (slides 3-4)
      bp_net_mlp     v = W2 f(W1 u + b1) + b2                   (12)
      bp_net_deep    v = W_L f(... f(W1 u + b1) ...) + b_L      (12, "More hidden layers")
-     bp_net_cnn     the convolutional chain of bp_cnn.h        (17)
+     bp_net_cnn     the convolutional chain conv-relu-maxpool twice,
+                    [linear-relu,] linear                      (17)
 
    Each arithmetic is a row too (GSL's gsl_vector / gsl_vector_float): the
    float32 rows bp_net_linear_float, bp_net_mlp_float, bp_net_cnn_float
@@ -22,8 +23,8 @@
    (the blocks back to back, each matrix row-major) and the buffer grad of
    the gradients in the same layout.  Its block views (block, grad_block)
    are bp_gradcheck_blocks: a network is checked by one bp_gradcheck call.
-   The rows run the existing chain code (bp_batch.h, bp_mlp_batch.h,
-   bp_cnn.h) on views into the two buffers.
+   The rows run the existing chain code (bp_batch.h, bp_mlp_batch.h, the
+   library's internal CNN chain) on views into the two buffers.
 
    Errors (bp_common.h): GSL_EFAULT for a NULL, GSL_EINVAL for sizes a row
    refuses, GSL_EBADLEN for matrices that do not fit the network,
@@ -151,6 +152,10 @@ GSL_VAR const bp_net_type *bp_net_linear;
 GSL_VAR const bp_net_type *bp_net_mlp;
 GSL_VAR const bp_net_type *bp_net_deep;
 GSL_VAR const bp_net_type *bp_net_cnn;
+/* bp_net_cnn's convolutions: 5 x 5 kernels, zero padding 2 (the
+   convolutions keep the image's size); derivations/17-cnn.md */
+#define BP_CNN_K 5
+#define BP_CNN_PAD 2
 GSL_VAR const bp_net_type *bp_net_linear_float;
 GSL_VAR const bp_net_type *bp_net_mlp_float;
 GSL_VAR const bp_net_type *bp_net_cnn_float;

@@ -26,7 +26,6 @@
 #include "cli/cli.h"
 #include "cli/blas_threads.h"
 #include "cli/data_dir.h"
-#include "backprop/bp_cnn.h"
 #include "cli/model_lock.h"
 #include "cli/plot.h"
 #include "cli/progress.h"
@@ -789,7 +788,7 @@ run_train (train_options *o, model_lock *lock)
                M->shape.rows, M->shape.cols, data, all.rows, all.cols);
       goto out;
     }
-  /* the CNN's two 2x2 poolings (bp_cnn.h): at least one pixel after both */
+  /* the CNN's two 2x2 poolings (bp_net_cnn): at least one pixel after both */
   if ((type == bp_net_cnn || type == bp_net_cnn_float) && (all.rows < 4 || all.cols < 4))
     {
       fprintf (stderr, _("%s: train: --conv needs images of at least 4x4 (two 2x2 "

@@ -26,7 +26,7 @@ src_lib_libbackprop_la_SOURCES += \
   src/lib/formulas/layers_trusted.h \
   src/lib/formulas/conv.c \
   src/lib/formulas/pool.c \
-  src/lib/formulas/cnn.c src/lib/formulas/cnn_trusted.h \
+  src/lib/formulas/cnn.c src/lib/formulas/cnn_chain.h src/lib/formulas/cnn_trusted.h \
   src/lib/formulas/templates_on.h src/lib/formulas/templates_off.h \
   src/lib/formulas/arith.h src/lib/formulas/float.h
 # Each forward formula written once (templates_on.h), included by its
@@ -59,8 +59,7 @@ pkginclude_HEADERS += \
   src/backprop/bp_batch.h \
   src/backprop/bp_mlp_batch.h \
   src/backprop/bp_conv.h \
-  src/backprop/bp_pool.h \
-  src/backprop/bp_cnn.h
+  src/backprop/bp_pool.h
 
 # The checker (bp_gradcheck.h) and the complex forward passes.
 src_lib_libbackprop_la_SOURCES += \

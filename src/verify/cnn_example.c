@@ -396,6 +396,15 @@ pool_example_closs (const pool_example *ex, size_t block, const gsl_matrix_compl
 
 /* --- the CNN ------------------------------------------------------------------ */
 
+/* block k of net as a matrix: a vector block as one column */
+static _gsl_matrix_const_view
+block_matrix (const bp_gradcheck_block *b)
+{
+  return b->vector ? gsl_matrix_const_view_vector (b->vector, b->vector->size, 1)
+                   : gsl_matrix_const_submatrix (b->matrix, 0, 0, b->matrix->size1,
+                                                 b->matrix->size2);
+}
+
 cnn_net_example *
 cnn_net_example_alloc (gsl_rng *rng)
 {
@@ -403,45 +412,35 @@ cnn_net_example_alloc (gsl_rng *rng)
   cnn_net_example *ex = calloc (1, sizeof *ex);
   if (ex == NULL)
     GSL_ERROR_NULL ("cnn_net_example_alloc: out of memory", GSL_ENOMEM);
-  ex->net = bp_cnn_alloc (R, R, C1, C2, H, N);
-  ex->grad = bp_cnn_alloc (R, R, C1, C2, H, N);
-  ex->scratch = bp_cnn_alloc (R, R, C1, C2, H, N);
+  ex->net = cstep_cnn_net (R, R, C1, C2, H, N);
+  ex->scratch = cstep_cnn_net (R, R, C1, C2, H, N);
   ex->U = gsl_matrix_alloc (B, R * R);
   ex->T = gsl_matrix_calloc (B, N);
   ex->dU = gsl_matrix_alloc (B, R * R);
-  ex->ws = ex->net ? bp_cnn_workspace_alloc (B, ex->net) : NULL;
-  int ok = ex->net && ex->grad && ex->scratch && ex->U && ex->T && ex->dU && ex->ws;
+  ex->ws = ex->net ? bp_net_workspace_alloc (ex->net, B) : NULL;
+  int ok = ex->net && ex->scratch && ex->U && ex->T && ex->dU && ex->ws;
   if (ok)
     {
-      bp_cnn_block b[BP_CNN_MAX_BLOCKS], s[BP_CNN_MAX_BLOCKS];
-      bp_cnn_init (ex->net, rng);
-      ex->n_blocks = bp_cnn_blocks (ex->net, b);
-      bp_cnn_blocks (ex->scratch, s);
+      bp_net_init (ex->net, rng);
+      ex->n_blocks = ex->net->n_blocks;
       for (size_t k = 0; k < ex->n_blocks; k++)
-        if (b[k].v)
-          for (size_t i = 0; i < b[k].v->size; i++)
-            gsl_vector_set (b[k].v, i, gsl_ran_gaussian (rng, 0.1));
+        if (ex->net->layout[k].size2 == 0)
+          for (size_t i = 0; i < ex->net->layout[k].size1; i++)
+            gsl_vector_set (&ex->net->theta_v[k].vector, i, gsl_ran_gaussian (rng, 0.1));
       fill_uniform (ex->U, rng);
       for (size_t i = 0; i < B; i++)
         gsl_matrix_set (ex->T, i, gsl_rng_uniform_int (rng, N), 1.0);
-      ok = bp_cnn_backward (ex->net, ex->U, ex->T, ex->ws, ex->grad, ex->dU, NULL)
-           == GSL_SUCCESS;
+      ok = bp_net_backward (ex->net, ex->U, ex->T, ex->ws, ex->dU, NULL) == GSL_SUCCESS;
+      if (ok)
+        gsl_vector_memcpy (ex->scratch->theta, ex->net->theta);
       for (size_t k = 0; ok && k < ex->n_blocks; k++)
         {
-          gsl_matrix_const_view v = b[k].v ? gsl_matrix_const_view_vector (b[k].v, b[k].v->size, 1)
-                                           : gsl_matrix_const_submatrix (b[k].M, 0, 0,
-                                                                         b[k].M->size1,
-                                                                         b[k].M->size2);
-          if (b[k].M)
-            gsl_matrix_memcpy (s[k].M, b[k].M);
-          else
-            gsl_vector_memcpy (s[k].v, b[k].v);
+          gsl_matrix_const_view v = block_matrix (&ex->net->block[k]);
           ex->Mc[k] = complex_copy (&v.matrix);
           ok = ex->Mc[k] != NULL;
         }
       ex->Mc[ex->n_blocks] = ok ? complex_copy (ex->U) : NULL;
-      ex->cnet = cstep_cnn_net (ex->net);
-      ok = ok && ex->Mc[ex->n_blocks] && ex->cnet;
+      ok = ok && ex->Mc[ex->n_blocks];
     }
   if (!ok)
     {
@@ -456,45 +455,44 @@ cnn_net_example_free (cnn_net_example *ex)
 {
   if (ex == NULL)
     return;
-  bp_cnn_free (ex->net);
-  bp_cnn_free (ex->grad);
-  bp_cnn_free (ex->scratch);
+  bp_net_free (ex->net);
+  bp_net_free (ex->scratch);
   gsl_matrix *M[] = { ex->U, ex->T, ex->dU };
   free_matrices (M, sizeof M / sizeof M[0]);
-  bp_cnn_workspace_free (ex->ws);
-  for (size_t k = 0; k <= BP_CNN_MAX_BLOCKS; k++)
+  bp_net_workspace_free (ex->ws);
+  for (size_t k = 0; k <= BP_NET_MAX_BLOCKS; k++)
     free_cmatrix (ex->Mc[k]);
-  bp_net_free (ex->cnet);
   free (ex);
+}
+
+/* the mean loss of net at (U, T), NaN when refused */
+static double
+net_loss (const bp_net *net, const gsl_matrix *U, const gsl_matrix *T, bp_net_workspace *w)
+{
+  double L;
+  return bp_net_forward (net, U, T, w, NULL, &L) == GSL_SUCCESS ? L : GSL_NAN;
 }
 
 double
 cnn_net_example_loss (const cnn_net_example *ex, size_t block, const gsl_matrix *theta)
 {
   if (block == ex->n_blocks)
-    return bp_cnn_forward (ex->net, theta, ex->T, ex->ws);
-  bp_cnn_block b[BP_CNN_MAX_BLOCKS], s[BP_CNN_MAX_BLOCKS];
-  bp_cnn_blocks (ex->net, b);
-  bp_cnn_blocks (ex->scratch, s);
-  gsl_vector_const_view t = gsl_matrix_const_column (theta, 0);
-  if (s[block].M)
-    gsl_matrix_memcpy (s[block].M, theta);
-  else
-    gsl_vector_memcpy (s[block].v, &t.vector);
-  const double L = bp_cnn_forward (ex->scratch, ex->U, ex->T, ex->ws);
-  if (s[block].M)
-    gsl_matrix_memcpy (s[block].M, b[block].M);
-  else
-    gsl_vector_memcpy (s[block].v, b[block].v);
+    return net_loss (ex->net, theta, ex->T, ex->ws);
+  gsl_matrix_view s = gsl_matrix_view_array (ex->scratch->theta->data
+                                             + ex->scratch->offset[block],
+                                             theta->size1, theta->size2);
+  gsl_matrix_memcpy (&s.matrix, theta);
+  const double L = net_loss (ex->scratch, ex->U, ex->T, ex->ws);
+  gsl_matrix_const_view b = block_matrix (&ex->net->block[block]);
+  gsl_matrix_memcpy (&s.matrix, &b.matrix);
   return L;
 }
 
 bp_net *
-cstep_cnn_net (const bp_cnn *shape)
+cstep_cnn_net (size_t rows, size_t cols, size_t C1, size_t C2, size_t H, size_t n)
 {
-  const bp_net_shape s = { .rows = shape->rows, .cols = shape->cols, .n = shape->n,
-                           .n_hidden = shape->H ? 1 : 0, .hidden = { shape->H },
-                           .act = BP_RELU, .C1 = shape->C1, .C2 = shape->C2 };
+  const bp_net_shape s = { .rows = rows, .cols = cols, .n = n, .n_hidden = H ? 1 : 0,
+                           .hidden = { H }, .act = BP_RELU, .C1 = C1, .C2 = C2 };
   return bp_net_alloc (bp_net_cnn, &s);
 }
 
@@ -511,8 +509,9 @@ cstep_cnn_loss (const bp_net *cnet, const gsl_matrix_complex *const block[],
 double complex
 cnn_net_example_closs (const cnn_net_example *ex, size_t block, const gsl_matrix_complex *theta)
 {
-  const gsl_matrix_complex *M[BP_CNN_MAX_BLOCKS + 1] = { NULL };
+  const gsl_matrix_complex *M[BP_NET_MAX_BLOCKS + 1] = { NULL };
   for (size_t k = 0; k <= ex->n_blocks; k++)
     M[k] = k == block ? theta : ex->Mc[k];
-  return cstep_cnn_loss (ex->cnet, M, M[ex->n_blocks], ex->T);
+  /* the complex forward reads the blocks given, not net's own */
+  return cstep_cnn_loss (ex->net, M, M[ex->n_blocks], ex->T);
 }

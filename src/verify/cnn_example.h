@@ -1,6 +1,6 @@
 /* cnn_example.h -- (internal) seeded example points of the layers of
    issue 13 (bp_conv.h, bp_pool.h, bp_reshape.h's flatten) and of the CNN
-   (bp_cnn.h), each with the library's analytic sides computed once, and
+   (bp_net_cnn), each with the library's analytic sides computed once, and
    the loss as a function of one argument, in real and in complex
    arithmetic, for the rows of `backprop verify' (verify_cnn.c).  The
    layers' losses are L = sum G (.) Y for a seeded G (their dL/dY). */
@@ -10,7 +10,6 @@
 #include <complex.h>
 #include <gsl/gsl_rng.h>
 #include "backprop.h"
-#include "backprop/bp_cnn.h"
 #include "backprop/bp_conv.h"
 #include "backprop/bp_net.h"
 
@@ -86,38 +85,37 @@ double pool_example_loss (const pool_example *ex, size_t block, const gsl_matrix
 double complex pool_example_closs (const pool_example *ex, size_t block,
                                    const gsl_matrix_complex *theta);
 
-/* --- the CNN of bp_cnn.h ----------------------------------------------------- */
+/* --- the CNN: bp_net_cnn ---------------------------------------------------- */
 
-/* The network of bp_net_cnn of shape's sizes, whose complex forward
-   (bp_net_cforward) is the CNN's loss in complex arithmetic; NULL when
-   out of memory. */
-bp_net *cstep_cnn_net (const bp_cnn *shape);
+/* The network of bp_net_cnn of these sizes (H = 0: no hidden layer),
+   whose complex forward (bp_net_cforward) is the CNN's loss in complex
+   arithmetic; NULL when out of memory. */
+bp_net *cstep_cnn_net (size_t rows, size_t cols, size_t C1, size_t C2, size_t H, size_t n);
 
 /* bp_net_cforward of cnet (cstep_cnn_net): block[] the parameter blocks
-   in bp_cnn_blocks' order, a vector block as one column, U b x (rows
+   in the net's order, a vector block as one column, U b x (rows
    cols) contiguous, T b x n.  NaN when refused. */
 double complex cstep_cnn_loss (const bp_net *cnet, const gsl_matrix_complex *const block[],
                                const gsl_matrix_complex *U, const gsl_matrix *T);
 
 typedef struct
 {
-  bp_cnn *net, *grad;         /* grad: bp_cnn_backward's, at (net, U, T) */
-  bp_cnn *scratch;            /* net with one block replaced */
+  bp_net *net;                /* its grad: bp_net_backward's, at (net, U, T) */
+  bp_net *scratch;            /* net with one block replaced */
   gsl_matrix *U, *T, *dU;     /* B x (rows cols), B x n, dL/dU */
-  bp_cnn_workspace *ws;
-  size_t n_blocks;            /* bp_cnn_blocks; U is block n_blocks */
-  /* complex copies of the blocks and U, and scratch of one example */
-  gsl_matrix_complex *Mc[BP_CNN_MAX_BLOCKS + 1];
-  bp_net *cnet;               /* cstep_cnn_net (net) */
+  bp_net_workspace *ws;
+  size_t n_blocks;            /* net->n_blocks; U is block n_blocks */
+  /* complex copies of the blocks and U */
+  gsl_matrix_complex *Mc[BP_NET_MAX_BLOCKS + 1];
 } cnn_net_example;
 
-/* 8 x 8 images, C1 2, C2 3, H 5, n 4, B 2: He's weights (bp_cnn_init),
+/* 8 x 8 images, C1 2, C2 3, H 5, n 4, B 2: He's weights (bp_net_init),
    biases ~ N(0, 0.1^2), U ~ U[0, 1), one-hot T. */
 cnn_net_example *cnn_net_example_alloc (gsl_rng *rng);
 void cnn_net_example_free (cnn_net_example *ex);
 
-/* The mean loss with block k (bp_cnn_blocks' order; n_blocks: U)
-   replaced by theta, by bp_cnn_forward; and by cstep_cnn_loss. */
+/* The mean loss with block k (the net's order; n_blocks: U) replaced by
+   theta, by bp_net_forward; and by cstep_cnn_loss. */
 double cnn_net_example_loss (const cnn_net_example *ex, size_t block, const gsl_matrix *theta);
 double complex cnn_net_example_closs (const cnn_net_example *ex, size_t block,
                                   const gsl_matrix_complex *theta);

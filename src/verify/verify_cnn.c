@@ -1,6 +1,6 @@
 /* verify_cnn.c -- the rows of `backprop verify' for issue 13: the
    convolution layer (derivations/15-convolution.md), pooling and flatten
-   (16-pooling.md) and the whole CNN (bp_cnn.h), by the rows' mechanism
+   (16-pooling.md) and the whole CNN (bp_net_cnn), by the rows' mechanism
    of verify.c (rows.h): every gradient row one bp_gradcheck call, every
    batch form compared with the single-example functions.  The first
    column is the equation's number. */
@@ -171,7 +171,8 @@ cnn_closs (const bp_gradcheck_cpoint *p, void *params, gsl_complex *L)
 int
 verify_cnn (const cnn_net_example *ex, const verify_opts *o)
 {
-  /* bp_cnn_blocks' order, then U */
+  /* the net's blocks in order, then U (the rows name the chain's
+     backward pass as before the CNN was reached through bp_net) */
   static const verify_row rows[] = {
     {"17.8", "dL/dK1 = dL/dZ1 cols1^T", "bp_cnn_backward", 0},
     {"17.8", "dL/db1 = sum dL/dZ1", "bp_cnn_backward", 1},
@@ -183,21 +184,20 @@ verify_cnn (const cnn_net_example *ex, const verify_opts *o)
     {"17.6", "dL/db4 = dL/dV^T 1", "bp_cnn_backward", 7},
     {"17.8", "dL/dU = col2im(K1^T dL/dZ1)", "bp_cnn_backward", 8},
   };
-  bp_cnn_block b[BP_CNN_MAX_BLOCKS], g[BP_CNN_MAX_BLOCKS];
-  if (bp_cnn_blocks (ex->net, b) != ROWS (rows) - 1)
+  if (ex->n_blocks != ROWS (rows) - 1)
     return -1;
-  bp_cnn_blocks (ex->grad, g);
+  const bp_gradcheck_block *b = ex->net->block, *g = ex->net->grad_block;
   int failures = 0;
   for (size_t k = 0; k < ROWS (rows) && failures >= 0; k++)
     {
       const size_t arg = rows[k].arg;
       const int is_u = arg == ex->n_blocks;
       const bp_gradcheck_block point = { .name = is_u ? "U" : b[arg].name,
-                                         .matrix = is_u ? ex->U : b[arg].M,
-                                         .vector = is_u ? NULL : b[arg].v };
+                                         .matrix = is_u ? ex->U : b[arg].matrix,
+                                         .vector = is_u ? NULL : b[arg].vector };
       const bp_gradcheck_block analytic = { .name = "dL/d",
-                                            .matrix = is_u ? ex->dU : g[arg].M,
-                                            .vector = is_u ? NULL : g[arg].v };
+                                            .matrix = is_u ? ex->dU : g[arg].matrix,
+                                            .vector = is_u ? NULL : g[arg].vector };
       binding bind = { ex, arg };
       const bp_gradcheck_function f = { cnn_loss, NULL, 0, NULL, cnn_closs, NULL, &bind, NULL, 0 };
       tally (&failures, check_row (o, &rows[k], &f, &point, &analytic, 1));

@@ -17,7 +17,7 @@
 #include <zlib.h>
 #include <gsl/gsl_errno.h>
 #include "backprop/bp_model_file.h"
-#include "backprop/bp_cnn.h"
+#include "backprop/bp_net.h"
 #include "backprop/bp_train.h"
 #include "lib/files/report.h"
 #include "lib/valid.h"
@@ -642,7 +642,7 @@ read_cnn_header (const unsigned char *head, const char *path, header *h, char *e
   const size_t k2 = (size_t) BP_CNN_K * BP_CNN_K;
   const size_t features = mul_add (h->C2, (h->rows / 4) * (h->cols / 4), 0);
   const size_t last = h->H ? h->H : features;
-  /* bp_cnn_count: C1 (k2 + 1) + C2 (C1 k2 + 1) + H (features + 1) + n (last + 1) */
+  /* cnn_chain_count: C1 (k2 + 1) + C2 (C1 k2 + 1) + H (features + 1) + n (last + 1) */
   size_t count = mul_add (h->C1, k2 + 1, 0);
   count = mul_add (h->C2, mul_add (h->C1, k2, 1), count);
   count = mul_add (h->H, features == SIZE_MAX ? SIZE_MAX : features + 1, count);

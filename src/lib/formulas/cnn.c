@@ -1,4 +1,4 @@
-/* cnn.c -- the convolutional network of bp_cnn.h, assembled from the
+/* cnn.c -- the convolutional network of cnn_chain.h, assembled from the
    batch forms of bp_conv.h, bp_pool.h, bp_reshape.h and bp_batch.h;
    derivations/17-cnn.md */
 #include <config.h>
@@ -8,7 +8,7 @@
 #include <gsl/gsl_nan.h>
 #include <gsl/gsl_randist.h>
 #include "backprop/bp_batch.h"
-#include "backprop/bp_cnn.h"
+#include "lib/formulas/cnn_chain.h"
 #include "backprop/bp_mlp_batch.h"
 #include "backprop/bp_pool.h"
 #include "backprop/bp_reshape.h"
@@ -19,31 +19,31 @@
 
 /* The sizes of a network, no parameters: 0 on success (cnn_trusted.h). */
 int
-cnn_sizes (bp_cnn *s, size_t rows, size_t cols, size_t C1, size_t C2, size_t H,
+cnn_sizes (cnn_chain *s, size_t rows, size_t cols, size_t C1, size_t C2, size_t H,
            size_t n)
 {
   if (rows < 4 || cols < 4 || C1 == 0 || C2 == 0 || n == 0)
     return -1;
-  *s = (bp_cnn) { .rows = rows, .cols = cols, .C1 = C1, .C2 = C2, .H = H, .n = n };
+  *s = (cnn_chain) { .rows = rows, .cols = cols, .C1 = C1, .C2 = C2, .H = H, .n = n };
   s->conv1 = (bp_conv_shape) { 1, rows, cols, C1, BP_CNN_K, BP_CNN_PAD };
   s->conv2 = (bp_conv_shape) { C1, rows / 2, cols / 2, C2, BP_CNN_K, BP_CNN_PAD };
   s->features = C2 * (rows / 4) * (cols / 4);
   return 0;
 }
 
-bp_cnn *
-bp_cnn_alloc (size_t rows, size_t cols, size_t C1, size_t C2, size_t H, size_t n)
+cnn_chain *
+cnn_chain_alloc (size_t rows, size_t cols, size_t C1, size_t C2, size_t H, size_t n)
 {
-  bp_cnn s;
+  cnn_chain s;
   if (cnn_sizes (&s, rows, cols, C1, C2, H, n) != 0)
-    GSL_ERROR_NULL ("bp_cnn_alloc: sizes must be positive and the image at least 4 x 4",
+    GSL_ERROR_NULL ("cnn_chain_alloc: sizes must be positive and the image at least 4 x 4",
                     GSL_EINVAL);
   if (matrix_too_large (C2, 25 * C1) || matrix_too_large (H ? H : n, s.features))
-    GSL_ERROR_NULL ("bp_cnn_alloc: sizes too large: a weight matrix overflows size_t",
+    GSL_ERROR_NULL ("cnn_chain_alloc: sizes too large: a weight matrix overflows size_t",
                     GSL_EINVAL);
-  bp_cnn *net = malloc (sizeof *net);
+  cnn_chain *net = malloc (sizeof *net);
   if (net == NULL)
-    GSL_ERROR_NULL ("bp_cnn_alloc: out of memory", GSL_ENOMEM);
+    GSL_ERROR_NULL ("cnn_chain_alloc: out of memory", GSL_ENOMEM);
   *net = s;
   const size_t k2 = (size_t) BP_CNN_K * BP_CNN_K;
   net->K1 = gsl_matrix_calloc (C1, k2);
@@ -60,19 +60,19 @@ bp_cnn_alloc (size_t rows, size_t cols, size_t C1, size_t C2, size_t H, size_t n
   if (!net->K1 || !net->b1 || !net->K2 || !net->b2 || (H && (!net->W3 || !net->b3))
       || !net->W4 || !net->b4)
     {
-      bp_cnn_free (net);
-      GSL_ERROR_NULL ("bp_cnn_alloc: out of memory", GSL_ENOMEM);
+      cnn_chain_free (net);
+      GSL_ERROR_NULL ("cnn_chain_alloc: out of memory", GSL_ENOMEM);
     }
   return net;
 }
 
 void
-bp_cnn_free (bp_cnn *net)
+cnn_chain_free (cnn_chain *net)
 {
   if (net == NULL)
     return;
-  bp_cnn_block b[BP_CNN_MAX_BLOCKS];
-  const size_t count = bp_cnn_blocks (net, b);
+  cnn_chain_block b[CNN_CHAIN_MAX_BLOCKS];
+  const size_t count = cnn_chain_blocks (net, b);
   for (size_t k = 0; k < count; k++)
     {
       if (b[k].M) gsl_matrix_free (b[k].M);
@@ -82,52 +82,52 @@ bp_cnn_free (bp_cnn *net)
 }
 
 size_t
-bp_cnn_blocks (const bp_cnn *net, bp_cnn_block blocks[BP_CNN_MAX_BLOCKS])
+cnn_chain_blocks (const cnn_chain *net, cnn_chain_block blocks[CNN_CHAIN_MAX_BLOCKS])
 {
   if (MISSING (net) || MISSING (blocks))
-    GSL_ERROR_VAL ("bp_cnn_blocks: net and blocks must not be NULL", GSL_EFAULT, 0);
+    GSL_ERROR_VAL ("cnn_chain_blocks: net and blocks must not be NULL", GSL_EFAULT, 0);
   size_t k = 0;
-  blocks[k++] = (bp_cnn_block) { "K1", net->K1, NULL };
-  blocks[k++] = (bp_cnn_block) { "b1", NULL, net->b1 };
-  blocks[k++] = (bp_cnn_block) { "K2", net->K2, NULL };
-  blocks[k++] = (bp_cnn_block) { "b2", NULL, net->b2 };
+  blocks[k++] = (cnn_chain_block) { "K1", net->K1, NULL };
+  blocks[k++] = (cnn_chain_block) { "b1", NULL, net->b1 };
+  blocks[k++] = (cnn_chain_block) { "K2", net->K2, NULL };
+  blocks[k++] = (cnn_chain_block) { "b2", NULL, net->b2 };
   if (net->H > 0)
     {
-      blocks[k++] = (bp_cnn_block) { "W3", net->W3, NULL };
-      blocks[k++] = (bp_cnn_block) { "b3", NULL, net->b3 };
+      blocks[k++] = (cnn_chain_block) { "W3", net->W3, NULL };
+      blocks[k++] = (cnn_chain_block) { "b3", NULL, net->b3 };
     }
-  blocks[k++] = (bp_cnn_block) { "W4", net->W4, NULL };
-  blocks[k++] = (bp_cnn_block) { "b4", NULL, net->b4 };
+  blocks[k++] = (cnn_chain_block) { "W4", net->W4, NULL };
+  blocks[k++] = (cnn_chain_block) { "b4", NULL, net->b4 };
   return k;
 }
 
 size_t
-bp_cnn_count (const bp_cnn *net)
+cnn_chain_count (const cnn_chain *net)
 {
   if (MISSING (net))
-    GSL_ERROR_VAL ("bp_cnn_count: net must not be NULL", GSL_EFAULT, 0);
+    GSL_ERROR_VAL ("cnn_chain_count: net must not be NULL", GSL_EFAULT, 0);
   const size_t k2 = (size_t) BP_CNN_K * BP_CNN_K, last = net->H ? net->H : net->features;
   return net->C1 * (k2 + 1) + net->C2 * (net->C1 * k2 + 1)
          + net->H * (net->features + 1) + net->n * (last + 1);
 }
 
 int
-bp_cnn_same_shape (const bp_cnn *a, const bp_cnn *b)
+cnn_chain_same_shape (const cnn_chain *a, const cnn_chain *b)
 {
   if (MISSING (a) || MISSING (b))
-    GSL_ERROR_VAL ("bp_cnn_same_shape: a and b must not be NULL", GSL_EFAULT, 0);
+    GSL_ERROR_VAL ("cnn_chain_same_shape: a and b must not be NULL", GSL_EFAULT, 0);
   return a->rows == b->rows && a->cols == b->cols && a->C1 == b->C1 && a->C2 == b->C2
          && a->H == b->H && a->n == b->n;
 }
 
 /* (17.9) */
 int
-bp_cnn_init (bp_cnn *net, gsl_rng *rng)
+cnn_chain_init (cnn_chain *net, gsl_rng *rng)
 {
   if (MISSING (net) || MISSING (rng))
-    GSL_ERROR ("bp_cnn_init: net and rng must not be NULL", GSL_EFAULT);
-  bp_cnn_block b[BP_CNN_MAX_BLOCKS];
-  const size_t count = bp_cnn_blocks (net, b);
+    GSL_ERROR ("cnn_chain_init: net and rng must not be NULL", GSL_EFAULT);
+  cnn_chain_block b[CNN_CHAIN_MAX_BLOCKS];
+  const size_t count = cnn_chain_blocks (net, b);
   for (size_t k = 0; k < count; k++)
     if (b[k].M)
       matrix_gaussian (b[k].M, 2.0 / (double) b[k].M->size2, rng);   /* fan-in: a row */
@@ -152,10 +152,10 @@ bp_cnn_init (bp_cnn *net, gsl_rng *rng)
 /* ---- the public entries: every argument checked once ------------------ */
 
 int
-cnn_finite (const bp_cnn *net)
+cnn_finite (const cnn_chain *net)
 {
-  bp_cnn_block b[BP_CNN_MAX_BLOCKS];
-  const size_t count = bp_cnn_blocks (net, b);
+  cnn_chain_block b[CNN_CHAIN_MAX_BLOCKS];
+  const size_t count = cnn_chain_blocks (net, b);
   for (size_t k = 0; k < count; k++)
     if (b[k].M ? !matrix_finite (b[k].M) : (b[k].v && !vector_finite (b[k].v)))
       return 0;
@@ -163,34 +163,34 @@ cnn_finite (const bp_cnn *net)
 }
 
 static int
-cnn_check (const char *fn, const bp_cnn *net, const gsl_matrix *U, const gsl_matrix *T,
-           const bp_cnn_workspace *w)
+cnn_check (const char *fn, const cnn_chain *net, const gsl_matrix *U, const gsl_matrix *T,
+           const cnn_chain_workspace *w)
 {
-  if (!bp_cnn_same_shape (net, &w->shape))
+  if (!cnn_chain_same_shape (net, &w->shape))
     {
       gsl_error (fn, __FILE__, __LINE__, GSL_EBADLEN);
       return GSL_EBADLEN;
     }
   if (U->size1 == 0 || U->size1 > w->B || U->size2 != net->rows * net->cols
       || U->tda != U->size2 || (T && (T->size1 != U->size1 || T->size2 != net->n)))
-    GSL_ERROR ("bp_cnn: U must be b x (rows cols), 1 <= b <= B, contiguous, and T "
+    GSL_ERROR ("cnn_chain: U must be b x (rows cols), 1 <= b <= B, contiguous, and T "
                "b x n", GSL_EBADLEN);
   if (!cnn_finite (net) || !matrix_finite (U) || (T && !matrix_finite (T)))
-    GSL_ERROR ("bp_cnn: a parameter, U or T has a NaN or infinite element", GSL_EDOM);
+    GSL_ERROR ("cnn_chain: a parameter, U or T has a NaN or infinite element", GSL_EDOM);
   if (T && !matrix_rows_sum_to_one (T))
-    GSL_ERROR ("bp_cnn: every row of T must sum to 1", GSL_EDOM);
+    GSL_ERROR ("cnn_chain: every row of T must sum to 1", GSL_EDOM);
   return GSL_SUCCESS;
 }
 
 double
-bp_cnn_forward (const bp_cnn *net, const gsl_matrix *U, const gsl_matrix *T,
-                bp_cnn_workspace *w)
+cnn_chain_forward (const cnn_chain *net, const gsl_matrix *U, const gsl_matrix *T,
+                cnn_chain_workspace *w)
 {
   if (MISSING (net) || MISSING (U) || MISSING (w))
-    GSL_ERROR_VAL ("bp_cnn_forward: net, U and w must not be NULL", GSL_EFAULT, GSL_NAN);
+    GSL_ERROR_VAL ("cnn_chain_forward: net, U and w must not be NULL", GSL_EFAULT, GSL_NAN);
   if (GIVEN_MISSING (T))
-    GSL_ERROR_VAL ("bp_cnn_forward: T has NULL data", GSL_EFAULT, GSL_NAN);
-  if (cnn_check ("bp_cnn_forward: net must have the workspace's shape", net, U, T, w))
+    GSL_ERROR_VAL ("cnn_chain_forward: T has NULL data", GSL_EFAULT, GSL_NAN);
+  if (cnn_check ("cnn_chain_forward: net must have the workspace's shape", net, U, T, w))
     return GSL_NAN;
   cnn_views r = cnn_views_of (w, U);
   if (cnn_forward (net, &r) != GSL_SUCCESS)
@@ -200,7 +200,7 @@ bp_cnn_forward (const bp_cnn *net, const gsl_matrix *U, const gsl_matrix *T,
 
 /* 1 when the memory of two blocks overlaps */
 static int
-block_overlap (bp_cnn_block x, bp_cnn_block y)
+block_overlap (cnn_chain_block x, cnn_chain_block y)
 {
   if (x.M && y.M)
     return matrices_overlap (x.M, y.M);
@@ -213,13 +213,13 @@ block_overlap (bp_cnn_block x, bp_cnn_block y)
 
 /* 1 when a block of a overlaps the matrix A, or (b not NULL) a block of b */
 static int
-cnn_overlaps (const bp_cnn *a, const gsl_matrix *A, const bp_cnn *b)
+cnn_overlaps (const cnn_chain *a, const gsl_matrix *A, const cnn_chain *b)
 {
-  bp_cnn_block x[BP_CNN_MAX_BLOCKS], y[BP_CNN_MAX_BLOCKS];
-  const size_t nx = bp_cnn_blocks (a, x), ny = b ? bp_cnn_blocks (b, y) : 0;
+  cnn_chain_block x[CNN_CHAIN_MAX_BLOCKS], y[CNN_CHAIN_MAX_BLOCKS];
+  const size_t nx = cnn_chain_blocks (a, x), ny = b ? cnn_chain_blocks (b, y) : 0;
   for (size_t i = 0; i < nx; i++)
     {
-      if (A && block_overlap (x[i], (bp_cnn_block) { "", (gsl_matrix *) A, NULL }))
+      if (A && block_overlap (x[i], (cnn_chain_block) { "", (gsl_matrix *) A, NULL }))
         return 1;
       for (size_t j = 0; j < ny; j++)
         if (block_overlap (x[i], y[j]))
@@ -229,27 +229,27 @@ cnn_overlaps (const bp_cnn *a, const gsl_matrix *A, const bp_cnn *b)
 }
 
 int
-bp_cnn_backward (const bp_cnn *net, const gsl_matrix *U, const gsl_matrix *T,
-                 bp_cnn_workspace *w, bp_cnn *grad, gsl_matrix *dL_dU, double *L)
+cnn_chain_backward (const cnn_chain *net, const gsl_matrix *U, const gsl_matrix *T,
+                 cnn_chain_workspace *w, cnn_chain *grad, gsl_matrix *dL_dU, double *L)
 {
   if (MISSING (net) || MISSING (U) || MISSING (T) || MISSING (w) || MISSING (grad))
-    GSL_ERROR ("bp_cnn_backward: net, U, T, w and grad must not be NULL", GSL_EFAULT);
+    GSL_ERROR ("cnn_chain_backward: net, U, T, w and grad must not be NULL", GSL_EFAULT);
   if (GIVEN_MISSING (dL_dU))
-    GSL_ERROR ("bp_cnn_backward: dL_dU has NULL data", GSL_EFAULT);
-  if (!bp_cnn_same_shape (net, grad))
-    GSL_ERROR ("bp_cnn_backward: grad must have the network's shape", GSL_EBADLEN);
-  int status = cnn_check ("bp_cnn_backward: net must have the workspace's shape",
+    GSL_ERROR ("cnn_chain_backward: dL_dU has NULL data", GSL_EFAULT);
+  if (!cnn_chain_same_shape (net, grad))
+    GSL_ERROR ("cnn_chain_backward: grad must have the network's shape", GSL_EBADLEN);
+  int status = cnn_check ("cnn_chain_backward: net must have the workspace's shape",
                           net, U, T, w);
   if (status != GSL_SUCCESS)
     return status;
   if (dL_dU && (dL_dU->size1 != U->size1 || dL_dU->size2 != U->size2
                 || dL_dU->tda != dL_dU->size2))
-    GSL_ERROR ("bp_cnn_backward: dL_dU must have U's shape, contiguous", GSL_EBADLEN);
+    GSL_ERROR ("cnn_chain_backward: dL_dU must have U's shape, contiguous", GSL_EBADLEN);
   if (cnn_overlaps (grad, NULL, net) || cnn_overlaps (grad, U, NULL)
       || cnn_overlaps (grad, T, NULL)
       || (dL_dU && (cnn_overlaps (net, dL_dU, NULL) || cnn_overlaps (grad, dL_dU, NULL)
                     || matrices_overlap (dL_dU, U) || matrices_overlap (dL_dU, T))))
-    GSL_ERROR ("bp_cnn_backward: grad or dL_dU overlaps net, U, T or each other "
+    GSL_ERROR ("cnn_chain_backward: grad or dL_dU overlaps net, U, T or each other "
                "(bp_common.h)", GSL_EINVAL);
   cnn_views r = cnn_views_of (w, U);
   status = cnn_forward (net, &r);

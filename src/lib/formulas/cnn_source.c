@@ -1,13 +1,13 @@
 /* cnn_source.c -- the convolutional network's workspace and chain, once
    for the real arithmetics (templates_on.h: double, float; cnn.c);
-   derivations/17-cnn.md.  The double ones are bp_cnn.h's and
-   cnn_trusted.h's; a workspace's shape holds the sizes only, a bp_cnn in
+   derivations/17-cnn.md.  The double ones are cnn_chain.h's and
+   cnn_trusted.h's; a workspace's shape holds the sizes only, a cnn_chain in
    every arithmetic. */
 
 /* ---- the workspace ---------------------------------------------------- */
 
-TYPE (bp_cnn_workspace) *
-FUNCTION (bp, cnn_workspace_alloc) (size_t B, const TYPE (bp_cnn) *net)
+TYPE (cnn_chain_workspace) *
+FUNCTION (cnn_chain, workspace_alloc) (size_t B, const TYPE (cnn_chain) *net)
 {
   if (MISSING (net))
     GSL_ERROR_NULL (NAME (bp, cnn_workspace_alloc) ": net must not be NULL", GSL_EFAULT);
@@ -19,7 +19,7 @@ FUNCTION (bp, cnn_workspace_alloc) (size_t B, const TYPE (bp_cnn) *net)
       || matrix_too_large (B * hw2, k2 * net->C1))
     GSL_ERROR_NULL (NAME (bp, cnn_workspace_alloc) ": sizes too large: the lowered images "
                     "overflow size_t", GSL_EINVAL);
-  TYPE (bp_cnn_workspace) *w = calloc (1, sizeof *w);
+  TYPE (cnn_chain_workspace) *w = calloc (1, sizeof *w);
   if (w == NULL)
     GSL_ERROR_NULL (NAME (bp, cnn_workspace_alloc) ": out of memory", GSL_ENOMEM);
   w->B = B;
@@ -59,14 +59,14 @@ FUNCTION (bp, cnn_workspace_alloc) (size_t B, const TYPE (bp_cnn) *net)
     }
   if (!ok)
     {
-      FUNCTION (bp, cnn_workspace_free) (w);
+      FUNCTION (cnn_chain, workspace_free) (w);
       GSL_ERROR_NULL (NAME (bp, cnn_workspace_alloc) ": out of memory", GSL_ENOMEM);
     }
   return w;
 }
 
 void
-FUNCTION (bp, cnn_workspace_free) (TYPE (bp_cnn_workspace) *w)
+FUNCTION (cnn_chain, workspace_free) (TYPE (cnn_chain_workspace) *w)
 {
   if (w == NULL)
     return;
@@ -104,9 +104,9 @@ FUNCTION (cnn, first_rows) (TYPE (gsl_matrix) *M, size_t b)
 }
 
 static FUNCTION (cnn, views)
-FUNCTION (cnn, views_of) (TYPE (bp_cnn_workspace) *w, const TYPE (gsl_matrix) *U)
+FUNCTION (cnn, views_of) (TYPE (cnn_chain_workspace) *w, const TYPE (gsl_matrix) *U)
 {
-  const bp_cnn *s = &w->shape;
+  const cnn_chain *s = &w->shape;
   const size_t b = U->size1, k2 = (size_t) BP_CNN_K * BP_CNN_K, hw = s->rows * s->cols;
   const size_t hw2 = (s->rows / 2) * (s->cols / 2), hw4 = (s->rows / 4) * (s->cols / 4);
   FUNCTION (cnn, views) r = { 0 };   /* Z3, A3, dA3 stay empty when H = 0 */
@@ -148,7 +148,7 @@ FUNCTION (cnn, views_of) (TYPE (bp_cnn_workspace) *w, const TYPE (gsl_matrix) *U
 
 /* (17.1)-(17.3): U to the logits V */
 static int
-FUNCTION (cnn, forward) (const TYPE (bp_cnn) *net, FUNCTION (cnn, views) *r)
+FUNCTION (cnn, forward) (const TYPE (cnn_chain) *net, FUNCTION (cnn, views) *r)
 {
   const size_t rows = net->rows, cols = net->cols;
   int status = FUNCTION (bp, batch_conv) (&net->conv1, net->K1, net->b1, &r->X0.matrix,
@@ -177,8 +177,8 @@ FUNCTION (cnn, forward) (const TYPE (bp_cnn) *net, FUNCTION (cnn, views) *r)
 
 /* (17.5)-(17.8): dL/dV = (Y - T)/B, then each layer's gradients, from the top */
 static int
-FUNCTION (cnn, backward) (const TYPE (bp_cnn) *net, const TYPE (gsl_matrix) *T,
-                          FUNCTION (cnn, views) *r, TYPE (bp_cnn) *g, TYPE (gsl_matrix) *dL_dU)
+FUNCTION (cnn, backward) (const TYPE (cnn_chain) *net, const TYPE (gsl_matrix) *T,
+                          FUNCTION (cnn, views) *r, TYPE (cnn_chain) *g, TYPE (gsl_matrix) *dL_dU)
 {
   const size_t rows = net->rows, cols = net->cols;
   /* T NULL: dV made already, with the loss, in one pass (cnn_trusted) */
@@ -241,9 +241,9 @@ FUNCTION (cnn, backward) (const TYPE (bp_cnn) *net, const TYPE (gsl_matrix) *T,
 }
 
 int
-FUNCTION (cnn, trusted) (const TYPE (bp_cnn) *net, const TYPE (gsl_matrix) *U,
-                         const TYPE (gsl_matrix) *T, TYPE (bp_cnn_workspace) *w,
-                         TYPE (bp_cnn) *grad, TYPE (gsl_matrix) *dL_dU, double *L)
+FUNCTION (cnn, trusted) (const TYPE (cnn_chain) *net, const TYPE (gsl_matrix) *U,
+                         const TYPE (gsl_matrix) *T, TYPE (cnn_chain_workspace) *w,
+                         TYPE (cnn_chain) *grad, TYPE (gsl_matrix) *dL_dU, double *L)
 {
   FUNCTION (cnn, views) r = FUNCTION (cnn, views_of) (w, U);
   int status = FUNCTION (cnn, forward) (net, &r);

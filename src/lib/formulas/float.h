@@ -10,7 +10,7 @@
 #include <gsl/gsl_matrix_float.h>
 #include "backprop/bp_activation.h"
 #include "backprop/bp_conv.h"
-#include "backprop/bp_cnn.h"
+#include "lib/formulas/cnn_chain.h"
 #include "backprop/bp_idx.h"
 
 /* bp_dataset_batch's float form (lib/files/dataset_batch_source.c): U's
@@ -125,33 +125,13 @@ double batch_float_softmax_cross_entropy_trusted (const gsl_matrix_float *T,
                                                   gsl_matrix_float *Y,
                                                   gsl_matrix_float *dL_dV);
 
-/* the convolutional network of bp_cnn.h over float blocks, and its
-   workspace, field for field; the workspace's shape: the sizes only */
-typedef struct
-{
-  size_t rows, cols, C1, C2, H, n, features;
-  bp_conv_shape conv1, conv2;
-  gsl_matrix_float *K1;  gsl_vector_float *b1;
-  gsl_matrix_float *K2;  gsl_vector_float *b2;
-  gsl_matrix_float *W3;  gsl_vector_float *b3;   /* NULL when H = 0 */
-  gsl_matrix_float *W4;  gsl_vector_float *b4;
-} bp_cnn_float;
-
-typedef struct
-{
-  size_t B;
-  bp_cnn shape;
-  gsl_vector_float *cols1, *Z1, *A1, *G1, *P1, *dP1;
-  gsl_vector_float *cols2, *Z2, *A2, *G2, *P2, *dP2;
-  gsl_matrix_float *F, *dF, *Z3, *A3, *dA3, *V, *Y, *dV;
-  unsigned char *best1, *best2;
-} bp_cnn_workspace_float;
-
-bp_cnn_workspace_float *float_cnn_workspace_alloc (size_t B, const bp_cnn_float *net);
-void float_cnn_workspace_free (bp_cnn_workspace_float *w);
+/* the convolutional network of cnn_chain.h over float blocks
+   (cnn_chain_float, cnn_chain_workspace_float, defined there) */
+cnn_chain_workspace_float *cnn_chain_float_workspace_alloc (size_t B, const cnn_chain_float *net);
+void cnn_chain_float_workspace_free (cnn_chain_workspace_float *w);
 /* cnn_trusted.h's chain */
-int cnn_float_trusted (const bp_cnn_float *net, const gsl_matrix_float *U,
-                       const gsl_matrix_float *T, bp_cnn_workspace_float *w,
-                       bp_cnn_float *grad, gsl_matrix_float *dL_dU, double *L);
+int cnn_float_trusted (const cnn_chain_float *net, const gsl_matrix_float *U,
+                       const gsl_matrix_float *T, cnn_chain_workspace_float *w,
+                       cnn_chain_float *grad, gsl_matrix_float *dL_dU, double *L);
 
 #endif /* BP_FORMULAS_FLOAT_H */

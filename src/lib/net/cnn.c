@@ -1,4 +1,4 @@
-/* cnn.c -- the convolutional network of bp_cnn.h as a row of the table:
+/* cnn.c -- the convolutional network of cnn_chain.h as a row of the table:
    its chain (cnn_trusted) on views into the network's buffers.
    derivations/17-cnn.md */
 #include <config.h>
@@ -7,7 +7,7 @@
 #include <stdio.h>
 #include <gsl/gsl_errno.h>
 #include "backprop/bp_batch.h"
-#include "backprop/bp_cnn.h"
+#include "lib/formulas/cnn_chain.h"
 #include "backprop/bp_complex_step.h"
 #include "backprop/bp_pool.h"
 #include "lib/valid.h"
@@ -15,9 +15,9 @@
 #include "lib/formulas/cnn_trusted.h"
 #include "lib/formulas/float.h"
 
-/* The sizes of bp_cnn.h for s; 0 on success. */
+/* The sizes of cnn_chain.h for s; 0 on success. */
 static int
-cnn_of_shape (const bp_net_shape *s, bp_cnn *c)
+cnn_of_shape (const bp_net_shape *s, cnn_chain *c)
 {
   if (s->n_hidden > 1 || (s->n_hidden == 1 && s->hidden[0] == 0))
     return -1;
@@ -28,7 +28,7 @@ cnn_of_shape (const bp_net_shape *s, bp_cnn *c)
 static int
 cnn_layout (const bp_net_shape *s, size_t *count, bp_net_block_shape *b)
 {
-  bp_cnn c;
+  cnn_chain c;
   if (cnn_of_shape (s, &c) != 0)
     return GSL_EINVAL;
   const size_t k2 = (size_t) BP_CNN_K * BP_CNN_K, k = c.H ? 2 : 0;
@@ -62,8 +62,8 @@ cnn_layout (const bp_net_shape *s, size_t *count, bp_net_block_shape *b)
 static int
 cnn_init (bp_net *net, gsl_rng *rng)
 {
-  bp_cnn c = cnn_as_cnn (net, 0);
-  return bp_cnn_init (&c, rng);
+  cnn_chain c = cnn_as_cnn (net, 0);
+  return cnn_chain_init (&c, rng);
 }
 
 static int
@@ -75,7 +75,7 @@ cnn_float_init (bp_net *net, gsl_rng *rng)
 /* The sizes and one example's complex values of the chain. */
 typedef struct
 {
-  bp_cnn c;
+  cnn_chain c;
   gsl_matrix_complex *Z1, *P1, *Z2, *P2;
   gsl_vector_complex *u, *z3, *v;   /* z3 NULL when H = 0 */
 } cnn_cscratch;
@@ -96,7 +96,7 @@ cnn_cexample (const bp_net *net, const gsl_matrix_complex *const block[],
 {
   (void) net;
   cnn_cscratch *w = scratch;
-  const bp_cnn *c = &w->c;
+  const cnn_chain *c = &w->c;
   const size_t last = c->H ? 6 : 4;
   gsl_vector_complex_const_view b1 = gsl_matrix_complex_const_column (block[1], 0);
   gsl_vector_complex_const_view b2 = gsl_matrix_complex_const_column (block[3], 0);
@@ -131,7 +131,7 @@ cnn_cforward (const bp_net *net, const gsl_matrix_complex *const block[],
 {
   cnn_cscratch w = { .z3 = NULL };
   (void) cnn_of_shape (&net->shape, &w.c);   /* accepted when net was made */
-  const bp_cnn *c = &w.c;
+  const cnn_chain *c = &w.c;
   const size_t hw = c->rows * c->cols, hw2 = (c->rows / 2) * (c->cols / 2);
   const size_t hw4 = (c->rows / 4) * (c->cols / 4);
   w.Z1 = gsl_matrix_complex_alloc (c->C1, hw);
@@ -157,7 +157,7 @@ cnn_cforward (const bp_net *net, const gsl_matrix_complex *const block[],
 static void
 cnn_describe (const bp_net *net, char *buf, size_t len)
 {
-  bp_cnn c = { 0 };
+  cnn_chain c = { 0 };
   (void) cnn_of_shape (&net->shape, &c);   /* accepted when net was made */
   char hidden[64] = "";
   if (c.H)

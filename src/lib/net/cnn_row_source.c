@@ -3,14 +3,14 @@
    in double (bp_net_cnn) and float (bp_net_cnn_float).
    derivations/17-cnn.md */
 
-/* The parameters (grad = 0) or gradients (grad = 1) as the bp_cnn the
-   chain takes: views in bp_cnn_blocks' order, nothing allocated. */
-static TYPE (bp_cnn)
+/* The parameters (grad = 0) or gradients (grad = 1) as the cnn_chain the
+   chain takes: views in cnn_chain_blocks' order, nothing allocated. */
+static TYPE (cnn_chain)
 FUNCTION (cnn, as_cnn) (const bp_net *net, int grad)
 {
-  bp_cnn sizes;
+  cnn_chain sizes;
   cnn_of_shape (&net->shape, &sizes);   /* the layout accepted it */
-  TYPE (bp_cnn) c = { sizes.rows, sizes.cols, sizes.C1, sizes.C2, sizes.H, sizes.n,
+  TYPE (cnn_chain) c = { sizes.rows, sizes.cols, sizes.C1, sizes.C2, sizes.H, sizes.n,
                       sizes.features, sizes.conv1, sizes.conv2,
                       NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL };
   TYPE (gsl_matrix) **M[] = { &c.K1, NULL, &c.K2, NULL, &c.W3, NULL, &c.W4, NULL };
@@ -30,14 +30,14 @@ FUNCTION (cnn, as_cnn) (const bp_net *net, int grad)
 static void *
 FUNCTION (cnn, ws_alloc) (const bp_net *net, size_t B)
 {
-  const TYPE (bp_cnn) c = FUNCTION (cnn, as_cnn) (net, 0);
-  return FUNCTION (bp, cnn_workspace_alloc) (B, &c);
+  const TYPE (cnn_chain) c = FUNCTION (cnn, as_cnn) (net, 0);
+  return FUNCTION (cnn_chain, workspace_alloc) (B, &c);
 }
 
 static void
 FUNCTION (cnn, ws_free) (void *w)
 {
-  FUNCTION (bp, cnn_workspace_free) (w);
+  FUNCTION (cnn_chain, workspace_free) (w);
 }
 
 /* (17.1)-(17.4) */
@@ -46,8 +46,8 @@ FUNCTION (cnn, forward) (const bp_net *net, const TYPE (gsl_matrix) *U,
                          const TYPE (gsl_matrix) *T, void *ws,
                          VIEW (gsl_matrix, view) *V, double *L)
 {
-  TYPE (bp_cnn_workspace) *w = ws;
-  const TYPE (bp_cnn) c = FUNCTION (cnn, as_cnn) (net, 0);
+  TYPE (cnn_chain_workspace) *w = ws;
+  const TYPE (cnn_chain) c = FUNCTION (cnn, as_cnn) (net, 0);
   *V = FUNCTION (gsl_matrix, submatrix) (w->V, 0, 0, U->size1, w->V->size2);
   int status = FUNCTION (cnn, trusted) (&c, U, NULL, w, NULL, NULL, NULL);
   if (status == GSL_SUCCESS && T)
@@ -61,7 +61,7 @@ FUNCTION (cnn, backward) (bp_net *net, const TYPE (gsl_matrix) *U,
                           const TYPE (gsl_matrix) *T, void *ws,
                           TYPE (gsl_matrix) *dL_dU, double *L)
 {
-  const TYPE (bp_cnn) c = FUNCTION (cnn, as_cnn) (net, 0);
-  TYPE (bp_cnn) g = FUNCTION (cnn, as_cnn) (net, 1);
+  const TYPE (cnn_chain) c = FUNCTION (cnn, as_cnn) (net, 0);
+  TYPE (cnn_chain) g = FUNCTION (cnn, as_cnn) (net, 1);
   return FUNCTION (cnn, trusted) (&c, U, T, ws, &g, dL_dU, L);
 }

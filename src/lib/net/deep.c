@@ -124,12 +124,6 @@ deep_ws_alloc (const bp_net *net, size_t B)
   return w;
 }
 
-static gsl_matrix_view
-rows_of (gsl_matrix *M, size_t b)
-{
-  return gsl_matrix_submatrix (M, 0, 0, b, M->size2);
-}
-
 static int
 deep_forward (const bp_net *net, const gsl_matrix *U, const gsl_matrix *T, void *ws,
               gsl_matrix_view *V, double *L)
@@ -141,15 +135,15 @@ deep_forward (const bp_net *net, const gsl_matrix *U, const gsl_matrix *T, void 
   int status = GSL_SUCCESS;
   for (size_t l = 0; l < hidden && status == GSL_SUCCESS; l++)
     {
-      gsl_matrix_view Z = rows_of (w->Z[l], b);
-      A[l] = rows_of (w->A[l], b);
+      gsl_matrix_view Z = net_rows_of (w->Z[l], b);
+      A[l] = net_rows_of (w->A[l], b);
       status = bp_batch_linear (net_matrix (net, 2 * l), net_vector (net, 2 * l + 1),
                                 below, &Z.matrix);
       if (status == GSL_SUCCESS)
         status = bp_batch_activation_forward (net->shape.act, &Z.matrix, &A[l].matrix);
       below = &A[l].matrix;
     }
-  *V = rows_of (w->V, b);
+  *V = net_rows_of (w->V, b);
   if (status == GSL_SUCCESS)
     status = bp_batch_linear (net_matrix (net, 2 * hidden),
                               net_vector (net, 2 * hidden + 1), below, &V->matrix);
@@ -168,7 +162,7 @@ deep_backward (bp_net *net, const gsl_matrix *U, const gsl_matrix *T, void *ws,
 {
   deep_ws *w = ws;
   const size_t b = U->size1, hidden = w->hidden;
-  gsl_matrix_view V, Y = rows_of (w->Y, b), dZ = rows_of (w->dV, b);
+  gsl_matrix_view V, Y = net_rows_of (w->Y, b), dZ = net_rows_of (w->dV, b);
   int status = deep_forward (net, U, T, ws, &V, L);
   if (status == GSL_SUCCESS)
     status = bp_batch_softmax (&V.matrix, &Y.matrix);
@@ -176,7 +170,7 @@ deep_backward (bp_net *net, const gsl_matrix *U, const gsl_matrix *T, void *ws,
     status = bp_batch_softmax_cross_entropy_grad (T, &Y.matrix, &dZ.matrix);
   for (size_t l = hidden + 1; l-- > 0 && status == GSL_SUCCESS;)   /* layer l + 1 */
     {
-      gsl_matrix_view A = l ? rows_of (w->A[l - 1], b) : (gsl_matrix_view) { *U };
+      gsl_matrix_view A = l ? net_rows_of (w->A[l - 1], b) : (gsl_matrix_view) { *U };
       status = bp_batch_grad_weights (&dZ.matrix, &A.matrix, net_grad_matrix (net, 2 * l));
       if (status == GSL_SUCCESS)
         status = bp_batch_grad_bias (&dZ.matrix, net_grad_vector (net, 2 * l + 1));
@@ -187,8 +181,8 @@ deep_backward (bp_net *net, const gsl_matrix *U, const gsl_matrix *T, void *ws,
           status = bp_batch_grad_input (net_matrix (net, 0), &dZ.matrix, dL_dU);
           break;
         }
-      gsl_matrix_view dA = rows_of (w->dA[l - 1], b), Zb = rows_of (w->Z[l - 1], b);
-      gsl_matrix_view dZb = rows_of (w->dZ[l - 1], b);
+      gsl_matrix_view dA = net_rows_of (w->dA[l - 1], b), Zb = net_rows_of (w->Z[l - 1], b);
+      gsl_matrix_view dZb = net_rows_of (w->dZ[l - 1], b);
       status = bp_batch_grad_input (net_matrix (net, 2 * l), &dZ.matrix, &dA.matrix);
       if (status == GSL_SUCCESS)                               /* f' */
         status = bp_batch_activation_backward (net->shape.act, &Zb.matrix, &dA.matrix,

@@ -37,12 +37,6 @@ FUNCTION (linear, ws_alloc) (const bp_net *net, size_t B)
   return w;
 }
 
-static VIEW (gsl_matrix, view)
-FUNCTION (linear, rows_of) (TYPE (gsl_matrix) *M, size_t b)
-{
-  return FUNCTION (gsl_matrix, submatrix) (M, 0, 0, b, M->size2);
-}
-
 /* V = U W^T + 1 b^T (14.2), L = mean CE (14.4) */
 static int
 FUNCTION (linear, forward) (const bp_net *net, const TYPE (gsl_matrix) *U,
@@ -50,7 +44,7 @@ FUNCTION (linear, forward) (const bp_net *net, const TYPE (gsl_matrix) *U,
                             VIEW (gsl_matrix, view) *V, double *L)
 {
   FUNCTION (linear, ws) *w = ws;
-  *V = FUNCTION (linear, rows_of) (w->V, U->size1);
+  *V = FUNCTION (net, rows_of) (w->V, U->size1);
   int status = FUNCTION (bp, batch_linear) (FUNCTION (net, matrix) (net, 0),
                                             FUNCTION (net, vector) (net, 1), U, &V->matrix);
   if (status != GSL_SUCCESS)
@@ -70,8 +64,8 @@ FUNCTION (linear, backward) (bp_net *net, const TYPE (gsl_matrix) *U,
                              TYPE (gsl_matrix) *dL_dU, double *L)
 {
   FUNCTION (linear, ws) *w = ws;
-  VIEW (gsl_matrix, view) V, Y = FUNCTION (linear, rows_of) (w->Y, U->size1),
-    G = FUNCTION (linear, rows_of) (w->G, U->size1);
+  VIEW (gsl_matrix, view) V, Y = FUNCTION (net, rows_of) (w->Y, U->size1),
+    G = FUNCTION (net, rows_of) (w->G, U->size1);
   int status = FUNCTION (linear, forward) (net, U, NULL, ws, &V, NULL);
   if (status == GSL_SUCCESS)   /* L, Y and G in one pass */
     *L = FUNCTION (batch, softmax_cross_entropy_trusted) (T, &V.matrix, &Y.matrix, &G.matrix);

@@ -19,55 +19,24 @@ struct bp_net_workspace
   gsl_matrix *V;
 };
 
-/* Block k of theta (or grad) as the matrix or vector the chains take. */
-static inline gsl_matrix *
-net_matrix (const bp_net *net, size_t k)
-{
-  return (gsl_matrix *) &net->theta_M[k].matrix;
-}
-
-static inline gsl_vector *
-net_vector (const bp_net *net, size_t k)
-{
-  return (gsl_vector *) &net->theta_v[k].vector;
-}
-
-static inline gsl_matrix *
-net_grad_matrix (const bp_net *net, size_t k)
-{
-  return (gsl_matrix *) &net->grad_M[k].matrix;
-}
-
-static inline gsl_vector *
-net_grad_vector (const bp_net *net, size_t k)
-{
-  return (gsl_vector *) &net->grad_v[k].vector;
-}
-
-/* The same of a float32 row's theta_float (grad_float). */
-static inline gsl_matrix_float *
-net_float_matrix (const bp_net *net, size_t k)
-{
-  return (gsl_matrix_float *) &net->theta_float_M[k].matrix;
-}
-
-static inline gsl_vector_float *
-net_float_vector (const bp_net *net, size_t k)
-{
-  return (gsl_vector_float *) &net->theta_float_v[k].vector;
-}
-
-static inline gsl_matrix_float *
-net_float_grad_matrix (const bp_net *net, size_t k)
-{
-  return (gsl_matrix_float *) &net->grad_float_M[k].matrix;
-}
-
-static inline gsl_vector_float *
-net_float_grad_vector (const bp_net *net, size_t k)
-{
-  return (gsl_vector_float *) &net->grad_float_v[k].vector;
-}
+/* Block k of theta (or grad) as the matrix or vector the chains take,
+   by arithmetic: net_matrix (theta_M), net_float_matrix (theta_float_M)
+   ..., one definition for the eight. */
+#define NET_BLOCK_VIEW(NAME, TYPE, VIEWS, MEMBER)                               \
+  static inline TYPE *                                                         \
+  NAME (const bp_net *net, size_t k)                                           \
+  {                                                                            \
+    return (TYPE *) &net->VIEWS[k].MEMBER;                                     \
+  }
+NET_BLOCK_VIEW (net_matrix, gsl_matrix, theta_M, matrix)
+NET_BLOCK_VIEW (net_vector, gsl_vector, theta_v, vector)
+NET_BLOCK_VIEW (net_grad_matrix, gsl_matrix, grad_M, matrix)
+NET_BLOCK_VIEW (net_grad_vector, gsl_vector, grad_v, vector)
+NET_BLOCK_VIEW (net_float_matrix, gsl_matrix_float, theta_float_M, matrix)
+NET_BLOCK_VIEW (net_float_vector, gsl_vector_float, theta_float_v, vector)
+NET_BLOCK_VIEW (net_float_grad_matrix, gsl_matrix_float, grad_float_M, matrix)
+NET_BLOCK_VIEW (net_float_grad_vector, gsl_vector_float, grad_float_v, vector)
+#undef NET_BLOCK_VIEW
 
 /* The buffers, block k of them as one vector, the batch matrices of a
    workspace and the row's passes, by arithmetic: net_NAME for a double
@@ -89,6 +58,12 @@ static inline gsl_matrix *net_ws_U (bp_net_workspace *w) { return w->U; }
 static inline gsl_matrix *net_ws_T (bp_net_workspace *w) { return w->T; }
 static inline gsl_matrix_float *net_float_ws_U (bp_net_workspace *w) { return w->U_float; }
 static inline gsl_matrix_float *net_float_ws_T (bp_net_workspace *w) { return w->T_float; }
+/* the first b rows of a workspace's B-row matrix: a batch of b <= B */
+static inline gsl_matrix_view
+net_rows_of (gsl_matrix *M, size_t b) { return gsl_matrix_submatrix (M, 0, 0, b, M->size2); }
+static inline gsl_matrix_float_view
+net_float_rows_of (gsl_matrix_float *M, size_t b)
+{ return gsl_matrix_float_submatrix (M, 0, 0, b, M->size2); }
 
 static inline int
 net_forward (const bp_net *net, const gsl_matrix *U, const gsl_matrix *T, void *ws,
