@@ -36,9 +36,61 @@ status_name (int s)
 static void print_index (FILE *out, const bp_gradcheck_block_result *b,
                          const bp_gradcheck_element *e);
 
+/* block k's name, else "block k", into name[64] */
 static void
-print_hints (FILE *out, const bp_gradcheck_block_result *b, const char *name)
+block_name (const bp_gradcheck_run *run, size_t k, char name[64])
 {
+  if (run->block[k].name)
+    snprintf (name, 64, "%s", run->block[k].name);
+  else
+    snprintf (name, 64, "block %zu", k);
+}
+
+/* "X(3,:)": the slice of block x along axis d from its flat index q */
+static void
+print_slice (FILE *out, const char *name, const bp_gradcheck_block_result *x, size_t d,
+             size_t q)
+{
+  size_t dims[BP_GRADCHECK_MAX_RANK], idx[BP_GRADCHECK_MAX_RANK];
+  const size_t rank = shape_dims (x, dims);
+  shape_unravel (dims, rank, q, idx);
+  fputs (name, out);
+  for (size_t a = 0; a < rank; a++)
+    {
+      fputc (a ? ',' : '(', out);
+      if (a == d)
+        fputc (':', out);
+      else
+        fprintf (out, "%zu", idx[a]);
+    }
+  fputc (')', out);
+}
+
+/* the factor hint: numeric = c analytic; c or 1/c the length of an axis */
+static void
+print_factor (FILE *out, const bp_gradcheck_run *run, const bp_gradcheck_block_result *b,
+              const char *name)
+{
+  fprintf (out, "    hint: %s: numeric = %.6g x analytic: a missing factor %.6g"
+           " (or 1/%.6g)?", name, b->factor, b->factor, 1.0 / b->factor);
+  if (b->factor_block != BP_GRADCHECK_NONE)
+    {
+      const bp_gradcheck_block_result *x = &run->block[b->factor_block];
+      size_t dims[BP_GRADCHECK_MAX_RANK];
+      char xname[64];
+      shape_dims (x, dims);
+      block_name (run, b->factor_block, xname);
+      fprintf (out, " %zu is the length of axis %zu of %s:"
+               " the batch size (a mean where a sum is due, or the reverse)?",
+               dims[b->factor_axis], b->factor_axis, xname);
+    }
+  fputc ('\n', out);
+}
+
+static void
+print_hints (FILE *out, const bp_gradcheck_run *run, size_t k, const char *name)
+{
+  const bp_gradcheck_block_result *b = &run->block[k];
   size_t dims[BP_GRADCHECK_MAX_RANK];
   shape_dims (b, dims);
   if ((b->hints & BP_GRADCHECK_HINT_ONE) && b->n_worst)
@@ -71,8 +123,16 @@ print_hints (FILE *out, const bp_gradcheck_block_result *b, const char *name)
   if (b->hints & BP_GRADCHECK_HINT_SIGN)
     fprintf (out, "    hint: %s: analytic = -numeric: a flipped sign?\n", name);
   if (b->hints & BP_GRADCHECK_HINT_FACTOR)
-    fprintf (out, "    hint: %s: numeric = %.6g x analytic: a missing factor %.6g"
-             " (or 1/%.6g)?\n", name, b->factor, b->factor, 1.0 / b->factor);
+    print_factor (out, run, b, name);
+  if (b->hints & BP_GRADCHECK_HINT_SUM)
+    {
+      char xname[64];
+      block_name (run, b->sum_block, xname);
+      fprintf (out, "    hint: %s: analytic = ", name);
+      print_slice (out, xname, &run->block[b->sum_block], b->sum_axis, b->sum_index);
+      fprintf (out, " of %s's gradient, numeric = the sum of all such slices:"
+               " a sum over a broadcast or batch axis missing (one row taken)?\n", xname);
+    }
   if (b->hints & BP_GRADCHECK_HINT_SHIFT)
     fprintf (out, "    hint: %s: analytic[i] = numeric[i%+ld]: an index shifted by %+ld?\n",
              name, b->shift, b->shift);
@@ -153,10 +213,7 @@ bp_gradcheck_fprintf (FILE *stream, const bp_gradcheck_result *r)
         {
           const bp_gradcheck_block_result *b = &run->block[k];
           char name[64];
-          if (b->name)
-            snprintf (name, sizeof name, "%s", b->name);
-          else
-            snprintf (name, sizeof name, "block %zu", k);
+          block_name (run, k, name);
           if (!b->mask)
             continue;
           fprintf (stream, "  %s (", name);
@@ -184,7 +241,7 @@ bp_gradcheck_fprintf (FILE *stream, const bp_gradcheck_result *r)
           if (b->n_nonfinite)
             fprintf (stream, "    %zu analytic values not finite (NaN or infinite): FAIL\n",
                      b->n_nonfinite);
-          print_hints (stream, b, name);
+          print_hints (stream, run, k, name);
         }
     }
   fflush (stream);
