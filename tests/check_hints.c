@@ -5,7 +5,10 @@
    a wrong analytic array is wrong by far more than any tolerance).
    derivations/00-numeric-check.md, eq. (0.14) */
 #include <config.h>
+#include <locale.h>
 #include <stdio.h>
+#include <unistd.h>
+#include <sys/stat.h>
 #include <stdlib.h>
 #include <string.h>
 #include <gsl/gsl_errno.h>
@@ -468,6 +471,70 @@ START_TEST (test_hint_factor_axis)
 }
 END_TEST
 
+START_TEST (test_report_russian)
+{
+  /* the library's report in the program's locale, with no binding of
+     the program's own: under ru_RU.UTF-8 with the build's po/ru.gmo (as
+     BACKPROP_LOCALEDIR), the header, the block line and the hint in
+     Russian, the numbers as in the C report; skipped (with a note) where
+     the locale or the catalog is missing */
+  char dir[] = "/tmp/bp-ru.XXXXXX", sub[64], mo[96], cwd[512];
+  if (access ("po/ru.gmo", R_OK) != 0 || !getcwd (cwd, sizeof cwd)
+      || !setlocale (LC_ALL, "ru_RU.UTF-8"))
+    {
+      fprintf (stderr, "test_report_russian: skipped (no po/ru.gmo or ru_RU.UTF-8)\n");
+      return;
+    }
+  setlocale (LC_NUMERIC, "C");
+  ck_assert_ptr_nonnull (mkdtemp (dir));
+  snprintf (sub, sizeof sub, "%s/ru", dir);
+  ck_assert_int_eq (mkdir (sub, 0700), 0);
+  snprintf (sub, sizeof sub, "%s/ru/LC_MESSAGES", dir);
+  ck_assert_int_eq (mkdir (sub, 0700), 0);
+  snprintf (mo, sizeof mo, "%s/backprop.mo", sub);
+  char gmo[600];
+  snprintf (gmo, sizeof gmo, "%s/po/ru.gmo", cwd);
+  ck_assert_int_eq (symlink (gmo, mo), 0);
+  setenv ("BACKPROP_LOCALEDIR", dir, 1);
+  unsetenv ("LANGUAGE");
+  gsl_vector *c = distinct (12);
+  gsl_matrix *A = right_analytic (c, 4);
+  gsl_matrix_scale (A, 0.5);
+  int status;
+  bp_gradcheck_result *r = linear_check (c, 4, 0, NULL, A, &status);
+  char *ru = report_of (r);
+  setlocale (LC_ALL, "C");
+  char *en = report_of (r);
+  unsetenv ("BACKPROP_LOCALEDIR");
+  unlink (mo);
+  rmdir (sub);
+  snprintf (sub, sizeof sub, "%s/ru", dir);
+  rmdir (sub);
+  rmdir (dir);
+  ck_assert_msg (strstr (ru, "проверка градиента: НЕВЕРНО (1 блок, f скалярная: градиенты;"),
+                 "%s", ru);
+  ck_assert_msg (strstr (ru, "  K (4 x 3): проверено 12, верно 0, неясно 0, неверно 12"), "%s", ru);
+  ck_assert_msg (strstr (ru, "    подсказка: K: численный = 2 × аналитический: потерян"
+                         " множитель 2"), "%s", ru);
+  ck_assert_msg (!strstr (ru, "hint:") && !strstr (ru, "checked,"), "%s", ru);
+  ck_assert_msg (strstr (en, "gradient check: FAIL (1 block, scalar f: gradients;"), "%s", en);
+  ck_assert_msg (strstr (en, "    hint: K: numeric = 2 x analytic"), "%s", en);
+  /* the numbers of the element lines: the same in both */
+  const char *pe = strstr (en, "analytic "), *pr = strstr (ru, "аналитический ");
+  ck_assert_ptr_nonnull (pe);
+  ck_assert_ptr_nonnull (pr);
+  double a_en, a_ru;
+  ck_assert_int_eq (sscanf (pe + strlen ("analytic "), "%lf", &a_en), 1);
+  ck_assert_int_eq (sscanf (pr + strlen ("аналитический "), "%lf", &a_ru), 1);
+  ck_assert_double_eq (a_en, a_ru);
+  free (ru);
+  free (en);
+  bp_gradcheck_result_free (r);
+  gsl_matrix_free (A);
+  gsl_vector_free (c);
+}
+END_TEST
+
 static Suite *
 shapes_suite (void)
 {
@@ -483,6 +550,7 @@ shapes_suite (void)
   tcase_add_test (tc, test_hint_sum);
   tcase_add_test (tc, test_hint_sum_channel);
   tcase_add_test (tc, test_hint_factor_axis);
+  tcase_add_test (tc, test_report_russian);
   suite_add_tcase (s, tc);
   return s;
 }
