@@ -384,6 +384,38 @@ b00_model_loss (const bp_gradcheck_point *p, void *params, double *L)
   return 0;
 }
 
+/* block k's hints in a few words (every BP_GRADCHECK_HINT_* bit, in the
+   order of its bits), appended to s[len] after what it holds */
+static void
+hint_label (const bp_gradcheck_run *run, size_t k, char *s, size_t len)
+{
+  const bp_gradcheck_block_result *b = &run->block[k];
+  for (unsigned bit = 1u; bit <= BP_GRADCHECK_HINT_SUM; bit <<= 1)
+    {
+      char one[48];
+      if (!(b->hints & bit))
+        continue;
+      switch (bit)
+        {
+        case BP_GRADCHECK_HINT_TRANSPOSE: snprintf (one, sizeof one, "transpose"); break;
+        case BP_GRADCHECK_HINT_SIGN: snprintf (one, sizeof one, "sign"); break;
+        case BP_GRADCHECK_HINT_FACTOR: snprintf (one, sizeof one, "factor %.3g", b->factor); break;
+        case BP_GRADCHECK_HINT_SHIFT: snprintf (one, sizeof one, "shift %+ld", b->shift); break;
+        case BP_GRADCHECK_HINT_ONE:
+          snprintf (one, sizeof one, "one (%zu,%zu)", b->worst[0].row, b->worst[0].col);
+          break;
+        case BP_GRADCHECK_HINT_EDGE: snprintf (one, sizeof one, "edge"); break;
+        case BP_GRADCHECK_HINT_SLICE: snprintf (one, sizeof one, "slice"); break;
+        case BP_GRADCHECK_HINT_LAYOUT: snprintf (one, sizeof one, "layout"); break;
+        default:
+          snprintf (one, sizeof one, "sum over %s", run->block[b->sum_block].name);
+          break;
+        }
+      const size_t at = strlen (s);
+      snprintf (s + at, len - at, "%s%s", at ? ", " : "", one);
+    }
+}
+
 static int
 b00_teeth (FILE *out, const context *c)
 {
@@ -391,7 +423,6 @@ b00_teeth (FILE *out, const context *c)
      gradients and four wrong ones, by central differences and the Taylor
      test: the verdicts, the failing elements, the hints, the slopes */
   enum { N_TEETH = 5 };   /* right; dL/db's sign; dL/dW / 2; dL/dx shifted; one off */
-  static const char *const hint_names[] = { "transpose", "sign", "factor", "shift" };
   bp_gradcheck_function f = { .loss = b00_model_loss, .params = c->ex };
   const bp_gradcheck_block blocks[] = {
     { .name = "W", .matrix = c->ex->W }, { .name = "b", .vector = c->ex->b },
@@ -429,7 +460,7 @@ b00_teeth (FILE *out, const context *c)
           status = -1;
           break;
         }
-      char failing[64] = "-", hint[32] = "-", name[8];
+      char failing[64] = "-", hint[64] = "", name[8];
       size_t at = 0;
       for (size_t k = 0; k < 3; k++)
         {
@@ -437,17 +468,10 @@ b00_teeth (FILE *out, const context *c)
           if (b->n_failed && at < sizeof failing)
             at += (size_t) snprintf (failing + at, sizeof failing - at, "%s%s %zu/%zu",
                                      at ? ", " : "", b->name, b->n_failed, b->n_checked);
-          for (unsigned h = 0; h < 4; h++)
-            if (b->hints & (1u << h))
-              {
-                if (h == 2)
-                  snprintf (hint, sizeof hint, "factor %.3g", b->factor);
-                else if (h == 3)
-                  snprintf (hint, sizeof hint, "shift %+ld", b->shift);
-                else
-                  snprintf (hint, sizeof hint, "%s", hint_names[h]);
-              }
+          hint_label (&r->run[0], k, hint, sizeof hint);
         }
+      if (!*hint)
+        strcpy (hint, "-");
       snprintf (name, sizeof name, "r%zu", v + 1);
       key (out, name);
       fprintf (out, "%-7s %-22s %-10s %.1f (%s)\n",

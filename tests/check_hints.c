@@ -5,7 +5,10 @@
    a wrong analytic array is wrong by far more than any tolerance).
    derivations/00-numeric-check.md, eq. (0.14) */
 #include <config.h>
+#include <locale.h>
 #include <stdio.h>
+#include <unistd.h>
+#include <sys/stat.h>
 #include <stdlib.h>
 #include <string.h>
 #include <gsl/gsl_errno.h>
@@ -279,6 +282,259 @@ START_TEST (test_hint_layout)
 }
 END_TEST
 
+/* f(X, b) = sum_p w_p (X_p + b_j(p)), b broadcast along X's axis of
+   stride `stride' and length n (a bias added over the batch), j(p) =
+   p / stride mod n; with v, f = sum_p w_p X_p + sum_j v_j b_j instead
+   (b not broadcast) */
+typedef struct
+{
+  const gsl_vector *w, *v;
+  size_t stride, n;
+} bias_params;
+
+static int
+bias_loss (const bp_gradcheck_point *p, void *params, double *L)
+{
+  const bias_params *q = params;
+  const double *x = p->vector[0]->data, *b = p->vector[1]->data;
+  *L = 0.0;
+  for (size_t i = 0; i < q->w->size; i++)
+    *L += q->w->data[i] * (x[i] + (q->v ? 0.0 : b[i / q->stride % q->n]));
+  for (size_t j = 0; q->v && j < q->n; j++)
+    *L += q->v->data[j] * b[j];
+  return 0;
+}
+
+/* bp_gradcheck of bias_loss by central differences: X (r x size / r, of
+   the given rank and shape) named X, b (1 x n) named b, against AX and
+   Ab; the status into *status */
+static bp_gradcheck_result *
+bias_check (const bias_params *q, size_t r, size_t rank, const size_t *shape,
+            const gsl_matrix *AX, const gsl_matrix *Ab, int *status)
+{
+  gsl_matrix *X = gsl_matrix_alloc (r, q->w->size / r), *b = gsl_matrix_alloc (1, q->n);
+  gsl_matrix_set_all (X, 0.5);
+  gsl_matrix_set_all (b, -0.25);
+  bp_gradcheck_function F = { .loss = bias_loss, .params = (void *) q };
+  const bp_gradcheck_block blk[2] = { { .name = "X", .matrix = X, .rank = rank,
+                                        .shape = shape },
+                                      { .name = "b", .matrix = b } };
+  const bp_gradcheck_block ana[2] = { { .matrix = AX }, { .matrix = Ab } };
+  bp_gradcheck_options o;
+  bp_gradcheck_options_default (&o);
+  bp_gradcheck_result *res = NULL;
+  *status = bp_gradcheck (&F, 2, blk, ana, &o, &res);
+  gsl_matrix_free (X);
+  gsl_matrix_free (b);
+  return res;
+}
+
+/* b's right gradient: the sums of w over the broadcast axes, 1 x n */
+static gsl_matrix *
+bias_sums (const bias_params *q)
+{
+  gsl_matrix *A = gsl_matrix_calloc (1, q->n);
+  for (size_t i = 0; i < q->w->size; i++)
+    A->data[i / q->stride % q->n] += q->w->data[i];
+  return A;
+}
+
+/* b's hints (block 1) of a check that fails, its report into *rep */
+static unsigned
+bias_hints_of (const bias_params *q, size_t r, size_t rank, const size_t *shape,
+               const gsl_matrix *AX, const gsl_matrix *Ab, bp_gradcheck_block_result *out,
+               char **rep)
+{
+  int status;
+  bp_gradcheck_result *res = bias_check (q, r, rank, shape, AX, Ab, &status);
+  ck_assert_int_eq (status, GSL_FAILURE);
+  ck_assert_uint_eq (res->run[0].block[0].n_failed, 0);
+  *out = res->run[0].block[1];
+  out->worst = NULL;
+  out->analytic = out->numeric = out->abserr = NULL;
+  out->mask = NULL;
+  *rep = report_of (res);
+  bp_gradcheck_result_free (res);
+  return out->hints;
+}
+
+START_TEST (test_hint_sum)
+{
+  /* a bias b (3) added to every row of X (4 x 3), its gradient taken
+     from row 2 of X's alone, the sum over the batch missing: the sum
+     hint, X(2,:); the right b passes; b's gradient doubled (a factor),
+     or row 2 of X's where b is not broadcast (f = w.X + v.b): not it */
+  gsl_vector *w = distinct (12), *v = distinct (3);
+  bias_params q = { .w = w, .stride = 1, .n = 3 };
+  gsl_matrix *AX = right_analytic (w, 4), *Ab = bias_sums (&q);
+  int status;
+  bp_gradcheck_result *res = bias_check (&q, 4, 0, NULL, AX, Ab, &status);
+  ck_assert_int_eq (status, GSL_SUCCESS);
+  ck_assert_uint_eq (res->run[0].hints, 0);
+  bp_gradcheck_result_free (res);
+  gsl_matrix_const_view row2 = gsl_matrix_const_submatrix (AX, 2, 0, 1, 3);
+  gsl_matrix_memcpy (Ab, &row2.matrix);
+  bp_gradcheck_block_result b;
+  char *rep;
+  ck_assert_uint_eq (bias_hints_of (&q, 4, 0, NULL, AX, Ab, &b, &rep) & BP_GRADCHECK_HINT_SUM,
+                     BP_GRADCHECK_HINT_SUM);
+  ck_assert_uint_eq (b.sum_block, 0);
+  ck_assert_uint_eq (b.sum_axis, 1);
+  ck_assert_uint_eq (b.sum_index, 2 * 3);
+  ck_assert_msg (strstr (rep, "    hint: b: analytic = X(2,:) of X's gradient, numeric = the"
+                         " sum of all such slices: a sum over a broadcast or batch axis"),
+                 "%s", rep);
+  free (rep);
+  gsl_matrix_free (Ab);
+  Ab = bias_sums (&q);
+  gsl_matrix_scale (Ab, 2.0);
+  ck_assert_uint_eq (bias_hints_of (&q, 4, 0, NULL, AX, Ab, &b, &rep),
+                     BP_GRADCHECK_HINT_FACTOR);
+  ck_assert_msg (!strstr (rep, "batch axis"), "%s", rep);
+  free (rep);
+  q.v = v;
+  gsl_matrix_memcpy (Ab, &row2.matrix);
+  ck_assert_uint_eq (bias_hints_of (&q, 4, 0, NULL, AX, Ab, &b, &rep)
+                     & BP_GRADCHECK_HINT_SUM, 0);
+  ck_assert_msg (!strstr (rep, "batch axis"), "%s", rep);
+  free (rep);
+  gsl_matrix_free (Ab);
+  gsl_matrix_free (AX);
+  gsl_vector_free (v);
+  gsl_vector_free (w);
+}
+END_TEST
+
+START_TEST (test_hint_sum_channel)
+{
+  /* a bias per channel of X (N x C x H x W = 2 x 3 x 2 x 2), its
+     gradient taken at X(1,:,0,1) alone: the sum hint along axis 1 */
+  const size_t shape[4] = { 2, 3, 2, 2 }, at[4] = { 1, 0, 0, 1 };
+  gsl_vector *w = distinct (24);
+  const bias_params q = { .w = w, .stride = 4, .n = 3 };
+  gsl_matrix *AX = right_analytic (w, 6), *Ab = gsl_matrix_alloc (1, 3);
+  const size_t first = ((at[0] * 3 + at[1]) * 2 + at[2]) * 2 + at[3];
+  for (size_t c = 0; c < 3; c++)
+    gsl_matrix_set (Ab, 0, c, w->data[first + c * 4]);
+  bp_gradcheck_block_result b;
+  char *rep;
+  ck_assert_uint_eq (bias_hints_of (&q, 6, 4, shape, AX, Ab, &b, &rep) & BP_GRADCHECK_HINT_SUM,
+                     BP_GRADCHECK_HINT_SUM);
+  ck_assert_uint_eq (b.sum_axis, 1);
+  ck_assert_uint_eq (b.sum_index, first);
+  ck_assert_msg (strstr (rep, "    hint: b: analytic = X(1,:,0,1) of X's gradient"), "%s", rep);
+  free (rep);
+  gsl_matrix_free (Ab);
+  gsl_matrix_free (AX);
+  gsl_vector_free (w);
+}
+END_TEST
+
+START_TEST (test_hint_factor_axis)
+{
+  /* K (4 x 3) with analytic = numeric / 4: the factor is the length of
+     K's axis 0; / 3.2: a factor, of no axis (not
+     rounded to axis 1's 3); b's gradient the mean over
+     X's 5 rows where the sum is due: the length of X's axis 0 (the batch) */
+  gsl_vector *c = distinct (12);
+  gsl_matrix *A = right_analytic (c, 4);
+  gsl_matrix_scale (A, 1.0 / 4.0);
+  bp_gradcheck_block_result b;
+  char *rep;
+  ck_assert_uint_eq (hints_of (c, 4, 0, NULL, A, &b, &rep), BP_GRADCHECK_HINT_FACTOR);
+  ck_assert_uint_eq (b.factor_block, 0);
+  ck_assert_uint_eq (b.factor_axis, 0);
+  ck_assert_msg (strstr (rep, "a missing factor 4 (or 1/0.25)? 4 is the length of axis 0 of K:"
+                         " the batch size"), "%s", rep);
+  free (rep);
+  gsl_matrix_scale (A, 4.0 / 3.2);
+  ck_assert_uint_eq (hints_of (c, 4, 0, NULL, A, &b, &rep), BP_GRADCHECK_HINT_FACTOR);
+  ck_assert_uint_eq (b.factor_block, BP_GRADCHECK_NONE);
+  ck_assert_msg (strstr (rep, "a missing factor 3.2 (or 1/0.3125)?\n"), "%s", rep);
+  free (rep);
+  gsl_matrix_free (A);
+  gsl_vector_free (c);
+  gsl_vector *w = distinct (15);
+  gsl_vector_mul (w, w);       /* squares: the mean of the rows is none of them */
+  const bias_params q = { .w = w, .stride = 1, .n = 3 };
+  gsl_matrix *AX = right_analytic (w, 5), *Ab = bias_sums (&q);
+  gsl_matrix_scale (Ab, 1.0 / 5.0);
+  ck_assert_uint_eq (bias_hints_of (&q, 5, 0, NULL, AX, Ab, &b, &rep),
+                     BP_GRADCHECK_HINT_FACTOR);
+  ck_assert_uint_eq (b.factor_block, 0);
+  ck_assert_uint_eq (b.factor_axis, 0);
+  ck_assert_msg (strstr (rep, "5 is the length of axis 0 of X: the batch size"), "%s", rep);
+  free (rep);
+  gsl_matrix_free (Ab);
+  gsl_matrix_free (AX);
+  gsl_vector_free (w);
+}
+END_TEST
+
+START_TEST (test_report_russian)
+{
+  /* the library's report in the program's locale, with no binding of
+     the program's own: under ru_RU.UTF-8 with the build's po/ru.gmo (as
+     BACKPROP_LOCALEDIR), the header, the block line and the hint in
+     Russian, the numbers as in the C report; skipped (with a note) where
+     the locale or the catalog is missing */
+  char dir[] = "/tmp/bp-ru.XXXXXX", sub[64], mo[96], cwd[512];
+  if (access ("po/ru.gmo", R_OK) != 0 || !getcwd (cwd, sizeof cwd)
+      || !setlocale (LC_ALL, "ru_RU.UTF-8"))
+    {
+      fprintf (stderr, "test_report_russian: skipped (no po/ru.gmo or ru_RU.UTF-8)\n");
+      return;
+    }
+  setlocale (LC_NUMERIC, "C");
+  ck_assert_ptr_nonnull (mkdtemp (dir));
+  snprintf (sub, sizeof sub, "%s/ru", dir);
+  ck_assert_int_eq (mkdir (sub, 0700), 0);
+  snprintf (sub, sizeof sub, "%s/ru/LC_MESSAGES", dir);
+  ck_assert_int_eq (mkdir (sub, 0700), 0);
+  snprintf (mo, sizeof mo, "%s/backprop.mo", sub);
+  char gmo[600];
+  snprintf (gmo, sizeof gmo, "%s/po/ru.gmo", cwd);
+  ck_assert_int_eq (symlink (gmo, mo), 0);
+  setenv ("BACKPROP_LOCALEDIR", dir, 1);
+  unsetenv ("LANGUAGE");
+  gsl_vector *c = distinct (12);
+  gsl_matrix *A = right_analytic (c, 4);
+  gsl_matrix_scale (A, 0.5);
+  int status;
+  bp_gradcheck_result *r = linear_check (c, 4, 0, NULL, A, &status);
+  char *ru = report_of (r);
+  setlocale (LC_ALL, "C");
+  char *en = report_of (r);
+  unsetenv ("BACKPROP_LOCALEDIR");
+  unlink (mo);
+  rmdir (sub);
+  snprintf (sub, sizeof sub, "%s/ru", dir);
+  rmdir (sub);
+  rmdir (dir);
+  ck_assert_msg (strstr (ru, "проверка градиента: НЕВЕРНО (1 блок, f скалярная: градиенты;"),
+                 "%s", ru);
+  ck_assert_msg (strstr (ru, "  K (4 x 3): проверено 12, верно 0, неясно 0, неверно 12"), "%s", ru);
+  ck_assert_msg (strstr (ru, "    подсказка: K: численный = 2 × аналитический: потерян"
+                         " множитель 2"), "%s", ru);
+  ck_assert_msg (!strstr (ru, "hint:") && !strstr (ru, "checked,"), "%s", ru);
+  ck_assert_msg (strstr (en, "gradient check: FAIL (1 block, scalar f: gradients;"), "%s", en);
+  ck_assert_msg (strstr (en, "    hint: K: numeric = 2 x analytic"), "%s", en);
+  /* the numbers of the element lines: the same in both */
+  const char *pe = strstr (en, "analytic "), *pr = strstr (ru, "аналитический ");
+  ck_assert_ptr_nonnull (pe);
+  ck_assert_ptr_nonnull (pr);
+  double a_en, a_ru;
+  ck_assert_int_eq (sscanf (pe + strlen ("analytic "), "%lf", &a_en), 1);
+  ck_assert_int_eq (sscanf (pr + strlen ("аналитический "), "%lf", &a_ru), 1);
+  ck_assert_double_eq (a_en, a_ru);
+  free (ru);
+  free (en);
+  bp_gradcheck_result_free (r);
+  gsl_matrix_free (A);
+  gsl_vector_free (c);
+}
+END_TEST
+
 static Suite *
 shapes_suite (void)
 {
@@ -291,6 +547,10 @@ shapes_suite (void)
   tcase_add_test (tc, test_hint_edge);
   tcase_add_test (tc, test_hint_slice);
   tcase_add_test (tc, test_hint_layout);
+  tcase_add_test (tc, test_hint_sum);
+  tcase_add_test (tc, test_hint_sum_channel);
+  tcase_add_test (tc, test_hint_factor_axis);
+  tcase_add_test (tc, test_report_russian);
   suite_add_tcase (s, tc);
   return s;
 }

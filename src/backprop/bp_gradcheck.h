@@ -315,6 +315,11 @@ typedef enum
 /* an r x c block (r != c): analytic = numeric transposed and reshaped,
    the c x r transpose's memory read as r x c (row- vs column-major) */
 #define BP_GRADCHECK_HINT_LAYOUT   128u
+/* a sum over a broadcast or batch axis missing: analytic = one slice of
+   another block's numeric gradient along its axis sum_axis (the bias
+   gradient as one row of the output's), numeric = the sum of those
+   slices (the block is broadcast over the other axes) */
+#define BP_GRADCHECK_HINT_SUM      256u
 
 /* One element checked. */
 typedef struct
@@ -379,6 +384,14 @@ typedef struct
   size_t shape[BP_GRADCHECK_MAX_RANK];  /* none given, rows x cols) */
   size_t hint_axis, hint_index;  /* HINT_EDGE, HINT_SLICE: where (the axes
                                     of shape, else 0 rows, 1 cols) */
+  size_t sum_block, sum_axis;    /* HINT_SUM: the other block, its axis
+                                    of the block's length; */
+  size_t sum_index;              /* the flat index of the slice's first
+                                    element in sum_block */
+  size_t factor_block, factor_axis;  /* HINT_FACTOR: |c| or 1/|c| is the
+                                        length of this axis of this block
+                                        (the batch size?); BP_GRADCHECK_NONE:
+                                        of none */
 } bp_gradcheck_block_result;
 
 /* One method's run. */

@@ -2,7 +2,10 @@
 
 lib_LTLIBRARIES += src/lib/libbackprop.la
 src_lib_libbackprop_la_SOURCES = src/lib/valid.h src/lib/cmplx.h
-src_lib_libbackprop_la_LIBADD = $(GSL_LIBS) $(ZLIB_LIBS) $(CBLAS_LIBS)
+src_lib_libbackprop_la_LIBADD = $(GSL_LIBS) $(ZLIB_LIBS) $(CBLAS_LIBS) $(LIBINTL)
+# The checker's report in the user's language: the library's messages are
+# in the package's domain, bound to $(localedir) (src/lib/check/print.c).
+AM_CPPFLAGS += -DLOCALEDIR='"$(localedir)"'
 # The public names only (bp_*): the rest is internal.
 src_lib_libbackprop_la_LDFLAGS = -version-info $(BP_LT_VERSION) -no-undefined \
   -export-symbols-regex '^bp_'

@@ -1076,6 +1076,7 @@ fill_blocks (const problem *pb, const bp_gradcheck_element *E, bp_gradcheck_run 
       run->max_rel_err = fmax (run->max_rel_err, b->max_rel_err);
       run->max_est_err = fmax (run->max_est_err, b->max_est_err);
     }
+  hints_across (run, pb->n_blocks, o->rtol, o->atol, pb->m > 0);
   run->verdict = verdict_of (run->n_inconclusive, run->n_failed);
   return GSL_SUCCESS;
 }
@@ -1701,6 +1702,7 @@ group_fill (const group *g, const bp_gradcheck_element *E, bp_gradcheck_run *run
       run->n_one_sided += b->n_one_sided;
       run->hints |= b->hints;
     }
+  hints_across (run, pb->n_blocks, o->rtol, o->atol, pb->m > 0);
   run->verdict = verdict_of (run->n_inconclusive, run->n_failed);
   return GSL_SUCCESS;
 }

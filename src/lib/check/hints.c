@@ -168,6 +168,8 @@ hints_find (bp_gradcheck_block_result *b, double rtol, double atol, int jacobian
   b->factor = 0.0;
   b->shift = 0;
   b->hint_axis = b->hint_index = 0;
+  b->sum_block = b->sum_axis = b->sum_index = 0;
+  b->factor_block = b->factor_axis = BP_GRADCHECK_NONE;
   if (!b->analytic || !b->mask)
     return;
   const size_t n_bad = b->n_failed + b->n_inconclusive;
@@ -193,5 +195,136 @@ hints_find (bp_gradcheck_block_result *b, double rtol, double atol, int jacobian
       located (b, n_bad);
       if (n_bad >= 2 && relaid (b, rtol, atol))
         b->hints |= BP_GRADCHECK_HINT_LAYOUT;
+    }
+}
+
+/* the block of x's numeric gradient along axis d (stride: the elements
+   between its neighbours) whose slices sum to b's numeric one, each
+   element to within its estimates: b broadcast over x's other axes */
+static int
+broadcast (const bp_gradcheck_block_result *b, const bp_gradcheck_block_result *x,
+           size_t stride, double rtol, double atol)
+{
+  const size_t n = b->rows * b->cols, size = x->rows * x->cols;
+  const double *E = x->numeric->data, *U = x->abserr->data;
+  for (size_t j = 0; j < n; j++)
+    {
+      double s = 0.0, err = 0.0;
+      for (size_t outer = 0; outer < size; outer += n * stride)
+        for (size_t p = outer + j * stride; p < outer + (j + 1) * stride; p++)
+          {
+            s += E[p];
+            err += U[p];
+          }
+      if (!isfinite (s)
+          || !near (s, b->numeric->data[j], b->abserr->data[j] + err, rtol, atol))
+        return 0;
+    }
+  return 1;
+}
+
+/* b's analytic gradient = the slice of x's numeric gradient along the
+   axis of stride stride from its element q, at every failing element */
+static int
+slice_equal (const bp_gradcheck_block_result *b, const bp_gradcheck_block_result *x,
+             size_t q, size_t stride, double rtol, double atol)
+{
+  for (size_t j = 0; j < b->rows * b->cols; j++)
+    if (bad (b, j / b->cols, j % b->cols)
+        && !near (b->analytic->data[j], x->numeric->data[q + j * stride],
+                  x->abserr->data[q + j * stride], rtol, atol))
+      return 0;
+  return 1;
+}
+
+/* the first element of the first slice of x along the axis of stride
+   stride that b's analytic gradient equals, or NONE */
+static size_t
+one_slice (const bp_gradcheck_block_result *b, const bp_gradcheck_block_result *x,
+           size_t stride, double rtol, double atol)
+{
+  const size_t n = b->rows * b->cols, size = x->rows * x->cols;
+  for (size_t outer = 0; outer < size; outer += n * stride)
+    for (size_t q = outer; q < outer + stride; q++)
+      if (slice_equal (b, x, q, stride, rtol, atol))
+        return q;
+  return BP_GRADCHECK_NONE;
+}
+
+/* HINT_SUM for b: another block x of the run with an axis of b's length
+   (as many elements, and more) along which b is broadcast; analytic = one
+   slice of x's numeric gradient there, numeric = their sum */
+static void
+summed (bp_gradcheck_block_result *block, size_t n_blocks, size_t k, double rtol,
+        double atol)
+{
+  bp_gradcheck_block_result *b = &block[k];
+  const size_t n = b->rows * b->cols;
+  for (size_t l = 0; l < n_blocks; l++)
+    {
+      const bp_gradcheck_block_result *x = &block[l];
+      if (l == k || !x->numeric || !x->abserr || x->rows * x->cols <= n)
+        continue;
+      size_t dims[BP_GRADCHECK_MAX_RANK], stride = x->rows * x->cols;
+      const size_t rank = shape_dims (x, dims);
+      for (size_t d = 0; d < rank; d++)
+        {
+          stride /= dims[d];
+          if (dims[d] != n || !broadcast (b, x, stride, rtol, atol))
+            continue;
+          const size_t q = one_slice (b, x, stride, rtol, atol);
+          if (q == BP_GRADCHECK_NONE)
+            continue;
+          b->hints |= BP_GRADCHECK_HINT_SUM;
+          b->sum_block = l;
+          b->sum_axis = d;
+          b->sum_index = q;
+          return;
+        }
+    }
+}
+
+/* HINT_FACTOR's c or 1/c, an integer n >= 2 (to 1e-3, the factor
+   hint's own margin): the first axis of length n, of b's own block k
+   first, then of the others (the batch size of an input block?) */
+static void
+factor_axis (bp_gradcheck_block_result *block, size_t n_blocks, size_t k)
+{
+  bp_gradcheck_block_result *b = &block[k];
+  for (int inv = 0; inv < 2; inv++)
+    {
+      const double v = inv ? 1.0 / fabs (b->factor) : fabs (b->factor);
+      const double len = nearbyint (v);
+      if (!(len >= 2.0) || fabs (v - len) > 1e-3 * len)
+        continue;
+      for (size_t i = 0; i < n_blocks; i++)
+        {
+          const size_t l = (k + i) % n_blocks;
+          size_t dims[BP_GRADCHECK_MAX_RANK];
+          const size_t rank = shape_dims (&block[l], dims);
+          for (size_t d = 0; d < rank; d++)
+            if ((double) dims[d] == len)
+              {
+                b->factor_block = l;
+                b->factor_axis = d;
+                return;
+              }
+        }
+    }
+}
+
+void
+hints_across (bp_gradcheck_run *run, size_t n_blocks, double rtol, double atol,
+              int jacobian)
+{
+  for (size_t k = 0; k < n_blocks; k++)
+    {
+      bp_gradcheck_block_result *b = &run->block[k];
+      if (b->hints & BP_GRADCHECK_HINT_FACTOR)
+        factor_axis (run->block, n_blocks, k);
+      if (!jacobian && b->n_failed > 0 && b->analytic && b->numeric && b->abserr
+          && b->mask)
+        summed (run->block, n_blocks, k, rtol, atol);
+      run->hints |= b->hints;
     }
 }

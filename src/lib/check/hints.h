@@ -12,4 +12,10 @@
    block.  Nothing when b has no arrays. */
 void hints_find (bp_gradcheck_block_result *b, double rtol, double atol, int jacobian);
 
+/* The hints between the n_blocks blocks of run, after hints_find on
+   each (ORed into run->hints): HINT_SUM, and HINT_FACTOR's axis
+   (factor_block, factor_axis); scalar f only (jacobian 0). */
+void hints_across (bp_gradcheck_run *run, size_t n_blocks, double rtol, double atol,
+                   int jacobian);
+
 #endif /* BP_CHECK_HINTS_H */
