@@ -867,12 +867,12 @@ kink (worker *w, gsl_function *F, double x0, double h, bp_gradcheck_element *el,
   const double a = el->analytic;
   const double slack = fmax (atol, rtol * fmax (fabs (a), fmax (fabs (l), fabs (r))))
                        + 2.0 * fmax (el_, er);
-  if (lr.status == BP_GRADCHECK_ELEMENT_FAIL
-      && a >= fmin (l, r) - slack && a <= fmax (l, r) + slack)
+  if (lr.status == BP_GRADCHECK_ELEMENT_FAIL)
     {
       el->left = l;
       el->right = r;
-      el->status = BP_GRADCHECK_ELEMENT_KINK;
+      if (a >= fmin (l, r) - slack && a <= fmax (l, r) + slack)
+        el->status = BP_GRADCHECK_ELEMENT_KINK;
     }
   else if (w->sigma > 0.0)
     near_tie (w, F, x0, h, u, el, rtol, atol);
