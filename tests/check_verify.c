@@ -480,6 +480,44 @@ START_TEST (test_float_wrong_gradient)
 }
 END_TEST
 
+/* Max-pool near-ties (derivation 00, eq. 0.10a): at these seeds a
+   window of the float CNN holds two entries closer than float's step
+   (at seed 9, K1(1,1) moves pool window 63's maximum at +8.6e-5, the
+   step is 3.9e-3), and the central value averages two slopes; the side
+   that does not cross is the derivative, and the row PASSes. */
+static const unsigned long near_tie_seeds[] = { 9, 14, 18, 22, 24 };
+
+START_TEST (test_float_near_tie_passes)
+{
+  FILE *out = tmpfile ();
+  ck_assert_ptr_nonnull (out);
+  ck_assert_int_eq (verify_float_row (bp_net_cnn, near_tie_seeds[_i], out), 0);
+  fclose (out);
+}
+END_TEST
+
+/* ... and the near-tie element itself, at seed 9, off by 5e-4 is never
+   PASS, 1e-2 off FAILs: the side that matches is held to the central
+   value's resolution (KINK), its own only for INCONCLUSIVE */
+START_TEST (test_float_near_tie_bug)
+{
+  float_example *ex = float_example_alloc (bp_net_cnn, 9);
+  ck_assert_ptr_nonnull (ex);
+  const double off[] = { 5e-4, 1e-2 };
+  ex->grad->data[ex->net->offset[0] + 25 + 1] += off[_i];
+  bp_gradcheck_result *r = NULL;
+  const int status = verify_float_net (ex->net, ex->U, ex->T, ex->grad, &r);
+  if (r != NULL && (_i == 1 ? status != GSL_FAILURE : status == GSL_SUCCESS))
+    bp_gradcheck_fprintf (stderr, r);
+  if (_i == 1)
+    ck_assert_int_eq (status, GSL_FAILURE);
+  else
+    ck_assert_int_ne (status, GSL_SUCCESS);
+  bp_gradcheck_result_free (r);
+  float_example_free (ex);
+}
+END_TEST
+
 static Suite *
 verify_suite (void)
 {
@@ -502,6 +540,9 @@ verify_suite (void)
   tcase_set_timeout (f32, 120);
   tcase_add_test (f32, test_float_rows_pass);
   tcase_add_loop_test (f32, test_float_wrong_gradient, 0, 9);
+  tcase_add_loop_test (f32, test_float_near_tie_passes, 0,
+                       sizeof near_tie_seeds / sizeof near_tie_seeds[0]);
+  tcase_add_loop_test (f32, test_float_near_tie_bug, 0, 2);
   suite_add_tcase (s, f32);
   return s;
 }

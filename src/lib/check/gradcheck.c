@@ -230,6 +230,11 @@ core_check_args (const char *who, const bp_gradcheck_function *f,
 /* and of its truncation estimate, r5 - r3 = 4/3 (f(x+h/2) - f(x-h/2))
    - 2/3 (f(x+h) - f(x-h)) */
 #define NOISE_TRUNC 4.0
+/* and of the three-point one-sided values of eq. (0.10a), (3 f(x) -
+   4 f(x -+ h/2) + f(x -+ h)) / h: 3 + 4 + 1 */
+#define NOISE_THREE_POINT 8.0
+/* the steps eq. (0.10a) looks at: h, h/4, h/16, h/64 */
+#define NEAR_TIE_RUNGS 4
 /* The five-point value's noise has the standard deviation NOISE_RMS
    sigma / h (the root sum of its weights' squares); of N entries, none
    exceeds z_N = sqrt(2 ln(N / NOISE_ALPHA)) of it but with a probability
@@ -581,36 +586,14 @@ differentiate (worker *w, gsl_function *F, double x0, double h, double *d,
     }
 }
 
-/* A kink, eq. (0.10): the one-sided derivatives l (backward) and r
-   (forward) disagree beyond their own comparison; the element is then a
-   KINK when its analytic value a lies between them (within the tolerance
-   of the comparison), and keeps its FAIL otherwise. */
-static void
-kink (worker *w, gsl_function *F, double x0, double h, bp_gradcheck_element *el,
-      double rtol, double atol)
+/* What GSL's estimate e of a central value at step h shows beyond the
+   noise sigma: its truncation part, eq. (0.7).  The estimate's |r5 - r3|
+   carries up to NOISE_TRUNC sigma / h of noise (weights summing to 4);
+   a difference within the noise shows no truncation. */
+static double
+trunc_above_noise (double e, double sigma, double h)
 {
-  double l, el_, r, er;
-  const double nerr = NOISE_ONE_SIDED * w->sigma / h;   /* never a kink from noise */
-  w->x0 = x0;
-  w->bad_left = w->bad_right = 0;
-  gsl_deriv_backward (F, x0, h, &l, &el_);
-  gsl_deriv_forward (F, x0, h, &r, &er);
-  /* cppcheck-suppress knownConditionTrueFalse ; F (element_at) sets the flags */
-  if (w->bad_left || w->bad_right || !isfinite (l) || !isfinite (r))
-    return;
-  bp_gradcheck_element lr;
-  el_ += nerr;
-  er += nerr;
-  core_compare_res (l, r, el_ + er, el_ + er, rtol, atol, &lr);
-  if (lr.status != BP_GRADCHECK_ELEMENT_FAIL)
-    return;                                     /* differentiable */
-  el->left = l;
-  el->right = r;
-  const double a = el->analytic;
-  const double slack = fmax (atol, rtol * fmax (fabs (a), fmax (fabs (l), fabs (r))))
-                       + 2.0 * fmax (el_, er);
-  if (a >= fmin (l, r) - slack && a <= fmax (l, r) + slack)
-    el->status = BP_GRADCHECK_ELEMENT_KINK;
+  return fmax (0.0, e - NOISE_TRUNC * sigma / h);
 }
 
 /* --- element-wise runs ------------------------------------------------------ */
@@ -627,16 +610,6 @@ analytic_at (const problem *pb, size_t k, size_t o, size_t i)
 {
   return pb->m == 0 ? gsl_matrix_get (pb->analytic[k], i / pb->cols[k], i % pb->cols[k])
                     : gsl_matrix_get (pb->analytic[k], o, i);
-}
-
-/* What GSL's estimate e of a central value at step h shows beyond the
-   noise sigma: its truncation part, eq. (0.7).  The estimate's |r5 - r3|
-   carries up to NOISE_TRUNC sigma / h of noise (weights summing to 4);
-   a difference within the noise shows no truncation. */
-static double
-trunc_above_noise (double e, double sigma, double h)
-{
-  return fmax (0.0, e - NOISE_TRUNC * sigma / h);
 }
 
 /* GSL's five-point central formula on the recorded values from i on
@@ -770,6 +743,147 @@ retry (worker *w, gsl_function *F, double x0, double h, double a, bp_gradcheck_e
     }
   *el = best;
   el->retried = 1;
+}
+
+/* The three-point one-sided derivatives of F at x0 on the points of the
+   central rule at step h, eq. (0.10a): l (backward) and r (forward),
+   each from f(x0) and the two points on its side only.  0 when F is
+   undefined at one of them. */
+static int
+three_point_sides (worker *w, gsl_function *F, double x0, double h, double *l, double *r)
+{
+  w->x0 = x0;
+  w->bad_left = w->bad_right = 0;
+  const double f0 = GSL_FN_EVAL (F, x0);
+  const double fl1 = GSL_FN_EVAL (F, x0 - 0.5 * h), fl2 = GSL_FN_EVAL (F, x0 - h);
+  const double fr1 = GSL_FN_EVAL (F, x0 + 0.5 * h), fr2 = GSL_FN_EVAL (F, x0 + h);
+  *l = (3.0 * f0 - 4.0 * fl1 + fl2) / h;
+  *r = (-3.0 * f0 + 4.0 * fr1 - fr2) / h;
+  /* cppcheck-suppress knownConditionTrueFalse ; F (element_at) sets the flags */
+  return !w->bad_left && !w->bad_right && isfinite (*l) && isfinite (*r);
+}
+
+/* eq. (0.10a): a near-tie within the step.  At h, h/4, h/16 and h/64 (on
+   the argument's grid) the three-point sides l and r are compared; where
+   they differ by more than twice their resolution (2 rho_N 8 sigma / h
+   each) plus the truncation (GSL's u at the element's step, shrinking as
+   h^2), a kink lies within the step, and the element is a KINK when its
+   analytic value a matches one side within the central value's
+   resolution at that step, INCONCLUSIVE when only within the side's own
+   (res + 2 u): the side whose points do not cross the tie is f's
+   derivative there.  At
+   the first smaller step where the sides agree (no tie within it), the
+   element is judged anew by (0.3) and (0.6) at that step: its verdict
+   there stands.  When the sides agree at h itself, no tie explains the
+   disagreement and the verdict is kept. */
+static void
+near_tie (worker *w, gsl_function *F, double x0, double h, double u,
+          bp_gradcheck_element *el, double rtol, double atol)
+{
+  const bp_gradcheck_options *o = w->pb->o;
+  const double a = el->analytic;
+  for (int j = 0; j < NEAR_TIE_RUNGS; j++)
+    {
+      double l, r;
+      if (j > 0)
+        {
+          const double next = core_grid_step (o->arg_type, 0.25 * h, x0);
+          if (!(next < h))
+            return;
+          u *= (next / h) * (next / h);
+          h = next;
+        }
+      if (!three_point_sides (w, F, x0, h, &l, &r))
+        return;
+      const double res = 2.0 * w->pb->res_scale * NOISE_THREE_POINT * w->sigma / h;
+      bp_gradcheck_element lr, al, ar;
+      core_compare_res (l, r, 0.0, 2.0 * (res + u), rtol, atol, &lr);
+      if (lr.status != BP_GRADCHECK_ELEMENT_FAIL)
+        {
+          bp_gradcheck_element t;
+          if (j == 0)
+            {
+              /* nor between the central values at h and h/4 (0.7a) */
+              const double next = core_grid_step (o->arg_type, 0.25 * h, x0);
+              if (!(next < h))
+                return;
+              judge (w, F, x0, next, a, &t);
+              if (t.diff != BP_GRADCHECK_DIFF_CENTRAL
+                  || fabs (t.numeric - el->numeric) <= value_band (w, &t) + value_band (w, el))
+                return;                         /* no tie within the step */
+              continue;
+            }
+          judge (w, F, x0, h, a, &t);
+          if (t.diff == BP_GRADCHECK_DIFF_CENTRAL)
+            {
+              t.block = el->block;
+              t.output = el->output;
+              t.row = el->row;
+              t.col = el->col;
+              t.left = t.right = GSL_NAN;
+              t.retried = 1;
+              *el = t;
+            }
+          return;
+        }
+      /* a side within the central value's resolution at h: KINK; only
+         within the side's own (res + 2 u): INCONCLUSIVE */
+      const double tc = 2.0 * w->pb->res_scale * NOISE_CENTRAL * w->sigma / h;
+      const double band = 0.5 * fmax (0.0, res + 2.0 * u - tc);
+      core_compare_res (a, l, band, tc, rtol, atol, &al);
+      core_compare_res (a, r, band, tc, rtol, atol, &ar);
+      const int st = al.status == BP_GRADCHECK_ELEMENT_PASS || ar.status == BP_GRADCHECK_ELEMENT_PASS
+                     ? BP_GRADCHECK_ELEMENT_KINK
+                     : al.status == BP_GRADCHECK_ELEMENT_INCONCLUSIVE
+                       || ar.status == BP_GRADCHECK_ELEMENT_INCONCLUSIVE
+                     ? BP_GRADCHECK_ELEMENT_INCONCLUSIVE : BP_GRADCHECK_ELEMENT_FAIL;
+      if (st != BP_GRADCHECK_ELEMENT_FAIL)
+        {
+          el->left = l;
+          el->right = r;
+          el->status = st;
+          return;
+        }
+    }
+}
+
+/* A kink, eq. (0.10): the one-sided derivatives l (backward) and r
+   (forward) disagree beyond their own comparison; the element is then a
+   KINK when its analytic value a lies between them (within the tolerance
+   of the comparison), and keeps its FAIL otherwise.  GSL's four-point
+   one-sided rules carry 91 sigma / h of f's noise each, which hides a
+   max-pool near-tie that a float step crosses: for a noisy f, an element
+   they leave failing is looked at again by near_tie (0.10a). */
+static void
+kink (worker *w, gsl_function *F, double x0, double h, bp_gradcheck_element *el,
+      double rtol, double atol)
+{
+  double l, el_, r, er;
+  const double nerr = NOISE_ONE_SIDED * w->sigma / h;   /* never a kink from noise */
+  const double u = trunc_above_noise (el->abserr - NOISE_CENTRAL * w->sigma / h, w->sigma, h);
+  w->x0 = x0;
+  w->bad_left = w->bad_right = 0;
+  gsl_deriv_backward (F, x0, h, &l, &el_);
+  gsl_deriv_forward (F, x0, h, &r, &er);
+  /* cppcheck-suppress knownConditionTrueFalse ; F (element_at) sets the flags */
+  if (w->bad_left || w->bad_right || !isfinite (l) || !isfinite (r))
+    return;
+  bp_gradcheck_element lr;
+  el_ += nerr;
+  er += nerr;
+  core_compare_res (l, r, el_ + er, el_ + er, rtol, atol, &lr);
+  const double a = el->analytic;
+  const double slack = fmax (atol, rtol * fmax (fabs (a), fmax (fabs (l), fabs (r))))
+                       + 2.0 * fmax (el_, er);
+  if (lr.status == BP_GRADCHECK_ELEMENT_FAIL)
+    {
+      el->left = l;
+      el->right = r;
+      if (a >= fmin (l, r) - slack && a <= fmax (l, r) + slack)
+        el->status = BP_GRADCHECK_ELEMENT_KINK;
+    }
+  else if (w->sigma > 0.0)
+    near_tie (w, F, x0, h, u, el, rtol, atol);
 }
 
 /* Element q (flat over the blocks) by central differences: its M entries,
