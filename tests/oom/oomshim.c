@@ -27,7 +27,8 @@
                             timed out are appended to PREFIX.unsafe as
                             "N MODE", for runs of their own.
                             BP_OOM_EVERY, BP_OOM_FROM_EVERY (default 1):
-                            only N = 1, 1 + k, 1 + 2k ... are tried.
+                            only N = 1, 1 + k, 1 + 2k ... are tried;
+                            BP_OOM_JOBS (default 1): children at once.
    Calls before arming (the dynamic loader, libraries' constructors) pass;
    so do those made while dlsym looks the real functions up (a static
    buffer serves them), and malloc's calls from OpenBLAS itself: its
@@ -61,8 +62,16 @@ static int from_on, armed, ever_armed, looking_up;
 /* BP_OOM_FORK: */
 static const char *fork_prefix;
 static unsigned long every_once, every_from;
-static unsigned timeout_s;
+static unsigned timeout_s, jobs;
 static int in_child, spawning;
+/* the children running (BP_OOM_JOBS at most), oldest first */
+static struct child
+{
+  pid_t pid;
+  unsigned long n;
+  int from;
+} running[64];
+static unsigned n_running;
 
 static unsigned long
 env_number (const char *name, unsigned long dflt)
@@ -116,6 +125,9 @@ look_up (void)
   every_once = env_number ("BP_OOM_EVERY", 1);
   every_from = env_number ("BP_OOM_FROM_EVERY", 1);
   timeout_s = (unsigned) env_number ("BP_OOM_TIMEOUT", 30);
+  jobs = (unsigned) env_number ("BP_OOM_JOBS", 1);
+  if (jobs > sizeof running / sizeof running[0])
+    jobs = sizeof running / sizeof running[0];
   looking_up = 0;
 }
 
@@ -191,21 +203,70 @@ take_over (int fd, const char *folder, const char *name)
   return to < 0 || dup2 (to, fd) < 0 || close (to) != 0 ? -1 : 0;
 }
 
-/* the child failing call n (from_on: and every later one); returns in the
+/* "N MODE" appended to the unsafe list, or the status of a child written
+   in its folder */
+static void
+record (unsigned long n, int from, int forked, int st)
+{
+  const char *mode = from ? "from" : "once";
+  char folder[4096], path[4200], line[64];
+  snprintf (folder, sizeof folder, "%s.%s.%lu", fork_prefix, mode, n);
+  int code = !forked ? 0
+             : WIFEXITED (st) ? WEXITSTATUS (st)
+             : WTERMSIG (st) == SIGALRM ? 124 : 128 + WTERMSIG (st);
+  snprintf (path, sizeof path, "%s/status", folder);
+  int len = snprintf (line, sizeof line, "%d\n", code);
+  if (!forked || code == 124)
+    {
+      /* not forked; or a lock the fork could not hand over, or a hang: a
+         run of its own tells */
+      static const char *const files[] = { "out", "err" };
+      for (int i = 0; forked && i < 2; i++)
+        {
+          snprintf (path, sizeof path, "%s/%s", folder, files[i]);
+          unlink (path);
+        }
+      rmdir (folder);
+      snprintf (path, sizeof path, "%s.unsafe", fork_prefix);
+      len = snprintf (line, sizeof line, "%lu %s\n", n, mode);
+    }
+  int fd = open (path, O_WRONLY | O_CREAT | O_APPEND, 0644);
+  if (fd < 0 || write (fd, line, (size_t) len) != len || close (fd) != 0)
+    abort ();   /* the verdict would be lost */
+}
+
+
+static void
+reap_oldest (void)
+{
+  int st;
+  while (waitpid (running[0].pid, &st, 0) < 0)
+    if (errno != EINTR)
+      {
+        st = 99 << 8;
+        break;
+      }
+  record (running[0].n, running[0].from, 1, st);
+  memmove (running, running + 1, --n_running * sizeof running[0]);
+}
+
+/* the child failing call n (from: and every later one); returns in the
    child only */
 static void
 spawn (unsigned long n, int from, int safe)
 {
-  const char *mode = from ? "from" : "once";
-  char folder[4096], path[4200], line[64];
-  if (snprintf (folder, sizeof folder, "%s.%s.%lu", fork_prefix, mode, n) >= (int) sizeof folder)
-    return;
-  int made = safe && mkdir (folder, 0755) == 0;
-  pid_t pid = made ? fork () : -1;
+  char folder[4096];
+  if (snprintf (folder, sizeof folder, "%s.%s.%lu", fork_prefix, from ? "from" : "once", n)
+      >= (int) sizeof folder)
+    abort ();
+  if (n_running == jobs)
+    reap_oldest ();
+  pid_t pid = safe && mkdir (folder, 0755) == 0 ? fork () : -1;
   if (pid == 0)
     {
       fork_prefix = NULL;   /* a child forks no more, and counts nothing */
       in_child = 1;
+      n_running = 0;
       fail_at = n;
       from_on = from;
       if (chdir (folder) != 0 || take_over (1, ".", "out") != 0
@@ -214,45 +275,10 @@ spawn (unsigned long n, int from, int safe)
       alarm (timeout_s);
       return;
     }
-  int len;
   if (pid < 0)
-    {
-      if (made)
-        rmdir (folder);
-      snprintf (path, sizeof path, "%s.unsafe", fork_prefix);
-      len = snprintf (line, sizeof line, "%lu %s\n", n, mode);
-    }
+    record (n, from, 0, 0);
   else
-    {
-      int st;
-      while (waitpid (pid, &st, 0) < 0)
-        if (errno != EINTR)
-          {
-            st = 99 << 8;
-            break;
-          }
-      int code = WIFEXITED (st) ? WEXITSTATUS (st)
-                 : WTERMSIG (st) == SIGALRM ? 124 : 128 + WTERMSIG (st);
-      snprintf (path, sizeof path, "%s/status", folder);
-      len = snprintf (line, sizeof line, "%d\n", code);
-      if (code == 124)
-        {
-          /* a lock the fork could not hand over, or a hang: a run of its
-             own tells */
-          static const char *const files[] = { "out", "err" };
-          for (int i = 0; i < 2; i++)
-            {
-              snprintf (path, sizeof path, "%s/%s", folder, files[i]);
-              unlink (path);
-            }
-          rmdir (folder);
-          snprintf (path, sizeof path, "%s.unsafe", fork_prefix);
-          len = snprintf (line, sizeof line, "%lu %s\n", n, mode);
-        }
-    }
-  int fd = open (path, O_WRONLY | O_CREAT | O_APPEND, 0644);
-  if (fd < 0 || write (fd, line, (size_t) len) != len || close (fd) != 0)
-    abort ();   /* the verdict would be lost */
+    running[n_running++] = (struct child) { pid, n, from };
 }
 
 /* 1 when the code at address pc is in the library named lib... */
@@ -376,6 +402,8 @@ report (void)
 {
   const char *file = getenv ("BP_OOM_COUNT");
   armed = 0;
+  while (n_running > 0)
+    reap_oldest ();
   if (file == NULL || !ever_armed || in_child)   /* a wrapper, not the program */
     return;
   FILE *f = fopen (file, "w");

@@ -21,7 +21,8 @@
 # eighth from; BP_OOM_STEP and BP_OOM_FROM_STEP (default 1) thin out the
 # others.  BP_OOM_JOBS runs in parallel (default 2).  A scenario writing
 # no file tries its N in one run that forks a child at each (the shim's
-# BP_OOM_FORK), the same start for the cost of the error path alone;
+# BP_OOM_FORK, BP_OOM_JOBS children at once), the same start for the
+# cost of the error path alone;
 # BP_OOM_NO_FORK=1 runs every N in a process of its own instead;
 # BP_OOM_SCENARIOS="eval verify" runs only those.
 # Run from the build directory; prints one summary line per scenario.
@@ -129,7 +130,7 @@ scenario () {
   mkdir "$d"
   case $kind in model*) cp "$tmp/old${kind#model}" "$d/model";; esac
   (cd "$d" && BP_OOM_COUNT=count BP_OOM_FORK=$forking BP_OOM_EVERY=$s BP_OOM_FROM_EVERY=$fs \
-     BP_OOM_TIMEOUT=$timeout_s LD_PRELOAD=$shim "$@" >out 2>err) \
+     BP_OOM_TIMEOUT=$timeout_s BP_OOM_JOBS=$jobs LD_PRELOAD=$shim "$@" >out 2>err) \
     || { echo "$name: fails without a fault: $(cat "$d/err")"; fail=1; return; }
   K=$(cat "$d/count")
   case $kind in model*) cp "$d/model" "$tmp/$name.ref";; *) cp "$d/out" "$tmp/$name.ref";; esac
