@@ -190,17 +190,21 @@ take_over (int fd, const char *folder, const char *name)
   char path[4096], buf[8192];
   if (snprintf (path, sizeof path, "%s/%s", folder, name) >= (int) sizeof path)
     return -1;
+  char self[64];
+  snprintf (self, sizeof self, "/proc/self/fd/%d", fd);
+  int from = open (self, O_RDONLY);   /* fd itself is write-only */
   int to = open (path, O_WRONLY | O_CREAT | O_TRUNC, 0644);
   off_t end = lseek (fd, 0, SEEK_CUR), at = 0;
-  while (to >= 0 && at < end)
+  while (from >= 0 && to >= 0 && at < end)
     {
-      ssize_t k = pread (fd, buf, (size_t) (end - at) < sizeof buf ? (size_t) (end - at)
-                                                                 : sizeof buf, at);
+      ssize_t k = pread (from, buf, (size_t) (end - at) < sizeof buf ? (size_t) (end - at)
+                                                                   : sizeof buf, at);
       if (k <= 0 || write (to, buf, (size_t) k) != k)
         return -1;
       at += k;
     }
-  return to < 0 || dup2 (to, fd) < 0 || close (to) != 0 ? -1 : 0;
+  return from < 0 || close (from) != 0 || to < 0 || dup2 (to, fd) < 0 || close (to) != 0
+         ? -1 : 0;
 }
 
 /* "N MODE" appended to the unsafe list, or the status of a child written
