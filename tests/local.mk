@@ -54,17 +54,19 @@ tests_check_threads_LDADD = $(TEST_LDADD)
 # and the manual's example as installed in $(docdir)/examples; then the
 # installed program itself (--version, verify).  Under DESTDIR the .pc
 # file names the final prefix, where nothing is yet: the staged include
-# and library folders come first (-I, -L are searched in order).
+# and library folders come first (-I, -L are searched in order).  A
+# sanitizer build's library needs its programs built so too (ASan's
+# runtime must come first: distcheck with --enable-sanitizers, .ci/run).
 EXTRA_DIST += tests/consumer.c
 installcheck-local:
 	PKG_CONFIG_PATH="$(DESTDIR)$(libdir)/pkgconfig$${PKG_CONFIG_PATH:+:$$PKG_CONFIG_PATH}"; \
 	export PKG_CONFIG_PATH; \
-	$(CC) -I"$(DESTDIR)$(includedir)" -o bp-consumer$(EXEEXT) $(srcdir)/tests/consumer.c \
+	$(CC) $(BP_SANITIZE_CFLAGS) -I"$(DESTDIR)$(includedir)" -o bp-consumer$(EXEEXT) $(srcdir)/tests/consumer.c \
 	  -L"$(DESTDIR)$(libdir)" `$(PKG_CONFIG) --cflags --libs backprop` -lm \
 	  -Wl,-rpath,"$(DESTDIR)$(libdir)" && \
 	./bp-consumer$(EXEEXT); status=$$?; rm -f bp-consumer$(EXEEXT); \
 	test $$status -eq 0 || exit $$status; \
-	$(CC) -I"$(DESTDIR)$(includedir)" -o bp-check-layer$(EXEEXT) \
+	$(CC) $(BP_SANITIZE_CFLAGS) -I"$(DESTDIR)$(includedir)" -o bp-check-layer$(EXEEXT) \
 	  "$(DESTDIR)$(docdir)/examples/check_layer.c" \
 	  -L"$(DESTDIR)$(libdir)" `$(PKG_CONFIG) --cflags --libs backprop` -lm \
 	  -Wl,-rpath,"$(DESTDIR)$(libdir)" && \

@@ -19,20 +19,31 @@
 # allocators).  Every N is tried for verify and alloc_all; verify --fast
 # (the same allocation sites as verify) every second N once and every
 # eighth from; BP_OOM_STEP and BP_OOM_FROM_STEP (default 1) thin out the
-# others.  BP_OOM_JOBS runs in parallel (default 2).
+# others.  BP_OOM_JOBS runs in parallel (default 2).  A scenario writing
+# no file tries its N in one run that forks a child at each (the shim's
+# BP_OOM_FORK, BP_OOM_JOBS children at once), the same start for the
+# cost of the error path alone;
+# BP_OOM_NO_FORK=1 runs every N in a process of its own instead;
+# BP_OOM_SCENARIOS="eval verify" runs only those.
 # Run from the build directory; prints one summary line per scenario.
 self=$0
-if [ "$1" = --one ]; then
+if [ "$1" = --one ] || [ "$1" = --judge ]; then
   # --one NAME KIND N MODE: one run of the scenario in $OOM_CMD (set by
-  # the parent, as are $tmp, $shim, $timeout_s)
+  # the parent, as are $tmp, $shim, $timeout_s), judged;
+  # --judge NAME KIND N MODE: the verdict on a child of the forking run,
+  # which left its out, err and exit status in the run's folder
   name=$2 kind=$3 n=$4 mode=$5
   d=$tmp/$name.$mode.$n
-  mkdir "$d"
-  case $kind in model*) cp "$tmp/old${kind#model}" "$d/model";; esac
-  # shellcheck disable=SC2086
-  (cd "$d" && BP_OOM_FAIL=$n BP_OOM_MODE=$mode LD_PRELOAD=$shim \
-     exec timeout "$timeout_s" $OOM_CMD >out 2>err)
-  st=$?
+  if [ "$1" = --judge ]; then
+    st=$(cat "$d/status") && rm -f "$d/status" || st=99
+  else
+    mkdir "$d"
+    case $kind in model*) cp "$tmp/old${kind#model}" "$d/model";; esac
+    # shellcheck disable=SC2086
+    (cd "$d" && BP_OOM_FAIL=$n BP_OOM_MODE=$mode LD_PRELOAD=$shim \
+       exec timeout "$timeout_s" $OOM_CMD >out 2>err)
+    st=$?
+  fi
   v=ok
   if [ $st -eq 124 ]; then v=hang
   elif [ $st -gt 128 ]; then v=signal
@@ -97,15 +108,9 @@ fail=0
 scenario () {
   name=$1 kind=$2
   shift 2
+  case " ${BP_OOM_SCENARIOS:-$name} " in *" $name "*) ;; *) return;; esac
   OOM_CMD="$*"
   export OOM_CMD
-  d=$tmp/$name.count
-  mkdir "$d"
-  case $kind in model*) cp "$tmp/old${kind#model}" "$d/model";; esac
-  (cd "$d" && BP_OOM_COUNT=count LD_PRELOAD=$shim "$@" >out 2>err) \
-    || { echo "$name: fails without a fault: $(cat "$d/err")"; fail=1; return; }
-  K=$(cat "$d/count")
-  case $kind in model*) cp "$d/model" "$tmp/$name.ref";; *) cp "$d/out" "$tmp/$name.ref";; esac
   # every N for verify and the allocators; verify --fast, whose
   # allocations are verify's own sites again, every other N and every
   # eighth "from" run (BP_OOM_STEP, BP_OOM_FROM_STEP scale the others)
@@ -114,15 +119,42 @@ scenario () {
     verify_fast) s=$((2 * step)) fs=$((8 * step * from_step));;
     *) s=$step fs=$((step * from_step));;
   esac
+  # Scenarios that write no file (KIND out) try their N in the counting
+  # run itself: it forks a child at each N (the shim's BP_OOM_FORK), and
+  # only the N it could not fork run on their own.  The others run every
+  # N on its own, as they must start from their folder's files.
+  forking=
+  case $kind in out) [ -z "$BP_OOM_NO_FORK" ] && forking=$tmp/$name;; esac
   t0=$(date +%s)
+  d=$tmp/$name.count
+  mkdir "$d"
+  case $kind in model*) cp "$tmp/old${kind#model}" "$d/model";; esac
+  (cd "$d" && BP_OOM_COUNT=count BP_OOM_FORK=$forking BP_OOM_EVERY=$s BP_OOM_FROM_EVERY=$fs \
+     BP_OOM_TIMEOUT=$timeout_s BP_OOM_JOBS=$jobs LD_PRELOAD=$shim "$@" >out 2>err) \
+    || { echo "$name: fails without a fault: $(cat "$d/err")"; fail=1; return; }
+  K=$(cat "$d/count")
+  case $kind in model*) cp "$d/model" "$tmp/$name.ref";; *) cp "$d/out" "$tmp/$name.ref";; esac
   {
     seq 1 "$s" "$K" | sed 's/$/ once/'
     seq 1 "$fs" "$K" | sed 's/$/ from/'
-  } | xargs -P "$jobs" -n 2 sh "$self" --one "$name" "$kind" >"$tmp/$name.verdicts"
+  } | sort >"$tmp/$name.wanted"
+  if [ -n "$forking" ]; then
+    touch "$tmp/$name.unsafe"
+    # every wanted N is forked (a folder with its status) or unsafe
+    (cd "$tmp" && ls -d "$name".once.* "$name".from.* 2>/dev/null) \
+      | sed "s/^$name\.\([a-z]*\)\.\([0-9]*\)\$/\2 \1/" >"$tmp/$name.forked"
+    sort "$tmp/$name.forked" "$tmp/$name.unsafe" | cmp -s - "$tmp/$name.wanted" \
+      || { echo "$name: the forking run did not try every N it should"; fail=1; }
+    xargs -P "$jobs" -n 2 sh "$self" --judge "$name" "$kind" <"$tmp/$name.forked" >"$tmp/$name.verdicts"
+    own=$tmp/$name.unsafe
+  else
+    own=$tmp/$name.wanted
+  fi
+  xargs -P "$jobs" -n 2 sh "$self" --one "$name" "$kind" <"$own" >>"$tmp/$name.verdicts"
   runs=$(wc -l <"$tmp/$name.verdicts")
   bad=$(grep -c '^FAIL' "$tmp/$name.verdicts")
   codes=$(grep '^ok' "$tmp/$name.verdicts" | awk '{c[$2]++} END {for (k in c) printf " exit %s: %d;", k, c[k]}')
-  echo "$name: $K allocations, $runs runs (N every $s once, every $fs from), $bad failed;$codes; $(( $(date +%s) - t0 )) s"
+  echo "$name: $K allocations, $runs runs (N every $s once, every $fs from; $(wc -l <"$own") in a process of their own), $bad failed;$codes; $(( $(date +%s) - t0 )) s"
   grep '^FAIL' "$tmp/$name.verdicts" | awk '{print $2}' | sort | uniq -c | sed 's/^/    /'
   grep '^FAIL' "$tmp/$name.verdicts" | head -n 3 | sed 's/^/    /'
   [ "$bad" -eq 0 ] || fail=1
