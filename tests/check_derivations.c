@@ -1603,6 +1603,26 @@ START_TEST (test_one_letter_per_meaning)
         }
     }
   documents_free (&d);
+  /* the figures' labels (Graphviz sources, one set for both editions) */
+  static const char *const figure_slip[][2] = {
+    { "\"T\\n", "the labels node is Labels, not T" },
+    { " T)", "the labels are Labels, not T" },
+    { "k=5", "the kernel side is κ" },
+  };
+  strset dots = list_dir ("derivations/figures", ".dot");
+  for (size_t k = 0; _i == 0 && k < dots.n; k++)
+    {
+      char *text = slurp_or_fail (dots.s[k]);
+      for (size_t f = 0; f < sizeof figure_slip / sizeof figure_slip[0]; f++)
+        if (strstr (text, figure_slip[f][0]) != NULL)
+          {
+            fprintf (stderr, "%s: \"%s\": %s\n", dots.s[k], figure_slip[f][0],
+                     figure_slip[f][1]);
+            bad++;
+          }
+      free (text);
+    }
+  strset_free (&dots);
   ck_assert_msg (bad == 0, "%d letter(s) with a second meaning (see above)", bad);
 }
 END_TEST
