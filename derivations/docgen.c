@@ -1359,20 +1359,22 @@ cnn_example_init (cnn_example *e)
   return s == GSL_SUCCESS ? 0 : -1;
 }
 
-/* A C x (n H W) matrix of the batch layout as n images of C grids. */
+/* A C x (n H W) matrix of the batch layout as n images of C grids,
+   labelled by image k and channel c (17's X[c, k, r, q]), counted from 1
+   as the text counts the images. */
 static void
 batch_grids (FILE *out, const char *label, const gsl_vector *buf, size_t C, size_t n,
              size_t H, size_t W)
 {
-  for (size_t m = 0; m < n; m++)
+  for (size_t k = 0; k < n; k++)
     for (size_t ch = 0; ch < C; ch++)
       {
-        fprintf (out, "%s[m=%zu, c=%zu] =\n", label, m + 1, ch + 1);
+        fprintf (out, "%s[k=%zu, c=%zu] =\n", label, k + 1, ch + 1);
         for (size_t r = 0; r < H; r++)
           {
             fputs ("   ", out);
             for (size_t q = 0; q < W; q++)
-              num (out, gsl_vector_get (buf, (ch * n + m) * H * W + r * W + q));
+              num (out, gsl_vector_get (buf, (ch * n + k) * H * W + r * W + q));
             fputc ('\n', out);
           }
       }

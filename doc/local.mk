@@ -1,6 +1,6 @@
 ## doc/local.mk -- the user manual and the man pages.
 
-dist_doc_DATA += doc/manual.md doc/training.md doc/robustness.md
+dist_doc_DATA += doc/manual.md doc/training.md doc/robustness.md doc/checker.md
 dist_man_MANS += doc/backprop.1 doc/backprop.3
 # The checker for users' code: one page, and a link for each function.
 dist_man_MANS += doc/bp_gradcheck.3 doc/bp_gradcheck_options_default.3 \

@@ -1521,6 +1521,113 @@ START_TEST (test_paper_answers_are_the_library_s)
 }
 END_TEST
 
+/* --- one letter per meaning (01's Notation, 14, 15) -------------------- */
+
+/* Does the maths at p write a letter that 01's Notation gives to something
+   else?  Returns the rule broken, or NULL.  start is the text's start. */
+static const char *
+notation_slip (const char *start, const char *p)
+{
+  const int alone = (p == start || !(isalpha ((unsigned char) p[-1]) || p[-1] == '\\'))
+                    && !isalpha ((unsigned char) p[1]);
+  if (strncmp (p, "\\top", 4) == 0)
+    return "the transpose is \\mathsf{T}, as 01 writes it";
+  if (*p == 'T' && alone
+      && !(p - start >= 8 && strncmp (p - 8, "\\mathsf{", 8) == 0)
+      && !(p - start >= 8 && strncmp (p - 8, "\\mathsf ", 8) == 0))
+    return "T is the transpose \\mathsf{T} only; the labels are \\mathrm{Labels}";
+  if (*p == 'k' && alone && (p == start || p[-1] != '_'))
+    {
+      static const char *const side[] = { " \\times", "\\times", "^2", "-1-", " - 1 - ",
+                                          " = 5" };
+      for (size_t k = 0; k < sizeof side / sizeof side[0]; k++)
+        if (strncmp (p + 1, side[k], strlen (side[k])) == 0)
+          return "k numbers the examples; the kernel side is \\kappa";
+      if (p - start >= 3 && strncmp (p - 3, " - k + 1", 8) == 0)
+        return "k numbers the examples; the kernel side is \\kappa";
+    }
+  /* "m = 0..B-1", "\sum_{n=0}^{B-1}": the examples of a batch are k's */
+  if (strncmp (p, "0..B", 4) == 0 || strncmp (p, "0}^{B-1}", 8) == 0)
+    {
+      const char *q = p - 1;
+      while (q > start && (*q == ' ' || *q == '='))
+        q--;
+      if (*q != 'k' && *q != '\'')
+        return "the examples of a batch are numbered k";
+    }
+  return NULL;
+}
+
+START_TEST (test_one_letter_per_meaning)
+{
+  documents d = read_documents_in (editions[_i]);
+  int bad = 0;
+  for (size_t k = 0; k < d.paths.n; k++)
+    {
+      /* the errata quote the slides' own letters */
+      if (strcmp (d.paths.s[k] + strlen (d.paths.s[k]) - strlen ("/errata.md"),
+                  "/errata.md") == 0)
+        continue;
+      const char *text = d.texts[k];
+      int line = 1, fence = 0, maths = 0;
+      for (const char *p = text; *p; p++)
+        {
+          if (*p == '\n')
+            {
+              line++;
+              if (strncmp (p + 1, "```", 3) == 0)
+                fence = !fence;
+              continue;
+            }
+          /* the generated grids label an image k, as the maths does */
+          if (strncmp (p, "[m=", 3) == 0)
+            {
+              fprintf (stderr, "%s:%d: a label \"[m=\": the examples of a batch are "
+                       "numbered k\n", d.paths.s[k], line);
+              bad++;
+            }
+          if (fence)
+            continue;
+          if (*p == '$')
+            {
+              maths = !maths;
+              if (p[1] == '$')
+                p++;
+              continue;
+            }
+          const char *rule = maths ? notation_slip (text, p) : NULL;
+          if (rule != NULL)
+            {
+              fprintf (stderr, "%s:%d: \"%.12s\": %s\n", d.paths.s[k], line, p, rule);
+              bad++;
+            }
+        }
+    }
+  documents_free (&d);
+  /* the figures' labels (Graphviz sources, one set for both editions) */
+  static const char *const figure_slip[][2] = {
+    { "\"T\\n", "the labels node is Labels, not T" },
+    { " T)", "the labels are Labels, not T" },
+    { "k=5", "the kernel side is κ" },
+  };
+  strset dots = list_dir ("derivations/figures", ".dot");
+  for (size_t k = 0; _i == 0 && k < dots.n; k++)
+    {
+      char *text = slurp_or_fail (dots.s[k]);
+      for (size_t f = 0; f < sizeof figure_slip / sizeof figure_slip[0]; f++)
+        if (strstr (text, figure_slip[f][0]) != NULL)
+          {
+            fprintf (stderr, "%s: \"%s\": %s\n", dots.s[k], figure_slip[f][0],
+                     figure_slip[f][1]);
+            bad++;
+          }
+      free (text);
+    }
+  strset_free (&dots);
+  ck_assert_msg (bad == 0, "%d letter(s) with a second meaning (see above)", bad);
+}
+END_TEST
+
 /* --- the two editions (rule 9) ---------------------------------------- */
 
 /* What a translation must keep of a document, as one line per item:
@@ -1673,6 +1780,15 @@ static const char *const calques[][2] = {
   {"на потоках", "в нескольких потоках"},
   {"непрохожд", "отказ проверки"},
   {"содержит только слагаемое", "входит только в слагаемое"},
+  {"численная сторона", "численное дифференцирование"},
+  {"численной сторон", "численное дифференцирование"},
+  {"аналитическая сторона", "аналитический градиент"},
+  {"страница говорит", "ответ на странице расходится с ..."},
+  {"говорит формула", "следует из формулы"},
+  {"держат проверку", "проверяют"},
+  {"не смотрит на", "не зависит от"},
+  {"На потоках", "В нескольких потоках"},
+  {"каналов в каждую сторону", "входных и выходных каналов"},
 };
 
 /* "Слайд 5 пишет", "слайд печатает": a slide does not write. */
@@ -1800,6 +1916,7 @@ derivations_suite (void)
   tcase_add_loop_test (tc, test_equation_tags_in_order, 0, N_EDITIONS);
   tcase_add_test (tc, test_manual_documents_every_public_function);
   tcase_add_test (tc, test_editions_agree);
+  tcase_add_loop_test (tc, test_one_letter_per_meaning, 0, N_EDITIONS);
   tcase_add_test (tc, test_russian_has_no_calques);
   tcase_add_test (tc, test_russian_blocks_are_russian);
   tcase_add_loop_test (tc, test_index_names_each_once, 0, N_EDITIONS);
