@@ -129,7 +129,7 @@ NAMED = [
      "w->pt.is_base = 1;   /* the blocks stay at theta + t d",
      "w->pt.is_base = 0;   /* the blocks stay at theta + t d",
      "is_base after a directional evaluation"),
-    ("src/lib/formulas/conv.c", "HoWo = out_height (s) * out_width (s), k = s->k;\n"
+    ("src/lib/formulas/conv_batch_source.c", "HoWo = out_height (s) * out_width (s), k = s->k;\n"
      "  if (dL_dY->size1 != s->channels_out",
      "HoWo = out_width (s), k = s->k;\n  if (dL_dY->size1 != s->channels_out",
      "bp_batch_conv_grad_weights: dL/dY's width Ho Wo -> Wo"),
