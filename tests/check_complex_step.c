@@ -432,14 +432,17 @@ cstep_model_suite (void)
 
 /* --- the two-layer network ------------------------------------------------ */
 
-/* Loop index k: activation k % 3; configuration k / 3: 0 is the slides'
-   28 x 28 image with 10 classes and H = 16, the others drawn sizes. */
+/* Loop index k: activation k % 3; configuration k / 3: 0 has the slides'
+   10 classes and H = 16 on a 7 x 4 image (rows, cols, m = 28, H and n all
+   different, so no size1/size2 mix-up goes unseen; the slides' 28 x 28
+   cost 12 544 complex forward passes of 12 544 products for W1 alone,
+   95 % of the suite), the others drawn sizes. */
 static mlp_example *
 mlp_config (int k)
 {
   const int i = k / 3;
   gsl_rng *rng = test_rng (500 + i);
-  size_t n = 10, H = 16, rows = 28, cols = 28;
+  size_t n = 10, H = 16, rows = 7, cols = 4;
   if (i != 0)
     {
       n = 2 + gsl_rng_uniform_int (rng, 9);

@@ -237,9 +237,11 @@ CLEANFILES += oom-run.*
 # named mutants alone.  The results are cached in
 # tests/mutation-cache.json, keyed by the mutant and the hashes of the
 # files each result depends on: a run resumes where the last stopped and
-# reruns only what a change can affect.  `make clean' keeps the cache (the
-# keys are source hashes, so a rebuilt tree reuses it; it holds hours of
-# work), `make distclean' removes it.  doc/robustness.md, "Mutation testing".
+# reruns only what a change can affect.  The cache and the coverage map
+# (tests/mutation-coverage.json) are kept in git, so that the next session
+# resumes the run (their keys are file hashes, so an entry whose files
+# changed is simply rerun); no clean target removes them.
+# doc/robustness.md, "Mutation testing".
 EXTRA_DIST += tests/mutation.py tests/mutation-equivalent.txt
 MUTATION_JOBS = 1
 mutation: all $(check_PROGRAMS)
@@ -251,7 +253,6 @@ mutation: all $(check_PROGRAMS)
 	  --report tests/mutation-report.txt
 .PHONY: mutation
 CLEANFILES += tests/mutation-report.txt
-DISTCLEANFILES += tests/mutation-cache.json tests/mutation-coverage.json
 clean-local: mutation-clean
 mutation-clean:
 	rm -rf tests/mutation-work

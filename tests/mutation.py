@@ -18,8 +18,12 @@ those that see any of these objects.
 
 The source tree is never changed: each job works in its own copy of the
 built tree (tests/mutation-work/N), changes the file there, rebuilds the
-library (one object and the link; the suites use the shared library) and
-runs the suites against it.  Interrupting the run loses nothing but the
+library and runs the suites against it.  When every suite to run uses the
+shared library, the rebuild is the compiler on the mutated objects' PIC
+objects and the shared library's link (the commands read once from make
+and libtool --dry-run), the originals put back afterwards; otherwise make
+(libtool compiles each object twice, archives all of them and relinks the
+-static suites).  Interrupting the run loses nothing but the
 mutants under way.
 
 Which suites: those that execute the mutated line, from one build with
@@ -60,6 +64,7 @@ import os
 import queue
 import random
 import re
+import shlex
 import shutil
 import subprocess
 import sys
@@ -129,7 +134,7 @@ NAMED = [
      "w->pt.is_base = 1;   /* the blocks stay at theta + t d",
      "w->pt.is_base = 0;   /* the blocks stay at theta + t d",
      "is_base after a directional evaluation"),
-    ("src/lib/formulas/conv.c", "HoWo = out_height (s) * out_width (s), k = s->k;\n"
+    ("src/lib/formulas/conv_batch_source.c", "HoWo = out_height (s) * out_width (s), k = s->k;\n"
      "  if (dL_dY->size1 != s->channels_out",
      "HoWo = out_width (s), k = s->k;\n  if (dL_dY->size1 != s->channels_out",
      "bp_batch_conv_grad_weights: dL/dY's width Ho Wo -> Wo"),
@@ -411,10 +416,94 @@ def build(tree, suites):
     """Rebuild the mutated objects and the library, and relink the suites
     among suites that link the library's archive (-static: no libtool
     wrapper reads the shared library for them)."""
-    env = {k: v for k, v in os.environ.items() if k not in ("MAKEFLAGS", "MFLAGS", "MAKELEVEL")}
     static = [s for s in suites if not is_wrapper(os.path.join(tree, s))]
-    r, _ = run(["make", "-s", "src/lib/libbackprop.la"] + static, tree, env, 600)
+    r, _ = run(["make", "-s", "src/lib/libbackprop.la"] + static, tree, make_env(), 600)
     return r == "ok"
+
+
+def make_env():
+    return {k: v for k, v in os.environ.items() if k not in ("MAKEFLAGS", "MFLAGS", "MAKELEVEL")}
+
+
+class Direct:
+    """The shared library's own commands, read once from the build, so that
+    a mutant whose suites all use the shared library costs one compiler
+    run per mutated object (its PIC object alone) and one link, where make
+    and libtool compile each object twice (PIC and not), archive every
+    object and read the tree's dependencies.  compile: make's $(COMPILE)
+    (the library has no per-target flags); link: libtool's link of the
+    shared library, from a --dry-run; out: the library file it writes."""
+
+    def __init__(self, tree):
+        self.compile = self.link = self.out = None
+        r = subprocess.run(["make", "-s", "--eval", "mutation-compile: ; @echo $(COMPILE)",
+                            "mutation-compile"], cwd=tree, env=make_env(),
+                           stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
+                           universal_newlines=True)
+        lines = r.stdout.strip().split("\n")
+        if r.returncode != 0 or not lines[-1].strip():
+            return
+        compile_cmd = shlex.split(lines[-1])
+        # the link recipe make would run after an object changes, as libtool
+        # would run it (--dry-run prints "libtool: link: CMD" and runs nothing)
+        r = subprocess.run(["make", "-n", "-W", lib_object_lo(LINK_PROBE),
+                            "src/lib/libbackprop.la"], cwd=tree, env=make_env(),
+                           stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
+                           universal_newlines=True)
+        recipe = [ln for ln in r.stdout.split("\n") if "--mode=link" in ln]
+        if r.returncode != 0 or len(recipe) != 1:
+            return
+        cmd = recipe[0][recipe[0].find("/bin/"):] if ";" in recipe[0] else recipe[0]
+        cmd = cmd.replace("--silent ", "").replace("--mode=link", "--dry-run --mode=link")
+        r = subprocess.run(["sh", "-c", cmd], cwd=tree, env=make_env(),
+                           stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                           universal_newlines=True)
+        shared = [ln[len("libtool: link: "):] for ln in r.stdout.split("\n")
+                  if ln.startswith("libtool: link: ") and " -shared " in ln]
+        out = re.search(r" -o (\S+)$", shared[0].strip()) if len(shared) == 1 else None
+        if out:
+            self.compile, self.link, self.out = compile_cmd, shared[0].strip(), out.group(1)
+
+    def usable(self, tree, suites):
+        """Whether every suite reads the shared library (a libtool wrapper)."""
+        return self.link is not None and all(is_wrapper(os.path.join(tree, s))
+                                             for s in suites)
+
+    def prepare(self, tree):
+        """Bring tree's library up to date (a mutant built by make leaves its
+        objects to the next make): before the source is mutated."""
+        r, _ = run(["make", "-s", "src/lib/libbackprop.la"], tree, make_env(), 600)
+        return r == "ok"
+
+    def build(self, tree, owners, saved):
+        """Compile owners' PIC objects and link the shared library in tree,
+        the originals first copied into saved ([(copy, path)], for
+        restore); False when the mutant does not compile.  The tree is
+        up to date before the mutant (prepare)."""
+        for path in [lib_object(o) for o in sorted(owners)] + [self.out]:
+            full = os.path.join(tree, path)
+            shutil.copy2(full, full + ".orig")
+            saved.append((full + ".orig", full))
+        for o in sorted(owners):
+            r, _ = run(self.compile + ["-c", o, "-fPIC", "-DPIC", "-o", lib_object(o)],
+                       tree, make_env(), 600)
+            if r != "ok":
+                return False
+        r, _ = run(["sh", "-c", self.link], tree, make_env(), 600)
+        return r == "ok"
+
+
+# a library source whose object the link probe pretends changed
+LINK_PROBE = "src/lib/check/hints.c"
+
+
+def lib_object_lo(src):
+    return os.path.splitext(src)[0] + ".lo"
+
+
+def restore(saved):
+    for copy, path in saved:
+        os.replace(copy, path)
 
 
 def is_wrapper(path):
@@ -428,18 +517,26 @@ def is_wrapper(path):
 FAILED = re.compile(r"^[^\s:]+:\d+:[FE]:[^:]*:(\w+):", re.M)
 
 
-def judge(tree, mu, first, rest, limit, code, owners):
+def judge(tree, mu, first, rest, limit, code, owners, direct=None):
     """Mutate mu in tree, rebuild, run the suites; restore.  Returns
     (verdict, by, the suites that ran); by names the suite and the first
     test that failed.  A mutant whose objects (owners: those mu.path is
     compiled into) all have the original's code (a line the preprocessor
-    leaves out, say) is equivalent by construction."""
+    leaves out, say) is equivalent by construction.  With direct (a
+    Direct) and suites that all read the shared library, the mutated
+    objects are compiled and the library linked directly, and the
+    original objects and library put back afterwards."""
     path = os.path.join(tree, mu.path)
     original = open(path).read()
+    st = os.stat(path)
+    fast = (direct is not None and owners and direct.usable(tree, first + rest)
+            and direct.prepare(tree))
+    saved = []
     try:
         with open(path, "w") as f:
             f.write(original[:mu.pos] + mu.new + original[mu.pos + len(mu.old):])
-        if not build(tree, first + rest):
+        built = direct.build(tree, owners, saved) if fast else build(tree, first + rest)
+        if not built:
             return "killed", "build", []
         if owners and all(code.get(o) and object_code(os.path.join(tree, lib_object(o))) ==
                           code[o] for o in owners):
@@ -457,8 +554,14 @@ def judge(tree, mu, first, rest, limit, code, owners):
     finally:
         with open(path, "w") as f:
             f.write(original)
-        # an mtime after the mutant's object, so make rebuilds the original
-        os.utime(path, None)
+        if fast:
+            # the original objects and library back, and the source's
+            # time: the tree is as make left it
+            restore(saved)
+            os.utime(path, ns=(st.st_atime_ns, st.st_mtime_ns))
+        else:
+            # an mtime after the mutant's object, so make rebuilds the original
+            os.utime(path, None)
 
 
 def object_code(obj):
@@ -687,6 +790,10 @@ def main():
               file=sys.stderr)
         return 2
     graph = Graph(compiled, suites)
+    direct = Direct(tree0)
+    if direct.link is None:
+        print("mutation: the library's compile and link commands not found; "
+              "every mutant rebuilt by make", file=sys.stderr)
     code = {src: object_code(lib_object(src)) for src in compiled}
     sources = compiled + included(compiled)
     hashes = Hashes()
@@ -813,7 +920,7 @@ def main():
                 verdict, by, ran = "survived", "not covered", []
             else:
                 verdict, by, ran = judge(tree, mu, first, rest, limit, code,
-                                         graph.owners.get(mu.path, set()))
+                                         graph.owners.get(mu.path, set()), direct)
             dt = time.time() - t
             with lock:
                 cache.data["mutants"][mu.key] = {
