@@ -14,7 +14,10 @@ mkdir "$tmp" || exit 99
 trap 'rm -rf "$tmp"' EXIT
 fail=0
 (cd "$srcdir" && grep -v '^#' po/POTFILES.in | grep . > "$OLDPWD/$tmp/files")
-(cd "$srcdir" && xgettext --from-code=UTF-8 --keyword=_ --keyword=N_ \
+# The keywords are po/Makevars' own (one list: _, N_, trn, NC_).
+keywords=$(sed -n 's/^XGETTEXT_OPTIONS *= *//p' "$srcdir/po/Makevars" | tr ' ' '\n' | grep '^--keyword=')
+[ -n "$keywords" ] || { echo "FAIL: no --keyword in po/Makevars' XGETTEXT_OPTIONS"; exit 99; }
+(cd "$srcdir" && xgettext --from-code=UTF-8 $keywords \
   -f "$OLDPWD/$tmp/files" -o "$OLDPWD/$tmp/backprop.pot") || exit 99
 [ -s "$tmp/backprop.pot" ] || { echo "FAIL: xgettext found no message"; exit 1; }
 msgcmp "$srcdir/po/ru.po" "$tmp/backprop.pot" 2>"$tmp/err" \
