@@ -358,7 +358,7 @@ cmd_verify (int argc, char **argv)
       if (failures >= 0)
         {
           const bp_net_shape *net = &cnn->net->shape;
-          group_begin (&r, "cnn", _("\n== CNN of train --conv (bp_cnn.h): %zu images %zux%zu, conv k5 p2 "
+          group_begin (&r, "cnn", _("\n== CNN of train --conv (bp_net.h: bp_net_cnn): %zu images %zux%zu, conv k5 p2 "
                   "(%zu) - ReLU - max-pool - conv (%zu) - ReLU - max-pool - flatten - "
                   "linear (%zu) - ReLU - linear (%zu), one-hot labels\n"),
                   cnn->U->size1, net->rows, net->cols, net->C1, net->C2, net->hidden[0], net->n);

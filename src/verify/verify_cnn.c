@@ -174,15 +174,15 @@ verify_cnn (const cnn_net_example *ex, const verify_opts *o)
   /* the net's blocks in order, then U (the rows name the chain's
      backward pass as before the CNN was reached through bp_net) */
   static const verify_row rows[] = {
-    {"17.8", "dL/dK1 = dL/dZ1 cols1^T", "bp_cnn_backward", 0},
-    {"17.8", "dL/db1 = sum dL/dZ1", "bp_cnn_backward", 1},
-    {"17.8", "dL/dK2 = dL/dZ2 cols2^T", "bp_cnn_backward", 2},
-    {"17.8", "dL/db2 = sum dL/dZ2", "bp_cnn_backward", 3},
-    {"17.6", "dL/dW3 = dL/dZ3^T F", "bp_cnn_backward", 4},
-    {"17.6", "dL/db3 = dL/dZ3^T 1", "bp_cnn_backward", 5},
-    {"17.6", "dL/dW4 = dL/dV^T A3", "bp_cnn_backward", 6},
-    {"17.6", "dL/db4 = dL/dV^T 1", "bp_cnn_backward", 7},
-    {"17.8", "dL/dU = col2im(K1^T dL/dZ1)", "bp_cnn_backward", 8},
+    {"17.8", "dL/dK1 = dL/dZ1 cols1^T", "bp_net_backward", 0},
+    {"17.8", "dL/db1 = sum dL/dZ1", "bp_net_backward", 1},
+    {"17.8", "dL/dK2 = dL/dZ2 cols2^T", "bp_net_backward", 2},
+    {"17.8", "dL/db2 = sum dL/dZ2", "bp_net_backward", 3},
+    {"17.6", "dL/dW3 = dL/dZ3^T F", "bp_net_backward", 4},
+    {"17.6", "dL/db3 = dL/dZ3^T 1", "bp_net_backward", 5},
+    {"17.6", "dL/dW4 = dL/dV^T A3", "bp_net_backward", 6},
+    {"17.6", "dL/db4 = dL/dV^T 1", "bp_net_backward", 7},
+    {"17.8", "dL/dU = col2im(K1^T dL/dZ1)", "bp_net_backward", 8},
   };
   if (ex->n_blocks != ROWS (rows) - 1)
     return -1;
