@@ -89,7 +89,7 @@ plot_stage (const char *cmd, const char *dir)
       fprintf (stderr, _("%s: %s: out of memory\n"), program_name, cmd);
       return NULL;
     }
-  memcpy (stage, dir, len);
+  memcpy (stage, dir, len);   /* ended by the next copy; NOLINT(bugprone-not-null-terminated-result) */
   memcpy (stage + len, ".XXXXXX", sizeof ".XXXXXX");
   if (mkdtemp (stage) == NULL)
     {

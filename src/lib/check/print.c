@@ -48,11 +48,11 @@ trc (const char *ctx, const char *msgid)
   const char *t = tr (key);
   return t == key ? msgid : t;
 }
-# define _(msgid) tr (msgid)
+# define _(msgid) tr (msgid)   /* as gettext.h; NOLINT(bugprone-reserved-identifier) */
 #else
 # define trc(ctx, msgid) (msgid)
 # define bind_domain() ((void) 0)
-# define _(msgid) (msgid)
+# define _(msgid) (msgid)   /* NOLINT(bugprone-reserved-identifier) */
 # define trn(msgid, plural, n) ((n) == 1 ? (msgid) : (plural))
 #endif
 #define N_(msgid) (msgid)
