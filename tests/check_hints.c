@@ -133,6 +133,20 @@ START_TEST (test_report_nd_shape_refused)
 }
 END_TEST
 
+/* block k of res into *out (without the arrays res owns), res's report
+   into *rep (free it); res is freed.  Returns the block's hints. */
+static unsigned
+keep_block (bp_gradcheck_result *res, size_t k, bp_gradcheck_block_result *out, char **rep)
+{
+  *out = res->run[0].block[k];
+  out->worst = NULL;
+  out->analytic = out->numeric = out->abserr = NULL;
+  out->mask = NULL;
+  *rep = report_of (res);
+  bp_gradcheck_result_free (res);
+  return out->hints;
+}
+
 /* the hints of a check of c (r rows, the given rank and shape) against A,
    its report into *rep (free it) */
 static unsigned
@@ -142,13 +156,7 @@ hints_of (const gsl_vector *c, size_t r, size_t rank, const size_t *shape,
   int status;
   bp_gradcheck_result *res = linear_check (c, r, rank, shape, A, &status);
   ck_assert_int_eq (status, GSL_FAILURE);
-  *out = res->run[0].block[0];
-  out->worst = NULL;
-  out->analytic = out->numeric = out->abserr = NULL;
-  out->mask = NULL;
-  *rep = report_of (res);
-  bp_gradcheck_result_free (res);
-  return out->hints;
+  return keep_block (res, 0, out, rep);
 }
 
 START_TEST (test_hint_one_element)
@@ -349,13 +357,7 @@ bias_hints_of (const bias_params *q, size_t r, size_t rank, const size_t *shape,
   bp_gradcheck_result *res = bias_check (q, r, rank, shape, AX, Ab, &status);
   ck_assert_int_eq (status, GSL_FAILURE);
   ck_assert_uint_eq (res->run[0].block[0].n_failed, 0);
-  *out = res->run[0].block[1];
-  out->worst = NULL;
-  out->analytic = out->numeric = out->abserr = NULL;
-  out->mask = NULL;
-  *rep = report_of (res);
-  bp_gradcheck_result_free (res);
-  return out->hints;
+  return keep_block (res, 1, out, rep);
 }
 
 START_TEST (test_hint_sum)
