@@ -206,6 +206,26 @@ expect 2 "is a folder" "train --model DIR/" -- \
 long=$(printf '%0300d' 0)
 expect 2 "its name is 300 bytes long" "train --model NAME_MAX+45" -- \
   "$prog" train --data "$data" --epochs 1 --model "$tmp/$long"
+# A read-only file system (issue 21: it got "make it writable, or remove
+# it"): a new name and an existing model on a tmpfs mounted read-only in a
+# mount namespace of the test's own (unshare -m as root, unshare -rm with
+# user namespaces; neither permitted: said, not failed)
+mkdir "$tmp/ro" || exit 99
+ns=
+for u in "unshare -m" "unshare -rm"; do
+  $u sh -c "mount -t tmpfs tmpfs '$tmp/ro'" 2>/dev/null && { ns=$u; break; }
+done
+if [ -n "$ns" ]; then
+  for m in new old; do
+    expect 2 "ro/$m: cannot save the model there: the file system is read-only" \
+      "train --model on a read-only file system ($m)" -- \
+      $ns sh -c "mount -t tmpfs tmpfs '$tmp/ro' && cp '$tmp/model' '$tmp/ro/old' \
+        && mount -o remount,ro '$tmp/ro' \
+        && exec '$prog' train --data '$data' --epochs 1 --model '$tmp/ro/$m'"
+  done
+else
+  echo "skipped: a read-only file system (no mount namespace: neither unshare -m nor -rm)"
+fi
 # a killed save's temporary file is reported
 cp "$tmp/model" "$tmp/stale.Ab12Cd" || exit 99
 expect 0 "stale.Ab12Cd is the temporary file of a save that was killed" \
