@@ -765,7 +765,7 @@ static int call_cstep_softmax_cross_entropy (void **p)
 static int call_cstep_activation (void **p)
 { return bp_complex_activation_forward (BP_TANH, CV (0), CV (1)); }
 static int call_net_cforward (void **p)
-{ return bp_net_cforward (p[0], p[1], CA (2), A (3), p[4]); }
+{ return bp_net_cforward (p[0], p[1], CA (2), A (3), p[4], p[5]); }
 
 
 /* the one checker over blocks */
@@ -949,8 +949,8 @@ static const api_row api[] = {
   { "bp_complex_softmax_cross_entropy", call_cstep_softmax_cross_entropy, R_DOUBLE, 2,
     { VN, CVN }, 0, 0, 0 },
   { "bp_complex_activation_forward", call_cstep_activation, R_INT, 2, { CVN, CVN }, 0, 0, 0 },
-  { "bp_net_cforward", call_net_cforward, R_INT, 5, { NNET, CNBK, CBM, MBN, CPL }, 0, 0,
-    0 },
+  { "bp_net_cforward", call_net_cforward, R_INT, 6, { NNET, CNBK, CBM, MBN, NNWS, CPL },
+    0, 0, 0 },
 
 
   /* the one checker (opts and result may be NULL) */

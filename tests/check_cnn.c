@@ -121,6 +121,7 @@ typedef struct
 {
   const fixture *f;
   bp_net *w;   /* the complex chain's: bp_net_cnn of f's shape */
+  bp_net_workspace *cws;   /* its bp_net_cforward's */
 } chain;
 
 /* A network of f's shape whose blocks are the point's (read only). */
@@ -170,7 +171,7 @@ complex_loss (const bp_gradcheck_cpoint *p, void *params, gsl_complex *L)
 {
   chain *ch = params;
   const fixture *f = ch->f;
-  const double complex sum = cstep_cnn_loss (ch->w, p->block, p->block[f->n_blocks], f->T);
+  const double complex sum = cstep_cnn_loss (ch->w, p->block, p->block[f->n_blocks], f->T, ch->cws);
   *L = gsl_complex_rect (creal (sum), cimag (sum));
   return !isfinite (creal (sum));
 }
@@ -179,14 +180,17 @@ static chain
 chain_of (const fixture *f)
 {
   const cnn_chain *n = f->net;
-  chain ch = { f, cstep_cnn_net (n->rows, n->cols, n->C1, n->C2, n->H, n->n) };
+  chain ch = { f, cstep_cnn_net (n->rows, n->cols, n->C1, n->C2, n->H, n->n), NULL };
   ck_assert_ptr_nonnull (ch.w);
+  ch.cws = bp_net_workspace_alloc (ch.w, 1);
+  ck_assert_ptr_nonnull (ch.cws);
   return ch;
 }
 
 static void
 chain_free (chain *ch)
 {
+  bp_net_workspace_free (ch->cws);
   bp_net_free (ch->w);
 }
 

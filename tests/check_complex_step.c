@@ -314,7 +314,7 @@ START_TEST (test_cstep_model_gradients)
      axis, bit for bit */
   gsl_matrix_complex_view cb = gsl_matrix_complex_view_vector (cx->b, n, 1);
   const gsl_matrix_complex *M[2] = { cx->W, &cb.matrix };
-  const double complex Lc = cstep_net_loss (cx->net, M, cx->x, ex->labels);
+  const double complex Lc = cstep_net_loss (cx->net, M, cx->x, ex->labels, cx->ws);
   ck_assert_msg (creal (Lc) == L, "complex loss %.17g, real loss %.17g", creal (Lc), L);
   ck_assert_double_eq (cimag (Lc), 0.0);
   const gsl_matrix b = column (ex->b), gb = column (db);
@@ -481,7 +481,7 @@ START_TEST (test_cstep_mlp_gradients)
   gsl_matrix_complex_view cb1 = gsl_matrix_complex_view_vector (cx->b1, net->H, 1);
   gsl_matrix_complex_view cb2 = gsl_matrix_complex_view_vector (cx->b2, net->n, 1);
   const gsl_matrix_complex *M[4] = { cx->W1, &cb1.matrix, cx->W2, &cb2.matrix };
-  const double complex Lc = cstep_net_loss (cx->net, M, cx->x, ex->labels);
+  const double complex Lc = cstep_net_loss (cx->net, M, cx->x, ex->labels, cx->ws);
   ck_assert_msg (creal (Lc) == L, "complex loss %.17g, real loss %.17g", creal (Lc), L);
   ck_assert_double_eq (cimag (Lc), 0.0);
   gsl_matrix b1 = gsl_matrix_view_vector (net->b1, net->H, 1).matrix;
@@ -539,7 +539,7 @@ static int
 row_closs (const bp_gradcheck_cpoint *p, void *params, gsl_complex *L)
 {
   const row_case *c = params;
-  return bp_net_cforward (c->net, p->block, c->Uc, c->T, L) != GSL_SUCCESS
+  return bp_net_cforward (c->net, p->block, c->Uc, c->T, c->ws, L) != GSL_SUCCESS
          || !isfinite (GSL_REAL (*L)) || !isfinite (GSL_IMAG (*L));
 }
 
@@ -590,7 +590,7 @@ START_TEST (test_cstep_rows)
       cstep_matrix_from_real (B, Mc[k]);
     }
   gsl_complex Lc;
-  ck_assert_int_eq (bp_net_cforward (c.net, M, c.Uc, c.T, &Lc), GSL_SUCCESS);
+  ck_assert_int_eq (bp_net_cforward (c.net, M, c.Uc, c.T, c.ws, &Lc), GSL_SUCCESS);
   ck_assert_msg (fabs (GSL_REAL (Lc) - L) <= 1e-14 * fabs (L),
                  "complex loss %.17g, real loss %.17g", GSL_REAL (Lc), L);
   ck_assert_double_eq (GSL_IMAG (Lc), 0.0);

@@ -412,14 +412,17 @@ START_TEST (test_cstep_cnn_loss)
         }
     }
   const double L = cnn_chain_forward (net, U, T, ws);
+  bp_net_workspace *cws = bp_net_workspace_alloc (cw, 1);
+  ck_assert_ptr_nonnull (cws);
   const double complex Lc = cstep_cnn_loss (cw, (const gsl_matrix_complex *const *) Z,
-                                            Z[count], T);
+                                            Z[count], T, cws);
   ck_assert_msg (fabs (creal (Lc) - L) <= 1e-13 * fabs (L) && cimag (Lc) == 0.0,
                  "complex %.17g%+.3gi, real %.17g", creal (Lc), cimag (Lc), L);
   for (size_t k = 0; k <= count; k++)
     gsl_matrix_complex_free (Z[k]);
   gsl_matrix_free (U);
   gsl_matrix_free (T);
+  bp_net_workspace_free (cws);
   bp_net_free (cw);
   cnn_chain_workspace_free (ws);
   cnn_chain_free (net);

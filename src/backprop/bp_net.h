@@ -127,10 +127,11 @@ struct bp_net_type
   /* The mean loss against T in complex arithmetic, for the complex step
      (bp_complex_step.h): block[k] the complex block k of the layout (a
      vector block as one column), U's rows the inputs.  Composed of the
-     formulas' complex instantiations one example at a time; NULL for a
-     row without one.  See bp_net_cforward. */
+     formulas' complex instantiations one example at a time, in cws (made
+     by cws_alloc); NULL for a row without one.  See bp_net_cforward. */
   int (*cforward) (const bp_net *net, const gsl_matrix_complex *const block[],
-                   const gsl_matrix_complex *U, const gsl_matrix *T, gsl_complex *L);
+                   const gsl_matrix_complex *U, const gsl_matrix *T, void *cws,
+                   gsl_complex *L);
   /* "two-layer network 784 -> 256 relu -> 10" */
   void (*describe) (const bp_net *net, char *buf, size_t len);
   bp_sgd_params defaults;   /* what `backprop train' uses for this row */
@@ -146,6 +147,10 @@ struct bp_net_type
                          gsl_matrix_float *dL_dU, double *L);
   /* the same network in float32 (NULL: none; a float row: itself) */
   const bp_net_type *float32;
+  /* cforward's scratch for one example of net's shape (NULL when out of
+     memory), and its free; NULL with cforward */
+  void *(*cws_alloc) (const bp_net *net);
+  void (*cws_free) (void *cws);
 };
 
 GSL_VAR const bp_net_type *bp_net_linear;
@@ -232,12 +237,17 @@ int bp_net_backward (bp_net *net, const gsl_matrix *U, const gsl_matrix *T,
    (imaginary parts 0) it is the row's loss of one example at a time,
    the slides' forward pass for the linear row (eqs. (1.1)-(1.4)), the
    stable softmax cross-entropy (10.2) for the others, and the mean.
-   GSL_EFAULT for a NULL, GSL_EBADLEN for shapes that do not fit net,
-   GSL_EDOM for rows of T that do not sum to 1, GSL_EUNIMPL for a row
-   without a complex forward, GSL_ENOMEM when out of memory.  *L is NaN
-   when the forward pass fails on the values. */
+   w is a workspace made for net (bp_net_workspace_alloc, any B): the
+   complex scratch is made at its first bp_net_cforward and kept until
+   bp_net_workspace_free, so that the checker's many calls allocate
+   nothing.  GSL_EFAULT for a NULL, GSL_EBADLEN for shapes that do not
+   fit net or a workspace made for another network, GSL_EDOM for rows of
+   T that do not sum to 1, GSL_EUNIMPL for a row without a complex
+   forward, GSL_ENOMEM when out of memory.  *L is NaN when the forward
+   pass fails on the values. */
 int bp_net_cforward (const bp_net *net, const gsl_matrix_complex *const block[],
-                     const gsl_matrix_complex *U, const gsl_matrix *T, gsl_complex *L);
+                     const gsl_matrix_complex *U, const gsl_matrix *T,
+                     bp_net_workspace *w, gsl_complex *L);
 
 BP_END_DECLS
 #endif /* BP_NET_H */

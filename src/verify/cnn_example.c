@@ -498,10 +498,10 @@ cstep_cnn_net (size_t rows, size_t cols, size_t C1, size_t C2, size_t H, size_t 
 
 double complex
 cstep_cnn_loss (const bp_net *cnet, const gsl_matrix_complex *const block[],
-                const gsl_matrix_complex *U, const gsl_matrix *T)
+                const gsl_matrix_complex *U, const gsl_matrix *T, bp_net_workspace *w)
 {
   gsl_complex L;
-  if (bp_net_cforward (cnet, block, U, T, &L) != GSL_SUCCESS)
+  if (bp_net_cforward (cnet, block, U, T, w, &L) != GSL_SUCCESS)
     return GSL_NAN;
   return CMPLX (GSL_REAL (L), GSL_IMAG (L));
 }
@@ -513,5 +513,5 @@ cnn_net_example_closs (const cnn_net_example *ex, size_t block, const gsl_matrix
   for (size_t k = 0; k <= ex->n_blocks; k++)
     M[k] = k == block ? theta : ex->Mc[k];
   /* the complex forward reads the blocks given, not net's own */
-  return cstep_cnn_loss (ex->net, M, M[ex->n_blocks], ex->T);
+  return cstep_cnn_loss (ex->net, M, M[ex->n_blocks], ex->T, ex->ws);
 }

@@ -92,11 +92,12 @@ double complex pool_example_closs (const pool_example *ex, size_t block,
    arithmetic; NULL when out of memory. */
 bp_net *cstep_cnn_net (size_t rows, size_t cols, size_t C1, size_t C2, size_t H, size_t n);
 
-/* bp_net_cforward of cnet (cstep_cnn_net): block[] the parameter blocks
-   in the net's order, a vector block as one column, U b x (rows
-   cols) contiguous, T b x n.  NaN when refused. */
+/* bp_net_cforward of cnet (cstep_cnn_net) in its workspace w: block[]
+   the parameter blocks in the net's order, a vector block as one column,
+   U b x (rows cols) contiguous, T b x n.  NaN when refused. */
 double complex cstep_cnn_loss (const bp_net *cnet, const gsl_matrix_complex *const block[],
-                               const gsl_matrix_complex *U, const gsl_matrix *T);
+                               const gsl_matrix_complex *U, const gsl_matrix *T,
+                               bp_net_workspace *w);
 
 typedef struct
 {

@@ -58,7 +58,8 @@ cstep_example_alloc (const example *ex)
   cx->y = gsl_vector_complex_alloc (ex->W->size1);
   const bp_net_shape s = { .rows = ex->x->size1, .cols = ex->x->size2, .n = ex->W->size1 };
   cx->net = bp_net_alloc (bp_net_linear, &s);
-  if (!cx->W || !cx->b || !cx->x || !cx->v || !cx->y || !cx->net)
+  cx->ws = cx->net ? bp_net_workspace_alloc (cx->net, 1) : NULL;
+  if (!cx->W || !cx->b || !cx->x || !cx->v || !cx->y || !cx->ws)
     {
       cstep_example_free (cx);
       GSL_ERROR_NULL ("cstep_example_alloc: out of memory", GSL_ENOMEM);
@@ -76,13 +77,14 @@ cstep_example_free (cstep_example *cx)
   if (cx->x) gsl_matrix_complex_free (cx->x);
   if (cx->v) gsl_vector_complex_free (cx->v);
   if (cx->y) gsl_vector_complex_free (cx->y);
+  bp_net_workspace_free (cx->ws);
   bp_net_free (cx->net);
   free (cx);
 }
 
 double complex
 cstep_net_loss (const bp_net *net, const gsl_matrix_complex *const M[],
-                const gsl_matrix_complex *x, const gsl_vector *labels)
+                const gsl_matrix_complex *x, const gsl_vector *labels, bp_net_workspace *w)
 {
   if (x->tda != x->size2 || labels->stride != 1)
     return GSL_NAN;
@@ -90,7 +92,7 @@ cstep_net_loss (const bp_net *net, const gsl_matrix_complex *const M[],
     = gsl_matrix_complex_const_view_array (x->data, 1, x->size1 * x->size2);
   gsl_matrix_const_view T = gsl_matrix_const_view_vector (labels, 1, labels->size);
   gsl_complex L;
-  if (bp_net_cforward (net, M, &U.matrix, &T.matrix, &L) != GSL_SUCCESS)
+  if (bp_net_cforward (net, M, &U.matrix, &T.matrix, w, &L) != GSL_SUCCESS)
     return GSL_NAN;
   return CMPLX (GSL_REAL (L), GSL_IMAG (L));
 }
@@ -109,9 +111,9 @@ cstep_example_loss (const cstep_example *cx, size_t block, const gsl_matrix_comp
     {
     case EX_Y: return bp_complex_cross_entropy (labels, v);
     case EX_V_STABLE: return bp_complex_softmax_cross_entropy (labels, v);
-    case EX_B: M[1] = theta; return cstep_net_loss (cx->net, M, cx->x, labels);
-    case EX_W: M[0] = theta; return cstep_net_loss (cx->net, M, cx->x, labels);
-    case EX_X: return cstep_net_loss (cx->net, M, theta, labels);
+    case EX_B: M[1] = theta; return cstep_net_loss (cx->net, M, cx->x, labels, cx->ws);
+    case EX_W: M[0] = theta; return cstep_net_loss (cx->net, M, cx->x, labels, cx->ws);
+    case EX_X: return cstep_net_loss (cx->net, M, theta, labels, cx->ws);
     case EX_U:          /* L of v = W u + b */
       if (bp_complex_linear (cx->W, cx->b, v, cx->v) != GSL_SUCCESS)
         return GSL_NAN;
@@ -174,7 +176,8 @@ cstep_mlp_example_alloc (const mlp_example *ex)
   const bp_net_shape s = { .rows = ex->x->size1, .cols = ex->x->size2, .n = net->n,
                            .n_hidden = 1, .hidden = { net->H }, .act = net->act };
   cx->net = bp_net_alloc (bp_net_mlp, &s);
-  if (!cx->W1 || !cx->b1 || !cx->W2 || !cx->b2 || !cx->x || !cx->net)
+  cx->ws = cx->net ? bp_net_workspace_alloc (cx->net, 1) : NULL;
+  if (!cx->W1 || !cx->b1 || !cx->W2 || !cx->b2 || !cx->x || !cx->ws)
     {
       cstep_mlp_example_free (cx);
       GSL_ERROR_NULL ("cstep_mlp_example_alloc: out of memory", GSL_ENOMEM);
@@ -192,6 +195,7 @@ cstep_mlp_example_free (cstep_mlp_example *cx)
   if (cx->W2) gsl_matrix_complex_free (cx->W2);
   if (cx->b2) gsl_vector_complex_free (cx->b2);
   if (cx->x) gsl_matrix_complex_free (cx->x);
+  bp_net_workspace_free (cx->ws);
   bp_net_free (cx->net);
   free (cx);
 }
@@ -214,5 +218,5 @@ cstep_mlp_example_loss (const cstep_mlp_example *cx, size_t block,
     case MLP_B2: M[3] = theta; break;
     default: x = theta; break;
     }
-  return cstep_net_loss (cx->net, M, x, cx->ex->labels);
+  return cstep_net_loss (cx->net, M, x, cx->ex->labels, cx->ws);
 }

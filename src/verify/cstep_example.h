@@ -24,6 +24,7 @@ typedef struct
   gsl_matrix_complex *x;
   gsl_vector_complex *v, *y;   /* scratch */
   bp_net *net;
+  bp_net_workspace *ws;   /* bp_net_cforward's scratch, kept */
 } cstep_example;
 
 cstep_example *cstep_example_alloc (const example *ex);
@@ -61,6 +62,7 @@ typedef struct
   gsl_matrix_complex *W1, *W2, *x;
   gsl_vector_complex *b1, *b2;
   bp_net *net;
+  bp_net_workspace *ws;   /* bp_net_cforward's scratch, kept */
 } cstep_mlp_example;
 
 cstep_mlp_example *cstep_mlp_example_alloc (const mlp_example *ex);
@@ -70,10 +72,11 @@ void cstep_mlp_example_free (cstep_mlp_example *cx);
 double complex cstep_mlp_example_loss (const cstep_mlp_example *cx, size_t block,
                                        const gsl_matrix_complex *theta);
 
-/* The loss of net (bp_net_cforward) at the complex blocks M of its
-   layout and the image x (read row-major as u), against labels; NaN when
-   refused. */
+/* The loss of net (bp_net_cforward, in its workspace w) at the complex
+   blocks M of its layout and the image x (read row-major as u), against
+   labels; NaN when refused. */
 double complex cstep_net_loss (const bp_net *net, const gsl_matrix_complex *const M[],
-                               const gsl_matrix_complex *x, const gsl_vector *labels);
+                               const gsl_matrix_complex *x, const gsl_vector *labels,
+                               bp_net_workspace *w);
 
 #endif /* BP_CSTEP_EXAMPLE_H */

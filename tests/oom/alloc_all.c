@@ -28,6 +28,39 @@ half_square (const bp_gradcheck_point *p, void *params, double *L)
   return 0;
 }
 
+/* bp_net_cforward's scratch, made at a workspace's first call (each
+   allocation of it failing must give GSL_ENOMEM) and reused by the
+   second: the complex blocks and U zeros, T one-hot */
+static void
+cforward_every_row (const bp_net *net)
+{
+  bp_net_workspace *w = bp_net_workspace_alloc (net, 1);
+  gsl_matrix_complex *M[BP_NET_MAX_BLOCKS] = { NULL };
+  int ok = w != NULL;
+  for (size_t k = 0; k < net->n_blocks; k++)
+    ok = (M[k] = gsl_matrix_complex_calloc (net->layout[k].size1,
+                                           net->layout[k].size2 ? net->layout[k].size2 : 1))
+         && ok;
+  gsl_matrix_complex *U = gsl_matrix_complex_calloc (1, net->shape.rows * net->shape.cols);
+  gsl_matrix *T = gsl_matrix_calloc (1, net->shape.n);
+  if (ok && U && T)
+    {
+      gsl_matrix_set (T, 0, 0, 1.0);
+      gsl_complex L;
+      for (int twice = 0; twice < 2; twice++)
+        if (bp_net_cforward (net, (const gsl_matrix_complex *const *) M, U, T, w, &L)
+            != GSL_SUCCESS)
+          refused++;
+    }
+  else
+    refused++;
+  for (size_t k = 0; k < net->n_blocks; k++)
+    if (M[k]) gsl_matrix_complex_free (M[k]);
+  if (U) gsl_matrix_complex_free (U);
+  if (T) gsl_matrix_free (T);
+  bp_net_workspace_free (w);
+}
+
 /* the checker's result arrays, element-wise and after the directions'
    localization: each allocation failing alone, not only the first, must
    end the check with GSL_ENOMEM (a gradient wrong in one element, so the
@@ -121,7 +154,8 @@ main (int argc, char **argv)
     }
   else
     refused++;
-  /* the model file of a network of every row, written and read back */
+  /* the model file of a network of every row, written and read back;
+     its complex forward */
   const bp_net_shape shapes[] = { { .rows = 28, .cols = 28, .n = 10 },
                                   { .rows = 2, .cols = 2, .n = 2, .n_hidden = 1,
                                     .hidden = { 3 }, .act = BP_TANH },
@@ -136,6 +170,8 @@ main (int argc, char **argv)
         refused++;
       else if (bp_model_file_read (model, &back, NULL, err, sizeof err) != GSL_SUCCESS)
         refused++;
+      if (one)
+        cforward_every_row (one);
       bp_net_free (back);
       bp_net_free (one);
     }

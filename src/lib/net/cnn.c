@@ -5,6 +5,7 @@
 #include <complex.h>
 #include "lib/cmplx.h"
 #include <stdio.h>
+#include <stdlib.h>
 #include <gsl/gsl_errno.h>
 #include "backprop/bp_batch.h"
 #include "lib/formulas/cnn_chain.h"
@@ -127,31 +128,45 @@ cnn_cexample (const bp_net *net, const gsl_matrix_complex *const block[],
 
 static int
 cnn_cforward (const bp_net *net, const gsl_matrix_complex *const block[],
-              const gsl_matrix_complex *U, const gsl_matrix *T, gsl_complex *L)
+              const gsl_matrix_complex *U, const gsl_matrix *T, void *cws, gsl_complex *L)
 {
-  cnn_cscratch w = { .z3 = NULL };
-  (void) cnn_of_shape (&net->shape, &w.c);   /* accepted when net was made */
-  const cnn_chain *c = &w.c;
-  const size_t hw = c->rows * c->cols, hw2 = (c->rows / 2) * (c->cols / 2);
-  const size_t hw4 = (c->rows / 4) * (c->cols / 4);
-  w.Z1 = gsl_matrix_complex_alloc (c->C1, hw);
-  w.P1 = gsl_matrix_complex_alloc (c->C1, hw2);
-  w.Z2 = gsl_matrix_complex_alloc (c->C2, hw2);
-  w.P2 = gsl_matrix_complex_alloc (c->C2, hw4);
-  w.u = gsl_vector_complex_alloc (c->features);
-  w.z3 = c->H ? gsl_vector_complex_alloc (c->H) : NULL;
-  w.v = gsl_vector_complex_alloc (c->n);
-  const int ok = w.Z1 && w.P1 && w.Z2 && w.P2 && w.u && (!c->H || w.z3) && w.v;
-  const int status = ok ? net_cmean (net, block, U, T, cnn_cexample, &w, L) : GSL_ENOMEM;
-  gsl_matrix_complex *M[] = { w.Z1, w.P1, w.Z2, w.P2 };
-  gsl_vector_complex *v[] = { w.u, w.z3, w.v };
+  return net_cmean (net, block, U, T, cnn_cexample, cws, L);
+}
+
+static void
+cnn_cws_free (void *cws)
+{
+  cnn_cscratch *w = cws;
+  gsl_matrix_complex *M[] = { w->Z1, w->P1, w->Z2, w->P2 };
+  gsl_vector_complex *v[] = { w->u, w->z3, w->v };
   for (size_t k = 0; k < 4; k++)
     if (M[k]) gsl_matrix_complex_free (M[k]);
   for (size_t k = 0; k < 3; k++)
     if (v[k]) gsl_vector_complex_free (v[k]);
-  if (status == GSL_ENOMEM)
-    GSL_ERROR ("bp_net_cforward: out of memory", GSL_ENOMEM);
-  return status;
+  free (w);
+}
+
+static void *
+cnn_cws_alloc (const bp_net *net)
+{
+  cnn_cscratch *w = calloc (1, sizeof *w);
+  if (w == NULL)
+    return NULL;
+  (void) cnn_of_shape (&net->shape, &w->c);   /* accepted when net was made */
+  const cnn_chain *c = &w->c;
+  const size_t hw = c->rows * c->cols, hw2 = (c->rows / 2) * (c->cols / 2);
+  const size_t hw4 = (c->rows / 4) * (c->cols / 4);
+  w->Z1 = gsl_matrix_complex_alloc (c->C1, hw);
+  w->P1 = gsl_matrix_complex_alloc (c->C1, hw2);
+  w->Z2 = gsl_matrix_complex_alloc (c->C2, hw2);
+  w->P2 = gsl_matrix_complex_alloc (c->C2, hw4);
+  w->u = gsl_vector_complex_alloc (c->features);
+  w->z3 = c->H ? gsl_vector_complex_alloc (c->H) : NULL;
+  w->v = gsl_vector_complex_alloc (c->n);
+  if (w->Z1 && w->P1 && w->Z2 && w->P2 && w->u && (!c->H || w->z3) && w->v)
+    return w;
+  cnn_cws_free (w);
+  return NULL;
 }
 
 static void
@@ -174,14 +189,14 @@ static const bp_net_type cnn_type = {
   cnn_cforward, cnn_describe,
   { .batch = 64, .lr = 0.05, .momentum = 0.9, .weight_decay = 5e-4, .epochs = 15 },
   64,   /* the lowered images take 25 C1 doubles a pixel: a smaller batch */
-  BP_NET_FLOAT64, NULL, NULL, &cnn_float_type
+  BP_NET_FLOAT64, NULL, NULL, &cnn_float_type, cnn_cws_alloc, cnn_cws_free
 };
 
 static const bp_net_type cnn_float_type = {
   "cnn_float32", cnn_layout, cnn_float_init, cnn_float_ws_alloc, cnn_float_ws_free,
   NULL, NULL, NULL, cnn_describe,
   { .batch = 64, .lr = 0.05, .momentum = 0.9, .weight_decay = 5e-4, .epochs = 15 },
-  64, BP_NET_FLOAT32, cnn_float_forward, cnn_float_backward, &cnn_float_type
+  64, BP_NET_FLOAT32, cnn_float_forward, cnn_float_backward, &cnn_float_type, NULL, NULL
 };
 
 const bp_net_type *bp_net_cnn = &cnn_type;

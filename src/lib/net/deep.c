@@ -223,20 +223,35 @@ dense_cexample (const bp_net *net, const gsl_matrix_complex *const block[],
 
 int
 net_dense_cforward (const bp_net *net, const gsl_matrix_complex *const block[],
-                    const gsl_matrix_complex *U, const gsl_matrix *T, gsl_complex *L)
+                    const gsl_matrix_complex *U, const gsl_matrix *T, void *cws,
+                    gsl_complex *L)
 {
-  const size_t hidden = net->shape.n_hidden;
-  dense_cscratch w = { { NULL }, gsl_vector_complex_alloc (net->shape.n) };
-  int ok = w.V != NULL;
-  for (size_t l = 0; l < hidden; l++)
-    ok = (w.Z[l] = gsl_vector_complex_alloc (net->shape.hidden[l])) && ok;
-  const int status = ok ? net_cmean (net, block, U, T, dense_cexample, &w, L) : GSL_ENOMEM;
-  for (size_t l = 0; l < hidden; l++)
-    if (w.Z[l]) gsl_vector_complex_free (w.Z[l]);
-  if (w.V) gsl_vector_complex_free (w.V);
-  if (status == GSL_ENOMEM)
-    GSL_ERROR ("bp_net_cforward: out of memory", GSL_ENOMEM);
-  return status;
+  return net_cmean (net, block, U, T, dense_cexample, cws, L);
+}
+
+void
+net_dense_cws_free (void *cws)
+{
+  dense_cscratch *w = cws;
+  for (size_t l = 0; l < BP_NET_MAX_HIDDEN; l++)
+    if (w->Z[l]) gsl_vector_complex_free (w->Z[l]);
+  if (w->V) gsl_vector_complex_free (w->V);
+  free (w);
+}
+
+void *
+net_dense_cws_alloc (const bp_net *net)
+{
+  dense_cscratch *w = calloc (1, sizeof *w);
+  if (w == NULL)
+    return NULL;
+  int ok = (w->V = gsl_vector_complex_alloc (net->shape.n)) != NULL;
+  for (size_t l = 0; l < net->shape.n_hidden; l++)
+    ok = (w->Z[l] = gsl_vector_complex_alloc (net->shape.hidden[l])) && ok;
+  if (ok)
+    return w;
+  net_dense_cws_free (w);
+  return NULL;
 }
 
 static void
@@ -255,7 +270,8 @@ static const bp_net_type deep_type = {
   "deep", deep_layout, deep_init, deep_ws_alloc, deep_ws_free, deep_forward,
   deep_backward, net_dense_cforward, deep_describe,
   { .batch = 64, .lr = 0.05, .momentum = 0.9, .weight_decay = 5e-5, .epochs = 30 },
-  256, BP_NET_FLOAT64, NULL, NULL, NULL   /* no float32 row yet */
+  256, BP_NET_FLOAT64, NULL, NULL, NULL,   /* no float32 row yet */
+  net_dense_cws_alloc, net_dense_cws_free
 };
 
 const bp_net_type *bp_net_deep = &deep_type;

@@ -69,17 +69,33 @@ linear_cexample (const bp_net *net, const gsl_matrix_complex *const block[],
 
 static int
 linear_cforward (const bp_net *net, const gsl_matrix_complex *const block[],
-                 const gsl_matrix_complex *U, const gsl_matrix *T, gsl_complex *L)
+                 const gsl_matrix_complex *U, const gsl_matrix *T, void *cws, gsl_complex *L)
 {
-  gsl_vector_complex *vy[2] = { gsl_vector_complex_alloc (net->shape.n),
-                                gsl_vector_complex_alloc (net->shape.n) };
-  int status = vy[0] && vy[1] ? net_cmean (net, block, U, T, linear_cexample, vy, L)
-                              : GSL_ENOMEM;
+  return net_cmean (net, block, U, T, linear_cexample, cws, L);
+}
+
+static void
+linear_cws_free (void *cws)
+{
+  gsl_vector_complex **vy = cws;
   for (size_t k = 0; k < 2; k++)
     if (vy[k]) gsl_vector_complex_free (vy[k]);
-  if (status == GSL_ENOMEM)
-    GSL_ERROR ("bp_net_cforward: out of memory", GSL_ENOMEM);
-  return status;
+  free (vy);
+}
+
+/* v and y of one example */
+static void *
+linear_cws_alloc (const bp_net *net)
+{
+  gsl_vector_complex **vy = calloc (2, sizeof *vy);
+  if (vy == NULL)
+    return NULL;
+  vy[0] = gsl_vector_complex_alloc (net->shape.n);
+  vy[1] = gsl_vector_complex_alloc (net->shape.n);
+  if (vy[0] && vy[1])
+    return vy;
+  linear_cws_free (vy);
+  return NULL;
 }
 
 static void
@@ -95,14 +111,15 @@ static const bp_net_type linear_type = {
   "linear", linear_layout, linear_init, linear_ws_alloc, linear_ws_free,
   linear_forward, linear_backward, linear_cforward, linear_describe,
   { .batch = 64, .lr = 0.05, .momentum = 0.9, .weight_decay = 0.0, .epochs = 10 },
-  256, BP_NET_FLOAT64, NULL, NULL, &linear_float_type
+  256, BP_NET_FLOAT64, NULL, NULL, &linear_float_type, linear_cws_alloc, linear_cws_free
 };
 
 static const bp_net_type linear_float_type = {
   "linear_float32", linear_layout, linear_init, linear_float_ws_alloc,
   linear_float_ws_free, NULL, NULL, NULL, linear_describe,
   { .batch = 64, .lr = 0.05, .momentum = 0.9, .weight_decay = 0.0, .epochs = 10 },
-  256, BP_NET_FLOAT32, linear_float_forward, linear_float_backward, &linear_float_type
+  256, BP_NET_FLOAT32, linear_float_forward, linear_float_backward, &linear_float_type,
+  NULL, NULL
 };
 
 const bp_net_type *bp_net_linear = &linear_type;

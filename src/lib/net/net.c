@@ -253,6 +253,7 @@ bp_net_workspace_free (bp_net_workspace *w)
   if (w == NULL)
     return;
   if (w->row) w->type->workspace_free (w->row);
+  if (w->cws) w->type->cws_free (w->cws);
   if (w->U) gsl_matrix_free (w->U);
   if (w->T) gsl_matrix_free (w->T);
   if (w->U_float) gsl_matrix_float_free (w->U_float);
@@ -391,10 +392,13 @@ bp_net_backward (bp_net *net, const gsl_matrix *U, const gsl_matrix *T,
 
 int
 bp_net_cforward (const bp_net *net, const gsl_matrix_complex *const block[],
-                 const gsl_matrix_complex *U, const gsl_matrix *T, gsl_complex *L)
+                 const gsl_matrix_complex *U, const gsl_matrix *T, bp_net_workspace *w,
+                 gsl_complex *L)
 {
-  if (!net || !block || MISSING (U) || MISSING (T) || !L)
-    GSL_ERROR ("bp_net_cforward: net, block, U, T and L must not be NULL", GSL_EFAULT);
+  if (!net || !block || MISSING (U) || MISSING (T) || !w || !L)
+    GSL_ERROR ("bp_net_cforward: net, block, U, T, w and L must not be NULL", GSL_EFAULT);
+  if (w->type != net->type || !net_same_shape (&w->shape, &net->shape))
+    GSL_ERROR ("bp_net_cforward: the workspace was made for another network", GSL_EBADLEN);
   for (size_t k = 0; k < net->n_blocks; k++)
     {
       const bp_net_block_shape *b = &net->layout[k];
@@ -413,7 +417,9 @@ bp_net_cforward (const bp_net *net, const gsl_matrix_complex *const block[],
   if (net->type->cforward == NULL)
     GSL_ERROR ("bp_net_cforward: this type of network has no complex forward pass",
                GSL_EUNIMPL);
-  return net->type->cforward (net, block, U, T, L);
+  if (w->cws == NULL && (w->cws = net->type->cws_alloc (net)) == NULL)
+    GSL_ERROR ("bp_net_cforward: out of memory", GSL_ENOMEM);
+  return net->type->cforward (net, block, U, T, w->cws, L);
 }
 
 int

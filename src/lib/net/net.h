@@ -17,6 +17,7 @@ struct bp_net_workspace
      for bp_net_forward (NULL in a double row) */
   gsl_matrix_float *U_float, *T_float, *dU_float;
   gsl_matrix *V;
+  void *cws;   /* bp_net_cforward's scratch, made at its first call */
 };
 
 /* Block k of theta (or grad) as the matrix or vector the chains take,
@@ -150,8 +151,12 @@ int net_cmean (const bp_net *net, const gsl_matrix_complex *const block[],
 
 /* The loss of the perceptrons (mlp.c, deep.c) in complex arithmetic:
    Z_l = W_l A_{l-1} + b_l, A_l = f(Z_l), V = W_L A_{L-1} + b_L, the
-   softmax cross-entropy (10.2), one example at a time. */
+   softmax cross-entropy (10.2), one example at a time, in the scratch
+   of net_dense_cws_alloc. */
 int net_dense_cforward (const bp_net *net, const gsl_matrix_complex *const block[],
-                        const gsl_matrix_complex *U, const gsl_matrix *T, gsl_complex *L);
+                        const gsl_matrix_complex *U, const gsl_matrix *T, void *cws,
+                        gsl_complex *L);
+void *net_dense_cws_alloc (const bp_net *net);
+void net_dense_cws_free (void *cws);
 
 #endif /* BP_LIB_NET_H */
