@@ -57,7 +57,7 @@ int float_batch_activation_backward (bp_activation act, const gsl_matrix_float *
                                         const gsl_matrix_float *dL_dA,
                                         gsl_matrix_float *dL_dZ);
 
-/* the two-layer network of bp_mlp.h over float blocks, and its batch
+/* the two-layer network of mlp_chain.h over float blocks, and its batch
    workspace (mlp_batch_trusted.h), field for field */
 typedef struct
 {
@@ -67,21 +67,21 @@ typedef struct
   gsl_vector_float *b1;   /* H */
   gsl_matrix_float *W2;   /* n x H */
   gsl_vector_float *b2;   /* n */
-} bp_mlp_float;
+} mlp_chain_float;
 
 typedef struct
 {
   size_t B, m, H, n;
   gsl_matrix_float *Z, *A, *V, *Y, *dL_dV, *dL_dA, *dL_dZ;
-} bp_mlp_batch_workspace_float;
+} mlp_batch_workspace_float;
 
-bp_mlp_batch_workspace_float *mlp_float_batch_workspace_alloc (size_t B, size_t m,
-                                                                  size_t H, size_t n);
-void mlp_float_batch_workspace_free (bp_mlp_batch_workspace_float *w);
+mlp_batch_workspace_float *mlp_float_batch_workspace_alloc (size_t B, size_t m,
+                                                            size_t H, size_t n);
+void mlp_float_batch_workspace_free (mlp_batch_workspace_float *w);
 /* mlp_batch_trusted.h's chain */
-int mlp_float_batch_trusted (const bp_mlp_float *net, const gsl_matrix_float *U,
-                             const gsl_matrix_float *T, bp_mlp_batch_workspace_float *w,
-                             bp_mlp_float *grad, double *L);
+int mlp_float_batch_trusted (const mlp_chain_float *net, const gsl_matrix_float *U,
+                             const gsl_matrix_float *T, mlp_batch_workspace_float *w,
+                             mlp_chain_float *grad, double *L);
 
 /* the convolution's batch forms (bp_conv.h, conv_batch_source.c) */
 int float_conv_grad_bias (const gsl_matrix_float *dL_dY, gsl_vector_float *dL_db);
