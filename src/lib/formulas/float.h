@@ -11,6 +11,7 @@
 #include "backprop/bp_activation.h"
 #include "backprop/bp_conv.h"
 #include "lib/formulas/cnn_chain.h"
+#include "lib/formulas/mlp_batch_trusted.h"
 #include "backprop/bp_idx.h"
 
 /* bp_dataset_batch's float form (lib/files/dataset_batch_source.c): U's
@@ -57,23 +58,8 @@ int float_batch_activation_backward (bp_activation act, const gsl_matrix_float *
                                         const gsl_matrix_float *dL_dA,
                                         gsl_matrix_float *dL_dZ);
 
-/* the two-layer network of mlp_chain.h over float blocks, and its batch
-   workspace (mlp_batch_trusted.h), field for field */
-typedef struct
-{
-  size_t m, H, n;
-  bp_activation act;
-  gsl_matrix_float *W1;   /* H x m */
-  gsl_vector_float *b1;   /* H */
-  gsl_matrix_float *W2;   /* n x H */
-  gsl_vector_float *b2;   /* n */
-} mlp_chain_float;
-
-typedef struct
-{
-  size_t B, m, H, n;
-  gsl_matrix_float *Z, *A, *V, *Y, *dL_dV, *dL_dA, *dL_dZ;
-} mlp_batch_workspace_float;
+/* the two-layer network's batch workspace over float blocks (the
+   network mlp_chain_float and the workspace: mlp_batch_trusted.h) */
 
 mlp_batch_workspace_float *mlp_float_batch_workspace_alloc (size_t B, size_t m,
                                                             size_t H, size_t n);

@@ -27,18 +27,22 @@
 #include "lib/formulas/mlp_chain.h"
 
 /* The matrices of one batch of up to B examples, allocated once; a
-   smaller batch uses their first rows. */
-typedef struct
-{
-  size_t B, m, H, n;
-  gsl_matrix *Z;      /* B x H: U W1^T + 1 b1^T */
-  gsl_matrix *A;      /* B x H: f(Z) */
-  gsl_matrix *V;      /* B x n: A W2^T + 1 b2^T */
-  gsl_matrix *Y;      /* B x n: Softmax of each row of V */
-  gsl_matrix *dL_dV;  /* B x n */
-  gsl_matrix *dL_dA;  /* B x H */
-  gsl_matrix *dL_dZ;  /* B x H */
-} mlp_batch_workspace;
+   smaller batch uses their first rows.  Written once over the matrix
+   type MAT: mlp_batch_workspace (double), mlp_batch_workspace_float. */
+#define MLP_BATCH_WORKSPACE_STRUCT(MAT)                                        \
+  struct                                                                       \
+  {                                                                            \
+    size_t B, m, H, n;                                                         \
+    MAT *Z;      /* B x H: U W1^T + 1 b1^T */                                  \
+    MAT *A;      /* B x H: f(Z) */                                             \
+    MAT *V;      /* B x n: A W2^T + 1 b2^T */                                  \
+    MAT *Y;      /* B x n: Softmax of each row of V */                         \
+    MAT *dL_dV;  /* B x n */                                                   \
+    MAT *dL_dA;  /* B x H */                                                   \
+    MAT *dL_dZ;  /* B x H */                                                   \
+  }
+typedef MLP_BATCH_WORKSPACE_STRUCT (gsl_matrix) mlp_batch_workspace;
+typedef MLP_BATCH_WORKSPACE_STRUCT (gsl_matrix_float) mlp_batch_workspace_float;
 
 /* NULL (GSL_EINVAL) for a zero size, NULL (GSL_ENOMEM) when out of
    memory; mlp_batch_workspace_free (NULL) does nothing. */

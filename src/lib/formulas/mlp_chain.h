@@ -11,21 +11,27 @@
 #ifndef BP_MLP_CHAIN_H
 #define BP_MLP_CHAIN_H
 #include <gsl/gsl_rng.h>
+#include <gsl/gsl_matrix_float.h>
 #include "backprop/bp_common.h"
 #include "backprop/bp_activation.h"
 BP_BEGIN_DECLS
 
 /* The parameters: m inputs, H hidden units, n classes.  An mlp_chain of the
-   same shape also holds the gradients dL/dW1, dL/db1, dL/dW2, dL/db2. */
-typedef struct
-{
-  size_t m, H, n;
-  bp_activation act;
-  gsl_matrix *W1;   /* H x m */
-  gsl_vector *b1;   /* H */
-  gsl_matrix *W2;   /* n x H */
-  gsl_vector *b2;   /* n */
-} mlp_chain;
+   same shape also holds the gradients dL/dW1, dL/db1, dL/dW2, dL/db2.
+   Written once over the matrix type MAT and vector type VEC: mlp_chain
+   (double), mlp_chain_float (float, lib/formulas/float.h's chain). */
+#define MLP_CHAIN_STRUCT(MAT, VEC)                                             \
+  struct                                                                       \
+  {                                                                            \
+    size_t m, H, n;                                                            \
+    bp_activation act;                                                         \
+    MAT *W1;   /* H x m */                                                     \
+    VEC *b1;   /* H */                                                         \
+    MAT *W2;   /* n x H */                                                     \
+    VEC *b2;   /* n */                                                         \
+  }
+typedef MLP_CHAIN_STRUCT (gsl_matrix, gsl_vector) mlp_chain;
+typedef MLP_CHAIN_STRUCT (gsl_matrix_float, gsl_vector_float) mlp_chain_float;
 
 /* All parameters zero.  NULL (GSL_EINVAL) for a zero size or an unknown
    activation, NULL (GSL_ENOMEM) when out of memory.  mlp_chain_free (NULL)
