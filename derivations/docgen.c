@@ -1555,7 +1555,7 @@ static const struct
   {"10-code", "src/lib/formulas/cross_entropy.c", "bp_softmax_cross_entropy_grad"},
   {"11-code", "src/lib/formulas/activation_grad_source.c",
    "sigmoid_prime tanh_prime activation_backward_apply"},
-  {"12-code", "src/lib/formulas/mlp.c", "bp_mlp_backward"},
+  {"12-code", "src/lib/formulas/mlp.c", "mlp_chain_backward"},
   {"13-code", "src/lib/check/gradcheck.c", "complex_element"},
   {"13-shift-code", "src/lib/formulas/shift_source.c", "shift_of"},
   {"14-code", "src/lib/formulas/batch_source.c",

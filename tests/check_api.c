@@ -43,6 +43,7 @@
 #include <gsl/gsl_complex_math.h>
 #include "testutil.h"
 #include "backprop/bp_complex_step.h"
+#include "lib/formulas/mlp_chain.h"
 #include "backprop/bp_gradcheck.h"
 #include "lib/formulas/cnn_chain.h"
 #include "backprop/bp_train.h"
@@ -72,8 +73,8 @@ typedef enum
   MBH,     /* BB x HH matrix: hidden values */
   VIEW,    /* gsl_matrix_view * */
   BWS,     /* bp_batch_workspace for BB, N, M */
-  NET,     /* bp_mlp of M, HH, N (ReLU) */
-  MWS,     /* bp_mlp_workspace for M, HH, N */
+  NET,     /* mlp_chain of M, HH, N (ReLU) */
+  MWS,     /* mlp_chain_workspace for M, HH, N */
   RNG,     /* gsl_rng * */
   STR,     /* an activation's name */
   ACTP,    /* bp_activation * */
@@ -101,7 +102,7 @@ typedef enum
   DSP,     /* bp_dataset *, a result */
   PMAT,    /* gsl_matrix **, a result */
   PVEC,    /* gsl_vector **, a result */
-  PNET,    /* bp_mlp **, a result */
+  PNET,    /* mlp_chain **, a result */
   ERR,     /* char err[ERRLEN] */
   CSH,     /* bp_conv_shape * of the layer below (never a wrong shape) */
   CX,      /* CI x CHW: a convolution's input */
@@ -215,7 +216,7 @@ static bp_idx an_idx;
 static bp_dataset a_dataset;
 static gsl_matrix *a_matrix;
 static gsl_vector *a_vector;
-static bp_mlp *a_net;
+static mlp_chain *a_net;
 static char an_err[ERRLEN];
 static bp_train_state a_state;
 static unsigned char an_rng_state[8] = { 1, 2, 3, 4, 5, 6, 7, 8 };
@@ -300,10 +301,10 @@ cmatrix_of (size_t r, size_t c)
   return A;
 }
 
-static bp_mlp *
+static mlp_chain *
 net_of (size_t H)
 {
-  bp_mlp *net = bp_mlp_alloc (M, H, N, BP_RELU);
+  mlp_chain *net = mlp_chain_alloc (M, H, N, BP_RELU);
   gsl_matrix_set_all (net->W1, 0.1);
   gsl_matrix_set_all (net->W2, -0.1);
   return net;
@@ -370,7 +371,7 @@ make (kind k, int wrong)
   const size_t w = wrong > 0 ? 1 : 0;   /* one more: the first wrong shape */
   gsl_vector *v = NULL;
   gsl_matrix *A = NULL;
-  bp_mlp *net = NULL;
+  mlp_chain *net = NULL;
   char *path = NULL;
   switch (k)
     {
@@ -424,7 +425,7 @@ make (kind k, int wrong)
         gsl_matrix_set (net->W1, 0, 0, GSL_NAN);
       return net;
     case MWS:
-      return bp_mlp_workspace_alloc (M, HH + w, N);
+      return mlp_chain_workspace_alloc (M, HH + w, N);
     case CVN:
       return cvector_of (N + w);
     case CVM:
@@ -608,8 +609,8 @@ unmake (kind k, void *p)
     case CONF: gsl_matrix_ulong_free (p); break;
     case WS: bp_model_workspace_free (p); break;
     case BWS: bp_batch_workspace_free (p); break;
-    case NET: bp_mlp_free (p); break;
-    case MWS: bp_mlp_workspace_free (p); break;
+    case NET: mlp_chain_free (p); break;
+    case MWS: mlp_chain_workspace_free (p); break;
     case CVN: case CVM: case CVH: gsl_vector_complex_free (p); break;
     case CMNM: case CMHM: case CMNH: case CMX: gsl_matrix_complex_free (p); break;
     case CNBK:
@@ -630,7 +631,7 @@ unmake (kind k, void *p)
       a_vector = NULL;
       break;
     case PNET:
-      bp_mlp_free (a_net);
+      mlp_chain_free (a_net);
       a_net = NULL;
       break;
     case GBLK: case GANA:
@@ -742,16 +743,16 @@ static int call_batch_workspace_view (void **p)
 { return bp_batch_workspace_view (p[0], 1, p[1], p[2], p[3], p[4], p[5]); }
 
 /* the two-layer network */
-static int call_mlp_randomize (void **p) { return bp_mlp_randomize (p[0], p[1]); }
+static int call_mlp_randomize (void **p) { return mlp_chain_randomize (p[0], p[1]); }
 static int call_mlp_forward (void **p)
-{ return of_double (bp_mlp_forward (p[0], A (1), V (2), p[3])); }
+{ return of_double (mlp_chain_forward (p[0], A (1), V (2), p[3])); }
 static int call_mlp_backward (void **p)
-{ return bp_mlp_backward (p[0], A (1), V (2), p[3], p[4], A (5), p[6]); }
+{ return mlp_chain_backward (p[0], A (1), V (2), p[3], p[4], A (5), p[6]); }
 static int call_batch_activation_forward (void **p)
 { return bp_batch_activation_forward (BP_TANH, A (0), A (1)); }
 static int call_batch_activation_backward (void **p)
 { return bp_batch_activation_backward (BP_TANH, A (0), A (1), A (2)); }
-static int call_mlp_init (void **p) { return bp_mlp_init (p[0], p[1]); }
+static int call_mlp_init (void **p) { return mlp_chain_init (p[0], p[1]); }
 
 /* the complex step */
 static int call_cstep_reshape (void **p) { return bp_complex_reshape (CA (0), CV (1)); }
@@ -929,16 +930,16 @@ static const api_row api[] = {
     { BWS, VIEW, VIEW, VIEW, VIEW, VIEW }, 0x3eu, B_ (0), 0 },
 
   /* the two-layer network */
-  { "bp_mlp_randomize", call_mlp_randomize, R_INT, 2, { NET, RNG }, 0, B_ (0), 0 },
-  { "bp_mlp_forward", call_mlp_forward, R_DOUBLE, 4, { NET, MX, VN, MWS }, B_ (2), 0,
+  { "mlp_chain_randomize", call_mlp_randomize, R_INT, 2, { NET, RNG }, 0, B_ (0), 0 },
+  { "mlp_chain_forward", call_mlp_forward, R_DOUBLE, 4, { NET, MX, VN, MWS }, B_ (2), 0,
     B_ (0) | B_ (1) | B_ (2) },
-  { "bp_mlp_backward", call_mlp_backward, R_INT, 7, { NET, MX, VN, MWS, NET, MX, DBL },
+  { "mlp_chain_backward", call_mlp_backward, R_INT, 7, { NET, MX, VN, MWS, NET, MX, DBL },
     B_ (5) | B_ (6), 0, B_ (0) | B_ (1) | B_ (2) },
   { "bp_batch_activation_forward", call_batch_activation_forward, R_INT, 2, { MBH, MBH },
     0, 0, 0 },
   { "bp_batch_activation_backward", call_batch_activation_backward, R_INT, 3,
     { MBH, MBH, MBH }, 0, 0, 0 },
-  { "bp_mlp_init", call_mlp_init, R_INT, 2, { NET, RNG }, 0, B_ (0), 0 },
+  { "mlp_chain_init", call_mlp_init, R_INT, 2, { NET, RNG }, 0, B_ (0), 0 },
 
   /* the complex step (params may be NULL; r may be NULL) */
   { "bp_complex_reshape", call_cstep_reshape, R_INT, 2, { CMX, CVM }, 0, 0, 0 },
@@ -1320,7 +1321,7 @@ values_of (kind k, const void *p, double *out)
         out[n++] = gsl_matrix_get (p, i, j);
   else
     {
-      const bp_mlp *net = p;
+      const mlp_chain *net = p;
       n += values_of (MNM, net->W1, out + n);
       n += values_of (VN, net->b1, out + n);
       n += values_of (MNM, net->W2, out + n);
@@ -1348,8 +1349,8 @@ copy_of (kind k, const void *p)
       gsl_matrix_memcpy (c, A);
       return c;
     }
-  const bp_mlp *net = p;
-  bp_mlp *c = bp_mlp_alloc (net->m, net->H, net->n, net->act);
+  const mlp_chain *net = p;
+  mlp_chain *c = mlp_chain_alloc (net->m, net->H, net->n, net->act);
   gsl_matrix_memcpy (c->W1, net->W1);
   gsl_vector_memcpy (c->b1, net->b1);
   gsl_matrix_memcpy (c->W2, net->W2);
@@ -1561,17 +1562,17 @@ START_TEST (test_api_allocators)
   ASSERT_REFUSED (bp_batch_workspace_alloc (BB, 0, M), GSL_EINVAL);
   ASSERT_REFUSED (bp_batch_workspace_alloc (BB, N, 0), GSL_EINVAL);
   bp_batch_workspace_free (NULL);
-  /* "bp_mlp_alloc", "bp_mlp_free": zero sizes, an unknown activation */
-  ASSERT_REFUSED (bp_mlp_alloc (0, HH, N, BP_RELU), GSL_EINVAL);
-  ASSERT_REFUSED (bp_mlp_alloc (M, 0, N, BP_RELU), GSL_EINVAL);
-  ASSERT_REFUSED (bp_mlp_alloc (M, HH, 0, BP_RELU), GSL_EINVAL);
-  ASSERT_REFUSED (bp_mlp_alloc (M, HH, N, (bp_activation) 99), GSL_EINVAL);
-  bp_mlp_free (NULL);
-  /* "bp_mlp_workspace_alloc", "bp_mlp_workspace_free" */
-  ASSERT_REFUSED (bp_mlp_workspace_alloc (0, HH, N), GSL_EINVAL);
-  ASSERT_REFUSED (bp_mlp_workspace_alloc (M, 0, N), GSL_EINVAL);
-  ASSERT_REFUSED (bp_mlp_workspace_alloc (M, HH, 0), GSL_EINVAL);
-  bp_mlp_workspace_free (NULL);
+  /* "mlp_chain_alloc", "mlp_chain_free": zero sizes, an unknown activation */
+  ASSERT_REFUSED (mlp_chain_alloc (0, HH, N, BP_RELU), GSL_EINVAL);
+  ASSERT_REFUSED (mlp_chain_alloc (M, 0, N, BP_RELU), GSL_EINVAL);
+  ASSERT_REFUSED (mlp_chain_alloc (M, HH, 0, BP_RELU), GSL_EINVAL);
+  ASSERT_REFUSED (mlp_chain_alloc (M, HH, N, (bp_activation) 99), GSL_EINVAL);
+  mlp_chain_free (NULL);
+  /* "mlp_chain_workspace_alloc", "mlp_chain_workspace_free" */
+  ASSERT_REFUSED (mlp_chain_workspace_alloc (0, HH, N), GSL_EINVAL);
+  ASSERT_REFUSED (mlp_chain_workspace_alloc (M, 0, N), GSL_EINVAL);
+  ASSERT_REFUSED (mlp_chain_workspace_alloc (M, HH, 0), GSL_EINVAL);
+  mlp_chain_workspace_free (NULL);
   /* sizes whose product overflows size_t (issue 14): refused as GSL_EINVAL,
      not handed to gsl_matrix_alloc, which multiplies them unchecked (2^62 + 1
      rows of 4 doubles wrap around to 4 elements; 2^61 of 1 double to 0
@@ -1581,22 +1582,22 @@ START_TEST (test_api_allocators)
   ASSERT_REFUSED (bp_batch_workspace_alloc (wrap4, 1, 4), GSL_EINVAL);
   ASSERT_REFUSED (bp_batch_workspace_alloc (1, wrap4, 4), GSL_EINVAL);
   ASSERT_REFUSED (bp_batch_workspace_alloc (1, 1, wrap0), GSL_EINVAL);
-  ASSERT_REFUSED (bp_mlp_alloc (4, wrap4, 1, BP_RELU), GSL_EINVAL);
-  ASSERT_REFUSED (bp_mlp_alloc (1, wrap0, 1, BP_RELU), GSL_EINVAL);
-  ASSERT_REFUSED (bp_mlp_alloc (1, 4, wrap4, BP_RELU), GSL_EINVAL);
+  ASSERT_REFUSED (mlp_chain_alloc (4, wrap4, 1, BP_RELU), GSL_EINVAL);
+  ASSERT_REFUSED (mlp_chain_alloc (1, wrap0, 1, BP_RELU), GSL_EINVAL);
+  ASSERT_REFUSED (mlp_chain_alloc (1, 4, wrap4, BP_RELU), GSL_EINVAL);
   ASSERT_REFUSED (bp_model_workspace_alloc (wrap4, 1), GSL_EINVAL);
   ASSERT_REFUSED (bp_model_workspace_alloc (wrap0, 1), GSL_EINVAL);
 
   /* and each allocates with well-formed sizes, without an error */
   reset_errors ();
-  void *ok[3] = { bp_batch_workspace_alloc (BB, N, M), bp_mlp_alloc (M, HH, N, BP_TANH),
-                  bp_mlp_workspace_alloc (M, HH, N) };
+  void *ok[3] = { bp_batch_workspace_alloc (BB, N, M), mlp_chain_alloc (M, HH, N, BP_TANH),
+                  mlp_chain_workspace_alloc (M, HH, N) };
   ck_assert_int_eq (n_errors, 0);
   for (int k = 0; k < 3; k++)
     ck_assert_ptr_nonnull (ok[k]);
   bp_batch_workspace_free (ok[0]);
-  bp_mlp_free (ok[1]);
-  bp_mlp_workspace_free (ok[2]);
+  mlp_chain_free (ok[1]);
+  mlp_chain_workspace_free (ok[2]);
   gsl_set_error_handler (old);
 }
 END_TEST

@@ -473,10 +473,10 @@ START_TEST (test_cstep_mlp_gradients)
 {
   mlp_example *ex = mlp_config (_i);
   cstep_mlp_example *cx = cstep_mlp_example_alloc (ex);
-  bp_mlp *net = ex->net, *g = ex->grad;
+  mlp_chain *net = ex->net, *g = ex->grad;
   gsl_matrix *dL_dx = gsl_matrix_alloc (ex->x->size1, ex->x->size2);
   double L;
-  ck_assert_int_eq (bp_mlp_backward (net, ex->x, ex->labels, ex->ws, g, dL_dx, &L),
+  ck_assert_int_eq (mlp_chain_backward (net, ex->x, ex->labels, ex->ws, g, dL_dx, &L),
                     GSL_SUCCESS);
   gsl_matrix_complex_view cb1 = gsl_matrix_complex_view_vector (cx->b1, net->H, 1);
   gsl_matrix_complex_view cb2 = gsl_matrix_complex_view_vector (cx->b2, net->n, 1);

@@ -36,8 +36,8 @@ typedef struct
   bp_gradcheck_block blocks[MAXB], grads[MAXB];
   gsl_vector_view dv[MAXB], av[MAXB];         /* vector blocks: D, A as vectors */
   gsl_vector_float_view pv[MAXB], gv[MAXB];   /* and P, G */
-  bp_mlp_float mlp, mlp_g;
-  bp_mlp_batch_workspace_float *mw;
+  mlp_chain_float mlp, mlp_g;
+  mlp_batch_workspace_float *mw;
   cnn_chain_float cnn, cnn_g;         /* the CNN problem (mw NULL) */
   cnn_chain_workspace_float *cw;
   gsl_matrix_float *U, *T;
@@ -69,7 +69,7 @@ static void
 wire (problem *p)
 {
   p->mlp_g = p->mlp;
-  bp_mlp_float *c[2] = { &p->mlp, &p->mlp_g };
+  mlp_chain_float *c[2] = { &p->mlp, &p->mlp_g };
   gsl_matrix_float **M[2] = { p->P, p->G };
   gsl_vector_float_view *v[2] = { p->pv, p->gv };
   for (int i = 0; i < 2; i++)
@@ -142,7 +142,7 @@ problem_init (problem *p, unsigned seed)
   *p = (problem) { 0 };
   gsl_rng *rng = test_rng ((int) seed);
   const size_t B = 3, m = 10, H = 7, n = 3;
-  p->mlp = (bp_mlp_float) { m, H, n, seed % 2 ? BP_TANH : BP_RELU, 0, 0, 0, 0 };
+  p->mlp = (mlp_chain_float) { m, H, n, seed % 2 ? BP_TANH : BP_RELU, 0, 0, 0, 0 };
   add_block (p, "W1", H, m, 0, rng, 0.5);
   add_block (p, "b1", H, 1, 1, rng, 0.1);
   add_block (p, "W2", n, H, 0, rng, 0.5);

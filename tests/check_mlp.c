@@ -1,4 +1,4 @@
-/* check_mlp.c -- suites bp_mlp_forward and bp_mlp_backward: the two-layer
+/* check_mlp.c -- suites mlp_chain_forward and mlp_chain_backward: the two-layer
    network u = reshape(x), z = W1 u + b1, h = f(z), v = W2 h + b2,
    y = Softmax(v), L = CE(labels, y) (derivations/12-two-layer-network.md).
    Every gradient (W1, b1, W2, b2, x) against gsl_deriv_central, for each
@@ -60,12 +60,12 @@ column (gsl_vector *v)
 START_TEST (test_mlp_backward_numeric)
 {
   mlp_example *ex = config_example (_i);
-  bp_mlp *net = ex->net, *g = ex->grad;
+  mlp_chain *net = ex->net, *g = ex->grad;
   gsl_matrix *dL_dx = gsl_matrix_alloc (ex->x->size1, ex->x->size2);
   double L = NAN;
-  ck_assert_int_eq (bp_mlp_backward (net, ex->x, ex->labels, ex->ws, g, dL_dx, &L),
+  ck_assert_int_eq (mlp_chain_backward (net, ex->x, ex->labels, ex->ws, g, dL_dx, &L),
                     GSL_SUCCESS);
-  ck_assert_double_eq (L, bp_mlp_forward (net, ex->x, ex->labels, ex->ws));
+  ck_assert_double_eq (L, mlp_chain_forward (net, ex->x, ex->labels, ex->ws));
   if (net->act == BP_RELU)
     /* central differences must not straddle ReLU's kink at 0: every
        z_j is further from 0 than a step of 1e-4 can move it */
@@ -91,17 +91,17 @@ START_TEST (test_mlp_backward_without_dx)
 {
   /* dL_dx = NULL skips dL/du and dL/dx and changes nothing else */
   mlp_example *ex = config_example (_i);
-  bp_mlp *g2 = bp_mlp_alloc (ex->net->m, ex->net->H, ex->net->n, ex->net->act);
+  mlp_chain *g2 = mlp_chain_alloc (ex->net->m, ex->net->H, ex->net->n, ex->net->act);
   gsl_matrix *dL_dx = gsl_matrix_alloc (ex->x->size1, ex->x->size2);
-  bp_mlp_backward (ex->net, ex->x, ex->labels, ex->ws, ex->grad, dL_dx, NULL);
-  ck_assert_int_eq (bp_mlp_backward (ex->net, ex->x, ex->labels, ex->ws, g2, NULL, NULL),
+  mlp_chain_backward (ex->net, ex->x, ex->labels, ex->ws, ex->grad, dL_dx, NULL);
+  ck_assert_int_eq (mlp_chain_backward (ex->net, ex->x, ex->labels, ex->ws, g2, NULL, NULL),
                     GSL_SUCCESS);
   ck_assert (gsl_matrix_equal (ex->grad->W1, g2->W1));
   ck_assert (gsl_vector_equal (ex->grad->b1, g2->b1));
   ck_assert (gsl_matrix_equal (ex->grad->W2, g2->W2));
   ck_assert (gsl_vector_equal (ex->grad->b2, g2->b2));
   gsl_matrix_free (dL_dx);
-  bp_mlp_free (g2);
+  mlp_chain_free (g2);
   mlp_example_free (ex);
 }
 END_TEST
@@ -110,31 +110,31 @@ START_TEST (test_mlp_backward_bad_input)
 {
   gsl_error_handler_t *old = gsl_set_error_handler_off ();
   mlp_example *ex = config_example (3);     /* soft labels */
-  bp_mlp *net = ex->net;
-  bp_mlp *wrong = bp_mlp_alloc (net->m, net->H + 1, net->n, net->act);
+  mlp_chain *net = ex->net;
+  mlp_chain *wrong = mlp_chain_alloc (net->m, net->H + 1, net->n, net->act);
   gsl_matrix *x_wrong = gsl_matrix_alloc (net->m + 1, 1);
   gsl_matrix *dx_wrong = gsl_matrix_alloc (ex->x->size2 + 1, ex->x->size1);
   gsl_vector *labels_wrong = gsl_vector_alloc (net->n + 1);
   gsl_vector_set_all (labels_wrong, 1.0 / (net->n + 1));
-  ck_assert_int_eq (bp_mlp_backward (net, ex->x, ex->labels, ex->ws, wrong, NULL, NULL),
+  ck_assert_int_eq (mlp_chain_backward (net, ex->x, ex->labels, ex->ws, wrong, NULL, NULL),
                     GSL_EBADLEN);
-  ck_assert_int_eq (bp_mlp_backward (wrong, ex->x, ex->labels, ex->ws, ex->grad, NULL, NULL),
+  ck_assert_int_eq (mlp_chain_backward (wrong, ex->x, ex->labels, ex->ws, ex->grad, NULL, NULL),
                     GSL_EBADLEN);
-  ck_assert_int_eq (bp_mlp_backward (net, x_wrong, ex->labels, ex->ws, ex->grad, NULL, NULL),
+  ck_assert_int_eq (mlp_chain_backward (net, x_wrong, ex->labels, ex->ws, ex->grad, NULL, NULL),
                     GSL_EBADLEN);
-  ck_assert_int_eq (bp_mlp_backward (net, ex->x, labels_wrong, ex->ws, ex->grad, NULL, NULL),
+  ck_assert_int_eq (mlp_chain_backward (net, ex->x, labels_wrong, ex->ws, ex->grad, NULL, NULL),
                     GSL_EBADLEN);
-  ck_assert_int_eq (bp_mlp_backward (net, ex->x, ex->labels, ex->ws, ex->grad, dx_wrong, NULL),
+  ck_assert_int_eq (mlp_chain_backward (net, ex->x, ex->labels, ex->ws, ex->grad, dx_wrong, NULL),
                     GSL_EBADLEN);
   /* dL/dv = y - labels holds only for labels summing to 1 */
   gsl_vector_scale (ex->labels, 2.0);
-  ck_assert_int_eq (bp_mlp_backward (net, ex->x, ex->labels, ex->ws, ex->grad, NULL, NULL),
+  ck_assert_int_eq (mlp_chain_backward (net, ex->x, ex->labels, ex->ws, ex->grad, NULL, NULL),
                     GSL_EDOM);
-  ck_assert (isnan (bp_mlp_forward (net, x_wrong, NULL, ex->ws)));
-  ck_assert_ptr_null (bp_mlp_alloc (0, 1, 1, BP_RELU));
-  ck_assert_ptr_null (bp_mlp_alloc (1, 1, 1, (bp_activation) 9));
-  ck_assert_ptr_null (bp_mlp_workspace_alloc (1, 0, 1));
-  bp_mlp_free (wrong);
+  ck_assert (isnan (mlp_chain_forward (net, x_wrong, NULL, ex->ws)));
+  ck_assert_ptr_null (mlp_chain_alloc (0, 1, 1, BP_RELU));
+  ck_assert_ptr_null (mlp_chain_alloc (1, 1, 1, (bp_activation) 9));
+  ck_assert_ptr_null (mlp_chain_workspace_alloc (1, 0, 1));
+  mlp_chain_free (wrong);
   gsl_matrix_free (x_wrong);
   gsl_matrix_free (dx_wrong);
   gsl_vector_free (labels_wrong);
@@ -146,7 +146,7 @@ END_TEST
 static Suite *
 mlp_backward_suite (void)
 {
-  Suite *s = suite_create ("bp_mlp_backward");
+  Suite *s = suite_create ("mlp_chain_backward");
   TCase *tc = tcase_create ("gradients");
   tcase_set_timeout (tc, 120);
   tcase_add_loop_test (tc, test_mlp_backward_numeric, 0, MLP_LOOPS);
@@ -156,7 +156,7 @@ mlp_backward_suite (void)
   return s;
 }
 
-/* --- bp_mlp_forward --------------------------------------------------- */
+/* --- mlp_chain_forward --------------------------------------------------- */
 
 /* 1 input, 1 hidden unit, 2 classes: x = 2, W1 = 3, b1 = -1, so z = 5;
    W2 = (1, -1)^T, b2 = 0, so v = (f(5), -f(5)) and, with labels (1, 0),
@@ -164,8 +164,8 @@ mlp_backward_suite (void)
 static double
 tiny_loss (bp_activation act, double *y0)
 {
-  bp_mlp *net = bp_mlp_alloc (1, 1, 2, act);
-  bp_mlp_workspace *w = bp_mlp_workspace_alloc (1, 1, 2);
+  mlp_chain *net = mlp_chain_alloc (1, 1, 2, act);
+  mlp_chain_workspace *w = mlp_chain_workspace_alloc (1, 1, 2);
   gsl_matrix *x = gsl_matrix_alloc (1, 1);
   gsl_vector *labels = gsl_vector_calloc (2);
   gsl_matrix_set (x, 0, 0, 2.0);
@@ -174,11 +174,11 @@ tiny_loss (bp_activation act, double *y0)
   gsl_matrix_set (net->W2, 0, 0, 1.0);
   gsl_matrix_set (net->W2, 1, 0, -1.0);
   gsl_vector_set (labels, 0, 1.0);
-  const double L = bp_mlp_forward (net, x, labels, w);
+  const double L = mlp_chain_forward (net, x, labels, w);
   *y0 = gsl_vector_get (w->y, 0);
   ck_assert_double_eq (gsl_vector_get (w->z, 0), 5.0);
-  bp_mlp_free (net);
-  bp_mlp_workspace_free (w);
+  mlp_chain_free (net);
+  mlp_chain_workspace_free (w);
   gsl_matrix_free (x);
   gsl_vector_free (labels);
   return L;
@@ -202,18 +202,18 @@ START_TEST (test_mlp_forward_zero_weights)
 {
   /* all parameters 0: v = 0, y uniform, L = log n for one-hot labels */
   mlp_example *ex = config_example (3 * _i);
-  bp_mlp *net = ex->net;
+  mlp_chain *net = ex->net;
   gsl_matrix_set_zero (net->W1);
   gsl_vector_set_zero (net->b1);
   gsl_matrix_set_zero (net->W2);
   gsl_vector_set_zero (net->b2);
   gsl_vector_set_zero (ex->labels);
   gsl_vector_set (ex->labels, 0, 1.0);
-  const double L = bp_mlp_forward (net, ex->x, ex->labels, ex->ws);
+  const double L = mlp_chain_forward (net, ex->x, ex->labels, ex->ws);
   ck_assert_double_eq_tol (L, log ((double) net->n), 1e-14);
   for (size_t k = 0; k < net->n; k++)
     ck_assert_double_eq_tol (gsl_vector_get (ex->ws->y, k), 1.0 / net->n, 1e-15);
-  ck_assert_double_eq (bp_mlp_forward (net, ex->x, NULL, ex->ws), 0.0);
+  ck_assert_double_eq (mlp_chain_forward (net, ex->x, NULL, ex->ws), 0.0);
   mlp_example_free (ex);
 }
 END_TEST
@@ -221,7 +221,7 @@ END_TEST
 static Suite *
 mlp_forward_suite (void)
 {
-  Suite *s = suite_create ("bp_mlp_forward");
+  Suite *s = suite_create ("mlp_chain_forward");
   TCase *tc = tcase_create ("forward");
   tcase_add_test (tc, test_mlp_forward_by_hand);
   tcase_add_loop_test (tc, test_mlp_forward_zero_weights, 0, MLP_CONFIGS);

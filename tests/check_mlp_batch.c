@@ -1,10 +1,10 @@
 /* check_mlp_batch.c -- suites for the two-layer network on a mini-batch
-   (bp_mlp_batch.h) and its training (the mlp row of bp_net.h, bp_train.h),
+   (lib/formulas/mlp_batch_trusted.h) and its training (the mlp row of bp_net.h, bp_train.h),
    derivations/12-two-layer-network.md: each batch function against the
    single-example function it stacks (bp_activation_forward/_backward,
-   bp_mlp_forward, bp_mlp_backward, row by row, the mean over the batch),
+   mlp_chain_forward, mlp_chain_backward, row by row, the mean over the batch),
    every gradient against GSL's central differences, one SGD step against
-   the mean of bp_mlp_backward's gradients, and a few epochs on the
+   the mean of mlp_chain_backward's gradients, and a few epochs on the
    Fashion-MNIST subset of tests/data. */
 #include <config.h>
 #include <math.h>
@@ -27,9 +27,9 @@
    n in 2..6, B in 1..5.  The biases ~ N(0, 0.1^2) so that they matter. */
 typedef struct
 {
-  bp_mlp *net, *grad;
+  mlp_chain *net, *grad;
   gsl_matrix *U, *T, *dU;
-  bp_mlp_batch_workspace *ws;
+  mlp_batch_workspace *ws;
 } problem;
 
 static problem *
@@ -46,13 +46,13 @@ problem_alloc (int k)
       B = 1 + gsl_rng_uniform_int (rng, 5);
     }
   problem *p = malloc (sizeof *p);
-  p->net = bp_mlp_alloc (m, H, n, (bp_activation) (k % 3));
-  p->grad = bp_mlp_alloc (m, H, n, (bp_activation) (k % 3));
+  p->net = mlp_chain_alloc (m, H, n, (bp_activation) (k % 3));
+  p->grad = mlp_chain_alloc (m, H, n, (bp_activation) (k % 3));
   p->U = gsl_matrix_alloc (B, m);
   p->T = gsl_matrix_calloc (B, n);
   p->dU = gsl_matrix_alloc (B, m);
   p->ws = mlp_batch_workspace_alloc (B, m, H, n);
-  bp_mlp_init (p->net, rng);
+  mlp_chain_init (p->net, rng);
   for (size_t j = 0; j < H; j++)
     gsl_vector_set (p->net->b1, j, gsl_ran_gaussian (rng, 0.1));
   for (size_t j = 0; j < n; j++)
@@ -72,8 +72,8 @@ problem_alloc (int k)
 static void
 problem_free (problem *p)
 {
-  bp_mlp_free (p->net);
-  bp_mlp_free (p->grad);
+  mlp_chain_free (p->net);
+  mlp_chain_free (p->grad);
   gsl_matrix_free (p->U);
   gsl_matrix_free (p->T);
   gsl_matrix_free (p->dU);
@@ -171,11 +171,11 @@ batch_activation_suite (void)
 
 START_TEST (test_mlp_batch_forward_rows)
 {
-  /* row k of Y is bp_mlp_forward's y for u_k; the loss is the mean of
-     bp_mlp_forward's losses; with T = NULL it is 0 and Y the same */
+  /* row k of Y is mlp_chain_forward's y for u_k; the loss is the mean of
+     mlp_chain_forward's losses; with T = NULL it is 0 and Y the same */
   problem *p = problem_alloc (_i);
   const size_t B = p->U->size1, m = p->net->m, n = p->net->n;
-  bp_mlp_workspace *w1 = bp_mlp_workspace_alloc (m, p->net->H, n);
+  mlp_chain_workspace *w1 = mlp_chain_workspace_alloc (m, p->net->H, n);
   gsl_vector *t = gsl_vector_alloc (n);
   const double L = mlp_batch_forward (p->net, p->U, p->T, p->ws);
   double sum = 0.0;
@@ -183,14 +183,14 @@ START_TEST (test_mlp_batch_forward_rows)
     {
       gsl_matrix_const_view x = gsl_matrix_const_submatrix (p->U, k, 0, 1, m);
       gsl_matrix_get_row (t, p->T, k);
-      sum += bp_mlp_forward (p->net, &x.matrix, t, w1);
+      sum += mlp_chain_forward (p->net, &x.matrix, t, w1);
       for (size_t i = 0; i < n; i++)
         assert_close (gsl_matrix_get (p->ws->Y, k, i), gsl_vector_get (w1->y, i));
     }
   assert_close (L, sum / B);
   ck_assert_double_eq (mlp_batch_forward (p->net, p->U, NULL, p->ws), 0.0);
   gsl_vector_free (t);
-  bp_mlp_workspace_free (w1);
+  mlp_chain_workspace_free (w1);
   problem_free (p);
 }
 END_TEST
@@ -201,7 +201,7 @@ START_TEST (test_mlp_batch_forward_partial)
      the rows of the full batch */
   problem *p = problem_alloc (3);
   const size_t m = p->net->m, n = p->net->n;
-  bp_mlp_batch_workspace *big = mlp_batch_workspace_alloc (p->U->size1 + 4, m,
+  mlp_batch_workspace *big = mlp_batch_workspace_alloc (p->U->size1 + 4, m,
                                                              p->net->H, n);
   const double L = mlp_batch_forward (p->net, p->U, p->T, p->ws);
   ck_assert_double_eq (mlp_batch_forward (p->net, p->U, p->T, big), L);
@@ -218,7 +218,7 @@ START_TEST (test_mlp_batch_bad_sizes)
   gsl_error_handler_t *old = gsl_set_error_handler_off ();
   problem *p = problem_alloc (4);       /* soft labels */
   const size_t B = p->U->size1, m = p->net->m, H = p->net->H, n = p->net->n;
-  bp_mlp *wrong = bp_mlp_alloc (m, H + 1, n, p->net->act);
+  mlp_chain *wrong = mlp_chain_alloc (m, H + 1, n, p->net->act);
   gsl_matrix *U_big = gsl_matrix_calloc (B + 1, m), *U_wide = gsl_matrix_calloc (B, m + 1);
   gsl_matrix *T_wide = gsl_matrix_calloc (B, n + 1), *dU_wrong = gsl_matrix_calloc (B, m + 1);
   ck_assert (isnan (mlp_batch_forward (wrong, p->U, p->T, p->ws)));
@@ -237,7 +237,7 @@ START_TEST (test_mlp_batch_bad_sizes)
   ck_assert_int_eq (mlp_batch_backward (p->net, p->U, p->T, p->ws, p->grad, NULL, NULL),
                     GSL_EDOM);
   ck_assert_ptr_null (mlp_batch_workspace_alloc (0, 1, 1, 1));
-  bp_mlp_free (wrong);
+  mlp_chain_free (wrong);
   gsl_matrix_free (U_big);
   gsl_matrix_free (U_wide);
   gsl_matrix_free (T_wide);
@@ -249,7 +249,7 @@ END_TEST
 
 /* Each of W1, b1, W2, b2 of the wrong shape alone, the other three
    right: every one refused (a network a caller put together by hand, not
-   by bp_mlp_alloc, can be wrong in one field only). */
+   by mlp_chain_alloc, can be wrong in one field only). */
 START_TEST (test_mlp_batch_workspace_refused)
 {
   /* a zero size, and sizes whose product overflows size_t (2^62 + 1 rows
@@ -266,7 +266,7 @@ START_TEST (test_mlp_batch_workspace_refused)
                                                    bad[k][3]));
   gsl_set_error_handler (old);
   mlp_batch_workspace_free (NULL);
-  bp_mlp_batch_workspace *w = mlp_batch_workspace_alloc (2, 4, 2, 3);
+  mlp_batch_workspace *w = mlp_batch_workspace_alloc (2, 4, 2, 3);
   ck_assert_ptr_nonnull (w);
   mlp_batch_workspace_free (w);
 }
@@ -283,7 +283,7 @@ START_TEST (test_mlp_batch_one_field_wrong)
   gsl_matrix *const W1s[] = { W1r, W1c }, *const W2s[] = { W2r, W2c };
   for (size_t k = 0; k < 6; k++)
     {
-      bp_mlp wrong = *p->net;
+      mlp_chain wrong = *p->net;
       if (k < 2)
         wrong.W1 = W1s[k];
       else if (k == 2)
@@ -325,12 +325,12 @@ mlp_batch_forward_suite (void)
 START_TEST (test_mlp_batch_backward_rows)
 {
   /* the batch gradients of the mean loss are the means over the rows of
-     bp_mlp_backward's single-example gradients; row k of dL/dU is
-     bp_mlp_backward's dL/dx for example k, divided by B */
+     mlp_chain_backward's single-example gradients; row k of dL/dU is
+     mlp_chain_backward's dL/dx for example k, divided by B */
   problem *p = problem_alloc (_i);
   const size_t B = p->U->size1, m = p->net->m, H = p->net->H, n = p->net->n;
-  bp_mlp_workspace *w1 = bp_mlp_workspace_alloc (m, H, n);
-  bp_mlp *g1 = bp_mlp_alloc (m, H, n, p->net->act), *sum = bp_mlp_alloc (m, H, n, p->net->act);
+  mlp_chain_workspace *w1 = mlp_chain_workspace_alloc (m, H, n);
+  mlp_chain *g1 = mlp_chain_alloc (m, H, n, p->net->act), *sum = mlp_chain_alloc (m, H, n, p->net->act);
   gsl_matrix *dx = gsl_matrix_alloc (1, m);
   gsl_vector *t = gsl_vector_alloc (n);
   double L, L1, sumL = 0.0;
@@ -340,7 +340,7 @@ START_TEST (test_mlp_batch_backward_rows)
     {
       gsl_matrix_const_view x = gsl_matrix_const_submatrix (p->U, k, 0, 1, m);
       gsl_matrix_get_row (t, p->T, k);
-      ck_assert_int_eq (bp_mlp_backward (p->net, &x.matrix, t, w1, g1, dx, &L1), GSL_SUCCESS);
+      ck_assert_int_eq (mlp_chain_backward (p->net, &x.matrix, t, w1, g1, dx, &L1), GSL_SUCCESS);
       sumL += L1;
       gsl_matrix_add (sum->W1, g1->W1);
       gsl_vector_add (sum->b1, g1->b1);
@@ -360,9 +360,9 @@ START_TEST (test_mlp_batch_backward_rows)
     assert_close (gsl_vector_get (p->grad->b2, j), gsl_vector_get (sum->b2, j) / B);
   gsl_vector_free (t);
   gsl_matrix_free (dx);
-  bp_mlp_free (g1);
-  bp_mlp_free (sum);
-  bp_mlp_workspace_free (w1);
+  mlp_chain_free (g1);
+  mlp_chain_free (sum);
+  mlp_chain_workspace_free (w1);
   problem_free (p);
 }
 END_TEST
@@ -430,7 +430,7 @@ START_TEST (test_mlp_batch_backward_without_dU)
 {
   /* dL_dU = NULL skips dL/dU and changes nothing else */
   problem *p = problem_alloc (_i);
-  bp_mlp *g2 = bp_mlp_alloc (p->net->m, p->net->H, p->net->n, p->net->act);
+  mlp_chain *g2 = mlp_chain_alloc (p->net->m, p->net->H, p->net->n, p->net->act);
   mlp_batch_backward (p->net, p->U, p->T, p->ws, p->grad, p->dU, NULL);
   ck_assert_int_eq (mlp_batch_backward (p->net, p->U, p->T, p->ws, g2, NULL, NULL),
                     GSL_SUCCESS);
@@ -438,7 +438,7 @@ START_TEST (test_mlp_batch_backward_without_dU)
   ck_assert (gsl_vector_equal (p->grad->b1, g2->b1));
   ck_assert (gsl_matrix_equal (p->grad->W2, g2->W2));
   ck_assert (gsl_vector_equal (p->grad->b2, g2->b2));
-  bp_mlp_free (g2);
+  mlp_chain_free (g2);
   problem_free (p);
 }
 END_TEST
@@ -472,7 +472,7 @@ mlp_batch_backward_suite (void)
   return s;
 }
 
-/* --- bp_mlp_init -------------------------------------------------------- */
+/* --- mlp_chain_init -------------------------------------------------------- */
 
 START_TEST (test_mlp_init_variances)
 {
@@ -483,11 +483,11 @@ START_TEST (test_mlp_init_variances)
      3% and 15% are five standard errors; the biases are 0; the mean is 0
      within five standard errors */
   const bp_activation act = (bp_activation) _i;
-  bp_mlp *net = bp_mlp_alloc (784, 256, 10, act);
+  mlp_chain *net = mlp_chain_alloc (784, 256, 10, act);
   gsl_rng *rng = test_rng (_i);
   gsl_vector_set_all (net->b1, 1.0);
   gsl_vector_set_all (net->b2, 1.0);
-  ck_assert_int_eq (bp_mlp_init (net, rng), GSL_SUCCESS);
+  ck_assert_int_eq (mlp_chain_init (net, rng), GSL_SUCCESS);
   const double v1 = act == BP_RELU ? 2.0 / 784 : 2.0 / (784 + 256), v2 = 2.0 / 266;
   const size_t N1 = 784 * 256, N2 = 2560;
   const double s1 = gsl_stats_variance_m (net->W1->data, 1, N1, 0.0);
@@ -498,14 +498,14 @@ START_TEST (test_mlp_init_variances)
   ck_assert (gsl_vector_isnull (net->b1));
   ck_assert (gsl_vector_isnull (net->b2));
   gsl_rng_free (rng);
-  bp_mlp_free (net);
+  mlp_chain_free (net);
 }
 END_TEST
 
 static Suite *
 mlp_init_suite (void)
 {
-  Suite *s = suite_create ("bp_mlp_init");
+  Suite *s = suite_create ("mlp_chain_init");
   TCase *tc = tcase_create ("variances");
   tcase_add_loop_test (tc, test_mlp_init_variances, 0, 3);
   suite_add_tcase (s, tc);
@@ -525,11 +525,11 @@ mlp_net (size_t rows, size_t cols, size_t H, size_t n, bp_activation act)
   return net;
 }
 
-/* Its blocks as the bp_mlp of slide 12: views, nothing allocated. */
-static bp_mlp
+/* Its blocks as the mlp_chain of slide 12: views, nothing allocated. */
+static mlp_chain
 mlp_view (bp_net *net)
 {
-  return (bp_mlp) { net->shape.rows * net->shape.cols, net->shape.hidden[0], net->shape.n,
+  return (mlp_chain) { net->shape.rows * net->shape.cols, net->shape.hidden[0], net->shape.n,
                     net->shape.act, &net->theta_M[0].matrix, &net->theta_v[1].vector,
                     &net->theta_M[2].matrix, &net->theta_v[3].vector };
 }
@@ -539,7 +539,7 @@ START_TEST (test_mlp_train_step_is_mean_gradient)
   /* One epoch of one batch holding every example (momentum 0, or 0.9 whose
      first step has zero velocity; weight decay 0, or 0.01 which adds
      0.01 W to dL/dW1 and dL/dW2): theta' = theta - eta (mean over the
-     examples of bp_mlp_backward's gradient on image k / 255 and its
+     examples of mlp_chain_backward's gradient on image k / 255 and its
      one-hot label, + lambda W for the weights). */
   gsl_rng *rng = test_rng (_i);
   const size_t count = 7, m = 20, H = 5, n = 3;
@@ -547,7 +547,7 @@ START_TEST (test_mlp_train_step_is_mean_gradient)
   const double lambda = _i >= 3 ? 0.01 : 0.0;
   bp_dataset d = test_tiny_dataset (rng, count);
   bp_net *row = mlp_net (4, 5, H, n, act);
-  bp_mlp view = mlp_view (row), *net = &view, *net0 = bp_mlp_alloc (m, H, n, act);
+  mlp_chain view = mlp_view (row), *net = &view, *net0 = mlp_chain_alloc (m, H, n, act);
   bp_net_init (row, rng);
   for (size_t j = 0; j < H; j++)
     gsl_vector_set (net->b1, j, gsl_ran_gaussian (rng, 0.1));
@@ -562,8 +562,8 @@ START_TEST (test_mlp_train_step_is_mean_gradient)
   ck_assert_int_eq (bp_net_train_epoch (&d, &p, 0, rng, t, NULL, NULL, row, &loss),
                     GSL_SUCCESS);
 
-  bp_mlp *g = bp_mlp_alloc (m, H, n, act), *sum = bp_mlp_alloc (m, H, n, act);
-  bp_mlp_workspace *w1 = bp_mlp_workspace_alloc (m, H, n);
+  mlp_chain *g = mlp_chain_alloc (m, H, n, act), *sum = mlp_chain_alloc (m, H, n, act);
+  mlp_chain_workspace *w1 = mlp_chain_workspace_alloc (m, H, n);
   gsl_matrix *x = gsl_matrix_alloc (4, 5);
   gsl_vector *labels = gsl_vector_alloc (n);
   double sumL = 0.0;
@@ -573,7 +573,7 @@ START_TEST (test_mlp_train_step_is_mean_gradient)
         x->data[j] = d.images[k * m + j] / 255.0;
       gsl_vector_set_basis (labels, d.labels[k]);
       double L;
-      bp_mlp_backward (net0, x, labels, w1, g, NULL, &L);
+      mlp_chain_backward (net0, x, labels, w1, g, NULL, &L);
       gsl_matrix_add (sum->W1, g->W1);
       gsl_vector_add (sum->b1, g->b1);
       gsl_matrix_add (sum->W2, g->W2);
@@ -601,10 +601,10 @@ START_TEST (test_mlp_train_step_is_mean_gradient)
   bp_net_trainer_free (t);
   bp_dataset_free (&d);
   bp_net_free (row);
-  bp_mlp_free (net0);
-  bp_mlp_free (g);
-  bp_mlp_free (sum);
-  bp_mlp_workspace_free (w1);
+  mlp_chain_free (net0);
+  mlp_chain_free (g);
+  mlp_chain_free (sum);
+  mlp_chain_workspace_free (w1);
   gsl_matrix_free (x);
   gsl_vector_free (labels);
   gsl_rng_free (rng);
@@ -694,17 +694,17 @@ mlp_train_suite (void)
 
 START_TEST (test_mlp_evaluate_by_examples)
 {
-  /* accuracy, loss and confusion matrix against bp_mlp_forward on each
+  /* accuracy, loss and confusion matrix against mlp_chain_forward on each
      example, with batches of 4 over 11 examples (a partial last batch) */
   gsl_rng *rng = test_rng (5);
   bp_dataset d = test_tiny_dataset (rng, 11);
   bp_net *row = mlp_net (4, 5, 6, 3, BP_SIGMOID);
-  bp_mlp view = mlp_view (row), *net = &view;
+  mlp_chain view = mlp_view (row), *net = &view;
   bp_net_init (row, rng);
   for (size_t j = 0; j < 3; j++)
     gsl_vector_set (net->b2, j, gsl_ran_gaussian (rng, 1.0));
   bp_net_workspace *ws = bp_net_workspace_alloc (row, 4);
-  bp_mlp_workspace *w1 = bp_mlp_workspace_alloc (20, 6, 3);
+  mlp_chain_workspace *w1 = mlp_chain_workspace_alloc (20, 6, 3);
   gsl_matrix_ulong *C = gsl_matrix_ulong_alloc (3, 3), *C1 = gsl_matrix_ulong_calloc (3, 3);
   gsl_matrix *x = gsl_matrix_alloc (4, 5);
   gsl_vector *labels = gsl_vector_alloc (3);
@@ -716,7 +716,7 @@ START_TEST (test_mlp_evaluate_by_examples)
       for (size_t j = 0; j < 20; j++)
         x->data[j] = d.images[k * 20 + j] / 255.0;
       gsl_vector_set_basis (labels, d.labels[k]);
-      L += bp_mlp_forward (net, x, labels, w1);
+      L += mlp_chain_forward (net, x, labels, w1);
       const size_t predicted = gsl_vector_max_index (w1->y);
       right += predicted == d.labels[k];
       C1->data[d.labels[k] * 3 + predicted]++;
@@ -728,7 +728,7 @@ START_TEST (test_mlp_evaluate_by_examples)
   gsl_matrix_ulong_free (C1);
   gsl_matrix_free (x);
   gsl_vector_free (labels);
-  bp_mlp_workspace_free (w1);
+  mlp_chain_workspace_free (w1);
   bp_net_workspace_free (ws);
   bp_net_free (row);
   bp_dataset_free (&d);

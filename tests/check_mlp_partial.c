@@ -1,8 +1,8 @@
 /* check_mlp_partial.c -- suite mlp_partial: the two-layer network's
    losses `backprop verify' evaluates from the point's cache (mlp_partial.h)
-   equal the plain bp_mlp_forward loss within a derived rounding bound; on
+   equal the plain mlp_chain_forward loss within a derived rounding bound; on
    2 threads bp_gradcheck's numeric values are those of 1, bit for bit, and pass the
-   analytic gradient of bp_mlp_backward and catch an element off by 1e-4.
+   analytic gradient of mlp_chain_backward and catch an element off by 1e-4.
    derivations/00-numeric-check.md, 12-two-layer-network.md */
 #include <config.h>
 #include <float.h>
@@ -52,7 +52,7 @@ static double (*const partial_loss[N_PARTS]) (const gsl_vector *, size_t, void *
 
 /* Argument p of net (x for P_X) as a matrix, vectors as one column. */
 static gsl_matrix
-part_of (const bp_mlp *net, gsl_matrix *x, int p)
+part_of (const mlp_chain *net, gsl_matrix *x, int p)
 {
   switch (p)
     {
@@ -72,7 +72,7 @@ gamma_k (size_t k)
 }
 
 /* How far two evaluations of the network's loss at the same point (net1,
-   x1) may differ when one is bp_mlp_forward's and the other starts from
+   x1) may differ when one is mlp_chain_forward's and the other starts from
    the values at (net0, x0) and updates what moved, c elements of u moved.
    Each evaluation's error against the exact value:
      z_i: a sum of m + 1 products, or the point's sum updated by c columns
@@ -88,15 +88,15 @@ gamma_k (size_t k)
        8 n eps (|L| + 1 + max |v|) (the log-sum-exp shifted by max v).
    The two evaluations differ by at most twice that. */
 static double
-rounding_bound (const bp_mlp *net0, const gsl_matrix *x0, const bp_mlp *net1,
+rounding_bound (const mlp_chain *net0, const gsl_matrix *x0, const mlp_chain *net1,
                 const gsl_matrix *x1, const gsl_vector *labels, size_t c)
 {
   const size_t m = net0->m, H = net0->H, n = net0->n;
   const double eps = DBL_EPSILON;
-  bp_mlp_workspace *w0 = bp_mlp_workspace_alloc (m, H, n);
-  bp_mlp_workspace *w1 = bp_mlp_workspace_alloc (m, H, n);
-  const double L = bp_mlp_forward (net1, x1, labels, w1);
-  bp_mlp_forward (net0, x0, labels, w0);
+  mlp_chain_workspace *w0 = mlp_chain_workspace_alloc (m, H, n);
+  mlp_chain_workspace *w1 = mlp_chain_workspace_alloc (m, H, n);
+  const double L = mlp_chain_forward (net1, x1, labels, w1);
+  mlp_chain_forward (net0, x0, labels, w0);
   gsl_vector *b = gsl_vector_alloc (H);
   for (size_t i = 0; i < H; i++)
     {
@@ -125,16 +125,16 @@ rounding_bound (const bp_mlp *net0, const gsl_matrix *x0, const bp_mlp *net1,
                                fabs (gsl_vector_get (w1->v, k))));
     }
   gsl_vector_free (b);
-  bp_mlp_workspace_free (w0);
-  bp_mlp_workspace_free (w1);
+  mlp_chain_workspace_free (w0);
+  mlp_chain_workspace_free (w1);
   return 2 * (2 * worst_v + 8 * n * eps * (fabs (L) + 1 + vmax));
 }
 
 /* A copy of ex's network and image, to be moved. */
-static bp_mlp *
-net_copy (const bp_mlp *net)
+static mlp_chain *
+net_copy (const mlp_chain *net)
 {
-  bp_mlp *c = bp_mlp_alloc (net->m, net->H, net->n, net->act);
+  mlp_chain *c = mlp_chain_alloc (net->m, net->H, net->n, net->act);
   gsl_matrix_memcpy (c->W1, net->W1);
   gsl_vector_memcpy (c->b1, net->b1);
   gsl_matrix_memcpy (c->W2, net->W2);
@@ -149,7 +149,7 @@ START_TEST (test_partial_losses_equal_full_ones)
   mlp_example *ex = config_example (_i);
   mlp_partials *P = mlp_partials_alloc (ex, 1);
   gsl_rng *rng = test_rng (600 + _i);
-  bp_mlp *net1 = net_copy (ex->net);
+  mlp_chain *net1 = net_copy (ex->net);
   gsl_matrix *x1 = gsl_matrix_alloc (ex->x->size1, ex->x->size2);
   ck_assert_ptr_nonnull (P);
   for (int trial = 0; trial < 40; trial++)
@@ -158,8 +158,8 @@ START_TEST (test_partial_losses_equal_full_ones)
         const double step = pow (10.0, -9.0 + 9.0 * gsl_rng_uniform (rng))
           * (trial % 5 != 0) * (gsl_rng_uniform (rng) < 0.5 ? -1 : 1);
         gsl_matrix_memcpy (x1, ex->x);
-        bp_mlp *copy = net_copy (ex->net);
-        bp_mlp_free (net1);
+        mlp_chain *copy = net_copy (ex->net);
+        mlp_chain_free (net1);
         net1 = copy;
         gsl_matrix A = part_of (net1, x1, p);
         const size_t j = gsl_rng_uniform_int (rng, A.size1 * A.size2);
@@ -175,7 +175,7 @@ START_TEST (test_partial_losses_equal_full_ones)
                        bp_activation_name (ex->net->act), part, full, tol);
         gsl_vector_free (theta);
       }
-  bp_mlp_free (net1);
+  mlp_chain_free (net1);
   gsl_matrix_free (x1);
   mlp_partials_free (P);
   gsl_rng_free (rng);
@@ -201,7 +201,7 @@ START_TEST (test_partial_x_sees_every_moved_element)
   const double tol = rounding_bound (ex->net, ex->x, ex->net, x1, ex->labels, c);
   ck_assert_double_eq_tol (mlp_partial_loss_of_x (vecx, 0, P->params[0]), full, tol);
   /* and it did move: the loss differs from the point's by far more */
-  const double L0 = bp_mlp_forward (ex->net, ex->x, ex->labels, ex->ws);
+  const double L0 = mlp_chain_forward (ex->net, ex->x, ex->labels, ex->ws);
   ck_assert_double_gt (fabs (full - L0), 100 * tol);
   gsl_vector_free (vecx);
   gsl_matrix_free (x1);
@@ -275,14 +275,14 @@ END_TEST
 
 START_TEST (test_threads_check_mlp_backward)
 {
-  /* the path of `backprop verify': bp_mlp_backward's gradients pass on
+  /* the path of `backprop verify': mlp_chain_backward's gradients pass on
      2 threads; each with one element off by 1e-4 fails, at that element */
   mlp_example *ex = config_example (_i);
   mlp_partials *P = mlp_partials_alloc (ex, 2);
   gsl_matrix *dL_dx = gsl_matrix_alloc (ex->x->size1, ex->x->size2);
   gsl_rng *rng = test_rng (700 + _i);
   ck_assert_ptr_nonnull (P);
-  ck_assert_int_eq (bp_mlp_backward (ex->net, ex->x, ex->labels, ex->ws, ex->grad, dL_dx,
+  ck_assert_int_eq (mlp_chain_backward (ex->net, ex->x, ex->labels, ex->ws, ex->grad, dL_dx,
                                      NULL), GSL_SUCCESS);
   for (int p = 0; p < N_PARTS; p++)
     {

@@ -37,7 +37,6 @@
 #include "backprop/bp_conv.h"
 #include "backprop/bp_pool.h"
 #include "backprop/bp_batch.h"
-#include "backprop/bp_mlp_batch.h"
 #include "lib/formulas/float.h"
 #include "lib/formulas/layers_trusted.h"
 

@@ -2,8 +2,8 @@
    bp_train.h promises of it beyond one step: the schedule's step count
    over a multi-step epoch, a run's divergence returned (not aborted)
    under GSL's default handler, the trainer's allocation refusing a count
-   whose order overflows, and the spreads of bp_mlp_randomize and
-   bp_mlp_init.  derivations/14-mini-batch.md, derivations/12-two-layer-network.md */
+   whose order overflows, and the spreads of mlp_chain_randomize and
+   mlp_chain_init.  derivations/14-mini-batch.md, derivations/12-two-layer-network.md */
 #include <config.h>
 #include <math.h>
 #include <stdint.h>
@@ -229,26 +229,26 @@ variance (const gsl_matrix *M)
 
 START_TEST (test_mlp_spreads)
 {
-  /* bp_mlp_randomize: W1 ~ N(0, 2/m) for ReLU, W2 ~ N(0, 1/H);
-     bp_mlp_init: W1 ~ N(0, 2/m) (He) for ReLU, N(0, 2/(m+H)) (Glorot)
+  /* mlp_chain_randomize: W1 ~ N(0, 2/m) for ReLU, W2 ~ N(0, 1/H);
+     mlp_chain_init: W1 ~ N(0, 2/m) (He) for ReLU, N(0, 2/(m+H)) (Glorot)
      otherwise, W2 ~ N(0, 2/(H+n)).  With 40,000 and 20,000 draws the
      sample variance is within 3% of its value (its relative standard
      deviation is sqrt(2/N) < 1%); a spread of 1 instead of 1/sqrt(H)
      is 400 times too wide. */
   enum { m = 100, H = 400, n = 50 };
   gsl_rng *rng = test_rng (4);
-  bp_mlp *net = bp_mlp_alloc (m, H, n, BP_RELU);
-  ck_assert_int_eq (bp_mlp_randomize (net, rng), GSL_SUCCESS);
+  mlp_chain *net = mlp_chain_alloc (m, H, n, BP_RELU);
+  ck_assert_int_eq (mlp_chain_randomize (net, rng), GSL_SUCCESS);
   ck_assert_double_le (fabs (variance (net->W1) / (2.0 / m) - 1.0), 0.03);
   ck_assert_double_le (fabs (variance (net->W2) / (1.0 / H) - 1.0), 0.03);
-  ck_assert_int_eq (bp_mlp_init (net, rng), GSL_SUCCESS);
+  ck_assert_int_eq (mlp_chain_init (net, rng), GSL_SUCCESS);
   ck_assert_double_le (fabs (variance (net->W1) / (2.0 / m) - 1.0), 0.03);
   ck_assert_double_le (fabs (variance (net->W2) / (2.0 / (H + n)) - 1.0), 0.03);
-  bp_mlp_free (net);
-  net = bp_mlp_alloc (m, H, n, BP_TANH);
-  ck_assert_int_eq (bp_mlp_init (net, rng), GSL_SUCCESS);
+  mlp_chain_free (net);
+  net = mlp_chain_alloc (m, H, n, BP_TANH);
+  ck_assert_int_eq (mlp_chain_init (net, rng), GSL_SUCCESS);
   ck_assert_double_le (fabs (variance (net->W1) / (2.0 / (m + H)) - 1.0), 0.03);
-  bp_mlp_free (net);
+  mlp_chain_free (net);
   gsl_rng_free (rng);
 }
 END_TEST

@@ -333,6 +333,8 @@ CLEANFILES += check-json.*
 BP_TRAIN_SUITES += tests/check_trainer
 tests_check_trainer_CFLAGS = $(TEST_CFLAGS)
 tests_check_trainer_LDADD = $(TEST_LDADD)
+# mlp_chain_init (lib/formulas/mlp_chain.h) is internal: the static archive
+tests_check_trainer_LDFLAGS = -static
 ## The linked CBLAS, with the kernels the program chooses, against GSL's
 ## reference CBLAS on a training step's products (issue 11, item 2).
 check_PROGRAMS += tests/check_blas

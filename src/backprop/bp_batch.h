@@ -16,6 +16,7 @@
 #ifndef BP_BATCH_H
 #define BP_BATCH_H
 #include "bp_common.h"
+#include "bp_activation.h"
 BP_BEGIN_DECLS
 
 /* V = U W^T + 1 b^T: row k is v_k = W u_k + b (bp_linear for each row).
@@ -62,6 +63,17 @@ int bp_batch_grad_bias (const gsl_matrix *dL_dV, gsl_vector *dL_db);
    dL_dU B x m. */
 int bp_batch_grad_input (const gsl_matrix *W, const gsl_matrix *dL_dV,
                          gsl_matrix *dL_dU);
+
+/* A = f(Z) element by element: bp_activation_forward on the matrices'
+   elements seen as one vector.  Z and A have equal shapes and must be
+   contiguous (tda == size2; GSL_EBADLEN otherwise).  A may be Z. */
+int bp_batch_activation_forward (bp_activation act, const gsl_matrix *Z,
+                                 gsl_matrix *A);
+
+/* dL/dZ = f'(Z) (.) dL/dA element by element: bp_activation_backward on
+   the elements seen as one vector.  Equal shapes, contiguous. */
+int bp_batch_activation_backward (bp_activation act, const gsl_matrix *Z,
+                                  const gsl_matrix *dL_dA, gsl_matrix *dL_dZ);
 
 /* The matrices of one batch, allocated once for batches of up to B
    examples; a smaller last batch uses the first rows (see

@@ -33,7 +33,7 @@
                   bp_linear_grad_weights, bp_softmax_jacobian,
                   bp_softmax_backward, bp_*_jacobian, bp_model_backward,
                   bp_batch_linear, bp_batch_grad_weights,
-                  bp_batch_grad_bias, bp_batch_grad_input, bp_mlp_backward,
+                  bp_batch_grad_bias, bp_batch_grad_input,
                   bp_net_backward, bp_dataset_batch,
                   bp_batch_flatten, bp_batch_flatten_inverse).  The others
                   give the result they give apart when an output is the

@@ -15,7 +15,7 @@
      ..      8 n      b
      ..      4        CRC-32 (zlib's crc32) of every byte before it
 
-   Version 2: the two-layer network of bp_mlp.h (H hidden units):
+   Version 2: the two-layer network, the row bp_net_mlp (H hidden units):
 
      0       8        magic "BPMODEL\n"
      8       4        version, 2

@@ -23,8 +23,8 @@
    (the blocks back to back, each matrix row-major) and the buffer grad of
    the gradients in the same layout.  Its block views (block, grad_block)
    are bp_gradcheck_blocks: a network is checked by one bp_gradcheck call.
-   The rows run the existing chain code (bp_batch.h, bp_mlp_batch.h, the
-   library's internal CNN chain) on views into the two buffers.
+   The rows run the existing chain code (bp_batch.h, the library's internal
+   two-layer and CNN chains) on views into the two buffers.
 
    Errors (bp_common.h): GSL_EFAULT for a NULL, GSL_EINVAL for sizes a row
    refuses, GSL_EBADLEN for matrices that do not fit the network,

@@ -23,9 +23,9 @@ src_lib_libbackprop_la_SOURCES += \
   src/lib/formulas/cross_entropy.c \
   src/lib/formulas/model.c \
   src/lib/formulas/activation.c \
-  src/lib/formulas/mlp.c \
   src/lib/formulas/batch.c \
   src/lib/formulas/mlp_batch.c src/lib/formulas/mlp_batch_trusted.h \
+  src/lib/formulas/mlp_chain.h \
   src/lib/formulas/layers_trusted.h \
   src/lib/formulas/conv.c \
   src/lib/formulas/pool.c \
@@ -58,9 +58,7 @@ pkginclude_HEADERS += \
   src/backprop/bp_cross_entropy.h \
   src/backprop/bp_model.h \
   src/backprop/bp_activation.h \
-  src/backprop/bp_mlp.h \
   src/backprop/bp_batch.h \
-  src/backprop/bp_mlp_batch.h \
   src/backprop/bp_conv.h \
   src/backprop/bp_pool.h
 

@@ -19,7 +19,7 @@
 #include <stdint.h>
 #include <gsl/gsl_vector.h>
 #include <gsl/gsl_matrix.h>
-#include "backprop/bp_mlp.h"
+#include "lib/formulas/mlp_chain.h"
 
 /* 1 when a b overflows size_t (and *out is left alone), else 0 with
    *out = a b.  gsl_matrix_alloc multiplies its sizes unchecked, so each
@@ -131,7 +131,7 @@ matrix_rows_sum_to_one (const gsl_matrix *T)
 
 /* 1 when every parameter of the two-layer network net is finite. */
 static inline int
-mlp_finite (const bp_mlp *net)
+mlp_finite (const mlp_chain *net)
 {
   return matrix_finite (net->W1) && vector_finite (net->b1)
          && matrix_finite (net->W2) && vector_finite (net->b2);
@@ -140,7 +140,7 @@ mlp_finite (const bp_mlp *net)
 /* 1 when the two-layer networks a and b have the same shape (their
    activations aside). */
 static inline int
-mlp_same_shape (const bp_mlp *a, const bp_mlp *b)
+mlp_same_shape (const mlp_chain *a, const mlp_chain *b)
 {
   return a->W1->size1 == b->W1->size1 && a->W1->size2 == b->W1->size2
          && a->b1->size == b->b1->size && a->W2->size1 == b->W2->size1
@@ -228,7 +228,7 @@ vector_matrix_overlap (const gsl_vector *a, const gsl_matrix *b)
 
 /* 1 when a block of the network net overlaps the matrix A. */
 static inline int
-mlp_overlaps_matrix (const bp_mlp *net, const gsl_matrix *A)
+mlp_overlaps_matrix (const mlp_chain *net, const gsl_matrix *A)
 {
   return matrices_overlap (net->W1, A) || vector_matrix_overlap (net->b1, A)
          || matrices_overlap (net->W2, A) || vector_matrix_overlap (net->b2, A);
@@ -236,7 +236,7 @@ mlp_overlaps_matrix (const bp_mlp *net, const gsl_matrix *A)
 
 /* 1 when a block of the network net overlaps the vector v. */
 static inline int
-mlp_overlaps_vector (const bp_mlp *net, const gsl_vector *v)
+mlp_overlaps_vector (const mlp_chain *net, const gsl_vector *v)
 {
   return vector_matrix_overlap (v, net->W1) || vectors_overlap (net->b1, v)
          || vector_matrix_overlap (v, net->W2) || vectors_overlap (net->b2, v);
@@ -244,7 +244,7 @@ mlp_overlaps_vector (const bp_mlp *net, const gsl_vector *v)
 
 /* 1 when a block of network a overlaps a block of network b. */
 static inline int
-mlps_overlap (const bp_mlp *a, const bp_mlp *b)
+mlps_overlap (const mlp_chain *a, const mlp_chain *b)
 {
   return mlp_overlaps_matrix (a, b->W1) || mlp_overlaps_vector (a, b->b1)
          || mlp_overlaps_matrix (a, b->W2) || mlp_overlaps_vector (a, b->b2);

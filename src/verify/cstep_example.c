@@ -166,7 +166,7 @@ cstep_mlp_example_alloc (const mlp_example *ex)
   cstep_mlp_example *cx = calloc (1, sizeof *cx);
   if (cx == NULL)
     GSL_ERROR_NULL ("cstep_mlp_example_alloc: out of memory", GSL_ENOMEM);
-  const bp_mlp *net = ex->net;
+  const mlp_chain *net = ex->net;
   cx->ex = ex;
   cx->W1 = matrix_copy (net->W1);
   cx->b1 = vector_copy (net->b1);

@@ -16,4 +16,8 @@ src_verify_libbpverify_la_SOURCES = \
   src/verify/verify_float.c src/verify/verify_float.h \
   src/verify/i18n.c src/verify/i18n.h \
   src/verify/json.c src/verify/json.h
+# The two-layer network's per-example chain (lib/formulas/mlp_chain.h),
+# internal to the library, which does not run it: its users are the
+# harness, the documents and the tests, which link it from here.
+src_verify_libbpverify_la_SOURCES += src/lib/formulas/mlp.c
 src_verify_libbpverify_la_LIBADD = src/lib/libbackprop.la $(GSL_LIBS)

@@ -33,17 +33,17 @@ mlp_example_alloc (size_t n, size_t H, size_t rows, size_t cols,
   mlp_example *ex = calloc (1, sizeof *ex);
   if (ex == NULL)
     GSL_ERROR_NULL ("mlp_example_alloc: out of memory", GSL_ENOMEM);
-  ex->net = bp_mlp_alloc (m, H, n, act);
-  ex->grad = bp_mlp_alloc (m, H, n, act);
+  ex->net = mlp_chain_alloc (m, H, n, act);
+  ex->grad = mlp_chain_alloc (m, H, n, act);
   ex->x = gsl_matrix_alloc (rows, cols);
   ex->labels = gsl_vector_calloc (n);
-  ex->ws = bp_mlp_workspace_alloc (m, H, n);
+  ex->ws = mlp_chain_workspace_alloc (m, H, n);
   if (!ex->net || !ex->grad || !ex->x || !ex->labels || !ex->ws)
     {
       mlp_example_free (ex);
       GSL_ERROR_NULL ("mlp_example_alloc: out of memory", GSL_ENOMEM);
     }
-  bp_mlp_randomize (ex->net, rng);
+  mlp_chain_randomize (ex->net, rng);
   for (size_t i = 0; i < H; i++)
     gsl_vector_set (ex->net->b1, i, gsl_ran_gaussian (rng, 0.1));
   for (size_t i = 0; i < n; i++)
@@ -57,11 +57,11 @@ mlp_example_free (mlp_example *ex)
 {
   if (ex == NULL)
     return;
-  bp_mlp_free (ex->net);
-  bp_mlp_free (ex->grad);
+  mlp_chain_free (ex->net);
+  mlp_chain_free (ex->grad);
   gsl_matrix_free (ex->x);
   gsl_vector_free (ex->labels);
-  bp_mlp_workspace_free (ex->ws);
+  mlp_chain_workspace_free (ex->ws);
   free (ex);
 }
 
@@ -70,7 +70,7 @@ mlp_example_free (mlp_example *ex)
 double
 mlp_example_loss (const mlp_example *ex, size_t block, const gsl_matrix *theta)
 {
-  bp_mlp net = *ex->net;
+  mlp_chain net = *ex->net;
   const gsl_matrix *x = ex->x;
   gsl_matrix T = *theta;
   gsl_vector t = gsl_matrix_column (&T, 0).vector;
@@ -82,5 +82,5 @@ mlp_example_loss (const mlp_example *ex, size_t block, const gsl_matrix *theta)
     case MLP_B2: net.b2 = &t; break;
     default: x = theta; break;
     }
-  return bp_mlp_forward (&net, x, ex->labels, ex->ws);
+  return mlp_chain_forward (&net, x, ex->labels, ex->ws);
 }

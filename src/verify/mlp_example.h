@@ -7,6 +7,7 @@
 
 #include <gsl/gsl_rng.h>
 #include "backprop.h"
+#include "lib/formulas/mlp_chain.h"
 #include "verify/example.h"
 
 /* h = f(z) as a function of z into h; params is a bp_activation *. */
@@ -28,14 +29,14 @@ double example_activation_loss (const gsl_vector *z, void *params);
    a rows x cols image, labels one-hot or soft (see example.h). */
 typedef struct
 {
-  bp_mlp *net;
+  mlp_chain *net;
   gsl_matrix *x;
   gsl_vector *labels;
-  bp_mlp_workspace *ws;
-  bp_mlp *grad;          /* scratch of the network's shape */
+  mlp_chain_workspace *ws;
+  mlp_chain *grad;          /* scratch of the network's shape */
 } mlp_example;
 
-/* net by bp_mlp_randomize, then its biases ~ N(0, 0.1^2) so that they
+/* net by mlp_chain_randomize, then its biases ~ N(0, 0.1^2) so that they
    matter; x ~ U[0,1). */
 mlp_example *mlp_example_alloc (size_t n, size_t H, size_t rows,
                                       size_t cols, bp_activation act,

@@ -21,21 +21,21 @@ mlp_partials_free (mlp_partials *p)
     }
   free (p->each);
   free (p->params);
-  bp_mlp_workspace_free (p->point);
+  mlp_chain_workspace_free (p->point);
   free (p);
 }
 
 mlp_partials *
 mlp_partials_alloc (const mlp_example *ex, size_t count)
 {
-  const bp_mlp *net = ex->net;
+  const mlp_chain *net = ex->net;
   if (count == 0)
     GSL_ERROR_NULL ("mlp_partials_alloc: count must be positive", GSL_EINVAL);
   mlp_partials *p = calloc (1, sizeof *p);
   if (p == NULL)
     GSL_ERROR_NULL ("mlp_partials_alloc: out of memory", GSL_ENOMEM);
   p->count = count;
-  p->point = bp_mlp_workspace_alloc (net->m, net->H, net->n);
+  p->point = mlp_chain_workspace_alloc (net->m, net->H, net->n);
   p->each = calloc (count, sizeof *p->each);
   p->params = calloc (count, sizeof *p->params);
   int ok = p->point && p->each && p->params;
@@ -57,7 +57,7 @@ mlp_partials_alloc (const mlp_example *ex, size_t count)
       GSL_ERROR_NULL ("mlp_partials_alloc: out of memory", GSL_ENOMEM);
     }
   /* u, z, h, v at the point, by the plain forward pass */
-  if (gsl_isnan (bp_mlp_forward (net, ex->x, ex->labels, p->point)))
+  if (gsl_isnan (mlp_chain_forward (net, ex->x, ex->labels, p->point)))
     {
       mlp_partials_free (p);
       GSL_ERROR_NULL ("mlp_partials_alloc: the forward pass failed", GSL_EFAILED);
@@ -65,7 +65,7 @@ mlp_partials_alloc (const mlp_example *ex, size_t count)
   return p;
 }
 
-/* L = CE(labels, Softmax(v')), as bp_mlp_forward computes it */
+/* L = CE(labels, Softmax(v')), as mlp_chain_forward computes it */
 static double
 loss_of_v (const mlp_partial *e, const gsl_vector *v)
 {
@@ -77,7 +77,7 @@ loss_of_v (const mlp_partial *e, const gsl_vector *v)
 static double
 loss_of_unit (mlp_partial *e, size_t i, double zi)
 {
-  const bp_mlp *net = e->ex->net;
+  const mlp_chain *net = e->ex->net;
   double hi;
   gsl_vector_const_view z = gsl_vector_const_view_array (&zi, 1);
   gsl_vector_view h = gsl_vector_view_array (&hi, 1);
@@ -155,7 +155,7 @@ mlp_partial_loss_of_x (const gsl_vector *vecx, size_t j, void *params)
 {
   (void) j;
   mlp_partial *e = params;
-  const bp_mlp *net = e->ex->net;
+  const mlp_chain *net = e->ex->net;
   gsl_matrix_const_view x = gsl_matrix_const_view_vector (vecx, e->ex->x->size1,
                                                           e->ex->x->size2);
   bp_reshape (&x.matrix, e->u1);

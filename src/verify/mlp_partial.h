@@ -1,12 +1,12 @@
 /* mlp_partial.h -- (internal) the two-layer network's loss as a function
    of W1, b1, W2, b2 or x, of the moved coordinate j (the bp_gradcheck_point's moved element): evaluated
    from the point of the check by the library's own forward formulas,
-   reusing u, z, h, v computed once there by bp_mlp_forward, with one
+   reusing u, z, h, v computed once there by mlp_chain_forward, with one
    workspace per thread.  Used by `backprop verify' for the rows of the
    two-layer networks, as example_partial.h is for the slides' model.
 
    What the numeric side evaluates: always the network's loss,
-   L = bp_softmax_cross_entropy(labels, v') as in bp_mlp_forward, at
+   L = bp_softmax_cross_entropy(labels, v') as in mlp_chain_forward, at
    v' = W2' f(W1' u' + b1') + b2' of the moved point, the parts that can
    change recomputed by bp_linear and bp_activation_forward:
      - W1' moved in w1_ik (W1 row-major, coordinate j = i m + k): only
@@ -25,7 +25,7 @@
    Each is the same function of the moved argument as
    mlp_example_loss of the same block, to rounding (checked in
    tests/check_mlp_partial.c); no backward formula is used, so the numeric
-   gradient stays an independent witness of bp_mlp_backward. */
+   gradient stays an independent witness of mlp_chain_backward. */
 #ifndef BP_MLP_PARTIAL_H
 #define BP_MLP_PARTIAL_H
 
@@ -35,7 +35,7 @@
 typedef struct
 {
   const mlp_example *ex;          /* net, x, labels: read only */
-  const bp_mlp_workspace *point;     /* u, z, h, v at ex's point: read only */
+  const mlp_chain_workspace *point;     /* u, z, h, v at ex's point: read only */
   gsl_vector *u1;                    /* m: reshape(x') */
   gsl_vector *z1, *z2;               /* H: W1' u' + b1', built step by step */
   gsl_vector *h1;                    /* H: f(z') */
@@ -45,13 +45,13 @@ typedef struct
 typedef struct
 {
   size_t count;
-  bp_mlp_workspace *point;    /* bp_mlp_forward at ex's point */
+  mlp_chain_workspace *point;    /* mlp_chain_forward at ex's point */
   mlp_partial *each;       /* count workspaces */
   void **params;              /* &each[k], one per thread */
 } mlp_partials;
 
 /* count workspaces for ex (count >= 1), the point computed by
-   bp_mlp_forward.  ex must not change while they are in use. */
+   mlp_chain_forward.  ex must not change while they are in use. */
 mlp_partials *mlp_partials_alloc (const mlp_example *ex, size_t count);
 void mlp_partials_free (mlp_partials *p);
 

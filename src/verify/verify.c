@@ -734,7 +734,7 @@ verify_mlp (const mlp_example *ex, const verify_opts *o)
     {"-", "dL/dW1 = dL/db1 u^T", "bp_mlp_backward", MLP_W1},
     {"-", "dL/dx = reshape^-1(dL/du)", "bp_mlp_backward", MLP_X},
   };
-  const bp_mlp *net = ex->net, *g = ex->grad;
+  const mlp_chain *net = ex->net, *g = ex->grad;
   const size_t threads = !o->directions && (o->method & VERIFY_GSL)
     ? (o->threads ? o->threads : bp_gradcheck_threads ((size_t) -1)) : 0;
   gsl_matrix *dL_dx = gsl_matrix_alloc (ex->x->size1, ex->x->size2);
@@ -742,7 +742,7 @@ verify_mlp (const mlp_example *ex, const verify_opts *o)
   mlp_partials *P = threads ? mlp_partials_alloc (ex, threads) : NULL;
   int failures = (dL_dx && cx && (!threads || P)) ? 0 : -1;
   if (failures == 0
-      && bp_mlp_backward (net, ex->x, ex->labels, ex->ws, ex->grad, dL_dx, NULL) != GSL_SUCCESS)
+      && mlp_chain_backward (net, ex->x, ex->labels, ex->ws, ex->grad, dL_dx, NULL) != GSL_SUCCESS)
     failures = -1;
   const bp_gradcheck_block point[MLP_BLOCKS] = {
     { .name = "W2", .matrix = net->W2 }, { .name = "b2", .vector = net->b2 },

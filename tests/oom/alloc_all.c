@@ -13,6 +13,7 @@
 #include <gsl/gsl_errno.h>
 #include "backprop.h"
 #include "backprop/bp_complex_step.h"
+#include "lib/formulas/mlp_chain.h"
 
 static int refused;
 
@@ -122,8 +123,8 @@ main (int argc, char **argv)
   TRY_ALLOC (bp_model_workspace, bp_model_workspace_alloc (10, 784), bp_model_workspace_free);
   TRY_ALLOC (bp_batch_workspace, bp_batch_workspace_alloc (64, 10, 784),
              bp_batch_workspace_free);
-  TRY_ALLOC (bp_mlp, bp_mlp_alloc (784, 16, 10, BP_RELU), bp_mlp_free);
-  TRY_ALLOC (bp_mlp_workspace, bp_mlp_workspace_alloc (784, 16, 10), bp_mlp_workspace_free);
+  TRY_ALLOC (mlp_chain, mlp_chain_alloc (784, 16, 10, BP_RELU), mlp_chain_free);
+  TRY_ALLOC (mlp_chain_workspace, mlp_chain_workspace_alloc (784, 16, 10), mlp_chain_workspace_free);
   const bp_net_shape ls = { .rows = 28, .cols = 28, .n = 10 };
   bp_net *lin = bp_net_alloc (bp_net_linear, &ls);
   if (lin != NULL)

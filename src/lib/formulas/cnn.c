@@ -9,7 +9,6 @@
 #include <gsl/gsl_randist.h>
 #include "backprop/bp_batch.h"
 #include "lib/formulas/cnn_chain.h"
-#include "backprop/bp_mlp_batch.h"
 #include "backprop/bp_pool.h"
 #include "backprop/bp_reshape.h"
 #include "lib/valid.h"

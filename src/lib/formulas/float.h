@@ -11,6 +11,7 @@
 #include "backprop/bp_activation.h"
 #include "backprop/bp_conv.h"
 #include "lib/formulas/cnn_chain.h"
+#include "lib/formulas/mlp_batch_trusted.h"
 #include "backprop/bp_idx.h"
 
 /* bp_dataset_batch's float form (lib/files/dataset_batch_source.c): U's
@@ -57,31 +58,16 @@ int float_batch_activation_backward (bp_activation act, const gsl_matrix_float *
                                         const gsl_matrix_float *dL_dA,
                                         gsl_matrix_float *dL_dZ);
 
-/* the two-layer network of bp_mlp.h over float blocks, and its batch
-   workspace (mlp_batch_trusted.h), field for field */
-typedef struct
-{
-  size_t m, H, n;
-  bp_activation act;
-  gsl_matrix_float *W1;   /* H x m */
-  gsl_vector_float *b1;   /* H */
-  gsl_matrix_float *W2;   /* n x H */
-  gsl_vector_float *b2;   /* n */
-} bp_mlp_float;
+/* the two-layer network's batch workspace over float blocks (the
+   network mlp_chain_float and the workspace: mlp_batch_trusted.h) */
 
-typedef struct
-{
-  size_t B, m, H, n;
-  gsl_matrix_float *Z, *A, *V, *Y, *dL_dV, *dL_dA, *dL_dZ;
-} bp_mlp_batch_workspace_float;
-
-bp_mlp_batch_workspace_float *mlp_float_batch_workspace_alloc (size_t B, size_t m,
-                                                                  size_t H, size_t n);
-void mlp_float_batch_workspace_free (bp_mlp_batch_workspace_float *w);
+mlp_batch_workspace_float *mlp_float_batch_workspace_alloc (size_t B, size_t m,
+                                                            size_t H, size_t n);
+void mlp_float_batch_workspace_free (mlp_batch_workspace_float *w);
 /* mlp_batch_trusted.h's chain */
-int mlp_float_batch_trusted (const bp_mlp_float *net, const gsl_matrix_float *U,
-                             const gsl_matrix_float *T, bp_mlp_batch_workspace_float *w,
-                             bp_mlp_float *grad, double *L);
+int mlp_float_batch_trusted (const mlp_chain_float *net, const gsl_matrix_float *U,
+                             const gsl_matrix_float *T, mlp_batch_workspace_float *w,
+                             mlp_chain_float *grad, double *L);
 
 /* the convolution's batch forms (bp_conv.h, conv_batch_source.c) */
 int float_conv_grad_bias (const gsl_matrix_float *dL_dY, gsl_vector_float *dL_db);

@@ -12,7 +12,7 @@
 #include <gsl/gsl_rng.h>
 
 /* Every element of M ~ N(0, variance): the draw of He's and Glorot's
-   initialisations (bp_mlp_init, cnn_chain_init), defined in mlp_batch.c */
+   initialisations (mlp_chain_init, cnn_chain_init), defined in mlp_batch.c */
 void matrix_gaussian (gsl_matrix *M, double variance, gsl_rng *rng);
 
 /* (16.1), bp_maxpool; a window with a NaN gives NaN; best not NULL: each

@@ -8,7 +8,7 @@
 #include <gsl/gsl_nan.h>
 #include <gsl/gsl_randist.h>
 #include "backprop/bp_batch.h"
-#include "backprop/bp_mlp_batch.h"
+#include "lib/formulas/mlp_batch_trusted.h"
 #include "lib/valid.h"
 #include "lib/formulas/mlp_batch_trusted.h"
 #include "lib/formulas/layers_trusted.h"
@@ -39,10 +39,10 @@ matrix_gaussian (gsl_matrix *M, double variance, gsl_rng *rng)
 }
 
 int
-bp_mlp_init (bp_mlp *net, gsl_rng *rng)
+mlp_chain_init (mlp_chain *net, gsl_rng *rng)
 {
   if (MISSING (net) || MISSING (rng))
-    GSL_ERROR ("bp_mlp_init: net and rng must not be NULL", GSL_EFAULT);
+    GSL_ERROR ("mlp_chain_init: net and rng must not be NULL", GSL_EFAULT);
   const double m = (double) net->m, H = (double) net->H, n = (double) net->n;
   matrix_gaussian (net->W1, net->act == BP_RELU ? 2.0 / m : 2.0 / (m + H), rng);  /* He, Glorot */
   matrix_gaussian (net->W2, 2.0 / (H + n), rng);                                  /* Glorot */
@@ -53,8 +53,8 @@ bp_mlp_init (bp_mlp *net, gsl_rng *rng)
 
 /* Shapes shared by forward and backward; then every value finite. */
 static int
-check_sizes (const bp_mlp *net, const gsl_matrix *U, const gsl_matrix *T,
-             const bp_mlp_batch_workspace *w)
+check_sizes (const mlp_chain *net, const gsl_matrix *U, const gsl_matrix *T,
+             const mlp_batch_workspace *w)
 {
   if (net->W1->size1 != w->H || net->W1->size2 != w->m || net->b1->size != w->H
       || net->W2->size1 != w->n || net->W2->size2 != w->H || net->b2->size != w->n)
@@ -72,8 +72,8 @@ check_sizes (const bp_mlp *net, const gsl_matrix *U, const gsl_matrix *T,
 
 /* Z = U W1^T + 1 b1^T, A = f(Z), V = A W2^T + 1 b2^T, Y = Softmax(V) */
 double
-mlp_batch_forward (const bp_mlp *net, const gsl_matrix *U, const gsl_matrix *T,
-                      bp_mlp_batch_workspace *w)
+mlp_batch_forward (const mlp_chain *net, const gsl_matrix *U, const gsl_matrix *T,
+                   mlp_batch_workspace *w)
 {
   if (MISSING (net) || MISSING (U) || MISSING (w))
     GSL_ERROR_VAL ("mlp_batch_forward: net, U and w must not be NULL", GSL_EFAULT,
@@ -89,11 +89,11 @@ mlp_batch_forward (const bp_mlp *net, const gsl_matrix *U, const gsl_matrix *T,
   return T ? bp_batch_softmax_cross_entropy (T, &r.V.matrix) : 0.0;
 }
 
-/* The chain of bp_mlp_batch.h, from the top */
+/* The chain of mlp_batch_trusted.h, from the top */
 int
-mlp_batch_backward (const bp_mlp *net, const gsl_matrix *U, const gsl_matrix *T,
-                       bp_mlp_batch_workspace *w, bp_mlp *grad, gsl_matrix *dL_dU,
-                       double *L)
+mlp_batch_backward (const mlp_chain *net, const gsl_matrix *U, const gsl_matrix *T,
+                    mlp_batch_workspace *w, mlp_chain *grad, gsl_matrix *dL_dU,
+                    double *L)
 {
   if (MISSING (net) || MISSING (U) || MISSING (T) || MISSING (w) || MISSING (grad))
     GSL_ERROR ("mlp_batch_backward: net, U, T, w and grad must not be NULL",

@@ -1,7 +1,7 @@
 /* mlp_batch_source.c -- the two-layer network's batch chain and what it
    runs on, once for the real arithmetics (templates_on.h: double, float;
    mlp_batch.c); derivations/12-two-layer-network.md.  The double ones are
-   bp_mlp_batch.h's and mlp_batch_trusted.h's. */
+   bp_batch.h's (the batch activations) and mlp_batch_trusted.h's. */
 
 /* The elements of a contiguous matrix M, as one vector */
 #define ELEMENTS(M) FUNCTION (gsl_vector, const_view_array) ((M)->data, (M)->size1 * (M)->size2)
@@ -45,7 +45,7 @@ FUNCTION (bp, batch_activation_backward) (bp_activation act, const TYPE (gsl_mat
   return FUNCTION (bp, activation_backward) (act, &z.vector, &g.vector, &out.vector);
 }
 
-TYPE (bp_mlp_batch_workspace) *
+TYPE (mlp_batch_workspace) *
 FUNCTION (mlp, batch_workspace_alloc) (size_t B, size_t m, size_t H, size_t n)
 {
   if (B == 0 || m == 0 || H == 0 || n == 0)
@@ -53,10 +53,10 @@ FUNCTION (mlp, batch_workspace_alloc) (size_t B, size_t m, size_t H, size_t n)
   if (matrix_too_large (B, H) || matrix_too_large (B, n))
     GSL_ERROR_NULL (NAME (mlp, batch_workspace_alloc) ": sizes too large: B x H or "
                     "B x n doubles overflow size_t", GSL_EINVAL);
-  TYPE (bp_mlp_batch_workspace) *w = calloc (1, sizeof *w);
+  TYPE (mlp_batch_workspace) *w = calloc (1, sizeof *w);
   if (w == NULL)
     GSL_ERROR_NULL (NAME (mlp, batch_workspace_alloc) ": out of memory", GSL_ENOMEM);
-  *w = (TYPE (bp_mlp_batch_workspace)) { .B = B, .m = m, .H = H, .n = n };
+  *w = (TYPE (mlp_batch_workspace)) { .B = B, .m = m, .H = H, .n = n };
   w->Z = FUNCTION (gsl_matrix, alloc) (B, H);
   w->A = FUNCTION (gsl_matrix, alloc) (B, H);
   w->V = FUNCTION (gsl_matrix, alloc) (B, n);
@@ -73,7 +73,7 @@ FUNCTION (mlp, batch_workspace_alloc) (size_t B, size_t m, size_t H, size_t n)
 }
 
 void
-FUNCTION (mlp, batch_workspace_free) (TYPE (bp_mlp_batch_workspace) *w)
+FUNCTION (mlp, batch_workspace_free) (TYPE (mlp_batch_workspace) *w)
 {
   if (w == NULL)
     return;
@@ -94,7 +94,7 @@ typedef struct
 } FUNCTION (mlp, rows_view);
 
 static FUNCTION (mlp, rows_view)
-FUNCTION (mlp, first_rows) (TYPE (bp_mlp_batch_workspace) *w, size_t rows)
+FUNCTION (mlp, first_rows) (TYPE (mlp_batch_workspace) *w, size_t rows)
 {
   return (FUNCTION (mlp, rows_view)) {
     FUNCTION (gsl_matrix, submatrix) (w->Z, 0, 0, rows, w->H),
@@ -115,9 +115,9 @@ FUNCTION (mlp, first_rows) (TYPE (bp_mlp_batch_workspace) *w, size_t rows)
    diverged run, not a misuse.  dL_dU = NULL (the trainer needs no dL/dU);
    grad NULL stops after the forward pass (evaluation). */
 int
-FUNCTION (mlp, batch_trusted) (const TYPE (bp_mlp) *net, const TYPE (gsl_matrix) *U,
-                               const TYPE (gsl_matrix) *T, TYPE (bp_mlp_batch_workspace) *w,
-                               TYPE (bp_mlp) *grad, double *L)
+FUNCTION (mlp, batch_trusted) (const TYPE (mlp_chain) *net, const TYPE (gsl_matrix) *U,
+                               const TYPE (gsl_matrix) *T, TYPE (mlp_batch_workspace) *w,
+                               TYPE (mlp_chain) *grad, double *L)
 {
   FUNCTION (mlp, rows_view) r = FUNCTION (mlp, first_rows) (w, U->size1);
   int status = FUNCTION (bp, batch_linear) (net->W1, net->b1, U, &r.Z.matrix);

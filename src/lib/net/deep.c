@@ -4,7 +4,7 @@
      dL/dV = (Y - T)/B,
      dL/dW_l = dL/dZ_l^T A_{l-1},  dL/db_l = dL/dZ_l^T 1,
      dL/dA_{l-1} = dL/dZ_l W_l,    dL/dZ_{l-1} = f'(Z_{l-1}) (.) dL/dA_{l-1},
-   each step a function of bp_batch.h or bp_mlp_batch.h (dL/dZ_L = dL/dV).
+   each step a function of bp_batch.h (dL/dZ_L = dL/dV).
    derivations/12-two-layer-network.md, "More hidden layers" */
 #include <config.h>
 #include <complex.h>
@@ -15,7 +15,7 @@
 #include <gsl/gsl_errno.h>
 #include "backprop/bp_batch.h"
 #include "backprop/bp_complex_step.h"
-#include "backprop/bp_mlp_batch.h"
+#include "lib/formulas/mlp_batch_trusted.h"
 #include "lib/valid.h"
 #include "lib/net/net.h"
 #include "lib/formulas/layers_trusted.h"
@@ -48,7 +48,7 @@ deep_layout (const bp_net_shape *s, size_t *count, bp_net_block_shape *b)
 }
 
 /* W_l ~ N(0, 2/h_{l-1}) for ReLU (He), N(0, 2/(h_{l-1} + h_l)) otherwise
-   and for the softmax layer (Glorot), b_l = 0: bp_mlp_init's, layer by
+   and for the softmax layer (Glorot), b_l = 0: mlp_chain_init's, layer by
    layer (the same draws for one hidden layer). */
 static int
 deep_init (bp_net *net, gsl_rng *rng)

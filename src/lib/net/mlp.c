@@ -1,11 +1,11 @@
 /* mlp.c -- the two-layer network v = W2 f(W1 u + b1) + b2 as a row of the
-   table: the batch chain of bp_mlp_batch.h (mlp_batch_trusted) on views
+   table: the batch chain of mlp_batch_trusted.h on views
    into the network's buffers.  derivations/12-two-layer-network.md */
 #include <config.h>
 #include <stdio.h>
 #include <gsl/gsl_errno.h>
 #include "backprop/bp_batch.h"
-#include "backprop/bp_mlp_batch.h"
+#include "lib/formulas/mlp_batch_trusted.h"
 #include "lib/valid.h"
 #include "lib/net/net.h"
 #include "lib/formulas/mlp_batch_trusted.h"
@@ -41,8 +41,8 @@ mlp_layout (const bp_net_shape *s, size_t *count, bp_net_block_shape *b)
 static int
 mlp_init (bp_net *net, gsl_rng *rng)
 {
-  bp_mlp m = mlp_as_mlp (net, 0);
-  return bp_mlp_init (&m, rng);
+  mlp_chain m = mlp_as_mlp (net, 0);
+  return mlp_chain_init (&m, rng);
 }
 
 static int

@@ -4,18 +4,18 @@
    derivations/12-two-layer-network.md */
 
 /* The network's parameters (grad = 0) or gradients (grad = 1) as the
-   bp_mlp the chain takes: views, nothing allocated. */
-static TYPE (bp_mlp)
+   mlp_chain the chain takes: views, nothing allocated. */
+static TYPE (mlp_chain)
 FUNCTION (mlp, as_mlp) (const bp_net *net, int grad)
 {
   const bp_net_shape *s = &net->shape;
   if (grad)
-    return (TYPE (bp_mlp)) { net_inputs (s), s->hidden[0], s->n, s->act,
+    return (TYPE (mlp_chain)) { net_inputs (s), s->hidden[0], s->n, s->act,
                              FUNCTION (net, grad_matrix) (net, 0),
                              FUNCTION (net, grad_vector) (net, 1),
                              FUNCTION (net, grad_matrix) (net, 2),
                              FUNCTION (net, grad_vector) (net, 3) };
-  return (TYPE (bp_mlp)) { net_inputs (s), s->hidden[0], s->n, s->act,
+  return (TYPE (mlp_chain)) { net_inputs (s), s->hidden[0], s->n, s->act,
                            FUNCTION (net, matrix) (net, 0), FUNCTION (net, vector) (net, 1),
                            FUNCTION (net, matrix) (net, 2), FUNCTION (net, vector) (net, 3) };
 }
@@ -38,8 +38,8 @@ FUNCTION (mlp, forward) (const bp_net *net, const TYPE (gsl_matrix) *U,
                          const TYPE (gsl_matrix) *T, void *ws,
                          VIEW (gsl_matrix, view) *V, double *L)
 {
-  TYPE (bp_mlp_batch_workspace) *w = ws;
-  const TYPE (bp_mlp) m = FUNCTION (mlp, as_mlp) (net, 0);
+  TYPE (mlp_batch_workspace) *w = ws;
+  const TYPE (mlp_chain) m = FUNCTION (mlp, as_mlp) (net, 0);
   *V = FUNCTION (gsl_matrix, submatrix) (w->V, 0, 0, U->size1, w->n);
   int status = FUNCTION (mlp, batch_trusted) (&m, U, NULL, w, NULL, NULL);
   if (status == GSL_SUCCESS && T)
@@ -47,15 +47,15 @@ FUNCTION (mlp, forward) (const bp_net *net, const TYPE (gsl_matrix) *U,
   return status;
 }
 
-/* the chain of bp_mlp_batch.h; dL/dU = dL/dZ W1 from the dL/dZ it leaves */
+/* the chain of mlp_batch_trusted.h; dL/dU = dL/dZ W1 from the dL/dZ it leaves */
 static int
 FUNCTION (mlp, backward) (bp_net *net, const TYPE (gsl_matrix) *U,
                           const TYPE (gsl_matrix) *T, void *ws,
                           TYPE (gsl_matrix) *dL_dU, double *L)
 {
-  TYPE (bp_mlp_batch_workspace) *w = ws;
-  const TYPE (bp_mlp) m = FUNCTION (mlp, as_mlp) (net, 0);
-  TYPE (bp_mlp) g = FUNCTION (mlp, as_mlp) (net, 1);
+  TYPE (mlp_batch_workspace) *w = ws;
+  const TYPE (mlp_chain) m = FUNCTION (mlp, as_mlp) (net, 0);
+  TYPE (mlp_chain) g = FUNCTION (mlp, as_mlp) (net, 1);
   int status = FUNCTION (mlp, batch_trusted) (&m, U, T, w, &g, L);
   if (status == GSL_SUCCESS && dL_dU)
     {
