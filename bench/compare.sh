@@ -60,7 +60,16 @@ if [ -n "$cnn" ]; then
     echo "data: synthetic 28x28 images (no Fashion-MNIST in $data)"
   fi
 fi
-echo "load average at start: $(cut -d' ' -f1-3 /proc/loadavg)"
+# Both sides run libgomp's OpenMP threads (backprop's im2col and pooling,
+# PyTorch's oneDNN) beside OpenBLAS's pthreads: left at libgomp's default,
+# a worker spins for a while after each parallel region, on the core the
+# OpenBLAS thread of the next product wants.  Passive waiting, for both,
+# unless set: at 2 threads, load 33-39, the CNN's 10 batches took 1.89 s
+# CPU in backprop, 3.67 s in PyTorch, and 1.34 s and 1.33 s passive
+# (bench/bench cnn32, torch_train.py --cnn --dtype float32).
+: "${OMP_WAIT_POLICY:=passive}"
+export OMP_WAIT_POLICY
+echo "load average at start: $(cut -d' ' -f1-3 /proc/loadavg); OMP_WAIT_POLICY=$OMP_WAIT_POLICY"
 echo
 "$py" "$src/torch_train.py" --kernels ${cnn:+--cnn "$cnn"} || exit 1
 echo

@@ -6,7 +6,10 @@ one-layer 784-10 and the two-layer 784-256-10 (ReLU) networks, SGD with
 momentum 0.9, the cosine rate set each step, weight decay 5e-5 on the
 two-layer network's weights (as backprop's defaults), float32 and
 float64.  The images are converted to floats once, beforehand (backprop
-converts each batch), which favours PyTorch.
+converts each batch), which favours PyTorch.  THREADS is every thread the
+process runs: torch's OpenMP threads and OpenBLAS's (OMP_NUM_THREADS and
+OPENBLAS_NUM_THREADS are set to it before torch is imported), as backprop
+sets its OpenBLAS to the same count.
 
 Prints Markdown rows and, on stderr, "RESULT torch MODEL DTYPE THREADS
 MEDIAN CPU_MEDIAN" lines (CPU: time.process_time, every thread).  Usage: torch_train.py THREADS REPEATS
@@ -42,8 +45,6 @@ import statistics
 import sys
 import time
 
-import torch
-
 ap = argparse.ArgumentParser()
 ap.add_argument("threads", type=int, nargs="?", default=1)
 ap.add_argument("repeats", type=int, nargs="?", default=3)
@@ -54,6 +55,15 @@ ap.add_argument("--dtype", choices=("float64", "float32"), default="float64")
 ap.add_argument("--kernels", action="store_true")
 args = ap.parse_args()
 threads, repeats = args.threads, args.repeats
+# Debian's torch calls the system's OpenBLAS (BLAS_INFO=generic), whose
+# pthreads torch.set_num_threads does not govern: left alone, OpenBLAS
+# starts one thread a core, which busy-wait between products, so that
+# "1 thread" burned 2 cores and 2 threads ran 2 OpenMP threads beside 2
+# OpenBLAS ones.  Both libraries read these when torch is imported; backprop
+# sets its OpenBLAS to the same count (openblas_set_num_threads).
+os.environ["OPENBLAS_NUM_THREADS"] = os.environ["OMP_NUM_THREADS"] = str(threads)
+import torch  # noqa: E402  (after the variables above)
+
 torch.set_num_threads(threads)
 torch.manual_seed(1)
 
@@ -155,8 +165,14 @@ def kernels():
                 if "CPU capability" in ln), "?")
     info = next((f for f in config.replace(",", " ").split() if f.startswith("BLAS_INFO=")),
                 "BLAS_INFO=?")
+    try:
+        import ctypes
+        blas_threads = ctypes.CDLL(blas).openblas_get_num_threads()
+    except (OSError, AttributeError):
+        blas_threads = "?"
     print(f"PyTorch {torch.__version__}: {info}, CPU capability {cap}; BLAS loaded: {blas}, "
-          f"OPENBLAS_CORETYPE={os.environ.get('OPENBLAS_CORETYPE', '(unset)')}\n")
+          f"OPENBLAS_CORETYPE={os.environ.get('OPENBLAS_CORETYPE', '(unset)')}; "
+          f"threads: torch {torch.get_num_threads()}, OpenBLAS {blas_threads}\n")
     print("| model | dtype | operators of the products | kernels |\n|---|---|---|---|")
     convs = [torch.nn.Conv2d(1, c1, 5, padding=2), torch.nn.ReLU(), torch.nn.MaxPool2d(2),
              torch.nn.Conv2d(c1, c2, 5, padding=2), torch.nn.ReLU(), torch.nn.MaxPool2d(2),
