@@ -437,7 +437,7 @@ def suite_env(tree):
 
 # Check's TAP log (CK_TAP_LOG_FILE_NAME=-) on stdout: a line per test as it
 # ends, "ok|not ok N - FILE:TCASE:TEST: message"
-TAP = re.compile(r"^(ok|not ok) \d+ - [^:]*:([^:]*):(\w+):", re.M)
+TAP = re.compile(r"^(ok|not ok) \d+ - [^:]*:(.*?):(\w+):", re.M)
 
 
 FAIL_FAST = True   # --whole-suites: each suite to its end, as before
@@ -604,43 +604,58 @@ def judge(tree, mu, first, rest, limit, code, owners, direct=None):
     test that failed.  A mutant whose objects (owners: those mu.path is
     compiled into) all have the original's code (a line the preprocessor
     leaves out, say) is equivalent by construction.  With direct (a
-    Direct) and suites that all read the shared library, the mutated
-    objects are compiled and the library linked directly, and the
-    original objects and library put back afterwards."""
+    Direct), the mutated objects are compiled and the library linked
+    directly for the suites that read the shared library, and the
+    original objects and library put back afterwards; make rebuilds the
+    library and relinks the -static suites only when those all pass."""
     path = os.path.join(tree, mu.path)
     original = open(path).read()
     st = os.stat(path)
-    suites = sorted({s for s, _ in first + rest})
-    fast = (direct is not None and owners and direct.usable(tree, suites)
+    units = first + rest
+    # the suites that read the shared library first, on the direct build;
+    # the -static ones, which make must relink, only if those all pass
+    shared = [u for u in units if is_wrapper(os.path.join(tree, u[0]))]
+    static = [u for u in units if u not in shared]
+    fast = (direct is not None and owners and direct.link is not None and shared
             and direct.prepare(tree))
-    saved = []
+    phases = [(shared, True), (static, False)] if fast else [(units, False)]
+    saved, made = [], False
     try:
         with open(path, "w") as f:
             f.write(original[:mu.pos] + mu.new + original[mu.pos + len(mu.old):])
-        built = direct.build(tree, owners, saved) if fast else build(tree, suites)
-        if not built:
-            return "killed", "build", []
-        if owners and all(code.get(o) and object_code(os.path.join(tree, lib_object(o))) ==
-                          code[o] for o in owners):
-            return "equivalent", "same object code", []
         ran = []
-        for s, case in first + rest:
-            if s not in ran:
-                ran.append(s)
-            # a suite past its limit (a few times its clean time) loops: killed
-            r, out = run_suite(tree, s, limit[s], case)
-            if r != "ok":
-                test = FAILED.search(out)
-                return "killed", "%s %s%s" % (os.path.basename(s), r,
-                                             " (%s)" % test.group(1) if test else ""), [s]
+        for todo, by_direct in phases:
+            if not todo:
+                continue
+            if by_direct:
+                built = direct.build(tree, owners, saved)
+            else:
+                restore(saved)   # make's own objects and library from here
+                saved, made = [], True
+                built = build(tree, sorted({s for s, _ in todo}))
+            if not built:
+                return "killed", "build", []
+            if not ran and owners and all(
+                    code.get(o) and object_code(os.path.join(tree, lib_object(o))) == code[o]
+                    for o in owners):
+                return "equivalent", "same object code", []
+            for s, case in todo:
+                if s not in ran:
+                    ran.append(s)
+                # a suite past its limit (a few times its clean time) loops: killed
+                r, out = run_suite(tree, s, limit[s], case)
+                if r != "ok":
+                    test = FAILED.search(out)
+                    return "killed", "%s %s%s" % (os.path.basename(s), r,
+                                                 " (%s)" % test.group(1) if test else ""), [s]
         return "survived", "", ran
     finally:
         with open(path, "w") as f:
             f.write(original)
-        if fast:
-            # the original objects and library back, and the source's
-            # time: the tree is as make left it
-            restore(saved)
+        restore(saved)
+        if not made:
+            # the original objects and library are back (direct), and the
+            # source's time: the tree is as make left it
             os.utime(path, ns=(st.st_atime_ns, st.st_mtime_ns))
         else:
             # an mtime after the mutant's object, so make rebuilds the original
@@ -723,7 +738,8 @@ class Coverage:
         return [s for s in self.suites
                 if not (s in self.data["suites"] and
                         self.hashes.valid(self.data["suites"][s]["deps"]) and
-                        ("cases" in self.data["suites"][s] or len(self.cases.get(s, [])) < 2))]
+                        ("cases" in self.data["suites"][s] or "whole" in self.data["suites"][s]
+                         or len(self.cases.get(s, [])) < 2))]
 
     def update(self, tree0, limit):
         stale = self.stale()
@@ -734,7 +750,7 @@ class Coverage:
         tree = os.path.join(WORK, "cov")
         # the build is reused while every file of every suite hashes the same
         files = sorted(set().union(*(self.graph.files[s] for s in self.suites)))
-        stamp = sha1(json.dumps([self.suites, self.hashes.of(files)], sort_keys=True))
+        stamp = sha1(json.dumps([sorted(self.suites), self.hashes.of(files)], sort_keys=True))
         stamp_file = os.path.join(tree, ".mutation-coverage-build")
         if not (os.path.exists(stamp_file) and open(stamp_file).read() == stamp):
             tree = make_tree(tree0, "cov")
@@ -786,9 +802,14 @@ class Coverage:
                 print("mutation: %s runs no test as case %r: its coverage whole" % (s, c),
                       flush=True)
                 units = [None]
+            if units == [None] and len(cases) > 1:
+                ran["whole"] = True
+            whole = ran.pop("whole", False)
             self.data["suites"][s] = {"deps": self.hashes.of(self.graph.keys[s]),
                                       "lines": {f: sorted(a) for f, a in ran.items()},
                                       "seconds": round(took, 1)}
+            if whole:
+                self.data["suites"][s]["whole"] = True
             if per:
                 self.data["suites"][s]["cases"] = per
                 self.data["suites"][s]["case_seconds"] = secs
