@@ -382,6 +382,41 @@ START_TEST (test_read_no_state)
 }
 END_TEST
 
+START_TEST (test_read_state_out_of_range)
+{
+  /* a state whose real field is out of train's range (the writer keeps
+     what it is given): refused, the message naming the field and ITS value
+     (each value below is the only one of the three out of range) */
+  static const struct { double lr, momentum, weight_decay; const char *what; } bad[] = {
+    { -1.0, 0.9, 5e-4, "its learning rate (> 0) is -1" },
+    { 0.03, 1.5, 5e-4, "its momentum (in [0, 1)) is 1.5" },
+    { 0.03, 0.9, -0.25, "its weight decay (>= 0) is -0.25" },
+  };
+  bp_net *net = random_net (1, 4);
+  const char *path = tmp_path ("range", 0);
+  for (size_t k = 0; k < sizeof bad / sizeof bad[0]; k++)
+    {
+      bp_train_state st = some_state (net->size, 2), got;
+      st.lr = bad[k].lr;
+      st.momentum = bad[k].momentum;
+      st.weight_decay = bad[k].weight_decay;
+      ck_assert_int_eq (bp_model_file_write (path, net, &st, NULL, 0), GSL_SUCCESS);
+      bp_net *r = (bp_net *) 1;
+      char err[1024] = "";
+      gsl_error_handler_t *old = gsl_set_error_handler_off ();
+      ck_assert_int_eq (bp_model_file_read (path, &r, &got, err, sizeof err), GSL_EINVAL);
+      gsl_set_error_handler (old);
+      ck_assert_ptr_null (r);
+      ck_assert_msg (strstr (err, "corrupt training state") != NULL
+                     && strstr (err, bad[k].what) != NULL, "'%s' does not say '%s'", err,
+                     bad[k].what);
+      free_state (&st);
+    }
+  unlink (path);
+  bp_net_free (net);
+}
+END_TEST
+
 /* The mlp row's file at path, its length and its header's length. */
 static unsigned char *
 mlp_file (const char *path, size_t *len, size_t *head)
@@ -519,6 +554,7 @@ read_suite (void)
   TCase *tc = tcase_create ("version 4");
   tcase_add_loop_test (tc, test_round_trip, 0, N_ROWS);
   tcase_add_test (tc, test_read_no_state);
+  tcase_add_test (tc, test_read_state_out_of_range);
   tcase_add_test (tc, test_read_truncated);
   tcase_add_test (tc, test_read_corrupt);
   tcase_add_test (tc, test_state_history);

@@ -336,6 +336,43 @@ START_TEST (test_taylor_unmeasured_noise_is_zero)
 }
 END_TEST
 
+/* sum (1 + x_i)^2 rounded to float: a smooth f with rounding noise of
+   about 2^-24 |L|, the same at every call at a point */
+static int
+float_square_loss (const bp_gradcheck_point *p, void *params, double *L)
+{
+  (void) params;
+  const gsl_vector *x = p->vector[0];
+  double s = 0.0;
+  for (size_t i = 0; i < x->size; i++)
+    s += (1.0 + gsl_vector_get (x, i)) * (1.0 + gsl_vector_get (x, i));
+  *L = (float) s;
+  return 0;
+}
+
+START_TEST (test_taylor_noise_at_zero_measured)
+{
+  /* at theta = 0 the Taylor run's noise points are 1e-6 c max(1, max|theta|)
+     apart along the direction, eq. (0.4): f's float rounding is measured
+     (noise > 0) and the run PASSes; spaced by max|theta| = 0 they would
+     all be theta itself, the noise 0, and the rounding a FAIL */
+  double x[4] = { 0.0, 0.0, 0.0, 0.0 }, g[4] = { 2.0, 2.0, 2.0, 2.0 };
+  gsl_vector_view xv = gsl_vector_view_array (x, 4), gv = gsl_vector_view_array (g, 4);
+  const bp_gradcheck_block blk = { .name = "x", .vector = &xv.vector },
+      grad = { .name = "x", .vector = &gv.vector };
+  bp_gradcheck_function F = { .loss = float_square_loss };
+  bp_gradcheck_options o;
+  bp_gradcheck_options_default (&o);
+  o.method = BP_GRADCHECK_TAYLOR;
+  bp_gradcheck_result *r = NULL;
+  ck_assert_int_eq (bp_gradcheck (&F, 1, &blk, &grad, &o, &r), GSL_SUCCESS);
+  ck_assert_uint_eq (r->run[0].method, BP_GRADCHECK_TAYLOR);
+  ck_assert_int_eq (r->run[0].verdict, BP_GRADCHECK_PASS);
+  ck_assert_msg (r->run[0].noise > 0.0, "noise %g", r->run[0].noise);
+  bp_gradcheck_result_free (r);
+}
+END_TEST
+
 int
 main (void)
 {
@@ -350,6 +387,7 @@ main (void)
   tcase_add_loop_test (tc, test_nonfinite_analytic_fails, 0, 2);
   tcase_add_test (tc, test_empty_block_refused);
   tcase_add_test (tc, test_taylor_unmeasured_noise_is_zero);
+  tcase_add_test (tc, test_taylor_noise_at_zero_measured);
   suite_add_tcase (s, tc);
   SRunner *sr = srunner_create (s);
   srunner_run_all (sr, CK_NORMAL);

@@ -26,11 +26,14 @@ and libtool --dry-run), the originals put back afterwards; otherwise make
 -static suites).  Interrupting the run loses nothing but the
 mutants under way.
 
-Which suites: those that execute the mutated line, from one build with
---coverage (tests/mutation-work/cov) and one run of each suite (gcov's
-lines per suite, --coverage FILE, kept with the hashes of each suite's
-files); the quickest first, or those that killed most of the file's
-mutants so far.  A line no suite executes is a survivor [not covered],
+Which tests: the Check test cases that execute the mutated line, from one
+build with --coverage (tests/mutation-work/cov) and one run of each test
+case of each suite (CK_RUN_CASE; gcov's lines per case, --coverage FILE,
+kept with the hashes of each suite's code); the suites that killed most
+of the file's mutants so far first, then the quickest.  Each run reads
+Check's TAP log (CK_TAP_LOG_FILE_NAME=-) as the tests end and stops at
+the first failure.  When the cases all pass, the whole of their suites
+runs to confirm the survivor.  A line no suite executes is a survivor [not covered],
 without a build.  Where coverage cannot tell (a line without code), the
 suites that can see the mutated file first: a suite sees a library
 object when the test program's undefined dynamic symbols (or, linked
@@ -40,13 +43,16 @@ pass.
 
 The cache (--cache, tests/mutation-cache.json): one entry per mutant (its
 file, the line's text before and after, the occurrence), with the verdict
-and the SHA-1 of every file the verdict depends on: the mutated source,
-and for each suite that ran (for a killed mutant, the one that killed
-it) its sources, the test helpers' sources and the sources of the library
-objects it reaches, headers included (the compiler's .deps files).  An
-entry whose files all still hash the same is reused; any change reruns
-exactly the mutants it can affect.  The unmutated suites' times are
-cached the same way.
+and the SHA-1 of the code the verdict depends on, without debug sections
+(objcopy --strip-debug): the library objects the mutated file is compiled
+into, and for each suite that ran (for a killed mutant, the one that
+killed it) its program (the test helpers linked in) and the library
+objects it reaches.  An entry whose code all still hashes the same is
+reused: a change of a header or a comment that leaves the code alone
+keeps the results, any other reruns exactly the mutants it can affect.
+The unmutated suites' times and test cases and the coverage map are
+cached the same way; a suite whose coverage is measured passes and is
+timed in that run (at -O0), not run twice.
 
 Usage: mutation.py --sources 'SRC...' --suites 'tests/check_x...' [-j N]
        [--cache FILE] [--report FILE] [--equivalent FILE] [--max N]
@@ -289,7 +295,7 @@ class Graph:
         # the test helpers every suite links (TEST_LDADD's convenience libraries)
         helpers = sorted(glob.glob("tests/.deps/*.Plo") + glob.glob("src/verify/.deps/*.Plo"))
         self.helper_files = sorted({f for d in helpers for f in dep_files(d)})
-        self.sees, self.files = {}, {}
+        self.sees, self.files, self.keys = {}, {}, {}
         for t in suites:
             name = os.path.basename(t)
             binary = os.path.join("tests", ".libs", name)
@@ -306,6 +312,10 @@ class Graph:
                 files.update(dep_files(lib_depfile(s)))
                 files.add(s)
             self.files[t] = sorted(files)
+            # what its results depend on: its program's code (the test
+            # helpers linked in) and the code of the library objects it
+            # reaches, compared without debug sections (Hashes)
+            self.keys[t] = ["bin:" + t] + ["obj:" + o for o in sorted(seen)]
 
     def sees_file(self, suite, path):
         """Whether suite reaches an object path is compiled into."""
@@ -326,18 +336,28 @@ class Hashes:
         self.memo = {}
 
     def __call__(self, path):
+        """The SHA-1 of a file; of "obj:SRC", SRC's library object's code;
+        of "bin:tests/check_x", the suite program's code: a header or
+        comment change that leaves the code alone keeps the results."""
         if path not in self.memo:
-            try:
-                self.memo[path] = sha1(open(path, "rb").read())
-            except OSError:
-                self.memo[path] = None
+            if path.startswith("obj:"):
+                self.memo[path] = object_code(lib_object(path[4:]))
+            elif path.startswith("bin:"):
+                t = path[4:]
+                binary = os.path.join("tests", ".libs", os.path.basename(t))
+                self.memo[path] = object_code(binary if os.path.exists(binary) else t)
+            else:
+                try:
+                    self.memo[path] = sha1(open(path, "rb").read())
+                except OSError:
+                    self.memo[path] = None
         return self.memo[path]
 
     def of(self, files):
         return {f: self(f) for f in files}
 
     def valid(self, deps):
-        return all(self(f) == h for f, h in deps.items())
+        return all(h is not None and self(f) == h for f, h in deps.items())
 
 
 class Cache:
@@ -400,16 +420,76 @@ def run(cmd, cwd, env, timeout):
         return "timeout", ""
 
 
+def source_cases(suite):
+    """The test cases' names a suite's source creates (tcase_create with a
+    literal name): for a suite whose cases no run has listed yet."""
+    try:
+        text = open(suite + ".c").read()
+    except OSError:
+        return []
+    return list(dict.fromkeys(re.findall(r'tcase_create \("([^"]*)"\)', text)))
+
+
 def suite_env(tree):
     return dict(os.environ, CK_DEFAULT_TIMEOUT="20", OMP_NUM_THREADS="1",
                 BP_TEST_DATA=os.path.join(tree, "tests/data"), BP_SRCDIR=tree)
 
 
-def run_suite(tree, suite, limit):
-    """suite in tree within limit seconds; each Check test within five times
-    its own timeout (a loaded machine: the suite's limit catches loops)."""
-    env = dict(suite_env(tree), CK_TIMEOUT_MULTIPLIER="5")
-    return run([os.path.join(tree, suite)], tree, env, limit)
+# Check's TAP log (CK_TAP_LOG_FILE_NAME=-) on stdout: a line per test as it
+# ends, "ok|not ok N - FILE:TCASE:TEST: message"
+TAP = re.compile(r"^(ok|not ok) \d+ - [^:]*:(.*?):(\w+):", re.M)
+
+
+FAIL_FAST = True   # --whole-suites: each suite to its end, as before
+
+
+def run_suite(tree, suite, limit, case=None, cases=None):
+    """suite in tree within limit seconds, only its test case named case
+    (CK_RUN_CASE) if given; each Check test within five times its own
+    timeout (a loaded machine: the suite's limit catches loops).  The run
+    stops at the first test that fails (the rest cannot make it pass).
+    Returns ("ok" | "fail" | "timeout", its output); cases, a list, gets
+    the test cases' names in the order they ran."""
+    env = dict(suite_env(tree), CK_TIMEOUT_MULTIPLIER="5", CK_TAP_LOG_FILE_NAME="-")
+    if case is not None:
+        env["CK_RUN_CASE"] = case
+    p = subprocess.Popen([os.path.join(tree, suite)], cwd=tree, env=env,
+                         stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                         start_new_session=True)
+    expired = []
+
+    def stop(why):
+        if why:
+            expired.append(why)
+        try:
+            os.killpg(p.pid, 9)   # the suite and its forked tests: their own group
+        except OSError:
+            pass
+    timer = threading.Timer(limit, stop, ["timeout"])
+    timer.start()
+    out, failed = [], None
+    try:
+        for raw in p.stdout:
+            ln = raw.decode(errors="replace")
+            out.append(ln)
+            m = TAP.match(ln)
+            if m and cases is not None and m.group(2) not in cases:
+                cases.append(m.group(2))
+            if m and m.group(1) == "not ok" and failed is None:
+                failed = ln
+            if m and m.group(1) == "not ok" and FAIL_FAST:
+                stop(None)
+                break
+    finally:
+        p.stdout.close()
+        rc = p.wait()
+        timer.cancel()
+    text = "".join(out)
+    if expired:
+        return "timeout", text
+    if failed is not None:
+        return ("timeout" if "Test timeout expired" in failed else "fail"), text
+    return ("ok" if rc == 0 else "fail"), text
 
 
 def build(tree, suites):
@@ -514,50 +594,68 @@ def is_wrapper(path):
         return False
 
 
-FAILED = re.compile(r"^[^\s:]+:\d+:[FE]:[^:]*:(\w+):", re.M)
+FAILED = re.compile(r"^(?:[^\s:]+:\d+:[FE]:[^:]*|not ok \d+ - [^:]*:[^:]*):(\w+):", re.M)
 
 
 def judge(tree, mu, first, rest, limit, code, owners, direct=None):
-    """Mutate mu in tree, rebuild, run the suites; restore.  Returns
+    """Mutate mu in tree, rebuild, run first then rest ([(suite, its test
+    case or None: the whole suite)]) up to the first failure; restore.  Returns
     (verdict, by, the suites that ran); by names the suite and the first
     test that failed.  A mutant whose objects (owners: those mu.path is
     compiled into) all have the original's code (a line the preprocessor
     leaves out, say) is equivalent by construction.  With direct (a
-    Direct) and suites that all read the shared library, the mutated
-    objects are compiled and the library linked directly, and the
-    original objects and library put back afterwards."""
+    Direct), the mutated objects are compiled and the library linked
+    directly for the suites that read the shared library, and the
+    original objects and library put back afterwards; make rebuilds the
+    library and relinks the -static suites only when those all pass."""
     path = os.path.join(tree, mu.path)
     original = open(path).read()
     st = os.stat(path)
-    fast = (direct is not None and owners and direct.usable(tree, first + rest)
+    units = first + rest
+    # the suites that read the shared library first, on the direct build;
+    # the -static ones, which make must relink, only if those all pass
+    shared = [u for u in units if is_wrapper(os.path.join(tree, u[0]))]
+    static = [u for u in units if u not in shared]
+    fast = (direct is not None and owners and direct.link is not None and shared
             and direct.prepare(tree))
-    saved = []
+    phases = [(shared, True), (static, False)] if fast else [(units, False)]
+    saved, made = [], False
     try:
         with open(path, "w") as f:
             f.write(original[:mu.pos] + mu.new + original[mu.pos + len(mu.old):])
-        built = direct.build(tree, owners, saved) if fast else build(tree, first + rest)
-        if not built:
-            return "killed", "build", []
-        if owners and all(code.get(o) and object_code(os.path.join(tree, lib_object(o))) ==
-                          code[o] for o in owners):
-            return "equivalent", "same object code", []
         ran = []
-        for s in first + rest:
-            ran.append(s)
-            # a suite past its limit (a few times its clean time) loops: killed
-            r, out = run_suite(tree, s, limit[s])
-            if r != "ok":
-                test = FAILED.search(out)
-                return "killed", "%s %s%s" % (os.path.basename(s), r,
-                                             " (%s)" % test.group(1) if test else ""), [s]
+        for todo, by_direct in phases:
+            if not todo:
+                continue
+            if by_direct:
+                built = direct.build(tree, owners, saved)
+            else:
+                restore(saved)   # make's own objects and library from here
+                saved, made = [], True
+                built = build(tree, sorted({s for s, _ in todo}))
+            if not built:
+                return "killed", "build", []
+            if not ran and owners and all(
+                    code.get(o) and object_code(os.path.join(tree, lib_object(o))) == code[o]
+                    for o in owners):
+                return "equivalent", "same object code", []
+            for s, case in todo:
+                if s not in ran:
+                    ran.append(s)
+                # a suite past its limit (a few times its clean time) loops: killed
+                r, out = run_suite(tree, s, limit[s], case)
+                if r != "ok":
+                    test = FAILED.search(out)
+                    return "killed", "%s %s%s" % (os.path.basename(s), r,
+                                                 " (%s)" % test.group(1) if test else ""), [s]
         return "survived", "", ran
     finally:
         with open(path, "w") as f:
             f.write(original)
-        if fast:
-            # the original objects and library back, and the source's
-            # time: the tree is as make left it
-            restore(saved)
+        restore(saved)
+        if not made:
+            # the original objects and library are back (direct), and the
+            # source's time: the tree is as make left it
             os.utime(path, ns=(st.st_atime_ns, st.st_mtime_ns))
         else:
             # an mtime after the mutant's object, so make rebuilds the original
@@ -622,8 +720,9 @@ class Coverage:
     the cache), each suite's entry keyed by the hashes of its files (the
     graph's: its sources, the helpers', the library's it reaches)."""
 
-    def __init__(self, path, suites, graph, hashes):
+    def __init__(self, path, suites, graph, hashes, cases=None):
         self.path, self.suites = path, suites
+        self.cases = {} if cases is None else cases   # each suite's test cases
         try:
             self.data = json.load(open(path))
         except (OSError, ValueError):
@@ -634,9 +733,13 @@ class Coverage:
         self.sets = None
 
     def stale(self):
+        """The suites whose entry is missing, out of date, or (a suite of
+        several test cases) without its cases' lines."""
         return [s for s in self.suites
                 if not (s in self.data["suites"] and
-                        self.hashes.valid(self.data["suites"][s]["deps"]))]
+                        self.hashes.valid(self.data["suites"][s]["deps"]) and
+                        ("cases" in self.data["suites"][s] or "whole" in self.data["suites"][s]
+                         or len(self.cases.get(s, [])) < 2))]
 
     def update(self, tree0, limit):
         stale = self.stale()
@@ -647,7 +750,7 @@ class Coverage:
         tree = os.path.join(WORK, "cov")
         # the build is reused while every file of every suite hashes the same
         files = sorted(set().union(*(self.graph.files[s] for s in self.suites)))
-        stamp = sha1(json.dumps([self.suites, self.hashes.of(files)], sort_keys=True))
+        stamp = sha1(json.dumps([sorted(self.suites), self.hashes.of(files)], sort_keys=True))
         stamp_file = os.path.join(tree, ".mutation-coverage-build")
         if not (os.path.exists(stamp_file) and open(stamp_file).read() == stamp):
             tree = make_tree(tree0, "cov")
@@ -667,20 +770,49 @@ class Coverage:
                 f.write(stamp)
         known = {}
         for s in stale:
-            for g in gcda_files(tree):
-                os.remove(g)
-            t = time.time()
-            r, _ = run_suite(tree, s, 10 * limit[s])
-            lines = gcov_lines(tree)
-            print("mutation: coverage of %s: %s, %.0f s, %d lines" % (
-                os.path.basename(s), r, time.time() - t,
-                sum(len(a) for a, _ in lines.values())), flush=True)
-            if r != "ok":
-                return False
-            for f, (_, k) in lines.items():
-                known.setdefault(f, set()).update(k)
-            self.data["suites"][s] = {"deps": self.hashes.of(self.graph.files[s]),
-                                      "lines": {f: sorted(a) for f, (a, _) in lines.items()}}
+            # a suite of several test cases: the lines of each (CK_RUN_CASE),
+            # so that a mutant runs only the cases that execute its line;
+            # the suite whole when a case runs no test (a name not found)
+            cases = self.cases.get(s) or []
+            units = cases if len(cases) > 1 else [None]
+            while True:
+                ran, per, secs, took = {}, {}, {}, 0.0
+                for c in units:
+                    for g in gcda_files(tree):
+                        os.remove(g)
+                    t = time.time()
+                    r, out = run_suite(tree, s, 10 * limit[s], c)
+                    took += time.time() - t
+                    if c is not None and r == "ok" and not TAP.search(out):
+                        break
+                    lines = gcov_lines(tree)
+                    print("mutation: coverage of %s%s: %s, %.0f s, %d lines" % (
+                        os.path.basename(s), "" if c is None else " (case %s)" % c, r,
+                        time.time() - t, sum(len(a) for a, _ in lines.values())), flush=True)
+                    if r != "ok":
+                        return False
+                    for f, (a, k) in lines.items():
+                        known.setdefault(f, set()).update(k)
+                        ran.setdefault(f, set()).update(a)
+                    if c is not None:
+                        per[c] = {f: sorted(a) for f, (a, _) in lines.items() if a}
+                        secs[c] = round(time.time() - t, 1)
+                else:
+                    break
+                print("mutation: %s runs no test as case %r: its coverage whole" % (s, c),
+                      flush=True)
+                units = [None]
+            if units == [None] and len(cases) > 1:
+                ran["whole"] = True
+            whole = ran.pop("whole", False)
+            self.data["suites"][s] = {"deps": self.hashes.of(self.graph.keys[s]),
+                                      "lines": {f: sorted(a) for f, a in ran.items()},
+                                      "seconds": round(took, 1)}
+            if whole:
+                self.data["suites"][s]["whole"] = True
+            if per:
+                self.data["suites"][s]["cases"] = per
+                self.data["suites"][s]["case_seconds"] = secs
             self.save()
         for f, k in known.items():
             self.data["instrumented"][f] = {"sha1": self.hashes(f), "lines": sorted(k)}
@@ -715,6 +847,13 @@ class Coverage:
     def suites_of(self, mu):
         """The suites that execute mu's line(s), or None when coverage
         cannot tell (the plan by file applies)."""
+        units = self.units_of(mu)
+        return None if units is None else sorted({s for s, _ in units})
+
+    def units_of(self, mu):
+        """[(suite, test case)] that execute mu's line(s) (case None: the
+        whole suite, one of a single case or without cases in the map),
+        or None when coverage cannot tell."""
         lines = [self.line_of(mu.path, ln)
                  for ln in range(mu.line, mu.line + mu.old.count("\n") + 1)]
         if not lines or any(ln is None for ln in lines):
@@ -724,7 +863,19 @@ class Coverage:
                 return None
             self.sets = {s: {f: set(a) for f, a in self.data["suites"][s]["lines"].items()}
                          for s in self.suites}
-        return [s for s in self.suites if self.sets[s].get(mu.path, set()) & set(lines)]
+            self.case_sets = {s: {c: {f: set(a) for f, a in ls.items()}
+                                  for c, ls in self.data["suites"][s].get("cases", {}).items()}
+                              for s in self.suites}
+        out, lines = [], set(lines)
+        for s in self.suites:
+            if not self.sets[s].get(mu.path, set()) & lines:
+                continue
+            cases = [c for c, fs in self.case_sets[s].items() if fs.get(mu.path, set()) & lines]
+            out.extend([(s, c) for c in cases] if cases else [(s, None)])
+        return out
+
+    def case_seconds(self, s, c):
+        return self.data["suites"][s].get("case_seconds", {}).get(c, 0.0)
 
 
 def read_equivalent(path):
@@ -760,11 +911,16 @@ def main():
     ap.add_argument("--report", default="tests/mutation-report.txt")
     ap.add_argument("--coverage", default="tests/mutation-coverage.json",
                     help="the lines each suite executes (a --coverage build); '': by file")
+    ap.add_argument("--whole-suites", action="store_true",
+                    help="run whole suites to their end, not only the test cases that "
+                    "execute the line up to the first failure (the old way: to measure)")
     ap.add_argument("--report-only", action="store_true",
                     help="run nothing: the score and the survivors from the cache")
     ap.add_argument("--equivalent", default="tests/mutation-equivalent.txt",
                     help="the survivors reviewed as equivalent, with the reason")
     a = ap.parse_args()
+    global FAIL_FAST
+    FAIL_FAST = not a.whole_suites
     a.cache, a.report = os.path.abspath(a.cache), os.path.abspath(a.report)
     a.coverage = a.coverage and os.path.abspath(a.coverage)
     reviewed = read_equivalent(a.equivalent)
@@ -797,7 +953,10 @@ def main():
     code = {src: object_code(lib_object(src)) for src in compiled}
     sources = compiled + included(compiled)
     hashes = Hashes()
-    for f in set(sources).union(*graph.files.values()):
+    # every hash read now, while tree0's objects are the originals (job 0
+    # mutates them later)
+    for f in set(sources).union(*graph.files.values(), *graph.keys.values(),
+                                {"obj:" + s for s in compiled}):
         hashes(f)
     cache = Cache(a.cache)
 
@@ -814,10 +973,30 @@ def main():
     skipped = [m for m in mutants if m.pos < 0]
     mutants = [m for m in mutants if m.pos >= 0]
 
-    # the unmutated suites: they must pass; their times order them
+    # the unmutated suites: they must pass; their times order them.  A
+    # suite whose coverage is to be measured too passes and is timed in
+    # the coverage run (at -O0: a longer limit), not run twice
     trees = queue.Queue()
     trees.put(tree0)
-    seconds = {}
+    seconds, cases = {}, {}
+    coverage = None
+    if a.coverage and (os.path.exists(a.coverage) or not a.report_only):
+        coverage = Coverage(a.coverage, suites, graph, hashes, cases)
+    deferred = []
+
+    def unmutated(s):
+        t = time.time()
+        cases[s] = []
+        r, out = run_suite(tree0, s, 1800, cases=cases[s])
+        if r != "ok":
+            print(out[-3000:])
+            print("mutation: the unmutated %s does not pass (%s)" % (s, r), file=sys.stderr)
+            return False
+        seconds[s] = time.time() - t
+        cache.data["suites"][s] = {"seconds": seconds[s], "deps": hashes.of(graph.keys[s]),
+                                   "cases": cases[s]}
+        cache.save()
+        return True
     for s in suites:
         e = cache.data["suites"].get(s)
         if a.report_only:
@@ -825,26 +1004,35 @@ def main():
             continue
         if e and hashes.valid(e["deps"]):
             seconds[s] = e["seconds"]
+            cases[s] = e.get("cases") or source_cases(s)
             continue
-        t = time.time()
-        r, out = run_suite(tree0, s, 1800)
-        if r != "ok":
-            print(out[-3000:])
-            print("mutation: the unmutated %s does not pass (%s)" % (s, r), file=sys.stderr)
+        if coverage is not None:
+            seconds[s] = e["seconds"] if e else 180.0
+            cases[s] = source_cases(s)
+            deferred.append(s)
+        elif not unmutated(s):
             return 2
-        seconds[s] = time.time() - t
-        cache.data["suites"][s] = {"seconds": seconds[s], "deps": hashes.of(graph.files[s])}
-        cache.save()
+    if coverage is not None and not a.report_only:
+        order = sorted(suites, key=lambda s: seconds[s])
+        coverage.suites = order
+        # deferred suites are stale in the map (their files changed)
+        if not coverage.update(tree0, {s: max(60.0, 5 * seconds[s]) for s in suites}):
+            coverage = None
+        for s in deferred:
+            e = coverage.data["suites"].get(s) if coverage else None
+            if e and "seconds" in e:
+                seconds[s] = e["seconds"]
+                cache.data["suites"][s] = {"seconds": seconds[s],
+                                           "deps": hashes.of(graph.keys[s]),
+                                           "cases": cases[s], "at": "-O0"}
+                cache.save()
+            elif not unmutated(s):
+                return 2
     # a mutant that keeps a suite past five times its clean time loops
     limit = {s: max(60.0, 5 * seconds[s]) for s in suites}
     order = sorted(suites, key=lambda s: seconds[s])
-    coverage = None
-    if a.coverage and not a.report_only:
-        coverage = Coverage(a.coverage, order, graph, hashes)
-        if not coverage.update(tree0, limit):
-            coverage = None
-    elif a.coverage and os.path.exists(a.coverage):
-        coverage = Coverage(a.coverage, order, graph, hashes)
+    if coverage is not None:
+        coverage.suites = order
 
     # among the suites that see the file, the ones that killed most of its
     # mutants so far first, then the quickest
@@ -855,27 +1043,35 @@ def main():
             kills[k] = kills.get(k, 0) + 1
 
     def plan(mu):
-        """(first, rest, by line): by line, the suites that execute the
-        mutated line, none else; otherwise the suites that see the file,
-        then the rest."""
-        covering = coverage.suites_of(mu) if coverage else None
-        if covering is not None:
-            return sorted(covering, key=lambda s: (-kills.get((mu.path, s), 0), seconds[s])), \
-                [], True
+        """(first, rest, by line), each [(suite, test case or None)]: by
+        line, the test cases that execute the mutated line, then (to
+        confirm a survivor) the whole of the suites they belong to when
+        the coverage map has their cases; otherwise the suites that see
+        the file, then the rest."""
+        units = coverage.units_of(mu) if coverage and not a.whole_suites else None
+        if units is None and coverage:
+            covering = coverage.suites_of(mu)
+            units = None if covering is None else [(s, None) for s in covering]
+        if units is not None:
+            first = sorted(units, key=lambda u: (-kills.get((mu.path, u[0]), 0), seconds[u[0]],
+                                                 coverage.case_seconds(*u) if u[1] else 0.0))
+            return first, sorted({(s, None) for s, c in units if c is not None},
+                                 key=lambda u: seconds[u[0]]), True
         first = sorted((s for s in order if graph.sees_file(s, mu.path)),
                        key=lambda s: (-kills.get((mu.path, s), 0), seconds[s]))
-        return first, [s for s in order if s not in first], False
+        return [(s, None) for s in first], [(s, None) for s in order if s not in first], False
 
     def deps_of(mu, ran, verdict, by_line):
         # a survivor by line: any suite may come to execute the line
         if verdict == "survived" and by_line:
             ran = order
-        files = {mu.path}
-        for o in graph.owners.get(mu.path, ()):
-            files.add(o)
-            files.update(dep_files(lib_depfile(o)))
+        # the code of the objects mu.path is compiled into (the source
+        # itself when it is in none) and of the suites that ran: a change
+        # of a header or a comment that leaves the code alone keeps it
+        owners = graph.owners.get(mu.path, ())
+        files = {"obj:" + o for o in owners} if owners else {mu.path}
         for s in ran:
-            files.update(graph.files[s])
+            files.update(graph.keys[s])
         return hashes.of(sorted(files))
 
     # survivors reviewed as equivalent count as equivalent in the progress
