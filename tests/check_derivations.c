@@ -1546,6 +1546,9 @@ notation_slip (const char *start, const char *p)
       if (p - start >= 3 && strncmp (p - 3, " - k + 1", 8) == 0)
         return "k numbers the examples; the kernel side is \\kappa";
     }
+  /* 00: the numeric check differentiates by theta_j (glossary) */
+  if (strncmp (p, "\\theta_k", 8) == 0 || strncmp (p, "\\mathbf{e}_k", 12) == 0)
+    return "k numbers the examples; a parameter of the check is \\theta_j";
   /* "m = 0..B-1", "\sum_{n=0}^{B-1}": the examples of a batch are k's */
   if (strncmp (p, "0..B", 4) == 0 || strncmp (p, "0}^{B-1}", 8) == 0)
     {
