@@ -1572,15 +1572,27 @@ START_TEST (test_one_letter_per_meaning)
                   "/errata.md") == 0)
         continue;
       const char *text = d.texts[k];
-      int line = 1, fence = 0, maths = 0;
+      int line = 1, fence = 0, listing = 0, maths = 0;
       for (const char *p = text; *p; p++)
         {
           if (*p == '\n')
             {
               line++;
               if (strncmp (p + 1, "```", 3) == 0)
-                fence = !fence;
+                {
+                  fence = !fence;
+                  listing = fence && strncmp (p + 4, "c\n", 2) == 0;
+                }
               continue;
+            }
+          /* the code listings (from src/) name the labels as the maths does */
+          if (listing && *p == 'T' && !isalnum ((unsigned char) p[1]) && p[1] != '_'
+              && !isalnum ((unsigned char) p[-1]) && p[-1] != '_' && p[-1] != '^')
+            {
+              fprintf (stderr, "%s:%d: a listing calls the labels T: name the "
+                       "parameter Labels in src/, then make regen-derivations\n",
+                       d.paths.s[k], line);
+              bad++;
             }
           /* the generated grids label an image k, as the maths does */
           if (strncmp (p, "[m=", 3) == 0)
