@@ -65,6 +65,28 @@ SUFFIXES += .dot .svg
 	$(AM_V_GEN)$(MKDIR_P) $(@D) && $(DOT) -Tsvg -o $@ $<
 endif
 
+# The Russian edition's figures, derivations/ru/figures/*.svg: the same
+# sources, their words put in Russian by the table derivations/figures/ru.sed
+# (tests/figures-ru.sh fails on an English word left in them).
+EXTRA_DIST += derivations/figures/ru.sed
+derivationsrufiguresdir = $(derivationsdir)/ru/figures
+DERIVATIONS_FIGURES_RU = \
+  derivations/ru/figures/model-graph.svg \
+  derivations/ru/figures/mlp-graph.svg \
+  derivations/ru/figures/cnn-graph.svg
+if HAVE_DOT
+derivationsrufigures_DATA = $(DERIVATIONS_FIGURES_RU)
+CLEANFILES += $(DERIVATIONS_FIGURES_RU)
+derivations/ru/figures/model-graph.svg: derivations/figures/model-graph.dot
+derivations/ru/figures/mlp-graph.svg: derivations/figures/mlp-graph.dot
+derivations/ru/figures/cnn-graph.svg: derivations/figures/cnn-graph.dot
+$(DERIVATIONS_FIGURES_RU): $(srcdir)/derivations/figures/ru.sed
+	$(AM_V_GEN)$(MKDIR_P) $(@D) && \
+	sed -f $(srcdir)/derivations/figures/ru.sed \
+	  $(srcdir)/derivations/figures/$$(basename $@ .svg).dot | $(DOT) -Tsvg -o $@-t && \
+	mv $@-t $@
+endif
+
 # HTML pages, when pandoc is available: math as MathML (no script, no
 # network), written for a real browser by the filter derivations/html.lua
 # (upright operator names, equation tags, boxes that scroll, links to the
@@ -102,7 +124,7 @@ $(DERIVATIONS_MD:.md=.html): $(HTML_DEPS)
 	$(PANDOC) --from=markdown --to=html5 --standalone --mathml \
 	  --lua-filter=$(srcdir)/derivations/html.lua \
 	  --metadata names=derivations/names.txt \
-	  --metadata figdir=derivations/figures \
+	  --metadata figdir=$(DERIVATIONS_FIGDIR) \
 	  --css=$(DERIVATIONS_UP)derivations.css \
 	  --metadata=lang=$(DERIVATIONS_LANG) "--variable=include-before=$(DERIVATIONS_TRANSLATION)" \
 	  --metadata pagetitle="backprop: $$(sed -n '/^# /{s/^# //;p;q;}' $<)" \
@@ -153,6 +175,7 @@ regen-derivations-ru: derivations/gen-examples$(EXEEXT)
 # (derivations/X.html <-> derivations/ru/X.html); used by the rule above.
 DERIVATIONS_LANG = $$(case '$@' in (*/ru/*) echo ru;; (*) echo en;; esac)
 DERIVATIONS_UP = $$(case '$@' in (*/ru/*) echo ../;; esac)
+DERIVATIONS_FIGDIR = $$(case '$@' in (*/ru/*) echo derivations/ru/figures;; (*) echo derivations/figures;; esac)
 DERIVATIONS_TRANSLATION = $$(case '$@' in \
   (*/ru/*) printf '<p class="translation"><a href="../%s" hreflang="en" lang="en">English</a></p>' '$(@F)';; \
   (*) printf '<p class="translation"><a href="ru/%s" hreflang="ru" lang="ru">Русский</a></p>' '$(@F)';; \
@@ -161,5 +184,9 @@ DERIVATIONS_TRANSLATION = $$(case '$@' in \
 if HAVE_PANDOC
 derivationsru_DATA = $(DERIVATIONS_RU_MD:.md=.html)
 CLEANFILES += $(DERIVATIONS_RU_MD:.md=.html)
-$(DERIVATIONS_RU_MD:.md=.html): $(HTML_DEPS)
+HTML_DEPS_RU = $(HTML_DEPS)
+if HAVE_DOT
+HTML_DEPS_RU += $(DERIVATIONS_FIGURES_RU)
+endif
+$(DERIVATIONS_RU_MD:.md=.html): $(HTML_DEPS_RU)
 endif

@@ -1546,6 +1546,9 @@ notation_slip (const char *start, const char *p)
       if (p - start >= 3 && strncmp (p - 3, " - k + 1", 8) == 0)
         return "k numbers the examples; the kernel side is \\kappa";
     }
+  /* 00: the numeric check differentiates by theta_j (glossary) */
+  if (strncmp (p, "\\theta_k", 8) == 0 || strncmp (p, "\\mathbf{e}_k", 12) == 0)
+    return "k numbers the examples; a parameter of the check is \\theta_j";
   /* "m = 0..B-1", "\sum_{n=0}^{B-1}": the examples of a batch are k's */
   if (strncmp (p, "0..B", 4) == 0 || strncmp (p, "0}^{B-1}", 8) == 0)
     {
@@ -1569,15 +1572,27 @@ START_TEST (test_one_letter_per_meaning)
                   "/errata.md") == 0)
         continue;
       const char *text = d.texts[k];
-      int line = 1, fence = 0, maths = 0;
+      int line = 1, fence = 0, listing = 0, maths = 0;
       for (const char *p = text; *p; p++)
         {
           if (*p == '\n')
             {
               line++;
               if (strncmp (p + 1, "```", 3) == 0)
-                fence = !fence;
+                {
+                  fence = !fence;
+                  listing = fence && strncmp (p + 4, "c\n", 2) == 0;
+                }
               continue;
+            }
+          /* the code listings (from src/) name the labels as the maths does */
+          if (listing && *p == 'T' && !isalnum ((unsigned char) p[1]) && p[1] != '_'
+              && !isalnum ((unsigned char) p[-1]) && p[-1] != '_' && p[-1] != '^')
+            {
+              fprintf (stderr, "%s:%d: a listing calls the labels T: name the "
+                       "parameter Labels in src/, then make regen-derivations\n",
+                       d.paths.s[k], line);
+              bad++;
             }
           /* the generated grids label an image k, as the maths does */
           if (strncmp (p, "[m=", 3) == 0)
@@ -1789,6 +1804,22 @@ static const char *const calques[][2] = {
   {"не смотрит на", "не зависит от"},
   {"На потоках", "В нескольких потоках"},
   {"каналов в каждую сторону", "входных и выходных каналов"},
+  /* English words left in the prose (code names aside) */
+  {"Flatten", "Развёртка (в вектор)"},
+  {"и flatten", "и развёртка"},
+  {"затем flatten", "затем развёртка"},
+  {"— flatten", "— развёртка"},
+  {"flatten батча", "развёртка батча"},
+  {"flatten$", "обратная развёртка"},
+  {"` of `", "`функция` для `сети`"},
+  /* an English preposition dropped: "(gradient) to the first max" */
+  {"градиент первому", "градиент передаётся первому"},
+  {"(первому максимуму", "(градиент передаётся первому максимуму"},
+  /* English "see" and "must choose" of a method or a rule */
+  {"совпадения видят", "разности дают"},
+  {"у края видят", "пиксель попадает в ... положений ядра"},
+  {"свёртки видят", "в ядро попадает"},
+  {"правило должно выбрать", "приходится выбирать по правилу"},
 };
 
 /* "Слайд 5 пишет", "слайд печатает": a slide does not write. */

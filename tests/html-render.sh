@@ -85,9 +85,11 @@ mkdir -p "$tmp/site/figures" "$tmp/site$site_sub" "$tmp/shots$site_sub"
 cp "$pages"/*.html "$tmp/shots$site_sub/"
 cp "$srcdir/derivations/derivations.css" "$tmp/site/"
 cp "$srcdir/derivations/derivations.css" "$tmp/shots/"
-if ls derivations/figures/*.svg >/dev/null 2>&1; then
-  cp derivations/figures/*.svg "$tmp/site/figures/"
-  mkdir -p "$tmp/shots/figures" && cp derivations/figures/*.svg "$tmp/shots/figures/"
+# each edition's own figures (the Russian ones' words are Russian)
+if ls "$pages"/figures/*.svg >/dev/null 2>&1; then
+  mkdir -p "$tmp/site$site_sub/figures" "$tmp/shots$site_sub/figures"
+  cp "$pages"/figures/*.svg "$tmp/site$site_sub/figures/"
+  cp "$pages"/figures/*.svg "$tmp/shots$site_sub/figures/"
 fi
 cp "$srcdir/tests/html-render.js" "$tmp/site$site_sub/"
 for f in "$pages"/*.html; do

@@ -387,6 +387,10 @@ AM_TESTS_ENVIRONMENT += CHROMIUM='$(CHROMIUM)'; export CHROMIUM;
 ## through the same Chromium checks (BP_HTML_EDITION=ru of html-render.sh).
 TESTS += tests/html-render-ru.sh
 EXTRA_DIST += tests/html-render-ru.sh
+# Its figures: drawn from the same Graphviz sources with the labels' words
+# in Russian (derivations/figures/ru.sed); no English word left.
+TESTS += tests/figures-ru.sh
+EXTRA_DIST += tests/figures-ru.sh
 
 ## The program in Russian (issue 12, item 6): `backprop verify' under
 ## ru_RU.UTF-8 and under C (skipped without the locale).  Every other test

@@ -2,8 +2,9 @@
    matrix form so that the work is two dgemm calls (GSL's BLAS).
 
    Row k of a batch matrix is example k: U is B x m (the inputs u_k^T),
-   V and Y are B x n (logits v_k^T, probabilities y_k^T), T is B x n (the
-   labels of each example, each row summing to 1).  The batch loss is the
+   V and Y are B x n (logits v_k^T, probabilities y_k^T), Labels is B x n
+   (the labels of each example, each row summing to 1; the workspace's
+   field T).  The batch loss is the
    MEAN over the batch,  L = (1/B) sum_k L_k,  so every gradient below is
    the gradient of that mean (not of the sum): it does not grow with B and
    a learning rate means the same thing at any batch size.
@@ -33,17 +34,17 @@ int bp_batch_softmax (const gsl_matrix *V, gsl_matrix *Y);
 /* L = (1/B) sum_k [ log sum_i exp(V_ki) - sum_i T_ki V_ki ], the mean of
    bp_softmax_cross_entropy over the rows: finite for any finite V.
    Returns NaN through GSL_ERROR_VAL on a size mismatch or an empty batch
-   (GSL_EBADLEN), or NaN or infinity in T or V (GSL_EDOM).
+   (GSL_EBADLEN), or NaN or infinity in Labels or V (GSL_EDOM).
    derivations/14-mini-batch.md, eq. (14.4) */
-double bp_batch_softmax_cross_entropy (const gsl_matrix *T, const gsl_matrix *V);
+double bp_batch_softmax_cross_entropy (const gsl_matrix *Labels, const gsl_matrix *V);
 
-/* dL/dV = (Y - T) / B, the fused gradient y - labels of each row
+/* dL/dV = (Y - Labels) / B, the fused gradient y - labels of each row
    (bp_softmax_cross_entropy_grad), divided by B for the mean.
-   Never divides by y, so never inf or NaN.  Each row of T must sum to 1
-   (GSL_EDOM otherwise, checked before anything is written).  T, Y and
+   Never divides by y, so never inf or NaN.  Each row of Labels must sum to 1
+   (GSL_EDOM otherwise, checked before anything is written).  Labels, Y and
    dL_dV are B x n.
    derivations/14-mini-batch.md, eq. (14.5) */
-int bp_batch_softmax_cross_entropy_grad (const gsl_matrix *T, const gsl_matrix *Y,
+int bp_batch_softmax_cross_entropy_grad (const gsl_matrix *Labels, const gsl_matrix *Y,
                                          gsl_matrix *dL_dV);
 
 /* dL/dW = dL/dV^T U = sum_k dL/dv_k u_k^T (bp_linear_grad_weights summed
@@ -82,7 +83,7 @@ typedef struct
 {
   size_t B, n, m;
   gsl_matrix *U;      /* B x m: inputs */
-  gsl_matrix *T;      /* B x n: labels */
+  gsl_matrix *T;      /* B x n: labels, the matrix Labels */
   gsl_matrix *V;      /* B x n: logits */
   gsl_matrix *Y;      /* B x n: probabilities */
   gsl_matrix *dL_dV;  /* B x n */

@@ -49,24 +49,24 @@ FUNCTION (bp, batch_softmax) (const TYPE (gsl_matrix) *V, TYPE (gsl_matrix) *Y)
 
 /* L = (1/B) sum_k L(V_k), L(v) = lse(v) - sum_i labels_i v_i */
 double
-FUNCTION (bp, batch_softmax_cross_entropy) (const TYPE (gsl_matrix) *T, const TYPE (gsl_matrix) *V)
+FUNCTION (bp, batch_softmax_cross_entropy) (const TYPE (gsl_matrix) *Labels, const TYPE (gsl_matrix) *V)
 {
-  if (MISSING (T) || MISSING (V))
-    GSL_ERROR_VAL (NAME (bp, batch_softmax_cross_entropy) ": T and V must not be NULL",
+  if (MISSING (Labels) || MISSING (V))
+    GSL_ERROR_VAL (NAME (bp, batch_softmax_cross_entropy) ": Labels and V must not be NULL",
                    GSL_EFAULT, GSL_NAN);
-  if (T->size1 != V->size1 || T->size2 != V->size2)
-    GSL_ERROR_VAL (NAME (bp, batch_softmax_cross_entropy) ": T and V must have equal shapes",
+  if (Labels->size1 != V->size1 || Labels->size2 != V->size2)
+    GSL_ERROR_VAL (NAME (bp, batch_softmax_cross_entropy) ": Labels and V must have equal shapes",
                    GSL_EBADLEN, GSL_NAN);
   if (V->size1 == 0)
     GSL_ERROR_VAL (NAME (bp, batch_softmax_cross_entropy) ": the batch must not be empty",
                    GSL_EBADLEN, GSL_NAN);
-  if (!MATRIX_FINITE (T) || !MATRIX_FINITE (V))
-    GSL_ERROR_VAL (NAME (bp, batch_softmax_cross_entropy) ": T or V has a NaN or infinite element",
+  if (!MATRIX_FINITE (Labels) || !MATRIX_FINITE (V))
+    GSL_ERROR_VAL (NAME (bp, batch_softmax_cross_entropy) ": Labels or V has a NaN or infinite element",
                    GSL_EDOM, GSL_NAN);
   ACCUM L = 0.0;   /* each example's loss in BASE, their sum in double */
   for (size_t k = 0; k < V->size1; k++)
     {
-      VIEW (gsl_vector, const_view) tk = FUNCTION (gsl_matrix, const_row) (T, k);
+      VIEW (gsl_vector, const_view) tk = FUNCTION (gsl_matrix, const_row) (Labels, k);
       VIEW (gsl_vector, const_view) vk = FUNCTION (gsl_matrix, const_row) (V, k);
       L += FUNCTION (bp, softmax_cross_entropy) (&tk.vector, &vk.vector);
     }
@@ -75,23 +75,23 @@ FUNCTION (bp, batch_softmax_cross_entropy) (const TYPE (gsl_matrix) *T, const TY
 
 /* dL/dV_k = (Y_k - T_k) / B */
 int
-FUNCTION (bp, batch_softmax_cross_entropy_grad) (const TYPE (gsl_matrix) *T, const TYPE (gsl_matrix) *Y,
+FUNCTION (bp, batch_softmax_cross_entropy_grad) (const TYPE (gsl_matrix) *Labels, const TYPE (gsl_matrix) *Y,
                                      TYPE (gsl_matrix) *dL_dV)
 {
-  if (MISSING (T) || MISSING (Y) || MISSING (dL_dV))
-    GSL_ERROR (NAME (bp, batch_softmax_cross_entropy_grad) ": T, Y and dL_dV must not be NULL",
+  if (MISSING (Labels) || MISSING (Y) || MISSING (dL_dV))
+    GSL_ERROR (NAME (bp, batch_softmax_cross_entropy_grad) ": Labels, Y and dL_dV must not be NULL",
                GSL_EFAULT);
-  if (T->size1 != Y->size1 || T->size2 != Y->size2
+  if (Labels->size1 != Y->size1 || Labels->size2 != Y->size2
       || dL_dV->size1 != Y->size1 || dL_dV->size2 != Y->size2)
-    GSL_ERROR (NAME (bp, batch_softmax_cross_entropy_grad) ": T, Y and dL_dV must have equal shapes",
+    GSL_ERROR (NAME (bp, batch_softmax_cross_entropy_grad) ": Labels, Y and dL_dV must have equal shapes",
                GSL_EBADLEN);
-  if (!ROWS_SUM_TO_ONE (T))
-    GSL_ERROR (NAME (bp, batch_softmax_cross_entropy_grad) ": each row of T must sum to 1",
+  if (!ROWS_SUM_TO_ONE (Labels))
+    GSL_ERROR (NAME (bp, batch_softmax_cross_entropy_grad) ": each row of Labels must sum to 1",
                GSL_EDOM);
   /* y - labels (bp_softmax_cross_entropy_grad), then the mean's 1/B */
   for (size_t k = 0; k < Y->size1; k++)
     for (size_t i = 0; i < Y->size2; i++)
-      MSET (dL_dV, k, i, MGET (Y, k, i) - MGET (T, k, i));
+      MSET (dL_dV, k, i, MGET (Y, k, i) - MGET (Labels, k, i));
   return FUNCTION (gsl_matrix, scale) (dL_dV, ONE / (ATOMIC) Y->size1);
 }
 
@@ -99,10 +99,10 @@ FUNCTION (bp, batch_softmax_cross_entropy_grad) (const TYPE (gsl_matrix) *T, con
    mlp, cnn rows): L = (1/B) sum_k L(V_k) returned, Y_k = Softmax(V_k),
    dL/dV_k = (Y_k - T_k) / B, each exp(v_i - c) made once instead of twice
    and no row scanned again; the public functions' arithmetic bit for bit,
-   without their checks: V finite and T's rows summing to 1 are the
+   without their checks: V finite and the rows of Labels summing to 1 are the
    caller's (the chain's GSL_EOVRFLW test, bp_net's entry). */
 double
-FUNCTION (batch, softmax_cross_entropy_trusted) (const TYPE (gsl_matrix) *T,
+FUNCTION (batch, softmax_cross_entropy_trusted) (const TYPE (gsl_matrix) *Labels,
                                                  const TYPE (gsl_matrix) *V,
                                                  TYPE (gsl_matrix) *Y, TYPE (gsl_matrix) *dL_dV)
 {
@@ -111,7 +111,7 @@ FUNCTION (batch, softmax_cross_entropy_trusted) (const TYPE (gsl_matrix) *T,
   for (size_t k = 0; k < V->size1; k++)
     {
       VIEW (gsl_vector, const_view) vk = FUNCTION (gsl_matrix, const_row) (V, k);
-      const BASE *v = vk.vector.data, *t = T->data + k * T->tda;
+      const BASE *v = vk.vector.data, *t = Labels->data + k * Labels->tda;
       BASE *y = Y->data + k * Y->tda, *g = dL_dV->data + k * dL_dV->tda;
       const BASE c = FUNCTION (shift, of) (&vk.vector);
       BASE sum = ZERO;

@@ -143,7 +143,7 @@ FUNCTION (cnn, views_of) (TYPE (cnn_chain_workspace) *w, const TYPE (gsl_matrix)
 /* ---- the chain, trusting its arguments -------------------------------- */
 
 /* The ReLUs and poolings in their trusted forms (layers_trusted.h): the
-   public entries below checked U, T and the parameters once; what the
+   public entries below checked U, Labels and the parameters once; what the
    layers make is checked at the logits. */
 
 /* (17.1)-(17.3): U to the logits V */
@@ -175,16 +175,16 @@ FUNCTION (cnn, forward) (const TYPE (cnn_chain) *net, FUNCTION (cnn, views) *r)
   return status;
 }
 
-/* (17.5)-(17.8): dL/dV = (Y - T)/B, then each layer's gradients, from the top */
+/* (17.5)-(17.8): dL/dV = (Y - Labels)/B, then each layer's gradients, from the top */
 static int
-FUNCTION (cnn, backward) (const TYPE (cnn_chain) *net, const TYPE (gsl_matrix) *T,
+FUNCTION (cnn, backward) (const TYPE (cnn_chain) *net, const TYPE (gsl_matrix) *Labels,
                           FUNCTION (cnn, views) *r, TYPE (cnn_chain) *g, TYPE (gsl_matrix) *dL_dU)
 {
   const size_t rows = net->rows, cols = net->cols;
-  /* T NULL: dV made already, with the loss, in one pass (cnn_trusted) */
-  int status = T ? FUNCTION (bp, batch_softmax) (&r->V.matrix, &r->Y.matrix) : GSL_SUCCESS;
-  if (status == GSL_SUCCESS && T)
-    status = FUNCTION (bp, batch_softmax_cross_entropy_grad) (T, &r->Y.matrix, &r->dV.matrix);
+  /* Labels NULL: dV made already, with the loss, in one pass (cnn_trusted) */
+  int status = Labels ? FUNCTION (bp, batch_softmax) (&r->V.matrix, &r->Y.matrix) : GSL_SUCCESS;
+  if (status == GSL_SUCCESS && Labels)
+    status = FUNCTION (bp, batch_softmax_cross_entropy_grad) (Labels, &r->Y.matrix, &r->dV.matrix);
   /* the fully connected layers */
   const TYPE (gsl_matrix) *below = net->H ? &r->A3.matrix : &r->F.matrix;
   if (status == GSL_SUCCESS)
@@ -242,7 +242,7 @@ FUNCTION (cnn, backward) (const TYPE (cnn_chain) *net, const TYPE (gsl_matrix) *
 
 int
 FUNCTION (cnn, trusted) (const TYPE (cnn_chain) *net, const TYPE (gsl_matrix) *U,
-                         const TYPE (gsl_matrix) *T, TYPE (cnn_chain_workspace) *w,
+                         const TYPE (gsl_matrix) *Labels, TYPE (cnn_chain_workspace) *w,
                          TYPE (cnn_chain) *grad, TYPE (gsl_matrix) *dL_dU, double *L)
 {
   FUNCTION (cnn, views) r = FUNCTION (cnn, views_of) (w, U);
@@ -253,8 +253,8 @@ FUNCTION (cnn, trusted) (const TYPE (cnn_chain) *net, const TYPE (gsl_matrix) *U
     return GSL_EOVRFLW;
   if (grad == NULL)
     return GSL_SUCCESS;
-  /* L, Y and dL/dV = (Y - T)/B in one pass */
-  *L = FUNCTION (batch, softmax_cross_entropy_trusted) (T, &r.V.matrix, &r.Y.matrix,
+  /* L, Y and dL/dV = (Y - Labels)/B in one pass */
+  *L = FUNCTION (batch, softmax_cross_entropy_trusted) (Labels, &r.V.matrix, &r.Y.matrix,
                                                        &r.dV.matrix);
   return FUNCTION (cnn, backward) (net, NULL, &r, grad, dL_dU);
 }

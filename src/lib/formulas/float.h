@@ -42,9 +42,9 @@ int float_activation_backward (bp_activation a, const gsl_vector_float *z,
 int float_batch_linear (const gsl_matrix_float *W, const gsl_vector_float *b,
                            const gsl_matrix_float *U, gsl_matrix_float *V);
 int float_batch_softmax (const gsl_matrix_float *V, gsl_matrix_float *Y);
-double float_batch_softmax_cross_entropy (const gsl_matrix_float *T,
+double float_batch_softmax_cross_entropy (const gsl_matrix_float *Labels,
                                              const gsl_matrix_float *V);
-int float_batch_softmax_cross_entropy_grad (const gsl_matrix_float *T,
+int float_batch_softmax_cross_entropy_grad (const gsl_matrix_float *Labels,
                                                const gsl_matrix_float *Y,
                                                gsl_matrix_float *dL_dV);
 int float_batch_grad_weights (const gsl_matrix_float *dL_dV, const gsl_matrix_float *U,
@@ -106,7 +106,7 @@ void relu_float_batch_trusted (const gsl_matrix_float *Z, gsl_matrix_float *A);
 void relu_float_batch_backward_trusted (const gsl_matrix_float *Z,
                                         const gsl_matrix_float *dL_dA,
                                         gsl_matrix_float *dL_dZ);
-double batch_float_softmax_cross_entropy_trusted (const gsl_matrix_float *T,
+double batch_float_softmax_cross_entropy_trusted (const gsl_matrix_float *Labels,
                                                   const gsl_matrix_float *V,
                                                   gsl_matrix_float *Y,
                                                   gsl_matrix_float *dL_dV);

@@ -39,10 +39,10 @@ void relu_batch_trusted (const gsl_matrix *Z, gsl_matrix *A);
 void relu_batch_backward_trusted (const gsl_matrix *Z, const gsl_matrix *dL_dA,
                                   gsl_matrix *dL_dZ);
 
-/* L = bp_batch_softmax_cross_entropy (T, V) returned, Y = Softmax(V)
-   (bp_batch_softmax) and dL_dV = (Y - T)/B (bp_batch_softmax_cross_entropy_grad)
-   in one pass over the rows (batch.c); V finite, T's rows summing to 1 */
-double batch_softmax_cross_entropy_trusted (const gsl_matrix *T, const gsl_matrix *V,
+/* L = bp_batch_softmax_cross_entropy (Labels, V) returned, Y = Softmax(V)
+   (bp_batch_softmax) and dL_dV = (Y - Labels)/B (bp_batch_softmax_cross_entropy_grad)
+   in one pass over the rows (batch.c); V finite, the rows of Labels summing to 1 */
+double batch_softmax_cross_entropy_trusted (const gsl_matrix *Labels, const gsl_matrix *V,
                                             gsl_matrix *Y, gsl_matrix *dL_dV);
 
 #endif /* BP_LAYERS_TRUSTED_H */
