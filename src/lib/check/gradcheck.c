@@ -25,6 +25,10 @@
 #include "lib/check/vjp.h"
 #include "lib/valid.h"
 
+/* the runs' reasons in the user's language, as print.c's report */
+#define _(msgid) core_tr (msgid)   /* NOLINT(bugprone-reserved-identifier) */
+#define trn(msgid, plural, n) core_trn (msgid, plural, n)
+
 int
 bp_gradcheck_options_default (bp_gradcheck_options *opts)
 {
@@ -1258,23 +1262,34 @@ elementwise_reason (const problem *pb, const bp_gradcheck_element *E, bp_gradche
         noise = fmax (noise, E[q].abserr / fmax (1.0, fabs (E[q].numeric)));
     }
   if (run->verdict == BP_GRADCHECK_FAIL && run->n_nonfinite)
-    snprintf (s, len, "%zu of %zu elements differ beyond tolerance + 2 x estimate, "
-              "%zu analytic values not finite (NaN or infinite)",
+    snprintf (s, len, trn ("%zu of %zu element differs beyond tolerance + 2 x estimate, "
+                           "%zu analytic values not finite (NaN or infinite)",
+                           "%zu of %zu elements differ beyond tolerance + 2 x estimate, "
+                           "%zu analytic values not finite (NaN or infinite)",
+                           run->n_checked),
               run->n_failed, run->n_checked, run->n_nonfinite);
   else if (run->verdict == BP_GRADCHECK_FAIL)
-    snprintf (s, len, "%zu of %zu elements differ beyond tolerance + 2 x estimate",
+    snprintf (s, len, trn ("%zu of %zu element differs beyond tolerance + 2 x estimate",
+                           "%zu of %zu elements differ beyond tolerance + 2 x estimate",
+                           run->n_checked),
               run->n_failed, run->n_checked);
   else if (run->verdict == BP_GRADCHECK_INCONCLUSIVE && undefined)
-    snprintf (s, len, "%zu of %zu elements inconclusive: f undefined on both sides of %zu",
+    snprintf (s, len, trn ("%zu of %zu element inconclusive: f undefined on both sides of %zu",
+                           "%zu of %zu elements inconclusive: f undefined on both sides of %zu",
+                           run->n_checked),
               run->n_inconclusive, run->n_checked, undefined);
   else if (run->verdict == BP_GRADCHECK_INCONCLUSIVE)
-    snprintf (s, len, "%zu of %zu elements agree only within the numeric error estimate%s",
+    snprintf (s, len, trn ("%zu of %zu element agrees only within the numeric error estimate%s",
+                           "%zu of %zu elements agree only within the numeric error estimate%s",
+                           run->n_checked),
               run->n_inconclusive, run->n_checked,
-              run->n_retried ? " (also at larger steps)"
-              : (noise > 1.5e-8 ? " (estimates of a noisy f: single precision?)" : ""));
+              run->n_retried ? _(" (also at larger steps)")
+              : (noise > 1.5e-8 ? _(" (estimates of a noisy f: single precision?)") : ""));
   else
-    snprintf (s, len, "all %zu elements within tolerance%s", run->n_checked,
-              run->n_kinks ? " (kinks aside: analytic between the one-sided derivatives)"
+    snprintf (s, len, trn ("all %zu element within tolerance%s",
+                           "all %zu elements within tolerance%s", run->n_checked),
+              run->n_checked,
+              run->n_kinks ? _(" (kinks aside: analytic between the one-sided derivatives)")
                            : "");
 }
 
@@ -1891,9 +1906,9 @@ localize (const problem *pb, line *l, gsl_rng *rng, bp_gradcheck_run *run)
     {
       run->localized = 1;
       run->n_localizing = g.n_tests;
-      snprintf (run->reason, sizeof run->reason, "%zu of %zu directions disagree; "
+      snprintf (run->reason, sizeof run->reason, _("%zu of %zu directions disagree; "
                 "localized by %zu directions on halves to %zu elements: %zu failed, "
-                "%zu inconclusive", run->n_directions_failed, run->n_directions,
+                "%zu inconclusive"), run->n_directions_failed, run->n_directions,
                 g.n_tests, run->n_checked / pb->M, run->n_failed, run->n_inconclusive);
     }
   free (g.range);
@@ -1950,7 +1965,7 @@ run_directional (const problem *pb, gsl_rng *rng, bp_gradcheck_run *run)
           run->block[k].cols = pb->cols[k];
         }
       snprintf (run->reason, sizeof run->reason,
-                "%zu of %zu random unit directions disagree", inconclusive + failed,
+                _("%zu of %zu random unit directions disagree"), inconclusive + failed,
                 o->n_directions);
     }
   else
@@ -2028,10 +2043,10 @@ run_taylor (const problem *pb, gsl_rng *rng, bp_gradcheck_run *run)
       run->verdict = exact ? BP_GRADCHECK_PASS : BP_GRADCHECK_INCONCLUSIVE;
       run->n_passed = exact ? 1u : 0u;
       run->n_inconclusive = exact ? 0u : 1u;
-      snprintf (run->reason, sizeof run->reason, exact
-                ? "the remainder r(h) is at rounding level for every h: f is linear "
-                  "along d and the gradient agrees"
-                : "too few h with a remainder above rounding (or f undefined) to fit a slope");
+      snprintf (run->reason, sizeof run->reason, "%s", exact
+                ? _("the remainder r(h) is at rounding level for every h: f is linear "
+                    "along d and the gradient agrees")
+                : _("too few h with a remainder above rounding (or f undefined) to fit a slope"));
       free (lh);
       free (lr);
       return GSL_SUCCESS;
@@ -2064,11 +2079,11 @@ run_taylor (const problem *pb, gsl_rng *rng, bp_gradcheck_run *run)
   run->n_failed = run->verdict == BP_GRADCHECK_FAIL;
   run->n_inconclusive = run->verdict == BP_GRADCHECK_INCONCLUSIVE;
   snprintf (run->reason, sizeof run->reason,
-            "remainder slope %.2f over h in [%.3g, %.3g] (%zu points): %s", run->slope,
+            _("remainder slope %.2f over h in [%.3g, %.3g] (%zu points): %s"), run->slope,
             run->h_min, run->h_max, n_fit,
-            run->verdict == BP_GRADCHECK_PASS ? "O(h^2), the gradient is right"
-            : run->verdict == BP_GRADCHECK_FAIL ? "O(h), the gradient is wrong"
-                                                : "between O(h) and O(h^2)");
+            run->verdict == BP_GRADCHECK_PASS ? _("O(h^2), the gradient is right")
+            : run->verdict == BP_GRADCHECK_FAIL ? _("O(h), the gradient is wrong")
+                                                : _("between O(h) and O(h^2)"));
   for (size_t k = 0; k < pb->n_blocks; k++)
     {
       run->block[k].verdict = run->verdict;
@@ -2181,6 +2196,7 @@ core_run (const char *who, const bp_gradcheck_function *f, size_t n_blocks,
   int status = core_check_args (who, f, n_blocks, blocks, analytic, o);
   if (status != GSL_SUCCESS)
     return status;
+  core_bind_domain ();
   bp_gradcheck_result *r = calloc (1, sizeof *r);
   problem pb;
   status = r ? problem_init (&pb, f, n_blocks, blocks, o) : GSL_ENOMEM;
