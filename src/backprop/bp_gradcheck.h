@@ -399,7 +399,7 @@ typedef struct
 {
   unsigned method;         /* one BP_GRADCHECK_* bit */
   bp_gradcheck_verdict verdict;
-  char reason[160];        /* why, in words */
+  char reason[320];        /* why, in words, in the user's language (UTF-8) */
   size_t n_checked, n_passed, n_inconclusive, n_failed, n_kinks, n_one_sided;
   bp_gradcheck_block_result *block;   /* n_blocks of them */
   bp_gradcheck_element worst;         /* the worst element of all blocks

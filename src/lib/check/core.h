@@ -17,6 +17,14 @@ enum { CORE_NOISE_FOUND = 1, CORE_NOISE_TOO_SMALL, CORE_NOISE_TOO_LARGE,
        CORE_NOISE_FAILED };
 int core_ecnoise (const double *fv, size_t stride, double *sigma);
 
+/* The checker's messages in the user's language (print.c): the package's
+   domain bound to LOCALEDIR or BACKPROP_LOCALEDIR, dgettext and
+   dngettext; msgid itself without NLS. */
+void core_bind_domain (void);
+const char *core_tr (const char *msgid) __attribute__ ((format_arg (1)));
+const char *core_trn (const char *msgid, const char *plural, unsigned long n)
+  __attribute__ ((format_arg (1), format_arg (2)));
+
 /* The step h (absolute) on the grid of the argument type at x, eq.
    (0.5): h itself for double; for float a power of two, at most h and
    at least 4 float ulp of x. */

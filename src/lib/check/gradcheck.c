@@ -25,6 +25,10 @@
 #include "lib/check/vjp.h"
 #include "lib/valid.h"
 
+/* the runs' reasons in the user's language, as print.c's report */
+#define _(msgid) core_tr (msgid)   /* NOLINT(bugprone-reserved-identifier) */
+#define trn(msgid, plural, n) core_trn (msgid, plural, n)
+
 int
 bp_gradcheck_options_default (bp_gradcheck_options *opts)
 {
@@ -702,6 +706,63 @@ truncation_bound (const worker *w, const bp_gradcheck_element *el)
   return w->sigma > 0.0 && trunc_above_noise (el->abserr - nerr, w->sigma, el->h) > nerr;
 }
 
+/* The three-point one-sided derivatives of F at x0 on the points of the
+   central rule at step h, eq. (0.10a): l (backward) and r (forward),
+   each from f(x0) and the two points on its side only.  0 when F is
+   undefined at one of them. */
+static int
+three_point_sides (worker *w, gsl_function *F, double x0, double h, double *l, double *r)
+{
+  w->x0 = x0;
+  w->bad_left = w->bad_right = 0;
+  const double f0 = GSL_FN_EVAL (F, x0);
+  const double fl1 = GSL_FN_EVAL (F, x0 - 0.5 * h), fl2 = GSL_FN_EVAL (F, x0 - h);
+  const double fr1 = GSL_FN_EVAL (F, x0 + 0.5 * h), fr2 = GSL_FN_EVAL (F, x0 + h);
+  *l = (3.0 * f0 - 4.0 * fl1 + fl2) / h;
+  *r = (-3.0 * f0 + 4.0 * fr1 - fr2) / h;
+  /* cppcheck-suppress knownConditionTrueFalse ; F (element_at) sets the flags */
+  return !w->bad_left && !w->bad_right && isfinite (*l) && isfinite (*r);
+}
+
+/* eq. (0.10b): a tie below the resolution.  Sides l and r that do not
+   resolve a tie at step h may still straddle one: the central value c,
+   a weighted mean of the slopes across it, then lies between them; a,
+   f's derivative on the side whose points do not reach the tie, lies
+   between them too, within the central value's resolution t, and
+   matches one side within that side's resolution s.  Such data are also
+   those of a gradient off by up to s: never a PASS. */
+static int
+unresolved_tie (double a, double c, double l, double r, double s, double t)
+{
+  const double lo = fmin (l, r), hi = fmax (l, r);
+  return lo <= c && c <= hi && lo - t <= a && a <= hi + t
+         && (fabs (a - l) <= s || fabs (a - r) <= s);
+}
+
+/* The resolution at step h of a value whose noise weights sum to
+   weights: 2 rho_N weights sigma / h, eq. (0.6a) */
+static double
+resolution (const worker *w, double weights, double h)
+{
+  return 2.0 * w->pb->res_scale * weights * w->sigma / h;
+}
+
+/* A rung of the climb (0.7) that does not pass and whose sides show a
+   tie below the resolution (0.10b) reached a tie that the step below did
+   not: the climb stops below it. */
+static int
+tie_within (worker *w, gsl_function *F, double x0, double h, double a,
+            const bp_gradcheck_element *t)
+{
+  double l, r;
+  if (t->status == BP_GRADCHECK_ELEMENT_PASS || w->sigma == 0.0
+      || !three_point_sides (w, F, x0, h, &l, &r))
+    return 0;
+  const double u = trunc_above_noise (t->abserr - NOISE_CENTRAL * w->sigma / h, w->sigma, h);
+  return unresolved_tie (a, t->numeric, l, r, resolution (w, NOISE_THREE_POINT, h) + 2.0 * u,
+                         resolution (w, NOISE_CENTRAL, h));
+}
+
 /* eq. (0.7): an element that did not pass, or passed only at the
    resolution of f's noise, is differenced again at 4, 16 and 64 times the
    step (at most 0.1 max(1, |x0|), on the grid).  The block's step assumed
@@ -731,8 +792,9 @@ retry (worker *w, gsl_function *F, double x0, double h, double a, bp_gradcheck_e
       h = next;
       judge (w, F, x0, h, a, &t);
       if (t.diff != BP_GRADCHECK_DIFF_CENTRAL
-          || (!down && !(fabs (t.numeric - below.numeric)
-                         <= value_band (w, &t) + value_band (w, &below))))
+          || (!down && (!(fabs (t.numeric - below.numeric)
+                          <= value_band (w, &t) + value_band (w, &below))
+                        || tie_within (w, F, x0, h, a, &t))))
         break;
       below = t;
       if (step_cost (w, &t) < cost)
@@ -743,24 +805,6 @@ retry (worker *w, gsl_function *F, double x0, double h, double a, bp_gradcheck_e
     }
   *el = best;
   el->retried = 1;
-}
-
-/* The three-point one-sided derivatives of F at x0 on the points of the
-   central rule at step h, eq. (0.10a): l (backward) and r (forward),
-   each from f(x0) and the two points on its side only.  0 when F is
-   undefined at one of them. */
-static int
-three_point_sides (worker *w, gsl_function *F, double x0, double h, double *l, double *r)
-{
-  w->x0 = x0;
-  w->bad_left = w->bad_right = 0;
-  const double f0 = GSL_FN_EVAL (F, x0);
-  const double fl1 = GSL_FN_EVAL (F, x0 - 0.5 * h), fl2 = GSL_FN_EVAL (F, x0 - h);
-  const double fr1 = GSL_FN_EVAL (F, x0 + 0.5 * h), fr2 = GSL_FN_EVAL (F, x0 + h);
-  *l = (3.0 * f0 - 4.0 * fl1 + fl2) / h;
-  *r = (-3.0 * f0 + 4.0 * fr1 - fr2) / h;
-  /* cppcheck-suppress knownConditionTrueFalse ; F (element_at) sets the flags */
-  return !w->bad_left && !w->bad_right && isfinite (*l) && isfinite (*r);
 }
 
 /* eq. (0.10a): a near-tie within the step.  At h, h/4, h/16 and h/64 (on
@@ -795,7 +839,8 @@ near_tie (worker *w, gsl_function *F, double x0, double h, double u,
         }
       if (!three_point_sides (w, F, x0, h, &l, &r))
         return;
-      const double res = 2.0 * w->pb->res_scale * NOISE_THREE_POINT * w->sigma / h;
+      const double res = resolution (w, NOISE_THREE_POINT, h);
+      const double tc = resolution (w, NOISE_CENTRAL, h);
       bp_gradcheck_element lr, al, ar;
       core_compare_res (l, r, 0.0, 2.0 * (res + u), rtol, atol, &lr);
       if (lr.status != BP_GRADCHECK_ELEMENT_FAIL)
@@ -805,13 +850,18 @@ near_tie (worker *w, gsl_function *F, double x0, double h, double u,
             {
               /* nor between the central values at h and h/4 (0.7a) */
               const double next = core_grid_step (o->arg_type, 0.25 * h, x0);
-              if (!(next < h))
-                return;
-              judge (w, F, x0, next, a, &t);
-              if (t.diff != BP_GRADCHECK_DIFF_CENTRAL
-                  || fabs (t.numeric - el->numeric) <= value_band (w, &t) + value_band (w, el))
-                return;                         /* no tie within the step */
-              continue;
+              if (next < h)
+                judge (w, F, x0, next, a, &t);
+              if (next < h && t.diff == BP_GRADCHECK_DIFF_CENTRAL
+                  && fabs (t.numeric - el->numeric) > value_band (w, &t) + value_band (w, el))
+                continue;
+              if (unresolved_tie (a, el->numeric, l, r, res + 2.0 * u, tc))   /* (0.10b) */
+                {
+                  el->left = l;
+                  el->right = r;
+                  el->status = BP_GRADCHECK_ELEMENT_INCONCLUSIVE;
+                }
+              return;                           /* no tie resolved within the step */
             }
           judge (w, F, x0, h, a, &t);
           if (t.diff == BP_GRADCHECK_DIFF_CENTRAL)
@@ -828,7 +878,6 @@ near_tie (worker *w, gsl_function *F, double x0, double h, double u,
         }
       /* a side within the central value's resolution at h: KINK; only
          within the side's own (res + 2 u): INCONCLUSIVE */
-      const double tc = 2.0 * w->pb->res_scale * NOISE_CENTRAL * w->sigma / h;
       const double band = 0.5 * fmax (0.0, res + 2.0 * u - tc);
       core_compare_res (a, l, band, tc, rtol, atol, &al);
       core_compare_res (a, r, band, tc, rtol, atol, &ar);
@@ -1213,23 +1262,34 @@ elementwise_reason (const problem *pb, const bp_gradcheck_element *E, bp_gradche
         noise = fmax (noise, E[q].abserr / fmax (1.0, fabs (E[q].numeric)));
     }
   if (run->verdict == BP_GRADCHECK_FAIL && run->n_nonfinite)
-    snprintf (s, len, "%zu of %zu elements differ beyond tolerance + 2 x estimate, "
-              "%zu analytic values not finite (NaN or infinite)",
+    snprintf (s, len, trn ("%zu of %zu element differs beyond tolerance + 2 x estimate, "
+                           "%zu analytic values not finite (NaN or infinite)",
+                           "%zu of %zu elements differ beyond tolerance + 2 x estimate, "
+                           "%zu analytic values not finite (NaN or infinite)",
+                           run->n_checked),
               run->n_failed, run->n_checked, run->n_nonfinite);
   else if (run->verdict == BP_GRADCHECK_FAIL)
-    snprintf (s, len, "%zu of %zu elements differ beyond tolerance + 2 x estimate",
+    snprintf (s, len, trn ("%zu of %zu element differs beyond tolerance + 2 x estimate",
+                           "%zu of %zu elements differ beyond tolerance + 2 x estimate",
+                           run->n_checked),
               run->n_failed, run->n_checked);
   else if (run->verdict == BP_GRADCHECK_INCONCLUSIVE && undefined)
-    snprintf (s, len, "%zu of %zu elements inconclusive: f undefined on both sides of %zu",
+    snprintf (s, len, trn ("%zu of %zu element inconclusive: f undefined on both sides of %zu",
+                           "%zu of %zu elements inconclusive: f undefined on both sides of %zu",
+                           run->n_checked),
               run->n_inconclusive, run->n_checked, undefined);
   else if (run->verdict == BP_GRADCHECK_INCONCLUSIVE)
-    snprintf (s, len, "%zu of %zu elements agree only within the numeric error estimate%s",
+    snprintf (s, len, trn ("%zu of %zu element agrees only within the numeric error estimate%s",
+                           "%zu of %zu elements agree only within the numeric error estimate%s",
+                           run->n_checked),
               run->n_inconclusive, run->n_checked,
-              run->n_retried ? " (also at larger steps)"
-              : (noise > 1.5e-8 ? " (estimates of a noisy f: single precision?)" : ""));
+              run->n_retried ? _(" (also at larger steps)")
+              : (noise > 1.5e-8 ? _(" (estimates of a noisy f: single precision?)") : ""));
   else
-    snprintf (s, len, "all %zu elements within tolerance%s", run->n_checked,
-              run->n_kinks ? " (kinks aside: analytic between the one-sided derivatives)"
+    snprintf (s, len, trn ("all %zu element within tolerance%s",
+                           "all %zu elements within tolerance%s", run->n_checked),
+              run->n_checked,
+              run->n_kinks ? _(" (kinks aside: analytic between the one-sided derivatives)")
                            : "");
 }
 
@@ -1846,9 +1906,9 @@ localize (const problem *pb, line *l, gsl_rng *rng, bp_gradcheck_run *run)
     {
       run->localized = 1;
       run->n_localizing = g.n_tests;
-      snprintf (run->reason, sizeof run->reason, "%zu of %zu directions disagree; "
+      snprintf (run->reason, sizeof run->reason, _("%zu of %zu directions disagree; "
                 "localized by %zu directions on halves to %zu elements: %zu failed, "
-                "%zu inconclusive", run->n_directions_failed, run->n_directions,
+                "%zu inconclusive"), run->n_directions_failed, run->n_directions,
                 g.n_tests, run->n_checked / pb->M, run->n_failed, run->n_inconclusive);
     }
   free (g.range);
@@ -1905,7 +1965,7 @@ run_directional (const problem *pb, gsl_rng *rng, bp_gradcheck_run *run)
           run->block[k].cols = pb->cols[k];
         }
       snprintf (run->reason, sizeof run->reason,
-                "%zu of %zu random unit directions disagree", inconclusive + failed,
+                _("%zu of %zu random unit directions disagree"), inconclusive + failed,
                 o->n_directions);
     }
   else
@@ -1983,10 +2043,10 @@ run_taylor (const problem *pb, gsl_rng *rng, bp_gradcheck_run *run)
       run->verdict = exact ? BP_GRADCHECK_PASS : BP_GRADCHECK_INCONCLUSIVE;
       run->n_passed = exact ? 1u : 0u;
       run->n_inconclusive = exact ? 0u : 1u;
-      snprintf (run->reason, sizeof run->reason, exact
-                ? "the remainder r(h) is at rounding level for every h: f is linear "
-                  "along d and the gradient agrees"
-                : "too few h with a remainder above rounding (or f undefined) to fit a slope");
+      snprintf (run->reason, sizeof run->reason, "%s", exact
+                ? _("the remainder r(h) is at rounding level for every h: f is linear "
+                    "along d and the gradient agrees")
+                : _("too few h with a remainder above rounding (or f undefined) to fit a slope"));
       free (lh);
       free (lr);
       return GSL_SUCCESS;
@@ -2019,11 +2079,11 @@ run_taylor (const problem *pb, gsl_rng *rng, bp_gradcheck_run *run)
   run->n_failed = run->verdict == BP_GRADCHECK_FAIL;
   run->n_inconclusive = run->verdict == BP_GRADCHECK_INCONCLUSIVE;
   snprintf (run->reason, sizeof run->reason,
-            "remainder slope %.2f over h in [%.3g, %.3g] (%zu points): %s", run->slope,
+            _("remainder slope %.2f over h in [%.3g, %.3g] (%zu points): %s"), run->slope,
             run->h_min, run->h_max, n_fit,
-            run->verdict == BP_GRADCHECK_PASS ? "O(h^2), the gradient is right"
-            : run->verdict == BP_GRADCHECK_FAIL ? "O(h), the gradient is wrong"
-                                                : "between O(h) and O(h^2)");
+            run->verdict == BP_GRADCHECK_PASS ? _("O(h^2), the gradient is right")
+            : run->verdict == BP_GRADCHECK_FAIL ? _("O(h), the gradient is wrong")
+                                                : _("between O(h) and O(h^2)"));
   for (size_t k = 0; k < pb->n_blocks; k++)
     {
       run->block[k].verdict = run->verdict;
@@ -2136,6 +2196,7 @@ core_run (const char *who, const bp_gradcheck_function *f, size_t n_blocks,
   int status = core_check_args (who, f, n_blocks, blocks, analytic, o);
   if (status != GSL_SUCCESS)
     return status;
+  core_bind_domain ();
   bp_gradcheck_result *r = calloc (1, sizeof *r);
   problem pb;
   status = r ? problem_init (&pb, f, n_blocks, blocks, o) : GSL_ENOMEM;

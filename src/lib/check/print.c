@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <gsl/gsl_errno.h>
 #include "backprop/bp_gradcheck.h"
+#include "lib/check/core.h"
 #include "lib/check/shape.h"
 
 #if ENABLE_NLS
@@ -15,25 +16,21 @@
    at each report to LOCALEDIR, or to BACKPROP_LOCALEDIR as the program
    binds it (a build tree's catalogs); dgettext, whatever domain the
    calling program has chosen. */
-static void
-bind_domain (void)
+void
+core_bind_domain (void)
 {
   const char *dir = getenv ("BACKPROP_LOCALEDIR");
   bindtextdomain (PACKAGE, dir != NULL && *dir ? dir : LOCALEDIR);
 }
 
-static const char *tr (const char *msgid) __attribute__ ((format_arg (1)));
-static const char *trn (const char *msgid, const char *plural, unsigned long n)
-  __attribute__ ((format_arg (1), format_arg (2)));
-
-static const char *
-tr (const char *msgid)
+const char *
+core_tr (const char *msgid)
 {
   return dgettext (PACKAGE, msgid);
 }
 
-static const char *
-trn (const char *msgid, const char *plural, unsigned long n)
+const char *
+core_trn (const char *msgid, const char *plural, unsigned long n)
 {
   return dngettext (PACKAGE, msgid, plural, n);
 }
@@ -45,16 +42,31 @@ trc (const char *ctx, const char *msgid)
   char key[64];
   if ((size_t) snprintf (key, sizeof key, "%s\004%s", ctx, msgid) >= sizeof key)
     return msgid;
-  const char *t = tr (key);
+  const char *t = core_tr (key);
   return t == key ? msgid : t;
 }
-# define _(msgid) tr (msgid)   /* as gettext.h; NOLINT(bugprone-reserved-identifier) */
 #else
 # define trc(ctx, msgid) (msgid)
-# define bind_domain() ((void) 0)
-# define _(msgid) (msgid)   /* NOLINT(bugprone-reserved-identifier) */
-# define trn(msgid, plural, n) ((n) == 1 ? (msgid) : (plural))
+
+void
+core_bind_domain (void)
+{
+}
+
+const char *
+core_tr (const char *msgid)
+{
+  return msgid;
+}
+
+const char *
+core_trn (const char *msgid, const char *plural, unsigned long n)
+{
+  return n == 1 ? msgid : plural;
+}
 #endif
+#define _(msgid) core_tr (msgid)   /* as gettext.h; NOLINT(bugprone-reserved-identifier) */
+#define trn(msgid, plural, n) core_trn (msgid, plural, n)
 #define N_(msgid) (msgid)
 #define NC_(ctx, msgid) (msgid)
 
@@ -238,7 +250,7 @@ bp_gradcheck_fprintf (FILE *stream, const bp_gradcheck_result *r)
 {
   if (!stream || !r)
     GSL_ERROR ("bp_gradcheck_fprintf: stream and r must not be NULL", GSL_EFAULT);
-  bind_domain ();
+  core_bind_domain ();
   fprintf (stream, _("gradient check: %s ("), _(bp_gradcheck_verdict_name (r->verdict)));
   fprintf (stream, trn ("%zu block", "%zu blocks", r->n_blocks), r->n_blocks);
   fprintf (stream, _(", %s; rtol %.3g, atol %.3g)\n"),
