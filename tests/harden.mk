@@ -96,7 +96,9 @@ CLEANFILES += backprop-verify.valgrind.log backprop-verify.valgrind.res
 # bugprone-suspicious-include (GSL's template pattern: each formula's
 # NAME_source.c is included once per arithmetic by its family's file).
 # A finding is fixed, or suppressed on its line with NOLINT(check) and a
-# comment saying why.
+# comment saying why.  clang-tidy runs as two processes, over every other
+# file each, the first beside cppcheck (the whole serially took most of
+# the lint phase); their findings are printed after both end.
 CLANG_TIDY_CHECKS = bugprone-*,clang-analyzer-*,performance-*,portability-*,-bugprone-easily-swappable-parameters,-clang-analyzer-security.insecureAPI.DeprecatedOrUnsafeBufferHandling,-bugprone-suspicious-include
 CPPCHECK_FLAGS = --enable=warning,style,performance,portability \
   --std=c99 --inline-suppr --error-exitcode=1 --quiet \
@@ -117,16 +119,22 @@ lint:
 	  "On Debian: apt-get install clang-tidy" >&2; exit 2; }
 	@srcs=; for f in $(LINT_FILES); do \
 	  case $$f in *.c) srcs="$$srcs $(top_srcdir)/$$f";; esac; done; \
+	odd=; even=; i=0; for f in $$srcs; do i=$$((i + 1)); \
+	  if test $$((i % 2)) -eq 1; then odd="$$odd $$f"; else even="$$even $$f"; fi; done; \
+	tidy () { $(CLANG_TIDY) --quiet --checks='-*,$(CLANG_TIDY_CHECKS)' \
+	  --warnings-as-errors='*' "$$@" -- -std=gnu99 -DHAVE_CONFIG_H $(LINT_DEFS) \
+	  -I$(top_builddir) -I$(top_srcdir)/src $(GSL_CFLAGS); }; \
 	fail=0; \
+	tidy $$odd >lint.out1 2>lint.err1 & pid=$$!; \
 	echo "== cppcheck"; \
 	$(CPPCHECK) $(CPPCHECK_FLAGS) -DHAVE_CONFIG_H $(LINT_DEFS) -I$(top_builddir) \
 	  -I$(top_srcdir)/src $$srcs || fail=1; \
+	test -z "$$even" || tidy $$even >lint.out2 2>lint.err2 || fail=1; \
+	wait $$pid || fail=1; \
 	echo "== clang-tidy ($(CLANG_TIDY_CHECKS))"; \
-	$(CLANG_TIDY) --quiet --checks='-*,$(CLANG_TIDY_CHECKS)' \
-	  --warnings-as-errors='*' $$srcs -- -std=gnu99 -DHAVE_CONFIG_H $(LINT_DEFS) \
-	  -I$(top_builddir) -I$(top_srcdir)/src $(GSL_CFLAGS) \
-	  2>lint.err || fail=1; \
-	grep -v 'warnings* generated' lint.err; rm -f lint.err; \
+	cat lint.out1 lint.out2 2>/dev/null; \
+	cat lint.err1 lint.err2 2>/dev/null | grep -v 'warnings* generated'; \
+	rm -f lint.out1 lint.out2 lint.err1 lint.err2; \
 	test $$fail -eq 0 && echo "lint: clean"; exit $$fail
 
 .PHONY: check-valgrind lint
