@@ -419,7 +419,7 @@ CLEANFILES += model-legacy.*
 # `make check-reprefix' (issue 20): a copy of the distributed sources
 # configured for one --prefix and installed, reconfigured for another and
 # installed again; the second install's program must start and speak
-# Russian with the first prefix gone (tests/reprefix.sh).  A full build of
+# Russian with the first prefix gone (tests/reprefix.sh).  A build of
 # its own, so not part of `make check'; .ci/run runs it.
 EXTRA_DIST += tests/reprefix.sh
 check-reprefix:

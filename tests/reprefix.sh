@@ -6,9 +6,13 @@
 # prefix's locale folder (issue 20: it failed with "libbackprop.so.1"
 # and looked for its catalogue under the first).  SRCDIR is an
 # unconfigured copy of the distributed sources (`make check-reprefix'
-# makes one with `make distdir'); it is configured and built in place,
-# a full build.  The first prefix is removed before the second install's
-# program runs, so nothing can come from it.
+# makes one with `make distdir'); it is configured and built in place.
+# Only what the checks below read is built and installed: the library
+# and the program (install-exec) and the catalogs (po/), not the
+# documents, whose build does not depend on the prefix.  The second
+# configure reads the first's cache (-C: no test depends on the prefix).
+# The first prefix is removed before the second install's program runs,
+# so nothing can come from it.
 src=$1
 [ -n "$src" ] && [ -x "$src/configure" ] || { echo "usage: $0 SRCDIR (unconfigured)"; exit 99; }
 if ! locale -a 2>/dev/null | grep -qi '^ru_RU\.utf-\{0,1\}8$'; then
@@ -22,11 +26,12 @@ log=$top/reprefix.log
 step () { echo "== $*" >>"$log"; "$@" >>"$log" 2>&1 || { echo "FAIL: $* (see $log)"; tail -20 "$log"; exit 1; }; }
 
 cd "$top" || exit 99
-step ./configure -q --prefix="$a"
-step $make -j2
-step $make install
-step ./configure -q --prefix="$b"
-step $make -j2 install
+step ./configure -q -C --prefix="$a"
+step $make -j2 install-exec
+step $make -C po install
+step ./configure -q -C --prefix="$b"
+step $make -j2 install-exec
+step $make -C po install
 rm -rf "$a"
 
 fail=0
