@@ -483,6 +483,57 @@ START_TEST (test_float_wrong_gradient)
 }
 END_TEST
 
+/* The float gradients against the double ones on the same inputs
+   (verify_float.c's float_double_compare): within the bound of
+   derivation 14 ("The whole chain") at seeds 1 to 3 and the CNN's
+   near-tie seeds, and not equal to them (a real comparison: float
+   rounds); _i: the row, _i / 3 the seed. */
+static const unsigned long compare_seeds[] = { 1, 2, 3, 9, 14, 18, 22, 24 };
+
+START_TEST (test_float_double_within)
+{
+  const bp_net_type *const rows[] = { bp_net_linear, bp_net_mlp, bp_net_cnn };
+  float_example *ex = float_example_alloc (rows[_i % 3], compare_seeds[_i / 3]);
+  ck_assert_ptr_nonnull (ex);
+  float_double c;
+  ck_assert_int_eq (float_double_compare (rows[_i % 3], ex, &c), GSL_SUCCESS);
+  ck_assert_msg (c.ratio <= 1.0 && c.max_diff > 0.0, "%s seed %lu: |g_f - g_d| %g, %g of "
+                 "its bound %g", ex->net->type->name, compare_seeds[_i / 3], c.max_diff,
+                 c.ratio * c.bound, c.bound);
+  float_example_free (ex);
+}
+END_TEST
+
+/* A planted float bug: the gradient cast through bfloat16 (8 significant
+   bits, a half-precision store in mixed-precision code), unit roundoff
+   2^-9 in place of float's 2^-24.  The comparison with double FAILs it
+   on the linear and two-layer rows (_i), independently of the checker
+   (whose float mode FAILs it too, against its central differences).  The CNN's bound, products of norms
+   over four layers, is about 1e5 times its difference at seed 1, above
+   bfloat16's error too: there it only rules out gross float bugs. */
+static double
+bfloat16_of (double x)
+{
+  int e;
+  const double m = frexp (x, &e);
+  return ldexp (nearbyint (ldexp (m, 8)), e - 8);
+}
+
+START_TEST (test_float_double_wrong_cast)
+{
+  const bp_net_type *const rows[] = { bp_net_linear, bp_net_mlp };
+  float_example *ex = float_example_alloc (rows[_i], 1);
+  ck_assert_ptr_nonnull (ex);
+  for (size_t t = 0; t < ex->grad->size; t++)
+    ex->grad->data[t] = bfloat16_of (ex->grad->data[t]);
+  float_double c;
+  ck_assert_int_eq (float_double_compare (rows[_i], ex, &c), GSL_SUCCESS);
+  ck_assert_msg (c.ratio > 1.0, "%s: |g_f - g_d| %g within its bound %g (%g)",
+                 ex->net->type->name, c.ratio * c.bound, c.bound, c.max_diff);
+  float_example_free (ex);
+}
+END_TEST
+
 /* Max-pool near-ties (derivation 00, eq. 0.10a): at these seeds a
    window of the float CNN holds two entries closer than float's step
    (at seed 9, K1(1,1) moves pool window 63's maximum at +8.6e-5, the
@@ -577,6 +628,9 @@ verify_suite (void)
   tcase_add_loop_test (f32, test_float_near_tie_bug, 0, 2);
   tcase_add_loop_test (f32, test_float_unresolved_tie, 0,
                        sizeof unresolved / sizeof unresolved[0]);
+  tcase_add_loop_test (f32, test_float_double_within, 0,
+                       3 * sizeof compare_seeds / sizeof compare_seeds[0]);
+  tcase_add_loop_test (f32, test_float_double_wrong_cast, 0, 2);
   suite_add_tcase (s, f32);
   return s;
 }

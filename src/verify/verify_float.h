@@ -32,6 +32,21 @@ typedef struct
 float_example *float_example_alloc (const bp_net_type *D, unsigned long seed);
 void float_example_free (float_example *ex);
 
+/* The float twin's gradient ex->grad against the double row D's on the
+   same inputs (ex's point and U rounded to float, widened): the largest
+   |g_f - g_d| over the elements, and the element nearest its bound
+   (derivations/14-mini-batch.md, "The whole chain"), the bound, its
+   block and the share (ratio > 1: over the bound).  GSL_SUCCESS, or
+   GSL_ENOMEM. */
+typedef struct
+{
+  double max_diff;   /* max |g_f - g_d| */
+  double bound;      /* the bound at the element of the largest ratio */
+  double ratio;      /* max |g_f - g_d| / bound over the elements */
+  size_t block;      /* that element's block */
+} float_double;
+int float_double_compare (const bp_net_type *D, const float_example *ex, float_double *c);
+
 /* A seeded float network of row T (a float32 row), its gradient by
    bp_net_backward on a seeded batch, checked by verify_float_net; one
    line to out.  Returns 1 when the row does not pass, 0 when it does,
