@@ -134,7 +134,7 @@ float_double_bounds (const bp_net *net, const gsl_matrix *U, double Vabs, double
   const float *th = net->theta_float->data;
   double R[BP_NET_MAX_BLOCKS], Rb[BP_NET_MAX_BLOCKS], X[BP_NET_MAX_BLOCKS + 1];
   double F[BP_NET_MAX_BLOCKS + 1], back[BP_NET_MAX_BLOCKS], terms[BP_NET_MAX_BLOCKS];
-  double pos[BP_NET_MAX_BLOCKS];
+  double pos[BP_NET_MAX_BLOCKS] = { 0 };
   size_t area = net->shape.rows * net->shape.cols;
   X[0] = 1.0;
   for (size_t t = 0; t < U->size1 * U->size2; t++)
@@ -150,9 +150,9 @@ float_double_bounds (const bp_net *net, const gsl_matrix *U, double Vabs, double
         {
           double r = 0.0;
           for (size_t j = 0; j < w->size2; j++)
-            r += fabs (W[o * w->size2 + j]);
+            r += fabs ((double) W[o * w->size2 + j]);
           R[l] = GSL_MAX (R[l], r);
-          Rb[l] = GSL_MAX (Rb[l], r + fabs (b[o]));
+          Rb[l] = GSL_MAX (Rb[l], r + fabs ((double) b[o]));
         }
       X[l + 1] = GSL_MAX (1.0, Rb[l] * X[l]);
       F[l + 1] = F[l] + (double) w->size2 + 1.0;
@@ -222,7 +222,7 @@ float_double_compare (const bp_net_type *D, const float_example *ex, float_doubl
     }
   if (status == GSL_SUCCESS)
     {
-      double bound[BP_NET_MAX_BLOCKS];
+      double bound[BP_NET_MAX_BLOCKS] = { 0 };
       float_double_bounds (net, Uf, Vabs, bound);
       *c = (float_double) { 0.0, 0.0, 0.0, 0 };
       for (size_t k = 0; k < net->n_blocks; k++)

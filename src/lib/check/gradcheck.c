@@ -747,22 +747,6 @@ resolution (const worker *w, double weights, double h)
   return 2.0 * w->pb->res_scale * weights * w->sigma / h;
 }
 
-/* A rung of the climb (0.7) that does not pass and whose sides show a
-   tie below the resolution (0.10b) reached a tie that the step below did
-   not: the climb stops below it. */
-static int
-tie_within (worker *w, gsl_function *F, double x0, double h, double a,
-            const bp_gradcheck_element *t)
-{
-  double l, r;
-  if (t->status == BP_GRADCHECK_ELEMENT_PASS || w->sigma == 0.0
-      || !three_point_sides (w, F, x0, h, &l, &r))
-    return 0;
-  const double u = trunc_above_noise (t->abserr - NOISE_CENTRAL * w->sigma / h, w->sigma, h);
-  return unresolved_tie (a, t->numeric, l, r, resolution (w, NOISE_THREE_POINT, h) + 2.0 * u,
-                         resolution (w, NOISE_CENTRAL, h));
-}
-
 /* eq. (0.7): an element that did not pass, or passed only at the
    resolution of f's noise, is differenced again at 4, 16 and 64 times the
    step (at most 0.1 max(1, |x0|), on the grid).  The block's step assumed
@@ -792,9 +776,8 @@ retry (worker *w, gsl_function *F, double x0, double h, double a, bp_gradcheck_e
       h = next;
       judge (w, F, x0, h, a, &t);
       if (t.diff != BP_GRADCHECK_DIFF_CENTRAL
-          || (!down && (!(fabs (t.numeric - below.numeric)
-                          <= value_band (w, &t) + value_band (w, &below))
-                        || tie_within (w, F, x0, h, a, &t))))
+          || (!down && !(fabs (t.numeric - below.numeric)
+                         <= value_band (w, &t) + value_band (w, &below))))
         break;
       below = t;
       if (step_cost (w, &t) < cost)
@@ -850,10 +833,15 @@ near_tie (worker *w, gsl_function *F, double x0, double h, double u,
             {
               /* nor between the central values at h and h/4 (0.7a) */
               const double next = core_grid_step (o->arg_type, 0.25 * h, x0);
+              int moved = 0;
               if (next < h)
-                judge (w, F, x0, next, a, &t);
-              if (next < h && t.diff == BP_GRADCHECK_DIFF_CENTRAL
-                  && fabs (t.numeric - el->numeric) > value_band (w, &t) + value_band (w, el))
+                {
+                  judge (w, F, x0, next, a, &t);
+                  moved = t.diff == BP_GRADCHECK_DIFF_CENTRAL
+                          && fabs (t.numeric - el->numeric)
+                             > value_band (w, &t) + value_band (w, el);
+                }
+              if (moved)
                 continue;
               if (unresolved_tie (a, el->numeric, l, r, res + 2.0 * u, tc))   /* (0.10b) */
                 {

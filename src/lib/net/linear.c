@@ -87,7 +87,7 @@ linear_cws_free (void *cws)
 static void *
 linear_cws_alloc (const bp_net *net)
 {
-  gsl_vector_complex **vy = calloc (2, sizeof *vy);
+  gsl_vector_complex **vy = calloc (2, sizeof *vy);   /* NOLINT(bugprone-sizeof-expression): two pointers */
   if (vy == NULL)
     return NULL;
   vy[0] = gsl_vector_complex_alloc (net->shape.n);
