@@ -49,6 +49,9 @@ linear_init (bp_net *net, gsl_rng *rng)
 #include "lib/formulas/templates_off.h"
 #undef BASE_FLOAT
 
+/* one example's v and y, complex */
+typedef struct { gsl_vector_complex *v, *y; } linear_cscratch;
+
 /* v = W u + b, y = Softmax(v), L = -sum t_i log y_i: the slides' forward
    pass (1.2)-(1.4), in complex arithmetic; scratch holds v and y. */
 static int
@@ -57,12 +60,12 @@ linear_cexample (const bp_net *net, const gsl_matrix_complex *const block[],
                  gsl_complex *L)
 {
   (void) net;
-  gsl_vector_complex **vy = scratch;
+  linear_cscratch *w = scratch;
   gsl_vector_complex_const_view b = gsl_matrix_complex_const_column (block[1], 0);
-  if (bp_complex_linear (block[0], &b.vector, u, vy[0]) != GSL_SUCCESS
-      || bp_complex_softmax (vy[0], vy[1]) != GSL_SUCCESS)
+  if (bp_complex_linear (block[0], &b.vector, u, w->v) != GSL_SUCCESS
+      || bp_complex_softmax (w->v, w->y) != GSL_SUCCESS)
     return GSL_EFAILED;
-  const double complex Lu = bp_complex_cross_entropy (t, vy[1]);
+  const double complex Lu = bp_complex_cross_entropy (t, w->y);
   GSL_SET_COMPLEX (L, creal (Lu), cimag (Lu));
   return GSL_SUCCESS;
 }
@@ -77,24 +80,23 @@ linear_cforward (const bp_net *net, const gsl_matrix_complex *const block[],
 static void
 linear_cws_free (void *cws)
 {
-  gsl_vector_complex **vy = cws;
-  for (size_t k = 0; k < 2; k++)
-    if (vy[k]) gsl_vector_complex_free (vy[k]);
-  free (vy);
+  linear_cscratch *w = cws;
+  if (w->v) gsl_vector_complex_free (w->v);
+  if (w->y) gsl_vector_complex_free (w->y);
+  free (w);
 }
 
-/* v and y of one example */
 static void *
 linear_cws_alloc (const bp_net *net)
 {
-  gsl_vector_complex **vy = calloc (2, sizeof *vy);   /* NOLINT(bugprone-sizeof-expression): two pointers */
-  if (vy == NULL)
+  linear_cscratch *w = calloc (1, sizeof *w);
+  if (w == NULL)
     return NULL;
-  vy[0] = gsl_vector_complex_alloc (net->shape.n);
-  vy[1] = gsl_vector_complex_alloc (net->shape.n);
-  if (vy[0] && vy[1])
-    return vy;
-  linear_cws_free (vy);
+  w->v = gsl_vector_complex_alloc (net->shape.n);
+  w->y = gsl_vector_complex_alloc (net->shape.n);
+  if (w->v && w->y)
+    return w;
+  linear_cws_free (w);
   return NULL;
 }
 
