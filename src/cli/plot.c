@@ -343,16 +343,39 @@ static const char gnuplot_script[] =
   "set datafile separator ','\n"
   "set terminal png size 1000,420\n"
   "set output 'curves.png'\n";
-/* then the multiplot's title, naming the model, then: */
-static const char gnuplot_tail[] =
+/* then the multiplot's title, naming the model, the x axis, then the
+   loss plot and the accuracy plot, each after its y range (y_range): */
+static const char gnuplot_loss[] =
   "set xlabel 'epoch'\n"
   "set grid\n"
   "set ylabel 'mean cross-entropy'\n"
   "plot 'curves.csv' skip 1 using 1:2 with linespoints title 'training loss', \\\n"
-  "     '' skip 1 using 1:3 with linespoints title 'validation loss'\n"
+  "     '' skip 1 using 1:3 with linespoints title 'validation loss'\n";
+static const char gnuplot_accuracy[] =
   "set ylabel 'validation accuracy (%)'\n"
   "plot 'curves.csv' skip 1 using 1:($4*100) with linespoints title 'validation accuracy'\n"
   "unset multiplot\n";
+
+/* gnuplot's autoscale, unless the epochs so far give columns c1 and c2
+   (times scale) a single value, as after the first epoch: gnuplot warns
+   on stderr of an empty range, so the range is written, pad either side. */
+static void
+y_range (FILE *f, const gsl_matrix *history, size_t c1, size_t c2, double scale, double pad)
+{
+  double lo = INFINITY, hi = -INFINITY;
+  for (size_t e = 0; e < history->size1; e++)
+    if (!isnan (gsl_matrix_get (history, e, BP_HISTORY_TRAIN_LOSS)))
+      {
+        const double a = scale * gsl_matrix_get (history, e, c1);
+        const double b = scale * gsl_matrix_get (history, e, c2);
+        lo = fmin (lo, fmin (a, b));
+        hi = fmax (hi, fmax (a, b));
+      }
+  if (lo < hi || !isfinite (lo))
+    fputs ("set autoscale y\n", f);
+  else
+    fprintf (f, "set yrange [%.9g:%.9g]\n", lo - pad, hi + pad);
+}
 
 /* gnuplot's time to draw curves.png: a hanging one (a broken terminal,
    a wrapper waiting for input) must not keep train from ending. */
@@ -406,7 +429,14 @@ plot_curves (const char *cmd, const char *dir, const char *shown, const char *ti
   const size_t n = history->size1;
   fprintf (f, "set xtics %zu\n",
            n <= PLOT_MAX_XTICS ? 1 : (n + PLOT_MAX_XTICS - 1) / PLOT_MAX_XTICS);
-  fputs (gnuplot_tail, f);
+  /* the run's epochs, half an epoch either side: a one-epoch range [1:1]
+     is empty */
+  fprintf (f, "set xrange [0.5:%zu.5]\n", n);
+  y_range (f, history, BP_HISTORY_TRAIN_LOSS, BP_HISTORY_VALID_LOSS, 1.0,
+           0.01 * fabs (gsl_matrix_get (history, 0, BP_HISTORY_TRAIN_LOSS)) + 0.01);
+  fputs (gnuplot_loss, f);
+  y_range (f, history, BP_HISTORY_VALID_ACCURACY, BP_HISTORY_VALID_ACCURACY, 100.0, 0.5);
+  fputs (gnuplot_accuracy, f);
   if (close_checked (cmd, &o) != 0)
     return -1;
   if (!on_path ("gnuplot"))
