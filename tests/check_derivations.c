@@ -1849,16 +1849,25 @@ static const char *const calques[][2] = {
   {"значениях seed", "значениях `--seed`"},
 };
 
-/* "Слайд 5 пишет", "слайд печатает", "слайд 9 подставляет": a slide does
-   not write. */
+/* "Слайд 5 пишет", "слайд печатает", "слайд 9 подставляет (использует,
+   ставит, копирует, делает)": a slide does not write; "на слайде N
+   записано". */
 static int
 slide_writes (const char *p)
 {
+  static const char *const verbs[] = {
+    " пишет", " печатает", " подставляет", " делает", " использует", " ставит",
+    " копирует",
+  };
   for (const char *q = p; q < p + 24 && *q && *q != '\n'; q++)
-    if (strncmp (q, " пишет", strlen (" пишет")) == 0
-        || strncmp (q, " печатает", strlen (" печатает")) == 0
-        || strncmp (q, " подставляет", strlen (" подставляет")) == 0)
-      return 1;
+    for (size_t v = 0; v < sizeof verbs / sizeof verbs[0]; v++)
+      {
+        const size_t n = strlen (verbs[v]);
+        /* the whole word: not "используется" (a Cyrillic letter is 2 bytes, 0xD0/0xD1 first) */
+        const unsigned char next = (unsigned char) q[n];
+        if (strncmp (q, verbs[v], n) == 0 && next != 0xD0 && next != 0xD1)
+          return 1;
+      }
   return 0;
 }
 
