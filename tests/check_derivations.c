@@ -1546,6 +1546,13 @@ notation_slip (const char *start, const char *p)
       if (p - start >= 3 && strncmp (p - 3, " - k + 1", 8) == 0)
         return "k numbers the examples; the kernel side is \\kappa";
     }
+  /* m is the number of inputs; 14's layers are l and \ell (R_m was a layer) */
+  if (strncmp (p, "R_m", 3) == 0 || strncmp (p, "R'_m", 4) == 0 || strncmp (p, "W_m[", 4) == 0
+      || strncmp (p, "X_{m+1}", 7) == 0)
+    return "m is the number of inputs; a second layer index is \\ell";
+  /* 12's deeper network has M layers: L is the loss */
+  if (strncmp (p, "Z_L", 3) == 0 || strncmp (p, "W_L", 3) == 0 || strncmp (p, "A_{L-1}", 7) == 0)
+    return "L is the loss; the number of layers is M";
   /* 00: the numeric check differentiates by theta_j (glossary) */
   if (strncmp (p, "\\theta_k", 8) == 0 || strncmp (p, "\\mathbf{e}_k", 12) == 0)
     return "k numbers the examples; a parameter of the check is \\theta_j";
