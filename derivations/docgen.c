@@ -325,12 +325,19 @@ b00_example (FILE *out, const context *c)
       gsl_vector_free (err);
       return -1;
     }
-  key (out, "rows");
+  /* row k: its numbers {rk}, then its verdict by (0.3) as three flags,
+     {okk} PASS, {unk} INCONCLUSIVE, {nok} FAIL, which each edition's
+     template words */
   for (size_t k = 0; k < N; k++)
     {
       const double a = gsl_vector_get (c->dL_dv, k), ek = gsl_vector_get (e, k);
       const double ak = gsl_vector_get (err, k);
       const double tol = fmax (BP_CHECK_ATOL, BP_CHECK_RTOL * fmax (fabs (a), fabs (ek)));
+      const int pass = fabs (a - ek) <= tol;
+      const int unsure = !pass && fabs (a - ek) <= tol + 2.0 * ak;
+      char name[8];
+      snprintf (name, sizeof name, "r%zu", k + 1);
+      key (out, name);
       fprintf (out, " %zu", k + 1);
       num (out, gsl_vector_get (c->v, k));
       num (out, a);
@@ -338,8 +345,16 @@ b00_example (FILE *out, const context *c)
       char d1[20], d2[20];
       snprintf (d1, sizeof d1, a == ek ? "%s" : "< %s", bound (fabs (a - ek), b1));
       snprintf (d2, sizeof d2, ak == 0.0 ? "%s" : "< %s", bound (ak, b2));
-      fprintf (out, "   %-11s  %-9s  %s\n", d1, d2, fabs (a - ek) <= tol ? "PASS"
-               : fabs (a - ek) <= tol + 2.0 * ak ? "PASS (err)" : "FAIL");
+      fprintf (out, "   %-11s  %-9s  \n", d1, d2);
+      snprintf (name, sizeof name, "ok%zu", k + 1);
+      key (out, name);
+      fprintf (out, "%d\n", pass);
+      snprintf (name, sizeof name, "un%zu", k + 1);
+      key (out, name);
+      fprintf (out, "%d\n", unsure);
+      snprintf (name, sizeof name, "no%zu", k + 1);
+      key (out, name);
+      fprintf (out, "%d\n", !pass && !unsure);
     }
   key (out, "checked");
   fprintf (out, "%zu\n", n_checked);
@@ -359,18 +374,23 @@ b00_default (FILE *out, const context *c)
     "bp_reshape_inverse", "bp_model_backward", "bp_softmax_cross_entropy_grad"
   };
   char b1[16], b2[16];
-  key (out, "rows");
+  /* row k: {rk}, then {okk} (PASS or FAIL), which each edition's template
+     words */
   for (size_t k = 0; k < sizeof functions / sizeof functions[0]; k++)
     {
       verify_row r;
       if (find_row (c->table, functions[k], &r) != 0)
         return -1;
-      char e1[20], e2[20];
+      char e1[20], e2[20], name[8];
       snprintf (e1, sizeof e1, "< %s", bound (r.abs_err, b1));
       snprintf (e2, sizeof e2, "< %s", bound (r.est_err, b2));
-      fprintf (out, "%-30s %8lu %12s %12s  %s\n", functions[k], r.partials,
-               r.abs_err == 0.0 ? "0" : e1, r.est_err == 0.0 ? "-" : e2,
-               r.pass ? "PASS" : "FAIL");
+      snprintf (name, sizeof name, "r%zu", k + 1);
+      key (out, name);
+      fprintf (out, "%-30s %8lu %12s %12s  \n", functions[k], r.partials,
+               r.abs_err == 0.0 ? "0" : e1, r.est_err == 0.0 ? "-" : e2);
+      snprintf (name, sizeof name, "ok%zu", k + 1);
+      key (out, name);
+      fprintf (out, "%d\n", r.pass);
     }
   return 0;
 }
@@ -472,11 +492,28 @@ b00_teeth (FILE *out, const context *c)
         }
       if (!*hint)
         strcpy (hint, "-");
+      /* row v: the central run's verdict as flags {cNv} (N = p PASS,
+         u INCONCLUSIVE, f FAIL), {rv} the failing elements, hints and slope,
+         the Taylor run's verdict as flags {tNv}; each edition's template
+         words the verdicts */
+      static const char flag[] = { 'p', 'u', 'f' };
+      static const bp_gradcheck_verdict verdicts[] = {
+        BP_GRADCHECK_PASS, BP_GRADCHECK_INCONCLUSIVE, BP_GRADCHECK_FAIL };
+      for (size_t q = 0; q < 3; q++)
+        {
+          snprintf (name, sizeof name, "c%c%zu", flag[q], v + 1);
+          key (out, name);
+          fprintf (out, "%d\n", r->run[0].verdict == verdicts[q]);
+        }
       snprintf (name, sizeof name, "r%zu", v + 1);
       key (out, name);
-      fprintf (out, "%-7s %-22s %-10s %.1f (%s)\n",
-               bp_gradcheck_verdict_name (r->run[0].verdict), failing, hint, r->run[1].slope,
-               bp_gradcheck_verdict_name (r->run[1].verdict));
+      fprintf (out, "%-22s %-10s %.1f\n", failing, hint, r->run[1].slope);
+      for (size_t q = 0; q < 3; q++)
+        {
+          snprintf (name, sizeof name, "t%c%zu", flag[q], v + 1);
+          key (out, name);
+          fprintf (out, "%d\n", r->run[1].verdict == verdicts[q]);
+        }
       bp_gradcheck_result_free (r);
     }
   gsl_matrix_free (dW);
