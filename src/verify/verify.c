@@ -204,6 +204,8 @@ print_row (const verify_opts *o, const verify_row *row, const row_result *g,
     v = g->verdict;
   if (use_c && c->verdict > v)
     v = c->verdict;
+  if (v == BP_GRADCHECK_INCONCLUSIVE && o->inconclusive != NULL)
+    ++*o->inconclusive;
   if (o->json_rows != NULL)
     {
       json_row (o, row, g, c, v);
@@ -589,7 +591,7 @@ int
 verify_run (const example *ex, double rtol, double atol, FILE *out)
 {
   const verify_opts o = { VERIFY_GSL, rtol, atol, BP_CSTEP_RTOL, BP_CSTEP_ATOL, out,
-                          0, NULL, 0, 0, NULL };
+                          0, NULL, 0, 0, NULL, NULL };
   verify_header (&o);
   return verify_model (ex, &o);
 }
@@ -601,7 +603,7 @@ verify_run_fast (const example *ex, size_t n_directions, gsl_rng *rng,
   if (n_directions == 0)
     return -1;
   const verify_opts o = { VERIFY_GSL, rtol, atol, BP_CSTEP_RTOL, BP_CSTEP_ATOL, out,
-                          n_directions, rng, 0, 0, NULL };
+                          n_directions, rng, 0, 0, NULL, NULL };
   verify_header (&o);
   return verify_model (ex, &o);
 }
@@ -766,4 +768,29 @@ verify_mlp (const mlp_example *ex, const verify_opts *o)
   cstep_mlp_example_free (cx);
   mlp_partials_free (P);
   return failures;
+}
+
+/* (verify.h) */
+int
+verify_summary (FILE *out, int not_passed, size_t inconclusive)
+{
+  const unsigned long failed = (unsigned long) not_passed - inconclusive;
+  fputc ('\n', out);
+  if (not_passed == 0)
+    fprintf (out, "%s\n", _("All formulas PASS."));
+  else if (inconclusive == 0)
+    fprintf (out, trn ("%lu formula FAILS.\n", "%lu formulas FAIL.\n", failed), failed);
+  else if (failed == 0)
+    fprintf (out, trn ("No formula FAILS; %zu is INCONCLUSIVE (not decided at "
+                       "the numeric resolution).\n",
+                       "No formula FAILS; %zu are INCONCLUSIVE (not decided at "
+                       "the numeric resolution).\n", inconclusive),
+             inconclusive);
+  else
+    {
+      fprintf (out, trn ("%lu formula FAILS", "%lu formulas FAIL", failed), failed);
+      fprintf (out, trn ("; %zu more is INCONCLUSIVE.\n", "; %zu more are INCONCLUSIVE.\n",
+                         inconclusive), inconclusive);
+    }
+  return not_passed == 0 ? 0 : 1;
 }
