@@ -653,6 +653,47 @@ START_TEST (test_table_inconclusive_counted)
 }
 END_TEST
 
+/* The worst element a row names is one that did not pass: at linear 28
+   the run's worst by ratio is W(2,7), which passed, and at cnn 26 a KINK;
+   the element named is INCONCLUSIVE in the mask of the same check. */
+static const struct { const char *row; unsigned long seed; } named[] = {
+  { "linear", 28 }, { "cnn", 26 }, { "cnn", 17 }
+};
+
+START_TEST (test_float_worst_named_did_not_pass)
+{
+  const bp_net_type *D = strcmp (named[_i].row, "cnn") == 0 ? bp_net_cnn : bp_net_linear;
+  char *text = NULL;
+  size_t size = 0, inconclusive = 0;
+  FILE *out = open_memstream (&text, &size);
+  ck_assert_ptr_nonnull (out);
+  ck_assert_int_eq (verify_float_row (D, named[_i].seed, out, &inconclusive), 1);
+  fclose (out);
+  const char *p = strstr (text, "worst element ");
+  ck_assert_ptr_nonnull (p);
+  char name[16];
+  size_t row, col;
+  ck_assert_int_eq (sscanf (p + strlen ("worst element "), "%15[A-Za-z0-9][%zu,%zu]", name,
+                            &row, &col), 3);
+  float_example *ex = float_example_alloc (D, named[_i].seed);
+  ck_assert_ptr_nonnull (ex);
+  bp_gradcheck_result *r = NULL;
+  verify_float_net (ex->net, ex->U, ex->T, ex->grad, &r);
+  ck_assert_ptr_nonnull (r);
+  size_t k = 0;
+  while (k < r->n_blocks && strcmp (r->run[0].block[k].name, name) != 0)
+    k++;
+  ck_assert_uint_lt (k, r->n_blocks);
+  const int status = gsl_matrix_uchar_get (r->run[0].block[k].mask, row, col);
+  ck_assert_msg (status == BP_GRADCHECK_ELEMENT_FAIL || status == BP_GRADCHECK_ELEMENT_INCONCLUSIVE,
+                 "%s seed %lu names %s[%zu,%zu], status %d", named[_i].row, named[_i].seed, name,
+                 row, col, status);
+  bp_gradcheck_result_free (r);
+  float_example_free (ex);
+  free (text);
+}
+END_TEST
+
 /* The summary says what happened: rows not passing, of them INCONCLUSIVE;
    the exit status 1 for either.  An INCONCLUSIVE row is never called a
    failure (the old "Some formulas FAIL." was printed for one). */
@@ -712,6 +753,8 @@ verify_suite (void)
   tcase_add_loop_test (f32, test_float_unresolved_tie, 0,
                        sizeof unresolved / sizeof unresolved[0]);
   tcase_add_test (f32, test_float_inconclusive_counted);
+  tcase_add_loop_test (f32, test_float_worst_named_did_not_pass, 0,
+                       sizeof named / sizeof named[0]);
   tcase_add_test (f32, test_table_inconclusive_counted);
   tcase_add_loop_test (f32, test_summary, 0, sizeof summaries / sizeof summaries[0]);
   tcase_add_loop_test (f32, test_float_double_within, 0,

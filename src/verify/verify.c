@@ -92,6 +92,42 @@ verdict_word (bp_gradcheck_verdict v)
 
 /* --- one row: the public call, then the printed line ---------------------- */
 
+/* (verify.h) */
+bp_gradcheck_element
+worst_not_passed (const bp_gradcheck_result *r)
+{
+  const bp_gradcheck_run *run = &r->run[0];
+  bp_gradcheck_element w = run->worst;
+  for (int status = BP_GRADCHECK_ELEMENT_FAIL; status >= BP_GRADCHECK_ELEMENT_INCONCLUSIVE;
+       status--)
+    {
+      if (w.status == status)
+        return w;
+      double worst = -1.0;
+      for (size_t k = 0; k < r->n_blocks; k++)
+        {
+          const bp_gradcheck_block_result *b = &run->block[k];
+          for (size_t i = 0; b->mask && i < b->mask->size1; i++)
+            for (size_t j = 0; j < b->mask->size2; j++)
+              {
+                const double a = gsl_matrix_get (b->analytic, i, j);
+                const double e = gsl_matrix_get (b->numeric, i, j);
+                if (gsl_matrix_uchar_get (b->mask, i, j) != status || !(fabs (a - e) > worst))
+                  continue;
+                worst = fabs (a - e);
+                /* the mask is the block's shape, or m x (rows cols) */
+                const size_t q = r->m ? j : i * b->cols + j;
+                w = (bp_gradcheck_element) { .block = k, .output = r->m ? i : 0,
+                  .row = q / b->cols, .col = q % b->cols, .analytic = a, .numeric = e,
+                  .abserr = gsl_matrix_get (b->abserr, i, j), .status = status };
+              }
+        }
+      if (worst >= 0.0)
+        return w;
+    }
+  return run->worst;
+}
+
 static void
 take_run (const bp_gradcheck_result *r, int directional, row_result *out)
 {
@@ -104,7 +140,7 @@ take_run (const bp_gradcheck_result *r, int directional, row_result *out)
   out->max_rel_err = run->max_rel_err;
   out->max_est_err = run->max_est_err;
   out->verdict = run->verdict;
-  out->worst = run->worst;
+  out->worst = worst_not_passed (r);
   out->jacobian = r->m > 0;
 }
 

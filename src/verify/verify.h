@@ -56,6 +56,14 @@ typedef struct
    computation could not be carried out (out of memory). */
 int verify_run (const example *ex, double rtol, double atol, FILE *out);
 
+/* The element a report names for r's first run: its worst (by ratio)
+   when that did not pass, else the FAIL element of the largest
+   |analytic - numeric|, else the INCONCLUSIVE one; run[0].worst itself
+   when the masks hold neither (a directional run not localized).  The
+   run's worst may be an element that passed, being ranked by its ratio
+   to a tolerance that differs from element to element. */
+bp_gradcheck_element worst_not_passed (const bp_gradcheck_result *r);
+
 /* The report's last line, to out: "All formulas PASS." when not_passed
    is 0, else how many rows FAIL and how many are INCONCLUSIVE (of the
    not_passed rows, inconclusive).  Returns the exit status: 0, or 1 for

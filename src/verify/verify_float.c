@@ -12,6 +12,7 @@
 #include <gsl/gsl_errno.h>
 #include <gsl/gsl_randist.h>
 #include "verify/i18n.h"
+#include "verify/verify.h"
 #include "verify/verify_float.h"
 
 /* the loss callback's params */
@@ -261,7 +262,7 @@ print_float_row (const bp_net *net, const bp_gradcheck_result *r, FILE *out)
   print_wrapped (out, what, 73, "         ");
   if (r->verdict == BP_GRADCHECK_PASS)
     return;
-  const bp_gradcheck_element *e = &run->worst;
+  const bp_gradcheck_element worst = worst_not_passed (r), *e = &worst;
   fprintf (out, _("       worst element %s[%zu,%zu], %zu of %zu failed:\n"
                   "         analytic %.9g, numeric %.9g (GSL error estimate %.3e)\n"),
            net->layout[e->block].name, e->row, e->col, run->n_failed + run->n_inconclusive,
