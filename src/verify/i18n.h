@@ -13,6 +13,12 @@
 # define _(msgid) (msgid)
 #endif
 #define N_(msgid) (msgid)
+/* trn: the form of msgid or plural for the count n (ngettext) */
+#if ENABLE_NLS
+# define trn(msgid, plural, n) ngettext (msgid, plural, n)
+#else
+# define trn(msgid, plural, n) ((n) == 1 ? (msgid) : (plural))
+#endif
 
 #include <stdio.h>
 

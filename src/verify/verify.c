@@ -92,6 +92,42 @@ verdict_word (bp_gradcheck_verdict v)
 
 /* --- one row: the public call, then the printed line ---------------------- */
 
+/* (verify.h) */
+bp_gradcheck_element
+worst_not_passed (const bp_gradcheck_result *r)
+{
+  const bp_gradcheck_run *run = &r->run[0];
+  bp_gradcheck_element w = run->worst;
+  for (int status = BP_GRADCHECK_ELEMENT_FAIL; status >= BP_GRADCHECK_ELEMENT_INCONCLUSIVE;
+       status--)
+    {
+      if (w.status == status)
+        return w;
+      double worst = -1.0;
+      for (size_t k = 0; k < r->n_blocks; k++)
+        {
+          const bp_gradcheck_block_result *b = &run->block[k];
+          for (size_t i = 0; b->mask && i < b->mask->size1; i++)
+            for (size_t j = 0; j < b->mask->size2; j++)
+              {
+                const double a = gsl_matrix_get (b->analytic, i, j);
+                const double e = gsl_matrix_get (b->numeric, i, j);
+                if (gsl_matrix_uchar_get (b->mask, i, j) != status || !(fabs (a - e) > worst))
+                  continue;
+                worst = fabs (a - e);
+                /* the mask is the block's shape, or m x (rows cols) */
+                const size_t q = r->m ? j : i * b->cols + j;
+                w = (bp_gradcheck_element) { .block = k, .output = r->m ? i : 0,
+                  .row = q / b->cols, .col = q % b->cols, .analytic = a, .numeric = e,
+                  .abserr = gsl_matrix_get (b->abserr, i, j), .status = status };
+              }
+        }
+      if (worst >= 0.0)
+        return w;
+    }
+  return run->worst;
+}
+
 static void
 take_run (const bp_gradcheck_result *r, int directional, row_result *out)
 {
@@ -104,7 +140,7 @@ take_run (const bp_gradcheck_result *r, int directional, row_result *out)
   out->max_rel_err = run->max_rel_err;
   out->max_est_err = run->max_est_err;
   out->verdict = run->verdict;
-  out->worst = run->worst;
+  out->worst = worst_not_passed (r);
   out->jacobian = r->m > 0;
 }
 
@@ -204,6 +240,8 @@ print_row (const verify_opts *o, const verify_row *row, const row_result *g,
     v = g->verdict;
   if (use_c && c->verdict > v)
     v = c->verdict;
+  if (v == BP_GRADCHECK_INCONCLUSIVE && o->inconclusive != NULL)
+    ++*o->inconclusive;
   if (o->json_rows != NULL)
     {
       json_row (o, row, g, c, v);
@@ -589,7 +627,7 @@ int
 verify_run (const example *ex, double rtol, double atol, FILE *out)
 {
   const verify_opts o = { VERIFY_GSL, rtol, atol, BP_CSTEP_RTOL, BP_CSTEP_ATOL, out,
-                          0, NULL, 0, 0, NULL };
+                          0, NULL, 0, 0, NULL, NULL };
   verify_header (&o);
   return verify_model (ex, &o);
 }
@@ -601,7 +639,7 @@ verify_run_fast (const example *ex, size_t n_directions, gsl_rng *rng,
   if (n_directions == 0)
     return -1;
   const verify_opts o = { VERIFY_GSL, rtol, atol, BP_CSTEP_RTOL, BP_CSTEP_ATOL, out,
-                          n_directions, rng, 0, 0, NULL };
+                          n_directions, rng, 0, 0, NULL, NULL };
   verify_header (&o);
   return verify_model (ex, &o);
 }
@@ -766,4 +804,29 @@ verify_mlp (const mlp_example *ex, const verify_opts *o)
   cstep_mlp_example_free (cx);
   mlp_partials_free (P);
   return failures;
+}
+
+/* (verify.h) */
+int
+verify_summary (FILE *out, int not_passed, size_t inconclusive)
+{
+  const unsigned long failed = (unsigned long) not_passed - inconclusive;
+  fputc ('\n', out);
+  if (not_passed == 0)
+    fprintf (out, "%s\n", _("All formulas PASS."));
+  else if (inconclusive == 0)
+    fprintf (out, trn ("%lu formula FAILS.\n", "%lu formulas FAIL.\n", failed), failed);
+  else if (failed == 0)
+    fprintf (out, trn ("No formula FAILS; %zu is INCONCLUSIVE (not decided at "
+                       "the numeric resolution).\n",
+                       "No formula FAILS; %zu are INCONCLUSIVE (not decided at "
+                       "the numeric resolution).\n", inconclusive),
+             inconclusive);
+  else
+    {
+      fprintf (out, trn ("%lu formula FAILS", "%lu formulas FAIL", failed), failed);
+      fprintf (out, trn ("; %zu more is INCONCLUSIVE.\n", "; %zu more are INCONCLUSIVE.\n",
+                         inconclusive), inconclusive);
+    }
+  return not_passed == 0 ? 0 : 1;
 }

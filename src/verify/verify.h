@@ -45,6 +45,9 @@ typedef struct
   /* --json: each row a JSON object (no header), *json_rows counting the
      rows of the current group (for the commas); NULL: the table */
   size_t *json_rows;
+  /* the rows INCONCLUSIVE, among those not passing that the functions
+     below return, counted here; NULL: not counted */
+  size_t *inconclusive;
 } verify_opts;
 
 /* Check every formula of the slides at the example ex, one row each,
@@ -52,6 +55,20 @@ typedef struct
    of rows that did not pass (FAIL or INCONCLUSIVE), or -1 when a
    computation could not be carried out (out of memory). */
 int verify_run (const example *ex, double rtol, double atol, FILE *out);
+
+/* The element a report names for r's first run: its worst (by ratio)
+   when that did not pass, else the FAIL element of the largest
+   |analytic - numeric|, else the INCONCLUSIVE one; run[0].worst itself
+   when the masks hold neither (a directional run not localized).  The
+   run's worst may be an element that passed, being ranked by its ratio
+   to a tolerance that differs from element to element. */
+bp_gradcheck_element worst_not_passed (const bp_gradcheck_result *r);
+
+/* The report's last line, to out: "All formulas PASS." when not_passed
+   is 0, else how many rows FAIL and how many are INCONCLUSIVE (of the
+   not_passed rows, inconclusive).  Returns the exit status: 0, or 1 for
+   either (an INCONCLUSIVE row is not verified). */
+int verify_summary (FILE *out, int not_passed, size_t inconclusive);
 
 /* The same, each row checked along n_directions random directions drawn
    from rng (BP_GRADCHECK_DIRECTIONAL) instead of every partial: the fast

@@ -50,11 +50,15 @@ int float_double_compare (const bp_net_type *D, const float_example *ex, float_d
 /* A seeded float network of row T (a float32 row), its gradient by
    bp_net_backward on a seeded batch, checked by verify_float_net; one
    line to out.  Returns 1 when the row does not pass, 0 when it does,
-   -1 when it could not be carried out (out of memory). */
-int verify_float_row (const bp_net_type *T, unsigned long seed, FILE *out);
+   -1 when it could not be carried out (out of memory); *inconclusive is
+   incremented when the row is INCONCLUSIVE (the checker's verdict, its
+   float - double difference within the bound). */
+int verify_float_row (const bp_net_type *T, unsigned long seed, FILE *out,
+                      size_t *inconclusive);
 
 /* Every network row of the table with a float twin (linear, mlp, cnn),
-   one line each: the rows that did not pass, or -1. */
-int verify_float (unsigned long seed, FILE *out);
+   one line each: the rows that did not pass, or -1; those INCONCLUSIVE
+   counted into *inconclusive. */
+int verify_float (unsigned long seed, FILE *out, size_t *inconclusive);
 
 #endif /* BP_VERIFY_FLOAT_H */
