@@ -277,8 +277,8 @@ bp_net_eval_batch (const bp_net *net, size_t max_bytes)
 {
   if (!net)
     GSL_ERROR_VAL ("bp_net_eval_batch: net must not be NULL", GSL_EFAULT, 0);
-  const size_t per = bp_net_workspace_bytes (net, 1);   /* > 0: n > 0 */
-  const size_t B = max_bytes / per;
+  const size_t per = bp_net_workspace_bytes (net, 1);
+  const size_t B = per ? max_bytes / per : 1;   /* per > 0 (n > 0): for the analyzer */
   return B < 1 ? 1 : B > net->type->eval_batch ? net->type->eval_batch : B;
 }
 
