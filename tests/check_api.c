@@ -1627,6 +1627,19 @@ START_TEST (test_api_net_allocators)
   ASSERT_REFUSED (bp_net_workspace_alloc (NULL, BB), GSL_EFAULT);
   ASSERT_REFUSED (bp_net_workspace_alloc (net, 0), GSL_EINVAL);
   bp_net_workspace_free (NULL);
+  /* "bp_net_workspace_bytes", "bp_net_eval_batch": 0 and the handler once */
+  reset_errors ();
+  ck_assert_uint_eq (bp_net_workspace_bytes (NULL, BB), 0);
+  ck_assert (last_error == GSL_EFAULT && n_errors == 1);
+  reset_errors ();
+  ck_assert_uint_eq (bp_net_workspace_bytes (net, 0), 0);
+  ck_assert (last_error == GSL_EINVAL && n_errors == 1);
+  reset_errors ();
+  ck_assert_uint_eq (bp_net_eval_batch (NULL, 1), 0);
+  ck_assert (last_error == GSL_EFAULT && n_errors == 1);
+  reset_errors ();
+  ck_assert_uint_ge (bp_net_eval_batch (net, 1), 1);
+  ck_assert_int_eq (n_errors, 0);
   /* "bp_net_trainer_alloc", "bp_net_trainer_free" */
   ASSERT_REFUSED (bp_net_trainer_alloc (NULL, COUNT, BB), GSL_EFAULT);
   ASSERT_REFUSED (bp_net_trainer_alloc (net, 0, BB), GSL_EINVAL);

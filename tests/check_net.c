@@ -9,6 +9,8 @@
    - the deep row with one hidden layer is the mlp row, bit for bit. */
 #include <config.h>
 #include <math.h>
+#include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 #include <check.h>
 #include <gsl/gsl_errno.h>
@@ -17,6 +19,12 @@
 #include "backprop/bp_train.h"
 #include <gsl/gsl_math.h>
 #include "testutil.h"
+#ifdef __GLIBC__
+# if __GLIBC_PREREQ (2, 33)
+#  include <malloc.h>
+#  define HAVE_MALLINFO2 1
+# endif
+#endif
 
 /* The cases: each row, at small sizes (the test images are 8 x 8, 3
    classes; the cnn needs its images a multiple of 4). */
@@ -379,6 +387,75 @@ START_TEST (test_deep_trains_on_subset)
 }
 END_TEST
 
+/* --- the workspace's bytes ------------------------------------------- */
+
+/* bp_net_workspace_bytes, which sizes the evaluation's batch, against
+   what the allocator hands out (glibc's mallinfo2; every buffer from the
+   heap, none mapped with its pages rounded): from B = 200 to B = 600
+   examples the workspace grows by 400 times one example's bytes, within
+   16 bytes a buffer (malloc's rounding of each of at most 32).  A buffer
+   left out of a row's count is at least 400 x 8 bytes (the CNN's argmax
+   bytes of its second pooling, C2 hw/16 = 8 an example).  Under an
+   allocator glibc does not count (a sanitizer's, valgrind's): said, not
+   checked. */
+START_TEST (test_workspace_bytes)
+{
+#ifdef HAVE_MALLINFO2
+  mallopt (M_MMAP_THRESHOLD, 32 << 20);
+  const size_t probe = (size_t) 1 << 20, h0 = mallinfo2 ().uordblks;
+  char *p = malloc (probe);
+  ck_assert_ptr_nonnull (p);
+  const size_t seen = mallinfo2 ().uordblks - h0;
+  free (p);
+  if (seen < probe || seen > probe + 64)
+    {
+      fprintf (stderr, "test_workspace_bytes: this allocator is not glibc's: not checked\n");
+      return;
+    }
+  gsl_rng *rng = gsl_rng_alloc (gsl_rng_mt19937);
+  const bp_net *base = case_net (_i, rng);
+  const bp_net_type *rows[] = { base->type, base->type->float32 };
+  for (size_t r = 0; r < 2 && rows[r]; r++)
+    {
+      bp_net *net = bp_net_alloc (rows[r], &base->shape);
+      ck_assert_ptr_nonnull (net);
+      /* each measured after a workspace of its size was made and freed:
+         its small structs then come from malloc's cache (tcache), which
+         mallinfo2 counts as in use, both times alike */
+      bp_net_workspace_free (bp_net_workspace_alloc (net, 200));
+      const size_t a = mallinfo2 ().uordblks;
+      bp_net_workspace *w1 = bp_net_workspace_alloc (net, 200);
+      const size_t b = mallinfo2 ().uordblks;
+      bp_net_workspace_free (bp_net_workspace_alloc (net, 600));
+      const size_t c = mallinfo2 ().uordblks;
+      bp_net_workspace *w3 = bp_net_workspace_alloc (net, 600);
+      const size_t d = mallinfo2 ().uordblks;
+      ck_assert (w1 && w3);
+      const double got = (double) (d - c) - (double) (b - a);
+      const double want = (double) bp_net_workspace_bytes (net, 600)
+                          - (double) bp_net_workspace_bytes (net, 200);
+      ck_assert_msg (fabs (got - want) <= 32 * 16, "%s: the workspace of 600 examples "
+                     "took %g bytes more than that of 200, bp_net_workspace_bytes says %g",
+                     rows[r]->name, got, want);
+      ck_assert_uint_eq (bp_net_workspace_bytes (net, 300),
+                         300 * bp_net_workspace_bytes (net, 1));
+      /* the evaluation's batch: the row's, or what max_bytes holds, at least 1 */
+      const size_t one = bp_net_workspace_bytes (net, 1);
+      ck_assert_uint_eq (bp_net_eval_batch (net, SIZE_MAX), rows[r]->eval_batch);
+      ck_assert_uint_eq (bp_net_eval_batch (net, 3 * one + one / 2), 3);
+      ck_assert_uint_eq (bp_net_eval_batch (net, one - 1), 1);
+      bp_net_workspace_free (w1);
+      bp_net_workspace_free (w3);
+      bp_net_free (net);
+    }
+  bp_net_free ((bp_net *) base);
+  gsl_rng_free (rng);
+#else
+  fprintf (stderr, "test_workspace_bytes: no mallinfo2 (glibc 2.33): not checked\n");
+#endif
+}
+END_TEST
+
 /* --- refused sizes ---------------------------------------------------- */
 
 START_TEST (test_refused)
@@ -412,6 +489,7 @@ net_suite (void)
   tcase_add_loop_test (tc, test_trainer_is_eq_14_8, 0, N_CASES);
   tcase_add_loop_test (tc, test_resume_equals_uninterrupted, 0, N_CASES);
   tcase_add_loop_test (tc, test_deep_of_one_layer_is_mlp, 0, 2);
+  tcase_add_loop_test (tc, test_workspace_bytes, 0, N_CASES);
   tcase_add_test (tc, test_refused);
   tcase_add_test (tc, test_deep_trains_on_subset);
   suite_add_tcase (s, tc);

@@ -11,6 +11,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <poll.h>
+#include <sys/inotify.h>
+#include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
 #include <sys/wait.h>
@@ -287,54 +290,90 @@ START_TEST (test_save_long_names)
 END_TEST
 
 /* The signals whose default action ends the process: raised while the
-   model is being written (from a second process, at many moments), each
-   must leave the folder holding the model, old or new, and nothing
-   else; and the process must still end by that signal. */
+   model is being written (from a second process), each must leave the
+   folder holding the model, old or new, and nothing else; and the
+   process must still end by that signal. */
 static const int deadly[] = { SIGHUP, SIGINT, SIGTERM, SIGQUIT, SIGPIPE, SIGALRM,
                               SIGUSR1, SIGUSR2 };
 
+/* Blocks until inotify (in) reports a name other than "model" created
+   in the folder, or the writer's end of pipe fd ends (it died): 1, 0. */
+static int
+created_or_died (int in, int fd)
+{
+  for (;;)
+    {
+      struct pollfd p[2] = { { .fd = in, .events = POLLIN }, { .fd = fd, .events = POLLIN } };
+      ck_assert_int_ge (poll (p, 2, -1), 1);
+      if (p[1].revents)
+        return 0;
+      char buf[4096] __attribute__ ((aligned (__alignof__ (struct inotify_event))));
+      const ssize_t len = read (in, buf, sizeof buf);
+      ck_assert_int_gt (len, 0);
+      for (char *q = buf; q < buf + len; q += sizeof (struct inotify_event)
+                                              + ((struct inotify_event *) q)->len)
+        {
+          const struct inotify_event *e = (const struct inotify_event *) q;
+          if ((e->mask & IN_CREATE) && e->len && strcmp (e->name, "model") != 0)
+            return 1;
+        }
+    }
+}
+
+/* Each signal lands mid-save by events, not time (a poll of 2 s, then a
+   signal whatever the moment, ran past Check's timeout under a load of
+   35): the writer is stopped (SIGSTOP) once inotify reports a file it
+   created, and kept stopped if that file is still there (else let go
+   until the next); the signal is then pending until SIGCONT. */
 START_TEST (test_save_signals)
 {
   make_folder ("signals");
   const char *model = in_folder ("model");
   const char *const known[] = { "model", NULL };
-  /* a model of 1000 x 4000: 32 MB, a save long enough to be hit */
+  /* a model of 1000 x 4000: 32 MB, a save long enough to be caught */
   const bp_net_shape s = { .rows = 40, .cols = 100, .n = 1000 };
   bp_net *big = bp_net_alloc (bp_net_linear, &s);
   ck_assert_int_eq (bp_model_file_write (model, big, NULL, NULL, 0), GSL_SUCCESS);
-  int hit = 0;
   for (size_t k = 0; k < 3 * sizeof deadly / sizeof deadly[0]; k++)
     {
       const int sig = deadly[k % (sizeof deadly / sizeof deadly[0])];
-      int pipefd[2];
-      ck_assert_int_eq (pipe (pipefd), 0);
+      int alive[2], status;
+      const int in = inotify_init1 (IN_CLOEXEC);
+      ck_assert_int_ge (in, 0);
+      ck_assert_int_ge (inotify_add_watch (in, folder, IN_CREATE), 0);
+      ck_assert_int_eq (pipe (alive), 0);
       pid_t pid = fork ();
       ck_assert_int_ge (pid, 0);
       if (pid == 0)
         {
           signal (sig, SIG_DFL);
-          close (pipefd[0]);
-          ck_assert_int_eq (write (pipefd[1], "g", 1), 1);   /* go */
+          prctl (PR_SET_PDEATHSIG, SIGKILL);   /* a failed test leaves no writer */
+          close (in);
+          close (alive[0]);   /* alive[1] is closed by the writer's end */
           for (;;)
             bp_model_file_write (model, big, NULL, NULL, 0);
         }
-      close (pipefd[1]);
-      char go;
-      ck_assert_int_eq (read (pipefd[0], &go, 1), 1);
-      close (pipefd[0]);
-      /* mid-save: once the temporary file is there (or after 2 s) */
-      for (int t = 0; t < 200000 && others_in_folder (known) == 0; t++)
-        usleep (10);
-      hit += others_in_folder (known) > 0;
-      kill (pid, sig);
-      int status;
+      close (alive[1]);
+      for (;;)
+        {
+          ck_assert_msg (created_or_died (in, alive[0]), "signal %d: the writer died", sig);
+          ck_assert_int_eq (kill (pid, SIGSTOP), 0);
+          ck_assert_int_eq (waitpid (pid, &status, WUNTRACED), pid);
+          ck_assert (WIFSTOPPED (status));
+          if (others_in_folder (known) > 0)
+            break;   /* stopped mid-save */
+          ck_assert_int_eq (kill (pid, SIGCONT), 0);
+        }
+      close (in);
+      ck_assert_int_eq (kill (pid, sig), 0);
+      ck_assert_int_eq (kill (pid, SIGCONT), 0);
       ck_assert_int_eq (waitpid (pid, &status, 0), pid);
+      close (alive[0]);
       ck_assert_msg (WIFSIGNALED (status) && WTERMSIG (status) == sig,
                      "signal %d: the writer did not end by it (status %d)", sig, status);
       ck_assert_msg (others_in_folder (known) == 0,
                      "signal %d (try %zu): a temporary file was left", sig, k);
     }
-  ck_assert_msg (hit > 0, "no signal came during a save");
   bp_net *R;
   ck_assert_int_eq (bp_model_file_read (model, &R, NULL, NULL, 0), GSL_SUCCESS);
   bp_net_free (R);

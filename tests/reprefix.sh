@@ -4,7 +4,8 @@
 # program that starts from the second prefix (its run path names the
 # second libdir, not the first) and reads its messages from the second
 # prefix's locale folder (issue 20: it failed with "libbackprop.so.1"
-# and looked for its catalogue under the first).  SRCDIR is an
+# and looked for its catalogue under the first; the library's checker
+# still did, so verify's verdicts came out in English).  SRCDIR is an
 # unconfigured copy of the distributed sources (`make check-reprefix'
 # makes one with `make distdir'); it is configured and built in place.
 # Only what the checks below read is built and installed: the library
@@ -44,6 +45,18 @@ case $out in
   *"Использование:"*) ;;
   *) echo "FAIL: $prog --help under ru_RU.UTF-8 is not in Russian:"; echo "$out" | head -3
      fail=1 ;;
+esac
+# the library's checker binds the catalogs' folder itself at each report
+# (src/lib/check/print.c): its verdicts in Russian too (they were English,
+# its folder still the first prefix's, which is gone)
+out=$(env -u LD_LIBRARY_PATH -u LANGUAGE LC_ALL=ru_RU.UTF-8 "$prog" verify --fast 2>&1)
+case $out in
+  *ВЕРНО*) case $out in
+             *" PASS"*) echo "FAIL: verify under ru_RU.UTF-8 mixes English verdicts:"
+                        echo "$out" | grep " PASS" | head -3; fail=1 ;;
+           esac ;;
+  *) echo "FAIL: $prog verify --fast under ru_RU.UTF-8 is not in Russian:"
+     echo "$out" | head -5; fail=1 ;;
 esac
 if command -v readelf >/dev/null 2>&1; then
   rpath=$(readelf -d "$prog" 2>/dev/null | grep -E 'R(UN)?PATH')

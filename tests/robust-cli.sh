@@ -333,6 +333,31 @@ printf '\320\007\000\000' | dd of="$tmp/c2000" bs=1 seek=39 conv=notrunc 2>/dev/
 expect 2 "2000 and 2 channels (at most 1024)" "eval of a CNN of 2000 channels" -- \
   "$prog" eval --model "$tmp/c2000" --data "$data"
 
+# A valid CNN of 512 first-layer channels (issue 21: its eval took 1.73 GB
+# and "out of memory" under this limit: a batch of 64 examples of 31.6 MB,
+# the lowered images): the evaluation's batch is now what BP_NET_EVAL_BYTES
+# (256 MiB) holds, so eval, and train's validation and test passes, fit
+# under ulimit -v 600000.  Trained on the first 64 images of the small set
+# (their IDX header's count made 64), to take seconds.
+mkdir "$tmp/d64" || exit 99
+{ printf '\000\000\010\003\000\000\000\100\000\000\000\034\000\000\000\034'
+  gzip -dc "$data/train-images-idx3-ubyte.gz" | tail -c +17 | head -c $((64 * 784))
+} | gzip > "$tmp/d64/train-images-idx3-ubyte.gz" || exit 99
+{ printf '\000\000\010\001\000\000\000\100'
+  gzip -dc "$data/train-labels-idx1-ubyte.gz" | tail -c +9 | head -c 64
+} | gzip > "$tmp/d64/train-labels-idx1-ubyte.gz" || exit 99
+cp "$data/t10k-images-idx3-ubyte.gz" "$data/t10k-labels-idx1-ubyte.gz" "$tmp/d64/" || exit 99
+"$prog" train --data "$tmp/d64" --epochs 1 --conv 512,2 --batch 2 --model "$tmp/c512" \
+  >/dev/null 2>"$tmp/err" || { echo "FAIL: train --conv 512,2: $(cat "$tmp/err")"; exit 1; }
+for cmd in "eval --model $tmp/c512 --data $data" \
+           "train --data $tmp/d64 --epochs 1 --conv 512,2 --batch 2 --model $tmp/c512b"; do
+  n=$((n + 1))
+  (ulimit -v $as_limit && exec timeout "$limit_s" $prog $cmd) >/dev/null 2>"$tmp/err"
+  st=$?
+  [ $st -eq 0 ] || failed "ulimit -v $as_limit, $cmd (C1 = 512): exit $st: $(cat "$tmp/err")"
+  echo "ok $n: ulimit -v $as_limit, ${cmd%% --*} of a CNN of 512 channels: exit $st"
+done
+
 # Data of another image size (issue 21): --resume of a 28x28 model on 8x8
 # images said "a computation failed" after an epoch's work, and --conv on
 # 3x3 images "out of memory" (exit 4); each now names the sizes, exit 2.

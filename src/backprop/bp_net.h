@@ -151,6 +151,9 @@ struct bp_net_type
      memory), and its free; NULL with cforward */
   void *(*cws_alloc) (const bp_net *net);
   void (*cws_free) (void *cws);
+  /* the bytes of workspace_alloc's buffers per example (a batch of B
+     holds B times as many); SIZE_MAX when that overflows size_t */
+  size_t (*example_bytes) (const bp_net *net);
 };
 
 GSL_VAR const bp_net_type *bp_net_linear;
@@ -215,6 +218,23 @@ int bp_net_describe (const bp_net *net, char *buf, size_t len);
    bp_net_workspace_free (NULL) does nothing. */
 bp_net_workspace *bp_net_workspace_alloc (const bp_net *net, size_t B);
 void bp_net_workspace_free (bp_net_workspace *w);
+
+/* The bytes of the buffers bp_net_workspace_alloc (net, B) makes (the
+   row's and the batch's, without the allocator's own), B times those of
+   one example; SIZE_MAX when that overflows size_t.  0 (GSL_EFAULT) for
+   a NULL net, (GSL_EINVAL) for B = 0. */
+size_t bp_net_workspace_bytes (const bp_net *net, size_t B);
+
+/* What a pass over a data set (bp_net_evaluate) may hold in its
+   workspace: `backprop eval' and train's validation and test passes. */
+#define BP_NET_EVAL_BYTES ((size_t) 256 << 20)
+
+/* The batch to classify a data set with: the row's eval_batch, or fewer
+   so that the workspace holds at most max_bytes
+   (bp_net_workspace_bytes), but at least 1 example.  The accuracy does
+   not depend on it; the mean loss may differ in its last bits.
+   0 (GSL_EFAULT) for a NULL net. */
+size_t bp_net_eval_batch (const bp_net *net, size_t max_bytes);
 
 /* The forward pass of the rows of U (1 to B rows of m): the logits in *V
    (a view into w; may be NULL), the mean loss against T (may be NULL)

@@ -265,7 +265,8 @@ cmd_eval (int argc, char **argv)
     goto out;
   status = EXIT_NOT_CARRIED_OUT;
   if ((confusion = gsl_matrix_ulong_alloc (n, n)) == NULL
-      || (ws = bp_net_workspace_alloc (M, M->type->eval_batch)) == NULL)
+      || (ws = bp_net_workspace_alloc (M, bp_net_eval_batch (M, BP_NET_EVAL_BYTES)))
+         == NULL)
     {
       fprintf (stderr, _("%s: eval: out of memory\n"), program_name);
       goto out;

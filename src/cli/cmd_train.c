@@ -824,7 +824,8 @@ run_train (train_options *o, model_lock *lock)
   if ((!o->resume && ((M = bp_net_alloc (type, &shape)) == NULL
                       || bp_net_init (M, rng) != GSL_SUCCESS))
       || (t = bp_net_trainer_alloc (M, train.count, o->p.batch)) == NULL
-      || (ev = bp_net_workspace_alloc (M, M->type->eval_batch)) == NULL
+      || (ev = bp_net_workspace_alloc (M, bp_net_eval_batch (M, BP_NET_EVAL_BYTES)))
+         == NULL
       || (M->type->dtype == BP_NET_FLOAT32 && (vel64 = gsl_vector_alloc (M->size)) == NULL))
     {
       fprintf (stderr, _("%s: train: out of memory\n"), program_name);

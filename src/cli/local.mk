@@ -23,14 +23,16 @@ backprop_LDADD += $(LIBINTL)
 # the weights' PNGs (plot.c): zlib's deflate and CRC-32
 backprop_LDADD += $(ZLIB_LIBS)
 # The paths that depend on configure's --prefix (the catalogs' folder
-# compiled into main.c; the library's libdir, which libtool writes into
-# libbackprop.la and the program's run path at install), in a stamp
-# rewritten only when they change: a tree reconfigured with another
-# --prefix recompiles main.c and relinks the library and the program,
-# instead of installing a program built for the first prefix.
+# compiled into main.c and the library's print.c; the library's libdir,
+# which libtool writes into libbackprop.la and the program's run path at
+# install), in a stamp rewritten only when they change: a tree
+# reconfigured with another --prefix recompiles main.c and print.c and
+# relinks the library and the program, instead of installing a program
+# built for the first prefix.
 src/cli/prefix.stamp: Makefile
 	$(AM_V_GEN)printf 'localedir %s\nlibdir %s\n' '$(localedir)' '$(libdir)' >$@-t && \
 	if cmp -s $@-t $@; then rm -f $@-t; else mv -f $@-t $@; fi
 src/cli/backprop-main.$(OBJEXT): src/cli/prefix.stamp
+src/lib/check/print.lo: src/cli/prefix.stamp
 EXTRA_src_lib_libbackprop_la_DEPENDENCIES = src/cli/prefix.stamp
 CLEANFILES += src/cli/prefix.stamp src/cli/prefix.stamp-t

@@ -33,6 +33,19 @@ size_mul_overflows (size_t a, size_t b, size_t *out)
   return 0;
 }
 
+/* *bytes += a b c (c an element's size), saturating at SIZE_MAX: the
+   bytes of a workspace's buffers, summed one buffer at a time. */
+static inline void
+bytes_add (size_t *bytes, size_t a, size_t b, size_t c)
+{
+  size_t ab, abc;
+  if (size_mul_overflows (a, b, &ab) || size_mul_overflows (ab, c, &abc)
+      || *bytes > SIZE_MAX - abc)
+    *bytes = SIZE_MAX;
+  else
+    *bytes += abc;
+}
+
 /* 1 when an argument is missing: a NULL pointer, or a vector or matrix
    that describes no memory -- its data NULL (a struct filled in by
    hand, or freed and reused), or sizes whose bytes overflow size_t or a

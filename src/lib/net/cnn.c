@@ -189,14 +189,16 @@ static const bp_net_type cnn_type = {
   cnn_cforward, cnn_describe,
   { .batch = 64, .lr = 0.05, .momentum = 0.9, .weight_decay = 5e-4, .epochs = 15 },
   64,   /* the lowered images take 25 C1 doubles a pixel: a smaller batch */
-  BP_NET_FLOAT64, NULL, NULL, &cnn_float_type, cnn_cws_alloc, cnn_cws_free
+  BP_NET_FLOAT64, NULL, NULL, &cnn_float_type, cnn_cws_alloc, cnn_cws_free,
+  cnn_example_bytes
 };
 
 static const bp_net_type cnn_float_type = {
   "cnn_float32", cnn_layout, cnn_float_init, cnn_float_ws_alloc, cnn_float_ws_free,
   NULL, NULL, NULL, cnn_describe,
   { .batch = 64, .lr = 0.05, .momentum = 0.9, .weight_decay = 5e-4, .epochs = 15 },
-  64, BP_NET_FLOAT32, cnn_float_forward, cnn_float_backward, &cnn_float_type, NULL, NULL
+  64, BP_NET_FLOAT32, cnn_float_forward, cnn_float_backward, &cnn_float_type, NULL, NULL,
+  cnn_float_example_bytes
 };
 
 const bp_net_type *bp_net_cnn = &cnn_type;

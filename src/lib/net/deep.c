@@ -124,6 +124,18 @@ deep_ws_alloc (const bp_net *net, size_t B)
   return w;
 }
 
+/* deep_ws_alloc's bytes per example: Z, A, dA, dZ of each hidden layer,
+   V, Y, dV (n each) */
+static size_t
+deep_example_bytes (const bp_net *net)
+{
+  size_t bytes = 0;
+  for (size_t l = 0; l < net->shape.n_hidden; l++)
+    bytes_add (&bytes, 4, net->shape.hidden[l], sizeof (double));
+  bytes_add (&bytes, 3, net->shape.n, sizeof (double));
+  return bytes;
+}
+
 static int
 deep_forward (const bp_net *net, const gsl_matrix *U, const gsl_matrix *T, void *ws,
               gsl_matrix_view *V, double *L)
@@ -271,7 +283,7 @@ static const bp_net_type deep_type = {
   deep_backward, net_dense_cforward, deep_describe,
   { .batch = 64, .lr = 0.05, .momentum = 0.9, .weight_decay = 5e-5, .epochs = 30 },
   256, BP_NET_FLOAT64, NULL, NULL, NULL,   /* no float32 row yet */
-  net_dense_cws_alloc, net_dense_cws_free
+  net_dense_cws_alloc, net_dense_cws_free, deep_example_bytes
 };
 
 const bp_net_type *bp_net_deep = &deep_type;

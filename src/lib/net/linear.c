@@ -113,7 +113,8 @@ static const bp_net_type linear_type = {
   "linear", linear_layout, linear_init, linear_ws_alloc, linear_ws_free,
   linear_forward, linear_backward, linear_cforward, linear_describe,
   { .batch = 64, .lr = 0.05, .momentum = 0.9, .weight_decay = 0.0, .epochs = 10 },
-  256, BP_NET_FLOAT64, NULL, NULL, &linear_float_type, linear_cws_alloc, linear_cws_free
+  256, BP_NET_FLOAT64, NULL, NULL, &linear_float_type, linear_cws_alloc, linear_cws_free,
+  linear_example_bytes
 };
 
 static const bp_net_type linear_float_type = {
@@ -121,7 +122,7 @@ static const bp_net_type linear_float_type = {
   linear_float_ws_free, NULL, NULL, NULL, linear_describe,
   { .batch = 64, .lr = 0.05, .momentum = 0.9, .weight_decay = 0.0, .epochs = 10 },
   256, BP_NET_FLOAT32, linear_float_forward, linear_float_backward, &linear_float_type,
-  NULL, NULL
+  NULL, NULL, linear_float_example_bytes
 };
 
 const bp_net_type *bp_net_linear = &linear_type;

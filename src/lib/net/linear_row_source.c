@@ -37,6 +37,15 @@ FUNCTION (linear, ws_alloc) (const bp_net *net, size_t B)
   return w;
 }
 
+/* ws_alloc's bytes per example: V, Y, G (n each) */
+static size_t
+FUNCTION (linear, example_bytes) (const bp_net *net)
+{
+  size_t bytes = 0;
+  bytes_add (&bytes, 3, net->shape.n, sizeof (BASE));
+  return bytes;
+}
+
 /* V = U W^T + 1 b^T (14.2), L = mean CE (14.4) */
 static int
 FUNCTION (linear, forward) (const bp_net *net, const TYPE (gsl_matrix) *U,

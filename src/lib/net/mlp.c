@@ -65,14 +65,16 @@ static const bp_net_type mlp_type = {
   "mlp", mlp_layout, mlp_init, mlp_ws_alloc, mlp_ws_free, mlp_forward, mlp_backward,
   net_dense_cforward, mlp_describe,
   { .batch = 64, .lr = 0.05, .momentum = 0.9, .weight_decay = 5e-5, .epochs = 30 },
-  256, BP_NET_FLOAT64, NULL, NULL, &mlp_float_type, net_dense_cws_alloc, net_dense_cws_free
+  256, BP_NET_FLOAT64, NULL, NULL, &mlp_float_type, net_dense_cws_alloc, net_dense_cws_free,
+  mlp_example_bytes
 };
 
 static const bp_net_type mlp_float_type = {
   "mlp_float32", mlp_layout, mlp_float_init, mlp_float_ws_alloc, mlp_float_ws_free,
   NULL, NULL, NULL, mlp_describe,
   { .batch = 64, .lr = 0.05, .momentum = 0.9, .weight_decay = 5e-5, .epochs = 30 },
-  256, BP_NET_FLOAT32, mlp_float_forward, mlp_float_backward, &mlp_float_type, NULL, NULL
+  256, BP_NET_FLOAT32, mlp_float_forward, mlp_float_backward, &mlp_float_type, NULL, NULL,
+  mlp_float_example_bytes
 };
 
 const bp_net_type *bp_net_mlp = &mlp_type;

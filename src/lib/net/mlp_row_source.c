@@ -27,6 +27,17 @@ FUNCTION (mlp, ws_alloc) (const bp_net *net, size_t B)
   return FUNCTION (mlp, batch_workspace_alloc) (B, net_inputs (s), s->hidden[0], s->n);
 }
 
+/* ws_alloc's bytes per example: Z, A, dL/dA, dL/dZ (H each), V, Y,
+   dL/dV (n each) */
+static size_t
+FUNCTION (mlp, example_bytes) (const bp_net *net)
+{
+  size_t bytes = 0;
+  bytes_add (&bytes, 4, net->shape.hidden[0], sizeof (BASE));
+  bytes_add (&bytes, 3, net->shape.n, sizeof (BASE));
+  return bytes;
+}
+
 static void
 FUNCTION (mlp, ws_free) (void *w)
 {

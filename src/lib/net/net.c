@@ -247,6 +247,41 @@ bp_net_workspace_alloc (const bp_net *net, size_t B)
   return w;
 }
 
+size_t
+bp_net_workspace_bytes (const bp_net *net, size_t B)
+{
+  if (!net)
+    GSL_ERROR_VAL ("bp_net_workspace_bytes: net must not be NULL", GSL_EFAULT, 0);
+  if (B == 0)
+    GSL_ERROR_VAL ("bp_net_workspace_bytes: B must be positive", GSL_EINVAL, 0);
+  const size_t m = net_inputs (&net->shape), n = net->shape.n;
+  size_t per = net->type->example_bytes (net), bytes = 0;
+  /* the batch: U, T (double); a float32 row's U, T, dL/dU in float and V */
+  if (net->type->dtype == BP_NET_FLOAT32)
+    {
+      bytes_add (&per, 2, m, sizeof (float));
+      bytes_add (&per, 1, n, sizeof (float));
+      bytes_add (&per, 1, n, sizeof (double));
+    }
+  else
+    {
+      bytes_add (&per, 1, m, sizeof (double));
+      bytes_add (&per, 1, n, sizeof (double));
+    }
+  bytes_add (&bytes, B, per, 1);
+  return bytes;
+}
+
+size_t
+bp_net_eval_batch (const bp_net *net, size_t max_bytes)
+{
+  if (!net)
+    GSL_ERROR_VAL ("bp_net_eval_batch: net must not be NULL", GSL_EFAULT, 0);
+  const size_t per = bp_net_workspace_bytes (net, 1);
+  const size_t B = per ? max_bytes / per : 1;   /* per > 0 (n > 0): for the analyzer */
+  return B < 1 ? 1 : B > net->type->eval_batch ? net->type->eval_batch : B;
+}
+
 void
 bp_net_workspace_free (bp_net_workspace *w)
 {
