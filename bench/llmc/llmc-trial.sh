@@ -30,7 +30,7 @@ ce:6:logits:2x3x8 celoss:0:logits:2x3x8 enc:24:wte:5x4,wpe:3x4"
 check() {
   if [ "$3" = 0 ]; then fn="--loss ce_loss --grad ce_grad"
   else fn="--forward ${2}_fwd --backward ${2}_bwd --m $3"; fi
-  # shellcheck disable=SC2086
+  # shellcheck disable=SC2046,SC2086
   "$bp" check --lib "$work/$1.so" --type float $fn --block $(echo "$4" | sed 's/,/ --block /g') \
     --method "$5" --seed "$seed" >"$work/out" 2>&1
   sed -n 's/^gradient check: \([A-Z]*\).*/\1/p' "$work/out" | head -n 1
