@@ -82,3 +82,14 @@ bench-kann: backprop$(EXEEXT)
 	@test -n "$(KANN_DIR)" || { echo "usage: make bench-kann KANN_DIR=DIR (a clone of kann)" >&2; exit 2; }
 	$(SHELL) $(srcdir)/bench/kann/kann-trial.sh $(KANN_DIR) ./backprop$(EXEEXT)
 .PHONY: bench-kann
+
+# `make bench-llmc LLMC_DIR=DIR': the same trial on Karpathy's llm.c
+# (github.com/karpathy/llm.c, not shipped): seven layers of its
+# train_gpt2.c checked from their forward and backward functions
+# (--forward/--backward, the VJP form) and 12 planted bugs, at the
+# defaults (bench/llmc/llmc-trial.sh).
+EXTRA_DIST += bench/llmc/llmc-trial.sh bench/llmc/llmc_ops.c
+bench-llmc: backprop$(EXEEXT)
+	@test -n "$(LLMC_DIR)" || { echo "usage: make bench-llmc LLMC_DIR=DIR (a clone of llm.c)" >&2; exit 2; }
+	$(SHELL) $(srcdir)/bench/llmc/llmc-trial.sh $(LLMC_DIR) ./backprop$(EXEEXT)
+.PHONY: bench-llmc

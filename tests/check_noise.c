@@ -372,6 +372,63 @@ START_TEST (test_taylor_noise_at_zero_measured)
 }
 END_TEST
 
+/* A float layer that broadcasts x to NV outputs (a bias added over a
+   batch): y_k = x, its backward dx = sum_k dy_k summed in float, as a
+   user's float code gets dy; counts the dy entries that are not floats.
+   A float sum of 64 terms of (-1, 1) rounds by about 1e-6, beyond rtol
+   |dx| whenever it cancels below 1 (a fifth of the cotangents). */
+#define NV 64
+typedef struct { size_t calls, off_grid; } vjp_seen;
+
+static int
+vjp_fwd (const bp_gradcheck_point *pt, void *params, gsl_vector *out)
+{
+  (void) params;
+  gsl_vector_set_all (out, (float) gsl_vector_get (pt->vector[0], 0));
+  return 0;
+}
+
+static int
+vjp_bwd (const bp_gradcheck_point *pt, void *params, const gsl_vector *dy,
+         gsl_matrix *const dx[])
+{
+  (void) pt;
+  vjp_seen *seen = params;
+  float s = 0.0f;
+  seen->calls++;
+  for (size_t k = 0; k < NV; k++)
+    {
+      const double v = gsl_vector_get (dy, k);
+      seen->off_grid += (double) (float) v != v;
+      s += (float) v;
+    }
+  gsl_matrix_set (dx[0], 0, 0, s);
+  return 0;
+}
+
+START_TEST (test_float_vjp_broadcast_sum_passes)
+{
+  /* under BP_GRADCHECK_ARG_FLOAT the backward gets the dy of L = <dy,
+     F>, floats whose sums are exact: a right float backward PASSes (a
+     double dy made the two sides differ by an ulp of each term, and a
+     float sum of 6 rounded terms cancelling to 1e-2 was off by 2e-8,
+     beyond rtol: llm.c's layernorm bias, seed 2) */
+  vjp_seen seen = { 0, 0 };
+  gsl_vector *t = gsl_vector_alloc (1);
+  gsl_vector_set (t, 0, 0.3f);
+  bp_gradcheck_function F = { .vloss = vjp_fwd, .m = NV, .vjp = vjp_bwd, .params = &seen };
+  bp_gradcheck_block b = { .name = "x", .vector = t };
+  bp_gradcheck_options o;
+  bp_gradcheck_options_default (&o);
+  o.arg_type = BP_GRADCHECK_ARG_FLOAT;
+  o.seed = 1u + (unsigned long) _i;
+  ck_assert_int_eq (bp_gradcheck (&F, 1, &b, NULL, &o, NULL), GSL_SUCCESS);
+  ck_assert_uint_gt (seen.calls, 0);
+  ck_assert_uint_eq (seen.off_grid, 0);
+  gsl_vector_free (t);
+}
+END_TEST
+
 int
 main (void)
 {
@@ -387,6 +444,7 @@ main (void)
   tcase_add_test (tc, test_empty_block_refused);
   tcase_add_test (tc, test_taylor_unmeasured_noise_is_zero);
   tcase_add_test (tc, test_taylor_noise_at_zero_measured);
+  tcase_add_loop_test (tc, test_float_vjp_broadcast_sum_passes, 0, 20);
   suite_add_tcase (s, tc);
   SRunner *sr = srunner_create (s);
   srunner_run_all (sr, CK_NORMAL);

@@ -142,7 +142,7 @@ typedef int (*bp_gradcheck_vjp) (const bp_gradcheck_point *p, void *params,
    The VJP form (a layer: forward and backward): vloss (the forward F,
    m >= 1) and vjp non-NULL, grad NULL, no analytic arrays.  For each of
    n_cotangents (0: 3) cotangents dy, uniform in (-1, 1)^m from opts.seed
-   (gsl_rng_mt19937), the scalar L(x) = <dy, F(x)> is checked against its
+   (gsl_rng_mt19937; multiples of 2^-8 under BP_GRADCHECK_ARG_FLOAT), the scalar L(x) = <dy, F(x)> is checked against its
    gradient vjp(x, dy) by the methods asked: the dot-product identity
    <dy, J dx> = <J^T dy, dx> along random directions, every element by
    central differences (so a wrong element is named); complex step with
