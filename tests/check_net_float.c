@@ -26,17 +26,19 @@
 typedef struct
 {
   const char *row;          /* the double row; its float32 twin is tested */
-  size_t n_hidden, hidden;
+  size_t n_hidden, hidden[2];
   bp_activation act;
   size_t C1, C2;
 } float_case;
 
 static const float_case cases[] = {
-  { "linear", 0, 0, BP_RELU, 0, 0 },
-  { "mlp", 1, 5, BP_TANH, 0, 0 },
-  { "mlp", 1, 4, BP_RELU, 0, 0 },
-  { "cnn", 0, 0, BP_RELU, 2, 3 },
-  { "cnn", 1, 4, BP_RELU, 2, 2 },
+  { "linear", 0, { 0 }, BP_RELU, 0, 0 },
+  { "mlp", 1, { 5 }, BP_TANH, 0, 0 },
+  { "mlp", 1, { 4 }, BP_RELU, 0, 0 },
+  { "deep", 2, { 5, 4 }, BP_TANH, 0, 0 },
+  { "deep", 2, { 4, 3 }, BP_RELU, 0, 0 },
+  { "cnn", 0, { 0 }, BP_RELU, 2, 3 },
+  { "cnn", 1, { 4 }, BP_RELU, 2, 2 },
 };
 #define N_CASES ((int) (sizeof cases / sizeof cases[0]))
 #define ROWS 8
@@ -47,7 +49,8 @@ static bp_net_shape
 shape_of (const float_case *c)
 {
   return (bp_net_shape) { .rows = ROWS, .cols = COLS, .n = CLASSES,
-                          .n_hidden = c->n_hidden, .hidden = { c->hidden },
+                          .n_hidden = c->n_hidden,
+                          .hidden = { c->hidden[0], c->hidden[1] },
                           .act = c->act, .C1 = c->C1, .C2 = c->C2 };
 }
 
@@ -93,13 +96,14 @@ batch (gsl_rng *rng, gsl_matrix *U, gsl_matrix *T)
    roundings along the longest chain of sums a result passes through
    (each of at most N terms adds its rounding, the inputs exact floats;
    derivations/14-mini-batch.md, "Float32").  For these networks N is
-   the sum of the layers' fan-ins over the batch: b (m + 25 C1 + H + n). */
+   the sum of the layers' fan-ins over the batch: b (m + 25 C1 + sum H_l + n). */
 static double
 bound (const bp_net_shape *s, size_t b, double scale)
 {
-  const double N = (double) b * (double) (s->rows * s->cols + 25 * (s->C1 + 1)
-                                          + s->hidden[0] + s->n);
-  return N * FLT_EPSILON * (1.0 + scale);
+  size_t fan_in = s->rows * s->cols + 25 * (s->C1 + 1) + s->n;
+  for (size_t l = 0; l < s->n_hidden; l++)
+    fan_in += s->hidden[l];
+  return (double) b * (double) fan_in * FLT_EPSILON * (1.0 + scale);
 }
 
 START_TEST (test_float_row_is_double_row)

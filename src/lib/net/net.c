@@ -26,7 +26,7 @@ bp_net_type_by_name (const char *name)
     return NULL;
   const bp_net_type *rows[] = { bp_net_linear, bp_net_mlp, bp_net_deep, bp_net_cnn,
                                 bp_net_linear_float, bp_net_mlp_float,
-                                bp_net_cnn_float };
+                                bp_net_deep_float, bp_net_cnn_float };
   for (size_t k = 0; k < sizeof rows / sizeof rows[0]; k++)
     if (strcmp (rows[k]->name, name) == 0)
       return rows[k];
