@@ -85,8 +85,8 @@ verify_float_net (bp_net *net, const gsl_matrix *U, const gsl_matrix *T,
 }
 
 /* The sizes of the check: 8 x 8 images, 3 classes, a batch of 3; the
-   two-layer row 5 ReLU units, the CNN 2 and 3 channels and 4 units (as
-   tests/check_net_float.c). */
+   two-layer row 5 ReLU units, the deeper perceptron 5 and 4, the CNN 2
+   and 3 channels and 4 units (as tests/check_net_float.c). */
 enum { ROWS = 8, COLS = 8, CLASSES = 3, BATCH = 3 };
 
 static bp_net_shape
@@ -95,6 +95,8 @@ shape_of (const bp_net_type *T)
   bp_net_shape s = { .rows = ROWS, .cols = COLS, .n = CLASSES, .act = BP_RELU };
   if (T->float32 == bp_net_mlp_float)
     s.n_hidden = 1, s.hidden[0] = 5;
+  if (T->float32 == bp_net_deep_float)
+    s.n_hidden = 2, s.hidden[0] = 5, s.hidden[1] = 4;
   if (T->float32 == bp_net_cnn_float)
     s.n_hidden = 1, s.hidden[0] = 4, s.C1 = 2, s.C2 = 3;
   return s;
