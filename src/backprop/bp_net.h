@@ -166,6 +166,11 @@ GSL_VAR const bp_net_type *bp_net_mlp_float;
 GSL_VAR const bp_net_type *bp_net_deep_float;
 GSL_VAR const bp_net_type *bp_net_cnn_float;
 
+/* Row k of the table, k = 0, 1, ... (every row, the float32 ones
+   after the double ones), NULL from the end on (no error): a loop over
+   the table, as GSL's gsl_rng_types_setup. */
+const bp_net_type *bp_net_type_at (size_t k);
+
 /* The row named name, NULL for none (no error). */
 const bp_net_type *bp_net_type_by_name (const char *name);
 
