@@ -10,15 +10,12 @@
    - the deep row with one hidden layer is the mlp row, bit for bit. */
 #include <config.h>
 #include <math.h>
-#include <stdio.h>
 #include <string.h>
-#include <unistd.h>
 #include <check.h>
 #include <gsl/gsl_errno.h>
 #include <gsl/gsl_randist.h>
 #include "backprop/bp_net.h"
 #include "backprop/bp_train.h"
-#include "backprop/bp_model_file.h"
 #include <gsl/gsl_math.h>
 #include "testutil.h"
 
@@ -315,24 +312,6 @@ START_TEST (test_trainer_is_eq_14_8)
 }
 END_TEST
 
-/* 1 when the files a and b hold the same bytes */
-static int
-files_equal (const char *a, const char *b)
-{
-  FILE *fa = fopen (a, "rb"), *fb = fopen (b, "rb");
-  ck_assert (fa && fb);
-  int ca, cb;
-  do
-    {
-      ca = getc (fa);
-      cb = getc (fb);
-    }
-  while (ca == cb && ca != EOF);
-  fclose (fa);
-  fclose (fb);
-  return ca == cb;
-}
-
 /* Two epochs in one run; one epoch, saved to a model file with its
    training state (parameters, velocity, RNG), read back into a new
    network, trainer and RNG and run on: the same bits (what `backprop
@@ -354,21 +333,11 @@ START_TEST (test_resume_equals_uninterrupted)
   ck_assert_int_eq (bp_net_train_epoch (&d, &sgd, 0, r2, t2, NULL, NULL, half, NULL),
                     GSL_SUCCESS);
   /* through a model file, as `backprop train' saves it */
-  char path[64], again[64], err[512];
-  snprintf (path, sizeof path, "check_net-%d-%ld.model", _i, (long) getpid ());
-  snprintf (again, sizeof again, "check_net-%d-%ld.again", _i, (long) getpid ());
   bp_train_state st = { 1, sgd.epochs, sgd.batch, 0, 1, sgd.lr, sgd.momentum,
                         sgd.weight_decay, t2->velocity, gsl_rng_size (r2),
-                        gsl_rng_state (r2), NULL };
-  ck_assert_int_eq (bp_model_file_write (path, half, &st, err, sizeof err), GSL_SUCCESS);
-  bp_net *resumed = NULL;
-  bp_train_state rs;
-  ck_assert_msg (bp_model_file_read (path, &resumed, &rs, err, sizeof err) == GSL_SUCCESS,
-                 "%s", err);
-  ck_assert_ptr_eq (resumed->type, half->type);
+                        gsl_rng_state (r2), NULL }, rs;
+  bp_net *resumed = test_model_file_round_trip (half, &st, "check_net", _i, &rs);
   ck_assert (gsl_vector_equal (resumed->theta, half->theta));
-  ck_assert_int_eq (bp_model_file_write (again, resumed, &rs, err, sizeof err), GSL_SUCCESS);
-  ck_assert_int_eq (files_equal (path, again), 1);
   bp_net_trainer *t3 = bp_net_trainer_alloc (resumed, count, sgd.batch);
   gsl_vector_memcpy (t3->velocity, rs.velocity);
   gsl_rng *r3 = gsl_rng_alloc (gsl_rng_mt19937);
@@ -382,8 +351,6 @@ START_TEST (test_resume_equals_uninterrupted)
   ck_assert (gsl_vector_equal (t1->velocity, t3->velocity));
   ck_assert_int_ne (memcmp (half->theta->data, whole->theta->data,
                             whole->size * sizeof (double)), 0);   /* it moved on */
-  unlink (path);
-  unlink (again);
   bp_train_state_free (&rs);
   bp_net_trainer_free (t1);
   bp_net_trainer_free (t2);
