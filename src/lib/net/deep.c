@@ -141,12 +141,6 @@ net_dense_cws_alloc (const bp_net *net)
   return NULL;
 }
 
-static int
-deep_float_init (bp_net *net, gsl_rng *rng)
-{
-  return net_init_rounded (net, bp_net_deep, rng);
-}
-
 static void
 deep_describe (const bp_net *net, char *buf, size_t len)
 {
@@ -170,7 +164,7 @@ static const bp_net_type deep_type = {
 };
 
 static const bp_net_type deep_float_type = {
-  "deep_float32", deep_layout, deep_float_init, deep_float_ws_alloc, deep_float_ws_free,
+  "deep_float32", deep_layout, net_init_rounded, deep_float_ws_alloc, deep_float_ws_free,
   NULL, NULL, NULL, deep_describe,
   { .batch = 64, .lr = 0.05, .momentum = 0.9, .weight_decay = 5e-5, .epochs = 30 },
   256, BP_NET_FLOAT32, deep_float_forward, deep_float_backward, &deep_float_type, NULL, NULL

@@ -169,8 +169,15 @@ bp_net_init (bp_net *net, gsl_rng *rng)
 }
 
 int
-net_init_rounded (bp_net *net, const bp_net_type *D, gsl_rng *rng)
+net_init_rounded (bp_net *net, gsl_rng *rng)
 {
+  const bp_net_type *D = NULL;
+  for (size_t k = 0; D == NULL && bp_net_type_at (k) != NULL; k++)
+    if (bp_net_type_at (k)->dtype == BP_NET_FLOAT64
+        && bp_net_type_at (k)->float32 == net->type)
+      D = bp_net_type_at (k);
+  if (D == NULL)
+    return GSL_EINVAL;   /* not a table's float32 row */
   bp_net *d = bp_net_alloc (D, &net->shape);
   if (d == NULL)
     return GSL_ENOMEM;
