@@ -1613,6 +1613,14 @@ START_TEST (test_api_net_allocators)
   ck_assert_ptr_null (bp_net_type_by_name ("nonesuch"));
   ck_assert_ptr_null (bp_net_type_by_name (NULL));
   ck_assert_ptr_eq (bp_net_type_by_name ("mlp"), bp_net_type_of (&s));
+  /* "bp_net_type_at": every row once, found by its name; past the end
+     NULL without an error */
+  size_t rows = 0;
+  for (; bp_net_type_at (rows) != NULL; rows++)
+    ck_assert_ptr_eq (bp_net_type_by_name (bp_net_type_at (rows)->name), bp_net_type_at (rows));
+  ck_assert_uint_ge (rows, 8);
+  ck_assert_ptr_null (bp_net_type_at (rows + 1));
+  ck_assert_ptr_null (bp_net_type_at ((size_t) -1));
   ck_assert_int_eq (n_errors, 0);
   /* "bp_net_alloc", "bp_net_free": NULLs, sizes the row refuses */
   ASSERT_REFUSED (bp_net_alloc (NULL, &s), GSL_EFAULT);

@@ -1,11 +1,12 @@
 /* check_net.c -- one generic suite over every row of the network table
-   (bp_net.h) and the one trainer (bp_train.h):
+   (bp_net.h, visited by bp_net_type_at) and the one trainer (bp_train.h):
    - backward against the checker: bp_gradcheck over net->block, with
      net->grad_block as the analytic side, and dL/dU the same way;
    - the trainer's step against a per-block momentum update written here
      from eq. (14.8) of derivations/14-mini-batch.md;
-   - a run resumed (parameters, velocity and RNG carried) equals the
-     uninterrupted run bit for bit;
+   - a run saved to a model file after one epoch (parameters, velocity and
+     RNG), read back and resumed equals the uninterrupted run bit for bit,
+     and the file read and written again is the same bytes;
    - the deep row with one hidden layer is the mlp row, bit for bit. */
 #include <config.h>
 #include <math.h>
@@ -26,8 +27,11 @@
 # endif
 #endif
 
-/* The cases: each row, at small sizes (the test images are 8 x 8, 3
-   classes; the cnn needs its images a multiple of 4). */
+/* The cases: every double row of the table (bp_net_type_at), at each of
+   these small shapes its layout accepts (the test images are 8 x 8, 3
+   classes; the cnn needs its images a multiple of 4), found when the
+   suite is made: a new row is tested here without a new case, and
+   test_every_row_has_a_case fails for a row none of the shapes fits. */
 typedef struct
 {
   const char *row;
@@ -36,15 +40,18 @@ typedef struct
   size_t C1, C2;
 } net_case;
 
-static const net_case cases[] = {
-  { "linear", 0, { 0, 0 }, BP_RELU, 0, 0 },
-  { "mlp", 1, { 5, 0 }, BP_TANH, 0, 0 },
-  { "mlp", 1, { 4, 0 }, BP_SIGMOID, 0, 0 },
-  { "deep", 2, { 6, 4 }, BP_TANH, 0, 0 },
-  { "cnn", 0, { 0, 0 }, BP_RELU, 2, 3 },
-  { "cnn", 1, { 4, 0 }, BP_RELU, 2, 2 },
+static const net_case shapes[] = {
+  { NULL, 0, { 0, 0 }, BP_RELU, 0, 0 },
+  { NULL, 1, { 5, 0 }, BP_TANH, 0, 0 },
+  { NULL, 1, { 4, 0 }, BP_SIGMOID, 0, 0 },
+  { NULL, 2, { 6, 4 }, BP_TANH, 0, 0 },
+  { NULL, 0, { 0, 0 }, BP_RELU, 2, 3 },
+  { NULL, 1, { 4, 0 }, BP_RELU, 2, 2 },
 };
-#define N_CASES ((int) (sizeof cases / sizeof cases[0]))
+#define N_SHAPES (sizeof shapes / sizeof shapes[0])
+#define MAX_CASES 64
+static net_case cases[MAX_CASES];
+static int N_CASES;
 #define ROWS 8
 #define COLS 8
 #define CLASSES 3
@@ -58,6 +65,30 @@ shape_of (const net_case *c)
   return s;
 }
 
+/* cases[]: each double row at each shape bp_net_alloc takes for it */
+static void
+find_cases (void)
+{
+  gsl_error_handler_t *old = gsl_set_error_handler_off ();
+  N_CASES = 0;
+  for (size_t k = 0; bp_net_type_at (k) != NULL; k++)
+    {
+      const bp_net_type *T = bp_net_type_at (k);
+      for (size_t j = 0; T->dtype == BP_NET_FLOAT64 && j < N_SHAPES; j++)
+        {
+          const bp_net_shape s = shape_of (&shapes[j]);
+          bp_net *net = bp_net_alloc (T, &s);
+          if (net != NULL && N_CASES < MAX_CASES)
+            {
+              cases[N_CASES] = shapes[j];
+              cases[N_CASES++].row = T->name;
+            }
+          bp_net_free (net);
+        }
+    }
+  gsl_set_error_handler (old);
+}
+
 /* A network of case i, its parameters drawn N(0, 0.5^2) (the linear row
    starts at zero: random here, so that the gradients are not special). */
 static bp_net *
@@ -66,13 +97,34 @@ case_net (int i, gsl_rng *rng)
   const bp_net_shape s = shape_of (&cases[i]);
   const bp_net_type *T = bp_net_type_by_name (cases[i].row);
   ck_assert_ptr_nonnull (T);
-  ck_assert_ptr_eq (bp_net_type_of (&s), T);
   bp_net *net = bp_net_alloc (T, &s);
   ck_assert_ptr_nonnull (net);
   for (size_t k = 0; k < net->size; k++)
     gsl_vector_set (net->theta, k, gsl_ran_gaussian (rng, 0.5));
   return net;
 }
+
+/* Every double row of the table has a case (and so every test of this
+   suite), and every float32 row is the twin of one (check_net_float.c
+   tests the twins of the double rows). */
+START_TEST (test_every_row_has_a_case)
+{
+  ck_assert_int_le (N_CASES, MAX_CASES - 1);
+  for (size_t k = 0; bp_net_type_at (k) != NULL; k++)
+    {
+      const bp_net_type *T = bp_net_type_at (k);
+      int found = 0;
+      if (T->dtype == BP_NET_FLOAT64)
+        for (int i = 0; i < N_CASES; i++)
+          found += strcmp (cases[i].row, T->name) == 0;
+      else
+        for (size_t j = 0; bp_net_type_at (j) != NULL; j++)
+          found += bp_net_type_at (j)->dtype == BP_NET_FLOAT64
+                   && bp_net_type_at (j)->float32 == T;
+      ck_assert_msg (found > 0, "row %s: no shape of check_net.c fits it", T->name);
+    }
+}
+END_TEST
 
 /* b examples: pixels uniform in [0, 1], one-hot labels */
 static void
@@ -268,9 +320,11 @@ START_TEST (test_trainer_is_eq_14_8)
 }
 END_TEST
 
-/* Two epochs in one run, and one epoch then a new network, trainer and
-   RNG given the parameters, the velocity and the RNG's state: the same
-   bits (what `backprop train --resume' relies on). */
+/* Two epochs in one run; one epoch, saved to a model file with its
+   training state (parameters, velocity, RNG), read back into a new
+   network, trainer and RNG and run on: the same bits (what `backprop
+   train --resume' relies on), and the file written again from what was
+   read is the same bytes (the save/load round trip of every row). */
 START_TEST (test_resume_equals_uninterrupted)
 {
   gsl_rng *rng = test_rng (20 + _i);
@@ -286,20 +340,26 @@ START_TEST (test_resume_equals_uninterrupted)
                       GSL_SUCCESS);
   ck_assert_int_eq (bp_net_train_epoch (&d, &sgd, 0, r2, t2, NULL, NULL, half, NULL),
                     GSL_SUCCESS);
-  /* what a model file carries: theta, the velocity, the RNG's state */
-  bp_net *resumed = bp_net_alloc (half->type, &half->shape);
-  gsl_vector_memcpy (resumed->theta, half->theta);
+  /* through a model file, as `backprop train' saves it */
+  bp_train_state st = { 1, sgd.epochs, sgd.batch, 0, 1, sgd.lr, sgd.momentum,
+                        sgd.weight_decay, t2->velocity, gsl_rng_size (r2),
+                        gsl_rng_state (r2), NULL }, rs;
+  bp_net *resumed = test_model_file_round_trip (half, &st, "check_net", _i, &rs);
+  ck_assert (gsl_vector_equal (resumed->theta, half->theta));
   bp_net_trainer *t3 = bp_net_trainer_alloc (resumed, count, sgd.batch);
-  gsl_vector_memcpy (t3->velocity, t2->velocity);
+  gsl_vector_memcpy (t3->velocity, rs.velocity);
   gsl_rng *r3 = gsl_rng_alloc (gsl_rng_mt19937);
-  memcpy (gsl_rng_state (r3), gsl_rng_state (r2), gsl_rng_size (r2));
+  ck_assert_uint_eq (rs.rng_size, gsl_rng_size (r3));
+  memcpy (gsl_rng_state (r3), rs.rng_state, rs.rng_size);
   ck_assert_int_eq (bp_net_train_epoch (&d, &sgd, 1, r3, t3, NULL, NULL, resumed, NULL),
                     GSL_SUCCESS);
   gsl_matrix_const_view a = gsl_matrix_const_view_vector (whole->theta, 1, whole->size);
   gsl_matrix_const_view b = gsl_matrix_const_view_vector (resumed->theta, 1, whole->size);
   test_assert_same_bits (&a.matrix, &b.matrix, cases[_i].row);
+  ck_assert (gsl_vector_equal (t1->velocity, t3->velocity));
   ck_assert_int_ne (memcmp (half->theta->data, whole->theta->data,
                             whole->size * sizeof (double)), 0);   /* it moved on */
+  bp_train_state_free (&rs);
   bp_net_trainer_free (t1);
   bp_net_trainer_free (t2);
   bp_net_trainer_free (t3);
@@ -485,6 +545,8 @@ net_suite (void)
   Suite *s = suite_create ("bp_net");
   TCase *tc = tcase_create ("every row");
   tcase_set_timeout (tc, 300);
+  find_cases ();
+  tcase_add_test (tc, test_every_row_has_a_case);
   tcase_add_loop_test (tc, test_backward_against_checker, 0, N_CASES);
   tcase_add_loop_test (tc, test_trainer_is_eq_14_8, 0, N_CASES);
   tcase_add_loop_test (tc, test_resume_equals_uninterrupted, 0, N_CASES);

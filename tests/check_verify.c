@@ -5,8 +5,9 @@
    the exact comparison of slide 17 still does, and the count returned is
    the count printed.  The same for the fast mode, the activations and the
    two-layer network.  Issue 13's groups (convolution, pooling and flatten,
-   the CNN) pass with max-pooling's ties counted as kinks, and one wrong
-   element in any row's analytic side fails that row alone, naming it. */
+   the CNN) and issue 23's deeper perceptron pass with max-pooling's ties
+   counted as kinks, and one wrong element in any row's analytic side
+   fails that row alone, naming it. */
 #include <config.h>
 #include <complex.h>
 #include <math.h>
@@ -166,7 +167,7 @@ typedef struct
   gsl_rng *rng;
   conv_example *conv;
   pool_example *pool;
-  cnn_net_example *cnn;
+  net_example *cnn, *deep;
 } cnn_groups;
 
 static void
@@ -177,10 +178,12 @@ cnn_groups_alloc (cnn_groups *g)
   gsl_rng_set (g->rng, 1);
   g->conv = conv_example_alloc (g->rng);
   g->pool = pool_example_alloc (g->rng);
-  g->cnn = cnn_net_example_alloc (g->rng);
+  g->cnn = net_example_alloc (bp_net_cnn, &net_example_cnn, NET_EXAMPLE_B, g->rng);
+  g->deep = net_example_alloc (bp_net_deep, &net_example_deep, NET_EXAMPLE_B, g->rng);
   ck_assert_ptr_nonnull (g->conv);
   ck_assert_ptr_nonnull (g->pool);
   ck_assert_ptr_nonnull (g->cnn);
+  ck_assert_ptr_nonnull (g->deep);
 }
 
 static void
@@ -188,12 +191,13 @@ cnn_groups_free (cnn_groups *g)
 {
   conv_example_free (g->conv);
   pool_example_free (g->pool);
-  cnn_net_example_free (g->cnn);
+  net_example_free (g->cnn);
+  net_example_free (g->deep);
   gsl_rng_free (g->rng);
 }
 
-/* Group k (0 convolution, 1 pooling, 2 CNN) into a string, its return
-   value in *failed. */
+/* Group k (0 convolution, 1 pooling, 2 CNN, 3 the deeper perceptron)
+   into a string, its return value in *failed. */
 static char *
 group_table_in (const cnn_groups *g, int k, double tol, int compact, int *failed)
 {
@@ -205,7 +209,7 @@ group_table_in (const cnn_groups *g, int k, double tol, int compact, int *failed
                     tol ? BP_CSTEP_RTOL : 0.0, tol ? BP_CSTEP_ATOL : 0.0, out, 0, g->rng, 1,
                     compact, NULL, NULL };
   *failed = k == 0 ? verify_conv (g->conv, &o) : k == 1 ? verify_pool (g->pool, &o)
-    : verify_cnn (g->cnn, &o);
+    : k == 2 ? verify_cnn (g->cnn, &o) : verify_deep (g->deep, &o);
   fclose (out);
   return text;
 }
@@ -238,7 +242,7 @@ START_TEST (test_cnn_groups_compact)
 {
   cnn_groups g;
   cnn_groups_alloc (&g);
-  for (int k = 0; k < 3; k++)
+  for (int k = 0; k < 4; k++)
     for (int tol = 0; tol < 2; tol++)
       {
         int failed_wide, failed;
@@ -261,12 +265,13 @@ END_TEST
 
 START_TEST (test_cnn_groups_pass)
 {
-  /* 7 convolution rows, 6 of pooling and flatten, 9 of the CNN, by both
-     oracles; the tie row passes with its kinks counted, not failed */
-  static const size_t rows[] = { 7, 6, 9 };
+  /* 7 convolution rows, 6 of pooling and flatten, 9 of the CNN, 7 of the
+     deeper perceptron, by both oracles; the tie row passes with its kinks
+     counted, not failed */
+  static const size_t rows[] = { 7, 6, 9, 7 };
   cnn_groups g;
   cnn_groups_alloc (&g);
-  for (int k = 0; k < 3; k++)
+  for (int k = 0; k < 4; k++)
     {
       int failed;
       char *text = group_table (&g, k, 1.0, &failed);
@@ -286,8 +291,8 @@ START_TEST (test_cnn_groups_pass)
     }
   /* no tolerance: every row against an oracle fails; the batch forms'
      comparisons keep theirs (rounding) and pass */
-  static const size_t oracle_rows[] = { 4, 5, 9 };
-  for (int k = 0; k < 3; k++)
+  static const size_t oracle_rows[] = { 4, 5, 9, 7 };
+  for (int k = 0; k < 4; k++)
     {
       int failed;
       char *text = group_table (&g, k, 0.0, &failed);
@@ -311,7 +316,7 @@ typedef struct
 } wrong_gradient;
 
 static size_t
-wrong_gradients (const cnn_groups *g, wrong_gradient w[32])
+wrong_gradients (const cnn_groups *g, wrong_gradient w[40])
 {
   const conv_example *c = g->conv;
   const pool_example *p = g->pool;
@@ -339,6 +344,15 @@ wrong_gradients (const cnn_groups *g, wrong_gradient w[32])
                                   1, b->matrix ? 3 : 0 };
     }
   w[n++] = (wrong_gradient) { 2, "dL/dU", g->cnn->dU, NULL, 1, 17 };
+  /* the deeper perceptron: each block of bp_net_backward's, and dL/dU */
+  net = g->deep->net;
+  for (size_t k = 0; k < net->n_blocks; k++)
+    {
+      const bp_gradcheck_block *b = &net->grad_block[k];
+      w[n++] = (wrong_gradient) { 3, b->name, (gsl_matrix *) b->matrix, (gsl_vector *) b->vector,
+                                  1, b->matrix ? 3 : 0 };
+    }
+  w[n++] = (wrong_gradient) { 3, "dL/dU", g->deep->dU, NULL, 1, 17 };
   return n;
 }
 
@@ -346,9 +360,9 @@ START_TEST (test_cnn_groups_wrong_gradient)
 {
   cnn_groups g;
   cnn_groups_alloc (&g);
-  wrong_gradient w[32];
+  wrong_gradient w[40];
   const size_t n = wrong_gradients (&g, w);
-  ck_assert_uint_eq (n, 7 + 6 + 9);
+  ck_assert_uint_eq (n, 7 + 6 + 9 + 7);
   ck_assert_int_lt (_i, (int) n);
   const wrong_gradient *x = &w[_i];
   double *e = x->M ? gsl_matrix_ptr (x->M, x->row, x->col) : gsl_vector_ptr (x->v, x->row);
@@ -433,7 +447,7 @@ END_TEST
 /* --dtype float32 (verify_float.c): each float twin of a network row
    PASSes at the default seed, by the checker's float mode at its
    defaults; an analytic side with a planted float bug FAILs: for _i / 3
-   the row (linear, mlp, cnn), _i % 3: 0 the mean's 1/B dropped (every
+   the row (linear, mlp, deep, cnn), _i % 3: 0 the mean's 1/B dropped (every
    gradient times the batch), 1 one element of the first block 1e-2 off,
    2 one element of the last block 1e-2 off. */
 START_TEST (test_float_rows_pass)
@@ -448,14 +462,14 @@ START_TEST (test_float_rows_pass)
   int rows = 0;
   while (fgets (line, sizeof line, out))
     rows += strstr (line, "_float32 ") != NULL && strstr (line, " PASS\n") != NULL;
-  ck_assert_int_eq (rows, 3);
+  ck_assert_int_eq (rows, 4);
   fclose (out);
 }
 END_TEST
 
 START_TEST (test_float_wrong_gradient)
 {
-  const bp_net_type *const rows[] = { bp_net_linear, bp_net_mlp, bp_net_cnn };
+  const bp_net_type *const rows[] = { bp_net_linear, bp_net_mlp, bp_net_deep, bp_net_cnn };
   float_example *ex = float_example_alloc (rows[_i / 3], 1);
   ck_assert_ptr_nonnull (ex);
   bp_gradcheck_result *r = NULL;
@@ -489,18 +503,18 @@ END_TEST
    (verify_float.c's float_double_compare): within the bound of
    derivation 14 ("The whole chain") at seeds 1 to 3 and the CNN's
    near-tie seeds, and not equal to them (a real comparison: float
-   rounds); _i: the row, _i / 3 the seed. */
+   rounds); _i % 4: the row, _i / 4 the seed. */
 static const unsigned long compare_seeds[] = { 1, 2, 3, 9, 14, 18, 22, 24 };
 
 START_TEST (test_float_double_within)
 {
-  const bp_net_type *const rows[] = { bp_net_linear, bp_net_mlp, bp_net_cnn };
-  float_example *ex = float_example_alloc (rows[_i % 3], compare_seeds[_i / 3]);
+  const bp_net_type *const rows[] = { bp_net_linear, bp_net_mlp, bp_net_deep, bp_net_cnn };
+  float_example *ex = float_example_alloc (rows[_i % 4], compare_seeds[_i / 4]);
   ck_assert_ptr_nonnull (ex);
   float_double c;
-  ck_assert_int_eq (float_double_compare (rows[_i % 3], ex, &c), GSL_SUCCESS);
+  ck_assert_int_eq (float_double_compare (rows[_i % 4], ex, &c), GSL_SUCCESS);
   ck_assert_msg (c.ratio <= 1.0 && c.max_diff > 0.0, "%s seed %lu: |g_f - g_d| %g, %g of "
-                 "its bound %g", ex->net->type->name, compare_seeds[_i / 3], c.max_diff,
+                 "its bound %g", ex->net->type->name, compare_seeds[_i / 4], c.max_diff,
                  c.ratio * c.bound, c.bound);
   float_example_free (ex);
 }
@@ -740,13 +754,13 @@ verify_suite (void)
   tcase_set_timeout (cnn, 120);
   tcase_add_test (cnn, test_cnn_groups_pass);
   tcase_add_test (cnn, test_cnn_groups_compact);
-  tcase_add_loop_test (cnn, test_cnn_groups_wrong_gradient, 0, 7 + 6 + 9);
+  tcase_add_loop_test (cnn, test_cnn_groups_wrong_gradient, 0, 7 + 6 + 9 + 7);
   tcase_add_loop_test (cnn, test_cstep_cnn_loss, 0, 2);
   suite_add_tcase (s, cnn);
   TCase *f32 = tcase_create ("float32");
   tcase_set_timeout (f32, 120);
   tcase_add_test (f32, test_float_rows_pass);
-  tcase_add_loop_test (f32, test_float_wrong_gradient, 0, 9);
+  tcase_add_loop_test (f32, test_float_wrong_gradient, 0, 12);
   tcase_add_loop_test (f32, test_float_near_tie_passes, 0,
                        sizeof near_tie_seeds / sizeof near_tie_seeds[0]);
   tcase_add_loop_test (f32, test_float_near_tie_bug, 0, 2);
@@ -758,7 +772,7 @@ verify_suite (void)
   tcase_add_test (f32, test_table_inconclusive_counted);
   tcase_add_loop_test (f32, test_summary, 0, sizeof summaries / sizeof summaries[0]);
   tcase_add_loop_test (f32, test_float_double_within, 0,
-                       3 * sizeof compare_seeds / sizeof compare_seeds[0]);
+                       4 * sizeof compare_seeds / sizeof compare_seeds[0]);
   tcase_add_loop_test (f32, test_float_double_wrong_cast, 0, 2);
   suite_add_tcase (s, f32);
   return s;

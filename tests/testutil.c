@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #ifdef _OPENMP
 # include <omp.h>
 #endif
@@ -342,4 +343,42 @@ test_set_threads (int n)
   (void) n;
   return 1;
 #endif
+}
+
+/* 1 when the files a and b hold the same bytes */
+static int
+files_equal (const char *a, const char *b)
+{
+  FILE *fa = fopen (a, "rb"), *fb = fopen (b, "rb");
+  ck_assert (fa && fb);
+  int ca, cb;
+  do
+    {
+      ca = getc (fa);
+      cb = getc (fb);
+    }
+  while (ca == cb && ca != EOF);
+  fclose (fa);
+  fclose (fb);
+  return ca == cb;
+}
+
+bp_net *
+test_model_file_round_trip (const bp_net *net, const bp_train_state *st, const char *name,
+                            int i, bp_train_state *rs)
+{
+  char path[96], again[96], err[512];
+  snprintf (path, sizeof path, "%s-%d-%ld.model", name, i, (long) getpid ());
+  snprintf (again, sizeof again, "%s-%d-%ld.again", name, i, (long) getpid ());
+  ck_assert_msg (bp_model_file_write (path, net, st, err, sizeof err) == GSL_SUCCESS,
+                 "%s", err);
+  bp_net *r = NULL;
+  ck_assert_msg (bp_model_file_read (path, &r, rs, err, sizeof err) == GSL_SUCCESS, "%s", err);
+  ck_assert_ptr_eq (r->type, net->type);
+  ck_assert_msg (bp_model_file_write (again, r, rs, err, sizeof err) == GSL_SUCCESS, "%s", err);
+  const int same = files_equal (path, again);
+  unlink (path);
+  unlink (again);
+  ck_assert_msg (same, "%s case %d: the model file read and written again differs", name, i);
+  return r;
 }

@@ -8,6 +8,7 @@
 #include "backprop/bp_gradcheck.h"
 #include "backprop/bp_net.h"
 #include "backprop/bp_idx.h"
+#include "backprop/bp_model_file.h"
 
 /* Loop-test configurations: index 0 is the slides' model (10 classes,
    28x28 image); the others draw sizes from a seeded RNG.  Even indices use
@@ -106,6 +107,14 @@ void test_numeric_gradient (test_scalar_fn f, void *params, const gsl_vector *th
 /* Fail unless A and B have the same shape and, row by row, the same
    bytes: bit for bit (a NaN equals itself, -0 differs from 0). */
 void test_assert_same_bits (const gsl_matrix *A, const gsl_matrix *B, const char *what);
+
+/* The save/load round trip of a training run, as `backprop train' saves
+   and --resume reads it: net and its state st written to a model file
+   (named from name and i), read back into a new network (returned) and
+   *rs, of net's row, and written again from what was read: the same
+   bytes, or the test fails.  The files are removed. */
+bp_net *test_model_file_round_trip (const bp_net *net, const bp_train_state *st,
+                                    const char *name, int i, bp_train_state *rs);
 
 /* Ask OpenMP for n threads for what follows (nothing without OpenMP);
    returns the number it would have used before, to give back. */

@@ -27,8 +27,9 @@ mkdir "$tmp" || exit 99
 trap 'rm -rf "$tmp"' EXIT
 [ -x "$prog" ] || { echo "no $prog (run from the build directory)"; exit 99; }
 
-# 1. resume, both models, in both arithmetics (float32: the float rows)
-for run in 0:float64 16:float64 0:float32 16:float32; do
+# 1. resume, the one-layer, two-layer and deeper networks, in both
+# arithmetics (float32: the float rows)
+for run in 0:float64 16:float64 0:float32 16:float32 8,6:float64 8,6:float32; do
   H=${run%%:*} D=${run#*:}
   "$prog" train --data "$data" --hidden $H --dtype $D --epochs 3 --model "$tmp/full$H$D" \
     >/dev/null 2>&1 || failed "train --hidden $H --dtype $D --epochs 3"

@@ -71,12 +71,13 @@
    shape (bp_net_type's layout): names, order and sizes.  A file whose
    blocks disagree is corrupt, and is refused.
 
-   A float32 row ("linear_float32", "mlp_float32", "cnn_float32") is the
-   same layout under its own name: the dtype is the row.  Its parameters
-   and its training state's velocities are floats written exactly as
-   doubles; a value that is not a float is refused (corrupt), so that a
-   file read and written again is the same bytes.  A reader that does not
-   know the row refuses the file by the name ("unknown network type").
+   A float32 row ("linear_float32", "mlp_float32", "deep_float32",
+   "cnn_float32") is the same layout under its own name: the dtype is the
+   row.  Its parameters and its training state's velocities are floats
+   written exactly as doubles; a value that is not a float is refused
+   (corrupt), so that a file read and written again is the same bytes.
+   A reader that does not know the row refuses the file by the name
+   ("unknown network type").
 
    Versions 1-3, written by 0.1.0, are read into the rows they hold:
    version 1 a "linear" network, version 2 an "mlp" of one hidden layer,

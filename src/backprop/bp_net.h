@@ -9,8 +9,8 @@
                     [linear-relu,] linear                      (17)
 
    Each arithmetic is a row too (GSL's gsl_vector / gsl_vector_float): the
-   float32 rows bp_net_linear_float, bp_net_mlp_float, bp_net_cnn_float
-   (named "linear_float32", ...) are the same networks over
+   float32 rows bp_net_linear_float, bp_net_mlp_float, bp_net_deep_float,
+   bp_net_cnn_float (named "linear_float32", ...) are the same networks over
    gsl_vector_float buffers, running the same templated chains in float
    (sgemm); a double row's float32 field names its float twin.  A float
    network's buffers are theta_float and grad_float (theta and grad are
@@ -166,7 +166,13 @@ GSL_VAR const bp_net_type *bp_net_cnn;
 #define BP_CNN_PAD 2
 GSL_VAR const bp_net_type *bp_net_linear_float;
 GSL_VAR const bp_net_type *bp_net_mlp_float;
+GSL_VAR const bp_net_type *bp_net_deep_float;
 GSL_VAR const bp_net_type *bp_net_cnn_float;
+
+/* Row k of the table, k = 0, 1, ... (every row, the float32 ones
+   after the double ones), NULL from the end on (no error): a loop over
+   the table, as GSL's gsl_rng_types_setup. */
+const bp_net_type *bp_net_type_at (size_t k);
 
 /* The row named name, NULL for none (no error). */
 const bp_net_type *bp_net_type_by_name (const char *name);

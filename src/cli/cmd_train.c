@@ -88,8 +88,7 @@ print_train_help (void)
              "  -c, --conv=C1,C2    the convolutional network of C1 and C2 channels (1 to\n"
              "                      1024 each); -H adds its fully connected hidden layer\n"
              "      --dtype=T       the arithmetic: float64 (default, the reference) or\n"
-             "                      float32 (float parameters and batches; not with two\n"
-             "                      or more hidden layers)\n"
+             "                      float32 (float parameters and batches)\n"
              "  -e, --epochs=N      passes over the training set (default %zu; %zu with -H,\n"
              "                      %zu with -c)\n"
              "  -b, --batch=B       examples per step (default %zu; %zu with -H, %zu with\n"
@@ -354,9 +353,6 @@ parse_options (int argc, char **argv, train_options *o)
     return usage_error (_("--conv takes one hidden layer (--hidden=H)"));
   if (set_act && o->n_hidden == 0)
     return usage_error (_("--activation needs --hidden=H (H > 0)"));
-  if (o->float32 && o->n_hidden > 1)
-    return usage_error (_("--dtype float32 has no network of two or more hidden "
-                          "layers yet"));
   if (o->model == NULL)
     o->model = o->resume ? o->resume : DEFAULT_MODEL;
   if (o->n_hidden > 0 || o->conv[0] > 0)

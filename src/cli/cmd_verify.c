@@ -45,7 +45,7 @@ print_verify_help (void)
          "  -j, --json          print the report as one JSON document (its schema:\n"
          "                      backprop(1))\n"
          "  -t, --dtype=T       float64 (the default: the table above) or float32:\n"
-         "                      each network with a float32 form (linear, mlp, cnn)\n"
+         "                      each network with a float32 form (linear, mlp, deep, cnn)\n"
          "                      checked in float by the checker's float mode at its\n"
          "                      defaults, and its gradient against the double\n"
          "                      network's within a rounding bound (derivation 14),\n"
@@ -285,10 +285,15 @@ cmd_verify (int argc, char **argv)
     gsl_rng_set (rng_cnn, seed);
   conv_example *conv = rng_cnn ? conv_example_alloc (rng_cnn) : NULL;
   pool_example *pool = rng_cnn ? pool_example_alloc (rng_cnn) : NULL;
-  cnn_net_example *cnn = rng_cnn ? cnn_net_example_alloc (rng_cnn) : NULL;
+  net_example *cnn = rng_cnn ? net_example_alloc (bp_net_cnn, &net_example_cnn,
+                                                  NET_EXAMPLE_B, rng_cnn) : NULL;
+  /* the deeper perceptron of issue 23 after them, from the same stream:
+     the rows above stay as they were */
+  net_example *deep = rng_cnn ? net_example_alloc (bp_net_deep, &net_example_deep,
+                                                   NET_EXAMPLE_B, rng_cnn) : NULL;
   int failures = -1;
   size_t inconclusive = 0;
-  if (ex && z && mlp[0] && mlp[1] && mlp[2] && conv && pool && cnn)
+  if (ex && z && mlp[0] && mlp[1] && mlp[2] && conv && pool && cnn && deep)
     {
       /* --fast: the directions continue the example's random stream */
       /* one line a row when the terminal holds the widest row (117
@@ -369,12 +374,24 @@ cmd_verify (int argc, char **argv)
           int f = verify_cnn (cnn, &o);
           failures = f < 0 ? -1 : failures + f;
         }
+      if (failures >= 0)
+        {
+          const bp_net_shape *net = &deep->net->shape;
+          group_begin (&r, "deep", _("\n== deeper perceptron of train --hidden H1,H2 (bp_net.h: "
+                  "bp_net_deep, derivations/12, \"More hidden layers\"): %zu images %zux%zu, "
+                  "linear (%zu) - ReLU - linear (%zu) - ReLU - linear (%zu), one-hot labels\n"),
+                  deep->U->size1, net->rows, net->cols, net->hidden[0], net->hidden[1], net->n);
+          verify_header (&o);
+          int f = verify_deep (deep, &o);
+          failures = f < 0 ? -1 : failures + f;
+        }
     }
   gsl_rng_free (rng);
   gsl_rng_free (rng_cnn);
   conv_example_free (conv);
   pool_example_free (pool);
-  cnn_net_example_free (cnn);
+  net_example_free (cnn);
+  net_example_free (deep);
   example_free (ex);
   gsl_vector_free (z);
   for (int a = 0; a < 3; a++)

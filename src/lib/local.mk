@@ -102,6 +102,6 @@ src_lib_libbackprop_la_SOURCES += \
   src/lib/net/deep.c \
   src/lib/net/cnn.c
 # the rows and the trainer's loops once per arithmetic, included by
-# linear.c, mlp.c, cnn.c and train.c
+# linear.c, mlp.c, deep.c, cnn.c and train.c
 EXTRA_DIST += src/lib/net/linear_row_source.c src/lib/net/mlp_row_source.c \
-  src/lib/net/cnn_row_source.c src/lib/train/train_source.c
+  src/lib/net/deep_row_source.c src/lib/net/cnn_row_source.c src/lib/train/train_source.c

@@ -394,7 +394,7 @@ pool_example_closs (const pool_example *ex, size_t block, const gsl_matrix_compl
     }
 }
 
-/* --- the CNN ------------------------------------------------------------------ */
+/* --- a network of the table: the CNN, the deeper perceptron ------------- */
 
 /* block k of net as a matrix: a vector block as one column */
 static _gsl_matrix_const_view
@@ -405,18 +405,23 @@ block_matrix (const bp_gradcheck_block *b)
                                                  b->matrix->size2);
 }
 
-cnn_net_example *
-cnn_net_example_alloc (gsl_rng *rng)
+const bp_net_shape net_example_cnn = { .rows = 8, .cols = 8, .n = 4, .n_hidden = 1,
+                                      .hidden = { 5 }, .act = BP_RELU, .C1 = 2, .C2 = 3 };
+const bp_net_shape net_example_deep = { .rows = 8, .cols = 8, .n = 4, .n_hidden = 2,
+                                       .hidden = { 6, 5 }, .act = BP_RELU };
+
+net_example *
+net_example_alloc (const bp_net_type *Ty, const bp_net_shape *s, size_t B, gsl_rng *rng)
 {
-  const size_t R = 8, C1 = 2, C2 = 3, H = 5, N = 4, B = 2;
-  cnn_net_example *ex = calloc (1, sizeof *ex);
+  const size_t m = s->rows * s->cols, N = s->n;
+  net_example *ex = calloc (1, sizeof *ex);
   if (ex == NULL)
-    GSL_ERROR_NULL ("cnn_net_example_alloc: out of memory", GSL_ENOMEM);
-  ex->net = cstep_cnn_net (R, R, C1, C2, H, N);
-  ex->scratch = cstep_cnn_net (R, R, C1, C2, H, N);
-  ex->U = gsl_matrix_alloc (B, R * R);
+    GSL_ERROR_NULL ("net_example_alloc: out of memory", GSL_ENOMEM);
+  ex->net = bp_net_alloc (Ty, s);
+  ex->scratch = bp_net_alloc (Ty, s);
+  ex->U = gsl_matrix_alloc (B, m);
   ex->T = gsl_matrix_calloc (B, N);
-  ex->dU = gsl_matrix_alloc (B, R * R);
+  ex->dU = gsl_matrix_alloc (B, m);
   ex->ws = ex->net ? bp_net_workspace_alloc (ex->net, B) : NULL;
   int ok = ex->net && ex->scratch && ex->U && ex->T && ex->dU && ex->ws;
   if (ok)
@@ -444,14 +449,14 @@ cnn_net_example_alloc (gsl_rng *rng)
     }
   if (!ok)
     {
-      cnn_net_example_free (ex);
-      GSL_ERROR_NULL ("cnn_net_example_alloc: out of memory", GSL_ENOMEM);
+      net_example_free (ex);
+      GSL_ERROR_NULL ("net_example_alloc: out of memory", GSL_ENOMEM);
     }
   return ex;
 }
 
 void
-cnn_net_example_free (cnn_net_example *ex)
+net_example_free (net_example *ex)
 {
   if (ex == NULL)
     return;
@@ -474,7 +479,7 @@ net_loss (const bp_net *net, const gsl_matrix *U, const gsl_matrix *T, bp_net_wo
 }
 
 double
-cnn_net_example_loss (const cnn_net_example *ex, size_t block, const gsl_matrix *theta)
+net_example_loss (const net_example *ex, size_t block, const gsl_matrix *theta)
 {
   if (block == ex->n_blocks)
     return net_loss (ex->net, theta, ex->T, ex->ws);
@@ -507,7 +512,7 @@ cstep_cnn_loss (const bp_net *cnet, const gsl_matrix_complex *const block[],
 }
 
 double complex
-cnn_net_example_closs (const cnn_net_example *ex, size_t block, const gsl_matrix_complex *theta)
+net_example_closs (const net_example *ex, size_t block, const gsl_matrix_complex *theta)
 {
   const gsl_matrix_complex *M[BP_NET_MAX_BLOCKS + 1] = { NULL };
   for (size_t k = 0; k <= ex->n_blocks; k++)

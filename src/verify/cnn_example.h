@@ -99,6 +99,8 @@ double complex cstep_cnn_loss (const bp_net *cnet, const gsl_matrix_complex *con
                                const gsl_matrix_complex *U, const gsl_matrix *T,
                                bp_net_workspace *w);
 
+/* --- a network of the table: bp_net_cnn, bp_net_deep -------------------- */
+
 typedef struct
 {
   bp_net *net;                /* its grad: bp_net_backward's, at (net, U, T) */
@@ -108,17 +110,24 @@ typedef struct
   size_t n_blocks;            /* net->n_blocks; U is block n_blocks */
   /* complex copies of the blocks and U */
   gsl_matrix_complex *Mc[BP_NET_MAX_BLOCKS + 1];
-} cnn_net_example;
+} net_example;
 
-/* 8 x 8 images, C1 2, C2 3, H 5, n 4, B 2: He's weights (bp_net_init),
-   biases ~ N(0, 0.1^2), U ~ U[0, 1), one-hot T. */
-cnn_net_example *cnn_net_example_alloc (gsl_rng *rng);
-void cnn_net_example_free (cnn_net_example *ex);
+/* A network of row T for sizes s, B examples: its starting point
+   (bp_net_init, He's weights for ReLU), biases ~ N(0, 0.1^2), U ~ U[0, 1),
+   one-hot T, drawn from rng in that order; NULL when out of memory. */
+net_example *net_example_alloc (const bp_net_type *T, const bp_net_shape *s, size_t B,
+                                gsl_rng *rng);
+void net_example_free (net_example *ex);
+
+/* The groups' sizes, B = 2 examples each: the CNN 8 x 8 images, C1 2,
+   C2 3, H 5, n 4; the deeper perceptron 8 x 8, H 6 and 5 ReLU, n 4. */
+enum { NET_EXAMPLE_B = 2 };
+extern const bp_net_shape net_example_cnn, net_example_deep;
 
 /* The mean loss with block k (the net's order; n_blocks: U) replaced by
-   theta, by bp_net_forward; and by cstep_cnn_loss. */
-double cnn_net_example_loss (const cnn_net_example *ex, size_t block, const gsl_matrix *theta);
-double complex cnn_net_example_closs (const cnn_net_example *ex, size_t block,
+   theta, by bp_net_forward; and by bp_net_cforward (cstep_cnn_loss). */
+double net_example_loss (const net_example *ex, size_t block, const gsl_matrix *theta);
+double complex net_example_closs (const net_example *ex, size_t block,
                                   const gsl_matrix_complex *theta);
 
 #endif /* BP_CNN_EXAMPLE_H */

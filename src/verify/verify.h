@@ -94,7 +94,10 @@ int verify_mlp (const mlp_example *ex, const verify_opts *o);
    and U).  Each returns the rows that did not pass, or -1. */
 int verify_conv (const conv_example *ex, const verify_opts *o);
 int verify_pool (const pool_example *ex, const verify_opts *o);
-int verify_cnn (const cnn_net_example *ex, const verify_opts *o);
+int verify_cnn (const net_example *ex, const verify_opts *o);
+/* Every gradient of the deeper perceptron ex (bp_net_deep, two hidden
+   layers): each parameter block and U, the rows that did not pass or -1. */
+int verify_deep (const net_example *ex, const verify_opts *o);
 
 /* The column header of the rows, for o's methods ("checked" instead of
    "partials" in the fast mode: directions, or elements for exact rows). */

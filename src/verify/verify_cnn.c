@@ -1,6 +1,8 @@
 /* verify_cnn.c -- the rows of `backprop verify' for issue 13: the
    convolution layer (derivations/15-convolution.md), pooling and flatten
-   (16-pooling.md) and the whole CNN (bp_net_cnn), by the rows' mechanism
+   (16-pooling.md), and the networks of the table checked whole, the CNN
+   (bp_net_cnn) and the deeper perceptron (bp_net_deep, derivations/12-
+   two-layer-network.md, "More hidden layers"), by the rows' mechanism
    of verify.c (rows.h): every gradient row one bp_gradcheck call, every
    batch form compared with the single-example functions.  The first
    column is the equation's number. */
@@ -152,24 +154,52 @@ verify_pool (const pool_example *ex, const verify_opts *o)
   return failures;
 }
 
-/* --- the CNN ------------------------------------------------------------------ */
+/* --- a network of the table: the CNN, the deeper perceptron ------------- */
 
 static int
-cnn_loss (const bp_gradcheck_point *p, void *params, double *L)
+net_loss (const bp_gradcheck_point *p, void *params, double *L)
 {
   const binding *b = params;
-  return finite_or_outside (cnn_net_example_loss (b->ex, b->block, p->block[0]), L);
+  return finite_or_outside (net_example_loss (b->ex, b->block, p->block[0]), L);
 }
 
 static int
-cnn_closs (const bp_gradcheck_cpoint *p, void *params, gsl_complex *L)
+net_closs (const bp_gradcheck_cpoint *p, void *params, gsl_complex *L)
 {
   const binding *b = params;
-  return complex_or_outside (cnn_net_example_closs (b->ex, b->block, p->block[0]), L);
+  return complex_or_outside (net_example_closs (b->ex, b->block, p->block[0]), L);
+}
+
+/* Every gradient of the network ex by bp_net_backward, one row per
+   block of its layout in order, then U: rows[0 .. n_blocks] (a table
+   that does not fit the network: -1). */
+static int
+verify_net (const net_example *ex, const verify_row *rows, size_t n_rows,
+            const verify_opts *o)
+{
+  if (ex->n_blocks + 1 != n_rows)
+    return -1;
+  const bp_gradcheck_block *b = ex->net->block, *g = ex->net->grad_block;
+  int failures = 0;
+  for (size_t k = 0; k < n_rows && failures >= 0; k++)
+    {
+      const size_t arg = rows[k].arg;
+      const int is_u = arg == ex->n_blocks;
+      const bp_gradcheck_block point = { .name = is_u ? "U" : b[arg].name,
+                                         .matrix = is_u ? ex->U : b[arg].matrix,
+                                         .vector = is_u ? NULL : b[arg].vector };
+      const bp_gradcheck_block analytic = { .name = "dL/d",
+                                            .matrix = is_u ? ex->dU : g[arg].matrix,
+                                            .vector = is_u ? NULL : g[arg].vector };
+      binding bind = { ex, arg };
+      const bp_gradcheck_function f = { net_loss, NULL, 0, NULL, net_closs, NULL, &bind, NULL, 0 };
+      tally (&failures, check_row (o, &rows[k], &f, &point, &analytic, 1));
+    }
+  return failures;
 }
 
 int
-verify_cnn (const cnn_net_example *ex, const verify_opts *o)
+verify_cnn (const net_example *ex, const verify_opts *o)
 {
   /* the net's blocks in order, then U (the rows name the chain's
      backward pass as before the CNN was reached through bp_net) */
@@ -184,23 +214,22 @@ verify_cnn (const cnn_net_example *ex, const verify_opts *o)
     {"17.6", "dL/db4 = dL/dV^T 1", "bp_net_backward", 7},
     {"17.8", "dL/dU = col2im(K1^T dL/dZ1)", "bp_net_backward", 8},
   };
-  if (ex->n_blocks != ROWS (rows) - 1)
-    return -1;
-  const bp_gradcheck_block *b = ex->net->block, *g = ex->net->grad_block;
-  int failures = 0;
-  for (size_t k = 0; k < ROWS (rows) && failures >= 0; k++)
-    {
-      const size_t arg = rows[k].arg;
-      const int is_u = arg == ex->n_blocks;
-      const bp_gradcheck_block point = { .name = is_u ? "U" : b[arg].name,
-                                         .matrix = is_u ? ex->U : b[arg].matrix,
-                                         .vector = is_u ? NULL : b[arg].vector };
-      const bp_gradcheck_block analytic = { .name = "dL/d",
-                                            .matrix = is_u ? ex->dU : g[arg].matrix,
-                                            .vector = is_u ? NULL : g[arg].vector };
-      binding bind = { ex, arg };
-      const bp_gradcheck_function f = { cnn_loss, NULL, 0, NULL, cnn_closs, NULL, &bind, NULL, 0 };
-      tally (&failures, check_row (o, &rows[k], &f, &point, &analytic, 1));
-    }
-  return failures;
+  return verify_net (ex, rows, ROWS (rows), o);
+}
+
+int
+verify_deep (const net_example *ex, const verify_opts *o)
+{
+  /* two hidden layers: W1, b1, W2, b2, W3, b3, then U; the backward
+     step of eq. (12.5) from the top, dL/dZ3 = dL/dV */
+  static const verify_row rows[] = {
+    {"12.5", "dL/dW1 = dL/dZ1^T U", "bp_net_backward", 0},
+    {"12.5", "dL/db1 = dL/dZ1^T 1", "bp_net_backward", 1},
+    {"12.5", "dL/dW2 = dL/dZ2^T A1", "bp_net_backward", 2},
+    {"12.5", "dL/db2 = dL/dZ2^T 1", "bp_net_backward", 3},
+    {"12.5", "dL/dW3 = dL/dV^T A2", "bp_net_backward", 4},
+    {"12.5", "dL/db3 = dL/dV^T 1", "bp_net_backward", 5},
+    {"12.5", "dL/dU = dL/dZ1 W1", "bp_net_backward", 6},
+  };
+  return verify_net (ex, rows, ROWS (rows), o);
 }

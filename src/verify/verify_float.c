@@ -34,60 +34,52 @@ float_loss (const bp_gradcheck_point *p, void *params, double *L)
   return bp_net_forward (net, f->U, f->T, f->w, NULL, L);
 }
 
-/* block k of a buffer in net's layout (a matrix, or a vector block) */
-static bp_gradcheck_block
-block_of (const bp_net *net, size_t k, const gsl_vector *x, _gsl_matrix_const_view *M,
-          _gsl_vector_const_view *v)
+/* The double row whose float32 twin is F (NULL: none). */
+static const bp_net_type *
+double_row_of (const bp_net_type *F)
 {
-  const bp_net_block_shape *b = &net->layout[k];
-  const size_t n = b->size1 * (b->size2 ? b->size2 : 1);
-  *v = gsl_vector_const_subvector (x, net->offset[k], n);
-  if (b->size2 == 0)
-    return (bp_gradcheck_block) { .name = b->name, .vector = &v->vector };
-  *M = gsl_matrix_const_view_array (x->data + net->offset[k], b->size1, b->size2);
-  return (bp_gradcheck_block) { .name = b->name, .matrix = &M->matrix };
+  for (size_t k = 0; bp_net_type_at (k) != NULL; k++)
+    if (bp_net_type_at (k)->dtype == BP_NET_FLOAT64 && bp_net_type_at (k)->float32 == F)
+      return bp_net_type_at (k);
+  return NULL;
 }
 
 int
 verify_float_net (bp_net *net, const gsl_matrix *U, const gsl_matrix *T,
                   const gsl_vector *analytic, bp_gradcheck_result **r)
 {
-  const size_t nb = net->n_blocks;
-  gsl_vector *theta = gsl_vector_alloc (net->size);
+  /* the point and the analytic side as doubles in net's layout: the
+     buffers of a double network of the same shape, whose block views
+     (bp_net.h) are the checker's blocks */
+  const bp_net_type *D = double_row_of (net->type);
+  bp_net *d = D ? bp_net_alloc (D, &net->shape) : NULL;
   bp_net_workspace *w = bp_net_workspace_alloc (net, U->size1);
-  if (theta == NULL || w == NULL)
+  if (d == NULL || w == NULL)
     {
-      gsl_vector_free (theta);
+      bp_net_free (d);
       bp_net_workspace_free (w);
       return GSL_ENOMEM;
     }
   for (size_t t = 0; t < net->size; t++)
-    theta->data[t] = net->theta_float->data[t];
-  bp_gradcheck_block blocks[BP_NET_MAX_BLOCKS], grads[BP_NET_MAX_BLOCKS];
-  _gsl_matrix_const_view M[2][BP_NET_MAX_BLOCKS];
-  _gsl_vector_const_view v[2][BP_NET_MAX_BLOCKS];
-  for (size_t k = 0; k < nb; k++)
-    {
-      blocks[k] = block_of (net, k, theta, &M[0][k], &v[0][k]);
-      grads[k] = block_of (net, k, analytic, &M[1][k], &v[1][k]);
-    }
+    d->theta->data[t] = net->theta_float->data[t];
+  gsl_vector_memcpy (d->grad, analytic);
   bp_gradcheck_options o;
   bp_gradcheck_options_default (&o);
   o.arg_type = BP_GRADCHECK_ARG_FLOAT;
   float_loss_params p = { net, U, T, w };
   const bp_gradcheck_function F = { .loss = float_loss, .params = &p };
-  int status = bp_gradcheck (&F, nb, blocks, grads, &o, r);
+  int status = bp_gradcheck (&F, net->n_blocks, d->block, d->grad_block, &o, r);
   /* the network back at its point */
   for (size_t t = 0; t < net->size; t++)
-    net->theta_float->data[t] = (float) theta->data[t];
-  gsl_vector_free (theta);
+    net->theta_float->data[t] = (float) d->theta->data[t];
+  bp_net_free (d);
   bp_net_workspace_free (w);
   return status;
 }
 
 /* The sizes of the check: 8 x 8 images, 3 classes, a batch of 3; the
-   two-layer row 5 ReLU units, the CNN 2 and 3 channels and 4 units (as
-   tests/check_net_float.c). */
+   two-layer row 5 ReLU units, the deeper perceptron 5 and 4, the CNN 2
+   and 3 channels and 4 units (as tests/check_net_float.c). */
 enum { ROWS = 8, COLS = 8, CLASSES = 3, BATCH = 3 };
 
 static bp_net_shape
@@ -96,6 +88,8 @@ shape_of (const bp_net_type *T)
   bp_net_shape s = { .rows = ROWS, .cols = COLS, .n = CLASSES, .act = BP_RELU };
   if (T->float32 == bp_net_mlp_float)
     s.n_hidden = 1, s.hidden[0] = 5;
+  if (T->float32 == bp_net_deep_float)
+    s.n_hidden = 2, s.hidden[0] = 5, s.hidden[1] = 4;
   if (T->float32 == bp_net_cnn_float)
     s.n_hidden = 1, s.hidden[0] = 4, s.C1 = 2, s.C2 = 3;
   return s;

@@ -78,6 +78,7 @@
 # define FLOAT_FUNCTION_maxpool(name) maxpool_float_ ## name
 # define FLOAT_FUNCTION_linear(name) linear_float_ ## name
 # define FLOAT_FUNCTION_mlp(name) mlp_float_ ## name
+# define FLOAT_FUNCTION_deep(name) deep_float_ ## name
 # define FLOAT_FUNCTION_net(name) net_float_ ## name
 # define FLOAT_FUNCTION_pool(name) pool_float_ ## name
 # define FLOAT_FUNCTION_relu(name) relu_float_ ## name

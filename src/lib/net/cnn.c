@@ -67,12 +67,6 @@ cnn_init (bp_net *net, gsl_rng *rng)
   return cnn_chain_init (&c, rng);
 }
 
-static int
-cnn_float_init (bp_net *net, gsl_rng *rng)
-{
-  return net_init_rounded (net, bp_net_cnn, rng);
-}
-
 /* The sizes and one example's complex values of the chain. */
 typedef struct
 {
@@ -194,7 +188,7 @@ static const bp_net_type cnn_type = {
 };
 
 static const bp_net_type cnn_float_type = {
-  "cnn_float32", cnn_layout, cnn_float_init, cnn_float_ws_alloc, cnn_float_ws_free,
+  "cnn_float32", cnn_layout, net_init_rounded, cnn_float_ws_alloc, cnn_float_ws_free,
   NULL, NULL, NULL, cnn_describe,
   { .batch = 64, .lr = 0.05, .momentum = 0.9, .weight_decay = 5e-4, .epochs = 15 },
   64, BP_NET_FLOAT32, cnn_float_forward, cnn_float_backward, &cnn_float_type, NULL, NULL,

@@ -4,7 +4,8 @@
      dL/dV = (Y - T)/B,
      dL/dW_l = dL/dZ_l^T A_{l-1},  dL/db_l = dL/dZ_l^T 1,
      dL/dA_{l-1} = dL/dZ_l W_l,    dL/dZ_{l-1} = f'(Z_{l-1}) (.) dL/dA_{l-1},
-   each step a function of bp_batch.h (dL/dZ_L = dL/dV).
+   each step a function of bp_batch.h (dL/dZ_L = dL/dV), written once in
+   deep_row_source.c for double (bp_net_deep) and float (bp_net_deep_float).
    derivations/12-two-layer-network.md, "More hidden layers" */
 #include <config.h>
 #include <complex.h>
@@ -19,6 +20,7 @@
 #include "lib/valid.h"
 #include "lib/net/net.h"
 #include "lib/formulas/layers_trusted.h"
+#include "lib/formulas/float.h"
 
 /* h_l: the units of layer l, h_0 = m, h_L = n */
 static size_t
@@ -65,144 +67,17 @@ deep_init (bp_net *net, gsl_rng *rng)
   return GSL_SUCCESS;
 }
 
-/* Z_l, A_l, dL/dA_l, dL/dZ_l of the hidden layers (index l - 1), and the
-   logits' V, Y, dL/dV. */
-typedef struct
-{
-  size_t hidden;
-  gsl_matrix *Z[BP_NET_MAX_HIDDEN], *A[BP_NET_MAX_HIDDEN];
-  gsl_matrix *dA[BP_NET_MAX_HIDDEN], *dZ[BP_NET_MAX_HIDDEN];
-  gsl_matrix *V, *Y, *dV;
-} deep_ws;
+#define BASE_DOUBLE
+#include "lib/formulas/templates_on.h"
+#include "lib/net/deep_row_source.c"
+#include "lib/formulas/templates_off.h"
+#undef BASE_DOUBLE
 
-static void
-deep_ws_free (void *p)
-{
-  deep_ws *w = p;
-  if (w == NULL)
-    return;
-  gsl_matrix **all[] = { w->Z, w->A, w->dA, w->dZ };
-  for (size_t k = 0; k < 4; k++)
-    for (size_t l = 0; l < w->hidden; l++)
-      if (all[k][l]) gsl_matrix_free (all[k][l]);
-  if (w->V) gsl_matrix_free (w->V);
-  if (w->Y) gsl_matrix_free (w->Y);
-  if (w->dV) gsl_matrix_free (w->dV);
-  free (w);
-}
-
-static void *
-deep_ws_alloc (const bp_net *net, size_t B)
-{
-  deep_ws *w = calloc (1, sizeof *w);
-  if (w == NULL)
-    return NULL;
-  w->hidden = net->shape.n_hidden;
-  int ok = 1;
-  for (size_t l = 0; l < w->hidden; l++)
-    {
-      const size_t h = net->shape.hidden[l];
-      if (matrix_too_large (B, h))
-        ok = 0;
-      else
-        {
-          w->Z[l] = gsl_matrix_alloc (B, h);
-          w->A[l] = gsl_matrix_alloc (B, h);
-          w->dA[l] = gsl_matrix_alloc (B, h);
-          w->dZ[l] = gsl_matrix_alloc (B, h);
-          ok = ok && w->Z[l] && w->A[l] && w->dA[l] && w->dZ[l];
-        }
-    }
-  w->V = gsl_matrix_alloc (B, net->shape.n);
-  w->Y = gsl_matrix_alloc (B, net->shape.n);
-  w->dV = gsl_matrix_alloc (B, net->shape.n);
-  if (!ok || !w->V || !w->Y || !w->dV)
-    {
-      deep_ws_free (w);
-      return NULL;
-    }
-  return w;
-}
-
-/* deep_ws_alloc's bytes per example: Z, A, dA, dZ of each hidden layer,
-   V, Y, dV (n each) */
-static size_t
-deep_example_bytes (const bp_net *net)
-{
-  size_t bytes = 0;
-  for (size_t l = 0; l < net->shape.n_hidden; l++)
-    bytes_add (&bytes, 4, net->shape.hidden[l], sizeof (double));
-  bytes_add (&bytes, 3, net->shape.n, sizeof (double));
-  return bytes;
-}
-
-static int
-deep_forward (const bp_net *net, const gsl_matrix *U, const gsl_matrix *T, void *ws,
-              gsl_matrix_view *V, double *L)
-{
-  deep_ws *w = ws;
-  const size_t b = U->size1, hidden = w->hidden;
-  const gsl_matrix *below = U;
-  gsl_matrix_view A[BP_NET_MAX_HIDDEN];
-  int status = GSL_SUCCESS;
-  for (size_t l = 0; l < hidden && status == GSL_SUCCESS; l++)
-    {
-      gsl_matrix_view Z = net_rows_of (w->Z[l], b);
-      A[l] = net_rows_of (w->A[l], b);
-      status = bp_batch_linear (net_matrix (net, 2 * l), net_vector (net, 2 * l + 1),
-                                below, &Z.matrix);
-      if (status == GSL_SUCCESS)
-        status = bp_batch_activation_forward (net->shape.act, &Z.matrix, &A[l].matrix);
-      below = &A[l].matrix;
-    }
-  *V = net_rows_of (w->V, b);
-  if (status == GSL_SUCCESS)
-    status = bp_batch_linear (net_matrix (net, 2 * hidden),
-                              net_vector (net, 2 * hidden + 1), below, &V->matrix);
-  if (status != GSL_SUCCESS)
-    return status;
-  if (!matrix_finite (&V->matrix))
-    return GSL_EOVRFLW;   /* diverged: finite parameters, infinite logits */
-  if (T)
-    *L = bp_batch_softmax_cross_entropy (T, &V->matrix);
-  return GSL_SUCCESS;
-}
-
-static int
-deep_backward (bp_net *net, const gsl_matrix *U, const gsl_matrix *T, void *ws,
-               gsl_matrix *dL_dU, double *L)
-{
-  deep_ws *w = ws;
-  const size_t b = U->size1, hidden = w->hidden;
-  gsl_matrix_view V, Y = net_rows_of (w->Y, b), dZ = net_rows_of (w->dV, b);
-  int status = deep_forward (net, U, T, ws, &V, L);
-  if (status == GSL_SUCCESS)
-    status = bp_batch_softmax (&V.matrix, &Y.matrix);
-  if (status == GSL_SUCCESS)                                   /* (Y - T)/B */
-    status = bp_batch_softmax_cross_entropy_grad (T, &Y.matrix, &dZ.matrix);
-  for (size_t l = hidden + 1; l-- > 0 && status == GSL_SUCCESS;)   /* layer l + 1 */
-    {
-      gsl_matrix_view A = l ? net_rows_of (w->A[l - 1], b) : (gsl_matrix_view) { *U };
-      status = bp_batch_grad_weights (&dZ.matrix, &A.matrix, net_grad_matrix (net, 2 * l));
-      if (status == GSL_SUCCESS)
-        status = bp_batch_grad_bias (&dZ.matrix, net_grad_vector (net, 2 * l + 1));
-      if (status != GSL_SUCCESS || (l == 0 && dL_dU == NULL))
-        break;
-      if (l == 0)
-        {
-          status = bp_batch_grad_input (net_matrix (net, 0), &dZ.matrix, dL_dU);
-          break;
-        }
-      gsl_matrix_view dA = net_rows_of (w->dA[l - 1], b), Zb = net_rows_of (w->Z[l - 1], b);
-      gsl_matrix_view dZb = net_rows_of (w->dZ[l - 1], b);
-      status = bp_batch_grad_input (net_matrix (net, 2 * l), &dZ.matrix, &dA.matrix);
-      if (status == GSL_SUCCESS)                               /* f' */
-        status = bp_batch_activation_backward (net->shape.act, &Zb.matrix, &dA.matrix,
-                                               &dZb.matrix);
-      dZ = dZb;
-    }
-  return status;
-}
+#define BASE_FLOAT
+#include "lib/formulas/templates_on.h"
+#include "lib/net/deep_row_source.c"
+#include "lib/formulas/templates_off.h"
+#undef BASE_FLOAT
 
 /* The hidden layers' Z_l (A_l = f(Z_l) in place), index l - 1, and V. */
 typedef struct
@@ -275,15 +150,26 @@ deep_describe (const bp_net *net, char *buf, size_t len)
     at += snprintf (buf + at, len - (size_t) at, " -> %zu %s", s->hidden[l],
                     bp_activation_name (s->act));
   if (at >= 0 && (size_t) at < len)
-    snprintf (buf + at, len - (size_t) at, " -> %zu", s->n);
+    snprintf (buf + at, len - (size_t) at, " -> %zu%s", s->n, net_dtype_suffix (net));
 }
+
+static const bp_net_type deep_float_type;
 
 static const bp_net_type deep_type = {
   "deep", deep_layout, deep_init, deep_ws_alloc, deep_ws_free, deep_forward,
   deep_backward, net_dense_cforward, deep_describe,
   { .batch = 64, .lr = 0.05, .momentum = 0.9, .weight_decay = 5e-5, .epochs = 30 },
-  256, BP_NET_FLOAT64, NULL, NULL, NULL,   /* no float32 row yet */
+  256, BP_NET_FLOAT64, NULL, NULL, &deep_float_type,
   net_dense_cws_alloc, net_dense_cws_free, deep_example_bytes
 };
 
+static const bp_net_type deep_float_type = {
+  "deep_float32", deep_layout, net_init_rounded, deep_float_ws_alloc, deep_float_ws_free,
+  NULL, NULL, NULL, deep_describe,
+  { .batch = 64, .lr = 0.05, .momentum = 0.9, .weight_decay = 5e-5, .epochs = 30 },
+  256, BP_NET_FLOAT32, deep_float_forward, deep_float_backward, &deep_float_type, NULL, NULL,
+  deep_float_example_bytes
+};
+
 const bp_net_type *bp_net_deep = &deep_type;
+const bp_net_type *bp_net_deep_float = &deep_float_type;

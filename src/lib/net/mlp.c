@@ -45,12 +45,6 @@ mlp_init (bp_net *net, gsl_rng *rng)
   return mlp_chain_init (&m, rng);
 }
 
-static int
-mlp_float_init (bp_net *net, gsl_rng *rng)
-{
-  return net_init_rounded (net, bp_net_mlp, rng);
-}
-
 static void
 mlp_describe (const bp_net *net, char *buf, size_t len)
 {
@@ -70,7 +64,7 @@ static const bp_net_type mlp_type = {
 };
 
 static const bp_net_type mlp_float_type = {
-  "mlp_float32", mlp_layout, mlp_float_init, mlp_float_ws_alloc, mlp_float_ws_free,
+  "mlp_float32", mlp_layout, net_init_rounded, mlp_float_ws_alloc, mlp_float_ws_free,
   NULL, NULL, NULL, mlp_describe,
   { .batch = 64, .lr = 0.05, .momentum = 0.9, .weight_decay = 5e-5, .epochs = 30 },
   256, BP_NET_FLOAT32, mlp_float_forward, mlp_float_backward, &mlp_float_type, NULL, NULL,

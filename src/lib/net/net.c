@@ -20,16 +20,22 @@ const char *const net_bias_name[10] = { "b", "b1", "b2", "b3", "b4", "b5", "b6",
                                         "b7", "b8", "b9" };
 
 const bp_net_type *
+bp_net_type_at (size_t k)
+{
+  const bp_net_type *rows[] = { bp_net_linear, bp_net_mlp, bp_net_deep, bp_net_cnn,
+                                bp_net_linear_float, bp_net_mlp_float,
+                                bp_net_deep_float, bp_net_cnn_float };
+  return k < sizeof rows / sizeof rows[0] ? rows[k] : NULL;
+}
+
+const bp_net_type *
 bp_net_type_by_name (const char *name)
 {
   if (name == NULL)
     return NULL;
-  const bp_net_type *rows[] = { bp_net_linear, bp_net_mlp, bp_net_deep, bp_net_cnn,
-                                bp_net_linear_float, bp_net_mlp_float,
-                                bp_net_cnn_float };
-  for (size_t k = 0; k < sizeof rows / sizeof rows[0]; k++)
-    if (strcmp (rows[k]->name, name) == 0)
-      return rows[k];
+  for (size_t k = 0; bp_net_type_at (k) != NULL; k++)
+    if (strcmp (bp_net_type_at (k)->name, name) == 0)
+      return bp_net_type_at (k);
   return NULL;
 }
 
@@ -163,8 +169,15 @@ bp_net_init (bp_net *net, gsl_rng *rng)
 }
 
 int
-net_init_rounded (bp_net *net, const bp_net_type *D, gsl_rng *rng)
+net_init_rounded (bp_net *net, gsl_rng *rng)
 {
+  const bp_net_type *D = NULL;
+  for (size_t k = 0; D == NULL && bp_net_type_at (k) != NULL; k++)
+    if (bp_net_type_at (k)->dtype == BP_NET_FLOAT64
+        && bp_net_type_at (k)->float32 == net->type)
+      D = bp_net_type_at (k);
+  if (D == NULL)
+    return GSL_EINVAL;   /* not a table's float32 row */
   bp_net *d = bp_net_alloc (D, &net->shape);
   if (d == NULL)
     return GSL_ENOMEM;

@@ -120,9 +120,9 @@ net_dtype_suffix (const bp_net *net)
   return net->type->dtype == BP_NET_FLOAT32 ? " in float32" : "";
 }
 
-/* A float32 row's starting point: the double row D's from rng (the same
-   draws), rounded to float. */
-int net_init_rounded (bp_net *net, const bp_net_type *D, gsl_rng *rng);
+/* A float32 row's init: the starting point of the double row whose twin
+   it is, from rng (the same draws), rounded to float. */
+int net_init_rounded (bp_net *net, gsl_rng *rng);
 
 /* The inputs m = rows cols of s. */
 static inline size_t
