@@ -432,6 +432,30 @@ START_TEST (test_hint_sum_channel)
 }
 END_TEST
 
+START_TEST (test_hint_sum_no_straddling_slice)
+{
+  /* b's gradient read one element late from X's (4 x 3, b broadcast
+     along axis 1): X(0,1), X(0,2), X(1,0), consecutive in memory but no
+     slice X(i,:): no sum hint.  A slice of axis 1 starts at 3 i, so
+     one_slice tries q = 3 i alone; a start at 3 i + 1 would name this
+     straddling run "X(0,:)+1" as the slice */
+  gsl_vector *w = distinct (12);
+  const bias_params q = { .w = w, .stride = 1, .n = 3 };
+  gsl_matrix *AX = right_analytic (w, 4), *Ab = gsl_matrix_alloc (1, 3);
+  for (size_t j = 0; j < 3; j++)
+    gsl_matrix_set (Ab, 0, j, w->data[1 + j]);
+  bp_gradcheck_block_result b;
+  char *rep;
+  ck_assert_uint_eq (bias_hints_of (&q, 4, 0, NULL, AX, Ab, &b, &rep) & BP_GRADCHECK_HINT_SUM,
+                     0);
+  ck_assert_msg (!strstr (rep, "batch axis"), "%s", rep);
+  free (rep);
+  gsl_matrix_free (Ab);
+  gsl_matrix_free (AX);
+  gsl_vector_free (w);
+}
+END_TEST
+
 START_TEST (test_hint_factor_axis)
 {
   /* K (4 x 3) with analytic = numeric / 4: the factor is the length of
@@ -551,6 +575,7 @@ shapes_suite (void)
   tcase_add_test (tc, test_hint_layout);
   tcase_add_test (tc, test_hint_sum);
   tcase_add_test (tc, test_hint_sum_channel);
+  tcase_add_test (tc, test_hint_sum_no_straddling_slice);
   tcase_add_test (tc, test_hint_factor_axis);
   tcase_add_test (tc, test_report_russian);
   suite_add_tcase (s, tc);
