@@ -2,7 +2,8 @@
 # mutation-verdicts.sh -- tests/mutation.py's verdicts (issue 24): a
 # mutant the compiler refuses is "not compiled", no kill, out of the
 # score; a build out of time is no verdict (not cached); a cache entry
-# of the old "killed [build]" is run again.
+# of the old "killed [build]" is run again; the direct rebuild compiles
+# an object as make does.
 srcdir=${srcdir:-.}
 command -v python3 >/dev/null 2>&1 || { echo "SKIP: no python3"; exit 77; }
 PYTHONDONTWRITEBYTECODE=1 exec python3 - "$srcdir/tests" <<'PY'
@@ -29,4 +30,23 @@ assert (t["killed"], t["survived"], t["reviewed"], t["not compiled"], t["equival
         t["tried"]) == (2, 1, 1, 1, 1, 3), t
 assert abs(t["score"] - 200.0 / 3) < 1e-9, t
 print("PASS: mutation.py's verdicts")
+
+# The direct rebuild's compiler command, read from make, builds print.c
+# (-DLOCALEDIR='"DIR"': read through echo it lost its quotes, and every
+# print.c mutant failed to compile) into the object make built.  In a
+# tree built in the source tree, as make mutation wants.
+import os, tempfile
+obj = "src/lib/check/.libs/print.o"
+if not (os.path.exists("src/lib/check/print.c") and os.path.exists(obj)):
+    print("SKIP: the direct rebuild (not a tree built in its source tree)")
+    sys.exit(77)
+d = m.Direct(".")
+assert d.compile and d.link, "the library's compile and link commands not found"
+with tempfile.TemporaryDirectory() as tmp:
+    out = os.path.join(tmp, "print.o")
+    r, log = m.run(d.compile + ["-c", "src/lib/check/print.c", "-fPIC", "-DPIC", "-o", out],
+                   ".", m.make_env(), 600)
+    assert r == "ok", log[-2000:]
+    assert m.object_code(out) == m.object_code(obj), "the direct build of print.c differs"
+print("PASS: the direct rebuild's compile of print.c")
 PY

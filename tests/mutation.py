@@ -517,7 +517,10 @@ class Direct:
 
     def __init__(self, tree):
         self.compile = self.link = self.out = None
-        r = subprocess.run(["make", "-s", "--eval", "mutation-compile: ; @echo $(COMPILE)",
+        # $(info): the variable's text as the recipe's shell would read it
+        # (echo would strip a level of quotes: -DLOCALEDIR='"DIR"' became
+        # -DLOCALEDIR=DIR, and every print.c mutant failed to compile)
+        r = subprocess.run(["make", "-s", "--eval", "mutation-compile: ; $(info $(COMPILE))@:",
                             "mutation-compile"], cwd=tree, env=make_env(),
                            stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
                            universal_newlines=True)
@@ -629,6 +632,12 @@ def judge(tree, mu, first, rest, limit, code, owners, direct=None):
                 continue
             if by_direct:
                 r, out = direct.build(tree, owners, saved)
+                if r == "fail":
+                    # not compiled only if make refuses it too: the direct
+                    # commands are read from make, and may be read wrong
+                    restore(saved)
+                    saved, made = [], True
+                    r, out = build(tree, sorted({s for s, _ in todo}))
             else:
                 restore(saved)   # make's own objects and library from here
                 saved, made = [], True
