@@ -25,8 +25,9 @@ shared library, the rebuild is the compiler on the mutated objects' PIC
 objects and the shared library's link (the commands read once from make
 and libtool --dry-run), the originals put back afterwards; otherwise make
 (libtool compiles each object twice, archives all of them and relinks the
--static suites).  Interrupting the run loses nothing but the
-mutants under way.
+-static suites).  Interrupting the run (SIGINT or SIGTERM) lets the
+mutants under way end, and loses nothing: the cache is written after
+each mutant.
 
 Which tests: the Check test cases that execute the mutated line, from one
 build with --coverage (tests/mutation-work/cov) and one run of each test
@@ -74,6 +75,7 @@ import random
 import re
 import shlex
 import shutil
+import signal
 import subprocess
 import sys
 import threading
@@ -1193,17 +1195,27 @@ def main():
             cache.save()
 
     threads = [threading.Thread(target=worker) for _ in range(max(1, min(a.jobs, len(todo))))]
+    def interrupted(*_):
+        raise KeyboardInterrupt
+    # SIGTERM as SIGINT: the mutants under way end, then the run
+    signal.signal(signal.SIGTERM, interrupted)
+
+    def join():
+        # a timed join: an untimed one left SIGINT pending in the main
+        # thread until every mutant had run
+        for th in threads:
+            while th.is_alive():
+                th.join(0.5)
     try:
         for th in threads:
             th.start()
-        for th in threads:
-            th.join()
+        join()
     except KeyboardInterrupt:
         while not work.empty():
             work.get_nowait()
-        print("mutation: interrupted; the results so far are in %s" % a.cache, file=sys.stderr)
-        for th in threads:
-            th.join()
+        print("mutation: interrupted; the results so far are in %s; the mutants under "
+              "way end first" % a.cache, file=sys.stderr, flush=True)
+        join()
 
     killed = [m for m in mutants if results.get(m.key, ("",))[0] == "killed"]
     survivors = [m for m in mutants if results.get(m.key, ("",))[0] == "survived"]
