@@ -1684,6 +1684,66 @@ START_TEST (test_gradcheck_localize_several_blocks)
 }
 END_TEST
 
+/* a vector f of n = 40 elements, m = 2: f_0 = sum (i + 1) x_i^2,
+   f_1 = sum sin x_i */
+static int
+two_outputs_40 (const bp_gradcheck_point *p, void *params, gsl_vector *out)
+{
+  (void) params;
+  const gsl_vector *x = p->vector[0];
+  double f0 = 0.0, f1 = 0.0;
+  for (size_t i = 0; i < x->size; i++)
+    {
+      const double v = gsl_vector_get (x, i);
+      f0 += (double) (i + 1) * v * v;
+      f1 += sin (v);
+    }
+  gsl_vector_set (out, 0, f0);
+  gsl_vector_set (out, 1, f1);
+  return 0;
+}
+
+START_TEST (test_gradcheck_localize_vector_f_reason)
+{
+  /* a vector f (m = 2) with J(1,23) wrong, by the directions: localized,
+     and the reason's "to K elements" counts elements, not (output,
+     element) entries: K = the columns of the Jacobian's numeric side
+     that group testing filled (the others stay NaN) */
+  enum { N = 40 };
+  gsl_vector *t = gsl_vector_alloc (N);
+  gsl_matrix *J = gsl_matrix_alloc (2, N);
+  for (size_t i = 0; i < N; i++)
+    {
+      const double v = 0.05 * (double) i - 0.9;
+      gsl_vector_set (t, i, v);
+      gsl_matrix_set (J, 0, i, 2.0 * (double) (i + 1) * v);
+      gsl_matrix_set (J, 1, i, cos (v));
+    }
+  *gsl_matrix_ptr (J, 1, 23) += 0.5;
+  const bp_gradcheck_function F = { .vloss = two_outputs_40, .m = 2 };
+  const bp_gradcheck_block blk = { .name = "x", .vector = t }, ana = { .matrix = J };
+  bp_gradcheck_options o;
+  bp_gradcheck_options_default (&o);
+  o.method = BP_GRADCHECK_DIRECTIONAL;
+  bp_gradcheck_result *res = NULL;
+  ck_assert_int_eq (bp_gradcheck (&F, 1, &blk, &ana, &o, &res), GSL_FAILURE);
+  const bp_gradcheck_run *run = &res->run[0];
+  ck_assert_int_eq (run->localized, 1);
+  ck_assert_int_eq (gsl_matrix_uchar_get (run->block[0].mask, 1, 23),
+                    BP_GRADCHECK_ELEMENT_FAIL);
+  size_t k = 0;
+  for (size_t i = 0; i < N; i++)
+    if (!isnan (gsl_matrix_get (run->block[0].numeric, 0, i)))
+      k++;
+  char want[64];
+  snprintf (want, sizeof want, " to %zu elements: ", k);
+  ck_assert_msg (k >= 1 && strstr (run->reason, want), "'%s' lacks '%s'", run->reason, want);
+  bp_gradcheck_result_free (res);
+  gsl_matrix_free (J);
+  gsl_vector_free (t);
+}
+END_TEST
+
 START_TEST (test_gradcheck_right_1e5_not_localized)
 {
   /* the right gradient at n = 10^5: every direction agrees, nothing is
@@ -1798,6 +1858,7 @@ gradcheck_suite (void)
   tcase_add_test (dir, test_gradcheck_direction_figures);
   tcase_add_test (dir, test_gradcheck_localize_one_among_1e5);
   tcase_add_test (dir, test_gradcheck_localize_several_blocks);
+  tcase_add_test (dir, test_gradcheck_localize_vector_f_reason);
   tcase_add_test (dir, test_gradcheck_right_1e5_not_localized);
   tcase_add_test (dir, test_gradcheck_localized_is_elementwise);
   suite_add_tcase (s, dir);
