@@ -307,6 +307,34 @@ START_TEST (test_write_failures)
 }
 END_TEST
 
+START_TEST (test_write_block_size_over_2_32)
+{
+  /* a layout block of 2^32 rows, or of 2^32 columns: the file holds
+     each as 32 bits, so the save is refused before any parameter is
+     read (GSL_EBADLEN), nothing written; each of the two sizes alone */
+  if (SIZE_MAX <= UINT32_MAX)
+    return;                     /* no such size on a 32-bit size_t */
+  gsl_error_handler_t *old = gsl_set_error_handler_off ();
+  bp_net *net = random_net (3, 3);
+  const char *path = tmp_path ("huge", 0);
+  char err[1024];
+  for (int side = 0; side < 2; side++)
+    {
+      size_t *size = side ? &net->layout[0].size2 : &net->layout[0].size1;
+      const size_t keep = *size;
+      *size = (size_t) UINT32_MAX + 1;
+      ck_assert_int_eq (bp_model_file_write (path, net, NULL, err, sizeof err), GSL_EBADLEN);
+      ck_assert_msg (strstr (err, "sizes must each be below 2^32"), "%s", err);
+      ck_assert_int_eq (count_files (path), 0);
+      *size = keep;
+    }
+  ck_assert_int_eq (bp_model_file_write (path, net, NULL, err, sizeof err), GSL_SUCCESS);
+  unlink (path);
+  gsl_set_error_handler (old);
+  bp_net_free (net);
+}
+END_TEST
+
 static Suite *
 write_suite (void)
 {
@@ -315,6 +343,7 @@ write_suite (void)
   tcase_add_loop_test (tc, test_write_layout, 0, N_ROWS);
   tcase_add_test (tc, test_write_replaces_atomically);
   tcase_add_test (tc, test_write_failures);
+  tcase_add_test (tc, test_write_block_size_over_2_32);
   suite_add_tcase (s, tc);
   return s;
 }
