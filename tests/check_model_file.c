@@ -531,6 +531,46 @@ START_TEST (test_read_corrupt)
 }
 END_TEST
 
+START_TEST (test_read_too_many_hidden)
+{
+  /* a version 4 header of BP_NET_MAX_HIDDEN + 1 hidden layers that
+     lists BP_NET_MAX_HIDDEN of them, then the activation, the channels
+     and the block count, and ends there: read as far as the format
+     allows (no more than BP_NET_MAX_HIDDEN units are taken), the
+     layer count is what is refused, not a truncation */
+  unsigned char buf[64 + 4 * BP_NET_MAX_HIDDEN], *p = buf;
+  const uint32_t fields[] = { 1, 2, 2, BP_NET_MAX_HIDDEN + 1 };
+  memcpy (p, BP_MODEL_FILE_MAGIC, 8);
+  p += 8;
+  const uint32_t head[] = { BP_MODEL_FILE_VERSION, 3 };
+  for (size_t k = 0; k < 2; k++, p += 4)
+    for (int b = 0; b < 4; b++)
+      p[b] = (unsigned char) (head[k] >> (8 * b));
+  memcpy (p, "mlp", 3);
+  p += 3;
+  uint32_t rest[4 + BP_NET_MAX_HIDDEN + 4];
+  size_t n = 0;
+  for (size_t k = 0; k < 4; k++)
+    rest[n++] = fields[k];
+  for (size_t k = 0; k < BP_NET_MAX_HIDDEN; k++)
+    rest[n++] = 3;              /* units */
+  rest[n++] = 2;                /* tanh */
+  rest[n++] = 0;                /* C1 */
+  rest[n++] = 0;                /* C2 */
+  rest[n++] = 4;                /* blocks */
+  for (size_t k = 0; k < n; k++, p += 4)
+    for (int b = 0; b < 4; b++)
+      p[b] = (unsigned char) (rest[k] >> (8 * b));
+  const char *path = tmp_path ("hidden", 0);
+  spit (path, buf, (size_t) (p - buf));
+  char what[80];
+  snprintf (what, sizeof what, "%d hidden layers (at most %d)", BP_NET_MAX_HIDDEN + 1,
+            BP_NET_MAX_HIDDEN);
+  expect_refused (path, GSL_EINVAL, what);
+  unlink (path);
+}
+END_TEST
+
 START_TEST (test_state_history)
 {
   /* state version 2: the history (a row of BP_HISTORY_FIELDS per epoch
@@ -587,6 +627,7 @@ read_suite (void)
   tcase_add_test (tc, test_read_truncated);
   tcase_add_test (tc, test_read_corrupt);
   tcase_add_test (tc, test_state_history);
+  tcase_add_test (tc, test_read_too_many_hidden);
   suite_add_tcase (s, tc);
   return s;
 }
