@@ -403,7 +403,9 @@ START_TEST (test_noise_found_per_block_of_vector_f)
   /* a vector f (m = 2) in float, two blocks: each block's rounding
      noise is measured, for each output (noise_found[k m + o]), and
      block y reports it measured as block x does (a block's flags stored
-     at k / m instead of k m would land on x's, and leave y's unset) */
+     at k / m instead of k m would land on x's, and leave y's unset);
+     the check passes, each block judged with its own noise allowance
+     (excess[k m + o]: at k / m, y is judged without one, and fails) */
   double xd[4] = { 0.3, -0.7, 1.1, 0.45 }, yd[3] = { 0.2, -0.35, 0.6 };
   gsl_vector_view x = gsl_vector_view_array (xd, 4), y = gsl_vector_view_array (yd, 3);
   gsl_matrix *Jx = gsl_matrix_alloc (2, 4), *Jy = gsl_matrix_alloc (2, 3);
