@@ -10,6 +10,7 @@
 #include <string.h>
 #include <gsl/gsl_blas.h>
 #include <gsl/gsl_complex_math.h>
+#include <gsl/gsl_math.h>
 #include <gsl/gsl_nan.h>
 #include "backprop/bp_complex_step.h"
 #include "testutil.h"
@@ -602,6 +603,67 @@ two_by_two_c (const bp_gradcheck_cpoint *p, void *params, gsl_vector_complex *ou
   gsl_vector_complex_set (out, 1, gsl_complex_sin (gsl_complex_mul (a, b)));
   return 0;
 }
+
+/* a layer y = x (.) x (n = m = 3), its VJP dx = c x (.) dy (params: c,
+   2 right), and its complex form for the complex step */
+static int
+square_layer (const bp_gradcheck_point *p, void *params, gsl_vector *out)
+{
+  (void) params;
+  for (size_t i = 0; i < out->size; i++)
+    gsl_vector_set (out, i, gsl_pow_2 (gsl_vector_get (p->vector[0], i)));
+  return 0;
+}
+
+static int
+square_layer_c (const bp_gradcheck_cpoint *p, void *params, gsl_vector_complex *out)
+{
+  (void) params;
+  for (size_t i = 0; i < out->size; i++)
+    {
+      const gsl_complex x = gsl_vector_complex_get (p->vector[0], i);
+      gsl_vector_complex_set (out, i, gsl_complex_mul (x, x));
+    }
+  return 0;
+}
+
+static int
+square_layer_vjp (const bp_gradcheck_point *p, void *params, const gsl_vector *dy,
+                  gsl_matrix *const dx[])
+{
+  const double c = *(const double *) params;
+  for (size_t i = 0; i < dy->size; i++)
+    gsl_matrix_set (dx[0], i, 0, c * gsl_vector_get (p->vector[0], i)
+                    * gsl_vector_get (dy, i));
+  return 0;
+}
+
+START_TEST (test_gradcheck_vjp_complex_step)
+{
+  /* the VJP form by the complex step alone: L = <dy, F(x)> through
+     cvloss, Im L(x + ih) / h = <dy, J e_j> against vjp's dx_j; the
+     right VJP passes, one without its factor 2 fails */
+  double xd[3] = { 0.5, -1.25, 2.0 };
+  gsl_vector_view x = gsl_vector_view_array (xd, 3);
+  for (int wrong = 0; wrong < 2; wrong++)
+    {
+      double c = wrong ? 1.0 : 2.0;
+      const bp_gradcheck_function F = { .vloss = square_layer, .cvloss = square_layer_c,
+                                        .m = 3, .params = &c, .vjp = square_layer_vjp };
+      const bp_gradcheck_block blk = { .name = "x", .vector = &x.vector };
+      bp_gradcheck_options o;
+      bp_gradcheck_options_default (&o);
+      o.method = BP_GRADCHECK_COMPLEX_STEP;
+      bp_gradcheck_result *r = NULL;
+      ck_assert_int_eq (bp_gradcheck (&F, 1, &blk, NULL, &o, &r),
+                        wrong ? GSL_FAILURE : GSL_SUCCESS);
+      ck_assert_uint_eq (r->run[0].method, BP_GRADCHECK_COMPLEX_STEP);
+      ck_assert_uint_eq (r->run[0].n_failed, wrong ? 3 : 0);
+      ck_assert_uint_eq (r->run[0].n_passed, wrong ? 0 : 3);
+      bp_gradcheck_result_free (r);
+    }
+}
+END_TEST
 
 START_TEST (test_gradcheck_transposed_jacobian)
 {
@@ -1835,6 +1897,7 @@ gradcheck_suite (void)
   tcase_add_loop_test (tc, test_gradcheck_right_layer_passes, 0, TEST_CONFIGS);
   tcase_add_loop_test (tc, test_gradcheck_wrong_layer_every_method, 0, 2 * N_WRONG);
   tcase_add_test (tc, test_gradcheck_transposed_jacobian);
+  tcase_add_test (tc, test_gradcheck_vjp_complex_step);
   tcase_add_loop_test (tc, test_gradcheck_jacobian_without_y_i, 0, TEST_CONFIGS);
   tcase_add_loop_test (tc, test_gradcheck_missing_factor, 0, 2);
   tcase_add_test (tc, test_gradcheck_float32_never_passes);
