@@ -1793,6 +1793,9 @@ START_TEST (test_gradcheck_localize_vector_f_reason)
   ck_assert_int_eq (run->localized, 1);
   ck_assert_int_eq (gsl_matrix_uchar_get (run->block[0].mask, 1, 23),
                     BP_GRADCHECK_ELEMENT_FAIL);
+  /* f is smooth at every element: each is differenced on both sides */
+  ck_assert_uint_eq (run->block[0].n_one_sided, 0);
+  ck_assert_uint_eq (run->n_one_sided, 0);
   size_t k = 0;
   for (size_t i = 0; i < N; i++)
     if (!isnan (gsl_matrix_get (run->block[0].numeric, 0, i)))
