@@ -697,6 +697,30 @@ START_TEST (test_legacy_read)
 }
 END_TEST
 
+START_TEST (test_legacy_cnn_no_channels)
+{
+  /* a version 3 (CNN) file of 0.1.0 whose first or second channel count
+     (header bytes 28 and 32) is 0, its other sizes right: refused for
+     its sizes, whichever of the two it is */
+  size_t len;
+  unsigned char *buf = slurp (legacy_path (legacy[2].file), &len);
+  ck_assert_uint_eq (u32_at (buf + 28), legacy[2].C1);
+  ck_assert_uint_eq (u32_at (buf + 32), legacy[2].C2);
+  const char *path = tmp_path ("nochannels", 0);
+  for (size_t at = 28; at <= 32; at += 4)
+    {
+      unsigned char keep[4];
+      memcpy (keep, buf + at, 4);
+      memset (buf + at, 0, 4);
+      spit (path, buf, len);
+      expect_refused (path, GSL_EINVAL, "bad sizes in the header");
+      memcpy (buf + at, keep, 4);
+    }
+  free (buf);
+  unlink (path);
+}
+END_TEST
+
 START_TEST (test_legacy_corrupt)
 {
   /* version 1 and 2 models (0.1.0's, their state cut off): a flipped bit,
@@ -747,6 +771,7 @@ legacy_suite (void)
   TCase *tc = tcase_create ("versions 1-3");
   tcase_add_loop_test (tc, test_legacy_read, 0, (int) (sizeof legacy / sizeof legacy[0]));
   tcase_add_test (tc, test_legacy_corrupt);
+  tcase_add_test (tc, test_legacy_cnn_no_channels);
   suite_add_tcase (s, tc);
   return s;
 }
