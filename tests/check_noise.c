@@ -341,6 +341,12 @@ START_TEST (test_taylor_unmeasured_noise_is_zero)
   bp_gradcheck_result *r = taylor_passes (const_loss, x, g);
   ck_assert_uint_eq (r->n_runs, 1);
   ck_assert_double_eq (r->run[0].noise, 0.0);
+  /* nothing to fit: the range is the whole ladder, taylor_n steps each
+     half the one before (bp_gradcheck.h), h_max to h_max / 2^(n - 1) */
+  bp_gradcheck_options o;
+  bp_gradcheck_options_default (&o);
+  ck_assert_double_gt (r->run[0].h_max, 0.0);
+  ck_assert_double_eq (r->run[0].h_min, ldexp (r->run[0].h_max, -(int) (o.taylor_n - 1)));
   bp_gradcheck_result_free (r);
 }
 END_TEST
