@@ -378,6 +378,42 @@ START_TEST (test_taylor_noise_at_zero_measured)
 }
 END_TEST
 
+/* sum (1 + x_i)^2 in double */
+static int
+double_square_loss (const bp_gradcheck_point *p, void *params, double *L)
+{
+  (void) params;
+  const gsl_vector *x = p->vector[0];
+  *L = 0.0;
+  for (size_t i = 0; i < x->size; i++)
+    *L += (1.0 + gsl_vector_get (x, i)) * (1.0 + gsl_vector_get (x, i));
+  return 0;
+}
+
+START_TEST (test_passing_elements_not_retried)
+{
+  /* a smooth f in double with its right gradient: every element passes
+     at its first step, above the resolution, so none is tried again at
+     larger steps (the retry is for the elements that did not pass, or
+     passed only at the resolution) */
+  double x[4] = { 0.5, -1.0, 2.0, 0.25 }, g[4];
+  for (size_t i = 0; i < 4; i++)
+    g[i] = 2.0 * (1.0 + x[i]);
+  gsl_vector_view xv = gsl_vector_view_array (x, 4), gv = gsl_vector_view_array (g, 4);
+  const bp_gradcheck_block blk = { .name = "x", .vector = &xv.vector },
+      grad = { .name = "x", .vector = &gv.vector };
+  bp_gradcheck_function F = { .loss = double_square_loss };
+  bp_gradcheck_options o;
+  bp_gradcheck_options_default (&o);
+  bp_gradcheck_result *r = NULL;
+  ck_assert_int_eq (bp_gradcheck (&F, 1, &blk, &grad, &o, &r), GSL_SUCCESS);
+  ck_assert_uint_eq (r->run[0].n_passed, 4);
+  ck_assert_uint_eq (r->run[0].n_resolution, 0);
+  ck_assert_uint_eq (r->run[0].n_retried, 0);
+  bp_gradcheck_result_free (r);
+}
+END_TEST
+
 /* a vector f of two blocks x (4) and y (3), each output rounded to
    float: f_0 = sum (1 + x_i)^2 + sum (1 + y_j)^2, f_1 = sum x_i^2 +
    3 sum y_j */
@@ -461,6 +497,7 @@ main (void)
   tcase_add_test (tc, test_taylor_unmeasured_noise_is_zero);
   tcase_add_test (tc, test_taylor_noise_at_zero_measured);
   tcase_add_test (tc, test_noise_found_per_block_of_vector_f);
+  tcase_add_test (tc, test_passing_elements_not_retried);
   suite_add_tcase (s, tc);
   SRunner *sr = srunner_create (s);
   srunner_run_all (sr, CK_NORMAL);
