@@ -638,6 +638,16 @@ square_layer_vjp (const bp_gradcheck_point *p, void *params, const gsl_vector *d
   return 0;
 }
 
+/* a grad callback that is never to be called */
+static int
+dummy_grad (const bp_gradcheck_point *p, void *params, gsl_matrix *const g[])
+{
+  (void) p;
+  (void) params;
+  (void) g;
+  return GSL_FAILURE;
+}
+
 START_TEST (test_gradcheck_vjp_complex_step)
 {
   /* the VJP form by the complex step alone: L = <dy, F(x)> through
@@ -662,6 +672,21 @@ START_TEST (test_gradcheck_vjp_complex_step)
       ck_assert_uint_eq (r->run[0].n_passed, wrong ? 0 : 3);
       bp_gradcheck_result_free (r);
     }
+  /* the VJP form's analytic side is vjp alone: analytic arrays, or a
+     grad callback, are refused, each on its own */
+  double c = 2.0;
+  gsl_matrix *J = gsl_matrix_calloc (3, 3);
+  const bp_gradcheck_block blk = { .name = "x", .vector = &x.vector }, ana = { .matrix = J };
+  bp_gradcheck_function F = { .vloss = square_layer, .m = 3, .params = &c,
+                              .vjp = square_layer_vjp };
+  gsl_error_handler_t *old = gsl_set_error_handler_off ();
+  bp_gradcheck_result *r = (bp_gradcheck_result *) 1;
+  ck_assert_int_eq (bp_gradcheck (&F, 1, &blk, &ana, NULL, &r), GSL_EINVAL);
+  ck_assert_ptr_null (r);
+  F.grad = dummy_grad;
+  ck_assert_int_eq (bp_gradcheck (&F, 1, &blk, NULL, NULL, &r), GSL_EINVAL);
+  gsl_set_error_handler (old);
+  gsl_matrix_free (J);
 }
 END_TEST
 
