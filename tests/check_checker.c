@@ -10,6 +10,7 @@
 #include <string.h>
 #include <gsl/gsl_blas.h>
 #include <gsl/gsl_complex_math.h>
+#include <gsl/gsl_math.h>
 #include <gsl/gsl_nan.h>
 #include "backprop/bp_complex_step.h"
 #include "testutil.h"
@@ -602,6 +603,92 @@ two_by_two_c (const bp_gradcheck_cpoint *p, void *params, gsl_vector_complex *ou
   gsl_vector_complex_set (out, 1, gsl_complex_sin (gsl_complex_mul (a, b)));
   return 0;
 }
+
+/* a layer y = x (.) x (n = m = 3), its VJP dx = c x (.) dy (params: c,
+   2 right), and its complex form for the complex step */
+static int
+square_layer (const bp_gradcheck_point *p, void *params, gsl_vector *out)
+{
+  (void) params;
+  for (size_t i = 0; i < out->size; i++)
+    gsl_vector_set (out, i, gsl_pow_2 (gsl_vector_get (p->vector[0], i)));
+  return 0;
+}
+
+static int
+square_layer_c (const bp_gradcheck_cpoint *p, void *params, gsl_vector_complex *out)
+{
+  (void) params;
+  for (size_t i = 0; i < out->size; i++)
+    {
+      const gsl_complex x = gsl_vector_complex_get (p->vector[0], i);
+      gsl_vector_complex_set (out, i, gsl_complex_mul (x, x));
+    }
+  return 0;
+}
+
+static int
+square_layer_vjp (const bp_gradcheck_point *p, void *params, const gsl_vector *dy,
+                  gsl_matrix *const dx[])
+{
+  const double c = *(const double *) params;
+  for (size_t i = 0; i < dy->size; i++)
+    gsl_matrix_set (dx[0], i, 0, c * gsl_vector_get (p->vector[0], i)
+                    * gsl_vector_get (dy, i));
+  return 0;
+}
+
+/* a grad callback that is never to be called */
+static int
+dummy_grad (const bp_gradcheck_point *p, void *params, gsl_matrix *const g[])
+{
+  (void) p;
+  (void) params;
+  (void) g;
+  return GSL_FAILURE;
+}
+
+START_TEST (test_gradcheck_vjp_complex_step)
+{
+  /* the VJP form by the complex step alone: L = <dy, F(x)> through
+     cvloss, Im L(x + ih) / h = <dy, J e_j> against vjp's dx_j; the
+     right VJP passes, one without its factor 2 fails */
+  double xd[3] = { 0.5, -1.25, 2.0 };
+  gsl_vector_view x = gsl_vector_view_array (xd, 3);
+  for (int wrong = 0; wrong < 2; wrong++)
+    {
+      double c = wrong ? 1.0 : 2.0;
+      const bp_gradcheck_function F = { .vloss = square_layer, .cvloss = square_layer_c,
+                                        .m = 3, .params = &c, .vjp = square_layer_vjp };
+      const bp_gradcheck_block blk = { .name = "x", .vector = &x.vector };
+      bp_gradcheck_options o;
+      bp_gradcheck_options_default (&o);
+      o.method = BP_GRADCHECK_COMPLEX_STEP;
+      bp_gradcheck_result *r = NULL;
+      ck_assert_int_eq (bp_gradcheck (&F, 1, &blk, NULL, &o, &r),
+                        wrong ? GSL_FAILURE : GSL_SUCCESS);
+      ck_assert_uint_eq (r->run[0].method, BP_GRADCHECK_COMPLEX_STEP);
+      ck_assert_uint_eq (r->run[0].n_failed, wrong ? 3 : 0);
+      ck_assert_uint_eq (r->run[0].n_passed, wrong ? 0 : 3);
+      bp_gradcheck_result_free (r);
+    }
+  /* the VJP form's analytic side is vjp alone: analytic arrays, or a
+     grad callback, are refused, each on its own */
+  double c = 2.0;
+  gsl_matrix *J = gsl_matrix_calloc (3, 3);
+  const bp_gradcheck_block blk = { .name = "x", .vector = &x.vector }, ana = { .matrix = J };
+  bp_gradcheck_function F = { .vloss = square_layer, .m = 3, .params = &c,
+                              .vjp = square_layer_vjp };
+  gsl_error_handler_t *old = gsl_set_error_handler_off ();
+  bp_gradcheck_result *r = (bp_gradcheck_result *) 1;
+  ck_assert_int_eq (bp_gradcheck (&F, 1, &blk, &ana, NULL, &r), GSL_EINVAL);
+  ck_assert_ptr_null (r);
+  F.grad = dummy_grad;
+  ck_assert_int_eq (bp_gradcheck (&F, 1, &blk, NULL, NULL, &r), GSL_EINVAL);
+  gsl_set_error_handler (old);
+  gsl_matrix_free (J);
+}
+END_TEST
 
 START_TEST (test_gradcheck_transposed_jacobian)
 {
@@ -1684,6 +1771,69 @@ START_TEST (test_gradcheck_localize_several_blocks)
 }
 END_TEST
 
+/* a vector f of n = 40 elements, m = 2: f_0 = sum (i + 1) x_i^2,
+   f_1 = sum sin x_i */
+static int
+two_outputs_40 (const bp_gradcheck_point *p, void *params, gsl_vector *out)
+{
+  (void) params;
+  const gsl_vector *x = p->vector[0];
+  double f0 = 0.0, f1 = 0.0;
+  for (size_t i = 0; i < x->size; i++)
+    {
+      const double v = gsl_vector_get (x, i);
+      f0 += (double) (i + 1) * v * v;
+      f1 += sin (v);
+    }
+  gsl_vector_set (out, 0, f0);
+  gsl_vector_set (out, 1, f1);
+  return 0;
+}
+
+START_TEST (test_gradcheck_localize_vector_f_reason)
+{
+  /* a vector f (m = 2) with J(1,23) wrong, by the directions: localized,
+     and the reason's "to K elements" counts elements, not (output,
+     element) entries: K = the columns of the Jacobian's numeric side
+     that group testing filled (the others stay NaN) */
+  enum { N = 40 };
+  gsl_vector *t = gsl_vector_alloc (N);
+  gsl_matrix *J = gsl_matrix_alloc (2, N);
+  for (size_t i = 0; i < N; i++)
+    {
+      const double v = 0.05 * (double) i - 0.9;
+      gsl_vector_set (t, i, v);
+      gsl_matrix_set (J, 0, i, 2.0 * (double) (i + 1) * v);
+      gsl_matrix_set (J, 1, i, cos (v));
+    }
+  *gsl_matrix_ptr (J, 1, 23) += 0.5;
+  const bp_gradcheck_function F = { .vloss = two_outputs_40, .m = 2 };
+  const bp_gradcheck_block blk = { .name = "x", .vector = t }, ana = { .matrix = J };
+  bp_gradcheck_options o;
+  bp_gradcheck_options_default (&o);
+  o.method = BP_GRADCHECK_DIRECTIONAL;
+  bp_gradcheck_result *res = NULL;
+  ck_assert_int_eq (bp_gradcheck (&F, 1, &blk, &ana, &o, &res), GSL_FAILURE);
+  const bp_gradcheck_run *run = &res->run[0];
+  ck_assert_int_eq (run->localized, 1);
+  ck_assert_int_eq (gsl_matrix_uchar_get (run->block[0].mask, 1, 23),
+                    BP_GRADCHECK_ELEMENT_FAIL);
+  /* f is smooth at every element: each is differenced on both sides */
+  ck_assert_uint_eq (run->block[0].n_one_sided, 0);
+  ck_assert_uint_eq (run->n_one_sided, 0);
+  size_t k = 0;
+  for (size_t i = 0; i < N; i++)
+    if (!isnan (gsl_matrix_get (run->block[0].numeric, 0, i)))
+      k++;
+  char want[64];
+  snprintf (want, sizeof want, " to %zu elements: ", k);
+  ck_assert_msg (k >= 1 && strstr (run->reason, want), "'%s' lacks '%s'", run->reason, want);
+  bp_gradcheck_result_free (res);
+  gsl_matrix_free (J);
+  gsl_vector_free (t);
+}
+END_TEST
+
 START_TEST (test_gradcheck_right_1e5_not_localized)
 {
   /* the right gradient at n = 10^5: every direction agrees, nothing is
@@ -1775,6 +1925,7 @@ gradcheck_suite (void)
   tcase_add_loop_test (tc, test_gradcheck_right_layer_passes, 0, TEST_CONFIGS);
   tcase_add_loop_test (tc, test_gradcheck_wrong_layer_every_method, 0, 2 * N_WRONG);
   tcase_add_test (tc, test_gradcheck_transposed_jacobian);
+  tcase_add_test (tc, test_gradcheck_vjp_complex_step);
   tcase_add_loop_test (tc, test_gradcheck_jacobian_without_y_i, 0, TEST_CONFIGS);
   tcase_add_loop_test (tc, test_gradcheck_missing_factor, 0, 2);
   tcase_add_test (tc, test_gradcheck_float32_never_passes);
@@ -1798,6 +1949,7 @@ gradcheck_suite (void)
   tcase_add_test (dir, test_gradcheck_direction_figures);
   tcase_add_test (dir, test_gradcheck_localize_one_among_1e5);
   tcase_add_test (dir, test_gradcheck_localize_several_blocks);
+  tcase_add_test (dir, test_gradcheck_localize_vector_f_reason);
   tcase_add_test (dir, test_gradcheck_right_1e5_not_localized);
   tcase_add_test (dir, test_gradcheck_localized_is_elementwise);
   suite_add_tcase (s, dir);

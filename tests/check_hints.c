@@ -432,6 +432,85 @@ START_TEST (test_hint_sum_channel)
 }
 END_TEST
 
+/* f = c . (A, B, C) flattened, the three blocks A (2 x 3), B (5 x 2),
+   C (1 x 4) */
+static int
+three_block_loss (const bp_gradcheck_point *p, void *params, double *L)
+{
+  const gsl_vector *c = params;
+  size_t q = 0;
+  *L = 0.0;
+  for (size_t k = 0; k < 3; k++)
+    for (size_t i = 0; i < p->vector[k]->size; i++)
+      *L += gsl_vector_get (c, q++) * gsl_vector_get (p->vector[k], i);
+  return 0;
+}
+
+START_TEST (test_hint_factor_axis_of_each_block)
+{
+  /* A's gradient divided by 5, of three blocks whose only axis of length
+     5 is B's axis 0 (B is block 1, after A and before C): the factor
+     hint names it, each other block being searched once */
+  gsl_vector *c = distinct (20);
+  const size_t r[3] = { 2, 5, 1 }, n[3] = { 6, 10, 4 };
+  gsl_matrix *theta[3], *A[3];
+  bp_gradcheck_block blk[3], ana[3];
+  const char *names[3] = { "A", "B", "C" };
+  size_t at = 0;
+  for (size_t k = 0; k < 3; k++)
+    {
+      theta[k] = gsl_matrix_alloc (r[k], n[k] / r[k]);
+      gsl_matrix_set_all (theta[k], 0.5);
+      A[k] = gsl_matrix_alloc (r[k], n[k] / r[k]);
+      memcpy (A[k]->data, c->data + at, n[k] * sizeof (double));
+      at += n[k];
+      blk[k] = (bp_gradcheck_block) { .name = names[k], .matrix = theta[k] };
+      ana[k] = (bp_gradcheck_block) { .matrix = A[k] };
+    }
+  gsl_matrix_scale (A[0], 1.0 / 5.0);
+  bp_gradcheck_function F = { .loss = three_block_loss, .params = c };
+  bp_gradcheck_options o;
+  bp_gradcheck_options_default (&o);
+  bp_gradcheck_result *res = NULL;
+  ck_assert_int_eq (bp_gradcheck (&F, 3, blk, ana, &o, &res), GSL_FAILURE);
+  const bp_gradcheck_block_result *b = &res->run[0].block[0];
+  ck_assert_uint_eq (b->hints & BP_GRADCHECK_HINT_FACTOR, BP_GRADCHECK_HINT_FACTOR);
+  ck_assert_uint_eq (b->factor_block, 1);
+  ck_assert_uint_eq (b->factor_axis, 0);
+  bp_gradcheck_result_free (res);
+  for (size_t k = 0; k < 3; k++)
+    {
+      gsl_matrix_free (theta[k]);
+      gsl_matrix_free (A[k]);
+    }
+  gsl_vector_free (c);
+}
+END_TEST
+
+START_TEST (test_hint_sum_no_straddling_slice)
+{
+  /* b's gradient read one element late from X's (4 x 3, b broadcast
+     along axis 1): X(0,1), X(0,2), X(1,0), consecutive in memory but no
+     slice X(i,:): no sum hint.  A slice of axis 1 starts at 3 i, so
+     one_slice tries q = 3 i alone; a start at 3 i + 1 would name this
+     straddling run "X(0,:)+1" as the slice */
+  gsl_vector *w = distinct (12);
+  const bias_params q = { .w = w, .stride = 1, .n = 3 };
+  gsl_matrix *AX = right_analytic (w, 4), *Ab = gsl_matrix_alloc (1, 3);
+  for (size_t j = 0; j < 3; j++)
+    gsl_matrix_set (Ab, 0, j, w->data[1 + j]);
+  bp_gradcheck_block_result b;
+  char *rep;
+  ck_assert_uint_eq (bias_hints_of (&q, 4, 0, NULL, AX, Ab, &b, &rep) & BP_GRADCHECK_HINT_SUM,
+                     0);
+  ck_assert_msg (!strstr (rep, "batch axis"), "%s", rep);
+  free (rep);
+  gsl_matrix_free (Ab);
+  gsl_matrix_free (AX);
+  gsl_vector_free (w);
+}
+END_TEST
+
 START_TEST (test_hint_factor_axis)
 {
   /* K (4 x 3) with analytic = numeric / 4: the factor is the length of
@@ -551,6 +630,8 @@ shapes_suite (void)
   tcase_add_test (tc, test_hint_layout);
   tcase_add_test (tc, test_hint_sum);
   tcase_add_test (tc, test_hint_sum_channel);
+  tcase_add_test (tc, test_hint_sum_no_straddling_slice);
+  tcase_add_test (tc, test_hint_factor_axis_of_each_block);
   tcase_add_test (tc, test_hint_factor_axis);
   tcase_add_test (tc, test_report_russian);
   suite_add_tcase (s, tc);

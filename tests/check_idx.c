@@ -2,6 +2,7 @@
    IDX files, plain and gzip'd, well-formed and malformed (each made here,
    byte by byte), and the small Fashion-MNIST subset of tests/data. */
 #include <config.h>
+#include <dirent.h>
 #include <math.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -73,15 +74,31 @@ images_file (unsigned char *buf, unsigned long count, unsigned long rows,
   return len;
 }
 
+/* The process's open file descriptors (/proc/self/fd; 0 without it). */
+static size_t
+open_fds (void)
+{
+  DIR *d = opendir ("/proc/self/fd");
+  size_t n = 0;
+  if (d == NULL)
+    return 0;
+  while (readdir (d) != NULL)
+    n++;
+  closedir (d);
+  return n;
+}
+
 /* Read path expecting failure with code, and a message naming the file
-   and containing what. */
+   and containing what; the file is closed again (no descriptor left). */
 static void
 expect_error (const char *path, size_t ndims, int code, const char *what)
 {
   gsl_error_handler_t *old = gsl_set_error_handler_off ();
   bp_idx idx;
   char err[1024] = "";
+  const size_t fds = open_fds ();
   ck_assert_int_eq (bp_idx_read (path, ndims, &idx, err, sizeof err), code);
+  ck_assert_uint_eq (open_fds (), fds);
   ck_assert_msg (strstr (err, path) == err, "message '%s' does not start with the file %s",
                  err, path);
   ck_assert_msg (strstr (err, what) != NULL, "message '%s' does not say '%s'", err, what);

@@ -307,6 +307,34 @@ START_TEST (test_write_failures)
 }
 END_TEST
 
+START_TEST (test_write_block_size_over_2_32)
+{
+  /* a layout block of 2^32 rows, or of 2^32 columns: the file holds
+     each as 32 bits, so the save is refused before any parameter is
+     read (GSL_EBADLEN), nothing written; each of the two sizes alone */
+  if (SIZE_MAX <= UINT32_MAX)
+    return;                     /* no such size on a 32-bit size_t */
+  gsl_error_handler_t *old = gsl_set_error_handler_off ();
+  bp_net *net = random_net (3, 3);
+  const char *path = tmp_path ("huge", 0);
+  char err[1024];
+  for (int side = 0; side < 2; side++)
+    {
+      size_t *size = side ? &net->layout[0].size2 : &net->layout[0].size1;
+      const size_t keep = *size;
+      *size = (size_t) UINT32_MAX + 1;
+      ck_assert_int_eq (bp_model_file_write (path, net, NULL, err, sizeof err), GSL_EBADLEN);
+      ck_assert_msg (strstr (err, "sizes must each be below 2^32"), "%s", err);
+      ck_assert_int_eq (count_files (path), 0);
+      *size = keep;
+    }
+  ck_assert_int_eq (bp_model_file_write (path, net, NULL, err, sizeof err), GSL_SUCCESS);
+  unlink (path);
+  gsl_set_error_handler (old);
+  bp_net_free (net);
+}
+END_TEST
+
 static Suite *
 write_suite (void)
 {
@@ -315,6 +343,7 @@ write_suite (void)
   tcase_add_loop_test (tc, test_write_layout, 0, N_ROWS);
   tcase_add_test (tc, test_write_replaces_atomically);
   tcase_add_test (tc, test_write_failures);
+  tcase_add_test (tc, test_write_block_size_over_2_32);
   suite_add_tcase (s, tc);
   return s;
 }
@@ -502,6 +531,46 @@ START_TEST (test_read_corrupt)
 }
 END_TEST
 
+START_TEST (test_read_too_many_hidden)
+{
+  /* a version 4 header of BP_NET_MAX_HIDDEN + 1 hidden layers that
+     lists BP_NET_MAX_HIDDEN of them, then the activation, the channels
+     and the block count, and ends there: read as far as the format
+     allows (no more than BP_NET_MAX_HIDDEN units are taken), the
+     layer count is what is refused, not a truncation */
+  unsigned char buf[64 + 4 * BP_NET_MAX_HIDDEN], *p = buf;
+  const uint32_t fields[] = { 1, 2, 2, BP_NET_MAX_HIDDEN + 1 };
+  memcpy (p, BP_MODEL_FILE_MAGIC, 8);
+  p += 8;
+  const uint32_t head[] = { BP_MODEL_FILE_VERSION, 3 };
+  for (size_t k = 0; k < 2; k++, p += 4)
+    for (int b = 0; b < 4; b++)
+      p[b] = (unsigned char) (head[k] >> (8 * b));
+  memcpy (p, "mlp", 3);
+  p += 3;
+  uint32_t rest[4 + BP_NET_MAX_HIDDEN + 4];
+  size_t n = 0;
+  for (size_t k = 0; k < 4; k++)
+    rest[n++] = fields[k];
+  for (size_t k = 0; k < BP_NET_MAX_HIDDEN; k++)
+    rest[n++] = 3;              /* units */
+  rest[n++] = 2;                /* tanh */
+  rest[n++] = 0;                /* C1 */
+  rest[n++] = 0;                /* C2 */
+  rest[n++] = 4;                /* blocks */
+  for (size_t k = 0; k < n; k++, p += 4)
+    for (int b = 0; b < 4; b++)
+      p[b] = (unsigned char) (rest[k] >> (8 * b));
+  const char *path = tmp_path ("hidden", 0);
+  spit (path, buf, (size_t) (p - buf));
+  char what[80];
+  snprintf (what, sizeof what, "%d hidden layers (at most %d)", BP_NET_MAX_HIDDEN + 1,
+            BP_NET_MAX_HIDDEN);
+  expect_refused (path, GSL_EINVAL, what);
+  unlink (path);
+}
+END_TEST
+
 START_TEST (test_state_history)
 {
   /* state version 2: the history (a row of BP_HISTORY_FIELDS per epoch
@@ -558,6 +627,7 @@ read_suite (void)
   tcase_add_test (tc, test_read_truncated);
   tcase_add_test (tc, test_read_corrupt);
   tcase_add_test (tc, test_state_history);
+  tcase_add_test (tc, test_read_too_many_hidden);
   suite_add_tcase (s, tc);
   return s;
 }
@@ -627,6 +697,30 @@ START_TEST (test_legacy_read)
 }
 END_TEST
 
+START_TEST (test_legacy_cnn_no_channels)
+{
+  /* a version 3 (CNN) file of 0.1.0 whose first or second channel count
+     (header bytes 28 and 32) is 0, its other sizes right: refused for
+     its sizes, whichever of the two it is */
+  size_t len;
+  unsigned char *buf = slurp (legacy_path (legacy[2].file), &len);
+  ck_assert_uint_eq (u32_at (buf + 28), legacy[2].C1);
+  ck_assert_uint_eq (u32_at (buf + 32), legacy[2].C2);
+  const char *path = tmp_path ("nochannels", 0);
+  for (size_t at = 28; at <= 32; at += 4)
+    {
+      unsigned char keep[4];
+      memcpy (keep, buf + at, 4);
+      memset (buf + at, 0, 4);
+      spit (path, buf, len);
+      expect_refused (path, GSL_EINVAL, "bad sizes in the header");
+      memcpy (buf + at, keep, 4);
+    }
+  free (buf);
+  unlink (path);
+}
+END_TEST
+
 START_TEST (test_legacy_corrupt)
 {
   /* version 1 and 2 models (0.1.0's, their state cut off): a flipped bit,
@@ -677,6 +771,7 @@ legacy_suite (void)
   TCase *tc = tcase_create ("versions 1-3");
   tcase_add_loop_test (tc, test_legacy_read, 0, (int) (sizeof legacy / sizeof legacy[0]));
   tcase_add_test (tc, test_legacy_corrupt);
+  tcase_add_test (tc, test_legacy_cnn_no_channels);
   suite_add_tcase (s, tc);
   return s;
 }

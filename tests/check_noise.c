@@ -341,6 +341,12 @@ START_TEST (test_taylor_unmeasured_noise_is_zero)
   bp_gradcheck_result *r = taylor_passes (const_loss, x, g);
   ck_assert_uint_eq (r->n_runs, 1);
   ck_assert_double_eq (r->run[0].noise, 0.0);
+  /* nothing to fit: the range is the whole ladder, taylor_n steps each
+     half the one before (bp_gradcheck.h), h_max to h_max / 2^(n - 1) */
+  bp_gradcheck_options o;
+  bp_gradcheck_options_default (&o);
+  ck_assert_double_gt (r->run[0].h_max, 0.0);
+  ck_assert_double_eq (r->run[0].h_min, ldexp (r->run[0].h_max, -(int) (o.taylor_n - 1)));
   bp_gradcheck_result_free (r);
 }
 END_TEST
@@ -426,6 +432,106 @@ START_TEST (test_float_vjp_broadcast_sum_passes)
   ck_assert_uint_gt (seen.calls, 0);
   ck_assert_uint_eq (seen.off_grid, 0);
   gsl_vector_free (t);
+/* sum (1 + x_i)^2 in double */
+static int
+double_square_loss (const bp_gradcheck_point *p, void *params, double *L)
+{
+  (void) params;
+  const gsl_vector *x = p->vector[0];
+  *L = 0.0;
+  for (size_t i = 0; i < x->size; i++)
+    *L += (1.0 + gsl_vector_get (x, i)) * (1.0 + gsl_vector_get (x, i));
+  return 0;
+}
+
+START_TEST (test_passing_elements_not_retried)
+{
+  /* a smooth f in double with its right gradient: every element passes
+     at its first step, above the resolution, so none is tried again at
+     larger steps (the retry is for the elements that did not pass, or
+     passed only at the resolution) */
+  double x[4] = { 0.5, -1.0, 2.0, 0.25 }, g[4];
+  for (size_t i = 0; i < 4; i++)
+    g[i] = 2.0 * (1.0 + x[i]);
+  gsl_vector_view xv = gsl_vector_view_array (x, 4), gv = gsl_vector_view_array (g, 4);
+  const bp_gradcheck_block blk = { .name = "x", .vector = &xv.vector },
+      grad = { .name = "x", .vector = &gv.vector };
+  bp_gradcheck_function F = { .loss = double_square_loss };
+  bp_gradcheck_options o;
+  bp_gradcheck_options_default (&o);
+  bp_gradcheck_result *r = NULL;
+  ck_assert_int_eq (bp_gradcheck (&F, 1, &blk, &grad, &o, &r), GSL_SUCCESS);
+  ck_assert_uint_eq (r->run[0].n_passed, 4);
+  ck_assert_uint_eq (r->run[0].n_resolution, 0);
+  ck_assert_uint_eq (r->run[0].n_retried, 0);
+  bp_gradcheck_result_free (r);
+}
+END_TEST
+
+/* a vector f of two blocks x (4) and y (3), each output rounded to
+   float: f_0 = sum (1 + x_i)^2 + sum (1 + y_j)^2, f_1 = sum x_i^2 +
+   3 sum y_j */
+static int
+float_two_outputs (const bp_gradcheck_point *p, void *params, gsl_vector *out)
+{
+  (void) params;
+  const gsl_vector *x = p->vector[0], *y = p->vector[1];
+  double f0 = 0.0, f1 = 0.0;
+  for (size_t i = 0; i < x->size; i++)
+    {
+      const double v = gsl_vector_get (x, i);
+      f0 += (1.0 + v) * (1.0 + v);
+      f1 += v * v;
+    }
+  for (size_t j = 0; j < y->size; j++)
+    {
+      const double v = gsl_vector_get (y, j);
+      f0 += (1.0 + v) * (1.0 + v);
+      f1 += 3.0 * v;
+    }
+  gsl_vector_set (out, 0, (float) f0);
+  gsl_vector_set (out, 1, (float) f1);
+  return 0;
+}
+
+START_TEST (test_noise_found_per_block_of_vector_f)
+{
+  /* a vector f (m = 2) in float, two blocks: each block's rounding
+     noise is measured, for each output (noise_found[k m + o]), and
+     block y reports it measured as block x does (a block's flags stored
+     at k / m instead of k m would land on x's, and leave y's unset);
+     the check passes, each block judged with its own noise allowance
+     (excess[k m + o]: at k / m, y is judged without one, and fails) */
+  double xd[4] = { 0.3, -0.7, 1.1, 0.45 }, yd[3] = { 0.2, -0.35, 0.6 };
+  gsl_vector_view x = gsl_vector_view_array (xd, 4), y = gsl_vector_view_array (yd, 3);
+  gsl_matrix *Jx = gsl_matrix_alloc (2, 4), *Jy = gsl_matrix_alloc (2, 3);
+  for (size_t i = 0; i < 4; i++)
+    {
+      gsl_matrix_set (Jx, 0, i, 2.0 * (1.0 + xd[i]));
+      gsl_matrix_set (Jx, 1, i, 2.0 * xd[i]);
+    }
+  for (size_t j = 0; j < 3; j++)
+    {
+      gsl_matrix_set (Jy, 0, j, 2.0 * (1.0 + yd[j]));
+      gsl_matrix_set (Jy, 1, j, 3.0);
+    }
+  const bp_gradcheck_function F = { .vloss = float_two_outputs, .m = 2 };
+  const bp_gradcheck_block blk[2] = { { .name = "x", .vector = &x.vector },
+                                      { .name = "y", .vector = &y.vector } };
+  const bp_gradcheck_block ana[2] = { { .matrix = Jx }, { .matrix = Jy } };
+  bp_gradcheck_options o;
+  bp_gradcheck_options_default (&o);
+  bp_gradcheck_result *r = NULL;
+  ck_assert_int_eq (bp_gradcheck (&F, 2, blk, ana, &o, &r), GSL_SUCCESS);
+  for (size_t k = 0; k < 2; k++)
+    {
+      const bp_gradcheck_block_result *b = &r->run[0].block[k];
+      ck_assert_msg (b->noise_found == 1 && b->noise > 0.0, "block %zu: noise %g, found %d",
+                     k, b->noise, b->noise_found);
+    }
+  bp_gradcheck_result_free (r);
+  gsl_matrix_free (Jx);
+  gsl_matrix_free (Jy);
 }
 END_TEST
 
@@ -445,6 +551,8 @@ main (void)
   tcase_add_test (tc, test_taylor_unmeasured_noise_is_zero);
   tcase_add_test (tc, test_taylor_noise_at_zero_measured);
   tcase_add_loop_test (tc, test_float_vjp_broadcast_sum_passes, 0, 20);
+  tcase_add_test (tc, test_noise_found_per_block_of_vector_f);
+  tcase_add_test (tc, test_passing_elements_not_retried);
   suite_add_tcase (s, tc);
   SRunner *sr = srunner_create (s);
   srunner_run_all (sr, CK_NORMAL);

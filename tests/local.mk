@@ -243,6 +243,9 @@ CLEANFILES += oom-run.*
 # changed is simply rerun); no clean target removes them.
 # doc/robustness.md, "Mutation testing".
 EXTRA_DIST += tests/mutation.py tests/mutation-equivalent.txt
+# its verdicts: a mutant that does not compile is no kill
+TESTS += tests/mutation-verdicts.sh
+EXTRA_DIST += tests/mutation-verdicts.sh
 MUTATION_JOBS = 1
 mutation: all $(check_PROGRAMS)
 	$(PYTHON3) $(srcdir)/tests/mutation.py -j $(MUTATION_JOBS) \

@@ -7,7 +7,9 @@ Each mutant changes one thing in one line of code -- an operator (+ -, * /,
 transpose (CblasTrans CblasNoTrans), an index (i + 1, size1 size2) -- or is
 one of the named mutants of issues 14 and 24.  A mutant is killed when a
 suite fails, or runs past five times its clean time (at least 60 s: a
-loop), or when the library does not build.
+loop).  One the compiler or the linker refuses is "not compiled": no
+kill, reported apart and left out of the score; a build that runs out
+of time is not cached (the next run tries the mutant again).
 
 The files mutated: the library's C sources and the files under src/lib
 their objects include (the compiler's .deps files): the templated
@@ -23,8 +25,9 @@ shared library, the rebuild is the compiler on the mutated objects' PIC
 objects and the shared library's link (the commands read once from make
 and libtool --dry-run), the originals put back afterwards; otherwise make
 (libtool compiles each object twice, archives all of them and relinks the
--static suites).  Interrupting the run loses nothing but the
-mutants under way.
+-static suites).  Interrupting the run (SIGINT or SIGTERM) lets the
+mutants under way end, and loses nothing: the cache is written after
+each mutant.
 
 Which tests: the Check test cases that execute the mutated line, from one
 build with --coverage (tests/mutation-work/cov) and one run of each test
@@ -72,6 +75,7 @@ import random
 import re
 import shlex
 import shutil
+import signal
 import subprocess
 import sys
 import threading
@@ -497,8 +501,7 @@ def build(tree, suites):
     among suites that link the library's archive (-static: no libtool
     wrapper reads the shared library for them)."""
     static = [s for s in suites if not is_wrapper(os.path.join(tree, s))]
-    r, _ = run(["make", "-s", "src/lib/libbackprop.la"] + static, tree, make_env(), 600)
-    return r == "ok"
+    return run(["make", "-s", "src/lib/libbackprop.la"] + static, tree, make_env(), 600)
 
 
 def make_env():
@@ -516,7 +519,10 @@ class Direct:
 
     def __init__(self, tree):
         self.compile = self.link = self.out = None
-        r = subprocess.run(["make", "-s", "--eval", "mutation-compile: ; @echo $(COMPILE)",
+        # $(info): the variable's text as the recipe's shell would read it
+        # (echo would strip a level of quotes: -DLOCALEDIR='"DIR"' became
+        # -DLOCALEDIR=DIR, and every print.c mutant failed to compile)
+        r = subprocess.run(["make", "-s", "--eval", "mutation-compile: ; $(info $(COMPILE))@:",
                             "mutation-compile"], cwd=tree, env=make_env(),
                            stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
                            universal_newlines=True)
@@ -558,19 +564,18 @@ class Direct:
     def build(self, tree, owners, saved):
         """Compile owners' PIC objects and link the shared library in tree,
         the originals first copied into saved ([(copy, path)], for
-        restore); False when the mutant does not compile.  The tree is
-        up to date before the mutant (prepare)."""
+        restore); (run()'s status, the output).  The tree is up to date
+        before the mutant (prepare)."""
         for path in [lib_object(o) for o in sorted(owners)] + [self.out]:
             full = os.path.join(tree, path)
             shutil.copy2(full, full + ".orig")
             saved.append((full + ".orig", full))
         for o in sorted(owners):
-            r, _ = run(self.compile + ["-c", o, "-fPIC", "-DPIC", "-o", lib_object(o)],
-                       tree, make_env(), 600)
+            r, out = run(self.compile + ["-c", o, "-fPIC", "-DPIC", "-o", lib_object(o)],
+                         tree, make_env(), 600)
             if r != "ok":
-                return False
-        r, _ = run(["sh", "-c", self.link], tree, make_env(), 600)
-        return r == "ok"
+                return r, out
+        return run(["sh", "-c", self.link], tree, make_env(), 600)
 
 
 # a library source whose object the link probe pretends changed
@@ -628,13 +633,19 @@ def judge(tree, mu, first, rest, limit, code, owners, direct=None):
             if not todo:
                 continue
             if by_direct:
-                built = direct.build(tree, owners, saved)
+                r, out = direct.build(tree, owners, saved)
+                if r == "fail":
+                    # not compiled only if make refuses it too: the direct
+                    # commands are read from make, and may be read wrong
+                    restore(saved)
+                    saved, made = [], True
+                    r, out = build(tree, sorted({s for s, _ in todo}))
             else:
                 restore(saved)   # make's own objects and library from here
                 saved, made = [], True
-                built = build(tree, sorted({s for s, _ in todo}))
-            if not built:
-                return "killed", "build", []
+                r, out = build(tree, sorted({s for s, _ in todo}))
+            if r != "ok":
+                return build_verdict(r, out)
             if not ran and owners and all(
                     code.get(o) and object_code(os.path.join(tree, lib_object(o))) == code[o]
                     for o in owners):
@@ -660,6 +671,46 @@ def judge(tree, mu, first, rest, limit, code, owners, direct=None):
         else:
             # an mtime after the mutant's object, so make rebuilds the original
             os.utime(path, None)
+
+
+def build_verdict(r, out):
+    """The verdict of a mutant whose build failed (run()'s status r, the
+    output out): "not compiled" when the compiler or the linker refused
+    it (by: "build: " and the first error line), no kill and left out of
+    the score; "error" (not cached: the next run tries it again) when
+    the build ran out of time, which says nothing of the mutant."""
+    if r == "timeout":
+        return "error", "build timeout", []
+    first = next((ln.strip() for ln in out.split("\n")
+                  if "error" in ln or "undefined reference" in ln), "")
+    return "not compiled", ("build: " + first[:200]).strip(), []
+
+
+def cached_verdict(e):
+    """(verdict, by) of a cache entry.  Until session 7 a failed build
+    was cached as ("killed", "build"), timeouts included (print.c's
+    named mutant compiles, yet was "killed [build]"): such an entry is
+    none, and the mutant runs again."""
+    if e["verdict"] == "killed" and e["by"] == "build":
+        return None
+    return e["verdict"], e["by"]
+
+
+def tally(results, survivors_accepted=()):
+    """Counts of {key: (verdict, by)}: killed, survived (the reviewed
+    equivalent, keys in survivors_accepted, apart), not compiled,
+    equivalent by object code, and the score killed / (killed +
+    survived): a mutant that does not compile is no kill."""
+    t = {"killed": 0, "survived": 0, "reviewed": 0, "not compiled": 0, "equivalent": 0}
+    for key, (v, _) in results.items():
+        if v == "survived" and key in survivors_accepted:
+            t["reviewed"] += 1
+        elif v in t:
+            t[v] += 1
+    tried = t["killed"] + t["survived"]
+    t["tried"] = tried
+    t["score"] = 100.0 * t["killed"] / max(tried, 1)
+    return t
 
 
 def object_code(obj):
@@ -1079,8 +1130,8 @@ def main():
     todo, results = [], {}
     for mu in mutants:
         e = cache.data["mutants"].get(mu.key)
-        if e and hashes.valid(e["deps"]):
-            results[mu.key] = (e["verdict"], e["by"])
+        if e and cached_verdict(e) and hashes.valid(e["deps"]):
+            results[mu.key] = cached_verdict(e)
         else:
             todo.append(mu)
     total, cached = len(mutants), len(results)
@@ -1118,6 +1169,9 @@ def main():
                 verdict, by, ran = judge(tree, mu, first, rest, limit, code,
                                          graph.owners.get(mu.path, set()), direct)
             dt = time.time() - t
+            if verdict == "error":   # a build out of time: tried again next run
+                print("mutation: %s  %s: %s, not cached" % (mu.where, mu.change, by), flush=True)
+                continue
             with lock:
                 cache.data["mutants"][mu.key] = {
                     "verdict": verdict, "by": by, "where": mu.where, "change": mu.change,
@@ -1128,29 +1182,40 @@ def main():
                 state["run"] += 1
                 state["busy"] += dt
                 done = len(results)
-                k = sum(1 for v, _ in results.values() if v == "killed")
-                sv = sum(1 for key, (v, _) in results.items()
-                         if v == "survived" and key not in accepted_keys)
+                n = tally(results, accepted_keys)
                 left = total - done
                 eta = state["busy"] / state["run"] * left / max(a.jobs, 1)
-                print("[%d/%d] killed %d survived %d equivalent %d ETA %s  %-8s %s  %s%s" % (
-                    done, total, k, sv, done - k - sv, fmt_time(eta), verdict, mu.where,
+                print("[%d/%d] killed %d survived %d equivalent %d not compiled %d ETA %s  "
+                      "%-8s %s  %s%s" % (
+                          done, total, n["killed"], n["survived"],
+                          n["equivalent"] + n["reviewed"], n["not compiled"], fmt_time(eta),
+                          verdict, mu.where,
                     mu.change,
                     " [%s]" % by if by else ""), flush=True)
             cache.save()
 
     threads = [threading.Thread(target=worker) for _ in range(max(1, min(a.jobs, len(todo))))]
+    def interrupted(*_):
+        raise KeyboardInterrupt
+    # SIGTERM as SIGINT: the mutants under way end, then the run
+    signal.signal(signal.SIGTERM, interrupted)
+
+    def join():
+        # a timed join: an untimed one left SIGINT pending in the main
+        # thread until every mutant had run
+        for th in threads:
+            while th.is_alive():
+                th.join(0.5)
     try:
         for th in threads:
             th.start()
-        for th in threads:
-            th.join()
+        join()
     except KeyboardInterrupt:
         while not work.empty():
             work.get_nowait()
-        print("mutation: interrupted; the results so far are in %s" % a.cache, file=sys.stderr)
-        for th in threads:
-            th.join()
+        print("mutation: interrupted; the results so far are in %s; the mutants under "
+              "way end first" % a.cache, file=sys.stderr, flush=True)
+        join()
 
     killed = [m for m in mutants if results.get(m.key, ("",))[0] == "killed"]
     survivors = [m for m in mutants if results.get(m.key, ("",))[0] == "survived"]
@@ -1158,17 +1223,20 @@ def main():
     accepted = [m for m in survivors if why[m.key]]
     survivors = [m for m in survivors if not why[m.key]]
     same = [m for m in mutants if results.get(m.key, ("",))[0] == "equivalent"]
+    stillborn = [m for m in mutants if results.get(m.key, ("",))[0] == "not compiled"]
     tried = len(killed) + len(survivors)
     run_s = sum(cache.data["mutants"][m.key].get("seconds", 0.0) for m in mutants
                 if m.key in results)
     with open(a.report, "w") as f:
         f.write("make mutation: %d mutants tried, %d killed, %d survived (score %.1f%%), "
-                "%d equivalent (%d the same object code, %d reviewed), %d not run yet, "
+                "%d equivalent (%d the same object code, %d reviewed), %d not compiled "
+                "(no kill, out of the score), %d not run yet, "
                 "%d not applicable; this run %.0f s (%d run, %d cached), all the results' "
                 "own run time %.0f s\n"
                 % (tried, len(killed), len(survivors), 100.0 * len(killed) / max(tried, 1),
-                   len(same) + len(accepted), len(same), len(accepted),
-                   len(mutants) - tried - len(same) - len(accepted), len(skipped),
+                   len(same) + len(accepted), len(same), len(accepted), len(stillborn),
+                   len(mutants) - tried - len(same) - len(accepted) - len(stillborn),
+                   len(skipped),
                    time.time() - t0, state["run"], cached, run_s))
         f.write("suites: %s\n\nsurvivors (%d executed by no suite: not covered):\n" % (
             " ".join(os.path.basename(s) for s in order),
@@ -1185,6 +1253,10 @@ def main():
             f.write("\nequivalent (the object code is the original's):\n")
             for m in same:
                 f.write("  %s  %s\n" % (m.where, m.change))
+        if stillborn:
+            f.write("\nnot compiled (no kill: the compiler or the linker refused them):\n")
+            for m in stillborn:
+                f.write("  %s  %s\n    %s\n" % (m.where, m.change, results[m.key][1]))
         if skipped:
             f.write("\nnot applicable (the text is no longer there):\n")
             for m in skipped:
