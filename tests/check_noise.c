@@ -432,6 +432,9 @@ START_TEST (test_float_vjp_broadcast_sum_passes)
   ck_assert_uint_gt (seen.calls, 0);
   ck_assert_uint_eq (seen.off_grid, 0);
   gsl_vector_free (t);
+}
+END_TEST
+
 /* sum (1 + x_i)^2 in double */
 static int
 double_square_loss (const bp_gradcheck_point *p, void *params, double *L)
