@@ -359,16 +359,24 @@ static const char gnuplot_tail[] =
 #define GNUPLOT_SECONDS 20
 
 /* Wait for the child pid up to GNUPLOT_SECONDS, its status in *st; 1
-   when it ended, 0 when it was killed for taking longer. */
+   when it ended, 0 when it was killed for taking longer.  The bound is
+   read from the monotonic clock: counted in 20 ms sleeps, it grew with
+   the machine's load (each sleep ends late). */
 static int
 wait_bounded (pid_t pid, int *st)
 {
   const struct timespec tick = { 0, 20000000 };   /* 20 ms */
-  for (long t = 0; t < GNUPLOT_SECONDS * 50L; t++)
+  struct timespec t0, t;
+  clock_gettime (CLOCK_MONOTONIC, &t0);
+  for (;;)
     {
       const pid_t got = waitpid (pid, st, WNOHANG);
       if (got == pid || (got < 0 && errno != EINTR))
         return got == pid;
+      clock_gettime (CLOCK_MONOTONIC, &t);
+      if ((double) (t.tv_sec - t0.tv_sec) + 1e-9 * (double) (t.tv_nsec - t0.tv_nsec)
+          >= GNUPLOT_SECONDS)
+        break;
       nanosleep (&tick, NULL);
     }
   kill (pid, SIGKILL);
