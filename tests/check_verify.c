@@ -667,11 +667,13 @@ START_TEST (test_table_inconclusive_counted)
 }
 END_TEST
 
-/* The worst element a row names is one that did not pass: at linear 28
-   the run's worst by ratio is W(2,7), which passed, and at cnn 26 a KINK;
-   the element named is INCONCLUSIVE in the mask of the same check. */
+/* The worst element a row names is one that did not pass: at cnn 26 the
+   run's worst by ratio is a KINK (and at linear 28 W(2,7), which passed,
+   but that row is INCONCLUSIVE by a hair only under some BLAS kernels:
+   Haswell's, and valgrind's CPU, PASS it); the element named is
+   INCONCLUSIVE in the mask of the same check. */
 static const struct { const char *row; unsigned long seed; } named[] = {
-  { "linear", 28 }, { "cnn", 26 }, { "cnn", 17 }
+  { "cnn", 26 }, { "cnn", 17 }
 };
 
 START_TEST (test_float_worst_named_did_not_pass)
