@@ -258,7 +258,8 @@ print_float_row (const bp_net *net, const bp_gradcheck_result *r, FILE *out)
     return;
   const bp_gradcheck_element worst = worst_not_passed (r), *e = &worst;
   fprintf (out, _("       worst element %s[%zu,%zu], %zu of %zu failed:\n"
-                  "         analytic %.9g, numeric %.9g (GSL error estimate %.3e)\n"),
+                  "         analytic %.9g, numeric %.9g\n"
+                  "         (GSL error estimate %.3e)\n"),
            net->layout[e->block].name, e->row, e->col, run->n_failed + run->n_inconclusive,
            run->n_checked, e->analytic, e->numeric, e->abserr);
 }
