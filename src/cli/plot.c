@@ -358,9 +358,11 @@ static const char gnuplot_accuracy[] =
 
 /* gnuplot's autoscale, unless the epochs so far give columns c1 and c2
    (times scale) a single value, as after the first epoch: gnuplot warns
-   on stderr of an empty range, so the range is written, pad either side. */
+   on stderr of an empty range, so the range is written, pad_rel |value|
+   + pad_abs either side. */
 static void
-y_range (FILE *f, const gsl_matrix *history, size_t c1, size_t c2, double scale, double pad)
+y_range (FILE *f, const gsl_matrix *history, size_t c1, size_t c2, double scale,
+         double pad_rel, double pad_abs)
 {
   double lo = INFINITY, hi = -INFINITY;
   for (size_t e = 0; e < history->size1; e++)
@@ -374,7 +376,10 @@ y_range (FILE *f, const gsl_matrix *history, size_t c1, size_t c2, double scale,
   if (lo < hi || !isfinite (lo))
     fputs ("set autoscale y\n", f);
   else
-    fprintf (f, "set yrange [%.9g:%.9g]\n", lo - pad, hi + pad);
+    {
+      const double pad = pad_rel * fabs (lo) + pad_abs;
+      fprintf (f, "set yrange [%.9g:%.9g]\n", lo - pad, hi + pad);
+    }
 }
 
 /* gnuplot's time to draw curves.png: a hanging one (a broken terminal,
@@ -440,10 +445,9 @@ plot_curves (const char *cmd, const char *dir, const char *shown, const char *ti
   /* the run's epochs, half an epoch either side: a one-epoch range [1:1]
      is empty */
   fprintf (f, "set xrange [0.5:%zu.5]\n", n);
-  y_range (f, history, BP_HISTORY_TRAIN_LOSS, BP_HISTORY_VALID_LOSS, 1.0,
-           0.01 * fabs (gsl_matrix_get (history, 0, BP_HISTORY_TRAIN_LOSS)) + 0.01);
+  y_range (f, history, BP_HISTORY_TRAIN_LOSS, BP_HISTORY_VALID_LOSS, 1.0, 0.01, 0.01);
   fputs (gnuplot_loss, f);
-  y_range (f, history, BP_HISTORY_VALID_ACCURACY, BP_HISTORY_VALID_ACCURACY, 100.0, 0.5);
+  y_range (f, history, BP_HISTORY_VALID_ACCURACY, BP_HISTORY_VALID_ACCURACY, 100.0, 0.0, 0.5);
   fputs (gnuplot_accuracy, f);
   if (close_checked (cmd, &o) != 0)
     return -1;
