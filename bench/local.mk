@@ -93,3 +93,14 @@ bench-llmc: backprop$(EXEEXT)
 	@test -n "$(LLMC_DIR)" || { echo "usage: make bench-llmc LLMC_DIR=DIR (a clone of llm.c)" >&2; exit 2; }
 	$(SHELL) $(srcdir)/bench/llmc/llmc-trial.sh $(LLMC_DIR) ./backprop$(EXEEXT)
 .PHONY: bench-llmc
+
+# `make bench-darknet DARKNET_DIR=DIR [SEED=S]': the same trial on Joseph
+# Redmon's darknet (github.com/pjreddie/darknet, not shipped): 21 of its
+# layers and losses from their own forward and backward functions, 10
+# planted bugs, and the layers whose gradient darknet gets wrong, at the
+# defaults (bench/darknet/darknet-trial.sh).
+EXTRA_DIST += bench/darknet/darknet-trial.sh bench/darknet/darknet_ops.c
+bench-darknet: backprop$(EXEEXT)
+	@test -n "$(DARKNET_DIR)" || { echo "usage: make bench-darknet DARKNET_DIR=DIR (a clone of darknet)" >&2; exit 2; }
+	$(SHELL) $(srcdir)/bench/darknet/darknet-trial.sh $(DARKNET_DIR) ./backprop$(EXEEXT) $(SEED)
+.PHONY: bench-darknet
