@@ -88,6 +88,9 @@ typedef struct
   double complex *z;            /* n */
   float complex *zf;
   int grad_status;              /* what GRAD (BWD) returned, when not 0 */
+  int base_called;              /* LOSS (FWD) called at the point itself: */
+  int base_status;              /*   what it returned */
+  double base_value;            /*   L, or FWD's first y not finite */
   size_t n_nonfinite;           /* values of GRAD (BWD) that are not finite */
   size_t first_nonfinite;       /* the first one's index in theta */
   double nonfinite_value;
@@ -240,6 +243,17 @@ begin (user_function *u, int fn, size_t block, size_t row, size_t col, int is_ba
   child_call_begin (s, fn);
 }
 
+/* The first call of LOSS (FWD) is at the point itself (the checker's
+   eq. 0.9): what it returned and gave, for the message when it fails. */
+static void
+note_base (user_function *u, int s, double value)
+{
+  if (u->base_called++)
+    return;
+  u->base_status = s;
+  u->base_value = value;
+}
+
 static int
 loss_of_point (const bp_gradcheck_point *p, void *params, double *L)
 {
@@ -256,6 +270,7 @@ loss_of_point (const bp_gradcheck_point *p, void *params, double *L)
   else
     s = ((user_loss) u->fn[FN_LOSS]) (u->n, x, L);
   child_call_end (u->state);
+  note_base (u, s, *L);
   return s;
 }
 
@@ -336,8 +351,15 @@ forward_of_point (const bp_gradcheck_point *p, void *params, gsl_vector *out)
   const int s = u->a->is_float ? ((user_fwdf) u->fn[FN_FORWARD]) (u->n, x, m, u->yf)
                                : ((user_fwd) u->fn[FN_FORWARD]) (u->n, x, m, u->y);
   child_call_end (u->state);
+  double bad = 0.0;
   for (size_t i = 0; s == 0 && i < m; i++)
-    gsl_vector_set (out, i, u->a->is_float ? u->yf[i] : u->y[i]);
+    {
+      const double y = u->a->is_float ? u->yf[i] : u->y[i];
+      if (!isfinite (y) && isfinite (bad))
+        bad = y;
+      gsl_vector_set (out, i, y);
+    }
+  note_base (u, s, bad);
   return s;
 }
 
@@ -956,10 +978,24 @@ run_check (void *arg)
   char where[96];
   if (s > 0)
     {
-      if (u->grad_status != 0)
-        fprintf (stderr, _("%s: check: the check could not be carried out: %s returned %d "
-                           "at the point (outside its domain)\n"), program_name, grad,
-                 u->grad_status);
+      /* a function that refuses the point refuses, as often, the sizes */
+      if (u->grad_status != 0 || (s == GSL_EDOM && u->base_status != 0))
+        {
+          const int refused = u->grad_status != 0 ? u->grad_status : u->base_status;
+          const char *who = u->grad_status != 0 ? grad : loss;
+          if (a->sym[FN_FORWARD])
+            fprintf (stderr, _("%s: check: the check could not be carried out: %s returned %d "
+                               "at the point: outside its domain, or are n %zu and m %lu "
+                               "not the sizes it takes?\n"), program_name, who, refused,
+                     u->n, a->m);
+          else
+            fprintf (stderr, _("%s: check: the check could not be carried out: %s returned %d "
+                               "at the point: outside its domain, or is n %zu not the size "
+                               "it takes?\n"), program_name, who, refused, u->n);
+        }
+      else if (s == GSL_EDOM && u->base_called && !isfinite (u->base_value))
+        fprintf (stderr, _("%s: check: the check could not be carried out: %s gave %g "
+                           "at the point\n"), program_name, loss, u->base_value);
       else if (u->n_nonfinite)
         fprintf (stderr, _("%s: check: the check could not be carried out: %s gave %g "
                            "at element %s (%zu values that are not finite)\n"),

@@ -4,7 +4,8 @@
    element.  L(theta) = sum theta_k^2, its gradient 2 theta_k; the loss
    crashes (SIGSEGV) at element 3, aborts at 1, exits (_exit (0)) at 0,
    sleeps for ever at 2; a gradient with +inf or -inf at element 4, and an
-   empty-handed one.  The C ABI of doc/backprop.1. */
+   empty-handed one; sum log theta_k, NaN (not refused) where an element
+   is negative.  The C ABI of doc/backprop.1. */
 #include <math.h>
 #include <signal.h>
 #include <stddef.h>
@@ -19,6 +20,7 @@ int exit_loss (size_t n, const double *theta, double *L);
 int hang_loss (size_t n, const double *theta, double *L);
 int inf_grad (size_t n, const double *theta, double *g);
 int minus_inf_grad (size_t n, const double *theta, double *g);
+int log_loss (size_t n, const double *theta, double *L);
 
 int
 sq_loss (size_t n, const double *theta, double *L)
@@ -88,5 +90,15 @@ minus_inf_grad (size_t n, const double *theta, double *g)
   sq_grad (n, theta, g);
   if (n > 4)
     g[4] = -INFINITY;
+  return 0;
+}
+
+int
+log_loss (size_t n, const double *theta, double *L)
+{
+  double s = 0.0;
+  for (size_t k = 0; k < n; k++)
+    s += log (theta[k]);
+  *L = s;
   return 0;
 }
