@@ -99,7 +99,8 @@ bench-llmc: backprop$(EXEEXT)
 # layers and losses from their own forward and backward functions, 10
 # planted bugs, and the layers whose gradient darknet gets wrong, at the
 # defaults (bench/darknet/darknet-trial.sh).
-EXTRA_DIST += bench/darknet/darknet-trial.sh bench/darknet/darknet_ops.c
+EXTRA_DIST += bench/darknet/darknet-trial.sh bench/darknet/darknet_ops.c \
+  bench/darknet/torch_darknet.py
 bench-darknet: backprop$(EXEEXT)
 	@test -n "$(DARKNET_DIR)" || { echo "usage: make bench-darknet DARKNET_DIR=DIR (a clone of darknet)" >&2; exit 2; }
 	$(SHELL) $(srcdir)/bench/darknet/darknet-trial.sh $(DARKNET_DIR) ./backprop$(EXEEXT) $(SEED)

@@ -7,8 +7,9 @@
 # options and with --method all, its loss layers as a loss and a gradient;
 # then planted bugs, each a one-line edit (sed) of a copy of darknet's
 # source, at the defaults; then the layers whose gradient darknet itself
-# gets wrong.  Prints one line per check and the counts: correct PASS, bugs
-# FAIL, bugs with a hint.
+# gets wrong, also against PyTorch (torch_darknet.py) when python3 has it.
+# Prints one line per check and the counts: correct PASS, bugs FAIL, bugs
+# with a hint.
 set -u
 dk=${1:?usage: darknet-trial.sh DARKNET_DIR [BACKPROP [SEED]]}
 bp=${2:-backprop}
@@ -30,9 +31,11 @@ compile() {
 }
 # link DIR: DIR.so, the wrapper and darknet's objects
 link() {
-  ${CC:-cc} -O2 -fPIC -w -I"$1/include" -I"$1/src" -c "$here/darknet_ops.c" -o "$1/ops.o" &&
-  # shellcheck disable=SC2046
-  ${CC:-cc} -shared -o "$1.so" "$1/ops.o" $(for f in $srcs; do echo "$1/$f.o"; done) -lm
+  objs=
+  for f in $srcs; do objs="$objs $1/$f.o"; done
+  ${CC:-cc} -O2 -fPIC -w -I"$1/include" -I"$1/src" -c "$here/darknet_ops.c" -o "$1/ops.o" || return 1
+  # shellcheck disable=SC2086
+  ${CC:-cc} -shared -o "$1.so" "$1/ops.o" $objs -lm
 }
 mkdir -p "$work/ok" && cp -R "$dk/src" "$dk/include" "$work/ok/" &&
   compile "$work/ok" "$srcs" && link "$work/ok" || exit 1
@@ -116,8 +119,15 @@ done
 sed 's#(x\[index\] - mean\[f\]) / (spatial \* batch)#(x[index] - mean[f]) / (spatial * batch - 1)#' \
   "$work/ok/src/batchnorm_layer.c" >"$work/fix.c"
 if cmp -s "$work/ok/src/batchnorm_layer.c" "$work/fix.c"; then echo "bn fix: the edit did not apply" >&2; exit 1; fi
-rm -rf "$work/bug" && cp -R "$work/ok" "$work/bug" && cp "$work/fix.c" "$work/bug/src/batchnorm_layer.c" &&
-  compile "$work/bug" batchnorm_layer && link "$work/bug" || exit 1
-printf 'gsl  darknet %-34s %s\n' "bn, dx over N - 1" "$(check bug bn 64 input:2x2x4x4,scales:2,biases:2 gsl)"
+cp -R "$work/ok" "$work/fix" && cp "$work/fix.c" "$work/fix/src/batchnorm_layer.c" &&
+  compile "$work/fix" batchnorm_layer && link "$work/fix" || exit 1
+printf 'gsl  darknet %-34s %s\n' "bn, dx over N - 1" "$(check fix bn 64 input:2x2x4x4,scales:2,biases:2 gsl)"
+# PyTorch's float64 autograd of darknet's forward against its backward,
+# when Debian's python3 has torch and numpy (PYTHON=... names another)
+if ${PYTHON:-/usr/bin/python3} -c 'import torch, numpy' 2>/dev/null; then
+  ${PYTHON:-/usr/bin/python3} "$here/torch_darknet.py" "$work/ok.so" "$work/fix.so" 2>/dev/null
+else
+  echo "torch   skipped: ${PYTHON:-/usr/bin/python3} has no torch and numpy"
+fi
 echo "correct operators PASS at the defaults: $pass of $n_ops (--method all: $pass_all of $n_ops)"
 echo "planted bugs FAIL at the defaults: $fail of $n_bugs, with a hint: $hinted"
