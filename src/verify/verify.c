@@ -480,8 +480,8 @@ example_block_closs (const bp_gradcheck_cpoint *p, void *params, gsl_complex *L)
 }
 
 /* y = Softmax(v), the Jacobian's row (slide 8) */
-static int
-slides_softmax (const bp_gradcheck_point *p, void *params, gsl_vector *y)
+int
+example_softmax_point (const bp_gradcheck_point *p, void *params, gsl_vector *y)
 {
   (void) params;
   return example_softmax (p->vector[0], NULL, y);
@@ -612,7 +612,7 @@ verify_model (const example *ex, const verify_opts *o)
       bp_gradcheck_function f = { example_block_loss, NULL, 0, NULL, example_block_closs,
                                   NULL, &b, NULL, 0 };
       if (arg == SL_J)
-        f = (bp_gradcheck_function) { NULL, slides_softmax, ex->W->size1, NULL, NULL,
+        f = (bp_gradcheck_function) { NULL, example_softmax_point, ex->W->size1, NULL, NULL,
                                       slides_csoftmax, &b, NULL, 0 };
       tally (&failures, check_row (o, &rows[k], &f, &point[arg], &analytic[arg],
                                    threads));

@@ -120,6 +120,9 @@ int example_block_closs (const bp_gradcheck_cpoint *p, void *params, gsl_complex
 /* example_block_loss as a plain function of the block's elements theta,
    row-major; params an example_block_params *. */
 double example_loss_of_block (const gsl_vector *theta, void *params);
+/* y = Softmax(v) of the checker's point v (params unused): bp_gradcheck's
+   vloss of the Jacobian's rows. */
+int example_softmax_point (const bp_gradcheck_point *p, void *params, gsl_vector *y);
 /* The params of the block `block' of ex, for one statement. */
 #define EXAMPLE_BLOCK(ex, block) (&(example_block_params) { (ex), (block), NULL, NULL })
 
