@@ -99,75 +99,63 @@ static const double x_[ROWS][COLS] = { { 0.0, 0.8 }, { 0.4, 1.0 } };
 static const double labels_[N] = { 0.1, 0.7, 0.2 };
 
 /* The example and every value of its forward and backward pass, each
-   computed by the function the documents name. */
+   computed by the function the documents name: src/verify's chain of the
+   slides (slides_compute), bp_model_backward's results, and `backprop
+   verify''s table on its default example. */
 typedef struct
 {
   example *ex;
+  slides sl;                 /* u v y dL_dy J dL_dv dL_du dL_db dL_dW dL_dx */
   double L, L_model;
-  gsl_vector *u, *v, *y, *dL_dy, *dL_dv, *dL_du, *dL_db, *fused;
-  gsl_matrix *J, *dL_dW, *dL_dx;
   gsl_matrix *mW, *mx;       /* bp_model_backward's results */
   gsl_vector *mb;
-  /* `backprop verify' on its default example */
-  example *seeded;           /* the default example of `backprop verify' */
+  example *seeded;           /* the default example of `backprop verify' (seed 1) */
   char *table;               /* what verify prints on it */
 } context;
 
+/* The example of slides_compute (n classes, rows x cols image) drawn
+   from mt19937 at seed, as `backprop verify' draws its default one. */
+static example *
+seeded_example (size_t n, size_t rows, size_t cols, unsigned long seed)
+{
+  gsl_rng *rng = gsl_rng_alloc (gsl_rng_mt19937);
+  if (rng == NULL)
+    return NULL;
+  gsl_rng_set (rng, seed);
+  example *ex = example_alloc (n, rows, cols, 0.05, LABELS_SOFT, rng);
+  gsl_rng_free (rng);
+  return ex;
+}
+
+/* The small example: a seeded example of the small sizes, its values
+   replaced by the hand-chosen ones. */
 static example *
 small_example (void)
 {
-  example *ex = calloc (1, sizeof *ex);
+  example *ex = seeded_example (N, ROWS, COLS, 1);
   if (ex == NULL)
     return NULL;
-  ex->W = gsl_matrix_alloc (N, M);
-  ex->b = gsl_vector_alloc (N);
-  ex->x = gsl_matrix_alloc (ROWS, COLS);
-  ex->labels = gsl_vector_alloc (N);
-  ex->ws = bp_model_workspace_alloc (N, M);
-  if (!ex->W || !ex->b || !ex->x || !ex->labels || !ex->ws)
-    {
-      example_free (ex);
-      return NULL;
-    }
-  for (size_t i = 0; i < N; i++)
-    {
-      for (size_t j = 0; j < M; j++)
-        gsl_matrix_set (ex->W, i, j, W_[i][j]);
-      gsl_vector_set (ex->b, i, b_[i]);
-      gsl_vector_set (ex->labels, i, labels_[i]);
-    }
-  for (size_t r = 0; r < ROWS; r++)
-    for (size_t c = 0; c < COLS; c++)
-      gsl_matrix_set (ex->x, r, c, x_[r][c]);
+  gsl_matrix_const_view W = gsl_matrix_const_view_array (&W_[0][0], N, M);
+  gsl_matrix_const_view x = gsl_matrix_const_view_array (&x_[0][0], ROWS, COLS);
+  gsl_vector_const_view b = gsl_vector_const_view_array (b_, N);
+  gsl_vector_const_view l = gsl_vector_const_view_array (labels_, N);
+  gsl_matrix_memcpy (ex->W, &W.matrix);
+  gsl_matrix_memcpy (ex->x, &x.matrix);
+  gsl_vector_memcpy (ex->b, &b.vector);
+  gsl_vector_memcpy (ex->labels, &l.vector);
   return ex;
 }
 
 static void
 context_free (context *c)
 {
+  slides_free (&c->sl);
   example_free (c->ex);
-  gsl_vector *vs[] = { c->u, c->v, c->y, c->dL_dy, c->dL_dv, c->dL_du, c->dL_db,
-                       c->fused, c->mb };
-  for (size_t k = 0; k < sizeof vs / sizeof vs[0]; k++)
-    gsl_vector_free (vs[k]);
-  gsl_matrix *ms[] = { c->J, c->dL_dW, c->dL_dx, c->mW, c->mx };
-  for (size_t k = 0; k < sizeof ms / sizeof ms[0]; k++)
-    gsl_matrix_free (ms[k]);
+  gsl_vector_free (c->mb);
+  gsl_matrix_free (c->mW);
+  gsl_matrix_free (c->mx);
   free (c->table);
   example_free (c->seeded);
-}
-
-/* The default example of `backprop verify' (seed 1), which 00 and 01 cite. */
-static example *
-seeded_example (void)
-{
-  gsl_rng *rng = gsl_rng_alloc (gsl_rng_mt19937);
-  if (rng == NULL)
-    return NULL;
-  gsl_rng_set (rng, 1);
-  example *ex = example_alloc (10, 28, 28, 0.05, LABELS_SOFT, rng);
-  gsl_rng_free (rng);
-  return ex;
 }
 
 /* The table `backprop verify' prints on ex. */
@@ -195,43 +183,18 @@ context_init (context *c)
 {
   *c = (context) { 0 };
   c->ex = small_example ();
-  c->u = gsl_vector_alloc (M);
-  c->v = gsl_vector_alloc (N);
-  c->y = gsl_vector_alloc (N);
-  c->dL_dy = gsl_vector_alloc (N);
-  c->dL_dv = gsl_vector_alloc (N);
-  c->dL_du = gsl_vector_alloc (M);
-  c->dL_db = gsl_vector_alloc (N);
-  c->fused = gsl_vector_alloc (N);
   c->mb = gsl_vector_alloc (N);
-  c->J = gsl_matrix_alloc (N, N);
-  c->dL_dW = gsl_matrix_alloc (N, M);
-  c->dL_dx = gsl_matrix_alloc (ROWS, COLS);
   c->mW = gsl_matrix_alloc (N, M);
   c->mx = gsl_matrix_alloc (ROWS, COLS);
-  c->seeded = seeded_example ();
+  c->seeded = seeded_example (10, 28, 28, 1);
   c->table = verify_table (c->seeded);
-  if (!c->ex || !c->u || !c->v || !c->y || !c->dL_dy || !c->dL_dv || !c->dL_du
-      || !c->dL_db || !c->fused || !c->mb || !c->J || !c->dL_dW || !c->dL_dx
-      || !c->mW || !c->mx || !c->table)
+  if (!c->ex || !c->mb || !c->mW || !c->mx || !c->table
+      || slides_compute (c->ex, 0, &c->sl) != GSL_SUCCESS)
     return -1;
   const example *ex = c->ex;
-  int s = GSL_SUCCESS;
-  s |= bp_reshape (ex->x, c->u);
-  s |= bp_linear (ex->W, ex->b, c->u, c->v);
-  s |= bp_softmax (c->v, c->y);
-  c->L = bp_cross_entropy (ex->labels, c->y);
-  s |= bp_cross_entropy_grad (ex->labels, c->y, c->dL_dy);
-  s |= bp_softmax_jacobian (c->y, c->J);
-  s |= bp_softmax_backward (c->J, c->dL_dy, c->dL_dv);
-  s |= bp_linear_grad_input (ex->W, c->dL_dv, c->dL_du);
-  s |= bp_linear_grad_bias (c->dL_dv, c->dL_db);
-  s |= bp_linear_grad_weights (c->dL_dv, c->u, c->dL_dW);
-  s |= bp_reshape_inverse (c->dL_du, c->dL_dx);
-  s |= bp_softmax_cross_entropy_grad (ex->labels, c->y, c->fused);
-  s |= bp_model_backward (ex->W, ex->b, ex->x, ex->labels, c->mW, c->mb, c->mx,
-                          &c->L_model);
-  return s == GSL_SUCCESS ? 0 : -1;
+  c->L = bp_cross_entropy (ex->labels, c->sl.y);
+  return bp_model_backward (ex->W, ex->b, ex->x, ex->labels, c->mW, c->mb, c->mx,
+                            &c->L_model) == GSL_SUCCESS ? 0 : -1;
 }
 
 /* One row of the verify table, found by its C function. */
@@ -303,9 +266,9 @@ b00_example (FILE *out, const context *c)
                                     .params = EXAMPLE_BLOCK (c->ex, EX_V) };
   gsl_matrix_view em = e ? gsl_matrix_view_vector (e, N, 1) : (gsl_matrix_view) { { 0 } };
   gsl_matrix_view errm = err ? gsl_matrix_view_vector (err, N, 1) : (gsl_matrix_view) { { 0 } };
-  gsl_matrix_const_view am = gsl_matrix_const_view_vector (c->dL_dv, N, 1);
+  gsl_matrix_const_view am = gsl_matrix_const_view_vector (c->sl.dL_dv, N, 1);
   if (!e || !err
-      || numeric_of (&f, c->v, &am.matrix, &em.matrix, &errm.matrix, &n_checked, &n_failed))
+      || numeric_of (&f, c->sl.v, &am.matrix, &em.matrix, &errm.matrix, &n_checked, &n_failed))
     {
       gsl_vector_free (e);
       gsl_vector_free (err);
@@ -316,7 +279,7 @@ b00_example (FILE *out, const context *c)
      template words */
   for (size_t k = 0; k < N; k++)
     {
-      const double a = gsl_vector_get (c->dL_dv, k), ek = gsl_vector_get (e, k);
+      const double a = gsl_vector_get (c->sl.dL_dv, k), ek = gsl_vector_get (e, k);
       const double ak = gsl_vector_get (err, k);
       const double tol = fmax (BP_CHECK_ATOL, BP_CHECK_RTOL * fmax (fabs (a), fabs (ek)));
       const int pass = fabs (a - ek) <= tol;
@@ -325,7 +288,7 @@ b00_example (FILE *out, const context *c)
       snprintf (name, sizeof name, "r%zu", k + 1);
       key (out, name);
       fprintf (out, " %zu", k + 1);
-      num (out, gsl_vector_get (c->v, k));
+      num (out, gsl_vector_get (c->sl.v, k));
       num (out, a);
       num (out, ek);
       char d1[20], d2[20];
@@ -444,9 +407,9 @@ b00_teeth (FILE *out, const context *c)
   int status = 0;
   for (size_t v = 0; v < N_TEETH && status == 0; v++)
     {
-      gsl_matrix_memcpy (dW, c->dL_dW);
-      gsl_vector_memcpy (db, c->dL_db);
-      gsl_matrix_memcpy (dx, c->dL_dx);
+      gsl_matrix_memcpy (dW, c->sl.dL_dW);
+      gsl_vector_memcpy (db, c->sl.dL_db);
+      gsl_matrix_memcpy (dx, c->sl.dL_dx);
       if (v == 1)
         gsl_vector_scale (db, -1.0);
       else if (v == 2)
@@ -513,11 +476,11 @@ b01_example (FILE *out, const context *c)
 {
   fputs (CODE_BEGIN, out);
   mat (out, "x (2x2) =", c->ex->x);
-  vec (out, "u = reshape(x)    = ", c->u);
+  vec (out, "u = reshape(x)    = ", c->sl.u);
   mat (out, "W (3x4) =", c->ex->W);
   vec (out, "b                 = ", c->ex->b);
-  vec (out, "v = W u + b       = ", c->v);
-  vec (out, "y = Softmax(v)    = ", c->y);
+  vec (out, "v = W u + b       = ", c->sl.v);
+  vec (out, "y = Softmax(v)    = ", c->sl.y);
   vec (out, "labels            = ", c->ex->labels);
   fputs ("L = -sum labels_i log y_i =", out);
   num (out, c->L);
@@ -543,14 +506,14 @@ static int
 b02_example (FILE *out, const context *c)
 {
   fputs (CODE_BEGIN, out);
-  vec (out, "y                  = ", c->y);
+  vec (out, "y                  = ", c->sl.y);
   vec (out, "labels             = ", c->ex->labels);
-  vec (out, "dL/dy = -labels/y  = ", c->dL_dy);
+  vec (out, "dL/dy = -labels/y  = ", c->sl.dL_dy);
   fputs ("\n", out);
   for (size_t i = 0; i < N; i++)
     fprintf (out, "dL/dy_%zu = -%.6f / %.6f = %.6f\n", i + 1,
-             gsl_vector_get (c->ex->labels, i), gsl_vector_get (c->y, i),
-             gsl_vector_get (c->dL_dy, i));
+             gsl_vector_get (c->ex->labels, i), gsl_vector_get (c->sl.y, i),
+             gsl_vector_get (c->sl.dL_dy, i));
   fputs (CODE_END, out);
   return 0;
 }
@@ -559,17 +522,17 @@ static int
 b03_example (FILE *out, const context *c)
 {
   fputs (CODE_BEGIN, out);
-  mat (out, "J = dy/dv, J_ij = dy_i/dv_j =", c->J);
-  vec (out, "dL/dy          = ", c->dL_dy);
-  vec (out, "dL/dv = J^T dL/dy = ", c->dL_dv);
+  mat (out, "J = dy/dv, J_ij = dy_i/dv_j =", c->sl.J);
+  vec (out, "dL/dy          = ", c->sl.dL_dy);
+  vec (out, "dL/dv = J^T dL/dy = ", c->sl.dL_dv);
   fputs ("\n", out);
   for (size_t j = 0; j < N; j++)
     {
       fprintf (out, "dL/dv_%zu =", j + 1);
       for (size_t i = 0; i < N; i++)
-        fprintf (out, "%s (%.6f)(%.6f)", i ? " +" : "", gsl_matrix_get (c->J, i, j),
-                 gsl_vector_get (c->dL_dy, i));
-      fprintf (out, " = %.6f\n", gsl_vector_get (c->dL_dv, j));
+        fprintf (out, "%s (%.6f)(%.6f)", i ? " +" : "", gsl_matrix_get (c->sl.J, i, j),
+                 gsl_vector_get (c->sl.dL_dy, i));
+      fprintf (out, " = %.6f\n", gsl_vector_get (c->sl.dL_dv, j));
     }
   fputs (CODE_END, out);
   return 0;
@@ -581,7 +544,7 @@ b04_example (FILE *out, const context *c)
   gsl_matrix *Jn = gsl_matrix_alloc (N, N), *err = gsl_matrix_alloc (N, N);
   char b1[16];
   const bp_gradcheck_function f = { .vloss = example_softmax_point, .m = N };
-  if (!Jn || !err || numeric_of (&f, c->v, c->J, Jn, err, NULL, NULL))
+  if (!Jn || !err || numeric_of (&f, c->sl.v, c->sl.J, Jn, err, NULL, NULL))
     {
       gsl_matrix_free (Jn);
       gsl_matrix_free (err);
@@ -591,13 +554,13 @@ b04_example (FILE *out, const context *c)
   for (size_t i = 0; i < N; i++)
     for (size_t j = 0; j < N; j++)
       {
-        asym = fmax (asym, fabs (gsl_matrix_get (c->J, i, j) - gsl_matrix_get (c->J, j, i)));
-        diff = fmax (diff, fabs (gsl_matrix_get (c->J, i, j) - gsl_matrix_get (Jn, i, j)));
+        asym = fmax (asym, fabs (gsl_matrix_get (c->sl.J, i, j) - gsl_matrix_get (c->sl.J, j, i)));
+        diff = fmax (diff, fabs (gsl_matrix_get (c->sl.J, i, j) - gsl_matrix_get (Jn, i, j)));
       }
   key (out, "J");
-  vec (out, "v              = ", c->v);
-  vec (out, "y = Softmax(v) = ", c->y);
-  mat (out, "J = bp_softmax_jacobian (y), J_ij = y_i (1[i=j] - y_j) =", c->J);
+  vec (out, "v              = ", c->sl.v);
+  vec (out, "y = Softmax(v) = ", c->sl.y);
+  mat (out, "J = bp_softmax_jacobian (y), J_ij = y_i (1[i=j] - y_j) =", c->sl.J);
   key (out, "numeric");
   mat (out, NULL, Jn);
   key (out, "diff");
@@ -614,16 +577,16 @@ b05_example (FILE *out, const context *c)
 {
   fputs (CODE_BEGIN, out);
   mat (out, "W (3x4) =", c->ex->W);
-  vec (out, "dL/dv             = ", c->dL_dv);
-  vec (out, "dL/du = W^T dL/dv = ", c->dL_du);
+  vec (out, "dL/dv             = ", c->sl.dL_dv);
+  vec (out, "dL/du = W^T dL/dv = ", c->sl.dL_du);
   fputs ("\n", out);
   for (size_t j = 0; j < M; j++)
     {
       fprintf (out, "dL/du_%zu =", j + 1);
       for (size_t i = 0; i < N; i++)
         fprintf (out, "%s (%.6f)(%.6f)", i ? " +" : "", gsl_matrix_get (c->ex->W, i, j),
-                 gsl_vector_get (c->dL_dv, i));
-      fprintf (out, " = %.6f\n", gsl_vector_get (c->dL_du, j));
+                 gsl_vector_get (c->sl.dL_dv, i));
+      fprintf (out, " = %.6f\n", gsl_vector_get (c->sl.dL_du, j));
     }
   fputs (CODE_END, out);
   return 0;
@@ -633,8 +596,8 @@ static int
 b06_example (FILE *out, const context *c)
 {
   fputs (CODE_BEGIN, out);
-  vec (out, "dL/dv         = ", c->dL_dv);
-  vec (out, "dL/db = dL/dv = ", c->dL_db);
+  vec (out, "dL/dv         = ", c->sl.dL_dv);
+  vec (out, "dL/db = dL/dv = ", c->sl.dL_db);
   fputs (CODE_END, out);
   return 0;
 }
@@ -643,12 +606,12 @@ static int
 b07_example (FILE *out, const context *c)
 {
   fputs (CODE_BEGIN, out);
-  vec (out, "dL/dv = ", c->dL_dv);
-  vec (out, "u     = ", c->u);
-  mat (out, "dL/dW = dL/dv u^T (3x4) =", c->dL_dW);
+  vec (out, "dL/dv = ", c->sl.dL_dv);
+  vec (out, "u     = ", c->sl.u);
+  mat (out, "dL/dW = dL/dv u^T (3x4) =", c->sl.dL_dW);
   fprintf (out, "\ndL/dw_{2,3} = dL/dv_2 u_3 = (%.6f)(%.6f) = %.6f\n",
-           gsl_vector_get (c->dL_dv, 1), gsl_vector_get (c->u, 2),
-           gsl_matrix_get (c->dL_dW, 1, 2));
+           gsl_vector_get (c->sl.dL_dv, 1), gsl_vector_get (c->sl.u, 2),
+           gsl_matrix_get (c->sl.dL_dW, 1, 2));
   fputs (CODE_END, out);
   return 0;
 }
@@ -658,9 +621,9 @@ b08_example (FILE *out, const context *c)
 {
   fputs (CODE_BEGIN, out);
   mat (out, "x (2x2) =", c->ex->x);
-  vec (out, "u = reshape(x) = ", c->u);
-  vec (out, "dL/du          = ", c->dL_du);
-  mat (out, "dL/dx = reshape^-1(dL/du) (2x2) =", c->dL_dx);
+  vec (out, "u = reshape(x) = ", c->sl.u);
+  vec (out, "dL/du          = ", c->sl.dL_du);
+  mat (out, "dL/dx = reshape^-1(dL/du) (2x2) =", c->sl.dL_dx);
   fputs (CODE_END, out);
   return 0;
 }
@@ -670,10 +633,10 @@ b09_example (FILE *out, const context *c)
 {
   verify_diff rW, rb, rx;
   gsl_matrix_const_view mb = gsl_matrix_const_view_vector (c->mb, c->mb->size, 1);
-  gsl_matrix_const_view db = gsl_matrix_const_view_vector (c->dL_db, c->dL_db->size, 1);
-  verify_compare (c->mW, c->dL_dW, 0.0, 0.0, &rW);
+  gsl_matrix_const_view db = gsl_matrix_const_view_vector (c->sl.dL_db, c->sl.dL_db->size, 1);
+  verify_compare (c->mW, c->sl.dL_dW, 0.0, 0.0, &rW);
   verify_compare (&mb.matrix, &db.matrix, 0.0, 0.0, &rb);
-  verify_compare (c->mx, c->dL_dx, 0.0, 0.0, &rx);
+  verify_compare (c->mx, c->sl.dL_dx, 0.0, 0.0, &rx);
   const double d = fmax (rW.max_abs_err, fmax (rb.max_abs_err, rx.max_abs_err));
   char b1[16];
   key (out, "grads");
@@ -694,14 +657,14 @@ b10_example (FILE *out, const context *c)
   gsl_vector *d = gsl_vector_alloc (N);
   if (d == NULL)
     return -1;
-  gsl_vector_memcpy (d, c->dL_dv);
-  gsl_vector_sub (d, c->fused);
+  gsl_vector_memcpy (d, c->sl.dL_dv);
+  gsl_vector_sub (d, c->sl.dL_dv_fused);
   const double dmax = fmax (fabs (gsl_vector_max (d)), fabs (gsl_vector_min (d)));
   key (out, "vectors");
-  vec (out, "y          = ", c->y);
+  vec (out, "y          = ", c->sl.y);
   vec (out, "labels     = ", c->ex->labels);
-  vec (out, "J^T dL/dy  = ", c->dL_dv);
-  vec (out, "y - labels = ", c->fused);
+  vec (out, "J^T dL/dy  = ", c->sl.dL_dv);
+  vec (out, "y - labels = ", c->sl.dL_dv_fused);
   key (out, "equal");
   fprintf (out, "%d\n", dmax < 1e-12);
   gsl_vector_free (d);
@@ -839,7 +802,7 @@ b14_example (FILE *out, const context *c)
   if (s == GSL_SUCCESS)
     {
       gsl_vector_view u1 = gsl_matrix_row (U, 0), t1 = gsl_matrix_row (T, 0);
-      gsl_vector_memcpy (&u1.vector, c->u);
+      gsl_vector_memcpy (&u1.vector, c->sl.u);
       gsl_vector_memcpy (&t1.vector, c->ex->labels);
       for (size_t j = 0; j < M; j++)
         gsl_matrix_set (U, 1, j, u2_[j]);

@@ -371,20 +371,9 @@ complex_or_outside (double complex L, gsl_complex *out)
    (example.h), and v of the Jacobian's row. */
 enum { SL_J = EX_BLOCKS, SL_ARGS };
 
-/* The analytic chain of slide 17, each step by its own function, and the
-   points of the rows (y, v, u as the forward pass gives them). */
-typedef struct
-{
-  const example *ex;
-  example_partials *partials;   /* one per thread, for u, W, x */
-  cstep_example *cx;
-  gsl_vector *y, *v, *u;
-  gsl_vector *dL_dy, *dL_dv, *dL_du, *dL_db, *dL_dv_fused;
-  gsl_matrix *J, *dL_dW, *dL_dx;
-} slides;
 
 
-static void
+void
 slides_free (slides *c)
 {
   example_partials_free (c->partials);
@@ -402,7 +391,7 @@ slides_free (slides *c)
   gsl_matrix_free (c->dL_dx);
 }
 
-static int
+int
 slides_compute (const example *ex, size_t threads, slides *c)
 {
   const size_t n = ex->W->size1, m = ex->W->size2;

@@ -50,6 +50,22 @@ typedef struct
   size_t *inconclusive;
 } verify_opts;
 
+/* The analytic chain of slide 17 at ex, each step by its own function,
+   and the points of the rows (y, v, u as the forward pass gives them):
+   verify's rows and the documents' worked examples (derivations/docgen.c).
+   threads > 0: that many caches for the large rows (example_partial.h). */
+typedef struct
+{
+  const example *ex;
+  example_partials *partials;   /* one per thread, for u, W, x */
+  cstep_example *cx;
+  gsl_vector *y, *v, *u;
+  gsl_vector *dL_dy, *dL_dv, *dL_du, *dL_db, *dL_dv_fused;
+  gsl_matrix *J, *dL_dW, *dL_dx;
+} slides;
+int slides_compute (const example *ex, size_t threads, slides *c);
+void slides_free (slides *c);
+
 /* Check every formula of the slides at the example ex, one row each,
    printed to out, against GSL's central differences.  Returns the number
    of rows that did not pass (FAIL or INCONCLUSIVE), or -1 when a
