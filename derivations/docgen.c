@@ -353,35 +353,33 @@ b00_model_loss (const bp_gradcheck_point *p, void *params, double *L)
   return 0;
 }
 
-/* block k's hints in a few words (every BP_GRADCHECK_HINT_* bit, in the
-   order of its bits), appended to s[len] after what it holds */
+/* Row v's hints of block k as values h{v}.{kind}, one per
+   BP_GRADCHECK_HINT_* bit set (in the order of the bits): the hint's
+   figure (the factor, the shift, the element, the summed block) or 1.
+   Each edition's template words them. */
 static void
-hint_label (const bp_gradcheck_run *run, size_t k, char *s, size_t len)
+hint_values (FILE *out, size_t v, const bp_gradcheck_run *run, size_t k)
 {
+  static const char *const kind[] = { "transpose", "sign", "factor", "shift", "one",
+                                      "edge", "slice", "layout", "sum" };
   const bp_gradcheck_block_result *b = &run->block[k];
-  for (unsigned bit = 1u; bit <= BP_GRADCHECK_HINT_SUM; bit <<= 1)
+  for (size_t q = 0; q < sizeof kind / sizeof kind[0]; q++)
     {
-      char one[48];
-      if (!(b->hints & bit))
+      char name[32];
+      if (!(b->hints & (1u << q)))
         continue;
-      switch (bit)
+      snprintf (name, sizeof name, "h%zu.%s", v, kind[q]);
+      key (out, name);
+      switch (1u << q)
         {
-        case BP_GRADCHECK_HINT_TRANSPOSE: snprintf (one, sizeof one, "transpose"); break;
-        case BP_GRADCHECK_HINT_SIGN: snprintf (one, sizeof one, "sign"); break;
-        case BP_GRADCHECK_HINT_FACTOR: snprintf (one, sizeof one, "factor %.3g", b->factor); break;
-        case BP_GRADCHECK_HINT_SHIFT: snprintf (one, sizeof one, "shift %+ld", b->shift); break;
+        case BP_GRADCHECK_HINT_FACTOR: fprintf (out, "%.3g\n", b->factor); break;
+        case BP_GRADCHECK_HINT_SHIFT: fprintf (out, "%+ld\n", b->shift); break;
         case BP_GRADCHECK_HINT_ONE:
-          snprintf (one, sizeof one, "one (%zu,%zu)", b->worst[0].row, b->worst[0].col);
+          fprintf (out, "(%zu,%zu)\n", b->worst[0].row, b->worst[0].col);
           break;
-        case BP_GRADCHECK_HINT_EDGE: snprintf (one, sizeof one, "edge"); break;
-        case BP_GRADCHECK_HINT_SLICE: snprintf (one, sizeof one, "slice"); break;
-        case BP_GRADCHECK_HINT_LAYOUT: snprintf (one, sizeof one, "layout"); break;
-        default:
-          snprintf (one, sizeof one, "sum over %s", run->block[b->sum_block].name);
-          break;
+        case BP_GRADCHECK_HINT_SUM: fprintf (out, "%s\n", run->block[b->sum_block].name); break;
+        default: fputs ("1\n", out); break;
         }
-      const size_t at = strlen (s);
-      snprintf (s + at, len - at, "%s%s", at ? ", " : "", one);
     }
 }
 
@@ -429,7 +427,7 @@ b00_teeth (FILE *out, const context *c)
           status = -1;
           break;
         }
-      char failing[64] = "-", hint[64] = "", name[8];
+      char failing[64] = "-", name[8];
       size_t at = 0;
       for (size_t k = 0; k < 3; k++)
         {
@@ -437,14 +435,12 @@ b00_teeth (FILE *out, const context *c)
           if (b->n_failed && at < sizeof failing)
             at += (size_t) snprintf (failing + at, sizeof failing - at, "%s%s %zu/%zu",
                                      at ? ", " : "", b->name, b->n_failed, b->n_checked);
-          hint_label (&r->run[0], k, hint, sizeof hint);
+          hint_values (out, v + 1, &r->run[0], k);
         }
-      if (!*hint)
-        strcpy (hint, "-");
       /* row v: the central run's verdict as flags {cNv} (N = p PASS,
-         u INCONCLUSIVE, f FAIL), {rv} the failing elements, hints and slope,
-         the Taylor run's verdict as flags {tNv}; each edition's template
-         words the verdicts */
+         u INCONCLUSIVE, f FAIL), {fv} the failing elements, the hints
+         {hv.kind}, {sv} the Taylor slope, the Taylor run's verdict as
+         flags {tNv}; each edition's template words the verdicts and hints */
       static const char flag[] = { 'p', 'u', 'f' };
       static const bp_gradcheck_verdict verdicts[] = {
         BP_GRADCHECK_PASS, BP_GRADCHECK_INCONCLUSIVE, BP_GRADCHECK_FAIL };
@@ -454,9 +450,12 @@ b00_teeth (FILE *out, const context *c)
           key (out, name);
           fprintf (out, "%d\n", r->run[0].verdict == verdicts[q]);
         }
-      snprintf (name, sizeof name, "r%zu", v + 1);
+      snprintf (name, sizeof name, "f%zu", v + 1);
       key (out, name);
-      fprintf (out, "%-22s %-10s %.1f\n", failing, hint, r->run[1].slope);
+      fprintf (out, "%-22s\n", failing);
+      snprintf (name, sizeof name, "s%zu", v + 1);
+      key (out, name);
+      fprintf (out, "%.1f\n", r->run[1].slope);
       for (size_t q = 0; q < 3; q++)
         {
           snprintf (name, sizeof name, "t%c%zu", flag[q], v + 1);
