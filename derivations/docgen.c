@@ -6,7 +6,7 @@
    reproduces.  Errors of numeric differentiation are rounding noise and
    differ in their last digits between libm builds and CPUs, so they are
    printed only as the power of ten above them ("below 1e-10"). */
-#define _POSIX_C_SOURCE 200809L
+#define _POSIX_C_SOURCE 200809L   /* open_memstream, strndup; NOLINT(bugprone-reserved-identifier) */
 #include <config.h>
 #include <ctype.h>
 #include <math.h>
@@ -891,7 +891,7 @@ grids (FILE *out, const char *label, const gsl_matrix *A, size_t H)
 static void
 block_values (FILE *out, const char *prefix, const bp_gradcheck_block_result *B)
 {
-  char name[64], b1[16];
+  char name[64];
   snprintf (name, sizeof name, "%s.fail", prefix);
   key (out, name);
   fprintf (out, "%zu\n", B->n_failed);
@@ -906,7 +906,10 @@ block_values (FILE *out, const char *prefix, const bp_gradcheck_block_result *B)
   if (B->max_abs_err == 0.0)
     fputs ("0\n", out);
   else
-    fprintf (out, "< %s\n", bound (B->max_abs_err, b1));
+    {
+      char b1[16];
+      fprintf (out, "< %s\n", bound (B->max_abs_err, b1));
+    }
 }
 
 /* bp_gradcheck of gradient g of theta by method, held to rtol, atol: its
@@ -1487,7 +1490,7 @@ run_writer (docgen_block *b, const char *name, int (*write) (FILE *, const conte
         fclose (out);
       return -1;
     }
-  int status = write ? write (out, c) : code_block (out, file, function);
+  int status = write ? write (out, c) : file && function ? code_block (out, file, function) : -1;
   if (fclose (out) != 0)
     status = -1;
   if (status == 0)
