@@ -1056,58 +1056,14 @@ static const double px_[2 * 16] = { 1, 3, 2, 2,
                                     1, 0, 1, -0.5 };
 static const double pg_[2 * 4] = { 1, -2, 0.5, 3, -1, 0.25, 2, -0.5 };
 
-static int
-b16_example (FILE *out, const context *c)
+/* src/verify's pool_example at 16's values: Xtie the example (its
+   ties), X the same moved off them (element t by 0.01 t / 32), G its dL/dY */
+static pool_example *
+pool_doc_example (void)
 {
-  (void) c;
-  gsl_matrix_const_view X = gsl_matrix_const_view_array (px_, 2, 16);
-  gsl_matrix_const_view G = gsl_matrix_const_view_array (pg_, 2, 4);
-  gsl_matrix *Y = gsl_matrix_alloc (2, 4), *A = gsl_matrix_alloc (2, 4);
-  gsl_matrix *dXm = gsl_matrix_alloc (2, 16), *dXa = gsl_matrix_alloc (2, 16);
-  gsl_vector *u = gsl_vector_alloc (8);
-  int st = (Y && A && dXm && dXa && u) ? GSL_SUCCESS : GSL_ENOMEM;
-  if (st == GSL_SUCCESS)
-    {
-      st = bp_maxpool (&X.matrix, 4, 4, Y);
-      st |= bp_maxpool_backward (&X.matrix, 4, 4, &G.matrix, dXm);
-      st |= bp_avgpool (&X.matrix, 4, 4, A);
-      st |= bp_avgpool_backward (&G.matrix, 4, 4, dXa);
-      st |= bp_reshape (Y, u);
-    }
-  if (st == GSL_SUCCESS)
-    {
-      key (out, "X");
-      grids (out, "X", &X.matrix, 4);
-      key (out, "max");
-      grids (out, "Y", Y, 2);
-      key (out, "dY");
-      grids (out, "dL/dY", &G.matrix, 2);
-      key (out, "max.dX");
-      grids (out, "dL/dX", dXm, 4);
-      key (out, "avg");
-      grids (out, "Y", A, 2);
-      key (out, "avg.dX");
-      grids (out, "dL/dX", dXa, 4);
-      key (out, "u");
-      vec (out, "u = ", u);
-    }
-  gsl_matrix *ms[] = { Y, A, dXm, dXa };
-  for (size_t k = 0; k < sizeof ms / sizeof ms[0]; k++)
-    gsl_matrix_free (ms[k]);
-  gsl_vector_free (u);
-  return st == GSL_SUCCESS ? 0 : -1;
-}
-
-/* 16: max-pooling's gradient at the example (ties: src/verify's
-   pool_example's Xtie) and away from them (its X: element t moved by
-   0.01 t / 32) */
-static int
-b16_check (FILE *out, const context *c)
-{
-  (void) c;
   pool_example *e = pool_example_new (2, 1, 4, 4);
   if (e == NULL)
-    return -1;
+    return NULL;
   gsl_matrix_const_view X = gsl_matrix_const_view_array (px_, 2, 16);
   gsl_matrix_const_view G = gsl_matrix_const_view_array (pg_, 2, 4);
   gsl_matrix_memcpy (e->Xtie, &X.matrix);
@@ -1116,11 +1072,64 @@ b16_check (FILE *out, const context *c)
     e->X->data[t] = px_[t] + 0.01 * (double) t / 32.0;
   gsl_vector_set_zero (e->g);
   gsl_matrix_set_zero (e->GF);
-  int st = pool_example_update (e) == GSL_SUCCESS ? 0 : -1;
+  if (pool_example_update (e) != GSL_SUCCESS)
+    {
+      pool_example_free (e);
+      return NULL;
+    }
+  return e;
+}
+
+static int
+b16_example (FILE *out, const context *c)
+{
+  (void) c;
+  pool_example *e = pool_doc_example ();
+  gsl_matrix *Y = gsl_matrix_alloc (2, 4), *A = gsl_matrix_alloc (2, 4);
+  gsl_vector *u = gsl_vector_alloc (8);
+  int st = (e && Y && A && u) ? GSL_SUCCESS : GSL_ENOMEM;
+  if (st == GSL_SUCCESS)
+    {
+      st = bp_maxpool (e->Xtie, 4, 4, Y);
+      st |= bp_avgpool (e->Xtie, 4, 4, A);
+      st |= bp_reshape (Y, u);
+    }
+  if (st == GSL_SUCCESS)
+    {
+      key (out, "X");
+      grids (out, "X", e->Xtie, 4);
+      key (out, "max");
+      grids (out, "Y", Y, 2);
+      key (out, "dY");
+      grids (out, "dL/dY", e->G, 2);
+      key (out, "max.dX");
+      grids (out, "dL/dX", e->dXtie, 4);
+      key (out, "avg");
+      grids (out, "Y", A, 2);
+      key (out, "avg.dX");
+      grids (out, "dL/dX", e->dXavg, 4);
+      key (out, "u");
+      vec (out, "u = ", u);
+    }
+  pool_example_free (e);
+  gsl_matrix_free (Y);
+  gsl_matrix_free (A);
+  gsl_vector_free (u);
+  return st == GSL_SUCCESS ? 0 : -1;
+}
+
+/* 16: max-pooling's gradient at the example (ties) and away from them */
+static int
+b16_check (FILE *out, const context *c)
+{
+  (void) c;
+  pool_example *e = pool_doc_example ();
+  if (e == NULL)
+    return -1;
   example_binding ties = { e, PL_TIES }, moved = { e, PL_MAX };
   bp_gradcheck_function f = { .loss = pool_block_loss, .closs = pool_block_closs,
                               .params = &ties };
-  st = st ? st : check_values (out, "ties", f, e->Xtie, e->dXtie);
+  int st = check_values (out, "ties", f, e->Xtie, e->dXtie);
   f.params = &moved;
   st = st ? st : check_values (out, "moved", f, e->X, e->dXmax);
   pool_example_free (e);
