@@ -6,7 +6,7 @@
    reproduces.  Errors of numeric differentiation are rounding noise and
    differ in their last digits between libm builds and CPUs, so they are
    printed only as the power of ten above them ("below 1e-10"). */
-#define _POSIX_C_SOURCE 200809L
+#define _POSIX_C_SOURCE 200809L   /* open_memstream, strndup; NOLINT(bugprone-reserved-identifier) */
 #include <config.h>
 #include <ctype.h>
 #include <math.h>
@@ -22,6 +22,7 @@
 #include "backprop/bp_complex_step.h"
 #include "backprop/bp_gradcheck.h"
 #include "lib/formulas/cnn_chain.h"
+#include "lib/net/net.h"
 #include "docgen.h"
 
 /* --- formatting ----------------------------------------------------- */
@@ -98,75 +99,63 @@ static const double x_[ROWS][COLS] = { { 0.0, 0.8 }, { 0.4, 1.0 } };
 static const double labels_[N] = { 0.1, 0.7, 0.2 };
 
 /* The example and every value of its forward and backward pass, each
-   computed by the function the documents name. */
+   computed by the function the documents name: src/verify's chain of the
+   slides (slides_compute), bp_model_backward's results, and `backprop
+   verify''s table on its default example. */
 typedef struct
 {
   example *ex;
+  slides sl;                 /* u v y dL_dy J dL_dv dL_du dL_db dL_dW dL_dx */
   double L, L_model;
-  gsl_vector *u, *v, *y, *dL_dy, *dL_dv, *dL_du, *dL_db, *fused;
-  gsl_matrix *J, *dL_dW, *dL_dx;
   gsl_matrix *mW, *mx;       /* bp_model_backward's results */
   gsl_vector *mb;
-  /* `backprop verify' on its default example */
-  example *seeded;           /* the default example of `backprop verify' */
+  example *seeded;           /* the default example of `backprop verify' (seed 1) */
   char *table;               /* what verify prints on it */
 } context;
 
+/* The example of slides_compute (n classes, rows x cols image) drawn
+   from mt19937 at seed, as `backprop verify' draws its default one. */
+static example *
+seeded_example (size_t n, size_t rows, size_t cols, unsigned long seed)
+{
+  gsl_rng *rng = gsl_rng_alloc (gsl_rng_mt19937);
+  if (rng == NULL)
+    return NULL;
+  gsl_rng_set (rng, seed);
+  example *ex = example_alloc (n, rows, cols, 0.05, LABELS_SOFT, rng);
+  gsl_rng_free (rng);
+  return ex;
+}
+
+/* The small example: a seeded example of the small sizes, its values
+   replaced by the hand-chosen ones. */
 static example *
 small_example (void)
 {
-  example *ex = calloc (1, sizeof *ex);
+  example *ex = seeded_example (N, ROWS, COLS, 1);
   if (ex == NULL)
     return NULL;
-  ex->W = gsl_matrix_alloc (N, M);
-  ex->b = gsl_vector_alloc (N);
-  ex->x = gsl_matrix_alloc (ROWS, COLS);
-  ex->labels = gsl_vector_alloc (N);
-  ex->ws = bp_model_workspace_alloc (N, M);
-  if (!ex->W || !ex->b || !ex->x || !ex->labels || !ex->ws)
-    {
-      example_free (ex);
-      return NULL;
-    }
-  for (size_t i = 0; i < N; i++)
-    {
-      for (size_t j = 0; j < M; j++)
-        gsl_matrix_set (ex->W, i, j, W_[i][j]);
-      gsl_vector_set (ex->b, i, b_[i]);
-      gsl_vector_set (ex->labels, i, labels_[i]);
-    }
-  for (size_t r = 0; r < ROWS; r++)
-    for (size_t c = 0; c < COLS; c++)
-      gsl_matrix_set (ex->x, r, c, x_[r][c]);
+  gsl_matrix_const_view W = gsl_matrix_const_view_array (&W_[0][0], N, M);
+  gsl_matrix_const_view x = gsl_matrix_const_view_array (&x_[0][0], ROWS, COLS);
+  gsl_vector_const_view b = gsl_vector_const_view_array (b_, N);
+  gsl_vector_const_view l = gsl_vector_const_view_array (labels_, N);
+  gsl_matrix_memcpy (ex->W, &W.matrix);
+  gsl_matrix_memcpy (ex->x, &x.matrix);
+  gsl_vector_memcpy (ex->b, &b.vector);
+  gsl_vector_memcpy (ex->labels, &l.vector);
   return ex;
 }
 
 static void
 context_free (context *c)
 {
+  slides_free (&c->sl);
   example_free (c->ex);
-  gsl_vector *vs[] = { c->u, c->v, c->y, c->dL_dy, c->dL_dv, c->dL_du, c->dL_db,
-                       c->fused, c->mb };
-  for (size_t k = 0; k < sizeof vs / sizeof vs[0]; k++)
-    gsl_vector_free (vs[k]);
-  gsl_matrix *ms[] = { c->J, c->dL_dW, c->dL_dx, c->mW, c->mx };
-  for (size_t k = 0; k < sizeof ms / sizeof ms[0]; k++)
-    gsl_matrix_free (ms[k]);
+  gsl_vector_free (c->mb);
+  gsl_matrix_free (c->mW);
+  gsl_matrix_free (c->mx);
   free (c->table);
   example_free (c->seeded);
-}
-
-/* The default example of `backprop verify' (seed 1), which 00 and 01 cite. */
-static example *
-seeded_example (void)
-{
-  gsl_rng *rng = gsl_rng_alloc (gsl_rng_mt19937);
-  if (rng == NULL)
-    return NULL;
-  gsl_rng_set (rng, 1);
-  example *ex = example_alloc (10, 28, 28, 0.05, LABELS_SOFT, rng);
-  gsl_rng_free (rng);
-  return ex;
 }
 
 /* The table `backprop verify' prints on ex. */
@@ -194,43 +183,18 @@ context_init (context *c)
 {
   *c = (context) { 0 };
   c->ex = small_example ();
-  c->u = gsl_vector_alloc (M);
-  c->v = gsl_vector_alloc (N);
-  c->y = gsl_vector_alloc (N);
-  c->dL_dy = gsl_vector_alloc (N);
-  c->dL_dv = gsl_vector_alloc (N);
-  c->dL_du = gsl_vector_alloc (M);
-  c->dL_db = gsl_vector_alloc (N);
-  c->fused = gsl_vector_alloc (N);
   c->mb = gsl_vector_alloc (N);
-  c->J = gsl_matrix_alloc (N, N);
-  c->dL_dW = gsl_matrix_alloc (N, M);
-  c->dL_dx = gsl_matrix_alloc (ROWS, COLS);
   c->mW = gsl_matrix_alloc (N, M);
   c->mx = gsl_matrix_alloc (ROWS, COLS);
-  c->seeded = seeded_example ();
+  c->seeded = seeded_example (10, 28, 28, 1);
   c->table = verify_table (c->seeded);
-  if (!c->ex || !c->u || !c->v || !c->y || !c->dL_dy || !c->dL_dv || !c->dL_du
-      || !c->dL_db || !c->fused || !c->mb || !c->J || !c->dL_dW || !c->dL_dx
-      || !c->mW || !c->mx || !c->table)
+  if (!c->ex || !c->mb || !c->mW || !c->mx || !c->table
+      || slides_compute (c->ex, 0, &c->sl) != GSL_SUCCESS)
     return -1;
   const example *ex = c->ex;
-  int s = GSL_SUCCESS;
-  s |= bp_reshape (ex->x, c->u);
-  s |= bp_linear (ex->W, ex->b, c->u, c->v);
-  s |= bp_softmax (c->v, c->y);
-  c->L = bp_cross_entropy (ex->labels, c->y);
-  s |= bp_cross_entropy_grad (ex->labels, c->y, c->dL_dy);
-  s |= bp_softmax_jacobian (c->y, c->J);
-  s |= bp_softmax_backward (c->J, c->dL_dy, c->dL_dv);
-  s |= bp_linear_grad_input (ex->W, c->dL_dv, c->dL_du);
-  s |= bp_linear_grad_bias (c->dL_dv, c->dL_db);
-  s |= bp_linear_grad_weights (c->dL_dv, c->u, c->dL_dW);
-  s |= bp_reshape_inverse (c->dL_du, c->dL_dx);
-  s |= bp_softmax_cross_entropy_grad (ex->labels, c->y, c->fused);
-  s |= bp_model_backward (ex->W, ex->b, ex->x, ex->labels, c->mW, c->mb, c->mx,
-                          &c->L_model);
-  return s == GSL_SUCCESS ? 0 : -1;
+  c->L = bp_cross_entropy (ex->labels, c->sl.y);
+  return bp_model_backward (ex->W, ex->b, ex->x, ex->labels, c->mW, c->mb, c->mx,
+                            &c->L_model) == GSL_SUCCESS ? 0 : -1;
 }
 
 /* One row of the verify table, found by its C function. */
@@ -267,25 +231,10 @@ find_row (const char *table, const char *function, verify_row *row)
 #define CODE_BEGIN "```text\n"
 #define CODE_END "```\n"
 
-/* The numeric gradient of the example's loss in block `block' at theta
-   (or, vector f, the Jacobian of Softmax: fv) by bp_gradcheck's central
-   differences into e (size of theta, or N x N) and its estimates into
-   err; *n_checked and *n_failed (may be NULL) from a check against a
-   (grad or J).  0, or -1 when the check could not be carried out. */
-static int
-block_loss (const bp_gradcheck_point *p, void *params, double *L)
-{
-  *L = example_loss_of_block (p->vector[0], params);
-  return isfinite (*L) ? 0 : 1;
-}
-
-static int
-softmax_of (const bp_gradcheck_point *p, void *params, gsl_vector *y)
-{
-  (void) params;
-  return example_softmax (p->vector[0], NULL, y);
-}
-
+/* The numeric gradient of f at theta (a vector; vloss: the Jacobian)
+   by bp_gradcheck's central differences into e and its estimates into
+   err; *n_checked and *n_failed (may be NULL) from a check against a.
+   0, or -1 when the check could not be carried out. */
 static int
 numeric_of (const bp_gradcheck_function *f, const gsl_vector *theta, const gsl_matrix *a,
             gsl_matrix *e, gsl_matrix *err, size_t *n_checked, size_t *n_failed)
@@ -313,13 +262,13 @@ b00_example (FILE *out, const context *c)
   gsl_vector *e = gsl_vector_alloc (N), *err = gsl_vector_alloc (N);
   size_t n_checked = 0, n_failed = 0;
   char b1[16], b2[16];
-  const bp_gradcheck_function f = { .loss = block_loss,
+  const bp_gradcheck_function f = { .loss = example_block_loss,
                                     .params = EXAMPLE_BLOCK (c->ex, EX_V) };
   gsl_matrix_view em = e ? gsl_matrix_view_vector (e, N, 1) : (gsl_matrix_view) { { 0 } };
   gsl_matrix_view errm = err ? gsl_matrix_view_vector (err, N, 1) : (gsl_matrix_view) { { 0 } };
-  gsl_matrix_const_view am = gsl_matrix_const_view_vector (c->dL_dv, N, 1);
+  gsl_matrix_const_view am = gsl_matrix_const_view_vector (c->sl.dL_dv, N, 1);
   if (!e || !err
-      || numeric_of (&f, c->v, &am.matrix, &em.matrix, &errm.matrix, &n_checked, &n_failed))
+      || numeric_of (&f, c->sl.v, &am.matrix, &em.matrix, &errm.matrix, &n_checked, &n_failed))
     {
       gsl_vector_free (e);
       gsl_vector_free (err);
@@ -330,7 +279,7 @@ b00_example (FILE *out, const context *c)
      template words */
   for (size_t k = 0; k < N; k++)
     {
-      const double a = gsl_vector_get (c->dL_dv, k), ek = gsl_vector_get (e, k);
+      const double a = gsl_vector_get (c->sl.dL_dv, k), ek = gsl_vector_get (e, k);
       const double ak = gsl_vector_get (err, k);
       const double tol = fmax (BP_CHECK_ATOL, BP_CHECK_RTOL * fmax (fabs (a), fabs (ek)));
       const int pass = fabs (a - ek) <= tol;
@@ -339,7 +288,7 @@ b00_example (FILE *out, const context *c)
       snprintf (name, sizeof name, "r%zu", k + 1);
       key (out, name);
       fprintf (out, " %zu", k + 1);
-      num (out, gsl_vector_get (c->v, k));
+      num (out, gsl_vector_get (c->sl.v, k));
       num (out, a);
       num (out, ek);
       char d1[20], d2[20];
@@ -404,35 +353,33 @@ b00_model_loss (const bp_gradcheck_point *p, void *params, double *L)
   return 0;
 }
 
-/* block k's hints in a few words (every BP_GRADCHECK_HINT_* bit, in the
-   order of its bits), appended to s[len] after what it holds */
+/* Row v's hints of block k as values h{v}.{kind}, one per
+   BP_GRADCHECK_HINT_* bit set (in the order of the bits): the hint's
+   figure (the factor, the shift, the element, the summed block) or 1.
+   Each edition's template words them. */
 static void
-hint_label (const bp_gradcheck_run *run, size_t k, char *s, size_t len)
+hint_values (FILE *out, size_t v, const bp_gradcheck_run *run, size_t k)
 {
+  static const char *const kind[] = { "transpose", "sign", "factor", "shift", "one",
+                                      "edge", "slice", "layout", "sum" };
   const bp_gradcheck_block_result *b = &run->block[k];
-  for (unsigned bit = 1u; bit <= BP_GRADCHECK_HINT_SUM; bit <<= 1)
+  for (size_t q = 0; q < sizeof kind / sizeof kind[0]; q++)
     {
-      char one[48];
-      if (!(b->hints & bit))
+      char name[32];
+      if (!(b->hints & (1u << q)))
         continue;
-      switch (bit)
+      snprintf (name, sizeof name, "h%zu.%s", v, kind[q]);
+      key (out, name);
+      switch (1u << q)
         {
-        case BP_GRADCHECK_HINT_TRANSPOSE: snprintf (one, sizeof one, "transpose"); break;
-        case BP_GRADCHECK_HINT_SIGN: snprintf (one, sizeof one, "sign"); break;
-        case BP_GRADCHECK_HINT_FACTOR: snprintf (one, sizeof one, "factor %.3g", b->factor); break;
-        case BP_GRADCHECK_HINT_SHIFT: snprintf (one, sizeof one, "shift %+ld", b->shift); break;
+        case BP_GRADCHECK_HINT_FACTOR: fprintf (out, "%.3g\n", b->factor); break;
+        case BP_GRADCHECK_HINT_SHIFT: fprintf (out, "%+ld\n", b->shift); break;
         case BP_GRADCHECK_HINT_ONE:
-          snprintf (one, sizeof one, "one (%zu,%zu)", b->worst[0].row, b->worst[0].col);
+          fprintf (out, "(%zu,%zu)\n", b->worst[0].row, b->worst[0].col);
           break;
-        case BP_GRADCHECK_HINT_EDGE: snprintf (one, sizeof one, "edge"); break;
-        case BP_GRADCHECK_HINT_SLICE: snprintf (one, sizeof one, "slice"); break;
-        case BP_GRADCHECK_HINT_LAYOUT: snprintf (one, sizeof one, "layout"); break;
-        default:
-          snprintf (one, sizeof one, "sum over %s", run->block[b->sum_block].name);
-          break;
+        case BP_GRADCHECK_HINT_SUM: fprintf (out, "%s\n", run->block[b->sum_block].name); break;
+        default: fputs ("1\n", out); break;
         }
-      const size_t at = strlen (s);
-      snprintf (s + at, len - at, "%s%s", at ? ", " : "", one);
     }
 }
 
@@ -458,9 +405,9 @@ b00_teeth (FILE *out, const context *c)
   int status = 0;
   for (size_t v = 0; v < N_TEETH && status == 0; v++)
     {
-      gsl_matrix_memcpy (dW, c->dL_dW);
-      gsl_vector_memcpy (db, c->dL_db);
-      gsl_matrix_memcpy (dx, c->dL_dx);
+      gsl_matrix_memcpy (dW, c->sl.dL_dW);
+      gsl_vector_memcpy (db, c->sl.dL_db);
+      gsl_matrix_memcpy (dx, c->sl.dL_dx);
       if (v == 1)
         gsl_vector_scale (db, -1.0);
       else if (v == 2)
@@ -480,7 +427,7 @@ b00_teeth (FILE *out, const context *c)
           status = -1;
           break;
         }
-      char failing[64] = "-", hint[64] = "", name[8];
+      char failing[64] = "-", name[8];
       size_t at = 0;
       for (size_t k = 0; k < 3; k++)
         {
@@ -488,14 +435,12 @@ b00_teeth (FILE *out, const context *c)
           if (b->n_failed && at < sizeof failing)
             at += (size_t) snprintf (failing + at, sizeof failing - at, "%s%s %zu/%zu",
                                      at ? ", " : "", b->name, b->n_failed, b->n_checked);
-          hint_label (&r->run[0], k, hint, sizeof hint);
+          hint_values (out, v + 1, &r->run[0], k);
         }
-      if (!*hint)
-        strcpy (hint, "-");
       /* row v: the central run's verdict as flags {cNv} (N = p PASS,
-         u INCONCLUSIVE, f FAIL), {rv} the failing elements, hints and slope,
-         the Taylor run's verdict as flags {tNv}; each edition's template
-         words the verdicts */
+         u INCONCLUSIVE, f FAIL), {fv} the failing elements, the hints
+         {hv.kind}, {sv} the Taylor slope, the Taylor run's verdict as
+         flags {tNv}; each edition's template words the verdicts and hints */
       static const char flag[] = { 'p', 'u', 'f' };
       static const bp_gradcheck_verdict verdicts[] = {
         BP_GRADCHECK_PASS, BP_GRADCHECK_INCONCLUSIVE, BP_GRADCHECK_FAIL };
@@ -505,9 +450,12 @@ b00_teeth (FILE *out, const context *c)
           key (out, name);
           fprintf (out, "%d\n", r->run[0].verdict == verdicts[q]);
         }
-      snprintf (name, sizeof name, "r%zu", v + 1);
+      snprintf (name, sizeof name, "f%zu", v + 1);
       key (out, name);
-      fprintf (out, "%-22s %-10s %.1f\n", failing, hint, r->run[1].slope);
+      fprintf (out, "%-22s\n", failing);
+      snprintf (name, sizeof name, "s%zu", v + 1);
+      key (out, name);
+      fprintf (out, "%.1f\n", r->run[1].slope);
       for (size_t q = 0; q < 3; q++)
         {
           snprintf (name, sizeof name, "t%c%zu", flag[q], v + 1);
@@ -527,11 +475,11 @@ b01_example (FILE *out, const context *c)
 {
   fputs (CODE_BEGIN, out);
   mat (out, "x (2x2) =", c->ex->x);
-  vec (out, "u = reshape(x)    = ", c->u);
+  vec (out, "u = reshape(x)    = ", c->sl.u);
   mat (out, "W (3x4) =", c->ex->W);
   vec (out, "b                 = ", c->ex->b);
-  vec (out, "v = W u + b       = ", c->v);
-  vec (out, "y = Softmax(v)    = ", c->y);
+  vec (out, "v = W u + b       = ", c->sl.v);
+  vec (out, "y = Softmax(v)    = ", c->sl.y);
   vec (out, "labels            = ", c->ex->labels);
   fputs ("L = -sum labels_i log y_i =", out);
   num (out, c->L);
@@ -557,14 +505,14 @@ static int
 b02_example (FILE *out, const context *c)
 {
   fputs (CODE_BEGIN, out);
-  vec (out, "y                  = ", c->y);
+  vec (out, "y                  = ", c->sl.y);
   vec (out, "labels             = ", c->ex->labels);
-  vec (out, "dL/dy = -labels/y  = ", c->dL_dy);
+  vec (out, "dL/dy = -labels/y  = ", c->sl.dL_dy);
   fputs ("\n", out);
   for (size_t i = 0; i < N; i++)
     fprintf (out, "dL/dy_%zu = -%.6f / %.6f = %.6f\n", i + 1,
-             gsl_vector_get (c->ex->labels, i), gsl_vector_get (c->y, i),
-             gsl_vector_get (c->dL_dy, i));
+             gsl_vector_get (c->ex->labels, i), gsl_vector_get (c->sl.y, i),
+             gsl_vector_get (c->sl.dL_dy, i));
   fputs (CODE_END, out);
   return 0;
 }
@@ -573,17 +521,17 @@ static int
 b03_example (FILE *out, const context *c)
 {
   fputs (CODE_BEGIN, out);
-  mat (out, "J = dy/dv, J_ij = dy_i/dv_j =", c->J);
-  vec (out, "dL/dy          = ", c->dL_dy);
-  vec (out, "dL/dv = J^T dL/dy = ", c->dL_dv);
+  mat (out, "J = dy/dv, J_ij = dy_i/dv_j =", c->sl.J);
+  vec (out, "dL/dy          = ", c->sl.dL_dy);
+  vec (out, "dL/dv = J^T dL/dy = ", c->sl.dL_dv);
   fputs ("\n", out);
   for (size_t j = 0; j < N; j++)
     {
       fprintf (out, "dL/dv_%zu =", j + 1);
       for (size_t i = 0; i < N; i++)
-        fprintf (out, "%s (%.6f)(%.6f)", i ? " +" : "", gsl_matrix_get (c->J, i, j),
-                 gsl_vector_get (c->dL_dy, i));
-      fprintf (out, " = %.6f\n", gsl_vector_get (c->dL_dv, j));
+        fprintf (out, "%s (%.6f)(%.6f)", i ? " +" : "", gsl_matrix_get (c->sl.J, i, j),
+                 gsl_vector_get (c->sl.dL_dy, i));
+      fprintf (out, " = %.6f\n", gsl_vector_get (c->sl.dL_dv, j));
     }
   fputs (CODE_END, out);
   return 0;
@@ -594,8 +542,8 @@ b04_example (FILE *out, const context *c)
 {
   gsl_matrix *Jn = gsl_matrix_alloc (N, N), *err = gsl_matrix_alloc (N, N);
   char b1[16];
-  const bp_gradcheck_function f = { .vloss = softmax_of, .m = N };
-  if (!Jn || !err || numeric_of (&f, c->v, c->J, Jn, err, NULL, NULL))
+  const bp_gradcheck_function f = { .vloss = example_softmax_point, .m = N };
+  if (!Jn || !err || numeric_of (&f, c->sl.v, c->sl.J, Jn, err, NULL, NULL))
     {
       gsl_matrix_free (Jn);
       gsl_matrix_free (err);
@@ -605,13 +553,13 @@ b04_example (FILE *out, const context *c)
   for (size_t i = 0; i < N; i++)
     for (size_t j = 0; j < N; j++)
       {
-        asym = fmax (asym, fabs (gsl_matrix_get (c->J, i, j) - gsl_matrix_get (c->J, j, i)));
-        diff = fmax (diff, fabs (gsl_matrix_get (c->J, i, j) - gsl_matrix_get (Jn, i, j)));
+        asym = fmax (asym, fabs (gsl_matrix_get (c->sl.J, i, j) - gsl_matrix_get (c->sl.J, j, i)));
+        diff = fmax (diff, fabs (gsl_matrix_get (c->sl.J, i, j) - gsl_matrix_get (Jn, i, j)));
       }
   key (out, "J");
-  vec (out, "v              = ", c->v);
-  vec (out, "y = Softmax(v) = ", c->y);
-  mat (out, "J = bp_softmax_jacobian (y), J_ij = y_i (1[i=j] - y_j) =", c->J);
+  vec (out, "v              = ", c->sl.v);
+  vec (out, "y = Softmax(v) = ", c->sl.y);
+  mat (out, "J = bp_softmax_jacobian (y), J_ij = y_i (1[i=j] - y_j) =", c->sl.J);
   key (out, "numeric");
   mat (out, NULL, Jn);
   key (out, "diff");
@@ -628,16 +576,16 @@ b05_example (FILE *out, const context *c)
 {
   fputs (CODE_BEGIN, out);
   mat (out, "W (3x4) =", c->ex->W);
-  vec (out, "dL/dv             = ", c->dL_dv);
-  vec (out, "dL/du = W^T dL/dv = ", c->dL_du);
+  vec (out, "dL/dv             = ", c->sl.dL_dv);
+  vec (out, "dL/du = W^T dL/dv = ", c->sl.dL_du);
   fputs ("\n", out);
   for (size_t j = 0; j < M; j++)
     {
       fprintf (out, "dL/du_%zu =", j + 1);
       for (size_t i = 0; i < N; i++)
         fprintf (out, "%s (%.6f)(%.6f)", i ? " +" : "", gsl_matrix_get (c->ex->W, i, j),
-                 gsl_vector_get (c->dL_dv, i));
-      fprintf (out, " = %.6f\n", gsl_vector_get (c->dL_du, j));
+                 gsl_vector_get (c->sl.dL_dv, i));
+      fprintf (out, " = %.6f\n", gsl_vector_get (c->sl.dL_du, j));
     }
   fputs (CODE_END, out);
   return 0;
@@ -647,8 +595,8 @@ static int
 b06_example (FILE *out, const context *c)
 {
   fputs (CODE_BEGIN, out);
-  vec (out, "dL/dv         = ", c->dL_dv);
-  vec (out, "dL/db = dL/dv = ", c->dL_db);
+  vec (out, "dL/dv         = ", c->sl.dL_dv);
+  vec (out, "dL/db = dL/dv = ", c->sl.dL_db);
   fputs (CODE_END, out);
   return 0;
 }
@@ -657,12 +605,12 @@ static int
 b07_example (FILE *out, const context *c)
 {
   fputs (CODE_BEGIN, out);
-  vec (out, "dL/dv = ", c->dL_dv);
-  vec (out, "u     = ", c->u);
-  mat (out, "dL/dW = dL/dv u^T (3x4) =", c->dL_dW);
+  vec (out, "dL/dv = ", c->sl.dL_dv);
+  vec (out, "u     = ", c->sl.u);
+  mat (out, "dL/dW = dL/dv u^T (3x4) =", c->sl.dL_dW);
   fprintf (out, "\ndL/dw_{2,3} = dL/dv_2 u_3 = (%.6f)(%.6f) = %.6f\n",
-           gsl_vector_get (c->dL_dv, 1), gsl_vector_get (c->u, 2),
-           gsl_matrix_get (c->dL_dW, 1, 2));
+           gsl_vector_get (c->sl.dL_dv, 1), gsl_vector_get (c->sl.u, 2),
+           gsl_matrix_get (c->sl.dL_dW, 1, 2));
   fputs (CODE_END, out);
   return 0;
 }
@@ -672,9 +620,9 @@ b08_example (FILE *out, const context *c)
 {
   fputs (CODE_BEGIN, out);
   mat (out, "x (2x2) =", c->ex->x);
-  vec (out, "u = reshape(x) = ", c->u);
-  vec (out, "dL/du          = ", c->dL_du);
-  mat (out, "dL/dx = reshape^-1(dL/du) (2x2) =", c->dL_dx);
+  vec (out, "u = reshape(x) = ", c->sl.u);
+  vec (out, "dL/du          = ", c->sl.dL_du);
+  mat (out, "dL/dx = reshape^-1(dL/du) (2x2) =", c->sl.dL_dx);
   fputs (CODE_END, out);
   return 0;
 }
@@ -684,10 +632,10 @@ b09_example (FILE *out, const context *c)
 {
   verify_diff rW, rb, rx;
   gsl_matrix_const_view mb = gsl_matrix_const_view_vector (c->mb, c->mb->size, 1);
-  gsl_matrix_const_view db = gsl_matrix_const_view_vector (c->dL_db, c->dL_db->size, 1);
-  verify_compare (c->mW, c->dL_dW, 0.0, 0.0, &rW);
+  gsl_matrix_const_view db = gsl_matrix_const_view_vector (c->sl.dL_db, c->sl.dL_db->size, 1);
+  verify_compare (c->mW, c->sl.dL_dW, 0.0, 0.0, &rW);
   verify_compare (&mb.matrix, &db.matrix, 0.0, 0.0, &rb);
-  verify_compare (c->mx, c->dL_dx, 0.0, 0.0, &rx);
+  verify_compare (c->mx, c->sl.dL_dx, 0.0, 0.0, &rx);
   const double d = fmax (rW.max_abs_err, fmax (rb.max_abs_err, rx.max_abs_err));
   char b1[16];
   key (out, "grads");
@@ -708,14 +656,14 @@ b10_example (FILE *out, const context *c)
   gsl_vector *d = gsl_vector_alloc (N);
   if (d == NULL)
     return -1;
-  gsl_vector_memcpy (d, c->dL_dv);
-  gsl_vector_sub (d, c->fused);
+  gsl_vector_memcpy (d, c->sl.dL_dv);
+  gsl_vector_sub (d, c->sl.dL_dv_fused);
   const double dmax = fmax (fabs (gsl_vector_max (d)), fabs (gsl_vector_min (d)));
   key (out, "vectors");
-  vec (out, "y          = ", c->y);
+  vec (out, "y          = ", c->sl.y);
   vec (out, "labels     = ", c->ex->labels);
-  vec (out, "J^T dL/dy  = ", c->dL_dv);
-  vec (out, "y - labels = ", c->fused);
+  vec (out, "J^T dL/dy  = ", c->sl.dL_dv);
+  vec (out, "y - labels = ", c->sl.dL_dv_fused);
   key (out, "equal");
   fprintf (out, "%d\n", dmax < 1e-12);
   gsl_vector_free (d);
@@ -853,7 +801,7 @@ b14_example (FILE *out, const context *c)
   if (s == GSL_SUCCESS)
     {
       gsl_vector_view u1 = gsl_matrix_row (U, 0), t1 = gsl_matrix_row (T, 0);
-      gsl_vector_memcpy (&u1.vector, c->u);
+      gsl_vector_memcpy (&u1.vector, c->sl.u);
       gsl_vector_memcpy (&t1.vector, c->ex->labels);
       for (size_t j = 0; j < M; j++)
         gsl_matrix_set (U, 1, j, u2_[j]);
@@ -938,113 +886,12 @@ grids (FILE *out, const char *label, const gsl_matrix *A, size_t H)
     }
 }
 
-static void
-fill (gsl_matrix *A, const double *v)
-{
-  for (size_t i = 0; i < A->size1; i++)
-    for (size_t j = 0; j < A->size2; j++)
-      gsl_matrix_set (A, i, j, v[i * A->size2 + j]);
-}
-
-/* A layer's loss L = sum G . f(theta) for a fixed G, so that dL/dY = G:
-   theta replaces the matrix (or vector) arg, read flat. */
-typedef struct
-{
-  const bp_conv_shape *s;    /* NULL: max-pooling of H x W */
-  size_t H, W;
-  gsl_matrix *K, *X, *G, *Y;
-  gsl_vector *b;
-  double *arg;               /* K->data, X->data or b->data */
-} layer_point;
-
-static double
-layer_loss (const gsl_vector *theta, void *params)
-{
-  layer_point *p = params;
-  double *saved = malloc (theta->size * sizeof *saved);
-  if (saved == NULL)
-    return GSL_NAN;
-  for (size_t t = 0; t < theta->size; t++)
-    {
-      saved[t] = p->arg[t];
-      p->arg[t] = gsl_vector_get (theta, t);
-    }
-  if (p->s)
-    bp_conv (p->s, p->K, p->b, p->X, p->Y);
-  else
-    bp_maxpool (p->X, p->H, p->W, p->Y);
-  for (size_t t = 0; t < theta->size; t++)
-    p->arg[t] = saved[t];
-  free (saved);
-  double L = 0.0;
-  for (size_t t = 0; t < p->Y->size1 * p->Y->size2; t++)
-    L += p->G->data[t] * p->Y->data[t];
-  return L;
-}
-
-static gsl_matrix_complex *
-cplx (const gsl_matrix *A)
-{
-  gsl_matrix_complex *Z = gsl_matrix_complex_alloc (A->size1, A->size2);
-  if (Z)
-    cstep_matrix_from_real (A, Z);
-  return Z;
-}
-
-static double complex
-layer_closs (const gsl_vector_complex *theta, void *params)
-{
-  layer_point *p = params;
-  gsl_matrix_complex *X = cplx (p->X), *K = p->s ? cplx (p->K) : NULL;
-  gsl_matrix_complex *Y = gsl_matrix_complex_alloc (p->Y->size1, p->Y->size2);
-  gsl_vector_complex *b = p->s ? gsl_vector_complex_alloc (p->b->size) : NULL;
-  double complex L = GSL_NAN;
-  if (X && Y && (!p->s || (K && b)))
-    {
-      double *arg = p->arg == p->X->data ? X->data
-                    : (p->s && p->arg == p->K->data) ? K->data : NULL;
-      if (p->s)
-        cstep_vector_from_real (p->b, b);
-      if (arg == NULL)
-        arg = b->data;
-      memcpy (arg, theta->data, 2 * theta->size * sizeof (double));
-      if (p->s)
-        bp_complex_conv (p->s, K, b, X, Y);
-      else
-        bp_complex_maxpool (X, p->H, p->W, Y);
-      L = 0.0;
-      for (size_t t = 0; t < Y->size1 * Y->size2; t++)
-        L += p->G->data[t] * CMPLX (Y->data[2 * t], Y->data[2 * t + 1]);
-    }
-  gsl_matrix_complex_free (X);
-  gsl_matrix_complex_free (K);
-  gsl_matrix_complex_free (Y);
-  gsl_vector_complex_free (b);
-  return L;
-}
-
-/* The layer's loss and its complex form at the checker's point. */
-static int
-gc_loss (const bp_gradcheck_point *pt, void *params, double *L)
-{
-  *L = layer_loss (pt->vector[0], params);
-  return 0;
-}
-
-static int
-gc_closs (const bp_gradcheck_cpoint *pt, void *params, gsl_complex *L)
-{
-  const double complex z = layer_closs (pt->vector[0], params);
-  GSL_SET_COMPLEX (L, creal (z), cimag (z));
-  return 0;
-}
-
 /* A block's failures, kinks (only when there are) and largest
    difference: the values prefix.fail, prefix.kinks, prefix.max. */
 static void
 block_values (FILE *out, const char *prefix, const bp_gradcheck_block_result *B)
 {
-  char name[64], b1[16];
+  char name[64];
   snprintf (name, sizeof name, "%s.fail", prefix);
   key (out, name);
   fprintf (out, "%zu\n", B->n_failed);
@@ -1059,14 +906,17 @@ block_values (FILE *out, const char *prefix, const bp_gradcheck_block_result *B)
   if (B->max_abs_err == 0.0)
     fputs ("0\n", out);
   else
-    fprintf (out, "< %s\n", bound (B->max_abs_err, b1));
+    {
+      char b1[16];
+      fprintf (out, "< %s\n", bound (B->max_abs_err, b1));
+    }
 }
 
 /* bp_gradcheck of gradient g of theta by method, held to rtol, atol: its
    values under prefix (block_values).  0, or -1 on an error. */
 static int
 gradcheck_values (FILE *out, const char *prefix, bp_gradcheck_function F,
-                  const gsl_vector *theta, const gsl_vector *g, unsigned method,
+                  const gsl_matrix *theta, const gsl_matrix *g, unsigned method,
                   double rtol, double atol)
 {
   bp_gradcheck_options opts;
@@ -1075,7 +925,7 @@ gradcheck_values (FILE *out, const char *prefix, bp_gradcheck_function F,
   opts.method = method;
   opts.rtol = rtol;
   opts.atol = atol;
-  const bp_gradcheck_block blk = { .vector = theta }, ana = { .vector = g };
+  const bp_gradcheck_block blk = { .matrix = theta }, ana = { .matrix = g };
   const int s = bp_gradcheck (&F, 1, &blk, &ana, &opts, &res);
   if (s > 0 || res == NULL)
     return -1;
@@ -1085,111 +935,83 @@ gradcheck_values (FILE *out, const char *prefix, bp_gradcheck_function F,
 }
 
 /* What the two oracles (bp_gradcheck by central differences, then by the
-   complex step) found for gradient g of p's argument (n elements): the
-   values prefix.n, prefix.central.*, prefix.cstep.* */
+   complex step) found for gradient g of theta, the argument of F (a
+   binding of src/verify's example): the values prefix.n,
+   prefix.central.*, prefix.cstep.* */
 static int
-check_values (FILE *out, const char *prefix, layer_point *p, const double *g, size_t n)
+check_values (FILE *out, const char *prefix, bp_gradcheck_function F,
+              const gsl_matrix *theta, const gsl_matrix *g)
 {
   char name[64];
-  const bp_gradcheck_function F = { .loss = gc_loss, .closs = gc_closs, .params = p };
-  gsl_vector *t = gsl_vector_alloc (n);
-  if (t == NULL)
-    return -1;
-  gsl_vector_const_view arg = gsl_vector_const_view_array (p->arg, n);
-  gsl_vector_memcpy (t, &arg.vector);   /* the loss writes p->arg while it runs */
-  gsl_vector_const_view gv = gsl_vector_const_view_array (g, n);
   snprintf (name, sizeof name, "%s.n", prefix);
   key (out, name);
-  fprintf (out, "%zu\n", n);
+  fprintf (out, "%zu\n", theta->size1 * theta->size2);
   snprintf (name, sizeof name, "%s.central", prefix);
-  int s = gradcheck_values (out, name, F, t, &gv.vector, BP_GRADCHECK_CENTRAL,
+  int s = gradcheck_values (out, name, F, theta, g, BP_GRADCHECK_CENTRAL,
                             BP_CHECK_RTOL, BP_CHECK_ATOL);
   snprintf (name, sizeof name, "%s.cstep", prefix);
-  s |= gradcheck_values (out, name, F, t, &gv.vector, BP_GRADCHECK_COMPLEX_STEP,
+  s |= gradcheck_values (out, name, F, theta, g, BP_GRADCHECK_COMPLEX_STEP,
                          BP_CSTEP_RTOL, BP_CSTEP_ATOL);
-  gsl_vector_free (t);
   return s != 0 ? -1 : 0;
 }
 
-/* 15: C_in = 2 channels of 3 x 3, C_out = 2 kernels of 2 x 2, p = 1 */
+/* 15: C_in = 2 channels of 3 x 3, C_out = 2 kernels of 2 x 2, p = 1, one
+   image: src/verify's conv_example at these values */
 static const double cx_[2 * 9] = { 0.5, -1.0, 0.0, 1.0, 2.0, -0.5, 0.0, 1.5, 1.0,
                                    -0.5, 0.0, 1.0, 2.0, 0.5, 0.0, -1.0, 1.0, 0.5 };
 static const double ck_[2 * 8] = { 1.0, 0.0, 0.0, -1.0, 0.5, 0.5, -0.5, 0.25,
                                    0.0, 1.0, 1.0, 0.0, -1.0, 0.0, 0.5, 0.5 };
 static const double cb_[2] = { 0.1, -0.2 };
-
-static int
-conv_point (layer_point *p, const bp_conv_shape *s)
-{
-  const size_t Ho = s->height + 2 * s->pad - s->k + 1;
-  const size_t Wo = s->width + 2 * s->pad - s->k + 1;
-  *p = (layer_point) { s, 0, 0, gsl_matrix_alloc (2, 8), gsl_matrix_alloc (2, 9),
-                       gsl_matrix_alloc (2, Ho * Wo), gsl_matrix_alloc (2, Ho * Wo),
-                       gsl_vector_alloc (2), NULL };
-  if (!p->K || !p->X || !p->G || !p->Y || !p->b)
-    return -1;
-  fill (p->K, ck_);
-  fill (p->X, cx_);
-  gsl_vector_set (p->b, 0, cb_[0]);
-  gsl_vector_set (p->b, 1, cb_[1]);
-  /* dL/dY: (t mod 5 - 2) / 4 at flat position t, the same for any shape */
-  for (size_t t = 0; t < p->G->size1 * p->G->size2; t++)
-    p->G->data[t] = (double) ((int) (t % 5) - 2) / 4.0;
-  return 0;
-}
-
-static void
-layer_point_free (layer_point *p)
-{
-  gsl_matrix_free (p->K);
-  gsl_matrix_free (p->X);
-  gsl_matrix_free (p->G);
-  gsl_matrix_free (p->Y);
-  gsl_vector_free (p->b);
-}
-
 static const bp_conv_shape conv_shape_ = { 2, 3, 3, 2, 2, 1 };
+
+static conv_example *
+conv_doc_example (void)
+{
+  conv_example *e = conv_example_new (&conv_shape_, 1);
+  if (e == NULL)
+    return NULL;
+  gsl_matrix_const_view K = gsl_matrix_const_view_array (ck_, 2, 8);
+  gsl_matrix_const_view X = gsl_matrix_const_view_array (cx_, 2, 9);
+  gsl_vector_const_view b = gsl_vector_const_view_array (cb_, 2);
+  gsl_matrix_memcpy (e->K, &K.matrix);
+  gsl_matrix_memcpy (e->Xb, &X.matrix);
+  gsl_vector_memcpy (e->b, &b.vector);
+  /* dL/dY: (t mod 5 - 2) / 4 at flat position t, the same for any shape */
+  for (size_t t = 0; t < e->Gb->size1 * e->Gb->size2; t++)
+    e->Gb->data[t] = (double) ((int) (t % 5) - 2) / 4.0;
+  if (conv_example_update (e) != GSL_SUCCESS)
+    {
+      conv_example_free (e);
+      return NULL;
+    }
+  return e;
+}
 
 static int
 b15_example (FILE *out, const context *c)
 {
   (void) c;
-  layer_point p;
-  const bp_conv_shape *s = &conv_shape_;
-  gsl_matrix *dK = gsl_matrix_alloc (2, 8), *dX = gsl_matrix_alloc (2, 9);
-  gsl_vector *db = gsl_vector_alloc (2);
-  int st = (conv_point (&p, s) == 0 && dK && dX && db) ? GSL_SUCCESS : GSL_ENOMEM;
-  if (st == GSL_SUCCESS)
-    {
-      st = bp_conv (s, p.K, p.b, p.X, p.Y);
-      st |= bp_conv_grad_weights (s, p.X, p.G, dK);
-      st |= bp_conv_grad_input (s, p.K, p.G, dX);
-      st |= bp_conv_grad_bias (p.G, db);
-    }
-  if (st == GSL_SUCCESS)
-    {
-      key (out, "X");
-      grids (out, "X", p.X, 3);
-      key (out, "K");
-      mat (out, NULL, p.K);
-      key (out, "b");
-      vec (out, "b = ", p.b);
-      key (out, "Y");
-      grids (out, "Y", p.Y, 4);
-      key (out, "dY");
-      grids (out, "dL/dY", p.G, 4);
-      key (out, "dK");
-      mat (out, NULL, dK);
-      key (out, "dX");
-      grids (out, "dL/dX", dX, 3);
-      key (out, "db");
-      vec (out, "dL/db = ", db);
-    }
-  layer_point_free (&p);
-  gsl_matrix_free (dK);
-  gsl_matrix_free (dX);
-  gsl_vector_free (db);
-  return st == GSL_SUCCESS ? 0 : -1;
+  conv_example *e = conv_doc_example ();
+  if (e == NULL)
+    return -1;
+  key (out, "X");
+  grids (out, "X", e->X, 3);
+  key (out, "K");
+  mat (out, NULL, e->K);
+  key (out, "b");
+  vec (out, "b = ", e->b);
+  key (out, "Y");
+  grids (out, "Y", e->Yb_each, 4);
+  key (out, "dY");
+  grids (out, "dL/dY", e->G, 4);
+  key (out, "dK");
+  mat (out, NULL, e->dK);
+  key (out, "dX");
+  grids (out, "dL/dX", e->dX, 3);
+  key (out, "db");
+  vec (out, "dL/db = ", e->db);
+  conv_example_free (e);
+  return 0;
 }
 
 /* 15: both oracles on the example, and the batch form on it */
@@ -1197,48 +1019,29 @@ static int
 b15_check (FILE *out, const context *c)
 {
   (void) c;
-  layer_point p;
-  const bp_conv_shape *s = &conv_shape_;
-  gsl_matrix *dK = gsl_matrix_alloc (2, 8), *dX = gsl_matrix_alloc (2, 9);
-  gsl_matrix *cols = gsl_matrix_alloc (8, 16), *bY = gsl_matrix_alloc (2, 16);
-  gsl_matrix *bdK = gsl_matrix_alloc (2, 8), *bdX = gsl_matrix_alloc (2, 9);
-  gsl_vector *db = gsl_vector_alloc (2);
-  int st = (conv_point (&p, s) == 0 && dK && dX && db && cols && bY && bdK && bdX)
-           ? GSL_SUCCESS : GSL_ENOMEM;
-  if (st == GSL_SUCCESS)
-    {
-      st = bp_conv (s, p.K, p.b, p.X, p.Y);
-      st |= bp_conv_grad_weights (s, p.X, p.G, dK);
-      st |= bp_conv_grad_input (s, p.K, p.G, dX);
-      st |= bp_conv_grad_bias (p.G, db);
-      st |= bp_batch_conv (s, p.K, p.b, p.X, cols, bY);
-      st |= bp_batch_conv_grad_weights (s, p.G, cols, bdK);
-      st |= bp_batch_conv_grad_input (s, p.K, p.G, cols, bdX);
-    }
-  double diff = 0.0;   /* before the checks, which overwrite p.Y */
-  for (size_t t = 0; st == GSL_SUCCESS && t < 32; t++)
-    diff = fmax (diff, fabs (bY->data[t] - p.Y->data[t]));
-  for (size_t t = 0; st == GSL_SUCCESS && t < 16; t++)
-    diff = fmax (diff, fabs (bdK->data[t] - dK->data[t]));
-  for (size_t t = 0; st == GSL_SUCCESS && t < 18; t++)
-    diff = fmax (diff, fabs (bdX->data[t] - dX->data[t]));
-  if (st == GSL_SUCCESS)
-    {
-      p.arg = p.K->data;
-      st = check_values (out, "dK", &p, dK->data, 16);
-      p.arg = p.X->data;
-      st |= check_values (out, "dX", &p, dX->data, 18);
-      p.arg = p.b->data;
-      st |= check_values (out, "db", &p, db->data, 2);
-      key (out, "batch");
-      fprintf (out, "%d\n", diff < 1e-12);
-    }
-  layer_point_free (&p);
-  gsl_matrix *ms[] = { dK, dX, cols, bY, bdK, bdX };
-  for (size_t k = 0; k < sizeof ms / sizeof ms[0]; k++)
-    gsl_matrix_free (ms[k]);
-  gsl_vector_free (db);
-  return st == GSL_SUCCESS ? 0 : -1;
+  conv_example *e = conv_doc_example ();
+  if (e == NULL)
+    return -1;
+  verify_diff d[3];
+  verify_compare (e->Yb, e->Yb_each, 0.0, 0.0, &d[0]);
+  verify_compare (e->dKb, e->dKb_each, 0.0, 0.0, &d[1]);
+  verify_compare (e->dXb, e->dXb_each, 0.0, 0.0, &d[2]);
+  const double diff = fmax (d[0].max_abs_err, fmax (d[1].max_abs_err, d[2].max_abs_err));
+  example_binding bK = { e, CV_K }, bX = { e, CV_X }, bb = { e, CV_B };
+  const bp_gradcheck_function F = { .loss = conv_block_loss, .closs = conv_block_closs };
+  gsl_matrix_const_view b = gsl_matrix_const_view_vector (e->b, 2, 1);
+  gsl_matrix_const_view db = gsl_matrix_const_view_vector (e->db, 2, 1);
+  bp_gradcheck_function f = F;
+  f.params = &bK;
+  int st = check_values (out, "dK", f, e->K, e->dK);
+  f.params = &bX;
+  st |= check_values (out, "dX", f, e->X, e->dX);
+  f.params = &bb;
+  st |= check_values (out, "db", f, &b.matrix, &db.matrix);
+  key (out, "batch");
+  fprintf (out, "%d\n", diff < 1e-12);
+  conv_example_free (e);
+  return st;
 }
 
 /* 16: two channels of 4 x 4; channel 1 has ties (two 3s in its first
@@ -1253,45 +1056,64 @@ static const double px_[2 * 16] = { 1, 3, 2, 2,
                                     1, 0, 1, -0.5 };
 static const double pg_[2 * 4] = { 1, -2, 0.5, 3, -1, 0.25, 2, -0.5 };
 
+/* src/verify's pool_example at 16's values: Xtie the example (its
+   ties), X the same moved off them (element t by 0.01 t / 32), G its dL/dY */
+static pool_example *
+pool_doc_example (void)
+{
+  pool_example *e = pool_example_new (2, 1, 4, 4);
+  if (e == NULL)
+    return NULL;
+  gsl_matrix_const_view X = gsl_matrix_const_view_array (px_, 2, 16);
+  gsl_matrix_const_view G = gsl_matrix_const_view_array (pg_, 2, 4);
+  gsl_matrix_memcpy (e->Xtie, &X.matrix);
+  gsl_matrix_memcpy (e->G, &G.matrix);
+  for (size_t t = 0; t < 32; t++)
+    e->X->data[t] = px_[t] + 0.01 * (double) t / 32.0;
+  gsl_vector_set_zero (e->g);
+  gsl_matrix_set_zero (e->GF);
+  if (pool_example_update (e) != GSL_SUCCESS)
+    {
+      pool_example_free (e);
+      return NULL;
+    }
+  return e;
+}
+
 static int
 b16_example (FILE *out, const context *c)
 {
   (void) c;
-  gsl_matrix *X = gsl_matrix_alloc (2, 16), *G = gsl_matrix_alloc (2, 4);
+  pool_example *e = pool_doc_example ();
   gsl_matrix *Y = gsl_matrix_alloc (2, 4), *A = gsl_matrix_alloc (2, 4);
-  gsl_matrix *dXm = gsl_matrix_alloc (2, 16), *dXa = gsl_matrix_alloc (2, 16);
   gsl_vector *u = gsl_vector_alloc (8);
-  int st = (X && G && Y && A && dXm && dXa && u) ? GSL_SUCCESS : GSL_ENOMEM;
+  int st = (e && Y && A && u) ? GSL_SUCCESS : GSL_ENOMEM;
   if (st == GSL_SUCCESS)
     {
-      fill (X, px_);
-      fill (G, pg_);
-      st = bp_maxpool (X, 4, 4, Y);
-      st |= bp_maxpool_backward (X, 4, 4, G, dXm);
-      st |= bp_avgpool (X, 4, 4, A);
-      st |= bp_avgpool_backward (G, 4, 4, dXa);
+      st = bp_maxpool (e->Xtie, 4, 4, Y);
+      st |= bp_avgpool (e->Xtie, 4, 4, A);
       st |= bp_reshape (Y, u);
     }
   if (st == GSL_SUCCESS)
     {
       key (out, "X");
-      grids (out, "X", X, 4);
+      grids (out, "X", e->Xtie, 4);
       key (out, "max");
       grids (out, "Y", Y, 2);
       key (out, "dY");
-      grids (out, "dL/dY", G, 2);
+      grids (out, "dL/dY", e->G, 2);
       key (out, "max.dX");
-      grids (out, "dL/dX", dXm, 4);
+      grids (out, "dL/dX", e->dXtie, 4);
       key (out, "avg");
       grids (out, "Y", A, 2);
       key (out, "avg.dX");
-      grids (out, "dL/dX", dXa, 4);
+      grids (out, "dL/dX", e->dXavg, 4);
       key (out, "u");
       vec (out, "u = ", u);
     }
-  gsl_matrix *ms[] = { X, G, Y, A, dXm, dXa };
-  for (size_t k = 0; k < sizeof ms / sizeof ms[0]; k++)
-    gsl_matrix_free (ms[k]);
+  pool_example_free (e);
+  gsl_matrix_free (Y);
+  gsl_matrix_free (A);
   gsl_vector_free (u);
   return st == GSL_SUCCESS ? 0 : -1;
 }
@@ -1301,99 +1123,64 @@ static int
 b16_check (FILE *out, const context *c)
 {
   (void) c;
-  layer_point p = { NULL, 4, 4, NULL, gsl_matrix_alloc (2, 16), gsl_matrix_alloc (2, 4),
-                    gsl_matrix_alloc (2, 4), NULL, NULL };
-  gsl_matrix *dX = gsl_matrix_alloc (2, 16);
-  int st = (p.X && p.G && p.Y && dX) ? GSL_SUCCESS : GSL_ENOMEM;
-  if (st == GSL_SUCCESS)
-    {
-      fill (p.X, px_);
-      fill (p.G, pg_);
-      p.arg = p.X->data;
-      st = bp_maxpool_backward (p.X, 4, 4, p.G, dX);
-    }
-  if (st == GSL_SUCCESS)
-    {
-      st = check_values (out, "ties", &p, dX->data, 32);
-      /* the same X moved off its ties: element t + 0.01 t / 32 */
-      for (size_t t = 0; t < 32; t++)
-        p.X->data[t] += 0.01 * (double) t / 32.0;
-      st |= bp_maxpool_backward (p.X, 4, 4, p.G, dX);
-      st |= check_values (out, "moved", &p, dX->data, 32);
-    }
-  gsl_matrix_free (p.X);
-  gsl_matrix_free (p.G);
-  gsl_matrix_free (p.Y);
-  gsl_matrix_free (dX);
-  return st == GSL_SUCCESS ? 0 : -1;
+  pool_example *e = pool_doc_example ();
+  if (e == NULL)
+    return -1;
+  example_binding ties = { e, PL_TIES }, moved = { e, PL_MAX };
+  bp_gradcheck_function f = { .loss = pool_block_loss, .closs = pool_block_closs,
+                              .params = &ties };
+  int st = check_values (out, "ties", f, e->Xtie, e->dXtie);
+  f.params = &moved;
+  st = st ? st : check_values (out, "moved", f, e->X, e->dXmax);
+  pool_example_free (e);
+  return st;
 }
 
 /* --- 17: the CNN ---------------------------------------------------- */
 
-/* A tiny CNN of cnn_chain.h: two 8 x 8 images, C1 = 1, C2 = 2, no hidden
-   layer, 3 classes.  The weights are He's (cnn_chain_init, mt19937 seed 1),
-   the biases set by hand so that no ReLU input is exactly 0.  Image 1 is
-   an object in its top-left corner on a background of zeros, so that
-   whole windows of A1 hold the same value b1 (ties of max-pooling);
-   image 2 has no zero. */
+/* A tiny CNN, src/verify's net_example of bp_net_cnn: two 8 x 8 images,
+   C1 = 1, C2 = 2, no hidden layer, 3 classes.  The weights are He's
+   (bp_net_init, mt19937 seed 1), the biases set by hand so that no ReLU
+   input is exactly 0.  Image 1 is an object in its top-left corner on a
+   background of zeros, so that whole windows of A1 hold the same value
+   b1 (ties of max-pooling); image 2 has no zero. */
 enum { CR = 8, CC = 8, CB = 2, CN = 3 };
 static const double cimg1_[9] = { 0.5, 1.0, 0.25, 1.0, 0.75, 0.5, 0.25, 0.5, 1.0 };
+static const bp_net_shape cnn_shape_ = { .rows = CR, .cols = CC, .n = CN, .act = BP_RELU,
+                                         .C1 = 1, .C2 = 2 };
 
-typedef struct
+static net_example *
+cnn_doc_example (void)
 {
-  cnn_chain *net, *grad, *probe;
-  cnn_chain_workspace *ws;
-  gsl_matrix *U, *T, *dU, *probeU;
-  double L;
-} cnn_example;
-
-static void
-cnn_example_free (cnn_example *e)
-{
-  cnn_chain_free (e->net);
-  cnn_chain_free (e->grad);
-  cnn_chain_free (e->probe);
-  cnn_chain_workspace_free (e->ws);
-  gsl_matrix_free (e->U);
-  gsl_matrix_free (e->T);
-  gsl_matrix_free (e->dU);
-  gsl_matrix_free (e->probeU);
-}
-
-/* The example and its gradients by cnn_chain_backward: 0, or -1. */
-static int
-cnn_example_init (cnn_example *e)
-{
-  *e = (cnn_example) { cnn_chain_alloc (CR, CC, 1, 2, 0, CN), cnn_chain_alloc (CR, CC, 1, 2, 0, CN),
-                       cnn_chain_alloc (CR, CC, 1, 2, 0, CN), NULL,
-                       gsl_matrix_calloc (CB, CR * CC), gsl_matrix_calloc (CB, CN),
-                       gsl_matrix_alloc (CB, CR * CC), gsl_matrix_alloc (CB, CR * CC), 0.0 };
   gsl_rng *rng = gsl_rng_alloc (gsl_rng_mt19937);
-  e->ws = e->net ? cnn_chain_workspace_alloc (CB, e->net) : NULL;
-  if (!e->net || !e->grad || !e->probe || !e->ws || !e->U || !e->T || !e->dU
-      || !e->probeU || !rng)
-    {
-      gsl_rng_free (rng);
-      return -1;
-    }
+  if (rng == NULL)
+    return NULL;
   gsl_rng_set (rng, 1);
-  int s = cnn_chain_init (e->net, rng);
+  net_example *e = net_example_alloc (bp_net_cnn, &cnn_shape_, CB, rng);
   gsl_rng_free (rng);
-  gsl_vector_set (e->net->b1, 0, 0.1);
-  gsl_vector_set (e->net->b2, 0, 0.05);
-  gsl_vector_set (e->net->b2, 1, -0.05);
+  if (e == NULL)
+    return NULL;
+  bp_net *net = e->net;   /* blocks K1 b1 K2 b2 W4 b4 */
+  gsl_vector_set (&net->theta_v[1].vector, 0, 0.1);
+  gsl_vector_set (&net->theta_v[3].vector, 0, 0.05);
+  gsl_vector_set (&net->theta_v[3].vector, 1, -0.05);
   for (size_t i = 0; i < CN; i++)
-    gsl_vector_set (e->net->b4, i, 0.1 * (double) i - 0.1);
+    gsl_vector_set (&net->theta_v[5].vector, i, 0.1 * (double) i - 0.1);
+  gsl_matrix_set_zero (e->U);
   for (size_t r = 0; r < 3; r++)
     for (size_t q = 0; q < 3; q++)
       gsl_matrix_set (e->U, 0, r * CC + q, cimg1_[r * 3 + q]);
-  for (size_t t = 0; t < CR * CC; t++)   /* 0.1 .. 1, none twice in a window */
+  for (size_t t = 0; t < (size_t) CR * CC; t++)   /* 0.1 .. 1, none twice in a window */
     gsl_matrix_set (e->U, 1, t, 0.1 + 0.9 * (double) ((t * 37) % 64) / 63.0);
+  gsl_matrix_set_zero (e->T);
   gsl_matrix_set (e->T, 0, 0, 1.0);
   gsl_matrix_set (e->T, 1, 2, 1.0);
-  if (s == GSL_SUCCESS)
-    s = cnn_chain_backward (e->net, e->U, e->T, e->ws, e->grad, e->dU, &e->L);
-  return s == GSL_SUCCESS ? 0 : -1;
+  if (net_example_update (e) != GSL_SUCCESS)
+    {
+      net_example_free (e);
+      return NULL;
+    }
+  return e;
 }
 
 /* A C x (n H W) matrix of the batch layout as n images of C grids,
@@ -1439,73 +1226,77 @@ static int
 b17_example (FILE *out, const context *c)
 {
   (void) c;
-  cnn_example e;
-  int s = cnn_example_init (&e);
-  if (s == 0)
-    {
-      const cnn_chain_workspace *w = e.ws;
-      gsl_vector_view U = gsl_vector_view_array (e.U->data, CB * CR * CC);
-      gsl_vector_view dU = gsl_vector_view_array (e.dU->data, CB * CR * CC);
-      gsl_matrix_const_view V = gsl_matrix_const_submatrix (w->V, 0, 0, CB, CN);
-      gsl_matrix_const_view Y = gsl_matrix_const_submatrix (w->Y, 0, 0, CB, CN);
-      gsl_matrix_const_view dV = gsl_matrix_const_submatrix (w->dV, 0, 0, CB, CN);
-      key (out, "inputs");
-      batch_grids (out, "U", &U.vector, 1, CB, CR, CC);
-      mat (out, "Labels =", e.T);
-      kernel_grids (out, "\nK1", e.net->K1);
-      vec (out, "b1 = ", e.net->b1);
-      kernel_grids (out, "K2", e.net->K2);
-      vec (out, "b2 = ", e.net->b2);
-      mat (out, "W4 =", e.net->W4);
-      vec (out, "b4 = ", e.net->b4);
-      key (out, "forward");
-      batch_grids (out, "Z1 = conv1(U)", w->Z1, 1, CB, CR, CC);
-      batch_grids (out, "P1 = maxpool(relu(Z1))", w->P1, 1, CB, CR / 2, CC / 2);
-      batch_grids (out, "Z2 = conv2(P1)", w->Z2, 2, CB, CR / 2, CC / 2);
-      batch_grids (out, "P2 = maxpool(relu(Z2))", w->P2, 2, CB, CR / 4, CC / 4);
-      mat (out, "F = flatten(P2) =", w->F);
-      mat (out, "V = F W4^T + 1 b4^T =", &V.matrix);
-      mat (out, "Softmax(V) =", &Y.matrix);
-      fputs ("L =", out);
-      num (out, e.L);
-      fputs ("\n", out);
-      key (out, "backward");
-      mat (out, "dL/dV = (Softmax(V) - Labels) / B =", &dV.matrix);
-      mat (out, "dL/dW4 = dL/dV^T F =", e.grad->W4);
-      vec (out, "dL/db4 = dL/dV^T 1 = ", e.grad->b4);
-      mat (out, "dL/dF = dL/dV W4 =", w->dF);
-      batch_grids (out, "dL/dZ2", w->G2, 2, CB, CR / 2, CC / 2);
-      kernel_grids (out, "dL/dK2", e.grad->K2);
-      vec (out, "dL/db2 = ", e.grad->b2);
-      batch_grids (out, "dL/dP1", w->dP1, 1, CB, CR / 2, CC / 2);
-      batch_grids (out, "dL/dZ1", w->G1, 1, CB, CR, CC);
-      kernel_grids (out, "dL/dK1", e.grad->K1);
-      vec (out, "dL/db1 = ", e.grad->b1);
-      batch_grids (out, "dL/dU", &dU.vector, 1, CB, CR, CC);
-    }
-  cnn_example_free (&e);
-  return s;
+  net_example *e = cnn_doc_example ();
+  if (e == NULL)
+    return -1;
+  const bp_net *net = e->net;
+  const cnn_chain_workspace *w = e->ws->row;   /* bp_net_cnn's: the chain's values */
+  gsl_vector_view U = gsl_vector_view_array (e->U->data, e->U->size1 * e->U->size2);
+  gsl_vector_view dU = gsl_vector_view_array (e->dU->data, e->dU->size1 * e->dU->size2);
+  gsl_matrix_const_view V = gsl_matrix_const_submatrix (w->V, 0, 0, CB, CN);
+  gsl_matrix_const_view Y = gsl_matrix_const_submatrix (w->Y, 0, 0, CB, CN);
+  gsl_matrix_const_view dV = gsl_matrix_const_submatrix (w->dV, 0, 0, CB, CN);
+  key (out, "inputs");
+  batch_grids (out, "U", &U.vector, 1, CB, CR, CC);
+  mat (out, "Labels =", e->T);
+  kernel_grids (out, "\nK1", &net->theta_M[0].matrix);
+  vec (out, "b1 = ", &net->theta_v[1].vector);
+  kernel_grids (out, "K2", &net->theta_M[2].matrix);
+  vec (out, "b2 = ", &net->theta_v[3].vector);
+  mat (out, "W4 =", &net->theta_M[4].matrix);
+  vec (out, "b4 = ", &net->theta_v[5].vector);
+  key (out, "forward");
+  batch_grids (out, "Z1 = conv1(U)", w->Z1, 1, CB, CR, CC);
+  batch_grids (out, "P1 = maxpool(relu(Z1))", w->P1, 1, CB, CR / 2, CC / 2);
+  batch_grids (out, "Z2 = conv2(P1)", w->Z2, 2, CB, CR / 2, CC / 2);
+  batch_grids (out, "P2 = maxpool(relu(Z2))", w->P2, 2, CB, CR / 4, CC / 4);
+  mat (out, "F = flatten(P2) =", w->F);
+  mat (out, "V = F W4^T + 1 b4^T =", &V.matrix);
+  mat (out, "Softmax(V) =", &Y.matrix);
+  fputs ("L =", out);
+  num (out, e->L);
+  fputs ("\n", out);
+  key (out, "backward");
+  mat (out, "dL/dV = (Softmax(V) - Labels) / B =", &dV.matrix);
+  mat (out, "dL/dW4 = dL/dV^T F =", &net->grad_M[4].matrix);
+  vec (out, "dL/db4 = dL/dV^T 1 = ", &net->grad_v[5].vector);
+  mat (out, "dL/dF = dL/dV W4 =", w->dF);
+  batch_grids (out, "dL/dZ2", w->G2, 2, CB, CR / 2, CC / 2);
+  kernel_grids (out, "dL/dK2", &net->grad_M[2].matrix);
+  vec (out, "dL/db2 = ", &net->grad_v[3].vector);
+  batch_grids (out, "dL/dP1", w->dP1, 1, CB, CR / 2, CC / 2);
+  batch_grids (out, "dL/dZ1", w->G1, 1, CB, CR, CC);
+  kernel_grids (out, "dL/dK1", &net->grad_M[0].matrix);
+  vec (out, "dL/db1 = ", &net->grad_v[1].vector);
+  batch_grids (out, "dL/dU", &dU.vector, 1, CB, CR, CC);
+  net_example_free (e);
+  return 0;
 }
 
-/* The CNN's loss at the checker's point: blocks 0 .. 5 the parameters,
-   block 6 U. */
+/* bp_gradcheck by central differences of the net's block k (n_blocks:
+   U) against its gradient: the values prefix.n and block_values'. */
 static int
-cnn_loss (const bp_gradcheck_point *pt, void *params, double *L)
+net_block_values (FILE *out, const char *prefix, const net_example *e, size_t k)
 {
-  cnn_example *e = params;
-  cnn_chain_block b[CNN_CHAIN_MAX_BLOCKS];
-  const size_t nb = cnn_chain_blocks (e->probe, b);
-  for (size_t k = 0; k < nb; k++)
-    {
-      gsl_vector_view dst = b[k].M ? gsl_vector_view_array (b[k].M->data,
-                                                            b[k].M->size1 * b[k].M->size2)
-                                   : gsl_vector_subvector (b[k].v, 0, b[k].v->size);
-      gsl_vector_memcpy (&dst.vector, pt->vector[k]);
-    }
-  gsl_vector_view u = gsl_vector_view_array (e->probeU->data, CB * CR * CC);
-  gsl_vector_memcpy (&u.vector, pt->vector[nb]);
-  *L = cnn_chain_forward (e->probe, e->probeU, e->T, e->ws);
-  return isfinite (*L) ? 0 : 1;
+  const int is_u = k == e->n_blocks;
+  const bp_gradcheck_block theta = is_u ? (bp_gradcheck_block) { .name = "U", .matrix = e->U }
+                                        : e->net->block[k];
+  const bp_gradcheck_block grad = is_u ? (bp_gradcheck_block) { .name = "U", .matrix = e->dU }
+                                       : e->net->grad_block[k];
+  example_binding b = { e, k };
+  const bp_gradcheck_function F = { .loss = net_block_loss, .params = &b };
+  bp_gradcheck_options opts;
+  bp_gradcheck_options_default (&opts);
+  bp_gradcheck_result *res = NULL;
+  if (bp_gradcheck (&F, 1, &theta, &grad, &opts, &res) > 0 || res == NULL)
+    return -1;
+  char name[32];
+  snprintf (name, sizeof name, "%s.n", prefix ? prefix : theta.name);
+  key (out, name);
+  fprintf (out, "%zu\n", res->run[0].block[0].n_checked);
+  block_values (out, prefix ? prefix : theta.name, &res->run[0].block[0]);
+  bp_gradcheck_result_free (res);
+  return 0;
 }
 
 /* 17: every block's gradient and dL/dU by central differences */
@@ -1513,60 +1304,18 @@ static int
 b17_check (FILE *out, const context *c)
 {
   (void) c;
-  cnn_example e;
-  if (cnn_example_init (&e) != 0)
-    {
-      cnn_example_free (&e);
-      return -1;
-    }
-  cnn_chain_block nb[CNN_CHAIN_MAX_BLOCKS], gb[CNN_CHAIN_MAX_BLOCKS];
-  const size_t n = cnn_chain_blocks (e.net, nb);
-  cnn_chain_blocks (e.grad, gb);
-  bp_gradcheck_block blk[CNN_CHAIN_MAX_BLOCKS + 1], ana[CNN_CHAIN_MAX_BLOCKS + 1];
-  for (size_t k = 0; k < n; k++)
-    {
-      blk[k] = (bp_gradcheck_block) { .name = nb[k].name, .matrix = nb[k].M,
-                                      .vector = nb[k].v };
-      ana[k] = (bp_gradcheck_block) { .name = gb[k].name, .matrix = gb[k].M,
-                                      .vector = gb[k].v };
-    }
-  blk[n] = (bp_gradcheck_block) { .name = "U", .matrix = e.U };
-  ana[n] = (bp_gradcheck_block) { .name = "U", .matrix = e.dU };
-  bp_gradcheck_options opts;
-  bp_gradcheck_options_default (&opts);
-  bp_gradcheck_function F = { .loss = cnn_loss, .params = &e };
-  bp_gradcheck_result *res = NULL;
-  int s = bp_gradcheck (&F, n + 1, blk, ana, &opts, &res) > 0 || res == NULL ? -1 : 0;
-  if (s == 0)
-    {
-      for (size_t k = 0; k <= n; k++)
-        {
-          const bp_gradcheck_block_result *B = &res->run[0].block[k];
-          char name[32];
-          snprintf (name, sizeof name, "%s.n", B->name);
-          key (out, name);
-          fprintf (out, "%zu\n", B->n_checked);
-          block_values (out, B->name, B);
-        }
-    }
+  net_example *e = cnn_doc_example ();
+  int s = e ? 0 : -1;
+  for (size_t k = 0; s == 0 && k <= e->n_blocks; k++)
+    s = net_block_values (out, NULL, e, k);
   /* the same, image 1's pixel t moved by 0.003 ((29 t) mod 64): no ties */
-  for (size_t t = 0; s == 0 && t < CR * CC; t++)
-    e.U->data[t] += 0.003 * (double) ((t * 29) % 64);
+  for (size_t t = 0; s == 0 && t < (size_t) CR * CC; t++)
+    e->U->data[t] += 0.003 * (double) ((t * 29) % 64);
   if (s == 0)
-    s = cnn_chain_backward (e.net, e.U, e.T, e.ws, e.grad, e.dU, NULL) == GSL_SUCCESS ? 0 : -1;
-  bp_gradcheck_result_free (res);
-  res = NULL;
+    s = net_example_update (e) == GSL_SUCCESS ? 0 : -1;
   if (s == 0)
-    s = bp_gradcheck (&F, n + 1, blk, ana, &opts, &res) > 0 || res == NULL ? -1 : 0;
-  if (s == 0)
-    {
-      const bp_gradcheck_block_result *B = &res->run[0].block[n];
-      key (out, "moved.n");
-      fprintf (out, "%zu\n", B->n_checked);
-      block_values (out, "moved", B);
-    }
-  bp_gradcheck_result_free (res);
-  cnn_example_free (&e);
+    s = net_block_values (out, "moved", e, e->n_blocks);
+  net_example_free (e);
   return s;
 }
 
@@ -1750,7 +1499,7 @@ run_writer (docgen_block *b, const char *name, int (*write) (FILE *, const conte
         fclose (out);
       return -1;
     }
-  int status = write ? write (out, c) : code_block (out, file, function);
+  int status = write ? write (out, c) : file && function ? code_block (out, file, function) : -1;
   if (fclose (out) != 0)
     status = -1;
   if (status == 0)

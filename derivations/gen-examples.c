@@ -9,7 +9,7 @@
    Each document is rewritten through a temporary file and rename(), and
    only when its text changes; a block that no document holds, or a
    document block that is not generated, is an error (exit 1). */
-#define _POSIX_C_SOURCE 200809L
+#define _POSIX_C_SOURCE 200809L   /* open_memstream; NOLINT(bugprone-reserved-identifier) */
 #include <config.h>
 #include <dirent.h>
 #include <stdio.h>
@@ -101,10 +101,14 @@ update (const char *dir, const docgen_block *blocks, size_t n)
         continue;
       char path[4096], why[256] = "";
       snprintf (path, sizeof path, "%s/%s", dir, e->d_name);
-      paths = realloc (paths, (count + 1) * sizeof *paths);
-      olds = realloc (olds, (count + 1) * sizeof *olds);
-      news = realloc (news, (count + 1) * sizeof *news);
-      if (!paths || !olds || !news)
+      /* each array kept when its growth fails: the loop below frees it */
+      char **p = realloc (paths, (count + 1) * sizeof *paths);
+      paths = p ? p : paths;
+      char **o = p ? realloc (olds, (count + 1) * sizeof *olds) : NULL;
+      olds = o ? o : olds;
+      char **w = o ? realloc (news, (count + 1) * sizeof *news) : NULL;
+      news = w ? w : news;
+      if (w == NULL)
         {
           fprintf (stderr, "gen-examples: out of memory\n");
           status = 1;

@@ -1,7 +1,7 @@
 ## tests/harden.mk -- the hardening targets (issue 6):
 ##   ./configure --enable-sanitizers && make check   ASan + UBSan on everything
 ##   make check-valgrind                             every Check suite under memcheck
-##   make lint                                       cppcheck and clang-tidy on src/
+##   make lint                                       cppcheck and clang-tidy on src/, derivations/*.c
 ## and the fuzzing of tests/fuzz/local.mk (`make fuzz').
 
 # Sanitizer reports must end the test, and never be lost: Check forks each
@@ -84,7 +84,8 @@ backprop-verify.valgrind.res: $(bin_PROGRAMS)
 	mv -f $@-t $@; cat $@
 CLEANFILES += backprop-verify.valgrind.log backprop-verify.valgrind.res
 
-# Static analysis of every C file of src/.  clang-tidy checks:
+# Static analysis of every C file of src/ and of the documents' generator
+# (derivations/docgen.c, gen-examples.c).  clang-tidy checks:
 #   bugprone-*         likely bugs (narrowing, misplaced widening, ...)
 #   clang-analyzer-*   the Clang static analyzer (null dereference, leaks,
 #                      use after free, dead stores)
@@ -108,7 +109,7 @@ CPPCHECK_FLAGS = --enable=warning,style,performance,portability \
 # to hide MISSING's _Generic, which cppcheck 2.10 cannot parse)
 EXTRA_DIST += tests/cppcheck-gsl.h
 LINT_FILES = $(src_lib_libbackprop_la_SOURCES) $(src_verify_libbpverify_la_SOURCES) \
-  $(backprop_SOURCES)
+  $(backprop_SOURCES) $(derivations_libdocgen_la_SOURCES) $(derivations_gen_examples_SOURCES)
 
 # What the Makefile defines beyond config.h (src/cli/local.mk: the catalogs).
 LINT_DEFS = -DLOCALEDIR='"$(localedir)"'

@@ -13,6 +13,7 @@
 #include "lib/cmplx.h"
 #include "verify/cnn_example.h"
 #include "verify/cstep_example.h"
+#include "verify/rows.h"
 
 static void
 fill_gaussian (gsl_matrix *M, double sigma, gsl_rng *rng)
@@ -51,15 +52,6 @@ cdot (const gsl_matrix *A, const gsl_matrix_complex *Z)
   return s;
 }
 
-static gsl_matrix_complex *
-complex_copy (const gsl_matrix *A)
-{
-  gsl_matrix_complex *Z = gsl_matrix_complex_alloc (A->size1, A->size2);
-  if (Z)
-    cstep_matrix_from_real (A, Z);
-  return Z;
-}
-
 static void
 free_matrices (gsl_matrix **M, size_t n)
 {
@@ -85,13 +77,13 @@ free_cvector (gsl_vector_complex *z)
 /* --- the convolution layer ------------------------------------------------ */
 
 conv_example *
-conv_example_alloc (gsl_rng *rng)
+conv_example_new (const bp_conv_shape *sp, size_t B)
 {
   conv_example *ex = calloc (1, sizeof *ex);
   if (ex == NULL)
-    GSL_ERROR_NULL ("conv_example_alloc: out of memory", GSL_ENOMEM);
-  const bp_conv_shape s = { 2, 6, 5, 3, 3, 1 };
-  const size_t B = 2, hw = s.height * s.width;
+    GSL_ERROR_NULL ("conv_example_new: out of memory", GSL_ENOMEM);
+  const bp_conv_shape s = *sp;
+  const size_t hw = s.height * s.width;
   const size_t Ho = s.height + 2 * s.pad - s.k + 1, Wo = s.width + 2 * s.pad - s.k + 1;
   const size_t ck2 = s.channels_in * s.k * s.k, C = s.channels_out;
   ex->s = s;
@@ -110,26 +102,41 @@ conv_example_alloc (gsl_rng *rng)
   ex->Yb = gsl_matrix_alloc (C, B * Ho * Wo);
   ex->Yb_each = gsl_matrix_alloc (C, B * Ho * Wo);
   ex->dKb = gsl_matrix_alloc (C, ck2);
-  ex->dKb_each = gsl_matrix_calloc (C, ck2);
+  ex->dKb_each = gsl_matrix_alloc (C, ck2);
   ex->dXb = gsl_matrix_alloc (s.channels_in, B * hw);
   ex->dXb_each = gsl_matrix_alloc (s.channels_in, B * hw);
+  ex->Kc = gsl_matrix_complex_alloc (C, ck2);
+  ex->Xc = gsl_matrix_complex_alloc (s.channels_in, hw);
+  ex->Yc = gsl_matrix_complex_alloc (C, Ho * Wo);
+  ex->bc = gsl_vector_complex_alloc (C);
+  if (!(ex->K && ex->b && ex->X && ex->G && ex->Y && ex->dK && ex->db && ex->dX && ex->J
+        && ex->Xb && ex->Gb && ex->Yb && ex->Yb_each && ex->dKb && ex->dKb_each
+        && ex->dXb && ex->dXb_each && ex->Kc && ex->Xc && ex->Yc && ex->bc))
+    {
+      conv_example_free (ex);
+      GSL_ERROR_NULL ("conv_example_new: out of memory", GSL_ENOMEM);
+    }
+  return ex;
+}
+
+int
+conv_example_update (conv_example *ex)
+{
+  const bp_conv_shape s = ex->s;
+  const size_t B = ex->B, hw = s.height * s.width;
+  const size_t Ho = s.height + 2 * s.pad - s.k + 1, Wo = s.width + 2 * s.pad - s.k + 1;
+  const size_t ck2 = s.channels_in * s.k * s.k, C = s.channels_out;
   gsl_matrix *cols = gsl_matrix_alloc (ck2, B * Ho * Wo);
   gsl_matrix *work = gsl_matrix_alloc (ck2, B * Ho * Wo);
   gsl_matrix *dK1 = gsl_matrix_alloc (C, ck2);
-  int ok = ex->K && ex->b && ex->X && ex->G && ex->Y && ex->dK && ex->db && ex->dX && ex->J
-           && ex->Xb && ex->Gb && ex->Yb && ex->Yb_each && ex->dKb && ex->dKb_each
-           && ex->dXb && ex->dXb_each && cols && work && dK1;
+  int ok = cols && work && dK1;
   if (ok)
     {
-      fill_gaussian (ex->K, 1.0, rng);
-      for (size_t o = 0; o < C; o++)
-        gsl_vector_set (ex->b, o, gsl_ran_gaussian (rng, 1.0));
-      fill_uniform (ex->Xb, rng);
-      fill_gaussian (ex->Gb, 1.0, rng);
       gsl_matrix_const_view X0 = gsl_matrix_const_submatrix (ex->Xb, 0, 0, s.channels_in, hw);
       gsl_matrix_const_view G0 = gsl_matrix_const_submatrix (ex->Gb, 0, 0, C, Ho * Wo);
       gsl_matrix_memcpy (ex->X, &X0.matrix);
       gsl_matrix_memcpy (ex->G, &G0.matrix);
+      gsl_matrix_set_zero (ex->dKb_each);
       /* the single-example gradients (15.2)-(15.4), and dY/dK from the
          lowered first image (15.5): J[o Ho Wo + t, o C_in k k + r] = cols[r, t] */
       ok = bp_conv_grad_weights (&s, ex->X, ex->G, ex->dK) == GSL_SUCCESS
@@ -162,20 +169,30 @@ conv_example_alloc (gsl_rng *rng)
   if (cols) gsl_matrix_free (cols);
   if (work) gsl_matrix_free (work);
   if (dK1) gsl_matrix_free (dK1);
-  if (ok)
-    {
-      ex->Kc = complex_copy (ex->K);
-      ex->Xc = complex_copy (ex->X);
-      ex->Yc = gsl_matrix_complex_alloc (C, Ho * Wo);
-      ex->bc = gsl_vector_complex_alloc (C);
-      ok = ex->Kc && ex->Xc && ex->Yc && ex->bc;
-      if (ok)
-        cstep_vector_from_real (ex->b, ex->bc);
-    }
   if (!ok)
+    GSL_ERROR ("conv_example_update: out of memory", GSL_ENOMEM);
+  cstep_matrix_from_real (ex->K, ex->Kc);
+  cstep_matrix_from_real (ex->X, ex->Xc);
+  cstep_vector_from_real (ex->b, ex->bc);
+  return GSL_SUCCESS;
+}
+
+conv_example *
+conv_example_alloc (gsl_rng *rng)
+{
+  const bp_conv_shape s = { 2, 6, 5, 3, 3, 1 };
+  conv_example *ex = conv_example_new (&s, 2);
+  if (ex == NULL)
+    return NULL;
+  fill_gaussian (ex->K, 1.0, rng);
+  for (size_t o = 0; o < s.channels_out; o++)
+    gsl_vector_set (ex->b, o, gsl_ran_gaussian (rng, 1.0));
+  fill_uniform (ex->Xb, rng);
+  fill_gaussian (ex->Gb, 1.0, rng);
+  if (conv_example_update (ex) != GSL_SUCCESS)
     {
       conv_example_free (ex);
-      GSL_ERROR_NULL ("conv_example_alloc: out of memory", GSL_ENOMEM);
+      return NULL;
     }
   return ex;
 }
@@ -240,13 +257,12 @@ conv_example_cforward (const conv_example *ex, const gsl_matrix_complex *K,
 /* --- pooling and flatten --------------------------------------------------- */
 
 pool_example *
-pool_example_alloc (gsl_rng *rng)
+pool_example_new (size_t C, size_t B, size_t H, size_t W)
 {
   pool_example *ex = calloc (1, sizeof *ex);
   if (ex == NULL)
-    GSL_ERROR_NULL ("pool_example_alloc: out of memory", GSL_ENOMEM);
-  const size_t C = 2, B = 2, H = 5, W = 6, hw = H * W, n = C * B * hw;
-  const size_t ohw = (H / 2) * (W / 2);
+    GSL_ERROR_NULL ("pool_example_new: out of memory", GSL_ENOMEM);
+  const size_t hw = H * W, ohw = (H / 2) * (W / 2);
   *ex = (pool_example) { .C = C, .B = B, .H = H, .W = W };
   ex->X = gsl_matrix_alloc (C, B * hw);
   ex->Xtie = gsl_matrix_alloc (C, B * hw);
@@ -266,43 +282,64 @@ pool_example_alloc (gsl_rng *rng)
   ex->Fb_each = gsl_matrix_alloc (B, C * hw);
   ex->Yc = gsl_matrix_complex_alloc (C, B * ohw);
   ex->uc = gsl_vector_complex_alloc (C * hw);
-  size_t *perm = malloc (n * sizeof *perm);
-  int ok = ex->X && ex->Xtie && ex->X1 && ex->G && ex->g && ex->GF && ex->Y && ex->F
-           && ex->u && ex->dXmax && ex->dXtie && ex->dXavg && ex->dX1 && ex->dXb && ex->Fb
-           && ex->Fb_each && ex->Yc && ex->uc && perm;
-  if (ok)
+  if (!(ex->X && ex->Xtie && ex->X1 && ex->G && ex->g && ex->GF && ex->Y && ex->F
+        && ex->u && ex->dXmax && ex->dXtie && ex->dXavg && ex->dX1 && ex->dXb && ex->Fb
+        && ex->Fb_each && ex->Yc && ex->uc))
     {
-      for (size_t k = 0; k < n; k++)
-        perm[k] = k;
-      gsl_ran_shuffle (rng, perm, n, sizeof *perm);
-      for (size_t k = 0; k < n; k++)
-        {
-          ex->X->data[k] = 0.05 * (double) perm[k] - 2.0;
-          ex->Xtie->data[k] = 0.5 * (double) gsl_rng_uniform_int (rng, 4);
-        }
-      fill_gaussian (ex->G, 1.0, rng);
-      fill_gaussian (ex->GF, 1.0, rng);
-      for (size_t k = 0; k < C * hw; k++)
-        gsl_vector_set (ex->g, k, gsl_ran_gaussian (rng, 1.0));
-      gsl_matrix_const_view X0 = gsl_matrix_const_submatrix (ex->X, 0, 0, C, hw);
-      gsl_matrix_memcpy (ex->X1, &X0.matrix);
-      /* (16.2), (16.4), (16.6), (16.8) */
-      ok = bp_maxpool_backward (ex->X, H, W, ex->G, ex->dXmax) == GSL_SUCCESS
+      pool_example_free (ex);
+      GSL_ERROR_NULL ("pool_example_new: out of memory", GSL_ENOMEM);
+    }
+  return ex;
+}
+
+int
+pool_example_update (pool_example *ex)
+{
+  const size_t C = ex->C, B = ex->B, H = ex->H, W = ex->W, hw = H * W;
+  gsl_matrix_const_view X0 = gsl_matrix_const_submatrix (ex->X, 0, 0, C, hw);
+  gsl_matrix_memcpy (ex->X1, &X0.matrix);
+  /* (16.2), (16.4), (16.6), (16.8) */
+  int ok = bp_maxpool_backward (ex->X, H, W, ex->G, ex->dXmax) == GSL_SUCCESS
            && bp_maxpool_backward (ex->Xtie, H, W, ex->G, ex->dXtie) == GSL_SUCCESS
            && bp_avgpool_backward (ex->G, H, W, ex->dXavg) == GSL_SUCCESS
            && bp_reshape_inverse (ex->g, ex->dX1) == GSL_SUCCESS
            && bp_batch_flatten_inverse (ex->GF, hw, ex->dXb) == GSL_SUCCESS
            && bp_batch_flatten (ex->X, hw, ex->Fb) == GSL_SUCCESS;
-      /* (16.7): row n is bp_reshape of image n's C x hw matrix */
-      for (size_t i = 0; ok && i < B; i++)
-        {
-          gsl_matrix_const_view Xi = gsl_matrix_const_submatrix (ex->X, 0, i * hw, C, hw);
-          gsl_vector_view Fi = gsl_matrix_row (ex->Fb_each, i);
-          ok = bp_reshape (&Xi.matrix, &Fi.vector) == GSL_SUCCESS;
-        }
+  /* (16.7): row n is bp_reshape of image n's C x hw matrix */
+  for (size_t i = 0; ok && i < B; i++)
+    {
+      gsl_matrix_const_view Xi = gsl_matrix_const_submatrix (ex->X, 0, i * hw, C, hw);
+      gsl_vector_view Fi = gsl_matrix_row (ex->Fb_each, i);
+      ok = bp_reshape (&Xi.matrix, &Fi.vector) == GSL_SUCCESS;
+    }
+  return ok ? GSL_SUCCESS : GSL_EINVAL;
+}
+
+pool_example *
+pool_example_alloc (gsl_rng *rng)
+{
+  const size_t C = 2, B = 2, H = 5, W = 6, n = C * B * H * W;
+  pool_example *ex = pool_example_new (C, B, H, W);
+  size_t *perm = ex ? malloc (n * sizeof *perm) : NULL;
+  if (perm == NULL)
+    {
+      pool_example_free (ex);
+      GSL_ERROR_NULL ("pool_example_alloc: out of memory", GSL_ENOMEM);
+    }
+  for (size_t k = 0; k < n; k++)
+    perm[k] = k;
+  gsl_ran_shuffle (rng, perm, n, sizeof *perm);
+  for (size_t k = 0; k < n; k++)
+    {
+      ex->X->data[k] = 0.05 * (double) perm[k] - 2.0;
+      ex->Xtie->data[k] = 0.5 * (double) gsl_rng_uniform_int (rng, 4);
     }
   free (perm);
-  if (!ok)
+  fill_gaussian (ex->G, 1.0, rng);
+  fill_gaussian (ex->GF, 1.0, rng);
+  for (size_t k = 0; k < C * H * W; k++)
+    gsl_vector_set (ex->g, k, gsl_ran_gaussian (rng, 1.0));
+  if (pool_example_update (ex) != GSL_SUCCESS)
     {
       pool_example_free (ex);
       GSL_ERROR_NULL ("pool_example_alloc: out of memory", GSL_ENOMEM);
@@ -435,17 +472,14 @@ net_example_alloc (const bp_net_type *Ty, const bp_net_shape *s, size_t B, gsl_r
       fill_uniform (ex->U, rng);
       for (size_t i = 0; i < B; i++)
         gsl_matrix_set (ex->T, i, gsl_rng_uniform_int (rng, N), 1.0);
-      ok = bp_net_backward (ex->net, ex->U, ex->T, ex->ws, ex->dU, NULL) == GSL_SUCCESS;
-      if (ok)
-        gsl_vector_memcpy (ex->scratch->theta, ex->net->theta);
       for (size_t k = 0; ok && k < ex->n_blocks; k++)
         {
           gsl_matrix_const_view v = block_matrix (&ex->net->block[k]);
-          ex->Mc[k] = complex_copy (&v.matrix);
+          ex->Mc[k] = gsl_matrix_complex_alloc (v.matrix.size1, v.matrix.size2);
           ok = ex->Mc[k] != NULL;
         }
-      ex->Mc[ex->n_blocks] = ok ? complex_copy (ex->U) : NULL;
-      ok = ok && ex->Mc[ex->n_blocks];
+      ex->Mc[ex->n_blocks] = ok ? gsl_matrix_complex_alloc (B, m) : NULL;
+      ok = ok && ex->Mc[ex->n_blocks] && net_example_update (ex) == GSL_SUCCESS;
     }
   if (!ok)
     {
@@ -453,6 +487,22 @@ net_example_alloc (const bp_net_type *Ty, const bp_net_shape *s, size_t B, gsl_r
       GSL_ERROR_NULL ("net_example_alloc: out of memory", GSL_ENOMEM);
     }
   return ex;
+}
+
+int
+net_example_update (net_example *ex)
+{
+  const int s = bp_net_backward (ex->net, ex->U, ex->T, ex->ws, ex->dU, &ex->L);
+  if (s != GSL_SUCCESS)
+    return s;
+  gsl_vector_memcpy (ex->scratch->theta, ex->net->theta);
+  for (size_t k = 0; k < ex->n_blocks; k++)
+    {
+      gsl_matrix_const_view v = block_matrix (&ex->net->block[k]);
+      cstep_matrix_from_real (&v.matrix, ex->Mc[k]);
+    }
+  cstep_matrix_from_real (ex->U, ex->Mc[ex->n_blocks]);
+  return GSL_SUCCESS;
 }
 
 void
@@ -520,3 +570,22 @@ net_example_closs (const net_example *ex, size_t block, const gsl_matrix_complex
   /* the complex forward reads the blocks given, not net's own */
   return cstep_cnn_loss (ex->net, M, M[ex->n_blocks], ex->T, ex->ws);
 }
+
+/* --- the losses above for bp_gradcheck ----------------------------------- */
+
+#define BLOCK_LOSSES(NAME)                                                     \
+  int                                                                          \
+  NAME##_block_loss (const bp_gradcheck_point *p, void *params, double *L)    \
+  {                                                                            \
+    const example_binding *b = params;                                         \
+    return finite_or_outside (NAME##_example_loss (b->ex, b->block, p->block[0]), L); \
+  }                                                                            \
+  int                                                                          \
+  NAME##_block_closs (const bp_gradcheck_cpoint *p, void *params, gsl_complex *L) \
+  {                                                                            \
+    const example_binding *b = params;                                         \
+    return complex_or_outside (NAME##_example_closs (b->ex, b->block, p->block[0]), L); \
+  }
+BLOCK_LOSSES (conv)
+BLOCK_LOSSES (pool)
+BLOCK_LOSSES (net)

@@ -40,6 +40,11 @@ typedef struct
 
 /* C_in 2, 6 x 5, C_out 3, k 3, p 1, B 2; K, b, G ~ N(0, 1), X ~ U[0, 1). */
 conv_example *conv_example_alloc (gsl_rng *rng);
+/* An example of shape s and B images, its values unset (the documents
+   set theirs: derivations/docgen.c); after K, b, Xb, Gb are set,
+   conv_example_update computes X, G (the first image) and every side. */
+conv_example *conv_example_new (const bp_conv_shape *s, size_t B);
+int conv_example_update (conv_example *ex);
 void conv_example_free (conv_example *ex);
 
 /* L = sum G (.) Y with block (CV_K, CV_B, CV_X) replaced by theta (a
@@ -78,6 +83,10 @@ typedef struct
    0.05 apart (no step of a difference crosses a tie), Xtie halves of
    0..3 (many ties), G, g, GF ~ N(0, 1). */
 pool_example *pool_example_alloc (gsl_rng *rng);
+/* The same of C x (B H W), values unset; pool_example_update computes X1
+   and the analytic sides after X, Xtie, G, g, GF are set. */
+pool_example *pool_example_new (size_t C, size_t B, size_t H, size_t W);
+int pool_example_update (pool_example *ex);
 void pool_example_free (pool_example *ex);
 
 /* L of the block (enum pool_block) at theta, real and complex. */
@@ -106,6 +115,7 @@ typedef struct
   bp_net *net;                /* its grad: bp_net_backward's, at (net, U, T) */
   bp_net *scratch;            /* net with one block replaced */
   gsl_matrix *U, *T, *dU;     /* B x (rows cols), B x n, dL/dU */
+  double L;                   /* the mean loss at (net, U, T) */
   bp_net_workspace *ws;
   size_t n_blocks;            /* net->n_blocks; U is block n_blocks */
   /* complex copies of the blocks and U */
@@ -118,6 +128,9 @@ typedef struct
 net_example *net_example_alloc (const bp_net_type *T, const bp_net_shape *s, size_t B,
                                 gsl_rng *rng);
 void net_example_free (net_example *ex);
+/* After the net's parameters, U or T were changed: the gradients, L and
+   the complex copies again (bp_net_backward's status). */
+int net_example_update (net_example *ex);
 
 /* The groups' sizes, B = 2 examples each: the CNN 8 x 8 images, C1 2,
    C2 3, H 5, n 4; the deeper perceptron 8 x 8, H 6 and 5 ReLU, n 4. */
@@ -129,5 +142,23 @@ extern const bp_net_shape net_example_cnn, net_example_deep;
 double net_example_loss (const net_example *ex, size_t block, const gsl_matrix *theta);
 double complex net_example_closs (const net_example *ex, size_t block,
                                   const gsl_matrix_complex *theta);
+
+/* --- for bp_gradcheck ------------------------------------------------------- */
+
+/* An example and the argument (its block) of a loss above. */
+typedef struct
+{
+  const void *ex;
+  size_t block;
+} example_binding;
+
+/* X_example_loss and X_example_closs of the binding params at the
+   checker's point: finite, or 1 (outside the domain). */
+int conv_block_loss (const bp_gradcheck_point *p, void *params, double *L);
+int conv_block_closs (const bp_gradcheck_cpoint *p, void *params, gsl_complex *L);
+int pool_block_loss (const bp_gradcheck_point *p, void *params, double *L);
+int pool_block_closs (const bp_gradcheck_cpoint *p, void *params, gsl_complex *L);
+int net_block_loss (const bp_gradcheck_point *p, void *params, double *L);
+int net_block_closs (const bp_gradcheck_cpoint *p, void *params, gsl_complex *L);
 
 #endif /* BP_CNN_EXAMPLE_H */

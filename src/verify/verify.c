@@ -371,20 +371,9 @@ complex_or_outside (double complex L, gsl_complex *out)
    (example.h), and v of the Jacobian's row. */
 enum { SL_J = EX_BLOCKS, SL_ARGS };
 
-/* The analytic chain of slide 17, each step by its own function, and the
-   points of the rows (y, v, u as the forward pass gives them). */
-typedef struct
-{
-  const example *ex;
-  example_partials *partials;   /* one per thread, for u, W, x */
-  cstep_example *cx;
-  gsl_vector *y, *v, *u;
-  gsl_vector *dL_dy, *dL_dv, *dL_du, *dL_db, *dL_dv_fused;
-  gsl_matrix *J, *dL_dW, *dL_dx;
-} slides;
 
 
-static void
+void
 slides_free (slides *c)
 {
   example_partials_free (c->partials);
@@ -402,7 +391,7 @@ slides_free (slides *c)
   gsl_matrix_free (c->dL_dx);
 }
 
-static int
+int
 slides_compute (const example *ex, size_t threads, slides *c)
 {
   const size_t n = ex->W->size1, m = ex->W->size2;
@@ -480,8 +469,8 @@ example_block_closs (const bp_gradcheck_cpoint *p, void *params, gsl_complex *L)
 }
 
 /* y = Softmax(v), the Jacobian's row (slide 8) */
-static int
-slides_softmax (const bp_gradcheck_point *p, void *params, gsl_vector *y)
+int
+example_softmax_point (const bp_gradcheck_point *p, void *params, gsl_vector *y)
 {
   (void) params;
   return example_softmax (p->vector[0], NULL, y);
@@ -612,7 +601,7 @@ verify_model (const example *ex, const verify_opts *o)
       bp_gradcheck_function f = { example_block_loss, NULL, 0, NULL, example_block_closs,
                                   NULL, &b, NULL, 0 };
       if (arg == SL_J)
-        f = (bp_gradcheck_function) { NULL, slides_softmax, ex->W->size1, NULL, NULL,
+        f = (bp_gradcheck_function) { NULL, example_softmax_point, ex->W->size1, NULL, NULL,
                                       slides_csoftmax, &b, NULL, 0 };
       tally (&failures, check_row (o, &rows[k], &f, &point[arg], &analytic[arg],
                                    threads));

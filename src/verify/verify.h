@@ -50,6 +50,22 @@ typedef struct
   size_t *inconclusive;
 } verify_opts;
 
+/* The analytic chain of slide 17 at ex, each step by its own function,
+   and the points of the rows (y, v, u as the forward pass gives them):
+   verify's rows and the documents' worked examples (derivations/docgen.c).
+   threads > 0: that many caches for the large rows (example_partial.h). */
+typedef struct
+{
+  const example *ex;
+  example_partials *partials;   /* one per thread, for u, W, x */
+  cstep_example *cx;
+  gsl_vector *y, *v, *u;
+  gsl_vector *dL_dy, *dL_dv, *dL_du, *dL_db, *dL_dv_fused;
+  gsl_matrix *J, *dL_dW, *dL_dx;
+} slides;
+int slides_compute (const example *ex, size_t threads, slides *c);
+void slides_free (slides *c);
+
 /* Check every formula of the slides at the example ex, one row each,
    printed to out, against GSL's central differences.  Returns the number
    of rows that did not pass (FAIL or INCONCLUSIVE), or -1 when a
@@ -120,6 +136,9 @@ int example_block_closs (const bp_gradcheck_cpoint *p, void *params, gsl_complex
 /* example_block_loss as a plain function of the block's elements theta,
    row-major; params an example_block_params *. */
 double example_loss_of_block (const gsl_vector *theta, void *params);
+/* y = Softmax(v) of the checker's point v (params unused): bp_gradcheck's
+   vloss of the Jacobian's rows. */
+int example_softmax_point (const bp_gradcheck_point *p, void *params, gsl_vector *y);
 /* The params of the block `block' of ex, for one statement. */
 #define EXAMPLE_BLOCK(ex, block) (&(example_block_params) { (ex), (block), NULL, NULL })
 

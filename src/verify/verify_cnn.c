@@ -18,40 +18,19 @@
 #define SAME_RTOL 1e-12
 #define SAME_ATOL 1e-12
 
-/* a group's example and the argument of the row */
-typedef struct
-{
-  const void *ex;
-  size_t block;
-} binding;
-
 /* --- the convolution layer ------------------------------------------------ */
-
-static int
-conv_loss (const bp_gradcheck_point *p, void *params, double *L)
-{
-  const binding *b = params;
-  return finite_or_outside (conv_example_loss (b->ex, b->block, p->block[0]), L);
-}
-
-static int
-conv_closs (const bp_gradcheck_cpoint *p, void *params, gsl_complex *L)
-{
-  const binding *b = params;
-  return complex_or_outside (conv_example_closs (b->ex, b->block, p->block[0]), L);
-}
 
 static int
 conv_forward (const bp_gradcheck_point *p, void *params, gsl_vector *y)
 {
-  const binding *b = params;
+  const example_binding *b = params;
   return conv_example_forward (b->ex, p->block[0], y);
 }
 
 static int
 conv_cforward (const bp_gradcheck_cpoint *p, void *params, gsl_vector_complex *y)
 {
-  const binding *b = params;
+  const example_binding *b = params;
   return conv_example_cforward (b->ex, p->block[0], y);
 }
 
@@ -80,8 +59,9 @@ verify_conv (const conv_example *ex, const verify_opts *o)
   int failures = 0;
   for (size_t k = 0; k < ROWS (rows) && failures >= 0; k++)
     {
-      binding b = { ex, rows[k].arg };
-      bp_gradcheck_function f = { conv_loss, NULL, 0, NULL, conv_closs, NULL, &b, NULL, 0 };
+      example_binding b = { ex, rows[k].arg };
+      bp_gradcheck_function f = { conv_block_loss, NULL, 0, NULL, conv_block_closs,
+                                  NULL, &b, NULL, 0 };
       if (rows[k].arg == CV_FWD)
         f = (bp_gradcheck_function) { NULL, conv_forward, ex->Y->size1 * ex->Y->size2,
                                       NULL, NULL, conv_cforward, &b, NULL, 0 };
@@ -100,20 +80,6 @@ verify_conv (const conv_example *ex, const verify_opts *o)
 }
 
 /* --- pooling and flatten --------------------------------------------------- */
-
-static int
-pool_loss (const bp_gradcheck_point *p, void *params, double *L)
-{
-  const binding *b = params;
-  return finite_or_outside (pool_example_loss (b->ex, b->block, p->block[0]), L);
-}
-
-static int
-pool_closs (const bp_gradcheck_cpoint *p, void *params, gsl_complex *L)
-{
-  const binding *b = params;
-  return complex_or_outside (pool_example_closs (b->ex, b->block, p->block[0]), L);
-}
 
 int
 verify_pool (const pool_example *ex, const verify_opts *o)
@@ -139,8 +105,9 @@ verify_pool (const pool_example *ex, const verify_opts *o)
   int failures = 0;
   for (size_t k = 0; k < ROWS (rows) && failures >= 0; k++)
     {
-      binding b = { ex, rows[k].arg };
-      const bp_gradcheck_function f = { pool_loss, NULL, 0, NULL, pool_closs, NULL, &b, NULL, 0 };
+      example_binding b = { ex, rows[k].arg };
+      const bp_gradcheck_function f = { pool_block_loss, NULL, 0, NULL, pool_block_closs,
+                                        NULL, &b, NULL, 0 };
       tally (&failures, check_row (o, &rows[k], &f, &point[rows[k].arg],
                                    &analytic[rows[k].arg], 1));
       if (rows[k].arg == PL_FLAT && failures >= 0)
@@ -155,20 +122,6 @@ verify_pool (const pool_example *ex, const verify_opts *o)
 }
 
 /* --- a network of the table: the CNN, the deeper perceptron ------------- */
-
-static int
-net_loss (const bp_gradcheck_point *p, void *params, double *L)
-{
-  const binding *b = params;
-  return finite_or_outside (net_example_loss (b->ex, b->block, p->block[0]), L);
-}
-
-static int
-net_closs (const bp_gradcheck_cpoint *p, void *params, gsl_complex *L)
-{
-  const binding *b = params;
-  return complex_or_outside (net_example_closs (b->ex, b->block, p->block[0]), L);
-}
 
 /* Every gradient of the network ex by bp_net_backward, one row per
    block of its layout in order, then U: rows[0 .. n_blocks] (a table
@@ -191,8 +144,9 @@ verify_net (const net_example *ex, const verify_row *rows, size_t n_rows,
       const bp_gradcheck_block analytic = { .name = "dL/d",
                                             .matrix = is_u ? ex->dU : g[arg].matrix,
                                             .vector = is_u ? NULL : g[arg].vector };
-      binding bind = { ex, arg };
-      const bp_gradcheck_function f = { net_loss, NULL, 0, NULL, net_closs, NULL, &bind, NULL, 0 };
+      example_binding bind = { ex, arg };
+      const bp_gradcheck_function f = { net_block_loss, NULL, 0, NULL, net_block_closs,
+                                        NULL, &bind, NULL, 0 };
       tally (&failures, check_row (o, &rows[k], &f, &point, &analytic, 1));
     }
   return failures;
