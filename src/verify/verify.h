@@ -95,10 +95,10 @@ int verify_mlp (const mlp_example *ex, const verify_opts *o);
 int verify_conv (const conv_example *ex, const verify_opts *o);
 int verify_pool (const pool_example *ex, const verify_opts *o);
 /* Every gradient of the network ex of the table checked whole (the CNN,
-   bp_net_cnn; the deeper perceptron, bp_net_deep, two hidden layers): one
-   row per parameter block in order, then U, from verify_cnn.c's table of
-   rows for ex's row; the rows that did not pass, or -1 (also for a row
-   of the table with no rows there, or a layout they do not fit). */
+   the deeper perceptron of two hidden layers): one row per parameter
+   block in order, then U, from verify_cnn.c's rows for ex's row of the
+   table; the rows that did not pass, or -1 (also for a row of the table
+   with no rows there, or a layout they do not fit). */
 int verify_net (const net_example *ex, const verify_opts *o);
 
 /* The column header of the rows, for o's methods ("checked" instead of
