@@ -543,36 +543,60 @@ row_closs (const bp_gradcheck_cpoint *p, void *params, gsl_complex *L)
          || !isfinite (GSL_REAL (*L)) || !isfinite (GSL_IMAG (*L));
 }
 
-/* Loop index k: the row k % 3 (linear, mlp with tanh, deep with sigmoid),
-   a batch of 1 + k / 3 examples.  The complex step of bp_net_cforward
-   against bp_net_backward's gradient, every block; and on the real axis
-   the loss of bp_net_forward (the batch formulas: to rounding). */
+/* The cases: every double row of the table (bp_net_type_at), at each of
+   these shapes it takes (4 x 4 images, a multiple of 4 for the cnn; 5
+   classes), found when the suite is made (test_net_cases, as check_net
+   does): a new row's complex forward is tested without a new case, and
+   test_every_row_has_a_cforward_case fails for a row none of them fits. */
+static const test_net_case shapes[] = {
+  { NULL, 0, { 0 }, BP_RELU, 0, 0 },
+  { NULL, 1, { 6 }, BP_TANH, 0, 0 },
+  { NULL, 3, { 6, 4, 3 }, BP_SIGMOID, 0, 0 },
+  { NULL, 1, { 3 }, BP_RELU, 2, 3 },
+};
+#define N_SHAPES (sizeof shapes / sizeof shapes[0])
+#define MAX_CASES 32
+static test_net_case cases[MAX_CASES];
+static int N_CASES;
+#define IMG 4
+#define CLASSES 5
+
+START_TEST (test_every_row_has_a_cforward_case)
+{
+  test_net_rows_have_cases (BP_NET_FLOAT64, cases, N_CASES, MAX_CASES, "check_complex_step.c");
+  for (int i = 0; i < N_CASES; i++)
+    ck_assert_msg (bp_net_type_by_name (cases[i].row)->cforward != NULL,
+                   "row %s has no complex forward", cases[i].row);
+}
+END_TEST
+
+/* Loop index k: the case k / 3, a batch of 1 + k % 3 examples.  The
+   complex step of bp_net_cforward against bp_net_backward's gradient,
+   every block; and on the real axis the loss of bp_net_forward (the batch
+   formulas: to rounding). */
 START_TEST (test_cstep_rows)
 {
   gsl_rng *rng = test_rng (700 + _i);
-  const bp_net_shape shapes[] = {
-    { .rows = 3, .cols = 4, .n = 5 },
-    { .rows = 3, .cols = 4, .n = 5, .n_hidden = 1, .hidden = { 6 }, .act = BP_TANH },
-    { .rows = 3, .cols = 4, .n = 5, .n_hidden = 3, .hidden = { 6, 4, 3 },
-      .act = BP_SIGMOID } };
-  const bp_net_type *types[] = { bp_net_linear, bp_net_mlp, bp_net_deep };
-  const size_t row = (size_t) _i % 3, b = 1 + (size_t) _i / 3;
-  row_case c = { bp_net_alloc (types[row], &shapes[row]),
-                 bp_net_alloc (types[row], &shapes[row]), NULL,
-                 gsl_matrix_alloc (b, 12), gsl_matrix_calloc (b, 5),
-                 gsl_matrix_complex_alloc (b, 12) };
+  const test_net_case *tc = &cases[_i / 3];
+  const bp_net_shape shape = test_net_case_shape (tc, IMG, IMG, CLASSES);
+  const bp_net_type *type = bp_net_type_by_name (tc->row);
+  const size_t b = 1 + (size_t) _i % 3, m = IMG * IMG;
+  row_case c = { bp_net_alloc (type, &shape), bp_net_alloc (type, &shape), NULL,
+                 gsl_matrix_alloc (b, m), gsl_matrix_calloc (b, CLASSES),
+                 gsl_matrix_complex_alloc (b, m) };
+  ck_assert_ptr_nonnull (c.net);
   c.ws = bp_net_workspace_alloc (c.net, b);
   for (size_t i = 0; i < c.net->size; i++)
     gsl_vector_set (c.net->theta, i, gsl_ran_gaussian (rng, 0.5));
   gsl_vector_memcpy (c.at->theta, c.net->theta);
   for (size_t i = 0; i < b; i++)
     {
-      for (size_t j = 0; j < 12; j++)
+      for (size_t j = 0; j < m; j++)
         {
           gsl_matrix_set (c.U, i, j, gsl_rng_uniform (rng));
           cmset (c.Uc, i, j, gsl_matrix_get (c.U, i, j));
         }
-      gsl_matrix_set (c.T, i, gsl_rng_uniform_int (rng, 5), 1.0);
+      gsl_matrix_set (c.T, i, gsl_rng_uniform_int (rng, CLASSES), 1.0);
     }
   double L;
   ck_assert_int_eq (bp_net_backward (c.net, c.U, c.T, c.ws, NULL, &L), GSL_SUCCESS);
@@ -604,7 +628,7 @@ START_TEST (test_cstep_rows)
   ck_assert_int_eq (bp_gradcheck (&f, c.net->n_blocks, c.net->block, c.net->grad_block, &o,
                                   &r), GSL_SUCCESS);
   ck_assert_msg (r->verdict == BP_GRADCHECK_PASS, "%s, batch of %zu: %s",
-                 types[row]->name, b, bp_gradcheck_verdict_name (r->verdict));
+                 type->name, b, bp_gradcheck_verdict_name (r->verdict));
   bp_gradcheck_result_free (r);
   for (size_t k = 0; k < c.net->n_blocks; k++)
     gsl_matrix_complex_free (Mc[k]);
@@ -624,7 +648,10 @@ cstep_rows_suite (void)
   Suite *s = suite_create ("bp_net_cforward, every row");
   TCase *tc = tcase_create ("rows");
   tcase_set_timeout (tc, 120);
-  tcase_add_loop_test (tc, test_cstep_rows, 0, 3 * 3);
+  N_CASES = test_net_cases (shapes, N_SHAPES, IMG, IMG, CLASSES, BP_NET_FLOAT64, cases,
+                            MAX_CASES);
+  tcase_add_test (tc, test_every_row_has_a_cforward_case);
+  tcase_add_loop_test (tc, test_cstep_rows, 0, 3 * N_CASES);
   suite_add_tcase (s, tc);
   return s;
 }

@@ -30,17 +30,10 @@
 /* The cases: every double row of the table (bp_net_type_at), at each of
    these small shapes its layout accepts (the test images are 8 x 8, 3
    classes; the cnn needs its images a multiple of 4), found when the
-   suite is made: a new row is tested here without a new case, and
-   test_every_row_has_a_case fails for a row none of the shapes fits. */
-typedef struct
-{
-  const char *row;
-  size_t n_hidden, hidden[2];
-  bp_activation act;
-  size_t C1, C2;
-} net_case;
-
-static const net_case shapes[] = {
+   suite is made (test_net_cases): a new row is tested here without a new
+   case, and test_every_row_has_a_case fails for a row none of the shapes
+   fits. */
+static const test_net_case shapes[] = {
   { NULL, 0, { 0, 0 }, BP_RELU, 0, 0 },
   { NULL, 1, { 5, 0 }, BP_TANH, 0, 0 },
   { NULL, 1, { 4, 0 }, BP_SIGMOID, 0, 0 },
@@ -50,43 +43,16 @@ static const net_case shapes[] = {
 };
 #define N_SHAPES (sizeof shapes / sizeof shapes[0])
 #define MAX_CASES 64
-static net_case cases[MAX_CASES];
+static test_net_case cases[MAX_CASES];
 static int N_CASES;
 #define ROWS 8
 #define COLS 8
 #define CLASSES 3
 
 static bp_net_shape
-shape_of (const net_case *c)
+shape_of (const test_net_case *c)
 {
-  bp_net_shape s = { .rows = ROWS, .cols = COLS, .n = CLASSES, .n_hidden = c->n_hidden,
-                     .act = c->act, .C1 = c->C1, .C2 = c->C2 };
-  memcpy (s.hidden, c->hidden, sizeof c->hidden);
-  return s;
-}
-
-/* cases[]: each double row at each shape bp_net_alloc takes for it */
-static void
-find_cases (void)
-{
-  gsl_error_handler_t *old = gsl_set_error_handler_off ();
-  N_CASES = 0;
-  for (size_t k = 0; bp_net_type_at (k) != NULL; k++)
-    {
-      const bp_net_type *T = bp_net_type_at (k);
-      for (size_t j = 0; T->dtype == BP_NET_FLOAT64 && j < N_SHAPES; j++)
-        {
-          const bp_net_shape s = shape_of (&shapes[j]);
-          bp_net *net = bp_net_alloc (T, &s);
-          if (net != NULL && N_CASES < MAX_CASES)
-            {
-              cases[N_CASES] = shapes[j];
-              cases[N_CASES++].row = T->name;
-            }
-          bp_net_free (net);
-        }
-    }
-  gsl_set_error_handler (old);
+  return test_net_case_shape (c, ROWS, COLS, CLASSES);
 }
 
 /* A network of case i, its parameters drawn N(0, 0.5^2) (the linear row
@@ -106,23 +72,13 @@ case_net (int i, gsl_rng *rng)
 
 /* Every double row of the table has a case (and so every test of this
    suite), and every float32 row is the twin of one (check_net_float.c
-   tests the twins of the double rows). */
+   tests the float rows the same way). */
 START_TEST (test_every_row_has_a_case)
 {
-  ck_assert_int_le (N_CASES, MAX_CASES - 1);
+  test_net_rows_have_cases (BP_NET_FLOAT64, cases, N_CASES, MAX_CASES, "check_net.c");
   for (size_t k = 0; bp_net_type_at (k) != NULL; k++)
-    {
-      const bp_net_type *T = bp_net_type_at (k);
-      int found = 0;
-      if (T->dtype == BP_NET_FLOAT64)
-        for (int i = 0; i < N_CASES; i++)
-          found += strcmp (cases[i].row, T->name) == 0;
-      else
-        for (size_t j = 0; bp_net_type_at (j) != NULL; j++)
-          found += bp_net_type_at (j)->dtype == BP_NET_FLOAT64
-                   && bp_net_type_at (j)->float32 == T;
-      ck_assert_msg (found > 0, "row %s: no shape of check_net.c fits it", T->name);
-    }
+    ck_assert_msg (test_net_double_of (bp_net_type_at (k)) != NULL,
+                   "row %s: the twin of no double row", bp_net_type_at (k)->name);
 }
 END_TEST
 
@@ -545,7 +501,8 @@ net_suite (void)
   Suite *s = suite_create ("bp_net");
   TCase *tc = tcase_create ("every row");
   tcase_set_timeout (tc, 300);
-  find_cases ();
+  N_CASES = test_net_cases (shapes, N_SHAPES, ROWS, COLS, CLASSES, BP_NET_FLOAT64, cases,
+                            MAX_CASES);
   tcase_add_test (tc, test_every_row_has_a_case);
   tcase_add_loop_test (tc, test_backward_against_checker, 0, N_CASES);
   tcase_add_loop_test (tc, test_trainer_is_eq_14_8, 0, N_CASES);

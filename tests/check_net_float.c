@@ -1,5 +1,7 @@
-/* check_net_float.c -- the float32 rows of the network table (bp_net.h)
-   and the one trainer over them (bp_train.h):
+/* check_net_float.c -- one generic suite over every float32 row of the
+   network table (bp_net.h, visited by bp_net_type_at, as check_net.c over
+   the double rows; a float row no shape fits fails the suite) and the
+   one trainer over them (bp_train.h):
    - each float row's loss, gradients and dL/dU against its double row on
      the same float-representable parameters and batch, within a bound
      from float's epsilon and the length of the longest sum (the double
@@ -21,50 +23,43 @@
 #include "backprop/bp_model_file.h"
 #include "testutil.h"
 
-typedef struct
-{
-  const char *row;          /* the double row; its float32 twin is tested */
-  size_t n_hidden, hidden[2];
-  bp_activation act;
-  size_t C1, C2;
-} float_case;
-
-static const float_case cases[] = {
-  { "linear", 0, { 0 }, BP_RELU, 0, 0 },
-  { "mlp", 1, { 5 }, BP_TANH, 0, 0 },
-  { "mlp", 1, { 4 }, BP_RELU, 0, 0 },
-  { "deep", 2, { 5, 4 }, BP_TANH, 0, 0 },
-  { "deep", 2, { 4, 3 }, BP_RELU, 0, 0 },
-  { "cnn", 0, { 0 }, BP_RELU, 2, 3 },
-  { "cnn", 1, { 4 }, BP_RELU, 2, 2 },
+/* The cases: every float32 row of the table (bp_net_type_at), at each of
+   these small shapes its layout accepts, found when the suite is made
+   (test_net_cases, as check_net does for the double rows): a new float
+   row is tested here without a new case, and test_every_float_row_has_a_case
+   fails for a float row none of the shapes fits. */
+static const test_net_case shapes[] = {
+  { NULL, 0, { 0, 0 }, BP_RELU, 0, 0 },
+  { NULL, 1, { 5, 0 }, BP_TANH, 0, 0 },
+  { NULL, 1, { 4, 0 }, BP_RELU, 0, 0 },
+  { NULL, 2, { 5, 4 }, BP_TANH, 0, 0 },
+  { NULL, 2, { 4, 3 }, BP_RELU, 0, 0 },
+  { NULL, 0, { 0, 0 }, BP_RELU, 2, 3 },
+  { NULL, 1, { 4, 0 }, BP_RELU, 2, 2 },
 };
-#define N_CASES ((int) (sizeof cases / sizeof cases[0]))
+#define N_SHAPES (sizeof shapes / sizeof shapes[0])
+#define MAX_CASES 64
+static test_net_case cases[MAX_CASES];
+static int N_CASES;
 #define ROWS 8
 #define COLS 8
 #define CLASSES 3
 
-static bp_net_shape
-shape_of (const float_case *c)
-{
-  return (bp_net_shape) { .rows = ROWS, .cols = COLS, .n = CLASSES,
-                          .n_hidden = c->n_hidden,
-                          .hidden = { c->hidden[0], c->hidden[1] },
-                          .act = c->act, .C1 = c->C1, .C2 = c->C2 };
-}
-
-/* The double row of case i and its float twin, the same parameters drawn
+/* The float row of case i, its double twin, the same parameters drawn
    N(0, 0.5^2) and rounded to float. */
 static void
 case_nets (int i, gsl_rng *rng, bp_net **d, bp_net **f)
 {
-  const bp_net_shape s = shape_of (&cases[i]);
-  const bp_net_type *D = bp_net_type_by_name (cases[i].row);
+  const bp_net_shape s = test_net_case_shape (&cases[i], ROWS, COLS, CLASSES);
+  const bp_net_type *F = bp_net_type_by_name (cases[i].row);
+  ck_assert_ptr_nonnull (F);
+  ck_assert_int_eq (F->dtype, BP_NET_FLOAT32);
+  ck_assert_ptr_eq (F->float32, F);
+  const bp_net_type *D = test_net_double_of (F);
   ck_assert_ptr_nonnull (D);
-  ck_assert_ptr_nonnull (D->float32);
-  ck_assert_int_eq (D->float32->dtype, BP_NET_FLOAT32);
-  ck_assert_ptr_eq (bp_net_type_by_name (D->float32->name), D->float32);
+  ck_assert_ptr_eq (D->float32, F);
   *d = bp_net_alloc (D, &s);
-  *f = bp_net_alloc (D->float32, &s);
+  *f = bp_net_alloc (F, &s);
   ck_assert_ptr_nonnull (*d);
   ck_assert_ptr_nonnull (*f);
   ck_assert_uint_eq ((*d)->size, (*f)->size);
@@ -76,6 +71,16 @@ case_nets (int i, gsl_rng *rng, bp_net **d, bp_net **f)
     }
 }
 
+/* Every float32 row of the table has a case (and so every test of this
+   suite), and is the twin of a double row. */
+START_TEST (test_every_float_row_has_a_case)
+{
+  test_net_rows_have_cases (BP_NET_FLOAT32, cases, N_CASES, MAX_CASES, "check_net_float.c");
+  for (int i = 0; i < N_CASES; i++)
+    ck_assert_ptr_nonnull (test_net_double_of (bp_net_type_by_name (cases[i].row)));
+}
+END_TEST
+
 /* b examples: pixels k / 255 rounded to float (as the float batch reads
    them), one-hot labels */
 static void
@@ -84,7 +89,7 @@ batch (gsl_rng *rng, gsl_matrix *U, gsl_matrix *T)
   for (size_t r = 0; r < U->size1; r++)
     {
       for (size_t j = 0; j < U->size2; j++)
-        gsl_matrix_set (U, r, j, (float) (gsl_rng_uniform_int (rng, 256) / 255.0));
+        gsl_matrix_set (U, r, j, (float) ((double) gsl_rng_uniform_int (rng, 256) / 255.0));
       gsl_vector_view t = gsl_matrix_row (T, r);
       gsl_vector_set_basis (&t.vector, gsl_rng_uniform_int (rng, T->size2));
     }
@@ -297,6 +302,9 @@ net_float_suite (void)
   Suite *s = suite_create ("bp_net float32");
   TCase *tc = tcase_create ("every float row");
   tcase_set_timeout (tc, 300);
+  N_CASES = test_net_cases (shapes, N_SHAPES, ROWS, COLS, CLASSES, BP_NET_FLOAT32, cases,
+                            MAX_CASES);
+  tcase_add_test (tc, test_every_float_row_has_a_case);
   tcase_add_loop_test (tc, test_float_row_is_double_row, 0, N_CASES);
   tcase_add_loop_test (tc, test_float_init_is_double_rounded, 0, N_CASES);
   tcase_add_loop_test (tc, test_float_resume_equals_uninterrupted, 0, N_CASES);

@@ -209,7 +209,7 @@ group_table_in (const cnn_groups *g, int k, double tol, int compact, int *failed
                     tol ? BP_CSTEP_RTOL : 0.0, tol ? BP_CSTEP_ATOL : 0.0, out, 0, g->rng, 1,
                     compact, NULL, NULL };
   *failed = k == 0 ? verify_conv (g->conv, &o) : k == 1 ? verify_pool (g->pool, &o)
-    : k == 2 ? verify_cnn (g->cnn, &o) : verify_deep (g->deep, &o);
+    : verify_net (k == 2 ? g->cnn : g->deep, &o);
   fclose (out);
   return text;
 }

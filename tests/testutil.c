@@ -382,3 +382,65 @@ test_model_file_round_trip (const bp_net *net, const bp_train_state *st, const c
   ck_assert_msg (same, "%s case %d: the model file read and written again differs", name, i);
   return r;
 }
+
+bp_net_shape
+test_net_case_shape (const test_net_case *c, size_t rows, size_t cols, size_t n)
+{
+  bp_net_shape s = { .rows = rows, .cols = cols, .n = n, .n_hidden = c->n_hidden,
+                     .act = c->act, .C1 = c->C1, .C2 = c->C2 };
+  memcpy (s.hidden, c->hidden, sizeof c->hidden);
+  return s;
+}
+
+int
+test_net_cases (const test_net_case *shapes, size_t n_shapes, size_t rows, size_t cols,
+                size_t n, bp_net_dtype dtype, test_net_case *cases, int max)
+{
+  gsl_error_handler_t *old = gsl_set_error_handler_off ();
+  int count = 0;
+  for (size_t k = 0; bp_net_type_at (k) != NULL; k++)
+    {
+      const bp_net_type *T = bp_net_type_at (k);
+      for (size_t j = 0; T->dtype == dtype && j < n_shapes; j++)
+        {
+          const bp_net_shape s = test_net_case_shape (&shapes[j], rows, cols, n);
+          bp_net *net = bp_net_alloc (T, &s);
+          if (net != NULL && count < max)
+            {
+              cases[count] = shapes[j];
+              cases[count++].row = T->name;
+            }
+          bp_net_free (net);
+        }
+    }
+  gsl_set_error_handler (old);
+  return count;
+}
+
+void
+test_net_rows_have_cases (bp_net_dtype dtype, const test_net_case *cases, int n, int max,
+                          const char *suite)
+{
+  ck_assert_int_le (n, max - 1);
+  for (size_t k = 0; bp_net_type_at (k) != NULL; k++)
+    {
+      const bp_net_type *T = bp_net_type_at (k);
+      int found = 0;
+      for (int i = 0; T->dtype == dtype && i < n; i++)
+        found += strcmp (cases[i].row, T->name) == 0;
+      ck_assert_msg (T->dtype != dtype || found > 0, "row %s: no shape of %s fits it",
+                     T->name, suite);
+    }
+}
+
+const bp_net_type *
+test_net_double_of (const bp_net_type *F)
+{
+  for (size_t k = 0; F != NULL && bp_net_type_at (k) != NULL; k++)
+    {
+      const bp_net_type *D = bp_net_type_at (k);
+      if (D->dtype == BP_NET_FLOAT64 && (D == F || D->float32 == F))
+        return D;
+    }
+  return NULL;
+}

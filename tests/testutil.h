@@ -116,6 +116,36 @@ void test_assert_same_bits (const gsl_matrix *A, const gsl_matrix *B, const char
 bp_net *test_model_file_round_trip (const bp_net *net, const bp_train_state *st,
                                     const char *name, int i, bp_train_state *rs);
 
+/* A case of the generic suites over the network table (check_net,
+   check_net_float): a row's name and the sizes of a small network. */
+typedef struct
+{
+  const char *row;
+  size_t n_hidden, hidden[3];
+  bp_activation act;
+  size_t C1, C2;
+} test_net_case;
+
+/* The bp_net_shape of c for images of rows x cols and n classes. */
+bp_net_shape test_net_case_shape (const test_net_case *c, size_t rows, size_t cols, size_t n);
+
+/* The cases of every row of the table (bp_net_type_at) of arithmetic
+   dtype at each of the n_shapes shapes (rows x cols images, n classes)
+   that bp_net_alloc takes for it, into cases (at most max); returns
+   their count.  A new row is tested without a new case. */
+int test_net_cases (const test_net_case *shapes, size_t n_shapes, size_t rows, size_t cols,
+                    size_t n, bp_net_dtype dtype, test_net_case *cases, int max);
+
+/* Fail unless every row of arithmetic dtype has one of the n cases
+   (none of the suite's shapes fits it, or the cases overflowed max),
+   naming suite. */
+void test_net_rows_have_cases (bp_net_dtype dtype, const test_net_case *cases, int n, int max,
+                               const char *suite);
+
+/* The double row whose float32 twin is F (F itself for a double row);
+   NULL for none. */
+const bp_net_type *test_net_double_of (const bp_net_type *F);
+
 /* Ask OpenMP for n threads for what follows (nothing without OpenMP);
    returns the number it would have used before, to give back. */
 int test_set_threads (int n);

@@ -371,7 +371,7 @@ cmd_verify (int argc, char **argv)
                   "linear (%zu) - ReLU - linear (%zu), one-hot labels\n"),
                   cnn->U->size1, net->rows, net->cols, net->C1, net->C2, net->hidden[0], net->n);
           verify_header (&o);
-          int f = verify_cnn (cnn, &o);
+          int f = verify_net (cnn, &o);
           failures = f < 0 ? -1 : failures + f;
         }
       if (failures >= 0)
@@ -382,7 +382,7 @@ cmd_verify (int argc, char **argv)
                   "linear (%zu) - ReLU - linear (%zu) - ReLU - linear (%zu), one-hot labels\n"),
                   deep->U->size1, net->rows, net->cols, net->hidden[0], net->hidden[1], net->n);
           verify_header (&o);
-          int f = verify_deep (deep, &o);
+          int f = verify_net (deep, &o);
           failures = f < 0 ? -1 : failures + f;
         }
     }

@@ -106,14 +106,16 @@ int verify_mlp (const mlp_example *ex, const verify_opts *o);
    equation's number: the convolution's forward Jacobian and gradients,
    and its batch forms against the single-example functions; max- and
    average pooling's backward passes (ties: kinks, not failures), flatten
-   and the batch flatten; every gradient of the CNN (each parameter block
-   and U).  Each returns the rows that did not pass, or -1. */
+   and the batch flatten.  Each returns the rows that did not pass, or
+   -1. */
 int verify_conv (const conv_example *ex, const verify_opts *o);
 int verify_pool (const pool_example *ex, const verify_opts *o);
-int verify_cnn (const net_example *ex, const verify_opts *o);
-/* Every gradient of the deeper perceptron ex (bp_net_deep, two hidden
-   layers): each parameter block and U, the rows that did not pass or -1. */
-int verify_deep (const net_example *ex, const verify_opts *o);
+/* Every gradient of the network ex of the table checked whole (the CNN,
+   the deeper perceptron of two hidden layers): one row per parameter
+   block in order, then U, from verify_cnn.c's rows for ex's row of the
+   table; the rows that did not pass, or -1 (also for a row of the table
+   with no rows there, or a layout they do not fit). */
+int verify_net (const net_example *ex, const verify_opts *o);
 
 /* The column header of the rows, for o's methods ("checked" instead of
    "partials" in the fast mode: directions, or elements for exact rows). */

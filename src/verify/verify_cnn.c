@@ -7,6 +7,7 @@
    batch form compared with the single-example functions.  The first
    column is the equation's number. */
 #include <config.h>
+#include <string.h>
 #include <gsl/gsl_errno.h>
 #include "verify/i18n.h"
 #include "verify/rows.h"
@@ -123,67 +124,76 @@ verify_pool (const pool_example *ex, const verify_opts *o)
 
 /* --- a network of the table: the CNN, the deeper perceptron ------------- */
 
-/* Every gradient of the network ex by bp_net_backward, one row per
-   block of its layout in order, then U: rows[0 .. n_blocks] (a table
-   that does not fit the network: -1). */
-static int
-verify_net (const net_example *ex, const verify_row *rows, size_t n_rows,
-            const verify_opts *o)
+/* The rows of the networks checked whole, as data: for each row of the
+   table, one row per block of its layout in order, then U, each the
+   equation and the formula of that gradient (bp_net_backward computes
+   them all).  The CNN's rows name its chain's backward pass as before
+   it was reached through bp_net; the deeper perceptron's (two hidden
+   layers: W1, b1, W2, b2, W3, b3) the backward step of eq. (12.5) from
+   the top, dL/dZ3 = dL/dV. */
+typedef struct
 {
-  if (ex->n_blocks + 1 != n_rows)
+  const char *slide, *formula;
+} net_row;
+
+static const net_row cnn_rows[] = {
+  {"17.8", "dL/dK1 = dL/dZ1 cols1^T"},
+  {"17.8", "dL/db1 = sum dL/dZ1"},
+  {"17.8", "dL/dK2 = dL/dZ2 cols2^T"},
+  {"17.8", "dL/db2 = sum dL/dZ2"},
+  {"17.6", "dL/dW3 = dL/dZ3^T F"},
+  {"17.6", "dL/db3 = dL/dZ3^T 1"},
+  {"17.6", "dL/dW4 = dL/dV^T A3"},
+  {"17.6", "dL/db4 = dL/dV^T 1"},
+  {"17.8", "dL/dU = col2im(K1^T dL/dZ1)"},
+};
+
+static const net_row deep_rows[] = {
+  {"12.5", "dL/dW1 = dL/dZ1^T U"},
+  {"12.5", "dL/db1 = dL/dZ1^T 1"},
+  {"12.5", "dL/dW2 = dL/dZ2^T A1"},
+  {"12.5", "dL/db2 = dL/dZ2^T 1"},
+  {"12.5", "dL/dW3 = dL/dV^T A2"},
+  {"12.5", "dL/db3 = dL/dV^T 1"},
+  {"12.5", "dL/dU = dL/dZ1 W1"},
+};
+
+static const struct
+{
+  const char *type;         /* the row of the table (bp_net_type's name) */
+  const net_row *rows;
+  size_t n_rows;            /* its blocks + 1 */
+} net_tables[] = {
+  { "cnn", cnn_rows, ROWS (cnn_rows) },
+  { "deep", deep_rows, ROWS (deep_rows) },
+};
+
+int
+verify_net (const net_example *ex, const verify_opts *o)
+{
+  const net_row *rows = NULL;
+  for (size_t t = 0; t < ROWS (net_tables) && rows == NULL; t++)
+    if (strcmp (net_tables[t].type, ex->net->type->name) == 0
+        && net_tables[t].n_rows == ex->n_blocks + 1)
+      rows = net_tables[t].rows;
+  if (rows == NULL)
     return -1;
   const bp_gradcheck_block *b = ex->net->block, *g = ex->net->grad_block;
   int failures = 0;
-  for (size_t k = 0; k < n_rows && failures >= 0; k++)
+  for (size_t k = 0; k <= ex->n_blocks && failures >= 0; k++)
     {
-      const size_t arg = rows[k].arg;
-      const int is_u = arg == ex->n_blocks;
-      const bp_gradcheck_block point = { .name = is_u ? "U" : b[arg].name,
-                                         .matrix = is_u ? ex->U : b[arg].matrix,
-                                         .vector = is_u ? NULL : b[arg].vector };
+      const verify_row row = { rows[k].slide, rows[k].formula, "bp_net_backward", k };
+      const int is_u = k == ex->n_blocks;
+      const bp_gradcheck_block point = { .name = is_u ? "U" : b[k].name,
+                                         .matrix = is_u ? ex->U : b[k].matrix,
+                                         .vector = is_u ? NULL : b[k].vector };
       const bp_gradcheck_block analytic = { .name = "dL/d",
-                                            .matrix = is_u ? ex->dU : g[arg].matrix,
-                                            .vector = is_u ? NULL : g[arg].vector };
-      example_binding bind = { ex, arg };
+                                            .matrix = is_u ? ex->dU : g[k].matrix,
+                                            .vector = is_u ? NULL : g[k].vector };
+      example_binding bind = { ex, k };
       const bp_gradcheck_function f = { net_block_loss, NULL, 0, NULL, net_block_closs,
                                         NULL, &bind, NULL, 0 };
-      tally (&failures, check_row (o, &rows[k], &f, &point, &analytic, 1));
+      tally (&failures, check_row (o, &row, &f, &point, &analytic, 1));
     }
   return failures;
-}
-
-int
-verify_cnn (const net_example *ex, const verify_opts *o)
-{
-  /* the net's blocks in order, then U (the rows name the chain's
-     backward pass as before the CNN was reached through bp_net) */
-  static const verify_row rows[] = {
-    {"17.8", "dL/dK1 = dL/dZ1 cols1^T", "bp_net_backward", 0},
-    {"17.8", "dL/db1 = sum dL/dZ1", "bp_net_backward", 1},
-    {"17.8", "dL/dK2 = dL/dZ2 cols2^T", "bp_net_backward", 2},
-    {"17.8", "dL/db2 = sum dL/dZ2", "bp_net_backward", 3},
-    {"17.6", "dL/dW3 = dL/dZ3^T F", "bp_net_backward", 4},
-    {"17.6", "dL/db3 = dL/dZ3^T 1", "bp_net_backward", 5},
-    {"17.6", "dL/dW4 = dL/dV^T A3", "bp_net_backward", 6},
-    {"17.6", "dL/db4 = dL/dV^T 1", "bp_net_backward", 7},
-    {"17.8", "dL/dU = col2im(K1^T dL/dZ1)", "bp_net_backward", 8},
-  };
-  return verify_net (ex, rows, ROWS (rows), o);
-}
-
-int
-verify_deep (const net_example *ex, const verify_opts *o)
-{
-  /* two hidden layers: W1, b1, W2, b2, W3, b3, then U; the backward
-     step of eq. (12.5) from the top, dL/dZ3 = dL/dV */
-  static const verify_row rows[] = {
-    {"12.5", "dL/dW1 = dL/dZ1^T U", "bp_net_backward", 0},
-    {"12.5", "dL/db1 = dL/dZ1^T 1", "bp_net_backward", 1},
-    {"12.5", "dL/dW2 = dL/dZ2^T A1", "bp_net_backward", 2},
-    {"12.5", "dL/db2 = dL/dZ2^T 1", "bp_net_backward", 3},
-    {"12.5", "dL/dW3 = dL/dV^T A2", "bp_net_backward", 4},
-    {"12.5", "dL/db3 = dL/dV^T 1", "bp_net_backward", 5},
-    {"12.5", "dL/dU = dL/dZ1 W1", "bp_net_backward", 6},
-  };
-  return verify_net (ex, rows, ROWS (rows), o);
 }
