@@ -33,6 +33,12 @@ double core_grid_step (unsigned arg_type, double h, double x);
 /* x as f sees it: rounded to float for BP_GRADCHECK_ARG_FLOAT. */
 double core_grid_round (unsigned arg_type, double x);
 
+/* The largest move, eq. (0.6b), that rounding to the argument type gives
+   the points x +- h k/4 (k = 1..4) of GSL's rules: 0 for double, and
+   for float where a point crosses into a coarser binade or h is not a
+   power of two (GSL's second try). */
+double core_grid_error (unsigned arg_type, double x, double h);
+
 /* The options' ranges (bp_gradcheck.h); GSL_EINVAL through GSL_ERROR
    naming who and the option. */
 int core_options_valid (const char *who, const bp_gradcheck_options *o);

@@ -664,8 +664,11 @@ judge (worker *w, gsl_function *F, double x0, double h, double a, bp_gradcheck_e
       nerr = NOISE_CENTRAL * w->sigma / hk;
       u = w->sigma > 0.0 ? trunc_above_noise (e, w->sigma, hk) : e;
     }
-  core_compare_res (a, d, u, 2.0 * nerr * w->pb->res_scale, o->rtol, o->atol, el);
-  el->abserr = e + nerr;
+  /* eq. (0.6b): f saw its points moved by up to delta, its value by f' delta */
+  const double gerr = (how == BP_GRADCHECK_DIFF_CENTRAL ? NOISE_CENTRAL : NOISE_ONE_SIDED)
+                      * fabs (d) * core_grid_error (o->arg_type, x0, hk) / hk;
+  core_compare_res (a, d, u, 2.0 * nerr * w->pb->res_scale + gerr, o->rtol, o->atol, el);
+  el->abserr = e + nerr + gerr;
   el->diff = how;
   el->h = hk;
   el->retried = 0;

@@ -89,3 +89,18 @@ core_grid_round (unsigned arg_type, double x)
 {
   return arg_type == BP_GRADCHECK_ARG_FLOAT ? (double) (float) x : x;
 }
+
+double
+core_grid_error (unsigned arg_type, double x, double h)
+{
+  double d = 0.0;
+  if (arg_type != BP_GRADCHECK_ARG_FLOAT)
+    return d;
+  for (int k = 1; k <= 4; k++)
+    for (int s = -1; s <= 1; s += 2)
+      {
+        const double t = x + s * 0.25 * k * h;
+        d = fmax (d, fabs (core_grid_round (arg_type, t) - t));
+      }
+  return d;
+}
