@@ -795,7 +795,7 @@ b11_example (FILE *out, const context *c)
         }
       key (out, "values");
       vec (out, "z             = ", z);
-      vec (out, "dL/dh         = ", g);
+      vec (out, "dL/da         = ", g);
     }
   static const bp_activation acts[] = { BP_RELU, BP_SIGMOID, BP_TANH };
   double diff = 0.0;
@@ -809,7 +809,7 @@ b11_example (FILE *out, const context *c)
         break;
       gsl_vector_const_view d = gsl_matrix_const_diagonal (J);
       fprintf (out, "\n%s:\n", bp_activation_name (acts[k]));
-      vec (out, "  h = f(z)    = ", h);
+      vec (out, "  a = f(z)    = ", h);
       vec (out, "  f'(z)       = ", &d.vector);
       vec (out, "  dL/dz       = ", dz);
       for (size_t i = 0; i < NZ; i++)
@@ -1175,9 +1175,9 @@ b15_example (FILE *out, const context *c)
       key (out, "b");
       vec (out, "b = ", p.b);
       key (out, "Y");
-      grids (out, "Y", p.Y, 4);
+      grids (out, "Z", p.Y, 4);
       key (out, "dY");
-      grids (out, "dL/dY", p.G, 4);
+      grids (out, "dL/dZ", p.G, 4);
       key (out, "dK");
       mat (out, NULL, dK);
       key (out, "dX");
@@ -1277,13 +1277,13 @@ b16_example (FILE *out, const context *c)
       key (out, "X");
       grids (out, "X", X, 4);
       key (out, "max");
-      grids (out, "Y", Y, 2);
+      grids (out, "P", Y, 2);
       key (out, "dY");
-      grids (out, "dL/dY", G, 2);
+      grids (out, "dL/dP", G, 2);
       key (out, "max.dX");
       grids (out, "dL/dX", dXm, 4);
       key (out, "avg");
-      grids (out, "Y", A, 2);
+      grids (out, "P", A, 2);
       key (out, "avg.dX");
       grids (out, "dL/dX", dXa, 4);
       key (out, "u");
