@@ -404,36 +404,44 @@ b00_model_loss (const bp_gradcheck_point *p, void *params, double *L)
   return 0;
 }
 
-/* block k's hints in a few words (every BP_GRADCHECK_HINT_* bit, in the
-   order of its bits), appended to s[len] after what it holds */
-static void
-hint_label (const bp_gradcheck_run *run, size_t k, char *s, size_t len)
+/* Row v's hints, the central run's over the three blocks, as values that
+   each edition's template words: {hnv} 1 when there is none, {hsv} 1 for
+   the sign, {hfv} the factor c, {hxv} the shift, {hov} the one wrong
+   element's (row,col); empty when absent.  -1 for another hint or two in
+   a row: the templates have no words for them. */
+static int
+hint_values (FILE *out, const bp_gradcheck_run *run, size_t v)
 {
-  const bp_gradcheck_block_result *b = &run->block[k];
-  for (unsigned bit = 1u; bit <= BP_GRADCHECK_HINT_SUM; bit <<= 1)
+  const unsigned worded = BP_GRADCHECK_HINT_SIGN | BP_GRADCHECK_HINT_FACTOR
+                          | BP_GRADCHECK_HINT_SHIFT | BP_GRADCHECK_HINT_ONE;
+  char sign[2] = "", factor[16] = "", shift[24] = "", one[48] = "", name[8];
+  unsigned any = 0;
+  for (size_t k = 0; k < 3; k++)
     {
-      char one[48];
-      if (!(b->hints & bit))
-        continue;
-      switch (bit)
-        {
-        case BP_GRADCHECK_HINT_TRANSPOSE: snprintf (one, sizeof one, "transpose"); break;
-        case BP_GRADCHECK_HINT_SIGN: snprintf (one, sizeof one, "sign"); break;
-        case BP_GRADCHECK_HINT_FACTOR: snprintf (one, sizeof one, "factor %.3g", b->factor); break;
-        case BP_GRADCHECK_HINT_SHIFT: snprintf (one, sizeof one, "shift %+ld", b->shift); break;
-        case BP_GRADCHECK_HINT_ONE:
-          snprintf (one, sizeof one, "one (%zu,%zu)", b->worst[0].row, b->worst[0].col);
-          break;
-        case BP_GRADCHECK_HINT_EDGE: snprintf (one, sizeof one, "edge"); break;
-        case BP_GRADCHECK_HINT_SLICE: snprintf (one, sizeof one, "slice"); break;
-        case BP_GRADCHECK_HINT_LAYOUT: snprintf (one, sizeof one, "layout"); break;
-        default:
-          snprintf (one, sizeof one, "sum over %s", run->block[b->sum_block].name);
-          break;
-        }
-      const size_t at = strlen (s);
-      snprintf (s + at, len - at, "%s%s", at ? ", " : "", one);
+      const bp_gradcheck_block_result *b = &run->block[k];
+      if ((b->hints & ~worded) || (any && b->hints))
+        return -1;
+      any |= b->hints;
+      if (b->hints & BP_GRADCHECK_HINT_SIGN)
+        strcpy (sign, "1");
+      if (b->hints & BP_GRADCHECK_HINT_FACTOR)
+        snprintf (factor, sizeof factor, "%.3g", b->factor);
+      if (b->hints & BP_GRADCHECK_HINT_SHIFT)
+        snprintf (shift, sizeof shift, "%+ld", b->shift);
+      if (b->hints & BP_GRADCHECK_HINT_ONE)
+        snprintf (one, sizeof one, "(%zu,%zu)", b->worst[0].row, b->worst[0].col);
     }
+  if (any & (any - 1))
+    return -1;
+  static const char *const keys[] = { "hn", "hs", "hf", "hx", "ho" };
+  const char *const values[] = { any ? "0" : "1", sign, factor, shift, one };
+  for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++)
+    {
+      snprintf (name, sizeof name, "%s%zu", keys[i], v + 1);
+      key (out, name);
+      fprintf (out, "%s\n", values[i]);
+    }
+  return 0;
 }
 
 static int
@@ -480,7 +488,7 @@ b00_teeth (FILE *out, const context *c)
           status = -1;
           break;
         }
-      char failing[64] = "-", hint[64] = "", name[8];
+      char failing[64] = "-", name[8];
       size_t at = 0;
       for (size_t k = 0; k < 3; k++)
         {
@@ -488,12 +496,9 @@ b00_teeth (FILE *out, const context *c)
           if (b->n_failed && at < sizeof failing)
             at += (size_t) snprintf (failing + at, sizeof failing - at, "%s%s %zu/%zu",
                                      at ? ", " : "", b->name, b->n_failed, b->n_checked);
-          hint_label (&r->run[0], k, hint, sizeof hint);
         }
-      if (!*hint)
-        strcpy (hint, "-");
       /* row v: the central run's verdict as flags {cNv} (N = p PASS,
-         u INCONCLUSIVE, f FAIL), {rv} the failing elements, hints and slope,
+         u INCONCLUSIVE, f FAIL), {rv} the failing elements and the slope,
          the Taylor run's verdict as flags {tNv}; each edition's template
          words the verdicts */
       static const char flag[] = { 'p', 'u', 'f' };
@@ -507,13 +512,15 @@ b00_teeth (FILE *out, const context *c)
         }
       snprintf (name, sizeof name, "r%zu", v + 1);
       key (out, name);
-      fprintf (out, "%-22s %-10s %.1f\n", failing, hint, r->run[1].slope);
+      fprintf (out, "%-22s %.1f\n", failing, r->run[1].slope);
       for (size_t q = 0; q < 3; q++)
         {
           snprintf (name, sizeof name, "t%c%zu", flag[q], v + 1);
           key (out, name);
           fprintf (out, "%d\n", r->run[1].verdict == verdicts[q]);
         }
+      if (hint_values (out, &r->run[0], v) != 0)
+        status = -1;
       bp_gradcheck_result_free (r);
     }
   gsl_matrix_free (dW);

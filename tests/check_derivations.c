@@ -1927,6 +1927,8 @@ static const char *const english[] = {
   "below", "same", "yes", "route", "forward", "backward", "above", "example", "again",
   "moved", "ties", "kinks", "pooling", "average", "mean", "those", "exactly", "equals",
   "symmetric", "analytic", "result", "function", "seed", "hand",
+  /* the checker's hints (00-teeth) */
+  "hint", "sign", "factor", "shift", "one",
 };
 
 /* Is the word w (or W capitalised) at p, not inside an identifier? */
