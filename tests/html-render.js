@@ -155,6 +155,18 @@
                          el.textContent.trim ().slice (0, 50));
       });
 
+    /* 12. a sized delimiter (\\Big( of the TeX) drawn at its size, not at
+       the normal one: pandoc writes a size without a unit on a
+       non-stretchy operator, which Chromium ignores */
+    document.querySelectorAll ('math mo[maxsize]').forEach (function (mo) {
+      var size = parseFloat (mo.getAttribute ('maxsize'));
+      var em = parseFloat (getComputedStyle (mo).fontSize);
+      var h = mo.getBoundingClientRect ().height;
+      if (size > 1 && h < 0.9 * size * em)
+        problems.push ('a delimiter of size ' + size + ' drawn ' + (h / em).toFixed (2) +
+                       'em tall in: ' + tex (mo));
+    });
+
     var pre = document.createElement ('pre');
     pre.id = 'bp-check-result';
     pre.textContent = problems.length ? problems.join ('\n') : 'OK';
