@@ -68,6 +68,7 @@
 #include <check.h>
 #include "backprop.h"
 #include <gsl/gsl_complex_math.h>
+#include <gsl/gsl_deriv.h>
 #include "backprop/bp_complex_step.h"
 #include "docgen.h"
 #include "lib/formulas/cnn_chain.h"
@@ -1452,11 +1453,31 @@ paper_17 (char *out, size_t size)   /* the parameters of --conv 8,16 on 28 x 28,
   cnn_chain_free (net);
 }
 
+static double
+paper_cube (double x, void *params)
+{
+  (void) params;
+  return x * x * x;
+}
+
+static void
+paper_00 (char *out, size_t size)   /* D_3 (0.1) and gsl_deriv_central of x^3 at 1, h = 1/2 */
+{
+  const double h = 0.5;
+  gsl_function f = { .function = paper_cube, .params = NULL };
+  const double d3h = (paper_cube (1 + h, NULL) - paper_cube (1 - h, NULL)) / (2 * h);
+  const double d3h2 = (paper_cube (1 + h / 2, NULL) - paper_cube (1 - h / 2, NULL)) / h;
+  double e, err;
+  ck_assert_int_eq (gsl_deriv_central (&f, 1.0, h, &e, &err), GSL_SUCCESS);
+  snprintf (out, size, "$D_3(h) = %g$\n$D_3(h/2) = %g$\n$f'(1) = %.6g$", d3h, d3h2, e);
+}
+
 static const struct
 {
   const char *doc;
   void (*answer) (char *out, size_t size);
 } paper[] = {
+  { "00-numeric-check.md", paper_00 },
   { "01-forward-pass.md", paper_01 },
   { "02-cross-entropy-dL-dy.md", paper_02 },
   { "03-chain-rule-dL-dv.md", paper_03 },
