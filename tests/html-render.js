@@ -145,6 +145,16 @@
                        cell.textContent.trim ().slice (0, 30));
     });
 
+    /* 10b. at a laptop's width (1024 px) every table fits: none scrolls
+       (issue 19: the summary's CNN row pushed its last columns away) */
+    if (de.clientWidth >= 1000)
+      document.querySelectorAll ('div.table-scroll').forEach (function (box) {
+        if (box.scrollWidth > box.clientWidth)
+          problems.push ('table wider than the page (' + box.scrollWidth + ' > ' +
+                         box.clientWidth + ' px): ' +
+                         box.textContent.trim ().replace (/\s+/g, ' ').slice (0, 40));
+      });
+
     /* 11. a Russian page says its list keys in Russian (html.lua), in a
        tight list (Plain) and a loose one (Para) alike */
     if (document.documentElement.lang === 'ru')

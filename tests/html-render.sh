@@ -6,6 +6,7 @@
 #   - raw TeX left in the text ("$$", "\\Bigl": an equation pandoc's math
 #     did not convert), a worked example that wraps its rows, a figure
 #     shrunk below legibility, a table whose first column scrolls away,
+#     a table that does not fit the page at 1024 px,
 #   - an operator or variable name set as a run of italic single letters
 #     (<mi>S</mi><mi>o</mi>...), or as an italic <mi>,
 #   - an equation tag cut off, raw TeX in a heading, the math font missing,
