@@ -1589,6 +1589,8 @@ notation_slip (const char *start, const char *p)
     if (strncmp (p, hidden_h[k], strlen (hidden_h[k])) == 0
         && (p == start || !(isalpha ((unsigned char) p[-1]) || (p[-1] == '\\' && *p == 'h'))))
       return "a hidden layer's output is a; h is the numeric step";
+  if (strncmp (p, "x_{r,c}", 7) == 0)
+    return "an image's column is q (08, 15-17); c is a channel";
   /* Y is the softmax: the convolution's output is Z (as 17's Z_l), the
      pooling's P; a kernel's or window's offsets are alpha, beta */
   if (strncmp (p, "Y[o", 3) == 0 || strncmp (p, "Y[c", 3) == 0)
