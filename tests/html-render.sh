@@ -16,7 +16,8 @@
 #     to the index.
 # Skipped (exit 77) without pandoc's pages or without chromium, unless
 # BP_REQUIRE_CHROMIUM=1 (as .ci/run sets it), when that is a failure.
-# BP_SCREENSHOTS=DIR also writes a PNG of each page, 1024 px wide, to DIR.
+# BP_SCREENSHOTS=DIR also writes a PNG of each page, 1024 px wide, to DIR,
+# and one 400 px wide (NAME-400.png).
 # BP_HTML_EDITION=ru checks the Russian edition, derivations/ru/ (its pages
 # say "Далее:" for "Next:" and take the style and figures from ..).
 set -u
@@ -143,6 +144,8 @@ if [ -n "${BP_SCREENSHOTS:-}" ]; then
     name=${f##*/}
     chrome --window-size=1024,2400 --virtual-time-budget=5000 \
       --screenshot="$BP_SCREENSHOTS/${name%.html}.png" "file://$f" >/dev/null
+    chrome --window-size=400,4000 --virtual-time-budget=5000 \
+      --screenshot="$BP_SCREENSHOTS/${name%.html}-400.png" "file://$f" >/dev/null
   done
   echo "html-render: screenshots in $BP_SCREENSHOTS"
 fi
