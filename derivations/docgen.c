@@ -353,34 +353,44 @@ b00_model_loss (const bp_gradcheck_point *p, void *params, double *L)
   return 0;
 }
 
-/* Row v's hints of block k as values h{v}.{kind}, one per
-   BP_GRADCHECK_HINT_* bit set (in the order of the bits): the hint's
-   figure (the factor, the shift, the element, the summed block) or 1.
-   Each edition's template words them. */
-static void
-hint_values (FILE *out, size_t v, const bp_gradcheck_run *run, size_t k)
+/* Row v's hints, the central run's over the three blocks, as values that
+   each edition's template words: {hnv} 1 when there is none, {hsv} 1 for
+   the sign, {hfv} the factor c, {hxv} the shift, {hov} the one wrong
+   element's (row,col); empty when absent.  -1 for another hint or two in
+   a row: the templates have no words for them. */
+static int
+hint_values (FILE *out, const bp_gradcheck_run *run, size_t v)
 {
-  static const char *const kind[] = { "transpose", "sign", "factor", "shift", "one",
-                                      "edge", "slice", "layout", "sum" };
-  const bp_gradcheck_block_result *b = &run->block[k];
-  for (size_t q = 0; q < sizeof kind / sizeof kind[0]; q++)
+  const unsigned worded = BP_GRADCHECK_HINT_SIGN | BP_GRADCHECK_HINT_FACTOR
+                          | BP_GRADCHECK_HINT_SHIFT | BP_GRADCHECK_HINT_ONE;
+  char sign[2] = "", factor[16] = "", shift[24] = "", one[48] = "", name[8];
+  unsigned any = 0;
+  for (size_t k = 0; k < 3; k++)
     {
-      char name[32];
-      if (!(b->hints & (1u << q)))
-        continue;
-      snprintf (name, sizeof name, "h%zu.%s", v, kind[q]);
-      key (out, name);
-      switch (1u << q)
-        {
-        case BP_GRADCHECK_HINT_FACTOR: fprintf (out, "%.3g\n", b->factor); break;
-        case BP_GRADCHECK_HINT_SHIFT: fprintf (out, "%+ld\n", b->shift); break;
-        case BP_GRADCHECK_HINT_ONE:
-          fprintf (out, "(%zu,%zu)\n", b->worst[0].row, b->worst[0].col);
-          break;
-        case BP_GRADCHECK_HINT_SUM: fprintf (out, "%s\n", run->block[b->sum_block].name); break;
-        default: fputs ("1\n", out); break;
-        }
+      const bp_gradcheck_block_result *b = &run->block[k];
+      if ((b->hints & ~worded) || (any && b->hints))
+        return -1;
+      any |= b->hints;
+      if (b->hints & BP_GRADCHECK_HINT_SIGN)
+        strcpy (sign, "1");
+      if (b->hints & BP_GRADCHECK_HINT_FACTOR)
+        snprintf (factor, sizeof factor, "%.3g", b->factor);
+      if (b->hints & BP_GRADCHECK_HINT_SHIFT)
+        snprintf (shift, sizeof shift, "%+ld", b->shift);
+      if (b->hints & BP_GRADCHECK_HINT_ONE)
+        snprintf (one, sizeof one, "(%zu,%zu)", b->worst[0].row, b->worst[0].col);
     }
+  if (any & (any - 1))
+    return -1;
+  static const char *const keys[] = { "hn", "hs", "hf", "hx", "ho" };
+  const char *const values[] = { any ? "0" : "1", sign, factor, shift, one };
+  for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++)
+    {
+      snprintf (name, sizeof name, "%s%zu", keys[i], v + 1);
+      key (out, name);
+      fprintf (out, "%s\n", values[i]);
+    }
+  return 0;
 }
 
 static int
@@ -435,12 +445,11 @@ b00_teeth (FILE *out, const context *c)
           if (b->n_failed && at < sizeof failing)
             at += (size_t) snprintf (failing + at, sizeof failing - at, "%s%s %zu/%zu",
                                      at ? ", " : "", b->name, b->n_failed, b->n_checked);
-          hint_values (out, v + 1, &r->run[0], k);
         }
       /* row v: the central run's verdict as flags {cNv} (N = p PASS,
-         u INCONCLUSIVE, f FAIL), {fv} the failing elements, the hints
-         {hv.kind}, {sv} the Taylor slope, the Taylor run's verdict as
-         flags {tNv}; each edition's template words the verdicts and hints */
+         u INCONCLUSIVE, f FAIL), {rv} the failing elements and the slope,
+         the Taylor run's verdict as flags {tNv}; each edition's template
+         words the verdicts */
       static const char flag[] = { 'p', 'u', 'f' };
       static const bp_gradcheck_verdict verdicts[] = {
         BP_GRADCHECK_PASS, BP_GRADCHECK_INCONCLUSIVE, BP_GRADCHECK_FAIL };
@@ -450,18 +459,17 @@ b00_teeth (FILE *out, const context *c)
           key (out, name);
           fprintf (out, "%d\n", r->run[0].verdict == verdicts[q]);
         }
-      snprintf (name, sizeof name, "f%zu", v + 1);
+      snprintf (name, sizeof name, "r%zu", v + 1);
       key (out, name);
-      fprintf (out, "%-22s\n", failing);
-      snprintf (name, sizeof name, "s%zu", v + 1);
-      key (out, name);
-      fprintf (out, "%.1f\n", r->run[1].slope);
+      fprintf (out, "%-22s %.1f\n", failing, r->run[1].slope);
       for (size_t q = 0; q < 3; q++)
         {
           snprintf (name, sizeof name, "t%c%zu", flag[q], v + 1);
           key (out, name);
           fprintf (out, "%d\n", r->run[1].verdict == verdicts[q]);
         }
+      if (hint_values (out, &r->run[0], v) != 0)
+        status = -1;
       bp_gradcheck_result_free (r);
     }
   gsl_matrix_free (dW);
@@ -743,7 +751,7 @@ b11_example (FILE *out, const context *c)
         }
       key (out, "values");
       vec (out, "z             = ", z);
-      vec (out, "dL/dh         = ", g);
+      vec (out, "dL/da         = ", g);
     }
   static const bp_activation acts[] = { BP_RELU, BP_SIGMOID, BP_TANH };
   double diff = 0.0;
@@ -757,7 +765,7 @@ b11_example (FILE *out, const context *c)
         break;
       gsl_vector_const_view d = gsl_matrix_const_diagonal (J);
       fprintf (out, "\n%s:\n", bp_activation_name (acts[k]));
-      vec (out, "  h = f(z)    = ", h);
+      vec (out, "  a = f(z)    = ", h);
       vec (out, "  f'(z)       = ", &d.vector);
       vec (out, "  dL/dz       = ", dz);
       for (size_t i = 0; i < NZ; i++)
@@ -1001,9 +1009,9 @@ b15_example (FILE *out, const context *c)
   key (out, "b");
   vec (out, "b = ", e->b);
   key (out, "Y");
-  grids (out, "Y", e->Yb_each, 4);
+  grids (out, "Z", e->Yb_each, 4);
   key (out, "dY");
-  grids (out, "dL/dY", e->G, 4);
+  grids (out, "dL/dZ", e->G, 4);
   key (out, "dK");
   mat (out, NULL, e->dK);
   key (out, "dX");
@@ -1099,13 +1107,13 @@ b16_example (FILE *out, const context *c)
       key (out, "X");
       grids (out, "X", e->Xtie, 4);
       key (out, "max");
-      grids (out, "Y", Y, 2);
+      grids (out, "P", Y, 2);
       key (out, "dY");
-      grids (out, "dL/dY", e->G, 2);
+      grids (out, "dL/dP", e->G, 2);
       key (out, "max.dX");
       grids (out, "dL/dX", e->dXtie, 4);
       key (out, "avg");
-      grids (out, "Y", A, 2);
+      grids (out, "P", A, 2);
       key (out, "avg.dX");
       grids (out, "dL/dX", e->dXavg, 4);
       key (out, "u");

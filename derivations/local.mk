@@ -119,6 +119,9 @@ $(DERIVATIONS_MD:.md=.html): $(HTML_DEPS)
 
 # pandoc's MathML gives an operator name (\operatorname{Softmax}) the
 # thick spaces of an unknown operator; the sed gives it TeX's thin one after.
+# It writes \Big( as a non-stretchy operator of size "1.8", which Chromium
+# (MathML Core: a size needs a unit, and only a stretchy operator takes it)
+# draws at its normal size; the second sed makes it 1.8em tall.
 .md.html:
 	$(AM_V_GEN)$(MKDIR_P) $(@D) && \
 	$(PANDOC) --from=markdown --to=html5 --standalone --mathml \
@@ -129,6 +132,7 @@ $(DERIVATIONS_MD:.md=.html): $(HTML_DEPS)
 	  --metadata=lang=$(DERIVATIONS_LANG) "--variable=include-before=$(DERIVATIONS_TRANSLATION)" \
 	  --metadata pagetitle="backprop: $$(sed -n '/^# /{s/^# //;p;q;}' $<)" \
 	  $< | sed -e 's|<mo>\([A-Za-z][A-Za-z]*\)</mo>|<mo lspace="0" rspace="0.1667em">\1</mo>|g' \
+	  -e 's|minsize="\([0-9.]*\)" maxsize="\([0-9.]*\)" stretchy="false"|minsize="\1em" maxsize="\2em" stretchy="true"|g' \
 	  > $@-t && mv $@-t $@
 endif
 

@@ -68,6 +68,7 @@
 #include <check.h>
 #include "backprop.h"
 #include <gsl/gsl_complex_math.h>
+#include <gsl/gsl_deriv.h>
 #include "backprop/bp_complex_step.h"
 #include "docgen.h"
 #include "lib/formulas/cnn_chain.h"
@@ -1452,11 +1453,31 @@ paper_17 (char *out, size_t size)   /* the parameters of --conv 8,16 on 28 x 28,
   cnn_chain_free (net);
 }
 
+static double
+paper_cube (double x, void *params)
+{
+  (void) params;
+  return x * x * x;
+}
+
+static void
+paper_00 (char *out, size_t size)   /* D_3 (0.1) and gsl_deriv_central of x^3 at 1, h = 1/2 */
+{
+  const double h = 0.5;
+  gsl_function f = { .function = paper_cube, .params = NULL };
+  const double d3h = (paper_cube (1 + h, NULL) - paper_cube (1 - h, NULL)) / (2 * h);
+  const double d3h2 = (paper_cube (1 + h / 2, NULL) - paper_cube (1 - h / 2, NULL)) / h;
+  double e, err;
+  ck_assert_int_eq (gsl_deriv_central (&f, 1.0, h, &e, &err), GSL_SUCCESS);
+  snprintf (out, size, "$D_3(h) = %g$\n$D_3(h/2) = %g$\n$f'(1) = %.6g$", d3h, d3h2, e);
+}
+
 static const struct
 {
   const char *doc;
   void (*answer) (char *out, size_t size);
 } paper[] = {
+  { "00-numeric-check.md", paper_00 },
   { "01-forward-pass.md", paper_01 },
   { "02-cross-entropy-dL-dy.md", paper_02 },
   { "03-chain-rule-dL-dv.md", paper_03 },
@@ -1553,6 +1574,30 @@ notation_slip (const char *start, const char *p)
   /* 12's deeper network has M layers: L is the loss */
   if (strncmp (p, "Z_L", 3) == 0 || strncmp (p, "W_L", 3) == 0 || strncmp (p, "A_{L-1}", 7) == 0)
     return "L is the loss; the number of layers is M";
+  /* h is the numeric derivative's step (00, 13, 16's ties) and nothing
+     else: an image is R x Q (rows, columns), a hidden output a (glossary) */
+  static const char *const image_h[] = { "h_o", "h_l", "w_l", "h_{l", "w_{l", "h_2", "w_2",
+                                         "hw", "h \\times w", "H_o" };
+  for (size_t k = 0; k < sizeof image_h / sizeof image_h[0]; k++)
+    if (strncmp (p, image_h[k], strlen (image_h[k])) == 0
+        && (p == start || !(isalpha ((unsigned char) p[-1]) || p[-1] == '\\'))
+        && !isalpha ((unsigned char) p[strlen (image_h[k])]))
+      return "an image is R x Q (rows, columns); h is the numeric step";
+  static const char *const hidden_h[] = { "\\partial h", "h = f(", "W_2 h", "h^{\\mathsf",
+                                          "h_k^", "h_i = f" };
+  for (size_t k = 0; k < sizeof hidden_h / sizeof hidden_h[0]; k++)
+    if (strncmp (p, hidden_h[k], strlen (hidden_h[k])) == 0
+        && (p == start || !(isalpha ((unsigned char) p[-1]) || (p[-1] == '\\' && *p == 'h'))))
+      return "a hidden layer's output is a; h is the numeric step";
+  if (strncmp (p, "x_{r,c}", 7) == 0)
+    return "an image's column is q (08, 15-17); c is a channel";
+  /* Y is the softmax: the convolution's output is Z (as 17's Z_l), the
+     pooling's P; a kernel's or window's offsets are alpha, beta */
+  if (strncmp (p, "Y[o", 3) == 0 || strncmp (p, "Y[c", 3) == 0)
+    return "Y is the softmax; a convolution's output is Z, a pooling's P";
+  if (strncmp (p, ",a,e]", 5) == 0 || strncmp (p, "i+a", 3) == 0 || strncmp (p, "(a,e)", 5) == 0
+      || (strncmp (p, "a^*", 3) == 0 && !isalpha ((unsigned char) p[-1])))
+    return "a is a hidden output; a kernel's or window's offsets are \\alpha, \\beta";
   /* 00: the numeric check differentiates by theta_j (glossary) */
   if (strncmp (p, "\\theta_k", 8) == 0 || strncmp (p, "\\mathbf{e}_k", 12) == 0)
     return "k numbers the examples; a parameter of the check is \\theta_j";
@@ -1631,6 +1676,7 @@ START_TEST (test_one_letter_per_meaning)
     { "\"T\\n", "the labels node is Labels, not T" },
     { " T)", "the labels are Labels, not T" },
     { "k=5", "the kernel side is κ" },
+    { "\"h\\n", "a hidden layer's output is a; h is the numeric step" },
   };
   strset dots = list_dir ("derivations/figures", ".dot");
   for (size_t k = 0; _i == 0 && k < dots.n; k++)
@@ -1928,7 +1974,7 @@ static const char *const english[] = {
   "moved", "ties", "kinks", "pooling", "average", "mean", "those", "exactly", "equals",
   "symmetric", "analytic", "result", "function", "seed", "hand",
   /* the checker's hints (00-teeth) */
-  "transpose", "sign", "factor", "shift", "one", "edge", "slice", "layout", "over",
+  "hint", "transpose", "sign", "factor", "shift", "one", "edge", "slice", "layout", "over",
 };
 
 /* Is the word w (or W capitalised) at p, not inside an identifier? */

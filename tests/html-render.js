@@ -145,6 +145,16 @@
                        cell.textContent.trim ().slice (0, 30));
     });
 
+    /* 10b. at a laptop's width (1024 px) every table fits: none scrolls
+       (issue 19: the summary's CNN row pushed its last columns away) */
+    if (de.clientWidth >= 1000)
+      document.querySelectorAll ('div.table-scroll').forEach (function (box) {
+        if (box.scrollWidth > box.clientWidth)
+          problems.push ('table wider than the page (' + box.scrollWidth + ' > ' +
+                         box.clientWidth + ' px): ' +
+                         box.textContent.trim ().replace (/\s+/g, ' ').slice (0, 40));
+      });
+
     /* 11. a Russian page says its list keys in Russian (html.lua), in a
        tight list (Plain) and a loose one (Para) alike */
     if (document.documentElement.lang === 'ru')
@@ -154,6 +164,18 @@
           problems.push ('English key "' + m[1] + ':" on a Russian page: ' +
                          el.textContent.trim ().slice (0, 50));
       });
+
+    /* 12. a sized delimiter (\\Big( of the TeX) drawn at its size, not at
+       the normal one: pandoc writes a size without a unit on a
+       non-stretchy operator, which Chromium ignores */
+    document.querySelectorAll ('math mo[maxsize]').forEach (function (mo) {
+      var size = parseFloat (mo.getAttribute ('maxsize'));
+      var em = parseFloat (getComputedStyle (mo).fontSize);
+      var h = mo.getBoundingClientRect ().height;
+      if (size > 1 && h < 0.9 * size * em)
+        problems.push ('a delimiter of size ' + size + ' drawn ' + (h / em).toFixed (2) +
+                       'em tall in: ' + tex (mo));
+    });
 
     var pre = document.createElement ('pre');
     pre.id = 'bp-check-result';

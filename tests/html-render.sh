@@ -6,6 +6,7 @@
 #   - raw TeX left in the text ("$$", "\\Bigl": an equation pandoc's math
 #     did not convert), a worked example that wraps its rows, a figure
 #     shrunk below legibility, a table whose first column scrolls away,
+#     a table that does not fit the page at 1024 px,
 #   - an operator or variable name set as a run of italic single letters
 #     (<mi>S</mi><mi>o</mi>...), or as an italic <mi>,
 #   - an equation tag cut off, raw TeX in a heading, the math font missing,
@@ -15,7 +16,8 @@
 #     to the index.
 # Skipped (exit 77) without pandoc's pages or without chromium, unless
 # BP_REQUIRE_CHROMIUM=1 (as .ci/run sets it), when that is a failure.
-# BP_SCREENSHOTS=DIR also writes a PNG of each page, 1024 px wide, to DIR.
+# BP_SCREENSHOTS=DIR also writes a PNG of each page, 1024 px wide, to DIR,
+# and one 400 px wide (NAME-400.png); the Russian edition's in DIR/ru.
 # BP_HTML_EDITION=ru checks the Russian edition, derivations/ru/ (its pages
 # say "Далее:" for "Next:" and take the style and figures from ..).
 set -u
@@ -137,12 +139,15 @@ done
 echo "html-render: $checked renderings of $n_pages pages checked"
 
 if [ -n "${BP_SCREENSHOTS:-}" ]; then
-  mkdir -p "$BP_SCREENSHOTS"
+  shots=$BP_SCREENSHOTS$site_sub   # the Russian pages in DIR/ru
+  mkdir -p "$shots"
   for f in "$tmp"/shots$site_sub/*.html; do
     name=${f##*/}
     chrome --window-size=1024,2400 --virtual-time-budget=5000 \
-      --screenshot="$BP_SCREENSHOTS/${name%.html}.png" "file://$f" >/dev/null
+      --screenshot="$shots/${name%.html}.png" "file://$f" >/dev/null
+    chrome --window-size=400,4000 --virtual-time-budget=5000 \
+      --screenshot="$shots/${name%.html}-400.png" "file://$f" >/dev/null
   done
-  echo "html-render: screenshots in $BP_SCREENSHOTS"
+  echo "html-render: screenshots in $shots"
 fi
 exit $status
