@@ -944,7 +944,7 @@ tie_side (worker *w, gsl_function *F, double x0, double h, bp_gradcheck_element 
   enum { NS = TIE_DOWN + TIE_UP + 1 };
   const bp_gradcheck_options *o = w->pb->o;
   const double cap = 0.25 * fmax (1.0, fabs (x0));
-  double L[NS], T[2][NS], b[NS];
+  double L[NS] = { 0.0 }, T[2][NS] = { { 0.0 } }, b[NS] = { 0.0 };
   size_t n = 0;
   for (int k = -TIE_DOWN; k <= TIE_UP; k++)
     {
