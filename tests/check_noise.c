@@ -4,7 +4,9 @@
    block is refused.  The float layer is written here in naive loops. */
 #include <config.h>
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <check.h>
 #include <gsl/gsl_errno.h>
 #include "backprop/bp_gradcheck.h"
@@ -555,9 +557,12 @@ hinge_loss (const bp_gradcheck_point *pt, void *params, double *L)
   return 0;
 }
 
-/* the check of the hinge with dL/dt off by off; the block's result in *b */
+/* the check of the hinge with dL/dt off by off; the block's result in *b,
+   its worst element in *worst, whether the report has a line naming the
+   tie's distance and the side used (" forward ", "tie within -") in *line */
 static bp_gradcheck_verdict
-hinge_check (const hinge *p, double off, bp_gradcheck_block_result *b, bp_gradcheck_element *worst)
+hinge_check (const hinge *p, double off, bp_gradcheck_block_result *b, bp_gradcheck_element *worst,
+             int *line)
 {
   double th[2] = { 0.3, -0.4 };
   double gr[2] = { 0.25 + (p->delta < 0.0 ? p->J : 0.0) + off, 0.7 };
@@ -575,8 +580,17 @@ hinge_check (const hinge *p, double off, bp_gradcheck_block_result *b, bp_gradch
   *b = r->run[0].block[0];
   if (b->n_worst)
     *worst = b->worst[0];
+  char *text = NULL;
+  size_t size = 0;
+  FILE *out = open_memstream (&text, &size);
+  ck_assert_ptr_nonnull (out);
+  bp_gradcheck_fprintf (out, r);
+  fclose (out);
+  *line = strstr (text, "tie within -") != NULL && strstr (text, " forward ") != NULL
+          && strstr (text, "1 decided on the side away from a located tie") != NULL;
   if (getenv ("CHECK_NOISE_VERBOSE"))
-    bp_gradcheck_fprintf (stderr, r);
+    fputs (text, stderr);
+  free (text);
   bp_gradcheck_result_free (r);
   return v;
 }
@@ -589,7 +603,8 @@ START_TEST (test_float_tie_located_passes)
   const hinge p = { .c = 4.0, .J = 3e-4, .delta = _i ? -1e-2 : 1e-2 };
   bp_gradcheck_block_result b;
   bp_gradcheck_element w;
-  ck_assert_int_eq (hinge_check (&p, 0.0, &b, &w), BP_GRADCHECK_PASS);
+  int line;
+  ck_assert_int_eq (hinge_check (&p, 0.0, &b, &w, &line), BP_GRADCHECK_PASS);
   ck_assert_uint_eq (b.n_tie_sided, 1);
   ck_assert_uint_eq (b.n_passed, 2);
 }
@@ -605,7 +620,9 @@ START_TEST (test_float_tie_located_bug_fails)
   const double off[2] = { 1e-3, 5e-4 };
   bp_gradcheck_block_result b;
   bp_gradcheck_element w;
-  ck_assert_int_eq (hinge_check (&p[_i], off[_i], &b, &w), BP_GRADCHECK_FAIL);
+  int line;
+  ck_assert_int_eq (hinge_check (&p[_i], off[_i], &b, &w, &line), BP_GRADCHECK_FAIL);
+  ck_assert (line);
   ck_assert_uint_eq (b.n_failed, 1);
   ck_assert_uint_eq (w.row, 0);
   ck_assert_int_eq (w.status, BP_GRADCHECK_ELEMENT_FAIL);
@@ -621,7 +638,8 @@ START_TEST (test_float_tie_located_bug_not_pass)
   const hinge p = { .c = 16.0, .J = 1e-3, .delta = 1e-2 };
   bp_gradcheck_block_result b;
   bp_gradcheck_element w;
-  ck_assert_int_ne (hinge_check (&p, 5e-4, &b, &w), BP_GRADCHECK_PASS);
+  int line;
+  ck_assert_int_ne (hinge_check (&p, 5e-4, &b, &w, &line), BP_GRADCHECK_PASS);
   ck_assert_uint_eq (b.n_passed, 1);
 }
 END_TEST
@@ -633,7 +651,8 @@ START_TEST (test_float_tie_below_delta_min)
   const hinge p = { .c = 8.0, .J = 2e-4, .delta = 5e-3 };
   bp_gradcheck_block_result b;
   bp_gradcheck_element w;
-  ck_assert_int_eq (hinge_check (&p, 0.0, &b, &w), BP_GRADCHECK_INCONCLUSIVE);
+  int line;
+  ck_assert_int_eq (hinge_check (&p, 0.0, &b, &w, &line), BP_GRADCHECK_INCONCLUSIVE);
   ck_assert_uint_eq (b.n_tie_sided, 0);
   ck_assert (b.noise > 0.0 && 5e-3 < 4.0 * b.noise / 2e-4);
 }
