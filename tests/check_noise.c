@@ -5,7 +5,9 @@
 #include <config.h>
 #include <float.h>
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <check.h>
 #include <gsl/gsl_errno.h>
 #include "backprop/bp_gradcheck.h"
@@ -590,6 +592,124 @@ START_TEST (test_noise_found_per_block_of_vector_f)
 }
 END_TEST
 
+/* A tie at a known distance (derivation 00, eq. 0.10c): L = c + 0.25 t
+   + J max(0, t - (t0 + delta)) + 0.7 u in float, at t0 = 0.3, u = -0.4;
+   f's noise sigma is that of float at |L| ~ c, the jump J is the hinge's,
+   and the tie lies within every step from 2^-4 on.  Below the tie
+   (delta > 0) the derivative is 0.25, above it (delta < 0) 0.25 + J. */
+typedef struct { double c, J, delta; } hinge;
+
+static int
+hinge_loss (const bp_gradcheck_point *pt, void *params, double *L)
+{
+  const hinge *p = params;
+  const float t = (float) pt->vector[0]->data[0], u = (float) pt->vector[0]->data[1];
+  const float tie = (float) (0.3 + p->delta);
+  *L = (float) p->c + 0.25f * t + (float) p->J * fmaxf (0.0f, t - tie) + 0.7f * u;
+  return 0;
+}
+
+/* the check of the hinge with dL/dt off by off; the block's result in *b,
+   its worst element in *worst, whether the report has a line naming the
+   tie's distance and the side used (" forward ", "tie within -") in *line */
+static bp_gradcheck_verdict
+hinge_check (const hinge *p, double off, bp_gradcheck_block_result *b, bp_gradcheck_element *worst,
+             int *line)
+{
+  double th[2] = { 0.3, -0.4 };
+  double gr[2] = { 0.25 + (p->delta < 0.0 ? p->J : 0.0) + off, 0.7 };
+  gsl_vector_view t = gsl_vector_view_array (th, 2), g = gsl_vector_view_array (gr, 2);
+  const bp_gradcheck_block blk = { .name = "t", .vector = &t.vector };
+  const bp_gradcheck_block ana = { .name = "t", .vector = &g.vector };
+  const bp_gradcheck_function F = { .loss = hinge_loss, .params = (void *) p };
+  bp_gradcheck_options o;
+  bp_gradcheck_options_default (&o);
+  o.arg_type = BP_GRADCHECK_ARG_FLOAT;
+  bp_gradcheck_result *r = NULL;
+  bp_gradcheck (&F, 1, &blk, &ana, &o, &r);
+  ck_assert_ptr_nonnull (r);
+  const bp_gradcheck_verdict v = r->verdict;
+  *b = r->run[0].block[0];
+  if (b->n_worst)
+    *worst = b->worst[0];
+  char *text = NULL;
+  size_t size = 0;
+  FILE *out = open_memstream (&text, &size);
+  ck_assert_ptr_nonnull (out);
+  bp_gradcheck_fprintf (out, r);
+  fclose (out);
+  *line = strstr (text, "tie within -") != NULL && strstr (text, " forward ") != NULL
+          && strstr (text, "1 decided on the side away from a located tie") != NULL;
+  if (getenv ("CHECK_NOISE_VERBOSE"))
+    fputs (text, stderr);
+  free (text);
+  bp_gradcheck_result_free (r);
+  return v;
+}
+
+/* located (delta 1e-2, J 3e-4, sigma 1.9e-7 at c = 4: delta_min =
+   4 sigma / J = 2.5e-3), on either side: the other side decides, PASS;
+   the central rule alone left it INCONCLUSIVE */
+START_TEST (test_float_tie_located_passes)
+{
+  const hinge p = { .c = 4.0, .J = 3e-4, .delta = _i ? -1e-2 : 1e-2 };
+  bp_gradcheck_block_result b;
+  bp_gradcheck_element w;
+  int line;
+  ck_assert_int_eq (hinge_check (&p, 0.0, &b, &w, &line), BP_GRADCHECK_PASS);
+  ck_assert_uint_eq (b.n_tie_sided, 1);
+  ck_assert_uint_eq (b.n_passed, 2);
+}
+END_TEST
+
+/* ... and a wrong gradient there FAILs on the side away from the tie,
+   never PASS: off by the jump (c 16, J 1e-3, delta -2e-2) and 5e-4 off
+   (c 8, J 1e-3, delta -1e-2); reported with the tie's distance */
+START_TEST (test_float_tie_located_bug_fails)
+{
+  const hinge p[2] = { { .c = 16.0, .J = 1e-3, .delta = -2e-2 },
+                       { .c = 8.0, .J = 1e-3, .delta = -1e-2 } };
+  const double off[2] = { 1e-3, 5e-4 };
+  bp_gradcheck_block_result b;
+  bp_gradcheck_element w;
+  int line;
+  ck_assert_int_eq (hinge_check (&p[_i], off[_i], &b, &w, &line), BP_GRADCHECK_FAIL);
+  ck_assert (line);
+  ck_assert_uint_eq (b.n_failed, 1);
+  ck_assert_uint_eq (w.row, 0);
+  ck_assert_int_eq (w.status, BP_GRADCHECK_ELEMENT_FAIL);
+  ck_assert_int_eq (w.diff, BP_GRADCHECK_DIFF_FORWARD);   /* the tie lies below */
+  ck_assert (w.tie < 0.0 && w.tie >= p[_i].delta * 16.0);
+}
+END_TEST
+
+/* ... 5e-4 off where the noise (c 16, sigma 5.8e-7) leaves the side's
+   values too coarse to FAIL it: INCONCLUSIVE, never PASS */
+START_TEST (test_float_tie_located_bug_not_pass)
+{
+  const hinge p = { .c = 16.0, .J = 1e-3, .delta = 1e-2 };
+  bp_gradcheck_block_result b;
+  bp_gradcheck_element w;
+  int line;
+  ck_assert_int_ne (hinge_check (&p, 5e-4, &b, &w, &line), BP_GRADCHECK_PASS);
+  ck_assert_uint_eq (b.n_passed, 1);
+}
+END_TEST
+
+/* A tie nearer than delta_min (delta 5e-3, J 2e-4, sigma 4.9e-7 at c = 8:
+   delta_min = 9.8e-3): no value of f tells its side, INCONCLUSIVE */
+START_TEST (test_float_tie_below_delta_min)
+{
+  const hinge p = { .c = 8.0, .J = 2e-4, .delta = 5e-3 };
+  bp_gradcheck_block_result b;
+  bp_gradcheck_element w;
+  int line;
+  ck_assert_int_eq (hinge_check (&p, 0.0, &b, &w, &line), BP_GRADCHECK_INCONCLUSIVE);
+  ck_assert_uint_eq (b.n_tie_sided, 0);
+  ck_assert (b.noise > 0.0 && 5e-3 < 4.0 * b.noise / 2e-4);
+}
+END_TEST
+
 int
 main (void)
 {
@@ -609,6 +729,10 @@ main (void)
   tcase_add_loop_test (tc, test_float_binade_crossing_passes, 0, 8);
   tcase_add_test (tc, test_noise_found_per_block_of_vector_f);
   tcase_add_test (tc, test_passing_elements_not_retried);
+  tcase_add_loop_test (tc, test_float_tie_located_passes, 0, 2);
+  tcase_add_loop_test (tc, test_float_tie_located_bug_fails, 0, 2);
+  tcase_add_test (tc, test_float_tie_located_bug_not_pass);
+  tcase_add_test (tc, test_float_tie_below_delta_min);
   suite_add_tcase (s, tc);
   SRunner *sr = srunner_create (s);
   srunner_run_all (sr, CK_NORMAL);

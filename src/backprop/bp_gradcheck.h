@@ -343,6 +343,10 @@ typedef struct
                             without noise): the ranking */
   double left, right;    /* one-sided derivatives, where they were needed
                             (kinks); NaN otherwise */
+  double tie;            /* eq. (0.10c): a tie located within this signed
+                            distance, the element decided by the one-sided
+                            derivative on the other side (diff FORWARD or
+                            BACKWARD, step h); 0 when none */
   int status;            /* BP_GRADCHECK_ELEMENT_* */
   bp_gradcheck_diff diff;
 } bp_gradcheck_element;
@@ -373,6 +377,8 @@ typedef struct
                               assumed */
   double h_min, h_max;     /* the smallest and largest step used */
   size_t n_retried;        /* elements tried again at larger steps */
+  size_t n_tie_sided;      /* elements decided on the side away from a
+                              located tie, eq. (0.10c) */
   size_t n_resolution;     /* elements whose tolerance is the resolution,
                               above max(atol, rtol max(|a|, |e|)) */
   size_t n_nonfinite;      /* elements whose analytic value is NaN or

@@ -239,6 +239,9 @@ core_check_args (const char *who, const bp_gradcheck_function *f,
 #define NOISE_THREE_POINT 8.0
 /* the steps eq. (0.10a) looks at: h, h/4, h/16, h/64 */
 #define NEAR_TIE_RUNGS 4
+/* eq. (0.10c): the scales 2^-TIE_DOWN h to 2^TIE_UP h that locate a tie */
+#define TIE_DOWN 6
+#define TIE_UP 4
 /* The five-point value's noise has the standard deviation NOISE_RMS
    sigma / h (the root sum of its weights' squares); of N entries, none
    exceeds z_N = sqrt(2 ln(N / NOISE_ALPHA)) of it but with a probability
@@ -887,6 +890,138 @@ near_tie (worker *w, gsl_function *F, double x0, double h, double u,
     }
 }
 
+/* GSL's one-sided derivative of F at x0 at step g (forward for dir > 0,
+   backward otherwise) into *d and *e, *hk the step of the value kept: g,
+   or that of GSL's second try (its points 5 to 8) when d is nearer that
+   try's four-point value (0.9) than the first's.  0 when F is undefined
+   at a point. */
+static int
+one_sided_at (worker *w, gsl_function *F, double x0, double g, int dir, double *d,
+              double *e, double *hk)
+{
+  w->x0 = x0;
+  w->bad_left = w->bad_right = 0;
+  w->n_ev = 0;
+  if (dir > 0)
+    gsl_deriv_forward (F, x0, g, d, e);
+  else
+    gsl_deriv_backward (F, x0, g, d, e);
+  /* cppcheck-suppress knownConditionTrueFalse ; F (element_at) sets the flags */
+  if (w->bad_left || w->bad_right || !isfinite (*d) || !isfinite (*e) || w->n_ev < 4)
+    return 0;
+  double r[2] = { 0.0, 0.0 }, s[2] = { 0.0, 0.0 };
+  for (size_t t = 0; t < 2 && 4 * t + 3 < w->n_ev && 4 * t + 3 < 8; t++)
+    {
+      const double *f = w->ev_f + 4 * t;
+      s[t] = w->ev_x[4 * t + 3] - x0;
+      r[t] = ((22.0 / 3.0) * (f[3] - f[2]) - (62.0 / 3.0) * (f[2] - f[1])
+              + (52.0 / 3.0) * (f[1] - f[0])) / s[t];
+    }
+  *hk = w->n_ev >= 8 && s[1] != 0.0 && fabs (*d - r[1]) < fabs (*d - r[0]) ? fabs (s[1]) : g;
+  return 1;
+}
+
+/* eq. (0.10d): a tie located, the element decided on the side away from
+   it.  The three-point sides l(L), r(L) of (0.10a), each within
+   b(L) = 2 rho_N 8 sigma / L, on the scales L = 2^k h (k = -TIE_DOWN ..
+   TIE_UP, on the grid, at most 0.25 max(1, |x0|)).  A side is clear up
+   to the largest scale g at which one slope still lies within every b of
+   its values.  The other side holds the tie when the sides first differ
+   (beyond 2 b) at a scale j <= g, and at some smaller scale i its own
+   value lies beyond b_i + b_j of the one at j: halving the step from j
+   towards x0, the sides agree and the tie's side has moved.  A tie at
+   delta moves it by at most 3 J delta / L_i: none nearer than
+   delta_min = 4 sigma / J (0.10c) is located.  Exactly one side may hold
+   it.  The value is GSL's one-sided derivative on the clear side at step
+   L_g, compared by (0.3) and (0.6) at its resolution 2 rho_N 91 sigma /
+   L_g: PASS only when a also lies within b of every three-point value the
+   location rests on (the clear side's up to g, the tie's side's at i);
+   FAIL only when a also lies beyond 2 b of the clear side's at g and of
+   the tie's side's at i (a fainter tie on the clear side bends GSL's
+   four-point value more than the three-point ones; a matching the tie's
+   side near x0 is a one-sided derivative); else INCONCLUSIVE.  1 when a
+   tie was located. */
+static int
+tie_side (worker *w, gsl_function *F, double x0, double h, bp_gradcheck_element *el)
+{
+  enum { NS = TIE_DOWN + TIE_UP + 1 };
+  const bp_gradcheck_options *o = w->pb->o;
+  const double cap = 0.25 * fmax (1.0, fabs (x0));
+  double L[NS] = { 0.0 }, T[2][NS] = { { 0.0 } }, b[NS] = { 0.0 };
+  size_t n = 0;
+  for (int k = -TIE_DOWN; k <= TIE_UP; k++)
+    {
+      const double Lk = core_grid_step (o->arg_type, ldexp (h, k), x0);
+      if (Lk > cap)
+        break;
+      if (n > 0 && !(Lk > L[n - 1]))
+        continue;
+      if (!three_point_sides (w, F, x0, Lk, &T[0][n], &T[1][n]))
+        break;
+      L[n] = Lk;
+      b[n] = resolution (w, NOISE_THREE_POINT, Lk);
+      n++;
+    }
+  int clear = -1;                       /* 0: backward, 1: forward */
+  size_t g = 0, ia = 0, jd = 0;
+  for (int c = 0; c < 2; c++)
+    {
+      const double *C = T[c], *S = T[1 - c];
+      double lo = -HUGE_VAL, hi = HUGE_VAL;
+      size_t kg = 0;
+      for (size_t k = 0; k < n; k++)
+        {
+          lo = fmax (lo, C[k] - b[k]);
+          hi = fmin (hi, C[k] + b[k]);
+          if (lo > hi)
+            break;
+          kg = k;
+        }
+      size_t j = 0;
+      while (j <= kg && fabs (S[j] - C[j]) <= 2.0 * b[j])
+        j++;                            /* the smallest scale where the sides differ */
+      int located = 0;
+      for (size_t i = j; j <= kg && i-- > 0 && !located;)
+        if (fabs (S[j] - S[i]) > b[i] + b[j])
+          {
+            located = 1;
+            ia = i;
+            jd = j;
+          }
+      if (!located)
+        continue;
+      if (clear >= 0)
+        return 0;                       /* ties on both sides */
+      clear = c;
+      g = kg;
+    }
+  if (clear < 0)
+    return 0;
+  const int dir = clear ? +1 : -1;
+  double d, e, hk;
+  if (!one_sided_at (w, F, x0, L[g], dir, &d, &e, &hk))
+    return 0;
+  const double a = el->analytic, nerr = NOISE_ONE_SIDED * w->sigma / hk;
+  int within = fabs (a - T[1 - clear][ia]) <= b[ia];
+  for (size_t k = 0; k <= g; k++)
+    within = within && fabs (a - T[clear][k]) <= b[k];
+  const int beyond = fabs (a - T[clear][g]) > 2.0 * b[g]
+                     && fabs (a - T[1 - clear][ia]) > 2.0 * b[ia];
+  core_compare_res (a, d, fmax (0.0, e - nerr), 2.0 * nerr * w->pb->res_scale, o->rtol,
+                    o->atol, el);
+  if ((el->status == BP_GRADCHECK_ELEMENT_PASS && !within)
+      || (el->status == BP_GRADCHECK_ELEMENT_FAIL && !beyond))
+    el->status = BP_GRADCHECK_ELEMENT_INCONCLUSIVE;
+  el->abserr = e + nerr;
+  el->h = hk;
+  el->diff = dir > 0 ? BP_GRADCHECK_DIFF_FORWARD : BP_GRADCHECK_DIFF_BACKWARD;
+  el->retried = 1;
+  el->left = T[0][jd];
+  el->right = T[1][jd];
+  el->tie = -dir * L[jd];
+  return 1;
+}
+
 /* A kink, eq. (0.10): the one-sided derivatives l (backward) and r
    (forward) disagree beyond their own comparison; the element is then a
    KINK when its analytic value a lies between them (within the tolerance
@@ -966,6 +1101,9 @@ central_element (worker *w, size_t q, bp_gradcheck_element *E)
       if (el->diff == BP_GRADCHECK_DIFF_CENTRAL
           && el->status != BP_GRADCHECK_ELEMENT_PASS && isfinite (a))
         kink (w, &F, x0, el->h, el, o->rtol, o->atol);
+      if (el->diff == BP_GRADCHECK_DIFF_CENTRAL && el->status == BP_GRADCHECK_ELEMENT_INCONCLUSIVE
+          && w->sigma > 0.0 && isfinite (a))
+        tie_side (w, &F, x0, el->h, el);
     }
   w->sigma = 0.0;
   w->pt.moved_block = BP_GRADCHECK_NONE;
@@ -1190,6 +1328,7 @@ fill_blocks (const problem *pb, const bp_gradcheck_element *E, bp_gradcheck_run 
             core_fold_errors (el, o->atol, &b->max_abs_err, &b->max_rel_err,
                               &b->max_est_err);
             b->n_retried += el->retried ? 1u : 0u;
+            b->n_tie_sided += el->tie != 0.0 ? 1u : 0u;
             b->n_nonfinite += isfinite (el->analytic) ? 0u : 1u;
             b->n_resolution += (size_t) core_at_resolution (el, o->rtol, o->atol);
             if (el->diff != BP_GRADCHECK_DIFF_NONE && el->h > 0.0)

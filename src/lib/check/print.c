@@ -242,6 +242,8 @@ print_element (FILE *out, const bp_gradcheck_result *r, const bp_gradcheck_block
            e->retried ? _(" (retried)") : "", diff_name (e->diff), status_name (e->status));
   if (e->status == BP_GRADCHECK_ELEMENT_KINK || isfinite (e->left))
     fprintf (out, "  left % .6e right % .6e", e->left, e->right);
+  if (e->tie != 0.0)
+    fprintf (out, _("  tie within %+.2e"), e->tie);
   fputc ('\n', out);
 }
 
@@ -305,6 +307,9 @@ bp_gradcheck_fprintf (FILE *stream, const bp_gradcheck_result *r)
                 fprintf (stream, _("    noise of f not detected (rounding); steps %.2e to %.2e"),
                          b->h_min, b->h_max);
               fprintf (stream, _("; %zu retried at larger steps\n"), b->n_retried);
+              if (b->n_tie_sided)
+                fprintf (stream, _("    %zu decided on the side away from a located tie\n"),
+                         b->n_tie_sided);
               if (b->n_resolution)
                 fprintf (stream, _("    %zu elements judged at the resolution of the arithmetic,"
                          " above rtol/atol\n"), b->n_resolution);

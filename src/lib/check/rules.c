@@ -39,6 +39,7 @@ core_compare_res (double a, double e, double err, double res, double rtol,
   el->numeric = e;
   el->abserr = err;
   el->tol = tol;
+  el->tie = 0.0;
   if (diff <= tol)
     el->status = BP_GRADCHECK_ELEMENT_PASS;
   else if (diff <= allowed)
