@@ -660,6 +660,34 @@ START_TEST (test_hint_range)
 }
 END_TEST
 
+START_TEST (test_hint_moved)
+{
+  /* logits 3 x 6 whose one-hot term went to the next index in rows 0 and
+     2 (a_p - e_p = +2, a_p+1 - e_p+1 = -2): the "moved" hint; the same
+     two elements both 2 too large (not a term moved): none */
+  gsl_vector *c = distinct (18);
+  gsl_matrix *A = right_analytic (c, 3);
+  for (size_t r = 0; r < 3; r += 2)
+    {
+      *gsl_matrix_ptr (A, r, 1) += 2.0;
+      *gsl_matrix_ptr (A, r, 2) -= 2.0;
+    }
+  bp_gradcheck_block_result b;
+  char *rep;
+  ck_assert_uint_eq (hints_of (c, 3, 0, NULL, A, &b, &rep) & BP_GRADCHECK_HINT_MOVED,
+                     BP_GRADCHECK_HINT_MOVED);
+  ck_assert_msg (strstr (rep, "hint: K: each failing row of axis 1 has two wrong elements,"
+                         " wrong by opposite amounts"), "%s", rep);
+  free (rep);
+  for (size_t r = 0; r < 3; r += 2)
+    *gsl_matrix_ptr (A, r, 2) += 4.0;
+  ck_assert_uint_eq (hints_of (c, 3, 0, NULL, A, &b, &rep) & BP_GRADCHECK_HINT_MOVED, 0);
+  free (rep);
+  gsl_matrix_free (A);
+  gsl_vector_free (c);
+}
+END_TEST
+
 START_TEST (test_hint_factor_axes)
 {
   /* logits B x T x V = 2 x 3 x 8 with the mean over B T left out
@@ -866,6 +894,7 @@ shapes_suite (void)
   tcase_add_test (tc, test_hint_zero);
   tcase_add_test (tc, test_hint_mask);
   tcase_add_test (tc, test_hint_range);
+  tcase_add_test (tc, test_hint_moved);
   tcase_add_test (tc, test_hint_factor_axes);
   tcase_add_test (tc, test_hint_sum_of_dy);
   tcase_add_test (tc, test_report_russian);

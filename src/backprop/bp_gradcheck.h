@@ -330,6 +330,10 @@ typedef enum
    two, not all) of axis hint_axis, every one of them: one part of a
    fused or concatenated block */
 #define BP_GRADCHECK_HINT_RANGE   2048u
+/* every row of the last axis that fails has exactly two failing elements,
+   wrong by opposite amounts (a - e sums to 0 over the two): a term put
+   at the wrong index, a target or one-hot index off */
+#define BP_GRADCHECK_HINT_MOVED   4096u
 
 /* One element checked. */
 typedef struct

@@ -159,6 +159,34 @@ alive_outside (const bp_gradcheck_block_result *b, const size_t *dims, size_t ra
   return 0;
 }
 
+/* along the last axis (of length L >= 3), each row holding a failing
+   element holds two, p and q, with a_p + a_q = e_p + e_q within their
+   estimates: the term due at one index went to the other */
+static int
+moved (const bp_gradcheck_block_result *b, double rtol, double atol)
+{
+  size_t dims[BP_GRADCHECK_MAX_RANK];
+  const size_t rank = shape_dims (b, dims), L = dims[rank - 1], n = b->rows * b->cols;
+  if (L < 3)
+    return 0;
+  const double *a = b->analytic->data, *e = b->numeric->data, *u = b->abserr->data;
+  size_t rows = 0;
+  for (size_t r = 0; r < n; r += L)
+    {
+      size_t at[3], k = 0;
+      for (size_t p = r; p < r + L; p++)
+        if (bad (b, p / b->cols, p % b->cols) && k < 3)
+          at[k++] = p;
+      if (k == 0)
+        continue;
+      if (k != 2 || !near (a[at[0]] + a[at[1]], e[at[0]] + e[at[1]], u[at[0]] + u[at[1]],
+                           rtol, atol))
+        return 0;
+      rows++;
+    }
+  return rows > 0;
+}
+
 /* the failing elements (n_bad >= 2, not all) in one index of an axis
    (HINT_EDGE at an end, else HINT_SLICE), or at the two ends of one
    (HINT_EDGE, index NONE); the first such axis */
@@ -276,6 +304,8 @@ hints_find (bp_gradcheck_block_result *b, double rtol, double atol, int jacobian
     b->hints |= BP_GRADCHECK_HINT_MASK;
   if (!jacobian)
     {
+      if (n_bad >= 2 && moved (b, rtol, atol))
+        b->hints |= BP_GRADCHECK_HINT_MOVED;
       located (b, n_bad, rtol, atol);
       if (n_bad >= 2 && relaid (b, rtol, atol))
         b->hints |= BP_GRADCHECK_HINT_LAYOUT;

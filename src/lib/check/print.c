@@ -195,6 +195,10 @@ print_hints (FILE *out, const bp_gradcheck_run *run, size_t k, const char *name)
     fprintf (out, _("    hint: %s: failures only at indices %zu to %zu of axis %zu (of %zu):"
              " one part of a fused or concatenated block?\n"), name, b->hint_index,
              b->hint_last, b->hint_axis, dims[b->hint_axis]);
+  if (b->hints & BP_GRADCHECK_HINT_MOVED)
+    fprintf (out, _("    hint: %s: each failing row of axis %zu has two wrong elements,"
+             " wrong by opposite amounts: a term at the wrong index (a target or one-hot"
+             " index off)?\n"), name, shape_dims (b, dims) - 1);
   if (b->hints & BP_GRADCHECK_HINT_ZERO)
     fprintf (out, _("    hint: %s: analytic = 0 at every failing element, numeric not:"
              " a gradient never written, or a term or block dropped?\n"), name);
