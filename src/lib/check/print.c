@@ -219,11 +219,14 @@ print_hints (FILE *out, const bp_gradcheck_run *run, size_t k, const char *name)
   if ((b->hints & BP_GRADCHECK_HINT_SUM) && b->sum_block == BP_GRADCHECK_NONE)
     {
       const size_t n = b->rows * b->cols, r = b->sum_count;
-      fprintf (out, _("    hint: %s: analytic = %s %zu of dy (the cotangent read as %zu x %zu),"
-               " numeric = the sum of its %s: a sum over a broadcast or batch axis missing"
-               " (one row taken)?\n"), name, b->sum_axis ? _("column") : _("row"),
-               b->sum_index, b->sum_axis ? n : r, b->sum_axis ? r : n,
-               b->sum_axis ? _("columns") : _("rows"));
+      if (b->sum_axis)
+        fprintf (out, _("    hint: %s: analytic = column %zu of dy (the cotangent read as"
+                 " %zu x %zu), numeric = the sum of its columns: a sum over a broadcast or"
+                 " batch axis missing (one column taken)?\n"), name, b->sum_index, n, r);
+      else
+        fprintf (out, _("    hint: %s: analytic = row %zu of dy (the cotangent read as"
+                 " %zu x %zu), numeric = the sum of its rows: a sum over a broadcast or"
+                 " batch axis missing (one row taken)?\n"), name, b->sum_index, r, n);
     }
   else if (b->hints & BP_GRADCHECK_HINT_SUM)
     {
