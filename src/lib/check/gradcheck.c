@@ -1654,6 +1654,7 @@ direction_compare (const problem *pb, line *l, gsl_rng *rng, size_t lo, size_t h
   double h = line_step (pb, l->hrel);
   const double cap = 0.1 * fmax (1.0, pb->theta_max);
   direction_at (pb, l, &F, all ? NULL : &sp, h, j, el);
+  const bp_gradcheck_element first = *el;
   bp_gradcheck_element below = *el, t;
   for (int r = 0; r < 3 && el->status != BP_GRADCHECK_ELEMENT_PASS
                   && below.diff == BP_GRADCHECK_DIFF_CENTRAL; r++)
@@ -1667,6 +1668,16 @@ direction_compare (const problem *pb, line *l, gsl_rng *rng, size_t lo, size_t h
           || !(fabs (t.numeric - below.numeric) <= t.abserr + below.abserr))
         break;
       below = t;
+      if (t.status < el->status)
+        *el = t;
+    }
+  /* INCONCLUSIVE by the truncation alone (a band of u_d above a noise
+     resolution that is not the tolerance): one rung down, h_d / 4 */
+  const double down = fmax (0.25 * line_step (pb, l->hrel), line_step (pb, pb->o->h));
+  if (el->status == BP_GRADCHECK_ELEMENT_INCONCLUSIVE && first.diff == BP_GRADCHECK_DIFF_CENTRAL
+      && down < first.h)
+    {
+      direction_at (pb, l, &F, all ? NULL : &sp, down, j, &t);
       if (t.status < el->status)
         *el = t;
     }
