@@ -77,7 +77,7 @@ bench: bench-check-torch
 # C network library, kann (github.com/attractivechaos/kann, not shipped):
 # 15 of its operators and 9 planted bugs through `backprop check --type
 # float' at the defaults (bench/kann/kann-trial.sh).
-EXTRA_DIST += bench/kann/kann-trial.sh bench/kann/kann_ops.c
+EXTRA_DIST += bench/trial.sh bench/kann/kann-trial.sh bench/kann/kann_ops.c
 bench-kann: backprop$(EXEEXT)
 	@test -n "$(KANN_DIR)" || { echo "usage: make bench-kann KANN_DIR=DIR (a clone of kann)" >&2; exit 2; }
 	$(SHELL) $(srcdir)/bench/kann/kann-trial.sh $(KANN_DIR) ./backprop$(EXEEXT)

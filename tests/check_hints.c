@@ -193,7 +193,8 @@ START_TEST (test_hint_edge)
     *gsl_matrix_ptr (A, i, 4) = 0.0;
   bp_gradcheck_block_result b;
   char *rep;
-  ck_assert_uint_eq (hints_of (c, 4, 0, NULL, A, &b, &rep), BP_GRADCHECK_HINT_EDGE);
+  ck_assert_uint_eq (hints_of (c, 4, 0, NULL, A, &b, &rep) & BP_GRADCHECK_HINT_EDGE,
+                     BP_GRADCHECK_HINT_EDGE);
   ck_assert_uint_eq (b.hint_axis, 1);
   ck_assert_uint_eq (b.hint_index, 4);
   ck_assert_msg (strstr (rep, "failures only at index 4 of axis 1 (of 5, its last): padding"),
@@ -552,6 +553,263 @@ START_TEST (test_hint_factor_axis)
 }
 END_TEST
 
+START_TEST (test_hint_zero)
+{
+  /* rows 1 and 2 of a 4 x 5 gradient never written (0): "analytic = 0 at
+     every failing element"; the same rows doubled (wrong, not 0): no such
+     hint; the right gradient: PASS, no hint */
+  gsl_vector *c = distinct (20);
+  gsl_matrix *A = right_analytic (c, 4);
+  for (size_t j = 0; j < 5; j++)
+    *gsl_matrix_ptr (A, 1, j) = *gsl_matrix_ptr (A, 2, j) = 0.0;
+  bp_gradcheck_block_result b;
+  char *rep;
+  ck_assert_uint_eq (hints_of (c, 4, 0, NULL, A, &b, &rep) & BP_GRADCHECK_HINT_ZERO,
+                     BP_GRADCHECK_HINT_ZERO);
+  ck_assert_msg (strstr (rep, "hint: K: analytic = 0 at every failing element, numeric not"),
+                 "%s", rep);
+  free (rep);
+  for (size_t j = 0; j < 5; j++)
+    {
+      *gsl_matrix_ptr (A, 1, j) = 2.0 * c->data[5 + j];
+      *gsl_matrix_ptr (A, 2, j) = 2.0 * c->data[10 + j];
+    }
+  ck_assert_uint_eq (hints_of (c, 4, 0, NULL, A, &b, &rep)
+                     & (BP_GRADCHECK_HINT_ZERO | BP_GRADCHECK_HINT_MASK), 0);
+  ck_assert_msg (!strstr (rep, "analytic = 0"), "%s", rep);
+  free (rep);
+  gsl_matrix_free (A);
+  A = right_analytic (c, 4);
+  int status;
+  bp_gradcheck_result *r = linear_check (c, 4, 0, NULL, A, &status);
+  ck_assert_int_eq (status, GSL_SUCCESS);
+  ck_assert_uint_eq (r->run[0].block[0].hints, 0);
+  bp_gradcheck_result_free (r);
+  gsl_matrix_free (A);
+  gsl_vector_free (c);
+}
+END_TEST
+
+START_TEST (test_hint_mask)
+{
+  /* c_p = 0 at every odd p (a dead ReLU's units) but the analytic side
+     passes the upstream gradient through there: "numeric = 0 at every
+     failing element"; wrong instead at even p (where c is not 0): not
+     that hint */
+  gsl_vector *c = distinct (12);
+  for (size_t p = 1; p < 12; p += 2)
+    gsl_vector_set (c, p, 0.0);
+  gsl_matrix *A = right_analytic (c, 3);
+  for (size_t p = 1; p < 12; p += 2)
+    A->data[p] = (double) p;
+  bp_gradcheck_block_result b;
+  char *rep;
+  ck_assert_uint_eq (hints_of (c, 3, 0, NULL, A, &b, &rep) & BP_GRADCHECK_HINT_MASK,
+                     BP_GRADCHECK_HINT_MASK);
+  ck_assert_msg (strstr (rep, "hint: K: numeric = 0 at every failing element, analytic not"),
+                 "%s", rep);
+  free (rep);
+  gsl_matrix_free (A);
+  A = right_analytic (c, 3);
+  for (size_t p = 0; p < 12; p += 4)
+    A->data[p] += 1.5;
+  ck_assert_uint_eq (hints_of (c, 3, 0, NULL, A, &b, &rep)
+                     & (BP_GRADCHECK_HINT_ZERO | BP_GRADCHECK_HINT_MASK), 0);
+  free (rep);
+  gsl_matrix_free (A);
+  gsl_vector_free (c);
+}
+END_TEST
+
+START_TEST (test_hint_range)
+{
+  /* a fused 2 x 3 x 12 block (q, k, v of 4 channels each) wrong in v,
+     channels 8 to 11, at every (b, t): the range hint at axis 2, 8 to 11;
+     wrong at channels 8 and 11 only (a gap): none; wrong in 8 to 11 where
+     the gradient is 0 outside them (the range is only where it lives): none */
+  const size_t shape[3] = { 2, 3, 12 };
+  gsl_vector *c = distinct (72);
+  gsl_matrix *A = right_analytic (c, 6);
+  for (size_t p = 0; p < 72; p++)
+    if (p % 12 >= 8)
+      A->data[p] *= 3.0;
+  bp_gradcheck_block_result b;
+  char *rep;
+  ck_assert_uint_eq (hints_of (c, 6, 3, shape, A, &b, &rep) & BP_GRADCHECK_HINT_RANGE,
+                     BP_GRADCHECK_HINT_RANGE);
+  ck_assert_uint_eq (b.hint_axis, 2);
+  ck_assert_uint_eq (b.hint_index, 8);
+  ck_assert_uint_eq (b.hint_last, 11);
+  ck_assert_msg (strstr (rep, "failures only at indices 8 to 11 of axis 2 (of 12): one part"),
+                 "%s", rep);
+  free (rep);
+  for (size_t p = 0; p < 72; p++)
+    if (p % 12 == 9 || p % 12 == 10)
+      A->data[p] = c->data[p];
+  ck_assert_uint_eq (hints_of (c, 6, 3, shape, A, &b, &rep) & BP_GRADCHECK_HINT_RANGE, 0);
+  free (rep);
+  for (size_t p = 0; p < 72; p++)
+    if (p % 12 < 8)
+      c->data[p] = A->data[p] = 0.0;
+    else
+      A->data[p] = 3.0 * c->data[p];
+  ck_assert_uint_eq (hints_of (c, 6, 3, shape, A, &b, &rep) & BP_GRADCHECK_HINT_RANGE, 0);
+  free (rep);
+  gsl_matrix_free (A);
+  gsl_vector_free (c);
+}
+END_TEST
+
+START_TEST (test_hint_moved)
+{
+  /* logits 3 x 6 whose one-hot term went to the next index in rows 0 and
+     2 (a_p - e_p = +2, a_p+1 - e_p+1 = -2): the "moved" hint; the same
+     two elements both 2 too large (not a term moved): none */
+  gsl_vector *c = distinct (18);
+  gsl_matrix *A = right_analytic (c, 3);
+  for (size_t r = 0; r < 3; r += 2)
+    {
+      *gsl_matrix_ptr (A, r, 1) += 2.0;
+      *gsl_matrix_ptr (A, r, 2) -= 2.0;
+    }
+  bp_gradcheck_block_result b;
+  char *rep;
+  ck_assert_uint_eq (hints_of (c, 3, 0, NULL, A, &b, &rep) & BP_GRADCHECK_HINT_MOVED,
+                     BP_GRADCHECK_HINT_MOVED);
+  ck_assert_msg (strstr (rep, "hint: K: each failing row of axis 1 has two wrong elements,"
+                         " wrong by opposite amounts"), "%s", rep);
+  free (rep);
+  for (size_t r = 0; r < 3; r += 2)
+    *gsl_matrix_ptr (A, r, 2) += 4.0;
+  ck_assert_uint_eq (hints_of (c, 3, 0, NULL, A, &b, &rep) & BP_GRADCHECK_HINT_MOVED, 0);
+  free (rep);
+  gsl_matrix_free (A);
+  gsl_vector_free (c);
+}
+END_TEST
+
+START_TEST (test_hint_factor_axes)
+{
+  /* logits B x T x V = 2 x 3 x 8 with the mean over B T left out
+     (analytic = 6 numeric): "6 is the product of the lengths of axes 0
+     to 1"; a factor 5: of no axis nor product */
+  const size_t shape[3] = { 2, 3, 8 };
+  gsl_vector *c = distinct (48);
+  gsl_matrix *A = right_analytic (c, 6);
+  gsl_matrix_scale (A, 6.0);
+  bp_gradcheck_block_result b;
+  char *rep;
+  ck_assert_uint_eq (hints_of (c, 6, 3, shape, A, &b, &rep), BP_GRADCHECK_HINT_FACTOR);
+  ck_assert_uint_eq (b.factor_block, 0);
+  ck_assert_uint_eq (b.factor_axis, 0);
+  ck_assert_uint_eq (b.factor_axes, 2);
+  ck_assert_msg (strstr (rep, "6 is the product of the lengths of axes 0 to 1 of K: the batch"),
+                 "%s", rep);
+  free (rep);
+  gsl_matrix_scale (A, 5.0 / 6.0);
+  ck_assert_uint_eq (hints_of (c, 6, 3, shape, A, &b, &rep), BP_GRADCHECK_HINT_FACTOR);
+  ck_assert_uint_eq (b.factor_block, BP_GRADCHECK_NONE);
+  ck_assert_msg (!strstr (rep, "the batch size"), "%s", rep);
+  free (rep);
+  gsl_matrix_free (A);
+  gsl_vector_free (c);
+}
+END_TEST
+
+/* The VJP form of a bias broadcast over R rows: y (R x n), y_rj = b_j;
+   the backward sums dy over the rows (how 0), takes the last row only
+   (1) or doubles the sum (2).  how 3: no bias, y_0j = 2 b_j and the rest
+   0, its backward dy's row 0 without the 2 */
+typedef struct
+{
+  size_t R, n;
+  int how;
+} bias_vjp_params;
+
+static int
+bias_forward (const bp_gradcheck_point *p, void *params, gsl_vector *y)
+{
+  const bias_vjp_params *q = params;
+  for (size_t r = 0; r < q->R; r++)
+    for (size_t j = 0; j < q->n; j++)
+      gsl_vector_set (y, r * q->n + j, q->how < 3 ? gsl_vector_get (p->vector[0], j)
+                                       : r == 0 ? 2.0 * gsl_vector_get (p->vector[0], j) : 0.0);
+  return 0;
+}
+
+static int
+bias_backward (const bp_gradcheck_point *p, void *params, const gsl_vector *dy,
+               gsl_matrix *const dx[])
+{
+  (void) p;
+  const bias_vjp_params *q = params;
+  for (size_t j = 0; j < q->n; j++)
+    {
+      double s = 0.0;
+      for (size_t r = 0; r < q->R; r++)
+        s = q->how == 1 ? gsl_vector_get (dy, r * q->n + j)
+            : q->how == 3 ? gsl_vector_get (dy, j) : s + gsl_vector_get (dy, r * q->n + j);
+      gsl_matrix_set (dx[0], j, 0, q->how == 2 ? 2.0 * s : s);
+    }
+  return 0;
+}
+
+/* the VJP check of the bias of params (how), its status into *status */
+static bp_gradcheck_result *
+bias_vjp_check (bias_vjp_params *q, int *status)
+{
+  gsl_matrix *x = gsl_matrix_alloc (q->n, 1);
+  for (size_t j = 0; j < q->n; j++)
+    gsl_matrix_set (x, j, 0, 0.25 * (double) (j + 1));
+  const bp_gradcheck_function F = { .vloss = bias_forward, .m = q->R * q->n,
+                                    .params = q, .vjp = bias_backward };
+  const bp_gradcheck_block blk = { .name = "bias", .matrix = x };
+  bp_gradcheck_options o;
+  bp_gradcheck_options_default (&o);
+  bp_gradcheck_result *res = NULL;
+  *status = bp_gradcheck (&F, 1, &blk, NULL, &o, &res);
+  gsl_matrix_free (x);
+  return res;
+}
+
+START_TEST (test_hint_sum_of_dy)
+{
+  /* a layer's backward giving the bias the last of dy's 5 rows, not their
+     sum: "analytic = row 4 of dy (the cotangent read as 5 x 3)"; twice
+     the sum (wrong, but a sum): no such hint; dy's row 0 where the
+     gradient is 2 dy's row 0 (no broadcast: numeric is not the sum of
+     the rows): none; the right sum: PASS */
+  bias_vjp_params q = { .R = 5, .n = 3, .how = 1 };
+  int status;
+  bp_gradcheck_result *r = bias_vjp_check (&q, &status);
+  ck_assert_int_eq (status, GSL_FAILURE);
+  bp_gradcheck_block_result b;
+  char *rep;
+  ck_assert_uint_eq (keep_block (r, 0, &b, &rep) & BP_GRADCHECK_HINT_SUM, BP_GRADCHECK_HINT_SUM);
+  ck_assert_uint_eq (b.sum_block, BP_GRADCHECK_NONE);
+  ck_assert_uint_eq (b.sum_index, 4);
+  ck_assert_msg (strstr (rep, "hint: bias: analytic = row 4 of dy (the cotangent read as 5 x 3),"
+                         " numeric = the sum of its rows"), "%s", rep);
+  free (rep);
+  q.how = 2;
+  r = bias_vjp_check (&q, &status);
+  ck_assert_int_eq (status, GSL_FAILURE);
+  ck_assert_uint_eq (keep_block (r, 0, &b, &rep) & BP_GRADCHECK_HINT_SUM, 0);
+  ck_assert_msg (!strstr (rep, "of dy"), "%s", rep);
+  free (rep);
+  q.how = 3;
+  r = bias_vjp_check (&q, &status);
+  ck_assert_int_eq (status, GSL_FAILURE);
+  ck_assert_uint_eq (keep_block (r, 0, &b, &rep) & BP_GRADCHECK_HINT_SUM, 0);
+  free (rep);
+  q.how = 0;
+  r = bias_vjp_check (&q, &status);
+  ck_assert_int_eq (status, GSL_SUCCESS);
+  ck_assert_uint_eq (r->run[0].hints, 0);
+  bp_gradcheck_result_free (r);
+}
+END_TEST
+
 START_TEST (test_report_russian)
 {
   /* the library's report in the program's locale, with no binding of
@@ -633,6 +891,12 @@ shapes_suite (void)
   tcase_add_test (tc, test_hint_sum_no_straddling_slice);
   tcase_add_test (tc, test_hint_factor_axis_of_each_block);
   tcase_add_test (tc, test_hint_factor_axis);
+  tcase_add_test (tc, test_hint_zero);
+  tcase_add_test (tc, test_hint_mask);
+  tcase_add_test (tc, test_hint_range);
+  tcase_add_test (tc, test_hint_moved);
+  tcase_add_test (tc, test_hint_factor_axes);
+  tcase_add_test (tc, test_hint_sum_of_dy);
   tcase_add_test (tc, test_report_russian);
   suite_add_tcase (s, tc);
   return s;

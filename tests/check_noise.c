@@ -153,6 +153,58 @@ START_TEST (test_float_layer_bug_fails)
 }
 END_TEST
 
+/* the float layer by random directions alone (its seed, the layer's) */
+static int
+check_directional (problem *p, unsigned seed, bp_gradcheck_result **r)
+{
+  bp_gradcheck_options o;
+  bp_gradcheck_options_default (&o);
+  o.arg_type = BP_GRADCHECK_ARG_FLOAT;
+  o.method = BP_GRADCHECK_DIRECTIONAL;
+  o.seed = seed;
+  return bp_gradcheck (&p->F, 2, p->blocks, p->grads, &o, r);
+}
+
+START_TEST (test_float_layer_directional_passes)
+{
+  /* along random directions, at the step of the noise measured along
+     the line and its ladder (eq. 0.11b): a fixed step h max(1, |theta|)
+     left 1 to 3 of 16 directions of a right float layer INCONCLUSIVE */
+  problem p;
+  problem_init (&p, 1u + (unsigned) (_i % 10));
+  bp_gradcheck_result *r = NULL;
+  ck_assert_int_eq (check_directional (&p, (unsigned) _i, &r), GSL_SUCCESS);
+  ck_assert_uint_eq (r->run[0].n_directions_failed, 0);
+  bp_gradcheck_result_free (r);
+  problem_free (&p);
+}
+END_TEST
+
+START_TEST (test_float_layer_directional_bug_fails)
+{
+  /* the bugs of test_float_layer_bug_fails by random directions: FAIL,
+     and the element 5e-4 off is localized and named */
+  problem p;
+  problem_init (&p, 1u + (unsigned) (_i / 3));
+  switch (_i % 3)
+    {
+    case 0: *gsl_matrix_ptr (p.dW, 2, 3) += 5e-4; break;
+    case 1: gsl_vector_scale (p.db, -1.0); break;
+    default: gsl_matrix_scale (p.dW, 0.5); break;
+    }
+  bp_gradcheck_result *r = NULL;
+  ck_assert_int_eq (check_directional (&p, (unsigned) _i, &r), GSL_FAILURE);
+  if (_i % 3 == 0)
+    {
+      ck_assert_uint_eq (r->run[0].block[0].n_failed, 1);
+      ck_assert_uint_eq (r->run[0].block[0].worst[0].row, 2);
+      ck_assert_uint_eq (r->run[0].block[0].worst[0].col, 3);
+    }
+  bp_gradcheck_result_free (r);
+  problem_free (&p);
+}
+END_TEST
+
 /* L = 1/2 sum_i w_i theta_i^2 in double */
 #define NQ 10000
 static int
@@ -718,6 +770,8 @@ main (void)
   tcase_set_timeout (tc, 120);
   tcase_add_loop_test (tc, test_float_layer_passes, 0, 5);
   tcase_add_loop_test (tc, test_float_layer_bug_fails, 0, 6);
+  tcase_add_loop_test (tc, test_float_layer_directional_passes, 0, 20);
+  tcase_add_loop_test (tc, test_float_layer_directional_bug_fails, 0, 6);
   tcase_add_test (tc, test_large_sum);
   tcase_add_loop_test (tc, test_float_large_loss_resolves, 0, 5);
   tcase_add_loop_test (tc, test_float_sum_double_args_1e4_fails, 0, 13);

@@ -4,7 +4,7 @@
 # github.com/attractivechaos/kann) and 9 planted bugs in their gradients
 # (kann_ops.c), each checked by `backprop check --type float' at the
 # default options, and with --method all.  Prints one line per check and
-# the counts: correct PASS, bugs FAIL, bugs with a hint.
+# the counts (bench/trial.sh): correct PASS, bugs FAIL, bugs with a hint.
 set -u
 kann=${1:?usage: kann-trial.sh KANN_DIR [BACKPROP [SEED]]}
 bp=${2:-backprop}
@@ -21,34 +21,24 @@ bugs="matmul_transposed:matmul:24 matmul_one_off:matmul:24 bias_batch:bias:5
 tanh_sign:tanh:15 sigm_half:sigm:15 softmax_shift:softmax:15
 ce_multi_one_off:ce_multi:15 conv2d_edge:conv2d:54 relu_missing:relu:15"
 shape() { case $1 in matmul) echo "--shape 4x6";; *) echo;; esac; }
-verdict() { sed -n 's/^gradient check: \([A-Z]*\).*/\1/p' "$1" | head -n 1; }
-pass=0 n_ops=0 fail=0 n_bugs=0 hinted=0 pass_all=0
-for m in gsl all; do
-  for e in $ops; do
-    op=${e%%:*}; rest=${e#*:}; n=${rest%%:*}; dom=
-    [ "$rest" != "$n" ] && dom="--domain ${rest#*:}"
-    # shellcheck disable=SC2046,SC2086
-    "$bp" check --lib "$work/kann_ops.so" --type float --loss "${op}_loss" \
-      --grad "${op}_grad" --n "$n" $dom $(shape "$op") --method $m --seed "$seed" >"$work/out" 2>&1
-    v=$(verdict "$work/out")
-    printf '%-4s correct %-22s %s\n' "$m" "$op" "$v"
-    if [ $m = gsl ]; then
-      n_ops=$((n_ops + 1)); [ "$v" = PASS ] && pass=$((pass + 1))
-    else
-      [ "$v" = PASS ] && pass_all=$((pass_all + 1))
-    fi
-  done
-done
+# run OP GRAD N METHOD [DOMAIN]: the report in $work/out
+run() {
+  dom=; [ -n "${5:-}" ] && dom="--domain $5"
+  # shellcheck disable=SC2046,SC2086
+  "$bp" check --lib "$work/kann_ops.so" --type float --loss "${1}_loss" --grad "$2" \
+    --n "$3" $dom $(shape "$1") --method "$4" --seed "$seed" >"$work/out" 2>&1
+}
+check_op() {
+  op=${1%%:*}; rest=${1#*:}; n=${rest%%:*}; dom=
+  [ "$rest" != "$n" ] && dom=${rest#*:}
+  run "$op" "${op}_grad" "$n" "$2" "$dom"
+}
+check_bug() { run "$op" "${bug}_grad" "$n" "$1"; }
+# shellcheck source=bench/trial.sh
+. "$here/../trial.sh"
+trial_correct
 for e in $bugs; do
-  bug=${e%%:*}; rest=${e#*:}; op=${rest%%:*}; n=${rest#*:}; dom=
-  # shellcheck disable=SC2046
-  "$bp" check --lib "$work/kann_ops.so" --type float --loss "${op}_loss" \
-    --grad "${bug}_grad" --n "$n" $(shape "$op") --seed "$seed" >"$work/out" 2>&1
-  v=$(verdict "$work/out")
-  h=$(grep -ci 'hint' "$work/out")
-  printf 'gsl  bug     %-22s %s%s\n' "$bug" "$v" "$( [ "$h" -gt 0 ] && echo ' (hint)')"
-  n_bugs=$((n_bugs + 1)); [ "$v" = FAIL ] && fail=$((fail + 1))
-  [ "$v" = FAIL ] && [ "$h" -gt 0 ] && hinted=$((hinted + 1))
+  bug=${e%%:*}; rest=${e#*:}; op=${rest%%:*}; n=${rest#*:}
+  trial_bug "$bug"
 done
-echo "correct operators PASS at the defaults: $pass of $n_ops (--method all: $pass_all of $n_ops)"
-echo "planted bugs FAIL at the defaults: $fail of $n_bugs, with a hint: $hinted"
+trial_summary

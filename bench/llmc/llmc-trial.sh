@@ -6,8 +6,8 @@
 # float --forward --backward' at the default options and with --method
 # all, the mean cross-entropy also as a plain loss; then planted bugs, each
 # a one-line edit (sed) of a copy of train_gpt2.c or of the wrapper, at the
-# defaults.  Prints one line per check and the counts: correct PASS, bugs
-# FAIL, bugs with a hint.
+# defaults and with --method all.  Prints one line per check and the
+# counts (bench/trial.sh): correct PASS, bugs FAIL, bugs with a hint.
 set -u
 llmc=${1:?usage: llmc-trial.sh LLMC_DIR [BACKPROP [SEED]]}
 bp=${2:-backprop}
@@ -26,28 +26,22 @@ build ok "$llmc/train_gpt2.c" "$here/llmc_ops.c" || exit 1
 ops="ln:24:inp:2x3x4,weight:4,bias:4 mm:24:inp:2x4x4,weight:3x4,bias:3
 att:24:qkv:2x3x12 gelu:24:inp:2x3x4 res:24:inp1:2x3x4,inp2:2x3x4
 ce:6:logits:2x3x8 celoss:0:logits:2x3x8 enc:24:wte:5x4,wpe:3x4"
-# check SO OP M BLOCKS METHOD: prints the verdict, the report in $work/out
-check() {
+# run SO OP M BLOCKS METHOD: the report in $work/out
+run() {
   if [ "$3" = 0 ]; then fn="--loss ce_loss --grad ce_grad"
   else fn="--forward ${2}_fwd --backward ${2}_bwd --m $3"; fi
   # shellcheck disable=SC2046,SC2086
   "$bp" check --lib "$work/$1.so" --type float $fn --block $(echo "$4" | sed 's/,/ --block /g') \
     --method "$5" --seed "$seed" >"$work/out" 2>&1
-  sed -n 's/^gradient check: \([A-Z]*\).*/\1/p' "$work/out" | head -n 1
 }
-pass=0 n_ops=0 pass_all=0
-for m in gsl all; do
-  for e in $ops; do
-    op=${e%%:*}; rest=${e#*:}; mm=${rest%%:*}; blocks=${rest#*:}
-    v=$(check ok "$op" "$mm" "$blocks" "$m")
-    printf '%-4s correct %-22s %s\n' "$m" "$op" "$v"
-    if [ $m = gsl ]; then
-      n_ops=$((n_ops + 1)); [ "$v" = PASS ] && pass=$((pass + 1))
-    else
-      [ "$v" = PASS ] && pass_all=$((pass_all + 1))
-    fi
-  done
-done
+check_op() {
+  op=${1%%:*}; rest=${1#*:}
+  run ok "$op" "${rest%%:*}" "${rest#*:}" "$2"
+}
+check_bug() { run "$bug" "$op" "$mm" "$blocks" "$1"; }
+# shellcheck source=bench/trial.sh
+. "$here/../trial.sh"
+trial_correct
 # name|operator|file (t train_gpt2.c, w the wrapper)|sed expression: a bug a
 # user would make; a mutant that the expression leaves unchanged is an error
 bugs='ln_term3|ln|t|s#dval -= norm_bti \* dnorm_norm_mean;#;#
@@ -62,7 +56,6 @@ res_dinp2_dropped|res|t|s#dinp2\[i\] += dout\[i\];#;#
 ce_target_shifted|ce|t|s#float indicator = i == ix ?#float indicator = i == (ix + 1) % V ?#
 celoss_not_mean|celoss|w|s#1.0f / (B \* T);#1.0f;#
 enc_dwte_not_accumulated|enc|t|s#dwte_ix\[i\] += d;#dwte_ix[i] = d;#'
-fail=0 n_bugs=0 hinted=0
 nl='
 '
 IFS_=$IFS; IFS=$nl
@@ -75,13 +68,8 @@ for e in $bugs; do
   if cmp -s "$src" "$work/mut.c"; then echo "$bug: the edit did not apply" >&2; exit 1; fi
   build "$bug" "$t" "$w" || exit 1
   for x in $ops; do case $x in "$op":*) rest=${x#*:}; mm=${rest%%:*}; blocks=${rest#*:};; esac; done
-  v=$(check "$bug" "$op" "$mm" "$blocks" gsl)
-  h=$(sed -n 's/^ *hint: //p' "$work/out" | tr '\n' ';' | sed 's/;$//; s/;/; /g')
-  printf 'gsl  bug     %-27s %s%s\n' "$bug" "$v" "${h:+ (hint: $h)}"
-  n_bugs=$((n_bugs + 1)); [ "$v" = FAIL ] && fail=$((fail + 1))
-  [ "$v" = FAIL ] && [ -n "$h" ] && hinted=$((hinted + 1))
+  trial_bug "$bug"
   IFS=$nl
 done
 IFS=$IFS_
-echo "correct operators PASS at the defaults: $pass of $n_ops (--method all: $pass_all of $n_ops)"
-echo "planted bugs FAIL at the defaults: $fail of $n_bugs, with a hint: $hinted"
+trial_summary

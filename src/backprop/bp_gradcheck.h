@@ -320,6 +320,20 @@ typedef enum
    gradient as one row of the output's), numeric = the sum of those
    slices (the block is broadcast over the other axes) */
 #define BP_GRADCHECK_HINT_SUM      256u
+/* analytic = 0 at every failing element (the numeric value is not): a
+   gradient never written, a block or term dropped */
+#define BP_GRADCHECK_HINT_ZERO     512u
+/* numeric = 0 (within its estimate) at every failing element, analytic
+   not: a derivative's mask missing (ReLU's, max-pool's) */
+#define BP_GRADCHECK_HINT_MASK    1024u
+/* the failing elements fill indices hint_index to hint_last (at least
+   two, not all) of axis hint_axis, every one of them: one part of a
+   fused or concatenated block */
+#define BP_GRADCHECK_HINT_RANGE   2048u
+/* every row of the last axis that fails has exactly two failing elements,
+   wrong by opposite amounts (a - e sums to 0 over the two): a term put
+   at the wrong index, a target or one-hot index off */
+#define BP_GRADCHECK_HINT_MOVED   4096u
 
 /* One element checked. */
 typedef struct
@@ -388,16 +402,24 @@ typedef struct
   long shift;              /* HINT_SHIFT: the s of analytic[i] = numeric[i+s] */
   size_t rank;             /* the block's rank and shape as given (rank 0: */
   size_t shape[BP_GRADCHECK_MAX_RANK];  /* none given, rows x cols) */
-  size_t hint_axis, hint_index;  /* HINT_EDGE, HINT_SLICE: where (the axes
-                                    of shape, else 0 rows, 1 cols) */
+  size_t hint_axis, hint_index;  /* HINT_EDGE, HINT_SLICE, HINT_RANGE: where
+                                    (the axes of shape, else 0 rows, 1 cols) */
+  size_t hint_last;              /* HINT_RANGE: the range's last index */
   size_t sum_block, sum_axis;    /* HINT_SUM: the other block, its axis
-                                    of the block's length; */
+                                    of the block's length (sum_block
+                                    BP_GRADCHECK_NONE: the VJP form's
+                                    cotangent dy read as R x n, sum_axis
+                                    0, or n x R, 1, n the block's size); */
   size_t sum_index;              /* the flat index of the slice's first
-                                    element in sum_block */
+                                    element in sum_block (dy: the row or
+                                    column taken) */
+  size_t sum_count;              /* dy: R, the rows (columns) summed */
   size_t factor_block, factor_axis;  /* HINT_FACTOR: |c| or 1/|c| is the
                                         length of this axis of this block
                                         (the batch size?); BP_GRADCHECK_NONE:
                                         of none */
+  size_t factor_axes;      /* HINT_FACTOR: ... or the product of the
+                              lengths of factor_axes axes from factor_axis */
 } bp_gradcheck_block_result;
 
 /* One method's run. */

@@ -1646,6 +1646,8 @@ typedef struct
   gsl_vector *d, *wv;
   double sigma;                   /* f's noise along a direction beyond GSL's
                                      rounding term (0: none), eq. (0.11b) */
+  double hrel;                    /* the directions' relative step from the
+                                     noise, eq. (0.5) (opts.h before it) */
 } line;
 
 static void
@@ -1669,6 +1671,7 @@ line_alloc (const problem *pb, line *l)
     }
   l->w->d = l->d;
   l->w->w = l->wv;
+  l->hrel = pb->o->h;
   return GSL_SUCCESS;
 }
 
@@ -1727,37 +1730,25 @@ span_at (double t, void *p)
   return record (w, t, L);
 }
 
-/* One direction along l, eq. (0.11)-(0.11a): d uniform on the unit sphere of
-   the flat elements [lo, hi) (0 elsewhere; [0, N) is every element), w on
-   the outputs', compared by (0.3) with the tolerance scaled by its terms
-   and, as an element's (0.6), at least the resolution of f's noise along
-   the line, l->sigma (eq. 0.11b): what may excuse a difference beyond it
-   is only the truncation above the noise.  Into el (row j).  Each costs
-   gsl_deriv_central's 4 to 8 evaluations of f; a restricted one
-   O(hi - lo) work besides (the worker's point must be the base point
-   outside [lo, hi): it is left so). */
+/* Direction d of l compared at step h (F: f along it, its span [lo,
+   hi)) by (0.3), the tolerance scaled by its terms and, as an element's
+   (0.6), at least the resolution of f's noise along the line, l->sigma
+   (eq. 0.11b): what may excuse a difference beyond it is only the
+   truncation above the noise.  Into el (row j). */
 static void
-direction_compare (const problem *pb, line *l, gsl_rng *rng, size_t lo, size_t hi,
-                   size_t j, bp_gradcheck_element *el)
+direction_at (const problem *pb, line *l, gsl_function *F, const span *sp, double h,
+              size_t j, bp_gradcheck_element *el)
 {
   const bp_gradcheck_options *o = pb->o;
-  const int all = lo == 0 && hi == pb->N;
-  span sp = { .w = l->w, .lo = lo, .hi = hi };
-  gsl_function F = { .function = all ? line_at : span_at, .params = all ? (void *) l->w
-                                                                        : (void *) &sp };
-  gsl_vector_view part = gsl_vector_subvector (l->d, lo, hi - lo);
-  unit_direction (rng, &part.vector);
-  if (l->wv)
-    unit_direction (rng, l->wv);
   double e, err, terms;
   bp_gradcheck_diff how;
-  const double h = line_step (pb, o->h);
   l->w->n_ev = 0;
   l->w->nerr = 0.0;
-  differentiate (l->w, &F, 0.0, h, &e, &err, &how);
-  if (!all)
-    span_move (&sp, 0.0);
-  const double a = analytic_span (pb, l->d, l->wv, lo, hi, &terms);
+  differentiate (l->w, F, 0.0, h, &e, &err, &how);
+  if (sp)
+    span_move (sp, 0.0);
+  const double a = analytic_span (pb, l->d, l->wv, sp ? sp->lo : 0, sp ? sp->hi : pb->N,
+                                  &terms);
   double u = err + l->w->nerr, nerr = l->w->nerr;
   if (how == BP_GRADCHECK_DIFF_CENTRAL)
     {
@@ -1768,6 +1759,7 @@ direction_compare (const problem *pb, line *l, gsl_rng *rng, size_t lo, size_t h
   core_compare_res (a, e, u, fmax (o->rtol * terms, 2.0 * nerr * pb->res_scale), o->rtol,
                     o->atol, el);
   el->abserr = err + nerr;
+  el->h = h;
   el->block = BP_GRADCHECK_NONE;
   el->output = 0;
   el->row = j;
@@ -1776,6 +1768,61 @@ direction_compare (const problem *pb, line *l, gsl_rng *rng, size_t lo, size_t h
   el->left = el->right = GSL_NAN;
   if (how == BP_GRADCHECK_DIFF_NONE)
     el->status = BP_GRADCHECK_ELEMENT_INCONCLUSIVE;
+}
+
+/* One direction along l, eq. (0.11)-(0.11a): d uniform on the unit sphere of
+   the flat elements [lo, hi) (0 elsewhere; [0, N) is every element), w on
+   the outputs', compared by direction_at at the step of the line's noise,
+   h_rel max(1, max|theta|) (eq. 0.5).  A direction that does not pass is
+   compared again at 4, 16 and 64 times the step (at most 0.1 max(1,
+   max|theta|)), as an element is (eq. 0.7): the ladder climbs while each
+   rung's value stays within the uncertainty of the rung below (a rung
+   beyond it reached a kink), and the best verdict of its rungs is the
+   direction's.  Each rung costs gsl_deriv_central's 4 to 8 evaluations
+   of f; a restricted one O(hi - lo) work besides (the worker's point
+   must be the base point outside [lo, hi): it is left so). */
+static void
+direction_compare (const problem *pb, line *l, gsl_rng *rng, size_t lo, size_t hi,
+                   size_t j, bp_gradcheck_element *el)
+{
+  const int all = lo == 0 && hi == pb->N;
+  span sp = { .w = l->w, .lo = lo, .hi = hi };
+  gsl_function F = { .function = all ? line_at : span_at, .params = all ? (void *) l->w
+                                                                        : (void *) &sp };
+  gsl_vector_view part = gsl_vector_subvector (l->d, lo, hi - lo);
+  unit_direction (rng, &part.vector);
+  if (l->wv)
+    unit_direction (rng, l->wv);
+  double h = line_step (pb, l->hrel);
+  const double cap = 0.1 * fmax (1.0, pb->theta_max);
+  direction_at (pb, l, &F, all ? NULL : &sp, h, j, el);
+  const bp_gradcheck_element first = *el;
+  bp_gradcheck_element below = *el, t;
+  for (int r = 0; r < 3 && el->status != BP_GRADCHECK_ELEMENT_PASS
+                  && below.diff == BP_GRADCHECK_DIFF_CENTRAL; r++)
+    {
+      const double next = fmin (4.0 * h, cap);
+      if (!(next > h))
+        break;
+      h = next;
+      direction_at (pb, l, &F, all ? NULL : &sp, h, j, &t);
+      if (t.diff != BP_GRADCHECK_DIFF_CENTRAL
+          || !(fabs (t.numeric - below.numeric) <= t.abserr + below.abserr))
+        break;
+      below = t;
+      if (t.status < el->status)
+        *el = t;
+    }
+  /* INCONCLUSIVE by the truncation alone (a band of u_d above a noise
+     resolution that is not the tolerance): one rung down, h_d / 4 */
+  const double down = fmax (0.25 * line_step (pb, l->hrel), line_step (pb, pb->o->h));
+  if (el->status == BP_GRADCHECK_ELEMENT_INCONCLUSIVE && first.diff == BP_GRADCHECK_DIFF_CENTRAL
+      && down < first.h)
+    {
+      direction_at (pb, l, &F, all ? NULL : &sp, down, j, &t);
+      if (t.status < el->status)
+        *el = t;
+    }
 }
 
 /* f along the line at t = i 1e-6 c max(1, max|theta|), for ecnoise_at */
@@ -1803,6 +1850,10 @@ line_noise (line *l, gsl_rng *rng)
   ecnoise_at (taylor_noise_eval, l->w, 1, fv, &sigma, &found);
   const double f0 = line_at (0.0, l->w);
   l->sigma = found && isfinite (f0) ? fmax (0.0, sigma - 2.0 * DBL_EPSILON * fabs (f0)) : 0.0;
+  /* eq. (0.5) as measure_noise's: (sigma / |f|)^(1/3), at most 1e-2 */
+  const double sig = fmax (found ? sigma : 0.0, DBL_EPSILON * fabs (f0));
+  const double rel = isfinite (f0) && f0 != 0.0 ? cbrt (sig / fabs (f0)) : 0.0;
+  l->hrel = fmax (l->w->pb->o->h, fmin (rel, 1e-2));
 }
 
 /* --- localization by group testing ---------------------------------------- */

@@ -2,6 +2,7 @@
    derivations/00-numeric-check.md, eq. (0.14) */
 #include <config.h>
 #include <math.h>
+#include <stdlib.h>
 #include "lib/check/rules.h"
 #include "lib/check/hints.h"
 #include "lib/check/shape.h"
@@ -114,20 +115,99 @@ relaid (const bp_gradcheck_block_result *b, double rtol, double atol)
   return 1;
 }
 
+/* a = 0 exactly at every failing element (each FAILs or is INCONCLUSIVE
+   beyond its estimate, so e is not 0 there): a gradient never written */
+static int
+zeroed (const bp_gradcheck_block_result *b)
+{
+  for (size_t i = 0; i < b->analytic->size1; i++)
+    for (size_t j = 0; j < b->analytic->size2; j++)
+      if (bad (b, i, j) && A (i, j) != 0.0)
+        return 0;
+  return 1;
+}
+
+/* e = 0 within its estimate, a not 0, at every failing element: the
+   derivative vanishes there and the analytic side does not */
+static int
+masked (const bp_gradcheck_block_result *b, double rtol, double atol)
+{
+  for (size_t i = 0; i < b->analytic->size1; i++)
+    for (size_t j = 0; j < b->analytic->size2; j++)
+      if (bad (b, i, j) && (A (i, j) == 0.0 || !near (0.0, E (i, j), ERR (i, j), rtol, atol)))
+        return 0;
+  return 1;
+}
+
+/* a passing element outside indices lo to hi of axis d whose numeric
+   value is not 0 within its estimate: the gradient lives outside the
+   range too (a mean's missing factor fails wherever it is not 0, which
+   is no part of the block) */
+static int
+alive_outside (const bp_gradcheck_block_result *b, const size_t *dims, size_t rank,
+               size_t d, size_t lo, size_t hi, double rtol, double atol)
+{
+  size_t idx[BP_GRADCHECK_MAX_RANK];
+  for (size_t i = 0; i < b->rows; i++)
+    for (size_t j = 0; j < b->cols; j++)
+      {
+        shape_unravel (dims, rank, i * b->cols + j, idx);
+        if ((idx[d] < lo || idx[d] > hi) && !bad (b, i, j)
+            && !near (0.0, E (i, j), ERR (i, j), rtol, atol))
+          return 1;
+      }
+  return 0;
+}
+
+/* along the last axis (of length L >= 3), each row holding a failing
+   element holds two, p and q, with a_p + a_q = e_p + e_q within their
+   estimates: the term due at one index went to the other */
+static int
+moved (const bp_gradcheck_block_result *b, double rtol, double atol)
+{
+  size_t dims[BP_GRADCHECK_MAX_RANK];
+  const size_t rank = shape_dims (b, dims), L = dims[rank - 1], n = b->rows * b->cols;
+  if (L < 3)
+    return 0;
+  const double *a = b->analytic->data, *e = b->numeric->data, *u = b->abserr->data;
+  size_t rows = 0;
+  for (size_t r = 0; r < n; r += L)
+    {
+      size_t at[3], k = 0;
+      for (size_t p = r; p < r + L; p++)
+        if (bad (b, p / b->cols, p % b->cols) && k < 3)
+          at[k++] = p;
+      if (k == 0)
+        continue;
+      if (k != 2 || !near (a[at[0]] + a[at[1]], e[at[0]] + e[at[1]], u[at[0]] + u[at[1]],
+                           rtol, atol))
+        return 0;
+      rows++;
+    }
+  return rows > 0;
+}
+
 /* the failing elements (n_bad >= 2, not all) in one index of an axis
    (HINT_EDGE at an end, else HINT_SLICE), or at the two ends of one
    (HINT_EDGE, index NONE); the first such axis */
 static void
-located (bp_gradcheck_block_result *b, size_t n_bad)
+located (bp_gradcheck_block_result *b, size_t n_bad, double rtol, double atol)
 {
   size_t dims[BP_GRADCHECK_MAX_RANK], idx[BP_GRADCHECK_MAX_RANK];
-  size_t first[BP_GRADCHECK_MAX_RANK];
+  size_t first[BP_GRADCHECK_MAX_RANK], lo[BP_GRADCHECK_MAX_RANK], hi[BP_GRADCHECK_MAX_RANK];
+  unsigned char *hit[BP_GRADCHECK_MAX_RANK] = { NULL };
   int same[BP_GRADCHECK_MAX_RANK], edge[BP_GRADCHECK_MAX_RANK], seen = 0;
+  double part = 1.0;
   const size_t rank = shape_dims (b, dims);
   if (n_bad < 2 || n_bad >= b->rows * b->cols)
     return;
   for (size_t d = 0; d < rank; d++)
-    same[d] = edge[d] = 1;
+    {
+      same[d] = edge[d] = 1;
+      hit[d] = calloc (dims[d], 1);
+      if (!hit[d])
+        goto done;              /* no hint rather than a wrong one */
+    }
   for (size_t i = 0; i < b->rows; i++)
     for (size_t j = 0; j < b->cols; j++)
       if (bad (b, i, j))
@@ -136,8 +216,11 @@ located (bp_gradcheck_block_result *b, size_t n_bad)
           for (size_t d = 0; d < rank; d++)
             {
               if (!seen)
-                first[d] = idx[d];
+                first[d] = lo[d] = hi[d] = idx[d];
               same[d] &= idx[d] == first[d];
+              lo[d] = idx[d] < lo[d] ? idx[d] : lo[d];
+              hi[d] = idx[d] > hi[d] ? idx[d] : hi[d];
+              hit[d][idx[d]] = 1;
               edge[d] &= idx[d] == 0 || idx[d] + 1 == dims[d];
             }
           seen = 1;
@@ -149,7 +232,7 @@ located (bp_gradcheck_block_result *b, size_t n_bad)
         b->hints |= end ? BP_GRADCHECK_HINT_EDGE : BP_GRADCHECK_HINT_SLICE;
         b->hint_axis = d;
         b->hint_index = first[d];
-        return;
+        goto done;
       }
   for (size_t d = 0; d < rank; d++)
     if (dims[d] >= 3 && edge[d])
@@ -157,8 +240,32 @@ located (bp_gradcheck_block_result *b, size_t n_bad)
         b->hints |= BP_GRADCHECK_HINT_EDGE;
         b->hint_axis = d;
         b->hint_index = BP_GRADCHECK_NONE;
-        return;
+        goto done;
       }
+  /* HINT_RANGE: the axis (of 4 or more) whose failures fill the smallest
+     part of it, a run of consecutive indices each failing somewhere, at
+     most 2/3 of the axis (attention's fused q, k, v), where the gradient
+     is not 0 everywhere outside it */
+  for (size_t d = 0; d < rank; d++)
+    {
+      const size_t len = hi[d] - lo[d] + 1;
+      int full = 1;
+      for (size_t q = lo[d]; q <= hi[d]; q++)
+        full &= hit[d][q];
+      if (dims[d] >= 4 && full && 3 * len <= 2 * dims[d]
+          && (double) len / (double) dims[d] < part
+          && alive_outside (b, dims, rank, d, lo[d], hi[d], rtol, atol))
+        {
+          part = (double) len / (double) dims[d];
+          b->hints |= BP_GRADCHECK_HINT_RANGE;
+          b->hint_axis = d;
+          b->hint_index = lo[d];
+          b->hint_last = hi[d];
+        }
+    }
+done:
+  for (size_t d = 0; d < rank; d++)
+    free (hit[d]);
 }
 
 void
@@ -167,8 +274,9 @@ hints_find (bp_gradcheck_block_result *b, double rtol, double atol, int jacobian
   b->hints = 0;
   b->factor = 0.0;
   b->shift = 0;
-  b->hint_axis = b->hint_index = 0;
-  b->sum_block = b->sum_axis = b->sum_index = 0;
+  b->hint_axis = b->hint_index = b->hint_last = 0;
+  b->factor_axes = 1;
+  b->sum_block = b->sum_axis = b->sum_index = b->sum_count = 0;
   b->factor_block = b->factor_axis = BP_GRADCHECK_NONE;
   if (!b->analytic || !b->mask)
     return;
@@ -190,9 +298,15 @@ hints_find (bp_gradcheck_block_result *b, double rtol, double atol, int jacobian
       }
   if (n_bad == 1 && b->rows * b->cols > 1)
     b->hints |= BP_GRADCHECK_HINT_ONE;
+  if (zeroed (b))
+    b->hints |= BP_GRADCHECK_HINT_ZERO;
+  else if (masked (b, rtol, atol))
+    b->hints |= BP_GRADCHECK_HINT_MASK;
   if (!jacobian)
     {
-      located (b, n_bad);
+      if (n_bad >= 2 && moved (b, rtol, atol))
+        b->hints |= BP_GRADCHECK_HINT_MOVED;
+      located (b, n_bad, rtol, atol);
       if (n_bad >= 2 && relaid (b, rtol, atol))
         b->hints |= BP_GRADCHECK_HINT_LAYOUT;
     }
@@ -286,31 +400,44 @@ summed (bp_gradcheck_block_result *block, size_t n_blocks, size_t k, double rtol
 
 /* HINT_FACTOR's c or 1/c, an integer n >= 2 (to 1e-3, the factor
    hint's own margin): the first axis of length n, of b's own block k
-   first, then of the others (the batch size of an input block?) */
+   first, then of the others (the batch size of an input block?); else
+   the first run of consecutive axes whose lengths multiply to n (a mean
+   over B T of a B x T x V block) */
 static void
 factor_axis (bp_gradcheck_block_result *block, size_t n_blocks, size_t k)
 {
   bp_gradcheck_block_result *b = &block[k];
-  for (int inv = 0; inv < 2; inv++)
-    {
-      const double v = inv ? 1.0 / fabs (b->factor) : fabs (b->factor);
-      const double len = nearbyint (v);
-      if (!(len >= 2.0) || fabs (v - len) > 1e-3 * len)
-        continue;
-      for (size_t i = 0; i < n_blocks; i++)
-        {
-          const size_t l = (k + i) % n_blocks;
-          size_t dims[BP_GRADCHECK_MAX_RANK];
-          const size_t rank = shape_dims (&block[l], dims);
-          for (size_t d = 0; d < rank; d++)
-            if ((double) dims[d] == len)
+  for (size_t span = 1; span <= BP_GRADCHECK_MAX_RANK; span++)
+    for (int inv = 0; inv < 2; inv++)
+      {
+        const double v = inv ? 1.0 / fabs (b->factor) : fabs (b->factor);
+        const double len = nearbyint (v);
+        if (!(len >= 2.0) || fabs (v - len) > 1e-3 * len)
+          continue;
+        for (size_t i = 0; i < n_blocks; i++)
+          {
+            const size_t l = (k + i) % n_blocks;
+            size_t dims[BP_GRADCHECK_MAX_RANK];
+            const size_t rank = shape_dims (&block[l], dims);
+            for (size_t d = 0; d + span <= rank; d++)
               {
-                b->factor_block = l;
-                b->factor_axis = d;
-                return;
+                double p = 1.0;
+                int ones = 0;
+                for (size_t e = d; e < d + span; e++)
+                  {
+                    p *= (double) dims[e];
+                    ones |= dims[e] < 2;
+                  }
+                if (p == len && (span == 1 || !ones))
+                  {
+                    b->factor_block = l;
+                    b->factor_axis = d;
+                    b->factor_axes = span;
+                    return;
+                  }
               }
-        }
-    }
+          }
+      }
 }
 
 void
@@ -325,6 +452,60 @@ hints_across (bp_gradcheck_run *run, size_t n_blocks, double rtol, double atol,
       if (!jacobian && b->n_failed > 0 && b->analytic && b->numeric && b->abserr
           && b->mask)
         summed (run->block, n_blocks, k, rtol, atol);
+      run->hints |= b->hints;
+    }
+}
+
+/* dy's element (r, j) read as R x n (t 0) or n x R (t 1) */
+static double
+dy_at (const double *dy, size_t R, size_t n, int t, size_t r, size_t j)
+{
+  return t ? dy[j * R + r] : dy[r * n + j];
+}
+
+/* HINT_SUM in the VJP form, L = <dy, F>: a block of n elements broadcast
+   over R = m / n rows (columns) of the output (a bias) has the numeric
+   gradient sum_r dy(r, j); the analytic one is one row (column) r of dy
+   at every failing j when the backward took one row, not their sum. */
+void
+hints_vjp (bp_gradcheck_run *run, size_t n_blocks, const double *dy, size_t m,
+           double rtol, double atol)
+{
+  for (size_t k = 0; k < n_blocks; k++)
+    {
+      bp_gradcheck_block_result *b = &run->block[k];
+      const size_t n = b->rows * b->cols, R = n ? m / n : 0;
+      if (b->n_failed == 0 || !b->analytic || !b->numeric || !b->abserr || !b->mask
+          || R < 2 || R * n != m || (b->hints & BP_GRADCHECK_HINT_SUM))
+        continue;
+      for (int t = 0; t < 2 && !(b->hints & BP_GRADCHECK_HINT_SUM); t++)
+        {
+          int sums = 1;
+          for (size_t j = 0; sums && j < n; j++)
+            {
+              double s = 0.0;
+              for (size_t r = 0; r < R; r++)
+                s += dy_at (dy, R, n, t, r, j);
+              sums = near (s, b->numeric->data[j], b->abserr->data[j], rtol, atol);
+            }
+          for (size_t r = 0; sums && r < R; r++)
+            {
+              int one = 1;
+              for (size_t j = 0; one && j < n; j++)
+                one = !bad (b, j / b->cols, j % b->cols)
+                      || near (b->analytic->data[j], dy_at (dy, R, n, t, r, j),
+                               b->abserr->data[j], rtol, atol);
+              if (one)
+                {
+                  b->hints |= BP_GRADCHECK_HINT_SUM;
+                  b->sum_block = BP_GRADCHECK_NONE;
+                  b->sum_axis = (size_t) t;
+                  b->sum_index = r;
+                  b->sum_count = R;
+                  break;
+                }
+            }
+        }
       run->hints |= b->hints;
     }
 }

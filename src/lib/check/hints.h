@@ -18,4 +18,9 @@ void hints_find (bp_gradcheck_block_result *b, double rtol, double atol, int jac
 void hints_across (bp_gradcheck_run *run, size_t n_blocks, double rtol, double atol,
                    int jacobian);
 
+/* HINT_SUM of the VJP form (L = <dy, F>, dy of m elements) for the
+   blocks of run that a backward summed over one row of dy only. */
+void hints_vjp (bp_gradcheck_run *run, size_t n_blocks, const double *dy, size_t m,
+                double rtol, double atol);
+
 #endif /* BP_CHECK_HINTS_H */

@@ -148,9 +148,19 @@ print_factor (FILE *out, const bp_gradcheck_run *run, const bp_gradcheck_block_r
       char xname[64];
       shape_dims (x, dims);
       block_name (run, b->factor_block, xname);
-      fprintf (out, _(" %zu is the length of axis %zu of %s:"
-               " the batch size (a mean where a sum is due, or the reverse)?"),
-               dims[b->factor_axis], b->factor_axis, xname);
+      if (b->factor_axes > 1)
+        {
+          size_t len = 1;
+          for (size_t d = b->factor_axis; d < b->factor_axis + b->factor_axes; d++)
+            len *= dims[d];
+          fprintf (out, _(" %zu is the product of the lengths of axes %zu to %zu of %s:"
+                   " the batch size (a mean where a sum is due, or the reverse)?"),
+                   len, b->factor_axis, b->factor_axis + b->factor_axes - 1, xname);
+        }
+      else
+        fprintf (out, _(" %zu is the length of axis %zu of %s:"
+                 " the batch size (a mean where a sum is due, or the reverse)?"),
+                 dims[b->factor_axis], b->factor_axis, xname);
     }
   fputc ('\n', out);
 }
@@ -181,6 +191,20 @@ print_hints (FILE *out, const bp_gradcheck_run *run, size_t k, const char *name)
     fprintf (out, _("    hint: %s: failures only at index %zu of axis %zu (of %zu):"
              " one channel or slice?\n"), name, b->hint_index, b->hint_axis,
              dims[b->hint_axis]);
+  if (b->hints & BP_GRADCHECK_HINT_RANGE)
+    fprintf (out, _("    hint: %s: failures only at indices %zu to %zu of axis %zu (of %zu):"
+             " one part of a fused or concatenated block?\n"), name, b->hint_index,
+             b->hint_last, b->hint_axis, dims[b->hint_axis]);
+  if (b->hints & BP_GRADCHECK_HINT_MOVED)
+    fprintf (out, _("    hint: %s: each failing row of axis %zu has two wrong elements,"
+             " wrong by opposite amounts: a term at the wrong index (a target or one-hot"
+             " index off)?\n"), name, shape_dims (b, dims) - 1);
+  if (b->hints & BP_GRADCHECK_HINT_ZERO)
+    fprintf (out, _("    hint: %s: analytic = 0 at every failing element, numeric not:"
+             " a gradient never written, or a term or block dropped?\n"), name);
+  if (b->hints & BP_GRADCHECK_HINT_MASK)
+    fprintf (out, _("    hint: %s: numeric = 0 at every failing element, analytic not:"
+             " a derivative's mask missing (ReLU's, max-pool's)?\n"), name);
   if (b->hints & BP_GRADCHECK_HINT_LAYOUT)
     fprintf (out, _("    hint: %s: analytic = numeric transposed and reshaped (the %zu x %zu"
              " transpose's memory read as %zu x %zu): a row- versus column-major layout?\n"),
@@ -192,7 +216,19 @@ print_hints (FILE *out, const bp_gradcheck_run *run, size_t k, const char *name)
     fprintf (out, _("    hint: %s: analytic = -numeric: a flipped sign?\n"), name);
   if (b->hints & BP_GRADCHECK_HINT_FACTOR)
     print_factor (out, run, b, name);
-  if (b->hints & BP_GRADCHECK_HINT_SUM)
+  if ((b->hints & BP_GRADCHECK_HINT_SUM) && b->sum_block == BP_GRADCHECK_NONE)
+    {
+      const size_t n = b->rows * b->cols, r = b->sum_count;
+      if (b->sum_axis)
+        fprintf (out, _("    hint: %s: analytic = column %zu of dy (the cotangent read as"
+                 " %zu x %zu), numeric = the sum of its columns: a sum over a broadcast or"
+                 " batch axis missing (one column taken)?\n"), name, b->sum_index, n, r);
+      else
+        fprintf (out, _("    hint: %s: analytic = row %zu of dy (the cotangent read as"
+                 " %zu x %zu), numeric = the sum of its rows: a sum over a broadcast or"
+                 " batch axis missing (one row taken)?\n"), name, b->sum_index, r, n);
+    }
+  else if (b->hints & BP_GRADCHECK_HINT_SUM)
     {
       char xname[64];
       block_name (run, b->sum_block, xname);

@@ -12,6 +12,7 @@
 #include <gsl/gsl_blas.h>
 #include <gsl/gsl_errno.h>
 #include <gsl/gsl_rng.h>
+#include "lib/check/hints.h"
 #include "lib/check/vjp.h"
 
 #define DEFAULT_COTANGENTS 3
@@ -130,8 +131,11 @@ core_vjp (const bp_gradcheck_function *f, size_t n_blocks,
   if (params_alloc (f, o->threads ? o->threads : 1, &v) != GSL_SUCCESS)
     GSL_ERROR ("bp_gradcheck: out of memory for the VJP form", GSL_ENOMEM);
   gsl_rng *rng = gsl_rng_alloc (gsl_rng_mt19937);
-  if (rng == NULL)
+  gsl_vector *worst_dy = gsl_vector_alloc (f->m);   /* the worst's dy, for its hints */
+  if (rng == NULL || worst_dy == NULL)
     {
+      gsl_rng_free (rng);
+      gsl_vector_free (worst_dy);
       params_free (&v);
       GSL_ERROR ("bp_gradcheck: out of memory for the VJP form", GSL_ENOMEM);
     }
@@ -159,10 +163,14 @@ core_vjp (const bp_gradcheck_function *f, size_t n_blocks,
           bp_gradcheck_result_free (worst);
           worst = r;
           status = s;
+          gsl_vector_memcpy (worst_dy, v.dy);
         }
       else
         bp_gradcheck_result_free (r);
     }
+  for (size_t r = 0; worst && r < worst->n_runs; r++)
+    hints_vjp (&worst->run[r], worst->n_blocks, worst_dy->data, f->m, o->rtol, o->atol);
+  gsl_vector_free (worst_dy);
   gsl_rng_free (rng);
   params_free (&v);
   if (result)
