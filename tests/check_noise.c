@@ -538,6 +538,72 @@ START_TEST (test_noise_found_per_block_of_vector_f)
 }
 END_TEST
 
+/* ECnoise's agreement test, eq. (0.4): f of one element takes the value
+   1 + T[i] 2^-30 at x = +-i 1e-6 (i = 1 .. 9: the noise line's points
+   at the first spacing, either sign), 1 elsewhere.  T is chosen so that
+   sigma_1 > 4 sigma_2 while sigma_1 <= 4 sigma_3: level 1's three
+   estimates do not agree (their minimum is sigma_2), level 2's do and
+   Delta^2 changes sign, so the noise is sigma_2.  A minimum taken over
+   sigma_1 and sigma_3 alone accepts level 1 (sigma_1, four times as
+   much).  The sigmas are computed here from T, by eq. (0.4). */
+static const long ec_table[10] = { 0, 0, -4464, -4463, -17448, -27217,
+                                   -45924, -63145, -84920, -106325 };
+
+static int
+ec_table_loss (const bp_gradcheck_point *p, void *params, double *L)
+{
+  (void) params;
+  const double i = fabs (gsl_vector_get (p->vector[0], 0)) / 1e-6;
+  const long k = lround (i);
+  *L = 1.0 + (k >= 1 && k <= 9 && fabs (i - (double) k) < 1e-6
+              ? ldexp ((double) ec_table[k], -30) : 0.0);
+  return 0;
+}
+
+START_TEST (test_ecnoise_levels_must_all_agree)
+{
+  /* sigma_j = sqrt (gamma_j mean (Delta^j f)^2), gamma_j = (j!)^2 / (2j)!,
+     over the 9 values; sign[j]: Delta^j f changes sign */
+  double t[9], sigma[5], gamma = 1.0;
+  int sign[5];
+  for (int i = 0; i < 9; i++)
+    t[i] = ldexp ((double) ec_table[i + 1], -30);
+  for (int j = 1; j <= 4; j++)
+    {
+      double ss = 0.0, lo = HUGE_VAL, hi = -HUGE_VAL;
+      for (int i = 0; i + j < 9; i++)
+        {
+          t[i] = t[i + 1] - t[i];
+          ss += t[i] * t[i];
+          lo = fmin (lo, t[i]);
+          hi = fmax (hi, t[i]);
+        }
+      gamma *= (double) j * j / ((2.0 * j) * (2.0 * j - 1.0));
+      sigma[j] = sqrt (gamma * ss / (double) (9 - j));
+      sign[j] = lo < 0.0 && hi > 0.0;
+    }
+  ck_assert_msg (sigma[1] > 4.0 * sigma[2] && sigma[1] <= 4.0 * sigma[3] && sign[1],
+                 "level 1: %g %g %g", sigma[1], sigma[2], sigma[3]);
+  ck_assert_msg (fmax (sigma[2], fmax (sigma[3], sigma[4]))
+                 <= 4.0 * fmin (sigma[2], fmin (sigma[3], sigma[4])) && sign[2],
+                 "level 2: %g %g %g", sigma[2], sigma[3], sigma[4]);
+  double x0 = 0.0, g0 = 0.0;
+  gsl_vector_view xv = gsl_vector_view_array (&x0, 1), gv = gsl_vector_view_array (&g0, 1);
+  const bp_gradcheck_block blk = { .name = "x", .vector = &xv.vector },
+      grad = { .name = "x", .vector = &gv.vector };
+  const bp_gradcheck_function F = { .loss = ec_table_loss };
+  bp_gradcheck_options o;
+  bp_gradcheck_options_default (&o);
+  bp_gradcheck_result *r = NULL;
+  ck_assert_int_eq (bp_gradcheck (&F, 1, &blk, &grad, &o, &r), GSL_SUCCESS);
+  const bp_gradcheck_block_result *b = &r->run[0].block[0];
+  ck_assert_int_eq (b->noise_found, 1);
+  ck_assert_msg (fabs (b->noise - sigma[2]) <= 1e-9 * sigma[2],
+                 "noise %.17g, sigma_2 %.17g (sigma_1 %.17g)", b->noise, sigma[2], sigma[1]);
+  bp_gradcheck_result_free (r);
+}
+END_TEST
+
 int
 main (void)
 {
@@ -556,6 +622,7 @@ main (void)
   tcase_add_loop_test (tc, test_float_vjp_broadcast_sum_passes, 0, 20);
   tcase_add_test (tc, test_noise_found_per_block_of_vector_f);
   tcase_add_test (tc, test_passing_elements_not_retried);
+  tcase_add_test (tc, test_ecnoise_levels_must_all_agree);
   suite_add_tcase (s, tc);
   SRunner *sr = srunner_create (s);
   srunner_run_all (sr, CK_NORMAL);
