@@ -3,6 +3,7 @@
    planted bugs still FAIL, non-finite analytic values FAIL, an empty
    block is refused.  The float layer is written here in naive loops. */
 #include <config.h>
+#include <float.h>
 #include <math.h>
 #include <stdlib.h>
 #include <check.h>
@@ -604,6 +605,54 @@ START_TEST (test_ecnoise_levels_must_all_agree)
 }
 END_TEST
 
+/* 1000 + x^2 rounded to float: rounding noise of about 2e-5 (|f| ~ 1000)
+   against a derivative 2x, the same at every call at a point */
+static int
+float_one_square_loss (const bp_gradcheck_point *p, void *params, double *L)
+{
+  (void) params;
+  const double x = gsl_vector_get (p->vector[0], 0);
+  *L = (float) (1000.0 + x * x);
+  return 0;
+}
+
+START_TEST (test_resolution_factor_one_entry)
+{
+  /* eq. (0.6a): rho_N = max(1, 1.9 z_N / 6), z_N = sqrt(2 ln(N / 0.01));
+     a run of one entry (N = 1: z_1 = 3.03, 1.9 z_1 / 6 = 0.96) has
+     rho_1 = 1, so an element's tolerance, where the noise sets it, is
+     the resolution 2 rho_1 3 sigma~ / h with sigma~ the noise above
+     2 DBL_EPSILON |f| (the resolution 4 % below would take the factor
+     without its floor).  The gradient is 0.5 off (of 0.6): it FAILs and
+     is reported with its tolerance and step. */
+  double x0 = 0.3, g0 = 2.0 * 0.3 + 0.5, f0;
+  gsl_vector_view xv = gsl_vector_view_array (&x0, 1), gv = gsl_vector_view_array (&g0, 1);
+  const bp_gradcheck_block blk = { .name = "x", .vector = &xv.vector },
+      grad = { .name = "x", .vector = &gv.vector };
+  const bp_gradcheck_function F = { .loss = float_one_square_loss };
+  const bp_gradcheck_point at = { .vector = (const gsl_vector *[]) { &xv.vector } };
+  float_one_square_loss (&at, NULL, &f0);
+  bp_gradcheck_options o;
+  bp_gradcheck_options_default (&o);
+  bp_gradcheck_result *r = NULL;
+  ck_assert_int_eq (bp_gradcheck (&F, 1, &blk, &grad, &o, &r), GSL_FAILURE);
+  const bp_gradcheck_block_result *b = &r->run[0].block[0];
+  ck_assert_int_eq (b->noise_found, 1);
+  ck_assert_uint_eq (b->n_failed, 1);
+  ck_assert_uint_ge (b->n_worst, 1);
+  const bp_gradcheck_element *el = &b->worst[0];
+  ck_assert_int_eq (el->diff, BP_GRADCHECK_DIFF_CENTRAL);
+  const double z1 = sqrt (2.0 * log (1.0 / 0.01)), rho1 = fmax (1.0, 1.9 * z1 / 6.0);
+  const double sigma = b->noise - 2.0 * DBL_EPSILON * fabs (f0);
+  const double res = 2.0 * rho1 * 3.0 * sigma / el->h;
+  ck_assert_msg (res > fmax (o.atol, o.rtol * fmax (fabs (el->analytic), fabs (el->numeric))),
+                 "the noise does not set the tolerance: %g", res);
+  ck_assert_msg (fabs (el->tol - res) <= 1e-9 * res, "tol %.17g, resolution %.17g (h %g)",
+                 el->tol, res, el->h);
+  bp_gradcheck_result_free (r);
+}
+END_TEST
+
 int
 main (void)
 {
@@ -623,6 +672,7 @@ main (void)
   tcase_add_test (tc, test_noise_found_per_block_of_vector_f);
   tcase_add_test (tc, test_passing_elements_not_retried);
   tcase_add_test (tc, test_ecnoise_levels_must_all_agree);
+  tcase_add_test (tc, test_resolution_factor_one_entry);
   suite_add_tcase (s, tc);
   SRunner *sr = srunner_create (s);
   srunner_run_all (sr, CK_NORMAL);
