@@ -1916,6 +1916,45 @@ START_TEST (test_gradcheck_localized_is_elementwise)
 }
 END_TEST
 
+/* f = x^3 */
+static int
+cube_loss (const bp_gradcheck_point *p, void *params, double *L)
+{
+  (void) params;
+  const double x = gsl_vector_get (p->vector[0], 0);
+  *L = x * x * x;
+  return 0;
+}
+
+START_TEST (test_gradcheck_kept_step_on_a_tie)
+{
+  /* f = x^3 at 0: GSL's five-point value is exact (0) at any step, its
+     estimate |r5 - r3| / h = h^2 > 0 above the rounding, so
+     gsl_deriv_central tries a second, far smaller step (h (3 eps / 2)^(1/3))
+     and gets 0 again.  Both steps give the value: the element keeps the
+     larger (its noise error 3 sigma / h the smaller), the block's step of
+     eq. (0.5), at least opts.h, or a rung above it (0.7; f has no noise,
+     so the ladder only climbs).  The gradient is 1 off, so the element
+     FAILs and is reported with its step. */
+  double x0 = 0.0, g0 = 1.0;
+  gsl_vector_view xv = gsl_vector_view_array (&x0, 1), gv = gsl_vector_view_array (&g0, 1);
+  const bp_gradcheck_block blk = { .name = "x", .vector = &xv.vector },
+      grad = { .name = "x", .vector = &gv.vector };
+  const bp_gradcheck_function F = { .loss = cube_loss };
+  bp_gradcheck_options o;
+  bp_gradcheck_options_default (&o);
+  bp_gradcheck_result *r = NULL;
+  ck_assert_int_eq (bp_gradcheck (&F, 1, &blk, &grad, &o, &r), GSL_FAILURE);
+  const bp_gradcheck_block_result *b = &r->run[0].block[0];
+  ck_assert_uint_eq (b->n_failed, 1);
+  ck_assert_uint_ge (b->n_worst, 1);
+  ck_assert_int_eq (b->worst[0].diff, BP_GRADCHECK_DIFF_CENTRAL);
+  ck_assert_double_eq (b->worst[0].numeric, 0.0);
+  ck_assert_msg (b->worst[0].h >= o.h, "step %g, opts.h %g", b->worst[0].h, o.h);
+  bp_gradcheck_result_free (r);
+}
+END_TEST
+
 static Suite *
 gradcheck_suite (void)
 {
@@ -1937,6 +1976,7 @@ gradcheck_suite (void)
   tcase_add_test (tc, test_gradcheck_directions_unit);
   tcase_add_test (tc, test_deriv_refuses_zero_step_and_keeps_f_errors);
   tcase_add_test (tc, test_gradcheck_report);
+  tcase_add_test (tc, test_gradcheck_kept_step_on_a_tie);
   suite_add_tcase (s, tc);
   TCase *dir = tcase_create ("directions");
   tcase_set_timeout (dir, 120);
