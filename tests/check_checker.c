@@ -1955,6 +1955,45 @@ START_TEST (test_gradcheck_kept_step_on_a_tie)
 }
 END_TEST
 
+/* f = 1000 + x^2 in double */
+static int
+offset_square_loss (const bp_gradcheck_point *p, void *params, double *L)
+{
+  (void) params;
+  const double x = gsl_vector_get (p->vector[0], 0);
+  *L = 1000.0 + x * x;
+  return 0;
+}
+
+START_TEST (test_gradcheck_ladder_three_rungs)
+{
+  /* eq. (0.7): an element that does not pass is differenced again at 4,
+     16 and 64 times its block's step (at most 0.1 max(1, |x0|)), and no
+     further.  f = 1000 + x^2 in double at x0 = 0.3 (its rounding, below
+     2 DBL_EPSILON |f|, is no noise): the gradient 0.5 off FAILs at every
+     rung, and the largest step, the cheapest for a quadratic (GSL's
+     rounding error shrinks as 1 / h, there is no truncation), is kept. */
+  double x0 = 0.3, g0 = 2.0 * 0.3 + 0.5;
+  gsl_vector_view xv = gsl_vector_view_array (&x0, 1), gv = gsl_vector_view_array (&g0, 1);
+  const bp_gradcheck_block blk = { .name = "x", .vector = &xv.vector },
+      grad = { .name = "x", .vector = &gv.vector };
+  const bp_gradcheck_function F = { .loss = offset_square_loss };
+  bp_gradcheck_options o;
+  bp_gradcheck_options_default (&o);
+  bp_gradcheck_result *r = NULL;
+  ck_assert_int_eq (bp_gradcheck (&F, 1, &blk, &grad, &o, &r), GSL_FAILURE);
+  const bp_gradcheck_block_result *b = &r->run[0].block[0];
+  ck_assert_uint_eq (b->n_failed, 1);
+  ck_assert_uint_eq (b->n_retried, 1);
+  /* the block's step, eq. (0.5): opts.h max(1, |x0|), (sigma / |f|)^(1/3)
+     being at most DBL_EPSILON^(1/3) < opts.h; the cap 0.1 is above 64 of it */
+  ck_assert_double_lt (64.0 * o.h, 0.1);
+  ck_assert_uint_ge (b->n_worst, 1);
+  ck_assert_msg (b->worst[0].h == 64.0 * o.h, "step %g, opts.h %g", b->worst[0].h, o.h);
+  bp_gradcheck_result_free (r);
+}
+END_TEST
+
 static Suite *
 gradcheck_suite (void)
 {
@@ -1977,6 +2016,7 @@ gradcheck_suite (void)
   tcase_add_test (tc, test_deriv_refuses_zero_step_and_keeps_f_errors);
   tcase_add_test (tc, test_gradcheck_report);
   tcase_add_test (tc, test_gradcheck_kept_step_on_a_tie);
+  tcase_add_test (tc, test_gradcheck_ladder_three_rungs);
   suite_add_tcase (s, tc);
   TCase *dir = tcase_create ("directions");
   tcase_set_timeout (dir, 120);
