@@ -335,6 +335,37 @@ START_TEST (test_write_block_size_over_2_32)
 }
 END_TEST
 
+START_TEST (test_write_shape_over_2_32)
+{
+  /* each of the shape's sizes the file holds as 32 bits (rows, cols, n,
+     C1, C2) at 2^32 alone: the save is refused (GSL_EBADLEN), nothing
+     written.  Mutant: the test's '&&' before C2 as '||', which let every
+     size before it through */
+  if (SIZE_MAX <= UINT32_MAX)
+    return;                     /* no such size on a 32-bit size_t */
+  gsl_error_handler_t *old = gsl_set_error_handler_off ();
+  bp_net *net = random_net (3, 3);
+  const char *path = tmp_path ("huge_shape", 0);
+  char err[1024];
+  size_t *field[] = { &net->shape.rows, &net->shape.cols, &net->shape.n, &net->shape.C1,
+                      &net->shape.C2 };
+  for (size_t f = 0; f < sizeof field / sizeof field[0]; f++)
+    {
+      const size_t keep = *field[f];
+      *field[f] = (size_t) UINT32_MAX + 1;
+      ck_assert_msg (bp_model_file_write (path, net, NULL, err, sizeof err) == GSL_EBADLEN,
+                     "field %zu: %s", f, err);
+      ck_assert_msg (strstr (err, "sizes must each be below 2^32"), "%s", err);
+      ck_assert_int_eq (count_files (path), 0);
+      *field[f] = keep;
+    }
+  ck_assert_int_eq (bp_model_file_write (path, net, NULL, err, sizeof err), GSL_SUCCESS);
+  unlink (path);
+  gsl_set_error_handler (old);
+  bp_net_free (net);
+}
+END_TEST
+
 static Suite *
 write_suite (void)
 {
@@ -342,6 +373,7 @@ write_suite (void)
   TCase *tc = tcase_create ("write");
   tcase_add_loop_test (tc, test_write_layout, 0, N_ROWS);
   tcase_add_test (tc, test_write_replaces_atomically);
+  tcase_add_test (tc, test_write_shape_over_2_32);
   tcase_add_test (tc, test_write_failures);
   tcase_add_test (tc, test_write_block_size_over_2_32);
   suite_add_tcase (s, tc);
