@@ -653,6 +653,55 @@ START_TEST (test_resolution_factor_one_entry)
 }
 END_TEST
 
+/* f = sum_k sum_i (i + 1) x_ki over two blocks, counting the calls that
+   gave it an argument that is not a float */
+static size_t off_grid_calls;
+
+static int
+float_args_linear_loss (const bp_gradcheck_point *p, void *params, double *L)
+{
+  (void) params;
+  int off = 0;
+  *L = 0.0;
+  for (size_t k = 0; k < p->n_blocks; k++)
+    for (size_t i = 0; i < p->vector[k]->size; i++)
+      {
+        const double x = gsl_vector_get (p->vector[k], i);
+        off |= (double) (float) x != x;
+        *L += (double) (i + 1) * x;
+      }
+  off_grid_calls += (size_t) off;
+  return 0;
+}
+
+START_TEST (test_float_args_every_point_on_grid)
+{
+  /* opts.arg_type = BP_GRADCHECK_ARG_FLOAT: f's arguments are floats, so
+     the checker rounds the base point to float once (gradcheck.c, "the
+     point f sees") and every point f is given, the base and every moved
+     one, is a float: given 0.1 (a double between floats), f would be
+     differenced across steps that are not the ones divided by.  Mutant:
+     the rounding loop over pb->n[k + 1] elements (0 for the first block,
+     set only later) */
+  double xd[3] = { 0.1, -0.3, 0.7 }, yd[2] = { 1.1, 0.2 };
+  double gx[3] = { 1.0, 2.0, 3.0 }, gy[2] = { 1.0, 2.0 };
+  gsl_vector_view x = gsl_vector_view_array (xd, 3), y = gsl_vector_view_array (yd, 2);
+  gsl_vector_view ax = gsl_vector_view_array (gx, 3), ay = gsl_vector_view_array (gy, 2);
+  const bp_gradcheck_block blk[2] = { { .name = "x", .vector = &x.vector },
+                                      { .name = "y", .vector = &y.vector } };
+  const bp_gradcheck_block ana[2] = { { .vector = &ax.vector }, { .vector = &ay.vector } };
+  const bp_gradcheck_function F = { .loss = float_args_linear_loss };
+  bp_gradcheck_options o;
+  bp_gradcheck_options_default (&o);
+  o.arg_type = BP_GRADCHECK_ARG_FLOAT;
+  bp_gradcheck_result *r = NULL;
+  off_grid_calls = 0;
+  ck_assert_int_eq (bp_gradcheck (&F, 2, blk, ana, &o, &r), GSL_SUCCESS);
+  ck_assert_uint_eq (off_grid_calls, 0);
+  bp_gradcheck_result_free (r);
+}
+END_TEST
+
 int
 main (void)
 {
@@ -673,6 +722,7 @@ main (void)
   tcase_add_test (tc, test_passing_elements_not_retried);
   tcase_add_test (tc, test_ecnoise_levels_must_all_agree);
   tcase_add_test (tc, test_resolution_factor_one_entry);
+  tcase_add_test (tc, test_float_args_every_point_on_grid);
   suite_add_tcase (s, tc);
   SRunner *sr = srunner_create (s);
   srunner_run_all (sr, CK_NORMAL);
