@@ -384,6 +384,25 @@ END_TEST
 /* A path of 3000 characters: the message keeps the reason, the middle of
    the path giving way to "..." (issue 21: messages were cut at 1024
    bytes, so a long path left no reason). */
+/* A symbolic link to nothing: each reader names the link and its
+   target (open fails with ENOENT, readlink reads the link), as
+   robust-cli.sh checks of the command.  Mutant: open_regular's ENOENT
+   test negated (the plain "No such file or directory" instead). */
+START_TEST (test_read_dangling_link)
+{
+  gsl_error_handler_t *old = gsl_set_error_handler_off ();
+  make_folder ("dangling");
+  char target[1024], want[1100];
+  snprintf (target, sizeof target, "%s", in_folder ("nowhere"));
+  const char *link = in_folder ("link");
+  ck_assert_int_eq (symlink (target, link), 0);
+  snprintf (want, sizeof want, "cannot open: a symbolic link to '%s', which does not exist",
+            target);
+  expect_read_refused (link, want);
+  gsl_set_error_handler (old);
+}
+END_TEST
+
 START_TEST (test_read_long_path)
 {
   char path[3100];
@@ -410,6 +429,7 @@ read_suite (void)
   tcase_add_checked_fixture (tc, model_setup, model_teardown);
   tcase_add_test (tc, test_read_fifo);
   tcase_add_test (tc, test_read_long_path);
+  tcase_add_test (tc, test_read_dangling_link);
   tcase_add_test (tc, test_read_device_and_folder);
   tcase_add_test (tc, test_read_shape_from_header);
   suite_add_tcase (s, tc);
