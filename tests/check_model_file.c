@@ -418,6 +418,13 @@ START_TEST (test_round_trip)
   ck_assert (gsl_vector_equal (r->theta, net->theta));
   bp_net_free (r);
   ck_assert_int_eq (count_files (path), 1);
+  /* a byte after the state: an overlong file (mutant: the state length
+     test's '||' as '&&', which let anything after a state through) */
+  FILE *tail = fopen (path, "ab");
+  ck_assert_ptr_nonnull (tail);
+  ck_assert_int_eq (fputc (0, tail), 0);
+  ck_assert_int_eq (fclose (tail), 0);
+  expect_refused (path, GSL_EINVAL, "overlong model file");
   unlink (path);
   free_state (&st);
   bp_net_free (net);
