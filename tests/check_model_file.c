@@ -431,6 +431,38 @@ START_TEST (test_round_trip)
 }
 END_TEST
 
+START_TEST (test_read_channels_at_train_limit)
+{
+  /* a CNN of BP_MODEL_FILE_MAX_CHANNELS channels in either convolution
+     is one train can make: read back; one more is refused as beyond
+     train's sizes.  Mutant: 'C1 <= MAX' as 'C1 < MAX' */
+  const char *path = tmp_path ("channels", 0);
+  gsl_error_handler_t *old = gsl_set_error_handler_off ();
+  for (int which = 0; which < 2; which++)
+    for (size_t extra = 0; extra < 2; extra++)
+      {
+        bp_net_shape s = { .rows = 28, .cols = 28, .n = 10, .act = BP_RELU, .C1 = 1, .C2 = 1 };
+        *(which ? &s.C2 : &s.C1) = BP_MODEL_FILE_MAX_CHANNELS + extra;
+        bp_net *net = bp_net_alloc (bp_net_cnn, &s);
+        ck_assert_ptr_nonnull (net);
+        gsl_vector_set_all (net->theta, 0.25);
+        ck_assert_int_eq (bp_model_file_write (path, net, NULL, NULL, 0), GSL_SUCCESS);
+        if (extra)
+          expect_refused (path, GSL_EINVAL, "sizes beyond train's");
+        else
+          {
+            const bp_net_type *T = NULL;
+            bp_net_shape got;
+            ck_assert_int_eq (bp_model_file_shape (path, &T, &got, NULL, 0), GSL_SUCCESS);
+            assert_same_shape (&got, &s);
+          }
+        unlink (path);
+        bp_net_free (net);
+      }
+  gsl_set_error_handler (old);
+}
+END_TEST
+
 START_TEST (test_read_no_state)
 {
   /* a state asked of a file without one: refused, nothing returned */
@@ -661,6 +693,7 @@ read_suite (void)
   Suite *s = suite_create ("bp_model_file_read");
   TCase *tc = tcase_create ("version 4");
   tcase_add_loop_test (tc, test_round_trip, 0, N_ROWS);
+  tcase_add_test (tc, test_read_channels_at_train_limit);
   tcase_add_test (tc, test_read_no_state);
   tcase_add_test (tc, test_read_state_out_of_range);
   tcase_add_test (tc, test_read_truncated);
