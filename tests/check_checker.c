@@ -685,6 +685,14 @@ START_TEST (test_gradcheck_vjp_complex_step)
   ck_assert_ptr_null (r);
   F.grad = dummy_grad;
   ck_assert_int_eq (bp_gradcheck (&F, 1, &blk, NULL, NULL, &r), GSL_EINVAL);
+  /* and it needs the forward function: vloss with m >= 1, each refused
+     without the other (GSL_EFAULT) */
+  F.grad = NULL;
+  F.m = 0;
+  ck_assert_int_eq (bp_gradcheck (&F, 1, &blk, NULL, NULL, &r), GSL_EFAULT);
+  F.m = 3;
+  F.vloss = NULL;
+  ck_assert_int_eq (bp_gradcheck (&F, 1, &blk, NULL, NULL, &r), GSL_EFAULT);
   gsl_set_error_handler (old);
   gsl_matrix_free (J);
 }
