@@ -685,6 +685,14 @@ START_TEST (test_gradcheck_vjp_complex_step)
   ck_assert_ptr_null (r);
   F.grad = dummy_grad;
   ck_assert_int_eq (bp_gradcheck (&F, 1, &blk, NULL, NULL, &r), GSL_EINVAL);
+  /* and it needs the forward function: vloss with m >= 1, each refused
+     without the other (GSL_EFAULT) */
+  F.grad = NULL;
+  F.m = 0;
+  ck_assert_int_eq (bp_gradcheck (&F, 1, &blk, NULL, NULL, &r), GSL_EFAULT);
+  F.m = 3;
+  F.vloss = NULL;
+  ck_assert_int_eq (bp_gradcheck (&F, 1, &blk, NULL, NULL, &r), GSL_EFAULT);
   gsl_set_error_handler (old);
   gsl_matrix_free (J);
 }
@@ -1916,6 +1924,129 @@ START_TEST (test_gradcheck_localized_is_elementwise)
 }
 END_TEST
 
+/* f = x^3 */
+static int
+cube_loss (const bp_gradcheck_point *p, void *params, double *L)
+{
+  (void) params;
+  const double x = gsl_vector_get (p->vector[0], 0);
+  *L = x * x * x;
+  return 0;
+}
+
+START_TEST (test_gradcheck_kept_step_on_a_tie)
+{
+  /* f = x^3 at 0: GSL's five-point value is exact (0) at any step, its
+     estimate |r5 - r3| / h = h^2 > 0 above the rounding, so
+     gsl_deriv_central tries a second, far smaller step (h (3 eps / 2)^(1/3))
+     and gets 0 again.  Both steps give the value: the element keeps the
+     larger (its noise error 3 sigma / h the smaller), the block's step of
+     eq. (0.5), at least opts.h, or a rung above it (0.7; f has no noise,
+     so the ladder only climbs).  The gradient is 1 off, so the element
+     FAILs and is reported with its step. */
+  double x0 = 0.0, g0 = 1.0;
+  gsl_vector_view xv = gsl_vector_view_array (&x0, 1), gv = gsl_vector_view_array (&g0, 1);
+  const bp_gradcheck_block blk = { .name = "x", .vector = &xv.vector },
+      grad = { .name = "x", .vector = &gv.vector };
+  const bp_gradcheck_function F = { .loss = cube_loss };
+  bp_gradcheck_options o;
+  bp_gradcheck_options_default (&o);
+  bp_gradcheck_result *r = NULL;
+  ck_assert_int_eq (bp_gradcheck (&F, 1, &blk, &grad, &o, &r), GSL_FAILURE);
+  const bp_gradcheck_block_result *b = &r->run[0].block[0];
+  ck_assert_uint_eq (b->n_failed, 1);
+  ck_assert_uint_ge (b->n_worst, 1);
+  ck_assert_int_eq (b->worst[0].diff, BP_GRADCHECK_DIFF_CENTRAL);
+  ck_assert_double_eq (b->worst[0].numeric, 0.0);
+  ck_assert_msg (b->worst[0].h >= o.h, "step %g, opts.h %g", b->worst[0].h, o.h);
+  bp_gradcheck_result_free (r);
+}
+END_TEST
+
+/* f = 1000 + x^2 in double */
+static int
+offset_square_loss (const bp_gradcheck_point *p, void *params, double *L)
+{
+  (void) params;
+  const double x = gsl_vector_get (p->vector[0], 0);
+  *L = 1000.0 + x * x;
+  return 0;
+}
+
+START_TEST (test_gradcheck_ladder_three_rungs)
+{
+  /* eq. (0.7): an element that does not pass is differenced again at 4,
+     16 and 64 times its block's step (at most 0.1 max(1, |x0|)), and no
+     further.  f = 1000 + x^2 in double at x0 = 0.3 (its rounding, below
+     2 DBL_EPSILON |f|, is no noise): the gradient 0.5 off FAILs at every
+     rung, and the largest step, the cheapest for a quadratic (GSL's
+     rounding error shrinks as 1 / h, there is no truncation), is kept. */
+  double x0 = 0.3, g0 = 2.0 * 0.3 + 0.5;
+  gsl_vector_view xv = gsl_vector_view_array (&x0, 1), gv = gsl_vector_view_array (&g0, 1);
+  const bp_gradcheck_block blk = { .name = "x", .vector = &xv.vector },
+      grad = { .name = "x", .vector = &gv.vector };
+  const bp_gradcheck_function F = { .loss = offset_square_loss };
+  bp_gradcheck_options o;
+  bp_gradcheck_options_default (&o);
+  bp_gradcheck_result *r = NULL;
+  ck_assert_int_eq (bp_gradcheck (&F, 1, &blk, &grad, &o, &r), GSL_FAILURE);
+  const bp_gradcheck_block_result *b = &r->run[0].block[0];
+  ck_assert_uint_eq (b->n_failed, 1);
+  ck_assert_uint_eq (b->n_retried, 1);
+  /* the block's step, eq. (0.5): opts.h max(1, |x0|), (sigma / |f|)^(1/3)
+     being at most DBL_EPSILON^(1/3) < opts.h; the cap 0.1 is above 64 of it */
+  ck_assert_double_lt (64.0 * o.h, 0.1);
+  ck_assert_uint_ge (b->n_worst, 1);
+  ck_assert_msg (b->worst[0].h == 64.0 * o.h, "step %g, opts.h %g", b->worst[0].h, o.h);
+  bp_gradcheck_result_free (r);
+}
+END_TEST
+
+/* f = sum x_ij + 2 sum y_i over a 2 x 3 block x and a vector y of 4 */
+static int
+two_blocks_loss (const bp_gradcheck_point *p, void *params, double *L)
+{
+  (void) params;
+  *L = 0.0;
+  for (size_t i = 0; i < 6; i++)
+    *L += p->block[0]->data[i];
+  for (size_t i = 0; i < 4; i++)
+    *L += 2.0 * gsl_vector_get (p->vector[1], i);
+  return 0;
+}
+
+START_TEST (test_gradcheck_directions_block_shapes)
+{
+  /* the directional run's blocks carry their own shapes (x 2 x 3, y 4 x
+     1), as the element-wise run's do.  Mutant: rows[k + 1] (block 0
+     reported with y's 4 rows) */
+  gsl_matrix *x = gsl_matrix_alloc (2, 3), *gx = gsl_matrix_alloc (2, 3);
+  gsl_vector *y = gsl_vector_alloc (4), *gy = gsl_vector_alloc (4);
+  gsl_matrix_set_all (x, 0.25);
+  gsl_matrix_set_all (gx, 1.0);
+  gsl_vector_set_all (y, -0.5);
+  gsl_vector_set_all (gy, 2.0);
+  const bp_gradcheck_function F = { .loss = two_blocks_loss };
+  const bp_gradcheck_block blk[2] = { { .name = "x", .matrix = x }, { .name = "y", .vector = y } };
+  const bp_gradcheck_block ana[2] = { { .matrix = gx }, { .vector = gy } };
+  bp_gradcheck_options o;
+  bp_gradcheck_options_default (&o);
+  o.method = BP_GRADCHECK_DIRECTIONAL;
+  bp_gradcheck_result *r = NULL;
+  ck_assert_int_eq (bp_gradcheck (&F, 2, blk, ana, &o, &r), GSL_SUCCESS);
+  ck_assert_uint_eq (r->run[0].method, BP_GRADCHECK_DIRECTIONAL);
+  ck_assert_uint_eq (r->run[0].block[0].rows, 2);
+  ck_assert_uint_eq (r->run[0].block[0].cols, 3);
+  ck_assert_uint_eq (r->run[0].block[1].rows, 4);
+  ck_assert_uint_eq (r->run[0].block[1].cols, 1);
+  bp_gradcheck_result_free (r);
+  gsl_matrix_free (x);
+  gsl_matrix_free (gx);
+  gsl_vector_free (y);
+  gsl_vector_free (gy);
+}
+END_TEST
+
 static Suite *
 gradcheck_suite (void)
 {
@@ -1937,6 +2068,8 @@ gradcheck_suite (void)
   tcase_add_test (tc, test_gradcheck_directions_unit);
   tcase_add_test (tc, test_deriv_refuses_zero_step_and_keeps_f_errors);
   tcase_add_test (tc, test_gradcheck_report);
+  tcase_add_test (tc, test_gradcheck_kept_step_on_a_tie);
+  tcase_add_test (tc, test_gradcheck_ladder_three_rungs);
   suite_add_tcase (s, tc);
   TCase *dir = tcase_create ("directions");
   tcase_set_timeout (dir, 120);
@@ -1952,6 +2085,7 @@ gradcheck_suite (void)
   tcase_add_test (dir, test_gradcheck_localize_vector_f_reason);
   tcase_add_test (dir, test_gradcheck_right_1e5_not_localized);
   tcase_add_test (dir, test_gradcheck_localized_is_elementwise);
+  tcase_add_test (dir, test_gradcheck_directions_block_shapes);
   suite_add_tcase (s, dir);
   return s;
 }

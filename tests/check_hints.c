@@ -182,6 +182,44 @@ START_TEST (test_hint_one_element)
 }
 END_TEST
 
+/* f = c . theta, undefined (nonzero) wherever theta_2 is moved from 0.5 */
+static int
+pinned_loss (const bp_gradcheck_point *p, void *params, double *L)
+{
+  if (gsl_vector_get (p->vector[0], 2) != 0.5)
+    return 1;
+  return linear_loss (p, params, L);
+}
+
+START_TEST (test_hint_one_counts_inconclusive)
+{
+  /* two of 4 elements wrong (FAIL) and one that cannot be differenced
+     (f undefined on both sides: INCONCLUSIVE): three bad elements, so
+     not "only one is wrong".  Mutant: the bad count n_failed +
+     n_inconclusive as n_failed - n_inconclusive (1) */
+  gsl_vector *c = distinct (4);
+  double th[4] = { 0.5, 0.5, 0.5, 0.5 }, ad[4] = { 1.0, 2.0, 3.0, 4.0 };
+  ad[0] = -5.0;
+  ad[1] = 9.0;
+  gsl_vector_view t = gsl_vector_view_array (th, 4), a = gsl_vector_view_array (ad, 4);
+  bp_gradcheck_function F = { .loss = pinned_loss, .params = c };
+  const bp_gradcheck_block blk = { .name = "K", .vector = &t.vector },
+      ana = { .vector = &a.vector };
+  bp_gradcheck_options o;
+  bp_gradcheck_options_default (&o);
+  bp_gradcheck_result *r = NULL;
+  gsl_error_handler_t *old = gsl_set_error_handler_off ();
+  ck_assert_int_eq (bp_gradcheck (&F, 1, &blk, &ana, &o, &r), GSL_FAILURE);
+  gsl_set_error_handler (old);
+  const bp_gradcheck_block_result *b = &r->run[0].block[0];
+  ck_assert_uint_eq (b->n_failed, 2);
+  ck_assert_uint_eq (b->n_inconclusive, 1);
+  ck_assert_uint_eq (b->hints & BP_GRADCHECK_HINT_ONE, 0);
+  bp_gradcheck_result_free (r);
+  gsl_vector_free (c);
+}
+END_TEST
+
 START_TEST (test_hint_edge)
 {
   /* a 4 x 5 gradient wrong in its last column (padding): the edge hint at
@@ -883,6 +921,7 @@ shapes_suite (void)
   tcase_add_test (tc, test_report_nd_index);
   tcase_add_test (tc, test_report_nd_shape_refused);
   tcase_add_test (tc, test_hint_one_element);
+  tcase_add_test (tc, test_hint_one_counts_inconclusive);
   tcase_add_test (tc, test_hint_edge);
   tcase_add_test (tc, test_hint_slice);
   tcase_add_test (tc, test_hint_layout);

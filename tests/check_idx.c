@@ -520,6 +520,33 @@ START_TEST (test_dataset_batch_rows)
 }
 END_TEST
 
+/* U a view of columns 1 to 6 of a 2 x 8 matrix: bp_dataset_batch writes
+   U's elements and no others (the columns either side keep a value no
+   pixel gives, -7).  Mutant: the row loop to j <= m, one past the row. */
+START_TEST (test_dataset_batch_view_writes_only_U)
+{
+  unsigned char images[24], labels[4] = { 2, 0, 1, 2 };
+  for (size_t p = 0; p < 24; p++)
+    images[p] = (unsigned char) (10 * (p / 6) + p % 6);
+  bp_dataset d = { 4, 2, 3, 3, images, labels };
+  const size_t index[2] = { 2, 0 };
+  gsl_matrix *Wide = gsl_matrix_alloc (2, 8), *T = gsl_matrix_alloc (2, 3);
+  gsl_matrix_set_all (Wide, -7.0);
+  gsl_matrix_view U = gsl_matrix_submatrix (Wide, 0, 1, 2, 6);
+  ck_assert_int_eq (bp_dataset_batch (&d, index, &U.matrix, T), GSL_SUCCESS);
+  for (size_t r = 0; r < 2; r++)
+    {
+      ck_assert_double_eq (gsl_matrix_get (Wide, r, 0), -7.0);
+      ck_assert_double_eq (gsl_matrix_get (Wide, r, 7), -7.0);
+      for (size_t j = 0; j < 6; j++)
+        ck_assert_double_eq_tol (gsl_matrix_get (&U.matrix, r, j),
+                                 (10.0 * (double) index[r] + (double) j) / 255.0, 1e-15);
+    }
+  gsl_matrix_free (Wide);
+  gsl_matrix_free (T);
+}
+END_TEST
+
 /* Float's batch against double's on the same images: u = x / 255 is two
    roundings in each arithmetic (1/255, then the product), so with
    gamma_2 = 2u / (1 - 2u) (Higham, unit roundoff u = 2^-24 for float,
@@ -607,6 +634,7 @@ dataset_batch_suite (void)
   Suite *s = suite_create ("bp_dataset_batch");
   TCase *tc = tcase_create ("rows");
   tcase_add_test (tc, test_dataset_batch_rows);
+  tcase_add_test (tc, test_dataset_batch_view_writes_only_U);
   suite_add_tcase (s, tc);
   tc = tcase_create ("float");
   tcase_add_test (tc, test_dataset_float_batch_against_double);

@@ -335,6 +335,45 @@ START_TEST (test_write_block_size_over_2_32)
 }
 END_TEST
 
+START_TEST (test_write_shape_over_2_32)
+{
+  /* each of the shape's sizes the file holds as 32 bits (rows, cols, n,
+     C1, C2) at 2^32 alone: the save is refused (GSL_EBADLEN), nothing
+     written; at 2^32 - 1 it is not refused so.  Mutant: the test's '&&' before C2 as '||', which let every
+     size before it through */
+  if (SIZE_MAX <= UINT32_MAX)
+    return;                     /* no such size on a 32-bit size_t */
+  gsl_error_handler_t *old = gsl_set_error_handler_off ();
+  bp_net *net = random_net (3, 3);
+  const char *path = tmp_path ("huge_shape", 0);
+  char err[1024];
+  size_t *field[] = { &net->shape.rows, &net->shape.cols, &net->shape.n, &net->shape.C1,
+                      &net->shape.C2 };
+  for (size_t f = 0; f < sizeof field / sizeof field[0]; f++)
+    {
+      const size_t keep = *field[f];
+      /* 2^32 - 1 fits its 32 bits: not this refusal (mutant: '<=' as
+         '<'); what else the file says of such a shape is not asked */
+      *field[f] = UINT32_MAX;
+      err[0] = '\0';
+      const int st = bp_model_file_write (path, net, NULL, err, sizeof err);
+      ck_assert_msg (st != GSL_EBADLEN && !strstr (err, "sizes must each be below 2^32"),
+                     "field %zu at 2^32 - 1: %s", f, err);
+      unlink (path);
+      *field[f] = (size_t) UINT32_MAX + 1;
+      ck_assert_msg (bp_model_file_write (path, net, NULL, err, sizeof err) == GSL_EBADLEN,
+                     "field %zu: %s", f, err);
+      ck_assert_msg (strstr (err, "sizes must each be below 2^32"), "%s", err);
+      ck_assert_int_eq (count_files (path), 0);
+      *field[f] = keep;
+    }
+  ck_assert_int_eq (bp_model_file_write (path, net, NULL, err, sizeof err), GSL_SUCCESS);
+  unlink (path);
+  gsl_set_error_handler (old);
+  bp_net_free (net);
+}
+END_TEST
+
 static Suite *
 write_suite (void)
 {
@@ -342,6 +381,7 @@ write_suite (void)
   TCase *tc = tcase_create ("write");
   tcase_add_loop_test (tc, test_write_layout, 0, N_ROWS);
   tcase_add_test (tc, test_write_replaces_atomically);
+  tcase_add_test (tc, test_write_shape_over_2_32);
   tcase_add_test (tc, test_write_failures);
   tcase_add_test (tc, test_write_block_size_over_2_32);
   suite_add_tcase (s, tc);
@@ -386,9 +426,48 @@ START_TEST (test_round_trip)
   ck_assert (gsl_vector_equal (r->theta, net->theta));
   bp_net_free (r);
   ck_assert_int_eq (count_files (path), 1);
+  /* a byte after the state: an overlong file (mutant: the state length
+     test's '||' as '&&', which let anything after a state through) */
+  FILE *tail = fopen (path, "ab");
+  ck_assert_ptr_nonnull (tail);
+  ck_assert_int_eq (fputc (0, tail), 0);
+  ck_assert_int_eq (fclose (tail), 0);
+  expect_refused (path, GSL_EINVAL, "overlong model file");
   unlink (path);
   free_state (&st);
   bp_net_free (net);
+}
+END_TEST
+
+START_TEST (test_read_channels_at_train_limit)
+{
+  /* a CNN of BP_MODEL_FILE_MAX_CHANNELS channels in either convolution
+     is one train can make: read back; one more is refused as beyond
+     train's sizes.  Mutant: 'C1 <= MAX' as 'C1 < MAX' */
+  const char *path = tmp_path ("channels", 0);
+  gsl_error_handler_t *old = gsl_set_error_handler_off ();
+  for (int which = 0; which < 2; which++)
+    for (size_t extra = 0; extra < 2; extra++)
+      {
+        bp_net_shape s = { .rows = 28, .cols = 28, .n = 10, .act = BP_RELU, .C1 = 1, .C2 = 1 };
+        *(which ? &s.C2 : &s.C1) = BP_MODEL_FILE_MAX_CHANNELS + extra;
+        bp_net *net = bp_net_alloc (bp_net_cnn, &s);
+        ck_assert_ptr_nonnull (net);
+        gsl_vector_set_all (net->theta, 0.25);
+        ck_assert_int_eq (bp_model_file_write (path, net, NULL, NULL, 0), GSL_SUCCESS);
+        if (extra)
+          expect_refused (path, GSL_EINVAL, "sizes beyond train's");
+        else
+          {
+            const bp_net_type *T = NULL;
+            bp_net_shape got;
+            ck_assert_int_eq (bp_model_file_shape (path, &T, &got, NULL, 0), GSL_SUCCESS);
+            assert_same_shape (&got, &s);
+          }
+        unlink (path);
+        bp_net_free (net);
+      }
+  gsl_set_error_handler (old);
 }
 END_TEST
 
@@ -622,6 +701,7 @@ read_suite (void)
   Suite *s = suite_create ("bp_model_file_read");
   TCase *tc = tcase_create ("version 4");
   tcase_add_loop_test (tc, test_round_trip, 0, N_ROWS);
+  tcase_add_test (tc, test_read_channels_at_train_limit);
   tcase_add_test (tc, test_read_no_state);
   tcase_add_test (tc, test_read_state_out_of_range);
   tcase_add_test (tc, test_read_truncated);

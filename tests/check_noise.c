@@ -762,6 +762,169 @@ START_TEST (test_float_tie_below_delta_min)
 }
 END_TEST
 
+/* ECnoise's agreement test, eq. (0.4): f of one element takes the value
+   1 + T[i] 2^-30 at x = +-i 1e-6 (i = 1 .. 9: the noise line's points
+   at the first spacing, either sign), 1 elsewhere.  T is chosen so that
+   sigma_1 > 4 sigma_2 while sigma_1 <= 4 sigma_3: level 1's three
+   estimates do not agree (their minimum is sigma_2), level 2's do and
+   Delta^2 changes sign, so the noise is sigma_2.  A minimum taken over
+   sigma_1 and sigma_3 alone accepts level 1 (sigma_1, four times as
+   much).  The sigmas are computed here from T, by eq. (0.4). */
+static const long ec_table[10] = { 0, 0, -4464, -4463, -17448, -27217,
+                                   -45924, -63145, -84920, -106325 };
+
+static int
+ec_table_loss (const bp_gradcheck_point *p, void *params, double *L)
+{
+  (void) params;
+  const double i = fabs (gsl_vector_get (p->vector[0], 0)) / 1e-6;
+  const long k = lround (i);
+  *L = 1.0 + (k >= 1 && k <= 9 && fabs (i - (double) k) < 1e-6
+              ? ldexp ((double) ec_table[k], -30) : 0.0);
+  return 0;
+}
+
+START_TEST (test_ecnoise_levels_must_all_agree)
+{
+  /* sigma_j = sqrt (gamma_j mean (Delta^j f)^2), gamma_j = (j!)^2 / (2j)!,
+     over the 9 values; sign[j]: Delta^j f changes sign */
+  double t[9], sigma[5], gamma = 1.0;
+  int sign[5];
+  for (int i = 0; i < 9; i++)
+    t[i] = ldexp ((double) ec_table[i + 1], -30);
+  for (int j = 1; j <= 4; j++)
+    {
+      double ss = 0.0, lo = HUGE_VAL, hi = -HUGE_VAL;
+      for (int i = 0; i + j < 9; i++)
+        {
+          t[i] = t[i + 1] - t[i];
+          ss += t[i] * t[i];
+          lo = fmin (lo, t[i]);
+          hi = fmax (hi, t[i]);
+        }
+      gamma *= (double) j * j / ((2.0 * j) * (2.0 * j - 1.0));
+      sigma[j] = sqrt (gamma * ss / (double) (9 - j));
+      sign[j] = lo < 0.0 && hi > 0.0;
+    }
+  ck_assert_msg (sigma[1] > 4.0 * sigma[2] && sigma[1] <= 4.0 * sigma[3] && sign[1],
+                 "level 1: %g %g %g", sigma[1], sigma[2], sigma[3]);
+  ck_assert_msg (fmax (sigma[2], fmax (sigma[3], sigma[4]))
+                 <= 4.0 * fmin (sigma[2], fmin (sigma[3], sigma[4])) && sign[2],
+                 "level 2: %g %g %g", sigma[2], sigma[3], sigma[4]);
+  double x0 = 0.0, g0 = 0.0;
+  gsl_vector_view xv = gsl_vector_view_array (&x0, 1), gv = gsl_vector_view_array (&g0, 1);
+  const bp_gradcheck_block blk = { .name = "x", .vector = &xv.vector },
+      grad = { .name = "x", .vector = &gv.vector };
+  const bp_gradcheck_function F = { .loss = ec_table_loss };
+  bp_gradcheck_options o;
+  bp_gradcheck_options_default (&o);
+  bp_gradcheck_result *r = NULL;
+  ck_assert_int_eq (bp_gradcheck (&F, 1, &blk, &grad, &o, &r), GSL_SUCCESS);
+  const bp_gradcheck_block_result *b = &r->run[0].block[0];
+  ck_assert_int_eq (b->noise_found, 1);
+  ck_assert_msg (fabs (b->noise - sigma[2]) <= 1e-9 * sigma[2],
+                 "noise %.17g, sigma_2 %.17g (sigma_1 %.17g)", b->noise, sigma[2], sigma[1]);
+  bp_gradcheck_result_free (r);
+}
+END_TEST
+
+/* 1000 + x^2 rounded to float: rounding noise of about 2e-5 (|f| ~ 1000)
+   against a derivative 2x, the same at every call at a point */
+static int
+float_one_square_loss (const bp_gradcheck_point *p, void *params, double *L)
+{
+  (void) params;
+  const double x = gsl_vector_get (p->vector[0], 0);
+  *L = (float) (1000.0 + x * x);
+  return 0;
+}
+
+START_TEST (test_resolution_factor_one_entry)
+{
+  /* eq. (0.6a): rho_N = max(1, 1.9 z_N / 6), z_N = sqrt(2 ln(N / 0.01));
+     a run of one entry (N = 1: z_1 = 3.03, 1.9 z_1 / 6 = 0.96) has
+     rho_1 = 1, so an element's tolerance, where the noise sets it, is
+     the resolution 2 rho_1 3 sigma~ / h with sigma~ the noise above
+     2 DBL_EPSILON |f| (the resolution 4 % below would take the factor
+     without its floor).  The gradient is 0.5 off (of 0.6): it FAILs and
+     is reported with its tolerance and step. */
+  double x0 = 0.3, g0 = 2.0 * 0.3 + 0.5, f0;
+  gsl_vector_view xv = gsl_vector_view_array (&x0, 1), gv = gsl_vector_view_array (&g0, 1);
+  const bp_gradcheck_block blk = { .name = "x", .vector = &xv.vector },
+      grad = { .name = "x", .vector = &gv.vector };
+  const bp_gradcheck_function F = { .loss = float_one_square_loss };
+  const bp_gradcheck_point at = { .vector = (const gsl_vector *[]) { &xv.vector } };
+  float_one_square_loss (&at, NULL, &f0);
+  bp_gradcheck_options o;
+  bp_gradcheck_options_default (&o);
+  bp_gradcheck_result *r = NULL;
+  ck_assert_int_eq (bp_gradcheck (&F, 1, &blk, &grad, &o, &r), GSL_FAILURE);
+  const bp_gradcheck_block_result *b = &r->run[0].block[0];
+  ck_assert_int_eq (b->noise_found, 1);
+  ck_assert_uint_eq (b->n_failed, 1);
+  ck_assert_uint_ge (b->n_worst, 1);
+  const bp_gradcheck_element *el = &b->worst[0];
+  ck_assert_int_eq (el->diff, BP_GRADCHECK_DIFF_CENTRAL);
+  const double z1 = sqrt (2.0 * log (1.0 / 0.01)), rho1 = fmax (1.0, 1.9 * z1 / 6.0);
+  const double sigma = b->noise - 2.0 * DBL_EPSILON * fabs (f0);
+  const double res = 2.0 * rho1 * 3.0 * sigma / el->h;
+  ck_assert_msg (res > fmax (o.atol, o.rtol * fmax (fabs (el->analytic), fabs (el->numeric))),
+                 "the noise does not set the tolerance: %g", res);
+  ck_assert_msg (fabs (el->tol - res) <= 1e-9 * res, "tol %.17g, resolution %.17g (h %g)",
+                 el->tol, res, el->h);
+  bp_gradcheck_result_free (r);
+}
+END_TEST
+
+/* f = sum_k sum_i (i + 1) x_ki over two blocks, counting the calls that
+   gave it an argument that is not a float */
+static size_t off_grid_calls;
+
+static int
+float_args_linear_loss (const bp_gradcheck_point *p, void *params, double *L)
+{
+  (void) params;
+  int off = 0;
+  *L = 0.0;
+  for (size_t k = 0; k < p->n_blocks; k++)
+    for (size_t i = 0; i < p->vector[k]->size; i++)
+      {
+        const double x = gsl_vector_get (p->vector[k], i);
+        off |= (double) (float) x != x;
+        *L += (double) (i + 1) * x;
+      }
+  off_grid_calls += (size_t) off;
+  return 0;
+}
+
+START_TEST (test_float_args_every_point_on_grid)
+{
+  /* opts.arg_type = BP_GRADCHECK_ARG_FLOAT: f's arguments are floats, so
+     the checker rounds the base point to float once (gradcheck.c, "the
+     point f sees") and every point f is given, the base and every moved
+     one, is a float: given 0.1 (a double between floats), f would be
+     differenced across steps that are not the ones divided by.  Mutant:
+     the rounding loop over pb->n[k + 1] elements (0 for the first block,
+     set only later) */
+  double xd[3] = { 0.1, -0.3, 0.7 }, yd[2] = { 1.1, 0.2 };
+  double gx[3] = { 1.0, 2.0, 3.0 }, gy[2] = { 1.0, 2.0 };
+  gsl_vector_view x = gsl_vector_view_array (xd, 3), y = gsl_vector_view_array (yd, 2);
+  gsl_vector_view ax = gsl_vector_view_array (gx, 3), ay = gsl_vector_view_array (gy, 2);
+  const bp_gradcheck_block blk[2] = { { .name = "x", .vector = &x.vector },
+                                      { .name = "y", .vector = &y.vector } };
+  const bp_gradcheck_block ana[2] = { { .vector = &ax.vector }, { .vector = &ay.vector } };
+  const bp_gradcheck_function F = { .loss = float_args_linear_loss };
+  bp_gradcheck_options o;
+  bp_gradcheck_options_default (&o);
+  o.arg_type = BP_GRADCHECK_ARG_FLOAT;
+  bp_gradcheck_result *r = NULL;
+  off_grid_calls = 0;
+  ck_assert_int_eq (bp_gradcheck (&F, 2, blk, ana, &o, &r), GSL_SUCCESS);
+  ck_assert_uint_eq (off_grid_calls, 0);
+  bp_gradcheck_result_free (r);
+}
+END_TEST
+
 int
 main (void)
 {
@@ -787,6 +950,9 @@ main (void)
   tcase_add_loop_test (tc, test_float_tie_located_bug_fails, 0, 2);
   tcase_add_test (tc, test_float_tie_located_bug_not_pass);
   tcase_add_test (tc, test_float_tie_below_delta_min);
+  tcase_add_test (tc, test_ecnoise_levels_must_all_agree);
+  tcase_add_test (tc, test_resolution_factor_one_entry);
+  tcase_add_test (tc, test_float_args_every_point_on_grid);
   suite_add_tcase (s, tc);
   SRunner *sr = srunner_create (s);
   srunner_run_all (sr, CK_NORMAL);

@@ -384,6 +384,50 @@ END_TEST
 /* A path of 3000 characters: the message keeps the reason, the middle of
    the path giving way to "..." (issue 21: messages were cut at 1024
    bytes, so a long path left no reason). */
+/* A symbolic link to nothing: each reader names the link and its
+   target (open fails with ENOENT, readlink reads the link), as
+   robust-cli.sh checks of the command.  Mutant: open_regular's ENOENT
+   test negated (the plain "No such file or directory" instead). */
+START_TEST (test_read_dangling_link)
+{
+  gsl_error_handler_t *old = gsl_set_error_handler_off ();
+  make_folder ("dangling");
+  char target[1024], want[1100];
+  snprintf (target, sizeof target, "%s", in_folder ("nowhere"));
+  const char *link = in_folder ("link");
+  ck_assert_int_eq (symlink (target, link), 0);
+  snprintf (want, sizeof want, "cannot open: a symbolic link to '%s', which does not exist",
+            target);
+  expect_read_refused (link, want);
+  gsl_set_error_handler (old);
+}
+END_TEST
+
+/* A reason so long (1 010 bytes: a dangling link's 954-byte target)
+   that ": WHAT" leaves the path fewer than 16 bytes of a 1 024-byte
+   message: the path still gets 16 (report.c, join_fitted), its first
+   (16 - 3) / 2 = 6 bytes, "...", and its last 7.  Mutant: the room's
+   test 'len > nw + 3 + 16' as 'nw + 3 - 16' (11 bytes: 4, "...", 4) */
+START_TEST (test_read_long_reason_keeps_path_room)
+{
+  gsl_error_handler_t *old = gsl_set_error_handler_off ();
+  make_folder ("reason");
+  char target[960], err[1024], want[16];
+  for (size_t k = 0; k < 954; k++)   /* components of 100 bytes: ENOENT */
+    target[k] = k % 101 == 100 ? '/' : 'a';
+  target[954] = '\0';
+  const char *link = in_folder ("link");
+  ck_assert_int_eq (symlink (target, link), 0);
+  bp_idx idx;
+  ck_assert_int_eq (bp_idx_read (link, 1, &idx, err, sizeof err), GSL_EFAILED);
+  ck_assert_uint_eq (strlen ("cannot open: a symbolic link to '', which does not exist")
+                     + 954, 1010);
+  snprintf (want, sizeof want, "%.6s...", link);
+  ck_assert_msg (strncmp (err, want, 9) == 0, "'%.40s' does not start with '%s'", err, want);
+  gsl_set_error_handler (old);
+}
+END_TEST
+
 START_TEST (test_read_long_path)
 {
   char path[3100];
@@ -410,6 +454,8 @@ read_suite (void)
   tcase_add_checked_fixture (tc, model_setup, model_teardown);
   tcase_add_test (tc, test_read_fifo);
   tcase_add_test (tc, test_read_long_path);
+  tcase_add_test (tc, test_read_dangling_link);
+  tcase_add_test (tc, test_read_long_reason_keeps_path_room);
   tcase_add_test (tc, test_read_device_and_folder);
   tcase_add_test (tc, test_read_shape_from_header);
   suite_add_tcase (s, tc);

@@ -447,6 +447,28 @@ TAP = re.compile(r"^(ok|not ok) \d+ - [^:]*:(.*?):(\w+):", re.M)
 FAIL_FAST = True   # --whole-suites: each suite to its end, as before
 
 
+def kill_session(sid):
+    """SIGKILL every process of session sid (the suite's: start_new_session).
+    Check forks each test into a process group of its own, so killing
+    the suite's group left a test that loops running, its end of the
+    pipe open, and the job waiting on it for ever (session 8: two jobs
+    stuck at once behind check_robust's tests); a session holds them
+    all."""
+    for d in os.listdir("/proc"):
+        if not d.isdigit():
+            continue
+        try:
+            with open("/proc/%s/stat" % d) as fh:
+                fields = fh.read().rsplit(")", 1)[1].split()
+        except (OSError, IndexError):
+            continue
+        if len(fields) > 3 and fields[3] == str(sid):
+            try:
+                os.kill(int(d), 9)
+            except OSError:
+                pass
+
+
 def run_suite(tree, suite, limit, case=None, cases=None):
     """suite in tree within limit seconds, only its test case named case
     (CK_RUN_CASE) if given; each Check test within five times its own
@@ -465,10 +487,7 @@ def run_suite(tree, suite, limit, case=None, cases=None):
     def stop(why):
         if why:
             expired.append(why)
-        try:
-            os.killpg(p.pid, 9)   # the suite and its forked tests: their own group
-        except OSError:
-            pass
+        kill_session(p.pid)
     timer = threading.Timer(limit, stop, ["timeout"])
     timer.start()
     out, failed = [], None
@@ -561,7 +580,7 @@ class Direct:
         r, _ = run(["make", "-s", "src/lib/libbackprop.la"], tree, make_env(), 600)
         return r == "ok"
 
-    def build(self, tree, owners, saved):
+    def build(self, tree, owners, saved, prof=None):
         """Compile owners' PIC objects and link the shared library in tree,
         the originals first copied into saved ([(copy, path)], for
         restore); (run()'s status, the output).  The tree is up to date
@@ -570,11 +589,14 @@ class Direct:
             full = os.path.join(tree, path)
             shutil.copy2(full, full + ".orig")
             saved.append((full + ".orig", full))
+        t = time.time()
         for o in sorted(owners):
             r, out = run(self.compile + ["-c", o, "-fPIC", "-DPIC", "-o", lib_object(o)],
                          tree, make_env(), 600)
             if r != "ok":
                 return r, out
+        if prof is not None:   # the compiler's part of the build
+            prof["compile"] = prof.get("compile", 0.0) + time.time() - t
         return run(["sh", "-c", self.link], tree, make_env(), 600)
 
 
@@ -602,7 +624,7 @@ def is_wrapper(path):
 FAILED = re.compile(r"^(?:[^\s:]+:\d+:[FE]:[^:]*|not ok \d+ - [^:]*:[^:]*):(\w+):", re.M)
 
 
-def judge(tree, mu, first, rest, limit, code, owners, direct=None):
+def judge(tree, mu, first, rest, limit, code, owners, direct=None, prof=None):
     """Mutate mu in tree, rebuild, run first then rest ([(suite, its test
     case or None: the whole suite)]) up to the first failure; restore.  Returns
     (verdict, by, the suites that ran); by names the suite and the first
@@ -612,7 +634,13 @@ def judge(tree, mu, first, rest, limit, code, owners, direct=None):
     Direct), the mutated objects are compiled and the library linked
     directly for the suites that read the shared library, and the
     original objects and library put back afterwards; make rebuilds the
-    library and relinks the -static suites only when those all pass."""
+    library and relinks the -static suites only when those all pass.
+    prof, a dict, gets the seconds spent in each phase: "prepare" (make
+    bringing the copy up to date), "build" (the mutant's compile and
+    link; "compile": its compiler part, direct builds only), "run" (the
+    suites), and "runs" (how many suite runs)."""
+    prof = {} if prof is None else prof
+    prof.update(prepare=0.0, build=0.0, compile=0.0, run=0.0, runs=0)
     path = os.path.join(tree, mu.path)
     original = open(path).read()
     st = os.stat(path)
@@ -621,8 +649,10 @@ def judge(tree, mu, first, rest, limit, code, owners, direct=None):
     # the -static ones, which make must relink, only if those all pass
     shared = [u for u in units if is_wrapper(os.path.join(tree, u[0]))]
     static = [u for u in units if u not in shared]
+    t = time.time()
     fast = (direct is not None and owners and direct.link is not None and shared
             and direct.prepare(tree))
+    prof["prepare"] += time.time() - t
     phases = [(shared, True), (static, False)] if fast else [(units, False)]
     saved, made = [], False
     try:
@@ -632,8 +662,9 @@ def judge(tree, mu, first, rest, limit, code, owners, direct=None):
         for todo, by_direct in phases:
             if not todo:
                 continue
+            t = time.time()
             if by_direct:
-                r, out = direct.build(tree, owners, saved)
+                r, out = direct.build(tree, owners, saved, prof)
                 if r == "fail":
                     # not compiled only if make refuses it too: the direct
                     # commands are read from make, and may be read wrong
@@ -644,6 +675,7 @@ def judge(tree, mu, first, rest, limit, code, owners, direct=None):
                 restore(saved)   # make's own objects and library from here
                 saved, made = [], True
                 r, out = build(tree, sorted({s for s, _ in todo}))
+            prof["build"] += time.time() - t
             if r != "ok":
                 return build_verdict(r, out)
             if not ran and owners and all(
@@ -654,7 +686,10 @@ def judge(tree, mu, first, rest, limit, code, owners, direct=None):
                 if s not in ran:
                     ran.append(s)
                 # a suite past its limit (a few times its clean time) loops: killed
-                r, out = run_suite(tree, s, limit[s], case)
+                t = time.time()
+                r, out = run_suite(tree, s, limit.get((s, case), limit[s]), case)
+                prof["run"] += time.time() - t
+                prof["runs"] += 1
                 if r != "ok":
                     test = FAILED.search(out)
                     return "killed", "%s %s%s" % (os.path.basename(s), r,
@@ -782,6 +817,7 @@ class Coverage:
         self.data.setdefault("instrumented", {})
         self.graph, self.hashes = graph, hashes
         self.sets = None
+        self.lock = threading.Lock()
 
     def stale(self):
         """The suites whose entry is missing, out of date, or (a suite of
@@ -909,14 +945,18 @@ class Coverage:
                  for ln in range(mu.line, mu.line + mu.old.count("\n") + 1)]
         if not lines or any(ln is None for ln in lines):
             return None
-        if self.sets is None:
-            if self.stale():
-                return None
-            self.sets = {s: {f: set(a) for f, a in self.data["suites"][s]["lines"].items()}
-                         for s in self.suites}
-            self.case_sets = {s: {c: {f: set(a) for f, a in ls.items()}
-                                  for c, ls in self.data["suites"][s].get("cases", {}).items()}
-                              for s in self.suites}
+        with self.lock:
+            # the jobs' threads plan at once: one built the sets while
+            # another read self.case_sets before it existed (session 8)
+            if self.sets is None:
+                if self.stale():
+                    return None
+                self.case_sets = {
+                    s: {c: {f: set(a) for f, a in ls.items()}
+                        for c, ls in self.data["suites"][s].get("cases", {}).items()}
+                    for s in self.suites}
+                self.sets = {s: {f: set(a) for f, a in self.data["suites"][s]["lines"].items()}
+                             for s in self.suites}
         out, lines = [], set(lines)
         for s in self.suites:
             if not self.sets[s].get(mu.path, set()) & lines:
@@ -926,7 +966,7 @@ class Coverage:
         return out
 
     def case_seconds(self, s, c):
-        return self.data["suites"][s].get("case_seconds", {}).get(c, 0.0)
+        return self.data["suites"].get(s, {}).get("case_seconds", {}).get(c, 0.0)
 
 
 def read_equivalent(path):
@@ -1079,8 +1119,15 @@ def main():
                 cache.save()
             elif not unmutated(s):
                 return 2
-    # a mutant that keeps a suite past five times its clean time loops
+    # a mutant that keeps a suite past five times its clean time loops;
+    # one test case alone, past five times the case's own (at -O0, in the
+    # coverage run; at least 60 s): a loop in one case cost the whole
+    # suite's limit (check_robust's: 185 s, session 8)
     limit = {s: max(60.0, 5 * seconds[s]) for s in suites}
+    for s in suites:
+        for c in cases.get(s) or []:
+            t = coverage.case_seconds(s, c) if coverage is not None else 0.0
+            limit[s, c] = min(limit[s], max(60.0, 5 * t)) if t > 0.0 else limit[s]
     order = sorted(suites, key=lambda s: seconds[s])
     if coverage is not None:
         coverage.suites = order
@@ -1163,11 +1210,12 @@ def main():
                 return
             t = time.time()
             first, rest, by_line = plan(mu)
+            prof = {}
             if by_line and not first:
                 verdict, by, ran = "survived", "not covered", []
             else:
                 verdict, by, ran = judge(tree, mu, first, rest, limit, code,
-                                         graph.owners.get(mu.path, set()), direct)
+                                         graph.owners.get(mu.path, set()), direct, prof)
             dt = time.time() - t
             if verdict == "error":   # a build out of time: tried again next run
                 print("mutation: %s  %s: %s, not cached" % (mu.where, mu.change, by), flush=True)
@@ -1176,6 +1224,9 @@ def main():
                 cache.data["mutants"][mu.key] = {
                     "verdict": verdict, "by": by, "where": mu.where, "change": mu.change,
                     "seconds": round(dt, 1), "deps": deps_of(mu, ran, verdict, by_line)}
+                if prof:
+                    cache.data["mutants"][mu.key]["phases"] = {
+                        k: round(v, 1) for k, v in prof.items()}
                 results[mu.key] = (verdict, by)
                 if ran and verdict == "killed":
                     kills[(mu.path, ran[0])] = kills.get((mu.path, ran[0]), 0) + 1
@@ -1186,12 +1237,16 @@ def main():
                 left = total - done
                 eta = state["busy"] / state["run"] * left / max(a.jobs, 1)
                 print("[%d/%d] killed %d survived %d equivalent %d not compiled %d ETA %s  "
-                      "%-8s %s  %s%s" % (
+                      "%-8s %s  %s%s%s" % (
                           done, total, n["killed"], n["survived"],
                           n["equivalent"] + n["reviewed"], n["not compiled"], fmt_time(eta),
                           verdict, mu.where,
                     mu.change,
-                    " [%s]" % by if by else ""), flush=True)
+                    " [%s]" % by if by else "",
+                    "  (%.0f s: make %.1f, build %.1f (cc %.1f), %d run(s) %.1f)" % (
+                        dt, prof["prepare"], prof["build"], prof["compile"], prof["runs"],
+                        prof["run"])
+                    if prof else ""), flush=True)
             cache.save()
 
     threads = [threading.Thread(target=worker) for _ in range(max(1, min(a.jobs, len(todo))))]
