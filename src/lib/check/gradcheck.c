@@ -2161,6 +2161,21 @@ run_directional (const problem *pb, gsl_rng *rng, bp_gradcheck_run *run)
 
 /* --- the Taylor test ---------------------------------------------------------- */
 
+/* The move theta + t d makes as f sees it, eq. (0.13a): for float
+   arguments fl(theta + t d) - theta, not t d (theta is on the grid). */
+static void
+line_move (const problem *pb, const gsl_vector *d, double t, gsl_vector *move)
+{
+  for (size_t k = 0; k < pb->n_blocks; k++)
+    for (size_t i = 0; i < pb->n[k]; i++)
+      {
+        const size_t q = pb->off[k] + i;
+        const double th = gsl_matrix_get (pb->base[k], i / pb->cols[k], i % pb->cols[k]);
+        gsl_vector_set (move, q, core_grid_round (pb->o->arg_type, th + t * gsl_vector_get (d, q))
+                                 - th);
+      }
+}
+
 /* r(h) = |phi(h) - phi(0) - h a| for h = taylor_h max(1, max|theta|) 2^-j,
    j < taylor_n, along one unit direction; the slope of log r against
    log h fitted by least squares over the smaller half of the h whose r
@@ -2180,10 +2195,12 @@ run_taylor (const problem *pb, gsl_rng *rng, bp_gradcheck_run *run)
   l.w->x0 = 0.0;
   const double phi0 = line_at (0.0, l.w);
   double *lh = malloc (o->taylor_n * sizeof *lh), *lr = malloc (o->taylor_n * sizeof *lr);
-  if (!lh || !lr)
+  gsl_vector *move = o->arg_type == BP_GRADCHECK_ARG_FLOAT ? gsl_vector_alloc (pb->N) : NULL;
+  if (!lh || !lr || (o->arg_type == BP_GRADCHECK_ARG_FLOAT && !move))
     {
       free (lh);
       free (lr);
+      gsl_vector_free (move);
       line_free (&l);
       return GSL_ENOMEM;
     }
@@ -2200,10 +2217,17 @@ run_taylor (const problem *pb, gsl_rng *rng, bp_gradcheck_run *run)
       if (!isfinite (phi))
         continue;
       n_defined++;
-      const double r = fabs (phi - phi0 - h * a);
+      /* the linear term along the move f saw, eq. (0.13a) */
+      double lin = h * a;
+      if (move)
+        {
+          line_move (pb, l.d, h, move);
+          lin = analytic_along (pb, move, l.wv, NULL);
+        }
+      const double r = fabs (phi - phi0 - lin);
       /* above rounding and 10 times the measured noise, eq. (0.8) */
       const double noise = fmax (1e3 * DBL_EPSILON * fmax (fmax (fabs (phi0), fabs (phi)),
-                                                           fmax (fabs (h * a), DBL_MIN)),
+                                                           fmax (fabs (lin), DBL_MIN)),
                                  10.0 * run->noise);
       if (r > noise)
         {
@@ -2212,6 +2236,7 @@ run_taylor (const problem *pb, gsl_rng *rng, bp_gradcheck_run *run)
           n_above++;
         }
     }
+  gsl_vector_free (move);
   line_free (&l);
   run->h_max = line_step (pb, o->taylor_h);
   run->h_min = run->h_max * ldexp (1.0, -(int) (o->taylor_n - 1));
