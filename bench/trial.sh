@@ -1,6 +1,6 @@
 # shellcheck shell=sh disable=SC2154
 # (SC2154: work and ops are the caller's)
-# trial.sh -- sourced by bench/kann/kann-trial.sh and bench/llmc/llmc-trial.sh:
+# trial.sh -- sourced by bench/{kann,llmc,darknet}/*-trial.sh:
 # the tally of issue 18's float32 trials on third-party code, one copy.
 # The caller sets work (a folder) and ops (its correct checks, one word
 # each, the name before the first ':'), and defines check_op WORD METHOD

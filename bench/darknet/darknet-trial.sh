@@ -59,22 +59,16 @@ check() {
     --method "$5" --seed "$seed" >"$work/out" 2>&1
   sed -n 's/^gradient check: \([A-Z]*\).*/\1/p' "$work/out" | head -n 1
 }
-hints() {
-  sed -n 's/^ *hint: //p' "$work/out" | tr '\n' ';' | sed 's/;$//; s/;/; /g'
+# check_op OPS-ENTRY METHOD and check_bug METHOD for bench/trial.sh: a
+# correct operator of ok.so, and the operator $op of bug.so
+check_op() {
+  op=${1%%:*}; rest=${1#*:}; mm=${rest%%:*}; blocks=${rest#*:}
+  check ok "$op" "$mm" "$blocks" "$2" >/dev/null
 }
-pass=0 n_ops=0 pass_all=0
-for m in gsl all; do
-  for e in $ops; do
-    op=${e%%:*}; rest=${e#*:}; mm=${rest%%:*}; blocks=${rest#*:}
-    v=$(check ok "$op" "$mm" "$blocks" "$m")
-    printf '%-4s correct %-26s %s\n' "$m" "$op" "$v"
-    if [ $m = gsl ]; then
-      n_ops=$((n_ops + 1)); [ "$v" = PASS ] && pass=$((pass + 1))
-    else
-      [ "$v" = PASS ] && pass_all=$((pass_all + 1))
-    fi
-  done
-done
+check_bug() { check bug "$op" "$mm" "$blocks" "$1" >/dev/null; }
+# shellcheck source=bench/trial.sh
+. "$here/../trial.sh"
+trial_correct
 # name|operator|file of darknet's src/|sed expression: a bug a user would
 # make; a mutant that the expression leaves unchanged is an error
 bugs='conn_activation_derivative_dropped|conn|connected_layer.c|/^void backward_connected_layer/,/^}/s#^ *gradient_array(l.output, l.outputs\*l.batch, l.activation, l.delta);#;#
@@ -87,7 +81,6 @@ maxpool_not_accumulated|maxpool|maxpool_layer.c|s#net.delta\[index\] += l.delta\
 avgpool_mean_factor_dropped|avgpool|avgpool_layer.c|s#+= l.delta\[out_index\] / (l.h\*l.w);#+= l.delta[out_index];#
 shortcut_alpha_dropped|shortcut|shortcut_layer.c|s#axpy_cpu(l.outputs\*l.batch, l.alpha, l.delta, 1, net.delta, 1);#axpy_cpu(l.outputs*l.batch, 1, l.delta, 1, net.delta, 1);#
 softmax_xent_sign|softmax|blas.c|/^void softmax_x_ent_cpu/,/^}/s#delta\[i\] = t-p;#delta[i] = p-t;#'
-fail=0 n_bugs=0 hinted=0
 nl='
 '
 IFS_=$IFS; IFS=$nl
@@ -100,11 +93,7 @@ for e in $bugs; do
   case $f in *.h) redo=$srcs;; *) redo=${f%.c};; esac
   compile "$work/bug" "$redo" && link "$work/bug" || exit 1
   for x in $ops; do case $x in "$op":*) rest=${x#*:}; mm=${rest%%:*}; blocks=${rest#*:};; esac; done
-  v=$(check bug "$op" "$mm" "$blocks" gsl)
-  h=$(hints)
-  printf 'gsl  bug     %-34s %s%s\n' "$bug" "$v" "${h:+ (hint: $h)}"
-  n_bugs=$((n_bugs + 1)); [ "$v" = FAIL ] && fail=$((fail + 1))
-  [ "$v" = FAIL ] && [ -n "$h" ] && hinted=$((hinted + 1))
+  trial_bug "$bug"
   IFS=$nl
 done
 IFS=$IFS_
@@ -112,7 +101,7 @@ for e in $lib; do
   op=${e%%:*}; rest=${e#*:}; mm=${rest%%:*}; blocks=${rest#*:}
   v=$(check ok "$op" "$mm" "$blocks" gsl)
   [ -n "$v" ] || v=$(sed -n 's/^backprop: check: //p' "$work/out")
-  h=$(hints)
+  h=$(trial_hints)
   printf 'gsl  darknet %-34s %s%s\n' "$op" "$v" "${h:+ (hint: $h)}"
 done
 # batchnorm's dx with its variance term over N - 1, as its forward has it
@@ -129,5 +118,4 @@ if ${PYTHON:-/usr/bin/python3} -c 'import torch, numpy' 2>/dev/null; then
 else
   echo "torch   skipped: ${PYTHON:-/usr/bin/python3} has no torch and numpy"
 fi
-echo "correct operators PASS at the defaults: $pass of $n_ops (--method all: $pass_all of $n_ops)"
-echo "planted bugs FAIL at the defaults: $fail of $n_bugs, with a hint: $hinted"
+trial_summary
