@@ -523,6 +523,23 @@ line_at (double t, void *p)
   return record (w, t, L);
 }
 
+/* GSL's one-sided derivative of F at x0 at step h (gsl_deriv_forward for
+   dir > 0, gsl_deriv_backward otherwise) into *d and *e; 0 when F is
+   undefined at one of its points or a value is not finite. */
+static int
+gsl_one_sided (worker *w, gsl_function *F, double x0, double h, int dir, double *d,
+               double *e)
+{
+  w->x0 = x0;
+  w->bad_left = w->bad_right = 0;
+  if (dir > 0)
+    gsl_deriv_forward (F, x0, h, d, e);
+  else
+    gsl_deriv_backward (F, x0, h, d, e);
+  /* cppcheck-suppress knownConditionTrueFalse ; F (element_at) sets the flags */
+  return !w->bad_left && !w->bad_right && isfinite (*d) && isfinite (*e);
+}
+
 /* The one-sided derivative of F at x0 (forward for dir > 0, backward
    otherwise) at the step, among h, h/10, ..., h/10^6, whose GSL error
    estimate is the smallest and where F is defined, eq. (0.9): near the
@@ -536,12 +553,7 @@ one_sided (worker *w, gsl_function *F, double x0, double h, int dir, double *d, 
   for (int j = 0; j <= 6; j++, h *= 0.1)
     {
       double dj, ej;
-      w->bad_left = w->bad_right = 0;
-      if (dir > 0)
-        gsl_deriv_forward (F, x0, h, &dj, &ej);
-      else
-        gsl_deriv_backward (F, x0, h, &dj, &ej);
-      if (w->bad_left || w->bad_right || !isfinite (dj) || !isfinite (ej))
+      if (!gsl_one_sided (w, F, x0, h, dir, &dj, &ej))
         continue;
       const double nerr = NOISE_ONE_SIDED * w->sigma / h;   /* eq. (0.6) */
       if (!found || ej + nerr < best)
@@ -899,15 +911,8 @@ static int
 one_sided_at (worker *w, gsl_function *F, double x0, double g, int dir, double *d,
               double *e, double *hk)
 {
-  w->x0 = x0;
-  w->bad_left = w->bad_right = 0;
   w->n_ev = 0;
-  if (dir > 0)
-    gsl_deriv_forward (F, x0, g, d, e);
-  else
-    gsl_deriv_backward (F, x0, g, d, e);
-  /* cppcheck-suppress knownConditionTrueFalse ; F (element_at) sets the flags */
-  if (w->bad_left || w->bad_right || !isfinite (*d) || !isfinite (*e) || w->n_ev < 4)
+  if (!gsl_one_sided (w, F, x0, g, dir, d, e) || w->n_ev < 4)
     return 0;
   double r[2] = { 0.0, 0.0 }, s[2] = { 0.0, 0.0 };
   for (size_t t = 0; t < 2 && 4 * t + 3 < w->n_ev && 4 * t + 3 < 8; t++)
