@@ -17,6 +17,12 @@
 # in its own process beside the float64 one).
 # And the whole `backprop train --hidden 256 --epochs 1` run, by
 # /usr/bin/time, when the full Fashion-MNIST is installed.
+# When OPENBLAS_CORETYPE holds OpenBLAS to older kernels (Haswell's AVX2
+# on an AVX-512 machine), PyTorch's float32 convolutions still run
+# oneDNN's best JIT (avx512_core): in --cnn mode a second PyTorch float32
+# row then runs with oneDNN held to the same ISA (ONEDNN_MAX_CPU_ISA,
+# which oneDNN 2.6 honours: torch_train.py --kernels prints the JIT's
+# ISA), beside the default row, with its own ratio.
 # Wall time is what a user waits; CPU time (all threads) is what an epoch
 # costs whatever else runs on the machine, the steadier figure on a shared
 # one: both are printed, and the ratios of each.
@@ -52,6 +58,16 @@ if [ -n "$cnn" ]; then
   set -- $(echo "$cnn" | tr ',' ' ')
   [ $# -eq 3 ] || { echo "compare.sh: --cnn wants C1,C2,H" >&2; exit 2; }
   conv=$1,$2 hidden=$3
+  # oneDNN's name for the ISA of OpenBLAS's kernels OPENBLAS_CORETYPE names
+  case $(echo "${OPENBLAS_CORETYPE:-}" | tr '[:upper:]' '[:lower:]') in
+    '') held= ;;
+    haswell|zen) held=AVX2 ;;
+    skylakex) held=AVX512_CORE ;;
+    cooperlake) held=AVX512_CORE_BF16 ;;
+    sandybridge) held=AVX ;;
+    *) held=
+       echo "compare.sh: OPENBLAS_CORETYPE=$OPENBLAS_CORETYPE: no oneDNN ISA to hold PyTorch to" >&2 ;;
+  esac
   if [ -f "$data/train-images-idx3-ubyte.gz" ]; then
     with_data="--data $data"
     echo "data: the first $((64 * batches)) training images of Fashion-MNIST ($data)"
@@ -72,6 +88,12 @@ export OMP_WAIT_POLICY
 echo "load average at start: $(cut -d' ' -f1-3 /proc/loadavg); OMP_WAIT_POLICY=$OMP_WAIT_POLICY"
 echo
 "$py" "$src/torch_train.py" --kernels ${cnn:+--cnn "$cnn"} || exit 1
+if [ -n "$cnn" ] && [ -n "$held" ]; then
+  echo
+  echo "PyTorch float32 held to OPENBLAS_CORETYPE=$OPENBLAS_CORETYPE's ISA: ONEDNN_MAX_CPU_ISA=$held"
+  ONEDNN_MAX_CPU_ISA=$held "$py" "$src/torch_train.py" --kernels --cnn "$cnn" | grep float32 \
+    || exit 1
+fi
 echo
 for threads in $thread_counts; do
   for r in $(seq "$rounds"); do
@@ -87,6 +109,12 @@ for threads in $thread_counts; do
         "$py" "$src/torch_train.py" "$threads" 3 --cnn "$cnn" --batches "$batches" \
           $with_data --dtype "$dtype" >>"$tmp/rows" 2>>"$tmp/results" || exit 1
       done
+      # beside the default row, never instead: "RESULT torch-held ..."
+      if [ -n "$held" ]; then
+        ONEDNN_MAX_CPU_ISA=$held "$py" "$src/torch_train.py" "$threads" 3 --cnn "$cnn" \
+          --batches "$batches" $with_data --dtype float32 >>"$tmp/rows" 2>>"$tmp/results" \
+          || exit 1
+      fi
     else
       "$bench" --repeats 2 --threads "$threads" compare >>"$tmp/rows" 2>>"$tmp/results" || exit 1
       "$bench" --repeats 2 --threads "$threads" compare32 >>"$tmp/rows" 2>>"$tmp/results" || exit 1
@@ -102,13 +130,18 @@ for threads in $thread_counts; do
     >>"$tmp/gemm" 2>>"$tmp/results" || exit 1
 done
 echo
-echo "| threads | model | time | backprop float64 | backprop float32 | PyTorch float64 | PyTorch float32 | backprop / PyTorch float64 | backprop float32 / PyTorch float32 | sgemm floor | backprop float32 / floor |"
-echo "|---|---|---|---|---|---|---|---|---|---|---|"
+if [ -n "$cnn" ] && [ -n "$held" ]; then
+  echo "| threads | model | time | backprop float64 | backprop float32 | PyTorch float64 | PyTorch float32 (oneDNN default ISA) | PyTorch float32 (ONEDNN_MAX_CPU_ISA=$held) | backprop / PyTorch float64 | backprop float32 / PyTorch float32 default | backprop float32 / PyTorch float32 $held | sgemm floor | backprop float32 / floor |"
+  echo "|---|---|---|---|---|---|---|---|---|---|---|---|---|"
+else
+  echo "| threads | model | time | backprop float64 | backprop float32 | PyTorch float64 | PyTorch float32 | backprop / PyTorch float64 | backprop float32 / PyTorch float32 | sgemm floor | backprop float32 / floor |"
+  echo "|---|---|---|---|---|---|---|---|---|---|---|"
+fi
 # medians of each (program, model, arithmetic, threads, field) over the
 # rounds; the models in the order they came; field 8, the peak memory;
 # "RESULT gemm MODEL DTYPE THREADS WALL CPU": an epoch's products alone
 # (60,000 images; the CNN's rows are --batches batches: scaled to those)
-awk -v counts="$thread_counts" -v batches="${cnn:+$batches}" '
+awk -v counts="$thread_counts" -v batches="${cnn:+$batches}" -v held="${cnn:+$held}" '
      function fmt(x) { return x == "" ? "-" : sprintf("%.3f s", x) }
      function ratio(a, b) { return a == "" || b == "" ? "-" : sprintf("%.2f", a / b) }
      $1 == "RESULT" && $2 == "gemm" {
@@ -134,10 +167,16 @@ awk -v counts="$thread_counts" -v batches="${cnn:+$batches}" '
              b64 = med["backprop " model " float64 " t " " f]; b32 = med["backprop " model " float32 " t " " f]
              f64 = med["torch " model " float64 " t " " f]; f32 = med["torch " model " float32 " t " " f]
              fl = floor[model, "float32", t, f]
+             h32 = med["torch-held " model " float32 " t " " f]
              if (f64 == "" || f32 == "") continue
-             printf "| %d | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |\n", t, model,
-                    f == 6 ? "wall" : "CPU", fmt(b64), fmt(b32), fmt(f64), fmt(f32),
-                    ratio(b64, f64), ratio(b32, f32), fmt(fl), ratio(b32, fl)
+             if (held != "")
+               printf "| %d | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |\n", t, model,
+                      f == 6 ? "wall" : "CPU", fmt(b64), fmt(b32), fmt(f64), fmt(f32), fmt(h32),
+                      ratio(b64, f64), ratio(b32, f32), ratio(b32, h32), fmt(fl), ratio(b32, fl)
+             else
+               printf "| %d | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |\n", t, model,
+                      f == 6 ? "wall" : "CPU", fmt(b64), fmt(b32), fmt(f64), fmt(f32),
+                      ratio(b64, f64), ratio(b32, f32), fmt(fl), ratio(b32, fl)
            }
        peaks = 0
        for (i = 1; i <= nt; i++)

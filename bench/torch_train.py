@@ -24,7 +24,9 @@ weights only, as bp_net_cnn->defaults), in the one --dtype, on the
 first 64 BATCHES images of Fashion-MNIST's training set in --data DIR
 (else synthetic ones): "RESULT torch cnn-C1-C2-H DTYPE THREADS MEDIAN
 CPU_MEDIAN PEAK_KB" (PEAK_KB: this process's ru_maxrss, import torch
-included; one dtype per process so that each peak is its own).
+included; one dtype per process so that each peak is its own); with
+ONEDNN_MAX_CPU_ISA set (oneDNN's convolutions held to that ISA),
+"RESULT torch-held ..." and the row names it.
   Usage: torch_train.py THREADS REPEATS --cnn C1,C2,H [--batches N]
          [--data DIR] [--dtype float64|float32]
 
@@ -122,12 +124,16 @@ def cnn():
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     name = f"cnn-{c1}-{c2}-{hidden}"
     med, cmed = statistics.median(times), statistics.median(cpu)
-    print(f"| PyTorch {torch.__version__} | cnn {c1},{c2},{hidden} | {args.dtype} | {threads} | "
+    # ONEDNN_MAX_CPU_ISA set (compare.sh, to match OPENBLAS_CORETYPE): its
+    # own row and RESULT name, beside the default one
+    held = os.environ.get("ONEDNN_MAX_CPU_ISA")
+    program = f"PyTorch {torch.__version__}" + (f" (ONEDNN_MAX_CPU_ISA={held})" if held else "")
+    print(f"| {program} | cnn {c1},{c2},{hidden} | {args.dtype} | {threads} | "
           f"{min(times):.3f} s | {med:.3f} s | {cmed:.3f} s | {peak / 1024:.0f} MiB |", flush=True)
     print(f"(PyTorch: {what}; torch.get_num_threads() {torch.get_num_threads()})",
           file=sys.stderr, flush=True)
-    print(f"RESULT torch {name} {args.dtype} {threads} {med:.6f} {cmed:.6f} {peak}",
-          file=sys.stderr, flush=True)
+    print(f"RESULT {'torch-held' if held else 'torch'} {name} {args.dtype} {threads} "
+          f"{med:.6f} {cmed:.6f} {peak}", file=sys.stderr, flush=True)
 
 
 def onednn_isa(step):
