@@ -794,13 +794,11 @@ END_TEST
 
 /* The CNN chain's max-pooling (cnn_source.c): the forward pass keeps each
    window's maximum (best) and the backward pass routes by it with ReLU's
-   derivative and sums the convolution's bias gradient in the same pass.
-   Its values are those of the public path, ReLU's forward, bp_maxpool,
-   bp_maxpool_backward (which finds the maxima again), ReLU's backward and
-   bp_conv_grad_bias, bit for bit, in double and in float: the same
-   choices, products and sums.  Z rounded to integers on odd loops: ties in
-   every window; ReLU's zeros tie too.  Odd H or W: the last row or column
-   in no window. */
+   derivative in the same pass.  Its values are those of the public path,
+   bp_maxpool_backward (which finds the maxima again) then ReLU's backward,
+   bit for bit, in double and in float: the same choices and products.
+   Z rounded to integers on odd loops: ties in every window; ReLU's zeros
+   tie too.  Odd H or W: the last row or column in no window. */
 START_TEST (test_maxpool_relu_backward)
 {
   gsl_rng *r = test_rng (_i);
@@ -821,8 +819,6 @@ START_TEST (test_maxpool_relu_backward)
   gsl_matrix_float *dZf = gsl_matrix_float_alloc (C, count * H * W);
   gsl_matrix_float *dZtf = gsl_matrix_float_alloc (C, count * H * W);
   unsigned char *best = malloc (C * cols), *bestf = malloc (C * cols);
-  gsl_vector *db = gsl_vector_alloc (C), *dbt = gsl_vector_alloc (C);
-  gsl_vector_float *dbf = gsl_vector_float_alloc (C), *dbtf = gsl_vector_float_alloc (C);
   ck_assert_ptr_nonnull (best);
   ck_assert_ptr_nonnull (bestf);
   /* double: the public path, then the chain's */
@@ -830,13 +826,10 @@ START_TEST (test_maxpool_relu_backward)
   ck_assert_int_eq (bp_maxpool (A, H, W, P), GSL_SUCCESS);
   ck_assert_int_eq (bp_maxpool_backward (A, H, W, dY, dA), GSL_SUCCESS);
   ck_assert_int_eq (bp_batch_activation_backward (BP_RELU, Z, dA, dZ), GSL_SUCCESS);
-  ck_assert_int_eq (bp_conv_grad_bias (dZ, db), GSL_SUCCESS);
   maxpool_trusted (A, H, W, Pt, best);
-  maxpool_relu_backward_trusted (best, Z, H, W, dY, dZt, dbt);
+  maxpool_relu_backward_trusted (best, Z, H, W, dY, dZt);
   ck_assert_msg (memcmp (P->data, Pt->data, C * cols * sizeof (double)) == 0,
                  "maxpool_trusted with best: not bp_maxpool's values");
-  ck_assert_msg (memcmp (db->data, dbt->data, C * sizeof (double)) == 0,
-                 "maxpool_relu_backward_trusted's dL/db: not bp_conv_grad_bias's");
   for (size_t t = 0; t < C * count * H * W; t++)
     ck_assert_msg (memcmp (dZ->data + t, dZt->data + t, sizeof (double)) == 0,
                    "maxpool_relu_backward_trusted[%zu] %.17g, the public path %.17g", t,
@@ -846,13 +839,10 @@ START_TEST (test_maxpool_relu_backward)
   ck_assert_int_eq (float_maxpool (Af, H, W, Pf), GSL_SUCCESS);
   ck_assert_int_eq (float_maxpool_backward (Af, H, W, dYf, dAf), GSL_SUCCESS);
   ck_assert_int_eq (float_batch_activation_backward (BP_RELU, Zf, dAf, dZf), GSL_SUCCESS);
-  ck_assert_int_eq (float_conv_grad_bias (dZf, dbf), GSL_SUCCESS);
   maxpool_float_trusted (Af, H, W, Ptf, bestf);
-  maxpool_float_relu_backward_trusted (bestf, Zf, H, W, dYf, dZtf, dbtf);
+  maxpool_float_relu_backward_trusted (bestf, Zf, H, W, dYf, dZtf);
   ck_assert_msg (memcmp (Pf->data, Ptf->data, C * cols * sizeof (float)) == 0,
                  "maxpool_float_trusted with best: not float_maxpool's values");
-  ck_assert_msg (memcmp (dbf->data, dbtf->data, C * sizeof (float)) == 0,
-                 "maxpool_float_relu_backward_trusted's dL/db: not float_conv_grad_bias's");
   for (size_t t = 0; t < C * count * H * W; t++)
     ck_assert_msg (memcmp (dZf->data + t, dZtf->data + t, sizeof (float)) == 0,
                    "maxpool_float_relu_backward_trusted[%zu] %.9g, the public path %.9g", t,
@@ -863,10 +853,6 @@ START_TEST (test_maxpool_relu_backward)
   for (size_t t = 0; t < sizeof Fl / sizeof Fl[0]; t++) gsl_matrix_float_free (Fl[t]);
   free (best);
   free (bestf);
-  gsl_vector_free (db);
-  gsl_vector_free (dbt);
-  gsl_vector_float_free (dbf);
-  gsl_vector_float_free (dbtf);
   gsl_rng_free (r);
 }
 END_TEST

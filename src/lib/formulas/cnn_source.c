@@ -211,11 +211,13 @@ FUNCTION (cnn, backward) (const TYPE (cnn_chain) *net, const TYPE (gsl_matrix) *
                                        &r->dP2.matrix);
   if (status != GSL_SUCCESS)
     return status;
-  /* dL/dZ2 = relu'(Z2) (.) dL/dA2, and dL/db2 */
+  /* dL/dZ2 = relu'(Z2) (.) dL/dA2 */
   FUNCTION (maxpool, relu_backward_trusted) (r->best2, &r->Z2.matrix, rows / 2, cols / 2,
-                                             &r->dP2.matrix, &r->G2.matrix, g->b2);
+                                             &r->dP2.matrix, &r->G2.matrix);
   status = FUNCTION (bp, batch_conv_grad_weights) (&net->conv2, &r->G2.matrix, &r->cols2.matrix,
                                          g->K2);
+  if (status == GSL_SUCCESS)
+    status = FUNCTION (bp, conv_grad_bias) (&r->G2.matrix, g->b2);
   if (status == GSL_SUCCESS)   /* cols2 is free once dL/dK2 is made */
     status = FUNCTION (bp, batch_conv_grad_input) (&net->conv2, net->K2, &r->G2.matrix,
                                        &r->cols2.matrix, &r->dP1.matrix);
@@ -223,9 +225,11 @@ FUNCTION (cnn, backward) (const TYPE (cnn_chain) *net, const TYPE (gsl_matrix) *
   if (status != GSL_SUCCESS)
     return status;
   FUNCTION (maxpool, relu_backward_trusted) (r->best1, &r->Z1.matrix, rows, cols,
-                                             &r->dP1.matrix, &r->G1.matrix, g->b1);
+                                             &r->dP1.matrix, &r->G1.matrix);
   status = FUNCTION (bp, batch_conv_grad_weights) (&net->conv1, &r->G1.matrix, &r->cols1.matrix,
                                          g->K1);
+  if (status == GSL_SUCCESS)
+    status = FUNCTION (bp, conv_grad_bias) (&r->G1.matrix, g->b1);
   if (status == GSL_SUCCESS && dL_dU != NULL)
     {
       VIEW (gsl_matrix, view) dX0 = FUNCTION (gsl_matrix, view_array) (dL_dU->data, 1,

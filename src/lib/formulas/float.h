@@ -101,8 +101,7 @@ void maxpool_float_backward_trusted (const gsl_matrix_float *X, size_t height,
 void maxpool_float_relu_backward_trusted (const unsigned char *best,
                                           const gsl_matrix_float *Z, size_t height,
                                           size_t width, const gsl_matrix_float *dL_dY,
-                                          gsl_matrix_float *dL_dZ,
-                                          gsl_vector_float *dL_db);
+                                          gsl_matrix_float *dL_dZ);
 void relu_float_batch_trusted (const gsl_matrix_float *Z, gsl_matrix_float *A);
 void relu_float_batch_backward_trusted (const gsl_matrix_float *Z,
                                         const gsl_matrix_float *dL_dA,

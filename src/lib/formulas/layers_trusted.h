@@ -25,13 +25,11 @@ void maxpool_trusted (const gsl_matrix *X, size_t height, size_t width, gsl_matr
 void maxpool_backward_trusted (const gsl_matrix *X, size_t height, size_t width,
                                const gsl_matrix *dL_dY, gsl_matrix *dL_dX);
 
-/* dL/dZ = relu'(Z) (.) (16.2)'s dL/dX, the maxima best of
-   maxpool_trusted (relu(Z), ...), and dL/db = bp_conv_grad_bias (dL/dZ):
-   maxpool_backward_trusted, relu_batch_backward_trusted (below) and
-   bp_conv_grad_bias in one pass */
+/* dL/dZ = relu'(Z) (.) (16.2)'s dL/dX, the maxima best of the forward
+   pass of X = relu(Z): the two calls above and below in one pass */
 void maxpool_relu_backward_trusted (const unsigned char *best, const gsl_matrix *Z,
                                     size_t height, size_t width, const gsl_matrix *dL_dY,
-                                    gsl_matrix *dL_dZ, gsl_vector *dL_db);
+                                    gsl_matrix *dL_dZ);
 
 /* A = relu(Z), bp_batch_activation_forward (BP_RELU, ...) */
 void relu_batch_trusted (const gsl_matrix *Z, gsl_matrix *A);

@@ -33,47 +33,39 @@ FUNCTION (maxpool, backward_trusted) (const TYPE (gsl_matrix) *X, size_t height,
 }
 
 /* dL/dZ = relu'(Z) (.) dL/dX, dL/dX of (16.2) by the maxima the forward
-   pass kept (maxpool_trusted's best), X = relu(Z), and the bias gradient
-   of the convolution that made Z, dL/db_c = sum_k dL/dZ[c,k]  (15.4): the
-   CNN's chain, the values of maxpool_backward_trusted then
-   relu_batch_backward_trusted (the same products) and bp_conv_grad_bias
-   (the same sum, in the same order), without finding the maxima again;
-   relu' and the sum image by image while its dL/dX is in the cache */
+   pass kept (maxpool_trusted's best), X = relu(Z): the CNN's chain, the
+   values of maxpool_backward_trusted then relu_batch_backward_trusted
+   (the same products), without finding the maxima again; relu' image by
+   image while its dL/dX is in the cache */
 void
 FUNCTION (maxpool, relu_backward_trusted) (const unsigned char *best, const TYPE (gsl_matrix) *Z,
                                            size_t height, size_t width,
                                            const TYPE (gsl_matrix) *dL_dY,
-                                           TYPE (gsl_matrix) *dL_dZ, TYPE (gsl_vector) *dL_db)
+                                           TYPE (gsl_matrix) *dL_dZ)
 {
   const geometry g = geometry_trusted (Z->size2, height, width);
   const int big = Z->size1 * Z->size2 >= PARALLEL_FROM;
   (void) big;
   EACH_CHANNEL
   for (size_t c = 0; c < Z->size1; c++)
-    {
-      ACCUM sum = 0.0;   /* n H W terms, in order, as bp_conv_grad_bias */
-      for (size_t n = 0; n < g.n; n++)
-        {
-          const size_t x0 = xcol (&g, n, 0, 0), hw = g.H * g.W;
-          const ATOMIC *z = Z->data + c * Z->tda + x0, *dy = dL_dY->data + c * dL_dY->tda;
-          ATOMIC *dz = dL_dZ->data + c * dL_dZ->tda + x0;
-          const unsigned char *bc = best + c * g.n * g.Ho * g.Wo;
-          if (height % 2 != 0 || width % 2 != 0)   /* the odd last row or column: in no window */
-            for (size_t k = 0; k < hw; k++)
-              dz[k] = ZERO;
-          for (size_t i = 0; i < g.Ho; i++)
-            for (size_t j = 0, o = 2 * i * g.W, q = ycol (&g, n, i, 0); j < g.Wo;
-                 j++, o += 2, q++)
-              for (size_t t = 0; t < 4; t++)
-                dz[o + t / 2 * g.W + t % 2] = t == bc[q] ? dy[q] : ZERO;
+    for (size_t n = 0; n < g.n; n++)
+      {
+        const size_t x0 = xcol (&g, n, 0, 0), hw = g.H * g.W;
+        const ATOMIC *z = Z->data + c * Z->tda + x0, *dy = dL_dY->data + c * dL_dY->tda;
+        ATOMIC *dz = dL_dZ->data + c * dL_dZ->tda + x0;
+        const unsigned char *bc = best + c * g.n * g.Ho * g.Wo;
+        if (height % 2 != 0 || width % 2 != 0)   /* the odd last row or column: in no window */
+          for (size_t k = 0; k < hw; k++)
+            dz[k] = ZERO;
+        for (size_t i = 0; i < g.Ho; i++)
+          for (size_t j = 0, o = 2 * i * g.W, q = ycol (&g, n, i, 0); j < g.Wo;
+               j++, o += 2, q++)
+            for (size_t t = 0; t < 4; t++)
+              dz[o + t / 2 * g.W + t % 2] = t == bc[q] ? dy[q] : ZERO;
 #pragma omp simd
-          for (size_t k = 0; k < hw; k++)
-            dz[k] = FUNCTION (relu, prime) (z[k]) * dz[k];
-          for (size_t k = 0; k < hw; k++)
-            sum += dz[k];
-        }
-      VSET (dL_db, c, (ATOMIC) sum);
-    }
+        for (size_t k = 0; k < hw; k++)
+          dz[k] = FUNCTION (relu, prime) (z[k]) * dz[k];
+      }
 }
 
 int
