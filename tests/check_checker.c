@@ -1027,6 +1027,41 @@ START_TEST (test_gradcheck_callback_and_threads)
 }
 END_TEST
 
+START_TEST (test_gradcheck_jacobian_shape_refused)
+{
+  /* a vector f of m = 2 outputs of a block of n = 2: J must be m x n; one
+     of 2 x 3, 3 x 2 (one side right) or 1 x 4 (m n elements) is refused
+     with GSL_EBADLEN, nothing returned.  Mutant: core_shape_ok's
+     size1 == m && size2 == n as || (accepts 2 x 3 and 3 x 2) */
+  const double td[] = { 0.7, -0.4 };
+  gsl_vector_const_view t = gsl_vector_const_view_array (td, 2);
+  bp_gradcheck_function F = { .vloss = two_by_two, .m = 2 };
+  const bp_gradcheck_block blk = { .name = "theta", .vector = &t.vector };
+  const size_t shapes[4][2] = { { 2, 3 }, { 3, 2 }, { 1, 4 }, { 2, 2 } };
+  gsl_error_handler_t *old = gsl_set_error_handler_off ();
+  for (size_t c = 0; c < 4; c++)
+    {
+      gsl_matrix *J = gsl_matrix_calloc (shapes[c][0], shapes[c][1]);
+      const bp_gradcheck_block ana = { .matrix = J };
+      bp_gradcheck_result *r = (bp_gradcheck_result *) &F;
+      const int st = bp_gradcheck (&F, 1, &blk, &ana, NULL, &r);
+      if (c < 3)
+        {
+          ck_assert_msg (st == GSL_EBADLEN, "J %zu x %zu: status %d", shapes[c][0],
+                         shapes[c][1], st);
+          ck_assert_ptr_null (r);
+        }
+      else
+        {
+          ck_assert_int_eq (st, GSL_FAILURE);   /* J = 0 is the wrong Jacobian */
+          bp_gradcheck_result_free (r);
+        }
+      gsl_matrix_free (J);
+    }
+  gsl_set_error_handler (old);
+}
+END_TEST
+
 START_TEST (test_gradcheck_refuses_bad_options)
 {
   /* every option out of range: GSL_EINVAL; NaN in a block: GSL_EDOM;
@@ -2065,6 +2100,7 @@ gradcheck_suite (void)
   tcase_add_test (tc, test_gradcheck_worst_is_worst);
   tcase_add_test (tc, test_gradcheck_callback_and_threads);
   tcase_add_test (tc, test_gradcheck_refuses_bad_options);
+  tcase_add_test (tc, test_gradcheck_jacobian_shape_refused);
   tcase_add_test (tc, test_gradcheck_directions_unit);
   tcase_add_test (tc, test_deriv_refuses_zero_step_and_keeps_f_errors);
   tcase_add_test (tc, test_gradcheck_report);
