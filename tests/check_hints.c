@@ -296,6 +296,47 @@ START_TEST (test_hint_slice)
 }
 END_TEST
 
+START_TEST (test_hint_transpose_on_the_bound)
+{
+  /* The comparison's INCONCLUSIVE band is closed: |a - e| = tol + 2 err
+     is not a FAIL (rules.c, eq. 0.3).  A 2 x 2 gradient [[1, 2], [0, 4]]
+     transposed, whose a_01 (due 0, the transpose's e_10) is moved to
+     e_10 + tol + 2 err_10 exactly: e_10 = 0 (f does not depend on
+     theta_10) and tol = atol, so a_01 = atol + 2 err_10 and the
+     difference is a_01 itself.  The transpose hint still holds.
+     Mutant: rules.c's '<= allowed' as '<' (a_01 FAILs against e_10) */
+  gsl_vector *c = gsl_vector_alloc (4);
+  const double cd[4] = { 1.0, 2.0, 0.0, 4.0 };
+  memcpy (c->data, cd, sizeof cd);
+  gsl_matrix *A = gsl_matrix_alloc (2, 2);
+  for (size_t i = 0; i < 2; i++)
+    for (size_t j = 0; j < 2; j++)
+      gsl_matrix_set (A, i, j, cd[j * 2 + i]);
+  int status;
+  bp_gradcheck_result *res = linear_check (c, 2, 0, NULL, A, &status);
+  ck_assert_int_eq (status, GSL_FAILURE);
+  const bp_gradcheck_block_result *b = &res->run[0].block[0];
+  ck_assert (b->hints & BP_GRADCHECK_HINT_TRANSPOSE);
+  const double e10 = gsl_matrix_get (b->numeric, 1, 0), err = gsl_matrix_get (b->abserr, 1, 0);
+  ck_assert (e10 == 0.0 && err > 0.0);
+  bp_gradcheck_options o;
+  bp_gradcheck_options_default (&o);
+  const double a = o.atol + 2.0 * err;
+  ck_assert (o.rtol * a <= o.atol && fabs (a - e10) == o.atol + 2.0 * err);
+  bp_gradcheck_result_free (res);
+  gsl_matrix_set (A, 0, 1, a);
+  res = linear_check (c, 2, 0, NULL, A, &status);
+  ck_assert_int_eq (status, GSL_FAILURE);
+  b = &res->run[0].block[0];
+  ck_assert (gsl_matrix_get (b->numeric, 1, 0) == e10 && gsl_matrix_get (b->abserr, 1, 0) == err);
+  ck_assert_uint_eq (b->n_failed, 2);
+  ck_assert_msg (b->hints & BP_GRADCHECK_HINT_TRANSPOSE, "hints %u", b->hints);
+  bp_gradcheck_result_free (res);
+  gsl_matrix_free (A);
+  gsl_vector_free (c);
+}
+END_TEST
+
 START_TEST (test_hint_layout)
 {
   /* a right 2 x 3 gradient stored column-major (its 3 x 2 transpose's
@@ -925,6 +966,7 @@ shapes_suite (void)
   tcase_add_test (tc, test_hint_edge);
   tcase_add_test (tc, test_hint_slice);
   tcase_add_test (tc, test_hint_layout);
+  tcase_add_test (tc, test_hint_transpose_on_the_bound);
   tcase_add_test (tc, test_hint_sum);
   tcase_add_test (tc, test_hint_sum_channel);
   tcase_add_test (tc, test_hint_sum_no_straddling_slice);
