@@ -172,6 +172,7 @@ START_TEST (test_hint_one_element)
   ck_assert_uint_eq (hints_of (c, 6, 4, shape, A, &b, &rep) & BP_GRADCHECK_HINT_ONE,
                      BP_GRADCHECK_HINT_ONE);
   ck_assert_msg (strstr (rep, "    hint: K: only K(1,2,0,1) is wrong"), "%s", rep);
+  ck_assert (b.factor == 0.0);          /* no factor hint (one element): 0 */
   free (rep);
   A->data[((0 * 3 + 1) * 2 + 1) * 2 + 0] += 7.0;
   ck_assert_uint_eq (hints_of (c, 6, 4, shape, A, &b, &rep), 0);
@@ -456,6 +457,7 @@ START_TEST (test_hint_sum)
   bp_gradcheck_result *res = bias_check (&q, 4, 0, NULL, AX, Ab, &status);
   ck_assert_int_eq (status, GSL_SUCCESS);
   ck_assert_uint_eq (res->run[0].hints, 0);
+  ck_assert (res->run[0].block[1].factor == 0.0);     /* no factor hint: 0 */
   bp_gradcheck_result_free (res);
   gsl_matrix_const_view row2 = gsl_matrix_const_submatrix (AX, 2, 0, 1, 3);
   gsl_matrix_memcpy (Ab, &row2.matrix);
@@ -466,6 +468,7 @@ START_TEST (test_hint_sum)
   ck_assert_uint_eq (b.sum_block, 0);
   ck_assert_uint_eq (b.sum_axis, 1);
   ck_assert_uint_eq (b.sum_index, 2 * 3);
+  ck_assert (b.factor == 0.0);
   ck_assert_msg (strstr (rep, "    hint: b: analytic = X(2,:) of X's gradient, numeric = the"
                          " sum of all such slices: a sum over a broadcast or batch axis"),
                  "%s", rep);
