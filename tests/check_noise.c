@@ -1085,6 +1085,52 @@ START_TEST (test_resolution_factor_one_entry)
 }
 END_TEST
 
+/* both outputs of a vector f: 1000 + x^2 rounded to float */
+static int
+float_two_squares (const bp_gradcheck_point *p, void *params, gsl_vector *out)
+{
+  (void) params;
+  const double x = gsl_vector_get (p->vector[0], 0);
+  gsl_vector_set_all (out, (float) (1000.0 + x * x));
+  return 0;
+}
+
+START_TEST (test_resolution_factor_of_vector_f)
+{
+  /* eq. (0.6a) counts the entries N M of a vector f: one element and
+     M = 2 outputs, N M = 2, z_2 = sqrt(2 ln(2 / 0.01)) = 3.26 and
+     rho_2 = 1.9 z_2 / 6 = 1.031; the tolerance of the worst entry is
+     the resolution 2 rho_2 3 sigma~ / h.  Mutant: N / M (rho 1) */
+  double x0 = 0.3, f0;
+  gsl_vector_view xv = gsl_vector_view_array (&x0, 1);
+  gsl_matrix *J = gsl_matrix_alloc (2, 1);
+  gsl_matrix_set_all (J, 2.0 * 0.3 + 0.5);
+  const bp_gradcheck_block blk = { .name = "x", .vector = &xv.vector }, ana = { .matrix = J };
+  const bp_gradcheck_function F = { .vloss = float_two_squares, .m = 2 };
+  f0 = (float) (1000.0 + x0 * x0);
+  bp_gradcheck_options o;
+  bp_gradcheck_options_default (&o);
+  bp_gradcheck_result *r = NULL;
+  ck_assert_int_eq (bp_gradcheck (&F, 1, &blk, &ana, &o, &r), GSL_FAILURE);
+  const bp_gradcheck_block_result *b = &r->run[0].block[0];
+  ck_assert_int_eq (b->noise_found, 1);
+  ck_assert_uint_eq (b->n_failed, 2);
+  ck_assert_uint_ge (b->n_worst, 1);
+  const bp_gradcheck_element *el = &b->worst[0];
+  ck_assert_int_eq (el->diff, BP_GRADCHECK_DIFF_CENTRAL);
+  const double z2 = sqrt (2.0 * log (2.0 / 0.01)), rho2 = fmax (1.0, 1.9 * z2 / 6.0);
+  const double sigma = b->noise - 2.0 * DBL_EPSILON * fabs (f0);
+  const double res = 2.0 * rho2 * 3.0 * sigma / el->h;
+  ck_assert (rho2 > 1.03);
+  ck_assert_msg (res > fmax (o.atol, o.rtol * fmax (fabs (el->analytic), fabs (el->numeric))),
+                 "the noise does not set the tolerance: %g", res);
+  ck_assert_msg (fabs (el->tol - res) <= 1e-9 * res, "tol %.17g, resolution %.17g (h %g)",
+                 el->tol, res, el->h);
+  bp_gradcheck_result_free (r);
+  gsl_matrix_free (J);
+}
+END_TEST
+
 /* f = sum_k sum_i (i + 1) x_ki over two blocks, counting the calls that
    gave it an argument that is not a float */
 static size_t off_grid_calls;
@@ -1164,6 +1210,7 @@ main (void)
   tcase_add_test (tc, test_ecnoise_first_level_agrees);
   tcase_add_test (tc, test_noise_line_signs_at_one_half);
   tcase_add_test (tc, test_resolution_factor_one_entry);
+  tcase_add_test (tc, test_resolution_factor_of_vector_f);
   tcase_add_test (tc, test_float_args_every_point_on_grid);
   suite_add_tcase (s, tc);
   SRunner *sr = srunner_create (s);
