@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <check.h>
+#include <gsl/gsl_blas.h>
 #include <gsl/gsl_errno.h>
 #include <gsl/gsl_rng.h>
 #include "backprop/bp_gradcheck.h"
@@ -404,6 +405,51 @@ START_TEST (test_taylor_unmeasured_noise_is_zero)
   ck_assert_double_gt (r->run[0].h_max, 0.0);
   ck_assert_double_eq (r->run[0].h_min, ldexp (r->run[0].h_max, -(int) (o.taylor_n - 1)));
   bp_gradcheck_result_free (r);
+}
+END_TEST
+
+/* f = |x|^2 / 2 (in double: no noise above rounding) */
+static int
+half_square_loss (const bp_gradcheck_point *p, void *params, double *L)
+{
+  (void) params;
+  double s = 0.0;
+  gsl_blas_ddot (p->vector[0], p->vector[0], &s);
+  *L = 0.5 * s;
+  return 0;
+}
+
+START_TEST (test_taylor_fit_of_few_steps)
+{
+  /* the Taylor run's fit (eq. 0.13) takes the smaller half of the n h
+     whose remainder is above rounding, and at least 3 of them; n = 3
+     is enough.  For f = |x|^2 / 2 and the right gradient, r(h) = h^2 / 2
+     at every h: with taylor_n = 3, 4, 5 and 8 steps the fit is over 3,
+     3, 3 and 4 points of slope 2, a PASS.  Mutants: 'n_above < 3' as
+     '<= 3' (3 points: too few), the half 'n_above / 2 > 3' as
+     'n_above / 1 > 3' (4 or 5 points: a fit over 2) */
+  static const size_t n[4] = { 3, 4, 5, 8 }, fitted[4] = { 3, 3, 3, 4 };
+  double x[4] = { 0.5, -1.0, 2.0, 0.25 }, g[4];
+  memcpy (g, x, sizeof x);
+  gsl_vector_view xv = gsl_vector_view_array (x, 4), gv = gsl_vector_view_array (g, 4);
+  const bp_gradcheck_block blk = { .name = "x", .vector = &xv.vector },
+      grad = { .name = "x", .vector = &gv.vector };
+  const bp_gradcheck_function F = { .loss = half_square_loss };
+  for (size_t c = 0; c < 4; c++)
+    {
+      bp_gradcheck_options o;
+      bp_gradcheck_options_default (&o);
+      o.method = BP_GRADCHECK_TAYLOR;
+      o.taylor_n = n[c];
+      bp_gradcheck_result *r = NULL;
+      ck_assert_int_eq (bp_gradcheck (&F, 1, &blk, &grad, &o, &r), GSL_SUCCESS);
+      const bp_gradcheck_run *run = &r->run[0];
+      ck_assert_msg (run->n_fitted == fitted[c] && run->verdict == BP_GRADCHECK_PASS
+                     && fabs (run->slope - 2.0) < 1e-6,
+                     "taylor_n %zu: %zu fitted, slope %g, verdict %d", n[c], run->n_fitted,
+                     run->slope, (int) run->verdict);
+      bp_gradcheck_result_free (r);
+    }
 }
 END_TEST
 
@@ -1196,6 +1242,7 @@ main (void)
   tcase_add_loop_test (tc, test_nonfinite_analytic_fails, 0, 2);
   tcase_add_test (tc, test_empty_block_refused);
   tcase_add_test (tc, test_taylor_unmeasured_noise_is_zero);
+  tcase_add_test (tc, test_taylor_fit_of_few_steps);
   tcase_add_test (tc, test_taylor_noise_at_zero_measured);
   tcase_add_loop_test (tc, test_float_vjp_broadcast_sum_passes, 0, 20);
   tcase_add_loop_test (tc, test_float_binade_crossing_passes, 0, 8);
