@@ -3,6 +3,7 @@
    gradients must fail, at the element that is wrong.
    derivations/00-numeric-check.md */
 #include <config.h>
+#include <float.h>
 #include <math.h>
 #include <gsl/gsl_errno.h>
 #include <stdio.h>
@@ -10,6 +11,7 @@
 #include <string.h>
 #include <gsl/gsl_blas.h>
 #include <gsl/gsl_complex_math.h>
+#include <gsl/gsl_deriv.h>
 #include <gsl/gsl_math.h>
 #include <gsl/gsl_nan.h>
 #include "backprop/bp_complex_step.h"
@@ -853,6 +855,59 @@ START_TEST (test_gradcheck_relu_kink)
         }
       bp_gradcheck_result_free (r);
     }
+}
+END_TEST
+
+/* 1 + |t_0| rounded to float: a kink at 0 (sides -1 and +1) in noise of
+   about 2^-24 */
+static double
+float_abs_at (double x, void *params)
+{
+  (void) params;
+  return (float) (1.0 + fabs (x));
+}
+
+static int
+float_abs_loss (const bp_gradcheck_point *p, void *params, double *L)
+{
+  *L = float_abs_at (gsl_vector_get (p->vector[0], 0), params);
+  return 0;
+}
+
+START_TEST (test_gradcheck_kink_slack)
+{
+  /* eq. (0.10): a is a KINK when it lies between the one-sided values l
+     and r within tol + 2 max(e_l, e_r), e the one-sided estimates (GSL's
+     and the noise's 91 sigma / h, eq. 0.6).  At 0 of 1 + |t| in float,
+     a = r + 1.5 max(e_l, e_r) + 2e-6 (2e-6 > tol = 1e-6 |a|) is a KINK;
+     e_l, e_r are recomputed here by GSL at the element's step.
+     Mutant: kink()'s slack 2 max(e_l, e_r) as 1 max (FAIL) */
+  double td = 0.0, gd = 0.5;
+  gsl_vector_view t = gsl_vector_view_array (&td, 1), g = gsl_vector_view_array (&gd, 1);
+  bp_gradcheck_function F = { .loss = float_abs_loss };
+  const bp_gradcheck_block blk = { .name = "t", .vector = &t.vector }, ana = { .vector = &g.vector };
+  bp_gradcheck_result *r = NULL;
+  ck_assert_int_eq (bp_gradcheck (&F, 1, &blk, &ana, NULL, &r), GSL_SUCCESS);
+  const bp_gradcheck_block_result *B = &r->run[0].block[0];
+  ck_assert_uint_eq (B->n_kinks, 1);
+  ck_assert (B->noise_found);
+  const double h = B->worst[0].h, sigma = B->noise - 2.0 * DBL_EPSILON * 1.0;
+  gsl_function G = { .function = float_abs_at };
+  double l, el, rr, er;
+  gsl_deriv_backward (&G, 0.0, h, &l, &el);
+  gsl_deriv_forward (&G, 0.0, h, &rr, &er);
+  ck_assert (l == B->worst[0].left && rr == B->worst[0].right && l < 0.0 && rr > 0.0);
+  const double m = fmax (el, er) + 91.0 * fmax (sigma, 0.0) / h;
+  ck_assert_msg (m > 1e-5, "estimate %g", m);
+  bp_gradcheck_result_free (r);
+  gd = rr + 1.5 * m + 2e-6;
+  ck_assert_int_eq (bp_gradcheck (&F, 1, &blk, &ana, NULL, &r), GSL_SUCCESS);
+  B = &r->run[0].block[0];
+  ck_assert (B->worst[0].h == h);
+  ck_assert_msg (B->n_kinks == 1 && B->worst[0].status == BP_GRADCHECK_ELEMENT_KINK,
+                 "a %.17g, r %.17g, estimate %g: status %d", gd, rr, m,
+                 (int) B->worst[0].status);
+  bp_gradcheck_result_free (r);
 }
 END_TEST
 
@@ -2096,6 +2151,7 @@ gradcheck_suite (void)
   tcase_add_loop_test (tc, test_gradcheck_missing_factor, 0, 2);
   tcase_add_test (tc, test_gradcheck_float32_never_passes);
   tcase_add_test (tc, test_gradcheck_relu_kink);
+  tcase_add_test (tc, test_gradcheck_kink_slack);
   tcase_add_test (tc, test_gradcheck_one_sided);
   tcase_add_test (tc, test_gradcheck_worst_is_worst);
   tcase_add_test (tc, test_gradcheck_callback_and_threads);
