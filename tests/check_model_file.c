@@ -583,6 +583,11 @@ START_TEST (test_read_corrupt)
     { 16, 'r', "unknown network type 'rlp' in the header" },
     { 12, 0, "bad network type name in the header" },
     { 16, 0x07, "bad network type name in the header" },
+    /* a name is printable ASCII without the space: 0x21 to 0x7e */
+    { 16, 0x20, "bad network type name in the header" },
+    { 16, 0x7f, "bad network type name in the header" },
+    { 16, '!', "unknown network type '!lp' in the header" },
+    { 18, '~', "unknown network type 'ml~' in the header" },
     { a + 32, 5, "corrupt header: 5 blocks, but a mlp network of these sizes has 4" },
     { a + 42, 17, "corrupt header: block 1 is W1 17 x 784, but a mlp network of these sizes has W1 16 x 784 there" },
     { a + 41, '2', "corrupt header: block 1 is W2 16 x 784" },
