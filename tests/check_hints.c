@@ -221,6 +221,41 @@ START_TEST (test_hint_one_counts_inconclusive)
 }
 END_TEST
 
+/* f = c . theta, undefined wherever theta_2 is moved from 4 */
+static int
+pinned_at_4_loss (const bp_gradcheck_point *p, void *params, double *L)
+{
+  if (gsl_vector_get (p->vector[0], 2) != 4.0)
+    return 1;
+  return linear_loss (p, params, L);
+}
+
+START_TEST (test_block_steps_of_differenced_elements)
+{
+  /* a block's h_min and h_max are the steps of the elements it
+     differenced: theta_2 = 4 (step 4 times the others') cannot be moved
+     (INCONCLUSIVE, no difference), so both are the step of the others at
+     |theta| = 0.5.  Mutant: an element with a step counted even without
+     a difference (diff != NONE && h > 0 as ||) */
+  gsl_vector *c = distinct (4);
+  double th[4] = { 0.5, -0.5, 4.0, 0.5 }, ad[4] = { 1.0, 2.0, 3.0, 4.0 };
+  gsl_vector_view t = gsl_vector_view_array (th, 4), a = gsl_vector_view_array (ad, 4);
+  bp_gradcheck_function F = { .loss = pinned_at_4_loss, .params = c };
+  const bp_gradcheck_block blk = { .name = "K", .vector = &t.vector },
+      ana = { .vector = &a.vector };
+  bp_gradcheck_result *r = NULL;
+  ck_assert_int_eq (bp_gradcheck (&F, 1, &blk, &ana, NULL, &r), GSL_CONTINUE);
+  const bp_gradcheck_block_result *b = &r->run[0].block[0];
+  ck_assert_uint_eq (b->n_inconclusive, 1);
+  ck_assert_uint_eq (b->n_passed, 3);
+  ck_assert_int_eq (b->worst[0].diff, BP_GRADCHECK_DIFF_NONE);
+  ck_assert_msg (b->h_min > 0.0 && b->h_max == b->h_min, "h_min %g, h_max %g", b->h_min,
+                 b->h_max);
+  bp_gradcheck_result_free (r);
+  gsl_vector_free (c);
+}
+END_TEST
+
 START_TEST (test_hint_edge)
 {
   /* a 4 x 5 gradient wrong in its last column (padding): the edge hint at
@@ -1012,6 +1047,7 @@ shapes_suite (void)
   tcase_add_test (tc, test_report_nd_shape_refused);
   tcase_add_test (tc, test_hint_one_element);
   tcase_add_test (tc, test_hint_one_counts_inconclusive);
+  tcase_add_test (tc, test_block_steps_of_differenced_elements);
   tcase_add_test (tc, test_hint_edge);
   tcase_add_test (tc, test_hint_slice);
   tcase_add_test (tc, test_hint_layout);
