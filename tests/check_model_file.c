@@ -520,6 +520,29 @@ START_TEST (test_read_state_out_of_range)
                      bad[k].what);
       free_state (&st);
     }
+  /* and a whole-number field out of its range, the others in theirs */
+  static const struct { size_t batch; unsigned long seed; const char *what; } whole[] = {
+    { 0, 7, "its batch size is 0, outside 1 to 1000000" },
+    { BP_SGD_BATCH_MAX + 1, 7, "its batch size is 1000001, outside 1 to 1000000" },
+    { 64, 0, "its seed is 0, outside 1 to 4294967295" },
+  };
+  for (size_t k = 0; k < sizeof whole / sizeof whole[0]; k++)
+    {
+      bp_train_state st = some_state (net->size, 2), got;
+      st.batch = whole[k].batch;
+      st.seed = whole[k].seed;
+      ck_assert_int_eq (bp_model_file_write (path, net, &st, NULL, 0), GSL_SUCCESS);
+      bp_net *r = (bp_net *) 1;
+      char err[1024] = "";
+      gsl_error_handler_t *old = gsl_set_error_handler_off ();
+      ck_assert_int_eq (bp_model_file_read (path, &r, &got, err, sizeof err), GSL_EINVAL);
+      gsl_set_error_handler (old);
+      ck_assert_ptr_null (r);
+      ck_assert_msg (strstr (err, "corrupt training state") != NULL
+                     && strstr (err, whole[k].what) != NULL, "'%s' does not say '%s'", err,
+                     whole[k].what);
+      free_state (&st);
+    }
   unlink (path);
   bp_net_free (net);
 }
