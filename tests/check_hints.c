@@ -373,6 +373,59 @@ START_TEST (test_hint_transpose_on_the_bound)
 }
 END_TEST
 
+/* 1 + sum_j (j + 1) w_j^2 / 2 rounded to float, w a 1 x 3 row: noise of
+   about 1e-7 */
+static int
+float_row_loss (const bp_gradcheck_point *p, void *params, double *L)
+{
+  (void) params;
+  const gsl_matrix *w = p->block[0];
+  double s = 1.0;
+  for (size_t j = 0; j < w->size2; j++)
+    s += 0.5 * (double) (j + 1) * gsl_matrix_get (w, 0, j) * gsl_matrix_get (w, 0, j);
+  *L = (float) s;
+  return 0;
+}
+
+START_TEST (test_hint_layout_not_of_a_row)
+{
+  /* "transposed and reshaped" needs two rows and two columns: a 1 x c
+     block read as c x 1 is itself.  Each analytic value is put just
+     inside the estimate the hints allow (rtol |e| + 2 err, eq. 0.3)
+     above its numeric value: beyond the noise's resolution two of them
+     FAIL, yet each is "near" itself, which a 1 x 3 layout test would
+     take for the relaid memory.  Mutant: relaid()'s r < 2 || c < 2 as
+     && (the layout hint) */
+  double th[3] = { 0.3, 0.7, 1.1 }, ad[3], e[3];
+  for (size_t j = 0; j < 3; j++)
+    ad[j] = (double) (j + 1) * th[j];
+  gsl_matrix_view t = gsl_matrix_view_array (th, 1, 3), a = gsl_matrix_view_array (ad, 1, 3);
+  const bp_gradcheck_function F = { .loss = float_row_loss };
+  const bp_gradcheck_block blk = { .name = "w", .matrix = &t.matrix },
+      ana = { .matrix = &a.matrix };
+  bp_gradcheck_options o;
+  bp_gradcheck_options_default (&o);
+  bp_gradcheck_result *r = NULL;
+  ck_assert_int_eq (bp_gradcheck (&F, 1, &blk, &ana, &o, &r), GSL_SUCCESS);
+  const bp_gradcheck_block_result *b = &r->run[0].block[0];
+  ck_assert (b->noise_found);
+  for (size_t j = 0; j < 3; j++)
+    {
+      e[j] = gsl_matrix_get (b->numeric, 0, j);
+      const double u = gsl_matrix_get (b->abserr, 0, j);
+      ad[j] = e[j] + 0.999 * (fmax (o.atol, o.rtol * fabs (e[j])) + 2.0 * u);
+    }
+  bp_gradcheck_result_free (r);
+  ck_assert_int_eq (bp_gradcheck (&F, 1, &blk, &ana, &o, &r), GSL_FAILURE);
+  b = &r->run[0].block[0];
+  ck_assert_uint_ge (b->n_failed + b->n_inconclusive, 2);
+  for (size_t j = 0; j < 3; j++)
+    ck_assert (gsl_matrix_get (b->numeric, 0, j) == e[j]);   /* as in the first run */
+  ck_assert_msg (!(b->hints & BP_GRADCHECK_HINT_LAYOUT), "hints %u", b->hints);
+  bp_gradcheck_result_free (r);
+}
+END_TEST
+
 START_TEST (test_hint_layout)
 {
   /* a right 2 x 3 gradient stored column-major (its 3 x 2 transpose's
@@ -1051,6 +1104,7 @@ shapes_suite (void)
   tcase_add_test (tc, test_hint_edge);
   tcase_add_test (tc, test_hint_slice);
   tcase_add_test (tc, test_hint_layout);
+  tcase_add_test (tc, test_hint_layout_not_of_a_row);
   tcase_add_test (tc, test_hint_transpose_on_the_bound);
   tcase_add_test (tc, test_hint_sum);
   tcase_add_test (tc, test_hint_sum_noisy);
