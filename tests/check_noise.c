@@ -453,6 +453,52 @@ START_TEST (test_taylor_fit_of_few_steps)
 }
 END_TEST
 
+/* f = sum_i (i + 1) x_i, undefined more than 0.01 from x0 = (0.5, -1,
+   2, 0.25) in any element */
+static int
+near_linear_loss (const bp_gradcheck_point *p, void *params, double *L)
+{
+  (void) params;
+  static const double x0[4] = { 0.5, -1.0, 2.0, 0.25 };
+  *L = 0.0;
+  for (size_t i = 0; i < 4; i++)
+    {
+      const double x = gsl_vector_get (p->vector[0], i);
+      if (fabs (x - x0[i]) > 0.01)
+        return 1;
+      *L += (double) (i + 1) * x;
+    }
+  return 0;
+}
+
+START_TEST (test_taylor_linear_but_undefined_somewhere)
+{
+  /* the Taylor run's PASS without a fit ("f is linear along d") needs
+     the remainder at rounding level at every h of the ladder: a linear f
+     undefined at the larger h (beyond 0.01 of theta) has no h above
+     rounding, and is INCONCLUSIVE.  Mutant: 'n_above == 0 && n_defined
+     == taylor_n' as || (a PASS) */
+  double x[4] = { 0.5, -1.0, 2.0, 0.25 }, g[4] = { 1.0, 2.0, 3.0, 4.0 };
+  gsl_vector_view xv = gsl_vector_view_array (x, 4), gv = gsl_vector_view_array (g, 4);
+  const bp_gradcheck_block blk = { .name = "x", .vector = &xv.vector },
+      grad = { .name = "x", .vector = &gv.vector };
+  const bp_gradcheck_function F = { .loss = near_linear_loss };
+  bp_gradcheck_options o;
+  bp_gradcheck_options_default (&o);
+  o.method = BP_GRADCHECK_TAYLOR;
+  bp_gradcheck_result *r = NULL;
+  ck_assert_int_eq (bp_gradcheck (&F, 1, &blk, &grad, &o, &r), GSL_CONTINUE);
+  ck_assert_int_eq (r->run[0].verdict, BP_GRADCHECK_INCONCLUSIVE);
+  ck_assert_uint_eq (r->run[0].n_fitted, 0);
+  bp_gradcheck_result_free (r);
+  /* defined everywhere, the same f passes without a fit */
+  o.taylor_h = 1e-3;
+  ck_assert_int_eq (bp_gradcheck (&F, 1, &blk, &grad, &o, &r), GSL_SUCCESS);
+  ck_assert_uint_eq (r->run[0].n_fitted, 0);
+  bp_gradcheck_result_free (r);
+}
+END_TEST
+
 /* sum (1 + x_i)^2 rounded to float: a smooth f with rounding noise of
    about 2^-24 |L|, the same at every call at a point */
 static int
@@ -1243,6 +1289,7 @@ main (void)
   tcase_add_test (tc, test_empty_block_refused);
   tcase_add_test (tc, test_taylor_unmeasured_noise_is_zero);
   tcase_add_test (tc, test_taylor_fit_of_few_steps);
+  tcase_add_test (tc, test_taylor_linear_but_undefined_somewhere);
   tcase_add_test (tc, test_taylor_noise_at_zero_measured);
   tcase_add_loop_test (tc, test_float_vjp_broadcast_sum_passes, 0, 20);
   tcase_add_loop_test (tc, test_float_binade_crossing_passes, 0, 8);
