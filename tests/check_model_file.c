@@ -543,6 +543,24 @@ START_TEST (test_read_state_out_of_range)
                      whole[k].what);
       free_state (&st);
     }
+  /* the ranges' ends are in them: every epoch done (5 of 5), the largest
+     batch, the largest seed, the largest validation count */
+  bp_train_state st = some_state (net->size, 5), got;
+  st.batch = BP_SGD_BATCH_MAX;
+  st.seed = BP_SGD_SEED_MAX;
+  st.validation = BP_SGD_VALIDATION_MAX;
+  ck_assert_int_eq (bp_model_file_write (path, net, &st, NULL, 0), GSL_SUCCESS);
+  bp_net *r = NULL;
+  char err[1024] = "";
+  gsl_error_handler_t *old = gsl_set_error_handler_off ();
+  const int status = bp_model_file_read (path, &r, &got, err, sizeof err);
+  gsl_set_error_handler (old);
+  ck_assert_msg (status == GSL_SUCCESS, "%s", err);
+  ck_assert (got.epoch == 5 && got.epochs == 5 && got.batch == BP_SGD_BATCH_MAX
+             && got.seed == BP_SGD_SEED_MAX && got.validation == BP_SGD_VALIDATION_MAX);
+  bp_train_state_free (&got);
+  bp_net_free (r);
+  free_state (&st);
   unlink (path);
   bp_net_free (net);
 }
