@@ -751,6 +751,16 @@ START_TEST (test_hint_factor_axis)
   ck_assert_msg (strstr (rep, "a missing factor 3.2 (or 1/0.3125)?\n"), "%s", rep);
   free (rep);
   gsl_matrix_free (A);
+  /* K (2 x 6) / 2: the smallest axis length a factor can be (mutant:
+     factor_axis()'s len >= 2 as > 2) */
+  A = right_analytic (c, 2);
+  gsl_matrix_scale (A, 0.5);
+  ck_assert_uint_eq (hints_of (c, 2, 0, NULL, A, &b, &rep), BP_GRADCHECK_HINT_FACTOR);
+  ck_assert_uint_eq (b.factor_block, 0);
+  ck_assert_uint_eq (b.factor_axis, 0);
+  ck_assert_msg (strstr (rep, "2 is the length of axis 0 of K"), "%s", rep);
+  free (rep);
+  gsl_matrix_free (A);
   gsl_vector_free (c);
   gsl_vector *w = distinct (15);
   gsl_vector_mul (w, w);       /* squares: the mean of the rows is none of them */
