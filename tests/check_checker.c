@@ -3,6 +3,7 @@
    gradients must fail, at the element that is wrong.
    derivations/00-numeric-check.md */
 #include <config.h>
+#include <float.h>
 #include <math.h>
 #include <gsl/gsl_errno.h>
 #include <stdio.h>
@@ -10,6 +11,7 @@
 #include <string.h>
 #include <gsl/gsl_blas.h>
 #include <gsl/gsl_complex_math.h>
+#include <gsl/gsl_deriv.h>
 #include <gsl/gsl_math.h>
 #include <gsl/gsl_nan.h>
 #include "backprop/bp_complex_step.h"
@@ -856,6 +858,59 @@ START_TEST (test_gradcheck_relu_kink)
 }
 END_TEST
 
+/* 1 + |t_0| rounded to float: a kink at 0 (sides -1 and +1) in noise of
+   about 2^-24 */
+static double
+float_abs_at (double x, void *params)
+{
+  (void) params;
+  return (float) (1.0 + fabs (x));
+}
+
+static int
+float_abs_loss (const bp_gradcheck_point *p, void *params, double *L)
+{
+  *L = float_abs_at (gsl_vector_get (p->vector[0], 0), params);
+  return 0;
+}
+
+START_TEST (test_gradcheck_kink_slack)
+{
+  /* eq. (0.10): a is a KINK when it lies between the one-sided values l
+     and r within tol + 2 max(e_l, e_r), e the one-sided estimates (GSL's
+     and the noise's 91 sigma / h, eq. 0.6).  At 0 of 1 + |t| in float,
+     a = r + 1.5 max(e_l, e_r) + 2e-6 (2e-6 > tol = 1e-6 |a|) is a KINK;
+     e_l, e_r are recomputed here by GSL at the element's step.
+     Mutant: kink()'s slack 2 max(e_l, e_r) as 1 max (FAIL) */
+  double td = 0.0, gd = 0.5;
+  gsl_vector_view t = gsl_vector_view_array (&td, 1), g = gsl_vector_view_array (&gd, 1);
+  bp_gradcheck_function F = { .loss = float_abs_loss };
+  const bp_gradcheck_block blk = { .name = "t", .vector = &t.vector }, ana = { .vector = &g.vector };
+  bp_gradcheck_result *r = NULL;
+  ck_assert_int_eq (bp_gradcheck (&F, 1, &blk, &ana, NULL, &r), GSL_SUCCESS);
+  const bp_gradcheck_block_result *B = &r->run[0].block[0];
+  ck_assert_uint_eq (B->n_kinks, 1);
+  ck_assert (B->noise_found);
+  const double h = B->worst[0].h, sigma = B->noise - 2.0 * DBL_EPSILON * 1.0;
+  gsl_function G = { .function = float_abs_at };
+  double l, el, rr, er;
+  gsl_deriv_backward (&G, 0.0, h, &l, &el);
+  gsl_deriv_forward (&G, 0.0, h, &rr, &er);
+  ck_assert (l == B->worst[0].left && rr == B->worst[0].right && l < 0.0 && rr > 0.0);
+  const double m = fmax (el, er) + 91.0 * fmax (sigma, 0.0) / h;
+  ck_assert_msg (m > 1e-5, "estimate %g", m);
+  bp_gradcheck_result_free (r);
+  gd = rr + 1.5 * m + 2e-6;
+  ck_assert_int_eq (bp_gradcheck (&F, 1, &blk, &ana, NULL, &r), GSL_SUCCESS);
+  B = &r->run[0].block[0];
+  ck_assert (B->worst[0].h == h);
+  ck_assert_msg (B->n_kinks == 1 && B->worst[0].status == BP_GRADCHECK_ELEMENT_KINK,
+                 "a %.17g, r %.17g, estimate %g: status %d", gd, rr, m,
+                 (int) B->worst[0].status);
+  bp_gradcheck_result_free (r);
+}
+END_TEST
+
 /* sqrt(t_0) + t_1^2, undefined (nonzero) for t_0 < 0 */
 static int
 sqrt_loss (const bp_gradcheck_point *p, void *params, double *L)
@@ -1024,6 +1079,41 @@ START_TEST (test_gradcheck_callback_and_threads)
   for (size_t j = 0; j < 3; j++)
     bp_gradcheck_result_free (r[j]);
   layer_problem_free (&p);
+}
+END_TEST
+
+START_TEST (test_gradcheck_jacobian_shape_refused)
+{
+  /* a vector f of m = 2 outputs of a block of n = 2: J must be m x n; one
+     of 2 x 3, 3 x 2 (one side right) or 1 x 4 (m n elements) is refused
+     with GSL_EBADLEN, nothing returned.  Mutant: core_shape_ok's
+     size1 == m && size2 == n as || (accepts 2 x 3 and 3 x 2) */
+  const double td[] = { 0.7, -0.4 };
+  gsl_vector_const_view t = gsl_vector_const_view_array (td, 2);
+  bp_gradcheck_function F = { .vloss = two_by_two, .m = 2 };
+  const bp_gradcheck_block blk = { .name = "theta", .vector = &t.vector };
+  const size_t shapes[4][2] = { { 2, 3 }, { 3, 2 }, { 1, 4 }, { 2, 2 } };
+  gsl_error_handler_t *old = gsl_set_error_handler_off ();
+  for (size_t c = 0; c < 4; c++)
+    {
+      gsl_matrix *J = gsl_matrix_calloc (shapes[c][0], shapes[c][1]);
+      const bp_gradcheck_block ana = { .matrix = J };
+      bp_gradcheck_result *r = (bp_gradcheck_result *) &F;
+      const int st = bp_gradcheck (&F, 1, &blk, &ana, NULL, &r);
+      if (c < 3)
+        {
+          ck_assert_msg (st == GSL_EBADLEN, "J %zu x %zu: status %d", shapes[c][0],
+                         shapes[c][1], st);
+          ck_assert_ptr_null (r);
+        }
+      else
+        {
+          ck_assert_int_eq (st, GSL_FAILURE);   /* J = 0 is the wrong Jacobian */
+          bp_gradcheck_result_free (r);
+        }
+      gsl_matrix_free (J);
+    }
+  gsl_set_error_handler (old);
 }
 END_TEST
 
@@ -2061,10 +2151,12 @@ gradcheck_suite (void)
   tcase_add_loop_test (tc, test_gradcheck_missing_factor, 0, 2);
   tcase_add_test (tc, test_gradcheck_float32_never_passes);
   tcase_add_test (tc, test_gradcheck_relu_kink);
+  tcase_add_test (tc, test_gradcheck_kink_slack);
   tcase_add_test (tc, test_gradcheck_one_sided);
   tcase_add_test (tc, test_gradcheck_worst_is_worst);
   tcase_add_test (tc, test_gradcheck_callback_and_threads);
   tcase_add_test (tc, test_gradcheck_refuses_bad_options);
+  tcase_add_test (tc, test_gradcheck_jacobian_shape_refused);
   tcase_add_test (tc, test_gradcheck_directions_unit);
   tcase_add_test (tc, test_deriv_refuses_zero_step_and_keeps_f_errors);
   tcase_add_test (tc, test_gradcheck_report);

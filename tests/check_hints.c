@@ -172,6 +172,7 @@ START_TEST (test_hint_one_element)
   ck_assert_uint_eq (hints_of (c, 6, 4, shape, A, &b, &rep) & BP_GRADCHECK_HINT_ONE,
                      BP_GRADCHECK_HINT_ONE);
   ck_assert_msg (strstr (rep, "    hint: K: only K(1,2,0,1) is wrong"), "%s", rep);
+  ck_assert (b.factor == 0.0);          /* no factor hint (one element): 0 */
   free (rep);
   A->data[((0 * 3 + 1) * 2 + 1) * 2 + 0] += 7.0;
   ck_assert_uint_eq (hints_of (c, 6, 4, shape, A, &b, &rep), 0);
@@ -215,6 +216,41 @@ START_TEST (test_hint_one_counts_inconclusive)
   ck_assert_uint_eq (b->n_failed, 2);
   ck_assert_uint_eq (b->n_inconclusive, 1);
   ck_assert_uint_eq (b->hints & BP_GRADCHECK_HINT_ONE, 0);
+  bp_gradcheck_result_free (r);
+  gsl_vector_free (c);
+}
+END_TEST
+
+/* f = c . theta, undefined wherever theta_2 is moved from 4 */
+static int
+pinned_at_4_loss (const bp_gradcheck_point *p, void *params, double *L)
+{
+  if (gsl_vector_get (p->vector[0], 2) != 4.0)
+    return 1;
+  return linear_loss (p, params, L);
+}
+
+START_TEST (test_block_steps_of_differenced_elements)
+{
+  /* a block's h_min and h_max are the steps of the elements it
+     differenced: theta_2 = 4 (step 4 times the others') cannot be moved
+     (INCONCLUSIVE, no difference), so both are the step of the others at
+     |theta| = 0.5.  Mutant: an element with a step counted even without
+     a difference (diff != NONE && h > 0 as ||) */
+  gsl_vector *c = distinct (4);
+  double th[4] = { 0.5, -0.5, 4.0, 0.5 }, ad[4] = { 1.0, 2.0, 3.0, 4.0 };
+  gsl_vector_view t = gsl_vector_view_array (th, 4), a = gsl_vector_view_array (ad, 4);
+  bp_gradcheck_function F = { .loss = pinned_at_4_loss, .params = c };
+  const bp_gradcheck_block blk = { .name = "K", .vector = &t.vector },
+      ana = { .vector = &a.vector };
+  bp_gradcheck_result *r = NULL;
+  ck_assert_int_eq (bp_gradcheck (&F, 1, &blk, &ana, NULL, &r), GSL_CONTINUE);
+  const bp_gradcheck_block_result *b = &r->run[0].block[0];
+  ck_assert_uint_eq (b->n_inconclusive, 1);
+  ck_assert_uint_eq (b->n_passed, 3);
+  ck_assert_int_eq (b->worst[0].diff, BP_GRADCHECK_DIFF_NONE);
+  ck_assert_msg (b->h_min > 0.0 && b->h_max == b->h_min, "h_min %g, h_max %g", b->h_min,
+                 b->h_max);
   bp_gradcheck_result_free (r);
   gsl_vector_free (c);
 }
@@ -296,6 +332,100 @@ START_TEST (test_hint_slice)
 }
 END_TEST
 
+START_TEST (test_hint_transpose_on_the_bound)
+{
+  /* The comparison's INCONCLUSIVE band is closed: |a - e| = tol + 2 err
+     is not a FAIL (rules.c, eq. 0.3).  A 2 x 2 gradient [[1, 2], [0, 4]]
+     transposed, whose a_01 (due 0, the transpose's e_10) is moved to
+     e_10 + tol + 2 err_10 exactly: e_10 = 0 (f does not depend on
+     theta_10) and tol = atol, so a_01 = atol + 2 err_10 and the
+     difference is a_01 itself.  The transpose hint still holds.
+     Mutant: rules.c's '<= allowed' as '<' (a_01 FAILs against e_10) */
+  gsl_vector *c = gsl_vector_alloc (4);
+  const double cd[4] = { 1.0, 2.0, 0.0, 4.0 };
+  memcpy (c->data, cd, sizeof cd);
+  gsl_matrix *A = gsl_matrix_alloc (2, 2);
+  for (size_t i = 0; i < 2; i++)
+    for (size_t j = 0; j < 2; j++)
+      gsl_matrix_set (A, i, j, cd[j * 2 + i]);
+  int status;
+  bp_gradcheck_result *res = linear_check (c, 2, 0, NULL, A, &status);
+  ck_assert_int_eq (status, GSL_FAILURE);
+  const bp_gradcheck_block_result *b = &res->run[0].block[0];
+  ck_assert (b->hints & BP_GRADCHECK_HINT_TRANSPOSE);
+  const double e10 = gsl_matrix_get (b->numeric, 1, 0), err = gsl_matrix_get (b->abserr, 1, 0);
+  ck_assert (e10 == 0.0 && err > 0.0);
+  bp_gradcheck_options o;
+  bp_gradcheck_options_default (&o);
+  const double a = o.atol + 2.0 * err;
+  ck_assert (o.rtol * a <= o.atol && fabs (a - e10) == o.atol + 2.0 * err);
+  bp_gradcheck_result_free (res);
+  gsl_matrix_set (A, 0, 1, a);
+  res = linear_check (c, 2, 0, NULL, A, &status);
+  ck_assert_int_eq (status, GSL_FAILURE);
+  b = &res->run[0].block[0];
+  ck_assert (gsl_matrix_get (b->numeric, 1, 0) == e10 && gsl_matrix_get (b->abserr, 1, 0) == err);
+  ck_assert_uint_eq (b->n_failed, 2);
+  ck_assert_msg (b->hints & BP_GRADCHECK_HINT_TRANSPOSE, "hints %u", b->hints);
+  bp_gradcheck_result_free (res);
+  gsl_matrix_free (A);
+  gsl_vector_free (c);
+}
+END_TEST
+
+/* 1 + sum_j (j + 1) w_j^2 / 2 rounded to float, w a 1 x 3 row: noise of
+   about 1e-7 */
+static int
+float_row_loss (const bp_gradcheck_point *p, void *params, double *L)
+{
+  (void) params;
+  const gsl_matrix *w = p->block[0];
+  double s = 1.0;
+  for (size_t j = 0; j < w->size2; j++)
+    s += 0.5 * (double) (j + 1) * gsl_matrix_get (w, 0, j) * gsl_matrix_get (w, 0, j);
+  *L = (float) s;
+  return 0;
+}
+
+START_TEST (test_hint_layout_not_of_a_row)
+{
+  /* "transposed and reshaped" needs two rows and two columns: a 1 x c
+     block read as c x 1 is itself.  Each analytic value is put just
+     inside the estimate the hints allow (rtol |e| + 2 err, eq. 0.3)
+     above its numeric value: beyond the noise's resolution two of them
+     FAIL, yet each is "near" itself, which a 1 x 3 layout test would
+     take for the relaid memory.  Mutant: relaid()'s r < 2 || c < 2 as
+     && (the layout hint) */
+  double th[3] = { 0.3, 0.7, 1.1 }, ad[3], e[3];
+  for (size_t j = 0; j < 3; j++)
+    ad[j] = (double) (j + 1) * th[j];
+  gsl_matrix_view t = gsl_matrix_view_array (th, 1, 3), a = gsl_matrix_view_array (ad, 1, 3);
+  const bp_gradcheck_function F = { .loss = float_row_loss };
+  const bp_gradcheck_block blk = { .name = "w", .matrix = &t.matrix },
+      ana = { .matrix = &a.matrix };
+  bp_gradcheck_options o;
+  bp_gradcheck_options_default (&o);
+  bp_gradcheck_result *r = NULL;
+  ck_assert_int_eq (bp_gradcheck (&F, 1, &blk, &ana, &o, &r), GSL_SUCCESS);
+  const bp_gradcheck_block_result *b = &r->run[0].block[0];
+  ck_assert (b->noise_found);
+  for (size_t j = 0; j < 3; j++)
+    {
+      e[j] = gsl_matrix_get (b->numeric, 0, j);
+      const double u = gsl_matrix_get (b->abserr, 0, j);
+      ad[j] = e[j] + 0.999 * (fmax (o.atol, o.rtol * fabs (e[j])) + 2.0 * u);
+    }
+  bp_gradcheck_result_free (r);
+  ck_assert_int_eq (bp_gradcheck (&F, 1, &blk, &ana, &o, &r), GSL_FAILURE);
+  b = &r->run[0].block[0];
+  ck_assert_uint_ge (b->n_failed + b->n_inconclusive, 2);
+  for (size_t j = 0; j < 3; j++)
+    ck_assert (gsl_matrix_get (b->numeric, 0, j) == e[j]);   /* as in the first run */
+  ck_assert_msg (!(b->hints & BP_GRADCHECK_HINT_LAYOUT), "hints %u", b->hints);
+  bp_gradcheck_result_free (r);
+}
+END_TEST
+
 START_TEST (test_hint_layout)
 {
   /* a right 2 x 3 gradient stored column-major (its 3 x 2 transpose's
@@ -337,6 +467,7 @@ typedef struct
 {
   const gsl_vector *w, *v;
   size_t stride, n;
+  int rounded;          /* f rounded to float: noise of about 1e-7 |f| */
 } bias_params;
 
 static int
@@ -349,6 +480,8 @@ bias_loss (const bp_gradcheck_point *p, void *params, double *L)
     *L += q->w->data[i] * (x[i] + (q->v ? 0.0 : b[i / q->stride % q->n]));
   for (size_t j = 0; q->v && j < q->n; j++)
     *L += q->v->data[j] * b[j];
+  if (q->rounded)
+    *L = (float) *L;
   return 0;
 }
 
@@ -412,6 +545,7 @@ START_TEST (test_hint_sum)
   bp_gradcheck_result *res = bias_check (&q, 4, 0, NULL, AX, Ab, &status);
   ck_assert_int_eq (status, GSL_SUCCESS);
   ck_assert_uint_eq (res->run[0].hints, 0);
+  ck_assert (res->run[0].block[1].factor == 0.0);     /* no factor hint: 0 */
   bp_gradcheck_result_free (res);
   gsl_matrix_const_view row2 = gsl_matrix_const_submatrix (AX, 2, 0, 1, 3);
   gsl_matrix_memcpy (Ab, &row2.matrix);
@@ -422,6 +556,7 @@ START_TEST (test_hint_sum)
   ck_assert_uint_eq (b.sum_block, 0);
   ck_assert_uint_eq (b.sum_axis, 1);
   ck_assert_uint_eq (b.sum_index, 2 * 3);
+  ck_assert (b.factor == 0.0);
   ck_assert_msg (strstr (rep, "    hint: b: analytic = X(2,:) of X's gradient, numeric = the"
                          " sum of all such slices: a sum over a broadcast or batch axis"),
                  "%s", rep);
@@ -442,6 +577,49 @@ START_TEST (test_hint_sum)
   gsl_matrix_free (Ab);
   gsl_matrix_free (AX);
   gsl_vector_free (v);
+  gsl_vector_free (w);
+}
+END_TEST
+
+START_TEST (test_hint_sum_noisy)
+{
+  /* test_hint_sum's bias taken from row 2 of X's gradient, f rounded to
+     float: the sum of X's numeric column j differs from b's numeric
+     value by more than the tolerance (the noise over the step), and the
+     sum hint still holds, within the two estimates added (b's and the
+     column's).  Mutant: broadcast()'s estimate b's - the column's */
+  gsl_vector *w = gsl_vector_alloc (12);
+  for (size_t p = 0; p < 12; p++)
+    gsl_vector_set (w, p, sqrt (2.0 + (double) p));    /* off the float grid */
+  const bias_params q = { .w = w, .stride = 1, .n = 3, .rounded = 1 };
+  gsl_matrix *AX = right_analytic (w, 4), *Ab = gsl_matrix_alloc (1, 3);
+  gsl_matrix_const_view row2 = gsl_matrix_const_submatrix (AX, 2, 0, 1, 3);
+  gsl_matrix_memcpy (Ab, &row2.matrix);
+  int status;
+  bp_gradcheck_result *res = bias_check (&q, 4, 0, NULL, AX, Ab, &status);
+  ck_assert_int_eq (status, GSL_FAILURE);
+  const bp_gradcheck_block_result *x = &res->run[0].block[0], *b = &res->run[0].block[1];
+  ck_assert_uint_eq (x->n_failed, 0);
+  ck_assert (b->noise_found);
+  size_t beyond = 0;
+  for (size_t j = 0; j < 3; j++)
+    {
+      double sum = 0.0, err = 0.0;
+      for (size_t i = 0; i < 4; i++)
+        {
+          sum += gsl_matrix_get (x->numeric, i, j);
+          err += gsl_matrix_get (x->abserr, i, j);
+        }
+      const double e = gsl_matrix_get (b->numeric, 0, j);
+      beyond += fabs (sum - e) > fmax (BP_CHECK_ATOL, BP_CHECK_RTOL * fmax (fabs (sum), fabs (e)))
+                && err > gsl_matrix_get (b->abserr, 0, j);
+    }
+  ck_assert_uint_gt (beyond, 0);
+  ck_assert_msg (b->hints & BP_GRADCHECK_HINT_SUM, "hints %u", b->hints);
+  ck_assert_uint_eq (b->sum_index, 2 * 3);
+  bp_gradcheck_result_free (res);
+  gsl_matrix_free (Ab);
+  gsl_matrix_free (AX);
   gsl_vector_free (w);
 }
 END_TEST
@@ -571,6 +749,16 @@ START_TEST (test_hint_factor_axis)
   ck_assert_uint_eq (hints_of (c, 4, 0, NULL, A, &b, &rep), BP_GRADCHECK_HINT_FACTOR);
   ck_assert_uint_eq (b.factor_block, BP_GRADCHECK_NONE);
   ck_assert_msg (strstr (rep, "a missing factor 3.2 (or 1/0.3125)?\n"), "%s", rep);
+  free (rep);
+  gsl_matrix_free (A);
+  /* K (2 x 6) / 2: the smallest axis length a factor can be (mutant:
+     factor_axis()'s len >= 2 as > 2) */
+  A = right_analytic (c, 2);
+  gsl_matrix_scale (A, 0.5);
+  ck_assert_uint_eq (hints_of (c, 2, 0, NULL, A, &b, &rep), BP_GRADCHECK_HINT_FACTOR);
+  ck_assert_uint_eq (b.factor_block, 0);
+  ck_assert_uint_eq (b.factor_axis, 0);
+  ck_assert_msg (strstr (rep, "2 is the length of axis 0 of K"), "%s", rep);
   free (rep);
   gsl_matrix_free (A);
   gsl_vector_free (c);
@@ -922,10 +1110,14 @@ shapes_suite (void)
   tcase_add_test (tc, test_report_nd_shape_refused);
   tcase_add_test (tc, test_hint_one_element);
   tcase_add_test (tc, test_hint_one_counts_inconclusive);
+  tcase_add_test (tc, test_block_steps_of_differenced_elements);
   tcase_add_test (tc, test_hint_edge);
   tcase_add_test (tc, test_hint_slice);
   tcase_add_test (tc, test_hint_layout);
+  tcase_add_test (tc, test_hint_layout_not_of_a_row);
+  tcase_add_test (tc, test_hint_transpose_on_the_bound);
   tcase_add_test (tc, test_hint_sum);
+  tcase_add_test (tc, test_hint_sum_noisy);
   tcase_add_test (tc, test_hint_sum_channel);
   tcase_add_test (tc, test_hint_sum_no_straddling_slice);
   tcase_add_test (tc, test_hint_factor_axis_of_each_block);

@@ -520,6 +520,47 @@ START_TEST (test_read_state_out_of_range)
                      bad[k].what);
       free_state (&st);
     }
+  /* and a whole-number field out of its range, the others in theirs */
+  static const struct { size_t batch; unsigned long seed; const char *what; } whole[] = {
+    { 0, 7, "its batch size is 0, outside 1 to 1000000" },
+    { BP_SGD_BATCH_MAX + 1, 7, "its batch size is 1000001, outside 1 to 1000000" },
+    { 64, 0, "its seed is 0, outside 1 to 4294967295" },
+  };
+  for (size_t k = 0; k < sizeof whole / sizeof whole[0]; k++)
+    {
+      bp_train_state st = some_state (net->size, 2), got;
+      st.batch = whole[k].batch;
+      st.seed = whole[k].seed;
+      ck_assert_int_eq (bp_model_file_write (path, net, &st, NULL, 0), GSL_SUCCESS);
+      bp_net *r = (bp_net *) 1;
+      char err[1024] = "";
+      gsl_error_handler_t *old = gsl_set_error_handler_off ();
+      ck_assert_int_eq (bp_model_file_read (path, &r, &got, err, sizeof err), GSL_EINVAL);
+      gsl_set_error_handler (old);
+      ck_assert_ptr_null (r);
+      ck_assert_msg (strstr (err, "corrupt training state") != NULL
+                     && strstr (err, whole[k].what) != NULL, "'%s' does not say '%s'", err,
+                     whole[k].what);
+      free_state (&st);
+    }
+  /* the ranges' ends are in them: every epoch done (5 of 5), the largest
+     batch, the largest seed, the largest validation count */
+  bp_train_state st = some_state (net->size, 5), got;
+  st.batch = BP_SGD_BATCH_MAX;
+  st.seed = BP_SGD_SEED_MAX;
+  st.validation = BP_SGD_VALIDATION_MAX;
+  ck_assert_int_eq (bp_model_file_write (path, net, &st, NULL, 0), GSL_SUCCESS);
+  bp_net *r = NULL;
+  char err[1024] = "";
+  gsl_error_handler_t *old = gsl_set_error_handler_off ();
+  const int status = bp_model_file_read (path, &r, &got, err, sizeof err);
+  gsl_set_error_handler (old);
+  ck_assert_msg (status == GSL_SUCCESS, "%s", err);
+  ck_assert (got.epoch == 5 && got.epochs == 5 && got.batch == BP_SGD_BATCH_MAX
+             && got.seed == BP_SGD_SEED_MAX && got.validation == BP_SGD_VALIDATION_MAX);
+  bp_train_state_free (&got);
+  bp_net_free (r);
+  free_state (&st);
   unlink (path);
   bp_net_free (net);
 }
@@ -583,6 +624,11 @@ START_TEST (test_read_corrupt)
     { 16, 'r', "unknown network type 'rlp' in the header" },
     { 12, 0, "bad network type name in the header" },
     { 16, 0x07, "bad network type name in the header" },
+    /* a name is printable ASCII without the space: 0x21 to 0x7e */
+    { 16, 0x20, "bad network type name in the header" },
+    { 16, 0x7f, "bad network type name in the header" },
+    { 16, '!', "unknown network type '!lp' in the header" },
+    { 18, '~', "unknown network type 'ml~' in the header" },
     { a + 32, 5, "corrupt header: 5 blocks, but a mlp network of these sizes has 4" },
     { a + 42, 17, "corrupt header: block 1 is W1 17 x 784, but a mlp network of these sizes has W1 16 x 784 there" },
     { a + 41, '2', "corrupt header: block 1 is W2 16 x 784" },

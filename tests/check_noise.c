@@ -9,7 +9,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <check.h>
+#include <gsl/gsl_blas.h>
 #include <gsl/gsl_errno.h>
+#include <gsl/gsl_rng.h>
 #include "backprop/bp_gradcheck.h"
 
 #define NI 6
@@ -402,6 +404,97 @@ START_TEST (test_taylor_unmeasured_noise_is_zero)
   bp_gradcheck_options_default (&o);
   ck_assert_double_gt (r->run[0].h_max, 0.0);
   ck_assert_double_eq (r->run[0].h_min, ldexp (r->run[0].h_max, -(int) (o.taylor_n - 1)));
+  bp_gradcheck_result_free (r);
+}
+END_TEST
+
+/* f = |x|^2 / 2 (in double: no noise above rounding) */
+static int
+half_square_loss (const bp_gradcheck_point *p, void *params, double *L)
+{
+  (void) params;
+  double s = 0.0;
+  gsl_blas_ddot (p->vector[0], p->vector[0], &s);
+  *L = 0.5 * s;
+  return 0;
+}
+
+START_TEST (test_taylor_fit_of_few_steps)
+{
+  /* the Taylor run's fit (eq. 0.13) takes the smaller half of the n h
+     whose remainder is above rounding, and at least 3 of them; n = 3
+     is enough.  For f = |x|^2 / 2 and the right gradient, r(h) = h^2 / 2
+     at every h: with taylor_n = 3, 4, 5 and 8 steps the fit is over 3,
+     3, 3 and 4 points of slope 2, a PASS.  Mutants: 'n_above < 3' as
+     '<= 3' (3 points: too few), the half 'n_above / 2 > 3' as
+     'n_above / 1 > 3' (4 or 5 points: a fit over 2) */
+  static const size_t n[4] = { 3, 4, 5, 8 }, fitted[4] = { 3, 3, 3, 4 };
+  double x[4] = { 0.5, -1.0, 2.0, 0.25 }, g[4];
+  memcpy (g, x, sizeof x);
+  gsl_vector_view xv = gsl_vector_view_array (x, 4), gv = gsl_vector_view_array (g, 4);
+  const bp_gradcheck_block blk = { .name = "x", .vector = &xv.vector },
+      grad = { .name = "x", .vector = &gv.vector };
+  const bp_gradcheck_function F = { .loss = half_square_loss };
+  for (size_t c = 0; c < 4; c++)
+    {
+      bp_gradcheck_options o;
+      bp_gradcheck_options_default (&o);
+      o.method = BP_GRADCHECK_TAYLOR;
+      o.taylor_n = n[c];
+      bp_gradcheck_result *r = NULL;
+      ck_assert_int_eq (bp_gradcheck (&F, 1, &blk, &grad, &o, &r), GSL_SUCCESS);
+      const bp_gradcheck_run *run = &r->run[0];
+      ck_assert_msg (run->n_fitted == fitted[c] && run->verdict == BP_GRADCHECK_PASS
+                     && fabs (run->slope - 2.0) < 1e-6,
+                     "taylor_n %zu: %zu fitted, slope %g, verdict %d", n[c], run->n_fitted,
+                     run->slope, (int) run->verdict);
+      bp_gradcheck_result_free (r);
+    }
+}
+END_TEST
+
+/* f = sum_i (i + 1) x_i, undefined more than 0.01 from x0 = (0.5, -1,
+   2, 0.25) in any element */
+static int
+near_linear_loss (const bp_gradcheck_point *p, void *params, double *L)
+{
+  (void) params;
+  static const double x0[4] = { 0.5, -1.0, 2.0, 0.25 };
+  *L = 0.0;
+  for (size_t i = 0; i < 4; i++)
+    {
+      const double x = gsl_vector_get (p->vector[0], i);
+      if (fabs (x - x0[i]) > 0.01)
+        return 1;
+      *L += (double) (i + 1) * x;
+    }
+  return 0;
+}
+
+START_TEST (test_taylor_linear_but_undefined_somewhere)
+{
+  /* the Taylor run's PASS without a fit ("f is linear along d") needs
+     the remainder at rounding level at every h of the ladder: a linear f
+     undefined at the larger h (beyond 0.01 of theta) has no h above
+     rounding, and is INCONCLUSIVE.  Mutant: 'n_above == 0 && n_defined
+     == taylor_n' as || (a PASS) */
+  double x[4] = { 0.5, -1.0, 2.0, 0.25 }, g[4] = { 1.0, 2.0, 3.0, 4.0 };
+  gsl_vector_view xv = gsl_vector_view_array (x, 4), gv = gsl_vector_view_array (g, 4);
+  const bp_gradcheck_block blk = { .name = "x", .vector = &xv.vector },
+      grad = { .name = "x", .vector = &gv.vector };
+  const bp_gradcheck_function F = { .loss = near_linear_loss };
+  bp_gradcheck_options o;
+  bp_gradcheck_options_default (&o);
+  o.method = BP_GRADCHECK_TAYLOR;
+  bp_gradcheck_result *r = NULL;
+  ck_assert_int_eq (bp_gradcheck (&F, 1, &blk, &grad, &o, &r), GSL_CONTINUE);
+  ck_assert_int_eq (r->run[0].verdict, BP_GRADCHECK_INCONCLUSIVE);
+  ck_assert_uint_eq (r->run[0].n_fitted, 0);
+  bp_gradcheck_result_free (r);
+  /* defined everywhere, the same f passes without a fit */
+  o.taylor_h = 1e-3;
+  ck_assert_int_eq (bp_gradcheck (&F, 1, &blk, &grad, &o, &r), GSL_SUCCESS);
+  ck_assert_uint_eq (r->run[0].n_fitted, 0);
   bp_gradcheck_result_free (r);
 }
 END_TEST
@@ -858,11 +951,11 @@ static const long ec_table[10] = { 0, 0, -4464, -4463, -17448, -27217,
 static int
 ec_table_loss (const bp_gradcheck_point *p, void *params, double *L)
 {
-  (void) params;
+  const long *table = params;
   const double i = fabs (gsl_vector_get (p->vector[0], 0)) / 1e-6;
   const long k = lround (i);
   *L = 1.0 + (k >= 1 && k <= 9 && fabs (i - (double) k) < 1e-6
-              ? ldexp ((double) ec_table[k], -30) : 0.0);
+              ? ldexp ((double) table[k], -30) : 0.0);
   return 0;
 }
 
@@ -897,7 +990,7 @@ START_TEST (test_ecnoise_levels_must_all_agree)
   gsl_vector_view xv = gsl_vector_view_array (&x0, 1), gv = gsl_vector_view_array (&g0, 1);
   const bp_gradcheck_block blk = { .name = "x", .vector = &xv.vector },
       grad = { .name = "x", .vector = &gv.vector };
-  const bp_gradcheck_function F = { .loss = ec_table_loss };
+  const bp_gradcheck_function F = { .loss = ec_table_loss, .params = (void *) ec_table };
   bp_gradcheck_options o;
   bp_gradcheck_options_default (&o);
   bp_gradcheck_result *r = NULL;
@@ -907,6 +1000,132 @@ START_TEST (test_ecnoise_levels_must_all_agree)
   ck_assert_msg (fabs (b->noise - sigma[2]) <= 1e-9 * sigma[2],
                  "noise %.17g, sigma_2 %.17g (sigma_1 %.17g)", b->noise, sigma[2], sigma[1]);
   bp_gradcheck_result_free (r);
+}
+END_TEST
+
+/* The same, with a table whose level 1 agrees (sigma_1 .. sigma_3 within
+   a factor 4, Delta f changing sign): the noise is sigma_1, the first
+   level's, computed here by eq. (0.4).  Mutant: the agreement's minimum
+   over est[k - 1] instead of est[k + 1] (est[0], never a level, zero):
+   level 1 refused, the noise sigma_2, 17 % more. */
+static const long ec_table_1[10] = { 0, 0, 300, -200, 500, -400, 100, -300, 400, -100 };
+
+START_TEST (test_ecnoise_first_level_agrees)
+{
+  double t[9], sigma[5], gamma = 1.0;
+  int sign1 = 0;
+  for (int i = 0; i < 9; i++)
+    t[i] = ldexp ((double) ec_table_1[i + 1], -30);
+  for (int j = 1; j <= 4; j++)
+    {
+      double ss = 0.0, lo = HUGE_VAL, hi = -HUGE_VAL;
+      for (int i = 0; i + j < 9; i++)
+        {
+          t[i] = t[i + 1] - t[i];
+          ss += t[i] * t[i];
+          lo = fmin (lo, t[i]);
+          hi = fmax (hi, t[i]);
+        }
+      gamma *= (double) j * j / ((2.0 * j) * (2.0 * j - 1.0));
+      sigma[j] = sqrt (gamma * ss / (double) (9 - j));
+      sign1 = j == 1 ? lo < 0.0 && hi > 0.0 : sign1;
+    }
+  ck_assert_msg (fmax (sigma[1], fmax (sigma[2], sigma[3]))
+                 <= 4.0 * fmin (sigma[1], fmin (sigma[2], sigma[3])) && sign1,
+                 "level 1: %g %g %g", sigma[1], sigma[2], sigma[3]);
+  ck_assert (sigma[2] > 1.1 * sigma[1]);
+  double x0 = 0.0, g0 = 0.0;
+  gsl_vector_view xv = gsl_vector_view_array (&x0, 1), gv = gsl_vector_view_array (&g0, 1);
+  const bp_gradcheck_block blk = { .name = "x", .vector = &xv.vector },
+      grad = { .name = "x", .vector = &gv.vector };
+  const bp_gradcheck_function F = { .loss = ec_table_loss, .params = (void *) ec_table_1 };
+  bp_gradcheck_options o;
+  bp_gradcheck_options_default (&o);
+  bp_gradcheck_result *r = NULL;
+  ck_assert_int_eq (bp_gradcheck (&F, 1, &blk, &grad, &o, &r), GSL_SUCCESS);
+  const bp_gradcheck_block_result *b = &r->run[0].block[0];
+  ck_assert_int_eq (b->noise_found, 1);
+  ck_assert_msg (fabs (b->noise - sigma[1]) <= 1e-9 * sigma[1],
+                 "noise %.17g, sigma_1 %.17g (sigma_2 %.17g)", b->noise, sigma[1], sigma[2]);
+  bp_gradcheck_result_free (r);
+}
+END_TEST
+
+/* The noise lines' signs (gradcheck.c, measure_noise): s_j = -1 when
+   the generator's uniform draw u_j (MT19937 seeded with opts.seed, one
+   draw per element, line after line) is below 1/2, else +1.  Seed
+   127824's 1949th draw is 2^31 / 2^32 = 1/2 exactly (found by trying
+   seeds from 1 up, gsl_rng_get == 2^31 within the first 4000 draws:
+   127 824 seeds, 10 s): with 488 elements, line 3's element 484, whose
+   sign is +1.  f = |x|^2 / 2 records each noise point's signs of
+   x - theta (the calls with no element moved, not the base point), a
+   line's 9 points (or 45) one sign vector.  Mutant: u <= 1/2 (-1 there). */
+enum { SIGN_N = 488, SIGN_LINES = 4 };
+static signed char sign_seen[SIGN_LINES + 1][SIGN_N];
+static size_t sign_lines;
+
+static int
+sign_loss (const bp_gradcheck_point *p, void *params, double *L)
+{
+  const gsl_vector *theta = params, *x = p->vector[0];
+  signed char s[SIGN_N];
+  int moved = 0;
+  *L = 0.0;
+  for (size_t j = 0; j < SIGN_N; j++)
+    {
+      const double xj = gsl_vector_get (x, j), tj = gsl_vector_get (theta, j);
+      s[j] = (signed char) ((xj > tj) - (xj < tj));
+      moved |= s[j] != 0;
+      *L += 0.5 * xj * xj;
+    }
+  if (p->is_base || p->moved_block != BP_GRADCHECK_NONE || !moved)
+    return 0;
+  if (sign_lines == 0 || memcmp (s, sign_seen[sign_lines - 1], SIGN_N) != 0)
+    {
+      if (sign_lines <= SIGN_LINES)
+        memcpy (sign_seen[sign_lines], s, SIGN_N);
+      sign_lines++;
+    }
+  return 0;
+}
+
+START_TEST (test_noise_line_signs_at_one_half)
+{
+  const unsigned long seed = 127824;
+  gsl_vector *theta = gsl_vector_alloc (SIGN_N), *g = gsl_vector_alloc (SIGN_N);
+  for (size_t j = 0; j < SIGN_N; j++)
+    gsl_vector_set (theta, j, 0.25 + 0.5 * sin ((double) j));
+  gsl_vector_memcpy (g, theta);
+  gsl_rng *rng = gsl_rng_alloc (gsl_rng_mt19937);
+  gsl_rng_set (rng, seed);
+  signed char want[SIGN_LINES][SIGN_N];
+  for (size_t l = 0; l < SIGN_LINES; l++)
+    for (size_t j = 0; j < SIGN_N; j++)
+      {
+        const double u = gsl_rng_uniform (rng);
+        ck_assert (l * SIGN_N + j != 1948 || u == 0.5);   /* the draw at 1/2 */
+        want[l][j] = u < 0.5 ? -1 : 1;
+      }
+  gsl_rng_free (rng);
+  gsl_vector *x = gsl_vector_alloc (SIGN_N);
+  gsl_vector_memcpy (x, theta);
+  const bp_gradcheck_block blk = { .name = "x", .vector = x }, ana = { .vector = g };
+  const bp_gradcheck_function F = { .loss = sign_loss, .params = theta };
+  bp_gradcheck_options o;
+  bp_gradcheck_options_default (&o);
+  o.seed = seed;
+  bp_gradcheck_result *r = NULL;
+  sign_lines = 0;
+  ck_assert_int_eq (bp_gradcheck (&F, 1, &blk, &ana, &o, &r), GSL_SUCCESS);
+  ck_assert_uint_eq (sign_lines, SIGN_LINES);
+  for (size_t l = 0; l < SIGN_LINES; l++)
+    for (size_t j = 0; j < SIGN_N; j++)
+      ck_assert_msg (sign_seen[l][j] == want[l][j], "line %zu, element %zu: sign %d, not %d",
+                     l, j, sign_seen[l][j], want[l][j]);
+  bp_gradcheck_result_free (r);
+  gsl_vector_free (x);
+  gsl_vector_free (g);
+  gsl_vector_free (theta);
 }
 END_TEST
 
@@ -955,6 +1174,52 @@ START_TEST (test_resolution_factor_one_entry)
   ck_assert_msg (fabs (el->tol - res) <= 1e-9 * res, "tol %.17g, resolution %.17g (h %g)",
                  el->tol, res, el->h);
   bp_gradcheck_result_free (r);
+}
+END_TEST
+
+/* both outputs of a vector f: 1000 + x^2 rounded to float */
+static int
+float_two_squares (const bp_gradcheck_point *p, void *params, gsl_vector *out)
+{
+  (void) params;
+  const double x = gsl_vector_get (p->vector[0], 0);
+  gsl_vector_set_all (out, (float) (1000.0 + x * x));
+  return 0;
+}
+
+START_TEST (test_resolution_factor_of_vector_f)
+{
+  /* eq. (0.6a) counts the entries N M of a vector f: one element and
+     M = 2 outputs, N M = 2, z_2 = sqrt(2 ln(2 / 0.01)) = 3.26 and
+     rho_2 = 1.9 z_2 / 6 = 1.031; the tolerance of the worst entry is
+     the resolution 2 rho_2 3 sigma~ / h.  Mutant: N / M (rho 1) */
+  double x0 = 0.3, f0;
+  gsl_vector_view xv = gsl_vector_view_array (&x0, 1);
+  gsl_matrix *J = gsl_matrix_alloc (2, 1);
+  gsl_matrix_set_all (J, 2.0 * 0.3 + 0.5);
+  const bp_gradcheck_block blk = { .name = "x", .vector = &xv.vector }, ana = { .matrix = J };
+  const bp_gradcheck_function F = { .vloss = float_two_squares, .m = 2 };
+  f0 = (float) (1000.0 + x0 * x0);
+  bp_gradcheck_options o;
+  bp_gradcheck_options_default (&o);
+  bp_gradcheck_result *r = NULL;
+  ck_assert_int_eq (bp_gradcheck (&F, 1, &blk, &ana, &o, &r), GSL_FAILURE);
+  const bp_gradcheck_block_result *b = &r->run[0].block[0];
+  ck_assert_int_eq (b->noise_found, 1);
+  ck_assert_uint_eq (b->n_failed, 2);
+  ck_assert_uint_ge (b->n_worst, 1);
+  const bp_gradcheck_element *el = &b->worst[0];
+  ck_assert_int_eq (el->diff, BP_GRADCHECK_DIFF_CENTRAL);
+  const double z2 = sqrt (2.0 * log (2.0 / 0.01)), rho2 = fmax (1.0, 1.9 * z2 / 6.0);
+  const double sigma = b->noise - 2.0 * DBL_EPSILON * fabs (f0);
+  const double res = 2.0 * rho2 * 3.0 * sigma / el->h;
+  ck_assert (rho2 > 1.03);
+  ck_assert_msg (res > fmax (o.atol, o.rtol * fmax (fabs (el->analytic), fabs (el->numeric))),
+                 "the noise does not set the tolerance: %g", res);
+  ck_assert_msg (fabs (el->tol - res) <= 1e-9 * res, "tol %.17g, resolution %.17g (h %g)",
+                 el->tol, res, el->h);
+  bp_gradcheck_result_free (r);
+  gsl_matrix_free (J);
 }
 END_TEST
 
@@ -1023,6 +1288,8 @@ main (void)
   tcase_add_loop_test (tc, test_nonfinite_analytic_fails, 0, 2);
   tcase_add_test (tc, test_empty_block_refused);
   tcase_add_test (tc, test_taylor_unmeasured_noise_is_zero);
+  tcase_add_test (tc, test_taylor_fit_of_few_steps);
+  tcase_add_test (tc, test_taylor_linear_but_undefined_somewhere);
   tcase_add_test (tc, test_taylor_noise_at_zero_measured);
   tcase_add_loop_test (tc, test_float_vjp_broadcast_sum_passes, 0, 20);
   tcase_add_loop_test (tc, test_float_binade_crossing_passes, 0, 8);
@@ -1034,7 +1301,10 @@ main (void)
   tcase_add_test (tc, test_float_tie_located_bug_not_pass);
   tcase_add_test (tc, test_float_tie_below_delta_min);
   tcase_add_test (tc, test_ecnoise_levels_must_all_agree);
+  tcase_add_test (tc, test_ecnoise_first_level_agrees);
+  tcase_add_test (tc, test_noise_line_signs_at_one_half);
   tcase_add_test (tc, test_resolution_factor_one_entry);
+  tcase_add_test (tc, test_resolution_factor_of_vector_f);
   tcase_add_test (tc, test_float_args_every_point_on_grid);
   suite_add_tcase (s, tc);
   SRunner *sr = srunner_create (s);

@@ -398,7 +398,8 @@ typedef struct
   size_t n_nonfinite;      /* elements whose analytic value is NaN or
                               infinite (they FAIL) */
   unsigned hints;          /* BP_GRADCHECK_HINT_* */
-  double factor;           /* HINT_FACTOR: the c of numeric = c analytic */
+  double factor;           /* HINT_FACTOR: the c of numeric = c analytic;
+                              0 without that hint */
   long shift;              /* HINT_SHIFT: the s of analytic[i] = numeric[i+s] */
   size_t rank;             /* the block's rank and shape as given (rank 0: */
   size_t shape[BP_GRADCHECK_MAX_RANK];  /* none given, rows x cols) */

@@ -17,7 +17,7 @@ int
 core_ecnoise (const double *fv, size_t stride, double *sigma)
 {
   enum { NF = CORE_NOISE_POINTS, LEVELS = 6 };
-  double t[NF], est[LEVELS + 1];
+  double t[NF], est[LEVELS + 1] = { 0 };   /* est[0] is no level: never read */
   int sign_change[LEVELS + 1] = { 0 };
   double lo = HUGE_VAL, hi = -HUGE_VAL;
   for (size_t i = 0; i < NF; i++)
