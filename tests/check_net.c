@@ -495,6 +495,42 @@ START_TEST (test_refused)
 }
 END_TEST
 
+START_TEST (test_workspace_of_another_net)
+{
+  /* a workspace fits the network it was made for: one of the same row
+     but another shape (7 hidden units, not 8), or of the same shape but
+     another row (mlp, deep), is refused by forward and backward alike */
+  const bp_net_shape s7 = { .rows = ROWS, .cols = COLS, .n = CLASSES, .n_hidden = 1,
+                            .hidden = { 7 }, .act = BP_RELU };
+  bp_net_shape s8 = s7;
+  s8.hidden[0] = 8;
+  bp_net *a = bp_net_alloc (bp_net_mlp, &s7), *b = bp_net_alloc (bp_net_mlp, &s8);
+  bp_net *c = bp_net_alloc (bp_net_deep, &s7);
+  gsl_rng *r = test_rng (50);
+  ck_assert_int_eq (bp_net_init (a, r), GSL_SUCCESS);
+  ck_assert_int_eq (bp_net_init (b, r), GSL_SUCCESS);
+  ck_assert_int_eq (bp_net_init (c, r), GSL_SUCCESS);
+  bp_net_workspace *w = bp_net_workspace_alloc (a, 5);
+  gsl_matrix *U = gsl_matrix_alloc (5, ROWS * COLS), *T = gsl_matrix_alloc (5, CLASSES);
+  batch (r, U, T);
+  double L;
+  ck_assert_int_eq (bp_net_forward (a, U, T, w, NULL, &L), GSL_SUCCESS);
+  gsl_error_handler_t *old = gsl_set_error_handler_off ();
+  ck_assert_int_eq (bp_net_forward (b, U, T, w, NULL, &L), GSL_EBADLEN);
+  ck_assert_int_eq (bp_net_backward (b, U, T, w, NULL, &L), GSL_EBADLEN);
+  ck_assert_int_eq (bp_net_forward (c, U, T, w, NULL, &L), GSL_EBADLEN);
+  ck_assert_int_eq (bp_net_backward (c, U, T, w, NULL, &L), GSL_EBADLEN);
+  gsl_set_error_handler (old);
+  gsl_matrix_free (U);
+  gsl_matrix_free (T);
+  bp_net_workspace_free (w);
+  bp_net_free (a);
+  bp_net_free (b);
+  bp_net_free (c);
+  gsl_rng_free (r);
+}
+END_TEST
+
 static Suite *
 net_suite (void)
 {
@@ -510,6 +546,7 @@ net_suite (void)
   tcase_add_loop_test (tc, test_deep_of_one_layer_is_mlp, 0, 2);
   tcase_add_loop_test (tc, test_workspace_bytes, 0, N_CASES);
   tcase_add_test (tc, test_refused);
+  tcase_add_test (tc, test_workspace_of_another_net);
   tcase_add_test (tc, test_deep_trains_on_subset);
   suite_add_tcase (s, tc);
   return s;
