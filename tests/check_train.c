@@ -304,7 +304,17 @@ START_TEST (test_train_bad_sizes)
   ck_assert_int_eq (bp_net_evaluate (&d, fits, t->ws, NULL, NULL, NULL), GSL_EBADLEN);
   ck_assert_ptr_null (bp_net_trainer_alloc (fits, 0, 2));
   ck_assert_ptr_null (bp_net_trainer_alloc (fits, 5, 0));
+  /* 5 x 4 images for the data's 4 x 5: the same 20 inputs and 3 classes,
+     the images read across */
+  const bp_net_shape s54 = { .rows = 5, .cols = 4, .n = 3 };
+  bp_net *across = bp_net_alloc (bp_net_linear, &s54);
+  bp_net_trainer *ta = bp_net_trainer_alloc (across, 5, 2);
+  ck_assert_int_eq (bp_net_train_epoch (&d, &p, 0, rng, ta, NULL, NULL, across, NULL),
+                    GSL_EBADLEN);
+  ck_assert_int_eq (bp_net_evaluate (&d, across, ta->ws, NULL, NULL, NULL), GSL_EBADLEN);
   gsl_set_error_handler (old);
+  bp_net_trainer_free (ta);
+  bp_net_free (across);
   bp_net_trainer_free (t);
   bp_net_trainer_free (t6);
   bp_net_free (net);
@@ -366,12 +376,35 @@ START_TEST (test_evaluate_constant_classifier)
 }
 END_TEST
 
+START_TEST (test_count_predictions_at_the_end)
+{
+  /* no rows of V from first = count: nothing to count, and accepted (the
+     last batch of an evaluation ends there); from count + 1, refused */
+  gsl_rng *rng = test_rng (4);
+  bp_dataset d = test_tiny_dataset (rng, 4);
+  double buf[3] = { 0.0 };
+  const gsl_matrix V0 = { .size1 = 0, .size2 = 3, .tda = 3, .data = buf };
+  gsl_matrix_ulong *C = gsl_matrix_ulong_calloc (3, 3);
+  size_t right = 7;
+  ck_assert_int_eq (bp_count_predictions (&d, 4, &V0, C, &right), GSL_SUCCESS);
+  ck_assert_uint_eq (right, 7);
+  ck_assert (gsl_matrix_ulong_isnull (C));
+  gsl_error_handler_t *old = gsl_set_error_handler_off ();
+  ck_assert_int_eq (bp_count_predictions (&d, 5, &V0, C, &right), GSL_EBADLEN);
+  gsl_set_error_handler (old);
+  gsl_matrix_ulong_free (C);
+  bp_dataset_free (&d);
+  gsl_rng_free (rng);
+}
+END_TEST
+
 static Suite *
 evaluate_suite (void)
 {
   Suite *s = suite_create ("bp_net_evaluate");
   TCase *tc = tcase_create ("accuracy");
   tcase_add_test (tc, test_evaluate_constant_classifier);
+  tcase_add_test (tc, test_count_predictions_at_the_end);
   suite_add_tcase (s, tc);
   return s;
 }
