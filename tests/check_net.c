@@ -491,6 +491,9 @@ START_TEST (test_refused)
   s = (bp_net_shape) { .rows = 3, .cols = COLS, .n = CLASSES, .C1 = 2, .C2 = 2 };
   ck_assert_ptr_null (bp_net_alloc (bp_net_cnn, &s));      /* under 4 x 4 */
   ck_assert_ptr_null (bp_net_type_by_name ("two-layer"));
+  /* W of 16 x (2^60 + 1): 16 (2^60 + 1) elements overflow size_t (to 16) */
+  s = (bp_net_shape) { .rows = 1, .cols = ((size_t) 1 << 60) + 1, .n = 16 };
+  ck_assert_ptr_null (bp_net_alloc (bp_net_linear, &s));
   gsl_set_error_handler (old);
 }
 END_TEST
