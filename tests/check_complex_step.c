@@ -636,7 +636,8 @@ START_TEST (test_cstep_rows)
     }
   double L;
   ck_assert_int_eq (bp_net_backward (c.net, c.U, c.T, c.ws, NULL, &L), GSL_SUCCESS);
-  const gsl_matrix_complex *M[BP_NET_MAX_BLOCKS];
+  /* NULL past n_blocks: no block of the net, never looked at */
+  const gsl_matrix_complex *M[BP_NET_MAX_BLOCKS] = { NULL };
   gsl_matrix_complex *Mc[BP_NET_MAX_BLOCKS];
   for (size_t k = 0; k < c.net->n_blocks; k++)
     {
