@@ -518,6 +518,15 @@ START_TEST (test_workspace_of_another_net)
   batch (r, U, T);
   double L;
   ck_assert_int_eq (bp_net_forward (a, U, T, w, NULL, &L), GSL_SUCCESS);
+  /* the units past n_hidden are no layer's: a net that differs only there
+     has the same shape, and uses the workspace */
+  bp_net_shape extra = s7;
+  extra.hidden[1] = 99;
+  bp_net *e = bp_net_alloc (bp_net_mlp, &extra);
+  ck_assert_int_eq (bp_net_init (e, r), GSL_SUCCESS);
+  ck_assert_int_eq (bp_net_forward (e, U, T, w, NULL, &L), GSL_SUCCESS);
+  ck_assert_int_eq (bp_net_backward (e, U, T, w, NULL, &L), GSL_SUCCESS);
+  bp_net_free (e);
   gsl_error_handler_t *old = gsl_set_error_handler_off ();
   ck_assert_int_eq (bp_net_forward (b, U, T, w, NULL, &L), GSL_EBADLEN);
   ck_assert_int_eq (bp_net_backward (b, U, T, w, NULL, &L), GSL_EBADLEN);
