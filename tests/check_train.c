@@ -91,46 +91,49 @@ END_TEST
 
 START_TEST (test_sgd_update_strided)
 {
-  /* grad, velocity and theta as views of strides 2, 3 and 4 (the trainer
-     passes flat buffers; a caller may pass columns): the update visits
-     element k of each at k times its own stride and nothing between.
-     mu 0.5, eta 0.25, velocity (1, 2, 3), grad (4, 5, 6), theta 1:
-     velocity = (0.5 + 4, 1 + 5, 1.5 + 6) = (4.5, 6, 7.5);
-     theta = 1 - 0.25 velocity = (-0.125, -0.5, -0.875), all exact */
-  double gb[3 * 2 + 1], vb[3 * 3 + 1], tb[3 * 4 + 1];
-  for (size_t k = 0; k < 7; k++)
-    gb[k] = -100.0;
-  for (size_t k = 0; k < 10; k++)
-    vb[k] = -200.0;
+  /* grad, velocity and theta as views of strides (2, 3, 4), or one of
+     them strided and the others not (the trainer passes flat buffers; a
+     caller may pass columns): the update visits element k of each at k
+     times its own stride and nothing between.  mu 0.5, eta 0.25,
+     velocity (1, 2, 3), grad (4, 5, 6), theta 1: velocity = (0.5 + 4,
+     1 + 5, 1.5 + 6) = (4.5, 6, 7.5); theta = 1 - 0.25 velocity =
+     (-0.125, -0.5, -0.875), all exact */
+  static const size_t strides[4][3] = { { 2, 3, 4 }, { 2, 1, 1 }, { 1, 3, 1 }, { 1, 1, 4 } };
+  const size_t sg = strides[_i][0], sv = strides[_i][1], st = strides[_i][2];
+  double gb[3 * 4 + 1], vb[3 * 4 + 1], tb[3 * 4 + 1];
   for (size_t k = 0; k < 13; k++)
-    tb[k] = -300.0;
+    {
+      gb[k] = -100.0;
+      vb[k] = -200.0;
+      tb[k] = -300.0;
+    }
   for (size_t k = 0; k < 3; k++)
     {
-      gb[2 * k] = 4.0 + (double) k;
-      vb[3 * k] = 1.0 + (double) k;
-      tb[4 * k] = 1.0;
+      gb[sg * k] = 4.0 + (double) k;
+      vb[sv * k] = 1.0 + (double) k;
+      tb[st * k] = 1.0;
     }
-  gsl_vector_view g = gsl_vector_view_array_with_stride (gb, 2, 3);
-  gsl_vector_view v = gsl_vector_view_array_with_stride (vb, 3, 3);
-  gsl_vector_view t = gsl_vector_view_array_with_stride (tb, 4, 3);
+  gsl_vector_view g = gsl_vector_view_array_with_stride (gb, sg, 3);
+  gsl_vector_view v = gsl_vector_view_array_with_stride (vb, sv, 3);
+  gsl_vector_view t = gsl_vector_view_array_with_stride (tb, st, 3);
   ck_assert_int_eq (bp_sgd_update (0.25, 0.5, &g.vector, &v.vector, &t.vector), GSL_SUCCESS);
   const double vel[3] = { 4.5, 6.0, 7.5 }, th[3] = { -0.125, -0.5, -0.875 };
   for (size_t k = 0; k < 3; k++)
     {
-      ck_assert_double_eq (vb[3 * k], vel[k]);
-      ck_assert_double_eq (tb[4 * k], th[k]);
-      ck_assert_double_eq (gb[2 * k], 4.0 + (double) k);
+      ck_assert_double_eq (vb[sv * k], vel[k]);
+      ck_assert_double_eq (tb[st * k], th[k]);
+      ck_assert_double_eq (gb[sg * k], 4.0 + (double) k);
     }
   /* the elements between and past the views are untouched */
-  for (size_t k = 0; k < 7; k++)
-    if (k % 2 || k >= 6)
-      ck_assert_double_eq (gb[k], -100.0);
-  for (size_t k = 0; k < 10; k++)
-    if (k % 3 || k >= 9)
-      ck_assert_double_eq (vb[k], -200.0);
   for (size_t k = 0; k < 13; k++)
-    if (k % 4 || k >= 12)
-      ck_assert_double_eq (tb[k], -300.0);
+    {
+      if (k % sg || k >= 3 * sg)
+        ck_assert_double_eq (gb[k], -100.0);
+      if (k % sv || k >= 3 * sv)
+        ck_assert_double_eq (vb[k], -200.0);
+      if (k % st || k >= 3 * st)
+        ck_assert_double_eq (tb[k], -300.0);
+    }
 }
 END_TEST
 
@@ -143,7 +146,7 @@ sgd_suite (void)
   tcase_add_test (tc, test_learning_rate_clamped);
   tcase_add_test (tc, test_sgd_update_by_hand);
   tcase_add_test (tc, test_sgd_update_one_shared_element);
-  tcase_add_test (tc, test_sgd_update_strided);
+  tcase_add_loop_test (tc, test_sgd_update_strided, 0, 4);
   suite_add_tcase (s, tc);
   return s;
 }
