@@ -543,6 +543,33 @@ START_TEST (test_workspace_of_another_net)
 }
 END_TEST
 
+START_TEST (test_describe)
+{
+  /* "L-layer network m -> h_1 f -> ... -> n" (bp_net.h), the units past
+     n_hidden no layer's; into a short buffer, snprintf's prefix of it */
+  bp_net_shape s = { .rows = 4, .cols = 4, .n = 5, .n_hidden = 3, .hidden = { 6, 4, 3, 9, 9 },
+                     .act = BP_SIGMOID };
+  bp_net *deep = bp_net_alloc (bp_net_deep, &s);
+  const char *want = "4-layer network 16 -> 6 sigmoid -> 4 sigmoid -> 3 sigmoid -> 5";
+  char buf[256];
+  ck_assert_int_eq (bp_net_describe (deep, buf, sizeof buf), GSL_SUCCESS);
+  ck_assert_str_eq (buf, want);
+  for (size_t len = 1; len <= strlen (want); len++)
+    {
+      memset (buf, 'x', sizeof buf);
+      ck_assert_int_eq (bp_net_describe (deep, buf, len), GSL_SUCCESS);
+      ck_assert_uint_eq (strlen (buf), len - 1);
+      ck_assert (strncmp (buf, want, len - 1) == 0);
+      for (size_t k = len; k < sizeof buf; k++)   /* nothing written past len */
+        ck_assert_int_eq (buf[k], 'x');
+    }
+  memset (buf, 'x', sizeof buf);
+  ck_assert_int_eq (bp_net_describe (deep, buf, 0), GSL_SUCCESS);
+  ck_assert_int_eq (buf[0], 'x');
+  bp_net_free (deep);
+}
+END_TEST
+
 static Suite *
 net_suite (void)
 {
@@ -559,6 +586,7 @@ net_suite (void)
   tcase_add_loop_test (tc, test_workspace_bytes, 0, N_CASES);
   tcase_add_test (tc, test_refused);
   tcase_add_test (tc, test_workspace_of_another_net);
+  tcase_add_test (tc, test_describe);
   tcase_add_test (tc, test_deep_trains_on_subset);
   suite_add_tcase (s, tc);
   return s;
