@@ -532,6 +532,8 @@ START_TEST (test_workspace_of_another_net)
   ck_assert_int_eq (bp_net_backward (b, U, T, w, NULL, &L), GSL_EBADLEN);
   ck_assert_int_eq (bp_net_forward (c, U, T, w, NULL, &L), GSL_EBADLEN);
   ck_assert_int_eq (bp_net_backward (c, U, T, w, NULL, &L), GSL_EBADLEN);
+  /* dL/dU written over U itself: an output overlapping an input */
+  ck_assert_int_eq (bp_net_backward (a, U, T, w, U, &L), GSL_EINVAL);
   gsl_set_error_handler (old);
   gsl_matrix_free (U);
   gsl_matrix_free (T);
