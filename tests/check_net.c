@@ -518,6 +518,10 @@ START_TEST (test_workspace_of_another_net)
   batch (r, U, T);
   double L;
   ck_assert_int_eq (bp_net_forward (a, U, T, w, NULL, &L), GSL_SUCCESS);
+  /* no T: the loss is 0 (bp_net.h) */
+  double L0 = 5.0;
+  ck_assert_int_eq (bp_net_forward (a, U, NULL, w, NULL, &L0), GSL_SUCCESS);
+  ck_assert_double_eq (L0, 0.0);
   /* the units past n_hidden are no layer's: a net that differs only there
      has the same shape, and uses the workspace */
   bp_net_shape extra = s7;
