@@ -298,8 +298,12 @@ START_TEST (test_train_bad_sizes)
   bp_net *net = bp_net_alloc (bp_net_linear, &s16), *fits = test_linear_net (&d, NULL, NULL);
   bp_net_trainer *t = bp_net_trainer_alloc (net, 5, 2), *t6 = bp_net_trainer_alloc (fits, 6, 2);
   gsl_error_handler_t *old = gsl_set_error_handler_off ();
+  gsl_rng *before = gsl_rng_clone (rng);
   ck_assert_int_eq (bp_net_train_epoch (&d, &p, 0, rng, t, NULL, NULL, net, NULL),
                     GSL_EBADLEN);
+  /* refused before anything is done: the epoch's shuffle drew nothing */
+  ck_assert_uint_eq (gsl_rng_get (rng), gsl_rng_get (before));
+  gsl_rng_free (before);
   /* a trainer made for 6 examples, or for another network */
   ck_assert_int_eq (bp_net_train_epoch (&d, &p, 0, rng, t6, NULL, NULL, fits, NULL),
                     GSL_EBADLEN);
