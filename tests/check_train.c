@@ -311,6 +311,19 @@ START_TEST (test_train_bad_sizes)
   ck_assert_int_eq (bp_net_evaluate (&d, fits, t->ws, NULL, NULL, NULL), GSL_EBADLEN);
   ck_assert_ptr_null (bp_net_trainer_alloc (fits, 0, 2));
   ck_assert_ptr_null (bp_net_trainer_alloc (fits, 5, 0));
+  /* a trainer of a relu net for a tanh net: the same row and sizes,
+     another shape (the activation) */
+  const bp_net_shape relu = { .rows = 4, .cols = 5, .n = 3, .n_hidden = 1, .hidden = { 3 },
+                              .act = BP_RELU };
+  bp_net_shape tanh_s = relu;
+  tanh_s.act = BP_TANH;
+  bp_net *nr = bp_net_alloc (bp_net_mlp, &relu), *nt = bp_net_alloc (bp_net_mlp, &tanh_s);
+  bp_net_trainer *tr = bp_net_trainer_alloc (nr, 5, 2);
+  ck_assert_int_eq (bp_net_train_epoch (&d, &p, 0, rng, tr, NULL, NULL, nt, NULL),
+                    GSL_EBADLEN);
+  bp_net_trainer_free (tr);
+  bp_net_free (nr);
+  bp_net_free (nt);
   /* 5 x 4 images for the data's 4 x 5: the same 20 inputs and 3 classes,
      the images read across */
   const bp_net_shape s54 = { .rows = 5, .cols = 4, .n = 3 };
