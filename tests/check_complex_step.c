@@ -11,6 +11,7 @@
 #include <math.h>
 #include <stdlib.h>
 #include <gsl/gsl_errno.h>
+#include <gsl/gsl_complex_math.h>
 #include <gsl/gsl_randist.h>
 #include "testutil.h"
 #include "verify/cstep_example.h"
@@ -265,6 +266,33 @@ START_TEST (test_cstep_relu_at_zero)
 }
 END_TEST
 
+START_TEST (test_csigmoid_far_off_the_reals)
+{
+  /* sigma(x + iy) = (1 + tanh (z/2)) / 2 with tanh (a + ib) = (sinh 2a
+     + i sin 2b) / (cosh 2a + cos 2b): sigma = (1 + (sinh x + i sin y) /
+     (cosh x + cos y)) / 2.  At y = 2, 1 + e^-z has |Im| > |Re| (e^-2i =
+     -0.416 - 0.909i), the branch of Smith's division (arith.h cdiv_exact)
+     that small steps never take; at y = 0.5 the other branch, with
+     Im (1 + e^-z) far from the step's 1e-20.  x < 0 takes the t / (1 + t)
+     side, whose numerator has an imaginary part, x >= 0 the 1 / (1 + t) */
+  const double x[5] = { -0.2, 0.0, 0.2, -0.5, 0.5 }, y[5] = { 2.0, 2.0, 2.0, 0.5, 0.5 };
+  gsl_vector_complex *z = gsl_vector_complex_alloc (5), *h = gsl_vector_complex_alloc (5);
+  for (size_t k = 0; k < 5; k++)
+    gsl_vector_complex_set (z, k, gsl_complex_rect (x[k], y[k]));
+  ck_assert_int_eq (bp_complex_activation_forward (BP_SIGMOID, z, h), GSL_SUCCESS);
+  for (size_t k = 0; k < 5; k++)
+    {
+      const double d = cosh (x[k]) + cos (y[k]);
+      const double re = (1.0 + sinh (x[k]) / d) / 2.0, im = sin (y[k]) / d / 2.0;
+      const gsl_complex got = gsl_vector_complex_get (h, k);
+      ck_assert_double_eq_tol (GSL_REAL (got), re, 1e-14 * fabs (re));
+      ck_assert_double_eq_tol (GSL_IMAG (got), im, 1e-14 * fabs (im));
+    }
+  gsl_vector_complex_free (z);
+  gsl_vector_complex_free (h);
+}
+END_TEST
+
 static Suite *
 cstep_activation_suite (void)
 {
@@ -273,6 +301,7 @@ cstep_activation_suite (void)
   tcase_add_loop_test (tc, test_cstep_activation_jacobian, 0, 3 * TEST_CONFIGS);
   tcase_add_loop_test (tc, test_cstep_activation_backward, 0, 3 * TEST_CONFIGS);
   tcase_add_test (tc, test_cstep_relu_at_zero);
+  tcase_add_test (tc, test_csigmoid_far_off_the_reals);
   suite_add_tcase (s, tc);
   return s;
 }
@@ -553,7 +582,10 @@ static const test_net_case shapes[] = {
   { NULL, 1, { 6 }, BP_TANH, 0, 0 },
   { NULL, 3, { 6, 4, 3 }, BP_SIGMOID, 0, 0 },
   { NULL, 1, { 3 }, BP_RELU, 2, 3 },
+  /* the most hidden layers a row takes: its complex scratch is full */
+  { NULL, BP_NET_MAX_HIDDEN, { 3, 3, 3, 3, 3, 3, 3, 3 }, BP_TANH, 0, 0 },
 };
+_Static_assert (BP_NET_MAX_HIDDEN == 8, "the last shape lists BP_NET_MAX_HIDDEN layers");
 #define N_SHAPES (sizeof shapes / sizeof shapes[0])
 #define MAX_CASES 32
 static test_net_case cases[MAX_CASES];
@@ -578,7 +610,11 @@ START_TEST (test_cstep_rows)
 {
   gsl_rng *rng = test_rng (700 + _i);
   const test_net_case *tc = &cases[_i / 3];
-  const bp_net_shape shape = test_net_case_shape (tc, IMG, IMG, CLASSES);
+  bp_net_shape shape = test_net_case_shape (tc, IMG, IMG, CLASSES);
+  /* the units past n_hidden are no layer's: the net ignores them, even
+     ones that could not be allocated */
+  for (size_t l = shape.n_hidden; l < BP_NET_MAX_HIDDEN; l++)
+    shape.hidden[l] = (size_t) 1 << 40;
   const bp_net_type *type = bp_net_type_by_name (tc->row);
   const size_t b = 1 + (size_t) _i % 3, m = IMG * IMG;
   row_case c = { bp_net_alloc (type, &shape), bp_net_alloc (type, &shape), NULL,
@@ -600,7 +636,8 @@ START_TEST (test_cstep_rows)
     }
   double L;
   ck_assert_int_eq (bp_net_backward (c.net, c.U, c.T, c.ws, NULL, &L), GSL_SUCCESS);
-  const gsl_matrix_complex *M[BP_NET_MAX_BLOCKS];
+  /* NULL past n_blocks: no block of the net, never looked at */
+  const gsl_matrix_complex *M[BP_NET_MAX_BLOCKS] = { NULL };
   gsl_matrix_complex *Mc[BP_NET_MAX_BLOCKS];
   for (size_t k = 0; k < c.net->n_blocks; k++)
     {

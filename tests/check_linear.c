@@ -42,6 +42,31 @@ START_TEST (test_linear_bad_sizes)
 }
 END_TEST
 
+START_TEST (test_linear_adjacent_not_overlapping)
+{
+  /* v directly before u in one array (and u, then v): blocks that touch
+     without sharing an element do not overlap, and v = W u + b is
+     written; v sharing u's first element is refused.  The values of
+     test_linear_by_hand: v = (5.5, 0) */
+  const double Wd[] = { 1, 2, 3, -1, 0, 2 }, bd[] = { 0.5, -3 };
+  gsl_matrix_const_view W = gsl_matrix_const_view_array (Wd, 2, 3);
+  gsl_vector_const_view b = gsl_vector_const_view_array (bd, 2);
+  double vu[5] = { 9, 9, 1, -1, 2 }, uv[5] = { 1, -1, 2, 9, 9 };
+  gsl_vector_view v1 = gsl_vector_view_array (vu, 2), u1 = gsl_vector_view_array (vu + 2, 3);
+  ck_assert_int_eq (bp_linear (&W.matrix, &b.vector, &u1.vector, &v1.vector), GSL_SUCCESS);
+  ck_assert_double_eq (vu[0], 5.5);
+  ck_assert_double_eq (vu[1], 0.0);
+  gsl_vector_view u2 = gsl_vector_view_array (uv, 3), v2 = gsl_vector_view_array (uv + 3, 2);
+  ck_assert_int_eq (bp_linear (&W.matrix, &b.vector, &u2.vector, &v2.vector), GSL_SUCCESS);
+  ck_assert_double_eq (uv[3], 5.5);
+  ck_assert_double_eq (uv[4], 0.0);
+  gsl_error_handler_t *old = gsl_set_error_handler_off ();
+  gsl_vector_view v3 = gsl_vector_view_array (vu + 1, 2);
+  ck_assert_int_eq (bp_linear (&W.matrix, &b.vector, &u1.vector, &v3.vector), GSL_EINVAL);
+  gsl_set_error_handler (old);
+}
+END_TEST
+
 static Suite *
 linear_suite (void)
 {
@@ -49,6 +74,7 @@ linear_suite (void)
   TCase *tc = tcase_create ("forward");
   tcase_add_test (tc, test_linear_by_hand);
   tcase_add_test (tc, test_linear_bad_sizes);
+  tcase_add_test (tc, test_linear_adjacent_not_overlapping);
   suite_add_tcase (s, tc);
   return s;
 }

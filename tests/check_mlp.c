@@ -118,6 +118,18 @@ START_TEST (test_mlp_backward_bad_input)
   gsl_vector_set_all (labels_wrong, 1.0 / (net->n + 1));
   ck_assert_int_eq (mlp_chain_backward (net, ex->x, ex->labels, ex->ws, wrong, NULL, NULL),
                     GSL_EBADLEN);
+  /* a grad whose W1 alone is of another shape (one input more): b1, W2
+     and b2 fit, and are left as they were */
+  mlp_chain *wide = mlp_chain_alloc (net->m + 1, net->H, net->n, net->act);
+  gsl_vector_set_all (wide->b1, 7.0);
+  gsl_matrix_set_all (wide->W2, 7.0);
+  gsl_vector_set_all (wide->b2, 7.0);
+  ck_assert_int_eq (mlp_chain_backward (net, ex->x, ex->labels, ex->ws, wide, NULL, NULL),
+                    GSL_EBADLEN);
+  ck_assert (gsl_vector_max (wide->b1) == 7.0 && gsl_vector_min (wide->b1) == 7.0);
+  ck_assert (gsl_matrix_max (wide->W2) == 7.0 && gsl_matrix_min (wide->W2) == 7.0);
+  ck_assert (gsl_vector_max (wide->b2) == 7.0 && gsl_vector_min (wide->b2) == 7.0);
+  mlp_chain_free (wide);
   ck_assert_int_eq (mlp_chain_backward (wrong, ex->x, ex->labels, ex->ws, ex->grad, NULL, NULL),
                     GSL_EBADLEN);
   ck_assert_int_eq (mlp_chain_backward (net, x_wrong, ex->labels, ex->ws, ex->grad, NULL, NULL),

@@ -174,6 +174,37 @@ START_TEST (test_model_backward_bad_sizes)
 }
 END_TEST
 
+START_TEST (test_model_backward_empty_overlaps_nothing)
+{
+  /* an empty x (0 rows, or 0 columns) is refused for its shape, never as
+     an overlap, wherever its data points (valid.h: empty blocks overlap
+     nothing): x into the middle of dL_dW and dL_dx into b's, or dL_dx
+     into W's or b's */
+  gsl_error_handler_t *old = gsl_set_error_handler_off ();
+  gsl_matrix *W = gsl_matrix_calloc (3, 4), *dW = gsl_matrix_calloc (3, 4);
+  gsl_vector *b = gsl_vector_calloc (3), *db = gsl_vector_calloc (3), *l = gsl_vector_calloc (3);
+  double other[4] = { 0.0 };
+  gsl_vector_set (l, 0, 1.0);
+  /* 0 x 2, x inside dL_dW */
+  gsl_matrix x0 = { .size1 = 0, .size2 = 2, .tda = 2, .data = dW->data + 5 };
+  gsl_matrix dx0 = { .size1 = 0, .size2 = 2, .tda = 2, .data = b->data + 1 };
+  ck_assert_int_eq (bp_model_backward (W, b, &x0, l, dW, db, &dx0, NULL), GSL_EBADLEN);
+  /* 2 x 0, dL_dx inside W */
+  gsl_matrix x2 = { .size1 = 2, .size2 = 0, .tda = 1, .data = other };
+  gsl_matrix dx2 = { .size1 = 2, .size2 = 0, .tda = 1, .data = W->data + 5 };
+  ck_assert_int_eq (bp_model_backward (W, b, &x2, l, dW, db, &dx2, NULL), GSL_EBADLEN);
+  /* 2 x 0, dL_dx inside b */
+  dx2.data = b->data + 1;
+  ck_assert_int_eq (bp_model_backward (W, b, &x2, l, dW, db, &dx2, NULL), GSL_EBADLEN);
+  gsl_matrix_free (W);
+  gsl_matrix_free (dW);
+  gsl_vector_free (b);
+  gsl_vector_free (db);
+  gsl_vector_free (l);
+  gsl_set_error_handler (old);
+}
+END_TEST
+
 static Suite *
 model_backward_suite (void)
 {
@@ -183,6 +214,7 @@ model_backward_suite (void)
   tcase_add_loop_test (tc, test_model_backward_equals_chain, 0, TEST_CONFIGS);
   tcase_add_loop_test (tc, test_model_backward_numeric, 0, TEST_CONFIGS);
   tcase_add_test (tc, test_model_backward_bad_sizes);
+  tcase_add_test (tc, test_model_backward_empty_overlaps_nothing);
   suite_add_tcase (s, tc);
   return s;
 }

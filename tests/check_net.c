@@ -491,7 +491,88 @@ START_TEST (test_refused)
   s = (bp_net_shape) { .rows = 3, .cols = COLS, .n = CLASSES, .C1 = 2, .C2 = 2 };
   ck_assert_ptr_null (bp_net_alloc (bp_net_cnn, &s));      /* under 4 x 4 */
   ck_assert_ptr_null (bp_net_type_by_name ("two-layer"));
+  /* W of 16 x (2^60 + 1): 16 (2^60 + 1) elements overflow size_t (to 16) */
+  s = (bp_net_shape) { .rows = 1, .cols = ((size_t) 1 << 60) + 1, .n = 16 };
+  ck_assert_ptr_null (bp_net_alloc (bp_net_linear, &s));
   gsl_set_error_handler (old);
+}
+END_TEST
+
+START_TEST (test_workspace_of_another_net)
+{
+  /* a workspace fits the network it was made for: one of the same row
+     but another shape (7 hidden units, not 8), or of the same shape but
+     another row (mlp, deep), is refused by forward and backward alike */
+  const bp_net_shape s7 = { .rows = ROWS, .cols = COLS, .n = CLASSES, .n_hidden = 1,
+                            .hidden = { 7 }, .act = BP_RELU };
+  bp_net_shape s8 = s7;
+  s8.hidden[0] = 8;
+  bp_net *a = bp_net_alloc (bp_net_mlp, &s7), *b = bp_net_alloc (bp_net_mlp, &s8);
+  bp_net *c = bp_net_alloc (bp_net_deep, &s7);
+  gsl_rng *r = test_rng (50);
+  ck_assert_int_eq (bp_net_init (a, r), GSL_SUCCESS);
+  ck_assert_int_eq (bp_net_init (b, r), GSL_SUCCESS);
+  ck_assert_int_eq (bp_net_init (c, r), GSL_SUCCESS);
+  bp_net_workspace *w = bp_net_workspace_alloc (a, 5);
+  gsl_matrix *U = gsl_matrix_alloc (5, ROWS * COLS), *T = gsl_matrix_alloc (5, CLASSES);
+  batch (r, U, T);
+  double L;
+  ck_assert_int_eq (bp_net_forward (a, U, T, w, NULL, &L), GSL_SUCCESS);
+  /* no T: the loss is 0 (bp_net.h) */
+  double L0 = 5.0;
+  ck_assert_int_eq (bp_net_forward (a, U, NULL, w, NULL, &L0), GSL_SUCCESS);
+  ck_assert_double_eq (L0, 0.0);
+  /* the units past n_hidden are no layer's: a net that differs only there
+     has the same shape, and uses the workspace */
+  bp_net_shape extra = s7;
+  extra.hidden[1] = 99;
+  bp_net *e = bp_net_alloc (bp_net_mlp, &extra);
+  ck_assert_int_eq (bp_net_init (e, r), GSL_SUCCESS);
+  ck_assert_int_eq (bp_net_forward (e, U, T, w, NULL, &L), GSL_SUCCESS);
+  ck_assert_int_eq (bp_net_backward (e, U, T, w, NULL, &L), GSL_SUCCESS);
+  bp_net_free (e);
+  gsl_error_handler_t *old = gsl_set_error_handler_off ();
+  ck_assert_int_eq (bp_net_forward (b, U, T, w, NULL, &L), GSL_EBADLEN);
+  ck_assert_int_eq (bp_net_backward (b, U, T, w, NULL, &L), GSL_EBADLEN);
+  ck_assert_int_eq (bp_net_forward (c, U, T, w, NULL, &L), GSL_EBADLEN);
+  ck_assert_int_eq (bp_net_backward (c, U, T, w, NULL, &L), GSL_EBADLEN);
+  /* dL/dU written over U itself: an output overlapping an input */
+  ck_assert_int_eq (bp_net_backward (a, U, T, w, U, &L), GSL_EINVAL);
+  gsl_set_error_handler (old);
+  gsl_matrix_free (U);
+  gsl_matrix_free (T);
+  bp_net_workspace_free (w);
+  bp_net_free (a);
+  bp_net_free (b);
+  bp_net_free (c);
+  gsl_rng_free (r);
+}
+END_TEST
+
+START_TEST (test_describe)
+{
+  /* "L-layer network m -> h_1 f -> ... -> n" (bp_net.h), the units past
+     n_hidden no layer's; into a short buffer, snprintf's prefix of it */
+  bp_net_shape s = { .rows = 4, .cols = 4, .n = 5, .n_hidden = 3, .hidden = { 6, 4, 3, 9, 9 },
+                     .act = BP_SIGMOID };
+  bp_net *deep = bp_net_alloc (bp_net_deep, &s);
+  const char *want = "4-layer network 16 -> 6 sigmoid -> 4 sigmoid -> 3 sigmoid -> 5";
+  char buf[256];
+  ck_assert_int_eq (bp_net_describe (deep, buf, sizeof buf), GSL_SUCCESS);
+  ck_assert_str_eq (buf, want);
+  for (size_t len = 1; len <= strlen (want); len++)
+    {
+      memset (buf, 'x', sizeof buf);
+      ck_assert_int_eq (bp_net_describe (deep, buf, len), GSL_SUCCESS);
+      ck_assert_uint_eq (strlen (buf), len - 1);
+      ck_assert (strncmp (buf, want, len - 1) == 0);
+      for (size_t k = len; k < sizeof buf; k++)   /* nothing written past len */
+        ck_assert_int_eq (buf[k], 'x');
+    }
+  memset (buf, 'x', sizeof buf);
+  ck_assert_int_eq (bp_net_describe (deep, buf, 0), GSL_SUCCESS);
+  ck_assert_int_eq (buf[0], 'x');
+  bp_net_free (deep);
 }
 END_TEST
 
@@ -510,6 +591,8 @@ net_suite (void)
   tcase_add_loop_test (tc, test_deep_of_one_layer_is_mlp, 0, 2);
   tcase_add_loop_test (tc, test_workspace_bytes, 0, N_CASES);
   tcase_add_test (tc, test_refused);
+  tcase_add_test (tc, test_workspace_of_another_net);
+  tcase_add_test (tc, test_describe);
   tcase_add_test (tc, test_deep_trains_on_subset);
   suite_add_tcase (s, tc);
   return s;

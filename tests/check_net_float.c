@@ -211,7 +211,7 @@ START_TEST (test_float_resume_equals_uninterrupted)
   case_nets (_i, rng, &dd, &whole);
   bp_net *half = bp_net_alloc (whole->type, &whole->shape);
   gsl_vector_float_memcpy (half->theta_float, whole->theta_float);
-  gsl_rng *r1 = gsl_rng_clone (rng), *r2 = gsl_rng_clone (rng);
+  gsl_rng *r1 = gsl_rng_clone (rng), *r2 = gsl_rng_clone (rng), *r0 = gsl_rng_clone (rng);
   bp_net_trainer *t1 = bp_net_trainer_alloc (whole, count, sgd.batch);
   bp_net_trainer *t2 = bp_net_trainer_alloc (half, count, sgd.batch);
   ck_assert_ptr_null (t1->velocity);
@@ -242,6 +242,20 @@ START_TEST (test_float_resume_equals_uninterrupted)
                             whole->size * sizeof (float)), 0);
   ck_assert_int_ne (memcmp (half->theta_float->data, whole->theta_float->data,
                             whole->size * sizeof (float)), 0);   /* it moved on */
+  /* the two epochs (3 steps each: the cosine schedule's second half in
+     the second) are the double twin's, to float rounding */
+  bp_net_trainer *t0 = bp_net_trainer_alloc (dd, count, sgd.batch);
+  for (size_t e = 0; e < 2; e++)
+    ck_assert_int_eq (bp_net_train_epoch (&d, &sgd, e, r0, t0, NULL, NULL, dd, NULL),
+                      GSL_SUCCESS);
+  for (size_t k = 0; k < dd->size; k++)
+    ck_assert_msg (fabs (whole->theta_float->data[k] - gsl_vector_get (dd->theta, k))
+                   <= 1e-4 * (1.0 + fabs (gsl_vector_get (dd->theta, k))),
+                   "case %d (%s) parameter %zu: float %.9g, double %.17g", _i,
+                   whole->type->name, k, whole->theta_float->data[k],
+                   gsl_vector_get (dd->theta, k));
+  bp_net_trainer_free (t0);
+  gsl_rng_free (r0);
   bp_train_state_free (&rs);
   gsl_vector_free (vel);
   bp_net_trainer_free (t1);

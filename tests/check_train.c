@@ -89,6 +89,54 @@ START_TEST (test_sgd_update_one_shared_element)
 }
 END_TEST
 
+START_TEST (test_sgd_update_strided)
+{
+  /* grad, velocity and theta as views of strides (2, 3, 4), or one of
+     them strided and the others not (the trainer passes flat buffers; a
+     caller may pass columns): the update visits element k of each at k
+     times its own stride and nothing between.  mu 0.5, eta 0.25,
+     velocity (1, 2, 3), grad (4, 5, 6), theta 1: velocity = (0.5 + 4,
+     1 + 5, 1.5 + 6) = (4.5, 6, 7.5); theta = 1 - 0.25 velocity =
+     (-0.125, -0.5, -0.875), all exact */
+  static const size_t strides[4][3] = { { 2, 3, 4 }, { 2, 1, 1 }, { 1, 3, 1 }, { 1, 1, 4 } };
+  const size_t sg = strides[_i][0], sv = strides[_i][1], st = strides[_i][2];
+  double gb[3 * 4 + 1], vb[3 * 4 + 1], tb[3 * 4 + 1];
+  for (size_t k = 0; k < 13; k++)
+    {
+      gb[k] = -100.0;
+      vb[k] = -200.0;
+      tb[k] = -300.0;
+    }
+  for (size_t k = 0; k < 3; k++)
+    {
+      gb[sg * k] = 4.0 + (double) k;
+      vb[sv * k] = 1.0 + (double) k;
+      tb[st * k] = 1.0;
+    }
+  gsl_vector_view g = gsl_vector_view_array_with_stride (gb, sg, 3);
+  gsl_vector_view v = gsl_vector_view_array_with_stride (vb, sv, 3);
+  gsl_vector_view t = gsl_vector_view_array_with_stride (tb, st, 3);
+  ck_assert_int_eq (bp_sgd_update (0.25, 0.5, &g.vector, &v.vector, &t.vector), GSL_SUCCESS);
+  const double vel[3] = { 4.5, 6.0, 7.5 }, th[3] = { -0.125, -0.5, -0.875 };
+  for (size_t k = 0; k < 3; k++)
+    {
+      ck_assert_double_eq (vb[sv * k], vel[k]);
+      ck_assert_double_eq (tb[st * k], th[k]);
+      ck_assert_double_eq (gb[sg * k], 4.0 + (double) k);
+    }
+  /* the elements between and past the views are untouched */
+  for (size_t k = 0; k < 13; k++)
+    {
+      if (k % sg || k >= 3 * sg)
+        ck_assert_double_eq (gb[k], -100.0);
+      if (k % sv || k >= 3 * sv)
+        ck_assert_double_eq (vb[k], -200.0);
+      if (k % st || k >= 3 * st)
+        ck_assert_double_eq (tb[k], -300.0);
+    }
+}
+END_TEST
+
 static Suite *
 sgd_suite (void)
 {
@@ -98,6 +146,7 @@ sgd_suite (void)
   tcase_add_test (tc, test_learning_rate_clamped);
   tcase_add_test (tc, test_sgd_update_by_hand);
   tcase_add_test (tc, test_sgd_update_one_shared_element);
+  tcase_add_loop_test (tc, test_sgd_update_strided, 0, 4);
   suite_add_tcase (s, tc);
   return s;
 }
@@ -249,8 +298,12 @@ START_TEST (test_train_bad_sizes)
   bp_net *net = bp_net_alloc (bp_net_linear, &s16), *fits = test_linear_net (&d, NULL, NULL);
   bp_net_trainer *t = bp_net_trainer_alloc (net, 5, 2), *t6 = bp_net_trainer_alloc (fits, 6, 2);
   gsl_error_handler_t *old = gsl_set_error_handler_off ();
+  gsl_rng *before = gsl_rng_clone (rng);
   ck_assert_int_eq (bp_net_train_epoch (&d, &p, 0, rng, t, NULL, NULL, net, NULL),
                     GSL_EBADLEN);
+  /* refused before anything is done: the epoch's shuffle drew nothing */
+  ck_assert_uint_eq (gsl_rng_get (rng), gsl_rng_get (before));
+  gsl_rng_free (before);
   /* a trainer made for 6 examples, or for another network */
   ck_assert_int_eq (bp_net_train_epoch (&d, &p, 0, rng, t6, NULL, NULL, fits, NULL),
                     GSL_EBADLEN);
@@ -258,7 +311,30 @@ START_TEST (test_train_bad_sizes)
   ck_assert_int_eq (bp_net_evaluate (&d, fits, t->ws, NULL, NULL, NULL), GSL_EBADLEN);
   ck_assert_ptr_null (bp_net_trainer_alloc (fits, 0, 2));
   ck_assert_ptr_null (bp_net_trainer_alloc (fits, 5, 0));
+  /* a trainer of a relu net for a tanh net: the same row and sizes,
+     another shape (the activation) */
+  const bp_net_shape relu = { .rows = 4, .cols = 5, .n = 3, .n_hidden = 1, .hidden = { 3 },
+                              .act = BP_RELU };
+  bp_net_shape tanh_s = relu;
+  tanh_s.act = BP_TANH;
+  bp_net *nr = bp_net_alloc (bp_net_mlp, &relu), *nt = bp_net_alloc (bp_net_mlp, &tanh_s);
+  bp_net_trainer *tr = bp_net_trainer_alloc (nr, 5, 2);
+  ck_assert_int_eq (bp_net_train_epoch (&d, &p, 0, rng, tr, NULL, NULL, nt, NULL),
+                    GSL_EBADLEN);
+  bp_net_trainer_free (tr);
+  bp_net_free (nr);
+  bp_net_free (nt);
+  /* 5 x 4 images for the data's 4 x 5: the same 20 inputs and 3 classes,
+     the images read across */
+  const bp_net_shape s54 = { .rows = 5, .cols = 4, .n = 3 };
+  bp_net *across = bp_net_alloc (bp_net_linear, &s54);
+  bp_net_trainer *ta = bp_net_trainer_alloc (across, 5, 2);
+  ck_assert_int_eq (bp_net_train_epoch (&d, &p, 0, rng, ta, NULL, NULL, across, NULL),
+                    GSL_EBADLEN);
+  ck_assert_int_eq (bp_net_evaluate (&d, across, ta->ws, NULL, NULL, NULL), GSL_EBADLEN);
   gsl_set_error_handler (old);
+  bp_net_trainer_free (ta);
+  bp_net_free (across);
   bp_net_trainer_free (t);
   bp_net_trainer_free (t6);
   bp_net_free (net);
@@ -320,12 +396,35 @@ START_TEST (test_evaluate_constant_classifier)
 }
 END_TEST
 
+START_TEST (test_count_predictions_at_the_end)
+{
+  /* no rows of V from first = count: nothing to count, and accepted (the
+     last batch of an evaluation ends there); from count + 1, refused */
+  gsl_rng *rng = test_rng (4);
+  bp_dataset d = test_tiny_dataset (rng, 4);
+  double buf[3] = { 0.0 };
+  const gsl_matrix V0 = { .size1 = 0, .size2 = 3, .tda = 3, .data = buf };
+  gsl_matrix_ulong *C = gsl_matrix_ulong_calloc (3, 3);
+  size_t right = 7;
+  ck_assert_int_eq (bp_count_predictions (&d, 4, &V0, C, &right), GSL_SUCCESS);
+  ck_assert_uint_eq (right, 7);
+  ck_assert (gsl_matrix_ulong_isnull (C));
+  gsl_error_handler_t *old = gsl_set_error_handler_off ();
+  ck_assert_int_eq (bp_count_predictions (&d, 5, &V0, C, &right), GSL_EBADLEN);
+  gsl_set_error_handler (old);
+  gsl_matrix_ulong_free (C);
+  bp_dataset_free (&d);
+  gsl_rng_free (rng);
+}
+END_TEST
+
 static Suite *
 evaluate_suite (void)
 {
   Suite *s = suite_create ("bp_net_evaluate");
   TCase *tc = tcase_create ("accuracy");
   tcase_add_test (tc, test_evaluate_constant_classifier);
+  tcase_add_test (tc, test_count_predictions_at_the_end);
   suite_add_tcase (s, tc);
   return s;
 }

@@ -243,9 +243,9 @@ size_t bp_net_workspace_bytes (const bp_net *net, size_t B);
 size_t bp_net_eval_batch (const bp_net *net, size_t max_bytes);
 
 /* The forward pass of the rows of U (1 to B rows of m): the logits in *V
-   (a view into w; may be NULL), the mean loss against T (may be NULL)
-   into *L (may be NULL).  A float32 row: U and T rounded to float, the
-   logits computed in float and widened into *V. */
+   (a view into w; may be NULL), the mean loss against T (may be NULL:
+   then 0) into *L (may be NULL).  A float32 row: U and T rounded to
+   float, the logits computed in float and widened into *V. */
 int bp_net_forward (const bp_net *net, const gsl_matrix *U, const gsl_matrix *T,
                     bp_net_workspace *w, gsl_matrix_view *V, double *L);
 
