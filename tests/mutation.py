@@ -1245,7 +1245,9 @@ def main():
             except queue.Empty:
                 return
             t = time.time()
-            first, rest, unconfirmed = phases_of(*plan(mu), a.confirm, mu.key in confirming)
+            first, rest, by_line = plan(mu)
+            first, rest, unconfirmed = phases_of(first, rest, by_line, a.confirm,
+                                                 mu.key in confirming)
             prof = {}
             if by_line and not first:
                 verdict, by, ran = "survived", "not covered", []
