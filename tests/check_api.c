@@ -1582,6 +1582,9 @@ START_TEST (test_api_allocators)
   ASSERT_REFUSED (bp_batch_workspace_alloc (wrap4, 1, 4), GSL_EINVAL);
   ASSERT_REFUSED (bp_batch_workspace_alloc (1, wrap4, 4), GSL_EINVAL);
   ASSERT_REFUSED (bp_batch_workspace_alloc (1, 1, wrap0), GSL_EINVAL);
+  /* n x m alone overflowing (dL_dW), B x m and B x n not */
+  const size_t half = (size_t) 1 << (sizeof (size_t) * 4);
+  ASSERT_REFUSED (bp_batch_workspace_alloc (1, half, half), GSL_EINVAL);
   ASSERT_REFUSED (mlp_chain_alloc (4, wrap4, 1, BP_RELU), GSL_EINVAL);
   ASSERT_REFUSED (mlp_chain_alloc (1, wrap0, 1, BP_RELU), GSL_EINVAL);
   ASSERT_REFUSED (mlp_chain_alloc (1, 4, wrap4, BP_RELU), GSL_EINVAL);
