@@ -458,6 +458,27 @@ START_TEST (test_mlp_batch_backward_dU_is_U)
 }
 END_TEST
 
+START_TEST (test_mlp_batch_backward_grad_in_U_or_T)
+{
+  /* a gradient block written over U alone, then over T alone: refused
+     with GSL_EINVAL (bp_common.h), each without the other overlapping */
+  gsl_error_handler_t *old = gsl_set_error_handler_off ();
+  problem *p = problem_alloc (0);
+  mlp_chain g = *p->grad;
+  gsl_vector_view in_U = gsl_vector_view_array (p->U->data, p->net->H);
+  g.b1 = &in_U.vector;
+  ck_assert_int_eq (mlp_batch_backward (p->net, p->U, p->T, p->ws, &g, NULL, NULL),
+                    GSL_EINVAL);
+  g = *p->grad;
+  gsl_vector_view in_T = gsl_vector_view_array (p->T->data, p->net->n);
+  g.b2 = &in_T.vector;
+  ck_assert_int_eq (mlp_batch_backward (p->net, p->U, p->T, p->ws, &g, NULL, NULL),
+                    GSL_EINVAL);
+  problem_free (p);
+  gsl_set_error_handler (old);
+}
+END_TEST
+
 static Suite *
 mlp_batch_backward_suite (void)
 {
@@ -468,6 +489,7 @@ mlp_batch_backward_suite (void)
   tcase_add_loop_test (tc, test_mlp_batch_backward_numeric, 0, LOOPS);
   tcase_add_loop_test (tc, test_mlp_batch_backward_without_dU, 0, 3);
   tcase_add_test (tc, test_mlp_batch_backward_dU_is_U);
+  tcase_add_test (tc, test_mlp_batch_backward_grad_in_U_or_T);
   suite_add_tcase (s, tc);
   return s;
 }
