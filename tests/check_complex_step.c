@@ -152,9 +152,10 @@ END_TEST
 /* Off the real axis: bp_complex_softmax and the complex sigmoid divide by
    sums with imaginary parts of order 1 (arith.h's cdiv_exact, both of
    its branches: |Re b| >= |Im b| and below), against C's own complex
-   cexp and division: y_i = e^{v_i} / sum_k e^{v_k}, 1 / (1 + e^{-z}).
-   The complex step's tiny imaginary parts never reach the Im b^2 terms
-   of Smith's denominator, so only such arguments check them. */
+   cexp and division: y_i = e^{v_i} / sum_k e^{v_k}, 1 / (1 + e^{-z});
+   and the complex tanh against ctanh.  The complex step's tiny
+   imaginary parts never reach the Im b^2 terms of Smith's denominator
+   (nor tanh's (t s)^2), so only such arguments check them. */
 static void
 assert_complex_near (double complex got, double complex want)
 {
@@ -206,6 +207,21 @@ START_TEST (test_complex_division_off_the_real_axis)
       ck_assert_int_eq (fabs (creal (d)) >= fabs (cimag (d)), i % 2 == 0);
       const gsl_complex yi = gsl_vector_complex_get (y, i);
       assert_complex_near (CMPLX (GSL_REAL (yi), GSL_IMAG (yi)), 1.0 / (1.0 + cexp (-zi)));
+    }
+  /* tanh (x + iy), arith.h's ctanh_exact by tanh x and tan y, against C's
+     ctanh: its real and imaginary parts over the same 1 + (t s)^2 */
+  static const double w[3][2] = { { 0.5, 0.5 }, { -0.3, 1.0 }, { 0.2, -0.7 } };
+  gsl_vector_complex_view x3 = gsl_vector_complex_subvector (x, 0, 3),
+                          y3 = gsl_vector_complex_subvector (y, 0, 3);
+  for (size_t i = 0; i < 3; i++)
+    gsl_vector_complex_set (&x3.vector, i, gsl_complex_rect (w[i][0], w[i][1]));
+  ck_assert_int_eq (bp_complex_activation_forward (BP_TANH, &x3.vector, &y3.vector),
+                    GSL_SUCCESS);
+  for (size_t i = 0; i < 3; i++)
+    {
+      const gsl_complex yi = gsl_vector_complex_get (&y3.vector, i);
+      assert_complex_near (CMPLX (GSL_REAL (yi), GSL_IMAG (yi)),
+                           ctanh (CMPLX (w[i][0], w[i][1])));
     }
   gsl_vector_complex_free (x);
   gsl_vector_complex_free (y);
