@@ -1582,6 +1582,9 @@ START_TEST (test_api_allocators)
   ASSERT_REFUSED (bp_batch_workspace_alloc (wrap4, 1, 4), GSL_EINVAL);
   ASSERT_REFUSED (bp_batch_workspace_alloc (1, wrap4, 4), GSL_EINVAL);
   ASSERT_REFUSED (bp_batch_workspace_alloc (1, 1, wrap0), GSL_EINVAL);
+  /* n x m alone overflowing (dL_dW), B x m and B x n not */
+  const size_t half = (size_t) 1 << (sizeof (size_t) * 4);
+  ASSERT_REFUSED (bp_batch_workspace_alloc (1, half, half), GSL_EINVAL);
   ASSERT_REFUSED (mlp_chain_alloc (4, wrap4, 1, BP_RELU), GSL_EINVAL);
   ASSERT_REFUSED (mlp_chain_alloc (1, wrap0, 1, BP_RELU), GSL_EINVAL);
   ASSERT_REFUSED (mlp_chain_alloc (1, 4, wrap4, BP_RELU), GSL_EINVAL);
@@ -1683,6 +1686,9 @@ START_TEST (test_api_cnn_allocators)
   /* "cnn_chain_workspace_alloc", "cnn_chain_workspace_free" */
   ASSERT_REFUSED (cnn_chain_workspace_alloc (0, net), GSL_EINVAL);
   ASSERT_REFUSED (cnn_chain_workspace_alloc (BB, NULL), GSL_EFAULT);
+  /* B whose first lowered image, (B H W) x (k^2 max(C1, C2)) doubles,
+     overflows size_t while the second's (B H W / 4) x (k^2 C1) does not */
+  ASSERT_REFUSED (cnn_chain_workspace_alloc (SIZE_MAX / 2048 + 1, net), GSL_EINVAL);
   cnn_chain_workspace_free (NULL);
   reset_errors ();
   void *ok[2] = { cnn_chain_alloc (NR, NCL, NC1, NC2, 0, N), cnn_chain_workspace_alloc (BB, net) };

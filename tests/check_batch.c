@@ -254,6 +254,33 @@ START_TEST (test_batch_loss_bad_sizes)
 }
 END_TEST
 
+/* a batch of no rows (a hand-made struct: GSL allocates none): the mean
+   is 0/0, refused with GSL_EBADLEN through the handler, not a NaN
+   returned silently */
+static int empty_batch_errno;
+
+static void
+record_errno (const char *reason, const char *file, int line, int gsl_errno)
+{
+  (void) reason;
+  (void) file;
+  (void) line;
+  empty_batch_errno = gsl_errno;
+}
+
+START_TEST (test_batch_loss_empty_batch)
+{
+  double buf[3] = { 0.0, 1.0, 0.0 };
+  gsl_matrix T = { .size1 = 0, .size2 = 3, .tda = 3, .data = buf, .block = NULL, .owner = 0 };
+  gsl_matrix V = T;
+  gsl_error_handler_t *old = gsl_set_error_handler (record_errno);
+  empty_batch_errno = 0;
+  ck_assert (isnan (bp_batch_softmax_cross_entropy (&T, &V)));
+  ck_assert_int_eq (empty_batch_errno, GSL_EBADLEN);
+  gsl_set_error_handler (old);
+}
+END_TEST
+
 static Suite *
 batch_loss_suite (void)
 {
@@ -261,6 +288,7 @@ batch_loss_suite (void)
   TCase *tc = tcase_create ("L");
   tcase_add_loop_test (tc, test_batch_loss_mean, 0, TEST_CONFIGS);
   tcase_add_test (tc, test_batch_loss_bad_sizes);
+  tcase_add_test (tc, test_batch_loss_empty_batch);
   suite_add_tcase (s, tc);
   return s;
 }

@@ -598,6 +598,9 @@ START_TEST (test_cnn_backward_errors)
   gsl_matrix_view Ustrided = gsl_matrix_submatrix (U1, 0, 0, c->b, c->rows * c->cols);
   ASSERT_REFUSED (cnn_chain_backward (f->net, &Ustrided.matrix, f->T, f->w, f->grad, NULL, &L),
                   GSL_EBADLEN);
+  /* nor dL/dU, of U's shape */
+  ASSERT_REFUSED (cnn_chain_backward (f->net, f->U, f->T, f->w, f->grad, &Ustrided.matrix, &L),
+                  GSL_EBADLEN);
   /* NaN or infinity in U or in a parameter, labels not summing to 1 */
   const double u0 = gsl_matrix_get (f->U, 1, 2);
   gsl_matrix_set (f->U, 1, 2, GSL_NAN);

@@ -10,6 +10,7 @@
 #include "lib/cmplx.h"
 #include <math.h>
 #include <stdlib.h>
+#include <gsl/gsl_complex_math.h>
 #include <gsl/gsl_errno.h>
 #include <gsl/gsl_complex_math.h>
 #include <gsl/gsl_randist.h>
@@ -149,6 +150,85 @@ START_TEST (test_cstep_strided_vectors)
 }
 END_TEST
 
+/* Off the real axis: bp_complex_softmax and the complex sigmoid divide by
+   sums with imaginary parts of order 1 (arith.h's cdiv_exact, both of
+   its branches: |Re b| >= |Im b| and below), against C's own complex
+   cexp and division: y_i = e^{v_i} / sum_k e^{v_k}, 1 / (1 + e^{-z});
+   and the complex tanh against ctanh.  The complex step's tiny
+   imaginary parts never reach the Im b^2 terms of Smith's denominator
+   (nor tanh's (t s)^2), so only such arguments check them. */
+static void
+assert_complex_near (double complex got, double complex want)
+{
+  ck_assert_msg (cabs (got - want) <= 1e-13 * cabs (want),
+                 "got %.17g%+.17gi, want %.17g%+.17gi", creal (got), cimag (got),
+                 creal (want), cimag (want));
+}
+
+START_TEST (test_complex_division_off_the_real_axis)
+{
+  /* the sum after the shift (v_k* = v_0 here) mostly real, then mostly
+     imaginary: e^{v_k - v_0} turned by 1.5 to 1.7 rad */
+  static const double v[2][4][2] = {
+    { { 0.2, 0.3 }, { -0.4, 0.1 }, { 0.1, -0.2 }, { -0.3, 0.6 } },
+    { { 0.0, 0.0 }, { -0.1, 1.5 }, { -0.1, 1.6 }, { -0.2, 1.7 } },
+  };
+  gsl_vector_complex *x = gsl_vector_complex_alloc (4), *y = gsl_vector_complex_alloc (4);
+  for (int t = 0; t < 2; t++)
+    {
+      double complex sum = 0.0;
+      for (size_t i = 0; i < 4; i++)
+        {
+          gsl_vector_complex_set (x, i, gsl_complex_rect (v[t][i][0], v[t][i][1]));
+          sum += cexp (CMPLX (v[t][i][0], v[t][i][1]) - CMPLX (v[t][0][0], v[t][0][1]));
+        }
+      /* the branch of the division each case is for */
+      ck_assert_int_eq (fabs (creal (sum)) >= fabs (cimag (sum)), t == 0);
+      ck_assert_int_eq (bp_complex_softmax (x, y), GSL_SUCCESS);
+      double complex all = 0.0;
+      for (size_t i = 0; i < 4; i++)
+        all += cexp (CMPLX (v[t][i][0], v[t][i][1]));
+      for (size_t i = 0; i < 4; i++)
+        {
+          const gsl_complex yi = gsl_vector_complex_get (y, i);
+          assert_complex_near (CMPLX (GSL_REAL (yi), GSL_IMAG (yi)),
+                               cexp (CMPLX (v[t][i][0], v[t][i][1])) / all);
+        }
+    }
+  /* sigmoid: 1 / (1 + e^-z) for Re z >= 0, e^z / (1 + e^z) below; the
+     denominator 1 + t mostly real at |Im z| = 0.5, mostly imaginary at 2 */
+  static const double z[4][2] = { { 0.5, 0.5 }, { 0.1, 2.0 }, { -0.5, 0.5 }, { -0.1, -2.0 } };
+  for (size_t i = 0; i < 4; i++)
+    gsl_vector_complex_set (x, i, gsl_complex_rect (z[i][0], z[i][1]));
+  ck_assert_int_eq (bp_complex_activation_forward (BP_SIGMOID, x, y), GSL_SUCCESS);
+  for (size_t i = 0; i < 4; i++)
+    {
+      const double complex zi = CMPLX (z[i][0], z[i][1]);
+      const double complex d = 1.0 + cexp (z[i][0] >= 0 ? -zi : zi);
+      ck_assert_int_eq (fabs (creal (d)) >= fabs (cimag (d)), i % 2 == 0);
+      const gsl_complex yi = gsl_vector_complex_get (y, i);
+      assert_complex_near (CMPLX (GSL_REAL (yi), GSL_IMAG (yi)), 1.0 / (1.0 + cexp (-zi)));
+    }
+  /* tanh (x + iy), arith.h's ctanh_exact by tanh x and tan y, against C's
+     ctanh: its real and imaginary parts over the same 1 + (t s)^2 */
+  static const double w[3][2] = { { 0.5, 0.5 }, { -0.3, 1.0 }, { 0.2, -0.7 } };
+  gsl_vector_complex_view x3 = gsl_vector_complex_subvector (x, 0, 3),
+                          y3 = gsl_vector_complex_subvector (y, 0, 3);
+  for (size_t i = 0; i < 3; i++)
+    gsl_vector_complex_set (&x3.vector, i, gsl_complex_rect (w[i][0], w[i][1]));
+  ck_assert_int_eq (bp_complex_activation_forward (BP_TANH, &x3.vector, &y3.vector),
+                    GSL_SUCCESS);
+  for (size_t i = 0; i < 3; i++)
+    {
+      const gsl_complex yi = gsl_vector_complex_get (&y3.vector, i);
+      assert_complex_near (CMPLX (GSL_REAL (yi), GSL_IMAG (yi)),
+                           ctanh (CMPLX (w[i][0], w[i][1])));
+    }
+  gsl_vector_complex_free (x);
+  gsl_vector_complex_free (y);
+}
+END_TEST
+
 static Suite *
 cstep_gradient_suite (void)
 {
@@ -157,6 +237,7 @@ cstep_gradient_suite (void)
   tcase_add_loop_test (tc, test_cstep_gradient_known, 0, TEST_CONFIGS);
   tcase_add_test (tc, test_cstep_gradient_detects_error);
   tcase_add_test (tc, test_cstep_strided_vectors);
+  tcase_add_test (tc, test_complex_division_off_the_real_axis);
   suite_add_tcase (s, tc);
   return s;
 }

@@ -272,13 +272,26 @@ START_TEST (test_conv_bad_shape)
   ck_assert_int_eq (bp_conv (&too_big, K, b, X, Y), GSL_EINVAL);
   ck_assert_int_eq (bp_conv (&zero, K, b, X, Y), GSL_EINVAL);
   ck_assert_int_eq (bp_conv (&ok, K, b, X, Y), GSL_SUCCESS);
+  /* a 0 in each other field alone, with a pad that leaves k <= W + 2p:
+     refused by the shape's test (EINVAL), not by the matrices' sizes */
+  const bp_conv_shape zeros[] = { { 1, 0, 2, 1, 3, 2 }, { 1, 2, 0, 1, 3, 2 },
+                                  { 1, 2, 2, 0, 3, 1 }, { 1, 2, 2, 1, 0, 1 } };
+  for (size_t z = 0; z < sizeof zeros / sizeof zeros[0]; z++)
+    {
+      ck_assert_int_eq (bp_conv (&zeros[z], K, b, X, Y), GSL_EINVAL);
+      ck_assert_int_eq (bp_conv_grad_input (&zeros[z], K, Y, X), GSL_EINVAL);
+      ck_assert_int_eq (bp_conv_grad_weights (&zeros[z], X, Y, K), GSL_EINVAL);
+    }
   ck_assert_int_eq (bp_conv_grad_input (&too_big, K, Y, X), GSL_EINVAL);
   ck_assert_int_eq (bp_conv_grad_weights (&too_big, X, Y, K), GSL_EINVAL);
   /* sizes whose products wrap (issue 21): H W to 0, a divide by zero in
-     the batch forms; C_in k k to 0; the padded image past SIZE_MAX */
+     the batch forms; C_in k k to 0; the padded image past SIZE_MAX, in
+     its height, and in its width alone: W + 2p = SIZE_MAX + 2 wraps to 1,
+     H + 2p does not, and every later test passes */
   const size_t big = (size_t) 1 << 32;
   const bp_conv_shape wraps[] = { { 1, big, big, 1, 1, 0 }, { big, 2, 2, 1, big, big },
-                                  { 1, 2, 2, 1, 3, SIZE_MAX / 2 } };
+                                  { 1, 2, 2, 1, 3, SIZE_MAX / 2 },
+                                  { 1, 1, SIZE_MAX / 2 + 2, 1, 1, SIZE_MAX / 4 + 1 } };
   gsl_matrix *cols = gsl_matrix_calloc (1, 4);
   for (size_t w = 0; w < sizeof wraps / sizeof wraps[0]; w++)
     {

@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <gsl/gsl_errno.h>
+#include <gsl/gsl_nan.h>
 #include <gsl/gsl_randist.h>
 #include <gsl/gsl_statistics_double.h>
 #include "testutil.h"
@@ -458,6 +459,57 @@ START_TEST (test_mlp_batch_backward_dU_is_U)
 }
 END_TEST
 
+START_TEST (test_mlp_batch_backward_grad_in_U_or_T)
+{
+  /* a gradient block written over U alone, then over T alone: refused
+     with GSL_EINVAL (bp_common.h), each without the other overlapping */
+  gsl_error_handler_t *old = gsl_set_error_handler_off ();
+  problem *p = problem_alloc (0);
+  mlp_chain g = *p->grad;
+  gsl_vector_view in_U = gsl_vector_view_array (p->U->data, p->net->H);
+  g.b1 = &in_U.vector;
+  ck_assert_int_eq (mlp_batch_backward (p->net, p->U, p->T, p->ws, &g, NULL, NULL),
+                    GSL_EINVAL);
+  g = *p->grad;
+  gsl_vector_view in_T = gsl_vector_view_array (p->T->data, p->net->n);
+  g.b2 = &in_T.vector;
+  ck_assert_int_eq (mlp_batch_backward (p->net, p->U, p->T, p->ws, &g, NULL, NULL),
+                    GSL_EINVAL);
+  problem_free (p);
+  gsl_set_error_handler (old);
+}
+END_TEST
+
+/* the handler's calls: a refusal reports its error once (check_api.c) */
+static int nan_T_calls, nan_T_errno;
+
+static void
+count_error (const char *reason, const char *file, int line, int gsl_errno)
+{
+  (void) reason;
+  (void) file;
+  (void) line;
+  nan_T_calls++;
+  nan_T_errno = gsl_errno;
+}
+
+START_TEST (test_mlp_batch_nan_in_T_alone)
+{
+  /* a NaN in T, U finite: refused by the argument checks, GSL_EDOM once,
+     before any pass (the loss and its gradient would each report it) */
+  problem *p = problem_alloc (0);
+  gsl_matrix_set (p->T, 0, 0, GSL_NAN);
+  gsl_error_handler_t *old = gsl_set_error_handler (count_error);
+  nan_T_calls = 0;
+  ck_assert_int_eq (mlp_batch_backward (p->net, p->U, p->T, p->ws, p->grad, NULL, NULL),
+                    GSL_EDOM);
+  ck_assert_int_eq (nan_T_calls, 1);
+  ck_assert_int_eq (nan_T_errno, GSL_EDOM);
+  gsl_set_error_handler (old);
+  problem_free (p);
+}
+END_TEST
+
 static Suite *
 mlp_batch_backward_suite (void)
 {
@@ -468,6 +520,8 @@ mlp_batch_backward_suite (void)
   tcase_add_loop_test (tc, test_mlp_batch_backward_numeric, 0, LOOPS);
   tcase_add_loop_test (tc, test_mlp_batch_backward_without_dU, 0, 3);
   tcase_add_test (tc, test_mlp_batch_backward_dU_is_U);
+  tcase_add_test (tc, test_mlp_batch_backward_grad_in_U_or_T);
+  tcase_add_test (tc, test_mlp_batch_nan_in_T_alone);
   suite_add_tcase (s, tc);
   return s;
 }

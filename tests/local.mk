@@ -234,7 +234,10 @@ CLEANFILES += oom-run.*
 # the score and every survivor in tests/mutation-report.txt.
 # MUTATION_MAX=N samples N generated mutants, MUTATION_ONLY='TEXT...' keeps
 # the files whose name contains one of the TEXTs, MUTATION_NAMED=1 runs the
-# named mutants alone.  The results are cached in
+# named mutants alone.  A mutant that survives the test cases that
+# execute its line is "survived [cases]" (in the score, listed apart);
+# MUTATION_CONFIRM=1 runs their suites whole for it and for every such
+# cached entry.  The results are cached in
 # tests/mutation-cache.json, keyed by the mutant and the hashes of the
 # files each result depends on: a run resumes where the last stopped and
 # reruns only what a change can affect.  The cache and the coverage map

@@ -2,8 +2,10 @@
 # mutation-verdicts.sh -- tests/mutation.py's verdicts (issue 24): a
 # mutant the compiler refuses is "not compiled", no kill, out of the
 # score; a build out of time is no verdict (not cached); a cache entry
-# of the old "killed [build]" is run again; the direct rebuild compiles
-# an object as make does.
+# of the old "killed [build]" is run again; a survivor of its covering
+# test cases alone is "survived [cases]", in the score, confirmed by its
+# whole suites only when asked; the direct rebuild compiles an object as
+# make does.
 srcdir=${srcdir:-.}
 command -v python3 >/dev/null 2>&1 || { echo "SKIP: no python3"; exit 77; }
 PYTHONDONTWRITEBYTECODE=1 exec python3 - "$srcdir/tests" <<'PY'
@@ -29,6 +31,25 @@ t = m.tally({"a": ("killed", "check_x fail"), "b": ("killed", "check_y fail"),
 assert (t["killed"], t["survived"], t["reviewed"], t["not compiled"], t["equivalent"],
         t["tried"]) == (2, 1, 1, 1, 1, 3), t
 assert abs(t["score"] - 200.0 / 3) < 1e-9, t
+# a survivor of the test cases that execute its line, its suites not run
+# whole: a survivor in the score, counted apart; reviewed ones as reviewed
+U = m.UNCONFIRMED
+t = m.tally({"a": ("killed", "check_x fail"), "b": (U, "1 case(s) of check_x"),
+             "c": ("survived", ""), "d": (U, "2 case(s) of check_y")}, {"d"})
+assert (t["killed"], t["survived"], t["unconfirmed"], t["reviewed"], t["tried"]) == \
+    (1, 1, 1, 1, 3), t
+assert abs(t["score"] - 100.0 / 3) < 1e-9, t
+assert m.cached_verdict({"verdict": U, "by": "1 case(s) of check_x"})[0] == U
+# the phases: by line, the whole suites (rest) only with --confirm; a
+# cached unconfirmed entry confirmed by its whole suites alone; by file,
+# the suites that cannot see the file still run
+cases, whole = [("tests/check_x", "c1")], [("tests/check_x", None)]
+assert m.phases_of(cases, whole, True, False, False) == (cases, [], True)
+assert m.phases_of(cases, whole, True, True, False) == (cases, whole, False)
+assert m.phases_of(cases, whole, True, True, True) == (whole, [], False)
+assert m.phases_of(whole, [], True, False, False) == (whole, [], False)
+other = [("tests/check_y", None)]
+assert m.phases_of(whole, other, False, False, False) == (whole, other, False)
 print("PASS: mutation.py's verdicts")
 
 # The direct rebuild's compiler command, read from make, builds print.c

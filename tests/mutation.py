@@ -35,8 +35,10 @@ case of each suite (CK_RUN_CASE; gcov's lines per case, --coverage FILE,
 kept with the hashes of each suite's code); the suites that killed most
 of the file's mutants so far first, then the quickest.  Each run reads
 Check's TAP log (CK_TAP_LOG_FILE_NAME=-) as the tests end and stops at
-the first failure.  When the cases all pass, the whole of their suites
-runs to confirm the survivor.  A line no suite executes is a survivor [not covered],
+the first failure.  When the cases all pass, the mutant is "survived
+[cases]" (unconfirmed); with --confirm (MUTATION_CONFIRM=1) the whole of
+their suites then runs to confirm it, and every cached "survived [cases]"
+entry is confirmed the same way.  A line no suite executes is a survivor [not covered],
 without a build.  Where coverage cannot tell (a line without code), the
 suites that can see the mutated file first: a suite sees a library
 object when the test program's undefined dynamic symbols (or, linked
@@ -59,7 +61,7 @@ timed in that run (at -O0), not run twice.
 
 Usage: mutation.py --sources 'SRC...' --suites 'tests/check_x...' [-j N]
        [--cache FILE] [--report FILE] [--equivalent FILE] [--max N]
-       [--only 'SUBSTRING...'] [--named] [--report-only]
+       [--only 'SUBSTRING...'] [--named] [--confirm] [--report-only]
 Run from the top of a configured, built tree, built in the source tree
 (make mutation does).  Writes the score and every survivor (file:line, the
 change) to the report and prints it.
@@ -731,18 +733,43 @@ def cached_verdict(e):
     return e["verdict"], e["by"]
 
 
+# a survivor of the test cases that execute its line, its suites not yet
+# run whole (--confirm runs them)
+UNCONFIRMED = "survived [cases]"
+
+
+def phases_of(first, rest, by_line, confirm, confirming):
+    """(first, rest, unconfirmed) for judge() from a plan (first, rest, by
+    line).  By line, rest is the whole of the suites whose test cases in
+    first execute the mutated line: it runs only with confirm (a survivor
+    of first is otherwise UNCONFIRMED, unconfirmed true); confirming a
+    cached UNCONFIRMED entry runs rest alone (it holds first).  By file,
+    rest (the suites that cannot see the file) runs as before: a file
+    coverage cannot tell has no cases to trust."""
+    if confirming:
+        return rest or first, [], False
+    if by_line and rest and not confirm:
+        return first, [], True
+    return first, rest, False
+
+
 def tally(results, survivors_accepted=()):
-    """Counts of {key: (verdict, by)}: killed, survived (the reviewed
-    equivalent, keys in survivors_accepted, apart), not compiled,
-    equivalent by object code, and the score killed / (killed +
-    survived): a mutant that does not compile is no kill."""
-    t = {"killed": 0, "survived": 0, "reviewed": 0, "not compiled": 0, "equivalent": 0}
+    """Counts of {key: (verdict, by)}: killed, survived, unconfirmed
+    (UNCONFIRMED: survived the cases that execute the line), the reviewed
+    equivalent (keys in survivors_accepted) apart, not compiled,
+    equivalent by object code, and the score killed / (killed + survived
+    + unconfirmed): a mutant that does not compile is no kill, and one
+    not confirmed counts as a survivor until a confirmation kills it."""
+    t = {"killed": 0, "survived": 0, "unconfirmed": 0, "reviewed": 0, "not compiled": 0,
+         "equivalent": 0}
     for key, (v, _) in results.items():
-        if v == "survived" and key in survivors_accepted:
+        if v in ("survived", UNCONFIRMED) and key in survivors_accepted:
             t["reviewed"] += 1
+        elif v == UNCONFIRMED:
+            t["unconfirmed"] += 1
         elif v in t:
             t[v] += 1
-    tried = t["killed"] + t["survived"]
+    tried = t["killed"] + t["survived"] + t["unconfirmed"]
     t["tried"] = tried
     t["score"] = 100.0 * t["killed"] / max(tried, 1)
     return t
@@ -999,6 +1026,10 @@ def main():
     ap.add_argument("--only", default=os.environ.get("MUTATION_ONLY", ""))
     ap.add_argument("--named", action="store_true", default=bool(os.environ.get("MUTATION_NAMED")),
                     help="only the named mutants")
+    ap.add_argument("--confirm", action="store_true",
+                    default=os.environ.get("MUTATION_CONFIRM", "") not in ("", "0"),
+                    help="run the whole suites of a mutant that survives the test cases "
+                    "executing its line, and of every cached \"%s\" entry" % UNCONFIRMED)
     ap.add_argument("--report", default="tests/mutation-report.txt")
     ap.add_argument("--coverage", default="tests/mutation-coverage.json",
                     help="the lines each suite executes (a --coverage build); '': by file")
@@ -1161,7 +1192,7 @@ def main():
 
     def deps_of(mu, ran, verdict, by_line):
         # a survivor by line: any suite may come to execute the line
-        if verdict == "survived" and by_line:
+        if verdict in ("survived", UNCONFIRMED) and by_line:
             ran = order
         # the code of the objects mu.path is compiled into (the source
         # itself when it is in none) and of the suites that ran: a change
@@ -1174,25 +1205,30 @@ def main():
 
     # survivors reviewed as equivalent count as equivalent in the progress
     accepted_keys = {m.key for m in mutants if (m.path, m.old.strip(), m.new.strip()) in reviewed}
-    todo, results = [], {}
+    todo, results, confirming = [], {}, set()
     for mu in mutants:
         e = cache.data["mutants"].get(mu.key)
         if e and cached_verdict(e) and hashes.valid(e["deps"]):
             results[mu.key] = cached_verdict(e)
+            if a.confirm and e["verdict"] == UNCONFIRMED:
+                confirming.add(mu.key)
         else:
             todo.append(mu)
     total, cached = len(mutants), len(results)
     if a.report_only:
-        todo = []
-    print("mutation: %d mutants (%d named), %d from the cache, %d to run, %d job(s); "
-          "suites: %s" % (total, len(named_mu), cached, len(todo), a.jobs,
-                          " ".join(os.path.basename(s) for s in order)), flush=True)
+        todo, confirming = [], set()
+    print("mutation: %d mutants (%d named), %d from the cache, %d to run, %d to confirm "
+          "(%s), %d job(s); suites: %s" % (
+              total, len(named_mu), cached, len(todo), len(confirming),
+              "--confirm" if a.confirm else "survivors of their cases left unconfirmed",
+              a.jobs, " ".join(os.path.basename(s) for s in order)), flush=True)
     for n in range(1, min(a.jobs, len(todo))):
         trees.put(make_tree(tree0, n))
 
     # the named first, then the rest in a seeded random order: a run
     # stopped part way has tried a fair sample of the whole
-    todo = [m for m in todo if m.cls == "named"] + \
+    todo = [m for m in mutants if m.key in confirming] + \
+        [m for m in todo if m.cls == "named"] + \
         random.Random(24).sample([m for m in todo if m.cls != "named"],
                                  len([m for m in todo if m.cls != "named"]))
     work = queue.Queue()
@@ -1210,12 +1246,17 @@ def main():
                 return
             t = time.time()
             first, rest, by_line = plan(mu)
+            first, rest, unconfirmed = phases_of(first, rest, by_line, a.confirm,
+                                                 mu.key in confirming)
             prof = {}
             if by_line and not first:
                 verdict, by, ran = "survived", "not covered", []
             else:
                 verdict, by, ran = judge(tree, mu, first, rest, limit, code,
                                          graph.owners.get(mu.path, set()), direct, prof)
+            if unconfirmed and verdict == "survived":
+                verdict, by = UNCONFIRMED, "%d case(s) of %s" % (
+                    len(first), " ".join(sorted({os.path.basename(s) for s, _ in first})))
             dt = time.time() - t
             if verdict == "error":   # a build out of time: tried again next run
                 print("mutation: %s  %s: %s, not cached" % (mu.where, mu.change, by), flush=True)
@@ -1236,9 +1277,9 @@ def main():
                 n = tally(results, accepted_keys)
                 left = total - done
                 eta = state["busy"] / state["run"] * left / max(a.jobs, 1)
-                print("[%d/%d] killed %d survived %d equivalent %d not compiled %d ETA %s  "
-                      "%-8s %s  %s%s%s" % (
-                          done, total, n["killed"], n["survived"],
+                print("[%d/%d] killed %d survived %d (+%d by their cases) equivalent %d "
+                      "not compiled %d ETA %s  %-8s %s  %s%s%s" % (
+                          done, total, n["killed"], n["survived"], n["unconfirmed"],
                           n["equivalent"] + n["reviewed"], n["not compiled"], fmt_time(eta),
                           verdict, mu.where,
                     mu.change,
@@ -1273,33 +1314,43 @@ def main():
         join()
 
     killed = [m for m in mutants if results.get(m.key, ("",))[0] == "killed"]
-    survivors = [m for m in mutants if results.get(m.key, ("",))[0] == "survived"]
+    survivors = [m for m in mutants
+                 if results.get(m.key, ("",))[0] in ("survived", UNCONFIRMED)]
     why = {m.key: reviewed.get((m.path, m.old.strip(), m.new.strip())) for m in survivors}
     accepted = [m for m in survivors if why[m.key]]
-    survivors = [m for m in survivors if not why[m.key]]
+    unconfirmed = [m for m in survivors if not why[m.key] and results[m.key][0] == UNCONFIRMED]
+    survivors = [m for m in survivors if not why[m.key] and results[m.key][0] == "survived"]
     same = [m for m in mutants if results.get(m.key, ("",))[0] == "equivalent"]
     stillborn = [m for m in mutants if results.get(m.key, ("",))[0] == "not compiled"]
-    tried = len(killed) + len(survivors)
+    tried = len(killed) + len(survivors) + len(unconfirmed)
     run_s = sum(cache.data["mutants"][m.key].get("seconds", 0.0) for m in mutants
                 if m.key in results)
     with open(a.report, "w") as f:
-        f.write("make mutation: %d mutants tried, %d killed, %d survived (score %.1f%%), "
+        f.write("make mutation: %d mutants tried, %d killed, %d survived (%d of them "
+                "unconfirmed: their covering test cases pass, their suites not run whole; "
+                "score %.1f%%), "
                 "%d equivalent (%d the same object code, %d reviewed), %d not compiled "
                 "(no kill, out of the score), %d not run yet, "
                 "%d not applicable; this run %.0f s (%d run, %d cached), all the results' "
                 "own run time %.0f s\n"
-                % (tried, len(killed), len(survivors), 100.0 * len(killed) / max(tried, 1),
+                % (tried, len(killed), len(survivors) + len(unconfirmed), len(unconfirmed),
+                   100.0 * len(killed) / max(tried, 1),
                    len(same) + len(accepted), len(same), len(accepted), len(stillborn),
                    len(mutants) - tried - len(same) - len(accepted) - len(stillborn),
                    len(skipped),
                    time.time() - t0, state["run"], cached, run_s))
-        f.write("suites: %s\n\nsurvivors (%d executed by no suite: not covered):\n" % (
+        f.write("suites: %s\n\nsurvivors, confirmed (%d executed by no suite: not covered):\n" % (
             " ".join(os.path.basename(s) for s in order),
             sum(1 for m in survivors if results[m.key][1] == "not covered")))
         for m in survivors:
             f.write("  %s  %s%s\n" % (m.where, m.change,
                                       "  [not covered]" if results[m.key][1] == "not covered"
                                       else ""))
+        if unconfirmed:
+            f.write("\nsurvivors of the test cases that execute the line, unconfirmed "
+                    "(MUTATION_CONFIRM=1 runs their suites whole):\n")
+            for m in unconfirmed:
+                f.write("  %s  %s  [%s]\n" % (m.where, m.change, results[m.key][1]))
         if accepted:
             f.write("\nequivalent (reviewed: %s):\n" % os.path.basename(a.equivalent))
             for m in accepted:

@@ -62,6 +62,31 @@ cforward_every_row (const bp_net *net)
   bp_net_workspace_free (w);
 }
 
+/* the forward and backward pass of two examples with a workspace of its
+   own: a workspace must be NULL when one of its buffers could not be
+   allocated, not come back with a NULL buffer the backward pass then
+   writes (cnn_source.c's chain of tests, one && made ||, session 9) */
+static void
+backward_every_row (bp_net *net)
+{
+  bp_net_workspace *w = bp_net_workspace_alloc (net, 2);
+  gsl_matrix *U = gsl_matrix_calloc (2, net->shape.rows * net->shape.cols);
+  gsl_matrix *T = gsl_matrix_calloc (2, net->shape.n);
+  if (w && U && T)
+    {
+      gsl_matrix_set (T, 0, 0, 1.0);
+      gsl_matrix_set (T, 1, net->shape.n - 1, 1.0);
+      double L;
+      if (bp_net_backward (net, U, T, w, NULL, &L) != GSL_SUCCESS)
+        refused++;
+    }
+  else
+    refused++;
+  if (U) gsl_matrix_free (U);
+  if (T) gsl_matrix_free (T);
+  bp_net_workspace_free (w);
+}
+
 /* the checker's result arrays, element-wise and after the directions'
    localization: each allocation failing alone, not only the first, must
    end the check with GSL_ENOMEM (a gradient wrong in one element, so the
@@ -156,7 +181,7 @@ main (int argc, char **argv)
   else
     refused++;
   /* the model file of a network of every row, written and read back;
-     its complex forward */
+     its complex forward, its backward pass */
   const bp_net_shape shapes[] = { { .rows = 28, .cols = 28, .n = 10 },
                                   { .rows = 2, .cols = 2, .n = 2, .n_hidden = 1,
                                     .hidden = { 3 }, .act = BP_TANH },
@@ -172,7 +197,10 @@ main (int argc, char **argv)
       else if (bp_model_file_read (model, &back, NULL, err, sizeof err) != GSL_SUCCESS)
         refused++;
       if (one)
-        cforward_every_row (one);
+        {
+          cforward_every_row (one);
+          backward_every_row (one);
+        }
       bp_net_free (back);
       bp_net_free (one);
     }
