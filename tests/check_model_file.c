@@ -490,6 +490,24 @@ START_TEST (test_read_no_state)
 }
 END_TEST
 
+/* st written with net to path is read back refused (GSL_EINVAL, no net),
+   the message saying "corrupt training state" and what */
+static void
+state_refused (const char *path, const bp_net *net, const bp_train_state *st,
+               const char *what)
+{
+  bp_train_state got;
+  ck_assert_int_eq (bp_model_file_write (path, net, st, NULL, 0), GSL_SUCCESS);
+  bp_net *r = (bp_net *) 1;
+  char err[1024] = "";
+  gsl_error_handler_t *old = gsl_set_error_handler_off ();
+  ck_assert_int_eq (bp_model_file_read (path, &r, &got, err, sizeof err), GSL_EINVAL);
+  gsl_set_error_handler (old);
+  ck_assert_ptr_null (r);
+  ck_assert_msg (strstr (err, "corrupt training state") != NULL && strstr (err, what) != NULL,
+                 "'%s' does not say '%s'", err, what);
+}
+
 START_TEST (test_read_state_out_of_range)
 {
   /* a state whose real field is out of train's range (the writer keeps
@@ -504,20 +522,11 @@ START_TEST (test_read_state_out_of_range)
   const char *path = tmp_path ("range", 0);
   for (size_t k = 0; k < sizeof bad / sizeof bad[0]; k++)
     {
-      bp_train_state st = some_state (net->size, 2), got;
+      bp_train_state st = some_state (net->size, 2);
       st.lr = bad[k].lr;
       st.momentum = bad[k].momentum;
       st.weight_decay = bad[k].weight_decay;
-      ck_assert_int_eq (bp_model_file_write (path, net, &st, NULL, 0), GSL_SUCCESS);
-      bp_net *r = (bp_net *) 1;
-      char err[1024] = "";
-      gsl_error_handler_t *old = gsl_set_error_handler_off ();
-      ck_assert_int_eq (bp_model_file_read (path, &r, &got, err, sizeof err), GSL_EINVAL);
-      gsl_set_error_handler (old);
-      ck_assert_ptr_null (r);
-      ck_assert_msg (strstr (err, "corrupt training state") != NULL
-                     && strstr (err, bad[k].what) != NULL, "'%s' does not say '%s'", err,
-                     bad[k].what);
+      state_refused (path, net, &st, bad[k].what);
       free_state (&st);
     }
   /* and a whole-number field out of its range, the others in theirs */
@@ -528,19 +537,10 @@ START_TEST (test_read_state_out_of_range)
   };
   for (size_t k = 0; k < sizeof whole / sizeof whole[0]; k++)
     {
-      bp_train_state st = some_state (net->size, 2), got;
+      bp_train_state st = some_state (net->size, 2);
       st.batch = whole[k].batch;
       st.seed = whole[k].seed;
-      ck_assert_int_eq (bp_model_file_write (path, net, &st, NULL, 0), GSL_SUCCESS);
-      bp_net *r = (bp_net *) 1;
-      char err[1024] = "";
-      gsl_error_handler_t *old = gsl_set_error_handler_off ();
-      ck_assert_int_eq (bp_model_file_read (path, &r, &got, err, sizeof err), GSL_EINVAL);
-      gsl_set_error_handler (old);
-      ck_assert_ptr_null (r);
-      ck_assert_msg (strstr (err, "corrupt training state") != NULL
-                     && strstr (err, whole[k].what) != NULL, "'%s' does not say '%s'", err,
-                     whole[k].what);
+      state_refused (path, net, &st, whole[k].what);
       free_state (&st);
     }
   /* the ranges' ends are in them: every epoch done (5 of 5), the largest

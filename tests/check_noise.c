@@ -959,14 +959,14 @@ ec_table_loss (const bp_gradcheck_point *p, void *params, double *L)
   return 0;
 }
 
-START_TEST (test_ecnoise_levels_must_all_agree)
+/* sigma_j = sqrt (gamma_j mean (Delta^j f)^2), gamma_j = (j!)^2 / (2j)!,
+   over the table's 9 values, eq. (0.4); sign[j]: Delta^j f changes sign */
+static void
+ec_levels (const long table[10], double sigma[5], int sign[5])
 {
-  /* sigma_j = sqrt (gamma_j mean (Delta^j f)^2), gamma_j = (j!)^2 / (2j)!,
-     over the 9 values; sign[j]: Delta^j f changes sign */
-  double t[9], sigma[5], gamma = 1.0;
-  int sign[5];
+  double t[9], gamma = 1.0;
   for (int i = 0; i < 9; i++)
-    t[i] = ldexp ((double) ec_table[i + 1], -30);
+    t[i] = ldexp ((double) table[i + 1], -30);
   for (int j = 1; j <= 4; j++)
     {
       double ss = 0.0, lo = HUGE_VAL, hi = -HUGE_VAL;
@@ -981,25 +981,43 @@ START_TEST (test_ecnoise_levels_must_all_agree)
       sigma[j] = sqrt (gamma * ss / (double) (9 - j));
       sign[j] = lo < 0.0 && hi > 0.0;
     }
-  ck_assert_msg (sigma[1] > 4.0 * sigma[2] && sigma[1] <= 4.0 * sigma[3] && sign[1],
-                 "level 1: %g %g %g", sigma[1], sigma[2], sigma[3]);
-  ck_assert_msg (fmax (sigma[2], fmax (sigma[3], sigma[4]))
-                 <= 4.0 * fmin (sigma[2], fmin (sigma[3], sigma[4])) && sign[2],
-                 "level 2: %g %g %g", sigma[2], sigma[3], sigma[4]);
+}
+
+/* The checker's noise of f = ec_table_loss over the table, at the
+   defaults; *found: whether it found one */
+static double
+ec_checker_noise (const long table[10], int *found)
+{
   double x0 = 0.0, g0 = 0.0;
   gsl_vector_view xv = gsl_vector_view_array (&x0, 1), gv = gsl_vector_view_array (&g0, 1);
   const bp_gradcheck_block blk = { .name = "x", .vector = &xv.vector },
       grad = { .name = "x", .vector = &gv.vector };
-  const bp_gradcheck_function F = { .loss = ec_table_loss, .params = (void *) ec_table };
+  const bp_gradcheck_function F = { .loss = ec_table_loss, .params = (void *) table };
   bp_gradcheck_options o;
   bp_gradcheck_options_default (&o);
   bp_gradcheck_result *r = NULL;
   ck_assert_int_eq (bp_gradcheck (&F, 1, &blk, &grad, &o, &r), GSL_SUCCESS);
   const bp_gradcheck_block_result *b = &r->run[0].block[0];
-  ck_assert_int_eq (b->noise_found, 1);
-  ck_assert_msg (fabs (b->noise - sigma[2]) <= 1e-9 * sigma[2],
-                 "noise %.17g, sigma_2 %.17g (sigma_1 %.17g)", b->noise, sigma[2], sigma[1]);
+  *found = b->noise_found;
+  const double noise = b->noise;
   bp_gradcheck_result_free (r);
+  return noise;
+}
+
+START_TEST (test_ecnoise_levels_must_all_agree)
+{
+  double sigma[5];
+  int sign[5], found = 0;
+  ec_levels (ec_table, sigma, sign);
+  ck_assert_msg (sigma[1] > 4.0 * sigma[2] && sigma[1] <= 4.0 * sigma[3] && sign[1],
+                 "level 1: %g %g %g", sigma[1], sigma[2], sigma[3]);
+  ck_assert_msg (fmax (sigma[2], fmax (sigma[3], sigma[4]))
+                 <= 4.0 * fmin (sigma[2], fmin (sigma[3], sigma[4])) && sign[2],
+                 "level 2: %g %g %g", sigma[2], sigma[3], sigma[4]);
+  const double noise = ec_checker_noise (ec_table, &found);
+  ck_assert_int_eq (found, 1);
+  ck_assert_msg (fabs (noise - sigma[2]) <= 1e-9 * sigma[2],
+                 "noise %.17g, sigma_2 %.17g (sigma_1 %.17g)", noise, sigma[2], sigma[1]);
 }
 END_TEST
 
@@ -1012,42 +1030,17 @@ static const long ec_table_1[10] = { 0, 0, 300, -200, 500, -400, 100, -300, 400,
 
 START_TEST (test_ecnoise_first_level_agrees)
 {
-  double t[9], sigma[5], gamma = 1.0;
-  int sign1 = 0;
-  for (int i = 0; i < 9; i++)
-    t[i] = ldexp ((double) ec_table_1[i + 1], -30);
-  for (int j = 1; j <= 4; j++)
-    {
-      double ss = 0.0, lo = HUGE_VAL, hi = -HUGE_VAL;
-      for (int i = 0; i + j < 9; i++)
-        {
-          t[i] = t[i + 1] - t[i];
-          ss += t[i] * t[i];
-          lo = fmin (lo, t[i]);
-          hi = fmax (hi, t[i]);
-        }
-      gamma *= (double) j * j / ((2.0 * j) * (2.0 * j - 1.0));
-      sigma[j] = sqrt (gamma * ss / (double) (9 - j));
-      sign1 = j == 1 ? lo < 0.0 && hi > 0.0 : sign1;
-    }
+  double sigma[5];
+  int sign[5], found = 0;
+  ec_levels (ec_table_1, sigma, sign);
   ck_assert_msg (fmax (sigma[1], fmax (sigma[2], sigma[3]))
-                 <= 4.0 * fmin (sigma[1], fmin (sigma[2], sigma[3])) && sign1,
+                 <= 4.0 * fmin (sigma[1], fmin (sigma[2], sigma[3])) && sign[1],
                  "level 1: %g %g %g", sigma[1], sigma[2], sigma[3]);
   ck_assert (sigma[2] > 1.1 * sigma[1]);
-  double x0 = 0.0, g0 = 0.0;
-  gsl_vector_view xv = gsl_vector_view_array (&x0, 1), gv = gsl_vector_view_array (&g0, 1);
-  const bp_gradcheck_block blk = { .name = "x", .vector = &xv.vector },
-      grad = { .name = "x", .vector = &gv.vector };
-  const bp_gradcheck_function F = { .loss = ec_table_loss, .params = (void *) ec_table_1 };
-  bp_gradcheck_options o;
-  bp_gradcheck_options_default (&o);
-  bp_gradcheck_result *r = NULL;
-  ck_assert_int_eq (bp_gradcheck (&F, 1, &blk, &grad, &o, &r), GSL_SUCCESS);
-  const bp_gradcheck_block_result *b = &r->run[0].block[0];
-  ck_assert_int_eq (b->noise_found, 1);
-  ck_assert_msg (fabs (b->noise - sigma[1]) <= 1e-9 * sigma[1],
-                 "noise %.17g, sigma_1 %.17g (sigma_2 %.17g)", b->noise, sigma[1], sigma[2]);
-  bp_gradcheck_result_free (r);
+  const double noise = ec_checker_noise (ec_table_1, &found);
+  ck_assert_int_eq (found, 1);
+  ck_assert_msg (fabs (noise - sigma[1]) <= 1e-9 * sigma[1],
+                 "noise %.17g, sigma_1 %.17g (sigma_2 %.17g)", noise, sigma[1], sigma[2]);
 }
 END_TEST
 
