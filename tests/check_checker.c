@@ -2034,15 +2034,10 @@ START_TEST (test_gradcheck_kept_step_on_a_tie)
      eq. (0.5), at least opts.h, or a rung above it (0.7; f has no noise,
      so the ladder only climbs).  The gradient is 1 off, so the element
      FAILs and is reported with its step. */
-  double x0 = 0.0, g0 = 1.0;
-  gsl_vector_view xv = gsl_vector_view_array (&x0, 1), gv = gsl_vector_view_array (&g0, 1);
-  const bp_gradcheck_block blk = { .name = "x", .vector = &xv.vector },
-      grad = { .name = "x", .vector = &gv.vector };
   const bp_gradcheck_function F = { .loss = cube_loss };
   bp_gradcheck_options o;
   bp_gradcheck_options_default (&o);
-  bp_gradcheck_result *r = NULL;
-  ck_assert_int_eq (bp_gradcheck (&F, 1, &blk, &grad, &o, &r), GSL_FAILURE);
+  bp_gradcheck_result *r = test_gradcheck_scalar (&F, 0.0, 1.0, GSL_FAILURE);
   const bp_gradcheck_block_result *b = &r->run[0].block[0];
   ck_assert_uint_eq (b->n_failed, 1);
   ck_assert_uint_ge (b->n_worst, 1);
@@ -2071,15 +2066,10 @@ START_TEST (test_gradcheck_ladder_three_rungs)
      2 DBL_EPSILON |f|, is no noise): the gradient 0.5 off FAILs at every
      rung, and the largest step, the cheapest for a quadratic (GSL's
      rounding error shrinks as 1 / h, there is no truncation), is kept. */
-  double x0 = 0.3, g0 = 2.0 * 0.3 + 0.5;
-  gsl_vector_view xv = gsl_vector_view_array (&x0, 1), gv = gsl_vector_view_array (&g0, 1);
-  const bp_gradcheck_block blk = { .name = "x", .vector = &xv.vector },
-      grad = { .name = "x", .vector = &gv.vector };
   const bp_gradcheck_function F = { .loss = offset_square_loss };
   bp_gradcheck_options o;
   bp_gradcheck_options_default (&o);
-  bp_gradcheck_result *r = NULL;
-  ck_assert_int_eq (bp_gradcheck (&F, 1, &blk, &grad, &o, &r), GSL_FAILURE);
+  bp_gradcheck_result *r = test_gradcheck_scalar (&F, 0.3, 2.0 * 0.3 + 0.5, GSL_FAILURE);
   const bp_gradcheck_block_result *b = &r->run[0].block[0];
   ck_assert_uint_eq (b->n_failed, 1);
   ck_assert_uint_eq (b->n_retried, 1);

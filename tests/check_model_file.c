@@ -307,6 +307,21 @@ START_TEST (test_write_failures)
 }
 END_TEST
 
+/* *size at 2^32 alone: saving net to path is refused (GSL_EBADLEN),
+   saying so, nothing written; *size is restored */
+static void
+save_refused_at_2_32 (const char *path, bp_net *net, size_t *size, const char *what)
+{
+  char err[1024] = "";
+  const size_t keep = *size;
+  *size = (size_t) UINT32_MAX + 1;
+  ck_assert_msg (bp_model_file_write (path, net, NULL, err, sizeof err) == GSL_EBADLEN,
+                 "%s at 2^32: %s", what, err);
+  ck_assert_msg (strstr (err, "sizes must each be below 2^32"), "%s", err);
+  ck_assert_int_eq (count_files (path), 0);
+  *size = keep;
+}
+
 START_TEST (test_write_block_size_over_2_32)
 {
   /* a layout block of 2^32 rows, or of 2^32 columns: the file holds
@@ -320,13 +335,8 @@ START_TEST (test_write_block_size_over_2_32)
   char err[1024];
   for (int side = 0; side < 2; side++)
     {
-      size_t *size = side ? &net->layout[0].size2 : &net->layout[0].size1;
-      const size_t keep = *size;
-      *size = (size_t) UINT32_MAX + 1;
-      ck_assert_int_eq (bp_model_file_write (path, net, NULL, err, sizeof err), GSL_EBADLEN);
-      ck_assert_msg (strstr (err, "sizes must each be below 2^32"), "%s", err);
-      ck_assert_int_eq (count_files (path), 0);
-      *size = keep;
+      save_refused_at_2_32 (path, net, side ? &net->layout[0].size2 : &net->layout[0].size1,
+                            side ? "block columns" : "block rows");
     }
   ck_assert_int_eq (bp_model_file_write (path, net, NULL, err, sizeof err), GSL_SUCCESS);
   unlink (path);
@@ -349,6 +359,7 @@ START_TEST (test_write_shape_over_2_32)
   char err[1024];
   size_t *field[] = { &net->shape.rows, &net->shape.cols, &net->shape.n, &net->shape.C1,
                       &net->shape.C2 };
+  static const char *const name[] = { "rows", "cols", "n", "C1", "C2" };
   for (size_t f = 0; f < sizeof field / sizeof field[0]; f++)
     {
       const size_t keep = *field[f];
@@ -360,12 +371,8 @@ START_TEST (test_write_shape_over_2_32)
       ck_assert_msg (st != GSL_EBADLEN && !strstr (err, "sizes must each be below 2^32"),
                      "field %zu at 2^32 - 1: %s", f, err);
       unlink (path);
-      *field[f] = (size_t) UINT32_MAX + 1;
-      ck_assert_msg (bp_model_file_write (path, net, NULL, err, sizeof err) == GSL_EBADLEN,
-                     "field %zu: %s", f, err);
-      ck_assert_msg (strstr (err, "sizes must each be below 2^32"), "%s", err);
-      ck_assert_int_eq (count_files (path), 0);
       *field[f] = keep;
+      save_refused_at_2_32 (path, net, field[f], name[f]);
     }
   ck_assert_int_eq (bp_model_file_write (path, net, NULL, err, sizeof err), GSL_SUCCESS);
   unlink (path);

@@ -13,6 +13,7 @@
 #include <gsl/gsl_errno.h>
 #include <gsl/gsl_rng.h>
 #include "backprop/bp_gradcheck.h"
+#include "testutil.h"
 
 #define NI 6
 #define NO 4
@@ -988,15 +989,8 @@ ec_levels (const long table[10], double sigma[5], int sign[5])
 static double
 ec_checker_noise (const long table[10], int *found)
 {
-  double x0 = 0.0, g0 = 0.0;
-  gsl_vector_view xv = gsl_vector_view_array (&x0, 1), gv = gsl_vector_view_array (&g0, 1);
-  const bp_gradcheck_block blk = { .name = "x", .vector = &xv.vector },
-      grad = { .name = "x", .vector = &gv.vector };
   const bp_gradcheck_function F = { .loss = ec_table_loss, .params = (void *) table };
-  bp_gradcheck_options o;
-  bp_gradcheck_options_default (&o);
-  bp_gradcheck_result *r = NULL;
-  ck_assert_int_eq (bp_gradcheck (&F, 1, &blk, &grad, &o, &r), GSL_SUCCESS);
+  bp_gradcheck_result *r = test_gradcheck_scalar (&F, 0.0, 0.0, GSL_SUCCESS);
   const bp_gradcheck_block_result *b = &r->run[0].block[0];
   *found = b->noise_found;
   const double noise = b->noise;
@@ -1142,17 +1136,14 @@ START_TEST (test_resolution_factor_one_entry)
      2 DBL_EPSILON |f| (the resolution 4 % below would take the factor
      without its floor).  The gradient is 0.5 off (of 0.6): it FAILs and
      is reported with its tolerance and step. */
-  double x0 = 0.3, g0 = 2.0 * 0.3 + 0.5, f0;
-  gsl_vector_view xv = gsl_vector_view_array (&x0, 1), gv = gsl_vector_view_array (&g0, 1);
-  const bp_gradcheck_block blk = { .name = "x", .vector = &xv.vector },
-      grad = { .name = "x", .vector = &gv.vector };
+  double x0 = 0.3, f0;
+  gsl_vector_view xv = gsl_vector_view_array (&x0, 1);
   const bp_gradcheck_function F = { .loss = float_one_square_loss };
   const bp_gradcheck_point at = { .vector = (const gsl_vector *[]) { &xv.vector } };
   float_one_square_loss (&at, NULL, &f0);
   bp_gradcheck_options o;
   bp_gradcheck_options_default (&o);
-  bp_gradcheck_result *r = NULL;
-  ck_assert_int_eq (bp_gradcheck (&F, 1, &blk, &grad, &o, &r), GSL_FAILURE);
+  bp_gradcheck_result *r = test_gradcheck_scalar (&F, x0, 2.0 * 0.3 + 0.5, GSL_FAILURE);
   const bp_gradcheck_block_result *b = &r->run[0].block[0];
   ck_assert_int_eq (b->noise_found, 1);
   ck_assert_uint_eq (b->n_failed, 1);

@@ -168,6 +168,20 @@ test_gradcheck_pass (const bp_gradcheck_function *f, const gsl_matrix *theta,
   bp_gradcheck_result_free (r);
 }
 
+bp_gradcheck_result *
+test_gradcheck_scalar (const bp_gradcheck_function *f, double x0, double g0, int want)
+{
+  gsl_vector_view xv = gsl_vector_view_array (&x0, 1), gv = gsl_vector_view_array (&g0, 1);
+  const bp_gradcheck_block blk = { .name = "x", .vector = &xv.vector },
+      grad = { .name = "x", .vector = &gv.vector };
+  bp_gradcheck_options o;
+  bp_gradcheck_options_default (&o);
+  bp_gradcheck_result *r = NULL;
+  ck_assert_int_eq (bp_gradcheck (f, 1, &blk, &grad, &o, &r), want);
+  ck_assert_ptr_nonnull (r);
+  return r;
+}
+
 /* a plain function as bp_gradcheck's callbacks */
 /* theta as a complex vector (imaginary parts 0), for a function given
    only in its complex form */

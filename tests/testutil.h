@@ -57,6 +57,12 @@ void test_gradcheck_pass (const bp_gradcheck_function *f, const gsl_matrix *thet
                           const gsl_matrix *grad, unsigned method, double rtol,
                           double atol, const char *what);
 
+/* bp_gradcheck of f at the defaults on one element, the block "x" at
+   x = x0 with the analytic derivative g0; fail unless its status is
+   want.  The result, for the caller to read and free. */
+bp_gradcheck_result *test_gradcheck_scalar (const bp_gradcheck_function *f, double x0,
+                                            double g0, int want);
+
 /* A plain function of one vector theta: scalar, vector (into out, of
    its size m), complex or complex vector (for the complex step). */
 typedef double (*test_scalar_fn) (const gsl_vector *theta, void *params);

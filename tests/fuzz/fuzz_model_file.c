@@ -57,16 +57,26 @@ starts_with_path (const char *err, const char *path)
   return strncmp (err, path, n) == 0 && err[n] == ':' && err[n + 1] == ' ';
 }
 
-/* 1 when the file at path holds exactly bytes[0 .. len) */
-static int
-file_equals (const char *path, const unsigned char *bytes, size_t len)
+/* The first len + 1 bytes of the file at path (malloc'd; the caller
+   frees), their count in *got */
+static unsigned char *
+file_head (const char *path, size_t len, size_t *got)
 {
   FILE *f = fopen (path, "rb");
   FUZZ_ASSERT (f != NULL);
   unsigned char *buf = malloc (len + 1);
   FUZZ_ASSERT (buf != NULL);
-  const size_t got = fread (buf, 1, len + 1, f);
+  *got = fread (buf, 1, len + 1, f);
   fclose (f);
+  return buf;
+}
+
+/* 1 when the file at path holds exactly bytes[0 .. len) */
+static int
+file_equals (const char *path, const unsigned char *bytes, size_t len)
+{
+  size_t got;
+  unsigned char *buf = file_head (path, len, &got);
   const int same = got == len && (len == 0 || memcmp (buf, bytes, len) == 0);
   free (buf);
   return same;
@@ -78,12 +88,8 @@ file_equals (const char *path, const unsigned char *bytes, size_t len)
 static int
 file_is_model_part (const char *path, const unsigned char *bytes, size_t len)
 {
-  FILE *f = fopen (path, "rb");
-  FUZZ_ASSERT (f != NULL);
-  unsigned char *buf = malloc (len + 1);
-  FUZZ_ASSERT (buf != NULL);
-  const size_t got = fread (buf, 1, len + 1, f);
-  fclose (f);
+  size_t got;
+  unsigned char *buf = file_head (path, len, &got);
   const int same = got <= len && (got == 0 || memcmp (buf, bytes, got) == 0)
                    && (got == len || (len - got >= 7 && memcmp (bytes + got, "BPSTATE", 7) == 0));
   free (buf);
