@@ -489,13 +489,21 @@ dataset_read_suite (void)
 
 /* --- bp_dataset_batch ------------------------------------------------- */
 
-START_TEST (test_dataset_batch_rows)
+/* 4 images of 2 x 3 into images, pixel p of image k = 10 k + p, with
+   the labels 2, 0, 1, 2 of 3 classes */
+static bp_dataset
+four_images (unsigned char images[24])
 {
-  /* 4 images of 2 x 3, pixel p of image k = 10 k + p */
-  unsigned char images[24], labels[4] = { 2, 0, 1, 2 };
+  static unsigned char labels[4] = { 2, 0, 1, 2 };
   for (size_t p = 0; p < 24; p++)
     images[p] = (unsigned char) (10 * (p / 6) + p % 6);
-  bp_dataset d = { 4, 2, 3, 3, images, labels };
+  return (bp_dataset) { 4, 2, 3, 3, images, labels };
+}
+
+START_TEST (test_dataset_batch_rows)
+{
+  unsigned char images[24];
+  bp_dataset d = four_images (images);
   const size_t index[2] = { 3, 1 };
   gsl_matrix *U = gsl_matrix_alloc (2, 6), *T = gsl_matrix_alloc (2, 3);
   ck_assert_int_eq (bp_dataset_batch (&d, index, U, T), GSL_SUCCESS);
@@ -525,10 +533,8 @@ END_TEST
    pixel gives, -7).  Mutant: the row loop to j <= m, one past the row. */
 START_TEST (test_dataset_batch_view_writes_only_U)
 {
-  unsigned char images[24], labels[4] = { 2, 0, 1, 2 };
-  for (size_t p = 0; p < 24; p++)
-    images[p] = (unsigned char) (10 * (p / 6) + p % 6);
-  bp_dataset d = { 4, 2, 3, 3, images, labels };
+  unsigned char images[24];
+  bp_dataset d = four_images (images);
   const size_t index[2] = { 2, 0 };
   gsl_matrix *Wide = gsl_matrix_alloc (2, 8), *T = gsl_matrix_alloc (2, 3);
   gsl_matrix_set_all (Wide, -7.0);

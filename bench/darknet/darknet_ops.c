@@ -98,6 +98,16 @@ use_params (layer *l, size_t nin)
   int OP##_fwd (size_t n, const float *x, size_t m, float *y);          \
   int OP##_bwd (size_t n, const float *x, size_t m, const float *dy, float *dx)
 
+/* OP's forward: OP_set (the point into the layer L, its forward), then
+   L's output as y */
+#define FWD(OP, L)                                                      \
+  int OP##_fwd (size_t n, const float *x, size_t m, float *y)           \
+  {                                                                     \
+    if (OP##_set (n, x, m)) return 1;                                   \
+    out_y (&L, y, m);                                                   \
+    return 0;                                                           \
+  }
+
 /* connected: input (B,5), weights (3,5), biases (3), leaky ReLU */
 enum { CI = 5, CO = 3, CN = B * CI + CO * CI + CO };
 static layer conn;
@@ -116,12 +126,7 @@ conn_set (size_t n, const float *x, size_t m)
   conn.forward (conn, net);
   return 0;
 }
-int conn_fwd (size_t n, const float *x, size_t m, float *y)
-{
-  if (conn_set (n, x, m)) return 1;
-  out_y (&conn, y, m);
-  return 0;
-}
+FWD (conn, conn)
 int conn_bwd (size_t n, const float *x, size_t m, const float *dy, float *dx)
 {
   if (conn_set (n, x, m)) return 1;
@@ -148,12 +153,7 @@ conv_set (size_t n, const float *x, size_t m)
   conv.forward (conv, net);
   return 0;
 }
-int conv_fwd (size_t n, const float *x, size_t m, float *y)
-{
-  if (conv_set (n, x, m)) return 1;
-  out_y (&conv, y, m);
-  return 0;
-}
+FWD (conv, conv)
 int conv_bwd (size_t n, const float *x, size_t m, const float *dy, float *dx)
 {
   if (conv_set (n, x, m)) return 1;
@@ -173,12 +173,7 @@ int conv_bwd (size_t n, const float *x, size_t m, const float *dy, float *dx)
     OP##_l.forward (OP##_l, net);                                               \
     return 0;                                                           \
   }                                                                     \
-  int OP##_fwd (size_t n, const float *x, size_t m, float *y)           \
-  {                                                                     \
-    if (OP##_set (n, x, m)) return 1;                                   \
-    out_y (&OP##_l, y, m);                                                  \
-    return 0;                                                           \
-  }                                                                     \
+  FWD (OP, OP##_l)                                                      \
   int OP##_bwd (size_t n, const float *x, size_t m, const float *dy, float *dx) \
   {                                                                     \
     if (OP##_set (n, x, m)) return 1;                                   \
@@ -235,12 +230,7 @@ shortcut_set (size_t n, const float *x, size_t m)
   shortcut.forward (shortcut, net);
   return 0;
 }
-int shortcut_fwd (size_t n, const float *x, size_t m, float *y)
-{
-  if (shortcut_set (n, x, m)) return 1;
-  out_y (&shortcut, y, m);
-  return 0;
-}
+FWD (shortcut, shortcut)
 int shortcut_bwd (size_t n, const float *x, size_t m, const float *dy, float *dx)
 {
   if (shortcut_set (n, x, m)) return 1;
@@ -297,12 +287,7 @@ bn_set (size_t n, const float *x, size_t m)
   bn.forward (bn, net);
   return 0;
 }
-int bn_fwd (size_t n, const float *x, size_t m, float *y)
-{
-  if (bn_set (n, x, m)) return 1;
-  out_y (&bn, y, m);
-  return 0;
-}
+FWD (bn, bn)
 int bn_bwd (size_t n, const float *x, size_t m, const float *dy, float *dx)
 {
   if (bn_set (n, x, m)) return 1;
