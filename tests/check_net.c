@@ -494,6 +494,14 @@ START_TEST (test_refused)
   /* W of 16 x (2^60 + 1): 16 (2^60 + 1) elements overflow size_t (to 16) */
   s = (bp_net_shape) { .rows = 1, .cols = ((size_t) 1 << 60) + 1, .n = 16 };
   ck_assert_ptr_null (bp_net_alloc (bp_net_linear, &s));
+  /* inputs m = rows cols of (2^(w-1) + 1) x 2 wrap to 2, a valid size on
+     their own: every row's layout reads m, so each must refuse them */
+  s = (bp_net_shape) { .rows = SIZE_MAX / 2 + 2, .cols = 2, .n = CLASSES, .n_hidden = 1,
+                       .hidden = { 3 }, .act = BP_RELU, .C1 = 0, .C2 = 0 };
+  ck_assert_ptr_null (bp_net_alloc (bp_net_mlp, &s));
+  ck_assert_ptr_null (bp_net_alloc (bp_net_deep, &s));
+  s.n_hidden = 0;
+  ck_assert_ptr_null (bp_net_alloc (bp_net_linear, &s));
   gsl_set_error_handler (old);
 }
 END_TEST

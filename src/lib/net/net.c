@@ -100,6 +100,9 @@ bp_net_alloc (const bp_net_type *T, const bp_net_shape *s)
 {
   if (!T || !s)
     GSL_ERROR_NULL ("bp_net_alloc: T and s must not be NULL", GSL_EFAULT);
+  size_t m;   /* the inputs rows cols, which every layout reads (net_inputs) */
+  if (size_mul_overflows (s->rows, s->cols, &m))
+    GSL_ERROR_NULL ("bp_net_alloc: rows x cols overflows size_t", GSL_EINVAL);
   bp_net *net = calloc (1, sizeof *net);
   if (net == NULL)
     GSL_ERROR_NULL ("bp_net_alloc: out of memory", GSL_ENOMEM);

@@ -124,7 +124,8 @@ net_dtype_suffix (const bp_net *net)
    it is, from rng (the same draws), rounded to float. */
 int net_init_rounded (bp_net *net, gsl_rng *rng);
 
-/* The inputs m = rows cols of s. */
+/* The inputs m = rows cols of s (bp_net_alloc refuses a product that
+   overflows). */
 static inline size_t
 net_inputs (const bp_net_shape *s)
 {
