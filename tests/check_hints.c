@@ -779,6 +779,59 @@ START_TEST (test_hint_factor_axis)
 }
 END_TEST
 
+START_TEST (test_hint_factor_of_failing_elements_only)
+{
+  /* K (3 x 4) with row 0's analytic = numeric / 4, the others right: the
+     factor hint's c = e / a is taken from a FAILing element (the largest
+     |a| among them, eq. 0.14's "e = c a at every failing element"), so 4;
+     an element that passes (e = a, c = 1) must not give it.  Mutant: the
+     element test "FAIL && |a| > amax && e finite" as "(FAIL && |a| > amax)
+     || e finite", which takes the last element, K(2,3), which passes: c = 1,
+     no factor */
+  gsl_vector *c = distinct (12);
+  gsl_matrix *A = right_analytic (c, 3);
+  for (size_t j = 0; j < 4; j++)
+    *gsl_matrix_ptr (A, 0, j) /= 4.0;
+  bp_gradcheck_block_result b;
+  char *rep;
+  ck_assert_uint_eq (hints_of (c, 3, 0, NULL, A, &b, &rep) & BP_GRADCHECK_HINT_FACTOR,
+                     BP_GRADCHECK_HINT_FACTOR);
+  ck_assert_msg (fabs (b.factor - 4.0) < 1e-6, "factor %.17g", b.factor);
+  ck_assert_msg (strstr (rep, "a missing factor 4 (or 1/0.25)?"), "%s", rep);
+  free (rep);
+  gsl_matrix_free (A);
+  gsl_vector_free (c);
+}
+END_TEST
+
+START_TEST (test_hint_slice_not_of_a_length_1_axis)
+{
+  /* K of shape 3 x 1 x 2 (a 3 x 2 matrix) wrong at index 1 of axis 0
+     (K(1,0,0) and K(1,0,1)): the slice hint at axis 0, index 1.  Axis 1,
+     of length 1, holds every failure at its one index 0, which says
+     nothing: located() names an axis only when its length is 2 or more.
+     Mutant: the length of axis d + 1 tested instead (axis 0 skipped for
+     axis 1's length 1, then axis 1 named for axis 2's length 2: an edge
+     at index 0 of axis 1) */
+  const size_t shape[3] = { 3, 1, 2 };
+  gsl_vector *c = distinct (6);
+  gsl_matrix *A = right_analytic (c, 3);
+  *gsl_matrix_ptr (A, 1, 0) += 0.5;
+  *gsl_matrix_ptr (A, 1, 1) += 0.5;
+  bp_gradcheck_block_result b;
+  char *rep;
+  ck_assert_uint_eq (hints_of (c, 3, 3, shape, A, &b, &rep)
+                     & (BP_GRADCHECK_HINT_SLICE | BP_GRADCHECK_HINT_EDGE),
+                     BP_GRADCHECK_HINT_SLICE);
+  ck_assert_uint_eq (b.hint_axis, 0);
+  ck_assert_uint_eq (b.hint_index, 1);
+  ck_assert_msg (strstr (rep, "failures only at index 1 of axis 0 (of 3)"), "%s", rep);
+  free (rep);
+  gsl_matrix_free (A);
+  gsl_vector_free (c);
+}
+END_TEST
+
 START_TEST (test_hint_zero)
 {
   /* rows 1 and 2 of a 4 x 5 gradient never written (0): "analytic = 0 at
@@ -1122,6 +1175,8 @@ shapes_suite (void)
   tcase_add_test (tc, test_hint_sum_no_straddling_slice);
   tcase_add_test (tc, test_hint_factor_axis_of_each_block);
   tcase_add_test (tc, test_hint_factor_axis);
+  tcase_add_test (tc, test_hint_factor_of_failing_elements_only);
+  tcase_add_test (tc, test_hint_slice_not_of_a_length_1_axis);
   tcase_add_test (tc, test_hint_zero);
   tcase_add_test (tc, test_hint_mask);
   tcase_add_test (tc, test_hint_range);
