@@ -1256,6 +1256,56 @@ START_TEST (test_float_args_every_point_on_grid)
 }
 END_TEST
 
+/* f = 3 x of a float argument */
+static int
+three_x_loss (const bp_gradcheck_point *p, void *params, double *L)
+{
+  (void) params;
+  *L = 3.0 * gsl_vector_get (p->vector[0], 0);
+  return 0;
+}
+
+START_TEST (test_float_grid_error_at_the_full_step)
+{
+  /* eq. (0.6b): the element's error counts g = 3 |e| delta / h, delta the
+     largest |fl(x + t) - (x + t)| over GSL's points t = +-h k / 4, k = 1
+     .. 4.  x = 1 - 229377 2^-24 (its last bit odd), the step floor
+     opts.h = 2^-6 = 2^18 ulp(x): x + h k/4 for k = 1, 2, 3 stays below 1,
+     on the grid, and x + h = 1 + 32767 2^-24 is an odd multiple of
+     2^-24 in [1, 2), where the floats are 2^-23 apart: delta = 2^-24 at
+     the full step alone.  The element passes, at whatever step it is
+     kept, with an error of at least that g, delta computed here over the
+     four k.  Mutant: core_grid_error()'s k <= 4 as k < 4 (delta 0 at
+     h = 2^-6, where the element then passes without a retry) */
+  double x = 1.0 - 229377.0 * ldexp (1.0, -24), g = 3.0;
+  gsl_vector_view xv = gsl_vector_view_array (&x, 1), gv = gsl_vector_view_array (&g, 1);
+  const bp_gradcheck_block blk = { .name = "x", .vector = &xv.vector },
+      ana = { .vector = &gv.vector };
+  const bp_gradcheck_function F = { .loss = three_x_loss };
+  bp_gradcheck_options o;
+  bp_gradcheck_options_default (&o);
+  o.arg_type = BP_GRADCHECK_ARG_FLOAT;
+  o.h = ldexp (1.0, -6);
+  bp_gradcheck_result *r = NULL;
+  ck_assert_int_eq (bp_gradcheck (&F, 1, &blk, &ana, &o, &r), GSL_SUCCESS);
+  const bp_gradcheck_block_result *b = &r->run[0].block[0];
+  const double h = b->h_max, e = gsl_matrix_get (b->numeric, 0, 0);
+  ck_assert (b->h_min == h && h >= o.h);
+  double delta = 0.0;
+  for (int k = 1; k <= 4; k++)
+    for (int sg = -1; sg <= 1; sg += 2)
+      {
+        const double t = x + sg * 0.25 * k * h;
+        delta = fmax (delta, fabs ((double) (float) t - t));
+      }
+  ck_assert (delta == ldexp (1.0, -24));
+  ck_assert_msg (gsl_matrix_get (b->abserr, 0, 0) >= 3.0 * fabs (e) * delta / h,
+                 "abserr %g at h %g, g = %g", gsl_matrix_get (b->abserr, 0, 0), h,
+                 3.0 * fabs (e) * delta / h);
+  bp_gradcheck_result_free (r);
+}
+END_TEST
+
 int
 main (void)
 {
@@ -1290,6 +1340,7 @@ main (void)
   tcase_add_test (tc, test_resolution_factor_one_entry);
   tcase_add_test (tc, test_resolution_factor_of_vector_f);
   tcase_add_test (tc, test_float_args_every_point_on_grid);
+  tcase_add_test (tc, test_float_grid_error_at_the_full_step);
   suite_add_tcase (s, tc);
   SRunner *sr = srunner_create (s);
   srunner_run_all (sr, CK_NORMAL);
