@@ -650,6 +650,61 @@ dummy_grad (const bp_gradcheck_point *p, void *params, gsl_matrix *const g[])
   return GSL_FAILURE;
 }
 
+/* square_layer's VJP (c = 2) that records each new cotangent it is given */
+typedef struct
+{
+  size_t n;
+  double dy[8][3];
+} dy_log;
+
+static int
+logged_vjp (const bp_gradcheck_point *p, void *params, const gsl_vector *dy,
+            gsl_matrix *const dx[])
+{
+  dy_log *log = params;
+  if ((log->n == 0 || memcmp (log->dy[log->n - 1], dy->data, sizeof log->dy[0]) != 0)
+      && log->n < 8)
+    {
+      memcpy (log->dy[log->n], dy->data, sizeof log->dy[0]);
+      log->n++;
+    }
+  for (size_t i = 0; i < dy->size; i++)
+    gsl_matrix_set (dx[0], i, 0, 2.0 * gsl_vector_get (p->vector[0], i)
+                    * gsl_vector_get (dy, i));
+  return 0;
+}
+
+START_TEST (test_gradcheck_vjp_draws_n_cotangents)
+{
+  /* the VJP form checks n_cotangents cotangents (0: 3), bp_gradcheck.h:
+     dy = 2 u - 1 for u from gsl_rng_uniform_pos of MT19937 seeded with
+     opts.seed, m at a time.  vjp sees exactly those, drawn here the same
+     way, and no more.  Mutant: the draws' loop j < draws as j <= draws
+     (one cotangent more) */
+  double xd[3] = { 0.5, -1.25, 2.0 };
+  gsl_vector_view x = gsl_vector_view_array (xd, 3);
+  for (size_t want = 1; want <= 3; want++)
+    {
+      dy_log log = { .n = 0 };
+      const bp_gradcheck_function F = { .vloss = square_layer, .m = 3, .params = &log,
+                                        .vjp = logged_vjp,
+                                        .n_cotangents = want == 3 ? 0 : want };
+      const bp_gradcheck_block blk = { .name = "x", .vector = &x.vector };
+      bp_gradcheck_options o;
+      bp_gradcheck_options_default (&o);
+      o.method = BP_GRADCHECK_CENTRAL;
+      ck_assert_int_eq (bp_gradcheck (&F, 1, &blk, NULL, &o, NULL), GSL_SUCCESS);
+      ck_assert_uint_eq (log.n, want);
+      gsl_rng *rng = gsl_rng_alloc (gsl_rng_mt19937);
+      gsl_rng_set (rng, o.seed);
+      for (size_t j = 0; j < want; j++)
+        for (size_t i = 0; i < 3; i++)
+          ck_assert (log.dy[j][i] == 2.0 * gsl_rng_uniform_pos (rng) - 1.0);
+      gsl_rng_free (rng);
+    }
+}
+END_TEST
+
 START_TEST (test_gradcheck_vjp_complex_step)
 {
   /* the VJP form by the complex step alone: L = <dy, F(x)> through
@@ -2137,6 +2192,7 @@ gradcheck_suite (void)
   tcase_add_loop_test (tc, test_gradcheck_wrong_layer_every_method, 0, 2 * N_WRONG);
   tcase_add_test (tc, test_gradcheck_transposed_jacobian);
   tcase_add_test (tc, test_gradcheck_vjp_complex_step);
+  tcase_add_test (tc, test_gradcheck_vjp_draws_n_cotangents);
   tcase_add_loop_test (tc, test_gradcheck_jacobian_without_y_i, 0, TEST_CONFIGS);
   tcase_add_loop_test (tc, test_gradcheck_missing_factor, 0, 2);
   tcase_add_test (tc, test_gradcheck_float32_never_passes);
