@@ -998,6 +998,54 @@ ec_checker_noise (const long table[10], int *found)
   return noise;
 }
 
+/* f = 1 + ec_table[k] 2^-30 at x = 0.5 +- k 1e-8 and 1 + ec_table[k]
+   2^-27 at x = 0.5 +- k 1e-4 (k = 1 .. 9), 1 elsewhere: the Taylor run's
+   noise line of one element at 0.5 (direction +-1) */
+static int
+ec_spacing_loss (const bp_gradcheck_point *p, void *params, double *L)
+{
+  (void) params;
+  const double t = fabs (gsl_vector_get (p->vector[0], 0) - 0.5);
+  *L = 1.0;
+  for (int e = 0; e < 2; e++)
+    {
+      const double i = t / (e ? 1e-4 : 1e-8);
+      const long k = lround (i);
+      if (k >= 1 && k <= 9 && fabs (i - (double) k) < 1e-6)
+        *L += ldexp ((double) ec_table[k], e ? -27 : -30);
+    }
+  return 0;
+}
+
+START_TEST (test_taylor_noise_spacings_in_order)
+{
+  /* the Taylor run's noise line, eq. (0.4): points t = i 1e-6 c max(1,
+     max|theta|), c = 1, then 1e-2, 1e2, 1e-4, 1e4 until ECnoise finds
+     the noise.  f is flat at the spacing 1e-6 (too small), and holds
+     ec_table's values at the spacing 1e-8 (2^-30 each) and at 1e-4
+     (2^-27): the noise is found at c = 1e-2, sigma_2 of the table by
+     eq. (0.4) (ec_levels).  Mutant: the spacing 1e-6 / c (1e-4 at c =
+     1e-2: the noise 8 times as large) */
+  double x = 0.5, g = 0.0, sigma[5];
+  int sign[5];
+  ec_levels (ec_table, sigma, sign);
+  gsl_vector_view xv = gsl_vector_view_array (&x, 1), gv = gsl_vector_view_array (&g, 1);
+  const bp_gradcheck_block blk = { .name = "x", .vector = &xv.vector },
+      grad = { .name = "x", .vector = &gv.vector };
+  const bp_gradcheck_function F = { .loss = ec_spacing_loss };
+  bp_gradcheck_options o;
+  bp_gradcheck_options_default (&o);
+  o.method = BP_GRADCHECK_TAYLOR;
+  bp_gradcheck_result *r = NULL;
+  bp_gradcheck (&F, 1, &blk, &grad, &o, &r);
+  ck_assert_ptr_nonnull (r);
+  ck_assert_uint_eq (r->run[0].method, BP_GRADCHECK_TAYLOR);
+  ck_assert_msg (fabs (r->run[0].noise - sigma[2]) <= 1e-9 * sigma[2],
+                 "noise %.17g, sigma_2 %.17g", r->run[0].noise, sigma[2]);
+  bp_gradcheck_result_free (r);
+}
+END_TEST
+
 START_TEST (test_ecnoise_levels_must_all_agree)
 {
   double sigma[5];
@@ -1336,6 +1384,7 @@ main (void)
   tcase_add_test (tc, test_float_tie_below_delta_min);
   tcase_add_test (tc, test_ecnoise_levels_must_all_agree);
   tcase_add_test (tc, test_ecnoise_first_level_agrees);
+  tcase_add_test (tc, test_taylor_noise_spacings_in_order);
   tcase_add_test (tc, test_noise_line_signs_at_one_half);
   tcase_add_test (tc, test_resolution_factor_one_entry);
   tcase_add_test (tc, test_resolution_factor_of_vector_f);
