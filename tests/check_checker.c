@@ -15,6 +15,7 @@
 #include <gsl/gsl_math.h>
 #include <gsl/gsl_nan.h>
 #include "backprop/bp_complex_step.h"
+#include "failalloc.h"
 #include "testutil.h"
 
 /* f(t) = sum_i sin(t_i) + t_0 t_1^2: df/dt_i = cos t_i + [i=0] t_1^2 + [i=1] 2 t_0 t_1 */
@@ -2182,6 +2183,77 @@ START_TEST (test_gradcheck_directions_block_shapes)
 }
 END_TEST
 
+/* f = |theta|^2 / 2 */
+static int
+half_square_loss (const bp_gradcheck_point *p, void *params, double *L)
+{
+  (void) params;
+  double s = 0.0;
+  gsl_blas_ddot (p->vector[0], p->vector[0], &s);
+  *L = 0.5 * s;
+  return 0;
+}
+
+START_TEST (test_gradcheck_each_allocation_failing)
+{
+  /* bp_gradcheck.h: out of memory is GSL_ENOMEM.  A gradient of
+     |theta|^2 / 2 wrong in one of 8 elements, checked by central
+     differences and by the directions (which localize it), with its Nth
+     allocation failing alone, for every N up to the last: every run ends
+     with GSL_ENOMEM or, where the failure was absorbed, with the FAIL
+     (GSL_FAILURE), and none crashes on a NULL (tests/oom/alloc_all's
+     scenario, run by `make check' too).  Mutants: an allocation test
+     `!x || !y' as `!x && !y', each seen crashing here:
+     problem_init()'s rows and cols, fill_blocks()'s and group_fill()'s
+     analytic and numeric, group_fill()'s mask and sorted */
+  if (!failalloc_available ())
+    {
+      fprintf (stderr, "test_gradcheck_each_allocation_failing: not checked in a "
+               "build with AddressSanitizer\n");
+      return;
+    }
+  double t[8], g[8];
+  for (size_t i = 0; i < 8; i++)
+    t[i] = g[i] = 0.25 * (double) i - 1.0;
+  g[5] += 1.0;
+  gsl_vector_view tv = gsl_vector_view_array (t, 8), gv = gsl_vector_view_array (g, 8);
+  const bp_gradcheck_function f = { .loss = half_square_loss };
+  const bp_gradcheck_block theta = { .name = "theta", .vector = &tv.vector },
+      grad = { .name = "theta", .vector = &gv.vector };
+  bp_gradcheck_options o;
+  bp_gradcheck_options_default (&o);
+  o.method = BP_GRADCHECK_CENTRAL | BP_GRADCHECK_DIRECTIONAL;
+  o.threads = 1;
+  gsl_error_handler_t *old = gsl_set_error_handler_off ();
+  /* once unarmed first: what the process allocates once (the message
+     catalog's binding) is not counted, so the Nth call is the same in
+     every run */
+  bp_gradcheck_result *r0 = NULL;
+  ck_assert_int_eq (bp_gradcheck (&f, 1, &theta, &grad, &o, &r0), GSL_FAILURE);
+  bp_gradcheck_result_free (r0);
+  size_t n_enomem = 0;
+  for (unsigned long n = 1;; n++)
+    {
+      bp_gradcheck_result *r = NULL;
+      failalloc_arm (n);
+      const int status = bp_gradcheck (&f, 1, &theta, &grad, &o, &r);
+      const unsigned long calls = failalloc_disarm ();
+      ck_assert_msg (status == GSL_ENOMEM || status == GSL_FAILURE,
+                     "allocation %lu failing: status %d", n, status);
+      n_enomem += status == GSL_ENOMEM;
+      bp_gradcheck_result_free (r);
+      if (calls < n)
+        {
+          ck_assert_int_eq (status, GSL_FAILURE);   /* none failed: the FAIL */
+          ck_assert_uint_gt (n, 20);
+          break;
+        }
+    }
+  ck_assert_uint_gt (n_enomem, 0);
+  gsl_set_error_handler (old);
+}
+END_TEST
+
 static Suite *
 gradcheck_suite (void)
 {
@@ -2208,6 +2280,7 @@ gradcheck_suite (void)
   tcase_add_test (tc, test_gradcheck_report);
   tcase_add_test (tc, test_gradcheck_kept_step_on_a_tie);
   tcase_add_test (tc, test_gradcheck_ladder_three_rungs);
+  tcase_add_test (tc, test_gradcheck_each_allocation_failing);
   suite_add_tcase (s, tc);
   TCase *dir = tcase_create ("directions");
   tcase_set_timeout (dir, 120);

@@ -1,0 +1,23 @@
+/* failalloc.h -- out of memory inside a Check test (issue 24): the test
+   program's own malloc, calloc and realloc, which fail the Nth call made
+   while armed (once), as tests/oom/oomshim.c does for `make check-oom',
+   so that `make check' (and `make mutation') sees an allocation test of
+   the library that lets a NULL through.  Linked into the suites that use
+   it alone. */
+#ifndef BP_TESTS_FAILALLOC_H
+#define BP_TESTS_FAILALLOC_H
+
+#include <stddef.h>
+
+/* 1 when this build can fail allocations (not under AddressSanitizer,
+   whose own malloc the test program's would bypass) */
+int failalloc_available (void);
+
+/* Count the calls from now on and fail the nth (n >= 1) */
+void failalloc_arm (unsigned long n);
+
+/* Stop counting; returns the calls counted since failalloc_arm (when
+   below n, the nth call never came: nothing failed) */
+unsigned long failalloc_disarm (void);
+
+#endif
