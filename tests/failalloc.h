@@ -9,8 +9,9 @@
 
 #include <stddef.h>
 
-/* 1 when this build can fail allocations (not under AddressSanitizer,
-   whose own malloc the test program's would bypass) */
+/* 1 when this build can fail allocations: not under AddressSanitizer
+   (whose own malloc the test program's would bypass: left out), nor
+   under a tool that replaces malloc by name (valgrind: seen at run time) */
 int failalloc_available (void);
 
 /* Count the calls from now on and fail the nth (n >= 1) */
