@@ -247,7 +247,7 @@ CLEANFILES += oom-run.*
 # resumes the run (their keys are file hashes, so an entry whose files
 # changed is simply rerun); no clean target removes them.
 # doc/robustness.md, "Mutation testing".
-EXTRA_DIST += tests/mutation.py tests/mutation-equivalent.txt
+EXTRA_DIST += tests/mutation.py tests/mutation-equivalent.txt tests/ecnoise-agreement.py
 # its verdicts: a mutant that does not compile is no kill
 TESTS += tests/mutation-verdicts.sh
 EXTRA_DIST += tests/mutation-verdicts.sh
