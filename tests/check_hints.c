@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <gsl/gsl_errno.h>
+#include "failalloc.h"
 #include "testutil.h"
 
 static int
@@ -577,6 +578,42 @@ START_TEST (test_hint_sum)
   gsl_matrix_free (Ab);
   gsl_matrix_free (AX);
   gsl_vector_free (v);
+  gsl_vector_free (w);
+}
+END_TEST
+
+START_TEST (test_hint_sum_no_slice_past_the_gradient)
+{
+  /* test_hint_sum's bias with b's gradient 100 in every element, a value
+     no row of X's gradient (1 .. 12) holds: the sum hint searches X's
+     rows and finds none, and must not search past X's last one.  Every
+     block allocated during the check is followed by 8 doubles of 100
+     (failalloc_pad), so a slice read past the end of X's numeric
+     gradient would equal b's analytic one.  Mutant: one_slice()'s
+     `outer < size` as `<=` (the sum hint at X's element 12, out of the
+     block; until now only make check-valgrind saw that read) */
+  if (!failalloc_available ())
+    {
+      fprintf (stderr, "test_hint_sum_no_slice_past_the_gradient: not checked: "
+               "malloc is not the test's own (AddressSanitizer, valgrind)\n");
+      return;
+    }
+  gsl_vector *w = distinct (12);
+  const bias_params q = { .w = w, .stride = 1, .n = 3 };
+  gsl_matrix *AX = right_analytic (w, 4), *Ab = gsl_matrix_alloc (1, 3);
+  gsl_matrix_set_all (Ab, 100.0);
+  int status;
+  failalloc_pad (100.0, 8);
+  bp_gradcheck_result *res = bias_check (&q, 4, 0, NULL, AX, Ab, &status);
+  failalloc_pad (0.0, 0);
+  ck_assert_int_eq (status, GSL_FAILURE);
+  const bp_gradcheck_block_result *b = &res->run[0].block[1];
+  ck_assert_uint_eq (b->n_failed, 3);
+  ck_assert_msg ((b->hints & BP_GRADCHECK_HINT_SUM) == 0, "sum hint at X's element %zu",
+                 b->sum_index);
+  bp_gradcheck_result_free (res);
+  gsl_matrix_free (Ab);
+  gsl_matrix_free (AX);
   gsl_vector_free (w);
 }
 END_TEST
@@ -1171,6 +1208,7 @@ shapes_suite (void)
   tcase_add_test (tc, test_hint_transpose_on_the_bound);
   tcase_add_test (tc, test_hint_sum);
   tcase_add_test (tc, test_hint_sum_noisy);
+  tcase_add_test (tc, test_hint_sum_no_slice_past_the_gradient);
   tcase_add_test (tc, test_hint_sum_channel);
   tcase_add_test (tc, test_hint_sum_no_straddling_slice);
   tcase_add_test (tc, test_hint_factor_axis_of_each_block);

@@ -1,9 +1,11 @@
-/* failalloc.h -- out of memory inside a Check test (issue 24): the test
-   program's own malloc, calloc and realloc, which fail the Nth call made
-   while armed (once), as tests/oom/oomshim.c does for `make check-oom',
-   so that `make check' (and `make mutation') sees an allocation test of
-   the library that lets a NULL through.  Linked into the suites that use
-   it alone. */
+/* failalloc.h -- allocation faults inside a Check test (issue 24): the
+   test program's own malloc, calloc and realloc, which fail the Nth call
+   made while armed (once), as tests/oom/oomshim.c does for `make
+   check-oom', and can put a tail of chosen doubles after every block
+   (what a read one past the end sees), so that `make check' (and `make
+   mutation') sees an allocation test that lets a NULL through, or such a
+   read, which otherwise only valgrind reports.  Linked into the suites
+   that use it alone. */
 #ifndef BP_TESTS_FAILALLOC_H
 #define BP_TESTS_FAILALLOC_H
 
@@ -20,5 +22,9 @@ void failalloc_arm (unsigned long n);
 /* Stop counting; returns the calls counted since failalloc_arm (when
    below n, the nth call never came: nothing failed) */
 unsigned long failalloc_disarm (void);
+
+/* From now on every block gets count doubles more after its bytes, each
+   value (count 0: none) */
+void failalloc_pad (double value, size_t count);
 
 #endif

@@ -32,10 +32,12 @@ tests_check_cross_entropy_CFLAGS = $(TEST_CFLAGS)
 tests_check_cross_entropy_LDADD = $(TEST_LDADD)
 tests_check_model_CFLAGS = $(TEST_CFLAGS)
 tests_check_model_LDADD = $(TEST_LDADD)
-# failalloc.c: its own malloc, failing the Nth call of a test on demand
+# failalloc.c: their own malloc, failing the Nth call of a test or padding
+# every block on demand (check_checker, check_hints)
 tests_check_checker_SOURCES = tests/check_checker.c tests/failalloc.c tests/failalloc.h
 tests_check_checker_CFLAGS = $(TEST_CFLAGS)
 tests_check_checker_LDADD = $(TEST_LDADD)
+tests_check_hints_SOURCES = tests/check_hints.c tests/failalloc.c tests/failalloc.h
 tests_check_hints_CFLAGS = $(TEST_CFLAGS)
 tests_check_hints_LDADD = $(TEST_LDADD)
 tests_check_edge_CFLAGS = $(TEST_CFLAGS)
