@@ -2254,6 +2254,55 @@ START_TEST (test_gradcheck_each_allocation_failing)
 }
 END_TEST
 
+/* f = |x|^2 / 2 of 4 elements, recording the farthest point from
+   far_theta that f is given */
+static const double far_theta[4] = { 0.5, -0.25, 0.75, 0.1 };
+static double far_seen;
+
+static int
+far_loss (const bp_gradcheck_point *p, void *params, double *L)
+{
+  (void) params;
+  double s = 0.0, d2 = 0.0;
+  for (size_t i = 0; i < 4; i++)
+    {
+      const double x = gsl_vector_get (p->vector[0], i);
+      s += 0.5 * x * x;
+      d2 += (x - far_theta[i]) * (x - far_theta[i]);
+    }
+  far_seen = fmax (far_seen, sqrt (d2));
+  *L = s;
+  return 0;
+}
+
+START_TEST (test_gradcheck_passing_direction_not_climbed)
+{
+  /* eq. (0.11a): a direction that does not pass is compared again at 4,
+     16 and 64 times its step; one that passes is not.  f = |x|^2 / 2 in
+     double, its right gradient, directions alone, opts.h = 1e-3: the
+     line's step is h = max(opts.h, min((sigma / |f|)^(1/3), 1e-2))
+     max(1, max|theta|) = 1e-3 (the rounding's (eps)^(1/3) is 6e-6), every
+     direction passes there, and no point f is given lies farther than h
+     from theta (the noise line's are 9e-6 c away, c <= 1e2 when its noise
+     is found by then).  Mutant: the ladder's `r < 3 && status != PASS`
+     as `||` (three rungs for every direction: points 64 h away) */
+  double x[4], g[4];
+  for (size_t i = 0; i < 4; i++)
+    x[i] = g[i] = far_theta[i];
+  gsl_vector_view xv = gsl_vector_view_array (x, 4), gv = gsl_vector_view_array (g, 4);
+  const bp_gradcheck_block blk = { .name = "x", .vector = &xv.vector },
+      grad = { .name = "x", .vector = &gv.vector };
+  const bp_gradcheck_function F = { .loss = far_loss };
+  bp_gradcheck_options o;
+  bp_gradcheck_options_default (&o);
+  o.method = BP_GRADCHECK_DIRECTIONAL;
+  o.h = 1e-3;
+  far_seen = 0.0;
+  ck_assert_int_eq (bp_gradcheck (&F, 1, &blk, &grad, &o, NULL), GSL_SUCCESS);
+  ck_assert_msg (far_seen <= 1e-3 * (1.0 + 1e-12), "a point %g from theta", far_seen);
+}
+END_TEST
+
 static Suite *
 gradcheck_suite (void)
 {
@@ -2286,6 +2335,7 @@ gradcheck_suite (void)
   tcase_set_timeout (dir, 120);
   tcase_add_loop_test (dir, test_gradcheck_directions_large_n, 0,
                        sizeof quad_seeds / sizeof quad_seeds[0]);
+  tcase_add_test (dir, test_gradcheck_passing_direction_not_climbed);
   tcase_add_test (dir, test_gradcheck_directions_noise);
   tcase_add_test (dir, test_gradcheck_inconclusive_not_localized);
   tcase_add_test (dir, test_gradcheck_direction_tolerance);
