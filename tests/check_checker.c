@@ -663,10 +663,13 @@ logged_vjp (const bp_gradcheck_point *p, void *params, const gsl_vector *dy,
             gsl_matrix *const dx[])
 {
   dy_log *log = params;
-  if ((log->n == 0 || memcmp (log->dy[log->n - 1], dy->data, sizeof log->dy[0]) != 0)
-      && log->n < 8)
+  int same = log->n > 0;
+  for (size_t i = 0; same && i < 3; i++)
+    same = log->dy[log->n - 1][i] == gsl_vector_get (dy, i);
+  if (!same && log->n < 8)
     {
-      memcpy (log->dy[log->n], dy->data, sizeof log->dy[0]);
+      for (size_t i = 0; i < 3; i++)
+        log->dy[log->n][i] = gsl_vector_get (dy, i);
       log->n++;
     }
   for (size_t i = 0; i < dy->size; i++)

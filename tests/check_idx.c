@@ -386,7 +386,7 @@ START_TEST (test_idx_read_gzip_beyond_the_bound)
     }
   const char *small = tmp_path ("sparse-stream", 0, 1);
   const unsigned long dims[3] = { 1, 1024, 1025 };
-  const size_t total = gzip_claim_file (small, dims, 1024 * 1025, 1);
+  const size_t total = gzip_claim_file (small, dims, (size_t) 1024 * 1025, 1);
   ck_assert_uint_eq (total, 16 + 1049600);
   unsigned char gz[16384];
   FILE *f = fopen (small, "rb");

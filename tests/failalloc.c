@@ -20,9 +20,10 @@
 #endif
 
 #ifndef FAILALLOC_OFF
-extern void *__libc_malloc (size_t n);
-extern void *__libc_calloc (size_t n, size_t size);
-extern void *__libc_realloc (void *p, size_t n);
+/* glibc's own allocator entry points (reserved names: glibc's, not ours) */
+extern void *__libc_malloc (size_t n);                 /* NOLINT(bugprone-reserved-identifier) */
+extern void *__libc_calloc (size_t n, size_t size);    /* NOLINT(bugprone-reserved-identifier) */
+extern void *__libc_realloc (void *p, size_t n);       /* NOLINT(bugprone-reserved-identifier) */
 
 static unsigned long fail_at, counted;
 static int armed;
