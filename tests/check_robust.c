@@ -428,6 +428,36 @@ START_TEST (test_read_long_reason_keeps_path_room)
 }
 END_TEST
 
+START_TEST (test_read_reason_whole_at_the_exact_length)
+{
+  /* "PATH: WHAT" of exactly errlen bytes leaves no room for its NUL: the
+     path gives way ("..."), the reason stays whole (issue 21), never the
+     reason's last byte cut.  The message is read first into a larger
+     buffer.  Mutant: join_fitted()'s `np + 2 + nw < len` as `<=` */
+  const char *path = "robust-test-exact/no-such-dir/model";
+  const char *what = "cannot open: No such file or directory";
+  gsl_error_handler_t *old = gsl_set_error_handler_off ();
+  char err[1024];
+  bp_idx idx;
+  ck_assert_int_eq (bp_idx_read (path, 1, &idx, err, sizeof err), GSL_EFAILED);
+  const size_t n = strlen (path) + 2 + strlen (what);
+  ck_assert_uint_eq (strlen (err), n);
+  for (size_t len = n; len <= n + 1; len++)
+    {
+      char *e = malloc (len);
+      ck_assert_ptr_nonnull (e);
+      ck_assert_int_eq (bp_idx_read (path, 1, &idx, e, len), GSL_EFAILED);
+      ck_assert_uint_lt (strlen (e), len);
+      ck_assert_msg (strlen (e) >= strlen (what)
+                     && strcmp (e + strlen (e) - strlen (what), what) == 0,
+                     "'%s' (%zu bytes) does not end with the reason", e, len);
+      ck_assert_msg ((len > n) == (strstr (e, "...") == NULL), "'%s' (%zu bytes)", e, len);
+      free (e);
+    }
+  gsl_set_error_handler (old);
+}
+END_TEST
+
 START_TEST (test_read_long_path)
 {
   char path[3100];
@@ -456,6 +486,7 @@ read_suite (void)
   tcase_add_test (tc, test_read_long_path);
   tcase_add_test (tc, test_read_dangling_link);
   tcase_add_test (tc, test_read_long_reason_keeps_path_room);
+  tcase_add_test (tc, test_read_reason_whole_at_the_exact_length);
   tcase_add_test (tc, test_read_device_and_folder);
   tcase_add_test (tc, test_read_shape_from_header);
   suite_add_tcase (s, tc);
