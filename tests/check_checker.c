@@ -2197,6 +2197,43 @@ half_square_loss (const bp_gradcheck_point *p, void *params, double *L)
   return 0;
 }
 
+/* bp_gradcheck by method with its allocation n failing alone, for every
+   n up to the last (after one run unarmed: what the process allocates
+   once, the message catalog's binding, is not counted, so the Nth call
+   is the same in every run): each run ends with GSL_ENOMEM or, where the
+   failure was absorbed, with the FAIL (GSL_FAILURE); none crashes */
+static void
+each_allocation_failing (const bp_gradcheck_function *f, const bp_gradcheck_block *theta,
+                         const bp_gradcheck_block *grad, unsigned method)
+{
+  bp_gradcheck_options o;
+  bp_gradcheck_options_default (&o);
+  o.method = method;
+  o.threads = 1;
+  bp_gradcheck_result *r0 = NULL;
+  ck_assert_int_eq (bp_gradcheck (f, 1, theta, grad, &o, &r0), GSL_FAILURE);
+  bp_gradcheck_result_free (r0);
+  size_t n_enomem = 0;
+  for (unsigned long n = 1;; n++)
+    {
+      bp_gradcheck_result *r = NULL;
+      failalloc_arm (n);
+      const int status = bp_gradcheck (f, 1, theta, grad, &o, &r);
+      const unsigned long calls = failalloc_disarm ();
+      ck_assert_msg (status == GSL_ENOMEM || status == GSL_FAILURE,
+                     "method %u, allocation %lu failing: status %d", method, n, status);
+      n_enomem += status == GSL_ENOMEM;
+      bp_gradcheck_result_free (r);
+      if (calls < n)
+        {
+          ck_assert_int_eq (status, GSL_FAILURE);   /* none failed: the FAIL */
+          ck_assert_uint_gt (n, 5);
+          break;
+        }
+    }
+  ck_assert_uint_gt (n_enomem, 0);
+}
+
 START_TEST (test_gradcheck_each_allocation_failing)
 {
   /* bp_gradcheck.h: out of memory is GSL_ENOMEM.  A gradient of
@@ -2205,10 +2242,11 @@ START_TEST (test_gradcheck_each_allocation_failing)
      allocation failing alone, for every N up to the last: every run ends
      with GSL_ENOMEM or, where the failure was absorbed, with the FAIL
      (GSL_FAILURE), and none crashes on a NULL (tests/oom/alloc_all's
-     scenario, run by `make check' too).  Mutants: an allocation test
+     scenario, run by `make check' too); then by the Taylor test alone.  Mutants: an allocation test
      `!x || !y' as `!x && !y', each seen crashing here:
      problem_init()'s rows and cols, fill_blocks()'s and group_fill()'s
-     analytic and numeric, group_fill()'s mask and sorted */
+     analytic and numeric, group_fill()'s mask and sorted, run_taylor()'s
+     lh and lr */
   if (!failalloc_available ())
     {
       fprintf (stderr, "test_gradcheck_each_allocation_failing: not checked: malloc "
@@ -2223,36 +2261,9 @@ START_TEST (test_gradcheck_each_allocation_failing)
   const bp_gradcheck_function f = { .loss = half_square_loss };
   const bp_gradcheck_block theta = { .name = "theta", .vector = &tv.vector },
       grad = { .name = "theta", .vector = &gv.vector };
-  bp_gradcheck_options o;
-  bp_gradcheck_options_default (&o);
-  o.method = BP_GRADCHECK_CENTRAL | BP_GRADCHECK_DIRECTIONAL;
-  o.threads = 1;
   gsl_error_handler_t *old = gsl_set_error_handler_off ();
-  /* once unarmed first: what the process allocates once (the message
-     catalog's binding) is not counted, so the Nth call is the same in
-     every run */
-  bp_gradcheck_result *r0 = NULL;
-  ck_assert_int_eq (bp_gradcheck (&f, 1, &theta, &grad, &o, &r0), GSL_FAILURE);
-  bp_gradcheck_result_free (r0);
-  size_t n_enomem = 0;
-  for (unsigned long n = 1;; n++)
-    {
-      bp_gradcheck_result *r = NULL;
-      failalloc_arm (n);
-      const int status = bp_gradcheck (&f, 1, &theta, &grad, &o, &r);
-      const unsigned long calls = failalloc_disarm ();
-      ck_assert_msg (status == GSL_ENOMEM || status == GSL_FAILURE,
-                     "allocation %lu failing: status %d", n, status);
-      n_enomem += status == GSL_ENOMEM;
-      bp_gradcheck_result_free (r);
-      if (calls < n)
-        {
-          ck_assert_int_eq (status, GSL_FAILURE);   /* none failed: the FAIL */
-          ck_assert_uint_gt (n, 20);
-          break;
-        }
-    }
-  ck_assert_uint_gt (n_enomem, 0);
+  each_allocation_failing (&f, &theta, &grad, BP_GRADCHECK_CENTRAL | BP_GRADCHECK_DIRECTIONAL);
+  each_allocation_failing (&f, &theta, &grad, BP_GRADCHECK_TAYLOR);
   gsl_set_error_handler (old);
 }
 END_TEST
