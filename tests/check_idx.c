@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <sys/mman.h>
 #include <zlib.h>
 #include <gsl/gsl_errno.h>
 #include <gsl/gsl_matrix_float.h>
@@ -628,6 +629,34 @@ START_TEST (test_dataset_batch_view_writes_only_U)
 }
 END_TEST
 
+START_TEST (test_dataset_batch_reads_only_its_indices)
+{
+  /* bp_dataset_batch reads index[0 .. B - 1] and nothing past it: the
+     two indices end a page whose next page cannot be read (mprotect), so
+     a read of index[2] ends the test by SIGSEGV (what valgrind would
+     report as an invalid read).  Mutant: the prefetch loop's r <
+     U->size1 as <= (index[B] read) */
+  unsigned char images[24];
+  bp_dataset d = four_images (images);
+  const size_t page = (size_t) sysconf (_SC_PAGESIZE);
+  unsigned char *mem = mmap (NULL, 2 * page, PROT_READ | PROT_WRITE,
+                             MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+  ck_assert (mem != MAP_FAILED);
+  ck_assert_int_eq (mprotect (mem + page, page, PROT_NONE), 0);
+  size_t *index = (size_t *) (void *) (mem + page - 2 * sizeof (size_t));
+  index[0] = 2;
+  index[1] = 0;
+  gsl_matrix *U = gsl_matrix_alloc (2, 6);
+  ck_assert_int_eq (bp_dataset_batch (&d, index, U, NULL), GSL_SUCCESS);
+  for (size_t r = 0; r < 2; r++)
+    for (size_t j = 0; j < 6; j++)
+      ck_assert_double_eq_tol (gsl_matrix_get (U, r, j),
+                               (10.0 * (double) index[r] + (double) j) / 255.0, 1e-15);
+  gsl_matrix_free (U);
+  munmap (mem, 2 * page);
+}
+END_TEST
+
 /* Float's batch against double's on the same images: u = x / 255 is two
    roundings in each arithmetic (1/255, then the product), so with
    gamma_2 = 2u / (1 - 2u) (Higham, unit roundoff u = 2^-24 for float,
@@ -716,6 +745,7 @@ dataset_batch_suite (void)
   TCase *tc = tcase_create ("rows");
   tcase_add_test (tc, test_dataset_batch_rows);
   tcase_add_test (tc, test_dataset_batch_view_writes_only_U);
+  tcase_add_test (tc, test_dataset_batch_reads_only_its_indices);
   suite_add_tcase (s, tc);
   tc = tcase_create ("float");
   tcase_add_test (tc, test_dataset_float_batch_against_double);
