@@ -14,6 +14,7 @@
 #include <poll.h>
 #include <sys/inotify.h>
 #include <sys/prctl.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
 #include <sys/wait.h>
@@ -253,6 +254,40 @@ START_TEST (test_save_read_only_and_mode)
   ck_assert_int_eq (chmod (model, 0444), 0);
   expect_save_refused (model, "read-only", known);
   ck_assert_int_eq (chmod (model, 0644), 0);
+  gsl_set_error_handler (old);
+}
+END_TEST
+
+START_TEST (test_save_write_error)
+{
+  /* a write that fails (EFBIG: the file size limit below the model's
+     size, SIGXFSZ ignored) ends the save with GSL_EFAILED and the
+     system's reason, the model before it unchanged and no temporary file
+     left; only EINTR is retried.  Mutant: write_all()'s `errno == EINTR`
+     as `!=` (every other error retried: the save never ends) */
+  gsl_error_handler_t *old = gsl_set_error_handler_off ();
+  make_folder ("fsize");
+  const char *model = in_folder ("model");
+  const char *const known[] = { "model", NULL };
+  ck_assert_int_eq (bp_model_file_write (model, net, NULL, NULL, 0), GSL_SUCCESS);
+  struct stat st;
+  ck_assert_int_eq (stat (model, &st), 0);
+  struct rlimit was, lim;
+  ck_assert_int_eq (getrlimit (RLIMIT_FSIZE, &was), 0);
+  lim = was;
+  lim.rlim_cur = (rlim_t) st.st_size / 2;
+  void (*sig) (int) = signal (SIGXFSZ, SIG_IGN);
+  ck_assert_int_eq (setrlimit (RLIMIT_FSIZE, &lim), 0);
+  char err[1024];
+  const int status = bp_model_file_write (model, net, NULL, err, sizeof err);
+  ck_assert_int_eq (setrlimit (RLIMIT_FSIZE, &was), 0);
+  signal (SIGXFSZ, sig);
+  ck_assert_int_eq (status, GSL_EFAILED);
+  ck_assert_msg (strstr (err, "cannot save: ") && strstr (err, strerror (EFBIG)), "%s", err);
+  struct stat after;
+  ck_assert_int_eq (stat (model, &after), 0);
+  ck_assert (after.st_ino == st.st_ino && after.st_size == st.st_size);
+  ck_assert_int_eq (others_in_folder (known), 0);
   gsl_set_error_handler (old);
 }
 END_TEST
@@ -502,6 +537,7 @@ save_suite (void)
   tcase_add_test (tc, test_save_special_files);
   tcase_add_test (tc, test_save_read_only_and_mode);
   tcase_add_test (tc, test_save_long_names);
+  tcase_add_test (tc, test_save_write_error);
   suite_add_tcase (s, tc);
   TCase *ts = tcase_create ("signals");
   tcase_add_checked_fixture (ts, model_setup, model_teardown);
