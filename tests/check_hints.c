@@ -427,6 +427,63 @@ START_TEST (test_hint_layout_not_of_a_row)
 }
 END_TEST
 
+/* 1 + sum_j (j + 1) (b_j^2 + x_j^2) / 2 rounded to float, b and x two
+   1 x 3 rows: each row's gradient the other's at the same point */
+static int
+float_twin_rows_loss (const bp_gradcheck_point *p, void *params, double *L)
+{
+  (void) params;
+  double s = 1.0;
+  for (size_t j = 0; j < 3; j++)
+    {
+      const double b = gsl_matrix_get (p->block[0], 0, j), x = gsl_matrix_get (p->block[1], 0, j);
+      s += 0.5 * (double) (j + 1) * (b * b + x * x);
+    }
+  *L = (float) s;
+  return 0;
+}
+
+START_TEST (test_hint_sum_not_from_a_block_of_its_size)
+{
+  /* the sum hint names a block x with more elements than b (an axis of
+     b's length and others to sum over): a block of b's own size is one
+     slice, whose "sum" is itself.  b and x are twin rows of a noisy f
+     (their numeric gradients alike), b's analytic values just inside the
+     estimate the hints allow (rtol |e| + 2 err) above its numeric ones,
+     as in test_hint_layout_not_of_a_row: two or more FAIL beyond the
+     noise's resolution, yet each is "near" x's value.  Mutant: summed()'s
+     `!x->abserr || size <= n` as `&&` (x of b's size taken: the sum hint
+     at x's element 0) */
+  double tb[3] = { 0.3, 0.7, 1.1 }, tx[3] = { 0.3, 0.7, 1.1 }, ab[3], ax[3];
+  for (size_t j = 0; j < 3; j++)
+    ab[j] = ax[j] = (double) (j + 1) * tb[j];
+  gsl_matrix_view b_t = gsl_matrix_view_array (tb, 1, 3), x_t = gsl_matrix_view_array (tx, 1, 3);
+  gsl_matrix_view b_a = gsl_matrix_view_array (ab, 1, 3), x_a = gsl_matrix_view_array (ax, 1, 3);
+  const bp_gradcheck_function F = { .loss = float_twin_rows_loss };
+  const bp_gradcheck_block blk[2] = { { .name = "b", .matrix = &b_t.matrix },
+                                      { .name = "x", .matrix = &x_t.matrix } };
+  const bp_gradcheck_block ana[2] = { { .matrix = &b_a.matrix }, { .matrix = &x_a.matrix } };
+  bp_gradcheck_options o;
+  bp_gradcheck_options_default (&o);
+  bp_gradcheck_result *r = NULL;
+  ck_assert_int_eq (bp_gradcheck (&F, 2, blk, ana, &o, &r), GSL_SUCCESS);
+  const bp_gradcheck_block_result *b = &r->run[0].block[0];
+  ck_assert (b->noise_found);
+  for (size_t j = 0; j < 3; j++)
+    {
+      const double e = gsl_matrix_get (b->numeric, 0, j), u = gsl_matrix_get (b->abserr, 0, j);
+      ab[j] = e + 0.999 * (fmax (o.atol, o.rtol * fabs (e)) + 2.0 * u);
+    }
+  bp_gradcheck_result_free (r);
+  ck_assert_int_eq (bp_gradcheck (&F, 2, blk, ana, &o, &r), GSL_FAILURE);
+  b = &r->run[0].block[0];
+  ck_assert_uint_ge (b->n_failed, 1);
+  ck_assert_uint_eq (r->run[0].block[1].n_failed, 0);
+  ck_assert_msg (!(b->hints & BP_GRADCHECK_HINT_SUM), "sum hint from block %zu", b->sum_block);
+  bp_gradcheck_result_free (r);
+}
+END_TEST
+
 START_TEST (test_hint_layout)
 {
   /* a right 2 x 3 gradient stored column-major (its 3 x 2 transpose's
@@ -1205,6 +1262,7 @@ shapes_suite (void)
   tcase_add_test (tc, test_hint_slice);
   tcase_add_test (tc, test_hint_layout);
   tcase_add_test (tc, test_hint_layout_not_of_a_row);
+  tcase_add_test (tc, test_hint_sum_not_from_a_block_of_its_size);
   tcase_add_test (tc, test_hint_transpose_on_the_bound);
   tcase_add_test (tc, test_hint_sum);
   tcase_add_test (tc, test_hint_sum_noisy);
