@@ -15,6 +15,7 @@
 #include <gsl/gsl_math.h>
 #include <gsl/gsl_nan.h>
 #include "backprop/bp_complex_step.h"
+#include "failalloc.h"
 #include "testutil.h"
 
 /* f(t) = sum_i sin(t_i) + t_0 t_1^2: df/dt_i = cos t_i + [i=0] t_1^2 + [i=1] 2 t_0 t_1 */
@@ -649,6 +650,64 @@ dummy_grad (const bp_gradcheck_point *p, void *params, gsl_matrix *const g[])
   (void) g;
   return GSL_FAILURE;
 }
+
+/* square_layer's VJP (c = 2) that records each new cotangent it is given */
+typedef struct
+{
+  size_t n;
+  double dy[8][3];
+} dy_log;
+
+static int
+logged_vjp (const bp_gradcheck_point *p, void *params, const gsl_vector *dy,
+            gsl_matrix *const dx[])
+{
+  dy_log *log = params;
+  int same = log->n > 0;
+  for (size_t i = 0; same && i < 3; i++)
+    same = log->dy[log->n - 1][i] == gsl_vector_get (dy, i);
+  if (!same && log->n < 8)
+    {
+      for (size_t i = 0; i < 3; i++)
+        log->dy[log->n][i] = gsl_vector_get (dy, i);
+      log->n++;
+    }
+  for (size_t i = 0; i < dy->size; i++)
+    gsl_matrix_set (dx[0], i, 0, 2.0 * gsl_vector_get (p->vector[0], i)
+                    * gsl_vector_get (dy, i));
+  return 0;
+}
+
+START_TEST (test_gradcheck_vjp_draws_n_cotangents)
+{
+  /* the VJP form checks n_cotangents cotangents (0: 3), bp_gradcheck.h:
+     dy = 2 u - 1 for u from gsl_rng_uniform_pos of MT19937 seeded with
+     opts.seed, m at a time.  vjp sees exactly those, drawn here the same
+     way, and no more.  Mutant: the draws' loop j < draws as j <= draws
+     (one cotangent more) */
+  double xd[3] = { 0.5, -1.25, 2.0 };
+  gsl_vector_view x = gsl_vector_view_array (xd, 3);
+  for (size_t want = 1; want <= 3; want++)
+    {
+      dy_log log = { .n = 0 };
+      const bp_gradcheck_function F = { .vloss = square_layer, .m = 3, .params = &log,
+                                        .vjp = logged_vjp,
+                                        .n_cotangents = want == 3 ? 0 : want };
+      const bp_gradcheck_block blk = { .name = "x", .vector = &x.vector };
+      bp_gradcheck_options o;
+      bp_gradcheck_options_default (&o);
+      o.method = BP_GRADCHECK_CENTRAL;
+      ck_assert_int_eq (bp_gradcheck (&F, 1, &blk, NULL, &o, NULL), GSL_SUCCESS);
+      ck_assert_uint_eq (log.n, want);
+      gsl_rng *rng = gsl_rng_alloc (gsl_rng_mt19937);
+      gsl_rng_set (rng, o.seed);
+      for (size_t j = 0; j < want; j++)
+        for (size_t i = 0; i < 3; i++)
+          ck_assert (log.dy[j][i] == 2.0 * gsl_rng_uniform_pos (rng) - 1.0);
+      gsl_rng_free (rng);
+    }
+}
+END_TEST
 
 START_TEST (test_gradcheck_vjp_complex_step)
 {
@@ -2127,6 +2186,137 @@ START_TEST (test_gradcheck_directions_block_shapes)
 }
 END_TEST
 
+/* f = |theta|^2 / 2 */
+static int
+half_square_loss (const bp_gradcheck_point *p, void *params, double *L)
+{
+  (void) params;
+  double s = 0.0;
+  gsl_blas_ddot (p->vector[0], p->vector[0], &s);
+  *L = 0.5 * s;
+  return 0;
+}
+
+/* bp_gradcheck by method with its allocation n failing alone, for every
+   n up to the last (after one run unarmed: what the process allocates
+   once, the message catalog's binding, is not counted, so the Nth call
+   is the same in every run): each run ends with GSL_ENOMEM or, where the
+   failure was absorbed, with the FAIL (GSL_FAILURE); none crashes */
+static void
+each_allocation_failing (const bp_gradcheck_function *f, const bp_gradcheck_block *theta,
+                         const bp_gradcheck_block *grad, unsigned method)
+{
+  bp_gradcheck_options o;
+  bp_gradcheck_options_default (&o);
+  o.method = method;
+  o.threads = 1;
+  bp_gradcheck_result *r0 = NULL;
+  ck_assert_int_eq (bp_gradcheck (f, 1, theta, grad, &o, &r0), GSL_FAILURE);
+  bp_gradcheck_result_free (r0);
+  size_t n_enomem = 0;
+  for (unsigned long n = 1;; n++)
+    {
+      bp_gradcheck_result *r = NULL;
+      failalloc_arm (n);
+      const int status = bp_gradcheck (f, 1, theta, grad, &o, &r);
+      const unsigned long calls = failalloc_disarm ();
+      ck_assert_msg (status == GSL_ENOMEM || status == GSL_FAILURE,
+                     "method %u, allocation %lu failing: status %d", method, n, status);
+      n_enomem += status == GSL_ENOMEM;
+      bp_gradcheck_result_free (r);
+      if (calls < n)
+        {
+          ck_assert_int_eq (status, GSL_FAILURE);   /* none failed: the FAIL */
+          ck_assert_uint_gt (n, 5);
+          break;
+        }
+    }
+  ck_assert_uint_gt (n_enomem, 0);
+}
+
+START_TEST (test_gradcheck_each_allocation_failing)
+{
+  /* bp_gradcheck.h: out of memory is GSL_ENOMEM.  A gradient of
+     |theta|^2 / 2 wrong in one of 8 elements, checked by central
+     differences and by the directions (which localize it), with its Nth
+     allocation failing alone, for every N up to the last: every run ends
+     with GSL_ENOMEM or, where the failure was absorbed, with the FAIL
+     (GSL_FAILURE), and none crashes on a NULL (tests/oom/alloc_all's
+     scenario, run by `make check' too); then by the Taylor test alone.  Mutants: an allocation test
+     `!x || !y' as `!x && !y', each seen crashing here:
+     problem_init()'s rows and cols, fill_blocks()'s and group_fill()'s
+     analytic and numeric, group_fill()'s mask and sorted, run_taylor()'s
+     lh and lr */
+  if (!failalloc_available ())
+    {
+      fprintf (stderr, "test_gradcheck_each_allocation_failing: not checked: malloc "
+               "is not the test's own (AddressSanitizer, valgrind)\n");
+      return;
+    }
+  double t[8], g[8];
+  for (size_t i = 0; i < 8; i++)
+    t[i] = g[i] = 0.25 * (double) i - 1.0;
+  g[5] += 1.0;
+  gsl_vector_view tv = gsl_vector_view_array (t, 8), gv = gsl_vector_view_array (g, 8);
+  const bp_gradcheck_function f = { .loss = half_square_loss };
+  const bp_gradcheck_block theta = { .name = "theta", .vector = &tv.vector },
+      grad = { .name = "theta", .vector = &gv.vector };
+  gsl_error_handler_t *old = gsl_set_error_handler_off ();
+  each_allocation_failing (&f, &theta, &grad, BP_GRADCHECK_CENTRAL | BP_GRADCHECK_DIRECTIONAL);
+  each_allocation_failing (&f, &theta, &grad, BP_GRADCHECK_TAYLOR);
+  gsl_set_error_handler (old);
+}
+END_TEST
+
+/* f = |x|^2 / 2 of 4 elements, recording the farthest point from
+   far_theta that f is given */
+static const double far_theta[4] = { 0.5, -0.25, 0.75, 0.1 };
+static double far_seen;
+
+static int
+far_loss (const bp_gradcheck_point *p, void *params, double *L)
+{
+  (void) params;
+  double s = 0.0, d2 = 0.0;
+  for (size_t i = 0; i < 4; i++)
+    {
+      const double x = gsl_vector_get (p->vector[0], i);
+      s += 0.5 * x * x;
+      d2 += (x - far_theta[i]) * (x - far_theta[i]);
+    }
+  far_seen = fmax (far_seen, sqrt (d2));
+  *L = s;
+  return 0;
+}
+
+START_TEST (test_gradcheck_passing_direction_not_climbed)
+{
+  /* eq. (0.11a): a direction that does not pass is compared again at 4,
+     16 and 64 times its step; one that passes is not.  f = |x|^2 / 2 in
+     double, its right gradient, directions alone, opts.h = 1e-3: the
+     line's step is h = max(opts.h, min((sigma / |f|)^(1/3), 1e-2))
+     max(1, max|theta|) = 1e-3 (the rounding's (eps)^(1/3) is 6e-6), every
+     direction passes there, and no point f is given lies farther than h
+     from theta (the noise line's are 9e-6 c away, c <= 1e2 when its noise
+     is found by then).  Mutant: the ladder's `r < 3 && status != PASS`
+     as `||` (three rungs for every direction: points 64 h away) */
+  double x[4], g[4];
+  for (size_t i = 0; i < 4; i++)
+    x[i] = g[i] = far_theta[i];
+  gsl_vector_view xv = gsl_vector_view_array (x, 4), gv = gsl_vector_view_array (g, 4);
+  const bp_gradcheck_block blk = { .name = "x", .vector = &xv.vector },
+      grad = { .name = "x", .vector = &gv.vector };
+  const bp_gradcheck_function F = { .loss = far_loss };
+  bp_gradcheck_options o;
+  bp_gradcheck_options_default (&o);
+  o.method = BP_GRADCHECK_DIRECTIONAL;
+  o.h = 1e-3;
+  far_seen = 0.0;
+  ck_assert_int_eq (bp_gradcheck (&F, 1, &blk, &grad, &o, NULL), GSL_SUCCESS);
+  ck_assert_msg (far_seen <= 1e-3 * (1.0 + 1e-12), "a point %g from theta", far_seen);
+}
+END_TEST
+
 static Suite *
 gradcheck_suite (void)
 {
@@ -2137,6 +2327,7 @@ gradcheck_suite (void)
   tcase_add_loop_test (tc, test_gradcheck_wrong_layer_every_method, 0, 2 * N_WRONG);
   tcase_add_test (tc, test_gradcheck_transposed_jacobian);
   tcase_add_test (tc, test_gradcheck_vjp_complex_step);
+  tcase_add_test (tc, test_gradcheck_vjp_draws_n_cotangents);
   tcase_add_loop_test (tc, test_gradcheck_jacobian_without_y_i, 0, TEST_CONFIGS);
   tcase_add_loop_test (tc, test_gradcheck_missing_factor, 0, 2);
   tcase_add_test (tc, test_gradcheck_float32_never_passes);
@@ -2152,11 +2343,13 @@ gradcheck_suite (void)
   tcase_add_test (tc, test_gradcheck_report);
   tcase_add_test (tc, test_gradcheck_kept_step_on_a_tie);
   tcase_add_test (tc, test_gradcheck_ladder_three_rungs);
+  tcase_add_test (tc, test_gradcheck_each_allocation_failing);
   suite_add_tcase (s, tc);
   TCase *dir = tcase_create ("directions");
   tcase_set_timeout (dir, 120);
   tcase_add_loop_test (dir, test_gradcheck_directions_large_n, 0,
                        sizeof quad_seeds / sizeof quad_seeds[0]);
+  tcase_add_test (dir, test_gradcheck_passing_direction_not_climbed);
   tcase_add_test (dir, test_gradcheck_directions_noise);
   tcase_add_test (dir, test_gradcheck_inconclusive_not_localized);
   tcase_add_test (dir, test_gradcheck_direction_tolerance);

@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <gsl/gsl_errno.h>
+#include "failalloc.h"
 #include "testutil.h"
 
 static int
@@ -426,6 +427,63 @@ START_TEST (test_hint_layout_not_of_a_row)
 }
 END_TEST
 
+/* 1 + sum_j (j + 1) (b_j^2 + x_j^2) / 2 rounded to float, b and x two
+   1 x 3 rows: each row's gradient the other's at the same point */
+static int
+float_twin_rows_loss (const bp_gradcheck_point *p, void *params, double *L)
+{
+  (void) params;
+  double s = 1.0;
+  for (size_t j = 0; j < 3; j++)
+    {
+      const double b = gsl_matrix_get (p->block[0], 0, j), x = gsl_matrix_get (p->block[1], 0, j);
+      s += 0.5 * (double) (j + 1) * (b * b + x * x);
+    }
+  *L = (float) s;
+  return 0;
+}
+
+START_TEST (test_hint_sum_not_from_a_block_of_its_size)
+{
+  /* the sum hint names a block x with more elements than b (an axis of
+     b's length and others to sum over): a block of b's own size is one
+     slice, whose "sum" is itself.  b and x are twin rows of a noisy f
+     (their numeric gradients alike), b's analytic values just inside the
+     estimate the hints allow (rtol |e| + 2 err) above its numeric ones,
+     as in test_hint_layout_not_of_a_row: two or more FAIL beyond the
+     noise's resolution, yet each is "near" x's value.  Mutant: summed()'s
+     `!x->abserr || size <= n` as `&&` (x of b's size taken: the sum hint
+     at x's element 0) */
+  double tb[3] = { 0.3, 0.7, 1.1 }, tx[3] = { 0.3, 0.7, 1.1 }, ab[3], ax[3];
+  for (size_t j = 0; j < 3; j++)
+    ab[j] = ax[j] = (double) (j + 1) * tb[j];
+  gsl_matrix_view b_t = gsl_matrix_view_array (tb, 1, 3), x_t = gsl_matrix_view_array (tx, 1, 3);
+  gsl_matrix_view b_a = gsl_matrix_view_array (ab, 1, 3), x_a = gsl_matrix_view_array (ax, 1, 3);
+  const bp_gradcheck_function F = { .loss = float_twin_rows_loss };
+  const bp_gradcheck_block blk[2] = { { .name = "b", .matrix = &b_t.matrix },
+                                      { .name = "x", .matrix = &x_t.matrix } };
+  const bp_gradcheck_block ana[2] = { { .matrix = &b_a.matrix }, { .matrix = &x_a.matrix } };
+  bp_gradcheck_options o;
+  bp_gradcheck_options_default (&o);
+  bp_gradcheck_result *r = NULL;
+  ck_assert_int_eq (bp_gradcheck (&F, 2, blk, ana, &o, &r), GSL_SUCCESS);
+  const bp_gradcheck_block_result *b = &r->run[0].block[0];
+  ck_assert (b->noise_found);
+  for (size_t j = 0; j < 3; j++)
+    {
+      const double e = gsl_matrix_get (b->numeric, 0, j), u = gsl_matrix_get (b->abserr, 0, j);
+      ab[j] = e + 0.999 * (fmax (o.atol, o.rtol * fabs (e)) + 2.0 * u);
+    }
+  bp_gradcheck_result_free (r);
+  ck_assert_int_eq (bp_gradcheck (&F, 2, blk, ana, &o, &r), GSL_FAILURE);
+  b = &r->run[0].block[0];
+  ck_assert_uint_ge (b->n_failed, 1);
+  ck_assert_uint_eq (r->run[0].block[1].n_failed, 0);
+  ck_assert_msg (!(b->hints & BP_GRADCHECK_HINT_SUM), "sum hint from block %zu", b->sum_block);
+  bp_gradcheck_result_free (r);
+}
+END_TEST
+
 START_TEST (test_hint_layout)
 {
   /* a right 2 x 3 gradient stored column-major (its 3 x 2 transpose's
@@ -577,6 +635,42 @@ START_TEST (test_hint_sum)
   gsl_matrix_free (Ab);
   gsl_matrix_free (AX);
   gsl_vector_free (v);
+  gsl_vector_free (w);
+}
+END_TEST
+
+START_TEST (test_hint_sum_no_slice_past_the_gradient)
+{
+  /* test_hint_sum's bias with b's gradient 100 in every element, a value
+     no row of X's gradient (1 .. 12) holds: the sum hint searches X's
+     rows and finds none, and must not search past X's last one.  Every
+     block allocated during the check is followed by 8 doubles of 100
+     (failalloc_pad), so a slice read past the end of X's numeric
+     gradient would equal b's analytic one.  Mutant: one_slice()'s
+     `outer < size` as `<=` (the sum hint at X's element 12, out of the
+     block; until now only make check-valgrind saw that read) */
+  if (!failalloc_available ())
+    {
+      fprintf (stderr, "test_hint_sum_no_slice_past_the_gradient: not checked: "
+               "malloc is not the test's own (AddressSanitizer, valgrind)\n");
+      return;
+    }
+  gsl_vector *w = distinct (12);
+  const bias_params q = { .w = w, .stride = 1, .n = 3 };
+  gsl_matrix *AX = right_analytic (w, 4), *Ab = gsl_matrix_alloc (1, 3);
+  gsl_matrix_set_all (Ab, 100.0);
+  int status;
+  failalloc_pad (100.0, 8);
+  bp_gradcheck_result *res = bias_check (&q, 4, 0, NULL, AX, Ab, &status);
+  failalloc_pad (0.0, 0);
+  ck_assert_int_eq (status, GSL_FAILURE);
+  const bp_gradcheck_block_result *b = &res->run[0].block[1];
+  ck_assert_uint_eq (b->n_failed, 3);
+  ck_assert_msg ((b->hints & BP_GRADCHECK_HINT_SUM) == 0, "sum hint at X's element %zu",
+                 b->sum_index);
+  bp_gradcheck_result_free (res);
+  gsl_matrix_free (Ab);
+  gsl_matrix_free (AX);
   gsl_vector_free (w);
 }
 END_TEST
@@ -776,6 +870,59 @@ START_TEST (test_hint_factor_axis)
   gsl_matrix_free (Ab);
   gsl_matrix_free (AX);
   gsl_vector_free (w);
+}
+END_TEST
+
+START_TEST (test_hint_factor_of_failing_elements_only)
+{
+  /* K (3 x 4) with row 0's analytic = numeric / 4, the others right: the
+     factor hint's c = e / a is taken from a FAILing element (the largest
+     |a| among them, eq. 0.14's "e = c a at every failing element"), so 4;
+     an element that passes (e = a, c = 1) must not give it.  Mutant: the
+     element test "FAIL && |a| > amax && e finite" as "(FAIL && |a| > amax)
+     || e finite", which takes the last element, K(2,3), which passes: c = 1,
+     no factor */
+  gsl_vector *c = distinct (12);
+  gsl_matrix *A = right_analytic (c, 3);
+  for (size_t j = 0; j < 4; j++)
+    *gsl_matrix_ptr (A, 0, j) /= 4.0;
+  bp_gradcheck_block_result b;
+  char *rep;
+  ck_assert_uint_eq (hints_of (c, 3, 0, NULL, A, &b, &rep) & BP_GRADCHECK_HINT_FACTOR,
+                     BP_GRADCHECK_HINT_FACTOR);
+  ck_assert_msg (fabs (b.factor - 4.0) < 1e-6, "factor %.17g", b.factor);
+  ck_assert_msg (strstr (rep, "a missing factor 4 (or 1/0.25)?"), "%s", rep);
+  free (rep);
+  gsl_matrix_free (A);
+  gsl_vector_free (c);
+}
+END_TEST
+
+START_TEST (test_hint_slice_not_of_a_length_1_axis)
+{
+  /* K of shape 3 x 1 x 2 (a 3 x 2 matrix) wrong at index 1 of axis 0
+     (K(1,0,0) and K(1,0,1)): the slice hint at axis 0, index 1.  Axis 1,
+     of length 1, holds every failure at its one index 0, which says
+     nothing: located() names an axis only when its length is 2 or more.
+     Mutant: the length of axis d + 1 tested instead (axis 0 skipped for
+     axis 1's length 1, then axis 1 named for axis 2's length 2: an edge
+     at index 0 of axis 1) */
+  const size_t shape[3] = { 3, 1, 2 };
+  gsl_vector *c = distinct (6);
+  gsl_matrix *A = right_analytic (c, 3);
+  *gsl_matrix_ptr (A, 1, 0) += 0.5;
+  *gsl_matrix_ptr (A, 1, 1) += 0.5;
+  bp_gradcheck_block_result b;
+  char *rep;
+  ck_assert_uint_eq (hints_of (c, 3, 3, shape, A, &b, &rep)
+                     & (BP_GRADCHECK_HINT_SLICE | BP_GRADCHECK_HINT_EDGE),
+                     BP_GRADCHECK_HINT_SLICE);
+  ck_assert_uint_eq (b.hint_axis, 0);
+  ck_assert_uint_eq (b.hint_index, 1);
+  ck_assert_msg (strstr (rep, "failures only at index 1 of axis 0 (of 3)"), "%s", rep);
+  free (rep);
+  gsl_matrix_free (A);
+  gsl_vector_free (c);
 }
 END_TEST
 
@@ -1115,13 +1262,17 @@ shapes_suite (void)
   tcase_add_test (tc, test_hint_slice);
   tcase_add_test (tc, test_hint_layout);
   tcase_add_test (tc, test_hint_layout_not_of_a_row);
+  tcase_add_test (tc, test_hint_sum_not_from_a_block_of_its_size);
   tcase_add_test (tc, test_hint_transpose_on_the_bound);
   tcase_add_test (tc, test_hint_sum);
   tcase_add_test (tc, test_hint_sum_noisy);
+  tcase_add_test (tc, test_hint_sum_no_slice_past_the_gradient);
   tcase_add_test (tc, test_hint_sum_channel);
   tcase_add_test (tc, test_hint_sum_no_straddling_slice);
   tcase_add_test (tc, test_hint_factor_axis_of_each_block);
   tcase_add_test (tc, test_hint_factor_axis);
+  tcase_add_test (tc, test_hint_factor_of_failing_elements_only);
+  tcase_add_test (tc, test_hint_slice_not_of_a_length_1_axis);
   tcase_add_test (tc, test_hint_zero);
   tcase_add_test (tc, test_hint_mask);
   tcase_add_test (tc, test_hint_range);

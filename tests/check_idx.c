@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <sys/mman.h>
 #include <zlib.h>
 #include <gsl/gsl_errno.h>
 #include <gsl/gsl_matrix_float.h>
@@ -341,6 +342,80 @@ START_TEST (test_idx_read_gzip_claims)
 }
 END_TEST
 
+/* A file where a sparse file of 2^61 bytes can be made (tmpfs: /dev/shm;
+   ext4 stops at 16 TiB) into path (PATH_MAX); 0 when none can. */
+static int
+sparse_path (char *path, size_t len, const char *name)
+{
+  const char *dirs[] = { ".", getenv ("TMPDIR"), "/dev/shm", "/tmp" };
+  for (size_t k = 0; k < sizeof dirs / sizeof dirs[0]; k++)
+    {
+      if (dirs[k] == NULL)
+        continue;
+      snprintf (path, len, "%s/idx-%ld-%s.gz", dirs[k], (long) getpid (), name);
+      FILE *f = fopen (path, "wb");
+      if (f == NULL)
+        continue;
+      const int ok = ftruncate (fileno (f), (off_t) 1 << 61) == 0;
+      fclose (f);
+      if (ok)
+        return 1;
+      unlink (path);
+    }
+  return 0;
+}
+
+/* The bound of the claim test (gzip_claim_holds, which runs once the
+   payload outgrows its first 1 MiB): a gzip'd file of more than
+   UINTMAX_MAX / 1032 bytes could hold any claim, and its size times 1032
+   (deflate's most) would wrap, so that test is left out and the trailer's
+   ISIZE alone is compared.  A sparse file of 2^61 bytes: the gzip stream
+   of an images file of 1 x 1024 x 1025 zeros (16 + 1 049 600 bytes), a
+   hole of zeros (zlib ignores what follows a gzip stream when it is not
+   another one) and that length, the ISIZE, in its last 4 bytes: it
+   reads.  Mutant: the bound UINTMAX_MAX / 1032 as UINTMAX_MAX * 1032
+   (2^64 - 1032, wrapped): 2^61 1032 = 129 2^64 wraps to 0 bytes the
+   file "can hold", and the payload is refused. */
+START_TEST (test_idx_read_gzip_beyond_the_bound)
+{
+  char path[4096];
+  if (!sparse_path (path, sizeof path, "sparse"))
+    {
+      fprintf (stderr, "test_idx_read_gzip_beyond_the_bound: not checked, no file "
+               "system here holds a sparse file of 2^61 bytes\n");
+      return;
+    }
+  const char *small = tmp_path ("sparse-stream", 0, 1);
+  const unsigned long dims[3] = { 1, 1024, 1025 };
+  const size_t total = gzip_claim_file (small, dims, (size_t) 1024 * 1025, 1);
+  ck_assert_uint_eq (total, 16 + 1049600);
+  unsigned char gz[16384];
+  FILE *f = fopen (small, "rb");
+  ck_assert_ptr_nonnull (f);
+  const size_t gz_len = fread (gz, 1, sizeof gz, f);
+  fclose (f);
+  unlink (small);
+  ck_assert (gz_len > 18 && gz_len < sizeof gz);
+  const unsigned char isize[4] = { total & 0xff, (total >> 8) & 0xff, (total >> 16) & 0xff,
+                                   (total >> 24) & 0xff };
+  f = fopen (path, "r+b");
+  ck_assert_ptr_nonnull (f);
+  ck_assert_int_eq (pwrite (fileno (f), gz, gz_len, 0), (ssize_t) gz_len);
+  ck_assert_int_eq (pwrite (fileno (f), isize, 4, ((off_t) 1 << 61) - 4), 4);
+  fclose (f);
+  bp_idx idx;
+  char err[1024] = "";
+  gsl_error_handler_t *old = gsl_set_error_handler_off ();
+  const int status = bp_idx_read (path, 3, &idx, err, sizeof err);
+  gsl_set_error_handler (old);
+  unlink (path);
+  ck_assert_msg (status == GSL_SUCCESS, "%s", err);
+  ck_assert_uint_eq (idx.size, 1049600);
+  ck_assert_uint_eq (idx.data[0] | idx.data[1049599], 0);
+  bp_idx_free (&idx);
+}
+END_TEST
+
 static Suite *
 idx_read_suite (void)
 {
@@ -352,6 +427,7 @@ idx_read_suite (void)
   tcase_add_loop_test (tc, test_idx_read_malformed, 0, 2);
   tcase_add_loop_test (tc, test_idx_read_corrupt_gzip, 0, 2);
   tcase_add_loop_test (tc, test_idx_read_gzip_claims, 0, 3);
+  tcase_add_test (tc, test_idx_read_gzip_beyond_the_bound);
   suite_add_tcase (s, tc);
   return s;
 }
@@ -553,6 +629,34 @@ START_TEST (test_dataset_batch_view_writes_only_U)
 }
 END_TEST
 
+START_TEST (test_dataset_batch_reads_only_its_indices)
+{
+  /* bp_dataset_batch reads index[0 .. B - 1] and nothing past it: the
+     two indices end a page whose next page cannot be read (mprotect), so
+     a read of index[2] ends the test by SIGSEGV (what valgrind would
+     report as an invalid read).  Mutant: the prefetch loop's r <
+     U->size1 as <= (index[B] read) */
+  unsigned char images[24];
+  bp_dataset d = four_images (images);
+  const size_t page = (size_t) sysconf (_SC_PAGESIZE);
+  unsigned char *mem = mmap (NULL, 2 * page, PROT_READ | PROT_WRITE,
+                             MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+  ck_assert (mem != MAP_FAILED);
+  ck_assert_int_eq (mprotect (mem + page, page, PROT_NONE), 0);
+  size_t *index = (size_t *) (void *) (mem + page - 2 * sizeof (size_t));
+  index[0] = 2;
+  index[1] = 0;
+  gsl_matrix *U = gsl_matrix_alloc (2, 6);
+  ck_assert_int_eq (bp_dataset_batch (&d, index, U, NULL), GSL_SUCCESS);
+  for (size_t r = 0; r < 2; r++)
+    for (size_t j = 0; j < 6; j++)
+      ck_assert_double_eq_tol (gsl_matrix_get (U, r, j),
+                               (10.0 * (double) index[r] + (double) j) / 255.0, 1e-15);
+  gsl_matrix_free (U);
+  munmap (mem, 2 * page);
+}
+END_TEST
+
 /* Float's batch against double's on the same images: u = x / 255 is two
    roundings in each arithmetic (1/255, then the product), so with
    gamma_2 = 2u / (1 - 2u) (Higham, unit roundoff u = 2^-24 for float,
@@ -641,6 +745,7 @@ dataset_batch_suite (void)
   TCase *tc = tcase_create ("rows");
   tcase_add_test (tc, test_dataset_batch_rows);
   tcase_add_test (tc, test_dataset_batch_view_writes_only_U);
+  tcase_add_test (tc, test_dataset_batch_reads_only_its_indices);
   suite_add_tcase (s, tc);
   tc = tcase_create ("float");
   tcase_add_test (tc, test_dataset_float_batch_against_double);

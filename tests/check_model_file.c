@@ -639,6 +639,10 @@ START_TEST (test_read_corrupt)
     { a + 32, 5, "corrupt header: 5 blocks, but a mlp network of these sizes has 4" },
     { a + 42, 17, "corrupt header: block 1 is W1 17 x 784, but a mlp network of these sizes has W1 16 x 784 there" },
     { a + 41, '2', "corrupt header: block 1 is W2 16 x 784" },
+    /* each size 0 alone (mutant: `n == 0 || rows == 0` as `&&`) */
+    { a + 8, 0, "bad sizes in the header: 0 classes, image 28 x 28, 1 hidden layers (at most 8)" },
+    { a, 0, "bad sizes in the header: 10 classes, image 0 x 28, 1 hidden layers (at most 8)" },
+    { a + 4, 0, "bad sizes in the header: 10 classes, image 28 x 0, 1 hidden layers (at most 8)" },
     { a + 12, 2, "bad sizes in the header for a mlp network" },
     { a + 16, 0, "bad sizes in the header: hidden layer 1 has no units" },
     { a + 20, 3, "bad activation 3 in the header" },

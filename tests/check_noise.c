@@ -998,6 +998,54 @@ ec_checker_noise (const long table[10], int *found)
   return noise;
 }
 
+/* f = 1 + ec_table[k] 2^-30 at x = 0.5 +- k 1e-8 and 1 + ec_table[k]
+   2^-27 at x = 0.5 +- k 1e-4 (k = 1 .. 9), 1 elsewhere: the Taylor run's
+   noise line of one element at 0.5 (direction +-1) */
+static int
+ec_spacing_loss (const bp_gradcheck_point *p, void *params, double *L)
+{
+  (void) params;
+  const double t = fabs (gsl_vector_get (p->vector[0], 0) - 0.5);
+  *L = 1.0;
+  for (int e = 0; e < 2; e++)
+    {
+      const double i = t / (e ? 1e-4 : 1e-8);
+      const long k = lround (i);
+      if (k >= 1 && k <= 9 && fabs (i - (double) k) < 1e-6)
+        *L += ldexp ((double) ec_table[k], e ? -27 : -30);
+    }
+  return 0;
+}
+
+START_TEST (test_taylor_noise_spacings_in_order)
+{
+  /* the Taylor run's noise line, eq. (0.4): points t = i 1e-6 c max(1,
+     max|theta|), c = 1, then 1e-2, 1e2, 1e-4, 1e4 until ECnoise finds
+     the noise.  f is flat at the spacing 1e-6 (too small), and holds
+     ec_table's values at the spacing 1e-8 (2^-30 each) and at 1e-4
+     (2^-27): the noise is found at c = 1e-2, sigma_2 of the table by
+     eq. (0.4) (ec_levels).  Mutant: the spacing 1e-6 / c (1e-4 at c =
+     1e-2: the noise 8 times as large) */
+  double x = 0.5, g = 0.0, sigma[5];
+  int sign[5];
+  ec_levels (ec_table, sigma, sign);
+  gsl_vector_view xv = gsl_vector_view_array (&x, 1), gv = gsl_vector_view_array (&g, 1);
+  const bp_gradcheck_block blk = { .name = "x", .vector = &xv.vector },
+      grad = { .name = "x", .vector = &gv.vector };
+  const bp_gradcheck_function F = { .loss = ec_spacing_loss };
+  bp_gradcheck_options o;
+  bp_gradcheck_options_default (&o);
+  o.method = BP_GRADCHECK_TAYLOR;
+  bp_gradcheck_result *r = NULL;
+  bp_gradcheck (&F, 1, &blk, &grad, &o, &r);
+  ck_assert_ptr_nonnull (r);
+  ck_assert_uint_eq (r->run[0].method, BP_GRADCHECK_TAYLOR);
+  ck_assert_msg (fabs (r->run[0].noise - sigma[2]) <= 1e-9 * sigma[2],
+                 "noise %.17g, sigma_2 %.17g", r->run[0].noise, sigma[2]);
+  bp_gradcheck_result_free (r);
+}
+END_TEST
+
 START_TEST (test_ecnoise_levels_must_all_agree)
 {
   double sigma[5];
@@ -1256,6 +1304,56 @@ START_TEST (test_float_args_every_point_on_grid)
 }
 END_TEST
 
+/* f = 3 x of a float argument */
+static int
+three_x_loss (const bp_gradcheck_point *p, void *params, double *L)
+{
+  (void) params;
+  *L = 3.0 * gsl_vector_get (p->vector[0], 0);
+  return 0;
+}
+
+START_TEST (test_float_grid_error_at_the_full_step)
+{
+  /* eq. (0.6b): the element's error counts g = 3 |e| delta / h, delta the
+     largest |fl(x + t) - (x + t)| over GSL's points t = +-h k / 4, k = 1
+     .. 4.  x = 1 - 229377 2^-24 (its last bit odd), the step floor
+     opts.h = 2^-6 = 2^18 ulp(x): x + h k/4 for k = 1, 2, 3 stays below 1,
+     on the grid, and x + h = 1 + 32767 2^-24 is an odd multiple of
+     2^-24 in [1, 2), where the floats are 2^-23 apart: delta = 2^-24 at
+     the full step alone.  The element passes, at whatever step it is
+     kept, with an error of at least that g, delta computed here over the
+     four k.  Mutant: core_grid_error()'s k <= 4 as k < 4 (delta 0 at
+     h = 2^-6, where the element then passes without a retry) */
+  double x = 1.0 - 229377.0 * ldexp (1.0, -24), g = 3.0;
+  gsl_vector_view xv = gsl_vector_view_array (&x, 1), gv = gsl_vector_view_array (&g, 1);
+  const bp_gradcheck_block blk = { .name = "x", .vector = &xv.vector },
+      ana = { .vector = &gv.vector };
+  const bp_gradcheck_function F = { .loss = three_x_loss };
+  bp_gradcheck_options o;
+  bp_gradcheck_options_default (&o);
+  o.arg_type = BP_GRADCHECK_ARG_FLOAT;
+  o.h = ldexp (1.0, -6);
+  bp_gradcheck_result *r = NULL;
+  ck_assert_int_eq (bp_gradcheck (&F, 1, &blk, &ana, &o, &r), GSL_SUCCESS);
+  const bp_gradcheck_block_result *b = &r->run[0].block[0];
+  const double h = b->h_max, e = gsl_matrix_get (b->numeric, 0, 0);
+  ck_assert (b->h_min == h && h >= o.h);
+  double delta = 0.0;
+  for (int k = 1; k <= 4; k++)
+    for (int sg = -1; sg <= 1; sg += 2)
+      {
+        const double t = x + sg * 0.25 * k * h;
+        delta = fmax (delta, fabs ((double) (float) t - t));
+      }
+  ck_assert (delta == ldexp (1.0, -24));
+  ck_assert_msg (gsl_matrix_get (b->abserr, 0, 0) >= 3.0 * fabs (e) * delta / h,
+                 "abserr %g at h %g, g = %g", gsl_matrix_get (b->abserr, 0, 0), h,
+                 3.0 * fabs (e) * delta / h);
+  bp_gradcheck_result_free (r);
+}
+END_TEST
+
 int
 main (void)
 {
@@ -1286,10 +1384,12 @@ main (void)
   tcase_add_test (tc, test_float_tie_below_delta_min);
   tcase_add_test (tc, test_ecnoise_levels_must_all_agree);
   tcase_add_test (tc, test_ecnoise_first_level_agrees);
+  tcase_add_test (tc, test_taylor_noise_spacings_in_order);
   tcase_add_test (tc, test_noise_line_signs_at_one_half);
   tcase_add_test (tc, test_resolution_factor_one_entry);
   tcase_add_test (tc, test_resolution_factor_of_vector_f);
   tcase_add_test (tc, test_float_args_every_point_on_grid);
+  tcase_add_test (tc, test_float_grid_error_at_the_full_step);
   suite_add_tcase (s, tc);
   SRunner *sr = srunner_create (s);
   srunner_run_all (sr, CK_NORMAL);

@@ -14,6 +14,7 @@
 #include <poll.h>
 #include <sys/inotify.h>
 #include <sys/prctl.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
 #include <sys/wait.h>
@@ -257,6 +258,40 @@ START_TEST (test_save_read_only_and_mode)
 }
 END_TEST
 
+START_TEST (test_save_write_error)
+{
+  /* a write that fails (EFBIG: the file size limit below the model's
+     size, SIGXFSZ ignored) ends the save with GSL_EFAILED and the
+     system's reason, the model before it unchanged and no temporary file
+     left; only EINTR is retried.  Mutant: write_all()'s `errno == EINTR`
+     as `!=` (every other error retried: the save never ends) */
+  gsl_error_handler_t *old = gsl_set_error_handler_off ();
+  make_folder ("fsize");
+  const char *model = in_folder ("model");
+  const char *const known[] = { "model", NULL };
+  ck_assert_int_eq (bp_model_file_write (model, net, NULL, NULL, 0), GSL_SUCCESS);
+  struct stat st;
+  ck_assert_int_eq (stat (model, &st), 0);
+  struct rlimit was, lim;
+  ck_assert_int_eq (getrlimit (RLIMIT_FSIZE, &was), 0);
+  lim = was;
+  lim.rlim_cur = (rlim_t) st.st_size / 2;
+  void (*sig) (int) = signal (SIGXFSZ, SIG_IGN);
+  ck_assert_int_eq (setrlimit (RLIMIT_FSIZE, &lim), 0);
+  char err[1024];
+  const int status = bp_model_file_write (model, net, NULL, err, sizeof err);
+  ck_assert_int_eq (setrlimit (RLIMIT_FSIZE, &was), 0);
+  signal (SIGXFSZ, sig);
+  ck_assert_int_eq (status, GSL_EFAILED);
+  ck_assert_msg (strstr (err, "cannot save: ") && strstr (err, strerror (EFBIG)), "%s", err);
+  struct stat after;
+  ck_assert_int_eq (stat (model, &after), 0);
+  ck_assert (after.st_ino == st.st_ino && after.st_size == st.st_size);
+  ck_assert_int_eq (others_in_folder (known), 0);
+  gsl_set_error_handler (old);
+}
+END_TEST
+
 START_TEST (test_save_long_names)
 {
   /* every length up to the folder's longest name: 249 to 255 characters
@@ -428,6 +463,36 @@ START_TEST (test_read_long_reason_keeps_path_room)
 }
 END_TEST
 
+START_TEST (test_read_reason_whole_at_the_exact_length)
+{
+  /* "PATH: WHAT" of exactly errlen bytes leaves no room for its NUL: the
+     path gives way ("..."), the reason stays whole (issue 21), never the
+     reason's last byte cut.  The message is read first into a larger
+     buffer.  Mutant: join_fitted()'s `np + 2 + nw < len` as `<=` */
+  const char *path = "robust-test-exact/no-such-dir/model";
+  const char *what = "cannot open: No such file or directory";
+  gsl_error_handler_t *old = gsl_set_error_handler_off ();
+  char err[1024];
+  bp_idx idx;
+  ck_assert_int_eq (bp_idx_read (path, 1, &idx, err, sizeof err), GSL_EFAILED);
+  const size_t n = strlen (path) + 2 + strlen (what);
+  ck_assert_uint_eq (strlen (err), n);
+  for (size_t len = n; len <= n + 1; len++)
+    {
+      char *e = malloc (len);
+      ck_assert_ptr_nonnull (e);
+      ck_assert_int_eq (bp_idx_read (path, 1, &idx, e, len), GSL_EFAILED);
+      ck_assert_uint_lt (strlen (e), len);
+      ck_assert_msg (strlen (e) >= strlen (what)
+                     && strcmp (e + strlen (e) - strlen (what), what) == 0,
+                     "'%s' (%zu bytes) does not end with the reason", e, len);
+      ck_assert_msg ((len > n) == (strstr (e, "...") == NULL), "'%s' (%zu bytes)", e, len);
+      free (e);
+    }
+  gsl_set_error_handler (old);
+}
+END_TEST
+
 START_TEST (test_read_long_path)
 {
   char path[3100];
@@ -456,6 +521,7 @@ read_suite (void)
   tcase_add_test (tc, test_read_long_path);
   tcase_add_test (tc, test_read_dangling_link);
   tcase_add_test (tc, test_read_long_reason_keeps_path_room);
+  tcase_add_test (tc, test_read_reason_whole_at_the_exact_length);
   tcase_add_test (tc, test_read_device_and_folder);
   tcase_add_test (tc, test_read_shape_from_header);
   suite_add_tcase (s, tc);
@@ -471,6 +537,7 @@ save_suite (void)
   tcase_add_test (tc, test_save_special_files);
   tcase_add_test (tc, test_save_read_only_and_mode);
   tcase_add_test (tc, test_save_long_names);
+  tcase_add_test (tc, test_save_write_error);
   suite_add_tcase (s, tc);
   TCase *ts = tcase_create ("signals");
   tcase_add_checked_fixture (ts, model_setup, model_teardown);

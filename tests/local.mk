@@ -32,8 +32,12 @@ tests_check_cross_entropy_CFLAGS = $(TEST_CFLAGS)
 tests_check_cross_entropy_LDADD = $(TEST_LDADD)
 tests_check_model_CFLAGS = $(TEST_CFLAGS)
 tests_check_model_LDADD = $(TEST_LDADD)
+# failalloc.c: their own malloc, failing the Nth call of a test or padding
+# every block on demand (check_checker, check_hints)
+tests_check_checker_SOURCES = tests/check_checker.c tests/failalloc.c tests/failalloc.h
 tests_check_checker_CFLAGS = $(TEST_CFLAGS)
 tests_check_checker_LDADD = $(TEST_LDADD)
+tests_check_hints_SOURCES = tests/check_hints.c tests/failalloc.c tests/failalloc.h
 tests_check_hints_CFLAGS = $(TEST_CFLAGS)
 tests_check_hints_LDADD = $(TEST_LDADD)
 tests_check_edge_CFLAGS = $(TEST_CFLAGS)
@@ -245,7 +249,7 @@ CLEANFILES += oom-run.*
 # resumes the run (their keys are file hashes, so an entry whose files
 # changed is simply rerun); no clean target removes them.
 # doc/robustness.md, "Mutation testing".
-EXTRA_DIST += tests/mutation.py tests/mutation-equivalent.txt
+EXTRA_DIST += tests/mutation.py tests/mutation-equivalent.txt tests/ecnoise-agreement.py
 # its verdicts: a mutant that does not compile is no kill
 TESTS += tests/mutation-verdicts.sh
 EXTRA_DIST += tests/mutation-verdicts.sh
