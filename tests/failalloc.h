@@ -1,0 +1,30 @@
+/* failalloc.h -- make check's allocation-failure seam (issue 24): the
+   program that links tests/failalloc.c has malloc, calloc, realloc and
+   free of its own (the library's calls and GSL's reach them), passing
+   each call to the C library's until failalloc_arm.  From then on the
+   calls are counted, the Nth fails (NULL, errno ENOMEM), and the blocks
+   made less those freed are counted: a leak.  The calls of OpenBLAS and
+   of the OpenMP runtime pass uncounted (their scratch and thread pools
+   are theirs to keep; OpenBLAS does not look at malloc's result).
+   tests/oom/oomshim.c does the same for whole programs (make check-oom). */
+#ifndef BP_FAILALLOC_H
+#define BP_FAILALLOC_H
+
+#include <stddef.h>
+
+/* 0 when the seam is not built (AddressSanitizer owns malloc) or not
+   reached (valgrind puts its own malloc in the program's place): the
+   tests that need it then pass without running */
+int failalloc_works (void);
+
+/* Count the allocations from now on and fail the nth (0: none). */
+void failalloc_arm (unsigned long n);
+
+/* Stop counting: the number of allocations counted since arming. */
+unsigned long failalloc_disarm (void);
+
+/* The blocks allocated since arming less those freed (what armed code
+   leaked, when it freed what it made). */
+long failalloc_live (void);
+
+#endif
