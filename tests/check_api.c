@@ -1689,6 +1689,9 @@ START_TEST (test_api_cnn_allocators)
   /* B whose first lowered image, (B H W) x (k^2 max(C1, C2)) doubles,
      overflows size_t while the second's (B H W / 4) x (k^2 C1) does not */
   ASSERT_REFUSED (cnn_chain_workspace_alloc (SIZE_MAX / 2048 + 1, net), GSL_EINVAL);
+  /* B whose B H W wraps to 0 (so the first lowered image passes its
+     test), while the second's (B H W / 4) x (k^2 C1) doubles overflow */
+  ASSERT_REFUSED (cnn_chain_workspace_alloc (SIZE_MAX / NPIX + 1, net), GSL_EINVAL);
   cnn_chain_workspace_free (NULL);
   reset_errors ();
   void *ok[2] = { cnn_chain_alloc (NR, NCL, NC1, NC2, 0, N), cnn_chain_workspace_alloc (BB, net) };
