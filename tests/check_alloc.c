@@ -9,7 +9,9 @@
    block cannot be allocated (allocation 3 of bp_batch_workspace_alloc
    leaves one block).  A result that claims memory
    it could not get is the bug these tests catch: an allocation test
-   whose || became && hands back a workspace with a NULL buffer.  `make
+   whose || became && hands back a workspace with a NULL buffer.  The
+   same seam guards each block's end: a pass that writes past one of its
+   buffers is seen when the buffer is freed.  `make
    check-oom' runs the whole program this way (tests/oom/run.sh). */
 #include <config.h>
 #include <math.h>
@@ -334,6 +336,52 @@ START_TEST (test_net_cforward_each_failing)
 }
 END_TEST
 
+/* Every row's forward and backward passes on a full batch (b = B) write
+   only into their buffers: a workspace made, used and freed with the
+   seam armed (no allocation failing), no block's end written past
+   (the float32 rows' batch rounded into w->U_float, w->T_float, B x m and
+   B x n, by net.c's to_float) */
+START_TEST (test_net_passes_stay_in_their_buffers)
+{
+  if (!failalloc_works ())
+    return;
+  bp_net *nets[64];
+  const size_t count = every_net (nets, 64);
+  gsl_rng *rng = test_rng (25);
+  for (size_t k = 0; k < count; k++)
+    {
+      bp_net *net = nets[k];
+      const size_t m = net->shape.rows * net->shape.cols, n = net->shape.n, B = 3;
+      gsl_matrix *U = gsl_matrix_alloc (B, m), *T = gsl_matrix_calloc (B, n);
+      gsl_matrix *dU = gsl_matrix_alloc (B, m);
+      for (size_t i = 0; i < B * m; i++)
+        U->data[i] = gsl_rng_uniform (rng);
+      for (size_t i = 0; i < B; i++)
+        gsl_matrix_set (T, i, i % n, 1.0);
+      char what[128];
+      bp_net_describe (net, what, sizeof what);
+      failalloc_arm (0);
+      bp_net_workspace *w = bp_net_workspace_alloc (net, B);
+      double L = 0.0;
+      const int fwd = w ? bp_net_forward (net, U, T, w, NULL, &L) : GSL_ENOMEM;
+      const int bwd = w ? bp_net_backward (net, U, T, w, dU, &L) : GSL_ENOMEM;
+      bp_net_workspace_free (w);
+      failalloc_disarm ();
+      ck_assert_msg (fwd == GSL_SUCCESS && bwd == GSL_SUCCESS, "%s: forward %d, backward %d",
+                     what, fwd, bwd);
+      ck_assert_msg (failalloc_overruns () == 0, "%s: %lu block(s) written past their end",
+                     what, failalloc_overruns ());
+      ck_assert_msg (failalloc_live () == 0, "%s: %ld block(s) not freed", what,
+                     failalloc_live ());
+      gsl_matrix_free (U);
+      gsl_matrix_free (T);
+      gsl_matrix_free (dU);
+      bp_net_free (net);
+    }
+  gsl_rng_free (rng);
+}
+END_TEST
+
 static Suite *
 alloc_suite (void)
 {
@@ -346,6 +394,7 @@ alloc_suite (void)
   tcase_add_test (tc, test_net_workspace_alloc_each_failing);
   tcase_add_test (tc, test_trainer_alloc_each_failing);
   tcase_add_test (tc, test_net_cforward_each_failing);
+  tcase_add_test (tc, test_net_passes_stay_in_their_buffers);
   suite_add_tcase (s, tc);
   return s;
 }

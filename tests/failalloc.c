@@ -5,6 +5,7 @@
 #endif
 #include <dlfcn.h>
 #include <errno.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include "failalloc.h"
@@ -34,6 +35,31 @@ static int armed;
    whose return address is its caller's) */
 #define LIVE_SLOTS 4096
 static void *made[LIVE_SLOTS];
+static size_t made_size[LIVE_SLOTS];
+
+/* each counted block gets GUARD bytes more, set to GUARD_BYTE, and
+   checked when it is freed armed: a write past the block's end */
+#define GUARD 16
+#define GUARD_BYTE 0xa5
+static unsigned long overruns;
+
+static void
+guard_set (void *p, size_t n)
+{
+  memset ((unsigned char *) p + n, GUARD_BYTE, GUARD);
+}
+
+static void
+guard_check (const void *p, size_t n)
+{
+  const unsigned char *g = (const unsigned char *) p + n;
+  for (size_t k = 0; k < GUARD; k++)
+    if (g[k] != GUARD_BYTE)
+      {
+        overruns++;
+        return;
+      }
+}
 
 static size_t
 slot_of (const void *p)
@@ -41,21 +67,25 @@ slot_of (const void *p)
   return ((size_t) p >> 4) % LIVE_SLOTS;
 }
 
+/* p, a block of n bytes (and its guard), made by a counted call */
 static void
-made_add (void *p)
+made_add (void *p, size_t n)
 {
   if (p == NULL)
     return;
+  guard_set (p, n);
   for (size_t k = slot_of (p), i = 0; i < LIVE_SLOTS; i++, k = (k + 1) % LIVE_SLOTS)
     if (made[k] == NULL)
       {
         made[k] = p;
+        made_size[k] = n;
         live++;
         return;
       }
   live++;   /* full: counted, never matched (a leak reported) */
 }
 
+/* p freed or moved: its guard checked */
 static void
 made_remove (void *p)
 {
@@ -64,6 +94,7 @@ made_remove (void *p)
   for (size_t k = slot_of (p), i = 0; i < LIVE_SLOTS; i++, k = (k + 1) % LIVE_SLOTS)
     if (made[k] == p)
       {
+        guard_check (p, made_size[k]);
         made[k] = NULL;
         live--;
         return;
@@ -77,6 +108,7 @@ failalloc_arm (unsigned long n)
   fail_at = n;
   counted = 0;
   live = 0;
+  overruns = 0;
   memset (made, 0, sizeof made);
   armed = 1;
 }
@@ -92,6 +124,12 @@ long
 failalloc_live (void)
 {
   return live;
+}
+
+unsigned long
+failalloc_overruns (void)
+{
+  return overruns;
 }
 
 /* 1 when this program's malloc is reached: not under valgrind, which
@@ -143,8 +181,8 @@ malloc (size_t n)
       errno = ENOMEM;
       return NULL;
     }
-  void *p = __libc_malloc (n);
-  made_add (p);
+  void *p = n <= SIZE_MAX - GUARD ? __libc_malloc (n + GUARD) : NULL;
+  made_add (p, n);
   return p;
 }
 
@@ -158,8 +196,8 @@ calloc (size_t a, size_t b)
       errno = ENOMEM;
       return NULL;
     }
-  void *p = __libc_calloc (a, b);
-  made_add (p);
+  void *p = b == 0 || a <= (SIZE_MAX - GUARD) / b ? __libc_calloc (1, a * b + GUARD) : NULL;
+  made_add (p, a * b);
   return p;
 }
 
@@ -173,12 +211,9 @@ realloc (void *p, size_t n)
       errno = ENOMEM;
       return NULL;
     }
-  void *q = __libc_realloc (p, n);
-  if (q != NULL)
-    {
-      made_remove (p);
-      made_add (q);
-    }
+  made_remove (p);   /* its guard checked before it moves */
+  void *q = n <= SIZE_MAX - GUARD ? __libc_realloc (p, n + GUARD) : NULL;
+  made_add (q, n);
   return q;
 }
 
@@ -212,6 +247,12 @@ failalloc_disarm (void)
 
 long
 failalloc_live (void)
+{
+  return 0;
+}
+
+unsigned long
+failalloc_overruns (void)
 {
   return 0;
 }

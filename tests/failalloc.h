@@ -27,4 +27,9 @@ unsigned long failalloc_disarm (void);
    leaked, when it freed what it made). */
 long failalloc_live (void);
 
+/* The blocks made since arming whose end was written past, as found when
+   they were freed or moved while armed: each counted block has 16 bytes
+   more, set to a pattern, checked then. */
+unsigned long failalloc_overruns (void);
+
 #endif
