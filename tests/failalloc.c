@@ -1,7 +1,7 @@
 /* failalloc.c -- make check's allocation-failure seam (failalloc.h). */
 #include <config.h>
 #ifndef _GNU_SOURCE
-# define _GNU_SOURCE
+# define _GNU_SOURCE   /* NOLINT(bugprone-reserved-identifier): dladdr */
 #endif
 #include <dlfcn.h>
 #include <errno.h>
@@ -20,11 +20,12 @@
 
 #if defined __GLIBC__ && !defined FAILALLOC_OFF
 
-/* glibc's own allocator, under the names it exports for wrappers */
-void *__libc_malloc (size_t n);
-void *__libc_calloc (size_t a, size_t b);
-void *__libc_realloc (void *p, size_t n);
-void __libc_free (void *p);
+/* glibc's own allocator, under the names it exports for wrappers
+   (reserved names: glibc's, not ours) */
+void *__libc_malloc (size_t n);              /* NOLINT(bugprone-reserved-identifier) */
+void *__libc_calloc (size_t a, size_t b);    /* NOLINT(bugprone-reserved-identifier) */
+void *__libc_realloc (void *p, size_t n);    /* NOLINT(bugprone-reserved-identifier) */
+void __libc_free (void *p);                  /* NOLINT(bugprone-reserved-identifier) */
 
 static unsigned long fail_at, counted;
 static long live;
