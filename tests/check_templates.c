@@ -940,6 +940,39 @@ START_TEST (test_float_maxpool_not_finite_in_a_later_channel)
 }
 END_TEST
 
+/* A view's finiteness test reads the view alone (arith.h's
+   doubles_finite, floats_finite: m atomics an element, k < m): X a view of
+   C x H W of a C x (H W + 1) matrix whose last column is NaN is finite,
+   and maxpool takes it, in double and in float */
+START_TEST (test_maxpool_finite_view_beside_a_nan)
+{
+  enum { C = 2, H = 4, W = 4, HW = H * W };
+  gsl_matrix *Xp = gsl_matrix_alloc (C, HW + 1), *Y = gsl_matrix_alloc (C, HW / 4);
+  gsl_matrix_float *Xpf = gsl_matrix_float_alloc (C, HW + 1);
+  gsl_matrix_float *Yf = gsl_matrix_float_alloc (C, HW / 4);
+  for (size_t c = 0; c < C; c++)
+    {
+      for (size_t k = 0; k < HW; k++)
+        {
+          gsl_matrix_set (Xp, c, k, (double) k);
+          gsl_matrix_float_set (Xpf, c, k, (float) k);
+        }
+      gsl_matrix_set (Xp, c, HW, NAN);
+      gsl_matrix_float_set (Xpf, c, HW, NAN);
+    }
+  gsl_matrix_view X = gsl_matrix_submatrix (Xp, 0, 0, C, HW);
+  gsl_matrix_float_view Xf = gsl_matrix_float_submatrix (Xpf, 0, 0, C, HW);
+  gsl_error_handler_t *old = gsl_set_error_handler_off ();
+  ck_assert_int_eq (bp_maxpool (&X.matrix, H, W, Y), GSL_SUCCESS);
+  ck_assert_int_eq (float_maxpool (&Xf.matrix, H, W, Yf), GSL_SUCCESS);
+  gsl_set_error_handler (old);
+  gsl_matrix_free (Xp);
+  gsl_matrix_free (Y);
+  gsl_matrix_float_free (Xpf);
+  gsl_matrix_float_free (Yf);
+}
+END_TEST
+
 /* The chains' loss, softmax and dL/dV in one pass
    (batch_softmax_cross_entropy_trusted) against the three public
    functions one after the other, bit for bit, in double and in float:
@@ -1046,6 +1079,7 @@ templates_suite (void)
   tcase_add_loop_test (tb, test_maxpool_relu_backward, 0, LOOPS);
   tcase_add_test (tb, test_maxpool_relu_backward_in_its_view);
   tcase_add_test (tb, test_float_maxpool_not_finite_in_a_later_channel);
+  tcase_add_test (tb, test_maxpool_finite_view_beside_a_nan);
   tcase_add_loop_test (tb, test_softmax_cross_entropy_trusted, 0, LOOPS);
   suite_add_tcase (s, tb);
   return s;
