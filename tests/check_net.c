@@ -490,6 +490,13 @@ START_TEST (test_refused)
   ck_assert_ptr_null (bp_net_alloc (bp_net_deep, &s));
   s = (bp_net_shape) { .rows = 3, .cols = COLS, .n = CLASSES, .C1 = 2, .C2 = 2 };
   ck_assert_ptr_null (bp_net_alloc (bp_net_cnn, &s));      /* under 4 x 4 */
+  /* convolution channels, C1 or C2 alone, are no mlp's (mlp.c's layout) */
+  s = (bp_net_shape) { .rows = ROWS, .cols = COLS, .n = CLASSES, .n_hidden = 1,
+                       .hidden = { 3 }, .C1 = 2 };
+  ck_assert_ptr_null (bp_net_alloc (bp_net_mlp, &s));
+  s.C1 = 0;
+  s.C2 = 2;
+  ck_assert_ptr_null (bp_net_alloc (bp_net_mlp, &s));
   ck_assert_ptr_null (bp_net_type_by_name ("two-layer"));
   /* W of 16 x (2^60 + 1): 16 (2^60 + 1) elements overflow size_t (to 16) */
   s = (bp_net_shape) { .rows = 1, .cols = ((size_t) 1 << 60) + 1, .n = 16 };
