@@ -650,6 +650,33 @@ START_TEST (test_batch_grad_U_bad_sizes)
 }
 END_TEST
 
+/* dL/dU of the wrong rows alone, or the wrong columns alone, is refused
+   by bp_batch_grad_input's own test (its message, once), not by the
+   product (dgemm) after it */
+START_TEST (test_batch_grad_U_wrong_shape_message)
+{
+  gsl_matrix *W = gsl_matrix_calloc (3, 4), *G = gsl_matrix_calloc (2, 3);
+  gsl_matrix *dU5 = gsl_matrix_calloc (2, 5), *dU1 = gsl_matrix_calloc (1, 4);
+  gsl_matrix *dU[2] = { dU5, dU1 };
+  const char *want = "bp_batch_grad_input: dL_dU must be B x m";
+  gsl_error_handler_t *old = gsl_set_error_handler (record_errno);
+  for (int k = 0; k < 2; k++)
+    {
+      empty_batch_errno = 0;
+      empty_batch_reason = NULL;
+      ck_assert_int_eq (bp_batch_grad_input (W, G, dU[k]), GSL_EBADLEN);
+      ck_assert_msg (empty_batch_reason && strncmp (empty_batch_reason, want, strlen (want)) == 0,
+                     "dL/dU %zu x %zu refused with \"%s\"", dU[k]->size1, dU[k]->size2,
+                     empty_batch_reason ? empty_batch_reason : "");
+    }
+  gsl_set_error_handler (old);
+  gsl_matrix_free (W);
+  gsl_matrix_free (G);
+  gsl_matrix_free (dU5);
+  gsl_matrix_free (dU1);
+}
+END_TEST
+
 static Suite *
 batch_grad_U_suite (void)
 {
@@ -659,6 +686,7 @@ batch_grad_U_suite (void)
   tcase_add_loop_test (tc, test_batch_grad_U_rows, 0, TEST_CONFIGS);
   tcase_add_loop_test (tc, test_batch_grad_U_numeric, 0, TEST_CONFIGS);
   tcase_add_test (tc, test_batch_grad_U_bad_sizes);
+  tcase_add_test (tc, test_batch_grad_U_wrong_shape_message);
   suite_add_tcase (s, tc);
   return s;
 }
