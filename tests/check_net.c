@@ -573,6 +573,36 @@ START_TEST (test_workspace_of_a_deeper_net)
 }
 END_TEST
 
+/* net_same_shape compares the rows and the columns each: the workspace
+   of a net of 4 x 5 images refused for one of 5 x 5 (the columns the
+   same), by forward's own test (its message, once) */
+START_TEST (test_workspace_of_other_rows)
+{
+  const bp_net_shape s45 = { .rows = 4, .cols = 5, .n = CLASSES };
+  bp_net_shape s55 = s45;
+  s55.rows = 5;
+  bp_net *a = bp_net_alloc (bp_net_linear, &s45), *b = bp_net_alloc (bp_net_linear, &s55);
+  bp_net_workspace *w = bp_net_workspace_alloc (a, 2);
+  gsl_matrix *U = gsl_matrix_calloc (2, 25), *T = gsl_matrix_calloc (2, CLASSES);
+  gsl_matrix_set (T, 0, 0, 1.0);
+  gsl_matrix_set (T, 1, 1, 1.0);
+  gsl_error_handler_t *old = gsl_set_error_handler (record_reason);
+  net_errors = 0;
+  net_reason = NULL;
+  double L;
+  ck_assert_int_eq (bp_net_forward (b, U, T, w, NULL, &L), GSL_EBADLEN);
+  const char *want = "bp_net_forward: the workspace was made for another network";
+  ck_assert_msg (net_errors == 1 && net_reason && strcmp (net_reason, want) == 0,
+                 "%d error(s), the last \"%s\"", net_errors, net_reason ? net_reason : "");
+  gsl_set_error_handler (old);
+  gsl_matrix_free (U);
+  gsl_matrix_free (T);
+  bp_net_workspace_free (w);
+  bp_net_free (a);
+  bp_net_free (b);
+}
+END_TEST
+
 /* bp_net_workspace_bytes saturates at SIZE_MAX when a sum of buffers
    overflows size_t, no product alone (valid.h's bytes_add): a linear
    net's shape with m = SIZE_MAX / 8 inputs, whose batch row U (8 m =
@@ -683,6 +713,7 @@ net_suite (void)
   tcase_add_test (tc, test_workspace_of_another_net);
   tcase_add_test (tc, test_workspace_of_a_deeper_net);
   tcase_add_test (tc, test_workspace_bytes_saturate);
+  tcase_add_test (tc, test_workspace_of_other_rows);
   tcase_add_test (tc, test_describe);
   tcase_add_test (tc, test_deep_trains_on_subset);
   suite_add_tcase (s, tc);
