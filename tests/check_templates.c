@@ -973,6 +973,28 @@ START_TEST (test_maxpool_finite_view_beside_a_nan)
 }
 END_TEST
 
+/* float labels sum to 1 within n u, u = FLT_EPSILON / 2 (arith.h's
+   matrix_float_rows_sum_to_one): three thirds rounded to float (their
+   sum 1 + 3e-8) are taken, a row summing to 1.25 is GSL_EDOM */
+START_TEST (test_float_labels_sum_to_one)
+{
+  gsl_matrix_float *T = gsl_matrix_float_alloc (1, 3), *Y = gsl_matrix_float_alloc (1, 3);
+  gsl_matrix_float *G = gsl_matrix_float_alloc (1, 3);
+  gsl_matrix_float_set_all (Y, 1.0f / 3.0f);
+  gsl_matrix_float_set_all (T, 1.0f / 3.0f);
+  ck_assert_int_eq (float_batch_softmax_cross_entropy_grad (T, Y, G), GSL_SUCCESS);
+  gsl_matrix_float_set (T, 0, 0, 0.5f);
+  gsl_matrix_float_set (T, 0, 1, 0.5f);
+  gsl_matrix_float_set (T, 0, 2, 0.25f);
+  gsl_error_handler_t *old = gsl_set_error_handler_off ();
+  ck_assert_int_eq (float_batch_softmax_cross_entropy_grad (T, Y, G), GSL_EDOM);
+  gsl_set_error_handler (old);
+  gsl_matrix_float_free (T);
+  gsl_matrix_float_free (Y);
+  gsl_matrix_float_free (G);
+}
+END_TEST
+
 /* The chains' loss, softmax and dL/dV in one pass
    (batch_softmax_cross_entropy_trusted) against the three public
    functions one after the other, bit for bit, in double and in float:
@@ -1080,6 +1102,7 @@ templates_suite (void)
   tcase_add_test (tb, test_maxpool_relu_backward_in_its_view);
   tcase_add_test (tb, test_float_maxpool_not_finite_in_a_later_channel);
   tcase_add_test (tb, test_maxpool_finite_view_beside_a_nan);
+  tcase_add_test (tb, test_float_labels_sum_to_one);
   tcase_add_loop_test (tb, test_softmax_cross_entropy_trusted, 0, LOOPS);
   suite_add_tcase (s, tb);
   return s;
