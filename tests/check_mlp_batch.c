@@ -145,6 +145,13 @@ START_TEST (test_batch_activation_refused)
   ck_assert_int_eq (bp_batch_activation_backward (BP_SIGMOID, Z, A, A5), GSL_EBADLEN);
   ck_assert_int_eq (bp_batch_activation_backward (BP_SIGMOID, &Zc.matrix, &Ac.matrix,
                                                   &Ac.matrix), GSL_EBADLEN);
+  /* dL/dA alone, or dL/dZ alone, not contiguous (Z and the other 3 x 2
+     and contiguous): each is tested */
+  gsl_matrix *Z2 = gsl_matrix_calloc (3, 2), *D2 = gsl_matrix_calloc (3, 2);
+  ck_assert_int_eq (bp_batch_activation_backward (BP_TANH, Z2, &Ac.matrix, D2), GSL_EBADLEN);
+  ck_assert_int_eq (bp_batch_activation_backward (BP_TANH, Z2, D2, &Ac.matrix), GSL_EBADLEN);
+  gsl_matrix_free (Z2);
+  gsl_matrix_free (D2);
   ck_assert_int_eq (bp_batch_activation_forward ((bp_activation) 7, Z, A), GSL_EINVAL);
   /* the first rows of a matrix are contiguous: accepted */
   gsl_matrix_view Zr = gsl_matrix_submatrix (Z, 0, 0, 2, 4);
