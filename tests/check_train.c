@@ -89,6 +89,21 @@ START_TEST (test_sgd_update_one_shared_element)
 }
 END_TEST
 
+/* a strided vector's span ends at its last element, (n - 1) stride on:
+   velocity (or theta) buf[0], buf[3], buf[6], buf[9] and grad buf[8..11]
+   share buf[9]: refused; theta (or velocity) elsewhere */
+START_TEST (test_sgd_update_strided_shared_element)
+{
+  double buf[12] = { 0.0 }, other[4] = { 0.0 };
+  gsl_vector_view s = gsl_vector_view_array_with_stride (buf, 3, 4);
+  gsl_vector_view g = gsl_vector_view_array (buf + 8, 4), o = gsl_vector_view_array (other, 4);
+  gsl_error_handler_t *old = gsl_set_error_handler_off ();
+  ck_assert_int_eq (bp_sgd_update (0.1, 0.5, &g.vector, &s.vector, &o.vector), GSL_EINVAL);
+  ck_assert_int_eq (bp_sgd_update (0.1, 0.5, &g.vector, &o.vector, &s.vector), GSL_EINVAL);
+  gsl_set_error_handler (old);
+}
+END_TEST
+
 START_TEST (test_sgd_update_strided)
 {
   /* grad, velocity and theta as views of strides (2, 3, 4), or one of
@@ -146,6 +161,7 @@ sgd_suite (void)
   tcase_add_test (tc, test_learning_rate_clamped);
   tcase_add_test (tc, test_sgd_update_by_hand);
   tcase_add_test (tc, test_sgd_update_one_shared_element);
+  tcase_add_test (tc, test_sgd_update_strided_shared_element);
   tcase_add_loop_test (tc, test_sgd_update_strided, 0, 4);
   suite_add_tcase (s, tc);
   return s;
