@@ -973,6 +973,31 @@ START_TEST (test_maxpool_finite_view_beside_a_nan)
 }
 END_TEST
 
+/* maxpool_relu_backward_trusted zeroes what no window covers: with W odd
+   (H even) the last column, whatever dL/dZ held before (7 here) */
+START_TEST (test_maxpool_relu_backward_odd_width)
+{
+  enum { C = 1, H = 4, W = 5, HW = H * W, COLS = (H / 2) * (W / 2) };
+  gsl_matrix *Z = gsl_matrix_alloc (C, HW), *dZ = gsl_matrix_alloc (C, HW);
+  gsl_matrix *dY = gsl_matrix_alloc (C, COLS), *P = gsl_matrix_alloc (C, COLS);
+  unsigned char best[C * COLS];
+  for (size_t k = 0; k < HW; k++)
+    gsl_matrix_set (Z, 0, k, 1.0 + (double) ((3 * k) % HW));   /* relu' 1 */
+  gsl_matrix_set_all (dY, 1.0);
+  gsl_matrix_set_all (dZ, 7.0);
+  maxpool_trusted (Z, H, W, P, best);
+  maxpool_relu_backward_trusted (best, Z, H, W, dY, dZ);
+  for (size_t i = 0; i < H; i++)
+    ck_assert_msg (gsl_matrix_get (dZ, 0, i * W + W - 1) == 0.0,
+                   "row %zu's last column, in no window: %g", i,
+                   gsl_matrix_get (dZ, 0, i * W + W - 1));
+  gsl_matrix_free (Z);
+  gsl_matrix_free (dZ);
+  gsl_matrix_free (dY);
+  gsl_matrix_free (P);
+}
+END_TEST
+
 /* float labels sum to 1 within n u, u = FLT_EPSILON / 2 (arith.h's
    matrix_float_rows_sum_to_one): three thirds rounded to float (their
    sum 1 + 3e-8) are taken, a row summing to 1.25 is GSL_EDOM */
@@ -1103,6 +1128,7 @@ templates_suite (void)
   tcase_add_test (tb, test_float_maxpool_not_finite_in_a_later_channel);
   tcase_add_test (tb, test_maxpool_finite_view_beside_a_nan);
   tcase_add_test (tb, test_float_labels_sum_to_one);
+  tcase_add_test (tb, test_maxpool_relu_backward_odd_width);
   tcase_add_loop_test (tb, test_softmax_cross_entropy_trusted, 0, LOOPS);
   suite_add_tcase (s, tb);
   return s;
