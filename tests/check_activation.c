@@ -261,6 +261,7 @@ START_TEST (test_activation_names)
   ck_assert_int_eq (bp_activation_from_name ("", &a), GSL_EINVAL);
   ck_assert_int_eq (a, BP_TANH);
   ck_assert_ptr_null (bp_activation_name ((bp_activation) 7));
+  ck_assert_ptr_null (bp_activation_name ((bp_activation) 3));   /* the first past BP_TANH */
 }
 END_TEST
 

@@ -1585,6 +1585,11 @@ START_TEST (test_api_allocators)
   /* n x m alone overflowing (dL_dW), B x m and B x n not */
   const size_t half = (size_t) 1 << (sizeof (size_t) * 4);
   ASSERT_REFUSED (bp_batch_workspace_alloc (1, half, half), GSL_EINVAL);
+  /* B x m alone overflowing (U: 2^40 x 2^30 on 64 bits), B x n and n x m
+     not */
+  const size_t bigB = (size_t) 1 << (sizeof (size_t) * 4 + 8);
+  const size_t bigm = (size_t) 1 << (sizeof (size_t) * 4 - 2);
+  ASSERT_REFUSED (bp_batch_workspace_alloc (bigB, 1, bigm), GSL_EINVAL);
   ASSERT_REFUSED (mlp_chain_alloc (4, wrap4, 1, BP_RELU), GSL_EINVAL);
   ASSERT_REFUSED (mlp_chain_alloc (1, wrap0, 1, BP_RELU), GSL_EINVAL);
   ASSERT_REFUSED (mlp_chain_alloc (1, 4, wrap4, BP_RELU), GSL_EINVAL);
@@ -1689,6 +1694,9 @@ START_TEST (test_api_cnn_allocators)
   /* B whose first lowered image, (B H W) x (k^2 max(C1, C2)) doubles,
      overflows size_t while the second's (B H W / 4) x (k^2 C1) does not */
   ASSERT_REFUSED (cnn_chain_workspace_alloc (SIZE_MAX / 2048 + 1, net), GSL_EINVAL);
+  /* B whose B H W wraps to 0 (so the first lowered image passes its
+     test), while the second's (B H W / 4) x (k^2 C1) doubles overflow */
+  ASSERT_REFUSED (cnn_chain_workspace_alloc (SIZE_MAX / NPIX + 1, net), GSL_EINVAL);
   cnn_chain_workspace_free (NULL);
   reset_errors ();
   void *ok[2] = { cnn_chain_alloc (NR, NCL, NC1, NC2, 0, N), cnn_chain_workspace_alloc (BB, net) };

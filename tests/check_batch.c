@@ -5,7 +5,9 @@
 #include <config.h>
 #include <math.h>
 #include <stdlib.h>
+#include <string.h>
 #include <gsl/gsl_errno.h>
+#include <gsl/gsl_math.h>
 #include "testutil.h"
 
 /* A batch problem: W n x m, b n, U B x m, T B x n (one-hot for even i,
@@ -258,13 +260,14 @@ END_TEST
    is 0/0, refused with GSL_EBADLEN through the handler, not a NaN
    returned silently */
 static int empty_batch_errno;
+static const char *empty_batch_reason;
 
 static void
 record_errno (const char *reason, const char *file, int line, int gsl_errno)
 {
-  (void) reason;
   (void) file;
   (void) line;
+  empty_batch_reason = reason;
   empty_batch_errno = gsl_errno;
 }
 
@@ -281,6 +284,40 @@ START_TEST (test_batch_loss_empty_batch)
 }
 END_TEST
 
+/* a NaN or an infinity in V alone, or in Labels alone, is GSL_EDOM
+   through the handler (the loss NaN), refused by the batch's own test
+   (its message), not by the example's bp_softmax_cross_entropy after:
+   each of the two is checked */
+START_TEST (test_batch_loss_not_finite_in_one)
+{
+  gsl_matrix *T = gsl_matrix_calloc (2, 3), *V = gsl_matrix_calloc (2, 3);
+  gsl_matrix_set (T, 0, 1, 1.0);
+  gsl_matrix_set (T, 1, 2, 1.0);
+  gsl_error_handler_t *old = gsl_set_error_handler (record_errno);
+  const double bad[2] = { GSL_NAN, GSL_POSINF };
+  for (int which = 0; which < 2; which++)
+    for (int b = 0; b < 2; b++)
+      {
+        gsl_matrix *M = which ? T : V;
+        const double saved = gsl_matrix_get (M, 1, 0);
+        gsl_matrix_set (M, 1, 0, bad[b]);
+        empty_batch_errno = 0;
+        empty_batch_reason = NULL;
+        ck_assert (isnan (bp_batch_softmax_cross_entropy (T, V)));
+        const char *want = "bp_batch_softmax_cross_entropy: Labels or V";
+        ck_assert_msg (empty_batch_errno == GSL_EDOM && empty_batch_reason
+                       && strncmp (empty_batch_reason, want, strlen (want)) == 0,
+                       "%s %s: handler given %d, \"%s\"", which ? "Labels" : "V",
+                       b ? "inf" : "NaN", empty_batch_errno,
+                       empty_batch_reason ? empty_batch_reason : "");
+        gsl_matrix_set (M, 1, 0, saved);
+      }
+  gsl_set_error_handler (old);
+  gsl_matrix_free (T);
+  gsl_matrix_free (V);
+}
+END_TEST
+
 static Suite *
 batch_loss_suite (void)
 {
@@ -289,6 +326,7 @@ batch_loss_suite (void)
   tcase_add_loop_test (tc, test_batch_loss_mean, 0, TEST_CONFIGS);
   tcase_add_test (tc, test_batch_loss_bad_sizes);
   tcase_add_test (tc, test_batch_loss_empty_batch);
+  tcase_add_test (tc, test_batch_loss_not_finite_in_one);
   suite_add_tcase (s, tc);
   return s;
 }
@@ -612,6 +650,33 @@ START_TEST (test_batch_grad_U_bad_sizes)
 }
 END_TEST
 
+/* dL/dU of the wrong rows alone, or the wrong columns alone, is refused
+   by bp_batch_grad_input's own test (its message, once), not by the
+   product (dgemm) after it */
+START_TEST (test_batch_grad_U_wrong_shape_message)
+{
+  gsl_matrix *W = gsl_matrix_calloc (3, 4), *G = gsl_matrix_calloc (2, 3);
+  gsl_matrix *dU5 = gsl_matrix_calloc (2, 5), *dU1 = gsl_matrix_calloc (1, 4);
+  gsl_matrix *dU[2] = { dU5, dU1 };
+  const char *want = "bp_batch_grad_input: dL_dU must be B x m";
+  gsl_error_handler_t *old = gsl_set_error_handler (record_errno);
+  for (int k = 0; k < 2; k++)
+    {
+      empty_batch_errno = 0;
+      empty_batch_reason = NULL;
+      ck_assert_int_eq (bp_batch_grad_input (W, G, dU[k]), GSL_EBADLEN);
+      ck_assert_msg (empty_batch_reason && strncmp (empty_batch_reason, want, strlen (want)) == 0,
+                     "dL/dU %zu x %zu refused with \"%s\"", dU[k]->size1, dU[k]->size2,
+                     empty_batch_reason ? empty_batch_reason : "");
+    }
+  gsl_set_error_handler (old);
+  gsl_matrix_free (W);
+  gsl_matrix_free (G);
+  gsl_matrix_free (dU5);
+  gsl_matrix_free (dU1);
+}
+END_TEST
+
 static Suite *
 batch_grad_U_suite (void)
 {
@@ -621,6 +686,7 @@ batch_grad_U_suite (void)
   tcase_add_loop_test (tc, test_batch_grad_U_rows, 0, TEST_CONFIGS);
   tcase_add_loop_test (tc, test_batch_grad_U_numeric, 0, TEST_CONFIGS);
   tcase_add_test (tc, test_batch_grad_U_bad_sizes);
+  tcase_add_test (tc, test_batch_grad_U_wrong_shape_message);
   suite_add_tcase (s, tc);
   return s;
 }

@@ -2247,7 +2247,7 @@ START_TEST (test_gradcheck_each_allocation_failing)
      problem_init()'s rows and cols, fill_blocks()'s and group_fill()'s
      analytic and numeric, group_fill()'s mask and sorted, run_taylor()'s
      lh and lr */
-  if (!failalloc_available ())
+  if (!failalloc_works ())
     {
       fprintf (stderr, "test_gradcheck_each_allocation_failing: not checked: malloc "
                "is not the test's own (AddressSanitizer, valgrind)\n");

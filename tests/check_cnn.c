@@ -452,13 +452,14 @@ END_TEST
 /* --- errors ------------------------------------------------------------ */
 
 static int last_error, n_errors;
+static const char *last_reason;
 
 static void
 record_error (const char *reason, const char *file, int line, int gsl_errno)
 {
-  (void) reason;
   (void) file;
   (void) line;
+  last_reason = reason;
   last_error = gsl_errno;
   n_errors++;
 }
@@ -554,6 +555,35 @@ copy_net (const cnn_chain *from, cnn_chain *to)
     else
       gsl_vector_memcpy (y[k].v, x[k].v);
 }
+
+/* An empty batch (U 0 x rows cols, T 0 x n: b = 0) is refused by the
+   chain's own shape test, 1 <= b <= B (cnn_check), before any pass:
+   GSL_EBADLEN once, with its message, the loss NaN, grad untouched. */
+START_TEST (test_cnn_empty_batch)
+{
+  fixture *f = fixture_alloc (1);
+  const cnn_case *c = &f->c;
+  gsl_error_handler_t *old = gsl_set_error_handler (record_error);
+  gsl_matrix U0 = { .size1 = 0, .size2 = c->rows * c->cols, .tda = c->rows * c->cols,
+                    .data = f->U->data };
+  gsl_matrix T0 = { .size1 = 0, .size2 = c->n, .tda = c->n, .data = f->T->data };
+  const char *want = "cnn_chain: U must be b x (rows cols), 1 <= b <= B";
+  double L = 7.0;
+  last_reason = NULL;
+  ASSERT_REFUSED (cnn_chain_backward (f->net, &U0, &T0, f->w, f->grad, NULL, &L),
+                  GSL_EBADLEN);
+  ck_assert_msg (last_reason && strncmp (last_reason, want, strlen (want)) == 0,
+                 "backward, b = 0: refused with \"%s\"", last_reason ? last_reason : "");
+  n_errors = 0;
+  last_reason = NULL;
+  ck_assert (isnan (cnn_chain_forward (f->net, &U0, &T0, f->w)));
+  ck_assert_int_eq (n_errors, 1);
+  ck_assert_msg (last_reason && strncmp (last_reason, want, strlen (want)) == 0,
+                 "forward, b = 0: refused with \"%s\"", last_reason ? last_reason : "");
+  gsl_set_error_handler (old);
+  fixture_free (f);
+}
+END_TEST
 
 START_TEST (test_cnn_backward_errors)
 {
@@ -928,6 +958,7 @@ backward_suite (void)
   TCase *te = tcase_create ("errors");
   tcase_add_test (te, test_cnn_alloc_errors);
   tcase_add_test (te, test_cnn_backward_errors);
+  tcase_add_test (te, test_cnn_empty_batch);
   suite_add_tcase (s, te);
   return s;
 }

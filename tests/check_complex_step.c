@@ -229,6 +229,65 @@ START_TEST (test_complex_division_off_the_real_axis)
 }
 END_TEST
 
+/* v = W u + b (bp_complex_linear) with W and u both off the real axis,
+   where Re v takes - Im W Im u (arith.h's zgemv_by_dgemv, its second
+   dgemv); by hand, every product exact in double:
+   (1+2i)(2-i) + (3-i)(1+i) + (0.5+0.25i) = (4+3i) + (4+2i) + 0.5+0.25i = 8.5+5.25i,
+   (0.5-0.5i)(2-i) + (-2+i)(1+i) - 1 = (0.5-1.5i) + (-3-i) - 1 = -3.5-2.5i */
+START_TEST (test_complex_linear_both_parts)
+{
+  static const double W[2][2][2] = { { { 1, 2 }, { 3, -1 } }, { { 0.5, -0.5 }, { -2, 1 } } };
+  static const double u[2][2] = { { 2, -1 }, { 1, 1 } }, b[2][2] = { { 0.5, 0.25 }, { -1, 0 } };
+  static const double want[2][2] = { { 8.5, 5.25 }, { -3.5, -2.5 } };
+  gsl_matrix_complex *Wm = gsl_matrix_complex_alloc (2, 2);
+  gsl_vector_complex *uv = gsl_vector_complex_alloc (2), *bv = gsl_vector_complex_alloc (2);
+  gsl_vector_complex *v = gsl_vector_complex_alloc (2);
+  for (size_t i = 0; i < 2; i++)
+    {
+      for (size_t j = 0; j < 2; j++)
+        gsl_matrix_complex_set (Wm, i, j, gsl_complex_rect (W[i][j][0], W[i][j][1]));
+      gsl_vector_complex_set (uv, i, gsl_complex_rect (u[i][0], u[i][1]));
+      gsl_vector_complex_set (bv, i, gsl_complex_rect (b[i][0], b[i][1]));
+    }
+  ck_assert_int_eq (bp_complex_linear (Wm, bv, uv, v), GSL_SUCCESS);
+  for (size_t i = 0; i < 2; i++)
+    {
+      const gsl_complex vi = gsl_vector_complex_get (v, i);
+      ck_assert_msg (GSL_REAL (vi) == want[i][0] && GSL_IMAG (vi) == want[i][1],
+                     "v_%zu = %.17g%+.17gi, want %g%+gi", i, GSL_REAL (vi), GSL_IMAG (vi),
+                     want[i][0], want[i][1]);
+    }
+  gsl_matrix_complex_free (Wm);
+  gsl_vector_complex_free (uv);
+  gsl_vector_complex_free (bv);
+  gsl_vector_complex_free (v);
+}
+END_TEST
+
+/* Smith's division (arith.h's cdiv_exact) at its tie |Re b| = |Im b|
+   takes the first branch, r = Im b / Re b, as its comment says.  The
+   sigmoid's t / (1 + t) at Re z < 0 with t = e^z = -1/2 - i/2 exactly:
+   b = 1/2 - i/2, r = -1, d = 1, Re = (-1/2 + 1/2) / 1 = +0, Im =
+   (-1/2 - 1/2) / 1 = -1 (the other branch: d = -1 and Re = +0 / -1 =
+   -0).  z = -0.3465735902799727 + 22.776546738526 i, where glibc's cos
+   and sin agree (y is -3 pi/4 + 4 (2 pi) to the double) and
+   exp (x) cos (y) is -1/2 to the bit: the test checks that first. */
+START_TEST (test_complex_division_at_the_tie)
+{
+  const double x = -0.3465735902799727, y = 22.776546738526;
+  ck_assert_msg (cos (y) == sin (y) && exp (x) * cos (y) == -0.5,
+                 "this libm's e^z is not -1/2 - i/2 to the bit: pick another z");
+  gsl_vector_complex *zv = gsl_vector_complex_alloc (1), *s = gsl_vector_complex_alloc (1);
+  gsl_vector_complex_set (zv, 0, gsl_complex_rect (x, y));
+  ck_assert_int_eq (bp_complex_activation_forward (BP_SIGMOID, zv, s), GSL_SUCCESS);
+  const gsl_complex si = gsl_vector_complex_get (s, 0);
+  ck_assert_msg (GSL_REAL (si) == 0.0 && !signbit (GSL_REAL (si)) && GSL_IMAG (si) == -1.0,
+                 "sigmoid (z) = %g%+gi, want +0 - 1i", GSL_REAL (si), GSL_IMAG (si));
+  gsl_vector_complex_free (zv);
+  gsl_vector_complex_free (s);
+}
+END_TEST
+
 static Suite *
 cstep_gradient_suite (void)
 {
@@ -238,6 +297,8 @@ cstep_gradient_suite (void)
   tcase_add_test (tc, test_cstep_gradient_detects_error);
   tcase_add_test (tc, test_cstep_strided_vectors);
   tcase_add_test (tc, test_complex_division_off_the_real_axis);
+  tcase_add_test (tc, test_complex_linear_both_parts);
+  tcase_add_test (tc, test_complex_division_at_the_tie);
   suite_add_tcase (s, tc);
   return s;
 }

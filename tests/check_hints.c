@@ -649,7 +649,7 @@ START_TEST (test_hint_sum_no_slice_past_the_gradient)
      gradient would equal b's analytic one.  Mutant: one_slice()'s
      `outer < size` as `<=` (the sum hint at X's element 12, out of the
      block; until now only make check-valgrind saw that read) */
-  if (!failalloc_available ())
+  if (!failalloc_works ())
     {
       fprintf (stderr, "test_hint_sum_no_slice_past_the_gradient: not checked: "
                "malloc is not the test's own (AddressSanitizer, valgrind)\n");

@@ -155,6 +155,27 @@ START_TEST (test_mlp_backward_bad_input)
 }
 END_TEST
 
+/* labels that are grad's b2, or lie in grad's W2: an output over an
+   input, GSL_EINVAL (valid.h's mlp_overlaps_vector, each block alone);
+   labels (1, 0, ...) copied there first, so that the sizes and values
+   are right and only the overlap is wrong */
+START_TEST (test_mlp_backward_grad_over_labels)
+{
+  gsl_error_handler_t *old = gsl_set_error_handler_off ();
+  mlp_example *ex = config_example (3);
+  mlp_chain *net = ex->net, *g = ex->grad;
+  const size_t n = net->n;
+  gsl_vector_set_basis (g->b2, 0);
+  ck_assert_int_eq (mlp_chain_backward (net, ex->x, g->b2, ex->ws, g, NULL, NULL), GSL_EINVAL);
+  gsl_vector_view in_W2 = gsl_vector_view_array (g->W2->data, n);
+  gsl_vector_set_basis (&in_W2.vector, 0);
+  ck_assert_int_eq (mlp_chain_backward (net, ex->x, &in_W2.vector, ex->ws, g, NULL, NULL),
+                    GSL_EINVAL);
+  mlp_example_free (ex);
+  gsl_set_error_handler (old);
+}
+END_TEST
+
 static Suite *
 mlp_backward_suite (void)
 {
@@ -164,6 +185,7 @@ mlp_backward_suite (void)
   tcase_add_loop_test (tc, test_mlp_backward_numeric, 0, MLP_LOOPS);
   tcase_add_loop_test (tc, test_mlp_backward_without_dx, 0, 6);
   tcase_add_test (tc, test_mlp_backward_bad_input);
+  tcase_add_test (tc, test_mlp_backward_grad_over_labels);
   suite_add_tcase (s, tc);
   return s;
 }

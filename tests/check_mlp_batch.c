@@ -10,6 +10,7 @@
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <gsl/gsl_errno.h>
 #include <gsl/gsl_nan.h>
 #include <gsl/gsl_randist.h>
@@ -144,6 +145,13 @@ START_TEST (test_batch_activation_refused)
   ck_assert_int_eq (bp_batch_activation_backward (BP_SIGMOID, Z, A, A5), GSL_EBADLEN);
   ck_assert_int_eq (bp_batch_activation_backward (BP_SIGMOID, &Zc.matrix, &Ac.matrix,
                                                   &Ac.matrix), GSL_EBADLEN);
+  /* dL/dA alone, or dL/dZ alone, not contiguous (Z and the other 3 x 2
+     and contiguous): each is tested */
+  gsl_matrix *Z2 = gsl_matrix_calloc (3, 2), *D2 = gsl_matrix_calloc (3, 2);
+  ck_assert_int_eq (bp_batch_activation_backward (BP_TANH, Z2, &Ac.matrix, D2), GSL_EBADLEN);
+  ck_assert_int_eq (bp_batch_activation_backward (BP_TANH, Z2, D2, &Ac.matrix), GSL_EBADLEN);
+  gsl_matrix_free (Z2);
+  gsl_matrix_free (D2);
   ck_assert_int_eq (bp_batch_activation_forward ((bp_activation) 7, Z, A), GSL_EINVAL);
   /* the first rows of a matrix are contiguous: accepted */
   gsl_matrix_view Zr = gsl_matrix_submatrix (Z, 0, 0, 2, 4);
@@ -482,11 +490,12 @@ END_TEST
 
 /* the handler's calls: a refusal reports its error once (check_api.c) */
 static int nan_T_calls, nan_T_errno;
+static const char *nan_T_reason;
 
 static void
 count_error (const char *reason, const char *file, int line, int gsl_errno)
 {
-  (void) reason;
+  nan_T_reason = reason;
   (void) file;
   (void) line;
   nan_T_calls++;
@@ -510,6 +519,55 @@ START_TEST (test_mlp_batch_nan_in_T_alone)
 }
 END_TEST
 
+/* The chain's own checks refuse, once and with their message, what the
+   batch formulas after them would refuse too: U of B + 1 rows (1 <= b <=
+   B), and a NaN in each of W1, b1, W2, b2 alone (valid.h's mlp_finite),
+   for the backward pass and the forward */
+START_TEST (test_mlp_batch_refused_by_its_checks)
+{
+  problem *p = problem_alloc (0);
+  const size_t B = p->U->size1, m = p->net->m;
+  gsl_matrix *U_big = gsl_matrix_calloc (B + 1, m), *T_big = gsl_matrix_calloc (B + 1, p->net->n);
+  for (size_t e = 0; e <= B; e++)
+    gsl_matrix_set (T_big, e, 0, 1.0);
+  gsl_error_handler_t *old = gsl_set_error_handler (count_error);
+  const char *rows = "mlp_batch: U must have 1 to B rows";
+  nan_T_calls = 0;
+  nan_T_reason = NULL;
+  ck_assert_int_eq (mlp_batch_backward (p->net, U_big, T_big, p->ws, p->grad, NULL, NULL),
+                    GSL_EBADLEN);
+  ck_assert_msg (nan_T_calls == 1 && nan_T_reason
+                 && strncmp (nan_T_reason, rows, strlen (rows)) == 0,
+                 "U of B + 1 rows: %d error(s), the last \"%s\"", nan_T_calls,
+                 nan_T_reason ? nan_T_reason : "");
+  const char *nan = "mlp_batch: a parameter, U or T has a NaN";
+  double *x[4] = { p->net->W1->data, p->net->b1->data, p->net->W2->data, p->net->b2->data };
+  for (int k = 0; k < 4; k++)
+    for (int pass = 0; pass < 2; pass++)
+      {
+        const double saved = *x[k];
+        *x[k] = GSL_NAN;
+        nan_T_calls = 0;
+        nan_T_reason = NULL;
+        if (pass == 0)
+          ck_assert_int_eq (mlp_batch_backward (p->net, p->U, p->T, p->ws, p->grad, NULL, NULL),
+                            GSL_EDOM);
+        else
+          ck_assert (isnan (mlp_batch_forward (p->net, p->U, p->T, p->ws)));
+        ck_assert_msg (nan_T_calls == 1 && nan_T_reason
+                       && strncmp (nan_T_reason, nan, strlen (nan)) == 0,
+                       "a NaN in block %d alone (%s): %d error(s), the last \"%s\"", k,
+                       pass ? "forward" : "backward", nan_T_calls,
+                       nan_T_reason ? nan_T_reason : "");
+        *x[k] = saved;
+      }
+  gsl_set_error_handler (old);
+  gsl_matrix_free (U_big);
+  gsl_matrix_free (T_big);
+  problem_free (p);
+}
+END_TEST
+
 static Suite *
 mlp_batch_backward_suite (void)
 {
@@ -522,6 +580,7 @@ mlp_batch_backward_suite (void)
   tcase_add_test (tc, test_mlp_batch_backward_dU_is_U);
   tcase_add_test (tc, test_mlp_batch_backward_grad_in_U_or_T);
   tcase_add_test (tc, test_mlp_batch_nan_in_T_alone);
+  tcase_add_test (tc, test_mlp_batch_refused_by_its_checks);
   suite_add_tcase (s, tc);
   return s;
 }

@@ -707,6 +707,34 @@ START_TEST (test_read_too_many_hidden)
 }
 END_TEST
 
+/* A state of no epoch done may come with a history of no rows (0 x
+   BP_HISTORY_FIELDS, a struct filled in by hand: GSL allocates none):
+   it holds no value, so nothing in it is non-finite (valid.h's
+   matrix_finite: an empty matrix is finite wherever its data points,
+   here at a NaN), and the state is written. */
+START_TEST (test_state_history_of_no_epoch)
+{
+  bp_net *net = random_net (2, 31);
+  bp_train_state st = some_state (net->size, 1);
+  gsl_matrix_free (st.history);
+  double nan = GSL_NAN;
+  gsl_matrix none = { .size1 = 0, .size2 = BP_HISTORY_FIELDS, .tda = BP_HISTORY_FIELDS,
+                      .data = &nan };
+  st.epoch = 0;
+  st.history = &none;
+  const char *path = tmp_path ("state-no-epoch", 0);
+  char err[256] = "";
+  gsl_error_handler_t *old = gsl_set_error_handler_off ();
+  const int status = bp_model_file_write (path, net, &st, err, sizeof err);
+  gsl_set_error_handler (old);
+  ck_assert_msg (status == GSL_SUCCESS, "refused: %s", err);
+  unlink (path);
+  st.history = NULL;
+  free_state (&st);
+  bp_net_free (net);
+}
+END_TEST
+
 START_TEST (test_state_history)
 {
   /* state version 2: the history (a row of BP_HISTORY_FIELDS per epoch
@@ -764,6 +792,7 @@ read_suite (void)
   tcase_add_test (tc, test_read_truncated);
   tcase_add_test (tc, test_read_corrupt);
   tcase_add_test (tc, test_state_history);
+  tcase_add_test (tc, test_state_history_of_no_epoch);
   tcase_add_test (tc, test_read_too_many_hidden);
   suite_add_tcase (s, tc);
   return s;

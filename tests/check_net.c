@@ -490,6 +490,13 @@ START_TEST (test_refused)
   ck_assert_ptr_null (bp_net_alloc (bp_net_deep, &s));
   s = (bp_net_shape) { .rows = 3, .cols = COLS, .n = CLASSES, .C1 = 2, .C2 = 2 };
   ck_assert_ptr_null (bp_net_alloc (bp_net_cnn, &s));      /* under 4 x 4 */
+  /* convolution channels, C1 or C2 alone, are no mlp's (mlp.c's layout) */
+  s = (bp_net_shape) { .rows = ROWS, .cols = COLS, .n = CLASSES, .n_hidden = 1,
+                       .hidden = { 3 }, .C1 = 2 };
+  ck_assert_ptr_null (bp_net_alloc (bp_net_mlp, &s));
+  s.C1 = 0;
+  s.C2 = 2;
+  ck_assert_ptr_null (bp_net_alloc (bp_net_mlp, &s));
   ck_assert_ptr_null (bp_net_type_by_name ("two-layer"));
   /* W of 16 x (2^60 + 1): 16 (2^60 + 1) elements overflow size_t (to 16) */
   s = (bp_net_shape) { .rows = 1, .cols = ((size_t) 1 << 60) + 1, .n = 16 };
@@ -503,6 +510,118 @@ START_TEST (test_refused)
   s.n_hidden = 0;
   ck_assert_ptr_null (bp_net_alloc (bp_net_linear, &s));
   gsl_set_error_handler (old);
+}
+END_TEST
+
+/* the reason of the last GSL error, and how many */
+static const char *net_reason;
+static int net_errors;
+
+static void
+record_reason (const char *reason, const char *file, int line, int gsl_errno)
+{
+  (void) file;
+  (void) line;
+  (void) gsl_errno;
+  net_reason = reason;
+  net_errors++;
+}
+
+/* net_same_shape compares the depth: the workspace of a deep net of two
+   hidden layers (6, 4) is refused for the net of three (6, 4, 5) whose
+   first two are the same, and the other way round, by forward and
+   backward's own test (their message, once), before the row runs (whose
+   products of the wrong shapes would refuse it too) */
+START_TEST (test_workspace_of_a_deeper_net)
+{
+  const bp_net_shape s2 = { .rows = ROWS, .cols = COLS, .n = CLASSES, .n_hidden = 2,
+                            .hidden = { 6, 4 }, .act = BP_TANH };
+  bp_net_shape s3 = s2;
+  s3.n_hidden = 3;
+  s3.hidden[2] = 5;
+  bp_net *n2 = bp_net_alloc (bp_net_deep, &s2), *n3 = bp_net_alloc (bp_net_deep, &s3);
+  ck_assert_ptr_nonnull (n2);
+  ck_assert_ptr_nonnull (n3);
+  gsl_rng *r = test_rng (51);
+  ck_assert_int_eq (bp_net_init (n2, r), GSL_SUCCESS);
+  ck_assert_int_eq (bp_net_init (n3, r), GSL_SUCCESS);
+  bp_net_workspace *w2 = bp_net_workspace_alloc (n2, 5), *w3 = bp_net_workspace_alloc (n3, 5);
+  gsl_matrix *U = gsl_matrix_alloc (5, ROWS * COLS), *T = gsl_matrix_alloc (5, CLASSES);
+  batch (r, U, T);
+  double L;
+  ck_assert_int_eq (bp_net_forward (n2, U, T, w2, NULL, &L), GSL_SUCCESS);
+  ck_assert_int_eq (bp_net_forward (n3, U, T, w3, NULL, &L), GSL_SUCCESS);
+  gsl_error_handler_t *old = gsl_set_error_handler (record_reason);
+  const char *fwd = "bp_net_forward: the workspace was made for another network";
+  const char *bwd = "bp_net_backward: the workspace was made for another network";
+  const struct { bp_net *net; bp_net_workspace *w; } pair[2] = { { n3, w2 }, { n2, w3 } };
+  for (int k = 0; k < 2; k++)
+    {
+      net_errors = 0;
+      net_reason = NULL;
+      ck_assert_int_eq (bp_net_forward (pair[k].net, U, T, pair[k].w, NULL, &L), GSL_EBADLEN);
+      ck_assert_msg (net_errors == 1 && net_reason && strcmp (net_reason, fwd) == 0,
+                     "forward, pair %d: %d error(s), the last \"%s\"", k, net_errors,
+                     net_reason ? net_reason : "");
+      net_errors = 0;
+      net_reason = NULL;
+      ck_assert_int_eq (bp_net_backward (pair[k].net, U, T, pair[k].w, NULL, &L), GSL_EBADLEN);
+      ck_assert_msg (net_errors == 1 && net_reason && strcmp (net_reason, bwd) == 0,
+                     "backward, pair %d: %d error(s), the last \"%s\"", k, net_errors,
+                     net_reason ? net_reason : "");
+    }
+  gsl_set_error_handler (old);
+  gsl_matrix_free (U);
+  gsl_matrix_free (T);
+  bp_net_workspace_free (w2);
+  bp_net_workspace_free (w3);
+  bp_net_free (n2);
+  bp_net_free (n3);
+  gsl_rng_free (r);
+}
+END_TEST
+
+/* net_same_shape compares the rows and the columns each: the workspace
+   of a net of 4 x 5 images refused for one of 5 x 5 (the columns the
+   same), by forward's own test (its message, once) */
+START_TEST (test_workspace_of_other_rows)
+{
+  const bp_net_shape s45 = { .rows = 4, .cols = 5, .n = CLASSES };
+  bp_net_shape s55 = s45;
+  s55.rows = 5;
+  bp_net *a = bp_net_alloc (bp_net_linear, &s45), *b = bp_net_alloc (bp_net_linear, &s55);
+  bp_net_workspace *w = bp_net_workspace_alloc (a, 2);
+  gsl_matrix *U = gsl_matrix_calloc (2, 25), *T = gsl_matrix_calloc (2, CLASSES);
+  gsl_matrix_set (T, 0, 0, 1.0);
+  gsl_matrix_set (T, 1, 1, 1.0);
+  gsl_error_handler_t *old = gsl_set_error_handler (record_reason);
+  net_errors = 0;
+  net_reason = NULL;
+  double L;
+  ck_assert_int_eq (bp_net_forward (b, U, T, w, NULL, &L), GSL_EBADLEN);
+  const char *want = "bp_net_forward: the workspace was made for another network";
+  ck_assert_msg (net_errors == 1 && net_reason && strcmp (net_reason, want) == 0,
+                 "%d error(s), the last \"%s\"", net_errors, net_reason ? net_reason : "");
+  gsl_set_error_handler (old);
+  gsl_matrix_free (U);
+  gsl_matrix_free (T);
+  bp_net_workspace_free (w);
+  bp_net_free (a);
+  bp_net_free (b);
+}
+END_TEST
+
+/* bp_net_workspace_bytes saturates at SIZE_MAX when a sum of buffers
+   overflows size_t, no product alone (valid.h's bytes_add): a linear
+   net's shape with m = SIZE_MAX / 8 inputs, whose batch row U (8 m =
+   SIZE_MAX - 7 bytes) and row buffers (3 n doubles) add past SIZE_MAX.
+   No net of that shape can be made; bp_net_workspace_bytes reads the
+   net's type and shape alone, so a bp_net holding just those asks it. */
+START_TEST (test_workspace_bytes_saturate)
+{
+  const bp_net fake = { .type = bp_net_linear,
+                        .shape = { .rows = 1, .cols = SIZE_MAX / 8, .n = 2 } };
+  ck_assert_uint_eq (bp_net_workspace_bytes (&fake, 1), SIZE_MAX);
 }
 END_TEST
 
@@ -600,6 +719,9 @@ net_suite (void)
   tcase_add_loop_test (tc, test_workspace_bytes, 0, N_CASES);
   tcase_add_test (tc, test_refused);
   tcase_add_test (tc, test_workspace_of_another_net);
+  tcase_add_test (tc, test_workspace_of_a_deeper_net);
+  tcase_add_test (tc, test_workspace_bytes_saturate);
+  tcase_add_test (tc, test_workspace_of_other_rows);
   tcase_add_test (tc, test_describe);
   tcase_add_test (tc, test_deep_trains_on_subset);
   suite_add_tcase (s, tc);

@@ -310,6 +310,44 @@ START_TEST (test_float_cnn_trains_on_subset)
 }
 END_TEST
 
+/* A float32 row's bp_gradcheck_blocks have the name only (bp_net.h):
+   block k and grad_block k both named layout k's name, for every block
+   of every float32 row */
+START_TEST (test_float_blocks_named)
+{
+  static const bp_net_shape shapes[] = {
+    { 8, 8, 3, 0, { 0 }, BP_RELU, 0, 0 },
+    { 8, 8, 3, 1, { 5 }, BP_TANH, 0, 0 },
+    { 8, 8, 3, 2, { 6, 4 }, BP_SIGMOID, 0, 0 },
+    { 8, 8, 3, 1, { 4 }, BP_RELU, 2, 3 },
+  };
+  gsl_error_handler_t *old = gsl_set_error_handler_off ();
+  size_t seen = 0;
+  const bp_net_type *T;
+  for (size_t r = 0; (T = bp_net_type_at (r)) != NULL; r++)
+    for (size_t k = 0; T->dtype == BP_NET_FLOAT32 && k < sizeof shapes / sizeof shapes[0]; k++)
+      {
+        bp_net *net = bp_net_alloc (T, &shapes[k]);
+        if (net == NULL)
+          continue;
+        seen++;
+        for (size_t b = 0; b < net->n_blocks; b++)
+          {
+            ck_assert_msg (net->block[b].name && net->grad_block[b].name
+                           && strcmp (net->block[b].name, net->layout[b].name) == 0
+                           && strcmp (net->grad_block[b].name, net->layout[b].name) == 0,
+                           "%s, block %zu: named %s and %s, not %s", T->name, b,
+                           net->block[b].name ? net->block[b].name : "(none)",
+                           net->grad_block[b].name ? net->grad_block[b].name : "(none)",
+                           net->layout[b].name);
+          }
+        bp_net_free (net);
+      }
+  gsl_set_error_handler (old);
+  ck_assert_uint_ge (seen, 4);
+}
+END_TEST
+
 static Suite *
 net_float_suite (void)
 {
@@ -319,6 +357,7 @@ net_float_suite (void)
   N_CASES = test_net_cases (shapes, N_SHAPES, ROWS, COLS, CLASSES, BP_NET_FLOAT32, cases,
                             MAX_CASES);
   tcase_add_test (tc, test_every_float_row_has_a_case);
+  tcase_add_test (tc, test_float_blocks_named);
   tcase_add_loop_test (tc, test_float_row_is_double_row, 0, N_CASES);
   tcase_add_loop_test (tc, test_float_init_is_double_rounded, 0, N_CASES);
   tcase_add_loop_test (tc, test_float_resume_equals_uninterrupted, 0, N_CASES);

@@ -857,6 +857,169 @@ START_TEST (test_maxpool_relu_backward)
 }
 END_TEST
 
+/* maxpool_relu_backward_trusted writes dL/dZ's elements alone: each
+   image's relu' pass covers its H W elements, k < H W.  dL/dZ and Z are
+   views of C x (H W + 1) matrices; the column past each view holds 7 in
+   dL/dZ's and -1 in Z's (relu' 0 there), and stays 7.  In double and
+   float (pool_backward_source.c, one image of 4 x 4, two channels). */
+START_TEST (test_maxpool_relu_backward_in_its_view)
+{
+  enum { C = 2, H = 4, W = 4, HW = H * W, COLS = (H / 2) * (W / 2) };
+  gsl_matrix *Zp = gsl_matrix_alloc (C, HW + 1), *dZp = gsl_matrix_alloc (C, HW + 1);
+  gsl_matrix *dY = gsl_matrix_alloc (C, COLS), *P = gsl_matrix_alloc (C, COLS);
+  gsl_matrix_float *Zpf = gsl_matrix_float_alloc (C, HW + 1);
+  gsl_matrix_float *dZpf = gsl_matrix_float_alloc (C, HW + 1);
+  gsl_matrix_float *dYf = gsl_matrix_float_alloc (C, COLS), *Pf = gsl_matrix_float_alloc (C, COLS);
+  unsigned char best[C * COLS], bestf[C * COLS];
+  for (size_t c = 0; c < C; c++)
+    {
+      for (size_t k = 0; k < HW; k++)
+        {
+          gsl_matrix_set (Zp, c, k, 1.0 + (double) ((5 * k + c) % HW));   /* relu' 1 */
+          gsl_matrix_float_set (Zpf, c, k, 1.0f + (float) ((5 * k + c) % HW));
+        }
+      gsl_matrix_set (Zp, c, HW, -1.0);
+      gsl_matrix_float_set (Zpf, c, HW, -1.0f);
+      gsl_matrix_set (dZp, c, HW, 7.0);
+      gsl_matrix_float_set (dZpf, c, HW, 7.0f);
+    }
+  gsl_matrix_set_all (dY, 1.0);
+  gsl_matrix_float_set_all (dYf, 1.0f);
+  gsl_matrix_view Z = gsl_matrix_submatrix (Zp, 0, 0, C, HW);
+  gsl_matrix_view dZ = gsl_matrix_submatrix (dZp, 0, 0, C, HW);
+  gsl_matrix_float_view Zf = gsl_matrix_float_submatrix (Zpf, 0, 0, C, HW);
+  gsl_matrix_float_view dZf = gsl_matrix_float_submatrix (dZpf, 0, 0, C, HW);
+  maxpool_trusted (&Z.matrix, H, W, P, best);   /* Z > 0: relu (Z) = Z */
+  maxpool_relu_backward_trusted (best, &Z.matrix, H, W, dY, &dZ.matrix);
+  maxpool_float_trusted (&Zf.matrix, H, W, Pf, bestf);
+  maxpool_float_relu_backward_trusted (bestf, &Zf.matrix, H, W, dYf, &dZf.matrix);
+  for (size_t c = 0; c < C; c++)
+    {
+      ck_assert_msg (gsl_matrix_get (dZp, c, HW) == 7.0,
+                     "double: the element past row %zu of dL/dZ written (%g)", c,
+                     gsl_matrix_get (dZp, c, HW));
+      ck_assert_msg (gsl_matrix_float_get (dZpf, c, HW) == 7.0f,
+                     "float: the element past row %zu of dL/dZ written (%g)", c,
+                     (double) gsl_matrix_float_get (dZpf, c, HW));
+    }
+  gsl_matrix_free (Zp);
+  gsl_matrix_free (dZp);
+  gsl_matrix_free (dY);
+  gsl_matrix_free (P);
+  gsl_matrix_float_free (Zpf);
+  gsl_matrix_float_free (dZpf);
+  gsl_matrix_float_free (dYf);
+  gsl_matrix_float_free (Pf);
+}
+END_TEST
+
+/* float_maxpool refuses X with a NaN or an infinity in any channel, the
+   rows after the first included (arith.h's matrix_floats_finite, row r
+   at r tda): GSL_EDOM, Y untouched */
+START_TEST (test_float_maxpool_not_finite_in_a_later_channel)
+{
+  enum { C = 3, H = 4, W = 4 };
+  gsl_matrix_float *X = gsl_matrix_float_alloc (C, H * W);
+  gsl_matrix_float *Y = gsl_matrix_float_alloc (C, (H / 2) * (W / 2));
+  const float bad[2] = { NAN, INFINITY };
+  gsl_error_handler_t *old = gsl_set_error_handler_off ();
+  for (size_t r = 1; r < C; r++)
+    for (size_t b = 0; b < 2; b++)
+      {
+        gsl_matrix_float_set_all (X, 0.5f);
+        gsl_matrix_float_set_all (Y, 3.0f);
+        gsl_matrix_float_set (X, r, H * W - 1, bad[b]);
+        ck_assert_msg (float_maxpool (X, H, W, Y) == GSL_EDOM,
+                       "a %s in row %zu of X not refused", b ? "infinity" : "NaN", r);
+        for (size_t t = 0; t < Y->size1 * Y->size2; t++)
+          ck_assert (Y->data[t] == 3.0f);
+      }
+  gsl_set_error_handler (old);
+  gsl_matrix_float_free (X);
+  gsl_matrix_float_free (Y);
+}
+END_TEST
+
+/* A view's finiteness test reads the view alone (arith.h's
+   doubles_finite, floats_finite: m atomics an element, k < m): X a view of
+   C x H W of a C x (H W + 1) matrix whose last column is NaN is finite,
+   and maxpool takes it, in double and in float */
+START_TEST (test_maxpool_finite_view_beside_a_nan)
+{
+  enum { C = 2, H = 4, W = 4, HW = H * W };
+  gsl_matrix *Xp = gsl_matrix_alloc (C, HW + 1), *Y = gsl_matrix_alloc (C, HW / 4);
+  gsl_matrix_float *Xpf = gsl_matrix_float_alloc (C, HW + 1);
+  gsl_matrix_float *Yf = gsl_matrix_float_alloc (C, HW / 4);
+  for (size_t c = 0; c < C; c++)
+    {
+      for (size_t k = 0; k < HW; k++)
+        {
+          gsl_matrix_set (Xp, c, k, (double) k);
+          gsl_matrix_float_set (Xpf, c, k, (float) k);
+        }
+      gsl_matrix_set (Xp, c, HW, NAN);
+      gsl_matrix_float_set (Xpf, c, HW, NAN);
+    }
+  gsl_matrix_view X = gsl_matrix_submatrix (Xp, 0, 0, C, HW);
+  gsl_matrix_float_view Xf = gsl_matrix_float_submatrix (Xpf, 0, 0, C, HW);
+  gsl_error_handler_t *old = gsl_set_error_handler_off ();
+  ck_assert_int_eq (bp_maxpool (&X.matrix, H, W, Y), GSL_SUCCESS);
+  ck_assert_int_eq (float_maxpool (&Xf.matrix, H, W, Yf), GSL_SUCCESS);
+  gsl_set_error_handler (old);
+  gsl_matrix_free (Xp);
+  gsl_matrix_free (Y);
+  gsl_matrix_float_free (Xpf);
+  gsl_matrix_float_free (Yf);
+}
+END_TEST
+
+/* maxpool_relu_backward_trusted zeroes what no window covers: with W odd
+   (H even) the last column, whatever dL/dZ held before (7 here) */
+START_TEST (test_maxpool_relu_backward_odd_width)
+{
+  enum { C = 1, H = 4, W = 5, HW = H * W, COLS = (H / 2) * (W / 2) };
+  gsl_matrix *Z = gsl_matrix_alloc (C, HW), *dZ = gsl_matrix_alloc (C, HW);
+  gsl_matrix *dY = gsl_matrix_alloc (C, COLS), *P = gsl_matrix_alloc (C, COLS);
+  unsigned char best[C * COLS];
+  for (size_t k = 0; k < HW; k++)
+    gsl_matrix_set (Z, 0, k, 1.0 + (double) ((3 * k) % HW));   /* relu' 1 */
+  gsl_matrix_set_all (dY, 1.0);
+  gsl_matrix_set_all (dZ, 7.0);
+  maxpool_trusted (Z, H, W, P, best);
+  maxpool_relu_backward_trusted (best, Z, H, W, dY, dZ);
+  for (size_t i = 0; i < H; i++)
+    ck_assert_msg (gsl_matrix_get (dZ, 0, i * W + W - 1) == 0.0,
+                   "row %zu's last column, in no window: %g", i,
+                   gsl_matrix_get (dZ, 0, i * W + W - 1));
+  gsl_matrix_free (Z);
+  gsl_matrix_free (dZ);
+  gsl_matrix_free (dY);
+  gsl_matrix_free (P);
+}
+END_TEST
+
+/* float labels sum to 1 within n u, u = FLT_EPSILON / 2 (arith.h's
+   matrix_float_rows_sum_to_one): three thirds rounded to float (their
+   sum 1 + 3e-8) are taken, a row summing to 1.25 is GSL_EDOM */
+START_TEST (test_float_labels_sum_to_one)
+{
+  gsl_matrix_float *T = gsl_matrix_float_alloc (1, 3), *Y = gsl_matrix_float_alloc (1, 3);
+  gsl_matrix_float *G = gsl_matrix_float_alloc (1, 3);
+  gsl_matrix_float_set_all (Y, 1.0f / 3.0f);
+  gsl_matrix_float_set_all (T, 1.0f / 3.0f);
+  ck_assert_int_eq (float_batch_softmax_cross_entropy_grad (T, Y, G), GSL_SUCCESS);
+  gsl_matrix_float_set (T, 0, 0, 0.5f);
+  gsl_matrix_float_set (T, 0, 1, 0.5f);
+  gsl_matrix_float_set (T, 0, 2, 0.25f);
+  gsl_error_handler_t *old = gsl_set_error_handler_off ();
+  ck_assert_int_eq (float_batch_softmax_cross_entropy_grad (T, Y, G), GSL_EDOM);
+  gsl_set_error_handler (old);
+  gsl_matrix_float_free (T);
+  gsl_matrix_float_free (Y);
+  gsl_matrix_float_free (G);
+}
+END_TEST
+
 /* The chains' loss, softmax and dL/dV in one pass
    (batch_softmax_cross_entropy_trusted) against the three public
    functions one after the other, bit for bit, in double and in float:
@@ -961,6 +1124,11 @@ templates_suite (void)
   tcase_add_loop_test (tb, test_batch_conv, 0, LOOPS);
   tcase_add_loop_test (tb, test_conv_grad_bias, 0, LOOPS);
   tcase_add_loop_test (tb, test_maxpool_relu_backward, 0, LOOPS);
+  tcase_add_test (tb, test_maxpool_relu_backward_in_its_view);
+  tcase_add_test (tb, test_float_maxpool_not_finite_in_a_later_channel);
+  tcase_add_test (tb, test_maxpool_finite_view_beside_a_nan);
+  tcase_add_test (tb, test_float_labels_sum_to_one);
+  tcase_add_test (tb, test_maxpool_relu_backward_odd_width);
   tcase_add_loop_test (tb, test_softmax_cross_entropy_trusted, 0, LOOPS);
   suite_add_tcase (s, tb);
   return s;

@@ -89,6 +89,21 @@ START_TEST (test_sgd_update_one_shared_element)
 }
 END_TEST
 
+/* a strided vector's span ends at its last element, (n - 1) stride on:
+   velocity (or theta) buf[0], buf[3], buf[6], buf[9] and grad buf[8..11]
+   share buf[9]: refused; theta (or velocity) elsewhere */
+START_TEST (test_sgd_update_strided_shared_element)
+{
+  double buf[12] = { 0.0 }, other[4] = { 0.0 };
+  gsl_vector_view s = gsl_vector_view_array_with_stride (buf, 3, 4);
+  gsl_vector_view g = gsl_vector_view_array (buf + 8, 4), o = gsl_vector_view_array (other, 4);
+  gsl_error_handler_t *old = gsl_set_error_handler_off ();
+  ck_assert_int_eq (bp_sgd_update (0.1, 0.5, &g.vector, &s.vector, &o.vector), GSL_EINVAL);
+  ck_assert_int_eq (bp_sgd_update (0.1, 0.5, &g.vector, &o.vector, &s.vector), GSL_EINVAL);
+  gsl_set_error_handler (old);
+}
+END_TEST
+
 START_TEST (test_sgd_update_strided)
 {
   /* grad, velocity and theta as views of strides (2, 3, 4), or one of
@@ -146,6 +161,7 @@ sgd_suite (void)
   tcase_add_test (tc, test_learning_rate_clamped);
   tcase_add_test (tc, test_sgd_update_by_hand);
   tcase_add_test (tc, test_sgd_update_one_shared_element);
+  tcase_add_test (tc, test_sgd_update_strided_shared_element);
   tcase_add_loop_test (tc, test_sgd_update_strided, 0, 4);
   suite_add_tcase (s, tc);
   return s;
@@ -288,6 +304,59 @@ START_TEST (test_train_deterministic)
 }
 END_TEST
 
+/* the progress calls of an epoch: done, total, and the mean loss of the
+   examples done so far */
+typedef struct
+{
+  size_t calls, done[8], total[8];
+  double mean[8];
+} progress_record;
+
+static int
+record_progress (size_t done, size_t total, double loss, void *arg)
+{
+  progress_record *r = arg;
+  if (r->calls < 8)
+    {
+      r->done[r->calls] = done;
+      r->total[r->calls] = total;
+      r->mean[r->calls] = loss;
+    }
+  r->calls++;
+  return 0;
+}
+
+/* progress is called after each batch of 2 of 5 examples with 2, 4, 5
+   done of 5, and the mean loss so far: after the last batch it is the
+   epoch's loss, the same sum over the same count */
+START_TEST (test_progress_mean_loss)
+{
+  gsl_rng *rng = test_rng (3);
+  bp_dataset d = test_tiny_dataset (rng, 5);
+  bp_net *net = test_linear_net (&d, NULL, NULL);
+  bp_net_trainer *t = bp_net_trainer_alloc (net, 5, 2);
+  bp_sgd_params p = bp_net_linear->defaults;
+  progress_record r = { 0 };
+  double loss = 0.0;
+  ck_assert_int_eq (bp_net_train_epoch (&d, &p, 0, rng, t, record_progress, &r, net, &loss),
+                    GSL_SUCCESS);
+  ck_assert_uint_eq (r.calls, 3);
+  const size_t done[3] = { 2, 4, 5 };
+  for (size_t k = 0; k < 3; k++)
+    {
+      ck_assert_uint_eq (r.done[k], done[k]);
+      ck_assert_uint_eq (r.total[k], 5);
+      ck_assert (isfinite (r.mean[k]) && r.mean[k] > 0.0);
+    }
+  ck_assert_msg (r.mean[2] == loss, "the last mean %.17g, the epoch's loss %.17g", r.mean[2],
+                 loss);
+  bp_net_trainer_free (t);
+  bp_net_free (net);
+  bp_dataset_free (&d);
+  gsl_rng_free (rng);
+}
+END_TEST
+
 START_TEST (test_train_bad_sizes)
 {
   gsl_rng *rng = test_rng (0);
@@ -354,6 +423,7 @@ train_suite (void)
   tcase_add_test (tc, test_train_subset_learns);
   tcase_add_test (tc, test_train_deterministic);
   tcase_add_test (tc, test_train_bad_sizes);
+  tcase_add_test (tc, test_progress_mean_loss);
   suite_add_tcase (s, tc);
   return s;
 }

@@ -1,30 +1,42 @@
-/* failalloc.h -- allocation faults inside a Check test (issue 24): the
-   test program's own malloc, calloc and realloc, which fail the Nth call
-   made while armed (once), as tests/oom/oomshim.c does for `make
-   check-oom', and can put a tail of chosen doubles after every block
-   (what a read one past the end sees), so that `make check' (and `make
-   mutation') sees an allocation test that lets a NULL through, or such a
-   read, which otherwise only valgrind reports.  Linked into the suites
-   that use it alone. */
-#ifndef BP_TESTS_FAILALLOC_H
-#define BP_TESTS_FAILALLOC_H
+/* failalloc.h -- make check's allocation-failure seam (issue 24): the
+   program that links tests/failalloc.c has malloc, calloc, realloc and
+   free of its own (the library's calls and GSL's reach them), passing
+   each call to the C library's until failalloc_arm.  From then on the
+   calls are counted, the Nth fails (NULL, errno ENOMEM), and the blocks
+   made less those freed are counted: a leak.  The calls of OpenBLAS and
+   of the OpenMP runtime pass uncounted (their scratch and thread pools
+   are theirs to keep; OpenBLAS does not look at malloc's result).
+   Padded, every block gets a tail of chosen doubles (what a read one
+   past its end sees), so that such a read changes a result in make check
+   where otherwise only valgrind reports it.  tests/oom/oomshim.c fails
+   allocations the same way in whole programs (make check-oom). */
+#ifndef BP_FAILALLOC_H
+#define BP_FAILALLOC_H
 
 #include <stddef.h>
 
-/* 1 when this build can fail allocations: not under AddressSanitizer
-   (whose own malloc the test program's would bypass: left out), nor
-   under a tool that replaces malloc by name (valgrind: seen at run time) */
-int failalloc_available (void);
+/* 0 when the seam is not built (AddressSanitizer owns malloc) or not
+   reached (valgrind puts its own malloc in the program's place): the
+   tests that need it then pass without running */
+int failalloc_works (void);
 
-/* Count the calls from now on and fail the nth (n >= 1) */
+/* Count the allocations from now on and fail the nth (0: none). */
 void failalloc_arm (unsigned long n);
 
-/* Stop counting; returns the calls counted since failalloc_arm (when
-   below n, the nth call never came: nothing failed) */
+/* Stop counting: the number of allocations counted since arming. */
 unsigned long failalloc_disarm (void);
 
-/* From now on every block gets count doubles more after its bytes, each
-   value (count 0: none) */
+/* The blocks allocated since arming less those freed (what armed code
+   leaked, when it freed what it made). */
+long failalloc_live (void);
+
+/* The blocks made since arming whose end was written past, as found when
+   they were freed or moved while armed: each counted block has 16 bytes
+   more, set to a pattern, checked then. */
+unsigned long failalloc_overruns (void);
+
+/* From now on every block (counted or not) gets count doubles more after
+   its bytes, each value (count 0: none).  A padded block has no guard. */
 void failalloc_pad (double value, size_t count);
 
 #endif

@@ -36,10 +36,10 @@ tests_check_model_LDADD = $(TEST_LDADD)
 # every block on demand (check_checker, check_hints)
 tests_check_checker_SOURCES = tests/check_checker.c tests/failalloc.c tests/failalloc.h
 tests_check_checker_CFLAGS = $(TEST_CFLAGS)
-tests_check_checker_LDADD = $(TEST_LDADD)
+tests_check_checker_LDADD = $(TEST_LDADD) -ldl
 tests_check_hints_SOURCES = tests/check_hints.c tests/failalloc.c tests/failalloc.h
 tests_check_hints_CFLAGS = $(TEST_CFLAGS)
-tests_check_hints_LDADD = $(TEST_LDADD)
+tests_check_hints_LDADD = $(TEST_LDADD) -ldl
 tests_check_edge_CFLAGS = $(TEST_CFLAGS)
 tests_check_edge_LDADD = $(TEST_LDADD)
 tests_check_api_CFLAGS = $(TEST_CFLAGS)
@@ -299,6 +299,14 @@ tests_check_cnn_LDFLAGS = -static
 BP_SUITES += tests/check_net
 tests_check_net_CFLAGS = $(TEST_CFLAGS)
 tests_check_net_LDADD = $(TEST_LDADD)
+# Every allocator under each of its allocations failing in turn (issue 24:
+# make check's seam for the out-of-memory paths, tests/failalloc.c; the
+# internal chain and workspaces: the static archive).
+BP_SUITES += tests/check_alloc
+tests_check_alloc_SOURCES = tests/check_alloc.c tests/failalloc.c tests/failalloc.h
+tests_check_alloc_CFLAGS = $(TEST_CFLAGS)
+tests_check_alloc_LDADD = $(TEST_LDADD) $(CBLAS_LIBS) -ldl
+tests_check_alloc_LDFLAGS = -static
 # The float32 rows against the double ones, their trainer, resume and file.
 BP_SUITES += tests/check_net_float
 tests_check_net_float_CFLAGS = $(TEST_CFLAGS)

@@ -3,6 +3,7 @@
    to the row; see bp_net.h. */
 #include <config.h>
 #include <complex.h>
+#include <math.h>   /* NAN: gsl_nan.h falls back on gsl_nan (), undeclared here */
 #include "lib/cmplx.h"
 #include <stdint.h>
 #include <stdlib.h>

@@ -1,0 +1,407 @@
+/* check_alloc.c -- every allocator of the library under each of its
+   allocations failing in turn (issue 24: make check catches every wrong
+   line, the out-of-memory paths included).  Through tests/failalloc.c's
+   seam, allocation n = 1, 2, ... of one call fails until the call makes
+   fewer than n; each time the call must report the failure (NULL, or
+   GSL_ENOMEM); the last time it must succeed, and free what it made (the
+   blocks allocated less those freed: 0).  A failing round is not checked
+   for leaks: GSL 2.7's gsl_matrix_alloc keeps the matrix struct when its
+   block cannot be allocated (allocation 3 of bp_batch_workspace_alloc
+   leaves one block).  A result that claims memory
+   it could not get is the bug these tests catch: an allocation test
+   whose || became && hands back a workspace with a NULL buffer.  The
+   same seam guards each block's end: a pass that writes past one of its
+   buffers is seen when the buffer is freed.  `make
+   check-oom' runs the whole program this way (tests/oom/run.sh). */
+#include <config.h>
+#include <math.h>
+#include <stdlib.h>
+#include <check.h>
+#include <gsl/gsl_errno.h>
+#include <gsl/gsl_complex_math.h>
+#include <gsl/gsl_rng.h>
+#include "backprop/bp_batch.h"
+#include "backprop/bp_model.h"
+#include "backprop/bp_net.h"
+#include "backprop/bp_train.h"
+#include "lib/formulas/cnn_chain.h"
+#include "lib/formulas/mlp_batch_trusted.h"
+#include "failalloc.h"
+#include "testutil.h"
+
+/* One round of a call under test: make the object with allocation n
+   failing (NULL: refused), then free it; made, what was made. */
+typedef void *(*make_fn) (const void *arg);
+typedef void (*free_fn) (void *p);
+
+/* make (arg) with each of its allocations failing in turn, then none:
+   NULL exactly when one failed, and nothing left allocated after release
+   when none did */
+static void
+each_allocation_failing (make_fn make, free_fn release, const void *arg, const char *what)
+{
+  if (!failalloc_works ())
+    return;
+  gsl_error_handler_t *old = gsl_set_error_handler_off ();
+  for (unsigned long n = 1;; n++)
+    {
+      failalloc_arm (n);
+      void *p = make (arg);
+      if (p != NULL)
+        release (p);
+      const unsigned long made = failalloc_disarm ();
+      if (made < n)
+        {
+          ck_assert_msg (p != NULL, "%s failed with no allocation failing", what);
+          ck_assert_msg (n > 1, "%s allocated nothing", what);
+          ck_assert_msg (failalloc_live () == 0, "%s: %ld block(s) not freed", what,
+                         failalloc_live ());
+          break;
+        }
+      ck_assert_msg (p == NULL, "%s returned an object although its allocation %lu of "
+                     "%lu failed", what, n, made);
+    }
+  gsl_set_error_handler (old);
+}
+
+static void *
+make_model_workspace (const void *arg)
+{
+  (void) arg;
+  return bp_model_workspace_alloc (3, 4);
+}
+
+static void
+free_model_workspace (void *p)
+{
+  bp_model_workspace_free (p);
+}
+
+/* bp_model_workspace_alloc (model.c): u, v, y, dL/dy, J, dL/dv, dL/du */
+START_TEST (test_model_workspace_alloc_each_failing)
+{
+  each_allocation_failing (make_model_workspace, free_model_workspace, NULL,
+                           "bp_model_workspace_alloc");
+}
+END_TEST
+
+static void *
+make_batch_workspace (const void *arg)
+{
+  (void) arg;
+  return bp_batch_workspace_alloc (2, 3, 4);
+}
+
+static void
+free_batch_workspace (void *p)
+{
+  bp_batch_workspace_free (p);
+}
+
+/* bp_batch_workspace_alloc (batch.c): U, T, V, Y, dL/dV, dL/dW, dL/db */
+START_TEST (test_batch_workspace_alloc_each_failing)
+{
+  each_allocation_failing (make_batch_workspace, free_batch_workspace, NULL,
+                           "bp_batch_workspace_alloc");
+}
+END_TEST
+
+static void *
+make_mlp_batch_workspace (const void *arg)
+{
+  (void) arg;
+  return mlp_batch_workspace_alloc (2, 4, 5, 3);
+}
+
+static void
+free_mlp_batch_workspace (void *p)
+{
+  mlp_batch_workspace_free (p);
+}
+
+/* mlp_batch_workspace_alloc (mlp_batch_source.c): Z, A, V, Y, dL/dV,
+   dL/dA, dL/dZ */
+START_TEST (test_mlp_batch_workspace_alloc_each_failing)
+{
+  each_allocation_failing (make_mlp_batch_workspace, free_mlp_batch_workspace, NULL,
+                           "mlp_batch_workspace_alloc");
+}
+END_TEST
+
+static void *
+make_cnn_chain (const void *arg)
+{
+  const size_t H = *(const size_t *) arg;
+  return cnn_chain_alloc (8, 8, 2, 3, H, 3);
+}
+
+static void
+free_cnn_chain (void *p)
+{
+  cnn_chain_free (p);
+}
+
+/* cnn_chain_alloc (cnn.c): K1 b1 K2 b2, W3 b3 when H > 0, W4 b4 */
+START_TEST (test_cnn_chain_alloc_each_failing)
+{
+  const size_t H[] = { 0, 4 };
+  for (size_t k = 0; k < 2; k++)
+    each_allocation_failing (make_cnn_chain, free_cnn_chain, &H[k], "cnn_chain_alloc");
+}
+END_TEST
+
+/* A network of every row (double and float32) at a small shape: 8 x 8
+   images, 3 classes; the cnn with and without its hidden layer */
+static const bp_net_shape net_shapes[] = {
+  { 8, 8, 3, 0, { 0 }, BP_RELU, 0, 0 },
+  { 8, 8, 3, 1, { 5 }, BP_TANH, 0, 0 },
+  { 8, 8, 3, 2, { 6, 4 }, BP_SIGMOID, 0, 0 },
+  { 8, 8, 3, 3, { 6, 4, 5 }, BP_RELU, 0, 0 },
+  { 8, 8, 3, 1, { 4 }, BP_RELU, 2, 3 },
+  { 8, 8, 3, 0, { 0 }, BP_RELU, 2, 3 },
+};
+#define N_SHAPES (sizeof net_shapes / sizeof net_shapes[0])
+
+/* every (row, shape) that bp_net_alloc takes, made and initialized:
+   into nets (at most max), their count */
+static size_t
+every_net (bp_net **nets, size_t max)
+{
+  gsl_error_handler_t *old = gsl_set_error_handler_off ();
+  gsl_rng *rng = test_rng (24);
+  size_t count = 0;
+  const bp_net_type *T;
+  for (size_t k = 0; (T = bp_net_type_at (k)) != NULL; k++)
+    for (size_t s = 0; s < N_SHAPES && count < max; s++)
+      {
+        bp_net *net = bp_net_alloc (T, &net_shapes[s]);
+        if (net == NULL)
+          continue;
+        ck_assert_int_eq (bp_net_init (net, rng), GSL_SUCCESS);
+        nets[count++] = net;
+      }
+  gsl_rng_free (rng);
+  gsl_set_error_handler (old);
+  return count;
+}
+
+static void *
+make_net_workspace (const void *arg)
+{
+  return bp_net_workspace_alloc (arg, 2);
+}
+
+static void
+free_net_workspace (void *p)
+{
+  bp_net_workspace_free (p);
+}
+
+/* bp_net_workspace_alloc (net.c) over every row: the row's workspace
+   (linear: batch.c; mlp: mlp_batch_source.c; deep: deep_row_source.c;
+   cnn: cnn_source.c; in double and float32) and the batch's buffers
+   (net.c; a float32 row's U, T, dU and V) */
+START_TEST (test_net_workspace_alloc_each_failing)
+{
+  bp_net *nets[64];
+  const size_t count = every_net (nets, 64);
+  ck_assert_uint_ge (count, 8);
+  for (size_t k = 0; k < count; k++)
+    {
+      char what[128];
+      bp_net_describe (nets[k], what, sizeof what);
+      each_allocation_failing (make_net_workspace, free_net_workspace, nets[k], what);
+      bp_net_free (nets[k]);
+    }
+}
+END_TEST
+
+static void *
+make_trainer (const void *arg)
+{
+  return bp_net_trainer_alloc (arg, 10, 2);
+}
+
+static void
+free_trainer (void *p)
+{
+  bp_net_trainer_free (p);
+}
+
+/* bp_net_trainer_alloc (train.c): the workspace, the velocity, the order */
+START_TEST (test_trainer_alloc_each_failing)
+{
+  bp_net *nets[64];
+  const size_t count = every_net (nets, 64);
+  for (size_t k = 0; k < count; k++)
+    {
+      each_allocation_failing (make_trainer, free_trainer, nets[k], "bp_net_trainer_alloc");
+      bp_net_free (nets[k]);
+    }
+}
+END_TEST
+
+/* bp_net_cforward's arguments: the net's blocks, a batch of two */
+typedef struct
+{
+  const bp_net *net;
+  gsl_matrix_complex *block[BP_NET_MAX_BLOCKS];
+  gsl_matrix_complex *U;
+  gsl_matrix *T;
+  int status;
+  int unrecovered;   /* failed passes whose workspace failed again after */
+} cforward_args;
+
+/* A workspace and a complex forward pass, status into a->status (GSL_ENOMEM
+   when the workspace could not be made); the workspace, its scratch made,
+   or NULL when the pass failed: an error, or *L NaN (net_cmean's answer
+   for an example it could not evaluate, an allocation of the complex
+   product's parts included) */
+static void *
+make_cforward (const void *arg)
+{
+  cforward_args *a = (cforward_args *) arg;
+  bp_net_workspace *w = bp_net_workspace_alloc (a->net, 2);
+  if (w == NULL)
+    {
+      a->status = GSL_ENOMEM;
+      return NULL;
+    }
+  gsl_complex L;
+  a->status = bp_net_cforward (a->net, (const gsl_matrix_complex *const *) a->block, a->U,
+                               a->T, w, &L);
+  if (a->status != GSL_SUCCESS || !isfinite (GSL_REAL (L)))
+    {
+      /* the one failing allocation is spent: the same workspace (its
+         scratch kept or not) must now give the loss */
+      const int again = bp_net_cforward (a->net, (const gsl_matrix_complex *const *) a->block,
+                                         a->U, a->T, w, &L);
+      if (again != GSL_SUCCESS || !isfinite (GSL_REAL (L)))
+        a->unrecovered++;
+      bp_net_workspace_free (w);
+      return NULL;
+    }
+  return w;
+}
+
+/* bp_net_cforward (net.c) over every row that has one: its scratch (the
+   dense rows' net_dense_cws_alloc, linear's, the cnn's cnn_cws_alloc) and
+   the complex products' parts (arith.h's zgemv_by_dgemv): GSL_ENOMEM, or
+   a NaN loss, for any allocation failing, and the same workspace right
+   the next time (a scratch kept with a buffer missing fails for good);
+   each scratch freed with its workspace */
+START_TEST (test_net_cforward_each_failing)
+{
+  bp_net *nets[64];
+  const size_t count = every_net (nets, 64);
+  size_t tried = 0;
+  for (size_t k = 0; k < count; k++)
+    {
+      bp_net *net = nets[k];
+      if (net->type->cforward != NULL)
+        {
+          cforward_args a = { .net = net };
+          for (size_t j = 0; j < net->n_blocks; j++)
+            {
+              const gsl_matrix *M = &net->theta_M[j].matrix;
+              a.block[j] = gsl_matrix_complex_alloc (M->size1, M->size2);
+              for (size_t r = 0; r < M->size1; r++)
+                for (size_t c = 0; c < M->size2; c++)
+                  gsl_matrix_complex_set (a.block[j], r, c,
+                                          gsl_complex_rect (gsl_matrix_get (M, r, c),
+                                                            r == 0 && c == 0 ? 1e-20 : 0.0));
+            }
+          const size_t m = net->shape.rows * net->shape.cols;
+          a.U = gsl_matrix_complex_alloc (2, m);
+          a.T = gsl_matrix_calloc (2, net->shape.n);
+          for (size_t i = 0; i < 2 * m; i++)
+            a.U->data[2 * i] = (double) (i % 7) / 7.0;
+          gsl_matrix_set (a.T, 0, 1, 1.0);
+          gsl_matrix_set (a.T, 1, 2, 1.0);
+          char what[160] = "bp_net_cforward of a ";
+          bp_net_describe (net, what + 21, sizeof what - 21);
+          each_allocation_failing (make_cforward, free_net_workspace, &a, what);
+          ck_assert_int_eq (a.status, GSL_SUCCESS);
+          ck_assert_msg (a.unrecovered == 0, "%s: %d workspace(s) failed again after the "
+                         "allocation that failed", what, a.unrecovered);
+          for (size_t j = 0; j < net->n_blocks; j++)
+            gsl_matrix_complex_free (a.block[j]);
+          gsl_matrix_complex_free (a.U);
+          gsl_matrix_free (a.T);
+          tried++;
+        }
+      bp_net_free (net);
+    }
+  ck_assert_uint_ge (tried, 4);
+}
+END_TEST
+
+/* Every row's forward and backward passes on a full batch (b = B) write
+   only into their buffers: a workspace made, used and freed with the
+   seam armed (no allocation failing), no block's end written past
+   (the float32 rows' batch rounded into w->U_float, w->T_float, B x m and
+   B x n, by net.c's to_float) */
+START_TEST (test_net_passes_stay_in_their_buffers)
+{
+  if (!failalloc_works ())
+    return;
+  bp_net *nets[64];
+  const size_t count = every_net (nets, 64);
+  gsl_rng *rng = test_rng (25);
+  for (size_t k = 0; k < count; k++)
+    {
+      bp_net *net = nets[k];
+      const size_t m = net->shape.rows * net->shape.cols, n = net->shape.n, B = 3;
+      gsl_matrix *U = gsl_matrix_alloc (B, m), *T = gsl_matrix_calloc (B, n);
+      gsl_matrix *dU = gsl_matrix_alloc (B, m);
+      for (size_t i = 0; i < B * m; i++)
+        U->data[i] = gsl_rng_uniform (rng);
+      for (size_t i = 0; i < B; i++)
+        gsl_matrix_set (T, i, i % n, 1.0);
+      char what[128];
+      bp_net_describe (net, what, sizeof what);
+      failalloc_arm (0);
+      bp_net_workspace *w = bp_net_workspace_alloc (net, B);
+      double L = 0.0;
+      const int fwd = w ? bp_net_forward (net, U, T, w, NULL, &L) : GSL_ENOMEM;
+      const int bwd = w ? bp_net_backward (net, U, T, w, dU, &L) : GSL_ENOMEM;
+      bp_net_workspace_free (w);
+      failalloc_disarm ();
+      ck_assert_msg (fwd == GSL_SUCCESS && bwd == GSL_SUCCESS, "%s: forward %d, backward %d",
+                     what, fwd, bwd);
+      ck_assert_msg (failalloc_overruns () == 0, "%s: %lu block(s) written past their end",
+                     what, failalloc_overruns ());
+      ck_assert_msg (failalloc_live () == 0, "%s: %ld block(s) not freed", what,
+                     failalloc_live ());
+      gsl_matrix_free (U);
+      gsl_matrix_free (T);
+      gsl_matrix_free (dU);
+      bp_net_free (net);
+    }
+  gsl_rng_free (rng);
+}
+END_TEST
+
+static Suite *
+alloc_suite (void)
+{
+  Suite *s = suite_create ("allocation failures");
+  TCase *tc = tcase_create ("each allocation failing");
+  tcase_add_test (tc, test_model_workspace_alloc_each_failing);
+  tcase_add_test (tc, test_batch_workspace_alloc_each_failing);
+  tcase_add_test (tc, test_mlp_batch_workspace_alloc_each_failing);
+  tcase_add_test (tc, test_cnn_chain_alloc_each_failing);
+  tcase_add_test (tc, test_net_workspace_alloc_each_failing);
+  tcase_add_test (tc, test_trainer_alloc_each_failing);
+  tcase_add_test (tc, test_net_cforward_each_failing);
+  tcase_add_test (tc, test_net_passes_stay_in_their_buffers);
+  suite_add_tcase (s, tc);
+  return s;
+}
+
+int
+main (void)
+{
+  Suite *(*const suites[]) (void) = { alloc_suite };
+  return test_run_suites (suites, sizeof suites / sizeof suites[0]);
+}
