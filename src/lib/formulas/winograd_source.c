@@ -122,6 +122,7 @@ FUNCTION (wino, input) (const bp_conv_shape *s, const TYPE (gsl_matrix) *X, size
       ATOMIC d[36 * WINOGRAD_NB], tmp[36 * WINOGRAD_NB], out[36 * WINOGRAD_NB];
       for (size_t x = 0; x < WINOGRAD_NB; x++)
         {
+          /* cppcheck-suppress knownConditionTrueFalse ; cnt >= 1: j0 < nc, c0 < Cin */
           if (x >= cnt)   /* past the chunk: zeros, their results not kept */
             {
               for (size_t uv = 0; uv < 36; uv++)
@@ -168,6 +169,7 @@ FUNCTION (wino, kernels) (const TYPE (gsl_matrix) *K, size_t Cin, int rot, ATOMI
       {
         const size_t cnt = Cin - c0 < WINOGRAD_NB ? Cin - c0 : WINOGRAD_NB;
         const ATOMIC *row = K->data + o * K->tda;
+        /* cppcheck-suppress knownConditionTrueFalse ; cnt >= 1: j0 < nc, c0 < Cin */
         for (size_t x = 0; x < cnt; x++)
           for (size_t ae = 0; ae < 25; ae++)
             d[ae * WINOGRAD_NB + x] = row[(c0 + x) * 25 + (rot ? 24 - ae : ae)];
@@ -202,6 +204,7 @@ FUNCTION (wino, output) (const bp_conv_shape *s, const ATOMIC *M, size_t ldm, si
             m[xi * WINOGRAD_NB + x] = ZERO;
         }
       FUNCTION (wino, sandwich) (wino_AT, wino_AT, m, tmp, out);
+      /* cppcheck-suppress knownConditionTrueFalse ; cnt >= 1: j0 < nc, c0 < Cin */
       for (size_t x = 0; x < cnt; x++)
         {
           const size_t n = n0 + (j0 + x) / T, t = (j0 + x) % T, ti = t / tw, tj = t % tw;
@@ -235,6 +238,7 @@ FUNCTION (wino, output_adjoint) (const bp_conv_shape *s, const TYPE (gsl_matrix)
       ATOMIC g[36 * WINOGRAD_NB], tmp[36 * WINOGRAD_NB], out[36 * WINOGRAD_NB];
       for (size_t x = 0; x < WINOGRAD_NB; x++)
         {
+          /* cppcheck-suppress knownConditionTrueFalse ; cnt >= 1: j0 < nc, c0 < Cin */
           if (x >= cnt)
             {
               for (size_t ij = 0; ij < 4; ij++)
@@ -271,6 +275,7 @@ FUNCTION (wino, kernels_adjoint) (const ATOMIC *D, size_t Cin, TYPE (gsl_matrix)
           memcpy (m + xi * WINOGRAD_NB, D + (xi * Cout + o) * Cin + c0, cnt * sizeof (ATOMIC));
         FUNCTION (wino, sandwich) (wino_GT, wino_GT, m, tmp, out);
         ATOMIC *row = dK->data + o * dK->tda;
+        /* cppcheck-suppress knownConditionTrueFalse ; cnt >= 1: j0 < nc, c0 < Cin */
         for (size_t x = 0; x < cnt; x++)
           for (size_t ae = 0; ae < 25; ae++)
             row[(c0 + x) * 25 + ae] = out[ae * WINOGRAD_NB + x];
