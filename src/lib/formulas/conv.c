@@ -2,10 +2,13 @@
    formulas, and its batch form by im2col and one dgemm;
    derivations/15-convolution.md */
 #include <config.h>
+#include <stdlib.h>
+#include <string.h>
 #include <gsl/gsl_errno.h>
 #include <gsl/gsl_blas.h>
 #include "backprop/bp_conv.h"
 #include "lib/formulas/float.h"
+#include "lib/formulas/winograd.h"
 #include "lib/valid.h"
 
 /* Independent rows of im2col's matrix, or images of col2im's: OpenMP
@@ -51,7 +54,9 @@ shape_ok (const char *fn, const bp_conv_shape *s)
       || size_mul_overflows (s->height, s->width, &t)
       || size_mul_overflows (s->height + 2 * s->pad, s->width + 2 * s->pad, &t)
       || size_mul_overflows (s->channels_in, s->k, &t) || size_mul_overflows (t, s->k, &t)
-      || s->k > s->height + 2 * s->pad || s->k > s->width + 2 * s->pad)
+      || s->k > s->height + 2 * s->pad || s->k > s->width + 2 * s->pad
+      || (s->algorithm != BP_CONV_IM2COL && s->algorithm != BP_CONV_WINOGRAD)
+      || (s->algorithm == BP_CONV_WINOGRAD && (s->k != WINOGRAD_R || s->pad >= s->k)))
     {
       gsl_error (fn, __FILE__, __LINE__, GSL_EINVAL);
       return GSL_EINVAL;
@@ -191,16 +196,94 @@ valid_columns (const bp_conv_shape *s, size_t e, size_t *j0, size_t *j1)
     *j0 = *j1;
 }
 
+/* --- Winograd's F(2x2, 5x5): winograd.h, winograd_source.c ------------- */
+
+/* Toom-Cook at {0, 1, -1, 1/2, -1/2, infinity}; tests/check_winograd.c
+   rebuilds them from the points */
+const double winograd_AT[WINOGRAD_M][WINOGRAD_ALPHA] = {
+  { 1, 1, 1, 1, 1, 0 },
+  { 0, 1, -1, 0.5, -0.5, 1 },
+};
+
+const double winograd_G[WINOGRAD_ALPHA][WINOGRAD_R] = {
+  { 1, 0, 0, 0, 0 },
+  { 1.0 / 6, 1.0 / 6, 1.0 / 6, 1.0 / 6, 1.0 / 6 },
+  { 1.0 / 6, -1.0 / 6, 1.0 / 6, -1.0 / 6, 1.0 / 6 },
+  { 4.0 / 3, 2.0 / 3, 1.0 / 3, 1.0 / 6, 1.0 / 12 },
+  { 4.0 / 3, -2.0 / 3, 1.0 / 3, -1.0 / 6, 1.0 / 12 },
+  { 0, 0, 0, 0, 0.25 },
+};
+
+const double winograd_BT[WINOGRAD_ALPHA][WINOGRAD_ALPHA] = {
+  { 1, 0, -5, 0, 4, 0 },
+  { 0, -1, -1, 4, 4, 0 },
+  { 0, 1, -1, -4, 4, 0 },
+  { 0, 1, 2, -1, -2, 0 },
+  { 0, -1, 2, 1, -2, 0 },
+  { 0, 1, 0, -5, 0, 4 },
+};
+
+/* a constant matrix or its transpose: element (i, j) at m[i rs + j cs] */
+typedef struct
+{
+  const double *m;
+  size_t rows, cols, rs, cs;
+} wino_mat;
+
+static const wino_mat wino_BT = { .m = &winograd_BT[0][0], .rows = 6, .cols = 6, .rs = 6, .cs = 1 };
+static const wino_mat wino_G = { .m = &winograd_G[0][0], .rows = 6, .cols = 5, .rs = 5, .cs = 1 };
+static const wino_mat wino_GT = { .m = &winograd_G[0][0], .rows = 5, .cols = 6, .rs = 1, .cs = 5 };
+static const wino_mat wino_AT = { .m = &winograd_AT[0][0], .rows = 2, .cols = 6, .rs = 6, .cs = 1 };
+static const wino_mat wino_A = { .m = &winograd_AT[0][0], .rows = 6, .cols = 2, .rs = 1, .cs = 6 };
+
+static double
+wino_at (wino_mat L, size_t i, size_t j)
+{
+  return L.m[i * L.rs + j * L.cs];
+}
+
+/* tiles an image: ceil(Ho/2) ceil(Wo/2) */
+static size_t
+tiles (const bp_conv_shape *s)
+{
+  return ((out_height (s) + 1) / 2) * ((out_width (s) + 1) / 2);
+}
+
+void
+conv_lowered_size (const bp_conv_shape *s, size_t B, size_t *rows, size_t *cols)
+{
+  if (s->algorithm == BP_CONV_WINOGRAD)
+    {
+      *rows = 36 * s->channels_in;
+      *cols = B * tiles (s);
+    }
+  else
+    {
+      *rows = s->channels_in * s->k * s->k;
+      *cols = B * out_height (s) * out_width (s);
+    }
+}
+
+/* tiles transformed together (the vectors of winograd_source.c's
+   sandwich), and the GEMMs' columns a chunk of whole images */
+#define WINOGRAD_NB 32
+#define WINOGRAD_CHUNK 256
+/* the inner sums of dL/dK's GEMMs in pieces of so many tiles
+   (winograd_source.c, grad_weights) */
+#define WINOGRAD_SUM(Cout, Cin) ((Cout) * (Cin) < (1u << 18) ? (1u << 18) / ((Cout) * (Cin)) : 1)
+
 /* the batch forms and the bias gradient once for double and float:
-   templates_on.h */
+   templates_on.h; Winograd's before, as they call it */
 #define BASE_DOUBLE
 #include "lib/formulas/templates_on.h"
+#include "lib/formulas/winograd_source.c"
 #include "lib/formulas/conv_batch_source.c"
 #include "lib/formulas/templates_off.h"
 #undef BASE_DOUBLE
 
 #define BASE_FLOAT
 #include "lib/formulas/templates_on.h"
+#include "lib/formulas/winograd_source.c"
 #include "lib/formulas/conv_batch_source.c"
 #include "lib/formulas/templates_off.h"
 #undef BASE_FLOAT
