@@ -10,6 +10,9 @@
 #include "lib/formulas/float.h"
 #include "lib/formulas/winograd.h"
 #include "lib/valid.h"
+#ifdef _OPENMP
+# include <omp.h>
+#endif
 
 /* Independent rows of im2col's matrix, or images of col2im's: OpenMP
    shares them out (each element is computed as on one thread, so the
@@ -264,13 +267,91 @@ conv_lowered_size (const bp_conv_shape *s, size_t B, size_t *rows, size_t *cols)
     }
 }
 
-/* tiles transformed together (the vectors of winograd_source.c's
-   sandwich), and the GEMMs' columns a chunk of whole images */
+/* kernels transformed together (the vectors of winograd_source.c's
+   sandwich), the GEMMs' columns a chunk of whole images, and the groups
+   of chunks of dL/dK's sum */
 #define WINOGRAD_NB 32
-#define WINOGRAD_CHUNK 256
-/* the inner sums of dL/dK's GEMMs in pieces of so many tiles
-   (winograd_source.c, grad_weights) */
-#define WINOGRAD_SUM(Cout, Cin) ((Cout) * (Cin) < (1u << 18) ? (1u << 18) / ((Cout) * (Cin)) : 1)
+#define WINOGRAD_CHUNK 128
+#define WINOGRAD_PARTS 8
+/* a GEMM of at most so many products OpenBLAS computes on the calling
+   thread (65536 GEMM_MULTITHREAD_THRESHOLD, its interface/gemm.c) */
+#define WINOGRAD_PIECE (1u << 18)
+/* tiles transformed together: whole tile rows, at least one */
+#define WINOGRAD_LANES 128
+/* values the input's transform copies at once (a vector move), so its
+   buffers have so many to spare */
+#define WINOGRAD_RUN 8
+
+/* a GEMM's columns (or inner sum) a piece: at most WINOGRAD_PIECE
+   products with the other sizes rows x inner */
+static size_t
+wino_piece (size_t rows, size_t inner)
+{
+  return rows * inner < WINOGRAD_PIECE ? WINOGRAD_PIECE / (rows * inner) : 1;
+}
+
+/* tile rows of tw tiles transformed together */
+static size_t
+wino_rows (size_t tw)
+{
+  return tw < WINOGRAD_LANES ? WINOGRAD_LANES / tw : 1;
+}
+
+/* a thread's transform buffers (elements) for chunks of nb images: the
+   padded images split into their even and odd columns, nb (2 th + 4) x
+   2 (tw + 2), and 72 values a tile of wino_rows (tw) tile rows (the
+   input's 36 and its sandwich's 36) */
+static size_t
+wino_scratch (const bp_conv_shape *s, size_t nb)
+{
+  const size_t th = (out_height (s) + 1) / 2, tw = (out_width (s) + 1) / 2;
+  return nb * (2 * th + 4) * 2 * (tw + 2) + 72 * wino_rows (tw) * tw + WINOGRAD_RUN;
+}
+
+/* the threads of a product's region: OpenMP's, at most one a unit of
+   work (chunk or group), one below PARALLEL_FROM values */
+static int
+wino_threads (size_t units, size_t values)
+{
+#ifdef _OPENMP
+  const int n = omp_get_max_threads ();
+  if (units > 1 && values >= PARALLEL_FROM)
+    return units < (size_t) n ? (int) units : n;
+#else
+  (void) units;
+  (void) values;
+#endif
+  return 1;
+}
+
+static size_t
+wino_thread (void)
+{
+#ifdef _OPENMP
+  return (size_t) omp_get_thread_num ();
+#else
+  return 0;
+#endif
+}
+
+#ifdef _OPENMP
+# define WINO_PARALLEL_FOR \
+  _Pragma ("omp parallel for schedule (static) num_threads (nt) if (nt > 1)")
+# define WINO_PARALLEL _Pragma ("omp parallel num_threads (nt) if (nt > 1)")
+# define WINO_FOR _Pragma ("omp for schedule (static)")
+# define WINO_FAIL(status, st) do { _Pragma ("omp atomic write") (status) = (st); } while (0)
+#else
+# define WINO_PARALLEL_FOR
+# define WINO_PARALLEL
+# define WINO_FOR
+# define WINO_FAIL(status, st) ((status) = (st))
+#endif
+/* the transforms in AVX2 too, where the CPU has it (configure.ac) */
+#if defined HAVE_TARGET_CLONES && defined __x86_64__
+# define WINO_ISA __attribute__ ((target_clones ("avx2", "default")))
+#else
+# define WINO_ISA
+#endif
 
 /* the batch forms and the bias gradient once for double and float:
    templates_on.h; Winograd's before, as they call it */
