@@ -366,6 +366,7 @@ FUNCTION (wino, grad_weights) (const bp_conv_shape *s, size_t B,
       WINO_PARALLEL
       {
         WINO_FOR
+        /* cppcheck-suppress knownConditionTrueFalse ; parts >= 1: B >= 1, nb >= 1 */
         for (size_t q = 0; q < parts; q++)
           {
             ATOMIC *Z = buf + wino_thread () * per, *sc = Z + 36 * Cout * nb * T;
@@ -393,6 +394,7 @@ FUNCTION (wino, grad_weights) (const bp_conv_shape *s, size_t B,
           }
         WINO_FOR
         for (size_t e = 0; e < nd; e++)
+          /* cppcheck-suppress knownConditionTrueFalse ; parts >= 1, as above */
           for (size_t q = 1; q < parts; q++)
             D[e] += D[q * nd + e];
       }
