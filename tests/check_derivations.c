@@ -2067,6 +2067,265 @@ START_TEST (test_russian_blocks_are_russian)
 }
 END_TEST
 
+/* --- 15's Winograd matrices and worked block (rule 12) ----------------- */
+
+/* An exact rational p/q, q > 0, in lowest terms. */
+typedef struct
+{
+  long long p, q;
+} ratio;
+
+static long long
+gcd_ll (long long a, long long b)
+{
+  a = a < 0 ? -a : a;
+  b = b < 0 ? -b : b;
+  while (b != 0)
+    {
+      const long long t = a % b;
+      a = b;
+      b = t;
+    }
+  return a == 0 ? 1 : a;
+}
+
+static ratio
+ratio_make (long long p, long long q)
+{
+  ck_assert (q != 0);
+  if (q < 0)
+    p = -p, q = -q;
+  const long long g = gcd_ll (p, q);
+  return (ratio) { .p = p / g, .q = q / g };
+}
+
+static ratio
+ratio_add (ratio a, ratio b)
+{
+  return ratio_make (a.p * b.q + b.p * a.q, a.q * b.q);
+}
+
+static ratio
+ratio_mul (ratio a, ratio b)
+{
+  return ratio_make (a.p * b.p, a.q * b.q);
+}
+
+static ratio
+ratio_abs (ratio a)
+{
+  return (ratio) { .p = a.p < 0 ? -a.p : a.p, .q = a.q };
+}
+
+/* As the page writes it: 3, -\tfrac54, \tfrac{32}{3}. */
+static void
+ratio_latex (ratio a, char *buf, size_t size)
+{
+  const long long p = a.p < 0 ? -a.p : a.p;
+  if (a.q == 1)
+    snprintf (buf, size, "%lld", a.p);
+  else if (p < 10 && a.q < 10)
+    snprintf (buf, size, "%s\\tfrac%lld%lld", a.p < 0 ? "-" : "", p, a.q);
+  else
+    snprintf (buf, size, "%s\\tfrac{%lld}{%lld}", a.p < 0 ? "-" : "", p, a.q);
+}
+
+/* One entry of a pmatrix: [-]N, [-]\tfrac{P}{Q} or [-]\tfracPQ (digits). */
+static const char *
+parse_ratio (const char *s, ratio *out)
+{
+  while (*s == ' ' || *s == '\n')
+    s++;
+  long long sign = 1;
+  if (*s == '-')
+    sign = -1, s++;
+  if (strncmp (s, "\\tfrac", 6) == 0)
+    {
+      s += 6;
+      long long p, q;
+      char *end;
+      if (*s == '{')
+        {
+          p = strtoll (s + 1, &end, 10);
+          ck_assert (end[0] == '}' && end[1] == '{');
+          q = strtoll (end + 2, &end, 10);
+          ck_assert (*end == '}');
+          s = end + 1;
+        }
+      else
+        {
+          ck_assert (isdigit ((unsigned char) s[0]) && isdigit ((unsigned char) s[1]));
+          p = s[0] - '0';
+          q = s[1] - '0';
+          s += 2;
+        }
+      *out = ratio_make (sign * p, q);
+      return s;
+    }
+  char *end;
+  const long long n = strtoll (s, &end, 10);
+  ck_assert_msg (end != s, "not a number in a pmatrix: \"%.20s\"", s);
+  *out = ratio_make (sign * n, 1);
+  return end;
+}
+
+/* The rows x cols matrix after the first `name` in text, into m. */
+static void
+parse_pmatrix (const char *text, const char *doc, const char *name, size_t rows,
+               size_t cols, ratio *m)
+{
+  const char *p = strstr (text, name);
+  ck_assert_msg (p != NULL, "%s: no \"%s\"", doc, name);
+  p += strlen (name);
+  for (size_t i = 0; i < rows; i++)
+    for (size_t j = 0; j < cols; j++)
+      {
+        p = parse_ratio (p, &m[i * cols + j]);
+        while (*p == ' ' || *p == '\n')
+          p++;
+        const char *sep = j + 1 < cols ? "&" : i + 1 < rows ? "\\\\" : "\\end{pmatrix}";
+        ck_assert_msg (strncmp (p, sep, strlen (sep)) == 0,
+                       "%s: %s is not %zu x %zu (at \"%.20s\")", doc, name, rows, cols, p);
+        p += strlen (sep);
+      }
+}
+
+/* The page's AT (2 x 6), G (6 x 5), BT (6 x 6) compute F(2, 5) exactly
+   (15.9): sum_s AT[i][s] G[s][beta] BT[s][r] = 1[r = i + beta], which is
+   (15.10) and (15.13) too.  The page's block (K, X, 6 x 6, p = 0) gives
+   the library's Z = bp_conv through the matrices, and the page states the
+   rows of K^ and X^, the magnitude sums of the growth factor and of the
+   bound (15.14) as computed here. */
+START_TEST (test_winograd_page_is_exact)
+{
+  char rel[4096];
+  snprintf (rel, sizeof rel, "%s/15-convolution.md", editions[_i]);
+  char *text = slurp_or_fail (rel);
+  ratio AT[2 * 6], G[6 * 5], BT[6 * 6], K[5 * 5], X[6 * 6];
+  parse_pmatrix (text, rel, "\\mathcal A^{\\mathsf{T}} = \\begin{pmatrix}", 2, 6, AT);
+  parse_pmatrix (text, rel, "\\mathcal G = \\begin{pmatrix}", 6, 5, G);
+  parse_pmatrix (text, rel, "\\mathcal B^{\\mathsf{T}} = \\begin{pmatrix}", 6, 6, BT);
+  parse_pmatrix (text, rel, "K = \\begin{pmatrix}", 5, 5, K);
+  parse_pmatrix (text, rel, "\\tilde X^{(0,0)} = \\begin{pmatrix}", 6, 6, X);
+  int bad = 0;
+  ratio sum1[2] = { { 0, 1 }, { 0, 1 } };
+  for (int i = 0; i < 2; i++)
+    for (int b = 0; b < 5; b++)
+      for (int r = 0; r < 6; r++)
+        {
+          ratio t = { 0, 1 }, a = { 0, 1 };
+          for (int s = 0; s < 6; s++)
+            {
+              t = ratio_add (t, ratio_mul (ratio_mul (AT[i * 6 + s], G[s * 5 + b]), BT[s * 6 + r]));
+              a = ratio_add (a, ratio_mul (ratio_mul (ratio_abs (AT[i * 6 + s]),
+                                                      ratio_abs (G[s * 5 + b])),
+                                           ratio_abs (BT[s * 6 + r])));
+            }
+          sum1[i] = ratio_add (sum1[i], a);
+          if (t.p != (r == i + b) || t.q != 1)
+            {
+              fprintf (stderr, "%s: (15.9) with the page's matrices: z_%d gets %lld/%lld "
+                       "K_%d x_%d, not %d\n", rel, i, t.p, t.q, b, r, r == i + b);
+              bad++;
+            }
+        }
+  /* the block: K^ = G K G^T, X^ = BT X BT^T, Z = AT (K^ . X^) AT^T, and the
+     magnitude sums |AT|(|G||K||G^T| . |BT||X||BT^T|)|AT^T| of (15.14) */
+  ratio Kh[36], Xh[36], Ka[36], Xa[36];
+  for (int s = 0; s < 6; s++)
+    for (int t = 0; t < 6; t++)
+      {
+        ratio k = { 0, 1 }, x = { 0, 1 }, ka = { 0, 1 }, xa = { 0, 1 };
+        for (int a = 0; a < 5; a++)
+          for (int b = 0; b < 5; b++)
+            {
+              const ratio g = ratio_mul (G[s * 5 + a], G[t * 5 + b]);
+              k = ratio_add (k, ratio_mul (g, K[a * 5 + b]));
+              ka = ratio_add (ka, ratio_mul (ratio_abs (g), ratio_abs (K[a * 5 + b])));
+            }
+        for (int r = 0; r < 6; r++)
+          for (int q = 0; q < 6; q++)
+            {
+              const ratio c = ratio_mul (BT[s * 6 + r], BT[t * 6 + q]);
+              x = ratio_add (x, ratio_mul (c, X[r * 6 + q]));
+              xa = ratio_add (xa, ratio_mul (ratio_abs (c), ratio_abs (X[r * 6 + q])));
+            }
+        Kh[s * 6 + t] = k, Xh[s * 6 + t] = x, Ka[s * 6 + t] = ka, Xa[s * 6 + t] = xa;
+      }
+  double xd[36], kd[25], zd[4];
+  for (int k = 0; k < 36; k++)
+    xd[k] = (double) X[k].p / (double) X[k].q;
+  for (int k = 0; k < 25; k++)
+    kd[k] = (double) K[k].p / (double) K[k].q;
+  const bp_conv_shape cs = { .channels_in = 1, .height = 6, .width = 6,
+                             .channels_out = 1, .k = 5, .pad = 0 };
+  double b0 = 0;
+  gsl_matrix_view Xv = gsl_matrix_view_array (xd, 1, 36), Kv = gsl_matrix_view_array (kd, 1, 25),
+                  Zv = gsl_matrix_view_array (zd, 1, 4);
+  gsl_vector_view bv = gsl_vector_view_array (&b0, 1);
+  ck_assert_int_eq (bp_conv (&cs, &Kv.matrix, &bv.vector, &Xv.matrix, &Zv.matrix), 0);
+  char want[2048];
+  size_t len = 0;
+  for (int i = 0; i < 2; i++)
+    for (int j = 0; j < 2; j++)
+      {
+        ratio z = { 0, 1 }, m = { 0, 1 };
+        for (int s = 0; s < 6; s++)
+          for (int t = 0; t < 6; t++)
+            {
+              const ratio c = ratio_mul (AT[i * 6 + s], AT[j * 6 + t]);
+              z = ratio_add (z, ratio_mul (c, ratio_mul (Kh[s * 6 + t], Xh[s * 6 + t])));
+              m = ratio_add (m, ratio_mul (ratio_abs (c), ratio_mul (Ka[s * 6 + t], Xa[s * 6 + t])));
+            }
+        if (z.q != 1 || (double) z.p != zd[i * 2 + j])
+          {
+            fprintf (stderr, "%s: the block's Z[%d][%d] is %lld/%lld through the page's "
+                     "matrices, %g by bp_conv\n", rel, i, j, z.p, z.q, zd[i * 2 + j]);
+            bad++;
+          }
+        ratio_latex (m, want + len, sizeof want - len);
+        len += strlen (want + len);
+        want[len++] = '\n';
+      }
+  for (int i = 0; i < 2; i++)
+    {
+      ratio_latex (sum1[i], want + len, sizeof want - len);
+      len += strlen (want + len);
+      want[len++] = '\n';
+    }
+  gsl_matrix_view Z2 = gsl_matrix_view_array (zd, 2, 2);
+  latex_matrix (&Z2.matrix, want + len, sizeof want - len);
+  len += strlen (want + len);
+  const ratio *rows[2] = { Kh + 6, Xh + 6 };   /* row 1 of K^ and of X^ */
+  for (int k = 0; k < 2; k++)
+    {
+      len += (size_t) snprintf (want + len, sizeof want - len, "\n(");
+      for (int t = 0; t < 6; t++)
+        {
+          ratio_latex (rows[k][t], want + len, sizeof want - len);
+          len += strlen (want + len);
+          if (t < 5)
+            len += (size_t) snprintf (want + len, sizeof want - len, ", ");
+        }
+      len += (size_t) snprintf (want + len, sizeof want - len, ")");
+    }
+  for (char *a = want, *next; a != NULL; a = next)
+    {
+      next = strchr (a, '\n');
+      if (next != NULL)
+        *next++ = '\0';
+      if (strstr (text, a) == NULL)
+        {
+          fprintf (stderr, "%s: does not write \"%s\" (computed from its matrices)\n", rel, a);
+          bad++;
+        }
+    }
+  free (text);
+  ck_assert_msg (bad == 0, "%d difference(s) between 15's Winograd section and its "
+                 "matrices (see above)", bad);
+}
+END_TEST
+
 static Suite *
 derivations_suite (void)
 {
@@ -2088,6 +2347,7 @@ derivations_suite (void)
   tcase_add_test (tc, test_russian_blocks_are_russian);
   tcase_add_loop_test (tc, test_index_names_each_once, 0, N_EDITIONS);
   tcase_add_test (tc, test_paper_answers_are_the_library_s);
+  tcase_add_loop_test (tc, test_winograd_page_is_exact, 0, N_EDITIONS);
   suite_add_tcase (s, tc);
   return s;
 }

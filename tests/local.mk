@@ -284,6 +284,12 @@ tests_check_templates_LDADD = $(TEST_LDADD)
 # the float instantiations are internal (not exported by the shared
 # library): the suite links the library's static archive
 tests_check_templates_LDFLAGS = -static
+# Issue 22: Winograd's F(2x2, 5x5) for the float32 CNN (internal float
+# instantiations and matrices: the static archive)
+BP_SUITES += tests/check_winograd
+tests_check_winograd_CFLAGS = $(TEST_CFLAGS)
+tests_check_winograd_LDADD = $(TEST_LDADD) $(CBLAS_LIBS)
+tests_check_winograd_LDFLAGS = -static
 BP_SUITES += tests/check_float
 tests_check_float_CFLAGS = $(TEST_CFLAGS)
 tests_check_float_LDADD = $(TEST_LDADD)

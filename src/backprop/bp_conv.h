@@ -27,8 +27,19 @@
 #include "bp_common.h"
 BP_BEGIN_DECLS
 
+/* How the batch forms compute: im2col and one GEMM (the reference, every
+   k and p), or Winograd's F(2x2, 5x5), 36 GEMMs over transformed 2x2
+   tiles with 36 products a tile for im2col's 100 (k = 5, p <= 4 only);
+   derivations/15-convolution.md, "Winograd". */
+typedef enum
+{
+  BP_CONV_IM2COL = 0,
+  BP_CONV_WINOGRAD = 1
+} bp_conv_algorithm;
+
 /* The shape of a convolution layer: the input C_in x H x W, C_out
-   kernels of C_in x k x k, zero padding p on every side. */
+   kernels of C_in x k x k, zero padding p on every side; the batch
+   forms' algorithm (0, im2col, when not given). */
 typedef struct
 {
   size_t channels_in;   /* C_in */
@@ -37,6 +48,7 @@ typedef struct
   size_t channels_out;  /* C_out */
   size_t k;             /* kernel side */
   size_t pad;           /* p */
+  bp_conv_algorithm algorithm;   /* the batch forms' */
 } bp_conv_shape;
 
 /* Y[o, i, j] = b_o + sum_c sum_{a,e} K[o, c, a, e] X[c, i + a - p, j + e - p],
@@ -71,26 +83,37 @@ int bp_complex_conv (const bp_conv_shape *s, const gsl_matrix_complex *K,
                      const gsl_vector_complex *b, const gsl_matrix_complex *X,
                      gsl_matrix_complex *Y);
 
-/* --- the batch forms: im2col and one dgemm ------------------------------ */
+/* --- the batch forms: im2col and one dgemm, or Winograd ----------------- */
 
 /* A batch of B images, X C_in x (B H W), lowered (im2col) into
    cols (C_in k k) x (B Ho Wo), cols[(c k + a) k + e, (n Ho + i) Wo + j] =
    X[c, n, i + a - p, j + e - p], then Y = K cols + b 1^T, C_out x (B Ho Wo).
    cols is an output: bp_batch_conv_grad_weights reads it.
-   derivations/15-convolution.md, eqs. (15.5), (15.6) */
+   derivations/15-convolution.md, eqs. (15.5), (15.6)
+   With s->algorithm BP_CONV_WINOGRAD, cols is the transformed input
+   (36 C_in) x (B T), T = ceil(Ho/2) ceil(Wo/2) tiles an image: row
+   xi C_in + c, column n T + t holds (B^T d B)_xi of channel c's tile t of
+   image n; Y = A^T [(G K G^T) (.) cols] A + b per tile.  The three batch
+   forms then run with the same transforms; a shape with k != 5 or
+   p > 4 is GSL_EINVAL. */
 int bp_batch_conv (const bp_conv_shape *s, const gsl_matrix *K,
                    const gsl_vector *b, const gsl_matrix *X, gsl_matrix *cols,
                    gsl_matrix *Y);
 
 /* dL/dK = dL/dY cols^T, cols as bp_batch_conv wrote it.
-   derivations/15-convolution.md, eq. (15.7) */
+   derivations/15-convolution.md, eq. (15.7)
+   Winograd: dK[o, c] = G^T [sum over tiles (A dL/dY_tile A^T) (.) cols] G,
+   F(5x5, 2x2) with the forward's matrices. */
 int bp_batch_conv_grad_weights (const bp_conv_shape *s, const gsl_matrix *dL_dY,
                                 const gsl_matrix *cols, gsl_matrix *dL_dK);
 
 /* dL/dcols = K^T dL/dY into work (cols's shape; cols itself may be given
    once dL/dK is computed), then col2im: each element of dL/dcols added to
    the input element it was copied from, giving dL_dX, C_in x (B H W).
-   derivations/15-convolution.md, eq. (15.8) */
+   derivations/15-convolution.md, eq. (15.8)
+   Winograd: the forward of dL/dY with the kernels rotated 180 degrees
+   and C_in, C_out swapped (pad k - 1 - p); work (cols's shape) is not
+   written. */
 int bp_batch_conv_grad_input (const bp_conv_shape *s, const gsl_matrix *K,
                               const gsl_matrix *dL_dY, gsl_matrix *work,
                               gsl_matrix *dL_dX);

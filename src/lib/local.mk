@@ -31,7 +31,7 @@ src_lib_libbackprop_la_SOURCES += \
   src/lib/formulas/pool.c \
   src/lib/formulas/cnn.c src/lib/formulas/cnn_chain.h src/lib/formulas/cnn_trusted.h \
   src/lib/formulas/templates_on.h src/lib/formulas/templates_off.h \
-  src/lib/formulas/arith.h src/lib/formulas/float.h
+  src/lib/formulas/arith.h src/lib/formulas/float.h src/lib/formulas/winograd.h
 # Each forward formula written once (templates_on.h), included by its
 # family's file once per arithmetic: not compiled on its own.
 EXTRA_DIST += \
@@ -48,6 +48,7 @@ EXTRA_DIST += \
   src/lib/formulas/activation_grad_source.c \
   src/lib/formulas/mlp_batch_source.c \
   src/lib/formulas/conv_batch_source.c \
+  src/lib/formulas/winograd_source.c \
   src/lib/formulas/pool_backward_source.c \
   src/lib/formulas/reshape_batch_source.c \
   src/lib/formulas/cnn_source.c

@@ -180,7 +180,8 @@ conv_example_update (conv_example *ex)
 conv_example *
 conv_example_alloc (gsl_rng *rng)
 {
-  const bp_conv_shape s = { 2, 6, 5, 3, 3, 1 };
+  const bp_conv_shape s = { .channels_in = 2, .height = 6, .width = 5, .channels_out = 3,
+                            .k = 3, .pad = 1 };
   conv_example *ex = conv_example_new (&s, 2);
   if (ex == NULL)
     return NULL;

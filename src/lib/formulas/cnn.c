@@ -15,6 +15,7 @@
 #include "lib/formulas/cnn_trusted.h"
 #include "lib/formulas/layers_trusted.h"
 #include "lib/formulas/float.h"
+#include "lib/formulas/winograd.h"
 
 /* The sizes of a network, no parameters: 0 on success (cnn_trusted.h). */
 int
@@ -24,8 +25,10 @@ cnn_sizes (cnn_chain *s, size_t rows, size_t cols, size_t C1, size_t C2, size_t 
   if (rows < 4 || cols < 4 || C1 == 0 || C2 == 0 || n == 0)
     return -1;
   *s = (cnn_chain) { .rows = rows, .cols = cols, .C1 = C1, .C2 = C2, .H = H, .n = n };
-  s->conv1 = (bp_conv_shape) { 1, rows, cols, C1, BP_CNN_K, BP_CNN_PAD };
-  s->conv2 = (bp_conv_shape) { C1, rows / 2, cols / 2, C2, BP_CNN_K, BP_CNN_PAD };
+  s->conv1 = (bp_conv_shape) { .channels_in = 1, .height = rows, .width = cols,
+                              .channels_out = C1, .k = BP_CNN_K, .pad = BP_CNN_PAD };
+  s->conv2 = (bp_conv_shape) { .channels_in = C1, .height = rows / 2, .width = cols / 2,
+                              .channels_out = C2, .k = BP_CNN_K, .pad = BP_CNN_PAD };
   s->features = C2 * (rows / 4) * (cols / 4);
   return 0;
 }

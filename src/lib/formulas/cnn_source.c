@@ -24,14 +24,17 @@ FUNCTION (cnn_chain, workspace_alloc) (size_t B, const TYPE (cnn_chain) *net)
     GSL_ERROR_NULL (NAME (bp, cnn_workspace_alloc) ": out of memory", GSL_ENOMEM);
   w->B = B;
   cnn_sizes (&w->shape, net->rows, net->cols, net->C1, net->C2, net->H, net->n);
+  w->shape.conv2.algorithm = net->conv2.algorithm;   /* cols2's size follows it */
   const size_t C1 = net->C1, C2 = net->C2, hw4 = (net->rows / 4) * (net->cols / 4);
+  size_t lr2, lc2;   /* within im2col's k2 C1 B hw2, checked above */
+  conv_lowered_size (&w->shape.conv2, B, &lr2, &lc2);
   w->cols1 = FUNCTION (gsl_vector, alloc) (k2 * B * hw);
   w->Z1 = FUNCTION (gsl_vector, alloc) (C1 * B * hw);
   w->A1 = FUNCTION (gsl_vector, alloc) (C1 * B * hw);
   w->G1 = FUNCTION (gsl_vector, alloc) (C1 * B * hw);
   w->P1 = FUNCTION (gsl_vector, alloc) (C1 * B * hw2);
   w->dP1 = FUNCTION (gsl_vector, alloc) (C1 * B * hw2);
-  w->cols2 = FUNCTION (gsl_vector, alloc) (C1 * k2 * B * hw2);
+  w->cols2 = FUNCTION (gsl_vector, alloc) (lr2 * lc2);
   w->Z2 = FUNCTION (gsl_vector, alloc) (C2 * B * hw2);
   w->A2 = FUNCTION (gsl_vector, alloc) (C2 * B * hw2);
   w->G2 = FUNCTION (gsl_vector, alloc) (C2 * B * hw2);
@@ -118,7 +121,9 @@ FUNCTION (cnn, views_of) (TYPE (cnn_chain_workspace) *w, const TYPE (gsl_matrix)
   r.G1 = FUNCTION (cnn, channels) (w->G1, s->C1, b * hw);
   r.P1 = FUNCTION (cnn, channels) (w->P1, s->C1, b * hw2);
   r.dP1 = FUNCTION (cnn, channels) (w->dP1, s->C1, b * hw2);
-  r.cols2 = FUNCTION (cnn, channels) (w->cols2, s->C1 * k2, b * hw2);
+  size_t lr2, lc2;   /* im2col's (C1 k2) x (b hw2), or Winograd's */
+  conv_lowered_size (&s->conv2, b, &lr2, &lc2);
+  r.cols2 = FUNCTION (cnn, channels) (w->cols2, lr2, lc2);
   r.Z2 = FUNCTION (cnn, channels) (w->Z2, s->C2, b * hw2);
   r.A2 = FUNCTION (cnn, channels) (w->A2, s->C2, b * hw2);
   r.G2 = FUNCTION (cnn, channels) (w->G2, s->C2, b * hw2);

@@ -2,11 +2,17 @@
    formulas, and its batch form by im2col and one dgemm;
    derivations/15-convolution.md */
 #include <config.h>
+#include <stdlib.h>
+#include <string.h>
 #include <gsl/gsl_errno.h>
 #include <gsl/gsl_blas.h>
 #include "backprop/bp_conv.h"
 #include "lib/formulas/float.h"
+#include "lib/formulas/winograd.h"
 #include "lib/valid.h"
+#ifdef _OPENMP
+# include <omp.h>
+#endif
 
 /* Independent rows of im2col's matrix, or images of col2im's: OpenMP
    shares them out (each element is computed as on one thread, so the
@@ -51,7 +57,9 @@ shape_ok (const char *fn, const bp_conv_shape *s)
       || size_mul_overflows (s->height, s->width, &t)
       || size_mul_overflows (s->height + 2 * s->pad, s->width + 2 * s->pad, &t)
       || size_mul_overflows (s->channels_in, s->k, &t) || size_mul_overflows (t, s->k, &t)
-      || s->k > s->height + 2 * s->pad || s->k > s->width + 2 * s->pad)
+      || s->k > s->height + 2 * s->pad || s->k > s->width + 2 * s->pad
+      || (s->algorithm != BP_CONV_IM2COL && s->algorithm != BP_CONV_WINOGRAD)
+      || (s->algorithm == BP_CONV_WINOGRAD && (s->k != WINOGRAD_R || s->pad >= s->k)))
     {
       gsl_error (fn, __FILE__, __LINE__, GSL_EINVAL);
       return GSL_EINVAL;
@@ -191,16 +199,172 @@ valid_columns (const bp_conv_shape *s, size_t e, size_t *j0, size_t *j1)
     *j0 = *j1;
 }
 
+/* --- Winograd's F(2x2, 5x5): winograd.h, winograd_source.c ------------- */
+
+/* Toom-Cook at {0, 1, -1, 1/2, -1/2, infinity}; tests/check_winograd.c
+   rebuilds them from the points */
+const double winograd_AT[WINOGRAD_M][WINOGRAD_ALPHA] = {
+  { 1, 1, 1, 1, 1, 0 },
+  { 0, 1, -1, 0.5, -0.5, 1 },
+};
+
+const double winograd_G[WINOGRAD_ALPHA][WINOGRAD_R] = {
+  { 1, 0, 0, 0, 0 },
+  { 1.0 / 6, 1.0 / 6, 1.0 / 6, 1.0 / 6, 1.0 / 6 },
+  { 1.0 / 6, -1.0 / 6, 1.0 / 6, -1.0 / 6, 1.0 / 6 },
+  { 4.0 / 3, 2.0 / 3, 1.0 / 3, 1.0 / 6, 1.0 / 12 },
+  { 4.0 / 3, -2.0 / 3, 1.0 / 3, -1.0 / 6, 1.0 / 12 },
+  { 0, 0, 0, 0, 0.25 },
+};
+
+const double winograd_BT[WINOGRAD_ALPHA][WINOGRAD_ALPHA] = {
+  { 1, 0, -5, 0, 4, 0 },
+  { 0, -1, -1, 4, 4, 0 },
+  { 0, 1, -1, -4, 4, 0 },
+  { 0, 1, 2, -1, -2, 0 },
+  { 0, -1, 2, 1, -2, 0 },
+  { 0, 1, 0, -5, 0, 4 },
+};
+
+/* a constant matrix or its transpose: element (i, j) at m[i rs + j cs] */
+typedef struct
+{
+  const double *m;
+  size_t rows, cols, rs, cs;
+} wino_mat;
+
+static const wino_mat wino_BT = { .m = &winograd_BT[0][0], .rows = 6, .cols = 6, .rs = 6, .cs = 1 };
+static const wino_mat wino_G = { .m = &winograd_G[0][0], .rows = 6, .cols = 5, .rs = 5, .cs = 1 };
+static const wino_mat wino_GT = { .m = &winograd_G[0][0], .rows = 5, .cols = 6, .rs = 1, .cs = 5 };
+static const wino_mat wino_AT = { .m = &winograd_AT[0][0], .rows = 2, .cols = 6, .rs = 6, .cs = 1 };
+static const wino_mat wino_A = { .m = &winograd_AT[0][0], .rows = 6, .cols = 2, .rs = 1, .cs = 6 };
+
+static double
+wino_at (wino_mat L, size_t i, size_t j)
+{
+  return L.m[i * L.rs + j * L.cs];
+}
+
+/* tiles an image: ceil(Ho/2) ceil(Wo/2) */
+static size_t
+tiles (const bp_conv_shape *s)
+{
+  return ((out_height (s) + 1) / 2) * ((out_width (s) + 1) / 2);
+}
+
+void
+conv_lowered_size (const bp_conv_shape *s, size_t B, size_t *rows, size_t *cols)
+{
+  if (s->algorithm == BP_CONV_WINOGRAD)
+    {
+      *rows = 36 * s->channels_in;
+      *cols = B * tiles (s);
+    }
+  else
+    {
+      *rows = s->channels_in * s->k * s->k;
+      *cols = B * out_height (s) * out_width (s);
+    }
+}
+
+/* kernels transformed together (the vectors of winograd_source.c's
+   sandwich), the GEMMs' columns a chunk of whole images, and the groups
+   of chunks of dL/dK's sum */
+#define WINOGRAD_NB 32
+#define WINOGRAD_CHUNK 128
+#define WINOGRAD_PARTS 8
+/* a GEMM of at most so many products OpenBLAS computes on the calling
+   thread (65536 GEMM_MULTITHREAD_THRESHOLD, its interface/gemm.c) */
+#define WINOGRAD_PIECE (1u << 18)
+/* tiles transformed together: whole tile rows, at least one */
+#define WINOGRAD_LANES 128
+/* values the input's transform copies at once (a vector move), so its
+   buffers have so many to spare */
+#define WINOGRAD_RUN 8
+
+/* a GEMM's columns (or inner sum) a piece: at most WINOGRAD_PIECE
+   products with the other sizes rows x inner */
+static size_t
+wino_piece (size_t rows, size_t inner)
+{
+  return rows * inner < WINOGRAD_PIECE ? WINOGRAD_PIECE / (rows * inner) : 1;
+}
+
+/* tile rows of tw tiles transformed together */
+static size_t
+wino_rows (size_t tw)
+{
+  return tw < WINOGRAD_LANES ? WINOGRAD_LANES / tw : 1;
+}
+
+/* a thread's transform buffers (elements) for chunks of nb images: the
+   padded images split into their even and odd columns, nb (2 th + 4) x
+   2 (tw + 2), and 72 values a tile of wino_rows (tw) tile rows (the
+   input's 36 and its sandwich's 36) */
+static size_t
+wino_scratch (const bp_conv_shape *s, size_t nb)
+{
+  const size_t th = (out_height (s) + 1) / 2, tw = (out_width (s) + 1) / 2;
+  return nb * (2 * th + 4) * 2 * (tw + 2) + 72 * wino_rows (tw) * tw + WINOGRAD_RUN;
+}
+
+/* the threads of a product's region: OpenMP's, at most one a unit of
+   work (chunk or group), one below PARALLEL_FROM values */
+static int
+wino_threads (size_t units, size_t values)
+{
+#ifdef _OPENMP
+  const int n = omp_get_max_threads ();
+  if (units > 1 && values >= PARALLEL_FROM)
+    return units < (size_t) n ? (int) units : n;
+#else
+  (void) units;
+  (void) values;
+#endif
+  return 1;
+}
+
+static size_t
+wino_thread (void)
+{
+#ifdef _OPENMP
+  return (size_t) omp_get_thread_num ();
+#else
+  return 0;
+#endif
+}
+
+#ifdef _OPENMP
+# define WINO_PARALLEL_FOR \
+  _Pragma ("omp parallel for schedule (static) num_threads (nt) if (nt > 1)")
+# define WINO_PARALLEL _Pragma ("omp parallel num_threads (nt) if (nt > 1)")
+# define WINO_FOR _Pragma ("omp for schedule (static)")
+# define WINO_FAIL(status, st) do { _Pragma ("omp atomic write") (status) = (st); } while (0)
+#else
+# define WINO_PARALLEL_FOR
+# define WINO_PARALLEL
+# define WINO_FOR
+# define WINO_FAIL(status, st) ((status) = (st))
+#endif
+/* the transforms in AVX2 too, where the CPU has it (configure.ac) */
+#if defined HAVE_TARGET_CLONES && defined __x86_64__
+# define WINO_ISA __attribute__ ((target_clones ("avx2", "default")))
+#else
+# define WINO_ISA
+#endif
+
 /* the batch forms and the bias gradient once for double and float:
-   templates_on.h */
+   templates_on.h; Winograd's before, as they call it */
 #define BASE_DOUBLE
 #include "lib/formulas/templates_on.h"
+#include "lib/formulas/winograd_source.c"
 #include "lib/formulas/conv_batch_source.c"
 #include "lib/formulas/templates_off.h"
 #undef BASE_DOUBLE
 
 #define BASE_FLOAT
 #include "lib/formulas/templates_on.h"
+#include "lib/formulas/winograd_source.c"
 #include "lib/formulas/conv_batch_source.c"
 #include "lib/formulas/templates_off.h"
 #undef BASE_FLOAT

@@ -117,10 +117,15 @@ FUNCTION (bp, batch_conv) (const bp_conv_shape *s, const TYPE (gsl_matrix) *K,
   if (!is (K->size1, K->size2, s->channels_out, s->channels_in * k * k)
       || b->size != s->channels_out)
     GSL_ERROR (NAME (bp, batch_conv) ": K must be C_out x (C_in k k) and b have C_out", GSL_EBADLEN);
-  if (!is (cols->size1, cols->size2, s->channels_in * k * k, B * Ho * Wo))
-    GSL_ERROR (NAME (bp, batch_conv) ": cols must be (C_in k k) x (B Ho Wo)", GSL_EBADLEN);
+  size_t lr, lc;
+  conv_lowered_size (s, B, &lr, &lc);
+  if (!is (cols->size1, cols->size2, lr, lc))
+    GSL_ERROR (NAME (bp, batch_conv) ": cols must be (C_in k k) x (B Ho Wo), Winograd's "
+               "(36 C_in) x (B T)", GSL_EBADLEN);
   if (!is (Y->size1, Y->size2, s->channels_out, B * Ho * Wo))
     GSL_ERROR (NAME (bp, batch_conv) ": Y must be C_out x (B Ho Wo)", GSL_EBADLEN);
+  if (s->algorithm == BP_CONV_WINOGRAD)
+    return FUNCTION (wino, forward) (s, B, K, b, X, cols, Y);
   FUNCTION (conv, im2col) (s, B, X, cols);
   for (size_t o = 0; o < s->channels_out; o++)
     {
@@ -146,12 +151,16 @@ FUNCTION (bp, batch_conv_grad_weights) (const bp_conv_shape *s, const TYPE (gsl_
   if (dL_dY->size1 != s->channels_out || dL_dY->size2 == 0 || dL_dY->size2 % HoWo != 0)
     GSL_ERROR (NAME (bp, batch_conv_grad_weights) ": dL_dY must be C_out x (B Ho Wo), B >= 1",
                GSL_EBADLEN);
-  if (!is (cols->size1, cols->size2, s->channels_in * k * k, dL_dY->size2))
-    GSL_ERROR (NAME (bp, batch_conv_grad_weights) ": cols must be (C_in k k) x (B Ho Wo)",
-               GSL_EBADLEN);
+  size_t lr, lc;
+  conv_lowered_size (s, dL_dY->size2 / HoWo, &lr, &lc);
+  if (!is (cols->size1, cols->size2, lr, lc))
+    GSL_ERROR (NAME (bp, batch_conv_grad_weights) ": cols must be (C_in k k) x (B Ho Wo), "
+               "Winograd's (36 C_in) x (B T)", GSL_EBADLEN);
   if (!is (dL_dK->size1, dL_dK->size2, s->channels_out, s->channels_in * k * k))
     GSL_ERROR (NAME (bp, batch_conv_grad_weights) ": dL_dK must be C_out x (C_in k k)",
                GSL_EBADLEN);
+  if (s->algorithm == BP_CONV_WINOGRAD)
+    return FUNCTION (wino, grad_weights) (s, dL_dY->size2 / HoWo, dL_dY, cols, dL_dK);
   return GEMM (CblasNoTrans, CblasTrans, ONE, dL_dY, cols, ZERO, dL_dK);
 }
 
@@ -176,9 +185,13 @@ FUNCTION (bp, batch_conv_grad_input) (const bp_conv_shape *s, const TYPE (gsl_ma
     GSL_ERROR (NAME (bp, batch_conv_grad_input) ": K must be C_out x (C_in k k)", GSL_EBADLEN);
   if (!is (dL_dY->size1, dL_dY->size2, s->channels_out, B * HoWo))
     GSL_ERROR (NAME (bp, batch_conv_grad_input) ": dL_dY must be C_out x (B Ho Wo)", GSL_EBADLEN);
-  if (!is (work->size1, work->size2, s->channels_in * k * k, B * HoWo))
-    GSL_ERROR (NAME (bp, batch_conv_grad_input) ": work must be (C_in k k) x (B Ho Wo)",
-               GSL_EBADLEN);
+  size_t lr, lc;
+  conv_lowered_size (s, B, &lr, &lc);
+  if (!is (work->size1, work->size2, lr, lc))
+    GSL_ERROR (NAME (bp, batch_conv_grad_input) ": work must be (C_in k k) x (B Ho Wo), "
+               "Winograd's (36 C_in) x (B T)", GSL_EBADLEN);
+  if (s->algorithm == BP_CONV_WINOGRAD)
+    return FUNCTION (wino, grad_input) (s, B, K, dL_dY, dL_dX);
   int status = GEMM (CblasTrans, CblasNoTrans, ONE, K, dL_dY, ZERO, work);
   if (status != GSL_SUCCESS)
     return status;

@@ -75,6 +75,7 @@
 # define FLOAT_FUNCTION_cnn(name) cnn_float_ ## name
 # define FLOAT_FUNCTION_cnn_chain(name) cnn_chain_float_ ## name
 # define FLOAT_FUNCTION_conv(name) conv_float_ ## name
+# define FLOAT_FUNCTION_wino(name) wino_float_ ## name
 # define FLOAT_FUNCTION_maxpool(name) maxpool_float_ ## name
 # define FLOAT_FUNCTION_linear(name) linear_float_ ## name
 # define FLOAT_FUNCTION_mlp(name) mlp_float_ ## name

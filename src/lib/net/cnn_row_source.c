@@ -13,6 +13,7 @@ FUNCTION (cnn, as_cnn) (const bp_net *net, int grad)
   TYPE (cnn_chain) c = { sizes.rows, sizes.cols, sizes.C1, sizes.C2, sizes.H, sizes.n,
                       sizes.features, sizes.conv1, sizes.conv2,
                       NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL };
+  c.conv2.algorithm = CNN_CONV2_ALGORITHM;   /* the row's: lib/net/cnn.c */
   TYPE (gsl_matrix) **M[] = { &c.K1, NULL, &c.K2, NULL, &c.W3, NULL, &c.W4, NULL };
   TYPE (gsl_vector) **v[] = { NULL, &c.b1, NULL, &c.b2, NULL, &c.b3, NULL, &c.b4 };
   for (size_t k = 0, j = 0; k < net->n_blocks; k++, j++)
@@ -36,7 +37,8 @@ FUNCTION (cnn, ws_alloc) (const bp_net *net, size_t B)
 
 /* ws_alloc's bytes per example (cnn_chain_workspace_alloc's buffers):
    the lowered image cols1 (25 hw), Z1, A1, G1 (C1 hw each), P1, dP1
-   (C1 hw/4 each), the lowered pooled channels cols2 (25 C1 hw/4), Z2,
+   (C1 hw/4 each), the lowered pooled channels cols2 (25 C1 hw/4; by
+   Winograd 36 C1 T, T = ceil(rows/4) ceil(cols/4) tiles), Z2,
    A2, G2 (C2 hw/4 each), P2, dP2 (C2 hw/16 each), F, dF (features each),
    the pooling's argmax bytes (C1 hw/4 and C2 hw/16), Z3, A3, dA3 (H
    each), V, Y, dV (n each).  C1 = 512 on 28 x 28 images: 31.6 MB. */
@@ -51,7 +53,9 @@ FUNCTION (cnn, example_bytes) (const bp_net *net)
   bytes_add (&bytes, k2, hw, e);
   bytes_add (&bytes, 3 * c.C1, hw, e);
   bytes_add (&bytes, 2 * c.C1, hw2, e);
-  bytes_add (&bytes, k2 * c.C1, hw2, e);
+  size_t lr2, lc2;   /* cols2: im2col's k2 C1 hw2, Winograd's 36 C1 T */
+  conv_lowered_size (&c.conv2, 1, &lr2, &lc2);
+  bytes_add (&bytes, lr2, lc2, e);
   bytes_add (&bytes, 3 * c.C2, hw2, e);
   bytes_add (&bytes, 2 * c.C2, hw4, e);
   bytes_add (&bytes, 2, c.features, e);
