@@ -938,6 +938,87 @@ START_TEST (test_float_tie_below_delta_min)
 }
 END_TEST
 
+/* Two ties, a near one unlocated (derivation 00, eq. 0.10b): L = c
+   + 0.25 t + J1 max(0, t - (t0 - d1)) + J2 max(0, t - (t0 + d2)) + 0.7 u
+   in float at t0 = 0.3, u = -0.4, c = 16 (sigma 5.8e-7).  The near tie,
+   d1 below t0 with J1 = 2e-3, lies within delta_min = 4 sigma / J1 =
+   1.2e-3 (0.10c): every central value averages the slopes 0.25 and
+   f' = 0.252 (c - f' = -J1 (1/2 - 7 d1 / 6h), beyond the tolerance), the
+   backward side of (0.10a) is 0.25, the forward side f', less by
+   J2 (h - d2) / h where the step h reaches the far tie (d2 < h < 2 d2),
+   and the sides differ by J1, under twice their resolution 2 rho 8
+   sigma / h at h = 2^-7.  Case 0, d1 = 3e-4, d2 = 4.5e-3: the ladder
+   stops at 2^-7, the forward side 6.8e-4 below f', a above both sides
+   by more than the central value's resolution t = 4.6e-4 but within
+   t + 2u (GSL's estimate above the noise shows the far tie: u 3.5e-4).
+   Case 1, d1 = 1e-4, d2 = 1e-2: the ladder climbs to 2^-4, where both
+   sides cross a tie; at 2^-8 the sides agree within a resolution four
+   times 2^-6's and the value judged anew there FAILs by the near tie.
+   Either is a tie below the resolution: INCONCLUSIVE, never FAIL. */
+typedef struct { double d1, d2, off; } two_ties;
+
+static int
+two_ties_loss (const bp_gradcheck_point *pt, void *params, double *L)
+{
+  const two_ties *p = params;
+  const float t = (float) pt->vector[0]->data[0], u = (float) pt->vector[0]->data[1];
+  const float t1 = (float) (0.3 - p->d1), t2 = (float) (0.3 + p->d2);
+  *L = 16.0f + 0.25f * t + 2e-3f * fmaxf (0.0f, t - t1) + 1.6e-3f * fmaxf (0.0f, t - t2)
+       + 0.7f * u;
+  return 0;
+}
+
+/* the check of two_ties_loss with dL/dt off by p->off; element t in *el */
+static bp_gradcheck_verdict
+two_ties_check (const two_ties *p, bp_gradcheck_element *el)
+{
+  double th[2] = { 0.3, -0.4 };
+  double gr[2] = { 0.25 + 2e-3 + p->off, 0.7 };
+  gsl_vector_view t = gsl_vector_view_array (th, 2), g = gsl_vector_view_array (gr, 2);
+  const bp_gradcheck_block blk = { .name = "t", .vector = &t.vector };
+  const bp_gradcheck_block ana = { .name = "t", .vector = &g.vector };
+  const bp_gradcheck_function F = { .loss = two_ties_loss, .params = (void *) p };
+  bp_gradcheck_options o;
+  bp_gradcheck_options_default (&o);
+  o.arg_type = BP_GRADCHECK_ARG_FLOAT;
+  bp_gradcheck_result *r = NULL;
+  bp_gradcheck (&F, 1, &blk, &ana, &o, &r);
+  ck_assert_ptr_nonnull (r);
+  const bp_gradcheck_verdict v = r->verdict;
+  const bp_gradcheck_block_result *b = &r->run[0].block[0];
+  ck_assert_uint_ge (b->n_worst, 1);
+  *el = b->worst[0];
+  if (getenv ("CHECK_NOISE_VERBOSE"))
+    bp_gradcheck_fprintf (stderr, r);
+  bp_gradcheck_result_free (r);
+  return v;
+}
+
+static const two_ties two_ties_cases[] = { { 3e-4, 4.5e-3, 0.0 }, { 1e-4, 1e-2, 0.0 } };
+
+START_TEST (test_float_two_ties_not_fail)
+{
+  bp_gradcheck_element el;
+  ck_assert_int_eq (two_ties_check (&two_ties_cases[_i], &el), BP_GRADCHECK_INCONCLUSIVE);
+  ck_assert_uint_eq (el.row, 0);
+  ck_assert_int_eq (el.status, BP_GRADCHECK_ELEMENT_INCONCLUSIVE);
+  /* the sides reported: the backward one crosses the near tie */
+  ck_assert (fabs (el.left - 0.25) < 1e-4 && el.right > el.left);
+}
+END_TEST
+
+/* ... and a wrong gradient there still FAILs: 2e-3 above f' and 5e-3
+   below (beyond both sides by more than their resolution) */
+START_TEST (test_float_two_ties_bug_fails)
+{
+  two_ties p = two_ties_cases[_i / 2];
+  p.off = _i % 2 ? -5e-3 : 2e-3;
+  bp_gradcheck_element el;
+  ck_assert_int_eq (two_ties_check (&p, &el), BP_GRADCHECK_FAIL);
+  ck_assert_int_eq (el.status, BP_GRADCHECK_ELEMENT_FAIL);
+}
+END_TEST
+
 /* ECnoise's agreement test, eq. (0.4): f of one element takes the value
    1 + T[i] 2^-30 at x = +-i 1e-6 (i = 1 .. 9: the noise line's points
    at the first spacing, either sign), 1 elsewhere.  T is chosen so that
@@ -1391,6 +1472,11 @@ main (void)
   tcase_add_test (tc, test_float_args_every_point_on_grid);
   tcase_add_test (tc, test_float_grid_error_at_the_full_step);
   suite_add_tcase (s, tc);
+  TCase *ties = tcase_create ("two ties");
+  tcase_set_timeout (ties, 120);
+  tcase_add_loop_test (ties, test_float_two_ties_not_fail, 0, 2);
+  tcase_add_loop_test (ties, test_float_two_ties_bug_fails, 0, 4);
+  suite_add_tcase (s, ties);
   SRunner *sr = srunner_create (s);
   srunner_run_all (sr, CK_NORMAL);
   const int failed = srunner_ntests_failed (sr);

@@ -746,9 +746,11 @@ three_point_sides (worker *w, gsl_function *F, double x0, double h, double *l, d
    resolve a tie at step h may still straddle one: the central value c,
    a weighted mean of the slopes across it, then lies between them; a,
    f's derivative on the side whose points do not reach the tie, lies
-   between them too, within the central value's resolution t, and
-   matches one side within that side's resolution s.  Such data are also
-   those of a gradient off by up to s: never a PASS. */
+   between them too, within t (the central value's resolution and the
+   sides' truncation 2 u: a second tie within the step bends the side
+   that does not reach the first by what GSL's estimate shows above the
+   noise), and matches one side within that side's resolution s.  Such
+   data are also those of a gradient off by up to s: never a PASS. */
 static int
 unresolved_tie (double a, double c, double l, double r, double s, double t)
 {
@@ -817,10 +819,12 @@ retry (worker *w, gsl_function *F, double x0, double h, double a, bp_gradcheck_e
    resolution at that step, INCONCLUSIVE when only within the side's own
    (res + 2 u): the side whose points do not cross the tie is f's
    derivative there.  At
-   the first smaller step where the sides agree (no tie within it), the
-   element is judged anew by (0.3) and (0.6) at that step: its verdict
-   there stands.  When the sides agree at h itself, no tie explains the
-   disagreement and the verdict is kept. */
+   the first smaller step where the sides agree (no tie resolved within
+   it), the element is judged anew by (0.3) and (0.6) at that step: its
+   verdict there stands, but for a FAIL whose data are those of (0.10b)
+   at that step, with its own u: INCONCLUSIVE (the sides agree within a
+   resolution 4 times coarser, which can hide the tie seen above).  When
+   the sides agree at h itself, a FAIL stands unless (0.10b) holds. */
 static void
 near_tie (worker *w, gsl_function *F, double x0, double h, double u,
           bp_gradcheck_element *el, double rtol, double atol)
@@ -861,7 +865,8 @@ near_tie (worker *w, gsl_function *F, double x0, double h, double u,
                 }
               if (moved)
                 continue;
-              if (unresolved_tie (a, el->numeric, l, r, res + 2.0 * u, tc))   /* (0.10b) */
+              /* (0.10b) */
+              if (unresolved_tie (a, el->numeric, l, r, res + 2.0 * u, tc + 2.0 * u))
                 {
                   el->left = l;
                   el->right = r;
@@ -878,6 +883,15 @@ near_tie (worker *w, gsl_function *F, double x0, double h, double u,
               t.col = el->col;
               t.left = t.right = GSL_NAN;
               t.retried = 1;
+              const double ut = trunc_above_noise (t.abserr - NOISE_CENTRAL * w->sigma / h,
+                                                   w->sigma, h);
+              if (t.status == BP_GRADCHECK_ELEMENT_FAIL                  /* (0.10b) */
+                  && unresolved_tie (a, t.numeric, l, r, res + 2.0 * ut, tc + 2.0 * ut))
+                {
+                  t.status = BP_GRADCHECK_ELEMENT_INCONCLUSIVE;
+                  t.left = l;
+                  t.right = r;
+                }
               *el = t;
             }
           return;
