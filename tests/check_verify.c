@@ -551,11 +551,14 @@ START_TEST (test_float_double_wrong_cast)
 END_TEST
 
 /* Max-pool near-ties (derivation 00, eq. 0.10a): at these seeds a
-   window of the float CNN holds two entries closer than float's step
-   (at seed 9, K1(1,1) moves pool window 63's maximum at +8.6e-5, the
-   step is 3.9e-3), and the central value averages two slopes; the side
-   that does not cross is the derivative, and the row PASSes. */
-static const unsigned long near_tie_seeds[] = { 9, 14, 18, 22, 24 };
+   window of the float CNN holds two entries closer than float's step,
+   and the central value averages two slopes; the side that does not
+   cross is the derivative, and the row PASSes.  (Seeds 9 and 22 were
+   such cases with im2col's conv2; Winograd's conv2 makes f along K1 4 to
+   7 times noisier (derivation 00), and there the sides' difference now
+   lies within its bound (seed 9, K1(1,11): 4.6e-3 against 4.76e-3): no
+   tie is resolved, INCONCLUSIVE, in test_float_unresolved_tie below.) */
+static const unsigned long near_tie_seeds[] = { 14, 18, 24 };
 
 START_TEST (test_float_near_tie_passes)
 {
@@ -598,11 +601,14 @@ END_TEST
    climb stopped below such a tie let check_noise's element 5e-4 off
    PASS, so it climbs on).  The linear row at seed 28 (smooth: W(2,16)
    decided only by GSL's estimate, eq. 0.10c's table) is never FAIL
-   either.  At seed 17 the tie of K1(0,19) is located (eq. 0.10c): the
-   forward side decides, PASS; at 26 the ties lie within delta_min. */
+   either; at 26 the ties lie within delta_min.  At seed 17 the tie of
+   K1(0,19) was located (eq. 0.10c) with im2col's conv2, PASS; with
+   Winograd's, noisier along K1, the row is INCONCLUSIVE (a located tie's
+   PASS is check_noise's test_float_tie_located_passes).  Seeds 9 and 22:
+   test_float_near_tie_passes above. */
 static const struct { const char *row; unsigned long seed; int pass; } unresolved[] = {
-  { "cnn", 17, 1 }, { "cnn", 26, 0 }, { "cnn", 27, 0 }, { "cnn", 29, 0 }, { "mlp", 4, 0 },
-  { "linear", 28, 0 }
+  { "cnn", 17, 0 }, { "cnn", 26, 0 }, { "cnn", 27, 0 }, { "cnn", 29, 0 }, { "mlp", 4, 0 },
+  { "linear", 28, 0 }, { "cnn", 9, 0 }, { "cnn", 22, 0 }
 };
 
 START_TEST (test_float_unresolved_tie)
