@@ -46,15 +46,22 @@ object when the test program's undefined dynamic symbols (or, linked
 through other library objects (nm); the other suites only if they all
 pass.
 
+The mutated objects are compiled at -O0 (the same source semantics, a
+fraction of the compile): equivalence by object code is judged against
+the original at -O0, and a survivor's against make's -O2 objects.
+
 The cache (--cache, tests/mutation-cache.json): one entry per mutant (its
 file, the line's text before and after, the occurrence), with the verdict
 and the SHA-1 of the code the verdict depends on, without debug sections
 (objcopy --strip-debug): the library objects the mutated file is compiled
-into, and for each suite that ran (for a killed mutant, the one that
-killed it) its program (the test helpers linked in) and the library
-objects it reaches.  An entry whose code all still hashes the same is
-reused: a change of a header or a comment that leaves the code alone
-keeps the results, any other reruns exactly the mutants it can affect.
+into, and for a survivor every suite's program (the test helpers linked
+in) and the library objects it reaches.  An entry whose code all still
+hashes the same is reused: a change of a header or a comment that leaves
+the code alone keeps the results, any other reruns exactly the mutants it
+can affect.  A kill is kept with its witness (the suite and test case
+that failed) and keyed by the mutated code alone: when the witness's
+suite changed, the witness case runs first on the rebuilt mutant, and
+the rest of the plan only if it passes (reuse()).
 The unmutated suites' times and test cases and the coverage map are
 cached the same way; a suite whose coverage is measured passes and is
 timed in that run (at -O0), not run twice.
@@ -627,6 +634,33 @@ class Direct:
             prof["compile"] = prof.get("compile", 0.0) + time.time() - t
         return run(["sh", "-c", self.link], tree, make_env(), 600)
 
+    def build_static(self, tree, owners, suites, saved, prof=None):
+        """For the suites linked -static: compile owners' non-PIC objects
+        (libtool's, beside the .lo) at MUTANT_OPT, replace them in the
+        library's archive and let make relink the suites (-W: the library
+        taken as changed; its objects are not remade while the mutated
+        source keeps its time).  The originals first copied into saved,
+        as build()."""
+        archive = os.path.join(os.path.dirname(self.out), "libbackprop.a")
+        objs = [nonpic_object(o) for o in sorted(owners)]
+        for path in objs + [archive] + list(suites):
+            full = os.path.join(tree, path)
+            shutil.copy2(full, full + ".orig")
+            saved.append((full + ".orig", full))
+        t = time.time()
+        for o, obj in zip(sorted(owners), objs):
+            r, out = run(self.compile + self.MUTANT_OPT + ["-c", o, "-o", obj],
+                         tree, make_env(), 600)
+            if r != "ok":
+                return r, out
+        if prof is not None:
+            prof["compile"] = prof.get("compile", 0.0) + time.time() - t
+        r, out = run(["ar", "rs", archive] + objs, tree, make_env(), 600)
+        if r != "ok":
+            return "error", out   # no verdict: the next run tries again
+        return run(["make", "-s", "-W", "src/lib/libbackprop.la"] + list(suites), tree,
+                   make_env(), 600)
+
     def code_of(self, tree, src, opt):
         """The code (object_code) of src as it now is in tree, compiled
         with opt added to the library's flags (a scratch object), or None."""
@@ -657,6 +691,11 @@ class Direct:
 
 # a library source whose object the link probe pretends changed
 LINK_PROBE = "src/lib/check/hints.c"
+
+
+def nonpic_object(src):
+    """libtool's non-PIC object of src (the static archive's member)."""
+    return os.path.splitext(src)[0] + ".o"
 
 
 def lib_object_lo(src):
@@ -701,45 +740,59 @@ def judge(tree, mu, first, rest, limit, code, owners, direct=None, prof=None):
     st = os.stat(path)
     units = first + rest
     # the suites that read the shared library first, on the direct build;
-    # the -static ones, which make must relink, only if those all pass
+    # the -static ones (their objects compiled directly too, the archive
+    # updated and make relinking them) only if those all pass
     shared = [u for u in units if is_wrapper(os.path.join(tree, u[0]))]
     static = [u for u in units if u not in shared]
     t = time.time()
-    fast = (direct is not None and owners and direct.link is not None and shared
+    fast = (direct is not None and owners and direct.link is not None
             and direct.prepare(tree))
     prof["prepare"] += time.time() - t
-    phases = [(shared, True), (static, False)] if fast else [(units, False)]
+    phases = [(shared, "shared"), (static, "static")] if fast else [(units, "make")]
     base = {o: direct.original(tree, o) for o in owners} if fast else {}
     saved, made = [], False
     try:
         with open(path, "w") as f:
             f.write(original[:mu.pos] + mu.new + original[mu.pos + len(mu.old):])
         ran = []
-        for todo, by_direct in phases:
+        for todo, how in phases:
             if not todo:
                 continue
             t = time.time()
-            if by_direct:
+            suites = sorted({s for s, _ in todo})
+            r = None
+            if how == "shared" and not made:
                 r, out = direct.build(tree, owners, saved, prof)
-                if r == "fail":
-                    # not compiled only if make refuses it too: the direct
-                    # commands are read from make, and may be read wrong
-                    restore(saved)
-                    saved, made = [], True
-                    r, out = build(tree, sorted({s for s, _ in todo}))
-            else:
-                restore(saved)   # make's own objects and library from here
+            elif how == "static" and not made:
+                # the source keeps its time: make relinks, and does not recompile
+                os.utime(path, ns=(st.st_atime_ns, st.st_mtime_ns))
+                r, out = direct.build_static(tree, owners, suites, saved, prof)
+            if r == "fail" or r is None:
+                # make: not compiled only if make refuses it too (the
+                # direct commands are read from make, and may be read
+                # wrong); the source newer than its objects
+                restore(saved)
                 saved, made = [], True
-                r, out = build(tree, sorted({s for s, _ in todo}))
+                os.utime(path, None)
+                r, out = build(tree, suites)
             prof["build"] += time.time() - t
             if r != "ok":
                 return build_verdict(r, out)
-            # the code to compare: at -O0 after a direct build, make's otherwise
-            ref = base if by_direct and not made else code
-            if not ran and owners and all(
-                    ref.get(o) and object_code(os.path.join(tree, lib_object(o))) == ref[o]
-                    for o in owners):
-                return "equivalent", "same object code", []
+            # the mutated code against the original's: at -O0 after a direct
+            # build (the PIC object: compiled for it when only the static
+            # suites ran), make's otherwise
+            if not ran and owners:
+                if made:
+                    now, ref = {o: object_code(os.path.join(tree, lib_object(o)))
+                                for o in owners}, code
+                elif how == "shared":
+                    now, ref = {o: object_code(os.path.join(tree, lib_object(o)))
+                                for o in owners}, base
+                else:
+                    now, ref = {o: direct.code_of(tree, o, direct.MUTANT_OPT)
+                                for o in owners}, base
+                if all(ref.get(o) and now[o] == ref[o] for o in owners):
+                    return "equivalent", "same object code", []
             for s, case in todo:
                 if s not in ran:
                     ran.append(s)
@@ -777,6 +830,8 @@ def build_verdict(r, out):
     the build ran out of time, which says nothing of the mutant."""
     if r == "timeout":
         return "error", "build timeout", []
+    if r == "error":   # a step that is not the compiler's (ar): no verdict
+        return "error", ("build: " + out.strip()[-200:]).strip(), []
     first = next((ln.strip() for ln in out.split("\n")
                   if "error" in ln or "undefined reference" in ln), "")
     return "not compiled", ("build: " + first[:200]).strip(), []
