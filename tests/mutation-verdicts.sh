@@ -165,4 +165,21 @@ o0 = d.original(".", "src/lib/check/print.c")
 assert o0 and o0 != m.object_code(obj), "print.c at -O0 is its -O2 code"
 assert d.optimized(".", ["src/lib/check/print.c"], {"src/lib/check/print.c": m.object_code(obj)})
 print("PASS: the direct rebuild's compile of print.c")
+
+# A suite program holds the tree's path (BP_TEST_DATA_DIR): its code is
+# hashed with the path made a fixed word, so that a result carries to a
+# clone at another path.  The same program with the path changed (same
+# length) hashes the same.
+top = os.path.abspath(".")
+prog = next((p for p in ("tests/.libs/check_api", "tests/check_api", "tests/.libs/check_checker")
+             if os.path.exists(p) and not m.is_wrapper(p)), None)
+if prog and top.encode() in open(prog, "rb").read():
+    other = top[:-1] + ("x" if top[-1] != "x" else "y")
+    with tempfile.TemporaryDirectory() as tmp:
+        moved = os.path.join(tmp, "prog")
+        with open(moved, "wb") as f:
+            f.write(open(prog, "rb").read().replace(top.encode(), other.encode()))
+        assert m.object_code(moved) != m.object_code(prog)
+        assert m.object_code(moved, other) == m.object_code(prog, top)
+    print("PASS: a suite's code is hashed without the tree's path")
 PY

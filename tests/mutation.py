@@ -376,7 +376,7 @@ class Hashes:
             elif path.startswith("bin:"):
                 t = path[4:]
                 binary = os.path.join("tests", ".libs", os.path.basename(t))
-                self.memo[path] = object_code(binary if os.path.exists(binary) else t)
+                self.memo[path] = object_code(binary if os.path.exists(binary) else t, TOP)
             else:
                 try:
                     self.memo[path] = sha1(open(path, "rb").read())
@@ -948,14 +948,24 @@ def tally(results, survivors_accepted=()):
     return t
 
 
-def object_code(obj):
+# the top of the tree make mutation runs in (main()); a suite program
+# holds it (BP_TEST_DATA_DIR='"TOP/tests/data"'), so its code is hashed
+# with TOP replaced: the results carry to a clone at another path
+TOP = None
+
+
+def object_code(obj, top=None):
     """The SHA-1 of an object without its debug sections (which name the
-    folder it was compiled in), or None."""
+    folder it was compiled in), the text top (a path) made a fixed word,
+    or None."""
     tmp = obj + ".nodebug"
     r = subprocess.run(["objcopy", "--strip-debug", obj, tmp], stdout=subprocess.DEVNULL,
                        stderr=subprocess.DEVNULL)
     try:
-        return sha1(open(tmp, "rb").read()) if r.returncode == 0 else None
+        if r.returncode != 0:
+            return None
+        data = open(tmp, "rb").read()
+        return sha1(data.replace(top.encode(), b"@TOP@") if top else data)
     finally:
         if os.path.exists(tmp):
             os.remove(tmp)
@@ -1224,7 +1234,7 @@ def main():
     ap.add_argument("--equivalent", default="tests/mutation-equivalent.txt",
                     help="the survivors reviewed as equivalent, with the reason")
     a = ap.parse_args()
-    global FAIL_FAST
+    global FAIL_FAST, TOP
     FAIL_FAST = not a.whole_suites
     a.cache, a.report = os.path.abspath(a.cache), os.path.abspath(a.report)
     a.coverage = a.coverage and os.path.abspath(a.coverage)
@@ -1233,6 +1243,7 @@ def main():
     # everything below reads and runs the snapshot of the tree in job 0's
     # copy, so the tree may change while the run goes on
     top = os.path.abspath(".")
+    TOP = top
     os.makedirs(WORK, exist_ok=True)
     held = open(os.path.join(WORK, "lock"), "w")   # open until the run ends
     try:
