@@ -116,6 +116,37 @@ with tempfile.TemporaryDirectory() as tree:
         assert (v, prof.get("witness", [None])[0]) == want, (v, by, prof)
         assert ran == (["tests/check_y"] if v == "killed" else ["tests/check_x", "tests/check_y"])
         assert open(os.path.join(tree, "src/lib/x.c")).read() == text
+
+    # a survivor of its -O0 build whose -O2 code is the original's is
+    # equivalent (a direct build that changes nothing, its optimized()
+    # telling -O2's verdict)
+    class Same:
+        link, MUTANT_OPT = "true", ["-O0"]
+
+        def __init__(self, same):
+            self.same = same
+
+        def prepare(self, tree):
+            return True
+
+        def original(self, tree, src):
+            return "A"
+
+        def build(self, tree, owners, saved, prof=None):
+            return "ok", ""
+
+        def build_static(self, tree, owners, suites, saved, prof=None):
+            return "ok", ""
+
+        def code_of(self, tree, src, opt):
+            return "B"   # the mutant's -O0 code: not the original's
+
+        def optimized(self, tree, owners, code):
+            return self.same
+    for same, want in ((True, "equivalent"), (False, "survived")):
+        v, by, _ = m.judge(tree, mu, [("tests/check_x", "c1")], [], lim, {}, {"src/lib/x.c"},
+                           Same(same), {})
+        assert v == want, (same, v, by)
 print("PASS: a cached kill is re-witnessed, and judged afresh when its witness passes")
 
 # An entry of the reviewed equivalent may name the function: FILE:FUNCTION
