@@ -244,7 +244,8 @@ CLEANFILES += oom-run.*
 # cached entry.  The results are cached in
 # tests/mutation-cache.json, keyed by the mutant and the hashes of the
 # files each result depends on: a run resumes where the last stopped and
-# reruns only what a change can affect.  The cache and the coverage map
+# reruns only what a change can affect; a kill whose killing suite
+# changed is re-checked by its killing test case first.  The cache and the coverage map
 # (tests/mutation-coverage.json) are kept in git, so that the next session
 # resumes the run (their keys are file hashes, so an entry whose files
 # changed is simply rerun); no clean target removes them.

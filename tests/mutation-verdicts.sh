@@ -4,8 +4,9 @@
 # score; a build out of time is no verdict (not cached); a cache entry
 # of the old "killed [build]" is run again; a survivor of its covering
 # test cases alone is "survived [cases]", in the score, confirmed by its
-# whole suites only when asked; the direct rebuild compiles an object as
-# make does.
+# whole suites only when asked; a cached kill is re-witnessed by its test
+# case, and judged afresh when that case passes; an equivalent entry may
+# name its function; the direct rebuild compiles an object as make does.
 srcdir=${srcdir:-.}
 command -v python3 >/dev/null 2>&1 || { echo "SKIP: no python3"; exit 77; }
 PYTHONDONTWRITEBYTECODE=1 exec python3 - "$srcdir/tests" <<'PY'
@@ -52,6 +53,126 @@ other = [("tests/check_y", None)]
 assert m.phases_of(whole, other, False, False, False) == (whole, other, False)
 print("PASS: mutation.py's verdicts")
 
+# A kill is keyed by the mutated code and re-witnessed: a cached kill
+# whose mutated objects are unchanged but whose witness's suite changed is
+# "recheck" (its witness case first, then the plan); a survivor's entry
+# with any file changed is judged afresh (None).
+class H(dict):
+    def valid(self, deps):
+        return all(self.get(f) == h for f, h in deps.items())
+h = H({"obj:a.c": "A", "bin:tests/check_x": "X2", "obj:b.c": "B"})
+own = {"obj:a.c"}
+S = {"tests/check_x", "tests/check_y"}
+kill = {"verdict": "killed", "by": "check_x fail (test_t)", "deps": {"obj:a.c": "A"},
+        "witness": ["tests/check_x", "c1"], "witness_deps": {"bin:tests/check_x": "X1"}}
+assert m.reuse(kill, own, h, S) == "recheck"
+assert m.reuse(dict(kill, witness_deps={"bin:tests/check_x": "X2"}), own, h, S) == "valid"
+assert m.reuse(dict(kill, deps={"obj:a.c": "A0"}), own, h, S) is None
+assert m.reuse(kill, own, h, {"tests/check_y"}) is None    # its suite is gone
+assert m.reuse(kill, {"obj:a.c", "obj:b.c"}, h, S) is None  # a new owner
+old = {"verdict": "killed", "by": "check_x fail (test_t)",
+       "deps": {"obj:a.c": "A", "bin:tests/check_x": "X1"}}
+assert m.reuse(old, own, h, S) == "recheck"
+assert m.witness_of(old)[0] == "tests/check_x"
+assert m.witness_of(kill) == ("tests/check_x", "c1")
+surv = {"verdict": "survived", "by": "", "deps": {"obj:a.c": "A", "bin:tests/check_x": "X1"}}
+assert m.reuse(surv, own, h, S) is None
+assert m.reuse(dict(surv, deps={"obj:a.c": "A", "obj:b.c": "B"}), own, h, S) == "valid"
+w, c1, c2 = ("tests/check_x", "c1"), ("tests/check_y", "d"), ("tests/check_x", None)
+assert m.witness_first(w, [c1, w], [c2]) == ([w, c1], [c2])
+assert m.witness_first(None, [c1], [c2]) == ([c1], [c2])
+
+# judge() on a tree of its own: a make that builds nothing and two suites
+# of one test case each, which fail when src/lib/x.c holds their marker.
+# The witness case (check_x's) passes on the mutant now; the plan's next
+# case (check_y's) kills it, and is the new witness.  With no marker
+# left, the mutant survives both: a witness that no longer kills is no
+# kill.
+import os, stat, tempfile
+SUITE = """#!/bin/sh
+if grep -q %s src/lib/x.c; then r="not ok"; else r="ok"; fi
+echo "$r 1 - %s.c:$CK_RUN_CASE:test_%s: out"
+[ "$r" = ok ]
+"""
+with tempfile.TemporaryDirectory() as tree:
+    os.makedirs(os.path.join(tree, "src/lib"))
+    os.makedirs(os.path.join(tree, "tests"))
+    with open(os.path.join(tree, "Makefile"), "w") as f:
+        f.write("src/lib/libbackprop.la:\n\t@:\n")
+    for name, marker in (("check_x", "XKILLS"), ("check_y", "YKILLS")):
+        p = os.path.join(tree, "tests", name)
+        with open(p, "w") as f:
+            f.write(SUITE % (marker, name, name))
+        os.chmod(p, stat.S_IRWXU)
+    lim = {"tests/check_x": 60.0, "tests/check_y": 60.0}
+    for text, want in (("int f = 1;  /* YKILLS */\n", ("killed", "tests/check_y")),
+                       ("int f = 1;\n", ("survived", None))):
+        with open(os.path.join(tree, "src/lib/x.c"), "w") as f:
+            f.write(text)
+        mu = m.Mutant("constant", "src/lib/x.c", 0, "int f = 1;", "int f = 2;", None, 0)
+        first, rest = m.witness_first(("tests/check_x", "c1"), [("tests/check_y", "d")], [])
+        prof = {}
+        v, by, ran = m.judge(tree, mu, first, rest, lim, {}, set(), None, prof)
+        assert (v, prof.get("witness", [None])[0]) == want, (v, by, prof)
+        assert ran == (["tests/check_y"] if v == "killed" else ["tests/check_x", "tests/check_y"])
+        assert open(os.path.join(tree, "src/lib/x.c")).read() == text
+
+    # a survivor of its -O0 build whose -O2 code is the original's is
+    # equivalent (a direct build that changes nothing, its optimized()
+    # telling -O2's verdict)
+    class Same:
+        link, MUTANT_OPT = "true", ["-O0"]
+
+        def __init__(self, same):
+            self.same = same
+
+        def prepare(self, tree):
+            return True
+
+        def original(self, tree, src):
+            return "A"
+
+        def build(self, tree, owners, saved, prof=None):
+            return "ok", ""
+
+        def build_static(self, tree, owners, suites, saved, prof=None):
+            return "ok", ""
+
+        def code_of(self, tree, src, opt):
+            return "B"   # the mutant's -O0 code: not the original's
+
+        def optimized(self, tree, owners, code):
+            return self.same
+    for same, want in ((True, "equivalent"), (False, "survived")):
+        v, by, _ = m.judge(tree, mu, [("tests/check_x", "c1")], [], lim, {}, {"src/lib/x.c"},
+                           Same(same), {})
+        assert v == want, (same, v, by)
+print("PASS: a cached kill is re-witnessed, and judged afresh when its witness passes")
+
+# An entry of the reviewed equivalent may name the function: FILE:FUNCTION
+# matches the line's text in that function only (net.c's block loop is in
+# three functions, two of them equivalent).
+with tempfile.TemporaryDirectory() as d:
+    src = os.path.join(d, "f.c")
+    with open(src, "w") as f:
+        f.write("int\nalpha (int n)\n{\n  for (int k = 0; k < n; k++)\n    n--;\n"
+                "  return n;\n}\n\nint\nbeta (int n)\n{\n  for (int k = 0; k < n; k++)\n"
+                "    n--;\n  return n;\n}\n")
+    eq = os.path.join(d, "eq.txt")
+    with open(eq, "w") as f:
+        f.write("# c\n%s:alpha\tfor (int k = 0; k < n; k++)\tfor (int k = 0; k <= n; k++)"
+                "\tbecause\n" % src)
+    rv = m.read_equivalent(eq)
+    le = [x for x in m.generate([src]) if "<=" in x.new]
+    assert [(x.line, x.func) for x in le] == [(4, "alpha"), (12, "beta")], \
+        [(x.line, x.func) for x in le]
+    assert [m.reviewed_why(rv, x) for x in le] == ["because", None]
+    with open(eq, "w") as f:
+        f.write("%s\tfor (int k = 0; k < n; k++)\tfor (int k = 0; k <= n; k++)\tall\n" % src)
+    rv = m.read_equivalent(eq)
+    assert [m.reviewed_why(rv, x) for x in le] == ["all", "all"]
+print("PASS: a reviewed equivalent entry names its function")
+
 # The direct rebuild's compiler command, read from make, builds print.c
 # (-DLOCALEDIR='"DIR"': read through echo it lost its quotes, and every
 # print.c mutant failed to compile) into the object make built.  In a
@@ -69,5 +190,27 @@ with tempfile.TemporaryDirectory() as tmp:
                    ".", m.make_env(), 600)
     assert r == "ok", log[-2000:]
     assert m.object_code(out) == m.object_code(obj), "the direct build of print.c differs"
+# a mutant is compiled at -O0 and compared with the original at -O0; a
+# survivor's -O2 code with make's
+o0 = d.original(".", "src/lib/check/print.c")
+assert o0 and o0 != m.object_code(obj), "print.c at -O0 is its -O2 code"
+assert d.optimized(".", ["src/lib/check/print.c"], {"src/lib/check/print.c": m.object_code(obj)})
 print("PASS: the direct rebuild's compile of print.c")
+
+# A suite program holds the tree's path (BP_TEST_DATA_DIR): its code is
+# hashed with the path made a fixed word, so that a result carries to a
+# clone at another path.  The same program with the path changed (same
+# length) hashes the same.
+top = os.path.abspath(".")
+prog = next((p for p in ("tests/.libs/check_api", "tests/check_api", "tests/.libs/check_checker")
+             if os.path.exists(p) and not m.is_wrapper(p)), None)
+if prog and top.encode() in open(prog, "rb").read():
+    other = top[:-1] + ("x" if top[-1] != "x" else "y")
+    with tempfile.TemporaryDirectory() as tmp:
+        moved = os.path.join(tmp, "prog")
+        with open(moved, "wb") as f:
+            f.write(open(prog, "rb").read().replace(top.encode(), other.encode()))
+        assert m.object_code(moved) != m.object_code(prog)
+        assert m.object_code(moved, other) == m.object_code(prog, top)
+    print("PASS: a suite's code is hashed without the tree's path")
 PY

@@ -46,15 +46,22 @@ object when the test program's undefined dynamic symbols (or, linked
 through other library objects (nm); the other suites only if they all
 pass.
 
+The mutated objects are compiled at -O0 (the same source semantics, a
+fraction of the compile): equivalence by object code is judged against
+the original at -O0, and a survivor's against make's -O2 objects.
+
 The cache (--cache, tests/mutation-cache.json): one entry per mutant (its
 file, the line's text before and after, the occurrence), with the verdict
 and the SHA-1 of the code the verdict depends on, without debug sections
 (objcopy --strip-debug): the library objects the mutated file is compiled
-into, and for each suite that ran (for a killed mutant, the one that
-killed it) its program (the test helpers linked in) and the library
-objects it reaches.  An entry whose code all still hashes the same is
-reused: a change of a header or a comment that leaves the code alone
-keeps the results, any other reruns exactly the mutants it can affect.
+into, and for a survivor every suite's program (the test helpers linked
+in) and the library objects it reaches.  An entry whose code all still
+hashes the same is reused: a change of a header or a comment that leaves
+the code alone keeps the results, any other reruns exactly the mutants it
+can affect.  A kill is kept with its witness (the suite and test case
+that failed) and keyed by the mutated code alone: when the witness's
+suite changed, the witness case runs first on the rebuilt mutant, and
+the rest of the plan only if it passes (reuse()).
 The unmutated suites' times and test cases and the coverage map are
 cached the same way; a suite whose coverage is measured passes and is
 timed in that run (at -O0), not run twice.
@@ -189,6 +196,22 @@ class Mutant:
         self.line = 0
         self.where = path
         self.change = what or ""
+        self.func = None   # the enclosing function's name (functions())
+
+
+FUNCTION = re.compile(r"^([A-Za-z_]\w*) \(")
+
+
+def functions(lines):
+    """The name of the function each line is in: the nearest line above, at
+    column 0, of the form 'NAME (' (a definition in GNU style), or None."""
+    out, cur = [], None
+    for ln in lines:
+        m = FUNCTION.match(ln)
+        if m:
+            cur = m.group(1)
+        out.append(cur)
+    return out
 
 
 def generate(sources):
@@ -199,7 +222,7 @@ def generate(sources):
         starts = [0]
         for ln in lines:
             starts.append(starts[-1] + len(ln) + 1)
-        seen = {}
+        seen, func = {}, functions(lines)
         for k in code_lines(text):
             line = lines[k].split("/*")[0]
             strings = [q.span() for q in re.finditer(r'"(?:\\.|[^"\\])*"', line)]
@@ -213,6 +236,7 @@ def generate(sources):
                     mu = Mutant(cls, path, starts[k], lines[k],
                                 new + lines[k][len(line):], None, nth)
                     mu.line = k + 1
+                    mu.func = func[k]
                     mu.where = "%s:%d" % (path, k + 1)
                     mu.change = "%s: %s  ->  %s" % (cls, lines[k].strip(), mu.new.strip())
                     mutants.append(mu)
@@ -234,6 +258,7 @@ def named():
         mu = Mutant("named", path, pos, old, new, what, nth)
         if pos >= 0:
             mu.line = text[:pos].count("\n") + 1
+            mu.func = functions(text.split("\n"))[mu.line - 1]
             mu.where = "%s:%d" % (path, mu.line)
         mu.change = "%s: %r -> %r" % (what, old, new)
         out.append(mu)
@@ -351,7 +376,7 @@ class Hashes:
             elif path.startswith("bin:"):
                 t = path[4:]
                 binary = os.path.join("tests", ".libs", os.path.basename(t))
-                self.memo[path] = object_code(binary if os.path.exists(binary) else t)
+                self.memo[path] = object_code(binary if os.path.exists(binary) else t, TOP)
             else:
                 try:
                     self.memo[path] = sha1(open(path, "rb").read())
@@ -538,8 +563,15 @@ class Direct:
     (the library has no per-target flags); link: libtool's link of the
     shared library, from a --dry-run; out: the library file it writes."""
 
+    # the mutated objects are compiled at -O0 (the last -O wins): the same
+    # source semantics in a third to a fifth of the time; equivalence by
+    # object code is judged against the original compiled so too
+    # (original()), and a survivor's against make's -O2 (optimized())
+    MUTANT_OPT = ["-O0"]
+
     def __init__(self, tree):
         self.compile = self.link = self.out = None
+        self.memo, self.lock = {}, threading.Lock()
         # $(info): the variable's text as the recipe's shell would read it
         # (echo would strip a level of quotes: -DLOCALEDIR='"DIR"' became
         # -DLOCALEDIR=DIR, and every print.c mutant failed to compile)
@@ -593,7 +625,8 @@ class Direct:
             saved.append((full + ".orig", full))
         t = time.time()
         for o in sorted(owners):
-            r, out = run(self.compile + ["-c", o, "-fPIC", "-DPIC", "-o", lib_object(o)],
+            r, out = run(self.compile + self.MUTANT_OPT + ["-c", o, "-fPIC", "-DPIC", "-o",
+                                                           lib_object(o)],
                          tree, make_env(), 600)
             if r != "ok":
                 return r, out
@@ -601,9 +634,68 @@ class Direct:
             prof["compile"] = prof.get("compile", 0.0) + time.time() - t
         return run(["sh", "-c", self.link], tree, make_env(), 600)
 
+    def build_static(self, tree, owners, suites, saved, prof=None):
+        """For the suites linked -static: compile owners' non-PIC objects
+        (libtool's, beside the .lo) at MUTANT_OPT, replace them in the
+        library's archive and let make relink the suites (-W: the library
+        taken as changed; its objects are not remade while the mutated
+        source keeps its time).  The originals first copied into saved,
+        as build()."""
+        archive = os.path.join(os.path.dirname(self.out), "libbackprop.a")
+        objs = [nonpic_object(o) for o in sorted(owners)]
+        for path in objs + [archive] + list(suites):
+            full = os.path.join(tree, path)
+            shutil.copy2(full, full + ".orig")
+            saved.append((full + ".orig", full))
+        t = time.time()
+        for o, obj in zip(sorted(owners), objs):
+            r, out = run(self.compile + self.MUTANT_OPT + ["-c", o, "-o", obj],
+                         tree, make_env(), 600)
+            if r != "ok":
+                return r, out
+        if prof is not None:
+            prof["compile"] = prof.get("compile", 0.0) + time.time() - t
+        r, out = run(["ar", "rs", archive] + objs, tree, make_env(), 600)
+        if r != "ok":
+            return "error", out   # no verdict: the next run tries again
+        return run(["make", "-s", "-W", "src/lib/libbackprop.la"] + list(suites), tree,
+                   make_env(), 600)
+
+    def code_of(self, tree, src, opt):
+        """The code (object_code) of src as it now is in tree, compiled
+        with opt added to the library's flags (a scratch object), or None."""
+        tmp = os.path.join(tree, lib_object(src) + ".scratch.o")
+        r, _ = run(self.compile + opt + ["-c", src, "-fPIC", "-DPIC", "-o", tmp],
+                   tree, make_env(), 600)
+        try:
+            return object_code(tmp) if r == "ok" else None
+        finally:
+            if os.path.exists(tmp):
+                os.remove(tmp)
+
+    def original(self, tree, src):
+        """The original src's code at MUTANT_OPT, once per run (call it
+        before the source is mutated)."""
+        with self.lock:
+            if src not in self.memo:
+                self.memo[src] = self.code_of(tree, src, self.MUTANT_OPT)
+            return self.memo[src]
+
+    def optimized(self, tree, owners, code):
+        """Whether the mutant now in tree compiles, at the library's own
+        flags, to the original's code (code: {src: object_code}) in every
+        object of owners: a survivor at -O0 that -O2 proves equivalent."""
+        return all(code.get(o) and self.code_of(tree, o, []) == code[o]
+                   for o in sorted(owners))
+
 
 # a library source whose object the link probe pretends changed
 LINK_PROBE = "src/lib/check/hints.c"
+
+
+def nonpic_object(src):
+    """libtool's non-PIC object of src (the static archive's member)."""
+    return os.path.splitext(src)[0] + ".o"
 
 
 def lib_object_lo(src):
@@ -648,42 +740,59 @@ def judge(tree, mu, first, rest, limit, code, owners, direct=None, prof=None):
     st = os.stat(path)
     units = first + rest
     # the suites that read the shared library first, on the direct build;
-    # the -static ones, which make must relink, only if those all pass
+    # the -static ones (their objects compiled directly too, the archive
+    # updated and make relinking them) only if those all pass
     shared = [u for u in units if is_wrapper(os.path.join(tree, u[0]))]
     static = [u for u in units if u not in shared]
     t = time.time()
-    fast = (direct is not None and owners and direct.link is not None and shared
+    fast = (direct is not None and owners and direct.link is not None
             and direct.prepare(tree))
     prof["prepare"] += time.time() - t
-    phases = [(shared, True), (static, False)] if fast else [(units, False)]
+    phases = [(shared, "shared"), (static, "static")] if fast else [(units, "make")]
+    base = {o: direct.original(tree, o) for o in owners} if fast else {}
     saved, made = [], False
     try:
         with open(path, "w") as f:
             f.write(original[:mu.pos] + mu.new + original[mu.pos + len(mu.old):])
         ran = []
-        for todo, by_direct in phases:
+        for todo, how in phases:
             if not todo:
                 continue
             t = time.time()
-            if by_direct:
+            suites = sorted({s for s, _ in todo})
+            r = None
+            if how == "shared" and not made:
                 r, out = direct.build(tree, owners, saved, prof)
-                if r == "fail":
-                    # not compiled only if make refuses it too: the direct
-                    # commands are read from make, and may be read wrong
-                    restore(saved)
-                    saved, made = [], True
-                    r, out = build(tree, sorted({s for s, _ in todo}))
-            else:
-                restore(saved)   # make's own objects and library from here
+            elif how == "static" and not made:
+                # the source keeps its time: make relinks, and does not recompile
+                os.utime(path, ns=(st.st_atime_ns, st.st_mtime_ns))
+                r, out = direct.build_static(tree, owners, suites, saved, prof)
+            if r == "fail" or r is None:
+                # make: not compiled only if make refuses it too (the
+                # direct commands are read from make, and may be read
+                # wrong); the source newer than its objects
+                restore(saved)
                 saved, made = [], True
-                r, out = build(tree, sorted({s for s, _ in todo}))
+                os.utime(path, None)
+                r, out = build(tree, suites)
             prof["build"] += time.time() - t
             if r != "ok":
                 return build_verdict(r, out)
-            if not ran and owners and all(
-                    code.get(o) and object_code(os.path.join(tree, lib_object(o))) == code[o]
-                    for o in owners):
-                return "equivalent", "same object code", []
+            # the mutated code against the original's: at -O0 after a direct
+            # build (the PIC object: compiled for it when only the static
+            # suites ran), make's otherwise
+            if not ran and owners:
+                if made:
+                    now, ref = {o: object_code(os.path.join(tree, lib_object(o)))
+                                for o in owners}, code
+                elif how == "shared":
+                    now, ref = {o: object_code(os.path.join(tree, lib_object(o)))
+                                for o in owners}, base
+                else:
+                    now, ref = {o: direct.code_of(tree, o, direct.MUTANT_OPT)
+                                for o in owners}, base
+                if all(ref.get(o) and now[o] == ref[o] for o in owners):
+                    return "equivalent", "same object code", []
             for s, case in todo:
                 if s not in ran:
                     ran.append(s)
@@ -694,8 +803,11 @@ def judge(tree, mu, first, rest, limit, code, owners, direct=None, prof=None):
                 prof["runs"] += 1
                 if r != "ok":
                     test = FAILED.search(out)
+                    prof["witness"] = [s, case]
                     return "killed", "%s %s%s" % (os.path.basename(s), r,
                                                  " (%s)" % test.group(1) if test else ""), [s]
+        if fast and owners and direct.optimized(tree, owners, code):
+            return "equivalent", "same object code at -O2", []
         return "survived", "", ran
     finally:
         with open(path, "w") as f:
@@ -718,6 +830,8 @@ def build_verdict(r, out):
     the build ran out of time, which says nothing of the mutant."""
     if r == "timeout":
         return "error", "build timeout", []
+    if r == "error":   # a step that is not the compiler's (ar): no verdict
+        return "error", ("build: " + out.strip()[-200:]).strip(), []
     first = next((ln.strip() for ln in out.split("\n")
                   if "error" in ln or "undefined reference" in ln), "")
     return "not compiled", ("build: " + first[:200]).strip(), []
@@ -736,6 +850,65 @@ def cached_verdict(e):
 # a survivor of the test cases that execute its line, its suites not yet
 # run whole (--confirm runs them)
 UNCONFIRMED = "survived [cases]"
+
+
+def reuse(e, own, hashes, suites):
+    """What a cache entry e is worth now: "valid" (its verdict stands),
+    "recheck" (a kill whose mutated code, the keys own, is unchanged but
+    whose witness's suite changed: run the witness first) or None (judge
+    afresh).  A kill is a positive fact, witnessed by one test case on
+    one build; it stands while that case and the mutated code stand, and
+    is re-witnessed when the case's suite changes.  Every other verdict
+    (a survival: no test of any suite that executes the line tells the
+    mutant apart) needs every file it depends on unchanged.  Entries
+    written before the witness was kept (their deps: the mutated objects
+    and the killing suite's code) are re-checked the same way, their
+    witness the suite and test named in "by"."""
+    v = cached_verdict(e)
+    if v is None:
+        return None
+    deps = e["deps"]
+    if v[0] != "killed":
+        return "valid" if hashes.valid(deps) else None
+    if not own <= set(deps) or not hashes.valid({k: deps[k] for k in own}):
+        return None
+    if witness_of(e)[0] not in suites:
+        return None
+    return "valid" if hashes.valid(e.get("witness_deps", deps)) else "recheck"
+
+
+def case_of_test(suite, test):
+    """The test case (tcase_create's name) suite's source adds test to, or
+    None."""
+    try:
+        text = open(suite + ".c").read()
+    except OSError:
+        return None
+    names = dict(re.findall(r'(\w+) = tcase_create \("([^"]*)"\)', text))
+    for var, fn in re.findall(r'tcase_add_(?:loop_)?test(?:_raise_signal|_exit)? '
+                              r'\((\w+), (\w+)', text):
+        if fn == test:
+            return names.get(var)
+    return None
+
+
+def witness_of(e):
+    """(suite, test case or None) that killed a cached mutant: kept since
+    session 10; before, the suite and test named in "by" ("check_x fail
+    (test_fn)"), the case read from the suite's source."""
+    if e.get("witness"):
+        return tuple(e["witness"])
+    suite = "tests/" + e["by"].split()[0]
+    test = re.search(r"\((\w+)\)", e["by"])
+    return suite, case_of_test(suite, test.group(1)) if test else None
+
+
+def witness_first(w, first, rest):
+    """(first, rest) with the witness unit w (suite, case) run before all
+    the others (when w is None, unchanged)."""
+    if w is None:
+        return first, rest
+    return [w] + [u for u in first if u != w], [u for u in rest if u != w]
 
 
 def phases_of(first, rest, by_line, confirm, confirming):
@@ -775,14 +948,24 @@ def tally(results, survivors_accepted=()):
     return t
 
 
-def object_code(obj):
+# the top of the tree make mutation runs in (main()); a suite program
+# holds it (BP_TEST_DATA_DIR='"TOP/tests/data"'), so its code is hashed
+# with TOP replaced: the results carry to a clone at another path
+TOP = None
+
+
+def object_code(obj, top=None):
     """The SHA-1 of an object without its debug sections (which name the
-    folder it was compiled in), or None."""
+    folder it was compiled in), the text top (a path) made a fixed word,
+    or None."""
     tmp = obj + ".nodebug"
     r = subprocess.run(["objcopy", "--strip-debug", obj, tmp], stdout=subprocess.DEVNULL,
                        stderr=subprocess.DEVNULL)
     try:
-        return sha1(open(tmp, "rb").read()) if r.returncode == 0 else None
+        if r.returncode != 0:
+            return None
+        data = open(tmp, "rb").read()
+        return sha1(data.replace(top.encode(), b"@TOP@") if top else data)
     finally:
         if os.path.exists(tmp):
             os.remove(tmp)
@@ -997,16 +1180,26 @@ class Coverage:
 
 
 def read_equivalent(path):
-    """{(file, the text before, after): why} from lines file TAB before TAB
-    after TAB why (# starts a comment)."""
+    """{(file, function or None, the text before, after): why} from lines
+    FILE TAB before TAB after TAB why (# starts a comment); FILE:FUNCTION
+    names the one function whose line it is (a text that occurs in
+    several functions, not all of them equivalent)."""
     out = {}
     if os.path.exists(path):
         for ln in open(path):
             if ln.strip() and not ln.startswith("#"):
                 f = ln.rstrip("\n").split("\t")
                 if len(f) == 4:
-                    out[(f[0], f[1].strip(), f[2].strip())] = f[3]
+                    name, _, func = f[0].partition(":")
+                    out[(name, func or None, f[1].strip(), f[2].strip())] = f[3]
     return out
+
+
+def reviewed_why(reviewed, mu):
+    """The reason mu is reviewed equivalent (read_equivalent's), or None:
+    an entry for its function, or one for its file."""
+    old, new = mu.old.strip(), mu.new.strip()
+    return reviewed.get((mu.path, mu.func, old, new)) or reviewed.get((mu.path, None, old, new))
 
 
 def fmt_time(s):
@@ -1041,7 +1234,7 @@ def main():
     ap.add_argument("--equivalent", default="tests/mutation-equivalent.txt",
                     help="the survivors reviewed as equivalent, with the reason")
     a = ap.parse_args()
-    global FAIL_FAST
+    global FAIL_FAST, TOP
     FAIL_FAST = not a.whole_suites
     a.cache, a.report = os.path.abspath(a.cache), os.path.abspath(a.report)
     a.coverage = a.coverage and os.path.abspath(a.coverage)
@@ -1050,6 +1243,7 @@ def main():
     # everything below reads and runs the snapshot of the tree in job 0's
     # copy, so the tree may change while the run goes on
     top = os.path.abspath(".")
+    TOP = top
     os.makedirs(WORK, exist_ok=True)
     held = open(os.path.join(WORK, "lock"), "w")   # open until the run ends
     try:
@@ -1190,36 +1384,47 @@ def main():
                        key=lambda s: (-kills.get((mu.path, s), 0), seconds[s]))
         return [(s, None) for s in first], [(s, None) for s in order if s not in first], False
 
+    def own_keys(mu):
+        # the code of the objects mu.path is compiled into (the source
+        # itself when it is in none): a change of a header or a comment
+        # that leaves the code alone keeps it
+        owners = graph.owners.get(mu.path, ())
+        return {"obj:" + o for o in owners} if owners else {mu.path}
+
     def deps_of(mu, ran, verdict, by_line):
-        # a survivor by line: any suite may come to execute the line
+        # a kill: the mutated code alone (its witness is re-run when its
+        # suite changes: reuse()).  A survivor by line: any suite may come
+        # to execute the line; otherwise the code of the suites that ran
+        files = own_keys(mu)
+        if verdict == "killed":
+            return hashes.of(sorted(files))
         if verdict in ("survived", UNCONFIRMED) and by_line:
             ran = order
-        # the code of the objects mu.path is compiled into (the source
-        # itself when it is in none) and of the suites that ran: a change
-        # of a header or a comment that leaves the code alone keeps it
-        owners = graph.owners.get(mu.path, ())
-        files = {"obj:" + o for o in owners} if owners else {mu.path}
         for s in ran:
             files.update(graph.keys[s])
         return hashes.of(sorted(files))
 
     # survivors reviewed as equivalent count as equivalent in the progress
-    accepted_keys = {m.key for m in mutants if (m.path, m.old.strip(), m.new.strip()) in reviewed}
-    todo, results, confirming = [], {}, set()
+    accepted_keys = {m.key for m in mutants if reviewed_why(reviewed, m)}
+    todo, results, confirming, witness = [], {}, set(), {}
     for mu in mutants:
         e = cache.data["mutants"].get(mu.key)
-        if e and cached_verdict(e) and hashes.valid(e["deps"]):
+        how = reuse(e, own_keys(mu), hashes, set(suites)) if e else None
+        if how == "valid":
             results[mu.key] = cached_verdict(e)
             if a.confirm and e["verdict"] == UNCONFIRMED:
                 confirming.add(mu.key)
         else:
+            if how == "recheck":
+                witness[mu.key] = witness_of(e)
             todo.append(mu)
     total, cached = len(mutants), len(results)
     if a.report_only:
         todo, confirming = [], set()
-    print("mutation: %d mutants (%d named), %d from the cache, %d to run, %d to confirm "
+    print("mutation: %d mutants (%d named), %d from the cache, %d to run (%d kills to "
+          "re-check by their witness first), %d to confirm "
           "(%s), %d job(s); suites: %s" % (
-              total, len(named_mu), cached, len(todo), len(confirming),
+              total, len(named_mu), cached, len(todo), len(witness), len(confirming),
               "--confirm" if a.confirm else "survivors of their cases left unconfirmed",
               a.jobs, " ".join(os.path.basename(s) for s in order)), flush=True)
     for n in range(1, min(a.jobs, len(todo))):
@@ -1248,6 +1453,9 @@ def main():
             first, rest, by_line = plan(mu)
             first, rest, unconfirmed = phases_of(first, rest, by_line, a.confirm,
                                                  mu.key in confirming)
+            # a cached kill whose witness's suite changed: that test case
+            # first, then (if it no longer kills) the plan, judged afresh
+            first, rest = witness_first(witness.get(mu.key), first, rest)
             prof = {}
             if by_line and not first:
                 verdict, by, ran = "survived", "not covered", []
@@ -1265,6 +1473,13 @@ def main():
                 cache.data["mutants"][mu.key] = {
                     "verdict": verdict, "by": by, "where": mu.where, "change": mu.change,
                     "seconds": round(dt, 1), "deps": deps_of(mu, ran, verdict, by_line)}
+                if verdict == "killed" and prof.get("witness"):
+                    # keyed by the mutated code alone; the witness's suite's
+                    # code decides whether it is re-run (reuse())
+                    w = prof.pop("witness")
+                    cache.data["mutants"][mu.key].update(
+                        witness=w, witness_deps=hashes.of(graph.keys[w[0]]))
+                prof.pop("witness", None)
                 if prof:
                     cache.data["mutants"][mu.key]["phases"] = {
                         k: round(v, 1) for k, v in prof.items()}
@@ -1316,7 +1531,7 @@ def main():
     killed = [m for m in mutants if results.get(m.key, ("",))[0] == "killed"]
     survivors = [m for m in mutants
                  if results.get(m.key, ("",))[0] in ("survived", UNCONFIRMED)]
-    why = {m.key: reviewed.get((m.path, m.old.strip(), m.new.strip())) for m in survivors}
+    why = {m.key: reviewed_why(reviewed, m) for m in survivors}
     accepted = [m for m in survivors if why[m.key]]
     unconfirmed = [m for m in survivors if not why[m.key] and results[m.key][0] == UNCONFIRMED]
     survivors = [m for m in survivors if not why[m.key] and results[m.key][0] == "survived"]
