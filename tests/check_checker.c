@@ -2186,16 +2186,6 @@ START_TEST (test_gradcheck_directions_block_shapes)
 }
 END_TEST
 
-/* f = |theta|^2 / 2 */
-static int
-half_square_loss (const bp_gradcheck_point *p, void *params, double *L)
-{
-  (void) params;
-  double s = 0.0;
-  gsl_blas_ddot (p->vector[0], p->vector[0], &s);
-  *L = 0.5 * s;
-  return 0;
-}
 
 /* bp_gradcheck by method with its allocation n failing alone, for every
    n up to the last (after one run unarmed: what the process allocates
@@ -2258,7 +2248,7 @@ START_TEST (test_gradcheck_each_allocation_failing)
     t[i] = g[i] = 0.25 * (double) i - 1.0;
   g[5] += 1.0;
   gsl_vector_view tv = gsl_vector_view_array (t, 8), gv = gsl_vector_view_array (g, 8);
-  const bp_gradcheck_function f = { .loss = half_square_loss };
+  const bp_gradcheck_function f = { .loss = test_half_square_loss };
   const bp_gradcheck_block theta = { .name = "theta", .vector = &tv.vector },
       grad = { .name = "theta", .vector = &gv.vector };
   gsl_error_handler_t *old = gsl_set_error_handler_off ();

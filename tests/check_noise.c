@@ -409,16 +409,6 @@ START_TEST (test_taylor_unmeasured_noise_is_zero)
 }
 END_TEST
 
-/* f = |x|^2 / 2 (in double: no noise above rounding) */
-static int
-half_square_loss (const bp_gradcheck_point *p, void *params, double *L)
-{
-  (void) params;
-  double s = 0.0;
-  gsl_blas_ddot (p->vector[0], p->vector[0], &s);
-  *L = 0.5 * s;
-  return 0;
-}
 
 START_TEST (test_taylor_fit_of_few_steps)
 {
@@ -435,7 +425,7 @@ START_TEST (test_taylor_fit_of_few_steps)
   gsl_vector_view xv = gsl_vector_view_array (x, 4), gv = gsl_vector_view_array (g, 4);
   const bp_gradcheck_block blk = { .name = "x", .vector = &xv.vector },
       grad = { .name = "x", .vector = &gv.vector };
-  const bp_gradcheck_function F = { .loss = half_square_loss };
+  const bp_gradcheck_function F = { .loss = test_half_square_loss };
   for (size_t c = 0; c < 4; c++)
     {
       bp_gradcheck_options o;
@@ -837,6 +827,28 @@ hinge_loss (const bp_gradcheck_point *pt, void *params, double *L)
   return 0;
 }
 
+/* bp_gradcheck's float mode at its defaults on loss (params) at
+   t = (0.3, -0.4), with the analytic gradient (g0, 0.7): its result,
+   the caller's to free */
+static bp_gradcheck_result *
+float_pair_check (int (*loss) (const bp_gradcheck_point *, void *, double *), void *params,
+                  double g0)
+{
+  double th[2] = { 0.3, -0.4 };
+  double gr[2] = { g0, 0.7 };
+  gsl_vector_view t = gsl_vector_view_array (th, 2), g = gsl_vector_view_array (gr, 2);
+  const bp_gradcheck_block blk = { .name = "t", .vector = &t.vector };
+  const bp_gradcheck_block ana = { .name = "t", .vector = &g.vector };
+  const bp_gradcheck_function F = { .loss = loss, .params = params };
+  bp_gradcheck_options o;
+  bp_gradcheck_options_default (&o);
+  o.arg_type = BP_GRADCHECK_ARG_FLOAT;
+  bp_gradcheck_result *r = NULL;
+  bp_gradcheck (&F, 1, &blk, &ana, &o, &r);
+  ck_assert_ptr_nonnull (r);
+  return r;
+}
+
 /* the check of the hinge with dL/dt off by off; the block's result in *b,
    its worst element in *worst, whether the report has a line naming the
    tie's distance and the side used (" forward ", "tie within -") in *line */
@@ -844,18 +856,8 @@ static bp_gradcheck_verdict
 hinge_check (const hinge *p, double off, bp_gradcheck_block_result *b, bp_gradcheck_element *worst,
              int *line)
 {
-  double th[2] = { 0.3, -0.4 };
-  double gr[2] = { 0.25 + (p->delta < 0.0 ? p->J : 0.0) + off, 0.7 };
-  gsl_vector_view t = gsl_vector_view_array (th, 2), g = gsl_vector_view_array (gr, 2);
-  const bp_gradcheck_block blk = { .name = "t", .vector = &t.vector };
-  const bp_gradcheck_block ana = { .name = "t", .vector = &g.vector };
-  const bp_gradcheck_function F = { .loss = hinge_loss, .params = (void *) p };
-  bp_gradcheck_options o;
-  bp_gradcheck_options_default (&o);
-  o.arg_type = BP_GRADCHECK_ARG_FLOAT;
-  bp_gradcheck_result *r = NULL;
-  bp_gradcheck (&F, 1, &blk, &ana, &o, &r);
-  ck_assert_ptr_nonnull (r);
+  bp_gradcheck_result *r = float_pair_check (hinge_loss, (void *) p,
+                                             0.25 + (p->delta < 0.0 ? p->J : 0.0) + off);
   const bp_gradcheck_verdict v = r->verdict;
   *b = r->run[0].block[0];
   if (b->n_worst)
@@ -972,18 +974,7 @@ two_ties_loss (const bp_gradcheck_point *pt, void *params, double *L)
 static bp_gradcheck_verdict
 two_ties_check (const two_ties *p, bp_gradcheck_element *el)
 {
-  double th[2] = { 0.3, -0.4 };
-  double gr[2] = { 0.25 + 2e-3 + p->off, 0.7 };
-  gsl_vector_view t = gsl_vector_view_array (th, 2), g = gsl_vector_view_array (gr, 2);
-  const bp_gradcheck_block blk = { .name = "t", .vector = &t.vector };
-  const bp_gradcheck_block ana = { .name = "t", .vector = &g.vector };
-  const bp_gradcheck_function F = { .loss = two_ties_loss, .params = (void *) p };
-  bp_gradcheck_options o;
-  bp_gradcheck_options_default (&o);
-  o.arg_type = BP_GRADCHECK_ARG_FLOAT;
-  bp_gradcheck_result *r = NULL;
-  bp_gradcheck (&F, 1, &blk, &ana, &o, &r);
-  ck_assert_ptr_nonnull (r);
+  bp_gradcheck_result *r = float_pair_check (two_ties_loss, (void *) p, 0.25 + 2e-3 + p->off);
   const bp_gradcheck_verdict v = r->verdict;
   const bp_gradcheck_block_result *b = &r->run[0].block[0];
   ck_assert_uint_ge (b->n_worst, 1);

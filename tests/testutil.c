@@ -9,6 +9,7 @@
 # include <omp.h>
 #endif
 #include <gsl/gsl_errno.h>
+#include <gsl/gsl_blas.h>
 #include <gsl/gsl_complex_math.h>
 #include "testutil.h"
 
@@ -457,4 +458,14 @@ test_net_double_of (const bp_net_type *F)
         return D;
     }
   return NULL;
+}
+
+int
+test_half_square_loss (const bp_gradcheck_point *p, void *params, double *L)
+{
+  (void) params;
+  double s = 0.0;
+  gsl_blas_ddot (p->vector[0], p->vector[0], &s);
+  *L = 0.5 * s;
+  return 0;
 }

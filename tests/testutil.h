@@ -57,6 +57,10 @@ void test_gradcheck_pass (const bp_gradcheck_function *f, const gsl_matrix *thet
                           const gsl_matrix *grad, unsigned method, double rtol,
                           double atol, const char *what);
 
+/* f = |theta|^2 / 2 of the point's first vector block (in double: no
+   noise above rounding), a loss for bp_gradcheck; params unused */
+int test_half_square_loss (const bp_gradcheck_point *p, void *params, double *L);
+
 /* bp_gradcheck of f at the defaults on one element, the block "x" at
    x = x0 with the analytic derivative g0; fail unless its status is
    want.  The result, for the caller to read and free. */
