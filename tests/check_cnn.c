@@ -514,6 +514,10 @@ START_TEST (test_cnn_alloc_errors)
   ck_assert_str_eq (b[4].name, "W4");
   ASSERT_NULL (cnn_chain_workspace_alloc (0, net), GSL_EINVAL);
   ASSERT_NULL (cnn_chain_workspace_alloc (2, NULL), GSL_EFAULT);
+  /* B hw = 2^(w-2) 16 and B hw2 = 2^(w-2) 4 both wrap to 0: refused as
+     sizes, not attempted */
+  ASSERT_NULL (cnn_chain_workspace_alloc ((size_t) 1 << (sizeof (size_t) * 8 - 2), net),
+               GSL_EINVAL);
   cnn_chain *hidden = cnn_chain_alloc (9, 10, 2, 3, 4, 3);
   ck_assert_uint_eq (hidden->features, 3 * 2 * 2);
   ck_assert_uint_eq (cnn_chain_blocks (hidden, b), 8);

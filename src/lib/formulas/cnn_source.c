@@ -15,8 +15,10 @@ FUNCTION (cnn_chain, workspace_alloc) (size_t B, const TYPE (cnn_chain) *net)
   const size_t k2 = (size_t) BP_CNN_K * BP_CNN_K;
   if (B == 0)
     GSL_ERROR_NULL (NAME (bp, cnn_workspace_alloc) ": B must be positive", GSL_EINVAL);
-  if (matrix_too_large (B * hw, k2 * (net->C1 > net->C2 ? net->C1 : net->C2))
-      || matrix_too_large (B * hw2, k2 * net->C1))
+  size_t Bhw, Bhw2;
+  if (size_mul_overflows (B, hw, &Bhw) || size_mul_overflows (B, hw2, &Bhw2)
+      || matrix_too_large (Bhw, k2 * (net->C1 > net->C2 ? net->C1 : net->C2))
+      || matrix_too_large (Bhw2, k2 * net->C1))
     GSL_ERROR_NULL (NAME (bp, cnn_workspace_alloc) ": sizes too large: the lowered images "
                     "overflow size_t", GSL_EINVAL);
   TYPE (cnn_chain_workspace) *w = calloc (1, sizeof *w);
