@@ -144,6 +144,25 @@ test_load_subset (const char *prefix, bp_dataset *d)
                  "%s", err);
 }
 
+double
+test_train_subset (bp_net *net, const bp_sgd_params *p, gsl_rng *rng, double *losses)
+{
+  bp_dataset train, test;
+  test_load_subset ("train", &train);
+  test_load_subset ("t10k", &test);
+  bp_net_trainer *t = bp_net_trainer_alloc (net, train.count, p->batch);
+  ck_assert_ptr_nonnull (t);
+  for (size_t e = 0; e < p->epochs; e++)
+    ck_assert_int_eq (bp_net_train_epoch (&train, p, e, rng, t, NULL, NULL, net, &losses[e]),
+                      GSL_SUCCESS);
+  double accuracy;
+  ck_assert_int_eq (bp_net_evaluate (&test, net, t->ws, NULL, &accuracy, NULL), GSL_SUCCESS);
+  bp_net_trainer_free (t);
+  bp_dataset_free (&train);
+  bp_dataset_free (&test);
+  return accuracy;
+}
+
 void
 test_gradcheck_pass (const bp_gradcheck_function *f, const gsl_matrix *theta,
                      const gsl_matrix *grad, unsigned method, double rtol, double atol,

@@ -50,6 +50,12 @@ bp_net *test_linear_net (const bp_dataset *d, gsl_matrix **W, gsl_vector **b);
    test_data_dir () into d, failing the test on an error. */
 void test_load_subset (const char *prefix, bp_dataset *d);
 
+/* Train net on the 500 images of tests/data ("train") for p->epochs
+   epochs of bp_net_train_epoch with rng, failing the test on an error:
+   losses[e] gets epoch e's training loss; returns the accuracy on the 200
+   images of "t10k".  check_net, check_net_float, check_mlp_batch. */
+double test_train_subset (bp_net *net, const bp_sgd_params *p, gsl_rng *rng, double *losses);
+
 /* bp_gradcheck of f in the one block theta (analytic side grad, of its
    shape) by method (one BP_GRADCHECK_* bit) with rtol, atol: fail unless
    it passes with every element checked, naming the worst element. */
