@@ -1010,6 +1010,53 @@ START_TEST (test_float_two_ties_bug_fails)
 }
 END_TEST
 
+/* Two ties straddling theta (derivation 00, eq. 0.10e): L = 8 + 0.25 t
+   + 3e-3 max(0, t - (t0 - 1e-2)) + 3e-3 max(0, t - (t0 + 2.3e-3)) + 0.7 u
+   in float at t0 = 0.3, u = -0.4 (sigma 4.9e-7), so f' = 0.253 between the
+   ties.  The near-tie rule (0.10a) judges t at h = 2^-6, where both ties
+   lie within the step and bend both sides up: the backward side 0.25397
+   (the far tie at 0.64 h: the side overshoots, away from the slope beyond
+   it), the forward side 0.25464 (the near one at 0.15 h), the central
+   value 0.25412.  The right gradient lies 9.7e-4 below both, beyond the
+   central value's resolution 2.3e-4 but within the side's own 6.2e-4 +
+   2u; at 2h the sides split and each has moved from its value at a
+   smaller scale (a tie on each side): INCONCLUSIVE, where the old
+   (0.10b) FAILed it. */
+static int
+straddle_loss (const bp_gradcheck_point *pt, void *params, double *L)
+{
+  (void) params;
+  const float t = (float) pt->vector[0]->data[0], u = (float) pt->vector[0]->data[1];
+  const float t1 = (float) (0.3 - 1e-2), t2 = (float) (0.3 + 2.3e-3);
+  *L = 8.0f + 0.25f * t + 3e-3f * fmaxf (0.0f, t - t1) + 3e-3f * fmaxf (0.0f, t - t2)
+       + 0.7f * u;
+  return 0;
+}
+
+START_TEST (test_float_two_ties_straddle_not_fail)
+{
+  bp_gradcheck_result *r = float_pair_check (straddle_loss, NULL, 0.253);
+  if (getenv ("CHECK_NOISE_VERBOSE"))
+    bp_gradcheck_fprintf (stderr, r);
+  ck_assert_int_eq (r->verdict, BP_GRADCHECK_INCONCLUSIVE);
+  const bp_gradcheck_element *el = &r->run[0].block[0].worst[0];
+  ck_assert_uint_eq (el->row, 0);
+  /* both sides above the analytic value: a tie bends each */
+  ck_assert (el->left > 0.253 && el->right > 0.253);
+  bp_gradcheck_result_free (r);
+}
+END_TEST
+
+/* ... and a gradient 1e-3 or 2e-3 below f' there, beyond the sides' own
+   resolution, still FAILs */
+START_TEST (test_float_two_ties_straddle_bug_fails)
+{
+  bp_gradcheck_result *r = float_pair_check (straddle_loss, NULL, 0.253 - (_i ? 2e-3 : 1e-3));
+  ck_assert_int_eq (r->verdict, BP_GRADCHECK_FAIL);
+  bp_gradcheck_result_free (r);
+}
+END_TEST
+
 /* ECnoise's agreement test, eq. (0.4): f of one element takes the value
    1 + T[i] 2^-30 at x = +-i 1e-6 (i = 1 .. 9: the noise line's points
    at the first spacing, either sign), 1 elsewhere.  T is chosen so that
@@ -1467,6 +1514,8 @@ main (void)
   tcase_set_timeout (ties, 120);
   tcase_add_loop_test (ties, test_float_two_ties_not_fail, 0, 2);
   tcase_add_loop_test (ties, test_float_two_ties_bug_fails, 0, 4);
+  tcase_add_test (ties, test_float_two_ties_straddle_not_fail);
+  tcase_add_loop_test (ties, test_float_two_ties_straddle_bug_fails, 0, 2);
   suite_add_tcase (s, ties);
   SRunner *sr = srunner_create (s);
   srunner_run_all (sr, CK_NORMAL);
