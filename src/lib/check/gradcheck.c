@@ -887,7 +887,9 @@ ties_both_sides (worker *w, gsl_function *F, double x0, double h)
    verdict there stands, but for a FAIL whose data are those of (0.10b)
    at that step, with its own u: INCONCLUSIVE (the sides agree within a
    resolution 4 times coarser, which can hide the tie seen above).  When
-   the sides agree at h itself, a FAIL stands unless (0.10b) holds. */
+   the sides agree at h itself, a FAIL stands unless (0.10b) holds.  In
+   (0.10b) a may lie beyond both sides by the side's own resolution (not
+   only t) where the scales show a tie on each side (0.10e). */
 static void
 near_tie (worker *w, gsl_function *F, double x0, double h, double u,
           bp_gradcheck_element *el, double rtol, double atol)
