@@ -1022,20 +1022,24 @@ END_TEST
    2u; at 2h the sides split and each has moved from its value at a
    smaller scale (a tie on each side): INCONCLUSIVE, where the old
    (0.10b) FAILed it. */
+typedef struct { double d1, d2; } straddle;   /* the ties at t0 - d1, t0 + d2 */
+
 static int
 straddle_loss (const bp_gradcheck_point *pt, void *params, double *L)
 {
-  (void) params;
+  const straddle *p = params;
   const float t = (float) pt->vector[0]->data[0], u = (float) pt->vector[0]->data[1];
-  const float t1 = (float) (0.3 - 1e-2), t2 = (float) (0.3 + 2.3e-3);
+  const float t1 = (float) (0.3 - p->d1), t2 = (float) (0.3 + p->d2);
   *L = 8.0f + 0.25f * t + 3e-3f * fmaxf (0.0f, t - t1) + 3e-3f * fmaxf (0.0f, t - t2)
        + 0.7f * u;
   return 0;
 }
 
+static const straddle straddle_case = { 1e-2, 2.3e-3 };
+
 START_TEST (test_float_two_ties_straddle_not_fail)
 {
-  bp_gradcheck_result *r = float_pair_check (straddle_loss, NULL, 0.253);
+  bp_gradcheck_result *r = float_pair_check (straddle_loss, (void *) &straddle_case, 0.253);
   if (getenv ("CHECK_NOISE_VERBOSE"))
     bp_gradcheck_fprintf (stderr, r);
   ck_assert_int_eq (r->verdict, BP_GRADCHECK_INCONCLUSIVE);
@@ -1051,8 +1055,29 @@ END_TEST
    resolution, still FAILs */
 START_TEST (test_float_two_ties_straddle_bug_fails)
 {
-  bp_gradcheck_result *r = float_pair_check (straddle_loss, NULL, 0.253 - (_i ? 2e-3 : 1e-3));
+  bp_gradcheck_result *r = float_pair_check (straddle_loss, (void *) &straddle_case,
+                                             0.253 - (_i ? 2e-3 : 1e-3));
   ck_assert_int_eq (r->verdict, BP_GRADCHECK_FAIL);
+  bp_gradcheck_result_free (r);
+}
+END_TEST
+
+/* The same loss with the far tie at t0 - 1.3e-2 and the near one at
+   t0 + 1e-3 or + 2.3e-3 (both beyond delta_min = 6.5e-4): the right
+   gradient PASSes, judged at 2^-8.  Case 0: at 2^-6 the near-tie rule
+   (0.10a) sees a tie and a matches neither side within the band
+   (res + 2u - tc) / 2; a step down the sides agree, and the element
+   judged anew PASSes (the band's - tc made + tc: a within it, stopped
+   INCONCLUSIVE at 2^-6, sides 0.25360 and 0.25519).  Case 1: value_band
+   (0.7a) counts the truncation GSL's estimate shows above the noise
+   (abserr - nerr made + nerr: FAIL at 2^-6, the central value 0.25403). */
+START_TEST (test_float_two_ties_near_pass)
+{
+  const straddle p = { 1.3e-2, _i ? 2.3e-3 : 1e-3 };
+  bp_gradcheck_result *r = float_pair_check (straddle_loss, (void *) &p, 0.253);
+  if (r->verdict != BP_GRADCHECK_PASS)
+    bp_gradcheck_fprintf (stderr, r);
+  ck_assert_int_eq (r->verdict, BP_GRADCHECK_PASS);
   bp_gradcheck_result_free (r);
 }
 END_TEST
@@ -1516,6 +1541,7 @@ main (void)
   tcase_add_loop_test (ties, test_float_two_ties_bug_fails, 0, 4);
   tcase_add_test (ties, test_float_two_ties_straddle_not_fail);
   tcase_add_loop_test (ties, test_float_two_ties_straddle_bug_fails, 0, 2);
+  tcase_add_loop_test (ties, test_float_two_ties_near_pass, 0, 2);
   suite_add_tcase (s, ties);
   SRunner *sr = srunner_create (s);
   srunner_run_all (sr, CK_NORMAL);
