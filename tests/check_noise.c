@@ -1022,20 +1022,25 @@ END_TEST
    2u; at 2h the sides split and each has moved from its value at a
    smaller scale (a tie on each side): INCONCLUSIVE, where the old
    (0.10b) FAILed it. */
-typedef struct { double d1, d2; } straddle;   /* the ties at t0 - d1, t0 + d2 */
+typedef struct { double c, J1, d1, J2, d2, k; } straddle;
 
+/* L = c + 0.25 t + J1 max(0, t - (t0 - d1)) + J2 max(0, t - (t0 + d2))
+   + k (t - t0)^3 + 0.7 u in float */
 static int
 straddle_loss (const bp_gradcheck_point *pt, void *params, double *L)
 {
   const straddle *p = params;
   const float t = (float) pt->vector[0]->data[0], u = (float) pt->vector[0]->data[1];
   const float t1 = (float) (0.3 - p->d1), t2 = (float) (0.3 + p->d2);
-  *L = 8.0f + 0.25f * t + 3e-3f * fmaxf (0.0f, t - t1) + 3e-3f * fmaxf (0.0f, t - t2)
-       + 0.7f * u;
+  float s = (float) p->c + 0.25f * t + (float) p->J1 * fmaxf (0.0f, t - t1)
+            + (float) p->J2 * fmaxf (0.0f, t - t2);
+  if (p->k != 0.0)
+    s += (float) (p->k * (t - 0.3f) * (t - 0.3f) * (t - 0.3f));
+  *L = s + 0.7f * u;
   return 0;
 }
 
-static const straddle straddle_case = { 1e-2, 2.3e-3 };
+static const straddle straddle_case = { 8.0, 3e-3, 1e-2, 3e-3, 2.3e-3, 0.0 };
 
 START_TEST (test_float_two_ties_straddle_not_fail)
 {
@@ -1073,11 +1078,31 @@ END_TEST
    (abserr - nerr made + nerr: FAIL at 2^-6, the central value 0.25403). */
 START_TEST (test_float_two_ties_near_pass)
 {
-  const straddle p = { 1.3e-2, _i ? 2.3e-3 : 1e-3 };
+  const straddle p = { 8.0, 3e-3, 1.3e-2, 3e-3, _i ? 2.3e-3 : 1e-3, 0.0 };
   bp_gradcheck_result *r = float_pair_check (straddle_loss, (void *) &p, 0.253);
   if (r->verdict != BP_GRADCHECK_PASS)
     bp_gradcheck_fprintf (stderr, r);
   ck_assert_int_eq (r->verdict, BP_GRADCHECK_PASS);
+  bp_gradcheck_result_free (r);
+}
+END_TEST
+
+/* A resolved near-tie whose side matches a only within the side's own
+   resolution and truncation (eq. 0.10a): c 16, ties of jump 1e-3 at t0 -
+   6e-3 and t0 + 2.3e-3, and a cubic 0.3 (t - t0)^3 whose truncation GSL's
+   estimate shows (u > 0).  The right gradient 0.251 is INCONCLUSIVE, not
+   KINK: a lies beyond the central value's resolution of both sides, within
+   res + 2u of one (the band's 2u made 1u: a FAILs there, and judged anew a
+   step down, PASSes). */
+START_TEST (test_float_near_tie_side_band)
+{
+  const straddle p = { 16.0, 1e-3, 6e-3, 1e-3, 2.3e-3, 0.3 };
+  bp_gradcheck_result *r = float_pair_check (straddle_loss, (void *) &p, 0.251);
+  if (getenv ("CHECK_NOISE_VERBOSE"))
+    bp_gradcheck_fprintf (stderr, r);
+  ck_assert_int_eq (r->verdict, BP_GRADCHECK_INCONCLUSIVE);
+  const bp_gradcheck_element *el = &r->run[0].block[0].worst[0];
+  ck_assert (isfinite (el->left) && isfinite (el->right));
   bp_gradcheck_result_free (r);
 }
 END_TEST
@@ -1542,6 +1567,7 @@ main (void)
   tcase_add_test (ties, test_float_two_ties_straddle_not_fail);
   tcase_add_loop_test (ties, test_float_two_ties_straddle_bug_fails, 0, 2);
   tcase_add_loop_test (ties, test_float_two_ties_near_pass, 0, 2);
+  tcase_add_test (ties, test_float_near_tie_side_band);
   suite_add_tcase (s, ties);
   SRunner *sr = srunner_create (s);
   srunner_run_all (sr, CK_NORMAL);
