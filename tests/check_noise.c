@@ -1010,6 +1010,103 @@ START_TEST (test_float_two_ties_bug_fails)
 }
 END_TEST
 
+/* Two ties straddling theta (derivation 00, eq. 0.10e): L = 8 + 0.25 t
+   + 3e-3 max(0, t - (t0 - 1e-2)) + 3e-3 max(0, t - (t0 + 2.3e-3)) + 0.7 u
+   in float at t0 = 0.3, u = -0.4 (sigma 4.9e-7), so f' = 0.253 between the
+   ties.  The near-tie rule (0.10a) judges t at h = 2^-6, where both ties
+   lie within the step and bend both sides up: the backward side 0.25397
+   (the far tie at 0.64 h: the side overshoots, away from the slope beyond
+   it), the forward side 0.25464 (the near one at 0.15 h), the central
+   value 0.25412.  The right gradient lies 9.7e-4 below both, beyond the
+   central value's resolution 2.3e-4 but within the side's own 6.2e-4 +
+   2u; at 2h the sides split and each has moved from its value at a
+   smaller scale (a tie on each side): INCONCLUSIVE, where the old
+   (0.10b) FAILed it. */
+typedef struct { double c, J1, d1, J2, d2, k; } straddle;
+
+/* L = c + 0.25 t + J1 max(0, t - (t0 - d1)) + J2 max(0, t - (t0 + d2))
+   + k (t - t0)^3 + 0.7 u in float */
+static int
+straddle_loss (const bp_gradcheck_point *pt, void *params, double *L)
+{
+  const straddle *p = params;
+  const float t = (float) pt->vector[0]->data[0], u = (float) pt->vector[0]->data[1];
+  const float t1 = (float) (0.3 - p->d1), t2 = (float) (0.3 + p->d2);
+  float s = (float) p->c + 0.25f * t + (float) p->J1 * fmaxf (0.0f, t - t1)
+            + (float) p->J2 * fmaxf (0.0f, t - t2);
+  if (p->k != 0.0)
+    s += (float) (p->k * (t - 0.3f) * (t - 0.3f) * (t - 0.3f));
+  *L = s + 0.7f * u;
+  return 0;
+}
+
+static const straddle straddle_case = { 8.0, 3e-3, 1e-2, 3e-3, 2.3e-3, 0.0 };
+
+START_TEST (test_float_two_ties_straddle_not_fail)
+{
+  bp_gradcheck_result *r = float_pair_check (straddle_loss, (void *) &straddle_case, 0.253);
+  if (getenv ("CHECK_NOISE_VERBOSE"))
+    bp_gradcheck_fprintf (stderr, r);
+  ck_assert_int_eq (r->verdict, BP_GRADCHECK_INCONCLUSIVE);
+  const bp_gradcheck_element *el = &r->run[0].block[0].worst[0];
+  ck_assert_uint_eq (el->row, 0);
+  /* both sides above the analytic value: a tie bends each */
+  ck_assert (el->left > 0.253 && el->right > 0.253);
+  bp_gradcheck_result_free (r);
+}
+END_TEST
+
+/* ... and a gradient 1e-3 or 2e-3 below f' there, beyond the sides' own
+   resolution, still FAILs */
+START_TEST (test_float_two_ties_straddle_bug_fails)
+{
+  bp_gradcheck_result *r = float_pair_check (straddle_loss, (void *) &straddle_case,
+                                             0.253 - (_i ? 2e-3 : 1e-3));
+  ck_assert_int_eq (r->verdict, BP_GRADCHECK_FAIL);
+  bp_gradcheck_result_free (r);
+}
+END_TEST
+
+/* The same loss with the far tie at t0 - 1.3e-2 and the near one at
+   t0 + 1e-3 or + 2.3e-3 (both beyond delta_min = 6.5e-4): the right
+   gradient PASSes, judged at 2^-8.  Case 0: at 2^-6 the near-tie rule
+   (0.10a) sees a tie and a matches neither side within the band
+   (res + 2u - tc) / 2; a step down the sides agree, and the element
+   judged anew PASSes (the band's - tc made + tc: a within it, stopped
+   INCONCLUSIVE at 2^-6, sides 0.25360 and 0.25519).  Case 1: value_band
+   (0.7a) counts the truncation GSL's estimate shows above the noise
+   (abserr - nerr made + nerr: FAIL at 2^-6, the central value 0.25403). */
+START_TEST (test_float_two_ties_near_pass)
+{
+  const straddle p = { 8.0, 3e-3, 1.3e-2, 3e-3, _i ? 2.3e-3 : 1e-3, 0.0 };
+  bp_gradcheck_result *r = float_pair_check (straddle_loss, (void *) &p, 0.253);
+  if (r->verdict != BP_GRADCHECK_PASS)
+    bp_gradcheck_fprintf (stderr, r);
+  ck_assert_int_eq (r->verdict, BP_GRADCHECK_PASS);
+  bp_gradcheck_result_free (r);
+}
+END_TEST
+
+/* A resolved near-tie whose side matches a only within the side's own
+   resolution and truncation (eq. 0.10a): c 16, ties of jump 1e-3 at t0 -
+   6e-3 and t0 + 2.3e-3, and a cubic 0.3 (t - t0)^3 whose truncation GSL's
+   estimate shows (u > 0).  The right gradient 0.251 is INCONCLUSIVE, not
+   KINK: a lies beyond the central value's resolution of both sides, within
+   res + 2u of one (the band's 2u made 1u: a FAILs there, and judged anew a
+   step down, PASSes). */
+START_TEST (test_float_near_tie_side_band)
+{
+  const straddle p = { 16.0, 1e-3, 6e-3, 1e-3, 2.3e-3, 0.3 };
+  bp_gradcheck_result *r = float_pair_check (straddle_loss, (void *) &p, 0.251);
+  if (getenv ("CHECK_NOISE_VERBOSE"))
+    bp_gradcheck_fprintf (stderr, r);
+  ck_assert_int_eq (r->verdict, BP_GRADCHECK_INCONCLUSIVE);
+  const bp_gradcheck_element *el = &r->run[0].block[0].worst[0];
+  ck_assert (isfinite (el->left) && isfinite (el->right));
+  bp_gradcheck_result_free (r);
+}
+END_TEST
+
 /* ECnoise's agreement test, eq. (0.4): f of one element takes the value
    1 + T[i] 2^-30 at x = +-i 1e-6 (i = 1 .. 9: the noise line's points
    at the first spacing, either sign), 1 elsewhere.  T is chosen so that
@@ -1467,6 +1564,10 @@ main (void)
   tcase_set_timeout (ties, 120);
   tcase_add_loop_test (ties, test_float_two_ties_not_fail, 0, 2);
   tcase_add_loop_test (ties, test_float_two_ties_bug_fails, 0, 4);
+  tcase_add_test (ties, test_float_two_ties_straddle_not_fail);
+  tcase_add_loop_test (ties, test_float_two_ties_straddle_bug_fails, 0, 2);
+  tcase_add_loop_test (ties, test_float_two_ties_near_pass, 0, 2);
+  tcase_add_test (ties, test_float_near_tie_side_band);
   suite_add_tcase (s, ties);
   SRunner *sr = srunner_create (s);
   srunner_run_all (sr, CK_NORMAL);

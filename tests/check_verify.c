@@ -605,11 +605,31 @@ END_TEST
    K1(0,19) was located (eq. 0.10c) with im2col's conv2, PASS; with
    Winograd's, noisier along K1, the row is INCONCLUSIVE (a located tie's
    PASS is check_noise's test_float_tie_located_passes).  Seeds 9 and 22:
-   test_float_near_tie_passes above. */
+   test_float_near_tie_passes above.  At seed 38 two ties straddle
+   K1(0,20) within its step and bend both sides up (eq. 0.10e): a lies
+   1.8e-3 below them, beyond the central value's resolution, within the
+   sides' own; test_float_two_ties_straddle_bug below. */
 static const struct { const char *row; unsigned long seed; int pass; } unresolved[] = {
   { "cnn", 17, 0 }, { "cnn", 26, 0 }, { "cnn", 27, 0 }, { "cnn", 29, 0 }, { "mlp", 4, 0 },
-  { "linear", 28, 0 }, { "cnn", 9, 0 }, { "cnn", 22, 0 }
+  { "linear", 28, 0 }, { "cnn", 9, 0 }, { "cnn", 22, 0 }, { "cnn", 38, 0 }
 };
+
+/* ... and there K1(0,20) off by 1e-2 either way, beyond the sides' own
+   resolution 3.0e-3 (eq. 0.10e), still FAILs */
+START_TEST (test_float_two_ties_straddle_bug)
+{
+  float_example *ex = float_example_alloc (bp_net_cnn, 38);
+  ck_assert_ptr_nonnull (ex);
+  ex->grad->data[ex->net->offset[0] + 20] += _i ? -1e-2 : 1e-2;
+  bp_gradcheck_result *r = NULL;
+  const int status = verify_float_net (ex->net, ex->U, ex->T, ex->grad, &r);
+  if (r != NULL && status != GSL_FAILURE)
+    bp_gradcheck_fprintf (stderr, r);
+  ck_assert_int_eq (status, GSL_FAILURE);
+  bp_gradcheck_result_free (r);
+  float_example_free (ex);
+}
+END_TEST
 
 START_TEST (test_float_unresolved_tie)
 {
@@ -775,6 +795,7 @@ verify_suite (void)
   tcase_add_loop_test (f32, test_float_near_tie_bug, 0, 2);
   tcase_add_loop_test (f32, test_float_unresolved_tie, 0,
                        sizeof unresolved / sizeof unresolved[0]);
+  tcase_add_loop_test (f32, test_float_two_ties_straddle_bug, 0, 2);
   tcase_add_test (f32, test_float_inconclusive_counted);
   tcase_add_loop_test (f32, test_float_worst_named_did_not_pass, 0,
                        sizeof named / sizeof named[0]);

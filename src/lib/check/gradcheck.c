@@ -810,6 +810,69 @@ retry (worker *w, gsl_function *F, double x0, double h, double a, bp_gradcheck_e
   el->retried = 1;
 }
 
+/* The three-point sides (0.10a) on the scales L_k = 2^k h, k = -TIE_DOWN
+   .. TIE_UP (on the argument's grid, at most 0.25 max(1, |x0|)), T[0] the
+   backward, T[1] the forward, each within b_k = 2 rho_N 8 sigma / L_k
+   (0.10d); n the scales reached. */
+enum { TIE_SCALES = TIE_DOWN + TIE_UP + 1 };
+typedef struct
+{
+  double L[TIE_SCALES], T[2][TIE_SCALES], b[TIE_SCALES];
+  size_t n;
+} tie_scales;
+
+static void
+scales_at (worker *w, gsl_function *F, double x0, double h, tie_scales *s)
+{
+  const double cap = 0.25 * fmax (1.0, fabs (x0));
+  s->n = 0;
+  for (int k = -TIE_DOWN; k <= TIE_UP; k++)
+    {
+      const size_t n = s->n;
+      const double Lk = core_grid_step (w->pb->o->arg_type, ldexp (h, k), x0);
+      if (Lk > cap)
+        break;
+      if (n > 0 && !(Lk > s->L[n - 1]))
+        continue;
+      if (!three_point_sides (w, F, x0, Lk, &s->T[0][n], &s->T[1][n]))
+        break;
+      s->L[n] = Lk;
+      s->b[n] = resolution (w, NOISE_THREE_POINT, Lk);
+      s->n++;
+    }
+}
+
+/* eq. (0.10e): side c of s holds a tie within top (a scale index): at a
+   scale j <= top where the sides differ beyond 2 b_j, side c's value has
+   moved beyond b_i + b_j from its value at a smaller scale i (0.10d's
+   test of the tie's side). */
+static int
+side_holds_tie (const tie_scales *s, int c, size_t top)
+{
+  const double *C = s->T[c], *O = s->T[1 - c];
+  for (size_t j = 1; j <= top && j < s->n; j++)
+    if (fabs (C[j] - O[j]) > 2.0 * s->b[j])
+      for (size_t i = 0; i < j; i++)
+        if (fabs (C[j] - C[i]) > s->b[i] + s->b[j])
+          return 1;
+  return 0;
+}
+
+/* eq. (0.10e): ties on both sides within 2 h.  Each bends the side of
+   (0.10a) that reaches it, and the two together bend both: a beyond both
+   sides is then no evidence of a wrong a.  1 when the scales up to 2 h
+   show a tie on each side (side_holds_tie). */
+static int
+ties_both_sides (worker *w, gsl_function *F, double x0, double h)
+{
+  tie_scales s;
+  scales_at (w, F, x0, h, &s);
+  size_t top = 0;
+  while (top + 1 < s.n && s.L[top + 1] <= 2.0 * h)
+    top++;
+  return side_holds_tie (&s, 0, top) && side_holds_tie (&s, 1, top);
+}
+
 /* eq. (0.10a): a near-tie within the step.  At h, h/4, h/16 and h/64 (on
    the argument's grid) the three-point sides l and r are compared; where
    they differ by more than twice their resolution (2 rho_N 8 sigma / h
@@ -824,7 +887,9 @@ retry (worker *w, gsl_function *F, double x0, double h, double a, bp_gradcheck_e
    verdict there stands, but for a FAIL whose data are those of (0.10b)
    at that step, with its own u: INCONCLUSIVE (the sides agree within a
    resolution 4 times coarser, which can hide the tie seen above).  When
-   the sides agree at h itself, a FAIL stands unless (0.10b) holds. */
+   the sides agree at h itself, a FAIL stands unless (0.10b) holds.  In
+   (0.10b) a may lie beyond both sides by the side's own resolution (not
+   only t) where the scales show a tie on each side (0.10e). */
 static void
 near_tie (worker *w, gsl_function *F, double x0, double h, double u,
           bp_gradcheck_element *el, double rtol, double atol)
@@ -866,7 +931,9 @@ near_tie (worker *w, gsl_function *F, double x0, double h, double u,
               if (moved)
                 continue;
               /* (0.10b) */
-              if (unresolved_tie (a, el->numeric, l, r, res + 2.0 * u, tc + 2.0 * u))
+              if (unresolved_tie (a, el->numeric, l, r, res + 2.0 * u, tc + 2.0 * u)
+                  || (unresolved_tie (a, el->numeric, l, r, res + 2.0 * u, res + 2.0 * u)
+                      && ties_both_sides (w, F, x0, h)))
                 {
                   el->left = l;
                   el->right = r;
@@ -886,7 +953,9 @@ near_tie (worker *w, gsl_function *F, double x0, double h, double u,
               const double ut = trunc_above_noise (t.abserr - NOISE_CENTRAL * w->sigma / h,
                                                    w->sigma, h);
               if (t.status == BP_GRADCHECK_ELEMENT_FAIL                  /* (0.10b) */
-                  && unresolved_tie (a, t.numeric, l, r, res + 2.0 * ut, tc + 2.0 * ut))
+                  && (unresolved_tie (a, t.numeric, l, r, res + 2.0 * ut, tc + 2.0 * ut)
+                      || (unresolved_tie (a, t.numeric, l, r, res + 2.0 * ut, res + 2.0 * ut)
+                          && ties_both_sides (w, F, x0, h))))
                 {
                   t.status = BP_GRADCHECK_ELEMENT_INCONCLUSIVE;
                   t.left = l;
@@ -963,24 +1032,12 @@ one_sided_at (worker *w, gsl_function *F, double x0, double g, int dir, double *
 static int
 tie_side (worker *w, gsl_function *F, double x0, double h, bp_gradcheck_element *el)
 {
-  enum { NS = TIE_DOWN + TIE_UP + 1 };
   const bp_gradcheck_options *o = w->pb->o;
-  const double cap = 0.25 * fmax (1.0, fabs (x0));
-  double L[NS] = { 0.0 }, T[2][NS] = { { 0.0 } }, b[NS] = { 0.0 };
-  size_t n = 0;
-  for (int k = -TIE_DOWN; k <= TIE_UP; k++)
-    {
-      const double Lk = core_grid_step (o->arg_type, ldexp (h, k), x0);
-      if (Lk > cap)
-        break;
-      if (n > 0 && !(Lk > L[n - 1]))
-        continue;
-      if (!three_point_sides (w, F, x0, Lk, &T[0][n], &T[1][n]))
-        break;
-      L[n] = Lk;
-      b[n] = resolution (w, NOISE_THREE_POINT, Lk);
-      n++;
-    }
+  tie_scales sc;
+  scales_at (w, F, x0, h, &sc);
+  const size_t n = sc.n;
+  const double *L = sc.L, *b = sc.b;
+  double (*T)[TIE_SCALES] = sc.T;
   int clear = -1;                       /* 0: backward, 1: forward */
   size_t g = 0, ia = 0, jd = 0;
   for (int c = 0; c < 2; c++)
