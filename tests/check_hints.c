@@ -236,8 +236,11 @@ START_TEST (test_block_steps_of_differenced_elements)
   /* a block's h_min and h_max are the steps of the elements it
      differenced: theta_2 = 4 (step 4 times the others') cannot be moved
      (INCONCLUSIVE, no difference), so both are the step of the others at
-     |theta| = 0.5.  Mutant: an element with a step counted even without
-     a difference (diff != NONE && h > 0 as ||) */
+     |theta| = 0.5: eq. (0.5)'s opts.h max(1, |theta|) = 1e-4 (f is
+     linear: its noise, at most rounding, gives (sigma / |f|)^(1/3) below
+     opts.h), not theta_2's 4e-4.  Mutants: an element with a step counted
+     even without a difference (diff != NONE && h > 0 as ||), or only
+     then (diff == NONE) */
   gsl_vector *c = distinct (4);
   double th[4] = { 0.5, -0.5, 4.0, 0.5 }, ad[4] = { 1.0, 2.0, 3.0, 4.0 };
   gsl_vector_view t = gsl_vector_view_array (th, 4), a = gsl_vector_view_array (ad, 4);
@@ -250,8 +253,8 @@ START_TEST (test_block_steps_of_differenced_elements)
   ck_assert_uint_eq (b->n_inconclusive, 1);
   ck_assert_uint_eq (b->n_passed, 3);
   ck_assert_int_eq (b->worst[0].diff, BP_GRADCHECK_DIFF_NONE);
-  ck_assert_msg (b->h_min > 0.0 && b->h_max == b->h_min, "h_min %g, h_max %g", b->h_min,
-                 b->h_max);
+  ck_assert_msg (b->h_min == BP_CHECK_STEP && b->h_max == BP_CHECK_STEP, "h_min %g, h_max %g",
+                 b->h_min, b->h_max);
   bp_gradcheck_result_free (r);
   gsl_vector_free (c);
 }
