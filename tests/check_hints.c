@@ -529,6 +529,7 @@ typedef struct
   const gsl_vector *w, *v;
   size_t stride, n;
   int rounded;          /* f rounded to float: noise of about 1e-7 |f| */
+  unsigned method;      /* bias_check's method; 0: central differences */
 } bias_params;
 
 static int
@@ -546,9 +547,9 @@ bias_loss (const bp_gradcheck_point *p, void *params, double *L)
   return 0;
 }
 
-/* bp_gradcheck of bias_loss by central differences: X (r x size / r, of
-   the given rank and shape) named X, b (1 x n) named b, against AX and
-   Ab; the status into *status */
+/* bp_gradcheck of bias_loss by central differences (or q->method): X (r x
+   size / r, of the given rank and shape) named X, b (1 x n) named b,
+   against AX and Ab; the status into *status */
 static bp_gradcheck_result *
 bias_check (const bias_params *q, size_t r, size_t rank, const size_t *shape,
             const gsl_matrix *AX, const gsl_matrix *Ab, int *status)
@@ -563,6 +564,8 @@ bias_check (const bias_params *q, size_t r, size_t rank, const size_t *shape,
   const bp_gradcheck_block ana[2] = { { .matrix = AX }, { .matrix = Ab } };
   bp_gradcheck_options o;
   bp_gradcheck_options_default (&o);
+  if (q->method)
+    o.method = q->method;
   bp_gradcheck_result *res = NULL;
   *status = bp_gradcheck (&F, 2, blk, ana, &o, &res);
   gsl_matrix_free (X);
@@ -592,6 +595,42 @@ bias_hints_of (const bias_params *q, size_t r, size_t rank, const size_t *shape,
   ck_assert_uint_eq (res->run[0].block[0].n_failed, 0);
   return keep_block (res, 1, out, rep);
 }
+
+START_TEST (test_hint_sum_in_the_localized_run)
+{
+  /* the sum hint of a scalar f's directional run, localized by group
+     testing (eq. 0.12a): b (3) added to every row of X (4 x 3), X's
+     gradient doubled and b's taken from row 2 of X's right one: both
+     blocks fail whole, so the localized run has X's numeric gradient
+     (w) everywhere; b's numeric one is its column sums and b's analytic
+     one X(2,:): the sum hint at X's element 2 * 3, as by central
+     differences.  Mutant: the localized run's hints across blocks taken
+     as a Jacobian's (m >= 0: always), which has no sum hint */
+  gsl_vector *w = distinct (12);
+  bias_params q = { .w = w, .stride = 1, .n = 3, .method = BP_GRADCHECK_DIRECTIONAL };
+  gsl_matrix *AX = right_analytic (w, 4), *Ab = gsl_matrix_alloc (1, 3);
+  gsl_matrix_const_view row2 = gsl_matrix_const_submatrix (AX, 2, 0, 1, 3);
+  gsl_matrix_memcpy (Ab, &row2.matrix);
+  gsl_matrix_scale (AX, 2.0);
+  int status;
+  bp_gradcheck_result *res = bias_check (&q, 4, 0, NULL, AX, Ab, &status);
+  ck_assert_int_eq (status, GSL_FAILURE);
+  const bp_gradcheck_run *run = &res->run[0];
+  ck_assert_uint_eq (run->method, BP_GRADCHECK_DIRECTIONAL);
+  ck_assert (run->localized);
+  ck_assert_uint_eq (run->block[0].n_failed, 12);
+  const bp_gradcheck_block_result *b = &run->block[1];
+  ck_assert_uint_eq (b->n_failed, 3);
+  ck_assert_msg (b->hints & BP_GRADCHECK_HINT_SUM, "hints %u", b->hints);
+  ck_assert_uint_eq (b->sum_block, 0);
+  ck_assert_uint_eq (b->sum_axis, 1);
+  ck_assert_uint_eq (b->sum_index, 2 * 3);
+  bp_gradcheck_result_free (res);
+  gsl_matrix_free (AX);
+  gsl_matrix_free (Ab);
+  gsl_vector_free (w);
+}
+END_TEST
 
 START_TEST (test_hint_sum)
 {
@@ -1268,6 +1307,7 @@ shapes_suite (void)
   tcase_add_test (tc, test_hint_sum_not_from_a_block_of_its_size);
   tcase_add_test (tc, test_hint_transpose_on_the_bound);
   tcase_add_test (tc, test_hint_sum);
+  tcase_add_test (tc, test_hint_sum_in_the_localized_run);
   tcase_add_test (tc, test_hint_sum_noisy);
   tcase_add_test (tc, test_hint_sum_no_slice_past_the_gradient);
   tcase_add_test (tc, test_hint_sum_channel);
