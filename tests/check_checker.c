@@ -789,6 +789,34 @@ START_TEST (test_worst_ratio_of_the_allowance)
 }
 END_TEST
 
+START_TEST (test_max_rel_err_over_values_above_atol)
+{
+  /* a block's largest relative error |a - e| / max(|a|, |e|), over the
+     elements whose max(|a|, |e|) is above atol only (eq. 0.3's scale):
+     by the complex step (e exact) at atol = 0, x_0 off by 2^-21 of
+     2^-10 and x_1 (f does not depend on it) with a = e = 0: the figure
+     is x_0's 2^-21 / (2^-10 + 2^-21).  Mutants: x_1's 0 / 0 taken (scale
+     >= atol, or scale > atol || ...: NaN) */
+  double x[2] = { 0.5, 0.25 }, g[2] = { 0x1p-10 + 0x1p-21, 0.0 };
+  gsl_vector_view xv = gsl_vector_view_array (x, 2), gv = gsl_vector_view_array (g, 2);
+  const bp_gradcheck_block blk = { .name = "x", .vector = &xv.vector },
+      ana = { .vector = &gv.vector };
+  const bp_gradcheck_function F = { .loss = small_slope_loss, .closs = small_slope_closs };
+  bp_gradcheck_options o;
+  bp_gradcheck_options_default (&o);
+  o.method = BP_GRADCHECK_COMPLEX_STEP;
+  o.atol = 0.0;
+  bp_gradcheck_result *r = NULL;
+  ck_assert_int_eq (bp_gradcheck (&F, 1, &blk, &ana, &o, &r), GSL_FAILURE);
+  const bp_gradcheck_block_result *b = &r->run[0].block[0];
+  ck_assert_uint_eq (b->n_failed, 1);
+  ck_assert_uint_eq (b->n_passed, 1);
+  ck_assert_msg (b->max_rel_err == 0x1p-21 / (0x1p-10 + 0x1p-21), "max_rel_err %g",
+                 b->max_rel_err);
+  bp_gradcheck_result_free (r);
+}
+END_TEST
+
 START_TEST (test_gradcheck_vjp_complex_step)
 {
   /* the VJP form by the complex step alone: L = <dy, F(x)> through
@@ -2399,6 +2427,7 @@ gradcheck_suite (void)
   tcase_add_test (tc, test_gradcheck_vjp_complex_step);
   tcase_add_test (tc, test_complex_step_tolerance_scaled_by_the_values);
   tcase_add_test (tc, test_worst_ratio_of_the_allowance);
+  tcase_add_test (tc, test_max_rel_err_over_values_above_atol);
   tcase_add_test (tc, test_gradcheck_vjp_draws_n_cotangents);
   tcase_add_loop_test (tc, test_gradcheck_jacobian_without_y_i, 0, TEST_CONFIGS);
   tcase_add_loop_test (tc, test_gradcheck_missing_factor, 0, 2);
