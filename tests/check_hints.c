@@ -596,6 +596,85 @@ bias_hints_of (const bias_params *q, size_t r, size_t rank, const size_t *shape,
   return keep_block (res, 1, out, rep);
 }
 
+START_TEST (test_hint_factor_not_below_atol)
+{
+  /* the factor hint e = c a takes c from the FAILing element of largest
+     |a|, and only when that |a| is above atol (a smaller a is zero to
+     the tolerance): f = (4e-9, 2e-9) . theta against a = e / 4, the
+     largest |a| exactly atol = 1e-9, both elements off by more than
+     atol: no factor hint; at atol = 5e-10 the hint, c = 4.  Mutants:
+     |a| = atol taken (amax >= atol), or the test skipped unless c is
+     also not finite (&&) */
+  static const double cd[2] = { 4e-9, 2e-9 };
+  gsl_vector_const_view c = gsl_vector_const_view_array (cd, 2);
+  double th[2] = { 0.5, 0.5 }, ad[2] = { 1e-9, 5e-10 };
+  gsl_vector_view t = gsl_vector_view_array (th, 2), a = gsl_vector_view_array (ad, 2);
+  bp_gradcheck_function F = { .loss = linear_loss, .params = (void *) &c.vector };
+  const bp_gradcheck_block blk = { .name = "K", .vector = &t.vector },
+      ana = { .vector = &a.vector };
+  bp_gradcheck_options o;
+  bp_gradcheck_options_default (&o);
+  for (int below = 0; below < 2; below++)
+    {
+      o.atol = below ? 5e-10 : 1e-9;
+      bp_gradcheck_result *r = NULL;
+      ck_assert_int_eq (bp_gradcheck (&F, 1, &blk, &ana, &o, &r), GSL_FAILURE);
+      const bp_gradcheck_block_result *b = &r->run[0].block[0];
+      ck_assert_uint_eq (b->n_failed, 2);
+      ck_assert_uint_eq (b->hints & BP_GRADCHECK_HINT_FACTOR, below ? BP_GRADCHECK_HINT_FACTOR : 0);
+      if (below)
+        ck_assert_msg (fabs (b->factor - 4.0) < 1e-6, "factor %g", b->factor);
+      bp_gradcheck_result_free (r);
+    }
+}
+END_TEST
+
+START_TEST (test_hint_factor_not_near_minus_one)
+{
+  /* c within 1e-3 of -1 is no factor hint (eq. e = c a, c neither 1 nor
+     -1): a = -e / 1.0005 (not an exact negation: no sign hint either);
+     a = -e / 1.01, the factor hint c = -1.01.  Mutant: the test of -1
+     made a second test of +1 */
+  gsl_vector *c = distinct (4);
+  for (int far = 0; far < 2; far++)
+    {
+      gsl_matrix *A = right_analytic (c, 2);
+      gsl_matrix_scale (A, far ? -1.0 / 1.01 : -1.0 / 1.0005);
+      bp_gradcheck_block_result b;
+      char *rep;
+      const unsigned h = hints_of (c, 2, 0, NULL, A, &b, &rep);
+      ck_assert_uint_eq (h & (BP_GRADCHECK_HINT_FACTOR | BP_GRADCHECK_HINT_SIGN),
+                         far ? BP_GRADCHECK_HINT_FACTOR : 0);
+      if (far)
+        ck_assert_msg (fabs (b.factor + 1.01) < 1e-6, "factor %g", b.factor);
+      free (rep);
+      gsl_matrix_free (A);
+    }
+  gsl_vector_free (c);
+}
+END_TEST
+
+START_TEST (test_hint_layout_of_two_elements)
+{
+  /* the layout hint a_p = e[p mod r, p div r] (a 2 x 3 block read in
+     column order) where only two elements differ: e = (1 2 3; 2 2 3)
+     read so gives (1 2 2; 2 3 3), wrong at (0,2) and (1,1) alone.
+     Mutant: the hint asked only for three failing elements or more */
+  static const double cd[6] = { 1.0, 2.0, 3.0, 2.0, 2.0, 3.0 };
+  gsl_vector_const_view c = gsl_vector_const_view_array (cd, 6);
+  gsl_matrix *A = gsl_matrix_alloc (2, 3);
+  for (size_t p = 0; p < 6; p++)
+    A->data[p] = cd[(p % 2) * 3 + p / 2];
+  bp_gradcheck_block_result b;
+  char *rep;
+  const unsigned h = hints_of (&c.vector, 2, 0, NULL, A, &b, &rep);
+  ck_assert_uint_eq (b.n_failed, 2);
+  ck_assert_msg (h & BP_GRADCHECK_HINT_LAYOUT, "hints %u\n%s", h, rep);
+  free (rep);
+  gsl_matrix_free (A);
+}
+END_TEST
+
 START_TEST (test_hint_sum_in_the_localized_run)
 {
   /* the sum hint of a scalar f's directional run, localized by group
@@ -1308,6 +1387,9 @@ shapes_suite (void)
   tcase_add_test (tc, test_hint_transpose_on_the_bound);
   tcase_add_test (tc, test_hint_sum);
   tcase_add_test (tc, test_hint_sum_in_the_localized_run);
+  tcase_add_test (tc, test_hint_factor_not_below_atol);
+  tcase_add_test (tc, test_hint_factor_not_near_minus_one);
+  tcase_add_test (tc, test_hint_layout_of_two_elements);
   tcase_add_test (tc, test_hint_sum_noisy);
   tcase_add_test (tc, test_hint_sum_no_slice_past_the_gradient);
   tcase_add_test (tc, test_hint_sum_channel);
