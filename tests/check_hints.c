@@ -675,6 +675,46 @@ START_TEST (test_hint_layout_of_two_elements)
 }
 END_TEST
 
+START_TEST (test_hint_moved_of_two_elements)
+{
+  /* the moved hint (a row's two failing elements sum to their numeric
+     values: a value put at the wrong index) with just those two wrong:
+     K (1 x 4), e = (1 2 3 4), a = (1 5 0 4).  Mutant: the hint asked
+     only for three failing elements or more */
+  gsl_vector *c = distinct (4);
+  gsl_matrix *A = right_analytic (c, 1);
+  A->data[1] = 5.0;
+  A->data[2] = 0.0;
+  bp_gradcheck_block_result b;
+  char *rep;
+  const unsigned h = hints_of (c, 1, 0, NULL, A, &b, &rep);
+  ck_assert_uint_eq (b.n_failed, 2);
+  ck_assert_msg (h & BP_GRADCHECK_HINT_MOVED, "hints %u\n%s", h, rep);
+  free (rep);
+  gsl_matrix_free (A);
+  gsl_vector_free (c);
+}
+END_TEST
+
+START_TEST (test_hint_one_not_of_a_single_element)
+{
+  /* "only this element is wrong" says something only in a block of more
+     than one: a 1 x 1 block wrong has no such hint.  Mutant: rows cols
+     >= 1 */
+  gsl_vector *c = distinct (1);
+  gsl_matrix *A = right_analytic (c, 1);
+  A->data[0] = 3.0;
+  bp_gradcheck_block_result b;
+  char *rep;
+  const unsigned h = hints_of (c, 1, 0, NULL, A, &b, &rep);
+  ck_assert_uint_eq (b.n_failed, 1);
+  ck_assert_msg (!(h & BP_GRADCHECK_HINT_ONE), "hints %u\n%s", h, rep);
+  free (rep);
+  gsl_matrix_free (A);
+  gsl_vector_free (c);
+}
+END_TEST
+
 START_TEST (test_hint_sum_in_the_localized_run)
 {
   /* the sum hint of a scalar f's directional run, localized by group
@@ -1390,6 +1430,8 @@ shapes_suite (void)
   tcase_add_test (tc, test_hint_factor_not_below_atol);
   tcase_add_test (tc, test_hint_factor_not_near_minus_one);
   tcase_add_test (tc, test_hint_layout_of_two_elements);
+  tcase_add_test (tc, test_hint_moved_of_two_elements);
+  tcase_add_test (tc, test_hint_one_not_of_a_single_element);
   tcase_add_test (tc, test_hint_sum_noisy);
   tcase_add_test (tc, test_hint_sum_no_slice_past_the_gradient);
   tcase_add_test (tc, test_hint_sum_channel);
