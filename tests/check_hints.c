@@ -1258,6 +1258,7 @@ typedef struct
 {
   size_t R, n;
   int how;
+  int row;              /* the bias a 1 x n block (else n x 1) */
 } bias_vjp_params;
 
 static int
@@ -1283,7 +1284,7 @@ bias_backward (const bp_gradcheck_point *p, void *params, const gsl_vector *dy,
       for (size_t r = 0; r < q->R; r++)
         s = q->how == 1 ? gsl_vector_get (dy, r * q->n + j)
             : q->how == 3 ? gsl_vector_get (dy, j) : s + gsl_vector_get (dy, r * q->n + j);
-      gsl_matrix_set (dx[0], j, 0, q->how == 2 ? 2.0 * s : s);
+      gsl_matrix_set (dx[0], q->row ? 0 : j, q->row ? j : 0, q->how == 2 ? 2.0 * s : s);
     }
   return 0;
 }
@@ -1292,9 +1293,9 @@ bias_backward (const bp_gradcheck_point *p, void *params, const gsl_vector *dy,
 static bp_gradcheck_result *
 bias_vjp_check (bias_vjp_params *q, int *status)
 {
-  gsl_matrix *x = gsl_matrix_alloc (q->n, 1);
+  gsl_matrix *x = q->row ? gsl_matrix_alloc (1, q->n) : gsl_matrix_alloc (q->n, 1);
   for (size_t j = 0; j < q->n; j++)
-    gsl_matrix_set (x, j, 0, 0.25 * (double) (j + 1));
+    x->data[j] = 0.25 * (double) (j + 1);
   const bp_gradcheck_function F = { .vloss = bias_forward, .m = q->R * q->n,
                                     .params = q, .vjp = bias_backward };
   const bp_gradcheck_block blk = { .name = "bias", .matrix = x };
@@ -1305,6 +1306,24 @@ bias_vjp_check (bias_vjp_params *q, int *status)
   gsl_matrix_free (x);
   return res;
 }
+
+START_TEST (test_hint_sum_of_dy_for_a_row_bias)
+{
+  /* the same hint for a bias held as a 1 x 3 block: dy read as R x n,
+     n = 1 x 3 = 3 elements of the bias: "(the cotangent read as 5 x 3)".
+     Mutant: n = rows / cols (0 here; an n x 1 bias gives 3 either way) */
+  bias_vjp_params q = { .R = 5, .n = 3, .how = 1, .row = 1 };
+  int status;
+  bp_gradcheck_result *r = bias_vjp_check (&q, &status);
+  ck_assert_int_eq (status, GSL_FAILURE);
+  bp_gradcheck_block_result b;
+  char *rep;
+  ck_assert_uint_eq (keep_block (r, 0, &b, &rep) & BP_GRADCHECK_HINT_SUM, BP_GRADCHECK_HINT_SUM);
+  ck_assert_msg (strstr (rep, "hint: bias: analytic = row 4 of dy (the cotangent read as 5 x 3),"
+                         " numeric = the sum of its rows"), "%s", rep);
+  free (rep);
+}
+END_TEST
 
 START_TEST (test_hint_sum_of_dy)
 {
@@ -1432,6 +1451,7 @@ shapes_suite (void)
   tcase_add_test (tc, test_hint_layout_of_two_elements);
   tcase_add_test (tc, test_hint_moved_of_two_elements);
   tcase_add_test (tc, test_hint_one_not_of_a_single_element);
+  tcase_add_test (tc, test_hint_sum_of_dy_for_a_row_bias);
   tcase_add_test (tc, test_hint_sum_noisy);
   tcase_add_test (tc, test_hint_sum_no_slice_past_the_gradient);
   tcase_add_test (tc, test_hint_sum_channel);
