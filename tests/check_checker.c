@@ -2366,6 +2366,45 @@ START_TEST (test_gradcheck_each_allocation_failing)
 }
 END_TEST
 
+START_TEST (test_vjp_each_allocation_failing)
+{
+  /* the VJP form's own buffers (dy, and y and its complex twin per
+     thread): a VJP without its factor 2 checked by central differences,
+     the complex step and the directions, with each allocation failing
+     alone, ends with GSL_ENOMEM or the FAIL, never a crash; and, run
+     armed without a failure, writes past none of its blocks (failalloc's
+     guards).  Mutants: params_alloc()'s 'ok = y[t] && (...)' as '||' (a
+     y that failed used: SIGSEGV), its loop 't < threads' as '<=' (y[t]
+     written one past the array) */
+  if (!failalloc_works ())
+    {
+      fprintf (stderr, "test_vjp_each_allocation_failing: not checked: malloc "
+               "is not the test's own (AddressSanitizer, valgrind)\n");
+      return;
+    }
+  double xd[3] = { 0.5, -1.25, 2.0 }, c = 1.0;
+  gsl_vector_view x = gsl_vector_view_array (xd, 3);
+  const bp_gradcheck_function F = { .vloss = square_layer, .cvloss = square_layer_c,
+                                    .m = 3, .params = &c, .vjp = square_layer_vjp };
+  const bp_gradcheck_block blk = { .name = "x", .vector = &x.vector };
+  const unsigned method = BP_GRADCHECK_CENTRAL | BP_GRADCHECK_COMPLEX_STEP
+                          | BP_GRADCHECK_DIRECTIONAL;
+  gsl_error_handler_t *old = gsl_set_error_handler_off ();
+  each_allocation_failing (&F, &blk, NULL, method);
+  gsl_set_error_handler (old);
+  bp_gradcheck_options o;
+  bp_gradcheck_options_default (&o);
+  o.method = method;
+  o.threads = 2;
+  bp_gradcheck_result *r = NULL;
+  failalloc_arm (0);
+  ck_assert_int_eq (bp_gradcheck (&F, 1, &blk, NULL, &o, &r), GSL_FAILURE);
+  bp_gradcheck_result_free (r);
+  failalloc_disarm ();
+  ck_assert_uint_eq (failalloc_overruns (), 0);
+}
+END_TEST
+
 /* f = |x|^2 / 2 of 4 elements, recording the farthest point from
    far_theta that f is given */
 static const double far_theta[4] = { 0.5, -0.25, 0.75, 0.1 };
@@ -2445,6 +2484,7 @@ gradcheck_suite (void)
   tcase_add_test (tc, test_gradcheck_kept_step_on_a_tie);
   tcase_add_test (tc, test_gradcheck_ladder_three_rungs);
   tcase_add_test (tc, test_gradcheck_each_allocation_failing);
+  tcase_add_test (tc, test_vjp_each_allocation_failing);
   suite_add_tcase (s, tc);
   TCase *dir = tcase_create ("directions");
   tcase_set_timeout (dir, 120);
