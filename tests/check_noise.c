@@ -1188,6 +1188,31 @@ START_TEST (test_taylor_noise_spacing_grows_with_theta)
 }
 END_TEST
 
+/* A table whose first three levels are refused (sigma_1 and sigma_2
+   each more than 4 times sigma_3 or sigma_4; Delta^3 f of one sign) and
+   whose fourth, the last with three estimates (sigma_4 .. sigma_6 of 9
+   values), agrees and changes sign */
+static const long ec_table_4[10] = { 0, -1606, -2569, -2815, -2559, -1930, -1240, -868,
+                                     -1276, -2984 };
+
+START_TEST (test_ecnoise_last_level_agrees)
+{
+  /* ECnoise's levels k = 1 .. LEVELS - 2, eq. (0.4): the noise is the
+     fourth level's sigma_4 (ec_levels).  Mutant: the levels' loop
+     'k + 2 <= LEVELS' as '<' (level 4 never tried: no noise found) */
+  double sigma[5];
+  int sign[5], found = 0;
+  ec_levels (ec_table_4, sigma, sign);
+  ck_assert_msg (sigma[1] > 4.0 * sigma[3] && sigma[2] > 4.0 * sigma[4] && !sign[3],
+                 "levels 1 to 3: %g %g %g %g, sign %d", sigma[1], sigma[2], sigma[3],
+                 sigma[4], sign[3]);
+  const double noise = ec_checker_noise (ec_table_4, &found);
+  ck_assert_int_eq (found, 1);
+  ck_assert_msg (fabs (noise - sigma[4]) <= 1e-9 * sigma[4], "noise %.17g, sigma_4 %.17g",
+                 noise, sigma[4]);
+}
+END_TEST
+
 START_TEST (test_ecnoise_levels_must_all_agree)
 {
   double sigma[5];
@@ -1526,6 +1551,7 @@ main (void)
   tcase_add_test (tc, test_float_tie_below_delta_min);
   tcase_add_test (tc, test_ecnoise_levels_must_all_agree);
   tcase_add_test (tc, test_ecnoise_first_level_agrees);
+  tcase_add_test (tc, test_ecnoise_last_level_agrees);
   tcase_add_test (tc, test_taylor_noise_spacings_in_order);
   tcase_add_test (tc, test_block_noise_spacing_grows_with_theta);
   tcase_add_test (tc, test_taylor_noise_spacing_grows_with_theta);
