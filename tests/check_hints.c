@@ -743,7 +743,7 @@ START_TEST (test_hint_sum_in_the_localized_run)
   ck_assert_msg (b->hints & BP_GRADCHECK_HINT_SUM, "hints %u", b->hints);
   ck_assert_uint_eq (b->sum_block, 0);
   ck_assert_uint_eq (b->sum_axis, 1);
-  ck_assert_uint_eq (b->sum_index, 2 * 3);
+  ck_assert_uint_eq (b->sum_index, (size_t) 2 * 3);
   bp_gradcheck_result_free (res);
   gsl_matrix_free (AX);
   gsl_matrix_free (Ab);
