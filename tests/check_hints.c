@@ -983,6 +983,50 @@ START_TEST (test_hint_sum_no_straddling_slice)
 }
 END_TEST
 
+START_TEST (test_hint_factor_axes_all_eight)
+{
+  /* the factor as the product of a run of axes, up to all
+     BP_GRADCHECK_MAX_RANK of them: K of shape 2 x ... x 2 (8 axes, 256
+     elements, held 16 x 16) with analytic = numeric / 256 (a mean over
+     every element where the sum is due): no single axis nor a shorter
+     run has 256, all 8 axes from axis 0 do.  Mutant: runs of at most 7
+     axes tried (span < MAX_RANK) */
+  const size_t shape[8] = { 2, 2, 2, 2, 2, 2, 2, 2 };
+  gsl_vector *c = distinct (256);
+  gsl_matrix *A = right_analytic (c, 16);
+  gsl_matrix_scale (A, 1.0 / 256.0);
+  bp_gradcheck_block_result b;
+  char *rep;
+  ck_assert_uint_eq (hints_of (c, 16, 8, shape, A, &b, &rep) & BP_GRADCHECK_HINT_FACTOR,
+                     BP_GRADCHECK_HINT_FACTOR);
+  ck_assert_uint_eq (b.factor_block, 0);
+  ck_assert_uint_eq (b.factor_axis, 0);
+  ck_assert_uint_eq (b.factor_axes, 8);
+  free (rep);
+  gsl_matrix_free (A);
+  gsl_vector_free (c);
+}
+END_TEST
+
+START_TEST (test_hint_factor_axis_not_of_length_1)
+{
+  /* a factor c = 1.0010005 (beyond the factor hint's 1e-3 of 1; 1 / c
+     is within 1e-3 of 1) is no axis's length: K (1 x 3) has an axis of
+     length 1, which is no factor (len >= 2).  Mutant: len >= 1 */
+  gsl_vector *c = distinct (3);
+  gsl_matrix *A = right_analytic (c, 1);
+  gsl_matrix_scale (A, 1.0 / 1.0010005);
+  bp_gradcheck_block_result b;
+  char *rep;
+  ck_assert_uint_eq (hints_of (c, 1, 0, NULL, A, &b, &rep) & BP_GRADCHECK_HINT_FACTOR,
+                     BP_GRADCHECK_HINT_FACTOR);
+  ck_assert_uint_eq (b.factor_block, BP_GRADCHECK_NONE);
+  free (rep);
+  gsl_matrix_free (A);
+  gsl_vector_free (c);
+}
+END_TEST
+
 START_TEST (test_hint_factor_axis)
 {
   /* K (4 x 3) with analytic = numeric / 4: the factor is the length of
@@ -1452,6 +1496,8 @@ shapes_suite (void)
   tcase_add_test (tc, test_hint_moved_of_two_elements);
   tcase_add_test (tc, test_hint_one_not_of_a_single_element);
   tcase_add_test (tc, test_hint_sum_of_dy_for_a_row_bias);
+  tcase_add_test (tc, test_hint_factor_axes_all_eight);
+  tcase_add_test (tc, test_hint_factor_axis_not_of_length_1);
   tcase_add_test (tc, test_hint_sum_noisy);
   tcase_add_test (tc, test_hint_sum_no_slice_past_the_gradient);
   tcase_add_test (tc, test_hint_sum_channel);
