@@ -709,6 +709,114 @@ START_TEST (test_gradcheck_vjp_draws_n_cotangents)
 }
 END_TEST
 
+/* f = x / 1024 and its complex form, exact in both */
+static int
+small_slope_loss (const bp_gradcheck_point *p, void *params, double *L)
+{
+  (void) params;
+  *L = gsl_vector_get (p->vector[0], 0) / 1024.0;
+  return 0;
+}
+
+static int
+small_slope_closs (const bp_gradcheck_cpoint *p, void *params, gsl_complex *L)
+{
+  (void) params;
+  *L = gsl_complex_div_real (gsl_vector_complex_get (p->vector[0], 0), 1024.0);
+  return 0;
+}
+
+START_TEST (test_complex_step_tolerance_scaled_by_the_values)
+{
+  /* the complex step's verdict, eq. (0.3): tau = max(atol, rtol max(|a|,
+     |e|)) with no estimate (Im f(x + ih) / h is exact: e = 2^-10).  An
+     analytic 2^-10 + 2^-21 (off by 4.8e-7) misses tau = 1e-6 2^-10 (about
+     1e-9) and FAILs; off by 2^-32 (2.3e-10, below atol) it passes.
+     Mutant: the tolerance scaled by 1 instead of the values (tau =
+     rtol), which passes the first */
+  double x = 0.5, g[2] = { 0x1p-10 + 0x1p-21, 0x1p-10 + 0x1p-32 };
+  gsl_vector_view xv = gsl_vector_view_array (&x, 1);
+  const bp_gradcheck_block blk = { .name = "x", .vector = &xv.vector };
+  const bp_gradcheck_function F = { .loss = small_slope_loss, .closs = small_slope_closs };
+  bp_gradcheck_options o;
+  bp_gradcheck_options_default (&o);
+  o.method = BP_GRADCHECK_COMPLEX_STEP;
+  for (int pass = 0; pass < 2; pass++)
+    {
+      gsl_vector_view gv = gsl_vector_view_array (&g[pass], 1);
+      const bp_gradcheck_block ana = { .vector = &gv.vector };
+      bp_gradcheck_result *r = NULL;
+      ck_assert_int_eq (bp_gradcheck (&F, 1, &blk, &ana, &o, &r),
+                        pass ? GSL_SUCCESS : GSL_FAILURE);
+      ck_assert_uint_eq (r->run[0].method, BP_GRADCHECK_COMPLEX_STEP);
+      ck_assert (r->run[0].worst.numeric == 0x1p-10);
+      ck_assert (r->run[0].worst.tol == fmax (o.atol, o.rtol * g[pass]));
+      bp_gradcheck_result_free (r);
+    }
+}
+END_TEST
+
+START_TEST (test_worst_ratio_of_the_allowance)
+{
+  /* the worst element's rho = |a - e| / (tau + 2 eps): by the complex
+     step (eps = 0, e = 2^-10 exact), a off by 2^-21 has rho = 2^-21 /
+     tau at the defaults; with rtol = atol = 0 (tau = 0) it has rho = inf,
+     and a = e has rho = 0 (0 / 0 read as 0: the element is the run's
+     worst, above the initial -1).  Mutants: rho = |a - e| tau; an
+     allowance of 0 divided by (0 / 0 = NaN: no worst element kept);
+     |a - e| > 1 for inf */
+  double x = 0.5, g = 0x1p-10 + 0x1p-21;
+  gsl_vector_view xv = gsl_vector_view_array (&x, 1), gv = gsl_vector_view_array (&g, 1);
+  const bp_gradcheck_block blk = { .name = "x", .vector = &xv.vector },
+      ana = { .vector = &gv.vector };
+  const bp_gradcheck_function F = { .loss = small_slope_loss, .closs = small_slope_closs };
+  bp_gradcheck_options o;
+  bp_gradcheck_options_default (&o);
+  o.method = BP_GRADCHECK_COMPLEX_STEP;
+  bp_gradcheck_result *r = NULL;
+  ck_assert_int_eq (bp_gradcheck (&F, 1, &blk, &ana, &o, &r), GSL_FAILURE);
+  ck_assert (r->run[0].worst.ratio == 0x1p-21 / fmax (o.atol, o.rtol * g));
+  bp_gradcheck_result_free (r);
+  o.rtol = o.atol = 0.0;
+  ck_assert_int_eq (bp_gradcheck (&F, 1, &blk, &ana, &o, &r), GSL_FAILURE);
+  ck_assert (r->run[0].worst.ratio == HUGE_VAL);
+  bp_gradcheck_result_free (r);
+  g = 0x1p-10;
+  ck_assert_int_eq (bp_gradcheck (&F, 1, &blk, &ana, &o, &r), GSL_SUCCESS);
+  ck_assert (r->run[0].worst.numeric == 0x1p-10);
+  ck_assert (r->run[0].worst.ratio == 0.0);
+  bp_gradcheck_result_free (r);
+}
+END_TEST
+
+START_TEST (test_max_rel_err_over_values_above_atol)
+{
+  /* a block's largest relative error |a - e| / max(|a|, |e|), over the
+     elements whose max(|a|, |e|) is above atol only (eq. 0.3's scale):
+     by the complex step (e exact) at atol = 0, x_0 off by 2^-21 of
+     2^-10 and x_1 (f does not depend on it) with a = e = 0: the figure
+     is x_0's 2^-21 / (2^-10 + 2^-21).  Mutants: x_1's 0 / 0 taken (scale
+     >= atol, or scale > atol || ...: NaN) */
+  double x[2] = { 0.5, 0.25 }, g[2] = { 0x1p-10 + 0x1p-21, 0.0 };
+  gsl_vector_view xv = gsl_vector_view_array (x, 2), gv = gsl_vector_view_array (g, 2);
+  const bp_gradcheck_block blk = { .name = "x", .vector = &xv.vector },
+      ana = { .vector = &gv.vector };
+  const bp_gradcheck_function F = { .loss = small_slope_loss, .closs = small_slope_closs };
+  bp_gradcheck_options o;
+  bp_gradcheck_options_default (&o);
+  o.method = BP_GRADCHECK_COMPLEX_STEP;
+  o.atol = 0.0;
+  bp_gradcheck_result *r = NULL;
+  ck_assert_int_eq (bp_gradcheck (&F, 1, &blk, &ana, &o, &r), GSL_FAILURE);
+  const bp_gradcheck_block_result *b = &r->run[0].block[0];
+  ck_assert_uint_eq (b->n_failed, 1);
+  ck_assert_uint_eq (b->n_passed, 1);
+  ck_assert_msg (b->max_rel_err == 0x1p-21 / (0x1p-10 + 0x1p-21), "max_rel_err %g",
+                 b->max_rel_err);
+  bp_gradcheck_result_free (r);
+}
+END_TEST
+
 START_TEST (test_gradcheck_vjp_complex_step)
 {
   /* the VJP form by the complex step alone: L = <dy, F(x)> through
@@ -2258,6 +2366,45 @@ START_TEST (test_gradcheck_each_allocation_failing)
 }
 END_TEST
 
+START_TEST (test_vjp_each_allocation_failing)
+{
+  /* the VJP form's own buffers (dy, and y and its complex twin per
+     thread): a VJP without its factor 2 checked by central differences,
+     the complex step and the directions, with each allocation failing
+     alone, ends with GSL_ENOMEM or the FAIL, never a crash; and, run
+     armed without a failure, writes past none of its blocks (failalloc's
+     guards).  Mutants: params_alloc()'s 'ok = y[t] && (...)' as '||' (a
+     y that failed used: SIGSEGV), its loop 't < threads' as '<=' (y[t]
+     written one past the array) */
+  if (!failalloc_works ())
+    {
+      fprintf (stderr, "test_vjp_each_allocation_failing: not checked: malloc "
+               "is not the test's own (AddressSanitizer, valgrind)\n");
+      return;
+    }
+  double xd[3] = { 0.5, -1.25, 2.0 }, c = 1.0;
+  gsl_vector_view x = gsl_vector_view_array (xd, 3);
+  const bp_gradcheck_function F = { .vloss = square_layer, .cvloss = square_layer_c,
+                                    .m = 3, .params = &c, .vjp = square_layer_vjp };
+  const bp_gradcheck_block blk = { .name = "x", .vector = &x.vector };
+  const unsigned method = BP_GRADCHECK_CENTRAL | BP_GRADCHECK_COMPLEX_STEP
+                          | BP_GRADCHECK_DIRECTIONAL;
+  gsl_error_handler_t *old = gsl_set_error_handler_off ();
+  each_allocation_failing (&F, &blk, NULL, method);
+  gsl_set_error_handler (old);
+  bp_gradcheck_options o;
+  bp_gradcheck_options_default (&o);
+  o.method = method;
+  o.threads = 2;
+  bp_gradcheck_result *r = NULL;
+  failalloc_arm (0);
+  ck_assert_int_eq (bp_gradcheck (&F, 1, &blk, NULL, &o, &r), GSL_FAILURE);
+  bp_gradcheck_result_free (r);
+  failalloc_disarm ();
+  ck_assert_uint_eq (failalloc_overruns (), 0);
+}
+END_TEST
+
 /* f = |x|^2 / 2 of 4 elements, recording the farthest point from
    far_theta that f is given */
 static const double far_theta[4] = { 0.5, -0.25, 0.75, 0.1 };
@@ -2317,6 +2464,9 @@ gradcheck_suite (void)
   tcase_add_loop_test (tc, test_gradcheck_wrong_layer_every_method, 0, 2 * N_WRONG);
   tcase_add_test (tc, test_gradcheck_transposed_jacobian);
   tcase_add_test (tc, test_gradcheck_vjp_complex_step);
+  tcase_add_test (tc, test_complex_step_tolerance_scaled_by_the_values);
+  tcase_add_test (tc, test_worst_ratio_of_the_allowance);
+  tcase_add_test (tc, test_max_rel_err_over_values_above_atol);
   tcase_add_test (tc, test_gradcheck_vjp_draws_n_cotangents);
   tcase_add_loop_test (tc, test_gradcheck_jacobian_without_y_i, 0, TEST_CONFIGS);
   tcase_add_loop_test (tc, test_gradcheck_missing_factor, 0, 2);
@@ -2334,6 +2484,7 @@ gradcheck_suite (void)
   tcase_add_test (tc, test_gradcheck_kept_step_on_a_tie);
   tcase_add_test (tc, test_gradcheck_ladder_three_rungs);
   tcase_add_test (tc, test_gradcheck_each_allocation_failing);
+  tcase_add_test (tc, test_vjp_each_allocation_failing);
   suite_add_tcase (s, tc);
   TCase *dir = tcase_create ("directions");
   tcase_set_timeout (dir, 120);

@@ -236,8 +236,11 @@ START_TEST (test_block_steps_of_differenced_elements)
   /* a block's h_min and h_max are the steps of the elements it
      differenced: theta_2 = 4 (step 4 times the others') cannot be moved
      (INCONCLUSIVE, no difference), so both are the step of the others at
-     |theta| = 0.5.  Mutant: an element with a step counted even without
-     a difference (diff != NONE && h > 0 as ||) */
+     |theta| = 0.5: eq. (0.5)'s opts.h max(1, |theta|) = 1e-4 (f is
+     linear: its noise, at most rounding, gives (sigma / |f|)^(1/3) below
+     opts.h), not theta_2's 4e-4.  Mutants: an element with a step counted
+     even without a difference (diff != NONE && h > 0 as ||), or only
+     then (diff == NONE) */
   gsl_vector *c = distinct (4);
   double th[4] = { 0.5, -0.5, 4.0, 0.5 }, ad[4] = { 1.0, 2.0, 3.0, 4.0 };
   gsl_vector_view t = gsl_vector_view_array (th, 4), a = gsl_vector_view_array (ad, 4);
@@ -250,8 +253,8 @@ START_TEST (test_block_steps_of_differenced_elements)
   ck_assert_uint_eq (b->n_inconclusive, 1);
   ck_assert_uint_eq (b->n_passed, 3);
   ck_assert_int_eq (b->worst[0].diff, BP_GRADCHECK_DIFF_NONE);
-  ck_assert_msg (b->h_min > 0.0 && b->h_max == b->h_min, "h_min %g, h_max %g", b->h_min,
-                 b->h_max);
+  ck_assert_msg (b->h_min == BP_CHECK_STEP && b->h_max == BP_CHECK_STEP, "h_min %g, h_max %g",
+                 b->h_min, b->h_max);
   bp_gradcheck_result_free (r);
   gsl_vector_free (c);
 }
@@ -526,6 +529,7 @@ typedef struct
   const gsl_vector *w, *v;
   size_t stride, n;
   int rounded;          /* f rounded to float: noise of about 1e-7 |f| */
+  unsigned method;      /* bias_check's method; 0: central differences */
 } bias_params;
 
 static int
@@ -543,9 +547,9 @@ bias_loss (const bp_gradcheck_point *p, void *params, double *L)
   return 0;
 }
 
-/* bp_gradcheck of bias_loss by central differences: X (r x size / r, of
-   the given rank and shape) named X, b (1 x n) named b, against AX and
-   Ab; the status into *status */
+/* bp_gradcheck of bias_loss by central differences (or q->method): X (r x
+   size / r, of the given rank and shape) named X, b (1 x n) named b,
+   against AX and Ab; the status into *status */
 static bp_gradcheck_result *
 bias_check (const bias_params *q, size_t r, size_t rank, const size_t *shape,
             const gsl_matrix *AX, const gsl_matrix *Ab, int *status)
@@ -560,6 +564,8 @@ bias_check (const bias_params *q, size_t r, size_t rank, const size_t *shape,
   const bp_gradcheck_block ana[2] = { { .matrix = AX }, { .matrix = Ab } };
   bp_gradcheck_options o;
   bp_gradcheck_options_default (&o);
+  if (q->method)
+    o.method = q->method;
   bp_gradcheck_result *res = NULL;
   *status = bp_gradcheck (&F, 2, blk, ana, &o, &res);
   gsl_matrix_free (X);
@@ -589,6 +595,161 @@ bias_hints_of (const bias_params *q, size_t r, size_t rank, const size_t *shape,
   ck_assert_uint_eq (res->run[0].block[0].n_failed, 0);
   return keep_block (res, 1, out, rep);
 }
+
+START_TEST (test_hint_factor_not_below_atol)
+{
+  /* the factor hint e = c a takes c from the FAILing element of largest
+     |a|, and only when that |a| is above atol (a smaller a is zero to
+     the tolerance): f = (4e-9, 2e-9) . theta against a = e / 4, the
+     largest |a| exactly atol = 1e-9, both elements off by more than
+     atol: no factor hint; at atol = 5e-10 the hint, c = 4.  Mutants:
+     |a| = atol taken (amax >= atol), or the test skipped unless c is
+     also not finite (&&) */
+  static const double cd[2] = { 4e-9, 2e-9 };
+  gsl_vector_const_view c = gsl_vector_const_view_array (cd, 2);
+  double th[2] = { 0.5, 0.5 }, ad[2] = { 1e-9, 5e-10 };
+  gsl_vector_view t = gsl_vector_view_array (th, 2), a = gsl_vector_view_array (ad, 2);
+  bp_gradcheck_function F = { .loss = linear_loss, .params = (void *) &c.vector };
+  const bp_gradcheck_block blk = { .name = "K", .vector = &t.vector },
+      ana = { .vector = &a.vector };
+  bp_gradcheck_options o;
+  bp_gradcheck_options_default (&o);
+  for (int below = 0; below < 2; below++)
+    {
+      o.atol = below ? 5e-10 : 1e-9;
+      bp_gradcheck_result *r = NULL;
+      ck_assert_int_eq (bp_gradcheck (&F, 1, &blk, &ana, &o, &r), GSL_FAILURE);
+      const bp_gradcheck_block_result *b = &r->run[0].block[0];
+      ck_assert_uint_eq (b->n_failed, 2);
+      ck_assert_uint_eq (b->hints & BP_GRADCHECK_HINT_FACTOR, below ? BP_GRADCHECK_HINT_FACTOR : 0);
+      if (below)
+        ck_assert_msg (fabs (b->factor - 4.0) < 1e-6, "factor %g", b->factor);
+      bp_gradcheck_result_free (r);
+    }
+}
+END_TEST
+
+START_TEST (test_hint_factor_not_near_minus_one)
+{
+  /* c within 1e-3 of -1 is no factor hint (eq. e = c a, c neither 1 nor
+     -1): a = -e / 1.0005 (not an exact negation: no sign hint either);
+     a = -e / 1.01, the factor hint c = -1.01.  Mutant: the test of -1
+     made a second test of +1 */
+  gsl_vector *c = distinct (4);
+  for (int far = 0; far < 2; far++)
+    {
+      gsl_matrix *A = right_analytic (c, 2);
+      gsl_matrix_scale (A, far ? -1.0 / 1.01 : -1.0 / 1.0005);
+      bp_gradcheck_block_result b;
+      char *rep;
+      const unsigned h = hints_of (c, 2, 0, NULL, A, &b, &rep);
+      ck_assert_uint_eq (h & (BP_GRADCHECK_HINT_FACTOR | BP_GRADCHECK_HINT_SIGN),
+                         far ? BP_GRADCHECK_HINT_FACTOR : 0);
+      if (far)
+        ck_assert_msg (fabs (b.factor + 1.01) < 1e-6, "factor %g", b.factor);
+      free (rep);
+      gsl_matrix_free (A);
+    }
+  gsl_vector_free (c);
+}
+END_TEST
+
+START_TEST (test_hint_layout_of_two_elements)
+{
+  /* the layout hint a_p = e[p mod r, p div r] (a 2 x 3 block read in
+     column order) where only two elements differ: e = (1 2 3; 2 2 3)
+     read so gives (1 2 2; 2 3 3), wrong at (0,2) and (1,1) alone.
+     Mutant: the hint asked only for three failing elements or more */
+  static const double cd[6] = { 1.0, 2.0, 3.0, 2.0, 2.0, 3.0 };
+  gsl_vector_const_view c = gsl_vector_const_view_array (cd, 6);
+  gsl_matrix *A = gsl_matrix_alloc (2, 3);
+  for (size_t p = 0; p < 6; p++)
+    A->data[p] = cd[(p % 2) * 3 + p / 2];
+  bp_gradcheck_block_result b;
+  char *rep;
+  const unsigned h = hints_of (&c.vector, 2, 0, NULL, A, &b, &rep);
+  ck_assert_uint_eq (b.n_failed, 2);
+  ck_assert_msg (h & BP_GRADCHECK_HINT_LAYOUT, "hints %u\n%s", h, rep);
+  free (rep);
+  gsl_matrix_free (A);
+}
+END_TEST
+
+START_TEST (test_hint_moved_of_two_elements)
+{
+  /* the moved hint (a row's two failing elements sum to their numeric
+     values: a value put at the wrong index) with just those two wrong:
+     K (1 x 4), e = (1 2 3 4), a = (1 5 0 4).  Mutant: the hint asked
+     only for three failing elements or more */
+  gsl_vector *c = distinct (4);
+  gsl_matrix *A = right_analytic (c, 1);
+  A->data[1] = 5.0;
+  A->data[2] = 0.0;
+  bp_gradcheck_block_result b;
+  char *rep;
+  const unsigned h = hints_of (c, 1, 0, NULL, A, &b, &rep);
+  ck_assert_uint_eq (b.n_failed, 2);
+  ck_assert_msg (h & BP_GRADCHECK_HINT_MOVED, "hints %u\n%s", h, rep);
+  free (rep);
+  gsl_matrix_free (A);
+  gsl_vector_free (c);
+}
+END_TEST
+
+START_TEST (test_hint_one_not_of_a_single_element)
+{
+  /* "only this element is wrong" says something only in a block of more
+     than one: a 1 x 1 block wrong has no such hint.  Mutant: rows cols
+     >= 1 */
+  gsl_vector *c = distinct (1);
+  gsl_matrix *A = right_analytic (c, 1);
+  A->data[0] = 3.0;
+  bp_gradcheck_block_result b;
+  char *rep;
+  const unsigned h = hints_of (c, 1, 0, NULL, A, &b, &rep);
+  ck_assert_uint_eq (b.n_failed, 1);
+  ck_assert_msg (!(h & BP_GRADCHECK_HINT_ONE), "hints %u\n%s", h, rep);
+  free (rep);
+  gsl_matrix_free (A);
+  gsl_vector_free (c);
+}
+END_TEST
+
+START_TEST (test_hint_sum_in_the_localized_run)
+{
+  /* the sum hint of a scalar f's directional run, localized by group
+     testing (eq. 0.12a): b (3) added to every row of X (4 x 3), X's
+     gradient doubled and b's taken from row 2 of X's right one: both
+     blocks fail whole, so the localized run has X's numeric gradient
+     (w) everywhere; b's numeric one is its column sums and b's analytic
+     one X(2,:): the sum hint at X's element 2 * 3, as by central
+     differences.  Mutant: the localized run's hints across blocks taken
+     as a Jacobian's (m >= 0: always), which has no sum hint */
+  gsl_vector *w = distinct (12);
+  bias_params q = { .w = w, .stride = 1, .n = 3, .method = BP_GRADCHECK_DIRECTIONAL };
+  gsl_matrix *AX = right_analytic (w, 4), *Ab = gsl_matrix_alloc (1, 3);
+  gsl_matrix_const_view row2 = gsl_matrix_const_submatrix (AX, 2, 0, 1, 3);
+  gsl_matrix_memcpy (Ab, &row2.matrix);
+  gsl_matrix_scale (AX, 2.0);
+  int status;
+  bp_gradcheck_result *res = bias_check (&q, 4, 0, NULL, AX, Ab, &status);
+  ck_assert_int_eq (status, GSL_FAILURE);
+  const bp_gradcheck_run *run = &res->run[0];
+  ck_assert_uint_eq (run->method, BP_GRADCHECK_DIRECTIONAL);
+  ck_assert (run->localized);
+  ck_assert_uint_eq (run->block[0].n_failed, 12);
+  const bp_gradcheck_block_result *b = &run->block[1];
+  ck_assert_uint_eq (b->n_failed, 3);
+  ck_assert_msg (b->hints & BP_GRADCHECK_HINT_SUM, "hints %u", b->hints);
+  ck_assert_uint_eq (b->sum_block, 0);
+  ck_assert_uint_eq (b->sum_axis, 1);
+  ck_assert_uint_eq (b->sum_index, (size_t) 2 * 3);
+  bp_gradcheck_result_free (res);
+  gsl_matrix_free (AX);
+  gsl_matrix_free (Ab);
+  gsl_vector_free (w);
+}
+END_TEST
 
 START_TEST (test_hint_sum)
 {
@@ -819,6 +980,50 @@ START_TEST (test_hint_sum_no_straddling_slice)
   gsl_matrix_free (Ab);
   gsl_matrix_free (AX);
   gsl_vector_free (w);
+}
+END_TEST
+
+START_TEST (test_hint_factor_axes_all_eight)
+{
+  /* the factor as the product of a run of axes, up to all
+     BP_GRADCHECK_MAX_RANK of them: K of shape 2 x ... x 2 (8 axes, 256
+     elements, held 16 x 16) with analytic = numeric / 256 (a mean over
+     every element where the sum is due): no single axis nor a shorter
+     run has 256, all 8 axes from axis 0 do.  Mutant: runs of at most 7
+     axes tried (span < MAX_RANK) */
+  const size_t shape[8] = { 2, 2, 2, 2, 2, 2, 2, 2 };
+  gsl_vector *c = distinct (256);
+  gsl_matrix *A = right_analytic (c, 16);
+  gsl_matrix_scale (A, 1.0 / 256.0);
+  bp_gradcheck_block_result b;
+  char *rep;
+  ck_assert_uint_eq (hints_of (c, 16, 8, shape, A, &b, &rep) & BP_GRADCHECK_HINT_FACTOR,
+                     BP_GRADCHECK_HINT_FACTOR);
+  ck_assert_uint_eq (b.factor_block, 0);
+  ck_assert_uint_eq (b.factor_axis, 0);
+  ck_assert_uint_eq (b.factor_axes, 8);
+  free (rep);
+  gsl_matrix_free (A);
+  gsl_vector_free (c);
+}
+END_TEST
+
+START_TEST (test_hint_factor_axis_not_of_length_1)
+{
+  /* a factor c = 1.0010005 (beyond the factor hint's 1e-3 of 1; 1 / c
+     is within 1e-3 of 1) is no axis's length: K (1 x 3) has an axis of
+     length 1, which is no factor (len >= 2).  Mutant: len >= 1 */
+  gsl_vector *c = distinct (3);
+  gsl_matrix *A = right_analytic (c, 1);
+  gsl_matrix_scale (A, 1.0 / 1.0010005);
+  bp_gradcheck_block_result b;
+  char *rep;
+  ck_assert_uint_eq (hints_of (c, 1, 0, NULL, A, &b, &rep) & BP_GRADCHECK_HINT_FACTOR,
+                     BP_GRADCHECK_HINT_FACTOR);
+  ck_assert_uint_eq (b.factor_block, BP_GRADCHECK_NONE);
+  free (rep);
+  gsl_matrix_free (A);
+  gsl_vector_free (c);
 }
 END_TEST
 
@@ -1097,6 +1302,7 @@ typedef struct
 {
   size_t R, n;
   int how;
+  int row;              /* the bias a 1 x n block (else n x 1) */
 } bias_vjp_params;
 
 static int
@@ -1122,7 +1328,7 @@ bias_backward (const bp_gradcheck_point *p, void *params, const gsl_vector *dy,
       for (size_t r = 0; r < q->R; r++)
         s = q->how == 1 ? gsl_vector_get (dy, r * q->n + j)
             : q->how == 3 ? gsl_vector_get (dy, j) : s + gsl_vector_get (dy, r * q->n + j);
-      gsl_matrix_set (dx[0], j, 0, q->how == 2 ? 2.0 * s : s);
+      gsl_matrix_set (dx[0], q->row ? 0 : j, q->row ? j : 0, q->how == 2 ? 2.0 * s : s);
     }
   return 0;
 }
@@ -1131,9 +1337,9 @@ bias_backward (const bp_gradcheck_point *p, void *params, const gsl_vector *dy,
 static bp_gradcheck_result *
 bias_vjp_check (bias_vjp_params *q, int *status)
 {
-  gsl_matrix *x = gsl_matrix_alloc (q->n, 1);
+  gsl_matrix *x = q->row ? gsl_matrix_alloc (1, q->n) : gsl_matrix_alloc (q->n, 1);
   for (size_t j = 0; j < q->n; j++)
-    gsl_matrix_set (x, j, 0, 0.25 * (double) (j + 1));
+    x->data[j] = 0.25 * (double) (j + 1);
   const bp_gradcheck_function F = { .vloss = bias_forward, .m = q->R * q->n,
                                     .params = q, .vjp = bias_backward };
   const bp_gradcheck_block blk = { .name = "bias", .matrix = x };
@@ -1144,6 +1350,24 @@ bias_vjp_check (bias_vjp_params *q, int *status)
   gsl_matrix_free (x);
   return res;
 }
+
+START_TEST (test_hint_sum_of_dy_for_a_row_bias)
+{
+  /* the same hint for a bias held as a 1 x 3 block: dy read as R x n,
+     n = 1 x 3 = 3 elements of the bias: "(the cotangent read as 5 x 3)".
+     Mutant: n = rows / cols (0 here; an n x 1 bias gives 3 either way) */
+  bias_vjp_params q = { .R = 5, .n = 3, .how = 1, .row = 1 };
+  int status;
+  bp_gradcheck_result *r = bias_vjp_check (&q, &status);
+  ck_assert_int_eq (status, GSL_FAILURE);
+  bp_gradcheck_block_result b;
+  char *rep;
+  ck_assert_uint_eq (keep_block (r, 0, &b, &rep) & BP_GRADCHECK_HINT_SUM, BP_GRADCHECK_HINT_SUM);
+  ck_assert_msg (strstr (rep, "hint: bias: analytic = row 4 of dy (the cotangent read as 5 x 3),"
+                         " numeric = the sum of its rows"), "%s", rep);
+  free (rep);
+}
+END_TEST
 
 START_TEST (test_hint_sum_of_dy)
 {
@@ -1265,6 +1489,15 @@ shapes_suite (void)
   tcase_add_test (tc, test_hint_sum_not_from_a_block_of_its_size);
   tcase_add_test (tc, test_hint_transpose_on_the_bound);
   tcase_add_test (tc, test_hint_sum);
+  tcase_add_test (tc, test_hint_sum_in_the_localized_run);
+  tcase_add_test (tc, test_hint_factor_not_below_atol);
+  tcase_add_test (tc, test_hint_factor_not_near_minus_one);
+  tcase_add_test (tc, test_hint_layout_of_two_elements);
+  tcase_add_test (tc, test_hint_moved_of_two_elements);
+  tcase_add_test (tc, test_hint_one_not_of_a_single_element);
+  tcase_add_test (tc, test_hint_sum_of_dy_for_a_row_bias);
+  tcase_add_test (tc, test_hint_factor_axes_all_eight);
+  tcase_add_test (tc, test_hint_factor_axis_not_of_length_1);
   tcase_add_test (tc, test_hint_sum_noisy);
   tcase_add_test (tc, test_hint_sum_no_slice_past_the_gradient);
   tcase_add_test (tc, test_hint_sum_channel);

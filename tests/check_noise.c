@@ -1215,6 +1215,101 @@ START_TEST (test_taylor_noise_spacings_in_order)
 }
 END_TEST
 
+/* f = 1 + ec_table[k] 2^-30 at x = 4 +- k 4e-6 (k = 1 .. 9), 1 elsewhere:
+   the noise lines' points at theta = 4, spacing 1e-6 c max(1, |theta|)
+   at c = 1, eq. (0.4) */
+static int
+ec_at_four_loss (const bp_gradcheck_point *p, void *params, double *L)
+{
+  (void) params;
+  const double i = fabs (gsl_vector_get (p->vector[0], 0) - 4.0) / 4e-6;
+  const long k = lround (i);
+  *L = 1.0 + (k >= 1 && k <= 9 && fabs (i - (double) k) < 1e-6
+              ? ldexp ((double) ec_table[k], -30) : 0.0);
+  return 0;
+}
+
+/* the noise the checker finds for ec_at_four_loss at theta = (4, 0.5)
+   (its first N elements) by METHOD: the block's (element-wise) or the
+   Taylor line's */
+static double
+ec_at_four_noise (unsigned method, size_t n)
+{
+  double x[2] = { 4.0, 0.5 }, g[2] = { 0.0, 0.0 };
+  gsl_vector_view xv = gsl_vector_view_array (x, n), gv = gsl_vector_view_array (g, n);
+  const bp_gradcheck_block blk = { .name = "x", .vector = &xv.vector },
+      grad = { .name = "x", .vector = &gv.vector };
+  const bp_gradcheck_function F = { .loss = ec_at_four_loss };
+  bp_gradcheck_options o;
+  bp_gradcheck_options_default (&o);
+  o.method = method;
+  bp_gradcheck_result *r = NULL;
+  bp_gradcheck (&F, 1, &blk, &grad, &o, &r);
+  ck_assert_ptr_nonnull (r);
+  ck_assert_uint_eq (r->run[0].method, method);
+  const double noise = method == BP_GRADCHECK_TAYLOR ? r->run[0].noise
+                                                     : r->run[0].block[0].noise;
+  bp_gradcheck_result_free (r);
+  return noise;
+}
+
+START_TEST (test_block_noise_spacing_grows_with_theta)
+{
+  /* a block's noise line, eq. (0.4): x_j + i s_j delta_j with delta_j =
+     1e-6 c max(1, |x_j|), 4e-6 for x_0 = 4 at c = 1, where f holds
+     ec_table's values (f does not depend on x_1 = 0.5): the noise is
+     their sigma_2 (ec_levels).  Mutants: 1e-6 c / max(1, |x_0|), 2.5e-7
+     c, or x_1's max(1, 0.5), 1e-6 c, where f is flat at every c tried:
+     no noise found (0) */
+  double sigma[5];
+  int sign[5];
+  ec_levels (ec_table, sigma, sign);
+  const double noise = ec_at_four_noise (BP_GRADCHECK_CENTRAL, 2);
+  ck_assert_msg (fabs (noise - sigma[2]) <= 1e-9 * sigma[2], "noise %.17g, sigma_2 %.17g",
+                 noise, sigma[2]);
+}
+END_TEST
+
+START_TEST (test_taylor_noise_spacing_grows_with_theta)
+{
+  /* the Taylor run's noise line, eq. (0.4): t = i 1e-6 c max(1,
+     max|theta|), 4e-6 at theta = 4 and c = 1, where f holds ec_table's
+     values: the noise is their sigma_2.  Mutant: 1e-6 c / max(1,
+     max|theta|), where f is flat at every c tried: no noise found (0) */
+  double sigma[5];
+  int sign[5];
+  ec_levels (ec_table, sigma, sign);
+  const double noise = ec_at_four_noise (BP_GRADCHECK_TAYLOR, 1);
+  ck_assert_msg (fabs (noise - sigma[2]) <= 1e-9 * sigma[2], "noise %.17g, sigma_2 %.17g",
+                 noise, sigma[2]);
+}
+END_TEST
+
+/* A table whose first three levels are refused (sigma_1 and sigma_2
+   each more than 4 times sigma_3 or sigma_4; Delta^3 f of one sign) and
+   whose fourth, the last with three estimates (sigma_4 .. sigma_6 of 9
+   values), agrees and changes sign */
+static const long ec_table_4[10] = { 0, -1606, -2569, -2815, -2559, -1930, -1240, -868,
+                                     -1276, -2984 };
+
+START_TEST (test_ecnoise_last_level_agrees)
+{
+  /* ECnoise's levels k = 1 .. LEVELS - 2, eq. (0.4): the noise is the
+     fourth level's sigma_4 (ec_levels).  Mutant: the levels' loop
+     'k + 2 <= LEVELS' as '<' (level 4 never tried: no noise found) */
+  double sigma[5];
+  int sign[5], found = 0;
+  ec_levels (ec_table_4, sigma, sign);
+  ck_assert_msg (sigma[1] > 4.0 * sigma[3] && sigma[2] > 4.0 * sigma[4] && !sign[3],
+                 "levels 1 to 3: %g %g %g %g, sign %d", sigma[1], sigma[2], sigma[3],
+                 sigma[4], sign[3]);
+  const double noise = ec_checker_noise (ec_table_4, &found);
+  ck_assert_int_eq (found, 1);
+  ck_assert_msg (fabs (noise - sigma[4]) <= 1e-9 * sigma[4], "noise %.17g, sigma_4 %.17g",
+                 noise, sigma[4]);
+}
+END_TEST
+
 START_TEST (test_ecnoise_levels_must_all_agree)
 {
   double sigma[5];
@@ -1553,7 +1648,10 @@ main (void)
   tcase_add_test (tc, test_float_tie_below_delta_min);
   tcase_add_test (tc, test_ecnoise_levels_must_all_agree);
   tcase_add_test (tc, test_ecnoise_first_level_agrees);
+  tcase_add_test (tc, test_ecnoise_last_level_agrees);
   tcase_add_test (tc, test_taylor_noise_spacings_in_order);
+  tcase_add_test (tc, test_block_noise_spacing_grows_with_theta);
+  tcase_add_test (tc, test_taylor_noise_spacing_grows_with_theta);
   tcase_add_test (tc, test_noise_line_signs_at_one_half);
   tcase_add_test (tc, test_resolution_factor_one_entry);
   tcase_add_test (tc, test_resolution_factor_of_vector_f);
