@@ -381,6 +381,43 @@ START_TEST (test_write_shape_over_2_32)
 }
 END_TEST
 
+START_TEST (test_write_name_lengths)
+{
+  /* a name field holds 1 to BP_MODEL_FILE_MAX_NAME (32) bytes
+     (bp_model_file.h): a block named with 32 bytes is saved, one of 33
+     or of none is refused (GSL_EBADLEN), nothing written */
+  gsl_error_handler_t *old = gsl_set_error_handler_off ();
+  bp_net *net = random_net (1, 1);
+  const char *path = tmp_path ("names", 0);
+  char name[BP_MODEL_FILE_MAX_NAME + 2], err[1024];
+  const char *keep = net->layout[0].name;
+  memset (name, 'w', sizeof name - 1);
+  name[sizeof name - 1] = '\0';   /* 33 bytes */
+  for (size_t len = 0; len <= BP_MODEL_FILE_MAX_NAME + 1; len++)
+    {
+      if (len > 0 && len < BP_MODEL_FILE_MAX_NAME)
+        continue;
+      net->layout[0].name = name + (BP_MODEL_FILE_MAX_NAME + 1 - len);
+      ck_assert_uint_eq (strlen (net->layout[0].name), len);
+      err[0] = '\0';
+      const int st = bp_model_file_write (path, net, NULL, err, sizeof err);
+      if (len == BP_MODEL_FILE_MAX_NAME)
+        {
+          ck_assert_msg (st == GSL_SUCCESS, "a name of %zu bytes: %s", len, err);
+          unlink (path);
+        }
+      else
+        {
+          ck_assert_msg (st == GSL_EBADLEN, "a name of %zu bytes: %s", len, err);
+          ck_assert_int_eq (count_files (path), 0);
+        }
+    }
+  net->layout[0].name = keep;
+  gsl_set_error_handler (old);
+  bp_net_free (net);
+}
+END_TEST
+
 static Suite *
 write_suite (void)
 {
@@ -391,6 +428,7 @@ write_suite (void)
   tcase_add_test (tc, test_write_shape_over_2_32);
   tcase_add_test (tc, test_write_failures);
   tcase_add_test (tc, test_write_block_size_over_2_32);
+  tcase_add_test (tc, test_write_name_lengths);
   suite_add_tcase (s, tc);
   return s;
 }
