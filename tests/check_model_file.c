@@ -677,6 +677,9 @@ START_TEST (test_read_corrupt)
     { a + 32, 5, "corrupt header: 5 blocks, but a mlp network of these sizes has 4" },
     { a + 42, 17, "corrupt header: block 1 is W1 17 x 784, but a mlp network of these sizes has W1 16 x 784 there" },
     { a + 41, '2', "corrupt header: block 1 is W2 16 x 784" },
+    /* a vector block is "NAME size1" (b1's size1 at a + 56, after W1's
+       22 bytes and b1's 4 + 2: mutant `if (size2)` as `size1`) */
+    { a + 56, 17, "corrupt header: block 2 is b1 17, but a mlp network of these sizes has b1 16 there" },
     /* each size 0 alone (mutant: `n == 0 || rows == 0` as `&&`) */
     { a + 8, 0, "bad sizes in the header: 0 classes, image 28 x 28, 1 hidden layers (at most 8)" },
     { a, 0, "bad sizes in the header: 10 classes, image 0 x 28, 1 hidden layers (at most 8)" },
