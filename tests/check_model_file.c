@@ -821,6 +821,49 @@ START_TEST (test_state_history)
 }
 END_TEST
 
+/* What follows a model is a training state only with the state's magic
+   and a version it knows (1 or 2): a section of a state's length with
+   either wrong, its own checksum right, makes the file overlong, read
+   with or without the state */
+START_TEST (test_read_state_magic_and_version)
+{
+  bp_net *net = random_net (2, 31);
+  const char *path = tmp_path ("state-head", 0);
+  bp_train_state st = some_state (net->size, 3);
+  gsl_matrix *hist = st.history;
+  st.history = NULL;   /* version 1 */
+  ck_assert_int_eq (bp_model_file_write (path, net, &st, NULL, 0), GSL_SUCCESS);
+  st.history = hist;
+  size_t len;
+  unsigned char *buf = slurp (path, &len);
+  const size_t state = 80 + 8 * net->size + 16 + 4, model = len - state;
+  ck_assert_mem_eq (buf + model, "BPSTATE\n", 8);
+  const struct { size_t at; unsigned char lie; } lies[] = {
+    { 0, 'b' },   /* "bPSTATE\n" */
+    { 8, 3 },     /* version 3 */
+  };
+  for (size_t k = 0; k < sizeof lies / sizeof lies[0]; k++)
+    {
+      const unsigned char was = buf[model + lies[k].at];
+      buf[model + lies[k].at] = lies[k].lie;
+      recrc (buf + model, state);
+      spit (path, buf, len);
+      expect_refused (path, GSL_EINVAL, "overlong model file");
+      bp_train_state got;
+      bp_net *r = (bp_net *) 1;
+      gsl_error_handler_t *old = gsl_set_error_handler_off ();
+      ck_assert_int_eq (bp_model_file_read (path, &r, &got, NULL, 0), GSL_EINVAL);
+      gsl_set_error_handler (old);
+      ck_assert_ptr_null (r);
+      buf[model + lies[k].at] = was;
+    }
+  free (buf);
+  unlink (path);
+  free_state (&st);
+  bp_net_free (net);
+}
+END_TEST
+
 static Suite *
 read_suite (void)
 {
@@ -834,6 +877,7 @@ read_suite (void)
   tcase_add_test (tc, test_read_corrupt);
   tcase_add_test (tc, test_state_history);
   tcase_add_test (tc, test_state_history_of_no_epoch);
+  tcase_add_test (tc, test_read_state_magic_and_version);
   tcase_add_test (tc, test_read_too_many_hidden);
   suite_add_tcase (s, tc);
   return s;
