@@ -348,7 +348,7 @@ END_TEST
 START_TEST (test_write_shape_over_2_32)
 {
   /* each of the shape's sizes the file holds as 32 bits (rows, cols, n,
-     C1, C2) at 2^32 alone: the save is refused (GSL_EBADLEN), nothing
+     C1, C2, the hidden units) at 2^32 alone: the save is refused (GSL_EBADLEN), nothing
      written; at 2^32 - 1 it is not refused so.  Mutant: the test's '&&' before C2 as '||', which let every
      size before it through */
   if (SIZE_MAX <= UINT32_MAX)
@@ -358,8 +358,9 @@ START_TEST (test_write_shape_over_2_32)
   const char *path = tmp_path ("huge_shape", 0);
   char err[1024];
   size_t *field[] = { &net->shape.rows, &net->shape.cols, &net->shape.n, &net->shape.C1,
-                      &net->shape.C2 };
-  static const char *const name[] = { "rows", "cols", "n", "C1", "C2" };
+                      &net->shape.C2, &net->shape.hidden[0] };
+  static const char *const name[] = { "rows", "cols", "n", "C1", "C2", "hidden[0]" };
+  ck_assert_uint_eq (net->shape.n_hidden, 1);   /* hidden[1] is 0 */
   for (size_t f = 0; f < sizeof field / sizeof field[0]; f++)
     {
       const size_t keep = *field[f];
