@@ -190,6 +190,49 @@ every_net (bp_net **nets, size_t max)
   return count;
 }
 
+/* A row and a shape, for bp_net_alloc */
+typedef struct
+{
+  const bp_net_type *type;
+  const bp_net_shape *shape;
+} net_args;
+
+static void *
+make_net (const void *arg)
+{
+  const net_args *a = arg;
+  return bp_net_alloc (a->type, a->shape);
+}
+
+static void
+free_net (void *p)
+{
+  bp_net_free (p);
+}
+
+/* bp_net_alloc (net.c) of every row and shape it takes: the net, theta
+   and the gradient (double or float32), the blocks' views */
+START_TEST (test_net_alloc_each_failing)
+{
+  size_t made = 0;
+  const bp_net_type *T;
+  for (size_t k = 0; (T = bp_net_type_at (k)) != NULL; k++)
+    for (size_t s = 0; s < N_SHAPES; s++)
+      {
+        gsl_error_handler_t *old = gsl_set_error_handler_off ();
+        bp_net *net = bp_net_alloc (T, &net_shapes[s]);
+        gsl_set_error_handler (old);
+        if (net == NULL)
+          continue;
+        bp_net_free (net);
+        const net_args a = { T, &net_shapes[s] };
+        each_allocation_failing (make_net, free_net, &a, T->name);
+        made++;
+      }
+  ck_assert_uint_ge (made, 8);
+}
+END_TEST
+
 static void *
 make_net_workspace (const void *arg)
 {
@@ -476,6 +519,7 @@ alloc_suite (void)
   tcase_add_test (tc, test_batch_workspace_alloc_each_failing);
   tcase_add_test (tc, test_mlp_batch_workspace_alloc_each_failing);
   tcase_add_test (tc, test_cnn_chain_alloc_each_failing);
+  tcase_add_test (tc, test_net_alloc_each_failing);
   tcase_add_test (tc, test_net_workspace_alloc_each_failing);
   tcase_add_test (tc, test_trainer_alloc_each_failing);
   tcase_add_test (tc, test_net_cforward_each_failing);
