@@ -563,6 +563,7 @@ START_TEST (test_read_state_out_of_range)
     { -1.0, 0.9, 5e-4, "its learning rate (> 0) is -1" },
     { 0.03, 1.5, 5e-4, "its momentum (in [0, 1)) is 1.5" },
     { 0.03, 0.9, -0.25, "its weight decay (>= 0) is -0.25" },
+    { 0.03, 1.0, 5e-4, "its momentum (in [0, 1)) is 1" },
   };
   bp_net *net = random_net (1, 4);
   const char *path = tmp_path ("range", 0);
@@ -590,11 +591,12 @@ START_TEST (test_read_state_out_of_range)
       free_state (&st);
     }
   /* the ranges' ends are in them: every epoch done (5 of 5), the largest
-     batch, the largest seed, the largest validation count */
+     batch, the largest seed, the largest validation count, momentum 0 */
   bp_train_state st = some_state (net->size, 5), got;
   st.batch = BP_SGD_BATCH_MAX;
   st.seed = BP_SGD_SEED_MAX;
   st.validation = BP_SGD_VALIDATION_MAX;
+  st.momentum = 0.0;   /* [0, 1) */
   ck_assert_int_eq (bp_model_file_write (path, net, &st, NULL, 0), GSL_SUCCESS);
   bp_net *r = NULL;
   char err[1024] = "";
@@ -865,6 +867,77 @@ START_TEST (test_read_state_magic_and_version)
 }
 END_TEST
 
+/* A state value that is not finite, each alone (the writer refuses
+   them: put into the file's bytes, the state's checksum made right):
+   the velocity, lr, momentum, weight decay, the history; refused as not
+   finite, before any range is asked */
+START_TEST (test_read_state_not_finite)
+{
+  bp_net *net = random_net (2, 31);
+  const char *path = tmp_path ("state-nan", 0);
+  bp_train_state st = some_state (net->size, 2);
+  ck_assert_int_eq (bp_model_file_write (path, net, &st, NULL, 0), GSL_SUCCESS);
+  size_t len;
+  unsigned char *buf = slurp (path, &len);
+  /* version 2: 80 bytes to the weight decay, the velocities, 16 of RNG
+     state, 2 x BP_HISTORY_FIELDS figures, the checksum */
+  const size_t state = 80 + 8 * net->size + 16 + 8 * 2 * BP_HISTORY_FIELDS + 4;
+  const size_t model = len - state;
+  ck_assert_mem_eq (buf + model, "BPSTATE\n", 8);
+  const size_t at[] = { 80, 56, 64, 72, 80 + 8 * net->size + 16 + 8 * 5 };
+  for (size_t k = 0; k < sizeof at / sizeof at[0]; k++)
+    {
+      unsigned char was[8];
+      memcpy (was, buf + model + at[k], 8);
+      memset (buf + model + at[k], 0xFF, 8);   /* a NaN */
+      recrc (buf + model, state);
+      spit (path, buf, len);
+      bp_train_state got;
+      bp_net *r = (bp_net *) 1;
+      char err[1024] = "";
+      gsl_error_handler_t *old = gsl_set_error_handler_off ();
+      ck_assert_int_eq (bp_model_file_read (path, &r, &got, err, sizeof err), GSL_EINVAL);
+      gsl_set_error_handler (old);
+      ck_assert_msg (strstr (err, "the training state has a value that is not finite"),
+                     "offset %zu: %s", at[k], err);
+      ck_assert_ptr_null (r);
+      memcpy (buf + model + at[k], was, 8);
+    }
+  free (buf);
+  unlink (path);
+  free_state (&st);
+  bp_net_free (net);
+}
+END_TEST
+
+/* A deep net of BP_NET_MAX_HIDDEN hidden layers is saved and read back
+   (bp_model_file.h: at most that many) */
+START_TEST (test_round_trip_deepest)
+{
+  bp_net_shape s = { .rows = 28, .cols = 28, .n = 10, .n_hidden = BP_NET_MAX_HIDDEN,
+                     .act = BP_TANH };
+  for (size_t l = 0; l < BP_NET_MAX_HIDDEN; l++)
+    s.hidden[l] = 3 + l;
+  bp_net *net = bp_net_alloc (bp_net_deep, &s), *r = NULL;
+  ck_assert_ptr_nonnull (net);
+  for (size_t k = 0; k < net->size; k++)
+    gsl_vector_set (net->theta, k, 1.0 / (double) (k + 1));
+  const char *path = tmp_path ("deepest", 0);
+  char err[1024] = "";
+  gsl_error_handler_t *old = gsl_set_error_handler_off ();
+  const int wrote = bp_model_file_write (path, net, NULL, err, sizeof err);
+  ck_assert_msg (wrote == GSL_SUCCESS, "%s", err);
+  const int status = bp_model_file_read (path, &r, NULL, err, sizeof err);
+  gsl_set_error_handler (old);
+  ck_assert_msg (status == GSL_SUCCESS, "%s", err);
+  ck_assert_uint_eq (r->shape.n_hidden, BP_NET_MAX_HIDDEN);
+  ck_assert (gsl_vector_equal (r->theta, net->theta));
+  unlink (path);
+  bp_net_free (r);
+  bp_net_free (net);
+}
+END_TEST
+
 static Suite *
 read_suite (void)
 {
@@ -879,6 +952,8 @@ read_suite (void)
   tcase_add_test (tc, test_state_history);
   tcase_add_test (tc, test_state_history_of_no_epoch);
   tcase_add_test (tc, test_read_state_magic_and_version);
+  tcase_add_test (tc, test_read_state_not_finite);
+  tcase_add_test (tc, test_round_trip_deepest);
   tcase_add_test (tc, test_read_too_many_hidden);
   suite_add_tcase (s, tc);
   return s;
