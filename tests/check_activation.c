@@ -254,6 +254,7 @@ START_TEST (test_activation_names)
     {
       bp_activation a;
       ck_assert_int_eq (bp_activation_from_name (names[k], &a), GSL_SUCCESS);
+      ck_assert_int_eq (a, k);   /* BP_RELU, BP_SIGMOID, BP_TANH: bp_activation.h */
       ck_assert_str_eq (bp_activation_name (a), names[k]);
     }
   bp_activation a = BP_TANH;

@@ -15,13 +15,18 @@
    check-oom' runs the whole program this way (tests/oom/run.sh). */
 #include <config.h>
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
 #include <check.h>
 #include <gsl/gsl_errno.h>
 #include <gsl/gsl_complex_math.h>
 #include <gsl/gsl_rng.h>
+#include <gsl/gsl_vector_float.h>
 #include "backprop/bp_batch.h"
 #include "backprop/bp_model.h"
+#include "backprop/bp_model_file.h"
 #include "backprop/bp_net.h"
 #include "backprop/bp_train.h"
 #include "lib/formulas/cnn_chain.h"
@@ -184,6 +189,49 @@ every_net (bp_net **nets, size_t max)
   gsl_set_error_handler (old);
   return count;
 }
+
+/* A row and a shape, for bp_net_alloc */
+typedef struct
+{
+  const bp_net_type *type;
+  const bp_net_shape *shape;
+} net_args;
+
+static void *
+make_net (const void *arg)
+{
+  const net_args *a = arg;
+  return bp_net_alloc (a->type, a->shape);
+}
+
+static void
+free_net (void *p)
+{
+  bp_net_free (p);
+}
+
+/* bp_net_alloc (net.c) of every row and shape it takes: the net, theta
+   and the gradient (double or float32), the blocks' views */
+START_TEST (test_net_alloc_each_failing)
+{
+  size_t made = 0;
+  const bp_net_type *T;
+  for (size_t k = 0; (T = bp_net_type_at (k)) != NULL; k++)
+    for (size_t s = 0; s < N_SHAPES; s++)
+      {
+        gsl_error_handler_t *old = gsl_set_error_handler_off ();
+        bp_net *net = bp_net_alloc (T, &net_shapes[s]);
+        gsl_set_error_handler (old);
+        if (net == NULL)
+          continue;
+        bp_net_free (net);
+        const net_args a = { T, &net_shapes[s] };
+        each_allocation_failing (make_net, free_net, &a, T->name);
+        made++;
+      }
+  ck_assert_uint_ge (made, 8);
+}
+END_TEST
 
 static void *
 make_net_workspace (const void *arg)
@@ -382,6 +430,86 @@ START_TEST (test_net_passes_stay_in_their_buffers)
 }
 END_TEST
 
+/* bp_model_file_read (model_file.c) of every row's file with a training
+   state and its history, with each of its allocations failing in turn:
+   the network's blocks, the state's buffer, its velocity, RNG state and
+   history (read_state).  Not each_allocation_failing: the C library's
+   stdio reads unbuffered when its buffer cannot be allocated, so a read
+   may succeed with an allocation failed; then what it read must be the
+   file's.  A failing round is not checked for leaks (GSL 2.7's
+   gsl_matrix_alloc keeps the struct when the block fails: above).
+   One read first, unarmed: stdio's and the message catalog's blocks,
+   made once per process, are not the read's. */
+START_TEST (test_model_file_read_each_failing)
+{
+  if (!failalloc_works ())
+    return;
+  bp_net *nets[64];
+  const size_t count = every_net (nets, 64);
+  char path[64];
+  snprintf (path, sizeof path, "alloc-%ld-model", (long) getpid ());
+  static unsigned char rng_state[16] = "sixteen bytes..";
+  gsl_error_handler_t *old = gsl_set_error_handler_off ();
+  for (size_t k = 0; k < count; k++)
+    {
+      gsl_vector *velocity = gsl_vector_alloc (nets[k]->size);
+      gsl_matrix *history = gsl_matrix_alloc (2, BP_HISTORY_FIELDS);
+      for (size_t j = 0; j < velocity->size; j++)
+        gsl_vector_set (velocity, j, 0.25 * (double) (j % 8) - 0.5);   /* float32 too */
+      for (size_t j = 0; j < 2 * BP_HISTORY_FIELDS; j++)
+        history->data[j] = 1.0 / (double) (j + 3);
+      const bp_train_state st = { .epoch = 2, .epochs = 5, .batch = 64, .validation = 100,
+                                  .seed = 7, .lr = 0.03, .momentum = 0.9,
+                                  .weight_decay = 5e-4, .velocity = velocity,
+                                  .rng_size = sizeof rng_state, .rng_state = rng_state,
+                                  .history = history };
+      ck_assert_int_eq (bp_model_file_write (path, nets[k], &st, NULL, 0), GSL_SUCCESS);
+      char what[128];
+      bp_net_describe (nets[k], what, sizeof what);
+      bp_net *net0;   /* one read unarmed: what the process makes once */
+      bp_train_state got0;
+      ck_assert_int_eq (bp_model_file_read (path, &net0, &got0, NULL, 0), GSL_SUCCESS);
+      bp_net_free (net0);
+      bp_train_state_free (&got0);
+      for (unsigned long n = 1;; n++)
+        {
+          bp_net *net;
+          bp_train_state got;
+          failalloc_arm (n);
+          const int status = bp_model_file_read (path, &net, &got, NULL, 0);
+          int same = 0;
+          if (status == GSL_SUCCESS)
+            {
+              same = (net->theta ? gsl_vector_equal (net->theta, nets[k]->theta)
+                      : gsl_vector_float_equal (net->theta_float, nets[k]->theta_float))
+                     && gsl_vector_equal (got.velocity, velocity) && got.history != NULL
+                     && gsl_matrix_equal (got.history, history)
+                     && got.rng_size == sizeof rng_state
+                     && memcmp (got.rng_state, rng_state, sizeof rng_state) == 0;
+              bp_net_free (net);
+              bp_train_state_free (&got);
+            }
+          const unsigned long made = failalloc_disarm ();
+          ck_assert_msg (status == GSL_SUCCESS || made >= n,
+                         "%s: read failed (%d) with no allocation failing", what, status);
+          ck_assert_msg (status != GSL_SUCCESS || same,
+                         "%s: read with allocation %lu of %lu failing, not what was written",
+                         what, n, made);
+          ck_assert_msg (status == GSL_SUCCESS || net == NULL, "%s", what);
+          ck_assert_msg (status != GSL_SUCCESS || failalloc_live () == 0,
+                         "%s: %ld block(s) not freed", what, failalloc_live ());
+          if (made < n)
+            break;
+        }
+      unlink (path);
+      gsl_vector_free (velocity);
+      gsl_matrix_free (history);
+      bp_net_free (nets[k]);
+    }
+  gsl_set_error_handler (old);
+}
+END_TEST
+
 static Suite *
 alloc_suite (void)
 {
@@ -391,10 +519,12 @@ alloc_suite (void)
   tcase_add_test (tc, test_batch_workspace_alloc_each_failing);
   tcase_add_test (tc, test_mlp_batch_workspace_alloc_each_failing);
   tcase_add_test (tc, test_cnn_chain_alloc_each_failing);
+  tcase_add_test (tc, test_net_alloc_each_failing);
   tcase_add_test (tc, test_net_workspace_alloc_each_failing);
   tcase_add_test (tc, test_trainer_alloc_each_failing);
   tcase_add_test (tc, test_net_cforward_each_failing);
   tcase_add_test (tc, test_net_passes_stay_in_their_buffers);
+  tcase_add_test (tc, test_model_file_read_each_failing);
   suite_add_tcase (s, tc);
   return s;
 }

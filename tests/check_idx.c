@@ -218,6 +218,18 @@ START_TEST (test_idx_read_malformed)
   expect_error (path, 3, GSL_EINVAL, "overflow");
   unlink (path);
 
+  /* sizes whose product is SIZE_MAX exactly, (2^32 + 1)(2^32 - 1) = 2^64
+     - 1 with 2^32 + 1 = 641 x 6700417: no overflow, the payload is what
+     is missing */
+  if (SIZE_MAX == 0xFFFFFFFFFFFFFFFFull)
+    {
+      path = tmp_path ("sizemax", _i, gz);
+      dims[0] = 641, dims[1] = 6700417, dims[2] = 0xFFFFFFFFul;
+      write_bytes (path, buf, header (buf, 0x08, 3, dims), gz);
+      expect_error (path, 3, GSL_EINVAL, "truncated payload: 0 of the 18446744073709551615 bytes");
+      unlink (path);
+    }
+
   /* a huge announced payload (65535^3 bytes, 2.8e14) over 4 real bytes:
      reported as truncated, without allocating what the header claims */
   path = tmp_path ("huge", _i, gz);

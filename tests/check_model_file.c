@@ -348,7 +348,7 @@ END_TEST
 START_TEST (test_write_shape_over_2_32)
 {
   /* each of the shape's sizes the file holds as 32 bits (rows, cols, n,
-     C1, C2) at 2^32 alone: the save is refused (GSL_EBADLEN), nothing
+     C1, C2, the hidden units) at 2^32 alone: the save is refused (GSL_EBADLEN), nothing
      written; at 2^32 - 1 it is not refused so.  Mutant: the test's '&&' before C2 as '||', which let every
      size before it through */
   if (SIZE_MAX <= UINT32_MAX)
@@ -358,8 +358,9 @@ START_TEST (test_write_shape_over_2_32)
   const char *path = tmp_path ("huge_shape", 0);
   char err[1024];
   size_t *field[] = { &net->shape.rows, &net->shape.cols, &net->shape.n, &net->shape.C1,
-                      &net->shape.C2 };
-  static const char *const name[] = { "rows", "cols", "n", "C1", "C2" };
+                      &net->shape.C2, &net->shape.hidden[0] };
+  static const char *const name[] = { "rows", "cols", "n", "C1", "C2", "hidden[0]" };
+  ck_assert_uint_eq (net->shape.n_hidden, 1);   /* hidden[1] is 0 */
   for (size_t f = 0; f < sizeof field / sizeof field[0]; f++)
     {
       const size_t keep = *field[f];
@@ -381,6 +382,43 @@ START_TEST (test_write_shape_over_2_32)
 }
 END_TEST
 
+START_TEST (test_write_name_lengths)
+{
+  /* a name field holds 1 to BP_MODEL_FILE_MAX_NAME (32) bytes
+     (bp_model_file.h): a block named with 32 bytes is saved, one of 33
+     or of none is refused (GSL_EBADLEN), nothing written */
+  gsl_error_handler_t *old = gsl_set_error_handler_off ();
+  bp_net *net = random_net (1, 1);
+  const char *path = tmp_path ("names", 0);
+  char name[BP_MODEL_FILE_MAX_NAME + 2], err[1024];
+  const char *keep = net->layout[0].name;
+  memset (name, 'w', sizeof name - 1);
+  name[sizeof name - 1] = '\0';   /* 33 bytes */
+  for (size_t len = 0; len <= BP_MODEL_FILE_MAX_NAME + 1; len++)
+    {
+      if (len > 0 && len < BP_MODEL_FILE_MAX_NAME)
+        continue;
+      net->layout[0].name = name + (BP_MODEL_FILE_MAX_NAME + 1 - len);
+      ck_assert_uint_eq (strlen (net->layout[0].name), len);
+      err[0] = '\0';
+      const int st = bp_model_file_write (path, net, NULL, err, sizeof err);
+      if (len == BP_MODEL_FILE_MAX_NAME)
+        {
+          ck_assert_msg (st == GSL_SUCCESS, "a name of %zu bytes: %s", len, err);
+          unlink (path);
+        }
+      else
+        {
+          ck_assert_msg (st == GSL_EBADLEN, "a name of %zu bytes: %s", len, err);
+          ck_assert_int_eq (count_files (path), 0);
+        }
+    }
+  net->layout[0].name = keep;
+  gsl_set_error_handler (old);
+  bp_net_free (net);
+}
+END_TEST
+
 static Suite *
 write_suite (void)
 {
@@ -391,6 +429,7 @@ write_suite (void)
   tcase_add_test (tc, test_write_shape_over_2_32);
   tcase_add_test (tc, test_write_failures);
   tcase_add_test (tc, test_write_block_size_over_2_32);
+  tcase_add_test (tc, test_write_name_lengths);
   suite_add_tcase (s, tc);
   return s;
 }
@@ -524,6 +563,7 @@ START_TEST (test_read_state_out_of_range)
     { -1.0, 0.9, 5e-4, "its learning rate (> 0) is -1" },
     { 0.03, 1.5, 5e-4, "its momentum (in [0, 1)) is 1.5" },
     { 0.03, 0.9, -0.25, "its weight decay (>= 0) is -0.25" },
+    { 0.03, 1.0, 5e-4, "its momentum (in [0, 1)) is 1" },
   };
   bp_net *net = random_net (1, 4);
   const char *path = tmp_path ("range", 0);
@@ -551,11 +591,12 @@ START_TEST (test_read_state_out_of_range)
       free_state (&st);
     }
   /* the ranges' ends are in them: every epoch done (5 of 5), the largest
-     batch, the largest seed, the largest validation count */
+     batch, the largest seed, the largest validation count, momentum 0 */
   bp_train_state st = some_state (net->size, 5), got;
   st.batch = BP_SGD_BATCH_MAX;
   st.seed = BP_SGD_SEED_MAX;
   st.validation = BP_SGD_VALIDATION_MAX;
+  st.momentum = 0.0;   /* [0, 1) */
   ck_assert_int_eq (bp_model_file_write (path, net, &st, NULL, 0), GSL_SUCCESS);
   bp_net *r = NULL;
   char err[1024] = "";
@@ -639,6 +680,9 @@ START_TEST (test_read_corrupt)
     { a + 32, 5, "corrupt header: 5 blocks, but a mlp network of these sizes has 4" },
     { a + 42, 17, "corrupt header: block 1 is W1 17 x 784, but a mlp network of these sizes has W1 16 x 784 there" },
     { a + 41, '2', "corrupt header: block 1 is W2 16 x 784" },
+    /* a vector block is "NAME size1" (b1's size1 at a + 56, after W1's
+       22 bytes and b1's 4 + 2: mutant `if (size2)` as `size1`) */
+    { a + 56, 17, "corrupt header: block 2 is b1 17, but a mlp network of these sizes has b1 16 there" },
     /* each size 0 alone (mutant: `n == 0 || rows == 0` as `&&`) */
     { a + 8, 0, "bad sizes in the header: 0 classes, image 28 x 28, 1 hidden layers (at most 8)" },
     { a, 0, "bad sizes in the header: 10 classes, image 0 x 28, 1 hidden layers (at most 8)" },
@@ -780,6 +824,120 @@ START_TEST (test_state_history)
 }
 END_TEST
 
+/* What follows a model is a training state only with the state's magic
+   and a version it knows (1 or 2): a section of a state's length with
+   either wrong, its own checksum right, makes the file overlong, read
+   with or without the state */
+START_TEST (test_read_state_magic_and_version)
+{
+  bp_net *net = random_net (2, 31);
+  const char *path = tmp_path ("state-head", 0);
+  bp_train_state st = some_state (net->size, 3);
+  gsl_matrix *hist = st.history;
+  st.history = NULL;   /* version 1 */
+  ck_assert_int_eq (bp_model_file_write (path, net, &st, NULL, 0), GSL_SUCCESS);
+  st.history = hist;
+  size_t len;
+  unsigned char *buf = slurp (path, &len);
+  const size_t state = 80 + 8 * net->size + 16 + 4, model = len - state;
+  ck_assert_mem_eq (buf + model, "BPSTATE\n", 8);
+  const struct { size_t at; unsigned char lie; } lies[] = {
+    { 0, 'b' },   /* "bPSTATE\n" */
+    { 8, 3 },     /* version 3 */
+  };
+  for (size_t k = 0; k < sizeof lies / sizeof lies[0]; k++)
+    {
+      const unsigned char was = buf[model + lies[k].at];
+      buf[model + lies[k].at] = lies[k].lie;
+      recrc (buf + model, state);
+      spit (path, buf, len);
+      expect_refused (path, GSL_EINVAL, "overlong model file");
+      bp_train_state got;
+      bp_net *r = (bp_net *) 1;
+      gsl_error_handler_t *old = gsl_set_error_handler_off ();
+      ck_assert_int_eq (bp_model_file_read (path, &r, &got, NULL, 0), GSL_EINVAL);
+      gsl_set_error_handler (old);
+      ck_assert_ptr_null (r);
+      buf[model + lies[k].at] = was;
+    }
+  free (buf);
+  unlink (path);
+  free_state (&st);
+  bp_net_free (net);
+}
+END_TEST
+
+/* A state value that is not finite, each alone (the writer refuses
+   them: put into the file's bytes, the state's checksum made right):
+   the velocity, lr, momentum, weight decay, the history; refused as not
+   finite, before any range is asked */
+START_TEST (test_read_state_not_finite)
+{
+  bp_net *net = random_net (2, 31);
+  const char *path = tmp_path ("state-nan", 0);
+  bp_train_state st = some_state (net->size, 2);
+  ck_assert_int_eq (bp_model_file_write (path, net, &st, NULL, 0), GSL_SUCCESS);
+  size_t len;
+  unsigned char *buf = slurp (path, &len);
+  /* version 2: 80 bytes to the weight decay, the velocities, 16 of RNG
+     state, 2 x BP_HISTORY_FIELDS figures, the checksum */
+  const size_t state = 80 + 8 * net->size + 16 + 8 * 2 * BP_HISTORY_FIELDS + 4;
+  const size_t model = len - state;
+  ck_assert_mem_eq (buf + model, "BPSTATE\n", 8);
+  const size_t at[] = { 80, 56, 64, 72, 80 + 8 * net->size + 16 + 8 * 5 };
+  for (size_t k = 0; k < sizeof at / sizeof at[0]; k++)
+    {
+      unsigned char was[8];
+      memcpy (was, buf + model + at[k], 8);
+      memset (buf + model + at[k], 0xFF, 8);   /* a NaN */
+      recrc (buf + model, state);
+      spit (path, buf, len);
+      bp_train_state got;
+      bp_net *r = (bp_net *) 1;
+      char err[1024] = "";
+      gsl_error_handler_t *old = gsl_set_error_handler_off ();
+      ck_assert_int_eq (bp_model_file_read (path, &r, &got, err, sizeof err), GSL_EINVAL);
+      gsl_set_error_handler (old);
+      ck_assert_msg (strstr (err, "the training state has a value that is not finite"),
+                     "offset %zu: %s", at[k], err);
+      ck_assert_ptr_null (r);
+      memcpy (buf + model + at[k], was, 8);
+    }
+  free (buf);
+  unlink (path);
+  free_state (&st);
+  bp_net_free (net);
+}
+END_TEST
+
+/* A deep net of BP_NET_MAX_HIDDEN hidden layers is saved and read back
+   (bp_model_file.h: at most that many) */
+START_TEST (test_round_trip_deepest)
+{
+  bp_net_shape s = { .rows = 28, .cols = 28, .n = 10, .n_hidden = BP_NET_MAX_HIDDEN,
+                     .act = BP_TANH };
+  for (size_t l = 0; l < BP_NET_MAX_HIDDEN; l++)
+    s.hidden[l] = 3 + l;
+  bp_net *net = bp_net_alloc (bp_net_deep, &s), *r = NULL;
+  ck_assert_ptr_nonnull (net);
+  for (size_t k = 0; k < net->size; k++)
+    gsl_vector_set (net->theta, k, 1.0 / (double) (k + 1));
+  const char *path = tmp_path ("deepest", 0);
+  char err[1024] = "";
+  gsl_error_handler_t *old = gsl_set_error_handler_off ();
+  const int wrote = bp_model_file_write (path, net, NULL, err, sizeof err);
+  ck_assert_msg (wrote == GSL_SUCCESS, "%s", err);
+  const int status = bp_model_file_read (path, &r, NULL, err, sizeof err);
+  gsl_set_error_handler (old);
+  ck_assert_msg (status == GSL_SUCCESS, "%s", err);
+  ck_assert_uint_eq (r->shape.n_hidden, BP_NET_MAX_HIDDEN);
+  ck_assert (gsl_vector_equal (r->theta, net->theta));
+  unlink (path);
+  bp_net_free (r);
+  bp_net_free (net);
+}
+END_TEST
+
 static Suite *
 read_suite (void)
 {
@@ -793,6 +951,9 @@ read_suite (void)
   tcase_add_test (tc, test_read_corrupt);
   tcase_add_test (tc, test_state_history);
   tcase_add_test (tc, test_state_history_of_no_epoch);
+  tcase_add_test (tc, test_read_state_magic_and_version);
+  tcase_add_test (tc, test_read_state_not_finite);
+  tcase_add_test (tc, test_round_trip_deepest);
   tcase_add_test (tc, test_read_too_many_hidden);
   suite_add_tcase (s, tc);
   return s;

@@ -487,6 +487,23 @@ START_TEST (test_refused)
   s.C2 = 2;
   ck_assert_ptr_null (bp_net_alloc (bp_net_mlp, &s));
   ck_assert_ptr_null (bp_net_type_by_name ("two-layer"));
+  /* nor a linear classifier's, C1 or C2 alone (linear.c's layout) */
+  s = (bp_net_shape) { .rows = ROWS, .cols = COLS, .n = CLASSES, .C1 = 2 };
+  ck_assert_ptr_null (bp_net_alloc (bp_net_linear, &s));
+  s.C1 = 0;
+  s.C2 = 2;
+  ck_assert_ptr_null (bp_net_alloc (bp_net_linear, &s));
+  /* a deep net of BP_NET_MAX_HIDDEN hidden layers is made, one of an
+     unknown activation is not (deep.c's layout) */
+  s = (bp_net_shape) { .rows = ROWS, .cols = COLS, .n = CLASSES,
+                       .n_hidden = BP_NET_MAX_HIDDEN, .act = BP_TANH };
+  for (size_t l = 0; l < BP_NET_MAX_HIDDEN; l++)
+    s.hidden[l] = 3;
+  bp_net *deepest = bp_net_alloc (bp_net_deep, &s);
+  ck_assert_ptr_nonnull (deepest);
+  bp_net_free (deepest);
+  s.act = (bp_activation) 3;
+  ck_assert_ptr_null (bp_net_alloc (bp_net_deep, &s));
   /* W of 16 x (2^60 + 1): 16 (2^60 + 1) elements overflow size_t (to 16) */
   s = (bp_net_shape) { .rows = 1, .cols = ((size_t) 1 << 60) + 1, .n = 16 };
   ck_assert_ptr_null (bp_net_alloc (bp_net_linear, &s));

@@ -85,12 +85,19 @@ bp_tanh_jacobian (const gsl_vector *z, gsl_matrix *J)
 
 /* --- choice at run time ---------------------------------------------- */
 
-static const char *const names[] = { "relu", "sigmoid", "tanh" };
-
+/* A switch, as bp_activation_jacobian's: a table indexed by a has a
+   bound, and a bound one too far reads the word past the table, which
+   only AddressSanitizer sees (issue 24, activation.c:93). */
 const char *
 bp_activation_name (bp_activation a)
 {
-  return ((unsigned) a < sizeof names / sizeof names[0]) ? names[a] : NULL;
+  switch (a)
+    {
+    case BP_RELU: return "relu";
+    case BP_SIGMOID: return "sigmoid";
+    case BP_TANH: return "tanh";
+    }
+  return NULL;
 }
 
 int
@@ -98,8 +105,8 @@ bp_activation_from_name (const char *name, bp_activation *a)
 {
   if (MISSING (name) || MISSING (a))
     GSL_ERROR ("bp_activation_from_name: name and a must not be NULL", GSL_EFAULT);
-  for (unsigned k = 0; k < sizeof names / sizeof names[0]; k++)
-    if (strcmp (name, names[k]) == 0)
+  for (int k = BP_RELU; k <= BP_TANH; k++)
+    if (strcmp (name, bp_activation_name ((bp_activation) k)) == 0)
       {
         *a = (bp_activation) k;
         return GSL_SUCCESS;
