@@ -209,9 +209,9 @@ assert m.reuse(dict(sv, units=[]), own, h, S, []) == "valid"   # not covered, st
 # object including it), and the objects whose data those name
 g = m.Graph.__new__(m.Graph)
 g.owners = {"a.c": {"a.c"}, "h.h": {"a.c", "c.c"}, "b.c": {"b.c"}, "d.c": {"d.c"}}
-g.reads = {"a.c": {"d.c"}, "c.c": set()}
+g.reads = {"a.c": {"d.c"}, "c.c": set(), "d.c": {"e.c"}}
 assert g.executed_keys("tests/check_x", {"a.c": [3], "h.h": [1], "b.c": []}) == \
-    ["bin:tests/check_x", "obj:a.c", "obj:c.c", "obj:d.c"]
+    ["bin:tests/check_x", "obj:a.c", "obj:c.c", "obj:d.c", "obj:e.c"]
 # nm: a table of data one object defines and another reads
 with tempfile.TemporaryDirectory() as d:
     for name, text in (("t.c", "const int row[2] = {1, 2};\nint var;\nint fn (void) { return 0; }\n"),):

@@ -375,7 +375,12 @@ class Graph:
         for f, ran in lines.items():
             if ran:
                 objs.update(self.owners.get(f, ()))
-        objs.update(*[self.reads.get(o, ()) for o in list(objs)])
+        todo = list(objs)   # data that names other data (a pointer in a table)
+        while todo:
+            for r in self.reads.get(todo.pop(), ()):
+                if r not in objs:
+                    objs.add(r)
+                    todo.append(r)
         return ["bin:" + suite] + ["obj:" + o for o in sorted(objs)]
 
     def sees_file(self, suite, path):
