@@ -6,7 +6,9 @@
 # test cases alone is "survived [cases]", in the score, confirmed by its
 # whole suites only when asked; a cached kill is re-witnessed by its test
 # case, and judged afresh when that case passes; an equivalent entry may
-# name its function; the direct rebuild compiles an object as make does.
+# name its function; the direct rebuild compiles an object as make does;
+# a loop is judged by CPU time (a starved suite is no verdict, a hung one
+# a kill); a survivor is keyed by the code its covering test cases run.
 srcdir=${srcdir:-.}
 command -v python3 >/dev/null 2>&1 || { echo "SKIP: no python3"; exit 77; }
 PYTHONDONTWRITEBYTECODE=1 exec python3 - "$srcdir/tests" <<'PY'
