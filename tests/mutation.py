@@ -6,8 +6,8 @@ Each mutant changes one thing in one line of code -- an operator (+ -, * /,
 < <=, > >=, == !=, && ||), a constant (0.0 1.0 2.0, 1 2 in arithmetic), a
 transpose (CblasTrans CblasNoTrans), an index (i + 1, size1 size2) -- or is
 one of the named mutants of issues 14 and 24.  A mutant is killed when a
-suite fails, or runs past five times its clean time (at least 60 s: a
-loop).  One the compiler or the linker refuses is "not compiled": no
+suite fails, or one of its processes uses five times the suite's (or
+the case's) clean time in CPU (at least 60 s: a loop; run_suite()).  One the compiler or the linker refuses is "not compiled": no
 kill, reported apart and left out of the score; a build that runs out
 of time is not cached (the next run tries the mutant again).
 
@@ -54,8 +54,10 @@ The cache (--cache, tests/mutation-cache.json): one entry per mutant (its
 file, the line's text before and after, the occurrence), with the verdict
 and the SHA-1 of the code the verdict depends on, without debug sections
 (objcopy --strip-debug): the library objects the mutated file is compiled
-into, and for a survivor every suite's program (the test helpers linked
-in) and the library objects it reaches.  An entry whose code all still
+into, and for a survivor the programs of the suites whose test cases
+execute its line, the library objects those cases execute and the ones
+whose data those name (Graph.executed_keys; where coverage cannot tell,
+every suite's program and the objects it reaches).  An entry whose code all still
 hashes the same is reused: a change of a header or a comment that leaves
 the code alone keeps the results, any other reruns exactly the mutants it
 can affect.  A kill is kept with its witness (the suite and test case
