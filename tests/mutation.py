@@ -1361,7 +1361,8 @@ def main():
     ap.add_argument("--cache", default="tests/mutation-cache.json")
     ap.add_argument("--max", type=int, default=int(os.environ.get("MUTATION_MAX", "0")),
                     help="try at most N generated mutants (a seeded sample); 0: all")
-    ap.add_argument("--only", default=os.environ.get("MUTATION_ONLY", ""))
+    ap.add_argument("--only", default=os.environ.get("MUTATION_ONLY", ""),
+                    help="the mutants whose FILE:LINE contains one of these words")
     ap.add_argument("--named", action="store_true", default=bool(os.environ.get("MUTATION_NAMED")),
                     help="only the named mutants")
     ap.add_argument("--confirm", action="store_true",
@@ -1426,10 +1427,10 @@ def main():
 
     def chosen(path):
         return not only or any(o in path for o in only)
-    gen = [m for m in gen if chosen(m.path)]
+    gen = [m for m in gen if chosen(m.where)]
     if a.max and len(gen) > a.max:
         gen = sorted(random.Random(14).sample(gen, a.max), key=lambda m: (m.path, m.pos))
-    named_mu = [m for m in named() if chosen(m.path)]
+    named_mu = [m for m in named() if chosen(m.where)]
     mutants = named_mu + ([] if a.named else gen)
     skipped = [m for m in mutants if m.pos < 0]
     mutants = [m for m in mutants if m.pos >= 0]
