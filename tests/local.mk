@@ -237,7 +237,7 @@ CLEANFILES += oom-run.*
 # sources against the Check suites, MUTATION_JOBS at a time (default 1);
 # the score and every survivor in tests/mutation-report.txt.
 # MUTATION_MAX=N samples N generated mutants, MUTATION_ONLY='TEXT...' keeps
-# the files whose name contains one of the TEXTs, MUTATION_NAMED=1 runs the
+# the mutants whose FILE:LINE contains one of the TEXTs (hints.c:386), MUTATION_NAMED=1 runs the
 # named mutants alone.  A mutant that survives the test cases that
 # execute its line is "survived [cases]" (in the score, listed apart);
 # MUTATION_CONFIRM=1 runs their suites whole for it and for every such

@@ -6,7 +6,9 @@
 # test cases alone is "survived [cases]", in the score, confirmed by its
 # whole suites only when asked; a cached kill is re-witnessed by its test
 # case, and judged afresh when that case passes; an equivalent entry may
-# name its function; the direct rebuild compiles an object as make does.
+# name its function; the direct rebuild compiles an object as make does;
+# a loop is judged by CPU time (a starved suite is no verdict, a hung one
+# a kill); a survivor is keyed by the code its covering test cases run.
 srcdir=${srcdir:-.}
 command -v python3 >/dev/null 2>&1 || { echo "SKIP: no python3"; exit 77; }
 PYTHONDONTWRITEBYTECODE=1 exec python3 - "$srcdir/tests" <<'PY'
@@ -88,7 +90,7 @@ assert m.witness_first(None, [c1], [c2]) == ([c1], [c2])
 # case (check_y's) kills it, and is the new witness.  With no marker
 # left, the mutant survives both: a witness that no longer kills is no
 # kill.
-import os, stat, tempfile
+import os, signal, stat, subprocess, tempfile
 SUITE = """#!/bin/sh
 if grep -q %s src/lib/x.c; then r="not ok"; else r="ok"; fi
 echo "$r 1 - %s.c:$CK_RUN_CASE:test_%s: out"
@@ -148,6 +150,79 @@ with tempfile.TemporaryDirectory() as tree:
                            Same(same), {})
         assert v == want, (same, v, by)
 print("PASS: a cached kill is re-witnessed, and judged afresh when its witness passes")
+
+# Loops are judged by CPU time (issue 24, session 11): a mutant's suite
+# runs with RLIMIT_CPU, which each process it forks inherits with its own
+# count.  A test that loops is killed by SIGXCPU ("cpu-limit", a kill); a
+# suite stopped (SIGSTOP: starved of CPU) past the wall-clock backstop has
+# no verdict ("error": not cached); one asleep for good ("hang") is a
+# kill.  Check's message for a test killed by a signal, from the status
+# of the forked test itself.
+FAKE = {
+    "loop": '( while :; do :; done ); s=$?\n'
+            'echo "not ok 1 - x.c:c:test_loop: (after this point) Received signal '
+            '$((s - 128))"; exit 1\n',
+    "stop": 'kill -STOP $$\necho "ok 1 - x.c:c:test_stop: Passed"\n',
+    "sleep": 'sleep 1000\necho "ok 1 - x.c:c:test_sleep: Passed"\n',
+    "ok": 'echo "ok 1 - x.c:c:test_ok: Passed"\n',
+}
+m.WALL_BACKSTOP = 10.0
+with tempfile.TemporaryDirectory() as tree:
+    os.makedirs(os.path.join(tree, "tests"))
+    for name, body in FAKE.items():
+        p = os.path.join(tree, "tests", name)
+        with open(p, "w") as f:
+            f.write("#!/bin/sh\n" + body)
+        os.chmod(p, stat.S_IRWXU)
+    runs = {name: m.run_suite(tree, "tests/" + name, 1.0, cpu=True) for name in FAKE}
+    got = {name: r for name, (r, _) in runs.items()}
+    assert got == {"loop": "cpu-limit", "stop": "error", "sleep": "hang", "ok": "ok"}, got
+    # the loop ended by its own CPU limit, not by the backstop
+    assert "Received signal %d" % signal.SIGXCPU in runs["loop"][1], runs["loop"]
+    # judge(): a CPU-limit kill is a kill, a starved suite no verdict
+    with open(os.path.join(tree, "Makefile"), "w") as f:
+        f.write("src/lib/libbackprop.la:\n\t@:\n")
+    os.makedirs(os.path.join(tree, "src/lib"))
+    with open(os.path.join(tree, "src/lib/x.c"), "w") as f:
+        f.write("int f = 1;\n")
+    mu = m.Mutant("constant", "src/lib/x.c", 0, "int f = 1;", "int f = 2;", None, 0)
+    lim = {"tests/loop": 1.0, "tests/stop": 1.0}
+    v = m.judge(tree, mu, [("tests/loop", None)], [], lim, {}, set())
+    assert v[0] == "killed" and "cpu-limit" in v[1], v
+    v = m.judge(tree, mu, [("tests/stop", None)], [], lim, {}, set())
+    assert v[0] == "error", v
+print("PASS: a loop is judged by CPU time; a starved suite is no kill, a hung one is")
+
+# A cached kill by "timeout" (a wall-clock limit, until session 10) is
+# judged afresh.  A survivor by line keeps the test cases that executed
+# its line (units) and is keyed by the code they execute: it stands while
+# the coverage map names the same cases (None: the map cannot tell).
+h = H({"obj:a.c": "A", "bin:tests/check_x": "X"})
+tk = dict(kill, by="check_x timeout (test_t)", witness_deps={"bin:tests/check_x": "X"})
+assert m.reuse(tk, own, h, S) is None
+assert m.reuse(dict(tk, by="check_x cpu-limit (test_t)"), own, h, S) == "valid"
+sv = {"verdict": U, "by": "1 case(s) of check_x", "units": [["tests/check_x", "c1"]],
+      "deps": {"obj:a.c": "A", "bin:tests/check_x": "X"}}
+assert m.reuse(sv, own, h, S, [("tests/check_x", "c1")]) == "valid"
+assert m.reuse(sv, own, h, S, [("tests/check_x", "c1"), ("tests/check_y", None)]) is None
+assert m.reuse(sv, own, h, S, None) is None
+assert m.reuse(dict(sv, units=[]), own, h, S, []) == "valid"   # not covered, still
+# the keys: the program, the objects whose lines ran (a header's: every
+# object including it), and the objects whose data those name
+g = m.Graph.__new__(m.Graph)
+g.owners = {"a.c": {"a.c"}, "h.h": {"a.c", "c.c"}, "b.c": {"b.c"}, "d.c": {"d.c"}}
+g.reads = {"a.c": {"d.c"}, "c.c": set(), "d.c": {"e.c"}}
+assert g.executed_keys("tests/check_x", {"a.c": [3], "h.h": [1], "b.c": []}) == \
+    ["bin:tests/check_x", "obj:a.c", "obj:c.c", "obj:d.c", "obj:e.c"]
+# nm: a table of data one object defines and another reads
+with tempfile.TemporaryDirectory() as d:
+    for name, text in (("t.c", "const int row[2] = {1, 2};\nint var;\nint fn (void) { return 0; }\n"),):
+        with open(os.path.join(d, name), "w") as f:
+            f.write(text)
+        r = subprocess.run(["cc", "-c", "-o", os.path.join(d, "t.o"), os.path.join(d, name)])
+        assert r.returncode == 0
+    assert sorted(m.nm_data(os.path.join(d, "t.o"))) == ["row", "var"], m.nm_data(os.path.join(d, "t.o"))
+print("PASS: a survivor is keyed by the code its covering cases execute")
 
 # An entry of the reviewed equivalent may name the function: FILE:FUNCTION
 # matches the line's text in that function only (net.c's block loop is in

@@ -6,8 +6,8 @@ Each mutant changes one thing in one line of code -- an operator (+ -, * /,
 < <=, > >=, == !=, && ||), a constant (0.0 1.0 2.0, 1 2 in arithmetic), a
 transpose (CblasTrans CblasNoTrans), an index (i + 1, size1 size2) -- or is
 one of the named mutants of issues 14 and 24.  A mutant is killed when a
-suite fails, or runs past five times its clean time (at least 60 s: a
-loop).  One the compiler or the linker refuses is "not compiled": no
+suite fails, or one of its processes uses five times the suite's (or
+the case's) clean time in CPU (at least 60 s: a loop; run_suite()).  One the compiler or the linker refuses is "not compiled": no
 kill, reported apart and left out of the score; a build that runs out
 of time is not cached (the next run tries the mutant again).
 
@@ -54,8 +54,10 @@ The cache (--cache, tests/mutation-cache.json): one entry per mutant (its
 file, the line's text before and after, the occurrence), with the verdict
 and the SHA-1 of the code the verdict depends on, without debug sections
 (objcopy --strip-debug): the library objects the mutated file is compiled
-into, and for a survivor every suite's program (the test helpers linked
-in) and the library objects it reaches.  An entry whose code all still
+into, and for a survivor the programs of the suites whose test cases
+execute its line, the library objects those cases execute and the ones
+whose data those name (Graph.executed_keys; where coverage cannot tell,
+every suite's program and the objects it reaches).  An entry whose code all still
 hashes the same is reused: a change of a header or a comment that leaves
 the code alone keeps the results, any other reruns exactly the mutants it
 can affect.  A kill is kept with its witness (the suite and test case
@@ -273,6 +275,14 @@ def nm(args, path):
     return [ln.split()[-1] for ln in r.stdout.split("\n") if ln.strip()]
 
 
+def nm_data(path):
+    """The global data symbols an object defines (nm's D, R, B, C, G, S)."""
+    r = subprocess.run(["nm", "-g", "--defined-only", path], stdout=subprocess.PIPE,
+                       stderr=subprocess.DEVNULL, universal_newlines=True)
+    return [f[2] for f in (ln.split() for ln in r.stdout.split("\n"))
+            if len(f) == 3 and f[1] in "DRBCGS"]
+
+
 def lib_object(src):
     d, f = os.path.split(src)
     return os.path.join(d, ".libs", os.path.splitext(f)[0] + ".o")
@@ -323,6 +333,12 @@ class Graph:
         for s, syms in self.defines.items():
             for y in syms:
                 self.by_symbol[y] = s
+        # reads[s]: the other objects whose data (nm: D, R, B, C, G, S: a
+        # type table row, say) s names; their change reaches s's callers
+        # without any of their code running
+        data = {y for s in sources for y in nm_data(lib_object(s))}
+        self.reads = {s: {self.by_symbol[y] for y in self.needs[s]
+                          if y in data and y in self.by_symbol} - {s} for s in sources}
         # the test helpers every suite links (TEST_LDADD's convenience libraries)
         helpers = sorted(glob.glob("tests/.deps/*.Plo") + glob.glob("src/verify/.deps/*.Plo"))
         self.helper_files = sorted({f for d in helpers for f in dep_files(d)})
@@ -347,6 +363,27 @@ class Graph:
             # helpers linked in) and the code of the library objects it
             # reaches, compared without debug sections (Hashes)
             self.keys[t] = ["bin:" + t] + ["obj:" + o for o in sorted(seen)]
+
+    def executed_keys(self, suite, lines):
+        """What the results of a run of suite that executed lines ({file:
+        lines}, its coverage) depend on: its program's code, the code of
+        the library objects those lines are compiled into (a header's or
+        a NAME_source.c's: every object that includes it), and of the
+        objects whose data they name (reads).  A library object whose code
+        no case of the run executes cannot change what the run does,
+        except through its data (reads) or undefined behaviour
+        (doc/robustness.md)."""
+        objs = set()
+        for f, ran in lines.items():
+            if ran:
+                objs.update(self.owners.get(f, ()))
+        todo = list(objs)   # data that names other data (a pointer in a table)
+        while todo:
+            for r in self.reads.get(todo.pop(), ()):
+                if r not in objs:
+                    objs.add(r)
+                    todo.append(r)
+        return ["bin:" + suite] + ["obj:" + o for o in sorted(objs)]
 
     def sees_file(self, suite, path):
         """Whether suite reaches an object path is compiled into."""
@@ -496,26 +533,102 @@ def kill_session(sid):
                 pass
 
 
-def run_suite(tree, suite, limit, case=None, cases=None):
+# a mutant's suite runs under a limit of CPU time per process (cpu=True):
+# its wall-clock backstop is this many times that limit
+WALL_BACKSTOP = 10.0
+# Check's message for a test killed by RLIMIT_CPU's SIGXCPU (or SIGKILL
+# at the hard limit, a few seconds later)
+CPU_KILLED = re.compile(r"Received signal (%d|%d)\b" % (signal.SIGXCPU, signal.SIGKILL))
+
+
+def session_procs(sid):
+    """[(state, CPU seconds)] of the live processes of session sid."""
+    out, tick = [], os.sysconf("SC_CLK_TCK")
+    for d in os.listdir("/proc"):
+        if not d.isdigit():
+            continue
+        try:
+            with open("/proc/%s/stat" % d) as fh:
+                fields = fh.read().rsplit(")", 1)[1].split()
+        except (OSError, IndexError):
+            continue
+        if len(fields) > 12 and fields[3] == str(sid):
+            out.append((fields[0], (int(fields[11]) + int(fields[12])) / tick))
+    return out
+
+
+def cpu_limited(seconds):
+    """A preexec_fn: RLIMIT_CPU of seconds (soft: SIGXCPU; hard a few
+    seconds later: SIGKILL), no core files.  A limit is inherited across
+    fork and each process's CPU time starts at 0: every test Check forks
+    gets seconds of its own."""
+    import resource
+
+    def set_limits():
+        s = max(1, int(seconds + 0.5))
+        resource.setrlimit(resource.RLIMIT_CPU, (s, s + 5))
+        resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
+    return set_limits
+
+
+def run_suite(tree, suite, limit, case=None, cases=None, cpu=False):
     """suite in tree within limit seconds, only its test case named case
     (CK_RUN_CASE) if given; each Check test within five times its own
     timeout (a loaded machine: the suite's limit catches loops).  The run
     stops at the first test that fails (the rest cannot make it pass).
     Returns ("ok" | "fail" | "timeout", its output); cases, a list, gets
-    the test cases' names in the order they ran."""
-    env = dict(suite_env(tree), CK_TIMEOUT_MULTIPLIER="5", CK_TAP_LOG_FILE_NAME="-")
+    the test cases' names in the order they ran.
+
+    With cpu (a mutant's run), limit is CPU time, not wall time: each
+    process of the suite (Check forks one per test) may use limit seconds
+    of CPU (RLIMIT_CPU); one that does is killed by SIGXCPU and the run is
+    "cpu-limit" (a loop: a kill).  A starved process uses little CPU
+    however long it waits: Check's own wall-clock timeouts are made
+    large, and the wall-clock backstop (WALL_BACKSTOP times limit) is
+    "error" (no verdict, not cached, the mutant tried again next run)
+    unless a process of the suite had used its CPU limit by then.  A
+    suite blocked for good (all its processes asleep, no CPU used, for
+    limit seconds) is "hang", a kill (watch())."""
+    env = dict(suite_env(tree), CK_TIMEOUT_MULTIPLIER="1000" if cpu else "5",
+               CK_TAP_LOG_FILE_NAME="-")
     if case is not None:
         env["CK_RUN_CASE"] = case
     p = subprocess.Popen([os.path.join(tree, suite)], cwd=tree, env=env,
                          stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                         start_new_session=True)
-    expired = []
+                         start_new_session=True,
+                         preexec_fn=cpu_limited(limit) if cpu else None)
+    expired, done = [], threading.Event()
 
     def stop(why):
         if why:
             expired.append(why)
         kill_session(p.pid)
-    timer = threading.Timer(limit, stop, ["timeout"])
+
+    def watch():
+        """The wall-clock limits.  With cpu: past WALL_BACKSTOP * limit,
+        "cpu-limit" if a process had used its limit, else "error" (starved:
+        runnable or stopped, not looping); and a suite whose processes all
+        sleep (state S: waiting on a pipe, a signal, a lock) without using
+        any CPU for limit seconds is "hang" (a kill: blocked for good; a
+        starved process is runnable, R)."""
+        t0 = time.time()
+        idle_since, last = t0, None
+        while not done.wait(2.0 if cpu else limit):
+            now = time.time()
+            if not cpu:
+                stop("timeout")
+                return
+            procs = session_procs(p.pid)
+            used = sum(c for _, c in procs)
+            if not procs or any(s not in "SZ" for s, _ in procs) or used != last:
+                idle_since, last = now, used
+            elif now - idle_since >= limit:
+                stop("hang")
+                return
+            if now - t0 >= WALL_BACKSTOP * limit:
+                stop("cpu-limit" if max([c for _, c in procs] or [0.0]) >= limit else "error")
+                return
+    timer = threading.Thread(target=watch, daemon=True)
     timer.start()
     out, failed = [], None
     try:
@@ -533,12 +646,16 @@ def run_suite(tree, suite, limit, case=None, cases=None):
     finally:
         p.stdout.close()
         rc = p.wait()
-        timer.cancel()
+        done.set()
     text = "".join(out)
     if expired:
-        return "timeout", text
+        return expired[0], text
     if failed is not None:
-        return ("timeout" if "Test timeout expired" in failed else "fail"), text
+        if "Test timeout expired" in failed:   # Check's own timer: wall clock
+            return ("error" if cpu else "timeout"), text
+        return ("cpu-limit" if cpu and CPU_KILLED.search(failed) else "fail"), text
+    if cpu and rc in (-signal.SIGXCPU, -signal.SIGKILL):   # the suite's own process
+        return "cpu-limit", text
     return ("ok" if rc == 0 else "fail"), text
 
 
@@ -798,9 +915,12 @@ def judge(tree, mu, first, rest, limit, code, owners, direct=None, prof=None):
                     ran.append(s)
                 # a suite past its limit (a few times its clean time) loops: killed
                 t = time.time()
-                r, out = run_suite(tree, s, limit.get((s, case), limit[s]), case)
+                r, out = run_suite(tree, s, limit.get((s, case), limit[s]), case, cpu=True)
                 prof["run"] += time.time() - t
                 prof["runs"] += 1
+                if r == "error":   # starved past the wall-clock backstop: no verdict
+                    return "error", "%s %s: wall-clock backstop, CPU limit not reached" % (
+                        os.path.basename(s), case or ""), []
                 if r != "ok":
                     test = FAILED.search(out)
                     prof["witness"] = [s, case]
@@ -852,7 +972,7 @@ def cached_verdict(e):
 UNCONFIRMED = "survived [cases]"
 
 
-def reuse(e, own, hashes, suites):
+def reuse(e, own, hashes, suites, units=None):
     """What a cache entry e is worth now: "valid" (its verdict stands),
     "recheck" (a kill whose mutated code, the keys own, is unchanged but
     whose witness's suite changed: run the witness first) or None (judge
@@ -863,13 +983,25 @@ def reuse(e, own, hashes, suites):
     mutant apart) needs every file it depends on unchanged.  Entries
     written before the witness was kept (their deps: the mutated objects
     and the killing suite's code) are re-checked the same way, their
-    witness the suite and test named in "by"."""
+    witness the suite and test named in "by".
+
+    A survivor judged by line since session 11 keeps "units", the test
+    cases that executed its line, and is keyed by the code those cases
+    execute (Coverage.unit_keys): it stands while that code hashes the
+    same and the coverage map (units, [(suite, case)] now, None when the
+    map cannot tell) names the same cases.  A kill by "timeout" was
+    judged by a wall-clock limit (until session 10), which a starved
+    test on a loaded machine reaches too: judged afresh."""
     v = cached_verdict(e)
     if v is None:
         return None
     deps = e["deps"]
     if v[0] != "killed":
+        if "units" in e and (units is None or sorted(map(list, units)) != e["units"]):
+            return None
         return "valid" if hashes.valid(deps) else None
+    if re.search(r"^\S+ timeout\b", e["by"]):
+        return None
     if not own <= set(deps) or not hashes.valid({k: deps[k] for k in own}):
         return None
     if witness_of(e)[0] not in suites:
@@ -1102,7 +1234,9 @@ class Coverage:
             if units == [None] and len(cases) > 1:
                 ran["whole"] = True
             whole = ran.pop("whole", False)
-            self.data["suites"][s] = {"deps": self.hashes.of(self.graph.keys[s]),
+            # keyed by the code it executed (Graph.executed_keys), not all
+            # it reaches: a change of an object it never runs keeps it
+            self.data["suites"][s] = {"deps": self.hashes.of(self.graph.executed_keys(s, ran)),
                                       "lines": {f: sorted(a) for f, a in ran.items()},
                                       "seconds": round(took, 1)}
             if whole:
@@ -1175,6 +1309,17 @@ class Coverage:
             out.extend([(s, c) for c in cases] if cases else [(s, None)])
         return out
 
+    def unit_keys(self, units):
+        """What a survivor of units ([(suite, case or None)], units_of's)
+        depends on besides its own code: for each suite, its program and
+        the library objects the units execute (Graph.executed_keys)."""
+        keys = set()
+        for s, c in units:
+            e = self.data["suites"][s]
+            lines = e["lines"] if c is None else e.get("cases", {}).get(c, e["lines"])
+            keys.update(self.graph.executed_keys(s, lines))
+        return sorted(keys)
+
     def case_seconds(self, s, c):
         return self.data["suites"].get(s, {}).get("case_seconds", {}).get(c, 0.0)
 
@@ -1216,7 +1361,8 @@ def main():
     ap.add_argument("--cache", default="tests/mutation-cache.json")
     ap.add_argument("--max", type=int, default=int(os.environ.get("MUTATION_MAX", "0")),
                     help="try at most N generated mutants (a seeded sample); 0: all")
-    ap.add_argument("--only", default=os.environ.get("MUTATION_ONLY", ""))
+    ap.add_argument("--only", default=os.environ.get("MUTATION_ONLY", ""),
+                    help="the mutants whose FILE:LINE contains one of these words")
     ap.add_argument("--named", action="store_true", default=bool(os.environ.get("MUTATION_NAMED")),
                     help="only the named mutants")
     ap.add_argument("--confirm", action="store_true",
@@ -1281,10 +1427,10 @@ def main():
 
     def chosen(path):
         return not only or any(o in path for o in only)
-    gen = [m for m in gen if chosen(m.path)]
+    gen = [m for m in gen if chosen(m.where)]
     if a.max and len(gen) > a.max:
         gen = sorted(random.Random(14).sample(gen, a.max), key=lambda m: (m.path, m.pos))
-    named_mu = [m for m in named() if chosen(m.path)]
+    named_mu = [m for m in named() if chosen(m.where)]
     mutants = named_mu + ([] if a.named else gen)
     skipped = [m for m in mutants if m.pos < 0]
     mutants = [m for m in mutants if m.pos >= 0]
@@ -1391,27 +1537,39 @@ def main():
         owners = graph.owners.get(mu.path, ())
         return {"obj:" + o for o in owners} if owners else {mu.path}
 
-    def deps_of(mu, ran, verdict, by_line):
+    def deps_of(mu, ran, verdict, units):
         # a kill: the mutated code alone (its witness is re-run when its
-        # suite changes: reuse()).  A survivor by line: any suite may come
-        # to execute the line; otherwise the code of the suites that ran
+        # suite changes: reuse()).  A survivor by line (units: the test
+        # cases that execute the line): the code those cases execute, and
+        # the map naming the same cases (reuse()); otherwise the code of
+        # every suite
         files = own_keys(mu)
         if verdict == "killed":
             return hashes.of(sorted(files))
-        if verdict in ("survived", UNCONFIRMED) and by_line:
-            ran = order
-        for s in ran:
+        if verdict in ("survived", UNCONFIRMED) and units is not None:
+            files.update(coverage.unit_keys(units))
+            return hashes.of(sorted(files))
+        for s in order if verdict in ("survived", UNCONFIRMED) else ran:
             files.update(graph.keys[s])
         return hashes.of(sorted(files))
 
     # survivors reviewed as equivalent count as equivalent in the progress
     accepted_keys = {m.key for m in mutants if reviewed_why(reviewed, m)}
-    todo, results, confirming, witness = [], {}, set(), {}
+    todo, results, confirming, witness, rekeyed = [], {}, set(), {}, 0
     for mu in mutants:
         e = cache.data["mutants"].get(mu.key)
-        how = reuse(e, own_keys(mu), hashes, set(suites)) if e else None
+        how = reuse(e, own_keys(mu), hashes, set(suites),
+                    coverage.units_of(mu) if coverage else None) if e else None
         if how == "valid":
             results[mu.key] = cached_verdict(e)
+            units = coverage.units_of(mu) if coverage else None
+            if e["verdict"] in ("survived", UNCONFIRMED) and "units" not in e and \
+                    units is not None and not a.report_only:
+                # a survivor keyed by every suite's code (before session
+                # 11), all of it unchanged: keyed now by its cases' code
+                e["deps"] = hashes.of(sorted(own_keys(mu) | set(coverage.unit_keys(units))))
+                e["units"] = sorted(map(list, units))
+                rekeyed += 1
             if a.confirm and e["verdict"] == UNCONFIRMED:
                 confirming.add(mu.key)
         else:
@@ -1421,10 +1579,13 @@ def main():
     total, cached = len(mutants), len(results)
     if a.report_only:
         todo, confirming = [], set()
-    print("mutation: %d mutants (%d named), %d from the cache, %d to run (%d kills to "
+    print("mutation: %d mutants (%d named), %d from the cache (%d survivors, %d of them "
+          "keyed now by the code of their cases), %d to run (%d kills to "
           "re-check by their witness first), %d to confirm "
           "(%s), %d job(s); suites: %s" % (
-              total, len(named_mu), cached, len(todo), len(witness), len(confirming),
+              total, len(named_mu), cached,
+              sum(1 for v, _ in results.values() if v in ("survived", UNCONFIRMED)), rekeyed,
+              len(todo), len(witness), len(confirming),
               "--confirm" if a.confirm else "survivors of their cases left unconfirmed",
               a.jobs, " ".join(os.path.basename(s) for s in order)), flush=True)
     for n in range(1, min(a.jobs, len(todo))):
@@ -1451,6 +1612,8 @@ def main():
                 return
             t = time.time()
             first, rest, by_line = plan(mu)
+            # the test cases that execute the line, which key a survivor
+            units = coverage.units_of(mu) if by_line else None
             first, rest, unconfirmed = phases_of(first, rest, by_line, a.confirm,
                                                  mu.key in confirming)
             # a cached kill whose witness's suite changed: that test case
@@ -1472,7 +1635,9 @@ def main():
             with lock:
                 cache.data["mutants"][mu.key] = {
                     "verdict": verdict, "by": by, "where": mu.where, "change": mu.change,
-                    "seconds": round(dt, 1), "deps": deps_of(mu, ran, verdict, by_line)}
+                    "seconds": round(dt, 1), "deps": deps_of(mu, ran, verdict, units)}
+                if verdict in ("survived", UNCONFIRMED) and units is not None:
+                    cache.data["mutants"][mu.key]["units"] = sorted(map(list, units))
                 if verdict == "killed" and prof.get("witness"):
                     # keyed by the mutated code alone; the witness's suite's
                     # code decides whether it is re-run (reuse())
