@@ -518,19 +518,11 @@ def kill_session(sid):
     pipe open, and the job waiting on it for ever (session 8: two jobs
     stuck at once behind check_robust's tests); a session holds them
     all."""
-    for d in os.listdir("/proc"):
-        if not d.isdigit():
-            continue
+    for pid, _, _ in session_procs(sid):
         try:
-            with open("/proc/%s/stat" % d) as fh:
-                fields = fh.read().rsplit(")", 1)[1].split()
-        except (OSError, IndexError):
-            continue
-        if len(fields) > 3 and fields[3] == str(sid):
-            try:
-                os.kill(int(d), 9)
-            except OSError:
-                pass
+            os.kill(pid, 9)
+        except OSError:
+            pass
 
 
 # a mutant's suite runs under a limit of CPU time per process (cpu=True):
@@ -542,7 +534,7 @@ CPU_KILLED = re.compile(r"Received signal (%d|%d)\b" % (signal.SIGXCPU, signal.S
 
 
 def session_procs(sid):
-    """[(state, CPU seconds)] of the live processes of session sid."""
+    """[(pid, state, CPU seconds)] of the live processes of session sid."""
     out, tick = [], os.sysconf("SC_CLK_TCK")
     for d in os.listdir("/proc"):
         if not d.isdigit():
@@ -553,7 +545,7 @@ def session_procs(sid):
         except (OSError, IndexError):
             continue
         if len(fields) > 12 and fields[3] == str(sid):
-            out.append((fields[0], (int(fields[11]) + int(fields[12])) / tick))
+            out.append((int(d), fields[0], (int(fields[11]) + int(fields[12])) / tick))
     return out
 
 
@@ -619,14 +611,14 @@ def run_suite(tree, suite, limit, case=None, cases=None, cpu=False):
                 stop("timeout")
                 return
             procs = session_procs(p.pid)
-            used = sum(c for _, c in procs)
-            if not procs or any(s not in "SZ" for s, _ in procs) or used != last:
+            used = sum(c for _, _, c in procs)
+            if not procs or any(s not in "SZ" for _, s, _ in procs) or used != last:
                 idle_since, last = now, used
             elif now - idle_since >= limit:
                 stop("hang")
                 return
             if now - t0 >= WALL_BACKSTOP * limit:
-                stop("cpu-limit" if max([c for _, c in procs] or [0.0]) >= limit else "error")
+                stop("cpu-limit" if max([c for _, _, c in procs] or [0.0]) >= limit else "error")
                 return
     timer = threading.Thread(target=watch, daemon=True)
     timer.start()
