@@ -1167,6 +1167,29 @@ ec_checker_noise (const long table[10], int *found)
   return noise;
 }
 
+/* the noise the checker finds for loss at theta = x (its n elements) by
+   method: the block's (element-wise) or the Taylor line's */
+static double
+noise_of_loss (bp_gradcheck_loss loss, double *x, size_t n, unsigned method)
+{
+  double g[2] = { 0.0, 0.0 };
+  gsl_vector_view xv = gsl_vector_view_array (x, n), gv = gsl_vector_view_array (g, n);
+  const bp_gradcheck_block blk = { .name = "x", .vector = &xv.vector },
+      grad = { .name = "x", .vector = &gv.vector };
+  const bp_gradcheck_function F = { .loss = loss };
+  bp_gradcheck_options o;
+  bp_gradcheck_options_default (&o);
+  o.method = method;
+  bp_gradcheck_result *r = NULL;
+  bp_gradcheck (&F, 1, &blk, &grad, &o, &r);
+  ck_assert_ptr_nonnull (r);
+  ck_assert_uint_eq (r->run[0].method, method);
+  const double noise = method == BP_GRADCHECK_TAYLOR ? r->run[0].noise
+                                                     : r->run[0].block[0].noise;
+  bp_gradcheck_result_free (r);
+  return noise;
+}
+
 /* f = 1 + ec_table[k] 2^-30 at x = 0.5 +- k 1e-8 and 1 + ec_table[k]
    2^-27 at x = 0.5 +- k 1e-4 (k = 1 .. 9), 1 elsewhere: the Taylor run's
    noise line of one element at 0.5 (direction +-1) */
@@ -1195,23 +1218,12 @@ START_TEST (test_taylor_noise_spacings_in_order)
      (2^-27): the noise is found at c = 1e-2, sigma_2 of the table by
      eq. (0.4) (ec_levels).  Mutant: the spacing 1e-6 / c (1e-4 at c =
      1e-2: the noise 8 times as large) */
-  double x = 0.5, g = 0.0, sigma[5];
+  double x = 0.5, sigma[5];
   int sign[5];
   ec_levels (ec_table, sigma, sign);
-  gsl_vector_view xv = gsl_vector_view_array (&x, 1), gv = gsl_vector_view_array (&g, 1);
-  const bp_gradcheck_block blk = { .name = "x", .vector = &xv.vector },
-      grad = { .name = "x", .vector = &gv.vector };
-  const bp_gradcheck_function F = { .loss = ec_spacing_loss };
-  bp_gradcheck_options o;
-  bp_gradcheck_options_default (&o);
-  o.method = BP_GRADCHECK_TAYLOR;
-  bp_gradcheck_result *r = NULL;
-  bp_gradcheck (&F, 1, &blk, &grad, &o, &r);
-  ck_assert_ptr_nonnull (r);
-  ck_assert_uint_eq (r->run[0].method, BP_GRADCHECK_TAYLOR);
-  ck_assert_msg (fabs (r->run[0].noise - sigma[2]) <= 1e-9 * sigma[2],
-                 "noise %.17g, sigma_2 %.17g", r->run[0].noise, sigma[2]);
-  bp_gradcheck_result_free (r);
+  const double noise = noise_of_loss (ec_spacing_loss, &x, 1, BP_GRADCHECK_TAYLOR);
+  ck_assert_msg (fabs (noise - sigma[2]) <= 1e-9 * sigma[2], "noise %.17g, sigma_2 %.17g",
+                 noise, sigma[2]);
 }
 END_TEST
 
@@ -1229,29 +1241,6 @@ ec_at_four_loss (const bp_gradcheck_point *p, void *params, double *L)
   return 0;
 }
 
-/* the noise the checker finds for ec_at_four_loss at theta = (4, 0.5)
-   (its first N elements) by METHOD: the block's (element-wise) or the
-   Taylor line's */
-static double
-ec_at_four_noise (unsigned method, size_t n)
-{
-  double x[2] = { 4.0, 0.5 }, g[2] = { 0.0, 0.0 };
-  gsl_vector_view xv = gsl_vector_view_array (x, n), gv = gsl_vector_view_array (g, n);
-  const bp_gradcheck_block blk = { .name = "x", .vector = &xv.vector },
-      grad = { .name = "x", .vector = &gv.vector };
-  const bp_gradcheck_function F = { .loss = ec_at_four_loss };
-  bp_gradcheck_options o;
-  bp_gradcheck_options_default (&o);
-  o.method = method;
-  bp_gradcheck_result *r = NULL;
-  bp_gradcheck (&F, 1, &blk, &grad, &o, &r);
-  ck_assert_ptr_nonnull (r);
-  ck_assert_uint_eq (r->run[0].method, method);
-  const double noise = method == BP_GRADCHECK_TAYLOR ? r->run[0].noise
-                                                     : r->run[0].block[0].noise;
-  bp_gradcheck_result_free (r);
-  return noise;
-}
 
 START_TEST (test_block_noise_spacing_grows_with_theta)
 {
@@ -1264,7 +1253,8 @@ START_TEST (test_block_noise_spacing_grows_with_theta)
   double sigma[5];
   int sign[5];
   ec_levels (ec_table, sigma, sign);
-  const double noise = ec_at_four_noise (BP_GRADCHECK_CENTRAL, 2);
+  double x[2] = { 4.0, 0.5 };
+  const double noise = noise_of_loss (ec_at_four_loss, x, 2, BP_GRADCHECK_CENTRAL);
   ck_assert_msg (fabs (noise - sigma[2]) <= 1e-9 * sigma[2], "noise %.17g, sigma_2 %.17g",
                  noise, sigma[2]);
 }
@@ -1279,7 +1269,8 @@ START_TEST (test_taylor_noise_spacing_grows_with_theta)
   double sigma[5];
   int sign[5];
   ec_levels (ec_table, sigma, sign);
-  const double noise = ec_at_four_noise (BP_GRADCHECK_TAYLOR, 1);
+  double x = 4.0;
+  const double noise = noise_of_loss (ec_at_four_loss, &x, 1, BP_GRADCHECK_TAYLOR);
   ck_assert_msg (fabs (noise - sigma[2]) <= 1e-9 * sigma[2], "noise %.17g, sigma_2 %.17g",
                  noise, sigma[2]);
 }
