@@ -85,9 +85,7 @@ bp_tanh_jacobian (const gsl_vector *z, gsl_matrix *J)
 
 /* --- choice at run time ---------------------------------------------- */
 
-/* A switch, as bp_activation_jacobian's: a table indexed by a has a
-   bound, and a bound one too far reads the word past the table, which
-   only AddressSanitizer sees (issue 24, activation.c:93). */
+/* a switch, as bp_activation_jacobian's: no table bound to get wrong */
 const char *
 bp_activation_name (bp_activation a)
 {
