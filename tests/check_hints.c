@@ -983,6 +983,24 @@ START_TEST (test_hint_sum_no_straddling_slice)
 }
 END_TEST
 
+/* the hints of a check of K (n distinct elements in r rows, the given
+   rank and shape) whose analytic gradient is the right one divided by
+   f; the block's result into *b */
+static unsigned
+divided_hints_of (size_t n, size_t r, size_t rank, const size_t *shape, double f,
+                  bp_gradcheck_block_result *b)
+{
+  gsl_vector *c = distinct (n);
+  gsl_matrix *A = right_analytic (c, r);
+  gsl_matrix_scale (A, 1.0 / f);
+  char *rep;
+  const unsigned hints = hints_of (c, r, rank, shape, A, b, &rep);
+  free (rep);
+  gsl_matrix_free (A);
+  gsl_vector_free (c);
+  return hints;
+}
+
 START_TEST (test_hint_factor_axes_all_eight)
 {
   /* the factor as the product of a run of axes, up to all
@@ -992,19 +1010,12 @@ START_TEST (test_hint_factor_axes_all_eight)
      run has 256, all 8 axes from axis 0 do.  Mutant: runs of at most 7
      axes tried (span < MAX_RANK) */
   const size_t shape[8] = { 2, 2, 2, 2, 2, 2, 2, 2 };
-  gsl_vector *c = distinct (256);
-  gsl_matrix *A = right_analytic (c, 16);
-  gsl_matrix_scale (A, 1.0 / 256.0);
   bp_gradcheck_block_result b;
-  char *rep;
-  ck_assert_uint_eq (hints_of (c, 16, 8, shape, A, &b, &rep) & BP_GRADCHECK_HINT_FACTOR,
+  ck_assert_uint_eq (divided_hints_of (256, 16, 8, shape, 256.0, &b) & BP_GRADCHECK_HINT_FACTOR,
                      BP_GRADCHECK_HINT_FACTOR);
   ck_assert_uint_eq (b.factor_block, 0);
   ck_assert_uint_eq (b.factor_axis, 0);
   ck_assert_uint_eq (b.factor_axes, 8);
-  free (rep);
-  gsl_matrix_free (A);
-  gsl_vector_free (c);
 }
 END_TEST
 
@@ -1013,17 +1024,10 @@ START_TEST (test_hint_factor_axis_not_of_length_1)
   /* a factor c = 1.0010005 (beyond the factor hint's 1e-3 of 1; 1 / c
      is within 1e-3 of 1) is no axis's length: K (1 x 3) has an axis of
      length 1, which is no factor (len >= 2).  Mutant: len >= 1 */
-  gsl_vector *c = distinct (3);
-  gsl_matrix *A = right_analytic (c, 1);
-  gsl_matrix_scale (A, 1.0 / 1.0010005);
   bp_gradcheck_block_result b;
-  char *rep;
-  ck_assert_uint_eq (hints_of (c, 1, 0, NULL, A, &b, &rep) & BP_GRADCHECK_HINT_FACTOR,
+  ck_assert_uint_eq (divided_hints_of (3, 1, 0, NULL, 1.0010005, &b) & BP_GRADCHECK_HINT_FACTOR,
                      BP_GRADCHECK_HINT_FACTOR);
   ck_assert_uint_eq (b.factor_block, BP_GRADCHECK_NONE);
-  free (rep);
-  gsl_matrix_free (A);
-  gsl_vector_free (c);
 }
 END_TEST
 
