@@ -6,6 +6,7 @@
    shapes of the table below; the forward pass against a direct loop over
    an explicitly padded copy of the input, and by hand. */
 #include <config.h>
+#include <string.h>
 #include <gsl/gsl_errno.h>
 #include "testutil.h"
 #include "backprop/bp_complex_step.h"
@@ -289,15 +290,27 @@ START_TEST (test_conv_bad_shape)
      its height, and in its width alone: W + 2p = SIZE_MAX + 2 wraps to 1,
      H + 2p does not, and every later test passes */
   const size_t big = (size_t) 1 << 32;
+  /* the fourth in the height alone too; and C_in k fits, C_in k k does
+     not (C_in = 2, k = 2^32 - 1 = H = W: every other product fits) */
   const bp_conv_shape wraps[] = { { 1, big, big, 1, 1, 0 }, { big, 2, 2, 1, big, big },
                                   { 1, 2, 2, 1, 3, SIZE_MAX / 2 },
-                                  { 1, 1, SIZE_MAX / 2 + 2, 1, 1, SIZE_MAX / 4 + 1 } };
+                                  { 1, 1, SIZE_MAX / 2 + 2, 1, 1, SIZE_MAX / 4 + 1 },
+                                  { 1, SIZE_MAX / 2 + 2, 1, 1, 1, SIZE_MAX / 4 + 1 },
+                                  { 2, big - 1, big - 1, 1, big - 1, 0 } };
   gsl_matrix *cols = gsl_matrix_calloc (1, 4);
   for (size_t w = 0; w < sizeof wraps / sizeof wraps[0]; w++)
     {
       ck_assert_int_eq (bp_conv (&wraps[w], K, b, X, Y), GSL_EINVAL);
       ck_assert_int_eq (bp_batch_conv (&wraps[w], K, b, X, cols, Y), GSL_EINVAL);
       ck_assert_int_eq (bp_batch_conv_grad_input (&wraps[w], K, Y, cols, X), GSL_EINVAL);
+    }
+  /* the padding's bound is tight: H + 2p or W + 2p = SIZE_MAX - 1 wraps
+     nothing, so the shape passes and X's size is what is refused */
+  const bp_conv_shape edges[] = { { 1, SIZE_MAX - 1, 1, 1, 1, 0 }, { 1, 1, SIZE_MAX - 1, 1, 1, 0 } };
+  for (size_t e = 0; e < sizeof edges / sizeof edges[0]; e++)
+    {
+      ck_assert_int_eq (bp_conv (&edges[e], K, b, X, Y), GSL_EBADLEN);
+      ck_assert_int_eq (bp_batch_conv (&edges[e], K, b, X, cols, Y), GSL_EBADLEN);
     }
   gsl_matrix_free (cols);
   gsl_matrix_free (K);
@@ -628,6 +641,44 @@ START_TEST (test_batch_conv_grad_weights_bad_width)
 }
 END_TEST
 
+/* One image of H W = 2^16 (2^16 + 1) columns (k = 1: Ho Wo = H W) is
+   B = 1: X's width is accepted and K's is what is refused, by
+   bp_batch_conv and bp_batch_conv_grad_input alike (the batch's count
+   C H W by B Ho Wo fits size_t; H W by H W Ho Wo would not).  X is a
+   struct over one double: nothing is read before K's test.  And a dL/dY
+   of no columns is refused as dL/dY, not later as cols. */
+START_TEST (test_batch_conv_one_big_image)
+{
+  const size_t H = (size_t) 1 << 16;
+  const bp_conv_shape s = { 1, H, H + 1, 1, 1, 0 };
+  double one = 0.0;
+  gsl_matrix X = { .size1 = 1, .size2 = H * (H + 1), .tda = H * (H + 1), .data = &one };
+  gsl_matrix *K = gsl_matrix_calloc (2, 1), *cols = gsl_matrix_calloc (1, 1);
+  gsl_vector *b = gsl_vector_calloc (1);
+  gsl_error_handler_t *old = test_record_errors ();
+  const char *fwd = "bp_batch_conv: K must be", *back = "bp_batch_conv_grad_input: K must be";
+  ck_assert_int_eq (bp_batch_conv (&s, K, b, &X, cols, cols), GSL_EBADLEN);
+  ck_assert_msg (strncmp (test_error_reason (), fwd, strlen (fwd)) == 0,
+                 "bp_batch_conv refused \"%s\"", test_error_reason ());
+  ck_assert_int_eq (bp_batch_conv_grad_input (&s, K, cols, cols, &X), GSL_EBADLEN);
+  ck_assert_msg (strncmp (test_error_reason (), back, strlen (back)) == 0,
+                 "bp_batch_conv_grad_input refused \"%s\"", test_error_reason ());
+  const bp_conv_shape s3 = { 1, 3, 3, 1, 2, 0 };
+  gsl_matrix dY = { .size1 = 1, .size2 = 0, .tda = 1, .data = &one };
+  gsl_matrix *cols3 = gsl_matrix_calloc (4, 4), *dK = gsl_matrix_calloc (1, 4);
+  const char *dy = "bp_batch_conv_grad_weights: dL_dY must be";
+  ck_assert_int_eq (bp_batch_conv_grad_weights (&s3, &dY, cols3, dK), GSL_EBADLEN);
+  ck_assert_msg (strncmp (test_error_reason (), dy, strlen (dy)) == 0,
+                 "dL/dY of no columns: refused \"%s\"", test_error_reason ());
+  gsl_set_error_handler (old);
+  gsl_matrix_free (cols3);
+  gsl_matrix_free (dK);
+  gsl_matrix_free (K);
+  gsl_matrix_free (cols);
+  gsl_vector_free (b);
+}
+END_TEST
+
 /* bp_batch_conv and its gradients write every element of cols, Y, dL/dK,
    dL/db and dL/dX whatever they held, and give the same bits on two
    threads as on one: im2col's rows and col2im's images are shared out,
@@ -689,6 +740,7 @@ batch_conv_suite (void)
   tcase_add_loop_test (tc, test_batch_conv_equals_single, 0, N_SHAPES);
   tcase_add_test (tc, test_batch_conv_bad_sizes);
   tcase_add_test (tc, test_batch_conv_grad_weights_bad_width);
+  tcase_add_test (tc, test_batch_conv_one_big_image);
   tcase_add_loop_test (tc, test_batch_conv_same_bits_on_threads, 0, N_SHAPES);
   suite_add_tcase (s, tc);
   return s;

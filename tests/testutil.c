@@ -488,3 +488,36 @@ test_half_square_loss (const bp_gradcheck_point *p, void *params, double *L)
   *L = 0.5 * s;
   return 0;
 }
+
+static const char *recorded_reason;
+static int recorded_count;
+
+static void
+record_reason (const char *reason, const char *file, int line, int gsl_errno)
+{
+  (void) file;
+  (void) line;
+  (void) gsl_errno;
+  recorded_reason = reason;
+  recorded_count++;
+}
+
+gsl_error_handler_t *
+test_record_errors (void)
+{
+  recorded_reason = NULL;
+  recorded_count = 0;
+  return gsl_set_error_handler (record_reason);
+}
+
+const char *
+test_error_reason (void)
+{
+  return recorded_reason ? recorded_reason : "";
+}
+
+int
+test_error_count (void)
+{
+  return recorded_count;
+}

@@ -3,6 +3,7 @@
 #define BP_TESTUTIL_H
 
 #include <check.h>
+#include <gsl/gsl_errno.h>
 #include <gsl/gsl_rng.h>
 #include "verify/verify.h"
 #include "backprop/bp_gradcheck.h"
@@ -169,5 +170,14 @@ int test_set_threads (int n);
 /* Run each suite with its own runner, so that each prints its own
    "N%: Checks: ..." line; returns the exit status for main. */
 int test_run_suites (Suite *(*const makers[]) (void), size_t count);
+
+/* GSL errors recorded instead of aborting: test_record_errors sets a
+   handler that keeps the last error's reason and counts the calls (both
+   reset), and returns the handler it replaced, to give back. */
+gsl_error_handler_t *test_record_errors (void);
+
+/* The reason of the last error recorded ("" for none), and their count. */
+const char *test_error_reason (void);
+int test_error_count (void);
 
 #endif /* BP_TESTUTIL_H */
