@@ -568,6 +568,45 @@ START_TEST (test_mlp_batch_refused_by_its_checks)
 }
 END_TEST
 
+/* A grad that differs from net in one size alone (each of W1's rows and
+   columns, b1, W2's rows and columns, b2) is refused by the entry's shape
+   test, with its message, before any product: mlp_same_shape compares
+   every size. */
+START_TEST (test_mlp_batch_grad_of_another_shape)
+{
+  problem *p = problem_alloc (3);
+  const size_t m = p->net->m, H = p->net->H, n = p->net->n;
+  const char *shape = "mlp_batch_backward: grad must have the network's shape";
+  for (int k = 0; k < 6; k++)
+    {
+      mlp_chain g = *p->grad;
+      gsl_matrix *M = NULL;
+      gsl_vector *v = NULL;
+      switch (k)
+        {
+        case 0: g.W1 = M = gsl_matrix_calloc (H + 1, m); break;
+        case 1: g.W1 = M = gsl_matrix_calloc (H, m + 1); break;
+        case 2: g.b1 = v = gsl_vector_calloc (H + 1); break;
+        case 3: g.W2 = M = gsl_matrix_calloc (n + 1, H); break;
+        case 4: g.W2 = M = gsl_matrix_calloc (n, H + 1); break;
+        default: g.b2 = v = gsl_vector_calloc (n + 1); break;
+        }
+      gsl_error_handler_t *old = test_record_errors ();
+      const int status = mlp_batch_backward (p->net, p->U, p->T, p->ws, &g, NULL, NULL);
+      gsl_set_error_handler (old);
+      ck_assert_msg (status == GSL_EBADLEN && test_error_count () == 1
+                     && strcmp (test_error_reason (), shape) == 0,
+                     "block %d of another size: status %d, %d error(s), the last \"%s\"", k,
+                     status, test_error_count (), test_error_reason ());
+      if (M)
+        gsl_matrix_free (M);
+      if (v)
+        gsl_vector_free (v);
+    }
+  problem_free (p);
+}
+END_TEST
+
 static Suite *
 mlp_batch_backward_suite (void)
 {
@@ -581,6 +620,7 @@ mlp_batch_backward_suite (void)
   tcase_add_test (tc, test_mlp_batch_backward_grad_in_U_or_T);
   tcase_add_test (tc, test_mlp_batch_nan_in_T_alone);
   tcase_add_test (tc, test_mlp_batch_refused_by_its_checks);
+  tcase_add_test (tc, test_mlp_batch_grad_of_another_shape);
   suite_add_tcase (s, tc);
   return s;
 }
