@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <gsl/gsl_complex_math.h>
 #include <gsl/gsl_errno.h>
+#include <gsl/gsl_nan.h>
 #include <gsl/gsl_complex_math.h>
 #include <gsl/gsl_randist.h>
 #include "testutil.h"
@@ -323,12 +324,40 @@ START_TEST (test_cstep_softmax_jacobian)
 }
 END_TEST
 
+/* bp_complex_softmax refuses a NaN or an infinity in any part of any
+   element alone, the last element's imaginary part too (GSL_EDOM): the
+   finiteness test reads both parts of each element (arith.h,
+   doubles_finite with 2 doubles an element). */
+START_TEST (test_complex_softmax_not_finite_in_one_part)
+{
+  const size_t n = 3;
+  gsl_vector_complex *v = gsl_vector_complex_alloc (n), *y = gsl_vector_complex_alloc (n);
+  gsl_error_handler_t *old = gsl_set_error_handler_off ();
+  for (size_t e = 0; e < 2 * n; e++)
+    for (int inf = 0; inf < 2; inf++)
+      {
+        for (size_t i = 0; i < n; i++)
+          gsl_vector_complex_set (v, i, gsl_complex_rect ((double) i, 0.5));
+        v->data[e] = inf ? GSL_POSINF : GSL_NAN;
+        ck_assert_msg (bp_complex_softmax (v, y) == GSL_EDOM, "%s in part %zu of element %zu: "
+                       "not refused", inf ? "inf" : "NaN", e % 2, e / 2);
+      }
+  for (size_t i = 0; i < n; i++)
+    gsl_vector_complex_set (v, i, gsl_complex_rect ((double) i, 0.5));
+  ck_assert_int_eq (bp_complex_softmax (v, y), GSL_SUCCESS);
+  gsl_set_error_handler (old);
+  gsl_vector_complex_free (v);
+  gsl_vector_complex_free (y);
+}
+END_TEST
+
 static Suite *
 cstep_jacobian_suite (void)
 {
   Suite *s = suite_create ("cstep_jacobian");
   TCase *tc = tcase_create ("softmax");
   tcase_add_loop_test (tc, test_cstep_softmax_jacobian, 0, TEST_CONFIGS);
+  tcase_add_test (tc, test_complex_softmax_not_finite_in_one_part);
   suite_add_tcase (s, tc);
   return s;
 }
