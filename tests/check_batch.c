@@ -162,6 +162,33 @@ START_TEST (test_batch_linear_bad_sizes)
 }
 END_TEST
 
+/* V ending just before U in one array shares no byte with it, and with
+   U ending just before V: both accepted (bp_common.h refuses only an
+   output that overlaps an input), V the same as into a matrix apart (assert_close). */
+START_TEST (test_batch_linear_output_beside_input)
+{
+  problem *p = problem_alloc (1);
+  const size_t B = p->B, n = p->n, m = p->m;
+  ck_assert_int_eq (bp_batch_linear (p->W, p->b, p->U, p->V), GSL_SUCCESS);
+  double *block = malloc ((B * n + B * m) * sizeof *block);
+  gsl_error_handler_t *old = gsl_set_error_handler_off ();
+  for (int v_first = 0; v_first < 2; v_first++)
+    {
+      gsl_matrix_view V = gsl_matrix_view_array (block + (v_first ? 0 : B * m), B, n);
+      gsl_matrix_view U = gsl_matrix_view_array (block + (v_first ? B * n : 0), B, m);
+      gsl_matrix_memcpy (&U.matrix, p->U);
+      ck_assert_msg (bp_batch_linear (p->W, p->b, &U.matrix, &V.matrix) == GSL_SUCCESS,
+                     "V just %s U: refused", v_first ? "before" : "after");
+      for (size_t k = 0; k < B; k++)
+        for (size_t i = 0; i < n; i++)
+          assert_close (gsl_matrix_get (&V.matrix, k, i), gsl_matrix_get (p->V, k, i));
+    }
+  gsl_set_error_handler (old);
+  free (block);
+  problem_free (p);
+}
+END_TEST
+
 static Suite *
 batch_linear_suite (void)
 {
@@ -169,6 +196,7 @@ batch_linear_suite (void)
   TCase *tc = tcase_create ("V");
   tcase_add_loop_test (tc, test_batch_linear_rows, 0, TEST_CONFIGS);
   tcase_add_test (tc, test_batch_linear_bad_sizes);
+  tcase_add_test (tc, test_batch_linear_output_beside_input);
   suite_add_tcase (s, tc);
   return s;
 }
