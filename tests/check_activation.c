@@ -160,6 +160,19 @@ START_TEST (test_relu_at_zero)
   const double h[] = { 0.0, 0.0 };
   const double d[] = { 0.0, 0.0 };
   check_values (&RELU, 2, z, h, d, 0.0);
+  /* and f'(-0) is the same +0 as f'(+0) (its sign is a result too): with
+     dL/dh = 1, dL/dz = f'(z) to the bit */
+  gsl_vector *zv = gsl_vector_alloc (2), *ones = gsl_vector_alloc (2), *dz = gsl_vector_alloc (2);
+  gsl_vector_set (zv, 0, 0.0);
+  gsl_vector_set (zv, 1, -0.0);
+  gsl_vector_set_all (ones, 1.0);
+  ck_assert_int_eq (bp_relu_backward (zv, ones, dz), GSL_SUCCESS);
+  for (size_t k = 0; k < 2; k++)
+    ck_assert_msg (gsl_vector_get (dz, k) == 0.0 && !signbit (gsl_vector_get (dz, k)),
+                   "f'(%s0) = %g, not +0", k ? "-" : "+", gsl_vector_get (dz, k));
+  gsl_vector_free (zv);
+  gsl_vector_free (ones);
+  gsl_vector_free (dz);
 }
 END_TEST
 
