@@ -27,6 +27,7 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <gsl/gsl_nan.h>
 #include <gsl/gsl_randist.h>
 #include "testutil.h"
 #include "backprop/bp_complex_step.h"
@@ -284,6 +285,38 @@ START_TEST (test_softmax)
   gsl_vector_free (v); gsl_vector_free (y); gsl_vector_complex_free (vc);
   gsl_vector_complex_free (yc); gsl_vector_float_free (vf); gsl_vector_float_free (yf);
   gsl_rng_free (r);
+}
+END_TEST
+
+/* bp_softmax and float_softmax refuse a NaN in any element of a view of
+   stride 3 alone, the last too (GSL_EDOM): the finiteness test steps by
+   the view's stride (arith.h, doubles_finite and floats_finite); the
+   elements between the view's are finite. */
+START_TEST (test_softmax_strided_not_finite)
+{
+  enum { N = 4, STRIDE = 3 };
+  double d[N * STRIDE];
+  float f[N * STRIDE];
+  gsl_vector *y = gsl_vector_alloc (N);
+  gsl_vector_float *yf = gsl_vector_float_alloc (N);
+  gsl_error_handler_t *old = gsl_set_error_handler_off ();
+  for (size_t e = 0; e < N; e++)
+    {
+      for (size_t k = 0; k < N * STRIDE; k++)
+        {
+          d[k] = 0.25 * (double) k;
+          f[k] = 0.25f * (float) k;
+        }
+      d[e * STRIDE] = GSL_NAN;
+      f[e * STRIDE] = (float) GSL_NAN;
+      gsl_vector_view v = gsl_vector_view_array_with_stride (d, STRIDE, N);
+      gsl_vector_float_view vf = gsl_vector_float_view_array_with_stride (f, STRIDE, N);
+      ck_assert_msg (bp_softmax (&v.vector, y) == GSL_EDOM, "double: NaN in element %zu", e);
+      ck_assert_msg (float_softmax (&vf.vector, yf) == GSL_EDOM, "float: NaN in element %zu", e);
+    }
+  gsl_set_error_handler (old);
+  gsl_vector_free (y);
+  gsl_vector_float_free (yf);
 }
 END_TEST
 
@@ -1111,6 +1144,7 @@ templates_suite (void)
   tcase_add_loop_test (tc, test_reshape, 0, LOOPS);
   tcase_add_loop_test (tc, test_linear, 0, LOOPS);
   tcase_add_loop_test (tc, test_softmax, 0, LOOPS);
+  tcase_add_test (tc, test_softmax_strided_not_finite);
   tcase_add_loop_test (tc, test_cross_entropy, 0, LOOPS);
   tcase_add_loop_test (tc, test_softmax_cross_entropy, 0, LOOPS);
   tcase_add_loop_test (tc, test_activations, 0, LOOPS);
