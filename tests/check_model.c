@@ -179,7 +179,7 @@ START_TEST (test_model_backward_empty_overlaps_nothing)
   /* an empty x (0 rows, or 0 columns) is refused for its shape, never as
      an overlap, wherever its data points (valid.h: empty blocks overlap
      nothing): x into the middle of dL_dW and dL_dx into b's, or dL_dx
-     into W's or b's */
+     into W's or b's, or x into dL_dW's */
   gsl_error_handler_t *old = gsl_set_error_handler_off ();
   gsl_matrix *W = gsl_matrix_calloc (3, 4), *dW = gsl_matrix_calloc (3, 4);
   gsl_vector *b = gsl_vector_calloc (3), *db = gsl_vector_calloc (3), *l = gsl_vector_calloc (3);
@@ -195,6 +195,10 @@ START_TEST (test_model_backward_empty_overlaps_nothing)
   ck_assert_int_eq (bp_model_backward (W, b, &x2, l, dW, db, &dx2, NULL), GSL_EBADLEN);
   /* 2 x 0, dL_dx inside b */
   dx2.data = b->data + 1;
+  ck_assert_int_eq (bp_model_backward (W, b, &x2, l, dW, db, &dx2, NULL), GSL_EBADLEN);
+  /* 2 x 0, x inside dL_dW (the input's side of the test) */
+  x2.data = dW->data + 5;
+  dx2.data = other;
   ck_assert_int_eq (bp_model_backward (W, b, &x2, l, dW, db, &dx2, NULL), GSL_EBADLEN);
   gsl_matrix_free (W);
   gsl_matrix_free (dW);
