@@ -179,7 +179,7 @@ START_TEST (test_model_backward_empty_overlaps_nothing)
   /* an empty x (0 rows, or 0 columns) is refused for its shape, never as
      an overlap, wherever its data points (valid.h: empty blocks overlap
      nothing): x into the middle of dL_dW and dL_dx into b's, or dL_dx
-     into W's or b's, or x into dL_dW's */
+     into W's or b's, or x into dL_dW's (each shape) */
   gsl_error_handler_t *old = gsl_set_error_handler_off ();
   gsl_matrix *W = gsl_matrix_calloc (3, 4), *dW = gsl_matrix_calloc (3, 4);
   gsl_vector *b = gsl_vector_calloc (3), *db = gsl_vector_calloc (3), *l = gsl_vector_calloc (3);
@@ -188,6 +188,9 @@ START_TEST (test_model_backward_empty_overlaps_nothing)
   /* 0 x 2, x inside dL_dW */
   gsl_matrix x0 = { .size1 = 0, .size2 = 2, .tda = 2, .data = dW->data + 5 };
   gsl_matrix dx0 = { .size1 = 0, .size2 = 2, .tda = 2, .data = b->data + 1 };
+  ck_assert_int_eq (bp_model_backward (W, b, &x0, l, dW, db, &dx0, NULL), GSL_EBADLEN);
+  /* 0 x 2, dL_dx inside W */
+  dx0.data = W->data + 5;
   ck_assert_int_eq (bp_model_backward (W, b, &x0, l, dW, db, &dx0, NULL), GSL_EBADLEN);
   /* 2 x 0, dL_dx inside W */
   gsl_matrix x2 = { .size1 = 2, .size2 = 0, .tda = 1, .data = other };
