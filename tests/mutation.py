@@ -363,27 +363,33 @@ class Graph:
             # helpers linked in) and the code of the library objects it
             # reaches, compared without debug sections (Hashes)
             self.keys[t] = ["bin:" + t] + ["obj:" + o for o in sorted(seen)]
+        self.own = program_objects(suites)
 
-    def executed_keys(self, suite, lines):
+    def executed_keys(self, suite, lines, objects=None):
         """What the results of a run of suite that executed lines ({file:
-        lines}, its coverage) depend on: its program's code, the code of
-        the library objects those lines are compiled into (a header's or
-        a NAME_source.c's: every object that includes it), and of the
-        objects whose data they name (reads).  A library object whose code
-        no case of the run executes cannot change what the run does,
-        except through its data (reads) or undefined behaviour
-        (doc/robustness.md)."""
+        lines}, its coverage) depend on: its program's own code ("prog:":
+        its objects and the test helpers', not the library a -static one
+        holds), the code of the library objects it executed (objects, read
+        from each object's own counters; without them, every object the
+        executed lines are compiled into: a header's or a NAME_source.c's,
+        every object that includes it), and of the objects whose data they
+        name (reads).  A library object whose code no case of the run
+        executes cannot change what the run does, except through its data
+        (reads) or undefined behaviour (doc/robustness.md)."""
         objs = set()
-        for f, ran in lines.items():
-            if ran:
-                objs.update(self.owners.get(f, ()))
+        if objects is not None:
+            objs.update(objects)
+        else:
+            for f, ran in lines.items():
+                if ran:
+                    objs.update(self.owners.get(f, ()))
         todo = list(objs)   # data that names other data (a pointer in a table)
         while todo:
             for r in self.reads.get(todo.pop(), ()):
                 if r not in objs:
                     objs.add(r)
                     todo.append(r)
-        return ["bin:" + suite] + ["obj:" + o for o in sorted(objs)]
+        return ["prog:" + suite] + ["obj:" + o for o in sorted(objs)]
 
     def sees_file(self, suite, path):
         """Whether suite reaches an object path is compiled into."""
@@ -399,9 +405,43 @@ class Graph:
         return seen
 
 
+def program_objects(suites):
+    """{suite: the files of its program's own code}: its objects and the
+    archives of the test helpers' libraries it links (make's NAME_OBJECTS
+    and NAME_DEPENDENCIES), without the library's, which a -static
+    program holds too and which its executed objects key ("obj:").  A
+    suite make cannot tell of is left out: "prog:" is then its program
+    whole ("bin:")."""
+    names = {t: re.sub(r"[^A-Za-z0-9_]", "_", t) for t in suites}
+    rule = "mutation-objects: ; %s@:" % "".join(
+        "$(info %s $(%s_OBJECTS) | $(%s_DEPENDENCIES))" % (t, n, n) for t, n in names.items())
+    r = subprocess.run(["make", "-s", "--eval", rule, "mutation-objects"], env=make_env(),
+                       stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
+                       universal_newlines=True)
+    out = {}
+    for ln in r.stdout.split("\n") if r.returncode == 0 else []:
+        f = ln.split()
+        if len(f) < 2 or f[0] not in names or "|" not in f:
+            continue
+        k = f.index("|")
+        files = [o for o in f[1:k] if o.endswith(".o")]
+        for la in f[k + 1:]:
+            if la.endswith(".la") and la != LIBRARY:
+                d, b = os.path.split(la)
+                files.append(os.path.join(d, ".libs", b[:-3] + ".a"))
+        if files and all(os.path.exists(x) for x in files):
+            out[f[0]] = sorted(files)
+    return out
+
+
+# the library's libtool archive: its objects are keyed one by one ("obj:")
+LIBRARY = "src/lib/libbackprop.la"
+
+
 class Hashes:
-    def __init__(self):
+    def __init__(self, own=None):
         self.memo = {}
+        self.own = own   # Graph.own: {suite: its program's own files}
 
     def __call__(self, path):
         """The SHA-1 of a file; of "obj:SRC", SRC's library object's code;
@@ -410,6 +450,13 @@ class Hashes:
         if path not in self.memo:
             if path.startswith("obj:"):
                 self.memo[path] = object_code(lib_object(path[4:]))
+            elif path.startswith("prog:"):
+                # the program's own objects and its helpers' archives;
+                # without them (make could not tell), the program whole
+                own = self.own.get(path[5:]) if self.own is not None else None
+                codes = [(f, object_code(f, TOP)) for f in own or ()]
+                self.memo[path] = (None if any(c is None for _, c in codes)
+                                   else sha1(json.dumps(codes))) if own else self("bin:" + path[5:])
             elif path.startswith("bin:"):
                 t = path[4:]
                 binary = os.path.join("tests", ".libs", os.path.basename(t))
@@ -1107,9 +1154,26 @@ def gcda_files(tree):
                   for f in names if f.endswith(".gcda"))
 
 
-def gcov_lines(tree):
+def gcda_source(tree, data_file):
+    """The source of the object whose counters are data_file (a .gcda in
+    tree, the shared library's under .libs): src/lib/d/.libs/x.gcda ->
+    src/lib/d/x.c."""
+    path = os.path.normpath(os.path.relpath(data_file, tree) if os.path.isabs(data_file)
+                            else data_file)
+    d, f = os.path.split(path)
+    if os.path.basename(d) == ".libs":
+        d = os.path.dirname(d)
+    return os.path.join(d, os.path.splitext(f)[0] + ".c")
+
+
+def gcov_lines(tree, objects=None, sources=()):
     """{source: ({executed lines}, {instrumented lines})} for the library's
-    files under src/lib, from the .gcda files the last run left in tree."""
+    files under src/lib, from the .gcda files the last run left in tree.
+    objects, a set, gets the library's sources (of sources) whose object
+    executed a line, each read from the object's own counters (gcov
+    reports a header's lines per object that includes it); it gets None
+    (unknown: keyed by file) when an object that ran is not one of
+    sources."""
     gcdas = gcda_files(tree)
     out = {}
     for k in range(0, len(gcdas), 40):
@@ -1119,7 +1183,15 @@ def gcov_lines(tree):
         for doc in r.stdout.split("\n"):
             if not doc.strip():
                 continue
-            for f in json.loads(doc).get("files", []):
+            report = json.loads(doc)
+            if objects is not None and any(ln["count"] > 0 for f in report.get("files", [])
+                                           for ln in f.get("lines", [])):
+                src = gcda_source(tree, report.get("data_file", ""))
+                if src in sources:
+                    objects.add(src)
+                else:
+                    objects.add(None)
+            for f in report.get("files", []):
                 path = f["file"]
                 if os.path.isabs(path):
                     path = os.path.relpath(path, tree)
@@ -1160,7 +1232,33 @@ class Coverage:
                 if not (s in self.data["suites"] and
                         self.hashes.valid(self.data["suites"][s]["deps"]) and
                         ("cases" in self.data["suites"][s] or "whole" in self.data["suites"][s]
-                         or len(self.cases.get(s, [])) < 2))]
+                         or len(self.cases.get(s, [])) < 2) and
+                        self.measured(s))]
+
+    @staticmethod
+    def signature(e):
+        """What an entry's executed objects were measured with: its keys and
+        lines.  A merge of two maps by key can mix the objects of one run
+        with the lines of another; they then do not match, and the suite
+        is measured again (stale)."""
+        return sha1(json.dumps([e.get("deps"), e.get("lines"), e.get("cases")],
+                               sort_keys=True))
+
+    def measured(self, s):
+        """Whether suite s's entry holds the objects its run executed (since
+        session 12), measured with its lines (signature)."""
+        e = self.data["suites"].get(s, {})
+        o = e.get("objects")
+        return isinstance(o, dict) and o.get("for") == self.signature(e)
+
+    def objects_of(self, s, c=None):
+        """The library objects (by source) suite s's test case c (None: the
+        suite) executed, or None: not measured so (before session 12, or
+        an object that ran not known), or the entry mixed by a merge."""
+        if not self.measured(s):
+            return None
+        o = self.data["suites"][s]["objects"]
+        return o.get("suite") if c is None else o.get("cases", {}).get(c)
 
     def update(self, tree0, limit):
         stale = self.stale()
@@ -1198,6 +1296,7 @@ class Coverage:
             units = cases if len(cases) > 1 else [None]
             while True:
                 ran, per, secs, took = {}, {}, {}, 0.0
+                objs, per_objs = set(), {}
                 for c in units:
                     for g in gcda_files(tree):
                         os.remove(g)
@@ -1206,7 +1305,8 @@ class Coverage:
                     took += time.time() - t
                     if c is not None and r == "ok" and not TAP.search(out):
                         break
-                    lines = gcov_lines(tree)
+                    ran_objs = set()
+                    lines = gcov_lines(tree, ran_objs, self.graph.defines)
                     print("mutation: coverage of %s%s: %s, %.0f s, %d lines" % (
                         os.path.basename(s), "" if c is None else " (case %s)" % c, r,
                         time.time() - t, sum(len(a) for a, _ in lines.values())), flush=True)
@@ -1215,8 +1315,10 @@ class Coverage:
                     for f, (a, k) in lines.items():
                         known.setdefault(f, set()).update(k)
                         ran.setdefault(f, set()).update(a)
+                    objs |= ran_objs
                     if c is not None:
                         per[c] = {f: sorted(a) for f, (a, _) in lines.items() if a}
+                        per_objs[c] = ran_objs
                         secs[c] = round(time.time() - t, 1)
                 else:
                     break
@@ -1228,14 +1330,21 @@ class Coverage:
             whole = ran.pop("whole", False)
             # keyed by the code it executed (Graph.executed_keys), not all
             # it reaches: a change of an object it never runs keeps it
-            self.data["suites"][s] = {"deps": self.hashes.of(self.graph.executed_keys(s, ran)),
-                                      "lines": {f: sorted(a) for f, a in ran.items()},
-                                      "seconds": round(took, 1)}
+            known_objs = None if None in objs else objs
+            e = self.data["suites"][s] = {
+                "deps": self.hashes.of(self.graph.executed_keys(s, ran, known_objs)),
+                "lines": {f: sorted(a) for f, a in ran.items()},
+                "seconds": round(took, 1)}
             if whole:
-                self.data["suites"][s]["whole"] = True
+                e["whole"] = True
             if per:
-                self.data["suites"][s]["cases"] = per
-                self.data["suites"][s]["case_seconds"] = secs
+                e["cases"] = per
+                e["case_seconds"] = secs
+            # (objs holds every case's: None in it, an object not known)
+            e["objects"] = {"suite": None if known_objs is None else sorted(known_objs),
+                            "cases": {} if known_objs is None else
+                            {c: sorted(o) for c, o in per_objs.items()},
+                            "for": self.signature(e)}
             self.save()
         for f, k in known.items():
             self.data["instrumented"][f] = {"sha1": self.hashes(f), "lines": sorted(k)}
@@ -1308,8 +1417,11 @@ class Coverage:
         keys = set()
         for s, c in units:
             e = self.data["suites"][s]
-            lines = e["lines"] if c is None else e.get("cases", {}).get(c, e["lines"])
-            keys.update(self.graph.executed_keys(s, lines))
+            if c is None or c not in e.get("cases", {}):
+                lines, objs = e["lines"], self.objects_of(s)
+            else:
+                lines, objs = e["cases"][c], self.objects_of(s, c)
+            keys.update(self.graph.executed_keys(s, lines, objs))
         return sorted(keys)
 
     def case_seconds(self, s, c):
@@ -1406,11 +1518,11 @@ def main():
               "every mutant rebuilt by make", file=sys.stderr)
     code = {src: object_code(lib_object(src)) for src in compiled}
     sources = compiled + included(compiled)
-    hashes = Hashes()
+    hashes = Hashes(graph.own)
     # every hash read now, while tree0's objects are the originals (job 0
     # mutates them later)
     for f in set(sources).union(*graph.files.values(), *graph.keys.values(),
-                                {"obj:" + s for s in compiled}):
+                                {"obj:" + s for s in compiled}, {"prog:" + s for s in suites}):
         hashes(f)
     cache = Cache(a.cache)
 
@@ -1555,11 +1667,14 @@ def main():
         if how == "valid":
             results[mu.key] = cached_verdict(e)
             units = coverage.units_of(mu) if coverage else None
-            if e["verdict"] in ("survived", UNCONFIRMED) and "units" not in e and \
-                    units is not None and not a.report_only:
+            keys = sorted(own_keys(mu) | set(coverage.unit_keys(units))) \
+                if units is not None and e["verdict"] in ("survived", UNCONFIRMED) else None
+            if keys is not None and sorted(e["deps"]) != keys and not a.report_only:
                 # a survivor keyed by every suite's code (before session
-                # 11), all of it unchanged: keyed now by its cases' code
-                e["deps"] = hashes.of(sorted(own_keys(mu) | set(coverage.unit_keys(units))))
+                # 11), or by every object including a header its cases ran
+                # and a -static program whole (before session 12), all of
+                # it unchanged: keyed now by the code its cases execute
+                e["deps"] = hashes.of(keys)
                 e["units"] = sorted(map(list, units))
                 rekeyed += 1
             if a.confirm and e["verdict"] == UNCONFIRMED:
