@@ -256,10 +256,16 @@ with tempfile.TemporaryDirectory() as tree:
     lines = m.gcov_lines(tree, ran, {"src/lib/a.c", "src/lib/b.c", "src/lib/c.c"})
     assert ran == {"src/lib/a.c", "src/lib/b.c"}, ran
     assert lines["src/lib/h.h"][0] == {1}, lines["src/lib/h.h"]
-    # an object that ran and is not the library's: unknown, keyed by file
+    # an object that ran and is not the library's: unknown, keyed by file;
+    # a program's own object of a library source (PROGRAM-x.o), that source
     ran = set()
     m.gcov_lines(tree, ran, {"src/lib/a.c"})
     assert None in ran, ran
+    os.rename(os.path.join(lib, "b.gcda"), os.path.join(lib, "prog-b.gcda"))
+    os.rename(os.path.join(lib, "b.gcno"), os.path.join(lib, "prog-b.gcno"))
+    ran = set()
+    m.gcov_lines(tree, ran, {"src/lib/a.c", "src/lib/b.c"})
+    assert ran == {"src/lib/a.c", "src/lib/b.c"}, ran
     # a survivor of a case that ran those lines and objects, after a
     # change to each object: kept only while every object it ran is the same
     g = m.Graph.__new__(m.Graph)
@@ -374,4 +380,25 @@ if prog and top.encode() in open(prog, "rb").read():
         assert m.object_code(moved) != m.object_code(prog)
         assert m.object_code(moved, other) == m.object_code(prog, top)
     print("PASS: a suite's code is hashed without the tree's path")
+
+# ... and without its length: the test helpers compiled for two clones at
+# paths of different lengths have the same code (testutil.c holds the
+# path in an array of fixed size; in a string of its own, every datum
+# after it moved)
+r = subprocess.run(["make", "-s", "--eval", "x: ; $(info $(CC) $(DEFS) $(DEFAULT_INCLUDES) "
+                    "$(INCLUDES) $(AM_CPPFLAGS) $(CPPFLAGS) $(tests_libtestutil_la_CFLAGS) "
+                    "$(CFLAGS))@:", "x", "BP_TEST_DATA_CFLAGS="], env=m.make_env(),
+                   stdout=subprocess.PIPE, universal_newlines=True)
+cc = r.stdout.strip().split("\n")[-1].split() if r.returncode == 0 else []
+assert cc, "the test helpers' compile command not found"
+with tempfile.TemporaryDirectory() as tmp:
+    codes = []
+    for clone in ("/work/h1", "/work/a-clone-at-a-longer-path"):
+        out = os.path.join(tmp, "testutil.o")
+        r = subprocess.run(cc + ['-DBP_TEST_DATA_DIR="%s/tests/data"' % clone, "-c",
+                                 os.path.join(sys.argv[1], "testutil.c"), "-o", out])
+        assert r.returncode == 0
+        codes.append(m.object_code(out, clone))
+    assert codes[0] == codes[1], "the test helpers' code depends on the path's length"
+print("PASS: a suite's code is hashed without the tree's path and its length")
 PY
