@@ -126,7 +126,7 @@ with tempfile.TemporaryDirectory() as tree:
         link, MUTANT_OPT = "true", ["-O0"]
 
         def __init__(self, same):
-            self.same = same
+            self.same, self.opts = same, []
 
         def prepare(self, tree):
             return True
@@ -134,13 +134,19 @@ with tempfile.TemporaryDirectory() as tree:
         def original(self, tree, src):
             return "A"
 
-        def build(self, tree, owners, saved, prof=None):
+        def build(self, tree, owners, saved, prof=None, opt=None):
+            self.opts.append(opt)
             return "ok", ""
 
-        def build_static(self, tree, owners, suites, saved, prof=None):
+        def build_static(self, tree, owners, suites, saved, prof=None, opt=None):
+            self.opts.append(opt)
             return "ok", ""
+
+        def opt(self, opt):
+            return self.MUTANT_OPT if opt is None else opt
 
         def code_of(self, tree, src, opt):
+            self.opts.append(opt)
             return "B"   # the mutant's -O0 code: not the original's
 
         def optimized(self, tree, owners, code):
@@ -149,6 +155,16 @@ with tempfile.TemporaryDirectory() as tree:
         v, by, _ = m.judge(tree, mu, [("tests/check_x", "c1")], [], lim, {}, {"src/lib/x.c"},
                            Same(same), {})
         assert v == want, (same, v, by)
+    # --confirm-o2: the mutant built at the library's own flags ([]) and
+    # its code compared with make's objects (code), not the -O0 original
+    d = Same(False)
+    v, by, _ = m.judge(tree, mu, [("tests/check_x", "c1")], [], lim, {"src/lib/x.c": "B"},
+                       {"src/lib/x.c"}, d, {}, [])
+    assert (v, d.opts) == ("equivalent", [[], []]), (v, by, d.opts)
+    d = Same(False)
+    v, by, _ = m.judge(tree, mu, [("tests/check_x", "c1")], [], lim, {"src/lib/x.c": "C"},
+                       {"src/lib/x.c"}, d, {}, [])
+    assert (v, d.opts) == ("survived", [[], []]), (v, by, d.opts)
 print("PASS: a cached kill is re-witnessed, and judged afresh when its witness passes")
 
 # Loops are judged by CPU time (issue 24, session 11): a mutant's suite

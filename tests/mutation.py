@@ -770,7 +770,7 @@ class Direct:
         r, _ = run(["make", "-s", "src/lib/libbackprop.la"], tree, make_env(), 600)
         return r == "ok"
 
-    def build(self, tree, owners, saved, prof=None):
+    def build(self, tree, owners, saved, prof=None, opt=None):
         """Compile owners' PIC objects and link the shared library in tree,
         the originals first copied into saved ([(copy, path)], for
         restore); (run()'s status, the output).  The tree is up to date
@@ -781,7 +781,7 @@ class Direct:
             saved.append((full + ".orig", full))
         t = time.time()
         for o in sorted(owners):
-            r, out = run(self.compile + self.MUTANT_OPT + ["-c", o, "-fPIC", "-DPIC", "-o",
+            r, out = run(self.compile + self.opt(opt) + ["-c", o, "-fPIC", "-DPIC", "-o",
                                                            lib_object(o)],
                          tree, make_env(), 600)
             if r != "ok":
@@ -790,7 +790,7 @@ class Direct:
             prof["compile"] = prof.get("compile", 0.0) + time.time() - t
         return run(["sh", "-c", self.link], tree, make_env(), 600)
 
-    def build_static(self, tree, owners, suites, saved, prof=None):
+    def build_static(self, tree, owners, suites, saved, prof=None, opt=None):
         """For the suites linked -static: compile owners' non-PIC objects
         (libtool's, beside the .lo) at MUTANT_OPT, replace them in the
         library's archive and let make relink the suites (-W: the library
@@ -805,7 +805,7 @@ class Direct:
             saved.append((full + ".orig", full))
         t = time.time()
         for o, obj in zip(sorted(owners), objs):
-            r, out = run(self.compile + self.MUTANT_OPT + ["-c", o, "-o", obj],
+            r, out = run(self.compile + self.opt(opt) + ["-c", o, "-o", obj],
                          tree, make_env(), 600)
             if r != "ok":
                 return r, out
@@ -816,6 +816,11 @@ class Direct:
             return "error", out   # no verdict: the next run tries again
         return run(["make", "-s", "-W", "src/lib/libbackprop.la"] + list(suites), tree,
                    make_env(), 600)
+
+    def opt(self, opt):
+        """The flags a mutant is compiled with: MUTANT_OPT, or opt ([]: the
+        library's own, --confirm-o2)."""
+        return self.MUTANT_OPT if opt is None else opt
 
     def code_of(self, tree, src, opt):
         """The code (object_code) of src as it now is in tree, compiled
@@ -874,7 +879,7 @@ def is_wrapper(path):
 FAILED = re.compile(r"^(?:[^\s:]+:\d+:[FE]:[^:]*|not ok \d+ - [^:]*:[^:]*):(\w+):", re.M)
 
 
-def judge(tree, mu, first, rest, limit, code, owners, direct=None, prof=None):
+def judge(tree, mu, first, rest, limit, code, owners, direct=None, prof=None, opt=None):
     """Mutate mu in tree, rebuild, run first then rest ([(suite, its test
     case or None: the whole suite)]) up to the first failure; restore.  Returns
     (verdict, by, the suites that ran); by names the suite and the first
@@ -888,7 +893,9 @@ def judge(tree, mu, first, rest, limit, code, owners, direct=None, prof=None):
     prof, a dict, gets the seconds spent in each phase: "prepare" (make
     bringing the copy up to date), "build" (the mutant's compile and
     link; "compile": its compiler part, direct builds only), "run" (the
-    suites), and "runs" (how many suite runs)."""
+    suites), and "runs" (how many suite runs).  opt: the mutated objects'
+    flags instead of Direct.MUTANT_OPT ([]: the library's own, compared
+    with make's objects, code)."""
     prof = {} if prof is None else prof
     prof.update(prepare=0.0, build=0.0, compile=0.0, run=0.0, runs=0)
     path = os.path.join(tree, mu.path)
@@ -905,7 +912,8 @@ def judge(tree, mu, first, rest, limit, code, owners, direct=None, prof=None):
             and direct.prepare(tree))
     prof["prepare"] += time.time() - t
     phases = [(shared, "shared"), (static, "static")] if fast else [(units, "make")]
-    base = {o: direct.original(tree, o) for o in owners} if fast else {}
+    base = ({o: direct.original(tree, o) for o in owners} if opt is None else code) \
+        if fast else {}
     saved, made = [], False
     try:
         with open(path, "w") as f:
@@ -918,11 +926,11 @@ def judge(tree, mu, first, rest, limit, code, owners, direct=None, prof=None):
             suites = sorted({s for s, _ in todo})
             r = None
             if how == "shared" and not made:
-                r, out = direct.build(tree, owners, saved, prof)
+                r, out = direct.build(tree, owners, saved, prof, opt)
             elif how == "static" and not made:
                 # the source keeps its time: make relinks, and does not recompile
                 os.utime(path, ns=(st.st_atime_ns, st.st_mtime_ns))
-                r, out = direct.build_static(tree, owners, suites, saved, prof)
+                r, out = direct.build_static(tree, owners, suites, saved, prof, opt)
             if r == "fail" or r is None:
                 # make: not compiled only if make refuses it too (the
                 # direct commands are read from make, and may be read
@@ -945,7 +953,7 @@ def judge(tree, mu, first, rest, limit, code, owners, direct=None, prof=None):
                     now, ref = {o: object_code(os.path.join(tree, lib_object(o)))
                                 for o in owners}, base
                 else:
-                    now, ref = {o: direct.code_of(tree, o, direct.MUTANT_OPT)
+                    now, ref = {o: direct.code_of(tree, o, direct.opt(opt))
                                 for o in owners}, base
                 if all(ref.get(o) and now[o] == ref[o] for o in owners):
                     return "equivalent", "same object code", []
@@ -965,7 +973,7 @@ def judge(tree, mu, first, rest, limit, code, owners, direct=None, prof=None):
                     prof["witness"] = [s, case]
                     return "killed", "%s %s%s" % (os.path.basename(s), r,
                                                  " (%s)" % test.group(1) if test else ""), [s]
-        if fast and owners and direct.optimized(tree, owners, code):
+        if fast and owners and opt is None and direct.optimized(tree, owners, code):
             return "equivalent", "same object code at -O2", []
         return "survived", "", ran
     finally:
@@ -1485,6 +1493,11 @@ def main():
                     default=os.environ.get("MUTATION_CONFIRM", "") not in ("", "0"),
                     help="run the whole suites of a mutant that survives the test cases "
                     "executing its line, and of every cached \"%s\" entry" % UNCONFIRMED)
+    ap.add_argument("--confirm-o2", action="store_true",
+                    default=os.environ.get("MUTATION_CONFIRM_O2", "") not in ("", "0"),
+                    help="--confirm, the mutants built at the library's own flags, not -O0 "
+                    "(undefined behaviour a mutant brings in may differ: noise.c:21's "
+                    "array two short survives at -O0, make check kills it)")
     ap.add_argument("--report", default="tests/mutation-report.txt")
     ap.add_argument("--coverage", default="tests/mutation-coverage.json",
                     help="the lines each suite executes (a --coverage build); '': by file")
@@ -1496,6 +1509,7 @@ def main():
     ap.add_argument("--equivalent", default="tests/mutation-equivalent.txt",
                     help="the survivors reviewed as equivalent, with the reason")
     a = ap.parse_args()
+    a.confirm = a.confirm or a.confirm_o2
     global FAIL_FAST, TOP
     FAIL_FAST = not a.whole_suites
     a.cache, a.report = os.path.abspath(a.cache), os.path.abspath(a.report)
@@ -1743,7 +1757,8 @@ def main():
                 verdict, by, ran = "survived", "not covered", []
             else:
                 verdict, by, ran = judge(tree, mu, first, rest, limit, code,
-                                         graph.owners.get(mu.path, set()), direct, prof)
+                                         graph.owners.get(mu.path, set()), direct, prof,
+                                         [] if a.confirm_o2 else None)
             if unconfirmed and verdict == "survived":
                 verdict, by = UNCONFIRMED, "%d case(s) of %s" % (
                     len(first), " ".join(sorted({os.path.basename(s) for s, _ in first})))
@@ -1757,6 +1772,8 @@ def main():
                     "seconds": round(dt, 1), "deps": deps_of(mu, ran, verdict, units)}
                 if verdict in ("survived", UNCONFIRMED) and units is not None:
                     cache.data["mutants"][mu.key]["units"] = sorted(map(list, units))
+                if a.confirm_o2:   # built at the library's flags
+                    cache.data["mutants"][mu.key]["at"] = "-O2"
                 if verdict == "killed" and prof.get("witness"):
                     # keyed by the mutated code alone; the witness's suite's
                     # code decides whether it is re-run (reuse())
