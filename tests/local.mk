@@ -241,7 +241,8 @@ CLEANFILES += oom-run.*
 # named mutants alone.  A mutant that survives the test cases that
 # execute its line is "survived [cases]" (in the score, listed apart);
 # MUTATION_CONFIRM=1 runs their suites whole for it and for every such
-# cached entry.  The results are cached in
+# cached entry; MUTATION_CONFIRM_O2=1 does so with the mutants built at
+# the library's own flags, not -O0.  The results are cached in
 # tests/mutation-cache.json, keyed by the mutant and the hashes of the
 # files each result depends on: a run resumes where the last stopped and
 # reruns only what a change can affect; a kill whose killing suite

@@ -126,7 +126,7 @@ with tempfile.TemporaryDirectory() as tree:
         link, MUTANT_OPT = "true", ["-O0"]
 
         def __init__(self, same):
-            self.same = same
+            self.same, self.opts = same, []
 
         def prepare(self, tree):
             return True
@@ -134,13 +134,19 @@ with tempfile.TemporaryDirectory() as tree:
         def original(self, tree, src):
             return "A"
 
-        def build(self, tree, owners, saved, prof=None):
+        def build(self, tree, owners, saved, prof=None, opt=None):
+            self.opts.append(opt)
             return "ok", ""
 
-        def build_static(self, tree, owners, suites, saved, prof=None):
+        def build_static(self, tree, owners, suites, saved, prof=None, opt=None):
+            self.opts.append(opt)
             return "ok", ""
+
+        def opt(self, opt):
+            return self.MUTANT_OPT if opt is None else opt
 
         def code_of(self, tree, src, opt):
+            self.opts.append(opt)
             return "B"   # the mutant's -O0 code: not the original's
 
         def optimized(self, tree, owners, code):
@@ -149,6 +155,16 @@ with tempfile.TemporaryDirectory() as tree:
         v, by, _ = m.judge(tree, mu, [("tests/check_x", "c1")], [], lim, {}, {"src/lib/x.c"},
                            Same(same), {})
         assert v == want, (same, v, by)
+    # --confirm-o2: the mutant built at the library's own flags ([]) and
+    # its code compared with make's objects (code), not the -O0 original
+    d = Same(False)
+    v, by, _ = m.judge(tree, mu, [("tests/check_x", "c1")], [], lim, {"src/lib/x.c": "B"},
+                       {"src/lib/x.c"}, d, {}, [])
+    assert (v, d.opts) == ("equivalent", [[], []]), (v, by, d.opts)
+    d = Same(False)
+    v, by, _ = m.judge(tree, mu, [("tests/check_x", "c1")], [], lim, {"src/lib/x.c": "C"},
+                       {"src/lib/x.c"}, d, {}, [])
+    assert (v, d.opts) == ("survived", [[], []]), (v, by, d.opts)
 print("PASS: a cached kill is re-witnessed, and judged afresh when its witness passes")
 
 # Loops are judged by CPU time (issue 24, session 11): a mutant's suite
@@ -213,7 +229,11 @@ g = m.Graph.__new__(m.Graph)
 g.owners = {"a.c": {"a.c"}, "h.h": {"a.c", "c.c"}, "b.c": {"b.c"}, "d.c": {"d.c"}}
 g.reads = {"a.c": {"d.c"}, "c.c": set(), "d.c": {"e.c"}}
 assert g.executed_keys("tests/check_x", {"a.c": [3], "h.h": [1], "b.c": []}) == \
-    ["bin:tests/check_x", "obj:a.c", "obj:c.c", "obj:d.c", "obj:e.c"]
+    ["prog:tests/check_x", "obj:a.c", "obj:c.c", "obj:d.c", "obj:e.c"]
+# with the objects each run executed (their own counters), a header's
+# line charges only the objects that ran it
+assert g.executed_keys("tests/check_x", {"a.c": [3], "h.h": [1]}, ["a.c"]) == \
+    ["prog:tests/check_x", "obj:a.c", "obj:d.c", "obj:e.c"]
 # nm: a table of data one object defines and another reads
 with tempfile.TemporaryDirectory() as d:
     for name, text in (("t.c", "const int row[2] = {1, 2};\nint var;\nint fn (void) { return 0; }\n"),):
@@ -223,6 +243,94 @@ with tempfile.TemporaryDirectory() as d:
         assert r.returncode == 0
     assert sorted(m.nm_data(os.path.join(d, "t.o"))) == ["row", "var"], m.nm_data(os.path.join(d, "t.o"))
 print("PASS: a survivor is keyed by the code its covering cases execute")
+
+# The objects a run executed, from each object's own counters (session
+# 12): two objects include a header with inline code, and only one of
+# them runs it; a third is never called.  The map must name every object
+# that ran (the two whose code executed: a survivor kept after a change
+# to either is wrong) and only those (a change to the third keeps it).
+with tempfile.TemporaryDirectory() as tree:
+    lib = os.path.join(tree, "src/lib")
+    os.makedirs(os.path.join(lib, ".libs"))
+    texts = {"h.h": "static inline int h (int x) { return x + 1; }\n",
+             "a.c": '#include "h.h"\nint a (int x) { return h (x); }\n',
+             "b.c": '#include "h.h"\nint a (int);\nint b (int x) { return a (x) * 2; }\n'
+                    "int main (void) { return b (1) - 4; }\n",
+             "c.c": '#include "h.h"\nint c (int x) { return h (x) - 1; }\n'}
+    for name, text in texts.items():
+        with open(os.path.join(lib, name), "w") as f:
+            f.write(text)
+    objs = []
+    for name, obj in (("a.c", ".libs/a.o"), ("b.c", "b.o"), ("c.c", ".libs/c.o")):
+        objs.append("src/lib/" + obj)
+        r = subprocess.run(["cc", "--coverage", "-O0", "-c", "src/lib/" + name, "-o",
+                            "src/lib/" + obj], cwd=tree)
+        assert r.returncode == 0
+    assert subprocess.run(["cc", "--coverage", "-o", "p"] + objs, cwd=tree).returncode == 0
+    assert subprocess.run([os.path.join(tree, "p")], cwd=tree).returncode == 0
+    ran = set()
+    lines = m.gcov_lines(tree, ran, {"src/lib/a.c", "src/lib/b.c", "src/lib/c.c"})
+    assert ran == {"src/lib/a.c", "src/lib/b.c"}, ran
+    assert lines["src/lib/h.h"][0] == {1}, lines["src/lib/h.h"]
+    # an object that ran and is not the library's: unknown, keyed by file;
+    # a program's own object of a library source (PROGRAM-x.o), that source
+    ran = set()
+    m.gcov_lines(tree, ran, {"src/lib/a.c"})
+    assert None in ran, ran
+    os.rename(os.path.join(lib, "b.gcda"), os.path.join(lib, "prog-b.gcda"))
+    os.rename(os.path.join(lib, "b.gcno"), os.path.join(lib, "prog-b.gcno"))
+    ran = set()
+    m.gcov_lines(tree, ran, {"src/lib/a.c", "src/lib/b.c"})
+    assert ran == {"src/lib/a.c", "src/lib/b.c"}, ran
+    # a survivor of a case that ran those lines and objects, after a
+    # change to each object: kept only while every object it ran is the same
+    g = m.Graph.__new__(m.Graph)
+    g.owners = {"src/lib/a.c": {"src/lib/a.c"}, "src/lib/b.c": {"src/lib/b.c"},
+                "src/lib/c.c": {"src/lib/c.c"},
+                "src/lib/h.h": {"src/lib/a.c", "src/lib/b.c", "src/lib/c.c"}}
+    g.reads = {}
+    cov = m.Coverage.__new__(m.Coverage)
+    cov.graph = g
+    per = {f: sorted(a) for f, (a, _) in lines.items() if a}
+    e = {"deps": {}, "lines": per, "cases": {"c1": per}}
+    e["objects"] = {"suite": ["src/lib/a.c", "src/lib/b.c"],
+                    "cases": {"c1": ["src/lib/a.c", "src/lib/b.c"]},
+                    "for": m.Coverage.signature(e)}
+    cov.data = {"suites": {"tests/check_x": e}}
+    units = [("tests/check_x", "c1")]
+    code = {"obj:src/lib/a.c": "A", "obj:src/lib/b.c": "B", "obj:src/lib/c.c": "C",
+            "prog:tests/check_x": "P"}
+    keys = cov.unit_keys(units)
+    sv = {"verdict": U, "by": "1 case(s) of check_x", "units": [list(u) for u in units],
+          "deps": {k: code[k] for k in keys}}
+    for changed, kept in (("obj:src/lib/a.c", False), ("obj:src/lib/b.c", False),
+                          ("prog:tests/check_x", False), ("obj:src/lib/c.c", True)):
+        assert (m.reuse(sv, set(), H(code, **{changed: "new"}), S, units) == "valid") == kept, \
+            (changed, keys)
+    # the objects of one run mixed with the lines of another (a merge of
+    # two maps by key): not trusted, the suite measured again
+    e["lines"] = {"src/lib/c.c": [2]}
+    assert cov.objects_of("tests/check_x") is None and not cov.measured("tests/check_x")
+    assert cov.unit_keys([("tests/check_x", None)]) == ["obj:src/lib/c.c", "prog:tests/check_x"]
+
+# A suite's own code ("prog:"): its objects and its helpers' archives,
+# not the library's (a -static program holds it; its executed objects are
+# keyed one by one)
+with tempfile.TemporaryDirectory() as tree:
+    for f in ("tests/check_x.o", "tests/.libs/libtestutil.a", "src/lib/.libs/libbackprop.a"):
+        os.makedirs(os.path.join(tree, os.path.dirname(f)), exist_ok=True)
+        open(os.path.join(tree, f), "w").close()
+    with open(os.path.join(tree, "Makefile"), "w") as f:
+        f.write("tests_check_x_OBJECTS = tests/check_x.o\n"
+                "tests_check_x_DEPENDENCIES = tests/libtestutil.la src/lib/libbackprop.la\n")
+    here = os.getcwd()
+    os.chdir(tree)
+    try:
+        own = m.program_objects(["tests/check_x", "tests/check_y"])
+    finally:
+        os.chdir(here)
+    assert own == {"tests/check_x": ["tests/.libs/libtestutil.a", "tests/check_x.o"]}, own
+print("PASS: a survivor is keyed by the objects its cases ran, a program by its own code")
 
 # An entry of the reviewed equivalent may name the function: FILE:FUNCTION
 # matches the line's text in that function only (net.c's block loop is in
@@ -288,4 +396,25 @@ if prog and top.encode() in open(prog, "rb").read():
         assert m.object_code(moved) != m.object_code(prog)
         assert m.object_code(moved, other) == m.object_code(prog, top)
     print("PASS: a suite's code is hashed without the tree's path")
+
+# ... and without its length: the test helpers compiled for two clones at
+# paths of different lengths have the same code (testutil.c holds the
+# path in an array of fixed size; in a string of its own, every datum
+# after it moved)
+r = subprocess.run(["make", "-s", "--eval", "x: ; $(info $(CC) $(DEFS) $(DEFAULT_INCLUDES) "
+                    "$(INCLUDES) $(AM_CPPFLAGS) $(CPPFLAGS) $(tests_libtestutil_la_CFLAGS) "
+                    "$(CFLAGS))@:", "x", "BP_TEST_DATA_CFLAGS="], env=m.make_env(),
+                   stdout=subprocess.PIPE, universal_newlines=True)
+cc = r.stdout.strip().split("\n")[-1].split() if r.returncode == 0 else []
+assert cc, "the test helpers' compile command not found"
+with tempfile.TemporaryDirectory() as tmp:
+    codes = []
+    for clone in ("/work/h1", "/work/a-clone-at-a-longer-path"):
+        out = os.path.join(tmp, "testutil.o")
+        r = subprocess.run(cc + ['-DBP_TEST_DATA_DIR="%s/tests/data"' % clone, "-c",
+                                 os.path.join(sys.argv[1], "testutil.c"), "-o", out])
+        assert r.returncode == 0
+        codes.append(m.object_code(out, clone))
+    assert codes[0] == codes[1], "the test helpers' code depends on the path's length"
+print("PASS: a suite's code is hashed without the tree's path and its length")
 PY

@@ -363,27 +363,33 @@ class Graph:
             # helpers linked in) and the code of the library objects it
             # reaches, compared without debug sections (Hashes)
             self.keys[t] = ["bin:" + t] + ["obj:" + o for o in sorted(seen)]
+        self.own = program_objects(suites)
 
-    def executed_keys(self, suite, lines):
+    def executed_keys(self, suite, lines, objects=None):
         """What the results of a run of suite that executed lines ({file:
-        lines}, its coverage) depend on: its program's code, the code of
-        the library objects those lines are compiled into (a header's or
-        a NAME_source.c's: every object that includes it), and of the
-        objects whose data they name (reads).  A library object whose code
-        no case of the run executes cannot change what the run does,
-        except through its data (reads) or undefined behaviour
-        (doc/robustness.md)."""
+        lines}, its coverage) depend on: its program's own code ("prog:":
+        its objects and the test helpers', not the library a -static one
+        holds), the code of the library objects it executed (objects, read
+        from each object's own counters; without them, every object the
+        executed lines are compiled into: a header's or a NAME_source.c's,
+        every object that includes it), and of the objects whose data they
+        name (reads).  A library object whose code no case of the run
+        executes cannot change what the run does, except through its data
+        (reads) or undefined behaviour (doc/robustness.md)."""
         objs = set()
-        for f, ran in lines.items():
-            if ran:
-                objs.update(self.owners.get(f, ()))
+        if objects is not None:
+            objs.update(objects)
+        else:
+            for f, ran in lines.items():
+                if ran:
+                    objs.update(self.owners.get(f, ()))
         todo = list(objs)   # data that names other data (a pointer in a table)
         while todo:
             for r in self.reads.get(todo.pop(), ()):
                 if r not in objs:
                     objs.add(r)
                     todo.append(r)
-        return ["bin:" + suite] + ["obj:" + o for o in sorted(objs)]
+        return ["prog:" + suite] + ["obj:" + o for o in sorted(objs)]
 
     def sees_file(self, suite, path):
         """Whether suite reaches an object path is compiled into."""
@@ -399,9 +405,43 @@ class Graph:
         return seen
 
 
+def program_objects(suites):
+    """{suite: the files of its program's own code}: its objects and the
+    archives of the test helpers' libraries it links (make's NAME_OBJECTS
+    and NAME_DEPENDENCIES), without the library's, which a -static
+    program holds too and which its executed objects key ("obj:").  A
+    suite make cannot tell of is left out: "prog:" is then its program
+    whole ("bin:")."""
+    names = {t: re.sub(r"[^A-Za-z0-9_]", "_", t) for t in suites}
+    rule = "mutation-objects: ; %s@:" % "".join(
+        "$(info %s $(%s_OBJECTS) | $(%s_DEPENDENCIES))" % (t, n, n) for t, n in names.items())
+    r = subprocess.run(["make", "-s", "--eval", rule, "mutation-objects"], env=make_env(),
+                       stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
+                       universal_newlines=True)
+    out = {}
+    for ln in r.stdout.split("\n") if r.returncode == 0 else []:
+        f = ln.split()
+        if len(f) < 2 or f[0] not in names or "|" not in f:
+            continue
+        k = f.index("|")
+        files = [o for o in f[1:k] if o.endswith(".o")]
+        for la in f[k + 1:]:
+            if la.endswith(".la") and la != LIBRARY:
+                d, b = os.path.split(la)
+                files.append(os.path.join(d, ".libs", b[:-3] + ".a"))
+        if files and all(os.path.exists(x) for x in files):
+            out[f[0]] = sorted(files)
+    return out
+
+
+# the library's libtool archive: its objects are keyed one by one ("obj:")
+LIBRARY = "src/lib/libbackprop.la"
+
+
 class Hashes:
-    def __init__(self):
+    def __init__(self, own=None):
         self.memo = {}
+        self.own = own   # Graph.own: {suite: its program's own files}
 
     def __call__(self, path):
         """The SHA-1 of a file; of "obj:SRC", SRC's library object's code;
@@ -410,6 +450,13 @@ class Hashes:
         if path not in self.memo:
             if path.startswith("obj:"):
                 self.memo[path] = object_code(lib_object(path[4:]))
+            elif path.startswith("prog:"):
+                # the program's own objects and its helpers' archives;
+                # without them (make could not tell), the program whole
+                own = self.own.get(path[5:]) if self.own is not None else None
+                codes = [(f, object_code(f, TOP)) for f in own or ()]
+                self.memo[path] = (None if any(c is None for _, c in codes)
+                                   else sha1(json.dumps(codes))) if own else self("bin:" + path[5:])
             elif path.startswith("bin:"):
                 t = path[4:]
                 binary = os.path.join("tests", ".libs", os.path.basename(t))
@@ -723,7 +770,7 @@ class Direct:
         r, _ = run(["make", "-s", "src/lib/libbackprop.la"], tree, make_env(), 600)
         return r == "ok"
 
-    def build(self, tree, owners, saved, prof=None):
+    def build(self, tree, owners, saved, prof=None, opt=None):
         """Compile owners' PIC objects and link the shared library in tree,
         the originals first copied into saved ([(copy, path)], for
         restore); (run()'s status, the output).  The tree is up to date
@@ -734,7 +781,7 @@ class Direct:
             saved.append((full + ".orig", full))
         t = time.time()
         for o in sorted(owners):
-            r, out = run(self.compile + self.MUTANT_OPT + ["-c", o, "-fPIC", "-DPIC", "-o",
+            r, out = run(self.compile + self.opt(opt) + ["-c", o, "-fPIC", "-DPIC", "-o",
                                                            lib_object(o)],
                          tree, make_env(), 600)
             if r != "ok":
@@ -743,7 +790,7 @@ class Direct:
             prof["compile"] = prof.get("compile", 0.0) + time.time() - t
         return run(["sh", "-c", self.link], tree, make_env(), 600)
 
-    def build_static(self, tree, owners, suites, saved, prof=None):
+    def build_static(self, tree, owners, suites, saved, prof=None, opt=None):
         """For the suites linked -static: compile owners' non-PIC objects
         (libtool's, beside the .lo) at MUTANT_OPT, replace them in the
         library's archive and let make relink the suites (-W: the library
@@ -758,7 +805,7 @@ class Direct:
             saved.append((full + ".orig", full))
         t = time.time()
         for o, obj in zip(sorted(owners), objs):
-            r, out = run(self.compile + self.MUTANT_OPT + ["-c", o, "-o", obj],
+            r, out = run(self.compile + self.opt(opt) + ["-c", o, "-o", obj],
                          tree, make_env(), 600)
             if r != "ok":
                 return r, out
@@ -769,6 +816,11 @@ class Direct:
             return "error", out   # no verdict: the next run tries again
         return run(["make", "-s", "-W", "src/lib/libbackprop.la"] + list(suites), tree,
                    make_env(), 600)
+
+    def opt(self, opt):
+        """The flags a mutant is compiled with: MUTANT_OPT, or opt ([]: the
+        library's own, --confirm-o2)."""
+        return self.MUTANT_OPT if opt is None else opt
 
     def code_of(self, tree, src, opt):
         """The code (object_code) of src as it now is in tree, compiled
@@ -827,7 +879,7 @@ def is_wrapper(path):
 FAILED = re.compile(r"^(?:[^\s:]+:\d+:[FE]:[^:]*|not ok \d+ - [^:]*:[^:]*):(\w+):", re.M)
 
 
-def judge(tree, mu, first, rest, limit, code, owners, direct=None, prof=None):
+def judge(tree, mu, first, rest, limit, code, owners, direct=None, prof=None, opt=None):
     """Mutate mu in tree, rebuild, run first then rest ([(suite, its test
     case or None: the whole suite)]) up to the first failure; restore.  Returns
     (verdict, by, the suites that ran); by names the suite and the first
@@ -841,7 +893,9 @@ def judge(tree, mu, first, rest, limit, code, owners, direct=None, prof=None):
     prof, a dict, gets the seconds spent in each phase: "prepare" (make
     bringing the copy up to date), "build" (the mutant's compile and
     link; "compile": its compiler part, direct builds only), "run" (the
-    suites), and "runs" (how many suite runs)."""
+    suites), and "runs" (how many suite runs).  opt: the mutated objects'
+    flags instead of Direct.MUTANT_OPT ([]: the library's own, compared
+    with make's objects, code)."""
     prof = {} if prof is None else prof
     prof.update(prepare=0.0, build=0.0, compile=0.0, run=0.0, runs=0)
     path = os.path.join(tree, mu.path)
@@ -858,7 +912,8 @@ def judge(tree, mu, first, rest, limit, code, owners, direct=None, prof=None):
             and direct.prepare(tree))
     prof["prepare"] += time.time() - t
     phases = [(shared, "shared"), (static, "static")] if fast else [(units, "make")]
-    base = {o: direct.original(tree, o) for o in owners} if fast else {}
+    base = ({o: direct.original(tree, o) for o in owners} if opt is None else code) \
+        if fast else {}
     saved, made = [], False
     try:
         with open(path, "w") as f:
@@ -871,11 +926,11 @@ def judge(tree, mu, first, rest, limit, code, owners, direct=None, prof=None):
             suites = sorted({s for s, _ in todo})
             r = None
             if how == "shared" and not made:
-                r, out = direct.build(tree, owners, saved, prof)
+                r, out = direct.build(tree, owners, saved, prof, opt)
             elif how == "static" and not made:
                 # the source keeps its time: make relinks, and does not recompile
                 os.utime(path, ns=(st.st_atime_ns, st.st_mtime_ns))
-                r, out = direct.build_static(tree, owners, suites, saved, prof)
+                r, out = direct.build_static(tree, owners, suites, saved, prof, opt)
             if r == "fail" or r is None:
                 # make: not compiled only if make refuses it too (the
                 # direct commands are read from make, and may be read
@@ -898,7 +953,7 @@ def judge(tree, mu, first, rest, limit, code, owners, direct=None, prof=None):
                     now, ref = {o: object_code(os.path.join(tree, lib_object(o)))
                                 for o in owners}, base
                 else:
-                    now, ref = {o: direct.code_of(tree, o, direct.MUTANT_OPT)
+                    now, ref = {o: direct.code_of(tree, o, direct.opt(opt))
                                 for o in owners}, base
                 if all(ref.get(o) and now[o] == ref[o] for o in owners):
                     return "equivalent", "same object code", []
@@ -918,7 +973,7 @@ def judge(tree, mu, first, rest, limit, code, owners, direct=None, prof=None):
                     prof["witness"] = [s, case]
                     return "killed", "%s %s%s" % (os.path.basename(s), r,
                                                  " (%s)" % test.group(1) if test else ""), [s]
-        if fast and owners and direct.optimized(tree, owners, code):
+        if fast and owners and opt is None and direct.optimized(tree, owners, code):
             return "equivalent", "same object code at -O2", []
         return "survived", "", ran
     finally:
@@ -1080,8 +1135,8 @@ TOP = None
 
 def object_code(obj, top=None):
     """The SHA-1 of an object without its debug sections (which name the
-    folder it was compiled in), the text top (a path) made a fixed word,
-    or None."""
+    folder it was compiled in), the text top (a path) made a fixed word
+    and the NULs padding its string dropped, or None."""
     tmp = obj + ".nodebug"
     r = subprocess.run(["objcopy", "--strip-debug", obj, tmp], stdout=subprocess.DEVNULL,
                        stderr=subprocess.DEVNULL)
@@ -1089,7 +1144,13 @@ def object_code(obj, top=None):
         if r.returncode != 0:
             return None
         data = open(tmp, "rb").read()
-        return sha1(data.replace(top.encode(), b"@TOP@") if top else data)
+        if top:
+            # the path, the rest of its string and the NULs after it (the
+            # test helpers hold it in an array of fixed size, testutil.c:
+            # a clone at a path of another length has the same layout)
+            data = re.sub(re.escape(top.encode()) + rb"([^\0]*)\0*",
+                          lambda t: b"@TOP@" + t.group(1) + b"\0", data)
+        return sha1(data)
     finally:
         if os.path.exists(tmp):
             os.remove(tmp)
@@ -1107,9 +1168,26 @@ def gcda_files(tree):
                   for f in names if f.endswith(".gcda"))
 
 
-def gcov_lines(tree):
+def gcda_source(tree, data_file):
+    """The source of the object whose counters are data_file (a .gcda in
+    tree, the shared library's under .libs): src/lib/d/.libs/x.gcda ->
+    src/lib/d/x.c."""
+    path = os.path.normpath(os.path.relpath(data_file, tree) if os.path.isabs(data_file)
+                            else data_file)
+    d, f = os.path.split(path)
+    if os.path.basename(d) == ".libs":
+        d = os.path.dirname(d)
+    return os.path.join(d, os.path.splitext(f)[0] + ".c")
+
+
+def gcov_lines(tree, objects=None, sources=()):
     """{source: ({executed lines}, {instrumented lines})} for the library's
-    files under src/lib, from the .gcda files the last run left in tree."""
+    files under src/lib, from the .gcda files the last run left in tree.
+    objects, a set, gets the library's sources (of sources) whose object
+    executed a line, each read from the object's own counters (gcov
+    reports a header's lines per object that includes it); it gets None
+    (unknown: keyed by file) when an object that ran is not one of
+    sources."""
     gcdas = gcda_files(tree)
     out = {}
     for k in range(0, len(gcdas), 40):
@@ -1119,7 +1197,21 @@ def gcov_lines(tree):
         for doc in r.stdout.split("\n"):
             if not doc.strip():
                 continue
-            for f in json.loads(doc).get("files", []):
+            report = json.loads(doc)
+            if objects is not None and any(ln["count"] > 0 for f in report.get("files", [])
+                                           for ln in f.get("lines", [])):
+                src = gcda_source(tree, report.get("data_file", ""))
+                d, f = os.path.split(src)
+                if src not in sources and os.path.join(d, f.partition("-")[2]) in sources:
+                    # a program's own object of a library source (automake's
+                    # PROGRAM-x.o: the CLI's report.c): keyed by the
+                    # library's object of that source, as by file
+                    src = os.path.join(d, f.partition("-")[2])
+                if src in sources:
+                    objects.add(src)
+                else:
+                    objects.add(None)
+            for f in report.get("files", []):
                 path = f["file"]
                 if os.path.isabs(path):
                     path = os.path.relpath(path, tree)
@@ -1160,7 +1252,33 @@ class Coverage:
                 if not (s in self.data["suites"] and
                         self.hashes.valid(self.data["suites"][s]["deps"]) and
                         ("cases" in self.data["suites"][s] or "whole" in self.data["suites"][s]
-                         or len(self.cases.get(s, [])) < 2))]
+                         or len(self.cases.get(s, [])) < 2) and
+                        self.measured(s))]
+
+    @staticmethod
+    def signature(e):
+        """What an entry's executed objects were measured with: its keys and
+        lines.  A merge of two maps by key can mix the objects of one run
+        with the lines of another; they then do not match, and the suite
+        is measured again (stale)."""
+        return sha1(json.dumps([e.get("deps"), e.get("lines"), e.get("cases")],
+                               sort_keys=True))
+
+    def measured(self, s):
+        """Whether suite s's entry holds the objects its run executed (since
+        session 12), measured with its lines (signature)."""
+        e = self.data["suites"].get(s, {})
+        o = e.get("objects")
+        return isinstance(o, dict) and o.get("for") == self.signature(e)
+
+    def objects_of(self, s, c=None):
+        """The library objects (by source) suite s's test case c (None: the
+        suite) executed, or None: not measured so (before session 12, or
+        an object that ran not known), or the entry mixed by a merge."""
+        if not self.measured(s):
+            return None
+        o = self.data["suites"][s]["objects"]
+        return o.get("suite") if c is None else o.get("cases", {}).get(c)
 
     def update(self, tree0, limit):
         stale = self.stale()
@@ -1198,6 +1316,7 @@ class Coverage:
             units = cases if len(cases) > 1 else [None]
             while True:
                 ran, per, secs, took = {}, {}, {}, 0.0
+                objs, per_objs = set(), {}
                 for c in units:
                     for g in gcda_files(tree):
                         os.remove(g)
@@ -1206,7 +1325,8 @@ class Coverage:
                     took += time.time() - t
                     if c is not None and r == "ok" and not TAP.search(out):
                         break
-                    lines = gcov_lines(tree)
+                    ran_objs = set()
+                    lines = gcov_lines(tree, ran_objs, self.graph.defines)
                     print("mutation: coverage of %s%s: %s, %.0f s, %d lines" % (
                         os.path.basename(s), "" if c is None else " (case %s)" % c, r,
                         time.time() - t, sum(len(a) for a, _ in lines.values())), flush=True)
@@ -1215,8 +1335,10 @@ class Coverage:
                     for f, (a, k) in lines.items():
                         known.setdefault(f, set()).update(k)
                         ran.setdefault(f, set()).update(a)
+                    objs |= ran_objs
                     if c is not None:
                         per[c] = {f: sorted(a) for f, (a, _) in lines.items() if a}
+                        per_objs[c] = ran_objs
                         secs[c] = round(time.time() - t, 1)
                 else:
                     break
@@ -1228,14 +1350,21 @@ class Coverage:
             whole = ran.pop("whole", False)
             # keyed by the code it executed (Graph.executed_keys), not all
             # it reaches: a change of an object it never runs keeps it
-            self.data["suites"][s] = {"deps": self.hashes.of(self.graph.executed_keys(s, ran)),
-                                      "lines": {f: sorted(a) for f, a in ran.items()},
-                                      "seconds": round(took, 1)}
+            known_objs = None if None in objs else objs
+            e = self.data["suites"][s] = {
+                "deps": self.hashes.of(self.graph.executed_keys(s, ran, known_objs)),
+                "lines": {f: sorted(a) for f, a in ran.items()},
+                "seconds": round(took, 1)}
             if whole:
-                self.data["suites"][s]["whole"] = True
+                e["whole"] = True
             if per:
-                self.data["suites"][s]["cases"] = per
-                self.data["suites"][s]["case_seconds"] = secs
+                e["cases"] = per
+                e["case_seconds"] = secs
+            # (objs holds every case's: None in it, an object not known)
+            e["objects"] = {"suite": None if known_objs is None else sorted(known_objs),
+                            "cases": {} if known_objs is None else
+                            {c: sorted(o) for c, o in per_objs.items()},
+                            "for": self.signature(e)}
             self.save()
         for f, k in known.items():
             self.data["instrumented"][f] = {"sha1": self.hashes(f), "lines": sorted(k)}
@@ -1308,8 +1437,11 @@ class Coverage:
         keys = set()
         for s, c in units:
             e = self.data["suites"][s]
-            lines = e["lines"] if c is None else e.get("cases", {}).get(c, e["lines"])
-            keys.update(self.graph.executed_keys(s, lines))
+            if c is None or c not in e.get("cases", {}):
+                lines, objs = e["lines"], self.objects_of(s)
+            else:
+                lines, objs = e["cases"][c], self.objects_of(s, c)
+            keys.update(self.graph.executed_keys(s, lines, objs))
         return sorted(keys)
 
     def case_seconds(self, s, c):
@@ -1361,6 +1493,11 @@ def main():
                     default=os.environ.get("MUTATION_CONFIRM", "") not in ("", "0"),
                     help="run the whole suites of a mutant that survives the test cases "
                     "executing its line, and of every cached \"%s\" entry" % UNCONFIRMED)
+    ap.add_argument("--confirm-o2", action="store_true",
+                    default=os.environ.get("MUTATION_CONFIRM_O2", "") not in ("", "0"),
+                    help="--confirm, the mutants built at the library's own flags, not -O0 "
+                    "(undefined behaviour a mutant brings in may differ: noise.c:21's "
+                    "array two short survives at -O0, make check kills it)")
     ap.add_argument("--report", default="tests/mutation-report.txt")
     ap.add_argument("--coverage", default="tests/mutation-coverage.json",
                     help="the lines each suite executes (a --coverage build); '': by file")
@@ -1372,6 +1509,7 @@ def main():
     ap.add_argument("--equivalent", default="tests/mutation-equivalent.txt",
                     help="the survivors reviewed as equivalent, with the reason")
     a = ap.parse_args()
+    a.confirm = a.confirm or a.confirm_o2
     global FAIL_FAST, TOP
     FAIL_FAST = not a.whole_suites
     a.cache, a.report = os.path.abspath(a.cache), os.path.abspath(a.report)
@@ -1406,11 +1544,11 @@ def main():
               "every mutant rebuilt by make", file=sys.stderr)
     code = {src: object_code(lib_object(src)) for src in compiled}
     sources = compiled + included(compiled)
-    hashes = Hashes()
+    hashes = Hashes(graph.own)
     # every hash read now, while tree0's objects are the originals (job 0
     # mutates them later)
     for f in set(sources).union(*graph.files.values(), *graph.keys.values(),
-                                {"obj:" + s for s in compiled}):
+                                {"obj:" + s for s in compiled}, {"prog:" + s for s in suites}):
         hashes(f)
     cache = Cache(a.cache)
 
@@ -1555,11 +1693,14 @@ def main():
         if how == "valid":
             results[mu.key] = cached_verdict(e)
             units = coverage.units_of(mu) if coverage else None
-            if e["verdict"] in ("survived", UNCONFIRMED) and "units" not in e and \
-                    units is not None and not a.report_only:
+            keys = sorted(own_keys(mu) | set(coverage.unit_keys(units))) \
+                if units is not None and e["verdict"] in ("survived", UNCONFIRMED) else None
+            if keys is not None and sorted(e["deps"]) != keys and not a.report_only:
                 # a survivor keyed by every suite's code (before session
-                # 11), all of it unchanged: keyed now by its cases' code
-                e["deps"] = hashes.of(sorted(own_keys(mu) | set(coverage.unit_keys(units))))
+                # 11), or by every object including a header its cases ran
+                # and a -static program whole (before session 12), all of
+                # it unchanged: keyed now by the code its cases execute
+                e["deps"] = hashes.of(keys)
                 e["units"] = sorted(map(list, units))
                 rekeyed += 1
             if a.confirm and e["verdict"] == UNCONFIRMED:
@@ -1616,7 +1757,8 @@ def main():
                 verdict, by, ran = "survived", "not covered", []
             else:
                 verdict, by, ran = judge(tree, mu, first, rest, limit, code,
-                                         graph.owners.get(mu.path, set()), direct, prof)
+                                         graph.owners.get(mu.path, set()), direct, prof,
+                                         [] if a.confirm_o2 else None)
             if unconfirmed and verdict == "survived":
                 verdict, by = UNCONFIRMED, "%d case(s) of %s" % (
                     len(first), " ".join(sorted({os.path.basename(s) for s, _ in first})))
@@ -1630,6 +1772,8 @@ def main():
                     "seconds": round(dt, 1), "deps": deps_of(mu, ran, verdict, units)}
                 if verdict in ("survived", UNCONFIRMED) and units is not None:
                     cache.data["mutants"][mu.key]["units"] = sorted(map(list, units))
+                if a.confirm_o2:   # built at the library's flags
+                    cache.data["mutants"][mu.key]["at"] = "-O2"
                 if verdict == "killed" and prof.get("witness"):
                     # keyed by the mutated code alone; the witness's suite's
                     # code decides whether it is re-run (reuse())
