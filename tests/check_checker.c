@@ -1284,6 +1284,51 @@ START_TEST (test_gradcheck_jacobian_shape_refused)
 }
 END_TEST
 
+/* f(t) = t_0 + 2 t_1^2, as a vector f of one output */
+static int
+one_output (const bp_gradcheck_point *p, void *params, gsl_vector *out)
+{
+  (void) params;
+  const double a = gsl_vector_get (p->vector[0], 0), b = gsl_vector_get (p->vector[0], 1);
+  gsl_vector_set (out, 0, a + 2.0 * b * b);
+  return 0;
+}
+
+START_TEST (test_gradcheck_jacobian_vector_of_one_output)
+{
+  /* a vector f with m = 1 takes its 1 x n Jacobian as a vector of n
+     (core_shape_ok): (1, 4 t_1) passes; a vector of n + 1 is refused, and
+     so is a vector of n for m = 2 (J must be 2 x 2), with GSL_EBADLEN and
+     nothing returned.  Mutants: core_shape_ok's 'f->m == 1 &&
+     a->vector->size == n' as 'f->m != 1', 'size != n' (the right vector
+     refused) and '||' (the wrong ones accepted) */
+  const double td[] = { 0.7, -0.4 }, gd[] = { 1.0, 4.0 * -0.4, 0.0 };
+  gsl_vector_const_view t = gsl_vector_const_view_array (td, 2);
+  const bp_gradcheck_block blk = { .name = "theta", .vector = &t.vector };
+  const bp_gradcheck_function one = { .vloss = one_output, .m = 1 },
+      two = { .vloss = two_by_two, .m = 2 };
+  gsl_error_handler_t *old = gsl_set_error_handler_off ();
+  for (size_t c = 0; c < 3; c++)
+    {
+      gsl_vector_const_view g = gsl_vector_const_view_array (gd, c == 1 ? 3 : 2);
+      const bp_gradcheck_block ana = { .vector = &g.vector };
+      bp_gradcheck_result *r = (bp_gradcheck_result *) &one;
+      const int st = bp_gradcheck (c < 2 ? &one : &two, 1, &blk, &ana, NULL, &r);
+      if (c == 0)
+        {
+          ck_assert_int_eq (st, GSL_SUCCESS);
+          bp_gradcheck_result_free (r);
+        }
+      else
+        {
+          ck_assert_msg (st == GSL_EBADLEN, "case %zu: status %d", c, st);
+          ck_assert_ptr_null (r);
+        }
+    }
+  gsl_set_error_handler (old);
+}
+END_TEST
+
 START_TEST (test_gradcheck_refuses_bad_options)
 {
   /* every option out of range: GSL_EINVAL; NaN in a block: GSL_EDOM;
@@ -2478,6 +2523,7 @@ gradcheck_suite (void)
   tcase_add_test (tc, test_gradcheck_callback_and_threads);
   tcase_add_test (tc, test_gradcheck_refuses_bad_options);
   tcase_add_test (tc, test_gradcheck_jacobian_shape_refused);
+  tcase_add_test (tc, test_gradcheck_jacobian_vector_of_one_output);
   tcase_add_test (tc, test_gradcheck_directions_unit);
   tcase_add_test (tc, test_deriv_refuses_zero_step_and_keeps_f_errors);
   tcase_add_test (tc, test_gradcheck_report);
