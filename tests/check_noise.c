@@ -444,6 +444,42 @@ START_TEST (test_taylor_fit_of_few_steps)
 }
 END_TEST
 
+START_TEST (test_taylor_counts_and_reason)
+{
+  /* the Taylor run checks one direction: the right gradient of |x|^2 / 2
+     is 1 passed, 0 inconclusive, 0 failed, "O(h^2)"; the gradient 1 off
+     in one element is 1 failed (slope 1), "O(h), the gradient is
+     wrong", 0 inconclusive.  Mutants: run_taylor()'s 'n_inconclusive =
+     verdict == INCONCLUSIVE' as '!=', and its reason's 'verdict == FAIL'
+     as '!=' */
+  double x[4] = { 0.5, -1.0, 2.0, 0.25 }, g[4];
+  gsl_vector_view xv = gsl_vector_view_array (x, 4), gv = gsl_vector_view_array (g, 4);
+  const bp_gradcheck_block blk = { .name = "x", .vector = &xv.vector },
+      grad = { .name = "x", .vector = &gv.vector };
+  const bp_gradcheck_function F = { .loss = test_half_square_loss };
+  for (int wrong = 0; wrong < 2; wrong++)
+    {
+      memcpy (g, x, sizeof x);
+      g[1] += wrong;
+      bp_gradcheck_options o;
+      bp_gradcheck_options_default (&o);
+      o.method = BP_GRADCHECK_TAYLOR;
+      bp_gradcheck_result *r = NULL;
+      ck_assert_int_eq (bp_gradcheck (&F, 1, &blk, &grad, &o, &r),
+                        wrong ? GSL_FAILURE : GSL_SUCCESS);
+      const bp_gradcheck_run *run = &r->run[0];
+      ck_assert_msg (run->n_checked == 1 && run->n_passed == (size_t) !wrong
+                     && run->n_failed == (size_t) wrong && run->n_inconclusive == 0,
+                     "wrong %d: checked %zu, passed %zu, failed %zu, inconclusive %zu", wrong,
+                     run->n_checked, run->n_passed, run->n_failed, run->n_inconclusive);
+      ck_assert_msg (strstr (run->reason, wrong ? "O(h), the gradient is wrong"
+                                                : "O(h^2), the gradient is right"),
+                     "%s", run->reason);
+      bp_gradcheck_result_free (r);
+    }
+}
+END_TEST
+
 /* f = sum_i (i + 1) x_i, undefined more than 0.01 from x0 = (0.5, -1,
    2, 0.25) in any element */
 static int
@@ -1626,6 +1662,7 @@ main (void)
   tcase_add_test (tc, test_empty_block_refused);
   tcase_add_test (tc, test_taylor_unmeasured_noise_is_zero);
   tcase_add_test (tc, test_taylor_fit_of_few_steps);
+  tcase_add_test (tc, test_taylor_counts_and_reason);
   tcase_add_test (tc, test_taylor_linear_but_undefined_somewhere);
   tcase_add_test (tc, test_taylor_noise_at_zero_measured);
   tcase_add_loop_test (tc, test_float_vjp_broadcast_sum_passes, 0, 20);
