@@ -1197,6 +1197,50 @@ START_TEST (test_gradcheck_worst_is_worst)
 }
 END_TEST
 
+/* f = 3, whatever the point */
+static int
+constant_loss (const bp_gradcheck_point *p, void *params, double *L)
+{
+  (void) p;
+  (void) params;
+  *L = 3.0;
+  return 0;
+}
+
+START_TEST (test_gradcheck_worst_first_of_equal_ratios)
+{
+  /* a constant f and its zero gradient: every difference is exactly 0,
+     so every element, and every direction, has ratio 0.  The run's worst
+     is then the first of them, as the blocks' worst lists order equal
+     ratios (by_ratio): element (0, 0) of the CENTRAL run, direction 0 of
+     the DIRECTIONAL one.  Mutants: fill_blocks()'s and run_directional()'s
+     'el->ratio > worst' as '>=' (the last of equal ratios) */
+  double t[3] = { 0.5, -1.0, 2.0 }, g[3] = { 0.0, 0.0, 0.0 };
+  gsl_vector_view tv = gsl_vector_view_array (t, 3), gv = gsl_vector_view_array (g, 3);
+  const bp_gradcheck_function F = { .loss = constant_loss };
+  const bp_gradcheck_block blk = { .name = "theta", .vector = &tv.vector },
+      grad = { .name = "theta", .vector = &gv.vector };
+  bp_gradcheck_options o;
+  bp_gradcheck_options_default (&o);
+  o.method = BP_GRADCHECK_CENTRAL | BP_GRADCHECK_DIRECTIONAL;
+  bp_gradcheck_result *r = NULL;
+  ck_assert_int_eq (bp_gradcheck (&F, 1, &blk, &grad, &o, &r), GSL_SUCCESS);
+  ck_assert_uint_eq (r->n_runs, 2);
+  for (size_t j = 0; j < r->n_runs; j++)
+    {
+      const bp_gradcheck_run *run = &r->run[j];
+      const int central = run->method == BP_GRADCHECK_CENTRAL;
+      ck_assert_uint_eq (run->n_checked, central ? 3 : o.n_directions);
+      ck_assert_uint_gt (run->n_checked, 1);
+      ck_assert_double_eq (run->worst.ratio, 0.0);
+      ck_assert_double_eq (run->worst.numeric, 0.0);
+      ck_assert_uint_eq (run->worst.block, central ? 0 : BP_GRADCHECK_NONE);
+      ck_assert_uint_eq (run->worst.row, 0);
+    }
+  bp_gradcheck_result_free (r);
+}
+END_TEST
+
 /* the gradient callback of the layer: W, b, x from the point */
 static int
 layer_grad_cb (const bp_gradcheck_point *pt, void *params, gsl_matrix *const g[])
@@ -2520,6 +2564,7 @@ gradcheck_suite (void)
   tcase_add_test (tc, test_gradcheck_kink_slack);
   tcase_add_test (tc, test_gradcheck_one_sided);
   tcase_add_test (tc, test_gradcheck_worst_is_worst);
+  tcase_add_test (tc, test_gradcheck_worst_first_of_equal_ratios);
   tcase_add_test (tc, test_gradcheck_callback_and_threads);
   tcase_add_test (tc, test_gradcheck_refuses_bad_options);
   tcase_add_test (tc, test_gradcheck_jacobian_shape_refused);
