@@ -1111,6 +1111,28 @@ edge_loss (const bp_gradcheck_point *p, void *params, double *L)
   return 0;
 }
 
+START_TEST (test_gradcheck_undefined_counted_of_three)
+{
+  /* isolated_loss with a third element it ignores: only t_0 is undefined
+     on both sides, so the reason counts 1 such element of 3 (t_1 and t_2
+     pass).  Mutant: elementwise_reason()'s 'undefined += diff == NONE'
+     as '!=' (counts the other 2; with two elements it counted 1 too) */
+  const double id[] = { 0.5, 0.25, 1.0 };
+  double igd[] = { 1.0, 0.5, 0.0 };
+  gsl_vector_const_view it = gsl_vector_const_view_array (id, 3);
+  gsl_vector_view ig = gsl_vector_view_array (igd, 3);
+  bp_gradcheck_function I_ = { .loss = isolated_loss };
+  const bp_gradcheck_block iblk = { .vector = &it.vector }, iana = { .vector = &ig.vector };
+  bp_gradcheck_result *r = NULL;
+  ck_assert_int_eq (bp_gradcheck (&I_, 1, &iblk, &iana, NULL, &r), GSL_CONTINUE);
+  ck_assert_uint_eq (r->run[0].n_inconclusive, 1);
+  ck_assert_uint_eq (r->run[0].n_passed, 2);
+  ck_assert_msg (strstr (r->run[0].reason, "1 of 3 elements inconclusive: f undefined on "
+                         "both sides of 1"), "%s", r->run[0].reason);
+  bp_gradcheck_result_free (r);
+}
+END_TEST
+
 START_TEST (test_gradcheck_one_sided)
 {
   /* sqrt at 1e-6 (step 1e-4 would cross 0): a forward difference, said
@@ -2563,6 +2585,7 @@ gradcheck_suite (void)
   tcase_add_test (tc, test_gradcheck_relu_kink);
   tcase_add_test (tc, test_gradcheck_kink_slack);
   tcase_add_test (tc, test_gradcheck_one_sided);
+  tcase_add_test (tc, test_gradcheck_undefined_counted_of_three);
   tcase_add_test (tc, test_gradcheck_worst_is_worst);
   tcase_add_test (tc, test_gradcheck_worst_first_of_equal_ratios);
   tcase_add_test (tc, test_gradcheck_callback_and_threads);
