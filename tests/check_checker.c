@@ -2360,14 +2360,15 @@ START_TEST (test_gradcheck_ladder_three_rungs)
 }
 END_TEST
 
-/* f = sum x_ij + 2 sum y_i over a 2 x 3 block x and a vector y of 4 */
+/* f = sum (x_ij + x_ij^2 / 2) + 2 sum y_i over a 2 x 3 block x and a
+   vector y of 4 (not linear: the Taylor run fits a slope) */
 static int
 two_blocks_loss (const bp_gradcheck_point *p, void *params, double *L)
 {
   (void) params;
   *L = 0.0;
   for (size_t i = 0; i < 6; i++)
-    *L += p->block[0]->data[i];
+    *L += p->block[0]->data[i] * (1.0 + 0.5 * p->block[0]->data[i]);
   for (size_t i = 0; i < 4; i++)
     *L += 2.0 * gsl_vector_get (p->vector[1], i);
   return 0;
@@ -2375,29 +2376,33 @@ two_blocks_loss (const bp_gradcheck_point *p, void *params, double *L)
 
 START_TEST (test_gradcheck_directions_block_shapes)
 {
-  /* the directional run's blocks carry their own shapes (x 2 x 3, y 4 x
-     1), as the element-wise run's do.  Mutant: rows[k + 1] (block 0
-     reported with y's 4 rows) */
+  /* the directional and the Taylor runs' blocks carry their own shapes
+     (x 2 x 3, y 4 x 1), as the element-wise run's do.  Mutants:
+     run_directional()'s rows[k + 1] (block 0 reported with y's 4 rows),
+     run_taylor()'s cols[k + 1] (block 0 with y's 1 column) */
   gsl_matrix *x = gsl_matrix_alloc (2, 3), *gx = gsl_matrix_alloc (2, 3);
   gsl_vector *y = gsl_vector_alloc (4), *gy = gsl_vector_alloc (4);
   gsl_matrix_set_all (x, 0.25);
-  gsl_matrix_set_all (gx, 1.0);
+  gsl_matrix_set_all (gx, 1.25);
   gsl_vector_set_all (y, -0.5);
   gsl_vector_set_all (gy, 2.0);
   const bp_gradcheck_function F = { .loss = two_blocks_loss };
   const bp_gradcheck_block blk[2] = { { .name = "x", .matrix = x }, { .name = "y", .vector = y } };
   const bp_gradcheck_block ana[2] = { { .matrix = gx }, { .vector = gy } };
-  bp_gradcheck_options o;
-  bp_gradcheck_options_default (&o);
-  o.method = BP_GRADCHECK_DIRECTIONAL;
-  bp_gradcheck_result *r = NULL;
-  ck_assert_int_eq (bp_gradcheck (&F, 2, blk, ana, &o, &r), GSL_SUCCESS);
-  ck_assert_uint_eq (r->run[0].method, BP_GRADCHECK_DIRECTIONAL);
-  ck_assert_uint_eq (r->run[0].block[0].rows, 2);
-  ck_assert_uint_eq (r->run[0].block[0].cols, 3);
-  ck_assert_uint_eq (r->run[0].block[1].rows, 4);
-  ck_assert_uint_eq (r->run[0].block[1].cols, 1);
-  bp_gradcheck_result_free (r);
+  for (int m = 0; m < 2; m++)
+    {
+      bp_gradcheck_options o;
+      bp_gradcheck_options_default (&o);
+      o.method = m ? BP_GRADCHECK_TAYLOR : BP_GRADCHECK_DIRECTIONAL;
+      bp_gradcheck_result *r = NULL;
+      ck_assert_int_eq (bp_gradcheck (&F, 2, blk, ana, &o, &r), GSL_SUCCESS);
+      ck_assert_uint_eq (r->run[0].method, o.method);
+      ck_assert_uint_eq (r->run[0].block[0].rows, 2);
+      ck_assert_uint_eq (r->run[0].block[0].cols, 3);
+      ck_assert_uint_eq (r->run[0].block[1].rows, 4);
+      ck_assert_uint_eq (r->run[0].block[1].cols, 1);
+      bp_gradcheck_result_free (r);
+    }
   gsl_matrix_free (x);
   gsl_matrix_free (gx);
   gsl_vector_free (y);
