@@ -1111,6 +1111,28 @@ edge_loss (const bp_gradcheck_point *p, void *params, double *L)
   return 0;
 }
 
+START_TEST (test_gradcheck_undefined_counted_of_three)
+{
+  /* isolated_loss with a third element it ignores: only t_0 is undefined
+     on both sides, so the reason counts 1 such element of 3 (t_1 and t_2
+     pass).  Mutant: elementwise_reason()'s 'undefined += diff == NONE'
+     as '!=' (counts the other 2; with two elements it counted 1 too) */
+  const double id[] = { 0.5, 0.25, 1.0 };
+  double igd[] = { 1.0, 0.5, 0.0 };
+  gsl_vector_const_view it = gsl_vector_const_view_array (id, 3);
+  gsl_vector_view ig = gsl_vector_view_array (igd, 3);
+  bp_gradcheck_function I_ = { .loss = isolated_loss };
+  const bp_gradcheck_block iblk = { .vector = &it.vector }, iana = { .vector = &ig.vector };
+  bp_gradcheck_result *r = NULL;
+  ck_assert_int_eq (bp_gradcheck (&I_, 1, &iblk, &iana, NULL, &r), GSL_CONTINUE);
+  ck_assert_uint_eq (r->run[0].n_inconclusive, 1);
+  ck_assert_uint_eq (r->run[0].n_passed, 2);
+  ck_assert_msg (strstr (r->run[0].reason, "1 of 3 elements inconclusive: f undefined on "
+                         "both sides of 1"), "%s", r->run[0].reason);
+  bp_gradcheck_result_free (r);
+}
+END_TEST
+
 START_TEST (test_gradcheck_one_sided)
 {
   /* sqrt at 1e-6 (step 1e-4 would cross 0): a forward difference, said
@@ -1197,6 +1219,50 @@ START_TEST (test_gradcheck_worst_is_worst)
 }
 END_TEST
 
+/* f = 3, whatever the point */
+static int
+constant_loss (const bp_gradcheck_point *p, void *params, double *L)
+{
+  (void) p;
+  (void) params;
+  *L = 3.0;
+  return 0;
+}
+
+START_TEST (test_gradcheck_worst_first_of_equal_ratios)
+{
+  /* a constant f and its zero gradient: every difference is exactly 0,
+     so every element, and every direction, has ratio 0.  The run's worst
+     is then the first of them, as the blocks' worst lists order equal
+     ratios (by_ratio): element (0, 0) of the CENTRAL run, direction 0 of
+     the DIRECTIONAL one.  Mutants: fill_blocks()'s and run_directional()'s
+     'el->ratio > worst' as '>=' (the last of equal ratios) */
+  double t[3] = { 0.5, -1.0, 2.0 }, g[3] = { 0.0, 0.0, 0.0 };
+  gsl_vector_view tv = gsl_vector_view_array (t, 3), gv = gsl_vector_view_array (g, 3);
+  const bp_gradcheck_function F = { .loss = constant_loss };
+  const bp_gradcheck_block blk = { .name = "theta", .vector = &tv.vector },
+      grad = { .name = "theta", .vector = &gv.vector };
+  bp_gradcheck_options o;
+  bp_gradcheck_options_default (&o);
+  o.method = BP_GRADCHECK_CENTRAL | BP_GRADCHECK_DIRECTIONAL;
+  bp_gradcheck_result *r = NULL;
+  ck_assert_int_eq (bp_gradcheck (&F, 1, &blk, &grad, &o, &r), GSL_SUCCESS);
+  ck_assert_uint_eq (r->n_runs, 2);
+  for (size_t j = 0; j < r->n_runs; j++)
+    {
+      const bp_gradcheck_run *run = &r->run[j];
+      const int central = run->method == BP_GRADCHECK_CENTRAL;
+      ck_assert_uint_eq (run->n_checked, central ? 3 : o.n_directions);
+      ck_assert_uint_gt (run->n_checked, 1);
+      ck_assert_double_eq (run->worst.ratio, 0.0);
+      ck_assert_double_eq (run->worst.numeric, 0.0);
+      ck_assert_uint_eq (run->worst.block, central ? 0 : BP_GRADCHECK_NONE);
+      ck_assert_uint_eq (run->worst.row, 0);
+    }
+  bp_gradcheck_result_free (r);
+}
+END_TEST
+
 /* the gradient callback of the layer: W, b, x from the point */
 static int
 layer_grad_cb (const bp_gradcheck_point *pt, void *params, gsl_matrix *const g[])
@@ -1279,6 +1345,51 @@ START_TEST (test_gradcheck_jacobian_shape_refused)
           bp_gradcheck_result_free (r);
         }
       gsl_matrix_free (J);
+    }
+  gsl_set_error_handler (old);
+}
+END_TEST
+
+/* f(t) = t_0 + 2 t_1^2, as a vector f of one output */
+static int
+one_output (const bp_gradcheck_point *p, void *params, gsl_vector *out)
+{
+  (void) params;
+  const double a = gsl_vector_get (p->vector[0], 0), b = gsl_vector_get (p->vector[0], 1);
+  gsl_vector_set (out, 0, a + 2.0 * b * b);
+  return 0;
+}
+
+START_TEST (test_gradcheck_jacobian_vector_of_one_output)
+{
+  /* a vector f with m = 1 takes its 1 x n Jacobian as a vector of n
+     (core_shape_ok): (1, 4 t_1) passes; a vector of n + 1 is refused, and
+     so is a vector of n for m = 2 (J must be 2 x 2), with GSL_EBADLEN and
+     nothing returned.  Mutants: core_shape_ok's 'f->m == 1 &&
+     a->vector->size == n' as 'f->m != 1', 'size != n' (the right vector
+     refused) and '||' (the wrong ones accepted) */
+  const double td[] = { 0.7, -0.4 }, gd[] = { 1.0, 4.0 * -0.4, 0.0 };
+  gsl_vector_const_view t = gsl_vector_const_view_array (td, 2);
+  const bp_gradcheck_block blk = { .name = "theta", .vector = &t.vector };
+  const bp_gradcheck_function one = { .vloss = one_output, .m = 1 },
+      two = { .vloss = two_by_two, .m = 2 };
+  gsl_error_handler_t *old = gsl_set_error_handler_off ();
+  for (size_t c = 0; c < 3; c++)
+    {
+      gsl_vector_const_view g = gsl_vector_const_view_array (gd, c == 1 ? 3 : 2);
+      const bp_gradcheck_block ana = { .vector = &g.vector };
+      bp_gradcheck_result *r = (bp_gradcheck_result *) &one;
+      const int st = bp_gradcheck (c < 2 ? &one : &two, 1, &blk, &ana, NULL, &r);
+      if (c == 0)
+        {
+          ck_assert_int_eq (st, GSL_SUCCESS);
+          bp_gradcheck_result_free (r);
+        }
+      else
+        {
+          ck_assert_msg (st == GSL_EBADLEN, "case %zu: status %d", c, st);
+          ck_assert_ptr_null (r);
+        }
     }
   gsl_set_error_handler (old);
 }
@@ -2249,14 +2360,15 @@ START_TEST (test_gradcheck_ladder_three_rungs)
 }
 END_TEST
 
-/* f = sum x_ij + 2 sum y_i over a 2 x 3 block x and a vector y of 4 */
+/* f = sum (x_ij + x_ij^2 / 2) + 2 sum y_i over a 2 x 3 block x and a
+   vector y of 4 (not linear: the Taylor run fits a slope) */
 static int
 two_blocks_loss (const bp_gradcheck_point *p, void *params, double *L)
 {
   (void) params;
   *L = 0.0;
   for (size_t i = 0; i < 6; i++)
-    *L += p->block[0]->data[i];
+    *L += p->block[0]->data[i] * (1.0 + 0.5 * p->block[0]->data[i]);
   for (size_t i = 0; i < 4; i++)
     *L += 2.0 * gsl_vector_get (p->vector[1], i);
   return 0;
@@ -2264,29 +2376,33 @@ two_blocks_loss (const bp_gradcheck_point *p, void *params, double *L)
 
 START_TEST (test_gradcheck_directions_block_shapes)
 {
-  /* the directional run's blocks carry their own shapes (x 2 x 3, y 4 x
-     1), as the element-wise run's do.  Mutant: rows[k + 1] (block 0
-     reported with y's 4 rows) */
+  /* the directional and the Taylor runs' blocks carry their own shapes
+     (x 2 x 3, y 4 x 1), as the element-wise run's do.  Mutants:
+     run_directional()'s rows[k + 1] (block 0 reported with y's 4 rows),
+     run_taylor()'s cols[k + 1] (block 0 with y's 1 column) */
   gsl_matrix *x = gsl_matrix_alloc (2, 3), *gx = gsl_matrix_alloc (2, 3);
   gsl_vector *y = gsl_vector_alloc (4), *gy = gsl_vector_alloc (4);
   gsl_matrix_set_all (x, 0.25);
-  gsl_matrix_set_all (gx, 1.0);
+  gsl_matrix_set_all (gx, 1.25);
   gsl_vector_set_all (y, -0.5);
   gsl_vector_set_all (gy, 2.0);
   const bp_gradcheck_function F = { .loss = two_blocks_loss };
   const bp_gradcheck_block blk[2] = { { .name = "x", .matrix = x }, { .name = "y", .vector = y } };
   const bp_gradcheck_block ana[2] = { { .matrix = gx }, { .vector = gy } };
-  bp_gradcheck_options o;
-  bp_gradcheck_options_default (&o);
-  o.method = BP_GRADCHECK_DIRECTIONAL;
-  bp_gradcheck_result *r = NULL;
-  ck_assert_int_eq (bp_gradcheck (&F, 2, blk, ana, &o, &r), GSL_SUCCESS);
-  ck_assert_uint_eq (r->run[0].method, BP_GRADCHECK_DIRECTIONAL);
-  ck_assert_uint_eq (r->run[0].block[0].rows, 2);
-  ck_assert_uint_eq (r->run[0].block[0].cols, 3);
-  ck_assert_uint_eq (r->run[0].block[1].rows, 4);
-  ck_assert_uint_eq (r->run[0].block[1].cols, 1);
-  bp_gradcheck_result_free (r);
+  for (int m = 0; m < 2; m++)
+    {
+      bp_gradcheck_options o;
+      bp_gradcheck_options_default (&o);
+      o.method = m ? BP_GRADCHECK_TAYLOR : BP_GRADCHECK_DIRECTIONAL;
+      bp_gradcheck_result *r = NULL;
+      ck_assert_int_eq (bp_gradcheck (&F, 2, blk, ana, &o, &r), GSL_SUCCESS);
+      ck_assert_uint_eq (r->run[0].method, o.method);
+      ck_assert_uint_eq (r->run[0].block[0].rows, 2);
+      ck_assert_uint_eq (r->run[0].block[0].cols, 3);
+      ck_assert_uint_eq (r->run[0].block[1].rows, 4);
+      ck_assert_uint_eq (r->run[0].block[1].cols, 1);
+      bp_gradcheck_result_free (r);
+    }
   gsl_matrix_free (x);
   gsl_matrix_free (gx);
   gsl_vector_free (y);
@@ -2474,10 +2590,13 @@ gradcheck_suite (void)
   tcase_add_test (tc, test_gradcheck_relu_kink);
   tcase_add_test (tc, test_gradcheck_kink_slack);
   tcase_add_test (tc, test_gradcheck_one_sided);
+  tcase_add_test (tc, test_gradcheck_undefined_counted_of_three);
   tcase_add_test (tc, test_gradcheck_worst_is_worst);
+  tcase_add_test (tc, test_gradcheck_worst_first_of_equal_ratios);
   tcase_add_test (tc, test_gradcheck_callback_and_threads);
   tcase_add_test (tc, test_gradcheck_refuses_bad_options);
   tcase_add_test (tc, test_gradcheck_jacobian_shape_refused);
+  tcase_add_test (tc, test_gradcheck_jacobian_vector_of_one_output);
   tcase_add_test (tc, test_gradcheck_directions_unit);
   tcase_add_test (tc, test_deriv_refuses_zero_step_and_keeps_f_errors);
   tcase_add_test (tc, test_gradcheck_report);

@@ -444,6 +444,88 @@ START_TEST (test_taylor_fit_of_few_steps)
 }
 END_TEST
 
+/* f = 1e4 + |x|^2 / 2: the Taylor remainder of the right gradient is
+   h^2 / 2 along a unit d, on top of a value 1e4 */
+static int
+offset_half_square_loss (const bp_gradcheck_point *p, void *params, double *L)
+{
+  const int status = test_half_square_loss (p, params, L);
+  *L += 1e4;
+  return status;
+}
+
+START_TEST (test_taylor_rounding_floor_of_a_large_f)
+{
+  /* eq. (0.8): a remainder counts when above 1e3 eps max(|phi0|, |phi|,
+     |lin|) (and 10 times the noise): for f ~ 1e4 that floor is 2.2e-9,
+     so of the 16 steps h_j = 0.2 2^-j (taylor_h 0.1 max(1, max|x|))
+     those with h_j^2 / 2 above it count, j = 0 .. 11, and the fit takes
+     the smaller half, 6 (slope 2, a PASS).  Mutant: the floor's
+     '1e3 * DBL_EPSILON * fmax (...)' as '/' (the floor of f ~ 1 for
+     every f: 2e-17 here, the rounding of f's last bits fitted too) */
+  double x[4] = { 0.5, -1.0, 2.0, 0.25 }, g[4];
+  memcpy (g, x, sizeof x);
+  gsl_vector_view xv = gsl_vector_view_array (x, 4), gv = gsl_vector_view_array (g, 4);
+  const bp_gradcheck_block blk = { .name = "x", .vector = &xv.vector },
+      grad = { .name = "x", .vector = &gv.vector };
+  const bp_gradcheck_function F = { .loss = offset_half_square_loss };
+  bp_gradcheck_options o;
+  bp_gradcheck_options_default (&o);
+  o.method = BP_GRADCHECK_TAYLOR;
+  bp_gradcheck_result *r = NULL;
+  ck_assert_int_eq (bp_gradcheck (&F, 1, &blk, &grad, &o, &r), GSL_SUCCESS);
+  const bp_gradcheck_run *run = &r->run[0];
+  const double f0 = 1e4 + 0.5 * (0.25 + 1.0 + 4.0 + 0.0625);
+  size_t n_above = 0;
+  for (size_t j = 0; j < o.taylor_n; j++)
+    {
+      const double h = 0.2 * ldexp (1.0, -(int) j), rem = 0.5 * h * h;
+      n_above += rem > fmax (1e3 * DBL_EPSILON * (f0 + 0.2), 10.0 * run->noise);
+    }
+  ck_assert_uint_eq (n_above, 12);      /* the steps above are not near the floor */
+  ck_assert_msg (run->n_fitted == n_above / 2 && fabs (run->slope - 2.0) < 1e-3,
+                 "%zu fitted, slope %g, noise %g: %s", run->n_fitted, run->slope, run->noise,
+                 run->reason);
+  bp_gradcheck_result_free (r);
+}
+END_TEST
+
+START_TEST (test_taylor_counts_and_reason)
+{
+  /* the Taylor run checks one direction: the right gradient of |x|^2 / 2
+     is 1 passed, 0 inconclusive, 0 failed, "O(h^2)"; the gradient 1 off
+     in one element is 1 failed (slope 1), "O(h), the gradient is
+     wrong", 0 inconclusive.  Mutants: run_taylor()'s 'n_inconclusive =
+     verdict == INCONCLUSIVE' as '!=', and its reason's 'verdict == FAIL'
+     as '!=' */
+  double x[4] = { 0.5, -1.0, 2.0, 0.25 }, g[4];
+  gsl_vector_view xv = gsl_vector_view_array (x, 4), gv = gsl_vector_view_array (g, 4);
+  const bp_gradcheck_block blk = { .name = "x", .vector = &xv.vector },
+      grad = { .name = "x", .vector = &gv.vector };
+  const bp_gradcheck_function F = { .loss = test_half_square_loss };
+  for (int wrong = 0; wrong < 2; wrong++)
+    {
+      memcpy (g, x, sizeof x);
+      g[1] += wrong;
+      bp_gradcheck_options o;
+      bp_gradcheck_options_default (&o);
+      o.method = BP_GRADCHECK_TAYLOR;
+      bp_gradcheck_result *r = NULL;
+      ck_assert_int_eq (bp_gradcheck (&F, 1, &blk, &grad, &o, &r),
+                        wrong ? GSL_FAILURE : GSL_SUCCESS);
+      const bp_gradcheck_run *run = &r->run[0];
+      ck_assert_msg (run->n_checked == 1 && run->n_passed == (size_t) !wrong
+                     && run->n_failed == (size_t) wrong && run->n_inconclusive == 0,
+                     "wrong %d: checked %zu, passed %zu, failed %zu, inconclusive %zu", wrong,
+                     run->n_checked, run->n_passed, run->n_failed, run->n_inconclusive);
+      ck_assert_msg (strstr (run->reason, wrong ? "O(h), the gradient is wrong"
+                                                : "O(h^2), the gradient is right"),
+                     "%s", run->reason);
+      bp_gradcheck_result_free (r);
+    }
+}
+END_TEST
+
 /* f = sum_i (i + 1) x_i, undefined more than 0.01 from x0 = (0.5, -1,
    2, 0.25) in any element */
 static int
@@ -1626,6 +1708,8 @@ main (void)
   tcase_add_test (tc, test_empty_block_refused);
   tcase_add_test (tc, test_taylor_unmeasured_noise_is_zero);
   tcase_add_test (tc, test_taylor_fit_of_few_steps);
+  tcase_add_test (tc, test_taylor_counts_and_reason);
+  tcase_add_test (tc, test_taylor_rounding_floor_of_a_large_f);
   tcase_add_test (tc, test_taylor_linear_but_undefined_somewhere);
   tcase_add_test (tc, test_taylor_noise_at_zero_measured);
   tcase_add_loop_test (tc, test_float_vjp_broadcast_sum_passes, 0, 20);
