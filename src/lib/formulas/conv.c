@@ -276,6 +276,8 @@ conv_lowered_size (const bp_conv_shape *s, size_t B, size_t *rows, size_t *cols)
 /* a GEMM of at most so many products OpenBLAS computes on the calling
    thread (65536 GEMM_MULTITHREAD_THRESHOLD, its interface/gemm.c) */
 #define WINOGRAD_PIECE (1u << 18)
+/* the im2col products' narrowest piece (conv_batch_source.c) */
+#define CONV_PIECE_MIN 64
 /* tiles transformed together: whole tile rows, at least one */
 #define WINOGRAD_LANES 128
 /* values the input's transform copies at once (a vector move), so its

@@ -108,12 +108,15 @@ FUNCTION (conv, col2im) (const bp_conv_shape *s, size_t B, const TYPE (gsl_matri
    (one region a product, no OpenBLAS thread pool beside it); the pieces
    depend on the shape alone, so the bytes do not depend on the number
    of threads, OpenMP's or the CBLAS's.  A piece's columns: a multiple
-   of 16 (aligned rows) when there are so many. */
+   of 16 (aligned rows); 0 when fewer than CONV_PIECE_MIN would fit (the
+   float64 CNN's second convolution, 64 x 800: 5), too thin for the
+   GEMM's packing to pay, and the product is one GEMM, OpenBLAS's to
+   thread, as before. */
 static size_t
 FUNCTION (conv, piece) (size_t rows, size_t inner)
 {
   const size_t piece = gemm_piece (rows, inner);
-  return piece >= 16 ? piece / 16 * 16 : piece;
+  return piece >= CONV_PIECE_MIN ? piece / 16 * 16 : 0;
 }
 
 /* P = op(L) R (+ b 1^T when b), by pieces of P's columns: each
@@ -124,7 +127,18 @@ FUNCTION (conv, gemm_columns) (CBLAS_TRANSPOSE_t tl, const TYPE (gsl_matrix) *L,
                                TYPE (gsl_matrix) *P)
 {
   const size_t pr = P->size1, inner = R->size1, nc = P->size2;
-  const size_t piece = FUNCTION (conv, piece) (pr, inner), pieces = (nc + piece - 1) / piece;
+  const size_t piece = FUNCTION (conv, piece) (pr, inner);
+  if (piece == 0)
+    {
+      if (b)
+        for (size_t o = 0; o < pr; o++)
+          {
+            VIEW (gsl_vector, view) po = FUNCTION (gsl_matrix, row) (P, o);
+            FUNCTION (gsl_vector, set_all) (&po.vector, VGET (b, o));
+          }
+      return GEMM (tl, CblasNoTrans, ONE, L, R, b ? ONE : ZERO, P);
+    }
+  const size_t pieces = (nc + piece - 1) / piece;
   const int nt = region_threads (pieces, pr * nc);
   int status = GSL_SUCCESS;
   REGION_PARALLEL_FOR
@@ -136,8 +150,12 @@ FUNCTION (conv, gemm_columns) (CBLAS_TRANSPOSE_t tl, const TYPE (gsl_matrix) *L,
       VIEW (gsl_matrix, view) p = FUNCTION (gsl_matrix, submatrix) (P, 0, j0, pr, kk);
       if (b)
         for (size_t o = 0; o < pr; o++)
-          for (size_t j = 0; j < kk; j++)
-            p.matrix.data[o * p.matrix.tda + j] = VGET (b, o);
+          {
+            const ATOMIC bo = VGET (b, o);
+            ATOMIC *row = p.matrix.data + o * p.matrix.tda;
+            for (size_t j = 0; j < kk; j++)
+              row[j] = bo;
+          }
       const int st = GEMM (tl, CblasNoTrans, ONE, L, &r.matrix, b ? ONE : ZERO, &p.matrix);
       if (st != GSL_SUCCESS)
         REGION_FAIL (status, st);
@@ -152,7 +170,10 @@ FUNCTION (conv, gemm_inner) (const TYPE (gsl_matrix) *A, const TYPE (gsl_matrix)
                              TYPE (gsl_matrix) *D)
 {
   const size_t m = D->size1, n = D->size2, inner = A->size2, nd = m * n;
-  const size_t piece = FUNCTION (conv, piece) (m, n), pieces = (inner + piece - 1) / piece;
+  const size_t piece = FUNCTION (conv, piece) (m, n);
+  if (piece == 0)
+    return GEMM (CblasNoTrans, CblasTrans, ONE, A, C, ZERO, D);
+  const size_t pieces = (inner + piece - 1) / piece;
   const size_t parts = pieces < WINOGRAD_PARTS ? pieces : WINOGRAD_PARTS;
   const int nt = region_threads (parts, m * inner);
   ATOMIC *S = malloc (parts * nd * sizeof (ATOMIC));
