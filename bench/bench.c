@@ -42,7 +42,7 @@
    Usage: bench/bench [--repeats N] [--threads T] [--conv C1,C2] [--hidden H]
      [--batches N] [--data DIR] [SECTION]...  (default: all but gemm,
    compare and cnn; --threads sets OpenBLAS's threads for the epochs and
-   gemm) */
+   gemm, OpenMP's too for cnn and cnn32; cnn32 keeps OpenBLAS on one) */
 #include <config.h>
 #include <math.h>
 #include <stdio.h>
