@@ -624,17 +624,23 @@ set_blas_threads (int n)
 
 /* the bytes do not depend on the threads, OpenMP's or the CBLAS's: one
    of each, two OpenMP threads with one CBLAS thread, two of each; the
-   CNN's conv2 (32 -> 64 channels on 14 x 14), several chunks.  The
+   CNN's conv2 (32 -> 64 channels on 14 x 14, Winograd), several chunks,
+   and its conv1 (1 -> 32 on 28 x 28, im2col: its products in pieces on
+   OpenMP's threads, dL/dK in fixed groups, conv_batch_source.c).  The
    products' GEMMs are of at most 2^18 products, which OpenBLAS runs on
    the calling thread, so its kernels' split of a product over threads
    (Haswell's differs from Cooperlake's) does not enter. */
 START_TEST (test_same_bits_on_threads)
 {
-  const bp_conv_shape w = { .channels_in = 32, .height = 14, .width = 14, .channels_out = 64,
-                            .k = 5, .pad = 2, .algorithm = BP_CONV_WINOGRAD };
-  const size_t B = 16, HoWo = 196, Ci = 32, Co = 64;
+  static const bp_conv_shape shapes[] = {
+    { .channels_in = 32, .height = 14, .width = 14, .channels_out = 64, .k = 5, .pad = 2,
+      .algorithm = BP_CONV_WINOGRAD },
+    { .channels_in = 1, .height = 28, .width = 28, .channels_out = 32, .k = 5, .pad = 2 },
+  };
+  const bp_conv_shape w = shapes[_i];
+  const size_t B = 16, HoWo = w.height * w.width, Ci = w.channels_in, Co = w.channels_out;
   gsl_rng *rng = test_rng (7);
-  gsl_matrix *K = random_matrix (rng, Co, Ci * 25), *X = random_matrix (rng, Ci, B * 196);
+  gsl_matrix *K = random_matrix (rng, Co, Ci * 25), *X = random_matrix (rng, Ci, B * HoWo);
   gsl_matrix *dY = random_matrix (rng, Co, B * HoWo), *bm = random_matrix (rng, 1, Co);
   gsl_matrix_float *fK = to_float (K), *fX = to_float (X), *fdY = to_float (dY),
                    *fb = to_float (bm);
@@ -649,7 +655,7 @@ START_TEST (test_same_bits_on_threads)
       gsl_matrix_float *cols = gsl_matrix_float_alloc (lr, lc);
       gsl_matrix_float *Y = gsl_matrix_float_alloc (Co, B * HoWo);
       gsl_matrix_float *dK = gsl_matrix_float_alloc (Co, Ci * 25);
-      gsl_matrix_float *dX = gsl_matrix_float_alloc (Ci, B * 196);
+      gsl_matrix_float *dX = gsl_matrix_float_alloc (Ci, B * HoWo);
       test_set_threads (omp[t]);
       set_blas_threads (blas[t]);
       ck_assert_int_eq (float_batch_conv (&w, fK, &b.vector, fX, cols, Y), GSL_SUCCESS);
@@ -694,7 +700,7 @@ winograd_suite (void)
   tcase_add_loop_test (tc, test_double_against_im2col, 0, 40);
   tcase_add_loop_test (tc, test_float_against_im2col, 0, 40);
   tcase_add_test (tc, test_refused_shapes);
-  tcase_add_test (tc, test_same_bits_on_threads);
+  tcase_add_loop_test (tc, test_same_bits_on_threads, 0, 2);
   tcase_set_timeout (tc, 120);
   suite_add_tcase (s, tc);
   return s;
