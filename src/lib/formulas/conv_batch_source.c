@@ -12,10 +12,13 @@ FUNCTION (bp, conv_grad_bias) (const TYPE (gsl_matrix) *dL_dY, TYPE (gsl_vector)
   if (dL_db->size != dL_dY->size1)
     GSL_ERROR (NAME (bp, conv_grad_bias) ": dL_db must have as many elements as dL_dY has rows",
                GSL_EBADLEN);
-  /* a row's sum on one thread (the bytes of any thread count) */
+  /* a row's sum on one thread (the bytes of any thread count); float64
+     on the calling thread, as before */
   const size_t rows = dL_dY->size1;
+#ifdef BASE_FLOAT
   const int nt = region_threads (rows, rows * dL_dY->size2);
   REGION_PARALLEL_FOR
+#endif
   for (size_t o = 0; o < rows; o++)
     {
       const ATOMIC *row = dL_dY->data + o * dL_dY->tda;
@@ -109,14 +112,21 @@ FUNCTION (conv, col2im) (const bp_conv_shape *s, size_t B, const TYPE (gsl_matri
    depend on the shape alone, so the bytes do not depend on the number
    of threads, OpenMP's or the CBLAS's.  A piece's columns: a multiple
    of 16 (aligned rows); 0 when fewer than CONV_PIECE_MIN would fit (the
-   float64 CNN's second convolution, 64 x 800: 5), too thin for the
+   CNN's second convolution in float64, 64 x 800: 5), too thin for the
    GEMM's packing to pay, and the product is one GEMM, OpenBLAS's to
-   thread, as before. */
+   thread, as before.  float64 is always one GEMM: its bytes and speed
+   as they were. */
 static size_t
 FUNCTION (conv, piece) (size_t rows, size_t inner)
 {
+#ifdef BASE_FLOAT
   const size_t piece = gemm_piece (rows, inner);
   return piece >= CONV_PIECE_MIN ? piece / 16 * 16 : 0;
+#else
+  (void) rows;
+  (void) inner;
+  return 0;
+#endif
 }
 
 /* P = op(L) R (+ b 1^T when b), by pieces of P's columns: each
