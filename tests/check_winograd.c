@@ -11,6 +11,7 @@
 #include <math.h>
 #include <float.h>
 #include <stdint.h>
+#include <gsl/gsl_blas.h>
 #include <gsl/gsl_errno.h>
 #include <gsl/gsl_nan.h>
 #include "testutil.h"
@@ -690,6 +691,42 @@ START_TEST (test_same_bits_on_threads)
 }
 END_TEST
 
+/* float64's im2col products stay one GEMM at any thread count (float32's
+   are pieces and groups, conv_batch_source.c): the CNN's conv1 at two
+   OpenMP threads, Y and dL/dK bit for bit those of one dgemm each on the
+   same cols, Y = K cols + b 1^T and dL/dK = dL/dY cols^T (15.6), (15.7) */
+START_TEST (test_double_im2col_one_gemm)
+{
+  const bp_conv_shape w = { .channels_in = 1, .height = 28, .width = 28, .channels_out = 32,
+                            .k = 5, .pad = 2 };
+  const size_t B = 16, HoWo = 784, Co = 32;
+  gsl_rng *rng = test_rng (8);
+  gsl_matrix *K = random_matrix (rng, Co, 25), *X = random_matrix (rng, 1, B * HoWo);
+  gsl_matrix *dY = random_matrix (rng, Co, B * HoWo), *bm = random_matrix (rng, Co, 1);
+  gsl_vector_view b = gsl_matrix_column (bm, 0);
+  size_t lr, lc;
+  conv_lowered_size (&w, B, &lr, &lc);
+  gsl_matrix *cols = gsl_matrix_alloc (lr, lc), *Y = gsl_matrix_alloc (Co, B * HoWo);
+  gsl_matrix *dK = gsl_matrix_alloc (Co, 25), *Yr = gsl_matrix_alloc (Co, B * HoWo);
+  gsl_matrix *dKr = gsl_matrix_alloc (Co, 25), *ones = gsl_matrix_alloc (1, B * HoWo);
+  const int before = test_set_threads (2);
+  set_blas_threads (1);
+  ck_assert_int_eq (bp_batch_conv (&w, K, &b.vector, X, cols, Y), GSL_SUCCESS);
+  ck_assert_int_eq (bp_batch_conv_grad_weights (&w, dY, cols, dK), GSL_SUCCESS);
+  test_set_threads (before);
+  gsl_matrix_set_all (ones, 1.0);
+  gsl_blas_dgemm (CblasNoTrans, CblasNoTrans, 1.0, bm, ones, 0.0, Yr);
+  gsl_blas_dgemm (CblasNoTrans, CblasNoTrans, 1.0, K, cols, 1.0, Yr);
+  gsl_blas_dgemm (CblasNoTrans, CblasTrans, 1.0, dY, cols, 0.0, dKr);
+  test_assert_same_bits (Yr, Y, "Y");
+  test_assert_same_bits (dKr, dK, "dL/dK");
+  gsl_matrix *m[] = { K, X, dY, bm, cols, Y, dK, Yr, dKr, ones };
+  for (size_t k = 0; k < sizeof m / sizeof m[0]; k++)
+    gsl_matrix_free (m[k]);
+  gsl_rng_free (rng);
+}
+END_TEST
+
 static Suite *
 winograd_suite (void)
 {
@@ -701,6 +738,7 @@ winograd_suite (void)
   tcase_add_loop_test (tc, test_float_against_im2col, 0, 40);
   tcase_add_test (tc, test_refused_shapes);
   tcase_add_loop_test (tc, test_same_bits_on_threads, 0, 2);
+  tcase_add_test (tc, test_double_im2col_one_gemm);
   tcase_set_timeout (tc, 120);
   suite_add_tcase (s, tc);
   return s;
