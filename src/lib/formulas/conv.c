@@ -342,9 +342,9 @@ region_thread (void)
 # define REGION_PARALLEL _Pragma ("omp parallel num_threads (nt) if (nt > 1)")
 # define REGION_FOR _Pragma ("omp for schedule (static)")
 # define REGION_FAIL(status, st) do { _Pragma ("omp atomic write") (status) = (st); } while (0)
-#else
-# define REGION_PARALLEL_FOR
-# define REGION_PARALLEL
+#else   /* nt read without OpenMP too (unused-variable, cppcheck) */
+# define REGION_PARALLEL_FOR (void) nt;
+# define REGION_PARALLEL (void) nt;
 # define REGION_FOR
 # define REGION_FAIL(status, st) ((status) = (st))
 #endif
