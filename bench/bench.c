@@ -42,7 +42,7 @@
    Usage: bench/bench [--repeats N] [--threads T] [--conv C1,C2] [--hidden H]
      [--batches N] [--data DIR] [SECTION]...  (default: all but gemm,
    compare and cnn; --threads sets OpenBLAS's threads for the epochs and
-   gemm) */
+   gemm, OpenMP's too for cnn and cnn32; cnn32 keeps OpenBLAS on one) */
 #include <config.h>
 #include <math.h>
 #include <stdio.h>
@@ -692,7 +692,12 @@ section_cnn32 (bench *b)
       return 1;
     }
   const int threads = b->threads ? b->threads : 1;
-  blas_threads_default (threads);
+  /* as `OMP_NUM_THREADS=T backprop train --dtype float32': the chain's
+     products are OpenMP's pieces (the first convolution's, Winograd's),
+     each on one thread, and the dense layers' (0.08 GFLOP a batch) on
+     the calling thread; OpenBLAS's own thread pool, woken, spins beside
+     the OpenMP worker (doc/performance.md) */
+  blas_threads_default (1);
 #ifdef _OPENMP
   if (getenv ("OMP_NUM_THREADS") == NULL)
     omp_set_num_threads (threads);

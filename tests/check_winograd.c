@@ -11,6 +11,7 @@
 #include <math.h>
 #include <float.h>
 #include <stdint.h>
+#include <gsl/gsl_blas.h>
 #include <gsl/gsl_errno.h>
 #include <gsl/gsl_nan.h>
 #include "testutil.h"
@@ -624,17 +625,23 @@ set_blas_threads (int n)
 
 /* the bytes do not depend on the threads, OpenMP's or the CBLAS's: one
    of each, two OpenMP threads with one CBLAS thread, two of each; the
-   CNN's conv2 (32 -> 64 channels on 14 x 14), several chunks.  The
+   CNN's conv2 (32 -> 64 channels on 14 x 14, Winograd), several chunks,
+   and its conv1 (1 -> 32 on 28 x 28, im2col: its products in pieces on
+   OpenMP's threads, dL/dK in fixed groups, conv_batch_source.c).  The
    products' GEMMs are of at most 2^18 products, which OpenBLAS runs on
    the calling thread, so its kernels' split of a product over threads
    (Haswell's differs from Cooperlake's) does not enter. */
 START_TEST (test_same_bits_on_threads)
 {
-  const bp_conv_shape w = { .channels_in = 32, .height = 14, .width = 14, .channels_out = 64,
-                            .k = 5, .pad = 2, .algorithm = BP_CONV_WINOGRAD };
-  const size_t B = 16, HoWo = 196, Ci = 32, Co = 64;
+  static const bp_conv_shape shapes[] = {
+    { .channels_in = 32, .height = 14, .width = 14, .channels_out = 64, .k = 5, .pad = 2,
+      .algorithm = BP_CONV_WINOGRAD },
+    { .channels_in = 1, .height = 28, .width = 28, .channels_out = 32, .k = 5, .pad = 2 },
+  };
+  const bp_conv_shape w = shapes[_i];
+  const size_t B = 16, HoWo = w.height * w.width, Ci = w.channels_in, Co = w.channels_out;
   gsl_rng *rng = test_rng (7);
-  gsl_matrix *K = random_matrix (rng, Co, Ci * 25), *X = random_matrix (rng, Ci, B * 196);
+  gsl_matrix *K = random_matrix (rng, Co, Ci * 25), *X = random_matrix (rng, Ci, B * HoWo);
   gsl_matrix *dY = random_matrix (rng, Co, B * HoWo), *bm = random_matrix (rng, 1, Co);
   gsl_matrix_float *fK = to_float (K), *fX = to_float (X), *fdY = to_float (dY),
                    *fb = to_float (bm);
@@ -649,7 +656,7 @@ START_TEST (test_same_bits_on_threads)
       gsl_matrix_float *cols = gsl_matrix_float_alloc (lr, lc);
       gsl_matrix_float *Y = gsl_matrix_float_alloc (Co, B * HoWo);
       gsl_matrix_float *dK = gsl_matrix_float_alloc (Co, Ci * 25);
-      gsl_matrix_float *dX = gsl_matrix_float_alloc (Ci, B * 196);
+      gsl_matrix_float *dX = gsl_matrix_float_alloc (Ci, B * HoWo);
       test_set_threads (omp[t]);
       set_blas_threads (blas[t]);
       ck_assert_int_eq (float_batch_conv (&w, fK, &b.vector, fX, cols, Y), GSL_SUCCESS);
@@ -684,6 +691,42 @@ START_TEST (test_same_bits_on_threads)
 }
 END_TEST
 
+/* float64's im2col products stay one GEMM at any thread count (float32's
+   are pieces and groups, conv_batch_source.c): the CNN's conv1 at two
+   OpenMP threads, Y and dL/dK bit for bit those of one dgemm each on the
+   same cols, Y = K cols + b 1^T and dL/dK = dL/dY cols^T (15.6), (15.7) */
+START_TEST (test_double_im2col_one_gemm)
+{
+  const bp_conv_shape w = { .channels_in = 1, .height = 28, .width = 28, .channels_out = 32,
+                            .k = 5, .pad = 2 };
+  const size_t B = 16, HoWo = 784, Co = 32;
+  gsl_rng *rng = test_rng (8);
+  gsl_matrix *K = random_matrix (rng, Co, 25), *X = random_matrix (rng, 1, B * HoWo);
+  gsl_matrix *dY = random_matrix (rng, Co, B * HoWo), *bm = random_matrix (rng, Co, 1);
+  gsl_vector_view b = gsl_matrix_column (bm, 0);
+  size_t lr, lc;
+  conv_lowered_size (&w, B, &lr, &lc);
+  gsl_matrix *cols = gsl_matrix_alloc (lr, lc), *Y = gsl_matrix_alloc (Co, B * HoWo);
+  gsl_matrix *dK = gsl_matrix_alloc (Co, 25), *Yr = gsl_matrix_alloc (Co, B * HoWo);
+  gsl_matrix *dKr = gsl_matrix_alloc (Co, 25), *ones = gsl_matrix_alloc (1, B * HoWo);
+  const int before = test_set_threads (2);
+  set_blas_threads (1);
+  ck_assert_int_eq (bp_batch_conv (&w, K, &b.vector, X, cols, Y), GSL_SUCCESS);
+  ck_assert_int_eq (bp_batch_conv_grad_weights (&w, dY, cols, dK), GSL_SUCCESS);
+  test_set_threads (before);
+  gsl_matrix_set_all (ones, 1.0);
+  gsl_blas_dgemm (CblasNoTrans, CblasNoTrans, 1.0, bm, ones, 0.0, Yr);
+  gsl_blas_dgemm (CblasNoTrans, CblasNoTrans, 1.0, K, cols, 1.0, Yr);
+  gsl_blas_dgemm (CblasNoTrans, CblasTrans, 1.0, dY, cols, 0.0, dKr);
+  test_assert_same_bits (Yr, Y, "Y");
+  test_assert_same_bits (dKr, dK, "dL/dK");
+  gsl_matrix *m[] = { K, X, dY, bm, cols, Y, dK, Yr, dKr, ones };
+  for (size_t k = 0; k < sizeof m / sizeof m[0]; k++)
+    gsl_matrix_free (m[k]);
+  gsl_rng_free (rng);
+}
+END_TEST
+
 static Suite *
 winograd_suite (void)
 {
@@ -694,7 +737,8 @@ winograd_suite (void)
   tcase_add_loop_test (tc, test_double_against_im2col, 0, 40);
   tcase_add_loop_test (tc, test_float_against_im2col, 0, 40);
   tcase_add_test (tc, test_refused_shapes);
-  tcase_add_test (tc, test_same_bits_on_threads);
+  tcase_add_loop_test (tc, test_same_bits_on_threads, 0, 2);
+  tcase_add_test (tc, test_double_im2col_one_gemm);
   tcase_set_timeout (tc, 120);
   suite_add_tcase (s, tc);
   return s;

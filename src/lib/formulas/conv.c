@@ -276,6 +276,8 @@ conv_lowered_size (const bp_conv_shape *s, size_t B, size_t *rows, size_t *cols)
 /* a GEMM of at most so many products OpenBLAS computes on the calling
    thread (65536 GEMM_MULTITHREAD_THRESHOLD, its interface/gemm.c) */
 #define WINOGRAD_PIECE (1u << 18)
+/* the im2col products' narrowest piece (conv_batch_source.c) */
+#define CONV_PIECE_MIN 64
 /* tiles transformed together: whole tile rows, at least one */
 #define WINOGRAD_LANES 128
 /* values the input's transform copies at once (a vector move), so its
@@ -285,7 +287,7 @@ conv_lowered_size (const bp_conv_shape *s, size_t B, size_t *rows, size_t *cols)
 /* a GEMM's columns (or inner sum) a piece: at most WINOGRAD_PIECE
    products with the other sizes rows x inner */
 static size_t
-wino_piece (size_t rows, size_t inner)
+gemm_piece (size_t rows, size_t inner)
 {
   return rows * inner < WINOGRAD_PIECE ? WINOGRAD_PIECE / (rows * inner) : 1;
 }
@@ -311,7 +313,7 @@ wino_scratch (const bp_conv_shape *s, size_t nb)
 /* the threads of a product's region: OpenMP's, at most one a unit of
    work (chunk or group), one below PARALLEL_FROM values */
 static int
-wino_threads (size_t units, size_t values)
+region_threads (size_t units, size_t values)
 {
 #ifdef _OPENMP
   const int n = omp_get_max_threads ();
@@ -325,7 +327,7 @@ wino_threads (size_t units, size_t values)
 }
 
 static size_t
-wino_thread (void)
+region_thread (void)
 {
 #ifdef _OPENMP
   return (size_t) omp_get_thread_num ();
@@ -335,16 +337,16 @@ wino_thread (void)
 }
 
 #ifdef _OPENMP
-# define WINO_PARALLEL_FOR \
+# define REGION_PARALLEL_FOR \
   _Pragma ("omp parallel for schedule (static) num_threads (nt) if (nt > 1)")
-# define WINO_PARALLEL _Pragma ("omp parallel num_threads (nt) if (nt > 1)")
-# define WINO_FOR _Pragma ("omp for schedule (static)")
-# define WINO_FAIL(status, st) do { _Pragma ("omp atomic write") (status) = (st); } while (0)
-#else
-# define WINO_PARALLEL_FOR
-# define WINO_PARALLEL
-# define WINO_FOR
-# define WINO_FAIL(status, st) ((status) = (st))
+# define REGION_PARALLEL _Pragma ("omp parallel num_threads (nt) if (nt > 1)")
+# define REGION_FOR _Pragma ("omp for schedule (static)")
+# define REGION_FAIL(status, st) do { _Pragma ("omp atomic write") (status) = (st); } while (0)
+#else   /* nt read without OpenMP too (unused-variable, cppcheck) */
+# define REGION_PARALLEL_FOR (void) nt;
+# define REGION_PARALLEL (void) nt;
+# define REGION_FOR
+# define REGION_FAIL(status, st) ((status) = (st))
 #endif
 /* the transforms in AVX2 too, where the CPU has it (configure.ac) */
 #if defined HAVE_TARGET_CLONES && defined __x86_64__

@@ -12,7 +12,14 @@ FUNCTION (bp, conv_grad_bias) (const TYPE (gsl_matrix) *dL_dY, TYPE (gsl_vector)
   if (dL_db->size != dL_dY->size1)
     GSL_ERROR (NAME (bp, conv_grad_bias) ": dL_db must have as many elements as dL_dY has rows",
                GSL_EBADLEN);
-  for (size_t o = 0; o < dL_dY->size1; o++)
+  /* a row's sum on one thread (the bytes of any thread count); float64
+     on the calling thread, as before */
+  const size_t rows = dL_dY->size1;
+#ifdef BASE_FLOAT
+  const int nt = region_threads (rows, rows * dL_dY->size2);
+  REGION_PARALLEL_FOR
+#endif
+  for (size_t o = 0; o < rows; o++)
     {
       const ATOMIC *row = dL_dY->data + o * dL_dY->tda;
       ACCUM g = 0.0;   /* B Ho Wo terms, in order */
@@ -99,6 +106,125 @@ FUNCTION (conv, col2im) (const bp_conv_shape *s, size_t B, const TYPE (gsl_matri
     }
 }
 
+/* The im2col products in pieces of at most WINOGRAD_PIECE products,
+   which OpenBLAS computes on the calling thread, shared out by OpenMP
+   (one region a product, no OpenBLAS thread pool beside it); the pieces
+   depend on the shape alone, so the bytes do not depend on the number
+   of threads, OpenMP's or the CBLAS's.  A piece's columns: a multiple
+   of 16 (aligned rows); 0 when fewer than CONV_PIECE_MIN would fit (the
+   CNN's second convolution in float64, 64 x 800: 5), too thin for the
+   GEMM's packing to pay, and the product is one GEMM, OpenBLAS's to
+   thread, as before.  float64 is always one GEMM: its bytes and speed
+   as they were. */
+static size_t
+FUNCTION (conv, piece) (size_t rows, size_t inner)
+{
+#ifdef BASE_FLOAT
+  const size_t piece = gemm_piece (rows, inner);
+  return piece >= CONV_PIECE_MIN ? piece / 16 * 16 : 0;
+#else
+  (void) rows;
+  (void) inner;
+  return 0;
+#endif
+}
+
+/* P = op(L) R (+ b 1^T when b), by pieces of P's columns: each
+   column's value as from one GEMM */
+static int
+FUNCTION (conv, gemm_columns) (CBLAS_TRANSPOSE_t tl, const TYPE (gsl_matrix) *L,
+                               const TYPE (gsl_matrix) *R, const TYPE (gsl_vector) *b,
+                               TYPE (gsl_matrix) *P)
+{
+  const size_t pr = P->size1, inner = R->size1, nc = P->size2;
+  const size_t piece = FUNCTION (conv, piece) (pr, inner);
+  if (piece == 0)
+    {
+      if (b)
+        for (size_t o = 0; o < pr; o++)
+          {
+            VIEW (gsl_vector, view) po = FUNCTION (gsl_matrix, row) (P, o);
+            FUNCTION (gsl_vector, set_all) (&po.vector, VGET (b, o));
+          }
+      return GEMM (tl, CblasNoTrans, ONE, L, R, b ? ONE : ZERO, P);
+    }
+  const size_t pieces = (nc + piece - 1) / piece;
+  const int nt = region_threads (pieces, pr * nc);
+  int status = GSL_SUCCESS;
+  REGION_PARALLEL_FOR
+  for (size_t q = 0; q < pieces; q++)
+    {
+      const size_t j0 = q * piece, kk = nc - j0 < piece ? nc - j0 : piece;
+      VIEW (gsl_matrix, const_view) r = FUNCTION (gsl_matrix, const_submatrix) (R, 0, j0, inner,
+                                                                               kk);
+      VIEW (gsl_matrix, view) p = FUNCTION (gsl_matrix, submatrix) (P, 0, j0, pr, kk);
+      if (b)
+        for (size_t o = 0; o < pr; o++)
+          {
+            const ATOMIC bo = VGET (b, o);
+            ATOMIC *row = p.matrix.data + o * p.matrix.tda;
+            for (size_t j = 0; j < kk; j++)
+              row[j] = bo;
+          }
+      const int st = GEMM (tl, CblasNoTrans, ONE, L, &r.matrix, b ? ONE : ZERO, &p.matrix);
+      if (st != GSL_SUCCESS)
+        REGION_FAIL (status, st);
+    }
+  return status;
+}
+
+/* D = A C^T, the inner sum (A's and C's columns) in pieces: WINOGRAD_PARTS
+   fixed groups of pieces, a group's sum on one thread, added in order */
+static int
+FUNCTION (conv, gemm_inner) (const TYPE (gsl_matrix) *A, const TYPE (gsl_matrix) *C,
+                             TYPE (gsl_matrix) *D)
+{
+  const size_t m = D->size1, n = D->size2, inner = A->size2, nd = m * n;
+  const size_t piece = FUNCTION (conv, piece) (m, n);
+  if (piece == 0)
+    return GEMM (CblasNoTrans, CblasTrans, ONE, A, C, ZERO, D);
+  const size_t pieces = (inner + piece - 1) / piece;
+  const size_t parts = pieces < WINOGRAD_PARTS ? pieces : WINOGRAD_PARTS;
+  const int nt = region_threads (parts, m * inner);
+  ATOMIC *S = malloc (parts * nd * sizeof (ATOMIC));
+  if (S == NULL)
+    GSL_ERROR (NAME (bp, batch_conv_grad_weights) ": out of memory", GSL_ENOMEM);
+  int status = GSL_SUCCESS;
+  REGION_PARALLEL
+  {
+    REGION_FOR
+    /* cppcheck-suppress knownConditionTrueFalse ; parts >= 1: inner >= 1 */
+    for (size_t g = 0; g < parts; g++)
+      {
+        const size_t q0 = g * pieces / parts, q1 = (g + 1) * pieces / parts;
+        VIEW (gsl_matrix, view) s = FUNCTION (gsl_matrix, view_array) (S + g * nd, m, n);
+        for (size_t q = q0; q < q1; q++)
+          {
+            const size_t j0 = q * piece, kk = inner - j0 < piece ? inner - j0 : piece;
+            VIEW (gsl_matrix, const_view) a = FUNCTION (gsl_matrix, const_submatrix) (A, 0, j0,
+                                                                                     m, kk);
+            VIEW (gsl_matrix, const_view) c = FUNCTION (gsl_matrix, const_submatrix) (C, 0, j0,
+                                                                                     n, kk);
+            const int st = GEMM (CblasNoTrans, CblasTrans, ONE, &a.matrix, &c.matrix,
+                                 q > q0 ? ONE : ZERO, &s.matrix);
+            if (st != GSL_SUCCESS)
+              REGION_FAIL (status, st);
+          }
+      }
+    REGION_FOR
+    for (size_t e = 0; e < nd; e++)
+      {
+        ATOMIC d = S[e];
+        /* cppcheck-suppress knownConditionTrueFalse ; parts >= 1, as above */
+        for (size_t g = 1; g < parts; g++)
+          d += S[g * nd + e];
+        D->data[e / n * D->tda + e % n] = d;
+      }
+  }
+  free (S);
+  return status;
+}
+
 /* cols = im2col(X), Y = K cols + b 1^T  (15.5), (15.6) */
 int
 FUNCTION (bp, batch_conv) (const bp_conv_shape *s, const TYPE (gsl_matrix) *K,
@@ -127,12 +253,7 @@ FUNCTION (bp, batch_conv) (const bp_conv_shape *s, const TYPE (gsl_matrix) *K,
   if (s->algorithm == BP_CONV_WINOGRAD)
     return FUNCTION (wino, forward) (s, B, K, b, X, cols, Y);
   FUNCTION (conv, im2col) (s, B, X, cols);
-  for (size_t o = 0; o < s->channels_out; o++)
-    {
-      VIEW (gsl_vector, view) yo = FUNCTION (gsl_matrix, row) (Y, o);
-      FUNCTION (gsl_vector, set_all) (&yo.vector, VGET (b, o));
-    }
-  return GEMM (CblasNoTrans, CblasNoTrans, ONE, K, cols, ONE, Y);
+  return FUNCTION (conv, gemm_columns) (CblasNoTrans, K, cols, b, Y);
 }
 
 /* dL/dK = dL/dY cols^T  (15.7) */
@@ -161,7 +282,7 @@ FUNCTION (bp, batch_conv_grad_weights) (const bp_conv_shape *s, const TYPE (gsl_
                GSL_EBADLEN);
   if (s->algorithm == BP_CONV_WINOGRAD)
     return FUNCTION (wino, grad_weights) (s, dL_dY->size2 / HoWo, dL_dY, cols, dL_dK);
-  return GEMM (CblasNoTrans, CblasTrans, ONE, dL_dY, cols, ZERO, dL_dK);
+  return FUNCTION (conv, gemm_inner) (dL_dY, cols, dL_dK);
 }
 
 /* dL/dcols = K^T dL/dY, dL/dX = col2im(dL/dcols)  (15.8) */
@@ -192,7 +313,7 @@ FUNCTION (bp, batch_conv_grad_input) (const bp_conv_shape *s, const TYPE (gsl_ma
                "Winograd's (36 C_in) x (B T)", GSL_EBADLEN);
   if (s->algorithm == BP_CONV_WINOGRAD)
     return FUNCTION (wino, grad_input) (s, B, K, dL_dY, dL_dX);
-  int status = GEMM (CblasTrans, CblasNoTrans, ONE, K, dL_dY, ZERO, work);
+  int status = FUNCTION (conv, gemm_columns) (CblasTrans, K, dL_dY, NULL, work);
   if (status != GSL_SUCCESS)
     return status;
   FUNCTION (conv, col2im) (s, B, work, dL_dX);

@@ -275,7 +275,7 @@ FUNCTION (wino, gemms) (CBLAS_TRANSPOSE_t tl, const ATOMIC *L, size_t lr, size_t
                         const ATOMIC *R, size_t ldr, ATOMIC *P, size_t nc)
 {
   const size_t pr = tl == CblasNoTrans ? lr : lc, inner = tl == CblasNoTrans ? lc : lr;
-  const size_t piece = wino_piece (pr, inner);
+  const size_t piece = gemm_piece (pr, inner);
   for (size_t xi = 0; xi < 36; xi++)
     {
       VIEW (gsl_matrix, const_view) l
@@ -313,7 +313,7 @@ FUNCTION (wino, forward) (const bp_conv_shape *s, size_t B, const TYPE (gsl_matr
 {
   const size_t Cin = s->channels_in, Cout = s->channels_out, T = tiles (s);
   const size_t nb = FUNCTION (wino, chunk) (T, B), chunks = (B + nb - 1) / nb;
-  const int nt = wino_threads (chunks, 36 * Cin * B * T);
+  const int nt = region_threads (chunks, 36 * Cin * B * T);
   const size_t per = 36 * Cout * nb * T + wino_scratch (s, nb);
   ATOMIC *U = malloc (36 * Cout * Cin * sizeof (ATOMIC));
   ATOMIC *buf = calloc ((size_t) nt * per, sizeof (ATOMIC));   /* the runs read past */
@@ -321,16 +321,16 @@ FUNCTION (wino, forward) (const bp_conv_shape *s, size_t B, const TYPE (gsl_matr
   if (status == GSL_SUCCESS)
     {
       FUNCTION (wino, kernels) (K, Cin, 0, U);
-      WINO_PARALLEL_FOR
+      REGION_PARALLEL_FOR
       for (size_t k = 0; k < chunks; k++)
         {
           const size_t n0 = k * nb, n1 = n0 + nb < B ? n0 + nb : B, nc = (n1 - n0) * T;
-          ATOMIC *M = buf + wino_thread () * per, *sc = M + 36 * Cout * nb * T;
+          ATOMIC *M = buf + region_thread () * per, *sc = M + 36 * Cout * nb * T;
           FUNCTION (wino, input) (s, X, n0, n1, cols->data + n0 * T, cols->tda, sc);
           const int st = FUNCTION (wino, gemms) (CblasNoTrans, U, Cout, Cin,
                                                  cols->data + n0 * T, cols->tda, M, nc);
           if (st != GSL_SUCCESS)
-            WINO_FAIL (status, st);
+            REGION_FAIL (status, st);
           else
             FUNCTION (wino, output) (s, M, nc, n0, n1, b, Y, sc);
         }
@@ -355,21 +355,21 @@ FUNCTION (wino, grad_weights) (const bp_conv_shape *s, size_t B,
   const size_t Cin = s->channels_in, Cout = s->channels_out, T = tiles (s);
   const size_t nb = FUNCTION (wino, chunk) (T, B), chunks = (B + nb - 1) / nb;
   const size_t parts = chunks < WINOGRAD_PARTS ? chunks : WINOGRAD_PARTS;
-  const size_t piece = wino_piece (Cout, Cin), nd = 36 * Cout * Cin;
-  const int nt = wino_threads (parts, 36 * Cout * B * T);
+  const size_t piece = gemm_piece (Cout, Cin), nd = 36 * Cout * Cin;
+  const int nt = region_threads (parts, 36 * Cout * B * T);
   const size_t per = 36 * Cout * nb * T + wino_scratch (s, nb);
   ATOMIC *D = malloc (parts * nd * sizeof (ATOMIC));
   ATOMIC *buf = calloc ((size_t) nt * per, sizeof (ATOMIC));   /* the runs read past */
   int status = D && buf ? GSL_SUCCESS : GSL_ENOMEM;
   if (status == GSL_SUCCESS)
     {
-      WINO_PARALLEL
+      REGION_PARALLEL
       {
-        WINO_FOR
+        REGION_FOR
         /* cppcheck-suppress knownConditionTrueFalse ; parts >= 1: B >= 1, nb >= 1 */
         for (size_t q = 0; q < parts; q++)
           {
-            ATOMIC *Z = buf + wino_thread () * per, *sc = Z + 36 * Cout * nb * T;
+            ATOMIC *Z = buf + region_thread () * per, *sc = Z + 36 * Cout * nb * T;
             const size_t k0 = q * chunks / parts, k1 = (q + 1) * chunks / parts;
             for (size_t k = k0; k < k1; k++)
               {
@@ -388,11 +388,11 @@ FUNCTION (wino, grad_weights) (const bp_conv_shape *s, size_t B,
                       const int st = GEMM (CblasNoTrans, CblasTrans, ONE, &z.matrix, &v.matrix,
                                            k > k0 || j0 ? ONE : ZERO, &d.matrix);
                       if (st != GSL_SUCCESS)
-                        WINO_FAIL (status, st);
+                        REGION_FAIL (status, st);
                     }
               }
           }
-        WINO_FOR
+        REGION_FOR
         for (size_t e = 0; e < nd; e++)
           /* cppcheck-suppress knownConditionTrueFalse ; parts >= 1, as above */
           for (size_t q = 1; q < parts; q++)
@@ -420,7 +420,7 @@ FUNCTION (wino, grad_input) (const bp_conv_shape *s, size_t B, const TYPE (gsl_m
                             .algorithm = BP_CONV_WINOGRAD };
   const size_t Cin = s->channels_in, Cout = s->channels_out, T = tiles (&r);
   const size_t nb = FUNCTION (wino, chunk) (T, B), chunks = (B + nb - 1) / nb;
-  const int nt = wino_threads (chunks, 36 * Cout * B * T);
+  const int nt = region_threads (chunks, 36 * Cout * B * T);
   const size_t per = 36 * (Cout + Cin) * nb * T + wino_scratch (&r, nb);
   ATOMIC *U = malloc (36 * Cout * Cin * sizeof (ATOMIC));
   ATOMIC *buf = calloc ((size_t) nt * per, sizeof (ATOMIC));   /* the runs read past */
@@ -428,16 +428,16 @@ FUNCTION (wino, grad_input) (const bp_conv_shape *s, size_t B, const TYPE (gsl_m
   if (status == GSL_SUCCESS)   /* U_xi C_out x C_in: U'_xi = U_xi^T */
     {
       FUNCTION (wino, kernels) (K, Cin, 1, U);
-      WINO_PARALLEL_FOR
+      REGION_PARALLEL_FOR
       for (size_t k = 0; k < chunks; k++)
         {
           const size_t n0 = k * nb, n1 = n0 + nb < B ? n0 + nb : B, nc = (n1 - n0) * T;
-          ATOMIC *V = buf + wino_thread () * per, *M = V + 36 * Cout * nb * T;
+          ATOMIC *V = buf + region_thread () * per, *M = V + 36 * Cout * nb * T;
           ATOMIC *sc = M + 36 * Cin * nb * T;
           FUNCTION (wino, input) (&r, dL_dY, n0, n1, V, nc, sc);
           const int st = FUNCTION (wino, gemms) (CblasTrans, U, Cout, Cin, V, nc, M, nc);
           if (st != GSL_SUCCESS)
-            WINO_FAIL (status, st);
+            REGION_FAIL (status, st);
           else
             FUNCTION (wino, output) (&r, M, nc, n0, n1, NULL, dL_dX, sc);
         }
