@@ -1038,25 +1038,11 @@ static const api_row api[] = {
 };
 #define N_API (sizeof api / sizeof api[0])
 
-/* The code of the last GSL error, recorded instead of aborting, and the
-   number of calls of the handler. */
-static int last_error, n_errors;
-
-static void
-record_error (const char *reason, const char *file, int line, int gsl_errno)
-{
-  (void) reason;
-  (void) file;
-  (void) line;
-  last_error = gsl_errno;
-  n_errors++;
-}
-
 static void
 reset_errors (void)
 {
-  last_error = GSL_SUCCESS;
-  n_errors = 0;
+  test_errors.code = GSL_SUCCESS;
+  test_errors.count = 0;
 }
 
 /* Call row r with argument nulled set to NULL (-1: none) and argument
@@ -1079,12 +1065,12 @@ call_and_check (const api_row *r, int nulled, int bad, int wrong, int expect,
                    want, expect == GSL_SUCCESS ? "success" : gsl_strerror (expect));
   if (recording)
     {
-      ck_assert_msg (last_error == expect, "%s (NULL arg %d, wrong arg %d shape %d):"
+      ck_assert_msg (test_errors.code == expect, "%s (NULL arg %d, wrong arg %d shape %d):"
                      " handler got %d, expected %d", r->name, nulled, bad, wrong,
-                     last_error, expect);
-      ck_assert_msg (n_errors == (expect == GSL_SUCCESS ? 0 : 1),
+                     test_errors.code, expect);
+      ck_assert_msg (test_errors.count == (expect == GSL_SUCCESS ? 0 : 1),
                      "%s (NULL arg %d, wrong arg %d shape %d): the handler was called"
-                     " %d times", r->name, nulled, bad, wrong, n_errors);
+                     " %d times", r->name, nulled, bad, wrong, test_errors.count);
     }
   for (int i = 0; i < r->nargs; i++)
     unmake (r->args[i], p[i]);
@@ -1096,7 +1082,7 @@ START_TEST (test_api_row)
 {
   const api_row *r = &api[(size_t) _i % N_API];   /* _i >= 0 */
   const int recording = (_i < (int) N_API);
-  gsl_error_handler_t *old = recording ? gsl_set_error_handler (record_error)
+  gsl_error_handler_t *old = recording ? test_record_errors ()
                                        : gsl_set_error_handler_off ();
   call_and_check (r, -1, -1, 0, GSL_SUCCESS, recording);
   for (int i = 0; i < r->nargs; i++)
@@ -1249,14 +1235,14 @@ call_hostile (const api_row *r, int i, hostile h)
       reset_errors ();
       int got = r->call (p);
       if (r->ret == R_DOUBLE)   /* NaN: refused, with the handler's code */
-        got = got == NAN_RETURNED ? last_error : GSL_SUCCESS;
+        got = got == NAN_RETURNED ? test_errors.code : GSL_SUCCESS;
       const int zero = h == SIZE1_ZERO || h == SIZE2_ZERO;
       const int ok = !zero ? got == GSL_EFAULT
                      : got == GSL_EBADLEN || got == GSL_EINVAL || got == GSL_SUCCESS;
-      ck_assert_msg (ok && last_error == got && n_errors == (got != GSL_SUCCESS),
+      ck_assert_msg (ok && test_errors.code == got && test_errors.count == (got != GSL_SUCCESS),
                      "%s, argument %d with %s: returned %d, handler called %d times,"
-                     " last with %d", r->name, i, hostile_name[h], got, n_errors,
-                     last_error);
+                     " last with %d", r->name, i, hostile_name[h], got, test_errors.count,
+                     test_errors.code);
     }
   memcpy (target, &saved, struct_size (s));
   for (int k = 0; k < r->nargs; k++)
@@ -1273,7 +1259,7 @@ call_hostile (const api_row *r, int i, hostile h)
 START_TEST (test_api_hostile)
 {
   const api_row *r = &api[_i];
-  gsl_error_handler_t *old = gsl_set_error_handler (record_error);
+  gsl_error_handler_t *old = test_record_errors ();
   int calls = 0;
   for (int i = 0; i < r->nargs; i++)
     if (struct_of (r->args[i]) != NOT_GSL)
@@ -1528,22 +1514,22 @@ END_TEST
 
 /* An allocator refusing a size: NULL, and one call of the handler with
    code; a free function given NULL does nothing. */
-#define ASSERT_REFUSED(call, code)                                      \
-  do {                                                                  \
-    reset_errors ();                                                    \
-    void *got_ = (call);                                                \
-    ck_assert_msg (got_ == NULL, "%s: not NULL", #call);                \
-    ck_assert_msg (last_error == (code) && n_errors == 1,               \
-                   "%s: handler called %d times, last with %d, "        \
-                   "expected once with %d", #call, n_errors,            \
-                   last_error, (code));                                 \
+#define ASSERT_REFUSED(call, want)                                         \
+  do {                                                                     \
+    reset_errors ();                                                       \
+    void *got_ = (call);                                                   \
+    ck_assert_msg (got_ == NULL, "%s: not NULL", #call);                   \
+    ck_assert_msg (test_errors.code == (want) && test_errors.count == 1,   \
+                   "%s: handler called %d times, last with %d, "           \
+                   "expected once with %d", #call, test_errors.count,      \
+                   test_errors.code, (want));                              \
   } while (0)
 
 START_TEST (test_api_workspace)
 {
   /* "bp_model_workspace_alloc": a zero size is GSL_EINVAL (a size, not a
      pointer, is wrong); "bp_model_workspace_free" (NULL) does nothing */
-  gsl_error_handler_t *old = gsl_set_error_handler (record_error);
+  gsl_error_handler_t *old = test_record_errors ();
   ASSERT_REFUSED (bp_model_workspace_alloc (0, M), GSL_EINVAL);
   ASSERT_REFUSED (bp_model_workspace_alloc (N, 0), GSL_EINVAL);
   bp_model_workspace_free (NULL);
@@ -1556,7 +1542,7 @@ END_TEST
 
 START_TEST (test_api_allocators)
 {
-  gsl_error_handler_t *old = gsl_set_error_handler (record_error);
+  gsl_error_handler_t *old = test_record_errors ();
   /* "bp_batch_workspace_alloc", "bp_batch_workspace_free" */
   ASSERT_REFUSED (bp_batch_workspace_alloc (0, N, M), GSL_EINVAL);
   ASSERT_REFUSED (bp_batch_workspace_alloc (BB, 0, M), GSL_EINVAL);
@@ -1600,7 +1586,7 @@ START_TEST (test_api_allocators)
   reset_errors ();
   void *ok[3] = { bp_batch_workspace_alloc (BB, N, M), mlp_chain_alloc (M, HH, N, BP_TANH),
                   mlp_chain_workspace_alloc (M, HH, N) };
-  ck_assert_int_eq (n_errors, 0);
+  ck_assert_int_eq (test_errors.count, 0);
   for (int k = 0; k < 3; k++)
     ck_assert_ptr_nonnull (ok[k]);
   bp_batch_workspace_free (ok[0]);
@@ -1612,7 +1598,7 @@ END_TEST
 
 START_TEST (test_api_net_allocators)
 {
-  gsl_error_handler_t *old = gsl_set_error_handler (record_error);
+  gsl_error_handler_t *old = test_record_errors ();
   bp_net_shape s = { .rows = XR, .cols = XC, .n = N, .n_hidden = 1, .hidden = { HH } };
   /* "bp_net_type_of", "bp_net_type_by_name": a NULL shape is GSL_EFAULT,
      an unknown name NULL without an error */
@@ -1629,7 +1615,7 @@ START_TEST (test_api_net_allocators)
   ck_assert_uint_ge (rows, 8);
   ck_assert_ptr_null (bp_net_type_at (rows + 1));
   ck_assert_ptr_null (bp_net_type_at ((size_t) -1));
-  ck_assert_int_eq (n_errors, 0);
+  ck_assert_int_eq (test_errors.count, 0);
   /* "bp_net_alloc", "bp_net_free": NULLs, sizes the row refuses */
   ASSERT_REFUSED (bp_net_alloc (NULL, &s), GSL_EFAULT);
   ASSERT_REFUSED (bp_net_alloc (bp_net_mlp, NULL), GSL_EFAULT);
@@ -1646,16 +1632,16 @@ START_TEST (test_api_net_allocators)
   /* "bp_net_workspace_bytes", "bp_net_eval_batch": 0 and the handler once */
   reset_errors ();
   ck_assert_uint_eq (bp_net_workspace_bytes (NULL, BB), 0);
-  ck_assert (last_error == GSL_EFAULT && n_errors == 1);
+  ck_assert (test_errors.code == GSL_EFAULT && test_errors.count == 1);
   reset_errors ();
   ck_assert_uint_eq (bp_net_workspace_bytes (net, 0), 0);
-  ck_assert (last_error == GSL_EINVAL && n_errors == 1);
+  ck_assert (test_errors.code == GSL_EINVAL && test_errors.count == 1);
   reset_errors ();
   ck_assert_uint_eq (bp_net_eval_batch (NULL, 1), 0);
-  ck_assert (last_error == GSL_EFAULT && n_errors == 1);
+  ck_assert (test_errors.code == GSL_EFAULT && test_errors.count == 1);
   reset_errors ();
   ck_assert_uint_ge (bp_net_eval_batch (net, 1), 1);
-  ck_assert_int_eq (n_errors, 0);
+  ck_assert_int_eq (test_errors.count, 0);
   /* "bp_net_trainer_alloc", "bp_net_trainer_free" */
   ASSERT_REFUSED (bp_net_trainer_alloc (NULL, COUNT, BB), GSL_EFAULT);
   ASSERT_REFUSED (bp_net_trainer_alloc (net, 0, BB), GSL_EINVAL);
@@ -1665,7 +1651,7 @@ START_TEST (test_api_net_allocators)
   reset_errors ();
   void *ok[3] = { bp_net_alloc (bp_net_mlp, &s), bp_net_workspace_alloc (net, BB),
                   bp_net_trainer_alloc (net, COUNT, BB) };
-  ck_assert_int_eq (n_errors, 0);
+  ck_assert_int_eq (test_errors.count, 0);
   for (int k = 0; k < 3; k++)
     ck_assert_ptr_nonnull (ok[k]);
   bp_net_free (ok[0]);
@@ -1678,7 +1664,7 @@ END_TEST
 
 START_TEST (test_api_cnn_allocators)
 {
-  gsl_error_handler_t *old = gsl_set_error_handler (record_error);
+  gsl_error_handler_t *old = test_record_errors ();
   /* "cnn_chain_alloc", "cnn_chain_free": a zero size or an image under 4 x 4 is
      GSL_EINVAL (H = 0 is no hidden layer) */
   ASSERT_REFUSED (cnn_chain_alloc (NR - 1, NCL, NC1, NC2, HH, N), GSL_EINVAL);
@@ -1700,7 +1686,7 @@ START_TEST (test_api_cnn_allocators)
   cnn_chain_workspace_free (NULL);
   reset_errors ();
   void *ok[2] = { cnn_chain_alloc (NR, NCL, NC1, NC2, 0, N), cnn_chain_workspace_alloc (BB, net) };
-  ck_assert_int_eq (n_errors, 0);
+  ck_assert_int_eq (test_errors.count, 0);
   for (int k = 0; k < 2; k++)
     ck_assert_ptr_nonnull (ok[k]);
   cnn_chain_free (ok[0]);
@@ -1755,13 +1741,13 @@ START_TEST (test_api_dataset_zero_classes)
   /* bp_dataset_read with n_classes = 0: refused as GSL_EINVAL, once, with
      a message saying so -- not "0 to 18446744073709551615" (n_classes - 1
      wrapped around, as it did) */
-  gsl_error_handler_t *old = gsl_set_error_handler (record_error);
+  gsl_error_handler_t *old = test_record_errors ();
   char *images = make (PIMG, 0), *labels = make (PLBL, 0), err[ERRLEN] = "";
   bp_dataset d = tiny;   /* nothing is written into d when refused */
   reset_errors ();
   ck_assert_int_eq (bp_dataset_read (images, labels, 0, &d, err, sizeof err), GSL_EINVAL);
-  ck_assert_int_eq (n_errors, 1);
-  ck_assert_int_eq (last_error, GSL_EINVAL);
+  ck_assert_int_eq (test_errors.count, 1);
+  ck_assert_int_eq (test_errors.code, GSL_EINVAL);
   ck_assert_msg (strstr (err, "18446744073709551615") == NULL, "message: %s", err);
   ck_assert_msg (strstr (err, "n_classes must be positive") != NULL, "message: %s", err);
   ck_assert (d.count == COUNT && d.images == tiny.images);
@@ -1780,11 +1766,11 @@ START_TEST (test_api_no_pointer)
   ck_assert_ptr_null (bp_activation_name ((bp_activation) 3));
   /* bp_activation_from_name of an unknown name: GSL_EINVAL, returned
      without the handler (the caller names the bad value), *a untouched */
-  gsl_error_handler_t *old = gsl_set_error_handler (record_error);
+  gsl_error_handler_t *old = test_record_errors ();
   bp_activation a = BP_TANH;
   reset_errors ();
   ck_assert_int_eq (bp_activation_from_name ("softplus", &a), GSL_EINVAL);
-  ck_assert_int_eq (n_errors, 0);
+  ck_assert_int_eq (test_errors.count, 0);
   ck_assert_int_eq (a, BP_TANH);
   /* "bp_gradcheck_result_free" (NULL) does nothing; "bp_gradcheck_verdict_name"
      of no verdict is NULL; bp_gradcheck_method_parse of an unknown name:
@@ -1795,7 +1781,7 @@ START_TEST (test_api_no_pointer)
   unsigned method = 0;
   reset_errors ();
   ck_assert_int_eq (bp_gradcheck_method_parse ("newton", &method), GSL_EINVAL);
-  ck_assert_int_eq (n_errors, 0);
+  ck_assert_int_eq (test_errors.count, 0);
   ck_assert_uint_eq (method, 0);
   /* "bp_gradcheck_threads": 0 for none, else between 1 and asked */
   ck_assert_uint_eq (bp_gradcheck_threads (0), 0);
@@ -1806,7 +1792,7 @@ START_TEST (test_api_no_pointer)
   reset_errors ();
   ck_assert_int_eq (bp_sgd_update (GSL_NAN, 0.9, g, vel, th), GSL_EDOM);
   ck_assert_int_eq (bp_sgd_update (0.1, GSL_POSINF, g, vel, th), GSL_EDOM);
-  ck_assert_int_eq (n_errors, 2);
+  ck_assert_int_eq (test_errors.count, 2);
   ck_assert (gsl_vector_get (th, 0) == 2.0 && gsl_vector_get (vel, 0) == 0.0);
   gsl_vector_free (g);
   gsl_vector_free (vel);

@@ -287,27 +287,14 @@ END_TEST
 /* a batch of no rows (a hand-made struct: GSL allocates none): the mean
    is 0/0, refused with GSL_EBADLEN through the handler, not a NaN
    returned silently */
-static int empty_batch_errno;
-static const char *empty_batch_reason;
-
-static void
-record_errno (const char *reason, const char *file, int line, int gsl_errno)
-{
-  (void) file;
-  (void) line;
-  empty_batch_reason = reason;
-  empty_batch_errno = gsl_errno;
-}
-
 START_TEST (test_batch_loss_empty_batch)
 {
   double buf[3] = { 0.0, 1.0, 0.0 };
   gsl_matrix T = { .size1 = 0, .size2 = 3, .tda = 3, .data = buf, .block = NULL, .owner = 0 };
   gsl_matrix V = T;
-  gsl_error_handler_t *old = gsl_set_error_handler (record_errno);
-  empty_batch_errno = 0;
+  gsl_error_handler_t *old = test_record_errors ();
   ck_assert (isnan (bp_batch_softmax_cross_entropy (&T, &V)));
-  ck_assert_int_eq (empty_batch_errno, GSL_EBADLEN);
+  ck_assert_int_eq (test_errors.code, GSL_EBADLEN);
   gsl_set_error_handler (old);
 }
 END_TEST
@@ -321,7 +308,7 @@ START_TEST (test_batch_loss_not_finite_in_one)
   gsl_matrix *T = gsl_matrix_calloc (2, 3), *V = gsl_matrix_calloc (2, 3);
   gsl_matrix_set (T, 0, 1, 1.0);
   gsl_matrix_set (T, 1, 2, 1.0);
-  gsl_error_handler_t *old = gsl_set_error_handler (record_errno);
+  gsl_error_handler_t *old = test_record_errors ();
   const double bad[2] = { GSL_NAN, GSL_POSINF };
   for (int which = 0; which < 2; which++)
     for (int b = 0; b < 2; b++)
@@ -329,15 +316,15 @@ START_TEST (test_batch_loss_not_finite_in_one)
         gsl_matrix *M = which ? T : V;
         const double saved = gsl_matrix_get (M, 1, 0);
         gsl_matrix_set (M, 1, 0, bad[b]);
-        empty_batch_errno = 0;
-        empty_batch_reason = NULL;
+        test_errors.code = 0;
+        test_errors.reason = NULL;
         ck_assert (isnan (bp_batch_softmax_cross_entropy (T, V)));
         const char *want = "bp_batch_softmax_cross_entropy: Labels or V";
-        ck_assert_msg (empty_batch_errno == GSL_EDOM && empty_batch_reason
-                       && strncmp (empty_batch_reason, want, strlen (want)) == 0,
+        ck_assert_msg (test_errors.code == GSL_EDOM && test_errors.reason
+                       && strncmp (test_errors.reason, want, strlen (want)) == 0,
                        "%s %s: handler given %d, \"%s\"", which ? "Labels" : "V",
-                       b ? "inf" : "NaN", empty_batch_errno,
-                       empty_batch_reason ? empty_batch_reason : "");
+                       b ? "inf" : "NaN", test_errors.code,
+                       test_errors.reason ? test_errors.reason : "");
         gsl_matrix_set (M, 1, 0, saved);
       }
   gsl_set_error_handler (old);
@@ -687,15 +674,15 @@ START_TEST (test_batch_grad_U_wrong_shape_message)
   gsl_matrix *dU5 = gsl_matrix_calloc (2, 5), *dU1 = gsl_matrix_calloc (1, 4);
   gsl_matrix *dU[2] = { dU5, dU1 };
   const char *want = "bp_batch_grad_input: dL_dU must be B x m";
-  gsl_error_handler_t *old = gsl_set_error_handler (record_errno);
+  gsl_error_handler_t *old = test_record_errors ();
   for (int k = 0; k < 2; k++)
     {
-      empty_batch_errno = 0;
-      empty_batch_reason = NULL;
+      test_errors.code = 0;
+      test_errors.reason = NULL;
       ck_assert_int_eq (bp_batch_grad_input (W, G, dU[k]), GSL_EBADLEN);
-      ck_assert_msg (empty_batch_reason && strncmp (empty_batch_reason, want, strlen (want)) == 0,
+      ck_assert_msg (test_errors.reason && strncmp (test_errors.reason, want, strlen (want)) == 0,
                      "dL/dU %zu x %zu refused with \"%s\"", dU[k]->size1, dU[k]->size2,
-                     empty_batch_reason ? empty_batch_reason : "");
+                     test_errors.reason ? test_errors.reason : "");
     }
   gsl_set_error_handler (old);
   gsl_matrix_free (W);

@@ -451,45 +451,33 @@ END_TEST
 
 /* --- errors ------------------------------------------------------------ */
 
-static int last_error, n_errors;
-static const char *last_reason;
-
-static void
-record_error (const char *reason, const char *file, int line, int gsl_errno)
-{
-  (void) file;
-  (void) line;
-  last_reason = reason;
-  last_error = gsl_errno;
-  n_errors++;
-}
-
 /* status must be code, reported once through the handler */
-#define ASSERT_REFUSED(call, code)                                          \
-  do {                                                                      \
-    n_errors = 0;                                                           \
-    last_error = GSL_SUCCESS;                                               \
-    const int got_ = (call);                                                \
-    ck_assert_msg (got_ == (code) && last_error == (code) && n_errors == 1, \
+#define ASSERT_REFUSED(call, want)                                         \
+  do {                                                                     \
+    test_errors.count = 0;                                                 \
+    test_errors.code = GSL_SUCCESS;                                        \
+    const int got_ = (call);                                               \
+    ck_assert_msg (got_ == (want) && test_errors.code == (want)            \
+                   && test_errors.count == 1,                              \
                    "%s: returned %d, handler %d times with %d; expected %d", \
-                   #call, got_, n_errors, last_error, (code));              \
+                   #call, got_, test_errors.count, test_errors.code, (want));  \
   } while (0)
 
-#define ASSERT_NULL(call, code)                                             \
-  do {                                                                      \
-    n_errors = 0;                                                           \
-    last_error = GSL_SUCCESS;                                               \
-    const void *got_ = (call);                                              \
-    ck_assert_msg (got_ == NULL && last_error == (code) && n_errors == 1,   \
-                   "%s: handler %d times with %d; expected NULL and %d",    \
-                   #call, n_errors, last_error, (code));                    \
+#define ASSERT_NULL(call, want)                                            \
+  do {                                                                     \
+    test_errors.count = 0;                                                 \
+    test_errors.code = GSL_SUCCESS;                                        \
+    const void *got_ = (call);                                             \
+    ck_assert_msg (got_ == NULL && test_errors.code == (want) && test_errors.count == 1, \
+                   "%s: handler %d times with %d; expected NULL and %d",   \
+                   #call, test_errors.count, test_errors.code, (want));    \
   } while (0)
 
 /* zero sizes and images under 4 x 4: GSL_EINVAL; 4 x 4 and H = 0 are
    networks, of cnn_chain_count parameters */
 START_TEST (test_cnn_alloc_errors)
 {
-  gsl_error_handler_t *old = gsl_set_error_handler (record_error);
+  gsl_error_handler_t *old = test_record_errors ();
   ASSERT_NULL (cnn_chain_alloc (3, 4, 1, 1, 0, 2), GSL_EINVAL);
   ASSERT_NULL (cnn_chain_alloc (4, 3, 1, 1, 0, 2), GSL_EINVAL);
   ASSERT_NULL (cnn_chain_alloc (0, 8, 1, 1, 0, 2), GSL_EINVAL);
@@ -498,10 +486,10 @@ START_TEST (test_cnn_alloc_errors)
   ASSERT_NULL (cnn_chain_alloc (8, 8, 1, 1, 0, 0), GSL_EINVAL);
   const size_t huge = (size_t) 1 << (sizeof (size_t) * 8 - 4);
   ASSERT_NULL (cnn_chain_alloc (8, 8, huge, 1, 0, 2), GSL_EINVAL);
-  n_errors = 0;
+  test_errors.count = 0;
   cnn_chain *net = cnn_chain_alloc (4, 4, 1, 2, 0, 3);
   ck_assert_ptr_nonnull (net);
-  ck_assert_int_eq (n_errors, 0);
+  ck_assert_int_eq (test_errors.count, 0);
   ck_assert_uint_eq (net->features, 2);
   /* (25 + 1) + 2 (25 + 1) + 3 (2 + 1) */
   ck_assert_uint_eq (cnn_chain_count (net), 26 + 52 + 9);
@@ -567,23 +555,23 @@ START_TEST (test_cnn_empty_batch)
 {
   fixture *f = fixture_alloc (1);
   const cnn_case *c = &f->c;
-  gsl_error_handler_t *old = gsl_set_error_handler (record_error);
+  gsl_error_handler_t *old = test_record_errors ();
   gsl_matrix U0 = { .size1 = 0, .size2 = c->rows * c->cols, .tda = c->rows * c->cols,
                     .data = f->U->data };
   gsl_matrix T0 = { .size1 = 0, .size2 = c->n, .tda = c->n, .data = f->T->data };
   const char *want = "cnn_chain: U must be b x (rows cols), 1 <= b <= B";
   double L = 7.0;
-  last_reason = NULL;
+  test_errors.reason = NULL;
   ASSERT_REFUSED (cnn_chain_backward (f->net, &U0, &T0, f->w, f->grad, NULL, &L),
                   GSL_EBADLEN);
-  ck_assert_msg (last_reason && strncmp (last_reason, want, strlen (want)) == 0,
-                 "backward, b = 0: refused with \"%s\"", last_reason ? last_reason : "");
-  n_errors = 0;
-  last_reason = NULL;
+  ck_assert_msg (test_errors.reason && strncmp (test_errors.reason, want, strlen (want)) == 0,
+                 "backward, b = 0: refused with \"%s\"", test_errors.reason ? test_errors.reason : "");
+  test_errors.count = 0;
+  test_errors.reason = NULL;
   ck_assert (isnan (cnn_chain_forward (f->net, &U0, &T0, f->w)));
-  ck_assert_int_eq (n_errors, 1);
-  ck_assert_msg (last_reason && strncmp (last_reason, want, strlen (want)) == 0,
-                 "forward, b = 0: refused with \"%s\"", last_reason ? last_reason : "");
+  ck_assert_int_eq (test_errors.count, 1);
+  ck_assert_msg (test_errors.reason && strncmp (test_errors.reason, want, strlen (want)) == 0,
+                 "forward, b = 0: refused with \"%s\"", test_errors.reason ? test_errors.reason : "");
   gsl_set_error_handler (old);
   fixture_free (f);
 }
@@ -593,7 +581,7 @@ START_TEST (test_cnn_backward_errors)
 {
   fixture *f = fixture_alloc (1);   /* with H */
   const cnn_case *c = &f->c;
-  gsl_error_handler_t *old = gsl_set_error_handler (record_error);
+  gsl_error_handler_t *old = test_record_errors ();
   cnn_chain *grad0 = cnn_chain_alloc (c->rows, c->cols, c->C1, c->C2, c->H, c->n);
   copy_net (f->grad, grad0);   /* to see that nothing is written */
   double L = 7.0;
@@ -648,9 +636,9 @@ START_TEST (test_cnn_backward_errors)
                          : gsl_vector_ptr (b[k].v, b[k].v->size - 1);
       const double saved = *x;
       *x = k % 2 ? GSL_POSINF : GSL_NAN;
-      n_errors = 0;
+      test_errors.count = 0;
       const int got = cnn_chain_backward (f->net, f->U, f->T, f->w, f->grad, NULL, &L);
-      ck_assert_msg (got == GSL_EDOM && n_errors == 1, "a non-finite %s: %d", b[k].name,
+      ck_assert_msg (got == GSL_EDOM && test_errors.count == 1, "a non-finite %s: %d", b[k].name,
                      got);
       ck_assert (isnan (cnn_chain_forward (f->net, f->U, f->T, f->w)));
       *x = saved;
@@ -658,10 +646,10 @@ START_TEST (test_cnn_backward_errors)
   const double t0 = gsl_matrix_get (f->T, 0, 0);
   gsl_matrix_set (f->T, 0, 0, t0 + 0.25);
   ASSERT_REFUSED (cnn_chain_backward (f->net, f->U, f->T, f->w, f->grad, NULL, &L), GSL_EDOM);
-  n_errors = 0;
-  last_error = GSL_SUCCESS;
+  test_errors.count = 0;
+  test_errors.code = GSL_SUCCESS;
   ck_assert (isnan (cnn_chain_forward (f->net, f->U, f->T, f->w)));
-  ck_assert (n_errors == 1 && last_error == GSL_EDOM);
+  ck_assert (test_errors.count == 1 && test_errors.code == GSL_EDOM);
   gsl_matrix_set (f->T, 0, 0, t0);
   /* overlaps: grad with net, grad with U, dL/dU with U, with grad */
   ASSERT_REFUSED (cnn_chain_backward (f->net, f->U, f->T, f->w, f->net, NULL, &L), GSL_EINVAL);
@@ -684,10 +672,10 @@ START_TEST (test_cnn_backward_errors)
   ck_assert_int_eq (nets_equal (f->grad, grad0), 1);
   ck_assert_double_eq (L, 7.0);
   /* the forward pass: the same checks (NaN, with the handler called once) */
-  n_errors = 0;
-  ck_assert (isnan (cnn_chain_forward (f->net, Ubig, NULL, f->w)) && n_errors == 1);
-  n_errors = 0;
-  ck_assert (isnan (cnn_chain_forward (other, f->U, NULL, f->w)) && n_errors == 1);
+  test_errors.count = 0;
+  ck_assert (isnan (cnn_chain_forward (f->net, Ubig, NULL, f->w)) && test_errors.count == 1);
+  test_errors.count = 0;
+  ck_assert (isnan (cnn_chain_forward (other, f->U, NULL, f->w)) && test_errors.count == 1);
   gsl_matrix_free (U1);
   gsl_matrix_free (Ubig);
   gsl_matrix_free (Tbig);
@@ -745,7 +733,7 @@ START_TEST (test_cnn_init_he)
   rng = test_rng (3);
   cnn_chain_init (again, rng);
   ck_assert_int_eq (nets_equal (net, again), 1);
-  gsl_error_handler_t *old = gsl_set_error_handler (record_error);
+  gsl_error_handler_t *old = test_record_errors ();
   ASSERT_REFUSED (cnn_chain_init (NULL, rng), GSL_EFAULT);
   ASSERT_REFUSED (cnn_chain_init (net, NULL), GSL_EFAULT);
   gsl_set_error_handler (old);
@@ -817,7 +805,7 @@ START_TEST (test_batch_flatten_errors)
   gsl_matrix *F0 = gsl_matrix_calloc (B, C * hw), *P0 = gsl_matrix_alloc (C, B * hw);
   gsl_matrix_memcpy (P0, P);
   gsl_matrix *Frows = gsl_matrix_calloc (B + 1, C * hw), *Fcols = gsl_matrix_calloc (B, C * hw + 1);
-  gsl_error_handler_t *old = gsl_set_error_handler (record_error);
+  gsl_error_handler_t *old = test_record_errors ();
   ASSERT_REFUSED (bp_batch_flatten (P, 0, F), GSL_EBADLEN);
   ASSERT_REFUSED (bp_batch_flatten (P, 5, F), GSL_EBADLEN);   /* 12 % 5 != 0 */
   ASSERT_REFUSED (bp_batch_flatten (P, 3, F), GSL_EBADLEN);   /* 4 images, not 3 */

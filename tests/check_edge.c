@@ -9,25 +9,12 @@
 #include <gsl/gsl_errno.h>
 #include "testutil.h"
 
-/* The code of the last GSL error, recorded instead of aborting. */
-static int last_error;
-
-static void
-record_error (const char *reason, const char *file, int line, int gsl_errno)
-{
-  (void) reason;
-  (void) file;
-  (void) line;
-  last_error = gsl_errno;
-}
-
 static gsl_error_handler_t *old_handler;
 
 static void
 record_errors (void)
 {
-  last_error = GSL_SUCCESS;
-  old_handler = gsl_set_error_handler (record_error);
+  old_handler = test_record_errors ();
 }
 
 static void
@@ -105,7 +92,7 @@ START_TEST (test_softmax_not_finite)
         gsl_vector_set_all (y, 7.0);
         record_errors ();
         ck_assert_int_eq (bp_softmax (v, y), GSL_EDOM);
-        ck_assert_int_eq (last_error, GSL_EDOM);
+        ck_assert_int_eq (test_errors.code, GSL_EDOM);
         restore_errors ();
         for (size_t i = 0; i < 3; i++)
           ck_assert_double_eq (gsl_vector_get (y, i), 7.0);
@@ -227,7 +214,7 @@ START_TEST (test_sce_not_finite)
         gsl_vector_set (pos < 3 ? v : l, pos % 3, bad_values[b]);
         record_errors ();
         ck_assert (isnan (bp_softmax_cross_entropy (l, v)));
-        ck_assert_int_eq (last_error, GSL_EDOM);
+        ck_assert_int_eq (test_errors.code, GSL_EDOM);
         restore_errors ();
         gsl_vector_free (v);
         gsl_vector_free (l);
@@ -297,7 +284,7 @@ START_TEST (test_sceg_labels_not_summing_to_one)
       gsl_vector_set_all (g, 7.0);
       record_errors ();
       ck_assert_int_eq (bp_softmax_cross_entropy_grad (l, yv, g), GSL_EDOM);
-      ck_assert_int_eq (last_error, GSL_EDOM);
+      ck_assert_int_eq (test_errors.code, GSL_EDOM);
       restore_errors ();
       for (size_t i = 0; i < 3; i++)
         ck_assert_double_eq (gsl_vector_get (g, i), 7.0);
@@ -387,7 +374,7 @@ START_TEST (test_model_forward_not_finite)
           model_poison (&m, k, e, bad_values[b]);
           record_errors ();
           ck_assert (isnan (bp_model_forward (m.W, m.b, m.x, m.labels, w)));
-          ck_assert_int_eq (last_error, GSL_EDOM);
+          ck_assert_int_eq (test_errors.code, GSL_EDOM);
           restore_errors ();
           model_free (&m);
         }
@@ -427,7 +414,7 @@ START_TEST (test_model_backward_not_finite)
           record_errors ();
           ck_assert_int_eq (bp_model_backward (m.W, m.b, m.x, m.labels, m.dW, m.db,
                                                m.dx, &L), GSL_EDOM);
-          ck_assert_int_eq (last_error, GSL_EDOM);
+          ck_assert_int_eq (test_errors.code, GSL_EDOM);
           restore_errors ();
           ck_assert (untouched (&m));
           ck_assert_double_eq (L, 7.0);
@@ -454,7 +441,7 @@ START_TEST (test_model_backward_y_zero)
   gsl_vector_set_all (db, 7.0);
   record_errors ();
   ck_assert_int_eq (bp_model_backward (W, b, x, l, dW, db, dx, NULL), GSL_EOVRFLW);
-  ck_assert_int_eq (last_error, GSL_EOVRFLW);
+  ck_assert_int_eq (test_errors.code, GSL_EOVRFLW);
   restore_errors ();
   ck_assert_double_eq (gsl_vector_get (db, 0), 7.0);
   gsl_vector_set (l, 0, 1.0);
@@ -556,7 +543,7 @@ START_TEST (test_check_gradient_not_finite)
       gsl_vector_set (theta, 1, bad_values[b]);
       record_errors ();
       ck_assert_int_eq (check_at (&f, theta, &a, 1e-4, NULL), GSL_EDOM);
-      ck_assert_int_eq (last_error, GSL_EDOM);
+      ck_assert_int_eq (test_errors.code, GSL_EDOM);
       gsl_vector_set (theta, 1, 2.0);
       ck_assert_int_eq (check_at (&f, theta, &a, INFINITY, NULL), GSL_EINVAL);
       restore_errors ();
@@ -586,7 +573,7 @@ START_TEST (test_check_jacobian_not_finite)
       gsl_vector_set (theta, 0, bad_values[b]);
       record_errors ();
       ck_assert_int_eq (check_at (&f, theta, &a, 1e-4, NULL), GSL_EDOM);
-      ck_assert_int_eq (last_error, GSL_EDOM);
+      ck_assert_int_eq (test_errors.code, GSL_EDOM);
       restore_errors ();
       gsl_vector_set (theta, 0, 1.0);
     }

@@ -594,10 +594,10 @@ START_TEST (test_mlp_batch_grad_of_another_shape)
       gsl_error_handler_t *old = test_record_errors ();
       const int status = mlp_batch_backward (p->net, p->U, p->T, p->ws, &g, NULL, NULL);
       gsl_set_error_handler (old);
-      ck_assert_msg (status == GSL_EBADLEN && test_error_count () == 1
+      ck_assert_msg (status == GSL_EBADLEN && test_errors.count == 1
                      && strcmp (test_error_reason (), shape) == 0,
                      "block %d of another size: status %d, %d error(s), the last \"%s\"", k,
-                     status, test_error_count (), test_error_reason ());
+                     status, test_errors.count, test_error_reason ());
       if (M)
         gsl_matrix_free (M);
       if (v)

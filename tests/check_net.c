@@ -519,20 +519,6 @@ START_TEST (test_refused)
 }
 END_TEST
 
-/* the reason of the last GSL error, and how many */
-static const char *net_reason;
-static int net_errors;
-
-static void
-record_reason (const char *reason, const char *file, int line, int gsl_errno)
-{
-  (void) file;
-  (void) line;
-  (void) gsl_errno;
-  net_reason = reason;
-  net_errors++;
-}
-
 /* net_same_shape compares the depth: the workspace of a deep net of two
    hidden layers (6, 4) is refused for the net of three (6, 4, 5) whose
    first two are the same, and the other way round, by forward and
@@ -557,24 +543,24 @@ START_TEST (test_workspace_of_a_deeper_net)
   double L;
   ck_assert_int_eq (bp_net_forward (n2, U, T, w2, NULL, &L), GSL_SUCCESS);
   ck_assert_int_eq (bp_net_forward (n3, U, T, w3, NULL, &L), GSL_SUCCESS);
-  gsl_error_handler_t *old = gsl_set_error_handler (record_reason);
+  gsl_error_handler_t *old = test_record_errors ();
   const char *fwd = "bp_net_forward: the workspace was made for another network";
   const char *bwd = "bp_net_backward: the workspace was made for another network";
   const struct { bp_net *net; bp_net_workspace *w; } pair[2] = { { n3, w2 }, { n2, w3 } };
   for (int k = 0; k < 2; k++)
     {
-      net_errors = 0;
-      net_reason = NULL;
+      test_errors.count = 0;
+      test_errors.reason = NULL;
       ck_assert_int_eq (bp_net_forward (pair[k].net, U, T, pair[k].w, NULL, &L), GSL_EBADLEN);
-      ck_assert_msg (net_errors == 1 && net_reason && strcmp (net_reason, fwd) == 0,
-                     "forward, pair %d: %d error(s), the last \"%s\"", k, net_errors,
-                     net_reason ? net_reason : "");
-      net_errors = 0;
-      net_reason = NULL;
+      ck_assert_msg (test_errors.count == 1 && test_errors.reason && strcmp (test_errors.reason, fwd) == 0,
+                     "forward, pair %d: %d error(s), the last \"%s\"", k, test_errors.count,
+                     test_errors.reason ? test_errors.reason : "");
+      test_errors.count = 0;
+      test_errors.reason = NULL;
       ck_assert_int_eq (bp_net_backward (pair[k].net, U, T, pair[k].w, NULL, &L), GSL_EBADLEN);
-      ck_assert_msg (net_errors == 1 && net_reason && strcmp (net_reason, bwd) == 0,
-                     "backward, pair %d: %d error(s), the last \"%s\"", k, net_errors,
-                     net_reason ? net_reason : "");
+      ck_assert_msg (test_errors.count == 1 && test_errors.reason && strcmp (test_errors.reason, bwd) == 0,
+                     "backward, pair %d: %d error(s), the last \"%s\"", k, test_errors.count,
+                     test_errors.reason ? test_errors.reason : "");
     }
   gsl_set_error_handler (old);
   gsl_matrix_free (U);
@@ -600,14 +586,14 @@ START_TEST (test_workspace_of_other_rows)
   gsl_matrix *U = gsl_matrix_calloc (2, 25), *T = gsl_matrix_calloc (2, CLASSES);
   gsl_matrix_set (T, 0, 0, 1.0);
   gsl_matrix_set (T, 1, 1, 1.0);
-  gsl_error_handler_t *old = gsl_set_error_handler (record_reason);
-  net_errors = 0;
-  net_reason = NULL;
+  gsl_error_handler_t *old = test_record_errors ();
+  test_errors.count = 0;
+  test_errors.reason = NULL;
   double L;
   ck_assert_int_eq (bp_net_forward (b, U, T, w, NULL, &L), GSL_EBADLEN);
   const char *want = "bp_net_forward: the workspace was made for another network";
-  ck_assert_msg (net_errors == 1 && net_reason && strcmp (net_reason, want) == 0,
-                 "%d error(s), the last \"%s\"", net_errors, net_reason ? net_reason : "");
+  ck_assert_msg (test_errors.count == 1 && test_errors.reason && strcmp (test_errors.reason, want) == 0,
+                 "%d error(s), the last \"%s\"", test_errors.count, test_errors.reason ? test_errors.reason : "");
   gsl_set_error_handler (old);
   gsl_matrix_free (U);
   gsl_matrix_free (T);

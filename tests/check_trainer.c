@@ -171,28 +171,17 @@ START_TEST (test_divergence_returned_not_aborted)
 }
 END_TEST
 
-static int last_code;
-
-static void
-record (const char *reason, const char *file, int line, int code)
-{
-  (void) reason;
-  (void) file;
-  (void) line;
-  last_code = code;
-}
-
 START_TEST (test_trainer_alloc_overflow)
 {
   /* count * sizeof (size_t) wraps to 8: refused, not a 1-element order
      written past its end */
   const size_t wrap = SIZE_MAX / sizeof (size_t) + 2;
-  gsl_error_handler_t *old = gsl_set_error_handler (record);
+  gsl_error_handler_t *old = test_record_errors ();
   const bp_net_shape s = { .rows = 2, .cols = 2, .n = 3 };
   bp_net *net = bp_net_alloc (bp_net_linear, &s);
-  last_code = 0;
+  test_errors.code = 0;
   ck_assert_ptr_null (bp_net_trainer_alloc (net, wrap, 2));
-  ck_assert_int_eq (last_code, GSL_EINVAL);   /* a bad size, not out of memory */
+  ck_assert_int_eq (test_errors.code, GSL_EINVAL);   /* a bad size, not out of memory */
   bp_net_free (net);
   gsl_set_error_handler (old);
 }
@@ -203,15 +192,15 @@ START_TEST (test_overlap_refused)
   /* bp_sgd_update with any two of grad, velocity, theta overlapping (the
      same vector, or views one element apart) gave wrong numbers with
      GSL_SUCCESS; now GSL_EINVAL. */
-  gsl_error_handler_t *old = gsl_set_error_handler (record);
+  gsl_error_handler_t *old = test_record_errors ();
   gsl_vector *a = gsl_vector_calloc (6), *c = gsl_vector_calloc (3);
   gsl_vector_view x = gsl_vector_subvector (a, 0, 3), y = gsl_vector_subvector (a, 1, 3);
   gsl_vector_view z = gsl_vector_subvector (a, 3, 3);
-  last_code = 0;
+  test_errors.code = 0;
   ck_assert_int_eq (bp_sgd_update (0.1, 0.5, &x.vector, &y.vector, c), GSL_EINVAL);
   ck_assert_int_eq (bp_sgd_update (0.1, 0.5, c, &x.vector, &y.vector), GSL_EINVAL);
   ck_assert_int_eq (bp_sgd_update (0.1, 0.5, &x.vector, c, &x.vector), GSL_EINVAL);
-  ck_assert_int_eq (last_code, GSL_EINVAL);
+  ck_assert_int_eq (test_errors.code, GSL_EINVAL);
   /* disjoint views of one block are fine */
   ck_assert_int_eq (bp_sgd_update (0.1, 0.5, &x.vector, &z.vector, c), GSL_SUCCESS);
   gsl_set_error_handler (old);

@@ -496,35 +496,27 @@ test_half_square_loss (const bp_gradcheck_point *p, void *params, double *L)
   return 0;
 }
 
-static const char *recorded_reason;
-static int recorded_count;
+test_errors_t test_errors;
 
 static void
-record_reason (const char *reason, const char *file, int line, int gsl_errno)
+record_error (const char *reason, const char *file, int line, int gsl_errno)
 {
   (void) file;
   (void) line;
-  (void) gsl_errno;
-  recorded_reason = reason;
-  recorded_count++;
+  test_errors.reason = reason;
+  test_errors.code = gsl_errno;
+  test_errors.count++;
 }
 
 gsl_error_handler_t *
 test_record_errors (void)
 {
-  recorded_reason = NULL;
-  recorded_count = 0;
-  return gsl_set_error_handler (record_reason);
+  test_errors = (test_errors_t) { .reason = NULL, .code = GSL_SUCCESS, .count = 0 };
+  return gsl_set_error_handler (record_error);
 }
 
 const char *
 test_error_reason (void)
 {
-  return recorded_reason ? recorded_reason : "";
-}
-
-int
-test_error_count (void)
-{
-  return recorded_count;
+  return test_errors.reason ? test_errors.reason : "";
 }

@@ -172,12 +172,19 @@ int test_set_threads (int n);
 int test_run_suites (Suite *(*const makers[]) (void), size_t count);
 
 /* GSL errors recorded instead of aborting: test_record_errors sets a
-   handler that keeps the last error's reason and counts the calls (both
-   reset), and returns the handler it replaced, to give back. */
+   handler that keeps the last error's reason and code in test_errors and
+   counts the calls (all reset), and returns the handler it replaced, to
+   give back.  A test may reset test_errors' fields between calls. */
+typedef struct
+{
+  const char *reason;   /* the last error's, NULL for none */
+  int code;             /* the last error's gsl_errno, GSL_SUCCESS for none */
+  int count;            /* the handler's calls */
+} test_errors_t;
+extern test_errors_t test_errors;
 gsl_error_handler_t *test_record_errors (void);
 
-/* The reason of the last error recorded ("" for none), and their count. */
+/* The reason of the last error recorded ("" for none). */
 const char *test_error_reason (void);
-int test_error_count (void);
 
 #endif /* BP_TESTUTIL_H */
