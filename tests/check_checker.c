@@ -798,16 +798,13 @@ START_TEST (test_max_rel_err_over_values_above_atol)
      is x_0's 2^-21 / (2^-10 + 2^-21).  Mutants: x_1's 0 / 0 taken (scale
      >= atol, or scale > atol || ...: NaN) */
   double x[2] = { 0.5, 0.25 }, g[2] = { 0x1p-10 + 0x1p-21, 0.0 };
-  gsl_vector_view xv = gsl_vector_view_array (x, 2), gv = gsl_vector_view_array (g, 2);
-  const bp_gradcheck_block blk = { .name = "x", .vector = &xv.vector },
-      ana = { .vector = &gv.vector };
+  test_block tb;
+  test_block_init (&tb, x, g, 2);
   const bp_gradcheck_function F = { .loss = small_slope_loss, .closs = small_slope_closs };
-  bp_gradcheck_options o;
-  bp_gradcheck_options_default (&o);
-  o.method = BP_GRADCHECK_COMPLEX_STEP;
+  bp_gradcheck_options o = test_options (BP_GRADCHECK_COMPLEX_STEP);
   o.atol = 0.0;
   bp_gradcheck_result *r = NULL;
-  ck_assert_int_eq (bp_gradcheck (&F, 1, &blk, &ana, &o, &r), GSL_FAILURE);
+  ck_assert_int_eq (bp_gradcheck (&F, 1, &tb.x, &tb.grad, &o, &r), GSL_FAILURE);
   const bp_gradcheck_block_result *b = &r->run[0].block[0];
   ck_assert_uint_eq (b->n_failed, 1);
   ck_assert_uint_eq (b->n_passed, 1);
@@ -2556,16 +2553,13 @@ START_TEST (test_gradcheck_passing_direction_not_climbed)
   double x[4], g[4];
   for (size_t i = 0; i < 4; i++)
     x[i] = g[i] = far_theta[i];
-  gsl_vector_view xv = gsl_vector_view_array (x, 4), gv = gsl_vector_view_array (g, 4);
-  const bp_gradcheck_block blk = { .name = "x", .vector = &xv.vector },
-      grad = { .name = "x", .vector = &gv.vector };
+  test_block tb;
+  test_block_init (&tb, x, g, 4);
   const bp_gradcheck_function F = { .loss = far_loss };
-  bp_gradcheck_options o;
-  bp_gradcheck_options_default (&o);
-  o.method = BP_GRADCHECK_DIRECTIONAL;
+  bp_gradcheck_options o = test_options (BP_GRADCHECK_DIRECTIONAL);
   o.h = 1e-3;
   far_seen = 0.0;
-  ck_assert_int_eq (bp_gradcheck (&F, 1, &blk, &grad, &o, NULL), GSL_SUCCESS);
+  ck_assert_int_eq (bp_gradcheck (&F, 1, &tb.x, &tb.grad, &o, NULL), GSL_SUCCESS);
   ck_assert_msg (far_seen <= 1e-3 * (1.0 + 1e-12), "a point %g from theta", far_seen);
 }
 END_TEST

@@ -377,15 +377,12 @@ const_loss (const bp_gradcheck_point *p, void *params, double *L)
 static bp_gradcheck_result *
 taylor_passes (bp_gradcheck_loss loss, double *x, double *g)
 {
-  gsl_vector_view xv = gsl_vector_view_array (x, 4), gv = gsl_vector_view_array (g, 4);
-  const bp_gradcheck_block blk = { .name = "x", .vector = &xv.vector },
-      grad = { .name = "x", .vector = &gv.vector };
+  test_block tb;
+  test_block_init (&tb, x, g, 4);
   bp_gradcheck_function F = { .loss = loss };
-  bp_gradcheck_options o;
-  bp_gradcheck_options_default (&o);
-  o.method = BP_GRADCHECK_TAYLOR;
+  bp_gradcheck_options o = test_options (BP_GRADCHECK_TAYLOR);
   bp_gradcheck_result *r = NULL;
-  ck_assert_int_eq (bp_gradcheck (&F, 1, &blk, &grad, &o, &r), GSL_SUCCESS);
+  ck_assert_int_eq (bp_gradcheck (&F, 1, &tb.x, &tb.grad, &o, &r), GSL_SUCCESS);
   ck_assert_uint_eq (r->run[0].method, BP_GRADCHECK_TAYLOR);
   ck_assert_int_eq (r->run[0].verdict, BP_GRADCHECK_PASS);
   return r;
@@ -422,9 +419,8 @@ START_TEST (test_taylor_fit_of_few_steps)
   static const size_t n[4] = { 3, 4, 5, 8 }, fitted[4] = { 3, 3, 3, 4 };
   double x[4] = { 0.5, -1.0, 2.0, 0.25 }, g[4];
   memcpy (g, x, sizeof x);
-  gsl_vector_view xv = gsl_vector_view_array (x, 4), gv = gsl_vector_view_array (g, 4);
-  const bp_gradcheck_block blk = { .name = "x", .vector = &xv.vector },
-      grad = { .name = "x", .vector = &gv.vector };
+  test_block tb;
+  test_block_init (&tb, x, g, 4);
   const bp_gradcheck_function F = { .loss = test_half_square_loss };
   for (size_t c = 0; c < 4; c++)
     {
@@ -433,7 +429,7 @@ START_TEST (test_taylor_fit_of_few_steps)
       o.method = BP_GRADCHECK_TAYLOR;
       o.taylor_n = n[c];
       bp_gradcheck_result *r = NULL;
-      ck_assert_int_eq (bp_gradcheck (&F, 1, &blk, &grad, &o, &r), GSL_SUCCESS);
+      ck_assert_int_eq (bp_gradcheck (&F, 1, &tb.x, &tb.grad, &o, &r), GSL_SUCCESS);
       const bp_gradcheck_run *run = &r->run[0];
       ck_assert_msg (run->n_fitted == fitted[c] && run->verdict == BP_GRADCHECK_PASS
                      && fabs (run->slope - 2.0) < 1e-6,
@@ -465,15 +461,12 @@ START_TEST (test_taylor_rounding_floor_of_a_large_f)
      every f: 2e-17 here, the rounding of f's last bits fitted too) */
   double x[4] = { 0.5, -1.0, 2.0, 0.25 }, g[4];
   memcpy (g, x, sizeof x);
-  gsl_vector_view xv = gsl_vector_view_array (x, 4), gv = gsl_vector_view_array (g, 4);
-  const bp_gradcheck_block blk = { .name = "x", .vector = &xv.vector },
-      grad = { .name = "x", .vector = &gv.vector };
+  test_block tb;
+  test_block_init (&tb, x, g, 4);
   const bp_gradcheck_function F = { .loss = offset_half_square_loss };
-  bp_gradcheck_options o;
-  bp_gradcheck_options_default (&o);
-  o.method = BP_GRADCHECK_TAYLOR;
+  bp_gradcheck_options o = test_options (BP_GRADCHECK_TAYLOR);
   bp_gradcheck_result *r = NULL;
-  ck_assert_int_eq (bp_gradcheck (&F, 1, &blk, &grad, &o, &r), GSL_SUCCESS);
+  ck_assert_int_eq (bp_gradcheck (&F, 1, &tb.x, &tb.grad, &o, &r), GSL_SUCCESS);
   const bp_gradcheck_run *run = &r->run[0];
   const double f0 = 1e4 + 0.5 * (0.25 + 1.0 + 4.0 + 0.0625);
   size_t n_above = 0;
@@ -499,9 +492,8 @@ START_TEST (test_taylor_counts_and_reason)
      verdict == INCONCLUSIVE' as '!=', and its reason's 'verdict == FAIL'
      as '!=' */
   double x[4] = { 0.5, -1.0, 2.0, 0.25 }, g[4];
-  gsl_vector_view xv = gsl_vector_view_array (x, 4), gv = gsl_vector_view_array (g, 4);
-  const bp_gradcheck_block blk = { .name = "x", .vector = &xv.vector },
-      grad = { .name = "x", .vector = &gv.vector };
+  test_block tb;
+  test_block_init (&tb, x, g, 4);
   const bp_gradcheck_function F = { .loss = test_half_square_loss };
   for (int wrong = 0; wrong < 2; wrong++)
     {
@@ -511,7 +503,7 @@ START_TEST (test_taylor_counts_and_reason)
       bp_gradcheck_options_default (&o);
       o.method = BP_GRADCHECK_TAYLOR;
       bp_gradcheck_result *r = NULL;
-      ck_assert_int_eq (bp_gradcheck (&F, 1, &blk, &grad, &o, &r),
+      ck_assert_int_eq (bp_gradcheck (&F, 1, &tb.x, &tb.grad, &o, &r),
                         wrong ? GSL_FAILURE : GSL_SUCCESS);
       const bp_gradcheck_run *run = &r->run[0];
       ck_assert_msg (run->n_checked == 1 && run->n_passed == (size_t) !wrong
@@ -552,21 +544,18 @@ START_TEST (test_taylor_linear_but_undefined_somewhere)
      rounding, and is INCONCLUSIVE.  Mutant: 'n_above == 0 && n_defined
      == taylor_n' as || (a PASS) */
   double x[4] = { 0.5, -1.0, 2.0, 0.25 }, g[4] = { 1.0, 2.0, 3.0, 4.0 };
-  gsl_vector_view xv = gsl_vector_view_array (x, 4), gv = gsl_vector_view_array (g, 4);
-  const bp_gradcheck_block blk = { .name = "x", .vector = &xv.vector },
-      grad = { .name = "x", .vector = &gv.vector };
+  test_block tb;
+  test_block_init (&tb, x, g, 4);
   const bp_gradcheck_function F = { .loss = near_linear_loss };
-  bp_gradcheck_options o;
-  bp_gradcheck_options_default (&o);
-  o.method = BP_GRADCHECK_TAYLOR;
+  bp_gradcheck_options o = test_options (BP_GRADCHECK_TAYLOR);
   bp_gradcheck_result *r = NULL;
-  ck_assert_int_eq (bp_gradcheck (&F, 1, &blk, &grad, &o, &r), GSL_CONTINUE);
+  ck_assert_int_eq (bp_gradcheck (&F, 1, &tb.x, &tb.grad, &o, &r), GSL_CONTINUE);
   ck_assert_int_eq (r->run[0].verdict, BP_GRADCHECK_INCONCLUSIVE);
   ck_assert_uint_eq (r->run[0].n_fitted, 0);
   bp_gradcheck_result_free (r);
   /* defined everywhere, the same f passes without a fit */
   o.taylor_h = 1e-3;
-  ck_assert_int_eq (bp_gradcheck (&F, 1, &blk, &grad, &o, &r), GSL_SUCCESS);
+  ck_assert_int_eq (bp_gradcheck (&F, 1, &tb.x, &tb.grad, &o, &r), GSL_SUCCESS);
   ck_assert_uint_eq (r->run[0].n_fitted, 0);
   bp_gradcheck_result_free (r);
 }
@@ -810,14 +799,13 @@ START_TEST (test_passing_elements_not_retried)
   double x[4] = { 0.5, -1.0, 2.0, 0.25 }, g[4];
   for (size_t i = 0; i < 4; i++)
     g[i] = 2.0 * (1.0 + x[i]);
-  gsl_vector_view xv = gsl_vector_view_array (x, 4), gv = gsl_vector_view_array (g, 4);
-  const bp_gradcheck_block blk = { .name = "x", .vector = &xv.vector },
-      grad = { .name = "x", .vector = &gv.vector };
+  test_block tb;
+  test_block_init (&tb, x, g, 4);
   bp_gradcheck_function F = { .loss = double_square_loss };
   bp_gradcheck_options o;
   bp_gradcheck_options_default (&o);
   bp_gradcheck_result *r = NULL;
-  ck_assert_int_eq (bp_gradcheck (&F, 1, &blk, &grad, &o, &r), GSL_SUCCESS);
+  ck_assert_int_eq (bp_gradcheck (&F, 1, &tb.x, &tb.grad, &o, &r), GSL_SUCCESS);
   ck_assert_uint_eq (r->run[0].n_passed, 4);
   ck_assert_uint_eq (r->run[0].n_resolution, 0);
   ck_assert_uint_eq (r->run[0].n_retried, 0);
@@ -1255,15 +1243,12 @@ static double
 noise_of_loss (bp_gradcheck_loss loss, double *x, size_t n, unsigned method)
 {
   double g[2] = { 0.0, 0.0 };
-  gsl_vector_view xv = gsl_vector_view_array (x, n), gv = gsl_vector_view_array (g, n);
-  const bp_gradcheck_block blk = { .name = "x", .vector = &xv.vector },
-      grad = { .name = "x", .vector = &gv.vector };
+  test_block tb;
+  test_block_init (&tb, x, g, n);
   const bp_gradcheck_function F = { .loss = loss };
-  bp_gradcheck_options o;
-  bp_gradcheck_options_default (&o);
-  o.method = method;
+  bp_gradcheck_options o = test_options (method);
   bp_gradcheck_result *r = NULL;
-  bp_gradcheck (&F, 1, &blk, &grad, &o, &r);
+  bp_gradcheck (&F, 1, &tb.x, &tb.grad, &o, &r);
   ck_assert_ptr_nonnull (r);
   ck_assert_uint_eq (r->run[0].method, method);
   const double noise = method == BP_GRADCHECK_TAYLOR ? r->run[0].noise

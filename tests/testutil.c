@@ -496,6 +496,24 @@ test_half_square_loss (const bp_gradcheck_point *p, void *params, double *L)
   return 0;
 }
 
+void
+test_block_init (test_block *b, double *x, double *g, size_t n)
+{
+  b->xv = gsl_vector_view_array (x, n);
+  b->gv = gsl_vector_view_array (g, n);
+  b->x = (bp_gradcheck_block) { .name = "x", .vector = &b->xv.vector };
+  b->grad = (bp_gradcheck_block) { .name = "x", .vector = &b->gv.vector };
+}
+
+bp_gradcheck_options
+test_options (unsigned method)
+{
+  bp_gradcheck_options o;
+  bp_gradcheck_options_default (&o);
+  o.method = method;
+  return o;
+}
+
 test_errors_t test_errors;
 
 static void

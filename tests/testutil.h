@@ -68,6 +68,19 @@ void test_gradcheck_pass (const bp_gradcheck_function *f, const gsl_matrix *thet
    noise above rounding), a loss for bp_gradcheck; params unused */
 int test_half_square_loss (const bp_gradcheck_point *p, void *params, double *L);
 
+/* The one vector block "x" of the n values at x, and its analytic side
+   at g (both the caller's, to outlive the calls): bp_gradcheck (f, 1,
+   &b->x, &b->grad, ...). */
+typedef struct
+{
+  gsl_vector_view xv, gv;
+  bp_gradcheck_block x, grad;
+} test_block;
+void test_block_init (test_block *b, double *x, double *g, size_t n);
+
+/* bp_gradcheck's default options with method (one BP_GRADCHECK_* bit) */
+bp_gradcheck_options test_options (unsigned method);
+
 /* bp_gradcheck of f at the defaults on one element, the block "x" at
    x = x0 with the analytic derivative g0; fail unless its status is
    want.  The result, for the caller to read and free. */
