@@ -151,7 +151,7 @@ bp_net *test_model_file_round_trip (const bp_net *net, const bp_train_state *st,
 typedef struct
 {
   const char *row;
-  size_t n_hidden, hidden[3];
+  size_t n_hidden, hidden[BP_NET_MAX_HIDDEN];
   bp_activation act;
   size_t C1, C2;
 } test_net_case;
