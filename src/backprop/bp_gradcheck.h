@@ -483,9 +483,10 @@ typedef struct
    n_blocks blocks, by the methods of opts (NULL: the defaults).  The
    analytic side: analytic[k] for block k (the block's shape, or a vector
    of its r c elements, for a scalar f; an m x (r c) matrix for a vector
-   f, or for m = 1 a vector of r c), or f->grad when analytic is NULL.  *result (result may be NULL)
-   gets a new result, to be freed by bp_gradcheck_result_free, also when
-   the verdict is FAIL; NULL on an error.
+   f, or for m = 1 a vector of r c), or f->grad when analytic is NULL.
+   *result (result may be NULL) gets a new result, to be freed by
+   bp_gradcheck_result_free, also when the verdict is FAIL; NULL on an
+   error.
    Returns GSL_SUCCESS for PASS, GSL_FAILURE for FAIL, GSL_CONTINUE for
    INCONCLUSIVE (all three <= 0), or a positive GSL error code.
    derivations/00-numeric-check.md, eqs. (0.1)-(0.14) */
