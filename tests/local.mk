@@ -101,11 +101,6 @@ AM_TESTS_ENVIRONMENT += BP_TEST_DATA='$(abs_top_srcdir)/tests/data'; export BP_T
 ## starve the suites (that case passed its 120 s Check timeout under
 ## distcheck).  The tests check values, not speed: bench/ measures threads.
 AM_TESTS_ENVIRONMENT += OPENBLAS_NUM_THREADS=$${OPENBLAS_NUM_THREADS-1}; export OPENBLAS_NUM_THREADS;
-## Check's default limit of a test case (4 s without tcase_set_timeout) is
-## a clock that a loaded machine can run past (a case of a second's work
-## given a fifth of a core).  The limit only catches loops, so it is
-## generous here unless the caller sets one (tests/mutation.py does).
-AM_TESTS_ENVIRONMENT += CK_DEFAULT_TIMEOUT=$${CK_DEFAULT_TIMEOUT-60}; export CK_DEFAULT_TIMEOUT;
 BP_TEST_DATA_CFLAGS = -DBP_TEST_DATA_DIR='"$(abs_top_srcdir)/tests/data"'
 tests_libtestutil_la_CFLAGS += $(BP_TEST_DATA_CFLAGS)
 

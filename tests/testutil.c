@@ -93,6 +93,12 @@ int
 test_run_suites (Suite *(*const makers[]) (void), size_t count)
 {
   int failed = 0;
+  /* Check's default limit of a test case without tcase_set_timeout, 4 s,
+     is a clock a loaded machine runs past (a second's work given a fifth
+     of a core), under make check or by hand.  The limit only catches
+     loops, so it is generous unless the caller exports one
+     (tests/mutation.py does).  tcase_create reads it: set it first.  */
+  setenv ("CK_DEFAULT_TIMEOUT", "60", 0);
   for (size_t k = 0; k < count; k++)
     {
       SRunner *sr = srunner_create (makers[k] ());
