@@ -970,7 +970,7 @@ static const double cx_[2 * 9] = { 0.5, -1.0, 0.0, 1.0, 2.0, -0.5, 0.0, 1.5, 1.0
 static const double ck_[2 * 8] = { 1.0, 0.0, 0.0, -1.0, 0.5, 0.5, -0.5, 0.25,
                                    0.0, 1.0, 1.0, 0.0, -1.0, 0.0, 0.5, 0.5 };
 static const double cb_[2] = { 0.1, -0.2 };
-static const bp_conv_shape conv_shape_ = { 2, 3, 3, 2, 2, 1 };
+static const bp_conv_shape conv_shape_ = { 2, 3, 3, 2, 2, 1, BP_CONV_IM2COL };
 
 static conv_example *
 conv_doc_example (void)
