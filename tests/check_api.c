@@ -614,8 +614,8 @@ unmake (kind k, void *p)
     case CVN: case CVM: case CVH: gsl_vector_complex_free (p); break;
     case CMNM: case CMHM: case CMNH: case CMX: gsl_matrix_complex_free (p); break;
     case CNBK:
-      for (size_t k = 0; k < 4; k++)
-        gsl_matrix_complex_free (((gsl_matrix_complex **) p)[k]);
+      for (size_t i = 0; i < 4; i++)
+        gsl_matrix_complex_free (((gsl_matrix_complex **) p)[i]);
       free (p);
       break;
     case CBM: gsl_matrix_complex_free (p); break;
@@ -1517,7 +1517,7 @@ END_TEST
 #define ASSERT_REFUSED(call, want)                                         \
   do {                                                                     \
     reset_errors ();                                                       \
-    void *got_ = (call);                                                   \
+    const void *got_ = (call);                                                   \
     ck_assert_msg (got_ == NULL, "%s: not NULL", #call);                   \
     ck_assert_msg (test_errors.code == (want) && test_errors.count == 1,   \
                    "%s: handler called %d times, last with %d, "           \

@@ -29,7 +29,7 @@ problem_alloc (int i)
   p->B = i == 0 ? 5 : 1 + gsl_rng_uniform_int (rng, 9);
   p->n = i == 0 ? 10 : 2 + gsl_rng_uniform_int (rng, 9);
   p->m = i == 0 ? 784 : 1 + gsl_rng_uniform_int (rng, 20);
-  const double wscale = i >= TEST_LARGE_FROM ? 1000.0 / p->m * 2 : 0.05;
+  const double wscale = i >= TEST_LARGE_FROM ? 1000.0 / (double) p->m * 2 : 0.05;
   p->W = gsl_matrix_alloc (p->n, p->m);
   p->U = gsl_matrix_alloc (p->B, p->m);
   p->T = gsl_matrix_calloc (p->B, p->n);
@@ -256,19 +256,19 @@ START_TEST (test_batch_loss_mean)
   problem *p = problem_alloc (_i);
   bp_batch_linear (p->W, p->b, p->U, p->V);
   bp_batch_softmax (p->V, p->Y);
-  double sum = 0.0, slides = 0.0;
+  double sum = 0.0, sum_ce = 0.0;
   for (size_t k = 0; k < p->B; k++)
     {
       gsl_vector_const_view t = gsl_matrix_const_row (p->T, k);
       gsl_vector_const_view v = gsl_matrix_const_row (p->V, k);
       gsl_vector_const_view y = gsl_matrix_const_row (p->Y, k);
       sum += bp_softmax_cross_entropy (&t.vector, &v.vector);
-      slides += bp_cross_entropy (&t.vector, &y.vector);
+      sum_ce += bp_cross_entropy (&t.vector, &y.vector);
     }
   const double L = bp_batch_softmax_cross_entropy (p->T, p->V);
-  assert_close (L, sum / p->B);
+  assert_close (L, sum / (double) p->B);
   if (_i < TEST_LARGE_FROM)
-    ck_assert_double_le (fabs (L - slides / p->B), 1e-12 * fmax (1.0, L));
+    ck_assert_double_le (fabs (L - sum_ce / (double) p->B), 1e-12 * fmax (1.0, L));
   problem_free (p);
 }
 END_TEST
@@ -360,7 +360,7 @@ START_TEST (test_batch_grad_V_rows)
       gsl_vector_const_view y = gsl_matrix_const_row (p->Y, k);
       bp_softmax_cross_entropy_grad (&t.vector, &y.vector, g);
       for (size_t i = 0; i < p->n; i++)
-        assert_close (gsl_matrix_get (p->G, k, i), gsl_vector_get (g, i) / p->B);
+        assert_close (gsl_matrix_get (p->G, k, i), gsl_vector_get (g, i) / (double) p->B);
     }
   gsl_vector_free (g);
   problem_free (p);

@@ -57,7 +57,7 @@ header (unsigned char *h, unsigned type, size_t d, const unsigned long *dims)
   h[2] = (unsigned char) type;
   h[3] = (unsigned char) d;
   for (size_t k = 0; k < d; k++)
-    for (int j = 0; j < 4; j++)
+    for (size_t j = 0; j < 4; j++)
       h[4 + 4 * k + j] = (unsigned char) (dims[k] >> (8 * (3 - j)));
   return 4 + 4 * d;
 }
@@ -597,8 +597,8 @@ START_TEST (test_dataset_batch_rows)
   ck_assert_int_eq (bp_dataset_batch (&d, index, U, T), GSL_SUCCESS);
   for (size_t j = 0; j < 6; j++)
     {
-      ck_assert_double_eq_tol (gsl_matrix_get (U, 0, j), (30.0 + j) / 255.0, 1e-15);
-      ck_assert_double_eq_tol (gsl_matrix_get (U, 1, j), (10.0 + j) / 255.0, 1e-15);
+      ck_assert_double_eq_tol (gsl_matrix_get (U, 0, j), (30.0 + (double) j) / 255.0, 1e-15);
+      ck_assert_double_eq_tol (gsl_matrix_get (U, 1, j), (10.0 + (double) j) / 255.0, 1e-15);
     }
   const double t[2][3] = { { 0, 0, 1 }, { 1, 0, 0 } };
   for (size_t r = 0; r < 2; r++)

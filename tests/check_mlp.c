@@ -115,7 +115,7 @@ START_TEST (test_mlp_backward_bad_input)
   gsl_matrix *x_wrong = gsl_matrix_alloc (net->m + 1, 1);
   gsl_matrix *dx_wrong = gsl_matrix_alloc (ex->x->size2 + 1, ex->x->size1);
   gsl_vector *labels_wrong = gsl_vector_alloc (net->n + 1);
-  gsl_vector_set_all (labels_wrong, 1.0 / (net->n + 1));
+  gsl_vector_set_all (labels_wrong, 1.0 / (double) (net->n + 1));
   ck_assert_int_eq (mlp_chain_backward (net, ex->x, ex->labels, ex->ws, wrong, NULL, NULL),
                     GSL_EBADLEN);
   /* a grad whose W1 alone is of another shape (one input more): b1, W2
@@ -246,7 +246,7 @@ START_TEST (test_mlp_forward_zero_weights)
   const double L = mlp_chain_forward (net, ex->x, ex->labels, ex->ws);
   ck_assert_double_eq_tol (L, log ((double) net->n), 1e-14);
   for (size_t k = 0; k < net->n; k++)
-    ck_assert_double_eq_tol (gsl_vector_get (ex->ws->y, k), 1.0 / net->n, 1e-15);
+    ck_assert_double_eq_tol (gsl_vector_get (ex->ws->y, k), 1.0 / (double) net->n, 1e-15);
   ck_assert_double_eq (mlp_chain_forward (net, ex->x, NULL, ex->ws), 0.0);
   mlp_example_free (ex);
 }

@@ -196,7 +196,7 @@ START_TEST (test_mlp_batch_forward_rows)
       for (size_t i = 0; i < n; i++)
         assert_close (gsl_matrix_get (p->ws->Y, k, i), gsl_vector_get (w1->y, i));
     }
-  assert_close (L, sum / B);
+  assert_close (L, sum / (double) B);
   ck_assert_double_eq (mlp_batch_forward (p->net, p->U, NULL, p->ws), 0.0);
   gsl_vector_free (t);
   mlp_chain_workspace_free (w1);
@@ -356,17 +356,17 @@ START_TEST (test_mlp_batch_backward_rows)
       gsl_matrix_add (sum->W2, g1->W2);
       gsl_vector_add (sum->b2, g1->b2);
       for (size_t j = 0; j < m; j++)
-        assert_close (gsl_matrix_get (p->dU, k, j), gsl_matrix_get (dx, 0, j) / B);
+        assert_close (gsl_matrix_get (p->dU, k, j), gsl_matrix_get (dx, 0, j) / (double) B);
     }
-  assert_close (L, sumL / B);
+  assert_close (L, sumL / (double) B);
   for (size_t j = 0; j < H * m; j++)
-    assert_close (p->grad->W1->data[j], sum->W1->data[j] / B);
+    assert_close (p->grad->W1->data[j], sum->W1->data[j] / (double) B);
   for (size_t j = 0; j < H; j++)
-    assert_close (gsl_vector_get (p->grad->b1, j), gsl_vector_get (sum->b1, j) / B);
+    assert_close (gsl_vector_get (p->grad->b1, j), gsl_vector_get (sum->b1, j) / (double) B);
   for (size_t j = 0; j < n * H; j++)
-    assert_close (p->grad->W2->data[j], sum->W2->data[j] / B);
+    assert_close (p->grad->W2->data[j], sum->W2->data[j] / (double) B);
   for (size_t j = 0; j < n; j++)
-    assert_close (gsl_vector_get (p->grad->b2, j), gsl_vector_get (sum->b2, j) / B);
+    assert_close (gsl_vector_get (p->grad->b2, j), gsl_vector_get (sum->b2, j) / (double) B);
   gsl_vector_free (t);
   gsl_matrix_free (dx);
   mlp_chain_free (g1);
@@ -647,7 +647,7 @@ START_TEST (test_mlp_init_variances)
   const double s2 = gsl_stats_variance_m (net->W2->data, 1, N2, 0.0);
   ck_assert_msg (fabs (s1 / v1 - 1) < 0.03, "W1 variance %g, expected %g", s1, v1);
   ck_assert_msg (fabs (s2 / v2 - 1) < 0.15, "W2 variance %g, expected %g", s2, v2);
-  ck_assert_double_le (fabs (gsl_stats_mean (net->W1->data, 1, N1)), 5 * sqrt (v1 / N1));
+  ck_assert_double_le (fabs (gsl_stats_mean (net->W1->data, 1, N1)), 5 * sqrt (v1 / (double) N1));
   ck_assert (gsl_vector_isnull (net->b1));
   ck_assert (gsl_vector_isnull (net->b2));
   gsl_rng_free (rng);
@@ -735,21 +735,21 @@ START_TEST (test_mlp_train_step_is_mean_gradient)
     }
   for (size_t j = 0; j < H * m; j++)
     ck_assert_double_le (fabs (net->W1->data[j]
-                               - (net0->W1->data[j] - 0.3 * (sum->W1->data[j] / count
+                               - (net0->W1->data[j] - 0.3 * (sum->W1->data[j] / (double) count
                                                              + lambda * net0->W1->data[j]))),
                          1e-14);
   for (size_t j = 0; j < n * H; j++)
     ck_assert_double_le (fabs (net->W2->data[j]
-                               - (net0->W2->data[j] - 0.3 * (sum->W2->data[j] / count
+                               - (net0->W2->data[j] - 0.3 * (sum->W2->data[j] / (double) count
                                                              + lambda * net0->W2->data[j]))),
                          1e-14);
   for (size_t j = 0; j < H; j++)
     ck_assert_double_le (fabs (net->b1->data[j]
-                               - (net0->b1->data[j] - 0.3 * sum->b1->data[j] / count)), 1e-14);
+                               - (net0->b1->data[j] - 0.3 * sum->b1->data[j] / (double) count)), 1e-14);
   for (size_t j = 0; j < n; j++)
     ck_assert_double_le (fabs (net->b2->data[j]
-                               - (net0->b2->data[j] - 0.3 * sum->b2->data[j] / count)), 1e-14);
-  ck_assert_double_le (fabs (loss - sumL / count), 1e-13);
+                               - (net0->b2->data[j] - 0.3 * sum->b2->data[j] / (double) count)), 1e-14);
+  ck_assert_double_le (fabs (loss - sumL / (double) count), 1e-13);
 
   bp_net_trainer_free (t);
   bp_dataset_free (&d);
@@ -864,7 +864,7 @@ START_TEST (test_mlp_evaluate_by_examples)
       C1->data[d.labels[k] * 3 + predicted]++;
     }
   ck_assert (gsl_matrix_ulong_equal (C, C1));
-  ck_assert_double_eq_tol (accuracy, right / 11.0, 1e-15);
+  ck_assert_double_eq_tol (accuracy, (double) right / 11.0, 1e-15);
   ck_assert_double_eq_tol (loss, L / 11, 1e-13);
   gsl_matrix_ulong_free (C);
   gsl_matrix_ulong_free (C1);

@@ -68,7 +68,7 @@ part_of (const mlp_chain *net, gsl_matrix *x, int p)
 static double
 gamma_k (size_t k)
 {
-  return k * DBL_EPSILON / (1 - k * DBL_EPSILON);
+  return (double) k * DBL_EPSILON / (1 - (double) k * DBL_EPSILON);
 }
 
 /* How far two evaluations of the network's loss at the same point (net1,
@@ -127,7 +127,7 @@ rounding_bound (const mlp_chain *net0, const gsl_matrix *x0, const mlp_chain *ne
   gsl_vector_free (b);
   mlp_chain_workspace_free (w0);
   mlp_chain_workspace_free (w1);
-  return 2 * (2 * worst_v + 8 * n * eps * (fabs (L) + 1 + vmax));
+  return 2 * (2 * worst_v + 8 * (double) n * eps * (fabs (L) + 1 + vmax));
 }
 
 /* A copy of ex's network and image, to be moved. */

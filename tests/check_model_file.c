@@ -56,7 +56,7 @@ static void
 recrc (unsigned char *buf, size_t len)
 {
   unsigned long c = crc32 (0L, buf, (uInt) (len - 4));
-  for (int k = 0; k < 4; k++)
+  for (size_t k = 0; k < 4; k++)
     buf[len - 4 + k] = (unsigned char) (c >> (8 * k));
 }
 

@@ -303,7 +303,7 @@ END_TEST
    of every float32 row */
 START_TEST (test_float_blocks_named)
 {
-  static const bp_net_shape shapes[] = {
+  static const bp_net_shape named[] = {
     { 8, 8, 3, 0, { 0 }, BP_RELU, 0, 0 },
     { 8, 8, 3, 1, { 5 }, BP_TANH, 0, 0 },
     { 8, 8, 3, 2, { 6, 4 }, BP_SIGMOID, 0, 0 },
@@ -313,9 +313,9 @@ START_TEST (test_float_blocks_named)
   size_t seen = 0;
   const bp_net_type *T;
   for (size_t r = 0; (T = bp_net_type_at (r)) != NULL; r++)
-    for (size_t k = 0; T->dtype == BP_NET_FLOAT32 && k < sizeof shapes / sizeof shapes[0]; k++)
+    for (size_t k = 0; T->dtype == BP_NET_FLOAT32 && k < sizeof named / sizeof named[0]; k++)
       {
-        bp_net *net = bp_net_alloc (T, &shapes[k]);
+        bp_net *net = bp_net_alloc (T, &named[k]);
         if (net == NULL)
           continue;
         seen++;

@@ -46,7 +46,7 @@ static double
 rounding_bound (const gsl_matrix *W, const gsl_vector *b, const gsl_vector *u, double L)
 {
   const size_t n = W->size1, m = W->size2;
-  const double eps = DBL_EPSILON, gamma = (m + 1) * eps / (1 - (m + 1) * eps);
+  const double eps = DBL_EPSILON, gamma = (double) (m + 1) * eps / (1 - (double) (m + 1) * eps);
   double worst = 0.0;
   for (size_t i = 0; i < n; i++)
     {
@@ -55,7 +55,7 @@ rounding_bound (const gsl_matrix *W, const gsl_vector *b, const gsl_vector *u, d
         S += fabs (gsl_matrix_get (W, i, k) * gsl_vector_get (u, k));
       worst = fmax (worst, (2 * gamma + eps) * S);
     }
-  return 2 * worst + 8 * n * eps * (fabs (L) + 1);
+  return 2 * worst + 8 * (double) n * eps * (fabs (L) + 1);
 }
 
 START_TEST (test_partial_losses_equal_full_ones)

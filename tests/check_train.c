@@ -215,15 +215,15 @@ START_TEST (test_train_step_is_mean_gradient)
       sumL += L;
     }
   for (size_t k = 0; k < 60; k++)
-    ck_assert_double_le (fabs (W->data[k] - (W0->data[k] - 0.3 * (sumW->data[k] / count
+    ck_assert_double_le (fabs (W->data[k] - (W0->data[k] - 0.3 * (sumW->data[k] / (double) count
                                                                 + lambda * W0->data[k]))),
                          1e-14);
   for (size_t k = 0; k < 3; k++)
     ck_assert_double_le (fabs (gsl_vector_get (b, k)
-                               - (gsl_vector_get (b0, k) - 0.3 * gsl_vector_get (sumb, k) / count)),
+                               - (gsl_vector_get (b0, k) - 0.3 * gsl_vector_get (sumb, k) / (double) count)),
                          1e-14);
   /* the epoch's loss is the mean loss before the update */
-  ck_assert_double_le (fabs (loss - sumL / count), 1e-13);
+  ck_assert_double_le (fabs (loss - sumL / (double) count), 1e-13);
 
   bp_net_trainer_free (t);
   bp_net_free (net);
@@ -456,7 +456,7 @@ START_TEST (test_evaluate_constant_classifier)
   for (size_t i = 0; i < 3; i++)
     for (size_t j = 0; j < 3; j++)
       ck_assert_uint_eq (gsl_matrix_ulong_get (C, i, j), j == 1 ? count[i] : 0);
-  ck_assert_double_eq_tol (accuracy, count[1] / 11.0, 1e-15);
+  ck_assert_double_eq_tol (accuracy, (double) count[1] / 11.0, 1e-15);
   ck_assert_double_eq_tol (loss, L / 11, 1e-14);
   gsl_matrix_ulong_free (C);
   bp_net_workspace_free (ws);
