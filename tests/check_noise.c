@@ -880,6 +880,57 @@ START_TEST (test_noise_found_per_block_of_vector_f)
 }
 END_TEST
 
+/* a vector f of two blocks x and y (one element each) whose x part is
+   rounded to float and y part is not: f_0 = float (1000 + x^2) + y^2,
+   f_1 = float (1000 + x^2) + 3 y (in double) */
+static int
+float_x_double_y (const bp_gradcheck_point *p, void *params, gsl_vector *out)
+{
+  (void) params;
+  const double x = gsl_vector_get (p->vector[0], 0), y = gsl_vector_get (p->vector[1], 0);
+  const double fx = (float) (1000.0 + x * x);
+  gsl_vector_set (out, 0, fx + y * y);
+  gsl_vector_set (out, 1, fx + 3.0 * y);
+  return 0;
+}
+
+START_TEST (test_element_noise_of_its_own_block)
+{
+  /* eq. (0.6): each element's error gets 3 sigma~ / h_j, sigma~ the
+     noise beyond rounding of its own block and output.  f's x part is
+     rounded to float (noise about 3e-5 at |f| ~ 1000), its y part is
+     not: x's errors carry the float noise (above 1e-6), y's only GSL's
+     estimate of double rounding (eps 1000 / h ~ 1e-9, below 1e-6).
+     Mutant: central_element()'s 'excess[k * M + o]' as 'k / M + o' (y,
+     k = 1 of M = 2 outputs, read x's noise: errors near 1) */
+  double xd[1] = { 0.3 }, yd[1] = { -0.4 };
+  gsl_vector_view x = gsl_vector_view_array (xd, 1), y = gsl_vector_view_array (yd, 1);
+  gsl_matrix *Jx = gsl_matrix_alloc (2, 1), *Jy = gsl_matrix_alloc (2, 1);
+  gsl_matrix_set (Jx, 0, 0, 2.0 * xd[0]);
+  gsl_matrix_set (Jx, 1, 0, 2.0 * xd[0]);
+  gsl_matrix_set (Jy, 0, 0, 2.0 * yd[0]);
+  gsl_matrix_set (Jy, 1, 0, 3.0);
+  const bp_gradcheck_function F = { .vloss = float_x_double_y, .m = 2 };
+  const bp_gradcheck_block blk[2] = { { .name = "x", .vector = &x.vector },
+                                      { .name = "y", .vector = &y.vector } };
+  const bp_gradcheck_block ana[2] = { { .matrix = Jx }, { .matrix = Jy } };
+  bp_gradcheck_result *r = NULL;
+  const int status = bp_gradcheck (&F, 2, blk, ana, NULL, &r);
+  ck_assert_ptr_nonnull (r);
+  for (size_t o = 0; o < 2; o++)
+    {
+      const double ex = gsl_matrix_get (r->run[0].block[0].abserr, o, 0),
+                   ey = gsl_matrix_get (r->run[0].block[1].abserr, o, 0);
+      ck_assert_msg (ex > 1e-6 && ey < 1e-6, "output %zu: x's error %g, y's %g (status %d)",
+                     o, ex, ey, status);
+    }
+  ck_assert_int_ne (status, GSL_FAILURE);
+  bp_gradcheck_result_free (r);
+  gsl_matrix_free (Jx);
+  gsl_matrix_free (Jy);
+}
+END_TEST
+
 /* A tie at a known distance (derivation 00, eq. 0.10c): L = c + 0.25 t
    + J max(0, t - (t0 + delta)) + 0.7 u in float, at t0 = 0.3, u = -0.4;
    f's noise sigma is that of float at |L| ~ c, the jump J is the hinge's,
@@ -1577,6 +1628,65 @@ START_TEST (test_resolution_factor_of_vector_f)
 }
 END_TEST
 
+
+/* ec_table_loss, but 0 at x = 0 itself: f is 0 at theta = 0, and its
+   noise on the block's lines (x = +-k 1e-6, k = 1 .. 9) is sigma_2 of
+   the table (about 2.5e-6) */
+static int
+ec_zero_loss (const bp_gradcheck_point *p, void *params, double *L)
+{
+  const int status = ec_table_loss (p, params, L);
+  if (gsl_vector_get (p->vector[0], 0) == 0.0)
+    *L = 0.0;
+  return status;
+}
+
+/* f = 0 everywhere: no noise */
+static int
+zero_loss (const bp_gradcheck_point *p, void *params, double *L)
+{
+  (void) p;
+  (void) params;
+  *L = 0.0;
+  return 0;
+}
+
+START_TEST (test_block_step_where_f_is_zero)
+{
+  /* the block's relative step, eq. (0.5), h_B = max(h, min((max(sigma,
+     eps |f|) / |f|)^(1/3), 1e-2)) at |f| = 0: sigma / 0 is infinite for
+     sigma > 0, so h_B = 1e-2; for sigma = 0 (0 / 0) the step stays
+     opts.h = 1e-4.  theta = 0 (h_j = h_B); atol 0.1 keeps the element
+     above its resolution 6 rho sigma / h_j (a few 1e-3), so it is not
+     retried at larger steps (eq. 0.7).  Mutants: measure_noise()'s '(sig
+     > 0.0 ? 1.0 : 0.0)' as 'sig > 1.0' (a noise below 1 took h) and as
+     ': 1.0' (no noise took 1e-2) */
+  double sigma[5];
+  int sign[5];
+  ec_levels (ec_table, sigma, sign);
+  ck_assert (sigma[2] > 0.0 && sigma[2] < 1.0);
+  const bp_gradcheck_function F[2] = { { .loss = ec_zero_loss, .params = (void *) ec_table },
+                                       { .loss = zero_loss } };
+  const double want_noise[2] = { sigma[2], 0.0 }, want_h[2] = { 1e-2, 1e-4 };
+  for (int c = 0; c < 2; c++)
+    {
+      double x = 0.0, g = 0.0;
+      test_block tb;
+      test_block_init (&tb, &x, &g, 1);
+      bp_gradcheck_options o = test_options (BP_GRADCHECK_CENTRAL);
+      o.atol = 0.1;
+      bp_gradcheck_result *r = NULL;
+      ck_assert_int_eq (bp_gradcheck (&F[c], 1, &tb.x, &tb.grad, &o, &r), GSL_SUCCESS);
+      const bp_gradcheck_block_result *b = &r->run[0].block[0];
+      ck_assert_msg (fabs (b->noise - want_noise[c]) <= 1e-9 * want_noise[c],
+                     "f %d: noise %.17g, not %.17g", c, b->noise, want_noise[c]);
+      ck_assert_msg (b->h_min == want_h[c] && b->h_max == want_h[c],
+                     "f %d: steps %g .. %g, not %g", c, b->h_min, b->h_max, want_h[c]);
+      bp_gradcheck_result_free (r);
+    }
+}
+END_TEST
+
 /* f = sum_k sum_i (i + 1) x_ki over two blocks, counting the calls that
    gave it an argument that is not a float */
 static size_t off_grid_calls;
@@ -1701,6 +1811,7 @@ main (void)
   tcase_add_loop_test (tc, test_float_binade_crossing_passes, 0, 8);
   tcase_add_loop_test (tc, test_float_taylor_sees_the_move, 0, 16);
   tcase_add_test (tc, test_noise_found_per_block_of_vector_f);
+  tcase_add_test (tc, test_element_noise_of_its_own_block);
   tcase_add_test (tc, test_passing_elements_not_retried);
   tcase_add_loop_test (tc, test_float_tie_located_passes, 0, 2);
   tcase_add_loop_test (tc, test_float_tie_located_bug_fails, 0, 2);
@@ -1716,6 +1827,7 @@ main (void)
   tcase_add_test (tc, test_resolution_factor_one_entry);
   tcase_add_test (tc, test_resolution_factor_of_vector_f);
   tcase_add_test (tc, test_float_args_every_point_on_grid);
+  tcase_add_test (tc, test_block_step_where_f_is_zero);
   tcase_add_test (tc, test_float_grid_error_at_the_full_step);
   suite_add_tcase (s, tc);
   TCase *ties = tcase_create ("two ties");
