@@ -407,6 +407,96 @@ START_TEST (test_taylor_unmeasured_noise_is_zero)
 END_TEST
 
 
+/* r_k at |x| = h_k (within 1e-9 h_k), k = 0, 1, 2; 0 elsewhere (at x =
+   0 too) */
+typedef struct
+{
+  double h[3], r[3];
+} three_steps;
+
+static int
+three_steps_loss (const bp_gradcheck_point *p, void *params, double *L)
+{
+  const three_steps *q = params;
+  const double t = fabs (gsl_vector_get (p->vector[0], 0));
+  *L = 0.0;
+  for (int k = 0; k < 3; k++)
+    if (fabs (t - q->h[k]) <= 1e-9 * q->h[k])
+      *L = q->r[k];
+  return 0;
+}
+
+/* the Taylor run of three_steps_loss at theta = 0 against the gradient
+   0, at the largest step taylor_h: its slope, its verdict into *v */
+static double
+three_steps_slope (three_steps *q, double taylor_h, bp_gradcheck_verdict *v)
+{
+  double x = 0.0, g = 0.0;
+  test_block tb;
+  test_block_init (&tb, &x, &g, 1);
+  const bp_gradcheck_function F = { .loss = three_steps_loss, .params = q };
+  bp_gradcheck_options o = test_options (BP_GRADCHECK_TAYLOR);
+  o.taylor_h = taylor_h;
+  bp_gradcheck_result *r = NULL;
+  bp_gradcheck (&F, 1, &tb.x, &tb.grad, &o, &r);
+  ck_assert_ptr_nonnull (r);
+  ck_assert_uint_eq (r->run[0].n_fitted, 3);
+  const double slope = r->run[0].slope;
+  *v = r->run[0].verdict;
+  bp_gradcheck_result_free (r);
+  return slope;
+}
+
+START_TEST (test_taylor_slope_of_exactly_one_point_seven_five)
+{
+  /* eq. (0.13): a slope >= 1.75 PASSes.  At theta = 0 with the
+     gradient 0, r(h) = |f(h d)| (d = +-1); f is 0 but at three of the
+     steps h = taylor_h 2^-j (j < taylor_n = 16), j = 12, 13, 15, where it
+     is r_k = h_k^1.75: only those stand above rounding, and they are
+     fitted.  r_2 is moved by bisection (the slope falls as r_2 grows)
+     until the run's own fit gives exactly 1.75; where the slope steps
+     over it (it moves by a few ulps there), r_1 is nudged and the
+     bisection run again.  Mutant: run_taylor()'s 'slope >= 1.75' as '>'
+     (INCONCLUSIVE) */
+  bp_gradcheck_options o;
+  bp_gradcheck_options_default (&o);
+  ck_assert_uint_eq (o.taylor_n, 16);
+  const int J[3] = { 12, 13, 15 };
+  three_steps q;
+  for (int k = 0; k < 3; k++)
+    {
+      q.h[k] = ldexp (o.taylor_h, -J[k]);
+      q.r[k] = pow (q.h[k], 1.75);
+    }
+  const double r1 = q.r[1], r2 = q.r[2];
+  bp_gradcheck_verdict v = BP_GRADCHECK_FAIL;
+  int found = 0;
+  for (int m = 0; m < 400 && !found; m++)
+    {
+      q.r[1] = r1 * (1.0 + 1e-13 * m);
+      double lo = r2 * (1.0 - 1e-9), hi = r2 * (1.0 + 1e-9);
+      q.r[2] = lo;
+      const double s_lo = three_steps_slope (&q, o.taylor_h, &v);
+      q.r[2] = hi;
+      const double s_hi = three_steps_slope (&q, o.taylor_h, &v);
+      ck_assert_msg (s_lo > 1.75 && s_hi < 1.75, "slopes %.17g, %.17g", s_lo, s_hi);
+      while (!found && nextafter (lo, hi) < hi)
+        {
+          q.r[2] = 0.5 * (lo + hi);
+          const double s = three_steps_slope (&q, o.taylor_h, &v);
+          if (s == 1.75)
+            found = 1;
+          else if (s > 1.75)
+            lo = q.r[2];
+          else
+            hi = q.r[2];
+        }
+    }
+  ck_assert_msg (found, "no slope of exactly 1.75 found");
+  ck_assert_int_eq (v, BP_GRADCHECK_PASS);
+}
+END_TEST
+
 START_TEST (test_taylor_fit_of_few_steps)
 {
   /* the Taylor run's fit (eq. 0.13) takes the smaller half of the n h
@@ -1803,6 +1893,7 @@ main (void)
   tcase_add_test (tc, test_empty_block_refused);
   tcase_add_test (tc, test_taylor_unmeasured_noise_is_zero);
   tcase_add_test (tc, test_taylor_fit_of_few_steps);
+  tcase_add_test (tc, test_taylor_slope_of_exactly_one_point_seven_five);
   tcase_add_test (tc, test_taylor_counts_and_reason);
   tcase_add_test (tc, test_taylor_rounding_floor_of_a_large_f);
   tcase_add_test (tc, test_taylor_linear_but_undefined_somewhere);
