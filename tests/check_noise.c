@@ -1526,6 +1526,38 @@ START_TEST (test_ecnoise_levels_must_all_agree)
 }
 END_TEST
 
+/* ec_table_loss, undefined (nonzero) at |x| = 10 1e-6: just past the
+   noise line's ninth point at c = 1 */
+static int
+ec_nine_points_loss (const bp_gradcheck_point *p, void *params, double *L)
+{
+  const double i = fabs (gsl_vector_get (p->vector[0], 0)) / 1e-6;
+  if (fabs (i - 10.0) < 1e-6)
+    return 1;
+  return ec_table_loss (p, params, L);
+}
+
+START_TEST (test_ecnoise_nine_points)
+{
+  /* ECnoise's line, eq. (0.4): CORE_NOISE_POINTS = 9 points t_i = i c
+     (i = 1 .. 9); f undefined at the tenth does not matter: the noise is
+     found at c = 1, sigma_2 of ec_table (ec_levels).  Mutant:
+     ecnoise_at()'s 'i < CORE_NOISE_POINTS' as '<=' (a tenth point asked
+     for, f undefined there: c = 1 refused, and f flat at every other c,
+     no noise found) */
+  double sigma[5];
+  int sign[5];
+  ec_levels (ec_table, sigma, sign);
+  const bp_gradcheck_function F = { .loss = ec_nine_points_loss, .params = (void *) ec_table };
+  bp_gradcheck_result *r = test_gradcheck_scalar (&F, 0.0, 0.0, GSL_SUCCESS);
+  const bp_gradcheck_block_result *b = &r->run[0].block[0];
+  ck_assert_int_eq (b->noise_found, 1);
+  ck_assert_msg (fabs (b->noise - sigma[2]) <= 1e-9 * sigma[2], "noise %.17g, sigma_2 %.17g",
+                 b->noise, sigma[2]);
+  bp_gradcheck_result_free (r);
+}
+END_TEST
+
 /* The same, with a table whose level 1 agrees (sigma_1 .. sigma_3 within
    a factor 4, Delta f changing sign): the noise is sigma_1, the first
    level's, computed here by eq. (0.4).  Mutant: the agreement's minimum
@@ -1911,6 +1943,7 @@ main (void)
   tcase_add_test (tc, test_ecnoise_levels_must_all_agree);
   tcase_add_test (tc, test_ecnoise_first_level_agrees);
   tcase_add_test (tc, test_ecnoise_last_level_agrees);
+  tcase_add_test (tc, test_ecnoise_nine_points);
   tcase_add_test (tc, test_taylor_noise_spacings_in_order);
   tcase_add_test (tc, test_block_noise_spacing_grows_with_theta);
   tcase_add_test (tc, test_taylor_noise_spacing_grows_with_theta);
