@@ -1108,6 +1108,105 @@ edge_loss (const bp_gradcheck_point *p, void *params, double *L)
   return 0;
 }
 
+/* t^2 for t = 0.5 and where GSL's central rule at h = 1e-4 (the
+   default step, f having no noise) and the one-sided rules at the
+   seventh step h 10^-6 look to the right: 0.5 + h/2, 0.5 + h (within
+   1e-3 h), (0.5, 0.5 + 1.5e-10]; undefined (nonzero) elsewhere */
+static int
+seventh_step_loss (const bp_gradcheck_point *p, void *params, double *L)
+{
+  (void) params;
+  const double t = gsl_vector_get (p->vector[0], 0), u = t - 0.5, h = 1e-4;
+  *L = t * t;
+  return !(u == 0.0 || (u > 0.0 && u <= 1.5e-10) || fabs (u - 0.5 * h) < 1e-3 * h
+           || fabs (u - h) < 1e-3 * h);
+}
+
+START_TEST (test_gradcheck_one_sided_seventh_step)
+{
+  /* eq. (0.9): the central rule at 0.5 sees f undefined below, so the
+     forward rule is tried at h, h/10, ..., h/10^6; only the seventh,
+     h/10^6 = 1e-10 (points 0.5 + 1e-10 k/4), keeps within f's domain.
+     The element is one-sided, at that step, and its value agrees with
+     2t = 1 within its error.  Mutant: one_sided()'s 'j <= 6' as '<'
+     (six steps: none defined, the element undefined, DIFF_NONE) */
+  const double td[] = { 0.5 };
+  double gd[] = { 1.0 };
+  gsl_vector_const_view t = gsl_vector_const_view_array (td, 1);
+  gsl_vector_view g = gsl_vector_view_array (gd, 1);
+  const bp_gradcheck_function F = { .loss = seventh_step_loss };
+  const bp_gradcheck_block blk = { .vector = &t.vector }, ana = { .vector = &g.vector };
+  bp_gradcheck_result *r = NULL;
+  const int status = bp_gradcheck (&F, 1, &blk, &ana, NULL, &r);
+  ck_assert_ptr_nonnull (r);
+  const bp_gradcheck_block_result *B = &r->run[0].block[0];
+  ck_assert_msg (B->n_one_sided == 1, "status %d, %zu one-sided: %s", status,
+                 (size_t) B->n_one_sided, r->run[0].reason);
+  ck_assert_msg (fabs (B->h_min - 1e-10) <= 1e-6 * 1e-10, "step %.17g", B->h_min);
+  const double e = gsl_matrix_get (B->numeric, 0, 0), err = gsl_matrix_get (B->abserr, 0, 0);
+  ck_assert_msg (fabs (e - 1.0) <= err, "numeric %.17g, error %g", e, err);
+  ck_assert_int_ne (status, GSL_FAILURE);
+  bp_gradcheck_result_free (r);
+}
+END_TEST
+
+/* a grad callback that fails with the code in params */
+static int
+failing_grad (const bp_gradcheck_point *p, void *params, gsl_matrix *const g[])
+{
+  (void) p;
+  (void) g;
+  return *(const int *) params;
+}
+
+/* the GSL errors reported: their number, the last one's code and reason
+   (copied: bp_gradcheck's reason lives on its stack) */
+static struct
+{
+  int count, code;
+  char reason[256];
+} seen_errors;
+
+static void
+copy_error (const char *reason, const char *file, int line, int gsl_errno)
+{
+  (void) file;
+  (void) line;
+  seen_errors.count++;
+  seen_errors.code = gsl_errno;
+  snprintf (seen_errors.reason, sizeof seen_errors.reason, "%s", reason);
+}
+
+START_TEST (test_gradcheck_grad_callback_error_named)
+{
+  /* bp_gradcheck.h: an error of the gradient callback is returned, and
+     reported through gsl_error as the callback's; GSL_ENOMEM as out of
+     memory.  Mutant: core_run()'s 'status != GSL_ENOMEM' as '==' (the
+     callback's GSL_ERANGE returned with no error reported, its
+     GSL_ENOMEM reported as the callback's) */
+  const double td[] = { 0.5 };
+  gsl_vector_const_view t = gsl_vector_const_view_array (td, 1);
+  const bp_gradcheck_block blk = { .vector = &t.vector };
+  const int code[2] = { GSL_ERANGE, GSL_ENOMEM };
+  const char *said[2] = { "bp_gradcheck: the gradient callback reported an error",
+                          "bp_gradcheck: out of memory" };
+  gsl_error_handler_t *old = gsl_set_error_handler (copy_error);
+  for (int c = 0; c < 2; c++)
+    {
+      const bp_gradcheck_function F = { .loss = test_half_square_loss, .grad = failing_grad,
+                                        .params = (void *) &code[c] };
+      seen_errors.count = 0;
+      bp_gradcheck_result *r = NULL;
+      ck_assert_int_eq (bp_gradcheck (&F, 1, &blk, NULL, NULL, &r), code[c]);
+      ck_assert_ptr_null (r);
+      ck_assert_int_eq (seen_errors.count, 1);
+      ck_assert_int_eq (seen_errors.code, code[c]);
+      ck_assert_str_eq (seen_errors.reason, said[c]);
+    }
+  gsl_set_error_handler (old);
+}
+END_TEST
+
 START_TEST (test_gradcheck_undefined_counted_of_three)
 {
   /* isolated_loss with a third element it ignores: only t_0 is undefined
@@ -2412,7 +2511,9 @@ END_TEST
    n up to the last (after one run unarmed: what the process allocates
    once, the message catalog's binding, is not counted, so the Nth call
    is the same in every run): each run ends with GSL_ENOMEM or, where the
-   failure was absorbed, with the FAIL (GSL_FAILURE); none crashes */
+   failure was absorbed, with the FAIL (GSL_FAILURE); none crashes; the
+   run with no failure leaves no block allocated once its result is
+   freed */
 static void
 each_allocation_failing (const bp_gradcheck_function *f, const bp_gradcheck_block *theta,
                          const bp_gradcheck_block *grad, unsigned method)
@@ -2430,14 +2531,16 @@ each_allocation_failing (const bp_gradcheck_function *f, const bp_gradcheck_bloc
       bp_gradcheck_result *r = NULL;
       failalloc_arm (n);
       const int status = bp_gradcheck (f, 1, theta, grad, &o, &r);
+      bp_gradcheck_result_free (r);
       const unsigned long calls = failalloc_disarm ();
       ck_assert_msg (status == GSL_ENOMEM || status == GSL_FAILURE,
                      "method %u, allocation %lu failing: status %d", method, n, status);
       n_enomem += status == GSL_ENOMEM;
-      bp_gradcheck_result_free (r);
       if (calls < n)
         {
           ck_assert_int_eq (status, GSL_FAILURE);   /* none failed: the FAIL */
+          ck_assert_msg (failalloc_live () == 0, "method %u: %ld block(s) not freed", method,
+                         failalloc_live ());
           ck_assert_uint_gt (n, 5);
           break;
         }
@@ -2488,7 +2591,9 @@ START_TEST (test_vjp_each_allocation_failing)
      armed without a failure, writes past none of its blocks (failalloc's
      guards).  Mutants: params_alloc()'s 'ok = y[t] && (...)' as '||' (a
      y that failed used: SIGSEGV), its loop 't < threads' as '<=' (y[t]
-     written one past the array) */
+     written one past the array); worker_alloc()'s cache loop 'c < 8' as
+     '<=' (a ninth vector, stored past cache_v and never freed: a leak,
+     each_allocation_failing's blocks left) */
   if (!failalloc_works ())
     {
       fprintf (stderr, "test_vjp_each_allocation_failing: not checked: malloc "
@@ -2504,6 +2609,15 @@ START_TEST (test_vjp_each_allocation_failing)
                           | BP_GRADCHECK_DIRECTIONAL;
   gsl_error_handler_t *old = gsl_set_error_handler_off ();
   each_allocation_failing (&F, &blk, NULL, method);
+  /* the same layer as a plain vector f against the Jacobian diag (x_i),
+     without its factor 2: the element-wise workers' cached outputs */
+  const bp_gradcheck_function G = { .vloss = square_layer, .m = 3 };
+  gsl_matrix *J = gsl_matrix_calloc (3, 3);
+  for (size_t i = 0; i < 3; i++)
+    gsl_matrix_set (J, i, i, xd[i]);
+  const bp_gradcheck_block jac = { .matrix = J };
+  each_allocation_failing (&G, &blk, &jac, BP_GRADCHECK_CENTRAL | BP_GRADCHECK_DIRECTIONAL);
+  gsl_matrix_free (J);
   gsl_set_error_handler (old);
   bp_gradcheck_options o;
   bp_gradcheck_options_default (&o);
@@ -2584,6 +2698,8 @@ gradcheck_suite (void)
   tcase_add_test (tc, test_gradcheck_relu_kink);
   tcase_add_test (tc, test_gradcheck_kink_slack);
   tcase_add_test (tc, test_gradcheck_one_sided);
+  tcase_add_test (tc, test_gradcheck_one_sided_seventh_step);
+  tcase_add_test (tc, test_gradcheck_grad_callback_error_named);
   tcase_add_test (tc, test_gradcheck_undefined_counted_of_three);
   tcase_add_test (tc, test_gradcheck_worst_is_worst);
   tcase_add_test (tc, test_gradcheck_worst_first_of_equal_ratios);

@@ -407,6 +407,96 @@ START_TEST (test_taylor_unmeasured_noise_is_zero)
 END_TEST
 
 
+/* r_k at |x| = h_k (within 1e-9 h_k), k = 0, 1, 2; 0 elsewhere (at x =
+   0 too) */
+typedef struct
+{
+  double h[3], r[3];
+} three_steps;
+
+static int
+three_steps_loss (const bp_gradcheck_point *p, void *params, double *L)
+{
+  const three_steps *q = params;
+  const double t = fabs (gsl_vector_get (p->vector[0], 0));
+  *L = 0.0;
+  for (int k = 0; k < 3; k++)
+    if (fabs (t - q->h[k]) <= 1e-9 * q->h[k])
+      *L = q->r[k];
+  return 0;
+}
+
+/* the Taylor run of three_steps_loss at theta = 0 against the gradient
+   0, at the largest step taylor_h: its slope, its verdict into *v */
+static double
+three_steps_slope (three_steps *q, double taylor_h, bp_gradcheck_verdict *v)
+{
+  double x = 0.0, g = 0.0;
+  test_block tb;
+  test_block_init (&tb, &x, &g, 1);
+  const bp_gradcheck_function F = { .loss = three_steps_loss, .params = q };
+  bp_gradcheck_options o = test_options (BP_GRADCHECK_TAYLOR);
+  o.taylor_h = taylor_h;
+  bp_gradcheck_result *r = NULL;
+  bp_gradcheck (&F, 1, &tb.x, &tb.grad, &o, &r);
+  ck_assert_ptr_nonnull (r);
+  ck_assert_uint_eq (r->run[0].n_fitted, 3);
+  const double slope = r->run[0].slope;
+  *v = r->run[0].verdict;
+  bp_gradcheck_result_free (r);
+  return slope;
+}
+
+START_TEST (test_taylor_slope_of_exactly_one_point_seven_five)
+{
+  /* eq. (0.13): a slope >= 1.75 PASSes.  At theta = 0 with the
+     gradient 0, r(h) = |f(h d)| (d = +-1); f is 0 but at three of the
+     steps h = taylor_h 2^-j (j < taylor_n = 16), j = 12, 13, 15, where it
+     is r_k = h_k^1.75: only those stand above rounding, and they are
+     fitted.  r_2 is moved by bisection (the slope falls as r_2 grows)
+     until the run's own fit gives exactly 1.75; where the slope steps
+     over it (it moves by a few ulps there), r_1 is nudged and the
+     bisection run again.  Mutant: run_taylor()'s 'slope >= 1.75' as '>'
+     (INCONCLUSIVE) */
+  bp_gradcheck_options o;
+  bp_gradcheck_options_default (&o);
+  ck_assert_uint_eq (o.taylor_n, 16);
+  const int J[3] = { 12, 13, 15 };
+  three_steps q;
+  for (int k = 0; k < 3; k++)
+    {
+      q.h[k] = ldexp (o.taylor_h, -J[k]);
+      q.r[k] = pow (q.h[k], 1.75);
+    }
+  const double r1 = q.r[1], r2 = q.r[2];
+  bp_gradcheck_verdict v = BP_GRADCHECK_FAIL;
+  int found = 0;
+  for (int m = 0; m < 400 && !found; m++)
+    {
+      q.r[1] = r1 * (1.0 + 1e-13 * m);
+      double lo = r2 * (1.0 - 1e-9), hi = r2 * (1.0 + 1e-9);
+      q.r[2] = lo;
+      const double s_lo = three_steps_slope (&q, o.taylor_h, &v);
+      q.r[2] = hi;
+      const double s_hi = three_steps_slope (&q, o.taylor_h, &v);
+      ck_assert_msg (s_lo > 1.75 && s_hi < 1.75, "slopes %.17g, %.17g", s_lo, s_hi);
+      while (!found && nextafter (lo, hi) < hi)
+        {
+          q.r[2] = 0.5 * (lo + hi);
+          const double s = three_steps_slope (&q, o.taylor_h, &v);
+          if (s == 1.75)
+            found = 1;
+          else if (s > 1.75)
+            lo = q.r[2];
+          else
+            hi = q.r[2];
+        }
+    }
+  ck_assert_msg (found, "no slope of exactly 1.75 found");
+  ck_assert_int_eq (v, BP_GRADCHECK_PASS);
+}
+END_TEST
+
 START_TEST (test_taylor_fit_of_few_steps)
 {
   /* the Taylor run's fit (eq. 0.13) takes the smaller half of the n h
@@ -874,6 +964,57 @@ START_TEST (test_noise_found_per_block_of_vector_f)
       ck_assert_msg (b->noise_found == 1 && b->noise > 0.0, "block %zu: noise %g, found %d",
                      k, b->noise, b->noise_found);
     }
+  bp_gradcheck_result_free (r);
+  gsl_matrix_free (Jx);
+  gsl_matrix_free (Jy);
+}
+END_TEST
+
+/* a vector f of two blocks x and y (one element each) whose x part is
+   rounded to float and y part is not: f_0 = float (1000 + x^2) + y^2,
+   f_1 = float (1000 + x^2) + 3 y (in double) */
+static int
+float_x_double_y (const bp_gradcheck_point *p, void *params, gsl_vector *out)
+{
+  (void) params;
+  const double x = gsl_vector_get (p->vector[0], 0), y = gsl_vector_get (p->vector[1], 0);
+  const double fx = (float) (1000.0 + x * x);
+  gsl_vector_set (out, 0, fx + y * y);
+  gsl_vector_set (out, 1, fx + 3.0 * y);
+  return 0;
+}
+
+START_TEST (test_element_noise_of_its_own_block)
+{
+  /* eq. (0.6): each element's error gets 3 sigma~ / h_j, sigma~ the
+     noise beyond rounding of its own block and output.  f's x part is
+     rounded to float (noise about 3e-5 at |f| ~ 1000), its y part is
+     not: x's errors carry the float noise (above 1e-6), y's only GSL's
+     estimate of double rounding (eps 1000 / h ~ 1e-9, below 1e-6).
+     Mutant: central_element()'s 'excess[k * M + o]' as 'k / M + o' (y,
+     k = 1 of M = 2 outputs, read x's noise: errors near 1) */
+  double xd[1] = { 0.3 }, yd[1] = { -0.4 };
+  gsl_vector_view x = gsl_vector_view_array (xd, 1), y = gsl_vector_view_array (yd, 1);
+  gsl_matrix *Jx = gsl_matrix_alloc (2, 1), *Jy = gsl_matrix_alloc (2, 1);
+  gsl_matrix_set (Jx, 0, 0, 2.0 * xd[0]);
+  gsl_matrix_set (Jx, 1, 0, 2.0 * xd[0]);
+  gsl_matrix_set (Jy, 0, 0, 2.0 * yd[0]);
+  gsl_matrix_set (Jy, 1, 0, 3.0);
+  const bp_gradcheck_function F = { .vloss = float_x_double_y, .m = 2 };
+  const bp_gradcheck_block blk[2] = { { .name = "x", .vector = &x.vector },
+                                      { .name = "y", .vector = &y.vector } };
+  const bp_gradcheck_block ana[2] = { { .matrix = Jx }, { .matrix = Jy } };
+  bp_gradcheck_result *r = NULL;
+  const int status = bp_gradcheck (&F, 2, blk, ana, NULL, &r);
+  ck_assert_ptr_nonnull (r);
+  for (size_t o = 0; o < 2; o++)
+    {
+      const double ex = gsl_matrix_get (r->run[0].block[0].abserr, o, 0),
+                   ey = gsl_matrix_get (r->run[0].block[1].abserr, o, 0);
+      ck_assert_msg (ex > 1e-6 && ey < 1e-6, "output %zu: x's error %g, y's %g (status %d)",
+                     o, ex, ey, status);
+    }
+  ck_assert_int_ne (status, GSL_FAILURE);
   bp_gradcheck_result_free (r);
   gsl_matrix_free (Jx);
   gsl_matrix_free (Jy);
@@ -1385,6 +1526,38 @@ START_TEST (test_ecnoise_levels_must_all_agree)
 }
 END_TEST
 
+/* ec_table_loss, undefined (nonzero) at |x| = 10 1e-6: just past the
+   noise line's ninth point at c = 1 */
+static int
+ec_nine_points_loss (const bp_gradcheck_point *p, void *params, double *L)
+{
+  const double i = fabs (gsl_vector_get (p->vector[0], 0)) / 1e-6;
+  if (fabs (i - 10.0) < 1e-6)
+    return 1;
+  return ec_table_loss (p, params, L);
+}
+
+START_TEST (test_ecnoise_nine_points)
+{
+  /* ECnoise's line, eq. (0.4): CORE_NOISE_POINTS = 9 points t_i = i c
+     (i = 1 .. 9); f undefined at the tenth does not matter: the noise is
+     found at c = 1, sigma_2 of ec_table (ec_levels).  Mutant:
+     ecnoise_at()'s 'i < CORE_NOISE_POINTS' as '<=' (a tenth point asked
+     for, f undefined there: c = 1 refused, and f flat at every other c,
+     no noise found) */
+  double sigma[5];
+  int sign[5];
+  ec_levels (ec_table, sigma, sign);
+  const bp_gradcheck_function F = { .loss = ec_nine_points_loss, .params = (void *) ec_table };
+  bp_gradcheck_result *r = test_gradcheck_scalar (&F, 0.0, 0.0, GSL_SUCCESS);
+  const bp_gradcheck_block_result *b = &r->run[0].block[0];
+  ck_assert_int_eq (b->noise_found, 1);
+  ck_assert_msg (fabs (b->noise - sigma[2]) <= 1e-9 * sigma[2], "noise %.17g, sigma_2 %.17g",
+                 b->noise, sigma[2]);
+  bp_gradcheck_result_free (r);
+}
+END_TEST
+
 /* The same, with a table whose level 1 agrees (sigma_1 .. sigma_3 within
    a factor 4, Delta f changing sign): the noise is sigma_1, the first
    level's, computed here by eq. (0.4).  Mutant: the agreement's minimum
@@ -1577,6 +1750,65 @@ START_TEST (test_resolution_factor_of_vector_f)
 }
 END_TEST
 
+
+/* ec_table_loss, but 0 at x = 0 itself: f is 0 at theta = 0, and its
+   noise on the block's lines (x = +-k 1e-6, k = 1 .. 9) is sigma_2 of
+   the table (about 2.5e-6) */
+static int
+ec_zero_loss (const bp_gradcheck_point *p, void *params, double *L)
+{
+  const int status = ec_table_loss (p, params, L);
+  if (gsl_vector_get (p->vector[0], 0) == 0.0)
+    *L = 0.0;
+  return status;
+}
+
+/* f = 0 everywhere: no noise */
+static int
+zero_loss (const bp_gradcheck_point *p, void *params, double *L)
+{
+  (void) p;
+  (void) params;
+  *L = 0.0;
+  return 0;
+}
+
+START_TEST (test_block_step_where_f_is_zero)
+{
+  /* the block's relative step, eq. (0.5), h_B = max(h, min((max(sigma,
+     eps |f|) / |f|)^(1/3), 1e-2)) at |f| = 0: sigma / 0 is infinite for
+     sigma > 0, so h_B = 1e-2; for sigma = 0 (0 / 0) the step stays
+     opts.h = 1e-4.  theta = 0 (h_j = h_B); atol 0.1 keeps the element
+     above its resolution 6 rho sigma / h_j (a few 1e-3), so it is not
+     retried at larger steps (eq. 0.7).  Mutants: measure_noise()'s '(sig
+     > 0.0 ? 1.0 : 0.0)' as 'sig > 1.0' (a noise below 1 took h) and as
+     ': 1.0' (no noise took 1e-2) */
+  double sigma[5];
+  int sign[5];
+  ec_levels (ec_table, sigma, sign);
+  ck_assert (sigma[2] > 0.0 && sigma[2] < 1.0);
+  const bp_gradcheck_function F[2] = { { .loss = ec_zero_loss, .params = (void *) ec_table },
+                                       { .loss = zero_loss } };
+  const double want_noise[2] = { sigma[2], 0.0 }, want_h[2] = { 1e-2, 1e-4 };
+  for (int c = 0; c < 2; c++)
+    {
+      double x = 0.0, g = 0.0;
+      test_block tb;
+      test_block_init (&tb, &x, &g, 1);
+      bp_gradcheck_options o = test_options (BP_GRADCHECK_CENTRAL);
+      o.atol = 0.1;
+      bp_gradcheck_result *r = NULL;
+      ck_assert_int_eq (bp_gradcheck (&F[c], 1, &tb.x, &tb.grad, &o, &r), GSL_SUCCESS);
+      const bp_gradcheck_block_result *b = &r->run[0].block[0];
+      ck_assert_msg (fabs (b->noise - want_noise[c]) <= 1e-9 * want_noise[c],
+                     "f %d: noise %.17g, not %.17g", c, b->noise, want_noise[c]);
+      ck_assert_msg (b->h_min == want_h[c] && b->h_max == want_h[c],
+                     "f %d: steps %g .. %g, not %g", c, b->h_min, b->h_max, want_h[c]);
+      bp_gradcheck_result_free (r);
+    }
+}
+END_TEST
+
 /* f = sum_k sum_i (i + 1) x_ki over two blocks, counting the calls that
    gave it an argument that is not a float */
 static size_t off_grid_calls;
@@ -1693,6 +1925,7 @@ main (void)
   tcase_add_test (tc, test_empty_block_refused);
   tcase_add_test (tc, test_taylor_unmeasured_noise_is_zero);
   tcase_add_test (tc, test_taylor_fit_of_few_steps);
+  tcase_add_test (tc, test_taylor_slope_of_exactly_one_point_seven_five);
   tcase_add_test (tc, test_taylor_counts_and_reason);
   tcase_add_test (tc, test_taylor_rounding_floor_of_a_large_f);
   tcase_add_test (tc, test_taylor_linear_but_undefined_somewhere);
@@ -1701,6 +1934,7 @@ main (void)
   tcase_add_loop_test (tc, test_float_binade_crossing_passes, 0, 8);
   tcase_add_loop_test (tc, test_float_taylor_sees_the_move, 0, 16);
   tcase_add_test (tc, test_noise_found_per_block_of_vector_f);
+  tcase_add_test (tc, test_element_noise_of_its_own_block);
   tcase_add_test (tc, test_passing_elements_not_retried);
   tcase_add_loop_test (tc, test_float_tie_located_passes, 0, 2);
   tcase_add_loop_test (tc, test_float_tie_located_bug_fails, 0, 2);
@@ -1709,6 +1943,7 @@ main (void)
   tcase_add_test (tc, test_ecnoise_levels_must_all_agree);
   tcase_add_test (tc, test_ecnoise_first_level_agrees);
   tcase_add_test (tc, test_ecnoise_last_level_agrees);
+  tcase_add_test (tc, test_ecnoise_nine_points);
   tcase_add_test (tc, test_taylor_noise_spacings_in_order);
   tcase_add_test (tc, test_block_noise_spacing_grows_with_theta);
   tcase_add_test (tc, test_taylor_noise_spacing_grows_with_theta);
@@ -1716,6 +1951,7 @@ main (void)
   tcase_add_test (tc, test_resolution_factor_one_entry);
   tcase_add_test (tc, test_resolution_factor_of_vector_f);
   tcase_add_test (tc, test_float_args_every_point_on_grid);
+  tcase_add_test (tc, test_block_step_where_f_is_zero);
   tcase_add_test (tc, test_float_grid_error_at_the_full_step);
   suite_add_tcase (s, tc);
   TCase *ties = tcase_create ("two ties");
