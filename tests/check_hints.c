@@ -1562,7 +1562,7 @@ START_TEST (test_hint_range_of_rows_first_not_lowest)
   /* K (6 x 3) wrong at (1, 1) and (2, 0): rows 1 to 2 of axis 0, the
      range hint, though the second failure has the lower column and axis
      1 (of 3) is too short for a range.  Mutants: located()'s lo[d] from
-     idx[d + 1] (rows 2 to 2) and its axis test dims[d + 1] >= 4 (none) */
+     idx[d + 1] (rows 2 to 2) and its axis test dims[d + 1] >= 4 (axis 1) */
   gsl_vector *c = distinct (18);
   gsl_matrix *A = right_analytic (c, 6);
   gsl_matrix_set (A, 1, 1, 3.0 * gsl_matrix_get (A, 1, 1));
@@ -1574,6 +1574,16 @@ START_TEST (test_hint_range_of_rows_first_not_lowest)
   ck_assert_uint_eq (b.hint_axis, 0);
   ck_assert_uint_eq (b.hint_index, 1);
   ck_assert_uint_eq (b.hint_last, 2);
+  free (rep);
+  /* and at (3, 1), (4, 0) too: rows 1 to 4, 2/3 of the axis, the most a
+     range may hold.  Mutant: located()'s 3 len <= 2 dims[d] as < */
+  gsl_matrix_set (A, 3, 1, 3.0 * gsl_matrix_get (A, 3, 1));
+  gsl_matrix_set (A, 4, 0, 3.0 * gsl_matrix_get (A, 4, 0));
+  ck_assert_uint_eq (hints_of (c, 6, 0, NULL, A, &b, &rep) & BP_GRADCHECK_HINT_RANGE,
+                     BP_GRADCHECK_HINT_RANGE);
+  ck_assert_uint_eq (b.hint_axis, 0);
+  ck_assert_uint_eq (b.hint_index, 1);
+  ck_assert_uint_eq (b.hint_last, 4);
   free (rep);
   gsl_matrix_free (A);
   gsl_vector_free (c);
