@@ -530,6 +530,7 @@ typedef struct
   size_t stride, n;
   int rounded;          /* f rounded to float: noise of about 1e-7 |f| */
   unsigned method;      /* bias_check's method; 0: central differences */
+  const double *x0;     /* X's values; NULL: 0.5 everywhere */
 } bias_params;
 
 static int
@@ -556,6 +557,8 @@ bias_check (const bias_params *q, size_t r, size_t rank, const size_t *shape,
 {
   gsl_matrix *X = gsl_matrix_alloc (r, q->w->size / r), *b = gsl_matrix_alloc (1, q->n);
   gsl_matrix_set_all (X, 0.5);
+  if (q->x0)
+    memcpy (X->data, q->x0, q->w->size * sizeof (double));
   gsl_matrix_set_all (b, -0.25);
   bp_gradcheck_function F = { .loss = bias_loss, .params = (void *) q };
   const bp_gradcheck_block blk[2] = { { .name = "X", .matrix = X, .rank = rank,
@@ -1301,7 +1304,9 @@ END_TEST
 /* The VJP form of a bias broadcast over R rows: y (R x n), y_rj = b_j;
    the backward sums dy over the rows (how 0), takes the last row only
    (1) or doubles the sum (2).  how 3: no bias, y_0j = 2 b_j and the rest
-   0, its backward dy's row 0 without the 2 */
+   0, its backward dy's row 0 without the 2.  how 4: b's last element
+   reaches the last row alone, the backward the last row; how 5: the
+   backward the last row, its last element plus 1 */
 typedef struct
 {
   size_t R, n;
@@ -1315,8 +1320,12 @@ bias_forward (const bp_gradcheck_point *p, void *params, gsl_vector *y)
   const bias_vjp_params *q = params;
   for (size_t r = 0; r < q->R; r++)
     for (size_t j = 0; j < q->n; j++)
-      gsl_vector_set (y, r * q->n + j, q->how < 3 ? gsl_vector_get (p->vector[0], j)
-                                       : r == 0 ? 2.0 * gsl_vector_get (p->vector[0], j) : 0.0);
+      {
+        const double b = gsl_vector_get (p->vector[0], j);
+        const int last_alone = q->how == 4 && j + 1 == q->n && r + 1 != q->R;
+        gsl_vector_set (y, r * q->n + j, q->how == 3 ? (r == 0 ? 2.0 * b : 0.0)
+                                         : last_alone ? 0.0 : b);
+      }
   return 0;
 }
 
@@ -1330,8 +1339,10 @@ bias_backward (const bp_gradcheck_point *p, void *params, const gsl_vector *dy,
     {
       double s = 0.0;
       for (size_t r = 0; r < q->R; r++)
-        s = q->how == 1 ? gsl_vector_get (dy, r * q->n + j)
+        s = q->how == 1 || q->how >= 4 ? gsl_vector_get (dy, r * q->n + j)
             : q->how == 3 ? gsl_vector_get (dy, j) : s + gsl_vector_get (dy, r * q->n + j);
+      if (q->how == 5 && j + 1 == q->n)
+        s += 1.0;
       gsl_matrix_set (dx[0], q->row ? 0 : j, q->row ? j : 0, q->how == 2 ? 2.0 * s : s);
     }
   return 0;
@@ -1477,6 +1488,228 @@ START_TEST (test_report_russian)
 }
 END_TEST
 
+START_TEST (test_hint_sum_of_dy_over_two_rows)
+{
+  /* test_hint_sum_of_dy's bias over R = 2 rows, the backward taking the
+     last: the sum hint, row 1 (two rows are a sum too).  Mutant:
+     hints_vjp()'s R < 2 as R <= 2 */
+  bias_vjp_params q = { .R = 2, .n = 3, .how = 1 };
+  bp_gradcheck_block_result b;
+  char *rep;
+  ck_assert_uint_eq (bias_vjp_hints_of (&q, &b, &rep) & BP_GRADCHECK_HINT_SUM, BP_GRADCHECK_HINT_SUM);
+  ck_assert_uint_eq (b.sum_index, 1);
+  ck_assert_uint_eq (b.sum_count, 2);
+  free (rep);
+}
+END_TEST
+
+START_TEST (test_hint_sum_of_dy_to_the_last_element)
+{
+  /* The VJP sum hint holds only when every element agrees to within its
+     own estimate: b's last element reaching dy's last row alone (its
+     numeric is not a sum), or the backward's last element off by 1,
+     gives no hint, with the blocks allocated during the check followed
+     by 8 estimates of 1e300 (failalloc_pad), which an estimate read
+     past the block would take.  Mutants: hints_vjp()'s abserr[j] as
+     [j + 1] in the sums' test (how 4) and in the row's (how 5) */
+  if (!failalloc_works ())
+    {
+      fprintf (stderr, "test_hint_sum_of_dy_to_the_last_element: not checked: "
+               "malloc is not the test's own (AddressSanitizer, valgrind)\n");
+      return;
+    }
+  for (int how = 4; how <= 5; how++)
+    {
+      bias_vjp_params q = { .R = 5, .n = 3, .how = how };
+      int status;
+      failalloc_pad (1e300, 8);
+      bp_gradcheck_result *res = bias_vjp_check (&q, &status);
+      failalloc_pad (0.0, 0);
+      ck_assert_int_eq (status, GSL_FAILURE);
+      const bp_gradcheck_block_result *b = &res->run[0].block[0];
+      ck_assert_uint_gt (b->n_failed, 0);
+      ck_assert_msg ((b->hints & BP_GRADCHECK_HINT_SUM) == 0, "how %d: sum hint, row %zu",
+                     how, b->sum_index);
+      bp_gradcheck_result_free (res);
+    }
+}
+END_TEST
+
+START_TEST (test_hint_layout_of_two_columns)
+{
+  /* test_hint_layout's right 3 x 2 gradient stored column-major (its
+     2 x 3 transpose's memory): "transposed and reshaped" for two
+     columns too.  Mutant: relaid()'s c < 2 as c <= 2 */
+  gsl_vector *c = distinct (6);
+  gsl_matrix *A = gsl_matrix_alloc (3, 2);
+  for (size_t i = 0; i < 3; i++)
+    for (size_t j = 0; j < 2; j++)
+      A->data[j * 3 + i] = c->data[i * 2 + j];
+  bp_gradcheck_block_result b;
+  char *rep;
+  ck_assert_uint_eq (hints_of (c, 3, 0, NULL, A, &b, &rep) & BP_GRADCHECK_HINT_LAYOUT,
+                     BP_GRADCHECK_HINT_LAYOUT);
+  ck_assert_msg (strstr (rep, "analytic = numeric transposed and reshaped (the 2 x 3"), "%s",
+                 rep);
+  free (rep);
+  gsl_matrix_free (A);
+  gsl_vector_free (c);
+}
+END_TEST
+
+START_TEST (test_hint_range_of_rows_first_not_lowest)
+{
+  /* K (6 x 3) wrong at (1, 1) and (2, 0): rows 1 to 2 of axis 0, the
+     range hint, though the second failure has the lower column and axis
+     1 (of 3) is too short for a range.  Mutants: located()'s lo[d] from
+     idx[d + 1] (rows 2 to 2) and its axis test dims[d + 1] >= 4 (axis 1) */
+  gsl_vector *c = distinct (18);
+  gsl_matrix *A = right_analytic (c, 6);
+  gsl_matrix_set (A, 1, 1, 3.0 * gsl_matrix_get (A, 1, 1));
+  gsl_matrix_set (A, 2, 0, 3.0 * gsl_matrix_get (A, 2, 0));
+  bp_gradcheck_block_result b;
+  char *rep;
+  ck_assert_uint_eq (hints_of (c, 6, 0, NULL, A, &b, &rep) & BP_GRADCHECK_HINT_RANGE,
+                     BP_GRADCHECK_HINT_RANGE);
+  ck_assert_uint_eq (b.hint_axis, 0);
+  ck_assert_uint_eq (b.hint_index, 1);
+  ck_assert_uint_eq (b.hint_last, 2);
+  free (rep);
+  /* and at (3, 1), (4, 0) too: rows 1 to 4, 2/3 of the axis, the most a
+     range may hold.  Mutant: located()'s 3 len <= 2 dims[d] as < */
+  gsl_matrix_set (A, 3, 1, 3.0 * gsl_matrix_get (A, 3, 1));
+  gsl_matrix_set (A, 4, 0, 3.0 * gsl_matrix_get (A, 4, 0));
+  ck_assert_uint_eq (hints_of (c, 6, 0, NULL, A, &b, &rep) & BP_GRADCHECK_HINT_RANGE,
+                     BP_GRADCHECK_HINT_RANGE);
+  ck_assert_uint_eq (b.hint_axis, 0);
+  ck_assert_uint_eq (b.hint_index, 1);
+  ck_assert_uint_eq (b.hint_last, 4);
+  free (rep);
+  gsl_matrix_free (A);
+  gsl_vector_free (c);
+}
+END_TEST
+
+START_TEST (test_hint_factor_not_near_one)
+{
+  /* analytic = numeric / 1.0005: c within 1e-3 of 1 is no factor hint
+     (a rounding, not a missing factor); / 1.0015 is one.  Mutant:
+     factor()'s c == 0.0 || fabs (c - 1.0) < 1e-3 as && */
+  bp_gradcheck_block_result b;
+  ck_assert_uint_eq (divided_hints_of (3, 1, 0, NULL, 1.0005, &b) & BP_GRADCHECK_HINT_FACTOR, 0);
+  ck_assert_uint_eq (divided_hints_of (3, 1, 0, NULL, 1.0015, &b) & BP_GRADCHECK_HINT_FACTOR,
+                     BP_GRADCHECK_HINT_FACTOR);
+}
+END_TEST
+
+START_TEST (test_hint_factor_axis_within_its_margin)
+{
+  /* K (1 x 10), analytic = numeric / 10.005: the factor is axis 1's
+     length 10 to 5e-4 of it, within the margin 1e-3 len; / 10.02 (2e-3)
+     is no axis's.  Mutant: factor_axis()'s 1e-3 * len as 1e-3 / len */
+  bp_gradcheck_block_result b;
+  ck_assert_uint_eq (divided_hints_of (10, 1, 0, NULL, 10.005, &b) & BP_GRADCHECK_HINT_FACTOR,
+                     BP_GRADCHECK_HINT_FACTOR);
+  ck_assert_uint_eq (b.factor_block, 0);
+  ck_assert_uint_eq (b.factor_axis, 1);
+  ck_assert_uint_eq (divided_hints_of (10, 1, 0, NULL, 10.02, &b) & BP_GRADCHECK_HINT_FACTOR,
+                     BP_GRADCHECK_HINT_FACTOR);
+  ck_assert_uint_eq (b.factor_block, BP_GRADCHECK_NONE);
+}
+END_TEST
+
+START_TEST (test_hint_factor_axes_not_across_length_1)
+{
+  /* K of shape 2 x 1 x 3, analytic = numeric / 6: the run of axes 0 to
+     2 multiplies to 6 only through its axis of length 1, which a run
+     may not hold: no axis.  Mutant: factor_axis()'s span == 1 || !ones
+     as span != 1 */
+  const size_t shape[3] = { 2, 1, 3 };
+  bp_gradcheck_block_result b;
+  ck_assert_uint_eq (divided_hints_of (6, 2, 3, shape, 6.0, &b) & BP_GRADCHECK_HINT_FACTOR,
+                     BP_GRADCHECK_HINT_FACTOR);
+  ck_assert_uint_eq (b.factor_block, BP_GRADCHECK_NONE);
+}
+END_TEST
+
+START_TEST (test_hint_sum_slice_within_its_estimate)
+{
+  /* a bias b (3) per row of X (3 x 4), f rounded to float, X(0,1) = 100
+     and the rest 0.5: the step, max (1, |x|) h, makes X(0,1)'s estimate
+     about 100 times smaller than X(1,1)'s and X(2,1)'s.  b's analytic
+     gradient X's numeric column 1 plus 1.5 its estimates: beyond the
+     tolerance, within the estimates, the sum hint at column 1 (element
+     1).  Mutants: slice_equal()'s estimate at q + j / stride (X(0,1)'s
+     for every j) and q - j * stride (before X's gradient) */
+  double x0[12];
+  for (size_t p = 0; p < 12; p++)
+    x0[p] = p == 1 ? 100.0 : 0.5;
+  gsl_vector *w = gsl_vector_alloc (12);
+  for (size_t p = 0; p < 12; p++)
+    gsl_vector_set (w, p, sqrt (2.0 + (double) p));    /* off the float grid */
+  const bias_params q = { .w = w, .stride = 4, .n = 3, .rounded = 1, .x0 = x0 };
+  gsl_matrix *AX = right_analytic (w, 3), *Ab = gsl_matrix_alloc (1, 3);
+  for (size_t j = 0; j < 3; j++)
+    gsl_matrix_set (Ab, 0, j, gsl_matrix_get (AX, j, 1));
+  int status;
+  bp_gradcheck_result *res = bias_check (&q, 3, 0, NULL, AX, Ab, &status);
+  ck_assert_int_eq (status, GSL_FAILURE);
+  const bp_gradcheck_block_result *x = &res->run[0].block[0];
+  int needed = 0;
+  for (size_t j = 0; j < 3; j++)
+    {
+      const double e = gsl_matrix_get (x->numeric, j, 1), u = gsl_matrix_get (x->abserr, j, 1);
+      const double a = e + 1.5 * u;
+      const double tol = fmax (BP_CHECK_ATOL, BP_CHECK_RTOL * fmax (fabs (a), fabs (e)));
+      gsl_matrix_set (Ab, 0, j, a);
+      needed += j > 0 && 1.5 * u > tol + 2.0 * gsl_matrix_get (x->abserr, 0, 1);
+    }
+  ck_assert_int_eq (needed, 2);     /* X(0,1)'s estimate would not do */
+  bp_gradcheck_result_free (res);
+  res = bias_check (&q, 3, 0, NULL, AX, Ab, &status);
+  ck_assert_int_eq (status, GSL_FAILURE);
+  const bp_gradcheck_block_result *b = &res->run[0].block[1];
+  ck_assert_uint_gt (b->n_failed, 0);
+  ck_assert_msg (b->hints & BP_GRADCHECK_HINT_SUM, "hints %u", b->hints);
+  ck_assert_uint_eq (b->sum_axis, 0);
+  ck_assert_uint_eq (b->sum_index, 1);
+  bp_gradcheck_result_free (res);
+  gsl_matrix_free (Ab);
+  gsl_matrix_free (AX);
+  gsl_vector_free (w);
+}
+END_TEST
+
+START_TEST (test_hint_factor_of_the_first_largest)
+{
+  /* f = (2, 2 + 4e-7, 1) . theta against (1, 1, 0.5): every element
+     FAILs, each with e = c a for c = 2 or 2 + 4e-7 within the
+     tolerance; the factor is the c of the first element of the largest
+     |a|, e_0 / a_0, not the second's.  Mutant: factor()'s |a| > amax as
+     >= (the last of equal |a|) */
+  gsl_vector *c = gsl_vector_alloc (3);
+  gsl_vector_set (c, 0, 2.0);
+  gsl_vector_set (c, 1, 2.0 + 4e-7);
+  gsl_vector_set (c, 2, 1.0);
+  gsl_matrix *A = gsl_matrix_alloc (1, 3);
+  gsl_matrix_set (A, 0, 0, 1.0);
+  gsl_matrix_set (A, 0, 1, 1.0);
+  gsl_matrix_set (A, 0, 2, 0.5);
+  int status;
+  bp_gradcheck_result *res = linear_check (c, 1, 0, NULL, A, &status);
+  ck_assert_int_eq (status, GSL_FAILURE);
+  const bp_gradcheck_block_result *b = &res->run[0].block[0];
+  ck_assert_uint_eq (b->n_failed, 3);
+  ck_assert_msg (b->hints & BP_GRADCHECK_HINT_FACTOR, "hints %u", b->hints);
+  const double c0 = gsl_matrix_get (b->numeric, 0, 0), c1 = gsl_matrix_get (b->numeric, 0, 1);
+  ck_assert (c0 != c1);
+  ck_assert_double_eq (b->factor, c0);
+  bp_gradcheck_result_free (res);
+  gsl_matrix_free (A);
+  gsl_vector_free (c);
+}
+END_TEST
+
 static Suite *
 shapes_suite (void)
 {
@@ -1518,6 +1751,15 @@ shapes_suite (void)
   tcase_add_test (tc, test_hint_moved);
   tcase_add_test (tc, test_hint_factor_axes);
   tcase_add_test (tc, test_hint_sum_of_dy);
+  tcase_add_test (tc, test_hint_sum_of_dy_over_two_rows);
+  tcase_add_test (tc, test_hint_sum_of_dy_to_the_last_element);
+  tcase_add_test (tc, test_hint_layout_of_two_columns);
+  tcase_add_test (tc, test_hint_range_of_rows_first_not_lowest);
+  tcase_add_test (tc, test_hint_factor_not_near_one);
+  tcase_add_test (tc, test_hint_factor_axis_within_its_margin);
+  tcase_add_test (tc, test_hint_factor_axes_not_across_length_1);
+  tcase_add_test (tc, test_hint_sum_slice_within_its_estimate);
+  tcase_add_test (tc, test_hint_factor_of_the_first_largest);
   tcase_add_test (tc, test_report_russian);
   suite_add_tcase (s, tc);
   return s;
