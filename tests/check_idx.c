@@ -428,6 +428,22 @@ START_TEST (test_idx_read_gzip_beyond_the_bound)
 }
 END_TEST
 
+/* ndims outside 1 to BP_IDX_MAX_DIMS is refused as such, before the
+   file is read: a valid 3-dimension file asked for 0 or 5 dimensions.
+   Mutant: idx_open()'s `ndims < 1 || ndims > BP_IDX_MAX_DIMS` as `&&`
+   (never refused: the file's "has 3 dimensions, expected 0" instead) */
+START_TEST (test_idx_read_bad_ndims)
+{
+  unsigned char buf[64];
+  const size_t len = images_file (buf, 3, 2, 5);
+  const char *path = tmp_path ("ndims", 0, 0);
+  write_bytes (path, buf, len, 0);
+  expect_error (path, 0, GSL_EINVAL, "cannot read IDX files of 0 dimensions");
+  expect_error (path, BP_IDX_MAX_DIMS + 1, GSL_EINVAL, "cannot read IDX files of 5 dimensions");
+  unlink (path);
+}
+END_TEST
+
 static Suite *
 idx_read_suite (void)
 {
@@ -440,6 +456,7 @@ idx_read_suite (void)
   tcase_add_loop_test (tc, test_idx_read_corrupt_gzip, 0, 2);
   tcase_add_loop_test (tc, test_idx_read_gzip_claims, 0, 3);
   tcase_add_test (tc, test_idx_read_gzip_beyond_the_bound);
+  tcase_add_test (tc, test_idx_read_bad_ndims);
   suite_add_tcase (s, tc);
   return s;
 }
