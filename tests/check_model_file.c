@@ -382,6 +382,57 @@ START_TEST (test_write_shape_over_2_32)
 }
 END_TEST
 
+/* A row of the caller's own (bp_net.h: bp_net_alloc takes any) whose
+   layout has BP_NET_MAX_BLOCKS blocks, the most a net holds; none of
+   the library's rows has as many (deep: at most 18).  The first block
+   has 2^16 elements, the others 1. */
+#define MOST_FIRST ((size_t) 1 << 16)
+
+static int
+most_blocks_layout (const bp_net_shape *s, size_t *count, bp_net_block_shape *b)
+{
+  (void) s;
+  for (size_t k = 0; k < BP_NET_MAX_BLOCKS; k++)
+    b[k] = (bp_net_block_shape) { .name = "b", .size1 = k ? 1 : MOST_FIRST, .size2 = 0,
+                                  .decay = 0 };
+  *count = BP_NET_MAX_BLOCKS;
+  return GSL_SUCCESS;
+}
+
+START_TEST (test_write_most_blocks)
+{
+  /* a net of BP_NET_MAX_BLOCKS blocks is saved whole: the header's 24
+     blocks and their 2^16 + 23 parameters.  Mutants: net_writable()'s
+     `n_blocks <= BP_NET_MAX_BLOCKS` as `<` (refused, GSL_EBADLEN); its
+     finiteness loop `k < n_blocks` as `<=` (block 24 is read from the
+     offsets after the layout, 2^16 x (2^16 + 1) elements past theta's
+     end: SIGSEGV, or GSL_EDOM at the first one not finite) */
+  const bp_net_type most = { .name = "most", .layout = most_blocks_layout,
+                             .dtype = BP_NET_FLOAT64 };
+  const bp_net_shape s = { .rows = 1, .cols = 1, .n = 1 };
+  bp_net *net = bp_net_alloc (&most, &s);
+  ck_assert_ptr_nonnull (net);
+  const size_t size = MOST_FIRST + BP_NET_MAX_BLOCKS - 1;
+  ck_assert_uint_eq (net->size, size);
+  for (size_t j = 0; j < net->size; j++)
+    gsl_vector_set (net->theta, j, 0.5 * (double) j);
+  const char *path = tmp_path ("most-blocks", 0);
+  char err[1024] = "";
+  gsl_error_handler_t *old = gsl_set_error_handler_off ();
+  ck_assert_msg (bp_model_file_write (path, net, NULL, err, sizeof err) == GSL_SUCCESS,
+                 "%s", err);
+  gsl_set_error_handler (old);
+  /* magic, version, the name, 4 sizes, 4 more, 24 blocks of a name "b"
+     and two sizes; the parameters; the checksum */
+  struct stat st;
+  ck_assert_int_eq (stat (path, &st), 0);
+  ck_assert_int_eq (st.st_size, 12 + (4 + 4) + 4 * 4 + 4 * 4
+                                + BP_NET_MAX_BLOCKS * (4 + 1 + 8) + 8 * size + 4);
+  unlink (path);
+  bp_net_free (net);
+}
+END_TEST
+
 START_TEST (test_write_name_lengths)
 {
   /* a name field holds 1 to BP_MODEL_FILE_MAX_NAME (32) bytes
@@ -430,6 +481,7 @@ write_suite (void)
   tcase_add_test (tc, test_write_failures);
   tcase_add_test (tc, test_write_block_size_over_2_32);
   tcase_add_test (tc, test_write_name_lengths);
+  tcase_add_test (tc, test_write_most_blocks);
   suite_add_tcase (s, tc);
   return s;
 }
