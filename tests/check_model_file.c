@@ -919,6 +919,36 @@ START_TEST (test_read_state_magic_and_version)
 }
 END_TEST
 
+/* A state of version 2 (with the run's history) that announces 0
+   epochs: no history of 0 rows is written (the writer's history has 1
+   row per epoch), and the bytes are refused as a model file too long,
+   as any state whose length cannot be told.  Mutant: state_length()'s
+   `epochs == 0 || epochs > ...` as `&&` (the file read, GSL_SUCCESS) */
+START_TEST (test_read_state_history_of_0_epochs)
+{
+  bp_net *net = random_net (2, 31);
+  const char *path = tmp_path ("state-0-epochs", 0);
+  bp_train_state st = some_state (net->size, 3);
+  gsl_matrix *hist = st.history;
+  st.history = NULL;   /* version 1: the same bytes but for the version */
+  ck_assert_int_eq (bp_model_file_write (path, net, &st, NULL, 0), GSL_SUCCESS);
+  st.history = hist;
+  size_t len;
+  unsigned char *buf = slurp (path, &len);
+  const size_t state = 80 + 8 * net->size + 16 + 4, model = len - state;
+  ck_assert_mem_eq (buf + model, "BPSTATE\n", 8);
+  buf[model + 8] = 2;                    /* version 2 */
+  memset (buf + model + 16, 0, 8);       /* 0 epochs */
+  recrc (buf + model, state);
+  spit (path, buf, len);
+  expect_refused (path, GSL_EINVAL, "overlong model file");
+  free (buf);
+  unlink (path);
+  free_state (&st);
+  bp_net_free (net);
+}
+END_TEST
+
 /* A state value that is not finite, each alone (the writer refuses
    them: put into the file's bytes, the state's checksum made right):
    the velocity, lr, momentum, weight decay, the history; refused as not
@@ -1004,6 +1034,7 @@ read_suite (void)
   tcase_add_test (tc, test_state_history);
   tcase_add_test (tc, test_state_history_of_no_epoch);
   tcase_add_test (tc, test_read_state_magic_and_version);
+  tcase_add_test (tc, test_read_state_history_of_0_epochs);
   tcase_add_test (tc, test_read_state_not_finite);
   tcase_add_test (tc, test_round_trip_deepest);
   tcase_add_test (tc, test_read_too_many_hidden);
