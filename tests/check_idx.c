@@ -144,6 +144,18 @@ START_TEST (test_idx_read_large_payload)
   ck_assert_uint_eq (idx.size, len - 16);
   ck_assert_mem_eq (idx.data, buf + 16, len - 16);
   bp_idx_free (&idx);
+  /* and with 10 bytes after it: refused, the buffer grown to the payload
+     alone, not past it.  Mutant: idx_payload()'s growth `idx->size - cap
+     < cap` as `idx->size + cap` (2 MiB asked for 1.47: the trailing bytes
+     of the plain file read into the payload, the file accepted) */
+  unlink (path);
+  unsigned char *more = malloc (len + 10);
+  memcpy (more, buf, len);
+  memset (more + len, 0, 10);
+  write_bytes (path, more, len + 10, _i);
+  /* (gzip'd, the trailer's length refuses it first) */
+  expect_error (path, 3, GSL_EINVAL, _i ? "the gzip trailer gives" : "trailing bytes");
+  free (more);
   free (buf);
   unlink (path);
 }
