@@ -453,6 +453,26 @@ START_TEST (test_idx_read_bad_ndims)
   expect_error (path, 0, GSL_EINVAL, "cannot read IDX files of 0 dimensions");
   expect_error (path, BP_IDX_MAX_DIMS + 1, GSL_EINVAL, "cannot read IDX files of 5 dimensions");
   unlink (path);
+  /* and BP_IDX_MAX_DIMS, 2 x 1 x 2 x 3, is read.  Mutant: `ndims >
+     BP_IDX_MAX_DIMS` as `>=` (refused) */
+  const unsigned long dims[BP_IDX_MAX_DIMS] = { 2, 1, 2, 3 };
+  size_t n = header (buf, 0x08, BP_IDX_MAX_DIMS, dims);
+  for (unsigned p = 0; p < 12; p++)
+    buf[n++] = (unsigned char) (p + 1);
+  write_bytes (path, buf, n, 0);
+  bp_idx idx;
+  char err[256] = "";
+  gsl_error_handler_t *old = gsl_set_error_handler_off ();
+  const int status = bp_idx_read (path, BP_IDX_MAX_DIMS, &idx, err, sizeof err);
+  gsl_set_error_handler (old);
+  ck_assert_msg (status == GSL_SUCCESS, "%s", err);
+  ck_assert_uint_eq (idx.ndims, BP_IDX_MAX_DIMS);
+  for (size_t k = 0; k < BP_IDX_MAX_DIMS; k++)
+    ck_assert_uint_eq (idx.dims[k], dims[k]);
+  ck_assert_uint_eq (idx.size, 12);
+  ck_assert_mem_eq (idx.data, buf + n - 12, 12);
+  bp_idx_free (&idx);
+  unlink (path);
 }
 END_TEST
 
