@@ -144,6 +144,18 @@ START_TEST (test_idx_read_large_payload)
   ck_assert_uint_eq (idx.size, len - 16);
   ck_assert_mem_eq (idx.data, buf + 16, len - 16);
   bp_idx_free (&idx);
+  /* and with 10 bytes after it: refused, the buffer grown to the payload
+     alone, not past it.  Mutant: idx_payload()'s growth `idx->size - cap
+     < cap` as `idx->size + cap` (2 MiB asked for 1.47: the trailing bytes
+     of the plain file read into the payload, the file accepted) */
+  unlink (path);
+  unsigned char *more = malloc (len + 10);
+  memcpy (more, buf, len);
+  memset (more + len, 0, 10);
+  write_bytes (path, more, len + 10, _i);
+  /* (gzip'd, the trailer's length refuses it first) */
+  expect_error (path, 3, GSL_EINVAL, _i ? "the gzip trailer gives" : "trailing bytes");
+  free (more);
   free (buf);
   unlink (path);
 }
@@ -428,6 +440,42 @@ START_TEST (test_idx_read_gzip_beyond_the_bound)
 }
 END_TEST
 
+/* ndims outside 1 to BP_IDX_MAX_DIMS is refused as such, before the
+   file is read: a valid 3-dimension file asked for 0 or 5 dimensions.
+   Mutant: idx_open()'s `ndims < 1 || ndims > BP_IDX_MAX_DIMS` as `&&`
+   (never refused: the file's "has 3 dimensions, expected 0" instead) */
+START_TEST (test_idx_read_bad_ndims)
+{
+  unsigned char buf[64];
+  const size_t len = images_file (buf, 3, 2, 5);
+  const char *path = tmp_path ("ndims", 0, 0);
+  write_bytes (path, buf, len, 0);
+  expect_error (path, 0, GSL_EINVAL, "cannot read IDX files of 0 dimensions");
+  expect_error (path, BP_IDX_MAX_DIMS + 1, GSL_EINVAL, "cannot read IDX files of 5 dimensions");
+  unlink (path);
+  /* and BP_IDX_MAX_DIMS, 2 x 1 x 2 x 3, is read.  Mutant: `ndims >
+     BP_IDX_MAX_DIMS` as `>=` (refused) */
+  const unsigned long dims[BP_IDX_MAX_DIMS] = { 2, 1, 2, 3 };
+  size_t n = header (buf, 0x08, BP_IDX_MAX_DIMS, dims);
+  for (unsigned p = 0; p < 12; p++)
+    buf[n++] = (unsigned char) (p + 1);
+  write_bytes (path, buf, n, 0);
+  bp_idx idx;
+  char err[256] = "";
+  gsl_error_handler_t *old = gsl_set_error_handler_off ();
+  const int status = bp_idx_read (path, BP_IDX_MAX_DIMS, &idx, err, sizeof err);
+  gsl_set_error_handler (old);
+  ck_assert_msg (status == GSL_SUCCESS, "%s", err);
+  ck_assert_uint_eq (idx.ndims, BP_IDX_MAX_DIMS);
+  for (size_t k = 0; k < BP_IDX_MAX_DIMS; k++)
+    ck_assert_uint_eq (idx.dims[k], dims[k]);
+  ck_assert_uint_eq (idx.size, 12);
+  ck_assert_mem_eq (idx.data, buf + n - 12, 12);
+  bp_idx_free (&idx);
+  unlink (path);
+}
+END_TEST
+
 static Suite *
 idx_read_suite (void)
 {
@@ -440,6 +488,7 @@ idx_read_suite (void)
   tcase_add_loop_test (tc, test_idx_read_corrupt_gzip, 0, 2);
   tcase_add_loop_test (tc, test_idx_read_gzip_claims, 0, 3);
   tcase_add_test (tc, test_idx_read_gzip_beyond_the_bound);
+  tcase_add_test (tc, test_idx_read_bad_ndims);
   suite_add_tcase (s, tc);
   return s;
 }

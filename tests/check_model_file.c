@@ -382,6 +382,57 @@ START_TEST (test_write_shape_over_2_32)
 }
 END_TEST
 
+/* A row of the caller's own (bp_net.h: bp_net_alloc takes any) whose
+   layout has BP_NET_MAX_BLOCKS blocks, the most a net holds; none of
+   the library's rows has as many (deep: at most 18).  The first block
+   has 2^16 elements, the others 1. */
+#define MOST_FIRST ((size_t) 1 << 16)
+
+static int
+most_blocks_layout (const bp_net_shape *s, size_t *count, bp_net_block_shape *b)
+{
+  (void) s;
+  for (size_t k = 0; k < BP_NET_MAX_BLOCKS; k++)
+    b[k] = (bp_net_block_shape) { .name = "b", .size1 = k ? 1 : MOST_FIRST, .size2 = 0,
+                                  .decay = 0 };
+  *count = BP_NET_MAX_BLOCKS;
+  return GSL_SUCCESS;
+}
+
+START_TEST (test_write_most_blocks)
+{
+  /* a net of BP_NET_MAX_BLOCKS blocks is saved whole: the header's 24
+     blocks and their 2^16 + 23 parameters.  Mutants: net_writable()'s
+     `n_blocks <= BP_NET_MAX_BLOCKS` as `<` (refused, GSL_EBADLEN); its
+     finiteness loop `k < n_blocks` as `<=` (block 24 is read from the
+     offsets after the layout, 2^16 x (2^16 + 1) elements past theta's
+     end: SIGSEGV, or GSL_EDOM at the first one not finite) */
+  const bp_net_type most = { .name = "most", .layout = most_blocks_layout,
+                             .dtype = BP_NET_FLOAT64 };
+  const bp_net_shape s = { .rows = 1, .cols = 1, .n = 1 };
+  bp_net *net = bp_net_alloc (&most, &s);
+  ck_assert_ptr_nonnull (net);
+  const size_t size = MOST_FIRST + BP_NET_MAX_BLOCKS - 1;
+  ck_assert_uint_eq (net->size, size);
+  for (size_t j = 0; j < net->size; j++)
+    gsl_vector_set (net->theta, j, 0.5 * (double) j);
+  const char *path = tmp_path ("most-blocks", 0);
+  char err[1024] = "";
+  gsl_error_handler_t *old = gsl_set_error_handler_off ();
+  ck_assert_msg (bp_model_file_write (path, net, NULL, err, sizeof err) == GSL_SUCCESS,
+                 "%s", err);
+  gsl_set_error_handler (old);
+  /* magic, version, the name, 4 sizes, 4 more, 24 blocks of a name "b"
+     and two sizes; the parameters; the checksum */
+  struct stat st;
+  ck_assert_int_eq (stat (path, &st), 0);
+  ck_assert_int_eq (st.st_size, 12 + (4 + 4) + 4 * 4 + 4 * 4
+                                + BP_NET_MAX_BLOCKS * (4 + 1 + 8) + 8 * size + 4);
+  unlink (path);
+  bp_net_free (net);
+}
+END_TEST
+
 START_TEST (test_write_name_lengths)
 {
   /* a name field holds 1 to BP_MODEL_FILE_MAX_NAME (32) bytes
@@ -430,6 +481,7 @@ write_suite (void)
   tcase_add_test (tc, test_write_failures);
   tcase_add_test (tc, test_write_block_size_over_2_32);
   tcase_add_test (tc, test_write_name_lengths);
+  tcase_add_test (tc, test_write_most_blocks);
   suite_add_tcase (s, tc);
   return s;
 }
@@ -867,6 +919,36 @@ START_TEST (test_read_state_magic_and_version)
 }
 END_TEST
 
+/* A state of version 2 (with the run's history) that announces 0
+   epochs: no history of 0 rows is written (the writer's history has 1
+   row per epoch), and the bytes are refused as a model file too long,
+   as any state whose length cannot be told.  Mutant: state_length()'s
+   `epochs == 0 || epochs > ...` as `&&` (the file read, GSL_SUCCESS) */
+START_TEST (test_read_state_history_of_0_epochs)
+{
+  bp_net *net = random_net (2, 31);
+  const char *path = tmp_path ("state-0-epochs", 0);
+  bp_train_state st = some_state (net->size, 3);
+  gsl_matrix *hist = st.history;
+  st.history = NULL;   /* version 1: the same bytes but for the version */
+  ck_assert_int_eq (bp_model_file_write (path, net, &st, NULL, 0), GSL_SUCCESS);
+  st.history = hist;
+  size_t len;
+  unsigned char *buf = slurp (path, &len);
+  const size_t state = 80 + 8 * net->size + 16 + 4, model = len - state;
+  ck_assert_mem_eq (buf + model, "BPSTATE\n", 8);
+  buf[model + 8] = 2;                    /* version 2 */
+  memset (buf + model + 16, 0, 8);       /* 0 epochs */
+  recrc (buf + model, state);
+  spit (path, buf, len);
+  expect_refused (path, GSL_EINVAL, "overlong model file");
+  free (buf);
+  unlink (path);
+  free_state (&st);
+  bp_net_free (net);
+}
+END_TEST
+
 /* A state value that is not finite, each alone (the writer refuses
    them: put into the file's bytes, the state's checksum made right):
    the velocity, lr, momentum, weight decay, the history; refused as not
@@ -952,6 +1034,7 @@ read_suite (void)
   tcase_add_test (tc, test_state_history);
   tcase_add_test (tc, test_state_history_of_no_epoch);
   tcase_add_test (tc, test_read_state_magic_and_version);
+  tcase_add_test (tc, test_read_state_history_of_0_epochs);
   tcase_add_test (tc, test_read_state_not_finite);
   tcase_add_test (tc, test_round_trip_deepest);
   tcase_add_test (tc, test_read_too_many_hidden);

@@ -695,6 +695,53 @@ START_TEST (test_describe)
 }
 END_TEST
 
+/* The rows' training defaults are backprop(1)'s for `backprop train`
+   (10 epochs, batch 64, rate 0.05, momentum 0.9, no weight decay; 30
+   epochs and 5e-5 with --hidden; 15 and 5e-4 with --conv), and each
+   float32 row has its float64 twin's.  Mutants: linear.c's
+   `.weight_decay = 0.0` as 1.0, in the float64 row and in the float32
+   one */
+START_TEST (test_row_defaults)
+{
+  const struct { const bp_net_type *row; size_t epochs; double decay; } want[] = {
+    { bp_net_linear, 10, 0.0 }, { bp_net_mlp, 30, 5e-5 }, { bp_net_deep, 30, 5e-5 },
+    { bp_net_cnn, 15, 5e-4 } };
+  for (size_t k = 0; k < sizeof want / sizeof want[0]; k++)
+    for (int f = 0; f < 2; f++)
+      {
+        const bp_net_type *row = f ? want[k].row->float32 : want[k].row;
+        if (row == NULL)
+          continue;
+        const bp_sgd_params *p = &row->defaults;
+        ck_assert_msg (p->epochs == want[k].epochs && p->batch == 64 && p->lr == 0.05
+                       && p->momentum == 0.9 && p->weight_decay == want[k].decay,
+                       "%s: %zu epochs, batch %zu, rate %g, momentum %g, decay %g", row->name,
+                       p->epochs, p->batch, p->lr, p->momentum, p->weight_decay);
+      }
+}
+END_TEST
+
+/* convolution channels, C1 or C2 alone, are no deep net's either (deep.c's
+   layout), as they are no mlp's or linear classifier's (test_refused).
+   Mutant: deep_layout()'s `n_hidden > BP_NET_MAX_HIDDEN || C1` as `&&`
+   (C1 then refused only beside too many hidden layers) */
+START_TEST (test_deep_refuses_channels)
+{
+  gsl_error_handler_t *old = gsl_set_error_handler_off ();
+  bp_net_shape s = { .rows = ROWS, .cols = COLS, .n = CLASSES, .n_hidden = 2,
+                     .hidden = { 3, 4 }, .act = BP_TANH };
+  bp_net *net = bp_net_alloc (bp_net_deep, &s);
+  ck_assert_ptr_nonnull (net);   /* the same shape without channels is made */
+  bp_net_free (net);
+  s.C1 = 2;
+  ck_assert_ptr_null (bp_net_alloc (bp_net_deep, &s));
+  s.C1 = 0;
+  s.C2 = 2;
+  ck_assert_ptr_null (bp_net_alloc (bp_net_deep, &s));
+  gsl_set_error_handler (old);
+}
+END_TEST
+
 static Suite *
 net_suite (void)
 {
@@ -710,6 +757,8 @@ net_suite (void)
   tcase_add_loop_test (tc, test_deep_of_one_layer_is_mlp, 0, 2);
   tcase_add_loop_test (tc, test_workspace_bytes, 0, N_CASES);
   tcase_add_test (tc, test_refused);
+  tcase_add_test (tc, test_deep_refuses_channels);
+  tcase_add_test (tc, test_row_defaults);
   tcase_add_test (tc, test_workspace_of_another_net);
   tcase_add_test (tc, test_workspace_of_a_deeper_net);
   tcase_add_test (tc, test_workspace_bytes_saturate);

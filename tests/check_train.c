@@ -413,6 +413,55 @@ START_TEST (test_train_bad_sizes)
 }
 END_TEST
 
+/* bp_net_evaluate refuses a workspace made for another network by its
+   own test, once, when the row or the shape differs alone: the same row
+   (linear) of 4 x 4 images for the data's 4 x 5, and another row (deep)
+   of the mlp's very shape.  Mutant: bp_net_evaluate's `ws->type !=
+   net->type || !net_same_shape` as `&&` (the first pair then reached
+   forward's own test, whose message differs) */
+START_TEST (test_evaluate_workspace_of_another_network)
+{
+  gsl_rng *rng = test_rng (0);
+  bp_dataset d = test_tiny_dataset (rng, 5);
+  const bp_net_shape s16 = { .rows = 4, .cols = 4, .n = 3 },
+    one = { .rows = 4, .cols = 5, .n = 3, .n_hidden = 1, .hidden = { 3 }, .act = BP_RELU };
+  bp_net *fits = test_linear_net (&d, NULL, NULL), *small = bp_net_alloc (bp_net_linear, &s16),
+    *mlp = bp_net_alloc (bp_net_mlp, &one), *deep = bp_net_alloc (bp_net_deep, &one);
+  ck_assert (fits && small && mlp && deep);
+  bp_net_workspace *w16 = bp_net_workspace_alloc (small, 2),
+    *wdeep = bp_net_workspace_alloc (deep, 2), *wmlp = bp_net_workspace_alloc (mlp, 2);
+  ck_assert (w16 && wdeep && wmlp);
+  /* each workspace is its own network's */
+  ck_assert_int_eq (bp_net_evaluate (&d, mlp, wmlp, NULL, NULL, NULL), GSL_SUCCESS);
+  ck_assert_int_eq (bp_net_evaluate (&d, deep, wdeep, NULL, NULL, NULL), GSL_SUCCESS);
+  const struct { bp_net *net; bp_net_workspace *ws; } pair[] = {
+    { fits, w16 }, { mlp, wdeep }, { deep, wmlp } };
+  const char *want = "bp_net_evaluate: the workspace was made for another network";
+  gsl_error_handler_t *old = test_record_errors ();
+  for (size_t k = 0; k < sizeof pair / sizeof pair[0]; k++)
+    {
+      test_errors.count = 0;
+      test_errors.reason = NULL;
+      ck_assert_int_eq (bp_net_evaluate (&d, pair[k].net, pair[k].ws, NULL, NULL, NULL),
+                        GSL_EBADLEN);
+      ck_assert_msg (test_errors.count == 1 && test_errors.reason
+                     && strcmp (test_errors.reason, want) == 0,
+                     "pair %zu: %d error(s), the last \"%s\"", k, test_errors.count,
+                     test_errors.reason ? test_errors.reason : "");
+    }
+  gsl_set_error_handler (old);
+  bp_net_workspace_free (w16);
+  bp_net_workspace_free (wdeep);
+  bp_net_workspace_free (wmlp);
+  bp_net_free (fits);
+  bp_net_free (small);
+  bp_net_free (mlp);
+  bp_net_free (deep);
+  bp_dataset_free (&d);
+  gsl_rng_free (rng);
+}
+END_TEST
+
 static Suite *
 train_suite (void)
 {
@@ -495,6 +544,7 @@ evaluate_suite (void)
   TCase *tc = tcase_create ("accuracy");
   tcase_add_test (tc, test_evaluate_constant_classifier);
   tcase_add_test (tc, test_count_predictions_at_the_end);
+  tcase_add_test (tc, test_evaluate_workspace_of_another_network);
   suite_add_tcase (s, tc);
   return s;
 }
