@@ -151,6 +151,7 @@ FUNCTION (wino, input) (const bp_conv_shape *s, const TYPE (gsl_matrix) *X, size
             for (size_t v = 0; v < 6; v++)
               for (size_t R = R0; R < R1; R++)
                 {
+                  /* cppcheck-suppress uninitvar ; top is set for the same R0 <= R < R1 */
                   const ATOMIC *from = pad + top[R - R0] + (u * 2 + v % 2) * wh + v / 2;
                   ATOMIC *to = d + (u * 6 + v) * nl + (R - R0) * tw;
                   for (size_t tj = 0; tj < tw; tj += WINOGRAD_RUN)
