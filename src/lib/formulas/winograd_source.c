@@ -132,20 +132,27 @@ FUNCTION (wino, input) (const bp_conv_shape *s, const TYPE (gsl_matrix) *X, size
           {
             const ATOMIC *in = X->data + c * X->tda + n * H * W + r * W;
             ATOMIC *row = pad + ((n - n0) * hp + r + p) * 2 * wh;
-            for (size_t q = 0; q < W; q++)
-              row[(q + p) % 2 * wh + (q + p) / 2] = in[q];
+            /* the padded columns q + p, the even ones, then the odd */
+            ATOMIC *even = row + (p + 1) / 2, *odd = row + wh + p / 2;
+            for (size_t q = p % 2; q < W; q += 2)
+              *even++ = in[q];
+            for (size_t q = 1 - p % 2; q < W; q += 2)
+              *odd++ = in[q];
           }
       for (size_t R0 = 0; R0 < rows; R0 += g)
         {
           const size_t R1 = R0 + g < rows ? R0 + g : rows, nl = (R1 - R0) * tw;
           /* runs of WINOGRAD_RUN values (one vector move each), the tail
              past tw written over by the next run or falling into tmp */
+          size_t top[WINOGRAD_LANES];   /* tile row R's first padded row */
+          for (size_t R = R0; R < R1; R++)
+            top[R - R0] = (R / th * hp + 2 * (R % th)) * 2 * wh;
           for (size_t u = 0; u < 6; u++)
             for (size_t v = 0; v < 6; v++)
               for (size_t R = R0; R < R1; R++)
                 {
-                  const ATOMIC *from
-                    = pad + ((R / th * hp + 2 * (R % th) + u) * 2 + v % 2) * wh + v / 2;
+                  /* cppcheck-suppress uninitvar ; top is set for the same R0 <= R < R1 */
+                  const ATOMIC *from = pad + top[R - R0] + (u * 2 + v % 2) * wh + v / 2;
                   ATOMIC *to = d + (u * 6 + v) * nl + (R - R0) * tw;
                   for (size_t tj = 0; tj < tw; tj += WINOGRAD_RUN)
                     FUNCTION (wino, run) (to + tj, from + tj);
