@@ -31,6 +31,7 @@
 #include "backprop/bp_train.h"
 #include "lib/formulas/cnn_chain.h"
 #include "lib/formulas/mlp_batch_trusted.h"
+#include "lib/formulas/winograd.h"
 #include "failalloc.h"
 #include "testutil.h"
 
@@ -430,6 +431,94 @@ START_TEST (test_net_passes_stay_in_their_buffers)
 }
 END_TEST
 
+/* The Winograd batch forms (winograd_source.c) on shape s and B images
+   of random inputs: when failing, each form's two allocations (U or D,
+   and the threads' buffer) failing alone must give GSL_ENOMEM and leave
+   nothing; otherwise the three run and must succeed */
+static void
+winograd_forms (const bp_conv_shape *s, size_t B, gsl_rng *rng, int failing)
+{
+  const size_t HW = s->height * s->width;
+  const size_t HoWo = (s->height + 2 * s->pad - 4) * (s->width + 2 * s->pad - 4);
+  size_t lr, lc;
+  conv_lowered_size (s, B, &lr, &lc);
+  gsl_matrix *K = gsl_matrix_alloc (s->channels_out, s->channels_in * 25);
+  gsl_matrix *X = gsl_matrix_alloc (s->channels_in, B * HW);
+  gsl_matrix *dY = gsl_matrix_alloc (s->channels_out, B * HoWo);
+  gsl_matrix *Y = gsl_matrix_alloc (s->channels_out, B * HoWo);
+  gsl_matrix *dK = gsl_matrix_alloc (s->channels_out, s->channels_in * 25);
+  gsl_matrix *dX = gsl_matrix_alloc (s->channels_in, B * HW);
+  gsl_matrix *cols = gsl_matrix_alloc (lr, lc);
+  gsl_vector *b = gsl_vector_alloc (s->channels_out);
+  gsl_matrix *in[] = { K, X, dY };
+  for (size_t m = 0; m < 3; m++)
+    for (size_t i = 0; i < in[m]->size1 * in[m]->size2; i++)
+      in[m]->data[i] = gsl_rng_uniform (rng) - 0.5;
+  gsl_vector_set_all (b, 0.25);
+  gsl_error_handler_t *old = gsl_set_error_handler_off ();
+  for (int f = 0; f < 3; f++)
+    for (unsigned long n = failing ? 1 : 0; n <= (failing ? 2 : 0); n++)
+      {
+        if (failing)
+          failalloc_arm (n);
+        const int st = f == 0   ? bp_batch_conv (s, K, b, X, cols, Y)
+                       : f == 1 ? bp_batch_conv_grad_weights (s, dY, cols, dK)
+                                : bp_batch_conv_grad_input (s, K, dY, cols, dX);
+        if (!failing)
+          {
+            ck_assert_msg (st == GSL_SUCCESS, "form %d: %d", f, st);
+            continue;
+          }
+        const unsigned long made = failalloc_disarm ();
+        ck_assert_msg (made >= n && st == GSL_ENOMEM && failalloc_live () == 0,
+                       "form %d, allocation %lu of %lu failing: %d, %ld left", f, n, made, st,
+                       failalloc_live ());
+      }
+  gsl_set_error_handler (old);
+  gsl_matrix *all[] = { K, X, dY, Y, dK, dX, cols };
+  for (size_t m = 0; m < sizeof all / sizeof all[0]; m++)
+    gsl_matrix_free (all[m]);
+  gsl_vector_free (b);
+}
+
+/* The Winograd batch forms write only into their buffers: each
+   thread's slot of transform scratch (conv.c's wino_scratch) is used to
+   its last element when a chunk's tile rows fill wino_rows (tw) (8
+   images of 4 x 4 tiles: 32 rows of 4; 9 images make a second chunk of
+   1), and a wide image (tw = 128, one tile row a transform) pads into the
+   most of it.  Run with the seam armed (no allocation failing), the
+   matrices made then too: no block's end written past, none left.  Then
+   each allocation failing alone */
+START_TEST (test_winograd_stays_in_its_buffers)
+{
+  if (!failalloc_works ())
+    return;
+  const struct
+  {
+    bp_conv_shape s;
+    size_t B;
+  } cases[] = {
+    { { .channels_in = 2, .height = 8, .width = 8, .channels_out = 2, .k = 5, .pad = 2,
+        .algorithm = BP_CONV_WINOGRAD }, 9 },
+    { { .channels_in = 1, .height = 36, .width = 256, .channels_out = 1, .k = 5, .pad = 2,
+        .algorithm = BP_CONV_WINOGRAD }, 1 },
+  };
+  gsl_rng *rng = test_rng (26);
+  for (size_t c = 0; c < sizeof cases / sizeof cases[0]; c++)
+    {
+      failalloc_arm (0);
+      winograd_forms (&cases[c].s, cases[c].B, rng, 0);
+      failalloc_disarm ();
+      ck_assert_msg (failalloc_overruns () == 0, "case %zu: %lu block(s) written past their end",
+                     c, failalloc_overruns ());
+      ck_assert_msg (failalloc_live () == 0, "case %zu: %ld block(s) not freed", c,
+                     failalloc_live ());
+      winograd_forms (&cases[c].s, cases[c].B, rng, 1);
+    }
+  gsl_rng_free (rng);
+}
+END_TEST
+
 /* bp_model_file_read (model_file.c) of every row's file with a training
    state and its history, with each of its allocations failing in turn:
    the network's blocks, the state's buffer, its velocity, RNG state and
@@ -524,6 +613,7 @@ alloc_suite (void)
   tcase_add_test (tc, test_trainer_alloc_each_failing);
   tcase_add_test (tc, test_net_cforward_each_failing);
   tcase_add_test (tc, test_net_passes_stay_in_their_buffers);
+  tcase_add_test (tc, test_winograd_stays_in_its_buffers);
   tcase_add_test (tc, test_model_file_read_each_failing);
   suite_add_tcase (s, tc);
   return s;

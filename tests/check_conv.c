@@ -291,12 +291,15 @@ START_TEST (test_conv_bad_shape)
      H + 2p does not, and every later test passes */
   const size_t big = (size_t) 1 << 32;
   /* the fourth in the height alone too; and C_in k fits, C_in k k does
-     not (C_in = 2, k = 2^32 - 1 = H = W: every other product fits) */
+     not (C_in = 2, k = 2^32 - 1 = H = W: every other product fits); and
+     (H + 2p) (W + 2p) = (2^32 + 1)^2 wraps, H = W = 1, p = 2^31, while
+     (H + 2p) (W + p) would not */
   const bp_conv_shape wraps[] = { { 1, big, big, 1, 1, 0 }, { big, 2, 2, 1, big, big },
                                   { 1, 2, 2, 1, 3, SIZE_MAX / 2 },
                                   { 1, 1, SIZE_MAX / 2 + 2, 1, 1, SIZE_MAX / 4 + 1 },
                                   { 1, SIZE_MAX / 2 + 2, 1, 1, 1, SIZE_MAX / 4 + 1 },
-                                  { 2, big - 1, big - 1, 1, big - 1, 0 } };
+                                  { 2, big - 1, big - 1, 1, big - 1, 0 },
+                                  { 1, 1, 1, 1, 1, big / 2 } };
   gsl_matrix *cols = gsl_matrix_calloc (1, 4);
   for (size_t w = 0; w < sizeof wraps / sizeof wraps[0]; w++)
     {

@@ -489,17 +489,15 @@ rotated (const gsl_matrix *K, size_t Cin)
   return R;
 }
 
-/* the three batch forms by Winograd (in double, or float when fl) against
-   im2col's in double, on the same (float-valued) inputs */
+/* the three batch forms by Winograd (in double, or float when fl) on
+   shape w and B images against im2col's in double, on the same
+   (float-valued) inputs drawn from rng, which it frees */
 static void
-compare_with_im2col (int fl, int trial)
+compare_shape (int fl, int trial, gsl_rng *rng, bp_conv_shape w, size_t B)
 {
-  gsl_rng *rng = test_rng (100 * fl + trial);
-  const bp_conv_shape w = random_shape (rng, BP_CONV_WINOGRAD);
   bp_conv_shape s = w;
   s.algorithm = BP_CONV_IM2COL;
-  const size_t B = 1 + gsl_rng_uniform_int (rng, 3), Cin = s.channels_in,
-               Cout = s.channels_out, HoWo = out_h (&s) * out_w (&s);
+  const size_t Cin = s.channels_in, Cout = s.channels_out, HoWo = out_h (&s) * out_w (&s);
   const size_t HW = s.height * s.width;
   gsl_matrix *K = random_matrix (rng, Cout, Cin * 25), *X = random_matrix (rng, Cin, B * HW);
   gsl_matrix *dY = random_matrix (rng, Cout, B * HoWo);
@@ -570,6 +568,15 @@ compare_with_im2col (int fl, int trial)
   gsl_rng_free (rng);
 }
 
+/* a random shape (random_shape) and 1 to 3 images */
+static void
+compare_with_im2col (int fl, int trial)
+{
+  gsl_rng *rng = test_rng (100 * fl + trial);
+  const bp_conv_shape w = random_shape (rng, BP_CONV_WINOGRAD);
+  compare_shape (fl, trial, rng, w, 1 + gsl_rng_uniform_int (rng, 3));
+}
+
 START_TEST (test_double_against_im2col)
 {
   compare_with_im2col (0, _i);
@@ -579,6 +586,30 @@ END_TEST
 START_TEST (test_float_against_im2col)
 {
   compare_with_im2col (1, _i);
+}
+END_TEST
+
+/* Shapes the random ones never reach (conv.c: WINOGRAD_CHUNK 128 tiles
+   a chunk, WINOGRAD_LANES 128, WINOGRAD_NB 32): _i / 2 the shape, _i % 2
+   float.  0: C_in = 33 (kernels in blocks of 32 and 1), 8 x 8 with p = 2
+   (16 tiles of 4 x 4), B = 9: two chunks of 8 and 1 images, two groups
+   of dL/dK, a chunk's 32 tile rows filling wino_rows (4) = 32 lanes.
+   1: 32 x 32, p = 2, B = 3: 256 tiles, a chunk an image, its 16 tile
+   rows transformed 8 (wino_rows (16)) at a time.  2: C_in = C_out = 64,
+   8 x 8, p = 2, B = 8: dL/dK's inner sums in pieces of 2^18 / 64^2 = 64
+   columns, two to the chunk's 128 */
+START_TEST (test_against_im2col_large)
+{
+  const bp_conv_shape w[] = {
+    { .channels_in = 33, .height = 8, .width = 8, .channels_out = 2, .k = 5, .pad = 2,
+      .algorithm = BP_CONV_WINOGRAD },
+    { .channels_in = 2, .height = 32, .width = 32, .channels_out = 3, .k = 5, .pad = 2,
+      .algorithm = BP_CONV_WINOGRAD },
+    { .channels_in = 64, .height = 8, .width = 8, .channels_out = 64, .k = 5, .pad = 2,
+      .algorithm = BP_CONV_WINOGRAD },
+  };
+  const size_t B[] = { 9, 3, 8 };
+  compare_shape (_i % 2, _i, test_rng (300 + _i), w[_i / 2], B[_i / 2]);
 }
 END_TEST
 
@@ -736,6 +767,7 @@ winograd_suite (void)
   tcase_add_test (tc, test_identities_exact);
   tcase_add_loop_test (tc, test_double_against_im2col, 0, 40);
   tcase_add_loop_test (tc, test_float_against_im2col, 0, 40);
+  tcase_add_loop_test (tc, test_against_im2col_large, 0, 6);
   tcase_add_test (tc, test_refused_shapes);
   tcase_add_loop_test (tc, test_same_bits_on_threads, 0, 2);
   tcase_add_test (tc, test_double_im2col_one_gemm);
