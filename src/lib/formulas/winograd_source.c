@@ -144,9 +144,9 @@ FUNCTION (wino, input) (const bp_conv_shape *s, const TYPE (gsl_matrix) *X, size
           const size_t R1 = R0 + g < rows ? R0 + g : rows, nl = (R1 - R0) * tw;
           /* runs of WINOGRAD_RUN values (one vector move each), the tail
              past tw written over by the next run or falling into tmp */
-          size_t top[WINOGRAD_LANES];   /* tile row R's first padded row */
-          for (size_t R = R0; R < R1; R++)
-            top[R - R0] = (R / th * hp + 2 * (R % th)) * 2 * wh;
+          size_t top[WINOGRAD_LANES];   /* tile row R0 + i's first padded row */
+          for (size_t i = 0; i < R1 - R0; i++)
+            top[i] = ((R0 + i) / th * hp + 2 * ((R0 + i) % th)) * 2 * wh;
           for (size_t u = 0; u < 6; u++)
             for (size_t v = 0; v < 6; v++)
               for (size_t R = R0; R < R1; R++)
