@@ -876,6 +876,24 @@ START_TEST (test_state_history)
 }
 END_TEST
 
+/* The bytes of a model file at path whose state is of version 1 (some
+   state of net without its history), its length *len; the state's
+   section starts at *len - *state, checked to begin with its magic */
+static unsigned char *
+version_1_state_file (const bp_net *net, const char *path, size_t *len, size_t *state)
+{
+  bp_train_state st = some_state (net->size, 3);
+  gsl_matrix *hist = st.history;
+  st.history = NULL;   /* version 1 */
+  ck_assert_int_eq (bp_model_file_write (path, net, &st, NULL, 0), GSL_SUCCESS);
+  st.history = hist;
+  free_state (&st);
+  unsigned char *buf = slurp (path, len);
+  *state = 80 + 8 * net->size + 16 + 4;
+  ck_assert_mem_eq (buf + *len - *state, "BPSTATE\n", 8);
+  return buf;
+}
+
 /* What follows a model is a training state only with the state's magic
    and a version it knows (1 or 2): a section of a state's length with
    either wrong, its own checksum right, makes the file overlong, read
@@ -884,15 +902,9 @@ START_TEST (test_read_state_magic_and_version)
 {
   bp_net *net = random_net (2, 31);
   const char *path = tmp_path ("state-head", 0);
-  bp_train_state st = some_state (net->size, 3);
-  gsl_matrix *hist = st.history;
-  st.history = NULL;   /* version 1 */
-  ck_assert_int_eq (bp_model_file_write (path, net, &st, NULL, 0), GSL_SUCCESS);
-  st.history = hist;
-  size_t len;
-  unsigned char *buf = slurp (path, &len);
-  const size_t state = 80 + 8 * net->size + 16 + 4, model = len - state;
-  ck_assert_mem_eq (buf + model, "BPSTATE\n", 8);
+  size_t len, state;
+  unsigned char *buf = version_1_state_file (net, path, &len, &state);
+  const size_t model = len - state;
   const struct { size_t at; unsigned char lie; } lies[] = {
     { 0, 'b' },   /* "bPSTATE\n" */
     { 8, 3 },     /* version 3 */
@@ -914,7 +926,6 @@ START_TEST (test_read_state_magic_and_version)
     }
   free (buf);
   unlink (path);
-  free_state (&st);
   bp_net_free (net);
 }
 END_TEST
@@ -928,15 +939,9 @@ START_TEST (test_read_state_history_of_0_epochs)
 {
   bp_net *net = random_net (2, 31);
   const char *path = tmp_path ("state-0-epochs", 0);
-  bp_train_state st = some_state (net->size, 3);
-  gsl_matrix *hist = st.history;
-  st.history = NULL;   /* version 1: the same bytes but for the version */
-  ck_assert_int_eq (bp_model_file_write (path, net, &st, NULL, 0), GSL_SUCCESS);
-  st.history = hist;
-  size_t len;
-  unsigned char *buf = slurp (path, &len);
-  const size_t state = 80 + 8 * net->size + 16 + 4, model = len - state;
-  ck_assert_mem_eq (buf + model, "BPSTATE\n", 8);
+  size_t len, state;   /* version 1: the same bytes but for the version */
+  unsigned char *buf = version_1_state_file (net, path, &len, &state);
+  const size_t model = len - state;
   buf[model + 8] = 2;                    /* version 2 */
   memset (buf + model + 16, 0, 8);       /* 0 epochs */
   recrc (buf + model, state);
@@ -944,7 +949,6 @@ START_TEST (test_read_state_history_of_0_epochs)
   expect_refused (path, GSL_EINVAL, "overlong model file");
   free (buf);
   unlink (path);
-  free_state (&st);
   bp_net_free (net);
 }
 END_TEST
