@@ -487,30 +487,41 @@ START_TEST (test_hint_sum_not_from_a_block_of_its_size)
 }
 END_TEST
 
-START_TEST (test_hint_layout)
+/* A right r x c gradient stored column-major (its c x r transpose's
+   memory): the layout hint, "transposed and reshaped (the c x r ..." */
+static void
+assert_layout_hint (size_t r, size_t c)
 {
-  /* a right 2 x 3 gradient stored column-major (its 3 x 2 transpose's
-     memory): "transposed and reshaped"; a square 3 x 3 one transposed:
-     the transpose hint, not this one */
-  gsl_vector *c = distinct (6);
-  gsl_matrix *A = gsl_matrix_alloc (2, 3);
-  for (size_t i = 0; i < 2; i++)
-    for (size_t j = 0; j < 3; j++)
-      A->data[j * 2 + i] = c->data[i * 3 + j];
+  gsl_vector *v = distinct (r * c);
+  gsl_matrix *A = gsl_matrix_alloc (r, c);
+  for (size_t i = 0; i < r; i++)
+    for (size_t j = 0; j < c; j++)
+      A->data[j * r + i] = v->data[i * c + j];
   bp_gradcheck_block_result b;
-  char *rep;
-  ck_assert_uint_eq (hints_of (c, 2, 0, NULL, A, &b, &rep) & BP_GRADCHECK_HINT_LAYOUT,
+  char *rep, want[80];
+  ck_assert_uint_eq (hints_of (v, r, 0, NULL, A, &b, &rep) & BP_GRADCHECK_HINT_LAYOUT,
                      BP_GRADCHECK_HINT_LAYOUT);
-  ck_assert_msg (strstr (rep, "analytic = numeric transposed and reshaped (the 3 x 2"), "%s",
-                 rep);
+  snprintf (want, sizeof want, "analytic = numeric transposed and reshaped (the %zu x %zu",
+            c, r);
+  ck_assert_msg (strstr (rep, want), "%s", rep);
   free (rep);
   gsl_matrix_free (A);
-  gsl_vector_free (c);
-  c = distinct (9);
-  A = gsl_matrix_alloc (3, 3);
+  gsl_vector_free (v);
+}
+
+START_TEST (test_hint_layout)
+{
+  /* a right 2 x 3 gradient stored column-major: "transposed and
+     reshaped"; a square 3 x 3 one transposed: the transpose hint, not
+     this one */
+  assert_layout_hint (2, 3);
+  gsl_vector *c = distinct (9);
+  gsl_matrix *A = gsl_matrix_alloc (3, 3);
   for (size_t i = 0; i < 3; i++)
     for (size_t j = 0; j < 3; j++)
       A->data[j * 3 + i] = c->data[i * 3 + j];
+  bp_gradcheck_block_result b;
+  char *rep;
   const unsigned h = hints_of (c, 3, 0, NULL, A, &b, &rep);
   ck_assert_msg ((h & BP_GRADCHECK_HINT_TRANSPOSE) && !(h & BP_GRADCHECK_HINT_LAYOUT),
                  "hints %u", h);
@@ -1537,23 +1548,9 @@ END_TEST
 
 START_TEST (test_hint_layout_of_two_columns)
 {
-  /* test_hint_layout's right 3 x 2 gradient stored column-major (its
-     2 x 3 transpose's memory): "transposed and reshaped" for two
-     columns too.  Mutant: relaid()'s c < 2 as c <= 2 */
-  gsl_vector *c = distinct (6);
-  gsl_matrix *A = gsl_matrix_alloc (3, 2);
-  for (size_t i = 0; i < 3; i++)
-    for (size_t j = 0; j < 2; j++)
-      A->data[j * 3 + i] = c->data[i * 2 + j];
-  bp_gradcheck_block_result b;
-  char *rep;
-  ck_assert_uint_eq (hints_of (c, 3, 0, NULL, A, &b, &rep) & BP_GRADCHECK_HINT_LAYOUT,
-                     BP_GRADCHECK_HINT_LAYOUT);
-  ck_assert_msg (strstr (rep, "analytic = numeric transposed and reshaped (the 2 x 3"), "%s",
-                 rep);
-  free (rep);
-  gsl_matrix_free (A);
-  gsl_vector_free (c);
+  /* test_hint_layout's case for a right 3 x 2 gradient: two columns
+     too.  Mutant: relaid()'s c < 2 as c <= 2 */
+  assert_layout_hint (3, 2);
 }
 END_TEST
 
