@@ -66,6 +66,7 @@
 #include <string.h>
 #include <strings.h>
 #include <check.h>
+#include "testutil.h"
 #include "backprop.h"
 #include <gsl/gsl_complex_math.h>
 #include <gsl/gsl_deriv.h>
@@ -2355,9 +2356,6 @@ derivations_suite (void)
 int
 main (void)
 {
-  SRunner *sr = srunner_create (derivations_suite ());
-  srunner_run_all (sr, CK_ENV);
-  const int failed = srunner_ntests_failed (sr);
-  srunner_free (sr);
-  return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+  Suite *(*const makers[]) (void) = { derivations_suite };
+  return test_run_suites (makers, 1);
 }

@@ -1908,8 +1908,8 @@ START_TEST (test_float_grid_error_at_the_full_step)
 }
 END_TEST
 
-int
-main (void)
+static Suite *
+noise_suite (void)
 {
   Suite *s = suite_create ("noise");
   TCase *tc = tcase_create ("noise");
@@ -1963,9 +1963,12 @@ main (void)
   tcase_add_loop_test (ties, test_float_two_ties_near_pass, 0, 2);
   tcase_add_test (ties, test_float_near_tie_side_band);
   suite_add_tcase (s, ties);
-  SRunner *sr = srunner_create (s);
-  srunner_run_all (sr, CK_NORMAL);
-  const int failed = srunner_ntests_failed (sr);
-  srunner_free (sr);
-  return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+  return s;
+}
+
+int
+main (void)
+{
+  Suite *(*const makers[]) (void) = { noise_suite };
+  return test_run_suites (makers, 1);
 }
