@@ -1183,15 +1183,18 @@ START_TEST (test_gradcheck_grad_callback_error_named)
      reported through gsl_error as the callback's; GSL_ENOMEM as out of
      memory.  Mutant: core_run()'s 'status != GSL_ENOMEM' as '==' (the
      callback's GSL_ERANGE returned with no error reported, its
-     GSL_ENOMEM reported as the callback's) */
+     GSL_ENOMEM reported as the callback's).  The callback's GSL_EDOM is
+     the callback's too, not "f is undefined at the point itself" (f is
+     defined there) */
   const double td[] = { 0.5 };
   gsl_vector_const_view t = gsl_vector_const_view_array (td, 1);
   const bp_gradcheck_block blk = { .vector = &t.vector };
-  const int code[2] = { GSL_ERANGE, GSL_ENOMEM };
-  const char *said[2] = { "bp_gradcheck: the gradient callback reported an error",
-                          "bp_gradcheck: out of memory" };
+  const int code[3] = { GSL_ERANGE, GSL_ENOMEM, GSL_EDOM };
+  const char *said[3] = { "bp_gradcheck: the gradient callback reported an error",
+                          "bp_gradcheck: out of memory",
+                          "bp_gradcheck: the gradient callback reported an error" };
   gsl_error_handler_t *old = gsl_set_error_handler (copy_error);
-  for (int c = 0; c < 2; c++)
+  for (int c = 0; c < 3; c++)
     {
       const bp_gradcheck_function F = { .loss = test_half_square_loss, .grad = failing_grad,
                                         .params = (void *) &code[c] };

@@ -2498,10 +2498,11 @@ core_run (const char *who, const bp_gradcheck_function *f, size_t n_blocks,
     {
       worker *w = worker_alloc (&pb, 0, 0);
       double L = 0.0;
+      int undefined = 0;
       if (!w)
         status = GSL_ENOMEM;
       else if (!eval_point (w, &L, w->out))
-        status = GSL_EDOM;
+        undefined = 1;
       else
         {
           if (analytic)
@@ -2515,8 +2516,9 @@ core_run (const char *who, const bp_gradcheck_function *f, size_t n_blocks,
             }
         }
       worker_free (w);
-      if (status == GSL_EDOM)
+      if (undefined)
         {
+          status = GSL_EDOM;
           refuse (who, "f is undefined (nonzero or not finite) at the point itself", status);
           goto done;
         }
