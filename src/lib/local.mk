@@ -1,7 +1,7 @@
 ## src/lib/local.mk -- the library libbackprop and its public headers.
 
 lib_LTLIBRARIES += src/lib/libbackprop.la
-src_lib_libbackprop_la_SOURCES = src/lib/valid.h src/lib/cmplx.h
+src_lib_libbackprop_la_SOURCES = src/lib/valid.h src/lib/cmplx.h src/lib/alloc.h
 src_lib_libbackprop_la_LIBADD = $(GSL_LIBS) $(ZLIB_LIBS) $(CBLAS_LIBS) $(LIBINTL)
 # The checker's report in the user's language: the library's messages are
 # in the package's domain, bound to $(localedir) (src/lib/check/print.c).

@@ -23,6 +23,7 @@
 #include "lib/check/hints.h"
 #include "lib/check/shape.h"
 #include "lib/check/vjp.h"
+#include "lib/alloc.h"
 #include "lib/valid.h"
 
 /* the runs' reasons in the user's language, as print.c's report */
@@ -376,7 +377,7 @@ worker_alloc (const problem *pb, size_t thread, int complex)
     }
   for (size_t k = 0; ok && k < B; k++)
     {
-      w->blk[k] = gsl_matrix_alloc (pb->rows[k], pb->cols[k]);
+      w->blk[k] = matrix_alloc (pb->rows[k], pb->cols[k]);
       ok = w->blk[k] != NULL;
       if (ok)
         {
@@ -397,7 +398,7 @@ worker_alloc (const problem *pb, size_t thread, int complex)
         ok = (w->cout = gsl_vector_complex_alloc (pb->m)) != NULL;
       for (size_t k = 0; ok && k < B; k++)
         {
-          w->cblk[k] = gsl_matrix_complex_alloc (pb->rows[k], pb->cols[k]);
+          w->cblk[k] = matrix_complex_alloc (pb->rows[k], pb->cols[k]);
           ok = w->cblk[k] != NULL;
           if (ok)
             {
@@ -1375,10 +1376,10 @@ fill_blocks (const problem *pb, const bp_gradcheck_element *E, bp_gradcheck_run 
       bp_gradcheck_block_result *b = &run->block[k];
       const size_t r = pb->m == 0 ? pb->rows[k] : pb->m;
       const size_t c = pb->m == 0 ? pb->cols[k] : pb->n[k];
-      b->analytic = gsl_matrix_alloc (r, c);
-      b->numeric = gsl_matrix_alloc (r, c);
-      b->abserr = gsl_matrix_alloc (r, c);
-      b->mask = gsl_matrix_uchar_alloc (r, c);
+      b->analytic = matrix_alloc (r, c);
+      b->numeric = matrix_alloc (r, c);
+      b->abserr = matrix_alloc (r, c);
+      b->mask = matrix_uchar_alloc (r, c);
       const size_t E_k = pb->n[k] * pb->M;
       const bp_gradcheck_element **sorted = pointers (E_k);
       if (!b->analytic || !b->numeric || !b->abserr || !b->mask || !sorted)
@@ -2070,10 +2071,10 @@ group_fill (const group *g, const bp_gradcheck_element *E, bp_gradcheck_run *run
     {
       bp_gradcheck_block_result *b = &run->block[k];
       const size_t R = pb->analytic[k]->size1, C = pb->analytic[k]->size2;
-      b->analytic = gsl_matrix_alloc (R, C);
-      b->numeric = gsl_matrix_alloc (R, C);
-      b->abserr = gsl_matrix_alloc (R, C);
-      b->mask = gsl_matrix_uchar_calloc (R, C);     /* PASS */
+      b->analytic = matrix_alloc (R, C);
+      b->numeric = matrix_alloc (R, C);
+      b->abserr = matrix_alloc (R, C);
+      b->mask = matrix_uchar_calloc (R, C);     /* PASS */
       size_t cap = 0;
       for (size_t r = r0; r < g->n_ranges && g->range[r][0] < pb->off[k] + pb->n[k]; r++)
         cap += g->range[r][1] - g->range[r][0];
@@ -2433,9 +2434,9 @@ problem_init (problem *pb, const bp_gradcheck_function *f, size_t n_blocks,
       pb->n[k] = pb->rows[k] * pb->cols[k];
       pb->off[k] = pb->N;
       pb->N += pb->n[k];
-      pb->base[k] = gsl_matrix_alloc (pb->rows[k], pb->cols[k]);
-      pb->analytic[k] = f->m == 0 ? gsl_matrix_calloc (pb->rows[k], pb->cols[k])
-                                  : gsl_matrix_calloc (f->m, pb->n[k]);
+      pb->base[k] = matrix_alloc (pb->rows[k], pb->cols[k]);
+      pb->analytic[k] = f->m == 0 ? matrix_calloc (pb->rows[k], pb->cols[k])
+                                  : matrix_calloc (f->m, pb->n[k]);
       if (!pb->base[k] || !pb->analytic[k])
         return GSL_ENOMEM;
       copy_array (&blocks[k], pb->base[k]);

@@ -20,6 +20,7 @@
 #include "backprop/bp_net.h"
 #include "backprop/bp_train.h"
 #include "lib/files/report.h"
+#include "lib/alloc.h"
 #include "lib/valid.h"
 #include "lib/net/net.h"
 
@@ -1078,7 +1079,7 @@ read_state (const char *path, const header *h, bp_train_state *s, char *err,
       s->velocity = gsl_vector_alloc (h->count);
       s->rng_state = malloc (h->rng_size ? h->rng_size : 1);
       if (h->history)
-        s->history = gsl_matrix_alloc (h->history, BP_HISTORY_FIELDS);
+        s->history = matrix_alloc (h->history, BP_HISTORY_FIELDS);
       if (!s->velocity || !s->rng_state || (h->history && !s->history))
         status = report_file_error (err, errlen, GSL_ENOMEM, path, "out of memory");
     }

@@ -17,6 +17,7 @@
 #include <gsl/gsl_vector_float.h>
 #include <gsl/gsl_matrix_float.h>
 #include "lib/cmplx.h"
+#include "lib/alloc.h"
 #include "lib/valid.h"
 
 /* e^{x+iy} = e^x (cos y + i sin y): e^x exactly when y = 0 */
@@ -79,7 +80,7 @@ zgemv_by_dgemv (const gsl_matrix_complex *W, const gsl_vector_complex *u,
                 gsl_vector_complex *v)
 {
   const size_t n = W->size1, m = W->size2;
-  gsl_matrix *Wr = gsl_matrix_alloc (n, m), *Wi = gsl_matrix_alloc (n, m);
+  gsl_matrix *Wr = matrix_alloc (n, m), *Wi = matrix_alloc (n, m);
   gsl_vector *ur = gsl_vector_alloc (m), *ui = gsl_vector_alloc (m);
   gsl_vector *vr = gsl_vector_alloc (n), *vi = gsl_vector_alloc (n);
   int status = GSL_ENOMEM;

@@ -9,6 +9,7 @@
 #include "backprop/bp_batch.h"
 #include "backprop/bp_softmax.h"
 #include "backprop/bp_cross_entropy.h"
+#include "lib/alloc.h"
 #include "lib/valid.h"
 #include "lib/formulas/layers_trusted.h"
 #include "lib/formulas/float.h"
@@ -40,12 +41,12 @@ bp_batch_workspace_alloc (size_t B, size_t n, size_t m)
   w->B = B;
   w->n = n;
   w->m = m;
-  w->U = gsl_matrix_alloc (B, m);
-  w->T = gsl_matrix_alloc (B, n);
-  w->V = gsl_matrix_alloc (B, n);
-  w->Y = gsl_matrix_alloc (B, n);
-  w->dL_dV = gsl_matrix_alloc (B, n);
-  w->dL_dW = gsl_matrix_alloc (n, m);
+  w->U = matrix_alloc (B, m);
+  w->T = matrix_alloc (B, n);
+  w->V = matrix_alloc (B, n);
+  w->Y = matrix_alloc (B, n);
+  w->dL_dV = matrix_alloc (B, n);
+  w->dL_dW = matrix_alloc (n, m);
   w->dL_db = gsl_vector_alloc (n);
   if (!w->U || !w->T || !w->V || !w->Y || !w->dL_dV || !w->dL_dW || !w->dL_db)
     {

@@ -11,6 +11,7 @@
 #include "lib/formulas/cnn_chain.h"
 #include "backprop/bp_pool.h"
 #include "backprop/bp_reshape.h"
+#include "lib/alloc.h"
 #include "lib/valid.h"
 #include "lib/formulas/cnn_trusted.h"
 #include "lib/formulas/layers_trusted.h"
@@ -48,16 +49,16 @@ cnn_chain_alloc (size_t rows, size_t cols, size_t C1, size_t C2, size_t H, size_
     GSL_ERROR_NULL ("cnn_chain_alloc: out of memory", GSL_ENOMEM);
   *net = s;
   const size_t k2 = (size_t) BP_CNN_K * BP_CNN_K;
-  net->K1 = gsl_matrix_calloc (C1, k2);
+  net->K1 = matrix_calloc (C1, k2);
   net->b1 = gsl_vector_calloc (C1);
-  net->K2 = gsl_matrix_calloc (C2, C1 * k2);
+  net->K2 = matrix_calloc (C2, C1 * k2);
   net->b2 = gsl_vector_calloc (C2);
   if (H > 0)
     {
-      net->W3 = gsl_matrix_calloc (H, s.features);
+      net->W3 = matrix_calloc (H, s.features);
       net->b3 = gsl_vector_calloc (H);
     }
-  net->W4 = gsl_matrix_calloc (n, H ? H : s.features);
+  net->W4 = matrix_calloc (n, H ? H : s.features);
   net->b4 = gsl_vector_calloc (n);
   if (!net->K1 || !net->b1 || !net->K2 || !net->b2 || (H && (!net->W3 || !net->b3))
       || !net->W4 || !net->b4)

@@ -42,24 +42,24 @@ FUNCTION (cnn_chain, workspace_alloc) (size_t B, const TYPE (cnn_chain) *net)
   w->G2 = FUNCTION (gsl_vector, alloc) (C2 * B * hw2);
   w->P2 = FUNCTION (gsl_vector, alloc) (C2 * B * hw4);
   w->dP2 = FUNCTION (gsl_vector, alloc) (C2 * B * hw4);
-  w->F = FUNCTION (gsl_matrix, alloc) (B, net->features);
-  w->dF = FUNCTION (gsl_matrix, alloc) (B, net->features);
+  w->F = FUNCTION (matrix, alloc) (B, net->features);
+  w->dF = FUNCTION (matrix, alloc) (B, net->features);
   w->best1 = malloc (C1 * B * hw2);
   w->best2 = malloc (C2 * B * hw4);
   int ok = w->best1 && w->best2 && w->cols1 && w->Z1 && w->A1 && w->G1 && w->P1 && w->dP1 && w->cols2 && w->Z2
            && w->A2 && w->G2 && w->P2 && w->dP2 && w->F && w->dF;
   if (ok && net->H > 0)
     {
-      w->Z3 = FUNCTION (gsl_matrix, alloc) (B, net->H);
-      w->A3 = FUNCTION (gsl_matrix, alloc) (B, net->H);
-      w->dA3 = FUNCTION (gsl_matrix, alloc) (B, net->H);
+      w->Z3 = FUNCTION (matrix, alloc) (B, net->H);
+      w->A3 = FUNCTION (matrix, alloc) (B, net->H);
+      w->dA3 = FUNCTION (matrix, alloc) (B, net->H);
       ok = w->Z3 && w->A3 && w->dA3;
     }
   if (ok)
     {
-      w->V = FUNCTION (gsl_matrix, alloc) (B, net->n);
-      w->Y = FUNCTION (gsl_matrix, alloc) (B, net->n);
-      w->dV = FUNCTION (gsl_matrix, alloc) (B, net->n);
+      w->V = FUNCTION (matrix, alloc) (B, net->n);
+      w->Y = FUNCTION (matrix, alloc) (B, net->n);
+      w->dV = FUNCTION (matrix, alloc) (B, net->n);
       ok = w->V && w->Y && w->dV;
     }
   if (!ok)

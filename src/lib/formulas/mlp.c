@@ -11,6 +11,7 @@
 #include "backprop/bp_softmax.h"
 #include "backprop/bp_cross_entropy.h"
 #include "lib/formulas/mlp_chain.h"
+#include "lib/alloc.h"
 #include "lib/valid.h"
 
 mlp_chain *
@@ -27,9 +28,9 @@ mlp_chain_alloc (size_t m, size_t H, size_t n, bp_activation act)
   if (net == NULL)
     GSL_ERROR_NULL ("mlp_chain_alloc: out of memory", GSL_ENOMEM);
   *net = (mlp_chain) { .m = m, .H = H, .n = n, .act = act };
-  net->W1 = gsl_matrix_calloc (H, m);
+  net->W1 = matrix_calloc (H, m);
   net->b1 = gsl_vector_calloc (H);
-  net->W2 = gsl_matrix_calloc (n, H);
+  net->W2 = matrix_calloc (n, H);
   net->b2 = gsl_vector_calloc (n);
   if (!net->W1 || !net->b1 || !net->W2 || !net->b2)
     {

@@ -57,13 +57,13 @@ FUNCTION (mlp, batch_workspace_alloc) (size_t B, size_t m, size_t H, size_t n)
   if (w == NULL)
     GSL_ERROR_NULL (NAME (mlp, batch_workspace_alloc) ": out of memory", GSL_ENOMEM);
   *w = (TYPE (mlp_batch_workspace)) { .B = B, .m = m, .H = H, .n = n };
-  w->Z = FUNCTION (gsl_matrix, alloc) (B, H);
-  w->A = FUNCTION (gsl_matrix, alloc) (B, H);
-  w->V = FUNCTION (gsl_matrix, alloc) (B, n);
-  w->Y = FUNCTION (gsl_matrix, alloc) (B, n);
-  w->dL_dV = FUNCTION (gsl_matrix, alloc) (B, n);
-  w->dL_dA = FUNCTION (gsl_matrix, alloc) (B, H);
-  w->dL_dZ = FUNCTION (gsl_matrix, alloc) (B, H);
+  w->Z = FUNCTION (matrix, alloc) (B, H);
+  w->A = FUNCTION (matrix, alloc) (B, H);
+  w->V = FUNCTION (matrix, alloc) (B, n);
+  w->Y = FUNCTION (matrix, alloc) (B, n);
+  w->dL_dV = FUNCTION (matrix, alloc) (B, n);
+  w->dL_dA = FUNCTION (matrix, alloc) (B, H);
+  w->dL_dZ = FUNCTION (matrix, alloc) (B, H);
   if (!w->Z || !w->A || !w->V || !w->Y || !w->dL_dV || !w->dL_dA || !w->dL_dZ)
     {
       FUNCTION (mlp, batch_workspace_free) (w);

@@ -10,6 +10,7 @@
 #include "backprop/bp_softmax.h"
 #include "backprop/bp_cross_entropy.h"
 #include "backprop/bp_model.h"
+#include "lib/alloc.h"
 #include "lib/valid.h"
 
 bp_model_workspace *
@@ -29,7 +30,7 @@ bp_model_workspace_alloc (size_t n, size_t m)
   w->v = gsl_vector_alloc (n);
   w->y = gsl_vector_alloc (n);
   w->dL_dy = gsl_vector_alloc (n);
-  w->J = gsl_matrix_alloc (n, n);
+  w->J = matrix_alloc (n, n);
   w->dL_dv = gsl_vector_alloc (n);
   w->dL_du = gsl_vector_alloc (m);
   if (!w->u || !w->v || !w->y || !w->dL_dy || !w->J || !w->dL_dv || !w->dL_du)

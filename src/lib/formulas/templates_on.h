@@ -71,6 +71,7 @@
 # define FLOAT_FUNCTION_batch(name) batch_float_ ## name
 # define FLOAT_FUNCTION_gsl_vector(name) gsl_vector_float_ ## name
 # define FLOAT_FUNCTION_gsl_matrix(name) gsl_matrix_float_ ## name
+# define FLOAT_FUNCTION_matrix(name) matrix_float_ ## name
 # define FLOAT_FUNCTION_activation(name) activation_float_ ## name
 # define FLOAT_FUNCTION_cnn(name) cnn_float_ ## name
 # define FLOAT_FUNCTION_cnn_chain(name) cnn_chain_float_ ## name

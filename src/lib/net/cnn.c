@@ -11,6 +11,7 @@
 #include "lib/formulas/cnn_chain.h"
 #include "backprop/bp_complex_step.h"
 #include "backprop/bp_pool.h"
+#include "lib/alloc.h"
 #include "lib/valid.h"
 #include "lib/net/net.h"
 #include "lib/formulas/cnn_trusted.h"
@@ -160,10 +161,10 @@ cnn_cws_alloc (const bp_net *net)
   const cnn_chain *c = &w->c;
   const size_t hw = c->rows * c->cols, hw2 = (c->rows / 2) * (c->cols / 2);
   const size_t hw4 = (c->rows / 4) * (c->cols / 4);
-  w->Z1 = gsl_matrix_complex_alloc (c->C1, hw);
-  w->P1 = gsl_matrix_complex_alloc (c->C1, hw2);
-  w->Z2 = gsl_matrix_complex_alloc (c->C2, hw2);
-  w->P2 = gsl_matrix_complex_alloc (c->C2, hw4);
+  w->Z1 = matrix_complex_alloc (c->C1, hw);
+  w->P1 = matrix_complex_alloc (c->C1, hw2);
+  w->Z2 = matrix_complex_alloc (c->C2, hw2);
+  w->P2 = matrix_complex_alloc (c->C2, hw4);
   w->u = gsl_vector_complex_alloc (c->features);
   w->z3 = c->H ? gsl_vector_complex_alloc (c->H) : NULL;
   w->v = gsl_vector_complex_alloc (c->n);

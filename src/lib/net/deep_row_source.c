@@ -44,16 +44,16 @@ FUNCTION (deep, ws_alloc) (const bp_net *net, size_t B)
         ok = 0;
       else
         {
-          w->Z[l] = FUNCTION (gsl_matrix, alloc) (B, h);
-          w->A[l] = FUNCTION (gsl_matrix, alloc) (B, h);
-          w->dA[l] = FUNCTION (gsl_matrix, alloc) (B, h);
-          w->dZ[l] = FUNCTION (gsl_matrix, alloc) (B, h);
+          w->Z[l] = FUNCTION (matrix, alloc) (B, h);
+          w->A[l] = FUNCTION (matrix, alloc) (B, h);
+          w->dA[l] = FUNCTION (matrix, alloc) (B, h);
+          w->dZ[l] = FUNCTION (matrix, alloc) (B, h);
           ok = ok && w->Z[l] && w->A[l] && w->dA[l] && w->dZ[l];
         }
     }
-  w->V = FUNCTION (gsl_matrix, alloc) (B, net->shape.n);
-  w->Y = FUNCTION (gsl_matrix, alloc) (B, net->shape.n);
-  w->dV = FUNCTION (gsl_matrix, alloc) (B, net->shape.n);
+  w->V = FUNCTION (matrix, alloc) (B, net->shape.n);
+  w->Y = FUNCTION (matrix, alloc) (B, net->shape.n);
+  w->dV = FUNCTION (matrix, alloc) (B, net->shape.n);
   if (!ok || !w->V || !w->Y || !w->dV)
     {
       FUNCTION (deep, ws_free) (w);

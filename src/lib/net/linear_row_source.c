@@ -26,9 +26,9 @@ FUNCTION (linear, ws_alloc) (const bp_net *net, size_t B)
   FUNCTION (linear, ws) *w = calloc (1, sizeof *w);
   if (w == NULL)
     return NULL;
-  w->V = FUNCTION (gsl_matrix, alloc) (B, net->shape.n);
-  w->Y = FUNCTION (gsl_matrix, alloc) (B, net->shape.n);
-  w->G = FUNCTION (gsl_matrix, alloc) (B, net->shape.n);
+  w->V = FUNCTION (matrix, alloc) (B, net->shape.n);
+  w->Y = FUNCTION (matrix, alloc) (B, net->shape.n);
+  w->G = FUNCTION (matrix, alloc) (B, net->shape.n);
   if (!w->V || !w->Y || !w->G)
     {
       FUNCTION (linear, ws_free) (w);

@@ -11,6 +11,7 @@
 #include <gsl/gsl_errno.h>
 #include <gsl/gsl_nan.h>
 #include "backprop/bp_net.h"
+#include "lib/alloc.h"
 #include "lib/valid.h"
 #include "lib/formulas/arith.h"
 #include "lib/net/net.h"
@@ -244,16 +245,16 @@ bp_net_workspace_alloc (const bp_net *net, size_t B)
   int got;
   if (net->type->dtype == BP_NET_FLOAT32)
     {
-      w->U_float = gsl_matrix_float_alloc (B, m);
-      w->T_float = gsl_matrix_float_alloc (B, net->shape.n);
-      w->dU_float = gsl_matrix_float_alloc (B, m);
-      w->V = gsl_matrix_alloc (B, net->shape.n);
+      w->U_float = matrix_float_alloc (B, m);
+      w->T_float = matrix_float_alloc (B, net->shape.n);
+      w->dU_float = matrix_float_alloc (B, m);
+      w->V = matrix_alloc (B, net->shape.n);
       got = w->U_float && w->T_float && w->dU_float && w->V;
     }
   else
     {
-      w->U = gsl_matrix_alloc (B, m);
-      w->T = gsl_matrix_alloc (B, net->shape.n);
+      w->U = matrix_alloc (B, m);
+      w->T = matrix_alloc (B, net->shape.n);
       got = w->U && w->T;
     }
   if (!w->row || !got)
