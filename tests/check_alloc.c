@@ -41,8 +41,8 @@ typedef void *(*make_fn) (const void *arg);
 typedef void (*free_fn) (void *p);
 
 /* make (arg) with each of its allocations failing in turn, then none:
-   NULL exactly when one failed, and nothing left allocated after release
-   when none did */
+   NULL exactly when one failed, and nothing left allocated after any
+   run (after release when none failed) */
 static void
 each_allocation_failing (make_fn make, free_fn release, const void *arg, const char *what)
 {
@@ -56,12 +56,12 @@ each_allocation_failing (make_fn make, free_fn release, const void *arg, const c
       if (p != NULL)
         release (p);
       const unsigned long made = failalloc_disarm ();
+      ck_assert_msg (failalloc_live () == 0, "%s, allocation %lu failing: %ld block(s) not "
+                     "freed", what, n, failalloc_live ());
       if (made < n)
         {
           ck_assert_msg (p != NULL, "%s failed with no allocation failing", what);
           ck_assert_msg (n > 1, "%s allocated nothing", what);
-          ck_assert_msg (failalloc_live () == 0, "%s: %ld block(s) not freed", what,
-                         failalloc_live ());
           break;
         }
       ck_assert_msg (p == NULL, "%s returned an object although its allocation %lu of "

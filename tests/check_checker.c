@@ -2514,9 +2514,8 @@ END_TEST
    n up to the last (after one run unarmed: what the process allocates
    once, the message catalog's binding, is not counted, so the Nth call
    is the same in every run): each run ends with GSL_ENOMEM or, where the
-   failure was absorbed, with the FAIL (GSL_FAILURE); none crashes; the
-   run with no failure leaves no block allocated once its result is
-   freed */
+   failure was absorbed, with the FAIL (GSL_FAILURE); none crashes; no
+   run leaves a block allocated once its result is freed */
 static void
 each_allocation_failing (const bp_gradcheck_function *f, const bp_gradcheck_block *theta,
                          const bp_gradcheck_block *grad, unsigned method)
@@ -2539,11 +2538,11 @@ each_allocation_failing (const bp_gradcheck_function *f, const bp_gradcheck_bloc
       ck_assert_msg (status == GSL_ENOMEM || status == GSL_FAILURE,
                      "method %u, allocation %lu failing: status %d", method, n, status);
       n_enomem += status == GSL_ENOMEM;
+      ck_assert_msg (failalloc_live () == 0, "method %u, allocation %lu failing: %ld "
+                     "block(s) not freed", method, n, failalloc_live ());
       if (calls < n)
         {
           ck_assert_int_eq (status, GSL_FAILURE);   /* none failed: the FAIL */
-          ck_assert_msg (failalloc_live () == 0, "method %u: %ld block(s) not freed", method,
-                         failalloc_live ());
           ck_assert_uint_gt (n, 5);
           break;
         }
