@@ -209,6 +209,27 @@ with tempfile.TemporaryDirectory() as tree:
     assert v[0] == "error", v
 print("PASS: a loop is judged by CPU time; a starved suite is no kill, a hung one is")
 
+# The CPU limit holds for the suite's session as a whole, the children its
+# processes reaped included (session 14): twenty children of 0.5 s of CPU
+# each, one after the other, each under the 1 s RLIMIT_CPU that every
+# process gets afresh, are "cpu-limit" once they add up to 1 s (until
+# session 13 the run went on: gradcheck.c:487's check_checker used 3,196
+# s, a test at a time).  The backstop is made long: a loaded machine
+# starving the suite must not give "error" here.
+with tempfile.TemporaryDirectory() as tree:
+    os.makedirs(os.path.join(tree, "tests"))
+    p = os.path.join(tree, "tests", "spread")
+    with open(p, "w") as f:
+        f.write("#!/bin/sh\nfor i in $(seq 20); do %s -c 'import time\n"
+                "t = time.process_time()\nwhile time.process_time() - t < 0.5: pass'; done\n"
+                'echo "ok 1 - x.c:c:test_spread: Passed"\n' % sys.executable)
+    os.chmod(p, stat.S_IRWXU)
+    m.WALL_BACKSTOP = 120.0
+    r, out = m.run_suite(tree, "tests/spread", 1.0, cpu=True)
+    m.WALL_BACKSTOP = 10.0
+    assert r == "cpu-limit" and "test_spread" not in out, (r, out)
+print("PASS: a suite's processes share one CPU budget, reaped children included")
+
 # A cached kill by "timeout" (a wall-clock limit, until session 10) is
 # judged afresh.  A survivor by line keeps the test cases that executed
 # its line (units) and is keyed by the code they execute: it stands while

@@ -565,7 +565,7 @@ def kill_session(sid):
     pipe open, and the job waiting on it for ever (session 8: two jobs
     stuck at once behind check_robust's tests); a session holds them
     all."""
-    for pid, _, _ in session_procs(sid):
+    for pid, _, _, _ in session_procs(sid):
         try:
             os.kill(pid, 9)
         except OSError:
@@ -581,7 +581,9 @@ CPU_KILLED = re.compile(r"Received signal (%d|%d)\b" % (signal.SIGXCPU, signal.S
 
 
 def session_procs(sid):
-    """[(pid, state, CPU seconds)] of the live processes of session sid."""
+    """[(pid, state, CPU seconds, its reaped children's CPU seconds)] of the
+    live processes of session sid (/proc/PID/stat: utime + stime, cutime
+    + cstime)."""
     out, tick = [], os.sysconf("SC_CLK_TCK")
     for d in os.listdir("/proc"):
         if not d.isdigit():
@@ -591,9 +593,18 @@ def session_procs(sid):
                 fields = fh.read().rsplit(")", 1)[1].split()
         except (OSError, IndexError):
             continue
-        if len(fields) > 12 and fields[3] == str(sid):
-            out.append((int(d), fields[0], (int(fields[11]) + int(fields[12])) / tick))
+        if len(fields) > 14 and fields[3] == str(sid):
+            out.append((int(d), fields[0], (int(fields[11]) + int(fields[12])) / tick,
+                        (int(fields[13]) + int(fields[14])) / tick))
     return out
+
+
+def session_cpu(procs):
+    """The CPU seconds a session has used (session_procs): its live
+    processes' and every child they reaped (a child's time joins its
+    parent's cutime when waited for: Check's forked tests, the
+    programs a test runs)."""
+    return sum(c + r for _, _, c, r in procs)
 
 
 def cpu_limited(seconds):
@@ -621,13 +632,14 @@ def run_suite(tree, suite, limit, case=None, cases=None, cpu=False):
     With cpu (a mutant's run), limit is CPU time, not wall time: each
     process of the suite (Check forks one per test) may use limit seconds
     of CPU (RLIMIT_CPU); one that does is killed by SIGXCPU and the run is
-    "cpu-limit" (a loop: a kill).  A starved process uses little CPU
-    however long it waits: Check's own wall-clock timeouts are made
-    large, and the wall-clock backstop (WALL_BACKSTOP times limit) is
-    "error" (no verdict, not cached, the mutant tried again next run)
-    unless a process of the suite had used its CPU limit by then.  A
-    suite blocked for good (all its processes asleep, no CPU used, for
-    limit seconds) is "hang", a kill (watch())."""
+    "cpu-limit" (a loop: a kill).  The session's processes together, the
+    children they reaped included (session_cpu), may use limit seconds
+    too: past that the session is killed, "cpu-limit" as well (watch()).
+    A starved process uses little CPU however long it waits: Check's own
+    wall-clock timeouts are made large, and the wall-clock backstop
+    (WALL_BACKSTOP times limit) is "error" (no verdict, not cached, the
+    mutant tried again next run).  A suite blocked for good (all its
+    processes asleep, no CPU used, for limit seconds) is "hang", a kill."""
     env = dict(suite_env(tree), CK_TIMEOUT_MULTIPLIER="1000" if cpu else "5",
                CK_TAP_LOG_FILE_NAME="-")
     if case is not None:
@@ -644,9 +656,9 @@ def run_suite(tree, suite, limit, case=None, cases=None, cpu=False):
         kill_session(p.pid)
 
     def watch():
-        """The wall-clock limits.  With cpu: past WALL_BACKSTOP * limit,
-        "cpu-limit" if a process had used its limit, else "error" (starved:
-        runnable or stopped, not looping); and a suite whose processes all
+        """The wall-clock limits.  With cpu, every 2 s: "cpu-limit" once the
+        session has used limit seconds of CPU; past WALL_BACKSTOP * limit
+        "error" (starved: runnable or stopped, not looping); and a suite whose processes all
         sleep (state S: waiting on a pipe, a signal, a lock) without using
         any CPU for limit seconds is "hang" (a kill: blocked for good; a
         starved process is runnable, R)."""
@@ -658,14 +670,21 @@ def run_suite(tree, suite, limit, case=None, cases=None, cpu=False):
                 stop("timeout")
                 return
             procs = session_procs(p.pid)
-            used = sum(c for _, _, c in procs)
-            if not procs or any(s not in "SZ" for _, s, _ in procs) or used != last:
+            used = session_cpu(procs)
+            if used >= limit:
+                # the session's budget: a test that runs long without
+                # looping, or a loop spread over many processes, each
+                # under its own RLIMIT_CPU (gradcheck.c:487, session 13:
+                # 3,196 s of check_checker, a fresh limit per forked test)
+                stop("cpu-limit")
+                return
+            if not procs or any(s not in "SZ" for _, s, _, _ in procs) or used != last:
                 idle_since, last = now, used
             elif now - idle_since >= limit:
                 stop("hang")
                 return
             if now - t0 >= WALL_BACKSTOP * limit:
-                stop("cpu-limit" if max([c for _, _, c in procs] or [0.0]) >= limit else "error")
+                stop("error")   # starved: the session used less than its budget
                 return
     timer = threading.Thread(target=watch, daemon=True)
     timer.start()
