@@ -13,6 +13,8 @@ srcdir=${srcdir:-.}
 command -v python3 >/dev/null 2>&1 || { echo "SKIP: no python3"; exit 77; }
 PYTHONDONTWRITEBYTECODE=1 exec python3 - "$srcdir/tests" <<'PY'
 import sys
+import threading
+import time
 sys.path.insert(0, sys.argv[1])
 import mutation as m
 err = ("src/lib/check/print.c: In function 'hint_factor':\n"
@@ -229,6 +231,25 @@ with tempfile.TemporaryDirectory() as tree:
     m.WALL_BACKSTOP = 10.0
     assert r == "cpu-limit" and "test_spread" not in out, (r, out)
 print("PASS: a suite's processes share one CPU budget, reaped children included")
+
+# A survivor's -O2 check compiles each of its objects within
+# Direct.O2_CPU seconds of CPU; an object past it is dear for the rest of
+# the run: no equivalence, no compile again (session 14: conv.c's 67 s of
+# cc1 cost every Winograd survivor 400 to 800 s of wall time).  The
+# "compiler" here loops, then leaves a mark it ran.
+with tempfile.TemporaryDirectory() as tree:
+    d = m.Direct.__new__(m.Direct)
+    d.memo, d.lock, d.dear, d.O2_CPU = {}, threading.Lock(), set(), 1
+    mark = os.path.join(tree, "ran")
+    d.compile = ["sh", "-c", "touch %s; while :; do :; done" % mark, "cc"]
+    os.makedirs(os.path.join(tree, "src/lib/.libs"))
+    code = {"src/lib/x.c": "X"}
+    t = time.time()
+    assert not d.optimized(tree, ["src/lib/x.c"], code)
+    assert d.dear == {"src/lib/x.c"} and os.path.exists(mark), d.dear
+    os.remove(mark)
+    assert not d.optimized(tree, ["src/lib/x.c"], code) and not os.path.exists(mark)
+print("PASS: a survivor's -O2 check is bounded in CPU, a dear object not compiled again")
 
 # A cached kill by "timeout" (a wall-clock limit, until session 10) is
 # judged afresh.  A survivor by line keeps the test cases that executed

@@ -523,13 +523,17 @@ def make_tree(src, n):
     return dst
 
 
-def run(cmd, cwd, env, timeout):
+def run(cmd, cwd, env, timeout, preexec=None):
+    """("ok" | "fail" | "timeout" | "killed": by SIGXCPU or SIGKILL, its
+    output); preexec: cpu_limited's, say."""
     try:
         r = subprocess.run(cmd, cwd=cwd, env=env, stdout=subprocess.PIPE,
-                           stderr=subprocess.STDOUT, timeout=timeout)
+                           stderr=subprocess.STDOUT, timeout=timeout, preexec_fn=preexec)
         out = r.stdout.decode(errors="replace")
         if r.returncode != 0 and "Test timeout expired" in out:
             return "timeout", out
+        if preexec and r.returncode in (-signal.SIGXCPU, -signal.SIGKILL):
+            return "killed", out
         return ("ok" if r.returncode == 0 else "fail"), out
     except subprocess.TimeoutExpired:
         return "timeout", ""
@@ -743,10 +747,17 @@ class Direct:
     # object code is judged against the original compiled so too
     # (original()), and a survivor's against make's -O2 (optimized())
     MUTANT_OPT = ["-O0"]
+    # a survivor's check at -O2 (optimized()) compiles each of its objects
+    # within this many seconds of CPU; one past it is too dear at -O2 for
+    # the rest of the run, its survivors checked at -O0 alone (conv.c: 67
+    # s of cc1 at -O2, its Winograd templates, against 0.3 s at -O0 and
+    # 1.1 s for gradcheck.c at -O2: 400 to 800 s of a survivor's wall time
+    # at nice 19, session 13)
+    O2_CPU = 10
 
     def __init__(self, tree):
         self.compile = self.link = self.out = None
-        self.memo, self.lock = {}, threading.Lock()
+        self.memo, self.lock, self.dear = {}, threading.Lock(), set()
         # $(info): the variable's text as the recipe's shell would read it
         # (echo would strip a level of quotes: -DLOCALEDIR='"DIR"' became
         # -DLOCALEDIR=DIR, and every print.c mutant failed to compile)
@@ -841,14 +852,23 @@ class Direct:
         library's own, --confirm-o2)."""
         return self.MUTANT_OPT if opt is None else opt
 
-    def code_of(self, tree, src, opt):
+    def code_of(self, tree, src, opt, cpu=None):
         """The code (object_code) of src as it now is in tree, compiled
-        with opt added to the library's flags (a scratch object), or None."""
+        with opt added to the library's flags (a scratch object), or None;
+        with cpu, the compiler within cpu seconds of CPU, src put among
+        the dear when it needs more."""
         tmp = os.path.join(tree, lib_object(src) + ".scratch.o")
-        r, _ = run(self.compile + opt + ["-c", src, "-fPIC", "-DPIC", "-o", tmp],
-                   tree, make_env(), 600)
+        r, out = run(self.compile + opt + ["-c", src, "-fPIC", "-DPIC", "-o", tmp],
+                     tree, make_env(), 600, cpu_limited(cpu) if cpu else None)
         try:
-            return object_code(tmp) if r == "ok" else None
+            if r == "ok":
+                return object_code(tmp)
+            # SIGXCPU (SIGKILL at the hard limit) of the compiler or, gcc
+            # reporting it, of its cc1
+            if cpu and (r == "killed" or "signal terminated program" in out):
+                with self.lock:
+                    self.dear.add(src)
+            return None
         finally:
             if os.path.exists(tmp):
                 os.remove(tmp)
@@ -864,8 +884,10 @@ class Direct:
     def optimized(self, tree, owners, code):
         """Whether the mutant now in tree compiles, at the library's own
         flags, to the original's code (code: {src: object_code}) in every
-        object of owners: a survivor at -O0 that -O2 proves equivalent."""
-        return all(code.get(o) and self.code_of(tree, o, []) == code[o]
+        object of owners: a survivor at -O0 that -O2 proves equivalent.
+        False, without compiling, when an owner is dear (O2_CPU)."""
+        return all(code.get(o) and o not in self.dear
+                   and self.code_of(tree, o, [], self.O2_CPU) == code[o]
                    for o in sorted(owners))
 
 
@@ -912,11 +934,12 @@ def judge(tree, mu, first, rest, limit, code, owners, direct=None, prof=None, op
     prof, a dict, gets the seconds spent in each phase: "prepare" (make
     bringing the copy up to date), "build" (the mutant's compile and
     link; "compile": its compiler part, direct builds only), "run" (the
-    suites), and "runs" (how many suite runs).  opt: the mutated objects'
+    suites), "runs" (how many suite runs) and "o2" (a survivor's check at
+    -O2: Direct.optimized).  opt: the mutated objects'
     flags instead of Direct.MUTANT_OPT ([]: the library's own, compared
     with make's objects, code)."""
     prof = {} if prof is None else prof
-    prof.update(prepare=0.0, build=0.0, compile=0.0, run=0.0, runs=0)
+    prof.update(prepare=0.0, build=0.0, compile=0.0, run=0.0, runs=0, o2=0.0)
     path = os.path.join(tree, mu.path)
     original = open(path).read()
     st = os.stat(path)
@@ -992,8 +1015,12 @@ def judge(tree, mu, first, rest, limit, code, owners, direct=None, prof=None, op
                     prof["witness"] = [s, case]
                     return "killed", "%s %s%s" % (os.path.basename(s), r,
                                                  " (%s)" % test.group(1) if test else ""), [s]
-        if fast and owners and opt is None and direct.optimized(tree, owners, code):
-            return "equivalent", "same object code at -O2", []
+        if fast and owners and opt is None:
+            t = time.time()
+            same = direct.optimized(tree, owners, code)
+            prof["o2"] += time.time() - t
+            if same:
+                return "equivalent", "same object code at -O2", []
         return "survived", "", ran
     finally:
         with open(path, "w") as f:
@@ -1819,9 +1846,9 @@ def main():
                           verdict, mu.where,
                     mu.change,
                     " [%s]" % by if by else "",
-                    "  (%.0f s: make %.1f, build %.1f (cc %.1f), %d run(s) %.1f)" % (
+                    "  (%.0f s: make %.1f, build %.1f (cc %.1f), %d run(s) %.1f, -O2 %.1f)" % (
                         dt, prof["prepare"], prof["build"], prof["compile"], prof["runs"],
-                        prof["run"])
+                        prof["run"], prof["o2"])
                     if prof else ""), flush=True)
             cache.save()
 
