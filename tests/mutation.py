@@ -6,8 +6,9 @@ Each mutant changes one thing in one line of code -- an operator (+ -, * /,
 < <=, > >=, == !=, && ||), a constant (0.0 1.0 2.0, 1 2 in arithmetic), a
 transpose (CblasTrans CblasNoTrans), an index (i + 1, size1 size2) -- or is
 one of the named mutants of issues 14 and 24.  A mutant is killed when a
-suite fails, or one of its processes uses five times the suite's (or
-the case's) clean time in CPU (at least 60 s: a loop; run_suite()).  One the compiler or the linker refuses is "not compiled": no
+suite fails, or one of its processes, or all of them together (the
+children they reaped included), uses five times the suite's (or the
+case's) clean time in CPU (at least 60 s: a loop; run_suite()).  One the compiler or the linker refuses is "not compiled": no
 kill, reported apart and left out of the score; a build that runs out
 of time is not cached (the next run tries the mutant again).
 
