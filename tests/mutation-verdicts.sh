@@ -8,7 +8,9 @@
 # case, and judged afresh when that case passes; an equivalent entry may
 # name its function; the direct rebuild compiles an object as make does;
 # a loop is judged by CPU time (a starved suite is no verdict, a hung one
-# a kill); a survivor is keyed by the code its covering test cases run.
+# a kill), the suite's processes and the children they reaped sharing one
+# budget; a survivor's -O2 check is bounded in CPU; a survivor is keyed
+# by the code its covering test cases run.
 srcdir=${srcdir:-.}
 command -v python3 >/dev/null 2>&1 || { echo "SKIP: no python3"; exit 77; }
 PYTHONDONTWRITEBYTECODE=1 exec python3 - "$srcdir/tests" <<'PY'
