@@ -8,11 +8,15 @@
 # case, and judged afresh when that case passes; an equivalent entry may
 # name its function; the direct rebuild compiles an object as make does;
 # a loop is judged by CPU time (a starved suite is no verdict, a hung one
-# a kill); a survivor is keyed by the code its covering test cases run.
+# a kill), the suite's processes and the children they reaped sharing one
+# budget; a survivor's -O2 check is bounded in CPU; a survivor is keyed
+# by the code its covering test cases run.
 srcdir=${srcdir:-.}
 command -v python3 >/dev/null 2>&1 || { echo "SKIP: no python3"; exit 77; }
 PYTHONDONTWRITEBYTECODE=1 exec python3 - "$srcdir/tests" <<'PY'
 import sys
+import threading
+import time
 sys.path.insert(0, sys.argv[1])
 import mutation as m
 err = ("src/lib/check/print.c: In function 'hint_factor':\n"
@@ -208,6 +212,46 @@ with tempfile.TemporaryDirectory() as tree:
     v = m.judge(tree, mu, [("tests/stop", None)], [], lim, {}, set())
     assert v[0] == "error", v
 print("PASS: a loop is judged by CPU time; a starved suite is no kill, a hung one is")
+
+# The CPU limit holds for the suite's session as a whole, the children its
+# processes reaped included (session 14): twenty children of 0.5 s of CPU
+# each, one after the other, each under the 1 s RLIMIT_CPU that every
+# process gets afresh, are "cpu-limit" once they add up to 1 s (until
+# session 13 the run went on: gradcheck.c:487's check_checker used 3,196
+# s, a test at a time).  The backstop is made long: a loaded machine
+# starving the suite must not give "error" here.
+with tempfile.TemporaryDirectory() as tree:
+    os.makedirs(os.path.join(tree, "tests"))
+    p = os.path.join(tree, "tests", "spread")
+    with open(p, "w") as f:
+        f.write("#!/bin/sh\nfor i in $(seq 20); do %s -c 'import time\n"
+                "t = time.process_time()\nwhile time.process_time() - t < 0.5: pass'; done\n"
+                'echo "ok 1 - x.c:c:test_spread: Passed"\n' % sys.executable)
+    os.chmod(p, stat.S_IRWXU)
+    m.WALL_BACKSTOP = 120.0
+    r, out = m.run_suite(tree, "tests/spread", 1.0, cpu=True)
+    m.WALL_BACKSTOP = 10.0
+    assert r == "cpu-limit" and "test_spread" not in out, (r, out)
+print("PASS: a suite's processes share one CPU budget, reaped children included")
+
+# A survivor's -O2 check compiles each of its objects within
+# Direct.O2_CPU seconds of CPU; an object past it is dear for the rest of
+# the run: no equivalence, no compile again (session 14: conv.c's 67 s of
+# cc1 cost every Winograd survivor 400 to 800 s of wall time).  The
+# "compiler" here loops, then leaves a mark it ran.
+with tempfile.TemporaryDirectory() as tree:
+    d = m.Direct.__new__(m.Direct)
+    d.memo, d.lock, d.dear, d.O2_CPU = {}, threading.Lock(), set(), 1
+    mark = os.path.join(tree, "ran")
+    d.compile = ["sh", "-c", "touch %s; while :; do :; done" % mark, "cc"]
+    os.makedirs(os.path.join(tree, "src/lib/.libs"))
+    code = {"src/lib/x.c": "X"}
+    t = time.time()
+    assert not d.optimized(tree, ["src/lib/x.c"], code)
+    assert d.dear == {"src/lib/x.c"} and os.path.exists(mark), d.dear
+    os.remove(mark)
+    assert not d.optimized(tree, ["src/lib/x.c"], code) and not os.path.exists(mark)
+print("PASS: a survivor's -O2 check is bounded in CPU, a dear object not compiled again")
 
 # A cached kill by "timeout" (a wall-clock limit, until session 10) is
 # judged afresh.  A survivor by line keeps the test cases that executed

@@ -6,8 +6,9 @@ Each mutant changes one thing in one line of code -- an operator (+ -, * /,
 < <=, > >=, == !=, && ||), a constant (0.0 1.0 2.0, 1 2 in arithmetic), a
 transpose (CblasTrans CblasNoTrans), an index (i + 1, size1 size2) -- or is
 one of the named mutants of issues 14 and 24.  A mutant is killed when a
-suite fails, or one of its processes uses five times the suite's (or
-the case's) clean time in CPU (at least 60 s: a loop; run_suite()).  One the compiler or the linker refuses is "not compiled": no
+suite fails, or one of its processes, or all of them together (the
+children they reaped included), uses five times the suite's (or the
+case's) clean time in CPU (at least 60 s: a loop; run_suite()).  One the compiler or the linker refuses is "not compiled": no
 kill, reported apart and left out of the score; a build that runs out
 of time is not cached (the next run tries the mutant again).
 
@@ -523,13 +524,17 @@ def make_tree(src, n):
     return dst
 
 
-def run(cmd, cwd, env, timeout):
+def run(cmd, cwd, env, timeout, preexec=None):
+    """("ok" | "fail" | "timeout" | "killed": by SIGXCPU or SIGKILL, its
+    output); preexec: cpu_limited's, say."""
     try:
         r = subprocess.run(cmd, cwd=cwd, env=env, stdout=subprocess.PIPE,
-                           stderr=subprocess.STDOUT, timeout=timeout)
+                           stderr=subprocess.STDOUT, timeout=timeout, preexec_fn=preexec)
         out = r.stdout.decode(errors="replace")
         if r.returncode != 0 and "Test timeout expired" in out:
             return "timeout", out
+        if preexec and r.returncode in (-signal.SIGXCPU, -signal.SIGKILL):
+            return "killed", out
         return ("ok" if r.returncode == 0 else "fail"), out
     except subprocess.TimeoutExpired:
         return "timeout", ""
@@ -565,7 +570,7 @@ def kill_session(sid):
     pipe open, and the job waiting on it for ever (session 8: two jobs
     stuck at once behind check_robust's tests); a session holds them
     all."""
-    for pid, _, _ in session_procs(sid):
+    for pid, _, _, _ in session_procs(sid):
         try:
             os.kill(pid, 9)
         except OSError:
@@ -581,7 +586,9 @@ CPU_KILLED = re.compile(r"Received signal (%d|%d)\b" % (signal.SIGXCPU, signal.S
 
 
 def session_procs(sid):
-    """[(pid, state, CPU seconds)] of the live processes of session sid."""
+    """[(pid, state, CPU seconds, its reaped children's CPU seconds)] of the
+    live processes of session sid (/proc/PID/stat: utime + stime, cutime
+    + cstime)."""
     out, tick = [], os.sysconf("SC_CLK_TCK")
     for d in os.listdir("/proc"):
         if not d.isdigit():
@@ -591,9 +598,18 @@ def session_procs(sid):
                 fields = fh.read().rsplit(")", 1)[1].split()
         except (OSError, IndexError):
             continue
-        if len(fields) > 12 and fields[3] == str(sid):
-            out.append((int(d), fields[0], (int(fields[11]) + int(fields[12])) / tick))
+        if len(fields) > 14 and fields[3] == str(sid):
+            out.append((int(d), fields[0], (int(fields[11]) + int(fields[12])) / tick,
+                        (int(fields[13]) + int(fields[14])) / tick))
     return out
+
+
+def session_cpu(procs):
+    """The CPU seconds a session has used (session_procs): its live
+    processes' and every child they reaped (a child's time joins its
+    parent's cutime when waited for: Check's forked tests, the
+    programs a test runs)."""
+    return sum(c + r for _, _, c, r in procs)
 
 
 def cpu_limited(seconds):
@@ -621,13 +637,14 @@ def run_suite(tree, suite, limit, case=None, cases=None, cpu=False):
     With cpu (a mutant's run), limit is CPU time, not wall time: each
     process of the suite (Check forks one per test) may use limit seconds
     of CPU (RLIMIT_CPU); one that does is killed by SIGXCPU and the run is
-    "cpu-limit" (a loop: a kill).  A starved process uses little CPU
-    however long it waits: Check's own wall-clock timeouts are made
-    large, and the wall-clock backstop (WALL_BACKSTOP times limit) is
-    "error" (no verdict, not cached, the mutant tried again next run)
-    unless a process of the suite had used its CPU limit by then.  A
-    suite blocked for good (all its processes asleep, no CPU used, for
-    limit seconds) is "hang", a kill (watch())."""
+    "cpu-limit" (a loop: a kill).  The session's processes together, the
+    children they reaped included (session_cpu), may use limit seconds
+    too: past that the session is killed, "cpu-limit" as well (watch()).
+    A starved process uses little CPU however long it waits: Check's own
+    wall-clock timeouts are made large, and the wall-clock backstop
+    (WALL_BACKSTOP times limit) is "error" (no verdict, not cached, the
+    mutant tried again next run).  A suite blocked for good (all its
+    processes asleep, no CPU used, for limit seconds) is "hang", a kill."""
     env = dict(suite_env(tree), CK_TIMEOUT_MULTIPLIER="1000" if cpu else "5",
                CK_TAP_LOG_FILE_NAME="-")
     if case is not None:
@@ -644,9 +661,9 @@ def run_suite(tree, suite, limit, case=None, cases=None, cpu=False):
         kill_session(p.pid)
 
     def watch():
-        """The wall-clock limits.  With cpu: past WALL_BACKSTOP * limit,
-        "cpu-limit" if a process had used its limit, else "error" (starved:
-        runnable or stopped, not looping); and a suite whose processes all
+        """The wall-clock limits.  With cpu, every 2 s: "cpu-limit" once the
+        session has used limit seconds of CPU; past WALL_BACKSTOP * limit
+        "error" (starved: runnable or stopped, not looping); and a suite whose processes all
         sleep (state S: waiting on a pipe, a signal, a lock) without using
         any CPU for limit seconds is "hang" (a kill: blocked for good; a
         starved process is runnable, R)."""
@@ -658,14 +675,21 @@ def run_suite(tree, suite, limit, case=None, cases=None, cpu=False):
                 stop("timeout")
                 return
             procs = session_procs(p.pid)
-            used = sum(c for _, _, c in procs)
-            if not procs or any(s not in "SZ" for _, s, _ in procs) or used != last:
+            used = session_cpu(procs)
+            if used >= limit:
+                # the session's budget: a test that runs long without
+                # looping, or a loop spread over many processes, each
+                # under its own RLIMIT_CPU (gradcheck.c:487, session 13:
+                # 3,196 s of check_checker, a fresh limit per forked test)
+                stop("cpu-limit")
+                return
+            if not procs or any(s not in "SZ" for _, s, _, _ in procs) or used != last:
                 idle_since, last = now, used
             elif now - idle_since >= limit:
                 stop("hang")
                 return
             if now - t0 >= WALL_BACKSTOP * limit:
-                stop("cpu-limit" if max([c for _, _, c in procs] or [0.0]) >= limit else "error")
+                stop("error")   # starved: the session used less than its budget
                 return
     timer = threading.Thread(target=watch, daemon=True)
     timer.start()
@@ -724,10 +748,17 @@ class Direct:
     # object code is judged against the original compiled so too
     # (original()), and a survivor's against make's -O2 (optimized())
     MUTANT_OPT = ["-O0"]
+    # a survivor's check at -O2 (optimized()) compiles each of its objects
+    # within this many seconds of CPU; one past it is too dear at -O2 for
+    # the rest of the run, its survivors checked at -O0 alone (conv.c: 67
+    # s of cc1 at -O2, its Winograd templates, against 0.3 s at -O0 and
+    # 1.1 s for gradcheck.c at -O2: 400 to 800 s of a survivor's wall time
+    # at nice 19, session 13)
+    O2_CPU = 10
 
     def __init__(self, tree):
         self.compile = self.link = self.out = None
-        self.memo, self.lock = {}, threading.Lock()
+        self.memo, self.lock, self.dear = {}, threading.Lock(), set()
         # $(info): the variable's text as the recipe's shell would read it
         # (echo would strip a level of quotes: -DLOCALEDIR='"DIR"' became
         # -DLOCALEDIR=DIR, and every print.c mutant failed to compile)
@@ -822,14 +853,23 @@ class Direct:
         library's own, --confirm-o2)."""
         return self.MUTANT_OPT if opt is None else opt
 
-    def code_of(self, tree, src, opt):
+    def code_of(self, tree, src, opt, cpu=None):
         """The code (object_code) of src as it now is in tree, compiled
-        with opt added to the library's flags (a scratch object), or None."""
+        with opt added to the library's flags (a scratch object), or None;
+        with cpu, the compiler within cpu seconds of CPU, src put among
+        the dear when it needs more."""
         tmp = os.path.join(tree, lib_object(src) + ".scratch.o")
-        r, _ = run(self.compile + opt + ["-c", src, "-fPIC", "-DPIC", "-o", tmp],
-                   tree, make_env(), 600)
+        r, out = run(self.compile + opt + ["-c", src, "-fPIC", "-DPIC", "-o", tmp],
+                     tree, make_env(), 600, cpu_limited(cpu) if cpu else None)
         try:
-            return object_code(tmp) if r == "ok" else None
+            if r == "ok":
+                return object_code(tmp)
+            # SIGXCPU (SIGKILL at the hard limit) of the compiler or, gcc
+            # reporting it, of its cc1
+            if cpu and (r == "killed" or "signal terminated program" in out):
+                with self.lock:
+                    self.dear.add(src)
+            return None
         finally:
             if os.path.exists(tmp):
                 os.remove(tmp)
@@ -845,8 +885,10 @@ class Direct:
     def optimized(self, tree, owners, code):
         """Whether the mutant now in tree compiles, at the library's own
         flags, to the original's code (code: {src: object_code}) in every
-        object of owners: a survivor at -O0 that -O2 proves equivalent."""
-        return all(code.get(o) and self.code_of(tree, o, []) == code[o]
+        object of owners: a survivor at -O0 that -O2 proves equivalent.
+        False, without compiling, when an owner is dear (O2_CPU)."""
+        return all(code.get(o) and o not in self.dear
+                   and self.code_of(tree, o, [], self.O2_CPU) == code[o]
                    for o in sorted(owners))
 
 
@@ -893,11 +935,12 @@ def judge(tree, mu, first, rest, limit, code, owners, direct=None, prof=None, op
     prof, a dict, gets the seconds spent in each phase: "prepare" (make
     bringing the copy up to date), "build" (the mutant's compile and
     link; "compile": its compiler part, direct builds only), "run" (the
-    suites), and "runs" (how many suite runs).  opt: the mutated objects'
+    suites), "runs" (how many suite runs) and "o2" (a survivor's check at
+    -O2: Direct.optimized).  opt: the mutated objects'
     flags instead of Direct.MUTANT_OPT ([]: the library's own, compared
     with make's objects, code)."""
     prof = {} if prof is None else prof
-    prof.update(prepare=0.0, build=0.0, compile=0.0, run=0.0, runs=0)
+    prof.update(prepare=0.0, build=0.0, compile=0.0, run=0.0, runs=0, o2=0.0)
     path = os.path.join(tree, mu.path)
     original = open(path).read()
     st = os.stat(path)
@@ -973,8 +1016,12 @@ def judge(tree, mu, first, rest, limit, code, owners, direct=None, prof=None, op
                     prof["witness"] = [s, case]
                     return "killed", "%s %s%s" % (os.path.basename(s), r,
                                                  " (%s)" % test.group(1) if test else ""), [s]
-        if fast and owners and opt is None and direct.optimized(tree, owners, code):
-            return "equivalent", "same object code at -O2", []
+        if fast and owners and opt is None:
+            t = time.time()
+            same = direct.optimized(tree, owners, code)
+            prof["o2"] += time.time() - t
+            if same:
+                return "equivalent", "same object code at -O2", []
         return "survived", "", ran
     finally:
         with open(path, "w") as f:
@@ -1800,9 +1847,9 @@ def main():
                           verdict, mu.where,
                     mu.change,
                     " [%s]" % by if by else "",
-                    "  (%.0f s: make %.1f, build %.1f (cc %.1f), %d run(s) %.1f)" % (
+                    "  (%.0f s: make %.1f, build %.1f (cc %.1f), %d run(s) %.1f, -O2 %.1f)" % (
                         dt, prof["prepare"], prof["build"], prof["compile"], prof["runs"],
-                        prof["run"])
+                        prof["run"], prof["o2"])
                     if prof else ""), flush=True)
             cache.save()
 
