@@ -142,8 +142,11 @@ FUNCTION (wino, input) (const bp_conv_shape *s, const TYPE (gsl_matrix) *X, size
                   /* cppcheck-suppress uninitvar ; top is set for the same R0 <= R < R1 */
                   const ATOMIC *from = pad + top[R - R0] + (u * 2 + v % 2) * wh + v / 2;
                   ATOMIC *to = d + (u * 6 + v) * nl + (R - R0) * tw;
-                  for (size_t tj = 0; tj < tw; tj += WINOGRAD_RUN)
-                    FUNCTION (wino, run) (to + tj, from + tj);
+                  if (tw <= WINOGRAD_RUN)   /* vector moves; the loop GCC makes a memmove call */
+                    FUNCTION (wino, run) (to, from);
+                  else
+                    for (size_t tj = 0; tj < tw; tj += WINOGRAD_RUN)
+                      FUNCTION (wino, run) (to + tj, from + tj);
                 }
           FUNCTION (wino, sandwich) (wino_BT, wino_BT, d, nl, tmp, V + c * ldv + R0 * tw,
                                      C * ldv, nl);
