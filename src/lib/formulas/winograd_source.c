@@ -84,12 +84,13 @@ FUNCTION (wino, sandwich) (const wino_mat L, const wino_mat Rt, const ATOMIC *re
                                 out + (i * Rt.rows + j) * os, nl);
 }
 
-/* to[0 .. WINOGRAD_RUN) = from[0 .. WINOGRAD_RUN) */
+/* to[0 .. WINOGRAD_RUN) = from[0 .. WINOGRAD_RUN), apart: a memcpy of
+   constant size is vector moves (GCC made the loop of element copies a
+   memmove call a run, the restrict lost in the inlining) */
 static inline __attribute__ ((always_inline)) void
 FUNCTION (wino, run) (ATOMIC *restrict to, const ATOMIC *restrict from)
 {
-  for (size_t k = 0; k < WINOGRAD_RUN; k++)
-    to[k] = from[k];
+  memcpy (to, from, WINOGRAD_RUN * sizeof (ATOMIC));
 }
 
 /* The chunk's tile rows R = (n - n0) th + ti are transformed wino_rows
@@ -142,11 +143,8 @@ FUNCTION (wino, input) (const bp_conv_shape *s, const TYPE (gsl_matrix) *X, size
                   /* cppcheck-suppress uninitvar ; top is set for the same R0 <= R < R1 */
                   const ATOMIC *from = pad + top[R - R0] + (u * 2 + v % 2) * wh + v / 2;
                   ATOMIC *to = d + (u * 6 + v) * nl + (R - R0) * tw;
-                  if (tw <= WINOGRAD_RUN)   /* vector moves; the loop GCC makes a memmove call */
-                    FUNCTION (wino, run) (to, from);
-                  else
-                    for (size_t tj = 0; tj < tw; tj += WINOGRAD_RUN)
-                      FUNCTION (wino, run) (to + tj, from + tj);
+                  for (size_t tj = 0; tj < tw; tj += WINOGRAD_RUN)
+                    FUNCTION (wino, run) (to + tj, from + tj);
                 }
           FUNCTION (wino, sandwich) (wino_BT, wino_BT, d, nl, tmp, V + c * ldv + R0 * tw,
                                      C * ldv, nl);
