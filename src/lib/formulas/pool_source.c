@@ -26,8 +26,8 @@ FUNCTION (pool, first_max) (BASE x0, BASE x1, BASE x2, BASE x3, BASE *m)
   const BASE m2 = w2 ? x2 : m1;
   const int w3 = (RE (x3) > RE (m2)) | (RE (x3) != RE (x3));
   *m = w3 ? x3 : m2;
-  const unsigned t3 = (unsigned) w3, t2 = (unsigned) (w2 & !w3);
-  const unsigned t1 = (unsigned) (w1 & !w2 & !w3);
+  const unsigned u1 = (unsigned) w1, u2 = (unsigned) w2, t3 = (unsigned) w3;
+  const unsigned t2 = u2 & ~t3, t1 = u1 & ~u2 & ~t3;   /* 0 or 1 each, one of t1 .. t3 at most */
   return t3 << 3 | t2 << 2 | t1 << 1 | (1u ^ t1 ^ t2 ^ t3);
 }
 
