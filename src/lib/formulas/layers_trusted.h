@@ -16,7 +16,7 @@
 void matrix_gaussian (gsl_matrix *M, double variance, gsl_rng *rng);
 
 /* (16.1), bp_maxpool; a window with a NaN gives NaN; best not NULL: each
-   window's maximum t = 2a + e (C n Ho Wo bytes), for
+   window's maximum's 1 << t, t = 2a + e (C n Ho Wo bytes), for
    maxpool_relu_backward_trusted */
 void maxpool_trusted (const gsl_matrix *X, size_t height, size_t width, gsl_matrix *Y,
                       unsigned char *best);

@@ -25,18 +25,20 @@ FUNCTION (maxpool, backward_trusted) (const TYPE (gsl_matrix) *X, size_t height,
           for (size_t j = 0, o = xcol (&g, n, 2 * i, 0), q = ycol (&g, n, i, 0); j < g.Wo;
                j++, o += 2, q++)
             {
-              const size_t best = WINDOW_MAX (x, o, g.W);
+              ATOMIC m;
+              const unsigned best = WINDOW_MAX (x, o, g.W, &m);
               for (size_t t = 0; t < 4; t++)   /* every window element written once */
-                dx[o + t / 2 * g.W + t % 2] = t == best ? dy[q] : ZERO;
+                dx[o + t / 2 * g.W + t % 2] = best >> t & 1u ? dy[q] : ZERO;
             }
     }
 }
 
 /* dL/dZ = relu'(Z) (.) dL/dX, dL/dX of (16.2) by the maxima the forward
-   pass kept (maxpool_trusted's best), X = relu(Z): the CNN's chain, the
+   pass kept (maxpool_trusted's best, 1 << t a window), X = relu(Z): the CNN's chain, the
    values of maxpool_backward_trusted then relu_batch_backward_trusted
-   (the same products), without finding the maxima again; relu' image by
-   image while its dL/dX is in the cache */
+   (the same products), without finding the maxima again, each element
+   written once: relu'(z) dL/dX, dL/dX the window's dL/dY at its maximum,
+   else 0 (also outside the windows, the odd last row or column) */
 void
 FUNCTION (maxpool, relu_backward_trusted) (const unsigned char *best, const TYPE (gsl_matrix) *Z,
                                            size_t height, size_t width,
@@ -50,21 +52,37 @@ FUNCTION (maxpool, relu_backward_trusted) (const unsigned char *best, const TYPE
   for (size_t c = 0; c < Z->size1; c++)
     for (size_t n = 0; n < g.n; n++)
       {
-        const size_t x0 = xcol (&g, n, 0, 0), hw = g.H * g.W;
-        const ATOMIC *z = Z->data + c * Z->tda + x0, *dy = dL_dY->data + c * dL_dY->tda;
+        const size_t x0 = xcol (&g, n, 0, 0), W = g.W;
+        const ATOMIC *z = Z->data + c * Z->tda + x0;
         ATOMIC *dz = dL_dZ->data + c * dL_dZ->tda + x0;
-        const unsigned char *bc = best + c * g.n * g.Ho * g.Wo;
-        if (height % 2 != 0 || width % 2 != 0)   /* the odd last row or column: in no window */
-          for (size_t k = 0; k < hw; k++)
-            dz[k] = ZERO;
         for (size_t i = 0; i < g.Ho; i++)
-          for (size_t j = 0, o = 2 * i * g.W, q = ycol (&g, n, i, 0); j < g.Wo;
-               j++, o += 2, q++)
-            for (size_t t = 0; t < 4; t++)
-              dz[o + t / 2 * g.W + t % 2] = t == bc[q] ? dy[q] : ZERO;
+          {
+            const size_t q = ycol (&g, n, i, 0);
+            const ATOMIC *restrict za = z + 2 * i * W, *restrict zb = za + W;
+            const ATOMIC *restrict dy = dL_dY->data + c * dL_dY->tda + q;
+            const unsigned char *restrict bc = best + c * g.n * g.Ho * g.Wo + q;
+            ATOMIC *restrict da = dz + 2 * i * W, *restrict db = da + W;
 #pragma omp simd
-        for (size_t k = 0; k < hw; k++)
-          dz[k] = FUNCTION (relu, prime) (z[k]) * dz[k];
+            for (size_t j = 0; j < g.Wo; j++)
+              {
+                /* bit t of the window's 1 << t: bits, not t == 0, 1, 2, 3,
+                   which GCC threads into branches that do not vectorize */
+                const unsigned t = bc[j];
+                const ATOMIC d = dy[j];
+                da[2 * j] = FUNCTION (relu, prime) (za[2 * j]) * (t & 1u ? d : ZERO);
+                da[2 * j + 1] = FUNCTION (relu, prime) (za[2 * j + 1]) * (t & 2u ? d : ZERO);
+                db[2 * j] = FUNCTION (relu, prime) (zb[2 * j]) * (t & 4u ? d : ZERO);
+                db[2 * j + 1] = FUNCTION (relu, prime) (zb[2 * j + 1]) * (t & 8u ? d : ZERO);
+              }
+            if (W % 2 != 0)
+              {
+                da[W - 1] = FUNCTION (relu, prime) (za[W - 1]) * ZERO;
+                db[W - 1] = FUNCTION (relu, prime) (zb[W - 1]) * ZERO;
+              }
+          }
+        if (g.H % 2 != 0)
+          for (size_t k = (g.H - 1) * W; k < g.H * W; k++)
+            dz[k] = FUNCTION (relu, prime) (z[k]) * ZERO;
       }
 }
 

@@ -11,30 +11,52 @@
 # define SCOPE
 #endif
 
-/* The offset t = 2a + e of the first maximum of a window's real parts
-   x0 .. x3 in row-major order (strict >: a later equal value does not
-   displace it), or of its NaN (the public functions refuse NaN; inside
-   the CNN's chain a NaN must reach the logits). */
-static inline size_t
-FUNCTION (pool, first_max) (ATOMIC x0, ATOMIC x1, ATOMIC x2, ATOMIC x3)
+/* The first maximum of a window's real parts x0 .. x3 in row-major
+   order (strict >: a later equal value does not displace it), or its NaN
+   (the public functions refuse NaN; inside the CNN's chain a NaN must
+   reach the logits): 1 << t for its offset t = 2a + e, and *m = x_t.
+   Selections and bit operations, no branches: random data mispredicts
+   half of them, and the windows' loops vectorize. */
+static inline __attribute__ ((always_inline)) unsigned
+FUNCTION (pool, first_max) (BASE x0, BASE x1, BASE x2, BASE x3, BASE *m)
 {
-  /* selections, not branches: random data mispredicts half of them */
-  const int w1 = (x1 > x0) | (x1 != x1);
-  const ATOMIC m1 = w1 ? x1 : x0;
-  const int w2 = (x2 > m1) | (x2 != x2);
-  const ATOMIC m2 = w2 ? x2 : m1;
-  const int w3 = (x3 > m2) | (x3 != x3);
-  return w3 ? 3 : w2 ? 2 : (size_t) w1;
+  const int w1 = (RE (x1) > RE (x0)) | (RE (x1) != RE (x1));
+  const BASE m1 = w1 ? x1 : x0;
+  const int w2 = (RE (x2) > RE (m1)) | (RE (x2) != RE (x2));
+  const BASE m2 = w2 ? x2 : m1;
+  const int w3 = (RE (x3) > RE (m2)) | (RE (x3) != RE (x3));
+  *m = w3 ? x3 : m2;
+  const unsigned u1 = (unsigned) w1, u2 = (unsigned) w2, t3 = (unsigned) w3;
+  const unsigned t2 = u2 & ~t3, t1 = u1 & ~u2 & ~t3;   /* 0 or 1 each, one of t1 .. t3 at most */
+  return t3 << 3 | t2 << 2 | t1 << 1 | (1u ^ t1 ^ t2 ^ t3);
 }
 
-/* The window (i, j) of image n whose top-left element is column o:
-   t = 2a + e is column o + a W + e */
-#define WINDOW_MAX(x, o, W) FUNCTION (pool, first_max) (RE (ELEM (x, o)), RE (ELEM (x, (o) + 1)), \
-                                                        RE (ELEM (x, (o) + (W))), \
-                                                        RE (ELEM (x, (o) + (W) + 1)))
+/* The window whose top-left element is column o of x (rows W apart):
+   its 1 << t, and its maximum into *m */
+#define WINDOW_MAX(x, o, W, m) FUNCTION (pool, first_max) (ELEM (x, o), ELEM (x, (o) + 1), \
+                                                           ELEM (x, (o) + (W)), \
+                                                           ELEM (x, (o) + (W) + 1), m)
+
+/* y[j] = the maximum of window j of the row pair at x (rows W apart),
+   j < Wo, and its 1 << t into bc[j] when keep; inlined for each keep,
+   the test out of the loop, which vectorizes over the windows */
+static inline __attribute__ ((always_inline)) void
+FUNCTION (pool, row) (const ATOMIC *restrict x, size_t W, size_t Wo, ATOMIC *restrict y,
+                      unsigned char *restrict bc, int keep)
+{
+#pragma omp simd
+  for (size_t j = 0; j < Wo; j++)
+    {
+      BASE m;
+      const unsigned t = WINDOW_MAX (x, 2 * j, W, &m);
+      STORE (y, j, m);
+      if (keep)
+        bc[j] = (unsigned char) t;
+    }
+}
 
 /* Y[c,i,j] = max_{a,e} X[c, 2i+a, 2j+e]  (16.1); best not NULL: the
-   window's t of each Y[c,i,j] into best[c n Ho Wo + ycol], for the
+   window's 1 << t of each Y[c,i,j] into best[c n Ho Wo + ycol], for the
    backward pass (pool_backward_source.c) */
 SCOPE void
 FUNCTION (maxpool, trusted) (const TYPE (gsl_matrix) *X, size_t height, size_t width,
@@ -51,14 +73,14 @@ FUNCTION (maxpool, trusted) (const TYPE (gsl_matrix) *X, size_t height, size_t w
       unsigned char *bc = best ? best + c * g.n * g.Ho * g.Wo : NULL;
       for (size_t n = 0; n < g.n; n++)
         for (size_t i = 0; i < g.Ho; i++)
-          for (size_t j = 0, o = xcol (&g, n, 2 * i, 0), q = ycol (&g, n, i, 0); j < g.Wo;
-               j++, o += 2, q++)
-            {
-              const size_t t = WINDOW_MAX (x, o, g.W);
-              STORE (y, q, ELEM (x, o + t / 2 * g.W + t % 2));
-              if (bc)
-                bc[q] = (unsigned char) t;
-            }
+          {
+            const ATOMIC *xr = x + MULTIPLICITY * xcol (&g, n, 2 * i, 0);
+            const size_t q = ycol (&g, n, i, 0);
+            if (bc)
+              FUNCTION (pool, row) (xr, g.W, g.Wo, y + MULTIPLICITY * q, bc + q, 1);
+            else
+              FUNCTION (pool, row) (xr, g.W, g.Wo, y + MULTIPLICITY * q, NULL, 0);
+          }
     }
 }
 

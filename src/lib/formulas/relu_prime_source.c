@@ -7,5 +7,9 @@
 static BASE
 FUNCTION (relu, prime) (BASE z)
 {
-  return z > ZERO ? ONE : (z <= ZERO ? ZERO : z);
+  /* both tests made, then selections: under -ftrapping-math a test made
+     only on the other's failure is a branch, and the loops over relu'
+     (max-pooling's backward pass) would not vectorize */
+  const int pos = z > ZERO, nonpos = z <= ZERO;
+  return pos ? ONE : (nonpos ? ZERO : z);
 }

@@ -32,6 +32,32 @@
    depends on the shape alone, so the bytes do not depend on the number
    of threads, OpenMP's or the CBLAS's. */
 
+/* o[x] = sum_v M[r, v] d[v ds + x] for x < nl: each sum from its first
+   nonzero term, in the order of v, kept in a register and stored once
+   (a separate pass a term, its first a copy, cost a memmove a row) */
+static inline __attribute__ ((always_inline)) void
+FUNCTION (wino, combine) (const wino_mat M, size_t r, const ATOMIC *restrict d, size_t ds,
+                          ATOMIC *restrict o, size_t nl)
+{
+#pragma omp simd
+  for (size_t x = 0; x < nl; x++)
+    {
+      ATOMIC acc = ZERO;
+      int first = 1;
+#pragma GCC unroll 6
+      for (size_t v = 0; v < M.cols; v++)
+        {
+          const ATOMIC c = (ATOMIC) wino_at (M, r, v);
+          if (c != ZERO)
+            {
+              acc = first ? c * d[v * ds + x] : acc + c * d[v * ds + x];
+              first = 0;
+            }
+        }
+      o[x] = acc;
+    }
+}
+
 /* out = L in Rt^T for nl tiles at once: in L.cols x Rt.cols entries is
    apart, out L.rows x Rt.rows entries os apart, tmp L.cols x Rt.rows
    entries nl apart; each entry a vector of nl contiguous tiles.  Inlined
@@ -42,66 +68,29 @@ FUNCTION (wino, sandwich) (const wino_mat L, const wino_mat Rt, const ATOMIC *re
                            size_t is, ATOMIC *restrict tmp, ATOMIC *restrict out, size_t os,
                            size_t nl)
 {
-  /* each sum starts at its first nonzero term (the matrices have one in
-     every row): no zeros to store */
+  /* tmp = in Rt^T, row u of in by row j of Rt */
 #pragma GCC unroll 6
   for (size_t u = 0; u < L.cols; u++)
 #pragma GCC unroll 6
     for (size_t j = 0; j < Rt.rows; j++)
-      {
-        ATOMIC *restrict t = tmp + (u * Rt.rows + j) * nl;
-        int first = 1;
-#pragma GCC unroll 6
-        for (size_t v = 0; v < Rt.cols; v++)
-          {
-            const ATOMIC c = (ATOMIC) wino_at (Rt, j, v);
-            if (c == ZERO)
-              continue;
-            const ATOMIC *restrict d = in + (u * Rt.cols + v) * is;
-            if (first)
-#pragma omp simd
-              for (size_t x = 0; x < nl; x++)
-                t[x] = c * d[x];
-            else
-#pragma omp simd
-              for (size_t x = 0; x < nl; x++)
-                t[x] += c * d[x];
-            first = 0;
-          }
-      }
+      FUNCTION (wino, combine) (Rt, j, in + u * Rt.cols * is, is,
+                                tmp + (u * Rt.rows + j) * nl, nl);
+  /* out = L tmp, column j of tmp by row i of L */
 #pragma GCC unroll 6
   for (size_t i = 0; i < L.rows; i++)
 #pragma GCC unroll 6
     for (size_t j = 0; j < Rt.rows; j++)
-      {
-        ATOMIC *restrict o = out + (i * Rt.rows + j) * os;
-        int first = 1;
-#pragma GCC unroll 6
-        for (size_t u = 0; u < L.cols; u++)
-          {
-            const ATOMIC c = (ATOMIC) wino_at (L, i, u);
-            if (c == ZERO)
-              continue;
-            const ATOMIC *restrict d = tmp + (u * Rt.rows + j) * nl;
-            if (first)
-#pragma omp simd
-              for (size_t x = 0; x < nl; x++)
-                o[x] = c * d[x];
-            else
-#pragma omp simd
-              for (size_t x = 0; x < nl; x++)
-                o[x] += c * d[x];
-            first = 0;
-          }
-      }
+      FUNCTION (wino, combine) (L, i, tmp + j * nl, Rt.rows * nl,
+                                out + (i * Rt.rows + j) * os, nl);
 }
 
-/* to[0 .. WINOGRAD_RUN) = from[0 .. WINOGRAD_RUN) */
+/* to[0 .. WINOGRAD_RUN) = from[0 .. WINOGRAD_RUN), apart: a memcpy of
+   constant size is vector moves (GCC made the loop of element copies a
+   memmove call a run, the restrict lost in the inlining) */
 static inline __attribute__ ((always_inline)) void
 FUNCTION (wino, run) (ATOMIC *restrict to, const ATOMIC *restrict from)
 {
-  for (size_t k = 0; k < WINOGRAD_RUN; k++)
-    to[k] = from[k];
+  memcpy (to, from, WINOGRAD_RUN * sizeof (ATOMIC));
 }
 
 /* The chunk's tile rows R = (n - n0) th + ti are transformed wino_rows
