@@ -1256,6 +1256,31 @@ START_TEST (test_hint_range)
 }
 END_TEST
 
+START_TEST (test_hint_range_axis_of_four_first_of_equal_parts)
+{
+  /* a 4 x 4 block wrong at rows 1-2 x columns 1-2: each axis' failures
+     fill half of it (2 of 4, at most 2/3), so the range hint is that of
+     the first axis of the smallest part, axis 0; an axis of 4 is long
+     enough (hints.c located(): dims[d] >= 4) */
+  const size_t shape[2] = { 4, 4 };
+  gsl_vector *c = distinct (16);
+  gsl_matrix *A = right_analytic (c, 4);
+  for (size_t p = 0; p < 16; p++)
+    if (p / 4 >= 1 && p / 4 <= 2 && p % 4 >= 1 && p % 4 <= 2)
+      A->data[p] *= 3.0;
+  bp_gradcheck_block_result b;
+  char *rep;
+  ck_assert_uint_eq (hints_of (c, 4, 2, shape, A, &b, &rep) & BP_GRADCHECK_HINT_RANGE,
+                     BP_GRADCHECK_HINT_RANGE);
+  ck_assert_uint_eq (b.hint_axis, 0);
+  ck_assert_uint_eq (b.hint_index, 1);
+  ck_assert_uint_eq (b.hint_last, 2);
+  free (rep);
+  gsl_matrix_free (A);
+  gsl_vector_free (c);
+}
+END_TEST
+
 START_TEST (test_hint_moved)
 {
   /* logits 3 x 6 whose one-hot term went to the next index in rows 0 and
@@ -1745,6 +1770,7 @@ shapes_suite (void)
   tcase_add_test (tc, test_hint_zero);
   tcase_add_test (tc, test_hint_mask);
   tcase_add_test (tc, test_hint_range);
+  tcase_add_test (tc, test_hint_range_axis_of_four_first_of_equal_parts);
   tcase_add_test (tc, test_hint_moved);
   tcase_add_test (tc, test_hint_factor_axes);
   tcase_add_test (tc, test_hint_sum_of_dy);
