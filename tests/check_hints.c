@@ -1342,13 +1342,22 @@ END_TEST
    (1) or doubles the sum (2).  how 3: no bias, y_0j = 2 b_j and the rest
    0, its backward dy's row 0 without the 2.  how 4: b's last element
    reaches the last row alone, the backward the last row; how 5: the
-   backward the last row, its last element plus 1 */
+   backward the last row, its last element plus 1.  by_col: y held n x R
+   (y_jr at j R + r), the bias broadcast over its columns */
 typedef struct
 {
   size_t R, n;
   int how;
   int row;              /* the bias a 1 x n block (else n x 1) */
+  int by_col;
 } bias_vjp_params;
+
+/* y's element (r, j) of the bias of q: its index in y and dy */
+static size_t
+bias_at (const bias_vjp_params *q, size_t r, size_t j)
+{
+  return q->by_col ? j * q->R + r : r * q->n + j;
+}
 
 static int
 bias_forward (const bp_gradcheck_point *p, void *params, gsl_vector *y)
@@ -1359,7 +1368,7 @@ bias_forward (const bp_gradcheck_point *p, void *params, gsl_vector *y)
       {
         const double b = gsl_vector_get (p->vector[0], j);
         const int last_alone = q->how == 4 && j + 1 == q->n && r + 1 != q->R;
-        gsl_vector_set (y, r * q->n + j, q->how == 3 ? (r == 0 ? 2.0 * b : 0.0)
+        gsl_vector_set (y, bias_at (q, r, j), q->how == 3 ? (r == 0 ? 2.0 * b : 0.0)
                                          : last_alone ? 0.0 : b);
       }
   return 0;
@@ -1375,8 +1384,8 @@ bias_backward (const bp_gradcheck_point *p, void *params, const gsl_vector *dy,
     {
       double s = 0.0;
       for (size_t r = 0; r < q->R; r++)
-        s = q->how == 1 || q->how >= 4 ? gsl_vector_get (dy, r * q->n + j)
-            : q->how == 3 ? gsl_vector_get (dy, j) : s + gsl_vector_get (dy, r * q->n + j);
+        s = q->how == 1 || q->how >= 4 ? gsl_vector_get (dy, bias_at (q, r, j))
+            : q->how == 3 ? gsl_vector_get (dy, j) : s + gsl_vector_get (dy, bias_at (q, r, j));
       if (q->how == 5 && j + 1 == q->n)
         s += 1.0;
       gsl_matrix_set (dx[0], q->row ? 0 : j, q->row ? j : 0, q->how == 2 ? 2.0 * s : s);
@@ -1424,6 +1433,24 @@ START_TEST (test_hint_sum_of_dy_for_a_row_bias)
   ck_assert_uint_eq (bias_vjp_hints_of (&q, &b, &rep) & BP_GRADCHECK_HINT_SUM, BP_GRADCHECK_HINT_SUM);
   ck_assert_msg (strstr (rep, "hint: bias: analytic = row 4 of dy (the cotangent read as 5 x 3),"
                          " numeric = the sum of its rows"), "%s", rep);
+  free (rep);
+}
+END_TEST
+
+START_TEST (test_hint_sum_of_dy_over_columns)
+{
+  /* y held n x R, the bias broadcast over its 5 columns, the backward
+     taking the last column: the hint read with dy as n x R (axis 1),
+     column 4; each sum over exactly the R elements of its row of dy.
+     Mutant: hints_vjp()'s 'r < R' as 'r <= R' (the next row's first
+     element summed too) */
+  bias_vjp_params q = { .R = 5, .n = 3, .how = 1, .by_col = 1 };
+  bp_gradcheck_block_result b;
+  char *rep;
+  ck_assert_uint_eq (bias_vjp_hints_of (&q, &b, &rep) & BP_GRADCHECK_HINT_SUM, BP_GRADCHECK_HINT_SUM);
+  ck_assert_uint_eq (b.sum_block, BP_GRADCHECK_NONE);
+  ck_assert_uint_eq (b.sum_axis, 1);
+  ck_assert_uint_eq (b.sum_index, 4);
   free (rep);
 }
 END_TEST
@@ -1774,6 +1801,7 @@ shapes_suite (void)
   tcase_add_test (tc, test_hint_moved);
   tcase_add_test (tc, test_hint_factor_axes);
   tcase_add_test (tc, test_hint_sum_of_dy);
+  tcase_add_test (tc, test_hint_sum_of_dy_over_columns);
   tcase_add_test (tc, test_hint_sum_of_dy_over_two_rows);
   tcase_add_test (tc, test_hint_sum_of_dy_to_the_last_element);
   tcase_add_test (tc, test_hint_layout_of_two_columns);
