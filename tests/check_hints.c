@@ -1278,6 +1278,22 @@ START_TEST (test_hint_range_axis_of_four_first_of_equal_parts)
   free (rep);
   gsl_matrix_free (A);
   gsl_vector_free (c);
+  /* 9 x 4 wrong at rows 1-3 x columns 1-2: a third of axis 0, half of
+     axis 1: axis 0, the part its own length's (3 / 9, not 3 / 4) */
+  const size_t tall[2] = { 9, 4 };
+  c = distinct (36);
+  A = right_analytic (c, 9);
+  for (size_t p = 0; p < 36; p++)
+    if (p / 4 >= 1 && p / 4 <= 3 && p % 4 >= 1 && p % 4 <= 2)
+      A->data[p] *= 3.0;
+  ck_assert_uint_eq (hints_of (c, 9, 2, tall, A, &b, &rep) & BP_GRADCHECK_HINT_RANGE,
+                     BP_GRADCHECK_HINT_RANGE);
+  ck_assert_uint_eq (b.hint_axis, 0);
+  ck_assert_uint_eq (b.hint_index, 1);
+  ck_assert_uint_eq (b.hint_last, 3);
+  free (rep);
+  gsl_matrix_free (A);
+  gsl_vector_free (c);
 }
 END_TEST
 
