@@ -1261,7 +1261,8 @@ START_TEST (test_hint_range_axis_of_four_first_of_equal_parts)
   /* a 4 x 4 block wrong at rows 1-2 x columns 1-2: each axis' failures
      fill half of it (2 of 4, at most 2/3), so the range hint is that of
      the first axis of the smallest part, axis 0; an axis of 4 is long
-     enough (hints.c located(): dims[d] >= 4) */
+     enough (hints.c located(): dims[d] >= 4).  Then the part measured
+     on its own axis, and the 2/3 cap */
   const size_t shape[2] = { 4, 4 };
   gsl_vector *c = distinct (16);
   gsl_matrix *A = right_analytic (c, 4);
@@ -1294,6 +1295,22 @@ START_TEST (test_hint_range_axis_of_four_first_of_equal_parts)
   free (rep);
   gsl_matrix_free (A);
   gsl_vector_free (c);
+  /* 7 x 2 wrong at rows 1-4 (4 of 7, at most 2/3): the hint; at rows
+     1-5 (5 of 7, more than 2/3: 3 len <= 2 dims fails): none */
+  const size_t seven[2] = { 7, 2 };
+  for (size_t last = 4; last <= 5; last++)
+    {
+      c = distinct (14);
+      A = right_analytic (c, 7);
+      for (size_t p = 0; p < 14; p++)
+        if (p / 2 >= 1 && p / 2 <= last)
+          A->data[p] *= 3.0;
+      ck_assert_uint_eq (hints_of (c, 7, 2, seven, A, &b, &rep) & BP_GRADCHECK_HINT_RANGE,
+                         last == 4 ? BP_GRADCHECK_HINT_RANGE : 0);
+      free (rep);
+      gsl_matrix_free (A);
+      gsl_vector_free (c);
+    }
 }
 END_TEST
 
