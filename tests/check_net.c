@@ -510,6 +510,10 @@ START_TEST (test_refused)
   bp_net_free (deepest);
   s.act = (bp_activation) 3;
   ck_assert_ptr_null (bp_net_alloc (bp_net_deep, &s));
+  /* nor one of no inputs (an image of no rows), its classes there */
+  s = (bp_net_shape) { .rows = 0, .cols = COLS, .n = CLASSES, .n_hidden = 1,
+                       .hidden = { 3 }, .act = BP_TANH };
+  ck_assert_ptr_null (bp_net_alloc (bp_net_deep, &s));
   /* W of 16 x (2^60 + 1): 16 (2^60 + 1) elements overflow size_t (to 16) */
   s = (bp_net_shape) { .rows = 1, .cols = ((size_t) 1 << 60) + 1, .n = 16 };
   ck_assert_ptr_null (bp_net_alloc (bp_net_linear, &s));
