@@ -647,7 +647,8 @@ START_TEST (test_workspace_of_other_channels)
 END_TEST
 
 /* a batch of no rows is refused (net.c: 1 <= b <= B), not run as an
-   empty batch: U a 0 x m matrix whose data points somewhere */
+   empty batch: U a 0 x m matrix whose data points somewhere; and one of
+   B + 1 rows */
 START_TEST (test_empty_batch_refused)
 {
   const bp_net_shape s = { .rows = ROWS, .cols = COLS, .n = CLASSES };
@@ -659,6 +660,11 @@ START_TEST (test_empty_batch_refused)
   gsl_error_handler_t *old = gsl_set_error_handler_off ();
   ck_assert_int_eq (bp_net_forward (net, &U, &T, w, NULL, &L), GSL_EBADLEN);
   ck_assert_int_eq (bp_net_forward (net, &U, NULL, w, NULL, NULL), GSL_EBADLEN);
+  /* nor a batch of more rows than the workspace's B = 2, of the right
+     width (mutant: 'size1 > B || size2 != m' as '&&') */
+  gsl_matrix *U3 = gsl_matrix_calloc (3, ROWS * COLS);
+  ck_assert_int_eq (bp_net_forward (net, U3, NULL, w, NULL, NULL), GSL_EBADLEN);
+  gsl_matrix_free (U3);
   gsl_set_error_handler (old);
   bp_net_workspace_free (w);
   bp_net_free (net);
