@@ -1256,6 +1256,64 @@ START_TEST (test_hint_range)
 }
 END_TEST
 
+START_TEST (test_hint_range_axis_of_four_first_of_equal_parts)
+{
+  /* a 4 x 4 block wrong at rows 1-2 x columns 1-2: each axis' failures
+     fill half of it (2 of 4, at most 2/3), so the range hint is that of
+     the first axis of the smallest part, axis 0; an axis of 4 is long
+     enough (hints.c located(): dims[d] >= 4).  Then the part measured
+     on its own axis, and the 2/3 cap */
+  const size_t shape[2] = { 4, 4 };
+  gsl_vector *c = distinct (16);
+  gsl_matrix *A = right_analytic (c, 4);
+  for (size_t p = 0; p < 16; p++)
+    if (p / 4 >= 1 && p / 4 <= 2 && p % 4 >= 1 && p % 4 <= 2)
+      A->data[p] *= 3.0;
+  bp_gradcheck_block_result b;
+  char *rep;
+  ck_assert_uint_eq (hints_of (c, 4, 2, shape, A, &b, &rep) & BP_GRADCHECK_HINT_RANGE,
+                     BP_GRADCHECK_HINT_RANGE);
+  ck_assert_uint_eq (b.hint_axis, 0);
+  ck_assert_uint_eq (b.hint_index, 1);
+  ck_assert_uint_eq (b.hint_last, 2);
+  free (rep);
+  gsl_matrix_free (A);
+  gsl_vector_free (c);
+  /* 9 x 4 wrong at rows 1-3 x columns 1-2: a third of axis 0, half of
+     axis 1: axis 0, the part its own length's (3 / 9, not 3 / 4) */
+  const size_t tall[2] = { 9, 4 };
+  c = distinct (36);
+  A = right_analytic (c, 9);
+  for (size_t p = 0; p < 36; p++)
+    if (p / 4 >= 1 && p / 4 <= 3 && p % 4 >= 1 && p % 4 <= 2)
+      A->data[p] *= 3.0;
+  ck_assert_uint_eq (hints_of (c, 9, 2, tall, A, &b, &rep) & BP_GRADCHECK_HINT_RANGE,
+                     BP_GRADCHECK_HINT_RANGE);
+  ck_assert_uint_eq (b.hint_axis, 0);
+  ck_assert_uint_eq (b.hint_index, 1);
+  ck_assert_uint_eq (b.hint_last, 3);
+  free (rep);
+  gsl_matrix_free (A);
+  gsl_vector_free (c);
+  /* 7 x 2 wrong at rows 1-4 (4 of 7, at most 2/3): the hint; at rows
+     1-5 (5 of 7, more than 2/3: 3 len <= 2 dims fails): none */
+  const size_t seven[2] = { 7, 2 };
+  for (size_t last = 4; last <= 5; last++)
+    {
+      c = distinct (14);
+      A = right_analytic (c, 7);
+      for (size_t p = 0; p < 14; p++)
+        if (p / 2 >= 1 && p / 2 <= last)
+          A->data[p] *= 3.0;
+      ck_assert_uint_eq (hints_of (c, 7, 2, seven, A, &b, &rep) & BP_GRADCHECK_HINT_RANGE,
+                         last == 4 ? BP_GRADCHECK_HINT_RANGE : 0);
+      free (rep);
+      gsl_matrix_free (A);
+      gsl_vector_free (c);
+    }
+}
+END_TEST
+
 START_TEST (test_hint_moved)
 {
   /* logits 3 x 6 whose one-hot term went to the next index in rows 0 and
@@ -1317,13 +1375,22 @@ END_TEST
    (1) or doubles the sum (2).  how 3: no bias, y_0j = 2 b_j and the rest
    0, its backward dy's row 0 without the 2.  how 4: b's last element
    reaches the last row alone, the backward the last row; how 5: the
-   backward the last row, its last element plus 1 */
+   backward the last row, its last element plus 1.  by_col: y held n x R
+   (y_jr at j R + r), the bias broadcast over its columns */
 typedef struct
 {
   size_t R, n;
   int how;
   int row;              /* the bias a 1 x n block (else n x 1) */
+  int by_col;
 } bias_vjp_params;
+
+/* y's element (r, j) of the bias of q: its index in y and dy */
+static size_t
+bias_at (const bias_vjp_params *q, size_t r, size_t j)
+{
+  return q->by_col ? j * q->R + r : r * q->n + j;
+}
 
 static int
 bias_forward (const bp_gradcheck_point *p, void *params, gsl_vector *y)
@@ -1334,7 +1401,7 @@ bias_forward (const bp_gradcheck_point *p, void *params, gsl_vector *y)
       {
         const double b = gsl_vector_get (p->vector[0], j);
         const int last_alone = q->how == 4 && j + 1 == q->n && r + 1 != q->R;
-        gsl_vector_set (y, r * q->n + j, q->how == 3 ? (r == 0 ? 2.0 * b : 0.0)
+        gsl_vector_set (y, bias_at (q, r, j), q->how == 3 ? (r == 0 ? 2.0 * b : 0.0)
                                          : last_alone ? 0.0 : b);
       }
   return 0;
@@ -1350,8 +1417,8 @@ bias_backward (const bp_gradcheck_point *p, void *params, const gsl_vector *dy,
     {
       double s = 0.0;
       for (size_t r = 0; r < q->R; r++)
-        s = q->how == 1 || q->how >= 4 ? gsl_vector_get (dy, r * q->n + j)
-            : q->how == 3 ? gsl_vector_get (dy, j) : s + gsl_vector_get (dy, r * q->n + j);
+        s = q->how == 1 || q->how >= 4 ? gsl_vector_get (dy, bias_at (q, r, j))
+            : q->how == 3 ? gsl_vector_get (dy, j) : s + gsl_vector_get (dy, bias_at (q, r, j));
       if (q->how == 5 && j + 1 == q->n)
         s += 1.0;
       gsl_matrix_set (dx[0], q->row ? 0 : j, q->row ? j : 0, q->how == 2 ? 2.0 * s : s);
@@ -1399,6 +1466,24 @@ START_TEST (test_hint_sum_of_dy_for_a_row_bias)
   ck_assert_uint_eq (bias_vjp_hints_of (&q, &b, &rep) & BP_GRADCHECK_HINT_SUM, BP_GRADCHECK_HINT_SUM);
   ck_assert_msg (strstr (rep, "hint: bias: analytic = row 4 of dy (the cotangent read as 5 x 3),"
                          " numeric = the sum of its rows"), "%s", rep);
+  free (rep);
+}
+END_TEST
+
+START_TEST (test_hint_sum_of_dy_over_columns)
+{
+  /* y held n x R, the bias broadcast over its 5 columns, the backward
+     taking the last column: the hint read with dy as n x R (axis 1),
+     column 4; each sum over exactly the R elements of its row of dy.
+     Mutant: hints_vjp()'s 'r < R' as 'r <= R' (the next row's first
+     element summed too) */
+  bias_vjp_params q = { .R = 5, .n = 3, .how = 1, .by_col = 1 };
+  bp_gradcheck_block_result b;
+  char *rep;
+  ck_assert_uint_eq (bias_vjp_hints_of (&q, &b, &rep) & BP_GRADCHECK_HINT_SUM, BP_GRADCHECK_HINT_SUM);
+  ck_assert_uint_eq (b.sum_block, BP_GRADCHECK_NONE);
+  ck_assert_uint_eq (b.sum_axis, 1);
+  ck_assert_uint_eq (b.sum_index, 4);
   free (rep);
 }
 END_TEST
@@ -1745,9 +1830,11 @@ shapes_suite (void)
   tcase_add_test (tc, test_hint_zero);
   tcase_add_test (tc, test_hint_mask);
   tcase_add_test (tc, test_hint_range);
+  tcase_add_test (tc, test_hint_range_axis_of_four_first_of_equal_parts);
   tcase_add_test (tc, test_hint_moved);
   tcase_add_test (tc, test_hint_factor_axes);
   tcase_add_test (tc, test_hint_sum_of_dy);
+  tcase_add_test (tc, test_hint_sum_of_dy_over_columns);
   tcase_add_test (tc, test_hint_sum_of_dy_over_two_rows);
   tcase_add_test (tc, test_hint_sum_of_dy_to_the_last_element);
   tcase_add_test (tc, test_hint_layout_of_two_columns);

@@ -189,6 +189,23 @@ START_TEST (test_idx_read_malformed)
   expect_error (path, 3, GSL_EINVAL, "not an IDX file");
   unlink (path);
 
+  /* the magic's first byte alone not 0 (the second is) */
+  path = tmp_path ("magic0", _i, gz);
+  dims[0] = 2, dims[1] = 28, dims[2] = 28;
+  len = header (buf, 0x08, 3, dims);
+  buf[0] = 1;
+  write_bytes (path, buf, len, gz);
+  expect_error (path, 3, GSL_EINVAL, "not an IDX file (magic number starts 0x0100");
+  unlink (path);
+
+  /* the magic number alone: none of the sizes (read_full gives 0 bytes,
+     not an error) */
+  path = tmp_path ("magiconly", _i, gz);
+  len = header (buf, 0x08, 3, dims);
+  write_bytes (path, buf, 4, gz);
+  expect_error (path, 3, GSL_EINVAL, "truncated IDX header (4 of 16 bytes)");
+  unlink (path);
+
   /* another data type: 0x0D, float */
   path = tmp_path ("type", _i, gz);
   dims[0] = 1;

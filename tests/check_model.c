@@ -212,6 +212,32 @@ START_TEST (test_model_backward_empty_overlaps_nothing)
 }
 END_TEST
 
+START_TEST (test_model_backward_overlap_to_the_last_element)
+{
+  /* a matrix's memory runs from its first element to its last, (size1 -
+     1) tda + size2 of them (valid.h's matrix_span): x of 3 x 2 and dL_dx
+     right after it in one array are apart (taken); x of 2 x 3 and dL_dx
+     starting at x's last element overlap (refused) */
+  gsl_error_handler_t *old = gsl_set_error_handler_off ();
+  gsl_matrix *W = gsl_matrix_calloc (3, 6), *dW = gsl_matrix_calloc (3, 6);
+  gsl_vector *b = gsl_vector_calloc (3), *db = gsl_vector_calloc (3), *l = gsl_vector_calloc (3);
+  double blk[12] = { 0.0 };
+  gsl_vector_set (l, 0, 1.0);
+  gsl_matrix x = { .size1 = 3, .size2 = 2, .tda = 2, .data = blk };
+  gsl_matrix dx = { .size1 = 3, .size2 = 2, .tda = 2, .data = blk + 6 };
+  ck_assert_int_eq (bp_model_backward (W, b, &x, l, dW, db, &dx, NULL), GSL_SUCCESS);
+  x = (gsl_matrix) { .size1 = 2, .size2 = 3, .tda = 3, .data = blk };
+  dx = (gsl_matrix) { .size1 = 2, .size2 = 3, .tda = 3, .data = blk + 5 };
+  ck_assert_int_eq (bp_model_backward (W, b, &x, l, dW, db, &dx, NULL), GSL_EINVAL);
+  gsl_matrix_free (W);
+  gsl_matrix_free (dW);
+  gsl_vector_free (b);
+  gsl_vector_free (db);
+  gsl_vector_free (l);
+  gsl_set_error_handler (old);
+}
+END_TEST
+
 static Suite *
 model_backward_suite (void)
 {
@@ -222,6 +248,7 @@ model_backward_suite (void)
   tcase_add_loop_test (tc, test_model_backward_numeric, 0, TEST_CONFIGS);
   tcase_add_test (tc, test_model_backward_bad_sizes);
   tcase_add_test (tc, test_model_backward_empty_overlaps_nothing);
+  tcase_add_test (tc, test_model_backward_overlap_to_the_last_element);
   suite_add_tcase (s, tc);
   return s;
 }

@@ -292,6 +292,17 @@ START_TEST (test_write_failures)
   bp_train_state st = some_state (net->size - 1, 2);
   ck_assert_int_eq (bp_model_file_write (path, net, &st, err, sizeof err), GSL_EBADLEN);
   free_state (&st);
+  /* an RNG state of 2^32 bytes: its size field has 32 bits, refused
+     before a byte of it is read (mutant: '|| rng_size > UINT32_MAX' as
+     '&&', which binds it to the NULL rng_state test) */
+  if (SIZE_MAX > UINT32_MAX)
+    {
+      st = some_state (net->size, 2);
+      st.rng_size = (size_t) UINT32_MAX + 1;
+      ck_assert_int_eq (bp_model_file_write (path, net, &st, err, sizeof err), GSL_EBADLEN);
+      ck_assert_int_eq (count_files (path), 0);
+      free_state (&st);
+    }
   st = some_state (net->size, 2);
   st.epoch = 3;
   ck_assert_int_eq (bp_model_file_write (path, net, &st, err, sizeof err), GSL_EBADLEN);
@@ -436,8 +447,9 @@ END_TEST
 START_TEST (test_write_name_lengths)
 {
   /* a name field holds 1 to BP_MODEL_FILE_MAX_NAME (32) bytes
-     (bp_model_file.h): a block named with 32 bytes is saved, one of 33
-     or of none is refused (GSL_EBADLEN), nothing written */
+     (bp_model_file.h): a block named with 32 bytes is saved (and its
+     name read back), one of 33 or of none is refused (GSL_EBADLEN),
+     nothing written */
   gsl_error_handler_t *old = gsl_set_error_handler_off ();
   bp_net *net = random_net (1, 1);
   const char *path = tmp_path ("names", 0);
@@ -456,6 +468,12 @@ START_TEST (test_write_name_lengths)
       if (len == BP_MODEL_FILE_MAX_NAME)
         {
           ck_assert_msg (st == GSL_SUCCESS, "a name of %zu bytes: %s", len, err);
+          /* read back, the name whole (not '?', a bad name field: mutant
+             'len > BP_MODEL_FILE_MAX_NAME' as '>='), then refused for
+             not being the row's own */
+          char what[64 + BP_MODEL_FILE_MAX_NAME];
+          snprintf (what, sizeof what, "corrupt header: block 1 is %s ", net->layout[0].name);
+          expect_refused (path, GSL_EINVAL, what);
           unlink (path);
         }
       else
@@ -565,6 +583,37 @@ START_TEST (test_read_channels_at_train_limit)
         unlink (path);
         bp_net_free (net);
       }
+  gsl_set_error_handler (old);
+}
+END_TEST
+
+START_TEST (test_read_hidden_at_train_limit)
+{
+  /* a two-layer net of BP_MODEL_FILE_MAX_HIDDEN hidden units is one
+     train can make: read back; one more is refused as beyond train's
+     sizes.  Mutant: 'H <= MAX' as 'H < MAX' */
+  const char *path = tmp_path ("hidden", 0);
+  gsl_error_handler_t *old = gsl_set_error_handler_off ();
+  for (size_t extra = 0; extra < 2; extra++)
+    {
+      bp_net_shape s = { .rows = 1, .cols = 2, .n = 2, .n_hidden = 1, .act = BP_TANH,
+                         .hidden = { BP_MODEL_FILE_MAX_HIDDEN + extra } };
+      bp_net *net = bp_net_alloc (bp_net_mlp, &s);
+      ck_assert_ptr_nonnull (net);
+      gsl_vector_set_all (net->theta, 0.25);
+      ck_assert_int_eq (bp_model_file_write (path, net, NULL, NULL, 0), GSL_SUCCESS);
+      if (extra)
+        expect_refused (path, GSL_EINVAL, "sizes beyond train's");
+      else
+        {
+          const bp_net_type *T = NULL;
+          bp_net_shape got;
+          ck_assert_int_eq (bp_model_file_shape (path, &T, &got, NULL, 0), GSL_SUCCESS);
+          assert_same_shape (&got, &s);
+        }
+      unlink (path);
+      bp_net_free (net);
+    }
   gsl_set_error_handler (old);
 }
 END_TEST
@@ -727,6 +776,9 @@ START_TEST (test_read_corrupt)
     /* a name is printable ASCII without the space: 0x21 to 0x7e */
     { 16, 0x20, "bad network type name in the header" },
     { 16, 0x7f, "bad network type name in the header" },
+    /* each byte of it, not only the first (mutant: `head[at + k] > 0x7e`
+       as `head[at - k]`) */
+    { 17, 0x7f, "bad network type name in the header" },
     { 16, '!', "unknown network type '!lp' in the header" },
     { 18, '~', "unknown network type 'ml~' in the header" },
     { a + 32, 5, "corrupt header: 5 blocks, but a mlp network of these sizes has 4" },
@@ -1031,6 +1083,7 @@ read_suite (void)
   TCase *tc = tcase_create ("version 4");
   tcase_add_loop_test (tc, test_round_trip, 0, N_ROWS);
   tcase_add_test (tc, test_read_channels_at_train_limit);
+  tcase_add_test (tc, test_read_hidden_at_train_limit);
   tcase_add_test (tc, test_read_no_state);
   tcase_add_test (tc, test_read_state_out_of_range);
   tcase_add_test (tc, test_read_truncated);
@@ -1135,6 +1188,38 @@ START_TEST (test_legacy_cnn_no_channels)
 }
 END_TEST
 
+START_TEST (test_legacy_bad_sizes_say_which)
+{
+  /* a version 1 (linear) or 2 (mlp) file of 0.1.0 with 0 classes: "bad
+     sizes in the header", and no word of hidden units; a version 2 file
+     with 0 hidden units: ", no hidden units" said.  Mutant: the message's
+     'version == MLP && H == 0' as '||' */
+  const char *path = tmp_path ("legacysizes", 0);
+  const struct { size_t file, at; int hidden; } cases[] = {
+    { 0, 12, 0 }, { 1, 12, 0 }, { 1, 28, 1 },
+  };
+  for (size_t c = 0; c < sizeof cases / sizeof cases[0]; c++)
+    {
+      size_t len;
+      unsigned char *buf = slurp (legacy_path (legacy[cases[c].file].file), &len);
+      ck_assert_uint_ne (u32_at (buf + cases[c].at), 0);
+      memset (buf + cases[c].at, 0, 4);
+      spit (path, buf, len);
+      gsl_error_handler_t *old = gsl_set_error_handler_off ();
+      bp_net *net = (bp_net *) 1;
+      char err[1024] = "";
+      ck_assert_int_eq (bp_model_file_read (path, &net, NULL, err, sizeof err), GSL_EINVAL);
+      gsl_set_error_handler (old);
+      ck_assert_ptr_null (net);
+      ck_assert_msg (strstr (err, "bad sizes in the header: ") != NULL, "%s", err);
+      ck_assert_msg ((strstr (err, ", no hidden units") != NULL) == cases[c].hidden,
+                     "case %zu: %s", c, err);
+      free (buf);
+    }
+  unlink (path);
+}
+END_TEST
+
 START_TEST (test_legacy_corrupt)
 {
   /* version 1 and 2 models (0.1.0's, their state cut off): a flipped bit,
@@ -1186,6 +1271,7 @@ legacy_suite (void)
   tcase_add_loop_test (tc, test_legacy_read, 0, (int) (sizeof legacy / sizeof legacy[0]));
   tcase_add_test (tc, test_legacy_corrupt);
   tcase_add_test (tc, test_legacy_cnn_no_channels);
+  tcase_add_test (tc, test_legacy_bad_sizes_say_which);
   suite_add_tcase (s, tc);
   return s;
 }

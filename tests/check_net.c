@@ -468,6 +468,7 @@ START_TEST (test_refused)
   gsl_error_handler_t *old = gsl_set_error_handler_off ();
   bp_net_shape s = { .rows = ROWS, .cols = COLS, .n = CLASSES };
   ck_assert_ptr_null (bp_net_alloc (bp_net_mlp, &s));      /* no hidden layer */
+  ck_assert_ptr_null (bp_net_alloc (bp_net_deep, &s));     /* (deep.c's layout) */
   s.n_hidden = 1;
   ck_assert_ptr_null (bp_net_alloc (bp_net_linear, &s));   /* a hidden layer */
   ck_assert_ptr_null (bp_net_alloc (bp_net_mlp, &s));      /* of 0 units */
@@ -493,6 +494,11 @@ START_TEST (test_refused)
   s.C1 = 0;
   s.C2 = 2;
   ck_assert_ptr_null (bp_net_alloc (bp_net_linear, &s));
+  /* nor an image of no rows, or of no columns, alone */
+  s = (bp_net_shape) { .rows = 0, .cols = COLS, .n = CLASSES };
+  ck_assert_ptr_null (bp_net_alloc (bp_net_linear, &s));
+  s = (bp_net_shape) { .rows = ROWS, .cols = 0, .n = CLASSES };
+  ck_assert_ptr_null (bp_net_alloc (bp_net_linear, &s));
   /* a deep net of BP_NET_MAX_HIDDEN hidden layers is made, one of an
      unknown activation is not (deep.c's layout) */
   s = (bp_net_shape) { .rows = ROWS, .cols = COLS, .n = CLASSES,
@@ -503,6 +509,10 @@ START_TEST (test_refused)
   ck_assert_ptr_nonnull (deepest);
   bp_net_free (deepest);
   s.act = (bp_activation) 3;
+  ck_assert_ptr_null (bp_net_alloc (bp_net_deep, &s));
+  /* nor one of no inputs (an image of no rows), its classes there */
+  s = (bp_net_shape) { .rows = 0, .cols = COLS, .n = CLASSES, .n_hidden = 1,
+                       .hidden = { 3 }, .act = BP_TANH };
   ck_assert_ptr_null (bp_net_alloc (bp_net_deep, &s));
   /* W of 16 x (2^60 + 1): 16 (2^60 + 1) elements overflow size_t (to 16) */
   s = (bp_net_shape) { .rows = 1, .cols = ((size_t) 1 << 60) + 1, .n = 16 };
@@ -600,6 +610,64 @@ START_TEST (test_workspace_of_other_rows)
   bp_net_workspace_free (w);
   bp_net_free (a);
   bp_net_free (b);
+}
+END_TEST
+
+/* net_same_shape compares the second layer's channels: the workspace
+   of a cnn of 2 and 2 channels refused for one of 2 and 3 (C1 the same),
+   by forward's own test (its message, once) */
+START_TEST (test_workspace_of_other_channels)
+{
+  const bp_net_shape s22 = { .rows = ROWS, .cols = COLS, .n = CLASSES, .C1 = 2, .C2 = 2 };
+  bp_net_shape s23 = s22;
+  s23.C2 = 3;
+  bp_net *a = bp_net_alloc (bp_net_cnn, &s22), *b = bp_net_alloc (bp_net_cnn, &s23);
+  ck_assert_ptr_nonnull (a);
+  ck_assert_ptr_nonnull (b);
+  bp_net_workspace *w = bp_net_workspace_alloc (a, 2);
+  ck_assert_ptr_nonnull (w);
+  gsl_matrix *U = gsl_matrix_calloc (2, ROWS * COLS), *T = gsl_matrix_calloc (2, CLASSES);
+  gsl_matrix_set (T, 0, 0, 1.0);
+  gsl_matrix_set (T, 1, 1, 1.0);
+  gsl_error_handler_t *old = test_record_errors ();
+  test_errors.count = 0;
+  test_errors.reason = NULL;
+  double L;
+  ck_assert_int_eq (bp_net_forward (b, U, T, w, NULL, &L), GSL_EBADLEN);
+  const char *want = "bp_net_forward: the workspace was made for another network";
+  ck_assert_msg (test_errors.count == 1 && test_errors.reason && strcmp (test_errors.reason, want) == 0,
+                 "%d error(s), the last \"%s\"", test_errors.count, test_errors.reason ? test_errors.reason : "");
+  gsl_set_error_handler (old);
+  gsl_matrix_free (U);
+  gsl_matrix_free (T);
+  bp_net_workspace_free (w);
+  bp_net_free (a);
+  bp_net_free (b);
+}
+END_TEST
+
+/* a batch of no rows is refused (net.c: 1 <= b <= B), not run as an
+   empty batch: U a 0 x m matrix whose data points somewhere; and one of
+   B + 1 rows */
+START_TEST (test_empty_batch_refused)
+{
+  const bp_net_shape s = { .rows = ROWS, .cols = COLS, .n = CLASSES };
+  bp_net *net = bp_net_alloc (bp_net_linear, &s);
+  bp_net_workspace *w = bp_net_workspace_alloc (net, 2);
+  double data[ROWS * COLS] = { 0 }, tdata[CLASSES] = { 0 }, L = 0.0;
+  gsl_matrix U = { .size1 = 0, .size2 = ROWS * COLS, .tda = ROWS * COLS, .data = data },
+             T = { .size1 = 0, .size2 = CLASSES, .tda = CLASSES, .data = tdata };
+  gsl_error_handler_t *old = gsl_set_error_handler_off ();
+  ck_assert_int_eq (bp_net_forward (net, &U, &T, w, NULL, &L), GSL_EBADLEN);
+  ck_assert_int_eq (bp_net_forward (net, &U, NULL, w, NULL, NULL), GSL_EBADLEN);
+  /* nor a batch of more rows than the workspace's B = 2, of the right
+     width (mutant: 'size1 > B || size2 != m' as '&&') */
+  gsl_matrix *U3 = gsl_matrix_calloc (3, ROWS * COLS);
+  ck_assert_int_eq (bp_net_forward (net, U3, NULL, w, NULL, NULL), GSL_EBADLEN);
+  gsl_matrix_free (U3);
+  gsl_set_error_handler (old);
+  bp_net_workspace_free (w);
+  bp_net_free (net);
 }
 END_TEST
 
@@ -763,6 +831,8 @@ net_suite (void)
   tcase_add_test (tc, test_workspace_of_a_deeper_net);
   tcase_add_test (tc, test_workspace_bytes_saturate);
   tcase_add_test (tc, test_workspace_of_other_rows);
+  tcase_add_test (tc, test_workspace_of_other_channels);
+  tcase_add_test (tc, test_empty_batch_refused);
   tcase_add_test (tc, test_describe);
   tcase_add_test (tc, test_deep_trains_on_subset);
   suite_add_tcase (s, tc);

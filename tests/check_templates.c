@@ -1036,7 +1036,9 @@ END_TEST
 
 /* float labels sum to 1 within n u, u = FLT_EPSILON / 2 (arith.h's
    matrix_float_rows_sum_to_one): three thirds rounded to float (their
-   sum 1 + 3e-8) are taken, a row summing to 1.25 is GSL_EDOM */
+   sum 1 + 3e-8) are taken, a row summing to 1.25 is GSL_EDOM, and
+   so is one past the bound by u, one at it taken.  Mutant: '<= tol'
+   as '< tol' */
 START_TEST (test_float_labels_sum_to_one)
 {
   gsl_matrix_float *T = gsl_matrix_float_alloc (1, 3), *Y = gsl_matrix_float_alloc (1, 3);
@@ -1048,6 +1050,14 @@ START_TEST (test_float_labels_sum_to_one)
   gsl_matrix_float_set (T, 0, 1, 0.5f);
   gsl_matrix_float_set (T, 0, 2, 0.25f);
   gsl_error_handler_t *old = gsl_set_error_handler_off ();
+  ck_assert_int_eq (float_batch_softmax_cross_entropy_grad (T, Y, G), GSL_EDOM);
+  /* at the bound itself: 1/2, 1/2 and 3 u, exact in float, sum to
+     1 + 3 u exactly in double, taken (|sum - 1| <= n u); 4 u is not */
+  gsl_matrix_float_set (T, 0, 0, 0.5f);
+  gsl_matrix_float_set (T, 0, 1, 0.5f);
+  gsl_matrix_float_set (T, 0, 2, (float) (3 * UF));
+  ck_assert_int_eq (float_batch_softmax_cross_entropy_grad (T, Y, G), GSL_SUCCESS);
+  gsl_matrix_float_set (T, 0, 2, (float) (4 * UF));
   ck_assert_int_eq (float_batch_softmax_cross_entropy_grad (T, Y, G), GSL_EDOM);
   gsl_set_error_handler (old);
   gsl_matrix_float_free (T);
