@@ -789,6 +789,49 @@ START_TEST (test_worst_ratio_of_the_allowance)
 }
 END_TEST
 
+/* small_slope_closs at the point itself, NaN where the complex step
+   moves it: f undefined off the point */
+static int
+nan_off_point_closs (const bp_gradcheck_cpoint *p, void *params, gsl_complex *L)
+{
+  small_slope_closs (p, params, L);
+  if (!p->is_base)
+    *L = gsl_complex_rect (GSL_NAN, GSL_NAN);
+  return 0;
+}
+
+START_TEST (test_worst_ratio_of_an_undefined_element)
+{
+  /* an element whose numeric value is NaN (f undefined at its step)
+     ranks above every number: rho = inf, whatever tau (NaN compares
+     false: |a - NaN| / (tau + 2 eps) would be NaN, below every ratio,
+     and no worst element kept; with tau = 0, a ratio of 0).  Mutant:
+     core_compare_res()'s '!(diff == diff) || !(allowed == allowed)' as
+     '&&' (the allowance tau + 2 eps is a number here) */
+  double x = 0.5, g = 0x1p-10;
+  gsl_vector_view xv = gsl_vector_view_array (&x, 1), gv = gsl_vector_view_array (&g, 1);
+  const bp_gradcheck_block blk = { .name = "x", .vector = &xv.vector },
+      ana = { .vector = &gv.vector };
+  const bp_gradcheck_function F = { .loss = small_slope_loss, .closs = nan_off_point_closs };
+  bp_gradcheck_options o;
+  bp_gradcheck_options_default (&o);
+  o.method = BP_GRADCHECK_COMPLEX_STEP;
+  for (int zero = 0; zero < 2; zero++)
+    {
+      if (zero)
+        o.rtol = o.atol = 0.0;
+      bp_gradcheck_result *r = NULL;
+      bp_gradcheck (&F, 1, &blk, &ana, &o, &r);
+      ck_assert_ptr_nonnull (r);
+      const bp_gradcheck_element *w = &r->run[0].worst;
+      ck_assert_msg (isnan (w->numeric) && w->ratio == HUGE_VAL,
+                     "tau %s: worst numeric %g, ratio %g", zero ? "0" : "default", w->numeric,
+                     w->ratio);
+      bp_gradcheck_result_free (r);
+    }
+}
+END_TEST
+
 START_TEST (test_max_rel_err_over_values_above_atol)
 {
   /* a block's largest relative error |a - e| / max(|a|, |e|), over the
@@ -2693,6 +2736,7 @@ gradcheck_suite (void)
   tcase_add_test (tc, test_gradcheck_vjp_complex_step);
   tcase_add_test (tc, test_complex_step_tolerance_scaled_by_the_values);
   tcase_add_test (tc, test_worst_ratio_of_the_allowance);
+  tcase_add_test (tc, test_worst_ratio_of_an_undefined_element);
   tcase_add_test (tc, test_max_rel_err_over_values_above_atol);
   tcase_add_test (tc, test_gradcheck_vjp_draws_n_cotangents);
   tcase_add_loop_test (tc, test_gradcheck_jacobian_without_y_i, 0, TEST_CONFIGS);
