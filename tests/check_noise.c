@@ -1581,6 +1581,114 @@ START_TEST (test_ecnoise_first_level_agrees)
 }
 END_TEST
 
+/* A table whose level 1 agrees as ec_table_1's does, but 5 of its 8
+   first differences are 0: f too flat at the spacing for ECnoise to
+   tell its noise (Moré & Wild: more than half of them zero), so no
+   noise is found, at c = 1 or at any other spacing (f is flat there). */
+static const long ec_table_flat[10] = { 0, 0, 1000, 1000, 0, 0, -3000, -3000, -3000, -3000 };
+
+START_TEST (test_ecnoise_half_the_differences_zero)
+{
+  /* Mutant: core_ecnoise()'s 'zeros += t[i] == 0.0' as '== 1.0' (no
+     difference counted: the noise found, sigma_1) */
+  double sigma[5];
+  int sign[5], found = 1, zeros = 0;
+  for (int k = 1; k < 9; k++)
+    zeros += ec_table_flat[k + 1] == ec_table_flat[k];
+  ec_levels (ec_table_flat, sigma, sign);
+  ck_assert_msg (zeros == 5 && sigma[1] > 0.0 && sign[1]
+                 && fmax (sigma[1], fmax (sigma[2], sigma[3]))
+                    <= 4.0 * fmin (sigma[1], fmin (sigma[2], sigma[3])),
+                 "%d zero differences; level 1: %g %g %g", zeros, sigma[1], sigma[2], sigma[3]);
+  const double noise = ec_checker_noise (ec_table_flat, &found);
+  ck_assert_msg (found == 0 && noise == 0.0, "noise %g found %d (sigma_1 %g)", noise, found,
+                 sigma[1]);
+}
+END_TEST
+
+/* a vector f (m = 2): f_0 = ec_table_loss (the table at x = +-k 1e-6,
+   1 elsewhere), f_1 = 1 everywhere */
+static int
+ec_table_and_flat_vloss (const bp_gradcheck_point *p, void *params, gsl_vector *out)
+{
+  double L = 0.0;
+  const int status = ec_table_loss (p, params, &L);
+  gsl_vector_set (out, 0, L);
+  gsl_vector_set (out, 1, 1.0);
+  return status;
+}
+
+START_TEST (test_ecnoise_output_found_kept)
+{
+  /* eq. (0.4) per output of a vector f: f_0 holds ec_table's values at
+     the spacing c = 1 only, where its noise is sigma_2 (ec_levels); f_1
+     never moves, so the line goes on to c = 1e-2, 1e2, 1e-4, 1e4 for
+     it.  The noise found for f_0 at c = 1 is kept (f_0 flat at those
+     spacings has none to find); the block's noise is the largest over
+     the outputs, sigma_2.  Mutant: ecnoise_at()'s 'if (!found[o])' as
+     'found[o + 1]' (f_0 measured again at c = 1e-2 as f_1 is not found:
+     not found, the block's noise 0) */
+  double sigma[5];
+  int sign[5];
+  ec_levels (ec_table, sigma, sign);
+  double x = 0.0;
+  gsl_vector_view xv = gsl_vector_view_array (&x, 1);
+  gsl_matrix *J = gsl_matrix_calloc (2, 1);
+  const bp_gradcheck_function F = { .vloss = ec_table_and_flat_vloss, .m = 2,
+                                    .params = (void *) ec_table };
+  const bp_gradcheck_block blk = { .name = "x", .vector = &xv.vector }, ana = { .matrix = J };
+  bp_gradcheck_options o = test_options (BP_GRADCHECK_CENTRAL);
+  bp_gradcheck_result *r = NULL;
+  ck_assert_int_eq (bp_gradcheck (&F, 1, &blk, &ana, &o, &r), GSL_SUCCESS);
+  const bp_gradcheck_block_result *b = &r->run[0].block[0];
+  ck_assert_msg (fabs (b->noise - sigma[2]) <= 1e-9 * sigma[2], "noise %.17g, sigma_2 %.17g",
+                 b->noise, sigma[2]);
+  bp_gradcheck_result_free (r);
+  gsl_matrix_free (J);
+}
+END_TEST
+
+/* f = c, a constant: no noise at any spacing */
+static int
+constant_loss (const bp_gradcheck_point *p, void *params, double *L)
+{
+  (void) p;
+  *L = *(const double *) params;
+  return 0;
+}
+
+START_TEST (test_block_step_of_a_noiseless_f)
+{
+  /* the block's relative step, eq. (0.5), h_B = max(h, min((max(sigma,
+     eps |f|) / |f|)^(1/3), 1e-2)), for f = c with no noise (sigma = 0):
+     the floor eps |f| gives (eps |f| / |f|)^(1/3) = eps^(1/3), 6.06e-6,
+     whatever |f|.  c = 1e-6 at opts.h = 1e-4: h_B = opts.h; c = 1e3 at
+     opts.h = 1e-7: h_B = eps^(1/3).  theta = 0 (h_j = h_B); f' = 0 passes
+     at the first step.  Mutant: measure_noise()'s floor 'DBL_EPSILON *
+     scale' as '/ scale' (eps / 1e-6 took the step to 1e-2; eps / 1e3 left
+     it at opts.h) */
+  const double c[2] = { 1e-6, 1e3 }, h[2] = { 1e-4, 1e-7 },
+               want[2] = { 1e-4, cbrt (DBL_EPSILON) };
+  for (int t = 0; t < 2; t++)
+    {
+      double x = 0.0, g = 0.0;
+      test_block tb;
+      test_block_init (&tb, &x, &g, 1);
+      const bp_gradcheck_function F = { .loss = constant_loss, .params = (void *) &c[t] };
+      bp_gradcheck_options o = test_options (BP_GRADCHECK_CENTRAL);
+      o.h = h[t];
+      bp_gradcheck_result *r = NULL;
+      ck_assert_int_eq (bp_gradcheck (&F, 1, &tb.x, &tb.grad, &o, &r), GSL_SUCCESS);
+      const bp_gradcheck_block_result *b = &r->run[0].block[0];
+      ck_assert_msg (b->noise == 0.0 && fabs (b->h_min - want[t]) <= 1e-12 * want[t]
+                     && b->h_max == b->h_min,
+                     "f = %g: noise %g, steps %.17g .. %.17g, not %.17g", c[t], b->noise,
+                     b->h_min, b->h_max, want[t]);
+      bp_gradcheck_result_free (r);
+    }
+}
+END_TEST
+
 /* The noise lines' signs (gradcheck.c, measure_noise): s_j = -1 when
    the generator's uniform draw u_j (MT19937 seeded with opts.seed, one
    draw per element, line after line) is below 1/2, else +1.  Seed
@@ -1942,6 +2050,9 @@ noise_suite (void)
   tcase_add_test (tc, test_float_tie_below_delta_min);
   tcase_add_test (tc, test_ecnoise_levels_must_all_agree);
   tcase_add_test (tc, test_ecnoise_first_level_agrees);
+  tcase_add_test (tc, test_ecnoise_half_the_differences_zero);
+  tcase_add_test (tc, test_ecnoise_output_found_kept);
+  tcase_add_test (tc, test_block_step_of_a_noiseless_f);
   tcase_add_test (tc, test_ecnoise_last_level_agrees);
   tcase_add_test (tc, test_ecnoise_nine_points);
   tcase_add_test (tc, test_taylor_noise_spacings_in_order);
