@@ -1124,6 +1124,28 @@ START_TEST (test_float_tie_located_bug_fails)
 }
 END_TEST
 
+/* ... and the FAIL reports the one-sided derivatives at the scale L
+   where the sides first differ, eq. (0.10c): the forward side, away from
+   the tie 2e-2 below (c 16, J 1e-3), is f' = 0.25 + J; the backward side
+   crosses the tie (L > 2e-2): its slopes 0.25 below the tie and f'
+   above it mix, so it lies between them, a quarter of J from f' at
+   least (the noise, sigma 5.8e-7 over L, is far less).
+   Mutant: tie_side()'s 'el->right = T[1][jd]' as 'T[1 + 1][jd]' (past
+   the two sides: the scale's band, a few 1e-5) */
+START_TEST (test_float_tie_located_sides_reported)
+{
+  const hinge p = { .c = 16.0, .J = 1e-3, .delta = -2e-2 };
+  bp_gradcheck_block_result b;
+  bp_gradcheck_element w;
+  int line;
+  ck_assert_int_eq (hinge_check (&p, 1e-3, &b, &w, &line), BP_GRADCHECK_FAIL);
+  ck_assert_int_eq (w.diff, BP_GRADCHECK_DIFF_FORWARD);
+  ck_assert_msg (fabs (w.right - (0.25 + p.J)) <= 0.25 * p.J
+                 && w.left >= 0.25 - 0.25 * p.J && w.left <= w.right - 0.25 * p.J,
+                 "sides %.9g %.9g at the scale %g", w.left, w.right, -w.tie);
+}
+END_TEST
+
 /* ... 5e-4 off where the noise (c 16, sigma 5.8e-7) leaves the side's
    values too coarse to FAIL it: INCONCLUSIVE, never PASS */
 START_TEST (test_float_tie_located_bug_not_pass)
@@ -2046,6 +2068,7 @@ noise_suite (void)
   tcase_add_test (tc, test_passing_elements_not_retried);
   tcase_add_loop_test (tc, test_float_tie_located_passes, 0, 2);
   tcase_add_loop_test (tc, test_float_tie_located_bug_fails, 0, 2);
+  tcase_add_test (tc, test_float_tie_located_sides_reported);
   tcase_add_test (tc, test_float_tie_located_bug_not_pass);
   tcase_add_test (tc, test_float_tie_below_delta_min);
   tcase_add_test (tc, test_ecnoise_levels_must_all_agree);
