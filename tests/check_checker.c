@@ -2228,6 +2228,38 @@ START_TEST (test_gradcheck_localize_one_among_1e5)
 }
 END_TEST
 
+START_TEST (test_gradcheck_directions_progress_counts)
+{
+  /* a passing directional run (no localization): the progress is called
+     after each direction with the directions done so far, 1 .. n, of n
+     (bp_gradcheck.h).  Mutant: run_directional()'s 'progress (pb, j + 1,
+     ...)' as 'j' (0 .. n - 1: the last call short of the total) */
+  enum { N = 12 };
+  gsl_vector *t = quad_point (N, 5), *g = gsl_vector_alloc (N);
+  mq_params m = { .N = N, .kink = N };
+  bp_gradcheck_block b = { .name = "theta", .vector = t }, a = { .vector = g };
+  mq_gradient (&m, 1, &b, &a);
+  bp_gradcheck_function f = { .loss = mq_loss, .params = &m };
+  bp_gradcheck_options o;
+  bp_gradcheck_options_default (&o);
+  o.method = BP_GRADCHECK_DIRECTIONAL;
+  o.n_directions = 5;
+  seen_progress seen = { 0 };
+  o.progress = note_progress;
+  o.progress_arg = &seen;
+  bp_gradcheck_result *res;
+  ck_assert_int_eq (bp_gradcheck (&f, 1, &b, &a, &o, &res), GSL_SUCCESS);
+  ck_assert_int_eq (res->run[0].localized, 0);
+  ck_assert_int_eq (seen.backwards, 0);
+  ck_assert_uint_eq (seen.calls, 5);
+  ck_assert_uint_eq (seen.done, 5);
+  ck_assert_uint_eq (seen.total, 5);
+  bp_gradcheck_result_free (res);
+  gsl_vector_free (g);
+  gsl_vector_free (t);
+}
+END_TEST
+
 START_TEST (test_gradcheck_localize_several_blocks)
 {
   /* four wrong elements in three blocks of 20,000 elements in all, one at
@@ -2773,6 +2805,7 @@ gradcheck_suite (void)
   tcase_add_test (dir, test_gradcheck_localized_elements_decide);
   tcase_add_test (dir, test_gradcheck_direction_figures);
   tcase_add_test (dir, test_gradcheck_localize_one_among_1e5);
+  tcase_add_test (dir, test_gradcheck_directions_progress_counts);
   tcase_add_test (dir, test_gradcheck_localize_several_blocks);
   tcase_add_test (dir, test_gradcheck_localize_vector_f_reason);
   tcase_add_test (dir, test_gradcheck_right_1e5_not_localized);
