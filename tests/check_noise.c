@@ -1038,12 +1038,12 @@ hinge_loss (const bp_gradcheck_point *pt, void *params, double *L)
   return 0;
 }
 
-/* bp_gradcheck's float mode at its defaults on loss (params) at
-   t = (0.3, -0.4), with the analytic gradient (g0, 0.7): its result,
-   the caller's to free */
+/* bp_gradcheck's float mode at its defaults but the method on loss
+   (params) at t = (0.3, -0.4), with the analytic gradient (g0, 0.7):
+   its result, the caller's to free */
 static bp_gradcheck_result *
 float_pair_check (int (*loss) (const bp_gradcheck_point *, void *, double *), void *params,
-                  double g0)
+                  double g0, unsigned method)
 {
   double th[2] = { 0.3, -0.4 };
   double gr[2] = { g0, 0.7 };
@@ -1054,6 +1054,7 @@ float_pair_check (int (*loss) (const bp_gradcheck_point *, void *, double *), vo
   bp_gradcheck_options o;
   bp_gradcheck_options_default (&o);
   o.arg_type = BP_GRADCHECK_ARG_FLOAT;
+  o.method = method;
   bp_gradcheck_result *r = NULL;
   bp_gradcheck (&F, 1, &blk, &ana, &o, &r);
   ck_assert_ptr_nonnull (r);
@@ -1068,7 +1069,7 @@ hinge_check (const hinge *p, double off, bp_gradcheck_block_result *b, bp_gradch
              int *line)
 {
   bp_gradcheck_result *r = float_pair_check (hinge_loss, (void *) p,
-                                             0.25 + (p->delta < 0.0 ? p->J : 0.0) + off);
+                                             0.25 + (p->delta < 0.0 ? p->J : 0.0) + off, BP_GRADCHECK_CENTRAL);
   const bp_gradcheck_verdict v = r->verdict;
   *b = r->run[0].block[0];
   if (b->n_worst)
@@ -1146,6 +1147,25 @@ START_TEST (test_float_tie_located_sides_reported)
 }
 END_TEST
 
+/* ... and by the directional method: the directions disagree, the
+   localization checks t alone (eq. 0.12a), which FAILs on the side away
+   from the tie as above: the block counts it one-sided.  Mutant:
+   group_fill()'s 'diff == FORWARD || diff == BACKWARD' as '&&' (0) */
+START_TEST (test_float_tie_located_localized_one_sided)
+{
+  const hinge p = { .c = 16.0, .J = 1e-3, .delta = -2e-2 };
+  bp_gradcheck_result *r = float_pair_check (hinge_loss, (void *) &p, 0.25 + 2.0 * p.J,
+                                             BP_GRADCHECK_DIRECTIONAL);
+  const bp_gradcheck_run *run = &r->run[0];
+  ck_assert_int_eq (r->verdict, BP_GRADCHECK_FAIL);
+  ck_assert_int_eq (run->localized, 1);
+  ck_assert_uint_eq (run->block[0].n_failed, 1);
+  ck_assert_int_eq (run->worst.diff, BP_GRADCHECK_DIFF_FORWARD);
+  ck_assert_uint_eq (run->block[0].n_one_sided, 1);
+  bp_gradcheck_result_free (r);
+}
+END_TEST
+
 /* ... 5e-4 off where the noise (c 16, sigma 5.8e-7) leaves the side's
    values too coarse to FAIL it: INCONCLUSIVE, never PASS */
 START_TEST (test_float_tie_located_bug_not_pass)
@@ -1207,7 +1227,7 @@ two_ties_loss (const bp_gradcheck_point *pt, void *params, double *L)
 static bp_gradcheck_verdict
 two_ties_check (const two_ties *p, bp_gradcheck_element *el)
 {
-  bp_gradcheck_result *r = float_pair_check (two_ties_loss, (void *) p, 0.25 + 2e-3 + p->off);
+  bp_gradcheck_result *r = float_pair_check (two_ties_loss, (void *) p, 0.25 + 2e-3 + p->off, BP_GRADCHECK_CENTRAL);
   const bp_gradcheck_verdict v = r->verdict;
   const bp_gradcheck_block_result *b = &r->run[0].block[0];
   ck_assert_uint_ge (b->n_worst, 1);
@@ -1277,7 +1297,7 @@ static const straddle straddle_case = { 8.0, 3e-3, 1e-2, 3e-3, 2.3e-3, 0.0 };
 
 START_TEST (test_float_two_ties_straddle_not_fail)
 {
-  bp_gradcheck_result *r = float_pair_check (straddle_loss, (void *) &straddle_case, 0.253);
+  bp_gradcheck_result *r = float_pair_check (straddle_loss, (void *) &straddle_case, 0.253, BP_GRADCHECK_CENTRAL);
   if (getenv ("CHECK_NOISE_VERBOSE"))
     bp_gradcheck_fprintf (stderr, r);
   ck_assert_int_eq (r->verdict, BP_GRADCHECK_INCONCLUSIVE);
@@ -1294,7 +1314,7 @@ END_TEST
 START_TEST (test_float_two_ties_straddle_bug_fails)
 {
   bp_gradcheck_result *r = float_pair_check (straddle_loss, (void *) &straddle_case,
-                                             0.253 - (_i ? 2e-3 : 1e-3));
+                                             0.253 - (_i ? 2e-3 : 1e-3), BP_GRADCHECK_CENTRAL);
   ck_assert_int_eq (r->verdict, BP_GRADCHECK_FAIL);
   bp_gradcheck_result_free (r);
 }
@@ -1312,7 +1332,7 @@ END_TEST
 START_TEST (test_float_two_ties_near_pass)
 {
   const straddle p = { 8.0, 3e-3, 1.3e-2, 3e-3, _i ? 2.3e-3 : 1e-3, 0.0 };
-  bp_gradcheck_result *r = float_pair_check (straddle_loss, (void *) &p, 0.253);
+  bp_gradcheck_result *r = float_pair_check (straddle_loss, (void *) &p, 0.253, BP_GRADCHECK_CENTRAL);
   if (r->verdict != BP_GRADCHECK_PASS)
     bp_gradcheck_fprintf (stderr, r);
   ck_assert_int_eq (r->verdict, BP_GRADCHECK_PASS);
@@ -1330,7 +1350,7 @@ END_TEST
 START_TEST (test_float_near_tie_side_band)
 {
   const straddle p = { 16.0, 1e-3, 6e-3, 1e-3, 2.3e-3, 0.3 };
-  bp_gradcheck_result *r = float_pair_check (straddle_loss, (void *) &p, 0.251);
+  bp_gradcheck_result *r = float_pair_check (straddle_loss, (void *) &p, 0.251, BP_GRADCHECK_CENTRAL);
   if (getenv ("CHECK_NOISE_VERBOSE"))
     bp_gradcheck_fprintf (stderr, r);
   ck_assert_int_eq (r->verdict, BP_GRADCHECK_INCONCLUSIVE);
@@ -2069,6 +2089,7 @@ noise_suite (void)
   tcase_add_loop_test (tc, test_float_tie_located_passes, 0, 2);
   tcase_add_loop_test (tc, test_float_tie_located_bug_fails, 0, 2);
   tcase_add_test (tc, test_float_tie_located_sides_reported);
+  tcase_add_test (tc, test_float_tie_located_localized_one_sided);
   tcase_add_test (tc, test_float_tie_located_bug_not_pass);
   tcase_add_test (tc, test_float_tie_below_delta_min);
   tcase_add_test (tc, test_ecnoise_levels_must_all_agree);
