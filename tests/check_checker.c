@@ -2260,6 +2260,45 @@ START_TEST (test_gradcheck_directions_progress_counts)
 }
 END_TEST
 
+/* f = cbrt (x0 x1 (x0 + x1)): homogeneous of degree 1, so along a
+   direction d from 0 its derivative is cbrt (d0 d1 (d0 + d1)), while
+   along either axis f is 0 */
+static int
+cbrt_cubic_loss (const bp_gradcheck_point *p, void *params, double *L)
+{
+  (void) params;
+  const double x0 = gsl_vector_get (p->vector[0], 0), x1 = gsl_vector_get (p->vector[0], 1);
+  *L = cbrt (x0 * x1 * (x0 + x1));
+  return 0;
+}
+
+START_TEST (test_gradcheck_localized_worst_of_zero_ratios)
+{
+  /* at theta = 0 with the analytic gradient 0: the directions disagree
+     (f' along d is cbrt (d0 d1 (d0 + d1)), not 0), the localization
+     checks both elements, and each is 0 along its axis: a = e = 0, ratio
+     0.  The run's worst element is then the first of them, above the
+     initial -1 (eq. 0.3's rho >= 0).  Mutant: group_fill()'s 'worst =
+     -1.0' as '-0.0' (no element above it: no worst kept) */
+  double x[2] = { 0.0, 0.0 }, g[2] = { 0.0, 0.0 };
+  test_block tb;
+  test_block_init (&tb, x, g, 2);
+  const bp_gradcheck_function F = { .loss = cbrt_cubic_loss };
+  bp_gradcheck_options o = test_options (BP_GRADCHECK_DIRECTIONAL);
+  bp_gradcheck_result *r = NULL;
+  bp_gradcheck (&F, 1, &tb.x, &tb.grad, &o, &r);
+  ck_assert_ptr_nonnull (r);
+  const bp_gradcheck_run *run = &r->run[0];
+  ck_assert_int_eq (run->localized, 1);
+  ck_assert_uint_eq (run->block[0].n_checked, 2);
+  ck_assert_uint_eq (run->block[0].n_passed, 2);
+  ck_assert_msg (run->worst.block == 0 && run->worst.row == 0 && run->worst.ratio == 0.0,
+                 "worst: block %zu row %zu ratio %g", run->worst.block, run->worst.row,
+                 run->worst.ratio);
+  bp_gradcheck_result_free (r);
+}
+END_TEST
+
 START_TEST (test_gradcheck_localize_several_blocks)
 {
   /* four wrong elements in three blocks of 20,000 elements in all, one at
@@ -2806,6 +2845,7 @@ gradcheck_suite (void)
   tcase_add_test (dir, test_gradcheck_direction_figures);
   tcase_add_test (dir, test_gradcheck_localize_one_among_1e5);
   tcase_add_test (dir, test_gradcheck_directions_progress_counts);
+  tcase_add_test (dir, test_gradcheck_localized_worst_of_zero_ratios);
   tcase_add_test (dir, test_gradcheck_localize_several_blocks);
   tcase_add_test (dir, test_gradcheck_localize_vector_f_reason);
   tcase_add_test (dir, test_gradcheck_right_1e5_not_localized);
