@@ -1069,7 +1069,8 @@ hinge_check (const hinge *p, double off, bp_gradcheck_block_result *b, bp_gradch
              int *line)
 {
   bp_gradcheck_result *r = float_pair_check (hinge_loss, (void *) p,
-                                             0.25 + (p->delta < 0.0 ? p->J : 0.0) + off, BP_GRADCHECK_CENTRAL);
+                                             0.25 + (p->delta < 0.0 ? p->J : 0.0) + off,
+                                             BP_GRADCHECK_CENTRAL);
   const bp_gradcheck_verdict v = r->verdict;
   *b = r->run[0].block[0];
   if (b->n_worst)
@@ -1227,7 +1228,8 @@ two_ties_loss (const bp_gradcheck_point *pt, void *params, double *L)
 static bp_gradcheck_verdict
 two_ties_check (const two_ties *p, bp_gradcheck_element *el)
 {
-  bp_gradcheck_result *r = float_pair_check (two_ties_loss, (void *) p, 0.25 + 2e-3 + p->off, BP_GRADCHECK_CENTRAL);
+  bp_gradcheck_result *r = float_pair_check (two_ties_loss, (void *) p, 0.25 + 2e-3 + p->off,
+                                             BP_GRADCHECK_CENTRAL);
   const bp_gradcheck_verdict v = r->verdict;
   const bp_gradcheck_block_result *b = &r->run[0].block[0];
   ck_assert_uint_ge (b->n_worst, 1);
@@ -1297,7 +1299,8 @@ static const straddle straddle_case = { 8.0, 3e-3, 1e-2, 3e-3, 2.3e-3, 0.0 };
 
 START_TEST (test_float_two_ties_straddle_not_fail)
 {
-  bp_gradcheck_result *r = float_pair_check (straddle_loss, (void *) &straddle_case, 0.253, BP_GRADCHECK_CENTRAL);
+  bp_gradcheck_result *r = float_pair_check (straddle_loss, (void *) &straddle_case, 0.253,
+                                             BP_GRADCHECK_CENTRAL);
   if (getenv ("CHECK_NOISE_VERBOSE"))
     bp_gradcheck_fprintf (stderr, r);
   ck_assert_int_eq (r->verdict, BP_GRADCHECK_INCONCLUSIVE);
@@ -1332,7 +1335,8 @@ END_TEST
 START_TEST (test_float_two_ties_near_pass)
 {
   const straddle p = { 8.0, 3e-3, 1.3e-2, 3e-3, _i ? 2.3e-3 : 1e-3, 0.0 };
-  bp_gradcheck_result *r = float_pair_check (straddle_loss, (void *) &p, 0.253, BP_GRADCHECK_CENTRAL);
+  bp_gradcheck_result *r = float_pair_check (straddle_loss, (void *) &p, 0.253,
+                                             BP_GRADCHECK_CENTRAL);
   if (r->verdict != BP_GRADCHECK_PASS)
     bp_gradcheck_fprintf (stderr, r);
   ck_assert_int_eq (r->verdict, BP_GRADCHECK_PASS);
@@ -1350,7 +1354,8 @@ END_TEST
 START_TEST (test_float_near_tie_side_band)
 {
   const straddle p = { 16.0, 1e-3, 6e-3, 1e-3, 2.3e-3, 0.3 };
-  bp_gradcheck_result *r = float_pair_check (straddle_loss, (void *) &p, 0.251, BP_GRADCHECK_CENTRAL);
+  bp_gradcheck_result *r = float_pair_check (straddle_loss, (void *) &p, 0.251,
+                                             BP_GRADCHECK_CENTRAL);
   if (getenv ("CHECK_NOISE_VERBOSE"))
     bp_gradcheck_fprintf (stderr, r);
   ck_assert_int_eq (r->verdict, BP_GRADCHECK_INCONCLUSIVE);
