@@ -1180,6 +1180,25 @@ START_TEST (test_float_tie_located_bug_not_pass)
 }
 END_TEST
 
+/* ... and 3e-4 or 5e-4 off (c 16, J 1e-3, delta 1e-2): the side away
+   from the tie disagrees with a, but a lies within twice the band of the
+   other side's values at the scale where the sides part, and not within
+   the band of the clear side's at every scale: neither PASS nor FAIL is
+   shown (eq. 0.10c), INCONCLUSIVE.  Mutants: tie_side()'s 'within =
+   within && ...' as '||' (3e-4 off PASSed), and 'beyond''s 'a - T[1 -
+   clear][ia]' as 'a + T[...]' (5e-4 off FAILed) */
+START_TEST (test_float_tie_located_off_within_bands)
+{
+  const hinge p = { .c = 16.0, .J = 1e-3, .delta = 1e-2 };
+  const double off[2] = { 3e-4, 5e-4 };
+  bp_gradcheck_block_result b;
+  bp_gradcheck_element w;
+  int line;
+  ck_assert_int_eq (hinge_check (&p, off[_i], &b, &w, &line), BP_GRADCHECK_INCONCLUSIVE);
+  ck_assert_uint_eq (b.n_tie_sided, 1);
+}
+END_TEST
+
 /* A tie nearer than delta_min (delta 5e-3, J 2e-4, sigma 4.9e-7 at c = 8:
    delta_min = 9.8e-3): no value of f tells its side, INCONCLUSIVE */
 START_TEST (test_float_tie_below_delta_min)
@@ -2094,6 +2113,7 @@ noise_suite (void)
   tcase_add_loop_test (tc, test_float_tie_located_passes, 0, 2);
   tcase_add_loop_test (tc, test_float_tie_located_bug_fails, 0, 2);
   tcase_add_test (tc, test_float_tie_located_sides_reported);
+  tcase_add_loop_test (tc, test_float_tie_located_off_within_bands, 0, 2);
   tcase_add_test (tc, test_float_tie_located_localized_one_sided);
   tcase_add_test (tc, test_float_tie_located_bug_not_pass);
   tcase_add_test (tc, test_float_tie_below_delta_min);
