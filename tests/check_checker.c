@@ -789,6 +789,49 @@ START_TEST (test_worst_ratio_of_the_allowance)
 }
 END_TEST
 
+/* small_slope_closs at the point itself, NaN where the complex step
+   moves it: f undefined off the point */
+static int
+nan_off_point_closs (const bp_gradcheck_cpoint *p, void *params, gsl_complex *L)
+{
+  small_slope_closs (p, params, L);
+  if (!p->is_base)
+    *L = gsl_complex_rect (GSL_NAN, GSL_NAN);
+  return 0;
+}
+
+START_TEST (test_worst_ratio_of_an_undefined_element)
+{
+  /* an element whose numeric value is NaN (f undefined at its step)
+     ranks above every number: rho = inf, whatever tau (NaN compares
+     false: |a - NaN| / (tau + 2 eps) would be NaN, below every ratio,
+     and no worst element kept; with tau = 0, a ratio of 0).  Mutant:
+     core_compare_res()'s '!(diff == diff) || !(allowed == allowed)' as
+     '&&' (the allowance tau + 2 eps is a number here) */
+  double x = 0.5, g = 0x1p-10;
+  gsl_vector_view xv = gsl_vector_view_array (&x, 1), gv = gsl_vector_view_array (&g, 1);
+  const bp_gradcheck_block blk = { .name = "x", .vector = &xv.vector },
+      ana = { .vector = &gv.vector };
+  const bp_gradcheck_function F = { .loss = small_slope_loss, .closs = nan_off_point_closs };
+  bp_gradcheck_options o;
+  bp_gradcheck_options_default (&o);
+  o.method = BP_GRADCHECK_COMPLEX_STEP;
+  for (int zero = 0; zero < 2; zero++)
+    {
+      if (zero)
+        o.rtol = o.atol = 0.0;
+      bp_gradcheck_result *r = NULL;
+      bp_gradcheck (&F, 1, &blk, &ana, &o, &r);
+      ck_assert_ptr_nonnull (r);
+      const bp_gradcheck_element *w = &r->run[0].worst;
+      ck_assert_msg (isnan (w->numeric) && w->ratio == HUGE_VAL,
+                     "tau %s: worst numeric %g, ratio %g", zero ? "0" : "default", w->numeric,
+                     w->ratio);
+      bp_gradcheck_result_free (r);
+    }
+}
+END_TEST
+
 START_TEST (test_max_rel_err_over_values_above_atol)
 {
   /* a block's largest relative error |a - e| / max(|a|, |e|), over the
@@ -2185,6 +2228,77 @@ START_TEST (test_gradcheck_localize_one_among_1e5)
 }
 END_TEST
 
+START_TEST (test_gradcheck_directions_progress_counts)
+{
+  /* a passing directional run (no localization): the progress is called
+     after each direction with the directions done so far, 1 .. n, of n
+     (bp_gradcheck.h).  Mutant: run_directional()'s 'progress (pb, j + 1,
+     ...)' as 'j' (0 .. n - 1: the last call short of the total) */
+  enum { N = 12 };
+  gsl_vector *t = quad_point (N, 5), *g = gsl_vector_alloc (N);
+  mq_params m = { .N = N, .kink = N };
+  bp_gradcheck_block b = { .name = "theta", .vector = t }, a = { .vector = g };
+  mq_gradient (&m, 1, &b, &a);
+  bp_gradcheck_function f = { .loss = mq_loss, .params = &m };
+  bp_gradcheck_options o;
+  bp_gradcheck_options_default (&o);
+  o.method = BP_GRADCHECK_DIRECTIONAL;
+  o.n_directions = 5;
+  seen_progress seen = { 0 };
+  o.progress = note_progress;
+  o.progress_arg = &seen;
+  bp_gradcheck_result *res;
+  ck_assert_int_eq (bp_gradcheck (&f, 1, &b, &a, &o, &res), GSL_SUCCESS);
+  ck_assert_int_eq (res->run[0].localized, 0);
+  ck_assert_int_eq (seen.backwards, 0);
+  ck_assert_uint_eq (seen.calls, 5);
+  ck_assert_uint_eq (seen.done, 5);
+  ck_assert_uint_eq (seen.total, 5);
+  bp_gradcheck_result_free (res);
+  gsl_vector_free (g);
+  gsl_vector_free (t);
+}
+END_TEST
+
+/* f = cbrt (x0 x1 (x0 + x1)): homogeneous of degree 1, so along a
+   direction d from 0 its derivative is cbrt (d0 d1 (d0 + d1)), while
+   along either axis f is 0 */
+static int
+cbrt_cubic_loss (const bp_gradcheck_point *p, void *params, double *L)
+{
+  (void) params;
+  const double x0 = gsl_vector_get (p->vector[0], 0), x1 = gsl_vector_get (p->vector[0], 1);
+  *L = cbrt (x0 * x1 * (x0 + x1));
+  return 0;
+}
+
+START_TEST (test_gradcheck_localized_worst_of_zero_ratios)
+{
+  /* at theta = 0 with the analytic gradient 0: the directions disagree
+     (f' along d is cbrt (d0 d1 (d0 + d1)), not 0), the localization
+     checks both elements, and each is 0 along its axis: a = e = 0, ratio
+     0.  The run's worst element is then the first of them, above the
+     initial -1 (eq. 0.3's rho >= 0).  Mutant: group_fill()'s 'worst =
+     -1.0' as '-0.0' (no element above it: no worst kept) */
+  double x[2] = { 0.0, 0.0 }, g[2] = { 0.0, 0.0 };
+  test_block tb;
+  test_block_init (&tb, x, g, 2);
+  const bp_gradcheck_function F = { .loss = cbrt_cubic_loss };
+  bp_gradcheck_options o = test_options (BP_GRADCHECK_DIRECTIONAL);
+  bp_gradcheck_result *r = NULL;
+  bp_gradcheck (&F, 1, &tb.x, &tb.grad, &o, &r);
+  ck_assert_ptr_nonnull (r);
+  const bp_gradcheck_run *run = &r->run[0];
+  ck_assert_int_eq (run->localized, 1);
+  ck_assert_uint_eq (run->block[0].n_checked, 2);
+  ck_assert_uint_eq (run->block[0].n_passed, 2);
+  ck_assert_msg (run->worst.block == 0 && run->worst.row == 0 && run->worst.ratio == 0.0,
+                 "worst: block %zu row %zu ratio %g", run->worst.block, run->worst.row,
+                 run->worst.ratio);
+  bp_gradcheck_result_free (r);
+}
+END_TEST
+
 START_TEST (test_gradcheck_localize_several_blocks)
 {
   /* four wrong elements in three blocks of 20,000 elements in all, one at
@@ -2692,6 +2806,7 @@ gradcheck_suite (void)
   tcase_add_test (tc, test_gradcheck_vjp_complex_step);
   tcase_add_test (tc, test_complex_step_tolerance_scaled_by_the_values);
   tcase_add_test (tc, test_worst_ratio_of_the_allowance);
+  tcase_add_test (tc, test_worst_ratio_of_an_undefined_element);
   tcase_add_test (tc, test_max_rel_err_over_values_above_atol);
   tcase_add_test (tc, test_gradcheck_vjp_draws_n_cotangents);
   tcase_add_loop_test (tc, test_gradcheck_jacobian_without_y_i, 0, TEST_CONFIGS);
@@ -2728,6 +2843,8 @@ gradcheck_suite (void)
   tcase_add_test (dir, test_gradcheck_localized_elements_decide);
   tcase_add_test (dir, test_gradcheck_direction_figures);
   tcase_add_test (dir, test_gradcheck_localize_one_among_1e5);
+  tcase_add_test (dir, test_gradcheck_directions_progress_counts);
+  tcase_add_test (dir, test_gradcheck_localized_worst_of_zero_ratios);
   tcase_add_test (dir, test_gradcheck_localize_several_blocks);
   tcase_add_test (dir, test_gradcheck_localize_vector_f_reason);
   tcase_add_test (dir, test_gradcheck_right_1e5_not_localized);

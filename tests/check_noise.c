@@ -1038,12 +1038,12 @@ hinge_loss (const bp_gradcheck_point *pt, void *params, double *L)
   return 0;
 }
 
-/* bp_gradcheck's float mode at its defaults on loss (params) at
-   t = (0.3, -0.4), with the analytic gradient (g0, 0.7): its result,
-   the caller's to free */
+/* bp_gradcheck's float mode at its defaults but the method on loss
+   (params) at t = (0.3, -0.4), with the analytic gradient (g0, 0.7):
+   its result, the caller's to free */
 static bp_gradcheck_result *
 float_pair_check (int (*loss) (const bp_gradcheck_point *, void *, double *), void *params,
-                  double g0)
+                  double g0, unsigned method)
 {
   double th[2] = { 0.3, -0.4 };
   double gr[2] = { g0, 0.7 };
@@ -1054,6 +1054,7 @@ float_pair_check (int (*loss) (const bp_gradcheck_point *, void *, double *), vo
   bp_gradcheck_options o;
   bp_gradcheck_options_default (&o);
   o.arg_type = BP_GRADCHECK_ARG_FLOAT;
+  o.method = method;
   bp_gradcheck_result *r = NULL;
   bp_gradcheck (&F, 1, &blk, &ana, &o, &r);
   ck_assert_ptr_nonnull (r);
@@ -1068,7 +1069,8 @@ hinge_check (const hinge *p, double off, bp_gradcheck_block_result *b, bp_gradch
              int *line)
 {
   bp_gradcheck_result *r = float_pair_check (hinge_loss, (void *) p,
-                                             0.25 + (p->delta < 0.0 ? p->J : 0.0) + off);
+                                             0.25 + (p->delta < 0.0 ? p->J : 0.0) + off,
+                                             BP_GRADCHECK_CENTRAL);
   const bp_gradcheck_verdict v = r->verdict;
   *b = r->run[0].block[0];
   if (b->n_worst)
@@ -1124,6 +1126,47 @@ START_TEST (test_float_tie_located_bug_fails)
 }
 END_TEST
 
+/* ... and the FAIL reports the one-sided derivatives at the scale L
+   where the sides first differ, eq. (0.10c): the forward side, away from
+   the tie 2e-2 below (c 16, J 1e-3), is f' = 0.25 + J; the backward side
+   crosses the tie (L > 2e-2): its slopes 0.25 below the tie and f'
+   above it mix, so it lies between them, a quarter of J from f' at
+   least (the noise, sigma 5.8e-7 over L, is far less).
+   Mutant: tie_side()'s 'el->right = T[1][jd]' as 'T[1 + 1][jd]' (past
+   the two sides: the scale's band, a few 1e-5) */
+START_TEST (test_float_tie_located_sides_reported)
+{
+  const hinge p = { .c = 16.0, .J = 1e-3, .delta = -2e-2 };
+  bp_gradcheck_block_result b;
+  bp_gradcheck_element w;
+  int line;
+  ck_assert_int_eq (hinge_check (&p, 1e-3, &b, &w, &line), BP_GRADCHECK_FAIL);
+  ck_assert_int_eq (w.diff, BP_GRADCHECK_DIFF_FORWARD);
+  ck_assert_msg (fabs (w.right - (0.25 + p.J)) <= 0.25 * p.J
+                 && w.left >= 0.25 - 0.25 * p.J && w.left <= w.right - 0.25 * p.J,
+                 "sides %.9g %.9g at the scale %g", w.left, w.right, -w.tie);
+}
+END_TEST
+
+/* ... and by the directional method: the directions disagree, the
+   localization checks t alone (eq. 0.12a), which FAILs on the side away
+   from the tie as above: the block counts it one-sided.  Mutant:
+   group_fill()'s 'diff == FORWARD || diff == BACKWARD' as '&&' (0) */
+START_TEST (test_float_tie_located_localized_one_sided)
+{
+  const hinge p = { .c = 16.0, .J = 1e-3, .delta = -2e-2 };
+  bp_gradcheck_result *r = float_pair_check (hinge_loss, (void *) &p, 0.25 + 2.0 * p.J,
+                                             BP_GRADCHECK_DIRECTIONAL);
+  const bp_gradcheck_run *run = &r->run[0];
+  ck_assert_int_eq (r->verdict, BP_GRADCHECK_FAIL);
+  ck_assert_int_eq (run->localized, 1);
+  ck_assert_uint_eq (run->block[0].n_failed, 1);
+  ck_assert_int_eq (run->worst.diff, BP_GRADCHECK_DIFF_FORWARD);
+  ck_assert_uint_eq (run->block[0].n_one_sided, 1);
+  bp_gradcheck_result_free (r);
+}
+END_TEST
+
 /* ... 5e-4 off where the noise (c 16, sigma 5.8e-7) leaves the side's
    values too coarse to FAIL it: INCONCLUSIVE, never PASS */
 START_TEST (test_float_tie_located_bug_not_pass)
@@ -1134,6 +1177,25 @@ START_TEST (test_float_tie_located_bug_not_pass)
   int line;
   ck_assert_int_ne (hinge_check (&p, 5e-4, &b, &w, &line), BP_GRADCHECK_PASS);
   ck_assert_uint_eq (b.n_passed, 1);
+}
+END_TEST
+
+/* ... and 3e-4 or 5e-4 off (c 16, J 1e-3, delta 1e-2): the side away
+   from the tie disagrees with a, but a lies within twice the band of the
+   other side's values at the scale where the sides part, and not within
+   the band of the clear side's at every scale: neither PASS nor FAIL is
+   shown (eq. 0.10c), INCONCLUSIVE.  Mutants: tie_side()'s 'within =
+   within && ...' as '||' (3e-4 off PASSed), and 'beyond''s 'a - T[1 -
+   clear][ia]' as 'a + T[...]' (5e-4 off FAILed) */
+START_TEST (test_float_tie_located_off_within_bands)
+{
+  const hinge p = { .c = 16.0, .J = 1e-3, .delta = 1e-2 };
+  const double off[2] = { 3e-4, 5e-4 };
+  bp_gradcheck_block_result b;
+  bp_gradcheck_element w;
+  int line;
+  ck_assert_int_eq (hinge_check (&p, off[_i], &b, &w, &line), BP_GRADCHECK_INCONCLUSIVE);
+  ck_assert_uint_eq (b.n_tie_sided, 1);
 }
 END_TEST
 
@@ -1185,7 +1247,8 @@ two_ties_loss (const bp_gradcheck_point *pt, void *params, double *L)
 static bp_gradcheck_verdict
 two_ties_check (const two_ties *p, bp_gradcheck_element *el)
 {
-  bp_gradcheck_result *r = float_pair_check (two_ties_loss, (void *) p, 0.25 + 2e-3 + p->off);
+  bp_gradcheck_result *r = float_pair_check (two_ties_loss, (void *) p, 0.25 + 2e-3 + p->off,
+                                             BP_GRADCHECK_CENTRAL);
   const bp_gradcheck_verdict v = r->verdict;
   const bp_gradcheck_block_result *b = &r->run[0].block[0];
   ck_assert_uint_ge (b->n_worst, 1);
@@ -1255,7 +1318,8 @@ static const straddle straddle_case = { 8.0, 3e-3, 1e-2, 3e-3, 2.3e-3, 0.0 };
 
 START_TEST (test_float_two_ties_straddle_not_fail)
 {
-  bp_gradcheck_result *r = float_pair_check (straddle_loss, (void *) &straddle_case, 0.253);
+  bp_gradcheck_result *r = float_pair_check (straddle_loss, (void *) &straddle_case, 0.253,
+                                             BP_GRADCHECK_CENTRAL);
   if (getenv ("CHECK_NOISE_VERBOSE"))
     bp_gradcheck_fprintf (stderr, r);
   ck_assert_int_eq (r->verdict, BP_GRADCHECK_INCONCLUSIVE);
@@ -1272,7 +1336,7 @@ END_TEST
 START_TEST (test_float_two_ties_straddle_bug_fails)
 {
   bp_gradcheck_result *r = float_pair_check (straddle_loss, (void *) &straddle_case,
-                                             0.253 - (_i ? 2e-3 : 1e-3));
+                                             0.253 - (_i ? 2e-3 : 1e-3), BP_GRADCHECK_CENTRAL);
   ck_assert_int_eq (r->verdict, BP_GRADCHECK_FAIL);
   bp_gradcheck_result_free (r);
 }
@@ -1290,7 +1354,8 @@ END_TEST
 START_TEST (test_float_two_ties_near_pass)
 {
   const straddle p = { 8.0, 3e-3, 1.3e-2, 3e-3, _i ? 2.3e-3 : 1e-3, 0.0 };
-  bp_gradcheck_result *r = float_pair_check (straddle_loss, (void *) &p, 0.253);
+  bp_gradcheck_result *r = float_pair_check (straddle_loss, (void *) &p, 0.253,
+                                             BP_GRADCHECK_CENTRAL);
   if (r->verdict != BP_GRADCHECK_PASS)
     bp_gradcheck_fprintf (stderr, r);
   ck_assert_int_eq (r->verdict, BP_GRADCHECK_PASS);
@@ -1308,7 +1373,8 @@ END_TEST
 START_TEST (test_float_near_tie_side_band)
 {
   const straddle p = { 16.0, 1e-3, 6e-3, 1e-3, 2.3e-3, 0.3 };
-  bp_gradcheck_result *r = float_pair_check (straddle_loss, (void *) &p, 0.251);
+  bp_gradcheck_result *r = float_pair_check (straddle_loss, (void *) &p, 0.251,
+                                             BP_GRADCHECK_CENTRAL);
   if (getenv ("CHECK_NOISE_VERBOSE"))
     bp_gradcheck_fprintf (stderr, r);
   ck_assert_int_eq (r->verdict, BP_GRADCHECK_INCONCLUSIVE);
@@ -1578,6 +1644,114 @@ START_TEST (test_ecnoise_first_level_agrees)
   ck_assert_int_eq (found, 1);
   ck_assert_msg (fabs (noise - sigma[1]) <= 1e-9 * sigma[1],
                  "noise %.17g, sigma_1 %.17g (sigma_2 %.17g)", noise, sigma[1], sigma[2]);
+}
+END_TEST
+
+/* A table whose level 1 agrees as ec_table_1's does, but 5 of its 8
+   first differences are 0: f too flat at the spacing for ECnoise to
+   tell its noise (Moré & Wild: more than half of them zero), so no
+   noise is found, at c = 1 or at any other spacing (f is flat there). */
+static const long ec_table_flat[10] = { 0, 0, 1000, 1000, 0, 0, -3000, -3000, -3000, -3000 };
+
+START_TEST (test_ecnoise_half_the_differences_zero)
+{
+  /* Mutant: core_ecnoise()'s 'zeros += t[i] == 0.0' as '== 1.0' (no
+     difference counted: the noise found, sigma_1) */
+  double sigma[5];
+  int sign[5], found = 1, zeros = 0;
+  for (int k = 1; k < 9; k++)
+    zeros += ec_table_flat[k + 1] == ec_table_flat[k];
+  ec_levels (ec_table_flat, sigma, sign);
+  ck_assert_msg (zeros == 5 && sigma[1] > 0.0 && sign[1]
+                 && fmax (sigma[1], fmax (sigma[2], sigma[3]))
+                    <= 4.0 * fmin (sigma[1], fmin (sigma[2], sigma[3])),
+                 "%d zero differences; level 1: %g %g %g", zeros, sigma[1], sigma[2], sigma[3]);
+  const double noise = ec_checker_noise (ec_table_flat, &found);
+  ck_assert_msg (found == 0 && noise == 0.0, "noise %g found %d (sigma_1 %g)", noise, found,
+                 sigma[1]);
+}
+END_TEST
+
+/* a vector f (m = 2): f_0 = ec_table_loss (the table at x = +-k 1e-6,
+   1 elsewhere), f_1 = 1 everywhere */
+static int
+ec_table_and_flat_vloss (const bp_gradcheck_point *p, void *params, gsl_vector *out)
+{
+  double L = 0.0;
+  const int status = ec_table_loss (p, params, &L);
+  gsl_vector_set (out, 0, L);
+  gsl_vector_set (out, 1, 1.0);
+  return status;
+}
+
+START_TEST (test_ecnoise_output_found_kept)
+{
+  /* eq. (0.4) per output of a vector f: f_0 holds ec_table's values at
+     the spacing c = 1 only, where its noise is sigma_2 (ec_levels); f_1
+     never moves, so the line goes on to c = 1e-2, 1e2, 1e-4, 1e4 for
+     it.  The noise found for f_0 at c = 1 is kept (f_0 flat at those
+     spacings has none to find); the block's noise is the largest over
+     the outputs, sigma_2.  Mutant: ecnoise_at()'s 'if (!found[o])' as
+     'found[o + 1]' (f_0 measured again at c = 1e-2 as f_1 is not found:
+     not found, the block's noise 0) */
+  double sigma[5];
+  int sign[5];
+  ec_levels (ec_table, sigma, sign);
+  double x = 0.0;
+  gsl_vector_view xv = gsl_vector_view_array (&x, 1);
+  gsl_matrix *J = gsl_matrix_calloc (2, 1);
+  const bp_gradcheck_function F = { .vloss = ec_table_and_flat_vloss, .m = 2,
+                                    .params = (void *) ec_table };
+  const bp_gradcheck_block blk = { .name = "x", .vector = &xv.vector }, ana = { .matrix = J };
+  bp_gradcheck_options o = test_options (BP_GRADCHECK_CENTRAL);
+  bp_gradcheck_result *r = NULL;
+  ck_assert_int_eq (bp_gradcheck (&F, 1, &blk, &ana, &o, &r), GSL_SUCCESS);
+  const bp_gradcheck_block_result *b = &r->run[0].block[0];
+  ck_assert_msg (fabs (b->noise - sigma[2]) <= 1e-9 * sigma[2], "noise %.17g, sigma_2 %.17g",
+                 b->noise, sigma[2]);
+  bp_gradcheck_result_free (r);
+  gsl_matrix_free (J);
+}
+END_TEST
+
+/* f = c, a constant: no noise at any spacing */
+static int
+constant_loss (const bp_gradcheck_point *p, void *params, double *L)
+{
+  (void) p;
+  *L = *(const double *) params;
+  return 0;
+}
+
+START_TEST (test_block_step_of_a_noiseless_f)
+{
+  /* the block's relative step, eq. (0.5), h_B = max(h, min((max(sigma,
+     eps |f|) / |f|)^(1/3), 1e-2)), for f = c with no noise (sigma = 0):
+     the floor eps |f| gives (eps |f| / |f|)^(1/3) = eps^(1/3), 6.06e-6,
+     whatever |f|.  c = 1e-6 at opts.h = 1e-4: h_B = opts.h; c = 1e3 at
+     opts.h = 1e-7: h_B = eps^(1/3).  theta = 0 (h_j = h_B); f' = 0 passes
+     at the first step.  Mutant: measure_noise()'s floor 'DBL_EPSILON *
+     scale' as '/ scale' (eps / 1e-6 took the step to 1e-2; eps / 1e3 left
+     it at opts.h) */
+  const double c[2] = { 1e-6, 1e3 }, h[2] = { 1e-4, 1e-7 },
+               want[2] = { 1e-4, cbrt (DBL_EPSILON) };
+  for (int t = 0; t < 2; t++)
+    {
+      double x = 0.0, g = 0.0;
+      test_block tb;
+      test_block_init (&tb, &x, &g, 1);
+      const bp_gradcheck_function F = { .loss = constant_loss, .params = (void *) &c[t] };
+      bp_gradcheck_options o = test_options (BP_GRADCHECK_CENTRAL);
+      o.h = h[t];
+      bp_gradcheck_result *r = NULL;
+      ck_assert_int_eq (bp_gradcheck (&F, 1, &tb.x, &tb.grad, &o, &r), GSL_SUCCESS);
+      const bp_gradcheck_block_result *b = &r->run[0].block[0];
+      ck_assert_msg (b->noise == 0.0 && fabs (b->h_min - want[t]) <= 1e-12 * want[t]
+                     && b->h_max == b->h_min,
+                     "f = %g: noise %g, steps %.17g .. %.17g, not %.17g", c[t], b->noise,
+                     b->h_min, b->h_max, want[t]);
+      bp_gradcheck_result_free (r);
+    }
 }
 END_TEST
 
@@ -1938,10 +2112,16 @@ noise_suite (void)
   tcase_add_test (tc, test_passing_elements_not_retried);
   tcase_add_loop_test (tc, test_float_tie_located_passes, 0, 2);
   tcase_add_loop_test (tc, test_float_tie_located_bug_fails, 0, 2);
+  tcase_add_test (tc, test_float_tie_located_sides_reported);
+  tcase_add_loop_test (tc, test_float_tie_located_off_within_bands, 0, 2);
+  tcase_add_test (tc, test_float_tie_located_localized_one_sided);
   tcase_add_test (tc, test_float_tie_located_bug_not_pass);
   tcase_add_test (tc, test_float_tie_below_delta_min);
   tcase_add_test (tc, test_ecnoise_levels_must_all_agree);
   tcase_add_test (tc, test_ecnoise_first_level_agrees);
+  tcase_add_test (tc, test_ecnoise_half_the_differences_zero);
+  tcase_add_test (tc, test_ecnoise_output_found_kept);
+  tcase_add_test (tc, test_block_step_of_a_noiseless_f);
   tcase_add_test (tc, test_ecnoise_last_level_agrees);
   tcase_add_test (tc, test_ecnoise_nine_points);
   tcase_add_test (tc, test_taylor_noise_spacings_in_order);
