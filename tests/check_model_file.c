@@ -555,6 +555,30 @@ START_TEST (test_round_trip)
 }
 END_TEST
 
+/* a net of type T and shape s, its parameters 0.25, written to path:
+   read back with its shape, or (beyond, one past a train limit) refused
+   as beyond train's sizes */
+static void
+assert_at_train_limit (const char *path, const bp_net_type *T, const bp_net_shape *s, int beyond)
+{
+  bp_net *net = bp_net_alloc (T, s);
+  ck_assert_ptr_nonnull (net);
+  gsl_vector_set_all (net->theta, 0.25);
+  ck_assert_int_eq (bp_model_file_write (path, net, NULL, NULL, 0), GSL_SUCCESS);
+  if (beyond)
+    expect_refused (path, GSL_EINVAL, "sizes beyond train's");
+  else
+    {
+      const bp_net_type *got_type = NULL;
+      bp_net_shape got;
+      ck_assert_int_eq (bp_model_file_shape (path, &got_type, &got, NULL, 0), GSL_SUCCESS);
+      ck_assert_ptr_eq (got_type, T);
+      assert_same_shape (&got, s);
+    }
+  unlink (path);
+  bp_net_free (net);
+}
+
 START_TEST (test_read_channels_at_train_limit)
 {
   /* a CNN of BP_MODEL_FILE_MAX_CHANNELS channels in either convolution
@@ -567,21 +591,7 @@ START_TEST (test_read_channels_at_train_limit)
       {
         bp_net_shape s = { .rows = 28, .cols = 28, .n = 10, .act = BP_RELU, .C1 = 1, .C2 = 1 };
         *(which ? &s.C2 : &s.C1) = BP_MODEL_FILE_MAX_CHANNELS + extra;
-        bp_net *net = bp_net_alloc (bp_net_cnn, &s);
-        ck_assert_ptr_nonnull (net);
-        gsl_vector_set_all (net->theta, 0.25);
-        ck_assert_int_eq (bp_model_file_write (path, net, NULL, NULL, 0), GSL_SUCCESS);
-        if (extra)
-          expect_refused (path, GSL_EINVAL, "sizes beyond train's");
-        else
-          {
-            const bp_net_type *T = NULL;
-            bp_net_shape got;
-            ck_assert_int_eq (bp_model_file_shape (path, &T, &got, NULL, 0), GSL_SUCCESS);
-            assert_same_shape (&got, &s);
-          }
-        unlink (path);
-        bp_net_free (net);
+        assert_at_train_limit (path, bp_net_cnn, &s, extra != 0);
       }
   gsl_set_error_handler (old);
 }
@@ -598,21 +608,7 @@ START_TEST (test_read_hidden_at_train_limit)
     {
       bp_net_shape s = { .rows = 1, .cols = 2, .n = 2, .n_hidden = 1, .act = BP_TANH,
                          .hidden = { BP_MODEL_FILE_MAX_HIDDEN + extra } };
-      bp_net *net = bp_net_alloc (bp_net_mlp, &s);
-      ck_assert_ptr_nonnull (net);
-      gsl_vector_set_all (net->theta, 0.25);
-      ck_assert_int_eq (bp_model_file_write (path, net, NULL, NULL, 0), GSL_SUCCESS);
-      if (extra)
-        expect_refused (path, GSL_EINVAL, "sizes beyond train's");
-      else
-        {
-          const bp_net_type *T = NULL;
-          bp_net_shape got;
-          ck_assert_int_eq (bp_model_file_shape (path, &T, &got, NULL, 0), GSL_SUCCESS);
-          assert_same_shape (&got, &s);
-        }
-      unlink (path);
-      bp_net_free (net);
+      assert_at_train_limit (path, bp_net_mlp, &s, extra != 0);
     }
   gsl_set_error_handler (old);
 }

@@ -583,66 +583,57 @@ START_TEST (test_workspace_of_a_deeper_net)
 }
 END_TEST
 
+/* a workspace made for a net of type T and shape sa, used for one of
+   shape sb: bp_net_forward refuses it by its own test (its message,
+   once) */
+static void
+assert_workspace_refused (const bp_net_type *T, const bp_net_shape *sa, const bp_net_shape *sb)
+{
+  bp_net *a = bp_net_alloc (T, sa), *b = bp_net_alloc (T, sb);
+  ck_assert_ptr_nonnull (a);
+  ck_assert_ptr_nonnull (b);
+  bp_net_workspace *w = bp_net_workspace_alloc (a, 2);
+  ck_assert_ptr_nonnull (w);
+  const size_t m = sb->rows * sb->cols;
+  gsl_matrix *U = gsl_matrix_calloc (2, m), *Y = gsl_matrix_calloc (2, CLASSES);
+  gsl_matrix_set (Y, 0, 0, 1.0);
+  gsl_matrix_set (Y, 1, 1, 1.0);
+  gsl_error_handler_t *old = test_record_errors ();
+  test_errors.count = 0;
+  test_errors.reason = NULL;
+  double L;
+  ck_assert_int_eq (bp_net_forward (b, U, Y, w, NULL, &L), GSL_EBADLEN);
+  const char *want = "bp_net_forward: the workspace was made for another network";
+  ck_assert_msg (test_errors.count == 1 && test_errors.reason && strcmp (test_errors.reason, want) == 0,
+                 "%d error(s), the last \"%s\"", test_errors.count, test_errors.reason ? test_errors.reason : "");
+  gsl_set_error_handler (old);
+  gsl_matrix_free (U);
+  gsl_matrix_free (Y);
+  bp_net_workspace_free (w);
+  bp_net_free (a);
+  bp_net_free (b);
+}
+
 /* net_same_shape compares the rows and the columns each: the workspace
    of a net of 4 x 5 images refused for one of 5 x 5 (the columns the
-   same), by forward's own test (its message, once) */
+   same) */
 START_TEST (test_workspace_of_other_rows)
 {
   const bp_net_shape s45 = { .rows = 4, .cols = 5, .n = CLASSES };
   bp_net_shape s55 = s45;
   s55.rows = 5;
-  bp_net *a = bp_net_alloc (bp_net_linear, &s45), *b = bp_net_alloc (bp_net_linear, &s55);
-  bp_net_workspace *w = bp_net_workspace_alloc (a, 2);
-  gsl_matrix *U = gsl_matrix_calloc (2, 25), *T = gsl_matrix_calloc (2, CLASSES);
-  gsl_matrix_set (T, 0, 0, 1.0);
-  gsl_matrix_set (T, 1, 1, 1.0);
-  gsl_error_handler_t *old = test_record_errors ();
-  test_errors.count = 0;
-  test_errors.reason = NULL;
-  double L;
-  ck_assert_int_eq (bp_net_forward (b, U, T, w, NULL, &L), GSL_EBADLEN);
-  const char *want = "bp_net_forward: the workspace was made for another network";
-  ck_assert_msg (test_errors.count == 1 && test_errors.reason && strcmp (test_errors.reason, want) == 0,
-                 "%d error(s), the last \"%s\"", test_errors.count, test_errors.reason ? test_errors.reason : "");
-  gsl_set_error_handler (old);
-  gsl_matrix_free (U);
-  gsl_matrix_free (T);
-  bp_net_workspace_free (w);
-  bp_net_free (a);
-  bp_net_free (b);
+  assert_workspace_refused (bp_net_linear, &s45, &s55);
 }
 END_TEST
 
 /* net_same_shape compares the second layer's channels: the workspace
-   of a cnn of 2 and 2 channels refused for one of 2 and 3 (C1 the same),
-   by forward's own test (its message, once) */
+   of a cnn of 2 and 2 channels refused for one of 2 and 3 (C1 the same) */
 START_TEST (test_workspace_of_other_channels)
 {
   const bp_net_shape s22 = { .rows = ROWS, .cols = COLS, .n = CLASSES, .C1 = 2, .C2 = 2 };
   bp_net_shape s23 = s22;
   s23.C2 = 3;
-  bp_net *a = bp_net_alloc (bp_net_cnn, &s22), *b = bp_net_alloc (bp_net_cnn, &s23);
-  ck_assert_ptr_nonnull (a);
-  ck_assert_ptr_nonnull (b);
-  bp_net_workspace *w = bp_net_workspace_alloc (a, 2);
-  ck_assert_ptr_nonnull (w);
-  gsl_matrix *U = gsl_matrix_calloc (2, ROWS * COLS), *T = gsl_matrix_calloc (2, CLASSES);
-  gsl_matrix_set (T, 0, 0, 1.0);
-  gsl_matrix_set (T, 1, 1, 1.0);
-  gsl_error_handler_t *old = test_record_errors ();
-  test_errors.count = 0;
-  test_errors.reason = NULL;
-  double L;
-  ck_assert_int_eq (bp_net_forward (b, U, T, w, NULL, &L), GSL_EBADLEN);
-  const char *want = "bp_net_forward: the workspace was made for another network";
-  ck_assert_msg (test_errors.count == 1 && test_errors.reason && strcmp (test_errors.reason, want) == 0,
-                 "%d error(s), the last \"%s\"", test_errors.count, test_errors.reason ? test_errors.reason : "");
-  gsl_set_error_handler (old);
-  gsl_matrix_free (U);
-  gsl_matrix_free (T);
-  bp_net_workspace_free (w);
-  bp_net_free (a);
-  bp_net_free (b);
+  assert_workspace_refused (bp_net_cnn, &s22, &s23);
 }
 END_TEST
 
