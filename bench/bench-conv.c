@@ -67,7 +67,10 @@ main (int argc, char **argv)
       fprintf (stderr, "%s: repeats 1..%d, batch and channels >= 1\n", argv[0], MAX_REPEATS);
       return 2;
     }
-  const bp_conv_shape s1 = { 1, 28, 28, C1, 5, 2 }, s2 = { C1, 14, 14, C2, 5, 2 };
+  const bp_conv_shape s1 = { .channels_in = 1, .height = 28, .width = 28, .channels_out = C1,
+                            .k = 5, .pad = 2 },
+                      s2 = { .channels_in = C1, .height = 14, .width = 14, .channels_out = C2,
+                             .k = 5, .pad = 2 };
   gsl_rng *rng = gsl_rng_alloc (gsl_rng_mt19937);
   gsl_matrix *X1 = random_matrix (rng, 1, B * 784), *K1 = random_matrix (rng, C1, 25);
   gsl_matrix *cols1 = random_matrix (rng, 25, B * 784), *Y1 = random_matrix (rng, C1, B * 784);

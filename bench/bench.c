@@ -90,7 +90,7 @@ now (void)
 {
   struct timespec t;
   clock_gettime (CLOCK_MONOTONIC, &t);
-  return t.tv_sec + 1e-9 * t.tv_nsec;
+  return (double) t.tv_sec + 1e-9 * (double) t.tv_nsec;
 }
 
 /* The minimum and median of k timings t (sorted in place). */
@@ -173,7 +173,7 @@ static int
 section_peak (bench *b)
 {
   const size_t k = 2000;
-  const double flop = 2.0 * k * k * k;
+  const double flop = 2.0 * (double) k * (double) k * (double) k;
   blas_threads_default ((int) sysconf (_SC_NPROCESSORS_ONLN));   /* every core */
   /* A slow reference CBLAS takes seconds per product: fewer repeats then. */
   const double probe = dgemm_seconds (500) * 64.0;
@@ -202,7 +202,7 @@ time_verify (bench *b, size_t n, size_t rows, size_t cols, size_t directions,
      (sigma 0.05 at m = 784): with 100 classes and wider logits some y_i
      fall below the step 1e-4 of the dL/dy row, whose central difference
      then takes log of a negative number. */
-  const double w_sigma = 0.05 * sqrt (784.0 / (rows * cols));
+  const double w_sigma = 0.05 * sqrt (784.0 / (double) (rows * cols));
   example *ex = example_alloc (n, rows, cols, w_sigma, LABELS_SOFT, rng);
   double t[64];
   int failures = ex ? 0 : -1;
@@ -236,7 +236,7 @@ verify_row (bench *b, size_t n, size_t rows, size_t cols, size_t repeats)
     }
   printf ("| %zu | %zu (%zux%zu) | %zu | %.4f s | %.4f s | %.2f ms | %.2f ms | %.2f ms "
           "| %.2f us |\n", n, m, rows, cols, partials, full, full_med, fast * 1e3,
-          fast_med * 1e3, one * 1e3, full / partials * 1e6);
+          fast_med * 1e3, one * 1e3, full / (double) partials * 1e6);
   return 0;
 }
 
@@ -999,7 +999,7 @@ section_memory (bench *b)
   (void) b;
   struct rusage ru;
   getrusage (RUSAGE_SELF, &ru);
-  printf ("| peak resident memory (ru_maxrss) | %.1f MiB |\n", ru.ru_maxrss / 1024.0);
+  printf ("| peak resident memory (ru_maxrss) | %.1f MiB |\n", (double) ru.ru_maxrss / 1024.0);
   return 0;
 }
 
