@@ -4,10 +4,10 @@
    seam, allocation n = 1, 2, ... of one call fails until the call makes
    fewer than n; each time the call must report the failure (NULL, or
    GSL_ENOMEM); the last time it must succeed, and free what it made (the
-   blocks allocated less those freed: 0).  A failing round may leave one
-   block, no more: GSL 2.7's gsl_matrix_alloc keeps the matrix struct when
-   its block cannot be allocated (allocation 3 of bp_batch_workspace_alloc
-   leaves one block).  A result that claims memory
+   blocks allocated less those freed: 0), as must every failing round
+   (GSL 2.7's gsl_matrix_alloc keeps the matrix struct when its block
+   cannot be allocated: the library allocates through src/lib/alloc.h,
+   which does not).  A result that claims memory
    it could not get is the bug these tests catch: an allocation test
    whose || became && hands back a workspace with a NULL buffer.  The
    same seam guards each block's end: a pass that writes past one of its
@@ -361,7 +361,7 @@ START_TEST (test_net_cforward_each_failing)
                                                             r == 0 && c == 0 ? 1e-20 : 0.0));
             }
           const size_t m = net->shape.rows * net->shape.cols;
-          a.U = gsl_matrix_complex_alloc (2, m);
+          a.U = gsl_matrix_complex_calloc (2, m);   /* imaginary parts 0 */
           a.T = gsl_matrix_calloc (2, net->shape.n);
           for (size_t i = 0; i < 2 * m; i++)
             a.U->data[2 * i] = (double) (i % 7) / 7.0;
